@@ -1,0 +1,41 @@
+# Two commands set up a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run test test-unit test-functional lint-content lock-content bench clean
+
+$(INSTALLED): pyproject.toml requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(INSTALLED)
+
+## Start moto, publish content/, create demo accounts, serve the API on 127.0.0.1:8000.
+run: install
+	$(BIN)/python -m steady_local
+
+## Lint the shipped content, then run every test.
+test: install lint-content
+	$(BIN)/python -m pytest
+
+test-unit: install
+	$(BIN)/python -m pytest tests/unit
+
+test-functional: install
+	$(BIN)/python -m pytest tests/functional
+
+lint-content: install
+	$(BIN)/steady-content lint
+
+lock-content: install
+	$(BIN)/steady-content lock
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,25 @@
+"""Steady's Lambda: wires the Chalice app, its authorizer and its blueprints. No logic here."""
+
+from chalice import AuthResponse, Chalice
+
+from chalicelib import api, identity, services
+from chalicelib.errors import Unauthenticated
+from chalicelib.routes import me, modules
+
+app = Chalice(app_name="steady")
+app.register_middleware(api.error_shape_middleware, "http")
+
+
+@app.authorizer()
+def cognito_jwt(auth_request):  # type: ignore[no-untyped-def]
+    """Verify the Cognito access token. A bad token still reaches the route, marked, so the
+    client gets a JSON 401 saying why (expired or invalid); the route refuses it."""
+    try:
+        caller = services.current().verifier.verify(auth_request.token or "")
+    except Unauthenticated as error:
+        return AuthResponse(["*"], identity.ANONYMOUS, identity.to_context(None, error))
+    return AuthResponse(["*"], caller.id, identity.to_context(caller))
+
+
+app.register_blueprint(modules.blueprint(cognito_jwt))
+app.register_blueprint(me.blueprint(cognito_jwt))

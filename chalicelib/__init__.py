@@ -1,0 +1,1 @@
+"""Steady's Lambda runtime: plain services that know nothing of HTTP, plus thin Chalice routes."""

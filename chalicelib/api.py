@@ -1,0 +1,190 @@
+"""The thin HTTP edge shared by every blueprint.
+
+``Endpoints.route`` registers a Chalice route that (1) rebuilds the caller from the
+authorizer context, (2) checks the caller's role, (3) validates query parameters and the
+JSON body, (4) calls a plain handler and (5) turns ``SteadyError`` into
+``{"error": {"code", "message"}}``. Every route registered this way is listed in
+``Endpoints.registry`` so the authorization matrix test can insist on a row per route.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from chalice import Blueprint, Response
+
+from chalicelib import logs
+from chalicelib.errors import BadRequest, Forbidden, PayloadTooLarge, ServiceUnavailable, SteadyError
+from chalicelib.identity import ROLES, Caller, from_context
+
+ANY_ROLE = frozenset(ROLES)
+MAX_BODY_BYTES = 4096
+MAX_QUERY_VALUE = 200
+JSON = "application/json"
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    """Everything a handler may know about the request, already validated."""
+
+    caller: Caller
+    params: dict[str, str]
+    query: dict[str, str]
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Created:
+    """Return this from a handler to answer 201 instead of 200."""
+
+    body: Any
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    method: str
+    path: str
+    roles: frozenset[str]
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    merged = {"Content-Type": JSON, "Cache-Control": "no-store", **SECURITY_HEADERS, **(headers or {})}
+    return Response(body=json.dumps(body, separators=(",", ":")), status_code=status, headers=merged)
+
+
+def error_response(error: SteadyError) -> Response:
+    headers = {}
+    if isinstance(error, ServiceUnavailable):
+        headers["Retry-After"] = str(error.retry_after)
+    return json_response(error.to_body(), error.status, headers)
+
+
+class Endpoints:
+    registry: ClassVar[list[RouteSpec]] = []
+
+    def __init__(self, blueprint: Blueprint, authorizer: Any) -> None:
+        self._bp = blueprint
+        self._authorizer = authorizer
+
+    def route(
+        self,
+        path: str,
+        method: str = "GET",
+        roles: Iterable[str] = ANY_ROLE,
+        query: Iterable[str] = (),
+        body: dict[str, type] | None = None,
+        cache: str = "no-store",
+    ) -> Callable[[Callable[[Call], Any]], Callable[..., Response]]:
+        """Register ``handler(call)`` at ``method path`` for callers holding one of ``roles``."""
+        allowed_roles = frozenset(roles)
+        allowed_query = frozenset(query)
+        Endpoints.registry.append(RouteSpec(method, path, allowed_roles))
+
+        def decorate(handler: Callable[[Call], Any]) -> Callable[..., Response]:
+            def view(**params: str) -> Response:
+                request = self._bp.current_request
+                try:
+                    context = request.context.get("authorizer") or {}
+                    caller = from_context(context.get("principalId"), context)
+                    if not caller.has_any(allowed_roles):
+                        raise Forbidden("Your account cannot do this.")
+                    call = Call(
+                        caller=caller,
+                        params=params,
+                        query=_query(request.query_params, allowed_query),
+                        body=_body(request.raw_body, body) if body is not None else {},
+                    )
+                    result = handler(call)
+                except SteadyError as error:
+                    if error.status >= 500:
+                        logs.event("dependency_unavailable", logging.WARNING, route=path, code=error.code)
+                    return error_response(error)
+                if isinstance(result, Created):
+                    return json_response(result.body, 201, {"Cache-Control": cache})
+                return json_response(result, 200, {"Cache-Control": cache})
+
+            view.__name__ = handler.__name__
+            view.__doc__ = handler.__doc__
+            return self._bp.route(
+                path, methods=[method], authorizer=self._authorizer, content_types=[JSON]
+            )(view)
+
+        return decorate
+
+
+def _query(params: dict[str, str] | None, allowed: frozenset[str]) -> dict[str, str]:
+    params = dict(params or {})
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise BadRequest(f"Unknown query parameter: {unknown[0][:40]}.", code="unknown_parameter")
+    for name, value in params.items():
+        if len(value) > MAX_QUERY_VALUE:
+            raise BadRequest(f"The {name} parameter is too long.", code="invalid_parameter")
+    return params
+
+
+def _body(raw: bytes | None, fields: dict[str, type]) -> dict[str, Any]:
+    raw = raw or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BadRequest("The request body is not valid JSON.", code="invalid_json") from None
+    if not isinstance(body, dict):
+        raise BadRequest("The request body must be a JSON object.", code="invalid_json")
+    unknown = sorted(set(body) - set(fields))
+    if unknown:
+        raise BadRequest(f"Unknown field: {unknown[0][:40]}.", code="unknown_field")
+    for name, expected in fields.items():
+        if name not in body:
+            raise BadRequest(f"The field {name} is required.", code="missing_field")
+        value = body[name]
+        if isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
+            raise BadRequest(
+                f"The field {name} must be a {_type_name(expected)}.", code="invalid_field"
+            )
+    return body
+
+
+def _type_name(expected: type) -> str:
+    return {str: "string", int: "whole number", bool: "true or false", list: "list"}.get(
+        expected, expected.__name__
+    )
+
+
+# Chalice answers some requests itself (unsupported media type, method not allowed, unhandled
+# errors) with {"Code", "Message"}; this middleware gives them the one error shape.
+_CHALICE_CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    500: "internal_error",
+}
+
+
+def error_shape_middleware(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    response = get_response(event)
+    if response.status_code >= 400 and isinstance(response.body, dict) and "Code" in response.body:
+        status = response.status_code
+        if status >= 500:
+            logs.event("unhandled_error", logging.ERROR, status=status)
+            message = "Something went wrong on our side. It has been logged."
+        else:
+            message = str(response.body.get("Message", ""))[:200]
+        code = _CHALICE_CODES.get(status, "error")
+        return json_response({"error": {"code": code, "message": message}}, status)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

@@ -1,0 +1,42 @@
+"""The one place that builds boto3 clients.
+
+Clients (never resources: a resource costs ~90 ms more at cold start) are built lazily and
+cached per container. Endpoints come from boto3's standard settings (``AWS_ENDPOINT_URL``
+and friends), which is how local runs reach a moto server.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+_clients: dict[str, Any] = {}
+_lock = threading.Lock()
+_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 4},
+    connect_timeout=2,
+    read_timeout=5,
+)
+
+
+def client(service: str, region: str | None = None) -> Any:
+    """A cached boto3 client for ``service``."""
+    key = f"{service}:{region}"
+    cached = _clients.get(key)
+    if cached is not None:
+        return cached
+    with _lock:
+        if key not in _clients:
+            _clients[key] = boto3.session.Session().client(
+                service, region_name=region, config=_CONFIG
+            )
+        return _clients[key]
+
+
+def reset() -> None:
+    """Forget cached clients (tests switch between mocked AWS environments)."""
+    with _lock:
+        _clients.clear()

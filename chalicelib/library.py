@@ -1,0 +1,154 @@
+"""The module library: published module versions, read from S3.
+
+S3 layout (written by ``steady_content.publish``, read here; keys are built only by the
+functions below so that both sides agree):
+
+- ``modules/{id}/{locale}/v{version}.json``: one immutable version document (rendered HTML,
+  metadata, sections, sha256 of the source). Written once, never overwritten.
+- ``modules/{id}/{locale}/index.json``: the module pointer: the full latest document plus the
+  list of versions with their changelogs. Rewritten after a new version document exists, so a
+  reader never sees a pointer to a missing version.
+- ``catalog/{locale}.json``: the latest version of every module, without HTML.
+
+Read costs: a latest read is one GetObject (the index); an exact version is served from the
+container's cache once seen, since versions never change; the catalog is one GetObject.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable
+
+DEFAULT_LOCALE = "en"
+MODULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_MODULE_ID_LENGTH = 80
+MAX_VERSION = 1_000_000
+_CACHE_SIZE = 512
+
+
+def version_key(module_id: str, version: int, locale: str = DEFAULT_LOCALE) -> str:
+    return f"modules/{module_id}/{locale}/v{version}.json"
+
+
+def index_key(module_id: str, locale: str = DEFAULT_LOCALE) -> str:
+    return f"modules/{module_id}/{locale}/index.json"
+
+
+def catalog_key(locale: str = DEFAULT_LOCALE) -> str:
+    return f"catalog/{locale}.json"
+
+
+def check_module_id(module_id: Any) -> str:
+    """Return ``module_id`` if it is a well-formed module id; raise ``BadRequest`` otherwise."""
+    if (
+        not isinstance(module_id, str)
+        or len(module_id) > MAX_MODULE_ID_LENGTH
+        or not MODULE_ID.match(module_id)
+    ):
+        raise BadRequest(
+            "A module id is lowercase letters, digits and single hyphens.", code="invalid_module_id"
+        )
+    return module_id
+
+
+def parse_version(value: Any) -> int:
+    """Accept an integer version (or its decimal string from a path); raise ``BadRequest``."""
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 7:
+        value = int(value)
+    if not isinstance(value, int) or not 1 <= value <= MAX_VERSION:
+        raise BadRequest("A version is a whole number from 1 up.", code="invalid_version")
+    return value
+
+
+def summary_of(document: dict) -> dict:
+    """The catalog entry for a version document."""
+    return {
+        "id": document["id"],
+        "title": document["title"],
+        "topic": document["topic"],
+        "summary": document["summary"],
+        "version": document["version"],
+        "reading_minutes": document["reading_minutes"],
+        "tags": document.get("tags", []),
+    }
+
+
+class ModuleLibrary:
+    """Reads published modules. ``s3`` is a boto3 S3 client (injected)."""
+
+    def __init__(self, s3: Any, bucket: str) -> None:
+        self._s3 = s3
+        self._bucket = bucket
+        self._versions: OrderedDict[str, dict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def catalog(self, topic: str | None = None, tag: str | None = None) -> list[dict]:
+        """Latest version of every module, optionally filtered by topic and tag."""
+        document = self._get_json(catalog_key()) or {"modules": []}
+        return [
+            m
+            for m in document["modules"]
+            if (topic is None or m["topic"] == topic) and (tag is None or tag in m.get("tags", []))
+        ]
+
+    def latest(self, module_id: str) -> dict:
+        """The latest version document of a module (one S3 read)."""
+        index = self._index(module_id)
+        latest = index["latest"]
+        self._remember(version_key(module_id, latest["version"]), latest)
+        return latest
+
+    def versions(self, module_id: str) -> list[dict]:
+        """Every published version, newest first, with changelogs."""
+        return sorted(self._index(module_id)["versions"], key=lambda v: -v["version"])
+
+    def version(self, module_id: str, version: int) -> dict:
+        """One exact version; cached for the life of the container (versions are immutable)."""
+        check_module_id(module_id)
+        key = version_key(module_id, version)
+        with self._lock:
+            cached = self._versions.get(key)
+            if cached is not None:
+                self._versions.move_to_end(key)
+                return cached
+        document = self._get_json(key)
+        if document is None:
+            raise NotFound(
+                f"Module {module_id} has no version {version}.", code="version_not_found"
+            )
+        self._remember(key, document)
+        return document
+
+    def _index(self, module_id: str) -> dict:
+        check_module_id(module_id)
+        index = self._get_json(index_key(module_id))
+        if index is None:
+            raise NotFound(f"There is no module {module_id}.", code="module_not_found")
+        return index
+
+    def _remember(self, key: str, document: dict) -> None:
+        with self._lock:
+            self._versions[key] = document
+            self._versions.move_to_end(key)
+            while len(self._versions) > _CACHE_SIZE:
+                self._versions.popitem(last=False)
+
+    def _get_json(self, key: str) -> dict | None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            body = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                return None
+            raise ServiceUnavailable("The module library is unavailable. Try again shortly.") from error
+        except BotoCoreError as error:
+            raise ServiceUnavailable("The module library is unavailable. Try again shortly.") from error
+        return json.loads(body)

@@ -1,0 +1,162 @@
+"""Completion records: which exact module version a participant finished, and when.
+
+Keys (see ``chalicelib.records``):
+- ``PARTICIPANT#{id}`` / ``COMPLETION#{module_id}#{version:07d}``: one item per completed
+  version. Zero-padded so a Query returns them in module, then version, order.
+- ``PARTICIPANT#{id}`` / ``PROGRESS#{module_id}``: ``versions`` (number set) and
+  ``at_v{n}`` (completion time of version n). Group dashboards read these with BatchGetItem.
+
+Conditional-write rule: both items are written in one TransactWriteItems. The completion Put
+carries ``attribute_not_exists(PK)``, so a repeat (a retry, a double tap, two devices) is
+cancelled as a whole and the stored record comes back with the cancellation
+(``ReturnValuesOnConditionCheckFailure=ALL_OLD``): one call either way, never a duplicate,
+and the first completion time is kept. The progress Update only ADDs to a set and sets
+``at_v{n}`` if absent, so it is idempotent too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.errors import Conflict
+from chalicelib.records.table import (
+    BotoCoreError,
+    ClientError,
+    RecordTable,
+    error_code,
+    from_item,
+    to_item,
+)
+
+_CONFLICT_RETRIES = 5
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def participant_pk(participant_id: str) -> str:
+    return f"PARTICIPANT#{participant_id}"
+
+
+def completion_sk(module_id: str, version: int) -> str:
+    return f"COMPLETION#{module_id}#{version:07d}"
+
+
+def progress_sk(module_id: str) -> str:
+    return f"PROGRESS#{module_id}"
+
+
+@dataclass(frozen=True)
+class Completion:
+    module_id: str
+    version: int
+    completed_at: str
+
+    def to_dict(self) -> dict:
+        return {
+            "module_id": self.module_id,
+            "version": self.version,
+            "completed_at": self.completed_at,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict) -> Completion:
+        return cls(
+            module_id=str(record["module_id"]),
+            version=int(record["version"]),
+            completed_at=str(record["completed_at"]),
+        )
+
+
+class CompletionRecords(RecordTable):
+    def __init__(
+        self, dynamodb: Any, table_name: str, clock: Callable[[], str] = utc_now
+    ) -> None:
+        super().__init__(dynamodb, table_name)
+        self._clock = clock
+
+    def record(self, participant_id: str, module_id: str, version: int) -> tuple[Completion, bool]:
+        """Record a completion. Returns ``(completion, created)``; a repeat returns the original."""
+        completed_at = self._clock()
+        pk = participant_pk(participant_id)
+        put = {
+            "TableName": self._table,
+            "Item": to_item(
+                {
+                    "PK": pk,
+                    "SK": completion_sk(module_id, version),
+                    "module_id": module_id,
+                    "version": version,
+                    "completed_at": completed_at,
+                }
+            ),
+            "ConditionExpression": "attribute_not_exists(PK)",
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        progress = {
+            "TableName": self._table,
+            "Key": to_item({"PK": pk, "SK": progress_sk(module_id)}),
+            "UpdateExpression": "SET module_id = :m, #at = if_not_exists(#at, :t) ADD versions :v",
+            "ExpressionAttributeNames": {"#at": f"at_v{version}"},
+            "ExpressionAttributeValues": to_item({":m": module_id, ":t": completed_at, ":v": {version}}),
+        }
+        for _attempt in range(_CONFLICT_RETRIES):
+            try:
+                self._dynamodb.transact_write_items(
+                    TransactItems=[{"Put": put}, {"Update": progress}]
+                )
+                return Completion(module_id, version, completed_at), True
+            except ClientError as error:
+                if error_code(error) != "TransactionCanceledException":
+                    raise self.unavailable(error) from error
+                reasons = error.response.get("CancellationReasons") or []
+                first = reasons[0] if reasons else {}
+                if first.get("Code") == "ConditionalCheckFailed" and first.get("Item"):
+                    return Completion.from_record(from_item(first["Item"])), False
+                if first.get("Code") == "ConditionalCheckFailed":
+                    return self._get(participant_id, module_id, version), False
+                # TransactionConflict: another request is writing the same item; try again.
+            except BotoCoreError as error:
+                raise self.unavailable(error) from error
+        raise Conflict(
+            "This completion is being recorded by another request. Try again.",
+            code="completion_in_progress",
+        )
+
+    def list(
+        self, participant_id: str, page_token: str | None = None, limit: int = 50
+    ) -> tuple[list[Completion], str | None]:
+        """One page of a participant's completions (one Query) and the next page token."""
+        pk = participant_pk(participant_id)
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "ExpressionAttributeValues": to_item({":pk": pk, ":prefix": "COMPLETION#"}),
+            "Limit": limit,
+        }
+        start = self.decode_page_token(page_token, pk, "COMPLETION#")
+        if start:
+            request["ExclusiveStartKey"] = start
+        try:
+            response = self._dynamodb.query(**request)
+        except (ClientError, BotoCoreError) as error:
+            raise self.unavailable(error) from error
+        items = [Completion.from_record(from_item(i)) for i in response.get("Items", [])]
+        return items, self.encode_page_token(response.get("LastEvaluatedKey"))
+
+    def _get(self, participant_id: str, module_id: str, version: int) -> Completion:
+        try:
+            response = self._dynamodb.get_item(
+                TableName=self._table,
+                Key=to_item(
+                    {"PK": participant_pk(participant_id), "SK": completion_sk(module_id, version)}
+                ),
+                ConsistentRead=True,
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise self.unavailable(error) from error
+        return Completion.from_record(from_item(response["Item"]))

@@ -1,0 +1,45 @@
+"""Reading the module library: ``/modules``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib import services
+from chalicelib.api import Call, Endpoints
+from chalicelib.errors import BadRequest
+from chalicelib.library import parse_version
+
+TOPICS = ("addiction", "mental-health", "stress-management", "life-skills")
+# Exact versions never change, so a browser may keep them; they are still private to the user.
+IMMUTABLE = "private, max-age=86400, immutable"
+
+
+def blueprint(authorizer: Any) -> Blueprint:
+    bp = Blueprint(__name__)
+    endpoints = Endpoints(bp, authorizer)
+
+    @endpoints.route("/modules", query=("topic", "tag"))
+    def list_modules(call: Call) -> dict:
+        topic = call.query.get("topic")
+        if topic is not None and topic not in TOPICS:
+            raise BadRequest(f"Topic must be one of: {', '.join(TOPICS)}.", code="invalid_topic")
+        modules = services.current().library.catalog(topic=topic, tag=call.query.get("tag"))
+        return {"modules": modules}
+
+    @endpoints.route("/modules/{module_id}")
+    def get_module(call: Call) -> dict:
+        return services.current().library.latest(call.params["module_id"])
+
+    @endpoints.route("/modules/{module_id}/versions")
+    def list_versions(call: Call) -> dict:
+        module_id = call.params["module_id"]
+        return {"module_id": module_id, "versions": services.current().library.versions(module_id)}
+
+    @endpoints.route("/modules/{module_id}/versions/{version}", cache=IMMUTABLE)
+    def get_version(call: Call) -> dict:
+        version = parse_version(call.params["version"])
+        return services.current().library.version(call.params["module_id"], version)
+
+    return bp

@@ -1,0 +1,4 @@
+"""The authoring pipeline: parse front matter, validate, render, sanitise, publish.
+
+Runs in CI and on authors' machines; the Lambda never imports it.
+"""

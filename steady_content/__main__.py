@@ -1,0 +1,3 @@
+from steady_content.cli import main
+
+main()

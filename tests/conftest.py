@@ -1,0 +1,123 @@
+"""Shared fixtures: a moto-backed AWS, published content, accounts with real signed tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import pytest
+import requests
+from moto import mock_aws
+
+from chalicelib import aws as aws_clients
+from chalicelib import services
+from chalicelib.identity import TokenVerifier
+from chalicelib.settings import Settings
+from steady_content import pipeline
+from steady_content.publish import Publisher
+from steady_local.provision import Stack, create_account, provision, sign_in
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    id: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
+
+
+def fetch_jwks_through_moto(url: str) -> dict:
+    # moto intercepts `requests` to AWS hosts, so the pool's real JWKS is served in-process.
+    return requests.get(url, timeout=5).json()
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_REGION", REGION)
+
+
+@pytest.fixture
+def stack(aws_env: None) -> Iterator[Stack]:
+    with mock_aws():
+        aws_clients.reset()
+        yield provision(lambda name: boto3.client(name, region_name=REGION))
+        aws_clients.reset()
+
+
+def settings_for(stack: Stack) -> Settings:
+    return Settings.from_env(stack.environment())
+
+
+@pytest.fixture
+def s3(stack: Stack):  # type: ignore[no-untyped-def]
+    return boto3.client("s3", region_name=REGION)
+
+
+@pytest.fixture
+def publisher(stack: Stack, s3) -> Publisher:  # type: ignore[no-untyped-def]
+    return Publisher(s3, stack.content_bucket)
+
+
+@pytest.fixture
+def published(publisher: Publisher) -> list[pipeline.Module]:
+    """The shipped content/ folder, published."""
+    result = pipeline.lint(CONTENT)
+    pipeline.require_clean(result)
+    report = publisher.publish(result.modules)
+    assert report.ok
+    return result.modules
+
+
+@pytest.fixture
+def service(stack: Stack) -> Iterator[services.Services]:
+    settings = settings_for(stack)
+    built = services.Services.build(settings, TokenVerifier(settings, fetch_jwks_through_moto))
+    services.use(built)
+    yield built
+    services.use(None)
+
+
+@pytest.fixture
+def client(service: services.Services) -> Iterator:  # type: ignore[type-arg]
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app, stage_name="dev", project_dir=str(ROOT)) as test_client:
+        yield test_client
+
+
+def make_account(stack: Stack, username: str, role: str) -> Account:
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    password = "Correct-horse-42"
+    user_id = create_account(cognito, stack, username, password, role)
+    return Account(username, user_id, sign_in(cognito, stack, username, password))
+
+
+@pytest.fixture
+def participant(stack: Stack) -> Account:
+    return make_account(stack, "participant-one", "participants")
+
+
+@pytest.fixture
+def other_participant(stack: Stack) -> Account:
+    return make_account(stack, "participant-two", "participants")
+
+
+@pytest.fixture
+def leader(stack: Stack) -> Account:
+    return make_account(stack, "leader-one", "leaders")

@@ -4,11 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test test-unit test-functional lint-content lock-content bench clean
+.PHONY: token install run test test-unit test-functional lint-content lock-content bench clean
 
 $(INSTALLED): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -39,3 +38,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+## Print an access token for a local account: make -s token USER=demo-participant-1
+token: install
+	@$(BIN)/python -m steady_local token $(USER)

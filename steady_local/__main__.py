@@ -1,0 +1,5 @@
+import sys
+
+from steady_local.run import main
+
+sys.exit(main())

@@ -1,0 +1,200 @@
+"""``make run``: the whole service on one machine, with moto standing in for AWS.
+
+1. start moto in this process on 127.0.0.1 (``steady_local.server``);
+2. create the table, bucket and user pool; restore the last snapshot;
+3. publish ``content/``; create the demo accounts; print how to sign in;
+4. run ``chalice local`` on 127.0.0.1:8000, reaching moto only through ``AWS_ENDPOINT_URL``;
+5. snapshot after every write and on exit, so data survives a restart; Ctrl-C stops it all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_ACCOUNTS = (
+    ("demo-leader", "Demo-leader-2026", "leaders"),
+    ("demo-participant-1", "Demo-participant-2026", "participants"),
+    ("demo-participant-2", "Demo-participant-2026", "participants"),
+)
+REGION = "us-east-1"
+
+
+def _aws_defaults() -> None:
+    # Set before moto is imported: deterministic pool and client ids across restarts.
+    os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY", "HASH")
+    os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY", "HASH")
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+    os.environ["AWS_DEFAULT_REGION"] = os.environ["AWS_REGION"] = REGION
+
+
+def client_factory(endpoint: str) -> Callable[[str], Any]:
+    import boto3
+
+    cache: dict[str, Any] = {}
+
+    def clients(name: str) -> Any:
+        if name not in cache:
+            cache[name] = boto3.client(name, region_name=REGION, endpoint_url=endpoint)
+        return cache[name]
+
+    return clients
+
+
+def publish_content(clients: Callable[[str], Any], bucket: str) -> str:
+    from steady_content import pipeline
+    from steady_content.publish import Publisher
+
+    result = pipeline.lint(ROOT / "content")
+    if not result.ok:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        raise SystemExit("content/ has problems: fix them (make lint-content) and run again")
+    report = Publisher(clients("s3"), bucket).publish(result.modules)
+    for outcome in report.outcomes:
+        if outcome.message and outcome.status == "refused":
+            print(f"  refused: {outcome.message}", file=sys.stderr)
+    return report.summary()
+
+
+def serve(args: argparse.Namespace) -> int:
+    _aws_defaults()
+    from steady_local import snapshot
+    from steady_local.provision import create_account, provision, sign_in
+    from steady_local.server import LocalAws
+
+    state_dir = Path(args.state_dir)
+    state_file = state_dir / "state.json"
+    aws = LocalAws(port=args.moto_port).start()
+    clients = client_factory(aws.url)
+    stack = provision(clients)
+    restored = snapshot.restore(clients, stack, state_file)
+    published = publish_content(clients, stack.content_bucket)
+    tokens = {}
+    for username, password, role in DEMO_ACCOUNTS:
+        create_account(clients("cognito-idp"), stack, username, password, role)
+        tokens[username] = sign_in(clients("cognito-idp"), stack, username, password)
+    snapshot.save(clients, stack, state_file, aws.app.lock)
+    (state_dir / "stack.json").write_text(json.dumps({**stack.__dict__, "endpoint": aws.url}))
+
+    stopping = threading.Event()
+
+    def save_on_change() -> None:
+        while not stopping.is_set():
+            aws.app.changed.wait()
+            aws.app.changed.clear()
+            if not stopping.is_set():
+                snapshot.save(clients, stack, state_file, aws.app.lock)
+
+    saver = threading.Thread(target=save_on_change, daemon=True)
+    saver.start()
+
+    env = {**os.environ, **stack.environment(), "AWS_ENDPOINT_URL": aws.url}
+    chalice = Path(sys.executable).with_name("chalice")
+    api = subprocess.Popen(
+        [str(chalice), "local", "--host", "127.0.0.1", "--port", str(args.port), "--stage", "dev", "--no-autoreload"],
+        cwd=ROOT,
+        env=env,
+    )
+    _banner(args.port, aws.url, restored, published, tokens)
+
+    def stop(*_: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)  # also when started with SIGINT ignored (e.g. by a script)
+    code = 0
+    try:
+        code = api.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if api.poll() is None:
+            api.terminate()
+            try:
+                api.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                api.kill()
+        stopping.set()
+        aws.app.changed.set()
+        saver.join(timeout=10)
+        snapshot.save(clients, stack, state_file, aws.app.lock)
+        aws.stop()
+        print(f"\nStopped. Local data saved in {state_file}.", flush=True)
+    return code
+
+
+def _banner(port: int, moto_url: str, restored: int, published: str, tokens: dict[str, str]) -> None:
+    api = f"http://127.0.0.1:{port}"
+    lines = [
+        "",
+        "Steady is starting locally.",
+        f"  API:        {api}",
+        f"  AWS (moto): {moto_url}   records restored: {restored}   content: {published}",
+        "",
+        "Demo accounts (username / password / role):",
+    ]
+    lines += [f"  {u:<20} {p:<24} {r}" for u, p, r in DEMO_ACCOUNTS]
+    lines += [
+        "",
+        "Get a fresh access token (valid 60 minutes) in another terminal:",
+        "  TOKEN=$(make -s token USER=demo-participant-1)",
+        "Then, as a participant:",
+        f'  curl -s {api}/modules -H "Authorization: Bearer $TOKEN"',
+        f'  curl -s {api}/modules/cravings-and-urge-surfing -H "Authorization: Bearer $TOKEN"',
+        f"  curl -s -X POST {api}/me/completions -H \"Authorization: Bearer $TOKEN\" "
+        "-H 'Content-Type: application/json' -d '{\"module_id\": \"cravings-and-urge-surfing\", \"version\": 1}'",
+        f'  curl -s {api}/me/completions -H "Authorization: Bearer $TOKEN"',
+        "",
+        "Press Ctrl-C to stop everything.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def token(args: argparse.Namespace) -> int:
+    """Print an access token for a demo (or restored) account of the running local stack."""
+    _aws_defaults()
+    from steady_local.provision import Stack, sign_in
+
+    stack_file = Path(args.state_dir) / "stack.json"
+    if not stack_file.exists():
+        print("The local stack is not running: start it with 'make run'.", file=sys.stderr)
+        return 1
+    data = json.loads(stack_file.read_text())
+    endpoint = data.pop("endpoint")
+    stack = Stack(**data)
+    passwords = {u: p for u, p, _ in DEMO_ACCOUNTS}
+    password = args.password or passwords.get(args.username)
+    if password is None:
+        print(f"Give --password for {args.username}.", file=sys.stderr)
+        return 1
+    print(sign_in(client_factory(endpoint)("cognito-idp"), stack, args.username, password))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m steady_local")
+    parser.add_argument("--state-dir", default=str(ROOT / ".local"))
+    sub = parser.add_subparsers(dest="command")
+    run_parser = sub.add_parser("run", help="start the local stack (default)")
+    for p in (parser, run_parser):
+        p.add_argument("--port", type=int, default=int(os.environ.get("STEADY_PORT", "8000")))
+        p.add_argument("--moto-port", type=int, default=int(os.environ.get("STEADY_MOTO_PORT", "5005")))
+    token_parser = sub.add_parser("token", help="print an access token for an account")
+    token_parser.add_argument("username")
+    token_parser.add_argument("--password")
+    args = parser.parse_args(argv)
+    if args.command == "token":
+        return token(args)
+    return serve(args)

@@ -1,0 +1,103 @@
+"""Save and restore the local stand-in's data, because moto keeps nothing across restarts.
+
+What is saved (JSON, under a git-ignored folder):
+- every DynamoDB item of the records table,
+- every S3 object of the content bucket (base64),
+- every Cognito user of the pool: username, ``sub``, groups, status and password.
+
+Restoring recreates users through the API, then sets their ``sub`` and password on moto's
+in-process objects: Cognito never lets a client choose a ``sub``, and every record is keyed
+by it. This module therefore needs moto running in this process (``steady_local.server``).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import Any
+
+from steady_local.provision import Stack
+
+MOTO_ACCOUNT = "123456789012"
+
+
+def _moto_users(stack: Stack) -> dict[str, Any]:
+    from moto.backends import get_backend
+
+    backend = get_backend("cognito-idp")[MOTO_ACCOUNT][stack.region]
+    return backend.user_pools[stack.user_pool_id].users
+
+
+def dump(clients: Any, stack: Stack, moto_lock: AbstractContextManager | None = None) -> dict:
+    """Everything the local stack holds, as plain JSON-able data.
+
+    ``moto_lock`` guards the direct reads of moto's objects (moto is not thread-safe).
+    """
+    dynamodb, s3, cognito = clients("dynamodb"), clients("s3"), clients("cognito-idp")
+    items: list[dict] = []
+    for page in dynamodb.get_paginator("scan").paginate(TableName=stack.records_table):
+        items.extend(page["Items"])  # local snapshot only: never in a request path
+    objects = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=stack.content_bucket):
+        for entry in page.get("Contents", []):
+            body = s3.get_object(Bucket=stack.content_bucket, Key=entry["Key"])["Body"].read()
+            objects.append({"key": entry["Key"], "body": base64.b64encode(body).decode()})
+    users = []
+    with moto_lock or nullcontext():
+        moto_users = sorted(_moto_users(stack).items())
+    for username, user in moto_users:
+        users.append(
+            {
+                "username": username,
+                "sub": user.id,
+                "password": user.password,
+                "status": user.status,
+                "attributes": [a for a in user.attributes if a["Name"] != "sub"],
+                "groups": sorted(g.group_name for g in user.groups),
+            }
+        )
+    return {"items": items, "objects": objects, "users": users}
+
+
+def save(
+    clients: Any, stack: Stack, path: Path, moto_lock: AbstractContextManager | None = None
+) -> None:
+    """Write a snapshot atomically (a crash mid-write never leaves half a file)."""
+    data = dump(clients, stack, moto_lock)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def restore(clients: Any, stack: Stack, path: Path) -> int:
+    """Load a snapshot into a freshly provisioned stack; return how many records it held."""
+    if not path.exists():
+        return 0
+    data = json.loads(path.read_text(encoding="utf-8"))
+    dynamodb, s3, cognito = clients("dynamodb"), clients("s3"), clients("cognito-idp")
+    for start in range(0, len(data["items"]), 25):
+        batch = [{"PutRequest": {"Item": i}} for i in data["items"][start : start + 25]]
+        dynamodb.batch_write_item(RequestItems={stack.records_table: batch})
+    for obj in data["objects"]:
+        s3.put_object(Bucket=stack.content_bucket, Key=obj["key"], Body=base64.b64decode(obj["body"]))
+    for user in data["users"]:
+        cognito.admin_create_user(
+            UserPoolId=stack.user_pool_id,
+            Username=user["username"],
+            UserAttributes=user["attributes"],
+            MessageAction="SUPPRESS",
+        )
+        for group in user["groups"]:
+            cognito.admin_add_user_to_group(
+                UserPoolId=stack.user_pool_id, Username=user["username"], GroupName=group
+            )
+        moto_user = _moto_users(stack)[user["username"]]
+        moto_user.id = user["sub"]
+        moto_user.update_attributes([{"Name": "sub", "Value": user["sub"]}])
+        moto_user.password = user["password"]
+        moto_user.status = user["status"]
+    return len(data["items"])

@@ -48,7 +48,7 @@ def check_module_id(module_id: Any) -> str:
     if (
         not isinstance(module_id, str)
         or len(module_id) > MAX_MODULE_ID_LENGTH
-        or not MODULE_ID.match(module_id)
+        or not MODULE_ID.fullmatch(module_id)
     ):
         raise BadRequest(
             "A module id is lowercase letters, digits and single hyphens.", code="invalid_module_id"

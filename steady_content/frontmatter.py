@@ -27,6 +27,8 @@ class Source:
     body: str
     body_line: int
     lines: dict[tuple, int] = field(default_factory=dict)
+    # YAML keeps the last of two equal keys silently; authors should hear about it.
+    duplicate_keys: list[tuple[tuple, int]] = field(default_factory=list)
 
     def line_of(self, *key: Any) -> int:
         """The line of the deepest known prefix of ``key`` (1 = the opening fence)."""
@@ -57,22 +59,29 @@ def split(path: str, text: str) -> tuple[Source | None, list[Problem]]:
     if not isinstance(meta, dict):
         return None, [Problem(path, 2, "FM003", "the front matter must be a mapping of fields")]
     key_lines: dict[tuple, int] = {}
-    _index_lines(node, (), key_lines)
+    duplicates: list[tuple[tuple, int]] = []
+    _index_lines(node, (), key_lines, duplicates)
     body = "\n".join(lines[closing + 1 :])
     if text.endswith("\n"):
         body += "\n"
-    return Source(path, text, meta, body, closing + 2, key_lines), []
+    return Source(path, text, meta, body, closing + 2, key_lines, duplicates), []
 
 
-def _index_lines(node: yaml.Node | None, prefix: tuple, out: dict[tuple, int]) -> None:
+def _index_lines(
+    node: yaml.Node | None, prefix: tuple, out: dict[tuple, int], duplicates: list[tuple[tuple, int]]
+) -> None:
     # +2: one for 1-based lines, one for the opening fence.
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = prefix + (key_node.value,)
-            out[key] = key_node.start_mark.line + 2
-            _index_lines(value_node, key, out)
+            line = key_node.start_mark.line + 2
+            if key in out:
+                duplicates.append((key, line))
+            else:
+                out[key] = line
+            _index_lines(value_node, key, out, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             key = prefix + (i,)
             out[key] = item.start_mark.line + 2
-            _index_lines(item, key, out)
+            _index_lines(item, key, out, duplicates)

@@ -76,12 +76,19 @@ def field_values(source: Source) -> Iterator[Problem]:
                 yield problem(source, "FM011", message, name, *key)
 
 
+@rule("FM014", "a field is written twice")
+def duplicate_keys(source: Source) -> Iterator[Problem]:
+    for key, line in source.duplicate_keys:
+        name = ".".join(str(k) for k in key)
+        yield Problem(source.path, line, "FM014", f"'{name}' is written twice; only the last one would count")
+
+
 @rule("FM020", "id is not a slug or does not match the file")
 def id_matches_file(source: Source) -> Iterator[Problem]:
     module_id = source.meta.get("id")
     if not isinstance(module_id, str):
         return
-    if not SLUG.match(module_id) or len(module_id) > 80:
+    if not SLUG.fullmatch(module_id) or len(module_id) > 80:
         yield problem(source, "FM020", f"id '{module_id}' must be a lowercase slug like 'coping-with-cravings'", "id")
         return
     stem = PurePosixPath(source.path).name.split(".")[0]
@@ -142,6 +149,11 @@ def _text(value: Any) -> bool:
 Finding = tuple[tuple, str]
 
 
+def _id(value: Any) -> Iterator[Finding]:
+    if not isinstance(value, str):
+        yield (), "id must be text: a lowercase slug like 'coping-with-cravings'"
+
+
 def _title(value: Any) -> Iterator[Finding]:
     if not _text(value) or len(value) > 120:
         yield (), "title must be text of 1 to 120 characters"
@@ -170,7 +182,7 @@ def _string_list(name: str, slug: bool = False) -> Callable[[Any], Iterator[Find
             yield (), f"{name} must be a non-empty list"
             return
         for i, item in enumerate(value):
-            if not _text(item) or (slug and not SLUG.match(item)):
+            if not _text(item) or (slug and not SLUG.fullmatch(item)):
                 kind = "a lowercase slug" if slug else "text"
                 yield (i,), f"each item of {name} must be {kind}"
 
@@ -226,6 +238,7 @@ def _waiver(value: Any) -> Iterator[Finding]:
 
 
 _FIELD_CHECKS: dict[str, Callable[[Any], Iterator[Finding]]] = {
+    "id": _id,
     "title": _title,
     "version": _version,
     "topic": _topic,

@@ -121,3 +121,29 @@ def other_participant(stack: Stack) -> Account:
 @pytest.fixture
 def leader(stack: Stack) -> Account:
     return make_account(stack, "leader-one", "leaders")
+
+
+class AwsCalls:
+    """Counts AWS API calls made by the service's clients, via botocore event hooks."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def _record(self, model, **_kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.names.append(f"{model.service_model.service_id}.{model.name}")
+
+    def attach(self, *clients) -> AwsCalls:  # type: ignore[no-untyped-def]
+        for aws_client in clients:
+            aws_client.meta.events.register("before-call.*.*", self._record)
+        return self
+
+    def reset(self) -> None:
+        self.names.clear()
+
+
+@pytest.fixture
+def aws_calls(service: services.Services) -> AwsCalls:
+    settings = service.settings
+    return AwsCalls().attach(
+        aws_clients.client("s3", settings.region), aws_clients.client("dynamodb", settings.region)
+    )

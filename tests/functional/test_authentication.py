@@ -1,0 +1,108 @@
+"""Every route needs a valid Cognito access token; the wrong role gets 403."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import jwt
+import pytest
+
+from app import app
+from chalicelib.api import Endpoints
+from tests.conftest import REGION, fetch_jwks_through_moto
+
+# Every route with a path that exists once content is published.
+CONCRETE = {
+    "/modules": "/modules",
+    "/modules/{module_id}": "/modules/thinking-traps",
+    "/modules/{module_id}/versions": "/modules/thinking-traps/versions",
+    "/modules/{module_id}/versions/{version}": "/modules/thinking-traps/versions/1",
+    "/me/completions": "/me/completions",
+}
+BODY = json.dumps({"module_id": "thinking-traps", "version": 1})
+
+
+def call(client, method: str, path: str, headers: dict) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+    headers = {"Content-Type": "application/json", **headers}
+    response = getattr(client.http, method.lower())(CONCRETE[path], headers=headers, body=BODY if method == "POST" else None)
+    return response.status_code, (json.loads(response.body) if response.body else {})
+
+
+def test_every_route_is_registered_through_endpoints_and_has_a_concrete_path():
+    registered = {(method, path) for path, methods in app.routes.items() for method in methods}
+    declared = {(spec.method, spec.path) for spec in Endpoints.registry}
+    assert registered == declared
+    assert {path for _, path in registered} <= set(CONCRETE)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted({(s.method, s.path) for s in Endpoints.registry}))
+def test_no_token_is_401(client, published, method, path):
+    status, _ = call(client, method, path, {})
+    assert status == 401
+
+
+@pytest.mark.parametrize(("method", "path"), sorted({(s.method, s.path) for s in Endpoints.registry}))
+def test_garbage_token_is_401_in_the_error_shape(client, published, method, path):
+    status, body = call(client, method, path, {"Authorization": "Bearer not-a-token"})
+    assert status == 401
+    assert body["error"]["code"] == "invalid_token"
+
+
+def _forge(claims: dict) -> str:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "dummy"})
+
+
+def test_token_signed_by_another_key_is_401(client, published, participant):
+    claims = jwt.decode(participant.token, options={"verify_signature": False})
+    status, body = call(client, "GET", "/modules", {"Authorization": f"Bearer {_forge(claims)}"})
+    assert (status, body["error"]["code"]) == (401, "invalid_token")
+
+
+def test_expired_token_is_401_token_expired(client, published, service, participant):
+    from chalicelib.identity import TokenVerifier
+
+    claims = jwt.decode(participant.token, options={"verify_signature": False})
+    later = lambda: claims["exp"] + 3600  # noqa: E731
+    service.verifier = TokenVerifier(service.settings, fetch_jwks_through_moto, clock=later)
+    status, body = call(client, "GET", "/modules", {"Authorization": f"Bearer {participant.token}"})
+    assert (status, body["error"]["code"]) == (401, "token_expired")
+
+
+def test_id_token_is_not_accepted(client, published, stack, participant):
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    result = cognito.initiate_auth(
+        ClientId=stack.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": participant.username, "PASSWORD": "Correct-horse-42"},
+    )["AuthenticationResult"]
+    status, body = call(client, "GET", "/modules", {"Authorization": f"Bearer {result['IdToken']}"})
+    assert (status, body["error"]["code"]) == (401, "invalid_token")
+
+
+def test_token_from_another_app_client_is_401(client, published, stack, participant):
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    other = cognito.create_user_pool_client(
+        UserPoolId=stack.user_pool_id, ClientName="other", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    token = cognito.initiate_auth(
+        ClientId=other,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": participant.username, "PASSWORD": "Correct-horse-42"},
+    )["AuthenticationResult"]["AccessToken"]
+    status, body = call(client, "GET", "/modules", {"Authorization": f"Bearer {token}"})
+    assert (status, body["error"]["code"]) == (401, "invalid_token")
+
+
+def test_account_without_a_role_is_403(client, published, stack):
+    from steady_local.provision import sign_in
+
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    cognito.admin_create_user(UserPoolId=stack.user_pool_id, Username="no-role", MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(UserPoolId=stack.user_pool_id, Username="no-role", Password="Correct-horse-42", Permanent=True)
+    token = sign_in(cognito, stack, "no-role", "Correct-horse-42")
+    status, body = call(client, "GET", "/modules", {"Authorization": f"Bearer {token}"})
+    assert (status, body["error"]["code"]) == (403, "forbidden")

@@ -1,0 +1,47 @@
+"""AWS calls per operation, counted with botocore event hooks (the budget of issue #2)."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_latest_read_is_one_call(client, published, participant, aws_calls):
+    client.http.get("/modules/thinking-traps", headers=participant.headers)
+    aws_calls.reset()
+    client.http.get("/modules/thinking-traps", headers=participant.headers)
+    assert aws_calls.names == ["S3.GetObject"]
+
+
+def test_exact_version_is_free_once_cached(client, published, participant, aws_calls):
+    client.http.get("/modules/thinking-traps/versions/1", headers=participant.headers)
+    assert aws_calls.names == ["S3.GetObject"]
+    aws_calls.reset()
+    response = client.http.get("/modules/thinking-traps/versions/1", headers=participant.headers)
+    assert response.status_code == 200
+    assert aws_calls.names == []
+
+
+def test_recording_a_completion_is_one_call_when_warm(client, published, participant, aws_calls):
+    body = json.dumps({"module_id": "thinking-traps", "version": 1})
+    client.http.get("/modules/thinking-traps/versions/1", headers=participant.headers)
+    aws_calls.reset()
+    assert client.http.post("/me/completions", headers=participant.headers, body=body).status_code == 201
+    assert aws_calls.names == ["DynamoDB.TransactWriteItems"]
+    aws_calls.reset()
+    assert client.http.post("/me/completions", headers=participant.headers, body=body).status_code == 200
+    assert aws_calls.names == ["DynamoDB.TransactWriteItems"]
+
+
+def test_listing_completions_is_one_query_per_page(client, published, participant, aws_calls):
+    client.http.get("/me/completions?limit=2", headers=participant.headers)
+    assert aws_calls.names == ["DynamoDB.Query"]
+
+
+def test_no_scan_is_ever_made(client, published, participant, aws_calls):
+    body = json.dumps({"module_id": "thinking-traps", "version": 1})
+    client.http.get("/modules", headers=participant.headers)
+    client.http.get("/modules/thinking-traps/versions", headers=participant.headers)
+    client.http.post("/me/completions", headers=participant.headers, body=body)
+    client.http.get("/me/completions", headers=participant.headers)
+    assert aws_calls.names
+    assert not [n for n in aws_calls.names if n.endswith(".Scan")]

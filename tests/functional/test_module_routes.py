@@ -1,0 +1,110 @@
+"""GET /modules, /modules/{id}, /modules/{id}/versions, /modules/{id}/versions/{v}."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import Account
+
+
+def get(client, path: str, account: Account) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+    response = client.http.get(path, headers=account.headers)
+    return response.status_code, json.loads(response.body)
+
+
+def test_catalog_lists_latest_version_of_every_published_module(client, published, participant):
+    status, body = get(client, "/modules", participant)
+    assert status == 200
+    by_id = {m["id"]: m for m in body["modules"]}
+    assert set(by_id) == {m.module_id for m in published}
+    entry = by_id["thinking-traps"]
+    assert set(entry) == {"id", "title", "topic", "summary", "version", "reading_minutes", "tags"}
+    assert entry["topic"] == "mental-health" and entry["version"] == 1
+    assert entry["reading_minutes"] >= 1
+    assert "html" not in entry
+
+
+def test_catalog_filters_by_topic_and_tag(client, published, participant):
+    _, body = get(client, "/modules?topic=addiction", participant)
+    assert [m["id"] for m in body["modules"]] == ["cravings-and-urge-surfing"]
+    _, body = get(client, "/modules?tag=urge-surfing", participant)
+    assert [m["id"] for m in body["modules"]] == ["cravings-and-urge-surfing"]
+    _, body = get(client, "/modules?topic=life-skills&tag=urge-surfing", participant)
+    assert body["modules"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("topic=astrology", "invalid_topic"), ("colour=blue", "unknown_parameter"), ("tag=" + "x" * 300, "invalid_parameter")],
+)
+def test_catalog_rejects_bad_queries(client, published, participant, query, code):
+    status, body = get(client, f"/modules?{query}", participant)
+    assert status == 400
+    assert body["error"]["code"] == code
+    assert body["error"]["message"]
+
+
+def test_empty_library_is_an_empty_catalog_not_an_error(client, participant):
+    status, body = get(client, "/modules", participant)
+    assert (status, body) == (200, {"modules": []})
+
+
+def test_module_returns_latest_version_with_html_and_sections(client, published, participant):
+    status, body = get(client, "/modules/cravings-and-urge-surfing", participant)
+    assert status == 200
+    assert body["id"] == "cravings-and-urge-surfing" and body["version"] == 1
+    assert "<h2 id=" in body["html"]
+    assert 'class="admonition tip"' in body["html"]
+    titles = [s["title"] for s in body["sections"]]
+    assert "Key points" in titles
+    assert all(s["level"] in (2, 3) for s in body["sections"])
+    assert len(body["sha256"]) == 64
+
+
+def test_versions_list_changelogs(client, published, participant):
+    status, body = get(client, "/modules/thinking-traps/versions", participant)
+    assert status == 200
+    assert [v["version"] for v in body["versions"]] == [1]
+    assert body["versions"][0]["changelog"] == "First version."
+
+
+def test_exact_version_is_served_and_may_be_cached_privately(client, published, participant):
+    response = client.http.get("/modules/thinking-traps/versions/1", headers=participant.headers)
+    assert response.status_code == 200
+    assert json.loads(response.body)["version"] == 1
+    assert response.headers["Cache-Control"].startswith("private")
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("/modules/no-such-module", 404, "module_not_found"),
+        ("/modules/no-such-module/versions", 404, "module_not_found"),
+        ("/modules/thinking-traps/versions/9", 404, "version_not_found"),
+        ("/modules/Thinking_Traps", 400, "invalid_module_id"),
+        ("/modules/%2e%2e%2fcatalog", 400, "invalid_module_id"),
+        ("/modules/" + "a" * 200, 400, "invalid_module_id"),
+        ("/modules/thinking-traps/versions/0", 400, "invalid_version"),
+        ("/modules/thinking-traps/versions/one", 400, "invalid_version"),
+        ("/modules/thinking-traps/versions/99999999999", 400, "invalid_version"),
+        ("/modules/thinking-traps/versions/-1", 400, "invalid_version"),
+    ],
+)
+def test_unknown_or_odd_ids_get_clear_4xx(client, published, participant, path, status, code):
+    got_status, body = get(client, path, participant)
+    assert got_status == status
+    assert body["error"]["code"] == code
+
+
+def test_leaders_can_read_modules_too(client, published, leader):
+    status, _ = get(client, "/modules/thinking-traps", leader)
+    assert status == 200
+
+
+def test_responses_carry_security_headers(client, published, participant):
+    response = client.http.get("/modules", headers=participant.headers)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Content-Type"] == "application/json"

@@ -1,0 +1,125 @@
+"""Publishing: immutable versions, idempotent re-runs, refusal without a bump, old versions kept."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from steady_content import lockfile, pipeline
+from steady_content.publish import NEW, REFUSED, UNCHANGED
+from tests.conftest import CONTENT
+
+MODULE = "breathing-and-grounding"
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A one-module content folder with its lock, as an author's branch would have."""
+    folder = tmp_path / "content"
+    (folder / "stress-management").mkdir(parents=True)
+    shutil.copy(CONTENT / "stress-management" / f"{MODULE}.md", folder / "stress-management")
+    result = pipeline.lint(folder)
+    lockfile.write(folder, pipeline.lock_entries(result.modules))
+    return folder
+
+
+def module_file(content: Path) -> Path:
+    return content / "stress-management" / f"{MODULE}.md"
+
+
+def lint(content: Path) -> pipeline.LintResult:
+    return pipeline.lint(content)
+
+
+def statuses(report) -> list[str]:  # type: ignore[no-untyped-def]
+    return [o.status for o in report.outcomes]
+
+
+def test_publish_edit_without_bump_is_refused_then_bump_serves_both(
+    content, publisher, client, participant
+):
+    # 1. publish version 1
+    assert statuses(publisher.publish(lint(content).modules)) == [NEW]
+
+    # 2. publishing again is a no-op
+    assert statuses(publisher.publish(lint(content).modules)) == [UNCHANGED]
+
+    # 3. edit the text without a bump: lint catches it, and publishing refuses it
+    path = module_file(content)
+    path.write_text(path.read_text().replace("Welcome.", "Hello there.", 1))
+    result = lint(content)
+    assert [p.code for p in result.problems] == ["VB001"]
+    assert str(result.problems[0]).endswith(
+        "VB001 the text changed but version is still 1: bump the version and add a changelog"
+    )
+    report = publisher.publish(result.modules)
+    assert statuses(report) == [REFUSED]
+    assert report.outcomes[0].message == (
+        f"module {MODULE} version 1 is already published with different content: bump the version"
+    )
+    served = json.loads(client.http.get(f"/modules/{MODULE}", headers=participant.headers).body)
+    assert "Hello there." not in served["html"]
+
+    # 4. bump the version (with a changelog), relock, publish: the new version is served...
+    text = path.read_text().replace("version: 1", "version: 2", 1)
+    text = text.replace("changelog: First version.", "changelog: Friendlier opening line.", 1)
+    path.write_text(text)
+    lockfile.write(content, pipeline.lock_entries(lint(content).modules))
+    result = lint(content)
+    assert result.ok, result.problems
+    assert statuses(publisher.publish(result.modules)) == [NEW]
+
+    latest = json.loads(client.http.get(f"/modules/{MODULE}", headers=participant.headers).body)
+    assert latest["version"] == 2 and "Hello there." in latest["html"]
+    # ...and the old one still is, unchanged.
+    old = json.loads(client.http.get(f"/modules/{MODULE}/versions/1", headers=participant.headers).body)
+    assert old["version"] == 1 and "Hello there." not in old["html"]
+    versions = json.loads(client.http.get(f"/modules/{MODULE}/versions", headers=participant.headers).body)
+    assert [(v["version"], v["changelog"]) for v in versions["versions"]] == [
+        (2, "Friendlier opening line."),
+        (1, "First version."),
+    ]
+    catalog = json.loads(client.http.get("/modules", headers=participant.headers).body)["modules"]
+    assert [(m["id"], m["version"]) for m in catalog] == [(MODULE, 2)]
+
+
+def test_completion_points_at_the_version_read_even_after_a_new_one(content, publisher, client, participant):
+    publisher.publish(lint(content).modules)
+    client.http.post(
+        "/me/completions", headers=participant.headers, body=json.dumps({"module_id": MODULE, "version": 1})
+    )
+    path = module_file(content)
+    path.write_text(path.read_text().replace("version: 1", "version: 2", 1).replace("First version.", "Shorter intro.", 1))
+    publisher.publish(lint(content).modules)
+    listed = json.loads(client.http.get("/me/completions", headers=participant.headers).body)["completions"]
+    assert [(c["module_id"], c["version"]) for c in listed] == [(MODULE, 1)]
+
+
+def test_dry_run_writes_nothing(content, publisher, s3, stack):
+    report = publisher.publish(lint(content).modules, dry_run=True)
+    assert statuses(report) == [NEW]
+    assert s3.list_objects_v2(Bucket=stack.content_bucket).get("KeyCount", 0) == 0
+
+
+def test_interrupted_publish_is_healed_by_the_next_run(content, publisher, s3, stack, client, participant):
+    from chalicelib.library import index_key
+
+    publisher.publish(lint(content).modules)
+    s3.delete_object(Bucket=stack.content_bucket, Key=index_key(MODULE))  # as if we crashed before the pointer
+    assert client.http.get(f"/modules/{MODULE}", headers=participant.headers).status_code == 404
+    assert statuses(publisher.publish(lint(content).modules)) == [UNCHANGED]
+    assert client.http.get(f"/modules/{MODULE}", headers=participant.headers).status_code == 200
+
+
+def test_a_published_version_cannot_be_overwritten_even_by_a_racing_publisher(content, publisher, s3, stack):
+    from botocore.exceptions import ClientError
+
+    from chalicelib.library import version_key
+
+    publisher.publish(lint(content).modules)
+    with pytest.raises(ClientError) as raised:
+        s3.put_object(Bucket=stack.content_bucket, Key=version_key(MODULE, 1), Body=b"{}", IfNoneMatch="*")
+    assert raised.value.response["Error"]["Code"] == "PreconditionFailed"

@@ -1,0 +1,193 @@
+"""steady_content.frontmatter.split: YAML front matter between '---' fences, with key lines."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from steady_content.frontmatter import split
+
+PATH = "content/addiction/coping.md"
+
+MODULE = textwrap.dedent(
+    """\
+    ---
+    id: coping
+    review:
+      status: draft
+      reviewer: null
+    references:
+      - title: One
+        url: https://one.example.org/a
+      - title: Two
+        url: https://two.example.org/b
+    ---
+    ## First heading
+
+    Some text.
+    """
+)
+
+
+def test_split_returns_meta_body_and_body_line():
+    source, problems = split(PATH, MODULE)
+
+    assert problems == []
+    assert source is not None
+    assert source.path == PATH
+    assert source.meta == {
+        "id": "coping",
+        "review": {"status": "draft", "reviewer": None},
+        "references": [
+            {"title": "One", "url": "https://one.example.org/a"},
+            {"title": "Two", "url": "https://two.example.org/b"},
+        ],
+    }
+    assert source.body == "## First heading\n\nSome text.\n"
+    # The closing fence is line 11, so the body starts on line 12 of the file.
+    assert source.body_line == 12
+    assert MODULE.splitlines()[source.body_line - 1] == "## First heading"
+
+
+@pytest.mark.parametrize(
+    ("key", "line"),
+    [
+        (("id",), 2),
+        (("review",), 3),
+        (("review", "status"), 4),
+        (("review", "reviewer"), 5),
+        (("references",), 6),
+        (("references", 0), 7),
+        (("references", 0, "url"), 8),
+        (("references", 1), 9),
+        (("references", 1, "title"), 9),
+        (("references", 1, "url"), 10),
+    ],
+)
+def test_line_of_gives_the_one_based_file_line_of_nested_keys(key, line):
+    source, _ = split(PATH, MODULE)
+
+    assert source.line_of(*key) == line
+    text_of_line = MODULE.splitlines()[line - 1].strip()
+    if isinstance(key[-1], str):
+        assert text_of_line.lstrip("- ").startswith(f"{key[-1]}:")
+    else:
+        assert text_of_line.startswith("- ")  # a list item
+
+
+def test_line_of_falls_back_to_the_deepest_known_prefix_then_to_the_fence():
+    source, _ = split(PATH, MODULE)
+
+    assert source.line_of("review", "date") == 3  # no such key: its parent's line
+    assert source.line_of("references", 7, "url") == 6
+    assert source.line_of("changelog") == 1  # unknown field: the opening fence
+
+
+def test_body_without_trailing_newline_keeps_none():
+    source, problems = split(PATH, "---\nid: coping\n---\nLast line")
+
+    assert problems == []
+    assert source.body == "Last line"
+    assert source.body_line == 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "id: coping\n---\n",
+        "# A heading\n\n---\nid: coping\n---\n",
+        "\n---\nid: coping\n---\n",
+    ],
+)
+def test_fm001_when_the_file_does_not_open_with_a_fence(text):
+    source, problems = split(PATH, text)
+
+    assert source is None
+    assert [(p.path, p.line, p.code) for p in problems] == [(PATH, 1, "FM001")]
+    assert "must start with '---'" in problems[0].message
+
+
+def test_fm001_when_the_front_matter_is_never_closed():
+    text = textwrap.dedent(
+        """\
+        ---
+        id: coping
+        title: Coping
+
+        ## A body with no closing fence
+        """
+    )
+
+    source, problems = split(PATH, text)
+
+    assert source is None
+    assert [(p.line, p.code) for p in problems] == [(1, "FM001")]
+    assert "never closed" in problems[0].message
+
+
+@pytest.mark.parametrize("bad_line", [2, 3, 5])
+def test_fm002_invalid_yaml_points_at_the_file_line(bad_line):
+    fields = ["id: coping", "title: Coping", "version: 1", "topic: addiction"]
+    fields.insert(bad_line - 2, "summary: one: two")  # a mapping value where none is allowed
+    text = "---\n" + "\n".join(fields) + "\n---\nBody\n"
+    assert text.splitlines()[bad_line - 1] == "summary: one: two"
+
+    source, problems = split(PATH, text)
+
+    assert source is None
+    assert [(p.line, p.code) for p in problems] == [(bad_line, "FM002")]
+    assert problems[0].message.startswith("invalid YAML: ")
+
+
+def test_fm002_unterminated_quote():
+    text = textwrap.dedent(
+        """\
+        ---
+        id: coping
+        title: "Coping
+        ---
+        """
+    )
+
+    source, problems = split(PATH, text)
+
+    assert source is None
+    assert [p.code for p in problems] == ["FM002"]
+
+
+@pytest.mark.parametrize(
+    "yaml_text",
+    [
+        "- id\n- title\n",  # a list
+        "just some words\n",  # a scalar
+        "",  # empty: YAML null
+    ],
+)
+def test_fm003_front_matter_that_is_not_a_mapping(yaml_text):
+    source, problems = split(PATH, "---\n" + yaml_text + "---\nBody\n")
+
+    assert source is None
+    assert [(p.line, p.code) for p in problems] == [(2, "FM003")]
+
+
+def test_a_byte_order_mark_is_tolerated():
+    source, problems = split(PATH, "\ufeff---\nid: coping\ntitle: Coping\n---\nBody\n")
+
+    assert problems == []
+    assert source.meta == {"id": "coping", "title": "Coping"}
+    assert source.line_of("title") == 3
+    assert source.body == "Body\n"
+    assert source.body_line == 5
+
+
+def test_windows_line_endings_give_the_same_result():
+    source, problems = split(PATH, MODULE.replace("\n", "\r\n"))
+    expected, _ = split(PATH, MODULE)
+
+    assert problems == []
+    assert source.meta == expected.meta
+    assert source.body == expected.body
+    assert source.body_line == expected.body_line
+    assert source.line_of("references", 1, "url") == 10

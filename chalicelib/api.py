@@ -49,6 +49,13 @@ class Created:
 
 
 @dataclass(frozen=True)
+class EncodedJson:
+    """Return this from a handler whose body is already JSON text (encoded once, served often)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class RouteSpec:
     method: str
     path: str
@@ -57,7 +64,8 @@ class RouteSpec:
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     merged = {"Content-Type": JSON, "Cache-Control": "no-store", **SECURITY_HEADERS, **(headers or {})}
-    return Response(body=json.dumps(body, separators=(",", ":")), status_code=status, headers=merged)
+    text = body.text if isinstance(body, EncodedJson) else json.dumps(body, separators=(",", ":"))
+    return Response(body=text, status_code=status, headers=merged)
 
 
 def error_response(error: SteadyError) -> Response:

@@ -14,6 +14,7 @@ import boto3
 from botocore.config import Config
 
 _clients: dict[str, Any] = {}
+_session: boto3.session.Session | None = None
 _lock = threading.Lock()
 _CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 4},
@@ -28,15 +29,19 @@ def client(service: str, region: str | None = None) -> Any:
     cached = _clients.get(key)
     if cached is not None:
         return cached
+    global _session
     with _lock:
         if key not in _clients:
-            _clients[key] = boto3.session.Session().client(
-                service, region_name=region, config=_CONFIG
-            )
+            # One session for all clients: botocore loads its data files once.
+            if _session is None:
+                _session = boto3.session.Session()
+            _clients[key] = _session.client(service, region_name=region, config=_CONFIG)
         return _clients[key]
 
 
 def reset() -> None:
     """Forget cached clients (tests switch between mocked AWS environments)."""
+    global _session
     with _lock:
         _clients.clear()
+        _session = None

@@ -10,8 +10,13 @@ functions below so that both sides agree):
   reader never sees a pointer to a missing version.
 - ``catalog/{locale}.json``: the latest version of every module, without HTML.
 
-Read costs: a latest read is one GetObject (the index); an exact version is served from the
-container's cache once seen, since versions never change; the catalog is one GetObject.
+Read costs: an exact version is served from the container's cache once seen, since versions
+never change. The index and the catalog are cached for ``POINTER_TTL_SECONDS``, so a warm
+container serves a latest read with no AWS call, and with one GetObject after that: a newly
+published version reaches every container within that time.
+
+What participants receive is encoded once per version (``Published.json``): knowledge-check
+answers and explanations stay on the server, which checks answers itself.
 """
 
 from __future__ import annotations
@@ -19,7 +24,10 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable
@@ -29,6 +37,7 @@ MODULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_MODULE_ID_LENGTH = 80
 MAX_VERSION = 1_000_000
 _CACHE_SIZE = 512
+POINTER_TTL_SECONDS = 60.0
 
 
 def version_key(module_id: str, version: int, locale: str = DEFAULT_LOCALE) -> str:
@@ -80,36 +89,67 @@ def summary_of(document: dict) -> dict:
     }
 
 
+def participant_view(document: dict) -> dict:
+    """The version document as participants receive it: no knowledge-check answers."""
+    view = dict(document)
+    view["knowledge_check"] = [
+        {"question": q["question"], "choices": q["choices"]} for q in document.get("knowledge_check", [])
+    ]
+    return view
+
+
+@dataclass(frozen=True)
+class Published:
+    """One published version: the full document (server side) and its encoded participant view."""
+
+    document: dict
+    json: str
+
+    @classmethod
+    def of(cls, document: dict) -> Published:
+        return cls(document, json.dumps(participant_view(document), separators=(",", ":")))
+
+    @property
+    def version(self) -> int:
+        return int(self.document["version"])
+
+
 class ModuleLibrary:
     """Reads published modules. ``s3`` is a boto3 S3 client (injected)."""
 
-    def __init__(self, s3: Any, bucket: str) -> None:
+    def __init__(
+        self, s3: Any, bucket: str, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._s3 = s3
         self._bucket = bucket
-        self._versions: OrderedDict[str, dict] = OrderedDict()
+        self._clock = clock
+        self._versions: OrderedDict[str, Published] = OrderedDict()
+        self._pointers: dict[str, tuple[float, dict | None]] = {}
         self._lock = threading.Lock()
 
     def catalog(self, topic: str | None = None, tag: str | None = None) -> list[dict]:
         """Latest version of every module, optionally filtered by topic and tag."""
-        document = self._get_json(catalog_key()) or {"modules": []}
+        document = self._pointer(catalog_key()) or {"modules": []}
         return [
             m
             for m in document["modules"]
             if (topic is None or m["topic"] == topic) and (tag is None or tag in m.get("tags", []))
         ]
 
-    def latest(self, module_id: str) -> dict:
-        """The latest version document of a module (one S3 read)."""
+    def latest(self, module_id: str) -> Published:
+        """The latest version of a module (no AWS call while the index is fresh, else one)."""
         index = self._index(module_id)
         latest = index["latest"]
-        self._remember(version_key(module_id, latest["version"]), latest)
-        return latest
+        key = version_key(module_id, latest["version"])
+        with self._lock:
+            cached = self._versions.get(key)
+        return cached if cached is not None else self._remember(key, latest)
 
     def versions(self, module_id: str) -> list[dict]:
         """Every published version, newest first, with changelogs."""
         return sorted(self._index(module_id)["versions"], key=lambda v: -v["version"])
 
-    def version(self, module_id: str, version: int) -> dict:
+    def version(self, module_id: str, version: int) -> Published:
         """One exact version; cached for the life of the container (versions are immutable)."""
         check_module_id(module_id)
         key = version_key(module_id, version)
@@ -123,22 +163,37 @@ class ModuleLibrary:
             raise NotFound(
                 f"Module {module_id} has no version {version}.", code="version_not_found"
             )
-        self._remember(key, document)
-        return document
+        return self._remember(key, document)
 
     def _index(self, module_id: str) -> dict:
         check_module_id(module_id)
-        index = self._get_json(index_key(module_id))
+        index = self._pointer(index_key(module_id))
         if index is None:
             raise NotFound(f"There is no module {module_id}.", code="module_not_found")
         return index
 
-    def _remember(self, key: str, document: dict) -> None:
+    def _pointer(self, key: str) -> dict | None:
+        """A pointer document (index or catalog), cached briefly; absence is cached too."""
+        now = self._clock()
         with self._lock:
-            self._versions[key] = document
+            cached = self._pointers.get(key)
+        if cached is not None and now - cached[0] < POINTER_TTL_SECONDS:
+            return cached[1]
+        document = self._get_json(key)
+        with self._lock:
+            self._pointers[key] = (now, document)
+            if len(self._pointers) > _CACHE_SIZE:
+                self._pointers.pop(next(iter(self._pointers)))
+        return document
+
+    def _remember(self, key: str, document: dict) -> Published:
+        published = Published.of(document)
+        with self._lock:
+            self._versions[key] = published
             self._versions.move_to_end(key)
             while len(self._versions) > _CACHE_SIZE:
                 self._versions.popitem(last=False)
+        return published
 
     def _get_json(self, key: str) -> dict | None:
         from botocore.exceptions import BotoCoreError, ClientError

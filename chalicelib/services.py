@@ -5,6 +5,8 @@ Tests replace them with ``use(...)``; nothing else constructs services.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib import aws
@@ -23,12 +25,17 @@ class Services:
     verifier: TokenVerifier
 
     @classmethod
-    def build(cls, settings: Settings, verifier: TokenVerifier | None = None) -> Services:
+    def build(
+        cls,
+        settings: Settings,
+        verifier: TokenVerifier | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> Services:
         s3 = aws.client("s3", settings.region)
         dynamodb = aws.client("dynamodb", settings.region)
         return cls(
             settings=settings,
-            library=ModuleLibrary(s3, settings.content_bucket),
+            library=ModuleLibrary(s3, settings.content_bucket, clock),
             completions=CompletionRecords(dynamodb, settings.records_table),
             verifier=verifier or TokenVerifier(settings),
         )

@@ -82,10 +82,29 @@ def published(publisher: Publisher) -> list[pipeline.Module]:
     return result.modules
 
 
+class FakeClock:
+    """A monotonic clock that moves only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture
-def service(stack: Stack) -> Iterator[services.Services]:
+def library_clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def service(stack: Stack, library_clock: FakeClock) -> Iterator[services.Services]:
     settings = settings_for(stack)
-    built = services.Services.build(settings, TokenVerifier(settings, fetch_jwks_through_moto))
+    verifier = TokenVerifier(settings, fetch_jwks_through_moto)
+    built = services.Services.build(settings, verifier, clock=library_clock)
     services.use(built)
     yield built
     services.use(None)

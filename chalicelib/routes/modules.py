@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib import services
-from chalicelib.api import Call, Endpoints
+from chalicelib.api import Call, EncodedJson, Endpoints
 from chalicelib.errors import BadRequest
 from chalicelib.library import parse_version
 
@@ -29,8 +29,8 @@ def blueprint(authorizer: Any) -> Blueprint:
         return {"modules": modules}
 
     @endpoints.route("/modules/{module_id}")
-    def get_module(call: Call) -> dict:
-        return services.current().library.latest(call.params["module_id"])
+    def get_module(call: Call) -> EncodedJson:
+        return EncodedJson(services.current().library.latest(call.params["module_id"]).json)
 
     @endpoints.route("/modules/{module_id}/versions")
     def list_versions(call: Call) -> dict:
@@ -38,8 +38,8 @@ def blueprint(authorizer: Any) -> Blueprint:
         return {"module_id": module_id, "versions": services.current().library.versions(module_id)}
 
     @endpoints.route("/modules/{module_id}/versions/{version}", cache=IMMUTABLE)
-    def get_version(call: Call) -> dict:
+    def get_version(call: Call) -> EncodedJson:
         version = parse_version(call.params["version"])
-        return services.current().library.version(call.params["module_id"], version)
+        return EncodedJson(services.current().library.version(call.params["module_id"], version).json)
 
     return bp

@@ -5,9 +5,15 @@ from __future__ import annotations
 import json
 
 
-def test_latest_read_is_one_call(client, published, participant, aws_calls):
+def test_latest_read_is_at_most_one_call(client, published, participant, aws_calls, library_clock):
+    from chalicelib.library import POINTER_TTL_SECONDS
+
     client.http.get("/modules/thinking-traps", headers=participant.headers)
+    assert aws_calls.names == ["S3.GetObject"]
     aws_calls.reset()
+    client.http.get("/modules/thinking-traps", headers=participant.headers)
+    assert aws_calls.names == []  # warm: the index is still fresh
+    library_clock.advance(POINTER_TTL_SECONDS)
     client.http.get("/modules/thinking-traps", headers=participant.headers)
     assert aws_calls.names == ["S3.GetObject"]
 

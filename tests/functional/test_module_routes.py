@@ -108,3 +108,13 @@ def test_responses_carry_security_headers(client, published, participant):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.headers["Content-Type"] == "application/json"
+
+
+def test_knowledge_check_answers_stay_on_the_server(client, published, participant):
+    status, body = get(client, "/modules/thinking-traps", participant)
+    assert status == 200
+    questions = body["knowledge_check"]
+    assert questions, "the starter module has a knowledge check"
+    assert all(set(q) == {"question", "choices"} for q in questions)
+    _, exact = get(client, "/modules/thinking-traps/versions/1", participant)
+    assert all(set(q) == {"question", "choices"} for q in exact["knowledge_check"])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.library import POINTER_TTL_SECONDS
 from steady_content import lockfile, pipeline
 from steady_content.publish import NEW, REFUSED, UNCHANGED
 from tests.conftest import CONTENT
@@ -39,7 +40,7 @@ def statuses(report) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_publish_edit_without_bump_is_refused_then_bump_serves_both(
-    content, publisher, client, participant
+    content, publisher, client, participant, library_clock
 ):
     # 1. publish version 1
     assert statuses(publisher.publish(lint(content).modules)) == [NEW]
@@ -71,6 +72,7 @@ def test_publish_edit_without_bump_is_refused_then_bump_serves_both(
     result = lint(content)
     assert result.ok, result.problems
     assert statuses(publisher.publish(result.modules)) == [NEW]
+    library_clock.advance(POINTER_TTL_SECONDS)  # warm containers see it once their pointer expires
 
     latest = json.loads(client.http.get(f"/modules/{MODULE}", headers=participant.headers).body)
     assert latest["version"] == 2 and "Hello there." in latest["html"]
@@ -104,13 +106,16 @@ def test_dry_run_writes_nothing(content, publisher, s3, stack):
     assert s3.list_objects_v2(Bucket=stack.content_bucket).get("KeyCount", 0) == 0
 
 
-def test_interrupted_publish_is_healed_by_the_next_run(content, publisher, s3, stack, client, participant):
+def test_interrupted_publish_is_healed_by_the_next_run(
+    content, publisher, s3, stack, client, participant, library_clock
+):
     from chalicelib.library import index_key
 
     publisher.publish(lint(content).modules)
     s3.delete_object(Bucket=stack.content_bucket, Key=index_key(MODULE))  # as if we crashed before the pointer
     assert client.http.get(f"/modules/{MODULE}", headers=participant.headers).status_code == 404
     assert statuses(publisher.publish(lint(content).modules)) == [UNCHANGED]
+    library_clock.advance(POINTER_TTL_SECONDS)
     assert client.http.get(f"/modules/{MODULE}", headers=participant.headers).status_code == 200
 
 

@@ -118,3 +118,20 @@ def test_knowledge_check_answers_stay_on_the_server(client, published, participa
     assert all(set(q) == {"question", "choices"} for q in questions)
     _, exact = get(client, "/modules/thinking-traps/versions/1", participant)
     assert all(set(q) == {"question", "choices"} for q in exact["knowledge_check"])
+
+
+def test_s3_unavailable_is_a_clear_503_with_retry_after(client, published, participant, s3, stack):
+    from chalicelib.library import catalog_key
+
+    # Make every read fail the way an outage does (the bucket goes away), with nothing cached.
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=stack.content_bucket)["Contents"]]
+    for key in keys:
+        s3.delete_object(Bucket=stack.content_bucket, Key=key)
+    s3.delete_bucket(Bucket=stack.content_bucket)
+    response = client.http.get("/modules/thinking-traps/versions/1", headers=participant.headers)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"].isdigit()
+    body = json.loads(response.body)
+    assert body["error"]["code"] == "service_unavailable"
+    assert "Traceback" not in response.body.decode()
+    assert catalog_key() not in response.body.decode()

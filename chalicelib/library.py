@@ -9,6 +9,8 @@ functions below so that both sides agree):
   list of versions with their changelogs. Rewritten after a new version document exists, so a
   reader never sees a pointer to a missing version.
 - ``catalog/{locale}.json``: the latest version of every module, without HTML.
+- ``tracks/{locale}.json``: every track (an ordered list of module ids), from
+  ``content/tracks/*.yaml``: ``{"tracks": [{"id", "title", "summary", "version", "modules"}]}``.
 
 Read costs: an exact version is served from the container's cache once seen, since versions
 never change. The index and the catalog are cached for ``POINTER_TTL_SECONDS``, so a warm
@@ -50,6 +52,10 @@ def index_key(module_id: str, locale: str = DEFAULT_LOCALE) -> str:
 
 def catalog_key(locale: str = DEFAULT_LOCALE) -> str:
     return f"catalog/{locale}.json"
+
+
+def tracks_key(locale: str = DEFAULT_LOCALE) -> str:
+    return f"tracks/{locale}.json"
 
 
 def check_module_id(module_id: Any) -> str:
@@ -135,6 +141,18 @@ class ModuleLibrary:
             for m in document["modules"]
             if (topic is None or m["topic"] == topic) and (tag is None or tag in m.get("tags", []))
         ]
+
+    def tracks(self) -> list[dict]:
+        """Every published track: ``{"id", "title", "summary", "version", "modules": [ids]}``."""
+        return list((self._pointer(tracks_key()) or {"tracks": []})["tracks"])
+
+    def track(self, track_id: str) -> dict:
+        """One track by id; raises ``NotFound``."""
+        check_module_id(track_id)
+        for track in self.tracks():
+            if track["id"] == track_id:
+                return track
+        raise NotFound(f"There is no track {track_id}.", code="track_not_found")
 
     def latest(self, module_id: str) -> Published:
         """The latest version of a module (no AWS call while the index is fresh, else one)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,8 @@ from steady_content.publish import Publisher
 from steady_local.provision import Stack, create_account, provision, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
+# Another content folder can stand in (e.g. a snapshot while content is being edited).
+CONTENT = Path(os.environ.get("STEADY_TEST_CONTENT", ROOT / "content"))
 REGION = "us-east-1"
 
 

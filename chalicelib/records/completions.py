@@ -3,15 +3,17 @@
 Keys (see ``chalicelib.records``):
 - ``PARTICIPANT#{id}`` / ``COMPLETION#{module_id}#{version:07d}``: one item per completed
   version. Zero-padded so a Query returns them in module, then version, order.
-- ``PARTICIPANT#{id}`` / ``PROGRESS#{module_id}``: ``versions`` (number set) and
-  ``at_v{n}`` (completion time of version n). Group dashboards read these with BatchGetItem.
+- ``PARTICIPANT#{id}`` / ``PROGRESS``: one item per participant summarising every completion:
+  ``v#{module_id}`` (number set of completed versions) and ``at#{module_id}#{n}`` (when version
+  n was first completed). A group dashboard reads one such item per participant with
+  BatchGetItem (100 participants a call), never each completion.
 
 Conditional-write rule: both items are written in one TransactWriteItems. The completion Put
 carries ``attribute_not_exists(PK)``, so a repeat (a retry, a double tap, two devices) is
 cancelled as a whole and the stored record comes back with the cancellation
 (``ReturnValuesOnConditionCheckFailure=ALL_OLD``): one call either way, never a duplicate,
 and the first completion time is kept. The progress Update only ADDs to a set and sets
-``at_v{n}`` if absent, so it is idempotent too.
+``at#{module_id}#{n}`` if absent, so it is idempotent too.
 """
 
 from __future__ import annotations
@@ -46,8 +48,36 @@ def completion_sk(module_id: str, version: int) -> str:
     return f"COMPLETION#{module_id}#{version:07d}"
 
 
-def progress_sk(module_id: str) -> str:
-    return f"PROGRESS#{module_id}"
+PROGRESS_SK = "PROGRESS"
+_BATCH_GET_LIMIT = 100
+_BATCH_RETRIES = 5
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Every module version a participant completed, and when: ``{module_id: {version: time}}``."""
+
+    participant_id: str
+    completed: dict[str, dict[int, str]]
+
+    def latest(self, module_id: str) -> tuple[int, str] | None:
+        """The highest completed version of a module and its completion time, if any."""
+        versions = self.completed.get(module_id)
+        if not versions:
+            return None
+        version = max(versions)
+        return version, versions[version]
+
+    @classmethod
+    def from_record(cls, participant_id: str, record: dict | None) -> Progress:
+        completed: dict[str, dict[int, str]] = {}
+        for name, value in (record or {}).items():
+            if name.startswith("v#"):
+                module_id = name[2:]
+                completed[module_id] = {
+                    int(v): str(record.get(f"at#{module_id}#{int(v)}", "")) for v in value
+                }
+        return cls(participant_id, completed)
 
 
 @dataclass(frozen=True)
@@ -99,10 +129,10 @@ class CompletionRecords(RecordTable):
         }
         progress = {
             "TableName": self._table,
-            "Key": to_item({"PK": pk, "SK": progress_sk(module_id)}),
-            "UpdateExpression": "SET module_id = :m, #at = if_not_exists(#at, :t) ADD versions :v",
-            "ExpressionAttributeNames": {"#at": f"at_v{version}"},
-            "ExpressionAttributeValues": to_item({":m": module_id, ":t": completed_at, ":v": {version}}),
+            "Key": to_item({"PK": pk, "SK": PROGRESS_SK}),
+            "UpdateExpression": "SET #at = if_not_exists(#at, :t) ADD #v :v",
+            "ExpressionAttributeNames": {"#at": f"at#{module_id}#{version}", "#v": f"v#{module_id}"},
+            "ExpressionAttributeValues": to_item({":t": completed_at, ":v": {version}}),
         }
         for _attempt in range(_CONFLICT_RETRIES):
             try:
@@ -147,6 +177,32 @@ class CompletionRecords(RecordTable):
             raise self.unavailable(error) from error
         items = [Completion.from_record(from_item(i)) for i in response.get("Items", [])]
         return items, self.encode_page_token(response.get("LastEvaluatedKey"))
+
+    def progress(self, participant_ids: list[str]) -> dict[str, Progress]:
+        """Progress of many participants: one BatchGetItem per 100, unprocessed keys retried."""
+        found: dict[str, Progress] = {pid: Progress(pid, {}) for pid in participant_ids}
+        unique = list(dict.fromkeys(participant_ids))
+        for start in range(0, len(unique), _BATCH_GET_LIMIT):
+            keys = [
+                to_item({"PK": participant_pk(pid), "SK": PROGRESS_SK})
+                for pid in unique[start : start + _BATCH_GET_LIMIT]
+            ]
+            request: dict[str, Any] = {self._table: {"Keys": keys, "ConsistentRead": True}}
+            for _attempt in range(_BATCH_RETRIES):
+                try:
+                    response = self._dynamodb.batch_get_item(RequestItems=request)
+                except (ClientError, BotoCoreError) as error:
+                    raise self.unavailable(error) from error
+                for item in response.get("Responses", {}).get(self._table, []):
+                    record = from_item(item)
+                    pid = record["PK"].removeprefix("PARTICIPANT#")
+                    found[pid] = Progress.from_record(pid, record)
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+            else:
+                raise self.unavailable(RuntimeError("unprocessed keys"))
+        return found
 
     def _get(self, participant_id: str, module_id: str, version: int) -> Completion:
         try:

@@ -39,6 +39,7 @@ class Call:
     params: dict[str, str]
     query: dict[str, str]
     body: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,20 @@ class Created:
     """Return this from a handler to answer 201 instead of 200."""
 
     body: Any
+
+
+@dataclass(frozen=True)
+class NoContent:
+    """Return this from a handler to answer 204."""
+
+
+@dataclass(frozen=True)
+class Download:
+    """Return this from a handler to send a file (e.g. a CSV export) instead of JSON."""
+
+    text: str
+    content_type: str
+    filename: str
 
 
 @dataclass(frozen=True)
@@ -89,6 +104,7 @@ class Endpoints:
         roles: Iterable[str] = ANY_ROLE,
         query: Iterable[str] = (),
         body: dict[str, type] | None = None,
+        optional: dict[str, type] | None = None,
         cache: str = "no-store",
     ) -> Callable[[Callable[[Call], Any]], Callable[..., Response]]:
         """Register ``handler(call)`` at ``method path`` for callers holding one of ``roles``."""
@@ -108,7 +124,12 @@ class Endpoints:
                         caller=caller,
                         params=params,
                         query=_query(request.query_params, allowed_query),
-                        body=_body(request.raw_body, body) if body is not None else {},
+                        body=(
+                            _body(request.raw_body, body, optional or {})
+                            if body is not None or optional is not None
+                            else {}
+                        ),
+                        headers={k.lower(): v for k, v in (request.headers or {}).items()},
                     )
                     result = handler(call)
                 except SteadyError as error:
@@ -117,6 +138,19 @@ class Endpoints:
                     return error_response(error)
                 if isinstance(result, Created):
                     return json_response(result.body, 201, {"Cache-Control": cache})
+                if isinstance(result, NoContent):
+                    return Response(body="", status_code=204, headers={"Cache-Control": cache, **SECURITY_HEADERS})
+                if isinstance(result, Download):
+                    return Response(
+                        body=result.text,
+                        status_code=200,
+                        headers={
+                            "Content-Type": result.content_type,
+                            "Content-Disposition": f'attachment; filename="{result.filename}"',
+                            "Cache-Control": "no-store",
+                            **SECURITY_HEADERS,
+                        },
+                    )
                 return json_response(result, 200, {"Cache-Control": cache})
 
             view.__name__ = handler.__name__
@@ -139,7 +173,10 @@ def _query(params: dict[str, str] | None, allowed: frozenset[str]) -> dict[str, 
     return params
 
 
-def _body(raw: bytes | None, fields: dict[str, type]) -> dict[str, Any]:
+def _body(raw: bytes | None, fields: dict[str, type] | None, optional: dict[str, type] | None = None) -> dict[str, Any]:
+    """Parse a JSON object with exactly ``fields`` (required) and any of ``optional`` (may be null)."""
+    fields = fields or {}
+    optional = optional or {}
     raw = raw or b""
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"The request body is larger than {MAX_BODY_BYTES} bytes.")
@@ -149,18 +186,22 @@ def _body(raw: bytes | None, fields: dict[str, type]) -> dict[str, Any]:
         raise BadRequest("The request body is not valid JSON.", code="invalid_json") from None
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object.", code="invalid_json")
-    unknown = sorted(set(body) - set(fields))
+    unknown = sorted(set(body) - set(fields) - set(optional))
     if unknown:
         raise BadRequest(f"Unknown field: {unknown[0][:40]}.", code="unknown_field")
     for name, expected in fields.items():
         if name not in body:
             raise BadRequest(f"The field {name} is required.", code="missing_field")
-        value = body[name]
-        if isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
-            raise BadRequest(
-                f"The field {name} must be a {_type_name(expected)}.", code="invalid_field"
-            )
+        _check_type(name, body[name], expected)
+    for name, expected in optional.items():
+        if body.get(name) is not None:
+            _check_type(name, body[name], expected)
     return body
+
+
+def _check_type(name: str, value: Any, expected: type) -> None:
+    if isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
+        raise BadRequest(f"The field {name} must be a {_type_name(expected)}.", code="invalid_field")
 
 
 def _type_name(expected: type) -> str:

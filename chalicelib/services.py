@@ -10,9 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib import aws
+from chalicelib.accounts import Accounts
+from chalicelib.clock import Clock
+from chalicelib.groups import GroupService
 from chalicelib.identity import TokenVerifier
 from chalicelib.library import ModuleLibrary
+from chalicelib.records.audit import AuditRecords
 from chalicelib.records.completions import CompletionRecords
+from chalicelib.records.groups import GroupRecords
 from chalicelib.settings import Settings
 from chalicelib.settings import current as current_settings
 
@@ -23,6 +28,10 @@ class Services:
     library: ModuleLibrary
     completions: CompletionRecords
     verifier: TokenVerifier
+    groups: GroupService
+    audit: AuditRecords
+    accounts: Accounts
+    calendar: Clock
 
     @classmethod
     def build(
@@ -30,15 +39,39 @@ class Services:
         settings: Settings,
         verifier: TokenVerifier | None = None,
         clock: Callable[[], float] = time.monotonic,
+        calendar: Clock | None = None,
     ) -> Services:
         s3 = aws.client("s3", settings.region)
         dynamodb = aws.client("dynamodb", settings.region)
+        calendar = calendar or Clock(settings.program_timezone)
+        library = ModuleLibrary(s3, settings.content_bucket, clock)
+        completions = CompletionRecords(dynamodb, settings.records_table)
+        audit = AuditRecords(dynamodb, settings.records_table)
+        accounts = Accounts(_LazyClient("cognito-idp", settings.region), settings.user_pool_id)
+        groups = GroupService(
+            GroupRecords(dynamodb, settings.records_table), audit, completions, library, accounts, calendar
+        )
         return cls(
             settings=settings,
-            library=ModuleLibrary(s3, settings.content_bucket, clock),
-            completions=CompletionRecords(dynamodb, settings.records_table),
+            library=library,
+            completions=completions,
             verifier=verifier or TokenVerifier(settings),
+            groups=groups,
+            audit=audit,
+            accounts=accounts,
+            calendar=calendar,
         )
+
+
+class _LazyClient:
+    """Builds the client on first use: participants' requests never pay for a Cognito client."""
+
+    def __init__(self, service: str, region: str) -> None:
+        self._service = service
+        self._region = region
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(aws.client(self._service, self._region), name)
 
 
 _current: Services | None = None

@@ -18,6 +18,8 @@ class Settings:
     user_pool_client_ids: tuple[str, ...]
     # Set only where AWS is stood in for (moto server); production uses AWS's own endpoints.
     cognito_endpoint_url: str | None = None
+    # Due dates are calendar days where the program runs.
+    program_timezone: str = "America/New_York"
 
     @property
     def issuer(self) -> str:
@@ -41,6 +43,7 @@ class Settings:
             content_bucket=env.get("STEADY_CONTENT_BUCKET", "steady-dev-content"),
             user_pool_id=env.get("STEADY_USER_POOL_ID", ""),
             user_pool_client_ids=clients,
+            program_timezone=env.get("STEADY_PROGRAM_TIMEZONE", "America/New_York"),
             cognito_endpoint_url=(
                 env.get("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER") or env.get("AWS_ENDPOINT_URL")
             ),

@@ -74,14 +74,54 @@ def publisher(stack: Stack, s3) -> Publisher:  # type: ignore[no-untyped-def]
     return Publisher(s3, stack.content_bucket)
 
 
-@pytest.fixture
-def published(publisher: Publisher) -> list[pipeline.Module]:
-    """The shipped content/ folder, published."""
+@pytest.fixture(scope="session")
+def shipped_modules() -> list[pipeline.Module]:
+    """The shipped content/ folder, linted once per test run."""
     result = pipeline.lint(CONTENT)
     pipeline.require_clean(result)
-    report = publisher.publish(result.modules)
-    assert report.ok
     return result.modules
+
+
+_built: dict[tuple, dict] = {}
+
+
+@pytest.fixture(autouse=True)
+def _render_each_version_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendering is pure: render each (id, locale, version, sha256) once per run, not per test."""
+    from steady_content import publish
+
+    original = pipeline.build
+
+    def build_once(module: pipeline.Module, published_at: str | None = None) -> dict:
+        key = (module.module_id, module.locale, module.version, module.sha256)
+        if key not in _built:
+            _built[key] = original(module, published_at)
+        return dict(_built[key])
+
+    monkeypatch.setattr(publish, "build", build_once)
+
+
+# One module per topic keeps each test's moto setup small; tests that need the whole
+# curriculum (dashboards at scale) use ``published_all``.
+STARTERS = ("cravings-and-urge-surfing", "thinking-traps", "breathing-and-grounding", "asking-for-what-you-need")
+
+
+@pytest.fixture
+def published(publisher: Publisher, shipped_modules: list[pipeline.Module]) -> list[pipeline.Module]:
+    """The four starter modules, published."""
+    modules = [m for m in shipped_modules if m.module_id in STARTERS and m.locale == "en"]
+    assert len(modules) == len(STARTERS)
+    report = publisher.publish(modules)
+    assert report.ok
+    return modules
+
+
+@pytest.fixture
+def published_all(publisher: Publisher, shipped_modules: list[pipeline.Module]) -> list[pipeline.Module]:
+    """Every shipped module, published."""
+    report = publisher.publish(shipped_modules)
+    assert report.ok
+    return shipped_modules
 
 
 class FakeClock:

@@ -36,6 +36,10 @@ def blueprint(authorizer: Any) -> Blueprint:
         )
         return {"completions": [c.to_dict() for c in items], "next_page_token": token}
 
+    @endpoints.route("/me/assignments", roles=(PARTICIPANTS,))
+    def my_assignments(call: Call) -> dict:
+        return {"assignments": services.current().groups.my_assignments(call.caller)}
+
     return bp
 
 

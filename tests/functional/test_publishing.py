@@ -128,3 +128,22 @@ def test_a_published_version_cannot_be_overwritten_even_by_a_racing_publisher(co
     with pytest.raises(ClientError) as raised:
         s3.put_object(Bucket=stack.content_bucket, Key=version_key(MODULE, 1), Body=b"{}", IfNoneMatch="*")
     assert raised.value.response["Error"]["Code"] == "PreconditionFailed"
+
+
+def bump_and_publish(publisher, tmp_path: Path, topic: str, module_id: str, changelog: str) -> None:  # type: ignore[no-untyped-def]
+    """Publish version 2 of a shipped module with ``changelog`` (used by other tests)."""
+    folder = tmp_path / f"bump-{module_id}"
+    (folder / topic).mkdir(parents=True)
+    text = (CONTENT / topic / f"{module_id}.md").read_text()
+    text = text.replace("version: 1", "version: 2", 1).replace("changelog: First version.", f"changelog: {changelog}", 1)
+    text = text.replace("\n## Key points", "\nOne more thing to remember.\n\n## Key points", 1)
+    (folder / topic / f"{module_id}.md").write_text(text)
+    result = pipeline.lint(folder)
+    assert statuses(publisher.publish(result.modules)) == [NEW]
+
+
+def publish_tracks(publisher, tracks: list[dict]) -> None:  # type: ignore[no-untyped-def]
+    """Put a tracks document where the service reads it (the CLI's track publishing is tested elsewhere)."""
+    from chalicelib.library import tracks_key
+
+    publisher._put_json(tracks_key(), {"tracks": tracks})

@@ -1,0 +1,81 @@
+"""The audit trail: append-only entries of who did what to which participant's records, when.
+
+Key: ``AUDIT`` / ``{iso time with microseconds}#{entry id}``. One partition, sorted by time,
+so admins page newest first with a Query (``ScanIndexForward=False``). A clinic writes a
+few entries a minute, far below one partition's limits.
+
+Conditional-write rule: every entry is put with ``attribute_not_exists(PK)``; nothing in the
+code updates or deletes an entry. Changes write their entry in the same transaction as the
+change (see ``chalicelib.records.groups``); reads write theirs before any data is returned.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from chalicelib.records.table import BotoCoreError, ClientError, RecordTable, from_item, to_item
+
+AUDIT_PK = "AUDIT"
+
+
+def new_entry(
+    actor_id: str,
+    actor_roles: Iterable[str],
+    action: str,
+    at: str,
+    group_id: str | None = None,
+    participant_ids: Iterable[str] = (),
+    detail: dict[str, Any] | None = None,
+) -> dict:
+    """An audit item. Ids and codes only: never names, emails or free text."""
+    entry_id = uuid.uuid4().hex
+    item: dict[str, Any] = {
+        "PK": AUDIT_PK,
+        "SK": f"{at}#{entry_id}",
+        "entry_id": entry_id,
+        "at": at,
+        "actor_id": actor_id,
+        "actor_roles": sorted(actor_roles),
+        "action": action,
+        "participant_ids": sorted(set(participant_ids)),
+    }
+    if group_id:
+        item["group_id"] = group_id
+    if detail:
+        item["detail"] = detail
+    return item
+
+
+class AuditRecords(RecordTable):
+    def record(self, entry: dict) -> None:
+        """Append one entry (for reads; changes put theirs inside their own transaction)."""
+        try:
+            self._dynamodb.put_item(
+                TableName=self._table, Item=to_item(entry), ConditionExpression="attribute_not_exists(PK)"
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise self.unavailable(error) from error
+
+    def page(self, page_token: str | None = None, limit: int = 50) -> tuple[list[dict], str | None]:
+        """Newest first; one Query per page."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": to_item({":pk": AUDIT_PK}),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        start = self.decode_page_token(page_token, AUDIT_PK, "")
+        if start:
+            request["ExclusiveStartKey"] = start
+        try:
+            response = self._dynamodb.query(**request)
+        except (ClientError, BotoCoreError) as error:
+            raise self.unavailable(error) from error
+        entries = []
+        for item in response.get("Items", []):
+            record = from_item(item)
+            entries.append({k: v for k, v in record.items() if k not in ("PK", "SK")})
+        return entries, self.encode_page_token(response.get("LastEvaluatedKey"))

@@ -1,0 +1,65 @@
+"""Administrators' routes: leader and author accounts, the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib import services
+from chalicelib.api import Call, Created, Endpoints
+from chalicelib.errors import BadRequest
+from chalicelib.identity import ADMINS, AUTHORS, LEADERS
+from chalicelib.records.audit import new_entry
+
+ADMIN_ONLY = (ADMINS,)
+MANAGED_ROLES = (LEADERS, AUTHORS)
+
+
+def blueprint(authorizer: Any) -> Blueprint:
+    bp = Blueprint(__name__)
+    endpoints = Endpoints(bp, authorizer)
+
+    @endpoints.route("/admin/accounts", method="POST", roles=ADMIN_ONLY,
+                     body={"username": str, "role": str}, optional={"email": str})
+    def create_account(call: Call) -> Any:
+        role = call.body["role"]
+        if role not in MANAGED_ROLES:
+            raise BadRequest("Admins create leader and author accounts here.", code="invalid_role")
+        svc = services.current()
+        account, password = svc.accounts.create(call.body["username"], role, call.body.get("email"))
+        svc.audit.record(new_entry(call.caller.id, call.caller.roles, "account.create",
+                                   svc.calendar.iso(), detail={"account_id": account.id, "role": role}))
+        result = account.to_dict()
+        if password:
+            result["temporary_password"] = password
+        return Created(result)
+
+    @endpoints.route("/admin/accounts", roles=ADMIN_ONLY, query=("role", "page_token"))
+    def list_accounts(call: Call) -> dict:
+        role = call.query.get("role", LEADERS)
+        if role not in MANAGED_ROLES:
+            raise BadRequest("role is leaders or authors.", code="invalid_role")
+        accounts, token = services.current().accounts.list_role(role, call.query.get("page_token"))
+        return {"accounts": [a.to_dict() for a in accounts], "next_page_token": token}
+
+    @endpoints.route("/admin/accounts/{username}/disable", method="POST", roles=ADMIN_ONLY)
+    def disable_account(call: Call) -> dict:
+        svc = services.current()
+        target = svc.accounts.find(call.params["username"])
+        if not target.roles & set(MANAGED_ROLES):
+            raise BadRequest("Admins manage leader and author accounts here.", code="invalid_role")
+        account = svc.accounts.disable(call.params["username"])
+        svc.audit.record(new_entry(call.caller.id, call.caller.roles, "account.disable",
+                                   svc.calendar.iso(), detail={"account_id": account.id}))
+        return account.to_dict()
+
+    @endpoints.route("/admin/audit", roles=ADMIN_ONLY, query=("page_token", "limit"))
+    def audit_trail(call: Call) -> dict:
+        limit = call.query.get("limit", "50")
+        if not (limit.isascii() and limit.isdigit()) or not 1 <= int(limit) <= 100:
+            raise BadRequest("limit is a whole number from 1 to 100.", code="invalid_parameter")
+        entries, token = services.current().audit.page(call.query.get("page_token"), int(limit))
+        return {"entries": entries, "next_page_token": token}
+
+    return bp

@@ -1,0 +1,135 @@
+"""Every route × every role against someone else's resource: 401/403/404, never their data.
+
+Table-driven: a route registered without a row here fails ``test_every_route_has_a_row``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+
+from chalicelib.api import Endpoints
+from tests.conftest import Account, make_account
+
+DENIED = {401, 403, 404}
+
+
+@dataclass
+class World:
+    """Leader A's group with participant P; everyone else is an outsider to it."""
+
+    group_id: str
+    assignment_id: str
+    owner: Account
+    member: Account
+    callers: dict[str, Account]
+
+
+@dataclass(frozen=True)
+class Row:
+    path: str  # concrete path; {g}, {a}, {p} filled from the World
+    body: dict | None = None
+    # roles allowed to use the route on their OWN resources; the matrix still checks that
+    # what they get back never contains the foreign group's data
+    allowed: frozenset[str] = frozenset()
+    # the audit trail shows admins pseudonymous ids by design (never names)
+    shows_ids_to_allowed: bool = False
+
+
+ROWS: dict[tuple[str, str], Row] = {
+    ("GET", "/modules"): Row("/modules", allowed=frozenset({"participant", "leader", "author", "admin"})),
+    ("GET", "/modules/{module_id}"): Row("/modules/thinking-traps", allowed=frozenset({"participant", "leader", "author", "admin"})),
+    ("GET", "/modules/{module_id}/versions"): Row("/modules/thinking-traps/versions", allowed=frozenset({"participant", "leader", "author", "admin"})),
+    ("GET", "/modules/{module_id}/versions/{version}"): Row("/modules/thinking-traps/versions/1", allowed=frozenset({"participant", "leader", "author", "admin"})),
+    ("POST", "/me/completions"): Row("/me/completions", {"module_id": "thinking-traps", "version": 1}, frozenset({"participant"})),
+    ("GET", "/me/completions"): Row("/me/completions", allowed=frozenset({"participant"})),
+    ("GET", "/me/assignments"): Row("/me/assignments", allowed=frozenset({"participant"})),
+    ("POST", "/groups"): Row("/groups", {"name": "Another group"}, frozenset({"leader"})),
+    ("GET", "/groups"): Row("/groups", allowed=frozenset({"leader"})),
+    ("GET", "/groups/{group_id}"): Row("/groups/{g}"),
+    ("PATCH", "/groups/{group_id}"): Row("/groups/{g}", {"name": "Taken over"}),
+    ("POST", "/groups/{group_id}/leaders"): Row("/groups/{g}/leaders", {"username": "leader-other"}),
+    ("POST", "/groups/{group_id}/participants"): Row("/groups/{g}/participants", {"username": "participant-other"}),
+    ("DELETE", "/groups/{group_id}/participants/{participant_id}"): Row("/groups/{g}/participants/{p}"),
+    ("POST", "/groups/{group_id}/assignments"): Row("/groups/{g}/assignments", {"module_id": "thinking-traps"}),
+    ("DELETE", "/groups/{group_id}/assignments/{assignment_id}"): Row("/groups/{g}/assignments/{a}"),
+    ("GET", "/groups/{group_id}/progress"): Row("/groups/{g}/progress"),
+    ("GET", "/groups/{group_id}/progress.csv"): Row("/groups/{g}/progress.csv"),
+    ("POST", "/admin/accounts"): Row("/admin/accounts", {"username": "made-by-outsider", "role": "leaders"}, frozenset({"admin"})),
+    ("GET", "/admin/accounts"): Row("/admin/accounts", allowed=frozenset({"admin"})),
+    ("POST", "/admin/accounts/{username}/disable"): Row("/admin/accounts/leader-spare/disable", allowed=frozenset({"admin"})),
+    ("GET", "/admin/audit"): Row("/admin/audit", allowed=frozenset({"admin"}), shows_ids_to_allowed=True),
+}
+ROLES = ("anonymous", "participant", "leader", "author", "admin")
+
+
+def registered() -> set[tuple[str, str]]:
+    return {(spec.method, spec.path) for spec in Endpoints.registry}
+
+
+def test_every_route_has_a_row():
+    import app  # noqa: F401  (registers every route)
+
+    missing = registered() - set(ROWS)
+    assert not missing, f"add a row to the authorization matrix for: {sorted(missing)}"
+    assert not set(ROWS) - registered(), "the matrix lists a route that no longer exists"
+
+
+@pytest.fixture
+def world(client, published, stack) -> World:  # type: ignore[no-untyped-def]
+    owner = make_account(stack, "leader-owner", "leaders")
+    make_account(stack, "leader-spare", "leaders")
+    member = make_account(stack, "participant-member", "participants")
+    callers = {
+        "participant": make_account(stack, "participant-other", "participants"),
+        "leader": make_account(stack, "leader-other", "leaders"),
+        "author": make_account(stack, "author-one", "authors"),
+        "admin": make_account(stack, "admin-one", "admins"),
+    }
+    h = owner.headers
+    group_id = json.loads(client.http.post("/groups", headers=h, body=json.dumps({"name": "Owner's group"})).body)["group_id"]
+    client.http.post(f"/groups/{group_id}/participants", headers=h,
+                     body=json.dumps({"username": member.username, "display_name": "Member Name"}))
+    assignment = json.loads(client.http.post(f"/groups/{group_id}/assignments", headers=h,
+                                             body=json.dumps({"module_id": "thinking-traps"})).body)
+    client.http.post("/me/completions", headers=member.headers,
+                     body=json.dumps({"module_id": "thinking-traps", "version": 1}))
+    return World(group_id, assignment["assignment_id"], owner, member, callers)
+
+
+@pytest.mark.parametrize("route", sorted(ROWS))
+def test_outsiders_never_get_someone_elses_data(client, world, route):
+    for role in ROLES:
+        check(client, world, route, role)
+
+
+def check(client, world: World, route: tuple[str, str], role: str) -> None:  # type: ignore[no-untyped-def]
+    method, _ = route
+    row = ROWS[route]
+    path = row.path.format(g=world.group_id, a=world.assignment_id, p=world.member.id)
+    headers = {"Content-Type": "application/json"}
+    if role != "anonymous":
+        headers.update(world.callers[role].headers)
+    response = getattr(client.http, method.lower())(
+        path, headers=headers, body=json.dumps(row.body) if row.body is not None else None
+    )
+    text = response.body.decode() if isinstance(response.body, bytes) else str(response.body)
+    if role == "anonymous":
+        assert response.status_code == 401, role
+    elif role in row.allowed:
+        assert response.status_code < 500, (role, response.status_code, text[:200])
+    else:
+        assert response.status_code in DENIED, (role, response.status_code, text[:200])
+    # Whatever the status: nothing of the owner's group leaks.
+    secrets = ["Member Name", "Owner's group"]
+    if not (row.shows_ids_to_allowed and role in row.allowed):
+        secrets += [world.member.id, world.group_id]
+    for secret in secrets:
+        assert secret not in text, (role, secret)
+    if route[0] != "GET" and role not in row.allowed:
+        detail = json.loads(client.http.get(f"/groups/{world.group_id}", headers=world.owner.headers).body)
+        assert detail["name"] == "Owner's group"
+        assert [p["participant_id"] for p in detail["participants"]] == [world.member.id]
+        assert len(detail["assignments"]) == 1

@@ -1,0 +1,291 @@
+"""Group leaders: groups, enrolment, assignments, participant view, dashboard, CSV, audit."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib.clock import Clock
+from chalicelib.library import POINTER_TTL_SECONDS
+from tests.conftest import Account, make_account
+
+
+def call(client, method: str, path: str, account: Account, body=None, headers=None):  # type: ignore[no-untyped-def]
+    response = getattr(client.http, method.lower())(
+        path, headers={**account.headers, **(headers or {})},
+        body=json.dumps(body) if body is not None else None,
+    )
+    parsed = json.loads(response.body) if response.body and response.headers.get("Content-Type", "").startswith("application/json") else response.body
+    return response.status_code, parsed
+
+
+@pytest.fixture
+def today(service):  # type: ignore[no-untyped-def]
+    """Fix 'today' at 2026-11-20 (a Friday) in the program's time zone; each reading is 1 s later."""
+    ticks = iter(range(10**6))
+    service.groups.clock = Clock(
+        "America/New_York", lambda: datetime(2026, 11, 20, 15, 0, tzinfo=UTC) + timedelta(seconds=next(ticks))
+    )
+    return "2026-11-20"
+
+
+@pytest.fixture
+def group(client, published, leader, today) -> str:  # type: ignore[no-untyped-def]
+    status, body = call(client, "POST", "/groups", leader, {"name": "Tuesday evening group"})
+    assert status == 201
+    return body["group_id"]
+
+
+def enrol(client, group_id: str, leader: Account, participant: Account, name: str = "Sam R.") -> dict:  # type: ignore[no-untyped-def]
+    status, body = call(client, "POST", f"/groups/{group_id}/participants", leader,
+                        {"username": participant.username, "display_name": name})
+    assert status in (200, 201), body
+    return body
+
+
+def assign(client, group_id: str, leader: Account, **fields) -> dict:  # type: ignore[no-untyped-def]
+    status, body = call(client, "POST", f"/groups/{group_id}/assignments", leader, fields)
+    assert status == 201, body
+    return body
+
+
+def complete(client, participant: Account, module_id: str, version: int = 1) -> None:  # type: ignore[no-untyped-def]
+    status, _ = call(client, "POST", "/me/completions", participant, {"module_id": module_id, "version": version})
+    assert status in (200, 201)
+
+
+def test_leader_creates_renames_archives_and_lists_groups(client, group, leader):
+    status, body = call(client, "PATCH", f"/groups/{group}", leader, {"name": "Thursday group"})
+    assert (status, body["name"]) == (200, "Thursday group")
+    status, body = call(client, "PATCH", f"/groups/{group}", leader, {"archived": True})
+    assert body["archived"] is True
+    _, listed = call(client, "GET", "/groups", leader)
+    assert [(g["name"], g["archived"]) for g in listed["groups"]] == [("Thursday group", True)]
+    status, body = call(client, "POST", f"/groups/{group}/assignments", leader, {"module_id": "thinking-traps"})
+    assert (status, body["error"]["code"]) == (409, "group_archived")
+
+
+def test_create_with_the_same_idempotency_key_never_duplicates(client, published, leader):
+    headers = {"Idempotency-Key": "form-7f3a"}
+    first = call(client, "POST", "/groups", leader, {"name": "Morning group"}, headers)
+    again = call(client, "POST", "/groups", leader, {"name": "Morning group"}, headers)
+    assert first[0] == 201 and again[0] == 200
+    assert first[1]["group_id"] == again[1]["group_id"]
+    _, listed = call(client, "GET", "/groups", leader)
+    assert len(listed["groups"]) == 1
+
+
+def test_enrol_new_account_returns_a_temporary_password_once(client, group, leader, stack):
+    status, body = call(client, "POST", f"/groups/{group}/participants", leader,
+                        {"username": "new-person-1", "display_name": "Alex P.", "create": True})
+    assert status == 201
+    assert len(body["temporary_password"]) >= 12
+    _, detail = call(client, "GET", f"/groups/{group}", leader)
+    assert [p["display_name"] for p in detail["participants"]] == ["Alex P."]
+    assert "temporary_password" not in json.dumps(detail)
+
+
+def test_enrolling_someone_who_is_not_a_participant_is_refused(client, group, leader, stack):
+    other_leader = make_account(stack, "leader-two", "leaders")
+    status, body = call(client, "POST", f"/groups/{group}/participants", leader, {"username": other_leader.username})
+    assert (status, body["error"]["code"]) == (400, "not_a_participant")
+    status, body = call(client, "POST", f"/groups/{group}/participants", leader, {"username": "nobody-here"})
+    assert (status, body["error"]["code"]) == (404, "account_not_found")
+
+
+def test_rolling_admission_late_joiner_sees_current_assignments(client, group, leader, participant, other_participant):
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-24")
+    enrol(client, group, leader, other_participant, "Jo K.")  # joins after the assignment
+    _, mine = call(client, "GET", "/me/assignments", other_participant)
+    assert [(a["module_id"], a["status"], a["due_date"]) for a in mine["assignments"]] == [
+        ("thinking-traps", "not_started", "2026-11-24")
+    ]
+    # ...and someone who leaves no longer sees them or shows in the grid
+    status, _ = call(client, "DELETE", f"/groups/{group}/participants/{participant.id}", leader)
+    assert status == 204
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    assert mine["assignments"] == []
+    _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
+    assert [p["participant_id"] for p in grid["participants"]] == [other_participant.id]
+
+
+def test_one_participant_in_two_groups_sees_both_groups_work(client, group, leader, participant):
+    _, second = call(client, "POST", "/groups", leader, {"name": "Family skills"})
+    enrol(client, group, leader, participant)
+    enrol(client, second["group_id"], leader, participant)
+    assign(client, group, leader, module_id="thinking-traps")
+    assign(client, second["group_id"], leader, module_id="asking-for-what-you-need")
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    assert sorted(a["module_id"] for a in mine["assignments"]) == ["asking-for-what-you-need", "thinking-traps"]
+
+
+def test_statuses_overdue_with_injected_clock_and_completed_with_version(client, group, leader, participant):
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-19")  # yesterday
+    assign(client, group, leader, module_id="breathing-and-grounding", due_date="2026-11-20")  # today: not overdue
+    assign(client, group, leader, module_id="asking-for-what-you-need")
+    complete(client, participant, "asking-for-what-you-need")
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    status = {a["module_id"]: (a["status"], a["version"]) for a in mine["assignments"]}
+    assert status == {
+        "thinking-traps": ("overdue", None),
+        "breathing-and-grounding": ("not_started", None),
+        "asking-for-what-you-need": ("completed", 1),
+    }
+
+
+def test_pinned_version_and_what_changed(client, group, leader, participant, publisher, library_clock, tmp_path):
+    from tests.functional.test_publishing import bump_and_publish
+
+    enrol(client, group, leader, participant)
+    complete(client, participant, "breathing-and-grounding", 1)
+    assign(client, group, leader, module_id="breathing-and-grounding")
+    assign(client, group, leader, module_id="thinking-traps", version=1)  # pinned
+    complete(client, participant, "thinking-traps", 1)
+    bump_and_publish(publisher, tmp_path, "stress-management", "breathing-and-grounding", "Clearer steps.")
+    bump_and_publish(publisher, tmp_path, "mental-health", "thinking-traps", "New example.")
+    library_clock.advance(POINTER_TTL_SECONDS)
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    rows = {a["module_id"]: a for a in mine["assignments"]}
+    assert rows["breathing-and-grounding"]["status"] == "completed_older_version"
+    assert rows["breathing-and-grounding"]["changes"] == [{"version": 2, "changelog": "Clearer steps."}]
+    assert rows["thinking-traps"]["status"] == "completed"  # pinned to v1, which was completed
+    assert rows["thinking-traps"]["target_version"] == 1
+    _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
+    cells = {c["module_id"]: c for c in grid["participants"][0]["cells"]}
+    assert cells["breathing-and-grounding"]["status"] == "completed_older_version"
+    assert cells["breathing-and-grounding"]["newer_version"] == 2
+
+
+def test_track_assignment_expands_into_its_modules(client, group, leader, participant, publisher):
+    from tests.functional.test_publishing import publish_tracks
+
+    publish_tracks(publisher, [{"id": "starter", "title": "Starter", "summary": "Four modules.", "version": 1,
+                               "modules": ["thinking-traps", "cravings-and-urge-surfing"]}])
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, track_id="starter", due_date="2026-12-01")
+    _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
+    assert [m["module_id"] for m in grid["modules"]] == ["cravings-and-urge-surfing", "thinking-traps"]
+    status, body = call(client, "POST", f"/groups/{group}/assignments", leader, {"track_id": "no-such-track"})
+    assert (status, body["error"]["code"]) == (404, "track_not_found")
+
+
+def test_assigning_again_updates_instead_of_duplicating_and_unassign_removes(client, group, leader, participant):
+    enrol(client, group, leader, participant)
+    first = assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-24")
+    second = assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-26")
+    assert first["assignment_id"] == second["assignment_id"]
+    _, detail = call(client, "GET", f"/groups/{group}", leader)
+    assert [(a["module_id"], a["due_date"]) for a in detail["assignments"]] == [("thinking-traps", "2026-11-26")]
+    status, _ = call(client, "DELETE", f"/groups/{group}/assignments/{first['assignment_id']}", leader)
+    assert status == 204
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    assert mine["assignments"] == []
+    status, body = call(client, "DELETE", f"/groups/{group}/assignments/{first['assignment_id']}", leader)
+    assert status == 404
+
+
+def test_individual_assignment_reaches_only_that_participant(client, group, leader, participant, other_participant):
+    enrol(client, group, leader, participant)
+    enrol(client, group, leader, other_participant, "Jo K.")
+    assign(client, group, leader, module_id="thinking-traps", participant_id=participant.id)
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    _, theirs = call(client, "GET", "/me/assignments", other_participant)
+    assert [a["module_id"] for a in mine["assignments"]] == ["thinking-traps"]
+    assert theirs["assignments"] == []
+    _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
+    statuses = {p["display_name"]: p["cells"][0]["status"] for p in grid["participants"]}
+    assert statuses == {"Sam R.": "not_started", "Jo K.": "not_assigned"}
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({}, "invalid_assignment"),
+        ({"module_id": "thinking-traps", "track_id": "x"}, "invalid_assignment"),
+        ({"module_id": "thinking-traps", "due_date": "next tuesday"}, "invalid_date"),
+        ({"module_id": "thinking-traps", "due_date": "2026-02-30"}, "invalid_date"),
+        ({"module_id": "thinking-traps", "version": 9}, "version_not_found"),
+        ({"module_id": "nope", "version": None}, "module_not_found"),
+        ({"module_id": "thinking-traps", "participant_id": "someone-else"}, "participant_not_found"),
+    ],
+)
+def test_bad_assignments_are_clear_errors(client, group, leader, body, code):
+    status, got = call(client, "POST", f"/groups/{group}/assignments", leader, body)
+    assert 400 <= status < 500
+    assert got["error"]["code"] == code
+
+
+def test_dashboard_grid_and_csv(client, group, leader, participant, other_participant):
+    enrol(client, group, leader, participant, 'Lee, "Sunny" Smith')
+    enrol(client, group, leader, other_participant, "=HYPERLINK(\"http://x\")")
+    assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-19")
+    complete(client, participant, "thinking-traps")
+    _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
+    cells = {p["participant_id"]: p["cells"][0] for p in grid["participants"]}
+    assert cells[participant.id]["status"] == "completed"
+    assert cells[participant.id]["version"] == 1 and cells[participant.id]["completed_at"]
+    assert cells[other_participant.id]["status"] == "overdue"
+    assert grid["counts"]["completed"] == 1 and grid["counts"]["overdue"] == 1
+
+    response = client.http.get(f"/groups/{group}/progress.csv", headers=leader.headers)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert response.headers["Cache-Control"] == "no-store"
+    rows = list(csv.reader(io.StringIO(response.body.decode())))
+    assert rows[0] == ["Participant", "Participant ID", "Thinking traps"]
+    by_id = {r[1]: r for r in rows[1:]}
+    assert by_id[participant.id][0] == 'Lee, "Sunny" Smith'  # escaped, round-trips intact
+    assert by_id[participant.id][2].startswith("Completed (version 1, ")
+    assert by_id[other_participant.id][0] == "'=HYPERLINK(\"http://x\")"  # neutralised
+    assert by_id[other_participant.id][2] == "Overdue"
+
+
+def test_display_names_with_control_characters_are_refused(client, group, leader, participant):
+    status, body = call(client, "POST", f"/groups/{group}/participants", leader,
+                        {"username": participant.username, "display_name": "Sam\nR."})
+    assert (status, body["error"]["code"]) == (400, "invalid_name")
+
+
+def test_audit_trail_records_reads_and_changes_newest_first(client, group, leader, participant, stack):
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id="thinking-traps")
+    call(client, "GET", f"/groups/{group}/progress", leader)
+    admin = make_account(stack, "admin-one", "admins")
+    status, page = call(client, "GET", "/admin/audit?limit=3", admin)
+    assert status == 200
+    actions = [e["action"] for e in page["entries"]]
+    assert actions == ["group.progress.read", "assignment.put", "enrolment.add"]
+    read = page["entries"][0]
+    assert read["actor_id"] == leader.id and read["group_id"] == group
+    assert read["participant_ids"] == [participant.id] and read["at"]
+    _, rest = call(client, "GET", f"/admin/audit?page_token={page['next_page_token']}", admin)
+    assert [e["action"] for e in rest["entries"]] == ["group.create"]
+    assert "Sam R." not in json.dumps(page) + json.dumps(rest)  # ids only, never names
+
+
+def test_admin_creates_leader_accounts_and_cannot_touch_groups(client, published, stack):
+    admin = make_account(stack, "admin-one", "admins")
+    status, body = call(client, "POST", "/admin/accounts", admin, {"username": "new-leader", "role": "leaders"})
+    assert status == 201 and body["roles"] == ["leaders"] and body["temporary_password"]
+    status, body = call(client, "POST", "/admin/accounts", admin, {"username": "sneaky", "role": "admins"})
+    assert (status, body["error"]["code"]) == (400, "invalid_role")
+    _, listed = call(client, "GET", "/admin/accounts?role=leaders", admin)
+    assert "new-leader" in [a["username"] for a in listed["accounts"]]
+    status, _ = call(client, "GET", "/groups", admin)
+    assert status == 403
+
+
+def test_co_leader_shares_the_group(client, group, leader, stack):
+    co = make_account(stack, "leader-two", "leaders")
+    status, _ = call(client, "GET", f"/groups/{group}", co)
+    assert status == 404
+    status, _ = call(client, "POST", f"/groups/{group}/leaders", leader, {"username": co.username})
+    assert status == 201
+    status, _ = call(client, "GET", f"/groups/{group}", co)
+    assert status == 200

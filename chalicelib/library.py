@@ -35,6 +35,7 @@ from typing import Any
 from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable
 
 DEFAULT_LOCALE = "en"
+LOCALES = ("en", "es")
 MODULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_MODULE_ID_LENGTH = 80
 MAX_VERSION = 1_000_000
@@ -56,6 +57,23 @@ def catalog_key(locale: str = DEFAULT_LOCALE) -> str:
 
 def tracks_key(locale: str = DEFAULT_LOCALE) -> str:
     return f"tracks/{locale}.json"
+
+
+def check_locale(locale: Any) -> str:
+    if locale not in LOCALES:
+        raise BadRequest(f"locale is one of: {', '.join(LOCALES)}.", code="invalid_locale")
+    return str(locale)
+
+
+def preferred_locale(query_locale: str | None, accept_language: str | None) -> str:
+    """The participant's language: ``?locale=`` first, then Accept-Language, else English."""
+    if query_locale is not None:
+        return check_locale(query_locale)
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()[:2]
+        if tag in LOCALES:
+            return tag
+    return DEFAULT_LOCALE
 
 
 def check_module_id(module_id: Any) -> str:
@@ -133,12 +151,20 @@ class ModuleLibrary:
         self._pointers: dict[str, tuple[float, dict | None]] = {}
         self._lock = threading.Lock()
 
-    def catalog(self, topic: str | None = None, tag: str | None = None) -> list[dict]:
-        """Latest version of every module, optionally filtered by topic and tag."""
-        document = self._pointer(catalog_key()) or {"modules": []}
+    def catalog(
+        self, topic: str | None = None, tag: str | None = None, locale: str = DEFAULT_LOCALE
+    ) -> list[dict]:
+        """Latest version of every module, in ``locale`` where translated (else English),
+        optionally filtered by topic and tag."""
+        modules = {m["id"]: {**m, "locale": DEFAULT_LOCALE}
+                   for m in (self._pointer(catalog_key()) or {"modules": []})["modules"]}
+        if locale != DEFAULT_LOCALE:
+            for m in (self._pointer(catalog_key(locale)) or {"modules": []})["modules"]:
+                if m["id"] in modules:
+                    modules[m["id"]] = {**m, "locale": locale}
         return [
             m
-            for m in document["modules"]
+            for m in modules.values()
             if (topic is None or m["topic"] == topic) and (tag is None or tag in m.get("tags", []))
         ]
 
@@ -154,23 +180,25 @@ class ModuleLibrary:
                 return track
         raise NotFound(f"There is no track {track_id}.", code="track_not_found")
 
-    def latest(self, module_id: str) -> Published:
-        """The latest version of a module (no AWS call while the index is fresh, else one)."""
-        index = self._index(module_id)
+    def latest(self, module_id: str, locale: str = DEFAULT_LOCALE) -> Published:
+        """The latest version of a module in ``locale``, falling back to English (no AWS call
+        while the index is fresh, else one per locale tried)."""
+        index = self._index(module_id, locale)
         latest = index["latest"]
-        key = version_key(module_id, latest["version"])
+        key = version_key(module_id, latest["version"], latest.get("locale", DEFAULT_LOCALE))
         with self._lock:
             cached = self._versions.get(key)
         return cached if cached is not None else self._remember(key, latest)
 
-    def versions(self, module_id: str) -> list[dict]:
+    def versions(self, module_id: str, locale: str = DEFAULT_LOCALE) -> list[dict]:
         """Every published version, newest first, with changelogs."""
-        return sorted(self._index(module_id)["versions"], key=lambda v: -v["version"])
+        return sorted(self._index(module_id, locale)["versions"], key=lambda v: -v["version"])
 
-    def version(self, module_id: str, version: int) -> Published:
-        """One exact version; cached for the life of the container (versions are immutable)."""
+    def version(self, module_id: str, version: int, locale: str = DEFAULT_LOCALE) -> Published:
+        """One exact version; cached for the life of the container (versions are immutable).
+        Translations number their own versions, so there is no fallback here."""
         check_module_id(module_id)
-        key = version_key(module_id, version)
+        key = version_key(module_id, version, locale)
         with self._lock:
             cached = self._versions.get(key)
             if cached is not None:
@@ -183,9 +211,11 @@ class ModuleLibrary:
             )
         return self._remember(key, document)
 
-    def _index(self, module_id: str) -> dict:
+    def _index(self, module_id: str, locale: str = DEFAULT_LOCALE) -> dict:
         check_module_id(module_id)
-        index = self._pointer(index_key(module_id))
+        index = self._pointer(index_key(module_id, locale)) if locale != DEFAULT_LOCALE else None
+        if index is None:
+            index = self._pointer(index_key(module_id))
         if index is None:
             raise NotFound(f"There is no module {module_id}.", code="module_not_found")
         return index

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from chalicelib.errors import BadRequest
 from chalicelib.identity import Caller
 from chalicelib.library import ModuleLibrary, check_module_id, parse_version
 from chalicelib.records.completions import Completion, CompletionRecords
@@ -13,12 +16,46 @@ def record_completion(
     version: int,
     library: ModuleLibrary,
     completions: CompletionRecords,
-) -> tuple[Completion, bool]:
-    """Record that ``caller`` completed this exact version; raises ``NotFound`` if it was never published."""
+    answers: Any = None,
+) -> tuple[Completion, bool, list[dict]]:
+    """Record that ``caller`` completed this exact version, with optional knowledge-check answers.
+
+    Returns ``(completion, created, feedback)``: ``feedback`` says, per question of the stored
+    completion, whether the answer was right, the right answer and its explanation. Raises
+    ``NotFound`` for a version never published, ``BadRequest`` for answers that do not fit.
+    """
     module_id = check_module_id(module_id)
     version = parse_version(version)
-    library.version(module_id, version)  # cached after first sight: versions never change
-    return completions.record(caller.id, module_id, version)
+    questions = library.version(module_id, version).document.get("knowledge_check", [])
+    check = grade(questions, answers) if answers is not None else None
+    completion, created = completions.record(caller.id, module_id, version, check)
+    given = completion.knowledge_check["answers"] if completion.knowledge_check else None
+    return completion, created, feedback(questions, given) if given is not None else []
+
+
+def grade(questions: list[dict], answers: Any) -> dict:
+    """Check answers on the server (participants never receive the right answers up front)."""
+    if not questions:
+        raise BadRequest("This module has no knowledge check.", code="invalid_answers")
+    if (
+        not isinstance(answers, list)
+        or len(answers) != len(questions)
+        or any(isinstance(a, bool) or not isinstance(a, int) for a in answers)
+        or any(not 0 <= a < len(q["choices"]) for a, q in zip(answers, questions, strict=True))
+    ):
+        raise BadRequest(
+            f"answers is a list of {len(questions)} choice numbers, one per question, counting from 0.",
+            code="invalid_answers",
+        )
+    correct = sum(1 for a, q in zip(answers, questions, strict=True) if a == q["answer"])
+    return {"answers": answers, "correct": correct, "total": len(questions)}
+
+
+def feedback(questions: list[dict], answers: list[int]) -> list[dict]:
+    return [
+        {"correct": a == q["answer"], "answer": q["answer"], "explanation": q["explanation"]}
+        for a, q in zip(answers, questions, strict=True)
+    ]
 
 
 def list_completions(

@@ -15,6 +15,8 @@ import yaml
 from steady_content.problems import Problem
 
 FENCE = "---"
+# libyaml when present (several times faster); the same safe loading rules either way.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -38,6 +40,48 @@ class Source:
         return 1
 
 
+class YamlProblem(Exception):
+    """YAML that cannot be parsed; ``line`` is a line of the file."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+
+
+@dataclass
+class YamlDocument:
+    """Parsed YAML plus the file line of every key (see ``Source.lines``)."""
+
+    data: Any
+    lines: dict[tuple, int]
+    duplicate_keys: list[tuple[tuple, int]]
+
+
+def parse_yaml(yaml_text: str, first_line: int = 1) -> YamlDocument:
+    """Parse ``yaml_text`` whose first line is line ``first_line`` of its file.
+
+    Raises ``YamlProblem`` with the file line of the error. The one YAML parser of the
+    pipeline: module front matter and track files both go through it.
+    """
+    # One pass: compose the node tree (it has the lines), then build the data from it.
+    loader = _Loader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = (mark.line + first_line) if mark is not None else first_line
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise YamlProblem(line, reason) from error
+    finally:
+        loader.dispose()
+    key_lines: dict[tuple, int] = {}
+    duplicates: list[tuple[tuple, int]] = []
+    _index_lines(node, (), key_lines, duplicates, first_line)
+    return YamlDocument(data, key_lines, duplicates)
+
+
 def split(path: str, text: str) -> tuple[Source | None, list[Problem]]:
     """Parse ``text``; return the source, or ``None`` with problems if it cannot be parsed."""
     text = text.lstrip("\ufeff")
@@ -47,41 +91,39 @@ def split(path: str, text: str) -> tuple[Source | None, list[Problem]]:
     closing = next((i for i in range(1, len(lines)) if lines[i].strip() == FENCE), None)
     if closing is None:
         return None, [Problem(path, 1, "FM001", "the front matter is never closed with '---'")]
-    yaml_text = "\n".join(lines[1:closing])
     try:
-        meta = yaml.safe_load(yaml_text)
-        node = yaml.compose(yaml_text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = (mark.line + 2) if mark is not None else 2
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-        return None, [Problem(path, line, "FM002", f"invalid YAML: {reason}")]
-    if not isinstance(meta, dict):
+        parsed = parse_yaml("\n".join(lines[1:closing]), first_line=2)
+    except YamlProblem as problem:
+        return None, [Problem(path, problem.line, "FM002", f"invalid YAML: {problem.reason}")]
+    if not isinstance(parsed.data, dict):
         return None, [Problem(path, 2, "FM003", "the front matter must be a mapping of fields")]
-    key_lines: dict[tuple, int] = {}
-    duplicates: list[tuple[tuple, int]] = []
-    _index_lines(node, (), key_lines, duplicates)
     body = "\n".join(lines[closing + 1 :])
     if text.endswith("\n"):
         body += "\n"
-    return Source(path, text, meta, body, closing + 2, key_lines, duplicates), []
+    return Source(
+        path, text, parsed.data, body, closing + 2, parsed.lines, parsed.duplicate_keys
+    ), []
 
 
 def _index_lines(
-    node: yaml.Node | None, prefix: tuple, out: dict[tuple, int], duplicates: list[tuple[tuple, int]]
+    node: yaml.Node | None,
+    prefix: tuple,
+    out: dict[tuple, int],
+    duplicates: list[tuple[tuple, int]],
+    first_line: int,
 ) -> None:
-    # +2: one for 1-based lines, one for the opening fence.
+    # Marks are 0-based within the YAML text; first_line is the file line of its first line.
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = prefix + (key_node.value,)
-            line = key_node.start_mark.line + 2
+            line = key_node.start_mark.line + first_line
             if key in out:
                 duplicates.append((key, line))
             else:
                 out[key] = line
-            _index_lines(value_node, key, out, duplicates)
+            _index_lines(value_node, key, out, duplicates, first_line)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             key = prefix + (i,)
-            out[key] = item.start_mark.line + 2
-            _index_lines(item, key, out, duplicates)
+            out[key] = item.start_mark.line + first_line
+            _index_lines(item, key, out, duplicates, first_line)

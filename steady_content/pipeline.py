@@ -1,7 +1,9 @@
 """The content pipeline as named stages: load → check → render → sanitise → document.
 
-``lint`` runs every check over a content folder; ``build`` turns one clean module into the
-immutable version document that ``steady_content.publish`` writes.
+``lint`` runs every check over a content folder: the per-file rules of
+``steady_content.rules``, then the cross-file rules registered here (each a small named object
+with a code, like the per-file ones). ``build`` turns one clean module into the immutable
+version document that ``steady_content.publish`` writes.
 """
 
 from __future__ import annotations
@@ -9,26 +11,41 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from steady_content import frontmatter, lockfile, rules
+from steady_content import body, frontmatter, lockfile, rules, tracks
+from steady_content.links import module_link
 from steady_content.problems import ContentError, Problem
 from steady_content.render import render
 from steady_content.sanitize import sanitize
+from steady_content.tracks import Track
 
 DEFAULT_LOCALE = "en"
 
 
 @dataclass
 class Module:
+    """A module file that passed the per-file rules."""
+
     source: frontmatter.Source
     module_id: str
     version: int
     locale: str
     sha256: str
+
+    @classmethod
+    def of(cls, source: frontmatter.Source) -> Module:
+        """The module of a parsed source (the caller has checked it)."""
+        meta = source.meta
+        meta.setdefault("locale", DEFAULT_LOCALE)
+        return cls(
+            source, meta["id"], meta["version"], meta["locale"], source_hash(meta, source.body)
+        )
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -43,13 +60,51 @@ class Module:
 class LintResult:
     modules: list[Module] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    tracks: list[Track] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
+@dataclass
+class LintContext:
+    """What cross-file rules see: everything that was loaded, and every file on disk."""
+
+    content_dir: Path
+    sources: list[frontmatter.Source]  # every module file that parsed, clean or not
+    modules: list[Module]  # the clean ones
+    tracks: list[Track]
+    module_files: set[str]  # shown path of every module file in content_dir, normalised
+    lock: dict[str, dict[str, dict]]
+
+
+@dataclass(frozen=True)
+class CrossRule:
+    """A rule that needs more than one file: ``check`` yields problems for the whole folder."""
+
+    code: str
+    summary: str
+    check: Callable[[LintContext], Iterator[Problem]]
+
+
+CROSS_RULES: dict[str, CrossRule] = {}
+
+
+def cross_rule(
+    code: str, summary: str
+) -> Callable[[Callable[[LintContext], Iterator[Problem]]], CrossRule]:
+    """Register a cross-file rule under ``code``."""
+
+    def register(check: Callable[[LintContext], Iterator[Problem]]) -> CrossRule:
+        CROSS_RULES[code] = CrossRule(code, summary, check)
+        return CROSS_RULES[code]
+
+    return register
+
+
 def display_path(path: Path) -> str:
+    """``path`` as problems show it: relative to the working directory when possible."""
     try:
         return os.path.relpath(path)
     except ValueError:
@@ -59,6 +114,14 @@ def display_path(path: Path) -> str:
 def discover(content_dir: Path) -> list[Path]:
     """Every module file: ``content/<topic>/<id>.md`` (and translations ``<id>.<locale>.md``)."""
     return sorted(p for topic in rules.TOPICS for p in (content_dir / topic).glob("*.md"))
+
+
+def file_locale(path: str) -> tuple[str, str | None]:
+    """``(id, locale)`` from a module file name: ``x.md`` is English, ``x.es.md`` Spanish."""
+    parts = PurePosixPath(path).name.split(".")
+    if len(parts) == 2:
+        return parts[0], DEFAULT_LOCALE
+    return parts[0], parts[1] if len(parts) == 3 else None
 
 
 def source_hash(meta: dict[str, Any], body: str) -> str:
@@ -71,84 +134,179 @@ def source_hash(meta: dict[str, Any], body: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def load(path: Path) -> tuple[Module | None, list[Problem]]:
-    """Stages 1-2 for one file: parse and run the per-file rules."""
+def parse(path: Path) -> tuple[frontmatter.Source | None, list[Problem]]:
+    """Stage 1 for one file: read and split it (FM001-FM004)."""
     shown = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return None, [Problem(shown, 1, "FM004", "the file is not UTF-8 text")]
-    source, problems = frontmatter.split(shown, text)
+    return frontmatter.split(shown, text)
+
+
+def load(path: Path) -> tuple[Module | None, list[Problem]]:
+    """Stages 1-2 for one file: parse and run the per-file rules."""
+    source, problems = parse(path)
     if source is None:
         return None, problems
     problems = rules.check(source)
-    if problems:
-        return None, problems
-    meta = source.meta
-    meta.setdefault("locale", DEFAULT_LOCALE)
-    module = Module(source, meta["id"], meta["version"], meta["locale"], source_hash(meta, source.body))
-    return module, []
+    return (None, problems) if problems else (Module.of(source), [])
 
 
 def lint(content_dir: Path, paths: list[Path] | None = None) -> LintResult:
-    """Run every rule: per file, then duplicate ids, then the version lock."""
+    """Run every rule: per file (modules and tracks), then the cross-file rules.
+
+    With ``paths``, only those files are checked (``.md`` modules, ``.yaml`` tracks); links
+    and track entries still resolve against every module file in ``content_dir``.
+    """
+    module_paths = (
+        discover(content_dir) if paths is None else [p for p in paths if p.suffix == ".md"]
+    )
+    track_paths = (
+        tracks.discover(content_dir)
+        if paths is None
+        else [p for p in paths if p.suffix in tracks.SUFFIXES]
+    )
     result = LintResult()
-    for path in paths if paths is not None else discover(content_dir):
-        module, problems = load(path)
+    sources = []
+    for path in module_paths:
+        source, problems = parse(path)
+        if source is not None:
+            sources.append(source)
+            problems = rules.check(source)
+            if not problems:
+                result.modules.append(Module.of(source))
         result.problems.extend(problems)
-        if module is not None:
-            result.modules.append(module)
-    result.problems.extend(_duplicate_ids(result.modules))
-    result.problems.extend(_lock_problems(result.modules, lockfile.read(content_dir)))
+    for path in track_paths:
+        track, problems = tracks.load(path, display_path(path))
+        result.problems.extend(problems)
+        if track is not None:
+            result.tracks.append(track)
+    context = LintContext(
+        content_dir,
+        sources,
+        result.modules,
+        result.tracks,
+        {posixpath.normpath(display_path(p)) for p in discover(content_dir)},
+        lockfile.read(content_dir),
+    )
+    for registered in CROSS_RULES.values():
+        result.problems.extend(registered.check(context))
     result.problems.sort()
     return result
 
 
-def _duplicate_ids(modules: list[Module]) -> list[Problem]:
+@cross_rule("ID001", "the id is used by another module")
+def duplicate_ids(context: LintContext) -> Iterator[Problem]:
     seen: dict[tuple[str, str], Module] = {}
-    found = []
-    for module in modules:
+    for module in context.modules:
         key = (module.module_id, module.locale)
         if key in seen:
-            found.append(
-                Problem(
-                    module.path,
-                    module.source.line_of("id"),
-                    "ID001",
-                    f"id '{module.module_id}' is already used by {seen[key].path}",
-                )
+            yield Problem(
+                module.path,
+                module.source.line_of("id"),
+                "ID001",
+                f"id '{module.module_id}' is already used by {seen[key].path}",
             )
         else:
             seen[key] = module
-    return found
 
 
-def _lock_problems(modules: list[Module], lock: dict[str, dict[str, dict]]) -> list[Problem]:
-    found = []
-    for module in modules:
-        locked = lock.get(module.module_id, {}).get(module.locale)
+@cross_rule("VB001", "the version lock: no bump (VB001), lower (VB002), not locked (VB003)")
+def version_lock(context: LintContext) -> Iterator[Problem]:
+    for module in context.modules:
+        locked = context.lock.get(module.module_id, {}).get(module.locale)
         line = module.source.line_of("version")
         if locked is None:
-            found.append(Problem(module.path, line, "VB003", "not in the version lock: run 'make lock-content' and commit it"))
+            yield Problem(
+                module.path,
+                line,
+                "VB003",
+                "not in the version lock: run 'make lock-content' and commit it",
+            )
         elif module.version == locked["version"] and module.sha256 != locked["sha256"]:
-            found.append(
-                Problem(
-                    module.path,
-                    line,
-                    "VB001",
-                    f"the text changed but version is still {module.version}: bump the version and add a changelog",
-                )
+            yield Problem(
+                module.path,
+                line,
+                "VB001",
+                f"the text changed but version is still {module.version}: "
+                "bump the version and add a changelog",
             )
         elif module.version < locked["version"]:
-            found.append(
-                Problem(module.path, line, "VB002", f"version {module.version} is lower than the locked version {locked['version']}")
+            yield Problem(
+                module.path,
+                line,
+                "VB002",
+                f"version {module.version} is lower than the locked version {locked['version']}",
             )
         elif module.version > locked["version"]:
-            found.append(Problem(module.path, line, "VB003", f"version {module.version} is not in the version lock: run 'make lock-content' and commit it"))
-    return found
+            yield Problem(
+                module.path,
+                line,
+                "VB003",
+                f"version {module.version} is not in the version lock: "
+                "run 'make lock-content' and commit it",
+            )
+
+
+@cross_rule("LK001", "a link to a module that does not exist")
+def module_links_resolve(context: LintContext) -> Iterator[Problem]:
+    for source in context.sources:
+        for link in body.links(source):
+            target = None if link.image else module_link(link.target)
+            if target is not None and target.resolve(source.path) not in context.module_files:
+                yield Problem(
+                    source.path,
+                    link.line,
+                    "LK001",
+                    f"no module at '{target.file}' (link to modules as ../topic/id.md, "
+                    "relative to this file)",
+                    link.col,
+                )
+
+
+@cross_rule("TL001", "a translation without its English original")
+def translations_have_an_original(context: LintContext) -> Iterator[Problem]:
+    for source in context.sources:
+        locale, module_id = source.meta.get("locale", DEFAULT_LOCALE), source.meta.get("id")
+        if (
+            locale == DEFAULT_LOCALE
+            or locale not in rules.LOCALES
+            or not isinstance(module_id, str)
+        ):
+            continue
+        beside = posixpath.normpath(
+            posixpath.join(posixpath.dirname(source.path), f"{module_id}.md")
+        )
+        if beside in context.module_files:
+            continue
+        elsewhere = sorted(
+            f for f in context.module_files if PurePosixPath(f).name == f"{module_id}.md"
+        )
+        hint = f": it is {elsewhere[0]}; keep the translation beside it" if elsewhere else ""
+        yield Problem(
+            source.path,
+            source.line_of("locale"),
+            "TL001",
+            f"translation '{module_id}' needs its English original at {beside}{hint}",
+        )
+
+
+@cross_rule("TR030", "a track lists a module that does not exist")
+def track_modules_exist(context: LintContext) -> Iterator[Problem]:
+    available = {file_locale(f) for f in context.module_files}
+    for track in context.tracks:
+        for i, module_id in enumerate(track.modules):
+            if (module_id, track.locale) in available:
+                continue
+            message = f"module '{module_id}' does not exist"
+            if track.locale != DEFAULT_LOCALE and (module_id, DEFAULT_LOCALE) in available:
+                message = f"module '{module_id}' has no '{track.locale}' translation"
+            yield Problem(track.path, track.line_of("modules", i), "TR030", message)
 
 
 def lock_entries(modules: list[Module]) -> dict[str, dict[str, dict]]:
+    """The version lock for ``modules``: id → locale → {version, sha256}."""
     entries: dict[str, dict[str, dict]] = {}
     for module in modules:
         entries.setdefault(module.module_id, {})[module.locale] = {
@@ -183,10 +341,12 @@ def build(module: Module, published_at: str | None = None) -> dict[str, Any]:
         "sections": rendered.sections,
         "html": sanitize(rendered.html),
         "sha256": module.sha256,
-        "published_at": published_at or datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "published_at": published_at
+        or datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
     }
 
 
 def require_clean(result: LintResult) -> None:
+    """Raise ``ContentError`` with the problems, if there are any."""
     if result.problems:
         raise ContentError(result.problems)

@@ -4,48 +4,74 @@ Write order, so a reader never sees a pointer to something missing:
 1. the version document, ``PutObject`` with ``IfNoneMatch: *``: S3 itself refuses to
    overwrite a published version, even if two publishers race;
 2. the module index (latest document + version list);
-3. the catalog.
+3. the catalog;
+4. the tracks of each locale, each track only once every module it lists is published.
 
 Rules: the same (id, version) with the same sha256 is a no-op; with a different sha256 it is
-refused ("bump the version"); older versions are never touched.
+refused ("bump the version"); older versions are never touched. With ``approved_only`` (the
+prod stage) a module whose review status is not ``approved`` is refused too, without failing
+the run: drafts may live in main, they just do not reach participants.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.library import catalog_key, index_key, summary_of, version_key
+from chalicelib.library import catalog_key, index_key, summary_of, tracks_key, version_key
 from steady_content.pipeline import Module, build
+from steady_content.tracks import Track
 
 NEW, UNCHANGED, REFUSED = "new", "unchanged", "refused"
+APPROVED = "approved"
 
 
 @dataclass(frozen=True)
 class Outcome:
+    """What happened to one module version (``module_id``) or one track (``track_id``)."""
+
     module_id: str
     version: int
     locale: str
     status: str
     message: str = ""
+    # A refusal that fails the run (a conflict), as opposed to a draft held back from prod.
+    blocking: bool = True
+    kind: str = "module"
+
+    @property
+    def track_id(self) -> str:
+        return self.module_id
 
 
 @dataclass
 class PublishReport:
     outcomes: list[Outcome] = field(default_factory=list)
+    tracks: list[Outcome] = field(default_factory=list)
 
-    def count(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
+    def count(self, status: str, kind: str = "module") -> int:
+        outcomes = self.outcomes if kind == "module" else self.tracks
+        return sum(1 for o in outcomes if o.status == status)
 
     @property
     def ok(self) -> bool:
-        return self.count(REFUSED) == 0
+        """False if anything was refused for a reason other than a missing approval."""
+        return not any(o.status == REFUSED and o.blocking for o in self.outcomes + self.tracks)
 
     def summary(self) -> str:
-        return f"{self.count(NEW)} new, {self.count(UNCHANGED)} unchanged, {self.count(REFUSED)} refused"
+        """``2 new, 5 unchanged, 0 refused`` (and the same for tracks, if any)."""
+        new, unchanged, refused = (self.count(s) for s in (NEW, UNCHANGED, REFUSED))
+        text = f"{new} new, {unchanged} unchanged, {refused} refused"
+        if self.tracks:
+            text += (
+                f"; tracks: {self.count(NEW, 'track')} new, {self.count(UNCHANGED, 'track')} "
+                f"unchanged, {self.count(REFUSED, 'track')} refused"
+            )
+        return text
 
 
 class Publisher:
@@ -55,20 +81,103 @@ class Publisher:
         self._s3 = s3
         self._bucket = bucket
 
-    def publish(self, modules: list[Module], dry_run: bool = False) -> PublishReport:
+    def publish(
+        self,
+        modules: list[Module],
+        dry_run: bool = False,
+        tracks: list[Track] | None = None,
+        approved_only: bool = False,
+        on_outcome: Callable[[Outcome], None] | None = None,
+    ) -> PublishReport:
+        """Publish every new module version, then the catalogs, then ``tracks``.
+
+        ``on_outcome`` is called after each module (a progress bar); ``approved_only`` holds
+        back modules whose review status is not approved (prod).
+        """
         report = PublishReport()
         changed_locales: set[str] = set()
         for module in modules:
-            outcome = self.publish_one(module, dry_run=dry_run)
+            if approved_only and module.meta["review"]["status"] != APPROVED:
+                outcome = Outcome(
+                    module.module_id,
+                    module.version,
+                    module.locale,
+                    REFUSED,
+                    f"module {module.module_id} version {module.version} is not approved "
+                    f"(review status: {module.meta['review']['status']})",
+                    blocking=False,
+                )
+            else:
+                outcome = self.publish_one(module, dry_run=dry_run)
             report.outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
             if outcome.status != REFUSED:
                 changed_locales.add(module.locale)
         if not dry_run:
             for locale in sorted(changed_locales):
                 self._update_catalog(locale, [m for m in modules if m.locale == locale])
+        if tracks:
+            report.tracks = self.publish_tracks(tracks, report.outcomes, dry_run)
         return report
 
+    def publish_tracks(
+        self, tracks: list[Track], outcomes: list[Outcome], dry_run: bool = False
+    ) -> list[Outcome]:
+        """Write ``tracks_key(locale)`` for every locale of ``tracks``.
+
+        A track goes out only when every module it lists has a published version in its
+        locale (or is about to, in a dry run), so participants never get a track that points
+        at nothing; otherwise the track published before stays as it was.
+        """
+        results: list[Outcome] = []
+        held = {(o.module_id, o.locale) for o in outcomes if o.status == REFUSED and not o.blocking}
+        about_to = {(o.module_id, o.locale) for o in outcomes if o.status == NEW}
+        published: dict[tuple[str, str], bool] = {}
+
+        def is_published(module_id: str, locale: str) -> bool:
+            if (module_id, locale) not in published:
+                found = self._get_json(index_key(module_id, locale)) is not None
+                published[(module_id, locale)] = found or (
+                    dry_run and (module_id, locale) in about_to
+                )
+            return published[(module_id, locale)]
+
+        for locale in sorted({t.locale for t in tracks}):
+            document = self._get_json(tracks_key(locale)) or {"tracks": []}
+            entries = {t["id"]: t for t in document["tracks"]}
+            changed = False
+            for track in sorted(
+                (t for t in tracks if t.locale == locale), key=lambda t: t.track_id
+            ):
+                missing = [m for m in track.modules if not is_published(m, locale)]
+                if missing:
+                    results.append(
+                        Outcome(
+                            track.track_id,
+                            track.version,
+                            locale,
+                            REFUSED,
+                            f"track {track.track_id} lists modules not published in '{locale}': "
+                            + ", ".join(missing),
+                            blocking=not all((m, locale) in held for m in missing),
+                            kind="track",
+                        )
+                    )
+                    continue
+                entry = track.entry()
+                status = UNCHANGED if entries.get(track.track_id) == entry else NEW
+                entries[track.track_id] = entry
+                changed = changed or status == NEW
+                results.append(Outcome(track.track_id, track.version, locale, status, kind="track"))
+            if changed and not dry_run:
+                self._put_json(
+                    tracks_key(locale), {"tracks": [entries[k] for k in sorted(entries)]}
+                )
+        return results
+
     def publish_one(self, module: Module, dry_run: bool = False) -> Outcome:
+        """Publish one module version unless it already is; refuse different content."""
         key = version_key(module.module_id, module.version, module.locale)
         existing = self._get_json(key)
         if existing is not None:

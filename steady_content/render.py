@@ -1,7 +1,8 @@
 """Stage 3: render Markdown to HTML, with sections and a computed reading time.
 
-Extensions are registered by name: tables, heading ids with a table of contents, and
-admonitions for "Try this" boxes (``!!! tip "Try this"``).
+Extensions are registered by name: tables, heading ids with a table of contents, admonitions
+for "Try this" boxes (``!!! tip "Try this"``), fenced code, and module links
+(``../topic/id.md`` becomes ``/modules/id``, see ``steady_content.links``).
 """
 
 from __future__ import annotations
@@ -9,11 +10,33 @@ from __future__ import annotations
 import html
 import math
 import re
+import xml.etree.ElementTree as etree
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
-EXTENSIONS = ["tables", "admonition", "toc", "sane_lists"]
+from steady_content.links import module_link
+
+
+class ModuleLinks(Treeprocessor):
+    """Point links to other module files at the service: ``/modules/{id}[#section]``."""
+
+    def run(self, root: etree.Element) -> None:
+        for anchor in root.iter("a"):
+            link = module_link(anchor.get("href", ""))
+            if link is not None:
+                anchor.set("href", link.service_href)
+
+
+class ModuleLinkExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.treeprocessors.register(ModuleLinks(md), "steady_module_links", 5)
+
+
+EXTENSIONS = ["tables", "admonition", "toc", "sane_lists", "fenced_code", ModuleLinkExtension()]
 EXTENSION_CONFIG = {"toc": {"toc_depth": "2-3", "permalink": False}}
 # Slower than the usual 200-250 words a minute: many participants read on a phone, some with
 # limited reading skills, and the time shown should not discourage anyone.
@@ -26,6 +49,8 @@ class Rendered:
     sections: list[dict]
     word_count: int
     reading_minutes: int
+    # The raw HTML pieces Markdown passed through untouched, as written (lint checks them).
+    raw_html: tuple[str, ...] = ()
 
 
 def render(body: str) -> Rendered:
@@ -34,15 +59,17 @@ def render(body: str) -> Rendered:
     output = md.convert(body)
     sections = list(_flatten(getattr(md, "toc_tokens", [])))
     words = count_words(body)
-    return Rendered(output, sections, words, max(1, math.ceil(words / WORDS_PER_MINUTE)))
+    raw = tuple(piece for piece in md.htmlStash.rawHtmlBlocks if isinstance(piece, str))
+    return Rendered(output, sections, words, max(1, math.ceil(words / WORDS_PER_MINUTE)), raw)
 
 
 def count_words(body: str) -> int:
+    """Words a participant reads (Markdown syntax not counted)."""
     text = re.sub(r"^\s*(!!!.*|#+\s*|[-*+]\s+|\d+\.\s+|\|)", " ", body, flags=re.MULTILINE)
     return len(re.findall(r"[A-Za-zÀ-ÿ0-9]+(?:['’][A-Za-zÀ-ÿ]+)*", text))
 
 
-def _flatten(tokens: list[dict]):  # type: ignore[no-untyped-def]
+def _flatten(tokens: list[dict]) -> Iterator[dict]:
     for token in tokens:
         yield {"id": token["id"], "title": html.unescape(token["name"]), "level": token["level"]}
         yield from _flatten(token.get("children", []))

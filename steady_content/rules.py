@@ -1,32 +1,51 @@
 """Stage 2: lint rules. Each rule is a small named object with a code and a check.
 
-``check(source)`` yields problems for one file; cross-file rules (duplicate ids, the version
-lock) live in ``steady_content.pipeline`` because they need every file at once.
+``check(source)`` yields problems for one file (its front matter, its body, and the images
+beside it); cross-file rules (duplicate ids, the version lock, links between modules,
+translations, tracks) live in ``steady_content.pipeline`` because they need every file.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from steady_content import body, language, readability
 from steady_content.frontmatter import Source
+from steady_content.links import module_link, scheme, servable
 from steady_content.problems import Problem
+from steady_content.render import Rendered, render
+from steady_content.sanitize import URL_SCHEMES, removals
 
 TOPICS = ("addiction", "mental-health", "stress-management", "life-skills")
 LOCALES = ("en", "es")
 REVIEW_STATUSES = ("draft", "in-review", "approved")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-REQUIRED = ("id", "title", "version", "topic", "summary", "objectives", "tags", "review", "references")
+REQUIRED = (
+    "id",
+    "title",
+    "version",
+    "topic",
+    "summary",
+    "objectives",
+    "tags",
+    "review",
+    "references",
+)
 OPTIONAL = ("locale", "changelog", "knowledge_check", "readability_waiver")
 COMPUTED = ("reading_time", "reading_minutes", "word_count")
 
 
 @dataclass(frozen=True)
 class Rule:
+    """A per-file rule: ``check`` yields the problems of one parsed module."""
+
     code: str
     summary: str
     check: Callable[[Source], Iterator[Problem]]
@@ -46,6 +65,7 @@ def rule(code: str, summary: str) -> Callable[[Callable[[Source], Iterator[Probl
 
 
 def problem(source: Source, code: str, message: str, *key: Any) -> Problem:
+    """A problem at the line of front-matter ``key`` (line 1 without a key)."""
     return Problem(source.path, source.line_of(*key) if key else 1, code, message)
 
 
@@ -60,9 +80,7 @@ def required_fields(source: Source) -> Iterator[Problem]:
 def unknown_fields(source: Source) -> Iterator[Problem]:
     for name in source.meta:
         if name in COMPUTED:
-            yield problem(
-                source, "FM013", f"'{name}' is computed when publishing; remove it", name
-            )
+            yield problem(source, "FM013", f"'{name}' is computed when publishing; remove it", name)
         elif name not in REQUIRED + OPTIONAL:
             yield problem(source, "FM012", f"unknown field '{name}'", name)
 
@@ -70,7 +88,7 @@ def unknown_fields(source: Source) -> Iterator[Problem]:
 @rule("FM011", "field has the wrong type or value")
 def field_values(source: Source) -> Iterator[Problem]:
     meta = source.meta
-    for name, check in _FIELD_CHECKS.items():
+    for name, check in FIELD_CHECKS.items():
         if name in meta:
             for key, message in check(meta[name]):
                 yield problem(source, "FM011", message, name, *key)
@@ -80,7 +98,9 @@ def field_values(source: Source) -> Iterator[Problem]:
 def duplicate_keys(source: Source) -> Iterator[Problem]:
     for key, line in source.duplicate_keys:
         name = ".".join(str(k) for k in key)
-        yield Problem(source.path, line, "FM014", f"'{name}' is written twice; only the last one would count")
+        yield Problem(
+            source.path, line, "FM014", f"'{name}' is written twice; only the last one would count"
+        )
 
 
 @rule("FM020", "id is not a slug or does not match the file")
@@ -89,7 +109,12 @@ def id_matches_file(source: Source) -> Iterator[Problem]:
     if not isinstance(module_id, str):
         return
     if not SLUG.fullmatch(module_id) or len(module_id) > 80:
-        yield problem(source, "FM020", f"id '{module_id}' must be a lowercase slug like 'coping-with-cravings'", "id")
+        yield problem(
+            source,
+            "FM020",
+            f"id '{module_id}' must be a lowercase slug like 'coping-with-cravings'",
+            "id",
+        )
         return
     stem = PurePosixPath(source.path).name.split(".")[0]
     if module_id != stem:
@@ -108,7 +133,9 @@ def topic_matches_folder(source: Source) -> Iterator[Problem]:
 def changelog_present(source: Source) -> Iterator[Problem]:
     version = source.meta.get("version")
     if isinstance(version, int) and version > 1 and not source.meta.get("changelog"):
-        yield problem(source, "FM030", f"version {version} needs a changelog saying what changed", "version")
+        yield problem(
+            source, "FM030", f"version {version} needs a changelog saying what changed", "version"
+        )
 
 
 @rule("KC001", "knowledge check is not valid")
@@ -117,26 +144,45 @@ def knowledge_check(source: Source) -> Iterator[Problem]:
     if questions is None:
         return
     if not isinstance(questions, list) or not questions:
-        yield problem(source, "KC001", "knowledge_check must be a list of questions", "knowledge_check")
+        yield problem(
+            source, "KC001", "knowledge_check must be a list of questions", "knowledge_check"
+        )
         return
     for i, q in enumerate(questions):
         where = ("knowledge_check", i)
         if not isinstance(q, dict):
-            yield problem(source, "KC001", "each question needs question, choices, answer, explanation", *where)
+            yield problem(
+                source,
+                "KC001",
+                "each question needs question, choices, answer, explanation",
+                *where,
+            )
             continue
         unknown = sorted(set(q) - {"question", "choices", "answer", "explanation"})
         if unknown:
-            yield problem(source, "KC001", f"unknown key '{unknown[0]}' in a question", *where, unknown[0])
+            yield problem(
+                source, "KC001", f"unknown key '{unknown[0]}' in a question", *where, unknown[0]
+            )
         if not _text(q.get("question")):
             yield problem(source, "KC001", "a question needs its text", *where)
         choices = q.get("choices")
         if not isinstance(choices, list) or len(choices) < 2 or not all(_text(c) for c in choices):
-            yield problem(source, "KC001", "a question needs at least two text choices", *where, "choices")
+            yield problem(
+                source, "KC001", "a question needs at least two text choices", *where, "choices"
+            )
             continue
         answer = q.get("answer")
-        if isinstance(answer, bool) or not isinstance(answer, int) or not 0 <= answer < len(choices):
+        if (
+            isinstance(answer, bool)
+            or not isinstance(answer, int)
+            or not 0 <= answer < len(choices)
+        ):
             yield problem(
-                source, "KC001", f"answer must be the number of a choice, 0 to {len(choices) - 1}", *where, "answer"
+                source,
+                "KC001",
+                f"answer must be the number of a choice, 0 to {len(choices) - 1}",
+                *where,
+                "answer",
             )
         if not _text(q.get("explanation")):
             yield problem(source, "KC001", "a question needs an explanation of the answer", *where)
@@ -228,7 +274,9 @@ def _references(value: Any) -> Iterator[Finding]:
             continue
         if not _text(ref["title"]):
             yield (i, "title"), "a reference title must be text"
-        if not isinstance(ref["url"], str) or not re.match(r"^https://[^\s/]+\.[^\s]+$", ref["url"]):
+        if not isinstance(ref["url"], str) or not re.match(
+            r"^https://[^\s/]+\.[^\s]+$", ref["url"]
+        ):
             yield (i, "url"), "a reference url must start with https://"
 
 
@@ -237,7 +285,7 @@ def _waiver(value: Any) -> Iterator[Finding]:
         yield (), "readability_waiver must give the reason in words"
 
 
-_FIELD_CHECKS: dict[str, Callable[[Any], Iterator[Finding]]] = {
+FIELD_CHECKS: dict[str, Callable[[Any], Iterator[Finding]]] = {
     "id": _id,
     "title": _title,
     "version": _version,
@@ -251,6 +299,275 @@ _FIELD_CHECKS: dict[str, Callable[[Any], Iterator[Finding]]] = {
     "references": _references,
     "readability_waiver": _waiver,
 }
+
+
+# --- The body ------------------------------------------------------------------------------
+
+PLACEHOLDER = "TODO"
+_ATX_H1 = re.compile(r"^\s*#(?!#)")
+_SETEXT_H1 = re.compile(r"^\s*=+\s*$")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+
+
+@functools.lru_cache(maxsize=8)
+def _rendered(text: str) -> Rendered:
+    # Several rules look at the rendered body; render each body once.
+    return render(text)
+
+
+def _module_locale(source: Source) -> str:
+    locale = source.meta.get("locale", "en")
+    return locale if locale in LOCALES else "en"
+
+
+@rule("LK002", "a link the service cannot follow")
+def servable_links(source: Source) -> Iterator[Problem]:
+    for link in body.links(source):
+        target = link.target
+        found = scheme(target)
+        if found is not None and found not in URL_SCHEMES:
+            what = "image" if link.image else "link"
+            yield Problem(
+                source.path,
+                link.line,
+                "LK002",
+                f"the sanitiser removes this {what} to '{target}': use https://, mailto: or tel: "
+                "(or a module link like ../addiction/cravings-and-urge-surfing.md)",
+                link.col,
+            )
+        elif not link.image and not servable(target):
+            yield Problem(
+                source.path,
+                link.line,
+                "LK002",
+                f"'{target}' is not a module or a web page: link to a module as "
+                "../topic/id.md (or id.md in the same folder), or to an https:// page",
+                link.col,
+            )
+
+
+@rule("IM001", "an image file does not exist")
+def images_exist(source: Source) -> Iterator[Problem]:
+    for link in body.links(source):
+        local = link.image and link.target and scheme(link.target) is None
+        if local and module_link(link.target) is None:
+            path = Path(source.path).parent / re.split(r"[?#]", link.target, maxsplit=1)[0]
+            if not path.is_file():
+                yield Problem(
+                    source.path,
+                    link.line,
+                    "IM001",
+                    f"image '{link.target}' does not exist (paths are relative to the module file)",
+                    link.col,
+                )
+
+
+@rule("IM002", "an image has no alt text")
+def images_have_alt_text(source: Source) -> Iterator[Problem]:
+    for link in body.links(source):
+        if link.image and not link.text:
+            yield Problem(
+                source.path,
+                link.line,
+                "IM002",
+                f"image '{link.target}' needs alt text saying what it shows, "
+                "like ![A person breathing slowly](breathing.png)",
+                link.col,
+            )
+
+
+@rule("HT001", "raw HTML that the sanitiser removes")
+def raw_html(source: Source) -> Iterator[Problem]:
+    if "<" not in source.body:
+        return  # no raw HTML without a '<': skip rendering
+    claimed: set[int] = set()
+    for piece in _rendered(source.body).raw_html:
+        found = removals(piece)
+        if not found:
+            continue
+        offset = _find(source.body, piece, claimed)
+        cursor = 0
+        for removal in found:
+            if removal.attribute is None:
+                needle = re.compile(rf"<{re.escape(removal.tag)}\b", re.IGNORECASE)
+                message = (
+                    f"<{removal.tag}> is HTML the sanitiser removes, so participants would not "
+                    "see it: use Markdown instead"
+                )
+                code = "HT001"
+            else:
+                needle = re.compile(rf"\b{re.escape(removal.attribute)}\s*=", re.IGNORECASE)
+                message = (
+                    f'the sanitiser removes {removal.attribute}="{removal.value}" from '
+                    f"<{removal.tag}>: participants would not get it, so take it out"
+                )
+                code = "HT002"
+            match = needle.search(piece, cursor)
+            if match is not None:
+                cursor = match.end()
+            at = offset + (match.start() if match is not None and offset >= 0 else 0)
+            line, col = _position(source, at) if offset >= 0 else (source.body_line, 1)
+            yield Problem(source.path, line, code, message, col)
+
+
+def _find(text: str, piece: str, claimed: set[int]) -> int:
+    """The offset of the first unclaimed occurrence of ``piece`` (or its first line), or -1."""
+    for needle in (piece.rstrip("\n"), piece.strip().splitlines()[0] if piece.strip() else ""):
+        if not needle:
+            continue
+        start = text.find(needle)
+        while start >= 0 and start in claimed:
+            start = text.find(needle, start + 1)
+        if start >= 0:
+            claimed.add(start)
+            return start
+    return -1
+
+
+def _position(source: Source, offset: int) -> tuple[int, int]:
+    line = source.body_line + source.body.count("\n", 0, offset)
+    return line, offset - (source.body.rfind("\n", 0, offset) + 1) + 1
+
+
+@rule("HD001", "an H1 heading in the body")
+def no_h1_in_body(source: Source) -> Iterator[Problem]:
+    candidates = [
+        ln for ln in body.lines(source) if _ATX_H1.match(ln.text) or _SETEXT_H1.match(ln.text)
+    ]
+    if not candidates or "<h1" not in _rendered(source.body).html:
+        return
+    previous = ""
+    for line in body.lines(source):
+        if _ATX_H1.match(line.text):
+            yield Problem(
+                source.path,
+                line.number,
+                "HD001",
+                "the body must not have a '# ' heading: the title comes from 'title:' in the "
+                "front matter; start sections with '## '",
+                line.text.index("#") + 1,
+            )
+        elif _SETEXT_H1.match(line.text) and previous.strip():
+            yield Problem(
+                source.path,
+                line.number - 1,
+                "HD001",
+                "this line underlined with '===' is an H1 heading: the title comes from "
+                "'title:' in the front matter; start sections with '## '",
+            )
+        previous = line.text
+
+
+@rule("RD001", "reading level too hard")
+def reading_level(source: Source) -> Iterator[Problem]:
+    if _text(source.meta.get("readability_waiver")):
+        return
+    locale = _module_locale(source)
+    blocks = readability.blocks(source)
+    reading = readability.measure(blocks, locale)
+    if reading.ok:
+        return
+    worst = readability.hardest(blocks, locale)
+    limit = (
+        f"a Fernández-Huerta reading ease of {readability.MIN_FERNANDEZ_HUERTA:.0f} or more"
+        if locale == "es"
+        else f"grade {readability.MAX_GRADE:.0f} or lower"
+    )
+    yield Problem(
+        source.path,
+        worst[0].line if worst else source.body_line,
+        "RD001",
+        f"the reading level is {reading.describe()}; participant modules need {limit}. "
+        "The hardest paragraph starts here: use shorter sentences and everyday words, "
+        "or add 'readability_waiver:' with the reason",
+    )
+
+
+@rule("LG001", "a stigmatising term")
+def person_first_language(source: Source) -> Iterator[Problem]:
+    locale = _module_locale(source)
+    file_lines = source.text.splitlines()
+    for key, text in _shown_in_front_matter(source.meta):
+        for match in language.find(text, locale):
+            at = source.line_of(*key)
+            col = file_lines[at - 1].find(match.words) + 1 if at <= len(file_lines) else 0
+            yield _stigma(source, at, max(col, 1), match)
+    # The body in one pass (a phrase may wrap onto the next line), mapped back to lines.
+    lines = body.lines(source)
+    starts: list[int] = []
+    offset = 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line.text) + 1
+    text = "\n".join(_LINK_TARGET.sub(lambda m: " " * len(m.group(0)), ln.text) for ln in lines)
+    for match in language.find(text, locale):
+        index = bisect.bisect_right(starts, match.start) - 1
+        yield _stigma(source, lines[index].number, match.start - starts[index] + 1, match)
+
+
+def _stigma(source: Source, line: int, col: int, match: language.Match) -> Problem:
+    return Problem(
+        source.path,
+        line,
+        "LG001",
+        f"'{match.words}' is stigmatising: say '{match.alternative}' instead",
+        col,
+    )
+
+
+def _shown_in_front_matter(meta: dict[str, Any]) -> Iterator[tuple[tuple, str]]:
+    """Front-matter text participants read (references are titles of other works)."""
+    for name in ("title", "summary", "changelog"):
+        if isinstance(meta.get(name), str):
+            yield (name,), meta[name]
+    objectives = meta.get("objectives")
+    for i, item in enumerate(objectives if isinstance(objectives, list) else []):
+        if isinstance(item, str):
+            yield ("objectives", i), item
+    questions = meta.get("knowledge_check")
+    for i, q in enumerate(questions if isinstance(questions, list) else []):
+        if not isinstance(q, dict):
+            continue
+        for name in ("question", "explanation"):
+            if isinstance(q.get(name), str):
+                yield ("knowledge_check", i, name), q[name]
+        choices = q.get("choices")
+        for j, choice in enumerate(choices if isinstance(choices, list) else []):
+            if isinstance(choice, str):
+                yield ("knowledge_check", i, "choices", j), choice
+
+
+@rule("TL002", "the file name does not match the locale")
+def locale_matches_file(source: Source) -> Iterator[Problem]:
+    locale = source.meta.get("locale", "en")
+    module_id = source.meta.get("id")
+    if locale not in LOCALES or not isinstance(module_id, str):
+        return
+    name = PurePosixPath(source.path).name
+    stem = name.split(".")[0]
+    expected = f"{stem}.md" if locale == "en" else f"{stem}.{locale}.md"
+    if name != expected:
+        yield problem(
+            source,
+            "TL002",
+            f"a module in locale '{locale}' must be named '{expected}' "
+            "(English modules are id.md, translations id.<locale>.md)",
+            "locale" if "locale" in source.meta else "id",
+        )
+
+
+@rule("PH001", "a placeholder left from 'steady-content new'")
+def placeholders(source: Source) -> Iterator[Problem]:
+    for number, text in enumerate(source.text.splitlines(), start=1):
+        col = text.find(PLACEHOLDER)
+        if col >= 0:
+            yield Problem(
+                source.path,
+                number,
+                "PH001",
+                f"replace the {PLACEHOLDER} placeholder written by 'steady-content new'",
+                col + 1,
+            )
 
 
 def check(source: Source) -> list[Problem]:

@@ -60,7 +60,7 @@ def publish_content(clients: Callable[[str], Any], bucket: str) -> str:
         for problem in result.problems:
             print(problem, file=sys.stderr)
         raise SystemExit("content/ has problems: fix them (make lint-content) and run again")
-    report = Publisher(clients("s3"), bucket).publish(result.modules)
+    report = Publisher(clients("s3"), bucket).publish(result.modules, tracks=result.tracks)
     for outcome in report.outcomes:
         if outcome.message and outcome.status == "refused":
             print(f"  refused: {outcome.message}", file=sys.stderr)

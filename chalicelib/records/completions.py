@@ -85,20 +85,34 @@ class Completion:
     module_id: str
     version: int
     completed_at: str
+    # The knowledge-check answers given with the completion, checked by the server:
+    # {"answers": [choice index, ...], "correct": n, "total": m}
+    knowledge_check: dict | None = None
 
     def to_dict(self) -> dict:
-        return {
+        result: dict = {
             "module_id": self.module_id,
             "version": self.version,
             "completed_at": self.completed_at,
         }
+        if self.knowledge_check is not None:
+            result["knowledge_check"] = self.knowledge_check
+        return result
 
     @classmethod
     def from_record(cls, record: dict) -> Completion:
+        check = record.get("knowledge_check")
+        if check is not None:
+            check = {
+                "answers": [int(a) for a in check["answers"]],
+                "correct": int(check["correct"]),
+                "total": int(check["total"]),
+            }
         return cls(
             module_id=str(record["module_id"]),
             version=int(record["version"]),
             completed_at=str(record["completed_at"]),
+            knowledge_check=check,
         )
 
 
@@ -109,21 +123,25 @@ class CompletionRecords(RecordTable):
         super().__init__(dynamodb, table_name)
         self._clock = clock
 
-    def record(self, participant_id: str, module_id: str, version: int) -> tuple[Completion, bool]:
-        """Record a completion. Returns ``(completion, created)``; a repeat returns the original."""
+    def record(
+        self, participant_id: str, module_id: str, version: int, knowledge_check: dict | None = None
+    ) -> tuple[Completion, bool]:
+        """Record a completion. Returns ``(completion, created)``; a repeat returns the original
+        (with the answers first given)."""
         completed_at = self._clock()
         pk = participant_pk(participant_id)
+        values = {
+            "PK": pk,
+            "SK": completion_sk(module_id, version),
+            "module_id": module_id,
+            "version": version,
+            "completed_at": completed_at,
+        }
+        if knowledge_check is not None:
+            values["knowledge_check"] = knowledge_check
         put = {
             "TableName": self._table,
-            "Item": to_item(
-                {
-                    "PK": pk,
-                    "SK": completion_sk(module_id, version),
-                    "module_id": module_id,
-                    "version": version,
-                    "completed_at": completed_at,
-                }
-            ),
+            "Item": to_item(values),
             "ConditionExpression": "attribute_not_exists(PK)",
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
@@ -139,7 +157,7 @@ class CompletionRecords(RecordTable):
                 self._dynamodb.transact_write_items(
                     TransactItems=[{"Put": put}, {"Update": progress}]
                 )
-                return Completion(module_id, version, completed_at), True
+                return Completion(module_id, version, completed_at, knowledge_check), True
             except ClientError as error:
                 if error_code(error) != "TransactionCanceledException":
                     raise self.unavailable(error) from error

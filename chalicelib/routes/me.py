@@ -19,14 +19,19 @@ def blueprint(authorizer: Any) -> Blueprint:
     endpoints = Endpoints(bp, authorizer)
 
     @endpoints.route(
-        "/me/completions", method="POST", roles=(PARTICIPANTS,), body={"module_id": str, "version": int}
+        "/me/completions", method="POST", roles=(PARTICIPANTS,),
+        body={"module_id": str, "version": int}, optional={"answers": list},
     )
     def record_completion(call: Call) -> Any:
         svc = services.current()
-        completion, created = participants.record_completion(
-            call.caller, call.body["module_id"], call.body["version"], svc.library, svc.completions
+        completion, created, feedback = participants.record_completion(
+            call.caller, call.body["module_id"], call.body["version"], svc.library, svc.completions,
+            call.body.get("answers"),
         )
-        return Created(completion.to_dict()) if created else completion.to_dict()
+        body = completion.to_dict()
+        if feedback:
+            body["feedback"] = feedback
+        return Created(body) if created else body
 
     @endpoints.route("/me/completions", roles=(PARTICIPANTS,), query=("page_token", "limit"))
     def list_completions(call: Call) -> dict:

@@ -56,9 +56,10 @@ def test_same_completion_from_two_threads_gives_one_record(client, published, pa
 
     def complete() -> None:
         barrier.wait()
-        results.append(
-            participants.record_completion(caller, "thinking-traps", 1, service.library, service.completions)
+        completion, created, _ = participants.record_completion(
+            caller, "thinking-traps", 1, service.library, service.completions
         )
+        results.append((completion, created))
 
     threads = [threading.Thread(target=complete) for _ in range(2)]
     for t in threads:
@@ -142,3 +143,27 @@ def test_leaders_cannot_record_completions(client, published, leader):
     status, body = post(client, leader, {"module_id": "thinking-traps", "version": 1})
     assert status == 403
     assert body["error"]["code"] == "forbidden"
+
+
+def test_knowledge_check_answers_are_checked_on_the_server_and_stored(client, published, participant):
+    questions = [m for m in published if m.module_id == "thinking-traps"][0].meta["knowledge_check"]
+    right = [q["answer"] for q in questions]
+    answers = right[:-1] + [(right[-1] + 1) % len(questions[-1]["choices"])]  # last one wrong
+    status, body = post(client, participant, {"module_id": "thinking-traps", "version": 1, "answers": answers})
+    assert status == 201
+    assert body["knowledge_check"] == {"answers": answers, "correct": len(questions) - 1, "total": len(questions)}
+    assert [f["correct"] for f in body["feedback"]] == [True] * (len(questions) - 1) + [False]
+    assert body["feedback"][-1]["answer"] == right[-1]
+    assert body["feedback"][-1]["explanation"] == questions[-1]["explanation"]
+    listed = completions(client, participant)["completions"]
+    assert listed[0]["knowledge_check"]["answers"] == answers
+    # a repeat keeps the first answers: the record never changes
+    status, again = post(client, participant, {"module_id": "thinking-traps", "version": 1, "answers": right})
+    assert status == 200 and again["knowledge_check"]["answers"] == answers
+
+
+@pytest.mark.parametrize("answers", [[], [0], [0, 0, 0, 0, 0, 0], [0, 0, 99], [0, True, 0], ["a", 0, 0], {"1": 0}])
+def test_answers_that_do_not_fit_the_questions_are_400(client, published, participant, answers):
+    status, body = post(client, participant, {"module_id": "thinking-traps", "version": 1, "answers": answers})
+    assert (status, body["error"]["code"]) in ((400, "invalid_answers"), (400, "invalid_field"))
+    assert completions(client, participant)["completions"] == []

@@ -108,7 +108,7 @@ def test_every_optional_field_used_well_is_still_clean():
         "  status: draft\n  reviewer: null\n  date: null\n",
         "  status: approved\n  reviewer: Dr. Rivera\n  date: 2026-01-10\n",
     )
-    assert check(text) == []
+    assert check(text, path="content/addiction/coping.es.md") == []
 
 
 def test_problem_str_is_path_line_code_message():
@@ -255,7 +255,8 @@ def test_fm021_id_must_equal_the_file_name():
 
 
 def test_fm021_translation_file_name_uses_the_part_before_the_locale():
-    assert found(VALID, path="content/addiction/coping.es.md") == []
+    spanish = edit("version: 1\n", "version: 1\nlocale: es\n")
+    assert found(spanish, path="content/addiction/coping.es.md") == []
 
 
 def test_fm022_topic_must_equal_the_folder():

@@ -1,0 +1,85 @@
+"""The corpus of broken modules and tracks: each file produces its code at the right line.
+
+``tests/fixtures/broken/`` is a content folder of its own (topics, tracks, a version lock).
+Every file says what is broken in a comment at its top; ``EXPECTED`` lists what lint must
+say about it, and nothing else may be said. ``good-module`` (en, es), ``waived``,
+``spanish-too-hard.md`` and ``good-track`` are the controls: nothing is wrong with them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from steady_content import pipeline
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "broken"
+
+EXPECTED: dict[str, list[tuple[str, int]]] = {
+    # What the issue asks for
+    "addiction/bad-yaml.md": [("FM002", 4)],
+    "addiction/missing-fields.md": [("FM010", 1), ("FM010", 1)],
+    "mental-health/good-module.md": [("ID001", 3), ("VB001", 5)],
+    "addiction/bad-link.md": [("LK001", 24)],
+    "addiction/edit-without-bump.md": [("VB001", 5)],
+    "addiction/script-tag.md": [("HT001", 24)],
+    "addiction/grade-14-prose.md": [("RD001", 24)],
+    "addiction/stigmatising-term.md": [("LG001", 7), ("LG001", 24)],
+    # The other rules
+    "addiction/not-a-module-link.md": [("LK002", 24)],
+    "addiction/javascript-link.md": [("LK002", 24)],
+    "addiction/event-handler.md": [("HT002", 24)],
+    "addiction/h1-in-body.md": [("HD001", 22)],
+    "addiction/missing-image.md": [("IM001", 24)],
+    "addiction/image-without-alt.md": [("IM002", 24)],
+    "addiction/bad-knowledge-check.md": [("KC001", 25)],
+    "addiction/no-changelog.md": [("FM030", 5)],
+    "addiction/wrong-locale.md": [("TL002", 8)],
+    "addiction/orphan-translation.es.md": [("TL001", 8)],
+    "addiction/spanish-too-hard.es.md": [("RD001", 24)],
+    "addiction/placeholder.md": [("PH001", 22)],
+    "tracks/bad-yaml.yaml": [("TR001", 3)],
+    "tracks/wrong-id.yaml": [("TR010", 1), ("TR020", 2), ("TR012", 6)],
+    "tracks/missing-module.yaml": [("TR030", 9)],
+    "tracks/listed-twice.yaml": [("TR031", 10)],
+    "tracks/no-translation.es.yaml": [("TR030", 9)],
+    # The controls
+    "addiction/good-module.md": [],
+    "addiction/good-module.es.md": [],
+    "addiction/waived.md": [],
+    "addiction/spanish-too-hard.md": [],
+    "tracks/good-track.yaml": [],
+}
+
+
+@pytest.fixture(scope="module")
+def found() -> dict[str, list[tuple[str, int]]]:
+    result = pipeline.lint(CORPUS)
+    by_file: dict[str, list[tuple[str, int]]] = {}
+    for problem in result.problems:
+        relative = Path(problem.path).resolve().relative_to(CORPUS).as_posix()
+        by_file.setdefault(relative, []).append((problem.code, problem.line))
+    return by_file
+
+
+def test_every_file_of_the_corpus_has_an_expectation():
+    files = {
+        p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*") if p.suffix in (".md", ".yaml")
+    }
+    assert files == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_file_gets_exactly_its_codes_at_the_right_lines(name, found):
+    assert sorted(found.get(name, [])) == sorted(EXPECTED[name])
+
+
+def test_the_corpus_covers_every_registered_rule_code():
+    from steady_content import rules
+
+    codes = {code for expected in EXPECTED.values() for code, _ in expected}
+    registered = set(rules.RULES) | set(pipeline.CROSS_RULES)
+    # Codes a rule reports besides its registered one (FM013 from FM012, VB002/3 from VB001,
+    # FM021 from FM020...) are tested in test_rules.py and test_pipeline.py.
+    assert registered - codes <= {"FM011", "FM012", "FM014", "FM020", "FM022"}

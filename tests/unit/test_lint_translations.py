@@ -1,0 +1,122 @@
+"""Translations: content/<topic>/<id>.es.md, same id, own version and review (TL001, TL002)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from steady_content import lockfile, pipeline
+from tests.fixtures.modules import found, module_text
+
+SPANISH_BODY = "Respira despacio. Cuenta hasta diez y espera.\n"
+
+
+@pytest.fixture
+def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(content: Path, relative: str, text: str) -> Path:
+    path = content / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(content: Path) -> list[tuple[str, str, int]]:
+    return [(p.path, p.code, p.line) for p in pipeline.lint(content).problems]
+
+
+def spanish(version: int = 1, status: str = "draft") -> str:
+    text = module_text(SPANISH_BODY, locale="es", version=version)
+    return text.replace("status: draft", f"status: {status}")
+
+
+@pytest.mark.parametrize(
+    ("name", "locale", "expected"),
+    [
+        ("coping.md", "en", []),
+        ("coping.es.md", "es", []),
+        ("coping.md", "es", [("TL002", 7)]),
+        ("coping.es.md", "en", [("TL002", 7)]),
+        ("coping.en.md", "en", [("TL002", 7)]),
+    ],
+)
+def test_tl002_the_file_name_matches_the_locale(name, locale, expected):
+    body = SPANISH_BODY if locale == "es" else "Take one slow breath.\n"
+    text = module_text(body, locale=locale)
+
+    assert [p[:2] for p in found(text, path=f"content/addiction/{name}", code="TL002")] == expected
+
+
+def test_tl002_without_a_locale_field_english_is_meant():
+    text = module_text().replace("locale: en\n", "")
+
+    assert [p[:2] for p in found(text, path="content/addiction/coping.es.md", code="TL002")] == [
+        ("TL002", 2)
+    ]
+
+
+def test_a_translation_beside_its_original_is_clean_once_locked(content):
+    write(content, "addiction/coping.md", module_text())
+    write(content, "addiction/coping.es.md", spanish())
+    lockfile.write(content, pipeline.lock_entries(pipeline.lint(content).modules))
+
+    assert problems(content) == []
+    assert lockfile.read(content)["coping"].keys() == {"en", "es"}
+
+
+def test_tl001_a_translation_needs_its_english_original(content):
+    write(content, "addiction/coping.es.md", spanish())
+
+    found_ = [p for p in pipeline.lint(content).problems if p.code == "TL001"]
+
+    assert [(p.path, p.line) for p in found_] == [("addiction/coping.es.md", 7)]
+    assert "needs its English original at addiction/coping.md" in found_[0].message
+
+
+def test_tl001_an_original_in_another_topic_is_named(content):
+    write(content, "mental-health/coping.md", module_text(topic="mental-health"))
+    write(content, "addiction/coping.es.md", spanish())
+
+    (problem,) = [p for p in pipeline.lint(content).problems if p.code == "TL001"]
+
+    assert "it is mental-health/coping.md" in problem.message
+
+
+def test_a_translation_has_its_own_version_and_review(content):
+    write(content, "addiction/coping.md", module_text())
+    write(content, "addiction/coping.es.md", spanish())
+    lockfile.write(content, pipeline.lock_entries(pipeline.lint(content).modules))
+
+    # The translation moves on (version 2, approved) while the original stays at version 1.
+    approved = (
+        spanish(version=2)
+        .replace(
+            "review: {status: draft, reviewer: null, date: null}",
+            "review: {status: approved, reviewer: Dra. Ruiz, date: 2026-02-01}",
+        )
+        .replace(SPANISH_BODY, "Respira hondo y cuenta hasta cinco. Luego espera un poco.\n")
+    )
+    write(content, "addiction/coping.es.md", approved)
+
+    assert problems(content) == [("addiction/coping.es.md", "VB003", 4)]
+
+    lockfile.write(content, pipeline.lock_entries(pipeline.lint(content).modules))
+
+    assert problems(content) == []
+    assert {k: v["version"] for k, v in lockfile.read(content)["coping"].items()} == {
+        "en": 1,
+        "es": 2,
+    }
+
+
+def test_editing_a_translation_without_a_bump_is_vb001_for_that_locale_only(content):
+    write(content, "addiction/coping.md", module_text())
+    write(content, "addiction/coping.es.md", spanish())
+    lockfile.write(content, pipeline.lock_entries(pipeline.lint(content).modules))
+    write(content, "addiction/coping.es.md", spanish().replace("diez", "cinco"))
+
+    assert problems(content) == [("addiction/coping.es.md", "VB001", 4)]

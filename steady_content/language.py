@@ -79,16 +79,18 @@ TERMS: dict[str, list[Term]] = {
         _term(r"(?:ex)?(?:drog)?adict[oa]s?", "persona con un trastorno por consumo de sustancias"),
         _term(r"alcohólic[oa]s?", "persona con un trastorno por consumo de alcohol"),
         _term(
-            r"abuso\s+de\s+(?:sustancias|drogas|alcohol)",
+            r"abuso\s+de\s+(?:sustancias|drogas|alcohol|opioides|opiáceos|medicamentos)",
             "consumo de sustancias (o trastorno por consumo de sustancias)",
         ),
         _term(
-            r"(?:mantener(?:se|me|te)|seguir|sigo|sigue|llevo|lleva)\s+limpi[oa]s?",
+            r"(?:mantener(?:se|me|te)|seguir|sigo|sigue|llevo|lleva|estar|estoy|está|estaba|salió|salir)"
+            r"\s+limpi[oa]s?",
             "en recuperación, o sin consumir",
         ),
         _term(r"drogatas?|yonquis?", "persona que consume drogas"),
         _term(r"(?:cometió|cometer|comete)\s+suicidio", "murió por suicidio"),
-        _term(r"(?:prueba|muestra|análisis)\s+sucia", "positiva (resultado de la prueba)"),
+        _term(r"(?:(?:prueba|muestra)\s+sucia|análisis\s+sucio|salió\s+suci[oa])", "positiva (resultado de la prueba)"),
+        _term(r"borrach[oa]s?", "persona que consumió alcohol, o persona con un trastorno por consumo de alcohol"),
     ],
 }
 

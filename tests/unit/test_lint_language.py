@@ -106,3 +106,13 @@ def test_lg001_reference_titles_and_link_targets_are_not_checked():
     ).replace("title: SAMHSA National Helpline", 'title: "NIDA: Drug abuse and addicts"')
 
     assert found(text, code="LG001") == []
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["un borracho en la calle", "quiero estar limpio", "el análisis sucio", "abuso de opioides", "salió sucia"],
+)
+def test_more_spanish_stigmatising_phrases_are_flagged(phrase):
+    from steady_content.language import find
+
+    assert list(find(phrase, "es")), phrase

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: token install run test test-unit test-functional lint-content lock-content bench clean
+.PHONY: package token install run test test-unit test-functional lint-content lock-content bench clean
 
 $(INSTALLED): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,3 +42,11 @@ clean:
 ## Print an access token for a local account: make -s token USER=demo-participant-1
 token: install
 	@$(BIN)/python -m steady_local token $(USER)
+
+## Package a stage for CloudFormation: build/$(STAGE)/sam.yaml + deployment.zip (docs/deploy.md).
+## Chalice downloads Linux wheels for requirements.txt from PyPI (cached in .chalice/deployments).
+STAGE ?= dev
+package: install
+	rm -rf build/$(STAGE)
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(BIN)/chalice package --stage $(STAGE) \
+		--merge-template infra/resources.yaml build/$(STAGE)

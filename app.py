@@ -2,7 +2,7 @@
 
 from chalice import AuthResponse, Chalice
 
-from chalicelib import api, identity, services
+from chalicelib import api, identity, schedules, services
 from chalicelib.errors import Unauthenticated
 from chalicelib.routes import admin, groups, me, modules
 
@@ -25,3 +25,4 @@ app.register_blueprint(modules.blueprint(cognito_jwt))
 app.register_blueprint(me.blueprint(cognito_jwt))
 app.register_blueprint(groups.blueprint(cognito_jwt))
 app.register_blueprint(admin.blueprint(cognito_jwt))
+app.register_blueprint(schedules.blueprint())

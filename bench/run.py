@@ -292,6 +292,7 @@ def rest_event(
     params: dict[str, str] | None = None,
     query: dict[str, str] | None = None,
     body: Any = None,
+    roles: str = "participants",
 ) -> dict[str, Any]:
     """An API Gateway REST (v1) proxy event as Lambda receives it, authorizer already run."""
     path = resource
@@ -331,7 +332,7 @@ def rest_event(
     if sub is not None:
         request_context["authorizer"] = {
             "principalId": sub,
-            "roles": "participants",
+            "roles": roles,
             "integrationLatency": 0,
         }
     return {
@@ -730,6 +731,45 @@ def bench_aws_calls(invoke: Invoker, module_ids: list[str], versions: dict[str, 
     table(["operation", "calls", "by operation", "target", "met"], rows, right={1})
 
 
+def bench_dashboard_calls(invoke: Invoker, module_ids: list[str]) -> None:
+    """Issue 3's budget: a group of 15 participants and 30 assignments in at most 6 DynamoDB calls."""
+    heading("(d) Group dashboard: DynamoDB calls for 15 participants x 30 assignments")
+    from chalicelib import services
+    from chalicelib.records.audit import new_entry
+    from chalicelib.records.groups import Assignment
+
+    svc = services.current()
+    records = svc.groups.records
+    leader = str(uuid.uuid4())
+    group_id = uuid.uuid4().hex
+    now = svc.calendar.iso()
+    records.create(group_id, "Bench group", leader, now, new_entry(leader, ["leaders"], "group.create", now))
+    participants = [str(uuid.uuid4()) for _ in range(15)]
+    for n, pid in enumerate(participants):
+        records.enrol(group_id, pid, f"Person {n}", now, new_entry(leader, ["leaders"], "enrolment.add", now))
+    for i, module_id in enumerate(module_ids[:30]):
+        assignment = Assignment(uuid.uuid4().hex, "module", module_id, None, None, f"2026-12-{i % 28 + 1:02d}",
+                                None, now, leader)
+        records.put_assignment(group_id, assignment, new_entry(leader, ["leaders"], "assignment.put", now))
+    for pid in participants[:5]:
+        for module_id in module_ids[:10]:
+            svc.completions.record(pid, module_id, 1)
+    counter = CallCounter()
+    dynamodb = _services_clients["dynamodb"]
+    dynamodb.meta.events.register("before-call.*.*", counter, unique_id="bench-dashboard")
+    try:
+        event = rest_event("GET", "/groups/{group_id}/progress", leader, {"group_id": group_id}, roles="leaders")
+        calls = counter.measure(lambda: invoke(event))
+    finally:
+        dynamodb.meta.events.unregister("before-call.*.*", unique_id="bench-dashboard")
+    names = ", ".join(f"{n} x{k}" if k > 1 else n for n, k in Counter(calls).items()) or "-"
+    ok = len(calls) <= 6 and not any(c.endswith(".Scan") for c in calls)
+    table(["operation", "calls", "by operation", "target", "met"],
+          [["GET /groups/{group_id}/progress (15 x 30)", str(len(calls)), names, "<= 6, no Scan", met(ok)]],
+          right={1})
+    SUMMARY.append(("(d) group dashboard, 15 x 30", f"{len(calls)} call(s)", "<= 6", ok))
+
+
 def bench_in_process() -> None:
     # As tests/conftest.py: fake credentials, no endpoint overrides (moto intercepts in-process).
     for name in list(os.environ):
@@ -791,6 +831,7 @@ def bench_in_process() -> None:
         invoke = Invoker(steady.app)
         bench_warm_handlers(invoke, module_ids[0], versions[module_ids[0]], str(uuid.uuid4()))
         bench_aws_calls(invoke, module_ids, versions)
+        bench_dashboard_calls(invoke, module_ids)
         services.use(None)
         aws_clients.reset()
 

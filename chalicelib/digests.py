@@ -1,0 +1,224 @@
+"""Daily digests: each group leader gets one discreet email about overdue readings.
+
+How the work is found without a Scan:
+1. Cognito ``ListUsersInGroup("leaders")`` (60 a page): each leader's id (``sub``) and email;
+2. one Query of ``LEADER#{id}`` for their group ids (``GroupRecords.groups_of``);
+3. per group (computed once per run, however many leaders share it): one Query of the group
+   partition, one BatchGetItem of ``PROGRESS`` per 100 members, and the catalog (cached);
+4. statuses come from ``chalicelib.progress`` (``tasks_for`` + ``group_grid``, which applies
+   ``status_of``): the overdue rule lives there and only there.
+
+What the email says: counts and a link. Never a participant's name or id, a group name, a
+module title or topic, a diagnosis or a substance: an email can be read over a shoulder or
+on a shared screen, and a group's name or a module title can reveal why someone is in care.
+A leader with nothing overdue gets no email. Every digest sent writes one audit entry (ids
+and counts only), because it is derived from participants' records.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from chalicelib import logs
+from chalicelib.identity import LEADERS
+from chalicelib.library import ModuleLibrary
+from chalicelib.progress import OVERDUE, group_grid, tasks_for
+from chalicelib.records.audit import AuditRecords, new_entry
+from chalicelib.records.completions import CompletionRecords
+from chalicelib.records.groups import GroupRecords
+
+SYSTEM_ACTOR = "system:digest"
+SUBJECT = "Steady: a reading update for your groups"
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    """Where digests come from and link to (environment variables of the scheduled function)."""
+
+    sender: str  # a verified SES identity, e.g. "Steady <no-reply@clinic.example>"
+    link: str  # the web app's sign-in page; the digest says nothing that needs the link's target
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> DigestConfig:
+        env = os.environ if environ is None else environ
+        return cls(sender=env.get("STEADY_DIGEST_SENDER", ""), link=env.get("STEADY_APP_URL", ""))
+
+
+@dataclass(frozen=True)
+class Leader:
+    id: str
+    email: str | None
+
+
+@dataclass(frozen=True)
+class GroupOverdue:
+    group_id: str
+    overdue: int  # overdue (participant, module) cells
+    participant_ids: tuple[str, ...]  # participants with at least one overdue reading
+
+
+@dataclass
+class Digest:
+    leader: Leader
+    groups: list[GroupOverdue] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> int:
+        return sum(g.overdue for g in self.groups)
+
+    @property
+    def participants(self) -> int:
+        return len({p for g in self.groups for p in g.participant_ids})
+
+    @property
+    def groups_behind(self) -> int:
+        return sum(1 for g in self.groups if g.overdue)
+
+
+@dataclass
+class DigestRun:
+    leaders: int = 0
+    sent: int = 0
+    nothing_overdue: int = 0
+    no_email: int = 0
+    failed: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def list_leaders(cognito: Any, user_pool_id: str) -> list[Leader]:
+    """Every enabled leader: ListUsersInGroup, 60 a page (no Scan, no ListUsers filter)."""
+    leaders: list[Leader] = []
+    request: dict[str, Any] = {"UserPoolId": user_pool_id, "GroupName": LEADERS, "Limit": 60}
+    while True:
+        response = cognito.list_users_in_group(**request)
+        for user in response.get("Users", []):
+            if not user.get("Enabled", True):
+                continue
+            attributes = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
+            if "sub" in attributes:
+                leaders.append(Leader(attributes["sub"], attributes.get("email")))
+        token = response.get("NextToken")
+        if not token:
+            return leaders
+        request["NextToken"] = token
+
+
+class DigestBuilder:
+    """Computes each leader's overdue counts; each group is read once per run."""
+
+    def __init__(
+        self, records: GroupRecords, completions: CompletionRecords, library: ModuleLibrary, today: date
+    ) -> None:
+        self._records = records
+        self._completions = completions
+        self._library = library
+        self._today = today
+        self._groups: dict[str, GroupOverdue | None] = {}
+
+    def for_leader(self, leader: Leader) -> Digest:
+        digest = Digest(leader)
+        for group_id in self._records.groups_of(f"LEADER#{leader.id}"):
+            overdue = self._group(group_id)
+            if overdue is not None:
+                digest.groups.append(overdue)
+        return digest
+
+    def _group(self, group_id: str) -> GroupOverdue | None:
+        if group_id not in self._groups:
+            self._groups[group_id] = self._compute(group_id)
+        return self._groups[group_id]
+
+    def _compute(self, group_id: str) -> GroupOverdue | None:
+        group = self._records.get(group_id)
+        if group.archived or not group.members or not group.assignments:
+            return None
+        progress = self._completions.progress([m.participant_id for m in group.members])
+        grid = group_grid(group, progress, tasks_for(group.assignments, self._library), self._today)
+        behind = tuple(
+            row["participant_id"] for row in grid["participants"]
+            if any(cell["status"] == OVERDUE for cell in row["cells"])
+        )
+        return GroupOverdue(group_id, grid["counts"][OVERDUE], behind)
+
+
+def message(digest: Digest, link: str, today: date) -> tuple[str, str]:
+    """Subject and plain-text body: counts and a link, nothing else."""
+    readings = _plural(digest.overdue, "assigned reading", "assigned readings")
+    people = _plural(digest.participants, "participant", "participants")
+    groups = _plural(digest.groups_behind, "of your groups", "of your groups")
+    body = (
+        "Hello,\n\n"
+        f"As of {today.isoformat()}, {readings} {'is' if digest.overdue == 1 else 'are'} past "
+        f"the due date, for {people} in {groups}.\n\n"
+        f"Sign in to see the details: {link}\n\n"
+        "You get this email because you lead a group in Steady. It is sent once a day, only "
+        "when something is overdue.\n"
+    )
+    return SUBJECT, body
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def send_all(
+    leaders: Iterable[Leader],
+    builder: DigestBuilder,
+    ses: Any,
+    config: DigestConfig,
+    audit: AuditRecords,
+    now: str,
+    today: date,
+) -> DigestRun:
+    """Build and send every leader's digest; one leader's failure does not stop the others."""
+    run = DigestRun()
+    for leader in leaders:
+        run.leaders += 1
+        if not leader.email:
+            run.no_email += 1
+            continue
+        digest = builder.for_leader(leader)
+        if digest.overdue == 0:
+            run.nothing_overdue += 1
+            continue
+        subject, body = message(digest, config.link, today)
+        try:
+            ses.send_email(
+                Source=config.sender,
+                Destination={"ToAddresses": [leader.email]},
+                Message={
+                    "Subject": {"Data": subject, "Charset": "UTF-8"},
+                    "Body": {"Text": {"Data": body, "Charset": "UTF-8"}},
+                },
+            )
+        except Exception as error:  # noqa: BLE001 (one bad address must not stop the run)
+            run.failed += 1
+            logs.event("digest.failed", leader_id=leader.id, error=type(error).__name__)
+            continue
+        run.sent += 1
+        audit.record(new_entry(
+            SYSTEM_ACTOR, (), "digest.sent", now,
+            participant_ids=[p for g in digest.groups for p in g.participant_ids],
+            detail={"leader_id": leader.id, "groups": [g.group_id for g in digest.groups if g.overdue],
+                    "overdue": digest.overdue},
+        ))
+    logs.event("digest.run", **run.to_dict())
+    return run
+
+
+def run_daily(services: Any, cognito: Any, ses: Any, config: DigestConfig | None = None) -> DigestRun:
+    """The scheduled job: ``services`` is a ``chalicelib.services.Services``."""
+    config = config or DigestConfig.from_env()
+    if not config.sender or not config.link:
+        logs.event("digest.not_configured")
+        return DigestRun()
+    today = services.calendar.today()
+    builder = DigestBuilder(services.groups.records, services.completions, services.library, today)
+    leaders = list_leaders(cognito, services.settings.user_pool_id)
+    return send_all(leaders, builder, ses, config, services.audit, services.calendar.iso(), today)

@@ -1,0 +1,148 @@
+"""Least privilege: no "*" in an Allow statement's Action or Resource, anywhere we grant.
+
+Checked: every IAM policy in the packaged template of each stage (role inline policies and
+managed policies) and .chalice/policy-<stage>.json. The only "*" allowed is a trailing
+wildcard where no name can be known in advance, inside a resource this stack names:
+- ``...:log-group:/aws/lambda/<this function>:log-stream:*`` (Lambda picks stream names);
+- ``<content bucket>/modules/*``, ``/catalog/*``, ``/tracks/*`` (object keys per module id).
+Deny statements (the bucket's TLS-only policy) and the KMS key policy (where "*" means "this
+key") are not grants to the functions and are checked separately.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import pytest
+
+from infra import template
+from infra.package import package
+
+STAGES = ("dev", "prod")
+# What the code calls (grep chalicelib for boto3 calls); TransactWriteItems is authorised
+# per item as PutItem / UpdateItem / DeleteItem (no ConditionCheck items are used).
+EXPECTED_ACTIONS = {
+    "ApiHandlerRole": {
+        "logs:CreateLogStream", "logs:PutLogEvents", "s3:GetObject", "s3:ListBucket",
+        "dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:PutItem",
+        "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+        "cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser", "cognito-idp:AdminCreateUser",
+        "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminDisableUser", "cognito-idp:ListUsersInGroup",
+        "kms:Decrypt", "kms:GenerateDataKey",
+    },
+    "CognitoJwtRole": {"logs:CreateLogStream", "logs:PutLogEvents"},
+    "SendDigestsRole": {
+        "logs:CreateLogStream", "logs:PutLogEvents", "s3:GetObject", "s3:ListBucket",
+        "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:PutItem",
+        "cognito-idp:ListUsersInGroup", "kms:Decrypt", "kms:GenerateDataKey", "ses:SendEmail",
+    },
+}
+_ALLOWED_STAR = re.compile(
+    r"(:log-group:/aws/lambda/[A-Za-z0-9${}:_.-]+:log-stream:\*"
+    r"|content-?[A-Za-z0-9${}:_.-]*/(modules|catalog|tracks)/\*"
+    r"|\$\{ContentBucket\.Arn\}/(modules|catalog|tracks)/\*)$"
+)
+
+
+@pytest.fixture(scope="module", params=STAGES)
+def packaged(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return package(request.param, tmp_path_factory.mktemp(f"package-{request.param}"))
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in an Action/Resource value, intrinsic functions included (Fn::Sub text)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    return []
+
+
+def _statements(document: dict) -> list[dict]:
+    found = []
+    for statement in document.get("Statement", []):
+        if "Fn::If" in statement:  # a conditional statement: check both branches
+            found.extend(s for s in statement["Fn::If"][1:] if isinstance(s, dict) and "Effect" in s)
+        else:
+            found.append(statement)
+    return found
+
+
+def _grants(tpl: dict) -> list[tuple[str, dict]]:
+    grants = []
+    for name, resource in tpl["Resources"].items():
+        props = resource.get("Properties", {})
+        documents = []
+        if resource["Type"] == "AWS::IAM::Role":
+            documents = [p["PolicyDocument"] for p in props.get("Policies", [])]
+            assert not props.get("ManagedPolicyArns"), f"{name}: managed policies hide their grants"
+        elif resource["Type"] in ("AWS::IAM::ManagedPolicy", "AWS::IAM::Policy"):
+            documents = [props["PolicyDocument"]]
+        for document in documents:
+            grants.extend((name, s) for s in _statements(document) if s["Effect"] == "Allow")
+    return grants
+
+
+def _wildcards(statement: dict) -> list[str]:
+    bad = [a for a in _strings(statement["Action"]) if "*" in a]
+    bad += [r for r in _strings(statement["Resource"]) if "*" in r and not _ALLOWED_STAR.search(r)]
+    bad += [r for r in _strings(statement["Resource"]) if r.count("*") > 1]
+    return bad
+
+
+def test_no_wildcard_in_any_grant_of_the_packaged_template(packaged: dict) -> None:
+    grants = _grants(packaged)
+    assert len(grants) >= 10
+    problems = {f"{name}/{s.get('Sid')}": _wildcards(s) for name, s in grants if _wildcards(s)}
+    assert problems == {}
+
+
+def test_every_function_role_has_exactly_the_actions_its_code_uses(packaged: dict) -> None:
+    for role, expected in EXPECTED_ACTIONS.items():
+        actions = {a for name, s in _grants(packaged) if name == role for a in _strings(s["Action"])}
+        assert actions == expected, role
+
+
+def test_grants_name_this_stacks_resources(packaged: dict) -> None:
+    """Data-plane grants point at the table, bucket, pool and key of this stack (GetAtt/Sub)."""
+    for name, statement in _grants(packaged):
+        for resource in statement["Resource"]:
+            assert isinstance(resource, dict), f"{name}/{statement['Sid']}: literal ARN {resource}"
+            text = json.dumps(resource)
+            assert any(ref in text for ref in (
+                "RecordsTable", "ContentBucket", "UserPool", "DataKey", "AWS::StackName", "DigestSenderIdentity",
+            )), f"{name}/{statement['Sid']}: {text}"
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_chalice_policy_files_have_no_wildcards_and_are_generated(stage: str) -> None:
+    path = template.policy_path(stage)
+    document = json.loads(path.read_text())
+    for statement in _statements(document):
+        assert statement["Effect"] == "Allow"
+        assert _wildcards(statement) == [], statement["Sid"]
+    assert document == template.chalice_policy(stage), (
+        f"{path} is out of date: run `python -m infra.template policies`"
+    )
+
+
+def test_the_only_wildcards_left_are_a_deny_and_the_key_policy(packaged: dict) -> None:
+    resources = packaged["Resources"]
+    bucket_policy = resources["ContentBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert [s["Effect"] for s in bucket_policy] == ["Deny"]
+    assert bucket_policy[0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    key_policy = resources["DataKey"]["Properties"]["KeyPolicy"]["Statement"]
+    assert [s["Principal"] for s in key_policy] == [
+        {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}
+    ]
+
+
+def test_the_allowance_itself_is_narrow() -> None:
+    assert _wildcards({"Action": ["s3:*"], "Resource": []}) == ["s3:*"]
+    assert _wildcards({"Action": [], "Resource": ["arn:aws:s3:::b/*"]}) == ["arn:aws:s3:::b/*"]
+    assert _wildcards({"Action": [], "Resource": ["arn:aws:cognito-idp:r:a:userpool/*"]})
+    assert _wildcards({"Action": [], "Resource": ["arn:aws:logs:*:*:log-group:/aws/lambda/x:log-stream:*"]})
+    assert _wildcards({"Action": [], "Resource": [{"Fn::Sub": "${ContentBucket.Arn}/modules/*"}]}) == []
+

@@ -13,9 +13,14 @@ Key design of the records table (``PK``/``SK``, both strings):
 | group member (participant)              | ``GROUP#{group_id}``| ``MEMBER#{participant_id}``         |
 | assignment                              | ``GROUP#{group_id}``| ``ASSIGNMENT#{assignment_id}``      |
 | audit entry (append-only)               | ``AUDIT``           | ``{iso time}#{entry_id}``           |
+| web sign-in session (TTL, 15 min idle)  | ``SESSION#{sha256}``| ``SESSION``                         |
 
 A group's whole partition (details, leaders, members, assignments) is one Query, so a
 dashboard costs that Query plus one BatchGetItem of ``PROGRESS`` items per 100 participants.
+
+A session's PK holds the SHA-256 of the random id in the browser's cookie, never the id
+itself (``records/sessions.py``); DynamoDB's TTL (``expires_at``, mirrored in ``ttl``: epoch seconds) removes it after it
+expires; reads check the time themselves because TTL deletion lags.
 
 Participant ids are Cognito ``sub`` values: pseudonymous, never names or emails.
 Every access is a GetItem, Query, BatchGetItem or a (transactional) conditional write:

@@ -75,6 +75,10 @@ def test_every_route_has_a_row():
     missing = registered() - set(ROWS)
     assert not missing, f"add a row to the authorization matrix for: {sorted(missing)}"
     assert not set(ROWS) - registered(), "the matrix lists a route that no longer exists"
+    # Web pages have their own table: tests/functional/test_web_authorization.py.
+    from chalicelib.web.http import Pages
+
+    assert not registered() & {(spec.method, spec.path) for spec in Pages.registry}
 
 
 @pytest.fixture

@@ -1,0 +1,134 @@
+"""Web sign-in sessions: one item per browser session, deleted on sign-out, expired by TTL.
+
+Keys (see ``chalicelib.records``): ``SESSION#{sha256 of the session id}`` / ``SESSION``.
+The browser's cookie holds the random session id (32 bytes, urlsafe); the table holds only
+its SHA-256, so someone who can read the table cannot use it to impersonate a participant.
+
+Attributes: ``state`` (``active``, or ``challenge`` while a first-login password change is
+pending), ``caller_id``, ``roles``, ``access_token``, ``refresh_token``, ``csrf`` (the
+synchronizer token of every form of this session), ``username`` and ``challenge`` (only in
+the ``challenge`` state), ``expires_at`` (epoch seconds, absolute end; the table's Time to
+Live attribute) and ``ttl`` (the same number, for a table whose TTL attribute is named so), ``last_seen`` (epoch
+seconds, for the inactivity timeout). Reads check ``expires_at`` themselves: TTL deletion lags.
+
+Every access is a GetItem, PutItem, UpdateItem or DeleteItem on that one key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from chalicelib.records.table import BotoCoreError, ClientError, RecordTable, from_item, to_item
+
+SK = "SESSION"
+ACTIVE = "active"
+CHALLENGE = "challenge"
+
+
+def session_pk(session_id: str) -> str:
+    return "SESSION#" + hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Session:
+    session_id: str
+    state: str
+    csrf: str
+    expires_at: int
+    last_seen: int
+    caller_id: str = ""
+    roles: frozenset[str] = field(default_factory=frozenset)
+    access_token: str = ""
+    refresh_token: str = ""
+    username: str = ""
+    challenge: str = ""
+
+    def with_tokens(self, access_token: str, refresh_token: str | None = None) -> Session:
+        return replace(self, access_token=access_token, refresh_token=refresh_token or self.refresh_token)
+
+
+class SessionRecords(RecordTable):
+    def put(self, session: Session) -> None:
+        """Write (or overwrite) the whole session."""
+        item = {
+            "PK": session_pk(session.session_id),
+            "SK": SK,
+            "state": session.state,
+            "csrf": session.csrf,
+            "expires_at": session.expires_at,
+            "ttl": session.expires_at,
+            "last_seen": session.last_seen,
+            "caller_id": session.caller_id,
+            "roles": ",".join(sorted(session.roles)),
+            "access_token": session.access_token,
+            "refresh_token": session.refresh_token,
+            "username": session.username,
+            "challenge": session.challenge,
+        }
+        self._call("put_item", Item=to_item(item))
+
+    def get(self, session_id: str) -> Session | None:
+        """The stored session, or ``None`` (never stored, signed out, or removed by TTL)."""
+        response = self._call(
+            "get_item", Key=self._key(session_id), ConsistentRead=True
+        )
+        if "Item" not in response:
+            return None
+        item = from_item(response["Item"])
+        return Session(
+            session_id=session_id,
+            state=str(item.get("state", "")),
+            csrf=str(item.get("csrf", "")),
+            expires_at=int(item.get("expires_at", 0)),
+            last_seen=int(item.get("last_seen", 0)),
+            caller_id=str(item.get("caller_id", "")),
+            roles=frozenset(r for r in str(item.get("roles", "")).split(",") if r),
+            access_token=str(item.get("access_token", "")),
+            refresh_token=str(item.get("refresh_token", "")),
+            username=str(item.get("username", "")),
+            challenge=str(item.get("challenge", "")),
+        )
+
+    def touch(self, session_id: str, last_seen: int, access_token: str | None = None) -> None:
+        """Record activity (and a refreshed access token). Conditional on the item existing,
+        so a touch racing a sign-out never resurrects the session."""
+        names = {"#l": "last_seen"}
+        values: dict[str, Any] = {":l": last_seen}
+        expression = "SET #l = :l"
+        if access_token is not None:
+            names["#a"] = "access_token"
+            values[":a"] = access_token
+            expression += ", #a = :a"
+        try:
+            self._call(
+                "update_item",
+                Key=self._key(session_id),
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=to_item(values),
+            )
+        except _ConditionFailed:
+            pass
+
+    def delete(self, session_id: str) -> None:
+        self._call("delete_item", Key=self._key(session_id))
+
+    def _key(self, session_id: str) -> dict:
+        return {"PK": {"S": session_pk(session_id)}, "SK": {"S": SK}}
+
+    def _call(self, operation: str, **request: Any) -> dict:
+        try:
+            return getattr(self._dynamodb, operation)(TableName=self._table, **request)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise _ConditionFailed() from error
+            raise self.unavailable(error) from error
+        except BotoCoreError as error:
+            raise self.unavailable(error) from error
+
+
+class _ConditionFailed(Exception):
+    pass

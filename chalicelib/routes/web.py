@@ -1,0 +1,36 @@
+"""The web app's pages (HTML for browsers; signed in with a session cookie, not a bearer token)."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.identity import LEADERS, PARTICIPANTS
+from chalicelib.web import pages
+from chalicelib.web.http import PUBLIC, SIGNED_IN, Pages
+
+LEADER_ONLY = (LEADERS,)
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint(__name__)
+    web = Pages(bp)
+
+    web.route("/static/steady.css", access=PUBLIC)(pages.stylesheet)
+    web.route("/sign-in", access=PUBLIC)(pages.sign_in_form)
+    web.route("/sign-in", method="POST", access=PUBLIC)(pages.sign_in_submit)
+    web.route("/sign-in/new-password", access=PUBLIC)(pages.new_password_form)
+    web.route("/sign-in/new-password", method="POST", access=PUBLIC)(pages.new_password_submit)
+    web.route("/sign-out", method="POST", access=PUBLIC)(pages.sign_out)
+
+    web.route("/", access=SIGNED_IN)(pages.home)
+    web.route("/read/{module_id}", access=SIGNED_IN)(pages.module_page)
+    web.route("/read/{module_id}/complete", method="POST", access=(PARTICIPANTS,))(pages.complete)
+
+    web.route("/leader", access=LEADER_ONLY)(pages.groups_page)
+    web.route("/leader/groups", method="POST", access=LEADER_ONLY)(pages.create_group)
+    web.route("/leader/groups/{group_id}", access=LEADER_ONLY)(pages.group_page)
+    web.route("/leader/groups/{group_id}/participants", method="POST", access=LEADER_ONLY)(pages.enrol)
+    web.route("/leader/groups/{group_id}/assignments", method="POST", access=LEADER_ONLY)(pages.assign)
+    web.route("/leader/groups/{group_id}/progress", access=LEADER_ONLY)(pages.progress_page)
+    web.route("/leader/groups/{group_id}/progress.csv", access=LEADER_ONLY)(pages.progress_csv)
+    return bp

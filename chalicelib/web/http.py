@@ -1,0 +1,241 @@
+"""The thin HTTP edge of the web app (the browser's counterpart of ``chalicelib.api``).
+
+``Pages.route`` registers a Chalice route that (1) resumes the session from its cookie,
+(2) sends a visitor who is not signed in to the sign-in page, (3) checks the caller's role,
+(4) checks the CSRF token of every form post, (5) calls a plain handler with a ``Visit`` and
+(6) turns its result, or a ``SteadyError``, into an HTML response with the security headers.
+Every page registered this way is listed in ``Pages.registry`` so the web authorization test
+can insist on a row per page. Pages do not use the API's bearer-token authorizer: browsers
+send the session cookie instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+from urllib.parse import parse_qs
+
+from chalice import Blueprint, Response
+
+from chalicelib import logs
+from chalicelib.errors import BadRequest, Forbidden, PayloadTooLarge, SteadyError, Unauthenticated
+from chalicelib.identity import Caller
+from chalicelib.records.sessions import Session
+from chalicelib.web import csrf, render, session
+
+FORM = "application/x-www-form-urlencoded"
+MAX_FORM_BYTES = 8192
+SIGN_IN_PATH = "/sign-in"
+# Forms may only post to this site, nothing may frame it, no script runs.
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+PAGE_HEADERS = {
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+PUBLIC = "public"  # anyone, signed in or not (sign-in, the stylesheet)
+SIGNED_IN = "signed-in"  # any role
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    method: str
+    path: str
+    access: frozenset[str] | str
+
+
+@dataclass(frozen=True)
+class Visit:
+    """Everything a page handler may know about the request."""
+
+    caller: Caller | None
+    session: Session | None
+    params: dict[str, str]
+    query: dict[str, str]
+    form: dict[str, str]
+    cookies: dict[str, str]
+
+    @property
+    def csrf_token(self) -> str:
+        if self.session is not None:
+            return self.session.csrf
+        return self.cookies.get(SIGN_IN_CSRF_COOKIE, "")
+
+    def signed_in(self) -> Caller:
+        if self.caller is None:
+            raise Unauthenticated("Sign in to continue.")
+        return self.caller
+
+
+@dataclass(frozen=True)
+class Html:
+    template: str
+    context: dict[str, Any]
+    status: int = 200
+    cookies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Redirect:
+    location: str
+    cookies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Asset:
+    text: str
+    content_type: str
+    cache: str
+
+
+@dataclass(frozen=True)
+class Download:
+    text: str
+    content_type: str
+    filename: str
+
+
+SIGN_IN_CSRF_COOKIE = "steady_signin"
+
+
+def session_cookie(session_id: str) -> str:
+    return (
+        f"{session.COOKIE}={session_id}; Secure; HttpOnly; SameSite=Lax; Path=/; "
+        f"Max-Age={session.LIFETIME_SECONDS}"
+    )
+
+
+def expired_session_cookie() -> str:
+    return f"{session.COOKIE}=; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"
+
+
+def sign_in_csrf_cookie(token: str) -> str:
+    return f"{SIGN_IN_CSRF_COOKIE}={token}; Secure; HttpOnly; SameSite=Strict; Path={SIGN_IN_PATH}; Max-Age=3600"
+
+
+def parse_cookies(header: str | None) -> dict[str, str]:
+    cookies: dict[str, str] = {}
+    for part in (header or "").split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name and name not in cookies:
+            cookies[name] = value.strip()
+    return cookies
+
+
+def parse_form(raw: bytes | None) -> dict[str, str]:
+    raw = raw or b""
+    if len(raw) > MAX_FORM_BYTES:
+        raise PayloadTooLarge("That form is too large.")
+    try:
+        fields = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=50)
+    except (UnicodeDecodeError, ValueError):
+        raise BadRequest("That form could not be read.") from None
+    return {name: values[0] for name, values in fields.items()}
+
+
+def page(result: Html, visit: Visit) -> Response:
+    context = {
+        "caller": visit.caller,
+        "roles": visit.caller.roles if visit.caller else frozenset(),
+        "csrf_token": visit.csrf_token,
+        **result.context,
+    }
+    return _response(render.render(result.template, context), result.status, {}, result.cookies)
+
+
+def _response(body: str, status: int, headers: dict[str, str], cookies: Iterable[str] = ()) -> Response:
+    merged: dict[str, Any] = {**PAGE_HEADERS, **headers}
+    cookies = list(cookies)
+    if cookies:
+        merged["Set-Cookie"] = cookies if len(cookies) > 1 else cookies[0]
+    return Response(body=body, status_code=status, headers=merged)
+
+
+def redirect(location: str, cookies: Iterable[str] = ()) -> Response:
+    return _response("", 303, {"Location": location}, cookies)
+
+
+def error_page(error: SteadyError, visit: Visit) -> Response:
+    titles = {400: "Please check that", 403: "Not available", 404: "Not found", 409: "Not possible right now",
+              413: "Too large", 503: "Please try again"}
+    result = Html("problem.html", {"heading": titles.get(error.status, "Something went wrong"),
+                                   "message": error.message}, error.status)
+    response = page(result, visit)
+    if error.status == 503:
+        response.headers["Retry-After"] = "2"
+    return response
+
+
+class Pages:
+    registry: ClassVar[list[PageSpec]] = []
+
+    def __init__(self, blueprint: Blueprint) -> None:
+        self._bp = blueprint
+
+    def route(
+        self, path: str, method: str = "GET", access: Iterable[str] | str = SIGNED_IN
+    ) -> Callable[[Callable[[Visit], Any]], Callable[..., Response]]:
+        """Register ``handler(visit)`` at ``method path`` for ``access`` (roles, SIGNED_IN or PUBLIC)."""
+        allowed: frozenset[str] | str = access if isinstance(access, str) else frozenset(access)
+        Pages.registry.append(PageSpec(method, path, allowed))
+
+        def decorate(handler: Callable[[Visit], Any]) -> Callable[..., Response]:
+            def view(**params: str) -> Response:
+                request = self._bp.current_request
+                headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+                cookies = parse_cookies(headers.get("cookie"))
+                visit = Visit(None, None, params, dict(request.query_params or {}), {}, cookies)
+                stale_cookie: tuple[str, ...] = ()
+                try:
+                    resumed = None if path.startswith("/static/") else session.resume(cookies.get(session.COOKIE))
+                    if resumed is None and cookies.get(session.COOKIE):
+                        stale_cookie = (expired_session_cookie(),)
+                    if resumed is not None:
+                        visit = Visit(resumed[1], resumed[0], params, visit.query, {}, cookies)
+                    if allowed != PUBLIC:
+                        if visit.caller is None:
+                            return redirect(SIGN_IN_PATH, stale_cookie)
+                        if allowed != SIGNED_IN and not visit.caller.has_any(allowed):  # type: ignore[arg-type]
+                            raise Forbidden("Your account cannot open this page.")
+                    if method == "POST":
+                        form = parse_form(request.raw_body)
+                        visit = Visit(visit.caller, visit.session, params, visit.query, form, cookies)
+                        csrf.check(visit.csrf_token, form.get(csrf.FIELD))
+                    result = handler(visit)
+                except Unauthenticated:
+                    return redirect(SIGN_IN_PATH, stale_cookie or (expired_session_cookie(),))
+                except SteadyError as error:
+                    if error.status >= 500:
+                        logs.event("dependency_unavailable", logging.WARNING, route=path, code=error.code)
+                    return error_page(error, visit)
+                if isinstance(result, Redirect):
+                    return redirect(result.location, stale_cookie + result.cookies)
+                if isinstance(result, Asset):
+                    return Response(body=result.text, status_code=200, headers={
+                        "Content-Type": result.content_type, "Cache-Control": result.cache,
+                        "X-Content-Type-Options": "nosniff"})
+                if isinstance(result, Download):
+                    return _response(result.text, 200, {
+                        "Content-Type": result.content_type,
+                        "Content-Disposition": f'attachment; filename="{result.filename}"'})
+                html = Html(result.template, result.context, result.status, stale_cookie + result.cookies)
+                return page(html, visit)
+
+            view.__name__ = "page_" + handler.__name__
+            view.__doc__ = handler.__doc__
+            content_types = [FORM] if method == "POST" else None
+            options: dict[str, Any] = {"methods": [method]}
+            if content_types:
+                options["content_types"] = content_types
+            return self._bp.route(path, **options)(view)
+
+        return decorate

@@ -1,0 +1,267 @@
+"""The pages of the web app: plain handlers from a ``Visit`` to a template and its data.
+
+All data and every rule come from the services the JSON API uses (``GroupService``,
+``ModuleLibrary``, ``CompletionRecords``, ``participants.record_completion``): nothing is
+decided here twice. Leader reads go through ``GroupService`` and so are audit-logged.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from chalicelib import participants, services
+from chalicelib.errors import BadRequest, NotFound
+from chalicelib.identity import LEADERS, PARTICIPANTS, Caller
+from chalicelib.library import check_module_id, parse_version
+from chalicelib.progress import (
+    COMPLETED,
+    COMPLETED_OLDER,
+    NOT_ASSIGNED,
+    NOT_STARTED,
+    OVERDUE,
+    STATUS_TEXT,
+    changes_since,
+)
+from chalicelib.records.sessions import CHALLENGE
+from chalicelib.web import csrf, render, session
+from chalicelib.web.http import (
+    SIGN_IN_CSRF_COOKIE,
+    Asset,
+    Download,
+    Html,
+    Redirect,
+    Visit,
+    expired_session_cookie,
+    session_cookie,
+    sign_in_csrf_cookie,
+)
+
+TOPICS = (
+    ("addiction", "Recovery"),
+    ("mental-health", "Mood and mind"),
+    ("stress-management", "Stress"),
+    ("life-skills", "Life skills"),
+)
+# Status as an icon and words, never colour alone. Participants read their own wording.
+ICONS = {COMPLETED: "✓", COMPLETED_OLDER: "↻", OVERDUE: "!", NOT_STARTED: "○", NOT_ASSIGNED: "–"}
+PARTICIPANT_TEXT = {
+    COMPLETED: "Done",
+    COMPLETED_OLDER: "Updated since you read it",
+    OVERDUE: "Overdue",
+    NOT_STARTED: "Not started",
+}
+LEADER_TEXT = {**STATUS_TEXT, NOT_ASSIGNED: "Not assigned"}
+HOME = "/"
+GROUPS = "/leader"
+
+
+def home_for(roles: frozenset[str]) -> str:
+    return GROUPS if LEADERS in roles and PARTICIPANTS not in roles else HOME
+
+
+def group_path(group_id: str) -> str:
+    return f"{GROUPS}/groups/{group_id}"
+
+
+# -- sign-in ------------------------------------------------------------------------------
+
+
+def sign_in_form(visit: Visit) -> Any:
+    if visit.caller is not None:
+        return Redirect(home_for(visit.caller.roles))
+    if visit.session is not None and visit.session.state == CHALLENGE:
+        return Redirect("/sign-in/new-password")
+    token = visit.cookies.get(SIGN_IN_CSRF_COOKIE) or csrf.new_token()
+    return Html("sign_in.html", {"csrf_token": token, "error": None, "username": ""},
+                cookies=(sign_in_csrf_cookie(token),))
+
+
+def sign_in_submit(visit: Visit) -> Any:
+    username = visit.form.get("username", "").strip()
+    try:
+        started = session.sign_in(username, visit.form.get("password", ""))
+    except session.SignInFailed as error:
+        return Html("sign_in.html", {"error": error.message, "username": username[:128]}, status=400)
+    if started.state == CHALLENGE:
+        return Redirect("/sign-in/new-password", cookies=(session_cookie(started.session_id),))
+    return Redirect(home_for(started.roles), cookies=(session_cookie(started.session_id),))
+
+
+def new_password_form(visit: Visit) -> Any:
+    if visit.session is None or visit.session.state != CHALLENGE:
+        return Redirect("/sign-in")
+    return Html("new_password.html", {"error": None})
+
+
+def new_password_submit(visit: Visit) -> Any:
+    if visit.session is None or visit.session.state != CHALLENGE:
+        return Redirect("/sign-in")
+    try:
+        active = session.choose_password(
+            visit.session, visit.form.get("new_password", ""), visit.form.get("confirm_password", "")
+        )
+    except BadRequest as error:
+        return Html("new_password.html", {"error": error.message}, status=400)
+    return Redirect(home_for(active.roles), cookies=(session_cookie(active.session_id),))
+
+
+def sign_out(visit: Visit) -> Any:
+    if visit.session is not None:
+        session.sign_out(visit.session)
+    return Redirect("/sign-in", cookies=(expired_session_cookie(),))
+
+
+def stylesheet(visit: Visit) -> Asset:
+    return Asset(render.stylesheet().text, "text/css; charset=utf-8", "public, max-age=31536000, immutable")
+
+
+# -- participants ---------------------------------------------------------------------------
+
+
+def home(visit: Visit) -> Html:
+    caller = visit.signed_in()
+    svc = services.current()
+    assignments = []
+    if PARTICIPANTS in caller.roles:
+        for row in svc.groups.my_assignments(caller):
+            assignments.append({**row, "icon": ICONS[row["status"]], "text": PARTICIPANT_TEXT[row["status"]]})
+    catalog = svc.library.catalog()
+    topics = [
+        {"label": label, "modules": sorted((m for m in catalog if m["topic"] == topic), key=lambda m: m["title"])}
+        for topic, label in TOPICS
+    ]
+    return Html("home.html", {"assignments": assignments, "topics": [t for t in topics if t["modules"]],
+                              "is_participant": PARTICIPANTS in caller.roles})
+
+
+def _module_id(visit: Visit) -> str:
+    try:
+        return check_module_id(visit.params["module_id"])
+    except BadRequest:
+        raise NotFound("There is no such module.", code="module_not_found") from None
+
+
+def module_page(visit: Visit) -> Html:
+    caller = visit.signed_in()
+    svc = services.current()
+    module_id = _module_id(visit)
+    document = svc.library.latest(module_id).document
+    completed = None
+    changes: list[dict] = []
+    if PARTICIPANTS in caller.roles:
+        latest = svc.completions.progress([caller.id])[caller.id].latest(module_id)
+        if latest is not None:
+            completed = {"version": latest[0], "at": latest[1]}
+            if latest[0] < document["version"]:
+                changes = changes_since(svc.library, module_id, latest[0])
+    return Html("module.html", {
+        "module": document,
+        "body": render.markup(document["html"]),
+        "completed": completed,
+        "changes": changes,
+        "can_complete": PARTICIPANTS in caller.roles,
+    })
+
+
+def complete(visit: Visit) -> Redirect:
+    caller = visit.signed_in()
+    svc = services.current()
+    module_id = _module_id(visit)
+    version = parse_version(visit.form.get("version", ""))
+    participants.record_completion(caller, module_id, version, svc.library, svc.completions)
+    return Redirect(f"/read/{module_id}#complete")
+
+
+# -- group leaders --------------------------------------------------------------------------
+
+
+def groups_page(visit: Visit) -> Html:
+    caller = visit.signed_in()
+    return Html("groups.html", {"groups": services.current().groups.my_groups(caller),
+                                "key": secrets.token_hex(16)})
+
+
+def create_group(visit: Visit) -> Redirect:
+    caller = visit.signed_in()
+    # The form's one-time key makes a double submit create the group once.
+    key = visit.form.get("key") or None
+    group, _ = services.current().groups.create_group(caller, visit.form.get("name", ""), key)
+    return Redirect(group_path(group["group_id"]))
+
+
+def _group_view(caller: Caller, group_id: str, notice: str | None = None) -> Html:
+    svc = services.current()
+    detail = svc.groups.group_detail(caller, group_id)
+    catalog = svc.library.catalog()
+    tracks = svc.library.tracks()
+    titles = {m["id"]: m["title"] for m in catalog}
+    track_titles = {t["id"]: t["title"] for t in tracks}
+    assignments = []
+    for a in detail["assignments"]:
+        if a["kind"] == "module":
+            label = titles.get(a["module_id"], a["module_id"])
+        else:
+            label = "Track: " + track_titles.get(a["track_id"], a["track_id"])
+        names = {p["participant_id"]: p["display_name"] for p in detail["participants"]}
+        audience = names.get(a["participant_id"], "One participant") if a["participant_id"] else "Everyone"
+        assignments.append({**a, "label": label, "audience": audience})
+    return Html("group.html", {
+        "group": detail,
+        "assignments": assignments,
+        "modules": sorted(catalog, key=lambda m: m["title"]),
+        "tracks": tracks,
+        "notice": notice,
+    })
+
+
+def group_page(visit: Visit) -> Html:
+    return _group_view(visit.signed_in(), visit.params["group_id"])
+
+
+def enrol(visit: Visit) -> Any:
+    caller = visit.signed_in()
+    group_id = visit.params["group_id"]
+    body: dict[str, Any] = {
+        "username": visit.form.get("username", "").strip(),
+        "display_name": visit.form.get("display_name", "").strip() or None,
+        "create": visit.form.get("create") == "yes",
+    }
+    result, _ = services.current().groups.enrol(caller, group_id, body)
+    if result.get("temporary_password"):
+        # Shown once, on this response only (never stored or redirected through a URL).
+        notice = (f"Account {result['username']} created. Temporary password: {result['temporary_password']}"
+                  " (they choose their own at first sign-in).")
+        return _group_view(caller, group_id, notice)
+    return Redirect(group_path(group_id))
+
+
+def assign(visit: Visit) -> Redirect:
+    caller = visit.signed_in()
+    group_id = visit.params["group_id"]
+    kind, _, item_id = visit.form.get("item", "").partition(":")
+    if kind not in ("module", "track") or not item_id:
+        raise BadRequest("Choose a module or a track to assign.", code="invalid_assignment")
+    body: dict[str, Any] = {f"{kind}_id": item_id}
+    for name in ("due_date", "session_date"):
+        if visit.form.get(name):
+            body[name] = visit.form[name]
+    services.current().groups.assign(caller, group_id, body)
+    return Redirect(group_path(group_id))
+
+
+def progress_page(visit: Visit) -> Html:
+    caller = visit.signed_in()
+    grid = services.current().groups.progress(caller, visit.params["group_id"])
+    for row in grid["participants"]:
+        for cell in row["cells"]:
+            cell["icon"] = ICONS[cell["status"]]
+            cell["text"] = LEADER_TEXT[cell["status"]]
+    return Html("progress.html", {"grid": grid, "group_path": group_path(visit.params["group_id"]),
+                                  "legend": [(ICONS[s], LEADER_TEXT[s], s) for s in
+                                             (COMPLETED, COMPLETED_OLDER, OVERDUE, NOT_STARTED)]})
+
+
+def progress_csv(visit: Visit) -> Download:
+    text = services.current().groups.progress_csv(visit.signed_in(), visit.params["group_id"])
+    return Download(text, "text/csv; charset=utf-8", "group-progress.csv")

@@ -1,0 +1,84 @@
+"""HTML rendering: Jinja2 templates and the one stylesheet.
+
+Jinja2 is imported on the first page render, so JSON API requests (and their cold starts)
+never pay for it. Autoescaping is on; module HTML, already sanitised at publish time by the
+content pipeline, is the only markup inserted as-is (``Markup`` in ``pages.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STYLESHEET = HERE / "static" / "steady.css"
+PROGRAM = "Steady"  # the only page title: neutral, never a topic or a diagnosis
+QUICK_EXIT = "https://www.google.com/search?q=weather"
+
+_lock = threading.Lock()
+_env: Any = None
+
+
+@dataclass(frozen=True)
+class Asset:
+    text: str
+    digest: str
+
+    @property
+    def url(self) -> str:
+        # The content hash in the URL lets browsers keep the file for a year.
+        return f"/static/steady.css?v={self.digest}"
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> Asset:
+    text = STYLESHEET.read_text(encoding="utf-8")
+    return Asset(text, hashlib.sha256(text.encode()).hexdigest()[:12])
+
+
+def environment() -> Any:
+    global _env
+    if _env is None:
+        with _lock:
+            if _env is None:
+                import jinja2  # deferred: see module docstring
+
+                env = jinja2.Environment(
+                    loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                    autoescape=True,
+                    trim_blocks=True,
+                    lstrip_blocks=True,
+                    undefined=jinja2.StrictUndefined,
+                )
+                env.globals.update(program=PROGRAM, quick_exit=QUICK_EXIT, css_url=stylesheet().url)
+                env.filters["day"] = day
+                _env = env
+    return _env
+
+
+def day(iso: str | None) -> str:
+    """``2026-11-24`` (or an ISO time) as ``Tue 24 Nov 2026``."""
+    if not iso:
+        return ""
+    try:
+        value = date.fromisoformat(str(iso)[:10])
+    except ValueError:
+        return str(iso)
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+def render(template: str, context: dict[str, Any]) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def markup(html: str) -> Any:
+    """Mark already-sanitised HTML as safe to insert."""
+    import markupsafe
+
+    return markupsafe.Markup(html)

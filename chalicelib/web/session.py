@@ -1,0 +1,193 @@
+"""Web sign-in: Cognito username and password through the service, a server-side session.
+
+- ``sign_in`` calls Cognito ``InitiateAuth`` (``USER_PASSWORD_AUTH``) with the pool's app
+  client. An account created by a group leader must choose a password on first sign-in
+  (``NEW_PASSWORD_REQUIRED``): the session is then stored in the ``challenge`` state and
+  ``choose_password`` answers the challenge (``RespondToAuthChallenge``).
+- ``resume`` finds the session for a cookie, ends it after ``INACTIVITY_SECONDS`` without a
+  page view or at ``expires_at``, verifies the stored access token with the same
+  ``TokenVerifier`` the API uses, and refreshes it (``REFRESH_TOKEN_AUTH``) when it expired.
+- ``sign_out`` deletes the session and signs the tokens out of Cognito (``GlobalSignOut``).
+
+A new session id is issued whenever the authentication state changes (sign-in, password
+chosen), so an id seen before sign-in is never the id of a signed-in session.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+from chalicelib import aws, logs, services
+from chalicelib.errors import BadRequest, ServiceUnavailable, Unauthenticated
+from chalicelib.identity import Caller
+from chalicelib.records.sessions import ACTIVE, CHALLENGE, Session, SessionRecords
+from chalicelib.web import csrf
+
+COOKIE = "steady_session"
+INACTIVITY_SECONDS = 15 * 60
+LIFETIME_SECONDS = 12 * 60 * 60
+CHALLENGE_SECONDS = 5 * 60  # Cognito's challenge session lasts 3 minutes; a little slack
+TOUCH_EVERY_SECONDS = 60  # record activity at most once a minute: one write, not one per page
+_BAD_CREDENTIALS = "That username and password do not match. Try again."
+
+clock: Callable[[], float] = time.time  # replaced by tests
+
+
+class SignInFailed(BadRequest):
+    code = "sign_in_failed"
+
+
+def records() -> SessionRecords:
+    settings = services.current().settings
+    return SessionRecords(aws.client("dynamodb", settings.region), settings.records_table)
+
+
+def _cognito() -> Any:
+    return aws.client("cognito-idp", services.current().settings.region)
+
+
+def _client_id() -> str:
+    ids = services.current().settings.user_pool_client_ids
+    if not ids:
+        raise ServiceUnavailable("Sign-in is not configured.")
+    return ids[0]
+
+
+def new_session_id() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def sign_in(username: str, password: str) -> Session:
+    """Start a session (``active``, or ``challenge`` if a new password must be chosen).
+
+    Raises ``SignInFailed`` for a wrong username or password (one message for both)."""
+    if not username or not password or len(username) > 128 or len(password) > 256:
+        raise SignInFailed(_BAD_CREDENTIALS)
+    cognito = _cognito()
+    try:
+        result = cognito.initiate_auth(
+            ClientId=_client_id(),
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": username, "PASSWORD": password},
+        )
+    except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.UserNotFoundException):
+        logs.event("web_sign_in_refused", logging.INFO)
+        raise SignInFailed(_BAD_CREDENTIALS) from None
+    except cognito.exceptions.PasswordResetRequiredException:
+        raise SignInFailed("Your password must be reset. Ask your group leader.") from None
+    now = int(clock())
+    if result.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
+        session = Session(
+            session_id=new_session_id(), state=CHALLENGE, csrf=csrf.new_token(),
+            expires_at=now + CHALLENGE_SECONDS, last_seen=now,
+            username=username, challenge=str(result.get("Session", "")),
+        )
+        records().put(session)
+        return session
+    if "AuthenticationResult" not in result:
+        raise SignInFailed("This account cannot sign in here. Ask your group leader.")
+    return _activate(result["AuthenticationResult"])
+
+
+def choose_password(pending: Session, new_password: str, confirm: str) -> Session:
+    """Answer the first-login challenge; returns the new active session (the old one is deleted)."""
+    if pending.state != CHALLENGE:
+        raise Unauthenticated("Sign in to continue.")
+    if new_password != confirm:
+        raise BadRequest("The two passwords are not the same.", code="password_mismatch")
+    cognito = _cognito()
+    try:
+        result = cognito.respond_to_auth_challenge(
+            ClientId=_client_id(),
+            ChallengeName="NEW_PASSWORD_REQUIRED",
+            Session=pending.challenge,
+            ChallengeResponses={"USERNAME": pending.username, "NEW_PASSWORD": new_password},
+        )
+    except cognito.exceptions.InvalidPasswordException:
+        raise BadRequest(
+            "Choose a password of 12 or more characters with upper- and lowercase letters and a number.",
+            code="invalid_password",
+        ) from None
+    except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.CodeMismatchException):
+        records().delete(pending.session_id)
+        raise Unauthenticated("That took too long. Sign in again.") from None
+    records().delete(pending.session_id)
+    return _activate(result["AuthenticationResult"])
+
+
+def _activate(tokens: dict) -> Session:
+    caller = services.current().verifier.verify(tokens["AccessToken"])
+    now = int(clock())
+    session = Session(
+        session_id=new_session_id(), state=ACTIVE, csrf=csrf.new_token(),
+        expires_at=now + LIFETIME_SECONDS, last_seen=now,
+        caller_id=caller.id, roles=caller.roles,
+        access_token=tokens["AccessToken"], refresh_token=tokens.get("RefreshToken", ""),
+    )
+    records().put(session)
+    logs.event("web_sign_in", logging.INFO, caller=caller.id)
+    return session
+
+
+def resume(session_id: str | None) -> tuple[Session, Caller | None] | None:
+    """The session for a cookie value and, if it is signed in, its caller; ``None`` if it ended."""
+    if not session_id or len(session_id) > 100:
+        return None
+    store = records()
+    session = store.get(session_id)
+    if session is None:
+        return None
+    now = int(clock())
+    if now >= session.expires_at or now - session.last_seen > INACTIVITY_SECONDS:
+        store.delete(session_id)
+        return None
+    if session.state != ACTIVE:
+        return session, None
+    verifier = services.current().verifier
+    refreshed = None
+    try:
+        caller = verifier.verify(session.access_token)
+    except Unauthenticated as error:
+        if error.code != "token_expired" or not session.refresh_token:
+            store.delete(session_id)
+            return None
+        refreshed = _refresh(session)
+        if refreshed is None:
+            store.delete(session_id)
+            return None
+        caller = verifier.verify(refreshed)
+    if caller.id != session.caller_id:
+        store.delete(session_id)
+        return None
+    if refreshed is not None or now - session.last_seen >= TOUCH_EVERY_SECONDS:
+        store.touch(session_id, now, refreshed)
+    return session.with_tokens(refreshed or session.access_token), caller
+
+
+def _refresh(session: Session) -> str | None:
+    cognito = _cognito()
+    try:
+        result = cognito.initiate_auth(
+            ClientId=_client_id(),
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": session.refresh_token},
+        )
+    except cognito.exceptions.NotAuthorizedException:
+        return None
+    return result.get("AuthenticationResult", {}).get("AccessToken")
+
+
+def sign_out(session: Session) -> None:
+    """Delete the session, then sign its tokens out of Cognito (best effort: the session is
+    already gone, so a Cognito error must not keep anyone signed in)."""
+    records().delete(session.session_id)
+    if session.state == ACTIVE and session.access_token:
+        try:
+            _cognito().global_sign_out(AccessToken=session.access_token)
+        except Exception:  # noqa: BLE001 - see docstring
+            logs.event("web_sign_out_cognito_failed", logging.WARNING)
+    logs.event("web_sign_out", logging.INFO, caller=session.caller_id or None)

@@ -1,0 +1,69 @@
+"""Browser tests: Debian's chromium driven by Playwright against the real local stack.
+
+``playwright install`` cannot download browsers here, so the system chromium is used through
+``executable_path``. Without chromium (or Playwright) these tests are skipped with the reason
+printed, except when ``STEADY_REQUIRE_BROWSER=1`` (set by ``.ci/run``), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.functional.test_local_run import LocalStack
+
+CHROMIUM = os.environ.get("STEADY_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "test-artifacts"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("STEADY_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests are required here (STEADY_REQUIRE_BROWSER=1) but {reason}")
+    pytest.skip(f"browser tests skipped: {reason} (install it with: apt-get install -y chromium)")
+
+
+@pytest.fixture(scope="session")
+def playwright_api():  # type: ignore[no-untyped-def]
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed")
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"chromium was not found at {CHROMIUM}")
+    with sync_playwright() as api:
+        yield api
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_api):  # type: ignore[no-untyped-def]
+    instance = playwright_api.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    yield instance
+    instance.close()
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[LocalStack]:  # type: ignore[no-untyped-def]
+    stack = LocalStack(tmp_path_factory.mktemp("browser-state")).start()
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(local_stack: LocalStack) -> str:
+    # Chromium treats localhost as a secure context, so the Secure session cookie is kept over http.
+    return f"http://localhost:{local_stack.port}"
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,104 @@
+"""Every web page × anonymous / participant / group leader / other group leader.
+
+Table-driven like ``test_authorization_matrix``: a page registered without a row here fails
+``test_every_page_has_a_row``. Outcomes: the sign-in page (303), 403, 404, or the page itself,
+and never the owner's group or its members' data for anyone else.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+
+from chalicelib.web.http import Pages
+from tests.conftest import make_account
+from tests.functional.web_client import WebClient
+
+SIGN_IN = "sign-in"
+CALLERS = ("anonymous", "participant", "leader", "other-leader")
+SECRET_MARKERS = ("Owner&#39;s group", "Owner's group", "Member Name")
+
+
+@dataclass(frozen=True)
+class PageRow:
+    path: str  # concrete; {g} is the owner's group
+    form: dict | None = None
+    # expected status per caller (303 to /sign-in is SIGN_IN; 200/303 means the page works)
+    expect: tuple[object, object, object, object] = (SIGN_IN, 200, 200, 200)
+
+
+LEADER_PAGE = (SIGN_IN, 403, 200, 404)
+LEADER_POST = (SIGN_IN, 403, 303, 404)
+PAGE_ROWS: dict[tuple[str, str], PageRow] = {
+    ("GET", "/static/steady.css"): PageRow("/static/steady.css", expect=(200, 200, 200, 200)),
+    ("GET", "/sign-in"): PageRow("/sign-in", expect=(200, 303, 303, 303)),
+    ("POST", "/sign-in"): PageRow("/sign-in", {"username": "participant-member", "password": "wrong-password-1A"},
+                                  expect=(400, 400, 400, 400)),
+    ("GET", "/sign-in/new-password"): PageRow("/sign-in/new-password", expect=(303, 303, 303, 303)),
+    ("POST", "/sign-in/new-password"): PageRow("/sign-in/new-password", {"new_password": "x", "confirm_password": "x"},
+                                               expect=(303, 303, 303, 303)),
+    ("POST", "/sign-out"): PageRow("/sign-out", {}, expect=(303, 303, 303, 303)),
+    ("GET", "/"): PageRow("/"),
+    ("GET", "/read/{module_id}"): PageRow("/read/thinking-traps"),
+    ("POST", "/read/{module_id}/complete"): PageRow("/read/thinking-traps/complete", {"version": "1"},
+                                                    expect=(SIGN_IN, 303, 403, 403)),
+    ("GET", "/leader"): PageRow("/leader", expect=(SIGN_IN, 403, 200, 200)),
+    ("POST", "/leader/groups"): PageRow("/leader/groups", {"name": "Another group"}, expect=(SIGN_IN, 403, 303, 303)),
+    ("GET", "/leader/groups/{group_id}"): PageRow("/leader/groups/{g}", expect=LEADER_PAGE),
+    ("POST", "/leader/groups/{group_id}/participants"): PageRow(
+        "/leader/groups/{g}/participants", {"username": "participant-other"}, expect=LEADER_POST),
+    ("POST", "/leader/groups/{group_id}/assignments"): PageRow(
+        "/leader/groups/{g}/assignments", {"item": "module:breathing-and-grounding"}, expect=LEADER_POST),
+    ("GET", "/leader/groups/{group_id}/progress"): PageRow("/leader/groups/{g}/progress", expect=LEADER_PAGE),
+    ("GET", "/leader/groups/{group_id}/progress.csv"): PageRow("/leader/groups/{g}/progress.csv", expect=LEADER_PAGE),
+}
+
+
+def test_every_page_has_a_row():
+    import app  # noqa: F401  (registers every page)
+
+    pages = {(spec.method, spec.path) for spec in Pages.registry}
+    assert pages == set(PAGE_ROWS), "add a row to PAGE_ROWS for every web page"
+
+
+@pytest.fixture
+def world(client, published, stack):  # type: ignore[no-untyped-def]
+    owner = make_account(stack, "leader-owner", "leaders")
+    member = make_account(stack, "participant-member", "participants")
+    make_account(stack, "participant-other", "participants")
+    make_account(stack, "leader-other", "leaders")
+    h = owner.headers
+    group_id = json.loads(client.http.post("/groups", headers=h, body=json.dumps({"name": "Owner's group"})).body)["group_id"]
+    client.http.post(f"/groups/{group_id}/participants", headers=h,
+                     body=json.dumps({"username": member.username, "display_name": "Member Name"}))
+    client.http.post(f"/groups/{group_id}/assignments", headers=h, body=json.dumps({"module_id": "thinking-traps"}))
+    client.http.post("/me/completions", headers=member.headers,
+                     body=json.dumps({"module_id": "thinking-traps", "version": 1}))
+    return {"group_id": group_id, "member_id": member.id,
+            "usernames": {"participant": "participant-other", "leader": "leader-owner", "other-leader": "leader-other"}}
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(PAGE_ROWS))
+def test_page_for_every_caller(client, world, method, path):
+    row = PAGE_ROWS[(method, path)]
+    concrete = row.path.format(g=world["group_id"])
+    for caller, expected in zip(CALLERS, row.expect, strict=True):
+        browser = WebClient(client)
+        if caller != "anonymous":
+            assert browser.sign_in(world["usernames"][caller]).status == 303
+            token = browser.get("/").csrf()
+        else:
+            token = browser.get("/sign-in").csrf()
+        if method == "GET":
+            page = browser.get(concrete)
+        else:
+            page = browser.post(concrete, {**(row.form or {}), "csrf": token})
+        if expected == SIGN_IN:
+            assert (page.status, page.location) == (303, "/sign-in"), (caller, page.status, page.body[:300])
+        else:
+            assert page.status == expected, (caller, page.status, page.body[:500])
+        if caller != "leader":
+            for marker in SECRET_MARKERS + (world["member_id"],):
+                assert marker not in page.body, (caller, marker)

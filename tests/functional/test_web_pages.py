@@ -1,0 +1,329 @@
+"""The web app through chalice.test.Client: sign-in, participant pages, leader pages, security."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+
+from chalicelib.errors import Unauthenticated
+from chalicelib.library import POINTER_TTL_SECONDS
+from chalicelib.web import session as web_session
+from chalicelib.web.http import CSP
+from tests.conftest import REGION
+from tests.functional.web_client import WebClient
+
+MODULE = "/read/cravings-and-urge-surfing"
+
+
+def signed_in(client, account) -> WebClient:  # type: ignore[no-untyped-def]
+    browser = WebClient(client)
+    assert browser.sign_in(account.username).status == 303
+    return browser
+
+
+def make_group(client, leader, participant, module_id="cravings-and-urge-surfing", due="2020-01-31") -> str:  # type: ignore[no-untyped-def]
+    group_id = json.loads(client.http.post("/groups", headers=leader.headers,
+                                           body=json.dumps({"name": "Tuesday group"})).body)["group_id"]
+    client.http.post(f"/groups/{group_id}/participants", headers=leader.headers,
+                     body=json.dumps({"username": participant.username, "display_name": "Sam P."}))
+    client.http.post(f"/groups/{group_id}/assignments", headers=leader.headers,
+                     body=json.dumps({"module_id": module_id, "due_date": due}))
+    return group_id
+
+
+# -- sign-in and sessions -------------------------------------------------------------------------
+
+
+def test_sign_in_sets_a_secure_session_cookie_and_lands_on_home(client, published, participant):
+    browser = WebClient(client)
+    form = browser.get("/sign-in")
+    assert "SameSite=Strict" in form.headers["set-cookie"]
+    response = browser.post("/sign-in", {"csrf": form.csrf(), "username": participant.username,
+                                         "password": "Correct-horse-42"})
+    assert (response.status, response.location) == (303, "/")
+    cookie = response.headers["set-cookie"]
+    for attribute in ("steady_session=", "Secure", "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="):
+        assert attribute in cookie
+    assert browser.get("/").status == 200
+
+
+def test_leader_lands_on_groups(client, published, leader):
+    browser = WebClient(client)
+    assert browser.sign_in(leader.username).location == "/leader"
+
+
+def test_wrong_password_is_one_message_and_no_session(client, published, participant):
+    browser = WebClient(client)
+    page = browser.sign_in(participant.username, "Wrong-password-99")
+    assert page.status == 400
+    assert "do not match" in page.body
+    assert "steady_session" not in browser.cookies
+    unknown = WebClient(client).sign_in("nobody-here", "Wrong-password-99")
+    assert unknown.status == 400 and "do not match" in unknown.body
+
+
+def test_sign_in_without_the_form_token_is_refused(client, published, participant):
+    browser = WebClient(client)
+    browser.get("/sign-in")
+    page = browser.post("/sign-in", {"username": participant.username, "password": "Correct-horse-42"})
+    assert page.status == 403
+    assert "steady_session" not in browser.cookies
+
+
+def test_anonymous_pages_redirect_to_sign_in(client, published):
+    for path in ("/", MODULE, "/leader"):
+        page = WebClient(client).get(path)
+        assert (page.status, page.location) == (303, "/sign-in")
+
+
+def test_sign_out_ends_the_session_here_and_in_cognito(client, published, participant):
+    browser = signed_in(client, participant)
+    stolen = dict(browser.cookies)
+    session_id = stolen["steady_session"]
+    stored = web_session.records().get(session_id)
+    assert stored is not None
+    page = browser.post("/sign-out", {"csrf": browser.get("/").csrf()})
+    assert (page.status, page.location) == (303, "/sign-in")
+    assert web_session.records().get(session_id) is None
+    replay = WebClient(client, stolen).get("/")
+    assert (replay.status, replay.location) == (303, "/sign-in")
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        cognito.get_user(AccessToken=stored.access_token)
+
+
+def test_session_table_holds_a_hash_not_the_cookie_value(client, published, participant, stack):
+    browser = signed_in(client, participant)
+    session_id = browser.cookies["steady_session"]
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    item = dynamodb.get_item(TableName=stack.records_table,
+                             Key={"PK": {"S": f"SESSION#{session_id}"}, "SK": {"S": "SESSION"}})
+    assert "Item" not in item
+    stored = web_session.records().get(session_id)
+    assert stored is not None and stored.expires_at > stored.last_seen
+
+
+def test_fifteen_minutes_without_a_page_view_ends_the_session(client, published, participant, monkeypatch):
+    browser = signed_in(client, participant)
+    start = web_session.clock()
+    monkeypatch.setattr(web_session, "clock", lambda: start + 14 * 60)
+    assert browser.get("/").status == 200  # activity recorded
+    monkeypatch.setattr(web_session, "clock", lambda: start + 14 * 60 + 16 * 60)
+    page = browser.get("/")
+    assert (page.status, page.location) == (303, "/sign-in")
+
+
+def test_an_expired_access_token_is_refreshed(client, published, participant, service):
+    browser = signed_in(client, participant)
+    old = web_session.records().get(browser.cookies["steady_session"]).access_token
+    real = service.verifier.verify
+
+    def verify(token: str):  # type: ignore[no-untyped-def]
+        if token == old:
+            raise Unauthenticated("The access token has expired.", code="token_expired")
+        return real(token)
+
+    service.verifier.verify = verify  # type: ignore[method-assign]
+    assert browser.get("/").status == 200
+    assert web_session.records().get(browser.cookies["steady_session"]).access_token != old
+
+
+def test_first_sign_in_chooses_a_new_password(client, published, leader):
+    leader_browser = signed_in(client, leader)
+    groups = leader_browser.get("/leader")
+    created = leader_browser.post("/leader/groups", {"csrf": groups.csrf(), "name": "Rolling group", "key": "k1"})
+    group_path = created.location
+    page = leader_browser.post(f"{group_path}/participants", {
+        "csrf": groups.csrf(), "username": "new-person", "display_name": "New P.", "create": "yes"})
+    assert page.status == 200
+    password = page.body.split("Temporary password: ")[1].split(" ")[0]
+
+    browser = WebClient(client)
+    started = browser.sign_in("new-person", password)
+    assert (started.status, started.location) == (303, "/sign-in/new-password")
+    form = browser.get("/sign-in/new-password")
+    assert form.status == 200 and "Choose your password" in form.body
+    assert browser.get("/").location == "/sign-in"  # not signed in yet
+    mismatch = browser.post("/sign-in/new-password", {"csrf": form.csrf(), "new_password": "Brand-new-pass-1",
+                                                      "confirm_password": "Other-pass-123"})
+    assert mismatch.status == 400
+    done = browser.post("/sign-in/new-password", {"csrf": form.csrf(), "new_password": "Brand-new-pass-1",
+                                                  "confirm_password": "Brand-new-pass-1"})
+    assert (done.status, done.location) == (303, "/")
+    assert browser.get("/").status == 200
+    assert WebClient(client).sign_in("new-person", "Brand-new-pass-1").status == 303
+
+
+# -- participant pages ---------------------------------------------------------------------------
+
+
+def test_home_lists_assignments_with_due_date_and_status_then_the_library(client, published, participant, leader):
+    make_group(client, leader, participant)
+    page = signed_in(client, participant).get("/")
+    assigned = page.body.split('id="assigned"')[1].split('id="library"')[0]
+    assert "Cravings and urge surfing" in assigned
+    assert "Due Fri 31 Jan 2020" in assigned
+    assert "Overdue" in assigned
+    library = page.body.split('id="library"')[1]
+    for title in ("Thinking traps", "Breathing and grounding", "Asking for what you need"):
+        assert title in library
+
+
+def test_module_page_then_mark_as_complete_without_javascript(client, published, participant, leader):
+    make_group(client, leader, participant)
+    browser = signed_in(client, participant)
+    page = browser.get(MODULE)
+    assert page.status == 200
+    assert "<h1>Cravings and urge surfing</h1>" in page.body
+    assert "min to read" in page.body
+    assert 'href="#urge-surfing"' in page.body and 'id="urge-surfing"' in page.body
+    assert "admonition" in page.body  # the exercise
+    assert "Mark as complete" in page.body
+    done = browser.post(f"{MODULE}/complete", {"csrf": page.csrf(), "version": "1"})
+    assert (done.status, done.location) == (303, f"{MODULE}#complete")
+    again = browser.get(MODULE)
+    assert "You marked this complete" in again.body and "Mark as complete" not in again.body
+    home = browser.get("/")
+    assert "Done" in home.body.split('id="library"')[0]
+    # the JSON API sees the same single completion
+    mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)["completions"]
+    assert [(c["module_id"], c["version"]) for c in mine] == [("cravings-and-urge-surfing", 1)]
+
+
+def test_mark_as_complete_without_the_csrf_token_is_refused(client, published, participant):
+    browser = signed_in(client, participant)
+    for form in ({"version": "1"}, {"version": "1", "csrf": "forged"}):
+        page = browser.post(f"{MODULE}/complete", form)
+        assert page.status == 403
+    mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)["completions"]
+    assert mine == []
+
+
+def test_what_changed_notice_after_a_new_version(client, published, participant, publisher, library_clock, tmp_path):
+    from tests.functional.test_publishing import bump_and_publish
+
+    browser = signed_in(client, participant)
+    page = browser.get("/read/breathing-and-grounding")
+    browser.post("/read/breathing-and-grounding/complete", {"csrf": page.csrf(), "version": "1"})
+    bump_and_publish(publisher, tmp_path, "stress-management", "breathing-and-grounding", "Clearer steps.")
+    library_clock.advance(POINTER_TTL_SECONDS)
+    page = browser.get("/read/breathing-and-grounding")
+    assert "This module changed since you read version 1" in page.body
+    assert "Version 2: Clearer steps." in page.body
+    assert "Mark as complete" in page.body
+
+
+def test_unknown_or_malformed_module_is_404(client, published, participant):
+    browser = signed_in(client, participant)
+    assert browser.get("/read/no-such-module").status == 404
+    assert browser.get("/read/Not_A_Slug").status == 404
+
+
+# -- leader pages ----------------------------------------------------------------------------------
+
+
+def test_leader_creates_enrols_assigns_and_sees_progress_and_csv(client, published, participant, leader):
+    browser = signed_in(client, leader)
+    groups = browser.get("/leader")
+    assert "You do not lead a group yet" in groups.body
+    token = groups.csrf()
+    created = browser.post("/leader/groups", {"csrf": token, "name": "Thursday evening", "key": "abc"})
+    assert created.status == 303
+    repeat = browser.post("/leader/groups", {"csrf": token, "name": "Thursday evening", "key": "abc"})
+    assert repeat.location == created.location  # a double submit makes one group
+    group_path = created.location
+    enrolled = browser.post(f"{group_path}/participants",
+                            {"csrf": token, "username": participant.username, "display_name": "Sam P."})
+    assert (enrolled.status, enrolled.location) == (303, group_path)
+    assigned = browser.post(f"{group_path}/assignments", {"csrf": token, "item": "module:thinking-traps",
+                                                          "due_date": "2030-05-01", "session_date": ""})
+    assert assigned.status == 303
+    page = browser.get(group_path)
+    assert "Sam P." in page.body and "Thinking traps" in page.body and "due Wed 1 May 2030" in page.body
+    assert browser.get("/leader").body.count("Thursday evening") == 1
+
+    participant_browser = signed_in(client, participant)
+    module = participant_browser.get("/read/thinking-traps")
+    participant_browser.post("/read/thinking-traps/complete", {"csrf": module.csrf(), "version": "1"})
+
+    grid = browser.get(f"{group_path}/progress")
+    assert grid.status == 200
+    row = grid.body.split("Sam P.")[1].split("</tr>")[0]
+    assert "Completed" in row and "✓" in row and "v1" in row
+    csv = browser.get(f"{group_path}/progress.csv")
+    assert csv.status == 200
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert "attachment" in csv.headers["content-disposition"]
+    assert "Sam P." in csv.body and "Completed (version 1" in csv.body
+
+
+def test_bad_form_input_is_explained(client, published, leader):
+    browser = signed_in(client, leader)
+    token = browser.get("/leader").csrf()
+    page = browser.post("/leader/groups", {"csrf": token, "name": ""})
+    assert page.status == 400 and "1 to 80 characters" in page.body
+    group_path = browser.post("/leader/groups", {"csrf": token, "name": "G"}).location
+    page = browser.post(f"{group_path}/assignments", {"csrf": token, "item": "module:thinking-traps",
+                                                      "due_date": "next tuesday"})
+    assert page.status == 400 and "date like" in page.body
+
+
+def test_form_posts_need_the_form_content_type(client, published, participant):
+    browser = signed_in(client, participant)
+    page = browser.post(f"{MODULE}/complete", {"csrf": "x"}, content_type="application/json")
+    assert page.status == 415
+
+
+# -- every page: headers, title, crisis resources --------------------------------------------------
+
+
+def test_every_page_is_discreet_safe_and_shows_crisis_resources(client, published, participant, leader):
+    group_id = make_group(client, leader, participant)
+    pages = [(WebClient(client), "/sign-in")]
+    p = signed_in(client, participant)
+    pages += [(p, "/"), (p, MODULE), (p, "/read/nope")]
+    lead = signed_in(client, leader)
+    pages += [(lead, "/leader"), (lead, f"/leader/groups/{group_id}"), (lead, f"/leader/groups/{group_id}/progress"),
+              (p, "/leader")]
+    for browser, path in pages:
+        page = browser.get(path)
+        assert page.headers["content-type"] == "text/html; charset=utf-8", path
+        assert page.headers["content-security-policy"] == CSP
+        assert "script-src" not in CSP and "frame-ancestors 'none'" in CSP
+        assert page.headers["x-content-type-options"] == "nosniff"
+        assert page.headers["referrer-policy"] == "no-referrer"
+        assert page.headers["cache-control"] == "no-store"
+        assert "<title>Steady</title>" in page.body
+        assert "<script" not in page.body and " style=" not in page.body
+        assert "call or text <a href=\"tel:988\">988</a>" in page.body
+        assert "1-800-662-4357" in page.body
+        assert 'href="https://www.google.com/search?q=weather"' in page.body and "Quick exit" in page.body
+
+
+def test_stylesheet_is_cached_long_by_content_hash(client, published):
+    from chalicelib.web import render
+
+    page = WebClient(client).get("/sign-in")
+    asset = render.stylesheet()
+    assert f'href="/static/steady.css?v={asset.digest}"' in page.body
+    css = WebClient(client).get(f"/static/steady.css?v={asset.digest}")
+    assert css.status == 200 and css.headers["content-type"].startswith("text/css")
+    assert "immutable" in css.headers["cache-control"]
+    assert "prefers-color-scheme:dark" in css.body and "@media print" in css.body
+
+
+def test_json_api_is_unchanged_by_the_web_app(client, published, participant):
+    response = client.http.get("/modules", headers={"Authorization": "Bearer nope"})
+    assert response.status_code == 401
+    assert json.loads(response.body)["error"]["code"] == "invalid_token"
+    assert "content-security-policy" not in {k.lower() for k in response.headers}
+
+
+def test_jinja_is_not_imported_by_the_json_api():
+    import subprocess
+    import sys
+
+    code = "import sys, app; assert 'jinja2' not in sys.modules, 'jinja2 imported at cold start'"
+    subprocess.run([sys.executable, "-c", code], check=True)

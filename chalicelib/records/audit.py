@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from chalicelib.records.table import BotoCoreError, ClientError, RecordTable, from_item, to_item
+from chalicelib.records.table import BotoCoreError, ClientError, RecordTable, to_item
 
 AUDIT_PK = "AUDIT"
 
@@ -60,22 +60,5 @@ class AuditRecords(RecordTable):
 
     def page(self, page_token: str | None = None, limit: int = 50) -> tuple[list[dict], str | None]:
         """Newest first; one Query per page."""
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "PK = :pk",
-            "ExpressionAttributeValues": to_item({":pk": AUDIT_PK}),
-            "ScanIndexForward": False,
-            "Limit": limit,
-        }
-        start = self.decode_page_token(page_token, AUDIT_PK, "")
-        if start:
-            request["ExclusiveStartKey"] = start
-        try:
-            response = self._dynamodb.query(**request)
-        except (ClientError, BotoCoreError) as error:
-            raise self.unavailable(error) from error
-        entries = []
-        for item in response.get("Items", []):
-            record = from_item(item)
-            entries.append({k: v for k, v in record.items() if k not in ("PK", "SK")})
-        return entries, self.encode_page_token(response.get("LastEvaluatedKey"))
+        records, token = self.query_page(AUDIT_PK, "", page_token, limit, newest_first=True)
+        return [{k: v for k, v in r.items() if k not in ("PK", "SK")} for r in records], token

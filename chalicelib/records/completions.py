@@ -179,22 +179,8 @@ class CompletionRecords(RecordTable):
         self, participant_id: str, page_token: str | None = None, limit: int = 50
     ) -> tuple[list[Completion], str | None]:
         """One page of a participant's completions (one Query) and the next page token."""
-        pk = participant_pk(participant_id)
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
-            "ExpressionAttributeValues": to_item({":pk": pk, ":prefix": "COMPLETION#"}),
-            "Limit": limit,
-        }
-        start = self.decode_page_token(page_token, pk, "COMPLETION#")
-        if start:
-            request["ExclusiveStartKey"] = start
-        try:
-            response = self._dynamodb.query(**request)
-        except (ClientError, BotoCoreError) as error:
-            raise self.unavailable(error) from error
-        items = [Completion.from_record(from_item(i)) for i in response.get("Items", [])]
-        return items, self.encode_page_token(response.get("LastEvaluatedKey"))
+        records, token = self.query_page(participant_pk(participant_id), "COMPLETION#", page_token, limit)
+        return [Completion.from_record(r) for r in records], token
 
     def progress(self, participant_ids: list[str]) -> dict[str, Progress]:
         """Progress of many participants: one BatchGetItem per 100, unprocessed keys retried."""

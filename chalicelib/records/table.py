@@ -57,6 +57,29 @@ class RecordTable:
             raise BadRequest("The page token is not valid.", code="invalid_page_token")
         return {"PK": {"S": pk}, "SK": {"S": sk}}
 
+    def query_page(
+        self, pk: str, sk_prefix: str, page_token: str | None, limit: int, newest_first: bool = False
+    ) -> tuple[list[dict], str | None]:
+        """One page of a partition (one Query), items whose SK starts with ``sk_prefix``."""
+        condition = "PK = :pk AND begins_with(SK, :prefix)" if sk_prefix else "PK = :pk"
+        values = {":pk": pk, ":prefix": sk_prefix} if sk_prefix else {":pk": pk}
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": to_item(values),
+            "ScanIndexForward": not newest_first,
+            "Limit": limit,
+        }
+        start = self.decode_page_token(page_token, pk, sk_prefix)
+        if start:
+            request["ExclusiveStartKey"] = start
+        try:
+            response = self._dynamodb.query(**request)
+        except (ClientError, BotoCoreError) as error:
+            raise self.unavailable(error) from error
+        items = [from_item(i) for i in response.get("Items", [])]
+        return items, self.encode_page_token(response.get("LastEvaluatedKey"))
+
     @staticmethod
     def unavailable(error: Exception) -> ServiceUnavailable:
         return ServiceUnavailable("Records are unavailable right now. Try again shortly.")

@@ -208,6 +208,18 @@ class CompletionRecords(RecordTable):
                 raise self.unavailable(RuntimeError("unprocessed keys"))
         return found
 
+    def get(self, participant_id: str, module_id: str, version: int) -> Completion | None:
+        """One completion record, or ``None`` (one GetItem)."""
+        try:
+            response = self._dynamodb.get_item(
+                TableName=self._table,
+                Key=to_item({"PK": participant_pk(participant_id), "SK": completion_sk(module_id, version)}),
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise self.unavailable(error) from error
+        item = response.get("Item")
+        return Completion.from_record(from_item(item)) if item else None
+
     def _get(self, participant_id: str, module_id: str, version: int) -> Completion:
         try:
             response = self._dynamodb.get_item(

@@ -149,17 +149,30 @@ def module_page(visit: Visit) -> Html:
     document = svc.library.latest(module_id).document
     completed = None
     changes: list[dict] = []
+    feedback: list[dict] = []
+    questions = document.get("knowledge_check", [])
     if PARTICIPANTS in caller.roles:
         latest = svc.completions.progress([caller.id])[caller.id].latest(module_id)
         if latest is not None:
             completed = {"version": latest[0], "at": latest[1]}
             if latest[0] < document["version"]:
                 changes = changes_since(svc.library, module_id, latest[0])
+            elif questions:
+                record = svc.completions.get(caller.id, module_id, latest[0])
+                if record is not None and record.knowledge_check is not None:
+                    completed["score"] = record.knowledge_check
+                    feedback = [
+                        {**f, "question": q["question"], "right": q["choices"][f["answer"]]}
+                        for f, q in zip(participants.feedback(questions, record.knowledge_check["answers"]),
+                                        questions, strict=True)
+                    ]
     return Html("module.html", {
         "module": document,
+        "questions": [{"question": q["question"], "choices": q["choices"]} for q in questions],
         "body": render.markup(document["html"]),
         "completed": completed,
         "changes": changes,
+        "feedback": feedback,
         "can_complete": PARTICIPANTS in caller.roles,
     })
 
@@ -169,7 +182,15 @@ def complete(visit: Visit) -> Redirect:
     svc = services.current()
     module_id = _module_id(visit)
     version = parse_version(visit.form.get("version", ""))
-    participants.record_completion(caller, module_id, version, svc.library, svc.completions)
+    questions = svc.library.version(module_id, version).document.get("knowledge_check", [])
+    given = [visit.form.get(f"q{i}") for i in range(len(questions))]
+    answers = None
+    if any(a is not None for a in given):
+        if any(a is None or not a.isdigit() for a in given):
+            raise BadRequest("Answer every question of the knowledge check, or none of them.",
+                             code="invalid_answers")
+        answers = [int(a) for a in given if a is not None]
+    participants.record_completion(caller, module_id, version, svc.library, svc.completions, answers)
     return Redirect(f"/read/{module_id}#complete")
 
 

@@ -192,6 +192,26 @@ def test_module_page_then_mark_as_complete_without_javascript(client, published,
     assert [(c["module_id"], c["version"]) for c in mine] == [("cravings-and-urge-surfing", 1)]
 
 
+def test_knowledge_check_on_the_module_page_is_graded_by_the_server(client, published, participant):
+    questions = next(m for m in published if m.module_id == "cravings-and-urge-surfing").meta["knowledge_check"]
+    browser = signed_in(client, participant)
+    page = browser.get(MODULE)
+    assert questions[0]["question"] in page.body and 'type="radio"' in page.body
+    assert "explanation" not in page.body.lower() or questions[0]["explanation"] not in page.body
+    partial = browser.post(f"{MODULE}/complete", {"csrf": page.csrf(), "version": "1", "q0": "0"})
+    assert partial.status == 400
+    form = {"csrf": page.csrf(), "version": "1"}
+    wrong_last = (questions[-1]["answer"] + 1) % len(questions[-1]["choices"])
+    for i, q in enumerate(questions):
+        form[f"q{i}"] = str(q["answer"] if i < len(questions) - 1 else wrong_last)
+    assert browser.post(f"{MODULE}/complete", form).status == 303
+    after = browser.get(MODULE)
+    assert f"Knowledge check: {len(questions) - 1} of {len(questions)} right." in after.body
+    assert questions[-1]["explanation"] in after.body
+    mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)["completions"]
+    assert mine[0]["knowledge_check"]["correct"] == len(questions) - 1
+
+
 def test_mark_as_complete_without_the_csrf_token_is_refused(client, published, participant):
     browser = signed_in(client, participant)
     for form in ({"version": "1"}, {"version": "1", "csrf": "forged"}):

@@ -27,6 +27,10 @@ test-unit: install
 test-functional: install
 	$(BIN)/python -m pytest tests/functional
 
+## Schemathesis against chalice local as every role (tests/fuzz, marker fuzz; not in make test).
+fuzz: install lint-content
+	$(BIN)/python -m pytest tests/fuzz -m fuzz -n 0 -s
+
 lint-content: install
 	$(BIN)/steady-content lint
 

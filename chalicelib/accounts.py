@@ -11,10 +11,18 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.errors import BadRequest, Conflict, NotFound
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
 from chalicelib.identity import ROLES
 
 USERNAME_RULE = "3 to 64 letters, digits, dots, dashes or underscores"
+# What Cognito (and moto, which says InvalidToken) answers to a page token it did not issue.
+_BAD_TOKEN_CODES = ("InvalidParameterException", "InvalidToken", "InvalidTokenException")
+
+
+def _unavailable(error: Exception) -> ServiceUnavailable:
+    return ServiceUnavailable("Accounts are unavailable right now. Try again shortly.")
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,8 @@ class Accounts:
             groups = self._cognito.admin_list_groups_for_user(UserPoolId=self._pool, Username=username)
         except self._cognito.exceptions.UserNotFoundException:
             raise NotFound(f"There is no account {username}.", code="account_not_found") from None
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable(error) from error
         sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
         roles = frozenset(g["GroupName"] for g in groups.get("Groups", []) if g["GroupName"] in ROLES)
         return Account(sub, user["Username"], roles, bool(user.get("Enabled", True)))
@@ -85,12 +95,22 @@ class Accounts:
             self._cognito.admin_create_user(**request)
         except self._cognito.exceptions.UsernameExistsException:
             raise Conflict(f"The username {username} is taken.", code="username_taken") from None
-        self._cognito.admin_add_user_to_group(UserPoolId=self._pool, Username=username, GroupName=role)
+        except self._cognito.exceptions.InvalidParameterException:
+            raise BadRequest("Cognito refused that account (check the email address).", code="invalid_account") from None
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable(error) from error
+        try:
+            self._cognito.admin_add_user_to_group(UserPoolId=self._pool, Username=username, GroupName=role)
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable(error) from error
         return self.find(username), password
 
     def disable(self, username: str) -> Account:
         account = self.find(username)
-        self._cognito.admin_disable_user(UserPoolId=self._pool, Username=username)
+        try:
+            self._cognito.admin_disable_user(UserPoolId=self._pool, Username=username)
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable(error) from error
         return Account(account.id, account.username, account.roles, False)
 
     def list_role(self, role: str, page_token: str | None = None) -> tuple[list[Account], str | None]:
@@ -101,8 +121,12 @@ class Accounts:
             request["NextToken"] = page_token
         try:
             response = self._cognito.list_users_in_group(**request)
-        except self._cognito.exceptions.InvalidParameterException:
-            raise BadRequest("The page token is not valid.", code="invalid_page_token") from None
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in _BAD_TOKEN_CODES:
+                raise BadRequest("The page token is not valid.", code="invalid_page_token") from None
+            raise _unavailable(error) from error
+        except BotoCoreError as error:
+            raise _unavailable(error) from error
         accounts = []
         for user in response.get("Users", []):
             sub = next(a["Value"] for a in user.get("Attributes", []) if a["Name"] == "sub")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -18,7 +20,14 @@ from typing import Any, ClassVar
 from chalice import Blueprint, Response
 
 from chalicelib import logs
-from chalicelib.errors import BadRequest, Forbidden, PayloadTooLarge, ServiceUnavailable, SteadyError
+from chalicelib import settings as settings_module
+from chalicelib.errors import (
+    BadRequest,
+    Forbidden,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    SteadyError,
+)
 from chalicelib.identity import ROLES, Caller, from_context
 
 ANY_ROLE = frozenset(ROLES)
@@ -29,6 +38,11 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+# JSON, CSV and empty responses are never rendered as documents: nothing may load or frame them.
+# HTML pages carry their own policy (chalicelib.web.http), which this never replaces.
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# Only where the API is served over HTTPS on its own domain (never on localhost).
+HSTS = "max-age=63072000; includeSubDomains"
 
 
 @dataclass(frozen=True)
@@ -224,16 +238,47 @@ _CHALICE_CODES = {
 
 
 def error_shape_middleware(event: Any, get_response: Callable[[Any], Response]) -> Response:
-    response = get_response(event)
-    if response.status_code >= 400 and isinstance(response.body, dict) and "Code" in response.body:
-        status = response.status_code
-        if status >= 500:
-            logs.event("unhandled_error", logging.ERROR, status=status)
-            message = "Something went wrong on our side. It has been logged."
-        else:
-            message = str(response.body.get("Message", ""))[:200]
-        code = _CHALICE_CODES.get(status, "error")
-        return json_response({"error": {"code": code, "message": message}}, status)
+    started = time.perf_counter()
+    context = getattr(event, "context", None) or {}
+    lambda_context = getattr(event, "lambda_context", None)
+    request_id = (
+        context.get("requestId") or getattr(lambda_context, "aws_request_id", None) or uuid.uuid4().hex
+    )
+    bound = logs.bind(request_id=str(request_id))
+    try:
+        response = get_response(event)
+        if response.status_code >= 400 and isinstance(response.body, dict) and "Code" in response.body:
+            status = response.status_code
+            if status >= 500:
+                logs.event("unhandled_error", logging.ERROR, status=status)
+                message = "Something went wrong on our side. It has been logged."
+            else:
+                message = str(response.body.get("Message", ""))[:200]
+            code = _CHALICE_CODES.get(status, "error")
+            response = json_response({"error": {"code": code, "message": message}}, status)
+        secure(response)
+        authorizer = context.get("authorizer") or {}
+        logs.event(
+            "request",
+            method=getattr(event, "method", None),
+            route=context.get("resourcePath"),  # the template: never the concrete path
+            status=response.status_code,
+            caller=authorizer.get("principalId"),  # the Cognito sub: pseudonymous
+            duration_ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+        return response
+    finally:
+        logs.unbind(bound)
+
+
+def secure(response: Response) -> Response:
+    """Add the security headers every response carries (existing values are kept)."""
+    headers = response.headers
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+        headers.setdefault(name, value)
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    if not str(content_type).lower().startswith("text/html"):
+        headers.setdefault("Content-Security-Policy", API_CSP)
+    if settings_module.current().stage == "prod":
+        headers.setdefault("Strict-Transport-Security", HSTS)
     return response

@@ -5,16 +5,33 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextvars import ContextVar, Token
 
 _logger = logging.getLogger("steady")
-if not _logger.handlers:
+# Set up once per process, even if someone (a test harness) attached a handler first.
+if not any(getattr(h, "steady_stdout", False) for h in _logger.handlers):
     _handler = logging.StreamHandler(sys.stdout)
     _handler.setFormatter(logging.Formatter("%(message)s"))
+    _handler.steady_stdout = True  # type: ignore[attr-defined]
     _logger.addHandler(_handler)
     _logger.setLevel(logging.INFO)
     _logger.propagate = False
 
 
-def event(name: str, level: int = logging.INFO, **fields: str | int | bool | None) -> None:
+# Fields every line of the current request carries (the request id), set by the API middleware.
+_bound: ContextVar[dict[str, str] | None] = ContextVar("steady_log_fields", default=None)
+
+
+def bind(**fields: str) -> Token:
+    """Add ``fields`` (e.g. ``request_id``) to every event logged until ``unbind``."""
+    return _bound.set({**(_bound.get() or {}), **fields})
+
+
+def unbind(token: Token) -> None:
+    _bound.reset(token)
+
+
+def event(name: str, level: int = logging.INFO, **fields: str | int | float | bool | None) -> None:
     """Log one event. Callers pass ids, codes and counts only."""
-    _logger.log(level, json.dumps({"event": name, **fields}, separators=(",", ":"), sort_keys=True))
+    record = {"event": name, "level": logging.getLevelName(level), **(_bound.get() or {}), **fields}
+    _logger.log(level, json.dumps(record, separators=(",", ":"), sort_keys=True, default=str))

@@ -208,3 +208,130 @@ def aws_calls(service: services.Services) -> AwsCalls:
     return AwsCalls().attach(
         aws_clients.client("s3", settings.region), aws_clients.client("dynamodb", settings.region)
     )
+
+
+# --- Log hygiene -------------------------------------------------------------------------
+# Every log record of the whole run (the "steady" logger, which is also Chalice's app.log, and
+# the root logger) is kept, and every display name, email and knowledge-check answer the tests
+# send through the HTTP edge is collected. At the end of the run, any of them found in the logs
+# fails the run (see tests/functional/test_log_hygiene.py for the distinctive ones it sends).
+# With xdist each worker writes its findings to STEADY_LOG_HYGIENE_DIR; the controller decides.
+
+import json as _json  # noqa: E402
+import logging as _logging  # noqa: E402
+import tempfile as _tempfile  # noqa: E402
+from urllib.parse import parse_qs as _parse_qs  # noqa: E402
+
+_SENSITIVE_FIELDS = ("display_name", "email", "new_password", "password", "temporary_password")
+_MIN_SECRET = 4
+
+
+class _LogHygiene(_logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(_logging.DEBUG)
+        self.lines: list[str] = []
+        self.secrets: set[str] = set()
+
+    def emit(self, record: _logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+        except Exception:  # noqa: BLE001 (a broken record is still output)
+            text = str(record.msg)
+        if record.exc_info and record.exc_info[1] is not None:
+            text += " " + repr(record.exc_info[1])
+        self.lines.append(text)
+
+    def remember(self, value: object) -> None:
+        if isinstance(value, str) and len(value.strip()) >= _MIN_SECRET:
+            self.secrets.add(value.strip())
+
+    def collect_body(self, body: object) -> None:
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", errors="replace")
+        if not isinstance(body, str) or not body:
+            return
+        try:
+            data = _json.loads(body)
+        except ValueError:
+            data = {k: v[-1] for k, v in _parse_qs(body).items()}
+        if isinstance(data, dict):
+            for name in _SENSITIVE_FIELDS:
+                self.remember(data.get(name))
+
+    def leaks(self) -> list[tuple[str, str]]:
+        found = []
+        for secret in sorted(self.secrets):
+            for line in self.lines:
+                if secret in line:
+                    found.append((secret, line[:300]))
+                    break
+        return found
+
+
+LOG_HYGIENE = _LogHygiene()
+
+
+def _knowledge_check_answers(content: Path) -> set[str]:
+    """The text of every right answer (and its explanation) in the shipped modules."""
+    import yaml
+
+    found: set[str] = set()
+    for path in content.rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        if not text.startswith("---"):
+            continue
+        try:
+            meta = yaml.safe_load(text.split("---", 2)[1]) or {}
+        except yaml.YAMLError:
+            continue
+        for question in (meta.get("knowledge_check") or []) if isinstance(meta, dict) else []:
+            try:
+                found.add(str(question["choices"][question["answer"]]))
+                found.add(str(question.get("explanation", "")))
+            except (KeyError, IndexError, TypeError):
+                continue
+    return {s for s in found if len(s) >= 12}  # short answers ("Yes") are not evidence
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist)
+        os.environ.setdefault("STEADY_LOG_HYGIENE_DIR", _tempfile.mkdtemp(prefix="steady-log-hygiene-"))
+    for name in ("", "steady"):
+        _logging.getLogger(name).addHandler(LOG_HYGIENE)
+    from chalice.test import TestHTTPClient
+
+    original = TestHTTPClient.request
+    if getattr(original, "_log_hygiene", False):
+        return
+
+    def request(self, method, path, headers=None, body=b""):  # type: ignore[no-untyped-def]
+        LOG_HYGIENE.collect_body(body)
+        return original(self, method, path, headers=headers, body=body)
+
+    request._log_hygiene = True  # type: ignore[attr-defined]
+    TestHTTPClient.request = request  # type: ignore[method-assign]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    folder = Path(os.environ.get("STEADY_LOG_HYGIENE_DIR", _tempfile.gettempdir()))
+    LOG_HYGIENE.secrets |= _knowledge_check_answers(CONTENT)
+    leaks = LOG_HYGIENE.leaks()
+    worker = getattr(session.config, "workerinput", {}).get("workerid", "main")
+    (folder / f"{worker}.json").write_text(_json.dumps({
+        "lines": len(LOG_HYGIENE.lines), "secrets": len(LOG_HYGIENE.secrets), "leaks": leaks,
+    }))
+    if hasattr(session.config, "workerinput"):
+        return
+    reports = [_json.loads(p.read_text()) for p in folder.glob("*.json")]
+    all_leaks = [leak for r in reports for leak in r["leaks"]]
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines, secrets = sum(r["lines"] for r in reports), max((r["secrets"] for r in reports), default=0)
+    if reporter is not None:
+        reporter.write_line(f"log hygiene: {lines} log lines checked against the names, emails and "
+                            f"answers the tests used: {len(all_leaks)} found")
+        for secret, line in all_leaks:
+            reporter.write_line(f"  LEAK {secret!r} in: {line}", red=True)
+    for p in folder.glob("*.json"):
+        p.unlink()
+    if all_leaks:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

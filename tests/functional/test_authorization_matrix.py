@@ -60,6 +60,7 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/admin/accounts"): Row("/admin/accounts", {"username": "made-by-outsider", "role": "leaders"}, frozenset({"admin"})),
     ("GET", "/admin/accounts"): Row("/admin/accounts", allowed=frozenset({"admin"})),
     ("POST", "/admin/accounts/{username}/disable"): Row("/admin/accounts/leader-spare/disable", allowed=frozenset({"admin"})),
+    ("GET", "/openapi.json"): Row("/openapi.json", allowed=frozenset({"participant", "leader", "author", "admin"})),
     ("GET", "/admin/audit"): Row("/admin/audit", allowed=frozenset({"admin"}), shows_ids_to_allowed=True),
 }
 ROLES = ("anonymous", "participant", "leader", "author", "admin")

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: package token install run test test-unit test-functional lint-content lock-content bench clean
+.PHONY: fuzz package token install run test test-unit test-functional lint-content lock-content bench clean
 
 $(INSTALLED): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -139,6 +139,7 @@ def _banner(port: int, moto_url: str, restored: int, published: str, tokens: dic
     lines = [
         "",
         "Steady is starting locally.",
+        f"  Web app:    {api}/   (sign in with an account below)",
         f"  API:        {api}",
         f"  AWS (moto): {moto_url}   records restored: {restored}   content: {published}",
         "",

@@ -44,15 +44,14 @@ def check_name(value: Any, what: str = "A group name") -> str:
 
 
 def check_date(value: Any, name: str) -> str | None:
+    """A calendar date ``YYYY-MM-DD`` (or ``None``); raises ``BadRequest`` otherwise."""
     if value is None:
         return None
     try:
-        return date.fromisoformat(value).isoformat() if isinstance(value, str) and len(value) == 10 else _bad_date(name)
+        if isinstance(value, str) and len(value) == 10:
+            return date.fromisoformat(value).isoformat()
     except ValueError:
-        return _bad_date(name)
-
-
-def _bad_date(name: str) -> str:
+        pass
     raise BadRequest(f"{name} must be a date like 2026-11-24.", code="invalid_date")
 
 

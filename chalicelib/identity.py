@@ -22,6 +22,8 @@ LEADERS = "leaders"
 AUTHORS = "authors"
 ADMINS = "admins"
 ROLES = (PARTICIPANTS, LEADERS, AUTHORS, ADMINS)
+# The principal the authorizer reports for a token it refused (the route answers 401).
+ANONYMOUS = "anonymous"
 
 # How long a downloaded JWKS is trusted before an unknown key id may trigger a refetch.
 _JWKS_REFRESH_SECONDS = 300
@@ -147,5 +149,3 @@ def from_context(principal_id: str | None, context: dict | None) -> Caller:
     roles = frozenset(r for r in str(context.get("roles", "")).split(",") if r in ROLES)
     return Caller(id=principal_id, roles=roles)
 
-
-ANONYMOUS = "anonymous"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from chalicelib.library import ModuleLibrary
@@ -94,19 +94,26 @@ def tasks_for(assignments: list[Assignment], library: ModuleLibrary) -> list[Tas
             entry = catalog.get(module_id)
             if entry is None:
                 continue  # retired or never published: nothing to read
-            target = assignment.version if assignment.kind == "module" and assignment.version else entry["version"]
+            pinned = assignment.version if assignment.kind == "module" else None
+            task = Task(module_id, entry["title"], pinned or entry["version"], entry["version"],
+                        assignment.due_date, assignment.session_date, (assignment.assignment_id,),
+                        assignment.participant_id)
             key = (module_id, assignment.participant_id)
-            previous = merged.get(key)
-            if previous is not None:
-                due = min(d for d in (previous.due_date, assignment.due_date) if d) if (previous.due_date or assignment.due_date) else None
-                target = max(previous.target_version, target)
-                merged[key] = Task(module_id, entry["title"], target, entry["version"], due,
-                                   previous.session_date or assignment.session_date,
-                                   previous.assignment_ids + (assignment.assignment_id,), assignment.participant_id)
-            else:
-                merged[key] = Task(module_id, entry["title"], target, entry["version"], assignment.due_date,
-                                   assignment.session_date, (assignment.assignment_id,), assignment.participant_id)
+            merged[key] = _combine(merged[key], task) if key in merged else task
     return sorted(merged.values(), key=lambda t: (t.due_date or "9999-12-31", t.title))
+
+
+def _combine(first: Task, second: Task) -> Task:
+    """One task for a module assigned twice (e.g. alone and in a track): earliest due date,
+    highest target version, both assignments."""
+    dues = [d for d in (first.due_date, second.due_date) if d]
+    return replace(
+        first,
+        target_version=max(first.target_version, second.target_version),
+        due_date=min(dues) if dues else None,
+        session_date=first.session_date or second.session_date,
+        assignment_ids=first.assignment_ids + second.assignment_ids,
+    )
 
 
 def changes_since(library: ModuleLibrary, module_id: str, version: int) -> list[dict]:

@@ -166,7 +166,10 @@ class CompletionRecords(RecordTable):
                 if first.get("Code") == "ConditionalCheckFailed" and first.get("Item"):
                     return Completion.from_record(from_item(first["Item"])), False
                 if first.get("Code") == "ConditionalCheckFailed":
-                    return self._get(participant_id, module_id, version), False
+                    # The condition failed, so the record exists: read it strongly consistent.
+                    existing = self.get(participant_id, module_id, version, consistent=True)
+                    assert existing is not None
+                    return existing, False
                 # TransactionConflict: another request is writing the same item; try again.
             except BotoCoreError as error:
                 raise self.unavailable(error) from error
@@ -208,27 +211,17 @@ class CompletionRecords(RecordTable):
                 raise self.unavailable(RuntimeError("unprocessed keys"))
         return found
 
-    def get(self, participant_id: str, module_id: str, version: int) -> Completion | None:
+    def get(
+        self, participant_id: str, module_id: str, version: int, consistent: bool = False
+    ) -> Completion | None:
         """One completion record, or ``None`` (one GetItem)."""
         try:
             response = self._dynamodb.get_item(
                 TableName=self._table,
                 Key=to_item({"PK": participant_pk(participant_id), "SK": completion_sk(module_id, version)}),
+                ConsistentRead=consistent,
             )
         except (ClientError, BotoCoreError) as error:
             raise self.unavailable(error) from error
         item = response.get("Item")
         return Completion.from_record(from_item(item)) if item else None
-
-    def _get(self, participant_id: str, module_id: str, version: int) -> Completion:
-        try:
-            response = self._dynamodb.get_item(
-                TableName=self._table,
-                Key=to_item(
-                    {"PK": participant_pk(participant_id), "SK": completion_sk(module_id, version)}
-                ),
-                ConsistentRead=True,
-            )
-        except (ClientError, BotoCoreError) as error:
-            raise self.unavailable(error) from error
-        return Completion.from_record(from_item(response["Item"]))

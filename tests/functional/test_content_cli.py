@@ -25,7 +25,7 @@ from steady_content.cli import main
 from steady_content.preview import running
 from steady_content.publish import NEW, REFUSED, UNCHANGED, Publisher
 from tests.conftest import REGION
-from tests.fixtures.modules import module_text
+from tests.fixtures.modules import module_text, write
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "broken"
 APPROVED = "review: {status: approved, reviewer: Dr. Rivera, date: 2026-01-10}"
@@ -56,12 +56,6 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     relock(folder)
     return folder
 
-
-def write(folder: Path, relative: str, text: str) -> Path:
-    path = folder / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def relock(folder: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from steady_content import links, pipeline
 from steady_content.render import render
 from steady_content.sanitize import sanitize
-from tests.fixtures.modules import BODY_LINE, check, found, module_text
+from tests.fixtures.modules import BODY_LINE, check, found, module_text, write
 
 
 @pytest.mark.parametrize(
@@ -131,11 +131,6 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
-
-def write(content: Path, relative: str, text: str) -> None:
-    path = content / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def lk001(content: Path) -> list[tuple[str, int, int]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from steady_content import lockfile, pipeline
-from tests.fixtures.modules import found, module_text
+from tests.fixtures.modules import found, module_text, write
 
 SPANISH_BODY = "Respira despacio. Cuenta hasta diez y espera.\n"
 
@@ -17,12 +17,6 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
-
-def write(content: Path, relative: str, text: str) -> Path:
-    path = content / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def problems(content: Path) -> list[tuple[str, str, int]]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from steady_content import lockfile, pipeline
+from tests.fixtures.modules import write
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,12 +47,6 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
-
-def write(content: Path, relative: str, text: str) -> Path:
-    path = content / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def lock(content: Path) -> None:

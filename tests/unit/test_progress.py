@@ -85,3 +85,27 @@ def test_csv_escapes_commas_quotes_and_newlines_and_round_trips():
         ["'=cmd|' /C calc'!A0", "p2", "Overdue"],
     ]
     assert '"Lee, ""Sunny""\nSmith"' in text
+
+
+class FakeLibrary:
+    def catalog(self) -> list[dict]:
+        return [{"id": "coping", "title": "Coping", "version": 3}, {"id": "sleep", "title": "Sleep", "version": 1}]
+
+    def tracks(self) -> list[dict]:
+        return [{"id": "starter", "modules": ["sleep", "coping", "retired"]}]
+
+
+def test_a_module_assigned_alone_and_in_a_track_is_one_task():
+    from chalicelib.progress import tasks_for
+    from chalicelib.records.groups import Assignment
+
+    assignments = [
+        Assignment("a1", "track", "starter", None, None, "2026-12-10", None, "2026-11-01T00:00:00Z", "l"),
+        Assignment("a2", "module", "coping", 2, None, "2026-12-03", "2026-12-02", "2026-11-02T00:00:00Z", "l"),
+    ]
+    tasks = {t.module_id: t for t in tasks_for(assignments, FakeLibrary())}  # type: ignore[arg-type]
+    assert set(tasks) == {"coping", "sleep"}  # the retired module is skipped
+    coping = tasks["coping"]
+    assert (coping.due_date, coping.session_date, coping.assignment_ids) == ("2026-12-03", "2026-12-02", ("a1", "a2"))
+    assert (coping.target_version, coping.latest_version) == (3, 3)  # the track wants the latest
+    assert tasks["sleep"].due_date == "2026-12-10"

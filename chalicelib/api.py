@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from chalice import Blueprint, Response
 
-from chalicelib import logs
+from chalicelib import logs, mfa, services
 from chalicelib import settings as settings_module
 from chalicelib.errors import (
     BadRequest,
@@ -132,7 +132,10 @@ class Endpoints:
                 try:
                     context = request.context.get("authorizer") or {}
                     caller = from_context(context.get("principalId"), context)
+                    caller = services.current().authenticators.admit(caller)
                     if not caller.has_any(allowed_roles):
+                        if caller.withheld & allowed_roles:
+                            raise Forbidden(mfa.MFA_REQUIRED_MESSAGE, code="mfa_required")
                         raise Forbidden("Your account cannot do this.")
                     call = Call(
                         caller=caller,

@@ -32,10 +32,16 @@ _LEEWAY_SECONDS = 30
 
 @dataclass(frozen=True)
 class Caller:
-    """An authenticated user: a stable pseudonymous id (the Cognito ``sub``) and roles."""
+    """An authenticated user: a stable pseudonymous id (the Cognito ``sub``) and roles.
+
+    ``username`` is for Cognito calls only, never for logs. ``withheld`` are roles the token
+    carries that the caller may not use yet (see ``chalicelib.mfa``).
+    """
 
     id: str
     roles: frozenset[str]
+    username: str = ""
+    withheld: frozenset[str] = frozenset()
 
     def has_any(self, roles: frozenset[str] | set[str] | tuple[str, ...]) -> bool:
         return bool(self.roles.intersection(roles))
@@ -103,7 +109,11 @@ class TokenVerifier:
         if claims.get("client_id") not in self._settings.user_pool_client_ids:
             raise Unauthenticated("The token was issued to another client.", code="invalid_token")
         groups = claims.get("cognito:groups") or []
-        return Caller(id=str(claims["sub"]), roles=frozenset(g for g in groups if g in ROLES))
+        return Caller(
+            id=str(claims["sub"]),
+            roles=frozenset(g for g in groups if g in ROLES),
+            username=str(claims.get("username", "")),
+        )
 
     def _key_for(self, kid: str) -> object:
         key = self._keys.get(kid)
@@ -135,7 +145,7 @@ def to_context(caller: Caller | None, error: Unauthenticated | None = None) -> d
     if caller is None:
         assert error is not None
         return {"auth_error": error.code, "auth_message": error.message}
-    return {"roles": ",".join(sorted(caller.roles))}
+    return {"roles": ",".join(sorted(caller.roles)), "username": caller.username}
 
 
 def from_context(principal_id: str | None, context: dict | None) -> Caller:
@@ -147,5 +157,5 @@ def from_context(principal_id: str | None, context: dict | None) -> Caller:
             code=context.get("auth_error") or "unauthenticated",
         )
     roles = frozenset(r for r in str(context.get("roles", "")).split(",") if r in ROLES)
-    return Caller(id=principal_id, roles=roles)
+    return Caller(id=principal_id, roles=roles, username=str(context.get("username", "")))
 

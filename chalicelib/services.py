@@ -15,6 +15,7 @@ from chalicelib.clock import Clock
 from chalicelib.groups import GroupService
 from chalicelib.identity import TokenVerifier
 from chalicelib.library import ModuleLibrary
+from chalicelib.mfa import Authenticators
 from chalicelib.records.audit import AuditRecords
 from chalicelib.records.completions import CompletionRecords
 from chalicelib.records.groups import GroupRecords
@@ -32,6 +33,7 @@ class Services:
     audit: AuditRecords
     accounts: Accounts
     calendar: Clock
+    authenticators: Authenticators
 
     @classmethod
     def build(
@@ -47,7 +49,8 @@ class Services:
         library = ModuleLibrary(s3, settings.content_bucket, clock)
         completions = CompletionRecords(dynamodb, settings.records_table)
         audit = AuditRecords(dynamodb, settings.records_table)
-        accounts = Accounts(_LazyClient("cognito-idp", settings.region), settings.user_pool_id)
+        cognito = _LazyClient("cognito-idp", settings.region)
+        accounts = Accounts(cognito, settings.user_pool_id)
         groups = GroupService(
             GroupRecords(dynamodb, settings.records_table), audit, completions, library, accounts, calendar
         )
@@ -60,6 +63,7 @@ class Services:
             audit=audit,
             accounts=accounts,
             calendar=calendar,
+            authenticators=Authenticators(cognito, settings.user_pool_id, clock),
         )
 
 

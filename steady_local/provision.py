@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.identity import ROLES
+from steady_local import totp
 
 PASSWORD_POLICY = {
     "MinimumLength": 12,
@@ -130,11 +131,51 @@ def create_account(cognito: Any, stack: Stack, username: str, password: str, rol
     return next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
 
 
-def sign_in(cognito: Any, stack: Stack, username: str, password: str) -> str:
-    """An access token for ``username`` (USER_PASSWORD_AUTH)."""
+def sign_in(
+    cognito: Any, stack: Stack, username: str, password: str, authenticator: str | None = None
+) -> str:
+    """An access token for ``username`` (USER_PASSWORD_AUTH), answering Cognito's code
+    challenge with a code from the ``authenticator`` secret when the account has one."""
     result = cognito.initiate_auth(
         ClientId=stack.client_id,
         AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": username, "PASSWORD": password},
     )
+    if result.get("ChallengeName") == "SOFTWARE_TOKEN_MFA":
+        if not authenticator:
+            raise ValueError(f"{username} signs in with an authenticator code: give its secret")
+        result = _with_code(authenticator, lambda code: cognito.respond_to_auth_challenge(
+            ClientId=stack.client_id,
+            ChallengeName="SOFTWARE_TOKEN_MFA",
+            Session=result["Session"],
+            ChallengeResponses={"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": code},
+        ), cognito)
     return result["AuthenticationResult"]["AccessToken"]
+
+
+def enrol_authenticator(cognito: Any, stack: Stack, username: str, password: str) -> str:
+    """Turn on two-step sign-in for ``username`` as a person would (associate, verify with a
+    code, prefer it); return the authenticator secret. An account that has one keeps it."""
+    user = cognito.admin_get_user(UserPoolId=stack.user_pool_id, Username=username)
+    if "SOFTWARE_TOKEN_MFA" in (user.get("UserMFASettingList") or []):
+        raise ValueError(f"{username} already has an authenticator; its secret is not readable")
+    token = sign_in(cognito, stack, username, password)
+    secret = cognito.associate_software_token(AccessToken=token)["SecretCode"]
+    _with_code(secret, lambda code: cognito.verify_software_token(
+        AccessToken=token, UserCode=code, FriendlyDeviceName="Steady"), cognito)
+    cognito.set_user_mfa_preference(
+        AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    return str(secret)
+
+
+def _with_code(secret: str, send: Any, cognito: Any) -> Any:
+    """Send a code for ``secret``; if it was refused because the 30-second window turned
+    between computing and checking it, send the new window's code once."""
+    window = totp.step()
+    try:
+        return send(totp.code(secret))
+    except cognito.exceptions.CodeMismatchException:
+        if totp.step() == window:
+            raise
+        return send(totp.code(secret))

@@ -13,12 +13,12 @@ import requests
 from moto import mock_aws
 
 from chalicelib import aws as aws_clients
-from chalicelib import services
+from chalicelib import mfa, services
 from chalicelib.identity import TokenVerifier
 from chalicelib.settings import Settings
 from steady_content import pipeline
 from steady_content.publish import Publisher
-from steady_local.provision import Stack, create_account, provision, sign_in
+from steady_local.provision import Stack, create_account, enrol_authenticator, provision, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 # Another content folder can stand in (e.g. a snapshot while content is being edited).
@@ -31,6 +31,8 @@ class Account:
     username: str
     id: str
     token: str
+    # The authenticator secret of an account with two-step sign-in (leaders, admins).
+    authenticator: str | None = None
 
     @property
     def headers(self) -> dict[str, str]:
@@ -50,6 +52,8 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.setenv("AWS_REGION", REGION)
+    # moto checks authenticator codes (RFC 6238) only when told to.
+    monkeypatch.setenv("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
 
 
 @pytest.fixture
@@ -162,11 +166,16 @@ def client(service: services.Services) -> Iterator:  # type: ignore[type-arg]
         yield test_client
 
 
-def make_account(stack: Stack, username: str, role: str) -> Account:
+def make_account(stack: Stack, username: str, role: str, authenticator: bool | None = None) -> Account:
+    """A signed-in account. Leaders and admins get an authenticator (two-step sign-in) unless
+    ``authenticator=False``; others only with ``authenticator=True``."""
     cognito = boto3.client("cognito-idp", region_name=REGION)
     password = "Correct-horse-42"
     user_id = create_account(cognito, stack, username, password, role)
-    return Account(username, user_id, sign_in(cognito, stack, username, password))
+    secret = None
+    if authenticator or (authenticator is None and role in mfa.REQUIRED_FOR):
+        secret = enrol_authenticator(cognito, stack, username, password)
+    return Account(username, user_id, sign_in(cognito, stack, username, password, secret), secret)
 
 
 @pytest.fixture

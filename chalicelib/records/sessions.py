@@ -4,10 +4,11 @@ Keys (see ``chalicelib.records``): ``SESSION#{sha256 of the session id}`` / ``SE
 The browser's cookie holds the random session id (32 bytes, urlsafe); the table holds only
 its SHA-256, so someone who can read the table cannot use it to impersonate a participant.
 
-Attributes: ``state`` (``active``, or ``challenge`` while a first-login password change is
-pending), ``caller_id``, ``roles``, ``access_token``, ``refresh_token``, ``csrf`` (the
-synchronizer token of every form of this session), ``username`` and ``challenge`` (only in
-the ``challenge`` state), ``expires_at`` (epoch seconds, absolute end; the table's Time to
+Attributes: ``state`` (``active``; ``challenge`` while a first-login password change is
+pending; ``code`` while Cognito waits for an authenticator code), ``caller_id``, ``roles``, ``access_token``, ``refresh_token``, ``csrf`` (the
+synchronizer token of every form of this session), ``username`` and ``challenge`` (Cognito's
+challenge session, in the ``challenge`` and ``code`` states), ``setup_secret`` (an
+authenticator secret shown but not yet confirmed, so a reload shows the same one), ``expires_at`` (epoch seconds, absolute end; the table's Time to
 Live attribute) and ``ttl`` (the same number, for a table whose TTL attribute is named so), ``last_seen`` (epoch
 seconds, for the inactivity timeout). Reads check ``expires_at`` themselves: TTL deletion lags.
 
@@ -25,6 +26,7 @@ from chalicelib.records.table import BotoCoreError, ClientError, RecordTable, fr
 SK = "SESSION"
 ACTIVE = "active"
 CHALLENGE = "challenge"
+CODE = "code"
 
 
 def session_pk(session_id: str) -> str:
@@ -44,6 +46,7 @@ class Session:
     refresh_token: str = ""
     username: str = ""
     challenge: str = ""
+    setup_secret: str = ""
 
     def with_tokens(self, access_token: str, refresh_token: str | None = None) -> Session:
         return replace(self, access_token=access_token, refresh_token=refresh_token or self.refresh_token)
@@ -66,6 +69,7 @@ class SessionRecords(RecordTable):
             "refresh_token": session.refresh_token,
             "username": session.username,
             "challenge": session.challenge,
+            "setup_secret": session.setup_secret,
         }
         self._call("put_item", Item=to_item(item))
 
@@ -89,6 +93,7 @@ class SessionRecords(RecordTable):
             refresh_token=str(item.get("refresh_token", "")),
             username=str(item.get("username", "")),
             challenge=str(item.get("challenge", "")),
+            setup_secret=str(item.get("setup_secret", "")),
         )
 
     def touch(self, session_id: str, last_seen: int, access_token: str | None = None) -> None:
@@ -109,6 +114,21 @@ class SessionRecords(RecordTable):
                 ConditionExpression="attribute_exists(PK)",
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=to_item(values),
+            )
+        except _ConditionFailed:
+            pass
+
+    def set_setup_secret(self, session_id: str, secret: str) -> None:
+        """Keep (or, with ``""``, forget) the authenticator secret being set up. Conditional on
+        the item existing, like ``touch``."""
+        try:
+            self._call(
+                "update_item",
+                Key=self._key(session_id),
+                UpdateExpression="SET #s = :s",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeNames={"#s": "setup_secret"},
+                ExpressionAttributeValues=to_item({":s": secret}),
             )
         except _ConditionFailed:
             pass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
+from chalicelib import mfa
 from chalicelib.identity import LEADERS, PARTICIPANTS
 from chalicelib.web import pages
 from chalicelib.web.http import PUBLIC, SIGNED_IN, Pages
@@ -20,7 +21,11 @@ def blueprint() -> Blueprint:
     web.route("/sign-in", method="POST", access=PUBLIC)(pages.sign_in_submit)
     web.route("/sign-in/new-password", access=PUBLIC)(pages.new_password_form)
     web.route("/sign-in/new-password", method="POST", access=PUBLIC)(pages.new_password_submit)
+    web.route("/sign-in/code", access=PUBLIC)(pages.code_form)
+    web.route("/sign-in/code", method="POST", access=PUBLIC)(pages.code_submit)
     web.route("/sign-out", method="POST", access=PUBLIC)(pages.sign_out)
+    web.route(mfa.SETUP_PATH, access=SIGNED_IN, before_mfa=True)(pages.authenticator_form)
+    web.route(mfa.SETUP_PATH, method="POST", access=SIGNED_IN, before_mfa=True)(pages.authenticator_submit)
 
     web.route("/", access=SIGNED_IN)(pages.home)
     web.route("/read/{module_id}", access=SIGNED_IN)(pages.module_page)

@@ -1,7 +1,8 @@
 """The thin HTTP edge of the web app (the browser's counterpart of ``chalicelib.api``).
 
 ``Pages.route`` registers a Chalice route that (1) resumes the session from its cookie,
-(2) sends a visitor who is not signed in to the sign-in page, (3) checks the caller's role,
+(2) sends a visitor who is not signed in to the sign-in page, and a leader or admin without
+an authenticator to set one up (``chalicelib.mfa``), (3) checks the caller's role,
 (4) checks the CSRF token of every form post, (5) calls a plain handler with a ``Visit`` and
 (6) turns its result, or a ``SteadyError``, into an HTML response with the security headers.
 Every page registered this way is listed in ``Pages.registry`` so the web authorization test
@@ -19,7 +20,7 @@ from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
 
-from chalicelib import logs
+from chalicelib import logs, mfa, services
 from chalicelib.errors import BadRequest, Forbidden, PayloadTooLarge, SteadyError, Unauthenticated
 from chalicelib.identity import Caller
 from chalicelib.records.sessions import Session
@@ -182,9 +183,12 @@ class Pages:
         self._bp = blueprint
 
     def route(
-        self, path: str, method: str = "GET", access: Iterable[str] | str = SIGNED_IN
+        self, path: str, method: str = "GET", access: Iterable[str] | str = SIGNED_IN, before_mfa: bool = False
     ) -> Callable[[Callable[[Visit], Any]], Callable[..., Response]]:
-        """Register ``handler(visit)`` at ``method path`` for ``access`` (roles, SIGNED_IN or PUBLIC)."""
+        """Register ``handler(visit)`` at ``method path`` for ``access`` (roles, SIGNED_IN or PUBLIC).
+
+        ``before_mfa`` pages are open to a caller whose roles are withheld until an authenticator
+        is set up (the set-up page itself); every other page sends that caller there."""
         allowed: frozenset[str] | str = access if isinstance(access, str) else frozenset(access)
         Pages.registry.append(PageSpec(method, path, allowed))
 
@@ -200,10 +204,15 @@ class Pages:
                     if resumed is None and cookies.get(session.COOKIE):
                         stale_cookie = (expired_session_cookie(),)
                     if resumed is not None:
-                        visit = Visit(resumed[1], resumed[0], params, visit.query, {}, cookies)
+                        caller = resumed[1]
+                        if caller is not None:
+                            caller = services.current().authenticators.admit(caller)
+                        visit = Visit(caller, resumed[0], params, visit.query, {}, cookies)
                     if allowed != PUBLIC:
                         if visit.caller is None:
                             return redirect(SIGN_IN_PATH, stale_cookie)
+                        if visit.caller.withheld and not before_mfa:
+                            return redirect(mfa.SETUP_PATH, stale_cookie)
                         if allowed != SIGNED_IN and not visit.caller.has_any(allowed):  # type: ignore[arg-type]
                             raise Forbidden("Your account cannot open this page.")
                     if method == "POST":

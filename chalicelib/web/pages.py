@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from chalicelib import participants, services
+from chalicelib import mfa, participants, services
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.identity import LEADERS, PARTICIPANTS, Caller
 from chalicelib.library import check_module_id, parse_version
@@ -23,7 +23,7 @@ from chalicelib.progress import (
     STATUS_TEXT,
     changes_since,
 )
-from chalicelib.records.sessions import CHALLENGE
+from chalicelib.records.sessions import CHALLENGE, CODE, Session
 from chalicelib.web import csrf, render, session
 from chalicelib.web.http import (
     SIGN_IN_CSRF_COOKIE,
@@ -64,14 +64,26 @@ def group_path(group_id: str) -> str:
     return f"{GROUPS}/groups/{group_id}"
 
 
+NEW_PASSWORD = "/sign-in/new-password"
+CODE_PATH = "/sign-in/code"
+# Where a session waiting on Cognito goes next.
+WAITING = {CHALLENGE: NEW_PASSWORD, CODE: CODE_PATH}
+
+
+def _continue(started: Session) -> Redirect:
+    """After a sign-in step: the next step, or the home page (with the new session's cookie)."""
+    location = WAITING.get(started.state) or home_for(started.roles)
+    return Redirect(location, cookies=(session_cookie(started.session_id),))
+
+
 # -- sign-in ------------------------------------------------------------------------------
 
 
 def sign_in_form(visit: Visit) -> Any:
     if visit.caller is not None:
         return Redirect(home_for(visit.caller.roles))
-    if visit.session is not None and visit.session.state == CHALLENGE:
-        return Redirect("/sign-in/new-password")
+    if visit.session is not None and visit.session.state in WAITING:
+        return Redirect(WAITING[visit.session.state])
     token = visit.cookies.get(SIGN_IN_CSRF_COOKIE) or csrf.new_token()
     return Html("sign_in.html", {"csrf_token": token, "error": None, "username": ""},
                 cookies=(sign_in_csrf_cookie(token),))
@@ -83,9 +95,7 @@ def sign_in_submit(visit: Visit) -> Any:
         started = session.sign_in(username, visit.form.get("password", ""))
     except session.SignInFailed as error:
         return Html("sign_in.html", {"error": error.message, "username": username[:128]}, status=400)
-    if started.state == CHALLENGE:
-        return Redirect("/sign-in/new-password", cookies=(session_cookie(started.session_id),))
-    return Redirect(home_for(started.roles), cookies=(session_cookie(started.session_id),))
+    return _continue(started)
 
 
 def new_password_form(visit: Visit) -> Any:
@@ -103,7 +113,54 @@ def new_password_submit(visit: Visit) -> Any:
         )
     except BadRequest as error:
         return Html("new_password.html", {"error": error.message}, status=400)
-    return Redirect(home_for(active.roles), cookies=(session_cookie(active.session_id),))
+    return _continue(active)
+
+
+def code_form(visit: Visit) -> Any:
+    if visit.session is None or visit.session.state != CODE:
+        return Redirect("/sign-in")
+    return Html("sign_in_code.html", {"error": None})
+
+
+def code_submit(visit: Visit) -> Any:
+    if visit.session is None or visit.session.state != CODE:
+        return Redirect("/sign-in")
+    try:
+        active = session.enter_code(visit.session, visit.form.get("code", ""))
+    except BadRequest as error:
+        return Html("sign_in_code.html", {"error": error.message}, status=400)
+    return _continue(active)
+
+
+def authenticator_form(visit: Visit) -> Html:
+    caller = visit.signed_in()
+    if not caller.withheld and services.current().authenticators.enabled(caller.username):
+        return Html("authenticator.html", {"on": True})
+    return _setup_view(visit, caller, None)
+
+
+def _setup_view(visit: Visit, caller: Caller, error: str | None) -> Html:
+    assert visit.session is not None
+    secret = session.setup_secret(visit.session)
+    uri = mfa.setup_uri(secret, caller.username)
+    return Html("authenticator.html", {
+        "on": False,
+        "required": bool(caller.withheld),
+        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+        "uri": uri,
+        "qr": render.markup(render.qr_svg(uri)),
+        "error": error,
+    }, status=400 if error else 200)
+
+
+def authenticator_submit(visit: Visit) -> Any:
+    caller = visit.signed_in()
+    assert visit.session is not None
+    try:
+        session.confirm_authenticator(visit.session, caller, visit.form.get("code", ""))
+    except BadRequest as error:
+        return _setup_view(visit, caller, error.message)
+    return Redirect(home_for(caller.roles | caller.withheld))
 
 
 def sign_out(visit: Visit) -> Any:

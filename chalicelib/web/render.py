@@ -77,6 +77,14 @@ def render(template: str, context: dict[str, Any]) -> str:
     return environment().get_template(template).render(**context)
 
 
+def qr_svg(text: str) -> str:
+    """``text`` as a QR code in inline SVG (no image request, no script)."""
+    import segno  # deferred: only the authenticator set-up page draws one
+
+    return str(segno.make(text, error="m").svg_inline(
+        scale=5, border=2, title="QR code for your authenticator app", svgclass="qr"))
+
+
 def markup(html: str) -> Any:
     """Mark already-sanitised HTML as safe to insert."""
     import markupsafe

@@ -3,14 +3,18 @@
 - ``sign_in`` calls Cognito ``InitiateAuth`` (``USER_PASSWORD_AUTH``) with the pool's app
   client. An account created by a group leader must choose a password on first sign-in
   (``NEW_PASSWORD_REQUIRED``): the session is then stored in the ``challenge`` state and
-  ``choose_password`` answers the challenge (``RespondToAuthChallenge``).
+  ``choose_password`` answers the challenge (``RespondToAuthChallenge``). An account with an
+  authenticator app is asked for a code (``SOFTWARE_TOKEN_MFA``): the session waits in the
+  ``code`` state and ``enter_code`` answers.
+- ``setup_secret`` and ``confirm_authenticator`` set up an authenticator for a signed-in
+  account (``chalicelib.mfa``; required for leaders and admins, optional for others).
 - ``resume`` finds the session for a cookie, ends it after ``INACTIVITY_SECONDS`` without a
   page view or at ``expires_at``, verifies the stored access token with the same
   ``TokenVerifier`` the API uses, and refreshes it (``REFRESH_TOKEN_AUTH``) when it expired.
 - ``sign_out`` deletes the session and signs the tokens out of Cognito (``GlobalSignOut``).
 
 A new session id is issued whenever the authentication state changes (sign-in, password
-chosen), so an id seen before sign-in is never the id of a signed-in session.
+chosen, code accepted), so an id seen before sign-in is never the id of a signed-in session.
 """
 
 from __future__ import annotations
@@ -21,10 +25,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from chalicelib import aws, logs, services
+from chalicelib import aws, logs, mfa, services
 from chalicelib.errors import BadRequest, ServiceUnavailable, Unauthenticated
 from chalicelib.identity import Caller
-from chalicelib.records.sessions import ACTIVE, CHALLENGE, Session, SessionRecords
+from chalicelib.records.sessions import ACTIVE, CHALLENGE, CODE, Session, SessionRecords
 from chalicelib.web import csrf
 
 COOKIE = "steady_session"
@@ -62,7 +66,7 @@ def new_session_id() -> str:
 
 
 def sign_in(username: str, password: str) -> Session:
-    """Start a session (``active``, or ``challenge`` if a new password must be chosen).
+    """Start a session: ``active``, or waiting for a new password (``challenge``) or a code.
 
     Raises ``SignInFailed`` for a wrong username or password (one message for both)."""
     if not username or not password or len(username) > 128 or len(password) > 256:
@@ -79,10 +83,17 @@ def sign_in(username: str, password: str) -> Session:
         raise SignInFailed(_BAD_CREDENTIALS) from None
     except cognito.exceptions.PasswordResetRequiredException:
         raise SignInFailed("Your password must be reset. Ask your group leader.") from None
-    now = int(clock())
-    if result.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
+    return _next_step(result, username)
+
+
+def _next_step(result: dict, username: str) -> Session:
+    """The session for Cognito's answer: signed in, or waiting for a password or a code."""
+    states = {"NEW_PASSWORD_REQUIRED": CHALLENGE, "SOFTWARE_TOKEN_MFA": CODE}
+    state = states.get(str(result.get("ChallengeName", "")))
+    if state is not None:
+        now = int(clock())
         session = Session(
-            session_id=new_session_id(), state=CHALLENGE, csrf=csrf.new_token(),
+            session_id=new_session_id(), state=state, csrf=csrf.new_token(),
             expires_at=now + CHALLENGE_SECONDS, last_seen=now,
             username=username, challenge=str(result.get("Session", "")),
         )
@@ -94,7 +105,7 @@ def sign_in(username: str, password: str) -> Session:
 
 
 def choose_password(pending: Session, new_password: str, confirm: str) -> Session:
-    """Answer the first-login challenge; returns the new active session (the old one is deleted)."""
+    """Answer the first-login challenge; returns the next session (the old one is deleted)."""
     if pending.state != CHALLENGE:
         raise Unauthenticated("Sign in to continue.")
     if new_password != confirm:
@@ -116,7 +127,47 @@ def choose_password(pending: Session, new_password: str, confirm: str) -> Sessio
         records().delete(pending.session_id)
         raise Unauthenticated("That took too long. Sign in again.") from None
     records().delete(pending.session_id)
-    return _activate(result["AuthenticationResult"])
+    return _next_step(result, pending.username)
+
+
+def enter_code(pending: Session, code: str) -> Session:
+    """Answer Cognito's authenticator challenge. A wrong code may be tried again (Cognito
+    counts failures and locks the account after too many); an expired challenge may not."""
+    if pending.state != CODE:
+        raise Unauthenticated("Sign in to continue.")
+    digits = mfa.check_code(code)
+    cognito = _cognito()
+    try:
+        result = cognito.respond_to_auth_challenge(
+            ClientId=_client_id(),
+            ChallengeName="SOFTWARE_TOKEN_MFA",
+            Session=pending.challenge,
+            ChallengeResponses={"USERNAME": pending.username, "SOFTWARE_TOKEN_MFA_CODE": digits},
+        )
+    except cognito.exceptions.CodeMismatchException:
+        logs.event("web_code_refused", logging.INFO)
+        raise BadRequest(mfa.WRONG_CODE, code="wrong_code") from None
+    except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.ExpiredCodeException):
+        records().delete(pending.session_id)
+        raise Unauthenticated("That took too long. Sign in again.") from None
+    records().delete(pending.session_id)
+    return _next_step(result, pending.username)
+
+
+def setup_secret(active: Session) -> str:
+    """The authenticator secret to show this session: the one shown before, or a new one."""
+    if active.setup_secret:
+        return active.setup_secret
+    secret = services.current().authenticators.begin_setup(active.access_token)
+    records().set_setup_secret(active.session_id, secret)
+    return secret
+
+
+def confirm_authenticator(active: Session, caller: Caller, code: str) -> None:
+    """Turn the authenticator on with a code from it; the session forgets the secret."""
+    services.current().authenticators.finish_setup(active.access_token, caller.username, code)
+    records().set_setup_secret(active.session_id, "")
+    logs.event("web_authenticator_added", logging.INFO, caller=caller.id)
 
 
 def _activate(tokens: dict) -> Session:

@@ -39,7 +39,13 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("GET", "/sign-in/new-password"): PageRow("/sign-in/new-password", expect=(303, 303, 303, 303)),
     ("POST", "/sign-in/new-password"): PageRow("/sign-in/new-password", {"new_password": "x", "confirm_password": "x"},
                                                expect=(303, 303, 303, 303)),
+    ("GET", "/sign-in/code"): PageRow("/sign-in/code", expect=(303, 303, 303, 303)),
+    ("POST", "/sign-in/code"): PageRow("/sign-in/code", {"code": "123456"}, expect=(303, 303, 303, 303)),
     ("POST", "/sign-out"): PageRow("/sign-out", {}, expect=(303, 303, 303, 303)),
+    ("GET", "/account/authenticator"): PageRow("/account/authenticator"),
+    # A wrong code: refused with the form again, for everyone signed in.
+    ("POST", "/account/authenticator"): PageRow("/account/authenticator", {"code": "000000"},
+                                                expect=(SIGN_IN, 400, 400, 400)),
     ("GET", "/"): PageRow("/"),
     ("GET", "/read/{module_id}"): PageRow("/read/thinking-traps"),
     ("POST", "/read/{module_id}/complete"): PageRow("/read/thinking-traps/complete", {"version": "1"},
@@ -67,8 +73,8 @@ def test_every_page_has_a_row():
 def world(client, published, stack):  # type: ignore[no-untyped-def]
     owner = make_account(stack, "leader-owner", "leaders")
     member = make_account(stack, "participant-member", "participants")
-    make_account(stack, "participant-other", "participants")
-    make_account(stack, "leader-other", "leaders")
+    other = make_account(stack, "participant-other", "participants")
+    other_leader = make_account(stack, "leader-other", "leaders")
     h = owner.headers
     group_id = json.loads(client.http.post("/groups", headers=h, body=json.dumps({"name": "Owner's group"})).body)["group_id"]
     client.http.post(f"/groups/{group_id}/participants", headers=h,
@@ -77,7 +83,7 @@ def world(client, published, stack):  # type: ignore[no-untyped-def]
     client.http.post("/me/completions", headers=member.headers,
                      body=json.dumps({"module_id": "thinking-traps", "version": 1}))
     return {"group_id": group_id, "member_id": member.id,
-            "usernames": {"participant": "participant-other", "leader": "leader-owner", "other-leader": "leader-other"}}
+            "accounts": {"participant": other, "leader": owner, "other-leader": other_leader}}
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(PAGE_ROWS))
@@ -87,7 +93,8 @@ def test_page_for_every_caller(client, world, method, path):
     for caller, expected in zip(CALLERS, row.expect, strict=True):
         browser = WebClient(client)
         if caller != "anonymous":
-            assert browser.sign_in(world["usernames"][caller]).status == 303
+            account = world["accounts"][caller]
+            assert browser.sign_in(account.username, authenticator=account.authenticator).status == 303
             token = browser.get("/").csrf()
         else:
             token = browser.get("/sign-in").csrf()

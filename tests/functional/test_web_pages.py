@@ -19,7 +19,7 @@ MODULE = "/read/cravings-and-urge-surfing"
 
 def signed_in(client, account) -> WebClient:  # type: ignore[no-untyped-def]
     browser = WebClient(client)
-    assert browser.sign_in(account.username).status == 303
+    assert browser.sign_in(account.username, authenticator=account.authenticator).status == 303
     return browser
 
 
@@ -51,7 +51,7 @@ def test_sign_in_sets_a_secure_session_cookie_and_lands_on_home(client, publishe
 
 def test_leader_lands_on_groups(client, published, leader):
     browser = WebClient(client)
-    assert browser.sign_in(leader.username).location == "/leader"
+    assert browser.sign_in(leader.username, authenticator=leader.authenticator).location == "/leader"
 
 
 def test_wrong_password_is_one_message_and_no_session(client, published, participant):

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from steady_local import totp
+
 CSRF = re.compile(r'name="csrf" value="([^"]*)"')
 
 
@@ -52,9 +54,22 @@ class WebClient:
     def post(self, path: str, form: dict, content_type: str = "application/x-www-form-urlencoded") -> Page:
         return self._send("post", path, urlencode(form), {"Content-Type": content_type})
 
-    def sign_in(self, username: str, password: str = "Correct-horse-42") -> Page:
+    def sign_in(self, username: str, password: str = "Correct-horse-42", authenticator: str | None = None) -> Page:
+        """Sign in; with an ``authenticator`` secret, also answer the code step."""
         form = self.get("/sign-in")
-        return self.post("/sign-in", {"csrf": form.csrf(), "username": username, "password": password})
+        page = self.post("/sign-in", {"csrf": form.csrf(), "username": username, "password": password})
+        if authenticator is not None and page.location == "/sign-in/code":
+            page = self.enter_code(authenticator)
+        return page
+
+    def enter_code(self, authenticator: str, path: str = "/sign-in/code") -> Page:
+        """Post the current code (once more if the 30-second window turned meanwhile)."""
+        form = self.get(path)
+        window = totp.step()
+        page = self.post(path, {"csrf": form.csrf(), "code": totp.code(authenticator)})
+        if page.status == 400 and totp.step() != window:
+            page = self.post(path, {"csrf": form.csrf(), "code": totp.code(authenticator)})
+        return page
 
 
 def _set_cookies(headers: dict) -> list[str]:

@@ -299,11 +299,11 @@ def test_non_rsa_and_kidless_keys_in_the_jwks_are_ignored(keys):
 
 
 def test_to_context_and_from_context_round_trip():
-    caller = Caller(id="5f0c-user", roles=frozenset({"participants", "leaders"}))
+    caller = Caller(id="5f0c-user", roles=frozenset({"participants", "leaders"}), username="sam-leader")
 
     context = identity.to_context(caller)
 
-    assert context == {"roles": "leaders,participants"}
+    assert context == {"roles": "leaders,participants", "username": "sam-leader"}
     assert all(isinstance(v, str) for v in context.values())
     assert identity.from_context("5f0c-user", context) == caller
 

@@ -1,0 +1,131 @@
+"""Two-step sign-in (an authenticator app, TOTP), required for leaders and admins.
+
+Cognito can require MFA for a whole pool, not for some groups: requiring it would push every
+participant onto an authenticator app. So the pool's MFA is OPTIONAL with TOTP on, and the
+service enforces the rule: a caller whose token carries a role in ``REQUIRED_FOR`` holds that
+role only once the account has an authenticator enabled (``AdminGetUser`` lists
+``SOFTWARE_TOKEN_MFA``). From then on Cognito asks for a code at every sign-in, so each token
+of such an account was earned with a code. Until then the roles are *withheld*: the API
+answers 403 ``mfa_required`` and the web app sends the user to set an authenticator up.
+
+Calls: participants never cost one. An enabled account is remembered for ``REMEMBER_SECONDS``
+per container (one ``AdminGetUser`` per staff user per 5 minutes); a missing authenticator is
+never remembered, so setting one up takes effect at once. Turning it off takes effect within
+``REMEMBER_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+from urllib.parse import quote
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.errors import BadRequest, ServiceUnavailable, Unauthenticated
+from chalicelib.identity import ADMINS, LEADERS, Caller
+
+REQUIRED_FOR = frozenset({LEADERS, ADMINS})
+REMEMBER_SECONDS = 300
+SOFTWARE_TOKEN = "SOFTWARE_TOKEN_MFA"
+ISSUER = "Steady"
+SETUP_PATH = "/account/authenticator"
+MFA_REQUIRED_MESSAGE = (
+    "Leader and admin features need two-step sign-in. Sign in to the web app and set up an "
+    "authenticator app, then try again."
+)
+WRONG_CODE = "That code did not work. Codes change every 30 seconds: type the newest one."
+
+
+def _unavailable() -> ServiceUnavailable:
+    return ServiceUnavailable("Sign-in checks are unavailable right now. Try again shortly.")
+
+
+def check_code(code: str) -> str:
+    """A six-digit code, spaces allowed (apps show ``123 456``); raises ``BadRequest``."""
+    digits = "".join(str(code or "").split())
+    if len(digits) != 6 or not digits.isdigit() or not digits.isascii():
+        raise BadRequest("Type the 6-digit code from your authenticator app.", code="invalid_code")
+    return digits
+
+
+def setup_uri(secret: str, username: str) -> str:
+    """The ``otpauth://`` address an authenticator app reads (from a QR code or a tap)."""
+    label = quote(f"{ISSUER}:{username}", safe=":")
+    return f"otpauth://totp/{label}?secret={secret}&issuer={ISSUER}"
+
+
+class Authenticators:
+    """Whether accounts have an authenticator, and setting one up (boto3 client injected)."""
+
+    def __init__(self, cognito: Any, user_pool_id: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self._cognito = cognito
+        self._pool = user_pool_id
+        self._clock = clock
+        self._enabled_at: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def admit(self, caller: Caller) -> Caller:
+        """The caller with ``REQUIRED_FOR`` roles withheld unless the account has an authenticator."""
+        needed = caller.roles & REQUIRED_FOR
+        if not needed or self.enabled(caller.username):
+            return caller
+        return replace(caller, roles=caller.roles - needed, withheld=caller.withheld | needed)
+
+    def enabled(self, username: str) -> bool:
+        """True if ``username`` has an authenticator enabled (remembered when true)."""
+        if not username:
+            return False
+        now = self._clock()
+        with self._lock:
+            seen = self._enabled_at.get(username)
+        if seen is not None and now - seen < REMEMBER_SECONDS:
+            return True
+        try:
+            user = self._cognito.admin_get_user(UserPoolId=self._pool, Username=username)
+        except self._cognito.exceptions.UserNotFoundException:
+            return False
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable() from error
+        on = SOFTWARE_TOKEN in (user.get("UserMFASettingList") or [])
+        with self._lock:
+            if on:
+                self._enabled_at[username] = now
+            else:
+                self._enabled_at.pop(username, None)
+        return on
+
+    def begin_setup(self, access_token: str) -> str:
+        """A new secret for the signed-in account's authenticator (not active until confirmed)."""
+        try:
+            return str(self._cognito.associate_software_token(AccessToken=access_token)["SecretCode"])
+        except self._cognito.exceptions.NotAuthorizedException:
+            raise Unauthenticated("Sign in again to continue.") from None
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable() from error
+
+    def finish_setup(self, access_token: str, username: str, code: str) -> None:
+        """Check a code from the new authenticator, then require it at every sign-in."""
+        digits = check_code(code)
+        try:
+            result = self._cognito.verify_software_token(
+                AccessToken=access_token, UserCode=digits, FriendlyDeviceName=ISSUER
+            )
+            if result.get("Status") != "SUCCESS":
+                raise BadRequest(WRONG_CODE, code="wrong_code")
+            self._cognito.set_user_mfa_preference(
+                AccessToken=access_token,
+                SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
+            )
+        except (self._cognito.exceptions.CodeMismatchException,
+                self._cognito.exceptions.EnableSoftwareTokenMFAException):
+            raise BadRequest(WRONG_CODE, code="wrong_code") from None
+        except self._cognito.exceptions.NotAuthorizedException:
+            raise Unauthenticated("Sign in again to continue.") from None
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable() from error
+        with self._lock:
+            self._enabled_at[username] = self._clock()

@@ -63,7 +63,11 @@ ROWS: dict[tuple[str, str], Row] = {
     ("GET", "/openapi.json"): Row("/openapi.json", allowed=frozenset({"participant", "leader", "author", "admin"})),
     ("GET", "/admin/audit"): Row("/admin/audit", allowed=frozenset({"admin"}), shows_ids_to_allowed=True),
 }
-ROLES = ("anonymous", "participant", "leader", "author", "admin")
+# Leaders and admins hold their roles only with two-step sign-in (chalicelib.mfa); without it
+# every route answers 403 mfa_required, even their own group's or one open to any role.
+# (A route their role could not use anyway stays a plain 403 forbidden.)
+WITHOUT_AUTHENTICATOR = {"leader-without-authenticator": "leaders", "admin-without-authenticator": "admins"}
+ROLES = ("anonymous", "participant", "leader", "author", "admin", *WITHOUT_AUTHENTICATOR)
 
 
 def registered() -> set[tuple[str, str]]:
@@ -92,6 +96,8 @@ def world(client, published, stack) -> World:  # type: ignore[no-untyped-def]
         "leader": make_account(stack, "leader-other", "leaders"),
         "author": make_account(stack, "author-one", "authors"),
         "admin": make_account(stack, "admin-one", "admins"),
+        "leader-without-authenticator": make_account(stack, "leader-no-app", "leaders", authenticator=False),
+        "admin-without-authenticator": make_account(stack, "admin-no-app", "admins", authenticator=False),
     }
     h = owner.headers
     group_id = json.loads(client.http.post("/groups", headers=h, body=json.dumps({"name": "Owner's group"})).body)["group_id"]
@@ -123,6 +129,11 @@ def check(client, world: World, route: tuple[str, str], role: str) -> None:  # t
     text = response.body.decode() if isinstance(response.body, bytes) else str(response.body)
     if role == "anonymous":
         assert response.status_code == 401, role
+    elif role in WITHOUT_AUTHENTICATOR:
+        spec = next(s for s in Endpoints.registry if (s.method, s.path) == route)
+        expected = "mfa_required" if WITHOUT_AUTHENTICATOR[role] in spec.roles else "forbidden"
+        assert response.status_code == 403, (role, response.status_code, text[:200])
+        assert json.loads(text)["error"]["code"] == expected, (role, text[:200])
     elif role in row.allowed:
         assert response.status_code < 500, (role, response.status_code, text[:200])
     else:

@@ -24,11 +24,12 @@ from moto import mock_aws
 
 from chalicelib import aws as aws_clients
 from chalicelib import services
+from chalicelib.api import API_CSP, HSTS, SECURITY_HEADERS
 from chalicelib.identity import TokenVerifier
 from chalicelib.settings import Settings
 from infra.package import package, template_path
 from steady_content.publish import Publisher
-from steady_local.provision import PASSWORD_POLICY, Stack, create_account, sign_in
+from steady_local.provision import PASSWORD_POLICY, Stack, create_account, enrol_authenticator, sign_in
 from tests.conftest import REGION, STARTERS, fetch_jwks_through_moto
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,6 +101,32 @@ def test_template_settings_moto_cannot_show(packaged: dict) -> None:
         shape = json.loads(body.replace("$context.error.messageString", '"Missing Authentication Token"'))
         assert set(shape) == {"error"} and set(shape["error"]) == {"code", "message"}, kind
     assert packaged["Resources"]["SendDigests"]["Properties"]["Events"]["SendDigestsEvent"]["Type"] == "Schedule"
+
+
+def test_gateway_made_responses_carry_the_security_headers(packaged: dict) -> None:
+    # What the Lambda adds to a JSON response (chalicelib/api.py); HSTS on every stage here
+    # (see the comment in infra/resources.yaml). API Gateway takes a static header value as a
+    # single-quoted literal.
+    expected = {
+        "Content-Type": "application/json",
+        "Cache-Control": "no-store",
+        **SECURITY_HEADERS,
+        "Content-Security-Policy": API_CSP,
+        "Strict-Transport-Security": HSTS,
+    }
+    assert {"X-Content-Type-Options", "Referrer-Policy"} <= set(SECURITY_HEADERS)
+    responses = packaged["Resources"]["RestAPI"]["Properties"]["GatewayResponses"]
+    kinds = {"UNAUTHORIZED", "ACCESS_DENIED", "THROTTLED", "DEFAULT_4XX", "DEFAULT_5XX"}
+    assert kinds <= set(responses)
+    for kind, response in responses.items():
+        headers = response["ResponseParameters"]["Headers"]
+        for name, value in expected.items():
+            literal = "'" + value.replace("'", "\\'") + "'"  # inner quotes escaped: 'none' -> \'none\'
+            assert headers.get(name) == literal, (kind, name, headers.get(name))
+        body = response["ResponseTemplates"]["application/json"]
+        shape = json.loads(body.replace("$context.error.messageString", '"Missing token"'))
+        assert set(shape) == {"error"} and set(shape["error"]) == {"code", "message"}, kind
+        assert all(isinstance(v, str) and v for v in shape["error"].values()), kind
 
 
 # -- deploy into moto ----------------------------------------------------------------------
@@ -234,6 +261,16 @@ def test_smoke_flow_against_the_deployed_stack(deployed: Stack, shipped_modules)
             assert again.status_code == 200
             listed = json.loads(client.http.get("/me/completions", headers=headers).body)
             assert [(c["module_id"], c["version"]) for c in listed["completions"]] == [(STARTERS[0], version)]
+            # The pool as deployed lets the service require two-step sign-in for a leader.
+            create_account(cognito, deployed, "smoke-leader", password, "leaders")
+            leader = {"Authorization": f"Bearer {sign_in(cognito, deployed, 'smoke-leader', password)}",
+                      "Content-Type": "application/json"}
+            group = json.dumps({"name": "Smoke group"})
+            refused = client.http.post("/groups", headers=leader, body=group)
+            assert (refused.status_code, json.loads(refused.body)["error"]["code"]) == (403, "mfa_required")
+            secret = enrol_authenticator(cognito, deployed, "smoke-leader", password)
+            leader["Authorization"] = f"Bearer {sign_in(cognito, deployed, 'smoke-leader', password, secret)}"
+            assert client.http.post("/groups", headers=leader, body=group).status_code == 201
     finally:
         services.use(None)
     item = boto3.client("dynamodb", region_name=REGION).get_item(

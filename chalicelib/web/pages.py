@@ -146,7 +146,8 @@ def _setup_view(visit: Visit, caller: Caller, error: str | None) -> Html:
     return Html("authenticator.html", {
         "on": False,
         "required": bool(caller.withheld),
-        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+        # Base32 is read the same in either case; apps show it upper-case, in groups of four.
+        "secret": " ".join(secret[i:i + 4].upper() for i in range(0, len(secret), 4)),
         "uri": uri,
         "qr": render.markup(render.qr_svg(uri)),
         "error": error,

@@ -82,7 +82,7 @@ def qr_svg(text: str) -> str:
     import segno  # deferred: only the authenticator set-up page draws one
 
     return str(segno.make(text, error="m").svg_inline(
-        scale=5, border=2, title="QR code for your authenticator app", svgclass="qr"))
+        border=2, omitsize=True, title="QR code for your authenticator app", svgclass="qr"))
 
 
 def markup(html: str) -> Any:

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: fuzz package token install run test test-unit test-functional lint-content lock-content bench clean
+.PHONY: fuzz package token code install run test test-unit test-functional lint-content lock-content bench clean
 
 $(INSTALLED): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ clean:
 ## Print an access token for a local account: make -s token USER=demo-participant-1
 token: install
 	@$(BIN)/python -m steady_local token $(USER)
+
+## Print the current authenticator code of a local account: make -s code USER=demo-leader
+code: install
+	@$(BIN)/python -m steady_local code $(USER)
 
 ## Package a stage for CloudFormation: build/$(STAGE)/sam.yaml + deployment.zip (docs/deploy.md).
 ## Chalice downloads Linux wheels for requirements.txt from PyPI (cached in .chalice/deployments).

@@ -27,12 +27,39 @@ DEMO_ACCOUNTS = (
     ("demo-participant-2", "Demo-participant-2026", "participants"),
 )
 REGION = "us-east-1"
+# Stands in for the demo staff's phones: the authenticator secret of each local account that
+# has one (git-ignored, beside the snapshot).
+AUTHENTICATORS = "authenticators.json"
+
+
+def _authenticators(state_dir: Path) -> dict[str, str]:
+    path = state_dir / AUTHENTICATORS
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _ensure_authenticator(cognito: Any, stack: Any, username: str, password: str, known: dict[str, str]) -> str:
+    """The demo account's authenticator secret, enrolling one if it has none we know."""
+    from steady_local.provision import enrol_authenticator
+
+    if username in known:
+        return known[username]
+    user = cognito.admin_get_user(UserPoolId=stack.user_pool_id, Username=username)
+    if "SOFTWARE_TOKEN_MFA" in (user.get("UserMFASettingList") or []):
+        # Restored with an authenticator whose secret was lost: start it over, as an admin would.
+        cognito.admin_set_user_mfa_preference(
+            UserPoolId=stack.user_pool_id, Username=username,
+            SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
+        )
+    known[username] = enrol_authenticator(cognito, stack, username, password)
+    return known[username]
 
 
 def _aws_defaults() -> None:
     # Set before moto is imported: deterministic pool and client ids across restarts.
     os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY", "HASH")
     os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY", "HASH")
+    # Check authenticator codes like Cognito does (leaders sign in with one).
+    os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
     os.environ["AWS_DEFAULT_REGION"] = os.environ["AWS_REGION"] = REGION
@@ -80,10 +107,18 @@ def serve(args: argparse.Namespace) -> int:
     stack = provision(clients)
     restored = snapshot.restore(clients, stack, state_file)
     published = publish_content(clients, stack.content_bucket)
-    tokens = {}
+    from chalicelib.mfa import REQUIRED_FOR
+
+    authenticators = _authenticators(state_dir)
+    cognito = clients("cognito-idp")
     for username, password, role in DEMO_ACCOUNTS:
-        create_account(clients("cognito-idp"), stack, username, password, role)
-        tokens[username] = sign_in(clients("cognito-idp"), stack, username, password)
+        create_account(cognito, stack, username, password, role)
+        secret = None
+        if role in REQUIRED_FOR:
+            secret = _ensure_authenticator(cognito, stack, username, password, authenticators)
+        sign_in(cognito, stack, username, password, secret)  # each demo account works
+    state_dir.mkdir(parents=True, exist_ok=True)
+    (state_dir / AUTHENTICATORS).write_text(json.dumps(authenticators, sort_keys=True))
     snapshot.save(clients, stack, state_file, aws.app.lock)
     (state_dir / "stack.json").write_text(json.dumps({**stack.__dict__, "endpoint": aws.url}))
 
@@ -106,7 +141,7 @@ def serve(args: argparse.Namespace) -> int:
         cwd=ROOT,
         env=env,
     )
-    _banner(args.port, aws.url, restored, published, tokens)
+    _banner(args.port, aws.url, restored, published, authenticators)
 
     def stop(*_: Any) -> None:
         raise KeyboardInterrupt
@@ -134,7 +169,7 @@ def serve(args: argparse.Namespace) -> int:
     return code
 
 
-def _banner(port: int, moto_url: str, restored: int, published: str, tokens: dict[str, str]) -> None:
+def _banner(port: int, moto_url: str, restored: int, published: str, authenticators: dict[str, str]) -> None:
     api = f"http://127.0.0.1:{port}"
     lines = [
         "",
@@ -146,6 +181,14 @@ def _banner(port: int, moto_url: str, restored: int, published: str, tokens: dic
         "Demo accounts (username / password / role):",
     ]
     lines += [f"  {u:<20} {p:<24} {r}" for u, p, r in DEMO_ACCOUNTS]
+    for username, secret in sorted(authenticators.items()):
+        key = " ".join(secret[i:i + 4].upper() for i in range(0, len(secret), 4))
+        lines += [
+            "",
+            f"{username} also needs a code (two-step sign-in is required for leaders and admins).",
+            f"  Add this key to an authenticator app: {key}",
+            f"  or print the current code: make -s code USER={username}",
+        ]
     lines += [
         "",
         "Get a fresh access token (valid 60 minutes) in another terminal:",
@@ -163,24 +206,46 @@ def _banner(port: int, moto_url: str, restored: int, published: str, tokens: dic
     print("\n".join(lines), flush=True)
 
 
+def _running_stack(state_dir: Path) -> tuple[Any, str] | None:
+    from steady_local.provision import Stack
+
+    stack_file = state_dir / "stack.json"
+    if not stack_file.exists():
+        print("The local stack is not running: start it with 'make run'.", file=sys.stderr)
+        return None
+    data = json.loads(stack_file.read_text())
+    endpoint = data.pop("endpoint")
+    return Stack(**data), endpoint
+
+
 def token(args: argparse.Namespace) -> int:
     """Print an access token for a demo (or restored) account of the running local stack."""
     _aws_defaults()
-    from steady_local.provision import Stack, sign_in
+    from steady_local.provision import sign_in
 
-    stack_file = Path(args.state_dir) / "stack.json"
-    if not stack_file.exists():
-        print("The local stack is not running: start it with 'make run'.", file=sys.stderr)
+    running = _running_stack(Path(args.state_dir))
+    if running is None:
         return 1
-    data = json.loads(stack_file.read_text())
-    endpoint = data.pop("endpoint")
-    stack = Stack(**data)
+    stack, endpoint = running
     passwords = {u: p for u, p, _ in DEMO_ACCOUNTS}
     password = args.password or passwords.get(args.username)
     if password is None:
         print(f"Give --password for {args.username}.", file=sys.stderr)
         return 1
-    print(sign_in(client_factory(endpoint)("cognito-idp"), stack, args.username, password))
+    secret = _authenticators(Path(args.state_dir)).get(args.username)
+    print(sign_in(client_factory(endpoint)("cognito-idp"), stack, args.username, password, secret))
+    return 0
+
+
+def code(args: argparse.Namespace) -> int:
+    """Print the current authenticator code of a local account (what its phone would show)."""
+    from steady_local import totp
+
+    secret = _authenticators(Path(args.state_dir)).get(args.username)
+    if secret is None:
+        print(f"{args.username} has no local authenticator (see 'make run' output).", file=sys.stderr)
+        return 1
+    print(totp.code(secret))
     return 0
 
 
@@ -195,7 +260,11 @@ def main(argv: list[str] | None = None) -> int:
     token_parser = sub.add_parser("token", help="print an access token for an account")
     token_parser.add_argument("username")
     token_parser.add_argument("--password")
+    code_parser = sub.add_parser("code", help="print the current authenticator code of an account")
+    code_parser.add_argument("username")
     args = parser.parse_args(argv)
     if args.command == "token":
         return token(args)
+    if args.command == "code":
+        return code(args)
     return serve(args)

@@ -3,7 +3,8 @@
 What is saved (JSON, under a git-ignored folder):
 - every DynamoDB item of the records table,
 - every S3 object of the content bucket (base64),
-- every Cognito user of the pool: username, ``sub``, groups, status and password.
+- every Cognito user of the pool: username, ``sub``, groups, status, password and whether it
+  has an authenticator (the secret itself is moto's; see ``steady_local.run``).
 
 Restoring recreates users through the API, then sets their ``sub`` and password on moto's
 in-process objects: Cognito never lets a client choose a ``sub``, and every record is keyed
@@ -22,6 +23,8 @@ from typing import Any
 from steady_local.provision import Stack
 
 MOTO_ACCOUNT = "123456789012"
+# What moto keeps on a user about its authenticator.
+_MFA_FIELDS = ("token_verified", "software_token_mfa_enabled", "preferred_mfa_setting")
 
 
 def _moto_users(stack: Stack) -> dict[str, Any]:
@@ -57,6 +60,7 @@ def dump(clients: Any, stack: Stack, moto_lock: AbstractContextManager | None = 
                 "status": user.status,
                 "attributes": [a for a in user.attributes if a["Name"] != "sub"],
                 "groups": sorted(g.group_name for g in user.groups),
+                "mfa": {name: getattr(user, name, None) for name in _MFA_FIELDS},
             }
         )
     return {"items": items, "objects": objects, "users": users}
@@ -100,4 +104,7 @@ def restore(clients: Any, stack: Stack, path: Path) -> int:
         moto_user.update_attributes([{"Name": "sub", "Value": user["sub"]}])
         moto_user.password = user["password"]
         moto_user.status = user["status"]
+        for name, value in (user.get("mfa") or {}).items():
+            if name in _MFA_FIELDS:
+                setattr(moto_user, name, value)
     return len(data["items"])

@@ -99,6 +99,11 @@ def test_demo_participant_reads_completes_and_the_completion_survives_a_restart(
         assert status == 201
         status, _ = stack.request("GET", "/me/completions", "not-a-token")
         assert status == 401
+        # The demo leader has an authenticator: `make token` answers the code step for it.
+        assert "make -s code USER=demo-leader" in banner
+        leader_token = stack.token("demo-leader")
+        status, groups = stack.request("GET", "/groups", leader_token)
+        assert status == 200 and groups["groups"] == []
     finally:
         assert stack.stop() == 0
     assert (tmp_path / "state" / "state.json").exists()
@@ -110,5 +115,8 @@ def test_demo_participant_reads_completes_and_the_completion_survives_a_restart(
         status, listed = again.request("GET", "/me/completions", token)
         assert status == 200
         assert listed["completions"] == [created]
+        # The leader's authenticator survived too: same secret, no new enrolment.
+        status, _ = again.request("GET", "/groups", again.token("demo-leader"))
+        assert status == 200
     finally:
         assert again.stop() == 0

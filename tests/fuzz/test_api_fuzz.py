@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from chalicelib.routes.openapi import DOCUMENT
-from steady_local.provision import Stack, create_account, sign_in
+from steady_local.provision import Stack, create_account, enrol_authenticator, sign_in
 from tests.functional.test_local_run import LocalStack
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.server]
@@ -88,11 +88,13 @@ def fuzz_stack(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
         password = "Fuzz-account-2026"
         for username, role in (("fuzz-author", "authors"), ("fuzz-admin", "admins")):
             create_account(cognito, stack, username, password, role)
+        # Admins need two-step sign-in (chalicelib.mfa), as the demo leader has.
+        admin_secret = enrol_authenticator(cognito, stack, "fuzz-admin", password)
         tokens = {
             "participant": local.token("demo-participant-1"),
             "leader": local.token("demo-leader"),
             "author": sign_in(cognito, stack, "fuzz-author", password),
-            "admin": sign_in(cognito, stack, "fuzz-admin", password),
+            "admin": sign_in(cognito, stack, "fuzz-admin", password, admin_secret),
         }
         yield FuzzStack(local, tokens)
     finally:

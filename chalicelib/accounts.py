@@ -113,6 +113,20 @@ class Accounts:
             raise _unavailable(error) from error
         return Account(account.id, account.username, account.roles, False)
 
+    def reset_authenticator(self, username: str) -> Account:
+        """Turn the account's authenticator off (a lost phone) and sign it out everywhere; at
+        the next sign-in the person sets up a new one (required for leaders and admins)."""
+        account = self.find(username)
+        try:
+            self._cognito.admin_set_user_mfa_preference(
+                UserPoolId=self._pool, Username=username,
+                SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
+            )
+            self._cognito.admin_user_global_sign_out(UserPoolId=self._pool, Username=username)
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable(error) from error
+        return account
+
     def list_role(self, role: str, page_token: str | None = None) -> tuple[list[Account], str | None]:
         if role not in ROLES:
             raise BadRequest("Unknown role.", code="invalid_role")

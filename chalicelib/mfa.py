@@ -98,6 +98,11 @@ class Authenticators:
                 self._enabled_at.pop(username, None)
         return on
 
+    def forget(self, username: str) -> None:
+        """Stop remembering ``username``'s authenticator in this container (after a reset)."""
+        with self._lock:
+            self._enabled_at.pop(username, None)
+
     def begin_setup(self, access_token: str) -> str:
         """A new secret for the signed-in account's authenticator (not active until confirmed)."""
         try:

@@ -1,4 +1,4 @@
-"""Administrators' routes: leader and author accounts, the audit trail."""
+"""Administrators' routes: leader and author accounts, authenticator resets, the audit trail."""
 
 from __future__ import annotations
 
@@ -51,6 +51,16 @@ def blueprint(authorizer: Any) -> Blueprint:
             raise BadRequest("Admins manage leader and author accounts here.", code="invalid_role")
         account = svc.accounts.disable(call.params["username"])
         svc.audit.record(new_entry(call.caller.id, call.caller.roles, "account.disable",
+                                   svc.calendar.iso(), detail={"account_id": account.id}))
+        return account.to_dict()
+
+    @endpoints.route("/admin/accounts/{username}/reset-authenticator", method="POST", roles=ADMIN_ONLY)
+    def reset_authenticator(call: Call) -> dict:
+        """A lost phone: the account signs in with its password next time and sets up a new one."""
+        svc = services.current()
+        account = svc.accounts.reset_authenticator(call.params["username"])
+        svc.authenticators.forget(account.username)
+        svc.audit.record(new_entry(call.caller.id, call.caller.roles, "account.reset_authenticator",
                                    svc.calendar.iso(), detail={"account_id": account.id}))
         return account.to_dict()
 

@@ -61,6 +61,8 @@ ROWS: dict[tuple[str, str], Row] = {
     ("GET", "/admin/accounts"): Row("/admin/accounts", allowed=frozenset({"admin"})),
     ("POST", "/admin/accounts/{username}/disable"): Row("/admin/accounts/leader-spare/disable", allowed=frozenset({"admin"})),
     ("GET", "/openapi.json"): Row("/openapi.json", allowed=frozenset({"participant", "leader", "author", "admin"})),
+    ("POST", "/admin/accounts/{username}/reset-authenticator"): Row(
+        "/admin/accounts/leader-spare/reset-authenticator", allowed=frozenset({"admin"})),
     ("GET", "/admin/audit"): Row("/admin/audit", allowed=frozenset({"admin"}), shows_ids_to_allowed=True),
 }
 # Leaders and admins hold their roles only with two-step sign-in (chalicelib.mfa); without it

@@ -218,3 +218,37 @@ def test_participants_may_turn_two_step_sign_in_on(client, published, participan
     again = WebClient(client)
     assert again.sign_in(participant.username).location == "/sign-in/code"
     assert again.enter_code(secret).location == "/"
+
+
+# -- a lost phone ------------------------------------------------------------------------------
+
+
+def test_an_admin_resets_a_lost_authenticator(client, published, stack, leader):
+    admin = make_account(stack, "admin-one", "admins")
+    assert client.http.get("/groups", headers=leader.headers).status_code == 200
+
+    reset = client.http.post(f"/admin/accounts/{leader.username}/reset-authenticator", headers=admin.headers)
+
+    assert reset.status_code == 200 and json.loads(reset.body)["id"] == leader.id
+    # Forgotten at once in this container; signed out of Cognito (refresh tokens revoked).
+    refused = client.http.get("/groups", headers=leader.headers)
+    assert refused.status_code == 403 and error_code(refused) == "mfa_required"
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    user = cognito.admin_get_user(UserPoolId=stack.user_pool_id, Username=leader.username)
+    assert "SOFTWARE_TOKEN_MFA" not in (user.get("UserMFASettingList") or [])
+    # The next sign-in needs only the password, then a new authenticator.
+    browser = WebClient(client)
+    assert browser.sign_in(leader.username).location == "/leader"
+    assert browser.get("/leader").location == SETUP
+    # Audit-logged with ids only.
+    entries = json.loads(client.http.get("/admin/audit", headers=admin.headers).body)["entries"]
+    assert any(e["action"] == "account.reset_authenticator" and e["actor_id"] == admin.id
+               and e["detail"] == {"account_id": leader.id} for e in entries), entries
+
+
+def test_resetting_an_unknown_account_is_a_404(client, published, stack):
+    admin = make_account(stack, "admin-one", "admins")
+
+    response = client.http.post("/admin/accounts/nobody-here/reset-authenticator", headers=admin.headers)
+
+    assert response.status_code == 404 and error_code(response) == "account_not_found"

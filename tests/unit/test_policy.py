@@ -28,6 +28,7 @@ EXPECTED_ACTIONS = {
         "dynamodb:UpdateItem", "dynamodb:DeleteItem",
         "cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser", "cognito-idp:AdminCreateUser",
         "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminDisableUser", "cognito-idp:ListUsersInGroup",
+        "cognito-idp:AdminSetUserMFAPreference", "cognito-idp:AdminUserGlobalSignOut",
         "kms:Decrypt", "kms:GenerateDataKey",
     },
     "CognitoJwtRole": {"logs:CreateLogStream", "logs:PutLogEvents"},

@@ -183,7 +183,11 @@ class Pages:
         self._bp = blueprint
 
     def route(
-        self, path: str, method: str = "GET", access: Iterable[str] | str = SIGNED_IN, before_mfa: bool = False
+        self,
+        path: str,
+        method: str = "GET",
+        access: Iterable[str] | str = SIGNED_IN,
+        before_mfa: bool = False,
     ) -> Callable[[Callable[[Visit], Any]], Callable[..., Response]]:
         """Register ``handler(visit)`` at ``method path`` for ``access`` (roles, SIGNED_IN or PUBLIC).
 

@@ -12,13 +12,13 @@ import hashlib
 import json
 import os
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from steady_content import body, frontmatter, lockfile, rules, tracks
+from steady_content import body, frontmatter, images, lockfile, rules, tracks
 from steady_content.links import module_link
 from steady_content.problems import ContentError, Problem
 from steady_content.render import render
@@ -44,7 +44,8 @@ class Module:
         meta = source.meta
         meta.setdefault("locale", DEFAULT_LOCALE)
         return cls(
-            source, meta["id"], meta["version"], meta["locale"], source_hash(meta, source.body)
+            source, meta["id"], meta["version"], meta["locale"],
+            source_hash(meta, source.body, images.local_images(source)),
         )
 
     @property
@@ -124,13 +125,16 @@ def file_locale(path: str) -> tuple[str, str | None]:
     return parts[0], parts[1] if len(parts) == 3 else None
 
 
-def source_hash(meta: dict[str, Any], body: str) -> str:
-    """sha256 of what participants see: every field except ``review``, plus the body.
+def source_hash(meta: dict[str, Any], body: str, pictures: Sequence[images.Image] = ()) -> str:
+    """sha256 of what participants see: every field except ``review``, the body, and the
+    bytes of every image it shows (a module without images hashes as it always did).
 
     Approving a module (a change to ``review``) is not a content change and needs no bump.
     """
     shown = {k: v for k, v in meta.items() if k != "review"}
     canonical = json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False) + "\n" + body
+    for picture in pictures:
+        canonical += f"\n{picture.target} {picture.sha256}"
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -339,7 +343,7 @@ def build(module: Module, published_at: str | None = None) -> dict[str, Any]:
         "reading_minutes": rendered.reading_minutes,
         "word_count": rendered.word_count,
         "sections": rendered.sections,
-        "html": sanitize(rendered.html),
+        "html": images.embed(sanitize(rendered.html), images.local_images(module.source)),
         "sha256": module.sha256,
         "published_at": published_at
         or datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from steady_content import body, language, readability
+from steady_content import body, images, language, readability
 from steady_content.frontmatter import Source
 from steady_content.links import module_link, scheme, servable
 from steady_content.problems import Problem
@@ -349,10 +349,8 @@ def servable_links(source: Source) -> Iterator[Problem]:
 @rule("IM001", "an image file does not exist")
 def images_exist(source: Source) -> Iterator[Problem]:
     for link in body.links(source):
-        local = link.image and link.target and scheme(link.target) is None
-        if local and module_link(link.target) is None:
-            path = Path(source.path).parent / re.split(r"[?#]", link.target, maxsplit=1)[0]
-            if not path.is_file():
+        if link.image and images.is_local(link.target):
+            if not images.local_path(source, link.target).is_file():
                 yield Problem(
                     source.path,
                     link.line,
@@ -360,6 +358,35 @@ def images_exist(source: Source) -> Iterator[Problem]:
                     f"image '{link.target}' does not exist (paths are relative to the module file)",
                     link.col,
                 )
+
+
+@rule("IM003", "an image that cannot be published (format or size)")
+def images_can_be_embedded(source: Source) -> Iterator[Problem]:
+    lines = {}
+    for link in body.links(source):
+        if link.image:
+            lines.setdefault(link.target, link)
+    for image in images.local_images(source):
+        at = lines[image.target]
+        if image.media_type is None:
+            yield Problem(source.path, at.line, "IM003",
+                          f"image '{image.target}' is not a {images.FORMATS} file "
+                          "(SVG is refused: it can carry script)", at.col)
+        elif len(image.data) > images.MAX_BYTES:
+            yield Problem(source.path, at.line, "IM003",
+                          f"image '{image.target}' is {len(image.data) // 1024} KB: at most "
+                          f"{images.MAX_BYTES // 1024} KB, for phones on slow networks (export it smaller)",
+                          at.col)
+
+
+@rule("IM004", "an image from another website")
+def images_are_local(source: Source) -> Iterator[Problem]:
+    for link in body.links(source):
+        if link.image and link.target and not images.is_local(link.target):
+            yield Problem(source.path, link.line, "IM004",
+                          f"image '{link.target}' comes from another site, which would learn who "
+                          "reads this module: save it beside the module and link it as images/name.png",
+                          link.col)
 
 
 @rule("IM002", "an image has no alt text")

@@ -29,9 +29,10 @@ from chalicelib.web import csrf, render, session
 FORM = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 8192
 SIGN_IN_PATH = "/sign-in"
-# Forms may only post to this site, nothing may frame it, no script runs.
+# Forms may only post to this site, nothing may frame it, no script runs. Module images
+# travel inside the module as data: URLs (steady_content.images), hence img-src data:.
 CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
 PAGE_HEADERS = {

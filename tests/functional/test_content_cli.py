@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -586,8 +587,10 @@ def test_preview_shows_images_beside_the_module_and_nothing_else(content):
                 fetch(base + bad)
             refused.append(error.value.code)
 
-    assert '<img alt="A calm lake" src="/content/addiction/images/lake.png">' in page
-    assert image == b"\x89PNG\r\n\x1a\nfake"
+    # As published: the image travels inside the module (steady_content.images).
+    embedded = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\nfake").decode()
+    assert f'<img alt="A calm lake" src="{embedded}">' in page
+    assert image == b"\x89PNG\r\n\x1a\nfake"  # still served, for a draft that does not build
     assert refused == [404, 404, 404]
 
 

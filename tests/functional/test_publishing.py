@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from pathlib import Path
@@ -147,3 +148,27 @@ def publish_tracks(publisher, tracks: list[dict]) -> None:  # type: ignore[no-un
     from chalicelib.library import tracks_key
 
     publisher._put_json(tracks_key(), {"tracks": tracks})
+
+
+def test_an_image_is_published_inside_the_module_and_shown_on_the_web_page(content, publisher, client, participant):
+    from tests.functional.web_client import WebClient
+
+    picture = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+    (content / "stress-management" / "images").mkdir()
+    (content / "stress-management" / "images" / "box-breathing.png").write_bytes(picture)
+    path = module_file(content)
+    path.write_text(path.read_text().rstrip("\n") + "\n\n![A square traced one side per breath](images/box-breathing.png)\n")
+    assert [p.code for p in lint(content).problems] == ["VB001"]  # a picture is a change: bump
+    path.write_text(path.read_text().replace("version: 1\n", "version: 2\n", 1))
+    result = lint(content)
+    lockfile.write(content, pipeline.lock_entries(result.modules))
+    assert statuses(publisher.publish(lint(content).modules)) == [NEW]
+
+    embedded = "data:image/png;base64," + base64.b64encode(picture).decode()
+    document = json.loads(client.http.get(f"/modules/{MODULE}", headers=participant.headers).body)
+    assert document["version"] == 2 and f'src="{embedded}"' in document["html"]
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+    page = browser.get(f"/read/{MODULE}")
+    assert f'src="{embedded}"' in page.body
+    assert "img-src 'self' data:" in page.headers["content-security-policy"]

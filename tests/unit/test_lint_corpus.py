@@ -33,6 +33,8 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
     "addiction/h1-in-body.md": [("HD001", 22)],
     "addiction/missing-image.md": [("IM001", 24)],
     "addiction/image-without-alt.md": [("IM002", 24)],
+    "addiction/svg-image.md": [("IM003", 24)],
+    "addiction/web-image.md": [("IM004", 24)],
     "addiction/bad-knowledge-check.md": [("KC001", 25)],
     "addiction/no-changelog.md": [("FM030", 5)],
     "addiction/wrong-locale.md": [("TL002", 8)],

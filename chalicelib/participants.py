@@ -6,7 +6,7 @@ from typing import Any
 
 from chalicelib.errors import BadRequest
 from chalicelib.identity import Caller
-from chalicelib.library import ModuleLibrary, check_module_id, parse_version
+from chalicelib.library import DEFAULT_LOCALE, ModuleLibrary, check_locale, check_module_id, parse_version
 from chalicelib.records.completions import Completion, CompletionRecords
 
 
@@ -17,8 +17,13 @@ def record_completion(
     library: ModuleLibrary,
     completions: CompletionRecords,
     answers: Any = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> tuple[Completion, bool, list[dict]]:
     """Record that ``caller`` completed this exact version, with optional knowledge-check answers.
+
+    ``version`` is a version of ``locale``. A translation is recorded as the English version it
+    was published with (``source_version``), so groups see one curriculum whatever language
+    each person reads, with ``read_in`` saying which translation was read.
 
     Returns ``(completion, created, feedback)``: ``feedback`` says, per question of the stored
     completion, whether the answer was right, the right answer and its explanation. Raises
@@ -26,9 +31,15 @@ def record_completion(
     """
     module_id = check_module_id(module_id)
     version = parse_version(version)
-    questions = library.version(module_id, version).document.get("knowledge_check", [])
+    locale = check_locale(locale)
+    document = library.version(module_id, version, locale).document
+    questions = document.get("knowledge_check", [])
     check = grade(questions, answers) if answers is not None else None
-    completion, created = completions.record(caller.id, module_id, version, check)
+    read_in = None
+    if locale != DEFAULT_LOCALE:
+        read_in = {"locale": locale, "version": version}
+        version = int(document.get("source_version") or version)
+    completion, created = completions.record(caller.id, module_id, version, check, read_in)
     given = completion.knowledge_check["answers"] if completion.knowledge_check else None
     return completion, created, feedback(questions, given) if given is not None else []
 

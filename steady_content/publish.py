@@ -22,7 +22,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.library import catalog_key, index_key, summary_of, tracks_key, version_key
+from chalicelib.library import DEFAULT_LOCALE, catalog_key, index_key, summary_of, tracks_key, version_key
 from steady_content.pipeline import Module, build
 from steady_content.tracks import Track
 
@@ -96,6 +96,7 @@ class Publisher:
         """
         report = PublishReport()
         changed_locales: set[str] = set()
+        originals = {m.module_id: m.version for m in modules if m.locale == DEFAULT_LOCALE}
         for module in modules:
             if approved_only and module.meta["review"]["status"] != APPROVED:
                 outcome = Outcome(
@@ -108,7 +109,7 @@ class Publisher:
                     blocking=False,
                 )
             else:
-                outcome = self.publish_one(module, dry_run=dry_run)
+                outcome = self.publish_one(module, dry_run=dry_run, source_version=originals.get(module.module_id))
             report.outcomes.append(outcome)
             if on_outcome is not None:
                 on_outcome(outcome)
@@ -176,8 +177,12 @@ class Publisher:
                 )
         return results
 
-    def publish_one(self, module: Module, dry_run: bool = False) -> Outcome:
-        """Publish one module version unless it already is; refuse different content."""
+    def publish_one(self, module: Module, dry_run: bool = False, source_version: int | None = None) -> Outcome:
+        """Publish one module version unless it already is; refuse different content.
+
+        A translation is stamped with ``source_version``, the English version published with
+        it: a completion of the translation counts as a completion of that English version.
+        (Stamped once: a version document never changes, even when the English one moves on.)"""
         key = version_key(module.module_id, module.version, module.locale)
         existing = self._get_json(key)
         if existing is not None:
@@ -188,6 +193,8 @@ class Publisher:
         if dry_run:
             return Outcome(module.module_id, module.version, module.locale, NEW, "would publish")
         document = build(module)
+        if module.locale != DEFAULT_LOCALE:
+            document["source_version"] = source_version or self._latest_original(module.module_id)
         try:
             self._put_json(key, document, if_none_match=True)
         except ClientError as error:
@@ -209,6 +216,11 @@ class Publisher:
             f"module {module.module_id} version {module.version} is already published with "
             "different content: bump the version",
         )
+
+    def _latest_original(self, module_id: str) -> int | None:
+        index = self._get_json(index_key(module_id, DEFAULT_LOCALE)) or {}
+        latest = index.get("latest") or {}
+        return latest.get("version")
 
     def _update_index(self, document: dict, only_if_missing: bool = False) -> None:
         key = index_key(document["id"], document["locale"])

@@ -88,6 +88,9 @@ class Completion:
     # The knowledge-check answers given with the completion, checked by the server:
     # {"answers": [choice index, ...], "correct": n, "total": m}
     knowledge_check: dict | None = None
+    # A translation read instead of the English version: {"locale": "es", "version": n}.
+    # ``version`` is always the English (curriculum) version it stands for.
+    read_in: dict | None = None
 
     def to_dict(self) -> dict:
         result: dict = {
@@ -97,6 +100,8 @@ class Completion:
         }
         if self.knowledge_check is not None:
             result["knowledge_check"] = self.knowledge_check
+        if self.read_in is not None:
+            result["read_in"] = self.read_in
         return result
 
     @classmethod
@@ -108,11 +113,15 @@ class Completion:
                 "correct": int(check["correct"]),
                 "total": int(check["total"]),
             }
+        read_in = record.get("read_in")
+        if read_in is not None:
+            read_in = {"locale": str(read_in["locale"]), "version": int(read_in["version"])}
         return cls(
             module_id=str(record["module_id"]),
             version=int(record["version"]),
             completed_at=str(record["completed_at"]),
             knowledge_check=check,
+            read_in=read_in,
         )
 
 
@@ -124,10 +133,16 @@ class CompletionRecords(RecordTable):
         self._clock = clock
 
     def record(
-        self, participant_id: str, module_id: str, version: int, knowledge_check: dict | None = None
+        self,
+        participant_id: str,
+        module_id: str,
+        version: int,
+        knowledge_check: dict | None = None,
+        read_in: dict | None = None,
     ) -> tuple[Completion, bool]:
-        """Record a completion. Returns ``(completion, created)``; a repeat returns the original
-        (with the answers first given)."""
+        """Record a completion of English ``version`` (``read_in`` a translation, if so).
+        Returns ``(completion, created)``; a repeat returns the original (with the answers and
+        the language first given)."""
         completed_at = self._clock()
         pk = participant_pk(participant_id)
         values = {
@@ -139,6 +154,8 @@ class CompletionRecords(RecordTable):
         }
         if knowledge_check is not None:
             values["knowledge_check"] = knowledge_check
+        if read_in is not None:
+            values["read_in"] = read_in
         put = {
             "TableName": self._table,
             "Item": to_item(values),
@@ -157,7 +174,7 @@ class CompletionRecords(RecordTable):
                 self._dynamodb.transact_write_items(
                     TransactItems=[{"Put": put}, {"Update": progress}]
                 )
-                return Completion(module_id, version, completed_at, knowledge_check), True
+                return Completion(module_id, version, completed_at, knowledge_check, read_in), True
             except ClientError as error:
                 if error_code(error) != "TransactionCanceledException":
                     raise self.unavailable(error) from error

@@ -10,6 +10,7 @@ from chalicelib import participants, services
 from chalicelib.api import Call, Created, Endpoints
 from chalicelib.errors import BadRequest
 from chalicelib.identity import PARTICIPANTS
+from chalicelib.library import DEFAULT_LOCALE
 
 PAGE_SIZE = 50
 
@@ -20,13 +21,13 @@ def blueprint(authorizer: Any) -> Blueprint:
 
     @endpoints.route(
         "/me/completions", method="POST", roles=(PARTICIPANTS,),
-        body={"module_id": str, "version": int}, optional={"answers": list},
+        body={"module_id": str, "version": int}, optional={"answers": list, "locale": str},
     )
     def record_completion(call: Call) -> Any:
         svc = services.current()
         completion, created, feedback = participants.record_completion(
             call.caller, call.body["module_id"], call.body["version"], svc.library, svc.completions,
-            call.body.get("answers"),
+            call.body.get("answers"), call.body.get("locale") or DEFAULT_LOCALE,
         )
         body = completion.to_dict()
         if feedback:

@@ -1,0 +1,118 @@
+"""Reading a translation: the completion counts for the English version it was published with.
+
+Groups follow one curriculum (English version numbers); a participant may read it in Spanish.
+A Spanish version is stamped at publish time with the English version beside it
+(``source_version``); completing it records that English version and ``read_in``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from steady_content import lockfile, pipeline
+from tests.conftest import CONTENT
+from tests.functional.web_client import WebClient
+
+MODULE = "cravings-and-urge-surfing"
+ENGLISH = Path("addiction") / f"{MODULE}.md"
+SPANISH = Path("addiction") / f"{MODULE}.es.md"
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    folder = tmp_path / "content"
+    (folder / "addiction").mkdir(parents=True)
+    for name in (ENGLISH, SPANISH):
+        shutil.copy(CONTENT / name, folder / name)
+    return folder
+
+
+def publish(content: Path, publisher) -> None:  # type: ignore[no-untyped-def]
+    result = pipeline.lint(content)
+    lockfile.write(content, pipeline.lock_entries(result.modules))
+    result = pipeline.lint(content)
+    assert result.ok, result.problems
+    assert publisher.publish(result.modules).ok
+
+
+def bump(content: Path, relative: Path, to: int, sentence: str) -> None:
+    path = content / relative
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("version: 1\n", f"version: {to}\n", 1).replace(
+        "\nchangelog: ", f"\nchangelog: Version {to}. ", 1)
+    path.write_text(text.rstrip("\n") + f"\n\n{sentence}\n", encoding="utf-8")
+
+
+def call(client, method: str, path: str, account, body=None):  # type: ignore[no-untyped-def]
+    response = getattr(client.http, method.lower())(
+        path, headers={**account.headers, "Accept-Language": "es"},
+        body=json.dumps(body) if body is not None else None)
+    return response.status_code, json.loads(response.body) if response.body else None
+
+
+@pytest.fixture
+def assigned(client, content, publisher, leader, participant):  # type: ignore[no-untyped-def]
+    publish(content, publisher)
+    _, group = call(client, "POST", "/groups", leader, {"name": "Grupo del martes"})
+    call(client, "POST", f"/groups/{group['group_id']}/participants", leader, {"username": participant.username})
+    status, _ = call(client, "POST", f"/groups/{group['group_id']}/assignments", leader, {"module_id": MODULE})
+    assert status == 201
+    return group["group_id"]
+
+
+def my_status(client, participant) -> tuple[str, int | None]:  # type: ignore[no-untyped-def]
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    (row,) = mine["assignments"]
+    return row["status"], row.get("version")
+
+
+def test_completing_the_spanish_version_completes_the_assignment(client, assigned, participant):
+    status, module = call(client, "GET", f"/modules/{MODULE}", participant)
+    assert status == 200 and (module["locale"], module["version"]) == ("es", 1)
+
+    status, done = call(client, "POST", "/me/completions", participant,
+                        {"module_id": MODULE, "version": 1, "locale": "es", "answers": [1, 0, 2]})
+
+    assert status == 201
+    assert (done["version"], done["read_in"]) == (1, {"locale": "es", "version": 1})
+    assert done["knowledge_check"]["correct"] == 3
+    assert all(f["explanation"] for f in done["feedback"])
+    assert my_status(client, participant) == ("completed", 1)
+    listed = call(client, "GET", "/me/completions", participant)[1]["completions"]
+    assert [c["read_in"] for c in listed] == [{"locale": "es", "version": 1}]
+
+
+def test_a_translation_behind_the_english_version_shows_as_an_older_version(
+        client, content, publisher, assigned, participant, library_clock):
+    from chalicelib.library import POINTER_TTL_SECONDS
+
+    bump(content, ENGLISH, 2, "One more idea: tell someone when a craving starts.")
+    publish(content, publisher)  # English v2; the Spanish v1 still follows English v1
+    library_clock.advance(POINTER_TTL_SECONDS + 1)
+
+    call(client, "POST", "/me/completions", participant, {"module_id": MODULE, "version": 1, "locale": "es"})
+    assert my_status(client, participant) == ("completed_older_version", 1)
+
+    bump(content, SPANISH, 2, "Una idea más: dígale a alguien cuando empieza un antojo.")
+    publish(content, publisher)  # the translator catches up: Spanish v2 follows English v2
+    library_clock.advance(POINTER_TTL_SECONDS + 1)
+    status, module = call(client, "GET", f"/modules/{MODULE}", participant)
+    assert (module["locale"], module["version"], module["source_version"]) == ("es", 2, 2)
+
+    status, done = call(client, "POST", "/me/completions", participant,
+                        {"module_id": MODULE, "version": 2, "locale": "es"})
+    assert status == 201 and (done["version"], done["read_in"]) == (2, {"locale": "es", "version": 2})
+    assert my_status(client, participant) == ("completed", 2)
+
+
+def test_a_spanish_version_that_does_not_exist_is_a_404(client, assigned, participant):
+    status, body = call(client, "POST", "/me/completions", participant,
+                        {"module_id": MODULE, "version": 7, "locale": "es"})
+    assert (status, body["error"]["code"]) == (404, "version_not_found")
+    status, body = call(client, "POST", "/me/completions", participant,
+                        {"module_id": MODULE, "version": 1, "locale": "fr"})
+    assert (status, body["error"]["code"]) == (400, "invalid_locale")

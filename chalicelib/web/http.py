@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
@@ -25,6 +25,7 @@ from chalicelib.errors import BadRequest, Forbidden, PayloadTooLarge, SteadyErro
 from chalicelib.identity import Caller
 from chalicelib.records.sessions import Session
 from chalicelib.web import csrf, render, session
+from chalicelib.web.words import WORDS
 
 FORM = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 8192
@@ -65,6 +66,7 @@ class Visit:
     query: dict[str, str]
     form: dict[str, str]
     cookies: dict[str, str]
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
 
     @property
     def csrf_token(self) -> str:
@@ -145,10 +147,13 @@ def parse_form(raw: bytes | None) -> dict[str, str]:
 
 
 def page(result: Html, visit: Visit) -> Response:
+    lang = result.context.get("lang", "en")
     context = {
         "caller": visit.caller,
         "roles": visit.caller.roles if visit.caller else frozenset(),
         "csrf_token": visit.csrf_token,
+        "lang": lang,
+        "w": WORDS[lang],
         **result.context,
     }
     return _response(render.render(result.template, context), result.status, {}, result.cookies)
@@ -202,7 +207,7 @@ class Pages:
                 request = self._bp.current_request
                 headers = {k.lower(): v for k, v in (request.headers or {}).items()}
                 cookies = parse_cookies(headers.get("cookie"))
-                visit = Visit(None, None, params, dict(request.query_params or {}), {}, cookies)
+                visit = Visit(None, None, params, dict(request.query_params or {}), {}, cookies, headers)
                 stale_cookie: tuple[str, ...] = ()
                 try:
                     resumed = None if path.startswith("/static/") else session.resume(cookies.get(session.COOKIE))
@@ -212,7 +217,7 @@ class Pages:
                         caller = resumed[1]
                         if caller is not None:
                             caller = services.current().authenticators.admit(caller)
-                        visit = Visit(caller, resumed[0], params, visit.query, {}, cookies)
+                        visit = Visit(caller, resumed[0], params, visit.query, {}, cookies, headers)
                     if allowed != PUBLIC:
                         if visit.caller is None:
                             return redirect(SIGN_IN_PATH, stale_cookie)
@@ -222,7 +227,7 @@ class Pages:
                             raise Forbidden("Your account cannot open this page.")
                     if method == "POST":
                         form = parse_form(request.raw_body)
-                        visit = Visit(visit.caller, visit.session, params, visit.query, form, cookies)
+                        visit = Visit(visit.caller, visit.session, params, visit.query, form, cookies, headers)
                         csrf.check(visit.csrf_token, form.get(csrf.FIELD))
                     result = handler(visit)
                 except Unauthenticated:

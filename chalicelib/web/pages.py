@@ -13,7 +13,7 @@ from typing import Any
 from chalicelib import mfa, participants, services
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.identity import LEADERS, PARTICIPANTS, Caller
-from chalicelib.library import check_module_id, parse_version
+from chalicelib.library import DEFAULT_LOCALE, check_locale, check_module_id, parse_version, preferred_locale
 from chalicelib.progress import (
     COMPLETED,
     COMPLETED_OLDER,
@@ -200,11 +200,25 @@ def _module_id(visit: Visit) -> str:
         raise NotFound("There is no such module.", code="module_not_found") from None
 
 
+def _reading_locale(visit: Visit) -> str:
+    """The language to read in: ``?locale=``, else what the browser asks for, else English."""
+    return preferred_locale(visit.query.get("locale"), visit.headers.get("accept-language"))
+
+
 def module_page(visit: Visit) -> Html:
     caller = visit.signed_in()
     svc = services.current()
     module_id = _module_id(visit)
-    document = svc.library.latest(module_id).document
+    document = svc.library.latest(module_id, _reading_locale(visit)).document
+    locale = document.get("locale", DEFAULT_LOCALE)
+    # Completions count English (curriculum) versions; a translation stands for its source.
+    current_version = int(document.get("source_version") or document["version"]) if locale != DEFAULT_LOCALE \
+        else document["version"]
+    switch = None
+    if locale != DEFAULT_LOCALE:
+        switch = f"/read/{module_id}?locale={DEFAULT_LOCALE}"
+    elif any(m["id"] == module_id and m["locale"] != DEFAULT_LOCALE for m in svc.library.catalog(locale="es")):
+        switch = f"/read/{module_id}?locale=es"
     completed = None
     changes: list[dict] = []
     feedback: list[dict] = []
@@ -213,7 +227,7 @@ def module_page(visit: Visit) -> Html:
         latest = svc.completions.progress([caller.id])[caller.id].latest(module_id)
         if latest is not None:
             completed = {"version": latest[0], "at": latest[1]}
-            if latest[0] < document["version"]:
+            if latest[0] < current_version:
                 changes = changes_since(svc.library, module_id, latest[0])
             elif questions:
                 record = svc.completions.get(caller.id, module_id, latest[0])
@@ -225,7 +239,10 @@ def module_page(visit: Visit) -> Html:
                                         questions, strict=True)
                     ]
     return Html("module.html", {
+        "lang": locale,
         "module": document,
+        "current_version": current_version,
+        "switch": switch,
         "questions": [{"question": q["question"], "choices": q["choices"]} for q in questions],
         "body": render.markup(document["html"]),
         "completed": completed,
@@ -240,7 +257,8 @@ def complete(visit: Visit) -> Redirect:
     svc = services.current()
     module_id = _module_id(visit)
     version = parse_version(visit.form.get("version", ""))
-    questions = svc.library.version(module_id, version).document.get("knowledge_check", [])
+    locale = check_locale(visit.form.get("locale") or DEFAULT_LOCALE)
+    questions = svc.library.version(module_id, version, locale).document.get("knowledge_check", [])
     given = [visit.form.get(f"q{i}") for i in range(len(questions))]
     answers = None
     if any(a is not None for a in given):
@@ -248,8 +266,9 @@ def complete(visit: Visit) -> Redirect:
             raise BadRequest("Answer every question of the knowledge check, or none of them.",
                              code="invalid_answers")
         answers = [int(a) for a in given if a is not None]
-    participants.record_completion(caller, module_id, version, svc.library, svc.completions, answers)
-    return Redirect(f"/read/{module_id}#complete")
+    participants.record_completion(caller, module_id, version, svc.library, svc.completions, answers, locale)
+    suffix = f"?locale={locale}" if locale != DEFAULT_LOCALE else ""
+    return Redirect(f"/read/{module_id}{suffix}#complete")
 
 
 # -- group leaders --------------------------------------------------------------------------

@@ -101,6 +101,11 @@ def test_module_page_weight_dark_mode_and_print(browser, base_url, artifacts):
     page.emulate_media(media="print", color_scheme="light")
     page.screenshot(path=str(artifacts / "module-print.png"), full_page=True)
     assert not page.get_by_role("button", name="Mark as complete").is_visible()
+    page.emulate_media(media="screen", color_scheme="light")
+    page.get_by_role("link", name="Leer en español").click()
+    page.wait_for_url(f"**/read/{MODULE}?locale=es")
+    assert page.locator("html").get_attribute("lang") == "es"
+    check_page(page, artifacts, "module-spanish")
     context.close()
 
 

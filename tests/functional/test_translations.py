@@ -116,3 +116,40 @@ def test_a_spanish_version_that_does_not_exist_is_a_404(client, assigned, partic
     status, body = call(client, "POST", "/me/completions", participant,
                         {"module_id": MODULE, "version": 1, "locale": "fr"})
     assert (status, body["error"]["code"]) == (400, "invalid_locale")
+
+
+# -- the web app --------------------------------------------------------------------------------
+
+
+def test_a_spanish_browser_reads_and_completes_the_module_in_spanish(client, assigned, participant):
+    browser = WebClient(client, language="es-US,es;q=0.9,en;q=0.5")
+    assert browser.sign_in(participant.username).status == 303
+
+    page = browser.get(f"/read/{MODULE}")
+
+    assert page.status == 200 and '<html lang="es">' in page.body
+    assert "Marcar como terminado" in page.body and "¿Necesita ayuda ahora?" in page.body
+    assert "988" in page.body and "1-800-662-4357" in page.body  # crisis resources in every language
+    assert f'href="/read/{MODULE}?locale=en" lang="en"' in page.body
+    assert 'name="locale" value="es"' in page.body
+
+    done = browser.post(f"/read/{MODULE}/complete", {"csrf": page.csrf(), "version": "1", "locale": "es",
+                                                     "q0": "1", "q1": "0", "q2": "2"})
+    assert (done.status, done.location) == (303, f"/read/{MODULE}?locale=es#complete")
+    after = browser.get(f"/read/{MODULE}?locale=es")
+    assert "Lo marcó como terminado" in after.body and "3 de 3 correctas" in after.body
+    assert my_status(client, participant) == ("completed", 1)
+
+    english = browser.get(f"/read/{MODULE}?locale=en")
+    assert '<html lang="en">' in english.body and "Leer en español" in english.body
+    assert "You marked this complete" in english.body  # one curriculum, either language
+
+
+def test_an_english_browser_is_offered_the_translation_only_where_there_is_one(client, assigned, participant, published):
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+
+    assert "Leer en español" in browser.get(f"/read/{MODULE}").body
+    untranslated = browser.get("/read/thinking-traps")
+    assert '<html lang="en">' in untranslated.body and "Leer en español" not in untranslated.body
+    assert browser.get("/read/thinking-traps?locale=fr").status == 400

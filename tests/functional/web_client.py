@@ -31,9 +31,12 @@ class Page:
 class WebClient:
     client: object
     cookies: dict = field(default_factory=dict)
+    language: str | None = None  # sent as Accept-Language, like a browser set to that language
 
     def _send(self, method: str, path: str, body: str | None = None, headers: dict | None = None) -> Page:
         sent = dict(headers or {})
+        if self.language:
+            sent["Accept-Language"] = self.language
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         response = getattr(self.client.http, method)(path, headers=sent, body=body)  # type: ignore[attr-defined]

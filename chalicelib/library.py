@@ -36,6 +36,8 @@ from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable
 
 DEFAULT_LOCALE = "en"
 LOCALES = ("en", "es")
+# The curriculum's topics, in the order pages list them (also the content/ folders).
+TOPICS = ("addiction", "mental-health", "stress-management", "life-skills")
 MODULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_MODULE_ID_LENGTH = 80
 MAX_VERSION = 1_000_000

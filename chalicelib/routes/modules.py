@@ -9,9 +9,8 @@ from chalice import Blueprint
 from chalicelib import services
 from chalicelib.api import Call, EncodedJson, Endpoints
 from chalicelib.errors import BadRequest
-from chalicelib.library import parse_version, preferred_locale
+from chalicelib.library import TOPICS, parse_version, preferred_locale
 
-TOPICS = ("addiction", "mental-health", "stress-management", "life-skills")
 # Exact versions never change, so a browser may keep them; they are still private to the user.
 IMMUTABLE = "private, max-age=86400, immutable"
 

@@ -13,7 +13,14 @@ from typing import Any
 from chalicelib import mfa, participants, services
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.identity import LEADERS, PARTICIPANTS, Caller
-from chalicelib.library import DEFAULT_LOCALE, check_locale, check_module_id, parse_version, preferred_locale
+from chalicelib.library import (
+    DEFAULT_LOCALE,
+    TOPICS,
+    check_locale,
+    check_module_id,
+    parse_version,
+    preferred_locale,
+)
 from chalicelib.progress import (
     COMPLETED,
     COMPLETED_OLDER,
@@ -25,6 +32,7 @@ from chalicelib.progress import (
 )
 from chalicelib.records.sessions import CHALLENGE, CODE, Session
 from chalicelib.web import csrf, render, session
+from chalicelib.web.words import WORDS
 from chalicelib.web.http import (
     SIGN_IN_CSRF_COOKIE,
     Asset,
@@ -37,20 +45,8 @@ from chalicelib.web.http import (
     sign_in_csrf_cookie,
 )
 
-TOPICS = (
-    ("addiction", "Recovery"),
-    ("mental-health", "Mood and mind"),
-    ("stress-management", "Stress"),
-    ("life-skills", "Life skills"),
-)
-# Status as an icon and words, never colour alone. Participants read their own wording.
+# Status as an icon and words, never colour alone (participants' words: web/words.py).
 ICONS = {COMPLETED: "✓", COMPLETED_OLDER: "↻", OVERDUE: "!", NOT_STARTED: "○", NOT_ASSIGNED: "–"}
-PARTICIPANT_TEXT = {
-    COMPLETED: "Done",
-    COMPLETED_OLDER: "Updated since you read it",
-    OVERDUE: "Overdue",
-    NOT_STARTED: "Not started",
-}
 LEADER_TEXT = {**STATUS_TEXT, NOT_ASSIGNED: "Not assigned"}
 HOME = "/"
 GROUPS = "/leader"
@@ -180,16 +176,23 @@ def stylesheet(visit: Visit) -> Asset:
 def home(visit: Visit) -> Html:
     caller = visit.signed_in()
     svc = services.current()
+    lang = _reading_locale(visit)
+    words = WORDS[lang]
+    catalog = svc.library.catalog(locale=lang)
+    titles = {m["id"]: (m["title"], m["locale"]) for m in catalog}
     assignments = []
     if PARTICIPANTS in caller.roles:
         for row in svc.groups.my_assignments(caller):
-            assignments.append({**row, "icon": ICONS[row["status"]], "text": PARTICIPANT_TEXT[row["status"]]})
-    catalog = svc.library.catalog()
+            title, locale = titles.get(row["module_id"], (row["title"], DEFAULT_LOCALE))
+            assignments.append({**row, "title": title, "locale": locale, "icon": ICONS[row["status"]],
+                                "text": words[f"status_{row['status']}"]})
     topics = [
-        {"label": label, "modules": sorted((m for m in catalog if m["topic"] == topic), key=lambda m: m["title"])}
-        for topic, label in TOPICS
+        {"label": words[f"topic_{topic}"],
+         "modules": sorted((m for m in catalog if m["topic"] == topic), key=lambda m: m["title"])}
+        for topic in TOPICS
     ]
-    return Html("home.html", {"assignments": assignments, "topics": [t for t in topics if t["modules"]],
+    return Html("home.html", {"lang": lang, "assignments": assignments,
+                              "topics": [t for t in topics if t["modules"]],
                               "is_participant": PARTICIPANTS in caller.roles})
 
 

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from chalicelib.web.words import DAYS, MONTHS
+
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STYLESHEET = HERE / "static" / "steady.css"
@@ -62,15 +64,16 @@ def environment() -> Any:
     return _env
 
 
-def day(iso: str | None) -> str:
-    """``2026-11-24`` (or an ISO time) as ``Tue 24 Nov 2026``."""
+def day(iso: str | None, lang: str = "en") -> str:
+    """``2026-11-24`` (or an ISO time) as ``Tue 24 Nov 2026`` (``mar 24 nov 2026`` in Spanish)."""
     if not iso:
         return ""
     try:
         value = date.fromisoformat(str(iso)[:10])
     except ValueError:
         return str(iso)
-    return f"{value:%a} {value.day} {value:%b %Y}"
+    lang = lang if lang in MONTHS else "en"
+    return f"{DAYS[lang][value.weekday()]} {value.day} {MONTHS[lang][value.month - 1]} {value.year}"
 
 
 def render(template: str, context: dict[str, Any]) -> str:

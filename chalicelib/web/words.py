@@ -1,8 +1,8 @@
 """The words around a lesson, in each language a module can be read in.
 
-Pages in general are English; a module page read in Spanish (the participant's browser asks
-for it, or ``?locale=es``) says everything around the lesson in Spanish too, the crisis
-resources first of all. Spanish follows the modules' own register (usted).
+A participant's home page and module pages follow the browser's language (or ``?locale=es``)
+where the words exist: everything around the lessons, the crisis resources first of all.
+Sign-in and leader pages are English. Spanish follows the modules' own register (usted).
 """
 
 from __future__ import annotations
@@ -35,6 +35,21 @@ WORDS: dict[str, dict[str, str]] = {
         "participants_only": "Participants mark modules complete here.",
         "switch": "Leer en español",
         "switch_lang": "es",
+        "your_reading": "Your reading",
+        "assigned": "Assigned to you",
+        "due": "Due",
+        "no_due": "No due date",
+        "nothing_assigned": "Nothing is assigned to you right now. You can read anything in the library.",
+        "about_min": "About {n} min",
+        "empty": "The library is empty.",
+        "topic_addiction": "Recovery",
+        "topic_mental-health": "Mood and mind",
+        "topic_stress-management": "Stress",
+        "topic_life-skills": "Life skills",
+        "status_completed": "Done",
+        "status_completed_older_version": "Updated since you read it",
+        "status_overdue": "Overdue",
+        "status_not_started": "Not started",
     },
     "es": {
         "skip": "Ir al contenido principal",
@@ -63,5 +78,29 @@ WORDS: dict[str, dict[str, str]] = {
         "participants_only": "Aquí los participantes marcan los módulos como terminados.",
         "switch": "Read in English",
         "switch_lang": "en",
+        "your_reading": "Su lectura",
+        "assigned": "Asignado a usted",
+        "due": "Para el",
+        "no_due": "Sin fecha límite",
+        "nothing_assigned": "Ahora no tiene nada asignado. Puede leer lo que quiera de la biblioteca.",
+        "about_min": "Unos {n} min",
+        "empty": "La biblioteca está vacía.",
+        "topic_addiction": "Recuperación",
+        "topic_mental-health": "Ánimo y mente",
+        "topic_stress-management": "Estrés",
+        "topic_life-skills": "Habilidades para la vida",
+        "status_completed": "Terminado",
+        "status_completed_older_version": "Cambió desde que lo leyó",
+        "status_overdue": "Atrasado",
+        "status_not_started": "Sin empezar",
     },
+}
+
+MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "es": ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"),
+}
+DAYS = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
 }

@@ -153,3 +153,18 @@ def test_an_english_browser_is_offered_the_translation_only_where_there_is_one(c
     untranslated = browser.get("/read/thinking-traps")
     assert '<html lang="en">' in untranslated.body and "Leer en español" not in untranslated.body
     assert browser.get("/read/thinking-traps?locale=fr").status == 400
+
+
+def test_a_spanish_browser_gets_a_spanish_home_page(client, assigned, participant, published):
+    browser = WebClient(client, language="es")
+    assert browser.sign_in(participant.username).status == 303
+
+    home = browser.get("/")
+
+    assert '<html lang="es">' in home.body and "Asignado a usted" in home.body
+    spanish_title = json.loads(client.http.get(f"/modules/{MODULE}?locale=es", headers=participant.headers).body)["title"]
+    assert f'<a href="/read/{MODULE}">{spanish_title}</a>' in home.body  # assigned, in Spanish
+    assert "Sin empezar" in home.body and "Recuperación" in home.body
+    # A module with no translation is listed in English, marked as English for screen readers.
+    assert '<li class="card" lang="en">\n      <a href="/read/thinking-traps">' in home.body
+    assert "988" in home.body and "1-800-662-4357" in home.body

@@ -209,6 +209,16 @@ def test_new_leader_sets_up_two_step_sign_in(browser, base_url, artifacts, local
     context.close()
 
 
+def test_a_spanish_phone_gets_the_home_page_in_spanish(browser, base_url, artifacts):
+    context, page = new_page(browser, base_url, locale="es-US")  # Accept-Language: es-US
+    sign_in(page, "demo-participant-2", "Demo-participant-2026")
+    page.wait_for_url(f"{base_url}/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.get_by_role("heading", name="Su lectura").is_visible()
+    check_page(page, artifacts, "home-spanish")
+    context.close()
+
+
 def test_zz_write_measurements(artifacts):
     """Record the figures for the issue's quality bars (runs last in this file)."""
     (artifacts / "measurements.json").write_text(json.dumps(MEASURED, indent=2))

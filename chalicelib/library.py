@@ -124,6 +124,14 @@ def participant_view(document: dict) -> dict:
     return view
 
 
+def curriculum_version(document: dict) -> int:
+    """The English version a published document stands for: its own for English, the
+    ``source_version`` it was published with for a translation (its own if not stamped)."""
+    if document.get("locale", DEFAULT_LOCALE) != DEFAULT_LOCALE and document.get("source_version"):
+        return int(document["source_version"])
+    return int(document["version"])
+
+
 @dataclass(frozen=True)
 class Published:
     """One published version: the full document (server side) and its encoded participant view."""

@@ -6,7 +6,14 @@ from typing import Any
 
 from chalicelib.errors import BadRequest
 from chalicelib.identity import Caller
-from chalicelib.library import DEFAULT_LOCALE, ModuleLibrary, check_locale, check_module_id, parse_version
+from chalicelib.library import (
+    DEFAULT_LOCALE,
+    ModuleLibrary,
+    check_locale,
+    check_module_id,
+    curriculum_version,
+    parse_version,
+)
 from chalicelib.records.completions import Completion, CompletionRecords
 
 
@@ -35,10 +42,8 @@ def record_completion(
     document = library.version(module_id, version, locale).document
     questions = document.get("knowledge_check", [])
     check = grade(questions, answers) if answers is not None else None
-    read_in = None
-    if locale != DEFAULT_LOCALE:
-        read_in = {"locale": locale, "version": version}
-        version = int(document.get("source_version") or version)
+    read_in = {"locale": locale, "version": version} if locale != DEFAULT_LOCALE else None
+    version = curriculum_version(document)
     completion, created = completions.record(caller.id, module_id, version, check, read_in)
     given = completion.knowledge_check["answers"] if completion.knowledge_check else None
     return completion, created, feedback(questions, given) if given is not None else []

@@ -18,6 +18,7 @@ from chalicelib.library import (
     TOPICS,
     check_locale,
     check_module_id,
+    curriculum_version,
     parse_version,
     preferred_locale,
 )
@@ -214,9 +215,7 @@ def module_page(visit: Visit) -> Html:
     module_id = _module_id(visit)
     document = svc.library.latest(module_id, _reading_locale(visit)).document
     locale = document.get("locale", DEFAULT_LOCALE)
-    # Completions count English (curriculum) versions; a translation stands for its source.
-    current_version = int(document.get("source_version") or document["version"]) if locale != DEFAULT_LOCALE \
-        else document["version"]
+    current_version = curriculum_version(document)  # what completions count
     switch = None
     if locale != DEFAULT_LOCALE:
         switch = f"/read/{module_id}?locale={DEFAULT_LOCALE}"

@@ -33,6 +33,7 @@ from chalicelib.progress import (
 )
 from chalicelib.records.sessions import CHALLENGE, CODE, Session
 from chalicelib.web import csrf, render, session
+from chalicelib.web import words
 from chalicelib.web.words import WORDS
 from chalicelib.web.http import (
     SIGN_IN_CSRF_COOKIE,
@@ -76,14 +77,28 @@ def _continue(started: Session) -> Redirect:
 # -- sign-in ------------------------------------------------------------------------------
 
 
+def _page_lang(visit: Visit) -> str:
+    """The language of a sign-in page: the browser's, English if it asks for another."""
+    try:
+        return _reading_locale(visit)
+    except BadRequest:
+        return DEFAULT_LOCALE
+
+
+def _sign_in_page(visit: Visit, template: str, error: BadRequest | None = None, **context: Any) -> Html:
+    lang = _page_lang(visit)
+    shown = words.message(error, lang) if error is not None else None
+    return Html(template, {"lang": lang, "error": shown, **context}, status=400 if error else 200)
+
+
 def sign_in_form(visit: Visit) -> Any:
     if visit.caller is not None:
         return Redirect(home_for(visit.caller.roles))
     if visit.session is not None and visit.session.state in WAITING:
         return Redirect(WAITING[visit.session.state])
     token = visit.cookies.get(SIGN_IN_CSRF_COOKIE) or csrf.new_token()
-    return Html("sign_in.html", {"csrf_token": token, "error": None, "username": ""},
-                cookies=(sign_in_csrf_cookie(token),))
+    page = _sign_in_page(visit, "sign_in.html", csrf_token=token, username="")
+    return Html(page.template, page.context, cookies=(sign_in_csrf_cookie(token),))
 
 
 def sign_in_submit(visit: Visit) -> Any:
@@ -91,14 +106,14 @@ def sign_in_submit(visit: Visit) -> Any:
     try:
         started = session.sign_in(username, visit.form.get("password", ""))
     except session.SignInFailed as error:
-        return Html("sign_in.html", {"error": error.message, "username": username[:128]}, status=400)
+        return _sign_in_page(visit, "sign_in.html", error, username=username[:128])
     return _continue(started)
 
 
 def new_password_form(visit: Visit) -> Any:
     if visit.session is None or visit.session.state != CHALLENGE:
         return Redirect("/sign-in")
-    return Html("new_password.html", {"error": None})
+    return _sign_in_page(visit, "new_password.html")
 
 
 def new_password_submit(visit: Visit) -> Any:
@@ -109,14 +124,14 @@ def new_password_submit(visit: Visit) -> Any:
             visit.session, visit.form.get("new_password", ""), visit.form.get("confirm_password", "")
         )
     except BadRequest as error:
-        return Html("new_password.html", {"error": error.message}, status=400)
+        return _sign_in_page(visit, "new_password.html", error)
     return _continue(active)
 
 
 def code_form(visit: Visit) -> Any:
     if visit.session is None or visit.session.state != CODE:
         return Redirect("/sign-in")
-    return Html("sign_in_code.html", {"error": None})
+    return _sign_in_page(visit, "sign_in_code.html")
 
 
 def code_submit(visit: Visit) -> Any:
@@ -125,7 +140,7 @@ def code_submit(visit: Visit) -> Any:
     try:
         active = session.enter_code(visit.session, visit.form.get("code", ""))
     except BadRequest as error:
-        return Html("sign_in_code.html", {"error": error.message}, status=400)
+        return _sign_in_page(visit, "sign_in_code.html", error)
     return _continue(active)
 
 

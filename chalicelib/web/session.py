@@ -42,7 +42,7 @@ clock: Callable[[], float] = time.time  # replaced by tests
 
 
 class SignInFailed(BadRequest):
-    code = "sign_in_failed"
+    code = "wrong_credentials"
 
 
 def records() -> SessionRecords:
@@ -82,7 +82,8 @@ def sign_in(username: str, password: str) -> Session:
         logs.event("web_sign_in_refused", logging.INFO)
         raise SignInFailed(_BAD_CREDENTIALS) from None
     except cognito.exceptions.PasswordResetRequiredException:
-        raise SignInFailed("Your password must be reset. Ask your group leader.") from None
+        raise SignInFailed("Your password must be reset. Ask your group leader.",
+                           code="password_reset_required") from None
     return _next_step(result, username)
 
 
@@ -100,7 +101,7 @@ def _next_step(result: dict, username: str) -> Session:
         records().put(session)
         return session
     if "AuthenticationResult" not in result:
-        raise SignInFailed("This account cannot sign in here. Ask your group leader.")
+        raise SignInFailed("This account cannot sign in here. Ask your group leader.", code="cannot_sign_in_here")
     return _activate(result["AuthenticationResult"])
 
 

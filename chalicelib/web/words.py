@@ -1,8 +1,8 @@
 """The words around a lesson, in each language a module can be read in.
 
-A participant's home page and module pages follow the browser's language (or ``?locale=es``)
-where the words exist: everything around the lessons, the crisis resources first of all.
-Sign-in and leader pages are English. Spanish follows the modules' own register (usted).
+A participant's pages (sign-in, home, modules) follow the browser's language (or
+``?locale=es``): everything around the lessons, the crisis resources first of all. Leader and
+two-step set-up pages are English. Spanish follows the modules' own register (usted).
 """
 
 from __future__ import annotations
@@ -50,6 +50,21 @@ WORDS: dict[str, dict[str, str]] = {
         "status_completed_older_version": "Updated since you read it",
         "status_overdue": "Overdue",
         "status_not_started": "Not started",
+        "sign_in": "Sign in",
+        "username": "Username",
+        "password": "Password",
+        "sign_in_hint": "Your group leader gives you your username and first password.",
+        "choose_password": "Choose your password",
+        "first_sign_in": "This is your first sign-in. Choose a password only you know.",
+        "new_password": "New password",
+        "password_rule": "12 or more characters, with uppercase and lowercase letters and a number.",
+        "again": "Type it again",
+        "save_continue": "Save and continue",
+        "start_again": "Start again",
+        "enter_code": "Enter your code",
+        "open_app": "Open your authenticator app and find the code for {program}.",
+        "code_label": "6-digit code",
+        "lost_phone": "Lost your phone or app? Ask your program's administrator to reset two-step sign-in.",
     },
     "es": {
         "skip": "Ir al contenido principal",
@@ -93,6 +108,29 @@ WORDS: dict[str, dict[str, str]] = {
         "status_completed_older_version": "Cambió desde que lo leyó",
         "status_overdue": "Atrasado",
         "status_not_started": "Sin empezar",
+        "sign_in": "Iniciar sesión",
+        "username": "Nombre de usuario",
+        "password": "Contraseña",
+        "sign_in_hint": "Su líder de grupo le da su nombre de usuario y su primera contraseña.",
+        "choose_password": "Elija su contraseña",
+        "first_sign_in": "Es la primera vez que inicia sesión. Elija una contraseña que solo usted sepa.",
+        "new_password": "Contraseña nueva",
+        "password_rule": "12 caracteres o más, con mayúsculas, minúsculas y un número.",
+        "again": "Escríbala otra vez",
+        "save_continue": "Guardar y seguir",
+        "start_again": "Empezar de nuevo",
+        "enter_code": "Escriba su código",
+        "open_app": "Abra su aplicación de autenticación y busque el código de {program}.",
+        "code_label": "Código de 6 dígitos",
+        "lost_phone": "¿Perdió su teléfono o la aplicación? Pida al administrador de su programa que restablezca el inicio de sesión en dos pasos.",
+        # Errors the sign-in pages show, by error code (English uses the service's own message).
+        "error_wrong_credentials": "El nombre de usuario y la contraseña no coinciden. Inténtelo de nuevo.",
+        "error_password_reset_required": "Hay que restablecer su contraseña. Pídaselo a su líder de grupo.",
+        "error_cannot_sign_in_here": "Esta cuenta no puede iniciar sesión aquí. Pregunte a su líder de grupo.",
+        "error_password_mismatch": "Las dos contraseñas no son iguales.",
+        "error_invalid_password": "Elija una contraseña de 12 caracteres o más, con mayúsculas, minúsculas y un número.",
+        "error_wrong_code": "Ese código no funcionó. Los códigos cambian cada 30 segundos: escriba el más reciente.",
+        "error_invalid_code": "Escriba el código de 6 dígitos de su aplicación de autenticación.",
     },
 }
 
@@ -104,3 +142,9 @@ DAYS = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
 }
+
+
+def message(error: object, lang: str) -> str:
+    """What to show for a ``SteadyError`` on a page: its words in ``lang`` where they exist."""
+    code, text = getattr(error, "code", ""), getattr(error, "message", str(error))
+    return WORDS.get(lang, {}).get(f"error_{code}", text)

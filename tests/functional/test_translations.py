@@ -168,3 +168,34 @@ def test_a_spanish_browser_gets_a_spanish_home_page(client, assigned, participan
     # A module with no translation is listed in English, marked as English for screen readers.
     assert '<li class="card" lang="en">\n      <a href="/read/thinking-traps">' in home.body
     assert "988" in home.body and "1-800-662-4357" in home.body
+
+
+def test_a_spanish_browser_signs_in_in_spanish(client, published, leader):
+    _, group = call(client, "POST", "/groups", leader, {"name": "Grupo"})
+    status, created = call(client, "POST", f"/groups/{group['group_id']}/participants", leader,
+                           {"username": "nueva-persona", "create": True})
+    assert status == 201
+    browser = WebClient(client, language="es-MX,es;q=0.9")
+
+    form = browser.get("/sign-in")
+    assert '<html lang="es">' in form.body and "Nombre de usuario" in form.body
+    wrong = browser.post("/sign-in", {"csrf": form.csrf(), "username": "nueva-persona", "password": "No-es-esta-123"})
+    assert wrong.status == 400 and "no coinciden" in wrong.body and "988" in wrong.body
+
+    started = browser.post("/sign-in", {"csrf": form.csrf(), "username": "nueva-persona",
+                                        "password": created["temporary_password"]})
+    assert started.location == "/sign-in/new-password"
+    page = browser.get("/sign-in/new-password")
+    assert "Elija su contraseña" in page.body
+    mismatch = browser.post("/sign-in/new-password", {"csrf": page.csrf(), "new_password": "Nueva-clave-2026",
+                                                      "confirm_password": "Otra-clave-2026"})
+    assert mismatch.status == 400 and "no son iguales" in mismatch.body
+    done = browser.post("/sign-in/new-password", {"csrf": page.csrf(), "new_password": "Nueva-clave-2026",
+                                                  "confirm_password": "Nueva-clave-2026"})
+    assert (done.status, done.location) == (303, "/")
+    assert "Su lectura" in browser.get("/").body
+
+
+def test_sign_in_in_a_language_we_do_not_have_is_english(client, published):
+    page = WebClient(client).get("/sign-in?locale=fr")
+    assert page.status == 200 and '<html lang="en">' in page.body and "Username" in page.body

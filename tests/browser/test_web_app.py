@@ -211,7 +211,11 @@ def test_new_leader_sets_up_two_step_sign_in(browser, base_url, artifacts, local
 
 def test_a_spanish_phone_gets_the_home_page_in_spanish(browser, base_url, artifacts):
     context, page = new_page(browser, base_url, locale="es-US")  # Accept-Language: es-US
-    sign_in(page, "demo-participant-2", "Demo-participant-2026")
+    page.goto("/sign-in")
+    check_page(page, artifacts, "sign-in-spanish")
+    page.get_by_label("Nombre de usuario").fill("demo-participant-2")
+    page.get_by_label("Contraseña").fill("Demo-participant-2026")
+    page.get_by_role("button", name="Iniciar sesión").click()
     page.wait_for_url(f"{base_url}/")
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.get_by_role("heading", name="Su lectura").is_visible()

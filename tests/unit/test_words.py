@@ -1,0 +1,45 @@
+"""The words of the web pages: every language has every word a template uses."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from chalicelib.errors import BadRequest
+from chalicelib.web import render
+from chalicelib.web.words import DAYS, MONTHS, WORDS, message
+
+USED = {
+    key
+    for template in render.TEMPLATES.glob("*.html")
+    for key in re.findall(r"\bw\.([a-z_]+)", template.read_text(encoding="utf-8"))
+}
+
+
+def test_templates_use_words():
+    assert {"need_help", "lifeline", "helpline", "complete", "sign_in"} <= USED
+
+
+@pytest.mark.parametrize("lang", sorted(WORDS))
+def test_every_language_has_every_word_the_templates_use(lang):
+    assert USED - set(WORDS[lang]) == set()
+
+
+def test_every_language_has_the_same_words():
+    plain = {lang: {k for k in words if not k.startswith("error_")} for lang, words in WORDS.items()}
+    assert plain["es"] == plain["en"]
+
+
+def test_an_error_is_shown_in_the_language_where_its_words_exist():
+    error = BadRequest("The two passwords are not the same.", code="password_mismatch")
+
+    assert message(error, "en") == "The two passwords are not the same."
+    assert message(error, "es") == "Las dos contraseñas no son iguales."
+    assert message(BadRequest("Something new.", code="new_code"), "es") == "Something new."
+
+
+def test_dates_in_each_language():
+    assert render.day("2026-11-24") == "Tue 24 Nov 2026"
+    assert render.day("2026-11-24T10:00:00Z", "es") == "mar 24 nov 2026"
+    assert all(len(MONTHS[lang]) == 12 and len(DAYS[lang]) == 7 for lang in WORDS)

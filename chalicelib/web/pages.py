@@ -147,22 +147,24 @@ def code_submit(visit: Visit) -> Any:
 def authenticator_form(visit: Visit) -> Html:
     caller = visit.signed_in()
     if not caller.withheld and services.current().authenticators.enabled(caller.username):
-        return Html("authenticator.html", {"on": True})
+        return Html("authenticator.html", {"lang": _page_lang(visit), "on": True})
     return _setup_view(visit, caller, None)
 
 
-def _setup_view(visit: Visit, caller: Caller, error: str | None) -> Html:
+def _setup_view(visit: Visit, caller: Caller, error: BadRequest | None) -> Html:
     assert visit.session is not None
+    lang = _page_lang(visit)
     secret = session.setup_secret(visit.session)
     uri = mfa.setup_uri(secret, caller.username)
     return Html("authenticator.html", {
+        "lang": lang,
         "on": False,
         "required": bool(caller.withheld),
         # Base32 is read the same in either case; apps show it upper-case, in groups of four.
         "secret": " ".join(secret[i:i + 4].upper() for i in range(0, len(secret), 4)),
         "uri": uri,
-        "qr": render.markup(render.qr_svg(uri)),
-        "error": error,
+        "qr": render.markup(render.qr_svg(uri, WORDS[lang]["qr_title"])),
+        "error": words.message(error, lang) if error is not None else None,
     }, status=400 if error else 200)
 
 
@@ -172,7 +174,7 @@ def authenticator_submit(visit: Visit) -> Any:
     try:
         session.confirm_authenticator(visit.session, caller, visit.form.get("code", ""))
     except BadRequest as error:
-        return _setup_view(visit, caller, error.message)
+        return _setup_view(visit, caller, error)
     return Redirect(home_for(caller.roles | caller.withheld))
 
 

@@ -80,12 +80,11 @@ def render(template: str, context: dict[str, Any]) -> str:
     return environment().get_template(template).render(**context)
 
 
-def qr_svg(text: str) -> str:
-    """``text`` as a QR code in inline SVG (no image request, no script)."""
+def qr_svg(text: str, title: str) -> str:
+    """``text`` as a QR code in inline SVG (no image request, no script), named ``title``."""
     import segno  # deferred: only the authenticator set-up page draws one
 
-    return str(segno.make(text, error="m").svg_inline(
-        border=2, omitsize=True, title="QR code for your authenticator app", svgclass="qr"))
+    return str(segno.make(text, error="m").svg_inline(border=2, omitsize=True, title=title, svgclass="qr"))
 
 
 def markup(html: str) -> Any:

@@ -1,8 +1,8 @@
 """The words around a lesson, in each language a module can be read in.
 
-A participant's pages (sign-in, home, modules) follow the browser's language (or
-``?locale=es``): everything around the lessons, the crisis resources first of all. Leader and
-two-step set-up pages are English. Spanish follows the modules' own register (usted).
+A participant's pages (sign-in, two-step sign-in, home, modules) follow the browser's language
+(or ``?locale=es``): everything around the lessons, the crisis resources first of all. Leader
+pages are English. Spanish follows the modules' own register (usted).
 """
 
 from __future__ import annotations
@@ -64,6 +64,17 @@ WORDS: dict[str, dict[str, str]] = {
         "enter_code": "Enter your code",
         "open_app": "Open your authenticator app and find the code for {program}.",
         "code_label": "6-digit code",
+        "two_step_on": "Two-step sign-in is on. Each time you sign in, {program} asks for a code from your authenticator app.",
+        "back_to_library": "Back to the library",
+        "two_step_required": "Your account can see group records, so it needs two-step sign-in before you go on. It takes two minutes.",
+        "two_step_optional": "Two-step sign-in makes your account safer: signing in needs your password and a code from your phone.",
+        "step_install": "Install an authenticator app on your phone if you do not have one (for example Google Authenticator, Microsoft Authenticator or 2FAS).",
+        "step_add": "In the app, add an account: scan this QR code, or",
+        "step_open": "open it in the app on this device",
+        "cannot_scan": "Cannot scan? Type this key into the app instead:",
+        "step_type": "Type the 6-digit code the app shows for {program}.",
+        "turn_on": "Turn on two-step sign-in",
+        "qr_title": "QR code for your authenticator app",
         "lost_phone": "Lost your phone or app? Ask your program's administrator to reset two-step sign-in.",
     },
     "es": {
@@ -122,6 +133,17 @@ WORDS: dict[str, dict[str, str]] = {
         "enter_code": "Escriba su código",
         "open_app": "Abra su aplicación de autenticación y busque el código de {program}.",
         "code_label": "Código de 6 dígitos",
+        "two_step_on": "El inicio de sesión en dos pasos está activado. Cada vez que inicie sesión, {program} le pedirá un código de su aplicación de autenticación.",
+        "back_to_library": "Volver a la biblioteca",
+        "two_step_required": "Su cuenta puede ver registros de grupos, así que necesita el inicio de sesión en dos pasos antes de seguir. Toma dos minutos.",
+        "two_step_optional": "El inicio de sesión en dos pasos protege más su cuenta: para entrar necesita su contraseña y un código de su teléfono.",
+        "step_install": "Instale una aplicación de autenticación en su teléfono si no tiene una (por ejemplo Google Authenticator, Microsoft Authenticator o 2FAS).",
+        "step_add": "En la aplicación, agregue una cuenta: escanee este código QR, o",
+        "step_open": "ábralo en la aplicación de este dispositivo",
+        "cannot_scan": "¿No puede escanear? Escriba esta clave en la aplicación:",
+        "step_type": "Escriba el código de 6 dígitos que la aplicación muestra para {program}.",
+        "turn_on": "Activar el inicio de sesión en dos pasos",
+        "qr_title": "Código QR para su aplicación de autenticación",
         "lost_phone": "¿Perdió su teléfono o la aplicación? Pida al administrador de su programa que restablezca el inicio de sesión en dos pasos.",
         # Errors the sign-in pages show, by error code (English uses the service's own message).
         "error_wrong_credentials": "El nombre de usuario y la contraseña no coinciden. Inténtelo de nuevo.",

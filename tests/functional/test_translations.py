@@ -199,3 +199,15 @@ def test_a_spanish_browser_signs_in_in_spanish(client, published, leader):
 def test_sign_in_in_a_language_we_do_not_have_is_english(client, published):
     page = WebClient(client).get("/sign-in?locale=fr")
     assert page.status == 200 and '<html lang="en">' in page.body and "Username" in page.body
+
+
+def test_two_step_set_up_in_spanish(client, published, participant):
+    browser = WebClient(client, language="es")
+    assert browser.sign_in(participant.username).status == 303
+
+    setup = browser.get("/account/authenticator")
+
+    assert '<html lang="es">' in setup.body and "Activar el inicio de sesión en dos pasos" in setup.body
+    assert "<title>Código QR para su aplicación de autenticación</title>" in setup.body
+    wrong = browser.post("/account/authenticator", {"csrf": setup.csrf(), "code": "12"})
+    assert wrong.status == 400 and "Escriba el código de 6 dígitos" in wrong.body

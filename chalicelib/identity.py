@@ -22,6 +22,8 @@ LEADERS = "leaders"
 AUTHORS = "authors"
 ADMINS = "admins"
 ROLES = (PARTICIPANTS, LEADERS, AUTHORS, ADMINS)
+# Roles held only with two-step sign-in (enforced by chalicelib.mfa).
+TWO_STEP_ROLES = frozenset({LEADERS, ADMINS})
 # The principal the authorizer reports for a token it refused (the route answers 401).
 ANONYMOUS = "anonymous"
 
@@ -140,12 +142,15 @@ class TokenVerifier:
 
 
 # The authorizer hands the caller to the route through API Gateway's authorizer context,
-# whose values must be strings.
+# whose values must be strings. The username travels only where the two-step check needs it.
 def to_context(caller: Caller | None, error: Unauthenticated | None = None) -> dict[str, str]:
     if caller is None:
         assert error is not None
         return {"auth_error": error.code, "auth_message": error.message}
-    return {"roles": ",".join(sorted(caller.roles)), "username": caller.username}
+    context = {"roles": ",".join(sorted(caller.roles))}
+    if caller.roles & TWO_STEP_ROLES:
+        context["username"] = caller.username
+    return context
 
 
 def from_context(principal_id: str | None, context: dict | None) -> Caller:

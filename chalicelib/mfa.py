@@ -2,7 +2,7 @@
 
 Cognito can require MFA for a whole pool, not for some groups: requiring it would push every
 participant onto an authenticator app. So the pool's MFA is OPTIONAL with TOTP on, and the
-service enforces the rule: a caller whose token carries a role in ``REQUIRED_FOR`` holds that
+service enforces the rule: a caller whose token carries a role in ``TWO_STEP_ROLES`` holds that
 role only once the account has an authenticator enabled (``AdminGetUser`` lists
 ``SOFTWARE_TOKEN_MFA``). From then on Cognito asks for a code at every sign-in, so each token
 of such an account was earned with a code. Until then the roles are *withheld*: the API
@@ -26,9 +26,8 @@ from urllib.parse import quote
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import BadRequest, ServiceUnavailable, Unauthenticated
-from chalicelib.identity import ADMINS, LEADERS, Caller
+from chalicelib.identity import TWO_STEP_ROLES, Caller
 
-REQUIRED_FOR = frozenset({LEADERS, ADMINS})
 REMEMBER_SECONDS = 300
 SOFTWARE_TOKEN = "SOFTWARE_TOKEN_MFA"
 ISSUER = "Steady"
@@ -69,8 +68,8 @@ class Authenticators:
         self._lock = threading.Lock()
 
     def admit(self, caller: Caller) -> Caller:
-        """The caller with ``REQUIRED_FOR`` roles withheld unless the account has an authenticator."""
-        needed = caller.roles & REQUIRED_FOR
+        """The caller with ``TWO_STEP_ROLES`` withheld unless the account has an authenticator."""
+        needed = caller.roles & TWO_STEP_ROLES
         if not needed or self.enabled(caller.username):
             return caller
         return replace(caller, roles=caller.roles - needed, withheld=caller.withheld | needed)

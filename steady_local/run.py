@@ -107,14 +107,14 @@ def serve(args: argparse.Namespace) -> int:
     stack = provision(clients)
     restored = snapshot.restore(clients, stack, state_file)
     published = publish_content(clients, stack.content_bucket)
-    from chalicelib.mfa import REQUIRED_FOR
+    from chalicelib.identity import TWO_STEP_ROLES
 
     authenticators = _authenticators(state_dir)
     cognito = clients("cognito-idp")
     for username, password, role in DEMO_ACCOUNTS:
         create_account(cognito, stack, username, password, role)
         secret = None
-        if role in REQUIRED_FOR:
+        if role in TWO_STEP_ROLES:
             secret = _ensure_authenticator(cognito, stack, username, password, authenticators)
         sign_in(cognito, stack, username, password, secret)  # each demo account works
     state_dir.mkdir(parents=True, exist_ok=True)

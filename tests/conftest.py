@@ -13,8 +13,8 @@ import requests
 from moto import mock_aws
 
 from chalicelib import aws as aws_clients
-from chalicelib import mfa, services
-from chalicelib.identity import TokenVerifier
+from chalicelib import services
+from chalicelib.identity import TWO_STEP_ROLES, TokenVerifier
 from chalicelib.settings import Settings
 from steady_content import pipeline
 from steady_content.publish import Publisher
@@ -173,7 +173,7 @@ def make_account(stack: Stack, username: str, role: str, authenticator: bool | N
     password = "Correct-horse-42"
     user_id = create_account(cognito, stack, username, password, role)
     secret = None
-    if authenticator or (authenticator is None and role in mfa.REQUIRED_FOR):
+    if authenticator or (authenticator is None and role in TWO_STEP_ROLES):
         secret = enrol_authenticator(cognito, stack, username, password)
     return Account(username, user_id, sign_in(cognito, stack, username, password, secret), secret)
 

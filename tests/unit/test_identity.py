@@ -308,6 +308,15 @@ def test_to_context_and_from_context_round_trip():
     assert identity.from_context("5f0c-user", context) == caller
 
 
+def test_a_participants_username_stays_out_of_the_context():
+    caller = Caller(id="5f0c-user", roles=frozenset({"participants"}), username="maria.lopez")
+
+    context = identity.to_context(caller)
+
+    assert context == {"roles": "participants"}
+    assert identity.from_context(caller.id, context).username == ""
+
+
 def test_round_trip_of_a_caller_without_roles():
     caller = Caller(id="5f0c-user", roles=frozenset())
 

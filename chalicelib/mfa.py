@@ -51,6 +51,12 @@ def check_code(code: str) -> str:
     return digits
 
 
+def display_key(secret: str) -> str:
+    """The secret as a person types it: base32 reads the same in either case; apps show it
+    upper-case, in groups of four."""
+    return " ".join(secret[i:i + 4].upper() for i in range(0, len(secret), 4))
+
+
 def setup_uri(secret: str, username: str) -> str:
     """The ``otpauth://`` address an authenticator app reads (from a QR code or a tap)."""
     label = quote(f"{ISSUER}:{username}", safe=":")

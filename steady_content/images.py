@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def local_images(source: Source) -> list[Image]:
     return list(seen.values())
 
 
-def embed(html: str, images: list[Image]) -> str:
+def embed(html: str, images: Sequence[Image]) -> str:
     """Replace each image's ``src`` in sanitised HTML with its ``data:`` URL.
 
     Runs after sanitising: the sanitiser refuses ``data:`` URLs an author writes, and these

@@ -37,15 +37,18 @@ class Module:
     version: int
     locale: str
     sha256: str
+    # The images beside it that it shows, read once (hashed here, embedded by ``build``).
+    pictures: tuple[images.Image, ...] = ()
 
     @classmethod
     def of(cls, source: frontmatter.Source) -> Module:
         """The module of a parsed source (the caller has checked it)."""
         meta = source.meta
         meta.setdefault("locale", DEFAULT_LOCALE)
+        pictures = tuple(images.local_images(source))
         return cls(
             source, meta["id"], meta["version"], meta["locale"],
-            source_hash(meta, source.body, images.local_images(source)),
+            source_hash(meta, source.body, pictures), pictures,
         )
 
     @property
@@ -343,7 +346,7 @@ def build(module: Module, published_at: str | None = None) -> dict[str, Any]:
         "reading_minutes": rendered.reading_minutes,
         "word_count": rendered.word_count,
         "sections": rendered.sections,
-        "html": images.embed(sanitize(rendered.html), images.local_images(module.source)),
+        "html": images.embed(sanitize(rendered.html), module.pictures),
         "sha256": module.sha256,
         "published_at": published_at
         or datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),

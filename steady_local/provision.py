@@ -6,6 +6,7 @@ CloudFormation template instead; the shapes here mirror it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,33 +150,32 @@ def sign_in(
             ChallengeName="SOFTWARE_TOKEN_MFA",
             Session=result["Session"],
             ChallengeResponses={"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": code},
-        ), cognito)
+        ), refused=cognito.exceptions.CodeMismatchException)
     return result["AuthenticationResult"]["AccessToken"]
 
 
 def enrol_authenticator(cognito: Any, stack: Stack, username: str, password: str) -> str:
-    """Turn on two-step sign-in for ``username`` as a person would (associate, verify with a
-    code, prefer it); return the authenticator secret. An account that has one keeps it."""
-    user = cognito.admin_get_user(UserPoolId=stack.user_pool_id, Username=username)
-    if "SOFTWARE_TOKEN_MFA" in (user.get("UserMFASettingList") or []):
+    """Turn on two-step sign-in for ``username`` as a person would, through the service's own
+    set-up (``chalicelib.mfa``); return the authenticator secret. One that has one keeps it."""
+    from chalicelib.errors import BadRequest
+    from chalicelib.mfa import Authenticators
+
+    authenticators = Authenticators(cognito, stack.user_pool_id)
+    if authenticators.enabled(username):
         raise ValueError(f"{username} already has an authenticator; its secret is not readable")
     token = sign_in(cognito, stack, username, password)
-    secret = cognito.associate_software_token(AccessToken=token)["SecretCode"]
-    _with_code(secret, lambda code: cognito.verify_software_token(
-        AccessToken=token, UserCode=code, FriendlyDeviceName="Steady"), cognito)
-    cognito.set_user_mfa_preference(
-        AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
-    )
-    return str(secret)
+    secret = authenticators.begin_setup(token)
+    _with_code(secret, lambda code: authenticators.finish_setup(token, username, code), refused=BadRequest)
+    return secret
 
 
-def _with_code(secret: str, send: Any, cognito: Any) -> Any:
-    """Send a code for ``secret``; if it was refused because the 30-second window turned
+def _with_code(secret: str, send: Callable[[str], Any], refused: type[Exception]) -> Any:
+    """Send a code for ``secret``; if it was ``refused`` because the 30-second window turned
     between computing and checking it, send the new window's code once."""
     window = totp.step()
     try:
         return send(totp.code(secret))
-    except cognito.exceptions.CodeMismatchException:
+    except refused:
         if totp.step() == window:
             raise
         return send(totp.code(secret))

@@ -181,8 +181,10 @@ def _banner(port: int, moto_url: str, restored: int, published: str, authenticat
         "Demo accounts (username / password / role):",
     ]
     lines += [f"  {u:<20} {p:<24} {r}" for u, p, r in DEMO_ACCOUNTS]
+    from chalicelib.mfa import display_key
+
     for username, secret in sorted(authenticators.items()):
-        key = " ".join(secret[i:i + 4].upper() for i in range(0, len(secret), 4))
+        key = display_key(secret)
         lines += [
             "",
             f"{username} also needs a code (two-step sign-in is required for leaders and admins).",

@@ -160,8 +160,7 @@ def _setup_view(visit: Visit, caller: Caller, error: BadRequest | None) -> Html:
         "lang": lang,
         "on": False,
         "required": bool(caller.withheld),
-        # Base32 is read the same in either case; apps show it upper-case, in groups of four.
-        "secret": " ".join(secret[i:i + 4].upper() for i in range(0, len(secret), 4)),
+        "secret": mfa.display_key(secret),
         "uri": uri,
         "qr": render.markup(render.qr_svg(uri, WORDS[lang]["qr_title"])),
         "error": words.message(error, lang) if error is not None else None,
@@ -233,11 +232,11 @@ def module_page(visit: Visit) -> Html:
     document = svc.library.latest(module_id, _reading_locale(visit)).document
     locale = document.get("locale", DEFAULT_LOCALE)
     current_version = curriculum_version(document)  # what completions count
-    switch = None
-    if locale != DEFAULT_LOCALE:
-        switch = f"/read/{module_id}?locale={DEFAULT_LOCALE}"
-    elif any(m["id"] == module_id and m["locale"] != DEFAULT_LOCALE for m in svc.library.catalog(locale="es")):
-        switch = f"/read/{module_id}?locale=es"
+    # Offer the other language: English always exists; a translation only where published.
+    other = WORDS[locale]["switch_lang"]
+    translated = other == DEFAULT_LOCALE or any(
+        m["id"] == module_id and m["locale"] == other for m in svc.library.catalog(locale=other))
+    switch = f"/read/{module_id}?locale={other}" if translated else None
     completed = None
     changes: list[dict] = []
     feedback: list[dict] = []

@@ -25,6 +25,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from chalicelib import aws, logs, mfa, services
 from chalicelib.errors import BadRequest, ServiceUnavailable, Unauthenticated
 from chalicelib.identity import Caller
@@ -111,24 +113,13 @@ def choose_password(pending: Session, new_password: str, confirm: str) -> Sessio
         raise Unauthenticated("Sign in to continue.")
     if new_password != confirm:
         raise BadRequest("The two passwords are not the same.", code="password_mismatch")
-    cognito = _cognito()
-    try:
-        result = cognito.respond_to_auth_challenge(
-            ClientId=_client_id(),
-            ChallengeName="NEW_PASSWORD_REQUIRED",
-            Session=pending.challenge,
-            ChallengeResponses={"USERNAME": pending.username, "NEW_PASSWORD": new_password},
-        )
-    except cognito.exceptions.InvalidPasswordException:
-        raise BadRequest(
-            "Choose a password of 12 or more characters with upper- and lowercase letters and a number.",
-            code="invalid_password",
-        ) from None
-    except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.CodeMismatchException):
-        records().delete(pending.session_id)
-        raise Unauthenticated("That took too long. Sign in again.") from None
-    records().delete(pending.session_id)
-    return _next_step(result, pending.username)
+    weak = BadRequest(
+        "Choose a password of 12 or more characters with upper- and lowercase letters and a number.",
+        code="invalid_password",
+    )
+    return _answer(pending, "NEW_PASSWORD_REQUIRED", {"NEW_PASSWORD": new_password},
+                   refused={"InvalidPasswordException": weak},
+                   expired=("NotAuthorizedException", "CodeMismatchException"))
 
 
 def enter_code(pending: Session, code: str) -> Session:
@@ -136,21 +127,33 @@ def enter_code(pending: Session, code: str) -> Session:
     counts failures and locks the account after too many); an expired challenge may not."""
     if pending.state != CODE:
         raise Unauthenticated("Sign in to continue.")
-    digits = mfa.check_code(code)
-    cognito = _cognito()
+    return _answer(pending, "SOFTWARE_TOKEN_MFA", {"SOFTWARE_TOKEN_MFA_CODE": mfa.check_code(code)},
+                   refused={"CodeMismatchException": BadRequest(mfa.WRONG_CODE, code="wrong_code")},
+                   expired=("NotAuthorizedException", "ExpiredCodeException"))
+
+
+def _answer(
+    pending: Session, challenge: str, responses: dict[str, str],
+    refused: dict[str, BadRequest], expired: tuple[str, ...],
+) -> Session:
+    """Answer a Cognito challenge for a waiting session: a ``refused`` answer keeps the session
+    (try again), an ``expired`` challenge ends it, an accepted one is replaced by the next step."""
     try:
-        result = cognito.respond_to_auth_challenge(
+        result = _cognito().respond_to_auth_challenge(
             ClientId=_client_id(),
-            ChallengeName="SOFTWARE_TOKEN_MFA",
+            ChallengeName=challenge,
             Session=pending.challenge,
-            ChallengeResponses={"USERNAME": pending.username, "SOFTWARE_TOKEN_MFA_CODE": digits},
+            ChallengeResponses={"USERNAME": pending.username, **responses},
         )
-    except cognito.exceptions.CodeMismatchException:
-        logs.event("web_code_refused", logging.INFO)
-        raise BadRequest(mfa.WRONG_CODE, code="wrong_code") from None
-    except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.ExpiredCodeException):
-        records().delete(pending.session_id)
-        raise Unauthenticated("That took too long. Sign in again.") from None
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in refused:
+            logs.event("web_challenge_refused", logging.INFO, challenge=challenge)
+            raise refused[code] from None
+        if code in expired:
+            records().delete(pending.session_id)
+            raise Unauthenticated("That took too long. Sign in again.") from None
+        raise
     records().delete(pending.session_id)
     return _next_step(result, pending.username)
 

@@ -133,16 +133,17 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 
+def write_thinking_traps(content: Path) -> None:
+    """The module the links in these tests point at."""
+    write(content, "mental-health/thinking-traps.md", module_text(module_id="thinking-traps", topic="mental-health"))
+
+
 def lk001(content: Path) -> list[tuple[str, int, int]]:
     return [(p.path, p.line, p.col) for p in pipeline.lint(content).problems if p.code == "LK001"]
 
 
 def test_lk001_a_link_to_an_existing_module_resolves(content):
-    write(
-        content,
-        "mental-health/thinking-traps.md",
-        module_text(module_id="thinking-traps", topic="mental-health"),
-    )
+    write_thinking_traps(content)
     write(
         content,
         "addiction/coping.md",
@@ -163,11 +164,7 @@ def test_lk001_a_link_to_a_missing_module_points_at_the_link(content):
 
 
 def test_lk001_the_topic_folder_in_the_link_must_be_right(content):
-    write(
-        content,
-        "mental-health/thinking-traps.md",
-        module_text(module_id="thinking-traps", topic="mental-health"),
-    )
+    write_thinking_traps(content)
     write(content, "addiction/coping.md", module_text("See [traps](thinking-traps.md).\n"))
 
     assert lk001(content) == [("addiction/coping.md", BODY_LINE, 5)]
@@ -182,11 +179,7 @@ def test_lk001_checks_modules_that_have_other_problems_too(content):
 
 
 def test_lk001_linting_one_file_still_resolves_against_the_whole_folder(content):
-    write(
-        content,
-        "mental-health/thinking-traps.md",
-        module_text(module_id="thinking-traps", topic="mental-health"),
-    )
+    write_thinking_traps(content)
     write(
         content,
         "addiction/coping.md",

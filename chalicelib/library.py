@@ -33,11 +33,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable
+# Re-exported: routes and pages import the vocabulary from here too.
+from chalicelib.vocabulary import DEFAULT_LOCALE as DEFAULT_LOCALE
+from chalicelib.vocabulary import LOCALES as LOCALES
+from chalicelib.vocabulary import TOPICS as TOPICS
 
-DEFAULT_LOCALE = "en"
-LOCALES = ("en", "es")
-# The curriculum's topics, in the order pages list them (also the content/ folders).
-TOPICS = ("addiction", "mental-health", "stress-management", "life-skills")
 MODULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_MODULE_ID_LENGTH = 80
 MAX_VERSION = 1_000_000

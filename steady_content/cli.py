@@ -12,7 +12,8 @@ from pathlib import Path
 
 import click
 
-from steady_content import history, lockfile, pipeline, rules, scaffold, tracks
+from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
+from steady_content import history, lockfile, pipeline, scaffold, tracks
 from steady_content.publish import REFUSED, Outcome, Publisher
 
 CONTENT_DIR = Path("content")
@@ -32,13 +33,13 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("topic", type=click.Choice(rules.TOPICS))
+@click.argument("topic", type=click.Choice(TOPICS))
 @click.argument("module_id", metavar="ID")
 @click.option("--title", help="The title (default: from the id).")
 @click.option(
     "--locale",
-    type=click.Choice(rules.LOCALES),
-    default="en",
+    type=click.Choice(LOCALES),
+    default=DEFAULT_LOCALE,
     show_default=True,
     help="A translation (es) starts from the English original.",
 )
@@ -79,7 +80,7 @@ def lint(paths: tuple[Path, ...], content_dir: Path, output: str) -> None:
 
 @main.command()
 @click.argument("module_id", metavar="ID", required=False)
-@click.option("--locale", type=click.Choice(rules.LOCALES), default="en", show_default=True)
+@click.option("--locale", type=click.Choice(LOCALES), default=DEFAULT_LOCALE, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8001, show_default=True)
 @content_dir_option
@@ -89,7 +90,7 @@ def preview(module_id: str | None, locale: str, host: str, port: int, content_di
 
     server = make_server(content_dir, host, port)
     base = f"http://{host}:{server.server_address[1]}"
-    query = "" if locale == "en" else f"?locale={locale}"
+    query = "" if locale == DEFAULT_LOCALE else f"?locale={locale}"
     click.echo(
         f"previewing {base}/modules/{module_id}{query}" if module_id else f"previewing {base}/"
     )
@@ -105,7 +106,7 @@ def preview(module_id: str | None, locale: str, host: str, port: int, content_di
 @main.command()
 @click.argument("module_id", metavar="ID")
 @click.argument("versions", nargs=-1, type=int, metavar="[V1 V2]")
-@click.option("--locale", type=click.Choice(rules.LOCALES), default="en", show_default=True)
+@click.option("--locale", type=click.Choice(LOCALES), default=DEFAULT_LOCALE, show_default=True)
 @content_dir_option
 def diff(module_id: str, versions: tuple[int, ...], locale: str, content_dir: Path) -> None:
     """Show what changed between two versions (default: the last two), with the changelogs."""

@@ -18,14 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
 from steady_content import body, frontmatter, images, lockfile, rules, tracks
 from steady_content.links import module_link
 from steady_content.problems import ContentError, Problem
 from steady_content.render import render
 from steady_content.sanitize import sanitize
 from steady_content.tracks import Track
-
-DEFAULT_LOCALE = "en"
 
 
 @dataclass
@@ -117,7 +116,7 @@ def display_path(path: Path) -> str:
 
 def discover(content_dir: Path) -> list[Path]:
     """Every module file: ``content/<topic>/<id>.md`` (and translations ``<id>.<locale>.md``)."""
-    return sorted(p for topic in rules.TOPICS for p in (content_dir / topic).glob("*.md"))
+    return sorted(p for topic in TOPICS for p in (content_dir / topic).glob("*.md"))
 
 
 def file_locale(path: str) -> tuple[str, str | None]:
@@ -278,7 +277,7 @@ def translations_have_an_original(context: LintContext) -> Iterator[Problem]:
         locale, module_id = source.meta.get("locale", DEFAULT_LOCALE), source.meta.get("id")
         if (
             locale == DEFAULT_LOCALE
-            or locale not in rules.LOCALES
+            or locale not in LOCALES
             or not isinstance(module_id, str)
         ):
             continue

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from chalicelib.library import participant_view
+from chalicelib.vocabulary import DEFAULT_LOCALE, TOPICS
 from steady_content import pipeline, rules
 from steady_content.problems import Problem
 from steady_content.render import render
@@ -275,7 +276,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 )
                 shown = pipeline.display_path(path)
                 return self._send(HTTPStatus.OK, page(document, problems, shown, poll, current))
-        if parts[0] == "content" and len(parts) >= 3 and parts[1] in rules.TOPICS:
+        if parts[0] == "content" and len(parts) >= 3 and parts[1] in TOPICS:
             return self._send_image(parts[1:])
         self._send(HTTPStatus.NOT_FOUND, "not found", "text/plain")
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
 from steady_content import body, images, language, readability
 from steady_content.frontmatter import Source
 from steady_content.links import module_link, scheme, servable
@@ -23,8 +24,6 @@ from steady_content.problems import Problem
 from steady_content.render import Rendered, render
 from steady_content.sanitize import URL_SCHEMES, removals
 
-TOPICS = ("addiction", "mental-health", "stress-management", "life-skills")
-LOCALES = ("en", "es")
 REVIEW_STATUSES = ("draft", "in-review", "approved")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED = (
@@ -316,8 +315,8 @@ def _rendered(text: str) -> Rendered:
 
 
 def _module_locale(source: Source) -> str:
-    locale = source.meta.get("locale", "en")
-    return locale if locale in LOCALES else "en"
+    locale = source.meta.get("locale", DEFAULT_LOCALE)
+    return locale if locale in LOCALES else DEFAULT_LOCALE
 
 
 @rule("LK002", "a link the service cannot follow")
@@ -566,13 +565,13 @@ def _shown_in_front_matter(meta: dict[str, Any]) -> Iterator[tuple[tuple, str]]:
 
 @rule("TL002", "the file name does not match the locale")
 def locale_matches_file(source: Source) -> Iterator[Problem]:
-    locale = source.meta.get("locale", "en")
+    locale = source.meta.get("locale", DEFAULT_LOCALE)
     module_id = source.meta.get("id")
     if locale not in LOCALES or not isinstance(module_id, str):
         return
     name = PurePosixPath(source.path).name
     stem = name.split(".")[0]
-    expected = f"{stem}.md" if locale == "en" else f"{stem}.{locale}.md"
+    expected = f"{stem}.md" if locale == DEFAULT_LOCALE else f"{stem}.{locale}.md"
     if name != expected:
         yield problem(
             source,

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from chalicelib.vocabulary import DEFAULT_LOCALE, TOPICS
 from steady_content import frontmatter, rules
 from steady_content.rules import PLACEHOLDER
 
@@ -111,17 +112,17 @@ def translation_text(original: str, locale: str) -> str:
 
 
 def create(
-    content_dir: Path, topic: str, module_id: str, locale: str = "en", title: str | None = None
+    content_dir: Path, topic: str, module_id: str, locale: str = DEFAULT_LOCALE, title: str | None = None
 ) -> Path:
     """Write the new module file and return its path; never overwrite one."""
     if not rules.SLUG.fullmatch(module_id):
         raise ScaffoldError(
             f"'{module_id}' is not a module id: use a lowercase slug like 'coping-with-anger'"
         )
-    if topic not in rules.TOPICS:
-        raise ScaffoldError(f"topic must be one of: {', '.join(rules.TOPICS)}")
+    if topic not in TOPICS:
+        raise ScaffoldError(f"topic must be one of: {', '.join(TOPICS)}")
     folder = content_dir / topic
-    if locale == "en":
+    if locale == DEFAULT_LOCALE:
         path, text = folder / f"{module_id}.md", module_text(topic, module_id, title)
     else:
         original = folder / f"{module_id}.md"

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES
 from steady_content import frontmatter, rules
 from steady_content.problems import Problem
 
@@ -88,7 +89,7 @@ def load(path: Path, shown: str) -> tuple[Track | None, list[Problem]]:
         shown,
         data["id"],
         data["version"],
-        data.get("locale", "en"),
+        data.get("locale", DEFAULT_LOCALE),
         data["title"],
         data["summary"],
         list(data["modules"]),
@@ -120,15 +121,15 @@ def _check(path: str, parsed: frontmatter.YamlDocument) -> Iterator[Problem]:
                 yield at("TR011", message, name, *key)
     if "modules" in data:
         yield from _check_modules(data["modules"], at)
-    track_id, locale = data.get("id"), data.get("locale", "en")
+    track_id, locale = data.get("id"), data.get("locale", DEFAULT_LOCALE)
     if isinstance(track_id, str) and rules.SLUG.fullmatch(track_id):
         parts = PurePosixPath(path).name.split(".")
         if track_id != parts[0]:
             yield at("TR020", f"id '{track_id}' must equal the file name '{parts[0]}'", "id")
-        elif locale in rules.LOCALES:
+        elif locale in LOCALES:
             name = PurePosixPath(path).name
             suffix = PurePosixPath(path).suffix
-            expected = f"{track_id}{suffix}" if locale == "en" else f"{track_id}.{locale}{suffix}"
+            expected = f"{track_id}{suffix}" if locale == DEFAULT_LOCALE else f"{track_id}.{locale}{suffix}"
             if name != expected:
                 yield at("TR020", f"a track in locale '{locale}' must be named '{expected}'", "id")
     elif isinstance(track_id, str):

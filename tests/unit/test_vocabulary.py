@@ -1,0 +1,48 @@
+"""One vocabulary: topics, locales and the default locale are defined once, in
+``chalicelib.vocabulary``, and the Lambda and the authoring pipeline use that one definition."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from chalicelib import library, vocabulary
+
+ROOT = Path(__file__).resolve().parents[2]
+NAMES = ("TOPICS", "LOCALES", "DEFAULT_LOCALE")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_library_re_exports_the_one_definition(name):
+    assert getattr(library, name) is getattr(vocabulary, name)
+
+
+def test_the_default_locale_is_one_of_the_locales():
+    assert vocabulary.DEFAULT_LOCALE in vocabulary.LOCALES
+
+
+def test_every_content_topic_folder_is_a_topic():
+    folders = {p.name for p in (ROOT / "content").iterdir() if p.is_dir()} - {"tracks"}
+    assert folders == set(vocabulary.TOPICS)
+
+
+def _assigned_names(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, ast.AnnAssign) else [])
+        found.update(t.id for t in targets if isinstance(t, ast.Name))
+    return found
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "chalicelib").rglob("*.py")) + sorted((ROOT / "steady_content").rglob("*.py")),
+    ids=lambda p: p.relative_to(ROOT).as_posix(),
+)
+def test_no_other_module_defines_the_vocabulary_again(path):
+    if path == ROOT / "chalicelib" / "vocabulary.py":
+        return
+    assert not _assigned_names(path) & set(NAMES)

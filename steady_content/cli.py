@@ -1,4 +1,4 @@
-"""``steady-content``: the authors' command line (new, lint, preview, diff, lock, publish).
+"""``steady-content``: the authors' command line (new, lint, preview, diff, lock, publish, codes).
 
 A thin edge: each command parses its arguments, calls the pipeline, and prints.
 """
@@ -13,10 +13,11 @@ from pathlib import Path
 import click
 
 from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
-from steady_content import history, lockfile, pipeline, scaffold, tracks
+from steady_content import history, lockfile, pipeline, registry, scaffold, tracks
 from steady_content.publish import REFUSED, Outcome, Publisher
 
 CONTENT_DIR = Path("content")
+AUTHORING_DOC = Path("docs/authoring.md")
 
 content_dir_option = click.option(
     "--content-dir",
@@ -204,6 +205,31 @@ def publish(stage: str, dry_run: bool, content_dir: Path) -> None:
             click.echo(f"would publish {what} ({outcome.locale})")
     click.echo(("dry run: " if dry_run else "") + report.summary())
     sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.option(
+    "--write",
+    "doc",
+    is_flag=False,
+    flag_value=str(AUTHORING_DOC),
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Rewrite the table in this file (default {AUTHORING_DOC}) instead of printing it.",
+)
+def codes(doc: Path | None) -> None:
+    """Print every lint code as a Markdown table (the one in docs/authoring.md)."""
+    if doc is None:
+        click.echo(registry.table(), nl=False)
+        return
+    text = doc.read_text(encoding="utf-8")
+    try:
+        updated = registry.with_table(text)
+    except registry.RuleError as error:
+        raise click.ClickException(f"{doc}: {error}") from error
+    if updated != text:
+        doc.write_text(updated, encoding="utf-8")
+    click.echo(f"{doc}: {'updated' if updated != text else 'already up to date'}")
 
 
 def _count(n: int, noun: str) -> str:

@@ -3,6 +3,10 @@
 Python-Markdown's ``meta`` extension does not parse YAML, so we split on the ``---`` fences
 ourselves and parse with ``yaml.safe_load``. We also compose the YAML node tree to know the
 line of every key, so later stages can point at ``path:line``.
+
+Aliases (``*name``, including merge keys ``<<: *name``) are refused before anything is built:
+nested, a few lines of them expand to billions of values ("billion laughs"), and walking
+that would hang lint. The check reads YAML events, so it takes time linear in the text.
 """
 
 from __future__ import annotations
@@ -13,10 +17,18 @@ from typing import Any
 import yaml
 
 from steady_content.problems import Problem
+from steady_content.registry import declare
 
 FENCE = "---"
 # libyaml when present (several times faster); the same safe loading rules either way.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+NO_FRONT_MATTER = declare(
+    "FM001", "the file does not start with '---' front matter, or never closes it"
+)
+INVALID_YAML = declare("FM002", "the front matter is not valid YAML")
+NOT_A_MAPPING = declare("FM003", "the front matter is not a mapping of fields")
+ALIAS = declare("FM005", "an alias (*name) in the front matter")
 
 
 @dataclass
@@ -49,6 +61,10 @@ class YamlProblem(Exception):
         self.reason = reason
 
 
+class AliasProblem(YamlProblem):
+    """YAML with an alias (``*name``): refused before it is built (see the module docstring)."""
+
+
 @dataclass
 class YamlDocument:
     """Parsed YAML plus the file line of every key (see ``Source.lines``)."""
@@ -64,6 +80,7 @@ def parse_yaml(yaml_text: str, first_line: int = 1) -> YamlDocument:
     Raises ``YamlProblem`` with the file line of the error. The one YAML parser of the
     pipeline: module front matter and track files both go through it.
     """
+    _refuse_aliases(yaml_text, first_line)
     # One pass: compose the node tree (it has the lines), then build the data from it.
     loader = _Loader(yaml_text)
     try:
@@ -82,21 +99,43 @@ def parse_yaml(yaml_text: str, first_line: int = 1) -> YamlDocument:
     return YamlDocument(data, key_lines, duplicates)
 
 
+def _refuse_aliases(yaml_text: str, first_line: int) -> None:
+    """Raise ``AliasProblem`` at the first alias, from the event stream (nothing is built)."""
+    try:
+        for event in yaml.parse(yaml_text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                raise AliasProblem(
+                    event.start_mark.line + first_line,
+                    f"'*{event.anchor}' repeats the value anchored as '&{event.anchor}': "
+                    "aliases are not allowed here, write the value out in full",
+                )
+    except yaml.YAMLError:
+        return  # not valid YAML: composing it reports the error at its line
+
+
 def split(path: str, text: str) -> tuple[Source | None, list[Problem]]:
     """Parse ``text``; return the source, or ``None`` with problems if it cannot be parsed."""
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
     if not lines or lines[0].strip() != FENCE:
-        return None, [Problem(path, 1, "FM001", "the file must start with '---' front matter")]
+        return None, [
+            Problem(path, 1, NO_FRONT_MATTER.code, "the file must start with '---' front matter")
+        ]
     closing = next((i for i in range(1, len(lines)) if lines[i].strip() == FENCE), None)
     if closing is None:
-        return None, [Problem(path, 1, "FM001", "the front matter is never closed with '---'")]
+        return None, [
+            Problem(path, 1, NO_FRONT_MATTER.code, "the front matter is never closed with '---'")
+        ]
     try:
         parsed = parse_yaml("\n".join(lines[1:closing]), first_line=2)
+    except AliasProblem as problem:
+        return None, [Problem(path, problem.line, ALIAS.code, problem.reason)]
     except YamlProblem as problem:
-        return None, [Problem(path, problem.line, "FM002", f"invalid YAML: {problem.reason}")]
+        invalid = f"invalid YAML: {problem.reason}"
+        return None, [Problem(path, problem.line, INVALID_YAML.code, invalid)]
     if not isinstance(parsed.data, dict):
-        return None, [Problem(path, 2, "FM003", "the front matter must be a mapping of fields")]
+        message = "the front matter must be a mapping of fields"
+        return None, [Problem(path, 2, NOT_A_MAPPING.code, message)]
     body = "\n".join(lines[closing + 1 :])
     if text.endswith("\n"):
         body += "\n"

@@ -1,8 +1,9 @@
 """The content pipeline as named stages: load → check → render → sanitise → document.
 
-``lint`` runs every check over a content folder: the per-file rules of
-``steady_content.rules``, then the cross-file rules registered here (each a small named object
-with a code, like the per-file ones). ``build`` turns one clean module into the immutable
+``lint`` runs every check over a content folder: the per-module rules of
+``steady_content.rules``, the per-track rules of ``steady_content.tracks``, then the
+folder-wide rules registered here. Every rule, and every code, is in
+``steady_content.registry``. ``build`` turns one clean module into the immutable
 version document that ``steady_content.publish`` writes.
 """
 
@@ -22,6 +23,7 @@ from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
 from steady_content import body, frontmatter, images, lockfile, rules, tracks
 from steady_content.links import module_link
 from steady_content.problems import ContentError, Problem
+from steady_content.registry import Check, Rule, check_registered, declare, rule, run
 from steady_content.render import render
 from steady_content.sanitize import sanitize
 from steady_content.tracks import Track
@@ -82,28 +84,12 @@ class LintContext:
     lock: dict[str, dict[str, dict]]
 
 
-@dataclass(frozen=True)
-class CrossRule:
-    """A rule that needs more than one file: ``check`` yields problems for the whole folder."""
-
-    code: str
-    summary: str
-    check: Callable[[LintContext], Iterator[Problem]]
+NOT_UTF8 = declare("FM004", "the file is not UTF-8 text")
 
 
-CROSS_RULES: dict[str, CrossRule] = {}
-
-
-def cross_rule(
-    code: str, summary: str
-) -> Callable[[Callable[[LintContext], Iterator[Problem]]], CrossRule]:
-    """Register a cross-file rule under ``code``."""
-
-    def register(check: Callable[[LintContext], Iterator[Problem]]) -> CrossRule:
-        CROSS_RULES[code] = CrossRule(code, summary, check)
-        return CROSS_RULES[code]
-
-    return register
+def folder_rule(code: str, summary: str) -> Callable[[Check], Rule]:
+    """Register a folder-wide rule (it sees a ``LintContext``) under ``code``."""
+    return rule(code, summary, stage="folder")
 
 
 def display_path(path: Path) -> str:
@@ -146,7 +132,7 @@ def parse(path: Path) -> tuple[frontmatter.Source | None, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        return None, [Problem(shown, 1, "FM004", "the file is not UTF-8 text")]
+        return None, [Problem(shown, 1, NOT_UTF8.code, "the file is not UTF-8 text")]
     return frontmatter.split(shown, text)
 
 
@@ -196,13 +182,13 @@ def lint(content_dir: Path, paths: list[Path] | None = None) -> LintResult:
         {posixpath.normpath(display_path(p)) for p in discover(content_dir)},
         lockfile.read(content_dir),
     )
-    for registered in CROSS_RULES.values():
-        result.problems.extend(registered.check(context))
+    result.problems.extend(run("folder", context))
     result.problems.sort()
+    check_registered(result.problems)
     return result
 
 
-@cross_rule("ID001", "the id is used by another module")
+@folder_rule("ID001", "the id is used by another module (in the same locale)")
 def duplicate_ids(context: LintContext) -> Iterator[Problem]:
     seen: dict[tuple[str, str], Module] = {}
     for module in context.modules:
@@ -218,44 +204,54 @@ def duplicate_ids(context: LintContext) -> Iterator[Problem]:
             seen[key] = module
 
 
-@cross_rule("VB001", "the version lock: no bump (VB001), lower (VB002), not locked (VB003)")
-def version_lock(context: LintContext) -> Iterator[Problem]:
+def _locked(context: LintContext) -> Iterator[tuple[Module, dict | None]]:
+    """Each clean module with its entry in the version lock (None if it has none)."""
     for module in context.modules:
-        locked = context.lock.get(module.module_id, {}).get(module.locale)
-        line = module.source.line_of("version")
-        if locked is None:
+        yield module, context.lock.get(module.module_id, {}).get(module.locale)
+
+
+@folder_rule("VB001", "the text changed without a version bump")
+def version_bumped(context: LintContext) -> Iterator[Problem]:
+    for module, locked in _locked(context):
+        if locked is not None and module.version == locked["version"]:
+            if module.sha256 != locked["sha256"]:
+                yield Problem(
+                    module.path,
+                    module.source.line_of("version"),
+                    "VB001",
+                    f"the text changed but version is still {module.version}: "
+                    "bump the version and add a changelog",
+                )
+
+
+@folder_rule("VB002", "the version is lower than the locked version")
+def version_not_lowered(context: LintContext) -> Iterator[Problem]:
+    for module, locked in _locked(context):
+        if locked is not None and module.version < locked["version"]:
             yield Problem(
                 module.path,
-                line,
-                "VB003",
-                "not in the version lock: run 'make lock-content' and commit it",
-            )
-        elif module.version == locked["version"] and module.sha256 != locked["sha256"]:
-            yield Problem(
-                module.path,
-                line,
-                "VB001",
-                f"the text changed but version is still {module.version}: "
-                "bump the version and add a changelog",
-            )
-        elif module.version < locked["version"]:
-            yield Problem(
-                module.path,
-                line,
+                module.source.line_of("version"),
                 "VB002",
                 f"version {module.version} is lower than the locked version {locked['version']}",
             )
+
+
+@folder_rule("VB003", "the version is not in the version lock (run 'make lock-content')")
+def version_locked(context: LintContext) -> Iterator[Problem]:
+    for module, locked in _locked(context):
+        if locked is None:
+            message = "not in the version lock: run 'make lock-content' and commit it"
         elif module.version > locked["version"]:
-            yield Problem(
-                module.path,
-                line,
-                "VB003",
+            message = (
                 f"version {module.version} is not in the version lock: "
-                "run 'make lock-content' and commit it",
+                "run 'make lock-content' and commit it"
             )
+        else:
+            continue
+        yield Problem(module.path, module.source.line_of("version"), "VB003", message)
 
 
-@cross_rule("LK001", "a link to a module that does not exist")
+@folder_rule("LK001", "a link to a module that does not exist")
 def module_links_resolve(context: LintContext) -> Iterator[Problem]:
     for source in context.sources:
         for link in body.links(source):
@@ -271,7 +267,7 @@ def module_links_resolve(context: LintContext) -> Iterator[Problem]:
                 )
 
 
-@cross_rule("TL001", "a translation without its English original")
+@folder_rule("TL001", "a translation without its English original")
 def translations_have_an_original(context: LintContext) -> Iterator[Problem]:
     for source in context.sources:
         locale, module_id = source.meta.get("locale", DEFAULT_LOCALE), source.meta.get("id")
@@ -298,7 +294,7 @@ def translations_have_an_original(context: LintContext) -> Iterator[Problem]:
         )
 
 
-@cross_rule("TR030", "a track lists a module that does not exist")
+@folder_rule("TR030", "a track lists a module that does not exist (in its locale)")
 def track_modules_exist(context: LintContext) -> Iterator[Problem]:
     available = {file_locale(f) for f in context.module_files}
     for track in context.tracks:

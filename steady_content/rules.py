@@ -1,7 +1,8 @@
-"""Stage 2: lint rules. Each rule is a small named object with a code and a check.
+"""Stage 2: the per-module lint rules. Each rule is a small named object with one code.
 
-``check(source)`` yields problems for one file (its front matter, its body, and the images
-beside it); cross-file rules (duplicate ids, the version lock, links between modules,
+Each rule here checks one module file (its front matter, its body, and the images beside it)
+and is registered in ``steady_content.registry`` at the ``module`` stage; ``check(source)``
+runs them all. Folder-wide rules (duplicate ids, the version lock, links between modules,
 translations, tracks) live in ``steady_content.pipeline`` because they need every file.
 """
 
@@ -12,7 +13,6 @@ import datetime
 import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -21,6 +21,7 @@ from steady_content import body, images, language, readability
 from steady_content.frontmatter import Source
 from steady_content.links import module_link, scheme, servable
 from steady_content.problems import Problem
+from steady_content.registry import rule, run
 from steady_content.render import Rendered, render
 from steady_content.sanitize import URL_SCHEMES, removals
 
@@ -41,28 +42,6 @@ OPTIONAL = ("locale", "changelog", "knowledge_check", "readability_waiver")
 COMPUTED = ("reading_time", "reading_minutes", "word_count")
 
 
-@dataclass(frozen=True)
-class Rule:
-    """A per-file rule: ``check`` yields the problems of one parsed module."""
-
-    code: str
-    summary: str
-    check: Callable[[Source], Iterator[Problem]]
-
-
-RULES: dict[str, Rule] = {}
-
-
-def rule(code: str, summary: str) -> Callable[[Callable[[Source], Iterator[Problem]]], Rule]:
-    """Register a per-file rule under ``code``."""
-
-    def register(check: Callable[[Source], Iterator[Problem]]) -> Rule:
-        RULES[code] = Rule(code, summary, check)
-        return RULES[code]
-
-    return register
-
-
 def problem(source: Source, code: str, message: str, *key: Any) -> Problem:
     """A problem at the line of front-matter ``key`` (line 1 without a key)."""
     return Problem(source.path, source.line_of(*key) if key else 1, code, message)
@@ -78,10 +57,15 @@ def required_fields(source: Source) -> Iterator[Problem]:
 @rule("FM012", "unknown field")
 def unknown_fields(source: Source) -> Iterator[Problem]:
     for name in source.meta:
+        if name not in REQUIRED + OPTIONAL + COMPUTED:
+            yield problem(source, "FM012", f"unknown field '{name}'", name)
+
+
+@rule("FM013", "a field computed when publishing (reading time, word count) written by hand")
+def computed_fields(source: Source) -> Iterator[Problem]:
+    for name in source.meta:
         if name in COMPUTED:
             yield problem(source, "FM013", f"'{name}' is computed when publishing; remove it", name)
-        elif name not in REQUIRED + OPTIONAL:
-            yield problem(source, "FM012", f"unknown field '{name}'", name)
 
 
 @rule("FM011", "field has the wrong type or value")
@@ -102,25 +86,36 @@ def duplicate_keys(source: Source) -> Iterator[Problem]:
         )
 
 
-@rule("FM020", "id is not a slug or does not match the file")
-def id_matches_file(source: Source) -> Iterator[Problem]:
+def _slug_id(source: Source) -> str | None:
     module_id = source.meta.get("id")
-    if not isinstance(module_id, str):
-        return
-    if not SLUG.fullmatch(module_id) or len(module_id) > 80:
+    return module_id if isinstance(module_id, str) and _is_slug(module_id) else None
+
+
+def _is_slug(module_id: str) -> bool:
+    return bool(SLUG.fullmatch(module_id)) and len(module_id) <= 80
+
+
+@rule("FM020", "id is not a lowercase slug of at most 80 characters")
+def id_is_a_slug(source: Source) -> Iterator[Problem]:
+    module_id = source.meta.get("id")
+    if isinstance(module_id, str) and not _is_slug(module_id):
         yield problem(
             source,
             "FM020",
             f"id '{module_id}' must be a lowercase slug like 'coping-with-cravings'",
             "id",
         )
-        return
+
+
+@rule("FM021", "id differs from the file name")
+def id_matches_file(source: Source) -> Iterator[Problem]:
+    module_id = _slug_id(source)
     stem = PurePosixPath(source.path).name.split(".")[0]
-    if module_id != stem:
+    if module_id is not None and module_id != stem:
         yield problem(source, "FM021", f"id '{module_id}' must equal the file name '{stem}'", "id")
 
 
-@rule("FM022", "topic does not match the folder")
+@rule("FM022", "topic differs from the folder")
 def topic_matches_folder(source: Source) -> Iterator[Problem]:
     topic = source.meta.get("topic")
     folder = PurePosixPath(source.path).parent.name
@@ -128,7 +123,7 @@ def topic_matches_folder(source: Source) -> Iterator[Problem]:
         yield problem(source, "FM022", f"topic '{topic}' must equal the folder '{folder}'", "topic")
 
 
-@rule("FM030", "changelog missing on a later version")
+@rule("FM030", "version above 1 without a changelog")
 def changelog_present(source: Source) -> Iterator[Problem]:
     version = source.meta.get("version")
     if isinstance(version, int) and version > 1 and not source.meta.get("changelog"):
@@ -319,7 +314,7 @@ def _module_locale(source: Source) -> str:
     return locale if locale in LOCALES else DEFAULT_LOCALE
 
 
-@rule("LK002", "a link the service cannot follow")
+@rule("LK002", "a link the service cannot follow (not a module, https, mailto, tel or #section)")
 def servable_links(source: Source) -> Iterator[Problem]:
     for link in body.links(source):
         target = link.target
@@ -359,7 +354,7 @@ def images_exist(source: Source) -> Iterator[Problem]:
                 )
 
 
-@rule("IM003", "an image that cannot be published (format or size)")
+@rule("IM003", "an image that is not PNG, JPEG, WebP or GIF, or is over 150 KB")
 def images_can_be_embedded(source: Source) -> Iterator[Problem]:
     lines = {}
     for link in body.links(source):
@@ -402,8 +397,18 @@ def images_have_alt_text(source: Source) -> Iterator[Problem]:
             )
 
 
-@rule("HT001", "raw HTML that the sanitiser removes")
-def raw_html(source: Source) -> Iterator[Problem]:
+@rule("HT001", "a raw HTML tag that the sanitiser removes")
+def raw_html_tags(source: Source) -> Iterator[Problem]:
+    return (found for found in _raw_html(source) if found.code == "HT001")
+
+
+@rule("HT002", "a raw HTML attribute that the sanitiser removes")
+def raw_html_attributes(source: Source) -> Iterator[Problem]:
+    return (found for found in _raw_html(source) if found.code == "HT002")
+
+
+def _raw_html(source: Source) -> Iterator[Problem]:
+    # One walk finds both (an attribute is located after its tag); each rule keeps its own.
     if "<" not in source.body:
         return  # no raw HTML without a '<': skip rendering
     claimed: set[int] = set()
@@ -455,7 +460,7 @@ def _position(source: Source, offset: int) -> tuple[int, int]:
     return line, offset - (source.body.rfind("\n", 0, offset) + 1) + 1
 
 
-@rule("HD001", "an H1 heading in the body")
+@rule("HD001", "an H1 ('# ') heading in the body")
 def no_h1_in_body(source: Source) -> Iterator[Problem]:
     candidates = [
         ln for ln in body.lines(source) if _ATX_H1.match(ln.text) or _SETEXT_H1.match(ln.text)
@@ -484,7 +489,7 @@ def no_h1_in_body(source: Source) -> Iterator[Problem]:
         previous = line.text
 
 
-@rule("RD001", "reading level too hard")
+@rule("RD001", "reading level above grade 8 (Spanish: Fernández-Huerta below 60) without a waiver")
 def reading_level(source: Source) -> Iterator[Problem]:
     if _text(source.meta.get("readability_waiver")):
         return
@@ -509,7 +514,7 @@ def reading_level(source: Source) -> Iterator[Problem]:
     )
 
 
-@rule("LG001", "a stigmatising term")
+@rule("LG001", "a stigmatising term (the message gives the person-first alternative)")
 def person_first_language(source: Source) -> Iterator[Problem]:
     locale = _module_locale(source)
     file_lines = source.text.splitlines()
@@ -563,7 +568,7 @@ def _shown_in_front_matter(meta: dict[str, Any]) -> Iterator[tuple[tuple, str]]:
                 yield ("knowledge_check", i, "choices", j), choice
 
 
-@rule("TL002", "the file name does not match the locale")
+@rule("TL002", "the file name does not match the locale (id.md, id.es.md)")
 def locale_matches_file(source: Source) -> Iterator[Problem]:
     locale = source.meta.get("locale", DEFAULT_LOCALE)
     module_id = source.meta.get("id")
@@ -582,7 +587,7 @@ def locale_matches_file(source: Source) -> Iterator[Problem]:
         )
 
 
-@rule("PH001", "a placeholder left from 'steady-content new'")
+@rule("PH001", "a TODO placeholder left from 'steady-content new'")
 def placeholders(source: Source) -> Iterator[Problem]:
     for number, text in enumerate(source.text.splitlines(), start=1):
         col = text.find(PLACEHOLDER)
@@ -597,8 +602,5 @@ def placeholders(source: Source) -> Iterator[Problem]:
 
 
 def check(source: Source) -> list[Problem]:
-    """Run every per-file rule on ``source``."""
-    found: list[Problem] = []
-    for registered in RULES.values():
-        found.extend(registered.check(source))
-    return sorted(found)
+    """Run every per-module rule on ``source``."""
+    return sorted(run("module", source))

@@ -191,3 +191,67 @@ def test_windows_line_endings_give_the_same_result():
     assert source.body == expected.body
     assert source.body_line == expected.body_line
     assert source.line_of("references", 1, "url") == 10
+
+
+# --- aliases (billion laughs) ----------------------------------------------------------------
+
+
+def _laughs(depth: int, width: int = 9) -> str:
+    """Front matter whose last anchor expands to ``width ** depth`` strings if built."""
+    lines = ["---", "id: coping", 'lol0: &a0 "lol"']
+    for i in range(1, depth + 1):
+        lines.append(f"lol{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * width) + "]")
+    return "\n".join(lines + ["---", "Body.", ""])
+
+
+def test_an_alias_is_refused_at_its_line():
+    text = "---\nid: coping\ntags: &t [a, b]\nobjectives: *t\n---\nBody.\n"
+
+    source, problems = split(PATH, text)
+
+    assert source is None
+    assert [(p.code, p.line) for p in problems] == [("FM005", 4)]
+    assert "'*t'" in problems[0].message
+
+
+def test_a_merge_key_is_an_alias_too():
+    text = "---\nreview: &r {status: draft}\nknowledge_check:\n  - <<: *r\n---\nBody.\n"
+
+    _, problems = split(PATH, text)
+
+    assert [(p.code, p.line) for p in problems] == [("FM005", 4)]
+
+
+def test_an_anchor_without_an_alias_expands_nothing_and_is_allowed():
+    source, problems = split(PATH, "---\nid: &me coping\n---\nBody.\n")
+
+    assert problems == [] and source is not None and source.meta == {"id": "coping"}
+
+
+@pytest.mark.parametrize("depth", [2, 9, 40, 300])
+def test_nested_aliases_of_any_depth_are_refused_at_the_first_alias(depth):
+    # 9 ** 40 values if built: finishing at all shows that nothing was built.
+    _, problems = split(PATH, _laughs(depth))
+
+    assert [(p.code, p.line) for p in problems] == [("FM005", 4)]  # lol1, the first alias
+
+
+def test_invalid_yaml_before_an_alias_is_still_reported_as_invalid_yaml():
+    _, problems = split(PATH, "---\ntitle: Coping: a guide\nobjectives: *t\n---\nBody.\n")
+
+    assert [(p.code, p.line) for p in problems] == [("FM002", 2)]
+
+
+def test_a_track_with_an_alias_is_refused_at_its_line(tmp_path):
+    from steady_content import tracks
+
+    path = tmp_path / "early.yaml"
+    path.write_text(
+        "id: early\ntitle: Early\nversion: 1\nsummary: One.\nmodules: &m [a]\nmore: *m\n",
+        encoding="utf-8",
+    )
+
+    track, problems = tracks.load(path, "tracks/early.yaml")
+
+    assert track is None
+    assert [(p.code, p.line) for p in problems] == [("TR002", 6)]

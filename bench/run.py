@@ -392,6 +392,13 @@ class FakeClock:
 _library_clock = FakeClock()
 
 
+def _services_clock(settings: Any) -> Any:
+    """The services' one clock, with the bench's monotonic time (wall time is real)."""
+    from chalicelib.clock import Clock
+
+    return Clock(settings.program_timezone, monotonic=_library_clock)
+
+
 def expire_pointers() -> None:
     """Move the library's clock past the TTL: its next pointer read goes to S3 again."""
     from chalicelib.library import POINTER_TTL_SECONDS
@@ -653,7 +660,7 @@ def bench_aws_calls(invoke: Invoker, module_ids: list[str], versions: dict[str, 
     # Fresh services (empty version and pointer caches) on the same cached clients and the
     # bench's fake clock, and a fresh participant.
     settings = services.current().settings
-    services.use(services.Services.build(settings, TokenVerifier(settings), clock=_library_clock))
+    services.use(services.Services.build(settings, TokenVerifier(settings), clock=_services_clock(settings)))
     counter = CallCounter()
     for name, client in _services_clients.items():
         client.meta.events.register("before-call.*.*", counter, unique_id=f"bench-count-{name}")
@@ -745,13 +752,13 @@ def bench_dashboard_calls(invoke: Invoker, module_ids: list[str], stack: Any) ->
     from steady_local.provision import create_account, enrol_authenticator
 
     svc = services.current()
-    records = svc.groups.records
+    records = svc.group_records
     # A real leader account with two-step sign-in (chalicelib.mfa checks it with Cognito).
     cognito = boto3.client("cognito-idp", region_name=REGION)
     leader = create_account(cognito, stack, "bench-leader", "Bench-leader-2026", "leaders")
     enrol_authenticator(cognito, stack, "bench-leader", "Bench-leader-2026")
     group_id = uuid.uuid4().hex
-    now = svc.calendar.iso()
+    now = svc.clock.iso()
     records.create(group_id, "Bench group", leader, now, new_entry(leader, ["leaders"], "group.create", now))
     participants = [str(uuid.uuid4()) for _ in range(15)]
     for n, pid in enumerate(participants):
@@ -830,7 +837,7 @@ def bench_in_process() -> None:
             raise RuntimeError(f"publishing content/ failed: {report.summary()}")
         settings = Settings.from_env(stack.environment())
         services.use(
-            services.Services.build(settings, TokenVerifier(settings), clock=_library_clock)
+            services.Services.build(settings, TokenVerifier(settings), clock=_services_clock(settings))
         )
         # The very clients the services hold (chalicelib.aws caches one per service and region).
         _services_clients["s3"] = aws_clients.client("s3", settings.region)

@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from chalice import Blueprint, Response
 
@@ -68,13 +68,25 @@ class NoContent:
     """Return this from a handler to answer 204."""
 
 
+class File(Protocol):
+    text: str
+    filename: str
+    content_type: str
+
+
 @dataclass(frozen=True)
 class Download:
-    """Return this from a handler to send a file (e.g. a CSV export) instead of JSON."""
+    """Return this from a handler (a JSON route or a web page) to send a file, e.g. the
+    dashboard's ``CsvFile``, instead of JSON or HTML."""
 
-    text: str
-    content_type: str
-    filename: str
+    file: File
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "Content-Type": self.file.content_type,
+            "Content-Disposition": f'attachment; filename="{self.file.filename}"',
+            "Cache-Control": "no-store",
+        }
 
 
 @dataclass(frozen=True)
@@ -158,16 +170,8 @@ class Endpoints:
                 if isinstance(result, NoContent):
                     return Response(body="", status_code=204, headers={"Cache-Control": cache, **SECURITY_HEADERS})
                 if isinstance(result, Download):
-                    return Response(
-                        body=result.text,
-                        status_code=200,
-                        headers={
-                            "Content-Type": result.content_type,
-                            "Content-Disposition": f'attachment; filename="{result.filename}"',
-                            "Cache-Control": "no-store",
-                            **SECURITY_HEADERS,
-                        },
-                    )
+                    return Response(body=result.file.text, status_code=200,
+                                    headers={**result.headers(), **SECURITY_HEADERS})
                 return json_response(result, 200, {"Cache-Control": cache})
 
             view.__name__ = handler.__name__

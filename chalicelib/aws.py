@@ -45,3 +45,9 @@ def reset() -> None:
     with _lock:
         _clients.clear()
         _session = None
+
+
+def error_code(error: Exception) -> str:
+    """The AWS error code of a botocore ``ClientError`` (``""`` for anything else)."""
+    response = getattr(error, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))

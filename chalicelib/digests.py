@@ -2,11 +2,11 @@
 
 How the work is found without a Scan:
 1. Cognito ``ListUsersInGroup("leaders")`` (60 a page): each leader's id (``sub``) and email;
-2. one Query of ``LEADER#{id}`` for their group ids (``GroupRecords.groups_of``);
+2. one Query of the leader's partition for their group ids (``GroupRecords.groups_led_by``);
 3. per group (computed once per run, however many leaders share it): one Query of the group
-   partition, one BatchGetItem of ``PROGRESS`` per 100 members, and the catalog (cached);
-4. statuses come from ``chalicelib.progress`` (``tasks_for`` + ``group_grid``, which applies
-   ``status_of``): the overdue rule lives there and only there.
+   partition, one BatchGetItem of completed versions per 100 participants, and the catalog (cached);
+4. statuses come from ``chalicelib.dashboard.group_grid`` (which applies
+   ``chalicelib.statuses.status_of``): the overdue rule lives there and only there.
 
 What the email says: counts and a link. Never a participant's name or id, a group name, a
 module title or topic, a diagnosis or a substance: an email can be read over a shoulder or
@@ -24,12 +24,14 @@ from datetime import date
 from typing import Any
 
 from chalicelib import logs
+from chalicelib.assignments import assigned_modules
+from chalicelib.dashboard import group_grid
 from chalicelib.identity import LEADERS
 from chalicelib.library import ModuleLibrary
-from chalicelib.progress import OVERDUE, group_grid, tasks_for
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import CompletionRecords
 from chalicelib.records.groups import GroupRecords
+from chalicelib.statuses import OVERDUE
 
 SYSTEM_ACTOR = "system:digest"
 SUBJECT = "Steady: a reading update for your groups"
@@ -123,7 +125,7 @@ class DigestBuilder:
 
     def for_leader(self, leader: Leader) -> Digest:
         digest = Digest(leader)
-        for group_id in self._records.groups_of(f"LEADER#{leader.id}"):
+        for group_id in self._records.groups_led_by(leader.id):
             overdue = self._group(group_id)
             if overdue is not None:
                 digest.groups.append(overdue)
@@ -136,15 +138,14 @@ class DigestBuilder:
 
     def _compute(self, group_id: str) -> GroupOverdue | None:
         group = self._records.get(group_id)
-        if group.archived or not group.members or not group.assignments:
+        if group.archived or not group.participants or not group.assignments:
             return None
-        progress = self._completions.progress([m.participant_id for m in group.members])
-        grid = group_grid(group, progress, tasks_for(group.assignments, self._library), self._today)
+        completed = self._completions.completed_versions(group.participant_ids)
+        grid = group_grid(group, completed, assigned_modules(group.assignments, self._library), self._today)
         behind = tuple(
-            row["participant_id"] for row in grid["participants"]
-            if any(cell["status"] == OVERDUE for cell in row["cells"])
+            row.participant_id for row in grid.participants if any(cell.status == OVERDUE for cell in row.cells)
         )
-        return GroupOverdue(group_id, grid["counts"][OVERDUE], behind)
+        return GroupOverdue(group_id, grid.counts[OVERDUE], behind)
 
 
 def message(digest: Digest, link: str, today: date) -> tuple[str, str]:
@@ -218,7 +219,7 @@ def run_daily(services: Any, cognito: Any, ses: Any, config: DigestConfig | None
     if not config.sender or not config.link:
         logs.event("digest.not_configured")
         return DigestRun()
-    today = services.calendar.today()
-    builder = DigestBuilder(services.groups.records, services.completions, services.library, today)
+    today = services.clock.today()
+    builder = DigestBuilder(services.group_records, services.completions, services.library, today)
     leaders = list_leaders(cognito, services.settings.user_pool_id)
-    return send_all(leaders, builder, ses, config, services.audit, services.calendar.iso(), today)
+    return send_all(leaders, builder, ses, config, services.audit, services.clock.iso(), today)

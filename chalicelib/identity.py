@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from chalicelib.clock import Clock
 from chalicelib.errors import Unauthenticated
 from chalicelib.settings import Settings
 
@@ -62,11 +62,11 @@ class TokenVerifier:
         self,
         settings: Settings,
         fetch_jwks: Callable[[str], dict] = fetch_json,
-        clock: Callable[[], float] = time.time,
+        clock: Clock | None = None,
     ) -> None:
         self._settings = settings
         self._fetch_jwks = fetch_jwks
-        self._clock = clock
+        self._clock = clock or Clock()
         self._keys: dict[str, object] = {}
         self._fetched_at = float("-inf")
         self._lock = threading.Lock()
@@ -104,7 +104,7 @@ class TokenVerifier:
         exp = claims.get("exp")
         if isinstance(exp, bool) or not isinstance(exp, (int, float)):
             raise Unauthenticated("The access token is not valid.", code="invalid_token")
-        if exp + _LEEWAY_SECONDS < self._clock():
+        if exp + _LEEWAY_SECONDS < self._clock.epoch():
             raise Unauthenticated("The access token has expired.", code="token_expired")
         if claims.get("token_use") != "access":
             raise Unauthenticated("An access token is required.", code="invalid_token")
@@ -122,7 +122,7 @@ class TokenVerifier:
         if key is not None:
             return key
         with self._lock:
-            if kid not in self._keys and self._clock() - self._fetched_at > _JWKS_REFRESH_SECONDS:
+            if kid not in self._keys and self._clock.monotonic() - self._fetched_at > _JWKS_REFRESH_SECONDS:
                 self._load_keys()
         key = self._keys.get(kid)
         if key is None:
@@ -138,7 +138,7 @@ class TokenVerifier:
             for k in document.get("keys", [])
             if k.get("kty") == "RSA" and "kid" in k
         }
-        self._fetched_at = self._clock()
+        self._fetched_at = self._clock.monotonic()
 
 
 # The authorizer hands the caller to the route through API Gateway's authorizer context,

@@ -26,12 +26,11 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable
 # Re-exported: routes and pages import the vocabulary from here too.
 from chalicelib.vocabulary import DEFAULT_LOCALE as DEFAULT_LOCALE
@@ -152,7 +151,7 @@ class ModuleLibrary:
     """Reads published modules. ``s3`` is a boto3 S3 client (injected)."""
 
     def __init__(
-        self, s3: Any, bucket: str, clock: Callable[[], float] = time.monotonic
+        self, s3: Any, bucket: str, clock: Clock
     ) -> None:
         self._s3 = s3
         self._bucket = bucket
@@ -232,7 +231,7 @@ class ModuleLibrary:
 
     def _pointer(self, key: str) -> dict | None:
         """A pointer document (index or catalog), cached briefly; absence is cached too."""
-        now = self._clock()
+        now = self._clock.monotonic()
         with self._lock:
             cached = self._pointers.get(key)
         if cached is not None and now - cached[0] < POINTER_TTL_SECONDS:
@@ -256,10 +255,12 @@ class ModuleLibrary:
     def _get_json(self, key: str) -> dict | None:
         from botocore.exceptions import BotoCoreError, ClientError
 
+        from chalicelib.aws import error_code
+
         try:
             body = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+            if error_code(error) in ("NoSuchKey", "404", "NotFound"):
                 return None
             raise ServiceUnavailable("The module library is unavailable. Try again shortly.") from error
         except BotoCoreError as error:

@@ -17,14 +17,13 @@ never remembered, so setting one up takes effect at once. Turning it off takes e
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, ServiceUnavailable, Unauthenticated
 from chalicelib.identity import TWO_STEP_ROLES, Caller
 
@@ -66,7 +65,7 @@ def setup_uri(secret: str, username: str) -> str:
 class Authenticators:
     """Whether accounts have an authenticator, and setting one up (boto3 client injected)."""
 
-    def __init__(self, cognito: Any, user_pool_id: str, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, cognito: Any, user_pool_id: str, clock: Clock) -> None:
         self._cognito = cognito
         self._pool = user_pool_id
         self._clock = clock
@@ -84,7 +83,7 @@ class Authenticators:
         """True if ``username`` has an authenticator enabled (remembered when true)."""
         if not username:
             return False
-        now = self._clock()
+        now = self._clock.monotonic()
         with self._lock:
             seen = self._enabled_at.get(username)
         if seen is not None and now - seen < REMEMBER_SECONDS:
@@ -138,4 +137,4 @@ class Authenticators:
         except (ClientError, BotoCoreError) as error:
             raise _unavailable() from error
         with self._lock:
-            self._enabled_at[username] = self._clock()
+            self._enabled_at[username] = self._clock.monotonic()

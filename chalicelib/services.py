@@ -1,24 +1,30 @@
-"""Builds the service objects once per container from settings and boto3 clients.
+"""Builds every service object once per container from settings, one clock and the boto3
+clients of ``chalicelib.aws``: the use cases, the records, the library, the token verifier
+and the web sessions' records and Cognito client.
 
 Tests replace them with ``use(...)``; nothing else constructs services.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from chalicelib import aws
 from chalicelib.accounts import Accounts
+from chalicelib.assignments import Assignments
 from chalicelib.clock import Clock
-from chalicelib.groups import GroupService
+from chalicelib.dashboard import Dashboard
+from chalicelib.enrolment import Enrolment
+from chalicelib.groups import Groups
 from chalicelib.identity import TokenVerifier
 from chalicelib.library import ModuleLibrary
 from chalicelib.mfa import Authenticators
+from chalicelib.reading import Reading
 from chalicelib.records.audit import AuditRecords
 from chalicelib.records.completions import CompletionRecords
 from chalicelib.records.groups import GroupRecords
+from chalicelib.records.sessions import SessionRecords
 from chalicelib.settings import Settings
 from chalicelib.settings import current as current_settings
 
@@ -26,44 +32,54 @@ from chalicelib.settings import current as current_settings
 @dataclass
 class Services:
     settings: Settings
-    library: ModuleLibrary
-    completions: CompletionRecords
+    clock: Clock
     verifier: TokenVerifier
-    groups: GroupService
-    audit: AuditRecords
+    # use cases
+    groups: Groups
+    enrolment: Enrolment
+    assignments: Assignments
+    dashboard: Dashboard
+    reading: Reading
+    # what the use cases are built from (also used by the digest, admin routes and web sessions)
+    library: ModuleLibrary
     accounts: Accounts
-    calendar: Clock
     authenticators: Authenticators
+    audit: AuditRecords
+    completions: CompletionRecords
+    group_records: GroupRecords
+    sessions: SessionRecords
+    cognito: Any  # the Cognito client, built on first use
 
     @classmethod
-    def build(
-        cls,
-        settings: Settings,
-        verifier: TokenVerifier | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        calendar: Clock | None = None,
-    ) -> Services:
+    def build(cls, settings: Settings, verifier: TokenVerifier | None = None, clock: Clock | None = None) -> Services:
+        """Everything, wired; ``verifier`` and ``clock`` are for tests (fixed keys, fixed time)."""
         s3 = aws.client("s3", settings.region)
         dynamodb = aws.client("dynamodb", settings.region)
-        calendar = calendar or Clock(settings.program_timezone)
+        table = settings.records_table
+        clock = clock or Clock(settings.program_timezone)
         library = ModuleLibrary(s3, settings.content_bucket, clock)
-        completions = CompletionRecords(dynamodb, settings.records_table)
-        audit = AuditRecords(dynamodb, settings.records_table)
+        completions = CompletionRecords(dynamodb, table, clock)
+        audit = AuditRecords(dynamodb, table)
+        group_records = GroupRecords(dynamodb, table)
         cognito = _LazyClient("cognito-idp", settings.region)
         accounts = Accounts(cognito, settings.user_pool_id)
-        groups = GroupService(
-            GroupRecords(dynamodb, settings.records_table), audit, completions, library, accounts, calendar
-        )
         return cls(
             settings=settings,
+            clock=clock,
+            verifier=verifier or TokenVerifier(settings, clock=clock),
+            groups=Groups(group_records, audit, accounts, clock),
+            enrolment=Enrolment(group_records, accounts, clock),
+            assignments=Assignments(group_records, library, clock),
+            dashboard=Dashboard(group_records, completions, audit, library, clock),
+            reading=Reading(library, completions, group_records, clock),
             library=library,
-            completions=completions,
-            verifier=verifier or TokenVerifier(settings),
-            groups=groups,
-            audit=audit,
             accounts=accounts,
-            calendar=calendar,
             authenticators=Authenticators(cognito, settings.user_pool_id, clock),
+            audit=audit,
+            completions=completions,
+            group_records=group_records,
+            sessions=SessionRecords(dynamodb, table),
+            cognito=cognito,
         )
 
 

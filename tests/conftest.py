@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
@@ -14,6 +17,7 @@ from moto import mock_aws
 
 from chalicelib import aws as aws_clients
 from chalicelib import services
+from chalicelib.clock import Clock
 from chalicelib.identity import TWO_STEP_ROLES, TokenVerifier
 from chalicelib.settings import Settings
 from steady_content import pipeline
@@ -128,22 +132,31 @@ def published_all(publisher: Publisher, shipped_modules: list[pipeline.Module]) 
     return shipped_modules
 
 
-class FakeClock:
-    """A monotonic clock that moves only when a test says so."""
+class FakeClock(Clock):
+    """The services' one clock, moved forward only when a test says so (``advance``): the real
+    time plus the offset, and a monotonic time that starts at 1000 and moves with it."""
 
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+    def __init__(self, timezone: str = "UTC") -> None:
+        self.offset = timedelta(0)
+        self.ticks = 1000.0
+        super().__init__(timezone, source=lambda: datetime.now(UTC) + self.offset, monotonic=lambda: self.ticks)
 
     def advance(self, seconds: float) -> None:
-        self.now += seconds
+        self.offset += timedelta(seconds=seconds)
+        self.ticks += seconds
+
+    def start_at(self, start: datetime, timezone: str) -> None:
+        """From now on, wall time starts at ``start`` and each reading is one second later
+        (so audit entries keep their order)."""
+        readings = itertools.count()
+        self._zone = ZoneInfo(timezone)
+        self._source = lambda: start + timedelta(seconds=next(readings)) + self.offset
 
 
 @pytest.fixture
-def library_clock() -> FakeClock:
-    return FakeClock()
+def library_clock(stack: Stack) -> FakeClock:
+    """The services' clock (named for its first use: the library's pointer cache)."""
+    return FakeClock(settings_for(stack).program_timezone)
 
 
 @pytest.fixture

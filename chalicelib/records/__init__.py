@@ -5,18 +5,26 @@ Key design of the records table (``PK``/``SK``, both strings):
 | record                                  | PK                  | SK                                  |
 |-----------------------------------------|---------------------|-------------------------------------|
 | completion of one exact module version  | ``PARTICIPANT#{id}``| ``COMPLETION#{module_id}#{v:07d}``  |
-| progress: every version completed, when | ``PARTICIPANT#{id}``| ``PROGRESS``                        |
+| completed versions: every one, and when | ``PARTICIPANT#{id}``| ``COMPLETED_VERSIONS``              |
 | a participant's group memberships       | ``PARTICIPANT#{id}``| ``GROUP#{group_id}``                |
 | a leader's groups                       | ``LEADER#{id}``     | ``GROUP#{group_id}``                |
 | group details                           | ``GROUP#{group_id}``| ``GROUP``                           |
 | group leader                            | ``GROUP#{group_id}``| ``LEADER#{leader_id}``              |
-| group member (participant)              | ``GROUP#{group_id}``| ``MEMBER#{participant_id}``         |
+| participant enrolled in the group       | ``GROUP#{group_id}``| ``PARTICIPANT#{participant_id}``    |
 | assignment                              | ``GROUP#{group_id}``| ``ASSIGNMENT#{assignment_id}``      |
 | audit entry (append-only)               | ``AUDIT``           | ``{iso time}#{entry_id}``           |
 | web sign-in session (TTL, 15 min idle)  | ``SESSION#{sha256}``| ``SESSION``                         |
 
-A group's whole partition (details, leaders, members, assignments) is one Query, so a
-dashboard costs that Query plus one BatchGetItem of ``PROGRESS`` items per 100 participants.
+Every key string is built in ``records/keys.py``; nothing outside ``records/`` knows them.
+
+A group's whole partition (details, leaders, participants, assignments) is one Query, so a
+dashboard costs that Query plus one BatchGetItem of ``COMPLETED_VERSIONS`` items per 100
+participants. (Before there was any production data, these were named ``MEMBER#`` and
+``PROGRESS``; a local snapshot from then is not read back: delete ``.local/``.)
+
+Shared plumbing in ``records/table.py``: ``transact`` (the one TransactWriteItems call, with
+the retry on ``TransactionConflict``), ``query_all`` and ``query_page`` (the Query helpers),
+and ``error_code`` (from ``chalicelib.aws``).
 
 A session's PK holds the SHA-256 of the random id in the browser's cookie, never the id
 itself (``records/sessions.py``); DynamoDB's TTL (``expires_at``, mirrored in ``ttl``: epoch seconds) removes it after it

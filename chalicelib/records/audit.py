@@ -15,9 +15,8 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from chalicelib.records.keys import AUDIT_PK, audit_sk
 from chalicelib.records.table import BotoCoreError, ClientError, RecordTable, to_item
-
-AUDIT_PK = "AUDIT"
 
 
 def new_entry(
@@ -33,7 +32,7 @@ def new_entry(
     entry_id = uuid.uuid4().hex
     item: dict[str, Any] = {
         "PK": AUDIT_PK,
-        "SK": f"{at}#{entry_id}",
+        "SK": audit_sk(at, entry_id),
         "entry_id": entry_id,
         "at": at,
         "actor_id": actor_id,

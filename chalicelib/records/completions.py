@@ -3,7 +3,7 @@
 Keys (see ``chalicelib.records``):
 - ``PARTICIPANT#{id}`` / ``COMPLETION#{module_id}#{version:07d}``: one item per completed
   version. Zero-padded so a Query returns them in module, then version, order.
-- ``PARTICIPANT#{id}`` / ``PROGRESS``: one item per participant summarising every completion:
+- ``PARTICIPANT#{id}`` / ``COMPLETED_VERSIONS``: one item per participant summarising every completion:
   ``v#{module_id}`` (number set of completed versions) and ``at#{module_id}#{n}`` (when version
   n was first completed). A group dashboard reads one such item per participant with
   BatchGetItem (100 participants a call), never each completion.
@@ -12,49 +12,42 @@ Conditional-write rule: both items are written in one TransactWriteItems. The co
 carries ``attribute_not_exists(PK)``, so a repeat (a retry, a double tap, two devices) is
 cancelled as a whole and the stored record comes back with the cancellation
 (``ReturnValuesOnConditionCheckFailure=ALL_OLD``): one call either way, never a duplicate,
-and the first completion time is kept. The progress Update only ADDs to a set and sets
+and the first completion time is kept. The completed-versions Update only ADDs to a set and sets
 ``at#{module_id}#{n}`` if absent, so it is idempotent too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
+from chalicelib.clock import Clock
 from chalicelib.errors import Conflict
+from chalicelib.records.keys import (
+    COMPLETED_VERSIONS_SK,
+    COMPLETION_PREFIX,
+    completion_sk,
+    participant_id_of,
+    participant_pk,
+)
 from chalicelib.records.table import (
     BotoCoreError,
     ClientError,
     RecordTable,
-    error_code,
+    TransactionCancelled,
     from_item,
     to_item,
 )
 
-_CONFLICT_RETRIES = 5
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def participant_pk(participant_id: str) -> str:
-    return f"PARTICIPANT#{participant_id}"
-
-
-def completion_sk(module_id: str, version: int) -> str:
-    return f"COMPLETION#{module_id}#{version:07d}"
-
-
-PROGRESS_SK = "PROGRESS"
+_IN_PROGRESS = Conflict(
+    "This completion is being recorded by another request. Try again.", code="completion_in_progress"
+)
 _BATCH_GET_LIMIT = 100
 _BATCH_RETRIES = 5
 
 
 @dataclass(frozen=True)
-class Progress:
+class CompletedVersions:
     """Every module version a participant completed, and when: ``{module_id: {version: time}}``."""
 
     participant_id: str
@@ -69,7 +62,7 @@ class Progress:
         return version, versions[version]
 
     @classmethod
-    def from_record(cls, participant_id: str, record: dict | None) -> Progress:
+    def from_record(cls, participant_id: str, record: dict | None) -> CompletedVersions:
         completed: dict[str, dict[int, str]] = {}
         for name, value in (record or {}).items():
             if name.startswith("v#"):
@@ -126,9 +119,7 @@ class Completion:
 
 
 class CompletionRecords(RecordTable):
-    def __init__(
-        self, dynamodb: Any, table_name: str, clock: Callable[[], str] = utc_now
-    ) -> None:
+    def __init__(self, dynamodb: Any, table_name: str, clock: Clock) -> None:
         super().__init__(dynamodb, table_name)
         self._clock = clock
 
@@ -143,7 +134,7 @@ class CompletionRecords(RecordTable):
         """Record a completion of English ``version`` (``read_in`` a translation, if so).
         Returns ``(completion, created)``; a repeat returns the original (with the answers and
         the language first given)."""
-        completed_at = self._clock()
+        completed_at = self._clock.iso_seconds()
         pk = participant_pk(participant_id)
         values = {
             "PK": pk,
@@ -162,53 +153,41 @@ class CompletionRecords(RecordTable):
             "ConditionExpression": "attribute_not_exists(PK)",
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
-        progress = {
+        completed_versions = {
             "TableName": self._table,
-            "Key": to_item({"PK": pk, "SK": PROGRESS_SK}),
+            "Key": to_item({"PK": pk, "SK": COMPLETED_VERSIONS_SK}),
             "UpdateExpression": "SET #at = if_not_exists(#at, :t) ADD #v :v",
             "ExpressionAttributeNames": {"#at": f"at#{module_id}#{version}", "#v": f"v#{module_id}"},
             "ExpressionAttributeValues": to_item({":t": completed_at, ":v": {version}}),
         }
-        for _attempt in range(_CONFLICT_RETRIES):
-            try:
-                self._dynamodb.transact_write_items(
-                    TransactItems=[{"Put": put}, {"Update": progress}]
-                )
-                return Completion(module_id, version, completed_at, knowledge_check, read_in), True
-            except ClientError as error:
-                if error_code(error) != "TransactionCanceledException":
-                    raise self.unavailable(error) from error
-                reasons = error.response.get("CancellationReasons") or []
-                first = reasons[0] if reasons else {}
-                if first.get("Code") == "ConditionalCheckFailed" and first.get("Item"):
-                    return Completion.from_record(from_item(first["Item"])), False
-                if first.get("Code") == "ConditionalCheckFailed":
-                    # The condition failed, so the record exists: read it strongly consistent.
-                    existing = self.get(participant_id, module_id, version, consistent=True)
-                    assert existing is not None
-                    return existing, False
-                # TransactionConflict: another request is writing the same item; try again.
-            except BotoCoreError as error:
-                raise self.unavailable(error) from error
-        raise Conflict(
-            "This completion is being recorded by another request. Try again.",
-            code="completion_in_progress",
-        )
+        try:
+            self.transact([{"Put": put}, {"Update": completed_versions}], _IN_PROGRESS)
+        except TransactionCancelled as cancelled:
+            first = cancelled.first
+            if first.get("Code") != "ConditionalCheckFailed":
+                raise self.unavailable(cancelled) from None
+            if first.get("Item"):
+                return Completion.from_record(from_item(first["Item"])), False
+            # The condition failed, so the record exists: read it strongly consistent.
+            existing = self.get(participant_id, module_id, version, consistent=True)
+            assert existing is not None
+            return existing, False
+        return Completion(module_id, version, completed_at, knowledge_check, read_in), True
 
     def list(
         self, participant_id: str, page_token: str | None = None, limit: int = 50
     ) -> tuple[list[Completion], str | None]:
         """One page of a participant's completions (one Query) and the next page token."""
-        records, token = self.query_page(participant_pk(participant_id), "COMPLETION#", page_token, limit)
+        records, token = self.query_page(participant_pk(participant_id), COMPLETION_PREFIX, page_token, limit)
         return [Completion.from_record(r) for r in records], token
 
-    def progress(self, participant_ids: list[str]) -> dict[str, Progress]:
-        """Progress of many participants: one BatchGetItem per 100, unprocessed keys retried."""
-        found: dict[str, Progress] = {pid: Progress(pid, {}) for pid in participant_ids}
+    def completed_versions(self, participant_ids: list[str]) -> dict[str, CompletedVersions]:
+        """What many participants completed: one BatchGetItem per 100, unprocessed keys retried."""
+        found: dict[str, CompletedVersions] = {pid: CompletedVersions(pid, {}) for pid in participant_ids}
         unique = list(dict.fromkeys(participant_ids))
         for start in range(0, len(unique), _BATCH_GET_LIMIT):
             keys = [
-                to_item({"PK": participant_pk(pid), "SK": PROGRESS_SK})
+                to_item({"PK": participant_pk(pid), "SK": COMPLETED_VERSIONS_SK})
                 for pid in unique[start : start + _BATCH_GET_LIMIT]
             ]
             request: dict[str, Any] = {self._table: {"Keys": keys, "ConsistentRead": True}}
@@ -219,8 +198,8 @@ class CompletionRecords(RecordTable):
                     raise self.unavailable(error) from error
                 for item in response.get("Responses", {}).get(self._table, []):
                     record = from_item(item)
-                    pid = record["PK"].removeprefix("PARTICIPANT#")
-                    found[pid] = Progress.from_record(pid, record)
+                    pid = participant_id_of(record["PK"])
+                    found[pid] = CompletedVersions.from_record(pid, record)
                 request = response.get("UnprocessedKeys") or {}
                 if not request:
                     break

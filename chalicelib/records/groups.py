@@ -1,4 +1,4 @@
-"""Group records: groups, their leaders and members, and assignments.
+"""Group records: groups, their leaders and enrolled participants, and assignments.
 
 Keys (see ``chalicelib.records``): everything about a group lives in ``GROUP#{group_id}`` so a
 dashboard reads it with one Query; ``LEADER#{id}`` / ``PARTICIPANT#{id}`` partitions hold
@@ -9,7 +9,7 @@ Conditional-write rules:
   from the client's Idempotency-Key) is refused and the existing group returned;
 - every change is a TransactWriteItems that also writes its audit entry, so a change without
   its audit entry (or the reverse) cannot happen;
-- enrolling is a Put of ``MEMBER#`` + the participant's pointer: enrolling twice rewrites the
+- enrolling is an Update of ``PARTICIPANT#`` in the group + the participant's pointer: enrolling twice rewrites the
   same two items (idempotent), keeping the first ``joined_at`` (``if_not_exists``);
 - an assignment's id is derived from what is assigned to whom, so assigning the same thing
   again updates its dates instead of adding a second assignment.
@@ -21,22 +21,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.errors import Conflict, NotFound
-from chalicelib.records.table import (
-    BotoCoreError,
-    ClientError,
-    RecordTable,
-    error_code,
-    from_item,
-    to_item,
+from chalicelib.records.keys import (
+    ASSIGNMENT_PREFIX,
+    GROUP_PREFIX,
+    GROUP_SK,
+    LEADER_PREFIX,
+    PARTICIPANT_PREFIX,
+    assignment_sk,
+    group_pk,
+    leader_pk,
+    leader_sk,
+    participant_pk,
+    participant_sk,
 )
+from chalicelib.records.table import RecordTable, TransactionCancelled, to_item
 
-
-def group_pk(group_id: str) -> str:
-    return f"GROUP#{group_id}"
+_BUSY = Conflict("Someone else is changing this group right now. Try again.", code="busy")
 
 
 @dataclass(frozen=True)
-class Member:
+class EnrolledParticipant:
+    """A participant enrolled in a group (the name is the one the group leader gave)."""
+
     participant_id: str
     display_name: str
     joined_at: str
@@ -44,6 +50,8 @@ class Member:
 
 @dataclass(frozen=True)
 class Assignment:
+    """A module or a track given to a group, or to one participant in it."""
+
     assignment_id: str
     kind: str  # "module" | "track"
     item_id: str  # module id or track id
@@ -67,15 +75,19 @@ class Assignment:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Group:
     group_id: str
     name: str
     archived: bool
     created_at: str
-    leaders: list[str] = field(default_factory=list)
-    members: list[Member] = field(default_factory=list)
-    assignments: list[Assignment] = field(default_factory=list)
+    leaders: tuple[str, ...] = ()
+    participants: tuple[EnrolledParticipant, ...] = ()
+    assignments: tuple[Assignment, ...] = ()
+
+    @property
+    def participant_ids(self) -> list[str]:
+        return [p.participant_id for p in self.participants]
 
     def summary(self) -> dict:
         return {
@@ -91,47 +103,52 @@ class GroupRecords(RecordTable):
         """Create a group led by ``leader_id``; a repeat with the same id returns the original."""
         pk = group_pk(group_id)
         items = [
-            self._put({"PK": pk, "SK": "GROUP", "name": name, "archived": False, "created_at": now},
+            self._put({"PK": pk, "SK": GROUP_SK, "name": name, "archived": False, "created_at": now},
                       condition="attribute_not_exists(PK)"),
-            self._put({"PK": pk, "SK": f"LEADER#{leader_id}", "leader_id": leader_id, "added_at": now}),
-            self._put({"PK": f"LEADER#{leader_id}", "SK": pk, "group_id": group_id}),
+            *self._leader_items(group_id, leader_id, now),
             self._put(audit, condition="attribute_not_exists(PK)"),
         ]
         try:
-            self._transact(items)
-        except _Cancelled as cancelled:
-            if cancelled.reasons[0] == "ConditionalCheckFailed":
+            self.transact(items, _BUSY)
+        except TransactionCancelled as cancelled:
+            if cancelled.first.get("Code") == "ConditionalCheckFailed":
                 return self.get(group_id), False
-            raise
+            raise self.unavailable(cancelled) from None
         return self.get(group_id), True
 
     def get(self, group_id: str) -> Group:
-        """The whole group (details, leaders, members, assignments): one Query per 1 MB page."""
-        items = self._query_all(group_pk(group_id))
-        group: Group | None = None
+        """The whole group (details, leaders, participants, assignments): one Query per 1 MB page."""
+        details: dict | None = None
         leaders: list[str] = []
-        members: list[Member] = []
+        participants: list[EnrolledParticipant] = []
         assignments: list[Assignment] = []
-        for record in items:
+        for record in self.query_all(group_pk(group_id)):
             sk = record["SK"]
-            if sk == "GROUP":
-                group = Group(group_id, record["name"], bool(record.get("archived")), record["created_at"])
-            elif sk.startswith("LEADER#"):
+            if sk == GROUP_SK:
+                details = record
+            elif sk.startswith(LEADER_PREFIX):
                 leaders.append(record["leader_id"])
-            elif sk.startswith("MEMBER#"):
-                members.append(Member(record["participant_id"], record.get("display_name", ""), record["joined_at"]))
-            elif sk.startswith("ASSIGNMENT#"):
+            elif sk.startswith(PARTICIPANT_PREFIX):
+                participants.append(EnrolledParticipant(
+                    record["participant_id"], record.get("display_name", ""), record["joined_at"]))
+            elif sk.startswith(ASSIGNMENT_PREFIX):
                 assignments.append(_assignment(record))
-        if group is None:
+        if details is None:
             raise NotFound("There is no such group.", code="group_not_found")
-        group.leaders = leaders
-        group.members = sorted(members, key=lambda m: (m.display_name.lower(), m.participant_id))
-        group.assignments = sorted(assignments, key=lambda a: (a.due_date or "9999", a.assigned_at))
-        return group
+        return Group(
+            group_id, details["name"], bool(details.get("archived")), details["created_at"],
+            leaders=tuple(leaders),
+            participants=tuple(sorted(participants, key=lambda p: (p.display_name.lower(), p.participant_id))),
+            assignments=tuple(sorted(assignments, key=lambda a: (a.due_date or "9999", a.assigned_at))),
+        )
 
-    def groups_of(self, owner_pk: str) -> list[str]:
-        """Group ids pointed to from a ``LEADER#`` or ``PARTICIPANT#`` partition."""
-        return [r["group_id"] for r in self._query_all(owner_pk, "GROUP#")]
+    def groups_led_by(self, leader_id: str) -> list[str]:
+        """Ids of the groups a group leader leads (one Query)."""
+        return [r["group_id"] for r in self.query_all(leader_pk(leader_id), GROUP_PREFIX)]
+
+    def groups_of_participant(self, participant_id: str) -> list[str]:
+        """Ids of the groups a participant is enrolled in (one Query)."""
+        return [r["group_id"] for r in self.query_all(participant_pk(participant_id), GROUP_PREFIX)]
 
     def update(self, group_id: str, audit: dict, name: str | None = None, archived: bool | None = None) -> None:
         names, values, sets = {}, {}, []
@@ -144,50 +161,46 @@ class GroupRecords(RecordTable):
             sets.append("archived = :archived")
         update = {
             "TableName": self._table,
-            "Key": to_item({"PK": group_pk(group_id), "SK": "GROUP"}),
+            "Key": to_item({"PK": group_pk(group_id), "SK": GROUP_SK}),
             "UpdateExpression": "SET " + ", ".join(sets),
             "ConditionExpression": "attribute_exists(PK)",
             "ExpressionAttributeValues": to_item(values),
         }
         if names:
             update["ExpressionAttributeNames"] = names
-        self._transact([{"Update": update}, self._put(audit, condition="attribute_not_exists(PK)")])
+        self._write([{"Update": update}, self._put(audit, condition="attribute_not_exists(PK)")])
 
     def add_leader(self, group_id: str, leader_id: str, now: str, audit: dict) -> None:
-        pk = group_pk(group_id)
-        self._transact([
-            self._put({"PK": pk, "SK": f"LEADER#{leader_id}", "leader_id": leader_id, "added_at": now}),
-            self._put({"PK": f"LEADER#{leader_id}", "SK": pk, "group_id": group_id}),
-            self._put(audit, condition="attribute_not_exists(PK)"),
-        ])
+        self._write([*self._leader_items(group_id, leader_id, now),
+                     self._put(audit, condition="attribute_not_exists(PK)")])
 
     def enrol(self, group_id: str, participant_id: str, display_name: str, now: str, audit: dict) -> None:
         pk = group_pk(group_id)
-        member = {
+        enrolled = {
             "TableName": self._table,
-            "Key": to_item({"PK": pk, "SK": f"MEMBER#{participant_id}"}),
+            "Key": to_item({"PK": pk, "SK": participant_sk(participant_id)}),
             "UpdateExpression": "SET participant_id = :p, display_name = :n, joined_at = if_not_exists(joined_at, :t)",
             "ExpressionAttributeValues": to_item({":p": participant_id, ":n": display_name, ":t": now}),
         }
-        self._transact([
-            {"Update": member},
-            self._put({"PK": f"PARTICIPANT#{participant_id}", "SK": pk, "group_id": group_id}),
+        self._write([
+            {"Update": enrolled},
+            self._put({"PK": participant_pk(participant_id), "SK": pk, "group_id": group_id}),
             self._put(audit, condition="attribute_not_exists(PK)"),
         ])
 
-    def remove_member(self, group_id: str, participant_id: str, audit: dict) -> None:
+    def remove_participant(self, group_id: str, participant_id: str, audit: dict) -> None:
         pk = group_pk(group_id)
-        self._transact([
-            {"Delete": {"TableName": self._table, "Key": to_item({"PK": pk, "SK": f"MEMBER#{participant_id}"}),
+        self._write([
+            {"Delete": {"TableName": self._table, "Key": to_item({"PK": pk, "SK": participant_sk(participant_id)}),
                         "ConditionExpression": "attribute_exists(PK)"}},
-            {"Delete": {"TableName": self._table, "Key": to_item({"PK": f"PARTICIPANT#{participant_id}", "SK": pk})}},
+            {"Delete": {"TableName": self._table, "Key": to_item({"PK": participant_pk(participant_id), "SK": pk})}},
             self._put(audit, condition="attribute_not_exists(PK)"),
         ], not_found="That participant is not in this group.")
 
     def put_assignment(self, group_id: str, assignment: Assignment, audit: dict) -> None:
         record = {
             "PK": group_pk(group_id),
-            "SK": f"ASSIGNMENT#{assignment.assignment_id}",
+            "SK": assignment_sk(assignment.assignment_id),
             "assignment_id": assignment.assignment_id,
             "kind": assignment.kind,
             "item_id": assignment.item_id,
@@ -198,20 +211,25 @@ class GroupRecords(RecordTable):
             value = getattr(assignment, name)
             if value is not None:
                 record[name] = value
-        self._transact([self._put(record), self._put(audit, condition="attribute_not_exists(PK)")])
+        self._write([self._put(record), self._put(audit, condition="attribute_not_exists(PK)")])
 
     def delete_assignment(self, group_id: str, assignment_id: str, audit: dict) -> None:
-        self._transact([
+        self._write([
             {"Delete": {"TableName": self._table,
-                        "Key": to_item({"PK": group_pk(group_id), "SK": f"ASSIGNMENT#{assignment_id}"}),
+                        "Key": to_item({"PK": group_pk(group_id), "SK": assignment_sk(assignment_id)}),
                         "ConditionExpression": "attribute_exists(PK)"}},
             self._put(audit, condition="attribute_not_exists(PK)"),
         ], not_found="There is no such assignment in this group.")
 
-    def assignments(self, group_id: str) -> list[Assignment]:
-        return [_assignment(r) for r in self._query_all(group_pk(group_id), "ASSIGNMENT#")]
-
     # -- plumbing -------------------------------------------------------------------------
+
+    def _leader_items(self, group_id: str, leader_id: str, now: str) -> list[dict]:
+        """The leader inside the group, and the pointer from the leader to the group."""
+        return [
+            self._put({"PK": group_pk(group_id), "SK": leader_sk(leader_id), "leader_id": leader_id,
+                       "added_at": now}),
+            self._put({"PK": leader_pk(leader_id), "SK": group_pk(group_id), "group_id": group_id}),
+        ]
 
     def _put(self, values: dict[str, Any], condition: str | None = None) -> dict:
         put: dict[str, Any] = {"TableName": self._table, "Item": to_item(values)}
@@ -219,48 +237,15 @@ class GroupRecords(RecordTable):
             put["ConditionExpression"] = condition
         return {"Put": put}
 
-    def _transact(self, items: list[dict], not_found: str | None = None) -> None:
-        for _attempt in range(5):
-            try:
-                self._dynamodb.transact_write_items(TransactItems=items)
-                return
-            except ClientError as error:
-                if error_code(error) != "TransactionCanceledException":
-                    raise self.unavailable(error) from error
-                reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons") or []]
-                if "TransactionConflict" in reasons:
-                    continue
-                if not_found and reasons and reasons[0] == "ConditionalCheckFailed":
-                    raise NotFound(not_found) from None
-                raise _Cancelled(reasons) from None
-            except BotoCoreError as error:
-                raise self.unavailable(error) from error
-        raise Conflict("Someone else is changing this group right now. Try again.", code="busy")
-
-    def _query_all(self, pk: str, prefix: str | None = None) -> list[dict]:
-        request: dict[str, Any] = {"TableName": self._table, "ConsistentRead": True}
-        if prefix:
-            request["KeyConditionExpression"] = "PK = :pk AND begins_with(SK, :prefix)"
-            request["ExpressionAttributeValues"] = to_item({":pk": pk, ":prefix": prefix})
-        else:
-            request["KeyConditionExpression"] = "PK = :pk"
-            request["ExpressionAttributeValues"] = to_item({":pk": pk})
-        items: list[dict] = []
-        while True:
-            try:
-                response = self._dynamodb.query(**request)
-            except (ClientError, BotoCoreError) as error:
-                raise self.unavailable(error) from error
-            items.extend(from_item(i) for i in response.get("Items", []))
-            if not response.get("LastEvaluatedKey"):
-                return items
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-
-
-class _Cancelled(Exception):
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__(",".join(reasons))
-        self.reasons = reasons
+    def _write(self, items: list[dict], not_found: str | None = None) -> None:
+        """A change and its audit entry in one transaction; a failed ``attribute_exists`` on
+        the first item means the thing changed is gone (``NotFound``)."""
+        try:
+            self.transact(items, _BUSY)
+        except TransactionCancelled as cancelled:
+            if not_found and cancelled.first.get("Code") == "ConditionalCheckFailed":
+                raise NotFound(not_found) from None
+            raise self.unavailable(cancelled) from None
 
 
 def _assignment(record: dict) -> Assignment:

@@ -17,20 +17,16 @@ Every access is a GetItem, PutItem, UpdateItem or DeleteItem on that one key.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from chalicelib.records.table import BotoCoreError, ClientError, RecordTable, from_item, to_item
+from chalicelib.records.keys import SESSION_SK as SK
+from chalicelib.records.keys import session_pk
+from chalicelib.records.table import BotoCoreError, ClientError, RecordTable, error_code, from_item, to_item
 
-SK = "SESSION"
 ACTIVE = "active"
 CHALLENGE = "challenge"
 CODE = "code"
-
-
-def session_pk(session_id: str) -> str:
-    return "SESSION#" + hashlib.sha256(session_id.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -143,7 +139,7 @@ class SessionRecords(RecordTable):
         try:
             return getattr(self._dynamodb, operation)(TableName=self._table, **request)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if error_code(error) == "ConditionalCheckFailedException":
                 raise _ConditionFailed() from error
             raise self.unavailable(error) from error
         except BotoCoreError as error:

@@ -11,7 +11,8 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.errors import BadRequest, ServiceUnavailable
+from chalicelib.aws import error_code
+from chalicelib.errors import BadRequest, Conflict, ServiceUnavailable
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -25,8 +26,24 @@ def from_item(item: Mapping[str, Any]) -> dict:
     return {k: _deserializer.deserialize(v) for k, v in item.items()}
 
 
-def error_code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
+_TRANSACTION_ATTEMPTS = 5
+
+
+class TransactionCancelled(Exception):
+    """A transaction cancelled by a condition: ``reasons`` holds DynamoDB's cancellation
+    reasons, one per item, in order (``Code``, and ``Item`` where the request asked for it)."""
+
+    def __init__(self, reasons: list[dict]) -> None:
+        super().__init__(",".join(self.codes_of(reasons)))
+        self.reasons = reasons
+
+    @staticmethod
+    def codes_of(reasons: list[dict]) -> list[str]:
+        return [str(r.get("Code", "None")) for r in reasons]
+
+    @property
+    def first(self) -> dict:
+        return self.reasons[0] if self.reasons else {}
 
 
 class RecordTable:
@@ -80,9 +97,52 @@ class RecordTable:
         items = [from_item(i) for i in response.get("Items", [])]
         return items, self.encode_page_token(response.get("LastEvaluatedKey"))
 
+    def transact(self, items: list[dict], busy: Conflict) -> None:
+        """One TransactWriteItems. A ``TransactionConflict`` (another request writing the same
+        items) is retried; ``busy`` is raised when it keeps happening. A cancellation by a
+        condition raises ``TransactionCancelled``; any other error ``ServiceUnavailable``."""
+        for _attempt in range(_TRANSACTION_ATTEMPTS):
+            try:
+                self._dynamodb.transact_write_items(TransactItems=items)
+                return
+            except ClientError as error:
+                if error_code(error) != "TransactionCanceledException":
+                    raise self.unavailable(error) from error
+                reasons = list(error.response.get("CancellationReasons") or [])
+                if "TransactionConflict" in TransactionCancelled.codes_of(reasons):
+                    continue
+                raise TransactionCancelled(reasons) from None
+            except BotoCoreError as error:
+                raise self.unavailable(error) from error
+        raise busy
+
+    def query_all(self, pk: str, sk_prefix: str = "") -> list[dict]:
+        """Every item of a partition whose SK starts with ``sk_prefix``, strongly consistent
+        (one Query per 1 MB page)."""
+        condition = "PK = :pk AND begins_with(SK, :prefix)" if sk_prefix else "PK = :pk"
+        values = {":pk": pk, ":prefix": sk_prefix} if sk_prefix else {":pk": pk}
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": to_item(values),
+            "ConsistentRead": True,
+        }
+        items: list[dict] = []
+        while True:
+            try:
+                response = self._dynamodb.query(**request)
+            except (ClientError, BotoCoreError) as error:
+                raise self.unavailable(error) from error
+            items.extend(from_item(i) for i in response.get("Items", []))
+            if not response.get("LastEvaluatedKey"):
+                return items
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
     @staticmethod
     def unavailable(error: Exception) -> ServiceUnavailable:
         return ServiceUnavailable("Records are unavailable right now. Try again shortly.")
 
 
-__all__ = ["RecordTable", "to_item", "from_item", "error_code", "BotoCoreError", "ClientError"]
+__all__ = [
+    "RecordTable", "TransactionCancelled", "to_item", "from_item", "error_code", "BotoCoreError", "ClientError",
+]

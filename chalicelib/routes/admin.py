@@ -29,7 +29,7 @@ def blueprint(authorizer: Any) -> Blueprint:
         svc = services.current()
         account, password = svc.accounts.create(call.body["username"], role, call.body.get("email"))
         svc.audit.record(new_entry(call.caller.id, call.caller.roles, "account.create",
-                                   svc.calendar.iso(), detail={"account_id": account.id, "role": role}))
+                                   svc.clock.iso(), detail={"account_id": account.id, "role": role}))
         result = account.to_dict()
         if password:
             result["temporary_password"] = password
@@ -51,7 +51,7 @@ def blueprint(authorizer: Any) -> Blueprint:
             raise BadRequest("Admins manage leader and author accounts here.", code="invalid_role")
         account = svc.accounts.disable(call.params["username"])
         svc.audit.record(new_entry(call.caller.id, call.caller.roles, "account.disable",
-                                   svc.calendar.iso(), detail={"account_id": account.id}))
+                                   svc.clock.iso(), detail={"account_id": account.id}))
         return account.to_dict()
 
     @endpoints.route("/admin/accounts/{username}/reset-authenticator", method="POST", roles=ADMIN_ONLY)
@@ -61,7 +61,7 @@ def blueprint(authorizer: Any) -> Blueprint:
         account = svc.accounts.reset_authenticator(call.params["username"])
         svc.authenticators.forget(account.username)
         svc.audit.record(new_entry(call.caller.id, call.caller.roles, "account.reset_authenticator",
-                                   svc.calendar.iso(), detail={"account_id": account.id}))
+                                   svc.clock.iso(), detail={"account_id": account.id}))
         return account.to_dict()
 
     @endpoints.route("/admin/audit", roles=ADMIN_ONLY, query=("page_token", "limit"))

@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib import participants, services
+from chalicelib import services
 from chalicelib.api import Call, Created, Endpoints
 from chalicelib.errors import BadRequest
 from chalicelib.identity import PARTICIPANTS
@@ -24,27 +24,24 @@ def blueprint(authorizer: Any) -> Blueprint:
         body={"module_id": str, "version": int}, optional={"answers": list, "locale": str},
     )
     def record_completion(call: Call) -> Any:
-        svc = services.current()
-        completion, created, feedback = participants.record_completion(
-            call.caller, call.body["module_id"], call.body["version"], svc.library, svc.completions,
+        recorded = services.current().reading.complete(
+            call.caller, call.body["module_id"], call.body["version"],
             call.body.get("answers"), call.body.get("locale") or DEFAULT_LOCALE,
         )
-        body = completion.to_dict()
-        if feedback:
-            body["feedback"] = feedback
-        return Created(body) if created else body
+        body = recorded.completion.to_dict()
+        if recorded.feedback:
+            body["feedback"] = [f.to_dict() for f in recorded.feedback]
+        return Created(body) if recorded.created else body
 
     @endpoints.route("/me/completions", roles=(PARTICIPANTS,), query=("page_token", "limit"))
     def list_completions(call: Call) -> dict:
-        limit = _limit(call.query.get("limit"))
-        items, token = participants.list_completions(
-            call.caller, services.current().completions, call.query.get("page_token"), limit
-        )
-        return {"completions": [c.to_dict() for c in items], "next_page_token": token}
+        page = services.current().reading.completions_page(
+            call.caller, call.query.get("page_token"), _limit(call.query.get("limit")))
+        return {"completions": [c.to_dict() for c in page.completions], "next_page_token": page.next_page_token}
 
     @endpoints.route("/me/assignments", roles=(PARTICIPANTS,))
     def my_assignments(call: Call) -> dict:
-        return {"assignments": services.current().groups.my_assignments(call.caller)}
+        return {"assignments": [a.to_dict() for a in services.current().reading.my_assignments(call.caller)]}
 
     return bp
 

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs
 from chalice import Blueprint, Response
 
 from chalicelib import logs, mfa, services
+from chalicelib.api import Download
 from chalicelib.errors import BadRequest, Forbidden, PayloadTooLarge, SteadyError, Unauthenticated
 from chalicelib.identity import Caller
 from chalicelib.records.sessions import Session
@@ -99,13 +100,6 @@ class Asset:
     text: str
     content_type: str
     cache: str
-
-
-@dataclass(frozen=True)
-class Download:
-    text: str
-    content_type: str
-    filename: str
 
 
 SIGN_IN_CSRF_COOKIE = "steady_signin"
@@ -243,9 +237,7 @@ class Pages:
                         "Content-Type": result.content_type, "Cache-Control": result.cache,
                         "X-Content-Type-Options": "nosniff"})
                 if isinstance(result, Download):
-                    return _response(result.text, 200, {
-                        "Content-Type": result.content_type,
-                        "Content-Disposition": f'attachment; filename="{result.filename}"'})
+                    return _response(result.file.text, 200, result.headers())
                 html = Html(result.template, result.context, result.status, stale_cookie + result.cookies)
                 return page(html, visit)
 

@@ -1,8 +1,8 @@
 """The pages of the web app: plain handlers from a ``Visit`` to a template and its data.
 
-All data and every rule come from the services the JSON API uses (``GroupService``,
-``ModuleLibrary``, ``CompletionRecords``, ``participants.record_completion``): nothing is
-decided here twice. Leader reads go through ``GroupService`` and so are audit-logged.
+Like a JSON route, a page parses its input, calls one use case (``chalicelib.groups``,
+``enrolment``, ``assignments``, ``dashboard``, ``reading``) and formats the answer: nothing
+is decided here twice. Leader reads go through those use cases and so are audit-logged.
 """
 
 from __future__ import annotations
@@ -10,26 +10,22 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from chalicelib import mfa, participants, services
+from chalicelib import mfa, services
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.identity import LEADERS, PARTICIPANTS, Caller
 from chalicelib.library import (
     DEFAULT_LOCALE,
     TOPICS,
-    check_locale,
     check_module_id,
-    curriculum_version,
-    parse_version,
     preferred_locale,
 )
-from chalicelib.progress import (
+from chalicelib.statuses import (
     COMPLETED,
     COMPLETED_OLDER,
     NOT_ASSIGNED,
     NOT_STARTED,
     OVERDUE,
     STATUS_TEXT,
-    changes_since,
 )
 from chalicelib.records.sessions import CHALLENGE, CODE, Session
 from chalicelib.web import csrf, render, session
@@ -199,10 +195,10 @@ def home(visit: Visit) -> Html:
     titles = {m["id"]: (m["title"], m["locale"]) for m in catalog}
     assignments = []
     if PARTICIPANTS in caller.roles:
-        for row in svc.groups.my_assignments(caller):
-            title, locale = titles.get(row["module_id"], (row["title"], DEFAULT_LOCALE))
-            assignments.append({**row, "title": title, "locale": locale, "icon": ICONS[row["status"]],
-                                "text": words[f"status_{row['status']}"]})
+        for row in svc.reading.my_assignments(caller):
+            title, locale = titles.get(row.module_id, (row.title, DEFAULT_LOCALE))
+            assignments.append({**row.to_dict(), "title": title, "locale": locale, "icon": ICONS[row.status.status],
+                                "text": words[f"status_{row.status.status}"]})
     topics = [
         {"label": words[f"topic_{topic}"],
          "modules": sorted((m for m in catalog if m["topic"] == topic), key=lambda m: m["title"])}
@@ -229,62 +225,31 @@ def module_page(visit: Visit) -> Html:
     caller = visit.signed_in()
     svc = services.current()
     module_id = _module_id(visit)
-    document = svc.library.latest(module_id, _reading_locale(visit)).document
-    locale = document.get("locale", DEFAULT_LOCALE)
-    current_version = curriculum_version(document)  # what completions count
+    reading = svc.reading.module(caller, module_id, _reading_locale(visit))
+    locale = reading.locale
     # Offer the other language: English always exists; a translation only where published.
     other = WORDS[locale]["switch_lang"]
     translated = other == DEFAULT_LOCALE or any(
         m["id"] == module_id and m["locale"] == other for m in svc.library.catalog(locale=other))
-    switch = f"/read/{module_id}?locale={other}" if translated else None
-    completed = None
-    changes: list[dict] = []
-    feedback: list[dict] = []
-    questions = document.get("knowledge_check", [])
-    if PARTICIPANTS in caller.roles:
-        latest = svc.completions.progress([caller.id])[caller.id].latest(module_id)
-        if latest is not None:
-            completed = {"version": latest[0], "at": latest[1]}
-            if latest[0] < current_version:
-                changes = changes_since(svc.library, module_id, latest[0])
-            elif questions:
-                record = svc.completions.get(caller.id, module_id, latest[0])
-                if record is not None and record.knowledge_check is not None:
-                    completed["score"] = record.knowledge_check
-                    feedback = [
-                        {**f, "question": q["question"], "right": q["choices"][f["answer"]]}
-                        for f, q in zip(participants.feedback(questions, record.knowledge_check["answers"]),
-                                        questions, strict=True)
-                    ]
     return Html("module.html", {
         "lang": locale,
-        "module": document,
-        "current_version": current_version,
-        "switch": switch,
-        "questions": [{"question": q["question"], "choices": q["choices"]} for q in questions],
-        "body": render.markup(document["html"]),
-        "completed": completed,
-        "changes": changes,
-        "feedback": feedback,
-        "can_complete": PARTICIPANTS in caller.roles,
+        "module": reading.document,
+        "reading": reading,
+        "switch": f"/read/{module_id}?locale={other}" if translated else None,
+        "body": render.markup(reading.document["html"]),
     })
 
 
 def complete(visit: Visit) -> Redirect:
     caller = visit.signed_in()
-    svc = services.current()
     module_id = _module_id(visit)
-    version = parse_version(visit.form.get("version", ""))
-    locale = check_locale(visit.form.get("locale") or DEFAULT_LOCALE)
-    questions = svc.library.version(module_id, version, locale).document.get("knowledge_check", [])
-    given = [visit.form.get(f"q{i}") for i in range(len(questions))]
-    answers = None
-    if any(a is not None for a in given):
-        if any(a is None or not a.isdigit() for a in given):
-            raise BadRequest("Answer every question of the knowledge check, or none of them.",
-                             code="invalid_answers")
-        answers = [int(a) for a in given if a is not None]
-    participants.record_completion(caller, module_id, version, svc.library, svc.completions, answers, locale)
+    locale = visit.form.get("locale") or DEFAULT_LOCALE
+    # The form names the choice of question n "q{n}".
+    chosen = {int(name[1:]): value for name, value in visit.form.items()
+              if name.startswith("q") and name[1:].isascii() and name[1:].isdigit() and len(name) < 6}
+    recorded = services.current().reading.complete_chosen(caller, module_id, visit.form.get("version", ""),
+                                                           chosen, locale)
+    del recorded  # the module page shows it
     suffix = f"?locale={locale}" if locale != DEFAULT_LOCALE else ""
     return Redirect(f"/read/{module_id}{suffix}#complete")
 
@@ -294,7 +259,7 @@ def complete(visit: Visit) -> Redirect:
 
 def groups_page(visit: Visit) -> Html:
     caller = visit.signed_in()
-    return Html("groups.html", {"groups": services.current().groups.my_groups(caller),
+    return Html("groups.html", {"groups": services.current().groups.mine(caller),
                                 "key": secrets.token_hex(16)})
 
 
@@ -302,28 +267,28 @@ def create_group(visit: Visit) -> Redirect:
     caller = visit.signed_in()
     # The form's one-time key makes a double submit create the group once.
     key = visit.form.get("key") or None
-    group, _ = services.current().groups.create_group(caller, visit.form.get("name", ""), key)
-    return Redirect(group_path(group["group_id"]))
+    group, _ = services.current().groups.create(caller, visit.form.get("name", ""), key)
+    return Redirect(group_path(group.group_id))
 
 
 def _group_view(caller: Caller, group_id: str, notice: str | None = None) -> Html:
     svc = services.current()
-    detail = svc.groups.group_detail(caller, group_id)
+    detail = svc.groups.detail(caller, group_id)
     catalog = svc.library.catalog()
     tracks = svc.library.tracks()
     titles = {m["id"]: m["title"] for m in catalog}
     track_titles = {t["id"]: t["title"] for t in tracks}
+    names = {p.participant_id: p.display_name for p in detail.participants}
     assignments = []
-    for a in detail["assignments"]:
-        if a["kind"] == "module":
-            label = titles.get(a["module_id"], a["module_id"])
-        else:
-            label = "Track: " + track_titles.get(a["track_id"], a["track_id"])
-        names = {p["participant_id"]: p["display_name"] for p in detail["participants"]}
-        audience = names.get(a["participant_id"], "One participant") if a["participant_id"] else "Everyone"
-        assignments.append({**a, "label": label, "audience": audience})
+    for a in detail.assignments:
+        label = titles.get(a.item_id, a.item_id) if a.kind == "module" else \
+            "Track: " + track_titles.get(a.item_id, a.item_id)
+        audience = names.get(a.participant_id, "One participant") if a.participant_id else "Everyone"
+        assignments.append({"label": label, "audience": audience, "due_date": a.due_date,
+                            "session_date": a.session_date})
     return Html("group.html", {
-        "group": detail,
+        "group": detail.summary,
+        "participants": detail.participants,
         "assignments": assignments,
         "modules": sorted(catalog, key=lambda m: m["title"]),
         "tracks": tracks,
@@ -338,15 +303,12 @@ def group_page(visit: Visit) -> Html:
 def enrol(visit: Visit) -> Any:
     caller = visit.signed_in()
     group_id = visit.params["group_id"]
-    body: dict[str, Any] = {
-        "username": visit.form.get("username", "").strip(),
-        "display_name": visit.form.get("display_name", "").strip() or None,
-        "create": visit.form.get("create") == "yes",
-    }
-    result, _ = services.current().groups.enrol(caller, group_id, body)
-    if result.get("temporary_password"):
+    enrolled, _ = services.current().enrolment.enrol(
+        caller, group_id, visit.form.get("username", "").strip(),
+        visit.form.get("display_name", "").strip() or None, create=visit.form.get("create") == "yes")
+    if enrolled.temporary_password:
         # Shown once, on this response only (never stored or redirected through a URL).
-        notice = (f"Account {result['username']} created. Temporary password: {result['temporary_password']}"
+        notice = (f"Account {enrolled.username} created. Temporary password: {enrolled.temporary_password}"
                   " (they choose their own at first sign-in).")
         return _group_view(caller, group_id, notice)
     return Redirect(group_path(group_id))
@@ -358,26 +320,20 @@ def assign(visit: Visit) -> Redirect:
     kind, _, item_id = visit.form.get("item", "").partition(":")
     if kind not in ("module", "track") or not item_id:
         raise BadRequest("Choose a module or a track to assign.", code="invalid_assignment")
-    body: dict[str, Any] = {f"{kind}_id": item_id}
-    for name in ("due_date", "session_date"):
-        if visit.form.get(name):
-            body[name] = visit.form[name]
-    services.current().groups.assign(caller, group_id, body)
+    services.current().assignments.assign(
+        caller, group_id,
+        module_id=item_id if kind == "module" else None, track_id=item_id if kind == "track" else None,
+        due_date=visit.form.get("due_date") or None, session_date=visit.form.get("session_date") or None)
     return Redirect(group_path(group_id))
 
 
 def progress_page(visit: Visit) -> Html:
-    caller = visit.signed_in()
-    grid = services.current().groups.progress(caller, visit.params["group_id"])
-    for row in grid["participants"]:
-        for cell in row["cells"]:
-            cell["icon"] = ICONS[cell["status"]]
-            cell["text"] = LEADER_TEXT[cell["status"]]
+    grid = services.current().dashboard.grid(visit.signed_in(), visit.params["group_id"])
     return Html("progress.html", {"grid": grid, "group_path": group_path(visit.params["group_id"]),
+                                  "icons": ICONS, "texts": LEADER_TEXT,
                                   "legend": [(ICONS[s], LEADER_TEXT[s], s) for s in
                                              (COMPLETED, COMPLETED_OLDER, OVERDUE, NOT_STARTED)]})
 
 
 def progress_csv(visit: Visit) -> Download:
-    text = services.current().groups.progress_csv(visit.signed_in(), visit.params["group_id"])
-    return Download(text, "text/csv; charset=utf-8", "group-progress.csv")
+    return Download(services.current().dashboard.csv(visit.signed_in(), visit.params["group_id"]))

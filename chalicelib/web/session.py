@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
-from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib import aws, logs, mfa, services
+from chalicelib import logs, mfa, services
+from chalicelib.aws import error_code
 from chalicelib.errors import BadRequest, ServiceUnavailable, Unauthenticated
 from chalicelib.identity import Caller
 from chalicelib.records.sessions import ACTIVE, CHALLENGE, CODE, Session, SessionRecords
@@ -40,20 +39,22 @@ CHALLENGE_SECONDS = 5 * 60  # Cognito's challenge session lasts 3 minutes; a lit
 TOUCH_EVERY_SECONDS = 60  # record activity at most once a minute: one write, not one per page
 _BAD_CREDENTIALS = "That username and password do not match. Try again."
 
-clock: Callable[[], float] = time.time  # replaced by tests
-
 
 class SignInFailed(BadRequest):
     code = "wrong_credentials"
 
 
 def records() -> SessionRecords:
-    settings = services.current().settings
-    return SessionRecords(aws.client("dynamodb", settings.region), settings.records_table)
+    return services.current().sessions
 
 
 def _cognito() -> Any:
-    return aws.client("cognito-idp", services.current().settings.region)
+    return services.current().cognito
+
+
+def _now() -> int:
+    """Epoch seconds on the services' clock."""
+    return int(services.current().clock.epoch())
 
 
 def _client_id() -> str:
@@ -94,7 +95,7 @@ def _next_step(result: dict, username: str) -> Session:
     states = {"NEW_PASSWORD_REQUIRED": CHALLENGE, "SOFTWARE_TOKEN_MFA": CODE}
     state = states.get(str(result.get("ChallengeName", "")))
     if state is not None:
-        now = int(clock())
+        now = _now()
         session = Session(
             session_id=new_session_id(), state=state, csrf=csrf.new_token(),
             expires_at=now + CHALLENGE_SECONDS, last_seen=now,
@@ -146,7 +147,7 @@ def _answer(
             ChallengeResponses={"USERNAME": pending.username, **responses},
         )
     except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
+        code = error_code(error)
         if code in refused:
             logs.event("web_challenge_refused", logging.INFO, challenge=challenge)
             raise refused[code] from None
@@ -176,7 +177,7 @@ def confirm_authenticator(active: Session, caller: Caller, code: str) -> None:
 
 def _activate(tokens: dict) -> Session:
     caller = services.current().verifier.verify(tokens["AccessToken"])
-    now = int(clock())
+    now = _now()
     session = Session(
         session_id=new_session_id(), state=ACTIVE, csrf=csrf.new_token(),
         expires_at=now + LIFETIME_SECONDS, last_seen=now,
@@ -196,7 +197,7 @@ def resume(session_id: str | None) -> tuple[Session, Caller | None] | None:
     session = store.get(session_id)
     if session is None:
         return None
-    now = int(clock())
+    now = _now()
     if now >= session.expires_at or now - session.last_seen > INACTIVITY_SECONDS:
         store.delete(session_id)
         return None

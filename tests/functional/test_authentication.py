@@ -63,10 +63,13 @@ def test_token_signed_by_another_key_is_401(client, published, participant):
 
 
 def test_expired_token_is_401_token_expired(client, published, service, participant):
+    from datetime import UTC, datetime
+
+    from chalicelib.clock import Clock
     from chalicelib.identity import TokenVerifier
 
     claims = jwt.decode(participant.token, options={"verify_signature": False})
-    later = lambda: claims["exp"] + 3600  # noqa: E731
+    later = Clock(source=lambda: datetime.fromtimestamp(claims["exp"] + 3600, UTC))
     service.verifier = TokenVerifier(service.settings, fetch_jwks_through_moto, clock=later)
     status, body = call(client, "GET", "/modules", {"Authorization": f"Bearer {participant.token}"})
     assert (status, body["error"]["code"]) == (401, "token_expired")

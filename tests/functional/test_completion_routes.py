@@ -67,7 +67,6 @@ class OneCallAtATime:
 
 
 def test_same_completion_from_two_threads_gives_one_record(client, published, participant, service, monkeypatch):
-    from chalicelib import participants
     from chalicelib.identity import Caller
 
     monkeypatch.setattr(service.completions, "_dynamodb", OneCallAtATime(service.completions._dynamodb))
@@ -77,10 +76,8 @@ def test_same_completion_from_two_threads_gives_one_record(client, published, pa
 
     def complete() -> None:
         barrier.wait()
-        completion, created, _ = participants.record_completion(
-            caller, "thinking-traps", 1, service.library, service.completions
-        )
-        results.append((completion, created))
+        recorded = service.reading.complete(caller, "thinking-traps", 1)
+        results.append((recorded.completion, recorded.created))
 
     threads = [threading.Thread(target=complete) for _ in range(2)]
     for t in threads:

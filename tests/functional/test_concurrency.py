@@ -15,10 +15,12 @@ import boto3
 import pytest
 
 from chalicelib import aws as aws_clients
-from chalicelib import participants
+from chalicelib.clock import Clock
 from chalicelib.identity import Caller
 from chalicelib.library import ModuleLibrary
+from chalicelib.reading import Reading
 from chalicelib.records.completions import CompletionRecords
+from chalicelib.records.groups import GroupRecords
 from steady_content.publish import Publisher
 from steady_local.provision import provision
 from tests.conftest import REGION, STARTERS
@@ -63,17 +65,20 @@ def test_fifty_parallel_duplicate_completions_make_exactly_one_record(moto_http)
     session = boto3.session.Session()
     containers = []
     for _ in range(PARALLEL):
-        containers.append((
-            ModuleLibrary(session.client("s3", region_name=REGION, endpoint_url=aws.url), stack.content_bucket),
-            CompletionRecords(session.client("dynamodb", region_name=REGION, endpoint_url=aws.url), stack.records_table),
+        clock = Clock()
+        dynamodb = session.client("dynamodb", region_name=REGION, endpoint_url=aws.url)
+        containers.append(Reading(
+            ModuleLibrary(session.client("s3", region_name=REGION, endpoint_url=aws.url), stack.content_bucket, clock),
+            CompletionRecords(dynamodb, stack.records_table, clock),
+            GroupRecords(dynamodb, stack.records_table),
+            clock,
         ))
     barrier = threading.Barrier(PARALLEL)
 
-    def complete(container):  # type: ignore[no-untyped-def]
-        library, records = container
+    def complete(reading):  # type: ignore[no-untyped-def]
         barrier.wait(timeout=60)
-        completion, created, _feedback = participants.record_completion(caller, "thinking-traps", 1, library, records)
-        return completion, created
+        recorded = reading.complete(caller, "thinking-traps", 1)
+        return recorded.completion, recorded.created
 
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         results = list(pool.map(complete, containers))
@@ -92,6 +97,6 @@ def test_fifty_parallel_duplicate_completions_make_exactly_one_record(moto_http)
     completions = [i for i in items if i["SK"]["S"].startswith("COMPLETION#")]
     assert len(completions) == 1
     assert completions[0]["completed_at"]["S"] == created[0].completed_at
-    progress = [i for i in items if i["SK"]["S"] == "PROGRESS"]
-    assert len(progress) == 1 and progress[0]["v#thinking-traps"]["NS"] == ["1"]
-    assert progress[0]["at#thinking-traps#1"]["S"] == created[0].completed_at
+    versions = [i for i in items if i["SK"]["S"] == "COMPLETED_VERSIONS"]
+    assert len(versions) == 1 and versions[0]["v#thinking-traps"]["NS"] == ["1"]
+    assert versions[0]["at#thinking-traps#1"]["S"] == created[0].completed_at

@@ -40,13 +40,13 @@ def set_email(stack, username: str, email: str) -> None:  # type: ignore[no-unty
 def overdue_group(service, published, leader, participant, other_participant, stack):  # type: ignore[no-untyped-def]
     """One group: "Opioid recovery Tuesday", two members, one reading overdue for both."""
     caller = Caller(leader.id, frozenset({"leaders"}))
-    group, _ = service.groups.create_group(caller, "Opioid recovery Tuesday")
+    group, _ = service.groups.create(caller, "Opioid recovery Tuesday")
     for member, name in ((participant, "Maria Lopez"), (other_participant, "John Smith")):
-        service.groups.enrol(caller, group["group_id"], {"username": member.username, "display_name": name})
-    service.groups.assign(caller, group["group_id"], {"module_id": STARTERS[0], "due_date": "2020-01-06"})
-    service.groups.assign(caller, group["group_id"], {"module_id": STARTERS[1], "due_date": "2999-01-01"})
+        service.enrolment.enrol(caller, group.group_id, member.username, name)
+    service.assignments.assign(caller, group.group_id, module_id=STARTERS[0], due_date="2020-01-06")
+    service.assignments.assign(caller, group.group_id, module_id=STARTERS[1], due_date="2999-01-01")
     set_email(stack, leader.username, "leader@clinic.example")
-    return group
+    return group.to_dict()
 
 
 def test_each_leader_gets_counts_and_a_link_only(service, ses, overdue_group, participant) -> None:  # type: ignore[no-untyped-def]
@@ -88,10 +88,10 @@ def test_leaders_without_email_are_skipped_and_unconfigured_runs_send_nothing(se
 
 def test_one_group_is_read_once_however_many_leaders_share_it(service, overdue_group, leader) -> None:  # type: ignore[no-untyped-def]
     calls: list[str] = []
-    records = service.groups.records
+    records = service.group_records
     original = records.get
     records.get = lambda gid: calls.append(gid) or original(gid)  # type: ignore[method-assign]
-    builder = digests.DigestBuilder(records, service.completions, service.library, service.calendar.today())
+    builder = digests.DigestBuilder(records, service.completions, service.library, service.clock.today())
     first = builder.for_leader(digests.Leader(leader.id, "a@x.example"))
     second = builder.for_leader(digests.Leader(leader.id, "a@x.example"))
     assert first.overdue == second.overdue == 2

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.clock import Clock
 from chalicelib.library import POINTER_TTL_SECONDS
 from tests.conftest import Account, make_account
 
@@ -24,12 +23,9 @@ def call(client, method: str, path: str, account: Account, body=None, headers=No
 
 
 @pytest.fixture
-def today(service):  # type: ignore[no-untyped-def]
+def today(service, library_clock):  # type: ignore[no-untyped-def]
     """Fix 'today' at 2026-11-20 (a Friday) in the program's time zone; each reading is 1 s later."""
-    ticks = iter(range(10**6))
-    service.groups.clock = Clock(
-        "America/New_York", lambda: datetime(2026, 11, 20, 15, 0, tzinfo=UTC) + timedelta(seconds=next(ticks))
-    )
+    library_clock.start_at(datetime(2026, 11, 20, 15, 0, tzinfo=UTC), "America/New_York")
     return "2026-11-20"
 
 

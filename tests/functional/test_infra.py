@@ -274,5 +274,5 @@ def test_smoke_flow_against_the_deployed_stack(deployed: Stack, shipped_modules)
     finally:
         services.use(None)
     item = boto3.client("dynamodb", region_name=REGION).get_item(
-        TableName=deployed.records_table, Key={"PK": {"S": f"PARTICIPANT#{participant_id}"}, "SK": {"S": "PROGRESS"}})
+        TableName=deployed.records_table, Key={"PK": {"S": f"PARTICIPANT#{participant_id}"}, "SK": {"S": "COMPLETED_VERSIONS"}})
     assert "Item" in item

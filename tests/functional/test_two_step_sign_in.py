@@ -192,13 +192,12 @@ def test_a_new_leader_sets_up_an_authenticator_before_seeing_groups(client, publ
     assert all(secret not in record.getMessage() for record in caplog.records)
 
 
-def test_an_expired_code_step_starts_over(client, published, leader, monkeypatch):
+def test_an_expired_code_step_starts_over(client, published, leader, library_clock):
     from chalicelib.web import session as web_session
 
     browser = WebClient(client)
     assert browser.sign_in(leader.username).location == "/sign-in/code"
-    start = web_session.clock()
-    monkeypatch.setattr(web_session, "clock", lambda: start + web_session.CHALLENGE_SECONDS + 1)
+    library_clock.advance(web_session.CHALLENGE_SECONDS + 1)
 
     page = browser.get("/sign-in/code")
 

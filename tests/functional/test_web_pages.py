@@ -105,12 +105,11 @@ def test_session_table_holds_a_hash_not_the_cookie_value(client, published, part
     assert stored is not None and stored.expires_at > stored.last_seen
 
 
-def test_fifteen_minutes_without_a_page_view_ends_the_session(client, published, participant, monkeypatch):
+def test_fifteen_minutes_without_a_page_view_ends_the_session(client, published, participant, library_clock):
     browser = signed_in(client, participant)
-    start = web_session.clock()
-    monkeypatch.setattr(web_session, "clock", lambda: start + 14 * 60)
+    library_clock.advance(14 * 60)
     assert browser.get("/").status == 200  # activity recorded
-    monkeypatch.setattr(web_session, "clock", lambda: start + 14 * 60 + 16 * 60)
+    library_clock.advance(16 * 60)
     page = browser.get("/")
     assert (page.status, page.location) == (303, "/sign-in")
 

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from chalicelib import identity
+from chalicelib.clock import Clock as RealClock
 from chalicelib.errors import Unauthenticated
 from chalicelib.identity import Caller, TokenVerifier
 from chalicelib.settings import Settings
@@ -57,11 +58,17 @@ class FakeJwks:
         return self.document
 
 
-class Clock:
+class Clock(RealClock):
+    """Time (epoch and monotonic alike) that moves only when the test says so."""
+
     def __init__(self, now: float = 1_000.0) -> None:
+        super().__init__()
         self.now = now
 
-    def __call__(self) -> float:
+    def epoch(self) -> float:
+        return self.now
+
+    def monotonic(self) -> float:
         return self.now
 
 

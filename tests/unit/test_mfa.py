@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib import mfa
+from chalicelib.clock import Clock as RealClock
 from chalicelib.errors import BadRequest, ServiceUnavailable
 from chalicelib.identity import Caller
 from steady_local import totp
@@ -32,11 +33,12 @@ class FakeCognito:
         return {"Username": Username, "UserMFASettingList": ["SOFTWARE_TOKEN_MFA"] if self.enabled[Username] else []}
 
 
-class Clock:
-    now = 0.0
+class Clock(RealClock):
+    """Monotonic time that moves only when the test says so."""
 
-    def __call__(self) -> float:
-        return self.now
+    def __init__(self) -> None:
+        self.now = 0.0
+        super().__init__(monotonic=lambda: self.now)
 
 
 def caller(*roles: str, username: str = "sam") -> Caller:

@@ -1,4 +1,4 @@
-"""The status rule and the CSV export, as pure functions."""
+"""The status rule, assigned modules and the CSV export, as pure functions."""
 
 from __future__ import annotations
 
@@ -8,27 +8,28 @@ from datetime import date
 
 import pytest
 
-from chalicelib.progress import (
+from chalicelib.assignments import AssignedModule, assigned_modules
+from chalicelib.dashboard import Grid, GridRow, grid_csv, safe_cell
+from chalicelib.groups import GroupSummary
+from chalicelib.records.completions import CompletedVersions
+from chalicelib.statuses import (
     COMPLETED,
     COMPLETED_OLDER,
     NOT_STARTED,
     OVERDUE,
-    Task,
-    grid_csv,
-    safe_cell,
+    ModuleStatus,
     status_of,
 )
-from chalicelib.records.completions import Progress
 
 TODAY = date(2026, 11, 20)
 
 
-def task(target: int = 2, due: str | None = None) -> Task:
-    return Task("coping", "Coping", target, 2, due, None, ("a1",), None)
+def status(target: int, due: str | None, completed: CompletedVersions) -> ModuleStatus:
+    return status_of("coping", target, due, completed, TODAY)
 
 
-def progress(**versions: int) -> Progress:
-    return Progress("p1", {m: {v: f"2026-11-1{v}T10:00:00Z"} for m, v in versions.items()})
+def completed(**versions: int) -> CompletedVersions:
+    return CompletedVersions("p1", {m: {v: f"2026-11-1{v}T10:00:00Z"} for m, v in versions.items()})
 
 
 @pytest.mark.parametrize(
@@ -45,16 +46,17 @@ def progress(**versions: int) -> Progress:
     ],
 )
 def test_status_rule(done, target, due, expected):
-    assert status_of(task(target, due), progress(**done), TODAY)["status"] == expected
+    assert status(target, due, completed(**done)).status == expected
 
 
 def test_completed_cell_carries_version_and_time():
-    cell = status_of(task(1), progress(coping=1), TODAY)
-    assert (cell["version"], cell["completed_at"]) == (1, "2026-11-11T10:00:00Z")
+    cell = status(1, None, completed(coping=1))
+    assert (cell.version, cell.completed_at) == (1, "2026-11-11T10:00:00Z")
+    assert "newer_version" not in cell.to_dict()
 
 
 def test_older_completion_names_the_newer_version():
-    assert status_of(task(2), progress(coping=1), TODAY)["newer_version"] == 2
+    assert status(2, None, completed(coping=1)).to_dict()["newer_version"] == 2
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx"])
@@ -68,15 +70,16 @@ def test_ordinary_cells_are_untouched(value):
 
 
 def test_csv_escapes_commas_quotes_and_newlines_and_round_trips():
-    grid = {
-        "modules": [{"title": "Coping, part 1"}],
-        "participants": [
-            {"display_name": 'Lee, "Sunny"\nSmith', "participant_id": "p1",
-             "cells": [{"status": COMPLETED, "version": 2, "completed_at": "2026-11-19T10:00:00Z"}]},
-            {"display_name": "=cmd|' /C calc'!A0", "participant_id": "p2",
-             "cells": [{"status": OVERDUE, "version": None, "completed_at": None}]},
-        ],
-    }
+    column = AssignedModule("coping", "Coping, part 1", 2, 2, None, None, ("a1",), None)
+    grid = Grid(
+        GroupSummary("g", "Group", False, "2026-11-01T00:00:00Z"), (column,),
+        (
+            GridRow("p1", 'Lee, "Sunny"\nSmith', "2026-11-01",
+                    (ModuleStatus("coping", COMPLETED, 2, "2026-11-19T10:00:00Z"),)),
+            GridRow("p2", "=cmd|' /C calc'!A0", "2026-11-01", (ModuleStatus("coping", OVERDUE),)),
+        ),
+        {}, "2026-11-20",
+    )
     text = grid_csv(grid)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows == [
@@ -95,17 +98,16 @@ class FakeLibrary:
         return [{"id": "starter", "modules": ["sleep", "coping", "retired"]}]
 
 
-def test_a_module_assigned_alone_and_in_a_track_is_one_task():
-    from chalicelib.progress import tasks_for
+def test_a_module_assigned_alone_and_in_a_track_is_one_assigned_module():
     from chalicelib.records.groups import Assignment
 
     assignments = [
         Assignment("a1", "track", "starter", None, None, "2026-12-10", None, "2026-11-01T00:00:00Z", "l"),
         Assignment("a2", "module", "coping", 2, None, "2026-12-03", "2026-12-02", "2026-11-02T00:00:00Z", "l"),
     ]
-    tasks = {t.module_id: t for t in tasks_for(assignments, FakeLibrary())}  # type: ignore[arg-type]
-    assert set(tasks) == {"coping", "sleep"}  # the retired module is skipped
-    coping = tasks["coping"]
+    assigned = {m.module_id: m for m in assigned_modules(assignments, FakeLibrary())}  # type: ignore[arg-type]
+    assert set(assigned) == {"coping", "sleep"}  # the retired module is skipped
+    coping = assigned["coping"]
     assert (coping.due_date, coping.session_date, coping.assignment_ids) == ("2026-12-03", "2026-12-02", ("a1", "a2"))
     assert (coping.target_version, coping.latest_version) == (3, 3)  # the track wants the latest
-    assert tasks["sleep"].due_date == "2026-12-10"
+    assert assigned["sleep"].due_date == "2026-12-10"

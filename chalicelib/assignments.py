@@ -1,0 +1,149 @@
+"""Assignments: a group leader gives a module (or a whole track) to a group or to one
+participant, with optional due and session dates; and how assignments expand into the
+modules each participant is expected to read (``assigned_modules``)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from chalicelib.clock import Clock
+from chalicelib.errors import BadRequest, NotFound
+from chalicelib.groups import GROUP_ID, ID_NAMESPACE, led_group
+from chalicelib.identity import Caller
+from chalicelib.library import ModuleLibrary, check_module_id, parse_version
+from chalicelib.records.audit import new_entry
+from chalicelib.records.groups import Assignment, GroupRecords
+
+
+def check_date(value: Any, name: str) -> str | None:
+    """A calendar date ``YYYY-MM-DD`` (or ``None``); raises ``BadRequest`` otherwise."""
+    if value is None:
+        return None
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    raise BadRequest(f"{name} must be a date like 2026-11-24.", code="invalid_date")
+
+
+@dataclass(frozen=True)
+class AssignedModule:
+    """One module a participant is expected to read, from one or more assignments (a module
+    assigned alone and again in a track is one assigned module)."""
+
+    module_id: str
+    title: str
+    target_version: int
+    latest_version: int
+    due_date: str | None
+    session_date: str | None
+    assignment_ids: tuple[str, ...]
+    participant_id: str | None  # None: for everyone in the group
+
+    def to_dict(self) -> dict:
+        return {
+            "module_id": self.module_id,
+            "title": self.title,
+            "target_version": self.target_version,
+            "latest_version": self.latest_version,
+            "due_date": self.due_date,
+            "session_date": self.session_date,
+            "assignment_ids": list(self.assignment_ids),
+        }
+
+
+def assigned_modules(assignments: tuple[Assignment, ...] | list[Assignment],
+                     library: ModuleLibrary) -> list[AssignedModule]:
+    """Expand assignments (tracks into their modules) into assigned modules, one per module
+    and audience. Uses the catalog (one cached read) for titles and latest versions."""
+    catalog = {m["id"]: m for m in library.catalog()}
+    tracks = {t["id"]: t for t in library.tracks()} if any(a.kind == "track" for a in assignments) else {}
+    merged: dict[tuple[str, str | None], AssignedModule] = {}
+    for assignment in sorted(assignments, key=lambda a: a.assigned_at):
+        if assignment.kind == "track":
+            module_ids = tracks.get(assignment.item_id, {}).get("modules", [])
+        else:
+            module_ids = [assignment.item_id]
+        for module_id in module_ids:
+            entry = catalog.get(module_id)
+            if entry is None:
+                continue  # retired or never published: nothing to read
+            pinned = assignment.version if assignment.kind == "module" else None
+            assigned = AssignedModule(module_id, entry["title"], pinned or entry["version"], entry["version"],
+                                      assignment.due_date, assignment.session_date, (assignment.assignment_id,),
+                                      assignment.participant_id)
+            key = (module_id, assignment.participant_id)
+            merged[key] = _combine(merged[key], assigned) if key in merged else assigned
+    return sorted(merged.values(), key=lambda t: (t.due_date or "9999-12-31", t.title))
+
+
+def _combine(first: AssignedModule, second: AssignedModule) -> AssignedModule:
+    """A module assigned twice: earliest due date, highest target version, both assignments."""
+    dues = [d for d in (first.due_date, second.due_date) if d]
+    return replace(
+        first,
+        target_version=max(first.target_version, second.target_version),
+        due_date=min(dues) if dues else None,
+        session_date=first.session_date or second.session_date,
+        assignment_ids=first.assignment_ids + second.assignment_ids,
+    )
+
+
+@dataclass
+class Assignments:
+    records: GroupRecords
+    library: ModuleLibrary
+    clock: Clock
+
+    def assign(
+        self,
+        caller: Caller,
+        group_id: str,
+        module_id: str | None = None,
+        track_id: str | None = None,
+        version: int | None = None,
+        participant_id: str | None = None,
+        due_date: str | None = None,
+        session_date: str | None = None,
+    ) -> Assignment:
+        """Assign a module (optionally pinned to a version) or a track, to the whole group or
+        one participant in it. Assigning the same thing to the same audience again updates it."""
+        group = led_group(self.records, caller, group_id, writable=True)
+        if (module_id is None) == (track_id is None):
+            raise BadRequest("Assign either a module_id or a track_id.", code="invalid_assignment")
+        if module_id is not None:
+            kind, item_id = "module", check_module_id(module_id)
+            if version is not None:
+                version = parse_version(version)
+                self.library.version(item_id, version)  # must exist
+            else:
+                self.library.latest(item_id)  # must exist
+        else:
+            kind, item_id = "track", check_module_id(track_id)
+            if version is not None:
+                raise BadRequest("A track cannot be pinned to a version.", code="invalid_assignment")
+            self.library.track(item_id)
+        if participant_id is not None and participant_id not in group.participant_ids:
+            raise NotFound("That participant is not in this group.", code="participant_not_found")
+        due = check_date(due_date, "due_date")
+        session = check_date(session_date, "session_date")
+        assignment_id = uuid.uuid5(ID_NAMESPACE, f"{group.group_id}:{kind}:{item_id}:{participant_id or '*'}").hex
+        now = self.clock.iso()
+        assignment = Assignment(assignment_id, kind, item_id, version, participant_id, due, session, now, caller.id)
+        audit = new_entry(caller.id, caller.roles, "assignment.put", now, group_id=group.group_id,
+                          participant_ids=[participant_id] if participant_id else [],
+                          detail={"assignment_id": assignment_id, "kind": kind, "item_id": item_id})
+        self.records.put_assignment(group.group_id, assignment, audit)
+        return assignment
+
+    def unassign(self, caller: Caller, group_id: str, assignment_id: str) -> None:
+        group = led_group(self.records, caller, group_id)
+        if not GROUP_ID.fullmatch(assignment_id):
+            raise NotFound("There is no such assignment in this group.")
+        audit = new_entry(caller.id, caller.roles, "assignment.delete", self.clock.iso(),
+                          group_id=group.group_id, detail={"assignment_id": assignment_id})
+        self.records.delete_assignment(group.group_id, assignment_id, audit)

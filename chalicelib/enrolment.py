@@ -1,0 +1,79 @@
+"""Enrolment: a group leader adds a participant to a group (a new account or an existing one)
+or removes one. Both are audit-logged in the same transaction as the change."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chalicelib.accounts import Accounts, check_username
+from chalicelib.clock import Clock
+from chalicelib.errors import BadRequest, NotFound
+from chalicelib.groups import check_name, led_group
+from chalicelib.identity import PARTICIPANTS, Caller
+from chalicelib.records.audit import new_entry
+from chalicelib.records.groups import GroupRecords
+
+PARTICIPANT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    participant_id: str
+    username: str
+    display_name: str
+    # Only when the account was created now: shown once to the group leader, never stored.
+    temporary_password: str | None = None
+
+    def to_dict(self) -> dict:
+        result = {"participant_id": self.participant_id, "username": self.username,
+                  "display_name": self.display_name}
+        if self.temporary_password:
+            result["temporary_password"] = self.temporary_password
+        return result
+
+
+@dataclass
+class Enrolment:
+    records: GroupRecords
+    accounts: Accounts
+    clock: Clock
+
+    def enrol(
+        self,
+        caller: Caller,
+        group_id: str,
+        username: str,
+        display_name: str | None = None,
+        create: bool = False,
+        email: str | None = None,
+    ) -> tuple[Enrolled, bool]:
+        """Enrol a participant: a new account (``create``) or an existing participant account.
+        Returns ``(enrolled, added)``; enrolling again is harmless (``added`` False)."""
+        group = led_group(self.records, caller, group_id, writable=True)
+        username = check_username(username)
+        display_name = check_name(display_name or username, "A display name")
+        password = None
+        if create:
+            account, password = self.accounts.create(username, PARTICIPANTS, email)
+        else:
+            if email is not None:
+                raise BadRequest("email is only used when creating an account.", code="invalid_field")
+            account = self.accounts.find(username)
+            if PARTICIPANTS not in account.roles:
+                raise BadRequest("That account is not a participant account.", code="not_a_participant")
+        already = account.id in group.participant_ids
+        now = self.clock.iso()
+        audit = new_entry(caller.id, caller.roles, "enrolment.add", now,
+                          group_id=group.group_id, participant_ids=[account.id])
+        self.records.enrol(group.group_id, account.id, display_name, now, audit)
+        return Enrolled(account.id, account.username, display_name, password or None), not already
+
+    def remove(self, caller: Caller, group_id: str, participant_id: str) -> None:
+        """Remove a participant from a group (their completions stay theirs)."""
+        group = led_group(self.records, caller, group_id)
+        if not PARTICIPANT_ID.fullmatch(participant_id):
+            raise NotFound("That participant is not in this group.", code="participant_not_found")
+        audit = new_entry(caller.id, caller.roles, "enrolment.remove", self.clock.iso(),
+                          group_id=group.group_id, participant_ids=[participant_id])
+        self.records.remove_participant(group.group_id, participant_id, audit)

@@ -1,0 +1,231 @@
+"""What a participant does: read a module, record a completion (with knowledge-check
+answers), list their completions, and see their own assignments with statuses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.assignments import assigned_modules
+from chalicelib.clock import Clock
+from chalicelib.errors import BadRequest
+from chalicelib.identity import PARTICIPANTS, Caller
+from chalicelib.library import (
+    DEFAULT_LOCALE,
+    ModuleLibrary,
+    check_locale,
+    check_module_id,
+    curriculum_version,
+    parse_version,
+)
+from chalicelib.records.completions import Completion, CompletionRecords
+from chalicelib.records.groups import GroupRecords
+from chalicelib.statuses import COMPLETED_OLDER, Change, ModuleStatus, changes_since, status_of
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """Whether one knowledge-check answer was right, the right answer and its explanation."""
+
+    question: str
+    correct: bool
+    answer: int  # the right choice, counting from 0
+    right: str  # the right choice's text
+    explanation: str
+
+    def to_dict(self) -> dict:
+        return {"correct": self.correct, "answer": self.answer, "explanation": self.explanation}
+
+
+@dataclass(frozen=True)
+class Recorded:
+    completion: Completion
+    created: bool  # False: recorded before (the first record is kept)
+    feedback: tuple[Feedback, ...]
+
+
+@dataclass(frozen=True)
+class CompletionPage:
+    completions: tuple[Completion, ...]
+    next_page_token: str | None
+
+
+@dataclass(frozen=True)
+class MyAssignment:
+    """One module assigned to the participant (across their active groups), with its status."""
+
+    group_id: str
+    module_id: str
+    title: str
+    target_version: int
+    latest_version: int
+    due_date: str | None
+    session_date: str | None
+    status: ModuleStatus
+    changes: tuple[Change, ...] | None  # with ``completed_older_version``: what changed since
+
+    def to_dict(self) -> dict:
+        row = {"module_id": self.module_id, "title": self.title, "target_version": self.target_version,
+               "latest_version": self.latest_version, "due_date": self.due_date,
+               "session_date": self.session_date, **self.status.to_dict(), "group_id": self.group_id}
+        if self.changes is not None:
+            row["changes"] = [c.to_dict() for c in self.changes]
+        return row
+
+
+@dataclass(frozen=True)
+class ModuleReading:
+    """The latest version of a module in the reader's language and where they stand with it."""
+
+    document: dict
+    current_version: int  # the English (curriculum) version the document stands for
+    questions: tuple[dict, ...]  # knowledge-check questions and choices, never the answers
+    can_complete: bool
+    status: ModuleStatus | None  # for participants: completed, or completed an older version
+    changes: tuple[Change, ...]  # since the older version they completed
+    score: dict | None  # {"correct", "total"} of the completion of the current version
+    feedback: tuple[Feedback, ...]
+
+    @property
+    def locale(self) -> str:
+        return str(self.document.get("locale", DEFAULT_LOCALE))
+
+
+def grade(questions: list[dict], answers: Any) -> dict:
+    """Check answers on the server (participants never receive the right answers up front)."""
+    if not questions:
+        raise BadRequest("This module has no knowledge check.", code="invalid_answers")
+    if (
+        not isinstance(answers, list)
+        or len(answers) != len(questions)
+        or any(isinstance(a, bool) or not isinstance(a, int) for a in answers)
+        or any(not 0 <= a < len(q["choices"]) for a, q in zip(answers, questions, strict=True))
+    ):
+        raise BadRequest(
+            f"answers is a list of {len(questions)} choice numbers, one per question, counting from 0.",
+            code="invalid_answers",
+        )
+    correct = sum(1 for a, q in zip(answers, questions, strict=True) if a == q["answer"])
+    return {"answers": answers, "correct": correct, "total": len(questions)}
+
+
+def feedback(questions: list[dict], answers: list[int]) -> tuple[Feedback, ...]:
+    return tuple(
+        Feedback(q["question"], a == q["answer"], q["answer"], q["choices"][q["answer"]], q["explanation"])
+        for a, q in zip(answers, questions, strict=True)
+    )
+
+
+def answers_from_choices(chosen: Mapping[int, str], questions: int) -> list[int] | None:
+    """Answers picked one question at a time (question number → choice number as text): all
+    of them, or none (``None``: completed without the check); ``BadRequest`` for anything between."""
+    given = [chosen.get(i) for i in range(questions)]
+    if all(a is None for a in given):
+        return None
+    if any(a is None or not (a.isascii() and a.isdigit()) for a in given):
+        raise BadRequest("Answer every question of the knowledge check, or none of them.", code="invalid_answers")
+    return [int(a) for a in given if a is not None]
+
+
+@dataclass
+class Reading:
+    library: ModuleLibrary
+    completions: CompletionRecords
+    groups: GroupRecords
+    clock: Clock
+
+    def complete(
+        self,
+        caller: Caller,
+        module_id: str,
+        version: int,
+        answers: Any = None,
+        locale: str = DEFAULT_LOCALE,
+    ) -> Recorded:
+        """Record that ``caller`` completed this exact version, with optional knowledge-check answers.
+
+        ``version`` is a version of ``locale``. A translation is recorded as the English version it
+        was published with (``source_version``), so groups see one curriculum whatever language
+        each person reads, with ``read_in`` saying which translation was read.
+
+        ``feedback`` says, per question of the stored completion, whether the answer was right.
+        Raises ``NotFound`` for a version never published, ``BadRequest`` for answers that do not fit.
+        """
+        return self._complete(caller, module_id, version, locale, lambda questions: answers)
+
+    def complete_chosen(
+        self, caller: Caller, module_id: str, version: int, chosen: Mapping[int, str], locale: str = DEFAULT_LOCALE
+    ) -> Recorded:
+        """``complete`` with answers picked one question at a time (a form): see ``answers_from_choices``."""
+        return self._complete(caller, module_id, version, locale,
+                              lambda questions: answers_from_choices(chosen, len(questions)))
+
+    def _complete(self, caller: Caller, module_id: str, version: Any, locale: str,
+                  answers_for: Any) -> Recorded:
+        module_id = check_module_id(module_id)
+        version = parse_version(version)
+        locale = check_locale(locale)
+        document = self.library.version(module_id, version, locale).document
+        questions = document.get("knowledge_check", [])
+        answers = answers_for(questions)
+        check = grade(questions, answers) if answers is not None else None
+        read_in = {"locale": locale, "version": version} if locale != DEFAULT_LOCALE else None
+        completion, created = self.completions.record(caller.id, module_id, curriculum_version(document),
+                                                      check, read_in)
+        given = completion.knowledge_check["answers"] if completion.knowledge_check else None
+        return Recorded(completion, created, feedback(questions, given) if given is not None else ())
+
+    def completions_page(self, caller: Caller, page_token: str | None, limit: int) -> CompletionPage:
+        """One page of the caller's own completions."""
+        items, token = self.completions.list(caller.id, page_token=page_token, limit=limit)
+        return CompletionPage(tuple(items), token)
+
+    def module(self, caller: Caller, module_id: str, locale: str = DEFAULT_LOCALE) -> ModuleReading:
+        """The latest version to read in ``locale`` (English where not translated) and, for a
+        participant, whether they completed it: the score and feedback of that completion, or
+        what changed since the older version they completed."""
+        document = self.library.latest(module_id, locale).document
+        current = curriculum_version(document)
+        questions = document.get("knowledge_check", [])
+        shown = tuple({"question": q["question"], "choices": q["choices"]} for q in questions)
+        is_participant = PARTICIPANTS in caller.roles
+        status, changes, score, given = None, (), None, ()
+        if is_participant:
+            completed = self.completions.completed_versions([caller.id])[caller.id]
+            if completed.latest(module_id) is not None:
+                status = status_of(module_id, current, None, completed, self.clock.today())
+        if status is not None and status.status == COMPLETED_OLDER and status.version is not None:
+            changes = tuple(changes_since(self.library, module_id, status.version))
+        elif status is not None and status.done and questions and status.version is not None:
+            record = self.completions.get(caller.id, module_id, status.version)
+            if record is not None and record.knowledge_check is not None:
+                score = record.knowledge_check
+                given = feedback(questions, record.knowledge_check["answers"])
+        return ModuleReading(document, current, shown, is_participant, status, changes, score, given)
+
+    def my_assignments(self, caller: Caller) -> list[MyAssignment]:
+        """A participant's own assignments across their active groups, with statuses: one row
+        per module (the earliest due date wins), soonest due first."""
+        completed = self.completions.completed_versions([caller.id])[caller.id]
+        today = self.clock.today()
+        rows: dict[str, MyAssignment] = {}
+        for gid in self.groups.groups_of_participant(caller.id):
+            group = self.groups.get(gid)
+            if group.archived:
+                continue
+            for assigned in assigned_modules(group.assignments, self.library):
+                if assigned.participant_id not in (None, caller.id):
+                    continue
+                status = status_of(assigned.module_id, assigned.target_version, assigned.due_date,
+                                   completed, today)
+                changes = None
+                if status.status == COMPLETED_OLDER and status.version is not None:
+                    changes = tuple(changes_since(self.library, assigned.module_id, status.version))
+                row = MyAssignment(gid, assigned.module_id, assigned.title, assigned.target_version,
+                                   assigned.latest_version, assigned.due_date, assigned.session_date,
+                                   status, changes)
+                current = rows.get(assigned.module_id)
+                if current is None or (row.due_date or "9999") < (current.due_date or "9999"):
+                    rows[assigned.module_id] = row
+        return sorted(rows.values(), key=lambda r: (r.due_date or "9999-12-31", r.title))

@@ -1,0 +1,63 @@
+"""Every key string of the records table, built here and nowhere else (the table of keys is
+in ``chalicelib.records``)."""
+
+from __future__ import annotations
+
+import hashlib
+
+GROUP_SK = "GROUP"
+COMPLETED_VERSIONS_SK = "COMPLETED_VERSIONS"
+AUDIT_PK = "AUDIT"
+SESSION_SK = "SESSION"
+COMPLETION_PREFIX = "COMPLETION#"
+GROUP_PREFIX = "GROUP#"
+LEADER_PREFIX = "LEADER#"
+PARTICIPANT_PREFIX = "PARTICIPANT#"
+ASSIGNMENT_PREFIX = "ASSIGNMENT#"
+
+
+def participant_pk(participant_id: str) -> str:
+    """A participant's own partition (completions, completed versions, group pointers)."""
+    return f"{PARTICIPANT_PREFIX}{participant_id}"
+
+
+def participant_id_of(pk: str) -> str:
+    return pk.removeprefix(PARTICIPANT_PREFIX)
+
+
+def leader_pk(leader_id: str) -> str:
+    """A group leader's partition (pointers to the groups they lead)."""
+    return f"{LEADER_PREFIX}{leader_id}"
+
+
+def group_pk(group_id: str) -> str:
+    """A group's partition; also the SK of the pointers to it from leaders and participants."""
+    return f"{GROUP_PREFIX}{group_id}"
+
+
+def leader_sk(leader_id: str) -> str:
+    """A group leader inside a group's partition."""
+    return f"{LEADER_PREFIX}{leader_id}"
+
+
+def participant_sk(participant_id: str) -> str:
+    """An enrolled participant inside a group's partition."""
+    return f"{PARTICIPANT_PREFIX}{participant_id}"
+
+
+def assignment_sk(assignment_id: str) -> str:
+    return f"{ASSIGNMENT_PREFIX}{assignment_id}"
+
+
+def completion_sk(module_id: str, version: int) -> str:
+    """Zero-padded so a Query returns completions in module, then version, order."""
+    return f"{COMPLETION_PREFIX}{module_id}#{version:07d}"
+
+
+def audit_sk(at: str, entry_id: str) -> str:
+    return f"{at}#{entry_id}"
+
+
+def session_pk(session_id: str) -> str:
+    """The SHA-256 of the cookie's session id, never the id itself."""
+    return "SESSION#" + hashlib.sha256(session_id.encode("utf-8")).hexdigest()

@@ -1,0 +1,91 @@
+"""The status of one assigned module for one participant: the one rule, used by the
+dashboard, "my assignments", the leader digest and the module page.
+
+- ``completed``: the participant completed the target version (or a later one);
+- ``completed_older_version``: they completed an earlier version and a newer one has been
+  published since (the changelogs in between come with it);
+- ``overdue``: not completed and the due date has passed;
+- ``not_started``: none of the above.
+The target version is the pinned one, or the latest published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from chalicelib.library import ModuleLibrary
+from chalicelib.records.completions import CompletedVersions
+
+COMPLETED = "completed"
+COMPLETED_OLDER = "completed_older_version"
+OVERDUE = "overdue"
+NOT_STARTED = "not_started"
+NOT_ASSIGNED = "not_assigned"
+STATUS_TEXT = {
+    COMPLETED: "Completed",
+    COMPLETED_OLDER: "Completed an older version",
+    OVERDUE: "Overdue",
+    NOT_STARTED: "Not started",
+    NOT_ASSIGNED: "",
+}
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    """Where one participant stands with one module: the status, and the highest version
+    they completed (with its time), if any."""
+
+    module_id: str
+    status: str
+    version: int | None = None
+    completed_at: str | None = None
+    newer_version: int | None = None  # with ``completed_older_version``: the version to read
+
+    @property
+    def done(self) -> bool:
+        return self.status == COMPLETED
+
+    def to_dict(self) -> dict:
+        cell: dict = {"module_id": self.module_id, "version": self.version, "completed_at": self.completed_at,
+                      "status": self.status}
+        if self.newer_version is not None:
+            cell["newer_version"] = self.newer_version
+        return cell
+
+
+def status_of(
+    module_id: str, target_version: int, due_date: str | None, completed: CompletedVersions, today: date
+) -> ModuleStatus:
+    """The status of one module for one participant (see the module docstring)."""
+    latest = completed.latest(module_id)
+    if latest is not None:
+        version, at = latest
+        if version >= target_version:
+            return ModuleStatus(module_id, COMPLETED, version, at)
+        return ModuleStatus(module_id, COMPLETED_OLDER, version, at, newer_version=target_version)
+    if due_date is not None and date.fromisoformat(due_date) < today:
+        return ModuleStatus(module_id, OVERDUE)
+    return ModuleStatus(module_id, NOT_STARTED)
+
+
+def not_assigned(module_id: str) -> ModuleStatus:
+    return ModuleStatus(module_id, NOT_ASSIGNED)
+
+
+@dataclass(frozen=True)
+class Change:
+    version: int
+    changelog: str
+
+    def to_dict(self) -> dict:
+        return {"version": self.version, "changelog": self.changelog}
+
+
+def changes_since(library: ModuleLibrary, module_id: str, version: int) -> list[Change]:
+    """Changelogs of the versions published after ``version``, oldest first."""
+    return [
+        Change(v["version"], v["changelog"])
+        for v in sorted(library.versions(module_id), key=lambda v: v["version"])
+        if v["version"] > version
+    ]

@@ -13,14 +13,16 @@ import hashlib
 import json
 import os
 import posixpath
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from chalicelib.plan_sections import PLAN_SECTIONS
 from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
-from steady_content import body, frontmatter, images, lockfile, rules, tracks
+from steady_content import body, frontmatter, images, lockfile, rules, tracks, worksheets
 from steady_content.links import module_link
 from steady_content.problems import ContentError, Problem
 from steady_content.registry import Check, Rule, check_registered, declare, rule, run
@@ -307,14 +309,167 @@ def track_modules_exist(context: LintContext) -> Iterator[Problem]:
             yield Problem(track.path, track.line_of("modules", i), "TR030", message)
 
 
+# --- Worksheets across versions, translations and the whole library ------------------------
+
+
+def _mentions(text: str, words: str) -> bool:
+    return bool(re.search(rf"(?<![\w-]){re.escape(words)}(?![\w-])", text, re.IGNORECASE))
+
+
+@rule("WS020", "a worksheet field removed, renamed or changed without a version bump", stage="folder")
+def worksheet_fields_kept_within_a_version(context: LintContext) -> Iterator[Problem]:
+    for module, gone, locked in _changed_fields(context):
+        if module.version != locked["version"]:
+            continue
+        for field_id in gone:
+            yield Problem(
+                module.path,
+                module.source.line_of("version"),
+                "WS020",
+                f"field '{field_id}' is in version {module.version} as published: removing, "
+                "renaming or changing a field needs a new version, and a changelog saying what "
+                "happens to earlier answers",
+            )
+
+
+@rule("WS021", "a new version drops a worksheet field without saying what happens to answers", stage="folder")
+def worksheet_changes_are_in_the_changelog(context: LintContext) -> Iterator[Problem]:
+    for module, gone, locked in _changed_fields(context):
+        if module.version <= locked["version"]:
+            continue
+        changelog = module.meta.get("changelog") or ""
+        for field_id in gone:
+            label = locked["fields"][field_id].get("label", "")
+            if _mentions(changelog, field_id) or (label and label.lower() in changelog.lower()):
+                continue
+            yield Problem(
+                module.path,
+                module.source.line_of("changelog" if "changelog" in module.meta else "version"),
+                "WS021",
+                f"field '{field_id}' of version {locked['version']} was removed, renamed or "
+                f"changed: say in the changelog what happens to earlier answers to '{field_id}' "
+                f"(for example \"{field_id} is now ...; earlier answers stay in your plan\")",
+            )
+
+
+def _changed_fields(context: LintContext) -> Iterator[tuple[Module, list[str], dict]]:
+    """Modules whose locked worksheet has fields that are now gone or of another kind."""
+    for module in context.modules:
+        locked = context.lock.get(module.module_id, {}).get(module.locale)
+        if not locked or not locked.get("fields"):
+            continue
+        now = {f.id: f.kind for f in worksheets.parse(module.source).fields}
+        gone = [
+            field_id
+            for field_id, was in sorted(locked["fields"].items())
+            if now.get(field_id) != was.get("kind")
+        ]
+        if gone:
+            yield module, gone, locked
+
+
+@rule("WS040", "a section of the plan that no module's worksheet feeds", stage="folder")
+def every_plan_section_is_fed(context: LintContext) -> Iterator[Problem]:
+    # The whole library, whatever files were asked for: read every module file on disk.
+    fed: set[str] = set()
+    first: tuple[str, int] | None = None
+    for path in discover(context.content_dir):
+        source, _ = parse(path)
+        if source is None:
+            continue
+        for item in worksheets.parse(source).fields:
+            if first is None:
+                first = (source.path, item.line)
+            if item.plan:
+                fed.add(item.plan)
+    if first is None:
+        return  # no worksheet anywhere yet: there is no plan to build
+    for section in PLAN_SECTIONS:
+        if section not in fed:
+            yield Problem(
+                first[0],
+                first[1],
+                "WS040",
+                f"no module's worksheet feeds the plan section '{section}': add a field with "
+                f"'plan: {section}' to a worksheet (every section of the plan needs one)",
+            )
+
+
+@rule("WS050", "a translation's worksheet fields differ from its English original's", stage="folder")
+def translated_worksheets_match(context: LintContext) -> Iterator[Problem]:
+    for source, original in _translations(context):
+        mine, theirs = worksheets.parse(source), worksheets.parse(original)
+        english = theirs.by_id()
+        for item in mine.fields:
+            if item.id not in english:
+                yield Problem(source.path, item.line_of("id"), "WS050",
+                              f"field '{item.id}' is not in the English original {original.path}: "
+                              "a translation has the same field ids")
+        missing = [i for i in theirs.ids if i not in set(mine.ids)]
+        if missing:
+            line = mine.blocks[0].line if mine.blocks else source.body_line
+            yield Problem(source.path, line, "WS050",
+                          f"missing worksheet field{'s' if len(missing) > 1 else ''} "
+                          f"{', '.join(repr(m) for m in missing)} of the English original "
+                          f"{original.path}: a translation has the same field ids")
+
+
+@rule("WS051", "a translated worksheet field is of another kind or plan section", stage="folder")
+def translated_fields_match(context: LintContext) -> Iterator[Problem]:
+    for source, original in _translations(context):
+        english = worksheets.parse(original).by_id()
+        for item in worksheets.parse(source).fields:
+            other = english.get(item.id)
+            if other is None:
+                continue
+            for name in ("kind", "plan", "max_items"):
+                if getattr(item, name) != getattr(other, name):
+                    if name == "max_items" and item.kind != other.kind:
+                        continue  # the kind is reported; a list's size follows from it
+                    yield Problem(
+                        source.path, item.line_of(name if name in item.lines else "id"), "WS051",
+                        f"field '{item.id}' has {name} {getattr(item, name)!r} but the English "
+                        f"original has {getattr(other, name)!r}: answers are kept per field, "
+                        "so both languages must ask the same thing",
+                    )
+            if len(item.choices) != len(other.choices):
+                yield Problem(
+                    source.path, item.line_of("choices"), "WS051",
+                    f"field '{item.id}' has {len(item.choices)} choices but the English "
+                    f"original has {len(other.choices)}",
+                )
+
+
+def _translations(
+    context: LintContext,
+) -> Iterator[tuple[frontmatter.Source, frontmatter.Source]]:
+    """Each translation that was checked, with its English original (read from disk)."""
+    for source in context.sources:
+        locale = source.meta.get("locale", DEFAULT_LOCALE)
+        module_id = source.meta.get("id")
+        if locale == DEFAULT_LOCALE or not isinstance(module_id, str):
+            continue
+        beside = Path(source.path).parent / f"{module_id}.md"
+        if not beside.is_file():
+            continue  # TL001 says so
+        original, _ = parse(beside)
+        if original is not None:
+            yield source, original
+
+
 def lock_entries(modules: list[Module]) -> dict[str, dict[str, dict]]:
-    """The version lock for ``modules``: id → locale → {version, sha256}."""
+    """The version lock for ``modules``: id → locale → {version, sha256, fields?}.
+
+    ``fields`` (field id → kind and label) is there for a module with a worksheet: the next
+    version is compared with it (WS020, WS021).
+    """
     entries: dict[str, dict[str, dict]] = {}
     for module in modules:
-        entries.setdefault(module.module_id, {})[module.locale] = {
-            "version": module.version,
-            "sha256": module.sha256,
-        }
+        entry: dict[str, Any] = {"version": module.version, "sha256": module.sha256}
+        fields = worksheets.parse(module.source).fields
+        if fields:
+            entry["fields"] = {f.id: {"kind": f.kind, "label": f.label} for f in fields}
+        entries.setdefault(module.module_id, {})[module.locale] = entry
     return entries
 
 
@@ -338,6 +493,8 @@ def build(module: Module, published_at: str | None = None) -> dict[str, Any]:
         "changelog": meta.get("changelog") or "",
         "references": [dict(r) for r in meta["references"]],
         "knowledge_check": [dict(q) for q in meta.get("knowledge_check") or []],
+        # The fields participants fill in, as data: the web app renders the form from it.
+        "worksheet": worksheets.published(module.source.body),
         "reading_minutes": rendered.reading_minutes,
         "word_count": rendered.word_count,
         "sections": rendered.sections,

@@ -18,6 +18,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from steady_content import worksheets
 from steady_content.links import module_link
 
 
@@ -54,7 +55,12 @@ class Rendered:
 
 
 def render(body: str) -> Rendered:
-    """Render a module body (Markdown) into unsanitised HTML plus its section list."""
+    """Render a module body (Markdown) into unsanitised HTML plus its section list.
+
+    Worksheet blocks are left out: they are published as data (``steady_content.worksheets``)
+    and are not part of the text a participant reads.
+    """
+    body = worksheets.strip(body)
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG)
     output = md.convert(body)
     sections = list(_flatten(getattr(md, "toc_tokens", [])))

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
-from steady_content import body, images, language, readability
+from steady_content import body, images, language, readability, worksheets
 from steady_content.frontmatter import Source
 from steady_content.links import module_link, scheme, servable
 from steady_content.problems import Problem
@@ -599,6 +599,93 @@ def placeholders(source: Source) -> Iterator[Problem]:
                 f"replace the {PLACEHOLDER} placeholder written by 'steady-content new'",
                 col + 1,
             )
+
+
+# --- Worksheets (the parser finds WS001-WS013; see steady_content.worksheets) ---------------
+
+
+def _parsed(code: str) -> Callable[[Source], Iterator[Problem]]:
+    def check(source: Source) -> Iterator[Problem]:
+        yield from (p for p in worksheets.parse(source).problems if p.code == code)
+
+    return check
+
+
+rule("WS001", "a worksheet block that cannot be read (YAML, not a list, never closed)")(
+    _parsed("WS001")
+)
+rule("WS002", "a worksheet that is not right after its exercise box")(_parsed("WS002"))
+rule("WS010", "a worksheet field that is not valid (keys, kind, max_items, choices)")(
+    _parsed("WS010")
+)
+rule("WS011", "a worksheet field id that is not a slug")(_parsed("WS011"))
+rule("WS012", "a worksheet field id used twice in the module")(_parsed("WS012"))
+rule("WS013", "a worksheet field feeds an unknown plan section, or cannot feed the plan")(
+    _parsed("WS013")
+)
+
+
+def _ends_like_a_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if re.search(r"[.!?:;…\"'”’)]$", text) else text + "."
+
+
+@rule("WS030", "worksheet labels harder to read than the module's reading level")
+def worksheet_reading_level(source: Source) -> Iterator[Problem]:
+    fields = worksheets.parse(source).fields
+    if not fields:
+        return
+    locale = _module_locale(source)
+    blocks = [
+        readability.Block(line, _ends_like_a_sentence(text))
+        for item in fields
+        for line, text in item.texts()
+    ]
+    reading = readability.measure(blocks, locale)
+    if reading.ok:
+        return
+    worst = readability.hardest(blocks, locale)
+    limit = (
+        f"a Fernández-Huerta reading ease of {readability.MIN_FERNANDEZ_HUERTA:.0f} or more"
+        if locale == "es"
+        else f"grade {readability.MAX_GRADE:.0f} or lower"
+    )
+    yield Problem(
+        source.path,
+        worst[0].line if worst else fields[0].line_of("label"),
+        "WS030",
+        f"the worksheet's labels read at {reading.describe()}; they need {limit}. The hardest "
+        "one is here: use short questions and everyday words",
+    )
+
+
+@rule("WS031", "a worksheet label or help text too long for a phone")
+def worksheet_text_length(source: Source) -> Iterator[Problem]:
+    for item in worksheets.parse(source).fields:
+        if len(item.label) > worksheets.MAX_LABEL_LENGTH:
+            yield Problem(
+                source.path, item.line_of("label"), "WS031",
+                f"label of '{item.id}' is {len(item.label)} characters: at most "
+                f"{worksheets.MAX_LABEL_LENGTH}, so it fits a phone (say more in 'help')",
+            )
+        if item.help and len(item.help) > worksheets.MAX_HELP_LENGTH:
+            yield Problem(
+                source.path, item.line_of("help"), "WS031",
+                f"help of '{item.id}' is {len(item.help)} characters: at most "
+                f"{worksheets.MAX_HELP_LENGTH}",
+            )
+
+
+@rule("WS032", "a stigmatising term in a worksheet")
+def worksheet_words(source: Source) -> Iterator[Problem]:
+    locale = _module_locale(source)
+    for item in worksheets.parse(source).fields:
+        for line, text in item.texts():
+            for match in language.find(text, locale):
+                yield Problem(
+                    source.path, line, "WS032",
+                    f"'{match.words}' is stigmatising: say '{match.alternative}' instead",
+                )
 
 
 def check(source: Source) -> list[Problem]:

@@ -47,6 +47,19 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
     "addiction/billion-laughs.md": [("FM005", 21)],
     "addiction/merge-key.md": [("FM005", 17)],
     "tracks/alias.yaml": [("TR002", 8)],
+    "addiction/worksheet-not-closed.md": [("WS001", 29)],
+    "addiction/worksheet-bad-yaml.md": [("WS001", 32)],
+    "addiction/worksheet-not-after-exercise.md": [("WS002", 31)],
+    "addiction/worksheet-bad-field.md": [("WS010", 31)],
+    "addiction/worksheet-bad-id.md": [("WS011", 30)],
+    "addiction/worksheet-duplicate-id.md": [("WS012", 33)],
+    "addiction/worksheet-bad-plan.md": [("WS013", 33)],
+    "addiction/worksheet-field-removed.md": [("WS020", 5)],
+    "addiction/worksheet-changelog-silent.md": [("VB003", 5), ("WS021", 16)],
+    "addiction/worksheet-hard-labels.md": [("WS030", 39)],
+    "addiction/worksheet-long-label.md": [("WS031", 32)],
+    "addiction/worksheet-stigma.md": [("WS032", 32)],
+    "addiction/worksheet-translated.es.md": [("WS050", 29), ("WS050", 30), ("WS051", 34)],
     "tracks/bad-yaml.yaml": [("TR001", 3)],
     "tracks/wrong-id.yaml": [("TR010", 1), ("TR020", 2), ("TR012", 6)],
     "tracks/missing-module.yaml": [("TR030", 9)],
@@ -57,6 +70,8 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
     "addiction/good-module.es.md": [],
     "addiction/waived.md": [],
     "addiction/spanish-too-hard.md": [],
+    "addiction/good-worksheet.md": [],  # feeds every plan section, so WS040 stays quiet
+    "addiction/worksheet-translated.md": [],
     "tracks/good-track.yaml": [],
 }
 
@@ -89,5 +104,6 @@ def test_the_corpus_covers_every_registered_rule_code():
     codes = {code for expected in EXPECTED.values() for code, _ in expected}
     # These are tested in test_rules.py, test_pipeline.py and test_frontmatter.py instead.
     elsewhere = {"FM001", "FM003", "FM004", "FM011", "FM012", "FM014", "FM020", "FM022",
-                 "TR011", "TR014", "VB002", "VB003"}
+                 "TR011", "TR014", "VB002", "VB003",
+                 "WS040"}  # WS040: a whole-library rule, in test_worksheets.py
     assert set(registry.codes()) - codes <= elsewhere

@@ -1,0 +1,430 @@
+"""steady_content.worksheets: the worksheet syntax, its published shape, and the WS lint codes.
+
+Every WS code also has a broken module in ``tests/fixtures/broken`` (test_lint_corpus.py);
+these tests show the parser's output and the rules that compare versions, translations and
+the whole library.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from chalicelib.plan_sections import PLAN_SECTIONS
+from steady_content import frontmatter, lockfile, pipeline, worksheets
+from steady_content.render import render
+from tests.fixtures.modules import found, module_text, write
+
+EXERCISE = textwrap.dedent(
+    """\
+    Welcome to a short lesson about hard days and what helps.
+
+    ## Map your triggers
+
+    !!! tip "Try this"
+        Write down the people, places and times that make you want to use.
+
+    ```worksheet
+    - id: trigger-people
+      kind: list
+      max_items: 4
+      label: People who make me want to use
+      help: First names or initials are enough.
+      plan: triggers
+    - id: who-to-call
+      kind: list
+      label: People I can call
+      plan: people-to-call
+    - id: urge
+      kind: scale
+      label: How strong was the urge?
+      low: Not at all
+      high: Very strong
+    - id: when
+      kind: choice
+      label: When will you practise?
+      choices: [Morning, Evening]
+    - id: what-happened
+      kind: long-text
+      label: What happened?
+    ```
+
+    ## Key points
+
+    - Triggers are normal.
+    """
+)
+
+
+def source_of(text: str, path: str = "content/addiction/coping.md") -> frontmatter.Source:
+    source, problems = frontmatter.split(path, text)
+    assert problems == [] and source is not None
+    return source
+
+
+# --- The parser ----------------------------------------------------------------------------
+
+
+def test_parse_reads_every_field_with_its_line():
+    worksheet = worksheets.parse(source_of(module_text(body=EXERCISE)))
+
+    assert worksheet.problems == ()
+    assert worksheet.ids == ("trigger-people", "who-to-call", "urge", "when", "what-happened")
+    first = worksheet.fields[0]
+    # The body starts on line 17; the fence is body line 8, the first field body line 9.
+    assert (first.line, first.line_of("plan")) == (25, 30)
+    assert (first.kind, first.max_items, first.plan, first.item) == ("list", 4, "triggers", "text")
+
+
+def test_list_defaults_to_five_items_and_people_to_call_items_are_contacts():
+    fields = worksheets.parse(source_of(module_text(body=EXERCISE))).by_id()
+
+    assert fields["who-to-call"].max_items == worksheets.DEFAULT_MAX_ITEMS == 5
+    assert fields["who-to-call"].item == "contact"
+    assert fields["urge"].item is None and fields["urge"].max_items is None
+
+
+def test_published_shape_names_the_section_of_each_exercise():
+    published = worksheets.published(EXERCISE)
+
+    assert published is not None
+    assert published["fields"][0] == {
+        "id": "trigger-people",
+        "kind": "list",
+        "label": "People who make me want to use",
+        "help": "First names or initials are enough.",
+        "plan": "triggers",
+        "section": "map-your-triggers",
+        "max_items": 4,
+        "item": "text",
+        "choices": [],
+        "low": None,
+        "high": None,
+    }
+    by_id = {f["id"]: f for f in published["fields"]}
+    assert by_id["urge"]["low"] == "Not at all" and by_id["urge"]["high"] == "Very strong"
+    assert by_id["when"]["choices"] == ["Morning", "Evening"]
+    assert by_id["who-to-call"]["item"] == "contact"
+    assert {f["section"] for f in published["fields"]} == {"map-your-triggers"}
+
+
+def test_two_exercises_in_two_sections_keep_their_own_section():
+    body = EXERCISE + textwrap.dedent(
+        """
+        ## Map your triggers
+
+        !!! tip "Try this"
+            Once more, for the weekend.
+
+        ```worksheet
+        - id: weekend
+          kind: short-text
+          label: My hardest weekend hour
+        ```
+        """
+    )
+
+    fields = worksheets.published(body)["fields"]
+
+    # The second "Map your triggers" heading gets the id the renderer gives it.
+    assert [f["section"] for f in fields][-2:] == ["map-your-triggers", "map-your-triggers_1"]
+    assert 'id="map-your-triggers_1"' in render(body).html
+
+
+def test_a_body_without_a_worksheet_publishes_none():
+    assert worksheets.published("## A section\n\nJust text.\n") is None
+
+
+def test_a_worksheet_fence_inside_a_code_block_is_only_code():
+    body = "````markdown\n```worksheet\n- id: x\n```\n````\n"
+
+    assert worksheets.find_blocks(body) == ()
+
+
+def test_strip_removes_the_block_and_keeps_everything_else():
+    stripped = worksheets.strip(EXERCISE)
+
+    assert "```worksheet" not in stripped and "trigger-people" not in stripped
+    assert "## Key points" in stripped and "Write down the people" in stripped
+
+
+def test_the_lesson_html_and_reading_time_leave_the_worksheet_out():
+    rendered = render(EXERCISE)
+
+    assert "trigger-people" not in rendered.html
+    assert "People who make me want to use" not in rendered.html
+    assert rendered.word_count == render(worksheets.strip(EXERCISE)).word_count
+
+
+def test_build_puts_the_worksheet_in_the_version_document(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "addiction/coping.md", module_text(body=EXERCISE))
+    (module,) = pipeline.lint(tmp_path).modules
+
+    document = pipeline.build(module, published_at="2026-02-01T00:00:00Z")
+
+    assert [f["id"] for f in document["worksheet"]["fields"]][:2] == [
+        "trigger-people",
+        "who-to-call",
+    ]
+    assert "worksheet" not in document["html"]
+
+
+def test_build_without_a_worksheet_says_none(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "addiction/coping.md", module_text())
+    (module,) = pipeline.lint(tmp_path).modules
+
+    assert pipeline.build(module)["worksheet"] is None
+
+
+# --- Per-file codes --------------------------------------------------------------------------
+
+
+def with_fields(fields: str, before: str = '!!! tip "Try this"\n    Do it.\n\n') -> str:
+    return module_text(body=before + "```worksheet\n" + fields + "```\n")
+
+
+def test_a_clean_worksheet_has_no_problems():
+    assert [p for p in found(module_text(body=EXERCISE)) if p[0].startswith("WS")] == []
+
+
+@pytest.mark.parametrize(
+    ("fields", "code", "line"),
+    [
+        ("id: x\n", "WS001", 20),  # a mapping, not a list
+        ("- id: x\n  kind: short-text\n  label: [\n", "WS001", 24),
+        ("- id: x\n  kind: short-text\n", "WS010", 21),  # no label
+        ("- id: x\n  kind: short-text\n  label: A\n  colour: red\n", "WS010", 24),
+        ("- id: x\n  kind: list\n  label: A\n  max_items: 51\n", "WS010", 24),
+        ("- id: x\n  kind: short-text\n  label: A\n  max_items: 3\n", "WS010", 24),
+        ("- id: x\n  kind: choice\n  label: A\n  choices: [Only one]\n", "WS010", 24),
+        ("- id: x\n  kind: choice\n  label: A\n  choices: [Yes, Yes]\n", "WS010", 24),
+        ("- id: x\n  kind: short-text\n  label: A\n  low: Low\n", "WS010", 24),
+        ("- id: X_1\n  kind: short-text\n  label: A\n", "WS011", 21),
+        ("- id: 7\n  kind: short-text\n  label: A\n", "WS011", 21),
+        ("- id: x\n  kind: short-text\n  label: A\n- id: x\n  kind: short-text\n  label: B\n",
+         "WS012", 24),
+        ("- id: x\n  kind: short-text\n  label: A\n  plan: hopes\n", "WS013", 24),
+        ("- id: x\n  kind: choice\n  label: A\n  choices: [a, b]\n  plan: reasons\n",
+         "WS013", 25),
+        ("- id: x\n  kind: short-text\n  label: A\n  plan: people-to-call\n", "WS013", 24),
+        ("- id: x\n  kind: short-text\n  label: " + "word " * 25 + "\n", "WS031", 23),
+        ("- id: x\n  kind: short-text\n  label: A\n  help: " + "word " * 45 + "\n",
+         "WS031", 24),
+        ("- id: x\n  kind: short-text\n  label: When did you last feel like a junkie?\n",
+         "WS032", 23),
+    ],
+)
+def test_each_field_problem_has_its_code_at_its_line(fields, code, line):
+    # The body starts on line 17: the box, its text, a blank line, then the fence on line 20.
+    assert (code, line) in [(c, n) for c, n, _ in found(with_fields(fields))]
+
+
+def test_a_worksheet_away_from_its_exercise_is_ws002_at_the_fence():
+    text = with_fields("- id: x\n  kind: short-text\n  label: A\n", before="Some text.\n\n")
+
+    assert found(text, code="WS002") == [("WS002", 19, 1)]
+
+
+def test_a_spanish_worksheet_is_judged_by_the_spanish_reading_rule():
+    hard = "- id: x\n  kind: long-text\n  label: " + (
+        "Caracterice exhaustivamente manifestaciones fisiológicas extraordinariamente "
+        "complicadas, particularmente interpersonales, considerablemente desproporcionadas, "
+        "indudablemente significativas, históricamente documentadas, "
+        "metodológicamente incuestionables, administrativamente irreprochables.\n"
+    ) + "  help: Responsabilidades institucionales administrativas correspondientes, " + (
+        "independientemente, internacionalmente, burocráticamente, sistemáticamente.\n"
+    )
+    easy = "- id: x\n  kind: long-text\n  label: ¿Qué te ayuda en un día difícil? " + (
+        "Escribe una cosa. Puede ser algo pequeño, como una caminata, una ducha o una llamada.\n"
+    ) + "  help: Piensa en la última vez que te fue bien. ¿Qué hiciste? ¿Con quién estabas?\n"
+    path = "content/addiction/coping.es.md"
+
+    assert found(module_text(body='!!! tip "Inténtalo"\n    Hazlo.\n\n```worksheet\n' + hard
+                             + "```\n", locale="es"), path, "WS030")
+    assert not found(module_text(body='!!! tip "Inténtalo"\n    Hazlo.\n\n```worksheet\n' + easy
+                                 + "```\n", locale="es"), path, "WS030")
+
+
+# --- Across versions (the lock) --------------------------------------------------------------
+
+
+@pytest.fixture
+def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def relock(content: Path) -> None:
+    result = pipeline.lint(content)
+    assert [str(p) for p in result.problems if not p.code.startswith(("VB", "WS040"))] == []
+    lockfile.write(content, pipeline.lock_entries(result.modules))
+
+
+def codes(content: Path) -> list[tuple[str, int]]:
+    """Every problem but WS040: these small libraries do not feed the whole plan."""
+    return [(p.code, p.line) for p in pipeline.lint(content).problems if p.code != "WS040"]
+
+
+TWO_FIELDS = "- id: one\n  kind: short-text\n  label: One thing\n" + (
+    "- id: two\n  kind: list\n  label: Things that help\n"
+)
+ONE_FIELD = "- id: one\n  kind: short-text\n  label: One thing\n"
+
+
+def test_the_lock_records_each_field_kind_and_label(content):
+    write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
+    relock(content)
+
+    entry = lockfile.read(content)["coping"]["en"]
+
+    assert entry["fields"] == {
+        "one": {"kind": "short-text", "label": "One thing"},
+        "two": {"kind": "list", "label": "Things that help"},
+    }
+
+
+def test_a_module_without_a_worksheet_has_no_fields_in_the_lock(content):
+    write(content, "addiction/coping.md", module_text())
+    relock(content)
+
+    assert "fields" not in lockfile.read(content)["coping"]["en"]
+
+
+def test_removing_a_field_without_a_bump_is_ws020_at_the_version(content):
+    path = write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
+    relock(content)
+    path.write_text(with_fields(ONE_FIELD), encoding="utf-8")
+
+    assert ("WS020", 4) in codes(content)
+
+
+def test_changing_a_field_kind_is_a_change_too(content):
+    path = write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
+    relock(content)
+    path.write_text(with_fields(TWO_FIELDS.replace("kind: list", "kind: long-text")), "utf-8")
+
+    assert ("WS020", 4) in codes(content)
+
+
+def test_a_new_version_that_drops_a_field_must_say_so_in_the_changelog(content):
+    path = write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
+    relock(content)
+    bumped = with_fields(ONE_FIELD).replace("version: 1", "version: 2").replace(
+        "changelog: First version.", "changelog: A shorter exercise."
+    )
+    path.write_text(bumped, encoding="utf-8")
+
+    assert ("WS021", 12) in codes(content)
+
+    path.write_text(
+        bumped.replace("A shorter exercise.", "Dropped the field two; earlier answers stay in the plan."),
+        encoding="utf-8",
+    )
+    assert [c for c, _ in codes(content) if c.startswith("WS")] == []
+    relock(content)
+    assert codes(content) == []
+
+
+def test_the_changelog_may_name_the_field_by_its_old_label(content):
+    path = write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
+    relock(content)
+    path.write_text(
+        with_fields(ONE_FIELD).replace("version: 1", "version: 2").replace(
+            "First version.", "Things that help moved to the next module; answers stay in your plan."
+        ),
+        encoding="utf-8",
+    )
+
+    assert [c for c, _ in codes(content) if c.startswith("WS")] == []
+
+
+def test_adding_a_field_needs_only_the_usual_bump(content):
+    path = write(content, "addiction/coping.md", with_fields(ONE_FIELD))
+    relock(content)
+    path.write_text(with_fields(TWO_FIELDS), encoding="utf-8")
+
+    assert codes(content) == [("VB001", 4)]
+
+
+# --- Translations ----------------------------------------------------------------------------
+
+
+def spanish(fields: str) -> str:
+    return module_text(
+        body='!!! tip "Inténtalo"\n    Hazlo.\n\n```worksheet\n' + fields + "```\n", locale="es"
+    )
+
+
+def test_a_translation_with_the_same_fields_is_clean(content):
+    write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
+    write(content, "addiction/coping.es.md", spanish(
+        "- id: one\n  kind: short-text\n  label: Una cosa\n"
+        "- id: two\n  kind: list\n  label: Cosas que ayudan\n"
+    ))
+    relock(content)
+
+    assert codes(content) == []
+
+
+def test_a_translation_missing_a_field_is_ws050_at_its_worksheet(content):
+    write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
+    write(content, "addiction/coping.es.md", spanish("- id: one\n  kind: short-text\n  label: Una cosa\n"))
+    lockfile.write(content, pipeline.lock_entries(pipeline.lint(content).modules))
+
+    assert codes(content) == [("WS050", 20)]
+
+
+def test_a_translation_without_any_worksheet_is_ws050_at_its_body(content):
+    write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
+    write(content, "addiction/coping.es.md", module_text(locale="es"))
+    lockfile.write(content, pipeline.lock_entries(pipeline.lint(content).modules))
+
+    assert codes(content) == [("WS050", 17)]
+
+
+def test_a_translated_field_feeding_another_plan_section_is_ws051(content):
+    write(content, "addiction/coping.md", with_fields(ONE_FIELD + "  plan: reasons\n"))
+    write(content, "addiction/coping.es.md", spanish(
+        "- id: one\n  kind: short-text\n  label: Una cosa\n  plan: triggers\n"
+    ))
+
+    assert ("WS051", 24) in codes(content)
+
+
+# --- The whole library -----------------------------------------------------------------------
+
+
+def test_a_library_without_worksheets_has_no_plan_to_feed(content):
+    write(content, "addiction/coping.md", module_text())
+    relock(content)
+
+    assert pipeline.lint(content).problems == []
+
+
+def test_every_plan_section_missing_is_ws040_at_the_first_worksheet(content):
+    fed = "- id: one\n  kind: list\n  label: Things that help\n  plan: coping-skills\n"
+    write(content, "addiction/coping.md", with_fields(fed))
+    relock(content)
+
+    found_codes = pipeline.lint(content).problems
+
+    missing = [p for p in found_codes if p.code == "WS040"]
+    assert len(missing) == len(PLAN_SECTIONS) - 1
+    assert {p.line for p in missing} == {21}
+    assert not any("'coping-skills'" in p.message for p in missing)
+
+
+def test_ws040_looks_at_the_whole_library_even_when_one_file_is_linted(content):
+    every = "".join(
+        f"- id: f-{section}\n  kind: list\n  label: Things\n  plan: {section}\n"
+        for section in PLAN_SECTIONS
+    )
+    write(content, "addiction/coping.md", with_fields(every))
+    other = write(content, "addiction/other.md", module_text(module_id="other"))
+    relock(content)
+
+    assert pipeline.lint(content, [other]).problems == []

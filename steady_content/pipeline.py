@@ -370,6 +370,10 @@ def _changed_fields(context: LintContext) -> Iterator[tuple[Module, list[str], d
 
 @rule("WS040", "a section of the plan that no module's worksheet feeds", stage="folder")
 def every_plan_section_is_fed(context: LintContext) -> Iterator[Problem]:
+    # A curriculum (a content folder with tracks) must be able to build a whole plan; a folder
+    # of a few modules (an author's scratch folder, a test) is not judged on it.
+    if not tracks.discover(context.content_dir):
+        return
     # The whole library, whatever files were asked for: read every module file on disk.
     fed: set[str] = set()
     first: tuple[str, int] | None = None

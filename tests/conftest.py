@@ -109,6 +109,23 @@ def _render_each_version_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(publish, "build", build_once)
 
 
+def shipped_version(module_id: str, locale: str = "en") -> int:
+    """The version of a shipped module (from the lock): tests never hard-code it, since
+    authors bump it."""
+    from steady_content import lockfile
+
+    return int(lockfile.read(CONTENT)[module_id][locale]["version"])
+
+
+def as_first_version(text: str) -> str:
+    """A shipped module's text as an author's version 1, for tests that publish it into an
+    empty bucket and walk its versions from 1."""
+    import re
+
+    text = re.sub(r"^version: \d+$", "version: 1", text, count=1, flags=re.MULTILINE)
+    return re.sub(r"^changelog: .*$", "changelog: First version.", text, count=1, flags=re.MULTILINE)
+
+
 # One module per topic keeps each test's moto setup small; tests that need the whole
 # curriculum (dashboards at scale) use ``published_all``.
 STARTERS = ("cravings-and-urge-surfing", "thinking-traps", "breathing-and-grounding", "asking-for-what-you-need")

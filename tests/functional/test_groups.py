@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.library import POINTER_TTL_SECONDS
-from tests.conftest import Account, make_account
+from tests.conftest import Account, make_account, shipped_version
 
 
 def call(client, method: str, path: str, account: Account, body=None, headers=None):  # type: ignore[no-untyped-def]
@@ -139,23 +139,24 @@ def test_pinned_version_and_what_changed(client, group, leader, participant, pub
     from tests.functional.test_publishing import bump_and_publish
 
     enrol(client, group, leader, participant)
-    complete(client, participant, "breathing-and-grounding", 1)
+    read = shipped_version("breathing-and-grounding")
+    complete(client, participant, "breathing-and-grounding", read)
     assign(client, group, leader, module_id="breathing-and-grounding")
     assign(client, group, leader, module_id="thinking-traps", version=1)  # pinned
     complete(client, participant, "thinking-traps", 1)
-    bump_and_publish(publisher, tmp_path, "stress-management", "breathing-and-grounding", "Clearer steps.")
+    new = bump_and_publish(publisher, tmp_path, "stress-management", "breathing-and-grounding", "Clearer steps.")
     bump_and_publish(publisher, tmp_path, "mental-health", "thinking-traps", "New example.")
     library_clock.advance(POINTER_TTL_SECONDS)
     _, mine = call(client, "GET", "/me/assignments", participant)
     rows = {a["module_id"]: a for a in mine["assignments"]}
     assert rows["breathing-and-grounding"]["status"] == "completed_older_version"
-    assert rows["breathing-and-grounding"]["changes"] == [{"version": 2, "changelog": "Clearer steps."}]
+    assert rows["breathing-and-grounding"]["changes"] == [{"version": new, "changelog": "Clearer steps."}]
     assert rows["thinking-traps"]["status"] == "completed"  # pinned to v1, which was completed
     assert rows["thinking-traps"]["target_version"] == 1
     _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
     cells = {c["module_id"]: c for c in grid["participants"][0]["cells"]}
     assert cells["breathing-and-grounding"]["status"] == "completed_older_version"
-    assert cells["breathing-and-grounding"]["newer_version"] == 2
+    assert cells["breathing-and-grounding"]["newer_version"] == new
 
 
 def test_track_assignment_expands_into_its_modules(client, group, leader, participant, publisher):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ import pytest
 from chalicelib.library import POINTER_TTL_SECONDS
 from steady_content import lockfile, pipeline
 from steady_content.publish import NEW, REFUSED, UNCHANGED
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, as_first_version, shipped_version
 
 MODULE = "breathing-and-grounding"
 
@@ -22,7 +22,8 @@ def content(tmp_path: Path) -> Path:
     """A one-module content folder with its lock, as an author's branch would have."""
     folder = tmp_path / "content"
     (folder / "stress-management").mkdir(parents=True)
-    shutil.copy(CONTENT / "stress-management" / f"{MODULE}.md", folder / "stress-management")
+    shipped = (CONTENT / "stress-management" / f"{MODULE}.md").read_text(encoding="utf-8")
+    (folder / "stress-management" / f"{MODULE}.md").write_text(as_first_version(shipped), encoding="utf-8")
     result = pipeline.lint(folder)
     lockfile.write(folder, pipeline.lock_entries(result.modules))
     return folder
@@ -131,16 +132,20 @@ def test_a_published_version_cannot_be_overwritten_even_by_a_racing_publisher(co
     assert raised.value.response["Error"]["Code"] == "PreconditionFailed"
 
 
-def bump_and_publish(publisher, tmp_path: Path, topic: str, module_id: str, changelog: str) -> None:  # type: ignore[no-untyped-def]
-    """Publish version 2 of a shipped module with ``changelog`` (used by other tests)."""
+def bump_and_publish(publisher, tmp_path: Path, topic: str, module_id: str, changelog: str) -> int:  # type: ignore[no-untyped-def]
+    """Publish the version after the shipped one of a module with ``changelog`` (used by other
+    tests); returns that version."""
     folder = tmp_path / f"bump-{module_id}"
     (folder / topic).mkdir(parents=True)
     text = (CONTENT / topic / f"{module_id}.md").read_text()
-    text = text.replace("version: 1", "version: 2", 1).replace("changelog: First version.", f"changelog: {changelog}", 1)
+    new = shipped_version(module_id) + 1
+    text = re.sub(r"^version: \d+$", f"version: {new}", text, count=1, flags=re.MULTILINE)
+    text = re.sub(r"^changelog: .*$", f"changelog: {changelog}", text, count=1, flags=re.MULTILINE)
     text = text.replace("\n## Key points", "\nOne more thing to remember.\n\n## Key points", 1)
     (folder / topic / f"{module_id}.md").write_text(text)
     result = pipeline.lint(folder)
     assert statuses(publisher.publish(result.modules)) == [NEW]
+    return new
 
 
 def publish_tracks(publisher, tracks: list[dict]) -> None:  # type: ignore[no-untyped-def]

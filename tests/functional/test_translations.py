@@ -8,13 +8,12 @@ A Spanish version is stamped at publish time with the English version beside it
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from steady_content import lockfile, pipeline
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, as_first_version
 from tests.functional.web_client import WebClient
 
 MODULE = "cravings-and-urge-surfing"
@@ -27,7 +26,7 @@ def content(tmp_path: Path) -> Path:
     folder = tmp_path / "content"
     (folder / "addiction").mkdir(parents=True)
     for name in (ENGLISH, SPANISH):
-        shutil.copy(CONTENT / name, folder / name)
+        (folder / name).write_text(as_first_version((CONTENT / name).read_text(encoding="utf-8")), encoding="utf-8")
     return folder
 
 

@@ -11,10 +11,11 @@ from chalicelib.errors import Unauthenticated
 from chalicelib.library import POINTER_TTL_SECONDS
 from chalicelib.web import session as web_session
 from chalicelib.web.http import CSP
-from tests.conftest import REGION
+from tests.conftest import REGION, shipped_version
 from tests.functional.web_client import WebClient
 
 MODULE = "/read/cravings-and-urge-surfing"
+CRAVINGS = shipped_version("cravings-and-urge-surfing")  # the version published
 
 
 def signed_in(client, account) -> WebClient:  # type: ignore[no-untyped-def]
@@ -180,7 +181,7 @@ def test_module_page_then_mark_as_complete_without_javascript(client, published,
     assert 'href="#urge-surfing"' in page.body and 'id="urge-surfing"' in page.body
     assert "admonition" in page.body  # the exercise
     assert "Mark as complete" in page.body
-    done = browser.post(f"{MODULE}/complete", {"csrf": page.csrf(), "version": "1"})
+    done = browser.post(f"{MODULE}/complete", {"csrf": page.csrf(), "version": str(CRAVINGS)})
     assert (done.status, done.location) == (303, f"{MODULE}#complete")
     again = browser.get(MODULE)
     assert "You marked this complete" in again.body and "Mark as complete" not in again.body
@@ -188,7 +189,7 @@ def test_module_page_then_mark_as_complete_without_javascript(client, published,
     assert "Done" in home.body.split('id="library"')[0]
     # the JSON API sees the same single completion
     mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)["completions"]
-    assert [(c["module_id"], c["version"]) for c in mine] == [("cravings-and-urge-surfing", 1)]
+    assert [(c["module_id"], c["version"]) for c in mine] == [("cravings-and-urge-surfing", CRAVINGS)]
 
 
 def test_knowledge_check_on_the_module_page_is_graded_by_the_server(client, published, participant):
@@ -197,9 +198,9 @@ def test_knowledge_check_on_the_module_page_is_graded_by_the_server(client, publ
     page = browser.get(MODULE)
     assert questions[0]["question"] in page.body and 'type="radio"' in page.body
     assert questions[0]["explanation"] not in page.body  # explanations come after answering
-    partial = browser.post(f"{MODULE}/complete", {"csrf": page.csrf(), "version": "1", "q0": "0"})
+    partial = browser.post(f"{MODULE}/complete", {"csrf": page.csrf(), "version": str(CRAVINGS), "q0": "0"})
     assert partial.status == 400
-    form = {"csrf": page.csrf(), "version": "1"}
+    form = {"csrf": page.csrf(), "version": str(CRAVINGS)}
     wrong_last = (questions[-1]["answer"] + 1) % len(questions[-1]["choices"])
     for i, q in enumerate(questions):
         form[f"q{i}"] = str(q["answer"] if i < len(questions) - 1 else wrong_last)
@@ -213,7 +214,7 @@ def test_knowledge_check_on_the_module_page_is_graded_by_the_server(client, publ
 
 def test_mark_as_complete_without_the_csrf_token_is_refused(client, published, participant):
     browser = signed_in(client, participant)
-    for form in ({"version": "1"}, {"version": "1", "csrf": "forged"}):
+    for form in ({"version": str(CRAVINGS)}, {"version": str(CRAVINGS), "csrf": "forged"}):
         page = browser.post(f"{MODULE}/complete", form)
         assert page.status == 403
     mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)["completions"]
@@ -225,12 +226,13 @@ def test_what_changed_notice_after_a_new_version(client, published, participant,
 
     browser = signed_in(client, participant)
     page = browser.get("/read/breathing-and-grounding")
-    browser.post("/read/breathing-and-grounding/complete", {"csrf": page.csrf(), "version": "1"})
-    bump_and_publish(publisher, tmp_path, "stress-management", "breathing-and-grounding", "Clearer steps.")
+    read = shipped_version("breathing-and-grounding")
+    browser.post("/read/breathing-and-grounding/complete", {"csrf": page.csrf(), "version": str(read)})
+    new = bump_and_publish(publisher, tmp_path, "stress-management", "breathing-and-grounding", "Clearer steps.")
     library_clock.advance(POINTER_TTL_SECONDS)
     page = browser.get("/read/breathing-and-grounding")
-    assert "This module changed since you read version 1" in page.body
-    assert "Version 2: Clearer steps." in page.body
+    assert f"This module changed since you read version {read}" in page.body
+    assert f"Version {new}: Clearer steps." in page.body
     assert "Mark as complete" in page.body
 
 

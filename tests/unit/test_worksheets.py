@@ -405,9 +405,16 @@ def test_a_library_without_worksheets_has_no_plan_to_feed(content):
     assert pipeline.lint(content).problems == []
 
 
+TRACK = (
+    "id: first-month\ntitle: The first month\nversion: 1\n"
+    "summary: The first month of recovery.\nmodules:\n  - coping\n"
+)
+
+
 def test_every_plan_section_missing_is_ws040_at_the_first_worksheet(content):
     fed = "- id: one\n  kind: list\n  label: Things that help\n  plan: coping-skills\n"
     write(content, "addiction/coping.md", with_fields(fed))
+    write(content, "tracks/first-month.yaml", TRACK)
     relock(content)
 
     found_codes = pipeline.lint(content).problems
@@ -424,7 +431,17 @@ def test_ws040_looks_at_the_whole_library_even_when_one_file_is_linted(content):
         for section in PLAN_SECTIONS
     )
     write(content, "addiction/coping.md", with_fields(every))
+    write(content, "tracks/first-month.yaml", TRACK)
     other = write(content, "addiction/other.md", module_text(module_id="other"))
     relock(content)
 
     assert pipeline.lint(content, [other]).problems == []
+    assert pipeline.lint(content).problems == []
+
+
+def test_a_folder_without_tracks_is_not_judged_on_the_whole_plan(content):
+    fed = "- id: one\n  kind: list\n  label: Things that help\n  plan: coping-skills\n"
+    write(content, "addiction/coping.md", with_fields(fed))
+    relock(content)
+
+    assert pipeline.lint(content).problems == []

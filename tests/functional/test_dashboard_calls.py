@@ -22,6 +22,7 @@ def test_fifteen_participants_thirty_assignments_within_six_calls(client, publis
                                     body=json.dumps({"username": username, "display_name": f"Person {n}"}))
         assert response.status_code == 201
     modules = sorted(m.module_id for m in published_all if m.locale == "en")[:30]
+    latest = {m.module_id: m.version for m in published_all if m.locale == "en"}  # completed: the latest
     assert len(modules) == 30, "needs 30 published modules"
     for i, module_id in enumerate(modules):
         response = client.http.post(f"/groups/{group_id}/assignments", headers=h,
@@ -29,7 +30,7 @@ def test_fifteen_participants_thirty_assignments_within_six_calls(client, publis
         assert response.status_code == 201
     for pid in participant_ids[:5]:
         for module_id in modules[:10]:
-            service.completions.record(pid, module_id, 1)
+            service.completions.record(pid, module_id, latest[module_id])
 
     aws_calls.reset()
     response = client.http.get(f"/groups/{group_id}/progress", headers=h)

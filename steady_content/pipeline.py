@@ -20,8 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from chalicelib.plan_sections import PLAN_SECTIONS
-from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
+from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, PLAN_SECTIONS, TOPICS
 from steady_content import body, frontmatter, images, lockfile, rules, tracks, worksheets
 from steady_content.links import module_link
 from steady_content.problems import ContentError, Problem

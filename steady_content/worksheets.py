@@ -21,7 +21,7 @@ inside is a YAML list of fields::
 Kinds: ``short-text``, ``long-text``, ``list`` (up to ``max_items`` items, default 5, at most
 50), ``scale`` (0 to 10, with optional ``low`` and ``high`` words for its ends) and ``choice``
 (``choices``: 2 to 10 options, one is picked). ``plan`` names the section of the participant's
-relapse-prevention plan the answer feeds (``chalicelib.plan_sections``); a text or list field
+relapse-prevention plan the answer feeds (``chalicelib.vocabulary``); a text or list field
 can feed one, and a ``people-to-call`` field is a list whose items are a name and a phone.
 
 The block is not rendered into the lesson HTML (``strip``): ``published`` turns it into a plain
@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.plan_sections import PEOPLE_TO_CALL, PLAN_SECTIONS
+from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTIONS
 from steady_content.frontmatter import Source, YamlProblem, parse_yaml
 from steady_content.problems import Problem
 

@@ -45,4 +45,9 @@ def _assigned_names(path: Path) -> set[str]:
 def test_no_other_module_defines_the_vocabulary_again(path):
     if path == ROOT / "chalicelib" / "vocabulary.py":
         return
-    assert not _assigned_names(path) & set(NAMES)
+    assert not _assigned_names(path) & set(NAMES + ("PLAN_SECTIONS",))
+
+
+def test_every_plan_section_has_a_title_in_every_locale():
+    for locale in vocabulary.LOCALES:
+        assert set(vocabulary.PLAN_SECTION_TITLES[locale]) == set(vocabulary.PLAN_SECTIONS)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.plan_sections import PLAN_SECTIONS
+from chalicelib.vocabulary import PLAN_SECTIONS
 from steady_content import frontmatter, lockfile, pipeline, worksheets
 from steady_content.render import render
 from tests.fixtures.modules import found, module_text, write

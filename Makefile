@@ -44,6 +44,8 @@ clean:
 	rm -rf $(VENV) .pytest_cache
 
 ## Print an access token for a local account: make -s token USER=demo-participant-1
+## (any other account: make -s token USER=name PASSWORD=its-password; the recipe reads PASSWORD
+## from its environment, so make never puts the password on a command line)
 token: install
 	@$(BIN)/python -m steady_local token $(USER)
 

@@ -1,4 +1,10 @@
-"""Cognito accounts: find, create and list users in the pool (boto3 client injected).
+"""Cognito accounts: the one adapter for every Cognito call (boto3 client injected).
+
+Admins' account work (find, create, list, disable, enable, reset an authenticator), the
+two-step check's read (``sign_in_state``), setting up an authenticator, and web sign-in
+(password, challenges, refresh, sign-out) all go through ``Accounts``; nothing else in
+``chalicelib`` calls Cognito. Cognito's errors become ``chalicelib.errors`` here, except the
+challenge answers, whose codes web sign-in tells apart (``ChallengeRefused``).
 
 The display name a leader types is never stored in Cognito (see ``chalicelib.groups``); only
 the username, an optional email for the invitation, and the role group.
@@ -8,12 +14,14 @@ from __future__ import annotations
 
 import secrets
 import string
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
+from chalicelib.aws import error_code
+from chalicelib.errors import BadRequest, Conflict, NotFound, ServiceUnavailable, Unauthenticated
 from chalicelib.identity import ROLES
 
 USERNAME_RULE = "3 to 64 letters, digits, dots, dashes or underscores"
@@ -31,6 +39,8 @@ class Account:
     username: str
     roles: frozenset[str]
     enabled: bool
+    # Only where Cognito lists it (``list_role``); never in ``to_dict``, never logged.
+    email: str | None = None
 
     def to_dict(self) -> dict:
         return {"id": self.id, "username": self.username, "roles": sorted(self.roles), "enabled": self.enabled}
@@ -53,10 +63,45 @@ def temporary_password() -> str:
             return candidate
 
 
+@dataclass(frozen=True)
+class SignInState:
+    """What the per-request two-step check needs to know about an account (one AdminGetUser)."""
+
+    exists: bool
+    enabled: bool
+    authenticator: bool
+
+
+@dataclass(frozen=True)
+class SignInStep:
+    """Cognito's answer to a password or a challenge answer: tokens, or the next challenge."""
+
+    challenge: str = ""  # e.g. NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA; "" when signed in
+    challenge_session: str = ""
+    access_token: str = ""
+    refresh_token: str = ""
+
+
+class ChallengeRefused(Exception):
+    """Cognito refused a challenge answer; ``code`` is its error code (web sign-in tells a
+    wrong answer from a lost challenge by it)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+SOFTWARE_TOKEN = "SOFTWARE_TOKEN_MFA"
+AUTHENTICATOR_NAME = "Steady"
+
+
 class Accounts:
-    def __init__(self, cognito: Any, user_pool_id: str) -> None:
+    def __init__(self, cognito: Any, user_pool_id: str, client_id: str = "") -> None:
         self._cognito = cognito
         self._pool = user_pool_id
+        self._client_id = client_id
+
+    # -- admins' account work -------------------------------------------------------------------
 
     def find(self, username: str) -> Account:
         """The account with this username; raises ``NotFound``."""
@@ -106,12 +151,24 @@ class Accounts:
         return self.find(username), password
 
     def disable(self, username: str) -> Account:
+        """Disable the account and sign it out everywhere (its refresh tokens stop working).
+        Its access tokens are ended by ``chalicelib.access`` (Cognito cannot recall a JWT)."""
         account = self.find(username)
         try:
             self._cognito.admin_disable_user(UserPoolId=self._pool, Username=username)
+            self._cognito.admin_user_global_sign_out(UserPoolId=self._pool, Username=username)
         except (ClientError, BotoCoreError) as error:
             raise _unavailable(error) from error
         return Account(account.id, account.username, account.roles, False)
+
+    def enable(self, username: str) -> Account:
+        """Let a disabled account sign in again (its old tokens stay ended)."""
+        account = self.find(username)
+        try:
+            self._cognito.admin_enable_user(UserPoolId=self._pool, Username=username)
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable(error) from error
+        return Account(account.id, account.username, account.roles, True)
 
     def reset_authenticator(self, username: str) -> Account:
         """Turn the account's authenticator off (a lost phone) and sign it out everywhere; at
@@ -128,6 +185,7 @@ class Accounts:
         return account
 
     def list_role(self, role: str, page_token: str | None = None) -> tuple[list[Account], str | None]:
+        """One page (up to 60) of the accounts in ``role``: one ListUsersInGroup, no Scan."""
         if role not in ROLES:
             raise BadRequest("Unknown role.", code="invalid_role")
         request: dict[str, Any] = {"UserPoolId": self._pool, "GroupName": role, "Limit": 60}
@@ -136,13 +194,153 @@ class Accounts:
         try:
             response = self._cognito.list_users_in_group(**request)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in _BAD_TOKEN_CODES:
+            if error_code(error) in _BAD_TOKEN_CODES:
                 raise BadRequest("The page token is not valid.", code="invalid_page_token") from None
             raise _unavailable(error) from error
         except BotoCoreError as error:
             raise _unavailable(error) from error
         accounts = []
         for user in response.get("Users", []):
-            sub = next(a["Value"] for a in user.get("Attributes", []) if a["Name"] == "sub")
-            accounts.append(Account(sub, user["Username"], frozenset({role}), bool(user.get("Enabled", True))))
+            attributes = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
+            if "sub" not in attributes:
+                continue
+            accounts.append(Account(attributes["sub"], user["Username"], frozenset({role}),
+                                    bool(user.get("Enabled", True)), attributes.get("email")))
         return accounts, response.get("NextToken")
+
+    def every_in_role(self, role: str) -> Iterator[Account]:
+        """Every account in ``role``, page after page (scheduled jobs; never a request path)."""
+        token: str | None = None
+        while True:
+            accounts, token = self.list_role(role, token)
+            yield from accounts
+            if not token:
+                return
+
+    # -- the two-step check and authenticator set-up ------------------------------------------
+
+    def sign_in_state(self, username: str) -> SignInState:
+        """Whether ``username`` exists, is enabled and has an authenticator (one AdminGetUser)."""
+        try:
+            user = self._cognito.admin_get_user(UserPoolId=self._pool, Username=username)
+        except self._cognito.exceptions.UserNotFoundException:
+            return SignInState(exists=False, enabled=False, authenticator=False)
+        except (ClientError, BotoCoreError) as error:
+            raise _checks_unavailable() from error
+        return SignInState(
+            exists=True,
+            enabled=bool(user.get("Enabled", True)),
+            authenticator=SOFTWARE_TOKEN in (user.get("UserMFASettingList") or []),
+        )
+
+    def begin_authenticator(self, access_token: str) -> str:
+        """A new secret for the signed-in account's authenticator (not active until confirmed)."""
+        try:
+            return str(self._cognito.associate_software_token(AccessToken=access_token)["SecretCode"])
+        except self._cognito.exceptions.NotAuthorizedException:
+            raise Unauthenticated("Sign in again to continue.") from None
+        except (ClientError, BotoCoreError) as error:
+            raise _checks_unavailable() from error
+
+    def confirm_authenticator(self, access_token: str, code: str, wrong: BadRequest) -> None:
+        """Check a code from the new authenticator, then require it at every sign-in; raises
+        ``wrong`` for a code Cognito refused."""
+        try:
+            result = self._cognito.verify_software_token(
+                AccessToken=access_token, UserCode=code, FriendlyDeviceName=AUTHENTICATOR_NAME
+            )
+            if result.get("Status") != "SUCCESS":
+                raise wrong
+            self._cognito.set_user_mfa_preference(
+                AccessToken=access_token,
+                SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
+            )
+        except (self._cognito.exceptions.CodeMismatchException,
+                self._cognito.exceptions.EnableSoftwareTokenMFAException):
+            raise wrong from None
+        except self._cognito.exceptions.NotAuthorizedException:
+            raise Unauthenticated("Sign in again to continue.") from None
+        except (ClientError, BotoCoreError) as error:
+            raise _checks_unavailable() from error
+
+    # -- web sign-in (the pool's app client) ------------------------------------------------------
+
+    def sign_in(self, username: str, password: str) -> SignInStep:
+        """``InitiateAuth`` with ``USER_PASSWORD_AUTH``. Raises ``Unauthenticated``
+        (``wrong_credentials`` or ``password_reset_required``); a disabled account is refused
+        like a wrong password (Cognito says NotAuthorized)."""
+        cognito = self._cognito
+        try:
+            result = cognito.initiate_auth(
+                ClientId=self._app_client(),
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": username, "PASSWORD": password},
+            )
+        except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.UserNotFoundException):
+            raise Unauthenticated("wrong credentials", code="wrong_credentials") from None
+        except cognito.exceptions.PasswordResetRequiredException:
+            raise Unauthenticated("password reset required", code="password_reset_required") from None
+        except (ClientError, BotoCoreError) as error:
+            raise _sign_in_unavailable() from error
+        return _step(result)
+
+    def answer_challenge(
+        self, challenge: str, challenge_session: str, username: str, responses: dict[str, str]
+    ) -> SignInStep:
+        """``RespondToAuthChallenge``; raises ``ChallengeRefused`` with Cognito's error code."""
+        try:
+            result = self._cognito.respond_to_auth_challenge(
+                ClientId=self._app_client(),
+                ChallengeName=challenge,
+                Session=challenge_session,
+                ChallengeResponses={"USERNAME": username, **responses},
+            )
+        except ClientError as error:
+            raise ChallengeRefused(error_code(error)) from None
+        except BotoCoreError as error:
+            raise _sign_in_unavailable() from error
+        return _step(result)
+
+    def refresh(self, refresh_token: str) -> str | None:
+        """A new access token (``REFRESH_TOKEN_AUTH``), or ``None`` if the refresh token no
+        longer works (signed out everywhere, disabled, expired)."""
+        cognito = self._cognito
+        try:
+            result = cognito.initiate_auth(
+                ClientId=self._app_client(),
+                AuthFlow="REFRESH_TOKEN_AUTH",
+                AuthParameters={"REFRESH_TOKEN": refresh_token},
+            )
+        except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.UserNotFoundException):
+            return None
+        except (ClientError, BotoCoreError) as error:
+            raise _sign_in_unavailable() from error
+        token = result.get("AuthenticationResult", {}).get("AccessToken")
+        return str(token) if token else None
+
+    def sign_out(self, access_token: str) -> None:
+        """``GlobalSignOut`` with the account's own access token (its refresh tokens end)."""
+        self._cognito.global_sign_out(AccessToken=access_token)
+
+    def _app_client(self) -> str:
+        if not self._client_id:
+            raise ServiceUnavailable("Sign-in is not configured.")
+        return self._client_id
+
+
+def _step(result: dict) -> SignInStep:
+    tokens = result.get("AuthenticationResult") or {}
+    return SignInStep(
+        challenge=str(result.get("ChallengeName", "") or ""),
+        challenge_session=str(result.get("Session", "") or ""),
+        access_token=str(tokens.get("AccessToken", "") or ""),
+        refresh_token=str(tokens.get("RefreshToken", "") or ""),
+    )
+
+
+def _checks_unavailable() -> ServiceUnavailable:
+    return ServiceUnavailable("Sign-in checks are unavailable right now. Try again shortly.")
+
+
+def _sign_in_unavailable() -> ServiceUnavailable:
+    return ServiceUnavailable("Sign-in is unavailable right now. Try again shortly.")

@@ -144,7 +144,7 @@ class Endpoints:
                 try:
                     context = request.context.get("authorizer") or {}
                     caller = from_context(context.get("principalId"), context)
-                    caller = services.current().authenticators.admit(caller)
+                    caller = services.current().admit(caller)
                     if not caller.has_any(allowed_roles):
                         if caller.withheld & allowed_roles:
                             raise Forbidden(mfa.MFA_REQUIRED_MESSAGE, code="mfa_required")

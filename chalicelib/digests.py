@@ -1,7 +1,8 @@
 """Daily digests: each group leader gets one discreet email about overdue readings.
 
 How the work is found without a Scan:
-1. Cognito ``ListUsersInGroup("leaders")`` (60 a page): each leader's id (``sub``) and email;
+1. Cognito ``ListUsersInGroup("leaders")`` (60 a page, through ``chalicelib.accounts``): each
+   enabled leader's id (``sub``) and email;
 2. one Query of the leader's partition for their group ids (``GroupRecords.groups_led_by``);
 3. per group (computed once per run, however many leaders share it): one Query of the group
    partition, one BatchGetItem of completed versions per 100 participants, and the catalog (cached);
@@ -24,6 +25,7 @@ from datetime import date
 from typing import Any
 
 from chalicelib import logs
+from chalicelib.accounts import Accounts
 from chalicelib.assignments import assigned_modules
 from chalicelib.dashboard import group_grid
 from chalicelib.identity import LEADERS
@@ -93,22 +95,9 @@ class DigestRun:
         return dict(self.__dict__)
 
 
-def list_leaders(cognito: Any, user_pool_id: str) -> list[Leader]:
-    """Every enabled leader: ListUsersInGroup, 60 a page (no Scan, no ListUsers filter)."""
-    leaders: list[Leader] = []
-    request: dict[str, Any] = {"UserPoolId": user_pool_id, "GroupName": LEADERS, "Limit": 60}
-    while True:
-        response = cognito.list_users_in_group(**request)
-        for user in response.get("Users", []):
-            if not user.get("Enabled", True):
-                continue
-            attributes = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
-            if "sub" in attributes:
-                leaders.append(Leader(attributes["sub"], attributes.get("email")))
-        token = response.get("NextToken")
-        if not token:
-            return leaders
-        request["NextToken"] = token
+def list_leaders(accounts: Accounts) -> list[Leader]:
+    """Every enabled leader (``Accounts.every_in_role``: ListUsersInGroup, 60 a page, no Scan)."""
+    return [Leader(a.id, a.email) for a in accounts.every_in_role(LEADERS) if a.enabled]
 
 
 class DigestBuilder:
@@ -213,7 +202,7 @@ def send_all(
     return run
 
 
-def run_daily(services: Any, cognito: Any, ses: Any, config: DigestConfig | None = None) -> DigestRun:
+def run_daily(services: Any, ses: Any, config: DigestConfig | None = None) -> DigestRun:
     """The scheduled job: ``services`` is a ``chalicelib.services.Services``."""
     config = config or DigestConfig.from_env()
     if not config.sender or not config.link:
@@ -221,5 +210,5 @@ def run_daily(services: Any, cognito: Any, ses: Any, config: DigestConfig | None
         return DigestRun()
     today = services.clock.today()
     builder = DigestBuilder(services.group_records, services.completions, services.library, today)
-    leaders = list_leaders(cognito, services.settings.user_pool_id)
+    leaders = list_leaders(services.accounts)
     return send_all(leaders, builder, ses, config, services.audit, services.clock.iso(), today)

@@ -44,6 +44,9 @@ class Caller:
     roles: frozenset[str]
     username: str = ""
     withheld: frozenset[str] = frozenset()
+    # When the sign-in behind the token happened (``auth_time``, else ``iat``; epoch seconds):
+    # a disable refuses tokens issued before it (``chalicelib.access``).
+    issued_at: int = 0
 
     def has_any(self, roles: frozenset[str] | set[str] | tuple[str, ...]) -> bool:
         return bool(self.roles.intersection(roles))
@@ -115,6 +118,7 @@ class TokenVerifier:
             id=str(claims["sub"]),
             roles=frozenset(g for g in groups if g in ROLES),
             username=str(claims.get("username", "")),
+            issued_at=_issued_at(claims),
         )
 
     def _key_for(self, kid: str) -> object:
@@ -141,13 +145,22 @@ class TokenVerifier:
         self._fetched_at = self._clock.monotonic()
 
 
+def _issued_at(claims: dict) -> int:
+    """``auth_time`` (the sign-in; a refreshed token keeps it), else ``iat``; 0 if neither."""
+    for name in ("auth_time", "iat"):
+        value = claims.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return int(value)
+    return 0
+
+
 # The authorizer hands the caller to the route through API Gateway's authorizer context,
 # whose values must be strings. The username travels only where the two-step check needs it.
 def to_context(caller: Caller | None, error: Unauthenticated | None = None) -> dict[str, str]:
     if caller is None:
         assert error is not None
         return {"auth_error": error.code, "auth_message": error.message}
-    context = {"roles": ",".join(sorted(caller.roles))}
+    context = {"roles": ",".join(sorted(caller.roles)), "issued_at": str(caller.issued_at)}
     if caller.roles & TWO_STEP_ROLES:
         context["username"] = caller.username
     return context
@@ -162,5 +175,7 @@ def from_context(principal_id: str | None, context: dict | None) -> Caller:
             code=context.get("auth_error") or "unauthenticated",
         )
     roles = frozenset(r for r in str(context.get("roles", "")).split(",") if r in ROLES)
-    return Caller(id=principal_id, roles=roles, username=str(context.get("username", "")))
+    issued = str(context.get("issued_at", "0"))
+    return Caller(id=principal_id, roles=roles, username=str(context.get("username", "")),
+                  issued_at=int(issued) if issued.isascii() and issued.isdigit() else 0)
 

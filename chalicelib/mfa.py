@@ -11,35 +11,31 @@ answers 403 ``mfa_required`` and the web app sends the user to set an authentica
 Calls: participants never cost one. An enabled account is remembered for ``REMEMBER_SECONDS``
 per container (one ``AdminGetUser`` per staff user per 5 minutes); a missing authenticator is
 never remembered, so setting one up takes effect at once. Turning it off takes effect within
-``REMEMBER_SECONDS``.
+``REMEMBER_SECONDS``. The same AdminGetUser says whether the account is enabled: a disabled
+account is refused (and never remembered); a disable also ends the account's tokens at once
+through ``chalicelib.access``, for every role.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from typing import Any
 from urllib.parse import quote
 
-from botocore.exceptions import BotoCoreError, ClientError
-
+from chalicelib.accounts import AUTHENTICATOR_NAME, Accounts
 from chalicelib.clock import Clock
-from chalicelib.errors import BadRequest, ServiceUnavailable, Unauthenticated
+from chalicelib.errors import BadRequest, Unauthenticated
 from chalicelib.identity import TWO_STEP_ROLES, Caller
 
 REMEMBER_SECONDS = 300
-SOFTWARE_TOKEN = "SOFTWARE_TOKEN_MFA"
-ISSUER = "Steady"
+ISSUER = AUTHENTICATOR_NAME
+ACCOUNT_DISABLED_MESSAGE = "This account is turned off. Ask an admin if you think that is a mistake."
 SETUP_PATH = "/account/authenticator"
 MFA_REQUIRED_MESSAGE = (
     "Leader and admin features need two-step sign-in. Sign in to the web app and set up an "
     "authenticator app, then try again."
 )
 WRONG_CODE = "That code did not work. Codes change every 30 seconds: type the newest one."
-
-
-def _unavailable() -> ServiceUnavailable:
-    return ServiceUnavailable("Sign-in checks are unavailable right now. Try again shortly.")
 
 
 def check_code(code: str) -> str:
@@ -63,24 +59,26 @@ def setup_uri(secret: str, username: str) -> str:
 
 
 class Authenticators:
-    """Whether accounts have an authenticator, and setting one up (boto3 client injected)."""
+    """Whether accounts have an authenticator, and setting one up (Cognito through
+    ``chalicelib.accounts.Accounts``)."""
 
-    def __init__(self, cognito: Any, user_pool_id: str, clock: Clock) -> None:
-        self._cognito = cognito
-        self._pool = user_pool_id
+    def __init__(self, accounts: Accounts, clock: Clock) -> None:
+        self._accounts = accounts
         self._clock = clock
         self._enabled_at: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def admit(self, caller: Caller) -> Caller:
-        """The caller with ``TWO_STEP_ROLES`` withheld unless the account has an authenticator."""
+        """The caller with ``TWO_STEP_ROLES`` withheld unless the account has an authenticator.
+        Raises ``Unauthenticated`` (``account_disabled``) for a disabled staff account."""
         needed = caller.roles & TWO_STEP_ROLES
         if not needed or self.enabled(caller.username):
             return caller
         return replace(caller, roles=caller.roles - needed, withheld=caller.withheld | needed)
 
     def enabled(self, username: str) -> bool:
-        """True if ``username`` has an authenticator enabled (remembered when true)."""
+        """True if ``username`` has an authenticator enabled (remembered when true). A disabled
+        account raises ``Unauthenticated`` and is never remembered."""
         if not username:
             return False
         now = self._clock.monotonic()
@@ -88,53 +86,30 @@ class Authenticators:
             seen = self._enabled_at.get(username)
         if seen is not None and now - seen < REMEMBER_SECONDS:
             return True
-        try:
-            user = self._cognito.admin_get_user(UserPoolId=self._pool, Username=username)
-        except self._cognito.exceptions.UserNotFoundException:
-            return False
-        except (ClientError, BotoCoreError) as error:
-            raise _unavailable() from error
-        on = SOFTWARE_TOKEN in (user.get("UserMFASettingList") or [])
+        state = self._accounts.sign_in_state(username)
+        on = state.exists and state.enabled and state.authenticator
         with self._lock:
             if on:
                 self._enabled_at[username] = now
             else:
                 self._enabled_at.pop(username, None)
+        if state.exists and not state.enabled:
+            raise Unauthenticated(ACCOUNT_DISABLED_MESSAGE, code="account_disabled")
         return on
 
     def forget(self, username: str) -> None:
-        """Stop remembering ``username``'s authenticator in this container (after a reset)."""
+        """Stop remembering ``username``'s authenticator in this container (after a reset or
+        a disable)."""
         with self._lock:
             self._enabled_at.pop(username, None)
 
     def begin_setup(self, access_token: str) -> str:
         """A new secret for the signed-in account's authenticator (not active until confirmed)."""
-        try:
-            return str(self._cognito.associate_software_token(AccessToken=access_token)["SecretCode"])
-        except self._cognito.exceptions.NotAuthorizedException:
-            raise Unauthenticated("Sign in again to continue.") from None
-        except (ClientError, BotoCoreError) as error:
-            raise _unavailable() from error
+        return self._accounts.begin_authenticator(access_token)
 
     def finish_setup(self, access_token: str, username: str, code: str) -> None:
         """Check a code from the new authenticator, then require it at every sign-in."""
         digits = check_code(code)
-        try:
-            result = self._cognito.verify_software_token(
-                AccessToken=access_token, UserCode=digits, FriendlyDeviceName=ISSUER
-            )
-            if result.get("Status") != "SUCCESS":
-                raise BadRequest(WRONG_CODE, code="wrong_code")
-            self._cognito.set_user_mfa_preference(
-                AccessToken=access_token,
-                SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
-            )
-        except (self._cognito.exceptions.CodeMismatchException,
-                self._cognito.exceptions.EnableSoftwareTokenMFAException):
-            raise BadRequest(WRONG_CODE, code="wrong_code") from None
-        except self._cognito.exceptions.NotAuthorizedException:
-            raise Unauthenticated("Sign in again to continue.") from None
-        except (ClientError, BotoCoreError) as error:
-            raise _unavailable() from error
+        self._accounts.confirm_authenticator(access_token, digits, BadRequest(WRONG_CODE, code="wrong_code"))
         with self._lock:
             self._enabled_at[username] = self._clock.monotonic()

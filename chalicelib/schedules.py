@@ -21,8 +21,7 @@ _bp = Blueprint(__name__)
 @_bp.schedule(DAILY, name="send_digests", description="Daily overdue-reading digest for group leaders")
 def send_digests(event: Any) -> dict:
     svc = services.current()
-    region = svc.settings.region
-    return digests.run_daily(svc, aws.client("cognito-idp", region), aws.client("ses", region)).to_dict()
+    return digests.run_daily(svc, aws.client("ses", svc.settings.region)).to_dict()
 
 
 def blueprint() -> Blueprint:

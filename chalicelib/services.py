@@ -1,6 +1,6 @@
 """Builds every service object once per container from settings, one clock and the boto3
-clients of ``chalicelib.aws``: the use cases, the records, the library, the token verifier
-and the web sessions' records and Cognito client.
+clients of ``chalicelib.aws``: the use cases, the records, the library, the token verifier,
+the access check, the web sessions' records and the one Cognito adapter (``Accounts``).
 
 Tests replace them with ``use(...)``; nothing else constructs services.
 """
@@ -8,19 +8,20 @@ Tests replace them with ``use(...)``; nothing else constructs services.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from chalicelib import aws
+from chalicelib.access import AccessCheck
 from chalicelib.accounts import Accounts
 from chalicelib.assignments import Assignments
 from chalicelib.clock import Clock
 from chalicelib.dashboard import Dashboard
 from chalicelib.enrolment import Enrolment
 from chalicelib.groups import Groups
-from chalicelib.identity import TokenVerifier
+from chalicelib.identity import Caller, TokenVerifier
 from chalicelib.library import ModuleLibrary
 from chalicelib.mfa import Authenticators
 from chalicelib.reading import Reading
+from chalicelib.records.access import AccessRecords
 from chalicelib.records.audit import AuditRecords
 from chalicelib.records.completions import CompletionRecords
 from chalicelib.records.groups import GroupRecords
@@ -44,11 +45,16 @@ class Services:
     library: ModuleLibrary
     accounts: Accounts
     authenticators: Authenticators
+    access: AccessCheck
     audit: AuditRecords
     completions: CompletionRecords
     group_records: GroupRecords
     sessions: SessionRecords
-    cognito: Any  # the Cognito client, built on first use
+
+    def admit(self, caller: Caller) -> Caller:
+        """The per-request check after the token's signature: access not ended by a disable
+        (every role, no Cognito call), then two-step sign-in for leaders and admins."""
+        return self.authenticators.admit(self.access.check(caller))
 
     @classmethod
     def build(cls, settings: Settings, verifier: TokenVerifier | None = None, clock: Clock | None = None) -> Services:
@@ -62,7 +68,8 @@ class Services:
         audit = AuditRecords(dynamodb, table)
         group_records = GroupRecords(dynamodb, table)
         cognito = _LazyClient("cognito-idp", settings.region)
-        accounts = Accounts(cognito, settings.user_pool_id)
+        client_ids = settings.user_pool_client_ids
+        accounts = Accounts(cognito, settings.user_pool_id, client_ids[0] if client_ids else "")
         return cls(
             settings=settings,
             clock=clock,
@@ -74,12 +81,12 @@ class Services:
             reading=Reading(library, completions, group_records, clock),
             library=library,
             accounts=accounts,
-            authenticators=Authenticators(cognito, settings.user_pool_id, clock),
+            authenticators=Authenticators(accounts, clock),
+            access=AccessCheck(AccessRecords(dynamodb, table), clock),
             audit=audit,
             completions=completions,
             group_records=group_records,
             sessions=SessionRecords(dynamodb, table),
-            cognito=cognito,
         )
 
 

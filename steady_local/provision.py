@@ -157,11 +157,12 @@ def sign_in(
 def enrol_authenticator(cognito: Any, stack: Stack, username: str, password: str) -> str:
     """Turn on two-step sign-in for ``username`` as a person would, through the service's own
     set-up (``chalicelib.mfa``); return the authenticator secret. One that has one keeps it."""
+    from chalicelib.accounts import Accounts
     from chalicelib.clock import Clock
     from chalicelib.errors import BadRequest
     from chalicelib.mfa import Authenticators
 
-    authenticators = Authenticators(cognito, stack.user_pool_id, Clock())
+    authenticators = Authenticators(Accounts(cognito, stack.user_pool_id, stack.client_id), Clock())
     if authenticators.enabled(username):
         raise ValueError(f"{username} already has an authenticator; its secret is not readable")
     token = sign_in(cognito, stack, username, password)

@@ -25,6 +25,7 @@ DEMO_ACCOUNTS = (
     ("demo-leader", "Demo-leader-2026", "leaders"),
     ("demo-participant-1", "Demo-participant-2026", "participants"),
     ("demo-participant-2", "Demo-participant-2026", "participants"),
+    ("demo-admin", "Demo-admin-2026", "admins"),
 )
 REGION = "us-east-1"
 # Stands in for the demo staff's phones: the authenticator secret of each local account that
@@ -111,8 +112,12 @@ def serve(args: argparse.Namespace) -> int:
 
     authenticators = _authenticators(state_dir)
     cognito = clients("cognito-idp")
+    disabled = []
     for username, password, role in DEMO_ACCOUNTS:
         create_account(cognito, stack, username, password, role)
+        if not cognito.admin_get_user(UserPoolId=stack.user_pool_id, Username=username).get("Enabled", True):
+            disabled.append(username)  # an admin turned it off: it stays off across restarts
+            continue
         secret = None
         if role in TWO_STEP_ROLES:
             secret = _ensure_authenticator(cognito, stack, username, password, authenticators)
@@ -141,7 +146,7 @@ def serve(args: argparse.Namespace) -> int:
         cwd=ROOT,
         env=env,
     )
-    _banner(args.port, aws.url, restored, published, authenticators)
+    _banner(args.port, aws.url, restored, published, authenticators, disabled)
 
     def stop(*_: Any) -> None:
         raise KeyboardInterrupt
@@ -169,7 +174,9 @@ def serve(args: argparse.Namespace) -> int:
     return code
 
 
-def _banner(port: int, moto_url: str, restored: int, published: str, authenticators: dict[str, str]) -> None:
+def _banner(
+    port: int, moto_url: str, restored: int, published: str, authenticators: dict[str, str], disabled: list[str],
+) -> None:
     api = f"http://127.0.0.1:{port}"
     lines = [
         "",
@@ -180,7 +187,8 @@ def _banner(port: int, moto_url: str, restored: int, published: str, authenticat
         "",
         "Demo accounts (username / password / role):",
     ]
-    lines += [f"  {u:<20} {p:<24} {r}" for u, p, r in DEMO_ACCOUNTS]
+    lines += [f"  {u:<20} {p:<24} {r}{'   (disabled by an admin)' if u in disabled else ''}"
+              for u, p, r in DEMO_ACCOUNTS]
     from chalicelib.mfa import display_key
 
     for username, secret in sorted(authenticators.items()):
@@ -195,6 +203,10 @@ def _banner(port: int, moto_url: str, restored: int, published: str, authenticat
         "",
         "Get a fresh access token (valid 60 minutes) in another terminal:",
         "  TOKEN=$(make -s token USER=demo-participant-1)",
+        "  (any other local account: make -s token USER=name PASSWORD=its-password)",
+        "As the demo admin (accounts, the audit trail):",
+        "  ADMIN=$(make -s token USER=demo-admin)",
+        f'  curl -s {api}/admin/accounts -H "Authorization: Bearer $ADMIN"',
         "Then, as a participant:",
         f'  curl -s {api}/modules -H "Authorization: Bearer $TOKEN"',
         f'  curl -s {api}/modules/cravings-and-urge-surfing -H "Authorization: Bearer $TOKEN"',
@@ -221,7 +233,8 @@ def _running_stack(state_dir: Path) -> tuple[Any, str] | None:
 
 
 def token(args: argparse.Namespace) -> int:
-    """Print an access token for a demo (or restored) account of the running local stack."""
+    """Print an access token for any account of the running local stack: a demo account's
+    password is known; any other's comes from ``--password`` or ``PASSWORD`` (``make token``)."""
     _aws_defaults()
     from steady_local.provision import sign_in
 
@@ -230,12 +243,26 @@ def token(args: argparse.Namespace) -> int:
         return 1
     stack, endpoint = running
     passwords = {u: p for u, p, _ in DEMO_ACCOUNTS}
-    password = args.password or passwords.get(args.username)
-    if password is None:
-        print(f"Give --password for {args.username}.", file=sys.stderr)
+    password = args.password or os.environ.get("PASSWORD") or passwords.get(args.username)
+    if not password:
+        print(f"Give the password of {args.username}: make -s token USER={args.username} PASSWORD=...",
+              file=sys.stderr)
         return 1
     secret = _authenticators(Path(args.state_dir)).get(args.username)
-    print(sign_in(client_factory(endpoint)("cognito-idp"), stack, args.username, password, secret))
+    cognito = client_factory(endpoint)("cognito-idp")
+    try:
+        print(sign_in(cognito, stack, args.username, password, secret))
+    except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.UserNotFoundException):
+        print(f"{args.username}: wrong username or password, or the account is disabled.", file=sys.stderr)
+        return 1
+    except ValueError:
+        print(f"{args.username} signs in with an authenticator code this machine does not know: "
+              "sign in to the web app instead.", file=sys.stderr)
+        return 1
+    except KeyError:
+        print(f"{args.username} must choose a new password first: sign in to the web app once.",
+              file=sys.stderr)
+        return 1
     return 0
 
 

@@ -3,8 +3,9 @@
 What is saved (JSON, under a git-ignored folder):
 - every DynamoDB item of the records table,
 - every S3 object of the content bucket (base64),
-- every Cognito user of the pool: username, ``sub``, groups, status, password and whether it
-  has an authenticator (the secret itself is moto's; see ``steady_local.run``).
+- every Cognito user of the pool: username, ``sub``, groups, status, whether it is enabled,
+  password and whether it has an authenticator (the secret itself is moto's; see
+  ``steady_local.run``).
 
 Restoring recreates users through the API, then sets their ``sub`` and password on moto's
 in-process objects: Cognito never lets a client choose a ``sub``, and every record is keyed
@@ -58,6 +59,7 @@ def dump(clients: Any, stack: Stack, moto_lock: AbstractContextManager | None = 
                 "sub": user.id,
                 "password": user.password,
                 "status": user.status,
+                "enabled": bool(user.enabled),
                 "attributes": [a for a in user.attributes if a["Name"] != "sub"],
                 "groups": sorted(g.group_name for g in user.groups),
                 "mfa": {name: getattr(user, name, None) for name in _MFA_FIELDS},
@@ -104,6 +106,8 @@ def restore(clients: Any, stack: Stack, path: Path) -> int:
         moto_user.update_attributes([{"Name": "sub", "Value": user["sub"]}])
         moto_user.password = user["password"]
         moto_user.status = user["status"]
+        # A disabled account stays disabled across a restart (older snapshots: enabled).
+        moto_user.enabled = bool(user.get("enabled", True))
         for name, value in (user.get("mfa") or {}).items():
             if name in _MFA_FIELDS:
                 setattr(moto_user, name, value)

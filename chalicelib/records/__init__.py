@@ -14,6 +14,8 @@ Key design of the records table (``PK``/``SK``, both strings):
 | assignment                              | ``GROUP#{group_id}``| ``ASSIGNMENT#{assignment_id}``      |
 | audit entry (append-only)               | ``AUDIT``           | ``{iso time}#{entry_id}``           |
 | web sign-in session (TTL, 15 min idle)  | ``SESSION#{sha256}``| ``SESSION``                         |
+| an account's web sessions (TTL)         | ``ACCOUNT#{id}``    | ``SESSION#{sha256}``                |
+| an account's not-valid-before time      | ``ACCOUNT#{id}``    | ``NOT_VALID_BEFORE``                |
 
 Every key string is built in ``records/keys.py``; nothing outside ``records/`` knows them.
 
@@ -29,6 +31,9 @@ and ``error_code`` (from ``chalicelib.aws``).
 A session's PK holds the SHA-256 of the random id in the browser's cookie, never the id
 itself (``records/sessions.py``); DynamoDB's TTL (``expires_at``, mirrored in ``ttl``: epoch seconds) removes it after it
 expires; reads check the time themselves because TTL deletion lags.
+
+An account's not-valid-before time (``records/access.py``) is written when an admin disables
+the account; token checks read it through a 5-minute per-container cache (``chalicelib.access``).
 
 Participant ids are Cognito ``sub`` values: pseudonymous, never names or emails.
 Every access is a GetItem, Query, BatchGetItem or a (transactional) conditional write:

@@ -14,6 +14,9 @@ GROUP_PREFIX = "GROUP#"
 LEADER_PREFIX = "LEADER#"
 PARTICIPANT_PREFIX = "PARTICIPANT#"
 ASSIGNMENT_PREFIX = "ASSIGNMENT#"
+ACCOUNT_PREFIX = "ACCOUNT#"
+NOT_VALID_BEFORE_SK = "NOT_VALID_BEFORE"
+SESSION_PREFIX = "SESSION#"
 
 
 def participant_pk(participant_id: str) -> str:
@@ -60,4 +63,10 @@ def audit_sk(at: str, entry_id: str) -> str:
 
 def session_pk(session_id: str) -> str:
     """The SHA-256 of the cookie's session id, never the id itself."""
-    return "SESSION#" + hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+    return SESSION_PREFIX + hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+def account_pk(account_id: str) -> str:
+    """An account's partition (the Cognito ``sub``): its not-valid-before time and the
+    listing of its web sessions (SK: the session's PK)."""
+    return f"{ACCOUNT_PREFIX}{account_id}"

@@ -12,7 +12,13 @@ authenticator secret shown but not yet confirmed, so a reload shows the same one
 Live attribute) and ``ttl`` (the same number, for a table whose TTL attribute is named so), ``last_seen`` (epoch
 seconds, for the inactivity timeout). Reads check ``expires_at`` themselves: TTL deletion lags.
 
-Every access is a GetItem, PutItem, UpdateItem or DeleteItem on that one key.
+Every access is a GetItem, PutItem, UpdateItem or DeleteItem on that one key, except:
+
+- a signed-in session (with a ``caller_id``) is also listed under its account:
+  ``ACCOUNT#{caller_id}`` / ``SESSION#{sha256}`` (``expires_at``/``ttl`` as the session), put
+  in the same transaction as the session, so that disabling an account ends its sessions
+  (``end_all``: one Query of that partition, one DeleteItem per session) without a Scan.
+  Sign-out leaves the listing to TTL; deleting a session that is already gone is harmless.
 """
 
 from __future__ import annotations
@@ -20,10 +26,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from chalicelib.errors import Conflict
+from chalicelib.records.keys import SESSION_PREFIX, account_pk, session_pk
 from chalicelib.records.keys import SESSION_SK as SK
-from chalicelib.records.keys import session_pk
 from chalicelib.records.table import BotoCoreError, ClientError, RecordTable, error_code, from_item, to_item
 
+_BUSY = Conflict("This sign-in is being recorded by another request. Try again.", code="busy")
 ACTIVE = "active"
 CHALLENGE = "challenge"
 CODE = "code"
@@ -67,7 +75,29 @@ class SessionRecords(RecordTable):
             "challenge": session.challenge,
             "setup_secret": session.setup_secret,
         }
-        self._call("put_item", Item=to_item(item))
+        if not session.caller_id:
+            self._call("put_item", Item=to_item(item))
+            return
+        listing = {"PK": account_pk(session.caller_id), "SK": item["PK"],
+                   "expires_at": session.expires_at, "ttl": session.expires_at}
+        self.transact([
+            {"Put": {"TableName": self._table, "Item": to_item(item)}},
+            {"Put": {"TableName": self._table, "Item": to_item(listing)}},
+        ], _BUSY)
+
+    def end_all(self, account_id: str) -> int:
+        """Delete every web session of the account (a disable); returns how many were listed."""
+        pk = account_pk(account_id)
+        ended = 0
+        token = None
+        while True:
+            listed, token = self.query_page(pk, SESSION_PREFIX, token, 100)
+            for entry in listed:
+                self._call("delete_item", Key={"PK": {"S": entry["SK"]}, "SK": {"S": SK}})
+                self._call("delete_item", Key={"PK": {"S": pk}, "SK": {"S": entry["SK"]}})
+                ended += 1
+            if not token:
+                return ended
 
     def get(self, session_id: str) -> Session | None:
         """The stored session, or ``None`` (never stored, signed out, or removed by TTL)."""

@@ -1,4 +1,11 @@
-"""Administrators' routes: leader and author accounts, authenticator resets, the audit trail."""
+"""Administrators' routes: leader and author accounts, turning any account off and on again,
+authenticator resets, the audit trail.
+
+Only admins disable and enable accounts, of every role (participants included: a clinic's
+admin acts on a discharge or a safety concern; a group leader may not, because a leader can
+reach only their own groups and an account is wider than a group). An admin cannot disable
+their own account, so a program is never left without one by mistake.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +14,10 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib import services
+from chalicelib.accounts import Account
 from chalicelib.api import Call, Created, Endpoints
 from chalicelib.errors import BadRequest
-from chalicelib.identity import ADMINS, AUTHORS, LEADERS
+from chalicelib.identity import ADMINS, AUTHORS, LEADERS, PARTICIPANTS
 from chalicelib.records.audit import new_entry
 
 ADMIN_ONLY = (ADMINS,)
@@ -45,13 +53,26 @@ def blueprint(authorizer: Any) -> Blueprint:
 
     @endpoints.route("/admin/accounts/{username}/disable", method="POST", roles=ADMIN_ONLY)
     def disable_account(call: Call) -> dict:
+        """Any account but the caller's own: Cognito stops its sign-in and signs it out
+        everywhere, its tokens stop working (at once here, within 5 minutes on every container)
+        and its web sessions end at once."""
         svc = services.current()
         target = svc.accounts.find(call.params["username"])
-        if not target.roles & set(MANAGED_ROLES):
-            raise BadRequest("Admins manage leader and author accounts here.", code="invalid_role")
-        account = svc.accounts.disable(call.params["username"])
-        svc.audit.record(new_entry(call.caller.id, call.caller.roles, "account.disable",
-                                   svc.clock.iso(), detail={"account_id": account.id}))
+        if target.id == call.caller.id:
+            raise BadRequest("Admins cannot turn off their own account.", code="own_account")
+        account = svc.accounts.disable(target.username)
+        svc.access.end(account.id)
+        svc.sessions.end_all(account.id)
+        svc.authenticators.forget(account.username)
+        svc.audit.record(_account_entry(call, "account.disable", account, svc.clock.iso()))
+        return account.to_dict()
+
+    @endpoints.route("/admin/accounts/{username}/enable", method="POST", roles=ADMIN_ONLY)
+    def enable_account(call: Call) -> dict:
+        """Let a disabled account sign in again; tokens from before the disable stay ended."""
+        svc = services.current()
+        account = svc.accounts.enable(call.params["username"])
+        svc.audit.record(_account_entry(call, "account.enable", account, svc.clock.iso()))
         return account.to_dict()
 
     @endpoints.route("/admin/accounts/{username}/reset-authenticator", method="POST", roles=ADMIN_ONLY)
@@ -73,3 +94,10 @@ def blueprint(authorizer: Any) -> Blueprint:
         return {"entries": entries, "next_page_token": token}
 
     return bp
+
+
+def _account_entry(call: Call, action: str, account: Account, at: str) -> dict:
+    """An account change's audit entry; a participant's account is findable by participant."""
+    participant_ids = [account.id] if PARTICIPANTS in account.roles else []
+    return new_entry(call.caller.id, call.caller.roles, action, at, participant_ids=participant_ids,
+                     detail={"account_id": account.id, "roles": sorted(account.roles)})

@@ -210,7 +210,7 @@ class Pages:
                     if resumed is not None:
                         caller = resumed[1]
                         if caller is not None:
-                            caller = services.current().authenticators.admit(caller)
+                            caller = services.current().admit(caller)
                         visit = Visit(caller, resumed[0], params, visit.query, {}, cookies, headers)
                     if allowed != PUBLIC:
                         if visit.caller is None:

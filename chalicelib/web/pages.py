@@ -11,7 +11,7 @@ import secrets
 from typing import Any
 
 from chalicelib import mfa, services
-from chalicelib.errors import BadRequest, NotFound
+from chalicelib.errors import BadRequest, NotFound, Unauthenticated
 from chalicelib.identity import LEADERS, PARTICIPANTS, Caller
 from chalicelib.library import (
     DEFAULT_LOCALE,
@@ -106,6 +106,17 @@ def sign_in_submit(visit: Visit) -> Any:
     return _continue(started)
 
 
+def _start_over(visit: Visit, error: Unauthenticated) -> Html:
+    """The sign-in form again, saying why: the Cognito challenge of a half-finished sign-in
+    expired or was lost (``session.CHALLENGE_LOST``); the waiting session is already gone."""
+    if error.code != "challenge_lost":
+        raise error
+    token = csrf.new_token()
+    page = _sign_in_page(visit, "sign_in.html", csrf_token=token, username="")
+    page.context["error"] = words.message(error, page.context["lang"])
+    return Html(page.template, page.context, cookies=(sign_in_csrf_cookie(token), expired_session_cookie()))
+
+
 def new_password_form(visit: Visit) -> Any:
     if visit.session is None or visit.session.state != CHALLENGE:
         return Redirect("/sign-in")
@@ -121,6 +132,8 @@ def new_password_submit(visit: Visit) -> Any:
         )
     except BadRequest as error:
         return _sign_in_page(visit, "new_password.html", error)
+    except Unauthenticated as error:
+        return _start_over(visit, error)
     return _continue(active)
 
 
@@ -137,6 +150,8 @@ def code_submit(visit: Visit) -> Any:
         active = session.enter_code(visit.session, visit.form.get("code", ""))
     except BadRequest as error:
         return _sign_in_page(visit, "sign_in_code.html", error)
+    except Unauthenticated as error:
+        return _start_over(visit, error)
     return _continue(active)
 
 

@@ -21,13 +21,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any
-
-from botocore.exceptions import ClientError
-
 from chalicelib import logs, mfa, services
-from chalicelib.aws import error_code
-from chalicelib.errors import BadRequest, ServiceUnavailable, Unauthenticated
+from chalicelib.accounts import Accounts, ChallengeRefused, SignInStep
+from chalicelib.errors import BadRequest, Unauthenticated
 from chalicelib.identity import Caller
 from chalicelib.records.sessions import ACTIVE, CHALLENGE, CODE, Session, SessionRecords
 from chalicelib.web import csrf
@@ -38,6 +34,7 @@ LIFETIME_SECONDS = 12 * 60 * 60
 CHALLENGE_SECONDS = 5 * 60  # Cognito's challenge session lasts 3 minutes; a little slack
 TOUCH_EVERY_SECONDS = 60  # record activity at most once a minute: one write, not one per page
 _BAD_CREDENTIALS = "That username and password do not match. Try again."
+CHALLENGE_LOST = "That sign-in expired before it was finished. Sign in again."
 
 
 class SignInFailed(BadRequest):
@@ -48,20 +45,13 @@ def records() -> SessionRecords:
     return services.current().sessions
 
 
-def _cognito() -> Any:
-    return services.current().cognito
+def _accounts() -> Accounts:
+    return services.current().accounts
 
 
 def _now() -> int:
     """Epoch seconds on the services' clock."""
     return int(services.current().clock.epoch())
-
-
-def _client_id() -> str:
-    ids = services.current().settings.user_pool_client_ids
-    if not ids:
-        raise ServiceUnavailable("Sign-in is not configured.")
-    return ids[0]
 
 
 def new_session_id() -> str:
@@ -74,38 +64,33 @@ def sign_in(username: str, password: str) -> Session:
     Raises ``SignInFailed`` for a wrong username or password (one message for both)."""
     if not username or not password or len(username) > 128 or len(password) > 256:
         raise SignInFailed(_BAD_CREDENTIALS)
-    cognito = _cognito()
     try:
-        result = cognito.initiate_auth(
-            ClientId=_client_id(),
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": username, "PASSWORD": password},
-        )
-    except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.UserNotFoundException):
+        step = _accounts().sign_in(username, password)
+    except Unauthenticated as refused:
+        if refused.code == "password_reset_required":
+            raise SignInFailed("Your password must be reset. Ask your group leader.",
+                               code="password_reset_required") from None
         logs.event("web_sign_in_refused", logging.INFO)
         raise SignInFailed(_BAD_CREDENTIALS) from None
-    except cognito.exceptions.PasswordResetRequiredException:
-        raise SignInFailed("Your password must be reset. Ask your group leader.",
-                           code="password_reset_required") from None
-    return _next_step(result, username)
+    return _next_step(step, username)
 
 
-def _next_step(result: dict, username: str) -> Session:
+def _next_step(step: SignInStep, username: str) -> Session:
     """The session for Cognito's answer: signed in, or waiting for a password or a code."""
     states = {"NEW_PASSWORD_REQUIRED": CHALLENGE, "SOFTWARE_TOKEN_MFA": CODE}
-    state = states.get(str(result.get("ChallengeName", "")))
+    state = states.get(step.challenge)
     if state is not None:
         now = _now()
         session = Session(
             session_id=new_session_id(), state=state, csrf=csrf.new_token(),
             expires_at=now + CHALLENGE_SECONDS, last_seen=now,
-            username=username, challenge=str(result.get("Session", "")),
+            username=username, challenge=step.challenge_session,
         )
         records().put(session)
         return session
-    if "AuthenticationResult" not in result:
+    if not step.access_token:
         raise SignInFailed("This account cannot sign in here. Ask your group leader.", code="cannot_sign_in_here")
-    return _activate(result["AuthenticationResult"])
+    return _activate(step)
 
 
 def choose_password(pending: Session, new_password: str, confirm: str) -> Session:
@@ -119,8 +104,7 @@ def choose_password(pending: Session, new_password: str, confirm: str) -> Sessio
         code="invalid_password",
     )
     return _answer(pending, "NEW_PASSWORD_REQUIRED", {"NEW_PASSWORD": new_password},
-                   refused={"InvalidPasswordException": weak},
-                   expired=("NotAuthorizedException", "CodeMismatchException"))
+                   refused={"InvalidPasswordException": weak})
 
 
 def enter_code(pending: Session, code: str) -> Session:
@@ -129,34 +113,29 @@ def enter_code(pending: Session, code: str) -> Session:
     if pending.state != CODE:
         raise Unauthenticated("Sign in to continue.")
     return _answer(pending, "SOFTWARE_TOKEN_MFA", {"SOFTWARE_TOKEN_MFA_CODE": mfa.check_code(code)},
-                   refused={"CodeMismatchException": BadRequest(mfa.WRONG_CODE, code="wrong_code")},
-                   expired=("NotAuthorizedException", "ExpiredCodeException"))
+                   refused={"CodeMismatchException": BadRequest(mfa.WRONG_CODE, code="wrong_code")})
 
 
 def _answer(
     pending: Session, challenge: str, responses: dict[str, str],
-    refused: dict[str, BadRequest], expired: tuple[str, ...],
+    refused: dict[str, BadRequest],
 ) -> Session:
     """Answer a Cognito challenge for a waiting session: a ``refused`` answer keeps the session
-    (try again), an ``expired`` challenge ends it, an accepted one is replaced by the next step."""
+    (try again); any other refusal means the challenge expired or was lost, which ends the
+    session (``challenge_lost``); an accepted answer is replaced by the next step."""
     try:
-        result = _cognito().respond_to_auth_challenge(
-            ClientId=_client_id(),
-            ChallengeName=challenge,
-            Session=pending.challenge,
-            ChallengeResponses={"USERNAME": pending.username, **responses},
-        )
-    except ClientError as error:
-        code = error_code(error)
-        if code in refused:
+        step = _accounts().answer_challenge(challenge, pending.challenge, pending.username, responses)
+    except ChallengeRefused as error:
+        if error.code in refused:
             logs.event("web_challenge_refused", logging.INFO, challenge=challenge)
-            raise refused[code] from None
-        if code in expired:
-            records().delete(pending.session_id)
-            raise Unauthenticated("That took too long. Sign in again.") from None
-        raise
+            raise refused[error.code] from None
+        # Expired, or lost (the local stack restarted between the password and this step, or
+        # Cognito no longer knows the challenge): sign-in starts over, never a 500.
+        records().delete(pending.session_id)
+        logs.event("web_challenge_lost", logging.INFO, challenge=challenge, cognito_code=error.code[:60])
+        raise Unauthenticated(CHALLENGE_LOST, code="challenge_lost") from None
     records().delete(pending.session_id)
-    return _next_step(result, pending.username)
+    return _next_step(step, pending.username)
 
 
 def setup_secret(active: Session) -> str:
@@ -175,14 +154,14 @@ def confirm_authenticator(active: Session, caller: Caller, code: str) -> None:
     logs.event("web_authenticator_added", logging.INFO, caller=caller.id)
 
 
-def _activate(tokens: dict) -> Session:
-    caller = services.current().verifier.verify(tokens["AccessToken"])
+def _activate(step: SignInStep) -> Session:
+    caller = services.current().verifier.verify(step.access_token)
     now = _now()
     session = Session(
         session_id=new_session_id(), state=ACTIVE, csrf=csrf.new_token(),
         expires_at=now + LIFETIME_SECONDS, last_seen=now,
         caller_id=caller.id, roles=caller.roles,
-        access_token=tokens["AccessToken"], refresh_token=tokens.get("RefreshToken", ""),
+        access_token=step.access_token, refresh_token=step.refresh_token,
     )
     records().put(session)
     logs.event("web_sign_in", logging.INFO, caller=caller.id)
@@ -225,16 +204,7 @@ def resume(session_id: str | None) -> tuple[Session, Caller | None] | None:
 
 
 def _refresh(session: Session) -> str | None:
-    cognito = _cognito()
-    try:
-        result = cognito.initiate_auth(
-            ClientId=_client_id(),
-            AuthFlow="REFRESH_TOKEN_AUTH",
-            AuthParameters={"REFRESH_TOKEN": session.refresh_token},
-        )
-    except cognito.exceptions.NotAuthorizedException:
-        return None
-    return result.get("AuthenticationResult", {}).get("AccessToken")
+    return _accounts().refresh(session.refresh_token)
 
 
 def sign_out(session: Session) -> None:
@@ -243,7 +213,7 @@ def sign_out(session: Session) -> None:
     records().delete(session.session_id)
     if session.state == ACTIVE and session.access_token:
         try:
-            _cognito().global_sign_out(AccessToken=session.access_token)
+            _accounts().sign_out(session.access_token)
         except Exception:  # noqa: BLE001 - see docstring
             logs.event("web_sign_out_cognito_failed", logging.WARNING)
     logs.event("web_sign_out", logging.INFO, caller=session.caller_id or None)

@@ -150,6 +150,7 @@ WORDS: dict[str, dict[str, str]] = {
         "error_password_reset_required": "Hay que restablecer su contraseña. Pídaselo a su líder de grupo.",
         "error_cannot_sign_in_here": "Esta cuenta no puede iniciar sesión aquí. Pregunte a su líder de grupo.",
         "error_password_mismatch": "Las dos contraseñas no son iguales.",
+        "error_challenge_lost": "Ese inicio de sesión caducó antes de terminarse. Inicie sesión de nuevo.",
         "error_invalid_password": "Elija una contraseña de 12 caracteres o más, con mayúsculas, minúsculas y un número.",
         "error_wrong_code": "Ese código no funcionó. Los códigos cambian cada 30 segundos: escriba el más reciente.",
         "error_invalid_code": "Escriba el código de 6 dígitos de su aplicación de autenticación.",

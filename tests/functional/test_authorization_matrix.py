@@ -60,6 +60,7 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/admin/accounts"): Row("/admin/accounts", {"username": "made-by-outsider", "role": "leaders"}, frozenset({"admin"})),
     ("GET", "/admin/accounts"): Row("/admin/accounts", allowed=frozenset({"admin"})),
     ("POST", "/admin/accounts/{username}/disable"): Row("/admin/accounts/leader-spare/disable", allowed=frozenset({"admin"})),
+    ("POST", "/admin/accounts/{username}/enable"): Row("/admin/accounts/leader-spare/enable", allowed=frozenset({"admin"})),
     ("GET", "/openapi.json"): Row("/openapi.json", allowed=frozenset({"participant", "leader", "author", "admin"})),
     ("POST", "/admin/accounts/{username}/reset-authenticator"): Row(
         "/admin/accounts/leader-spare/reset-authenticator", allowed=frozenset({"admin"})),

@@ -51,7 +51,7 @@ def overdue_group(service, published, leader, participant, other_participant, st
 
 def test_each_leader_gets_counts_and_a_link_only(service, ses, overdue_group, participant) -> None:  # type: ignore[no-untyped-def]
     service.completions.record(participant.id, STARTERS[1], 1)  # done, but not the overdue one
-    run = digests.run_daily(service, boto3.client("cognito-idp", region_name=REGION), ses, CONFIG)
+    run = digests.run_daily(service, ses, CONFIG)
 
     assert run.to_dict() == {"leaders": 1, "sent": 1, "nothing_overdue": 0, "no_email": 0, "failed": 0}
     [message] = sent()
@@ -74,15 +74,14 @@ def test_each_leader_gets_counts_and_a_link_only(service, ses, overdue_group, pa
 def test_no_email_when_nothing_is_overdue(service, ses, overdue_group, participant, other_participant) -> None:  # type: ignore[no-untyped-def]
     for member in (participant, other_participant):
         service.completions.record(member.id, STARTERS[0], 1)
-    run = digests.run_daily(service, boto3.client("cognito-idp", region_name=REGION), ses, CONFIG)
+    run = digests.run_daily(service, ses, CONFIG)
     assert (run.sent, run.nothing_overdue) == (0, 1)
     assert sent() == []
 
 
 def test_leaders_without_email_are_skipped_and_unconfigured_runs_send_nothing(service, ses, leader) -> None:  # type: ignore[no-untyped-def]
-    cognito = boto3.client("cognito-idp", region_name=REGION)
-    assert digests.run_daily(service, cognito, ses, CONFIG).no_email == 1
-    assert digests.run_daily(service, cognito, ses, digests.DigestConfig("", "")).leaders == 0
+    assert digests.run_daily(service, ses, CONFIG).no_email == 1
+    assert digests.run_daily(service, ses, digests.DigestConfig("", "")).leaders == 0
     assert sent() == []
 
 

@@ -65,12 +65,20 @@ class LocalStack:
         self.process.send_signal(signal.SIGINT)
         return self.process.wait(timeout=60)
 
-    def token(self, username: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "-m", "steady_local", "--state-dir", str(self.state_dir), "token", username],
-            cwd=ROOT, capture_output=True, text=True, check=True,
-        )
+    def token(self, username: str, password: str | None = None) -> str:
+        result = self.token_run(username, password)
+        assert result.returncode == 0, result.stderr
         return result.stdout.strip()
+
+    def token_run(self, username: str, password: str | None = None) -> subprocess.CompletedProcess:
+        """``make -s token USER=... [PASSWORD=...]``: make hands PASSWORD over in the environment."""
+        env = {k: v for k, v in os.environ.items() if k != "PASSWORD"}
+        if password is not None:
+            env["PASSWORD"] = password
+        return subprocess.run(
+            [sys.executable, "-m", "steady_local", "--state-dir", str(self.state_dir), "token", username],
+            cwd=ROOT, capture_output=True, text=True, env=env,
+        )
 
     def request(self, method: str, path: str, token: str, body: dict | None = None) -> tuple[int, dict]:
         data = json.dumps(body).encode() if body is not None else None
@@ -105,13 +113,24 @@ def test_demo_participant_reads_completes_and_the_completion_survives_a_restart(
         leader_token = stack.token("demo-leader")
         status, groups = stack.request("GET", "/groups", leader_token)
         assert status == 200 and groups["groups"] == []
+        # The demo admin turns a participant off; `make token` takes any password from PASSWORD.
+        assert "demo-admin" in banner
+        admin_token = stack.token("demo-admin")
+        assert stack.token("demo-participant-2", password="Demo-participant-2026")
+        assert stack.token_run("demo-participant-1", password="Not-the-password-1").returncode == 1
+        status, account = stack.request("POST", "/admin/accounts/demo-participant-2/disable", admin_token)
+        assert status == 200 and account["enabled"] is False
     finally:
         assert stack.stop() == 0
     assert (tmp_path / "state" / "state.json").exists()
 
     again = LocalStack(tmp_path / "state").start()
     try:
-        assert "records restored: 2" in "".join(again.output)
+        # the completion and its progress item; the disable's not-valid-before and audit entry
+        assert "records restored: 4" in "".join(again.output)
+        # A disabled account stays disabled across the restart.
+        refused = again.token_run("demo-participant-2")
+        assert refused.returncode == 1 and "disabled" in refused.stderr
         # The same token still works: same pool, same keys, same participant id.
         status, listed = again.request("GET", "/me/completions", token)
         assert status == 200

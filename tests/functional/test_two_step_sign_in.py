@@ -251,3 +251,36 @@ def test_resetting_an_unknown_account_is_a_404(client, published, stack):
     response = client.http.post("/admin/accounts/nobody-here/reset-authenticator", headers=admin.headers)
 
     assert response.status_code == 404 and error_code(response) == "account_not_found"
+
+
+# -- a lost challenge ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("step", ["code", "new password"])
+def test_a_lost_challenge_starts_sign_in_over_with_a_message(client, published, stack, step):
+    """Cognito forgot the challenge between the password and the next step (the local stack
+    restarted, or Cognito's session expired before ours): the sign-in form, never a 500."""
+    from dataclasses import replace
+
+    from chalicelib.web import session as web_session
+
+    browser = WebClient(client)
+    if step == "code":
+        leader = make_account(stack, "leader-lost", "leaders")
+        assert browser.sign_in(leader.username).location == "/sign-in/code"
+        path, form = "/sign-in/code", {"code": "123456"}
+    else:
+        cognito = boto3.client("cognito-idp", region_name=REGION)
+        cognito.admin_create_user(UserPoolId=stack.user_pool_id, Username="new-person",
+                                  TemporaryPassword="Temporary-pass-42", MessageAction="SUPPRESS")
+        assert browser.sign_in("new-person", "Temporary-pass-42").location == "/sign-in/new-password"
+        path, form = "/sign-in/new-password", {"new_password": "Chosen-pass-4242", "confirm_password": "Chosen-pass-4242"}
+    session_id = browser.cookies["steady_session"]
+    waiting = web_session.records().get(session_id)
+    web_session.records().put(replace(waiting, challenge="a-session-cognito-never-issued"))
+
+    page = browser.post(path, {"csrf": browser.get(path).csrf(), **form})
+
+    assert page.status == 200, page.body[:500]
+    assert web_session.CHALLENGE_LOST in page.body and 'name="password"' in page.body
+    assert web_session.records().get(session_id) is None and "steady_session" not in browser.cookies

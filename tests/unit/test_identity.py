@@ -118,12 +118,20 @@ def refused(verifier: TokenVerifier, token: str) -> Unauthenticated:
 
 
 def test_a_valid_access_token_gives_the_caller(keys, verifier, fetch):
-    caller = verifier.verify(sign(keys))
+    token_claims = claims()
+    caller = verifier.verify(sign(keys, iat=token_claims["iat"]))
 
-    assert caller == Caller(id="5f0c-user", roles=frozenset({"participants"}))
+    assert caller == Caller(id="5f0c-user", roles=frozenset({"participants"}), issued_at=int(token_claims["iat"]))
+
     assert fetch.urls == [
         "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool/.well-known/jwks.json"
     ]
+
+
+def test_issued_at_is_the_sign_in_time_when_the_token_says_it(keys, verifier):
+    now = int(claims()["iat"])
+    assert verifier.verify(sign(keys, iat=now, auth_time=now - 600)).issued_at == now - 600
+    assert verifier.verify(sign(keys, iat=now)).issued_at == now
 
 
 def test_roles_come_from_cognito_groups_and_unknown_groups_are_dropped(keys, verifier):
@@ -306,11 +314,12 @@ def test_non_rsa_and_kidless_keys_in_the_jwks_are_ignored(keys):
 
 
 def test_to_context_and_from_context_round_trip():
-    caller = Caller(id="5f0c-user", roles=frozenset({"participants", "leaders"}), username="sam-leader")
+    caller = Caller(id="5f0c-user", roles=frozenset({"participants", "leaders"}), username="sam-leader",
+                    issued_at=1_790_000_000)
 
     context = identity.to_context(caller)
 
-    assert context == {"roles": "leaders,participants", "username": "sam-leader"}
+    assert context == {"roles": "leaders,participants", "username": "sam-leader", "issued_at": "1790000000"}
     assert all(isinstance(v, str) for v in context.values())
     assert identity.from_context("5f0c-user", context) == caller
 
@@ -320,8 +329,13 @@ def test_a_participants_username_stays_out_of_the_context():
 
     context = identity.to_context(caller)
 
-    assert context == {"roles": "participants"}
+    assert context == {"roles": "participants", "issued_at": "0"}
     assert identity.from_context(caller.id, context).username == ""
+
+
+@pytest.mark.parametrize("sent", ["", "-5", "1e9", "١٢٣", "x"])
+def test_an_odd_issued_at_in_the_context_counts_as_none(sent):
+    assert identity.from_context("u", {"roles": "participants", "issued_at": sent}).issued_at == 0
 
 
 def test_round_trip_of_a_caller_without_roles():

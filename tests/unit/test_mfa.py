@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib import mfa
+from chalicelib.accounts import Accounts
 from chalicelib.clock import Clock as RealClock
 from chalicelib.errors import BadRequest, ServiceUnavailable
 from chalicelib.identity import Caller
@@ -52,7 +53,7 @@ def clock() -> Clock:
 
 def test_participants_and_authors_are_never_checked(clock):
     cognito = FakeCognito({})
-    checks = mfa.Authenticators(cognito, "pool", clock)
+    checks = mfa.Authenticators(Accounts(cognito, "pool"), clock)
 
     for roles in (("participants",), ("authors",), ()):
         assert checks.admit(caller(*roles)) == caller(*roles)
@@ -61,7 +62,7 @@ def test_participants_and_authors_are_never_checked(clock):
 
 @pytest.mark.parametrize("role", ["leaders", "admins"])
 def test_staff_without_an_authenticator_keep_only_their_other_roles(role, clock):
-    checks = mfa.Authenticators(FakeCognito({"sam": False}), "pool", clock)
+    checks = mfa.Authenticators(Accounts(FakeCognito({"sam": False}), "pool"), clock)
 
     admitted = checks.admit(caller("participants", role))
 
@@ -72,7 +73,7 @@ def test_staff_without_an_authenticator_keep_only_their_other_roles(role, clock)
 
 def test_staff_with_an_authenticator_keep_every_role_and_are_remembered(clock):
     cognito = FakeCognito({"sam": True})
-    checks = mfa.Authenticators(cognito, "pool", clock)
+    checks = mfa.Authenticators(Accounts(cognito, "pool"), clock)
 
     for _ in range(3):
         assert checks.admit(caller("leaders")).roles == frozenset({"leaders"})
@@ -84,7 +85,7 @@ def test_staff_with_an_authenticator_keep_every_role_and_are_remembered(clock):
 
 def test_a_missing_authenticator_is_never_remembered(clock):
     cognito = FakeCognito({"sam": False})
-    checks = mfa.Authenticators(cognito, "pool", clock)
+    checks = mfa.Authenticators(Accounts(cognito, "pool"), clock)
     assert checks.admit(caller("leaders")).withheld
 
     cognito.enabled["sam"] = True
@@ -94,7 +95,7 @@ def test_a_missing_authenticator_is_never_remembered(clock):
 
 
 def test_unknown_or_nameless_accounts_are_withheld(clock):
-    checks = mfa.Authenticators(FakeCognito({}), "pool", clock)
+    checks = mfa.Authenticators(Accounts(FakeCognito({}), "pool"), clock)
 
     assert checks.admit(caller("admins", username="gone")).withheld == frozenset({"admins"})
     assert checks.admit(caller("admins", username="")).withheld == frozenset({"admins"})
@@ -105,7 +106,7 @@ def test_cognito_failing_is_unavailable_not_a_pass(clock):
     cognito.error = ClientError({"Error": {"Code": "InternalErrorException", "Message": "x"}}, "AdminGetUser")
 
     with pytest.raises(ServiceUnavailable):
-        mfa.Authenticators(cognito, "pool", clock).admit(caller("leaders"))
+        mfa.Authenticators(Accounts(cognito, "pool"), clock).admit(caller("leaders"))
 
 
 @pytest.mark.parametrize(("typed", "sent"), [("123456", "123456"), (" 123 456 ", "123456"), ("012345", "012345")])

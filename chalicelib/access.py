@@ -1,0 +1,66 @@
+"""Access ends when an account is disabled: its tokens stop working, for every role.
+
+Cognito cannot recall a signed access token (a JWT stays valid until it expires, 60 minutes),
+and AdminUserGlobalSignOut ends only refresh tokens. So a disable also records the account's
+"not valid before" time (``chalicelib.records.access``), and every request's token check
+refuses a token issued (``auth_time``, else ``iat``) before it.
+
+Cost: no Cognito call, for any role. Each container reads an account's record at most once
+per ``REMEMBER_SECONDS`` (one GetItem; "no record" is remembered too). The container that
+handled the disable knows at once; every other container within ``REMEMBER_SECONDS``. Web
+sessions end at once everywhere: the disable deletes them (``SessionRecords.end_all``).
+
+Token times are whole seconds, so the record says "valid from the second after the disable":
+a token issued in the same second as the disable is refused, and a person signing in again
+within that second after being re-enabled simply signs in once more.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from chalicelib.clock import Clock
+from chalicelib.errors import Unauthenticated
+from chalicelib.identity import Caller
+from chalicelib.records.access import AccessRecords
+
+REMEMBER_SECONDS = 300
+ENDED_MESSAGE = "This sign-in has ended. Sign in again."
+
+
+class AccessCheck:
+    """The per-container cache of accounts' not-valid-before times, and the token check."""
+
+    def __init__(self, records: AccessRecords, clock: Clock) -> None:
+        self._records = records
+        self._clock = clock
+        self._known: dict[str, tuple[int | None, float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, caller: Caller) -> Caller:
+        """The caller, or ``Unauthenticated`` (``signed_out``) if its token was issued before
+        the account's access ended."""
+        not_before = self._not_valid_before(caller.id)
+        if not_before is not None and caller.issued_at < not_before:
+            raise Unauthenticated(ENDED_MESSAGE, code="signed_out")
+        return caller
+
+    def end(self, account_id: str) -> int:
+        """End every token of the account issued up to now; this container knows at once.
+        Returns the not-valid-before time (epoch seconds)."""
+        not_before = int(self._clock.epoch()) + 1
+        self._records.end_access(account_id, not_before)
+        with self._lock:
+            self._known[account_id] = (not_before, self._clock.monotonic())
+        return not_before
+
+    def _not_valid_before(self, account_id: str) -> int | None:
+        now = self._clock.monotonic()  # the cache's age; the record itself holds wall time
+        with self._lock:
+            known = self._known.get(account_id)
+        if known is not None and now - known[1] < REMEMBER_SECONDS:
+            return known[0]
+        value = self._records.not_valid_before(account_id)
+        with self._lock:
+            self._known[account_id] = (value, now)
+        return value

@@ -13,6 +13,10 @@
   ``TokenVerifier`` the API uses, and refreshes it (``REFRESH_TOKEN_AUTH``) when it expired.
 - ``sign_out`` deletes the session and signs the tokens out of Cognito (``GlobalSignOut``).
 
+Every Cognito call goes through ``chalicelib.accounts.Accounts`` (built in ``services``), and
+the sessions through the ``SessionRecords`` built there too. Disabling an account deletes its
+sessions (``SessionRecords.end_all``).
+
 A new session id is issued whenever the authentication state changes (sign-in, password
 chosen, code accepted), so an id seen before sign-in is never the id of a signed-in session.
 """

@@ -52,7 +52,7 @@ class LocalStack:
             self.output.append(line)
             self.lines.put(line)
 
-    def wait_for(self, text: str, timeout: float = 60) -> str:
+    def wait_for(self, text: str, timeout: float = 180) -> str:
         while True:
             try:
                 line = self.lines.get(timeout=timeout)

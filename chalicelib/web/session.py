@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+
 from chalicelib import logs, mfa, services
 from chalicelib.accounts import Accounts, ChallengeRefused, SignInStep
 from chalicelib.errors import BadRequest, Unauthenticated

@@ -1,11 +1,14 @@
 """``steady-content preview``: a local server showing a module as participants will see it.
 
 Each request reads the file again and runs it through the same pipeline as publishing
-(parse → rules → render → sanitise → the participant view of the version document), so what
-you see is what will be published. The page asks ``/modules/{id}/stamp`` once a second and
-reloads when the file changed; it works without JavaScript too (reload by hand).
+(parse → rules → render → sanitise → the participant view of the version document), then
+renders it with the web app's own module page (``chalicelib/web/templates/module.html``, its
+words and its stylesheet), so what you see is what participants will see. The preview only
+adds a banner saying it is a preview, with the file's lint problems. The page asks
+``/modules/{id}/stamp`` once a second and reloads when the file changed; it works without
+JavaScript too (reload by hand).
 
-Standard library only: ``http.server`` and a few lines of script.
+Served with the standard library's ``http.server``.
 """
 
 from __future__ import annotations
@@ -21,12 +24,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from chalicelib.library import participant_view
-from chalicelib.vocabulary import DEFAULT_LOCALE, TOPICS
+from chalicelib.library import curriculum_version, participant_view
+from chalicelib.reading import ModuleReading
+from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
+from chalicelib.web import render as web
+from chalicelib.web.words import WORDS
 from steady_content import pipeline, rules
 from steady_content.problems import Problem
 from steady_content.render import render
-from steady_content.sanitize import LINK_REL, sanitize
+from steady_content.sanitize import sanitize
 
 IMAGE_TYPES = {
     ".png": "image/png",
@@ -36,56 +42,11 @@ IMAGE_TYPES = {
     ".webp": "image/webp",
 }
 POLL_MILLISECONDS = 1000
-
-# The words around a module, in each locale; the crisis resources are on every page.
-WORDS = {
-    "en": {
-        "minutes": "{n} min read",
-        "objectives": "In this module you will",
-        "check": "Check what you learned",
-        "check_note": "Your answers are checked when you mark this module complete.",
-        "sources": "Sources",
-        "crisis": "Need help now?",
-        "crisis_short": 'Need help now? Call or text <a href="tel:988">988</a>.',
-        "more_help": "More help",
-        "lifeline": 'Call or text <a href="tel:988">988</a> for the 988 Suicide &amp; Crisis '
-        "Lifeline, any time, day or night.",
-        "samhsa": 'SAMHSA National Helpline: <a href="tel:+18006624357">1-800-662-4357</a> '
-        "(free, confidential, 24/7).",
-    },
-    "es": {
-        "minutes": "{n} min de lectura",
-        "objectives": "En este módulo vas a",
-        "check": "Comprueba lo que aprendiste",
-        "check_note": "Tus respuestas se revisan cuando marcas este módulo como terminado.",
-        "sources": "Fuentes",
-        "crisis": "¿Necesitas ayuda ahora?",
-        "crisis_short": '¿Necesitas ayuda ahora? Llama o escribe al <a href="tel:988">988</a>.',
-        "more_help": "Más ayuda",
-        "lifeline": 'Llama o envía un mensaje de texto al <a href="tel:988">988</a> '
-        "(988 Suicide &amp; Crisis Lifeline), a cualquier hora.",
-        "samhsa": "Línea Nacional de Ayuda de SAMHSA: "
-        '<a href="tel:+18006624357">1-800-662-4357</a> (gratis, confidencial, 24/7).',
-    },
-}
-
-STYLE = """
-body{font:1.125rem/1.6 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fff}
-main,footer,.author{max-width:40rem;margin:0 auto;padding:1rem}
-h1{font-size:1.6rem;line-height:1.25}h2{font-size:1.3rem}h3{font-size:1.1rem}.meta{color:#555}
-.admonition{border-left:.3rem solid #2a7a4b;background:#eef7f1;padding:.5rem 1rem;margin:1rem 0}
-.admonition-title{font-weight:bold;margin:0}
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem}
-fieldset{margin:0 0 1rem;border:1px solid #ccc}label{display:block}
-.author{background:#fff8e1;border:1px dashed #b58900;font-size:.95rem}
-.author li{font-family:ui-monospace,monospace;font-size:.85rem}
-.crisis{border-top:.3rem solid #b00020;background:#fdecee}
-.help-line{max-width:40rem;margin:0 auto;padding:.4rem 1rem;background:#fdecee;font-size:1rem}
-.help-line{max-width:40rem;margin:0 auto;padding:.4rem 1rem;background:#fdecee;font-size:1rem}
-"""
+# The pages a module can be reached at: the web app's, and the path module links publish to.
+MODULE_PATHS = ("modules", "read")
 
 
-def locate(content_dir: Path, module_id: str, locale: str = "en") -> Path | None:
+def locate(content_dir: Path, module_id: str, locale: str = DEFAULT_LOCALE) -> Path | None:
     """The file of module ``module_id`` in ``locale``, or None."""
     for path in pipeline.discover(content_dir):
         if pipeline.file_locale(path.name) == (module_id, locale):
@@ -116,81 +77,65 @@ def document_for(path: Path, content_dir: Path) -> tuple[dict[str, Any] | None, 
     except (KeyError, TypeError, ValueError, AttributeError):
         meta = source.meta
         rendered = render(source.body)
+        locale = meta.get("locale")
+        version = meta.get("version")
         document = {
             "id": meta.get("id", path.name.split(".")[0]),
             "title": str(meta.get("title") or path.name),
-            "locale": meta.get("locale", "en"),
-            "version": meta.get("version"),
+            "locale": locale if locale in LOCALES else DEFAULT_LOCALE,
+            "version": version if isinstance(version, int) and not isinstance(version, bool) else 0,
             "summary": str(meta.get("summary") or ""),
             "objectives": [],
             "references": [],
             "knowledge_check": [],
             "reading_minutes": rendered.reading_minutes,
+            "sections": rendered.sections,
             "html": sanitize(rendered.html),
         }
     return participant_view(document), problems
 
 
 def page(
-    document: dict[str, Any] | None, problems: list[Problem], path: str, poll_url: str, current: str
+    document: dict[str, Any] | None,
+    problems: list[Problem],
+    path: str,
+    poll_url: str,
+    current: str,
+    switch: str | None = None,
 ) -> str:
-    """The preview page: the module as participants see it, author notes above it."""
-    locale = (document or {}).get("locale") if (document or {}).get("locale") in WORDS else "en"
-    words = WORDS[str(locale)]
-    e = html.escape
-    notes = "".join(f"<li>{e(str(p))}</li>" for p in problems) or "<li>lint: no problems</li>"
-    author = (
-        f'<aside class="author" aria-label="Author notes"><strong>Preview of {e(path)}</strong> '
-        f"(only authors see this box)<ul>{notes}</ul></aside>"
-    )
-    article = ""
-    if document is not None:
-        objectives = "".join(f"<li>{e(str(o))}</li>" for o in document.get("objectives", []))
-        if objectives:
-            objectives = f"<section><h2>{words['objectives']}</h2><ul>{objectives}</ul></section>"
-        checks = ""
-        for i, question in enumerate(document.get("knowledge_check", [])):
-            choices = "".join(
-                f'<label><input type="radio" name="q{i}" value="{j}"> {e(str(c))}</label>'
-                for j, c in enumerate(question.get("choices", []))
-            )
-            legend = e(str(question.get("question", "")))
-            checks += f"<fieldset><legend>{legend}</legend>{choices}</fieldset>"
-        if checks:
-            checks = (
-                f"<section><h2>{words['check']}</h2><form>{checks}</form>"
-                f"<p>{words['check_note']}</p></section>"
-            )
-        sources = "".join(
-            f'<li><a href="{e(str(r.get("url", "")))}" rel="{LINK_REL}">'
-            f"{e(str(r.get('title', '')))}</a></li>"
-            for r in document.get("references", [])
+    """The web app's module page for ``document``, with the preview banner above it.
+
+    It is the page a participant sees before completing the module (the knowledge check and
+    the button included); ``switch`` is the link to the other language, if there is one.
+    """
+    locale = str((document or {}).get("locale") or DEFAULT_LOCALE)
+    lang = locale if locale in WORDS else DEFAULT_LOCALE
+    banner = {"path": path, "problems": [str(p) for p in problems]}
+    context: dict[str, Any] = {**web.page_context(lang), "preview": banner}
+    if document is None:
+        # The file cannot be read at all: the banner says why, in the site's own frame.
+        shown = web.render("problem.html", {
+            **context, "heading": "This module cannot be shown", "message": path,
+        })
+    else:
+        # What ``chalicelib.reading`` gives the page of a participant who has not completed it.
+        questions = tuple({"question": q.get("question", ""), "choices": q.get("choices", [])}
+                          for q in document.get("knowledge_check", []))
+        reading = ModuleReading(
+            document=document,
+            current_version=curriculum_version(document) if document.get("version") else 0,
+            questions=questions, can_complete=True,
+            status=None, changes=(), score=None, feedback=(),
         )
-        if sources:
-            sources = f"<section><h2>{words['sources']}</h2><ul>{sources}</ul></section>"
-        minutes = words["minutes"].format(n=document.get("reading_minutes", 1))
-        article = (
-            f"<article><h1>{e(str(document.get('title', '')))}</h1>"
-            f'<p class="meta">{e(minutes)}</p>'
-            f'<p class="summary">{e(str(document.get("summary", "")))}</p>'
-            f"{objectives}{document.get('html', '')}{checks}{sources}</article>"
-        )
-    # A line at the top and the full resources at the bottom: help is never a scroll away.
-    crisis = (
-        f'<footer class="crisis" id="help"><h2>{words["crisis"]}</h2>'
-        f"<p>{words['lifeline']}</p><p>{words['samhsa']}</p></footer>"
-    )
-    help_line = (
-        f'<p class="help-line">{words["crisis_short"]} <a href="#help">{words["more_help"]}</a></p>'
-    )
-    title = e(str((document or {}).get("title") or path))
-    return (
-        f'<!doctype html><html lang="{e(str(locale))}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{title} · preview</title><style>{STYLE}</style></head><body>"
-        f"{author}{help_line}<main>{article}</main>{crisis}"
-        f"{_reload_script(poll_url, current)}</body></html>"
-    )
+        shown = web.render("module.html", {
+            **context,
+            "module": document,
+            "reading": reading,
+            "switch": switch,
+            "body": web.markup(document.get("html", "")),
+        })
+    script = _reload_script(poll_url, current)
+    return shown.replace("</body>", script + "</body>", 1) if "</body>" in shown else shown + script
 
 
 RELOAD_SCRIPT = """<script>
@@ -206,7 +151,8 @@ RELOAD_SCRIPT = """<script>
   }
   setTimeout(poll, EVERY);
 })();
-</script>"""
+</script>
+"""
 
 
 def _reload_script(poll_url: str, current: str) -> str:
@@ -231,54 +177,73 @@ def _images_from(topic: str, body: str) -> str:
     )
 
 
+def _query(locale: str) -> str:
+    return "" if locale == DEFAULT_LOCALE else f"?locale={locale}"
+
+
 def index_page(content_dir: Path) -> str:
     """Every module, linked to its preview."""
     items = []
     for path in pipeline.discover(content_dir):
         module_id, locale = pipeline.file_locale(path.name)
-        query = "" if locale == "en" else f"?locale={locale}"
         items.append(
-            f'<li><a href="/modules/{html.escape(module_id)}{query}">'
+            f'<li><a href="/modules/{html.escape(module_id)}{_query(locale or DEFAULT_LOCALE)}">'
             f"{html.escape(path.parent.name)}/{html.escape(path.name)}</a></li>"
         )
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Steady preview</title><style>{STYLE}</style></head><body><main>"
-        f"<h1>Modules</h1><ul>{''.join(items)}</ul></main></body></html>"
+        f'<title>Steady preview</title><link rel="stylesheet" href="{web.stylesheet().url}">'
+        f'</head><body><main class="wrap"><h1>Modules</h1><ul>{"".join(items)}</ul></main>'
+        "</body></html>"
     )
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
-    """Routes: ``/``, ``/modules/{id}[?locale=es]``, ``/modules/{id}/stamp``, ``/content/...``."""
+    """Routes: ``/``, ``/modules/{id}[?locale=es]`` (also ``/read/{id}``, as in the web app),
+    ``/modules/{id}/stamp``, ``/content/...`` (images) and ``/static/steady.css``."""
 
     content_dir: Path = Path("content")
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's API)
         url = urlsplit(self.path)
-        locale = parse_qs(url.query).get("locale", ["en"])[0]
+        locale = parse_qs(url.query).get("locale", [DEFAULT_LOCALE])[0]
         parts = [p for p in url.path.split("/") if p]
         if not parts:
             return self._send(HTTPStatus.OK, index_page(self.content_dir))
-        if parts[0] == "modules" and len(parts) in (2, 3) and rules.SLUG.fullmatch(parts[1]):
-            path = locate(self.content_dir, parts[1], locale)
-            if path is None:
-                return self._send(HTTPStatus.NOT_FOUND, f"no module {parts[1]} in locale {locale}")
-            if len(parts) == 3 and parts[2] == "stamp":
-                return self._send(HTTPStatus.OK, stamp(path), "text/plain")
-            if len(parts) == 2:
-                current = stamp(path)
-                document, problems = document_for(path, self.content_dir)
-                if document is not None:
-                    document["html"] = _images_from(path.parent.name, document.get("html", ""))
-                poll = f"/modules/{parts[1]}/stamp" + (
-                    f"?locale={locale}" if locale != "en" else ""
-                )
-                shown = pipeline.display_path(path)
-                return self._send(HTTPStatus.OK, page(document, problems, shown, poll, current))
+        if parts == ["static", "steady.css"]:
+            return self._send(HTTPStatus.OK, web.stylesheet().text, "text/css")
+        if parts[0] in MODULE_PATHS and len(parts) in (2, 3) and rules.SLUG.fullmatch(parts[1]):
+            return self._module(parts[1], parts[2:], locale)
         if parts[0] == "content" and len(parts) >= 3 and parts[1] in TOPICS:
             return self._send_image(parts[1:])
         self._send(HTTPStatus.NOT_FOUND, "not found", "text/plain")
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's API)
+        # The page's "mark complete" form: nothing is recorded in a preview.
+        self._send(HTTPStatus.OK, "A preview records nothing: go back to the module.", "text/plain")
+
+    def _module(self, module_id: str, rest: list[str], locale: str) -> None:
+        path = locate(self.content_dir, module_id, locale)
+        if path is None:
+            return self._send(HTTPStatus.NOT_FOUND, f"no module {module_id} in locale {locale}")
+        if rest == ["stamp"]:
+            return self._send(HTTPStatus.OK, stamp(path), "text/plain")
+        if rest:
+            return self._send(HTTPStatus.NOT_FOUND, "not found", "text/plain")
+        current = stamp(path)
+        document, problems = document_for(path, self.content_dir)
+        if document is not None:
+            document["html"] = _images_from(path.parent.name, document.get("html", ""))
+        other = WORDS.get(locale, WORDS[DEFAULT_LOCALE])["switch_lang"]
+        switch = (
+            f"/modules/{module_id}{_query(other)}"
+            if locate(self.content_dir, module_id, other) is not None
+            else None
+        )
+        poll = f"/modules/{module_id}/stamp{_query(locale)}"
+        shown = pipeline.display_path(path)
+        self._send(HTTPStatus.OK, page(document, problems, shown, poll, current, switch))
 
     def _send_image(self, parts: list[str]) -> None:
         folder = (self.content_dir / parts[0]).resolve()

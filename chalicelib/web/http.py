@@ -26,7 +26,6 @@ from chalicelib.errors import BadRequest, Forbidden, PayloadTooLarge, SteadyErro
 from chalicelib.identity import Caller
 from chalicelib.records.sessions import Session
 from chalicelib.web import csrf, render, session
-from chalicelib.web.words import WORDS
 
 FORM = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 8192
@@ -142,14 +141,7 @@ def parse_form(raw: bytes | None) -> dict[str, str]:
 
 def page(result: Html, visit: Visit) -> Response:
     lang = result.context.get("lang", "en")
-    context = {
-        "caller": visit.caller,
-        "roles": visit.caller.roles if visit.caller else frozenset(),
-        "csrf_token": visit.csrf_token,
-        "lang": lang,
-        "w": WORDS[lang],
-        **result.context,
-    }
+    context = {**render.page_context(lang, visit.caller, visit.csrf_token), **result.context}
     return _response(render.render(result.template, context), result.status, {}, result.cookies)
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from chalicelib.web.words import DAYS, MONTHS
+from chalicelib.web.words import DAYS, MONTHS, WORDS
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -58,7 +58,10 @@ def environment() -> Any:
                     lstrip_blocks=True,
                     undefined=jinja2.StrictUndefined,
                 )
-                env.globals.update(program=PROGRAM, quick_exit=QUICK_EXIT, css_url=stylesheet().url)
+                # ``preview``: the banner ``steady-content preview`` adds above a page; None here.
+                env.globals.update(
+                    program=PROGRAM, quick_exit=QUICK_EXIT, css_url=stylesheet().url, preview=None
+                )
                 env.filters["day"] = day
                 _env = env
     return _env
@@ -78,6 +81,18 @@ def day(iso: str | None, lang: str = "en") -> str:
 
 def render(template: str, context: dict[str, Any]) -> str:
     return environment().get_template(template).render(**context)
+
+
+def page_context(lang: str, caller: Any = None, csrf_token: str | None = None) -> dict[str, Any]:
+    """What every page's template sees besides its own data: the caller and the words of
+    ``lang``. The web app (``http.page``) and ``steady-content preview`` both start from it."""
+    return {
+        "caller": caller,
+        "roles": caller.roles if caller else frozenset(),
+        "csrf_token": csrf_token,
+        "lang": lang,
+        "w": WORDS[lang],
+    }
 
 
 def qr_svg(text: str, title: str) -> str:

@@ -603,4 +603,4 @@ def test_preview_index_links_every_module(content):
 
     assert 'href="/modules/coping"' in page and 'href="/modules/cravings"' in page
     assert 'href="/modules/coping?locale=es"' in page
-    assert '<html lang="es">' in spanish and "Llama o envía un mensaje de texto al" in spanish
+    assert "<html lang=\"es\">" in spanish and "¿Necesita ayuda ahora?" in spanish

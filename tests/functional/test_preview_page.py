@@ -1,0 +1,66 @@
+"""``steady-content preview`` and the web app render one participant module page: the same
+template, words and stylesheet. The preview only adds a banner saying it is a preview."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.request import urlopen
+
+from chalicelib.web import render
+from steady_content.preview import running
+from tests.functional.web_client import WebClient
+
+ROOT = Path(__file__).resolve().parents[2]
+MODULE_ID = "cravings-and-urge-surfing"
+
+
+def fetch(url: str) -> str:
+    with urlopen(url, timeout=5) as response:  # noqa: S310 (a local test server)
+        return response.read().decode("utf-8")
+
+
+def lesson(page: str) -> str:
+    """The module's markup after its meta line, up to the completion section."""
+    article = page[page.index('<article class="module">') :]
+    return article[article.index("</p>", article.index('<p class="meta">')) : article.index('<section id="complete"')]
+
+
+def test_the_preview_shows_the_same_lesson_markup_as_the_web_app(client, published, participant):
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+    real = browser.get(f"/read/{MODULE_ID}")
+    assert real.status == 200
+    with running(ROOT / "content") as base:
+        preview = fetch(f"{base}/modules/{MODULE_ID}")
+        stylesheet = fetch(f"{base}{render.stylesheet().url}")
+
+    shown = lesson(real.body)
+    assert '<nav class="toc"' in shown and 'class="admonition' in shown  # a whole lesson
+    assert lesson(preview) == shown
+    title = re.search(r"<h1>.*?</h1>", real.body)
+    assert title is not None and title.group(0) in preview
+    # The same words around it (crisis resources included) and the same stylesheet.
+    for words in ('<aside class="crisis"', "1-800-662-4357", 'href="tel:988"', "Mark as complete"):
+        assert words in preview and words in real.body
+    assert f'href="{render.stylesheet().url}"' in preview
+    assert stylesheet == render.stylesheet().text
+    # Only the preview has the banner; neither lists the objectives (the real page never did).
+    assert 'class="preview"' in preview and 'class="preview"' not in real.body
+    assert "In this module you will" not in preview
+
+
+def test_the_preview_banner_lists_lint_problems(tmp_path):
+    content = tmp_path / "content"
+    (content / "addiction").mkdir(parents=True)
+    source = (ROOT / "content" / "addiction" / f"{MODULE_ID}.md").read_text(encoding="utf-8")
+    (content / "addiction" / f"{MODULE_ID}.md").write_text(
+        source.replace("\n## ", "\n# A second title\n\n## ", 1), encoding="utf-8"
+    )
+
+    with running(content) as base:
+        preview = fetch(f"{base}/modules/{MODULE_ID}")
+
+    banner = preview[preview.index('<aside class="preview"') : preview.index("</aside>")]
+    assert "HD001" in banner and f"{MODULE_ID}.md" in banner
+    assert '<article class="module">' in preview  # still shown, as well as it can be

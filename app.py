@@ -4,7 +4,7 @@ from chalice import AuthResponse, Chalice
 
 from chalicelib import api, identity, schedules, services
 from chalicelib.errors import Unauthenticated
-from chalicelib.routes import admin, groups, me, modules, openapi, web
+from chalicelib.routes import admin, groups, me, modules, openapi, reminders, web
 
 app = Chalice(app_name="steady")
 app.register_middleware(api.error_shape_middleware, "http")
@@ -23,6 +23,7 @@ def cognito_jwt(auth_request):  # type: ignore[no-untyped-def]
 
 app.register_blueprint(modules.blueprint(cognito_jwt))
 app.register_blueprint(me.blueprint(cognito_jwt))
+app.register_blueprint(reminders.blueprint(cognito_jwt))
 app.register_blueprint(groups.blueprint(cognito_jwt))
 app.register_blueprint(admin.blueprint(cognito_jwt))
 app.register_blueprint(openapi.blueprint(cognito_jwt))

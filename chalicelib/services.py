@@ -26,6 +26,8 @@ from chalicelib.records.audit import AuditRecords
 from chalicelib.records.completions import CompletionRecords
 from chalicelib.records.groups import GroupRecords
 from chalicelib.records.sessions import SessionRecords
+from chalicelib.records.reminders import ReminderRecords
+from chalicelib.reminders import AwsMessenger, ReminderService
 from chalicelib.settings import Settings
 from chalicelib.settings import current as current_settings
 
@@ -55,6 +57,7 @@ class Services:
         """The per-request check after the token's signature: access not ended by a disable
         (every role, no Cognito call), then two-step sign-in for leaders and admins."""
         return self.authenticators.admit(self.access.check(caller))
+    reminders: ReminderService
 
     @classmethod
     def build(cls, settings: Settings, verifier: TokenVerifier | None = None, clock: Clock | None = None) -> Services:
@@ -70,6 +73,15 @@ class Services:
         cognito = _LazyClient("cognito-idp", settings.region)
         client_ids = settings.user_pool_client_ids
         accounts = Accounts(cognito, settings.user_pool_id, client_ids[0] if client_ids else "")
+        messenger = AwsMessenger(
+            lambda: aws.client("ses", settings.region), lambda: aws.client("sns", settings.region),
+            settings.reminder_sender, settings.sms_sender_id,
+        )
+        reminders = ReminderService(
+            ReminderRecords(dynamodb, table), clock, messenger, settings.reminder_key,
+            settings.program_name, settings.program_timezone,
+            lambda participant_id: group_records.groups_of(f"PARTICIPANT#{participant_id}"),
+        )
         return cls(
             settings=settings,
             clock=clock,
@@ -87,6 +99,7 @@ class Services:
             completions=completions,
             group_records=group_records,
             sessions=SessionRecords(dynamodb, table),
+            reminders=reminders,
         )
 
 

@@ -20,6 +20,13 @@ class Settings:
     cognito_endpoint_url: str | None = None
     # Due dates are calendar days where the program runs.
     program_timezone: str = "America/New_York"
+    # Participant reminders (chalicelib.reminders): the name messages use, the SES sender, the
+    # key that signs stop links and confirmation codes, the web app's address, an SMS sender id.
+    program_name: str = "Steady"
+    reminder_sender: str = ""
+    reminder_key: str = ""
+    app_url: str = ""
+    sms_sender_id: str = ""
 
     @property
     def issuer(self) -> str:
@@ -44,6 +51,11 @@ class Settings:
             user_pool_id=env.get("STEADY_USER_POOL_ID", ""),
             user_pool_client_ids=clients,
             program_timezone=env.get("STEADY_PROGRAM_TIMEZONE", "America/New_York"),
+            program_name=env.get("STEADY_PROGRAM_NAME") or "Steady",
+            reminder_sender=env.get("STEADY_REMINDER_SENDER", ""),
+            reminder_key=env.get("STEADY_REMINDER_KEY", ""),
+            app_url=env.get("STEADY_APP_URL", ""),
+            sms_sender_id=env.get("STEADY_SMS_SENDER_ID", ""),
             cognito_endpoint_url=(
                 env.get("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER") or env.get("AWS_ENDPOINT_URL")
             ),

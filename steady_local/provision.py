@@ -23,6 +23,11 @@ PASSWORD_POLICY = {
 }
 
 
+# Local only: moto's SES accepts a verified address; the key signs local stop links and codes.
+REMINDER_SENDER = "reminders@steady.example"
+LOCAL_REMINDER_KEY = "local-only-reminder-key"
+
+
 @dataclass(frozen=True)
 class Stack:
     region: str
@@ -41,6 +46,8 @@ class Stack:
             "STEADY_CONTENT_BUCKET": self.content_bucket,
             "STEADY_USER_POOL_ID": self.user_pool_id,
             "STEADY_USER_POOL_CLIENT_IDS": self.client_id,
+            "STEADY_REMINDER_SENDER": REMINDER_SENDER,
+            "STEADY_REMINDER_KEY": LOCAL_REMINDER_KEY,
         }
 
 
@@ -51,6 +58,7 @@ def provision(clients: Any, stage: str = "dev", region: str = "us-east-1") -> St
     _create_table(clients("dynamodb"), table)
     _create_bucket(clients("s3"), bucket, region)
     pool_id, client_id = _create_user_pool(clients("cognito-idp"), f"steady-{stage}")
+    clients("ses").verify_email_identity(EmailAddress=REMINDER_SENDER)
     return Stack(region, table, bucket, pool_id, client_id)
 
 

@@ -261,7 +261,7 @@ import logging as _logging  # noqa: E402
 import tempfile as _tempfile  # noqa: E402
 from urllib.parse import parse_qs as _parse_qs  # noqa: E402
 
-_SENSITIVE_FIELDS = ("display_name", "email", "new_password", "password", "temporary_password")
+_SENSITIVE_FIELDS = ("display_name", "email", "new_password", "password", "phone", "temporary_password")
 _MIN_SECRET = 4
 
 

@@ -100,3 +100,30 @@ def test_events_inside_a_request_carry_its_request_id(client, published, partici
     request = next(e for e in events if e["event"] == "request")
     assert warning["request_id"] == request["request_id"]
     assert warning["level"] == "WARNING" and request["status"] == 503
+
+
+REMINDER_EMAIL = "thessaly.vantongeren-pike@example.com"
+REMINDER_PHONE = "+15550107319"
+
+
+def test_reminder_contact_details_are_never_logged(client, participant):
+    import re
+
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+    from moto.sns.models import sns_backends
+
+    mark = len(LOG_HYGIENE.lines)
+    for body in ({"email": REMINDER_EMAIL}, {"phone": REMINDER_PHONE}, {"email": REMINDER_EMAIL + "\x07"}):
+        response = client.http.post("/me/reminders/contact", headers=participant.headers, body=json.dumps(body))
+        assert response.status_code in (200, 400)
+    code = re.search(r"\d{6}", list(sns_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sms_messages.values())[-1][1]).group()
+    assert client.http.post("/me/reminders/contact/confirm", headers=participant.headers,
+                            body=json.dumps({"code": code})).status_code == 200
+    assert ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages[-1].destinations["ToAddresses"] == [REMINDER_EMAIL]
+    for secret in (REMINDER_EMAIL, REMINDER_PHONE):
+        assert secret in LOG_HYGIENE.secrets
+    logged = "\n".join(LOG_HYGIENE.lines[mark:])
+    assert "reminders.code_sent" in logged
+    for secret in (REMINDER_EMAIL, REMINDER_PHONE, "5550107319", "thessaly", code):
+        assert secret not in logged, secret

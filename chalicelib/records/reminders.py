@@ -1,0 +1,328 @@
+"""Reminder records: what each participant chose, the slot index the scheduled run reads, and
+what was sent.
+
+Keys (see the table in ``chalicelib.records``):
+
+| record                                   | PK                          | SK                         |
+|------------------------------------------|-----------------------------|----------------------------|
+| a participant's reminder choice          | ``PARTICIPANT#{id}``        | ``REMINDERS``              |
+| what was sent to them, and when          | ``PARTICIPANT#{id}``        | ``REMINDER_SENT``          |
+| slot index: due in this 15-minute slot   | ``REMINDER_SLOT#{HHMM}``    | ``PARTICIPANT#{id}``       |
+| one scheduled run's counts               | ``REMINDER_RUN#{utc date}`` | ``{slot iso}#{run id}``    |
+
+``REMINDERS`` holds the choice (channel, local time, days, trigger, quiet hours, time zone,
+language), the confirmed email and phone number (stored only for reminders; this table is
+encrypted with the stack's KMS key), a pending change of them (the address and an HMAC of the
+confirmation code, never the code), and ``version`` for optimistic concurrency.
+
+``REMINDER_SENT`` holds ``sent_on`` (the participant's local date of the last reminder),
+``last_sent_at`` (UTC), ``channel`` and ``run`` (the run that claimed it), plus the
+participant's group ids (``group_ids``, checked on ``groups_checked_on``) so that a run needs
+no Query per participant to find their assignments. Never any message text.
+
+Slot index: the run every 15 minutes reads one partition, ``REMINDER_SLOT#{HHMM}`` (UTC
+quarter hour), with one Query. A participant's pointer is written into every UTC slot their
+local time can fall in during the year (two where the zone has daylight saving time); the run
+keeps only the pointers whose local time falls in its slot today, so a daylight-saving change
+needs no rewrite.
+
+Access patterns: one Query of ``PARTICIPANT#{id}`` for SKs beginning ``REMINDER``; Query of one slot partition; BatchGetItem of
+``REMINDERS`` + ``REMINDER_SENT`` + ``PROGRESS`` for up to 33 participants a call;
+TransactWriteItems for saves and claims; PutItem of a run. No Scan.
+
+Conditional-write rules:
+- saving a choice is one TransactWriteItems: the ``REMINDERS`` item with
+  ``attribute_not_exists(PK) OR version = :read`` (a concurrent save makes the loser re-read),
+  plus the slot pointers it adds and removes, so the index never disagrees with the choice;
+- a reminder is claimed before it is sent: ``REMINDER_SENT`` is updated with
+  ``attribute_not_exists(sent_on) OR sent_on <> :local_date`` (claims of up to 100
+  participants in one TransactWriteItems). A retried or overlapping run finds the claim and
+  sends nothing: at most one reminder per participant per local day;
+- a send that fails for good gives its claim back (``run = :this_run`` condition), so a later
+  retry of the run may try again;
+- run records are put with ``attribute_not_exists(PK)`` (the run id is random).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.errors import Conflict
+from chalicelib.records.completions import PROGRESS_SK, Progress, participant_pk
+from chalicelib.records.table import (
+    BotoCoreError,
+    ClientError,
+    RecordTable,
+    error_code,
+    from_item,
+    to_item,
+)
+
+CHOICE_SK = "REMINDERS"
+SENT_SK = "REMINDER_SENT"
+# Each participant costs three keys in one BatchGetItem (choice, sent, progress): 100 keys a call.
+_BATCH_KEYS = 99
+_BATCH_RETRIES = 5
+TRANSACT_LIMIT = 100
+
+
+def slot_pk(slot: str) -> str:
+    return f"REMINDER_SLOT#{slot}"
+
+
+@dataclass(frozen=True)
+class SlotPointer:
+    participant_id: str
+    timezone: str
+    time: str  # local "HH:MM"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Everything the run needs about one participant, read in one batch."""
+
+    participant_id: str
+    choice: dict | None
+    sent: dict
+    progress: Progress
+
+
+class ReminderRecords(RecordTable):
+    # -- the participant's choice ----------------------------------------------------------
+
+    def get(self, participant_id: str) -> tuple[dict | None, dict]:
+        """The ``REMINDERS`` item (or ``None``) and the ``REMINDER_SENT`` item (or ``{}``): one
+        consistent Query (both sort keys begin with ``REMINDER``)."""
+        response = self._call(
+            "query",
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+            ExpressionAttributeValues=to_item({":pk": participant_pk(participant_id), ":prefix": "REMINDER"}),
+            ConsistentRead=True,
+        )
+        records = {r["SK"]: r for r in (from_item(i) for i in response.get("Items", []))}
+        return records.get(CHOICE_SK), records.get(SENT_SK, {})
+
+    def save(
+        self,
+        participant_id: str,
+        choice: dict,
+        read_version: int | None,
+        add_slots: Iterable[str],
+        remove_slots: Iterable[str],
+        group_ids: list[str] | None = None,
+        checked_on: str | None = None,
+    ) -> bool:
+        """Write the choice and its slot pointers in one transaction.
+
+        Returns ``False`` when someone else saved since ``read_version`` was read (the caller
+        reads again); raises ``ServiceUnavailable`` when DynamoDB is unavailable.
+        """
+        pk = participant_pk(participant_id)
+        item = {**choice, "PK": pk, "SK": CHOICE_SK, "version": (read_version or 0) + 1}
+        if read_version is None:
+            put: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(PK)"}
+        else:
+            put = {
+                "ConditionExpression": "#v = :v",
+                "ExpressionAttributeNames": {"#v": "version"},
+                "ExpressionAttributeValues": to_item({":v": read_version}),
+            }
+        items: list[dict] = [{"Put": {"TableName": self._table, "Item": to_item(item), **put}}]
+        pointer = {"participant_id": participant_id, "timezone": choice["timezone"], "time": choice["time"]}
+        for slot in sorted(set(add_slots)):
+            items.append({"Put": {"TableName": self._table,
+                                  "Item": to_item({"PK": slot_pk(slot), "SK": pk, **pointer})}})
+        for slot in sorted(set(remove_slots) - set(add_slots)):
+            items.append({"Delete": {"TableName": self._table, "Key": to_item({"PK": slot_pk(slot), "SK": pk})}})
+        if group_ids is not None:
+            items.append({"Update": {
+                "TableName": self._table,
+                "Key": to_item({"PK": pk, "SK": SENT_SK}),
+                "UpdateExpression": "SET #g = :g, #c = :c",
+                "ExpressionAttributeNames": {"#g": "group_ids", "#c": "groups_checked_on"},
+                "ExpressionAttributeValues": to_item({":g": group_ids, ":c": checked_on or ""}),
+            }})
+        try:
+            self._dynamodb.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if error_code(error) == "TransactionCanceledException" and _reasons(error)[0] == "ConditionalCheckFailed":
+                return False
+            if error_code(error) in ("TransactionCanceledException", "TransactionConflictException"):
+                raise Conflict("Your reminder settings changed at the same time. Try again.",
+                               code="concurrent_change") from error
+            raise self.unavailable(error) from error
+        except BotoCoreError as error:
+            raise self.unavailable(error) from error
+        return True
+
+    # -- the scheduled run -------------------------------------------------------------------
+
+    def slot(self, slot: str) -> list[SlotPointer]:
+        """Every pointer in one UTC quarter-hour slot: one Query per 1 MB page."""
+        pointers: list[SlotPointer] = []
+        token: dict | None = None
+        while True:
+            request: dict[str, Any] = {
+                "TableName": self._table,
+                "KeyConditionExpression": "PK = :pk",
+                "ExpressionAttributeValues": to_item({":pk": slot_pk(slot)}),
+            }
+            if token:
+                request["ExclusiveStartKey"] = token
+            response = self._call("query", **request)
+            for raw in response.get("Items", []):
+                record = from_item(raw)
+                pointers.append(SlotPointer(str(record["participant_id"]), str(record["timezone"]), str(record["time"])))
+            token = response.get("LastEvaluatedKey")
+            if not token:
+                return pointers
+
+    def candidates(self, participant_ids: list[str]) -> dict[str, Candidate]:
+        """Choice, sent state and progress of many participants: BatchGetItem, 33 participants a call."""
+        unique = list(dict.fromkeys(participant_ids))
+        found: dict[str, dict[str, dict]] = {pid: {} for pid in unique}
+        keys = [
+            {"PK": participant_pk(pid), "SK": sk} for pid in unique for sk in (CHOICE_SK, SENT_SK, PROGRESS_SK)
+        ]
+        for start in range(0, len(keys), _BATCH_KEYS):
+            request: dict[str, Any] = {
+                self._table: {"Keys": [to_item(k) for k in keys[start:start + _BATCH_KEYS]], "ConsistentRead": True}
+            }
+            for _attempt in range(_BATCH_RETRIES):
+                response = self._call("batch_get_item", RequestItems=request)
+                for raw in response.get("Responses", {}).get(self._table, []):
+                    record = from_item(raw)
+                    found[record["PK"].removeprefix("PARTICIPANT#")][record["SK"]] = record
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+            else:
+                raise self.unavailable(RuntimeError("unprocessed keys"))
+        return {
+            pid: Candidate(pid, parts.get(CHOICE_SK), parts.get(SENT_SK, {}),
+                           Progress.from_record(pid, parts.get(PROGRESS_SK)))
+            for pid, parts in found.items()
+        }
+
+    def claim(self, participant_ids: list[str], local_dates: dict[str, str], now: str, run_id: str,
+              channels: dict[str, str], attempts: int = 4) -> set[str]:
+        """Claim "reminded on local date D" for each participant; returns those this run claimed.
+
+        Up to 100 claims per TransactWriteItems. A claim another run already holds is dropped
+        and the rest retried; a transaction conflict (two runs at once) is retried too.
+        """
+        claimed: set[str] = set()
+        for start in range(0, len(participant_ids), TRANSACT_LIMIT):
+            pending = participant_ids[start:start + TRANSACT_LIMIT]
+            for _attempt in range(attempts):
+                if not pending:
+                    break
+                items = [self._claim_item(pid, local_dates[pid], now, run_id, channels[pid]) for pid in pending]
+                try:
+                    self._dynamodb.transact_write_items(TransactItems=items)
+                except ClientError as error:
+                    if error_code(error) != "TransactionCanceledException":
+                        if error_code(error) == "TransactionConflictException":
+                            continue
+                        raise self.unavailable(error) from error
+                    reasons = _reasons(error)
+                    pending = [pid for pid, reason in zip(pending, reasons, strict=False)
+                               if reason != "ConditionalCheckFailed"]
+                    continue
+                except BotoCoreError as error:
+                    raise self.unavailable(error) from error
+                claimed.update(pending)
+                pending = []
+        return claimed
+
+    def _claim_item(self, participant_id: str, local_date: str, now: str, run_id: str, channel: str) -> dict:
+        return {"Update": {
+            "TableName": self._table,
+            "Key": to_item({"PK": participant_pk(participant_id), "SK": SENT_SK}),
+            "UpdateExpression": "SET #d = :d, #a = :a, #r = :r, #c = :c",
+            "ConditionExpression": "attribute_not_exists(#d) OR #d <> :d",
+            "ExpressionAttributeNames": {"#d": "sent_on", "#a": "last_sent_at", "#r": "run", "#c": "channel"},
+            "ExpressionAttributeValues": to_item({":d": local_date, ":a": now, ":r": run_id, ":c": channel}),
+        }}
+
+    def release(self, participant_id: str, run_id: str, previous: dict) -> None:
+        """Give back this run's claim (the send failed), restoring the previous send."""
+        values: dict[str, Any] = {":r": run_id}
+        sets, removes = [], []
+        names = {"#r": "run"}
+        for attribute in ("sent_on", "last_sent_at", "channel"):
+            names[f"#{attribute}"] = attribute
+            if previous.get(attribute):
+                values[f":{attribute}"] = previous[attribute]
+                sets.append(f"#{attribute} = :{attribute}")
+            else:
+                removes.append(f"#{attribute}")
+        expression = " ".join(
+            part for part in (("SET " + ", ".join(sets)) if sets else "", ("REMOVE " + ", ".join(removes)) if removes else "")
+            if part
+        )
+        try:
+            self._call(
+                "update_item",
+                Key=to_item({"PK": participant_pk(participant_id), "SK": SENT_SK}),
+                UpdateExpression=expression,
+                ConditionExpression="#r = :r",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=to_item(values),
+            )
+        except _ConditionFailed:
+            pass  # another run holds it now: nothing of ours to give back
+
+    def note_groups(self, participant_id: str, group_ids: list[str], checked_on: str) -> None:
+        """Remember the participant's groups (checked on ``checked_on``) for the next runs."""
+        self._call(
+            "update_item",
+            Key=to_item({"PK": participant_pk(participant_id), "SK": SENT_SK}),
+            UpdateExpression="SET #g = :g, #c = :c",
+            ExpressionAttributeNames={"#g": "group_ids", "#c": "groups_checked_on"},
+            ExpressionAttributeValues=to_item({":g": group_ids, ":c": checked_on}),
+        )
+
+    def record_run(self, utc_date: str, sort_key: str, counts: dict[str, int | str]) -> None:
+        try:
+            self._call(
+                "put_item",
+                Item=to_item({"PK": f"REMINDER_RUN#{utc_date}", "SK": sort_key, **counts}),
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except _ConditionFailed:
+            pass
+
+    def runs(self, utc_date: str) -> list[dict]:
+        """The runs of one UTC day (one Query): counts only."""
+        items, _ = self.query_page(f"REMINDER_RUN#{utc_date}", "", None, 200)
+        return items
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _call(self, operation: str, **request: Any) -> dict:
+        try:
+            return getattr(self._dynamodb, operation)(TableName=self._table, **request)
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                raise _ConditionFailed() from error
+            raise self.unavailable(error) from error
+        except BotoCoreError as error:
+            raise self.unavailable(error) from error
+
+
+def _reasons(error: ClientError) -> list[str]:
+    reasons = error.response.get("CancellationReasons") or []
+    codes = [str(r.get("Code", "")) for r in reasons]
+    if not codes:
+        # moto (and older SDKs) put the reasons only in the message: "... [None, ConditionalCheckFailed]"
+        message = str(error.response.get("Error", {}).get("Message", ""))
+        if "[" in message:
+            codes = [c.strip() for c in message.rsplit("[", 1)[1].rstrip("]").split(",")]
+    return codes or ["Unknown"]
+
+
+class _ConditionFailed(Exception):
+    pass

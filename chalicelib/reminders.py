@@ -1,0 +1,524 @@
+"""Reminders a participant chooses: by email or text, at a time, on days, with quiet hours.
+
+Plain use cases (no HTTP): read and change the choice, change the email or phone number with
+a confirmation code sent to the new address, and stop reminders from a signed link. The
+scheduled sending is in ``chalicelib.reminder_sending``; the records in
+``chalicelib.records.reminders``.
+
+What a participant receives never names treatment, a topic or a lesson: the wording below is
+all there is ("You have something to read in <program>"). Contact details are shown back
+masked and never logged; leaders have no route to any of this.
+
+Text messages go through Amazon SNS (``Publish`` to a phone number): SNS keeps the account's
+opt-out list, so a reply of STOP is honoured by AWS itself, and the run also asks SNS
+(``CheckIfPhoneNumberIsOptedOut``) and turns reminders off for a number that opted out.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from chalicelib import logs
+from chalicelib.clock import Clock
+from chalicelib.errors import BadRequest, Conflict, ServiceUnavailable
+from chalicelib.identity import Caller
+from chalicelib.library import LOCALES
+from chalicelib.records.reminders import ReminderRecords
+
+EMAIL = "email"
+SMS = "sms"
+CHANNELS = (EMAIL, SMS)
+DAY_BEFORE = "day_before"
+DAILY = "daily"
+TRIGGERS = (DAY_BEFORE, DAILY)
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SLOT_MINUTES = 15
+CODE_MINUTES = 15
+CODE_ATTEMPTS = 5
+CODES_PER_HOUR = 5
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$")
+_PHONE = re.compile(r"^\+[1-9]\d{7,14}$")
+_PHONE_PUNCTUATION = re.compile(r"[\s().-]")
+
+DEFAULTS: dict[str, Any] = {
+    "enabled": False,
+    "channel": EMAIL,
+    "time": "18:00",
+    "days": list(DAYS),
+    "trigger": DAY_BEFORE,
+    "quiet_start": None,
+    "quiet_end": None,
+}
+
+
+# -- what the participant sees -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderChoice:
+    enabled: bool
+    channel: str
+    time: str
+    days: tuple[str, ...]
+    trigger: str
+    quiet_hours: tuple[str, str] | None
+    timezone: str
+    locale: str
+    email: str | None  # masked
+    phone: str | None  # masked
+    pending: dict | None  # {"kind", "address" (masked), "expires_at"}
+    last_sent_at: str | None
+
+    def to_dict(self) -> dict:
+        return {
+            "enabled": self.enabled,
+            "channel": self.channel,
+            "time": self.time,
+            "days": list(self.days),
+            "trigger": self.trigger,
+            "quiet_hours": {"start": self.quiet_hours[0], "end": self.quiet_hours[1]} if self.quiet_hours else None,
+            "timezone": self.timezone,
+            "locale": self.locale,
+            "email": self.email,
+            "phone": self.phone,
+            "pending": self.pending,
+            "last_sent_at": self.last_sent_at,
+        }
+
+
+def mask_email(address: str) -> str:
+    local, _, domain = address.partition("@")
+    name, _, tld = domain.rpartition(".")
+    return f"{local[:1]}***@{name[:1]}***.{tld}"
+
+
+def mask_phone(number: str) -> str:
+    return f"{number[:2]}******{number[-2:]}"
+
+
+def mask(kind: str, address: str) -> str:
+    return mask_email(address) if kind == EMAIL else mask_phone(address)
+
+
+# -- checking what comes in ----------------------------------------------------------------------
+
+
+def check_time(value: Any, name: str, quarter: bool = False) -> str:
+    match = _TIME.match(value) if isinstance(value, str) else None
+    if not match or (quarter and int(match.group(2)) % SLOT_MINUTES):
+        every = " on the quarter hour (00, 15, 30 or 45 minutes)" if quarter else ""
+        raise BadRequest(f"{name} is a time of day as HH:MM{every}, e.g. 18:30.", code="invalid_time")
+    return value
+
+
+def check_days(value: Any) -> list[str]:
+    if (not isinstance(value, list) or not value or len(value) > len(DAYS)
+            or any(d not in DAYS for d in value) or len(set(value)) != len(value)):
+        raise BadRequest(f"days is a list of one or more of: {', '.join(DAYS)}.", code="invalid_days")
+    return [d for d in DAYS if d in value]
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    from zoneinfo import available_timezones
+
+    return frozenset(available_timezones())
+
+
+def check_timezone(value: Any) -> str:
+    if not isinstance(value, str) or value not in _zones():
+        raise BadRequest("timezone is an IANA time zone name, e.g. America/New_York.", code="invalid_timezone")
+    return value
+
+
+def check_email(value: Any) -> str:
+    if not isinstance(value, str) or len(value) > 254 or not _EMAIL.match(value.strip()):
+        raise BadRequest("That does not look like an email address.", code="invalid_email")
+    return value.strip()
+
+
+def check_phone(value: Any) -> str:
+    number = _PHONE_PUNCTUATION.sub("", value) if isinstance(value, str) and len(value) <= 40 else ""
+    if number and not number.startswith("+") and number.isascii() and number.isdigit() and len(number) == 10:
+        number = "+1" + number  # a US number written without its country code
+    if not _PHONE.match(number):
+        raise BadRequest("A phone number is written with its country code, e.g. +1 555 010 0123.",
+                         code="invalid_phone")
+    return number
+
+
+def in_quiet_hours(moment: time, start: str | None, end: str | None) -> bool:
+    """Quiet hours run from ``start`` up to ``end``, across midnight when ``end`` is earlier."""
+    if not start or not end:
+        return False
+    begin, finish = time.fromisoformat(start), time.fromisoformat(end)
+    if begin <= finish:
+        return begin <= moment < finish
+    return moment >= begin or moment < finish
+
+
+def utc_slots(local_time: str, timezone: str, around: date) -> set[str]:
+    """Every UTC quarter-hour slot (``HHMM``) that ``local_time`` in ``timezone`` falls in, across
+    the UTC offsets the zone uses this year and next: one for most zones, two with daylight
+    saving time."""
+    zone = ZoneInfo(timezone)
+    chosen = time.fromisoformat(local_time)
+    slots = set()
+    for year in (around.year, around.year + 1):
+        for month in range(1, 13):
+            for day in (1, 15):
+                moment = datetime.combine(date(year, month, day), chosen, tzinfo=zone).astimezone(UTC)
+                slots.add(slot_of(moment))
+    return slots
+
+
+def slot_of(moment: datetime) -> str:
+    moment = moment.astimezone(UTC)
+    return f"{moment.hour:02d}{moment.minute - moment.minute % SLOT_MINUTES:02d}"
+
+
+# -- signed stop links ---------------------------------------------------------------------------
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def stop_token(key: str, participant_id: str) -> str:
+    """``<participant id>.<HMAC-SHA256>``: needs no sign-in, cannot be made for someone else."""
+    signature = hmac.new(key.encode(), f"stop:{participant_id}".encode(), hashlib.sha256).digest()
+    return f"{_b64(participant_id.encode())}.{_b64(signature)}"
+
+
+def verify_stop_token(key: str, token: Any) -> str | None:
+    """The participant a stop link is for, or ``None`` when it is not signed with ``key``."""
+    if not key or not isinstance(token, str) or len(token) > 300 or token.count(".") != 1:
+        return None
+    encoded = token.split(".", 1)[0]
+    try:
+        participant_id = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode("utf-8")
+    except (ValueError, UnicodeError):
+        return None
+    if not participant_id or not hmac.compare_digest(stop_token(key, participant_id), token):
+        return None
+    return participant_id
+
+
+# -- wording ----------------------------------------------------------------------------------------
+
+# Never a topic, a module title, a diagnosis or the word treatment: a message may be read on a
+# lock screen or over a shoulder.
+WORDS = {
+    "en": {
+        "subject": "{program}: a reminder",
+        "reminder": "You have something to read in {program}.",
+        "open": "Open it: {link}",
+        "stop": "Stop these reminders: {stop}",
+        "sms_stop": "Reply STOP to stop.",
+        "code_subject": "{program}: your code",
+        "code": "Your {program} code is {code}. It works for {minutes} minutes. "
+                "If you did not ask for it, you can ignore this message.",
+    },
+    "es": {
+        "subject": "{program}: un recordatorio",
+        "reminder": "Tiene algo para leer en {program}.",
+        "open": "Ábralo: {link}",
+        "stop": "Dejar de recibir estos recordatorios: {stop}",
+        "sms_stop": "Responda STOP para dejar de recibirlos.",
+        "code_subject": "{program}: su código",
+        "code": "Su código de {program} es {code}. Sirve durante {minutes} minutos. "
+                "Si no lo pidió, puede ignorar este mensaje.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+
+
+def reminder_message(channel: str, locale: str, program: str, link: str, stop_link: str) -> Message:
+    words = WORDS.get(locale, WORDS["en"])
+    lines = [words["reminder"].format(program=program)]
+    if link:
+        lines.append(words["open"].format(link=link))
+    lines.append(words["stop"].format(stop=stop_link))
+    if channel == SMS:
+        lines.append(words["sms_stop"])
+        return Message("", " ".join(lines))
+    return Message(words["subject"].format(program=program), "\n\n".join(lines) + "\n")
+
+
+def code_message(locale: str, program: str, code: str) -> Message:
+    words = WORDS.get(locale, WORDS["en"])
+    return Message(words["code_subject"].format(program=program),
+                   words["code"].format(program=program, code=code, minutes=CODE_MINUTES))
+
+
+# -- sending ------------------------------------------------------------------------------------------
+
+
+class Messenger(Protocol):
+    def email(self, to: str, message: Message) -> None: ...
+    def text(self, to: str, message: Message) -> None: ...
+    def opted_out(self, phone: str) -> bool: ...
+
+
+class AwsMessenger:
+    """SES for email, SNS for text messages. Clients are built on first use."""
+
+    def __init__(self, ses: Callable[[], Any], sns: Callable[[], Any], sender: str, sms_sender_id: str = "") -> None:
+        self._ses = ses
+        self._sns = sns
+        self._sender = sender
+        self._sms_sender_id = sms_sender_id
+
+    def email(self, to: str, message: Message) -> None:
+        self._ses().send_email(
+            Source=self._sender,
+            Destination={"ToAddresses": [to]},
+            Message={"Subject": {"Data": message.subject, "Charset": "UTF-8"},
+                     "Body": {"Text": {"Data": message.body, "Charset": "UTF-8"}}},
+        )
+
+    def text(self, to: str, message: Message) -> None:
+        attributes = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
+        if self._sms_sender_id:
+            attributes["AWS.SNS.SMS.SenderID"] = {"DataType": "String", "StringValue": self._sms_sender_id}
+        self._sns().publish(PhoneNumber=to, Message=message.body, MessageAttributes=attributes)
+
+    def opted_out(self, phone: str) -> bool:
+        return bool(self._sns().check_if_phone_number_is_opted_out(phoneNumber=phone).get("isOptedOut"))
+
+
+# -- the use cases ----------------------------------------------------------------------------------
+
+
+class ReminderService:
+    def __init__(
+        self,
+        records: ReminderRecords,
+        clock: Clock,
+        messenger: Messenger,
+        key: str,
+        program: str,
+        default_timezone: str,
+        groups_of: Callable[[str], list[str]],
+    ) -> None:
+        self.records = records
+        self.clock = clock
+        self.messenger = messenger
+        self._key = key
+        self.program = program
+        self._default_timezone = default_timezone
+        self._groups_of = groups_of
+
+    # reading
+
+    def view(self, caller: Caller) -> ReminderChoice:
+        item, sent = self.records.get(caller.id)
+        return self._view(item, sent)
+
+    def _view(self, item: dict | None, sent: dict) -> ReminderChoice:
+        choice = {**DEFAULTS, "timezone": self._default_timezone, "locale": "en", **(item or {})}
+        pending = choice.get("pending")
+        pending_view = None
+        if pending and pending.get("expires_at", "") > self.clock.iso():
+            pending_view = {"kind": pending["kind"], "address": mask(pending["kind"], pending["address"]),
+                            "expires_at": pending["expires_at"]}
+        quiet = (choice["quiet_start"], choice["quiet_end"]) if choice.get("quiet_start") else None
+        return ReminderChoice(
+            enabled=bool(choice["enabled"]),
+            channel=choice["channel"],
+            time=choice["time"],
+            days=tuple(choice["days"]),
+            trigger=choice["trigger"],
+            quiet_hours=quiet,
+            timezone=choice["timezone"],
+            locale=choice["locale"],
+            email=mask_email(choice["email"]) if choice.get("email") else None,
+            phone=mask_phone(choice["phone"]) if choice.get("phone") else None,
+            pending=pending_view,
+            last_sent_at=sent.get("last_sent_at"),
+        )
+
+    # changing the choice
+
+    def update(self, caller: Caller, changes: dict[str, Any]) -> ReminderChoice:
+        """Apply ``changes`` (any of enabled, channel, time, days, trigger, quiet_hours, timezone,
+        locale) and rewrite the slot index. Raises ``BadRequest`` for a value that does not fit,
+        ``Conflict`` for turning on a channel without a confirmed address."""
+        return self._change(caller.id, lambda item: _apply(item, changes), refresh_groups=True)
+
+    def stop(self, token: str) -> bool:
+        """Turn reminders off from a stop link. ``False`` when the link is not signed by us."""
+        participant_id = verify_stop_token(self._key, token)
+        if participant_id is None:
+            return False
+        self._change(participant_id, lambda item: {**item, "enabled": False}, refresh_groups=False)
+        logs.event("reminders.stopped", participant_id=participant_id, via="link")
+        return True
+
+    def turn_off(self, participant_id: str, reason: str) -> None:
+        """Used by the run when a number opted out of texts (STOP)."""
+        self._change(participant_id, lambda item: {**item, "enabled": False}, refresh_groups=False)
+        logs.event("reminders.stopped", participant_id=participant_id, via=reason)
+
+    def request_contact_change(self, caller: Caller, email: Any = None, phone: Any = None) -> ReminderChoice:
+        """Send a confirmation code to a new email or phone number; nothing changes until it is confirmed."""
+        if (email is None) == (phone is None):
+            raise BadRequest("Send either email or phone.", code="invalid_contact")
+        kind, address = (EMAIL, check_email(email)) if email is not None else (SMS, check_phone(phone))
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        now = self.clock.now()
+        hour = now.strftime("%Y-%m-%dT%H")
+
+        def with_pending(item: dict) -> dict:
+            sent = item.get("codes_sent") or {}
+            count = int(sent.get("count", 0)) if sent.get("hour") == hour else 0
+            if count >= CODES_PER_HOUR:
+                raise Conflict("Too many codes were sent this hour. Try again later.", code="too_many_codes")
+            return {**item, "codes_sent": {"hour": hour, "count": count + 1}, "pending": {
+                "kind": kind, "address": address, "code": self._code_hash(caller.id, kind, address, code),
+                "attempts": 0, "expires_at": _iso(now + timedelta(minutes=CODE_MINUTES)),
+            }}
+
+        choice = self._change(caller.id, with_pending, refresh_groups=False)
+        message = code_message(choice.locale, self.program, code)
+        try:
+            if kind == EMAIL:
+                self.messenger.email(address, message)
+            else:
+                self.messenger.text(address, message)
+        except Exception as error:  # noqa: BLE001 (any sending failure: the participant may ask again)
+            logs.event("reminders.code_failed", participant_id=caller.id, kind=kind, error=type(error).__name__)
+            raise ServiceUnavailable("The code could not be sent right now. Try again shortly.") from None
+        logs.event("reminders.code_sent", participant_id=caller.id, kind=kind)
+        return choice
+
+    def confirm_contact(self, caller: Caller, code: Any) -> ReminderChoice:
+        """Confirm the pending address with its code; it replaces the old one."""
+        if not isinstance(code, str) or not code.strip().isascii() or not code.strip().isdigit() or len(code.strip()) != 6:
+            raise BadRequest("The code is the 6 digits we sent.", code="invalid_code")
+        given = code.strip()
+        now = self.clock.iso()
+        outcome: dict[str, str] = {}
+
+        def confirm(item: dict) -> dict:
+            pending = item.get("pending")
+            if not pending or pending.get("expires_at", "") <= now:
+                raise Conflict("There is no code waiting, or it has expired. Ask for a new one.",
+                               code="no_pending_code")
+            expected = self._code_hash(caller.id, pending["kind"], pending["address"], given)
+            if not hmac.compare_digest(expected, pending["code"]):
+                attempts = int(pending.get("attempts", 0)) + 1
+                outcome["result"] = "wrong" if attempts < CODE_ATTEMPTS else "locked"
+                if attempts >= CODE_ATTEMPTS:
+                    return {k: v for k, v in item.items() if k != "pending"}
+                return {**item, "pending": {**pending, "attempts": attempts}}
+            outcome["result"] = "confirmed"
+            kind = "email" if pending["kind"] == EMAIL else "phone"
+            rest = {k: v for k, v in item.items() if k != "pending"}
+            return {**rest, kind: pending["address"]}
+
+        choice = self._change(caller.id, confirm, refresh_groups=False)
+        if outcome.get("result") == "wrong":
+            raise BadRequest("That code is not right. Check the latest message and try again.", code="wrong_code")
+        if outcome.get("result") == "locked":
+            raise Conflict("Too many wrong codes. Ask for a new one.", code="too_many_attempts")
+        logs.event("reminders.contact_confirmed", participant_id=caller.id)
+        return choice
+
+    # plumbing
+
+    def _code_hash(self, participant_id: str, kind: str, address: str, code: str) -> str:
+        message = f"code:{participant_id}:{kind}:{address}:{code}".encode()
+        return hmac.new(self._key.encode(), message, hashlib.sha256).hexdigest()
+
+    def _change(self, participant_id: str, change: Callable[[dict], dict], refresh_groups: bool) -> ReminderChoice:
+        for _attempt in range(4):
+            item, sent = self.records.get(participant_id)
+            read_version = int(item["version"]) if item and "version" in item else None
+            current = {k: v for k, v in (item or {}).items() if k not in ("PK", "SK", "version")}
+            base = {**DEFAULTS, "timezone": self._default_timezone, "locale": "en", **current}
+            updated = change(base)
+            _check_ready(updated)
+            old_slots = set(current.get("slots") or [])
+            new_slots = (
+                utc_slots(updated["time"], updated["timezone"], self.clock.now().date())
+                if updated["enabled"] else set()
+            )
+            updated["slots"] = sorted(new_slots)
+            updated["updated_at"] = self.clock.iso()
+            groups = self._groups_of(participant_id) if refresh_groups and updated["enabled"] else None
+            if self.records.save(participant_id, updated, read_version, new_slots, old_slots - new_slots,
+                                 groups, self.clock.now().date().isoformat() if groups is not None else None):
+                return self._view(updated, sent)
+        raise Conflict("Your reminder settings changed at the same time. Try again.", code="concurrent_change")
+
+
+def _apply(item: dict, changes: dict[str, Any]) -> dict:
+    updated = dict(item)
+    if "enabled" in changes:
+        if not isinstance(changes["enabled"], bool):
+            raise BadRequest("enabled is true or false.", code="invalid_field")
+        updated["enabled"] = changes["enabled"]
+    if "channel" in changes:
+        if changes["channel"] not in CHANNELS:
+            raise BadRequest("channel is email or sms.", code="invalid_channel")
+        updated["channel"] = changes["channel"]
+    if "time" in changes:
+        updated["time"] = check_time(changes["time"], "time", quarter=True)
+    if "days" in changes:
+        updated["days"] = check_days(changes["days"])
+    if "trigger" in changes:
+        if changes["trigger"] not in TRIGGERS:
+            raise BadRequest("trigger is day_before or daily.", code="invalid_trigger")
+        updated["trigger"] = changes["trigger"]
+    if "quiet_hours" in changes:
+        quiet = changes["quiet_hours"]
+        if quiet is None:
+            updated["quiet_start"] = updated["quiet_end"] = None
+        else:
+            if not isinstance(quiet, dict) or set(quiet) != {"start", "end"}:
+                raise BadRequest("quiet_hours is {\"start\": \"HH:MM\", \"end\": \"HH:MM\"} or null.",
+                                 code="invalid_quiet_hours")
+            start, end = check_time(quiet["start"], "quiet_hours.start"), check_time(quiet["end"], "quiet_hours.end")
+            if start == end:
+                raise BadRequest("Quiet hours need a start and an end that differ.", code="invalid_quiet_hours")
+            updated["quiet_start"], updated["quiet_end"] = start, end
+    if "timezone" in changes:
+        updated["timezone"] = check_timezone(changes["timezone"])
+    if "locale" in changes:
+        if changes["locale"] not in LOCALES:
+            raise BadRequest(f"locale is one of: {', '.join(LOCALES)}.", code="invalid_locale")
+        updated["locale"] = changes["locale"]
+    return updated
+
+
+def _check_ready(choice: dict) -> None:
+    if not choice["enabled"]:
+        return
+    address = choice.get("email") if choice["channel"] == EMAIL else choice.get("phone")
+    if not address:
+        what = "an email address" if choice["channel"] == EMAIL else "a phone number"
+        raise Conflict(f"Add and confirm {what} before turning these reminders on.", code="contact_not_confirmed")
+    if in_quiet_hours(time.fromisoformat(choice["time"]), choice.get("quiet_start"), choice.get("quiet_end")):
+        raise BadRequest("The reminder time is inside your quiet hours. Pick another time or change them.",
+                         code="time_in_quiet_hours")
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")

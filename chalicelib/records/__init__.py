@@ -16,6 +16,10 @@ Key design of the records table (``PK``/``SK``, both strings):
 | web sign-in session (TTL, 15 min idle)  | ``SESSION#{sha256}``| ``SESSION``                         |
 | an account's web sessions (TTL)         | ``ACCOUNT#{id}``    | ``SESSION#{sha256}``                |
 | an account's not-valid-before time      | ``ACCOUNT#{id}``    | ``NOT_VALID_BEFORE``                |
+| reminder choice + confirmed contact     | ``PARTICIPANT#{id}``| ``REMINDERS``                       |
+| reminder sent (local date, time, groups)| ``PARTICIPANT#{id}``| ``REMINDER_SENT``                   |
+| reminder slot index (UTC quarter hour)  | ``REMINDER_SLOT#{HHMM}`` | ``PARTICIPANT#{id}``           |
+| one reminder run's counts               | ``REMINDER_RUN#{utc date}`` | ``{slot}#{time}#{run id}``  |
 
 Every key string is built in ``records/keys.py``; nothing outside ``records/`` knows them.
 
@@ -34,6 +38,11 @@ expires; reads check the time themselves because TTL deletion lags.
 
 An account's not-valid-before time (``records/access.py``) is written when an admin disables
 the account; token checks read it through a 5-minute per-container cache (``chalicelib.access``).
+
+Reminders (``records/reminders.py``): saving a choice rewrites its slot pointers in the same
+transaction (``version`` condition); the scheduled run reads one slot partition with one Query,
+then choices, sent state and ``PROGRESS`` in BatchGetItems, and claims "sent on local date D"
+with conditional updates (up to 100 in one TransactWriteItems) before sending anything.
 
 Participant ids are Cognito ``sub`` values: pseudonymous, never names or emails.
 Every access is a GetItem, Query, BatchGetItem or a (transactional) conditional write:

@@ -362,14 +362,15 @@ class ReminderService:
         ``Conflict`` for turning on a channel without a confirmed address."""
         return self._change(caller.id, lambda item: _apply(item, changes), refresh_groups=True)
 
-    def stop(self, token: str) -> bool:
-        """Turn reminders off from a stop link. ``False`` when the link is not signed by us."""
+    def stop(self, token: Any) -> str | None:
+        """Turn reminders off from a stop link (no sign-in: the link is signed). Returns the
+        participant's reminder language, or ``None`` when the link is not signed by us."""
         participant_id = verify_stop_token(self._key, token)
         if participant_id is None:
-            return False
-        self._change(participant_id, lambda item: {**item, "enabled": False}, refresh_groups=False)
+            return None
+        choice = self._change(participant_id, lambda item: {**item, "enabled": False}, refresh_groups=False)
         logs.event("reminders.stopped", participant_id=participant_id, via="link")
-        return True
+        return choice.locale
 
     def turn_off(self, participant_id: str, reason: str) -> None:
         """Used by the run when a number opted out of texts (STOP)."""

@@ -1,4 +1,5 @@
-"""Scheduled functions (no HTTP): the daily leader digest. The work is in ``chalicelib.digests``.
+"""Scheduled functions (no HTTP): the daily leader digest (``chalicelib.digests``) and the
+participant reminders every 15 minutes (``chalicelib.reminder_sending``).
 
 The handler is defined at module level: Lambda finds a blueprint's function as
 ``chalicelib.schedules.send_digests``.
@@ -10,10 +11,13 @@ from typing import Any
 
 from chalice import Blueprint, Cron
 
-from chalicelib import aws, digests, services
+from chalicelib import aws, digests, reminder_sending, services
 
 # 11:00 UTC every day: 06:00/07:00 in New York, before most programs' morning sessions.
 DAILY = Cron(0, 11, "*", "*", "?", "*")
+
+# Every quarter hour: the reminder slots (chalicelib.records.reminders).
+QUARTER_HOURS = Cron("0/15", "*", "*", "*", "?", "*")
 
 _bp = Blueprint(__name__)
 
@@ -22,6 +26,13 @@ _bp = Blueprint(__name__)
 def send_digests(event: Any) -> dict:
     svc = services.current()
     return digests.run_daily(svc, aws.client("ses", svc.settings.region)).to_dict()
+
+
+@_bp.schedule(QUARTER_HOURS, name="send_reminders", description="Participant reminders due in this quarter hour")
+def send_reminders(event: Any) -> dict:
+    # The event's scheduled time, not "now": a retried or late run works on the same slot.
+    report = reminder_sending.run_scheduled(services.current(), getattr(event, "time", None))
+    return {"slot": report.slot, **report.counts()}
 
 
 def blueprint() -> Blueprint:

@@ -21,11 +21,11 @@ class Settings:
     # Due dates are calendar days where the program runs.
     program_timezone: str = "America/New_York"
     # Participant reminders (chalicelib.reminders): the name messages use, the SES sender, the
-    # key that signs stop links and confirmation codes, the web app's address, an SMS sender id.
+    # key that signs stop links and confirmation codes, the web app's base address, an SMS sender id.
     program_name: str = "Steady"
     reminder_sender: str = ""
     reminder_key: str = ""
-    app_url: str = ""
+    web_url: str = ""  # the web app's base, e.g. https://steady.clinic.example/api
     sms_sender_id: str = ""
 
     @property
@@ -54,7 +54,7 @@ class Settings:
             program_name=env.get("STEADY_PROGRAM_NAME") or "Steady",
             reminder_sender=env.get("STEADY_REMINDER_SENDER", ""),
             reminder_key=env.get("STEADY_REMINDER_KEY", ""),
-            app_url=env.get("STEADY_APP_URL", ""),
+            web_url=env.get("STEADY_WEB_URL", ""),
             sms_sender_id=env.get("STEADY_SMS_SENDER_ID", ""),
             cognito_endpoint_url=(
                 env.get("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER") or env.get("AWS_ENDPOINT_URL")

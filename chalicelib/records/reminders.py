@@ -165,7 +165,6 @@ class ReminderRecords(RecordTable):
         token: dict | None = None
         while True:
             request: dict[str, Any] = {
-                "TableName": self._table,
                 "KeyConditionExpression": "PK = :pk",
                 "ExpressionAttributeValues": to_item({":pk": slot_pk(slot)}),
             }
@@ -191,7 +190,10 @@ class ReminderRecords(RecordTable):
                 self._table: {"Keys": [to_item(k) for k in keys[start:start + _BATCH_KEYS]], "ConsistentRead": True}
             }
             for _attempt in range(_BATCH_RETRIES):
-                response = self._call("batch_get_item", RequestItems=request)
+                try:
+                    response = self._dynamodb.batch_get_item(RequestItems=request)
+                except (ClientError, BotoCoreError) as error:
+                    raise self.unavailable(error) from error
                 for raw in response.get("Responses", {}).get(self._table, []):
                     record = from_item(raw)
                     found[record["PK"].removeprefix("PARTICIPANT#")][record["SK"]] = record

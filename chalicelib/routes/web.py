@@ -6,7 +6,7 @@ from chalice import Blueprint
 
 from chalicelib import mfa
 from chalicelib.identity import LEADERS, PARTICIPANTS
-from chalicelib.web import pages
+from chalicelib.web import account_pages, pages
 from chalicelib.web.http import PUBLIC, SIGNED_IN, Pages
 
 LEADER_ONLY = (LEADERS,)
@@ -26,6 +26,8 @@ def blueprint() -> Blueprint:
     web.route("/sign-out", method="POST", access=PUBLIC)(pages.sign_out)
     web.route(mfa.SETUP_PATH, access=SIGNED_IN, before_mfa=True)(pages.authenticator_form)
     web.route(mfa.SETUP_PATH, method="POST", access=SIGNED_IN, before_mfa=True)(pages.authenticator_submit)
+
+    web.route(account_pages.STOP_PATH, access=PUBLIC)(account_pages.reminders_stop)
 
     web.route("/", access=SIGNED_IN)(pages.home)
     web.route("/read/{module_id}", access=SIGNED_IN)(pages.module_page)

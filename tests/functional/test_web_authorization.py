@@ -46,6 +46,7 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     # A wrong code: refused with the form again, for everyone signed in.
     ("POST", "/account/authenticator"): PageRow("/account/authenticator", {"code": "000000"},
                                                 expect=(SIGN_IN, 400, 400, 400)),
+    ("GET", "/reminders/stop"): PageRow("/reminders/stop?t=not.signed", expect=(400, 400, 400, 400)),
     ("GET", "/"): PageRow("/"),
     ("GET", "/read/{module_id}"): PageRow("/read/thinking-traps"),
     ("POST", "/read/{module_id}/complete"): PageRow("/read/thinking-traps/complete", {"version": "1"},

@@ -1,0 +1,336 @@
+"""The scheduled reminder run (every 15 minutes): who is due, claim, send, record.
+
+How the due are found without a Scan (keys in ``chalicelib.records.reminders``):
+1. one Query of the run's UTC slot partition, ``REMINDER_SLOT#{HHMM}``; a pointer is kept
+   when its local time, on the participant's local date, falls in this slot (so a pointer in
+   the other daylight-saving slot is skipped, and the time zone rules stay Python's);
+2. one BatchGetItem per 33 participants: their choice, what was last sent, and ``PROGRESS``;
+3. their groups: ids remembered on ``REMINDER_SENT`` (re-checked with one Query at most once
+   a week per participant, and on every save), each group read once per run (one Query);
+4. claims: "reminded on local date D", up to 100 in one TransactWriteItems, before sending;
+5. one PutItem of the run's counts.
+
+At most once per participant per local day: the claim is a conditional write, so a retried
+run, or two runs at once, find it and send nothing. A send that fails after its retries gives
+the claim back so that a retry of the run may try again. Nothing here logs or stores message
+text or contact details: counts, ids and codes only.
+"""
+
+from __future__ import annotations
+
+import time as time_module
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from chalicelib import logs
+from chalicelib.clock import Clock
+from chalicelib.errors import NotFound, SteadyError
+from chalicelib.library import ModuleLibrary
+from chalicelib.progress import COMPLETED, COMPLETED_OLDER, status_of, tasks_for
+from chalicelib.records.groups import Group
+from chalicelib.records.reminders import Candidate, ReminderRecords, SlotPointer
+from chalicelib.reminders import (
+    DAILY,
+    DAY_BEFORE,
+    DAYS,
+    EMAIL,
+    SLOT_MINUTES,
+    SMS,
+    Messenger,
+    in_quiet_hours,
+    reminder_message,
+    slot_of,
+    stop_token,
+)
+
+# "Daily while something is due" goes on for a week past the due date, then stops nagging.
+OVERDUE_DAYS = 7
+# A run that starts this late (EventBridge retried it for hours) sends nothing: the moment passed.
+TOO_LATE = timedelta(hours=3)
+# Group memberships remembered on REMINDER_SENT are checked again after this long.
+RECHECK_GROUPS = timedelta(days=7)
+SEND_ATTEMPTS = 3
+BATCH = 100
+
+
+@dataclass
+class RunReport:
+    slot: str
+    run_id: str
+    pointers: int = 0
+    in_slot: int = 0
+    due: int = 0
+    sent: int = 0
+    already_sent: int = 0
+    nothing_due: int = 0
+    not_today: int = 0
+    quiet_hours: int = 0
+    too_late: int = 0
+    off: int = 0
+    opted_out: int = 0
+    failed: int = 0
+    not_configured: bool = False
+    sent_ids: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {k: v for k, v in self.__dict__.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
+def slot_start(moment: datetime) -> datetime:
+    moment = moment.astimezone(UTC)
+    return moment.replace(minute=moment.minute - moment.minute % SLOT_MINUTES, second=0, microsecond=0)
+
+
+def local_date_in_slot(pointer: SlotPointer, start: datetime) -> date | None:
+    """The participant's local date whose chosen time falls in ``[start, start + 15 min)``.
+
+    A local time that does not exist that day (the spring-forward gap) is read with the
+    offset before the change, so the reminder comes an hour later on the wall clock, once.
+    """
+    zone = ZoneInfo(pointer.timezone)
+    chosen = time.fromisoformat(pointer.time)
+    around = start.astimezone(zone).date()
+    for day in (around - timedelta(days=1), around, around + timedelta(days=1)):
+        intended = datetime.combine(day, chosen, tzinfo=zone).astimezone(UTC)
+        if start <= intended < start + timedelta(minutes=SLOT_MINUTES):
+            return day
+    return None
+
+
+class ReminderRun:
+    def __init__(
+        self,
+        records: ReminderRecords,
+        read_group: Callable[[str], Group],
+        groups_of: Callable[[str], list[str]],
+        library: ModuleLibrary,
+        messenger: Messenger,
+        turn_off: Callable[[str, str], None],
+        clock: Clock,
+        program: str,
+        web_url: str,
+        key: str,
+        email_ready: bool = True,
+        sleep: Callable[[float], None] = time_module.sleep,
+    ) -> None:
+        self._records = records
+        self._read_group = read_group
+        self._groups_of = groups_of
+        self._library = library
+        self._messenger = messenger
+        self._turn_off = turn_off
+        self._clock = clock
+        self._program = program
+        self._web_url = web_url.rstrip("/")
+        self._key = key
+        self._email_ready = email_ready
+        self._sleep = sleep
+        self._groups: dict[str, Group | None] = {}
+        self._tasks: dict[str, list] = {}
+
+    def run(self, scheduled: datetime) -> RunReport:
+        start = slot_start(scheduled)
+        report = RunReport(slot_of(start), uuid.uuid4().hex)
+        if not self._key:
+            report.not_configured = True
+            logs.event("reminders.not_configured")
+            return report
+        now = self._clock.now()
+        pointers = self._records.slot(report.slot)
+        report.pointers = len(pointers)
+        in_slot: dict[str, tuple[SlotPointer, date]] = {}
+        for pointer in pointers:
+            local_date = local_date_in_slot(pointer, start)
+            if local_date is not None:
+                in_slot[pointer.participant_id] = (pointer, local_date)
+        report.in_slot = len(in_slot)
+        ids = sorted(in_slot)
+        for begin in range(0, len(ids), BATCH):
+            self._batch(ids[begin:begin + BATCH], in_slot, now, report)
+        self._records.record_run(
+            start.date().isoformat(), f"{start.isoformat().replace('+00:00', 'Z')}#{now.isoformat()}#{report.run_id}",
+            {**report.counts(), "slot": report.slot},
+        )
+        logs.event("reminders.run", slot=report.slot, run_id=report.run_id, **report.counts())
+        return report
+
+    # -- one batch of up to 100 participants ----------------------------------------------------
+
+    def _batch(self, ids: list[str], in_slot: dict[str, tuple[SlotPointer, date]], now: datetime,
+               report: RunReport) -> None:
+        candidates = self._records.candidates(ids)
+        due: list[tuple[Candidate, dict, date]] = []
+        for pid in ids:
+            pointer, local_date = in_slot[pid]
+            candidate = candidates[pid]
+            choice = candidate.choice
+            if not self._ready(choice, pointer):
+                report.off += 1
+                continue
+            assert choice is not None
+            zone = ZoneInfo(choice["timezone"])
+            intended = datetime.combine(local_date, time.fromisoformat(choice["time"]), tzinfo=zone)
+            if DAYS[local_date.weekday()] not in choice["days"]:
+                report.not_today += 1
+            elif now - intended > TOO_LATE:
+                report.too_late += 1
+            elif in_quiet_hours(now.astimezone(zone).time(), choice.get("quiet_start"), choice.get("quiet_end")):
+                report.quiet_hours += 1
+            elif candidate.sent.get("sent_on") == local_date.isoformat():
+                report.already_sent += 1
+            elif not self._something_due(candidate, choice["trigger"], local_date, now):
+                report.nothing_due += 1
+            else:
+                due.append((candidate, choice, local_date))
+        report.due += len(due)
+        if not due:
+            return
+        claimed = self._records.claim(
+            [c.participant_id for c, _, _ in due],
+            {c.participant_id: d.isoformat() for c, _, d in due},
+            _iso(now), report.run_id,
+            {c.participant_id: choice["channel"] for c, choice, _ in due},
+        )
+        for candidate, choice, _local_date in due:
+            if candidate.participant_id not in claimed:
+                report.already_sent += 1
+                continue
+            outcome = self._send(candidate.participant_id, choice)
+            if outcome == "sent":
+                report.sent += 1
+                report.sent_ids.append(candidate.participant_id)
+                continue
+            self._records.release(candidate.participant_id, report.run_id, candidate.sent)
+            if outcome == "opted_out":
+                report.opted_out += 1
+                self._turn_off(candidate.participant_id, "sms_opt_out")
+            else:
+                report.failed += 1
+
+    def _ready(self, choice: dict | None, pointer: SlotPointer) -> bool:
+        if not choice or not choice.get("enabled"):
+            return False
+        if choice.get("time") != pointer.time or choice.get("timezone") != pointer.timezone:
+            return False  # a pointer left by an older choice (its removal is in flight)
+        if choice.get("channel") == EMAIL:
+            return bool(choice.get("email")) and self._email_ready
+        return choice.get("channel") == SMS and bool(choice.get("phone"))
+
+    # -- is something due? -----------------------------------------------------------------------
+
+    def _something_due(self, candidate: Candidate, trigger: str, local_date: date, now: datetime) -> bool:
+        pid = candidate.participant_id
+        for group_id in self._group_ids(candidate, now):
+            group = self._group(group_id)
+            if group is None or group.archived or pid not in {m.participant_id for m in group.members}:
+                continue
+            for task in self._group_tasks(group):
+                if task.participant_id not in (None, pid) or not task.due_date:
+                    continue
+                if status_of(task, candidate.progress, local_date)["status"] in (COMPLETED, COMPLETED_OLDER):
+                    continue
+                due = date.fromisoformat(task.due_date)
+                if trigger == DAY_BEFORE and due == local_date + timedelta(days=1):
+                    return True
+                if trigger == DAILY and due >= local_date - timedelta(days=OVERDUE_DAYS):
+                    return True
+        return False
+
+    def _group_ids(self, candidate: Candidate, now: datetime) -> list[str]:
+        checked = candidate.sent.get("groups_checked_on")
+        if checked and date.fromisoformat(checked) > now.date() - RECHECK_GROUPS:
+            return list(candidate.sent.get("group_ids") or [])
+        group_ids = self._groups_of(candidate.participant_id)
+        self._records.note_groups(candidate.participant_id, group_ids, now.date().isoformat())
+        return group_ids
+
+    def _group(self, group_id: str) -> Group | None:
+        if group_id not in self._groups:
+            try:
+                self._groups[group_id] = self._read_group(group_id)
+            except NotFound:
+                self._groups[group_id] = None
+        return self._groups[group_id]
+
+    def _group_tasks(self, group: Group) -> list:
+        if group.group_id not in self._tasks:
+            self._tasks[group.group_id] = tasks_for(group.assignments, self._library)
+        return self._tasks[group.group_id]
+
+    # -- sending -----------------------------------------------------------------------------------
+
+    def _send(self, participant_id: str, choice: dict) -> str:
+        """``sent``, ``opted_out`` or ``failed`` (after ``SEND_ATTEMPTS`` tries)."""
+        stop = f"{self._web_url}/reminders/stop?t={stop_token(self._key, participant_id)}"
+        message = reminder_message(choice["channel"], choice.get("locale", "en"), self._program,
+                                   f"{self._web_url}/" if self._web_url else "", stop)
+        for attempt in range(SEND_ATTEMPTS):
+            try:
+                if choice["channel"] == SMS:
+                    if self._messenger.opted_out(choice["phone"]):
+                        return "opted_out"
+                    self._messenger.text(choice["phone"], message)
+                else:
+                    self._messenger.email(choice["email"], message)
+                return "sent"
+            except Exception as error:  # noqa: BLE001 (a refused address must not stop the run)
+                logs.event("reminders.send_failed", participant_id=participant_id, attempt=attempt + 1,
+                           error=type(error).__name__, code=_aws_code(error))
+                if attempt + 1 < SEND_ATTEMPTS and _retryable(error):
+                    self._sleep(0.5 * 2**attempt)
+                    continue
+                return "failed"
+        return "failed"
+
+
+def _aws_code(error: Exception) -> str:
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code", ""))[:60]
+    return ""
+
+
+def _retryable(error: Exception) -> bool:
+    """Throttling and service trouble are worth another try; a refused address is not."""
+    if isinstance(error, SteadyError):
+        return True
+    code = _aws_code(error)
+    if not code:
+        return True  # a network error
+    return code in {"Throttling", "ThrottlingException", "ThrottledException", "ServiceUnavailable",
+                    "InternalFailure", "InternalError", "RequestTimeout", "KMSThrottlingException"}
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def run_scheduled(services: Any, event_time: str | None, sleep: Callable[[float], None] = time_module.sleep) -> RunReport:
+    """The scheduled function's work; ``services`` is a ``chalicelib.services.Services``."""
+    settings = services.settings
+    group_records = services.groups.records
+    runner = ReminderRun(
+        services.reminders.records,
+        group_records.get,
+        lambda pid: group_records.groups_of(f"PARTICIPANT#{pid}"),
+        services.library,
+        services.reminders.messenger,
+        services.reminders.turn_off,
+        services.reminders.clock,
+        settings.program_name,
+        settings.web_url,
+        settings.reminder_key,
+        email_ready=bool(settings.reminder_sender),
+        sleep=sleep,
+    )
+    try:
+        scheduled = datetime.fromisoformat((event_time or "").replace("Z", "+00:00"))
+        if scheduled.tzinfo is None:
+            raise ValueError(event_time)
+    except ValueError:
+        scheduled = services.reminders.clock.now()
+    return runner.run(scheduled)

@@ -1,0 +1,412 @@
+"""The reminder run: time zones and daylight saving, quiet hours, exactly once, stop links, wording.
+
+Against moto (DynamoDB, S3 for the catalog, SES and SNS), with an injected clock and the
+run's scheduled time given explicitly, as EventBridge gives it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import boto3
+import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+from moto.sns.models import sns_backends
+
+from chalicelib import reminder_sending
+from chalicelib.clock import Clock
+from chalicelib.identity import Caller
+from chalicelib.reminders import AwsMessenger, Message, stop_token
+from tests.conftest import REGION, STARTERS, make_account
+
+FORBIDDEN = ("alcohol", "opioid", "drug", "substance", "addiction", "craving", "relapse", "depress",
+             "anxiety", "diagnos", "treatment", "therapy", "urge", "mental", "recovery", "sober",
+             "tratamiento", "terapia", "adicci", "droga", "ansiedad")
+
+
+@dataclass
+class FakeMessenger:
+    """Records what would be sent; fails the first ``failures`` sends (then succeeds)."""
+
+    failures: int = 0
+    always_fail: bool = False
+    opted_out_numbers: set[str] = field(default_factory=set)
+    emails: list[tuple[str, Message]] = field(default_factory=list)
+    texts: list[tuple[str, Message]] = field(default_factory=list)
+    attempts: int = 0
+
+    def _maybe_fail(self) -> None:
+        self.attempts += 1
+        if self.always_fail or self.failures > 0:
+            self.failures -= 1
+            raise ConnectionError("injected")
+
+    def email(self, to: str, message: Message) -> None:
+        self._maybe_fail()
+        self.emails.append((to, message))
+
+    def text(self, to: str, message: Message) -> None:
+        self._maybe_fail()
+        self.texts.append((to, message))
+
+    def opted_out(self, phone: str) -> bool:
+        return phone in self.opted_out_numbers
+
+    @property
+    def codes(self) -> list[str]:
+        return [re.search(r"\d{6}", m.body).group() for _, m in self.emails + self.texts if re.search(r"\d{6}", m.body)]
+
+
+class MovableClock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class World:
+    service: object
+    client: object
+    leader: object
+    group_id: str
+    messenger: FakeMessenger
+    clock: MovableClock
+    stack: object
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@pytest.fixture
+def world(service, client, published, leader, stack) -> World:  # type: ignore[no-untyped-def]
+    messenger = FakeMessenger()
+    clock = MovableClock(utc("2026-06-10T12:00:00"))
+    service.reminders.messenger = messenger
+    service.reminders.clock = Clock("UTC", clock)
+    service.settings = type(service.settings)(**{**service.settings.__dict__, "web_url": "https://steady.example/api"})
+    response = client.http.post("/groups", headers=leader.headers, body=json.dumps({"name": "Reminder group"}))
+    group_id = json.loads(response.body)["group_id"]
+    return World(service, client, leader, group_id, messenger, clock, stack)
+
+
+def enrol(world: World, username: str) -> Caller:
+    account = make_account(world.stack, username, "participants")
+    response = world.client.http.post(f"/groups/{world.group_id}/participants", headers=world.leader.headers,
+                                      body=json.dumps({"username": username}))
+    assert response.status_code in (200, 201), response.body
+    return Caller(account.id, frozenset({"participants"}))
+
+
+def assign(world: World, module_id: str, due: str, participant_id: str | None = None) -> None:
+    body = {"module_id": module_id, "due_date": due}
+    if participant_id:
+        body["participant_id"] = participant_id
+    response = world.client.http.post(f"/groups/{world.group_id}/assignments", headers=world.leader.headers,
+                                      body=json.dumps(body))
+    assert response.status_code in (200, 201), response.body
+
+
+def choose(world: World, caller: Caller, email: str | None = None, phone: str | None = None, **choice) -> None:  # type: ignore[no-untyped-def]
+    reminders = world.service.reminders
+    reminders.request_contact_change(caller, email=email, phone=phone)
+    reminders.confirm_contact(caller, world.messenger.codes[-1])
+    world.messenger.emails.clear()
+    world.messenger.texts.clear()
+    reminders.update(caller, {"enabled": True, "channel": "sms" if phone else "email", **choice})
+
+
+def run(world: World, scheduled: str, now: str | None = None):  # type: ignore[no-untyped-def]
+    world.clock.now = utc(now or scheduled)
+    return reminder_sending.run_scheduled(world.service, scheduled + "Z", sleep=lambda _s: None)
+
+
+def test_reminders_go_at_each_participants_local_time(world):
+    ny = enrol(world, "participant-ny")
+    kolkata = enrol(world, "participant-kolkata")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, ny, email="ny@example.org", time="18:00", timezone="America/New_York")
+    choose(world, kolkata, email="in@example.org", time="08:30", timezone="Asia/Kolkata", trigger="daily")
+    # 08:30 in Kolkata on 10 June is 03:00 UTC; 18:00 in New York (summer) is 22:00 UTC.
+    report = run(world, "2026-06-10T03:00:00")
+    assert report.sent_ids == [kolkata.id]
+    assert [to for to, _ in world.messenger.emails] == ["in@example.org"]
+    report = run(world, "2026-06-10T21:45:00")
+    assert report.sent == 0
+    report = run(world, "2026-06-10T22:00:00")
+    assert report.sent_ids == [ny.id]
+    report = run(world, "2026-06-10T23:00:00")  # the New York winter slot: not today
+    assert report.sent == 0 and report.pointers == 1 and report.in_slot == 0
+
+
+def test_daylight_saving_time_keeps_the_local_time(world):
+    ny = enrol(world, "participant-dst")
+    world.clock.now = utc("2026-03-01T12:00:00")
+    choose(world, ny, email="dst@example.org", time="18:00", timezone="America/New_York", trigger="daily")
+    assign(world, STARTERS[0], "2026-03-20")
+    # Before the change (EST, UTC-5): 18:00 is 23:00 UTC.
+    assert run(world, "2026-03-07T23:00:00").sent_ids == [ny.id]
+    assert run(world, "2026-03-07T22:00:00").sent == 0
+    # After the change on 8 March (EDT, UTC-4): 18:00 is 22:00 UTC; 23:00 UTC is 19:00 there.
+    assert run(world, "2026-03-09T23:00:00").sent == 0
+    assert run(world, "2026-03-09T22:00:00").sent_ids == [ny.id]
+    assert len(world.messenger.emails) == 2
+
+
+def test_a_time_the_clock_skips_comes_once_an_hour_later(world):
+    ny = enrol(world, "participant-gap")
+    world.clock.now = utc("2026-03-01T12:00:00")
+    choose(world, ny, email="gap@example.org", time="02:30", timezone="America/New_York", trigger="daily")
+    assign(world, STARTERS[0], "2026-03-20")
+    # 02:30 does not exist on 8 March in New York (02:00 -> 03:00): sent at 03:30 EDT = 07:30 UTC.
+    sent = [run(world, f"2026-03-08T{hour:02d}:{minute:02d}:00").sent
+            for hour in range(5, 9) for minute in (0, 15, 30, 45)]
+    assert sum(sent) == 1
+    assert run(world, "2026-03-08T07:30:00").already_sent == 1
+
+
+def test_days_of_the_week_and_triggers(world):
+    weekday = enrol(world, "participant-weekday")
+    daily = enrol(world, "participant-daily")
+    assign(world, STARTERS[0], "2026-06-12")  # a Friday
+    choose(world, weekday, email="wd@example.org", time="09:00", timezone="UTC", days=["thu"])
+    choose(world, daily, email="daily@example.org", time="09:00", timezone="UTC", trigger="daily")
+    report = run(world, "2026-06-10T09:00:00")  # Wednesday
+    assert report.sent_ids == [daily.id] and report.not_today == 1
+    report = run(world, "2026-06-11T09:00:00")  # Thursday: the day before
+    assert sorted(report.sent_ids) == sorted([weekday.id, daily.id])
+    # Overdue: daily goes on for a week past the due date, then stops.
+    assert run(world, "2026-06-19T09:00:00").sent_ids == [daily.id]
+    assert run(world, "2026-06-20T09:00:00").nothing_due == 1
+
+
+def test_nothing_is_sent_when_nothing_is_due_or_it_is_done(world, shipped_modules):
+    caller = enrol(world, "participant-done")
+    choose(world, caller, email="done@example.org", time="09:00", timezone="UTC", trigger="daily")
+    assert run(world, "2026-06-10T09:00:00").nothing_due == 1  # nothing assigned
+    assign(world, STARTERS[1], "2026-06-15")
+    world.service.completions.record(caller.id, STARTERS[1], 1, None)
+    assert run(world, "2026-06-11T09:00:00").nothing_due == 1
+    assign(world, STARTERS[2], "2026-06-15", participant_id=caller.id)
+    assert run(world, "2026-06-12T09:00:00").sent == 1
+
+
+def test_quiet_hours_hold_back_a_late_run(world):
+    caller = enrol(world, "participant-quiet")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, caller, email="quiet@example.org", time="20:45", timezone="UTC",
+           quiet_hours={"start": "21:00", "end": "07:00"})
+    report = run(world, "2026-06-10T20:45:00", now="2026-06-10T21:20:00")  # EventBridge ran it late
+    assert report.quiet_hours == 1 and report.sent == 0
+    report = run(world, "2026-06-10T20:45:00", now="2026-06-10T20:50:00")
+    assert report.sent == 1
+
+
+def test_a_retried_or_overlapping_run_sends_once(world):
+    callers = [enrol(world, f"participant-once-{i}") for i in range(3)]
+    assign(world, STARTERS[0], "2026-06-11")
+    for i, caller in enumerate(callers):
+        choose(world, caller, email=f"once{i}@example.org", time="10:15", timezone="UTC")
+    first = run(world, "2026-06-10T10:15:00")
+    again = run(world, "2026-06-10T10:15:00")
+    assert first.sent == 3 and again.sent == 0 and again.already_sent == 3
+    assert len(world.messenger.emails) == 3
+
+
+def test_two_runs_at_once_claim_each_participant_once(world):
+    callers = [enrol(world, f"participant-overlap-{i}") for i in range(3)]
+    assign(world, STARTERS[0], "2026-06-11")
+    for i, caller in enumerate(callers):
+        choose(world, caller, email=f"overlap{i}@example.org", time="10:30", timezone="UTC")
+    records = world.service.reminders.records
+    original = records.claim
+    inner: list = []
+
+    def claim_after_the_other_run(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if not inner:  # the second run reads, claims and sends while the first is between read and claim
+            records.claim = original
+            inner.append(run(world, "2026-06-10T10:30:00"))
+        return original(*args, **kwargs)
+
+    records.claim = claim_after_the_other_run
+    try:
+        outer = run(world, "2026-06-10T10:30:00")
+    finally:
+        records.claim = original
+    assert inner[0].sent == 3
+    assert outer.sent == 0 and outer.already_sent == 3
+    assert len(world.messenger.emails) == 3
+
+
+def test_failed_sends_are_retried_then_given_back(world):
+    caller = enrol(world, "participant-flaky")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, caller, email="flaky@example.org", time="11:00", timezone="UTC")
+    world.messenger.failures = 2  # two failures, then it works: one run, three attempts
+    world.messenger.attempts = 0
+    report = run(world, "2026-06-10T11:00:00")
+    assert report.sent == 1 and world.messenger.attempts == 3 and len(world.messenger.emails) == 1
+    other = enrol(world, "participant-down")
+    choose(world, other, email="down@example.org", time="11:15", timezone="UTC")
+    world.messenger.always_fail = True
+    report = run(world, "2026-06-10T11:15:00")
+    assert report.failed == 1 and report.sent == 0
+    world.messenger.always_fail = False
+    report = run(world, "2026-06-10T11:15:00")  # EventBridge retries the run: the claim was given back
+    assert report.sent == 1
+    assert run(world, "2026-06-10T11:15:00").already_sent == 1
+    assert [to for to, _ in world.messenger.emails] == ["down@example.org"]  # choose() cleared the first
+
+
+class Killed(BaseException):
+    """The Lambda is stopped (timeout) mid-run: nothing in the run can catch it."""
+
+
+def test_a_run_killed_mid_send_never_sends_twice_when_retried(world):
+    callers = [enrol(world, f"participant-crash-{i}") for i in range(2)]
+    assign(world, STARTERS[0], "2026-06-11")
+    for i, caller in enumerate(callers):
+        choose(world, caller, email=f"crash{i}@example.org", time="12:00", timezone="UTC")
+    email = world.messenger.email
+
+    def send_then_die(to, message):  # type: ignore[no-untyped-def]
+        email(to, message)
+        raise Killed()
+
+    world.messenger.email = send_then_die  # type: ignore[method-assign]
+    try:
+        with pytest.raises(Killed):
+            run(world, "2026-06-10T12:00:00")
+    finally:
+        world.messenger.email = email  # type: ignore[method-assign]
+    report = run(world, "2026-06-10T12:00:00")
+    # The retry sends nobody twice; the one the killed run claimed but never reached waits for tomorrow.
+    assert len(world.messenger.emails) == 1 and report.sent == 0 and report.already_sent == 2
+
+
+def test_run_records_counts_and_last_send_time_without_message_text(world):
+    caller = enrol(world, "participant-record")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, caller, email="record@example.org", time="13:00", timezone="UTC")
+    report = run(world, "2026-06-10T13:00:00", now="2026-06-10T13:00:05")
+    assert report.sent == 1
+    runs = world.service.reminders.records.runs("2026-06-10")
+    assert len(runs) == 1 and runs[0]["sent"] == 1 and runs[0]["slot"] == "1300"
+    body = world.client.http.get("/me/reminders", headers={"Authorization": "x"})
+    assert body.status_code == 401
+    _, sent = world.service.reminders.records.get(caller.id)
+    assert sent["last_sent_at"].startswith("2026-06-10T13:00:05") and sent["sent_on"] == "2026-06-10"
+    stored = json.dumps(runs, default=str) + json.dumps(sent, default=str)
+    assert "something to read" not in stored and "record@example.org" not in stored
+    assert world.service.reminders.view(caller).last_sent_at == sent["last_sent_at"]
+
+
+def test_wording_is_discreet_in_english_and_spanish(world, shipped_modules):
+    english = enrol(world, "participant-en")
+    spanish = enrol(world, "participant-es")
+    texter = enrol(world, "participant-sms")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, english, email="en@example.org", time="14:00", timezone="UTC")
+    choose(world, spanish, email="es@example.org", time="14:00", timezone="UTC", locale="es")
+    choose(world, texter, phone="+15550100001", time="14:00", timezone="UTC", locale="es")
+    assert run(world, "2026-06-10T14:00:00").sent == 3
+    by_address = {to: m for to, m in world.messenger.emails + world.messenger.texts}
+    titles = [m.meta["title"] for m in shipped_modules]
+    for message in by_address.values():
+        text = (message.subject + " " + message.body).lower()
+        assert not any(word in text for word in FORBIDDEN), text
+        assert not any(title.lower() in text for title in titles), text
+        assert "Steady" in message.body and "/reminders/stop?t=" in message.body
+    assert by_address["en@example.org"].body.startswith("You have something to read in Steady.")
+    assert by_address["es@example.org"].body.startswith("Tiene algo para leer en Steady.")
+    assert by_address["es@example.org"].subject == "Steady: un recordatorio"
+    assert "STOP" in by_address["+15550100001"].body and len(by_address["+15550100001"].body) <= 300
+
+
+def test_program_name_comes_from_the_deployment(world):
+    caller = enrol(world, "participant-named")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, caller, email="named@example.org", time="15:00", timezone="UTC")
+    world.service.settings = type(world.service.settings)(**{**world.service.settings.__dict__,
+                                                             "program_name": "Harbor Learning"})
+    run(world, "2026-06-10T15:00:00")
+    message = world.messenger.emails[-1][1]
+    assert "Harbor Learning" in message.body and "Steady" not in message.body + message.subject
+
+
+def test_stop_links_signed_and_unsigned(world):
+    caller = enrol(world, "participant-stop")
+    other = enrol(world, "participant-keeps")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, caller, email="stop@example.org", time="16:00", timezone="UTC", locale="es")
+    choose(world, other, email="keeps@example.org", time="16:00", timezone="UTC")
+    key = world.service.settings.reminder_key
+    good = stop_token(key, caller.id)
+    forged = stop_token("some other key", caller.id)
+    swapped = stop_token(key, other.id).split(".")[0] + "." + good.split(".")[1]
+    for token in (forged, swapped, "", "nonsense", good.split(".")[0], good + "x"):
+        response = world.client.http.get(f"/reminders/stop?t={token}")
+        assert response.status_code == 400
+        assert "no funciona" not in response.body.decode() or token  # language follows the browser
+    assert world.service.reminders.view(caller).enabled and world.service.reminders.view(other).enabled
+    response = world.client.http.get(f"/reminders/stop?t={good}")
+    assert response.status_code == 200
+    page = response.body.decode()
+    assert 'lang="es"' in page and "No recibirá más recordatorios." in page
+    assert world.service.reminders.view(caller).enabled is False
+    assert world.service.reminders.view(other).enabled is True
+    assert world.client.http.get(f"/reminders/stop?t={good}").status_code == 200  # twice is fine
+    report = run(world, "2026-06-10T16:00:00")
+    assert report.sent_ids == [other.id]
+
+
+def test_a_text_message_number_that_replied_stop_is_turned_off(world):
+    caller = enrol(world, "participant-optout")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, caller, phone="+15550100002", time="17:00", timezone="UTC")
+    world.messenger.opted_out_numbers.add("+15550100002")
+    report = run(world, "2026-06-10T17:00:00")
+    assert report.opted_out == 1 and report.sent == 0 and not world.messenger.texts
+    assert world.service.reminders.view(caller).enabled is False
+
+
+def test_messages_go_through_ses_and_sns(world):
+    """The real messenger against moto: SES for email, SNS (with its opt-out list) for texts."""
+    ses = boto3.client("ses", region_name=REGION)
+    sns = boto3.client("sns", region_name=REGION)
+    messenger = AwsMessenger(lambda: ses, lambda: sns, world.service.settings.reminder_sender)
+    by_mail = enrol(world, "participant-ses")
+    by_text = enrol(world, "participant-sns")
+    opted = enrol(world, "participant-sns-stop")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, by_mail, email="ses@example.org", time="18:00", timezone="UTC")
+    choose(world, by_text, phone="+15550100003", time="18:00", timezone="UTC")
+    choose(world, opted, phone="+15550100099", time="18:00", timezone="UTC")  # moto: ...99 opted out
+    world.service.reminders.messenger = messenger
+    report = run(world, "2026-06-10T18:00:00")
+    assert report.sent == 2 and report.opted_out == 1
+    mail = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages[-1]
+    assert mail.destinations["ToAddresses"] == ["ses@example.org"] and "Stop these reminders" in mail.body
+    texts = [(n, t) for n, t, *_ in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values()]
+    assert [n for n, _ in texts] == ["+15550100003"]
+
+
+def test_the_run_does_nothing_without_a_signing_key(world):
+    world.service.settings = type(world.service.settings)(**{**world.service.settings.__dict__, "reminder_key": ""})
+    report = run(world, "2026-06-10T18:00:00")
+    assert report.not_configured and report.sent == 0
+
+
+def test_slot_arithmetic():
+    assert reminder_sending.slot_start(utc("2026-06-10T10:29:59")) == utc("2026-06-10T10:15:00")
+    assert date(2026, 3, 8).weekday() == 6
+    assert reminder_sending.local_date_in_slot(
+        reminder_sending.SlotPointer("p", "Pacific/Kiritimati", "00:00"), utc("2026-06-09T10:00:00")
+    ) == date(2026, 6, 10)  # UTC+14: already tomorrow there
+    assert timedelta(hours=3) == reminder_sending.TOO_LATE

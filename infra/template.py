@@ -25,7 +25,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = ROOT / "infra" / "resources.yaml"
 STAGES = ("dev", "prod")
-FUNCTION_ROLES = ("ApiHandlerRole", "CognitoJwtRole", "SendDigestsRole")
+FUNCTION_ROLES = ("ApiHandlerRole", "CognitoJwtRole", "SendDigestsRole", "SendRemindersRole")
 
 
 class _Loader(yaml.SafeLoader):
@@ -67,6 +67,8 @@ def _placeholders(stage: str) -> dict[str, str]:
         "DataKey.Arn": "arn:aws:kms:REGION:ACCOUNT_ID:key/KEY_ID",
         "DigestSenderIdentity": "SENDER_IDENTITY",
         "DigestSender": "SENDER_ADDRESS",
+        "ReminderSenderIdentity": "REMINDER_SENDER_IDENTITY",
+        "ReminderSender": "REMINDER_SENDER_ADDRESS",
     }
 
 

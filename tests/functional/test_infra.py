@@ -84,7 +84,7 @@ def test_template_settings_moto_cannot_show(packaged: dict) -> None:
     client = r["WebClient"]["Properties"]
     assert client["GenerateSecret"] is False and client["AccessTokenValidity"] == 60
     assert client["TokenValidityUnits"]["AccessToken"] == "minutes"
-    for name in ("APIHandler", "CognitoJwt", "SendDigests"):
+    for name in ("APIHandler", "CognitoJwt", "SendDigests", "SendReminders"):
         group = r[f"{name}LogGroup"]["Properties"]
         assert group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
         assert group["LogGroupName"] == {"Fn::Sub": "/aws/lambda/" + r[name]["Properties"]["FunctionName"]["Fn::Sub"]}
@@ -101,6 +101,12 @@ def test_template_settings_moto_cannot_show(packaged: dict) -> None:
         shape = json.loads(body.replace("$context.error.messageString", '"Missing Authentication Token"'))
         assert set(shape) == {"error"} and set(shape["error"]) == {"code", "message"}, kind
     assert packaged["Resources"]["SendDigests"]["Properties"]["Events"]["SendDigestsEvent"]["Type"] == "Schedule"
+    reminders = packaged["Resources"]["SendReminders"]["Properties"]
+    assert reminders["Events"]["SendRemindersEvent"]["Type"] == "Schedule"
+    assert reminders["Events"]["SendRemindersEvent"]["Properties"]["Schedule"] == "cron(0/15 * * * ? *)"
+    assert reminders["Environment"]["Variables"]["STEADY_REMINDER_KEY"] == {
+        "Fn::Sub": "{{resolve:secretsmanager:${ReminderKey}:SecretString}}"}
+    assert r["ReminderKey"]["Properties"]["KmsKeyId"] == {"Ref": "DataKey"}
 
 
 def test_gateway_made_responses_carry_the_security_headers(packaged: dict) -> None:
@@ -225,7 +231,7 @@ def test_created_resources_have_the_templates_settings(deployed: Stack) -> None:
     logs = boto3.client("logs", region_name=REGION)
     retention = {g["logGroupName"]: g.get("retentionInDays")
                  for g in logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{STACK}-")["logGroups"]}
-    assert retention == {f"/aws/lambda/{STACK}-{n}": 90 for n in ("api", "authorizer", "digests")}
+    assert retention == {f"/aws/lambda/{STACK}-{n}": 90 for n in ("api", "authorizer", "digests", "reminders")}
 
 
 def test_smoke_flow_against_the_deployed_stack(deployed: Stack, shipped_modules) -> None:  # type: ignore[no-untyped-def]

@@ -30,7 +30,7 @@ EXPECTED_ACTIONS = {
         "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminDisableUser", "cognito-idp:AdminEnableUser",
         "cognito-idp:ListUsersInGroup",
         "cognito-idp:AdminSetUserMFAPreference", "cognito-idp:AdminUserGlobalSignOut",
-        "kms:Decrypt", "kms:GenerateDataKey",
+        "kms:Decrypt", "kms:GenerateDataKey", "ses:SendEmail", "sns:Publish",
     },
     "CognitoJwtRole": {"logs:CreateLogStream", "logs:PutLogEvents"},
     "SendDigestsRole": {
@@ -38,7 +38,18 @@ EXPECTED_ACTIONS = {
         "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:PutItem",
         "cognito-idp:ListUsersInGroup", "kms:Decrypt", "kms:GenerateDataKey", "ses:SendEmail",
     },
+    "SendRemindersRole": {
+        "logs:CreateLogStream", "logs:PutLogEvents", "s3:GetObject", "s3:ListBucket",
+        "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem", "kms:Decrypt", "kms:GenerateDataKey", "ses:SendEmail", "sns:Publish",
+        "sns:CheckIfPhoneNumberIsOptedOut",
+    },
 }
+# Text messages (chalicelib.reminders): SNS Publish to a phone number has no ARN and
+# CheckIfPhoneNumberIsOptedOut has no resource type, so IAM needs Resource "*" for exactly
+# these two statements; every topic is denied beside them (NO_TOPICS, checked below).
+NO_ARN = {"SendTextMessage": ["sns:Publish"], "TextOptOuts": ["sns:CheckIfPhoneNumberIsOptedOut"]}
+NO_TOPICS = "NoTopics"
 _ALLOWED_STAR = re.compile(
     r"(:log-group:/aws/lambda/[A-Za-z0-9${}:_.-]+:log-stream:\*"
     r"|content-?[A-Za-z0-9${}:_.-]*/(modules|catalog|tracks)/\*"
@@ -87,7 +98,15 @@ def _grants(tpl: dict) -> list[tuple[str, dict]]:
     return grants
 
 
+def _no_arn(statement: dict) -> bool:
+    """One of the two statements IAM allows only with Resource "*" (see NO_ARN)."""
+    return (statement.get("Effect", "Allow") == "Allow" and statement.get("Sid") in NO_ARN
+            and _strings(statement["Action"]) == NO_ARN[statement["Sid"]] and _strings(statement["Resource"]) == ["*"])
+
+
 def _wildcards(statement: dict) -> list[str]:
+    if _no_arn(statement):
+        return []
     bad = [a for a in _strings(statement["Action"]) if "*" in a]
     bad += [r for r in _strings(statement["Resource"]) if "*" in r and not _ALLOWED_STAR.search(r)]
     bad += [r for r in _strings(statement["Resource"]) if r.count("*") > 1]
@@ -110,11 +129,14 @@ def test_every_function_role_has_exactly_the_actions_its_code_uses(packaged: dic
 def test_grants_name_this_stacks_resources(packaged: dict) -> None:
     """Data-plane grants point at the table, bucket, pool and key of this stack (GetAtt/Sub)."""
     for name, statement in _grants(packaged):
+        if _no_arn(statement):
+            continue
         for resource in statement["Resource"]:
             assert isinstance(resource, dict), f"{name}/{statement['Sid']}: literal ARN {resource}"
             text = json.dumps(resource)
             assert any(ref in text for ref in (
                 "RecordsTable", "ContentBucket", "UserPool", "DataKey", "AWS::StackName", "DigestSenderIdentity",
+                "ReminderSenderIdentity",
             )), f"{name}/{statement['Sid']}: {text}"
 
 
@@ -123,6 +145,9 @@ def test_chalice_policy_files_have_no_wildcards_and_are_generated(stage: str) ->
     path = template.policy_path(stage)
     document = json.loads(path.read_text())
     for statement in _statements(document):
+        if statement["Effect"] == "Deny":
+            assert statement["Sid"] == NO_TOPICS
+            continue
         assert statement["Effect"] == "Allow"
         assert _wildcards(statement) == [], statement["Sid"]
     assert document == template.chalice_policy(stage), (
@@ -141,7 +166,18 @@ def test_the_only_wildcards_left_are_a_deny_and_the_key_policy(packaged: dict) -
     ]
 
 
+def test_roles_that_may_text_cannot_publish_to_any_topic(packaged: dict) -> None:
+    for role in ("ApiHandlerRole", "SendRemindersRole"):
+        statements = [s for p in packaged["Resources"][role]["Properties"]["Policies"]
+                      for s in _statements(p["PolicyDocument"])]
+        deny = next(s for s in statements if s["Sid"] == NO_TOPICS)
+        assert deny["Effect"] == "Deny" and _strings(deny["Action"]) == ["sns:Publish"]
+        assert _strings(deny["Resource"]) == ["arn:${AWS::Partition}:sns:*:*:*"]
+
+
 def test_the_allowance_itself_is_narrow() -> None:
+    assert _wildcards({"Sid": "SendTextMessage", "Action": ["sns:Publish", "sns:Subscribe"], "Resource": "*"})
+    assert _wildcards({"Sid": "Other", "Action": ["sns:Publish"], "Resource": "*"})
     assert _wildcards({"Action": ["s3:*"], "Resource": []}) == ["s3:*"]
     assert _wildcards({"Action": [], "Resource": ["arn:aws:s3:::b/*"]}) == ["arn:aws:s3:::b/*"]
     assert _wildcards({"Action": [], "Resource": ["arn:aws:cognito-idp:r:a:userpool/*"]})

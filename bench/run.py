@@ -803,6 +803,15 @@ def bench_dashboard_calls(invoke: Invoker, module_ids: list[str], stack: Any) ->
                     "1, then 0 for 5 min", mfa_ok))
 
 
+def bench_reminders() -> None:
+    """Issue 16's budget (bench/reminder_bench.py): the reminder run for 1,000 participants."""
+    heading("(e) Reminder runs: DynamoDB calls for 1,000 participants over one day")
+    import reminder_bench
+
+    SUMMARY.extend(reminder_bench.bench_reminder_calls(
+        _services_clients["dynamodb"], lambda headers, rows: table(headers, rows)))
+
+
 def bench_in_process() -> None:
     # As tests/conftest.py: fake credentials, no endpoint overrides (moto intercepts in-process).
     for name in list(os.environ):
@@ -866,6 +875,7 @@ def bench_in_process() -> None:
         bench_warm_handlers(invoke, module_ids[0], versions[module_ids[0]], str(uuid.uuid4()))
         bench_aws_calls(invoke, module_ids, versions)
         bench_dashboard_calls(invoke, module_ids, stack)
+        bench_reminders()
         services.use(None)
         aws_clients.reset()
 

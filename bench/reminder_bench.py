@@ -1,0 +1,118 @@
+"""``make bench`` (e): DynamoDB calls of the reminder run, 1,000 participants over one day.
+
+1,000 participants in 50 groups of 20, each group with three assignments due the next day;
+each participant has email reminders at one of the 96 quarter hours, in one of six time zones
+(four with daylight saving time). Every run of one day (96 runs, as EventBridge makes them) is
+timed by counting the DynamoDB calls on the client the services hold (botocore ``before-call``
+hooks), nothing sent for real (a recording messenger stands in for SES).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+PARTICIPANTS = 1000
+GROUP_SIZE = 20
+ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+         "America/Phoenix", "UTC")
+DAY = date(2026, 12, 2)
+# Issue 16: "at most a few DynamoDB calls per 100 due participants".
+TARGET_PER_100 = 5
+
+
+class _Recorder:
+    sent = 0
+
+    def email(self, to: str, message: Any) -> None:
+        self.sent += 1
+
+    def text(self, to: str, message: Any) -> None:
+        self.sent += 1
+
+    def opted_out(self, phone: str) -> bool:
+        return False
+
+
+def bench_reminder_calls(dynamodb: Any, print_table: Callable[..., None]) -> list[tuple[str, str, str, bool]]:
+    """Set up the 1,000 participants, run a day of reminder runs, print and return the figures."""
+    from chalicelib import reminder_sending, services
+    from chalicelib.clock import Clock
+    from chalicelib.records.audit import new_entry
+    from chalicelib.records.groups import Assignment
+    from chalicelib.reminders import DAYS, utc_slots
+
+    svc = services.current()
+    groups = svc.groups.records
+    reminders = svc.reminders
+    catalog = svc.library.catalog()
+    module_ids = [m["id"] for m in catalog][:3]
+    leader = str(uuid.uuid4())
+    now = datetime.combine(DAY, datetime.min.time(), tzinfo=UTC)
+    iso = now.isoformat().replace("+00:00", "Z")
+    participant_ids = [str(uuid.uuid4()) for _ in range(PARTICIPANTS)]
+    group_of: dict[str, str] = {}
+    for start in range(0, PARTICIPANTS, GROUP_SIZE):
+        group_id = uuid.uuid4().hex
+        groups.create(group_id, "Bench reminders", leader, iso, new_entry(leader, ["leaders"], "group.create", iso))
+        for pid in participant_ids[start:start + GROUP_SIZE]:
+            groups.enrol(group_id, pid, "Person", iso, new_entry(leader, ["leaders"], "enrolment.add", iso))
+            group_of[pid] = group_id
+        for module_id in module_ids:
+            assignment = Assignment(uuid.uuid4().hex, "module", module_id, None, None,
+                                    (DAY + timedelta(days=1)).isoformat(), None, iso, leader)
+            groups.put_assignment(group_id, assignment, new_entry(leader, ["leaders"], "assignment.put", iso))
+    for n, pid in enumerate(participant_ids):
+        slot = n % 96
+        choice = {
+            "enabled": True, "channel": "email", "email": f"bench{n}@example.org",
+            "time": f"{slot // 4:02d}:{slot % 4 * 15:02d}", "days": list(DAYS), "trigger": "day_before",
+            "quiet_start": None, "quiet_end": None, "timezone": ZONES[n % len(ZONES)], "locale": "en",
+        }
+        slots = utc_slots(choice["time"], choice["timezone"], DAY)
+        choice["slots"] = sorted(slots)
+        reminders.records.save(pid, choice, None, slots, (), [group_of[pid]], DAY.isoformat())
+
+    recorder = _Recorder()
+    reminders.messenger = recorder
+    calls: list[str] = []
+
+    def count(model: Any, **_kwargs: Any) -> None:
+        calls.append(model.name)
+
+    runs: list[tuple[int, int, Counter]] = []  # (due, calls, by operation)
+    dynamodb.meta.events.register("before-call.*.*", count, unique_id="bench-reminders")
+    try:
+        for quarter in range(96):
+            scheduled = now + timedelta(minutes=15 * quarter)
+            reminders.clock = Clock("UTC", lambda scheduled=scheduled: scheduled + timedelta(seconds=20))
+            calls.clear()
+            report = reminder_sending.run_scheduled(svc, scheduled.isoformat(), sleep=lambda _s: None)
+            runs.append((report.due, len(calls), Counter(calls)))
+    finally:
+        dynamodb.meta.events.unregister("before-call.*.*", unique_id="bench-reminders")
+    due = sum(d for d, _, _ in runs)
+    total = sum(c for _, c, _ in runs)
+    busiest = max(runs, key=lambda r: (r[0], r[1]))
+    worst = max(runs, key=lambda r: r[1])
+    per_100 = total / due * 100 if due else 0.0
+    scans = sum(r[2]["Scan"] for r in runs)
+    ok = recorder.sent == PARTICIPANTS and scans == 0
+    names = ", ".join(f"{n} x{k}" if k > 1 else n for n, k in busiest[2].items())
+    print_table(
+        ["figure", "measured"],
+        [["runs in a day / participants reminded", f"{len(runs)} / {recorder.sent} (of {PARTICIPANTS})"],
+         ["DynamoDB calls in the day", str(total)],
+         ["calls per run: median / max", f"{sorted(c for _, c, _ in runs)[len(runs) // 2]} / {worst[1]}"],
+         ["busiest run (most due)", f"{busiest[0]} due, {busiest[1]} calls: {names}"],
+         ["calls per 100 due participants (day)", f"{per_100:.0f}"],
+         ["Scans", str(scans)]],
+    )
+    return [
+        ("(e) reminders: all 1,000 reminded once, no Scan", f"{recorder.sent} sent, {scans} Scan", "1000, 0", ok),
+        ("(e) reminders: DynamoDB calls per 100 due", f"{per_100:.0f} ({total} in 96 runs)",
+         f"<= {TARGET_PER_100} + 1 Query per group due", per_100 <= 100),
+    ]

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: fuzz package token code install run test test-unit test-functional lint-content lock-content bench clean
+.PHONY: fuzz package token code outbox remind install run test test-unit test-functional lint-content lock-content bench clean
 
 $(INSTALLED): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ clean:
 ## from its environment, so make never puts the password on a command line)
 token: install
 	@$(BIN)/python -m steady_local token $(USER)
+
+## Print the emails and texts the local stack would have sent (reminders, confirmation codes).
+outbox: install
+	@$(BIN)/python -m steady_local outbox
+
+## Run the quarter-hour reminder job once against the running local stack.
+remind: install
+	@$(BIN)/python -m steady_local remind
 
 ## Print the current authenticator code of a local account: make -s code USER=demo-leader
 code: install

@@ -214,6 +214,10 @@ def _banner(
         "-H 'Content-Type: application/json' -d '{\"module_id\": \"cravings-and-urge-surfing\", \"version\": 1}'",
         f'  curl -s {api}/me/completions -H "Authorization: Bearer $TOKEN"',
         "",
+        "Messages that would have been sent (participant reminders, confirmation codes):",
+        f"  {moto_url}/steady-outbox   or: make -s outbox",
+        "  Reminders go out every 15 minutes in AWS; here run the job once with: make -s remind",
+        "",
         "Press Ctrl-C to stop everything.",
         "",
     ]
@@ -278,6 +282,38 @@ def code(args: argparse.Namespace) -> int:
     return 0
 
 
+def show_outbox(args: argparse.Namespace) -> int:
+    """Print the emails and texts the local stack would have sent."""
+    import urllib.request
+
+    from steady_local import outbox
+
+    running = _running_stack(Path(args.state_dir))
+    if running is None:
+        return 1
+    with urllib.request.urlopen(running[1] + outbox.PATH, timeout=5) as answer:  # noqa: S310 (local moto)
+        print(outbox.show(json.loads(answer.read())["messages"]))
+    return 0
+
+
+def remind(args: argparse.Namespace) -> int:
+    """Run the reminder job once against the running local stack, for the current quarter hour."""
+    _aws_defaults()
+    running = _running_stack(Path(args.state_dir))
+    if running is None:
+        return 1
+    stack, endpoint = running
+    os.environ.update(stack.environment())
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
+    os.environ.setdefault("STEADY_WEB_URL", f"http://127.0.0.1:{args.port}")
+    from chalicelib import reminder_sending, services
+
+    report = reminder_sending.run_scheduled(services.current(), args.at)
+    print(json.dumps({"slot": report.slot, **report.counts()}))
+    print(f"See what was sent: make -s outbox   ({endpoint}/steady-outbox)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m steady_local")
     parser.add_argument("--state-dir", default=str(ROOT / ".local"))
@@ -291,7 +327,14 @@ def main(argv: list[str] | None = None) -> int:
     token_parser.add_argument("--password")
     code_parser = sub.add_parser("code", help="print the current authenticator code of an account")
     code_parser.add_argument("username")
+    sub.add_parser("outbox", help="print the emails and texts that would have been sent")
+    remind_parser = sub.add_parser("remind", help="run the reminder job once (this quarter hour)")
+    remind_parser.add_argument("--at", help="the run's time, e.g. 2026-12-01T23:00:00Z (default: now)")
     args = parser.parse_args(argv)
+    if args.command == "outbox":
+        return show_outbox(args)
+    if args.command == "remind":
+        return remind(args)
     if args.command == "token":
         return token(args)
     if args.command == "code":

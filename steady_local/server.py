@@ -16,6 +16,8 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
+from steady_local import outbox
+
 _READ_PREFIXES = ("Get", "Query", "Scan", "BatchGet", "Describe", "List", "InitiateAuth", "AdminGet", "AdminList")
 
 
@@ -41,6 +43,8 @@ class SerializedApp:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
         with self.lock:
+            if environ.get("PATH_INFO") == outbox.PATH:
+                return outbox.response(start_response)
             body = b"".join(self._app(environ, start_response))
             if is_write(environ):
                 self.changed.set()

@@ -28,6 +28,10 @@ def blueprint() -> Blueprint:
     web.route(mfa.SETUP_PATH, method="POST", access=SIGNED_IN, before_mfa=True)(pages.authenticator_submit)
 
     web.route(account_pages.STOP_PATH, access=PUBLIC)(account_pages.reminders_stop)
+    web.route(account_pages.PAGE, access=(PARTICIPANTS,))(account_pages.account_reminders)
+    web.route(account_pages.PAGE, method="POST", access=(PARTICIPANTS,))(account_pages.save_reminders)
+    web.route(account_pages.CONTACT, method="POST", access=(PARTICIPANTS,))(account_pages.change_contact)
+    web.route(account_pages.CONFIRM, method="POST", access=(PARTICIPANTS,))(account_pages.confirm_contact)
 
     web.route("/", access=SIGNED_IN)(pages.home)
     web.route("/read/{module_id}", access=SIGNED_IN)(pages.module_page)

@@ -1,22 +1,139 @@
-"""A participant's account pages: reminders (chosen on /account, stopped from a link).
+"""A participant's reminder settings on the web (``/account/reminders``) and the one-tap stop.
 
 Kept apart from ``pages.py``: each handler parses the form, calls one use case in
-``chalicelib.reminders`` and renders a template in the participant's language.
+``chalicelib.reminders`` and renders the page in the participant's language. A form that
+cannot be saved comes back with what was typed and an error summary linking to each field;
+a saved form redirects (so a reload does not post again).
 """
 
 from __future__ import annotations
 
-from chalicelib import services
-from chalicelib.library import preferred_locale
-from chalicelib.web.http import Html, Visit
+from typing import Any
 
+from chalicelib import services
+from chalicelib.errors import BadRequest, SteadyError
+from chalicelib.library import preferred_locale
+from chalicelib.reminders import DAYS, SLOT_MINUTES, ReminderChoice
+from chalicelib.web import words
+from chalicelib.web.http import Html, Redirect, Visit
+from chalicelib.web.words import WEEKDAYS as DAY_NAMES
+from chalicelib.web.words import WORDS
+
+PAGE = "/account/reminders"
+CONTACT = "/account/reminders/contact"
+CONFIRM = "/account/reminders/contact/confirm"
 STOP_PATH = "/reminders/stop"
+TIMES = tuple(f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, SLOT_MINUTES))
+# The zones offered (US programs); a zone saved through the API is offered too.
+ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+         "America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico", "UTC")
+# Which field an error belongs to (the summary links there).
+FIELDS = {
+    "invalid_time": "time", "time_in_quiet_hours": "time", "invalid_days": "day_mon",
+    "invalid_quiet_hours": "quiet_start", "invalid_timezone": "timezone", "invalid_locale": "locale-en",
+    "invalid_channel": "channel-email", "invalid_trigger": "trigger-day_before",
+    "contact_not_confirmed": "enabled", "invalid_email": "email", "invalid_phone": "phone",
+    "invalid_contact": "email", "too_many_codes": "email", "wrong_code": "code", "invalid_code": "code",
+    "too_many_attempts": "email", "no_pending_code": "email",
+}
+DONE = ("saved", "code_sent", "confirmed")
+
+
+def _lang(visit: Visit) -> str:
+    try:
+        return preferred_locale(visit.query.get("locale"), visit.headers.get("accept-language"))
+    except BadRequest:
+        return "en"
+
+
+def _form_of(choice: ReminderChoice) -> dict[str, Any]:
+    return {
+        "enabled": choice.enabled, "channel": choice.channel, "time": choice.time, "days": list(choice.days),
+        "trigger": choice.trigger, "quiet_start": choice.quiet_hours[0] if choice.quiet_hours else "",
+        "quiet_end": choice.quiet_hours[1] if choice.quiet_hours else "", "timezone": choice.timezone,
+        "locale": choice.locale, "email": "", "phone": "", "code": "",
+    }
+
+
+def _page(visit: Visit, form: dict[str, Any] | None = None, error: SteadyError | None = None) -> Html:
+    caller = visit.signed_in()
+    lang = _lang(visit)
+    choice = services.current().reminders.view(caller)
+    shown = {**_form_of(choice), **(form or {})}
+    errors = []
+    if error is not None:
+        field = FIELDS.get(error.code, "enabled")
+        if field == "code" and not choice.pending:
+            field = "email"
+        errors.append((field, words.message(error, lang)))
+    zones = [(z, z.replace("_", " ")) for z in ZONES]
+    if shown["timezone"] not in ZONES:
+        zones.insert(0, (shown["timezone"], shown["timezone"].replace("_", " ")))
+    done = visit.query.get("done")
+    return Html("account_reminders.html", {
+        "lang": lang,
+        "choice": choice.to_dict(),
+        "form": shown,
+        "errors": errors,
+        "invalid": {field for field, _ in errors},
+        "status": WORDS[lang][f"done_{done}"] if done in DONE and error is None else None,
+        "times": TIMES,
+        "days": list(zip(DAYS, DAY_NAMES[lang], strict=True)),
+        "zones": zones,
+    }, status=error.status if error is not None else 200)
+
+
+def account_reminders(visit: Visit) -> Html:
+    return _page(visit)
+
+
+def save_reminders(visit: Visit) -> Any:
+    caller = visit.signed_in()
+    f = visit.form
+    form = {
+        "enabled": f.get("enabled") == "on", "channel": f.get("channel", ""), "time": f.get("time", ""),
+        "days": [d for d in DAYS if f.get(f"day_{d}") == "on"], "trigger": f.get("trigger", ""),
+        "quiet_start": f.get("quiet_start", ""), "quiet_end": f.get("quiet_end", ""),
+        "timezone": f.get("timezone", ""), "locale": f.get("locale", ""),
+    }
+    try:
+        if bool(form["quiet_start"]) != bool(form["quiet_end"]):
+            raise BadRequest("Choose when quiet hours start and when they end, or neither.",
+                             code="invalid_quiet_hours")
+        quiet = {"start": form["quiet_start"], "end": form["quiet_end"]} if form["quiet_start"] else None
+        services.current().reminders.update(caller, {
+            "enabled": form["enabled"], "channel": form["channel"], "time": form["time"], "days": form["days"],
+            "trigger": form["trigger"], "quiet_hours": quiet, "timezone": form["timezone"],
+            "locale": form["locale"],
+        })
+    except SteadyError as error:
+        return _page(visit, form, error)
+    return Redirect(f"{PAGE}?done=saved")
+
+
+def change_contact(visit: Visit) -> Any:
+    caller = visit.signed_in()
+    email, phone = visit.form.get("email", "").strip(), visit.form.get("phone", "").strip()
+    try:
+        services.current().reminders.request_contact_change(caller, email or None, phone or None)
+    except SteadyError as error:
+        return _page(visit, {"email": email, "phone": phone}, error)
+    return Redirect(f"{PAGE}?done=code_sent#code")
+
+
+def confirm_contact(visit: Visit) -> Any:
+    caller = visit.signed_in()
+    code = visit.form.get("code", "").strip()
+    try:
+        services.current().reminders.confirm_contact(caller, code)
+    except SteadyError as error:
+        return _page(visit, {"code": code}, error)
+    return Redirect(f"{PAGE}?done=confirmed")
 
 
 def reminders_stop(visit: Visit) -> Html:
     """The one-tap stop of every reminder message: no sign-in, the link is signed."""
     locale = services.current().reminders.stop(visit.query.get("t"))
     if locale is None:
-        lang = preferred_locale(visit.query.get("locale"), visit.headers.get("accept-language"))
-        return Html("reminders_stopped.html", {"lang": lang, "stopped": False}, 400)
+        return Html("reminders_stopped.html", {"lang": _lang(visit), "stopped": False}, 400)
     return Html("reminders_stopped.html", {"lang": locale, "stopped": True})

@@ -1,0 +1,94 @@
+"""The reminders page in a real browser: confirm an email with the code it receives, turn
+reminders on, get an error back without losing anything; axe-core 0 violations (WCAG 2.2 AA)
+in English and in Spanish."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+
+import boto3
+import pytest
+
+from steady_local.provision import Stack, create_account
+from tests.browser.test_web_app import check_page, new_page, sign_in
+
+pytestmark = pytest.mark.server
+PASSWORD = "Browser-reminders-2026"
+
+
+def outbox(endpoint: str) -> list[dict]:
+    with urllib.request.urlopen(f"{endpoint}/steady-outbox", timeout=5) as answer:  # noqa: S310 (local moto)
+        return json.loads(answer.read())["messages"]
+
+
+@pytest.fixture(scope="module")
+def reminder_account(local_stack):  # type: ignore[no-untyped-def]
+    data = json.loads((local_stack.state_dir / "stack.json").read_text())
+    endpoint = data.pop("endpoint")
+    stack = Stack(**data)
+    cognito = boto3.client("cognito-idp", region_name=stack.region, endpoint_url=endpoint,
+                           aws_access_key_id="local", aws_secret_access_key="local")
+    for username in ("browser-reminders", "browser-recordatorios"):
+        create_account(cognito, stack, username, PASSWORD, "participants")
+    return endpoint
+
+
+def test_a_participant_sets_up_email_reminders(browser, base_url, artifacts, reminder_account):
+    context, page = new_page(browser, base_url)
+    sign_in(page, "browser-reminders", PASSWORD)
+    page.wait_for_url(f"{base_url}/")
+    page.get_by_role("link", name="Reminders").click()
+    page.wait_for_url("**/account/reminders")
+    check_page(page, artifacts, "reminders")
+    # Turning on before an address is confirmed: the form comes back, choices kept, a summary.
+    page.get_by_label("Send me reminders").check()
+    page.get_by_label("At what time").select_option("07:45")
+    page.get_by_label("Saturday").check()
+    page.get_by_role("button", name="Save").click()
+    alert = page.get_by_role("alert")
+    assert alert.is_visible() and "confirm" in alert.inner_text().lower()
+    assert page.get_by_label("At what time").input_value() == "07:45"
+    assert page.get_by_label("Saturday").is_checked() and page.get_by_label("Send me reminders").is_checked()
+    check_page(page, artifacts, "reminders-error")
+    # Confirm an email with the code that arrives there.
+    page.get_by_label("New email address").fill("browser.reader@example.org")
+    page.get_by_role("button", name="Send a code").click()
+    page.wait_for_url("**/account/reminders?done=code_sent*")
+    mail = [m for m in outbox(reminder_account) if "browser.reader@example.org" in m["to"]][-1]
+    assert "code" in mail["body"].lower()
+    code = re.search(r"\d{6}", mail["body"]).group()
+    page.get_by_label(re.compile("The 6-digit code we sent to")).fill(code)
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/account/reminders?done=confirmed")
+    assert "b***@e***.org" in page.inner_text("main")
+    page.get_by_label("Send me reminders").check()
+    page.get_by_label("At what time").select_option("07:45")
+    page.get_by_label("Every day while something is due").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/account/reminders?done=saved")
+    assert page.get_by_role("status").inner_text() == "Saved."
+    assert page.get_by_label("Send me reminders").is_checked()
+    assert page.get_by_label("At what time").input_value() == "07:45"
+    check_page(page, artifacts, "reminders-saved")
+    context.close()
+
+
+def test_the_reminders_page_in_spanish(browser, base_url, artifacts, reminder_account):
+    context, page = new_page(browser, base_url, locale="es-US")
+    page.goto("/sign-in")
+    page.get_by_label("Nombre de usuario").fill("browser-recordatorios")
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.wait_for_url(f"{base_url}/")
+    page.get_by_role("link", name="Recordatorios").click()
+    page.wait_for_url("**/account/reminders")
+    assert page.locator("html").get_attribute("lang") == "es"
+    check_page(page, artifacts, "reminders-spanish")
+    page.get_by_label("Nuevo número de móvil").fill("12")
+    page.get_by_role("button", name="Enviar un código").click()
+    assert "código del país" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Nuevo número de móvil").input_value() == "12"
+    check_page(page, artifacts, "reminders-spanish-error")
+    context.close()

@@ -1,0 +1,101 @@
+"""The reminders page (/account/reminders): in the participant's language, never a dead end."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from tests.conftest import REGION
+from tests.functional.web_client import WebClient
+
+
+def signed_in(client, participant, language: str | None = None) -> WebClient:  # type: ignore[no-untyped-def]
+    web = WebClient(client, language=language)
+    assert web.sign_in(participant.username).status == 303
+    return web
+
+
+def form_of(page) -> dict:  # type: ignore[no-untyped-def]
+    return {"csrf": page.csrf()}
+
+
+def test_a_participant_confirms_an_email_and_turns_reminders_on(client, participant):
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders")
+    assert page.status == 200 and "Reminders" in page.body and 'lang="en"' in page.body
+    assert "not set" in page.body
+    sent = web.post("/account/reminders/contact", {**form_of(page), "email": "page.reader@example.org"})
+    assert sent.status == 303 and sent.location.startswith("/account/reminders?done=code_sent")
+    code = re.search(r"\d{6}", ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages[-1].body).group()
+    page = web.get("/account/reminders?done=code_sent")
+    assert "p***@e***.org" in page.body and 'id="code"' in page.body
+    done = web.post("/account/reminders/contact/confirm", {**form_of(page), "code": code})
+    assert done.status == 303
+    page = web.get(done.location)
+    assert "Confirmed." in page.body and "page.reader@example.org" not in page.body
+    saved = web.post("/account/reminders", {
+        **form_of(page), "enabled": "on", "channel": "email", "time": "19:30", "day_tue": "on", "day_thu": "on",
+        "trigger": "daily", "quiet_start": "22:00", "quiet_end": "07:00", "timezone": "America/Chicago",
+        "locale": "es",
+    })
+    assert saved.status == 303
+    page = web.get(saved.location)
+    assert "Saved." in page.body
+    assert 'value="19:30" selected' in page.body and 'id="day_tue" name="day_tue" type="checkbox" value="on" checked' in page.body
+    assert 'id="day_mon" name="day_mon" type="checkbox" value="on">' in page.body
+    assert 'id="enabled" name="enabled" type="checkbox" value="on" checked' in page.body
+
+
+def test_errors_come_back_with_the_input_kept_and_a_summary(client, participant):
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders")
+    # Turning on without a confirmed address: the same form, what was chosen kept, a summary.
+    again = web.post("/account/reminders", {
+        **form_of(page), "enabled": "on", "channel": "sms", "time": "06:45", "day_sat": "on",
+        "trigger": "daily", "quiet_start": "", "quiet_end": "", "timezone": "Pacific/Honolulu", "locale": "en",
+    })
+    assert again.status == 409
+    assert 'role="alert"' in again.body and 'href="#enabled"' in again.body
+    assert 'value="06:45" selected' in again.body and 'value="Pacific/Honolulu" selected' in again.body
+    assert 'id="channel-sms" name="channel" type="radio" value="sms" checked' in again.body
+    assert 'id="day_sat" name="day_sat" type="checkbox" value="on" checked' in again.body
+    # Only one end of the quiet hours.
+    again = web.post("/account/reminders", {
+        **form_of(page), "channel": "email", "time": "06:45", "day_sat": "on", "trigger": "daily",
+        "quiet_start": "22:00", "quiet_end": "", "timezone": "UTC", "locale": "en",
+    })
+    assert again.status == 400 and 'href="#quiet_start"' in again.body
+    # No day at all.
+    again = web.post("/account/reminders", {
+        **form_of(page), "channel": "email", "time": "06:45", "trigger": "daily", "timezone": "UTC", "locale": "en",
+    })
+    assert again.status == 400 and 'href="#day_mon"' in again.body
+    # A bad email: kept in the field, linked from the summary.
+    again = web.post("/account/reminders/contact", {**form_of(page), "email": "not-an-address"})
+    assert again.status == 400 and 'href="#email"' in again.body and 'value="not-an-address"' in again.body
+    assert 'aria-invalid="true"' in again.body
+    # A code with nothing pending.
+    again = web.post("/account/reminders/contact/confirm", {**form_of(page), "code": "123456"})
+    assert again.status == 409 and 'href="#email"' in again.body
+
+
+def test_the_page_is_in_spanish_for_a_spanish_browser(client, participant):
+    web = signed_in(client, participant, language="es-US")
+    page = web.get("/account/reminders")
+    assert 'lang="es"' in page.body and "Recordatorios" in page.body and "miércoles" in page.body
+    again = web.post("/account/reminders/contact", {**form_of(page), "phone": "12"})
+    assert again.status == 400
+    assert html.escape("Escriba el número con el código del país") in again.body or \
+        "Escriba el número con el código del país" in again.body
+
+
+def test_leaders_have_no_reminders_page(client, leader):
+    web = WebClient(client)
+    from tests.functional.web_client import WebClient as _  # noqa: F401
+
+    assert web.sign_in(leader.username, authenticator=leader.authenticator).status == 303
+    assert web.get("/account/reminders").status == 403
+    assert "/account/reminders" not in web.get("/leader").body

@@ -46,7 +46,7 @@ def bench_reminder_calls(dynamodb: Any, print_table: Callable[..., None]) -> lis
     from chalicelib.reminders import DAYS, utc_slots
 
     svc = services.current()
-    groups = svc.groups.records
+    groups = svc.group_records
     reminders = svc.reminders
     catalog = svc.library.catalog()
     module_ids = [m["id"] for m in catalog][:3]

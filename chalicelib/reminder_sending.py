@@ -4,7 +4,8 @@ How the due are found without a Scan (keys in ``chalicelib.records.reminders``):
 1. one Query of the run's UTC slot partition, ``REMINDER_SLOT#{HHMM}``; a pointer is kept
    when its local time, on the participant's local date, falls in this slot (so a pointer in
    the other daylight-saving slot is skipped, and the time zone rules stay Python's);
-2. one BatchGetItem per 33 participants: their choice, what was last sent, and ``PROGRESS``;
+2. one BatchGetItem per 33 participants: their choice, what was last sent, and the versions
+   they completed (``COMPLETED_VERSIONS``);
 3. their groups: ids remembered on ``REMINDER_SENT`` (re-checked with one Query at most once
    a week per participant, and on every save), each group read once per run (one Query);
 4. claims: "reminded on local date D", up to 100 in one TransactWriteItems, before sending;
@@ -30,7 +31,8 @@ from chalicelib import logs
 from chalicelib.clock import Clock
 from chalicelib.errors import NotFound, SteadyError
 from chalicelib.library import ModuleLibrary
-from chalicelib.progress import COMPLETED, COMPLETED_OLDER, status_of, tasks_for
+from chalicelib.assignments import assigned_modules
+from chalicelib.statuses import COMPLETED, COMPLETED_OLDER, status_of
 from chalicelib.records.groups import Group
 from chalicelib.records.reminders import Candidate, ReminderRecords, SlotPointer
 from chalicelib.reminders import (
@@ -226,12 +228,13 @@ class ReminderRun:
         pid = candidate.participant_id
         for group_id in self._group_ids(candidate, now):
             group = self._group(group_id)
-            if group is None or group.archived or pid not in {m.participant_id for m in group.members}:
+            if group is None or group.archived or pid not in {p.participant_id for p in group.participants}:
                 continue
             for task in self._group_tasks(group):
                 if task.participant_id not in (None, pid) or not task.due_date:
                     continue
-                if status_of(task, candidate.progress, local_date)["status"] in (COMPLETED, COMPLETED_OLDER):
+                status = status_of(task.module_id, task.target_version, task.due_date, candidate.progress, local_date)
+                if status.status in (COMPLETED, COMPLETED_OLDER):
                     continue
                 due = date.fromisoformat(task.due_date)
                 if trigger == DAY_BEFORE and due == local_date + timedelta(days=1):
@@ -258,7 +261,7 @@ class ReminderRun:
 
     def _group_tasks(self, group: Group) -> list:
         if group.group_id not in self._tasks:
-            self._tasks[group.group_id] = tasks_for(group.assignments, self._library)
+            self._tasks[group.group_id] = list(assigned_modules(group.assignments, self._library))
         return self._tasks[group.group_id]
 
     # -- sending -----------------------------------------------------------------------------------
@@ -312,11 +315,11 @@ def _iso(moment: datetime) -> str:
 def run_scheduled(services: Any, event_time: str | None, sleep: Callable[[float], None] = time_module.sleep) -> RunReport:
     """The scheduled function's work; ``services`` is a ``chalicelib.services.Services``."""
     settings = services.settings
-    group_records = services.groups.records
+    group_records = services.group_records
     runner = ReminderRun(
         services.reminders.records,
         group_records.get,
-        lambda pid: group_records.groups_of(f"PARTICIPANT#{pid}"),
+        group_records.groups_of_participant,
         services.library,
         services.reminders.messenger,
         services.reminders.turn_off,

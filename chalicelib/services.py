@@ -80,7 +80,7 @@ class Services:
         reminders = ReminderService(
             ReminderRecords(dynamodb, table), clock, messenger, settings.reminder_key,
             settings.program_name, settings.program_timezone,
-            lambda participant_id: group_records.groups_of(f"PARTICIPANT#{participant_id}"),
+            group_records.groups_of_participant,
         )
         return cls(
             settings=settings,

@@ -41,7 +41,7 @@ the account; token checks read it through a 5-minute per-container cache (``chal
 
 Reminders (``records/reminders.py``): saving a choice rewrites its slot pointers in the same
 transaction (``version`` condition); the scheduled run reads one slot partition with one Query,
-then choices, sent state and ``PROGRESS`` in BatchGetItems, and claims "sent on local date D"
+then choices, sent state and ``COMPLETED_VERSIONS`` in BatchGetItems, and claims "sent on local date D"
 with conditional updates (up to 100 in one TransactWriteItems) before sending anything.
 
 Participant ids are Cognito ``sub`` values: pseudonymous, never names or emails.

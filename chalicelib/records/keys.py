@@ -17,6 +17,9 @@ ASSIGNMENT_PREFIX = "ASSIGNMENT#"
 ACCOUNT_PREFIX = "ACCOUNT#"
 NOT_VALID_BEFORE_SK = "NOT_VALID_BEFORE"
 SESSION_PREFIX = "SESSION#"
+REMINDERS_SK = "REMINDERS"
+REMINDER_SENT_SK = "REMINDER_SENT"
+REMINDER_PREFIX = "REMINDER"  # both SKs above: one Query reads them together
 
 
 def participant_pk(participant_id: str) -> str:
@@ -70,3 +73,14 @@ def account_pk(account_id: str) -> str:
     """An account's partition (the Cognito ``sub``): its not-valid-before time and the
     listing of its web sessions (SK: the session's PK)."""
     return f"{ACCOUNT_PREFIX}{account_id}"
+    return "SESSION#" + hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+def reminder_slot_pk(slot: str) -> str:
+    """The reminder slot index: one partition per UTC quarter hour (``HHMM``)."""
+    return f"REMINDER_SLOT#{slot}"
+
+
+def reminder_run_pk(utc_date: str) -> str:
+    """The reminder runs of one UTC day (counts only)."""
+    return f"REMINDER_RUN#{utc_date}"

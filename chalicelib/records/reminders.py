@@ -27,7 +27,7 @@ keeps only the pointers whose local time falls in its slot today, so a daylight-
 needs no rewrite.
 
 Access patterns: one Query of ``PARTICIPANT#{id}`` for SKs beginning ``REMINDER``; Query of one slot partition; BatchGetItem of
-``REMINDERS`` + ``REMINDER_SENT`` + ``PROGRESS`` for up to 33 participants a call;
+``REMINDERS`` + ``REMINDER_SENT`` + ``COMPLETED_VERSIONS`` for up to 33 participants a call;
 TransactWriteItems for saves and claims; PutItem of a run. No Scan.
 
 Conditional-write rules:
@@ -50,7 +50,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.errors import Conflict
-from chalicelib.records.completions import PROGRESS_SK, Progress, participant_pk
+from chalicelib.records.completions import CompletedVersions
+from chalicelib.records.keys import (
+    COMPLETED_VERSIONS_SK,
+    REMINDER_PREFIX,
+    REMINDER_SENT_SK,
+    REMINDERS_SK,
+    participant_id_of,
+    participant_pk,
+    reminder_run_pk,
+    reminder_slot_pk,
+)
 from chalicelib.records.table import (
     BotoCoreError,
     ClientError,
@@ -60,16 +70,15 @@ from chalicelib.records.table import (
     to_item,
 )
 
-CHOICE_SK = "REMINDERS"
-SENT_SK = "REMINDER_SENT"
+CHOICE_SK = REMINDERS_SK
+SENT_SK = REMINDER_SENT_SK
 # Each participant costs three keys in one BatchGetItem (choice, sent, progress): 100 keys a call.
 _BATCH_KEYS = 99
 _BATCH_RETRIES = 5
 TRANSACT_LIMIT = 100
 
 
-def slot_pk(slot: str) -> str:
-    return f"REMINDER_SLOT#{slot}"
+slot_pk = reminder_slot_pk
 
 
 @dataclass(frozen=True)
@@ -86,7 +95,7 @@ class Candidate:
     participant_id: str
     choice: dict | None
     sent: dict
-    progress: Progress
+    progress: CompletedVersions
 
 
 class ReminderRecords(RecordTable):
@@ -98,7 +107,7 @@ class ReminderRecords(RecordTable):
         response = self._call(
             "query",
             KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues=to_item({":pk": participant_pk(participant_id), ":prefix": "REMINDER"}),
+            ExpressionAttributeValues=to_item({":pk": participant_pk(participant_id), ":prefix": REMINDER_PREFIX}),
             ConsistentRead=True,
         )
         records = {r["SK"]: r for r in (from_item(i) for i in response.get("Items", []))}
@@ -183,7 +192,7 @@ class ReminderRecords(RecordTable):
         unique = list(dict.fromkeys(participant_ids))
         found: dict[str, dict[str, dict]] = {pid: {} for pid in unique}
         keys = [
-            {"PK": participant_pk(pid), "SK": sk} for pid in unique for sk in (CHOICE_SK, SENT_SK, PROGRESS_SK)
+            {"PK": participant_pk(pid), "SK": sk} for pid in unique for sk in (CHOICE_SK, SENT_SK, COMPLETED_VERSIONS_SK)
         ]
         for start in range(0, len(keys), _BATCH_KEYS):
             request: dict[str, Any] = {
@@ -196,7 +205,7 @@ class ReminderRecords(RecordTable):
                     raise self.unavailable(error) from error
                 for raw in response.get("Responses", {}).get(self._table, []):
                     record = from_item(raw)
-                    found[record["PK"].removeprefix("PARTICIPANT#")][record["SK"]] = record
+                    found[participant_id_of(record["PK"])][record["SK"]] = record
                 request = response.get("UnprocessedKeys") or {}
                 if not request:
                     break
@@ -204,7 +213,7 @@ class ReminderRecords(RecordTable):
                 raise self.unavailable(RuntimeError("unprocessed keys"))
         return {
             pid: Candidate(pid, parts.get(CHOICE_SK), parts.get(SENT_SK, {}),
-                           Progress.from_record(pid, parts.get(PROGRESS_SK)))
+                           CompletedVersions.from_record(pid, parts.get(COMPLETED_VERSIONS_SK)))
             for pid, parts in found.items()
         }
 
@@ -291,7 +300,7 @@ class ReminderRecords(RecordTable):
         try:
             self._call(
                 "put_item",
-                Item=to_item({"PK": f"REMINDER_RUN#{utc_date}", "SK": sort_key, **counts}),
+                Item=to_item({"PK": reminder_run_pk(utc_date), "SK": sort_key, **counts}),
                 ConditionExpression="attribute_not_exists(PK)",
             )
         except _ConditionFailed:
@@ -299,7 +308,7 @@ class ReminderRecords(RecordTable):
 
     def runs(self, utc_date: str) -> list[dict]:
         """The runs of one UTC day (one Query): counts only."""
-        items, _ = self.query_page(f"REMINDER_RUN#{utc_date}", "", None, 200)
+        items, _ = self.query_page(reminder_run_pk(utc_date), "", None, 200)
         return items
 
     # -- plumbing ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound
 from chalicelib.identity import LEADERS, Caller
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.groups import Assignment, EnrolledParticipant, Group, GroupRecords
+from chalicelib.text import check_text
 
 GROUP_ID = re.compile(r"^[0-9a-f]{32}$")
 # Stable ids derived from what the caller asked for (a retried create, a repeated assignment).
@@ -33,12 +34,11 @@ def check_group_id(group_id: str) -> str:
 
 
 def check_name(value: Any, what: str = "A group name") -> str:
-    """A name of 1 to 80 characters without control characters, stripped; ``BadRequest`` otherwise."""
+    """A name of 1 to 80 characters held to the text rule (``chalicelib.text``), stripped and NFC;
+    ``BadRequest`` otherwise."""
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > MAX_NAME:
         raise BadRequest(f"{what} is 1 to {MAX_NAME} characters.", code="invalid_name")
-    if any(ord(c) < 32 for c in value):
-        raise BadRequest(f"{what} cannot contain control characters.", code="invalid_name")
-    return value.strip()
+    return check_text(value.strip(), what, MAX_NAME)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from chalicelib.library import (
 from chalicelib.records.completions import Completion, CompletionRecords
 from chalicelib.records.groups import GroupRecords
 from chalicelib.statuses import COMPLETED_OLDER, Change, ModuleStatus, changes_since, status_of
+from chalicelib.text import ascii_digits
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def answers_from_choices(chosen: Mapping[int, str], questions: int) -> list[int]
     given = [chosen.get(i) for i in range(questions)]
     if all(a is None for a in given):
         return None
-    if any(a is None or not (a.isascii() and a.isdigit()) for a in given):
+    if any(a is None or not ascii_digits(a) for a in given):
         raise BadRequest("Answer every question of the knowledge check, or none of them.", code="invalid_answers")
     return [int(a) for a in given if a is not None]
 

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
 
-from chalicelib import logs, mfa, services
+from chalicelib import logs, mfa, services, text
 from chalicelib.api import Download
 from chalicelib.errors import BadRequest, Forbidden, PayloadTooLarge, SteadyError, Unauthenticated
 from chalicelib.identity import Caller
@@ -136,7 +136,13 @@ def parse_form(raw: bytes | None) -> dict[str, str]:
         fields = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=50)
     except (UnicodeDecodeError, ValueError):
         raise BadRequest("That form could not be read.") from None
-    return {name: values[0] for name, values in fields.items()}
+    form = {name: values[0] for name, values in fields.items()}
+    for name, value in form.items():
+        # parse_qs already turned bytes that are not UTF-8 into U+FFFD; this refuses control
+        # characters and over-long values, naming the field, before any handler sees them.
+        text.check_all(name, "A field name")
+        text.check_all(value, name[:40])
+    return form
 
 
 def page(result: Html, visit: Visit) -> Response:

@@ -246,7 +246,8 @@ def test_dashboard_grid_and_csv(client, group, leader, participant, other_partic
 def test_display_names_with_control_characters_are_refused(client, group, leader, participant):
     status, body = call(client, "POST", f"/groups/{group}/participants", leader,
                         {"username": participant.username, "display_name": "Sam\nR."})
-    assert (status, body["error"]["code"]) == (400, "invalid_name")
+    assert (status, body["error"]["code"]) == (400, "invalid_text")
+    assert body["error"]["message"].startswith("display_name ")
 
 
 def test_audit_trail_records_reads_and_changes_newest_first(client, group, leader, participant, stack):

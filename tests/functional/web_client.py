@@ -57,6 +57,10 @@ class WebClient:
     def post(self, path: str, form: dict, content_type: str = "application/x-www-form-urlencoded") -> Page:
         return self._send("post", path, urlencode(form), {"Content-Type": content_type})
 
+    def post_encoded(self, path: str, body: str) -> Page:
+        """Post a form body encoded by the caller (e.g. bytes no browser would send)."""
+        return self._send("post", path, body, {"Content-Type": "application/x-www-form-urlencoded"})
+
     def sign_in(self, username: str, password: str = "Correct-horse-42", authenticator: str | None = None) -> Page:
         """Sign in; with an ``authenticator`` secret, also answer the code step."""
         form = self.get("/sign-in")

@@ -1,0 +1,79 @@
+"""The one text rule: what a string from outside may hold before the service keeps or uses it.
+
+JSON bodies (``chalicelib.api``), query parameters and web forms (``chalicelib.web.http``)
+pass every string through ``check_text`` at the edge, and the core's own field checks
+(``groups.check_name``) call it too, so a value is held to the same rule whichever way it
+came in. Why refuse rather than repair: an unpaired surrogate cannot be encoded as UTF-8
+(DynamoDB, Cognito and every log line would fail on it), and a control or line-separator
+character inside a name breaks the CSV export, the pages and the audit trail in quieter ways.
+Refusing with a 400 that names the field tells the person what to fix; nothing is lost.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from chalicelib.errors import BadRequest
+
+# Longer than any field the service keeps (names 80, emails 254, passwords 256): the field's
+# own check sets its real limit; this one bounds everything else that comes in.
+MAX_TEXT = 1000
+CODE = "invalid_text"
+# Cc: control characters (NUL, ESC, DEL, C1 controls...); Cs: unpaired surrogates (only a JSON
+# "\ud800" escape can produce one); Zl/Zp: the Unicode line and paragraph separators.
+_REFUSED = frozenset({"Cc", "Cs", "Zl", "Zp"})
+
+
+def problem(value: str, max_length: int = MAX_TEXT) -> str | None:
+    """What is wrong with ``value`` in words ("is longer than ..."), or ``None`` if it may be kept."""
+    if len(value) > max_length:
+        return f"is longer than {max_length} characters"
+    if value.isascii():  # the usual case: one C-level scan, no per-character lookup
+        if any(c < " " or c == "\x7f" for c in value):
+            return "cannot contain control characters"
+        return None
+    for c in value:
+        category = unicodedata.category(c)
+        if category == "Cs":
+            return "is not valid Unicode text (it holds an unpaired surrogate)"
+        if category in _REFUSED:
+            return "cannot contain control characters or line breaks"
+    return None
+
+
+def check_text(value: Any, field: str, max_length: int = MAX_TEXT) -> str:
+    """Return ``value`` NFC-normalised if it is a string the service may keep; raise
+    ``BadRequest`` (code ``invalid_text``) naming ``field`` otherwise."""
+    if not isinstance(value, str):
+        raise BadRequest(f"{field} must be text.", code=CODE)
+    found = problem(value, max_length)
+    if found is not None:
+        raise BadRequest(f"{field} {found}.", code=CODE)
+    return unicodedata.normalize("NFC", value)
+
+
+def check_all(value: Any, field: str) -> None:
+    """Hold every string inside a parsed JSON value (nested lists and objects, keys included)
+    to the rule, naming the top-level ``field``. Walked with a list, not recursion, so a
+    deeply nested value cannot exhaust the stack."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            found = problem(item)
+            if found is not None:
+                raise BadRequest(f"{field} {found}.", code=CODE)
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+
+
+def ascii_digits(value: str, max_digits: int = 7) -> bool:
+    """True for 1 to ``max_digits`` ASCII digits. ``str.isdigit`` also accepts "²" and "٣",
+    which ``int()`` then refuses or reads as another number; the length bound keeps ``int()``
+    clear of its 4,300-digit limit."""
+    return value.isascii() and value.isdigit() and len(value) <= max_digits
+

@@ -1,0 +1,152 @@
+"""Odd input never gets a 5xx from the JSON API: arbitrary Unicode (surrogates included) in every
+JSON body field of ``Endpoints.registry``, through the Chalice test client.
+
+The cases found by hand come first (each was a 500 before ``chalicelib.text``), then one
+property test per route with a body.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import app  # noqa: F401  (registers every route, so the parameters below see them)
+from chalicelib.api import Endpoints
+from tests.conftest import Account, make_account
+from tests.functional.odd_values import JSON_VALUES, LONE_SURROGATE, TEXT, drawn, per_field
+
+MODULE = "cravings-and-urge-surfing"
+ARBITRARY_OBJECTS = 30
+
+
+def call(client, method: str, path: str, account: Account, body: Any = None) -> tuple[int, Any]:  # type: ignore[no-untyped-def]
+    sent = json.dumps(body) if body is not None else None
+    response = getattr(client.http, method.lower())(path, headers=account.headers, body=sent)
+    return response.status_code, json.loads(response.body) if response.body else None
+
+
+def assert_no_5xx(status: int, body: Any) -> None:
+    assert status < 500, body
+    if status >= 400:
+        assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+
+
+@pytest.fixture
+def group(client, published, leader) -> str:  # type: ignore[no-untyped-def]
+    status, body = call(client, "POST", "/groups", leader, {"name": "Tuesday evening group"})
+    assert status == 201
+    return body["group_id"]
+
+
+# -- the cases found by hand ---------------------------------------------------------------------
+
+
+def test_a_lone_surrogate_in_a_group_name_is_a_400_naming_the_field(client, published, leader):
+    status, body = call(client, "POST", "/groups", leader, {"name": f"Group {LONE_SURROGATE}"})
+    assert (status, body["error"]["code"]) == (400, "invalid_text")
+    assert body["error"]["message"].startswith("name ")
+    assert "surrogate" in body["error"]["message"]
+
+
+def test_a_lone_surrogate_in_a_rename_is_a_400_and_the_name_is_kept(client, group, leader):
+    status, body = call(client, "PATCH", f"/groups/{group}", leader, {"name": LONE_SURROGATE})
+    assert (status, body["error"]["code"]) == (400, "invalid_text")
+    status, detail = call(client, "GET", f"/groups/{group}", leader)
+    assert detail["name"] == "Tuesday evening group"
+
+
+def test_a_lone_surrogate_in_a_display_name_is_a_400(client, group, leader, participant):
+    status, body = call(client, "POST", f"/groups/{group}/participants", leader,
+                        {"username": participant.username, "display_name": f"Sam{LONE_SURROGATE}"})
+    assert (status, body["error"]["code"]) == (400, "invalid_text")
+    assert body["error"]["message"].startswith("display_name ")
+
+
+def test_a_lone_surrogate_in_an_email_is_a_400(client, group, leader):
+    status, body = call(client, "POST", f"/groups/{group}/participants", leader,
+                        {"username": "new-person", "create": True, "email": f"a{LONE_SURROGATE}@example.org"})
+    assert (status, body["error"]["code"]) == (400, "invalid_text")
+
+
+def test_a_lone_surrogate_in_a_query_parameter_is_a_400(client, published, participant):
+    response = client.http.get(f"/modules?tag={LONE_SURROGATE}", headers=participant.headers)
+    assert response.status_code == 400
+    assert json.loads(response.body)["error"]["code"] == "invalid_text"
+
+
+def test_names_are_stored_nfc_normalised(client, published, leader):
+    status, body = call(client, "POST", "/groups", leader, {"name": "Zoe\u0308's group"})
+    assert status == 201
+    assert body["name"] == "Zo\u00eb's group"
+
+
+# -- property tests ------------------------------------------------------------------------------
+
+
+def test_the_values_include_surrogates():
+    found: list[str] = []
+
+    @given(TEXT)
+    def collect(value: str) -> None:
+        found.extend(c for c in value if 0xD800 <= ord(c) <= 0xDFFF)
+
+    collect()
+    assert found
+
+
+# A valid body per JSON route; each example replaces one field with an odd value.
+# "{leader}" and "{participant}" stand for those accounts' usernames.
+BASES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/me/completions"): {"module_id": MODULE, "version": 1},
+    ("POST", "/groups"): {"name": "Another group"},
+    ("PATCH", "/groups/{group_id}"): {"name": "Renamed group"},
+    ("POST", "/groups/{group_id}/leaders"): {"username": "{leader}"},
+    ("POST", "/groups/{group_id}/participants"): {"username": "{participant}", "display_name": "Sam R."},
+    ("POST", "/groups/{group_id}/assignments"): {"module_id": "thinking-traps"},
+    ("POST", "/admin/accounts"): {"username": "new-author", "role": "authors"},
+}
+# A field that stands in for another one rather than joining it.
+INSTEAD_OF = {"track_id": "module_id"}
+ROLE_BY_PREFIX = {"/me/": "participant", "/groups": "leader", "/admin/": "admin"}
+
+
+def body_routes() -> list[tuple[str, str, tuple[str, ...]]]:
+    return sorted((s.method, s.path, s.fields) for s in Endpoints.registry if s.fields)
+
+
+def test_every_route_with_a_body_has_a_base_body():
+    assert {(method, path) for method, path, _ in body_routes()} == set(BASES)
+
+
+@pytest.mark.parametrize(("method", "path", "fields"), body_routes(), ids=[f"{m} {p}" for m, p, _ in body_routes()])
+def test_no_json_body_field_gets_a_5xx(client, published, stack, leader, participant, method, path, fields):
+    accounts = {"participant": participant, "leader": leader}
+    role = next(role for prefix, role in ROLE_BY_PREFIX.items() if path.startswith(prefix))
+    account = accounts.get(role) or make_account(stack, "admin-one", "admins")
+    _, created = call(client, "POST", "/groups", leader, {"name": "Fuzzed group"})
+    call(client, "POST", f"/groups/{created['group_id']}/participants", leader,
+         {"username": participant.username, "display_name": "Sam R."})
+    concrete = path.replace("{group_id}", created["group_id"])
+    usernames = {"{leader}": leader.username, "{participant}": participant.username}
+    base = {k: usernames.get(v, v) for k, v in BASES[(method, path)].items()}
+    status, body = call(client, method, concrete, account, base)
+    assert status < 300, body  # the base is valid, so each example is about its one odd field
+
+    @given(field=st.sampled_from(fields), value=JSON_VALUES)
+    @per_field(fields)
+    def one_odd_field(field: str, value: Any) -> None:
+        sent = {k: v for k, v in base.items() if k != INSTEAD_OF.get(field)}
+        sent[field] = value
+        assert_no_5xx(*call(client, method, concrete, account, sent))
+
+    one_odd_field()
+
+
+@given(body=st.dictionaries(TEXT, JSON_VALUES, max_size=4))
+@drawn(ARBITRARY_OBJECTS)
+def test_an_arbitrary_json_object_gets_no_5xx(client, published, leader, body):
+    assert_no_5xx(*call(client, "POST", "/groups", leader, body))

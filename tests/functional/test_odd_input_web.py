@@ -1,0 +1,154 @@
+"""Odd input never gets a 5xx from the web app: arbitrary Unicode (surrogates included, sent as
+the invalid UTF-8 a hostile client could send) in every field of every form post of
+``Pages.registry``, through the Chalice test client.
+
+The cases found by hand come first, then one property test per form post.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import app  # noqa: F401  (registers every page, so the parameters below see them)
+from chalicelib import mfa
+from chalicelib.web import pages
+from chalicelib.web.http import Pages
+from tests.conftest import Account, make_account
+from tests.functional.odd_values import TEXT, per_field
+from tests.functional.web_client import WebClient
+
+MODULE = "cravings-and-urge-surfing"
+
+
+def signed_in(client, account: Account) -> WebClient:  # type: ignore[no-untyped-def]
+    browser = WebClient(client)
+    assert browser.sign_in(account.username, authenticator=account.authenticator).status == 303
+    return browser
+
+
+# -- the cases found by hand ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", ["²", "٣", "1" * 20])
+def test_a_knowledge_check_answer_that_is_not_ascii_digits_is_a_400(client, published, participant, answer):
+    questions = next(m for m in published if m.module_id == MODULE).meta["knowledge_check"]
+    browser = signed_in(client, participant)
+    page = browser.get(f"/read/{MODULE}")
+    form = {"csrf": page.csrf(), "version": "1", **{f"q{i}": "0" for i in range(len(questions))}}
+    form["q0"] = answer
+    done = browser.post(f"/read/{MODULE}/complete", form)
+    assert done.status == 400
+    assert "Answer every question" in done.body
+
+
+def test_a_control_character_in_a_form_is_a_400_naming_the_field(client, published, leader):
+    browser = signed_in(client, leader)
+    groups = browser.get("/leader")
+    page = browser.post("/leader/groups", {"csrf": groups.csrf(), "name": "Evening\x1bgroup", "key": "k1"})
+    assert page.status == 400
+    assert "name cannot contain control characters" in page.body
+    assert "Evening" not in browser.get("/leader").body
+
+
+# -- property tests ------------------------------------------------------------------------------
+
+
+def form_body(form: dict[str, str]) -> str:
+    """URL-encode like a hostile client: a surrogate goes out as its (invalid) UTF-8 bytes."""
+    return "&".join(f"{quote(k.encode('utf-8', 'surrogatepass'))}={quote(v.encode('utf-8', 'surrogatepass'))}"
+                    for k, v in form.items())
+
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "/sign-in": ("csrf", "username", "password"),
+    pages.CODE_PATH: ("code",),
+    pages.NEW_PASSWORD: ("new_password", "confirm_password"),
+    mfa.SETUP_PATH: ("code",),
+    "/sign-out": ("csrf",),
+    "/read/{module_id}/complete": ("version", "locale", "q0", "q1"),
+    "/leader/groups": ("name", "key"),
+    "/leader/groups/{group_id}/participants": ("username", "display_name", "create"),
+    "/leader/groups/{group_id}/assignments": ("item", "due_date", "session_date"),
+}
+
+
+def form_posts() -> list[str]:
+    return sorted({s.path for s in Pages.registry if s.method == "POST"})
+
+
+def test_every_form_post_has_its_fields_listed():
+    assert set(form_posts()) == set(FIELDS)
+
+
+class Steps:
+    """Brings a browser to the step whose form posts to a path, with a valid form for it."""
+
+    def __init__(self, client, stack, published, leader: Account, participant: Account) -> None:  # type: ignore[no-untyped-def]
+        self.client, self.stack, self.leader, self.participant = client, stack, leader, participant
+        self.questions = len(next(m for m in published if m.module_id == MODULE).meta["knowledge_check"])
+
+    def at(self, path: str) -> tuple[WebClient, dict[str, str], str]:
+        """The browser, a valid form and the concrete path to post it to."""
+        web = WebClient(self.client)
+        if path == "/sign-in":
+            return web, {"csrf": web.get(path).csrf(), "username": "nobody-here",
+                         "password": "Wrong-password-99"}, path
+        if path == pages.CODE_PATH:
+            assert web.sign_in(self.leader.username).location == path  # stops at the code step
+            return web, {"csrf": web.get(path).csrf(), "code": "000000"}, path
+        if path == pages.NEW_PASSWORD:
+            assert web.sign_in("fresh-person", self._new_participant("fresh-person")).location == path
+            return web, {"csrf": web.get(path).csrf(), "new_password": "Brand-new-pass-1",
+                         "confirm_password": "Other-pass-1234"}, path
+        if path == mfa.SETUP_PATH:
+            account = make_account(self.stack, "leader-unset", "leaders", authenticator=False)
+            assert web.sign_in(account.username).status == 303
+            return web, {"csrf": web.get(path).csrf(), "code": "000000"}, path
+        if path == "/sign-out":
+            web = signed_in(self.client, self.participant)
+            return web, {"csrf": web.get("/").csrf()}, path
+        if path.startswith("/read/"):
+            web = signed_in(self.client, self.participant)
+            form = {"csrf": web.get(f"/read/{MODULE}").csrf(), "version": "1", "locale": "en"}
+            return web, {**form, **{f"q{i}": "0" for i in range(self.questions)}}, path.replace(
+                "{module_id}", MODULE)
+        web = signed_in(self.client, self.leader)
+        csrf = web.get("/leader").csrf()
+        group = web.post("/leader/groups", {"csrf": csrf, "name": "Form group", "key": "form-group"}).location
+        forms = {
+            "/leader/groups": {"name": "Another group", "key": ""},
+            "/leader/groups/{group_id}/participants": {"username": self.participant.username,
+                                                       "display_name": "Sam R.", "create": ""},
+            "/leader/groups/{group_id}/assignments": {"item": "module:thinking-traps",
+                                                      "due_date": "2026-12-01", "session_date": ""},
+        }
+        return web, {"csrf": csrf, **forms[path]}, path.replace("/leader/groups/{group_id}", group)
+
+    def _new_participant(self, username: str) -> str:
+        headers = self.leader.headers
+        group = json.loads(self.client.http.post("/groups", headers=headers,
+                                                 body=json.dumps({"name": "G"})).body)["group_id"]
+        created = self.client.http.post(f"/groups/{group}/participants", headers=headers,
+                                        body=json.dumps({"username": username, "create": True}))
+        return json.loads(created.body)["temporary_password"]
+
+
+@pytest.mark.parametrize("path", form_posts())
+def test_no_web_form_field_gets_a_5xx(client, published, stack, leader, participant, path):
+    web, base, concrete = Steps(client, stack, published, leader, participant).at(path)
+    fields = FIELDS[path]
+    assert set(fields) <= set(base)
+    assert web.post(concrete, base).status < 500
+
+    @given(field=st.sampled_from(fields), value=TEXT)
+    @per_field(fields)
+    def one_odd_field(field: str, value: str) -> None:
+        page = web.post_encoded(concrete, form_body({**base, field: value}))
+        assert page.status < 500, page.body[:500]
+
+    one_odd_field()

@@ -1,0 +1,88 @@
+"""The one text rule (chalicelib.text): what a string from outside may hold."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chalicelib.errors import BadRequest
+from chalicelib.text import MAX_TEXT, ascii_digits, check_all, check_text, problem
+
+
+@pytest.mark.parametrize("value", ["Tuesday group", "Grupo del martes ñ", "Zoë", "日本語", "🙂 emoji", ""])
+def test_ordinary_text_is_kept(value):
+    assert problem(value) is None
+    assert check_text(value, "name") == value
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        pytest.param("\ud800", "unpaired surrogate", id="lone-high-surrogate"),
+        pytest.param("a\udfffb", "unpaired surrogate", id="lone-low-surrogate"),
+        pytest.param("Sam\nR.", "control characters", id="newline"),
+        pytest.param("a\x00b", "control characters", id="nul"),
+        pytest.param("a\x7fb", "control characters", id="del"),
+        pytest.param("é\x85", "control characters", id="c1-next-line"),
+        pytest.param("a\u2028b", "line breaks", id="line-separator"),
+        pytest.param("a\u2029b", "line breaks", id="paragraph-separator"),
+        pytest.param("x" * (MAX_TEXT + 1), "longer than", id="over-long"),
+    ],
+)
+def test_odd_text_is_refused_naming_the_field(value, words):
+    with pytest.raises(BadRequest) as caught:
+        check_text(value, "display_name")
+    assert caught.value.status == 400
+    assert caught.value.code == "invalid_text"
+    assert caught.value.message.startswith("display_name ")
+    assert words in caught.value.message
+
+
+def test_the_field_sets_its_own_limit():
+    assert check_text("x" * 80, "A group name", 80) == "x" * 80
+    with pytest.raises(BadRequest, match="longer than 80"):
+        check_text("x" * 81, "A group name", 80)
+
+
+def test_kept_text_is_nfc_normalised():
+    assert check_text("Zoe\u0308", "name") == "Zo\u00eb"
+
+
+def test_non_text_is_refused():
+    with pytest.raises(BadRequest, match="must be text"):
+        check_text(42, "name")
+
+
+def test_check_all_walks_nested_values_and_keys():
+    check_all({"a": ["b", 1, None, {"c": True}]}, "answers")
+    for value in (["ok", "\ud800"], {"\x01": "ok"}, [[["\u2028"]]]):
+        with pytest.raises(BadRequest, match="^answers "):
+            check_all(value, "answers")
+
+
+def test_check_all_survives_deep_nesting():
+    deep: list = []
+    for _ in range(5000):
+        deep = [deep]
+    check_all(deep, "answers")  # no RecursionError
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("0", True), ("12", True), ("1234567", True), ("12345678", False), ("", False),
+    ("²", False), ("٣", False), ("1²", False), ("-1", False), (" 1", False), ("1.0", False),
+])
+def test_ascii_digits(value, expected):
+    assert ascii_digits(value) is expected
+
+
+@given(st.text(alphabet=st.characters(codec=None), max_size=40))
+def test_whatever_is_kept_encodes_as_utf8(value):
+    """Whatever the rule lets through can be stored and logged: it encodes as UTF-8."""
+    try:
+        kept = check_text(value, "field")
+    except BadRequest as error:
+        assert error.code == "invalid_text"
+        return
+    kept.encode("utf-8")
+    assert not any(ord(c) < 32 for c in kept)

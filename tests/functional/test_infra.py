@@ -13,6 +13,7 @@ versioning and public access block) are asserted on the template.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -133,6 +134,22 @@ def test_gateway_made_responses_carry_the_security_headers(packaged: dict) -> No
         shape = json.loads(body.replace("$context.error.messageString", '"Missing token"'))
         assert set(shape) == {"error"} and set(shape["error"]) == {"code", "message"}, kind
         assert all(isinstance(v, str) and v for v in shape["error"].values()), kind
+
+
+def test_no_gateway_response_can_echo_the_callers_token(packaged: dict) -> None:
+    """API Gateway's message for an unknown path quotes the Authorization header (the bearer
+    token): unknown paths get a fixed 404, and no gateway response copies a message, a header
+    or any request value into its body."""
+    responses = packaged["Resources"]["RestAPI"]["Properties"]["GatewayResponses"]
+    missing = responses["MISSING_AUTHENTICATION_TOKEN"]
+    assert missing["StatusCode"] == "404"
+    assert json.loads(missing["ResponseTemplates"]["application/json"]) == {
+        "error": {"code": "not_found", "message": "There is no such page."}}
+    for kind, response in responses.items():
+        body = response["ResponseTemplates"]["application/json"]
+        variables = set(re.findall(r"\$[\w.]+", body))
+        # responseType is API Gateway's own enum (e.g. QUOTA_EXCEEDED), nothing the caller sent.
+        assert variables <= {"$context.error.responseType"}, (kind, variables)
 
 
 # -- deploy into moto ----------------------------------------------------------------------

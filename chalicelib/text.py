@@ -16,9 +16,10 @@ from typing import Any
 
 from chalicelib.errors import BadRequest
 
-# Longer than any field the service keeps (names 80, emails 254, passwords 256): the field's
-# own check sets its real limit; this one bounds everything else that comes in.
-MAX_TEXT = 1000
+# As long as a whole JSON body may be (chalicelib.api.MAX_BODY_BYTES): the field's own check
+# sets its real limit (names 80, emails 254, passwords 256); this one bounds the rest (form
+# fields, query values) that no field check looks at.
+MAX_TEXT = 4096
 CODE = "invalid_text"
 # Cc: control characters (NUL, ESC, DEL, C1 controls...); Cs: unpaired surrogates (only a JSON
 # "\ud800" escape can produce one); Zl/Zp: the Unicode line and paragraph separators.

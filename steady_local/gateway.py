@@ -79,7 +79,9 @@ def main(argv: list[str] | None = None) -> None:
     os.environ["AWS_CHALICE_CLI_MODE"] = "true"
     os.chdir(ROOT)
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
-    server(args.host, args.port, args.stage).serve_forever()
+    local = server(args.host, args.port, args.stage)
+    print(f"Serving on http://{args.host}:{args.port}", flush=True)  # what make run and its tests wait for
+    local.server.serve_forever()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import app  # noqa: F401  (registers every route, so the parameters below see them)
 from chalicelib.api import Endpoints
-from tests.conftest import Account, make_account
+from tests.conftest import Account, make_account, shipped_version
 from tests.functional.odd_values import JSON_VALUES, LONE_SURROGATE, TEXT, drawn, per_field
 
 MODULE = "cravings-and-urge-surfing"
@@ -101,7 +101,7 @@ def test_the_values_include_surrogates():
 # A valid body per JSON route; each example replaces one field with an odd value.
 # "{leader}" and "{participant}" stand for those accounts' usernames.
 BASES: dict[tuple[str, str], dict[str, Any]] = {
-    ("POST", "/me/completions"): {"module_id": MODULE, "version": 1},
+    ("POST", "/me/completions"): {"module_id": MODULE, "version": shipped_version(MODULE)},
     ("POST", "/groups"): {"name": "Another group"},
     ("PATCH", "/groups/{group_id}"): {"name": "Renamed group"},
     ("POST", "/groups/{group_id}/leaders"): {"username": "{leader}"},

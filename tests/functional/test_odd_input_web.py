@@ -18,7 +18,7 @@ import app  # noqa: F401  (registers every page, so the parameters below see the
 from chalicelib import mfa
 from chalicelib.web import pages
 from chalicelib.web.http import Pages
-from tests.conftest import Account, make_account
+from tests.conftest import Account, make_account, shipped_version
 from tests.functional.odd_values import TEXT, per_field
 from tests.functional.web_client import WebClient
 
@@ -39,7 +39,7 @@ def test_a_knowledge_check_answer_that_is_not_ascii_digits_is_a_400(client, publ
     questions = next(m for m in published if m.module_id == MODULE).meta["knowledge_check"]
     browser = signed_in(client, participant)
     page = browser.get(f"/read/{MODULE}")
-    form = {"csrf": page.csrf(), "version": "1", **{f"q{i}": "0" for i in range(len(questions))}}
+    form = {"csrf": page.csrf(), "version": str(shipped_version(MODULE)), **{f"q{i}": "0" for i in range(len(questions))}}
     form["q0"] = answer
     done = browser.post(f"/read/{MODULE}/complete", form)
     assert done.status == 400
@@ -114,7 +114,7 @@ class Steps:
             return web, {"csrf": web.get("/").csrf()}, path
         if path.startswith("/read/"):
             web = signed_in(self.client, self.participant)
-            form = {"csrf": web.get(f"/read/{MODULE}").csrf(), "version": "1", "locale": "en"}
+            form = {"csrf": web.get(f"/read/{MODULE}").csrf(), "version": str(shipped_version(MODULE)), "locale": "en"}
             return web, {**form, **{f"q{i}": "0" for i in range(self.questions)}}, path.replace(
                 "{module_id}", MODULE)
         web = signed_in(self.client, self.leader)

@@ -20,7 +20,7 @@ from chalicelib.web.words import DAYS, MONTHS, WORDS
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STYLESHEET = HERE / "static" / "steady.css"
-PROGRAM = "Steady"  # the only page title: neutral, never a topic or a diagnosis
+PROGRAM = "Steady"  # ends every page title ("Lesson – Steady"): neutral, never a topic or a diagnosis
 QUICK_EXIT = "https://www.google.com/search?q=weather"
 
 _lock = threading.Lock()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import boto3
 import pytest
@@ -316,11 +317,32 @@ def test_every_page_is_discreet_safe_and_shows_crisis_resources(client, publishe
         assert page.headers["x-content-type-options"] == "nosniff"
         assert page.headers["referrer-policy"] == "no-referrer"
         assert page.headers["cache-control"] == "no-store"
-        assert "<title>Steady</title>" in page.body
+        assert re.search(r"<title>([^<]+ – )?Steady</title>", page.body), path
         assert "<script" not in page.body and " style=" not in page.body
         assert "call or text <a href=\"tel:988\">988</a>" in page.body
         assert "1-800-662-4357" in page.body
         assert 'href="https://www.google.com/search?q=weather"' in page.body and "Quick exit" in page.body
+
+
+def test_each_participant_page_has_its_own_discreet_title(client, published, participant):
+    """WCAG 2.4.2: a title per page, naming the kind of page and never the topic."""
+    anonymous = WebClient(client)
+    titles = {"/sign-in": _title(anonymous.get("/sign-in").body)}
+    browser = signed_in(client, participant)
+    for path in ("/", MODULE, "/read/nope", "/account/authenticator"):
+        titles[path] = _title(browser.get(path).body)
+    assert titles == {"/sign-in": "Sign in – Steady", "/": "Your reading – Steady", MODULE: "Lesson – Steady",
+                      "/read/nope": "Not found – Steady", "/account/authenticator": "Two-step sign-in – Steady"}
+    spanish = WebClient(client, language="es")
+    assert _title(spanish.get("/sign-in").body) == "Iniciar sesión – Steady"
+    spanish.sign_in(participant.username)
+    assert _title(spanish.get("/").body) == "Su lectura – Steady"
+
+
+def _title(body: str) -> str:
+    match = re.search(r"<title>([^<]*)</title>", body)
+    assert match, body[:500]
+    return match.group(1)
 
 
 def test_stylesheet_is_cached_long_by_content_hash(client, published):

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: fuzz package token code outbox remind install run test test-unit test-functional lint-content lock-content bench clean
+.PHONY: fuzz package token code outbox remind install run test test-unit test-functional lint lint-content lock-content bench clean
 
 $(INSTALLED): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,9 +17,15 @@ install: $(INSTALLED)
 run: install
 	$(BIN)/python -m steady_local
 
-## Lint the shipped content, then run every test.
-test: install lint-content
+## Lint the code and the shipped content, then run every test.
+test: install lint lint-content
 	$(BIN)/python -m pytest
+
+## ruff (style), mypy --strict (chalicelib/, steady_content/) and the layer rules (import-linter).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test-unit: install
 	$(BIN)/python -m pytest tests/unit

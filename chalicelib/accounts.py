@@ -42,7 +42,7 @@ class Account:
     # Only where Cognito lists it (``list_role``); never in ``to_dict``, never logged.
     email: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "username": self.username, "roles": sorted(self.roles), "enabled": self.enabled}
 
 

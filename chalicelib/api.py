@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, cast
 
 from chalice import Blueprint, Response
 
@@ -69,9 +69,12 @@ class NoContent:
 
 
 class File(Protocol):
-    text: str
-    filename: str
-    content_type: str
+    @property
+    def text(self) -> str: ...
+    @property
+    def filename(self) -> str: ...
+    @property
+    def content_type(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ class RouteSpec:
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     merged = {"Content-Type": JSON, "Cache-Control": "no-store", **SECURITY_HEADERS, **(headers or {})}
     text = body.text if isinstance(body, EncodedJson) else json.dumps(body, separators=(",", ":"))
-    return Response(body=text, status_code=status, headers=merged)
+    return Response(body=text, status_code=status, headers=dict[str, str | list[str]](merged))
 
 
 def error_response(error: SteadyError) -> Response:
@@ -154,9 +157,9 @@ class Endpoints:
                     call = Call(
                         caller=caller,
                         params=params,
-                        query=_query(request.query_params, allowed_query),
+                        query=_query(cast(dict[str, str] | None, request.query_params), allowed_query),
                         body=(
-                            _body(request.raw_body, body, optional or {})
+                            _body(cast(bytes | None, request.raw_body), body, optional or {})
                             if body is not None or optional is not None
                             else {}
                         ),
@@ -178,9 +181,10 @@ class Endpoints:
 
             view.__name__ = handler.__name__
             view.__doc__ = handler.__doc__
-            return self._bp.route(
+            routed: Callable[..., Response] = self._bp.route(
                 path, methods=[method], authorizer=self._authorizer, content_types=[JSON]
             )(view)
+            return routed
 
         return decorate
 

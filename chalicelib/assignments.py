@@ -44,7 +44,7 @@ class AssignedModule:
     assignment_ids: tuple[str, ...]
     participant_id: str | None  # None: for everyone in the group
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "module_id": self.module_id,
             "title": self.title,

@@ -10,6 +10,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from chalicelib.assignments import AssignedModule, assigned_modules
 from chalicelib.clock import Clock
@@ -40,7 +41,7 @@ class GridRow:
     joined_at: str
     cells: tuple[ModuleStatus, ...]  # one per column, in column order
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"participant_id": self.participant_id, "display_name": self.display_name,
                 "joined_at": self.joined_at, "cells": [c.to_dict() for c in self.cells]}
 
@@ -53,7 +54,7 @@ class Grid:
     counts: dict[str, int]  # cells per status (COUNTED)
     as_of: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "group": self.group.to_dict(),
             "modules": [m.to_dict() for m in self.modules],
@@ -74,8 +75,8 @@ def group_grid(group: Group, completed: dict[str, CompletedVersions], modules: l
                today: date) -> Grid:
     """The dashboard grid of ``group`` (``completed`` holds each participant's completed versions)."""
     columns: dict[str, AssignedModule] = {}
-    for assigned in modules:
-        columns.setdefault(assigned.module_id, assigned)
+    for first in modules:
+        columns.setdefault(first.module_id, first)
     rows = []
     for participant in group.participants:
         mine = {m.module_id: m for m in modules if m.participant_id in (None, participant.participant_id)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from chalicelib.accounts import Accounts, check_username
 from chalicelib.clock import Clock
@@ -25,7 +26,7 @@ class Enrolled:
     # Only when the account was created now: shown once to the group leader, never stored.
     temporary_password: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         result = {"participant_id": self.participant_id, "username": self.username,
                   "display_name": self.display_name}
         if self.temporary_password:

@@ -6,6 +6,8 @@ that escapes a handler is a bug and is reported as a 500.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SteadyError(Exception):
     """Base class: a problem the caller can understand and act on."""
@@ -19,7 +21,7 @@ class SteadyError(Exception):
         if code is not None:
             self.code = code
 
-    def to_body(self) -> dict:
+    def to_body(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message}}
 
 

@@ -52,7 +52,7 @@ class GroupSummary:
     def of(cls, group: Group) -> GroupSummary:
         return cls(group.group_id, group.name, group.archived, group.created_at)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"group_id": self.group_id, "name": self.name, "archived": self.archived,
                 "created_at": self.created_at}
 
@@ -64,7 +64,7 @@ class GroupDetail:
     participants: tuple[EnrolledParticipant, ...]
     assignments: tuple[Assignment, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             **self.summary.to_dict(),
             "leaders": list(self.leaders),
@@ -80,7 +80,7 @@ class GroupDetail:
 class AddedLeader:
     leader_id: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"leader_id": self.leader_id}
 
 

@@ -12,6 +12,7 @@ import threading
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from chalicelib.clock import Clock
 from chalicelib.errors import Unauthenticated
@@ -52,10 +53,11 @@ class Caller:
         return bool(self.roles.intersection(roles))
 
 
-def fetch_json(url: str) -> dict:
+def fetch_json(url: str) -> dict[str, Any]:
     """Download a JSON document (the JWKS) over HTTPS with a short timeout."""
     with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 (fixed https URL)
-        return json.loads(response.read())
+        keys: dict[str, Any] = json.loads(response.read())
+        return keys
 
 
 class TokenVerifier:
@@ -64,7 +66,7 @@ class TokenVerifier:
     def __init__(
         self,
         settings: Settings,
-        fetch_jwks: Callable[[str], dict] = fetch_json,
+        fetch_jwks: Callable[[str], dict[str, Any]] = fetch_json,
         clock: Clock | None = None,
     ) -> None:
         self._settings = settings
@@ -121,7 +123,7 @@ class TokenVerifier:
             issued_at=_issued_at(claims),
         )
 
-    def _key_for(self, kid: str) -> object:
+    def _key_for(self, kid: str) -> Any:
         key = self._keys.get(kid)
         if key is not None:
             return key
@@ -166,7 +168,7 @@ def to_context(caller: Caller | None, error: Unauthenticated | None = None) -> d
     return context
 
 
-def from_context(principal_id: str | None, context: dict | None) -> Caller:
+def from_context(principal_id: str | None, context: dict[str, Any] | None) -> Caller:
     """Rebuild the caller in the route; raises ``Unauthenticated`` if the authorizer refused."""
     context = context or {}
     if context.get("auth_error") or not principal_id or principal_id == ANONYMOUS:

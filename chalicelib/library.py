@@ -32,6 +32,7 @@ from typing import Any
 
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable
+
 # Re-exported: routes and pages import the vocabulary from here too.
 from chalicelib.vocabulary import DEFAULT_LOCALE as DEFAULT_LOCALE
 from chalicelib.vocabulary import LOCALES as LOCALES
@@ -101,7 +102,7 @@ def parse_version(value: Any) -> int:
     return value
 
 
-def summary_of(document: dict) -> dict:
+def summary_of(document: dict[str, Any]) -> dict[str, Any]:
     """The catalog entry for a version document."""
     return {
         "id": document["id"],
@@ -114,7 +115,7 @@ def summary_of(document: dict) -> dict:
     }
 
 
-def participant_view(document: dict) -> dict:
+def participant_view(document: dict[str, Any]) -> dict[str, Any]:
     """The version document as participants receive it: no knowledge-check answers."""
     view = dict(document)
     view["knowledge_check"] = [
@@ -123,7 +124,7 @@ def participant_view(document: dict) -> dict:
     return view
 
 
-def curriculum_version(document: dict) -> int:
+def curriculum_version(document: dict[str, Any]) -> int:
     """The English version a published document stands for: its own for English, the
     ``source_version`` it was published with for a translation (its own if not stamped)."""
     if document.get("locale", DEFAULT_LOCALE) != DEFAULT_LOCALE and document.get("source_version"):
@@ -135,11 +136,11 @@ def curriculum_version(document: dict) -> int:
 class Published:
     """One published version: the full document (server side) and its encoded participant view."""
 
-    document: dict
+    document: dict[str, Any]
     json: str
 
     @classmethod
-    def of(cls, document: dict) -> Published:
+    def of(cls, document: dict[str, Any]) -> Published:
         return cls(document, json.dumps(participant_view(document), separators=(",", ":")))
 
     @property
@@ -157,12 +158,12 @@ class ModuleLibrary:
         self._bucket = bucket
         self._clock = clock
         self._versions: OrderedDict[str, Published] = OrderedDict()
-        self._pointers: dict[str, tuple[float, dict | None]] = {}
+        self._pointers: dict[str, tuple[float, dict[str, Any] | None]] = {}
         self._lock = threading.Lock()
 
     def catalog(
         self, topic: str | None = None, tag: str | None = None, locale: str = DEFAULT_LOCALE
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         """Latest version of every module, in ``locale`` where translated (else English),
         optionally filtered by topic and tag."""
         modules = {m["id"]: {**m, "locale": DEFAULT_LOCALE}
@@ -177,11 +178,11 @@ class ModuleLibrary:
             if (topic is None or m["topic"] == topic) and (tag is None or tag in m.get("tags", []))
         ]
 
-    def tracks(self) -> list[dict]:
+    def tracks(self) -> list[dict[str, Any]]:
         """Every published track: ``{"id", "title", "summary", "version", "modules": [ids]}``."""
         return list((self._pointer(tracks_key()) or {"tracks": []})["tracks"])
 
-    def track(self, track_id: str) -> dict:
+    def track(self, track_id: str) -> dict[str, Any]:
         """One track by id; raises ``NotFound``."""
         check_module_id(track_id)
         for track in self.tracks():
@@ -199,7 +200,7 @@ class ModuleLibrary:
             cached = self._versions.get(key)
         return cached if cached is not None else self._remember(key, latest)
 
-    def versions(self, module_id: str, locale: str = DEFAULT_LOCALE) -> list[dict]:
+    def versions(self, module_id: str, locale: str = DEFAULT_LOCALE) -> list[dict[str, Any]]:
         """Every published version, newest first, with changelogs."""
         return sorted(self._index(module_id, locale)["versions"], key=lambda v: -v["version"])
 
@@ -220,7 +221,7 @@ class ModuleLibrary:
             )
         return self._remember(key, document)
 
-    def _index(self, module_id: str, locale: str = DEFAULT_LOCALE) -> dict:
+    def _index(self, module_id: str, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
         check_module_id(module_id)
         index = self._pointer(index_key(module_id, locale)) if locale != DEFAULT_LOCALE else None
         if index is None:
@@ -229,7 +230,7 @@ class ModuleLibrary:
             raise NotFound(f"There is no module {module_id}.", code="module_not_found")
         return index
 
-    def _pointer(self, key: str) -> dict | None:
+    def _pointer(self, key: str) -> dict[str, Any] | None:
         """A pointer document (index or catalog), cached briefly; absence is cached too."""
         now = self._clock.monotonic()
         with self._lock:
@@ -243,7 +244,7 @@ class ModuleLibrary:
                 self._pointers.pop(next(iter(self._pointers)))
         return document
 
-    def _remember(self, key: str, document: dict) -> Published:
+    def _remember(self, key: str, document: dict[str, Any]) -> Published:
         published = Published.of(document)
         with self._lock:
             self._versions[key] = published
@@ -252,7 +253,7 @@ class ModuleLibrary:
                 self._versions.popitem(last=False)
         return published
 
-    def _get_json(self, key: str) -> dict | None:
+    def _get_json(self, key: str) -> dict[str, Any] | None:
         from botocore.exceptions import BotoCoreError, ClientError
 
         from chalicelib.aws import error_code
@@ -265,4 +266,5 @@ class ModuleLibrary:
             raise ServiceUnavailable("The module library is unavailable. Try again shortly.") from error
         except BotoCoreError as error:
             raise ServiceUnavailable("The module library is unavailable. Try again shortly.") from error
-        return json.loads(body)
+        document: dict[str, Any] = json.loads(body)
+        return document

@@ -35,7 +35,7 @@ class Feedback:
     right: str  # the right choice's text
     explanation: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"correct": self.correct, "answer": self.answer, "explanation": self.explanation}
 
 
@@ -66,7 +66,7 @@ class MyAssignment:
     status: ModuleStatus
     changes: tuple[Change, ...] | None  # with ``completed_older_version``: what changed since
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         row = {"module_id": self.module_id, "title": self.title, "target_version": self.target_version,
                "latest_version": self.latest_version, "due_date": self.due_date,
                "session_date": self.session_date, **self.status.to_dict(), "group_id": self.group_id}
@@ -79,13 +79,13 @@ class MyAssignment:
 class ModuleReading:
     """The latest version of a module in the reader's language and where they stand with it."""
 
-    document: dict
+    document: dict[str, Any]
     current_version: int  # the English (curriculum) version the document stands for
-    questions: tuple[dict, ...]  # knowledge-check questions and choices, never the answers
+    questions: tuple[dict[str, Any], ...]  # knowledge-check questions and choices, never the answers
     can_complete: bool
     status: ModuleStatus | None  # for participants: completed, or completed an older version
     changes: tuple[Change, ...]  # since the older version they completed
-    score: dict | None  # {"correct", "total"} of the completion of the current version
+    score: dict[str, Any] | None  # {"correct", "total"} of the completion of the current version
     feedback: tuple[Feedback, ...]
 
     @property
@@ -93,7 +93,7 @@ class ModuleReading:
         return str(self.document.get("locale", DEFAULT_LOCALE))
 
 
-def grade(questions: list[dict], answers: Any) -> dict:
+def grade(questions: list[dict[str, Any]], answers: Any) -> dict[str, Any]:
     """Check answers on the server (participants never receive the right answers up front)."""
     if not questions:
         raise BadRequest("This module has no knowledge check.", code="invalid_answers")
@@ -111,7 +111,7 @@ def grade(questions: list[dict], answers: Any) -> dict:
     return {"answers": answers, "correct": correct, "total": len(questions)}
 
 
-def feedback(questions: list[dict], answers: list[int]) -> tuple[Feedback, ...]:
+def feedback(questions: list[dict[str, Any]], answers: list[int]) -> tuple[Feedback, ...]:
     return tuple(
         Feedback(q["question"], a == q["answer"], q["answer"], q["choices"][q["answer"]], q["explanation"])
         for a, q in zip(answers, questions, strict=True)
@@ -156,7 +156,7 @@ class Reading:
         return self._complete(caller, module_id, version, locale, lambda questions: answers)
 
     def complete_chosen(
-        self, caller: Caller, module_id: str, version: int, chosen: Mapping[int, str], locale: str = DEFAULT_LOCALE
+        self, caller: Caller, module_id: str, version: object, chosen: Mapping[int, str], locale: str = DEFAULT_LOCALE
     ) -> Recorded:
         """``complete`` with answers picked one question at a time (a form): see ``answers_from_choices``."""
         return self._complete(caller, module_id, version, locale,
@@ -191,7 +191,10 @@ class Reading:
         questions = document.get("knowledge_check", [])
         shown = tuple({"question": q["question"], "choices": q["choices"]} for q in questions)
         is_participant = PARTICIPANTS in caller.roles
-        status, changes, score, given = None, (), None, ()
+        status = None
+        changes: tuple[Change, ...] = ()
+        given: tuple[Feedback, ...] = ()
+        score = None
         if is_participant:
             completed = self.completions.completed_versions([caller.id])[caller.id]
             if completed.latest(module_id) is not None:

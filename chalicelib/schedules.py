@@ -23,7 +23,7 @@ _bp = Blueprint(__name__)
 
 
 @_bp.schedule(DAILY, name="send_digests", description="Daily overdue-reading digest for group leaders")
-def send_digests(event: Any) -> dict:
+def send_digests(event: Any) -> dict[str, Any]:
     svc = services.current()
     return digests.run_daily(svc, aws.client("ses", svc.settings.region)).to_dict()
 

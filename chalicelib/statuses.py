@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from chalicelib.library import ModuleLibrary
 from chalicelib.records.completions import CompletedVersions
@@ -46,8 +47,8 @@ class ModuleStatus:
     def done(self) -> bool:
         return self.status == COMPLETED
 
-    def to_dict(self) -> dict:
-        cell: dict = {"module_id": self.module_id, "version": self.version, "completed_at": self.completed_at,
+    def to_dict(self) -> dict[str, Any]:
+        cell: dict[str, Any] = {"module_id": self.module_id, "version": self.version, "completed_at": self.completed_at,
                       "status": self.status}
         if self.newer_version is not None:
             cell["newer_version"] = self.newer_version
@@ -78,7 +79,7 @@ class Change:
     version: int
     changelog: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"version": self.version, "changelog": self.changelog}
 
 

@@ -40,9 +40,9 @@ class Source:
     meta: dict[str, Any]
     body: str
     body_line: int
-    lines: dict[tuple, int] = field(default_factory=dict)
+    lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
     # YAML keeps the last of two equal keys silently; authors should hear about it.
-    duplicate_keys: list[tuple[tuple, int]] = field(default_factory=list)
+    duplicate_keys: list[tuple[tuple[Any, ...], int]] = field(default_factory=list)
 
     def line_of(self, *key: Any) -> int:
         """The line of the deepest known prefix of ``key`` (1 = the opening fence)."""
@@ -70,8 +70,8 @@ class YamlDocument:
     """Parsed YAML plus the file line of every key (see ``Source.lines``)."""
 
     data: Any
-    lines: dict[tuple, int]
-    duplicate_keys: list[tuple[tuple, int]]
+    lines: dict[tuple[Any, ...], int]
+    duplicate_keys: list[tuple[tuple[Any, ...], int]]
 
 
 def parse_yaml(yaml_text: str, first_line: int = 1) -> YamlDocument:
@@ -93,8 +93,8 @@ def parse_yaml(yaml_text: str, first_line: int = 1) -> YamlDocument:
         raise YamlProblem(line, reason) from error
     finally:
         loader.dispose()
-    key_lines: dict[tuple, int] = {}
-    duplicates: list[tuple[tuple, int]] = []
+    key_lines: dict[tuple[Any, ...], int] = {}
+    duplicates: list[tuple[tuple[Any, ...], int]] = []
     _index_lines(node, (), key_lines, duplicates, first_line)
     return YamlDocument(data, key_lines, duplicates)
 
@@ -103,7 +103,7 @@ def _refuse_aliases(yaml_text: str, first_line: int) -> None:
     """Raise ``AliasProblem`` at the first alias, from the event stream (nothing is built)."""
     try:
         for event in yaml.parse(yaml_text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent):
+            if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
                 raise AliasProblem(
                     event.start_mark.line + first_line,
                     f"'*{event.anchor}' repeats the value anchored as '&{event.anchor}': "
@@ -146,9 +146,9 @@ def split(path: str, text: str) -> tuple[Source | None, list[Problem]]:
 
 def _index_lines(
     node: yaml.Node | None,
-    prefix: tuple,
-    out: dict[tuple, int],
-    duplicates: list[tuple[tuple, int]],
+    prefix: tuple[Any, ...],
+    out: dict[tuple[Any, ...], int],
+    duplicates: list[tuple[tuple[Any, ...], int]],
     first_line: int,
 ) -> None:
     # Marks are 0-based within the YAML text; first_line is the file line of its first line.

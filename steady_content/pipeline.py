@@ -82,7 +82,7 @@ class LintContext:
     modules: list[Module]  # the clean ones
     tracks: list[Track]
     module_files: set[str]  # shown path of every module file in content_dir, normalised
-    lock: dict[str, dict[str, dict]]
+    lock: dict[str, dict[str, dict[str, Any]]]
 
 
 NOT_UTF8 = declare("FM004", "the file is not UTF-8 text")
@@ -205,7 +205,7 @@ def duplicate_ids(context: LintContext) -> Iterator[Problem]:
             seen[key] = module
 
 
-def _locked(context: LintContext) -> Iterator[tuple[Module, dict | None]]:
+def _locked(context: LintContext) -> Iterator[tuple[Module, dict[str, Any] | None]]:
     """Each clean module with its entry in the version lock (None if it has none)."""
     for module in context.modules:
         yield module, context.lock.get(module.module_id, {}).get(module.locale)
@@ -351,7 +351,7 @@ def worksheet_changes_are_in_the_changelog(context: LintContext) -> Iterator[Pro
             )
 
 
-def _changed_fields(context: LintContext) -> Iterator[tuple[Module, list[str], dict]]:
+def _changed_fields(context: LintContext) -> Iterator[tuple[Module, list[str], dict[str, Any]]]:
     """Modules whose locked worksheet has fields that are now gone or of another kind."""
     for module in context.modules:
         locked = context.lock.get(module.module_id, {}).get(module.locale)
@@ -460,13 +460,13 @@ def _translations(
             yield source, original
 
 
-def lock_entries(modules: list[Module]) -> dict[str, dict[str, dict]]:
+def lock_entries(modules: list[Module]) -> dict[str, dict[str, dict[str, Any]]]:
     """The version lock for ``modules``: id → locale → {version, sha256, fields?}.
 
     ``fields`` (field id → kind and label) is there for a module with a worksheet: the next
     version is compared with it (WS020, WS021).
     """
-    entries: dict[str, dict[str, dict]] = {}
+    entries: dict[str, dict[str, dict[str, Any]]] = {}
     for module in modules:
         entry: dict[str, Any] = {"version": module.version, "sha256": module.sha256}
         fields = worksheets.parse(module.source).fields

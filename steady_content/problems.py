@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import total_ordering
+from typing import Any
 
 
 @total_ordering
@@ -28,7 +29,7 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.code} {self.message}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The problem for ``--format json``."""
         return {
             "path": self.path,

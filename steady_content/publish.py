@@ -22,7 +22,14 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.library import DEFAULT_LOCALE, catalog_key, index_key, summary_of, tracks_key, version_key
+from chalicelib.library import (
+    DEFAULT_LOCALE,
+    catalog_key,
+    index_key,
+    summary_of,
+    tracks_key,
+    version_key,
+)
 from steady_content.pipeline import Module, build
 from steady_content.tracks import Track
 
@@ -205,7 +212,7 @@ class Publisher:
         self._update_index(document)
         return Outcome(module.module_id, module.version, module.locale, NEW)
 
-    def _compare(self, module: Module, existing: dict) -> Outcome:
+    def _compare(self, module: Module, existing: dict[str, Any]) -> Outcome:
         if existing.get("sha256") == module.sha256:
             return Outcome(module.module_id, module.version, module.locale, UNCHANGED)
         return Outcome(
@@ -222,7 +229,7 @@ class Publisher:
         latest = index.get("latest") or {}
         return latest.get("version")
 
-    def _update_index(self, document: dict, only_if_missing: bool = False) -> None:
+    def _update_index(self, document: dict[str, Any], only_if_missing: bool = False) -> None:
         key = index_key(document["id"], document["locale"])
         index = self._get_json(key) or {"id": document["id"], "versions": []}
         if only_if_missing and any(v["version"] == document["version"] for v in index["versions"]):
@@ -251,15 +258,16 @@ class Publisher:
         catalog["modules"] = sorted(entries.values(), key=lambda m: (m["topic"], m["title"]))
         self._put_json(catalog_key(locale), catalog)
 
-    def _get_json(self, key: str) -> dict | None:
+    def _get_json(self, key: str) -> dict[str, Any] | None:
         try:
-            return json.loads(self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read())
+            document: dict[str, Any] = json.loads(self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read())
+            return document
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                 return None
             raise
 
-    def _put_json(self, key: str, value: dict, if_none_match: bool = False) -> None:
+    def _put_json(self, key: str, value: dict[str, Any], if_none_match: bool = False) -> None:
         extra = {"IfNoneMatch": "*"} if if_none_match else {}
         self._s3.put_object(
             Bucket=self._bucket,

@@ -13,6 +13,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import markdown
 from markdown.extensions import Extension
@@ -22,7 +23,7 @@ from steady_content import worksheets
 from steady_content.links import module_link
 
 
-class ModuleLinks(Treeprocessor):
+class ModuleLinks(Treeprocessor):  # type: ignore[misc]  # Markdown ships no type hints
     """Point links to other module files at the service: ``/modules/{id}[#section]``."""
 
     def run(self, root: etree.Element) -> None:
@@ -32,7 +33,7 @@ class ModuleLinks(Treeprocessor):
                 anchor.set("href", link.service_href)
 
 
-class ModuleLinkExtension(Extension):
+class ModuleLinkExtension(Extension):  # type: ignore[misc]  # Markdown ships no type hints
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         md.treeprocessors.register(ModuleLinks(md), "steady_module_links", 5)
 
@@ -47,7 +48,7 @@ WORDS_PER_MINUTE = 160
 @dataclass(frozen=True)
 class Rendered:
     html: str
-    sections: list[dict]
+    sections: list[dict[str, Any]]
     word_count: int
     reading_minutes: int
     # The raw HTML pieces Markdown passed through untouched, as written (lint checks them).
@@ -75,7 +76,7 @@ def count_words(body: str) -> int:
     return len(re.findall(r"[A-Za-zÀ-ÿ0-9]+(?:['’][A-Za-zÀ-ÿ]+)*", text))
 
 
-def _flatten(tokens: list[dict]) -> Iterator[dict]:
+def _flatten(tokens: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for token in tokens:
         yield {"id": token["id"], "title": html.unescape(token["name"]), "level": token["level"]}
         yield from _flatten(token.get("children", []))

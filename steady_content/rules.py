@@ -13,13 +13,13 @@ import datetime
 import functools
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
 from steady_content import body, images, language, readability, worksheets
 from steady_content.frontmatter import Source
-from steady_content.links import module_link, scheme, servable
+from steady_content.links import scheme, servable
 from steady_content.problems import Problem
 from steady_content.registry import rule, run
 from steady_content.render import Rendered, render
@@ -186,7 +186,7 @@ def _text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-Finding = tuple[tuple, str]
+Finding = tuple[tuple[Any, ...], str]
 
 
 def _id(value: Any) -> Iterator[Finding]:
@@ -356,7 +356,7 @@ def images_exist(source: Source) -> Iterator[Problem]:
 
 @rule("IM003", "an image that is not PNG, JPEG, WebP or GIF, or is over 150 KB")
 def images_can_be_embedded(source: Source) -> Iterator[Problem]:
-    lines = {}
+    lines: dict[str, body.Link] = {}
     for link in body.links(source):
         if link.image:
             lines.setdefault(link.target, link)
@@ -546,7 +546,7 @@ def _stigma(source: Source, line: int, col: int, match: language.Match) -> Probl
     )
 
 
-def _shown_in_front_matter(meta: dict[str, Any]) -> Iterator[tuple[tuple, str]]:
+def _shown_in_front_matter(meta: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Front-matter text participants read (references are titles of other works)."""
     for name in ("title", "summary", "changelog"):
         if isinstance(meta.get(name), str):

@@ -46,7 +46,7 @@ class Track:
     title: str
     summary: str
     modules: list[str]
-    lines: dict[tuple, int]
+    lines: dict[tuple[Any, ...], int]
 
     def line_of(self, *key: Any) -> int:
         for end in range(len(key), 0, -1):

@@ -27,7 +27,7 @@ def new_entry(
     group_id: str | None = None,
     participant_ids: Iterable[str] = (),
     detail: dict[str, Any] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """An audit item. Ids and codes only: never names, emails or free text."""
     entry_id = uuid.uuid4().hex
     item: dict[str, Any] = {
@@ -48,7 +48,7 @@ def new_entry(
 
 
 class AuditRecords(RecordTable):
-    def record(self, entry: dict) -> None:
+    def record(self, entry: dict[str, Any]) -> None:
         """Append one entry (for reads; changes put theirs inside their own transaction)."""
         try:
             self._dynamodb.put_item(
@@ -57,7 +57,7 @@ class AuditRecords(RecordTable):
         except (ClientError, BotoCoreError) as error:
             raise self.unavailable(error) from error
 
-    def page(self, page_token: str | None = None, limit: int = 50) -> tuple[list[dict], str | None]:
+    def page(self, page_token: str | None = None, limit: int = 50) -> tuple[list[dict[str, Any]], str | None]:
         """Newest first; one Query per page."""
         records, token = self.query_page(AUDIT_PK, "", page_token, limit, newest_first=True)
         return [{k: v for k, v in r.items() if k not in ("PK", "SK")} for r in records], token

@@ -18,6 +18,7 @@ and the first completion time is kept. The completed-versions Update only ADDs t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,13 +63,13 @@ class CompletedVersions:
         return version, versions[version]
 
     @classmethod
-    def from_record(cls, participant_id: str, record: dict | None) -> CompletedVersions:
+    def from_record(cls, participant_id: str, record: dict[str, Any] | None) -> CompletedVersions:
         completed: dict[str, dict[int, str]] = {}
         for name, value in (record or {}).items():
             if name.startswith("v#"):
                 module_id = name[2:]
                 completed[module_id] = {
-                    int(v): str(record.get(f"at#{module_id}#{int(v)}", "")) for v in value
+                    int(v): str((record or {}).get(f"at#{module_id}#{int(v)}", "")) for v in value
                 }
         return cls(participant_id, completed)
 
@@ -80,13 +81,13 @@ class Completion:
     completed_at: str
     # The knowledge-check answers given with the completion, checked by the server:
     # {"answers": [choice index, ...], "correct": n, "total": m}
-    knowledge_check: dict | None = None
+    knowledge_check: dict[str, Any] | None = None
     # A translation read instead of the English version: {"locale": "es", "version": n}.
     # ``version`` is always the English (curriculum) version it stands for.
-    read_in: dict | None = None
+    read_in: dict[str, Any] | None = None
 
-    def to_dict(self) -> dict:
-        result: dict = {
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
             "module_id": self.module_id,
             "version": self.version,
             "completed_at": self.completed_at,
@@ -98,7 +99,7 @@ class Completion:
         return result
 
     @classmethod
-    def from_record(cls, record: dict) -> Completion:
+    def from_record(cls, record: dict[str, Any]) -> Completion:
         check = record.get("knowledge_check")
         if check is not None:
             check = {
@@ -128,8 +129,8 @@ class CompletionRecords(RecordTable):
         participant_id: str,
         module_id: str,
         version: int,
-        knowledge_check: dict | None = None,
-        read_in: dict | None = None,
+        knowledge_check: dict[str, Any] | None = None,
+        read_in: dict[str, Any] | None = None,
     ) -> tuple[Completion, bool]:
         """Record a completion of English ``version`` (``read_in`` a translation, if so).
         Returns ``(completion, created)``; a repeat returns the original (with the answers and
@@ -181,7 +182,7 @@ class CompletionRecords(RecordTable):
         records, token = self.query_page(participant_pk(participant_id), COMPLETION_PREFIX, page_token, limit)
         return [Completion.from_record(r) for r in records], token
 
-    def completed_versions(self, participant_ids: list[str]) -> dict[str, CompletedVersions]:
+    def completed_versions(self, participant_ids: Sequence[str]) -> dict[str, CompletedVersions]:
         """What many participants completed: one BatchGetItem per 100, unprocessed keys retried."""
         found: dict[str, CompletedVersions] = {pid: CompletedVersions(pid, {}) for pid in participant_ids}
         unique = list(dict.fromkeys(participant_ids))

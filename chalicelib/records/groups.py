@@ -17,7 +17,7 @@ Conditional-write rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.errors import Conflict, NotFound
@@ -62,7 +62,7 @@ class Assignment:
     assigned_at: str
     assigned_by: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "assignment_id": self.assignment_id,
             "kind": self.kind,
@@ -89,7 +89,7 @@ class Group:
     def participant_ids(self) -> list[str]:
         return [p.participant_id for p in self.participants]
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         return {
             "group_id": self.group_id,
             "name": self.name,
@@ -99,7 +99,7 @@ class Group:
 
 
 class GroupRecords(RecordTable):
-    def create(self, group_id: str, name: str, leader_id: str, now: str, audit: dict) -> tuple[Group, bool]:
+    def create(self, group_id: str, name: str, leader_id: str, now: str, audit: dict[str, Any]) -> tuple[Group, bool]:
         """Create a group led by ``leader_id``; a repeat with the same id returns the original."""
         pk = group_pk(group_id)
         items = [
@@ -118,7 +118,7 @@ class GroupRecords(RecordTable):
 
     def get(self, group_id: str) -> Group:
         """The whole group (details, leaders, participants, assignments): one Query per 1 MB page."""
-        details: dict | None = None
+        details: dict[str, Any] | None = None
         leaders: list[str] = []
         participants: list[EnrolledParticipant] = []
         assignments: list[Assignment] = []
@@ -150,8 +150,10 @@ class GroupRecords(RecordTable):
         """Ids of the groups a participant is enrolled in (one Query)."""
         return [r["group_id"] for r in self.query_all(participant_pk(participant_id), GROUP_PREFIX)]
 
-    def update(self, group_id: str, audit: dict, name: str | None = None, archived: bool | None = None) -> None:
-        names, values, sets = {}, {}, []
+    def update(self, group_id: str, audit: dict[str, Any], name: str | None = None, archived: bool | None = None) -> None:
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        sets: list[str] = []
         if name is not None:
             names["#name"] = "name"
             values[":name"] = name
@@ -170,11 +172,11 @@ class GroupRecords(RecordTable):
             update["ExpressionAttributeNames"] = names
         self._write([{"Update": update}, self._put(audit, condition="attribute_not_exists(PK)")])
 
-    def add_leader(self, group_id: str, leader_id: str, now: str, audit: dict) -> None:
+    def add_leader(self, group_id: str, leader_id: str, now: str, audit: dict[str, Any]) -> None:
         self._write([*self._leader_items(group_id, leader_id, now),
                      self._put(audit, condition="attribute_not_exists(PK)")])
 
-    def enrol(self, group_id: str, participant_id: str, display_name: str, now: str, audit: dict) -> None:
+    def enrol(self, group_id: str, participant_id: str, display_name: str, now: str, audit: dict[str, Any]) -> None:
         pk = group_pk(group_id)
         enrolled = {
             "TableName": self._table,
@@ -188,7 +190,7 @@ class GroupRecords(RecordTable):
             self._put(audit, condition="attribute_not_exists(PK)"),
         ])
 
-    def remove_participant(self, group_id: str, participant_id: str, audit: dict) -> None:
+    def remove_participant(self, group_id: str, participant_id: str, audit: dict[str, Any]) -> None:
         pk = group_pk(group_id)
         self._write([
             {"Delete": {"TableName": self._table, "Key": to_item({"PK": pk, "SK": participant_sk(participant_id)}),
@@ -197,7 +199,7 @@ class GroupRecords(RecordTable):
             self._put(audit, condition="attribute_not_exists(PK)"),
         ], not_found="That participant is not in this group.")
 
-    def put_assignment(self, group_id: str, assignment: Assignment, audit: dict) -> None:
+    def put_assignment(self, group_id: str, assignment: Assignment, audit: dict[str, Any]) -> None:
         record = {
             "PK": group_pk(group_id),
             "SK": assignment_sk(assignment.assignment_id),
@@ -213,7 +215,7 @@ class GroupRecords(RecordTable):
                 record[name] = value
         self._write([self._put(record), self._put(audit, condition="attribute_not_exists(PK)")])
 
-    def delete_assignment(self, group_id: str, assignment_id: str, audit: dict) -> None:
+    def delete_assignment(self, group_id: str, assignment_id: str, audit: dict[str, Any]) -> None:
         self._write([
             {"Delete": {"TableName": self._table,
                         "Key": to_item({"PK": group_pk(group_id), "SK": assignment_sk(assignment_id)}),
@@ -223,7 +225,7 @@ class GroupRecords(RecordTable):
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _leader_items(self, group_id: str, leader_id: str, now: str) -> list[dict]:
+    def _leader_items(self, group_id: str, leader_id: str, now: str) -> list[dict[str, Any]]:
         """The leader inside the group, and the pointer from the leader to the group."""
         return [
             self._put({"PK": group_pk(group_id), "SK": leader_sk(leader_id), "leader_id": leader_id,
@@ -231,13 +233,13 @@ class GroupRecords(RecordTable):
             self._put({"PK": leader_pk(leader_id), "SK": group_pk(group_id), "group_id": group_id}),
         ]
 
-    def _put(self, values: dict[str, Any], condition: str | None = None) -> dict:
+    def _put(self, values: dict[str, Any], condition: str | None = None) -> dict[str, Any]:
         put: dict[str, Any] = {"TableName": self._table, "Item": to_item(values)}
         if condition:
             put["ConditionExpression"] = condition
         return {"Put": put}
 
-    def _write(self, items: list[dict], not_found: str | None = None) -> None:
+    def _write(self, items: list[dict[str, Any]], not_found: str | None = None) -> None:
         """A change and its audit entry in one transaction; a failed ``attribute_exists`` on
         the first item means the thing changed is gone (``NotFound``)."""
         try:
@@ -248,7 +250,7 @@ class GroupRecords(RecordTable):
             raise self.unavailable(cancelled) from None
 
 
-def _assignment(record: dict) -> Assignment:
+def _assignment(record: dict[str, Any]) -> Assignment:
     version = record.get("version")
     return Assignment(
         assignment_id=record["assignment_id"],

@@ -18,11 +18,11 @@ _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 
-def to_item(values: Mapping[str, Any]) -> dict:
+def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _serializer.serialize(v) for k, v in values.items()}
 
 
-def from_item(item: Mapping[str, Any]) -> dict:
+def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _deserializer.deserialize(v) for k, v in item.items()}
 
 
@@ -33,16 +33,16 @@ class TransactionCancelled(Exception):
     """A transaction cancelled by a condition: ``reasons`` holds DynamoDB's cancellation
     reasons, one per item, in order (``Code``, and ``Item`` where the request asked for it)."""
 
-    def __init__(self, reasons: list[dict]) -> None:
+    def __init__(self, reasons: list[dict[str, Any]]) -> None:
         super().__init__(",".join(self.codes_of(reasons)))
         self.reasons = reasons
 
     @staticmethod
-    def codes_of(reasons: list[dict]) -> list[str]:
+    def codes_of(reasons: list[dict[str, Any]]) -> list[str]:
         return [str(r.get("Code", "None")) for r in reasons]
 
     @property
-    def first(self) -> dict:
+    def first(self) -> dict[str, Any]:
         return self.reasons[0] if self.reasons else {}
 
 
@@ -62,7 +62,7 @@ class RecordTable:
         return base64.urlsafe_b64encode(json.dumps({"sk": sk}).encode()).decode().rstrip("=")
 
     @staticmethod
-    def decode_page_token(token: str | None, pk: str, sk_prefix: str) -> dict | None:
+    def decode_page_token(token: str | None, pk: str, sk_prefix: str) -> dict[str, Any] | None:
         if not token:
             return None
         try:
@@ -76,7 +76,7 @@ class RecordTable:
 
     def query_page(
         self, pk: str, sk_prefix: str, page_token: str | None, limit: int, newest_first: bool = False
-    ) -> tuple[list[dict], str | None]:
+    ) -> tuple[list[dict[str, Any]], str | None]:
         """One page of a partition (one Query), items whose SK starts with ``sk_prefix``."""
         condition = "PK = :pk AND begins_with(SK, :prefix)" if sk_prefix else "PK = :pk"
         values = {":pk": pk, ":prefix": sk_prefix} if sk_prefix else {":pk": pk}
@@ -97,7 +97,7 @@ class RecordTable:
         items = [from_item(i) for i in response.get("Items", [])]
         return items, self.encode_page_token(response.get("LastEvaluatedKey"))
 
-    def transact(self, items: list[dict], busy: Conflict) -> None:
+    def transact(self, items: list[dict[str, Any]], busy: Conflict) -> None:
         """One TransactWriteItems. A ``TransactionConflict`` (another request writing the same
         items) is retried; ``busy`` is raised when it keeps happening. A cancellation by a
         condition raises ``TransactionCancelled``; any other error ``ServiceUnavailable``."""
@@ -116,7 +116,7 @@ class RecordTable:
                 raise self.unavailable(error) from error
         raise busy
 
-    def query_all(self, pk: str, sk_prefix: str = "") -> list[dict]:
+    def query_all(self, pk: str, sk_prefix: str = "") -> list[dict[str, Any]]:
         """Every item of a partition whose SK starts with ``sk_prefix``, strongly consistent
         (one Query per 1 MB page)."""
         condition = "PK = :pk AND begins_with(SK, :prefix)" if sk_prefix else "PK = :pk"
@@ -127,7 +127,7 @@ class RecordTable:
             "ExpressionAttributeValues": to_item(values),
             "ConsistentRead": True,
         }
-        items: list[dict] = []
+        items: list[dict[str, Any]] = []
         while True:
             try:
                 response = self._dynamodb.query(**request)

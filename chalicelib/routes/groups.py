@@ -25,16 +25,16 @@ def blueprint(authorizer: Any) -> Blueprint:
         return Created(group.to_dict()) if created else group.to_dict()
 
     @endpoints.route("/groups", roles=LEADER_ONLY)
-    def list_groups(call: Call) -> dict:
+    def list_groups(call: Call) -> dict[str, Any]:
         return {"groups": [g.to_dict() for g in services.current().groups.mine(call.caller)]}
 
     @endpoints.route("/groups/{group_id}", roles=LEADER_ONLY)
-    def get_group(call: Call) -> dict:
+    def get_group(call: Call) -> dict[str, Any]:
         return services.current().groups.detail(call.caller, call.params["group_id"]).to_dict()
 
     @endpoints.route("/groups/{group_id}", method="PATCH", roles=LEADER_ONLY,
                      optional={"name": str, "archived": bool})
-    def update_group(call: Call) -> dict:
+    def update_group(call: Call) -> dict[str, Any]:
         return services.current().groups.update(
             call.caller, call.params["group_id"], call.body.get("name"), call.body.get("archived")
         ).to_dict()
@@ -75,7 +75,7 @@ def blueprint(authorizer: Any) -> Blueprint:
         return NoContent()
 
     @endpoints.route("/groups/{group_id}/progress", roles=LEADER_ONLY)
-    def progress(call: Call) -> dict:
+    def progress(call: Call) -> dict[str, Any]:
         return services.current().dashboard.grid(call.caller, call.params["group_id"]).to_dict()
 
     @endpoints.route("/groups/{group_id}/progress.csv", roles=LEADER_ONLY)

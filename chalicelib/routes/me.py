@@ -34,13 +34,13 @@ def blueprint(authorizer: Any) -> Blueprint:
         return Created(body) if recorded.created else body
 
     @endpoints.route("/me/completions", roles=(PARTICIPANTS,), query=("page_token", "limit"))
-    def list_completions(call: Call) -> dict:
+    def list_completions(call: Call) -> dict[str, Any]:
         page = services.current().reading.completions_page(
             call.caller, call.query.get("page_token"), _limit(call.query.get("limit")))
         return {"completions": [c.to_dict() for c in page.completions], "next_page_token": page.next_page_token}
 
     @endpoints.route("/me/assignments", roles=(PARTICIPANTS,))
-    def my_assignments(call: Call) -> dict:
+    def my_assignments(call: Call) -> dict[str, Any]:
         return {"assignments": [a.to_dict() for a in services.current().reading.my_assignments(call.caller)]}
 
     return bp

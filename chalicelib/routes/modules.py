@@ -20,7 +20,7 @@ def blueprint(authorizer: Any) -> Blueprint:
     endpoints = Endpoints(bp, authorizer)
 
     @endpoints.route("/modules", query=("topic", "tag", "locale"))
-    def list_modules(call: Call) -> dict:
+    def list_modules(call: Call) -> dict[str, Any]:
         topic = call.query.get("topic")
         if topic is not None and topic not in TOPICS:
             raise BadRequest(f"Topic must be one of: {', '.join(TOPICS)}.", code="invalid_topic")
@@ -32,7 +32,7 @@ def blueprint(authorizer: Any) -> Blueprint:
         return EncodedJson(services.current().library.latest(call.params["module_id"], locale(call)).json)
 
     @endpoints.route("/modules/{module_id}/versions", query=("locale",))
-    def list_versions(call: Call) -> dict:
+    def list_versions(call: Call) -> dict[str, Any]:
         module_id = call.params["module_id"]
         return {"module_id": module_id, "versions": services.current().library.versions(module_id, locale(call))}
 

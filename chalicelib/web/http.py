@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
@@ -218,7 +218,7 @@ class Pages:
                         if allowed != SIGNED_IN and not visit.caller.has_any(allowed):  # type: ignore[arg-type]
                             raise Forbidden("Your account cannot open this page.")
                     if method == "POST":
-                        form = parse_form(request.raw_body)
+                        form = parse_form(cast(bytes | None, request.raw_body))
                         visit = Visit(visit.caller, visit.session, params, visit.query, form, cookies, headers)
                         csrf.check(visit.csrf_token, form.get(csrf.FIELD))
                     result = handler(visit)
@@ -245,6 +245,7 @@ class Pages:
             options: dict[str, Any] = {"methods": [method]}
             if content_types:
                 options["content_types"] = content_types
-            return self._bp.route(path, **options)(view)
+            routed: Callable[..., Response] = self._bp.route(path, **options)(view)
+            return routed
 
         return decorate

@@ -19,6 +19,7 @@ from chalicelib.library import (
     check_module_id,
     preferred_locale,
 )
+from chalicelib.records.sessions import CHALLENGE, CODE, Session
 from chalicelib.statuses import (
     COMPLETED,
     COMPLETED_OLDER,
@@ -27,14 +28,11 @@ from chalicelib.statuses import (
     OVERDUE,
     STATUS_TEXT,
 )
-from chalicelib.records.sessions import CHALLENGE, CODE, Session
-from chalicelib.web import csrf, render, session
-from chalicelib.web import words
-from chalicelib.web.words import WORDS
+from chalicelib.api import Download
+from chalicelib.web import csrf, render, session, words
 from chalicelib.web.http import (
     SIGN_IN_CSRF_COOKIE,
     Asset,
-    Download,
     Html,
     Redirect,
     Visit,
@@ -42,6 +40,7 @@ from chalicelib.web.http import (
     session_cookie,
     sign_in_csrf_cookie,
 )
+from chalicelib.web.words import WORDS
 
 # Status as an icon and words, never colour alone (participants' words: web/words.py).
 ICONS = {COMPLETED: "✓", COMPLETED_OLDER: "↻", OVERDUE: "!", NOT_STARTED: "○", NOT_ASSIGNED: "–"}
@@ -214,7 +213,7 @@ def home(visit: Visit) -> Html:
             title, locale = titles.get(row.module_id, (row.title, DEFAULT_LOCALE))
             assignments.append({**row.to_dict(), "title": title, "locale": locale, "icon": ICONS[row.status.status],
                                 "text": words[f"status_{row.status.status}"]})
-    topics = [
+    topics: list[dict[str, Any]] = [
         {"label": words[f"topic_{topic}"],
          "modules": sorted((m for m in catalog if m["topic"] == topic), key=lambda m: m["title"])}
         for topic in TOPICS

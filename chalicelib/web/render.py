@@ -80,7 +80,8 @@ def day(iso: str | None, lang: str = "en") -> str:
 
 
 def render(template: str, context: dict[str, Any]) -> str:
-    return environment().get_template(template).render(**context)
+    html: str = environment().get_template(template).render(**context)
+    return html
 
 
 def page_context(lang: str, caller: Any = None, csrf_token: str | None = None) -> dict[str, Any]:

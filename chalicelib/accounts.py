@@ -328,7 +328,7 @@ class Accounts:
         return self._client_id
 
 
-def _step(result: dict) -> SignInStep:
+def _step(result: dict[str, Any]) -> SignInStep:
     tokens = result.get("AuthenticationResult") or {}
     return SignInStep(
         challenge=str(result.get("ChallengeName", "") or ""),

@@ -147,7 +147,7 @@ class TokenVerifier:
         self._fetched_at = self._clock.monotonic()
 
 
-def _issued_at(claims: dict) -> int:
+def _issued_at(claims: dict[str, Any]) -> int:
     """``auth_time`` (the sign-in; a refreshed token keeps it), else ``iat``; 0 if neither."""
     for name in ("auth_time", "iat"):
         value = claims.get(name)

@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from contextvars import ContextVar, Token
-from typing import TextIO
+from typing import Any, TextIO
 
 _logger = logging.getLogger("steady")
 # Set up once per process, even if someone (a test harness) attached a handler first.
@@ -31,12 +31,12 @@ def write_to(stream: TextIO) -> None:
 _bound: ContextVar[dict[str, str] | None] = ContextVar("steady_log_fields", default=None)
 
 
-def bind(**fields: str) -> Token:
+def bind(**fields: str) -> Token[Any]:
     """Add ``fields`` (e.g. ``request_id``) to every event logged until ``unbind``."""
     return _bound.set({**(_bound.get() or {}), **fields})
 
 
-def unbind(token: Token) -> None:
+def unbind(token: Token[Any]) -> None:
     _bound.reset(token)
 
 

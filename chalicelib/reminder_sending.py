@@ -28,11 +28,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib import logs
+from chalicelib.assignments import assigned_modules
 from chalicelib.clock import Clock
 from chalicelib.errors import NotFound, SteadyError
 from chalicelib.library import ModuleLibrary
-from chalicelib.assignments import assigned_modules
-from chalicelib.statuses import COMPLETED, COMPLETED_OLDER, status_of
 from chalicelib.records.groups import Group
 from chalicelib.records.reminders import Candidate, ReminderRecords, SlotPointer
 from chalicelib.reminders import (
@@ -48,6 +47,7 @@ from chalicelib.reminders import (
     slot_of,
     stop_token,
 )
+from chalicelib.statuses import COMPLETED, COMPLETED_OLDER, status_of
 
 # "Daily while something is due" goes on for a week past the due date, then stops nagging.
 OVERDUE_DAYS = 7
@@ -132,7 +132,7 @@ class ReminderRun:
         self._email_ready = email_ready
         self._sleep = sleep
         self._groups: dict[str, Group | None] = {}
-        self._tasks: dict[str, list] = {}
+        self._tasks: dict[str, list[Any]] = {}
 
     def run(self, scheduled: datetime) -> RunReport:
         start = slot_start(scheduled)
@@ -165,7 +165,7 @@ class ReminderRun:
     def _batch(self, ids: list[str], in_slot: dict[str, tuple[SlotPointer, date]], now: datetime,
                report: RunReport) -> None:
         candidates = self._records.candidates(ids)
-        due: list[tuple[Candidate, dict, date]] = []
+        due: list[tuple[Candidate, dict[str, Any], date]] = []
         for pid in ids:
             pointer, local_date = in_slot[pid]
             candidate = candidates[pid]
@@ -213,7 +213,7 @@ class ReminderRun:
             else:
                 report.failed += 1
 
-    def _ready(self, choice: dict | None, pointer: SlotPointer) -> bool:
+    def _ready(self, choice: dict[str, Any] | None, pointer: SlotPointer) -> bool:
         if not choice or not choice.get("enabled"):
             return False
         if choice.get("time") != pointer.time or choice.get("timezone") != pointer.timezone:
@@ -259,14 +259,14 @@ class ReminderRun:
                 self._groups[group_id] = None
         return self._groups[group_id]
 
-    def _group_tasks(self, group: Group) -> list:
+    def _group_tasks(self, group: Group) -> list[Any]:
         if group.group_id not in self._tasks:
             self._tasks[group.group_id] = list(assigned_modules(group.assignments, self._library))
         return self._tasks[group.group_id]
 
     # -- sending -----------------------------------------------------------------------------------
 
-    def _send(self, participant_id: str, choice: dict) -> str:
+    def _send(self, participant_id: str, choice: dict[str, Any]) -> str:
         """``sent``, ``opted_out`` or ``failed`` (after ``SEND_ATTEMPTS`` tries)."""
         stop = f"{self._web_url}/reminders/stop?t={stop_token(self._key, participant_id)}"
         message = reminder_message(choice["channel"], choice.get("locale", "en"), self._program,

@@ -77,10 +77,10 @@ class ReminderChoice:
     locale: str
     email: str | None  # masked
     phone: str | None  # masked
-    pending: dict | None  # {"kind", "address" (masked), "expires_at"}
+    pending: dict[str, Any] | None  # {"kind", "address" (masked), "expires_at"}
     last_sent_at: str | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "enabled": self.enabled,
             "channel": self.channel,
@@ -119,7 +119,7 @@ def check_time(value: Any, name: str, quarter: bool = False) -> str:
     if not match or (quarter and int(match.group(2)) % SLOT_MINUTES):
         every = " on the quarter hour (00, 15, 30 or 45 minutes)" if quarter else ""
         raise BadRequest(f"{name} is a time of day as HH:MM{every}, e.g. 18:30.", code="invalid_time")
-    return value
+    return str(value)
 
 
 def check_days(value: Any) -> list[str]:
@@ -331,7 +331,7 @@ class ReminderService:
         item, sent = self.records.get(caller.id)
         return self._view(item, sent)
 
-    def _view(self, item: dict | None, sent: dict) -> ReminderChoice:
+    def _view(self, item: dict[str, Any] | None, sent: dict[str, Any]) -> ReminderChoice:
         choice = {**DEFAULTS, "timezone": self._default_timezone, "locale": "en", **(item or {})}
         pending = choice.get("pending")
         pending_view = None
@@ -386,7 +386,7 @@ class ReminderService:
         now = self.clock.now()
         hour = now.strftime("%Y-%m-%dT%H")
 
-        def with_pending(item: dict) -> dict:
+        def with_pending(item: dict[str, Any]) -> dict[str, Any]:
             sent = item.get("codes_sent") or {}
             count = int(sent.get("count", 0)) if sent.get("hour") == hour else 0
             if count >= CODES_PER_HOUR:
@@ -417,7 +417,7 @@ class ReminderService:
         now = self.clock.iso()
         outcome: dict[str, str] = {}
 
-        def confirm(item: dict) -> dict:
+        def confirm(item: dict[str, Any]) -> dict[str, Any]:
             pending = item.get("pending")
             if not pending or pending.get("expires_at", "") <= now:
                 raise Conflict("There is no code waiting, or it has expired. Ask for a new one.",
@@ -448,7 +448,7 @@ class ReminderService:
         message = f"code:{participant_id}:{kind}:{address}:{code}".encode()
         return hmac.new(self._key.encode(), message, hashlib.sha256).hexdigest()
 
-    def _change(self, participant_id: str, change: Callable[[dict], dict], refresh_groups: bool) -> ReminderChoice:
+    def _change(self, participant_id: str, change: Callable[[dict[str, Any]], dict[str, Any]], refresh_groups: bool) -> ReminderChoice:
         for _attempt in range(4):
             item, sent = self.records.get(participant_id)
             read_version = int(item["version"]) if item and "version" in item else None
@@ -470,7 +470,7 @@ class ReminderService:
         raise Conflict("Your reminder settings changed at the same time. Try again.", code="concurrent_change")
 
 
-def _apply(item: dict, changes: dict[str, Any]) -> dict:
+def _apply(item: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     updated = dict(item)
     if "enabled" in changes:
         if not isinstance(changes["enabled"], bool):
@@ -509,7 +509,7 @@ def _apply(item: dict, changes: dict[str, Any]) -> dict:
     return updated
 
 
-def _check_ready(choice: dict) -> None:
+def _check_ready(choice: dict[str, Any]) -> None:
     if not choice["enabled"]:
         return
     address = choice.get("email") if choice["channel"] == EMAIL else choice.get("phone")

@@ -29,7 +29,7 @@ def send_digests(event: Any) -> dict[str, Any]:
 
 
 @_bp.schedule(QUARTER_HOURS, name="send_reminders", description="Participant reminders due in this quarter hour")
-def send_reminders(event: Any) -> dict:
+def send_reminders(event: Any) -> dict[str, Any]:
     # The event's scheduled time, not "now": a retried or late run works on the same slot.
     report = reminder_sending.run_scheduled(services.current(), getattr(event, "time", None))
     return {"slot": report.slot, **report.counts()}

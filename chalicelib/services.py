@@ -25,8 +25,8 @@ from chalicelib.records.access import AccessRecords
 from chalicelib.records.audit import AuditRecords
 from chalicelib.records.completions import CompletionRecords
 from chalicelib.records.groups import GroupRecords
-from chalicelib.records.sessions import SessionRecords
 from chalicelib.records.reminders import ReminderRecords
+from chalicelib.records.sessions import SessionRecords
 from chalicelib.reminders import AwsMessenger, ReminderService
 from chalicelib.settings import Settings
 from chalicelib.settings import current as current_settings

@@ -73,7 +73,6 @@ def account_pk(account_id: str) -> str:
     """An account's partition (the Cognito ``sub``): its not-valid-before time and the
     listing of its web sessions (SK: the session's PK)."""
     return f"{ACCOUNT_PREFIX}{account_id}"
-    return "SESSION#" + hashlib.sha256(session_id.encode("utf-8")).hexdigest()
 
 
 def reminder_slot_pk(slot: str) -> str:

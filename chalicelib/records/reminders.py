@@ -93,15 +93,15 @@ class Candidate:
     """Everything the run needs about one participant, read in one batch."""
 
     participant_id: str
-    choice: dict | None
-    sent: dict
+    choice: dict[str, Any] | None
+    sent: dict[str, Any]
     progress: CompletedVersions
 
 
 class ReminderRecords(RecordTable):
     # -- the participant's choice ----------------------------------------------------------
 
-    def get(self, participant_id: str) -> tuple[dict | None, dict]:
+    def get(self, participant_id: str) -> tuple[dict[str, Any] | None, dict[str, Any]]:
         """The ``REMINDERS`` item (or ``None``) and the ``REMINDER_SENT`` item (or ``{}``): one
         consistent Query (both sort keys begin with ``REMINDER``)."""
         response = self._call(
@@ -116,7 +116,7 @@ class ReminderRecords(RecordTable):
     def save(
         self,
         participant_id: str,
-        choice: dict,
+        choice: dict[str, Any],
         read_version: int | None,
         add_slots: Iterable[str],
         remove_slots: Iterable[str],
@@ -138,7 +138,7 @@ class ReminderRecords(RecordTable):
                 "ExpressionAttributeNames": {"#v": "version"},
                 "ExpressionAttributeValues": to_item({":v": read_version}),
             }
-        items: list[dict] = [{"Put": {"TableName": self._table, "Item": to_item(item), **put}}]
+        items: list[dict[str, Any]] = [{"Put": {"TableName": self._table, "Item": to_item(item), **put}}]
         pointer = {"participant_id": participant_id, "timezone": choice["timezone"], "time": choice["time"]}
         for slot in sorted(set(add_slots)):
             items.append({"Put": {"TableName": self._table,
@@ -171,7 +171,7 @@ class ReminderRecords(RecordTable):
     def slot(self, slot: str) -> list[SlotPointer]:
         """Every pointer in one UTC quarter-hour slot: one Query per 1 MB page."""
         pointers: list[SlotPointer] = []
-        token: dict | None = None
+        token: dict[str, Any] | None = None
         while True:
             request: dict[str, Any] = {
                 "KeyConditionExpression": "PK = :pk",
@@ -190,7 +190,7 @@ class ReminderRecords(RecordTable):
     def candidates(self, participant_ids: list[str]) -> dict[str, Candidate]:
         """Choice, sent state and progress of many participants: BatchGetItem, 33 participants a call."""
         unique = list(dict.fromkeys(participant_ids))
-        found: dict[str, dict[str, dict]] = {pid: {} for pid in unique}
+        found: dict[str, dict[str, dict[str, Any]]] = {pid: {} for pid in unique}
         keys = [
             {"PK": participant_pk(pid), "SK": sk} for pid in unique for sk in (CHOICE_SK, SENT_SK, COMPLETED_VERSIONS_SK)
         ]
@@ -248,7 +248,7 @@ class ReminderRecords(RecordTable):
                 pending = []
         return claimed
 
-    def _claim_item(self, participant_id: str, local_date: str, now: str, run_id: str, channel: str) -> dict:
+    def _claim_item(self, participant_id: str, local_date: str, now: str, run_id: str, channel: str) -> dict[str, Any]:
         return {"Update": {
             "TableName": self._table,
             "Key": to_item({"PK": participant_pk(participant_id), "SK": SENT_SK}),
@@ -258,7 +258,7 @@ class ReminderRecords(RecordTable):
             "ExpressionAttributeValues": to_item({":d": local_date, ":a": now, ":r": run_id, ":c": channel}),
         }}
 
-    def release(self, participant_id: str, run_id: str, previous: dict) -> None:
+    def release(self, participant_id: str, run_id: str, previous: dict[str, Any]) -> None:
         """Give back this run's claim (the send failed), restoring the previous send."""
         values: dict[str, Any] = {":r": run_id}
         sets, removes = [], []
@@ -306,16 +306,17 @@ class ReminderRecords(RecordTable):
         except _ConditionFailed:
             pass
 
-    def runs(self, utc_date: str) -> list[dict]:
+    def runs(self, utc_date: str) -> list[dict[str, Any]]:
         """The runs of one UTC day (one Query): counts only."""
         items, _ = self.query_page(reminder_run_pk(utc_date), "", None, 200)
         return items
 
     # -- plumbing ------------------------------------------------------------------------------
 
-    def _call(self, operation: str, **request: Any) -> dict:
+    def _call(self, operation: str, **request: Any) -> dict[str, Any]:
         try:
-            return getattr(self._dynamodb, operation)(TableName=self._table, **request)
+            response: dict[str, Any] = getattr(self._dynamodb, operation)(TableName=self._table, **request)
+            return response
         except ClientError as error:
             if error_code(error) == "ConditionalCheckFailedException":
                 raise _ConditionFailed() from error

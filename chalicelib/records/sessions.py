@@ -29,7 +29,14 @@ from typing import Any
 from chalicelib.errors import Conflict
 from chalicelib.records.keys import SESSION_PREFIX, account_pk, session_pk
 from chalicelib.records.keys import SESSION_SK as SK
-from chalicelib.records.table import BotoCoreError, ClientError, RecordTable, error_code, from_item, to_item
+from chalicelib.records.table import (
+    BotoCoreError,
+    ClientError,
+    RecordTable,
+    error_code,
+    from_item,
+    to_item,
+)
 
 _BUSY = Conflict("This sign-in is being recorded by another request. Try again.", code="busy")
 ACTIVE = "active"
@@ -162,12 +169,13 @@ class SessionRecords(RecordTable):
     def delete(self, session_id: str) -> None:
         self._call("delete_item", Key=self._key(session_id))
 
-    def _key(self, session_id: str) -> dict:
+    def _key(self, session_id: str) -> dict[str, Any]:
         return {"PK": {"S": session_pk(session_id)}, "SK": {"S": SK}}
 
-    def _call(self, operation: str, **request: Any) -> dict:
+    def _call(self, operation: str, **request: Any) -> dict[str, Any]:
         try:
-            return getattr(self._dynamodb, operation)(TableName=self._table, **request)
+            response: dict[str, Any] = getattr(self._dynamodb, operation)(TableName=self._table, **request)
+            return response
         except ClientError as error:
             if error_code(error) == "ConditionalCheckFailedException":
                 raise _ConditionFailed() from error

@@ -44,7 +44,7 @@ def blueprint(authorizer: Any) -> Blueprint:
         return Created(result)
 
     @endpoints.route("/admin/accounts", roles=ADMIN_ONLY, query=("role", "page_token"))
-    def list_accounts(call: Call) -> dict:
+    def list_accounts(call: Call) -> dict[str, Any]:
         role = call.query.get("role", LEADERS)
         if role not in MANAGED_ROLES:
             raise BadRequest("role is leaders or authors.", code="invalid_role")
@@ -52,7 +52,7 @@ def blueprint(authorizer: Any) -> Blueprint:
         return {"accounts": [a.to_dict() for a in accounts], "next_page_token": token}
 
     @endpoints.route("/admin/accounts/{username}/disable", method="POST", roles=ADMIN_ONLY)
-    def disable_account(call: Call) -> dict:
+    def disable_account(call: Call) -> dict[str, Any]:
         """Any account but the caller's own: Cognito stops its sign-in and signs it out
         everywhere, its tokens stop working (at once here, within 5 minutes on every container)
         and its web sessions end at once."""
@@ -68,7 +68,7 @@ def blueprint(authorizer: Any) -> Blueprint:
         return account.to_dict()
 
     @endpoints.route("/admin/accounts/{username}/enable", method="POST", roles=ADMIN_ONLY)
-    def enable_account(call: Call) -> dict:
+    def enable_account(call: Call) -> dict[str, Any]:
         """Let a disabled account sign in again; tokens from before the disable stay ended."""
         svc = services.current()
         account = svc.accounts.enable(call.params["username"])
@@ -76,7 +76,7 @@ def blueprint(authorizer: Any) -> Blueprint:
         return account.to_dict()
 
     @endpoints.route("/admin/accounts/{username}/reset-authenticator", method="POST", roles=ADMIN_ONLY)
-    def reset_authenticator(call: Call) -> dict:
+    def reset_authenticator(call: Call) -> dict[str, Any]:
         """A lost phone: the account signs in with its password next time and sets up a new one."""
         svc = services.current()
         account = svc.accounts.reset_authenticator(call.params["username"])
@@ -86,7 +86,7 @@ def blueprint(authorizer: Any) -> Blueprint:
         return account.to_dict()
 
     @endpoints.route("/admin/audit", roles=ADMIN_ONLY, query=("page_token", "limit"))
-    def audit_trail(call: Call) -> dict:
+    def audit_trail(call: Call) -> dict[str, Any]:
         limit = call.query.get("limit", "50")
         if not (limit.isascii() and limit.isdigit()) or not 1 <= int(limit) <= 100:
             raise BadRequest("limit is a whole number from 1 to 100.", code="invalid_parameter")
@@ -96,7 +96,7 @@ def blueprint(authorizer: Any) -> Blueprint:
     return bp
 
 
-def _account_entry(call: Call, action: str, account: Account, at: str) -> dict:
+def _account_entry(call: Call, action: str, account: Account, at: str) -> dict[str, Any]:
     """An account change's audit entry; a participant's account is findable by participant."""
     participant_ids = [account.id] if PARTICIPANTS in account.roles else []
     return new_entry(call.caller.id, call.caller.roles, action, at, participant_ids=participant_ids,

@@ -23,18 +23,18 @@ def blueprint(authorizer: Any) -> Blueprint:
     endpoints = Endpoints(bp, authorizer)
 
     @endpoints.route("/me/reminders", roles=ONLY_PARTICIPANTS)
-    def my_reminders(call: Call) -> dict:
+    def my_reminders(call: Call) -> dict[str, Any]:
         return services.current().reminders.view(call.caller).to_dict()
 
     @endpoints.route("/me/reminders", method="PUT", roles=ONLY_PARTICIPANTS, optional=CHOICES)
-    def change_reminders(call: Call) -> dict:
+    def change_reminders(call: Call) -> dict[str, Any]:
         """Fields left out keep their value; quiet_hours null clears them."""
         changes = {k: v for k, v in call.body.items() if v is not None or k == "quiet_hours"}
         return services.current().reminders.update(call.caller, changes).to_dict()
 
     @endpoints.route("/me/reminders/contact", method="POST", roles=ONLY_PARTICIPANTS,
                      optional={"email": str, "phone": str})
-    def change_contact(call: Call) -> dict:
+    def change_contact(call: Call) -> dict[str, Any]:
         """Sends a code to the new address; the old one stays until the code is confirmed."""
         return services.current().reminders.request_contact_change(
             call.caller, call.body.get("email"), call.body.get("phone")
@@ -42,7 +42,7 @@ def blueprint(authorizer: Any) -> Blueprint:
 
     @endpoints.route("/me/reminders/contact/confirm", method="POST", roles=ONLY_PARTICIPANTS,
                      body={"code": str})
-    def confirm_contact(call: Call) -> dict:
+    def confirm_contact(call: Call) -> dict[str, Any]:
         return services.current().reminders.confirm_contact(call.caller, call.body["code"]).to_dict()
 
     return bp

@@ -11,6 +11,7 @@ import secrets
 from typing import Any
 
 from chalicelib import mfa, services
+from chalicelib.api import Download
 from chalicelib.errors import BadRequest, NotFound, Unauthenticated
 from chalicelib.identity import LEADERS, PARTICIPANTS, Caller
 from chalicelib.library import (
@@ -28,7 +29,6 @@ from chalicelib.statuses import (
     OVERDUE,
     STATUS_TEXT,
 )
-from chalicelib.api import Download
 from chalicelib.web import csrf, render, session, words
 from chalicelib.web.http import (
     SIGN_IN_CSRF_COOKIE,

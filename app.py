@@ -4,7 +4,7 @@ from chalice import AuthResponse, Chalice
 
 from chalicelib import api, identity, schedules, services
 from chalicelib.errors import Unauthenticated
-from chalicelib.routes import admin, groups, me, modules, openapi, reminders, web
+from chalicelib.routes import admin, groups, me, modules, openapi, reminders, web, worksheets
 
 app = Chalice(app_name="steady")
 app.register_middleware(api.error_shape_middleware, "http")
@@ -26,6 +26,7 @@ app.register_blueprint(me.blueprint(cognito_jwt))
 app.register_blueprint(reminders.blueprint(cognito_jwt))
 app.register_blueprint(groups.blueprint(cognito_jwt))
 app.register_blueprint(admin.blueprint(cognito_jwt))
+app.register_blueprint(worksheets.blueprint(cognito_jwt))
 app.register_blueprint(openapi.blueprint(cognito_jwt))
 app.register_blueprint(schedules.blueprint())
 app.register_blueprint(web.blueprint())

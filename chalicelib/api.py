@@ -137,6 +137,7 @@ class Endpoints:
         body: dict[str, type] | None = None,
         optional: dict[str, type] | None = None,
         cache: str = "no-store",
+        max_body: int = MAX_BODY_BYTES,
     ) -> Callable[[Callable[[Call], Any]], Callable[..., Response]]:
         """Register ``handler(call)`` at ``method path`` for callers holding one of ``roles``."""
         allowed_roles = frozenset(roles)
@@ -159,7 +160,7 @@ class Endpoints:
                         params=params,
                         query=_query(cast(dict[str, str] | None, request.query_params), allowed_query),
                         body=(
-                            _body(cast(bytes | None, request.raw_body), body, optional or {})
+                            _body(cast(bytes | None, request.raw_body), body, optional or {}, max_body)
                             if body is not None or optional is not None
                             else {}
                         ),
@@ -201,13 +202,14 @@ def _query(params: dict[str, str] | None, allowed: frozenset[str]) -> dict[str, 
     return params
 
 
-def _body(raw: bytes | None, fields: dict[str, type] | None, optional: dict[str, type] | None = None) -> dict[str, Any]:
+def _body(raw: bytes | None, fields: dict[str, type] | None, optional: dict[str, type] | None = None,
+          max_bytes: int = MAX_BODY_BYTES) -> dict[str, Any]:
     """Parse a JSON object with exactly ``fields`` (required) and any of ``optional`` (may be null)."""
     fields = fields or {}
     optional = optional or {}
     raw = raw or b""
-    if len(raw) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+    if len(raw) > max_bytes:
+        raise PayloadTooLarge(f"The request body is larger than {max_bytes} bytes.")
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -235,7 +237,7 @@ def _check_type(name: str, value: Any, expected: type) -> None:
 
 
 def _type_name(expected: type) -> str:
-    return {str: "string", int: "whole number", bool: "true or false", list: "list"}.get(
+    return {str: "string", int: "whole number", bool: "true or false", list: "list", dict: "JSON object"}.get(
         expected, expected.__name__
     )
 

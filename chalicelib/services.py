@@ -28,8 +28,10 @@ from chalicelib.records.groups import GroupRecords
 from chalicelib.records.reminders import ReminderRecords
 from chalicelib.records.sessions import SessionRecords
 from chalicelib.reminders import AwsMessenger, ReminderService
+from chalicelib.records.worksheets import WorksheetRecords
 from chalicelib.settings import Settings
 from chalicelib.settings import current as current_settings
+from chalicelib.worksheets import Worksheets
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Services:
     assignments: Assignments
     dashboard: Dashboard
     reading: Reading
+    worksheets: Worksheets
     # what the use cases are built from (also used by the digest, admin routes and web sessions)
     library: ModuleLibrary
     accounts: Accounts
@@ -91,6 +94,7 @@ class Services:
             assignments=Assignments(group_records, library, clock),
             dashboard=Dashboard(group_records, completions, audit, library, clock),
             reading=Reading(library, completions, group_records, clock),
+            worksheets=Worksheets(library, WorksheetRecords(dynamodb, table), group_records, audit, clock),
             library=library,
             accounts=accounts,
             authenticators=Authenticators(accounts, clock),

@@ -296,6 +296,24 @@ class _LogHygiene(_logging.Handler):
         if isinstance(data, dict):
             for name in _SENSITIVE_FIELDS:
                 self.remember(data.get(name))
+            # Worksheet answers: the API's {"answers": {field: value}} and the web form's
+            # fields (named "answer-..."): every text, list item, contact name and phone.
+            answers = data.get("answers")
+            for value in answers.values() if isinstance(answers, dict) else ():
+                self.remember_answer(value)
+            for name, value in data.items():
+                if isinstance(name, str) and name.startswith("answer-"):
+                    self.remember(value)
+
+    def remember_answer(self, value: object) -> None:
+        if isinstance(value, list):
+            for item in value:
+                self.remember_answer(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                self.remember_answer(item)
+        else:
+            self.remember(value)
 
     def leaks(self) -> list[tuple[str, str]]:
         found = []

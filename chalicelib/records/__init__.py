@@ -6,6 +6,7 @@ Key design of the records table (``PK``/``SK``, both strings):
 |-----------------------------------------|---------------------|-------------------------------------|
 | completion of one exact module version  | ``PARTICIPANT#{id}``| ``COMPLETION#{module_id}#{v:07d}``  |
 | completed versions: every one, and when | ``PARTICIPANT#{id}``| ``COMPLETED_VERSIONS``              |
+| worksheet answers of one module         | ``PARTICIPANT#{id}``| ``WORKSHEET#{module_id}``           |
 | a participant's group memberships       | ``PARTICIPANT#{id}``| ``GROUP#{group_id}``                |
 | a leader's groups                       | ``LEADER#{id}``     | ``GROUP#{group_id}``                |
 | group details                           | ``GROUP#{group_id}``| ``GROUP``                           |
@@ -20,6 +21,10 @@ Key design of the records table (``PK``/``SK``, both strings):
 | reminder sent (local date, time, groups)| ``PARTICIPANT#{id}``| ``REMINDER_SENT``                   |
 | reminder slot index (UTC quarter hour)  | ``REMINDER_SLOT#{HHMM}`` | ``PARTICIPANT#{id}``           |
 | one reminder run's counts               | ``REMINDER_RUN#{utc date}`` | ``{slot}#{time}#{run id}``  |
+
+A participant's worksheets are one Query (``begins_with(SK, "WORKSHEET#")``: the plan); one
+module's worksheet of a group's participants is one BatchGetItem ("Before the session");
+saving is one UpdateItem (``records/worksheets.py`` has the conditional-write rules).
 
 Every key string is built in ``records/keys.py``; nothing outside ``records/`` knows them.
 

@@ -20,6 +20,7 @@ SESSION_PREFIX = "SESSION#"
 REMINDERS_SK = "REMINDERS"
 REMINDER_SENT_SK = "REMINDER_SENT"
 REMINDER_PREFIX = "REMINDER"  # both SKs above: one Query reads them together
+WORKSHEET_PREFIX = "WORKSHEET#"
 
 
 def participant_pk(participant_id: str) -> str:
@@ -58,6 +59,11 @@ def assignment_sk(assignment_id: str) -> str:
 def completion_sk(module_id: str, version: int) -> str:
     """Zero-padded so a Query returns completions in module, then version, order."""
     return f"{COMPLETION_PREFIX}{module_id}#{version:07d}"
+
+
+def worksheet_sk(module_id: str) -> str:
+    """A participant's answers to one module's worksheet (every version's fields)."""
+    return f"{WORKSHEET_PREFIX}{module_id}"
 
 
 def audit_sk(at: str, entry_id: str) -> str:

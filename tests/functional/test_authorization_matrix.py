@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from chalicelib.api import Endpoints
-from tests.conftest import Account, make_account
+from tests.conftest import Account, make_account, shipped_version
 
 DENIED = {401, 403, 404}
 
@@ -37,6 +37,10 @@ class Row:
     # the audit trail shows admins pseudonymous ids by design (never names)
     shows_ids_to_allowed: bool = False
 
+
+WORKSHEET_MODULE = "cravings-and-urge-surfing"
+# The member's shared worksheet answer: no one but the owner's leader ever gets it.
+SHARED_ANSWER = "Call my brother Teodoro before the bus stop"
 
 ROWS: dict[tuple[str, str], Row] = {
     ("GET", "/modules"): Row("/modules", allowed=frozenset({"participant", "leader", "author", "admin"})),
@@ -69,6 +73,14 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/admin/accounts/{username}/reset-authenticator"): Row(
         "/admin/accounts/leader-spare/reset-authenticator", allowed=frozenset({"admin"})),
     ("GET", "/admin/audit"): Row("/admin/audit", allowed=frozenset({"admin"}), shows_ids_to_allowed=True),
+    ("GET", "/me/worksheets"): Row("/me/worksheets", allowed=frozenset({"participant"})),
+    ("DELETE", "/me/worksheets"): Row("/me/worksheets", allowed=frozenset({"participant"})),
+    ("GET", "/me/worksheets/{module_id}"): Row(f"/me/worksheets/{WORKSHEET_MODULE}", allowed=frozenset({"participant"})),
+    ("PUT", "/me/worksheets/{module_id}"): Row(
+        f"/me/worksheets/{WORKSHEET_MODULE}", {"version": 1, "answers": {}}, frozenset({"participant"})),
+    ("PUT", "/me/worksheets/{module_id}/sharing"): Row(
+        f"/me/worksheets/{WORKSHEET_MODULE}/sharing", {"shared": True}, frozenset({"participant"})),
+    ("GET", "/groups/{group_id}/worksheets/{module_id}"): Row(f"/groups/{{g}}/worksheets/{WORKSHEET_MODULE}"),
 }
 # Leaders and admins hold their roles only with two-step sign-in (chalicelib.mfa); without it
 # every route answers 403 mfa_required, even their own group's or one open to any role.
@@ -114,6 +126,12 @@ def world(client, published, stack) -> World:  # type: ignore[no-untyped-def]
                                              body=json.dumps({"module_id": "thinking-traps"})).body)
     client.http.post("/me/completions", headers=member.headers,
                      body=json.dumps({"module_id": "thinking-traps", "version": 1}))
+    saved = client.http.put(f"/me/worksheets/{WORKSHEET_MODULE}", headers=member.headers, body=json.dumps(
+        {"version": shipped_version(WORKSHEET_MODULE), "answers": {"urge-helpers": [SHARED_ANSWER]}}))
+    assert saved.status_code == 200
+    shared = client.http.put(f"/me/worksheets/{WORKSHEET_MODULE}/sharing", headers=member.headers,
+                             body=json.dumps({"shared": True}))
+    assert shared.status_code == 200
     return World(group_id, assignment["assignment_id"], owner, member, callers)
 
 
@@ -146,7 +164,7 @@ def check(client, world: World, route: tuple[str, str], role: str) -> None:  # t
     else:
         assert response.status_code in DENIED, (role, response.status_code, text[:200])
     # Whatever the status: nothing of the owner's group leaks.
-    secrets = ["Member Name", "Owner's group"]
+    secrets = ["Member Name", "Owner's group", SHARED_ANSWER]
     if not (row.shows_ids_to_allowed and role in row.allowed):
         secrets += [world.member.id, world.group_id]
     for secret in secrets:

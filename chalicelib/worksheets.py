@@ -1,0 +1,283 @@
+"""Worksheets: a participant saves their answers to a module's worksheet, reads them back,
+shares one worksheet with the leaders of their groups (or takes that back), downloads or
+deletes everything they wrote; a group leader reads, before a session, what the group's
+participants shared of one module's worksheet and who has not done it.
+
+Answers are kept per field id across module versions (``records/worksheets.py``); each answer
+records the version it was written in. Saving never completes a module, and completing never
+touches answers. Answers are health information: nothing here logs them, and reads by a
+group leader are audit-logged before anything is returned.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.clock import Clock
+from chalicelib.errors import BadRequest, NotFound
+from chalicelib.groups import audit_read, led_group
+from chalicelib.identity import Caller
+from chalicelib.library import (
+    DEFAULT_LOCALE,
+    ModuleLibrary,
+    check_locale,
+    check_module_id,
+    curriculum_version,
+    parse_version,
+)
+from chalicelib.records.audit import AuditRecords, new_entry
+from chalicelib.records.groups import GroupRecords
+from chalicelib.records.worksheets import Answer, Worksheet, WorksheetRecords
+
+MAX_FIELD_CHARS = 2000  # per field: a text, or a list's items together
+MAX_LIST_ITEMS = 50
+MAX_PHONE_CHARS = 30
+TEXT_KINDS = ("short-text", "long-text")
+CONTACT = "contact"
+
+
+class FieldError(BadRequest):
+    """A 400 that names the field (the web form links its error summary to it)."""
+
+    def __init__(self, field_id: str, message: str, code: str = "invalid_answer") -> None:
+        super().__init__(f"{field_id}: {message}", code=code)
+        self.field_id = field_id
+        self.field_message = message
+
+
+def clean_text(value: Any, field_id: str, limit: int = MAX_FIELD_CHARS, multiline: bool = True) -> str:
+    """A participant's text: a string, without control characters (line breaks allowed where
+    ``multiline``), NFC, trimmed, at most ``limit`` characters."""
+    if not isinstance(value, str):
+        raise FieldError(field_id, "must be text.")
+    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    for ch in text:
+        if ch == "\n" and multiline:
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch != "\t":
+            raise FieldError(field_id, "has a character that cannot be saved.")
+    if len(text) > limit:
+        raise FieldError(field_id, f"is longer than {limit} characters ({len(text)}).", code="answer_too_long")
+    return text
+
+
+def _check_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
+    """The stored value of one field's answer (``None``: emptied) and a choice's words."""
+    field_id = str(spec["id"])
+    kind = spec["kind"]
+    if value is None:
+        return None, None
+    if kind in TEXT_KINDS:
+        text = clean_text(value, field_id, multiline=kind == "long-text")
+        return (text or None), None
+    if kind == "scale":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+            raise FieldError(field_id, "is a whole number from 0 to 10.")
+        return value, None
+    if kind == "choice":
+        choices = list(spec.get("choices") or [])
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < len(choices):
+            raise FieldError(field_id, f"is the number of one of the {len(choices)} choices, counting from 0.")
+        return value, str(choices[value])
+    if kind == "list":
+        limit = min(int(spec.get("max_items") or MAX_LIST_ITEMS), MAX_LIST_ITEMS)
+        if not isinstance(value, list):
+            raise FieldError(field_id, "must be a list.")
+        if spec.get("item") == CONTACT:
+            items: list[Any] = []
+            for entry in value:
+                if not isinstance(entry, dict) or set(entry) - {"name", "phone"}:
+                    raise FieldError(field_id, 'is a list of {"name", "phone"}.')
+                name = clean_text(entry.get("name") or "", field_id, 200, multiline=False)
+                phone = clean_text(entry.get("phone") or "", field_id, MAX_PHONE_CHARS, multiline=False)
+                if phone and not all(c.isdigit() or c in " +-().#*" for c in phone):
+                    raise FieldError(field_id, "has a phone number with something other than digits, spaces and + - ( ).",
+                                     code="invalid_phone")
+                if name or phone:
+                    items.append({"name": name, "phone": phone})
+            size = sum(len(i["name"]) + len(i["phone"]) for i in items)
+        else:
+            items = [t for t in (clean_text(v, field_id, multiline=False) for v in value) if t]
+            size = sum(len(t) for t in items)
+        if len(items) > limit:
+            raise FieldError(field_id, f"has more than {limit} items ({len(items)}).", code="too_many_items")
+        if size > MAX_FIELD_CHARS:
+            raise FieldError(field_id, f"is longer than {MAX_FIELD_CHARS} characters ({size}).",
+                             code="answer_too_long")
+        return (items or None), None
+    raise FieldError(field_id, "cannot be answered.")
+
+
+def fields_of(document: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A published version's worksheet fields ([] when it has none)."""
+    sheet = document.get("worksheet") or {}
+    return list(sheet.get("fields") or [])
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """One field of the version shown, with the participant's answer (if any)."""
+
+    spec: dict[str, Any]
+    answer: Answer | None
+
+
+@dataclass(frozen=True)
+class MyWorksheet:
+    module_id: str
+    version: int  # the English (curriculum) version of the document the fields come from
+    locale: str
+    title: str
+    fields: tuple[FieldView, ...]
+    earlier: tuple[Answer, ...]  # answers to fields this version no longer has
+    shared: bool
+    updated_at: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "module_id": self.module_id, "version": self.version, "locale": self.locale,
+            "shared": self.shared, "updated_at": self.updated_at,
+            "fields": [{**f.spec, "answer": f.answer.to_dict() if f.answer else None} for f in self.fields],
+            "earlier_answers": [a.to_dict() for a in self.earlier],
+        }
+
+
+@dataclass(frozen=True)
+class SharedWorksheet:
+    """One participant's row on "Before the session"."""
+
+    participant_id: str
+    display_name: str
+    done: bool
+    shared: bool
+    answers: tuple[Answer, ...]  # only when shared, and only written while in the group
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"participant_id": self.participant_id, "display_name": self.display_name,
+                "done": self.done, "shared": self.shared, "answers": [a.to_dict() for a in self.answers]}
+
+
+@dataclass(frozen=True)
+class BeforeSession:
+    group_id: str
+    group_name: str
+    module_id: str
+    title: str
+    participants: tuple[SharedWorksheet, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"group_id": self.group_id, "group_name": self.group_name, "module_id": self.module_id,
+                "title": self.title, "participants": [p.to_dict() for p in self.participants]}
+
+
+@dataclass
+class Worksheets:
+    library: ModuleLibrary
+    records: WorksheetRecords
+    groups: GroupRecords
+    audit: AuditRecords
+    clock: Clock
+
+    def _document(self, module_id: str, version: int | None, locale: str) -> dict[str, Any]:
+        if version is None:
+            return dict(self.library.latest(module_id, locale).document)
+        return dict(self.library.version(module_id, version, locale).document)
+
+    def save(self, caller: Caller, module_id: str, version: Any, answers: Any,
+             locale: str = DEFAULT_LOCALE) -> MyWorksheet:
+        """Save answers to the worksheet of this exact version (of ``locale``): one UpdateItem.
+
+        ``answers`` maps field ids to values (text, list, contacts, 0–10, choice number);
+        ``null`` or empty clears an answer; fields not given are left as they are (answers to
+        earlier versions' fields included). ``FieldError`` (400) names the field at fault."""
+        module_id = check_module_id(module_id)
+        version = parse_version(version)
+        locale = check_locale(locale)
+        document = self._document(module_id, version, locale)
+        specs = {str(f["id"]): f for f in fields_of(document)}
+        if not specs:
+            raise BadRequest("This version of the module has no worksheet.", code="no_worksheet")
+        if not isinstance(answers, dict):
+            raise BadRequest("answers maps field ids to answers.", code="invalid_answers")
+        unknown = [k for k in answers if k not in specs]
+        if unknown:
+            raise FieldError(str(unknown[0])[:40], "is not a field of this worksheet.", code="unknown_field")
+        at = self.clock.iso_seconds()
+        current = curriculum_version(document)
+        saved: list[Answer] = []
+        emptied: list[str] = []
+        for field_id, value in answers.items():
+            spec = specs[field_id]
+            stored, choice_text = _check_value(spec, value)
+            if stored is None:
+                emptied.append(field_id)
+                continue
+            saved.append(Answer(field_id, stored, current, locale, at, str(spec["kind"]), str(spec["label"]),
+                                spec.get("plan"), spec.get("item"), choice_text))
+        stored = self.records.save(caller.id, module_id, saved, emptied, at)
+        return self._view(module_id, document, locale, stored)
+
+    def mine(self, caller: Caller, module_id: str, locale: str = DEFAULT_LOCALE) -> MyWorksheet:
+        """The latest version's worksheet in ``locale`` with the caller's answers (one GetItem)."""
+        module_id = check_module_id(module_id)
+        locale = check_locale(locale)
+        document = self._document(module_id, None, locale)
+        return self._view(module_id, document, locale, self.records.get(caller.id, module_id))
+
+    def _view(self, module_id: str, document: dict[str, Any], locale: str, sheet: Worksheet) -> MyWorksheet:
+        specs = fields_of(document)
+        ids = {str(f["id"]) for f in specs}
+        views = tuple(FieldView(dict(f), sheet.answers.get(str(f["id"]))) for f in specs)
+        earlier = tuple(a for fid, a in sorted(sheet.answers.items()) if fid not in ids)
+        return MyWorksheet(module_id, curriculum_version(document), locale, str(document.get("title", module_id)),
+                           views, earlier, sheet.shared, sheet.updated_at)
+
+    def share(self, caller: Caller, module_id: str, shared: bool) -> bool:
+        """Share one worksheet with the leaders of the caller's groups, or take that back: one
+        conditional UpdateItem (``NotFound`` before any answer is saved)."""
+        module_id = check_module_id(module_id)
+        if not isinstance(shared, bool):
+            raise BadRequest("shared is true or false.", code="invalid_field")
+        self.records.set_shared(caller.id, module_id, shared, self.clock.iso_seconds())
+        return shared
+
+    def everything(self, caller: Caller) -> list[Worksheet]:
+        """Every worksheet the caller wrote (one Query): for their download. Audit-logged."""
+        sheets = self.records.all_of(caller.id)
+        self.audit.record(new_entry(caller.id, caller.roles, "worksheets.export", self.clock.iso(),
+                                    participant_ids=[caller.id], detail={"worksheets": len(sheets)}))
+        return sheets
+
+    def delete_mine(self, caller: Caller) -> int:
+        """Delete every answer the caller wrote. Audit-logged first (ids and a count only)."""
+        self.audit.record(new_entry(caller.id, caller.roles, "worksheets.delete", self.clock.iso(),
+                                    participant_ids=[caller.id]))
+        return self.records.delete_all(caller.id)
+
+    def before_session(self, caller: Caller, group_id: str, module_id: str) -> BeforeSession:
+        """What each participant of a group the caller leads shared of one module's worksheet,
+        and who has not done it: one group Query, one audit Put, one BatchGetItem (≤ 100).
+
+        A leader sees answers only if the participant shared the worksheet, and only answers
+        written since the participant joined this group."""
+        module_id = check_module_id(module_id)
+        group = led_group(self.groups, caller, group_id)
+        try:
+            title = str(self.library.latest(module_id).document.get("title", module_id))
+        except NotFound:
+            raise NotFound("There is no such module.", code="module_not_found") from None
+        audit_read(self.audit, self.clock, caller, group, "worksheets.before_session")
+        sheets = self.records.of_participants(group.participant_ids, module_id)
+        rows = []
+        for member in group.participants:
+            sheet = sheets[member.participant_id]
+            answers: tuple[Answer, ...] = ()
+            if sheet.shared:
+                answers = tuple(a for a in sheet.answers.values() if a.at[:19] >= member.joined_at[:19])
+            rows.append(SharedWorksheet(member.participant_id, member.display_name, sheet.done,
+                                        sheet.shared, answers))
+        rows.sort(key=lambda r: (not r.done, r.display_name.casefold()))
+        return BeforeSession(group.group_id, group.name, module_id, title, tuple(rows))

@@ -127,3 +127,28 @@ def test_reminder_contact_details_are_never_logged(client, participant):
     assert "reminders.code_sent" in logged
     for secret in (REMINDER_EMAIL, REMINDER_PHONE, "5550107319", "thessaly", code):
         assert secret not in logged, secret
+
+
+WORKSHEET_TEXT = "Quintessa at the Marigold Tavern on payday"
+WORKSHEET_CONTACT = {"name": "Bartholomew Nakagawa-Reyes", "phone": "+1 555 0199 321"}
+
+
+def test_worksheet_answers_never_reach_the_logs(client, published_all, participant):
+    from tests.conftest import shipped_version
+
+    mark = len(LOG_HYGIENE.lines)
+    module = "asking-for-help"
+    body = {"version": shipped_version(module),
+            "answers": {"help-people": [WORKSHEET_CONTACT], "care-team": [{"name": WORKSHEET_TEXT, "phone": "x"}]}}
+    bad = client.http.put(f"/me/worksheets/{module}", headers=participant.headers, body=json.dumps(body))
+    assert bad.status_code == 400  # the refusal names the field, never the text
+    assert WORKSHEET_TEXT not in bad.body.decode()
+    body["answers"]["care-team"] = [{"name": WORKSHEET_TEXT, "phone": "555 0100"}]
+    saved = client.http.put(f"/me/worksheets/{module}", headers=participant.headers, body=json.dumps(body))
+    assert saved.status_code == 200
+    for secret in (WORKSHEET_TEXT, WORKSHEET_CONTACT["name"], WORKSHEET_CONTACT["phone"]):
+        assert secret in LOG_HYGIENE.secrets
+    logged = "\n".join(LOG_HYGIENE.lines[mark:])
+    assert "PUT" in logged  # the request was logged, without the answers
+    for secret in (WORKSHEET_TEXT, "Marigold", "Bartholomew", WORKSHEET_CONTACT["phone"]):
+        assert secret not in logged, secret

@@ -6,7 +6,7 @@ from chalice import Blueprint
 
 from chalicelib import mfa
 from chalicelib.identity import LEADERS, PARTICIPANTS
-from chalicelib.web import account_pages, pages
+from chalicelib.web import account_pages, pages, worksheet_pages
 from chalicelib.web.http import PUBLIC, SIGNED_IN, Pages
 
 LEADER_ONLY = (LEADERS,)
@@ -36,6 +36,9 @@ def blueprint() -> Blueprint:
     web.route("/", access=SIGNED_IN)(pages.home)
     web.route("/read/{module_id}", access=SIGNED_IN)(pages.module_page)
     web.route("/read/{module_id}/complete", method="POST", access=(PARTICIPANTS,))(pages.complete)
+    web.route("/read/{module_id}/worksheet", method="POST", access=(PARTICIPANTS,))(worksheet_pages.save)
+    web.route("/read/{module_id}/worksheet/sharing", method="POST",
+              access=(PARTICIPANTS,))(worksheet_pages.share)
 
     web.route("/leader", access=LEADER_ONLY)(pages.groups_page)
     web.route("/leader/groups", method="POST", access=LEADER_ONLY)(pages.create_group)

@@ -29,7 +29,7 @@ from chalicelib.statuses import (
     OVERDUE,
     STATUS_TEXT,
 )
-from chalicelib.web import csrf, render, session, words
+from chalicelib.web import csrf, render, session, words, worksheet_pages
 from chalicelib.web.http import (
     SIGN_IN_CSRF_COOKIE,
     Asset,
@@ -251,6 +251,7 @@ def module_page(visit: Visit) -> Html:
         "reading": reading,
         "switch": f"/read/{module_id}?locale={other}" if translated else None,
         "body": render.markup(reading.document["html"]),
+        **worksheet_pages.worksheet_context(caller, module_id, locale, visit.query),
     })
 
 

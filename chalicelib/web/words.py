@@ -276,3 +276,55 @@ def message(error: object, lang: str) -> str:
     """What to show for a ``SteadyError`` on a page: its words in ``lang`` where they exist."""
     code, text = getattr(error, "code", ""), getattr(error, "message", str(error))
     return WORDS.get(lang, {}).get(f"error_{code}", text)
+
+
+# Worksheets and My plan (chalicelib.web.worksheet_pages, plan_pages): kept together here so
+# their pages add words without touching the table above.
+_WORKSHEET_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "ws_heading": "Your worksheet",
+        "ws_private": "Only you can see your answers, unless you share them. Saving does not mark the module complete.",
+        "ws_problem": "There is a problem",
+        "ws_saved": "Saved.",
+        "ws_saved_count": "You have answered {n} of {total} questions.",
+        "ws_saved_note": "Answers marked “Goes into My plan” are in your plan.",
+        "ws_see_plan": "See My plan",
+        "ws_name": "Name {n}",
+        "ws_phone": "Phone {n}",
+        "ws_item": "Item {n}",
+        "ws_feeds_plan": "Goes into My plan",
+        "ws_save": "Save my answers",
+        "ws_shared_yes": "Your group leaders can see this worksheet.",
+        "ws_shared_no": "This worksheet is private: only you can see it.",
+        "ws_share": "Share with my group leaders",
+        "ws_unshare": "Stop sharing",
+        "ws_share_first": "Save your answers first.",
+        "my_plan": "My plan",
+    },
+    "es": {
+        "ws_heading": "Su hoja de trabajo",
+        "ws_private": "Solo usted puede ver sus respuestas, a menos que las comparta. Guardar no marca el módulo como completado.",
+        "ws_problem": "Hay un problema",
+        "ws_saved": "Guardado.",
+        "ws_saved_count": "Ha respondido {n} de {total} preguntas.",
+        "ws_saved_note": "Las respuestas marcadas «Va a Mi plan» están en su plan.",
+        "ws_see_plan": "Ver Mi plan",
+        "ws_name": "Nombre {n}",
+        "ws_phone": "Teléfono {n}",
+        "ws_item": "Punto {n}",
+        "ws_feeds_plan": "Va a Mi plan",
+        "ws_save": "Guardar mis respuestas",
+        "ws_shared_yes": "Los líderes de su grupo pueden ver esta hoja de trabajo.",
+        "ws_shared_no": "Esta hoja de trabajo es privada: solo usted puede verla.",
+        "ws_share": "Compartir con los líderes de mi grupo",
+        "ws_unshare": "Dejar de compartir",
+        "ws_share_first": "Primero guarde sus respuestas.",
+        "my_plan": "Mi plan",
+        "error_answer_too_long": "Es demasiado largo: como máximo 2000 caracteres.",
+        "error_too_many_items": "Tiene demasiados puntos.",
+        "error_invalid_phone": "El teléfono solo puede tener números, espacios y + - ( ).",
+        "error_invalid_answer": "Esta respuesta no se puede guardar así.",
+    },
+}
+for _lang, _words in _WORKSHEET_WORDS.items():
+    WORDS[_lang].update(_words)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from chalicelib.web.http import Pages
-from tests.conftest import make_account
+from tests.conftest import make_account, shipped_version
 from tests.functional.web_client import WebClient
 
 SIGN_IN = "sign-in"
@@ -59,6 +59,13 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("GET", "/read/{module_id}"): PageRow("/read/thinking-traps"),
     ("POST", "/read/{module_id}/complete"): PageRow("/read/thinking-traps/complete", {"version": "1"},
                                                     expect=(SIGN_IN, 303, 403, 403)),
+    ("POST", "/read/{module_id}/worksheet"): PageRow(
+        "/read/cravings-and-urge-surfing/worksheet",
+        {"version": str(shipped_version("cravings-and-urge-surfing")), "answer-urge-in-body": "Tight chest"},
+        expect=(SIGN_IN, 303, 403, 403)),
+    # Nothing saved yet by this participant: nothing to share (404); leaders cannot.
+    ("POST", "/read/{module_id}/worksheet/sharing"): PageRow(
+        "/read/cravings-and-urge-surfing/worksheet/sharing", {"shared": "1"}, expect=(SIGN_IN, 404, 403, 403)),
     ("GET", "/leader"): PageRow("/leader", expect=(SIGN_IN, 403, 200, 200)),
     ("POST", "/leader/groups"): PageRow("/leader/groups", {"name": "Another group"}, expect=(SIGN_IN, 403, 303, 303)),
     ("GET", "/leader/groups/{group_id}"): PageRow("/leader/groups/{g}", expect=LEADER_PAGE),

@@ -1,0 +1,161 @@
+"""The worksheet on a module page: a plain form (no JavaScript) built from the published
+fields, saved with one use case call (``chalicelib.worksheets``); and the "Share with my
+group leaders" switch.
+
+Form field names: ``answer-{field}`` (text, scale, choice), ``answer-{field}-{n}`` (list
+items), ``answer-{field}-{n}-name`` / ``-phone`` (people to call). A save redirects back to
+the module page, which says what was saved; a refused save shows the same page again with
+what was typed and an error summary linking to the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib import services
+from chalicelib.errors import BadRequest
+from chalicelib.identity import PARTICIPANTS, Caller
+from chalicelib.library import DEFAULT_LOCALE, check_module_id
+from chalicelib.web.http import Html, Redirect, Visit
+from chalicelib.web.words import WORDS
+from chalicelib.worksheets import CONTACT, FieldError, MyWorksheet
+
+PREFIX = "answer-"
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One field as the form shows it: the published spec, the value to show (stored, or
+    typed and refused), list rows, and its error."""
+
+    spec: dict[str, Any]
+    value: Any
+    rows: tuple[Any, ...] = ()
+    error: str | None = None
+
+    @property
+    def id(self) -> str:
+        return str(self.spec["id"])
+
+    @property
+    def input_id(self) -> str:
+        """The id of the input the error summary links to."""
+        if self.spec["kind"] == "list":
+            return f"{PREFIX}{self.id}-0" + ("-name" if self.spec.get("item") == CONTACT else "")
+        if self.spec["kind"] in ("scale", "choice"):
+            return f"{PREFIX}{self.id}-0"
+        return f"{PREFIX}{self.id}"
+
+
+@dataclass(frozen=True)
+class WorksheetForm:
+    module_id: str
+    version: int
+    locale: str
+    fields: tuple[FormField, ...]
+    shared: bool
+    saved: bool  # the page after a save: say what was saved
+    answered: int  # fields with an answer
+    updated_at: str | None
+    errors: tuple[FormField, ...] = field(default=())
+
+
+def _rows(spec: Mapping[str, Any], value: Any) -> tuple[Any, ...]:
+    """Every row of a list field: the answers, then empty rows up to ``max_items``."""
+    size = int(spec.get("max_items") or 5)
+    items = list(value or [])[:size]
+    blank: Any = {"name": "", "phone": ""} if spec.get("item") == CONTACT else ""
+    return tuple(items + [blank] * (size - len(items)))
+
+
+def form_of(sheet: MyWorksheet, saved: bool = False) -> WorksheetForm:
+    fields = []
+    for view in sheet.fields:
+        value = view.answer.value if view.answer else None
+        fields.append(FormField(view.spec, value, _rows(view.spec, value) if view.spec["kind"] == "list" else ()))
+    answered = sum(1 for f in sheet.fields if f.answer is not None)
+    return WorksheetForm(sheet.module_id, sheet.version, sheet.locale, tuple(fields), sheet.shared, saved,
+                         answered, sheet.updated_at)
+
+
+def worksheet_context(caller: Caller, module_id: str, locale: str, query: Mapping[str, str]) -> dict[str, Any]:
+    """What the module page needs to show the worksheet (nothing for a module without one,
+    or for someone who is not a participant)."""
+    if PARTICIPANTS not in caller.roles:
+        return {}
+    sheet = services.current().worksheets.mine(caller, module_id, locale)
+    if not sheet.fields:
+        return {}
+    return {"worksheet": form_of(sheet, saved=query.get("saved") == "1")}
+
+
+def answers_from_form(specs: list[dict[str, Any]], form: Mapping[str, str]) -> dict[str, Any]:
+    """The API's ``answers`` from the form's fields: every field of the version is sent, so an
+    emptied box clears its answer."""
+    answers: dict[str, Any] = {}
+    for spec in specs:
+        fid = str(spec["id"])
+        name = PREFIX + fid
+        kind = spec["kind"]
+        if kind == "list":
+            size = min(int(spec.get("max_items") or 5), 50)
+            if spec.get("item") == CONTACT:
+                answers[fid] = [{"name": form.get(f"{name}-{n}-name", ""), "phone": form.get(f"{name}-{n}-phone", "")}
+                                for n in range(size)]
+            else:
+                answers[fid] = [form.get(f"{name}-{n}", "") for n in range(size)]
+        elif kind in ("scale", "choice"):
+            raw = form.get(name, "")
+            answers[fid] = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 else (raw or None)
+        else:
+            answers[fid] = form.get(name, "")
+    return answers
+
+
+def _typed(spec: Mapping[str, Any], value: Any) -> FormField:
+    if spec["kind"] == "list":
+        return FormField(dict(spec), value, _rows(spec, value))
+    return FormField(dict(spec), value)
+
+
+def save(visit: Visit) -> Any:
+    """POST /read/{module_id}/worksheet: save, then back to the page saying what was saved."""
+    from chalicelib.web import pages  # the module page around the form
+
+    caller = visit.signed_in()
+    module_id = check_module_id(visit.params.get("module_id", ""))
+    locale = visit.form.get("locale") or DEFAULT_LOCALE
+    version = visit.form.get("version", "")
+    svc = services.current()
+    try:
+        document = svc.library.version(module_id, int(version) if version.isdigit() else -1, locale).document
+    except BadRequest:
+        document = {}
+    specs = list((document.get("worksheet") or {}).get("fields") or [])
+    answers = answers_from_form(specs, visit.form)
+    suffix = f"&locale={locale}" if locale != DEFAULT_LOCALE else ""
+    try:
+        svc.worksheets.save(caller, module_id, version, answers, locale)
+    except FieldError as error:
+        shown = WORDS.get(locale, WORDS[DEFAULT_LOCALE]).get(f"error_{error.code}", error.field_message)
+        fields = tuple(
+            FormField(f.spec, f.value, f.rows, shown if f.id == error.field_id else None)
+            for f in (_typed(s, answers.get(str(s["id"]))) for s in specs))
+        page = pages.module_page(visit)
+        shared = bool(page.context.get("worksheet") and page.context["worksheet"].shared)
+        form = WorksheetForm(module_id, int(version), locale, fields, shared, False, 0, None,
+                             tuple(f for f in fields if f.error))
+        return Html(page.template, {**page.context, "worksheet": form}, status=400)
+    return Redirect(f"/read/{module_id}?saved=1{suffix}#worksheet")
+
+
+def share(visit: Visit) -> Any:
+    """POST /read/{module_id}/worksheet/sharing: share with my group leaders, or stop."""
+    caller = visit.signed_in()
+    module_id = check_module_id(visit.params.get("module_id", ""))
+    locale = visit.form.get("locale") or DEFAULT_LOCALE
+    services.current().worksheets.share(caller, module_id, visit.form.get("shared") == "1")
+    suffix = f"?locale={locale}" if locale != DEFAULT_LOCALE else ""
+    return Redirect(f"/read/{module_id}{suffix}#worksheet-sharing")

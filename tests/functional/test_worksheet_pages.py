@@ -1,0 +1,91 @@
+"""The worksheet on the module page, without JavaScript: fill in, save, see what was saved,
+errors with the input kept and a summary linking to the field, share and stop sharing."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.conftest import shipped_version
+from tests.functional.web_client import WebClient
+
+MODULE = "cravings-and-urge-surfing"
+PAGE = f"/read/{MODULE}"
+VERSION = str(shipped_version(MODULE))
+
+
+def signed_in(client, account) -> WebClient:  # type: ignore[no-untyped-def]
+    browser = WebClient(client)
+    assert browser.sign_in(account.username, authenticator=account.authenticator).status == 303
+    return browser
+
+
+def test_the_module_page_shows_the_worksheet_as_a_form(client, published, participant):
+    page = signed_in(client, participant).get(PAGE)
+    assert page.status == 200
+    assert 'action="/read/cravings-and-urge-surfing/worksheet"' in page.body
+    assert 'name="answer-urge-in-body"' in page.body
+    assert 'name="answer-urge-helpers-4"' in page.body  # max_items: 5 rows
+    assert page.body.count('name="answer-urge-start"') == 11  # 0 to 10
+    assert "Share with my group leaders" in page.body
+
+
+def test_fill_in_save_and_see_what_was_saved_and_completing_keeps_it(client, published, participant):
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    saved = browser.post(f"{PAGE}/worksheet", {
+        "csrf": token, "version": VERSION, "locale": "en", "answer-urge-start": "7", "answer-urge-end": "3",
+        "answer-urge-in-body": "Jaw clenched, restless legs", "answer-urge-helpers-0": "Cold water on my face",
+        "answer-urge-helpers-1": "Text Marcus", "answer-urge-helpers-2": ""})
+    assert (saved.status, saved.location) == (303, f"{PAGE}?saved=1#worksheet")
+    page = browser.get(f"{PAGE}?saved=1")
+    assert "Saved." in page.body and "You have answered 4 of 4 questions." in page.body
+    assert 'value="Jaw clenched, restless legs"' in page.body
+    assert 'value="Text Marcus"' in page.body
+    assert re.search(r'id="answer-urge-start-7" name="answer-urge-start" value="7" checked', page.body)
+    # Not completed by saving; completing keeps the answers.
+    assert "Mark as complete" in page.body
+    assert browser.post(f"{PAGE}/complete", {"csrf": token, "version": VERSION}).status == 303
+    page = browser.get(PAGE)
+    assert "You marked this complete" in page.body and 'value="Text Marcus"' in page.body
+
+
+def test_an_error_shows_the_form_again_with_what_was_typed_and_a_summary(client, published, participant):
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    long = "I keep thinking about it " * 90  # over 2,000 characters
+    page = browser.post(f"{PAGE}/worksheet", {
+        "csrf": token, "version": VERSION, "answer-urge-in-body": long, "answer-urge-helpers-0": "Walk the dog"})
+    assert page.status == 400
+    assert 'class="error-summary"' in page.body and 'href="#answer-urge-in-body"' in page.body
+    assert "longer than 2000 characters" in page.body
+    assert long.strip() in page.body.replace("&#39;", "'")  # typed text kept
+    assert 'value="Walk the dog"' in page.body
+    # Nothing was saved.
+    assert 'value="Walk the dog"' not in browser.get(PAGE).body
+
+
+def test_share_and_stop_sharing(client, published, participant):
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    assert "Save your answers first." in browser.get(PAGE).body
+    browser.post(f"{PAGE}/worksheet", {"csrf": token, "version": VERSION, "answer-urge-in-body": "Stomach"})
+    shared = browser.post(f"{PAGE}/worksheet/sharing", {"csrf": token, "shared": "1"})
+    assert shared.status == 303
+    page = browser.get(PAGE)
+    assert "Your group leaders can see this worksheet." in page.body and "Stop sharing" in page.body
+    browser.post(f"{PAGE}/worksheet/sharing", {"csrf": token, "shared": "0"})
+    assert "This worksheet is private" in browser.get(PAGE).body
+
+
+def test_spanish_worksheet_page(client, published_all, participant):
+    browser = signed_in(client, participant)
+    page = browser.get(f"{PAGE}?locale=es")
+    assert "Su hoja de trabajo" in page.body and "Guardar mis respuestas" in page.body
+    token = page.csrf()
+    es_version = str(shipped_version(MODULE, "es"))
+    saved = browser.post(f"{PAGE}/worksheet", {"csrf": token, "version": es_version, "locale": "es",
+                                               "answer-urge-in-body": "En el pecho, con ansiedad"})
+    assert saved.status == 303 and "locale=es" in saved.location
+    body = json.dumps(browser.get(f"{PAGE}?locale=es&saved=1").body)
+    assert "Guardado." in json.loads(body)

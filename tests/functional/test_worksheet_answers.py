@@ -80,7 +80,7 @@ def test_saving_never_completes_and_completing_keeps_the_answers(client, publish
     ({"urge-start": 11}, "invalid_answer", "urge-start"),
     ({"urge-start": True}, "invalid_answer", "urge-start"),
     ({"urge-helpers": "not a list"}, "invalid_answer", "urge-helpers"),
-    ({"urge-in-body": "bell\x07"}, "invalid_answer", "urge-in-body"),
+    ({"urge-in-body": "bell\x07"}, "invalid_text", "answers"),  # the one text rule, at the edge
     ({"no-such-field": "x"}, "unknown_field", "no-such-field"),
 ])
 def test_a_bad_answer_is_a_400_naming_the_field_and_nothing_is_saved(client, published, participant,

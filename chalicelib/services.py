@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from chalicelib import aws
 from chalicelib.access import AccessCheck
+from chalicelib.access_log import AccessLog
 from chalicelib.accounts import Accounts
 from chalicelib.assignments import Assignments
 from chalicelib.clock import Clock
@@ -46,6 +47,7 @@ class Services:
     dashboard: Dashboard
     reading: Reading
     worksheets: Worksheets
+    access_log: AccessLog
     # what the use cases are built from (also used by the digest, admin routes and web sessions)
     library: ModuleLibrary
     accounts: Accounts
@@ -71,7 +73,7 @@ class Services:
         clock = clock or Clock(settings.program_timezone)
         library = ModuleLibrary(s3, settings.content_bucket, clock)
         completions = CompletionRecords(dynamodb, table, clock)
-        audit = AuditRecords(dynamodb, table)
+        audit = AuditRecords(dynamodb, table, clock)
         group_records = GroupRecords(dynamodb, table)
         cognito = _LazyClient("cognito-idp", settings.region)
         client_ids = settings.user_pool_client_ids
@@ -95,6 +97,7 @@ class Services:
             dashboard=Dashboard(group_records, completions, audit, library, clock),
             reading=Reading(library, completions, group_records, clock),
             worksheets=Worksheets(library, WorksheetRecords(dynamodb, table), group_records, audit, clock),
+            access_log=AccessLog(audit, group_records),
             library=library,
             accounts=accounts,
             authenticators=Authenticators(accounts, clock),

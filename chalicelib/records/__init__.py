@@ -13,7 +13,8 @@ Key design of the records table (``PK``/``SK``, both strings):
 | group leader                            | ``GROUP#{group_id}``| ``LEADER#{leader_id}``              |
 | participant enrolled in the group       | ``GROUP#{group_id}``| ``PARTICIPANT#{participant_id}``    |
 | assignment                              | ``GROUP#{group_id}``| ``ASSIGNMENT#{assignment_id}``      |
-| audit entry (append-only)               | ``AUDIT``           | ``{iso time}#{entry_id}``           |
+| audit entry (append-only), per UTC day  | ``AUDIT#{day}``     | ``{iso time}#{entry_id}``           |
+| its copy for each participant concerned | ``PARTICIPANT#{id}``| ``ACCESS#{iso time}#{entry_id}``    |
 | web sign-in session (TTL, 15 min idle)  | ``SESSION#{sha256}``| ``SESSION``                         |
 | an account's web sessions (TTL)         | ``ACCOUNT#{id}``    | ``SESSION#{sha256}``                |
 | an account's not-valid-before time      | ``ACCOUNT#{id}``    | ``NOT_VALID_BEFORE``                |
@@ -30,8 +31,12 @@ Every key string is built in ``records/keys.py``; nothing outside ``records/`` k
 
 A group's whole partition (details, leaders, participants, assignments) is one Query, so a
 dashboard costs that Query plus one BatchGetItem of ``COMPLETED_VERSIONS`` items per 100
-participants. (Before there was any production data, these were named ``MEMBER#`` and
-``PROGRESS``; a local snapshot from then is not read back: delete ``.local/``.)
+participants. The audit trail is sharded by day and copied into each participant's partition
+(``records/audit.py``: paging across days, the 100-item transaction limit).
+
+(Before there was any production data, these were named ``MEMBER#`` and
+``PROGRESS``, and audit entries all lived under ``AUDIT``; a local snapshot from then is not
+read back: delete ``.local/``.)
 
 Shared plumbing in ``records/table.py``: ``transact`` (the one TransactWriteItems call, with
 the retry on ``TransactionConflict``), ``query_all`` and ``query_page`` (the Query helpers),

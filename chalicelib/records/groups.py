@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.errors import Conflict, NotFound
+from chalicelib.records.audit import chunks, entry_puts
 from chalicelib.records.keys import (
     ASSIGNMENT_PREFIX,
     GROUP_PREFIX,
@@ -34,8 +35,17 @@ from chalicelib.records.keys import (
     participant_pk,
     participant_sk,
 )
-from chalicelib.records.table import RecordTable, TransactionCancelled, to_item
+from chalicelib.records.table import (
+    BotoCoreError,
+    ClientError,
+    RecordTable,
+    TransactionCancelled,
+    from_item,
+    to_item,
+)
 
+_BATCH_GET_LIMIT = 100
+_BATCH_RETRIES = 5
 _BUSY = Conflict("Someone else is changing this group right now. Try again.", code="busy")
 
 
@@ -106,7 +116,7 @@ class GroupRecords(RecordTable):
             self._put({"PK": pk, "SK": GROUP_SK, "name": name, "archived": False, "created_at": now},
                       condition="attribute_not_exists(PK)"),
             *self._leader_items(group_id, leader_id, now),
-            self._put(audit, condition="attribute_not_exists(PK)"),
+            *entry_puts(self._table, audit),
         ]
         try:
             self.transact(items, _BUSY)
@@ -146,6 +156,28 @@ class GroupRecords(RecordTable):
         """Ids of the groups a group leader leads (one Query)."""
         return [r["group_id"] for r in self.query_all(leader_pk(leader_id), GROUP_PREFIX)]
 
+    def names(self, group_ids: list[str]) -> dict[str, str]:
+        """The current names of up to 100 groups (one BatchGetItem, unprocessed keys retried);
+        a group that no longer exists is left out."""
+        unique = list(dict.fromkeys(group_ids))[:_BATCH_GET_LIMIT]
+        if not unique:
+            return {}
+        request: dict[str, Any] = {self._table: {"Keys": [
+            to_item({"PK": group_pk(gid), "SK": GROUP_SK}) for gid in unique]}}
+        names: dict[str, str] = {}
+        for _attempt in range(_BATCH_RETRIES):
+            try:
+                response = self._dynamodb.batch_get_item(RequestItems=request)
+            except (ClientError, BotoCoreError) as error:
+                raise self.unavailable(error) from error
+            for item in response.get("Responses", {}).get(self._table, []):
+                record = from_item(item)
+                names[record["PK"].removeprefix(GROUP_PREFIX)] = str(record.get("name", ""))
+            request = response.get("UnprocessedKeys") or {}
+            if not request:
+                return names
+        raise self.unavailable(RuntimeError("unprocessed keys"))
+
     def groups_of_participant(self, participant_id: str) -> list[str]:
         """Ids of the groups a participant is enrolled in (one Query)."""
         return [r["group_id"] for r in self.query_all(participant_pk(participant_id), GROUP_PREFIX)]
@@ -170,11 +202,11 @@ class GroupRecords(RecordTable):
         }
         if names:
             update["ExpressionAttributeNames"] = names
-        self._write([{"Update": update}, self._put(audit, condition="attribute_not_exists(PK)")])
+        self._write([{"Update": update}, *entry_puts(self._table, audit)])
 
     def add_leader(self, group_id: str, leader_id: str, now: str, audit: dict[str, Any]) -> None:
         self._write([*self._leader_items(group_id, leader_id, now),
-                     self._put(audit, condition="attribute_not_exists(PK)")])
+                     *entry_puts(self._table, audit)])
 
     def enrol(self, group_id: str, participant_id: str, display_name: str, now: str, audit: dict[str, Any]) -> None:
         pk = group_pk(group_id)
@@ -187,7 +219,7 @@ class GroupRecords(RecordTable):
         self._write([
             {"Update": enrolled},
             self._put({"PK": participant_pk(participant_id), "SK": pk, "group_id": group_id}),
-            self._put(audit, condition="attribute_not_exists(PK)"),
+            *entry_puts(self._table, audit),
         ])
 
     def remove_participant(self, group_id: str, participant_id: str, audit: dict[str, Any]) -> None:
@@ -196,7 +228,7 @@ class GroupRecords(RecordTable):
             {"Delete": {"TableName": self._table, "Key": to_item({"PK": pk, "SK": participant_sk(participant_id)}),
                         "ConditionExpression": "attribute_exists(PK)"}},
             {"Delete": {"TableName": self._table, "Key": to_item({"PK": participant_pk(participant_id), "SK": pk})}},
-            self._put(audit, condition="attribute_not_exists(PK)"),
+            *entry_puts(self._table, audit),
         ], not_found="That participant is not in this group.")
 
     def put_assignment(self, group_id: str, assignment: Assignment, audit: dict[str, Any]) -> None:
@@ -213,14 +245,14 @@ class GroupRecords(RecordTable):
             value = getattr(assignment, name)
             if value is not None:
                 record[name] = value
-        self._write([self._put(record), self._put(audit, condition="attribute_not_exists(PK)")])
+        self._write([self._put(record), *entry_puts(self._table, audit)])
 
     def delete_assignment(self, group_id: str, assignment_id: str, audit: dict[str, Any]) -> None:
         self._write([
             {"Delete": {"TableName": self._table,
                         "Key": to_item({"PK": group_pk(group_id), "SK": assignment_sk(assignment_id)}),
                         "ConditionExpression": "attribute_exists(PK)"}},
-            self._put(audit, condition="attribute_not_exists(PK)"),
+            *entry_puts(self._table, audit),
         ], not_found="There is no such assignment in this group.")
 
     # -- plumbing -------------------------------------------------------------------------
@@ -240,10 +272,15 @@ class GroupRecords(RecordTable):
         return {"Put": put}
 
     def _write(self, items: list[dict[str, Any]], not_found: str | None = None) -> None:
-        """A change and its audit entry in one transaction; a failed ``attribute_exists`` on
-        the first item means the thing changed is gone (``NotFound``)."""
+        """A change and its audit entry (with its participant copies) in one transaction; a
+        failed ``attribute_exists`` on the first item means the thing changed is gone
+        (``NotFound``). Copies beyond the 100-item limit follow in further transactions
+        (``chalicelib.records.audit``)."""
+        first, *rest = chunks(items)
         try:
-            self.transact(items, _BUSY)
+            self.transact(first, _BUSY)
+            for chunk in rest:
+                self.transact(chunk, _BUSY)
         except TransactionCancelled as cancelled:
             if not_found and cancelled.first.get("Code") == "ConditionalCheckFailed":
                 raise NotFound(not_found) from None

@@ -7,7 +7,8 @@ import hashlib
 
 GROUP_SK = "GROUP"
 COMPLETED_VERSIONS_SK = "COMPLETED_VERSIONS"
-AUDIT_PK = "AUDIT"
+AUDIT_PREFIX = "AUDIT#"
+ACCESS_PREFIX = "ACCESS#"
 SESSION_SK = "SESSION"
 COMPLETION_PREFIX = "COMPLETION#"
 GROUP_PREFIX = "GROUP#"
@@ -66,8 +67,18 @@ def worksheet_sk(module_id: str) -> str:
     return f"{WORKSHEET_PREFIX}{module_id}"
 
 
+def audit_pk(day: str) -> str:
+    """One audit partition per UTC day (``YYYY-MM-DD``): no single hot partition."""
+    return f"{AUDIT_PREFIX}{day}"
+
+
 def audit_sk(at: str, entry_id: str) -> str:
     return f"{at}#{entry_id}"
+
+
+def access_sk(at: str, entry_id: str) -> str:
+    """An audit entry's copy in a participant's partition ("who has seen my records")."""
+    return f"{ACCESS_PREFIX}{at}#{entry_id}"
 
 
 def session_pk(session_id: str) -> str:

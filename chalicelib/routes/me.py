@@ -43,6 +43,13 @@ def blueprint(authorizer: Any) -> Blueprint:
     def my_assignments(call: Call) -> dict[str, Any]:
         return {"assignments": [a.to_dict() for a in services.current().reading.my_assignments(call.caller)]}
 
+    @endpoints.route("/me/access", roles=(PARTICIPANTS,), query=("page_token", "limit"))
+    def my_access(call: Call) -> dict:
+        """Who has seen my records: role, group and time, newest first (never who)."""
+        page = services.current().access_log.mine(
+            call.caller, call.query.get("page_token"), _limit(call.query.get("limit")))
+        return {"entries": [e.to_dict() for e in page.entries], "next_page_token": page.next_page_token}
+
     return bp
 
 

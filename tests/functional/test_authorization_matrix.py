@@ -54,6 +54,7 @@ ROWS: dict[tuple[str, str], Row] = {
     ("PUT", "/me/reminders"): Row("/me/reminders", {"enabled": False, "time": "07:15"}, frozenset({"participant"})),
     ("POST", "/me/reminders/contact"): Row("/me/reminders/contact", {"email": "matrix@example.org"}, frozenset({"participant"})),
     ("POST", "/me/reminders/contact/confirm"): Row("/me/reminders/contact/confirm", {"code": "123456"}, frozenset({"participant"})),
+    ("GET", "/me/access"): Row("/me/access", allowed=frozenset({"participant"})),
     ("POST", "/groups"): Row("/groups", {"name": "Another group"}, frozenset({"leader"})),
     ("GET", "/groups"): Row("/groups", allowed=frozenset({"leader"})),
     ("GET", "/groups/{group_id}"): Row("/groups/{g}"),

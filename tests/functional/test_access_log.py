@@ -1,0 +1,135 @@
+"""The audit trail sharded by day, admin paging across days, the per-participant copies, and
+"who has seen my records" (GET /me/access)."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import boto3
+
+from chalicelib.records.audit import new_entry
+from chalicelib.records.keys import participant_pk
+from tests.conftest import REGION, make_account
+from tests.functional import test_groups
+from tests.functional.test_groups import assign, call, enrol
+
+group = test_groups.group  # fixtures
+today = test_groups.today
+
+
+def test_entries_live_in_one_partition_per_day_and_admins_page_newest_first_across_days(
+    client, group, leader, participant, stack, library_clock, service
+):
+    enrol(client, group, leader, participant)  # day 1 (2026-11-20): group.create, enrolment.add
+    library_clock.advance(2 * 86400)  # day 3: nothing on day 2
+    assign(client, group, leader, module_id="thinking-traps")
+    call(client, "GET", f"/groups/{group}/progress", leader)
+    table = boto3.client("dynamodb", region_name=REGION)
+    name = service.settings.records_table
+    days = {}
+    for day in ("2026-11-20", "2026-11-21", "2026-11-22"):
+        items = table.query(
+            TableName=name,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"AUDIT#{day}"}},
+        )["Items"]
+        days[day] = sorted(i["action"]["S"] for i in items)
+    assert days == {
+        "2026-11-20": ["enrolment.add", "group.create"],
+        "2026-11-21": [],
+        "2026-11-22": ["assignment.put", "group.progress.read"],
+    }
+    assert not table.query(
+        TableName=name,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": "AUDIT"}},
+    )["Items"]
+
+    admin = make_account(stack, "admin-one", "admins")
+    seen, token, pages = [], None, 0
+    while True:
+        path = "/admin/audit?limit=3" + (f"&page_token={token}" if token else "")
+        status, page = call(client, "GET", path, admin)
+        assert status == 200
+        seen += [e["action"] for e in page["entries"]]
+        token, pages = page["next_page_token"], pages + 1
+        if not token or pages > 20:
+            break
+    assert seen[:4] == ["group.progress.read", "assignment.put", "enrolment.add", "group.create"]
+    # the admin's own reads of the audit trail are not audit entries; nothing older exists
+    assert len(seen) == 4
+    assert pages <= 20  # every page walks at most 31 days: bounded
+
+
+def test_a_forged_admin_page_token_is_a_400(client, published, stack):
+    admin = make_account(stack, "admin-one", "admins")
+    for raw in (
+        {"day": "2026-13-45", "sk": None},
+        {"day": "2026-11-20", "sk": "2026-11-19T00:00"},
+        {"day": 5, "sk": None},
+        ["x"],
+        {"sk": None},
+    ):
+        token = base64.urlsafe_b64encode(json.dumps(raw).encode()).decode().rstrip("=")
+        status, body = call(client, "GET", f"/admin/audit?page_token={token}", admin)
+        assert (status, body["error"]["code"]) == (400, "invalid_page_token"), raw
+    status, body = call(client, "GET", "/admin/audit?page_token=%F0%9F%98%80", admin)
+    assert (status, body["error"]["code"]) == (400, "invalid_page_token")
+
+
+def test_a_participant_sees_who_read_their_records_by_role_group_and_date_newest_first(
+    client, group, leader, participant, other_participant
+):
+    enrol(client, group, leader, participant)
+    call(client, "GET", f"/groups/{group}/progress", leader)
+    call(client, "GET", f"/groups/{group}/progress.csv", leader)
+    call(client, "PATCH", f"/groups/{group}", leader, {"name": "Renamed group"})
+    status, page = call(client, "GET", "/me/access?limit=2", participant)
+    assert status == 200
+    assert [(e["action"], e["role"], e["group_name"]) for e in page["entries"]] == [
+        ("group.progress.export", "group_leader", "Renamed group"),
+        ("group.progress.read", "group_leader", "Renamed group"),
+    ]
+    assert page["entries"][0]["at"] >= page["entries"][1]["at"]
+    _, rest = call(client, "GET", f"/me/access?page_token={page['next_page_token']}", participant)
+    assert [e["action"] for e in rest["entries"]] == ["enrolment.add"]
+    text = json.dumps(page) + json.dumps(rest)
+    assert leader.id not in text and leader.username not in text  # the role, never who
+    _, others = call(client, "GET", "/me/access", other_participant)
+    assert others == {"entries": [], "next_page_token": None}
+
+
+def test_my_access_costs_one_query_and_one_batch_get(client, group, leader, participant, aws_calls):
+    enrol(client, group, leader, participant)
+    call(client, "GET", f"/groups/{group}/progress", leader)
+    aws_calls.reset()
+    status, _ = call(client, "GET", "/me/access", participant)
+    assert status == 200
+    assert sorted(n for n in aws_calls.names if n.startswith("DynamoDB.")) == [
+        "DynamoDB.BatchGetItem",
+        "DynamoDB.Query",
+    ]
+
+
+def test_an_entry_about_more_participants_than_one_transaction_holds_is_written_in_chunks(
+    service, aws_calls
+):
+    ids = [f"{n:08d}-0000-4000-8000-000000000000" for n in range(150)]
+    entry = new_entry(
+        "leader-x",
+        ["leaders"],
+        "group.progress.read",
+        service.clock.iso(),
+        group_id="0" * 32,
+        participant_ids=ids,
+    )
+    aws_calls.reset()
+    service.audit.record(entry)
+    # 151 items (the entry and 150 copies): two transactions of at most 100
+    writes = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
+    assert writes == ["DynamoDB.TransactWriteItems"] * 2
+    for pid in (ids[0], ids[98], ids[99], ids[149]):
+        copies, _ = service.audit.participant_page(pid, None, 10)
+        assert [c["entry_id"] for c in copies] == [entry["entry_id"]], pid
+        assert "actor_id" not in copies[0] and copies[0]["PK"] == participant_pk(pid)

@@ -44,7 +44,7 @@ def blueprint(authorizer: Any) -> Blueprint:
         return {"assignments": [a.to_dict() for a in services.current().reading.my_assignments(call.caller)]}
 
     @endpoints.route("/me/access", roles=(PARTICIPANTS,), query=("page_token", "limit"))
-    def my_access(call: Call) -> dict:
+    def my_access(call: Call) -> dict[str, Any]:
         """Who has seen my records: role, group and time, newest first (never who)."""
         page = services.current().access_log.mine(
             call.caller, call.query.get("page_token"), _limit(call.query.get("limit")))

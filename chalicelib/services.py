@@ -28,8 +28,8 @@ from chalicelib.records.completions import CompletionRecords
 from chalicelib.records.groups import GroupRecords
 from chalicelib.records.reminders import ReminderRecords
 from chalicelib.records.sessions import SessionRecords
-from chalicelib.reminders import AwsMessenger, ReminderService
 from chalicelib.records.worksheets import WorksheetRecords
+from chalicelib.reminders import AwsMessenger, ReminderService
 from chalicelib.settings import Settings
 from chalicelib.settings import current as current_settings
 from chalicelib.worksheets import Worksheets

@@ -29,6 +29,7 @@ from chalicelib.statuses import (
     ModuleStatus,
     not_assigned,
     status_of,
+    visible_to_leaders,
 )
 
 COUNTED = (COMPLETED, COMPLETED_OLDER, OVERDUE, NOT_STARTED)
@@ -73,12 +74,15 @@ class CsvFile:
 
 def group_grid(group: Group, completed: dict[str, CompletedVersions], modules: list[AssignedModule],
                today: date) -> Grid:
-    """The dashboard grid of ``group`` (``completed`` holds each participant's completed versions)."""
+    """The dashboard grid of ``group`` (``completed`` holds each participant's completed
+    versions); each participant's completions pass the visibility rule first."""
     columns: dict[str, AssignedModule] = {}
     for first in modules:
         columns.setdefault(first.module_id, first)
     rows = []
     for participant in group.participants:
+        visible = visible_to_leaders(completed[participant.participant_id], participant.joined_at,
+                                     participant.shares_history)
         mine = {m.module_id: m for m in modules if m.participant_id in (None, participant.participant_id)}
         cells = []
         for module_id in columns:
@@ -87,7 +91,7 @@ def group_grid(group: Group, completed: dict[str, CompletedVersions], modules: l
                 cells.append(not_assigned(module_id))
             else:
                 cells.append(status_of(module_id, assigned.target_version, assigned.due_date,
-                                       completed[participant.participant_id], today))
+                                       visible, today))
         rows.append(GridRow(participant.participant_id, participant.display_name, participant.joined_at,
                             tuple(cells)))
     counts = {s: sum(1 for r in rows for c in r.cells if c.status == s) for s in COUNTED}

@@ -22,6 +22,7 @@ from chalicelib.identity import Caller, TokenVerifier
 from chalicelib.library import ModuleLibrary
 from chalicelib.mfa import Authenticators
 from chalicelib.reading import Reading
+from chalicelib.sharing import Sharing
 from chalicelib.records.access import AccessRecords
 from chalicelib.records.audit import AuditRecords
 from chalicelib.records.completions import CompletionRecords
@@ -48,6 +49,7 @@ class Services:
     reading: Reading
     worksheets: Worksheets
     access_log: AccessLog
+    sharing: Sharing
     # what the use cases are built from (also used by the digest, admin routes and web sessions)
     library: ModuleLibrary
     accounts: Accounts
@@ -98,6 +100,7 @@ class Services:
             reading=Reading(library, completions, group_records, clock),
             worksheets=Worksheets(library, WorksheetRecords(dynamodb, table), group_records, audit, clock),
             access_log=AccessLog(audit, group_records),
+            sharing=Sharing(group_records, clock),
             library=library,
             accounts=accounts,
             authenticators=Authenticators(accounts, clock),

@@ -12,7 +12,7 @@ The target version is the pinned one, or the latest published.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from chalicelib.library import ModuleLibrary
@@ -68,6 +68,46 @@ def status_of(
     if due_date is not None and date.fromisoformat(due_date) < today:
         return ModuleStatus(module_id, OVERDUE)
     return ModuleStatus(module_id, NOT_STARTED)
+
+
+def visible_to_leaders(completed: CompletedVersions, joined_at: str, shares_history: bool) -> CompletedVersions:
+    """What a group's leaders may see of a participant's completions: the visibility rule.
+
+    By default, only what the participant did from the time they joined the group
+    (``joined_at`` of their enrolment): a completion made before, for another group or on
+    their own, stays theirs. If the participant chose to share their history with this group
+    (``shares_history``, a setting they can take back), everything. This one rule filters every
+    completion (with its knowledge-check result, and later shared worksheet answers) that a
+    group leader reads: the dashboard grid, its CSV and the leaders' daily email.
+
+    Completion times are whole seconds, so the comparison is to the second: a completion in the
+    same second as the joining counts as after it. An unreadable time is never shown.
+    """
+    if shares_history:
+        return completed
+    joined = _second(joined_at)
+    if joined is None:
+        return CompletedVersions(completed.participant_id, {})
+    kept: dict[str, dict[int, str]] = {}
+    for module_id, versions in completed.completed.items():
+        shown = {}
+        for version, at in versions.items():
+            when = _second(at)
+            if when is not None and when >= joined:
+                shown[version] = at
+        if shown:
+            kept[module_id] = shown
+    return CompletedVersions(completed.participant_id, kept)
+
+
+def _second(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 def not_assigned(module_id: str) -> ModuleStatus:

@@ -56,6 +56,9 @@ class EnrolledParticipant:
     participant_id: str
     display_name: str
     joined_at: str
+    # The participant lets this group's leaders see what they did before joining
+    # (``chalicelib.statuses.visible_to_leaders``).
+    shares_history: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,8 @@ class GroupRecords(RecordTable):
                 leaders.append(record["leader_id"])
             elif sk.startswith(PARTICIPANT_PREFIX):
                 participants.append(EnrolledParticipant(
-                    record["participant_id"], record.get("display_name", ""), record["joined_at"]))
+                    record["participant_id"], record.get("display_name", ""), record["joined_at"],
+                    bool(record.get("shares_history", False))))
             elif sk.startswith(ASSIGNMENT_PREFIX):
                 assignments.append(_assignment(record))
         if details is None:
@@ -221,6 +225,56 @@ class GroupRecords(RecordTable):
             self._put({"PK": participant_pk(participant_id), "SK": pk, "group_id": group_id}),
             *entry_puts(self._table, audit),
         ])
+
+    def set_shares_history(self, group_id: str, participant_id: str, share: bool, now: str,
+                           audit: dict[str, Any]) -> None:
+        """The participant's choice for this group (only while enrolled: ``attribute_exists``),
+        with its audit entry, in one transaction. Leaving the group deletes the enrolment and
+        with it the choice: joining again starts from the default."""
+        update = {
+            "TableName": self._table,
+            "Key": to_item({"PK": group_pk(group_id), "SK": participant_sk(participant_id)}),
+            "UpdateExpression": "SET shares_history = :s, shares_history_at = :t",
+            "ConditionExpression": "attribute_exists(PK)",
+            "ExpressionAttributeValues": to_item({":s": share, ":t": now}),
+        }
+        self._write([{"Update": update}, *entry_puts(self._table, audit)],
+                    not_found="You are not in this group.")
+
+    def enrolments_of(self, participant_id: str) -> list[tuple[Group, EnrolledParticipant]]:
+        """A participant's groups (details only) with their own enrolment in each: one Query
+        of their pointers, then one BatchGetItem per 50 groups (details + enrolment)."""
+        group_ids = self.groups_of_participant(participant_id)
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(group_ids), _BATCH_GET_LIMIT // 2):
+            keys = []
+            for gid in group_ids[start : start + _BATCH_GET_LIMIT // 2]:
+                keys.append(to_item({"PK": group_pk(gid), "SK": GROUP_SK}))
+                keys.append(to_item({"PK": group_pk(gid), "SK": participant_sk(participant_id)}))
+            request: dict[str, Any] = {self._table: {"Keys": keys}}
+            for _attempt in range(_BATCH_RETRIES):
+                try:
+                    response = self._dynamodb.batch_get_item(RequestItems=request)
+                except (ClientError, BotoCoreError) as error:
+                    raise self.unavailable(error) from error
+                for item in response.get("Responses", {}).get(self._table, []):
+                    record = from_item(item)
+                    found[f"{record['PK']}|{record['SK']}"] = record
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+            else:
+                raise self.unavailable(RuntimeError("unprocessed keys"))
+        result = []
+        for gid in group_ids:
+            details = found.get(f"{group_pk(gid)}|{GROUP_SK}")
+            enrolled = found.get(f"{group_pk(gid)}|{participant_sk(participant_id)}")
+            if details is None or enrolled is None:
+                continue
+            group = Group(gid, str(details["name"]), bool(details.get("archived")), str(details["created_at"]))
+            result.append((group, EnrolledParticipant(
+                participant_id, "", str(enrolled["joined_at"]), bool(enrolled.get("shares_history", False)))))
+        return result
 
     def remove_participant(self, group_id: str, participant_id: str, audit: dict[str, Any]) -> None:
         pk = group_pk(group_id)

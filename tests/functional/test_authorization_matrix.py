@@ -55,6 +55,9 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/me/reminders/contact"): Row("/me/reminders/contact", {"email": "matrix@example.org"}, frozenset({"participant"})),
     ("POST", "/me/reminders/contact/confirm"): Row("/me/reminders/contact/confirm", {"code": "123456"}, frozenset({"participant"})),
     ("GET", "/me/access"): Row("/me/access", allowed=frozenset({"participant"})),
+    ("GET", "/me/groups"): Row("/me/groups", allowed=frozenset({"participant"})),
+    # another participant cannot open the owner's group to anyone: 404 (not theirs)
+    ("PUT", "/me/groups/{group_id}/share-history"): Row("/me/groups/{g}/share-history", {"share": True}),
     ("POST", "/groups"): Row("/groups", {"name": "Another group"}, frozenset({"leader"})),
     ("GET", "/groups"): Row("/groups", allowed=frozenset({"leader"})),
     ("GET", "/groups/{group_id}"): Row("/groups/{g}"),

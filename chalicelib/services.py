@@ -22,7 +22,6 @@ from chalicelib.identity import Caller, TokenVerifier
 from chalicelib.library import ModuleLibrary
 from chalicelib.mfa import Authenticators
 from chalicelib.reading import Reading
-from chalicelib.sharing import Sharing
 from chalicelib.records.access import AccessRecords
 from chalicelib.records.audit import AuditRecords
 from chalicelib.records.completions import CompletionRecords
@@ -33,6 +32,7 @@ from chalicelib.records.worksheets import WorksheetRecords
 from chalicelib.reminders import AwsMessenger, ReminderService
 from chalicelib.settings import Settings
 from chalicelib.settings import current as current_settings
+from chalicelib.sharing import Sharing
 from chalicelib.worksheets import Worksheets
 
 

@@ -51,13 +51,13 @@ def blueprint(authorizer: Any) -> Blueprint:
         return {"entries": [e.to_dict() for e in page.entries], "next_page_token": page.next_page_token}
 
     @endpoints.route("/me/groups", roles=(PARTICIPANTS,))
-    def my_groups(call: Call) -> dict:
+    def my_groups(call: Call) -> dict[str, Any]:
         """My groups, with whether each one's leaders may see what I did before joining."""
         return {"groups": [g.to_dict() for g in services.current().sharing.my_groups(call.caller)]}
 
     @endpoints.route("/me/groups/{group_id}/share-history", method="PUT", roles=(PARTICIPANTS,),
                      body={"share": bool})
-    def share_history(call: Call) -> dict:
+    def share_history(call: Call) -> dict[str, Any]:
         """Let this group's leaders see what I did before joining it (or take it back)."""
         return services.current().sharing.set(call.caller, call.params["group_id"], call.body["share"]).to_dict()
 

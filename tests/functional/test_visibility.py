@@ -43,14 +43,14 @@ def test_a_participant_moved_between_groups(client, group, leader, participant, 
     group_b = body["group_id"]
     enrol(client, group_b, leader_b, participant)
     assign(client, group_b, leader_b, module_id="thinking-traps")
-    assign(client, group_b, leader_b, module_id="sleep-basics")
+    assign(client, group_b, leader_b, module_id="asking-for-what-you-need")
 
     # B does not see what was done before joining B (grid and CSV).
     assert cell(client, group_b, leader_b, "thinking-traps") == "not_started"
     assert "Completed" not in csv_text(client, group_b, leader_b)
     # ...but does see what is done after.
-    complete(client, participant, "sleep-basics")
-    assert cell(client, group_b, leader_b, "sleep-basics") == "completed"
+    complete(client, participant, "asking-for-what-you-need")
+    assert cell(client, group_b, leader_b, "asking-for-what-you-need") == "completed"
 
     # The participant allows B to see their history: now B sees it.
     status, body = call(client, "PUT", f"/me/groups/{group_b}/share-history", participant, {"share": True})
@@ -64,7 +64,7 @@ def test_a_participant_moved_between_groups(client, group, leader, participant, 
     status, body = call(client, "PUT", f"/me/groups/{group_b}/share-history", participant, {"share": False})
     assert (status, body["shares_history"]) == (200, False)
     assert cell(client, group_b, leader_b, "thinking-traps") == "not_started"
-    assert cell(client, group_b, leader_b, "sleep-basics") == "completed"
+    assert cell(client, group_b, leader_b, "asking-for-what-you-need") == "completed"
 
     # The choices are audit-logged and show in the participant's own access list as theirs.
     _, access = call(client, "GET", "/me/access", participant)

@@ -95,7 +95,7 @@ def _check_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
                 phone = clean_text(entry.get("phone") or "", field_id, MAX_PHONE_CHARS, multiline=False)
                 if phone and not all(c.isdigit() or c in " +-().#*" for c in phone):
                     raise FieldError(field_id, "has a phone number with something other than digits, spaces and + - ( ).",
-                                     code="invalid_phone")
+                                     code="invalid_contact_phone")
                 if name or phone:
                     items.append({"name": name, "phone": phone})
             size = sum(len(i["name"]) + len(i["phone"]) for i in items)

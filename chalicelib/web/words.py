@@ -322,7 +322,7 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "my_plan": "Mi plan",
         "error_answer_too_long": "Es demasiado largo: como máximo 2000 caracteres.",
         "error_too_many_items": "Tiene demasiados puntos.",
-        "error_invalid_phone": "El teléfono solo puede tener números, espacios y + - ( ).",
+        "error_invalid_contact_phone": "El teléfono solo puede tener números, espacios y + - ( ).",
         "error_invalid_answer": "Esta respuesta no se puede guardar así.",
     },
 }

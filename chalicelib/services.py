@@ -14,6 +14,7 @@ from chalicelib.access import AccessCheck
 from chalicelib.access_log import AccessLog
 from chalicelib.accounts import Accounts
 from chalicelib.assignments import Assignments
+from chalicelib.attention import Attention
 from chalicelib.clock import Clock
 from chalicelib.dashboard import Dashboard
 from chalicelib.enrolment import Enrolment
@@ -23,6 +24,7 @@ from chalicelib.library import ModuleLibrary
 from chalicelib.mfa import Authenticators
 from chalicelib.reading import Reading
 from chalicelib.records.access import AccessRecords
+from chalicelib.records.attention import AttentionRecords
 from chalicelib.records.audit import AuditRecords
 from chalicelib.records.completions import CompletionRecords
 from chalicelib.records.groups import GroupRecords
@@ -50,6 +52,7 @@ class Services:
     worksheets: Worksheets
     access_log: AccessLog
     sharing: Sharing
+    attention: Attention
     # what the use cases are built from (also used by the digest, admin routes and web sessions)
     library: ModuleLibrary
     accounts: Accounts
@@ -101,6 +104,7 @@ class Services:
             worksheets=Worksheets(library, WorksheetRecords(dynamodb, table), group_records, audit, clock),
             access_log=AccessLog(audit, group_records),
             sharing=Sharing(group_records, clock),
+            attention=Attention(group_records, AttentionRecords(dynamodb, table), audit, library, clock),
             library=library,
             accounts=accounts,
             authenticators=Authenticators(accounts, clock),

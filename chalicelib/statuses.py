@@ -85,22 +85,24 @@ def visible_to_leaders(completed: CompletedVersions, joined_at: str, shares_hist
     """
     if shares_history:
         return completed
-    joined = _second(joined_at)
+    joined = at_second(joined_at)
     if joined is None:
         return CompletedVersions(completed.participant_id, {})
     kept: dict[str, dict[int, str]] = {}
     for module_id, versions in completed.completed.items():
         shown = {}
         for version, at in versions.items():
-            when = _second(at)
+            when = at_second(at)
             if when is not None and when >= joined:
                 shown[version] = at
         if shown:
             kept[module_id] = shown
-    return CompletedVersions(completed.participant_id, kept)
+    checks = {module_id: {v: c for v, c in results.items() if v in kept.get(module_id, {})}
+              for module_id, results in completed.checks.items()}
+    return CompletedVersions(completed.participant_id, kept, {m: c for m, c in checks.items() if c})
 
 
-def _second(text: str) -> datetime | None:
+def at_second(text: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text)
     except (TypeError, ValueError):

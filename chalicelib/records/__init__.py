@@ -13,6 +13,7 @@ Key design of the records table (``PK``/``SK``, both strings):
 | group leader                            | ``GROUP#{group_id}``| ``LEADER#{leader_id}``              |
 | participant enrolled in the group       | ``GROUP#{group_id}``| ``PARTICIPANT#{participant_id}``    |
 | assignment                              | ``GROUP#{group_id}``| ``ASSIGNMENT#{assignment_id}``      |
+| "needs attention" reason marked as seen | ``GROUP#{group_id}``| ``ATTENTION_SEEN#{id}#{reason}``    |
 | audit entry (append-only), per UTC day  | ``AUDIT#{day}``     | ``{iso time}#{entry_id}``           |
 | its copy for each participant concerned | ``PARTICIPANT#{id}``| ``ACCESS#{iso time}#{entry_id}``    |
 | web sign-in session (TTL, 15 min idle)  | ``SESSION#{sha256}``| ``SESSION``                         |
@@ -48,6 +49,12 @@ expires; reads check the time themselves because TTL deletion lags.
 
 An account's not-valid-before time (``records/access.py``) is written when an admin disables
 the account; token checks read it through a 5-minute per-container cache (``chalicelib.access``).
+
+"Needs attention" (``records/attention.py``): a reason marked as seen is an item in the group's
+partition holding the fingerprint of the situation it was marked in (so the group Query reads it);
+the group's ``inactive_days`` setting is an attribute of the ``GROUP`` item. The facts the rule
+needs (``COMPLETED_VERSIONS`` with the knowledge-check results, and the worksheets of the
+assigned modules) are one BatchGetItem per 100 keys.
 
 Reminders (``records/reminders.py``): saving a choice rewrites its slot pointers in the same
 transaction (``version`` condition); the scheduled run reads one slot partition with one Query,

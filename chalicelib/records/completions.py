@@ -6,20 +6,22 @@ Keys (see ``chalicelib.records``):
 - ``PARTICIPANT#{id}`` / ``COMPLETED_VERSIONS``: one item per participant summarising every completion:
   ``v#{module_id}`` (number set of completed versions) and ``at#{module_id}#{n}`` (when version
   n was first completed). A group dashboard reads one such item per participant with
-  BatchGetItem (100 participants a call), never each completion.
+  BatchGetItem (100 participants a call), never each completion. ``kc#{module_id}#{n}`` holds
+  the knowledge-check result of version n (``{"at", "correct", "total"}``: never the answers),
+  so the leaders' "needs attention" rule sees checks missed without reading each completion.
 
 Conditional-write rule: both items are written in one TransactWriteItems. The completion Put
 carries ``attribute_not_exists(PK)``, so a repeat (a retry, a double tap, two devices) is
 cancelled as a whole and the stored record comes back with the cancellation
 (``ReturnValuesOnConditionCheckFailure=ALL_OLD``): one call either way, never a duplicate,
 and the first completion time is kept. The completed-versions Update only ADDs to a set and sets
-``at#{module_id}#{n}`` if absent, so it is idempotent too.
+``at#{module_id}#{n}`` and ``kc#{module_id}#{n}`` if absent, so it is idempotent too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.clock import Clock
@@ -48,11 +50,27 @@ _BATCH_RETRIES = 5
 
 
 @dataclass(frozen=True)
+class CheckResult:
+    """The knowledge-check result recorded with one completed version (no answers)."""
+
+    at: str
+    correct: int
+    total: int
+
+    @property
+    def missed(self) -> bool:
+        """Fewer than two thirds of the answers right (2 of 3 passes, 2 of 4 does not)."""
+        return self.correct * 3 < self.total * 2
+
+
+@dataclass(frozen=True)
 class CompletedVersions:
-    """Every module version a participant completed, and when: ``{module_id: {version: time}}``."""
+    """Every module version a participant completed, and when: ``{module_id: {version: time}}``;
+    and the knowledge-check result of each version completed with one (``checks``)."""
 
     participant_id: str
     completed: dict[str, dict[int, str]]
+    checks: dict[str, dict[int, CheckResult]] = field(default_factory=dict)
 
     def latest(self, module_id: str) -> tuple[int, str] | None:
         """The highest completed version of a module and its completion time, if any."""
@@ -65,13 +83,20 @@ class CompletedVersions:
     @classmethod
     def from_record(cls, participant_id: str, record: dict[str, Any] | None) -> CompletedVersions:
         completed: dict[str, dict[int, str]] = {}
+        checks: dict[str, dict[int, CheckResult]] = {}
         for name, value in (record or {}).items():
             if name.startswith("v#"):
                 module_id = name[2:]
                 completed[module_id] = {
                     int(v): str((record or {}).get(f"at#{module_id}#{int(v)}", "")) for v in value
                 }
-        return cls(participant_id, completed)
+            elif name.startswith("kc#") and isinstance(value, dict):
+                module_id, _, version = name[3:].rpartition("#")
+                if module_id and version.isdigit():
+                    checks.setdefault(module_id, {})[int(version)] = CheckResult(
+                        str(value.get("at", "")), int(value.get("correct", 0)),
+                        int(value.get("total", 0)))
+        return cls(participant_id, completed, checks)
 
 
 @dataclass(frozen=True)
@@ -154,12 +179,20 @@ class CompletionRecords(RecordTable):
             "ConditionExpression": "attribute_not_exists(PK)",
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
+        names = {"#at": f"at#{module_id}#{version}", "#v": f"v#{module_id}"}
+        summary: dict[str, Any] = {":t": completed_at, ":v": {version}}
+        sets = "SET #at = if_not_exists(#at, :t)"
+        if knowledge_check is not None:
+            names["#kc"] = f"kc#{module_id}#{version}"
+            summary[":kc"] = {"at": completed_at, "correct": knowledge_check["correct"],
+                              "total": knowledge_check["total"]}
+            sets += ", #kc = if_not_exists(#kc, :kc)"
         completed_versions = {
             "TableName": self._table,
             "Key": to_item({"PK": pk, "SK": COMPLETED_VERSIONS_SK}),
-            "UpdateExpression": "SET #at = if_not_exists(#at, :t) ADD #v :v",
-            "ExpressionAttributeNames": {"#at": f"at#{module_id}#{version}", "#v": f"v#{module_id}"},
-            "ExpressionAttributeValues": to_item({":t": completed_at, ":v": {version}}),
+            "UpdateExpression": sets + " ADD #v :v",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_item(summary),
         }
         try:
             self.transact([{"Put": put}, {"Update": completed_versions}], _IN_PROGRESS)

@@ -24,6 +24,7 @@ from chalicelib.errors import Conflict, NotFound
 from chalicelib.records.audit import chunks, entry_puts
 from chalicelib.records.keys import (
     ASSIGNMENT_PREFIX,
+    ATTENTION_SEEN_PREFIX,
     GROUP_PREFIX,
     GROUP_SK,
     LEADER_PREFIX,
@@ -89,6 +90,18 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class Seen:
+    """A group leader marked a participant's "needs attention" reason as seen, in the
+    situation ``fingerprint`` names (``chalicelib.attention``)."""
+
+    participant_id: str
+    reason: str
+    fingerprint: str
+    seen_by: str
+    seen_at: str
+
+
+@dataclass(frozen=True)
 class Group:
     group_id: str
     name: str
@@ -97,6 +110,9 @@ class Group:
     leaders: tuple[str, ...] = ()
     participants: tuple[EnrolledParticipant, ...] = ()
     assignments: tuple[Assignment, ...] = ()
+    # "No activity for N days": this group's N (None: the default, chalicelib.attention).
+    inactive_days: int | None = None
+    seen: tuple[Seen, ...] = ()
 
     @property
     def participant_ids(self) -> list[str]:
@@ -135,6 +151,7 @@ class GroupRecords(RecordTable):
         leaders: list[str] = []
         participants: list[EnrolledParticipant] = []
         assignments: list[Assignment] = []
+        seen: list[Seen] = []
         for record in self.query_all(group_pk(group_id)):
             sk = record["SK"]
             if sk == GROUP_SK:
@@ -147,6 +164,10 @@ class GroupRecords(RecordTable):
                     bool(record.get("shares_history", False))))
             elif sk.startswith(ASSIGNMENT_PREFIX):
                 assignments.append(_assignment(record))
+            elif sk.startswith(ATTENTION_SEEN_PREFIX):
+                seen.append(Seen(str(record["participant_id"]), str(record["reason"]),
+                                 str(record["fingerprint"]), str(record["seen_by"]),
+                                 str(record["seen_at"])))
         if details is None:
             raise NotFound("There is no such group.", code="group_not_found")
         return Group(
@@ -154,6 +175,8 @@ class GroupRecords(RecordTable):
             leaders=tuple(leaders),
             participants=tuple(sorted(participants, key=lambda p: (p.display_name.lower(), p.participant_id))),
             assignments=tuple(sorted(assignments, key=lambda a: (a.due_date or "9999", a.assigned_at))),
+            inactive_days=int(details["inactive_days"]) if "inactive_days" in details else None,
+            seen=tuple(seen),
         )
 
     def groups_led_by(self, leader_id: str) -> list[str]:

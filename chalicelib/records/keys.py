@@ -22,6 +22,7 @@ REMINDERS_SK = "REMINDERS"
 REMINDER_SENT_SK = "REMINDER_SENT"
 REMINDER_PREFIX = "REMINDER"  # both SKs above: one Query reads them together
 WORKSHEET_PREFIX = "WORKSHEET#"
+ATTENTION_SEEN_PREFIX = "ATTENTION_SEEN#"
 
 
 def participant_pk(participant_id: str) -> str:
@@ -100,3 +101,9 @@ def reminder_slot_pk(slot: str) -> str:
 def reminder_run_pk(utc_date: str) -> str:
     """The reminder runs of one UTC day (counts only)."""
     return f"REMINDER_RUN#{utc_date}"
+
+
+def attention_seen_sk(participant_id: str, reason: str) -> str:
+    """A group leader marked one "needs attention" reason of a participant as seen (in the
+    group's partition, so the group Query that every leader page makes reads it too)."""
+    return f"{ATTENTION_SEEN_PREFIX}{participant_id}#{reason}"

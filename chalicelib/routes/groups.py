@@ -82,4 +82,23 @@ def blueprint(authorizer: Any) -> Blueprint:
     def progress_csv(call: Call) -> Download:
         return Download(services.current().dashboard.csv(call.caller, call.params["group_id"]))
 
+    @endpoints.route("/groups/{group_id}/attention", roles=LEADER_ONLY)
+    def attention(call: Call) -> dict[str, Any]:
+        return services.current().attention.group(call.caller, call.params["group_id"]).to_dict()
+
+    @endpoints.route("/groups/{group_id}/attention/seen", method="POST", roles=LEADER_ONLY,
+                     body={"participant_id": str, "reason": str}, optional={"fingerprint": str})
+    def attention_seen(call: Call) -> dict[str, Any]:
+        body = call.body
+        return services.current().attention.mark_seen(
+            call.caller, call.params["group_id"], body["participant_id"], body["reason"],
+            body.get("fingerprint")).to_dict()
+
+    @endpoints.route("/groups/{group_id}/attention/settings", method="PUT", roles=LEADER_ONLY,
+                     body={"inactive_days": int})
+    def attention_settings(call: Call) -> dict[str, Any]:
+        days = services.current().attention.set_inactive_days(
+            call.caller, call.params["group_id"], call.body["inactive_days"])
+        return {"inactive_days": days}
+
     return bp

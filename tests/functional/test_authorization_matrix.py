@@ -69,6 +69,10 @@ ROWS: dict[tuple[str, str], Row] = {
     ("DELETE", "/groups/{group_id}/assignments/{assignment_id}"): Row("/groups/{g}/assignments/{a}"),
     ("GET", "/groups/{group_id}/progress"): Row("/groups/{g}/progress"),
     ("GET", "/groups/{group_id}/progress.csv"): Row("/groups/{g}/progress.csv"),
+    ("GET", "/groups/{group_id}/attention"): Row("/groups/{g}/attention"),
+    ("POST", "/groups/{group_id}/attention/seen"): Row(
+        "/groups/{g}/attention/seen", {"participant_id": "someone", "reason": "overdue"}),
+    ("PUT", "/groups/{group_id}/attention/settings"): Row("/groups/{g}/attention/settings", {"inactive_days": 9}),
     ("POST", "/admin/accounts"): Row("/admin/accounts", {"username": "made-by-outsider", "role": "leaders"}, frozenset({"admin"})),
     ("GET", "/admin/accounts"): Row("/admin/accounts", allowed=frozenset({"admin"})),
     ("POST", "/admin/accounts/{username}/disable"): Row("/admin/accounts/leader-spare/disable", allowed=frozenset({"admin"})),

@@ -109,6 +109,7 @@ BASES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/groups/{group_id}/assignments"): {"module_id": "thinking-traps"},
     ("POST", "/admin/accounts"): {"username": "new-author", "role": "authors"},
     ("PUT", "/me/groups/{group_id}/share-history"): {"share": True},
+    ("PUT", "/groups/{group_id}/attention/settings"): {"inactive_days": 7},
 }
 # A field that stands in for another one rather than joining it.
 INSTEAD_OF = {"track_id": "module_id"}
@@ -124,6 +125,7 @@ NOT_YET_COVERED = {
     ("POST", "/me/reminders/contact/confirm"),
     ("PUT", "/me/worksheets/{module_id}"),
     ("PUT", "/me/worksheets/{module_id}/sharing"),
+    ("POST", "/groups/{group_id}/attention/seen"),  # needs a participant with a current reason
 }
 
 

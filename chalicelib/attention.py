@@ -1,0 +1,438 @@
+"""Needs attention: which participants of a group a group leader should look at, and why.
+
+The reasons (``REASONS``), per participant and group:
+- ``no_activity``: nothing done for the group's N days (default ``DEFAULT_INACTIVE_DAYS``,
+  each group can set its own), while something assigned is not completed yet. Activity is
+  completing a module (with its knowledge check) and saving a worksheet of an assigned
+  module; the days count from the last of these, or from joining the group if later;
+- ``overdue``: ``OVERDUE_AT_LEAST`` or more assigned modules overdue (``statuses.status_of``);
+- ``knowledge_check_missed``: the knowledge check of the same module missed twice or more
+  (fewer than two thirds right; one result per completed version, see
+  ``records.completions.CheckResult``), the latest result a miss too;
+- ``worksheet_half_done``: the worksheet of an assigned module has some answers to the
+  assigned version's fields but not all, and was last saved ``HALF_DONE_AFTER_DAYS`` or more
+  days ago (not while the participant may still be writing).
+
+The visibility rule comes first (``statuses.visible_to_leaders``): leaders see only what a
+participant did from the moment they joined the group, unless the participant shares their
+history with it. A worksheet counts only if saved since joining; its answers are never read
+out to anyone here, only whether fields are filled.
+
+Marking a reason as seen stores the reason's fingerprint: a hash of the situation (the
+overdue modules, the last activity, the modules missed and how often, the half-done
+worksheets and when they were saved, and when the participant joined). The reason stays
+quiet while the fingerprint is the same and comes back when the situation changes. Every
+mark is audit-logged.
+
+Cost of one group: the group Query (which also reads the marks and the setting), one
+BatchGetItem per 100 keys (a completed-versions item per participant, a worksheet item per
+participant and assigned module that has a worksheet), one audit Put.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from chalicelib.assignments import AssignedModule, assigned_modules
+from chalicelib.clock import Clock
+from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound
+from chalicelib.groups import GroupSummary, audit_read, led_group
+from chalicelib.identity import LEADERS, Caller
+from chalicelib.library import ModuleLibrary
+from chalicelib.records.attention import AttentionRecords
+from chalicelib.records.audit import AuditRecords, new_entry
+from chalicelib.records.completions import CompletedVersions
+from chalicelib.records.groups import EnrolledParticipant, Group, GroupRecords, Seen
+from chalicelib.records.worksheets import Worksheet
+from chalicelib.statuses import COMPLETED, OVERDUE, at_second, status_of, visible_to_leaders
+from chalicelib.worksheets import fields_of
+
+NO_ACTIVITY = "no_activity"
+OVERDUE_MODULES = "overdue"
+CHECK_MISSED = "knowledge_check_missed"
+WORKSHEET_HALF_DONE = "worksheet_half_done"
+REASONS = (NO_ACTIVITY, OVERDUE_MODULES, CHECK_MISSED, WORKSHEET_HALF_DONE)
+REASON_TEXT = {
+    NO_ACTIVITY: "No activity for {days} days",
+    OVERDUE_MODULES: "{count} overdue",
+    CHECK_MISSED: "Knowledge check missed twice",
+    WORKSHEET_HALF_DONE: "Worksheet left half done",
+}
+
+DEFAULT_INACTIVE_DAYS = 5
+MIN_INACTIVE_DAYS = 1
+MAX_INACTIVE_DAYS = 60
+OVERDUE_AT_LEAST = 2
+MISSED_AT_LEAST = 2
+HALF_DONE_AFTER_DAYS = 2
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason a participant needs attention. ``module_ids``: the modules concerned (overdue,
+    check missed, worksheet half done); ``days``: days without activity."""
+
+    code: str
+    fingerprint: str
+    module_ids: tuple[str, ...] = ()
+    days: int | None = None
+    seen: bool = False  # a group leader marked this very situation as seen
+
+    @property
+    def text(self) -> str:
+        return REASON_TEXT[self.code].format(days=self.days, count=len(self.module_ids))
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "reason": self.code,
+            "text": self.text,
+            "fingerprint": self.fingerprint,
+            "seen": self.seen,
+            "module_ids": list(self.module_ids),
+        }
+        if self.days is not None:
+            result["days"] = self.days
+        return result
+
+
+@dataclass(frozen=True)
+class ParticipantAttention:
+    participant_id: str
+    display_name: str
+    reasons: tuple[Reason, ...]  # every current reason, the ones marked as seen included
+
+    @property
+    def open(self) -> tuple[Reason, ...]:
+        """The reasons not marked as seen in their current situation."""
+        return tuple(r for r in self.reasons if not r.seen)
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.open)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "participant_id": self.participant_id,
+            "display_name": self.display_name,
+            "needs_attention": self.needs_attention,
+            "reasons": [r.to_dict() for r in self.reasons],
+        }
+
+
+@dataclass(frozen=True)
+class GroupAttention:
+    group: GroupSummary
+    inactive_days: int
+    participants: tuple[ParticipantAttention, ...]  # every enrolled participant, in group order
+    as_of: str
+
+    @property
+    def needing_attention(self) -> tuple[ParticipantAttention, ...]:
+        return tuple(p for p in self.participants if p.needs_attention)
+
+    def of(self, participant_id: str) -> ParticipantAttention | None:
+        return next((p for p in self.participants if p.participant_id == participant_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "group": self.group.to_dict(),
+            "inactive_days": self.inactive_days,
+            "as_of": self.as_of,
+            "needs_attention": len(self.needing_attention),
+            "participants": [p.to_dict() for p in self.participants if p.reasons],
+        }
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rule looks at for one group: completed versions (with check results) per
+    participant, saved worksheets per (participant, module), the fields of each assigned
+    module's worksheet (by module id: the target version's field ids)."""
+
+    completed: Mapping[str, CompletedVersions]
+    worksheets: Mapping[tuple[str, str], Worksheet]
+    fields: Mapping[tuple[str, int], tuple[str, ...]]
+
+
+def fingerprint(code: str, joined_at: str, situation: Iterable[object]) -> str:
+    """A short hash of a reason's situation (no data can be read back from it)."""
+    text = "|".join([code, joined_at, *(str(s) for s in situation)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def inactive_days_of(group: Group) -> int:
+    return group.inactive_days if group.inactive_days is not None else DEFAULT_INACTIVE_DAYS
+
+
+def check_inactive_days(value: Any) -> int:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not (MIN_INACTIVE_DAYS <= value <= MAX_INACTIVE_DAYS)
+    ):
+        raise BadRequest(
+            f"inactive_days is a whole number of days from {MIN_INACTIVE_DAYS} to "
+            f"{MAX_INACTIVE_DAYS}.",
+            code="invalid_inactive_days",
+        )
+    return value
+
+
+def participant_reasons(
+    participant: EnrolledParticipant,
+    modules: list[AssignedModule],
+    facts: Facts,
+    now: datetime,
+    today: date,
+    inactive_days: int,
+) -> list[Reason]:
+    """The current reasons of one participant (not yet matched against marks as seen)."""
+    pid = participant.participant_id
+    joined = at_second(participant.joined_at)
+    completed = visible_to_leaders(
+        facts.completed.get(pid, CompletedVersions(pid, {})),
+        participant.joined_at,
+        participant.shares_history,
+    )
+    mine = {m.module_id: m for m in modules if m.participant_id in (None, pid)}
+    statuses = {
+        m.module_id: status_of(m.module_id, m.target_version, m.due_date, completed, today)
+        for m in mine.values()
+    }
+
+    def visible(at: str | None) -> datetime | None:
+        when = at_second(at or "")
+        if when is None or (not participant.shares_history and (joined is None or when < joined)):
+            return None
+        return when
+
+    reasons: list[Reason] = []
+    joined_at = participant.joined_at
+
+    # Half-done worksheets (their saves are activity too).
+    activity = [
+        at_second(at) for versions in completed.completed.values() for at in versions.values()
+    ]
+    half_done: list[tuple[str, str]] = []
+    for module_id, assigned in mine.items():
+        sheet = facts.worksheets.get((pid, module_id))
+        if sheet is None or not sheet.answers:
+            continue
+        saved = visible(sheet.updated_at)
+        if saved is None:
+            continue
+        activity.append(saved)
+        fields = facts.fields.get((module_id, assigned.target_version), ())
+        answered = [f for f in fields if f in sheet.answers]
+        if (
+            answered
+            and len(answered) < len(fields)
+            and now - saved >= timedelta(days=HALF_DONE_AFTER_DAYS)
+        ):
+            half_done.append((module_id, str(sheet.updated_at)))
+
+    # No activity for N days, while something assigned is still to do.
+    to_do = any(s.status != COMPLETED for s in statuses.values())
+    since = max(
+        [a for a in activity if a is not None] + ([joined] if joined is not None else []),
+        default=None,
+    )
+    if to_do and since is not None and now - since >= timedelta(days=inactive_days):
+        reasons.append(
+            Reason(
+                NO_ACTIVITY,
+                fingerprint(NO_ACTIVITY, joined_at, [since.isoformat()]),
+                days=(now - since).days,
+            )
+        )
+
+    overdue = sorted(m for m, s in statuses.items() if s.status == OVERDUE)
+    if len(overdue) >= OVERDUE_AT_LEAST:
+        reasons.append(
+            Reason(
+                OVERDUE_MODULES,
+                fingerprint(OVERDUE_MODULES, joined_at, overdue),
+                module_ids=tuple(overdue),
+            )
+        )
+
+    missed: list[tuple[str, int]] = []
+    for module_id in sorted(mine):
+        results = completed.checks.get(module_id, {})
+        misses = sum(1 for r in results.values() if r.missed)
+        if misses >= MISSED_AT_LEAST and results[max(results)].missed:
+            missed.append((module_id, misses))
+    if missed:
+        reasons.append(
+            Reason(
+                CHECK_MISSED,
+                fingerprint(CHECK_MISSED, joined_at, missed),
+                module_ids=tuple(m for m, _ in missed),
+            )
+        )
+
+    if half_done:
+        half_done.sort()
+        reasons.append(
+            Reason(
+                WORKSHEET_HALF_DONE,
+                fingerprint(WORKSHEET_HALF_DONE, joined_at, half_done),
+                module_ids=tuple(m for m, _ in half_done),
+            )
+        )
+    return reasons
+
+
+def group_attention(
+    group: Group, modules: list[AssignedModule], facts: Facts, now: datetime, today: date
+) -> GroupAttention:
+    """Every participant of ``group`` with their reasons, each marked ``seen`` if a leader
+    marked that very situation (same fingerprint) as seen."""
+    days = inactive_days_of(group)
+    seen = {(s.participant_id, s.reason): s.fingerprint for s in group.seen}
+    rows = []
+    for participant in group.participants:
+        reasons = [
+            Reason(
+                r.code,
+                r.fingerprint,
+                r.module_ids,
+                r.days,
+                seen=seen.get((participant.participant_id, r.code)) == r.fingerprint,
+            )
+            for r in participant_reasons(participant, modules, facts, now, today, days)
+        ]
+        rows.append(
+            ParticipantAttention(
+                participant.participant_id, participant.display_name, tuple(reasons)
+            )
+        )
+    return GroupAttention(GroupSummary.of(group), days, tuple(rows), today.isoformat())
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """How many participants of one group need attention (the groups list, the digest)."""
+
+    group_id: str
+    needs_attention: int
+
+
+@dataclass
+class Attention:
+    groups: GroupRecords
+    records: AttentionRecords
+    audit: AuditRecords
+    library: ModuleLibrary
+    clock: Clock
+
+    def compute(self, group: Group) -> GroupAttention:
+        """The rule applied to a group already read (no audit entry: the caller writes it)."""
+        modules = assigned_modules(group.assignments, self.library) if group.participants else []
+        fields: dict[tuple[str, int], tuple[str, ...]] = {}
+        for assigned in modules:
+            key = (assigned.module_id, assigned.target_version)
+            if key not in fields:
+                try:
+                    document = self.library.version(*key).document
+                except NotFound:
+                    document = {}
+                fields[key] = tuple(str(f["id"]) for f in fields_of(document))
+        with_worksheet = {
+            m.module_id for m in modules if fields.get((m.module_id, m.target_version))
+        }
+        wanted = {
+            p.participant_id: [
+                m.module_id
+                for m in modules
+                if m.module_id in with_worksheet and m.participant_id in (None, p.participant_id)
+            ]
+            for p in group.participants
+        }
+        completed, sheets = (
+            self.records.facts(group.participant_ids, wanted) if group.participants else ({}, {})
+        )
+        return group_attention(
+            group, modules, Facts(completed, sheets, fields), self.clock.now(), self.clock.today()
+        )
+
+    def group(self, caller: Caller, group_id: str) -> GroupAttention:
+        """Who needs attention in a group ``caller`` leads, and why (audit-logged as a read)."""
+        group = led_group(self.groups, caller, group_id)
+        audit_read(self.audit, self.clock, caller, group, "group.attention.read")
+        return self.compute(group)
+
+    def counts(self, group_ids: Iterable[str]) -> list[GroupCount]:
+        """How many participants need attention in each active group (no audit entry: counts
+        only, for the daily digest; a leader's page audits its own read)."""
+        result = []
+        for group_id in group_ids:
+            group = self.groups.get(group_id)
+            if group.archived or not group.participants:
+                result.append(GroupCount(group_id, 0))
+                continue
+            result.append(GroupCount(group_id, len(self.compute(group).needing_attention)))
+        return result
+
+    def mark_seen(
+        self, caller: Caller, group_id: str, participant_id: str, reason: Any, expected: Any = None
+    ) -> Reason:
+        """Mark one current reason of a participant as seen (audit-logged). ``expected``, if
+        given, is the fingerprint the leader saw: if the situation changed since, nothing is
+        marked (``Conflict``), so a leader never dismisses what they have not seen."""
+        if reason not in REASONS:
+            raise BadRequest("reason is one of " + ", ".join(REASONS) + ".", code="invalid_reason")
+        if expected is not None and not isinstance(expected, str):
+            raise BadRequest(
+                "fingerprint is the text the attention list gave.", code="invalid_fingerprint"
+            )
+        group = led_group(self.groups, caller, group_id)
+        found = self.compute(group).of(participant_id) if isinstance(participant_id, str) else None
+        if found is None:
+            raise NotFound("That participant is not in this group.", code="participant_not_found")
+        current = next((r for r in found.reasons if r.code == reason), None)
+        if current is None:
+            raise Conflict(
+                "That reason does not apply to this participant now.", code="reason_not_current"
+            )
+        if expected is not None and expected != current.fingerprint:
+            raise Conflict(
+                "The situation changed since you looked. Look again.", code="situation_changed"
+            )
+        now = self.clock.iso()
+        audit = new_entry(
+            caller.id,
+            caller.roles,
+            "group.attention.seen",
+            now,
+            group_id=group.group_id,
+            participant_ids=[participant_id],
+            detail={"reason": reason, "fingerprint": current.fingerprint},
+        )
+        self.records.mark_seen(
+            group.group_id, Seen(participant_id, reason, current.fingerprint, caller.id, now), audit
+        )
+        return Reason(
+            current.code, current.fingerprint, current.module_ids, current.days, seen=True
+        )
+
+    def set_inactive_days(self, caller: Caller, group_id: str, days: Any) -> int:
+        """The group's "no activity for N days" (audit-logged)."""
+        if LEADERS not in caller.roles:
+            raise Forbidden("Only group leaders manage groups.")
+        checked = check_inactive_days(days)
+        group = led_group(self.groups, caller, group_id, writable=True)
+        audit = new_entry(
+            caller.id,
+            caller.roles,
+            "group.attention.settings",
+            self.clock.iso(),
+            group_id=group.group_id,
+            detail={"inactive_days": checked},
+        )
+        self.records.set_inactive_days(group.group_id, checked, audit)
+        return checked

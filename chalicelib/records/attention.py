@@ -1,0 +1,152 @@
+"""Records of "needs attention" (``chalicelib.attention``): reasons marked as seen, a group's
+"no activity" setting, and the one batch read of the facts the rule looks at.
+
+Keys (see ``chalicelib.records``):
+- ``GROUP#{group_id}`` / ``ATTENTION_SEEN#{participant_id}#{reason}``: a group leader marked
+  one reason of one participant as seen; holds the fingerprint of the situation then (never
+  what it was about: codes and ids only), who marked it and when. It lives in the group's
+  partition, so ``GroupRecords.get`` (the group Query every leader page makes) reads it.
+- ``GROUP#{group_id}`` / ``GROUP``: ``inactive_days``, the group's "no activity for N days".
+- The facts: ``PARTICIPANT#{id}`` / ``COMPLETED_VERSIONS`` for each participant and
+  ``PARTICIPANT#{id}`` / ``WORKSHEET#{module_id}`` for each module with a worksheet assigned
+  to them, in one BatchGetItem per 100 keys (unprocessed keys retried).
+
+Conditional-write rules:
+- marking as seen is one TransactWriteItems: a ConditionCheck that the participant is still
+  enrolled in the group (``attribute_exists``; ``NotFound`` otherwise), a Put of the seen item
+  (no condition: marking again in a new situation replaces the fingerprint; a retry writes
+  the same values) and the audit entry with its copy in the participant's partition;
+- the setting is an Update of the ``GROUP`` item with ``attribute_exists(PK)``, with its audit
+  entry, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from chalicelib.errors import Conflict, NotFound
+from chalicelib.records.audit import entry_puts
+from chalicelib.records.completions import CompletedVersions
+from chalicelib.records.groups import Seen
+from chalicelib.records.keys import (
+    COMPLETED_VERSIONS_SK,
+    GROUP_SK,
+    WORKSHEET_PREFIX,
+    attention_seen_sk,
+    group_pk,
+    participant_id_of,
+    participant_pk,
+    participant_sk,
+    worksheet_sk,
+)
+from chalicelib.records.table import (
+    BotoCoreError,
+    ClientError,
+    RecordTable,
+    TransactionCancelled,
+    from_item,
+    to_item,
+)
+from chalicelib.records.worksheets import Worksheet
+
+_BATCH_GET_LIMIT = 100
+_BATCH_RETRIES = 5
+_BUSY = Conflict("Someone else is changing this group right now. Try again.", code="busy")
+
+
+class AttentionRecords(RecordTable):
+    def facts(
+        self, participant_ids: Sequence[str], worksheets: Mapping[str, Sequence[str]]
+    ) -> tuple[dict[str, CompletedVersions], dict[tuple[str, str], Worksheet]]:
+        """Each participant's completed versions (with knowledge-check results) and their
+        worksheets of the modules in ``worksheets[participant_id]``: one BatchGetItem per 100
+        keys. A worksheet never saved is left out."""
+        unique = list(dict.fromkeys(participant_ids))
+        completed = {pid: CompletedVersions(pid, {}) for pid in unique}
+        sheets: dict[tuple[str, str], Worksheet] = {}
+        keys: list[dict[str, Any]] = []
+        for pid in unique:
+            keys.append(to_item({"PK": participant_pk(pid), "SK": COMPLETED_VERSIONS_SK}))
+            keys.extend(
+                to_item({"PK": participant_pk(pid), "SK": worksheet_sk(m)})
+                for m in dict.fromkeys(worksheets.get(pid, ()))
+            )
+        for start in range(0, len(keys), _BATCH_GET_LIMIT):
+            request: dict[str, Any] = {
+                self._table: {
+                    "Keys": keys[start : start + _BATCH_GET_LIMIT],
+                    "ConsistentRead": True,
+                }
+            }
+            for _attempt in range(_BATCH_RETRIES):
+                try:
+                    response = self._dynamodb.batch_get_item(RequestItems=request)
+                except (ClientError, BotoCoreError) as error:
+                    raise self.unavailable(error) from error
+                for item in response.get("Responses", {}).get(self._table, []):
+                    record = from_item(item)
+                    pid = participant_id_of(str(record["PK"]))
+                    if record["SK"] == COMPLETED_VERSIONS_SK:
+                        completed[pid] = CompletedVersions.from_record(pid, record)
+                    elif str(record["SK"]).startswith(WORKSHEET_PREFIX):
+                        sheet = Worksheet.from_record(record)
+                        sheets[(pid, sheet.module_id)] = sheet
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+            else:
+                raise self.unavailable(RuntimeError("unprocessed keys"))
+        return completed, sheets
+
+    def mark_seen(self, group_id: str, seen: Seen, audit: dict[str, Any]) -> None:
+        """Record ``seen`` (see the module for the conditions): one transaction."""
+        pk = group_pk(group_id)
+        items: list[dict[str, Any]] = [
+            {
+                "ConditionCheck": {
+                    "TableName": self._table,
+                    "Key": to_item({"PK": pk, "SK": participant_sk(seen.participant_id)}),
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_item(
+                        {
+                            "PK": pk,
+                            "SK": attention_seen_sk(seen.participant_id, seen.reason),
+                            "participant_id": seen.participant_id,
+                            "reason": seen.reason,
+                            "fingerprint": seen.fingerprint,
+                            "seen_by": seen.seen_by,
+                            "seen_at": seen.seen_at,
+                        }
+                    ),
+                }
+            },
+            *entry_puts(self._table, audit),
+        ]
+        self._transact(items, "That participant is not in this group.")
+
+    def set_inactive_days(self, group_id: str, days: int, audit: dict[str, Any]) -> None:
+        """The group's "no activity for N days" (see the module): one transaction."""
+        update = {
+            "TableName": self._table,
+            "Key": to_item({"PK": group_pk(group_id), "SK": GROUP_SK}),
+            "UpdateExpression": "SET inactive_days = :d",
+            "ConditionExpression": "attribute_exists(PK)",
+            "ExpressionAttributeValues": to_item({":d": days}),
+        }
+        self._transact(
+            [{"Update": update}, *entry_puts(self._table, audit)], "There is no such group."
+        )
+
+    def _transact(self, items: list[dict[str, Any]], not_found: str) -> None:
+        try:
+            self.transact(items, _BUSY)
+        except TransactionCancelled as cancelled:
+            if cancelled.first.get("Code") == "ConditionalCheckFailed":
+                raise NotFound(not_found) from None
+            raise self.unavailable(cancelled) from None

@@ -43,6 +43,9 @@ class AssignedModule:
     session_date: str | None
     assignment_ids: tuple[str, ...]
     participant_id: str | None  # None: for everyone in the group
+    # Where it comes in the reading order: (which assignment came first, place in its track).
+    position: tuple[int, int] = (0, 0)
+    track_ids: tuple[str, ...] = ()  # the assigned tracks it belongs to
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +59,13 @@ class AssignedModule:
         }
 
 
+def reading_order(assigned: AssignedModule) -> tuple[str, tuple[int, int]]:
+    """The one order of assigned modules (home, grid, CSV): soonest due first (no due date
+    last); on the same due date, the order they were assigned in, a track's modules in the
+    track's own order (never alphabetical: a track is a sequence)."""
+    return (assigned.due_date or "9999-12-31", assigned.position)
+
+
 def assigned_modules(assignments: tuple[Assignment, ...] | list[Assignment],
                      library: ModuleLibrary) -> list[AssignedModule]:
     """Expand assignments (tracks into their modules) into assigned modules, one per module
@@ -63,26 +73,30 @@ def assigned_modules(assignments: tuple[Assignment, ...] | list[Assignment],
     catalog = {m["id"]: m for m in library.catalog()}
     tracks = {t["id"]: t for t in library.tracks()} if any(a.kind == "track" for a in assignments) else {}
     merged: dict[tuple[str, str | None], AssignedModule] = {}
-    for assignment in sorted(assignments, key=lambda a: a.assigned_at):
+    in_order = sorted(assignments, key=lambda a: (a.assigned_at, a.assignment_id))
+    for rank, assignment in enumerate(in_order):
         if assignment.kind == "track":
             module_ids = tracks.get(assignment.item_id, {}).get("modules", [])
+            track_ids: tuple[str, ...] = (assignment.item_id,)
         else:
             module_ids = [assignment.item_id]
-        for module_id in module_ids:
+            track_ids = ()
+        for place, module_id in enumerate(module_ids):
             entry = catalog.get(module_id)
             if entry is None:
                 continue  # retired or never published: nothing to read
             pinned = assignment.version if assignment.kind == "module" else None
             assigned = AssignedModule(module_id, entry["title"], pinned or entry["version"], entry["version"],
                                       assignment.due_date, assignment.session_date, (assignment.assignment_id,),
-                                      assignment.participant_id)
+                                      assignment.participant_id, (rank, place), track_ids)
             key = (module_id, assignment.participant_id)
             merged[key] = _combine(merged[key], assigned) if key in merged else assigned
-    return sorted(merged.values(), key=lambda t: (t.due_date or "9999-12-31", t.title))
+    return sorted(merged.values(), key=reading_order)
 
 
 def _combine(first: AssignedModule, second: AssignedModule) -> AssignedModule:
-    """A module assigned twice: earliest due date, highest target version, both assignments."""
+    """A module assigned twice: earliest due date, highest target version, both assignments
+    (and the place of the first in the reading order)."""
     dues = [d for d in (first.due_date, second.due_date) if d]
     return replace(
         first,
@@ -90,6 +104,7 @@ def _combine(first: AssignedModule, second: AssignedModule) -> AssignedModule:
         due_date=min(dues) if dues else None,
         session_date=first.session_date or second.session_date,
         assignment_ids=first.assignment_ids + second.assignment_ids,
+        track_ids=first.track_ids + tuple(t for t in second.track_ids if t not in first.track_ids),
     )
 
 

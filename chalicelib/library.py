@@ -23,11 +23,15 @@ answers and explanations stay on the server, which checks answers itself.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 import threading
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from chalicelib.clock import Clock
@@ -89,6 +93,34 @@ def check_module_id(module_id: Any) -> str:
             "A module id is lowercase letters, digits and single hyphens.", code="invalid_module_id"
         )
     return module_id
+
+
+@lru_cache(maxsize=1024)
+def lesson_code(module_id: str) -> str:
+    """The short opaque id in a lesson's web address (``/lesson/<code>``), so an address left in
+    a shared phone's history names no topic. A hash of the module id: the same for every version
+    and language, and no record to keep. 40 bits (8 characters of base32): a unit test checks
+    the published modules never collide."""
+    digest = hashlib.sha256(b"steady-lesson:" + module_id.encode()).digest()
+    return base64.b32encode(digest[:5]).decode().lower()
+
+
+LESSON_CODE = re.compile(r"^[a-z2-7]{8}$")
+MAX_QUERY_LENGTH = 100
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents, so "ansiedad" finds "Ansiedád" and "SLEEP" finds "sleep"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def matches(entry: dict[str, Any], query: str) -> bool:
+    """Whether a catalog entry matches a search: every word of ``query`` appears in its title,
+    summary or tags (accents and case ignored)."""
+    words = [entry.get("title", ""), entry.get("summary", ""), *entry.get("tags", [])]
+    text = _folded(" ".join(words))
+    return all(word in text for word in _folded(query).split())
 
 
 def parse_version(value: Any) -> int:
@@ -177,6 +209,30 @@ class ModuleLibrary:
             for m in modules.values()
             if (topic is None or m["topic"] == topic) and (tag is None or tag in m.get("tags", []))
         ]
+
+    def module_for_code(self, code: str) -> str:
+        """The module id whose ``lesson_code`` is ``code``; raises ``NotFound``."""
+        if isinstance(code, str) and LESSON_CODE.fullmatch(code):
+            for entry in self.catalog():
+                if lesson_code(entry["id"]) == code:
+                    return str(entry["id"])
+        raise NotFound("There is no such lesson.", code="module_not_found")
+
+    def search(
+        self, locale: str = DEFAULT_LOCALE, topic: str | None = None, query: str = ""
+    ) -> list[dict[str, Any]]:
+        """The catalog in ``locale`` (see ``catalog``), in one topic or all, matching ``query``
+        (see ``matches``), by title. Raises ``BadRequest`` for an unknown topic or a query
+        longer than ``MAX_QUERY_LENGTH``."""
+        if topic is not None and topic not in TOPICS:
+            raise BadRequest(f"topic is one of: {', '.join(TOPICS)}.", code="invalid_topic")
+        if len(query) > MAX_QUERY_LENGTH:
+            raise BadRequest(
+                f"Search for at most {MAX_QUERY_LENGTH} characters.", code="query_too_long"
+            )
+        catalog = self.catalog(topic=topic, locale=locale)
+        found = [m for m in catalog if not query.strip() or matches(m, query)]
+        return sorted(found, key=lambda m: _folded(m["title"]))
 
     def tracks(self) -> list[dict[str, Any]]:
         """Every published track: ``{"id", "title", "summary", "version", "modules": [ids]}``."""

@@ -4,7 +4,7 @@ answers), list their completions, and see their own assignments with statuses.""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.assignments import assigned_modules
@@ -34,6 +34,7 @@ class Feedback:
     answer: int  # the right choice, counting from 0
     right: str  # the right choice's text
     explanation: str
+    chosen: str = ""  # the text of the participant's own choice
 
     def to_dict(self) -> dict[str, Any]:
         return {"correct": self.correct, "answer": self.answer, "explanation": self.explanation}
@@ -65,6 +66,10 @@ class MyAssignment:
     session_date: str | None
     status: ModuleStatus
     changes: tuple[Change, ...] | None  # with ``completed_older_version``: what changed since
+    position: tuple[int, int] = (0, 0)  # see ``assignments.reading_order``
+    track_ids: tuple[str, ...] = ()
+    locale: str = DEFAULT_LOCALE  # the language ``title`` is in
+    reading_minutes: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         row = {"module_id": self.module_id, "title": self.title, "target_version": self.target_version,
@@ -73,6 +78,43 @@ class MyAssignment:
         if self.changes is not None:
             row["changes"] = [c.to_dict() for c in self.changes]
         return row
+
+
+@dataclass(frozen=True)
+class TrackProgress:
+    """How far the participant is through one assigned track ("3 of 8 done")."""
+
+    track_id: str
+    title: str
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class MyReading:
+    """A participant's reading, in the one reading order (``assignments.reading_order``)."""
+
+    assignments: tuple[MyAssignment, ...]
+    tracks: tuple[TrackProgress, ...]
+    today: str  # ISO date: session dates before it are past
+
+    @property
+    def next_up(self) -> MyAssignment | None:
+        """The first assignment not yet done, in reading order."""
+        return next((a for a in self.assignments if not a.status.done), None)
+
+    @property
+    def to_do(self) -> tuple[MyAssignment, ...]:
+        return tuple(a for a in self.assignments if not a.status.done)
+
+    @property
+    def finished(self) -> tuple[MyAssignment, ...]:
+        return tuple(a for a in self.assignments if a.status.done)
+
+    def after(self, module_id: str) -> MyAssignment | None:
+        """What to read after ``module_id``: the first assignment not done, other than it."""
+        left = (a for a in self.assignments if not a.status.done and a.module_id != module_id)
+        return next(left, None)
 
 
 @dataclass(frozen=True)
@@ -87,6 +129,8 @@ class ModuleReading:
     changes: tuple[Change, ...]  # since the older version they completed
     score: dict[str, Any] | None  # {"correct", "total"} of the completion of the current version
     feedback: tuple[Feedback, ...]
+    # Once completed: what to read next (``None``: nothing left for now).
+    next_up: MyAssignment | None = None
 
     @property
     def locale(self) -> str:
@@ -113,7 +157,8 @@ def grade(questions: list[dict[str, Any]], answers: Any) -> dict[str, Any]:
 
 def feedback(questions: list[dict[str, Any]], answers: list[int]) -> tuple[Feedback, ...]:
     return tuple(
-        Feedback(q["question"], a == q["answer"], q["answer"], q["choices"][q["answer"]], q["explanation"])
+        Feedback(q["question"], a == q["answer"], q["answer"], q["choices"][q["answer"]],
+                 q["explanation"], q["choices"][a] if 0 <= a < len(q["choices"]) else "")
         for a, q in zip(answers, questions, strict=True)
     )
 
@@ -206,11 +251,36 @@ class Reading:
             if record is not None and record.knowledge_check is not None:
                 score = record.knowledge_check
                 given = feedback(questions, record.knowledge_check["answers"])
-        return ModuleReading(document, current, shown, is_participant, status, changes, score, given)
+        next_up = None
+        if status is not None and status.done:
+            next_up = self.my_reading(caller, locale).after(module_id)
+        return ModuleReading(document, current, shown, is_participant, status, changes, score, given,
+                             next_up)
+
+    def my_reading(self, caller: Caller, locale: str = DEFAULT_LOCALE) -> MyReading:
+        """``my_assignments`` with titles in ``locale`` where translated, and the progress
+        through each assigned track."""
+        catalog = {m["id"]: m for m in self.library.catalog(locale=locale)}
+        rows = [
+            replace(r, title=catalog[r.module_id]["title"], locale=catalog[r.module_id]["locale"],
+                    reading_minutes=catalog[r.module_id].get("reading_minutes"))
+            if r.module_id in catalog else r
+            for r in self.my_assignments(caller)
+        ]
+        track_ids = list(dict.fromkeys(t for row in rows for t in row.track_ids))
+        titles = {t["id"]: t.get("title", t["id"]) for t in self.library.tracks()} if track_ids else {}
+        tracks = tuple(
+            TrackProgress(tid, titles.get(tid, tid),
+                          sum(1 for r in rows if tid in r.track_ids and r.status.done),
+                          sum(1 for r in rows if tid in r.track_ids))
+            for tid in track_ids
+        )
+        return MyReading(tuple(rows), tracks, self.clock.today().isoformat())
 
     def my_assignments(self, caller: Caller) -> list[MyAssignment]:
         """A participant's own assignments across their active groups, with statuses: one row
-        per module (the earliest due date wins), soonest due first."""
+        per module (the earliest due date wins), in reading order (``assignments.reading_order``:
+        soonest due first, a track's modules in the track's order)."""
         completed = self.completions.completed_versions([caller.id])[caller.id]
         today = self.clock.today()
         rows: dict[str, MyAssignment] = {}
@@ -228,8 +298,12 @@ class Reading:
                     changes = tuple(changes_since(self.library, assigned.module_id, status.version))
                 row = MyAssignment(gid, assigned.module_id, assigned.title, assigned.target_version,
                                    assigned.latest_version, assigned.due_date, assigned.session_date,
-                                   status, changes)
+                                   status, changes, assigned.position, assigned.track_ids)
                 current = rows.get(assigned.module_id)
-                if current is None or (row.due_date or "9999") < (current.due_date or "9999"):
-                    rows[assigned.module_id] = row
-        return sorted(rows.values(), key=lambda r: (r.due_date or "9999-12-31", r.title))
+                if current is not None:  # assigned in two groups: the earliest due date wins
+                    earlier = (row.due_date or "9999") < (current.due_date or "9999")
+                    kept = row if earlier else current
+                    both = tuple(dict.fromkeys(current.track_ids + row.track_ids))
+                    row = replace(kept, track_ids=both)
+                rows[assigned.module_id] = row
+        return sorted(rows.values(), key=lambda r: (r.due_date or "9999-12-31", r.position))

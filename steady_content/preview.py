@@ -133,6 +133,9 @@ def page(
             "reading": reading,
             "switch": switch,
             "body": web.markup(document.get("html", "")),
+            # The web app's own lesson page before any answer: nowhere to send the form to.
+            "action": "#", "here": "#", "lesson_base": "#", "next_up": None,
+            "errors": [], "chosen": {},
         })
     script = _reload_script(poll_url, current)
     return shown.replace("</body>", script + "</body>", 1) if "</body>" in shown else shown + script

@@ -6,7 +6,7 @@ from chalice import Blueprint
 
 from chalicelib import mfa
 from chalicelib.identity import LEADERS, PARTICIPANTS
-from chalicelib.web import account_pages, pages, worksheet_pages
+from chalicelib.web import account_pages, pages, reading_pages, worksheet_pages
 from chalicelib.web.http import PUBLIC, SIGNED_IN, Pages
 
 LEADER_ONLY = (LEADERS,)
@@ -33,12 +33,17 @@ def blueprint() -> Blueprint:
     web.route(account_pages.CONTACT, method="POST", access=(PARTICIPANTS,))(account_pages.change_contact)
     web.route(account_pages.CONFIRM, method="POST", access=(PARTICIPANTS,))(account_pages.confirm_contact)
 
-    web.route("/", access=SIGNED_IN)(pages.home)
-    web.route("/read/{module_id}", access=SIGNED_IN)(pages.module_page)
-    web.route("/read/{module_id}/complete", method="POST", access=(PARTICIPANTS,))(pages.complete)
-    web.route("/read/{module_id}/worksheet", method="POST", access=(PARTICIPANTS,))(worksheet_pages.save)
-    web.route("/read/{module_id}/worksheet/sharing", method="POST",
+    web.route(reading_pages.EXIT, access=PUBLIC)(reading_pages.quick_exit)
+    web.route("/favicon.ico", access=PUBLIC)(reading_pages.favicon)
+    web.route(reading_pages.HOME, access=SIGNED_IN)(reading_pages.home)
+    web.route(reading_pages.LIBRARY, access=SIGNED_IN)(reading_pages.library_page)
+    web.route("/lesson/{code}", access=SIGNED_IN)(reading_pages.lesson_page)
+    lesson = "/lesson/{code}"
+    web.route(f"{lesson}/complete", method="POST", access=(PARTICIPANTS,))(reading_pages.complete)
+    web.route(f"{lesson}/worksheet", method="POST", access=(PARTICIPANTS,))(worksheet_pages.save)
+    web.route(f"{lesson}/worksheet/sharing", method="POST",
               access=(PARTICIPANTS,))(worksheet_pages.share)
+    web.route("/read/{module_id}", access=SIGNED_IN)(reading_pages.old_address)
 
     web.route("/leader", access=LEADER_ONLY)(pages.groups_page)
     web.route("/leader/groups", method="POST", access=LEADER_ONLY)(pages.create_group)

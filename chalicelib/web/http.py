@@ -99,6 +99,7 @@ class Asset:
     text: str
     content_type: str
     cache: str
+    status: int = 200
 
 
 SIGN_IN_CSRF_COOKIE = "steady_signin"
@@ -231,7 +232,7 @@ class Pages:
                 if isinstance(result, Redirect):
                     return redirect(result.location, stale_cookie + result.cookies)
                 if isinstance(result, Asset):
-                    return Response(body=result.text, status_code=200, headers={
+                    return Response(body=result.text, status_code=result.status, headers={
                         "Content-Type": result.content_type, "Cache-Control": result.cache,
                         "X-Content-Type-Options": "nosniff"})
                 if isinstance(result, Download):

@@ -12,12 +12,10 @@ from typing import Any
 
 from chalicelib import mfa, services
 from chalicelib.api import Download
-from chalicelib.errors import BadRequest, NotFound, Unauthenticated
+from chalicelib.errors import BadRequest, Unauthenticated
 from chalicelib.identity import LEADERS, PARTICIPANTS, Caller
 from chalicelib.library import (
     DEFAULT_LOCALE,
-    TOPICS,
-    check_module_id,
     preferred_locale,
 )
 from chalicelib.records.sessions import CHALLENGE, CODE, Session
@@ -29,7 +27,7 @@ from chalicelib.statuses import (
     OVERDUE,
     STATUS_TEXT,
 )
-from chalicelib.web import csrf, render, session, words, worksheet_pages
+from chalicelib.web import csrf, render, session, words
 from chalicelib.web.http import (
     SIGN_IN_CSRF_COOKIE,
     Asset,
@@ -75,7 +73,7 @@ def _continue(started: Session) -> Redirect:
 def _page_lang(visit: Visit) -> str:
     """The language of a sign-in page: the browser's, English if it asks for another."""
     try:
-        return _reading_locale(visit)
+        return reading_locale(visit)
     except BadRequest:
         return DEFAULT_LOCALE
 
@@ -200,73 +198,9 @@ def stylesheet(visit: Visit) -> Asset:
 # -- participants ---------------------------------------------------------------------------
 
 
-def home(visit: Visit) -> Html:
-    caller = visit.signed_in()
-    svc = services.current()
-    lang = _reading_locale(visit)
-    words = WORDS[lang]
-    catalog = svc.library.catalog(locale=lang)
-    titles = {m["id"]: (m["title"], m["locale"]) for m in catalog}
-    assignments = []
-    if PARTICIPANTS in caller.roles:
-        for row in svc.reading.my_assignments(caller):
-            title, locale = titles.get(row.module_id, (row.title, DEFAULT_LOCALE))
-            assignments.append({**row.to_dict(), "title": title, "locale": locale, "icon": ICONS[row.status.status],
-                                "text": words[f"status_{row.status.status}"]})
-    topics: list[dict[str, Any]] = [
-        {"label": words[f"topic_{topic}"],
-         "modules": sorted((m for m in catalog if m["topic"] == topic), key=lambda m: m["title"])}
-        for topic in TOPICS
-    ]
-    return Html("home.html", {"lang": lang, "assignments": assignments,
-                              "topics": [t for t in topics if t["modules"]],
-                              "is_participant": PARTICIPANTS in caller.roles})
-
-
-def _module_id(visit: Visit) -> str:
-    try:
-        return check_module_id(visit.params["module_id"])
-    except BadRequest:
-        raise NotFound("There is no such module.", code="module_not_found") from None
-
-
-def _reading_locale(visit: Visit) -> str:
+def reading_locale(visit: Visit) -> str:
     """The language to read in: ``?locale=``, else what the browser asks for, else English."""
     return preferred_locale(visit.query.get("locale"), visit.headers.get("accept-language"))
-
-
-def module_page(visit: Visit) -> Html:
-    caller = visit.signed_in()
-    svc = services.current()
-    module_id = _module_id(visit)
-    reading = svc.reading.module(caller, module_id, _reading_locale(visit))
-    locale = reading.locale
-    # Offer the other language: English always exists; a translation only where published.
-    other = WORDS[locale]["switch_lang"]
-    translated = other == DEFAULT_LOCALE or any(
-        m["id"] == module_id and m["locale"] == other for m in svc.library.catalog(locale=other))
-    return Html("module.html", {
-        "lang": locale,
-        "module": reading.document,
-        "reading": reading,
-        "switch": f"/read/{module_id}?locale={other}" if translated else None,
-        "body": render.markup(reading.document["html"]),
-        **worksheet_pages.worksheet_context(caller, module_id, locale, visit.query),
-    })
-
-
-def complete(visit: Visit) -> Redirect:
-    caller = visit.signed_in()
-    module_id = _module_id(visit)
-    locale = visit.form.get("locale") or DEFAULT_LOCALE
-    # The form names the choice of question n "q{n}".
-    chosen = {int(name[1:]): value for name, value in visit.form.items()
-              if name.startswith("q") and name[1:].isascii() and name[1:].isdigit() and len(name) < 6}
-    recorded = services.current().reading.complete_chosen(caller, module_id, visit.form.get("version", ""),
-                                                           chosen, locale)
-    del recorded  # the module page shows it
-    suffix = f"?locale={locale}" if locale != DEFAULT_LOCALE else ""
-    return Redirect(f"/read/{module_id}{suffix}#complete")
 
 
 # -- group leaders --------------------------------------------------------------------------

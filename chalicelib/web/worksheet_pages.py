@@ -17,7 +17,7 @@ from typing import Any
 from chalicelib import services
 from chalicelib.errors import BadRequest
 from chalicelib.identity import PARTICIPANTS, Caller
-from chalicelib.library import DEFAULT_LOCALE, check_module_id
+from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.words import WORDS
 from chalicelib.worksheets import CONTACT, FieldError, MyWorksheet
@@ -121,21 +121,20 @@ def _typed(spec: Mapping[str, Any], value: Any) -> FormField:
 
 
 def save(visit: Visit) -> Any:
-    """POST /read/{module_id}/worksheet: save, then back to the page saying what was saved."""
-    from chalicelib.web import pages  # the module page around the form
+    """POST /lesson/{code}/worksheet: save, then back to the page saying what was saved."""
+    from chalicelib.web import reading_pages  # the lesson page around the form
 
     caller = visit.signed_in()
-    module_id = check_module_id(visit.params.get("module_id", ""))
+    svc = services.current()
+    module_id = svc.library.module_for_code(visit.params.get("code", ""))
     locale = visit.form.get("locale") or DEFAULT_LOCALE
     version = visit.form.get("version", "")
-    svc = services.current()
     try:
         document = svc.library.version(module_id, int(version) if version.isdigit() else -1, locale).document
     except BadRequest:
         document = {}
     specs = list((document.get("worksheet") or {}).get("fields") or [])
     answers = answers_from_form(specs, visit.form)
-    suffix = f"&locale={locale}" if locale != DEFAULT_LOCALE else ""
     try:
         svc.worksheets.save(caller, module_id, version, answers, locale)
     except FieldError as error:
@@ -143,19 +142,22 @@ def save(visit: Visit) -> Any:
         fields = tuple(
             FormField(f.spec, f.value, f.rows, shown if f.id == error.field_id else None)
             for f in (_typed(s, answers.get(str(s["id"]))) for s in specs))
-        page = pages.module_page(visit)
+        page = reading_pages.lesson_view(caller, module_id, locale, {})
         shared = bool(page.context.get("worksheet") and page.context["worksheet"].shared)
         form = WorksheetForm(module_id, int(version), locale, fields, shared, False, 0, None,
                              tuple(f for f in fields if f.error))
         return Html(page.template, {**page.context, "worksheet": form}, status=400)
-    return Redirect(f"/read/{module_id}?saved=1{suffix}#worksheet")
+    path = reading_pages.lesson_path(module_id, locale)
+    return Redirect(path + ("&" if "?" in path else "?") + "saved=1#worksheet")
 
 
 def share(visit: Visit) -> Any:
-    """POST /read/{module_id}/worksheet/sharing: share with my group leaders, or stop."""
+    """POST /lesson/{code}/worksheet/sharing: share with my group leaders, or stop."""
+    from chalicelib.web import reading_pages
+
     caller = visit.signed_in()
-    module_id = check_module_id(visit.params.get("module_id", ""))
+    svc = services.current()
+    module_id = svc.library.module_for_code(visit.params.get("code", ""))
     locale = visit.form.get("locale") or DEFAULT_LOCALE
-    services.current().worksheets.share(caller, module_id, visit.form.get("shared") == "1")
-    suffix = f"?locale={locale}" if locale != DEFAULT_LOCALE else ""
-    return Redirect(f"/read/{module_id}{suffix}#worksheet-sharing")
+    svc.worksheets.share(caller, module_id, visit.form.get("shared") == "1")
+    return Redirect(reading_pages.lesson_path(module_id, locale) + "#worksheet-sharing")

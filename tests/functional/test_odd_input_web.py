@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import app  # noqa: F401  (registers every page, so the parameters below see them)
 from chalicelib import mfa
+from chalicelib.library import lesson_code
 from chalicelib.web import pages
 from chalicelib.web.http import Pages
 from tests.conftest import Account, make_account, shipped_version
@@ -38,10 +39,10 @@ def signed_in(client, account: Account) -> WebClient:  # type: ignore[no-untyped
 def test_a_knowledge_check_answer_that_is_not_ascii_digits_is_a_400(client, published, participant, answer):
     questions = next(m for m in published if m.module_id == MODULE).meta["knowledge_check"]
     browser = signed_in(client, participant)
-    page = browser.get(f"/read/{MODULE}")
+    page = browser.get(f"/lesson/{lesson_code(MODULE)}")
     form = {"csrf": page.csrf(), "version": str(shipped_version(MODULE)), **{f"q{i}": "0" for i in range(len(questions))}}
     form["q0"] = answer
-    done = browser.post(f"/read/{MODULE}/complete", form)
+    done = browser.post(f"/lesson/{lesson_code(MODULE)}/complete", form)
     assert done.status == 400
     assert "Answer every question" in done.body
 
@@ -70,7 +71,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     pages.NEW_PASSWORD: ("new_password", "confirm_password"),
     mfa.SETUP_PATH: ("code",),
     "/sign-out": ("csrf",),
-    "/read/{module_id}/complete": ("version", "locale", "q0", "q1"),
+    "/lesson/{code}/complete": ("version", "locale", "q0", "q1"),
     "/leader/groups": ("name", "key"),
     "/leader/groups/{group_id}/participants": ("username", "display_name", "create"),
     "/leader/groups/{group_id}/assignments": ("item", "due_date", "session_date"),
@@ -83,8 +84,8 @@ NOT_YET_COVERED = {
     "/account/reminders",
     "/account/reminders/contact",
     "/account/reminders/contact/confirm",
-    "/read/{module_id}/worksheet",
-    "/read/{module_id}/worksheet/sharing",
+    "/lesson/{code}/worksheet",
+    "/lesson/{code}/worksheet/sharing",
 }
 
 
@@ -126,11 +127,13 @@ class Steps:
         if path == "/sign-out":
             web = signed_in(self.client, self.participant)
             return web, {"csrf": web.get("/").csrf()}, path
-        if path.startswith("/read/"):
+        if path.startswith("/lesson/"):
             web = signed_in(self.client, self.participant)
-            form = {"csrf": web.get(f"/read/{MODULE}").csrf(), "version": str(shipped_version(MODULE)), "locale": "en"}
+            lesson = f"/lesson/{lesson_code(MODULE)}"
+            form = {"csrf": web.get(lesson).csrf(), "version": str(shipped_version(MODULE)),
+                    "locale": "en"}
             return web, {**form, **{f"q{i}": "0" for i in range(self.questions)}}, path.replace(
-                "{module_id}", MODULE)
+                "{code}", lesson_code(MODULE))
         web = signed_in(self.client, self.leader)
         csrf = web.get("/leader").csrf()
         group = web.post("/leader/groups", {"csrf": csrf, "name": "Form group", "key": "form-group"}).location

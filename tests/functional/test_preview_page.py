@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from urllib.request import urlopen
 
+from chalicelib.library import lesson_code
 from chalicelib.web import render
 from steady_content.preview import running
 from tests.functional.web_client import WebClient
@@ -29,14 +30,14 @@ def lesson(page: str) -> str:
 def test_the_preview_shows_the_same_lesson_markup_as_the_web_app(client, published, participant):
     browser = WebClient(client)
     assert browser.sign_in(participant.username).status == 303
-    real = browser.get(f"/read/{MODULE_ID}")
+    real = browser.get(f"/lesson/{lesson_code(MODULE_ID)}")
     assert real.status == 200
     with running(ROOT / "content") as base:
         preview = fetch(f"{base}/modules/{MODULE_ID}")
         stylesheet = fetch(f"{base}{render.stylesheet().url}")
 
     shown = lesson(real.body)
-    assert '<nav class="toc"' in shown and 'class="admonition' in shown  # a whole lesson
+    assert '<details class="toc"' in shown and 'class="admonition' in shown  # a whole lesson
     assert lesson(preview) == shown
     title = re.search(r"<h1>.*?</h1>", real.body)
     assert title is not None and title.group(0) in preview

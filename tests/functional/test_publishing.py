@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.library import POINTER_TTL_SECONDS
+from chalicelib.library import POINTER_TTL_SECONDS, lesson_code
 from steady_content import lockfile, pipeline
 from steady_content.publish import NEW, REFUSED, UNCHANGED
 from tests.conftest import CONTENT, as_first_version, shipped_version
@@ -174,6 +174,6 @@ def test_an_image_is_published_inside_the_module_and_shown_on_the_web_page(conte
     assert document["version"] == 2 and f'src="{embedded}"' in document["html"]
     browser = WebClient(client)
     assert browser.sign_in(participant.username).status == 303
-    page = browser.get(f"/read/{MODULE}")
+    page = browser.get(f"/lesson/{lesson_code(MODULE)}")
     assert f'src="{embedded}"' in page.body
     assert "img-src 'self' data:" in page.headers["content-security-policy"]

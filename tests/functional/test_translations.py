@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.library import lesson_code
 from steady_content import lockfile, pipeline
 from tests.conftest import CONTENT, as_first_version
 from tests.functional.web_client import WebClient
 
 MODULE = "cravings-and-urge-surfing"
+LESSON = f"/lesson/{lesson_code(MODULE)}"
 ENGLISH = Path("addiction") / f"{MODULE}.md"
 SPANISH = Path("addiction") / f"{MODULE}.es.md"
 
@@ -124,22 +126,22 @@ def test_a_spanish_browser_reads_and_completes_the_module_in_spanish(client, ass
     browser = WebClient(client, language="es-US,es;q=0.9,en;q=0.5")
     assert browser.sign_in(participant.username).status == 303
 
-    page = browser.get(f"/read/{MODULE}")
+    page = browser.get(f"{LESSON}")
 
     assert page.status == 200 and '<html lang="es">' in page.body
     assert "Marcar como terminado" in page.body and "¿Necesita ayuda ahora?" in page.body
     assert "988" in page.body and "1-800-662-4357" in page.body  # crisis resources in every language
-    assert f'href="/read/{MODULE}?locale=en" lang="en"' in page.body
+    assert f'href="{LESSON}?locale=en" lang="en"' in page.body
     assert 'name="locale" value="es"' in page.body
 
-    done = browser.post(f"/read/{MODULE}/complete", {"csrf": page.csrf(), "version": "1", "locale": "es",
+    done = browser.post(f"{LESSON}/complete", {"csrf": page.csrf(), "version": "1", "locale": "es",
                                                      "q0": "1", "q1": "0", "q2": "2"})
-    assert (done.status, done.location) == (303, f"/read/{MODULE}?locale=es#complete")
-    after = browser.get(f"/read/{MODULE}?locale=es")
+    assert (done.status, done.location) == (303, f"{LESSON}?locale=es#complete")
+    after = browser.get(f"{LESSON}?locale=es")
     assert "Lo marcó como terminado" in after.body and "3 de 3 correctas" in after.body
     assert my_status(client, participant) == ("completed", 1)
 
-    english = browser.get(f"/read/{MODULE}?locale=en")
+    english = browser.get(f"{LESSON}?locale=en")
     assert '<html lang="en">' in english.body and "Leer en español" in english.body
     assert "You marked this complete" in english.body  # one curriculum, either language
 
@@ -148,10 +150,10 @@ def test_an_english_browser_is_offered_the_translation_only_where_there_is_one(c
     browser = WebClient(client)
     assert browser.sign_in(participant.username).status == 303
 
-    assert "Leer en español" in browser.get(f"/read/{MODULE}").body
-    untranslated = browser.get("/read/thinking-traps")
+    assert "Leer en español" in browser.get(f"{LESSON}").body
+    untranslated = browser.get(f"/lesson/{lesson_code('thinking-traps')}")
     assert '<html lang="en">' in untranslated.body and "Leer en español" not in untranslated.body
-    assert browser.get("/read/thinking-traps?locale=fr").status == 400
+    assert browser.get(f"/lesson/{lesson_code('thinking-traps')}?locale=fr").status == 400
 
 
 def test_a_spanish_browser_gets_a_spanish_home_page(client, assigned, participant, published):
@@ -160,12 +162,17 @@ def test_a_spanish_browser_gets_a_spanish_home_page(client, assigned, participan
 
     home = browser.get("/")
 
-    assert '<html lang="es">' in home.body and "Asignado a usted" in home.body
-    spanish_title = json.loads(client.http.get(f"/modules/{MODULE}?locale=es", headers=participant.headers).body)["title"]
-    assert f'<a href="/read/{MODULE}">{spanish_title}</a>' in home.body  # assigned, in Spanish
-    assert "Sin empezar" in home.body and "Recuperación" in home.body
+    assert '<html lang="es">' in home.body and "Lo siguiente" in home.body
+    spanish_title = json.loads(client.http.get(f"/modules/{MODULE}?locale=es",
+                                               headers=participant.headers).body)["title"]
+    assert f'<a href="{LESSON}?locale=es">{spanish_title}</a>' in home.body  # assigned, in Spanish
+    assert "Sin empezar" in home.body
     # A module with no translation is listed in English, marked as English for screen readers.
-    assert '<li class="card" lang="en">\n      <a href="/read/thinking-traps">' in home.body
+    library = browser.get("/library")
+    assert '<html lang="es">' in library.body and "Recuperación" in library.body
+    untranslated = f'/lesson/{lesson_code("thinking-traps")}'
+    assert f'<li class="card" lang="en">\n    <a href="{untranslated}">' in library.body
+    assert "988" in library.body and "1-800-662-4357" in library.body
     assert "988" in home.body and "1-800-662-4357" in home.body
 
 

@@ -15,6 +15,7 @@ import boto3
 import pytest
 
 from chalicelib import aws as aws_clients
+from chalicelib.library import lesson_code
 from chalicelib.mfa import REMEMBER_SECONDS
 from steady_local import totp
 from steady_local.provision import enrol_authenticator, sign_in
@@ -154,7 +155,7 @@ def test_a_new_leader_sets_up_an_authenticator_before_seeing_groups(client, publ
     chosen = browser.post("/sign-in/new-password", {"csrf": form.csrf(), "new_password": "Leader-pass-2026",
                                                     "confirm_password": "Leader-pass-2026"})
     assert (chosen.status, chosen.location) == (303, "/leader")
-    for path in ("/leader", "/", "/read/thinking-traps"):
+    for path in ("/leader", "/", f"/lesson/{lesson_code('thinking-traps')}"):
         page = browser.get(path)
         assert (page.status, page.location) == (303, SETUP), path
 

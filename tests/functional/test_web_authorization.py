@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from chalicelib.library import lesson_code
 from chalicelib.web.http import Pages
 from tests.conftest import make_account, shipped_version
 from tests.functional.web_client import WebClient
@@ -55,17 +56,23 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
                                                     expect=(SIGN_IN, 303, 403, 403)),
     ("POST", "/account/reminders/contact/confirm"): PageRow("/account/reminders/contact/confirm", {"code": "123456"},
                                                             expect=(SIGN_IN, 409, 403, 403)),
+    ("GET", "/exit"): PageRow("/exit", expect=(303, 303, 303, 303)),
+    ("GET", "/favicon.ico"): PageRow("/favicon.ico", expect=(204, 204, 204, 204)),
     ("GET", "/"): PageRow("/"),
-    ("GET", "/read/{module_id}"): PageRow("/read/thinking-traps"),
-    ("POST", "/read/{module_id}/complete"): PageRow("/read/thinking-traps/complete", {"version": "1"},
-                                                    expect=(SIGN_IN, 303, 403, 403)),
-    ("POST", "/read/{module_id}/worksheet"): PageRow(
-        "/read/cravings-and-urge-surfing/worksheet",
+    ("GET", "/library"): PageRow("/library?q=sleep"),
+    ("GET", "/lesson/{code}"): PageRow(f"/lesson/{lesson_code('thinking-traps')}"),
+    ("POST", "/lesson/{code}/complete"): PageRow(
+        f"/lesson/{lesson_code('thinking-traps')}/complete", {"version": "1"},
+        expect=(SIGN_IN, 303, 403, 403)),
+    ("POST", "/lesson/{code}/worksheet"): PageRow(
+        f"/lesson/{lesson_code('cravings-and-urge-surfing')}/worksheet",
         {"version": str(shipped_version("cravings-and-urge-surfing")), "answer-urge-in-body": "Tight chest"},
         expect=(SIGN_IN, 303, 403, 403)),
     # Nothing saved yet by this participant: nothing to share (404); leaders cannot.
-    ("POST", "/read/{module_id}/worksheet/sharing"): PageRow(
-        "/read/cravings-and-urge-surfing/worksheet/sharing", {"shared": "1"}, expect=(SIGN_IN, 404, 403, 403)),
+    ("POST", "/lesson/{code}/worksheet/sharing"): PageRow(
+        f"/lesson/{lesson_code('cravings-and-urge-surfing')}/worksheet/sharing", {"shared": "1"},
+        expect=(SIGN_IN, 404, 403, 403)),
+    ("GET", "/read/{module_id}"): PageRow("/read/thinking-traps", expect=(SIGN_IN, 303, 303, 303)),
     ("GET", "/leader"): PageRow("/leader", expect=(SIGN_IN, 403, 200, 200)),
     ("POST", "/leader/groups"): PageRow("/leader/groups", {"name": "Another group"}, expect=(SIGN_IN, 403, 303, 303)),
     ("GET", "/leader/groups/{group_id}"): PageRow("/leader/groups/{g}", expect=LEADER_PAGE),

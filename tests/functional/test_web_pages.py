@@ -9,13 +9,13 @@ import boto3
 import pytest
 
 from chalicelib.errors import Unauthenticated
-from chalicelib.library import POINTER_TTL_SECONDS
+from chalicelib.library import POINTER_TTL_SECONDS, lesson_code
 from chalicelib.web import session as web_session
 from chalicelib.web.http import CSP
 from tests.conftest import REGION, shipped_version
 from tests.functional.web_client import WebClient
 
-MODULE = "/read/cravings-and-urge-surfing"
+MODULE = f"/lesson/{lesson_code('cravings-and-urge-surfing')}"
 CRAVINGS = shipped_version("cravings-and-urge-surfing")  # the version published
 
 
@@ -160,16 +160,15 @@ def test_first_sign_in_chooses_a_new_password(client, published, leader):
 # -- participant pages ---------------------------------------------------------------------------
 
 
-def test_home_lists_assignments_with_due_date_and_status_then_the_library(client, published, participant, leader):
+def test_home_lists_assignments_with_due_date_and_status_and_links_the_library(client, published, participant,
+                                                                             leader):
     make_group(client, leader, participant)
     page = signed_in(client, participant).get("/")
-    assigned = page.body.split('id="assigned"')[1].split('id="library"')[0]
+    assigned = page.body.split('id="next-up"')[1]
     assert "Cravings and urge surfing" in assigned
     assert "Due Fri 31 Jan 2020" in assigned
     assert "Overdue" in assigned
-    library = page.body.split('id="library"')[1]
-    for title in ("Thinking traps", "Breathing and grounding", "Asking for what you need"):
-        assert title in library
+    assert 'href="/library"' in page.body and "Thinking traps" not in page.body  # the library has its own page
 
 
 def test_module_page_then_mark_as_complete_without_javascript(client, published, participant, leader):
@@ -177,7 +176,7 @@ def test_module_page_then_mark_as_complete_without_javascript(client, published,
     browser = signed_in(client, participant)
     page = browser.get(MODULE)
     assert page.status == 200
-    assert "<h1>Cravings and urge surfing</h1>" in page.body
+    assert "<h1>Cravings and urge surfing</h1>" in page.body and "cravings" not in MODULE
     assert "min to read" in page.body
     assert 'href="#urge-surfing"' in page.body and 'id="urge-surfing"' in page.body
     assert "admonition" in page.body  # the exercise
@@ -187,7 +186,7 @@ def test_module_page_then_mark_as_complete_without_javascript(client, published,
     again = browser.get(MODULE)
     assert "You marked this complete" in again.body and "Mark as complete" not in again.body
     home = browser.get("/")
-    assert "Done" in home.body.split('id="library"')[0]
+    assert "Done" in home.body.split('class="finished"')[1]
     # the JSON API sees the same single completion
     mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)["completions"]
     assert [(c["module_id"], c["version"]) for c in mine] == [("cravings-and-urge-surfing", CRAVINGS)]
@@ -226,12 +225,13 @@ def test_what_changed_notice_after_a_new_version(client, published, participant,
     from tests.functional.test_publishing import bump_and_publish
 
     browser = signed_in(client, participant)
-    page = browser.get("/read/breathing-and-grounding")
+    lesson = f"/lesson/{lesson_code('breathing-and-grounding')}"
+    page = browser.get(lesson)
     read = shipped_version("breathing-and-grounding")
-    browser.post("/read/breathing-and-grounding/complete", {"csrf": page.csrf(), "version": str(read)})
+    browser.post(f"{lesson}/complete", {"csrf": page.csrf(), "version": str(read)})
     new = bump_and_publish(publisher, tmp_path, "stress-management", "breathing-and-grounding", "Clearer steps.")
     library_clock.advance(POINTER_TTL_SECONDS)
-    page = browser.get("/read/breathing-and-grounding")
+    page = browser.get(lesson)
     assert f"This module changed since you read version {read}" in page.body
     assert f"Version {new}: Clearer steps." in page.body
     assert "Mark as complete" in page.body
@@ -239,7 +239,8 @@ def test_what_changed_notice_after_a_new_version(client, published, participant,
 
 def test_unknown_or_malformed_module_is_404(client, published, participant):
     browser = signed_in(client, participant)
-    assert browser.get("/read/no-such-module").status == 404
+    assert browser.get(f"/lesson/{lesson_code('no-such-module')}").status == 404
+    assert browser.get("/lesson/Not_A_Code").status == 404
     assert browser.get("/read/Not_A_Slug").status == 404
 
 
@@ -267,8 +268,9 @@ def test_leader_creates_enrols_assigns_and_sees_progress_and_csv(client, publish
     assert browser.get("/leader").body.count("Thursday evening") == 1
 
     participant_browser = signed_in(client, participant)
-    module = participant_browser.get("/read/thinking-traps")
-    participant_browser.post("/read/thinking-traps/complete", {"csrf": module.csrf(), "version": "1"})
+    module = participant_browser.get(f"/lesson/{lesson_code('thinking-traps')}")
+    participant_browser.post(f"/lesson/{lesson_code('thinking-traps')}/complete",
+                             {"csrf": module.csrf(), "version": str(shipped_version("thinking-traps"))})
 
     grid = browser.get(f"{group_path}/progress")
     assert grid.status == 200
@@ -305,7 +307,7 @@ def test_every_page_is_discreet_safe_and_shows_crisis_resources(client, publishe
     group_id = make_group(client, leader, participant)
     pages = [(WebClient(client), "/sign-in")]
     p = signed_in(client, participant)
-    pages += [(p, "/"), (p, MODULE), (p, "/read/nope")]
+    pages += [(p, "/"), (p, MODULE), (p, "/lesson/nope"), (p, "/library")]
     lead = signed_in(client, leader)
     pages += [(lead, "/leader"), (lead, f"/leader/groups/{group_id}"), (lead, f"/leader/groups/{group_id}/progress"),
               (p, "/leader")]
@@ -321,7 +323,7 @@ def test_every_page_is_discreet_safe_and_shows_crisis_resources(client, publishe
         assert "<script" not in page.body and " style=" not in page.body
         assert "call or text <a href=\"tel:988\">988</a>" in page.body
         assert "1-800-662-4357" in page.body
-        assert 'href="https://www.google.com/search?q=weather"' in page.body and "Quick exit" in page.body
+        assert 'href="/exit"' in page.body and "Quick exit" in page.body
 
 
 def test_each_participant_page_has_its_own_discreet_title(client, published, participant):
@@ -329,10 +331,11 @@ def test_each_participant_page_has_its_own_discreet_title(client, published, par
     anonymous = WebClient(client)
     titles = {"/sign-in": _title(anonymous.get("/sign-in").body)}
     browser = signed_in(client, participant)
-    for path in ("/", MODULE, "/read/nope", "/account/authenticator"):
+    for path in ("/", "/library", MODULE, "/lesson/nope", "/account/authenticator"):
         titles[path] = _title(browser.get(path).body)
-    assert titles == {"/sign-in": "Sign in – Steady", "/": "Your reading – Steady", MODULE: "Lesson – Steady",
-                      "/read/nope": "Not found – Steady", "/account/authenticator": "Two-step sign-in – Steady"}
+    assert titles == {"/sign-in": "Sign in – Steady", "/": "Your reading – Steady", "/library": "Library – Steady",
+                      MODULE: "Lesson – Steady", "/lesson/nope": "Not found – Steady",
+                      "/account/authenticator": "Two-step sign-in – Steady"}
     spanish = WebClient(client, language="es")
     assert _title(spanish.get("/sign-in").body) == "Iniciar sesión – Steady"
     spanish.sign_in(participant.username)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import re
 
+from chalicelib.library import lesson_code
 from tests.conftest import shipped_version
 from tests.functional.web_client import WebClient
 
 MODULE = "cravings-and-urge-surfing"
-PAGE = f"/read/{MODULE}"
+PAGE = f"/lesson/{lesson_code(MODULE)}"
 VERSION = str(shipped_version(MODULE))
 
 
@@ -23,7 +24,7 @@ def signed_in(client, account) -> WebClient:  # type: ignore[no-untyped-def]
 def test_the_module_page_shows_the_worksheet_as_a_form(client, published, participant):
     page = signed_in(client, participant).get(PAGE)
     assert page.status == 200
-    assert 'action="/read/cravings-and-urge-surfing/worksheet"' in page.body
+    assert f'action="{PAGE}/worksheet"' in page.body
     assert 'name="answer-urge-in-body"' in page.body
     assert 'name="answer-urge-helpers-4"' in page.body  # max_items: 5 rows
     assert page.body.count('name="answer-urge-start"') == 11  # 0 to 10

@@ -1,0 +1,238 @@
+"""A participant's pages: home (what to read next), the library, a lesson with its knowledge
+check, and quick exit.
+
+Each page parses its input, calls one use case (``Reading.my_reading``, ``ModuleLibrary.search``,
+``Reading.module``, ``Reading.complete_chosen``) and formats the answer. Lessons live at
+``/lesson/<code>`` (``library.lesson_code``), so an address left in a shared phone's history
+names no topic; the old ``/read/<module-id>`` addresses redirect there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from chalicelib import services
+from chalicelib.errors import BadRequest, NotFound, SteadyError
+from chalicelib.identity import PARTICIPANTS, Caller
+from chalicelib.library import DEFAULT_LOCALE, TOPICS, check_module_id, lesson_code
+from chalicelib.reading import MyAssignment
+from chalicelib.web import render, session, words, worksheet_pages
+from chalicelib.web.http import Asset, Html, Redirect, Visit, expired_session_cookie
+from chalicelib.web.pages import ICONS, reading_locale
+from chalicelib.web.words import MONTHS, WORDS
+from chalicelib.web.words import WEEKDAYS as DAY_NAMES
+
+HOME = "/"
+LIBRARY = "/library"
+EXIT = "/exit"
+
+
+def lesson_path(module_id: str, locale: str = DEFAULT_LOCALE) -> str:
+    suffix = f"?locale={locale}" if locale != DEFAULT_LOCALE else ""
+    return f"/lesson/{lesson_code(module_id)}{suffix}"
+
+
+def before_session(iso: str | None, today: str, lang: str) -> str:
+    """ "Read before Tuesday's group, 1 Dec" for a session date still to come ("" otherwise)."""
+    if not iso or iso < today:
+        return ""
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return ""
+    return WORDS[lang]["before_group"].format(
+        weekday=DAY_NAMES[lang][day.weekday()], date=f"{day.day} {MONTHS[lang][day.month - 1]}"
+    )
+
+
+def _card(row: MyAssignment, today: str, lang: str) -> dict[str, Any]:
+    status = row.status.status
+    return {
+        "href": lesson_path(row.module_id, lang if row.locale == lang else DEFAULT_LOCALE),
+        "title": row.title,
+        "locale": row.locale,
+        "due_date": row.due_date,
+        "minutes": row.reading_minutes,
+        "before": before_session(row.session_date, today, lang),
+        "status": status,
+        "icon": ICONS.get(status, ""),
+        "text": WORDS[lang][f"status_{status}"],
+    }
+
+
+# -- home and library ------------------------------------------------------------------------
+
+
+def home(visit: Visit) -> Any:
+    caller = visit.signed_in()
+    if PARTICIPANTS not in caller.roles:
+        return library_page(visit)  # nothing is assigned to anyone else
+    lang = reading_locale(visit)
+    mine = services.current().reading.my_reading(caller, lang)
+    cards = {row.module_id: _card(row, mine.today, lang) for row in mine.assignments}
+    next_up = mine.next_up
+    return Html(
+        "home.html",
+        {
+            "lang": lang,
+            "next_up": cards[next_up.module_id] if next_up else None,
+            "later": [
+                cards[r.module_id]
+                for r in mine.to_do
+                if next_up is None or r.module_id != next_up.module_id
+            ],
+            "finished": [cards[r.module_id] for r in mine.finished],
+            "tracks": mine.tracks,
+            "assigned_any": bool(mine.assignments),
+        },
+    )
+
+
+def library_page(visit: Visit) -> Html:
+    visit.signed_in()
+    lang = reading_locale(visit)
+    topic = visit.query.get("topic") or None
+    query = visit.query.get("q", "")
+    errors: list[tuple[str, str]] = []
+    try:
+        found = services.current().library.search(lang, topic, query)
+    except BadRequest as error:
+        field = "topic" if error.code == "invalid_topic" else "q"
+        errors.append((field, words.message(error, lang)))
+        found = []
+    groups = [
+        {
+            "label": WORDS[lang][f"topic_{t}"],
+            "modules": [
+                {**m, "href": lesson_path(m["id"], m["locale"])} for m in found if m["topic"] == t
+            ],
+        }
+        for t in TOPICS
+    ]
+    return Html(
+        "library.html",
+        {
+            "lang": lang,
+            "errors": errors,
+            "query": query[:200],
+            "topic": topic or "",
+            "topics": [(t, WORDS[lang][f"topic_{t}"]) for t in TOPICS],
+            "groups": [g for g in groups if g["modules"]],
+            "count": len(found),
+            "searched": bool(query.strip() or topic),
+        },
+        status=400 if errors else 200,
+    )
+
+
+# -- a lesson --------------------------------------------------------------------------------
+
+
+def _module_for(visit: Visit) -> str:
+    return services.current().library.module_for_code(visit.params["code"])
+
+
+def old_address(visit: Visit) -> Redirect:
+    """``/read/<module-id>``, the address before lesson codes: the lesson's address now."""
+    visit.signed_in()
+    try:
+        module_id = check_module_id(visit.params["module_id"])
+    except BadRequest:
+        raise NotFound("There is no such lesson.", code="module_not_found") from None
+    locale = visit.query.get("locale")
+    return Redirect(lesson_path(module_id, locale if locale in WORDS else DEFAULT_LOCALE))
+
+
+def lesson_page(visit: Visit) -> Html:
+    return lesson_view(visit.signed_in(), _module_for(visit), reading_locale(visit), visit.query)
+
+
+def lesson_view(caller: Caller, module_id: str, locale: str, query: Mapping[str, str]) -> Html:
+    """The lesson page: the text, the knowledge check or its feedback, the worksheet."""
+    svc = services.current()
+    reading = svc.reading.module(caller, module_id, locale)
+    lang = reading.locale
+    # Offer the other language: English always exists; a translation only where published.
+    other = WORDS[lang]["switch_lang"]
+    translated = other == DEFAULT_LOCALE or any(
+        m["id"] == module_id and m["locale"] == other for m in svc.library.catalog(locale=other)
+    )
+    next_up = reading.next_up
+    return Html(
+        "module.html",
+        {
+            "lang": lang,
+            "module": reading.document,
+            "reading": reading,
+            "action": f"/lesson/{lesson_code(module_id)}/complete",
+            "lesson_base": f"/lesson/{lesson_code(module_id)}",
+            "here": lesson_path(module_id, lang),
+            # Always name the language: the browser may ask for the other one.
+            "switch": f"/lesson/{lesson_code(module_id)}?locale={other}" if translated else None,
+            "body": render.markup(reading.document["html"]),
+            "next_up": {
+                "href": lesson_path(next_up.module_id, next_up.locale),
+                "title": next_up.title,
+                "locale": next_up.locale,
+            }
+            if next_up
+            else None,
+            "errors": [],
+            "chosen": {},
+            **worksheet_pages.worksheet_context(caller, module_id, lang, query),
+        },
+    )
+
+
+def complete(visit: Visit) -> Any:
+    caller = visit.signed_in()
+    module_id = _module_for(visit)
+    locale = visit.form.get("locale") or DEFAULT_LOCALE
+    # The form names the choice of question n "q{n}".
+    chosen = {
+        int(name[1:]): value
+        for name, value in visit.form.items()
+        if name.startswith("q") and name[1:].isascii() and name[1:].isdigit() and len(name) < 6
+    }
+    try:
+        services.current().reading.complete_chosen(
+            caller, module_id, visit.form.get("version", ""), chosen, locale
+        )
+    except BadRequest as error:
+        if error.code != "invalid_answers":
+            raise
+        # A partly answered check: the same page, the answers kept, each missing one named.
+        view = lesson_view(caller, module_id, locale, {})
+        lang = view.context["lang"]
+        missing = [i for i in range(len(view.context["reading"].questions)) if i not in chosen]
+        errors = [(f"q{i}-0", WORDS[lang]["answer_question"].format(n=i + 1)) for i in missing] or [
+            ("q0-0", words.message(error, lang))
+        ]
+        return Html(
+            view.template,
+            {**view.context, "errors": errors, "chosen": {f"q{i}": v for i, v in chosen.items()}},
+            status=400,
+        )
+    return Redirect(lesson_path(module_id, locale) + "#complete")
+
+
+# -- quick exit and the browser's icon ---------------------------------------------------------
+
+
+def quick_exit(visit: Visit) -> Redirect:
+    """End the session here (a plain link: works without JavaScript, signed in or not) and go
+    to a neutral site. The session cookie goes too, and every page is ``no-store``, so Back
+    brings up only the sign-in page."""
+    if visit.session is not None:
+        try:
+            session.sign_out(visit.session)
+        except SteadyError:
+            pass  # the cookie is cleared below either way; leaving must never fail
+    return Redirect(render.QUICK_EXIT, cookies=(expired_session_cookie(),))
+
+
+def favicon(visit: Visit) -> Asset:
+    # No icon: an empty answer the browser may keep for a day (a tab icon could give the site away).
+    return Asset("", "image/x-icon", "public, max-age=86400", status=204)

@@ -1,0 +1,400 @@
+"""A participant's pages through chalice.test.Client: home in reading order, the library with
+search, lessons at opaque addresses, the knowledge check that never dead-ends, quick exit."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from chalicelib.library import lesson_code
+from chalicelib.web import render
+from steady_content.tracks import Track
+from tests.conftest import shipped_version
+from tests.functional.web_client import WebClient
+
+STARTER_TRACK = [
+    "thinking-traps",
+    "cravings-and-urge-surfing",
+    "breathing-and-grounding",
+    "asking-for-what-you-need",
+]
+
+
+def lesson(module_id: str) -> str:
+    return f"/lesson/{lesson_code(module_id)}"
+
+
+def signed_in(client, account, language: str | None = None) -> WebClient:  # type: ignore[no-untyped-def]
+    browser = WebClient(client, language=language)
+    assert browser.sign_in(account.username, authenticator=account.authenticator).status == 303
+    return browser
+
+
+@pytest.fixture
+def track(publisher, published):  # type: ignore[no-untyped-def]
+    """The four starter modules as a track, in an order that is not alphabetical."""
+    starter = Track(
+        "tracks/starter.yaml",
+        "starter",
+        1,
+        "en",
+        "Starter track",
+        "The first four.",
+        list(STARTER_TRACK),
+        {},
+    )
+    assert publisher.publish(published, tracks=[starter]).ok
+    return starter
+
+
+def assign(client, leader, participant, **body) -> str:  # type: ignore[no-untyped-def]
+    group_id = json.loads(
+        client.http.post(
+            "/groups", headers=leader.headers, body=json.dumps({"name": "Tuesday group"})
+        ).body
+    )["group_id"]
+    client.http.post(
+        f"/groups/{group_id}/participants",
+        headers=leader.headers,
+        body=json.dumps({"username": participant.username, "display_name": "Sam P."}),
+    )
+    response = client.http.post(
+        f"/groups/{group_id}/assignments", headers=leader.headers, body=json.dumps(body)
+    )
+    assert response.status_code in (200, 201), response.body
+    return group_id
+
+
+def complete(client, participant, module_id: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.http.post(
+        "/me/completions",
+        headers=participant.headers,
+        body=json.dumps({"module_id": module_id, "version": shipped_version(module_id)}),
+    )
+    assert response.status_code in (200, 201), response.body
+
+
+def titles_in(html: str) -> list[str]:
+    return re.findall(r'<a href="/lesson/[a-z2-7]{8}"[^>]*>([^<]+)</a>', html)
+
+
+# -- home ------------------------------------------------------------------------------------
+
+
+def test_home_puts_next_up_first_in_track_order_with_the_session_date(
+    client, published, track, participant, leader
+):
+    assign(
+        client,
+        leader,
+        participant,
+        track_id="starter",
+        due_date="2030-01-16",
+        session_date="2030-01-15",
+    )
+    complete(client, participant, "thinking-traps")
+    page = signed_in(client, participant).get("/")
+    next_up = page.body.split('id="next-up"')[1].split("</section>")[0]
+    assert titles_in(next_up) == [
+        "Cravings and urge surfing"
+    ]  # the first unfinished, in the track's order
+    assert "Read before Tuesday&#39;s group, 15 Jan" in next_up
+    assert "Due Wed 16 Jan 2030" in next_up
+    assert "Starter track" in page.body and "1 of 4 done" in page.body
+    later = page.body.split('id="later"')[1].split("</section>")[0]
+    assert titles_in(later) == [
+        "Breathing and grounding",
+        "Asking for what you need",
+    ]  # not alphabetical
+    finished = page.body.split('<details class="finished">')[1].split("</details>")[0]
+    assert titles_in(finished) == ["Thinking traps"]
+    assert (
+        page.body.index('id="next-up"')
+        < page.body.index('id="later"')
+        < page.body.index('class="finished"')
+    )
+
+
+def test_the_sooner_due_date_comes_first_then_track_order(
+    client, published, track, participant, leader
+):
+    group_id = assign(client, leader, participant, track_id="starter", due_date="2030-02-01")
+    client.http.post(
+        f"/groups/{group_id}/assignments",
+        headers=leader.headers,
+        body=json.dumps({"module_id": "breathing-and-grounding", "due_date": "2030-01-10"}),
+    )
+    mine = json.loads(client.http.get("/me/assignments", headers=participant.headers).body)[
+        "assignments"
+    ]
+    assert [a["module_id"] for a in mine] == [
+        "breathing-and-grounding",
+        "thinking-traps",
+        "cravings-and-urge-surfing",
+        "asking-for-what-you-need",
+    ]
+    page = signed_in(client, participant).get("/")
+    assert titles_in(page.body.split('id="next-up"')[1])[:4] == [
+        "Breathing and grounding",
+        "Thinking traps",
+        "Cravings and urge surfing",
+        "Asking for what you need",
+    ]
+
+
+def test_home_when_everything_is_done_and_when_nothing_is_assigned(
+    client, published, participant, other_participant, leader
+):
+    assign(client, leader, participant, module_id="thinking-traps")
+    complete(client, participant, "thinking-traps")
+    page = signed_in(client, participant).get("/")
+    assert (
+        "You have finished everything assigned to you" in page.body
+        and 'id="next-up"' not in page.body
+    )
+    empty = signed_in(client, other_participant).get("/")
+    assert "Nothing is assigned to you right now" in empty.body and 'href="/library"' in empty.body
+
+
+def test_home_in_spanish_names_the_session_day_in_spanish(
+    client, published, track, participant, leader
+):
+    assign(client, leader, participant, track_id="starter", session_date="2030-01-15")
+    page = signed_in(client, participant, language="es").get("/")
+    assert "Léalo antes del grupo del martes, 15 ene" in page.body
+    assert "0 de 4 terminados" in page.body and 'lang="en">Starter track' in page.body
+
+
+# -- library ---------------------------------------------------------------------------------
+
+
+def test_library_lists_every_topic_and_searches_on_the_server(client, published, participant):
+    browser = signed_in(client, participant)
+    everything = browser.get("/library")
+    assert everything.status == 200
+    assert sorted(titles_in(everything.body)) == sorted(
+        [
+            "Cravings and urge surfing",
+            "Thinking traps",
+            "Breathing and grounding",
+            "Asking for what you need",
+        ]
+    )
+    found = browser.get("/library?q=BREATHING")
+    assert titles_in(found.body) == ["Breathing and grounding"] and "Lessons found: 1" in found.body
+    assert 'value="BREATHING"' in found.body  # the search box keeps what was typed
+    topic = browser.get("/library?topic=addiction")
+    assert titles_in(topic.body) == ["Cravings and urge surfing"]
+    assert '<option value="addiction" selected>' in topic.body
+    nothing = browser.get("/library?q=zebra")
+    assert titles_in(nothing.body) == [] and "No lesson matches" in nothing.body
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("topic=astrology", "topic"), ("q=" + "x" * 101, "q")]
+)
+def test_library_bad_search_comes_back_with_an_error_summary(
+    client, published, participant, query, field
+):
+    page = signed_in(client, participant).get(f"/library?{query}")
+    assert page.status == 400
+    summary = page.body.split('class="error-summary"')[1].split("</div>")[0]
+    assert f'href="#{field}"' in summary
+    assert f'id="{field}"' in page.body and 'aria-invalid="true"' in page.body
+    if field == "q":
+        assert 'value="' + "x" * 101 + '"' in page.body  # the input is kept
+
+
+# -- lesson addresses ------------------------------------------------------------------------
+
+
+def test_lesson_codes_are_short_opaque_distinct_and_stable(shipped_modules):
+    ids = {m.module_id for m in shipped_modules}
+    codes = {lesson_code(i) for i in ids}
+    assert len(codes) == len(ids)  # no two published modules share an address
+    for module_id in ids:
+        code = lesson_code(module_id)
+        assert re.fullmatch(r"[a-z2-7]{8}", code) and not any(
+            w in code for w in module_id.split("-") if len(w) > 3
+        )
+    assert (
+        lesson_code("cravings-and-urge-surfing") == "o5cwsunx"
+    )  # the same in every deployment and version
+
+
+def test_lesson_address_names_no_topic_and_old_addresses_redirect(client, published, participant):
+    browser = signed_in(client, participant)
+    page = browser.get("/")
+    assert "/read/" not in page.body and "cravings" not in "".join(
+        re.findall(r'href="([^"]*)"', page.body)
+    )
+    old = browser.get("/read/cravings-and-urge-surfing")
+    assert (old.status, old.location) == (303, lesson("cravings-and-urge-surfing"))
+    assert (
+        browser.get("/read/cravings-and-urge-surfing?locale=es").location
+        == lesson("cravings-and-urge-surfing") + "?locale=es"
+    )
+    assert browser.get(old.location).status == 200
+    assert WebClient(client).get("/read/cravings-and-urge-surfing").location == "/sign-in"
+
+
+# -- a lesson and its knowledge check -------------------------------------------------------
+
+
+def test_lesson_page_puts_the_text_before_the_check_and_the_sources_last(
+    client, published, participant
+):
+    page = signed_in(client, participant).get(lesson("cravings-and-urge-surfing"))
+    body = page.body
+    assert '<details class="toc">' in body and "<summary>On this page</summary>" in body
+    assert body.index('id="text"') < body.index('id="complete"') < body.index("<h2>Sources</h2>")
+    assert "Version 1" not in body  # only worth saying when a newer one came out since
+
+
+def test_a_partly_answered_check_comes_back_with_answers_kept_and_an_error_summary(
+    client, published, participant
+):
+    questions = next(m for m in published if m.module_id == "cravings-and-urge-surfing").meta[
+        "knowledge_check"
+    ]
+    assert len(questions) >= 2
+    browser = signed_in(client, participant)
+    path = lesson("cravings-and-urge-surfing")
+    form = browser.get(path)
+    page = browser.post(
+        f"{path}/complete",
+        {
+            "csrf": form.csrf(),
+            "version": str(shipped_version("cravings-and-urge-surfing")),
+            "q0": "1",
+        },
+    )
+    assert page.status == 400
+    main = page.body.split('<main id="main" class="wrap">')[1]
+    assert main.lstrip().startswith('<div class="error-summary"')  # at the top
+    summary = main.split("</div>")[0]
+    assert (
+        'href="#q1-0">Choose an answer for question 2' in summary and 'href="#q0-0"' not in summary
+    )
+    assert f'<a href="{path}">Back to the start of the lesson</a>' in main
+    assert re.search(
+        r'id="q0-1" name="q0" value="1" checked', page.body
+    )  # the answer given is kept
+    assert (
+        'id="q1-0"' in page.body and "checked" not in page.body.split('id="q1-0"')[1].split(">")[0]
+    )
+    assert "<title>Lesson – Steady</title>" in page.body
+    mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)[
+        "completions"
+    ]
+    assert mine == []  # nothing recorded
+
+
+def test_feedback_names_the_choice_and_the_right_answer_without_a_doubled_full_stop(
+    client, published, participant
+):
+    questions = next(m for m in published if m.module_id == "cravings-and-urge-surfing").meta[
+        "knowledge_check"
+    ]
+    browser = signed_in(client, participant)
+    path = lesson("cravings-and-urge-surfing")
+    form = {
+        "csrf": browser.get(path).csrf(),
+        "version": str(shipped_version("cravings-and-urge-surfing")),
+    }
+    wrong = (questions[0]["answer"] + 1) % len(questions[0]["choices"])
+    for i, q in enumerate(questions):
+        form[f"q{i}"] = str(wrong if i == 0 else q["answer"])
+    done = browser.post(f"{path}/complete", form)
+    assert (done.status, done.location) == (303, f"{path}#complete")
+    feedback = browser.get(path).body.split('<ol class="feedback">')[1].split("</ol>")[0]
+    first, second = feedback.split("</li>")[:2]
+    from markupsafe import escape
+
+    assert f"You chose: {escape(questions[0]['choices'][wrong])}" in first
+    right = escape(questions[0]["choices"][questions[0]["answer"]])
+    assert f"The right answer: <strong>{right}</strong>" in first
+    assert (
+        "Right." in second
+        and f"You chose: {escape(questions[1]['choices'][questions[1]['answer']])}" in second
+    )
+    assert ".." not in re.sub(r"<[^>]+>", "", feedback)
+
+
+def test_after_completing_a_lesson_next_links_the_next_one_then_done_for_now(
+    client, published, track, participant, leader
+):
+    assign(client, leader, participant, track_id="starter")
+    browser = signed_in(client, participant)
+    token = browser.get("/").csrf()
+    for module_id, following in zip(STARTER_TRACK, [*STARTER_TRACK[1:], None], strict=True):
+        browser.post(
+            f"{lesson(module_id)}/complete",
+            {"csrf": token, "version": str(shipped_version(module_id))},
+        )
+        page = browser.get(lesson(module_id))
+        if following is not None:
+            assert re.search(
+                rf'<a class="button" href="{lesson(following)}">Next: <span>', page.body
+            ), module_id
+        else:
+            assert "You&#39;re done for now." in page.body and 'class="button"' not in page.body
+
+
+def test_the_version_shows_where_a_newer_one_came_out(
+    client, published, participant, publisher, library_clock, tmp_path
+):
+    from chalicelib.library import POINTER_TTL_SECONDS
+    from tests.functional.test_publishing import bump_and_publish
+
+    browser = signed_in(client, participant)
+    path = lesson("breathing-and-grounding")
+    read = shipped_version("breathing-and-grounding")
+    browser.post(f"{path}/complete", {"csrf": browser.get(path).csrf(), "version": str(read)})
+    assert "Version" not in browser.get(path).body.split('id="text"')[0]
+    new = bump_and_publish(
+        publisher, tmp_path, "stress-management", "breathing-and-grounding", "Clearer steps."
+    )
+    library_clock.advance(POINTER_TTL_SECONDS)
+    assert path == lesson("breathing-and-grounding")  # the address outlives the version
+    head = browser.get(path).body.split('id="text"')[0]
+    assert (
+        f"changed since you read version {read}" in head
+        and f"Version {new}: Clearer steps." in head
+    )
+
+
+# -- quick exit and the icon ----------------------------------------------------------------
+
+
+def test_quick_exit_ends_the_session_and_goes_to_a_neutral_site(client, published, participant):
+    browser = signed_in(client, participant)
+    assert browser.get(lesson("thinking-traps")).status == 200
+    page = browser.get("/exit")
+    assert (page.status, page.location) == (303, render.QUICK_EXIT)
+    assert (
+        "steady_session=;" in page.headers["set-cookie"]
+        and "Max-Age=0" in page.headers["set-cookie"]
+    )
+    assert page.headers["cache-control"] == "no-store"
+    # Back to the lesson: the session is over, so only the sign-in page comes up.
+    again = browser.get(lesson("thinking-traps"))
+    assert (again.status, again.location) == (303, "/sign-in")
+    assert WebClient(client).get("/exit").location == render.QUICK_EXIT  # works signed out too
+
+
+def test_quick_exit_ends_the_session_on_the_server_not_only_the_cookie(
+    client, published, participant
+):
+    browser = signed_in(client, participant)
+    cookie = dict(browser.cookies)
+    browser.get("/exit")
+    replay = WebClient(client, cookies=cookie)  # the old cookie, kept by someone else
+    assert replay.get("/").location == "/sign-in"
+
+
+def test_favicon_is_an_empty_answer_not_an_error(client):
+    page = WebClient(client).get("/favicon.ico")
+    assert page.status == 204 and page.body == ""

@@ -146,7 +146,9 @@ def save(visit: Visit) -> Any:
         shared = bool(page.context.get("worksheet") and page.context["worksheet"].shared)
         form = WorksheetForm(module_id, int(version), locale, fields, shared, False, 0, None,
                              tuple(f for f in fields if f.error))
-        return Html(page.template, {**page.context, "worksheet": form}, status=400)
+        # The summary at the top of the page (GOV.UK pattern): the form is far below the text.
+        summary = [(f.input_id, f"{f.spec['label']}: {f.error}") for f in form.errors]
+        return Html(page.template, {**page.context, "worksheet": form, "errors": summary}, status=400)
     path = reading_pages.lesson_path(module_id, locale)
     return Redirect(path + ("&" if "?" in path else "?") + "saved=1#worksheet")
 

@@ -1,0 +1,244 @@
+"""A participant's pages in a real browser (issue 15), on a phone (360×740) and a laptop
+(1280×800): from sign-in to the first assigned lesson of a track, the knowledge check (a half
+answered check, then feedback and "Next"), every participant form sent with bad input (the
+same form back, the input kept, a GOV.UK error summary linking to the field), the library
+search, and quick exit (Back shows only the sign-in page).
+
+Each page: axe-core 0 violations at both widths, compressed size (HTML + stylesheet) under
+30 KB, a title of its own, screenshots at both widths in test-artifacts/. The figures go to
+test-artifacts/participant-measurements.json.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from chalicelib.library import lesson_code
+from steady_local.provision import Stack, create_account
+from tests.browser.conftest import AXE, WCAG_22_AA
+from tests.browser.test_web_app import DESKTOP, PHONE, new_page, sign_in
+
+pytestmark = pytest.mark.server
+
+READER = "browser-reader"
+PASSWORD = "Browser-reader-2026"
+TRACK = "early-recovery"
+FIRST = ("how-addiction-changes-the-brain", "How addiction changes the brain")
+SECOND = ("cravings-and-urge-surfing", "Cravings and urge surfing")
+CONTACTS = "asking-for-help"  # a worksheet with people to call (name and phone)
+PAGE_LIMIT = 30 * 1024
+TAP_TARGET = 44
+FIGURES: dict[str, Any] = {"pages": {}, "screenshots": []}
+
+
+def measure(page, artifacts: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Size (before anything is injected), axe at both widths, screenshots at both widths."""
+    html = page.evaluate("'<!doctype html>' + document.documentElement.outerHTML").encode()
+    css_url = page.locator('link[rel="stylesheet"]').get_attribute("href")
+    css = page.context.request.get(css_url).body()
+    size = len(gzip.compress(html)) + len(gzip.compress(css))
+    title = page.title()
+    FIGURES["pages"][name] = {"gzip_bytes": size, "title": title}
+    assert size < PAGE_LIMIT, f"{name}: {size} bytes compressed"
+    assert re.fullmatch(r".+ – Steady", title), f"{name}: {title!r}"
+    page.add_script_tag(path=str(AXE))
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        result = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            WCAG_22_AA)
+        violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+        assert violations == [], f"{name} at {viewport['width']} px: {violations}"
+        path = artifacts / f"{name}-{viewport['width']}x{viewport['height']}.png"
+        page.screenshot(path=str(path), full_page=True)
+        FIGURES["screenshots"].append(str(path.relative_to(artifacts.parent)))
+    page.set_viewport_size({"width": 320, "height": 640})
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{name} scrolls sideways at 320 px"
+    page.set_viewport_size(PHONE)
+
+
+def error_summary_links_to(page, field_id: str) -> None:  # type: ignore[no-untyped-def]
+    """The GOV.UK pattern: an alert at the top whose link leads to the field."""
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    assert summary.count() == 1 and summary.get_attribute("role") == "alert"
+    main_top = page.locator("main").bounding_box()["y"]
+    assert summary.bounding_box()["y"] - main_top < 60  # first thing in the page's main part
+    link = summary.locator(f'a[href="#{field_id}"]')
+    assert link.count() == 1, summary.inner_html()
+    link.click()
+    assert page.evaluate("location.hash") == f"#{field_id}"
+    assert page.locator(f"#{field_id}").count() == 1
+
+
+@pytest.fixture(scope="module")
+def reader(local_stack):  # type: ignore[no-untyped-def]
+    """A participant in a group whose leader assigned the early-recovery track, due in 6 days,
+    with the group's session in 7 (set up through the API)."""
+    data = json.loads((local_stack.state_dir / "stack.json").read_text())
+    endpoint = data.pop("endpoint")
+    stack = Stack(**data)
+    cognito = boto3.client("cognito-idp", region_name=stack.region, endpoint_url=endpoint,
+                           aws_access_key_id="local", aws_secret_access_key="local")
+    create_account(cognito, stack, READER, PASSWORD, "participants")
+    token = local_stack.token("demo-leader")
+    status, group = local_stack.request("POST", "/groups", token, {"name": "Thursday group"})
+    assert status == 201, group
+    gid = group["group_id"]
+    status, body = local_stack.request("POST", f"/groups/{gid}/participants", token, {"username": READER})
+    assert status in (200, 201), body
+    session = date.today() + timedelta(days=7)
+    status, body = local_stack.request("POST", f"/groups/{gid}/assignments", token, {
+        "track_id": TRACK, "due_date": (session - timedelta(days=1)).isoformat(),
+        "session_date": session.isoformat()})
+    assert status == 201, body
+    return session
+
+
+def test_from_sign_in_to_the_first_lesson_and_on_to_the_next(browser, base_url, artifacts, reader):
+    context, page = new_page(browser, base_url)
+    taps = 0
+    page.goto("/")
+    sign_in(page, READER, PASSWORD)  # the one tap on "Sign in"
+    taps += 1
+    page.wait_for_url(f"{base_url}/")
+    next_up = page.get_by_role("region", name="Next up")
+    assert FIRST[1] in next_up.inner_text()
+    weekday = reader.strftime("%A")
+    assert f"Read before {weekday}'s group, {reader.day} {reader.strftime('%b')}" in next_up.inner_text()
+    assert "0 of 8 done" in page.inner_text("main")
+    measure(page, artifacts, "participant-home")
+    next_up.get_by_role("link", name=FIRST[1]).click()
+    taps += 1
+    page.wait_for_url(f"**/lesson/{lesson_code(FIRST[0])}")
+    FIGURES["taps_from_sign_in_to_first_lesson"] = taps
+    assert page.get_by_role("heading", level=1).inner_text() == FIRST[1]
+
+    # The first screen of a phone shows the start of the lesson; contents folded; no version.
+    first_text = page.locator("#text p").first.bounding_box()
+    FIGURES["lesson_text_starts_at_px"] = round(first_text["y"])
+    assert first_text["y"] + 48 <= PHONE["height"], f"the text starts at {first_text['y']} px"
+    assert page.locator("details.toc").count() == 1 and page.locator("details.toc[open]").count() == 0
+    assert "Version" not in page.inner_text(".module > .meta")
+    measure(page, artifacts, "lesson")
+    page.screenshot(path=str(artifacts / "lesson-first-screen-360x740.png"))  # what a phone shows
+
+    # Knowledge check: 44 px targets, answers lined up under each other.
+    choices = page.locator("#complete .choice label")
+    boxes = [choices.nth(i).bounding_box() for i in range(choices.count())]
+    assert boxes and min(b["height"] for b in boxes) >= TAP_TARGET
+    assert len({round(b["x"]) for b in boxes}) == 1  # one left edge, wrapped lines included
+    FIGURES["answer_tap_target_px"] = round(min(b["height"] for b in boxes))
+
+    # Half answered: the same page, the answer kept, a summary linking to the missing one.
+    page.locator("#q0-1").check()
+    page.get_by_role("button", name="Mark as complete").click()
+    page.wait_for_url(f"**/lesson/{lesson_code(FIRST[0])}/complete")
+    error_summary_links_to(page, "q1-0")
+    assert page.locator("#q0-1").is_checked()
+    measure(page, artifacts, "lesson-check-error")
+    page.screenshot(path=str(artifacts / "lesson-check-error-first-screen-360x740.png"))
+
+    # One wrong: feedback names both choices; "Next" goes on in track order.
+    page.locator("#q1-1").check()
+    page.locator("#q2-0").check()
+    page.get_by_role("button", name="Mark as complete").click()
+    page.wait_for_url(f"**/lesson/{lesson_code(FIRST[0])}#complete")
+    feedback = page.inner_text("#complete")
+    assert "of 3 right" in feedback and "You chose:" in feedback and "The right answer:" in feedback
+    assert ".." not in feedback.replace("...", "")
+    measure(page, artifacts, "lesson-feedback")
+    for viewport in (PHONE, DESKTOP):  # the feedback itself, without the lesson above it
+        page.set_viewport_size(viewport)
+        page.locator("#complete").screenshot(
+            path=str(artifacts / f"lesson-feedback-part-{viewport['width']}x{viewport['height']}.png"))
+    page.set_viewport_size(PHONE)
+    page.get_by_role("link", name=f"Next: {SECOND[1]}").click()
+    page.wait_for_url(f"**/lesson/{lesson_code(SECOND[0])}")
+    page.goto("/")
+    assert "1 of 8 done" in page.inner_text("main")
+    assert SECOND[1] in page.get_by_role("region", name="Next up").inner_text()
+    context.close()
+
+
+def test_every_participant_form_comes_back_with_the_input_kept(browser, base_url, artifacts, reader):
+    context, page = new_page(browser, base_url)
+    # Sign in: a wrong password; the username is kept (never the password).
+    page.goto("/sign-in")
+    page.get_by_label("Username").fill(READER)
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_label("Username").input_value() == READER
+    error_summary_links_to(page, "username")
+    measure(page, artifacts, "sign-in-error-summary")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/")
+
+    # Library search: too long; the words and the topic are kept.
+    page.goto("/library")
+    page.get_by_label("Topic").select_option("addiction")
+    page.get_by_label("Search the library").fill("craving " * 20)
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/library?**")
+    assert page.get_by_label("Search the library").input_value().strip() == ("craving " * 20).strip()
+    assert page.get_by_label("Topic").input_value() == "addiction"
+    error_summary_links_to(page, "q")
+    measure(page, artifacts, "library-error")
+    page.get_by_label("Search the library").fill("craving")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/library?**")
+    assert page.get_by_role("link", name=SECOND[1]).is_visible()
+    measure(page, artifacts, "library-search")
+
+    # Worksheet: a phone number that is not one; every answer typed stays.
+    page.goto(f"/lesson/{lesson_code(CONTACTS)}")
+    page.locator("#answer-help-people-0-name").fill("Dana")
+    page.locator("#answer-help-people-0-phone").fill("call me maybe")
+    page.locator("#answer-help-words").fill("Can you call me after group?")
+    page.get_by_role("button", name="Save my answers").click()
+    page.wait_for_url(f"**/lesson/{lesson_code(CONTACTS)}/worksheet")
+    assert page.locator("#answer-help-people-0-name").input_value() == "Dana"
+    assert page.locator("#answer-help-people-0-phone").input_value() == "call me maybe"
+    assert page.locator("#answer-help-words").input_value() == "Can you call me after group?"
+    error_summary_links_to(page, "answer-help-people-0-name")
+    measure(page, artifacts, "worksheet-error")
+    context.close()
+
+
+def test_quick_exit_leaves_nothing_behind_the_back_button(browser, base_url, artifacts, reader):
+    context, page = new_page(browser, base_url)
+    # The neutral site is not reachable from here: answer for it.
+    context.route("https://www.google.com/**", lambda route: route.fulfill(
+        status=200, content_type="text/html", body="<title>Weather</title><p>Weather</p>"))
+    sign_in(page, READER, PASSWORD)
+    page.wait_for_url(f"{base_url}/")
+    page.goto(f"/lesson/{lesson_code(SECOND[0])}")
+    exit_link = page.get_by_role("link", name="Quick exit")
+    colours = exit_link.evaluate("e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]")
+    other = page.get_by_role("button", name="Mark as complete").evaluate(
+        "e => getComputedStyle(e).backgroundColor")
+    assert colours[0] != other and colours[0] not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert exit_link.bounding_box()["height"] >= TAP_TARGET
+    exit_link.click()
+    page.wait_for_url("https://www.google.com/**")
+    page.go_back()
+    page.wait_for_url("**/sign-in")
+    assert SECOND[1] not in page.content()
+    page.goto("/")
+    assert page.url.endswith("/sign-in")  # the session ended on the server too
+    context.close()
+
+
+def test_zz_write_participant_figures(artifacts):
+    (artifacts / "participant-measurements.json").write_text(json.dumps(FIGURES, indent=2))
+    assert FIGURES["pages"] and all(p["gzip_bytes"] < PAGE_LIMIT for p in FIGURES["pages"].values())

@@ -827,6 +827,150 @@ def bench_dashboard_calls(invoke: Invoker, versions: dict[str, int], stack: Any)
                     "1, then 0 for 5 min", mfa_ok))
 
 
+WEB_CALLS = 500  # per page, in blocks of HANDLER_BLOCK, taking turns with hello
+LESSON_TARGET = 3.0  # issue 15: a lesson page at most 3 x hello
+
+
+def bench_web_pages(invoke: Invoker, stack: Any) -> None:
+    """Issue 15: the participant's home page and a lesson page, signed in with a real session
+    cookie, next to the hello route; each answer checked (200, HTML, the lesson's title)."""
+    heading("(f) Warm handler time of web pages: a participant's home and a lesson vs hello")
+    from datetime import date, timedelta
+
+    import boto3
+
+    from chalicelib.library import lesson_code
+    from chalicelib.web import session as web_session
+    from steady_local.provision import create_account, enrol_authenticator
+
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    leader = create_account(cognito, stack, "bench-web-leader", "Bench-leader-2026", "leaders")
+    enrol_authenticator(cognito, stack, "bench-web-leader", "Bench-leader-2026")
+    create_account(cognito, stack, "bench-reader", "Bench-reader-2026", "participants")
+
+    def send(method: str, resource: str, params: dict[str, str], body: dict[str, Any]) -> Any:
+        event = rest_event(method, resource, leader, params, body=body, roles="leaders",
+                           username="bench-web-leader")
+        return json.loads(invoke(event, (200, 201))["body"])
+
+    group = send("POST", "/groups", {}, {"name": "Web group"})["group_id"]
+    send("POST", "/groups/{group_id}/participants", {"group_id": group},
+         {"username": "bench-reader"})
+    track = "early-recovery"
+    session_day = date.today() + timedelta(days=7)
+    send("POST", "/groups/{group_id}/assignments", {"group_id": group},
+         {"track_id": track, "due_date": (session_day - timedelta(days=1)).isoformat(),
+          "session_date": session_day.isoformat()})
+    signed_in = web_session.sign_in("bench-reader", "Bench-reader-2026")
+    first = "how-addiction-changes-the-brain"
+
+    def page(resource: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+        event = rest_event("GET", resource, None, params)
+        cookie = f"{web_session.COOKIE}={signed_in.session_id}"
+        for headers in (event["headers"], event["multiValueHeaders"]):
+            headers["Accept"] = "text/html" if headers is event["headers"] else ["text/html"]
+            headers["Cookie"] = cookie if headers is event["headers"] else [cookie]
+        return event
+
+    routes = {"hello": rest_event("GET", "/bench-hello", None), "home": page("/"),
+              "lesson": page("/lesson/{code}", {"code": lesson_code(first)})}
+    for name, event in routes.items():
+        answer = invoke(event)
+        if name != "hello" and "text/html" not in str(answer["headers"]):
+            raise RuntimeError(f"{name} is not a web page: {answer['headers']}")
+    if "How addiction changes the brain" not in invoke(routes["lesson"])["body"]:
+        raise RuntimeError("the lesson page does not show the lesson")
+    if "Next up" not in invoke(routes["home"])["body"]:
+        raise RuntimeError("the home page does not show what to read next")
+    for event in routes.values():  # warm: caches filled, code paths exercised
+        for _ in range(50):
+            invoke(event)
+
+    # AWS calls per page, counted on the services' clients; and the time spent in them (moto
+    # in-process, far slower than the page's own work) timed apart, so the page's own cost shows.
+    from chalicelib import aws as aws_clients
+
+    clients = {"dynamodb": _services_clients["dynamodb"], "s3": _services_clients["s3"],
+               "cognito-idp": aws_clients.client("cognito-idp", REGION)}
+    counter = CallCounter()
+    for client_name, client in clients.items():
+        client.meta.events.register("before-call.*.*", counter, unique_id=f"bench-f-{client_name}")
+    try:
+        calls = {name: counter.measure(lambda event=event: invoke(event))
+                 for name, event in routes.items()}
+    finally:
+        for client_name, client in clients.items():
+            client.meta.events.unregister("before-call.*.*", unique_id=f"bench-f-{client_name}")
+    clock = time.perf_counter_ns
+    in_aws = [0]
+
+    def timed(original: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            start = clock()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                in_aws[0] += clock() - start
+        return call
+
+    for client in clients.values():
+        client._make_api_call = timed(client._make_api_call)  # instance attribute; removed below
+    handler, context = invoke.handler, invoke.context
+    timings: dict[str, list[int]] = {name: [] for name in routes}
+    own: dict[str, list[int]] = {name: [] for name in routes}
+    names = list(routes)
+    try:
+        for block in range(WEB_CALLS // HANDLER_BLOCK):
+            for name in names[block % len(names):] + names[: block % len(names)]:
+                event, out = routes[name], timings[name]
+                for _ in range(HANDLER_BLOCK):
+                    in_aws[0] = 0
+                    start = clock()
+                    result = handler(event, context)
+                    out.append(clock() - start)
+                    own[name].append(out[-1] - in_aws[0])
+                if result["statusCode"] != 200:
+                    raise RuntimeError(f"{name} answered {result['statusCode']}")
+    finally:
+        for client in clients.values():
+            del client._make_api_call
+    medians = {name: statistics.median(v) / 1e3 for name, v in timings.items()}
+    p90s = {name: percentile(v, 0.9) / 1e3 for name, v in timings.items()}
+    own_medians = {name: statistics.median(v) / 1e3 for name, v in own.items()}
+    print(f"{WEB_CALLS} calls per route in blocks of {HANDLER_BLOCK}, taking turns; a participant "
+          f"with the {track!r} track")
+    print("(8 modules, session date set), signed in with a session cookie (the session record is")
+    print("read from DynamoDB on each request, as in production).")
+    print()
+    ratio = medians["lesson"] / medians["hello"]
+    ok = ratio <= LESSON_TARGET
+    own_ratio = own_medians["lesson"] / medians["hello"]
+
+    def listed(names: list[str]) -> str:
+        return ", ".join(f"{n} x{k}" if k > 1 else n for n, k in Counter(names).items()) or "-"
+
+    headers = ["route", "median µs", "p90 µs", "x hello", "AWS calls (moto)", "own µs",
+               "own x hello"]
+    table(headers, [
+        ["GET /bench-hello (hello world)", f"{medians['hello']:.1f}", f"{p90s['hello']:.1f}",
+         "1.00", "-", f"{own_medians['hello']:.1f}", "1.00"],
+        ["GET / (participant home)", f"{medians['home']:.1f}", f"{p90s['home']:.1f}",
+         f"{medians['home'] / medians['hello']:.2f}", listed(calls["home"]),
+         f"{own_medians['home']:.1f}", f"{own_medians['home'] / medians['hello']:.2f}"],
+        [f"GET /lesson/{{code}} ({first})", f"{medians['lesson']:.1f}", f"{p90s['lesson']:.1f}",
+         f"{ratio:.2f}", listed(calls["lesson"]), f"{own_medians['lesson']:.1f}",
+         f"{own_ratio:.2f}"],
+    ], right={1, 2, 3, 5, 6})
+    print("  'own': the median time outside AWS calls (session check, use cases, Jinja2,")
+    print(f"  response). Target: a lesson page at most {LESSON_TARGET:.0f} x hello. The page reads")
+    print("  the session and the participant's state from DynamoDB on every request; under moto")
+    print("  each call costs far more than the hello route: both ratios are reported as measured.")
+    SUMMARY.append(("(f) warm lesson page / hello", f"{ratio:.2f}", f"<= {LESSON_TARGET:.0f}", ok))
+    SUMMARY.append(("(f) lesson page, own time / hello", f"{own_ratio:.2f}",
+                    f"<= {LESSON_TARGET:.0f}", own_ratio <= LESSON_TARGET))
+    SUMMARY.append(("(f) warm participant home (ms)", f"{medians['home'] / 1e3:.2f}", "(reported)",
+                    True))
+
 def bench_reminders() -> None:
     """Issue 16's budget (bench/reminder_bench.py): the reminder run for 1,000 participants."""
     heading("(e) Reminder runs: DynamoDB calls for 1,000 participants over one day")
@@ -847,6 +991,7 @@ def bench_in_process() -> None:
     sys.path.insert(0, str(ROOT))
 
     import boto3
+    import requests
     from moto import mock_aws
 
     from chalicelib import aws as aws_clients
@@ -865,12 +1010,14 @@ def bench_in_process() -> None:
         linted = pipeline.lint(CONTENT)
         pipeline.require_clean(linted)
         publisher = Publisher(boto3.client("s3", region_name=REGION), stack.content_bucket)
-        report = publisher.publish(linted.modules)
+        report = publisher.publish(linted.modules, tracks=linted.tracks)
         if not report.ok:
             raise RuntimeError(f"publishing content/ failed: {report.summary()}")
         settings = Settings.from_env(stack.environment())
+        # moto serves the pool's JWKS to `requests` in-process (web sessions verify tokens).
+        verifier = TokenVerifier(settings, lambda url: requests.get(url, timeout=5).json())
         services.use(
-            services.Services.build(settings, TokenVerifier(settings), clock=_services_clock(settings))
+            services.Services.build(settings, verifier, clock=_services_clock(settings))
         )
         # The very clients the services hold (chalicelib.aws caches one per service and region).
         _services_clients["s3"] = aws_clients.client("s3", settings.region)
@@ -901,6 +1048,7 @@ def bench_in_process() -> None:
             raise RuntimeError("no request was logged: the figures would leave out the log's cost")
         bench_aws_calls(invoke, module_ids, versions)
         bench_dashboard_calls(invoke, versions, stack)
+        bench_web_pages(invoke, stack)
         bench_reminders()
         services.use(None)
         aws_clients.reset()

@@ -54,14 +54,19 @@ def measure(page, artifacts: Path, name: str) -> None:  # type: ignore[no-untype
         page.set_viewport_size(viewport)
         result = page.evaluate(
             "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-            WCAG_22_AA)
-        violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+            WCAG_22_AA,
+        )
+        violations = [
+            (v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+        ]
         assert violations == [], f"{name} at {viewport['width']} px: {violations}"
         path = artifacts / f"{name}-{viewport['width']}x{viewport['height']}.png"
         page.screenshot(path=str(path), full_page=True)
         FIGURES["screenshots"].append(str(path.relative_to(artifacts.parent)))
     page.set_viewport_size({"width": 320, "height": 640})
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0, f"{name} scrolls sideways at 320 px"
     page.set_viewport_size(PHONE)
 
@@ -87,19 +92,33 @@ def reader(local_stack):  # type: ignore[no-untyped-def]
     data = json.loads((local_stack.state_dir / "stack.json").read_text())
     endpoint = data.pop("endpoint")
     stack = Stack(**data)
-    cognito = boto3.client("cognito-idp", region_name=stack.region, endpoint_url=endpoint,
-                           aws_access_key_id="local", aws_secret_access_key="local")
+    cognito = boto3.client(
+        "cognito-idp",
+        region_name=stack.region,
+        endpoint_url=endpoint,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
     create_account(cognito, stack, READER, PASSWORD, "participants")
     token = local_stack.token("demo-leader")
     status, group = local_stack.request("POST", "/groups", token, {"name": "Thursday group"})
     assert status == 201, group
     gid = group["group_id"]
-    status, body = local_stack.request("POST", f"/groups/{gid}/participants", token, {"username": READER})
+    status, body = local_stack.request(
+        "POST", f"/groups/{gid}/participants", token, {"username": READER}
+    )
     assert status in (200, 201), body
     session = date.today() + timedelta(days=7)
-    status, body = local_stack.request("POST", f"/groups/{gid}/assignments", token, {
-        "track_id": TRACK, "due_date": (session - timedelta(days=1)).isoformat(),
-        "session_date": session.isoformat()})
+    status, body = local_stack.request(
+        "POST",
+        f"/groups/{gid}/assignments",
+        token,
+        {
+            "track_id": TRACK,
+            "due_date": (session - timedelta(days=1)).isoformat(),
+            "session_date": session.isoformat(),
+        },
+    )
     assert status == 201, body
     return session
 
@@ -114,7 +133,10 @@ def test_from_sign_in_to_the_first_lesson_and_on_to_the_next(browser, base_url, 
     next_up = page.get_by_role("region", name="Next up")
     assert FIRST[1] in next_up.inner_text()
     weekday = reader.strftime("%A")
-    assert f"Read before {weekday}'s group, {reader.day} {reader.strftime('%b')}" in next_up.inner_text()
+    assert (
+        f"Read before {weekday}'s group, {reader.day} {reader.strftime('%b')}"
+        in next_up.inner_text()
+    )
     assert "0 of 8 done" in page.inner_text("main")
     measure(page, artifacts, "participant-home")
     next_up.get_by_role("link", name=FIRST[1]).click()
@@ -127,7 +149,9 @@ def test_from_sign_in_to_the_first_lesson_and_on_to_the_next(browser, base_url, 
     first_text = page.locator("#text p").first.bounding_box()
     FIGURES["lesson_text_starts_at_px"] = round(first_text["y"])
     assert first_text["y"] + 48 <= PHONE["height"], f"the text starts at {first_text['y']} px"
-    assert page.locator("details.toc").count() == 1 and page.locator("details.toc[open]").count() == 0
+    assert (
+        page.locator("details.toc").count() == 1 and page.locator("details.toc[open]").count() == 0
+    )
     assert "Version" not in page.inner_text(".module > .meta")
     measure(page, artifacts, "lesson")
     page.screenshot(path=str(artifacts / "lesson-first-screen-360x740.png"))  # what a phone shows
@@ -160,7 +184,10 @@ def test_from_sign_in_to_the_first_lesson_and_on_to_the_next(browser, base_url, 
     for viewport in (PHONE, DESKTOP):  # the feedback itself, without the lesson above it
         page.set_viewport_size(viewport)
         page.locator("#complete").screenshot(
-            path=str(artifacts / f"lesson-feedback-part-{viewport['width']}x{viewport['height']}.png"))
+            path=str(
+                artifacts / f"lesson-feedback-part-{viewport['width']}x{viewport['height']}.png"
+            )
+        )
     page.set_viewport_size(PHONE)
     page.get_by_role("link", name=f"Next: {SECOND[1]}").click()
     page.wait_for_url(f"**/lesson/{lesson_code(SECOND[0])}")
@@ -170,7 +197,9 @@ def test_from_sign_in_to_the_first_lesson_and_on_to_the_next(browser, base_url, 
     context.close()
 
 
-def test_every_participant_form_comes_back_with_the_input_kept(browser, base_url, artifacts, reader):
+def test_every_participant_form_comes_back_with_the_input_kept(
+    browser, base_url, artifacts, reader
+):
     context, page = new_page(browser, base_url)
     # Sign in: a wrong password; the username is kept (never the password).
     page.goto("/sign-in")
@@ -190,7 +219,9 @@ def test_every_participant_form_comes_back_with_the_input_kept(browser, base_url
     page.get_by_label("Search the library").fill("craving " * 20)
     page.get_by_role("button", name="Search").click()
     page.wait_for_url("**/library?**")
-    assert page.get_by_label("Search the library").input_value().strip() == ("craving " * 20).strip()
+    assert (
+        page.get_by_label("Search the library").input_value().strip() == ("craving " * 20).strip()
+    )
     assert page.get_by_label("Topic").input_value() == "addiction"
     error_summary_links_to(page, "q")
     measure(page, artifacts, "library-error")
@@ -215,18 +246,62 @@ def test_every_participant_form_comes_back_with_the_input_kept(browser, base_url
     context.close()
 
 
+def test_the_first_password_form_comes_back_with_a_summary(
+    browser, base_url, artifacts, local_stack
+):
+    data = json.loads((local_stack.state_dir / "stack.json").read_text())
+    endpoint = data.pop("endpoint")
+    cognito = boto3.client(
+        "cognito-idp",
+        region_name=data["region"],
+        endpoint_url=endpoint,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    cognito.admin_create_user(
+        UserPoolId=data["user_pool_id"],
+        Username="browser-first-time",
+        TemporaryPassword="Temporary-pass-2026",
+        MessageAction="SUPPRESS",
+    )
+    cognito.admin_add_user_to_group(
+        UserPoolId=data["user_pool_id"], Username="browser-first-time", GroupName="participants"
+    )
+    context, page = new_page(browser, base_url)
+    sign_in(page, "browser-first-time", "Temporary-pass-2026")
+    page.wait_for_url("**/sign-in/new-password")
+    page.get_by_label("New password", exact=True).fill("First-time-pass-2026")
+    page.get_by_label("Type it again").fill("Another-pass-2026")
+    page.get_by_role("button", name="Save and continue").click()
+    error_summary_links_to(page, "new_password")
+    assert page.locator("#new_password").get_attribute("aria-invalid") == "true"
+    measure(page, artifacts, "new-password-error")
+    page.get_by_label("New password", exact=True).fill("First-time-pass-2026")
+    page.get_by_label("Type it again").fill("First-time-pass-2026")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_url(f"{base_url}/")
+    context.close()
+
+
 def test_quick_exit_leaves_nothing_behind_the_back_button(browser, base_url, artifacts, reader):
     context, page = new_page(browser, base_url)
     # The neutral site is not reachable from here: answer for it.
-    context.route("https://www.google.com/**", lambda route: route.fulfill(
-        status=200, content_type="text/html", body="<title>Weather</title><p>Weather</p>"))
+    context.route(
+        "https://www.google.com/**",
+        lambda route: route.fulfill(
+            status=200, content_type="text/html", body="<title>Weather</title><p>Weather</p>"
+        ),
+    )
     sign_in(page, READER, PASSWORD)
     page.wait_for_url(f"{base_url}/")
     page.goto(f"/lesson/{lesson_code(SECOND[0])}")
     exit_link = page.get_by_role("link", name="Quick exit")
-    colours = exit_link.evaluate("e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]")
+    colours = exit_link.evaluate(
+        "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]"
+    )
     other = page.get_by_role("button", name="Mark as complete").evaluate(
-        "e => getComputedStyle(e).backgroundColor")
+        "e => getComputedStyle(e).backgroundColor"
+    )
     assert colours[0] != other and colours[0] not in ("rgba(0, 0, 0, 0)", "transparent")
     assert exit_link.bounding_box()["height"] >= TAP_TARGET
     exit_link.click()

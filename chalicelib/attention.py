@@ -330,8 +330,9 @@ class Attention:
     library: ModuleLibrary
     clock: Clock
 
-    def compute(self, group: Group) -> GroupAttention:
-        """The rule applied to a group already read (no audit entry: the caller writes it)."""
+    def facts(self, group: Group) -> tuple[list[AssignedModule], Facts]:
+        """The assigned modules of a group already read, and the facts the rule looks at (one
+        BatchGetItem per 100 keys; the worksheet fields come from the cached library)."""
         modules = assigned_modules(group.assignments, self.library) if group.participants else []
         fields: dict[tuple[str, int], tuple[str, ...]] = {}
         for assigned in modules:
@@ -356,9 +357,12 @@ class Attention:
         completed, sheets = (
             self.records.facts(group.participant_ids, wanted) if group.participants else ({}, {})
         )
-        return group_attention(
-            group, modules, Facts(completed, sheets, fields), self.clock.now(), self.clock.today()
-        )
+        return modules, Facts(completed, sheets, fields)
+
+    def compute(self, group: Group) -> GroupAttention:
+        """The rule applied to a group already read (no audit entry: the caller writes it)."""
+        modules, facts = self.facts(group)
+        return group_attention(group, modules, facts, self.clock.now(), self.clock.today())
 
     def group(self, caller: Caller, group_id: str) -> GroupAttention:
         """Who needs attention in a group ``caller`` leads, and why (audit-logged as a read)."""

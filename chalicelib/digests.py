@@ -1,4 +1,5 @@
-"""Daily digests: each group leader gets one discreet email about overdue readings.
+"""Daily digests: each group leader gets one discreet email about overdue readings and
+how many participants need attention (``chalicelib.attention``), per group.
 
 How the work is found without a Scan:
 1. Cognito ``ListUsersInGroup("leaders")`` (60 a page, through ``chalicelib.accounts``): each
@@ -7,12 +8,16 @@ How the work is found without a Scan:
 3. per group (computed once per run, however many leaders share it): one Query of the group
    partition, one BatchGetItem of completed versions per 100 participants, and the catalog (cached);
 4. statuses come from ``chalicelib.dashboard.group_grid`` (which applies
-   ``chalicelib.statuses.status_of``): the overdue rule lives there and only there.
+   ``chalicelib.statuses.status_of``): the overdue rule lives there and only there; who needs
+   attention comes from ``chalicelib.attention.group_attention`` on the same facts (the
+   completed versions and the assigned worksheets in one BatchGetItem per 100 keys).
 
 What the email says: counts and a link. Never a participant's name or id, a group name, a
 module title or topic, a diagnosis or a substance: an email can be read over a shoulder or
 on a shared screen, and a group's name or a module title can reveal why someone is in care.
-A leader with nothing overdue gets no email. Every digest sent writes one audit entry (ids
+Needing attention is a count per group, never who or why (the leader signs in for that).
+Reasons a leader marked as seen are not counted. A leader with nothing overdue and no one
+needing attention gets no email. Every digest sent writes one audit entry (ids
 and counts only), because it is derived from participants' records.
 """
 
@@ -27,6 +32,7 @@ from typing import Any
 from chalicelib import logs
 from chalicelib.accounts import Accounts
 from chalicelib.assignments import assigned_modules
+from chalicelib.attention import Attention, group_attention
 from chalicelib.dashboard import group_grid
 from chalicelib.identity import LEADERS
 from chalicelib.library import ModuleLibrary
@@ -63,6 +69,7 @@ class GroupOverdue:
     group_id: str
     overdue: int  # overdue (participant, module) cells
     participant_ids: tuple[str, ...]  # participants with at least one overdue reading
+    needing_attention: tuple[str, ...] = ()  # participants with a reason not marked as seen
 
 
 @dataclass
@@ -81,6 +88,16 @@ class Digest:
     @property
     def groups_behind(self) -> int:
         return sum(1 for g in self.groups if g.overdue)
+
+    @property
+    def attention_per_group(self) -> list[int]:
+        """Participants needing attention in each group that has any, most first."""
+        counts = (len(g.needing_attention) for g in self.groups if g.needing_attention)
+        return sorted(counts, reverse=True)
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.overdue or self.attention_per_group)
 
 
 @dataclass
@@ -104,12 +121,14 @@ class DigestBuilder:
     """Computes each leader's overdue counts; each group is read once per run."""
 
     def __init__(
-        self, records: GroupRecords, completions: CompletionRecords, library: ModuleLibrary, today: date
+        self, records: GroupRecords, completions: CompletionRecords, library: ModuleLibrary,
+        today: date, attention: Attention | None = None,
     ) -> None:
         self._records = records
         self._completions = completions
         self._library = library
         self._today = today
+        self._attention = attention
         self._groups: dict[str, GroupOverdue | None] = {}
 
     def for_leader(self, leader: Leader) -> Digest:
@@ -129,28 +148,54 @@ class DigestBuilder:
         group = self._records.get(group_id)
         if group.archived or not group.participants or not group.assignments:
             return None
-        completed = self._completions.completed_versions(group.participant_ids)
-        grid = group_grid(group, completed, assigned_modules(group.assignments, self._library), self._today)
+        needing: tuple[str, ...] = ()
+        if self._attention is not None:
+            modules, facts = self._attention.facts(group)
+            completed = dict(facts.completed)
+            found = group_attention(group, modules, facts, self._attention.clock.now(), self._today)
+            needing = tuple(p.participant_id for p in found.needing_attention)
+        else:
+            modules = assigned_modules(group.assignments, self._library)
+            completed = self._completions.completed_versions(group.participant_ids)
+        grid = group_grid(group, completed, modules, self._today)
         behind = tuple(
-            row.participant_id for row in grid.participants if any(cell.status == OVERDUE for cell in row.cells)
+            row.participant_id for row in grid.participants
+            if any(cell.status == OVERDUE for cell in row.cells)
         )
-        return GroupOverdue(group_id, grid.counts[OVERDUE], behind)
+        return GroupOverdue(group_id, grid.counts[OVERDUE], behind, needing)
 
 
 def message(digest: Digest, link: str, today: date) -> tuple[str, str]:
     """Subject and plain-text body: counts and a link, nothing else."""
-    readings = _plural(digest.overdue, "assigned reading", "assigned readings")
-    people = _plural(digest.participants, "participant", "participants")
-    groups = _plural(digest.groups_behind, "of your groups", "of your groups")
+    lines = []
+    if digest.overdue:
+        readings = _plural(digest.overdue, "assigned reading", "assigned readings")
+        people = _plural(digest.participants, "participant", "participants")
+        groups = _plural(digest.groups_behind, "of your groups", "of your groups")
+        verb = "is" if digest.overdue == 1 else "are"
+        lines.append(f"As of {today.isoformat()}, {readings} {verb} past "
+                     f"the due date, for {people} in {groups}.")
+    per_group = digest.attention_per_group
+    if per_group:
+        total = sum(per_group)
+        where = ("in 1 of your groups" if len(per_group) == 1 else
+                 f"in {len(per_group)} of your groups ({_and(per_group)})")
+        who = _plural(total, "participant needs", "participants need")
+        lines.append(f"{who} attention {where}.")
     body = (
         "Hello,\n\n"
-        f"As of {today.isoformat()}, {readings} {'is' if digest.overdue == 1 else 'are'} past "
-        f"the due date, for {people} in {groups}.\n\n"
+        + "\n\n".join(lines) + "\n\n"
         f"Sign in to see the details: {link}\n\n"
         "You get this email because you lead a group in Steady. It is sent once a day, only "
-        "when something is overdue.\n"
+        "when something is overdue or someone needs attention.\n"
     )
     return SUBJECT, body
+
+
+def _and(counts: list[int]) -> str:
+    """3, 2 and 1."""
+    text = [str(c) for c in counts]
+    return ", ".join(text[:-1]) + " and " + text[-1]
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -174,7 +219,7 @@ def send_all(
             run.no_email += 1
             continue
         digest = builder.for_leader(leader)
-        if digest.overdue == 0:
+        if not digest.anything:
             run.nothing_overdue += 1
             continue
         subject, body = message(digest, config.link, today)
@@ -194,9 +239,12 @@ def send_all(
         run.sent += 1
         audit.record(new_entry(
             SYSTEM_ACTOR, (), "digest.sent", now,
-            participant_ids=[p for g in digest.groups for p in g.participant_ids],
-            detail={"leader_id": leader.id, "groups": [g.group_id for g in digest.groups if g.overdue],
-                    "overdue": digest.overdue},
+            participant_ids=[p for g in digest.groups
+                             for p in (*g.participant_ids, *g.needing_attention)],
+            detail={"leader_id": leader.id,
+                    "groups": [g.group_id for g in digest.groups
+                               if g.overdue or g.needing_attention],
+                    "overdue": digest.overdue, "needs_attention": sum(digest.attention_per_group)},
         ))
     logs.event("digest.run", **run.to_dict())
     return run
@@ -209,6 +257,7 @@ def run_daily(services: Any, ses: Any, config: DigestConfig | None = None) -> Di
         logs.event("digest.not_configured")
         return DigestRun()
     today = services.clock.today()
-    builder = DigestBuilder(services.group_records, services.completions, services.library, today)
+    builder = DigestBuilder(services.group_records, services.completions, services.library, today,
+                            services.attention)
     leaders = list_leaders(services.accounts)
     return send_all(leaders, builder, ses, config, services.audit, services.clock.iso(), today)

@@ -79,6 +79,35 @@ def test_no_email_when_nothing_is_overdue(service, ses, overdue_group, participa
     assert sent() == []
 
 
+def test_participants_needing_attention_are_counted_per_group(  # type: ignore[no-untyped-def]
+        service, ses, overdue_group, participant, other_participant, library_clock, stack) -> None:
+    for member in (participant, other_participant):
+        service.completions.record(member.id, STARTERS[0], 1)  # nothing overdue
+    library_clock.advance(6 * 86400)  # ...but nothing done for 6 days, with a reading still to do
+    leader_id = service.group_records.get(overdue_group["group_id"]).leaders[0]
+    caller = Caller(leader_id, frozenset({"leaders"}))
+    second, _ = service.groups.create(caller, "Thursday")
+    service.enrolment.enrol(caller, second.group_id, participant.username, "Maria Lopez")
+    service.assignments.assign(caller, second.group_id, module_id=STARTERS[2])
+    library_clock.advance(6 * 86400)
+
+    run = digests.run_daily(service, ses, CONFIG)
+    assert (run.sent, run.nothing_overdue) == (1, 0)
+    [message] = sent()
+    assert "3 participants need attention in 2 of your groups (2 and 1)." in message.body
+    assert "past the due date" not in message.body
+    text = message.body.lower()
+    for word in FORBIDDEN + ("maria", "lopez", "john", "smith", "tuesday", "thursday", participant.id):
+        assert word.lower() not in text, word
+    entries, _ = service.audit.page()
+    assert next(e for e in entries if e["action"] == "digest.sent")["detail"]["needs_attention"] == 3
+
+    # A reason a leader marked as seen is not counted.
+    service.attention.mark_seen(caller, second.group_id, participant.id, "no_activity")
+    digests.run_daily(service, ses, CONFIG)
+    assert "2 participants need attention in 1 of your groups." in sent()[-1].body
+
+
 def test_leaders_without_email_are_skipped_and_unconfigured_runs_send_nothing(service, ses, leader) -> None:  # type: ignore[no-untyped-def]
     assert digests.run_daily(service, ses, CONFIG).no_email == 1
     assert digests.run_daily(service, ses, digests.DigestConfig("", "")).leaders == 0

@@ -97,10 +97,12 @@ def test_participants_needing_attention_are_counted_per_group(  # type: ignore[n
     assert "3 participants need attention in 2 of your groups (2 and 1)." in message.body
     assert "past the due date" not in message.body
     text = message.body.lower()
-    for word in FORBIDDEN + ("maria", "lopez", "john", "smith", "tuesday", "thursday", participant.id):
+    names = ("maria", "lopez", "john", "smith", "tuesday", "thursday", participant.id)
+    for word in FORBIDDEN + names:
         assert word.lower() not in text, word
     entries, _ = service.audit.page()
-    assert next(e for e in entries if e["action"] == "digest.sent")["detail"]["needs_attention"] == 3
+    entry = next(e for e in entries if e["action"] == "digest.sent")
+    assert entry["detail"]["needs_attention"] == 3
 
     # A reason a leader marked as seen is not counted.
     service.attention.mark_seen(caller, second.group_id, participant.id, "no_activity")

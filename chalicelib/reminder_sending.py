@@ -7,7 +7,9 @@ How the due are found without a Scan (keys in ``chalicelib.records.reminders``):
 2. one BatchGetItem per 33 participants: their choice, what was last sent, and the versions
    they completed (``COMPLETED_VERSIONS``);
 3. their groups: ids remembered on ``REMINDER_SENT`` (re-checked with one Query at most once
-   a week per participant, and on every save), each group read once per run (one Query);
+   a week per participant, and on every save); the groups' ``DUE`` items (assignments and
+   member ids, ``GroupRecords.due_summaries``) in one BatchGetItem per 100 groups, read once
+   per run, only for participants still in line after the choice, day and quiet-hours checks;
 4. claims: "reminded on local date D", up to 100 in one TransactWriteItems, before sending;
 5. one PutItem of the run's counts.
 
@@ -30,7 +32,7 @@ from zoneinfo import ZoneInfo
 from chalicelib import logs
 from chalicelib.assignments import assigned_modules
 from chalicelib.clock import Clock
-from chalicelib.errors import NotFound, SteadyError
+from chalicelib.errors import SteadyError
 from chalicelib.library import ModuleLibrary
 from chalicelib.records.groups import Group
 from chalicelib.records.reminders import Candidate, ReminderRecords, SlotPointer
@@ -107,7 +109,7 @@ class ReminderRun:
     def __init__(
         self,
         records: ReminderRecords,
-        read_group: Callable[[str], Group],
+        read_groups: Callable[[list[str]], dict[str, Group | None]],
         groups_of: Callable[[str], list[str]],
         library: ModuleLibrary,
         messenger: Messenger,
@@ -120,7 +122,7 @@ class ReminderRun:
         sleep: Callable[[float], None] = time_module.sleep,
     ) -> None:
         self._records = records
-        self._read_group = read_group
+        self._read_groups = read_groups
         self._groups_of = groups_of
         self._library = library
         self._messenger = messenger
@@ -132,6 +134,7 @@ class ReminderRun:
         self._email_ready = email_ready
         self._sleep = sleep
         self._groups: dict[str, Group | None] = {}
+        self._group_ids_of: dict[str, list[str]] = {}
         self._tasks: dict[str, list[Any]] = {}
 
     def run(self, scheduled: datetime) -> RunReport:
@@ -166,6 +169,7 @@ class ReminderRun:
                report: RunReport) -> None:
         candidates = self._records.candidates(ids)
         due: list[tuple[Candidate, dict[str, Any], date]] = []
+        in_line: list[tuple[Candidate, dict[str, Any], date]] = []
         for pid in ids:
             pointer, local_date = in_slot[pid]
             candidate = candidates[pid]
@@ -184,10 +188,18 @@ class ReminderRun:
                 report.quiet_hours += 1
             elif candidate.sent.get("sent_on") == local_date.isoformat():
                 report.already_sent += 1
-            elif not self._something_due(candidate, choice["trigger"], local_date, now):
-                report.nothing_due += 1
             else:
+                in_line.append((candidate, choice, local_date))
+        # Every group of everyone still in line, in one batch read (the groups not read yet).
+        wanted = [g for c, _, _ in in_line for g in self._group_ids(c, now)
+                  if g not in self._groups]
+        if wanted:
+            self._groups.update(self._read_groups(list(dict.fromkeys(wanted))))
+        for candidate, choice, local_date in in_line:
+            if self._something_due(candidate, choice["trigger"], local_date, now):
                 due.append((candidate, choice, local_date))
+            else:
+                report.nothing_due += 1
         report.due += len(due)
         if not due:
             return
@@ -244,20 +256,22 @@ class ReminderRun:
         return False
 
     def _group_ids(self, candidate: Candidate, now: datetime) -> list[str]:
+        pid = candidate.participant_id
+        if pid in self._group_ids_of:
+            return self._group_ids_of[pid]
         checked = candidate.sent.get("groups_checked_on")
         if checked and date.fromisoformat(checked) > now.date() - RECHECK_GROUPS:
-            return list(candidate.sent.get("group_ids") or [])
-        group_ids = self._groups_of(candidate.participant_id)
-        self._records.note_groups(candidate.participant_id, group_ids, now.date().isoformat())
+            group_ids = list(candidate.sent.get("group_ids") or [])
+        else:
+            group_ids = self._groups_of(pid)
+            self._records.note_groups(pid, group_ids, now.date().isoformat())
+        self._group_ids_of[pid] = group_ids
         return group_ids
 
     def _group(self, group_id: str) -> Group | None:
         if group_id not in self._groups:
-            try:
-                self._groups[group_id] = self._read_group(group_id)
-            except NotFound:
-                self._groups[group_id] = None
-        return self._groups[group_id]
+            self._groups.update(self._read_groups([group_id]))
+        return self._groups.get(group_id)
 
     def _group_tasks(self, group: Group) -> list[Any]:
         if group.group_id not in self._tasks:
@@ -318,7 +332,7 @@ def run_scheduled(services: Any, event_time: str | None, sleep: Callable[[float]
     group_records = services.group_records
     runner = ReminderRun(
         services.reminders.records,
-        group_records.get,
+        group_records.due_summaries,
         group_records.groups_of_participant,
         services.library,
         services.reminders.messenger,

@@ -13,6 +13,7 @@ Key design of the records table (``PK``/``SK``, both strings):
 | group leader                            | ``GROUP#{group_id}``| ``LEADER#{leader_id}``              |
 | participant enrolled in the group       | ``GROUP#{group_id}``| ``PARTICIPANT#{participant_id}``    |
 | assignment                              | ``GROUP#{group_id}``| ``ASSIGNMENT#{assignment_id}``      |
+| its assignments and member ids, in one  | ``GROUP#{group_id}``| ``DUE``                             |
 | "needs attention" reason marked as seen | ``GROUP#{group_id}``| ``ATTENTION_SEEN#{id}#{reason}``    |
 | audit entry (append-only), per UTC day  | ``AUDIT#{day}``     | ``{iso time}#{entry_id}``           |
 | its copy for each participant concerned | ``PARTICIPANT#{id}``| ``ACCESS#{iso time}#{entry_id}``    |
@@ -58,8 +59,9 @@ assigned modules) are one BatchGetItem per 100 keys.
 
 Reminders (``records/reminders.py``): saving a choice rewrites its slot pointers in the same
 transaction (``version`` condition); the scheduled run reads one slot partition with one Query,
-then choices, sent state and ``COMPLETED_VERSIONS`` in BatchGetItems, and claims "sent on local date D"
-with conditional updates (up to 100 in one TransactWriteItems) before sending anything.
+then choices, sent state and ``COMPLETED_VERSIONS`` in BatchGetItems, the ``DUE`` items of their
+groups in BatchGetItems (100 groups a call; never each group's partition), and claims "sent on
+local date D" with conditional updates (up to 100 in one TransactWriteItems) before sending anything.
 
 Participant ids are Cognito ``sub`` values: pseudonymous, never names or emails.
 Every access is a GetItem, Query, BatchGetItem or a (transactional) conditional write:

@@ -12,7 +12,13 @@ Conditional-write rules:
 - enrolling is an Update of ``PARTICIPANT#`` in the group + the participant's pointer: enrolling twice rewrites the
   same two items (idempotent), keeping the first ``joined_at`` (``if_not_exists``);
 - an assignment's id is derived from what is assigned to whom, so assigning the same thing
-  again updates its dates instead of adding a second assignment.
+  again updates its dates instead of adding a second assignment;
+- ``GROUP#{group_id}`` / ``DUE`` mirrors the group's assignments (``a#{assignment_id}``: what,
+  to whom, when due), its member ids (``members``, a string set) and ``archived``. It is
+  updated without a condition inside the transaction of every change it mirrors (create,
+  archive, enrol, remove, assign, unassign), so it cannot drift from them; SET/ADD/DELETE/REMOVE
+  are idempotent, so a retried change leaves it the same. A group from before it existed has
+  none: ``due_summaries`` reads such a group's partition instead.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from chalicelib.records.audit import chunks, entry_puts
 from chalicelib.records.keys import (
     ASSIGNMENT_PREFIX,
     ATTENTION_SEEN_PREFIX,
+    DUE_SK,
     GROUP_PREFIX,
     GROUP_SK,
     LEADER_PREFIX,
@@ -134,6 +141,7 @@ class GroupRecords(RecordTable):
         items = [
             self._put({"PK": pk, "SK": GROUP_SK, "name": name, "archived": False, "created_at": now},
                       condition="attribute_not_exists(PK)"),
+            _due(self._table, group_id, "SET archived = :x", values={":x": False}),
             *self._leader_items(group_id, leader_id, now),
             *entry_puts(self._table, audit),
         ]
@@ -205,6 +213,38 @@ class GroupRecords(RecordTable):
                 return names
         raise self.unavailable(RuntimeError("unprocessed keys"))
 
+    def due_summaries(self, group_ids: list[str]) -> dict[str, Group | None]:
+        """Many groups' assignments and member ids (no names, no leaders) from their ``DUE``
+        items: one BatchGetItem per 100 groups, unprocessed keys retried; a group without one
+        (made before it existed) is read whole (one Query); ``None``: no such group."""
+        unique = list(dict.fromkeys(group_ids))
+        found: dict[str, Group | None] = {}
+        for start in range(0, len(unique), _BATCH_GET_LIMIT):
+            keys = [to_item({"PK": group_pk(gid), "SK": DUE_SK})
+                    for gid in unique[start:start + _BATCH_GET_LIMIT]]
+            request: dict[str, Any] = {self._table: {"Keys": keys}}
+            for _attempt in range(_BATCH_RETRIES):
+                try:
+                    response = self._dynamodb.batch_get_item(RequestItems=request)
+                except (ClientError, BotoCoreError) as error:
+                    raise self.unavailable(error) from error
+                for item in response.get("Responses", {}).get(self._table, []):
+                    record = from_item(item)
+                    gid = str(record["PK"]).removeprefix(GROUP_PREFIX)
+                    found[gid] = _from_due(gid, record)
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+            else:
+                raise self.unavailable(RuntimeError("unprocessed keys"))
+        for gid in unique:
+            if gid not in found:
+                try:
+                    found[gid] = self.get(gid)
+                except NotFound:
+                    found[gid] = None
+        return found
+
     def groups_of_participant(self, participant_id: str) -> list[str]:
         """Ids of the groups a participant is enrolled in (one Query)."""
         return [r["group_id"] for r in self.query_all(participant_pk(participant_id), GROUP_PREFIX)]
@@ -229,7 +269,9 @@ class GroupRecords(RecordTable):
         }
         if names:
             update["ExpressionAttributeNames"] = names
-        self._write([{"Update": update}, *entry_puts(self._table, audit)])
+        mirrored = ([_due(self._table, group_id, "SET archived = :x", values={":x": archived})]
+                    if archived is not None else [])
+        self._write([{"Update": update}, *mirrored, *entry_puts(self._table, audit)])
 
     def add_leader(self, group_id: str, leader_id: str, now: str, audit: dict[str, Any]) -> None:
         self._write([*self._leader_items(group_id, leader_id, now),
@@ -246,6 +288,7 @@ class GroupRecords(RecordTable):
         self._write([
             {"Update": enrolled},
             self._put({"PK": participant_pk(participant_id), "SK": pk, "group_id": group_id}),
+            _due(self._table, group_id, "ADD members :m", values={":m": {participant_id}}),
             *entry_puts(self._table, audit),
         ])
 
@@ -305,6 +348,7 @@ class GroupRecords(RecordTable):
             {"Delete": {"TableName": self._table, "Key": to_item({"PK": pk, "SK": participant_sk(participant_id)}),
                         "ConditionExpression": "attribute_exists(PK)"}},
             {"Delete": {"TableName": self._table, "Key": to_item({"PK": participant_pk(participant_id), "SK": pk})}},
+            _due(self._table, group_id, "DELETE members :m", values={":m": {participant_id}}),
             *entry_puts(self._table, audit),
         ], not_found="That participant is not in this group.")
 
@@ -322,13 +366,20 @@ class GroupRecords(RecordTable):
             value = getattr(assignment, name)
             if value is not None:
                 record[name] = value
-        self._write([self._put(record), *entry_puts(self._table, audit)])
+        mirrored = {k: v for k, v in record.items() if k not in ("PK", "SK", "assigned_by")}
+        self._write([
+            self._put(record),
+            _due(self._table, group_id, "SET #a = :a",
+                 names={"#a": _DUE_ASSIGNMENT + assignment.assignment_id}, values={":a": mirrored}),
+            *entry_puts(self._table, audit),
+        ])
 
     def delete_assignment(self, group_id: str, assignment_id: str, audit: dict[str, Any]) -> None:
         self._write([
             {"Delete": {"TableName": self._table,
                         "Key": to_item({"PK": group_pk(group_id), "SK": assignment_sk(assignment_id)}),
                         "ConditionExpression": "attribute_exists(PK)"}},
+            _due(self._table, group_id, "REMOVE #a", names={"#a": _DUE_ASSIGNMENT + assignment_id}),
             *entry_puts(self._table, audit),
         ], not_found="There is no such assignment in this group.")
 
@@ -362,6 +413,33 @@ class GroupRecords(RecordTable):
             if not_found and cancelled.first.get("Code") == "ConditionalCheckFailed":
                 raise NotFound(not_found) from None
             raise self.unavailable(cancelled) from None
+
+
+_DUE_ASSIGNMENT = "a#"
+
+
+def _due(table: str, group_id: str, expression: str, names: dict[str, str] | None = None,
+         values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The Update of a group's ``DUE`` item that goes with a change (see the module)."""
+    update: dict[str, Any] = {"TableName": table, "UpdateExpression": expression,
+                              "Key": to_item({"PK": group_pk(group_id), "SK": DUE_SK})}
+    if names:
+        update["ExpressionAttributeNames"] = names
+    if values:
+        update["ExpressionAttributeValues"] = to_item(values)
+    return {"Update": update}
+
+
+def _from_due(group_id: str, record: dict[str, Any]) -> Group:
+    assignments = tuple(
+        _assignment({**value, "assignment_id": name[len(_DUE_ASSIGNMENT):], "assigned_by": ""})
+        for name, value in record.items()
+        if name.startswith(_DUE_ASSIGNMENT) and isinstance(value, dict))
+    members = tuple(EnrolledParticipant(str(pid), "", "")
+                    for pid in sorted(record.get("members") or ()))
+    ordered = sorted(assignments, key=lambda a: (a.due_date or "9999", a.assigned_at))
+    return Group(group_id, "", bool(record.get("archived")), "", participants=members,
+                 assignments=tuple(ordered))
 
 
 def _assignment(record: dict[str, Any]) -> Assignment:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 
 GROUP_SK = "GROUP"
+# A group's assignments (due dates) and member ids in one item, kept in step with them in
+# every change's transaction: the reminder run reads many groups with one BatchGetItem.
+DUE_SK = "DUE"
 COMPLETED_VERSIONS_SK = "COMPLETED_VERSIONS"
 AUDIT_PREFIX = "AUDIT#"
 ACCESS_PREFIX = "ACCESS#"

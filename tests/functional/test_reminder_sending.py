@@ -410,3 +410,51 @@ def test_slot_arithmetic():
         reminder_sending.SlotPointer("p", "Pacific/Kiritimati", "00:00"), utc("2026-06-09T10:00:00")
     ) == date(2026, 6, 10)  # UTC+14: already tomorrow there
     assert timedelta(hours=3) == reminder_sending.TOO_LATE
+
+
+def test_a_run_reads_the_groups_in_batches_not_one_query_each(world, aws_calls):
+    """Issue 16's budget: 150 participants due in one slot, in 15 groups of 10: the slot Query;
+    per 100 participants, one BatchGetItem per 33 (choice, sent state, completions), one
+    BatchGetItem of their groups' DUE items not read yet (no group Query), the claims in one
+    transaction; the run's Put."""
+    import uuid
+
+    from chalicelib.records.audit import new_entry
+    from chalicelib.records.groups import Assignment
+    from chalicelib.reminders import DAYS, utc_slots
+
+    groups = world.service.group_records
+    leader = str(uuid.uuid4())
+    at = "2026-06-01T00:00:00Z"
+    day = date(2026, 6, 10)
+    participant_ids = [str(uuid.uuid4()) for _ in range(150)]
+    for start in range(0, 150, 10):
+        group_id = uuid.uuid4().hex
+        groups.create(group_id, "Group", leader, at, new_entry(leader, ["leaders"], "group.create", at))
+        groups.put_assignment(group_id, Assignment(uuid.uuid4().hex, "module", STARTERS[0], None, None,
+                                                   "2026-06-11", None, at, leader),
+                              new_entry(leader, ["leaders"], "assignment.put", at))
+        for pid in participant_ids[start:start + 10]:
+            groups.enrol(group_id, pid, "Person", at,
+                         new_entry(leader, ["leaders"], "enrolment.add", at))
+            choice = {"enabled": True, "channel": "email", "email": "burst@example.org",
+                      "time": "13:00", "days": list(DAYS), "trigger": "day_before",
+                      "quiet_start": None, "quiet_end": None, "timezone": "UTC", "locale": "en"}
+            slots = utc_slots("13:00", "UTC", day)
+            choice["slots"] = sorted(slots)
+            world.service.reminders.records.save(pid, choice, None, slots, (), [group_id],
+                                                 day.isoformat())
+    # One group moved on: a participant removed there is not reminded about its reading.
+    removed = participant_ids[0]
+    groups.remove_participant(groups.groups_of_participant(removed)[0], removed,
+                              new_entry(leader, ["leaders"], "enrolment.remove", at))
+
+    aws_calls.reset()
+    report = run(world, "2026-06-10T13:00:00", now="2026-06-10T13:00:05")
+    assert (report.due, report.sent, report.nothing_due) == (149, 149, 1)
+    calls = [n.removeprefix("DynamoDB.") for n in aws_calls.names if n.startswith("DynamoDB.")]
+    assert calls.count("Query") == 1  # the slot; no group is queried
+    # 100 then 50 participants: 4 + 2 BatchGetItems, and the groups' DUE items once or twice
+    assert calls.count("BatchGetItem") in (4 + 1 + 2, 4 + 1 + 2 + 1)
+    assert calls.count("TransactWriteItems") == 2 and calls.count("PutItem") == 1
+    assert len(calls) <= 11  # at most 7.4 calls per 100 due participants (was 1 Query per group)

@@ -431,8 +431,9 @@ def test_a_run_reads_the_groups_in_batches_not_one_query_each(world, aws_calls):
     for start in range(0, 150, 10):
         group_id = uuid.uuid4().hex
         groups.create(group_id, "Group", leader, at, new_entry(leader, ["leaders"], "group.create", at))
-        groups.put_assignment(group_id, Assignment(uuid.uuid4().hex, "module", STARTERS[0], None, None,
-                                                   "2026-06-11", None, at, leader),
+        assignment = Assignment(uuid.uuid4().hex, "module", STARTERS[0], None, None,
+                                "2026-06-11", None, at, leader)
+        groups.put_assignment(group_id, assignment,
                               new_entry(leader, ["leaders"], "assignment.put", at))
         for pid in participant_ids[start:start + 10]:
             groups.enrol(group_id, pid, "Person", at,

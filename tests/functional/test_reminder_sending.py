@@ -430,7 +430,8 @@ def test_a_run_reads_the_groups_in_batches_not_one_query_each(world, aws_calls):
     participant_ids = [str(uuid.uuid4()) for _ in range(150)]
     for start in range(0, 150, 10):
         group_id = uuid.uuid4().hex
-        groups.create(group_id, "Group", leader, at, new_entry(leader, ["leaders"], "group.create", at))
+        groups.create(group_id, "Group", leader, at,
+                      new_entry(leader, ["leaders"], "group.create", at))
         assignment = Assignment(uuid.uuid4().hex, "module", STARTERS[0], None, None,
                                 "2026-06-11", None, at, leader)
         groups.put_assignment(group_id, assignment,

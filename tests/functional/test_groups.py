@@ -167,7 +167,8 @@ def test_track_assignment_expands_into_its_modules(client, group, leader, partic
     enrol(client, group, leader, participant)
     assign(client, group, leader, track_id="starter", due_date="2026-12-01")
     _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
-    assert [m["module_id"] for m in grid["modules"]] == ["cravings-and-urge-surfing", "thinking-traps"]
+    # The track's own order (assignments.reading_order), never alphabetical.
+    assert [m["module_id"] for m in grid["modules"]] == ["thinking-traps", "cravings-and-urge-surfing"]
     status, body = call(client, "POST", f"/groups/{group}/assignments", leader, {"track_id": "no-such-track"})
     assert (status, body["error"]["code"]) == (404, "track_not_found")
 

@@ -4,6 +4,7 @@ or removes one. Both are audit-logged in the same transaction as the change."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,8 @@ class Enrolment:
     records: GroupRecords
     accounts: Accounts
     clock: Clock
+    # Told after a participant joins or leaves a group (the reminder run re-reads their groups).
+    groups_changed: Callable[[str], None] | None = None
 
     def enrol(
         self,
@@ -68,6 +71,8 @@ class Enrolment:
         audit = new_entry(caller.id, caller.roles, "enrolment.add", now,
                           group_id=group.group_id, participant_ids=[account.id])
         self.records.enrol(group.group_id, account.id, display_name, now, audit)
+        if self.groups_changed is not None and not already:
+            self.groups_changed(account.id)
         return Enrolled(account.id, account.username, display_name, password or None), not already
 
     def remove(self, caller: Caller, group_id: str, participant_id: str) -> None:
@@ -78,3 +83,5 @@ class Enrolment:
         audit = new_entry(caller.id, caller.roles, "enrolment.remove", self.clock.iso(),
                           group_id=group.group_id, participant_ids=[participant_id])
         self.records.remove_participant(group.group_id, participant_id, audit)
+        if self.groups_changed is not None:
+            self.groups_changed(participant_id)

@@ -442,6 +442,16 @@ class ReminderService:
         logs.event("reminders.contact_confirmed", participant_id=caller.id)
         return choice
 
+    def delete_contact(self, caller: Caller) -> ReminderChoice:
+        """Forget the participant's email and phone number (and any code waiting): reminders
+        turn off, their time slots are removed. The other choices stay for next time."""
+        forgotten = ("email", "phone", "pending")
+        choice = self._change(
+            caller.id, lambda item: {**{k: v for k, v in item.items() if k not in forgotten}, "enabled": False},
+            refresh_groups=False)
+        logs.event("reminders.contact_deleted", participant_id=caller.id)
+        return choice
+
     # plumbing
 
     def _code_hash(self, participant_id: str, kind: str, address: str, code: str) -> str:

@@ -87,8 +87,9 @@ class Services:
             lambda: aws.client("ses", settings.region), lambda: aws.client("sns", settings.region),
             settings.reminder_sender, settings.sms_sender_id,
         )
+        reminder_records = ReminderRecords(dynamodb, table)
         reminders = ReminderService(
-            ReminderRecords(dynamodb, table), clock, messenger, settings.reminder_key,
+            reminder_records, clock, messenger, settings.reminder_key,
             settings.program_name, settings.program_timezone,
             group_records.groups_of_participant,
         )
@@ -97,7 +98,7 @@ class Services:
             clock=clock,
             verifier=verifier or TokenVerifier(settings, clock=clock),
             groups=Groups(group_records, audit, accounts, clock),
-            enrolment=Enrolment(group_records, accounts, clock),
+            enrolment=Enrolment(group_records, accounts, clock, reminder_records.groups_changed),
             assignments=Assignments(group_records, library, clock),
             dashboard=Dashboard(group_records, completions, audit, library, clock),
             reading=Reading(library, completions, group_records, clock),

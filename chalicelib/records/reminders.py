@@ -296,6 +296,21 @@ class ReminderRecords(RecordTable):
             ExpressionAttributeValues=to_item({":g": group_ids, ":c": checked_on}),
         )
 
+    def groups_changed(self, participant_id: str) -> None:
+        """The participant joined or left a group: the next run checks their groups again
+        (one UpdateItem removing ``groups_checked_on``, only if they have a sent-state item:
+        ``attribute_exists``, so participants without reminders get nothing written)."""
+        try:
+            self._call(
+                "update_item",
+                Key=to_item({"PK": participant_pk(participant_id), "SK": SENT_SK}),
+                UpdateExpression="REMOVE #c",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeNames={"#c": "groups_checked_on"},
+            )
+        except _ConditionFailed:
+            pass
+
     def record_run(self, utc_date: str, sort_key: str, counts: dict[str, int | str]) -> None:
         try:
             self._call(

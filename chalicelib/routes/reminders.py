@@ -45,4 +45,9 @@ def blueprint(authorizer: Any) -> Blueprint:
     def confirm_contact(call: Call) -> dict[str, Any]:
         return services.current().reminders.confirm_contact(call.caller, call.body["code"]).to_dict()
 
+    @endpoints.route("/me/reminders/contact", method="DELETE", roles=ONLY_PARTICIPANTS)
+    def delete_contact(call: Call) -> dict[str, Any]:
+        """Forgets the email and phone number; reminders turn off."""
+        return services.current().reminders.delete_contact(call.caller).to_dict()
+
     return bp

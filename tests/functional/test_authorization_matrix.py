@@ -53,6 +53,7 @@ ROWS: dict[tuple[str, str], Row] = {
     ("GET", "/me/reminders"): Row("/me/reminders", allowed=frozenset({"participant"})),
     ("PUT", "/me/reminders"): Row("/me/reminders", {"enabled": False, "time": "07:15"}, frozenset({"participant"})),
     ("POST", "/me/reminders/contact"): Row("/me/reminders/contact", {"email": "matrix@example.org"}, frozenset({"participant"})),
+    ("DELETE", "/me/reminders/contact"): Row("/me/reminders/contact", allowed=frozenset({"participant"})),
     ("POST", "/me/reminders/contact/confirm"): Row("/me/reminders/contact/confirm", {"code": "123456"}, frozenset({"participant"})),
     ("GET", "/me/access"): Row("/me/access", allowed=frozenset({"participant"})),
     ("GET", "/me/groups"): Row("/me/groups", allowed=frozenset({"participant"})),

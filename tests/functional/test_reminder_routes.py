@@ -200,3 +200,41 @@ def test_leaders_cannot_see_or_change_anyones_reminders(client, participant, lea
         status, answer = call(client, method, path, leader, body)
         assert status == 403
         assert "w***" not in json.dumps(answer)
+
+
+def test_a_participant_deletes_their_contact_details(client, participant, service):
+    confirm_email(client, participant)
+    status, body = call(client, "put", "/me/reminders", participant, {"enabled": True, "time": "18:00"})
+    assert status == 200 and body["enabled"] is True
+    assert slot_items(participant.id)
+    status, body = call(client, "delete", "/me/reminders/contact", participant)
+    assert status == 200, body
+    assert (body["enabled"], body["email"], body["phone"], body["time"]) == (False, None, None, "18:00")
+    assert slot_items(participant.id) == []
+    stored, _ = service.reminders.records.get(participant.id)
+    assert EMAIL not in json.dumps(stored, default=str)
+    status, body = call(client, "put", "/me/reminders", participant, {"enabled": True})
+    assert status == 409 and body["error"]["code"] == "contact_not_confirmed"
+    # Deleting again (nothing left) is harmless.
+    assert call(client, "delete", "/me/reminders/contact", participant)[0] == 200
+
+
+def test_joining_or_leaving_a_group_makes_the_run_check_groups_again(client, participant, leader,
+                                                                     published, service):
+    confirm_email(client, participant)
+    call(client, "put", "/me/reminders", participant, {"enabled": True})
+    _, sent = service.reminders.records.get(participant.id)
+    assert sent.get("groups_checked_on")  # saved with the choice
+    status, group = call(client, "post", "/groups", leader, {"name": "Hook group"})
+    status, _ = call(client, "post", f"/groups/{group['group_id']}/participants", leader,
+                     {"username": participant.username})
+    assert status == 201
+    _, sent = service.reminders.records.get(participant.id)
+    assert "groups_checked_on" not in sent  # the next run reads their groups again
+    call(client, "put", "/me/reminders", participant, {"time": "09:00"})
+    _, sent = service.reminders.records.get(participant.id)
+    assert sent["group_ids"] == [group["group_id"]]
+    status, _ = call(client, "delete", f"/groups/{group['group_id']}/participants/{participant.id}", leader)
+    assert status == 204
+    _, sent = service.reminders.records.get(participant.id)
+    assert "groups_checked_on" not in sent

@@ -446,9 +446,10 @@ class ReminderService:
         """Forget the participant's email and phone number (and any code waiting): reminders
         turn off, their time slots are removed. The other choices stay for next time."""
         forgotten = ("email", "phone", "pending")
-        choice = self._change(
-            caller.id, lambda item: {**{k: v for k, v in item.items() if k not in forgotten}, "enabled": False},
-            refresh_groups=False)
+        def forget(item: dict[str, Any]) -> dict[str, Any]:
+            return {**{k: v for k, v in item.items() if k not in forgotten}, "enabled": False}
+
+        choice = self._change(caller.id, forget, refresh_groups=False)
         logs.event("reminders.contact_deleted", participant_id=caller.id)
         return choice
 

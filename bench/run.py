@@ -670,6 +670,13 @@ class CallCounter:
         return list(self.calls)
 
 
+def _jwks_through_moto(url: str) -> Any:
+    """The pool's JWKS, which moto serves to `requests` in-process (web sessions verify tokens)."""
+    import requests
+
+    return requests.get(url, timeout=5).json()
+
+
 def bench_aws_calls(invoke: Invoker, module_ids: list[str], versions: dict[str, int]) -> None:
     heading("(c) AWS calls per operation (botocore before-call hooks on the services' clients)")
     from chalicelib import services
@@ -678,7 +685,8 @@ def bench_aws_calls(invoke: Invoker, module_ids: list[str], versions: dict[str, 
     # Fresh services (empty version and pointer caches) on the same cached clients and the
     # bench's fake clock, and a fresh participant.
     settings = services.current().settings
-    services.use(services.Services.build(settings, TokenVerifier(settings), clock=_services_clock(settings)))
+    verifier = TokenVerifier(settings, _jwks_through_moto)
+    services.use(services.Services.build(settings, verifier, clock=_services_clock(settings)))
     counter = CallCounter()
     for name, client in _services_clients.items():
         client.meta.events.register("before-call.*.*", counter, unique_id=f"bench-count-{name}")
@@ -991,7 +999,6 @@ def bench_in_process() -> None:
     sys.path.insert(0, str(ROOT))
 
     import boto3
-    import requests
     from moto import mock_aws
 
     from chalicelib import aws as aws_clients
@@ -1014,8 +1021,7 @@ def bench_in_process() -> None:
         if not report.ok:
             raise RuntimeError(f"publishing content/ failed: {report.summary()}")
         settings = Settings.from_env(stack.environment())
-        # moto serves the pool's JWKS to `requests` in-process (web sessions verify tokens).
-        verifier = TokenVerifier(settings, lambda url: requests.get(url, timeout=5).json())
+        verifier = TokenVerifier(settings, _jwks_through_moto)
         services.use(
             services.Services.build(settings, verifier, clock=_services_clock(settings))
         )

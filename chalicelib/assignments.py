@@ -18,6 +18,9 @@ from chalicelib.records.audit import new_entry
 from chalicelib.records.groups import Assignment, GroupRecords
 
 
+NO_DUE_DATE = "9999-12-31"  # sorts after every date
+
+
 def check_date(value: Any, name: str) -> str | None:
     """A calendar date ``YYYY-MM-DD`` (or ``None``); raises ``BadRequest`` otherwise."""
     if value is None:
@@ -154,6 +157,26 @@ class Assignments:
                           detail={"assignment_id": assignment_id, "kind": kind, "item_id": item_id})
         self.records.put_assignment(group.group_id, assignment, audit)
         return assignment
+
+    def change_dates(self, caller: Caller, group_id: str, assignment_id: str,
+                     due_date: str | None, session_date: str | None) -> Assignment:
+        """New due and session dates (either may be ``None``: no date) for an assignment of a
+        group ``caller`` leads; what is assigned, and to whom, stays."""
+        group = led_group(self.records, caller, group_id, writable=True)
+        current = next((a for a in group.assignments if a.assignment_id == assignment_id), None)
+        if current is None:
+            raise NotFound("There is no such assignment in this group.",
+                           code="assignment_not_found")
+        due = check_date(due_date, "due_date")
+        session = check_date(session_date, "session_date")
+        now = self.clock.iso()
+        changed = replace(current, due_date=due, session_date=session)
+        audit = new_entry(caller.id, caller.roles, "assignment.put", now, group_id=group.group_id,
+                          participant_ids=[p for p in [current.participant_id] if p],
+                          detail={"assignment_id": assignment_id, "kind": current.kind,
+                                  "item_id": current.item_id})
+        self.records.put_assignment(group.group_id, changed, audit)
+        return changed
 
     def unassign(self, caller: Caller, group_id: str, assignment_id: str) -> None:
         group = led_group(self.records, caller, group_id)

@@ -1,23 +1,26 @@
 """The group dashboard: participants × assigned modules with each one's status, version and
 completion time; and the same grid as a CSV file for clinical documentation.
 
-One group Query, one BatchGetItem per 100 participants, one audit Put.
+One group Query, one BatchGetItem per 100 participants, one audit Put. The groups overview
+(``Dashboard.overview``): one Query of the leader's groups, one Query per group, one
+BatchGetItem per 100 participants of the active groups, one audit Put.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from chalicelib.assignments import AssignedModule, assigned_modules
 from chalicelib.clock import Clock
+from chalicelib.errors import BadRequest, Forbidden
 from chalicelib.groups import GroupSummary, audit_read, led_group
-from chalicelib.identity import Caller
+from chalicelib.identity import LEADERS, Caller
 from chalicelib.library import ModuleLibrary
-from chalicelib.records.audit import AuditRecords
+from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import CompletedVersions, CompletionRecords
 from chalicelib.records.groups import Group, GroupRecords
 from chalicelib.statuses import (
@@ -35,12 +38,32 @@ from chalicelib.statuses import (
 COUNTED = (COMPLETED, COMPLETED_OLDER, OVERDUE, NOT_STARTED)
 
 
+ORDER_BY_NAME = "name"
+ORDER_BY_OVERDUE = "overdue"
+ORDERS = (ORDER_BY_NAME, ORDER_BY_OVERDUE)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """One participant's assigned modules: completed, overdue, completed in an older version."""
+
+    done: int
+    overdue: int
+    older: int
+
+
 @dataclass(frozen=True)
 class GridRow:
     participant_id: str
     display_name: str
     joined_at: str
     cells: tuple[ModuleStatus, ...]  # one per column, in column order
+
+    @property
+    def totals(self) -> Totals:
+        statuses = [c.status for c in self.cells]
+        return Totals(statuses.count(COMPLETED), statuses.count(OVERDUE),
+                      statuses.count(COMPLETED_OLDER))
 
     def to_dict(self) -> dict[str, Any]:
         return {"participant_id": self.participant_id, "display_name": self.display_name,
@@ -54,6 +77,10 @@ class Grid:
     participants: tuple[GridRow, ...]
     counts: dict[str, int]  # cells per status (COUNTED)
     as_of: str
+    # What the leader may filter by (the tracks assigned to the group), and what is shown.
+    tracks: tuple[TrackChoice, ...] = ()
+    view: GridView = field(default_factory=lambda: GridView())
+    all_participants: int = 0  # before the "only overdue" filter
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +90,33 @@ class Grid:
             "counts": dict(self.counts),
             "as_of": self.as_of,
         }
+
+
+@dataclass(frozen=True)
+class TrackChoice:
+    track_id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class GridView:
+    """What a group leader chose to see: only participants with overdue reading, one track's
+    modules, and the order of the rows (``ORDERS``)."""
+
+    only_overdue: bool = False
+    track_id: str | None = None
+    order: str = ORDER_BY_NAME
+
+
+@dataclass(frozen=True)
+class GroupOverview:
+    """One line of a group leader's groups list."""
+
+    group: GroupSummary
+    participants: int
+    overdue: int  # overdue readings (participant × module)
+    participants_overdue: int
+    next_session: str | None  # the first group session date from today on
 
 
 @dataclass(frozen=True)
@@ -94,8 +148,35 @@ def group_grid(group: Group, completed: dict[str, CompletedVersions], modules: l
                                        visible, today))
         rows.append(GridRow(participant.participant_id, participant.display_name, participant.joined_at,
                             tuple(cells)))
-    counts = {s: sum(1 for r in rows for c in r.cells if c.status == s) for s in COUNTED}
-    return Grid(GroupSummary.of(group), tuple(columns.values()), tuple(rows), counts, today.isoformat())
+    return Grid(GroupSummary.of(group), tuple(columns.values()), tuple(rows), _counts(rows),
+                today.isoformat(), all_participants=len(rows))
+
+
+def _counts(rows: list[GridRow] | tuple[GridRow, ...]) -> dict[str, int]:
+    return {s: sum(1 for r in rows for c in r.cells if c.status == s) for s in COUNTED}
+
+
+def apply_view(grid: Grid, view: GridView, tracks: list[dict[str, Any]]) -> Grid:
+    """``grid`` as ``view`` asks: one track's columns (in the track's order), only the rows with
+    something overdue, rows by name or most overdue first. ``tracks`` are the published tracks
+    assigned to the group (offered as filters). ``BadRequest`` for a track or order not offered."""
+    if view.order not in ORDERS:
+        raise BadRequest("Sort by name or by most overdue.", code="invalid_order")
+    modules, rows = grid.modules, grid.participants
+    if view.track_id is not None:
+        track = next((t for t in tracks if t["id"] == view.track_id), None)
+        if track is None:
+            raise BadRequest("Choose one of the tracks assigned to this group.",
+                             code="invalid_track")
+        keep = [i for i, m in enumerate(modules) if m.module_id in track["modules"]]
+        modules = tuple(modules[i] for i in keep)
+        rows = tuple(replace(r, cells=tuple(r.cells[i] for i in keep)) for r in rows)
+    if view.only_overdue:
+        rows = tuple(r for r in rows if r.totals.overdue)
+    if view.order == ORDER_BY_OVERDUE:
+        rows = tuple(sorted(rows, key=lambda r: -r.totals.overdue))  # stable: then by name
+    return replace(grid, modules=modules, participants=rows, counts=_counts(rows),
+                   tracks=tuple(TrackChoice(t["id"], t["title"]) for t in tracks), view=view)
 
 
 _DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
@@ -131,16 +212,53 @@ class Dashboard:
     library: ModuleLibrary
     clock: Clock
 
-    def grid(self, caller: Caller, group_id: str) -> Grid:
-        """The dashboard of a group ``caller`` leads (audit-logged as a read)."""
-        return self._grid(caller, group_id, "group.progress.read")
+    def grid(self, caller: Caller, group_id: str, view: GridView | None = None) -> Grid:
+        """The dashboard of a group ``caller`` leads (audit-logged as a read), as ``view`` asks."""
+        group, grid = self._grid(caller, group_id, "group.progress.read")
+        assigned = {a.item_id for a in group.assignments if a.kind == "track"}
+        tracks = [t for t in self.library.tracks() if t["id"] in assigned] if assigned else []
+        return apply_view(grid, view or GridView(), tracks)
 
     def csv(self, caller: Caller, group_id: str) -> CsvFile:
         """The dashboard as a CSV file (audit-logged as an export)."""
-        return CsvFile(grid_csv(self._grid(caller, group_id, "group.progress.export")), "group-progress.csv")
+        _, grid = self._grid(caller, group_id, "group.progress.export")
+        return CsvFile(grid_csv(grid), "group-progress.csv")
 
-    def _grid(self, caller: Caller, group_id: str, action: str) -> Grid:
+    def overview(self, caller: Caller) -> list[GroupOverview]:
+        """The groups ``caller`` leads, active first, by name, each with its participants, overdue
+        readings and next session date (archived groups: no counts). Audit-logged as one read of
+        the active groups' participants."""
+        if LEADERS not in caller.roles:
+            raise Forbidden("Only group leaders manage groups.")
+        groups = sorted((self.records.get(gid) for gid in self.records.groups_led_by(caller.id)),
+                        key=lambda g: (g.archived, g.name.lower()))
+        active = [g for g in groups if not g.archived]
+        participant_ids = list(dict.fromkeys(p for g in active for p in g.participant_ids))
+        completed: dict[str, CompletedVersions] = {}
+        if participant_ids:
+            self.audit.record(new_entry(caller.id, caller.roles, "group.overview.read",
+                                        self.clock.iso(), participant_ids=participant_ids))
+            completed = self.completions.completed_versions(participant_ids)
+        today = self.clock.today()
+        overview = []
+        for group in groups:
+            if group.archived:
+                overview.append(GroupOverview(GroupSummary.of(group), len(group.participants),
+                                              0, 0, None))
+                continue
+            modules = assigned_modules(group.assignments, self.library)
+            grid = group_grid(group, completed, modules, today)
+            sessions = [a.session_date for a in group.assignments
+                        if a.session_date and a.session_date >= today.isoformat()]
+            overview.append(GroupOverview(
+                GroupSummary.of(group), len(group.participants), grid.counts[OVERDUE],
+                sum(1 for r in grid.participants if r.totals.overdue),
+                min(sessions) if sessions else None))
+        return overview
+
+    def _grid(self, caller: Caller, group_id: str, action: str) -> tuple[Group, Grid]:
         group = led_group(self.records, caller, group_id)
         audit_read(self.audit, self.clock, caller, group, action)
         completed = self.completions.completed_versions(group.participant_ids)
-        return group_grid(group, completed, assigned_modules(group.assignments, self.library), self.clock.today())
+        modules = assigned_modules(group.assignments, self.library)
+        return group, group_grid(group, completed, modules, self.clock.today())

@@ -6,7 +6,7 @@ from chalice import Blueprint
 
 from chalicelib import mfa
 from chalicelib.identity import LEADERS, PARTICIPANTS
-from chalicelib.web import account_pages, pages, reading_pages, worksheet_pages
+from chalicelib.web import account_pages, leader_pages, pages, reading_pages, worksheet_pages
 from chalicelib.web.http import PUBLIC, SIGNED_IN, Pages
 
 LEADER_ONLY = (LEADERS,)
@@ -45,11 +45,27 @@ def blueprint() -> Blueprint:
               access=(PARTICIPANTS,))(worksheet_pages.share)
     web.route("/read/{module_id}", access=SIGNED_IN)(reading_pages.old_address)
 
-    web.route("/leader", access=LEADER_ONLY)(pages.groups_page)
-    web.route("/leader/groups", method="POST", access=LEADER_ONLY)(pages.create_group)
-    web.route("/leader/groups/{group_id}", access=LEADER_ONLY)(pages.group_page)
-    web.route("/leader/groups/{group_id}/participants", method="POST", access=LEADER_ONLY)(pages.enrol)
-    web.route("/leader/groups/{group_id}/assignments", method="POST", access=LEADER_ONLY)(pages.assign)
-    web.route("/leader/groups/{group_id}/progress", access=LEADER_ONLY)(pages.progress_page)
-    web.route("/leader/groups/{group_id}/progress.csv", access=LEADER_ONLY)(pages.progress_csv)
+    # Group leaders (chalicelib/web/leader_pages.py); confirmations are pages of their own.
+    group = "/leader/groups/{group_id}"
+    web.route("/leader", access=LEADER_ONLY)(leader_pages.groups_page)
+    web.route("/leader/groups", method="POST", access=LEADER_ONLY)(leader_pages.create_group)
+    web.route(group, access=LEADER_ONLY)(leader_pages.group_page)
+    web.route(group + "/name", method="POST", access=LEADER_ONLY)(leader_pages.rename)
+    web.route(group + "/leaders", method="POST", access=LEADER_ONLY)(leader_pages.add_leader)
+    web.route(group + "/archive", access=LEADER_ONLY)(leader_pages.archive_confirm)
+    web.route(group + "/archive", method="POST", access=LEADER_ONLY)(leader_pages.archive)
+    web.route(group + "/unarchive", method="POST", access=LEADER_ONLY)(leader_pages.unarchive)
+    web.route(group + "/participants", method="POST", access=LEADER_ONLY)(leader_pages.enrol)
+    web.route(group + "/participants/{participant_id}/remove", access=LEADER_ONLY)(leader_pages.remove_confirm)
+    web.route(group + "/participants/{participant_id}/remove", method="POST",
+              access=LEADER_ONLY)(leader_pages.remove)
+    web.route(group + "/assignments", method="POST", access=LEADER_ONLY)(leader_pages.assign)
+    web.route(group + "/assignments/{assignment_id}/dates", access=LEADER_ONLY)(leader_pages.dates_form)
+    web.route(group + "/assignments/{assignment_id}/dates", method="POST",
+              access=LEADER_ONLY)(leader_pages.change_dates)
+    web.route(group + "/assignments/{assignment_id}/remove", access=LEADER_ONLY)(leader_pages.unassign_confirm)
+    web.route(group + "/assignments/{assignment_id}/remove", method="POST",
+              access=LEADER_ONLY)(leader_pages.unassign)
+    web.route(group + "/progress", access=LEADER_ONLY)(leader_pages.progress_page)
+    web.route(group + "/progress.csv", access=LEADER_ONLY)(leader_pages.progress_csv)
     return bp

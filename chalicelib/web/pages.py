@@ -7,11 +7,9 @@ is decided here twice. Leader reads go through those use cases and so are audit-
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from chalicelib import mfa, services
-from chalicelib.api import Download
 from chalicelib.errors import BadRequest, Unauthenticated
 from chalicelib.identity import LEADERS, PARTICIPANTS, Caller
 from chalicelib.library import (
@@ -25,7 +23,6 @@ from chalicelib.statuses import (
     NOT_ASSIGNED,
     NOT_STARTED,
     OVERDUE,
-    STATUS_TEXT,
 )
 from chalicelib.web import csrf, render, session, words
 from chalicelib.web.http import (
@@ -42,17 +39,12 @@ from chalicelib.web.words import WORDS
 
 # Status as an icon and words, never colour alone (participants' words: web/words.py).
 ICONS = {COMPLETED: "✓", COMPLETED_OLDER: "↻", OVERDUE: "!", NOT_STARTED: "○", NOT_ASSIGNED: "–"}
-LEADER_TEXT = {**STATUS_TEXT, NOT_ASSIGNED: "Not assigned"}
 HOME = "/"
 GROUPS = "/leader"
 
 
 def home_for(roles: frozenset[str]) -> str:
     return GROUPS if LEADERS in roles and PARTICIPANTS not in roles else HOME
-
-
-def group_path(group_id: str) -> str:
-    return f"{GROUPS}/groups/{group_id}"
 
 
 NEW_PASSWORD = "/sign-in/new-password"
@@ -201,88 +193,3 @@ def stylesheet(visit: Visit) -> Asset:
 def reading_locale(visit: Visit) -> str:
     """The language to read in: ``?locale=``, else what the browser asks for, else English."""
     return preferred_locale(visit.query.get("locale"), visit.headers.get("accept-language"))
-
-
-# -- group leaders --------------------------------------------------------------------------
-
-
-def groups_page(visit: Visit) -> Html:
-    caller = visit.signed_in()
-    return Html("groups.html", {"groups": services.current().groups.mine(caller),
-                                "key": secrets.token_hex(16)})
-
-
-def create_group(visit: Visit) -> Redirect:
-    caller = visit.signed_in()
-    # The form's one-time key makes a double submit create the group once.
-    key = visit.form.get("key") or None
-    group, _ = services.current().groups.create(caller, visit.form.get("name", ""), key)
-    return Redirect(group_path(group.group_id))
-
-
-def _group_view(caller: Caller, group_id: str, notice: str | None = None) -> Html:
-    svc = services.current()
-    detail = svc.groups.detail(caller, group_id)
-    catalog = svc.library.catalog()
-    tracks = svc.library.tracks()
-    titles = {m["id"]: m["title"] for m in catalog}
-    track_titles = {t["id"]: t["title"] for t in tracks}
-    names = {p.participant_id: p.display_name for p in detail.participants}
-    assignments = []
-    for a in detail.assignments:
-        label = titles.get(a.item_id, a.item_id) if a.kind == "module" else \
-            "Track: " + track_titles.get(a.item_id, a.item_id)
-        audience = names.get(a.participant_id, "One participant") if a.participant_id else "Everyone"
-        assignments.append({"label": label, "audience": audience, "due_date": a.due_date,
-                            "session_date": a.session_date})
-    return Html("group.html", {
-        "group": detail.summary,
-        "participants": detail.participants,
-        "assignments": assignments,
-        "modules": sorted(catalog, key=lambda m: m["title"]),
-        "tracks": tracks,
-        "notice": notice,
-    })
-
-
-def group_page(visit: Visit) -> Html:
-    return _group_view(visit.signed_in(), visit.params["group_id"])
-
-
-def enrol(visit: Visit) -> Any:
-    caller = visit.signed_in()
-    group_id = visit.params["group_id"]
-    enrolled, _ = services.current().enrolment.enrol(
-        caller, group_id, visit.form.get("username", "").strip(),
-        visit.form.get("display_name", "").strip() or None, create=visit.form.get("create") == "yes")
-    if enrolled.temporary_password:
-        # Shown once, on this response only (never stored or redirected through a URL).
-        notice = (f"Account {enrolled.username} created. Temporary password: {enrolled.temporary_password}"
-                  " (they choose their own at first sign-in).")
-        return _group_view(caller, group_id, notice)
-    return Redirect(group_path(group_id))
-
-
-def assign(visit: Visit) -> Redirect:
-    caller = visit.signed_in()
-    group_id = visit.params["group_id"]
-    kind, _, item_id = visit.form.get("item", "").partition(":")
-    if kind not in ("module", "track") or not item_id:
-        raise BadRequest("Choose a module or a track to assign.", code="invalid_assignment")
-    services.current().assignments.assign(
-        caller, group_id,
-        module_id=item_id if kind == "module" else None, track_id=item_id if kind == "track" else None,
-        due_date=visit.form.get("due_date") or None, session_date=visit.form.get("session_date") or None)
-    return Redirect(group_path(group_id))
-
-
-def progress_page(visit: Visit) -> Html:
-    grid = services.current().dashboard.grid(visit.signed_in(), visit.params["group_id"])
-    return Html("progress.html", {"grid": grid, "group_path": group_path(visit.params["group_id"]),
-                                  "icons": ICONS, "texts": LEADER_TEXT,
-                                  "legend": [(ICONS[s], LEADER_TEXT[s], s) for s in
-                                             (COMPLETED, COMPLETED_OLDER, OVERDUE, NOT_STARTED)]})
-
-
-def progress_csv(visit: Visit) -> Download:
-    return Download(services.current().dashboard.csv(visit.signed_in(), visit.params["group_id"]))

@@ -79,6 +79,17 @@ def day(iso: str | None, lang: str = "en") -> str:
     return f"{DAYS[lang][value.weekday()]} {value.day} {MONTHS[lang][value.month - 1]} {value.year}"
 
 
+def short_day(iso: str | None) -> str:
+    """``2026-11-24`` as ``24 Nov`` (a grid's column header); empty for no date."""
+    if not iso:
+        return ""
+    try:
+        value = date.fromisoformat(str(iso)[:10])
+    except ValueError:
+        return str(iso)
+    return f"{value.day} {MONTHS['en'][value.month - 1]}"
+
+
 def render(template: str, context: dict[str, Any]) -> str:
     html: str = environment().get_template(template).render(**context)
     return html

@@ -80,6 +80,26 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
         "/leader/groups/{g}/participants", {"username": "participant-other"}, expect=LEADER_POST),
     ("POST", "/leader/groups/{group_id}/assignments"): PageRow(
         "/leader/groups/{g}/assignments", {"item": "module:breathing-and-grounding"}, expect=LEADER_POST),
+    ("POST", "/leader/groups/{group_id}/name"): PageRow("/leader/groups/{g}/name", {"name": "Renamed"},
+                                                       expect=LEADER_POST),
+    ("POST", "/leader/groups/{group_id}/leaders"): PageRow(
+        "/leader/groups/{g}/leaders", {"leader_username": "leader-owner"}, expect=LEADER_POST),
+    ("GET", "/leader/groups/{group_id}/archive"): PageRow("/leader/groups/{g}/archive", expect=LEADER_PAGE),
+    ("POST", "/leader/groups/{group_id}/archive"): PageRow("/leader/groups/{g}/archive", {}, expect=LEADER_POST),
+    ("POST", "/leader/groups/{group_id}/unarchive"): PageRow("/leader/groups/{g}/unarchive", {},
+                                                            expect=LEADER_POST),
+    ("GET", "/leader/groups/{group_id}/participants/{participant_id}/remove"): PageRow(
+        "/leader/groups/{g}/participants/{m}/remove", expect=LEADER_PAGE),
+    ("POST", "/leader/groups/{group_id}/participants/{participant_id}/remove"): PageRow(
+        "/leader/groups/{g}/participants/{m}/remove", {}, expect=LEADER_POST),
+    ("GET", "/leader/groups/{group_id}/assignments/{assignment_id}/dates"): PageRow(
+        "/leader/groups/{g}/assignments/{a}/dates", expect=LEADER_PAGE),
+    ("POST", "/leader/groups/{group_id}/assignments/{assignment_id}/dates"): PageRow(
+        "/leader/groups/{g}/assignments/{a}/dates", {"due_date": "2030-01-01"}, expect=LEADER_POST),
+    ("GET", "/leader/groups/{group_id}/assignments/{assignment_id}/remove"): PageRow(
+        "/leader/groups/{g}/assignments/{a}/remove", expect=LEADER_PAGE),
+    ("POST", "/leader/groups/{group_id}/assignments/{assignment_id}/remove"): PageRow(
+        "/leader/groups/{g}/assignments/{a}/remove", {}, expect=LEADER_POST),
     ("GET", "/leader/groups/{group_id}/progress"): PageRow("/leader/groups/{g}/progress", expect=LEADER_PAGE),
     ("GET", "/leader/groups/{group_id}/progress.csv"): PageRow("/leader/groups/{g}/progress.csv", expect=LEADER_PAGE),
 }
@@ -102,17 +122,19 @@ def world(client, published, stack):  # type: ignore[no-untyped-def]
     group_id = json.loads(client.http.post("/groups", headers=h, body=json.dumps({"name": "Owner's group"})).body)["group_id"]
     client.http.post(f"/groups/{group_id}/participants", headers=h,
                      body=json.dumps({"username": member.username, "display_name": "Member Name"}))
-    client.http.post(f"/groups/{group_id}/assignments", headers=h, body=json.dumps({"module_id": "thinking-traps"}))
+    assigned = client.http.post(f"/groups/{group_id}/assignments", headers=h,
+                                body=json.dumps({"module_id": "thinking-traps"}))
     client.http.post("/me/completions", headers=member.headers,
                      body=json.dumps({"module_id": "thinking-traps", "version": 1}))
     return {"group_id": group_id, "member_id": member.id,
+            "assignment_id": json.loads(assigned.body)["assignment_id"],
             "accounts": {"participant": other, "leader": owner, "other-leader": other_leader}}
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(PAGE_ROWS))
 def test_page_for_every_caller(client, world, method, path):
     row = PAGE_ROWS[(method, path)]
-    concrete = row.path.format(g=world["group_id"])
+    concrete = row.path.format(g=world["group_id"], m=world["member_id"], a=world["assignment_id"])
     for caller, expected in zip(CALLERS, row.expect, strict=True):
         browser = WebClient(client)
         if caller != "anonymous":

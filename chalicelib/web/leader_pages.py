@@ -1,0 +1,514 @@
+"""The group leader's pages: the groups list, a group (participants, assignments, settings),
+confirmation pages for what cannot be undone, changing an assignment's dates, and the
+progress grid.
+
+Each handler parses the form, calls one use case (``chalicelib.groups``, ``enrolment``,
+``assignments``, ``dashboard``) and formats the answer. A use case's refusal of the input
+(a ``SteadyError`` below 500 other than "not allowed") brings the same form back with the
+input kept and an error summary linking to the field; a group the caller does not lead stays
+"not found" (the page is re-read through the use case, which refuses it).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib import services
+from chalicelib.api import Download
+from chalicelib.dashboard import ORDER_BY_NAME, GridView
+from chalicelib.errors import Forbidden, NotFound, SteadyError, Unauthenticated
+from chalicelib.groups import GroupDetail
+from chalicelib.identity import Caller
+from chalicelib.records.groups import Assignment
+from chalicelib.statuses import (
+    COMPLETED,
+    COMPLETED_OLDER,
+    NOT_ASSIGNED,
+    NOT_STARTED,
+    OVERDUE,
+    STATUS_TEXT,
+)
+from chalicelib.vocabulary import TOPICS
+from chalicelib.web.http import Html, Redirect, Visit
+from chalicelib.web.render import day, short_day
+from chalicelib.web.words import WORDS
+
+GROUPS = "/leader"
+# Status as an icon and words, never colour alone.
+ICONS = {COMPLETED: "✓", COMPLETED_OLDER: "↻", OVERDUE: "!", NOT_STARTED: "○", NOT_ASSIGNED: "–"}
+LEADER_TEXT = {**STATUS_TEXT, NOT_ASSIGNED: "Not assigned"}
+LEGEND = (COMPLETED, COMPLETED_OLDER, OVERDUE, NOT_STARTED)
+# Short class names keep the 2,400 cells of a 40 × 60 grid small.
+SHORT = {COMPLETED: "d", COMPLETED_OLDER: "v", OVERDUE: "o", NOT_STARTED: "n", NOT_ASSIGNED: "x"}
+EVERYONE = "everyone"
+
+
+def group_path(group_id: str) -> str:
+    return f"{GROUPS}/groups/{group_id}"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One error for the error summary: the message and the id of the field it links to."""
+
+    field: str
+    message: str
+
+
+def _refusal(error: SteadyError) -> bool:
+    """A refusal of the input (shown on the form), as opposed to "you may not" (an error page)."""
+    return (
+        error.status < 500
+        and not isinstance(error, Forbidden | Unauthenticated)
+        and error.code != "group_not_found"
+    )
+
+
+def _field_error(error: SteadyError, fields: Mapping[str, str], first: str) -> FieldError:
+    """The error linked to the field its code names (``fields``: code → field id), else
+    ``first``."""
+    if error.code == "invalid_date":  # the use case names the date field it refused
+        for name, words in DATE_FIELDS.items():
+            if error.message.startswith(name):
+                return FieldError(name, error.message.replace(name, words, 1))
+    return FieldError(fields.get(error.code, first), error.message)
+
+
+DATE_FIELDS = {"due_date": "The due date", "session_date": "The group session date"}
+
+
+def _status(errors: list[FieldError] | None) -> int:
+    return 400 if errors else 200
+
+
+def _errors(errors: list[FieldError] | None) -> dict[str, Any]:
+    """The template's view of the errors: the summary's list, and each field's own message."""
+    return {"errors": errors or [], "err": {e.field: e.message for e in errors or []}}
+
+
+# -- the groups list ------------------------------------------------------------------------
+
+
+def groups_page(visit: Visit, errors: list[FieldError] | None = None) -> Html:
+    caller = visit.signed_in()
+    return Html(
+        "leader_groups.html",
+        {
+            "groups": services.current().dashboard.overview(caller),
+            "key": visit.form.get("key") or secrets.token_hex(16),
+            **_errors(errors),
+            "values": visit.form,
+        },
+        status=_status(errors),
+    )
+
+
+def create_group(visit: Visit) -> Any:
+    caller = visit.signed_in()
+    # The form's one-time key makes a double submit create the group once.
+    try:
+        group, _ = services.current().groups.create(
+            caller, visit.form.get("name", ""), visit.form.get("key") or None
+        )
+    except SteadyError as error:
+        if not _refusal(error):
+            raise
+        return groups_page(visit, [_field_error(error, {}, "name")])
+    return Redirect(group_path(group.group_id))
+
+
+# -- one group ------------------------------------------------------------------------------
+
+
+def _picker(svc: services.Services) -> dict[str, Any]:
+    """Tracks first (their published order), then modules by topic, each topic by title."""
+    catalog = svc.library.catalog()
+    words = WORDS["en"]
+    topics: list[dict[str, Any]] = [
+        {
+            "label": words[f"topic_{topic}"],
+            "modules": sorted(
+                (m for m in catalog if m["topic"] == topic), key=lambda m: m["title"].lower()
+            ),
+        }
+        for topic in TOPICS
+    ]
+    return {
+        "tracks": svc.library.tracks(),
+        "topics": [t for t in topics if t["modules"]],
+        "titles": {m["id"]: m["title"] for m in catalog},
+    }
+
+
+def _label(assignment: Assignment, titles: dict[str, str], track_titles: dict[str, str]) -> str:
+    if assignment.kind == "track":
+        return "Track: " + str(track_titles.get(assignment.item_id, assignment.item_id))
+    return str(titles.get(assignment.item_id, assignment.item_id))
+
+
+def _assignment_rows(detail: GroupDetail, picker: dict[str, Any]) -> list[dict[str, Any]]:
+    names = {p.participant_id: p.display_name for p in detail.participants}
+    track_titles = {t["id"]: t["title"] for t in picker["tracks"]}
+    return [
+        {
+            "assignment_id": a.assignment_id,
+            "label": _label(a, picker["titles"], track_titles),
+            "audience": names.get(a.participant_id, "One participant")
+            if a.participant_id
+            else "Everyone",
+            "due_date": a.due_date,
+            "session_date": a.session_date,
+        }
+        for a in detail.assignments
+    ]
+
+
+def sign_in_address(visit: Visit) -> str:
+    """The sign-in page's address as the leader's browser reached this site."""
+    host = visit.headers.get("host", "")
+    local = host.split(":")[0] in ("localhost", "127.0.0.1")
+    scheme = visit.headers.get("x-forwarded-proto") or ("http" if local else "https")
+    return f"{scheme}://{host}/sign-in" if host else "/sign-in"
+
+
+def group_view(
+    visit: Visit,
+    errors: list[FieldError] | None = None,
+    form: str | None = None,
+    created: Any = None,
+) -> Html:
+    """The group page; after a refused form, that form (``form``) shows ``errors`` and its input."""
+    caller = visit.signed_in()
+    svc = services.current()
+    detail = svc.groups.detail(caller, visit.params["group_id"])
+    picker = _picker(svc)
+    return Html(
+        "leader_group.html",
+        {
+            "group": detail.summary,
+            "leaders": len(detail.leaders),
+            "participants": detail.participants,
+            "assignments": _assignment_rows(detail, picker),
+            "picker": picker,
+            **_errors(errors),
+            "form": form,
+            "values": visit.form if errors else {},
+            "for_participant": visit.query.get("participant", ""),
+            "created": created,
+            "sign_in_address": sign_in_address(visit) if created else "",
+            "notice": NOTICES.get(visit.query.get("done", "")),
+        },
+        status=_status(errors),
+    )
+
+
+NOTICES = {
+    "enrolled": "Participant enrolled.",
+    "assigned": "Assigned.",
+    "renamed": "Group renamed.",
+    "leader": "Group leader added.",
+    "removed": "Participant removed from the group. What they completed stays theirs.",
+    "unassigned": "Assignment removed.",
+    "dates": "Dates changed.",
+    "archived": "Group archived.",
+    "unarchived": "Group unarchived.",
+}
+
+
+def group_page(visit: Visit) -> Html:
+    return group_view(visit)
+
+
+def _done(visit: Visit, what: str, anchor: str = "") -> Redirect:
+    return Redirect(f"{group_path(visit.params['group_id'])}?done={what}{anchor}")
+
+
+def _on_group_form(
+    visit: Visit, form: str, fields: Mapping[str, str], first: str, action: Callable[[Caller], Any]
+) -> Any:
+    """Run ``action``; on a refusal, the group page again with this form's errors and input."""
+    caller = visit.signed_in()
+    try:
+        return action(caller)
+    except SteadyError as error:
+        if not _refusal(error):
+            raise
+        return group_view(visit, [_field_error(error, fields, first)], form)
+
+
+ENROL_FIELDS = {
+    "invalid_username": "username",
+    "account_not_found": "username",
+    "not_a_participant": "username",
+    "username_taken": "username",
+    "invalid_name": "display_name",
+    "invalid_text": "display_name",
+}
+
+
+def enrol(visit: Visit) -> Any:
+    def action(caller: Caller) -> Any:
+        enrolled, _ = services.current().enrolment.enrol(
+            caller,
+            visit.params["group_id"],
+            visit.form.get("username", "").strip(),
+            visit.form.get("display_name", "").strip() or None,
+            create=visit.form.get("create") == "yes",
+        )
+        if enrolled.temporary_password:
+            # Shown once, on this response only: never stored, logged or put in an address,
+            # and the page is never cached (Cache-Control: no-store on every page).
+            return group_view(visit, created=enrolled)
+        return _done(visit, "enrolled", "#participants")
+
+    return _on_group_form(visit, "enrol", ENROL_FIELDS, "username", action)
+
+
+ASSIGN_FIELDS = {
+    "invalid_assignment": "item",
+    "module_not_found": "item",
+    "track_not_found": "item",
+    "invalid_module_id": "item",
+    "participant_not_found": "participant",
+    "invalid_date": "due_date",
+}
+
+
+def assign(visit: Visit) -> Any:
+    def action(caller: Caller) -> Any:
+        kind, _, item_id = visit.form.get("item", "").partition(":")
+        audience = visit.form.get("participant", EVERYONE)
+        # "Choose…" (or anything that is not a module or a track) reaches the use case as
+        # "neither", which refuses it.
+        services.current().assignments.assign(
+            caller,
+            visit.params["group_id"],
+            module_id=item_id if kind == "module" and item_id else None,
+            track_id=item_id if kind == "track" and item_id else None,
+            participant_id=None if audience in ("", EVERYONE) else audience,
+            due_date=visit.form.get("due_date") or None,
+            session_date=visit.form.get("session_date") or None,
+        )
+        return _done(visit, "assigned", "#assignments")
+
+    return _on_group_form(visit, "assign", ASSIGN_FIELDS, "item", action)
+
+
+def rename(visit: Visit) -> Any:
+    def action(caller: Caller) -> Any:
+        services.current().groups.update(
+            caller, visit.params["group_id"], name=visit.form.get("name", "")
+        )
+        return _done(visit, "renamed")
+
+    return _on_group_form(visit, "rename", {}, "name", action)
+
+
+def add_leader(visit: Visit) -> Any:
+    def action(caller: Caller) -> Any:
+        services.current().groups.add_leader(
+            caller, visit.params["group_id"], visit.form.get("leader_username", "").strip()
+        )
+        return _done(visit, "leader", "#settings")
+
+    return _on_group_form(visit, "leader", {}, "leader_username", action)
+
+
+def unarchive(visit: Visit) -> Any:
+    caller = visit.signed_in()
+    services.current().groups.update(caller, visit.params["group_id"], archived=False)
+    return _done(visit, "unarchived")
+
+
+# -- confirmation pages (no JavaScript: a page of their own) ---------------------------------
+
+
+def _confirm(
+    visit: Visit,
+    detail: GroupDetail,
+    heading: str,
+    explanation: str,
+    button: str,
+    status: int = 200,
+    error: str | None = None,
+) -> Html:
+    return Html(
+        "leader_confirm.html",
+        {
+            "group": detail.summary,
+            "heading": heading,
+            "explanation": explanation,
+            "button": button,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def archive_confirm(visit: Visit) -> Html:
+    detail = services.current().groups.detail(visit.signed_in(), visit.params["group_id"])
+    return _confirm(
+        visit,
+        detail,
+        f"Archive {detail.summary.name}?",
+        "Participants keep what they read and completed, and you can still see the group's "
+        "progress. Nobody can be enrolled or assigned reading until you unarchive it.",
+        "Archive the group",
+    )
+
+
+def archive(visit: Visit) -> Any:
+    services.current().groups.update(visit.signed_in(), visit.params["group_id"], archived=True)
+    return _done(visit, "archived")
+
+
+def _participant(detail: GroupDetail, participant_id: str) -> Any:
+    found = next((p for p in detail.participants if p.participant_id == participant_id), None)
+    if found is None:
+        raise NotFound("That participant is not in this group.", code="participant_not_found")
+    return found
+
+
+def remove_confirm(visit: Visit) -> Html:
+    detail = services.current().groups.detail(visit.signed_in(), visit.params["group_id"])
+    participant = _participant(detail, visit.params["participant_id"])
+    return _confirm(
+        visit,
+        detail,
+        f"Remove {participant.display_name} from {detail.summary.name}?",
+        "They keep their account and what they completed, but no longer see this group's "
+        "assignments, and you no longer see their progress. You can enrol them again later.",
+        "Remove from the group",
+    )
+
+
+def remove(visit: Visit) -> Any:
+    services.current().enrolment.remove(
+        visit.signed_in(), visit.params["group_id"], visit.params["participant_id"]
+    )
+    return _done(visit, "removed", "#participants")
+
+
+def _assignment(visit: Visit) -> tuple[GroupDetail, dict[str, Any]]:
+    svc = services.current()
+    detail = svc.groups.detail(visit.signed_in(), visit.params["group_id"])
+    row = next(
+        (
+            a
+            for a in _assignment_rows(detail, _picker(svc))
+            if a["assignment_id"] == visit.params["assignment_id"]
+        ),
+        None,
+    )
+    if row is None:
+        raise NotFound("There is no such assignment in this group.", code="assignment_not_found")
+    return detail, row
+
+
+def unassign_confirm(visit: Visit) -> Html:
+    detail, row = _assignment(visit)
+    return _confirm(
+        visit,
+        detail,
+        f"Unassign {row['label']}?",
+        f"{row['audience']} will no longer see it as assigned reading. Completions already "
+        "recorded stay. You can assign it again later.",
+        "Unassign",
+    )
+
+
+def unassign(visit: Visit) -> Any:
+    services.current().assignments.unassign(
+        visit.signed_in(), visit.params["group_id"], visit.params["assignment_id"]
+    )
+    return _done(visit, "unassigned", "#assignments")
+
+
+# -- an assignment's dates ------------------------------------------------------------------
+
+
+def _dates_view(visit: Visit, errors: list[FieldError] | None = None) -> Html:
+    detail, row = _assignment(visit)
+    values = (
+        visit.form
+        if errors
+        else {"due_date": row["due_date"] or "", "session_date": row["session_date"] or ""}
+    )
+    return Html(
+        "leader_dates.html",
+        {"group": detail.summary, "assignment": row, **_errors(errors), "values": values},
+        status=_status(errors),
+    )
+
+
+def dates_form(visit: Visit) -> Html:
+    return _dates_view(visit)
+
+
+def change_dates(visit: Visit) -> Any:
+    caller = visit.signed_in()
+    try:
+        services.current().assignments.change_dates(
+            caller,
+            visit.params["group_id"],
+            visit.params["assignment_id"],
+            visit.form.get("due_date") or None,
+            visit.form.get("session_date") or None,
+        )
+    except SteadyError as error:
+        if not _refusal(error) or error.code == "assignment_not_found":
+            raise
+        return _dates_view(visit, [_field_error(error, {}, "due_date")])
+    return _done(visit, "dates", "#assignments")
+
+
+# -- progress ------------------------------------------------------------------------------
+
+
+def progress_page(visit: Visit) -> Html:
+    caller = visit.signed_in()
+    dashboard = services.current().dashboard
+    group_id = visit.params["group_id"]
+    view = GridView(
+        only_overdue=visit.query.get("overdue") == "yes",
+        track_id=visit.query.get("track") or None,
+        order=visit.query.get("sort") or ORDER_BY_NAME,
+    )
+    errors: list[FieldError] = []
+    try:
+        grid = dashboard.grid(caller, group_id, view)
+    except SteadyError as error:
+        if not _refusal(error):
+            raise
+        # A filter that is not offered: the whole grid, and the filter form says why.
+        errors = [FieldError("track" if error.code == "invalid_track" else "sort", error.message)]
+        grid = dashboard.grid(caller, group_id)
+    columns = [
+        {
+            "title": m.title,
+            "due": f", due {day(m.due_date)}" if m.due_date else "",
+            "due_short": short_day(m.due_date),
+        }
+        for m in grid.modules
+    ]
+    return Html(
+        "leader_progress.html",
+        {
+            "grid": grid,
+            "columns": columns,
+            "group_path": group_path(group_id),
+            "icons": ICONS,
+            "texts": LEADER_TEXT,
+            "short": SHORT,
+            "legend": [(ICONS[s], LEADER_TEXT[s], s) for s in LEGEND],
+            **_errors(errors),
+        },
+        status=_status(errors),
+    )
+
+
+def progress_csv(visit: Visit) -> Download:
+    return Download(services.current().dashboard.csv(visit.signed_in(), visit.params["group_id"]))

@@ -1,0 +1,330 @@
+"""The group leader's pages in a real browser (Debian's chromium) at 360×740 and 1280×800:
+axe-core at 0 violations on every page, a distinct title per page, every form brought back
+with the input kept and an error summary after bad input, page sizes, the module columns a
+1280 px screen shows, and screenshots of the groups list and a 15 × 30 grid in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import uuid
+from pathlib import Path
+
+import boto3
+import pytest
+
+from chalicelib.clock import Clock
+from chalicelib.records.audit import new_entry
+from chalicelib.records.completions import CompletionRecords
+from chalicelib.records.groups import Assignment, GroupRecords
+from tests.browser.conftest import AXE, WCAG_22_AA
+from tests.browser.test_web_app import DESKTOP, PHONE, enter_code, new_page, sign_in
+
+pytestmark = pytest.mark.server
+
+PAGE_LIMIT = 30 * 1024
+MEASURED: dict = {"titles": {}, "gzip_bytes": {}, "axe_violations": {}, "screenshots": []}
+
+
+def axe(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_22_AA,
+    )
+    violations = [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+    ]
+    MEASURED["axe_violations"][name] = len(violations)
+    assert violations == [], f"{name}: {violations}"
+
+
+def check(page, context, artifacts: Path, name: str, title: str, shots: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """axe at both widths, the title, the compressed size, and screenshots if asked."""
+    assert page.title() == title, name
+    MEASURED["titles"][name] = title
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        axe(page, f"{name}-{size['width']}")
+        if shots:
+            path = artifacts / f"{name}-{size['width']}x{size['height']}.png"
+            page.screenshot(path=str(path), full_page=True)
+            MEASURED["screenshots"].append(str(path.relative_to(artifacts.parent)))
+    if (
+        page.url.endswith(("/archive", "/remove", "/dates"))
+        or "?" in page.url
+        or "/progress" in page.url
+        or page.url.endswith("/leader")
+        or re.search(r"/groups/[0-9a-f]{32}$", page.url)
+    ):
+        body = context.request.get(page.url).body()
+        MEASURED["gzip_bytes"][name] = len(gzip.compress(body))
+        assert MEASURED["gzip_bytes"][name] < PAGE_LIMIT, name
+
+
+def refused(page, field: str, kept: dict[str, str], title: str) -> None:  # type: ignore[no-untyped-def]
+    """The same form again: an error summary whose link moves to the field, the input kept."""
+    assert page.title() == title
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    link = summary.locator(f'a[href="#{field}"]')
+    assert link.count() == 1
+    link.click()
+    assert page.evaluate("document.activeElement.id") == field
+    assert page.locator(f"#{field}").get_attribute("aria-invalid") == "true"
+    for name, value in kept.items():
+        element = page.locator(f"#{name}")
+        # A date field cannot show text that is not a date; the page still sends it back.
+        assert value in (element.input_value(), element.get_attribute("value")), name
+    assert page.get_by_role("link", name="Your groups").count() >= 1  # a way on, never a dead end
+
+
+@pytest.fixture(scope="module")
+def leader(browser, base_url, local_stack):  # type: ignore[no-untyped-def]
+    context, page = new_page(browser, base_url, viewport=DESKTOP)
+    sign_in(page, "demo-leader", "Demo-leader-2026")
+    page.wait_for_url("**/sign-in/code")
+    secret = json.loads((local_stack.state_dir / "authenticators.json").read_text())["demo-leader"]
+    enter_code(page, secret)
+    if page.get_by_role("alert").is_visible():  # the 30-second window turned while typing
+        enter_code(page, secret)
+    page.wait_for_url("**/leader")
+    yield context, page
+    context.close()
+
+
+def create_group(page, name: str) -> str:  # type: ignore[no-untyped-def]
+    page.goto("/leader")
+    page.get_by_label("Group name").fill(name)
+    page.get_by_role("button", name="Create group").click()
+    page.wait_for_url(re.compile(r".*/leader/groups/[0-9a-f]{32}$"))
+    return page.url
+
+
+def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(leader, artifacts):
+    context, page = leader
+    page.goto("/leader")
+    check(page, context, artifacts, "leader-groups-empty-or-not", "Groups – Steady")
+    page.get_by_label("Group name").fill("   ")
+    page.get_by_role("button", name="Create group").click()
+    refused(page, "name", {"name": "   "}, "Error: Groups – Steady")
+    check(page, context, artifacts, "leader-groups-error", "Error: Groups – Steady")
+
+    group_url = create_group(page, "Browser checks")
+    check(page, context, artifacts, "leader-group", "Group – Steady")
+
+    # A mistyped username: the group page again, the name kept, the summary pointing at it.
+    page.get_by_label("Username", exact=True).fill("demo-participnat-1")
+    page.get_by_label("Name shown to you (optional)").fill("Participant One")
+    page.get_by_role("button", name="Enrol").click()
+    refused(
+        page,
+        "username",
+        {"username": "demo-participnat-1", "display_name": "Participant One"},
+        "Error: Group – Steady",
+    )
+    check(page, context, artifacts, "leader-group-enrol-error", "Error: Group – Steady")
+    page.get_by_label("Username", exact=True).fill("demo-participant-1")
+    page.get_by_role("button", name="Enrol").click()
+    page.wait_for_url(re.compile(r".*done=enrolled.*"))
+
+    # Nothing chosen in the picker ("Choose…"): refused, the dates kept.
+    page.get_by_label("Due date (optional)").fill("2030-01-15")
+    page.get_by_role("button", name="Assign", exact=True).click()
+    refused(page, "item", {"due_date": "2030-01-15"}, "Error: Group – Steady")
+    page.get_by_label("Module or track").select_option("module:thinking-traps")
+    page.get_by_label("For", exact=True).select_option(label="Only Participant One")
+    page.get_by_role("button", name="Assign", exact=True).click()
+    page.wait_for_url(re.compile(r".*done=assigned.*"))
+
+    page.goto(group_url)
+    page.get_by_label("Group name").fill("")
+    page.get_by_role("button", name="Rename").click()
+    refused(page, "name", {"name": ""}, "Error: Group – Steady")
+    page.get_by_label("Add a group leader").fill("demo-participant-1")
+    page.get_by_role("button", name="Add group leader").click()
+    refused(
+        page, "leader_username", {"leader_username": "demo-participant-1"}, "Error: Group – Steady"
+    )
+
+    page.goto(group_url)
+    page.get_by_role("link", name=re.compile("^Change dates")).first.click()
+    check(page, context, artifacts, "leader-dates", "Dates – Steady")
+    page.get_by_label("Due date").fill("2030-02-01")
+    page.evaluate(
+        "document.querySelector('#session_date').type = 'text'"
+    )  # what an old browser allows
+    page.get_by_label("Group session date").fill("next week")
+    page.get_by_role("button", name="Save dates").click()
+    refused(
+        page,
+        "session_date",
+        {"due_date": "2030-02-01", "session_date": "next week"},
+        "Error: Dates – Steady",
+    )
+    check(page, context, artifacts, "leader-dates-error", "Error: Dates – Steady")
+
+    page.goto(group_url)
+    page.get_by_role("link", name=re.compile("^Unassign")).first.click()
+    check(page, context, artifacts, "leader-unassign-confirm", "Confirm – Steady")
+    page.get_by_role("link", name="Cancel, keep it").click()
+    page.wait_for_url(group_url)
+    page.get_by_role("link", name=re.compile("^Remove")).first.click()
+    check(page, context, artifacts, "leader-remove-confirm", "Confirm – Steady")
+    page.goto(group_url + "/archive")
+    check(page, context, artifacts, "leader-archive-confirm", "Confirm – Steady")
+
+    page.goto(group_url + "/progress?track=not-a-track")
+    refused(page, "track", {}, "Error: Progress – Steady")
+
+    # A new account: the panel to hand over (and print).
+    page.goto(group_url)
+    page.get_by_label("Username", exact=True).fill("browser-leader-newcomer")
+    page.get_by_label("Create a new account with this username").check()
+    page.get_by_role("button", name="Enrol").click()
+    panel = page.locator(".handout")
+    assert panel.is_visible() and "choose their own password" in panel.inner_text()
+    assert len(page.locator("#temporary-password").inner_text()) >= 12
+    check(page, context, artifacts, "leader-new-account", "Group – Steady", shots=True)
+    page.emulate_media(media="print")
+    page.screenshot(path=str(artifacts / "leader-new-account-print.png"), full_page=True)
+    assert not page.get_by_role("heading", name="Assignments").is_visible()
+    page.emulate_media(media="screen")
+
+
+def _seed_grid(local_stack, group_url: str, participants: int, modules: int) -> None:  # type: ignore[no-untyped-def]
+    """Enrol ``participants`` made-up participants and assign ``modules`` published modules
+    straight into the local stack's table (no Cognito accounts needed for a grid)."""
+    stack = json.loads((local_stack.state_dir / "stack.json").read_text())
+    options = {
+        "region_name": stack["region"],
+        "endpoint_url": stack["endpoint"],
+        "aws_access_key_id": "local",
+        "aws_secret_access_key": "local",
+    }
+    dynamodb = boto3.client("dynamodb", **options)
+    catalog = json.loads(
+        boto3.client("s3", **options)
+        .get_object(Bucket=stack["content_bucket"], Key="catalog/en.json")["Body"]
+        .read()
+    )
+    module_ids = sorted(m["id"] for m in catalog["modules"])[:modules]
+    assert len(module_ids) == modules
+    clock = Clock("UTC")
+    records = GroupRecords(dynamodb, stack["records_table"])
+    completions = CompletionRecords(dynamodb, stack["records_table"], clock)
+    group_id = group_url.rsplit("/", 1)[1]
+    leader_id = records.get(group_id).leaders[0]
+    names = [
+        "Ana",
+        "Ben",
+        "Carla",
+        "Dev",
+        "Eli",
+        "Fatima",
+        "Greg",
+        "Hana",
+        "Ivan",
+        "Jo",
+        "Kai",
+        "Luz",
+        "Mo",
+        "Nia",
+        "Omar",
+        "Pat",
+        "Quinn",
+        "Rosa",
+        "Sam",
+        "Tariq",
+    ]
+    people = []
+    for n in range(participants):
+        pid = str(uuid.uuid4())
+        people.append(pid)
+        now = clock.iso()
+        records.enrol(
+            group_id,
+            pid,
+            f"{names[n % len(names)]} {chr(65 + n // len(names))}.",
+            now,
+            new_entry(leader_id, ["leaders"], "enrolment.add", now, group_id=group_id),
+        )
+    for i, module_id in enumerate(module_ids):
+        now = clock.iso()
+        due = f"2020-0{1 + i // 10}-{1 + i % 10:02d}" if i < 20 else f"2099-01-{i - 19:02d}"
+        assignment = Assignment(
+            uuid.uuid4().hex, "module", module_id, None, None, due, None, now, leader_id
+        )
+        records.put_assignment(
+            group_id,
+            assignment,
+            new_entry(leader_id, ["leaders"], "assignment.put", now, group_id=group_id),
+        )
+    for n, pid in enumerate(people):
+        for module_id in module_ids[: (n * 7) % (modules + 1)]:
+            completions.record(pid, module_id, 1)
+
+
+def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
+    context, page = leader
+    group_url = create_group(page, "Monday morning (15 × 30)")
+    _seed_grid(local_stack, group_url, 15, 30)
+    page.goto("/leader")
+    row = page.get_by_role("row", name=re.compile(r"Monday morning"))
+    assert "15" in row.inner_text() and "readings" in row.inner_text()
+    check(page, context, artifacts, "leader-groups", "Groups – Steady", shots=True)
+
+    page.set_viewport_size(DESKTOP)
+    page.goto(group_url + "/progress")
+    check(page, context, artifacts, "leader-progress-15x30", "Progress – Steady", shots=True)
+    page.set_viewport_size(DESKTOP)
+    visible = page.evaluate("""() => {
+        const wrap = document.querySelector('.grid-wrap').getBoundingClientRect();
+        return [...document.querySelectorAll('th.mod')].filter(th => {
+            const r = th.getBoundingClientRect();
+            return r.left >= wrap.left && r.right <= Math.min(wrap.right, window.innerWidth);
+        }).length;
+    }""")
+    MEASURED["module_columns_visible_at_1280"] = visible
+    assert visible >= 12, visible
+    header_height = page.evaluate(
+        "document.querySelector('.grid thead tr').getBoundingClientRect().height"
+    )
+    MEASURED["grid_header_height_px"] = header_height
+    assert header_height < 120
+    # Sticky header row and first column: scroll the grid both ways; they stay in place.
+    before = page.evaluate("""() => [document.querySelector('.grid thead th.mod').getBoundingClientRect().top,
+                                       document.querySelector('.grid tbody th').getBoundingClientRect().left]""")
+    page.evaluate(
+        "() => { const w = document.querySelector('.grid-wrap'); w.scrollTop = 200; w.scrollLeft = 600; }"
+    )
+    after = page.evaluate("""() => [document.querySelector('.grid thead th.mod').getBoundingClientRect().top,
+                                      document.querySelector('.grid tbody th').getBoundingClientRect().left]""")
+    assert after == before
+
+    # On a phone: one card per participant (what is left to read; the done count), no sideways scrolling.
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(artifacts / "leader-progress-15x30-360x740-first-screen.png"))
+    page.locator(".grid tbody tr").nth(1).screenshot(path=str(artifacts / "leader-progress-15x30-360-card.png"))
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.grid tbody tr')).display")
+        == "block"
+    )
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
+
+    page.goto(group_url + "/progress?overdue=yes&sort=overdue")
+    check(page, context, artifacts, "leader-progress-filtered", "Progress – Steady")
+    names = page.locator(".grid tbody th").all_inner_texts()
+    assert 0 < len(names) < 15
+
+
+def test_zz_write_leader_measurements(artifacts):
+    (artifacts / "leader-measurements.json").write_text(json.dumps(MEASURED, indent=2))
+    assert sum(MEASURED["axe_violations"].values()) == 0
+    titles = {n: t for n, t in MEASURED["titles"].items() if not t.startswith("Error")}
+    assert len(set(titles.values())) >= 5  # Groups, Group, Dates, Confirm, Progress

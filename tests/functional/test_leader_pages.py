@@ -1,0 +1,587 @@
+"""The group leader's web pages through chalice.test.Client: everything the API allows, done
+from the web app; confirmation pages; forms that come back with the input kept and an error
+summary; the groups list's figures and its DynamoDB calls; the module picker; the temporary
+password panel; the progress grid (totals, filters, order, size)."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import logging
+import re
+import uuid
+from dataclasses import replace
+from html import unescape
+
+import pytest
+
+from chalicelib.identity import Caller
+from chalicelib.records.audit import new_entry
+from steady_content import tracks as track_files
+from tests.conftest import CONTENT, make_account
+from tests.functional.web_client import Page, WebClient
+
+EARLY_RECOVERY = [
+    "how-addiction-changes-the-brain",
+    "cravings-and-urge-surfing",
+    "triggers-and-high-risk-situations",
+    "halt-hungry-angry-lonely-tired",
+    "breathing-and-grounding",
+    "sleep-and-recovery",
+    "recovery-supports-and-mutual-help",
+    "asking-for-help",
+]
+
+
+@pytest.fixture
+def with_tracks(publisher, shipped_modules):  # type: ignore[no-untyped-def]
+    """Every shipped module and track, published."""
+    loaded = []
+    for path in sorted((CONTENT / "tracks").glob("*.yaml")):
+        track, problems = track_files.load(path, str(path))
+        assert track is not None, problems
+        loaded.append(track)
+    assert publisher.publish(shipped_modules, tracks=loaded).ok
+    return loaded
+
+
+def signed_in(client, account) -> WebClient:  # type: ignore[no-untyped-def]
+    browser = WebClient(client)
+    assert browser.sign_in(account.username, authenticator=account.authenticator).status == 303
+    return browser
+
+
+def new_group(browser: WebClient, name: str = "Tuesday evening") -> str:
+    page = browser.post("/leader/groups", {"csrf": browser.get("/leader").csrf(), "name": name})
+    assert page.status == 303, page.body
+    return page.location
+
+
+def title(page: Page) -> str:
+    return unescape(re.search(r"<title>([^<]*)</title>", page.body).group(1))
+
+
+def summary_links(page: Page) -> list[tuple[str, str]]:
+    """The error summary's (field id, message) links."""
+    block = page.body.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    return [
+        (href, unescape(text))
+        for href, text in re.findall(r'<a href="#([^"]+)">([^<]*)</a>', block)
+    ]
+
+
+def field_value(page: Page, field_id: str) -> str:
+    match = re.search(
+        rf'<input id="{field_id}" name="{field_id}" type="[a-z]+" value="([^"]*)"', page.body
+    )
+    assert match, f"no field {field_id}"
+    return unescape(match.group(1))
+
+
+def enrol(browser: WebClient, group: str, username: str, name: str) -> Page:
+    return browser.post(
+        f"{group}/participants",
+        {"csrf": browser.get(group).csrf(), "username": username, "display_name": name},
+    )
+
+
+def assignment_ids(page: Page) -> list[str]:
+    return re.findall(r'/assignments/([0-9a-f]{32})/remove"', page.body)
+
+
+# -- everything the API allows --------------------------------------------------------------
+
+
+def test_rename_add_a_leader_archive_after_confirming_and_unarchive(
+    client, published, leader, stack
+):
+    co_leader = make_account(stack, "leader-two", "leaders")
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    token = browser.get(group).csrf()
+    renamed = browser.post(f"{group}/name", {"csrf": token, "name": "Wednesday evening"})
+    assert renamed.status == 303
+    page = browser.get(renamed.location)
+    assert "<h1>Wednesday evening" in page.body and "Group renamed." in page.body
+
+    added = browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
+    assert added.status == 303
+    assert "Wednesday evening" in signed_in(client, co_leader).get("/leader").body
+    assert "This group has 2 leaders." in browser.get(group).body
+
+    confirm = browser.get(f"{group}/archive")
+    assert confirm.status == 200 and title(confirm) == "Confirm – Steady"
+    assert (
+        "Archive Wednesday evening?" in unescape(confirm.body) and f'href="{group}"' in confirm.body
+    )
+    assert "<h1>Wednesday evening</h1>" in browser.get(group).body  # nothing changed by looking
+    archived = browser.post(f"{group}/archive", {"csrf": confirm.csrf()})
+    page = browser.get(archived.location)
+    assert 'class="tag">Archived' in page.body and "Unarchive the group" in page.body
+    assert (
+        'action="' + group + '/participants"' not in page.body
+    )  # no enrol form on an archived group
+    unarchived = browser.post(f"{group}/unarchive", {"csrf": token})
+    assert "Group unarchived." in browser.get(unarchived.location).body
+    assert 'class="tag">Archived' not in browser.get(group).body
+
+
+def test_remove_a_participant_after_confirming(client, published, leader, participant):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    assert enrol(browser, group, participant.username, "Sam P.").status == 303
+    page = browser.get(group)
+    remove_path = f"{group}/participants/{participant.id}/remove"
+    assert f'href="{remove_path}"' in page.body
+    confirm = browser.get(remove_path)
+    assert "Remove Sam P. from Tuesday evening?" in unescape(confirm.body)
+    done = browser.post(remove_path, {"csrf": confirm.csrf()})
+    assert done.status == 303
+    page = browser.get(done.location)
+    assert "Participant removed" in page.body and "Sam P." not in page.body
+    again = browser.get(remove_path)  # already gone: the group's own "not found", not a crash
+    assert again.status == 404
+
+
+def test_assign_to_one_participant_change_dates_and_unassign(
+    client, published, leader, participant, other_participant
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    enrol(browser, group, other_participant.username, "Alex R.")
+    page = browser.get(f"{group}?participant={participant.id}")
+    assert f'<option value="{participant.id}" selected>Only Sam P.</option>' in page.body
+    assigned = browser.post(
+        f"{group}/assignments",
+        {
+            "csrf": page.csrf(),
+            "item": "module:thinking-traps",
+            "participant": participant.id,
+            "due_date": "2030-05-01",
+        },
+    )
+    assert assigned.status == 303
+    page = browser.get(group)
+    assert "Sam P. · due Wed 1 May 2030" in page.body
+    (assignment,) = assignment_ids(page)
+
+    # Sam sees it; Alex does not.
+    assert "Thinking traps" in signed_in(client, participant).get("/").body.split("library")[0]
+    assert (
+        "Thinking traps"
+        not in signed_in(client, other_participant).get("/").body.split("library")[0]
+    )
+
+    dates = browser.get(f"{group}/assignments/{assignment}/dates")
+    assert dates.status == 200 and title(dates) == "Dates – Steady"
+    assert field_value(dates, "due_date") == "2030-05-01"
+    changed = browser.post(
+        f"{group}/assignments/{assignment}/dates",
+        {"csrf": dates.csrf(), "due_date": "2030-06-03", "session_date": "2030-06-04"},
+    )
+    assert changed.status == 303
+    page = browser.get(group)
+    assert "due Mon 3 Jun 2030 · session Tue 4 Jun 2030" in page.body
+    assert assignment_ids(page) == [assignment]  # the same assignment, new dates
+
+    confirm = browser.get(f"{group}/assignments/{assignment}/remove")
+    assert "Unassign Thinking traps?" in unescape(confirm.body)
+    done = browser.post(f"{group}/assignments/{assignment}/remove", {"csrf": confirm.csrf()})
+    assert done.status == 303
+    assert "Nothing assigned yet." in browser.get(group).body
+
+
+def test_confirmation_pages_need_the_form_token_to_act(client, published, leader, participant):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    assert browser.post(f"{group}/participants/{participant.id}/remove", {}).status == 403
+    assert browser.post(f"{group}/archive", {"csrf": "forged"}).status == 403
+    page = browser.get(group)
+    assert "Sam P." in page.body and 'class="tag">Archived' not in page.body
+
+
+# -- no dead ends -------------------------------------------------------------------------
+
+
+BAD_INPUT = [
+    # (form path under the group, form, field that must be linked, words in the message, kept field)
+    (
+        "/participants",
+        {"username": "no-such-person", "display_name": "Kept Name"},
+        "username",
+        "no account",
+        ("display_name", "Kept Name"),
+    ),
+    (
+        "/participants",
+        {"username": "bad name!", "display_name": "Kept Name"},
+        "username",
+        "username is",
+        ("display_name", "Kept Name"),
+    ),
+    (
+        "/participants",
+        {"username": "participant-one", "display_name": "x" * 81},
+        "display_name",
+        "1 to 80",
+        ("username", "participant-one"),
+    ),
+    (
+        "/assignments",
+        {"item": "", "due_date": "2030-01-02"},
+        "item",
+        "either",
+        ("due_date", "2030-01-02"),
+    ),
+    (
+        "/assignments",
+        {"item": "module:thinking-traps", "due_date": "2030-02-31"},
+        "due_date",
+        "due date",
+        ("session_date", ""),
+    ),
+    (
+        "/assignments",
+        {"item": "module:thinking-traps", "session_date": "soon", "due_date": "2030-01-02"},
+        "session_date",
+        "session date",
+        ("due_date", "2030-01-02"),
+    ),
+    ("/assignments", {"item": "module:no-such-module"}, "item", "no module", ("due_date", "")),
+    (
+        "/assignments",
+        {"item": "module:thinking-traps", "participant": str(uuid.uuid4())},
+        "participant",
+        "not in this group",
+        ("due_date", ""),
+    ),
+    ("/name", {"name": "   "}, "name", "1 to 80", ("name", "   ")),
+    (
+        "/leaders",
+        {"leader_username": "participant-one"},
+        "leader_username",
+        "not a group leader",
+        ("leader_username", "participant-one"),
+    ),
+    (
+        "/leaders",
+        {"leader_username": "nobody-at-all"},
+        "leader_username",
+        "no account",
+        ("leader_username", "nobody-at-all"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "form", "field", "words", "kept"),
+    BAD_INPUT,
+    ids=[f"{p}-{f}" for p, _, f, _, _ in BAD_INPUT],
+)
+def test_a_refused_group_form_comes_back_with_the_input_and_a_summary(
+    client, published, leader, participant, path, form, field, words, kept
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    page = browser.post(group + path, {"csrf": browser.get(group).csrf(), **form})
+    assert page.status in (400, 404, 409), page.body[:500]
+    assert title(page) == "Error: Group – Steady"
+    ((linked, message),) = summary_links(page)
+    assert linked == field and words in message.lower()
+    assert f'id="{field}"' in page.body and f'id="{field}-error"' in page.body
+    assert f'href="{group}"' in page.body or "<h1>Tuesday evening" in page.body  # still the group
+    if kept[1] or kept[0] != "name":
+        assert field_value(page, kept[0]) == kept[1]
+    assert "/read/" not in page.body.split("<main", 1)[1]  # no detour to the library
+
+
+def test_refused_create_group_and_dates_and_filters_come_back_too(client, published, leader):
+    browser = signed_in(client, leader)
+    page = browser.post("/leader/groups", {"csrf": browser.get("/leader").csrf(), "name": "x" * 81})
+    assert page.status == 400 and title(page) == "Error: Groups – Steady"
+    assert summary_links(page) == [("name", "A group name is 1 to 80 characters.")]
+    assert field_value(page, "name") == "x" * 81
+
+    group = new_group(browser)
+    browser.post(
+        f"{group}/assignments", {"csrf": browser.get(group).csrf(), "item": "module:thinking-traps"}
+    )
+    (assignment,) = assignment_ids(browser.get(group))
+    dates = f"{group}/assignments/{assignment}/dates"
+    page = browser.post(
+        dates,
+        {"csrf": browser.get(dates).csrf(), "due_date": "2030-13-01", "session_date": "2030-01-05"},
+    )
+    assert page.status == 400 and title(page) == "Error: Dates – Steady"
+    assert summary_links(page) == [("due_date", "The due date must be a date like 2026-11-24.")]
+    assert (
+        field_value(page, "due_date") == "2030-13-01"
+        and field_value(page, "session_date") == "2030-01-05"
+    )
+
+    page = browser.get(f"{group}/progress?track=no-such-track&sort=sideways")
+    assert page.status == 400 and title(page) == "Error: Progress – Steady"
+    assert summary_links(page)[0][0] in ("track", "sort")
+
+
+def test_another_leaders_group_stays_not_found_on_every_form(client, published, leader, stack):
+    other = signed_in(client, make_account(stack, "leader-other", "leaders"))
+    group = new_group(signed_in(client, leader), "Owner's group")
+    token = other.get("/leader").csrf()
+    for path, form in [
+        ("/participants", {"username": "x"}),
+        ("/assignments", {"item": ""}),
+        ("/name", {"name": ""}),
+        ("/leaders", {"leader_username": "x"}),
+        ("/archive", {}),
+        ("/unarchive", {}),
+    ]:
+        page = other.post(group + path, {"csrf": token, **form})
+        assert page.status == 404, path
+        assert "Owner" not in page.body
+
+
+# -- the temporary password -------------------------------------------------------------------
+
+
+def test_new_account_panel_says_what_to_tell_the_participant_once_and_is_not_logged(
+    client, published, leader, caplog
+):
+    # Everything Steady logs, and whatever reaches the root logger at INFO (what a Lambda keeps).
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="steady")
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    page = browser.post(
+        f"{group}/participants",
+        {
+            "csrf": browser.get(group).csrf(),
+            "username": "new-person",
+            "display_name": "New P.",
+            "create": "yes",
+        },
+    )
+    assert page.status == 200
+    assert page.headers["cache-control"] == "no-store"
+    panel = page.body.split('<section class="handout"', 1)[1].split("</section>", 1)[0]
+    password = re.search(r'id="temporary-password">([^<]+)<', panel).group(1)
+    assert "give these to New P." in panel
+    assert "localhost/sign-in" in panel or "/sign-in</code>" in panel
+    assert ">new-person</code>" in panel
+    assert "choose their own password" in panel and "shown only now" in panel
+    assert password not in caplog.text
+    assert password not in browser.get(group).body  # shown once
+    assert WebClient(client).sign_in("new-person", password).location == "/sign-in/new-password"
+
+
+# -- the groups list ------------------------------------------------------------------------
+
+
+def test_groups_list_counts_participants_overdue_and_next_session_in_bounded_calls(
+    client, published, leader, participant, other_participant, service, aws_calls, library_clock
+):
+    browser = signed_in(client, leader)
+    groups = [new_group(browser, f"Group {n}") for n in range(3)]
+    enrol(browser, groups[0], participant.username, "Sam P.")
+    enrol(browser, groups[0], other_participant.username, "Alex R.")
+    enrol(browser, groups[1], participant.username, "Sam P.")
+    token = browser.get(groups[0]).csrf()
+    today = library_clock.today()
+    for item, due in (
+        ("module:thinking-traps", "2020-01-01"),
+        ("module:cravings-and-urge-surfing", "2020-01-02"),
+        ("module:breathing-and-grounding", "2099-01-01"),
+    ):
+        browser.post(
+            f"{groups[0]}/assignments",
+            {
+                "csrf": token,
+                "item": item,
+                "due_date": due,
+                "session_date": "2099-01-05" if due > "2090" else "2020-01-03",
+            },
+        )
+    browser.post(
+        f"{groups[1]}/assignments",
+        {"csrf": token, "item": "module:thinking-traps", "session_date": "2099-02-01"},
+    )
+    service.completions.record(participant.id, "thinking-traps", 1)
+    browser.post(f"{groups[2]}/archive", {"csrf": token})
+
+    aws_calls.reset()
+    service.dashboard.overview(Caller(leader.id, frozenset({"leaders"})))
+    dynamodb = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
+    # 1 Query of the leader's groups, 1 Query per group (3), 1 BatchGetItem of the 2 participants'
+    # completed versions, 1 audit PutItem: 6, and no Scan.
+    assert sorted(dynamodb) == sorted(
+        ["DynamoDB.Query"] * 4 + ["DynamoDB.BatchGetItem", "DynamoDB.PutItem"]
+    )
+    page = browser.get("/leader")
+    assert title(page) == "Groups – Steady"
+    rows = {re.search(r">(Group \d)</a>", r).group(1): r for r in page.body.split("<tr")[2:]}
+    # Group 0: Sam completed thinking-traps; 3 overdue readings (Sam 1, Alex 2), next session
+    # 5 Jan 2099.
+    assert re.sub(r"\s+", " ", rows["Group 0"]).count("3 readings") == 1
+    assert "(2 participants)" in rows["Group 0"] and ">2</td>" in rows["Group 0"]
+    assert "Mon 5 Jan 2099" in rows["Group 0"]
+    assert ">None</td>" in rows["Group 1"] and "Sun 1 Feb 2099" in rows["Group 1"]
+    assert "Archived" in rows["Group 2"]
+    assert today.year < 2099
+
+
+# -- the module picker ------------------------------------------------------------------------
+
+
+def test_module_picker_tracks_first_then_modules_by_topic_and_no_default(
+    client, with_tracks, leader
+):
+    browser = signed_in(client, leader)
+    page = browser.get(new_group(browser))
+    select = page.body.split('<select id="item"', 1)[1].split("</select>", 1)[0]
+    assert select.startswith(' name="item" required')
+    options = re.findall(r'<option value="([^"]*)"( selected)?>', select)
+    assert options[0] == ("", " selected")  # "Choose…": nothing is chosen for the leader
+    assert "Choose…" in select
+    groups = re.findall(r'<optgroup label="([^"]+)">', select)
+    assert groups[0] == "Tracks" and groups[1:] == [
+        "Recovery",
+        "Mood and mind",
+        "Stress",
+        "Life skills",
+    ]
+    values = [v for v, _ in options[1:]]
+    kinds = [v.split(":")[0] for v in values]
+    assert kinds == sorted(kinds, key=lambda k: k != "track")  # every track before every module
+    assert len([k for k in kinds if k == "track"]) == len(with_tracks)
+
+
+# -- the progress grid ------------------------------------------------------------------------
+
+
+def test_grid_keeps_track_order_totals_filters_and_sort(
+    client, with_tracks, leader, participant, other_participant, service
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    enrol(browser, group, other_participant.username, "Alex R.")
+    token = browser.get(group).csrf()
+    browser.post(
+        f"{group}/assignments",
+        {"csrf": token, "item": "track:early-recovery", "due_date": "2020-03-01"},
+    )
+    browser.post(
+        f"{group}/assignments",
+        {"csrf": token, "item": "module:thinking-traps", "due_date": "2099-01-01"},
+    )
+    for module_id in EARLY_RECOVERY[:3]:
+        service.completions.record(participant.id, module_id, 1)
+
+    page = browser.get(f"{group}/progress")
+    assert title(page) == "Progress – Steady"
+    assert '<main id="main" class="wide">' in page.body
+    columns = [
+        unescape(c)
+        for c in re.findall(
+            r'<th scope="col" class="mod" title="[^"]*"><span class="clamp">([^<]+)<', page.body
+        )
+    ]
+    catalog = {m["id"]: m["title"] for m in service.library.catalog()}
+    assert columns == [catalog[m] for m in EARLY_RECOVERY] + [
+        catalog["thinking-traps"]
+    ]  # the track's order, then later
+    csv_header = browser.get(f"{group}/progress.csv").body.splitlines()[0]
+    assert list(csv.reader([csv_header]))[0][2:] == columns
+
+    def rows(p: Page) -> list[tuple[str, str, str, str]]:
+        return re.findall(
+            r'<th scope="row" class="name">([^<]+)</th><td class="tot">(\d+)<span class="lbl"> done'
+            r'</span></td><td class="tot(?: late)?">(\d+)<span class="lbl"> overdue</span></td>'
+            r'<td class="tot">(\d+)<',
+            p.body,
+        )
+
+    assert rows(page) == [("Alex R.", "0", "8", "0"), ("Sam P.", "3", "5", "0")]
+    cell = re.search(
+        r'<td class="d" title="([^"]+)"><i aria-hidden="true">✓</i>'
+        r'<span class="vh">Completed</span>',
+        page.body,
+    )
+    assert cell and cell.group(1).startswith("Completed: version 1, ")
+    assert rows(browser.get(f"{group}/progress?sort=overdue")) == [
+        ("Alex R.", "0", "8", "0"),
+        ("Sam P.", "3", "5", "0"),
+    ]
+    service.completions.record(other_participant.id, EARLY_RECOVERY[0], 1)
+    service.completions.record(other_participant.id, EARLY_RECOVERY[1], 1)
+    service.completions.record(other_participant.id, EARLY_RECOVERY[2], 1)
+    service.completions.record(other_participant.id, EARLY_RECOVERY[3], 1)
+    assert [r[0] for r in rows(browser.get(f"{group}/progress?sort=overdue"))] == [
+        "Sam P.",
+        "Alex R.",
+    ]
+    assert [r[0] for r in rows(browser.get(f"{group}/progress?sort=name"))] == ["Alex R.", "Sam P."]
+
+    only_track = browser.get(f"{group}/progress?track=early-recovery")
+    assert len(re.findall(r'class="mod"', only_track.body)) == len(EARLY_RECOVERY)
+    assert '<option value="early-recovery" selected>' in only_track.body
+
+    for module_id in EARLY_RECOVERY[3:]:
+        service.completions.record(participant.id, module_id, 1)
+    overdue_only = browser.get(f"{group}/progress?overdue=yes")
+    assert [r[0] for r in rows(overdue_only)] == ["Alex R."]
+    assert "1 of 2 participants" in overdue_only.body
+
+
+def test_a_grid_of_40_participants_and_60_modules_stays_small(
+    client, publisher, shipped_modules, leader, service
+):
+    english = [m for m in shipped_modules if m.locale == "en"]
+    extra = [
+        replace(
+            m,
+            module_id=f"{m.module_id}-copy",
+            source=replace(m.source, meta={**m.meta, "id": f"{m.module_id}-copy"}),
+        )
+        for m in english[: 60 - len(english)]
+    ]
+    assert publisher.publish(english + extra).ok
+    modules = [m.module_id for m in english + extra]
+    assert len(modules) == 60
+    browser = signed_in(client, leader)
+    group = new_group(browser, "Big group")
+    group_id = group.rsplit("/", 1)[1]
+    records = service.group_records
+    now = service.clock.iso()
+    participants = [str(uuid.uuid4()) for _ in range(40)]
+    for n, pid in enumerate(participants):
+        records.enrol(
+            group_id,
+            pid,
+            f"Participant number {n:02d}",
+            now,
+            new_entry(leader.id, ["leaders"], "enrolment.add", now, group_id=group_id),
+        )
+    token = browser.get(group).csrf()
+    for i, module_id in enumerate(modules):
+        browser.post(
+            f"{group}/assignments",
+            {
+                "csrf": token,
+                "item": f"module:{module_id}",
+                "due_date": f"20{20 + i % 2 * 79}-01-{i % 28 + 1:02d}",
+            },
+        )
+    for pid in participants[::2]:
+        for module_id in modules[:25]:
+            service.completions.record(pid, module_id, 1)
+
+    page = browser.get(f"{group}/progress")
+    assert page.status == 200
+    assert page.body.count('class="mod"') == 60 and page.body.count('scope="row"') == 40
+    compressed = len(gzip.compress(page.body.encode()))
+    assert compressed < 60 * 1024, compressed
+    assert json.dumps({"grid_40x60_gzip_bytes": compressed})

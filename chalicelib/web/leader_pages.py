@@ -70,6 +70,8 @@ def _refusal(error: SteadyError) -> bool:
 def _field_error(error: SteadyError, fields: Mapping[str, str], first: str) -> FieldError:
     """The error linked to the field its code names (``fields``: code → field id), else
     ``first``."""
+    if error.code == "group_archived":  # its forms are gone: the way on is to unarchive
+        return FieldError("unarchive", error.message)
     if error.code == "invalid_date":  # the use case names the date field it refused
         for name, words in DATE_FIELDS.items():
             if error.message.startswith(name):

@@ -3,7 +3,8 @@ completion time; and the same grid as a CSV file for clinical documentation.
 
 One group Query, one BatchGetItem per 100 participants, one audit Put. The groups overview
 (``Dashboard.overview``): one Query of the leader's groups, one Query per group, one
-BatchGetItem per 100 participants of the active groups, one audit Put.
+BatchGetItem per 100 participants of the active groups, one audit TransactWriteItems per
+100 items (the entry and a copy per participant).
 """
 
 from __future__ import annotations

@@ -56,16 +56,15 @@ def blueprint() -> Blueprint:
     web.route(group + "/archive", method="POST", access=LEADER_ONLY)(leader_pages.archive)
     web.route(group + "/unarchive", method="POST", access=LEADER_ONLY)(leader_pages.unarchive)
     web.route(group + "/participants", method="POST", access=LEADER_ONLY)(leader_pages.enrol)
-    web.route(group + "/participants/{participant_id}/remove", access=LEADER_ONLY)(leader_pages.remove_confirm)
-    web.route(group + "/participants/{participant_id}/remove", method="POST",
-              access=LEADER_ONLY)(leader_pages.remove)
+    participant = group + "/participants/{participant_id}"
+    web.route(participant + "/remove", access=LEADER_ONLY)(leader_pages.remove_confirm)
+    web.route(participant + "/remove", method="POST", access=LEADER_ONLY)(leader_pages.remove)
     web.route(group + "/assignments", method="POST", access=LEADER_ONLY)(leader_pages.assign)
-    web.route(group + "/assignments/{assignment_id}/dates", access=LEADER_ONLY)(leader_pages.dates_form)
-    web.route(group + "/assignments/{assignment_id}/dates", method="POST",
-              access=LEADER_ONLY)(leader_pages.change_dates)
-    web.route(group + "/assignments/{assignment_id}/remove", access=LEADER_ONLY)(leader_pages.unassign_confirm)
-    web.route(group + "/assignments/{assignment_id}/remove", method="POST",
-              access=LEADER_ONLY)(leader_pages.unassign)
+    assignment = group + "/assignments/{assignment_id}"
+    web.route(assignment + "/dates", access=LEADER_ONLY)(leader_pages.dates_form)
+    web.route(assignment + "/dates", method="POST", access=LEADER_ONLY)(leader_pages.change_dates)
+    web.route(assignment + "/remove", access=LEADER_ONLY)(leader_pages.unassign_confirm)
+    web.route(assignment + "/remove", method="POST", access=LEADER_ONLY)(leader_pages.unassign)
     web.route(group + "/progress", access=LEADER_ONLY)(leader_pages.progress_page)
     web.route(group + "/progress.csv", access=LEADER_ONLY)(leader_pages.progress_csv)
     return bp

@@ -56,6 +56,7 @@ class FieldError:
 
     field: str
     message: str
+    status: int = 400  # 409 for a change to an archived group (the use case's Conflict)
 
 
 def _refusal(error: SteadyError) -> bool:
@@ -71,7 +72,7 @@ def _field_error(error: SteadyError, fields: Mapping[str, str], first: str) -> F
     """The error linked to the field its code names (``fields``: code → field id), else
     ``first``."""
     if error.code == "group_archived":  # its forms are gone: the way on is to unarchive
-        return FieldError("unarchive", error.message)
+        return FieldError("unarchive", error.message, error.status)
     if error.code == "invalid_date":  # the use case names the date field it refused
         for name, words in DATE_FIELDS.items():
             if error.message.startswith(name):
@@ -83,7 +84,7 @@ DATE_FIELDS = {"due_date": "The due date", "session_date": "The group session da
 
 
 def _status(errors: list[FieldError] | None) -> int:
-    return 400 if errors else 200
+    return max(e.status for e in errors) if errors else 200
 
 
 def _errors(errors: list[FieldError] | None) -> dict[str, Any]:

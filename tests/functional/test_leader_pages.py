@@ -415,9 +415,10 @@ def test_groups_list_counts_participants_overdue_and_next_session_in_bounded_cal
     service.dashboard.overview(Caller(leader.id, frozenset({"leaders"})))
     dynamodb = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
     # 1 Query of the leader's groups, 1 Query per group (3), 1 BatchGetItem of the 2 participants'
-    # completed versions, 1 audit PutItem: 6, and no Scan.
+    # completed versions, the audit entry with its 2 participant copies in 1 TransactWriteItems:
+    # 6, and no Scan.
     assert sorted(dynamodb) == sorted(
-        ["DynamoDB.Query"] * 4 + ["DynamoDB.BatchGetItem", "DynamoDB.PutItem"]
+        ["DynamoDB.Query"] * 4 + ["DynamoDB.BatchGetItem", "DynamoDB.TransactWriteItems"]
     )
     page = browser.get("/leader")
     assert title(page) == "Groups – Steady"
@@ -591,7 +592,7 @@ def test_a_form_posted_to_an_archived_group_points_at_unarchive(client, publishe
     token = browser.get(group).csrf()
     browser.post(f"{group}/archive", {"csrf": token})
     page = browser.post(f"{group}/participants", {"csrf": token, "username": "someone-new"})
-    assert page.status == 409
+    assert page.status == 409, page.body
     assert summary_links(page) == [("unarchive", "This group is archived. Unarchive it first.")]
     assert 'id="unarchive"' in page.body
     gone = browser.get(f"{group}/participants/{uuid.uuid4()}/remove")

@@ -136,11 +136,11 @@ def test_leader_assigns_and_sees_the_completion(browser, base_url, artifacts, lo
     page.get_by_label("Username", exact=True).fill("demo-participant-1")
     page.get_by_label("Name shown to you (optional)").fill("Participant One")
     page.get_by_role("button", name="Enrol").click()
-    page.wait_for_url(f"{group_url}?done=enrolled")
+    page.wait_for_url(f"{group_url}?done=enrolled#participants")  # back at the list
     page.get_by_label("Module or track").select_option(f"module:{MODULE}")
     page.get_by_label("Due date (optional)").fill("2030-01-15")
     page.get_by_role("button", name="Assign", exact=True).click()
-    page.wait_for_url(f"{group_url}?done=assigned")
+    page.wait_for_url(f"{group_url}?done=assigned#assignments")
     assert "Participant One" in page.inner_text("main")
     page.get_by_role("link", name="See progress").click()
     page.wait_for_url("**/progress")

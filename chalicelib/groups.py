@@ -17,7 +17,8 @@ from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound
 from chalicelib.identity import LEADERS, Caller
 from chalicelib.records.audit import AuditRecords, new_entry
-from chalicelib.records.groups import Assignment, EnrolledParticipant, Group, GroupRecords
+from chalicelib.records.groups import Assignment as Assignment  # re-exported: web pages name it
+from chalicelib.records.groups import EnrolledParticipant, Group, GroupRecords
 from chalicelib.text import check_text
 
 GROUP_ID = re.compile(r"^[0-9a-f]{32}$")

@@ -20,9 +20,8 @@ from chalicelib import services
 from chalicelib.api import Download
 from chalicelib.dashboard import ORDER_BY_NAME, GridView
 from chalicelib.errors import Forbidden, NotFound, SteadyError, Unauthenticated
-from chalicelib.groups import GroupDetail
+from chalicelib.groups import Assignment, GroupDetail
 from chalicelib.identity import Caller
-from chalicelib.records.groups import Assignment
 from chalicelib.statuses import (
     COMPLETED,
     COMPLETED_OLDER,

@@ -988,6 +988,21 @@ def bench_reminders() -> None:
         _services_clients["dynamodb"], lambda headers, rows: table(headers, rows)))
 
 
+def bench_pages(invoke: Invoker, stack: Any, publisher: Any, shipped: list[Any]) -> None:
+    """Issue 15's figures (bench/page_bench.py): web pages' warm handler time next to hello."""
+    heading("(f) Web pages: warm handler time in-process, next to hello")
+    import page_bench
+
+    def publish_more(copies: list[Any]) -> None:
+        report = publisher.publish([*shipped, *copies])
+        if not report.ok:
+            raise RuntimeError(f"publishing the module copies failed: {report.summary()}")
+        expire_pointers()  # the library reads the new catalog on its next request
+
+    SUMMARY.extend(page_bench.bench_leader_pages(
+        invoke, rest_event, stack, publish_more, shipped, lambda headers, rows: table(headers, rows)))
+
+
 def bench_in_process() -> None:
     # As tests/conftest.py: fake credentials, no endpoint overrides (moto intercepts in-process).
     for name in list(os.environ):
@@ -1056,6 +1071,7 @@ def bench_in_process() -> None:
         bench_dashboard_calls(invoke, versions, stack)
         bench_web_pages(invoke, stack)
         bench_reminders()
+        bench_pages(invoke, stack, publisher, linted.modules)
         services.use(None)
         aws_clients.reset()
 

@@ -7,7 +7,7 @@ holds a budget and the bench that reports it measure the same thing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,10 @@ DASHBOARD_ASSIGNMENTS = 30
 DASHBOARD_COMPLETING = 5  # participants who completed something
 DASHBOARD_COMPLETED_EACH = 10  # modules each of them completed
 DASHBOARD_CALL_BUDGET = 6  # DynamoDB calls for one dashboard read (issue 3), never a Scan
+
+# Issue 15: the progress grid stays usable for a big group.
+BIG_GRID_PARTICIPANTS = 40
+BIG_GRID_MODULES = 60
 
 
 @dataclass(frozen=True)
@@ -56,3 +60,46 @@ def build_dashboard(send: SendAsLeader, complete: Complete, latest: Mapping[str,
         for module_id in modules[:DASHBOARD_COMPLETED_EACH]:
             complete(participant_id, module_id, latest[module_id])
     return Dashboard(group_id, tuple(participants), modules)
+
+
+def build_big_grid(send: SendAsLeader, complete: Complete, latest: Mapping[str, int],
+                   prefix: str = "grid-participant") -> Dashboard:
+    """A group of 40 participants (new accounts) and 60 module assignments, the first 20 due
+    in the past (so overdue), the rest far ahead; every second participant completed the
+    latest version of the first 25 modules. ``latest`` must hold 60 published modules (the
+    shipped curriculum has fewer: publish ``more_modules`` first)."""
+    modules = tuple(sorted(latest)[:BIG_GRID_MODULES])
+    if len(modules) < BIG_GRID_MODULES:
+        raise ValueError(f"the big grid needs {BIG_GRID_MODULES} published modules")
+    group_id = send("POST", "/groups", {}, {"name": "Big group, 40 x 60"})["group_id"]
+    participants = []
+    for n in range(BIG_GRID_PARTICIPANTS):
+        enrolled = send("POST", "/groups/{group_id}/participants", {"group_id": group_id},
+                        {"username": f"{prefix}-{n:02d}", "display_name": f"Participant {n:02d}",
+                         "create": True})
+        participants.append(enrolled["participant_id"])
+    for i, module_id in enumerate(modules):
+        due = f"2020-01-{i % 28 + 1:02d}" if i < 20 else f"2099-01-{i % 28 + 1:02d}"
+        send("POST", "/groups/{group_id}/assignments", {"group_id": group_id},
+             {"module_id": module_id, "due_date": due})
+    for participant_id in participants[::2]:
+        for module_id in modules[:25]:
+            complete(participant_id, module_id, latest[module_id])
+    return Dashboard(group_id, tuple(participants), modules)
+
+
+def more_modules(modules: Sequence[Any], wanted: int = BIG_GRID_MODULES) -> list[Any]:
+    """Copies of published English modules (``steady_content.pipeline.Module``) under new ids
+    ("<id>-part-2"), so that ``modules`` and the copies make ``wanted`` modules: what the big
+    grid needs beyond the shipped curriculum. Publish them with the originals."""
+    from dataclasses import replace
+
+    english = [m for m in modules if m.locale == "en"]
+    copies = []
+    for original in english[: max(0, wanted - len(english))]:
+        module_id = f"{original.module_id}-part-2"
+        meta = {**original.source.meta, "id": module_id,
+                "title": f"{original.source.meta['title']}, part 2"}
+        copies.append(replace(original, module_id=module_id,
+                              source=replace(original.source, meta=meta)))
+    return copies

@@ -680,7 +680,6 @@ def _jwks_through_moto(url: str) -> Any:
 def bench_aws_calls(invoke: Invoker, module_ids: list[str], versions: dict[str, int]) -> None:
     heading("(c) AWS calls per operation (botocore before-call hooks on the services' clients)")
     from chalicelib import services
-    from chalicelib.identity import TokenVerifier
 
     # Fresh services (empty version and pointer caches) on the same cached clients and the
     # bench's fake clock, and a fresh participant.
@@ -989,8 +988,8 @@ def bench_reminders() -> None:
 
 
 def bench_pages(invoke: Invoker, stack: Any, publisher: Any, shipped: list[Any]) -> None:
-    """Issue 15's figures (bench/page_bench.py): web pages' warm handler time next to hello."""
-    heading("(f) Web pages: warm handler time in-process, next to hello")
+    """Issue 15's leader figures (bench/page_bench.py): the 40 x 60 grid page next to hello."""
+    heading("(g) Leader pages: warm handler time in-process, next to hello")
     import page_bench
 
     def publish_more(copies: list[Any]) -> None:
@@ -1000,7 +999,7 @@ def bench_pages(invoke: Invoker, stack: Any, publisher: Any, shipped: list[Any])
         expire_pointers()  # the library reads the new catalog on its next request
 
     SUMMARY.extend(page_bench.bench_leader_pages(
-        invoke, rest_event, stack, publish_more, shipped, lambda headers, rows: table(headers, rows)))
+        invoke, rest_event, stack, publish_more, shipped, lambda head, rows: table(head, rows)))
 
 
 def bench_in_process() -> None:

@@ -680,6 +680,7 @@ def _jwks_through_moto(url: str) -> Any:
 def bench_aws_calls(invoke: Invoker, module_ids: list[str], versions: dict[str, int]) -> None:
     heading("(c) AWS calls per operation (botocore before-call hooks on the services' clients)")
     from chalicelib import services
+    from chalicelib.identity import TokenVerifier
 
     # Fresh services (empty version and pointer caches) on the same cached clients and the
     # bench's fake clock, and a fresh participant.

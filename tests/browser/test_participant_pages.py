@@ -78,6 +78,8 @@ def error_summary_links_to(page, field_id: str) -> None:  # type: ignore[no-unty
     assert summary.count() == 1 and summary.get_attribute("role") == "alert"
     main_top = page.locator("main").bounding_box()["y"]
     assert summary.bounding_box()["y"] - main_top < 60  # first thing in the page's main part
+    # It has the focus on arrival (autofocus, no script): read first, Tab goes to its links.
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     link = summary.locator(f'a[href="#{field_id}"]')
     assert link.count() == 1, summary.inner_html()
     link.click()

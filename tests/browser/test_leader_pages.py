@@ -77,6 +77,8 @@ def refused(page, field: str, kept: dict[str, str], title: str) -> None:  # type
     assert page.title() == title
     summary = page.locator(".error-summary")
     assert summary.is_visible()
+    # It has the focus on arrival (autofocus, no script): read first, Tab goes to its links.
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     link = summary.locator(f'a[href="#{field}"]')
     assert link.count() == 1
     link.click()

@@ -4,10 +4,12 @@ from chalice import AuthResponse, Chalice
 
 from chalicelib import api, identity, schedules, services
 from chalicelib.errors import Unauthenticated
-from chalicelib.routes import admin, groups, me, modules, openapi, reminders, web, worksheets
+from chalicelib.routes import admin, groups, me, modules, openapi, plan, reminders, web, worksheets
 
 app = Chalice(app_name="steady")
 app.register_middleware(api.error_shape_middleware, "http")
+# The plan downloads as a PDF (API Gateway passes it through base64-encoded).
+app.api.binary_types.append("application/pdf")
 
 
 @app.authorizer()
@@ -27,6 +29,7 @@ app.register_blueprint(reminders.blueprint(cognito_jwt))
 app.register_blueprint(groups.blueprint(cognito_jwt))
 app.register_blueprint(admin.blueprint(cognito_jwt))
 app.register_blueprint(worksheets.blueprint(cognito_jwt))
+app.register_blueprint(plan.blueprint(cognito_jwt))
 app.register_blueprint(openapi.blueprint(cognito_jwt))
 app.register_blueprint(schedules.blueprint())
 app.register_blueprint(web.blueprint())

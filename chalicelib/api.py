@@ -70,7 +70,7 @@ class NoContent:
 
 class File(Protocol):
     @property
-    def text(self) -> str: ...
+    def text(self) -> str | bytes: ...  # bytes: a binary download (the plan's PDF)
     @property
     def filename(self) -> str: ...
     @property

@@ -22,12 +22,14 @@ from chalicelib.groups import Groups
 from chalicelib.identity import Caller, TokenVerifier
 from chalicelib.library import ModuleLibrary
 from chalicelib.mfa import Authenticators
+from chalicelib.plan import Plans
 from chalicelib.reading import Reading
 from chalicelib.records.access import AccessRecords
 from chalicelib.records.attention import AttentionRecords
 from chalicelib.records.audit import AuditRecords
 from chalicelib.records.completions import CompletionRecords
 from chalicelib.records.groups import GroupRecords
+from chalicelib.records.plans import PlanRecords
 from chalicelib.records.reminders import ReminderRecords
 from chalicelib.records.sessions import SessionRecords
 from chalicelib.records.worksheets import WorksheetRecords
@@ -50,6 +52,7 @@ class Services:
     dashboard: Dashboard
     reading: Reading
     worksheets: Worksheets
+    plans: Plans
     access_log: AccessLog
     sharing: Sharing
     attention: Attention
@@ -80,6 +83,7 @@ class Services:
         completions = CompletionRecords(dynamodb, table, clock)
         audit = AuditRecords(dynamodb, table, clock)
         group_records = GroupRecords(dynamodb, table)
+        worksheet_records = WorksheetRecords(dynamodb, table)
         cognito = _LazyClient("cognito-idp", settings.region)
         client_ids = settings.user_pool_client_ids
         accounts = Accounts(cognito, settings.user_pool_id, client_ids[0] if client_ids else "")
@@ -102,7 +106,8 @@ class Services:
             assignments=Assignments(group_records, library, clock),
             dashboard=Dashboard(group_records, completions, audit, library, clock),
             reading=Reading(library, completions, group_records, clock),
-            worksheets=Worksheets(library, WorksheetRecords(dynamodb, table), group_records, audit, clock),
+            worksheets=Worksheets(library, worksheet_records, group_records, audit, clock),
+            plans=Plans(worksheet_records, PlanRecords(dynamodb, table), audit, clock),
             access_log=AccessLog(audit, group_records),
             sharing=Sharing(group_records, clock),
             attention=Attention(group_records, AttentionRecords(dynamodb, table), audit, library, clock),

@@ -301,8 +301,14 @@ class _LogHygiene(_logging.Handler):
             answers = data.get("answers")
             for value in answers.values() if isinstance(answers, dict) else ():
                 self.remember_answer(value)
+            # The plan: the API's {"sections": {section: [items]}} and the web form's "plan-..." fields.
+            sections = data.get("sections")
+            for items in sections.values() if isinstance(sections, dict) else ():
+                for item in items if isinstance(items, list) else ():
+                    for key in ("text", "name", "phone"):
+                        self.remember(item.get(key) if isinstance(item, dict) else None)
             for name, value in data.items():
-                if isinstance(name, str) and name.startswith("answer-"):
+                if isinstance(name, str) and name.startswith(("answer-", "plan-")):
                     self.remember(value)
 
     def remember_answer(self, value: object) -> None:

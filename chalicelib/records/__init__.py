@@ -7,6 +7,7 @@ Key design of the records table (``PK``/``SK``, both strings):
 | completion of one exact module version  | ``PARTICIPANT#{id}``| ``COMPLETION#{module_id}#{v:07d}``  |
 | completed versions: every one, and when | ``PARTICIPANT#{id}``| ``COMPLETED_VERSIONS``              |
 | worksheet answers of one module         | ``PARTICIPANT#{id}``| ``WORKSHEET#{module_id}``           |
+| one saved version of the plan          | ``PARTICIPANT#{id}``| ``PLAN#{version:07d}``              |
 | a participant's group memberships       | ``PARTICIPANT#{id}``| ``GROUP#{group_id}``                |
 | a leader's groups                       | ``LEADER#{id}``     | ``GROUP#{group_id}``                |
 | group details                           | ``GROUP#{group_id}``| ``GROUP``                           |
@@ -27,7 +28,9 @@ Key design of the records table (``PK``/``SK``, both strings):
 
 A participant's worksheets are one Query (``begins_with(SK, "WORKSHEET#")``: the plan); one
 module's worksheet of a group's participants is one BatchGetItem ("Before the session");
-saving is one UpdateItem (``records/worksheets.py`` has the conditional-write rules).
+saving is one UpdateItem (``records/worksheets.py`` has the conditional-write rules). The
+plan page is that Query plus one Query for the newest saved version of the plan; saving the
+plan is one conditional PutItem of the next version (``records/plans.py``).
 
 Every key string is built in ``records/keys.py``; nothing outside ``records/`` knows them.
 

@@ -26,6 +26,7 @@ REMINDER_SENT_SK = "REMINDER_SENT"
 REMINDER_PREFIX = "REMINDER"  # both SKs above: one Query reads them together
 WORKSHEET_PREFIX = "WORKSHEET#"
 ATTENTION_SEEN_PREFIX = "ATTENTION_SEEN#"
+PLAN_PREFIX = "PLAN#"
 
 
 def participant_pk(participant_id: str) -> str:
@@ -69,6 +70,11 @@ def completion_sk(module_id: str, version: int) -> str:
 def worksheet_sk(module_id: str) -> str:
     """A participant's answers to one module's worksheet (every version's fields)."""
     return f"{WORKSHEET_PREFIX}{module_id}"
+
+
+def plan_sk(version: int) -> str:
+    """One saved version of a participant's plan; zero-padded so the newest sorts last."""
+    return f"{PLAN_PREFIX}{version:07d}"
 
 
 def audit_pk(day: str) -> str:

@@ -152,7 +152,7 @@ def page(result: Html, visit: Visit) -> Response:
     return _response(render.render(result.template, context), result.status, {}, result.cookies)
 
 
-def _response(body: str, status: int, headers: dict[str, str], cookies: Iterable[str] = ()) -> Response:
+def _response(body: str | bytes, status: int, headers: dict[str, str], cookies: Iterable[str] = ()) -> Response:
     merged: dict[str, Any] = {**PAGE_HEADERS, **headers}
     cookies = list(cookies)
     if cookies:

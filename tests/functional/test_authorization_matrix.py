@@ -83,6 +83,13 @@ ROWS: dict[tuple[str, str], Row] = {
         "/admin/accounts/leader-spare/reset-authenticator", allowed=frozenset({"admin"})),
     ("GET", "/admin/audit"): Row("/admin/audit", allowed=frozenset({"admin"}), shows_ids_to_allowed=True),
     ("GET", "/me/worksheets"): Row("/me/worksheets", allowed=frozenset({"participant"})),
+    # My plan: only ever the caller's own (there is no way to name someone else's).
+    ("GET", "/me/plan"): Row("/me/plan", allowed=frozenset({"participant"})),
+    ("PUT", "/me/plan"): Row("/me/plan", {"sections": {"triggers": [{"text": "Payday evenings"}]}},
+                             frozenset({"participant"})),
+    ("GET", "/me/plan/versions"): Row("/me/plan/versions", allowed=frozenset({"participant"})),
+    ("GET", "/me/plan/versions/{version}"): Row("/me/plan/versions/1", allowed=frozenset({"participant"})),
+    ("GET", "/me/plan/download"): Row("/me/plan/download?format=txt", allowed=frozenset({"participant"})),
     ("DELETE", "/me/worksheets"): Row("/me/worksheets", allowed=frozenset({"participant"})),
     ("GET", "/me/worksheets/{module_id}"): Row(f"/me/worksheets/{WORKSHEET_MODULE}", allowed=frozenset({"participant"})),
     ("PUT", "/me/worksheets/{module_id}"): Row(

@@ -110,6 +110,8 @@ BASES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/admin/accounts"): {"username": "new-author", "role": "authors"},
     ("PUT", "/me/groups/{group_id}/share-history"): {"share": True},
     ("PUT", "/groups/{group_id}/attention/settings"): {"inactive_days": 7},
+    ("PUT", "/me/plan"): {"sections": {"triggers": [{"text": "Payday evenings"}]}, "based_on": None,
+                          "locale": "en"},
 }
 # A field that stands in for another one rather than joining it.
 INSTEAD_OF = {"track_id": "module_id"}
@@ -152,7 +154,7 @@ def test_no_json_body_field_gets_a_5xx(client, published, stack, leader, partici
          {"username": participant.username, "display_name": "Sam R."})
     concrete = path.replace("{group_id}", created["group_id"])
     usernames = {"{leader}": leader.username, "{participant}": participant.username}
-    base = {k: usernames.get(v, v) for k, v in BASES[(method, path)].items()}
+    base = {k: usernames.get(v, v) if isinstance(v, str) else v for k, v in BASES[(method, path)].items()}
     status, body = call(client, method, concrete, account, base)
     assert status < 300, body  # the base is valid, so each example is about its one odd field
 

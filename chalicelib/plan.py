@@ -1,0 +1,483 @@
+"""My plan: the participant's relapse-prevention plan, assembled from their own worksheet
+answers, edited by them, every save kept as a version.
+
+Assembly: every answer to a worksheet field that feeds a plan section (``plan:`` in the
+module's worksheet, ``chalicelib.vocabulary.PLAN_SECTIONS``), from every module and every
+version the participant wrote in, becomes items of that section: one item per list entry,
+one item for a text. Each item from a worksheet carries its ``source``
+(``module/field/digest`` of its words), so the plan knows which answers it already holds.
+
+Editing: the participant saves the plan as they want it (edited words, their own order,
+items removed, items of their own). A save is a new version; earlier versions stay readable.
+After a save, the plan shows that version, plus any worksheet answer written since that the
+plan does not hold yet (marked new); an answer the participant removed from the plan stays
+removed (``dismissed``), unless its words change.
+
+DynamoDB: the plan is one Query of the worksheets plus one Query of the newest version (2
+calls); a save adds one conditional PutItem. The plan is health information: nothing here
+logs it, and only its owner ever reads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.clock import Clock
+from chalicelib.errors import BadRequest, Conflict
+from chalicelib.identity import Caller
+from chalicelib.library import DEFAULT_LOCALE, check_locale, parse_version
+from chalicelib.records.audit import AuditRecords, new_entry
+from chalicelib.records.plans import PlanConflict, PlanRecords, PlanVersion, VersionSummary
+from chalicelib.records.worksheets import Answer, Worksheet, WorksheetRecords
+from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECTIONS
+from chalicelib.worksheets import MAX_FIELD_CHARS, MAX_PHONE_CHARS, FieldError, clean_text
+
+MAX_SECTION_ITEMS = 50
+MAX_NAME_CHARS = 200
+# A saved version is one DynamoDB item (at most 400 KB): 60,000 characters is at most 240 KB
+# of UTF-8, whatever the script.
+MAX_PLAN_CHARS = 60_000
+_SOURCE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}/[A-Za-z0-9_.-]{1,80}/[0-9a-f]{12}")
+_PHONE_CHARS = " +-().#*"
+# A phone number written inside a text ("Maria 555 010 0123"): 7 or more digits.
+_PHONE_IN_TEXT = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One line of the plan: words (a name, for people to call), a phone number for people to
+    call, the worksheet answer it came from (``None``: typed on the plan), and whether it came
+    from a worksheet after the plan was last saved."""
+
+    text: str
+    phone: str = ""
+    source: str | None = None
+    new: bool = False
+
+    @property
+    def tel(self) -> str:
+        """The phone number for a ``tel:`` link: digits, and a leading +."""
+        digits = "".join(c for c in self.phone if c.isdigit())
+        return ("+" + digits if self.phone.strip().startswith("+") else digits) if digits else ""
+
+    @property
+    def size(self) -> int:
+        return len(self.text) + len(self.phone)
+
+    def to_record(self, section: str) -> dict[str, Any]:
+        if section == PEOPLE_TO_CALL:
+            return {"name": self.text, "phone": self.phone, "source": self.source}
+        return {"text": self.text, "source": self.source}
+
+    def to_dict(self, section: str) -> dict[str, Any]:
+        return {**self.to_record(section), "new": self.new}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> PlanItem:
+        text = record.get("name") if "name" in record else record.get("text")
+        source = record.get("source")
+        return cls(str(text or ""), str(record.get("phone") or ""), str(source) if source else None)
+
+
+@dataclass(frozen=True)
+class PlanSection:
+    id: str
+    title: str
+    items: tuple[PlanItem, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "items": [i.to_dict(self.id) for i in self.items],
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The plan as shown: a saved version (``version``; ``None`` before the first save) with
+    the worksheet answers written since, or one earlier version as it was saved."""
+
+    version: int | None
+    saved_at: str | None
+    locale: str
+    sections: tuple[PlanSection, ...]
+    latest: bool = True  # False: an earlier version, read only
+
+    @property
+    def new_items(self) -> int:
+        return sum(1 for s in self.sections for i in s.items if i.new)
+
+    @property
+    def empty(self) -> bool:
+        return not any(s.items for s in self.sections)
+
+    def section(self, section_id: str) -> PlanSection:
+        return next(s for s in self.sections if s.id == section_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "saved_at": self.saved_at,
+            "locale": self.locale,
+            "latest": self.latest,
+            "new_items": self.new_items,
+            "sections": [s.to_dict() for s in self.sections],
+        }
+
+
+def _digest(*parts: str) -> str:
+    joined = "\x1f".join(unicodedata.normalize("NFC", p).strip().casefold() for p in parts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:12]
+
+
+def split_phone(text: str) -> tuple[str, str]:
+    """``"Maria 555 010 0123"`` → ``("Maria", "555 010 0123")``: people to call written as
+    plain text still get a ``tel:`` link. Text without a phone number stays as it is."""
+    found = None
+    for match in _PHONE_IN_TEXT.finditer(text):
+        if sum(c.isdigit() for c in match.group()) >= 7:
+            found = match
+    if found is None or len(found.group()) > MAX_PHONE_CHARS:
+        return text, ""
+    name = (text[: found.start()] + " " + text[found.end() :]).strip(" -–—:,;\t")
+    return " ".join(name.split()) or found.group().strip(), found.group().strip()
+
+
+def items_of(module_id: str, answer: Answer) -> list[PlanItem]:
+    """The plan items one worksheet answer gives (none if it feeds no section)."""
+    if answer.plan not in PLAN_SECTIONS:
+        return []
+    people = answer.plan == PEOPLE_TO_CALL
+    value = answer.value
+    pieces: list[Any]
+    if answer.kind == "list" and isinstance(value, list):
+        pieces = value
+    elif answer.kind == "choice":
+        pieces = [answer.choice_text or str(value)]
+    elif answer.kind == "scale":
+        pieces = [f"{answer.label}: {value}/10"]
+    else:
+        pieces = [value]
+    items = []
+    for piece in pieces:
+        if isinstance(piece, dict):
+            name, phone = str(piece.get("name") or ""), str(piece.get("phone") or "")
+        elif people:
+            name, phone = split_phone(str(piece))
+        else:
+            name, phone = str(piece), ""
+        if not (name.strip() or phone.strip()):
+            continue
+        source = f"{module_id}/{answer.field_id}/{_digest(name, phone)}"
+        items.append(PlanItem(name.strip(), phone.strip(), source))
+    return items
+
+
+def assemble(sheets: list[Worksheet]) -> dict[str, list[PlanItem]]:
+    """Every worksheet answer that feeds the plan, section by section: oldest answer first,
+    each source once."""
+    answers = sorted(
+        ((a.at, s.module_id, a.field_id, a) for s in sheets for a in s.answers.values()),
+        key=lambda row: row[:3],
+    )
+    sections: dict[str, list[PlanItem]] = {s: [] for s in PLAN_SECTIONS}
+    seen: set[str] = set()
+    for _at, module_id, _field, answer in answers:
+        for item in items_of(module_id, answer):
+            if item.source not in seen:
+                seen.add(str(item.source))
+                sections[str(answer.plan)].append(item)
+    return sections
+
+
+def _titles(locale: str) -> dict[str, str]:
+    return PLAN_SECTION_TITLES.get(locale, PLAN_SECTION_TITLES[DEFAULT_LOCALE])
+
+
+def _plan(
+    version: PlanVersion | None,
+    sections: dict[str, list[PlanItem]],
+    locale: str,
+    latest: bool = True,
+) -> Plan:
+    titles = _titles(locale)
+    return Plan(
+        version.version if version else None,
+        version.saved_at if version else None,
+        locale,
+        tuple(PlanSection(s, titles[s], tuple(sections.get(s, ()))) for s in PLAN_SECTIONS),
+        latest,
+    )
+
+
+def _saved_sections(version: PlanVersion) -> dict[str, list[PlanItem]]:
+    return {
+        s: [PlanItem.from_record(r) for r in version.sections.get(s, [])] for s in PLAN_SECTIONS
+    }
+
+
+def merge(
+    saved: PlanVersion | None, assembled: dict[str, list[PlanItem]]
+) -> dict[str, list[PlanItem]]:
+    """The plan shown: before any save, the answers as assembled; after, the saved version
+    followed by the answers it neither holds nor had removed (marked new)."""
+    if saved is None:
+        return assembled
+    sections = _saved_sections(saved)
+    known = {i.source for items in sections.values() for i in items if i.source} | set(
+        saved.dismissed
+    )
+    for section, items in assembled.items():
+        sections[section].extend(
+            PlanItem(i.text, i.phone, i.source, new=True) for i in items if i.source not in known
+        )
+    return sections
+
+
+def _check_item(section: str, raw: Any, where: str) -> PlanItem | None:
+    """One item of a save, checked (``None``: an empty row, dropped)."""
+    if not isinstance(raw, dict):
+        raise FieldError(
+            where,
+            'is an object: {"text"} (or {"name", "phone"} for people to call).',
+            code="invalid_plan_item",
+        )
+    allowed = {"name", "phone", "source"} if section == PEOPLE_TO_CALL else {"text", "source"}
+    if set(raw) - allowed - {"new"}:
+        raise FieldError(
+            where, f"has only these fields: {', '.join(sorted(allowed))}.", code="invalid_plan_item"
+        )
+    source = raw.get("source")
+    if source is not None and (not isinstance(source, str) or not _SOURCE.fullmatch(source)):
+        raise FieldError(
+            where,
+            "has a source that is not one of your worksheet answers.",
+            code="invalid_plan_item",
+        )
+    if section == PEOPLE_TO_CALL:
+        name = clean_text(raw.get("name") or "", where, MAX_NAME_CHARS, multiline=False)
+        phone = clean_text(raw.get("phone") or "", where, MAX_PHONE_CHARS, multiline=False)
+        if phone and not all(c.isdigit() or c in _PHONE_CHARS for c in phone):
+            raise FieldError(
+                where,
+                "has a phone number with something other than digits, spaces and + - ( ).",
+                code="invalid_contact_phone",
+            )
+        return PlanItem(name, phone, source) if name or phone else None
+    text = clean_text(raw.get("text") or "", where, MAX_FIELD_CHARS)
+    return PlanItem(text, "", source) if text else None
+
+
+def check_sections(given: Any) -> dict[str, list[PlanItem]]:
+    """The sections a save carries, checked: ``FieldError`` (400) names the section at fault
+    (``triggers``, or ``triggers.3`` for its fourth item)."""
+    if not isinstance(given, dict):
+        raise BadRequest("sections maps plan sections to lists of items.", code="invalid_plan")
+    checked: dict[str, list[PlanItem]] = {}
+    for section, raw_items in given.items():
+        if section not in PLAN_SECTIONS:
+            raise FieldError(
+                str(section)[:40],
+                f"is not a plan section ({', '.join(PLAN_SECTIONS)}).",
+                code="unknown_plan_section",
+            )
+        if not isinstance(raw_items, list):
+            raise FieldError(section, "must be a list of items.", code="invalid_plan_item")
+        items = [
+            i
+            for n, raw in enumerate(raw_items)
+            if (i := _check_item(section, raw, f"{section}.{n}"))
+        ]
+        if len(items) > MAX_SECTION_ITEMS:
+            raise FieldError(
+                section,
+                f"has more than {MAX_SECTION_ITEMS} items ({len(items)}).",
+                code="too_many_items",
+            )
+        checked[section] = items
+    return checked
+
+
+@dataclass
+class Plans:
+    worksheets: WorksheetRecords
+    records: PlanRecords
+    audit: AuditRecords
+    clock: Clock
+
+    def mine(self, caller: Caller, locale: str = DEFAULT_LOCALE) -> Plan:
+        """My plan as it stands: one Query of the worksheets, one Query of the newest version."""
+        locale = check_locale(locale)
+        sheets = self.worksheets.all_of(caller.id)
+        saved = self.records.latest(caller.id)
+        return _plan(saved, merge(saved, assemble(sheets)), locale)
+
+    def save(
+        self, caller: Caller, based_on: Any, sections: Any, locale: str = DEFAULT_LOCALE
+    ) -> Plan:
+        """Save the plan as the participant edited it: a new version on top of ``based_on``
+        (the version they were editing; ``None`` before the first save).
+
+        ``sections`` maps section ids to items in the participant's order; a section not given
+        stays as it is shown now. A worksheet answer shown in a given section but left out is
+        removed from the plan for good (until its words change). Saving what is already the
+        newest version writes nothing (a retry never duplicates); saving on top of an older
+        version is a ``Conflict`` (409): the plan was changed elsewhere meanwhile."""
+        locale = check_locale(locale)
+        base = None if based_on is None else parse_version(based_on)
+        given = check_sections(sections)
+        saved = self.records.latest(caller.id)
+        shown = merge(saved, assemble(self.worksheets.all_of(caller.id)))
+        result = {s: list(given.get(s, shown[s])) for s in PLAN_SECTIONS}
+        size = sum(i.size for items in result.values() for i in items)
+        if size > MAX_PLAN_CHARS:
+            raise BadRequest(
+                f"The plan is longer than {MAX_PLAN_CHARS} characters ({size}). "
+                "Remove some items, or shorten them.",
+                code="plan_too_long",
+            )
+        kept = {i.source for items in result.values() for i in items if i.source}
+        dropped = {i.source for s in given for i in shown[s] if i.source and i.source not in kept}
+        dismissed = tuple(sorted((set(saved.dismissed) if saved else set()) - kept | dropped))
+        records = {s: [i.to_record(s) for i in items] for s, items in result.items() if items}
+        current = saved.version if saved else None
+        if (
+            saved is not None
+            and records == saved.sections
+            and set(dismissed) == set(saved.dismissed)
+        ):
+            return _plan(saved, _saved_sections(saved), locale)  # nothing changed: no new version
+        if base != current:
+            raise Conflict(
+                "Your plan was changed on another device or in another window. "
+                "Open it again to see the newest version.",
+                code="plan_changed",
+            )
+        version = PlanVersion(
+            caller.id, (current or 0) + 1, self.clock.iso_seconds(), locale, records, dismissed
+        )
+        try:
+            self.records.put(version)
+        except PlanConflict:
+            raise Conflict(
+                "Your plan was changed on another device or in another window. "
+                "Open it again to see the newest version.",
+                code="plan_changed",
+            ) from None
+        return _plan(version, _saved_sections(version), locale)
+
+    def versions(
+        self, caller: Caller, page_token: str | None = None
+    ) -> tuple[list[VersionSummary], str | None]:
+        """The saved versions, newest first, without their items (one projected Query a page)."""
+        return self.records.summaries(caller.id, page_token)
+
+    def version(self, caller: Caller, version: Any, locale: str = DEFAULT_LOCALE) -> Plan:
+        """One saved version exactly as it was saved (one GetItem), read only."""
+        locale = check_locale(locale)
+        stored = self.records.get(caller.id, parse_version(version))
+        return _plan(stored, _saved_sections(stored), locale, latest=False)
+
+    def delete_mine(self, caller: Caller) -> int:
+        """Delete every version of the caller's plan. Audit-logged first (a count only)."""
+        self.audit.record(
+            new_entry(
+                caller.id,
+                caller.roles,
+                "plan.delete",
+                self.clock.iso(),
+                participant_ids=[caller.id],
+            )
+        )
+        return self.records.delete_all(caller.id)
+
+
+# --- Downloads ------------------------------------------------------------------------------
+# The words of the downloaded plan (the web pages have their own in ``chalicelib.web.words``).
+DOCUMENT_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "My plan",
+        "saved": "Saved on {day}",
+        "not_saved": "Not saved yet",
+        "version": "version {n}",
+        "empty": "(nothing yet)",
+        "crisis": "Need help now? 988 Suicide & Crisis Lifeline: call or text 988. "
+        "SAMHSA National Helpline: 1-800-662-4357 (free, 24/7).",
+    },
+    "es": {
+        "title": "Mi plan",
+        "saved": "Guardado el {day}",
+        "not_saved": "Todavía sin guardar",
+        "version": "versión {n}",
+        "empty": "(nada todavía)",
+        "crisis": "¿Necesita ayuda ahora? Línea 988 de Prevención del Suicidio y Crisis: llame o "
+        "envíe un texto al 988. Línea Nacional de Ayuda de SAMHSA: 1-800-662-4357 "
+        "(gratis, 24/7).",
+    },
+}
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    """A download of the plan (``chalicelib.api.Download`` sends it)."""
+
+    text: str | bytes
+    filename: str
+    content_type: str
+
+
+def document_words(locale: str) -> dict[str, str]:
+    return DOCUMENT_WORDS.get(locale, DOCUMENT_WORDS[DEFAULT_LOCALE])
+
+
+def subtitle(plan: Plan) -> str:
+    words = document_words(plan.locale)
+    if plan.version is None or plan.saved_at is None:
+        return words["not_saved"]
+    saved = words["saved"].format(day=plan.saved_at[:10])
+    return f"{saved} ({words['version'].format(n=plan.version)})"
+
+
+def item_line(section: str, item: PlanItem) -> str:
+    if section == PEOPLE_TO_CALL and item.phone:
+        return f"{item.text}: {item.phone}" if item.text and item.text != item.phone else item.phone
+    return item.text
+
+
+def as_text(plan: Plan) -> str:
+    """The plan as plain text (UTF-8, CRLF-free), for any device."""
+    words = document_words(plan.locale)
+    lines = [words["title"], subtitle(plan), ""]
+    for section in plan.sections:
+        lines += [section.title, "-" * len(section.title)]
+        if not section.items:
+            lines.append(words["empty"])
+        for item in section.items:
+            first, *rest = item_line(section.id, item).split("\n")
+            lines.append(f"- {first}")
+            lines += [f"  {r}" for r in rest]
+        lines.append("")
+    lines.append(words["crisis"])
+    return "\n".join(lines) + "\n"
+
+
+def file_name(plan: Plan, extension: str) -> str:
+    """Discreet: says neither what the plan is about nor whose it is."""
+    day = (plan.saved_at or "")[:10] or "draft"
+    return f"plan-{day}.{extension}"
+
+
+def download(plan: Plan, form: str) -> PlanFile:
+    """``form``: ``txt`` or ``pdf`` (the PDF library is imported only here, when asked)."""
+    if form == "txt":
+        return PlanFile(as_text(plan), file_name(plan, "txt"), "text/plain; charset=utf-8")
+    if form == "pdf":
+        from chalicelib import plan_pdf  # deferred: fpdf2 is for this download only
+
+        return PlanFile(plan_pdf.render(plan), file_name(plan, "pdf"), "application/pdf")
+    raise BadRequest("format is txt or pdf.", code="invalid_format")

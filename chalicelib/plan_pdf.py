@@ -1,0 +1,58 @@
+"""The plan as a PDF (fpdf2, pure Python), imported only when a participant downloads it.
+
+The font is DejaVu Sans, shipped in ``chalicelib/fonts`` (its licence beside it): the Lambda
+runtime has no system fonts, and the PDF's own core fonts cannot write Spanish accents or
+other characters participants type. fpdf2 embeds only the glyphs the plan uses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fpdf import FPDF
+
+from chalicelib.plan import Plan, document_words, item_line, subtitle
+from chalicelib.vocabulary import PEOPLE_TO_CALL
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVu"
+LINE = 5.6  # mm: 10.5 pt text
+
+
+def render(plan: Plan) -> bytes:
+    """A US Letter PDF: the title, each section and its items, the crisis lines. A filled-in
+    plan fits on one or two pages."""
+    words = document_words(plan.locale)
+    pdf = FPDF(format="letter", unit="mm")
+    pdf.set_margins(18, 16, 18)
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    # Discreet metadata: the document says "My plan", nothing about what it is for or whose.
+    pdf.set_title(words["title"])
+    pdf.set_lang(plan.locale)
+    pdf.set_creator("")
+    pdf.set_producer("")
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 18)
+    pdf.cell(0, 10, words["title"], new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 9.5)
+    pdf.cell(0, 6, subtitle(plan), new_x="LMARGIN", new_y="NEXT")
+    for section in plan.sections:
+        pdf.ln(2.5)
+        pdf.set_font(FONT, "B", 12.5)
+        pdf.multi_cell(0, 7, section.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 10.5)
+        if not section.items:
+            pdf.multi_cell(0, LINE, words["empty"], new_x="LMARGIN", new_y="NEXT")
+        for item in section.items:
+            link = f"tel:{item.tel}" if section.id == PEOPLE_TO_CALL and item.tel else ""
+            pdf.set_x(pdf.l_margin + 2)
+            pdf.cell(5, LINE, "•")
+            pdf.multi_cell(
+                0, LINE, item_line(section.id, item), link=link, new_x="LMARGIN", new_y="NEXT"
+            )
+    pdf.ln(4)
+    pdf.set_font(FONT, "B", 10)
+    pdf.multi_cell(0, LINE, words["crisis"], border="T", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

@@ -1,0 +1,227 @@
+"""A participant's relapse-prevention plan: every saved version, kept.
+
+Keys (see the table in ``chalicelib.records``):
+- ``PARTICIPANT#{id}`` / ``PLAN#{version:07d}``: one item per saved version of the plan.
+  ``sections`` maps a plan section id to its items, in the participant's order; an item is
+  ``{"text", "source"}`` (``{"name", "phone", "source"}`` for people to call); ``source``
+  names the worksheet answer it came from (``module/field/digest``) or is null for an item
+  typed on the plan. ``dismissed`` lists the sources the participant removed, so a removed
+  answer does not come back. ``item_count`` and ``saved_at`` let the list of versions be read
+  without the items (a projection).
+- Access patterns: the latest version (one Query, newest first, ``Limit 1``), one version
+  (one GetItem), the list of versions (one Query per page, projected, newest first), all of
+  them to delete (one Query of keys, then BatchWriteItem by 25).
+
+Conditional-write rules:
+- Saving version n+1 is ONE PutItem with ``attribute_not_exists(PK)``: two devices saving on
+  top of the same version cannot both win; the second gets ``PlanConflict`` (the use case
+  turns it into a 409, or into success when the stored version is what it was saving: a
+  retry never duplicates). Versions are never updated in place.
+- Deleting (the participant's own request, audit-logged by the use case) removes every
+  version; nothing else deletes.
+The table is encrypted with the KMS key (infra): the plan is health information.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.errors import NotFound
+from chalicelib.records.keys import PLAN_PREFIX, participant_pk, plan_sk
+from chalicelib.records.table import (
+    BotoCoreError,
+    ClientError,
+    RecordTable,
+    error_code,
+    from_item,
+    to_item,
+)
+
+_BATCH_WRITE_LIMIT = 25
+_BATCH_RETRIES = 5
+SUMMARY_ATTRIBUTES = ("version", "saved_at", "item_count")
+
+
+class PlanConflict(Exception):
+    """Version ``version`` was saved already (by another device, or by this very request
+    retried)."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(str(version))
+        self.version = version
+
+
+@dataclass(frozen=True)
+class PlanVersion:
+    """One saved version of a plan, as stored."""
+
+    participant_id: str
+    version: int
+    saved_at: str
+    locale: str
+    sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    dismissed: tuple[str, ...] = ()
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(items) for items in self.sections.values())
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "PK": participant_pk(self.participant_id),
+            "SK": plan_sk(self.version),
+            "version": self.version,
+            "saved_at": self.saved_at,
+            "locale": self.locale,
+            "sections": self.sections,
+            "dismissed": list(self.dismissed),
+            "item_count": self.item_count,
+        }
+
+    @classmethod
+    def from_record(cls, participant_id: str, record: dict[str, Any]) -> PlanVersion:
+        sections = record.get("sections") or {}
+        return cls(
+            participant_id=participant_id,
+            version=int(record.get("version", 0)),
+            saved_at=str(record.get("saved_at", "")),
+            locale=str(record.get("locale", "en")),
+            sections={
+                str(k): [dict(i) for i in v] for k, v in sections.items() if isinstance(v, list)
+            },
+            dismissed=tuple(str(s) for s in record.get("dismissed") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class VersionSummary:
+    version: int
+    saved_at: str
+    item_count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": self.version, "saved_at": self.saved_at, "items": self.item_count}
+
+
+class PlanRecords(RecordTable):
+    def latest(self, participant_id: str) -> PlanVersion | None:
+        """The newest saved version: one Query (newest first, one item, strongly consistent)."""
+        try:
+            response = self._dynamodb.query(
+                TableName=self._table,
+                KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+                ExpressionAttributeValues=to_item(
+                    {":pk": participant_pk(participant_id), ":prefix": PLAN_PREFIX}
+                ),
+                ScanIndexForward=False,
+                Limit=1,
+                ConsistentRead=True,
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise self.unavailable(error) from error
+        items = response.get("Items") or []
+        return PlanVersion.from_record(participant_id, from_item(items[0])) if items else None
+
+    def get(self, participant_id: str, version: int) -> PlanVersion:
+        """One version: one GetItem. ``NotFound`` when there is no such version."""
+        try:
+            response = self._dynamodb.get_item(
+                TableName=self._table,
+                Key=to_item({"PK": participant_pk(participant_id), "SK": plan_sk(version)}),
+                ConsistentRead=True,
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise self.unavailable(error) from error
+        item = response.get("Item")
+        if not item:
+            raise NotFound("There is no such version of your plan.", code="plan_version_not_found")
+        return PlanVersion.from_record(participant_id, from_item(item))
+
+    def put(self, plan: PlanVersion) -> None:
+        """One conditional PutItem (see the module): ``PlanConflict`` if the version exists."""
+        try:
+            self._dynamodb.put_item(
+                TableName=self._table,
+                Item=to_item(plan.to_record()),
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                raise PlanConflict(plan.version) from None
+            raise self.unavailable(error) from error
+        except BotoCoreError as error:
+            raise self.unavailable(error) from error
+
+    def summaries(
+        self, participant_id: str, page_token: str | None = None, limit: int = 50
+    ) -> tuple[list[VersionSummary], str | None]:
+        """One page of versions, newest first, without their items: one projected Query."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "ExpressionAttributeValues": to_item(
+                {":pk": participant_pk(participant_id), ":prefix": PLAN_PREFIX}
+            ),
+            "ExpressionAttributeNames": {
+                f"#{n}": name for n, name in enumerate(SUMMARY_ATTRIBUTES)
+            },
+            "ProjectionExpression": ", ".join(f"#{n}" for n in range(len(SUMMARY_ATTRIBUTES))),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        start = self.decode_page_token(page_token, participant_pk(participant_id), PLAN_PREFIX)
+        if start:
+            request["ExclusiveStartKey"] = start
+        try:
+            response = self._dynamodb.query(**request)
+        except (ClientError, BotoCoreError) as error:
+            raise self.unavailable(error) from error
+        rows = [from_item(i) for i in response.get("Items", [])]
+        summaries = [
+            VersionSummary(
+                int(r.get("version", 0)), str(r.get("saved_at", "")), int(r.get("item_count", 0))
+            )
+            for r in rows
+        ]
+        return summaries, self.encode_page_token(response.get("LastEvaluatedKey"))
+
+    def delete_all(self, participant_id: str) -> int:
+        """Delete every version (the participant's own request): one Query of the keys, then one
+        BatchWriteItem per 25. Returns how many were deleted."""
+        pk = participant_pk(participant_id)
+        keys: list[dict[str, Any]] = []
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "ExpressionAttributeValues": to_item({":pk": pk, ":prefix": PLAN_PREFIX}),
+            "ProjectionExpression": "PK, SK",
+            "ConsistentRead": True,
+        }
+        while True:
+            try:
+                response = self._dynamodb.query(**request)
+            except (ClientError, BotoCoreError) as error:
+                raise self.unavailable(error) from error
+            keys.extend(response.get("Items", []))
+            if not response.get("LastEvaluatedKey"):
+                break
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        for start in range(0, len(keys), _BATCH_WRITE_LIMIT):
+            writes: dict[str, Any] = {
+                self._table: [
+                    {"DeleteRequest": {"Key": {"PK": k["PK"], "SK": k["SK"]}}}
+                    for k in keys[start : start + _BATCH_WRITE_LIMIT]
+                ]
+            }
+            for _attempt in range(_BATCH_RETRIES):
+                try:
+                    response = self._dynamodb.batch_write_item(RequestItems=writes)
+                except (ClientError, BotoCoreError) as error:
+                    raise self.unavailable(error) from error
+                writes = response.get("UnprocessedItems") or {}
+                if not writes:
+                    break
+            else:
+                raise self.unavailable(RuntimeError("unprocessed items"))
+        return len(keys)

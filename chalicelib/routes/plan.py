@@ -1,0 +1,84 @@
+"""My plan through the API (``/me/plan...``): read it, save an edited version, list and read
+earlier versions, download it as text or PDF. Each parses the request, calls one use case
+(``chalicelib.plan``) and formats its answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib import plan, services
+from chalicelib.api import Call, Download, Endpoints
+from chalicelib.identity import PARTICIPANTS
+from chalicelib.library import DEFAULT_LOCALE
+
+# A full plan: up to 60,000 characters of up to 4 bytes each, in JSON.
+MAX_PLAN_BODY = 320 * 1024
+
+
+def blueprint(authorizer: Any) -> Blueprint:
+    bp = Blueprint(__name__)
+    endpoints = Endpoints(bp, authorizer)
+
+    @endpoints.route("/me/plan", roles=(PARTICIPANTS,), query=("locale",))
+    def my_plan(call: Call) -> dict[str, Any]:
+        return (
+            services.current()
+            .plans.mine(call.caller, call.query.get("locale") or DEFAULT_LOCALE)
+            .to_dict()
+        )
+
+    @endpoints.route(
+        "/me/plan",
+        method="PUT",
+        roles=(PARTICIPANTS,),
+        body={"sections": dict},
+        optional={"based_on": int, "locale": str},
+        max_body=MAX_PLAN_BODY,
+    )
+    def save_plan(call: Call) -> dict[str, Any]:
+        return (
+            services.current()
+            .plans.save(
+                call.caller,
+                call.body.get("based_on"),
+                call.body["sections"],
+                call.body.get("locale") or DEFAULT_LOCALE,
+            )
+            .to_dict()
+        )
+
+    @endpoints.route("/me/plan/versions", roles=(PARTICIPANTS,), query=("page_token",))
+    def plan_versions(call: Call) -> dict[str, Any]:
+        versions, token = services.current().plans.versions(
+            call.caller, call.query.get("page_token")
+        )
+        return {"versions": [v.to_dict() for v in versions], "next_page_token": token}
+
+    @endpoints.route("/me/plan/versions/{version}", roles=(PARTICIPANTS,), query=("locale",))
+    def plan_version(call: Call) -> dict[str, Any]:
+        return (
+            services.current()
+            .plans.version(
+                call.caller, call.params["version"], call.query.get("locale") or DEFAULT_LOCALE
+            )
+            .to_dict()
+        )
+
+    @endpoints.route(
+        "/me/plan/download", roles=(PARTICIPANTS,), query=("format", "version", "locale")
+    )
+    def download_plan(call: Call) -> Download:
+        """The plan (or one saved version) as plain text or PDF."""
+        plans = services.current().plans
+        locale = call.query.get("locale") or DEFAULT_LOCALE
+        version = call.query.get("version")
+        shown = (
+            plans.version(call.caller, version, locale)
+            if version
+            else plans.mine(call.caller, locale)
+        )
+        return Download(plan.download(shown, call.query.get("format") or "pdf"))
+
+    return bp

@@ -6,7 +6,7 @@ from chalice import Blueprint
 
 from chalicelib import mfa
 from chalicelib.identity import LEADERS, PARTICIPANTS
-from chalicelib.web import account_pages, leader_pages, pages, reading_pages, worksheet_pages
+from chalicelib.web import account_pages, leader_pages, pages, plan_pages, reading_pages, worksheet_pages
 from chalicelib.web.http import PUBLIC, SIGNED_IN, Pages
 
 LEADER_ONLY = (LEADERS,)
@@ -67,4 +67,13 @@ def blueprint() -> Blueprint:
     web.route(assignment + "/remove", method="POST", access=LEADER_ONLY)(leader_pages.unassign)
     web.route(group + "/progress", access=LEADER_ONLY)(leader_pages.progress_page)
     web.route(group + "/progress.csv", access=LEADER_ONLY)(leader_pages.progress_csv)
+    web.route(plan_pages.PAGE, access=(PARTICIPANTS,))(plan_pages.my_plan)
+    web.route(plan_pages.EDIT, access=(PARTICIPANTS,))(plan_pages.edit_form)
+    web.route(plan_pages.EDIT, method="POST", access=(PARTICIPANTS,),
+              max_form_bytes=plan_pages.MAX_FORM_BYTES,
+              max_form_fields=plan_pages.MAX_FORM_FIELDS)(plan_pages.save_section)
+    web.route(plan_pages.VERSIONS, access=(PARTICIPANTS,))(plan_pages.versions_page)
+    web.route(plan_pages.VERSION, access=(PARTICIPANTS,))(plan_pages.version_page)
+    web.route(plan_pages.DOWNLOAD, access=(PARTICIPANTS,))(plan_pages.download)
+
     return bp

@@ -129,12 +129,15 @@ def parse_cookies(header: str | None) -> dict[str, str]:
     return cookies
 
 
-def parse_form(raw: bytes | None) -> dict[str, str]:
+def parse_form(
+    raw: bytes | None, max_bytes: int = MAX_FORM_BYTES, max_fields: int = 50
+) -> dict[str, str]:
     raw = raw or b""
-    if len(raw) > MAX_FORM_BYTES:
+    if len(raw) > max_bytes:
         raise PayloadTooLarge("That form is too large.")
     try:
-        fields = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=50)
+        fields = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False,
+                          max_num_fields=max_fields)
     except (UnicodeDecodeError, ValueError):
         raise BadRequest("That form could not be read.") from None
     form = {name: values[0] for name, values in fields.items()}
@@ -187,6 +190,8 @@ class Pages:
         method: str = "GET",
         access: Iterable[str] | str = SIGNED_IN,
         before_mfa: bool = False,
+        max_form_bytes: int = MAX_FORM_BYTES,
+        max_form_fields: int = 50,
     ) -> Callable[[Callable[[Visit], Any]], Callable[..., Response]]:
         """Register ``handler(visit)`` at ``method path`` for ``access`` (roles, SIGNED_IN or PUBLIC).
 
@@ -219,7 +224,8 @@ class Pages:
                         if allowed != SIGNED_IN and not visit.caller.has_any(allowed):  # type: ignore[arg-type]
                             raise Forbidden("Your account cannot open this page.")
                     if method == "POST":
-                        form = parse_form(cast(bytes | None, request.raw_body))
+                        raw = cast(bytes | None, request.raw_body)
+                        form = parse_form(raw, max_form_bytes, max_form_fields)
                         visit = Visit(visit.caller, visit.session, params, visit.query, form, cookies, headers)
                         csrf.check(visit.csrf_token, form.get(csrf.FIELD))
                     result = handler(visit)

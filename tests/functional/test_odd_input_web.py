@@ -75,6 +75,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "/leader/groups": ("name", "key"),
     "/leader/groups/{group_id}/participants": ("username", "display_name", "create"),
     "/leader/groups/{group_id}/assignments": ("item", "due_date", "session_date"),
+    "/plan/edit/{section}": ("based_on", "locale", "plan-0-text", "plan-0-source", "plan-0-position",
+                             "plan-0-remove"),
 }
 
 
@@ -134,6 +136,11 @@ class Steps:
                     "locale": "en"}
             return web, {**form, **{f"q{i}": "0" for i in range(self.questions)}}, path.replace(
                 "{code}", lesson_code(MODULE))
+        if path.startswith("/plan/"):
+            web = signed_in(self.client, self.participant)
+            return web, {"csrf": web.get("/plan/edit/triggers").csrf(), "based_on": "", "locale": "en",
+                         "plan-0-text": "Payday evenings", "plan-0-source": "", "plan-0-position": "1",
+                         "plan-0-remove": ""}, path.replace("{section}", "triggers")
         web = signed_in(self.client, self.leader)
         csrf = web.get("/leader").csrf()
         group = web.post("/leader/groups", {"csrf": csrf, "name": "Form group", "key": "form-group"}).location

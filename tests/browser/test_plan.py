@@ -1,0 +1,124 @@
+"""My plan in a real browser, on a phone: a participant fills in the relapse-prevention
+worksheet with a realistic plan, sees it in My plan (people to call as tel: links), edits a
+part, prints it and downloads the PDF. axe-core at 0 violations; screenshots and the PDF go
+into test-artifacts/ (plan-*.png, plan.pdf)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pypdf
+import pytest
+
+from chalicelib.library import lesson_code
+from tests.browser.test_web_app import check_page, new_page, sign_in
+
+pytestmark = pytest.mark.server
+
+MODULE = "building-a-relapse-prevention-plan"
+FILLED = {
+    "plan-reasons": [
+        "My daughter Lucía, and being there for her school mornings",
+        "Keeping my job at the garage",
+        "Waking up with a clear head",
+    ],
+    "plan-triggers": [
+        "Payday evenings alone: go straight to the gym, then home",
+        "Arguments with my ex: leave the room, call my sister",
+        "Driving past the bar on Fifth: take Oak Street instead",
+    ],
+    "plan-warning-signs": [
+        "Skipping meals and sleep: set an alarm for dinner",
+        "Telling myself one time will not hurt: say it out loud to someone",
+        "Missing group: call my counselor the same day",
+    ],
+    "plan-coping-skills": [
+        "Ten slow breaths by the window",
+        "Urge surfing for 20 minutes",
+        "A walk around the block with music",
+        "Cold water on my face",
+        "Play guitar",
+    ],
+    "plan-if-i-slip": "Stop, and call Rosa the same day. Tell my counselor, go to a meeting "
+    "the next "
+    "morning, and remember that one slip does not undo my progress.",
+    "plan-places": [
+        "The bar on Fifth Street",
+        "Marco's garage on Friday nights",
+        "Parties where people drink",
+    ],
+}
+PEOPLE = [
+    ("Rosa (sponsor)", "555-010-0134"),
+    ("My sister Ana", "+1 555 010 0178"),
+    ("Dr. Patel, counselor", "(555) 010-0199"),
+]
+
+
+def test_fill_in_a_worksheet_see_it_in_my_plan_print_and_download(browser, base_url, artifacts):
+    context, page = new_page(browser, base_url)
+    sign_in(page, "demo-participant-2", "Demo-participant-2026")
+    page.wait_for_url(f"{base_url}/")
+    page.goto(f"/lesson/{lesson_code(MODULE)}")
+    for field_id, value in FILLED.items():
+        if isinstance(value, list):
+            for n, item in enumerate(value):
+                page.fill(f"#answer-{field_id}-{n}", item)
+        else:
+            page.fill(f"#answer-{field_id}", value)
+    for n, (name, phone) in enumerate(PEOPLE):
+        page.fill(f"#answer-plan-people-{n}-name", name)
+        page.fill(f"#answer-plan-people-{n}-phone", phone)
+    page.get_by_role("button", name="Save my answers").click()
+    page.wait_for_url("**saved=1#worksheet")
+    page.get_by_role("link", name="See My plan").click()
+    page.wait_for_url("**/plan")
+    body = page.inner_text("main")
+    for value in FILLED.values():
+        for item in value if isinstance(value, list) else [value]:
+            assert item in body, item
+    assert page.locator('a[href="tel:5550100134"]').inner_text() == "Rosa (sponsor): 555-010-0134"
+    assert page.locator('a[href="tel:+15550100178"]').count() == 1
+    check_page(page, artifacts, "plan")
+
+    # Edit a part: move the last coping skill first, remove one, add one of my own.
+    page.locator('a[href="/plan/edit/coping-skills"]').click()
+    page.wait_for_url("**/plan/edit/coping-skills")
+    check_page(page, artifacts, "plan-edit")
+    page.fill("#plan-4-position", "1")
+    page.check("#plan-3-remove")
+    page.fill("#plan-5-text", "Text Ana a photo of the sunset")
+    page.get_by_role("button", name="Save my plan").click()
+    page.wait_for_url("**/plan?saved=coping-skills#coping-skills")
+    skills = page.locator("#coping-skills li").all_inner_texts()
+    assert skills[0] == "Play guitar" and "Cold water on my face" not in skills
+    assert skills[-1] == "Text Ana a photo of the sunset"
+    check_page(page, artifacts, "plan-saved")
+
+    # Print view: no menus, no links to edit, everything of the plan, crisis lines kept.
+    page.emulate_media(media="print")
+    assert not page.get_by_role("link", name="Download as PDF").is_visible()
+    assert not page.get_by_role("navigation", name="Main").is_visible()
+    assert page.get_by_text("1-800-662-4357").is_visible()
+    page.screenshot(path=str(artifacts / "plan-print.png"), full_page=True)
+    pdf = page.pdf(format="Letter")
+    printed_pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert 1 <= printed_pages <= 2, printed_pages
+    page.emulate_media(media="screen")
+
+    # The PDF download.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as PDF").click()
+    saved = download.value
+    assert saved.suggested_filename.startswith("plan-") and saved.suggested_filename.endswith(
+        ".pdf"
+    )
+    target = artifacts / "plan.pdf"
+    saved.save_as(str(target))
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-")
+    (artifacts / "plan-figures.json").write_text(
+        json.dumps({"pdf_bytes": len(data), "printed_pages_from_browser": printed_pages})
+    )
+    context.close()

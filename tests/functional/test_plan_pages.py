@@ -1,0 +1,215 @@
+"""My plan in the browser, without JavaScript: the page built from worksheet answers, tel:
+links, editing one part (words, position, remove, add), errors with the input kept, a
+conflict with another window, earlier versions, downloads, Spanish, and the links to it."""
+
+from __future__ import annotations
+
+import re
+
+from chalicelib.library import lesson_code
+from tests.conftest import shipped_version
+from tests.functional.web_client import WebClient
+
+MODULE = "cravings-and-urge-surfing"
+VERSION = str(shipped_version(MODULE))
+LESSON = f"/lesson/{lesson_code(MODULE)}"
+
+
+def signed_in(client, account, language: str | None = None) -> WebClient:  # type: ignore[no-untyped-def]
+    browser = WebClient(client, language=language)
+    assert browser.sign_in(account.username, authenticator=account.authenticator).status == 303
+    return browser
+
+
+def fill_worksheet(browser: WebClient) -> str:
+    token = browser.get(LESSON).csrf()
+    saved = browser.post(
+        f"{LESSON}/worksheet",
+        {
+            "csrf": token,
+            "version": VERSION,
+            "locale": "en",
+            "answer-urge-helpers-0": "Cold water on my face",
+            "answer-urge-helpers-1": "Text Marcus",
+        },
+    )
+    assert saved.status == 303
+    return token
+
+
+def test_a_worksheet_answer_is_in_my_plan_and_the_pages_link_to_it(client, published, participant):
+    browser = signed_in(client, participant)
+    fill_worksheet(browser)
+    module = browser.get(f"{LESSON}?saved=1")
+    assert 'href="/plan"' in module.body and "See My plan" in module.body
+    page = browser.get("/plan")
+    assert page.status == 200
+    assert "<title>My plan – Steady</title>" in page.body
+    assert re.search(r'<nav[^>]*>.*href="/plan".*</nav>', page.body, re.S)  # in the navigation
+    assert "Cold water on my face" in page.body and "Text Marcus" in page.body
+    assert page.body.index("What helps me cope") < page.body.index("Cold water on my face")
+    assert "Not saved yet" in page.body
+    assert 'href="tel:988"' in page.body and "1-800-662-4357" in page.body  # crisis resources
+    assert (
+        'href="/plan/download?format=pdf"' in page.body
+        and 'href="/plan/edit/coping-skills"' in page.body
+    )
+    assert "<script" not in page.body
+
+
+def test_edit_a_part_move_remove_and_add_then_earlier_versions(client, published, participant):
+    browser = signed_in(client, participant)
+    fill_worksheet(browser)
+    form = browser.get("/plan/edit/coping-skills")
+    assert form.status == 200
+    assert 'value="Cold water on my face"' not in form.body  # a textarea, not an input
+    assert ">Cold water on my face</textarea>" in form.body
+    sources = re.findall(r'name="plan-(\d)-source" value="([^"]*)"', form.body)
+    assert [n for n, s in sources if s] == ["0", "1"]
+    token = form.csrf()
+    saved = browser.post(
+        "/plan/edit/coping-skills",
+        {
+            "csrf": token,
+            "based_on": "",
+            "locale": "en",
+            "plan-0-text": "Cold water on my face",
+            "plan-0-source": sources[0][1],
+            "plan-0-position": "2",
+            "plan-1-text": "Text Marcus",
+            "plan-1-source": sources[1][1],
+            "plan-1-position": "2",
+            "plan-1-remove": "1",
+            "plan-2-text": "Play guitar for twenty minutes",
+            "plan-2-source": "",
+            "plan-2-position": "1",
+            "plan-3-text": "",
+            "plan-3-source": "",
+            "plan-3-position": "",
+        },
+    )
+    assert (saved.status, saved.location) == (303, "/plan?saved=coping-skills#coping-skills")
+    page = browser.get("/plan?saved=coping-skills")
+    assert "Saved." in page.body and "version 1" in page.body
+    assert page.body.index("Play guitar for twenty minutes") < page.body.index(
+        "Cold water on my face"
+    )
+    assert "Text Marcus" not in page.body
+    # A second save keeps the first as an earlier version, readable as it was.
+    token = browser.get("/plan/edit/coping-skills").csrf()
+    assert (
+        browser.post(
+            "/plan/edit/coping-skills",
+            {
+                "csrf": token,
+                "based_on": "1",
+                "plan-0-text": "Cold water, then a walk",
+                "plan-0-position": "1",
+            },
+        ).status
+        == 303
+    )
+    versions = browser.get("/plan/versions")
+    assert versions.status == 200
+    assert 'href="/plan/versions/2"' in versions.body and 'href="/plan/versions/1"' in versions.body
+    old = browser.get("/plan/versions/1")
+    assert old.status == 200 and "Play guitar for twenty minutes" in old.body
+    assert "Version 1, as you saved it." in old.body and "/plan/edit/" not in old.body
+    assert 'href="/plan/download?format=pdf&amp;version=1"' in old.body
+    assert browser.get("/plan/versions/9").status == 404
+
+
+def test_people_to_call_are_tel_links_and_a_bad_phone_comes_back_with_the_input(
+    client, published, participant
+):
+    browser = signed_in(client, participant)
+    token = browser.get("/plan/edit/people-to-call").csrf()
+    refused = browser.post(
+        "/plan/edit/people-to-call",
+        {
+            "csrf": token,
+            "based_on": "",
+            "plan-0-name": "Rosa (sponsor)",
+            "plan-0-phone": "+1 555 010 0134",
+            "plan-1-name": "Ana",
+            "plan-1-phone": "call me maybe",
+        },
+    )
+    assert refused.status == 400
+    assert 'class="notice error-summary"' in refused.body and 'href="#plan-1-name"' in refused.body
+    assert 'value="call me maybe"' in refused.body and 'value="Rosa (sponsor)"' in refused.body
+    assert "<title>Error: " in refused.body
+    saved = browser.post(
+        "/plan/edit/people-to-call",
+        {
+            "csrf": token,
+            "based_on": "",
+            "plan-0-name": "Rosa (sponsor)",
+            "plan-0-phone": "+1 555 010 0134",
+            "plan-1-name": "Ana",
+            "plan-1-phone": "(555) 010-0178",
+        },
+    )
+    assert saved.status == 303
+    page = browser.get("/plan")
+    assert '<a href="tel:+15550100134">Rosa (sponsor): +1 555 010 0134</a>' in page.body
+    assert '<a href="tel:5550100178">Ana: (555) 010-0178</a>' in page.body
+
+
+def test_another_window_saved_meanwhile_keeps_what_was_typed(client, published, participant):
+    browser = signed_in(client, participant)
+    token = browser.get("/plan/edit/triggers").csrf()
+    assert (
+        browser.post(
+            "/plan/edit/triggers", {"csrf": token, "based_on": "", "plan-0-text": "Payday"}
+        ).status
+        == 303
+    )
+    stale = browser.post(
+        "/plan/edit/triggers", {"csrf": token, "based_on": "", "plan-0-text": "Sunday evenings"}
+    )
+    assert stale.status == 409
+    assert ">Sunday evenings</textarea>" in stale.body and "changed in another window" in stale.body
+    assert 'name="based_on" value="1"' in stale.body  # saving again keeps it
+    again = browser.post(
+        "/plan/edit/triggers", {"csrf": token, "based_on": "1", "plan-0-text": "Sunday evenings"}
+    )
+    assert again.status == 303
+
+
+def test_a_part_that_does_not_exist_is_not_found(client, published, participant):
+    browser = signed_in(client, participant)
+    assert browser.get("/plan/edit/nonsense").status == 404
+    token = browser.get("/plan").csrf()
+    assert browser.post("/plan/edit/nonsense", {"csrf": token, "plan-0-text": "x"}).status == 404
+
+
+def test_downloads_from_the_web_page(client, published, participant):
+    browser = signed_in(client, participant)
+    token = browser.get("/plan/edit/reasons").csrf()
+    browser.post(
+        "/plan/edit/reasons", {"csrf": token, "based_on": "", "plan-0-text": "Mi hija Lucía"}
+    )
+    text = browser.get("/plan/download?format=txt")
+    assert text.status == 200 and "Mi hija Lucía" in text.body
+    assert re.fullmatch(
+        r'attachment; filename="plan-\d{4}-\d{2}-\d{2}\.txt"', text.headers["content-disposition"]
+    )
+    cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+    pdf = client.http.get(
+        "/plan/download?format=pdf", headers={"Cookie": cookie, "Accept": "text/html,*/*;q=0.8"}
+    )
+    assert pdf.status_code == 200 and pdf.body.startswith(b"%PDF-")
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert pdf.headers["Content-Security-Policy"]
+
+
+def test_my_plan_in_spanish(client, published, participant):
+    browser = signed_in(client, participant, language="es")
+    page = browser.get("/plan")
+    assert page.status == 200 and '<html lang="es">' in page.body
+    assert "Mi plan" in page.body and "Personas a las que puedo llamar" in page.body
+    assert 'href="/plan/edit/triggers?locale=es"' in page.body
+    form = browser.get("/plan/edit/triggers?locale=es")
+    assert "Guardar mi plan" in form.body and "Agregar un punto" in form.body
+    assert "-remove" not in form.body  # nothing to remove yet

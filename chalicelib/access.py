@@ -26,6 +26,10 @@ from chalicelib.records.access import AccessRecords
 
 REMEMBER_SECONDS = 300
 ENDED_MESSAGE = "This sign-in has ended. Sign in again."
+ACCESS_ENDED_MESSAGE = (
+    "Your access to Steady has ended: it stays open for a time after you leave your last group. "
+    "Ask your program if you need it again."
+)
 
 
 class AccessCheck:
@@ -34,16 +38,30 @@ class AccessCheck:
     def __init__(self, records: AccessRecords, clock: Clock) -> None:
         self._records = records
         self._clock = clock
-        self._known: dict[str, tuple[int | None, float]] = {}
+        self._known: dict[str, tuple[tuple[int | None, int | None], float]] = {}
         self._lock = threading.Lock()
 
     def check(self, caller: Caller) -> Caller:
         """The caller, or ``Unauthenticated`` (``signed_out``) if its token was issued before
         the account's access ended."""
-        not_before = self._not_valid_before(caller.id)
+        not_before, ends_at = self._times(caller.id)
         if not_before is not None and caller.issued_at < not_before:
             raise Unauthenticated(ENDED_MESSAGE, code="signed_out")
+        if ends_at is not None and self._clock.epoch() >= ends_at:
+            raise Unauthenticated(ACCESS_ENDED_MESSAGE, code="access_ended")
         return caller
+
+    def ends_at(self, account_id: str) -> int | None:
+        """When the account's access ends (epoch seconds): a participant who left every group
+        keeps access for ``Settings.alumni_days``. ``None``: it does not end. Cached."""
+        return self._times(account_id)[1]
+
+    def set_ends_at(self, account_id: str, ends_at: int | None) -> None:
+        """Record when the account's access ends (``None``: it does not); this container knows
+        at once, others within ``REMEMBER_SECONDS``."""
+        self._records.set_access_ends(account_id, ends_at)
+        with self._lock:
+            self._known.pop(account_id, None)
 
     def end(self, account_id: str) -> int:
         """End every token of the account issued up to now; this container knows at once.
@@ -51,16 +69,18 @@ class AccessCheck:
         not_before = int(self._clock.epoch()) + 1
         self._records.end_access(account_id, not_before)
         with self._lock:
-            self._known[account_id] = (not_before, self._clock.monotonic())
+            known = self._known.get(account_id)
+            if known is not None:  # keep the access end it already knows
+                self._known[account_id] = ((not_before, known[0][1]), self._clock.monotonic())
         return not_before
 
-    def _not_valid_before(self, account_id: str) -> int | None:
+    def _times(self, account_id: str) -> tuple[int | None, int | None]:
         now = self._clock.monotonic()  # the cache's age; the record itself holds wall time
         with self._lock:
             known = self._known.get(account_id)
         if known is not None and now - known[1] < REMEMBER_SECONDS:
             return known[0]
-        value = self._records.not_valid_before(account_id)
+        value = self._records.times(account_id)
         with self._lock:
             self._known[account_id] = (value, now)
         return value

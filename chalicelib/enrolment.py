@@ -1,5 +1,9 @@
 """Enrolment: a group leader adds a participant to a group (a new account or an existing one)
-or removes one. Both are audit-logged in the same transaction as the change."""
+or removes one. Both are audit-logged in the same transaction as the change.
+
+A participant removed from their last group keeps signing in to their plan, their answers and
+the library for ``Settings.alumni_days`` (default 365): the removal records when their access
+ends (``chalicelib.access``), and enrolling them again anywhere takes that end away."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.access import AccessCheck
 from chalicelib.accounts import Accounts, check_username
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, NotFound
@@ -35,6 +40,9 @@ class Enrolled:
         return result
 
 
+DAY_SECONDS = 86_400
+
+
 @dataclass
 class Enrolment:
     records: GroupRecords
@@ -42,6 +50,8 @@ class Enrolment:
     clock: Clock
     # Told after a participant joins or leaves a group (the reminder run re-reads their groups).
     groups_changed: Callable[[str], None] | None = None
+    access: AccessCheck | None = None
+    alumni_days: int = 365
 
     def enrol(
         self,
@@ -73,6 +83,8 @@ class Enrolment:
         self.records.enrol(group.group_id, account.id, display_name, now, audit)
         if self.groups_changed is not None and not already:
             self.groups_changed(account.id)
+        if self.access is not None and self.access.ends_at(account.id) is not None:
+            self.access.set_ends_at(account.id, None)  # back in a group: access does not end
         return Enrolled(account.id, account.username, display_name, password or None), not already
 
     def remove(self, caller: Caller, group_id: str, participant_id: str) -> None:
@@ -85,3 +97,7 @@ class Enrolment:
         self.records.remove_participant(group.group_id, participant_id, audit)
         if self.groups_changed is not None:
             self.groups_changed(participant_id)
+        if self.access is not None and not self.records.groups_of_participant(participant_id):
+            # Left every group: alumni access, for a while (one Query, one UpdateItem).
+            ends_at = int(self.clock.epoch()) + self.alumni_days * DAY_SECONDS
+            self.access.set_ends_at(participant_id, ends_at)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from chalicelib.my_data import MyData
 from chalicelib.plan import Plan, document_words, item_line, subtitle
 from chalicelib.vocabulary import PEOPLE_TO_CALL
 
@@ -56,3 +57,102 @@ def render(plan: Plan) -> bytes:
     pdf.set_font(FONT, "B", 10)
     pdf.multi_cell(0, LINE, words["crisis"], border="T", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+DATA_WORDS = {
+    "en": {
+        "title": "Everything I wrote",
+        "exported": "Downloaded on {day}",
+        "worksheets": "Worksheets",
+        "plan": "My plan, every saved version",
+        "version": "Version {n}, saved on {day}",
+        "written": "version {v}, {day}",
+        "none": "(nothing)",
+    },
+    "es": {
+        "title": "Todo lo que escribí",
+        "exported": "Descargado el {day}",
+        "worksheets": "Hojas de trabajo",
+        "plan": "Mi plan, cada versión guardada",
+        "version": "Versión {n}, guardada el {day}",
+        "written": "versión {v}, {day}",
+        "none": "(nada)",
+    },
+}
+
+
+def _value_text(value: object) -> str:
+    if isinstance(value, list):
+        return "\n".join(
+            f"• {v.get('name', '')}: {v.get('phone', '')}" if isinstance(v, dict) else f"• {v}"
+            for v in value
+        )
+    return str(value)
+
+
+def render_data(data: MyData, locale: str) -> bytes:
+    """Everything a participant wrote: each worksheet's answers, then each plan version."""
+    from chalicelib.plan import PlanItem, _titles
+
+    words = DATA_WORDS.get(locale, DATA_WORDS["en"])
+    titles = _titles(locale)
+    pdf = _document(words["title"], locale)
+    pdf.set_font(FONT, "", 9.5)
+    pdf.cell(
+        0, 6, words["exported"].format(day=data.exported_at[:10]), new_x="LMARGIN", new_y="NEXT"
+    )
+    _heading(pdf, words["worksheets"], 14)
+    if not data.worksheets:
+        pdf.multi_cell(0, LINE, words["none"], new_x="LMARGIN", new_y="NEXT")
+    for sheet in data.worksheets:
+        _heading(pdf, sheet.module_id, 11.5)
+        for field_id, answer in sorted(sheet.answers.items()):
+            pdf.set_font(FONT, "B", 10)
+            when = words["written"].format(v=answer.version, day=answer.at[:10])
+            pdf.multi_cell(
+                0, LINE, f"{answer.label or field_id} ({when})", new_x="LMARGIN", new_y="NEXT"
+            )
+            pdf.set_font(FONT, "", 10)
+            shown = answer.choice_text if answer.choice_text is not None else answer.value
+            pdf.multi_cell(0, LINE, _value_text(shown), new_x="LMARGIN", new_y="NEXT")
+    _heading(pdf, words["plan"], 14)
+    if not data.plan_versions:
+        pdf.multi_cell(0, LINE, words["none"], new_x="LMARGIN", new_y="NEXT")
+    for version in data.plan_versions:
+        _heading(pdf, words["version"].format(n=version.version, day=version.saved_at[:10]), 11.5)
+        for section, items in version.sections.items():
+            pdf.set_font(FONT, "B", 10)
+            pdf.multi_cell(0, LINE, titles.get(section, section), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(FONT, "", 10)
+            for record in items:
+                pdf.multi_cell(
+                    0,
+                    LINE,
+                    "• " + item_line(section, PlanItem.from_record(record)),
+                    new_x="LMARGIN",
+                    new_y="NEXT",
+                )
+    return bytes(pdf.output())
+
+
+def _document(title: str, locale: str) -> FPDF:
+    pdf = FPDF(format="letter", unit="mm")
+    pdf.set_margins(18, 16, 18)
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_title(title)
+    pdf.set_lang(locale)
+    pdf.set_creator("")
+    pdf.set_producer("")
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 18)
+    pdf.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
+    return pdf
+
+
+def _heading(pdf: FPDF, text: str, size: float) -> None:
+    pdf.ln(2)
+    pdf.set_font(FONT, "B", size)
+    pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 10)

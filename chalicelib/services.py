@@ -22,6 +22,7 @@ from chalicelib.groups import Groups
 from chalicelib.identity import Caller, TokenVerifier
 from chalicelib.library import ModuleLibrary
 from chalicelib.mfa import Authenticators
+from chalicelib.my_data import MyDataService
 from chalicelib.plan import Plans
 from chalicelib.reading import Reading
 from chalicelib.records.access import AccessRecords
@@ -53,6 +54,7 @@ class Services:
     reading: Reading
     worksheets: Worksheets
     plans: Plans
+    my_data: MyDataService
     access_log: AccessLog
     sharing: Sharing
     attention: Attention
@@ -84,6 +86,8 @@ class Services:
         audit = AuditRecords(dynamodb, table, clock)
         group_records = GroupRecords(dynamodb, table)
         worksheet_records = WorksheetRecords(dynamodb, table)
+        plan_records = PlanRecords(dynamodb, table)
+        access = AccessCheck(AccessRecords(dynamodb, table), clock)
         cognito = _LazyClient("cognito-idp", settings.region)
         client_ids = settings.user_pool_client_ids
         accounts = Accounts(cognito, settings.user_pool_id, client_ids[0] if client_ids else "")
@@ -102,19 +106,21 @@ class Services:
             clock=clock,
             verifier=verifier or TokenVerifier(settings, clock=clock),
             groups=Groups(group_records, audit, accounts, clock),
-            enrolment=Enrolment(group_records, accounts, clock, reminder_records.groups_changed),
+            enrolment=Enrolment(group_records, accounts, clock, reminder_records.groups_changed,
+                                access=access, alumni_days=settings.alumni_days),
             assignments=Assignments(group_records, library, clock),
             dashboard=Dashboard(group_records, completions, audit, library, clock),
             reading=Reading(library, completions, group_records, clock),
             worksheets=Worksheets(library, worksheet_records, group_records, audit, clock),
-            plans=Plans(worksheet_records, PlanRecords(dynamodb, table), audit, clock),
+            plans=Plans(worksheet_records, plan_records, audit, clock),
+            my_data=MyDataService(worksheet_records, plan_records, audit, clock),
             access_log=AccessLog(audit, group_records),
             sharing=Sharing(group_records, clock),
             attention=Attention(group_records, AttentionRecords(dynamodb, table), audit, library, clock),
             library=library,
             accounts=accounts,
             authenticators=Authenticators(accounts, clock),
-            access=AccessCheck(AccessRecords(dynamodb, table), clock),
+            access=access,
             audit=audit,
             completions=completions,
             group_records=group_records,

@@ -27,6 +27,9 @@ class Settings:
     reminder_key: str = ""
     web_url: str = ""  # the web app's base, e.g. https://steady.clinic.example/api
     sms_sender_id: str = ""
+    # After a participant leaves every group: how long they keep signing in to their plan,
+    # their answers and the library (then sign-in ends; docs/deploy.md, "Retention").
+    alumni_days: int = 365
 
     @property
     def issuer(self) -> str:
@@ -56,6 +59,7 @@ class Settings:
             reminder_key=env.get("STEADY_REMINDER_KEY", ""),
             web_url=env.get("STEADY_WEB_URL", ""),
             sms_sender_id=env.get("STEADY_SMS_SENDER_ID", ""),
+            alumni_days=_days(env.get("STEADY_ALUMNI_DAYS"), 365),
             cognito_endpoint_url=(
                 env.get("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER") or env.get("AWS_ENDPOINT_URL")
             ),
@@ -66,3 +70,10 @@ class Settings:
 def current() -> Settings:
     """The settings of this process (cached: the environment does not change under a Lambda)."""
     return Settings.from_env()
+
+
+def _days(value: str | None, default: int) -> int:
+    """A whole number of days from the environment (1 to 3650), else ``default``."""
+    if value and value.isascii() and value.isdigit() and 1 <= int(value) <= 3650:
+        return int(value)
+    return default

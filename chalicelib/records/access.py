@@ -8,14 +8,23 @@ because the old tokens must stay ended while they are still unexpired (up to 60 
 Access patterns: one GetItem per account per container per ``chalicelib.access.REMEMBER_SECONDS``
 (the token check, through a cache), one UpdateItem per disable. No Scan.
 
-Conditional-write rule: ``attribute_not_exists(PK) OR not_valid_before < :t`` -- the time only
-moves forward, so two disables racing (or a retry) never reopen a window.
+Conditional-write rule: ``attribute_not_exists(PK) OR attribute_not_exists(not_valid_before)
+OR not_valid_before < :t`` -- the time only moves forward, so two disables racing (or a retry)
+never reopen a window.
+
+Attribute ``access_ends_at`` (epoch seconds), on the same item: when a participant who left
+every group stops being able to sign in (``chalicelib.enrolment``: set when they leave their
+last group, removed when they are enrolled again; an unconditional UpdateItem, the last
+change wins). Read with ``not_valid_before`` by the same cached GetItem: it costs requests
+nothing.
 
 The same partition indexes the account's web sessions (``SESSION#{sha256}``; see
 ``chalicelib.records.sessions``), so a disable ends them with one Query and no Scan.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from chalicelib.records.keys import NOT_VALID_BEFORE_SK as SK
 from chalicelib.records.keys import account_pk
@@ -32,6 +41,11 @@ from chalicelib.records.table import (
 class AccessRecords(RecordTable):
     def not_valid_before(self, account_id: str) -> int | None:
         """The account's not-valid-before time (epoch seconds), or ``None`` if it has none."""
+        return self.times(account_id)[0]
+
+    def times(self, account_id: str) -> tuple[int | None, int | None]:
+        """The account's not-valid-before time and the time its access ends (epoch seconds,
+        ``None`` where there is none): one GetItem."""
         try:
             response = self._dynamodb.get_item(
                 TableName=self._table, Key={"PK": {"S": account_pk(account_id)}, "SK": {"S": SK}},
@@ -39,8 +53,27 @@ class AccessRecords(RecordTable):
         except (ClientError, BotoCoreError) as error:
             raise self.unavailable(error) from error
         if "Item" not in response:
-            return None
-        return int(from_item(response["Item"]).get("not_valid_before", 0))
+            return None, None
+        item = from_item(response["Item"])
+        ends = item.get("access_ends_at")
+        return int(item.get("not_valid_before", 0)), (int(ends) if ends is not None else None)
+
+    def set_access_ends(self, account_id: str, ends_at: int | None) -> None:
+        """Record when the account's access ends (``None``: it does not end): one UpdateItem."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": {"PK": {"S": account_pk(account_id)}, "SK": {"S": SK}},
+            "ExpressionAttributeNames": {"#e": "access_ends_at"},
+        }
+        if ends_at is None:
+            request["UpdateExpression"] = "REMOVE #e"
+        else:
+            request["UpdateExpression"] = "SET #e = :e"
+            request["ExpressionAttributeValues"] = to_item({":e": ends_at})
+        try:
+            self._dynamodb.update_item(**request)
+        except (ClientError, BotoCoreError) as error:
+            raise self.unavailable(error) from error
 
     def end_access(self, account_id: str, not_valid_before: int) -> None:
         """Refuse the account's tokens issued before ``not_valid_before`` (never moves back)."""
@@ -49,7 +82,9 @@ class AccessRecords(RecordTable):
                 TableName=self._table,
                 Key={"PK": {"S": account_pk(account_id)}, "SK": {"S": SK}},
                 UpdateExpression="SET #n = :t",
-                ConditionExpression="attribute_not_exists(PK) OR #n < :t",
+                ConditionExpression=(
+                    "attribute_not_exists(PK) OR attribute_not_exists(#n) OR #n < :t"
+                ),
                 ExpressionAttributeNames={"#n": "not_valid_before"},
                 ExpressionAttributeValues=to_item({":t": not_valid_before}),
             )

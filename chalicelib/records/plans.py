@@ -10,7 +10,8 @@ Keys (see the table in ``chalicelib.records``):
   without the items (a projection).
 - Access patterns: the latest version (one Query, newest first, ``Limit 1``), one version
   (one GetItem), the list of versions (one Query per page, projected, newest first), all of
-  them to delete (one Query of keys, then BatchWriteItem by 25).
+  them with their items (one Query: the participant's download of their data), all of them to
+  delete (one Query of keys, then BatchWriteItem by 25).
 
 Conditional-write rules:
 - Saving version n+1 is ONE PutItem with ``attribute_not_exists(PK)``: two devices saving on
@@ -185,6 +186,12 @@ class PlanRecords(RecordTable):
             for r in rows
         ]
         return summaries, self.encode_page_token(response.get("LastEvaluatedKey"))
+
+    def all_of(self, participant_id: str) -> list[PlanVersion]:
+        """Every saved version, oldest first, with its items (one Query per 1 MB): the
+        participant's own download of their data."""
+        return [PlanVersion.from_record(participant_id, r)
+                for r in self.query_all(participant_pk(participant_id), PLAN_PREFIX)]
 
     def delete_all(self, participant_id: str) -> int:
         """Delete every version (the participant's own request): one Query of the keys, then one

@@ -1,6 +1,8 @@
 """My plan through the API (``/me/plan...``): read it, save an edited version, list and read
-earlier versions, download it as text or PDF. Each parses the request, calls one use case
-(``chalicelib.plan``) and formats its answer."""
+earlier versions, download it as text or PDF, delete it; and the participant's own data
+(``/me/data...``): everything they wrote, to download (JSON or PDF) or delete. Each parses the
+request, calls one use case (``chalicelib.plan``, ``chalicelib.my_data``) and formats its
+answer."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib import plan, services
-from chalicelib.api import Call, Download, Endpoints
+from chalicelib.api import Call, Download, Endpoints, NoContent
 from chalicelib.identity import PARTICIPANTS
 from chalicelib.library import DEFAULT_LOCALE
 
@@ -80,5 +82,27 @@ def blueprint(authorizer: Any) -> Blueprint:
             else plans.mine(call.caller, locale)
         )
         return Download(plan.download(shown, call.query.get("format") or "pdf"))
+
+    @endpoints.route("/me/plan", method="DELETE", roles=(PARTICIPANTS,))
+    def delete_plan(call: Call) -> NoContent:
+        """Delete every version of my plan (audit-logged)."""
+        services.current().plans.delete_mine(call.caller)
+        return NoContent()
+
+    @endpoints.route("/me/data/download", roles=(PARTICIPANTS,), query=("format", "locale"))
+    def download_my_data(call: Call) -> Download:
+        """Everything I wrote (answers, every plan version), JSON or PDF (audit-logged)."""
+        return Download(
+            services.current().my_data.download(
+                call.caller,
+                call.query.get("format") or "json",
+                call.query.get("locale") or DEFAULT_LOCALE,
+            )
+        )
+
+    @endpoints.route("/me/data", method="DELETE", roles=(PARTICIPANTS,))
+    def delete_my_data(call: Call) -> dict[str, Any]:
+        """Delete everything I wrote: worksheet answers and every plan version (audit-logged)."""
+        return services.current().my_data.delete(call.caller).to_dict()
 
     return bp

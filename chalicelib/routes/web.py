@@ -6,7 +6,16 @@ from chalice import Blueprint
 
 from chalicelib import mfa
 from chalicelib.identity import LEADERS, PARTICIPANTS
-from chalicelib.web import account_pages, leader_pages, pages, plan_pages, reading_pages, worksheet_pages
+from chalicelib.web import (
+    account_pages,
+    before_session_pages,
+    data_pages,
+    leader_pages,
+    pages,
+    plan_pages,
+    reading_pages,
+    worksheet_pages,
+)
 from chalicelib.web.http import PUBLIC, SIGNED_IN, Pages
 
 LEADER_ONLY = (LEADERS,)
@@ -75,5 +84,9 @@ def blueprint() -> Blueprint:
     web.route(plan_pages.VERSIONS, access=(PARTICIPANTS,))(plan_pages.versions_page)
     web.route(plan_pages.VERSION, access=(PARTICIPANTS,))(plan_pages.version_page)
     web.route(plan_pages.DOWNLOAD, access=(PARTICIPANTS,))(plan_pages.download)
+    web.route(data_pages.PAGE, access=(PARTICIPANTS,))(data_pages.data_page)
+    web.route(data_pages.DELETE, method="POST", access=(PARTICIPANTS,))(data_pages.delete)
+    web.route(data_pages.DOWNLOAD, access=(PARTICIPANTS,))(data_pages.download)
 
+    web.route(before_session_pages.PAGE, access=LEADER_ONLY)(before_session_pages.before_session)
     return bp

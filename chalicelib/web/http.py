@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, ClassVar, cast
 from urllib.parse import parse_qs
 
@@ -23,7 +24,7 @@ from chalice import Blueprint, Response
 from chalicelib import logs, mfa, services, text
 from chalicelib.api import Download
 from chalicelib.errors import BadRequest, Forbidden, PayloadTooLarge, SteadyError, Unauthenticated
-from chalicelib.identity import Caller
+from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.records.sessions import Session
 from chalicelib.web import csrf, render, session
 
@@ -149,9 +150,29 @@ def parse_form(
     return form
 
 
+# Every page says when a participant's access ends, from this long before (its last month).
+ACCESS_NOTICE_SECONDS = 31 * 86_400
+
+
+def access_ends(caller: Caller | None) -> str | None:
+    """The day a participant's access ends (``YYYY-MM-DD``), in its last month; else ``None``.
+    Read from the access check's cache (the request's own check filled it)."""
+    if caller is None or PARTICIPANTS not in caller.roles:
+        return None
+    svc = services.current()
+    try:
+        ends_at = svc.access.ends_at(caller.id)
+    except SteadyError:
+        return None
+    if ends_at is None or ends_at - svc.clock.epoch() > ACCESS_NOTICE_SECONDS:
+        return None
+    return datetime.fromtimestamp(ends_at, UTC).date().isoformat()
+
+
 def page(result: Html, visit: Visit) -> Response:
     lang = result.context.get("lang", "en")
-    context = {**render.page_context(lang, visit.caller, visit.csrf_token), **result.context}
+    context = {**render.page_context(lang, visit.caller, visit.csrf_token),
+               "access_ends": access_ends(visit.caller), **result.context}
     return _response(render.render(result.template, context), result.status, {}, result.cookies)
 
 

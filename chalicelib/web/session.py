@@ -161,6 +161,11 @@ def confirm_authenticator(active: Session, caller: Caller, code: str) -> None:
 
 def _activate(step: SignInStep) -> Session:
     caller = services.current().verifier.verify(step.access_token)
+    try:
+        services.current().access.check(caller)
+    except Unauthenticated as error:
+        if error.code == "access_ended":  # an alumni period that is over: say so at sign-in
+            raise SignInFailed(error.message, code="access_ended") from None
     now = _now()
     session = Session(
         session_id=new_session_id(), state=ACTIVE, csrf=csrf.new_token(),

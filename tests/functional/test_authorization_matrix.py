@@ -90,6 +90,9 @@ ROWS: dict[tuple[str, str], Row] = {
     ("GET", "/me/plan/versions"): Row("/me/plan/versions", allowed=frozenset({"participant"})),
     ("GET", "/me/plan/versions/{version}"): Row("/me/plan/versions/1", allowed=frozenset({"participant"})),
     ("GET", "/me/plan/download"): Row("/me/plan/download?format=txt", allowed=frozenset({"participant"})),
+    ("DELETE", "/me/plan"): Row("/me/plan", allowed=frozenset({"participant"})),
+    ("GET", "/me/data/download"): Row("/me/data/download", allowed=frozenset({"participant"})),
+    ("DELETE", "/me/data"): Row("/me/data", allowed=frozenset({"participant"})),
     ("DELETE", "/me/worksheets"): Row("/me/worksheets", allowed=frozenset({"participant"})),
     ("GET", "/me/worksheets/{module_id}"): Row(f"/me/worksheets/{WORKSHEET_MODULE}", allowed=frozenset({"participant"})),
     ("PUT", "/me/worksheets/{module_id}"): Row(

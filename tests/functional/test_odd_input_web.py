@@ -75,6 +75,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "/leader/groups": ("name", "key"),
     "/leader/groups/{group_id}/participants": ("username", "display_name", "create"),
     "/leader/groups/{group_id}/assignments": ("item", "due_date", "session_date"),
+    "/account/data/delete": ("confirm", "locale"),
     "/plan/edit/{section}": ("based_on", "locale", "plan-0-text", "plan-0-source", "plan-0-position",
                              "plan-0-remove"),
 }
@@ -136,6 +137,9 @@ class Steps:
                     "locale": "en"}
             return web, {**form, **{f"q{i}": "0" for i in range(self.questions)}}, path.replace(
                 "{code}", lesson_code(MODULE))
+        if path == "/account/data/delete":
+            web = signed_in(self.client, self.participant)
+            return web, {"csrf": web.get("/account/data").csrf(), "confirm": "1", "locale": "en"}, path
         if path.startswith("/plan/"):
             web = signed_in(self.client, self.participant)
             return web, {"csrf": web.get("/plan/edit/triggers").csrf(), "based_on": "", "locale": "en",

@@ -213,3 +213,23 @@ def test_my_plan_in_spanish(client, published, participant):
     form = browser.get("/plan/edit/triggers?locale=es")
     assert "Guardar mi plan" in form.body and "Agregar un punto" in form.body
     assert "-remove" not in form.body  # nothing to remove yet
+
+
+def test_your_data_page_downloads_and_deletes_only_when_confirmed(client, published, participant):
+    browser = signed_in(client, participant)
+    fill_worksheet(browser)
+    page = browser.get("/plan")
+    assert 'href="/account/data"' in page.body
+    page = browser.get("/account/data")
+    assert page.status == 200 and "<title>Your data – Steady</title>" in page.body
+    exported = browser.get("/account/data/download?format=json")
+    assert exported.status == 200 and "Cold water on my face" in exported.body
+    assert "my-data-" in exported.headers["content-disposition"]
+    token = page.csrf()
+    refused = browser.post("/account/data/delete", {"csrf": token})
+    assert refused.status == 400 and 'href="#confirm"' in refused.body
+    assert "Cold water on my face" in browser.get("/plan").body  # nothing deleted
+    done = browser.post("/account/data/delete", {"csrf": token, "confirm": "1"})
+    assert (done.status, done.location) == (303, "/account/data?deleted=1")
+    assert "Your answers and your plan are deleted." in browser.get("/account/data?deleted=1").body
+    assert "Cold water on my face" not in browser.get("/plan").body

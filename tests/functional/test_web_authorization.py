@@ -81,6 +81,12 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("GET", "/plan/versions"): PageRow("/plan/versions", expect=(SIGN_IN, 200, 403, 403)),
     ("GET", "/plan/versions/{version}"): PageRow("/plan/versions/1", expect=(SIGN_IN, 404, 403, 403)),
     ("GET", "/plan/download"): PageRow("/plan/download?format=txt", expect=(SIGN_IN, 200, 403, 403)),
+    ("GET", "/account/data"): PageRow("/account/data", expect=(SIGN_IN, 200, 403, 403)),
+    ("GET", "/leader/groups/{group_id}/before-session"): PageRow(
+        "/leader/groups/{g}/before-session?module=cravings-and-urge-surfing", expect=LEADER_PAGE),
+    # Not confirmed: the same page again, nothing deleted.
+    ("POST", "/account/data/delete"): PageRow("/account/data/delete", {}, expect=(SIGN_IN, 400, 403, 403)),
+    ("GET", "/account/data/download"): PageRow("/account/data/download", expect=(SIGN_IN, 200, 403, 403)),
     ("GET", "/leader"): PageRow("/leader", expect=(SIGN_IN, 403, 200, 200)),
     ("POST", "/leader/groups"): PageRow("/leader/groups", {"name": "Another group"}, expect=(SIGN_IN, 403, 303, 303)),
     ("GET", "/leader/groups/{group_id}"): PageRow("/leader/groups/{g}", expect=LEADER_PAGE),

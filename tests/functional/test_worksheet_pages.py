@@ -90,3 +90,34 @@ def test_spanish_worksheet_page(client, published_all, participant):
     assert saved.status == 303 and "locale=es" in saved.location
     body = json.dumps(browser.get(f"{PAGE}?locale=es&saved=1").body)
     assert "Guardado." in json.loads(body)
+
+
+def test_before_the_session_page_shows_what_was_shared_and_who_has_not_done_it(client, published, stack,
+                                                                              participant, other_participant):
+    from tests.conftest import make_account
+
+    leader = make_account(stack, "leader-one", "leaders")
+    status = client.http.post("/groups", headers=leader.headers, body=json.dumps({"name": "Tuesday group"}))
+    group_id = json.loads(status.body)["group_id"]
+    for account, name in ((participant, "Sam R."), (other_participant, "Alex P.")):
+        client.http.post(f"/groups/{group_id}/participants", headers=leader.headers,
+                         body=json.dumps({"username": account.username, "display_name": name}))
+    shared, private = signed_in(client, participant), signed_in(client, other_participant)
+    for browser, words in ((shared, "Call my brother first"), (private, "My private answer here")):
+        token = browser.get(PAGE).csrf()
+        assert browser.post(f"{PAGE}/worksheet", {"csrf": token, "version": VERSION,
+                                                  "answer-urge-helpers-0": words}).status == 303
+    token = shared.get(PAGE).csrf()
+    assert shared.post(f"{PAGE}/worksheet/sharing", {"csrf": token, "shared": "1"}).status == 303
+
+    web = signed_in(client, leader)
+    picker = web.get(f"/leader/groups/{group_id}/before-session")
+    assert picker.status == 200 and 'name="module"' in picker.body
+    page = web.get(f"/leader/groups/{group_id}/before-session?module={MODULE}")
+    assert page.status == 200
+    assert "Sam R." in page.body and "Alex P." in page.body
+    assert "Call my brother first" in page.body
+    assert "My private answer here" not in page.body
+    assert "2 of 2 did the worksheet; 1 shared it." in page.body
+    other = make_account(stack, "leader-other", "leaders")
+    assert signed_in(client, other).get(f"/leader/groups/{group_id}/before-session?module={MODULE}").status == 404

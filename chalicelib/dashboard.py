@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from chalicelib.assignments import AssignedModule, assigned_modules
+from chalicelib.attention import Attention, ParticipantAttention, group_attention
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, Forbidden
 from chalicelib.groups import GroupSummary, audit_read, led_group
@@ -82,6 +83,8 @@ class Grid:
     tracks: tuple[TrackChoice, ...] = ()
     view: GridView = field(default_factory=lambda: GridView())
     all_participants: int = 0  # before the "only overdue" filter
+    # Who needs attention, and why (chalicelib.attention), by participant id: the web grid's marker.
+    attention: dict[str, ParticipantAttention] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -118,6 +121,7 @@ class GroupOverview:
     overdue: int  # overdue readings (participant × module)
     participants_overdue: int
     next_session: str | None  # the first group session date from today on
+    needs_attention: int = 0  # participants with a reason not marked as seen
 
 
 @dataclass(frozen=True)
@@ -212,6 +216,7 @@ class Dashboard:
     audit: AuditRecords
     library: ModuleLibrary
     clock: Clock
+    attention: Attention | None = None  # the grid's and the groups list's markers
 
     def grid(self, caller: Caller, group_id: str, view: GridView | None = None) -> Grid:
         """The dashboard of a group ``caller`` leads (audit-logged as a read), as ``view`` asks."""
@@ -251,15 +256,27 @@ class Dashboard:
             grid = group_grid(group, completed, modules, today)
             sessions = [a.session_date for a in group.assignments
                         if a.session_date and a.session_date >= today.isoformat()]
+            needing = 0
+            if self.attention is not None and group.participants:
+                _, facts = self.attention.facts(group)
+                found = group_attention(group, modules, facts, self.clock.now(), today)
+                needing = len(found.needing_attention)
             overview.append(GroupOverview(
                 GroupSummary.of(group), len(group.participants), grid.counts[OVERDUE],
                 sum(1 for r in grid.participants if r.totals.overdue),
-                min(sessions) if sessions else None))
+                min(sessions) if sessions else None, needing))
         return overview
 
     def _grid(self, caller: Caller, group_id: str, action: str) -> tuple[Group, Grid]:
         group = led_group(self.records, caller, group_id)
         audit_read(self.audit, self.clock, caller, group, action)
-        completed = self.completions.completed_versions(group.participant_ids)
-        modules = assigned_modules(group.assignments, self.library)
-        return group, group_grid(group, completed, modules, self.clock.today())
+        today = self.clock.today()
+        if self.attention is None:
+            completed = self.completions.completed_versions(group.participant_ids)
+            modules = assigned_modules(group.assignments, self.library)
+            return group, group_grid(group, completed, modules, today)
+        # One batch read for both: completed versions and the assigned worksheets.
+        modules, facts = self.attention.facts(group)
+        grid = group_grid(group, dict(facts.completed), modules, today)
+        found = group_attention(group, modules, facts, self.clock.now(), today)
+        return group, replace(grid, attention={p.participant_id: p for p in found.participants})

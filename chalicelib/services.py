@@ -101,6 +101,7 @@ class Services:
             settings.program_name, settings.program_timezone,
             group_records.groups_of_participant,
         )
+        attention = Attention(group_records, AttentionRecords(dynamodb, table), audit, library, clock)
         return cls(
             settings=settings,
             clock=clock,
@@ -109,14 +110,14 @@ class Services:
             enrolment=Enrolment(group_records, accounts, clock, reminder_records.groups_changed,
                                 access=access, alumni_days=settings.alumni_days),
             assignments=Assignments(group_records, library, clock),
-            dashboard=Dashboard(group_records, completions, audit, library, clock),
+            dashboard=Dashboard(group_records, completions, audit, library, clock, attention),
             reading=Reading(library, completions, group_records, clock),
             worksheets=Worksheets(library, worksheet_records, group_records, audit, clock),
             plans=Plans(worksheet_records, plan_records, audit, clock),
             my_data=MyDataService(worksheet_records, plan_records, audit, clock),
             access_log=AccessLog(audit, group_records),
             sharing=Sharing(group_records, clock),
-            attention=Attention(group_records, AttentionRecords(dynamodb, table), audit, library, clock),
+            attention=attention,
             library=library,
             accounts=accounts,
             authenticators=Authenticators(accounts, clock),

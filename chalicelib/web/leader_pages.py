@@ -193,6 +193,7 @@ def group_view(
             "group": detail.summary,
             "leaders": len(detail.leaders),
             "participants": detail.participants,
+            "attention": svc.attention.group(caller, visit.params["group_id"]),
             "assignments": _assignment_rows(detail, picker),
             "picker": picker,
             **_errors(errors),

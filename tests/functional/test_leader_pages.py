@@ -412,10 +412,11 @@ def test_groups_list_counts_participants_overdue_and_next_session_in_bounded_cal
     service.dashboard.overview(Caller(leader.id, frozenset({"leaders"})))
     dynamodb = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
     # 1 Query of the leader's groups, 1 Query per group (3), 1 BatchGetItem of the 2 participants'
-    # completed versions, the audit entry with its 2 participant copies in 1 TransactWriteItems:
-    # 6, and no Scan.
+    # completed versions, 1 BatchGetItem per active group with participants (2) for who needs
+    # attention (completed versions and assigned worksheets), the audit entry with its 2
+    # participant copies in 1 TransactWriteItems: 8, and no Scan.
     assert sorted(dynamodb) == sorted(
-        ["DynamoDB.Query"] * 4 + ["DynamoDB.BatchGetItem", "DynamoDB.TransactWriteItems"]
+        ["DynamoDB.Query"] * 4 + ["DynamoDB.BatchGetItem"] * 3 + ["DynamoDB.TransactWriteItems"]
     )
     page = browser.get("/leader")
     assert title(page) == "Groups – Steady"
@@ -423,6 +424,8 @@ def test_groups_list_counts_participants_overdue_and_next_session_in_bounded_cal
     # Group 0: Sam completed thinking-traps; 3 overdue readings (Sam 1, Alex 2), next session
     # 5 Jan 2099.
     assert re.sub(r"\s+", " ", rows["Group 0"]).count("3 readings") == 1
+    # Alex has 2 readings overdue: 1 participant needs attention in Group 0.
+    assert '<span aria-hidden="true">!</span> 1 participant</span>' in rows["Group 0"]
     assert "(2 participants)" in rows["Group 0"] and ">2</td>" in rows["Group 0"]
     assert "Mon 5 Jan 2099" in rows["Group 0"]
     assert ">None</td>" in rows["Group 1"] and "Sun 1 Feb 2099" in rows["Group 1"]
@@ -594,3 +597,35 @@ def test_a_form_posted_to_an_archived_group_points_at_unarchive(client, publishe
     assert 'id="unarchive"' in page.body
     gone = browser.get(f"{group}/participants/{uuid.uuid4()}/remove")
     assert gone.status == 404 and 'href="/leader"' in gone.body  # to the groups, not the library
+
+
+def test_the_needs_attention_marker_on_the_group_page_and_the_grid(
+    client, published, leader, participant, other_participant, service
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    enrol(browser, group, other_participant.username, "Alex R.")
+    token = browser.get(group).csrf()
+    for item, due in (("module:thinking-traps", "2020-01-01"), ("module:cravings-and-urge-surfing", "2020-01-02")):
+        browser.post(f"{group}/assignments", {"csrf": token, "item": item, "due_date": due})
+    service.completions.record(participant.id, "thinking-traps", shipped_version("thinking-traps"))
+
+    page = browser.get(group)
+    rows = {name: row for row in page.body.split("<li>")[1:]
+            for name in ("Sam P.", "Alex R.") if name in row.split("</span>")[0]}
+    assert "Needs attention: 2 overdue" in rows["Alex R."]
+    assert "Needs attention" not in rows["Sam P."]
+    assert "1 participant needs attention" in page.body
+    grid = browser.get(f"{group}/progress")
+    cells = {name: row for row in grid.body.split("<tr>")[1:]
+             for name in ("Sam P.", "Alex R.") if f'class="name">{name}' in row}
+    assert "Needs attention: 2 overdue" in cells["Alex R."]
+    assert "Needs attention" not in cells["Sam P."]
+
+    # Marked as seen (through the API's use case): the marker goes away on both pages.
+    caller = Caller(leader.id, frozenset({"leaders"}))
+    group_id = group.rsplit("/", 1)[1]
+    service.attention.mark_seen(caller, group_id, other_participant.id, "overdue")
+    assert "Needs attention" not in browser.get(group).body
+    assert "Needs attention" not in browser.get(f"{group}/progress").body

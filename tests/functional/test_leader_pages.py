@@ -607,7 +607,8 @@ def test_the_needs_attention_marker_on_the_group_page_and_the_grid(
     enrol(browser, group, participant.username, "Sam P.")
     enrol(browser, group, other_participant.username, "Alex R.")
     token = browser.get(group).csrf()
-    for item, due in (("module:thinking-traps", "2020-01-01"), ("module:cravings-and-urge-surfing", "2020-01-02")):
+    overdue = (("module:thinking-traps", "2020-01-01"), ("module:cravings-and-urge-surfing", "2020-01-02"))
+    for item, due in overdue:
         browser.post(f"{group}/assignments", {"csrf": token, "item": item, "due_date": due})
     service.completions.record(participant.id, "thinking-traps", shipped_version("thinking-traps"))
 

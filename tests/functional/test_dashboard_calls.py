@@ -38,6 +38,9 @@ def test_fifteen_participants_thirty_assignments_within_six_calls(client, publis
     dynamodb_calls = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
     assert len(dynamodb_calls) <= DASHBOARD_CALL_BUDGET, dynamodb_calls
     assert not [n for n in dynamodb_calls if n.endswith("Scan")]
-    # what they are: the group Query, the progress BatchGetItem, and the audit entry with its 15
-    # participant copies in one TransactWriteItems
-    assert sorted(dynamodb_calls) == ["DynamoDB.BatchGetItem", "DynamoDB.Query", "DynamoDB.TransactWriteItems"]
+    # what they are: the group Query, the audit entry with its 15 participant copies in one
+    # TransactWriteItems, and BatchGetItems of 100 keys: the completed versions and the assigned
+    # worksheets (for the "needs attention" marker), read together
+    assert dynamodb_calls.count("DynamoDB.Query") == 1
+    assert dynamodb_calls.count("DynamoDB.TransactWriteItems") == 1
+    assert 1 <= dynamodb_calls.count("DynamoDB.BatchGetItem") <= DASHBOARD_CALL_BUDGET - 2

@@ -502,7 +502,8 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
             r'<th scope="row" class="name">([^<]+)</th><td class="tot">(\d+)<span class="lbl"> done'
             r'</span></td><td class="tot(?: late)?">(\d+)<span class="lbl"> overdue</span></td>'
             r'<td class="tot">(\d+)<',
-            p.body,
+            # the "needs attention" marker beside a name is tested on its own
+            re.sub(r' <span class="flag attention">.*?</span>[^<]*</span>', "", p.body),
         )
 
     assert rows(page) == [("Alex R.", "0", "8", "0"), ("Sam P.", "3", "5", "0")]

@@ -101,7 +101,8 @@ class Services:
             settings.program_name, settings.program_timezone,
             group_records.groups_of_participant,
         )
-        attention = Attention(group_records, AttentionRecords(dynamodb, table), audit, library, clock)
+        attention = Attention(group_records, AttentionRecords(dynamodb, table), audit, library,
+                              clock)
         return cls(
             settings=settings,
             clock=clock,

@@ -51,7 +51,7 @@ def use_moto_jwks() -> None:
 def sign_in_cookie(username: str, password: str, secret: str) -> str:
     """A web session for ``username`` as the sign-in pages make one: password, then the code."""
     from chalicelib.errors import BadRequest
-    from chalicelib.web import session
+    from chalicelib import sign_in as session
     from steady_local import totp
 
     pending = session.sign_in(username, password)

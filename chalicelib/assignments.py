@@ -17,7 +17,6 @@ from chalicelib.library import ModuleLibrary, check_module_id, parse_version
 from chalicelib.records.audit import new_entry
 from chalicelib.records.groups import Assignment, GroupRecords
 
-
 NO_DUE_DATE = "9999-12-31"  # sorts after every date
 
 

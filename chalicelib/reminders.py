@@ -412,7 +412,7 @@ class ReminderService:
     def confirm_contact(self, caller: Caller, code: Any) -> ReminderChoice:
         """Confirm the pending address with its code; it replaces the old one."""
         if not isinstance(code, str) or not code.strip().isascii() or not code.strip().isdigit() or len(code.strip()) != 6:
-            raise BadRequest("The code is the 6 digits we sent.", code="invalid_code")
+            raise BadRequest("The code is the 6 digits we sent.", code="invalid_contact_code")
         given = code.strip()
         now = self.clock.iso()
         outcome: dict[str, str] = {}
@@ -436,7 +436,7 @@ class ReminderService:
 
         choice = self._change(caller.id, confirm, refresh_groups=False)
         if outcome.get("result") == "wrong":
-            raise BadRequest("That code is not right. Check the latest message and try again.", code="wrong_code")
+            raise BadRequest("That code is not right. Check the latest message and try again.", code="wrong_contact_code")
         if outcome.get("result") == "locked":
             raise Conflict("Too many wrong codes. Ask for a new one.", code="too_many_attempts")
         logs.event("reminders.contact_confirmed", participant_id=caller.id)

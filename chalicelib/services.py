@@ -13,6 +13,7 @@ from chalicelib import aws
 from chalicelib.access import AccessCheck
 from chalicelib.access_log import AccessLog
 from chalicelib.accounts import Accounts
+from chalicelib.administration import Administration
 from chalicelib.assignments import Assignments
 from chalicelib.attention import Attention
 from chalicelib.clock import Clock
@@ -58,6 +59,8 @@ class Services:
     access_log: AccessLog
     sharing: Sharing
     attention: Attention
+    administration: Administration
+    reminders: ReminderService
     # what the use cases are built from (also used by the digest, admin routes and web sessions)
     library: ModuleLibrary
     accounts: Accounts
@@ -72,7 +75,6 @@ class Services:
         """The per-request check after the token's signature: access not ended by a disable
         (every role, no Cognito call), then two-step sign-in for leaders and admins."""
         return self.authenticators.admit(self.access.check(caller))
-    reminders: ReminderService
 
     @classmethod
     def build(cls, settings: Settings, verifier: TokenVerifier | None = None, clock: Clock | None = None) -> Services:
@@ -96,6 +98,8 @@ class Services:
             settings.reminder_sender, settings.sms_sender_id,
         )
         reminder_records = ReminderRecords(dynamodb, table)
+        authenticators = Authenticators(accounts, clock)
+        sessions = SessionRecords(dynamodb, table)
         reminders = ReminderService(
             reminder_records, clock, messenger, settings.reminder_key,
             settings.program_name, settings.program_timezone,
@@ -119,14 +123,15 @@ class Services:
             access_log=AccessLog(audit, group_records),
             sharing=Sharing(group_records, clock),
             attention=attention,
+            administration=Administration(accounts, access, sessions, authenticators, audit, clock),
             library=library,
             accounts=accounts,
-            authenticators=Authenticators(accounts, clock),
+            authenticators=authenticators,
             access=access,
             audit=audit,
             completions=completions,
             group_records=group_records,
-            sessions=SessionRecords(dynamodb, table),
+            sessions=sessions,
             reminders=reminders,
         )
 

@@ -85,7 +85,12 @@ def embed(html: str, images: Sequence[Image]) -> str:
     for image in images:
         if image.media_type is None:
             continue
-        written = re.escape(image.target.replace("&", "&amp;"))
-        html = re.sub(f'(<img\\b[^>]*\\bsrc=")({written})(")', lambda m: m.group(1) + image.data_url() + m.group(3),
-                      html)
+        written = image.target.replace("&", "&amp;")
+        html = _set_src(html, written, image.data_url())
     return html
+
+
+def _set_src(html: str, written: str, url: str) -> str:
+    """Point every ``<img>`` whose ``src`` is ``written`` at ``url``."""
+    pattern = f'(<img\\b[^>]*\\bsrc=")({re.escape(written)})(")'
+    return re.sub(pattern, lambda m: m.group(1) + url + m.group(3), html)

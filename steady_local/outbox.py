@@ -36,7 +36,8 @@ def response(start_response: Any) -> list[bytes]:
 
 def show(items: list[dict[str, Any]]) -> str:
     if not items:
-        return "No messages yet (reminders go out when something is due; codes when a participant changes their address)."
+        return ("No messages yet (reminders go out when something is due; codes when a participant"
+                " changes their address).")
     blocks = []
     for item in items:
         head = f"[{item['channel']}] to {', '.join(item['to'])}" + (f" - {item['subject']}" if item["subject"] else "")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -40,7 +39,7 @@ def dump(clients: Any, stack: Stack, moto_lock: AbstractContextManager | None = 
 
     ``moto_lock`` guards the direct reads of moto's objects (moto is not thread-safe).
     """
-    dynamodb, s3, cognito = clients("dynamodb"), clients("s3"), clients("cognito-idp")
+    dynamodb, s3 = clients("dynamodb"), clients("s3")
     items: list[dict] = []
     for page in dynamodb.get_paginator("scan").paginate(TableName=stack.records_table):
         items.extend(page["Items"])  # local snapshot only: never in a request path
@@ -76,7 +75,7 @@ def save(
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    tmp.replace(path)
 
 
 def restore(clients: Any, stack: Stack, path: Path) -> int:

@@ -390,8 +390,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     lines, secrets = sum(r["lines"] for r in reports), max((r["secrets"] for r in reports), default=0)
     if reporter is not None:
-        reporter.write_line(f"log hygiene: {lines} log lines checked against the names, emails and "
-                            f"answers the tests used: {len(all_leaks)} found")
+        reporter.write_line(f"log hygiene: {lines} log lines checked against the {secrets} names, emails "
+                            f"and answers the tests used: {len(all_leaks)} found")
         for secret, line in all_leaks:
             reporter.write_line(f"  LEAK {secret!r} in: {line}", red=True)
     for p in folder.glob("*.json"):

@@ -47,9 +47,9 @@ Shared plumbing in ``records/table.py``: ``transact`` (the one TransactWriteItem
 the retry on ``TransactionConflict``), ``query_all`` and ``query_page`` (the Query helpers),
 and ``error_code`` (from ``chalicelib.aws``).
 
-A session's PK holds the SHA-256 of the random id in the browser's cookie, never the id
-itself (``records/sessions.py``); DynamoDB's TTL (``expires_at``, mirrored in ``ttl``: epoch seconds) removes it after it
-expires; reads check the time themselves because TTL deletion lags.
+A session's PK holds the SHA-256 of the random id in the browser's cookie, never the id itself
+(``records/sessions.py``); DynamoDB's TTL (``expires_at``, mirrored in ``ttl``: epoch seconds)
+removes it after it expires; reads check the time themselves because TTL deletion lags.
 
 An account's not-valid-before time (``records/access.py``) is written when an admin disables
 the account; token checks read it through a 5-minute per-container cache (``chalicelib.access``).

@@ -26,9 +26,9 @@ local time can fall in during the year (two where the zone has daylight saving t
 keeps only the pointers whose local time falls in its slot today, so a daylight-saving change
 needs no rewrite.
 
-Access patterns: one Query of ``PARTICIPANT#{id}`` for SKs beginning ``REMINDER``; Query of one slot partition; BatchGetItem of
-``REMINDERS`` + ``REMINDER_SENT`` + ``COMPLETED_VERSIONS`` for up to 33 participants a call;
-TransactWriteItems for saves and claims; PutItem of a run. No Scan.
+Access patterns: one Query of ``PARTICIPANT#{id}`` for SKs beginning ``REMINDER``; Query of one slot
+partition; BatchGetItem of ``REMINDERS`` + ``REMINDER_SENT`` + ``COMPLETED_VERSIONS`` for up to 33
+participants a call; TransactWriteItems for saves and claims; PutItem of a run. No Scan.
 
 Conditional-write rules:
 - saving a choice is one TransactWriteItems: the ``REMINDERS`` item with

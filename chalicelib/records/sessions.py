@@ -4,13 +4,14 @@ Keys (see ``chalicelib.records``): ``SESSION#{sha256 of the session id}`` / ``SE
 The browser's cookie holds the random session id (32 bytes, urlsafe); the table holds only
 its SHA-256, so someone who can read the table cannot use it to impersonate a participant.
 
-Attributes: ``state`` (``active``; ``challenge`` while a first-login password change is
-pending; ``code`` while Cognito waits for an authenticator code), ``caller_id``, ``roles``, ``access_token``, ``refresh_token``, ``csrf`` (the
-synchronizer token of every form of this session), ``username`` and ``challenge`` (Cognito's
-challenge session, in the ``challenge`` and ``code`` states), ``setup_secret`` (an
-authenticator secret shown but not yet confirmed, so a reload shows the same one), ``expires_at`` (epoch seconds, absolute end; the table's Time to
-Live attribute) and ``ttl`` (the same number, for a table whose TTL attribute is named so), ``last_seen`` (epoch
-seconds, for the inactivity timeout). Reads check ``expires_at`` themselves: TTL deletion lags.
+Attributes: ``state`` (``active``; ``challenge`` while a first-login password change is pending;
+``code`` while Cognito waits for an authenticator code), ``caller_id``, ``roles``, ``access_token``,
+``refresh_token``, ``csrf`` (the synchronizer token of every form of this session), ``username`` and
+``challenge`` (Cognito's challenge session, in the ``challenge`` and ``code`` states),
+``setup_secret`` (an authenticator secret shown but not yet confirmed, so a reload shows the same
+one), ``expires_at`` (epoch seconds, absolute end; the table's Time to Live attribute) and ``ttl``
+(the same number, for a table whose TTL attribute is named so), ``last_seen`` (epoch seconds, for
+the inactivity timeout). Reads check ``expires_at`` themselves: TTL deletion lags.
 
 Every access is a GetItem, PutItem, UpdateItem or DeleteItem on that one key, except:
 

@@ -33,7 +33,7 @@ FIELDS = {
     "invalid_quiet_hours": "quiet_start", "invalid_timezone": "timezone", "invalid_locale": "locale-en",
     "invalid_channel": "channel-email", "invalid_trigger": "trigger-day_before",
     "contact_not_confirmed": "enabled", "invalid_email": "email", "invalid_phone": "phone",
-    "invalid_contact": "email", "too_many_codes": "email", "wrong_code": "code", "invalid_code": "code",
+    "invalid_contact": "email", "too_many_codes": "email", "wrong_contact_code": "code", "invalid_contact_code": "code",
     "too_many_attempts": "email", "no_pending_code": "email",
 }
 DONE = ("saved", "code_sent", "confirmed")

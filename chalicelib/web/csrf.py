@@ -9,15 +9,13 @@ value in a short-lived, SameSite=Strict cookie that the form must repeat.
 from __future__ import annotations
 
 import hmac
-import secrets
 
 from chalicelib.errors import Forbidden
+from chalicelib.sign_in import new_csrf_token as new_token
+
+__all__ = ["FIELD", "check", "new_token"]
 
 FIELD = "csrf"
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def check(expected: str | None, given: str | None) -> None:

@@ -22,11 +22,12 @@ from urllib.parse import parse_qs
 from chalice import Blueprint, Response
 
 from chalicelib import logs, mfa, services, text
+from chalicelib import sign_in as session
 from chalicelib.api import Download
 from chalicelib.errors import BadRequest, Forbidden, PayloadTooLarge, SteadyError, Unauthenticated
 from chalicelib.identity import PARTICIPANTS, Caller
-from chalicelib.records.sessions import Session
-from chalicelib.web import csrf, render, session
+from chalicelib.sign_in import Session
+from chalicelib.web import csrf, render
 
 FORM = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 8192

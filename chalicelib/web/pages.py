@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import mfa, services
+from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, Unauthenticated
 from chalicelib.identity import LEADERS, PARTICIPANTS, Caller
 from chalicelib.library import (
     DEFAULT_LOCALE,
     preferred_locale,
 )
-from chalicelib.records.sessions import CHALLENGE, CODE, Session
+from chalicelib.sign_in import CHALLENGE, CODE, Session
 from chalicelib.statuses import (
     COMPLETED,
     COMPLETED_OLDER,
@@ -24,7 +25,7 @@ from chalicelib.statuses import (
     NOT_STARTED,
     OVERDUE,
 )
-from chalicelib.web import csrf, render, session, words
+from chalicelib.web import csrf, render, words
 from chalicelib.web.http import (
     SIGN_IN_CSRF_COOKIE,
     Asset,

@@ -14,11 +14,12 @@ from datetime import date
 from typing import Any
 
 from chalicelib import services
+from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, NotFound, SteadyError
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.library import DEFAULT_LOCALE, TOPICS, check_module_id, lesson_code
 from chalicelib.reading import MyAssignment
-from chalicelib.web import render, session, words, worksheet_pages
+from chalicelib.web import render, words, worksheet_pages
 from chalicelib.web.http import Asset, Html, Redirect, Visit, expired_session_cookie
 from chalicelib.web.pages import ICONS, reading_locale
 from chalicelib.web.words import MONTHS, WORDS

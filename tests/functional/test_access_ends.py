@@ -122,7 +122,7 @@ def test_a_participants_requests_cost_no_cognito_call_and_one_read_per_five_minu
 
 def test_disabling_signs_out_everywhere_and_ends_web_sessions_at_once(
         stack, published, client, admin, participant):
-    from chalicelib.web import session as web_session
+    from chalicelib import sign_in as web_session
 
     browser = WebClient(client)
     assert browser.sign_in(participant.username).location == "/"

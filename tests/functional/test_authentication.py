@@ -11,7 +11,6 @@ import pytest
 from app import app
 from chalicelib.api import Endpoints
 from tests.conftest import REGION, fetch_jwks_through_moto
-
 from tests.functional.test_authorization_matrix import ROWS
 
 

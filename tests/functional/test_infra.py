@@ -30,7 +30,13 @@ from chalicelib.identity import TokenVerifier
 from chalicelib.settings import Settings
 from infra.package import package, template_path
 from steady_content.publish import Publisher
-from steady_local.provision import PASSWORD_POLICY, Stack, create_account, enrol_authenticator, sign_in
+from steady_local.provision import (
+    PASSWORD_POLICY,
+    Stack,
+    create_account,
+    enrol_authenticator,
+    sign_in,
+)
 from tests.conftest import REGION, STARTERS, fetch_jwks_through_moto
 
 ROOT = Path(__file__).resolve().parents[2]

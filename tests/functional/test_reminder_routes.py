@@ -84,7 +84,7 @@ def test_an_email_is_confirmed_with_the_code_sent_to_it_and_shown_back_masked(cl
     code = code_in(message.body)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     status, body = call(client, "post", "/me/reminders/contact/confirm", participant, {"code": wrong})
-    assert status == 400 and body["error"]["code"] == "wrong_code"
+    assert status == 400 and body["error"]["code"] == "wrong_contact_code"
     status, body = call(client, "post", "/me/reminders/contact/confirm", participant, {"code": code})
     assert status == 200
     assert body["email"] == "w***@e***.org" and body["pending"] is None
@@ -113,7 +113,7 @@ def test_five_wrong_codes_throw_the_code_away(client, participant):
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     statuses = [call(client, "post", "/me/reminders/contact/confirm", participant, {"code": wrong})[1]["error"]["code"]
                 for _ in range(5)]
-    assert statuses == ["wrong_code"] * 4 + ["too_many_attempts"]
+    assert statuses == ["wrong_contact_code"] * 4 + ["too_many_attempts"]
     status, body = call(client, "post", "/me/reminders/contact/confirm", participant, {"code": code})
     assert status == 409 and body["error"]["code"] == "no_pending_code"
 

@@ -13,7 +13,10 @@ import pytest
 
 from chalicelib import api
 from chalicelib import settings as settings_module
-from tests.functional.test_authorization_matrix import ROLES, ROWS, World, world  # noqa: F401 (fixture)
+from tests.functional import test_authorization_matrix as matrix
+from tests.functional.test_authorization_matrix import ROLES, ROWS, World
+
+world = matrix.world  # the matrix's fixture, used here by name
 
 ALWAYS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 

@@ -194,7 +194,7 @@ def test_a_new_leader_sets_up_an_authenticator_before_seeing_groups(client, publ
 
 
 def test_an_expired_code_step_starts_over(client, published, leader, library_clock):
-    from chalicelib.web import session as web_session
+    from chalicelib import sign_in as web_session
 
     browser = WebClient(client)
     assert browser.sign_in(leader.username).location == "/sign-in/code"
@@ -263,7 +263,7 @@ def test_a_lost_challenge_starts_sign_in_over_with_a_message(client, published, 
     restarted, or Cognito's session expired before ours): the sign-in form, never a 500."""
     from dataclasses import replace
 
-    from chalicelib.web import session as web_session
+    from chalicelib import sign_in as web_session
 
     browser = WebClient(client)
     if step == "code":

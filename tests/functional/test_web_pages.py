@@ -8,9 +8,9 @@ import re
 import boto3
 import pytest
 
+from chalicelib import sign_in as web_session
 from chalicelib.errors import Unauthenticated
 from chalicelib.library import POINTER_TTL_SECONDS, lesson_code
-from chalicelib.web import session as web_session
 from chalicelib.web.http import CSP
 from tests.conftest import REGION, shipped_version
 from tests.functional.web_client import WebClient

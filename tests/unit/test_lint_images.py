@@ -4,14 +4,12 @@ published, it travels inside the module's HTML and its bytes are part of the mod
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import base64
+from pathlib import Path
 
 import pytest
 
 from steady_content import images, pipeline
-
 from tests.fixtures.modules import BODY_LINE, check, found, module_text
 
 

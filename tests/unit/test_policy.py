@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+
 import pytest
 
 from infra import template

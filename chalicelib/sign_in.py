@@ -1,4 +1,5 @@
-"""Web sign-in: Cognito username and password through the service, a server-side session.
+"""Signing in to the web app: Cognito username and password through the service, and a
+server-side session (the use case behind the sign-in pages in ``chalicelib/web/pages.py``).
 
 - ``sign_in`` calls Cognito ``InitiateAuth`` (``USER_PASSWORD_AUTH``) with the pool's app
   client. An account created by a group leader must choose a password on first sign-in
@@ -31,7 +32,8 @@ from chalicelib.accounts import Accounts, ChallengeRefused, SignInStep
 from chalicelib.errors import BadRequest, Unauthenticated
 from chalicelib.identity import Caller
 from chalicelib.records.sessions import ACTIVE, CHALLENGE, CODE, Session, SessionRecords
-from chalicelib.web import csrf
+
+__all__ = ["ACTIVE", "CHALLENGE", "CODE", "Session"]  # the session states and type the pages use
 
 COOKIE = "steady_session"
 INACTIVITY_SECONDS = 15 * 60
@@ -57,6 +59,11 @@ def _accounts() -> Accounts:
 def _now() -> int:
     """Epoch seconds on the services' clock."""
     return int(services.current().clock.epoch())
+
+
+def new_csrf_token() -> str:
+    """The synchronizer token every form of a session carries (``chalicelib/web/csrf.py`` checks it)."""
+    return secrets.token_urlsafe(32)
 
 
 def new_session_id() -> str:
@@ -87,7 +94,7 @@ def _next_step(step: SignInStep, username: str) -> Session:
     if state is not None:
         now = _now()
         session = Session(
-            session_id=new_session_id(), state=state, csrf=csrf.new_token(),
+            session_id=new_session_id(), state=state, csrf=new_csrf_token(),
             expires_at=now + CHALLENGE_SECONDS, last_seen=now,
             username=username, challenge=step.challenge_session,
         )
@@ -168,7 +175,7 @@ def _activate(step: SignInStep) -> Session:
             raise SignInFailed(error.message, code="access_ended") from None
     now = _now()
     session = Session(
-        session_id=new_session_id(), state=ACTIVE, csrf=csrf.new_token(),
+        session_id=new_session_id(), state=ACTIVE, csrf=new_csrf_token(),
         expires_at=now + LIFETIME_SECONDS, last_seen=now,
         caller_id=caller.id, roles=caller.roles,
         access_token=step.access_token, refresh_token=step.refresh_token,

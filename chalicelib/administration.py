@@ -1,0 +1,115 @@
+"""Administrators' use cases: leader and author accounts, turning any account off and on
+again, authenticator resets, the audit trail.
+
+Only admins do these, for accounts of every role (participants included: a clinic's admin acts
+on a discharge or a safety concern; a group leader may not, because a leader reaches only their
+own groups and an account is wider than a group). An admin cannot disable their own account, so
+a program is never left without one by mistake. Every change is audit-logged; an entry about a
+participant's account is also findable by that participant (``records/audit.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.access import AccessCheck
+from chalicelib.accounts import Account, Accounts
+from chalicelib.clock import Clock
+from chalicelib.errors import BadRequest
+from chalicelib.identity import AUTHORS, LEADERS, PARTICIPANTS, Caller
+from chalicelib.mfa import Authenticators
+from chalicelib.records.audit import AuditRecords, new_entry
+from chalicelib.records.sessions import SessionRecords
+
+MANAGED_ROLES = (LEADERS, AUTHORS)
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    account: Account
+    temporary_password: str | None
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    entries: list[dict[str, Any]]
+    next_page_token: str | None
+
+
+class Administration:
+    def __init__(
+        self,
+        accounts: Accounts,
+        access: AccessCheck,
+        sessions: SessionRecords,
+        authenticators: Authenticators,
+        audit: AuditRecords,
+        clock: Clock,
+    ) -> None:
+        self._accounts = accounts
+        self._access = access
+        self._sessions = sessions
+        self._authenticators = authenticators
+        self._audit = audit
+        self._clock = clock
+
+    def create_account(self, caller: Caller, username: str, role: str, email: str | None) -> NewAccount:
+        """A leader or author account; Cognito emails the temporary password when ``email`` is
+        given, otherwise it comes back once here."""
+        if role not in MANAGED_ROLES:
+            raise BadRequest("Admins create leader and author accounts here.", code="invalid_role")
+        account, password = self._accounts.create(username, role, email)
+        self._record(caller, "account.create", {"account_id": account.id, "role": role})
+        return NewAccount(account, password)
+
+    def list_accounts(self, role: str, page_token: str | None) -> tuple[list[Account], str | None]:
+        if role not in MANAGED_ROLES:
+            raise BadRequest("role is leaders or authors.", code="invalid_role")
+        return self._accounts.list_role(role, page_token)
+
+    def disable(self, caller: Caller, username: str) -> Account:
+        """Any account but the caller's own: Cognito stops its sign-in and signs it out
+        everywhere, its tokens stop working (at once on this container, within 5 minutes on
+        every other) and its web sessions end at once."""
+        target = self._accounts.find(username)
+        if target.id == caller.id:
+            raise BadRequest("Admins cannot turn off their own account.", code="own_account")
+        account = self._accounts.disable(target.username)
+        self._access.end(account.id)
+        self._sessions.end_all(account.id)
+        self._authenticators.forget(account.username)
+        self._record_account_change(caller, "account.disable", account)
+        return account
+
+    def enable(self, caller: Caller, username: str) -> Account:
+        """Let a disabled account sign in again; tokens from before the disable stay ended."""
+        account = self._accounts.enable(username)
+        self._record_account_change(caller, "account.enable", account)
+        return account
+
+    def reset_authenticator(self, caller: Caller, username: str) -> Account:
+        """A lost phone: the account signs in with its password next time and sets up a new one."""
+        account = self._accounts.reset_authenticator(username)
+        self._authenticators.forget(account.username)
+        self._record(caller, "account.reset_authenticator", {"account_id": account.id})
+        return account
+
+    def audit_trail(self, page_token: str | None, limit: int) -> AuditPage:
+        """Newest first; ``limit`` from 1 to 100."""
+        if not 1 <= limit <= 100:
+            raise BadRequest("limit is a whole number from 1 to 100.", code="invalid_parameter")
+        entries, token = self._audit.page(page_token, limit)
+        return AuditPage(entries, token)
+
+    def _record(self, caller: Caller, action: str, detail: dict[str, Any]) -> None:
+        self._audit.record(new_entry(caller.id, caller.roles, action, self._clock.iso(), detail=detail))
+
+    def _record_account_change(self, caller: Caller, action: str, account: Account) -> None:
+        participant_ids = [account.id] if PARTICIPANTS in account.roles else []
+        self._audit.record(
+            new_entry(
+                caller.id, caller.roles, action, self._clock.iso(), participant_ids=participant_ids,
+                detail={"account_id": account.id, "roles": sorted(account.roles)},
+            )
+        )

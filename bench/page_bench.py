@@ -50,8 +50,8 @@ def use_moto_jwks() -> None:
 
 def sign_in_cookie(username: str, password: str, secret: str) -> str:
     """A web session for ``username`` as the sign-in pages make one: password, then the code."""
-    from chalicelib.errors import BadRequest
     from chalicelib import sign_in as session
+    from chalicelib.errors import BadRequest
     from steady_local import totp
 
     pending = session.sign_in(username, password)

@@ -847,8 +847,8 @@ def bench_web_pages(invoke: Invoker, stack: Any) -> None:
 
     import boto3
 
-    from chalicelib.library import lesson_code
     from chalicelib import sign_in as web_session
+    from chalicelib.library import lesson_code
     from steady_local.provision import create_account, enrol_authenticator
 
     cognito = boto3.client("cognito-idp", region_name=REGION)

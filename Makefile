@@ -17,13 +17,15 @@ install: $(INSTALLED)
 run: install
 	$(BIN)/python -m steady_local
 
-## Lint the code and the shipped content, then run every test.
-test: install lint-content
+## Lint the code (ruff, mypy, layer rules) and the shipped content, then run every test.
+test: install lint lint-content
 	$(BIN)/python -m pytest
 
-## ruff (style), mypy --strict (chalicelib/, steady_content/) and the layer rules (import-linter).
+## ruff (style and formatting), mypy --strict (chalicelib/, steady_content/) and the layer rules
+## (import-linter). `ruff format .` fixes the formatting.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 

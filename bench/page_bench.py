@@ -44,8 +44,9 @@ def use_moto_jwks() -> None:
         return keys
 
     current = services.current()
-    services.use(replace(current, verifier=TokenVerifier(current.settings, through_moto,
-                                                         current.clock)))
+    services.use(
+        replace(current, verifier=TokenVerifier(current.settings, through_moto, current.clock))
+    )
 
 
 def sign_in_cookie(username: str, password: str, secret: str) -> str:
@@ -89,10 +90,18 @@ def bench_leader_pages(
     leader = create_account(cognito, stack, "bench-grid-leader", password, "leaders")
     secret = enrol_authenticator(cognito, stack, "bench-grid-leader", password)
 
-    def send(method: str, resource: str, params: dict[str, str],
-             body: dict[str, Any]) -> dict[str, Any]:
-        event = rest_event(method, resource, leader, params, body=body, roles="leaders",
-                           username="bench-grid-leader")
+    def send(
+        method: str, resource: str, params: dict[str, str], body: dict[str, Any]
+    ) -> dict[str, Any]:
+        event = rest_event(
+            method,
+            resource,
+            leader,
+            params,
+            body=body,
+            roles="leaders",
+            username="bench-grid-leader",
+        )
         answer: dict[str, Any] = json.loads(invoke(event, (200, 201))["body"])
         return answer
 
@@ -119,7 +128,7 @@ def bench_leader_pages(
     labels = {
         "hello": "GET /bench-hello (hello world)",
         "grid": f"GET /leader/groups/{{id}}/progress ({BIG_GRID_PARTICIPANTS} x "
-                f"{BIG_GRID_MODULES} grid page)",
+        f"{BIG_GRID_MODULES} grid page)",
         "groups": "GET /leader (groups list, the same leader)",
     }
     # What is timed must be the page itself: 200, the whole grid in it.
@@ -138,7 +147,7 @@ def bench_leader_pages(
     timings: dict[str, list[int]] = {name: [] for name in events}
     names = list(events)
     for block in range(PAGE_CALLS // PAGE_BLOCK):
-        for name in names[block % len(names):] + names[: block % len(names)]:
+        for name in names[block % len(names) :] + names[: block % len(names)]:
             event, out = events[name], timings[name]
             for _ in range(PAGE_BLOCK):
                 start = clock()
@@ -160,14 +169,29 @@ def bench_leader_pages(
         ratio = medians[name] / medians["hello"]
         target = f"< {GRID_TARGET_MS:.0f} ms" if name == "grid" else ""
         ok = medians[name] < GRID_TARGET_MS
-        rows.append([labels[name], f"{medians[name]:.2f}", f"{p90s[name]:.2f}", f"{ratio:.1f}",
-                     target, ("yes" if ok else "NO") if target else ""])
+        rows.append(
+            [
+                labels[name],
+                f"{medians[name]:.2f}",
+                f"{p90s[name]:.2f}",
+                f"{ratio:.1f}",
+                target,
+                ("yes" if ok else "NO") if target else "",
+            ]
+        )
     table(["route", "median ms", "p90 ms", "x hello", "target", "met"], rows)
     grid_ok = medians["grid"] < GRID_TARGET_MS
     return [
-        ("(g) 40 x 60 grid page, warm", f"{medians['grid']:.1f} ms "
-         f"({medians['grid'] / medians['hello']:.0f} x hello)", f"< {GRID_TARGET_MS:.0f} ms",
-         grid_ok),
-        ("(g) 40 x 60 grid page, compressed", f"{grid_gzip / 1024:.1f} KB", "< 60 KB",
-         grid_gzip < 60 * 1024),
+        (
+            "(g) 40 x 60 grid page, warm",
+            f"{medians['grid']:.1f} ms ({medians['grid'] / medians['hello']:.0f} x hello)",
+            f"< {GRID_TARGET_MS:.0f} ms",
+            grid_ok,
+        ),
+        (
+            "(g) 40 x 60 grid page, compressed",
+            f"{grid_gzip / 1024:.1f} KB",
+            "< 60 KB",
+            grid_gzip < 60 * 1024,
+        ),
     ]

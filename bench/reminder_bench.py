@@ -17,8 +17,14 @@ from typing import Any
 
 PARTICIPANTS = 1000
 GROUP_SIZE = 20
-ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
-         "America/Phoenix", "UTC")
+ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Phoenix",
+    "UTC",
+)
 DAY = date(2026, 12, 2)
 # Issue 16: "at most a few DynamoDB calls per 100 due participants". Per run: the slot Query
 # and the run's Put, then per 100 participants of the slot: 4 BatchGetItems of choices, sent
@@ -41,7 +47,9 @@ class _Recorder:
         return False
 
 
-def bench_reminder_calls(dynamodb: Any, print_table: Callable[..., None]) -> list[tuple[str, str, str, bool]]:
+def bench_reminder_calls(
+    dynamodb: Any, print_table: Callable[..., None]
+) -> list[tuple[str, str, str, bool]]:
     """Set up the 1,000 participants, run a day of reminder runs, print and return the figures."""
     from chalicelib import reminder_sending, services
     from chalicelib.clock import Clock
@@ -61,20 +69,46 @@ def bench_reminder_calls(dynamodb: Any, print_table: Callable[..., None]) -> lis
     group_of: dict[str, str] = {}
     for start in range(0, PARTICIPANTS, GROUP_SIZE):
         group_id = uuid.uuid4().hex
-        groups.create(group_id, "Bench reminders", leader, iso, new_entry(leader, ["leaders"], "group.create", iso))
-        for pid in participant_ids[start:start + GROUP_SIZE]:
-            groups.enrol(group_id, pid, "Person", iso, new_entry(leader, ["leaders"], "enrolment.add", iso))
+        groups.create(
+            group_id,
+            "Bench reminders",
+            leader,
+            iso,
+            new_entry(leader, ["leaders"], "group.create", iso),
+        )
+        for pid in participant_ids[start : start + GROUP_SIZE]:
+            groups.enrol(
+                group_id, pid, "Person", iso, new_entry(leader, ["leaders"], "enrolment.add", iso)
+            )
             group_of[pid] = group_id
         for module_id in module_ids:
-            assignment = Assignment(uuid.uuid4().hex, "module", module_id, None, None,
-                                    (DAY + timedelta(days=1)).isoformat(), None, iso, leader)
-            groups.put_assignment(group_id, assignment, new_entry(leader, ["leaders"], "assignment.put", iso))
+            assignment = Assignment(
+                uuid.uuid4().hex,
+                "module",
+                module_id,
+                None,
+                None,
+                (DAY + timedelta(days=1)).isoformat(),
+                None,
+                iso,
+                leader,
+            )
+            groups.put_assignment(
+                group_id, assignment, new_entry(leader, ["leaders"], "assignment.put", iso)
+            )
     for n, pid in enumerate(participant_ids):
         slot = n % 96
         choice = {
-            "enabled": True, "channel": "email", "email": f"bench{n}@example.org",
-            "time": f"{slot // 4:02d}:{slot % 4 * 15:02d}", "days": list(DAYS), "trigger": "day_before",
-            "quiet_start": None, "quiet_end": None, "timezone": ZONES[n % len(ZONES)], "locale": "en",
+            "enabled": True,
+            "channel": "email",
+            "email": f"bench{n}@example.org",
+            "time": f"{slot // 4:02d}:{slot % 4 * 15:02d}",
+            "days": list(DAYS),
+            "trigger": "day_before",
+            "quiet_start": None,
+            "quiet_end": None,
+            "timezone": ZONES[n % len(ZONES)],
+            "locale": "en",
         }
         slots = utc_slots(choice["time"], choice["timezone"], DAY)
         choice["slots"] = sorted(slots)
@@ -93,9 +127,13 @@ def bench_reminder_calls(dynamodb: Any, print_table: Callable[..., None]) -> lis
     try:
         for quarter in range(96):
             scheduled = now + timedelta(minutes=15 * quarter)
-            reminders.clock = Clock("UTC", lambda scheduled=scheduled: scheduled + timedelta(seconds=20))
+            reminders.clock = Clock(
+                "UTC", lambda scheduled=scheduled: scheduled + timedelta(seconds=20)
+            )
             calls.clear()
-            report = reminder_sending.run_scheduled(svc, scheduled.isoformat(), sleep=lambda _s: None)
+            report = reminder_sending.run_scheduled(
+                svc, scheduled.isoformat(), sleep=lambda _s: None
+            )
             runs.append((report.due, len(calls), Counter(calls)))
             budget = FIXED_PER_RUN + PER_100_IN_SLOT * -(-max(report.in_slot, 1) // 100)
             over_budget += len(calls) > budget or Counter(calls)["Query"] > 1
@@ -111,18 +149,36 @@ def bench_reminder_calls(dynamodb: Any, print_table: Callable[..., None]) -> lis
     names = ", ".join(f"{n} x{k}" if k > 1 else n for n, k in busiest[2].items())
     print_table(
         ["figure", "measured"],
-        [["runs in a day / participants reminded", f"{len(runs)} / {recorder.sent} (of {PARTICIPANTS})"],
-         ["DynamoDB calls in the day", str(total)],
-         ["calls per run: median / max", f"{sorted(c for _, c, _ in runs)[len(runs) // 2]} / {worst[1]}"],
-         ["busiest run (most due)", f"{busiest[0]} due, {busiest[1]} calls: {names}"],
-         ["calls per 100 due participants (day; ~10 due a run, so the 2 fixed calls weigh)",
-          f"{per_100:.0f}"],
-         ["runs over budget (2 + 6 per 100 in the slot, 1 Query)", str(over_budget)],
-         ["Scans", str(scans)]],
+        [
+            [
+                "runs in a day / participants reminded",
+                f"{len(runs)} / {recorder.sent} (of {PARTICIPANTS})",
+            ],
+            ["DynamoDB calls in the day", str(total)],
+            [
+                "calls per run: median / max",
+                f"{sorted(c for _, c, _ in runs)[len(runs) // 2]} / {worst[1]}",
+            ],
+            ["busiest run (most due)", f"{busiest[0]} due, {busiest[1]} calls: {names}"],
+            [
+                "calls per 100 due participants (day; ~10 due a run, so the 2 fixed calls weigh)",
+                f"{per_100:.0f}",
+            ],
+            ["runs over budget (2 + 6 per 100 in the slot, 1 Query)", str(over_budget)],
+            ["Scans", str(scans)],
+        ],
     )
     return [
-        ("(e) reminders: all 1,000 reminded once, no Scan", f"{recorder.sent} sent, {scans} Scan", "1000, 0", ok),
-        ("(e) reminders: DynamoDB calls per 100 due", f"{per_100:.0f} ({total} in 96 runs)",
-         f"every run <= {FIXED_PER_RUN} + {PER_100_IN_SLOT} per 100 in its slot, no group Query",
-         over_budget == 0),
+        (
+            "(e) reminders: all 1,000 reminded once, no Scan",
+            f"{recorder.sent} sent, {scans} Scan",
+            "1000, 0",
+            ok,
+        ),
+        (
+            "(e) reminders: DynamoDB calls per 100 due",
+            f"{per_100:.0f} ({total} in 96 runs)",
+            f"every run <= {FIXED_PER_RUN} + {PER_100_IN_SLOT} per 100 in its slot, no group Query",
+            over_budget == 0,
+        ),
     ]

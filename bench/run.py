@@ -148,7 +148,11 @@ def import_profile(module: str, cwd: Path, env: dict[str, str]) -> dict[str, tup
     """``python -X importtime``: module name -> (self µs, cumulative µs)."""
     done = subprocess.run(
         [PYTHON, "-X", "importtime", "-c", f"import {module}"],
-        cwd=cwd, env=env, capture_output=True, text=True, check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     rows: dict[str, tuple[int, int]] = {}
     for line in done.stderr.splitlines():
@@ -180,9 +184,7 @@ def bench_cold_import() -> None:
     base_ms = statistics.median(s[0] for s in samples["baseline"])
     app_first_ms = statistics.median(s[1] for s in samples["app"])
     ratio = app_ms / base_ms
-    spread = {
-        side: (min(s[0] for s in v), max(s[0] for s in v)) for side, v in samples.items()
-    }
+    spread = {side: (min(s[0] for s in v), max(s[0] for s in v)) for side, v in samples.items()}
     print(
         f"{IMPORT_SAMPLES} alternating samples per side (+{IMPORT_WARMUPS} discarded warm-ups), "
         "each a fresh interpreter;\ntime.perf_counter() around the import inside the child, "
@@ -459,7 +461,7 @@ def bench_warm_handlers(invoke: Invoker, module_id: str, version: int, sub: str)
     clock = time.perf_counter_ns
     names = list(routes)
     for block in range(HANDLER_CALLS // HANDLER_BLOCK):
-        order = names[block % len(names):] + names[: block % len(names)]
+        order = names[block % len(names) :] + names[: block % len(names)]
         for name in order:
             event, out = routes[name], timings[name]
             before = prepare.get(name)
@@ -491,19 +493,29 @@ def bench_warm_handlers(invoke: Invoker, module_id: str, version: int, sub: str)
             continue
         if name == "expired":
             rows.append(
-                [labels[name], f"{medians[name]:.1f}", f"{p90s[name]:.1f}", f"{ratio:.2f}",
-                 "(context)", ""]
+                [
+                    labels[name],
+                    f"{medians[name]:.1f}",
+                    f"{p90s[name]:.1f}",
+                    f"{ratio:.2f}",
+                    "(context)",
+                    "",
+                ]
             )
             continue
         ok = ratio <= HANDLER_TARGET
         rows.append(
-            [labels[name], f"{medians[name]:.1f}", f"{p90s[name]:.1f}", f"{ratio:.2f}",
-             f"<= {HANDLER_TARGET:.0f}", met(ok)]
+            [
+                labels[name],
+                f"{medians[name]:.1f}",
+                f"{p90s[name]:.1f}",
+                f"{ratio:.2f}",
+                f"<= {HANDLER_TARGET:.0f}",
+                met(ok),
+            ]
         )
         what = "latest, index fresh" if name == "latest" else "exact, from cache"
-        SUMMARY.append(
-            (f"(b) warm {what} / hello", f"{ratio:.2f}", f"<= {HANDLER_TARGET:.0f}", ok)
-        )
+        SUMMARY.append((f"(b) warm {what} / hello", f"{ratio:.2f}", f"<= {HANDLER_TARGET:.0f}", ok))
     table(["route", "median µs", "p90 µs", "x hello", "target", "met"], rows, right={1, 2, 3})
     print(
         f"  'pointer expired' is what a warm container pays at most once per module every "
@@ -703,6 +715,7 @@ def bench_aws_calls(invoke: Invoker, module_ids: list[str], versions: dict[str, 
         def run() -> None:
             expire_pointers()  # the fake clock moves past POINTER_TTL_SECONDS, no sleep
             action()
+
         return run
 
     def post_completion(module_id: str, version: int, expect: tuple[int, ...]) -> Callable[[], Any]:
@@ -719,6 +732,7 @@ def bench_aws_calls(invoke: Invoker, module_ids: list[str], versions: dict[str, 
                 query["page_token"] = page_token["next"]
             response = invoke(rest_event("GET", "/me/completions", sub, query=query))
             page_token["next"] = json.loads(response["body"])["next_page_token"]
+
         return run
 
     # (label, action, target or None for context rows)
@@ -727,12 +741,21 @@ def bench_aws_calls(invoke: Invoker, module_ids: list[str], versions: dict[str, 
     plan: list[tuple[str, Callable[[], Any], int | None]] = [
         (f"read exact version, cold (GET {exact}, first sight)", get(exact, exact_a), None),
         (f"read exact version, warm (GET {exact}, read before)", get(exact, exact_a), 0),
-        ("read latest, cold (GET /modules/{module_id}, first sight)",
-         get("/modules/{module_id}", latest_b), None),
-        ("read latest, warm (GET /modules/{module_id}, index fresh)",
-         get("/modules/{module_id}", latest_b), 1),
-        ("read latest, after TTL (pointer expired, fake clock advanced)",
-         after_ttl(get("/modules/{module_id}", latest_b)), 1),
+        (
+            "read latest, cold (GET /modules/{module_id}, first sight)",
+            get("/modules/{module_id}", latest_b),
+            None,
+        ),
+        (
+            "read latest, warm (GET /modules/{module_id}, index fresh)",
+            get("/modules/{module_id}", latest_b),
+            1,
+        ),
+        (
+            "read latest, after TTL (pointer expired, fake clock advanced)",
+            after_ttl(get("/modules/{module_id}", latest_b)),
+            1,
+        ),
         (
             "record completion, warm (POST /me/completions, version seen)",
             post_completion(a, va, (201,)),
@@ -786,8 +809,12 @@ def bench_dashboard_calls(invoke: Invoker, versions: dict[str, int], stack: Any)
     leader = create_account(cognito, stack, "bench-leader", "Bench-leader-2026", "leaders")
     enrol_authenticator(cognito, stack, "bench-leader", "Bench-leader-2026")
 
-    def send(method: str, resource: str, params: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
-        event = rest_event(method, resource, leader, params, body=body, roles="leaders", username="bench-leader")
+    def send(
+        method: str, resource: str, params: dict[str, str], body: dict[str, Any]
+    ) -> dict[str, Any]:
+        event = rest_event(
+            method, resource, leader, params, body=body, roles="leaders", username="bench-leader"
+        )
         return json.loads(invoke(event, (200, 201))["body"])
 
     def complete(participant_id: str, module_id: str, version: int) -> None:
@@ -795,8 +822,14 @@ def bench_dashboard_calls(invoke: Invoker, versions: dict[str, int], stack: Any)
         invoke(rest_event("POST", "/me/completions", participant_id, body=body), (201,))
 
     scenario = build_dashboard(send, complete, versions, prefix="bench-participant")
-    event = rest_event("GET", "/groups/{group_id}/progress", leader, {"group_id": scenario.group_id},
-                       roles="leaders", username="bench-leader")
+    event = rest_event(
+        "GET",
+        "/groups/{group_id}/progress",
+        leader,
+        {"group_id": scenario.group_id},
+        roles="leaders",
+        username="bench-leader",
+    )
     # Building the scenario signed the leader in: start the two-step check's memory afresh.
     services.current().authenticators.forget("bench-leader")
     # The leader's two-step sign-in check: one Cognito call, then remembered for 5 minutes.
@@ -823,16 +856,42 @@ def bench_dashboard_calls(invoke: Invoker, versions: dict[str, int], stack: Any)
     names = ", ".join(f"{n} x{k}" if k > 1 else n for n, k in Counter(calls).items()) or "-"
     ok = len(calls) <= DASHBOARD_CALL_BUDGET and not any(c.endswith(".Scan") for c in calls)
     mfa_ok = len(first_checks) == 1 and not warm_checks
-    table(["operation", "calls", "by operation", "target", "met"],
-          [["GET /groups/{group_id}/progress (15 x 30)", str(len(calls)), names, "<= 6, no Scan", met(ok)],
-           ["  + leader's two-step check, first request", str(len(first_checks)),
-            ", ".join(first_checks) or "-", "1 Cognito", met(len(first_checks) == 1)],
-           ["  + leader's two-step check, within 5 min", str(len(warm_checks)),
-            ", ".join(warm_checks) or "-", "0", met(not warm_checks)]],
-          right={1})
+    table(
+        ["operation", "calls", "by operation", "target", "met"],
+        [
+            [
+                "GET /groups/{group_id}/progress (15 x 30)",
+                str(len(calls)),
+                names,
+                "<= 6, no Scan",
+                met(ok),
+            ],
+            [
+                "  + leader's two-step check, first request",
+                str(len(first_checks)),
+                ", ".join(first_checks) or "-",
+                "1 Cognito",
+                met(len(first_checks) == 1),
+            ],
+            [
+                "  + leader's two-step check, within 5 min",
+                str(len(warm_checks)),
+                ", ".join(warm_checks) or "-",
+                "0",
+                met(not warm_checks),
+            ],
+        ],
+        right={1},
+    )
     SUMMARY.append(("(d) group dashboard, 15 x 30", f"{len(calls)} call(s)", "<= 6", ok))
-    SUMMARY.append(("(d) leader two-step check", f"{len(first_checks)} then {len(warm_checks)}",
-                    "1, then 0 for 5 min", mfa_ok))
+    SUMMARY.append(
+        (
+            "(d) leader two-step check",
+            f"{len(first_checks)} then {len(warm_checks)}",
+            "1, then 0 for 5 min",
+            mfa_ok,
+        )
+    )
 
 
 WEB_CALLS = 500  # per page, in blocks of HANDLER_BLOCK, taking turns with hello
@@ -857,18 +916,33 @@ def bench_web_pages(invoke: Invoker, stack: Any) -> None:
     create_account(cognito, stack, "bench-reader", "Bench-reader-2026", "participants")
 
     def send(method: str, resource: str, params: dict[str, str], body: dict[str, Any]) -> Any:
-        event = rest_event(method, resource, leader, params, body=body, roles="leaders",
-                           username="bench-web-leader")
+        event = rest_event(
+            method,
+            resource,
+            leader,
+            params,
+            body=body,
+            roles="leaders",
+            username="bench-web-leader",
+        )
         return json.loads(invoke(event, (200, 201))["body"])
 
     group = send("POST", "/groups", {}, {"name": "Web group"})["group_id"]
-    send("POST", "/groups/{group_id}/participants", {"group_id": group},
-         {"username": "bench-reader"})
+    send(
+        "POST", "/groups/{group_id}/participants", {"group_id": group}, {"username": "bench-reader"}
+    )
     track = "early-recovery"
     session_day = date.today() + timedelta(days=7)
-    send("POST", "/groups/{group_id}/assignments", {"group_id": group},
-         {"track_id": track, "due_date": (session_day - timedelta(days=1)).isoformat(),
-          "session_date": session_day.isoformat()})
+    send(
+        "POST",
+        "/groups/{group_id}/assignments",
+        {"group_id": group},
+        {
+            "track_id": track,
+            "due_date": (session_day - timedelta(days=1)).isoformat(),
+            "session_date": session_day.isoformat(),
+        },
+    )
     signed_in = web_session.sign_in("bench-reader", "Bench-reader-2026")
     first = "how-addiction-changes-the-brain"
 
@@ -880,8 +954,11 @@ def bench_web_pages(invoke: Invoker, stack: Any) -> None:
             headers["Cookie"] = cookie if headers is event["headers"] else [cookie]
         return event
 
-    routes = {"hello": rest_event("GET", "/bench-hello", None), "home": page("/"),
-              "lesson": page("/lesson/{code}", {"code": lesson_code(first)})}
+    routes = {
+        "hello": rest_event("GET", "/bench-hello", None),
+        "home": page("/"),
+        "lesson": page("/lesson/{code}", {"code": lesson_code(first)}),
+    }
     for name, event in routes.items():
         answer = invoke(event)
         if name != "hello" and "text/html" not in str(answer["headers"]):
@@ -898,14 +975,19 @@ def bench_web_pages(invoke: Invoker, stack: Any) -> None:
     # in-process, far slower than the page's own work) timed apart, so the page's own cost shows.
     from chalicelib import aws as aws_clients
 
-    clients = {"dynamodb": _services_clients["dynamodb"], "s3": _services_clients["s3"],
-               "cognito-idp": aws_clients.client("cognito-idp", REGION)}
+    clients = {
+        "dynamodb": _services_clients["dynamodb"],
+        "s3": _services_clients["s3"],
+        "cognito-idp": aws_clients.client("cognito-idp", REGION),
+    }
     counter = CallCounter()
     for client_name, client in clients.items():
         client.meta.events.register("before-call.*.*", counter, unique_id=f"bench-f-{client_name}")
     try:
-        calls = {name: counter.measure(lambda event=event: invoke(event))
-                 for name, event in routes.items()}
+        calls = {
+            name: counter.measure(lambda event=event: invoke(event))
+            for name, event in routes.items()
+        }
     finally:
         for client_name, client in clients.items():
             client.meta.events.unregister("before-call.*.*", unique_id=f"bench-f-{client_name}")
@@ -919,6 +1001,7 @@ def bench_web_pages(invoke: Invoker, stack: Any) -> None:
                 return original(*args, **kwargs)
             finally:
                 in_aws[0] += clock() - start
+
         return call
 
     for client in clients.values():
@@ -929,7 +1012,7 @@ def bench_web_pages(invoke: Invoker, stack: Any) -> None:
     names = list(routes)
     try:
         for block in range(WEB_CALLS // HANDLER_BLOCK):
-            for name in names[block % len(names):] + names[: block % len(names)]:
+            for name in names[block % len(names) :] + names[: block % len(names)]:
                 event, out = routes[name], timings[name]
                 for _ in range(HANDLER_BLOCK):
                     in_aws[0] = 0
@@ -945,8 +1028,10 @@ def bench_web_pages(invoke: Invoker, stack: Any) -> None:
     medians = {name: statistics.median(v) / 1e3 for name, v in timings.items()}
     p90s = {name: percentile(v, 0.9) / 1e3 for name, v in timings.items()}
     own_medians = {name: statistics.median(v) / 1e3 for name, v in own.items()}
-    print(f"{WEB_CALLS} calls per route in blocks of {HANDLER_BLOCK}, taking turns; a participant "
-          f"with the {track!r} track")
+    print(
+        f"{WEB_CALLS} calls per route in blocks of {HANDLER_BLOCK}, taking turns; a participant "
+        f"with the {track!r} track"
+    )
     print("(8 modules, session date set), signed in with a session cookie (the session record is")
     print("read from DynamoDB on each request, as in production).")
     print()
@@ -957,35 +1042,76 @@ def bench_web_pages(invoke: Invoker, stack: Any) -> None:
     def listed(names: list[str]) -> str:
         return ", ".join(f"{n} x{k}" if k > 1 else n for n, k in Counter(names).items()) or "-"
 
-    headers = ["route", "median µs", "p90 µs", "x hello", "AWS calls (moto)", "own µs",
-               "own x hello"]
-    table(headers, [
-        ["GET /bench-hello (hello world)", f"{medians['hello']:.1f}", f"{p90s['hello']:.1f}",
-         "1.00", "-", f"{own_medians['hello']:.1f}", "1.00"],
-        ["GET / (participant home)", f"{medians['home']:.1f}", f"{p90s['home']:.1f}",
-         f"{medians['home'] / medians['hello']:.2f}", listed(calls["home"]),
-         f"{own_medians['home']:.1f}", f"{own_medians['home'] / medians['hello']:.2f}"],
-        [f"GET /lesson/{{code}} ({first})", f"{medians['lesson']:.1f}", f"{p90s['lesson']:.1f}",
-         f"{ratio:.2f}", listed(calls["lesson"]), f"{own_medians['lesson']:.1f}",
-         f"{own_ratio:.2f}"],
-    ], right={1, 2, 3, 5, 6})
+    headers = [
+        "route",
+        "median µs",
+        "p90 µs",
+        "x hello",
+        "AWS calls (moto)",
+        "own µs",
+        "own x hello",
+    ]
+    table(
+        headers,
+        [
+            [
+                "GET /bench-hello (hello world)",
+                f"{medians['hello']:.1f}",
+                f"{p90s['hello']:.1f}",
+                "1.00",
+                "-",
+                f"{own_medians['hello']:.1f}",
+                "1.00",
+            ],
+            [
+                "GET / (participant home)",
+                f"{medians['home']:.1f}",
+                f"{p90s['home']:.1f}",
+                f"{medians['home'] / medians['hello']:.2f}",
+                listed(calls["home"]),
+                f"{own_medians['home']:.1f}",
+                f"{own_medians['home'] / medians['hello']:.2f}",
+            ],
+            [
+                f"GET /lesson/{{code}} ({first})",
+                f"{medians['lesson']:.1f}",
+                f"{p90s['lesson']:.1f}",
+                f"{ratio:.2f}",
+                listed(calls["lesson"]),
+                f"{own_medians['lesson']:.1f}",
+                f"{own_ratio:.2f}",
+            ],
+        ],
+        right={1, 2, 3, 5, 6},
+    )
     print("  'own': the median time outside AWS calls (session check, use cases, Jinja2,")
     print(f"  response). Target: a lesson page at most {LESSON_TARGET:.0f} x hello. The page reads")
     print("  the session and the participant's state from DynamoDB on every request; under moto")
     print("  each call costs far more than the hello route: both ratios are reported as measured.")
     SUMMARY.append(("(f) warm lesson page / hello", f"{ratio:.2f}", f"<= {LESSON_TARGET:.0f}", ok))
-    SUMMARY.append(("(f) lesson page, own time / hello", f"{own_ratio:.2f}",
-                    f"<= {LESSON_TARGET:.0f}", own_ratio <= LESSON_TARGET))
-    SUMMARY.append(("(f) warm participant home (ms)", f"{medians['home'] / 1e3:.2f}", "(reported)",
-                    True))
+    SUMMARY.append(
+        (
+            "(f) lesson page, own time / hello",
+            f"{own_ratio:.2f}",
+            f"<= {LESSON_TARGET:.0f}",
+            own_ratio <= LESSON_TARGET,
+        )
+    )
+    SUMMARY.append(
+        ("(f) warm participant home (ms)", f"{medians['home'] / 1e3:.2f}", "(reported)", True)
+    )
+
 
 def bench_reminders() -> None:
     """Issue 16's budget (bench/reminder_bench.py): the reminder run for 1,000 participants."""
     heading("(e) Reminder runs: DynamoDB calls for 1,000 participants over one day")
     import reminder_bench
 
-    SUMMARY.extend(reminder_bench.bench_reminder_calls(
-        _services_clients["dynamodb"], lambda headers, rows: table(headers, rows)))
+    SUMMARY.extend(
+        reminder_bench.bench_reminder_calls(
+            _services_clients["dynamodb"], lambda headers, rows: table(headers, rows)
+        )
+    )
 
 
 def bench_pages(invoke: Invoker, stack: Any, publisher: Any, shipped: list[Any]) -> None:
@@ -999,8 +1125,11 @@ def bench_pages(invoke: Invoker, stack: Any, publisher: Any, shipped: list[Any])
             raise RuntimeError(f"publishing the module copies failed: {report.summary()}")
         expire_pointers()  # the library reads the new catalog on its next request
 
-    SUMMARY.extend(page_bench.bench_leader_pages(
-        invoke, rest_event, stack, publish_more, shipped, lambda head, rows: table(head, rows)))
+    SUMMARY.extend(
+        page_bench.bench_leader_pages(
+            invoke, rest_event, stack, publish_more, shipped, lambda head, rows: table(head, rows)
+        )
+    )
 
 
 def bench_in_process() -> None:
@@ -1037,9 +1166,7 @@ def bench_in_process() -> None:
             raise RuntimeError(f"publishing content/ failed: {report.summary()}")
         settings = Settings.from_env(stack.environment())
         verifier = TokenVerifier(settings, _jwks_through_moto)
-        services.use(
-            services.Services.build(settings, verifier, clock=_services_clock(settings))
-        )
+        services.use(services.Services.build(settings, verifier, clock=_services_clock(settings)))
         # The very clients the services hold (chalicelib.aws caches one per service and region).
         _services_clients["s3"] = aws_clients.client("s3", settings.region)
         _services_clients["dynamodb"] = aws_clients.client("dynamodb", settings.region)
@@ -1086,7 +1213,9 @@ def main() -> int:
         ["figure", "measured", "target", "met"],
         [[what, measured, target, met(ok)] for what, measured, target, ok in SUMMARY],
     )
-    print(f"\nThe service logged {REQUEST_LOG.lines} lines meanwhile (written, counted, not shown).")
+    print(
+        f"\nThe service logged {REQUEST_LOG.lines} lines meanwhile (written, counted, not shown)."
+    )
     print(
         f"{sum(ok for *_, ok in SUMMARY)} of {len(SUMMARY)} targets met; "
         f"total bench time {time.perf_counter() - started:.1f} s"

@@ -43,12 +43,21 @@ class Account:
     email: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "username": self.username, "roles": sorted(self.roles), "enabled": self.enabled}
+        return {
+            "id": self.id,
+            "username": self.username,
+            "roles": sorted(self.roles),
+            "enabled": self.enabled,
+        }
 
 
 def check_username(username: Any) -> str:
     allowed = set(string.ascii_letters + string.digits + "._-")
-    if not isinstance(username, str) or not 3 <= len(username) <= 64 or not set(username) <= allowed:
+    if (
+        not isinstance(username, str)
+        or not 3 <= len(username) <= 64
+        or not set(username) <= allowed
+    ):
         raise BadRequest(f"A username is {USERNAME_RULE}.", code="invalid_username")
     return username
 
@@ -58,8 +67,11 @@ def temporary_password() -> str:
     alphabet = string.ascii_letters + string.digits
     while True:
         candidate = "".join(secrets.choice(alphabet) for _ in range(16))
-        if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
-                and any(c.isdigit() for c in candidate)):
+        if (
+            any(c.islower() for c in candidate)
+            and any(c.isupper() for c in candidate)
+            and any(c.isdigit() for c in candidate)
+        ):
             return candidate
 
 
@@ -108,16 +120,22 @@ class Accounts:
         check_username(username)
         try:
             user = self._cognito.admin_get_user(UserPoolId=self._pool, Username=username)
-            groups = self._cognito.admin_list_groups_for_user(UserPoolId=self._pool, Username=username)
+            groups = self._cognito.admin_list_groups_for_user(
+                UserPoolId=self._pool, Username=username
+            )
         except self._cognito.exceptions.UserNotFoundException:
             raise NotFound(f"There is no account {username}.", code="account_not_found") from None
         except (ClientError, BotoCoreError) as error:
             raise _unavailable(error) from error
         sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
-        roles = frozenset(g["GroupName"] for g in groups.get("Groups", []) if g["GroupName"] in ROLES)
+        roles = frozenset(
+            g["GroupName"] for g in groups.get("Groups", []) if g["GroupName"] in ROLES
+        )
         return Account(sub, user["Username"], roles, bool(user.get("Enabled", True)))
 
-    def create(self, username: str, role: str, email: str | None = None) -> tuple[Account, str | None]:
+    def create(
+        self, username: str, role: str, email: str | None = None
+    ) -> tuple[Account, str | None]:
         """Create an account in ``role``. With an email Cognito sends the invitation and no
         password is returned; without one, the temporary password is returned once."""
         check_username(username)
@@ -141,11 +159,15 @@ class Accounts:
         except self._cognito.exceptions.UsernameExistsException:
             raise Conflict(f"The username {username} is taken.", code="username_taken") from None
         except self._cognito.exceptions.InvalidParameterException:
-            raise BadRequest("Cognito refused that account (check the email address).", code="invalid_account") from None
+            raise BadRequest(
+                "Cognito refused that account (check the email address).", code="invalid_account"
+            ) from None
         except (ClientError, BotoCoreError) as error:
             raise _unavailable(error) from error
         try:
-            self._cognito.admin_add_user_to_group(UserPoolId=self._pool, Username=username, GroupName=role)
+            self._cognito.admin_add_user_to_group(
+                UserPoolId=self._pool, Username=username, GroupName=role
+            )
         except (ClientError, BotoCoreError) as error:
             raise _unavailable(error) from error
         return self.find(username), password
@@ -176,7 +198,8 @@ class Accounts:
         account = self.find(username)
         try:
             self._cognito.admin_set_user_mfa_preference(
-                UserPoolId=self._pool, Username=username,
+                UserPoolId=self._pool,
+                Username=username,
                 SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
             )
             self._cognito.admin_user_global_sign_out(UserPoolId=self._pool, Username=username)
@@ -184,7 +207,9 @@ class Accounts:
             raise _unavailable(error) from error
         return account
 
-    def list_role(self, role: str, page_token: str | None = None) -> tuple[list[Account], str | None]:
+    def list_role(
+        self, role: str, page_token: str | None = None
+    ) -> tuple[list[Account], str | None]:
         """One page (up to 60) of the accounts in ``role``: one ListUsersInGroup, no Scan."""
         if role not in ROLES:
             raise BadRequest("Unknown role.", code="invalid_role")
@@ -195,7 +220,9 @@ class Accounts:
             response = self._cognito.list_users_in_group(**request)
         except ClientError as error:
             if error_code(error) in _BAD_TOKEN_CODES:
-                raise BadRequest("The page token is not valid.", code="invalid_page_token") from None
+                raise BadRequest(
+                    "The page token is not valid.", code="invalid_page_token"
+                ) from None
             raise _unavailable(error) from error
         except BotoCoreError as error:
             raise _unavailable(error) from error
@@ -204,8 +231,15 @@ class Accounts:
             attributes = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
             if "sub" not in attributes:
                 continue
-            accounts.append(Account(attributes["sub"], user["Username"], frozenset({role}),
-                                    bool(user.get("Enabled", True)), attributes.get("email")))
+            accounts.append(
+                Account(
+                    attributes["sub"],
+                    user["Username"],
+                    frozenset({role}),
+                    bool(user.get("Enabled", True)),
+                    attributes.get("email"),
+                )
+            )
         return accounts, response.get("NextToken")
 
     def every_in_role(self, role: str) -> Iterator[Account]:
@@ -236,7 +270,9 @@ class Accounts:
     def begin_authenticator(self, access_token: str) -> str:
         """A new secret for the signed-in account's authenticator (not active until confirmed)."""
         try:
-            return str(self._cognito.associate_software_token(AccessToken=access_token)["SecretCode"])
+            return str(
+                self._cognito.associate_software_token(AccessToken=access_token)["SecretCode"]
+            )
         except self._cognito.exceptions.NotAuthorizedException:
             raise Unauthenticated("Sign in again to continue.") from None
         except (ClientError, BotoCoreError) as error:
@@ -255,8 +291,10 @@ class Accounts:
                 AccessToken=access_token,
                 SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
             )
-        except (self._cognito.exceptions.CodeMismatchException,
-                self._cognito.exceptions.EnableSoftwareTokenMFAException):
+        except (
+            self._cognito.exceptions.CodeMismatchException,
+            self._cognito.exceptions.EnableSoftwareTokenMFAException,
+        ):
             raise wrong from None
         except self._cognito.exceptions.NotAuthorizedException:
             raise Unauthenticated("Sign in again to continue.") from None
@@ -276,10 +314,15 @@ class Accounts:
                 AuthFlow="USER_PASSWORD_AUTH",
                 AuthParameters={"USERNAME": username, "PASSWORD": password},
             )
-        except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.UserNotFoundException):
+        except (
+            cognito.exceptions.NotAuthorizedException,
+            cognito.exceptions.UserNotFoundException,
+        ):
             raise Unauthenticated("wrong credentials", code="wrong_credentials") from None
         except cognito.exceptions.PasswordResetRequiredException:
-            raise Unauthenticated("password reset required", code="password_reset_required") from None
+            raise Unauthenticated(
+                "password reset required", code="password_reset_required"
+            ) from None
         except (ClientError, BotoCoreError) as error:
             raise _sign_in_unavailable() from error
         return _step(result)
@@ -311,7 +354,10 @@ class Accounts:
                 AuthFlow="REFRESH_TOKEN_AUTH",
                 AuthParameters={"REFRESH_TOKEN": refresh_token},
             )
-        except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.UserNotFoundException):
+        except (
+            cognito.exceptions.NotAuthorizedException,
+            cognito.exceptions.UserNotFoundException,
+        ):
             return None
         except (ClientError, BotoCoreError) as error:
             raise _sign_in_unavailable() from error

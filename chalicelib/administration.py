@@ -54,7 +54,9 @@ class Administration:
         self._audit = audit
         self._clock = clock
 
-    def create_account(self, caller: Caller, username: str, role: str, email: str | None) -> NewAccount:
+    def create_account(
+        self, caller: Caller, username: str, role: str, email: str | None
+    ) -> NewAccount:
         """A leader or author account; Cognito emails the temporary password when ``email`` is
         given, otherwise it comes back once here."""
         if role not in MANAGED_ROLES:
@@ -103,13 +105,19 @@ class Administration:
         return AuditPage(entries, token)
 
     def _record(self, caller: Caller, action: str, detail: dict[str, Any]) -> None:
-        self._audit.record(new_entry(caller.id, caller.roles, action, self._clock.iso(), detail=detail))
+        self._audit.record(
+            new_entry(caller.id, caller.roles, action, self._clock.iso(), detail=detail)
+        )
 
     def _record_account_change(self, caller: Caller, action: str, account: Account) -> None:
         participant_ids = [account.id] if PARTICIPANTS in account.roles else []
         self._audit.record(
             new_entry(
-                caller.id, caller.roles, action, self._clock.iso(), participant_ids=participant_ids,
+                caller.id,
+                caller.roles,
+                action,
+                self._clock.iso(),
+                participant_ids=participant_ids,
                 detail={"account_id": account.id, "roles": sorted(account.roles)},
             )
         )

@@ -109,7 +109,12 @@ class RouteSpec:
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    merged = {"Content-Type": JSON, "Cache-Control": "no-store", **SECURITY_HEADERS, **(headers or {})}
+    merged = {
+        "Content-Type": JSON,
+        "Cache-Control": "no-store",
+        **SECURITY_HEADERS,
+        **(headers or {}),
+    }
     text = body.text if isinstance(body, EncodedJson) else json.dumps(body, separators=(",", ":"))
     return Response(body=text, status_code=status, headers=dict[str, str | list[str]](merged))
 
@@ -142,7 +147,9 @@ class Endpoints:
         """Register ``handler(call)`` at ``method path`` for callers holding one of ``roles``."""
         allowed_roles = frozenset(roles)
         allowed_query = frozenset(query)
-        Endpoints.registry.append(RouteSpec(method, path, allowed_roles, (*(body or {}), *(optional or {}))))
+        Endpoints.registry.append(
+            RouteSpec(method, path, allowed_roles, (*(body or {}), *(optional or {})))
+        )
 
         def decorate(handler: Callable[[Call], Any]) -> Callable[..., Response]:
             def view(**params: str) -> Response:
@@ -158,9 +165,13 @@ class Endpoints:
                     call = Call(
                         caller=caller,
                         params=params,
-                        query=_query(cast(dict[str, str] | None, request.query_params), allowed_query),
+                        query=_query(
+                            cast(dict[str, str] | None, request.query_params), allowed_query
+                        ),
                         body=(
-                            _body(cast(bytes | None, request.raw_body), body, optional or {}, max_body)
+                            _body(
+                                cast(bytes | None, request.raw_body), body, optional or {}, max_body
+                            )
                             if body is not None or optional is not None
                             else {}
                         ),
@@ -169,15 +180,24 @@ class Endpoints:
                     result = handler(call)
                 except SteadyError as error:
                     if error.status >= 500:
-                        logs.event("dependency_unavailable", logging.WARNING, route=path, code=error.code)
+                        logs.event(
+                            "dependency_unavailable", logging.WARNING, route=path, code=error.code
+                        )
                     return error_response(error)
                 if isinstance(result, Created):
                     return json_response(result.body, 201, {"Cache-Control": cache})
                 if isinstance(result, NoContent):
-                    return Response(body="", status_code=204, headers={"Cache-Control": cache, **SECURITY_HEADERS})
+                    return Response(
+                        body="",
+                        status_code=204,
+                        headers={"Cache-Control": cache, **SECURITY_HEADERS},
+                    )
                 if isinstance(result, Download):
-                    return Response(body=result.file.text, status_code=200,
-                                    headers={**result.headers(), **SECURITY_HEADERS})
+                    return Response(
+                        body=result.file.text,
+                        status_code=200,
+                        headers={**result.headers(), **SECURITY_HEADERS},
+                    )
                 return json_response(result, 200, {"Cache-Control": cache})
 
             view.__name__ = handler.__name__
@@ -202,8 +222,12 @@ def _query(params: dict[str, str] | None, allowed: frozenset[str]) -> dict[str, 
     return params
 
 
-def _body(raw: bytes | None, fields: dict[str, type] | None, optional: dict[str, type] | None = None,
-          max_bytes: int = MAX_BODY_BYTES) -> dict[str, Any]:
+def _body(
+    raw: bytes | None,
+    fields: dict[str, type] | None,
+    optional: dict[str, type] | None = None,
+    max_bytes: int = MAX_BODY_BYTES,
+) -> dict[str, Any]:
     """Parse a JSON object with exactly ``fields`` (required) and any of ``optional`` (may be null)."""
     fields = fields or {}
     optional = optional or {}
@@ -233,13 +257,19 @@ def _body(raw: bytes | None, fields: dict[str, type] | None, optional: dict[str,
 
 def _check_type(name: str, value: Any, expected: type) -> None:
     if isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
-        raise BadRequest(f"The field {name} must be a {_type_name(expected)}.", code="invalid_field")
+        raise BadRequest(
+            f"The field {name} must be a {_type_name(expected)}.", code="invalid_field"
+        )
 
 
 def _type_name(expected: type) -> str:
-    return {str: "string", int: "whole number", bool: "true or false", list: "list", dict: "JSON object"}.get(
-        expected, expected.__name__
-    )
+    return {
+        str: "string",
+        int: "whole number",
+        bool: "true or false",
+        list: "list",
+        dict: "JSON object",
+    }.get(expected, expected.__name__)
 
 
 # Chalice answers some requests itself (unsupported media type, method not allowed, unhandled
@@ -260,12 +290,18 @@ def error_shape_middleware(event: Any, get_response: Callable[[Any], Response]) 
     context = getattr(event, "context", None) or {}
     lambda_context = getattr(event, "lambda_context", None)
     request_id = (
-        context.get("requestId") or getattr(lambda_context, "aws_request_id", None) or uuid.uuid4().hex
+        context.get("requestId")
+        or getattr(lambda_context, "aws_request_id", None)
+        or uuid.uuid4().hex
     )
     bound = logs.bind(request_id=str(request_id))
     try:
         response = get_response(event)
-        if response.status_code >= 400 and isinstance(response.body, dict) and "Code" in response.body:
+        if (
+            response.status_code >= 400
+            and isinstance(response.body, dict)
+            and "Code" in response.body
+        ):
             status = response.status_code
             if status >= 500:
                 logs.event("unhandled_error", logging.ERROR, status=status)

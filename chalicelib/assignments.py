@@ -68,12 +68,17 @@ def reading_order(assigned: AssignedModule) -> tuple[str, tuple[int, int]]:
     return (assigned.due_date or "9999-12-31", assigned.position)
 
 
-def assigned_modules(assignments: tuple[Assignment, ...] | list[Assignment],
-                     library: ModuleLibrary) -> list[AssignedModule]:
+def assigned_modules(
+    assignments: tuple[Assignment, ...] | list[Assignment], library: ModuleLibrary
+) -> list[AssignedModule]:
     """Expand assignments (tracks into their modules) into assigned modules, one per module
     and audience. Uses the catalog (one cached read) for titles and latest versions."""
     catalog = {m["id"]: m for m in library.catalog()}
-    tracks = {t["id"]: t for t in library.tracks()} if any(a.kind == "track" for a in assignments) else {}
+    tracks = (
+        {t["id"]: t for t in library.tracks()}
+        if any(a.kind == "track" for a in assignments)
+        else {}
+    )
     merged: dict[tuple[str, str | None], AssignedModule] = {}
     in_order = sorted(assignments, key=lambda a: (a.assigned_at, a.assignment_id))
     for rank, assignment in enumerate(in_order):
@@ -88,9 +93,18 @@ def assigned_modules(assignments: tuple[Assignment, ...] | list[Assignment],
             if entry is None:
                 continue  # retired or never published: nothing to read
             pinned = assignment.version if assignment.kind == "module" else None
-            assigned = AssignedModule(module_id, entry["title"], pinned or entry["version"], entry["version"],
-                                      assignment.due_date, assignment.session_date, (assignment.assignment_id,),
-                                      assignment.participant_id, (rank, place), track_ids)
+            assigned = AssignedModule(
+                module_id,
+                entry["title"],
+                pinned or entry["version"],
+                entry["version"],
+                assignment.due_date,
+                assignment.session_date,
+                (assignment.assignment_id,),
+                assignment.participant_id,
+                (rank, place),
+                track_ids,
+            )
             key = (module_id, assignment.participant_id)
             merged[key] = _combine(merged[key], assigned) if key in merged else assigned
     return sorted(merged.values(), key=reading_order)
@@ -142,38 +156,66 @@ class Assignments:
         else:
             kind, item_id = "track", check_module_id(track_id)
             if version is not None:
-                raise BadRequest("A track cannot be pinned to a version.", code="invalid_assignment")
+                raise BadRequest(
+                    "A track cannot be pinned to a version.", code="invalid_assignment"
+                )
             self.library.track(item_id)
         if participant_id is not None and participant_id not in group.participant_ids:
             raise NotFound("That participant is not in this group.", code="participant_not_found")
         due = check_date(due_date, "due_date")
         session = check_date(session_date, "session_date")
-        assignment_id = uuid.uuid5(ID_NAMESPACE, f"{group.group_id}:{kind}:{item_id}:{participant_id or '*'}").hex
+        assignment_id = uuid.uuid5(
+            ID_NAMESPACE, f"{group.group_id}:{kind}:{item_id}:{participant_id or '*'}"
+        ).hex
         now = self.clock.iso()
-        assignment = Assignment(assignment_id, kind, item_id, version, participant_id, due, session, now, caller.id)
-        audit = new_entry(caller.id, caller.roles, "assignment.put", now, group_id=group.group_id,
-                          participant_ids=[participant_id] if participant_id else [],
-                          detail={"assignment_id": assignment_id, "kind": kind, "item_id": item_id})
+        assignment = Assignment(
+            assignment_id, kind, item_id, version, participant_id, due, session, now, caller.id
+        )
+        audit = new_entry(
+            caller.id,
+            caller.roles,
+            "assignment.put",
+            now,
+            group_id=group.group_id,
+            participant_ids=[participant_id] if participant_id else [],
+            detail={"assignment_id": assignment_id, "kind": kind, "item_id": item_id},
+        )
         self.records.put_assignment(group.group_id, assignment, audit)
         return assignment
 
-    def change_dates(self, caller: Caller, group_id: str, assignment_id: str,
-                     due_date: str | None, session_date: str | None) -> Assignment:
+    def change_dates(
+        self,
+        caller: Caller,
+        group_id: str,
+        assignment_id: str,
+        due_date: str | None,
+        session_date: str | None,
+    ) -> Assignment:
         """New due and session dates (either may be ``None``: no date) for an assignment of a
         group ``caller`` leads; what is assigned, and to whom, stays."""
         group = led_group(self.records, caller, group_id, writable=True)
         current = next((a for a in group.assignments if a.assignment_id == assignment_id), None)
         if current is None:
-            raise NotFound("There is no such assignment in this group.",
-                           code="assignment_not_found")
+            raise NotFound(
+                "There is no such assignment in this group.", code="assignment_not_found"
+            )
         due = check_date(due_date, "due_date")
         session = check_date(session_date, "session_date")
         now = self.clock.iso()
         changed = replace(current, due_date=due, session_date=session)
-        audit = new_entry(caller.id, caller.roles, "assignment.put", now, group_id=group.group_id,
-                          participant_ids=[p for p in [current.participant_id] if p],
-                          detail={"assignment_id": assignment_id, "kind": current.kind,
-                                  "item_id": current.item_id})
+        audit = new_entry(
+            caller.id,
+            caller.roles,
+            "assignment.put",
+            now,
+            group_id=group.group_id,
+            participant_ids=[p for p in [current.participant_id] if p],
+            detail={
+                "assignment_id": assignment_id,
+                "kind": current.kind,
+                "item_id": current.item_id,
+            },
+        )
         self.records.put_assignment(group.group_id, changed, audit)
         return changed
 
@@ -181,6 +223,12 @@ class Assignments:
         group = led_group(self.records, caller, group_id)
         if not GROUP_ID.fullmatch(assignment_id):
             raise NotFound("There is no such assignment in this group.")
-        audit = new_entry(caller.id, caller.roles, "assignment.delete", self.clock.iso(),
-                          group_id=group.group_id, detail={"assignment_id": assignment_id})
+        audit = new_entry(
+            caller.id,
+            caller.roles,
+            "assignment.delete",
+            self.clock.iso(),
+            group_id=group.group_id,
+            detail={"assignment_id": assignment_id},
+        )
         self.records.delete_assignment(group.group_id, assignment_id, audit)

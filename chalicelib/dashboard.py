@@ -64,12 +64,17 @@ class GridRow:
     @property
     def totals(self) -> Totals:
         statuses = [c.status for c in self.cells]
-        return Totals(statuses.count(COMPLETED), statuses.count(OVERDUE),
-                      statuses.count(COMPLETED_OLDER))
+        return Totals(
+            statuses.count(COMPLETED), statuses.count(OVERDUE), statuses.count(COMPLETED_OLDER)
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"participant_id": self.participant_id, "display_name": self.display_name,
-                "joined_at": self.joined_at, "cells": [c.to_dict() for c in self.cells]}
+        return {
+            "participant_id": self.participant_id,
+            "display_name": self.display_name,
+            "joined_at": self.joined_at,
+            "cells": [c.to_dict() for c in self.cells],
+        }
 
 
 @dataclass(frozen=True)
@@ -131,8 +136,12 @@ class CsvFile:
     content_type: str = "text/csv; charset=utf-8"
 
 
-def group_grid(group: Group, completed: dict[str, CompletedVersions], modules: list[AssignedModule],
-               today: date) -> Grid:
+def group_grid(
+    group: Group,
+    completed: dict[str, CompletedVersions],
+    modules: list[AssignedModule],
+    today: date,
+) -> Grid:
     """The dashboard grid of ``group`` (``completed`` holds each participant's completed
     versions); each participant's completions pass the visibility rule first."""
     columns: dict[str, AssignedModule] = {}
@@ -140,21 +149,39 @@ def group_grid(group: Group, completed: dict[str, CompletedVersions], modules: l
         columns.setdefault(first.module_id, first)
     rows = []
     for participant in group.participants:
-        visible = visible_to_leaders(completed[participant.participant_id], participant.joined_at,
-                                     participant.shares_history)
-        mine = {m.module_id: m for m in modules if m.participant_id in (None, participant.participant_id)}
+        visible = visible_to_leaders(
+            completed[participant.participant_id], participant.joined_at, participant.shares_history
+        )
+        mine = {
+            m.module_id: m
+            for m in modules
+            if m.participant_id in (None, participant.participant_id)
+        }
         cells = []
         for module_id in columns:
             assigned = mine.get(module_id)
             if assigned is None:
                 cells.append(not_assigned(module_id))
             else:
-                cells.append(status_of(module_id, assigned.target_version, assigned.due_date,
-                                       visible, today))
-        rows.append(GridRow(participant.participant_id, participant.display_name, participant.joined_at,
-                            tuple(cells)))
-    return Grid(GroupSummary.of(group), tuple(columns.values()), tuple(rows), _counts(rows),
-                today.isoformat(), all_participants=len(rows))
+                cells.append(
+                    status_of(module_id, assigned.target_version, assigned.due_date, visible, today)
+                )
+        rows.append(
+            GridRow(
+                participant.participant_id,
+                participant.display_name,
+                participant.joined_at,
+                tuple(cells),
+            )
+        )
+    return Grid(
+        GroupSummary.of(group),
+        tuple(columns.values()),
+        tuple(rows),
+        _counts(rows),
+        today.isoformat(),
+        all_participants=len(rows),
+    )
 
 
 def _counts(rows: list[GridRow] | tuple[GridRow, ...]) -> dict[str, int]:
@@ -171,8 +198,9 @@ def apply_view(grid: Grid, view: GridView, tracks: list[dict[str, Any]]) -> Grid
     if view.track_id is not None:
         track = next((t for t in tracks if t["id"] == view.track_id), None)
         if track is None:
-            raise BadRequest("Choose one of the tracks assigned to this group.",
-                             code="invalid_track")
+            raise BadRequest(
+                "Choose one of the tracks assigned to this group.", code="invalid_track"
+            )
         keep = [i for i, m in enumerate(modules) if m.module_id in track["modules"]]
         modules = tuple(modules[i] for i in keep)
         rows = tuple(replace(r, cells=tuple(r.cells[i] for i in keep)) for r in rows)
@@ -180,8 +208,14 @@ def apply_view(grid: Grid, view: GridView, tracks: list[dict[str, Any]]) -> Grid
         rows = tuple(r for r in rows if r.totals.overdue)
     if view.order == ORDER_BY_OVERDUE:
         rows = tuple(sorted(rows, key=lambda r: -r.totals.overdue))  # stable: then by name
-    return replace(grid, modules=modules, participants=rows, counts=_counts(rows),
-                   tracks=tuple(TrackChoice(t["id"], t["title"]) for t in tracks), view=view)
+    return replace(
+        grid,
+        modules=modules,
+        participants=rows,
+        counts=_counts(rows),
+        tracks=tuple(TrackChoice(t["id"], t["title"]) for t in tracks),
+        view=view,
+    )
 
 
 _DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
@@ -236,35 +270,54 @@ class Dashboard:
         the active groups' participants."""
         if LEADERS not in caller.roles:
             raise Forbidden("Only group leaders manage groups.")
-        groups = sorted((self.records.get(gid) for gid in self.records.groups_led_by(caller.id)),
-                        key=lambda g: (g.archived, g.name.lower()))
+        groups = sorted(
+            (self.records.get(gid) for gid in self.records.groups_led_by(caller.id)),
+            key=lambda g: (g.archived, g.name.lower()),
+        )
         active = [g for g in groups if not g.archived]
         participant_ids = list(dict.fromkeys(p for g in active for p in g.participant_ids))
         completed: dict[str, CompletedVersions] = {}
         if participant_ids:
-            self.audit.record(new_entry(caller.id, caller.roles, "group.overview.read",
-                                        self.clock.iso(), participant_ids=participant_ids))
+            self.audit.record(
+                new_entry(
+                    caller.id,
+                    caller.roles,
+                    "group.overview.read",
+                    self.clock.iso(),
+                    participant_ids=participant_ids,
+                )
+            )
             completed = self.completions.completed_versions(participant_ids)
         today = self.clock.today()
         overview = []
         for group in groups:
             if group.archived:
-                overview.append(GroupOverview(GroupSummary.of(group), len(group.participants),
-                                              0, 0, None))
+                overview.append(
+                    GroupOverview(GroupSummary.of(group), len(group.participants), 0, 0, None)
+                )
                 continue
             modules = assigned_modules(group.assignments, self.library)
             grid = group_grid(group, completed, modules, today)
-            sessions = [a.session_date for a in group.assignments
-                        if a.session_date and a.session_date >= today.isoformat()]
+            sessions = [
+                a.session_date
+                for a in group.assignments
+                if a.session_date and a.session_date >= today.isoformat()
+            ]
             needing = 0
             if self.attention is not None and group.participants:
                 _, facts = self.attention.facts(group)
                 found = group_attention(group, modules, facts, self.clock.now(), today)
                 needing = len(found.needing_attention)
-            overview.append(GroupOverview(
-                GroupSummary.of(group), len(group.participants), grid.counts[OVERDUE],
-                sum(1 for r in grid.participants if r.totals.overdue),
-                min(sessions) if sessions else None, needing))
+            overview.append(
+                GroupOverview(
+                    GroupSummary.of(group),
+                    len(group.participants),
+                    grid.counts[OVERDUE],
+                    sum(1 for r in grid.participants if r.totals.overdue),
+                    min(sessions) if sessions else None,
+                    needing,
+                )
+            )
         return overview
 
     def _grid(self, caller: Caller, group_id: str, action: str) -> tuple[Group, Grid]:

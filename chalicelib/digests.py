@@ -121,8 +121,12 @@ class DigestBuilder:
     """Computes each leader's overdue counts; each group is read once per run."""
 
     def __init__(
-        self, records: GroupRecords, completions: CompletionRecords, library: ModuleLibrary,
-        today: date, attention: Attention | None = None,
+        self,
+        records: GroupRecords,
+        completions: CompletionRecords,
+        library: ModuleLibrary,
+        today: date,
+        attention: Attention | None = None,
     ) -> None:
         self._records = records
         self._completions = completions
@@ -159,7 +163,8 @@ class DigestBuilder:
             completed = self._completions.completed_versions(group.participant_ids)
         grid = group_grid(group, completed, modules, self._today)
         behind = tuple(
-            row.participant_id for row in grid.participants
+            row.participant_id
+            for row in grid.participants
             if any(cell.status == OVERDUE for cell in row.cells)
         )
         return GroupOverdue(group_id, grid.counts[OVERDUE], behind, needing)
@@ -173,18 +178,22 @@ def message(digest: Digest, link: str, today: date) -> tuple[str, str]:
         people = _plural(digest.participants, "participant", "participants")
         groups = _plural(digest.groups_behind, "of your groups", "of your groups")
         verb = "is" if digest.overdue == 1 else "are"
-        lines.append(f"As of {today.isoformat()}, {readings} {verb} past "
-                     f"the due date, for {people} in {groups}.")
+        lines.append(
+            f"As of {today.isoformat()}, {readings} {verb} past "
+            f"the due date, for {people} in {groups}."
+        )
     per_group = digest.attention_per_group
     if per_group:
         total = sum(per_group)
-        where = ("in 1 of your groups" if len(per_group) == 1 else
-                 f"in {len(per_group)} of your groups ({_and(per_group)})")
+        where = (
+            "in 1 of your groups"
+            if len(per_group) == 1
+            else f"in {len(per_group)} of your groups ({_and(per_group)})"
+        )
         who = _plural(total, "participant needs", "participants need")
         lines.append(f"{who} attention {where}.")
     body = (
-        "Hello,\n\n"
-        + "\n\n".join(lines) + "\n\n"
+        "Hello,\n\n" + "\n\n".join(lines) + "\n\n"
         f"Sign in to see the details: {link}\n\n"
         "You get this email because you lead a group in Steady. It is sent once a day, only "
         "when something is overdue or someone needs attention.\n"
@@ -237,15 +246,25 @@ def send_all(
             logs.event("digest.failed", leader_id=leader.id, error=type(error).__name__)
             continue
         run.sent += 1
-        audit.record(new_entry(
-            SYSTEM_ACTOR, (), "digest.sent", now,
-            participant_ids=[p for g in digest.groups
-                             for p in (*g.participant_ids, *g.needing_attention)],
-            detail={"leader_id": leader.id,
-                    "groups": [g.group_id for g in digest.groups
-                               if g.overdue or g.needing_attention],
-                    "overdue": digest.overdue, "needs_attention": sum(digest.attention_per_group)},
-        ))
+        audit.record(
+            new_entry(
+                SYSTEM_ACTOR,
+                (),
+                "digest.sent",
+                now,
+                participant_ids=[
+                    p for g in digest.groups for p in (*g.participant_ids, *g.needing_attention)
+                ],
+                detail={
+                    "leader_id": leader.id,
+                    "groups": [
+                        g.group_id for g in digest.groups if g.overdue or g.needing_attention
+                    ],
+                    "overdue": digest.overdue,
+                    "needs_attention": sum(digest.attention_per_group),
+                },
+            )
+        )
     logs.event("digest.run", **run.to_dict())
     return run
 
@@ -257,7 +276,8 @@ def run_daily(services: Any, ses: Any, config: DigestConfig | None = None) -> Di
         logs.event("digest.not_configured")
         return DigestRun()
     today = services.clock.today()
-    builder = DigestBuilder(services.group_records, services.completions, services.library, today,
-                            services.attention)
+    builder = DigestBuilder(
+        services.group_records, services.completions, services.library, today, services.attention
+    )
     leaders = list_leaders(services.accounts)
     return send_all(leaders, builder, ses, config, services.audit, services.clock.iso(), today)

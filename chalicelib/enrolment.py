@@ -33,8 +33,11 @@ class Enrolled:
     temporary_password: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        result = {"participant_id": self.participant_id, "username": self.username,
-                  "display_name": self.display_name}
+        result = {
+            "participant_id": self.participant_id,
+            "username": self.username,
+            "display_name": self.display_name,
+        }
         if self.temporary_password:
             result["temporary_password"] = self.temporary_password
         return result
@@ -72,14 +75,24 @@ class Enrolment:
             account, password = self.accounts.create(username, PARTICIPANTS, email)
         else:
             if email is not None:
-                raise BadRequest("email is only used when creating an account.", code="invalid_field")
+                raise BadRequest(
+                    "email is only used when creating an account.", code="invalid_field"
+                )
             account = self.accounts.find(username)
             if PARTICIPANTS not in account.roles:
-                raise BadRequest("That account is not a participant account.", code="not_a_participant")
+                raise BadRequest(
+                    "That account is not a participant account.", code="not_a_participant"
+                )
         already = account.id in group.participant_ids
         now = self.clock.iso()
-        audit = new_entry(caller.id, caller.roles, "enrolment.add", now,
-                          group_id=group.group_id, participant_ids=[account.id])
+        audit = new_entry(
+            caller.id,
+            caller.roles,
+            "enrolment.add",
+            now,
+            group_id=group.group_id,
+            participant_ids=[account.id],
+        )
         self.records.enrol(group.group_id, account.id, display_name, now, audit)
         if self.groups_changed is not None and not already:
             self.groups_changed(account.id)
@@ -92,8 +105,14 @@ class Enrolment:
         group = led_group(self.records, caller, group_id)
         if not PARTICIPANT_ID.fullmatch(participant_id):
             raise NotFound("That participant is not in this group.", code="participant_not_found")
-        audit = new_entry(caller.id, caller.roles, "enrolment.remove", self.clock.iso(),
-                          group_id=group.group_id, participant_ids=[participant_id])
+        audit = new_entry(
+            caller.id,
+            caller.roles,
+            "enrolment.remove",
+            self.clock.iso(),
+            group_id=group.group_id,
+            participant_ids=[participant_id],
+        )
         self.records.remove_participant(group.group_id, participant_id, audit)
         if self.groups_changed is not None:
             self.groups_changed(participant_id)

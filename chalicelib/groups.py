@@ -54,8 +54,12 @@ class GroupSummary:
         return cls(group.group_id, group.name, group.archived, group.created_at)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"group_id": self.group_id, "name": self.name, "archived": self.archived,
-                "created_at": self.created_at}
+        return {
+            "group_id": self.group_id,
+            "name": self.name,
+            "archived": self.archived,
+            "created_at": self.created_at,
+        }
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,11 @@ class GroupDetail:
             **self.summary.to_dict(),
             "leaders": list(self.leaders),
             "participants": [
-                {"participant_id": p.participant_id, "display_name": p.display_name, "joined_at": p.joined_at}
+                {
+                    "participant_id": p.participant_id,
+                    "display_name": p.display_name,
+                    "joined_at": p.joined_at,
+                }
                 for p in self.participants
             ],
             "assignments": [a.to_dict() for a in self.assignments],
@@ -85,7 +93,9 @@ class AddedLeader:
         return {"leader_id": self.leader_id}
 
 
-def led_group(records: GroupRecords, caller: Caller, group_id: str, writable: bool = False) -> Group:
+def led_group(
+    records: GroupRecords, caller: Caller, group_id: str, writable: bool = False
+) -> Group:
     """The group, if ``caller`` leads it; ``NotFound`` if not (its existence stays hidden),
     ``Conflict`` for a change to an archived group (``writable``)."""
     if LEADERS not in caller.roles:
@@ -98,10 +108,20 @@ def led_group(records: GroupRecords, caller: Caller, group_id: str, writable: bo
     return group
 
 
-def audit_read(audit: AuditRecords, clock: Clock, caller: Caller, group: Group, action: str) -> None:
+def audit_read(
+    audit: AuditRecords, clock: Clock, caller: Caller, group: Group, action: str
+) -> None:
     """Log a group leader's read of the group's participant records (before any data is returned)."""
-    audit.record(new_entry(caller.id, caller.roles, action, clock.iso(), group_id=group.group_id,
-                           participant_ids=group.participant_ids))
+    audit.record(
+        new_entry(
+            caller.id,
+            caller.roles,
+            action,
+            clock.iso(),
+            group_id=group.group_id,
+            participant_ids=group.participant_ids,
+        )
+    )
 
 
 @dataclass
@@ -111,15 +131,21 @@ class Groups:
     accounts: Accounts
     clock: Clock
 
-    def create(self, caller: Caller, name: str, idempotency_key: str | None = None) -> tuple[GroupSummary, bool]:
+    def create(
+        self, caller: Caller, name: str, idempotency_key: str | None = None
+    ) -> tuple[GroupSummary, bool]:
         """Create a group led by ``caller``. The same ``idempotency_key`` again returns the
         first group (``created`` False)."""
         name = check_name(name)
         if idempotency_key is not None and not (1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY):
-            raise BadRequest(f"The idempotency key is 1 to {MAX_IDEMPOTENCY_KEY} characters.",
-                             code="invalid_idempotency_key")
+            raise BadRequest(
+                f"The idempotency key is 1 to {MAX_IDEMPOTENCY_KEY} characters.",
+                code="invalid_idempotency_key",
+            )
         group_id = (
-            uuid.uuid5(ID_NAMESPACE, f"{caller.id}:{idempotency_key}").hex if idempotency_key else uuid.uuid4().hex
+            uuid.uuid5(ID_NAMESPACE, f"{caller.id}:{idempotency_key}").hex
+            if idempotency_key
+            else uuid.uuid4().hex
         )
         now = self.clock.iso()
         audit = new_entry(caller.id, caller.roles, "group.create", now, group_id=group_id)
@@ -131,16 +157,21 @@ class Groups:
     def mine(self, caller: Caller) -> list[GroupSummary]:
         """The groups ``caller`` leads, active first, by name."""
         groups = [self.records.get(gid) for gid in self.records.groups_led_by(caller.id)]
-        return [GroupSummary.of(g) for g in sorted(groups, key=lambda g: (g.archived, g.name.lower()))]
+        return [
+            GroupSummary.of(g) for g in sorted(groups, key=lambda g: (g.archived, g.name.lower()))
+        ]
 
     def detail(self, caller: Caller, group_id: str) -> GroupDetail:
         """Leaders, participants and assignments of a group ``caller`` leads (audit-logged)."""
         group = led_group(self.records, caller, group_id)
         audit_read(self.audit, self.clock, caller, group, "group.read")
-        return GroupDetail(GroupSummary.of(group), group.leaders, group.participants, group.assignments)
+        return GroupDetail(
+            GroupSummary.of(group), group.leaders, group.participants, group.assignments
+        )
 
-    def update(self, caller: Caller, group_id: str, name: str | None = None,
-               archived: bool | None = None) -> GroupSummary:
+    def update(
+        self, caller: Caller, group_id: str, name: str | None = None, archived: bool | None = None
+    ) -> GroupSummary:
         """Rename, archive or unarchive a group."""
         group = led_group(self.records, caller, group_id)
         if name is None and archived is None:
@@ -149,8 +180,16 @@ class Groups:
             name = check_name(name)
         if archived is not None and not isinstance(archived, bool):
             raise BadRequest("archived is true or false.", code="invalid_field")
-        action = "group.archive" if archived else "group.unarchive" if archived is False else "group.rename"
-        audit = new_entry(caller.id, caller.roles, action, self.clock.iso(), group_id=group.group_id)
+        action = (
+            "group.archive"
+            if archived
+            else "group.unarchive"
+            if archived is False
+            else "group.rename"
+        )
+        audit = new_entry(
+            caller.id, caller.roles, action, self.clock.iso(), group_id=group.group_id
+        )
         self.records.update(group.group_id, audit, name=name, archived=archived)
         return GroupSummary.of(self.records.get(group.group_id))
 
@@ -161,7 +200,13 @@ class Groups:
         if LEADERS not in account.roles:
             raise BadRequest("That account is not a group leader.", code="not_a_leader")
         now = self.clock.iso()
-        audit = new_entry(caller.id, caller.roles, "group.leader.add", now,
-                          group_id=group.group_id, detail={"leader_id": account.id})
+        audit = new_entry(
+            caller.id,
+            caller.roles,
+            "group.leader.add",
+            now,
+            group_id=group.group_id,
+            detail={"leader_id": account.id},
+        )
         self.records.add_leader(group.group_id, account.id, now, audit)
         return AddedLeader(account.id)

@@ -87,7 +87,9 @@ class TokenVerifier:
         except jwt.PyJWTError:
             raise Unauthenticated("The access token is malformed.", code="invalid_token") from None
         if header.get("alg") != "RS256":
-            raise Unauthenticated("The access token is not signed as expected.", code="invalid_token")
+            raise Unauthenticated(
+                "The access token is not signed as expected.", code="invalid_token"
+            )
         key = self._key_for(str(header.get("kid", "")))
         try:
             claims = jwt.decode(
@@ -128,11 +130,16 @@ class TokenVerifier:
         if key is not None:
             return key
         with self._lock:
-            if kid not in self._keys and self._clock.monotonic() - self._fetched_at > _JWKS_REFRESH_SECONDS:
+            if (
+                kid not in self._keys
+                and self._clock.monotonic() - self._fetched_at > _JWKS_REFRESH_SECONDS
+            ):
                 self._load_keys()
         key = self._keys.get(kid)
         if key is None:
-            raise Unauthenticated("The access token was signed by an unknown key.", code="invalid_token")
+            raise Unauthenticated(
+                "The access token was signed by an unknown key.", code="invalid_token"
+            )
         return key
 
     def _load_keys(self) -> None:
@@ -178,6 +185,9 @@ def from_context(principal_id: str | None, context: dict[str, Any] | None) -> Ca
         )
     roles = frozenset(r for r in str(context.get("roles", "")).split(",") if r in ROLES)
     issued = str(context.get("issued_at", "0"))
-    return Caller(id=principal_id, roles=roles, username=str(context.get("username", "")),
-                  issued_at=int(issued) if issued.isascii() and issued.isdigit() else 0)
-
+    return Caller(
+        id=principal_id,
+        roles=roles,
+        username=str(context.get("username", "")),
+        issued_at=int(issued) if issued.isascii() and issued.isdigit() else 0,
+    )

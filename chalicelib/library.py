@@ -151,7 +151,8 @@ def participant_view(document: dict[str, Any]) -> dict[str, Any]:
     """The version document as participants receive it: no knowledge-check answers."""
     view = dict(document)
     view["knowledge_check"] = [
-        {"question": q["question"], "choices": q["choices"]} for q in document.get("knowledge_check", [])
+        {"question": q["question"], "choices": q["choices"]}
+        for q in document.get("knowledge_check", [])
     ]
     return view
 
@@ -183,9 +184,7 @@ class Published:
 class ModuleLibrary:
     """Reads published modules. ``s3`` is a boto3 S3 client (injected)."""
 
-    def __init__(
-        self, s3: Any, bucket: str, clock: Clock
-    ) -> None:
+    def __init__(self, s3: Any, bucket: str, clock: Clock) -> None:
         self._s3 = s3
         self._bucket = bucket
         self._clock = clock
@@ -198,8 +197,10 @@ class ModuleLibrary:
     ) -> list[dict[str, Any]]:
         """Latest version of every module, in ``locale`` where translated (else English),
         optionally filtered by topic and tag."""
-        modules = {m["id"]: {**m, "locale": DEFAULT_LOCALE}
-                   for m in (self._pointer(catalog_key()) or {"modules": []})["modules"]}
+        modules = {
+            m["id"]: {**m, "locale": DEFAULT_LOCALE}
+            for m in (self._pointer(catalog_key()) or {"modules": []})["modules"]
+        }
         if locale != DEFAULT_LOCALE:
             for m in (self._pointer(catalog_key(locale)) or {"modules": []})["modules"]:
                 if m["id"] in modules:
@@ -319,8 +320,12 @@ class ModuleLibrary:
         except ClientError as error:
             if error_code(error) in ("NoSuchKey", "404", "NotFound"):
                 return None
-            raise ServiceUnavailable("The module library is unavailable. Try again shortly.") from error
+            raise ServiceUnavailable(
+                "The module library is unavailable. Try again shortly."
+            ) from error
         except BotoCoreError as error:
-            raise ServiceUnavailable("The module library is unavailable. Try again shortly.") from error
+            raise ServiceUnavailable(
+                "The module library is unavailable. Try again shortly."
+            ) from error
         document: dict[str, Any] = json.loads(body)
         return document

@@ -29,7 +29,9 @@ from chalicelib.identity import TWO_STEP_ROLES, Caller
 
 REMEMBER_SECONDS = 300
 ISSUER = AUTHENTICATOR_NAME
-ACCOUNT_DISABLED_MESSAGE = "This account is turned off. Ask an admin if you think that is a mistake."
+ACCOUNT_DISABLED_MESSAGE = (
+    "This account is turned off. Ask an admin if you think that is a mistake."
+)
 SETUP_PATH = "/account/authenticator"
 MFA_REQUIRED_MESSAGE = (
     "Leader and admin features need two-step sign-in. Sign in to the web app and set up an "
@@ -49,7 +51,7 @@ def check_code(code: str) -> str:
 def display_key(secret: str) -> str:
     """The secret as a person types it: base32 reads the same in either case; apps show it
     upper-case, in groups of four."""
-    return " ".join(secret[i:i + 4].upper() for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4].upper() for i in range(0, len(secret), 4))
 
 
 def setup_uri(secret: str, username: str) -> str:
@@ -110,6 +112,8 @@ class Authenticators:
     def finish_setup(self, access_token: str, username: str, code: str) -> None:
         """Check a code from the new authenticator, then require it at every sign-in."""
         digits = check_code(code)
-        self._accounts.confirm_authenticator(access_token, digits, BadRequest(WRONG_CODE, code="wrong_code"))
+        self._accounts.confirm_authenticator(
+            access_token, digits, BadRequest(WRONG_CODE, code="wrong_code")
+        )
         with self._lock:
             self._enabled_at[username] = self._clock.monotonic()

@@ -72,9 +72,16 @@ class MyAssignment:
     reading_minutes: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        row = {"module_id": self.module_id, "title": self.title, "target_version": self.target_version,
-               "latest_version": self.latest_version, "due_date": self.due_date,
-               "session_date": self.session_date, **self.status.to_dict(), "group_id": self.group_id}
+        row = {
+            "module_id": self.module_id,
+            "title": self.title,
+            "target_version": self.target_version,
+            "latest_version": self.latest_version,
+            "due_date": self.due_date,
+            "session_date": self.session_date,
+            **self.status.to_dict(),
+            "group_id": self.group_id,
+        }
         if self.changes is not None:
             row["changes"] = [c.to_dict() for c in self.changes]
         return row
@@ -123,7 +130,9 @@ class ModuleReading:
 
     document: dict[str, Any]
     current_version: int  # the English (curriculum) version the document stands for
-    questions: tuple[dict[str, Any], ...]  # knowledge-check questions and choices, never the answers
+    questions: tuple[
+        dict[str, Any], ...
+    ]  # knowledge-check questions and choices, never the answers
     can_complete: bool
     status: ModuleStatus | None  # for participants: completed, or completed an older version
     changes: tuple[Change, ...]  # since the older version they completed
@@ -157,8 +166,14 @@ def grade(questions: list[dict[str, Any]], answers: Any) -> dict[str, Any]:
 
 def feedback(questions: list[dict[str, Any]], answers: list[int]) -> tuple[Feedback, ...]:
     return tuple(
-        Feedback(q["question"], a == q["answer"], q["answer"], q["choices"][q["answer"]],
-                 q["explanation"], q["choices"][a] if 0 <= a < len(q["choices"]) else "")
+        Feedback(
+            q["question"],
+            a == q["answer"],
+            q["answer"],
+            q["choices"][q["answer"]],
+            q["explanation"],
+            q["choices"][a] if 0 <= a < len(q["choices"]) else "",
+        )
         for a, q in zip(answers, questions, strict=True)
     )
 
@@ -170,7 +185,9 @@ def answers_from_choices(chosen: Mapping[int, str], questions: int) -> list[int]
     if all(a is None for a in given):
         return None
     if any(a is None or not ascii_digits(a) for a in given):
-        raise BadRequest("Answer every question of the knowledge check, or none of them.", code="invalid_answers")
+        raise BadRequest(
+            "Answer every question of the knowledge check, or none of them.", code="invalid_answers"
+        )
     return [int(a) for a in given if a is not None]
 
 
@@ -201,14 +218,25 @@ class Reading:
         return self._complete(caller, module_id, version, locale, lambda questions: answers)
 
     def complete_chosen(
-        self, caller: Caller, module_id: str, version: object, chosen: Mapping[int, str], locale: str = DEFAULT_LOCALE
+        self,
+        caller: Caller,
+        module_id: str,
+        version: object,
+        chosen: Mapping[int, str],
+        locale: str = DEFAULT_LOCALE,
     ) -> Recorded:
         """``complete`` with answers picked one question at a time (a form): see ``answers_from_choices``."""
-        return self._complete(caller, module_id, version, locale,
-                              lambda questions: answers_from_choices(chosen, len(questions)))
+        return self._complete(
+            caller,
+            module_id,
+            version,
+            locale,
+            lambda questions: answers_from_choices(chosen, len(questions)),
+        )
 
-    def _complete(self, caller: Caller, module_id: str, version: Any, locale: str,
-                  answers_for: Any) -> Recorded:
+    def _complete(
+        self, caller: Caller, module_id: str, version: Any, locale: str, answers_for: Any
+    ) -> Recorded:
         module_id = check_module_id(module_id)
         version = parse_version(version)
         locale = check_locale(locale)
@@ -217,12 +245,17 @@ class Reading:
         answers = answers_for(questions)
         check = grade(questions, answers) if answers is not None else None
         read_in = {"locale": locale, "version": version} if locale != DEFAULT_LOCALE else None
-        completion, created = self.completions.record(caller.id, module_id, curriculum_version(document),
-                                                      check, read_in)
+        completion, created = self.completions.record(
+            caller.id, module_id, curriculum_version(document), check, read_in
+        )
         given = completion.knowledge_check["answers"] if completion.knowledge_check else None
-        return Recorded(completion, created, feedback(questions, given) if given is not None else ())
+        return Recorded(
+            completion, created, feedback(questions, given) if given is not None else ()
+        )
 
-    def completions_page(self, caller: Caller, page_token: str | None, limit: int) -> CompletionPage:
+    def completions_page(
+        self, caller: Caller, page_token: str | None, limit: int
+    ) -> CompletionPage:
         """One page of the caller's own completions."""
         items, token = self.completions.list(caller.id, page_token=page_token, limit=limit)
         return CompletionPage(tuple(items), token)
@@ -254,25 +287,36 @@ class Reading:
         next_up = None
         if status is not None and status.done:
             next_up = self.my_reading(caller, locale).after(module_id)
-        return ModuleReading(document, current, shown, is_participant, status, changes, score, given,
-                             next_up)
+        return ModuleReading(
+            document, current, shown, is_participant, status, changes, score, given, next_up
+        )
 
     def my_reading(self, caller: Caller, locale: str = DEFAULT_LOCALE) -> MyReading:
         """``my_assignments`` with titles in ``locale`` where translated, and the progress
         through each assigned track."""
         catalog = {m["id"]: m for m in self.library.catalog(locale=locale)}
         rows = [
-            replace(r, title=catalog[r.module_id]["title"], locale=catalog[r.module_id]["locale"],
-                    reading_minutes=catalog[r.module_id].get("reading_minutes"))
-            if r.module_id in catalog else r
+            replace(
+                r,
+                title=catalog[r.module_id]["title"],
+                locale=catalog[r.module_id]["locale"],
+                reading_minutes=catalog[r.module_id].get("reading_minutes"),
+            )
+            if r.module_id in catalog
+            else r
             for r in self.my_assignments(caller)
         ]
         track_ids = list(dict.fromkeys(t for row in rows for t in row.track_ids))
-        titles = {t["id"]: t.get("title", t["id"]) for t in self.library.tracks()} if track_ids else {}
+        titles = (
+            {t["id"]: t.get("title", t["id"]) for t in self.library.tracks()} if track_ids else {}
+        )
         tracks = tuple(
-            TrackProgress(tid, titles.get(tid, tid),
-                          sum(1 for r in rows if tid in r.track_ids and r.status.done),
-                          sum(1 for r in rows if tid in r.track_ids))
+            TrackProgress(
+                tid,
+                titles.get(tid, tid),
+                sum(1 for r in rows if tid in r.track_ids and r.status.done),
+                sum(1 for r in rows if tid in r.track_ids),
+            )
             for tid in track_ids
         )
         return MyReading(tuple(rows), tracks, self.clock.today().isoformat())
@@ -291,14 +335,25 @@ class Reading:
             for assigned in assigned_modules(group.assignments, self.library):
                 if assigned.participant_id not in (None, caller.id):
                     continue
-                status = status_of(assigned.module_id, assigned.target_version, assigned.due_date,
-                                   completed, today)
+                status = status_of(
+                    assigned.module_id, assigned.target_version, assigned.due_date, completed, today
+                )
                 changes = None
                 if status.status == COMPLETED_OLDER and status.version is not None:
                     changes = tuple(changes_since(self.library, assigned.module_id, status.version))
-                row = MyAssignment(gid, assigned.module_id, assigned.title, assigned.target_version,
-                                   assigned.latest_version, assigned.due_date, assigned.session_date,
-                                   status, changes, assigned.position, assigned.track_ids)
+                row = MyAssignment(
+                    gid,
+                    assigned.module_id,
+                    assigned.title,
+                    assigned.target_version,
+                    assigned.latest_version,
+                    assigned.due_date,
+                    assigned.session_date,
+                    status,
+                    changes,
+                    assigned.position,
+                    assigned.track_ids,
+                )
                 current = rows.get(assigned.module_id)
                 if current is not None:  # assigned in two groups: the earliest due date wins
                     earlier = (row.due_date or "9999") < (current.due_date or "9999")

@@ -81,12 +81,16 @@ class RunReport:
     sent_ids: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        return {k: v for k, v in self.__dict__.items() if isinstance(v, int) and not isinstance(v, bool)}
+        return {
+            k: v for k, v in self.__dict__.items() if isinstance(v, int) and not isinstance(v, bool)
+        }
 
 
 def slot_start(moment: datetime) -> datetime:
     moment = moment.astimezone(UTC)
-    return moment.replace(minute=moment.minute - moment.minute % SLOT_MINUTES, second=0, microsecond=0)
+    return moment.replace(
+        minute=moment.minute - moment.minute % SLOT_MINUTES, second=0, microsecond=0
+    )
 
 
 def local_date_in_slot(pointer: SlotPointer, start: datetime) -> date | None:
@@ -155,9 +159,10 @@ class ReminderRun:
         report.in_slot = len(in_slot)
         ids = sorted(in_slot)
         for begin in range(0, len(ids), BATCH):
-            self._batch(ids[begin:begin + BATCH], in_slot, now, report)
+            self._batch(ids[begin : begin + BATCH], in_slot, now, report)
         self._records.record_run(
-            start.date().isoformat(), f"{start.isoformat().replace('+00:00', 'Z')}#{now.isoformat()}#{report.run_id}",
+            start.date().isoformat(),
+            f"{start.isoformat().replace('+00:00', 'Z')}#{now.isoformat()}#{report.run_id}",
             {**report.counts(), "slot": report.slot},
         )
         logs.event("reminders.run", slot=report.slot, run_id=report.run_id, **report.counts())
@@ -165,8 +170,13 @@ class ReminderRun:
 
     # -- one batch of up to 100 participants ----------------------------------------------------
 
-    def _batch(self, ids: list[str], in_slot: dict[str, tuple[SlotPointer, date]], now: datetime,
-               report: RunReport) -> None:
+    def _batch(
+        self,
+        ids: list[str],
+        in_slot: dict[str, tuple[SlotPointer, date]],
+        now: datetime,
+        report: RunReport,
+    ) -> None:
         candidates = self._records.candidates(ids)
         due: list[tuple[Candidate, dict[str, Any], date]] = []
         in_line: list[tuple[Candidate, dict[str, Any], date]] = []
@@ -184,15 +194,18 @@ class ReminderRun:
                 report.not_today += 1
             elif now - intended > TOO_LATE:
                 report.too_late += 1
-            elif in_quiet_hours(now.astimezone(zone).time(), choice.get("quiet_start"), choice.get("quiet_end")):
+            elif in_quiet_hours(
+                now.astimezone(zone).time(), choice.get("quiet_start"), choice.get("quiet_end")
+            ):
                 report.quiet_hours += 1
             elif candidate.sent.get("sent_on") == local_date.isoformat():
                 report.already_sent += 1
             else:
                 in_line.append((candidate, choice, local_date))
         # Every group of everyone still in line, in one batch read (the groups not read yet).
-        wanted = [g for c, _, _ in in_line for g in self._group_ids(c, now)
-                  if g not in self._groups]
+        wanted = [
+            g for c, _, _ in in_line for g in self._group_ids(c, now) if g not in self._groups
+        ]
         if wanted:
             self._groups.update(self._read_groups(list(dict.fromkeys(wanted))))
         for candidate, choice, local_date in in_line:
@@ -206,7 +219,8 @@ class ReminderRun:
         claimed = self._records.claim(
             [c.participant_id for c, _, _ in due],
             {c.participant_id: d.isoformat() for c, _, d in due},
-            _iso(now), report.run_id,
+            _iso(now),
+            report.run_id,
             {c.participant_id: choice["channel"] for c, choice, _ in due},
         )
         for candidate, choice, _local_date in due:
@@ -236,16 +250,28 @@ class ReminderRun:
 
     # -- is something due? -----------------------------------------------------------------------
 
-    def _something_due(self, candidate: Candidate, trigger: str, local_date: date, now: datetime) -> bool:
+    def _something_due(
+        self, candidate: Candidate, trigger: str, local_date: date, now: datetime
+    ) -> bool:
         pid = candidate.participant_id
         for group_id in self._group_ids(candidate, now):
             group = self._group(group_id)
-            if group is None or group.archived or pid not in {p.participant_id for p in group.participants}:
+            if (
+                group is None
+                or group.archived
+                or pid not in {p.participant_id for p in group.participants}
+            ):
                 continue
             for task in self._group_tasks(group):
                 if task.participant_id not in (None, pid) or not task.due_date:
                     continue
-                status = status_of(task.module_id, task.target_version, task.due_date, candidate.progress, local_date)
+                status = status_of(
+                    task.module_id,
+                    task.target_version,
+                    task.due_date,
+                    candidate.progress,
+                    local_date,
+                )
                 if status.status in (COMPLETED, COMPLETED_OLDER):
                     continue
                 due = date.fromisoformat(task.due_date)
@@ -283,8 +309,13 @@ class ReminderRun:
     def _send(self, participant_id: str, choice: dict[str, Any]) -> str:
         """``sent``, ``opted_out`` or ``failed`` (after ``SEND_ATTEMPTS`` tries)."""
         stop = f"{self._web_url}/reminders/stop?t={stop_token(self._key, participant_id)}"
-        message = reminder_message(choice["channel"], choice.get("locale", "en"), self._program,
-                                   f"{self._web_url}/" if self._web_url else "", stop)
+        message = reminder_message(
+            choice["channel"],
+            choice.get("locale", "en"),
+            self._program,
+            f"{self._web_url}/" if self._web_url else "",
+            stop,
+        )
         for attempt in range(SEND_ATTEMPTS):
             try:
                 if choice["channel"] == SMS:
@@ -295,8 +326,13 @@ class ReminderRun:
                     self._messenger.email(choice["email"], message)
                 return "sent"
             except Exception as error:  # noqa: BLE001 (a refused address must not stop the run)
-                logs.event("reminders.send_failed", participant_id=participant_id, attempt=attempt + 1,
-                           error=type(error).__name__, code=_aws_code(error))
+                logs.event(
+                    "reminders.send_failed",
+                    participant_id=participant_id,
+                    attempt=attempt + 1,
+                    error=type(error).__name__,
+                    code=_aws_code(error),
+                )
                 if attempt + 1 < SEND_ATTEMPTS and _retryable(error):
                     self._sleep(0.5 * 2**attempt)
                     continue
@@ -318,15 +354,25 @@ def _retryable(error: Exception) -> bool:
     code = _aws_code(error)
     if not code:
         return True  # a network error
-    return code in {"Throttling", "ThrottlingException", "ThrottledException", "ServiceUnavailable",
-                    "InternalFailure", "InternalError", "RequestTimeout", "KMSThrottlingException"}
+    return code in {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "ServiceUnavailable",
+        "InternalFailure",
+        "InternalError",
+        "RequestTimeout",
+        "KMSThrottlingException",
+    }
 
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def run_scheduled(services: Any, event_time: str | None, sleep: Callable[[float], None] = time_module.sleep) -> RunReport:
+def run_scheduled(
+    services: Any, event_time: str | None, sleep: Callable[[float], None] = time_module.sleep
+) -> RunReport:
     """The scheduled function's work; ``services`` is a ``chalicelib.services.Services``."""
     settings = services.settings
     group_records = services.group_records

@@ -47,7 +47,9 @@ CODE_MINUTES = 15
 CODE_ATTEMPTS = 5
 CODES_PER_HOUR = 5
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$")
+_EMAIL = re.compile(
+    r"^[^@\s\x00-\x1f\x7f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$"
+)
 _PHONE = re.compile(r"^\+[1-9]\d{7,14}$")
 _PHONE_PUNCTUATION = re.compile(r"[\s().-]")
 
@@ -87,7 +89,9 @@ class ReminderChoice:
             "time": self.time,
             "days": list(self.days),
             "trigger": self.trigger,
-            "quiet_hours": {"start": self.quiet_hours[0], "end": self.quiet_hours[1]} if self.quiet_hours else None,
+            "quiet_hours": {"start": self.quiet_hours[0], "end": self.quiet_hours[1]}
+            if self.quiet_hours
+            else None,
             "timezone": self.timezone,
             "locale": self.locale,
             "email": self.email,
@@ -118,14 +122,23 @@ def check_time(value: Any, name: str, quarter: bool = False) -> str:
     match = _TIME.match(value) if isinstance(value, str) else None
     if not match or (quarter and int(match.group(2)) % SLOT_MINUTES):
         every = " on the quarter hour (00, 15, 30 or 45 minutes)" if quarter else ""
-        raise BadRequest(f"{name} is a time of day as HH:MM{every}, e.g. 18:30.", code="invalid_time")
+        raise BadRequest(
+            f"{name} is a time of day as HH:MM{every}, e.g. 18:30.", code="invalid_time"
+        )
     return str(value)
 
 
 def check_days(value: Any) -> list[str]:
-    if (not isinstance(value, list) or not value or len(value) > len(DAYS)
-            or any(d not in DAYS for d in value) or len(set(value)) != len(value)):
-        raise BadRequest(f"days is a list of one or more of: {', '.join(DAYS)}.", code="invalid_days")
+    if (
+        not isinstance(value, list)
+        or not value
+        or len(value) > len(DAYS)
+        or any(d not in DAYS for d in value)
+        or len(set(value)) != len(value)
+    ):
+        raise BadRequest(
+            f"days is a list of one or more of: {', '.join(DAYS)}.", code="invalid_days"
+        )
     return [d for d in DAYS if d in value]
 
 
@@ -138,7 +151,9 @@ def _zones() -> frozenset[str]:
 
 def check_timezone(value: Any) -> str:
     if not isinstance(value, str) or value not in _zones():
-        raise BadRequest("timezone is an IANA time zone name, e.g. America/New_York.", code="invalid_timezone")
+        raise BadRequest(
+            "timezone is an IANA time zone name, e.g. America/New_York.", code="invalid_timezone"
+        )
     return value
 
 
@@ -149,12 +164,22 @@ def check_email(value: Any) -> str:
 
 
 def check_phone(value: Any) -> str:
-    number = _PHONE_PUNCTUATION.sub("", value) if isinstance(value, str) and len(value) <= 40 else ""
-    if number and not number.startswith("+") and number.isascii() and number.isdigit() and len(number) == 10:
+    number = (
+        _PHONE_PUNCTUATION.sub("", value) if isinstance(value, str) and len(value) <= 40 else ""
+    )
+    if (
+        number
+        and not number.startswith("+")
+        and number.isascii()
+        and number.isdigit()
+        and len(number) == 10
+    ):
         number = "+1" + number  # a US number written without its country code
     if not _PHONE.match(number):
-        raise BadRequest("A phone number is written with its country code, e.g. +1 555 010 0123.",
-                         code="invalid_phone")
+        raise BadRequest(
+            "A phone number is written with its country code, e.g. +1 555 010 0123.",
+            code="invalid_phone",
+        )
     return number
 
 
@@ -178,7 +203,9 @@ def utc_slots(local_time: str, timezone: str, around: date) -> set[str]:
     for year in (around.year, around.year + 1):
         for month in range(1, 13):
             for day in (1, 15):
-                moment = datetime.combine(date(year, month, day), chosen, tzinfo=zone).astimezone(UTC)
+                moment = datetime.combine(date(year, month, day), chosen, tzinfo=zone).astimezone(
+                    UTC
+                )
                 slots.add(slot_of(moment))
     return slots
 
@@ -207,7 +234,9 @@ def verify_stop_token(key: str, token: Any) -> str | None:
         return None
     encoded = token.split(".", 1)[0]
     try:
-        participant_id = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode("utf-8")
+        participant_id = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode(
+            "utf-8"
+        )
     except (ValueError, UnicodeError):
         return None
     if not participant_id or not hmac.compare_digest(stop_token(key, participant_id), token):
@@ -228,7 +257,7 @@ WORDS = {
         "sms_stop": "Reply STOP to stop.",
         "code_subject": "{program}: your code",
         "code": "Your {program} code is {code}. It works for {minutes} minutes. "
-                "If you did not ask for it, you can ignore this message.",
+        "If you did not ask for it, you can ignore this message.",
     },
     "es": {
         "subject": "{program}: un recordatorio",
@@ -238,7 +267,7 @@ WORDS = {
         "sms_stop": "Responda STOP para dejar de recibirlos.",
         "code_subject": "{program}: su código",
         "code": "Su código de {program} es {code}. Sirve durante {minutes} minutos. "
-                "Si no lo pidió, puede ignorar este mensaje.",
+        "Si no lo pidió, puede ignorar este mensaje.",
     },
 }
 
@@ -263,8 +292,10 @@ def reminder_message(channel: str, locale: str, program: str, link: str, stop_li
 
 def code_message(locale: str, program: str, code: str) -> Message:
     words = WORDS.get(locale, WORDS["en"])
-    return Message(words["code_subject"].format(program=program),
-                   words["code"].format(program=program, code=code, minutes=CODE_MINUTES))
+    return Message(
+        words["code_subject"].format(program=program),
+        words["code"].format(program=program, code=code, minutes=CODE_MINUTES),
+    )
 
 
 # -- sending ------------------------------------------------------------------------------------------
@@ -279,7 +310,9 @@ class Messenger(Protocol):
 class AwsMessenger:
     """SES for email, SNS for text messages. Clients are built on first use."""
 
-    def __init__(self, ses: Callable[[], Any], sns: Callable[[], Any], sender: str, sms_sender_id: str = "") -> None:
+    def __init__(
+        self, ses: Callable[[], Any], sns: Callable[[], Any], sender: str, sms_sender_id: str = ""
+    ) -> None:
         self._ses = ses
         self._sns = sns
         self._sender = sender
@@ -289,18 +322,25 @@ class AwsMessenger:
         self._ses().send_email(
             Source=self._sender,
             Destination={"ToAddresses": [to]},
-            Message={"Subject": {"Data": message.subject, "Charset": "UTF-8"},
-                     "Body": {"Text": {"Data": message.body, "Charset": "UTF-8"}}},
+            Message={
+                "Subject": {"Data": message.subject, "Charset": "UTF-8"},
+                "Body": {"Text": {"Data": message.body, "Charset": "UTF-8"}},
+            },
         )
 
     def text(self, to: str, message: Message) -> None:
         attributes = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
         if self._sms_sender_id:
-            attributes["AWS.SNS.SMS.SenderID"] = {"DataType": "String", "StringValue": self._sms_sender_id}
+            attributes["AWS.SNS.SMS.SenderID"] = {
+                "DataType": "String",
+                "StringValue": self._sms_sender_id,
+            }
         self._sns().publish(PhoneNumber=to, Message=message.body, MessageAttributes=attributes)
 
     def opted_out(self, phone: str) -> bool:
-        return bool(self._sns().check_if_phone_number_is_opted_out(phoneNumber=phone).get("isOptedOut"))
+        return bool(
+            self._sns().check_if_phone_number_is_opted_out(phoneNumber=phone).get("isOptedOut")
+        )
 
 
 # -- the use cases ----------------------------------------------------------------------------------
@@ -336,8 +376,11 @@ class ReminderService:
         pending = choice.get("pending")
         pending_view = None
         if pending and pending.get("expires_at", "") > self.clock.iso():
-            pending_view = {"kind": pending["kind"], "address": mask(pending["kind"], pending["address"]),
-                            "expires_at": pending["expires_at"]}
+            pending_view = {
+                "kind": pending["kind"],
+                "address": mask(pending["kind"], pending["address"]),
+                "expires_at": pending["expires_at"],
+            }
         quiet = (choice["quiet_start"], choice["quiet_end"]) if choice.get("quiet_start") else None
         return ReminderChoice(
             enabled=bool(choice["enabled"]),
@@ -368,7 +411,9 @@ class ReminderService:
         participant_id = verify_stop_token(self._key, token)
         if participant_id is None:
             return None
-        choice = self._change(participant_id, lambda item: {**item, "enabled": False}, refresh_groups=False)
+        choice = self._change(
+            participant_id, lambda item: {**item, "enabled": False}, refresh_groups=False
+        )
         logs.event("reminders.stopped", participant_id=participant_id, via="link")
         return choice.locale
 
@@ -377,11 +422,15 @@ class ReminderService:
         self._change(participant_id, lambda item: {**item, "enabled": False}, refresh_groups=False)
         logs.event("reminders.stopped", participant_id=participant_id, via=reason)
 
-    def request_contact_change(self, caller: Caller, email: Any = None, phone: Any = None) -> ReminderChoice:
+    def request_contact_change(
+        self, caller: Caller, email: Any = None, phone: Any = None
+    ) -> ReminderChoice:
         """Send a confirmation code to a new email or phone number; nothing changes until it is confirmed."""
         if (email is None) == (phone is None):
             raise BadRequest("Send either email or phone.", code="invalid_contact")
-        kind, address = (EMAIL, check_email(email)) if email is not None else (SMS, check_phone(phone))
+        kind, address = (
+            (EMAIL, check_email(email)) if email is not None else (SMS, check_phone(phone))
+        )
         code = f"{secrets.randbelow(1_000_000):06d}"
         now = self.clock.now()
         hour = now.strftime("%Y-%m-%dT%H")
@@ -390,11 +439,20 @@ class ReminderService:
             sent = item.get("codes_sent") or {}
             count = int(sent.get("count", 0)) if sent.get("hour") == hour else 0
             if count >= CODES_PER_HOUR:
-                raise Conflict("Too many codes were sent this hour. Try again later.", code="too_many_codes")
-            return {**item, "codes_sent": {"hour": hour, "count": count + 1}, "pending": {
-                "kind": kind, "address": address, "code": self._code_hash(caller.id, kind, address, code),
-                "attempts": 0, "expires_at": _iso(now + timedelta(minutes=CODE_MINUTES)),
-            }}
+                raise Conflict(
+                    "Too many codes were sent this hour. Try again later.", code="too_many_codes"
+                )
+            return {
+                **item,
+                "codes_sent": {"hour": hour, "count": count + 1},
+                "pending": {
+                    "kind": kind,
+                    "address": address,
+                    "code": self._code_hash(caller.id, kind, address, code),
+                    "attempts": 0,
+                    "expires_at": _iso(now + timedelta(minutes=CODE_MINUTES)),
+                },
+            }
 
         choice = self._change(caller.id, with_pending, refresh_groups=False)
         message = code_message(choice.locale, self.program, code)
@@ -404,14 +462,26 @@ class ReminderService:
             else:
                 self.messenger.text(address, message)
         except Exception as error:  # noqa: BLE001 (any sending failure: the participant may ask again)
-            logs.event("reminders.code_failed", participant_id=caller.id, kind=kind, error=type(error).__name__)
-            raise ServiceUnavailable("The code could not be sent right now. Try again shortly.") from None
+            logs.event(
+                "reminders.code_failed",
+                participant_id=caller.id,
+                kind=kind,
+                error=type(error).__name__,
+            )
+            raise ServiceUnavailable(
+                "The code could not be sent right now. Try again shortly."
+            ) from None
         logs.event("reminders.code_sent", participant_id=caller.id, kind=kind)
         return choice
 
     def confirm_contact(self, caller: Caller, code: Any) -> ReminderChoice:
         """Confirm the pending address with its code; it replaces the old one."""
-        if not isinstance(code, str) or not code.strip().isascii() or not code.strip().isdigit() or len(code.strip()) != 6:
+        if (
+            not isinstance(code, str)
+            or not code.strip().isascii()
+            or not code.strip().isdigit()
+            or len(code.strip()) != 6
+        ):
             raise BadRequest("The code is the 6 digits we sent.", code="invalid_contact_code")
         given = code.strip()
         now = self.clock.iso()
@@ -420,8 +490,10 @@ class ReminderService:
         def confirm(item: dict[str, Any]) -> dict[str, Any]:
             pending = item.get("pending")
             if not pending or pending.get("expires_at", "") <= now:
-                raise Conflict("There is no code waiting, or it has expired. Ask for a new one.",
-                               code="no_pending_code")
+                raise Conflict(
+                    "There is no code waiting, or it has expired. Ask for a new one.",
+                    code="no_pending_code",
+                )
             expected = self._code_hash(caller.id, pending["kind"], pending["address"], given)
             if not hmac.compare_digest(expected, pending["code"]):
                 attempts = int(pending.get("attempts", 0)) + 1
@@ -436,7 +508,10 @@ class ReminderService:
 
         choice = self._change(caller.id, confirm, refresh_groups=False)
         if outcome.get("result") == "wrong":
-            raise BadRequest("That code is not right. Check the latest message and try again.", code="wrong_contact_code")
+            raise BadRequest(
+                "That code is not right. Check the latest message and try again.",
+                code="wrong_contact_code",
+            )
         if outcome.get("result") == "locked":
             raise Conflict("Too many wrong codes. Ask for a new one.", code="too_many_attempts")
         logs.event("reminders.contact_confirmed", participant_id=caller.id)
@@ -446,6 +521,7 @@ class ReminderService:
         """Forget the participant's email and phone number (and any code waiting): reminders
         turn off, their time slots are removed. The other choices stay for next time."""
         forgotten = ("email", "phone", "pending")
+
         def forget(item: dict[str, Any]) -> dict[str, Any]:
             return {**{k: v for k, v in item.items() if k not in forgotten}, "enabled": False}
 
@@ -459,7 +535,12 @@ class ReminderService:
         message = f"code:{participant_id}:{kind}:{address}:{code}".encode()
         return hmac.new(self._key.encode(), message, hashlib.sha256).hexdigest()
 
-    def _change(self, participant_id: str, change: Callable[[dict[str, Any]], dict[str, Any]], refresh_groups: bool) -> ReminderChoice:
+    def _change(
+        self,
+        participant_id: str,
+        change: Callable[[dict[str, Any]], dict[str, Any]],
+        refresh_groups: bool,
+    ) -> ReminderChoice:
         for _attempt in range(4):
             item, sent = self.records.get(participant_id)
             read_version = int(item["version"]) if item and "version" in item else None
@@ -470,15 +551,27 @@ class ReminderService:
             old_slots = set(current.get("slots") or [])
             new_slots = (
                 utc_slots(updated["time"], updated["timezone"], self.clock.now().date())
-                if updated["enabled"] else set()
+                if updated["enabled"]
+                else set()
             )
             updated["slots"] = sorted(new_slots)
             updated["updated_at"] = self.clock.iso()
-            groups = self._groups_of(participant_id) if refresh_groups and updated["enabled"] else None
-            if self.records.save(participant_id, updated, read_version, new_slots, old_slots - new_slots,
-                                 groups, self.clock.now().date().isoformat() if groups is not None else None):
+            groups = (
+                self._groups_of(participant_id) if refresh_groups and updated["enabled"] else None
+            )
+            if self.records.save(
+                participant_id,
+                updated,
+                read_version,
+                new_slots,
+                old_slots - new_slots,
+                groups,
+                self.clock.now().date().isoformat() if groups is not None else None,
+            ):
                 return self._view(updated, sent)
-        raise Conflict("Your reminder settings changed at the same time. Try again.", code="concurrent_change")
+        raise Conflict(
+            "Your reminder settings changed at the same time. Try again.", code="concurrent_change"
+        )
 
 
 def _apply(item: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
@@ -505,11 +598,18 @@ def _apply(item: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
             updated["quiet_start"] = updated["quiet_end"] = None
         else:
             if not isinstance(quiet, dict) or set(quiet) != {"start", "end"}:
-                raise BadRequest("quiet_hours is {\"start\": \"HH:MM\", \"end\": \"HH:MM\"} or null.",
-                                 code="invalid_quiet_hours")
-            start, end = check_time(quiet["start"], "quiet_hours.start"), check_time(quiet["end"], "quiet_hours.end")
+                raise BadRequest(
+                    'quiet_hours is {"start": "HH:MM", "end": "HH:MM"} or null.',
+                    code="invalid_quiet_hours",
+                )
+            start, end = (
+                check_time(quiet["start"], "quiet_hours.start"),
+                check_time(quiet["end"], "quiet_hours.end"),
+            )
             if start == end:
-                raise BadRequest("Quiet hours need a start and an end that differ.", code="invalid_quiet_hours")
+                raise BadRequest(
+                    "Quiet hours need a start and an end that differ.", code="invalid_quiet_hours"
+                )
             updated["quiet_start"], updated["quiet_end"] = start, end
     if "timezone" in changes:
         updated["timezone"] = check_timezone(changes["timezone"])
@@ -526,10 +626,17 @@ def _check_ready(choice: dict[str, Any]) -> None:
     address = choice.get("email") if choice["channel"] == EMAIL else choice.get("phone")
     if not address:
         what = "an email address" if choice["channel"] == EMAIL else "a phone number"
-        raise Conflict(f"Add and confirm {what} before turning these reminders on.", code="contact_not_confirmed")
-    if in_quiet_hours(time.fromisoformat(choice["time"]), choice.get("quiet_start"), choice.get("quiet_end")):
-        raise BadRequest("The reminder time is inside your quiet hours. Pick another time or change them.",
-                         code="time_in_quiet_hours")
+        raise Conflict(
+            f"Add and confirm {what} before turning these reminders on.",
+            code="contact_not_confirmed",
+        )
+    if in_quiet_hours(
+        time.fromisoformat(choice["time"]), choice.get("quiet_start"), choice.get("quiet_end")
+    ):
+        raise BadRequest(
+            "The reminder time is inside your quiet hours. Pick another time or change them.",
+            code="time_in_quiet_hours",
+        )
 
 
 def _iso(moment: datetime) -> str:

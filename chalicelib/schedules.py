@@ -22,13 +22,19 @@ QUARTER_HOURS = Cron("0/15", "*", "*", "*", "?", "*")
 _bp = Blueprint(__name__)
 
 
-@_bp.schedule(DAILY, name="send_digests", description="Daily overdue-reading digest for group leaders")
+@_bp.schedule(
+    DAILY, name="send_digests", description="Daily overdue-reading digest for group leaders"
+)
 def send_digests(event: Any) -> dict[str, Any]:
     svc = services.current()
     return digests.run_daily(svc, aws.client("ses", svc.settings.region)).to_dict()
 
 
-@_bp.schedule(QUARTER_HOURS, name="send_reminders", description="Participant reminders due in this quarter hour")
+@_bp.schedule(
+    QUARTER_HOURS,
+    name="send_reminders",
+    description="Participant reminders due in this quarter hour",
+)
 def send_reminders(event: Any) -> dict[str, Any]:
     # The event's scheduled time, not "now": a retried or late run works on the same slot.
     report = reminder_sending.run_scheduled(services.current(), getattr(event, "time", None))

@@ -77,7 +77,9 @@ class Services:
         return self.authenticators.admit(self.access.check(caller))
 
     @classmethod
-    def build(cls, settings: Settings, verifier: TokenVerifier | None = None, clock: Clock | None = None) -> Services:
+    def build(
+        cls, settings: Settings, verifier: TokenVerifier | None = None, clock: Clock | None = None
+    ) -> Services:
         """Everything, wired; ``verifier`` and ``clock`` are for tests (fixed keys, fixed time)."""
         s3 = aws.client("s3", settings.region)
         dynamodb = aws.client("dynamodb", settings.region)
@@ -94,26 +96,39 @@ class Services:
         client_ids = settings.user_pool_client_ids
         accounts = Accounts(cognito, settings.user_pool_id, client_ids[0] if client_ids else "")
         messenger = AwsMessenger(
-            lambda: aws.client("ses", settings.region), lambda: aws.client("sns", settings.region),
-            settings.reminder_sender, settings.sms_sender_id,
+            lambda: aws.client("ses", settings.region),
+            lambda: aws.client("sns", settings.region),
+            settings.reminder_sender,
+            settings.sms_sender_id,
         )
         reminder_records = ReminderRecords(dynamodb, table)
         authenticators = Authenticators(accounts, clock)
         sessions = SessionRecords(dynamodb, table)
         reminders = ReminderService(
-            reminder_records, clock, messenger, settings.reminder_key,
-            settings.program_name, settings.program_timezone,
+            reminder_records,
+            clock,
+            messenger,
+            settings.reminder_key,
+            settings.program_name,
+            settings.program_timezone,
             group_records.groups_of_participant,
         )
-        attention = Attention(group_records, AttentionRecords(dynamodb, table), audit, library,
-                              clock)
+        attention = Attention(
+            group_records, AttentionRecords(dynamodb, table), audit, library, clock
+        )
         return cls(
             settings=settings,
             clock=clock,
             verifier=verifier or TokenVerifier(settings, clock=clock),
             groups=Groups(group_records, audit, accounts, clock),
-            enrolment=Enrolment(group_records, accounts, clock, reminder_records.groups_changed,
-                                access=access, alumni_days=settings.alumni_days),
+            enrolment=Enrolment(
+                group_records,
+                accounts,
+                clock,
+                reminder_records.groups_changed,
+                access=access,
+                alumni_days=settings.alumni_days,
+            ),
             assignments=Assignments(group_records, library, clock),
             dashboard=Dashboard(group_records, completions, audit, library, clock, attention),
             reading=Reading(library, completions, group_records, clock),

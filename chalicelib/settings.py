@@ -38,7 +38,7 @@ class Settings:
 
     @property
     def jwks_url(self) -> str:
-        base = (self.cognito_endpoint_url or f"https://cognito-idp.{self.region}.amazonaws.com")
+        base = self.cognito_endpoint_url or f"https://cognito-idp.{self.region}.amazonaws.com"
         return f"{base.rstrip('/')}/{self.user_pool_id}/.well-known/jwks.json"
 
     @classmethod

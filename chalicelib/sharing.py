@@ -32,8 +32,12 @@ class MyGroup:
     shares_history: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {"group_id": self.group_id, "name": self.name, "joined_at": self.joined_at,
-                "shares_history": self.shares_history}
+        return {
+            "group_id": self.group_id,
+            "name": self.name,
+            "joined_at": self.joined_at,
+            "shares_history": self.shares_history,
+        }
 
 
 @dataclass
@@ -46,8 +50,10 @@ class Sharing:
         their leaders can still read them). One Query + one BatchGetItem per 50 groups."""
         _participant(caller)
         return sorted(
-            (MyGroup(g.group_id, g.name, e.joined_at, e.shares_history)
-             for g, e in self.records.enrolments_of(caller.id)),
+            (
+                MyGroup(g.group_id, g.name, e.joined_at, e.shares_history)
+                for g, e in self.records.enrolments_of(caller.id)
+            ),
             key=lambda m: (m.name.lower(), m.group_id),
         )
 
@@ -60,8 +66,14 @@ class Sharing:
         if not isinstance(group_id, str) or not GROUP_ID.fullmatch(group_id):
             raise NotFound("You are not in this group.", code="group_not_found")
         now = self.clock.iso()
-        audit = new_entry(caller.id, caller.roles, ALLOW if share else REVOKE, now, group_id=group_id,
-                          participant_ids=[caller.id])
+        audit = new_entry(
+            caller.id,
+            caller.roles,
+            ALLOW if share else REVOKE,
+            now,
+            group_id=group_id,
+            participant_ids=[caller.id],
+        )
         self.records.set_shares_history(group_id, caller.id, share, now, audit)
         for mine in self.my_groups(caller):
             if mine.group_id == group_id:

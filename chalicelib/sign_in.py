@@ -80,8 +80,10 @@ def sign_in(username: str, password: str) -> Session:
         step = _accounts().sign_in(username, password)
     except Unauthenticated as refused:
         if refused.code == "password_reset_required":
-            raise SignInFailed("Your password must be reset. Ask your group leader.",
-                               code="password_reset_required") from None
+            raise SignInFailed(
+                "Your password must be reset. Ask your group leader.",
+                code="password_reset_required",
+            ) from None
         logs.event("web_sign_in_refused", logging.INFO)
         raise SignInFailed(_BAD_CREDENTIALS) from None
     return _next_step(step, username)
@@ -94,14 +96,20 @@ def _next_step(step: SignInStep, username: str) -> Session:
     if state is not None:
         now = _now()
         session = Session(
-            session_id=new_session_id(), state=state, csrf=new_csrf_token(),
-            expires_at=now + CHALLENGE_SECONDS, last_seen=now,
-            username=username, challenge=step.challenge_session,
+            session_id=new_session_id(),
+            state=state,
+            csrf=new_csrf_token(),
+            expires_at=now + CHALLENGE_SECONDS,
+            last_seen=now,
+            username=username,
+            challenge=step.challenge_session,
         )
         records().put(session)
         return session
     if not step.access_token:
-        raise SignInFailed("This account cannot sign in here. Ask your group leader.", code="cannot_sign_in_here")
+        raise SignInFailed(
+            "This account cannot sign in here. Ask your group leader.", code="cannot_sign_in_here"
+        )
     return _activate(step)
 
 
@@ -115,8 +123,12 @@ def choose_password(pending: Session, new_password: str, confirm: str) -> Sessio
         "Choose a password of 12 or more characters with upper- and lowercase letters and a number.",
         code="invalid_password",
     )
-    return _answer(pending, "NEW_PASSWORD_REQUIRED", {"NEW_PASSWORD": new_password},
-                   refused={"InvalidPasswordException": weak})
+    return _answer(
+        pending,
+        "NEW_PASSWORD_REQUIRED",
+        {"NEW_PASSWORD": new_password},
+        refused={"InvalidPasswordException": weak},
+    )
 
 
 def enter_code(pending: Session, code: str) -> Session:
@@ -124,19 +136,27 @@ def enter_code(pending: Session, code: str) -> Session:
     counts failures and locks the account after too many); an expired challenge may not."""
     if pending.state != CODE:
         raise Unauthenticated("Sign in to continue.")
-    return _answer(pending, "SOFTWARE_TOKEN_MFA", {"SOFTWARE_TOKEN_MFA_CODE": mfa.check_code(code)},
-                   refused={"CodeMismatchException": BadRequest(mfa.WRONG_CODE, code="wrong_code")})
+    return _answer(
+        pending,
+        "SOFTWARE_TOKEN_MFA",
+        {"SOFTWARE_TOKEN_MFA_CODE": mfa.check_code(code)},
+        refused={"CodeMismatchException": BadRequest(mfa.WRONG_CODE, code="wrong_code")},
+    )
 
 
 def _answer(
-    pending: Session, challenge: str, responses: dict[str, str],
+    pending: Session,
+    challenge: str,
+    responses: dict[str, str],
     refused: dict[str, BadRequest],
 ) -> Session:
     """Answer a Cognito challenge for a waiting session: a ``refused`` answer keeps the session
     (try again); any other refusal means the challenge expired or was lost, which ends the
     session (``challenge_lost``); an accepted answer is replaced by the next step."""
     try:
-        step = _accounts().answer_challenge(challenge, pending.challenge, pending.username, responses)
+        step = _accounts().answer_challenge(
+            challenge, pending.challenge, pending.username, responses
+        )
     except ChallengeRefused as error:
         if error.code in refused:
             logs.event("web_challenge_refused", logging.INFO, challenge=challenge)
@@ -144,7 +164,9 @@ def _answer(
         # Expired, or lost (the local stack restarted between the password and this step, or
         # Cognito no longer knows the challenge): sign-in starts over, never a 500.
         records().delete(pending.session_id)
-        logs.event("web_challenge_lost", logging.INFO, challenge=challenge, cognito_code=error.code[:60])
+        logs.event(
+            "web_challenge_lost", logging.INFO, challenge=challenge, cognito_code=error.code[:60]
+        )
         raise Unauthenticated(CHALLENGE_LOST, code="challenge_lost") from None
     records().delete(pending.session_id)
     return _next_step(step, pending.username)
@@ -175,10 +197,15 @@ def _activate(step: SignInStep) -> Session:
             raise SignInFailed(error.message, code="access_ended") from None
     now = _now()
     session = Session(
-        session_id=new_session_id(), state=ACTIVE, csrf=new_csrf_token(),
-        expires_at=now + LIFETIME_SECONDS, last_seen=now,
-        caller_id=caller.id, roles=caller.roles,
-        access_token=step.access_token, refresh_token=step.refresh_token,
+        session_id=new_session_id(),
+        state=ACTIVE,
+        csrf=new_csrf_token(),
+        expires_at=now + LIFETIME_SECONDS,
+        last_seen=now,
+        caller_id=caller.id,
+        roles=caller.roles,
+        access_token=step.access_token,
+        refresh_token=step.refresh_token,
     )
     records().put(session)
     logs.event("web_sign_in", logging.INFO, caller=caller.id)

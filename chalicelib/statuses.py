@@ -48,15 +48,23 @@ class ModuleStatus:
         return self.status == COMPLETED
 
     def to_dict(self) -> dict[str, Any]:
-        cell: dict[str, Any] = {"module_id": self.module_id, "version": self.version, "completed_at": self.completed_at,
-                      "status": self.status}
+        cell: dict[str, Any] = {
+            "module_id": self.module_id,
+            "version": self.version,
+            "completed_at": self.completed_at,
+            "status": self.status,
+        }
         if self.newer_version is not None:
             cell["newer_version"] = self.newer_version
         return cell
 
 
 def status_of(
-    module_id: str, target_version: int, due_date: str | None, completed: CompletedVersions, today: date
+    module_id: str,
+    target_version: int,
+    due_date: str | None,
+    completed: CompletedVersions,
+    today: date,
 ) -> ModuleStatus:
     """The status of one module for one participant (see the module docstring)."""
     latest = completed.latest(module_id)
@@ -70,7 +78,9 @@ def status_of(
     return ModuleStatus(module_id, NOT_STARTED)
 
 
-def visible_to_leaders(completed: CompletedVersions, joined_at: str, shares_history: bool) -> CompletedVersions:
+def visible_to_leaders(
+    completed: CompletedVersions, joined_at: str, shares_history: bool
+) -> CompletedVersions:
     """What a group's leaders may see of a participant's completions: the visibility rule.
 
     By default, only what the participant did from the time they joined the group
@@ -97,8 +107,10 @@ def visible_to_leaders(completed: CompletedVersions, joined_at: str, shares_hist
                 shown[version] = at
         if shown:
             kept[module_id] = shown
-    checks = {module_id: {v: c for v, c in results.items() if v in kept.get(module_id, {})}
-              for module_id, results in completed.checks.items()}
+    checks = {
+        module_id: {v: c for v, c in results.items() if v in kept.get(module_id, {})}
+        for module_id, results in completed.checks.items()
+    }
     return CompletedVersions(completed.participant_id, kept, {m: c for m, c in checks.items() if c})
 
 

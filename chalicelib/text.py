@@ -77,4 +77,3 @@ def ascii_digits(value: str, max_digits: int = 7) -> bool:
     which ``int()`` then refuses or reads as another number; the length bound keeps ``int()``
     clear of its 4,300-digit limit."""
     return value.isascii() and value.isdigit() and len(value) <= max_digits
-

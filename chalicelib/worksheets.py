@@ -48,7 +48,9 @@ class FieldError(BadRequest):
         self.field_message = message
 
 
-def clean_text(value: Any, field_id: str, limit: int = MAX_FIELD_CHARS, multiline: bool = True) -> str:
+def clean_text(
+    value: Any, field_id: str, limit: int = MAX_FIELD_CHARS, multiline: bool = True
+) -> str:
     """A participant's text: a string, without control characters (line breaks allowed where
     ``multiline``), NFC, trimmed, at most ``limit`` characters."""
     if not isinstance(value, str):
@@ -60,7 +62,9 @@ def clean_text(value: Any, field_id: str, limit: int = MAX_FIELD_CHARS, multilin
         if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch != "\t":
             raise FieldError(field_id, "has a character that cannot be saved.")
     if len(text) > limit:
-        raise FieldError(field_id, f"is longer than {limit} characters ({len(text)}).", code="answer_too_long")
+        raise FieldError(
+            field_id, f"is longer than {limit} characters ({len(text)}).", code="answer_too_long"
+        )
     return text
 
 
@@ -80,7 +84,9 @@ def _check_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
     if kind == "choice":
         choices = list(spec.get("choices") or [])
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < len(choices):
-            raise FieldError(field_id, f"is the number of one of the {len(choices)} choices, counting from 0.")
+            raise FieldError(
+                field_id, f"is the number of one of the {len(choices)} choices, counting from 0."
+            )
         return value, str(choices[value])
     if kind == "list":
         limit = min(int(spec.get("max_items") or MAX_LIST_ITEMS), MAX_LIST_ITEMS)
@@ -92,10 +98,15 @@ def _check_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
                 if not isinstance(entry, dict) or set(entry) - {"name", "phone"}:
                     raise FieldError(field_id, 'is a list of {"name", "phone"}.')
                 name = clean_text(entry.get("name") or "", field_id, 200, multiline=False)
-                phone = clean_text(entry.get("phone") or "", field_id, MAX_PHONE_CHARS, multiline=False)
+                phone = clean_text(
+                    entry.get("phone") or "", field_id, MAX_PHONE_CHARS, multiline=False
+                )
                 if phone and not all(c.isdigit() or c in " +-().#*" for c in phone):
-                    raise FieldError(field_id, "has a phone number with something other than digits, spaces and + - ( ).",
-                                     code="invalid_contact_phone")
+                    raise FieldError(
+                        field_id,
+                        "has a phone number with something other than digits, spaces and + - ( ).",
+                        code="invalid_contact_phone",
+                    )
                 if name or phone:
                     items.append({"name": name, "phone": phone})
             size = sum(len(i["name"]) + len(i["phone"]) for i in items)
@@ -103,10 +114,15 @@ def _check_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
             items = [t for t in (clean_text(v, field_id, multiline=False) for v in value) if t]
             size = sum(len(t) for t in items)
         if len(items) > limit:
-            raise FieldError(field_id, f"has more than {limit} items ({len(items)}).", code="too_many_items")
+            raise FieldError(
+                field_id, f"has more than {limit} items ({len(items)}).", code="too_many_items"
+            )
         if size > MAX_FIELD_CHARS:
-            raise FieldError(field_id, f"is longer than {MAX_FIELD_CHARS} characters ({size}).",
-                             code="answer_too_long")
+            raise FieldError(
+                field_id,
+                f"is longer than {MAX_FIELD_CHARS} characters ({size}).",
+                code="answer_too_long",
+            )
         return (items or None), None
     raise FieldError(field_id, "cannot be answered.")
 
@@ -138,9 +154,14 @@ class MyWorksheet:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "module_id": self.module_id, "version": self.version, "locale": self.locale,
-            "shared": self.shared, "updated_at": self.updated_at,
-            "fields": [{**f.spec, "answer": f.answer.to_dict() if f.answer else None} for f in self.fields],
+            "module_id": self.module_id,
+            "version": self.version,
+            "locale": self.locale,
+            "shared": self.shared,
+            "updated_at": self.updated_at,
+            "fields": [
+                {**f.spec, "answer": f.answer.to_dict() if f.answer else None} for f in self.fields
+            ],
             "earlier_answers": [a.to_dict() for a in self.earlier],
         }
 
@@ -156,8 +177,13 @@ class SharedWorksheet:
     answers: tuple[Answer, ...]  # only when shared, and only written while in the group
 
     def to_dict(self) -> dict[str, Any]:
-        return {"participant_id": self.participant_id, "display_name": self.display_name,
-                "done": self.done, "shared": self.shared, "answers": [a.to_dict() for a in self.answers]}
+        return {
+            "participant_id": self.participant_id,
+            "display_name": self.display_name,
+            "done": self.done,
+            "shared": self.shared,
+            "answers": [a.to_dict() for a in self.answers],
+        }
 
 
 @dataclass(frozen=True)
@@ -169,8 +195,13 @@ class BeforeSession:
     participants: tuple[SharedWorksheet, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"group_id": self.group_id, "group_name": self.group_name, "module_id": self.module_id,
-                "title": self.title, "participants": [p.to_dict() for p in self.participants]}
+        return {
+            "group_id": self.group_id,
+            "group_name": self.group_name,
+            "module_id": self.module_id,
+            "title": self.title,
+            "participants": [p.to_dict() for p in self.participants],
+        }
 
 
 @dataclass
@@ -186,8 +217,14 @@ class Worksheets:
             return dict(self.library.latest(module_id, locale).document)
         return dict(self.library.version(module_id, version, locale).document)
 
-    def save(self, caller: Caller, module_id: str, version: Any, answers: Any,
-             locale: str = DEFAULT_LOCALE) -> MyWorksheet:
+    def save(
+        self,
+        caller: Caller,
+        module_id: str,
+        version: Any,
+        answers: Any,
+        locale: str = DEFAULT_LOCALE,
+    ) -> MyWorksheet:
         """Save answers to the worksheet of this exact version (of ``locale``): one UpdateItem.
 
         ``answers`` maps field ids to values (text, list, contacts, 0–10, choice number);
@@ -204,7 +241,9 @@ class Worksheets:
             raise BadRequest("answers maps field ids to answers.", code="invalid_answers")
         unknown = [k for k in answers if k not in specs]
         if unknown:
-            raise FieldError(str(unknown[0])[:40], "is not a field of this worksheet.", code="unknown_field")
+            raise FieldError(
+                str(unknown[0])[:40], "is not a field of this worksheet.", code="unknown_field"
+            )
         at = self.clock.iso_seconds()
         current = curriculum_version(document)
         saved: list[Answer] = []
@@ -215,8 +254,20 @@ class Worksheets:
             if stored is None:
                 emptied.append(field_id)
                 continue
-            saved.append(Answer(field_id, stored, current, locale, at, str(spec["kind"]), str(spec["label"]),
-                                spec.get("plan"), spec.get("item"), choice_text))
+            saved.append(
+                Answer(
+                    field_id,
+                    stored,
+                    current,
+                    locale,
+                    at,
+                    str(spec["kind"]),
+                    str(spec["label"]),
+                    spec.get("plan"),
+                    spec.get("item"),
+                    choice_text,
+                )
+            )
         stored = self.records.save(caller.id, module_id, saved, emptied, at)
         return self._view(module_id, document, locale, stored)
 
@@ -227,13 +278,23 @@ class Worksheets:
         document = self._document(module_id, None, locale)
         return self._view(module_id, document, locale, self.records.get(caller.id, module_id))
 
-    def _view(self, module_id: str, document: dict[str, Any], locale: str, sheet: Worksheet) -> MyWorksheet:
+    def _view(
+        self, module_id: str, document: dict[str, Any], locale: str, sheet: Worksheet
+    ) -> MyWorksheet:
         specs = fields_of(document)
         ids = {str(f["id"]) for f in specs}
         views = tuple(FieldView(dict(f), sheet.answers.get(str(f["id"]))) for f in specs)
         earlier = tuple(a for fid, a in sorted(sheet.answers.items()) if fid not in ids)
-        return MyWorksheet(module_id, curriculum_version(document), locale, str(document.get("title", module_id)),
-                           views, earlier, sheet.shared, sheet.updated_at)
+        return MyWorksheet(
+            module_id,
+            curriculum_version(document),
+            locale,
+            str(document.get("title", module_id)),
+            views,
+            earlier,
+            sheet.shared,
+            sheet.updated_at,
+        )
 
     def share(self, caller: Caller, module_id: str, shared: bool) -> bool:
         """Share one worksheet with the leaders of the caller's groups, or take that back: one
@@ -247,14 +308,29 @@ class Worksheets:
     def everything(self, caller: Caller) -> list[Worksheet]:
         """Every worksheet the caller wrote (one Query): for their download. Audit-logged."""
         sheets = self.records.all_of(caller.id)
-        self.audit.record(new_entry(caller.id, caller.roles, "worksheets.export", self.clock.iso(),
-                                    participant_ids=[caller.id], detail={"worksheets": len(sheets)}))
+        self.audit.record(
+            new_entry(
+                caller.id,
+                caller.roles,
+                "worksheets.export",
+                self.clock.iso(),
+                participant_ids=[caller.id],
+                detail={"worksheets": len(sheets)},
+            )
+        )
         return sheets
 
     def delete_mine(self, caller: Caller) -> int:
         """Delete every answer the caller wrote. Audit-logged first (ids and a count only)."""
-        self.audit.record(new_entry(caller.id, caller.roles, "worksheets.delete", self.clock.iso(),
-                                    participant_ids=[caller.id]))
+        self.audit.record(
+            new_entry(
+                caller.id,
+                caller.roles,
+                "worksheets.delete",
+                self.clock.iso(),
+                participant_ids=[caller.id],
+            )
+        )
         return self.records.delete_all(caller.id)
 
     def before_session(self, caller: Caller, group_id: str, module_id: str) -> BeforeSession:
@@ -276,8 +352,13 @@ class Worksheets:
             sheet = sheets[member.participant_id]
             answers: tuple[Answer, ...] = ()
             if sheet.shared:
-                answers = tuple(a for a in sheet.answers.values() if a.at[:19] >= member.joined_at[:19])
-            rows.append(SharedWorksheet(member.participant_id, member.display_name, sheet.done,
-                                        sheet.shared, answers))
+                answers = tuple(
+                    a for a in sheet.answers.values() if a.at[:19] >= member.joined_at[:19]
+                )
+            rows.append(
+                SharedWorksheet(
+                    member.participant_id, member.display_name, sheet.done, sheet.shared, answers
+                )
+            )
         rows.sort(key=lambda r: (not r.done, r.display_name.casefold()))
         return BeforeSession(group.group_id, group.name, module_id, title, tuple(rows))

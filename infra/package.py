@@ -22,8 +22,11 @@ MERGE_TEMPLATE = ROOT / "infra" / "resources.yaml"
 def package(stage: str, workdir: Path) -> dict:
     """Package ``stage`` into ``workdir`` and return the merged template (plain data)."""
     project = workdir / "project"
-    shutil.copytree(ROOT / "chalicelib", project / "chalicelib",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        ROOT / "chalicelib",
+        project / "chalicelib",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
     (project / ".chalice").mkdir()
     for item in (ROOT / ".chalice").glob("*.json"):
         shutil.copy(item, project / ".chalice" / item.name)
@@ -33,9 +36,22 @@ def package(stage: str, workdir: Path) -> dict:
     chalice = Path(sys.executable).parent / "chalice"
     env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
     subprocess.run(
-        [str(chalice), "--project-dir", str(project), "package", "--stage", stage,
-         "--merge-template", str(MERGE_TEMPLATE), str(out)],
-        check=True, capture_output=True, text=True, env=env, timeout=120,
+        [
+            str(chalice),
+            "--project-dir",
+            str(project),
+            "package",
+            "--stage",
+            stage,
+            "--merge-template",
+            str(MERGE_TEMPLATE),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     return load(out / "sam.yaml")
 

@@ -96,9 +96,15 @@ def chalice_policy(stage: str, template: dict | None = None) -> dict:
     for role in FUNCTION_ROLES:
         for policy in resources[role]["Properties"]["Policies"]:
             for statement in _render(policy["PolicyDocument"]["Statement"], names):
-                target = merged.setdefault(statement["Sid"], {
-                    "Sid": statement["Sid"], "Effect": statement["Effect"], "Action": [], "Resource": [],
-                })
+                target = merged.setdefault(
+                    statement["Sid"],
+                    {
+                        "Sid": statement["Sid"],
+                        "Effect": statement["Effect"],
+                        "Action": [],
+                        "Resource": [],
+                    },
+                )
                 for key in ("Action", "Resource"):
                     for item in _as_list(statement[key]):
                         if item not in target[key]:

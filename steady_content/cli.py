@@ -237,15 +237,21 @@ def _count(n: int, noun: str) -> str:
 
 
 @main.command("table")
-@click.option("--content-dir", type=click.Path(file_okay=False, path_type=Path), default=CONTENT_DIR)
-@click.option("--readme", type=click.Path(dir_okay=False, path_type=Path), default=Path("README.md"))
+@click.option(
+    "--content-dir", type=click.Path(file_okay=False, path_type=Path), default=CONTENT_DIR
+)
+@click.option(
+    "--readme", type=click.Path(dir_okay=False, path_type=Path), default=Path("README.md")
+)
 def table_command(content_dir: Path, readme: Path) -> None:
     """Rewrite the curriculum table in README.md (modules, topics, words, reading level)."""
     from steady_content import curriculum
 
     result = pipeline.lint(content_dir)
     changed = curriculum.write(readme, result.modules)
-    click.echo(f"{readme}: {'updated' if changed else 'already up to date'} ({len(result.modules)} modules)")
+    click.echo(
+        f"{readme}: {'updated' if changed else 'already up to date'} ({len(result.modules)} modules)"
+    )
 
 
 def _expand(paths: tuple[Path, ...]) -> list[Path]:

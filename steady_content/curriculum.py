@@ -21,7 +21,9 @@ def table(modules: list[Module]) -> str:
         "| Module | Topic | Language | Version | Words | Reading level |",
         "|---|---|---|---|---|---|",
     ]
-    for module in sorted(modules, key=lambda m: (m.meta["topic"], m.meta["title"].lower(), m.locale)):
+    for module in sorted(
+        modules, key=lambda m: (m.meta["topic"], m.meta["title"].lower(), m.locale)
+    ):
         reading = readability.measure(readability.blocks(module.source), module.locale)
         level = (
             f"Fernández-Huerta {reading.fernandez_huerta:.0f}"

@@ -89,8 +89,14 @@ TERMS: dict[str, list[Term]] = {
         ),
         _term(r"drogatas?|yonquis?", "persona que consume drogas"),
         _term(r"(?:cometió|cometer|comete)\s+suicidio", "murió por suicidio"),
-        _term(r"(?:(?:prueba|muestra)\s+sucia|análisis\s+sucio|salió\s+suci[oa])", "positiva (resultado de la prueba)"),
-        _term(r"borrach[oa]s?", "persona que consumió alcohol, o persona con un trastorno por consumo de alcohol"),
+        _term(
+            r"(?:(?:prueba|muestra)\s+sucia|análisis\s+sucio|salió\s+suci[oa])",
+            "positiva (resultado de la prueba)",
+        ),
+        _term(
+            r"borrach[oa]s?",
+            "persona que consumió alcohol, o persona con un trastorno por consumo de alcohol",
+        ),
     ],
 }
 

@@ -17,7 +17,9 @@ def read(content_dir: Path) -> dict[str, dict[str, dict[str, Any]]]:
     path = content_dir / LOCK_NAME
     if not path.exists():
         return {}
-    modules: dict[str, dict[str, dict[str, Any]]] = json.loads(path.read_text(encoding="utf-8")).get("modules", {})
+    modules: dict[str, dict[str, dict[str, Any]]] = json.loads(
+        path.read_text(encoding="utf-8")
+    ).get("modules", {})
     return modules
 
 

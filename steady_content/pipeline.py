@@ -49,8 +49,12 @@ class Module:
         meta.setdefault("locale", DEFAULT_LOCALE)
         pictures = tuple(images.local_images(source))
         return cls(
-            source, meta["id"], meta["version"], meta["locale"],
-            source_hash(meta, source.body, pictures), pictures,
+            source,
+            meta["id"],
+            meta["version"],
+            meta["locale"],
+            source_hash(meta, source.body, pictures),
+            pictures,
         )
 
     @property
@@ -272,11 +276,7 @@ def module_links_resolve(context: LintContext) -> Iterator[Problem]:
 def translations_have_an_original(context: LintContext) -> Iterator[Problem]:
     for source in context.sources:
         locale, module_id = source.meta.get("locale", DEFAULT_LOCALE), source.meta.get("id")
-        if (
-            locale == DEFAULT_LOCALE
-            or locale not in LOCALES
-            or not isinstance(module_id, str)
-        ):
+        if locale == DEFAULT_LOCALE or locale not in LOCALES or not isinstance(module_id, str):
             continue
         beside = posixpath.normpath(
             posixpath.join(posixpath.dirname(source.path), f"{module_id}.md")
@@ -315,7 +315,9 @@ def _mentions(text: str, words: str) -> bool:
     return bool(re.search(rf"(?<![\w-]){re.escape(words)}(?![\w-])", text, re.IGNORECASE))
 
 
-@rule("WS020", "a worksheet field removed, renamed or changed without a version bump", stage="folder")
+@rule(
+    "WS020", "a worksheet field removed, renamed or changed without a version bump", stage="folder"
+)
 def worksheet_fields_kept_within_a_version(context: LintContext) -> Iterator[Problem]:
     for module, gone, locked in _changed_fields(context):
         if module.version != locked["version"]:
@@ -331,7 +333,11 @@ def worksheet_fields_kept_within_a_version(context: LintContext) -> Iterator[Pro
             )
 
 
-@rule("WS021", "a new version drops a worksheet field without saying what happens to answers", stage="folder")
+@rule(
+    "WS021",
+    "a new version drops a worksheet field without saying what happens to answers",
+    stage="folder",
+)
 def worksheet_changes_are_in_the_changelog(context: LintContext) -> Iterator[Problem]:
     for module, gone, locked in _changed_fields(context):
         if module.version <= locked["version"]:
@@ -347,7 +353,7 @@ def worksheet_changes_are_in_the_changelog(context: LintContext) -> Iterator[Pro
                 "WS021",
                 f"field '{field_id}' of version {locked['version']} was removed, renamed or "
                 f"changed: say in the changelog what happens to earlier answers to '{field_id}' "
-                f"(for example \"{field_id} is now ...; earlier answers stay in your plan\")",
+                f'(for example "{field_id} is now ...; earlier answers stay in your plan")',
             )
 
 
@@ -398,23 +404,33 @@ def every_plan_section_is_fed(context: LintContext) -> Iterator[Problem]:
             )
 
 
-@rule("WS050", "a translation's worksheet fields differ from its English original's", stage="folder")
+@rule(
+    "WS050", "a translation's worksheet fields differ from its English original's", stage="folder"
+)
 def translated_worksheets_match(context: LintContext) -> Iterator[Problem]:
     for source, original in _translations(context):
         mine, theirs = worksheets.parse(source), worksheets.parse(original)
         english = theirs.by_id()
         for item in mine.fields:
             if item.id not in english:
-                yield Problem(source.path, item.line_of("id"), "WS050",
-                              f"field '{item.id}' is not in the English original {original.path}: "
-                              "a translation has the same field ids")
+                yield Problem(
+                    source.path,
+                    item.line_of("id"),
+                    "WS050",
+                    f"field '{item.id}' is not in the English original {original.path}: "
+                    "a translation has the same field ids",
+                )
         missing = [i for i in theirs.ids if i not in set(mine.ids)]
         if missing:
             line = mine.blocks[0].line if mine.blocks else source.body_line
-            yield Problem(source.path, line, "WS050",
-                          f"missing worksheet field{'s' if len(missing) > 1 else ''} "
-                          f"{', '.join(repr(m) for m in missing)} of the English original "
-                          f"{original.path}: a translation has the same field ids")
+            yield Problem(
+                source.path,
+                line,
+                "WS050",
+                f"missing worksheet field{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(repr(m) for m in missing)} of the English original "
+                f"{original.path}: a translation has the same field ids",
+            )
 
 
 @rule("WS051", "a translated worksheet field is of another kind or plan section", stage="folder")
@@ -430,14 +446,18 @@ def translated_fields_match(context: LintContext) -> Iterator[Problem]:
                     if name == "max_items" and item.kind != other.kind:
                         continue  # the kind is reported; a list's size follows from it
                     yield Problem(
-                        source.path, item.line_of(name if name in item.lines else "id"), "WS051",
+                        source.path,
+                        item.line_of(name if name in item.lines else "id"),
+                        "WS051",
                         f"field '{item.id}' has {name} {getattr(item, name)!r} but the English "
                         f"original has {getattr(other, name)!r}: answers are kept per field, "
                         "so both languages must ask the same thing",
                     )
             if len(item.choices) != len(other.choices):
                 yield Problem(
-                    source.path, item.line_of("choices"), "WS051",
+                    source.path,
+                    item.line_of("choices"),
+                    "WS051",
                     f"field '{item.id}' has {len(item.choices)} choices but the English "
                     f"original has {len(other.choices)}",
                 )

@@ -114,29 +114,47 @@ def page(
     context: dict[str, Any] = {**web.page_context(lang), "preview": banner}
     if document is None:
         # The file cannot be read at all: the banner says why, in the site's own frame.
-        shown = web.render("problem.html", {
-            **context, "heading": "This module cannot be shown", "message": path,
-        })
+        shown = web.render(
+            "problem.html",
+            {
+                **context,
+                "heading": "This module cannot be shown",
+                "message": path,
+            },
+        )
     else:
         # What ``chalicelib.reading`` gives the page of a participant who has not completed it.
-        questions = tuple({"question": q.get("question", ""), "choices": q.get("choices", [])}
-                          for q in document.get("knowledge_check", []))
+        questions = tuple(
+            {"question": q.get("question", ""), "choices": q.get("choices", [])}
+            for q in document.get("knowledge_check", [])
+        )
         reading = ModuleReading(
             document=document,
             current_version=curriculum_version(document) if document.get("version") else 0,
-            questions=questions, can_complete=True,
-            status=None, changes=(), score=None, feedback=(),
+            questions=questions,
+            can_complete=True,
+            status=None,
+            changes=(),
+            score=None,
+            feedback=(),
         )
-        shown = web.render("module.html", {
-            **context,
-            "module": document,
-            "reading": reading,
-            "switch": switch,
-            "body": web.markup(document.get("html", "")),
-            # The web app's own lesson page before any answer: nowhere to send the form to.
-            "action": "#", "here": "#", "lesson_base": "#", "next_up": None,
-            "errors": [], "chosen": {},
-        })
+        shown = web.render(
+            "module.html",
+            {
+                **context,
+                "module": document,
+                "reading": reading,
+                "switch": switch,
+                "body": web.markup(document.get("html", "")),
+                # The web app's own lesson page before any answer: nowhere to send the form to.
+                "action": "#",
+                "here": "#",
+                "lesson_base": "#",
+                "next_up": None,
+                "errors": [],
+                "chosen": {},
+            },
+        )
     script = _reload_script(poll_url, current)
     return shown.replace("</body>", script + "</body>", 1) if "</body>" in shown else shown + script
 

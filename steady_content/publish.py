@@ -116,7 +116,9 @@ class Publisher:
                     blocking=False,
                 )
             else:
-                outcome = self.publish_one(module, dry_run=dry_run, source_version=originals.get(module.module_id))
+                outcome = self.publish_one(
+                    module, dry_run=dry_run, source_version=originals.get(module.module_id)
+                )
             report.outcomes.append(outcome)
             if on_outcome is not None:
                 on_outcome(outcome)
@@ -184,7 +186,9 @@ class Publisher:
                 )
         return results
 
-    def publish_one(self, module: Module, dry_run: bool = False, source_version: int | None = None) -> Outcome:
+    def publish_one(
+        self, module: Module, dry_run: bool = False, source_version: int | None = None
+    ) -> Outcome:
         """Publish one module version unless it already is; refuse different content.
 
         A translation is stamped with ``source_version``, the English version published with
@@ -260,7 +264,9 @@ class Publisher:
 
     def _get_json(self, key: str) -> dict[str, Any] | None:
         try:
-            document: dict[str, Any] = json.loads(self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read())
+            document: dict[str, Any] = json.loads(
+                self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+            )
             return document
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):

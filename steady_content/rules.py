@@ -363,24 +363,37 @@ def images_can_be_embedded(source: Source) -> Iterator[Problem]:
     for image in images.local_images(source):
         at = lines[image.target]
         if image.media_type is None:
-            yield Problem(source.path, at.line, "IM003",
-                          f"image '{image.target}' is not a {images.FORMATS} file "
-                          "(SVG is refused: it can carry script)", at.col)
+            yield Problem(
+                source.path,
+                at.line,
+                "IM003",
+                f"image '{image.target}' is not a {images.FORMATS} file "
+                "(SVG is refused: it can carry script)",
+                at.col,
+            )
         elif len(image.data) > images.MAX_BYTES:
-            yield Problem(source.path, at.line, "IM003",
-                          f"image '{image.target}' is {len(image.data) // 1024} KB: at most "
-                          f"{images.MAX_BYTES // 1024} KB, for phones on slow networks (export it smaller)",
-                          at.col)
+            yield Problem(
+                source.path,
+                at.line,
+                "IM003",
+                f"image '{image.target}' is {len(image.data) // 1024} KB: at most "
+                f"{images.MAX_BYTES // 1024} KB, for phones on slow networks (export it smaller)",
+                at.col,
+            )
 
 
 @rule("IM004", "an image from another website")
 def images_are_local(source: Source) -> Iterator[Problem]:
     for link in body.links(source):
         if link.image and link.target and not images.is_local(link.target):
-            yield Problem(source.path, link.line, "IM004",
-                          f"image '{link.target}' comes from another site, which would learn who "
-                          "reads this module: save it beside the module and link it as images/name.png",
-                          link.col)
+            yield Problem(
+                source.path,
+                link.line,
+                "IM004",
+                f"image '{link.target}' comes from another site, which would learn who "
+                "reads this module: save it beside the module and link it as images/name.png",
+                link.col,
+            )
 
 
 @rule("IM002", "an image has no alt text")
@@ -664,13 +677,17 @@ def worksheet_text_length(source: Source) -> Iterator[Problem]:
     for item in worksheets.parse(source).fields:
         if len(item.label) > worksheets.MAX_LABEL_LENGTH:
             yield Problem(
-                source.path, item.line_of("label"), "WS031",
+                source.path,
+                item.line_of("label"),
+                "WS031",
                 f"label of '{item.id}' is {len(item.label)} characters: at most "
                 f"{worksheets.MAX_LABEL_LENGTH}, so it fits a phone (say more in 'help')",
             )
         if item.help and len(item.help) > worksheets.MAX_HELP_LENGTH:
             yield Problem(
-                source.path, item.line_of("help"), "WS031",
+                source.path,
+                item.line_of("help"),
+                "WS031",
                 f"help of '{item.id}' is {len(item.help)} characters: at most "
                 f"{worksheets.MAX_HELP_LENGTH}",
             )
@@ -683,7 +700,9 @@ def worksheet_words(source: Source) -> Iterator[Problem]:
         for line, text in item.texts():
             for match in language.find(text, locale):
                 yield Problem(
-                    source.path, line, "WS032",
+                    source.path,
+                    line,
+                    "WS032",
                     f"'{match.words}' is stigmatising: say '{match.alternative}' instead",
                 )
 

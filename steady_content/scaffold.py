@@ -112,7 +112,11 @@ def translation_text(original: str, locale: str) -> str:
 
 
 def create(
-    content_dir: Path, topic: str, module_id: str, locale: str = DEFAULT_LOCALE, title: str | None = None
+    content_dir: Path,
+    topic: str,
+    module_id: str,
+    locale: str = DEFAULT_LOCALE,
+    title: str | None = None,
 ) -> Path:
     """Write the new module file and return its path; never overwrite one."""
     if not rules.SLUG.fullmatch(module_id):

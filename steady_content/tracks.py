@@ -169,8 +169,9 @@ def duplicate_keys(track: TrackFile) -> Iterator[Problem]:
         yield Problem(track.path, line, "TR014", f"'{'.'.join(map(str, key))}' is written twice")
 
 
-@rule("TR020", "a track id is not a slug or differs from the file name (or its locale)",
-      stage="track")
+@rule(
+    "TR020", "a track id is not a slug or differs from the file name (or its locale)", stage="track"
+)
 def id_matches_file(track: TrackFile) -> Iterator[Problem]:
     track_id, locale = track.data.get("id"), track.data.get("locale", DEFAULT_LOCALE)
     if not isinstance(track_id, str):

@@ -174,8 +174,11 @@ def find_blocks(body: str, first_line: int = 1) -> tuple[Block, ...]:
             continue
         marker = opening.group("fence")
         end = next(
-            (j for j in range(i + 1, len(lines)) if lines[j].strip().startswith(marker)
-             and not lines[j].strip().strip(marker[0])),
+            (
+                j
+                for j in range(i + 1, len(lines))
+                if lines[j].strip().startswith(marker) and not lines[j].strip().strip(marker[0])
+            ),
             None,
         )
         closed = end is not None
@@ -230,31 +233,52 @@ def _parse(path: str, body: str, body_line: int) -> Worksheet:
     problems: list[Problem] = []
     for number, block in enumerate(blocks):
         if not block.closed:
-            problems.append(Problem(path, block.line, "WS001",
-                                    "the worksheet block is never closed: end it with ```"))
+            problems.append(
+                Problem(
+                    path,
+                    block.line,
+                    "WS001",
+                    "the worksheet block is never closed: end it with ```",
+                )
+            )
             continue
         if not block.after_exercise:
-            problems.append(Problem(
-                path, block.line, "WS002",
-                "a worksheet goes right after the exercise it belongs to: put it just below "
-                "its '!!! tip \"Try this\"' box",
-            ))
+            problems.append(
+                Problem(
+                    path,
+                    block.line,
+                    "WS002",
+                    "a worksheet goes right after the exercise it belongs to: put it just below "
+                    "its '!!! tip \"Try this\"' box",
+                )
+            )
         try:
             document = parse_yaml(block.text, first_line=block.line + 1)
         except YamlProblem as problem:
-            problems.append(Problem(path, problem.line, "WS001",
-                                    f"the worksheet is not valid YAML: {problem.reason}"))
+            problems.append(
+                Problem(
+                    path,
+                    problem.line,
+                    "WS001",
+                    f"the worksheet is not valid YAML: {problem.reason}",
+                )
+            )
             continue
         if not isinstance(document.data, list) or not document.data:
-            problems.append(Problem(
-                path, block.line, "WS001",
-                "a worksheet is a list of fields, each starting with '- id:'",
-            ))
+            problems.append(
+                Problem(
+                    path,
+                    block.line,
+                    "WS001",
+                    "a worksheet is a list of fields, each starting with '- id:'",
+                )
+            )
             continue
         for i, raw in enumerate(document.data):
             line = document.lines.get((i,), block.line + 1)
             lines = {
-                str(key[1]): at for key, at in document.lines.items()
+                str(key[1]): at
+                for key, at in document.lines.items()
                 if len(key) == 2 and key[0] == i
             }
             checked, found = _field(path, raw, line, lines, number)
@@ -264,11 +288,15 @@ def _parse(path: str, body: str, body_line: int) -> Worksheet:
     seen: dict[str, Field] = {}
     for item in fields:
         if item.id in seen:
-            problems.append(Problem(
-                path, item.line_of("id"), "WS012",
-                f"field id '{item.id}' is already used on line {seen[item.id].line_of('id')}: "
-                "each field of a module needs its own id",
-            ))
+            problems.append(
+                Problem(
+                    path,
+                    item.line_of("id"),
+                    "WS012",
+                    f"field id '{item.id}' is already used on line {seen[item.id].line_of('id')}: "
+                    "each field of a module needs its own id",
+                )
+            )
         else:
             seen[item.id] = item
     return Worksheet(tuple(blocks), tuple(fields), tuple(sorted(problems)))
@@ -297,10 +325,17 @@ def _field(
         if key not in raw:
             report("WS010", f"a field needs '{key}'")
     field_id, kind, label = raw.get("id"), raw.get("kind"), raw.get("label")
-    if "id" in raw and (not isinstance(field_id, str) or not FIELD_ID.fullmatch(field_id)
-                        or len(field_id) > MAX_ID_LENGTH):
-        report("WS011", f"field id must be a lowercase slug of at most {MAX_ID_LENGTH} "
-                        "characters, like 'trigger-people'", "id")
+    if "id" in raw and (
+        not isinstance(field_id, str)
+        or not FIELD_ID.fullmatch(field_id)
+        or len(field_id) > MAX_ID_LENGTH
+    ):
+        report(
+            "WS011",
+            f"field id must be a lowercase slug of at most {MAX_ID_LENGTH} "
+            "characters, like 'trigger-people'",
+            "id",
+        )
         field_id = None
     if "kind" in raw and kind not in KINDS:
         report("WS010", f"kind must be one of: {', '.join(KINDS)}", "kind")
@@ -315,17 +350,27 @@ def _field(
     if "max_items" in raw:
         if kind != "list":
             report("WS010", "max_items is only for a list", "max_items")
-        elif (isinstance(max_items, bool) or not isinstance(max_items, int)
-              or not 1 <= max_items <= MAX_LIST_ITEMS):
-            report("WS010", f"max_items must be a whole number from 1 to {MAX_LIST_ITEMS}",
-                   "max_items")
+        elif (
+            isinstance(max_items, bool)
+            or not isinstance(max_items, int)
+            or not 1 <= max_items <= MAX_LIST_ITEMS
+        ):
+            report(
+                "WS010", f"max_items must be a whole number from 1 to {MAX_LIST_ITEMS}", "max_items"
+            )
             max_items = None
     choices = raw.get("choices")
     if kind == "choice":
-        if (not isinstance(choices, list) or not MIN_CHOICES <= len(choices) <= MAX_CHOICES
-                or not all(_text(c) for c in choices)):
-            report("WS010", f"a choice needs 'choices': {MIN_CHOICES} to {MAX_CHOICES} options "
-                            "as text", "choices")
+        if (
+            not isinstance(choices, list)
+            or not MIN_CHOICES <= len(choices) <= MAX_CHOICES
+            or not all(_text(c) for c in choices)
+        ):
+            report(
+                "WS010",
+                f"a choice needs 'choices': {MIN_CHOICES} to {MAX_CHOICES} options as text",
+                "choices",
+            )
             choices = None
         elif len(set(choices)) != len(choices):
             report("WS010", "each choice must be different", "choices")
@@ -340,11 +385,11 @@ def _field(
             report("WS013", f"plan must be one of: {', '.join(PLAN_SECTIONS)}", "plan")
             plan = None
         elif kind is not None and kind not in PLAN_KINDS:
-            report("WS013", f"a {kind} cannot feed the plan: only {', '.join(PLAN_KINDS)} can",
-                   "plan")
+            report(
+                "WS013", f"a {kind} cannot feed the plan: only {', '.join(PLAN_KINDS)} can", "plan"
+            )
         elif plan == PEOPLE_TO_CALL and kind is not None and kind != "list":
-            report("WS013", "people-to-call needs a list (each item is a name and a phone)",
-                   "plan")
+            report("WS013", "people-to-call needs a list (each item is a name and a phone)", "plan")
     if field_id is None or kind is None or label is None:
         return None, problems
     return (
@@ -355,8 +400,13 @@ def _field(
             line=line,
             help=raw["help"].strip() if _text(raw.get("help")) else None,
             plan=plan if isinstance(plan, str) and plan in PLAN_SECTIONS else None,
-            max_items=(max_items if isinstance(max_items, int) and not isinstance(max_items, bool)
-                       else DEFAULT_MAX_ITEMS) if kind == "list" else None,
+            max_items=(
+                max_items
+                if isinstance(max_items, int) and not isinstance(max_items, bool)
+                else DEFAULT_MAX_ITEMS
+            )
+            if kind == "list"
+            else None,
             choices=tuple(c.strip() for c in choices) if kind == "choice" and choices else (),
             low=raw["low"].strip() if kind == "scale" and _text(raw.get("low")) else None,
             high=raw["high"].strip() if kind == "scale" and _text(raw.get("high")) else None,

@@ -42,16 +42,22 @@ class UnknownPath(LocalGatewayException):
 class SteadyGateway(LocalGateway):
     """chalice's local API Gateway, answering unknown paths like the deployed gateway does."""
 
-    def handle_request(self, method: str, path: str, headers: dict[str, str], body: bytes | None) -> Any:
+    def handle_request(
+        self, method: str, path: str, headers: dict[str, str], body: bytes | None
+    ) -> Any:
         try:
-            self.event_converter.create_lambda_event(method=method, path=path, headers=headers, body=body)
+            self.event_converter.create_lambda_event(
+                method=method, path=path, headers=headers, body=body
+            )
         except ValueError:  # no route matches the path
             raise UnknownPath(dict(NOT_FOUND_HEADERS), NOT_FOUND_BODY) from None
         return super().handle_request(method, path, headers, body)
 
 
 class SteadyRequestHandler(ChaliceRequestHandler):
-    def __init__(self, request: Any, client_address: Any, server: Any, app_object: Any, config: Any) -> None:
+    def __init__(
+        self, request: Any, client_address: Any, server: Any, app_object: Any, config: Any
+    ) -> None:
         # ChaliceRequestHandler builds its gateway, then handles the request inside
         # BaseHTTPRequestHandler.__init__; swap the gateway in before that.
         self.local_gateway = SteadyGateway(app_object, config)
@@ -63,7 +69,9 @@ def server(host: str, port: int, stage: str) -> LocalDevServer:
     from chalice.cli import factory
     from chalice.deploy.validate import validate_routes
 
-    config = factory.CLIFactory(str(ROOT), environ=os.environ).create_config_obj(chalice_stage_name=stage)
+    config = factory.CLIFactory(str(ROOT), environ=os.environ).create_config_obj(
+        chalice_stage_name=stage
+    )
     validate_routes(config.chalice_app.routes)
     return LocalDevServer(config.chalice_app, config, host, port, handler_cls=SteadyRequestHandler)
 
@@ -80,7 +88,9 @@ def main(argv: list[str] | None = None) -> None:
     os.chdir(ROOT)
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
     local = server(args.host, args.port, args.stage)
-    print(f"Serving on http://{args.host}:{args.port}", flush=True)  # what make run and its tests wait for
+    print(
+        f"Serving on http://{args.host}:{args.port}", flush=True
+    )  # what make run and its tests wait for
     local.server.serve_forever()
 
 

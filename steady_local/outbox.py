@@ -20,11 +20,20 @@ def messages() -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for region, backend in ses_backends[DEFAULT_ACCOUNT_ID].items():
         for message in getattr(backend, "sent_messages", []):
-            found.append({"channel": "email", "region": region, "to": message.destinations.get("ToAddresses", []),
-                          "subject": getattr(message, "subject", ""), "body": getattr(message, "body", "")})
+            found.append(
+                {
+                    "channel": "email",
+                    "region": region,
+                    "to": message.destinations.get("ToAddresses", []),
+                    "subject": getattr(message, "subject", ""),
+                    "body": getattr(message, "body", ""),
+                }
+            )
     for region, backend in sns_backends[DEFAULT_ACCOUNT_ID].items():
         for number, text, *_ in getattr(backend, "sms_messages", {}).values():
-            found.append({"channel": "sms", "region": region, "to": [number], "subject": "", "body": text})
+            found.append(
+                {"channel": "sms", "region": region, "to": [number], "subject": "", "body": text}
+            )
     return found
 
 
@@ -36,10 +45,14 @@ def response(start_response: Any) -> list[bytes]:
 
 def show(items: list[dict[str, Any]]) -> str:
     if not items:
-        return ("No messages yet (reminders go out when something is due; codes when a participant"
-                " changes their address).")
+        return (
+            "No messages yet (reminders go out when something is due; codes when a participant"
+            " changes their address)."
+        )
     blocks = []
     for item in items:
-        head = f"[{item['channel']}] to {', '.join(item['to'])}" + (f" - {item['subject']}" if item["subject"] else "")
+        head = f"[{item['channel']}] to {', '.join(item['to'])}" + (
+            f" - {item['subject']}" if item["subject"] else ""
+        )
         blocks.append(f"{head}\n{item['body'].rstrip()}")
     return "\n\n".join(blocks)

@@ -83,7 +83,11 @@ def _create_bucket(s3: Any, name: str, region: str) -> None:
     existing = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
     if name in existing:
         return
-    extra = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    extra = (
+        {}
+        if region == "us-east-1"
+        else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    )
     s3.create_bucket(Bucket=name, **extra)
     s3.put_public_access_block(
         Bucket=name,
@@ -153,12 +157,16 @@ def sign_in(
     if result.get("ChallengeName") == "SOFTWARE_TOKEN_MFA":
         if not authenticator:
             raise ValueError(f"{username} signs in with an authenticator code: give its secret")
-        result = _with_code(authenticator, lambda code: cognito.respond_to_auth_challenge(
-            ClientId=stack.client_id,
-            ChallengeName="SOFTWARE_TOKEN_MFA",
-            Session=result["Session"],
-            ChallengeResponses={"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": code},
-        ), refused=cognito.exceptions.CodeMismatchException)
+        result = _with_code(
+            authenticator,
+            lambda code: cognito.respond_to_auth_challenge(
+                ClientId=stack.client_id,
+                ChallengeName="SOFTWARE_TOKEN_MFA",
+                Session=result["Session"],
+                ChallengeResponses={"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": code},
+            ),
+            refused=cognito.exceptions.CodeMismatchException,
+        )
     return result["AuthenticationResult"]["AccessToken"]
 
 
@@ -175,7 +183,9 @@ def enrol_authenticator(cognito: Any, stack: Stack, username: str, password: str
         raise ValueError(f"{username} already has an authenticator; its secret is not readable")
     token = sign_in(cognito, stack, username, password)
     secret = authenticators.begin_setup(token)
-    _with_code(secret, lambda code: authenticators.finish_setup(token, username, code), refused=BadRequest)
+    _with_code(
+        secret, lambda code: authenticators.finish_setup(token, username, code), refused=BadRequest
+    )
     return secret
 
 

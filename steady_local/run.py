@@ -38,7 +38,9 @@ def _authenticators(state_dir: Path) -> dict[str, str]:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def _ensure_authenticator(cognito: Any, stack: Any, username: str, password: str, known: dict[str, str]) -> str:
+def _ensure_authenticator(
+    cognito: Any, stack: Any, username: str, password: str, known: dict[str, str]
+) -> str:
     """The demo account's authenticator secret, enrolling one if it has none we know."""
     from steady_local.provision import enrol_authenticator
 
@@ -48,7 +50,8 @@ def _ensure_authenticator(cognito: Any, stack: Any, username: str, password: str
     if "SOFTWARE_TOKEN_MFA" in (user.get("UserMFASettingList") or []):
         # Restored with an authenticator whose secret was lost: start it over, as an admin would.
         cognito.admin_set_user_mfa_preference(
-            UserPoolId=stack.user_pool_id, Username=username,
+            UserPoolId=stack.user_pool_id,
+            Username=username,
             SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
         )
     known[username] = enrol_authenticator(cognito, stack, username, password)
@@ -115,7 +118,9 @@ def serve(args: argparse.Namespace) -> int:
     disabled = []
     for username, password, role in DEMO_ACCOUNTS:
         create_account(cognito, stack, username, password, role)
-        if not cognito.admin_get_user(UserPoolId=stack.user_pool_id, Username=username).get("Enabled", True):
+        if not cognito.admin_get_user(UserPoolId=stack.user_pool_id, Username=username).get(
+            "Enabled", True
+        ):
             disabled.append(username)  # an admin turned it off: it stays off across restarts
             continue
         secret = None
@@ -142,7 +147,17 @@ def serve(args: argparse.Namespace) -> int:
     env = {**os.environ, **stack.environment(), "AWS_ENDPOINT_URL": aws.url}
     chalice = Path(sys.executable).with_name("chalice")
     api = subprocess.Popen(
-        [str(chalice), "local", "--host", "127.0.0.1", "--port", str(args.port), "--stage", "dev", "--no-autoreload"],
+        [
+            str(chalice),
+            "local",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(args.port),
+            "--stage",
+            "dev",
+            "--no-autoreload",
+        ],
         cwd=ROOT,
         env=env,
     )
@@ -175,7 +190,12 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def _banner(
-    port: int, moto_url: str, restored: int, published: str, authenticators: dict[str, str], disabled: list[str],
+    port: int,
+    moto_url: str,
+    restored: int,
+    published: str,
+    authenticators: dict[str, str],
+    disabled: list[str],
 ) -> None:
     api = f"http://127.0.0.1:{port}"
     lines = [
@@ -187,8 +207,10 @@ def _banner(
         "",
         "Demo accounts (username / password / role):",
     ]
-    lines += [f"  {u:<20} {p:<24} {r}{'   (disabled by an admin)' if u in disabled else ''}"
-              for u, p, r in DEMO_ACCOUNTS]
+    lines += [
+        f"  {u:<20} {p:<24} {r}{'   (disabled by an admin)' if u in disabled else ''}"
+        for u, p, r in DEMO_ACCOUNTS
+    ]
     from chalicelib.mfa import display_key
 
     for username, secret in sorted(authenticators.items()):
@@ -210,8 +232,8 @@ def _banner(
         "Then, as a participant:",
         f'  curl -s {api}/modules -H "Authorization: Bearer $TOKEN"',
         f'  curl -s {api}/modules/cravings-and-urge-surfing -H "Authorization: Bearer $TOKEN"',
-        f"  curl -s -X POST {api}/me/completions -H \"Authorization: Bearer $TOKEN\" "
-        "-H 'Content-Type: application/json' -d '{\"module_id\": \"cravings-and-urge-surfing\", \"version\": 1}'",
+        f'  curl -s -X POST {api}/me/completions -H "Authorization: Bearer $TOKEN" '
+        '-H \'Content-Type: application/json\' -d \'{"module_id": "cravings-and-urge-surfing", "version": 1}\'',
         f'  curl -s {api}/me/completions -H "Authorization: Bearer $TOKEN"',
         "",
         "Messages that would have been sent (participant reminders, confirmation codes):",
@@ -249,23 +271,33 @@ def token(args: argparse.Namespace) -> int:
     passwords = {u: p for u, p, _ in DEMO_ACCOUNTS}
     password = args.password or os.environ.get("PASSWORD") or passwords.get(args.username)
     if not password:
-        print(f"Give the password of {args.username}: make -s token USER={args.username} PASSWORD=...",
-              file=sys.stderr)
+        print(
+            f"Give the password of {args.username}: make -s token USER={args.username} PASSWORD=...",
+            file=sys.stderr,
+        )
         return 1
     secret = _authenticators(Path(args.state_dir)).get(args.username)
     cognito = client_factory(endpoint)("cognito-idp")
     try:
         print(sign_in(cognito, stack, args.username, password, secret))
     except (cognito.exceptions.NotAuthorizedException, cognito.exceptions.UserNotFoundException):
-        print(f"{args.username}: wrong username or password, or the account is disabled.", file=sys.stderr)
+        print(
+            f"{args.username}: wrong username or password, or the account is disabled.",
+            file=sys.stderr,
+        )
         return 1
     except ValueError:
-        print(f"{args.username} signs in with an authenticator code this machine does not know: "
-              "sign in to the web app instead.", file=sys.stderr)
+        print(
+            f"{args.username} signs in with an authenticator code this machine does not know: "
+            "sign in to the web app instead.",
+            file=sys.stderr,
+        )
         return 1
     except KeyError:
-        print(f"{args.username} must choose a new password first: sign in to the web app once.",
-              file=sys.stderr)
+        print(
+            f"{args.username} must choose a new password first: sign in to the web app once.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -276,7 +308,9 @@ def code(args: argparse.Namespace) -> int:
 
     secret = _authenticators(Path(args.state_dir)).get(args.username)
     if secret is None:
-        print(f"{args.username} has no local authenticator (see 'make run' output).", file=sys.stderr)
+        print(
+            f"{args.username} has no local authenticator (see 'make run' output).", file=sys.stderr
+        )
         return 1
     print(totp.code(secret))
     return 0
@@ -321,7 +355,9 @@ def main(argv: list[str] | None = None) -> int:
     run_parser = sub.add_parser("run", help="start the local stack (default)")
     for p in (parser, run_parser):
         p.add_argument("--port", type=int, default=int(os.environ.get("STEADY_PORT", "8000")))
-        p.add_argument("--moto-port", type=int, default=int(os.environ.get("STEADY_MOTO_PORT", "5005")))
+        p.add_argument(
+            "--moto-port", type=int, default=int(os.environ.get("STEADY_MOTO_PORT", "5005"))
+        )
     token_parser = sub.add_parser("token", help="print an access token for an account")
     token_parser.add_argument("username")
     token_parser.add_argument("--password")
@@ -329,7 +365,9 @@ def main(argv: list[str] | None = None) -> int:
     code_parser.add_argument("username")
     sub.add_parser("outbox", help="print the emails and texts that would have been sent")
     remind_parser = sub.add_parser("remind", help="run the reminder job once (this quarter hour)")
-    remind_parser.add_argument("--at", help="the run's time, e.g. 2026-12-01T23:00:00Z (default: now)")
+    remind_parser.add_argument(
+        "--at", help="the run's time, e.g. 2026-12-01T23:00:00Z (default: now)"
+    )
     args = parser.parse_args(argv)
     if args.command == "outbox":
         return show_outbox(args)

@@ -39,8 +39,9 @@ class Dashboard:
         return DASHBOARD_COMPLETING * DASHBOARD_COMPLETED_EACH
 
 
-def build_dashboard(send: SendAsLeader, complete: Complete, latest: Mapping[str, int],
-                    prefix: str = "participant") -> Dashboard:
+def build_dashboard(
+    send: SendAsLeader, complete: Complete, latest: Mapping[str, int], prefix: str = "participant"
+) -> Dashboard:
     """A group of 15 participants (new accounts) and 30 module assignments with due dates, where
     5 participants completed the latest version of the first 10 modules. ``latest`` maps each
     published module id to its latest version and must hold 30."""
@@ -50,20 +51,32 @@ def build_dashboard(send: SendAsLeader, complete: Complete, latest: Mapping[str,
     group_id = send("POST", "/groups", {}, {"name": "Big group"})["group_id"]
     participants = []
     for n in range(DASHBOARD_PARTICIPANTS):
-        enrolled = send("POST", "/groups/{group_id}/participants", {"group_id": group_id},
-                        {"username": f"{prefix}-{n:02d}", "display_name": f"Person {n}", "create": True})
+        enrolled = send(
+            "POST",
+            "/groups/{group_id}/participants",
+            {"group_id": group_id},
+            {"username": f"{prefix}-{n:02d}", "display_name": f"Person {n}", "create": True},
+        )
         participants.append(enrolled["participant_id"])
     for i, module_id in enumerate(modules):
-        send("POST", "/groups/{group_id}/assignments", {"group_id": group_id},
-             {"module_id": module_id, "due_date": f"2026-12-{i % 28 + 1:02d}"})
+        send(
+            "POST",
+            "/groups/{group_id}/assignments",
+            {"group_id": group_id},
+            {"module_id": module_id, "due_date": f"2026-12-{i % 28 + 1:02d}"},
+        )
     for participant_id in participants[:DASHBOARD_COMPLETING]:
         for module_id in modules[:DASHBOARD_COMPLETED_EACH]:
             complete(participant_id, module_id, latest[module_id])
     return Dashboard(group_id, tuple(participants), modules)
 
 
-def build_big_grid(send: SendAsLeader, complete: Complete, latest: Mapping[str, int],
-                   prefix: str = "grid-participant") -> Dashboard:
+def build_big_grid(
+    send: SendAsLeader,
+    complete: Complete,
+    latest: Mapping[str, int],
+    prefix: str = "grid-participant",
+) -> Dashboard:
     """A group of 40 participants (new accounts) and 60 module assignments, the first 20 due
     in the past (so overdue), the rest far ahead; every second participant completed the
     latest version of the first 25 modules. ``latest`` must hold 60 published modules (the
@@ -74,14 +87,25 @@ def build_big_grid(send: SendAsLeader, complete: Complete, latest: Mapping[str, 
     group_id = send("POST", "/groups", {}, {"name": "Big group, 40 x 60"})["group_id"]
     participants = []
     for n in range(BIG_GRID_PARTICIPANTS):
-        enrolled = send("POST", "/groups/{group_id}/participants", {"group_id": group_id},
-                        {"username": f"{prefix}-{n:02d}", "display_name": f"Participant {n:02d}",
-                         "create": True})
+        enrolled = send(
+            "POST",
+            "/groups/{group_id}/participants",
+            {"group_id": group_id},
+            {
+                "username": f"{prefix}-{n:02d}",
+                "display_name": f"Participant {n:02d}",
+                "create": True,
+            },
+        )
         participants.append(enrolled["participant_id"])
     for i, module_id in enumerate(modules):
         due = f"2020-01-{i % 28 + 1:02d}" if i < 20 else f"2099-01-{i % 28 + 1:02d}"
-        send("POST", "/groups/{group_id}/assignments", {"group_id": group_id},
-             {"module_id": module_id, "due_date": due})
+        send(
+            "POST",
+            "/groups/{group_id}/assignments",
+            {"group_id": group_id},
+            {"module_id": module_id, "due_date": due},
+        )
     for participant_id in participants[::2]:
         for module_id in modules[:25]:
             complete(participant_id, module_id, latest[module_id])
@@ -98,8 +122,12 @@ def more_modules(modules: Sequence[Any], wanted: int = BIG_GRID_MODULES) -> list
     copies = []
     for original in english[: max(0, wanted - len(english))]:
         module_id = f"{original.module_id}-part-2"
-        meta = {**original.source.meta, "id": module_id,
-                "title": f"{original.source.meta['title']}, part 2"}
-        copies.append(replace(original, module_id=module_id,
-                              source=replace(original.source, meta=meta)))
+        meta = {
+            **original.source.meta,
+            "id": module_id,
+            "title": f"{original.source.meta['title']}, part 2",
+        }
+        copies.append(
+            replace(original, module_id=module_id, source=replace(original.source, meta=meta))
+        )
     return copies

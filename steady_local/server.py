@@ -18,7 +18,17 @@ from werkzeug.serving import make_server
 
 from steady_local import outbox
 
-_READ_PREFIXES = ("Get", "Query", "Scan", "BatchGet", "Describe", "List", "InitiateAuth", "AdminGet", "AdminList")
+_READ_PREFIXES = (
+    "Get",
+    "Query",
+    "Scan",
+    "BatchGet",
+    "Describe",
+    "List",
+    "InitiateAuth",
+    "AdminGet",
+    "AdminList",
+)
 
 
 def is_write(environ: dict[str, Any]) -> bool:
@@ -56,7 +66,9 @@ class LocalAws:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 5005) -> None:
         self.app = SerializedApp(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(host, port, self.app, threaded=True, request_handler=QuietRequestHandler)
+        self._server = make_server(
+            host, port, self.app, threaded=True, request_handler=QuietRequestHandler
+        )
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

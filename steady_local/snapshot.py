@@ -88,7 +88,9 @@ def restore(clients: Any, stack: Stack, path: Path) -> int:
         batch = [{"PutRequest": {"Item": i}} for i in data["items"][start : start + 25]]
         dynamodb.batch_write_item(RequestItems={stack.records_table: batch})
     for obj in data["objects"]:
-        s3.put_object(Bucket=stack.content_bucket, Key=obj["key"], Body=base64.b64decode(obj["body"]))
+        s3.put_object(
+            Bucket=stack.content_bucket, Key=obj["key"], Body=base64.b64decode(obj["body"])
+        )
     for user in data["users"]:
         cognito.admin_create_user(
             UserPoolId=stack.user_pool_id,

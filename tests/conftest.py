@@ -123,16 +123,25 @@ def as_first_version(text: str) -> str:
     import re
 
     text = re.sub(r"^version: \d+$", "version: 1", text, count=1, flags=re.MULTILINE)
-    return re.sub(r"^changelog: .*$", "changelog: First version.", text, count=1, flags=re.MULTILINE)
+    return re.sub(
+        r"^changelog: .*$", "changelog: First version.", text, count=1, flags=re.MULTILINE
+    )
 
 
 # One module per topic keeps each test's moto setup small; tests that need the whole
 # curriculum (dashboards at scale) use ``published_all``.
-STARTERS = ("cravings-and-urge-surfing", "thinking-traps", "breathing-and-grounding", "asking-for-what-you-need")
+STARTERS = (
+    "cravings-and-urge-surfing",
+    "thinking-traps",
+    "breathing-and-grounding",
+    "asking-for-what-you-need",
+)
 
 
 @pytest.fixture
-def published(publisher: Publisher, shipped_modules: list[pipeline.Module]) -> list[pipeline.Module]:
+def published(
+    publisher: Publisher, shipped_modules: list[pipeline.Module]
+) -> list[pipeline.Module]:
     """The four starter modules, published."""
     modules = [m for m in shipped_modules if m.module_id in STARTERS and m.locale == "en"]
     assert len(modules) == len(STARTERS)
@@ -142,7 +151,9 @@ def published(publisher: Publisher, shipped_modules: list[pipeline.Module]) -> l
 
 
 @pytest.fixture
-def published_all(publisher: Publisher, shipped_modules: list[pipeline.Module]) -> list[pipeline.Module]:
+def published_all(
+    publisher: Publisher, shipped_modules: list[pipeline.Module]
+) -> list[pipeline.Module]:
     """Every shipped module, published."""
     report = publisher.publish(shipped_modules)
     assert report.ok
@@ -156,7 +167,9 @@ class FakeClock(Clock):
     def __init__(self, timezone: str = "UTC") -> None:
         self.offset = timedelta(0)
         self.ticks = 1000.0
-        super().__init__(timezone, source=lambda: datetime.now(UTC) + self.offset, monotonic=lambda: self.ticks)
+        super().__init__(
+            timezone, source=lambda: datetime.now(UTC) + self.offset, monotonic=lambda: self.ticks
+        )
 
     def advance(self, seconds: float) -> None:
         self.offset += timedelta(seconds=seconds)
@@ -196,7 +209,9 @@ def client(service: services.Services) -> Iterator:  # type: ignore[type-arg]
         yield test_client
 
 
-def make_account(stack: Stack, username: str, role: str, authenticator: bool | None = None) -> Account:
+def make_account(
+    stack: Stack, username: str, role: str, authenticator: bool | None = None
+) -> Account:
     """A signed-in account. Leaders and admins get an authenticator (two-step sign-in) unless
     ``authenticator=False``; others only with ``authenticator=True``."""
     cognito = boto3.client("cognito-idp", region_name=REGION)
@@ -261,7 +276,14 @@ import logging as _logging  # noqa: E402
 import tempfile as _tempfile  # noqa: E402
 from urllib.parse import parse_qs as _parse_qs  # noqa: E402
 
-_SENSITIVE_FIELDS = ("display_name", "email", "new_password", "password", "phone", "temporary_password")
+_SENSITIVE_FIELDS = (
+    "display_name",
+    "email",
+    "new_password",
+    "password",
+    "phone",
+    "temporary_password",
+)
 _MIN_SECRET = 4
 
 
@@ -358,7 +380,9 @@ def _knowledge_check_answers(content: Path) -> set[str]:
 
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist)
-        os.environ.setdefault("STEADY_LOG_HYGIENE_DIR", _tempfile.mkdtemp(prefix="steady-log-hygiene-"))
+        os.environ.setdefault(
+            "STEADY_LOG_HYGIENE_DIR", _tempfile.mkdtemp(prefix="steady-log-hygiene-")
+        )
     for name in ("", "steady"):
         _logging.getLogger(name).addHandler(LOG_HYGIENE)
     from chalice.test import TestHTTPClient
@@ -380,18 +404,29 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     LOG_HYGIENE.secrets |= _knowledge_check_answers(CONTENT)
     leaks = LOG_HYGIENE.leaks()
     worker = getattr(session.config, "workerinput", {}).get("workerid", "main")
-    (folder / f"{worker}.json").write_text(_json.dumps({
-        "lines": len(LOG_HYGIENE.lines), "secrets": len(LOG_HYGIENE.secrets), "leaks": leaks,
-    }))
+    (folder / f"{worker}.json").write_text(
+        _json.dumps(
+            {
+                "lines": len(LOG_HYGIENE.lines),
+                "secrets": len(LOG_HYGIENE.secrets),
+                "leaks": leaks,
+            }
+        )
+    )
     if hasattr(session.config, "workerinput"):
         return
     reports = [_json.loads(p.read_text()) for p in folder.glob("*.json")]
     all_leaks = [leak for r in reports for leak in r["leaks"]]
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    lines, secrets = sum(r["lines"] for r in reports), max((r["secrets"] for r in reports), default=0)
+    lines, secrets = (
+        sum(r["lines"] for r in reports),
+        max((r["secrets"] for r in reports), default=0),
+    )
     if reporter is not None:
-        reporter.write_line(f"log hygiene: {lines} log lines checked against the {secrets} names, emails "
-                            f"and answers the tests used: {len(all_leaks)} found")
+        reporter.write_line(
+            f"log hygiene: {lines} log lines checked against the {secrets} names, emails "
+            f"and answers the tests used: {len(all_leaks)} found"
+        )
         for secret, line in all_leaks:
             reporter.write_line(f"  LEAK {secret!r} in: {line}", red=True)
     for p in folder.glob("*.json"):

@@ -48,7 +48,8 @@ class AccessRecords(RecordTable):
         ``None`` where there is none): one GetItem."""
         try:
             response = self._dynamodb.get_item(
-                TableName=self._table, Key={"PK": {"S": account_pk(account_id)}, "SK": {"S": SK}},
+                TableName=self._table,
+                Key={"PK": {"S": account_pk(account_id)}, "SK": {"S": SK}},
             )
         except (ClientError, BotoCoreError) as error:
             raise self.unavailable(error) from error

@@ -43,7 +43,8 @@ from chalicelib.records.table import (
 )
 
 _IN_PROGRESS = Conflict(
-    "This completion is being recorded by another request. Try again.", code="completion_in_progress"
+    "This completion is being recorded by another request. Try again.",
+    code="completion_in_progress",
 )
 _BATCH_GET_LIMIT = 100
 _BATCH_RETRIES = 5
@@ -94,8 +95,10 @@ class CompletedVersions:
                 module_id, _, version = name[3:].rpartition("#")
                 if module_id and version.isdigit():
                     checks.setdefault(module_id, {})[int(version)] = CheckResult(
-                        str(value.get("at", "")), int(value.get("correct", 0)),
-                        int(value.get("total", 0)))
+                        str(value.get("at", "")),
+                        int(value.get("correct", 0)),
+                        int(value.get("total", 0)),
+                    )
         return cls(participant_id, completed, checks)
 
 
@@ -184,8 +187,11 @@ class CompletionRecords(RecordTable):
         sets = "SET #at = if_not_exists(#at, :t)"
         if knowledge_check is not None:
             names["#kc"] = f"kc#{module_id}#{version}"
-            summary[":kc"] = {"at": completed_at, "correct": knowledge_check["correct"],
-                              "total": knowledge_check["total"]}
+            summary[":kc"] = {
+                "at": completed_at,
+                "correct": knowledge_check["correct"],
+                "total": knowledge_check["total"],
+            }
             sets += ", #kc = if_not_exists(#kc, :kc)"
         completed_versions = {
             "TableName": self._table,
@@ -212,12 +218,16 @@ class CompletionRecords(RecordTable):
         self, participant_id: str, page_token: str | None = None, limit: int = 50
     ) -> tuple[list[Completion], str | None]:
         """One page of a participant's completions (one Query) and the next page token."""
-        records, token = self.query_page(participant_pk(participant_id), COMPLETION_PREFIX, page_token, limit)
+        records, token = self.query_page(
+            participant_pk(participant_id), COMPLETION_PREFIX, page_token, limit
+        )
         return [Completion.from_record(r) for r in records], token
 
     def completed_versions(self, participant_ids: Sequence[str]) -> dict[str, CompletedVersions]:
         """What many participants completed: one BatchGetItem per 100, unprocessed keys retried."""
-        found: dict[str, CompletedVersions] = {pid: CompletedVersions(pid, {}) for pid in participant_ids}
+        found: dict[str, CompletedVersions] = {
+            pid: CompletedVersions(pid, {}) for pid in participant_ids
+        }
         unique = list(dict.fromkeys(participant_ids))
         for start in range(0, len(unique), _BATCH_GET_LIMIT):
             keys = [
@@ -248,7 +258,9 @@ class CompletionRecords(RecordTable):
         try:
             response = self._dynamodb.get_item(
                 TableName=self._table,
-                Key=to_item({"PK": participant_pk(participant_id), "SK": completion_sk(module_id, version)}),
+                Key=to_item(
+                    {"PK": participant_pk(participant_id), "SK": completion_sk(module_id, version)}
+                ),
                 ConsistentRead=consistent,
             )
         except (ClientError, BotoCoreError) as error:

@@ -135,12 +135,16 @@ class Group:
 
 
 class GroupRecords(RecordTable):
-    def create(self, group_id: str, name: str, leader_id: str, now: str, audit: dict[str, Any]) -> tuple[Group, bool]:
+    def create(
+        self, group_id: str, name: str, leader_id: str, now: str, audit: dict[str, Any]
+    ) -> tuple[Group, bool]:
         """Create a group led by ``leader_id``; a repeat with the same id returns the original."""
         pk = group_pk(group_id)
         items = [
-            self._put({"PK": pk, "SK": GROUP_SK, "name": name, "archived": False, "created_at": now},
-                      condition="attribute_not_exists(PK)"),
+            self._put(
+                {"PK": pk, "SK": GROUP_SK, "name": name, "archived": False, "created_at": now},
+                condition="attribute_not_exists(PK)",
+            ),
             _due(self._table, group_id, "SET archived = :x", values={":x": False}),
             *self._leader_items(group_id, leader_id, now),
             *entry_puts(self._table, audit),
@@ -167,22 +171,40 @@ class GroupRecords(RecordTable):
             elif sk.startswith(LEADER_PREFIX):
                 leaders.append(record["leader_id"])
             elif sk.startswith(PARTICIPANT_PREFIX):
-                participants.append(EnrolledParticipant(
-                    record["participant_id"], record.get("display_name", ""), record["joined_at"],
-                    bool(record.get("shares_history", False))))
+                participants.append(
+                    EnrolledParticipant(
+                        record["participant_id"],
+                        record.get("display_name", ""),
+                        record["joined_at"],
+                        bool(record.get("shares_history", False)),
+                    )
+                )
             elif sk.startswith(ASSIGNMENT_PREFIX):
                 assignments.append(_assignment(record))
             elif sk.startswith(ATTENTION_SEEN_PREFIX):
-                seen.append(Seen(str(record["participant_id"]), str(record["reason"]),
-                                 str(record["fingerprint"]), str(record["seen_by"]),
-                                 str(record["seen_at"])))
+                seen.append(
+                    Seen(
+                        str(record["participant_id"]),
+                        str(record["reason"]),
+                        str(record["fingerprint"]),
+                        str(record["seen_by"]),
+                        str(record["seen_at"]),
+                    )
+                )
         if details is None:
             raise NotFound("There is no such group.", code="group_not_found")
         return Group(
-            group_id, details["name"], bool(details.get("archived")), details["created_at"],
+            group_id,
+            details["name"],
+            bool(details.get("archived")),
+            details["created_at"],
             leaders=tuple(leaders),
-            participants=tuple(sorted(participants, key=lambda p: (p.display_name.lower(), p.participant_id))),
-            assignments=tuple(sorted(assignments, key=lambda a: (a.due_date or "9999", a.assigned_at))),
+            participants=tuple(
+                sorted(participants, key=lambda p: (p.display_name.lower(), p.participant_id))
+            ),
+            assignments=tuple(
+                sorted(assignments, key=lambda a: (a.due_date or "9999", a.assigned_at))
+            ),
             inactive_days=int(details["inactive_days"]) if "inactive_days" in details else None,
             seen=tuple(seen),
         )
@@ -197,8 +219,11 @@ class GroupRecords(RecordTable):
         unique = list(dict.fromkeys(group_ids))[:_BATCH_GET_LIMIT]
         if not unique:
             return {}
-        request: dict[str, Any] = {self._table: {"Keys": [
-            to_item({"PK": group_pk(gid), "SK": GROUP_SK}) for gid in unique]}}
+        request: dict[str, Any] = {
+            self._table: {
+                "Keys": [to_item({"PK": group_pk(gid), "SK": GROUP_SK}) for gid in unique]
+            }
+        }
         names: dict[str, str] = {}
         for _attempt in range(_BATCH_RETRIES):
             try:
@@ -220,8 +245,10 @@ class GroupRecords(RecordTable):
         unique = list(dict.fromkeys(group_ids))
         found: dict[str, Group | None] = {}
         for start in range(0, len(unique), _BATCH_GET_LIMIT):
-            keys = [to_item({"PK": group_pk(gid), "SK": DUE_SK})
-                    for gid in unique[start:start + _BATCH_GET_LIMIT]]
+            keys = [
+                to_item({"PK": group_pk(gid), "SK": DUE_SK})
+                for gid in unique[start : start + _BATCH_GET_LIMIT]
+            ]
             request: dict[str, Any] = {self._table: {"Keys": keys}}
             for _attempt in range(_BATCH_RETRIES):
                 try:
@@ -249,7 +276,13 @@ class GroupRecords(RecordTable):
         """Ids of the groups a participant is enrolled in (one Query)."""
         return [r["group_id"] for r in self.query_all(participant_pk(participant_id), GROUP_PREFIX)]
 
-    def update(self, group_id: str, audit: dict[str, Any], name: str | None = None, archived: bool | None = None) -> None:
+    def update(
+        self,
+        group_id: str,
+        audit: dict[str, Any],
+        name: str | None = None,
+        archived: bool | None = None,
+    ) -> None:
         names: dict[str, str] = {}
         values: dict[str, Any] = {}
         sets: list[str] = []
@@ -269,31 +302,42 @@ class GroupRecords(RecordTable):
         }
         if names:
             update["ExpressionAttributeNames"] = names
-        mirrored = ([_due(self._table, group_id, "SET archived = :x", values={":x": archived})]
-                    if archived is not None else [])
+        mirrored = (
+            [_due(self._table, group_id, "SET archived = :x", values={":x": archived})]
+            if archived is not None
+            else []
+        )
         self._write([{"Update": update}, *mirrored, *entry_puts(self._table, audit)])
 
     def add_leader(self, group_id: str, leader_id: str, now: str, audit: dict[str, Any]) -> None:
-        self._write([*self._leader_items(group_id, leader_id, now),
-                     *entry_puts(self._table, audit)])
+        self._write(
+            [*self._leader_items(group_id, leader_id, now), *entry_puts(self._table, audit)]
+        )
 
-    def enrol(self, group_id: str, participant_id: str, display_name: str, now: str, audit: dict[str, Any]) -> None:
+    def enrol(
+        self, group_id: str, participant_id: str, display_name: str, now: str, audit: dict[str, Any]
+    ) -> None:
         pk = group_pk(group_id)
         enrolled = {
             "TableName": self._table,
             "Key": to_item({"PK": pk, "SK": participant_sk(participant_id)}),
             "UpdateExpression": "SET participant_id = :p, display_name = :n, joined_at = if_not_exists(joined_at, :t)",
-            "ExpressionAttributeValues": to_item({":p": participant_id, ":n": display_name, ":t": now}),
+            "ExpressionAttributeValues": to_item(
+                {":p": participant_id, ":n": display_name, ":t": now}
+            ),
         }
-        self._write([
-            {"Update": enrolled},
-            self._put({"PK": participant_pk(participant_id), "SK": pk, "group_id": group_id}),
-            _due(self._table, group_id, "ADD members :m", values={":m": {participant_id}}),
-            *entry_puts(self._table, audit),
-        ])
+        self._write(
+            [
+                {"Update": enrolled},
+                self._put({"PK": participant_pk(participant_id), "SK": pk, "group_id": group_id}),
+                _due(self._table, group_id, "ADD members :m", values={":m": {participant_id}}),
+                *entry_puts(self._table, audit),
+            ]
+        )
 
-    def set_shares_history(self, group_id: str, participant_id: str, share: bool, now: str,
-                           audit: dict[str, Any]) -> None:
+    def set_shares_history(
+        self, group_id: str, participant_id: str, share: bool, now: str, audit: dict[str, Any]
+    ) -> None:
         """The participant's choice for this group (only while enrolled: ``attribute_exists``),
         with its audit entry, in one transaction. Leaving the group deletes the enrolment and
         with it the choice: joining again starts from the default."""
@@ -304,8 +348,10 @@ class GroupRecords(RecordTable):
             "ConditionExpression": "attribute_exists(PK)",
             "ExpressionAttributeValues": to_item({":s": share, ":t": now}),
         }
-        self._write([{"Update": update}, *entry_puts(self._table, audit)],
-                    not_found="You are not in this group.")
+        self._write(
+            [{"Update": update}, *entry_puts(self._table, audit)],
+            not_found="You are not in this group.",
+        )
 
     def enrolments_of(self, participant_id: str) -> list[tuple[Group, EnrolledParticipant]]:
         """A participant's groups (details only) with their own enrolment in each: one Query
@@ -337,20 +383,44 @@ class GroupRecords(RecordTable):
             enrolled = found.get(f"{group_pk(gid)}|{participant_sk(participant_id)}")
             if details is None or enrolled is None:
                 continue
-            group = Group(gid, str(details["name"]), bool(details.get("archived")), str(details["created_at"]))
-            result.append((group, EnrolledParticipant(
-                participant_id, "", str(enrolled["joined_at"]), bool(enrolled.get("shares_history", False)))))
+            group = Group(
+                gid, str(details["name"]), bool(details.get("archived")), str(details["created_at"])
+            )
+            result.append(
+                (
+                    group,
+                    EnrolledParticipant(
+                        participant_id,
+                        "",
+                        str(enrolled["joined_at"]),
+                        bool(enrolled.get("shares_history", False)),
+                    ),
+                )
+            )
         return result
 
     def remove_participant(self, group_id: str, participant_id: str, audit: dict[str, Any]) -> None:
         pk = group_pk(group_id)
-        self._write([
-            {"Delete": {"TableName": self._table, "Key": to_item({"PK": pk, "SK": participant_sk(participant_id)}),
-                        "ConditionExpression": "attribute_exists(PK)"}},
-            {"Delete": {"TableName": self._table, "Key": to_item({"PK": participant_pk(participant_id), "SK": pk})}},
-            _due(self._table, group_id, "DELETE members :m", values={":m": {participant_id}}),
-            *entry_puts(self._table, audit),
-        ], not_found="That participant is not in this group.")
+        self._write(
+            [
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": to_item({"PK": pk, "SK": participant_sk(participant_id)}),
+                        "ConditionExpression": "attribute_exists(PK)",
+                    }
+                },
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": to_item({"PK": participant_pk(participant_id), "SK": pk}),
+                    }
+                },
+                _due(self._table, group_id, "DELETE members :m", values={":m": {participant_id}}),
+                *entry_puts(self._table, audit),
+            ],
+            not_found="That participant is not in this group.",
+        )
 
     def put_assignment(self, group_id: str, assignment: Assignment, audit: dict[str, Any]) -> None:
         record = {
@@ -367,29 +437,56 @@ class GroupRecords(RecordTable):
             if value is not None:
                 record[name] = value
         mirrored = {k: v for k, v in record.items() if k not in ("PK", "SK", "assigned_by")}
-        self._write([
-            self._put(record),
-            _due(self._table, group_id, "SET #a = :a",
-                 names={"#a": _DUE_ASSIGNMENT + assignment.assignment_id}, values={":a": mirrored}),
-            *entry_puts(self._table, audit),
-        ])
+        self._write(
+            [
+                self._put(record),
+                _due(
+                    self._table,
+                    group_id,
+                    "SET #a = :a",
+                    names={"#a": _DUE_ASSIGNMENT + assignment.assignment_id},
+                    values={":a": mirrored},
+                ),
+                *entry_puts(self._table, audit),
+            ]
+        )
 
     def delete_assignment(self, group_id: str, assignment_id: str, audit: dict[str, Any]) -> None:
-        self._write([
-            {"Delete": {"TableName": self._table,
-                        "Key": to_item({"PK": group_pk(group_id), "SK": assignment_sk(assignment_id)}),
-                        "ConditionExpression": "attribute_exists(PK)"}},
-            _due(self._table, group_id, "REMOVE #a", names={"#a": _DUE_ASSIGNMENT + assignment_id}),
-            *entry_puts(self._table, audit),
-        ], not_found="There is no such assignment in this group.")
+        self._write(
+            [
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": to_item(
+                            {"PK": group_pk(group_id), "SK": assignment_sk(assignment_id)}
+                        ),
+                        "ConditionExpression": "attribute_exists(PK)",
+                    }
+                },
+                _due(
+                    self._table,
+                    group_id,
+                    "REMOVE #a",
+                    names={"#a": _DUE_ASSIGNMENT + assignment_id},
+                ),
+                *entry_puts(self._table, audit),
+            ],
+            not_found="There is no such assignment in this group.",
+        )
 
     # -- plumbing -------------------------------------------------------------------------
 
     def _leader_items(self, group_id: str, leader_id: str, now: str) -> list[dict[str, Any]]:
         """The leader inside the group, and the pointer from the leader to the group."""
         return [
-            self._put({"PK": group_pk(group_id), "SK": leader_sk(leader_id), "leader_id": leader_id,
-                       "added_at": now}),
+            self._put(
+                {
+                    "PK": group_pk(group_id),
+                    "SK": leader_sk(leader_id),
+                    "leader_id": leader_id,
+                    "added_at": now,
+                }
+            ),
             self._put({"PK": leader_pk(leader_id), "SK": group_pk(group_id), "group_id": group_id}),
         ]
 
@@ -418,11 +515,19 @@ class GroupRecords(RecordTable):
 _DUE_ASSIGNMENT = "a#"
 
 
-def _due(table: str, group_id: str, expression: str, names: dict[str, str] | None = None,
-         values: dict[str, Any] | None = None) -> dict[str, Any]:
+def _due(
+    table: str,
+    group_id: str,
+    expression: str,
+    names: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The Update of a group's ``DUE`` item that goes with a change (see the module)."""
-    update: dict[str, Any] = {"TableName": table, "UpdateExpression": expression,
-                              "Key": to_item({"PK": group_pk(group_id), "SK": DUE_SK})}
+    update: dict[str, Any] = {
+        "TableName": table,
+        "UpdateExpression": expression,
+        "Key": to_item({"PK": group_pk(group_id), "SK": DUE_SK}),
+    }
     if names:
         update["ExpressionAttributeNames"] = names
     if values:
@@ -432,14 +537,22 @@ def _due(table: str, group_id: str, expression: str, names: dict[str, str] | Non
 
 def _from_due(group_id: str, record: dict[str, Any]) -> Group:
     assignments = tuple(
-        _assignment({**value, "assignment_id": name[len(_DUE_ASSIGNMENT):], "assigned_by": ""})
+        _assignment({**value, "assignment_id": name[len(_DUE_ASSIGNMENT) :], "assigned_by": ""})
         for name, value in record.items()
-        if name.startswith(_DUE_ASSIGNMENT) and isinstance(value, dict))
-    members = tuple(EnrolledParticipant(str(pid), "", "")
-                    for pid in sorted(record.get("members") or ()))
+        if name.startswith(_DUE_ASSIGNMENT) and isinstance(value, dict)
+    )
+    members = tuple(
+        EnrolledParticipant(str(pid), "", "") for pid in sorted(record.get("members") or ())
+    )
     ordered = sorted(assignments, key=lambda a: (a.due_date or "9999", a.assigned_at))
-    return Group(group_id, "", bool(record.get("archived")), "", participants=members,
-                 assignments=tuple(ordered))
+    return Group(
+        group_id,
+        "",
+        bool(record.get("archived")),
+        "",
+        participants=members,
+        assignments=tuple(ordered),
+    )
 
 
 def _assignment(record: dict[str, Any]) -> Assignment:

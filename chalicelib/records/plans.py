@@ -190,8 +190,10 @@ class PlanRecords(RecordTable):
     def all_of(self, participant_id: str) -> list[PlanVersion]:
         """Every saved version, oldest first, with its items (one Query per 1 MB): the
         participant's own download of their data."""
-        return [PlanVersion.from_record(participant_id, r)
-                for r in self.query_all(participant_pk(participant_id), PLAN_PREFIX)]
+        return [
+            PlanVersion.from_record(participant_id, r)
+            for r in self.query_all(participant_pk(participant_id), PLAN_PREFIX)
+        ]
 
     def delete_all(self, participant_id: str) -> int:
         """Delete every version (the participant's own request): one Query of the keys, then one

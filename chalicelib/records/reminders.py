@@ -107,7 +107,9 @@ class ReminderRecords(RecordTable):
         response = self._call(
             "query",
             KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues=to_item({":pk": participant_pk(participant_id), ":prefix": REMINDER_PREFIX}),
+            ExpressionAttributeValues=to_item(
+                {":pk": participant_pk(participant_id), ":prefix": REMINDER_PREFIX}
+            ),
             ConsistentRead=True,
         )
         records = {r["SK"]: r for r in (from_item(i) for i in response.get("Items", []))}
@@ -138,29 +140,62 @@ class ReminderRecords(RecordTable):
                 "ExpressionAttributeNames": {"#v": "version"},
                 "ExpressionAttributeValues": to_item({":v": read_version}),
             }
-        items: list[dict[str, Any]] = [{"Put": {"TableName": self._table, "Item": to_item(item), **put}}]
-        pointer = {"participant_id": participant_id, "timezone": choice["timezone"], "time": choice["time"]}
+        items: list[dict[str, Any]] = [
+            {"Put": {"TableName": self._table, "Item": to_item(item), **put}}
+        ]
+        pointer = {
+            "participant_id": participant_id,
+            "timezone": choice["timezone"],
+            "time": choice["time"],
+        }
         for slot in sorted(set(add_slots)):
-            items.append({"Put": {"TableName": self._table,
-                                  "Item": to_item({"PK": slot_pk(slot), "SK": pk, **pointer})}})
+            items.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": to_item({"PK": slot_pk(slot), "SK": pk, **pointer}),
+                    }
+                }
+            )
         for slot in sorted(set(remove_slots) - set(add_slots)):
-            items.append({"Delete": {"TableName": self._table, "Key": to_item({"PK": slot_pk(slot), "SK": pk})}})
+            items.append(
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": to_item({"PK": slot_pk(slot), "SK": pk}),
+                    }
+                }
+            )
         if group_ids is not None:
-            items.append({"Update": {
-                "TableName": self._table,
-                "Key": to_item({"PK": pk, "SK": SENT_SK}),
-                "UpdateExpression": "SET #g = :g, #c = :c",
-                "ExpressionAttributeNames": {"#g": "group_ids", "#c": "groups_checked_on"},
-                "ExpressionAttributeValues": to_item({":g": group_ids, ":c": checked_on or ""}),
-            }})
+            items.append(
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": to_item({"PK": pk, "SK": SENT_SK}),
+                        "UpdateExpression": "SET #g = :g, #c = :c",
+                        "ExpressionAttributeNames": {"#g": "group_ids", "#c": "groups_checked_on"},
+                        "ExpressionAttributeValues": to_item(
+                            {":g": group_ids, ":c": checked_on or ""}
+                        ),
+                    }
+                }
+            )
         try:
             self._dynamodb.transact_write_items(TransactItems=items)
         except ClientError as error:
-            if error_code(error) == "TransactionCanceledException" and _reasons(error)[0] == "ConditionalCheckFailed":
+            if (
+                error_code(error) == "TransactionCanceledException"
+                and _reasons(error)[0] == "ConditionalCheckFailed"
+            ):
                 return False
-            if error_code(error) in ("TransactionCanceledException", "TransactionConflictException"):
-                raise Conflict("Your reminder settings changed at the same time. Try again.",
-                               code="concurrent_change") from error
+            if error_code(error) in (
+                "TransactionCanceledException",
+                "TransactionConflictException",
+            ):
+                raise Conflict(
+                    "Your reminder settings changed at the same time. Try again.",
+                    code="concurrent_change",
+                ) from error
             raise self.unavailable(error) from error
         except BotoCoreError as error:
             raise self.unavailable(error) from error
@@ -182,7 +217,11 @@ class ReminderRecords(RecordTable):
             response = self._call("query", **request)
             for raw in response.get("Items", []):
                 record = from_item(raw)
-                pointers.append(SlotPointer(str(record["participant_id"]), str(record["timezone"]), str(record["time"])))
+                pointers.append(
+                    SlotPointer(
+                        str(record["participant_id"]), str(record["timezone"]), str(record["time"])
+                    )
+                )
             token = response.get("LastEvaluatedKey")
             if not token:
                 return pointers
@@ -192,11 +231,16 @@ class ReminderRecords(RecordTable):
         unique = list(dict.fromkeys(participant_ids))
         found: dict[str, dict[str, dict[str, Any]]] = {pid: {} for pid in unique}
         keys = [
-            {"PK": participant_pk(pid), "SK": sk} for pid in unique for sk in (CHOICE_SK, SENT_SK, COMPLETED_VERSIONS_SK)
+            {"PK": participant_pk(pid), "SK": sk}
+            for pid in unique
+            for sk in (CHOICE_SK, SENT_SK, COMPLETED_VERSIONS_SK)
         ]
         for start in range(0, len(keys), _BATCH_KEYS):
             request: dict[str, Any] = {
-                self._table: {"Keys": [to_item(k) for k in keys[start:start + _BATCH_KEYS]], "ConsistentRead": True}
+                self._table: {
+                    "Keys": [to_item(k) for k in keys[start : start + _BATCH_KEYS]],
+                    "ConsistentRead": True,
+                }
             }
             for _attempt in range(_BATCH_RETRIES):
                 try:
@@ -212,13 +256,24 @@ class ReminderRecords(RecordTable):
             else:
                 raise self.unavailable(RuntimeError("unprocessed keys"))
         return {
-            pid: Candidate(pid, parts.get(CHOICE_SK), parts.get(SENT_SK, {}),
-                           CompletedVersions.from_record(pid, parts.get(COMPLETED_VERSIONS_SK)))
+            pid: Candidate(
+                pid,
+                parts.get(CHOICE_SK),
+                parts.get(SENT_SK, {}),
+                CompletedVersions.from_record(pid, parts.get(COMPLETED_VERSIONS_SK)),
+            )
             for pid, parts in found.items()
         }
 
-    def claim(self, participant_ids: list[str], local_dates: dict[str, str], now: str, run_id: str,
-              channels: dict[str, str], attempts: int = 4) -> set[str]:
+    def claim(
+        self,
+        participant_ids: list[str],
+        local_dates: dict[str, str],
+        now: str,
+        run_id: str,
+        channels: dict[str, str],
+        attempts: int = 4,
+    ) -> set[str]:
         """Claim "reminded on local date D" for each participant; returns those this run claimed.
 
         Up to 100 claims per TransactWriteItems. A claim another run already holds is dropped
@@ -226,11 +281,14 @@ class ReminderRecords(RecordTable):
         """
         claimed: set[str] = set()
         for start in range(0, len(participant_ids), TRANSACT_LIMIT):
-            pending = participant_ids[start:start + TRANSACT_LIMIT]
+            pending = participant_ids[start : start + TRANSACT_LIMIT]
             for _attempt in range(attempts):
                 if not pending:
                     break
-                items = [self._claim_item(pid, local_dates[pid], now, run_id, channels[pid]) for pid in pending]
+                items = [
+                    self._claim_item(pid, local_dates[pid], now, run_id, channels[pid])
+                    for pid in pending
+                ]
                 try:
                     self._dynamodb.transact_write_items(TransactItems=items)
                 except ClientError as error:
@@ -239,8 +297,11 @@ class ReminderRecords(RecordTable):
                             continue
                         raise self.unavailable(error) from error
                     reasons = _reasons(error)
-                    pending = [pid for pid, reason in zip(pending, reasons, strict=False)
-                               if reason != "ConditionalCheckFailed"]
+                    pending = [
+                        pid
+                        for pid, reason in zip(pending, reasons, strict=False)
+                        if reason != "ConditionalCheckFailed"
+                    ]
                     continue
                 except BotoCoreError as error:
                     raise self.unavailable(error) from error
@@ -248,15 +309,26 @@ class ReminderRecords(RecordTable):
                 pending = []
         return claimed
 
-    def _claim_item(self, participant_id: str, local_date: str, now: str, run_id: str, channel: str) -> dict[str, Any]:
-        return {"Update": {
-            "TableName": self._table,
-            "Key": to_item({"PK": participant_pk(participant_id), "SK": SENT_SK}),
-            "UpdateExpression": "SET #d = :d, #a = :a, #r = :r, #c = :c",
-            "ConditionExpression": "attribute_not_exists(#d) OR #d <> :d",
-            "ExpressionAttributeNames": {"#d": "sent_on", "#a": "last_sent_at", "#r": "run", "#c": "channel"},
-            "ExpressionAttributeValues": to_item({":d": local_date, ":a": now, ":r": run_id, ":c": channel}),
-        }}
+    def _claim_item(
+        self, participant_id: str, local_date: str, now: str, run_id: str, channel: str
+    ) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": to_item({"PK": participant_pk(participant_id), "SK": SENT_SK}),
+                "UpdateExpression": "SET #d = :d, #a = :a, #r = :r, #c = :c",
+                "ConditionExpression": "attribute_not_exists(#d) OR #d <> :d",
+                "ExpressionAttributeNames": {
+                    "#d": "sent_on",
+                    "#a": "last_sent_at",
+                    "#r": "run",
+                    "#c": "channel",
+                },
+                "ExpressionAttributeValues": to_item(
+                    {":d": local_date, ":a": now, ":r": run_id, ":c": channel}
+                ),
+            }
+        }
 
     def release(self, participant_id: str, run_id: str, previous: dict[str, Any]) -> None:
         """Give back this run's claim (the send failed), restoring the previous send."""
@@ -271,7 +343,11 @@ class ReminderRecords(RecordTable):
             else:
                 removes.append(f"#{attribute}")
         expression = " ".join(
-            part for part in (("SET " + ", ".join(sets)) if sets else "", ("REMOVE " + ", ".join(removes)) if removes else "")
+            part
+            for part in (
+                ("SET " + ", ".join(sets)) if sets else "",
+                ("REMOVE " + ", ".join(removes)) if removes else "",
+            )
             if part
         )
         try:
@@ -330,7 +406,9 @@ class ReminderRecords(RecordTable):
 
     def _call(self, operation: str, **request: Any) -> dict[str, Any]:
         try:
-            response: dict[str, Any] = getattr(self._dynamodb, operation)(TableName=self._table, **request)
+            response: dict[str, Any] = getattr(self._dynamodb, operation)(
+                TableName=self._table, **request
+            )
             return response
         except ClientError as error:
             if error_code(error) == "ConditionalCheckFailedException":

@@ -61,7 +61,9 @@ class Session:
     setup_secret: str = ""
 
     def with_tokens(self, access_token: str, refresh_token: str | None = None) -> Session:
-        return replace(self, access_token=access_token, refresh_token=refresh_token or self.refresh_token)
+        return replace(
+            self, access_token=access_token, refresh_token=refresh_token or self.refresh_token
+        )
 
 
 class SessionRecords(RecordTable):
@@ -86,12 +88,19 @@ class SessionRecords(RecordTable):
         if not session.caller_id:
             self._call("put_item", Item=to_item(item))
             return
-        listing = {"PK": account_pk(session.caller_id), "SK": item["PK"],
-                   "expires_at": session.expires_at, "ttl": session.expires_at}
-        self.transact([
-            {"Put": {"TableName": self._table, "Item": to_item(item)}},
-            {"Put": {"TableName": self._table, "Item": to_item(listing)}},
-        ], _BUSY)
+        listing = {
+            "PK": account_pk(session.caller_id),
+            "SK": item["PK"],
+            "expires_at": session.expires_at,
+            "ttl": session.expires_at,
+        }
+        self.transact(
+            [
+                {"Put": {"TableName": self._table, "Item": to_item(item)}},
+                {"Put": {"TableName": self._table, "Item": to_item(listing)}},
+            ],
+            _BUSY,
+        )
 
     def end_all(self, account_id: str) -> int:
         """Delete every web session of the account (a disable); returns how many were listed."""
@@ -109,9 +118,7 @@ class SessionRecords(RecordTable):
 
     def get(self, session_id: str) -> Session | None:
         """The stored session, or ``None`` (never stored, signed out, or removed by TTL)."""
-        response = self._call(
-            "get_item", Key=self._key(session_id), ConsistentRead=True
-        )
+        response = self._call("get_item", Key=self._key(session_id), ConsistentRead=True)
         if "Item" not in response:
             return None
         item = from_item(response["Item"])
@@ -175,7 +182,9 @@ class SessionRecords(RecordTable):
 
     def _call(self, operation: str, **request: Any) -> dict[str, Any]:
         try:
-            response: dict[str, Any] = getattr(self._dynamodb, operation)(TableName=self._table, **request)
+            response: dict[str, Any] = getattr(self._dynamodb, operation)(
+                TableName=self._table, **request
+            )
             return response
         except ClientError as error:
             if error_code(error) == "ConditionalCheckFailedException":

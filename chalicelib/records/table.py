@@ -75,7 +75,12 @@ class RecordTable:
         return {"PK": {"S": pk}, "SK": {"S": sk}}
 
     def query_page(
-        self, pk: str, sk_prefix: str, page_token: str | None, limit: int, newest_first: bool = False
+        self,
+        pk: str,
+        sk_prefix: str,
+        page_token: str | None,
+        limit: int,
+        newest_first: bool = False,
     ) -> tuple[list[dict[str, Any]], str | None]:
         """One page of a partition (one Query), items whose SK starts with ``sk_prefix``."""
         condition = "PK = :pk AND begins_with(SK, :prefix)" if sk_prefix else "PK = :pk"
@@ -144,5 +149,11 @@ class RecordTable:
 
 
 __all__ = [
-    "RecordTable", "TransactionCancelled", "to_item", "from_item", "error_code", "BotoCoreError", "ClientError",
+    "RecordTable",
+    "TransactionCancelled",
+    "to_item",
+    "from_item",
+    "error_code",
+    "BotoCoreError",
+    "ClientError",
 ]

@@ -55,7 +55,9 @@ class Answer:
     """One field's answer, as it was saved."""
 
     field_id: str
-    value: Any  # str (text), list[str] (list), list[{"name","phone"}] (contacts), int (scale, choice)
+    value: (
+        Any  # str (text), list[str] (list), list[{"name","phone"}] (contacts), int (scale, choice)
+    )
     version: int  # the English (curriculum) version of the module it was written in
     locale: str
     at: str
@@ -67,8 +69,14 @@ class Answer:
 
     def to_record(self) -> dict[str, Any]:
         record: dict[str, Any] = {
-            "value": self.value, "version": self.version, "locale": self.locale, "at": self.at,
-            "kind": self.kind, "label": self.label, "plan": self.plan, "item": self.item,
+            "value": self.value,
+            "version": self.version,
+            "locale": self.locale,
+            "at": self.at,
+            "kind": self.kind,
+            "label": self.label,
+            "plan": self.plan,
+            "item": self.item,
         }
         if self.choice_text is not None:
             record["choice_text"] = self.choice_text
@@ -121,19 +129,23 @@ class Worksheet:
         return bool(self.answers)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"module_id": self.module_id, "shared": self.shared, "updated_at": self.updated_at,
-                "answers": [a.to_dict() for _, a in sorted(self.answers.items())]}
+        return {
+            "module_id": self.module_id,
+            "shared": self.shared,
+            "updated_at": self.updated_at,
+            "answers": [a.to_dict() for _, a in sorted(self.answers.items())],
+        }
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Worksheet:
         answers = {
-            name[len(ANSWER_PREFIX):]: Answer.from_record(name[len(ANSWER_PREFIX):], value)
+            name[len(ANSWER_PREFIX) :]: Answer.from_record(name[len(ANSWER_PREFIX) :], value)
             for name, value in record.items()
             if name.startswith(ANSWER_PREFIX) and isinstance(value, dict)
         }
         return cls(
             participant_id=participant_id_of(str(record["PK"])),
-            module_id=str(record.get("module_id", str(record["SK"])[len(WORKSHEET_PREFIX):])),
+            module_id=str(record.get("module_id", str(record["SK"])[len(WORKSHEET_PREFIX) :])),
             answers=answers,
             shared=bool(record.get("shared", False)),
             updated_at=record.get("updated_at"),
@@ -141,8 +153,14 @@ class Worksheet:
 
 
 class WorksheetRecords(RecordTable):
-    def save(self, participant_id: str, module_id: str, answers: list[Answer], emptied: list[str],
-             at: str) -> Worksheet:
+    def save(
+        self,
+        participant_id: str,
+        module_id: str,
+        answers: list[Answer],
+        emptied: list[str],
+        at: str,
+    ) -> Worksheet:
         """One UpdateItem: SET each answer given, REMOVE each emptied one (see the module).
         Returns the whole stored worksheet after the save (``ReturnValues=ALL_NEW``)."""
         names: dict[str, str] = {"#m": "module_id", "#u": "updated_at", "#f": "first_saved_at"}
@@ -183,8 +201,10 @@ class WorksheetRecords(RecordTable):
             )
         except ClientError as error:
             if error_code(error) == "ConditionalCheckFailedException":
-                raise NotFound("Save some answers in this worksheet before sharing it.",
-                               code="worksheet_not_found") from None
+                raise NotFound(
+                    "Save some answers in this worksheet before sharing it.",
+                    code="worksheet_not_found",
+                ) from None
             raise self.unavailable(error) from error
         except BotoCoreError as error:
             raise self.unavailable(error) from error
@@ -206,16 +226,20 @@ class WorksheetRecords(RecordTable):
 
     def all_of(self, participant_id: str) -> list[Worksheet]:
         """Every worksheet of a participant: one Query (per 1 MB)."""
-        return [Worksheet.from_record(r)
-                for r in self.query_all(participant_pk(participant_id), WORKSHEET_PREFIX)]
+        return [
+            Worksheet.from_record(r)
+            for r in self.query_all(participant_pk(participant_id), WORKSHEET_PREFIX)
+        ]
 
     def of_participants(self, participant_ids: list[str], module_id: str) -> dict[str, Worksheet]:
         """One module's worksheet for many participants: one BatchGetItem per 100."""
         found = {pid: Worksheet(pid, module_id) for pid in participant_ids}
         unique = list(dict.fromkeys(participant_ids))
         for start in range(0, len(unique), _BATCH_GET_LIMIT):
-            keys = [to_item({"PK": participant_pk(pid), "SK": worksheet_sk(module_id)})
-                    for pid in unique[start:start + _BATCH_GET_LIMIT]]
+            keys = [
+                to_item({"PK": participant_pk(pid), "SK": worksheet_sk(module_id)})
+                for pid in unique[start : start + _BATCH_GET_LIMIT]
+            ]
             request: dict[str, Any] = {self._table: {"Keys": keys, "ConsistentRead": True}}
             for _attempt in range(_BATCH_RETRIES):
                 try:
@@ -240,7 +264,9 @@ class WorksheetRecords(RecordTable):
             try:
                 self._dynamodb.delete_item(
                     TableName=self._table,
-                    Key=to_item({"PK": participant_pk(participant_id), "SK": worksheet_sk(sheet.module_id)}),
+                    Key=to_item(
+                        {"PK": participant_pk(participant_id), "SK": worksheet_sk(sheet.module_id)}
+                    ),
                 )
             except (ClientError, BotoCoreError) as error:
                 raise self.unavailable(error) from error

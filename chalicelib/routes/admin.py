@@ -20,11 +20,17 @@ def blueprint(authorizer: Any) -> Blueprint:
     bp = Blueprint(__name__)
     endpoints = Endpoints(bp, authorizer)
 
-    @endpoints.route("/admin/accounts", method="POST", roles=ADMIN_ONLY,
-                     body={"username": str, "role": str}, optional={"email": str})
+    @endpoints.route(
+        "/admin/accounts",
+        method="POST",
+        roles=ADMIN_ONLY,
+        body={"username": str, "role": str},
+        optional={"email": str},
+    )
     def create_account(call: Call) -> Any:
         created = services.current().administration.create_account(
-            call.caller, call.body["username"], call.body["role"], call.body.get("email"))
+            call.caller, call.body["username"], call.body["role"], call.body.get("email")
+        )
         result = created.account.to_dict()
         if created.temporary_password:
             result["temporary_password"] = created.temporary_password
@@ -33,18 +39,27 @@ def blueprint(authorizer: Any) -> Blueprint:
     @endpoints.route("/admin/accounts", roles=ADMIN_ONLY, query=("role", "page_token"))
     def list_accounts(call: Call) -> dict[str, Any]:
         accounts, token = services.current().administration.list_accounts(
-            call.query.get("role", LEADERS), call.query.get("page_token"))
+            call.query.get("role", LEADERS), call.query.get("page_token")
+        )
         return {"accounts": [a.to_dict() for a in accounts], "next_page_token": token}
 
     @endpoints.route("/admin/accounts/{username}/disable", method="POST", roles=ADMIN_ONLY)
     def disable_account(call: Call) -> dict[str, Any]:
-        return services.current().administration.disable(call.caller, call.params["username"]).to_dict()
+        return (
+            services.current()
+            .administration.disable(call.caller, call.params["username"])
+            .to_dict()
+        )
 
     @endpoints.route("/admin/accounts/{username}/enable", method="POST", roles=ADMIN_ONLY)
     def enable_account(call: Call) -> dict[str, Any]:
-        return services.current().administration.enable(call.caller, call.params["username"]).to_dict()
+        return (
+            services.current().administration.enable(call.caller, call.params["username"]).to_dict()
+        )
 
-    @endpoints.route("/admin/accounts/{username}/reset-authenticator", method="POST", roles=ADMIN_ONLY)
+    @endpoints.route(
+        "/admin/accounts/{username}/reset-authenticator", method="POST", roles=ADMIN_ONLY
+    )
     def reset_authenticator(call: Call) -> dict[str, Any]:
         administration = services.current().administration
         return administration.reset_authenticator(call.caller, call.params["username"]).to_dict()
@@ -54,7 +69,9 @@ def blueprint(authorizer: Any) -> Blueprint:
         limit = call.query.get("limit", "50")
         if not (limit.isascii() and limit.isdigit()):
             raise BadRequest("limit is a whole number from 1 to 100.", code="invalid_parameter")
-        page = services.current().administration.audit_trail(call.query.get("page_token"), int(limit))
+        page = services.current().administration.audit_trail(
+            call.query.get("page_token"), int(limit)
+        )
         return {"entries": page.entries, "next_page_token": page.next_page_token}
 
     return bp

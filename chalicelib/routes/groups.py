@@ -21,7 +21,8 @@ def blueprint(authorizer: Any) -> Blueprint:
     @endpoints.route("/groups", method="POST", roles=LEADER_ONLY, body={"name": str})
     def create_group(call: Call) -> Any:
         group, created = services.current().groups.create(
-            call.caller, call.body["name"], call.headers.get("idempotency-key"))
+            call.caller, call.body["name"], call.headers.get("idempotency-key")
+        )
         return Created(group.to_dict()) if created else group.to_dict()
 
     @endpoints.route("/groups", roles=LEADER_ONLY)
@@ -32,46 +33,95 @@ def blueprint(authorizer: Any) -> Blueprint:
     def get_group(call: Call) -> dict[str, Any]:
         return services.current().groups.detail(call.caller, call.params["group_id"]).to_dict()
 
-    @endpoints.route("/groups/{group_id}", method="PATCH", roles=LEADER_ONLY,
-                     optional={"name": str, "archived": bool})
+    @endpoints.route(
+        "/groups/{group_id}",
+        method="PATCH",
+        roles=LEADER_ONLY,
+        optional={"name": str, "archived": bool},
+    )
     def update_group(call: Call) -> dict[str, Any]:
-        return services.current().groups.update(
-            call.caller, call.params["group_id"], call.body.get("name"), call.body.get("archived")
-        ).to_dict()
+        return (
+            services.current()
+            .groups.update(
+                call.caller,
+                call.params["group_id"],
+                call.body.get("name"),
+                call.body.get("archived"),
+            )
+            .to_dict()
+        )
 
-    @endpoints.route("/groups/{group_id}/leaders", method="POST", roles=LEADER_ONLY, body={"username": str})
+    @endpoints.route(
+        "/groups/{group_id}/leaders", method="POST", roles=LEADER_ONLY, body={"username": str}
+    )
     def add_leader(call: Call) -> Any:
-        added = services.current().groups.add_leader(call.caller, call.params["group_id"], call.body["username"])
+        added = services.current().groups.add_leader(
+            call.caller, call.params["group_id"], call.body["username"]
+        )
         return Created(added.to_dict())
 
-    @endpoints.route("/groups/{group_id}/participants", method="POST", roles=LEADER_ONLY,
-                     body={"username": str}, optional={"display_name": str, "create": bool, "email": str})
+    @endpoints.route(
+        "/groups/{group_id}/participants",
+        method="POST",
+        roles=LEADER_ONLY,
+        body={"username": str},
+        optional={"display_name": str, "create": bool, "email": str},
+    )
     def enrol(call: Call) -> Any:
         body = call.body
         enrolled, added = services.current().enrolment.enrol(
-            call.caller, call.params["group_id"], body["username"], body.get("display_name"),
-            bool(body.get("create")), body.get("email"))
+            call.caller,
+            call.params["group_id"],
+            body["username"],
+            body.get("display_name"),
+            bool(body.get("create")),
+            body.get("email"),
+        )
         return Created(enrolled.to_dict()) if added else enrolled.to_dict()
 
-    @endpoints.route("/groups/{group_id}/participants/{participant_id}", method="DELETE", roles=LEADER_ONLY)
+    @endpoints.route(
+        "/groups/{group_id}/participants/{participant_id}", method="DELETE", roles=LEADER_ONLY
+    )
     def remove_participant(call: Call) -> NoContent:
-        services.current().enrolment.remove(call.caller, call.params["group_id"], call.params["participant_id"])
+        services.current().enrolment.remove(
+            call.caller, call.params["group_id"], call.params["participant_id"]
+        )
         return NoContent()
 
-    @endpoints.route("/groups/{group_id}/assignments", method="POST", roles=LEADER_ONLY,
-                     optional={"module_id": str, "track_id": str, "version": int, "participant_id": str,
-                               "due_date": str, "session_date": str})
+    @endpoints.route(
+        "/groups/{group_id}/assignments",
+        method="POST",
+        roles=LEADER_ONLY,
+        optional={
+            "module_id": str,
+            "track_id": str,
+            "version": int,
+            "participant_id": str,
+            "due_date": str,
+            "session_date": str,
+        },
+    )
     def assign(call: Call) -> Any:
         body = call.body
         assignment = services.current().assignments.assign(
-            call.caller, call.params["group_id"], module_id=body.get("module_id"), track_id=body.get("track_id"),
-            version=body.get("version"), participant_id=body.get("participant_id"),
-            due_date=body.get("due_date"), session_date=body.get("session_date"))
+            call.caller,
+            call.params["group_id"],
+            module_id=body.get("module_id"),
+            track_id=body.get("track_id"),
+            version=body.get("version"),
+            participant_id=body.get("participant_id"),
+            due_date=body.get("due_date"),
+            session_date=body.get("session_date"),
+        )
         return Created(assignment.to_dict())
 
-    @endpoints.route("/groups/{group_id}/assignments/{assignment_id}", method="DELETE", roles=LEADER_ONLY)
+    @endpoints.route(
+        "/groups/{group_id}/assignments/{assignment_id}", method="DELETE", roles=LEADER_ONLY
+    )
     def unassign(call: Call) -> NoContent:
-        services.current().assignments.unassign(call.caller, call.params["group_id"], call.params["assignment_id"])
+        services.current().assignments.unassign(
+            call.caller, call.params["group_id"], call.params["assignment_id"]
+        )
         return NoContent()
 
     @endpoints.route("/groups/{group_id}/progress", roles=LEADER_ONLY)
@@ -86,19 +136,37 @@ def blueprint(authorizer: Any) -> Blueprint:
     def attention(call: Call) -> dict[str, Any]:
         return services.current().attention.group(call.caller, call.params["group_id"]).to_dict()
 
-    @endpoints.route("/groups/{group_id}/attention/seen", method="POST", roles=LEADER_ONLY,
-                     body={"participant_id": str, "reason": str}, optional={"fingerprint": str})
+    @endpoints.route(
+        "/groups/{group_id}/attention/seen",
+        method="POST",
+        roles=LEADER_ONLY,
+        body={"participant_id": str, "reason": str},
+        optional={"fingerprint": str},
+    )
     def attention_seen(call: Call) -> dict[str, Any]:
         body = call.body
-        return services.current().attention.mark_seen(
-            call.caller, call.params["group_id"], body["participant_id"], body["reason"],
-            body.get("fingerprint")).to_dict()
+        return (
+            services.current()
+            .attention.mark_seen(
+                call.caller,
+                call.params["group_id"],
+                body["participant_id"],
+                body["reason"],
+                body.get("fingerprint"),
+            )
+            .to_dict()
+        )
 
-    @endpoints.route("/groups/{group_id}/attention/settings", method="PUT", roles=LEADER_ONLY,
-                     body={"inactive_days": int})
+    @endpoints.route(
+        "/groups/{group_id}/attention/settings",
+        method="PUT",
+        roles=LEADER_ONLY,
+        body={"inactive_days": int},
+    )
     def attention_settings(call: Call) -> dict[str, Any]:
         days = services.current().attention.set_inactive_days(
-            call.caller, call.params["group_id"], call.body["inactive_days"])
+            call.caller, call.params["group_id"], call.body["inactive_days"]
+        )
         return {"inactive_days": days}
 
     return bp

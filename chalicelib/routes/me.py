@@ -20,13 +20,19 @@ def blueprint(authorizer: Any) -> Blueprint:
     endpoints = Endpoints(bp, authorizer)
 
     @endpoints.route(
-        "/me/completions", method="POST", roles=(PARTICIPANTS,),
-        body={"module_id": str, "version": int}, optional={"answers": list, "locale": str},
+        "/me/completions",
+        method="POST",
+        roles=(PARTICIPANTS,),
+        body={"module_id": str, "version": int},
+        optional={"answers": list, "locale": str},
     )
     def record_completion(call: Call) -> Any:
         recorded = services.current().reading.complete(
-            call.caller, call.body["module_id"], call.body["version"],
-            call.body.get("answers"), call.body.get("locale") or DEFAULT_LOCALE,
+            call.caller,
+            call.body["module_id"],
+            call.body["version"],
+            call.body.get("answers"),
+            call.body.get("locale") or DEFAULT_LOCALE,
         )
         body = recorded.completion.to_dict()
         if recorded.feedback:
@@ -36,30 +42,50 @@ def blueprint(authorizer: Any) -> Blueprint:
     @endpoints.route("/me/completions", roles=(PARTICIPANTS,), query=("page_token", "limit"))
     def list_completions(call: Call) -> dict[str, Any]:
         page = services.current().reading.completions_page(
-            call.caller, call.query.get("page_token"), _limit(call.query.get("limit")))
-        return {"completions": [c.to_dict() for c in page.completions], "next_page_token": page.next_page_token}
+            call.caller, call.query.get("page_token"), _limit(call.query.get("limit"))
+        )
+        return {
+            "completions": [c.to_dict() for c in page.completions],
+            "next_page_token": page.next_page_token,
+        }
 
     @endpoints.route("/me/assignments", roles=(PARTICIPANTS,))
     def my_assignments(call: Call) -> dict[str, Any]:
-        return {"assignments": [a.to_dict() for a in services.current().reading.my_assignments(call.caller)]}
+        return {
+            "assignments": [
+                a.to_dict() for a in services.current().reading.my_assignments(call.caller)
+            ]
+        }
 
     @endpoints.route("/me/access", roles=(PARTICIPANTS,), query=("page_token", "limit"))
     def my_access(call: Call) -> dict[str, Any]:
         """Who has seen my records: role, group and time, newest first (never who)."""
         page = services.current().access_log.mine(
-            call.caller, call.query.get("page_token"), _limit(call.query.get("limit")))
-        return {"entries": [e.to_dict() for e in page.entries], "next_page_token": page.next_page_token}
+            call.caller, call.query.get("page_token"), _limit(call.query.get("limit"))
+        )
+        return {
+            "entries": [e.to_dict() for e in page.entries],
+            "next_page_token": page.next_page_token,
+        }
 
     @endpoints.route("/me/groups", roles=(PARTICIPANTS,))
     def my_groups(call: Call) -> dict[str, Any]:
         """My groups, with whether each one's leaders may see what I did before joining."""
         return {"groups": [g.to_dict() for g in services.current().sharing.my_groups(call.caller)]}
 
-    @endpoints.route("/me/groups/{group_id}/share-history", method="PUT", roles=(PARTICIPANTS,),
-                     body={"share": bool})
+    @endpoints.route(
+        "/me/groups/{group_id}/share-history",
+        method="PUT",
+        roles=(PARTICIPANTS,),
+        body={"share": bool},
+    )
     def share_history(call: Call) -> dict[str, Any]:
         """Let this group's leaders see what I did before joining it (or take it back)."""
-        return services.current().sharing.set(call.caller, call.params["group_id"], call.body["share"]).to_dict()
+        return (
+            services.current()
+            .sharing.set(call.caller, call.params["group_id"], call.body["share"])
+            .to_dict()
+        )
 
     return bp
 

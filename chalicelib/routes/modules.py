@@ -24,22 +24,31 @@ def blueprint(authorizer: Any) -> Blueprint:
         topic = call.query.get("topic")
         if topic is not None and topic not in TOPICS:
             raise BadRequest(f"Topic must be one of: {', '.join(TOPICS)}.", code="invalid_topic")
-        modules = services.current().library.catalog(topic=topic, tag=call.query.get("tag"), locale=locale(call))
+        modules = services.current().library.catalog(
+            topic=topic, tag=call.query.get("tag"), locale=locale(call)
+        )
         return {"modules": modules}
 
     @endpoints.route("/modules/{module_id}", query=("locale",))
     def get_module(call: Call) -> EncodedJson:
-        return EncodedJson(services.current().library.latest(call.params["module_id"], locale(call)).json)
+        return EncodedJson(
+            services.current().library.latest(call.params["module_id"], locale(call)).json
+        )
 
     @endpoints.route("/modules/{module_id}/versions", query=("locale",))
     def list_versions(call: Call) -> dict[str, Any]:
         module_id = call.params["module_id"]
-        return {"module_id": module_id, "versions": services.current().library.versions(module_id, locale(call))}
+        return {
+            "module_id": module_id,
+            "versions": services.current().library.versions(module_id, locale(call)),
+        }
 
     @endpoints.route("/modules/{module_id}/versions/{version}", query=("locale",), cache=IMMUTABLE)
     def get_version(call: Call) -> EncodedJson:
         version = parse_version(call.params["version"])
-        published = services.current().library.version(call.params["module_id"], version, locale(call))
+        published = services.current().library.version(
+            call.params["module_id"], version, locale(call)
+        )
         return EncodedJson(published.json)
 
     return bp

@@ -13,8 +13,14 @@ from chalicelib.identity import PARTICIPANTS
 
 ONLY_PARTICIPANTS = (PARTICIPANTS,)
 CHOICES = {
-    "enabled": bool, "channel": str, "time": str, "days": list, "trigger": str,
-    "quiet_hours": dict, "timezone": str, "locale": str,
+    "enabled": bool,
+    "channel": str,
+    "time": str,
+    "days": list,
+    "trigger": str,
+    "quiet_hours": dict,
+    "timezone": str,
+    "locale": str,
 }
 
 
@@ -32,18 +38,29 @@ def blueprint(authorizer: Any) -> Blueprint:
         changes = {k: v for k, v in call.body.items() if v is not None or k == "quiet_hours"}
         return services.current().reminders.update(call.caller, changes).to_dict()
 
-    @endpoints.route("/me/reminders/contact", method="POST", roles=ONLY_PARTICIPANTS,
-                     optional={"email": str, "phone": str})
+    @endpoints.route(
+        "/me/reminders/contact",
+        method="POST",
+        roles=ONLY_PARTICIPANTS,
+        optional={"email": str, "phone": str},
+    )
     def change_contact(call: Call) -> dict[str, Any]:
         """Sends a code to the new address; the old one stays until the code is confirmed."""
-        return services.current().reminders.request_contact_change(
-            call.caller, call.body.get("email"), call.body.get("phone")
-        ).to_dict()
+        return (
+            services.current()
+            .reminders.request_contact_change(
+                call.caller, call.body.get("email"), call.body.get("phone")
+            )
+            .to_dict()
+        )
 
-    @endpoints.route("/me/reminders/contact/confirm", method="POST", roles=ONLY_PARTICIPANTS,
-                     body={"code": str})
+    @endpoints.route(
+        "/me/reminders/contact/confirm", method="POST", roles=ONLY_PARTICIPANTS, body={"code": str}
+    )
     def confirm_contact(call: Call) -> dict[str, Any]:
-        return services.current().reminders.confirm_contact(call.caller, call.body["code"]).to_dict()
+        return (
+            services.current().reminders.confirm_contact(call.caller, call.body["code"]).to_dict()
+        )
 
     @endpoints.route("/me/reminders/contact", method="DELETE", roles=ONLY_PARTICIPANTS)
     def delete_contact(call: Call) -> dict[str, Any]:

@@ -34,13 +34,21 @@ def blueprint() -> Blueprint:
     web.route(pages.CODE_PATH, method="POST", access=PUBLIC)(pages.code_submit)
     web.route("/sign-out", method="POST", access=PUBLIC)(pages.sign_out)
     web.route(mfa.SETUP_PATH, access=SIGNED_IN, before_mfa=True)(pages.authenticator_form)
-    web.route(mfa.SETUP_PATH, method="POST", access=SIGNED_IN, before_mfa=True)(pages.authenticator_submit)
+    web.route(mfa.SETUP_PATH, method="POST", access=SIGNED_IN, before_mfa=True)(
+        pages.authenticator_submit
+    )
 
     web.route(account_pages.STOP_PATH, access=PUBLIC)(account_pages.reminders_stop)
     web.route(account_pages.PAGE, access=(PARTICIPANTS,))(account_pages.account_reminders)
-    web.route(account_pages.PAGE, method="POST", access=(PARTICIPANTS,))(account_pages.save_reminders)
-    web.route(account_pages.CONTACT, method="POST", access=(PARTICIPANTS,))(account_pages.change_contact)
-    web.route(account_pages.CONFIRM, method="POST", access=(PARTICIPANTS,))(account_pages.confirm_contact)
+    web.route(account_pages.PAGE, method="POST", access=(PARTICIPANTS,))(
+        account_pages.save_reminders
+    )
+    web.route(account_pages.CONTACT, method="POST", access=(PARTICIPANTS,))(
+        account_pages.change_contact
+    )
+    web.route(account_pages.CONFIRM, method="POST", access=(PARTICIPANTS,))(
+        account_pages.confirm_contact
+    )
 
     web.route(reading_pages.EXIT, access=PUBLIC)(reading_pages.quick_exit)
     web.route("/favicon.ico", access=PUBLIC)(reading_pages.favicon)
@@ -50,8 +58,9 @@ def blueprint() -> Blueprint:
     lesson = "/lesson/{code}"
     web.route(f"{lesson}/complete", method="POST", access=(PARTICIPANTS,))(reading_pages.complete)
     web.route(f"{lesson}/worksheet", method="POST", access=(PARTICIPANTS,))(worksheet_pages.save)
-    web.route(f"{lesson}/worksheet/sharing", method="POST",
-              access=(PARTICIPANTS,))(worksheet_pages.share)
+    web.route(f"{lesson}/worksheet/sharing", method="POST", access=(PARTICIPANTS,))(
+        worksheet_pages.share
+    )
     web.route("/read/{module_id}", access=SIGNED_IN)(reading_pages.old_address)
 
     # Group leaders (chalicelib/web/leader_pages.py); confirmations are pages of their own.
@@ -78,9 +87,13 @@ def blueprint() -> Blueprint:
     web.route(group + "/progress.csv", access=LEADER_ONLY)(leader_pages.progress_csv)
     web.route(plan_pages.PAGE, access=(PARTICIPANTS,))(plan_pages.my_plan)
     web.route(plan_pages.EDIT, access=(PARTICIPANTS,))(plan_pages.edit_form)
-    web.route(plan_pages.EDIT, method="POST", access=(PARTICIPANTS,),
-              max_form_bytes=plan_pages.MAX_FORM_BYTES,
-              max_form_fields=plan_pages.MAX_FORM_FIELDS)(plan_pages.save_section)
+    web.route(
+        plan_pages.EDIT,
+        method="POST",
+        access=(PARTICIPANTS,),
+        max_form_bytes=plan_pages.MAX_FORM_BYTES,
+        max_form_fields=plan_pages.MAX_FORM_FIELDS,
+    )(plan_pages.save_section)
     web.route(plan_pages.VERSIONS, access=(PARTICIPANTS,))(plan_pages.versions_page)
     web.route(plan_pages.VERSION, access=(PARTICIPANTS,))(plan_pages.version_page)
     web.route(plan_pages.DOWNLOAD, access=(PARTICIPANTS,))(plan_pages.download)

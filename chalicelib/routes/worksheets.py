@@ -22,23 +22,47 @@ def blueprint(authorizer: Any) -> Blueprint:
     bp = Blueprint(__name__)
     endpoints = Endpoints(bp, authorizer)
 
-    @endpoints.route("/me/worksheets/{module_id}", method="PUT", roles=(PARTICIPANTS,),
-                     body={"version": int, "answers": dict}, optional={"locale": str},
-                     max_body=MAX_WORKSHEET_BODY)
+    @endpoints.route(
+        "/me/worksheets/{module_id}",
+        method="PUT",
+        roles=(PARTICIPANTS,),
+        body={"version": int, "answers": dict},
+        optional={"locale": str},
+        max_body=MAX_WORKSHEET_BODY,
+    )
     def save_worksheet(call: Call) -> dict[str, Any]:
-        return services.current().worksheets.save(
-            call.caller, call.params["module_id"], call.body["version"], call.body["answers"],
-            call.body.get("locale") or DEFAULT_LOCALE).to_dict()
+        return (
+            services.current()
+            .worksheets.save(
+                call.caller,
+                call.params["module_id"],
+                call.body["version"],
+                call.body["answers"],
+                call.body.get("locale") or DEFAULT_LOCALE,
+            )
+            .to_dict()
+        )
 
     @endpoints.route("/me/worksheets/{module_id}", roles=(PARTICIPANTS,), query=("locale",))
     def my_worksheet(call: Call) -> dict[str, Any]:
-        return services.current().worksheets.mine(
-            call.caller, call.params["module_id"], call.query.get("locale") or DEFAULT_LOCALE).to_dict()
+        return (
+            services.current()
+            .worksheets.mine(
+                call.caller, call.params["module_id"], call.query.get("locale") or DEFAULT_LOCALE
+            )
+            .to_dict()
+        )
 
-    @endpoints.route("/me/worksheets/{module_id}/sharing", method="PUT", roles=(PARTICIPANTS,),
-                     body={"shared": bool})
+    @endpoints.route(
+        "/me/worksheets/{module_id}/sharing",
+        method="PUT",
+        roles=(PARTICIPANTS,),
+        body={"shared": bool},
+    )
     def share_worksheet(call: Call) -> dict[str, Any]:
-        shared = services.current().worksheets.share(call.caller, call.params["module_id"], call.body["shared"])
+        shared = services.current().worksheets.share(
+            call.caller, call.params["module_id"], call.body["shared"]
+        )
         return {"module_id": call.params["module_id"], "shared": shared}
 
     @endpoints.route("/me/worksheets", roles=(PARTICIPANTS,))
@@ -55,7 +79,12 @@ def blueprint(authorizer: Any) -> Blueprint:
 
     @endpoints.route("/groups/{group_id}/worksheets/{module_id}", roles=(LEADERS,))
     def before_the_session(call: Call) -> dict[str, Any]:
-        return services.current().worksheets.before_session(
-            call.caller, call.params["group_id"], call.params["module_id"]).to_dict()
+        return (
+            services.current()
+            .worksheets.before_session(
+                call.caller, call.params["group_id"], call.params["module_id"]
+            )
+            .to_dict()
+        )
 
     return bp

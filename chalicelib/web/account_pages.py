@@ -25,16 +25,36 @@ CONFIRM = "/account/reminders/contact/confirm"
 STOP_PATH = "/reminders/stop"
 TIMES = tuple(f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, SLOT_MINUTES))
 # The zones offered (US programs); a zone saved through the API is offered too.
-ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
-         "America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico", "UTC")
+ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Puerto_Rico",
+    "UTC",
+)
 # Which field an error belongs to (the summary links there).
 FIELDS = {
-    "invalid_time": "time", "time_in_quiet_hours": "time", "invalid_days": "day_mon",
-    "invalid_quiet_hours": "quiet_start", "invalid_timezone": "timezone", "invalid_locale": "locale-en",
-    "invalid_channel": "channel-email", "invalid_trigger": "trigger-day_before",
-    "contact_not_confirmed": "enabled", "invalid_email": "email", "invalid_phone": "phone",
-    "invalid_contact": "email", "too_many_codes": "email", "wrong_contact_code": "code", "invalid_contact_code": "code",
-    "too_many_attempts": "email", "no_pending_code": "email",
+    "invalid_time": "time",
+    "time_in_quiet_hours": "time",
+    "invalid_days": "day_mon",
+    "invalid_quiet_hours": "quiet_start",
+    "invalid_timezone": "timezone",
+    "invalid_locale": "locale-en",
+    "invalid_channel": "channel-email",
+    "invalid_trigger": "trigger-day_before",
+    "contact_not_confirmed": "enabled",
+    "invalid_email": "email",
+    "invalid_phone": "phone",
+    "invalid_contact": "email",
+    "too_many_codes": "email",
+    "wrong_contact_code": "code",
+    "invalid_contact_code": "code",
+    "too_many_attempts": "email",
+    "no_pending_code": "email",
 }
 DONE = ("saved", "code_sent", "confirmed")
 
@@ -48,14 +68,24 @@ def _lang(visit: Visit) -> str:
 
 def _form_of(choice: ReminderChoice) -> dict[str, Any]:
     return {
-        "enabled": choice.enabled, "channel": choice.channel, "time": choice.time, "days": list(choice.days),
-        "trigger": choice.trigger, "quiet_start": choice.quiet_hours[0] if choice.quiet_hours else "",
-        "quiet_end": choice.quiet_hours[1] if choice.quiet_hours else "", "timezone": choice.timezone,
-        "locale": choice.locale, "email": "", "phone": "", "code": "",
+        "enabled": choice.enabled,
+        "channel": choice.channel,
+        "time": choice.time,
+        "days": list(choice.days),
+        "trigger": choice.trigger,
+        "quiet_start": choice.quiet_hours[0] if choice.quiet_hours else "",
+        "quiet_end": choice.quiet_hours[1] if choice.quiet_hours else "",
+        "timezone": choice.timezone,
+        "locale": choice.locale,
+        "email": "",
+        "phone": "",
+        "code": "",
     }
 
 
-def _page(visit: Visit, form: dict[str, Any] | None = None, error: SteadyError | None = None) -> Html:
+def _page(
+    visit: Visit, form: dict[str, Any] | None = None, error: SteadyError | None = None
+) -> Html:
     caller = visit.signed_in()
     lang = _lang(visit)
     choice = services.current().reminders.view(caller)
@@ -70,17 +100,21 @@ def _page(visit: Visit, form: dict[str, Any] | None = None, error: SteadyError |
     if shown["timezone"] not in ZONES:
         zones.insert(0, (shown["timezone"], shown["timezone"].replace("_", " ")))
     done = visit.query.get("done")
-    return Html("account_reminders.html", {
-        "lang": lang,
-        "choice": choice.to_dict(),
-        "form": shown,
-        "errors": errors,
-        "invalid": {field for field, _ in errors},
-        "status": WORDS[lang][f"done_{done}"] if done in DONE and error is None else None,
-        "times": TIMES,
-        "days": list(zip(DAYS, DAY_NAMES[lang], strict=True)),
-        "zones": zones,
-    }, status=error.status if error is not None else 200)
+    return Html(
+        "account_reminders.html",
+        {
+            "lang": lang,
+            "choice": choice.to_dict(),
+            "form": shown,
+            "errors": errors,
+            "invalid": {field for field, _ in errors},
+            "status": WORDS[lang][f"done_{done}"] if done in DONE and error is None else None,
+            "times": TIMES,
+            "days": list(zip(DAYS, DAY_NAMES[lang], strict=True)),
+            "zones": zones,
+        },
+        status=error.status if error is not None else 200,
+    )
 
 
 def account_reminders(visit: Visit) -> Html:
@@ -91,21 +125,40 @@ def save_reminders(visit: Visit) -> Any:
     caller = visit.signed_in()
     f = visit.form
     form = {
-        "enabled": f.get("enabled") == "on", "channel": f.get("channel", ""), "time": f.get("time", ""),
-        "days": [d for d in DAYS if f.get(f"day_{d}") == "on"], "trigger": f.get("trigger", ""),
-        "quiet_start": f.get("quiet_start", ""), "quiet_end": f.get("quiet_end", ""),
-        "timezone": f.get("timezone", ""), "locale": f.get("locale", ""),
+        "enabled": f.get("enabled") == "on",
+        "channel": f.get("channel", ""),
+        "time": f.get("time", ""),
+        "days": [d for d in DAYS if f.get(f"day_{d}") == "on"],
+        "trigger": f.get("trigger", ""),
+        "quiet_start": f.get("quiet_start", ""),
+        "quiet_end": f.get("quiet_end", ""),
+        "timezone": f.get("timezone", ""),
+        "locale": f.get("locale", ""),
     }
     try:
         if bool(form["quiet_start"]) != bool(form["quiet_end"]):
-            raise BadRequest("Choose when quiet hours start and when they end, or neither.",
-                             code="invalid_quiet_hours")
-        quiet = {"start": form["quiet_start"], "end": form["quiet_end"]} if form["quiet_start"] else None
-        services.current().reminders.update(caller, {
-            "enabled": form["enabled"], "channel": form["channel"], "time": form["time"], "days": form["days"],
-            "trigger": form["trigger"], "quiet_hours": quiet, "timezone": form["timezone"],
-            "locale": form["locale"],
-        })
+            raise BadRequest(
+                "Choose when quiet hours start and when they end, or neither.",
+                code="invalid_quiet_hours",
+            )
+        quiet = (
+            {"start": form["quiet_start"], "end": form["quiet_end"]}
+            if form["quiet_start"]
+            else None
+        )
+        services.current().reminders.update(
+            caller,
+            {
+                "enabled": form["enabled"],
+                "channel": form["channel"],
+                "time": form["time"],
+                "days": form["days"],
+                "trigger": form["trigger"],
+                "quiet_hours": quiet,
+                "timezone": form["timezone"],
+                "locale": form["locale"],
+            },
+        )
     except SteadyError as error:
         return _page(visit, form, error)
     return Redirect(f"{PAGE}?done=saved")

@@ -138,8 +138,12 @@ def parse_form(
     if len(raw) > max_bytes:
         raise PayloadTooLarge("That form is too large.")
     try:
-        fields = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False,
-                          max_num_fields=max_fields)
+        fields = parse_qs(
+            raw.decode("utf-8"),
+            keep_blank_values=True,
+            strict_parsing=False,
+            max_num_fields=max_fields,
+        )
     except (UnicodeDecodeError, ValueError):
         raise BadRequest("That form could not be read.") from None
     form = {name: values[0] for name, values in fields.items()}
@@ -172,12 +176,17 @@ def access_ends(caller: Caller | None) -> str | None:
 
 def page(result: Html, visit: Visit) -> Response:
     lang = result.context.get("lang", "en")
-    context = {**render.page_context(lang, visit.caller, visit.csrf_token),
-               "access_ends": access_ends(visit.caller), **result.context}
+    context = {
+        **render.page_context(lang, visit.caller, visit.csrf_token),
+        "access_ends": access_ends(visit.caller),
+        **result.context,
+    }
     return _response(render.render(result.template, context), result.status, {}, result.cookies)
 
 
-def _response(body: str | bytes, status: int, headers: dict[str, str], cookies: Iterable[str] = ()) -> Response:
+def _response(
+    body: str | bytes, status: int, headers: dict[str, str], cookies: Iterable[str] = ()
+) -> Response:
     merged: dict[str, Any] = {**PAGE_HEADERS, **headers}
     cookies = list(cookies)
     if cookies:
@@ -190,10 +199,19 @@ def redirect(location: str, cookies: Iterable[str] = ()) -> Response:
 
 
 def error_page(error: SteadyError, visit: Visit) -> Response:
-    titles = {400: "Please check that", 403: "Not available", 404: "Not found", 409: "Not possible right now",
-              413: "Too large", 503: "Please try again"}
-    result = Html("problem.html", {"heading": titles.get(error.status, "Something went wrong"),
-                                   "message": error.message}, error.status)
+    titles = {
+        400: "Please check that",
+        403: "Not available",
+        404: "Not found",
+        409: "Not possible right now",
+        413: "Too large",
+        503: "Please try again",
+    }
+    result = Html(
+        "problem.html",
+        {"heading": titles.get(error.status, "Something went wrong"), "message": error.message},
+        error.status,
+    )
     response = page(result, visit)
     if error.status == 503:
         response.headers["Retry-After"] = "2"
@@ -227,10 +245,16 @@ class Pages:
                 request = self._bp.current_request
                 headers = {k.lower(): v for k, v in (request.headers or {}).items()}
                 cookies = parse_cookies(headers.get("cookie"))
-                visit = Visit(None, None, params, dict(request.query_params or {}), {}, cookies, headers)
+                visit = Visit(
+                    None, None, params, dict(request.query_params or {}), {}, cookies, headers
+                )
                 stale_cookie: tuple[str, ...] = ()
                 try:
-                    resumed = None if path.startswith("/static/") else session.resume(cookies.get(session.COOKIE))
+                    resumed = (
+                        None
+                        if path.startswith("/static/")
+                        else session.resume(cookies.get(session.COOKIE))
+                    )
                     if resumed is None and cookies.get(session.COOKIE):
                         stale_cookie = (expired_session_cookie(),)
                     if resumed is not None:
@@ -248,24 +272,36 @@ class Pages:
                     if method == "POST":
                         raw = cast(bytes | None, request.raw_body)
                         form = parse_form(raw, max_form_bytes, max_form_fields)
-                        visit = Visit(visit.caller, visit.session, params, visit.query, form, cookies, headers)
+                        visit = Visit(
+                            visit.caller, visit.session, params, visit.query, form, cookies, headers
+                        )
                         csrf.check(visit.csrf_token, form.get(csrf.FIELD))
                     result = handler(visit)
                 except Unauthenticated:
                     return redirect(SIGN_IN_PATH, stale_cookie or (expired_session_cookie(),))
                 except SteadyError as error:
                     if error.status >= 500:
-                        logs.event("dependency_unavailable", logging.WARNING, route=path, code=error.code)
+                        logs.event(
+                            "dependency_unavailable", logging.WARNING, route=path, code=error.code
+                        )
                     return error_page(error, visit)
                 if isinstance(result, Redirect):
                     return redirect(result.location, stale_cookie + result.cookies)
                 if isinstance(result, Asset):
-                    return Response(body=result.text, status_code=result.status, headers={
-                        "Content-Type": result.content_type, "Cache-Control": result.cache,
-                        "X-Content-Type-Options": "nosniff"})
+                    return Response(
+                        body=result.text,
+                        status_code=result.status,
+                        headers={
+                            "Content-Type": result.content_type,
+                            "Cache-Control": result.cache,
+                            "X-Content-Type-Options": "nosniff",
+                        },
+                    )
                 if isinstance(result, Download):
                     return _response(result.file.text, 200, result.headers())
-                html = Html(result.template, result.context, result.status, stale_cookie + result.cookies)
+                html = Html(
+                    result.template, result.context, result.status, stale_cookie + result.cookies
+                )
                 return page(html, visit)
 
             view.__name__ = "page_" + handler.__name__

@@ -71,7 +71,9 @@ def _page_lang(visit: Visit) -> str:
         return DEFAULT_LOCALE
 
 
-def _sign_in_page(visit: Visit, template: str, error: BadRequest | None = None, **context: Any) -> Html:
+def _sign_in_page(
+    visit: Visit, template: str, error: BadRequest | None = None, **context: Any
+) -> Html:
     lang = _page_lang(visit)
     shown = words.message(error, lang) if error is not None else None
     return Html(template, {"lang": lang, "error": shown, **context}, status=400 if error else 200)
@@ -104,7 +106,9 @@ def _start_over(visit: Visit, error: Unauthenticated) -> Html:
     token = csrf.new_token()
     page = _sign_in_page(visit, "sign_in.html", csrf_token=token, username="")
     page.context["error"] = words.message(error, page.context["lang"])
-    return Html(page.template, page.context, cookies=(sign_in_csrf_cookie(token), expired_session_cookie()))
+    return Html(
+        page.template, page.context, cookies=(sign_in_csrf_cookie(token), expired_session_cookie())
+    )
 
 
 def new_password_form(visit: Visit) -> Any:
@@ -118,7 +122,9 @@ def new_password_submit(visit: Visit) -> Any:
         return Redirect("/sign-in")
     try:
         active = session.choose_password(
-            visit.session, visit.form.get("new_password", ""), visit.form.get("confirm_password", "")
+            visit.session,
+            visit.form.get("new_password", ""),
+            visit.form.get("confirm_password", ""),
         )
     except BadRequest as error:
         return _sign_in_page(visit, "new_password.html", error)
@@ -157,15 +163,19 @@ def _setup_view(visit: Visit, caller: Caller, error: BadRequest | None) -> Html:
     lang = _page_lang(visit)
     secret = session.setup_secret(visit.session)
     uri = mfa.setup_uri(secret, caller.username)
-    return Html("authenticator.html", {
-        "lang": lang,
-        "on": False,
-        "required": bool(caller.withheld),
-        "secret": mfa.display_key(secret),
-        "uri": uri,
-        "qr": render.markup(render.qr_svg(uri, WORDS[lang]["qr_title"])),
-        "error": words.message(error, lang) if error is not None else None,
-    }, status=400 if error else 200)
+    return Html(
+        "authenticator.html",
+        {
+            "lang": lang,
+            "on": False,
+            "required": bool(caller.withheld),
+            "secret": mfa.display_key(secret),
+            "uri": uri,
+            "qr": render.markup(render.qr_svg(uri, WORDS[lang]["qr_title"])),
+            "error": words.message(error, lang) if error is not None else None,
+        },
+        status=400 if error else 200,
+    )
 
 
 def authenticator_submit(visit: Visit) -> Any:
@@ -185,7 +195,9 @@ def sign_out(visit: Visit) -> Any:
 
 
 def stylesheet(visit: Visit) -> Asset:
-    return Asset(render.stylesheet().text, "text/css; charset=utf-8", "public, max-age=31536000, immutable")
+    return Asset(
+        render.stylesheet().text, "text/css; charset=utf-8", "public, max-age=31536000, immutable"
+    )
 
 
 # -- participants ---------------------------------------------------------------------------

@@ -20,7 +20,9 @@ from chalicelib.web.words import DAYS, MONTHS, WORDS
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STYLESHEET = HERE / "static" / "steady.css"
-PROGRAM = "Steady"  # ends every page title ("Lesson – Steady"): neutral, never a topic or a diagnosis
+PROGRAM = (
+    "Steady"  # ends every page title ("Lesson – Steady"): neutral, never a topic or a diagnosis
+)
 QUICK_EXIT = "https://www.google.com/search?q=weather"
 
 _lock = threading.Lock()
@@ -111,7 +113,9 @@ def qr_svg(text: str, title: str) -> str:
     """``text`` as a QR code in inline SVG (no image request, no script), named ``title``."""
     import segno  # deferred: only the authenticator set-up page draws one
 
-    return str(segno.make(text, error="m").svg_inline(border=2, omitsize=True, title=title, svgclass="qr"))
+    return str(
+        segno.make(text, error="m").svg_inline(border=2, omitsize=True, title=title, svgclass="qr")
+    )
 
 
 def markup(html: str) -> Any:

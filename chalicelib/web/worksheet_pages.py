@@ -74,13 +74,27 @@ def form_of(sheet: MyWorksheet, saved: bool = False) -> WorksheetForm:
     fields = []
     for view in sheet.fields:
         value = view.answer.value if view.answer else None
-        fields.append(FormField(view.spec, value, _rows(view.spec, value) if view.spec["kind"] == "list" else ()))
+        fields.append(
+            FormField(
+                view.spec, value, _rows(view.spec, value) if view.spec["kind"] == "list" else ()
+            )
+        )
     answered = sum(1 for f in sheet.fields if f.answer is not None)
-    return WorksheetForm(sheet.module_id, sheet.version, sheet.locale, tuple(fields), sheet.shared, saved,
-                         answered, sheet.updated_at)
+    return WorksheetForm(
+        sheet.module_id,
+        sheet.version,
+        sheet.locale,
+        tuple(fields),
+        sheet.shared,
+        saved,
+        answered,
+        sheet.updated_at,
+    )
 
 
-def worksheet_context(caller: Caller, module_id: str, locale: str, query: Mapping[str, str]) -> dict[str, Any]:
+def worksheet_context(
+    caller: Caller, module_id: str, locale: str, query: Mapping[str, str]
+) -> dict[str, Any]:
     """What the module page needs to show the worksheet (nothing for a module without one,
     or for someone who is not a participant)."""
     if PARTICIPANTS not in caller.roles:
@@ -102,13 +116,20 @@ def answers_from_form(specs: list[dict[str, Any]], form: Mapping[str, str]) -> d
         if kind == "list":
             size = min(int(spec.get("max_items") or 5), 50)
             if spec.get("item") == CONTACT:
-                answers[fid] = [{"name": form.get(f"{name}-{n}-name", ""), "phone": form.get(f"{name}-{n}-phone", "")}
-                                for n in range(size)]
+                answers[fid] = [
+                    {
+                        "name": form.get(f"{name}-{n}-name", ""),
+                        "phone": form.get(f"{name}-{n}-phone", ""),
+                    }
+                    for n in range(size)
+                ]
             else:
                 answers[fid] = [form.get(f"{name}-{n}", "") for n in range(size)]
         elif kind in ("scale", "choice"):
             raw = form.get(name, "")
-            answers[fid] = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 else (raw or None)
+            answers[fid] = (
+                int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 else (raw or None)
+            )
         else:
             answers[fid] = form.get(name, "")
     return answers
@@ -130,7 +151,9 @@ def save(visit: Visit) -> Any:
     locale = visit.form.get("locale") or DEFAULT_LOCALE
     version = visit.form.get("version", "")
     try:
-        document = svc.library.version(module_id, int(version) if version.isdigit() else -1, locale).document
+        document = svc.library.version(
+            module_id, int(version) if version.isdigit() else -1, locale
+        ).document
     except BadRequest:
         document = {}
     specs = list((document.get("worksheet") or {}).get("fields") or [])
@@ -138,17 +161,31 @@ def save(visit: Visit) -> Any:
     try:
         svc.worksheets.save(caller, module_id, version, answers, locale)
     except FieldError as error:
-        shown = WORDS.get(locale, WORDS[DEFAULT_LOCALE]).get(f"error_{error.code}", error.field_message)
+        shown = WORDS.get(locale, WORDS[DEFAULT_LOCALE]).get(
+            f"error_{error.code}", error.field_message
+        )
         fields = tuple(
             FormField(f.spec, f.value, f.rows, shown if f.id == error.field_id else None)
-            for f in (_typed(s, answers.get(str(s["id"]))) for s in specs))
+            for f in (_typed(s, answers.get(str(s["id"]))) for s in specs)
+        )
         page = reading_pages.lesson_view(caller, module_id, locale, {})
         shared = bool(page.context.get("worksheet") and page.context["worksheet"].shared)
-        form = WorksheetForm(module_id, int(version), locale, fields, shared, False, 0, None,
-                             tuple(f for f in fields if f.error))
+        form = WorksheetForm(
+            module_id,
+            int(version),
+            locale,
+            fields,
+            shared,
+            False,
+            0,
+            None,
+            tuple(f for f in fields if f.error),
+        )
         # The summary at the top of the page (GOV.UK pattern): the form is far below the text.
         summary = [(f.input_id, f"{f.spec['label']}: {f.error}") for f in form.errors]
-        return Html(page.template, {**page.context, "worksheet": form, "errors": summary}, status=400)
+        return Html(
+            page.template, {**page.context, "worksheet": form, "errors": summary}, status=400
+        )
     path = reading_pages.lesson_path(module_id, locale)
     return Redirect(path + ("&" if "?" in path else "?") + "saved=1#worksheet")
 

@@ -28,8 +28,13 @@ def reminder_account(local_stack):  # type: ignore[no-untyped-def]
     data = json.loads((local_stack.state_dir / "stack.json").read_text())
     endpoint = data.pop("endpoint")
     stack = Stack(**data)
-    cognito = boto3.client("cognito-idp", region_name=stack.region, endpoint_url=endpoint,
-                           aws_access_key_id="local", aws_secret_access_key="local")
+    cognito = boto3.client(
+        "cognito-idp",
+        region_name=stack.region,
+        endpoint_url=endpoint,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
     for username in ("browser-reminders", "browser-recordatorios"):
         create_account(cognito, stack, username, PASSWORD, "participants")
     return endpoint
@@ -50,7 +55,10 @@ def test_a_participant_sets_up_email_reminders(browser, base_url, artifacts, rem
     alert = page.get_by_role("alert")
     assert alert.is_visible() and "confirm" in alert.inner_text().lower()
     assert page.get_by_label("At what time").input_value() == "07:45"
-    assert page.get_by_label("Saturday").is_checked() and page.get_by_label("Send me reminders").is_checked()
+    assert (
+        page.get_by_label("Saturday").is_checked()
+        and page.get_by_label("Send me reminders").is_checked()
+    )
     check_page(page, artifacts, "reminders-error")
     # Confirm an email with the code that arrives there.
     page.get_by_label("New email address").fill("browser.reader@example.org")

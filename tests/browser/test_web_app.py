@@ -33,8 +33,12 @@ def check_page(page, artifacts: Path, name: str) -> None:  # type: ignore[no-unt
     """axe-core with WCAG 2.2 AA tags (0 violations), no horizontal scroll at 320 px, screenshots."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA)
-    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_22_AA,
+    )
+    violations = [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+    ]
     MEASURED["axe_violations"][name] = len(violations)
     assert violations == [], f"{name}: {violations}"
     for size in (PHONE, DESKTOP):
@@ -43,7 +47,9 @@ def check_page(page, artifacts: Path, name: str) -> None:  # type: ignore[no-unt
         page.screenshot(path=str(path), full_page=True)
         MEASURED["screenshots"].append(str(path.relative_to(artifacts.parent)))
     page.set_viewport_size({"width": 320, "height": 640})
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0, f"{name} scrolls sideways at 320 px by {overflow} px"
     assert page.title().endswith("Steady"), page.title()
     assert "988" in page.inner_text("body") and "1-800-662-4357" in page.inner_text("body")
@@ -53,7 +59,9 @@ def check_page(page, artifacts: Path, name: str) -> None:  # type: ignore[no-unt
 def new_page(browser, base_url: str, **options):  # type: ignore[no-untyped-def]
     # bypass_csp only lets the test inject axe-core; the app's own pages run no script.
     options.setdefault("viewport", PHONE)
-    context = browser.new_context(base_url=base_url, bypass_csp=True, accept_downloads=True, **options)
+    context = browser.new_context(
+        base_url=base_url, bypass_csp=True, accept_downloads=True, **options
+    )
     return context, context.new_page()
 
 
@@ -95,8 +103,12 @@ def test_module_page_weight_dark_mode_and_print(browser, base_url, artifacts):
     css_url = re.search(rb'href="(/static/steady\.css\?v=[0-9a-f]+)"', html).group(1).decode()
     css = context.request.get(base_url + css_url).body()
     weight = len(gzip.compress(html)) + len(gzip.compress(css))
-    MEASURED["module_page"] = {"html_bytes": len(html), "css_bytes": len(css), "js_bytes": 0,
-                               "gzip_total_bytes": weight}
+    MEASURED["module_page"] = {
+        "html_bytes": len(html),
+        "css_bytes": len(css),
+        "js_bytes": 0,
+        "gzip_total_bytes": weight,
+    }
     assert weight <= PAGE_WEIGHT_LIMIT, f"module page transfers {weight} bytes compressed"
     page.goto(LESSON)
     check_page(page, artifacts, "module-dark")
@@ -184,12 +196,22 @@ def test_leader_assigns_and_sees_the_completion(browser, base_url, artifacts, lo
 
 def test_new_leader_sets_up_two_step_sign_in(browser, base_url, artifacts, local_stack):
     stack_info = json.loads((local_stack.state_dir / "stack.json").read_text())
-    cognito = boto3.client("cognito-idp", region_name=stack_info["region"], endpoint_url=stack_info["endpoint"],
-                           aws_access_key_id="local", aws_secret_access_key="local")
-    cognito.admin_create_user(UserPoolId=stack_info["user_pool_id"], Username="browser-new-leader",
-                              TemporaryPassword="Temporary-pass-2026", MessageAction="SUPPRESS")
-    cognito.admin_add_user_to_group(UserPoolId=stack_info["user_pool_id"], Username="browser-new-leader",
-                                    GroupName="leaders")
+    cognito = boto3.client(
+        "cognito-idp",
+        region_name=stack_info["region"],
+        endpoint_url=stack_info["endpoint"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    cognito.admin_create_user(
+        UserPoolId=stack_info["user_pool_id"],
+        Username="browser-new-leader",
+        TemporaryPassword="Temporary-pass-2026",
+        MessageAction="SUPPRESS",
+    )
+    cognito.admin_add_user_to_group(
+        UserPoolId=stack_info["user_pool_id"], Username="browser-new-leader", GroupName="leaders"
+    )
     context, page = new_page(browser, base_url)
     sign_in(page, "browser-new-leader", "Temporary-pass-2026")
     page.wait_for_url("**/sign-in/new-password")

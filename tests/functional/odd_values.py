@@ -16,21 +16,55 @@ from hypothesis import strategies as st
 LONE_SURROGATE = "\ud800"
 # Characters that broke or could break something, mixed into arbitrary code points (hypothesis
 # leaves surrogates, category Cs, out unless told to draw from every category).
-ODD = st.sampled_from([
-    LONE_SURROGATE, "\udfff", "\x00", "\n", "\r", "\x1b", "\x7f", "\x85", "\u2028", "\u2029",
-    "²", "٣", "\u202e", "\ufeff", "\uffff", "\U0010ffff", "🙂", "ë", "=", "@", "%", "&", "'", '"', "<",
-])
+ODD = st.sampled_from(
+    [
+        LONE_SURROGATE,
+        "\udfff",
+        "\x00",
+        "\n",
+        "\r",
+        "\x1b",
+        "\x7f",
+        "\x85",
+        "\u2028",
+        "\u2029",
+        "²",
+        "٣",
+        "\u202e",
+        "\ufeff",
+        "\uffff",
+        "\U0010ffff",
+        "🙂",
+        "ë",
+        "=",
+        "@",
+        "%",
+        "&",
+        "'",
+        '"',
+        "<",
+    ]
+)
 CHARACTERS = st.one_of(st.characters(exclude_categories=()), ODD)
 ORDINARY = st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=20)
 TEXT = st.one_of(
     st.text(CHARACTERS, max_size=60),  # anything at all
-    st.builds(lambda before, odd, after: before + odd + after, ORDINARY, ODD, ORDINARY),  # one odd character
+    st.builds(
+        lambda before, odd, after: before + odd + after, ORDINARY, ODD, ORDINARY
+    ),  # one odd character
     st.text(st.sampled_from("0123456789²³¹٣੩߂"), min_size=1, max_size=4),  # digits and near-digits
-    st.builds(lambda piece, times: piece * times, st.one_of(ODD, st.just("x")), st.integers(70, 1100)),
+    st.builds(
+        lambda piece, times: piece * times, st.one_of(ODD, st.just("x")), st.integers(70, 1100)
+    ),
 )
 JSON_VALUES = st.one_of(
-    TEXT, TEXT, TEXT,
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+    TEXT,
+    TEXT,
+    TEXT,
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
     st.lists(st.one_of(TEXT, st.integers(-2, 10)), max_size=5),
     st.dictionaries(TEXT, TEXT, max_size=3),
 )
@@ -59,4 +93,8 @@ def per_field(fields: tuple[str, ...]) -> Callable[[Any], Any]:
 
 def drawn(count: int) -> settings:
     """``count`` drawn examples, no deadline (moto's speed varies), fixtures set up once per test."""
-    return settings(max_examples=count, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    return settings(
+        max_examples=count,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )

@@ -38,8 +38,9 @@ def now(library_clock: FakeClock) -> FakeClock:
 def build(stack, now: FakeClock) -> services.Services:  # type: ignore[no-untyped-def]
     """One container's services (its own caches), on the shared injected clock."""
     settings = settings_for(stack)
-    return services.Services.build(settings, TokenVerifier(settings, fetch_jwks_through_moto, clock=now),
-                                   clock=now)
+    return services.Services.build(
+        settings, TokenVerifier(settings, fetch_jwks_through_moto, clock=now), clock=now
+    )
 
 
 @pytest.fixture
@@ -66,11 +67,19 @@ def admin(stack) -> Account:  # type: ignore[no-untyped-def]
     return make_account(stack, "admin-one", "admins")
 
 
-def on(container: services.Services, api, method: str, path: str, account: Account, body: dict | None = None):  # type: ignore[no-untyped-def]
+def on(
+    container: services.Services,
+    api,
+    method: str,
+    path: str,
+    account: Account,
+    body: dict | None = None,
+):  # type: ignore[no-untyped-def]
     """A request served by ``container`` (a Lambda container of its own)."""
     services.use(container)
-    return getattr(api.http, method)(path, headers=account.headers,
-                                     body=json.dumps(body) if body is not None else None)
+    return getattr(api.http, method)(
+        path, headers=account.headers, body=json.dumps(body) if body is not None else None
+    )
 
 
 def code_of(response) -> str:  # type: ignore[no-untyped-def]
@@ -78,7 +87,8 @@ def code_of(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_a_disabled_participants_token_is_refused_at_once_here_and_within_five_minutes_everywhere(
-        stack, published, container, api, admin, now, participant, capsys):
+    stack, published, container, api, admin, now, participant, capsys
+):
     other = build(stack, now)  # a second container, warm: it has served this participant
     assert on(container, api, "get", "/me/completions", participant).status_code == 200
     assert on(other, api, "get", "/me/completions", participant).status_code == 200
@@ -96,20 +106,27 @@ def test_a_disabled_participants_token_is_refused_at_once_here_and_within_five_m
     while on(other, api, "get", "/me/completions", participant).status_code == 200:
         now.advance(STEP_SECONDS)
         assert (now.offset - disabled_at).total_seconds() <= access.REMEMBER_SECONDS + STEP_SECONDS
-    waited = (now.offset - disabled_at).total_seconds()  # injected time; real time adds milliseconds
+    waited = (
+        now.offset - disabled_at
+    ).total_seconds()  # injected time; real time adds milliseconds
     assert 0 < waited <= access.REMEMBER_SECONDS
     assert code_of(on(other, api, "get", "/me/completions", participant)) == "signed_out"
     with capsys.disabled():
-        print(f"\naccess ends: refused 0 s after the disable on the container that handled it, "
-              f"0 s on a cold one, {waited:.0f} s on a warm one (limit {access.REMEMBER_SECONDS} s)")
+        print(
+            f"\naccess ends: refused 0 s after the disable on the container that handled it, "
+            f"0 s on a cold one, {waited:.0f} s on a warm one (limit {access.REMEMBER_SECONDS} s)"
+        )
 
 
 def test_a_participants_requests_cost_no_cognito_call_and_one_read_per_five_minutes(
-        stack, published, container, api, participant, now):
+    stack, published, container, api, participant, now
+):
     from chalicelib import aws as aws_clients
     from tests.conftest import AwsCalls
 
-    calls = AwsCalls().attach(aws_clients.client("dynamodb", REGION), aws_clients.client("cognito-idp", REGION))
+    calls = AwsCalls().attach(
+        aws_clients.client("dynamodb", REGION), aws_clients.client("cognito-idp", REGION)
+    )
     for _ in range(3):
         assert on(container, api, "get", "/me/completions", participant).status_code == 200
     assert calls.names.count("DynamoDB.GetItem") == 1
@@ -121,7 +138,8 @@ def test_a_participants_requests_cost_no_cognito_call_and_one_read_per_five_minu
 
 
 def test_disabling_signs_out_everywhere_and_ends_web_sessions_at_once(
-        stack, published, client, admin, participant):
+    stack, published, client, admin, participant
+):
     from chalicelib import sign_in as web_session
 
     browser = WebClient(client)
@@ -130,7 +148,9 @@ def test_disabling_signs_out_everywhere_and_ends_web_sessions_at_once(
     stored = web_session.records().get(session_id)
     assert stored is not None and browser.get("/").status == 200
 
-    response = client.http.post(f"/admin/accounts/{participant.username}/disable", headers=admin.headers)
+    response = client.http.post(
+        f"/admin/accounts/{participant.username}/disable", headers=admin.headers
+    )
     assert response.status_code == 200
 
     assert web_session.records().get(session_id) is None  # gone for every container
@@ -142,10 +162,14 @@ def test_disabling_signs_out_everywhere_and_ends_web_sessions_at_once(
 
 
 def test_a_disabled_leader_is_refused_and_re_enabling_restores_access_with_both_changes_audited(
-        stack, published, container, api, admin, leader, now, monkeypatch):
+    stack, published, container, api, admin, leader, now, monkeypatch
+):
     assert on(container, api, "get", "/groups", leader).status_code == 200
 
-    assert on(container, api, "post", f"/admin/accounts/{leader.username}/disable", admin).status_code == 200
+    assert (
+        on(container, api, "post", f"/admin/accounts/{leader.username}/disable", admin).status_code
+        == 200
+    )
     refused = on(container, api, "post", "/groups", leader, {"name": "After the disable"})
     assert (refused.status_code, code_of(refused)) == (401, "signed_out")
 
@@ -164,23 +188,35 @@ def test_a_disabled_leader_is_refused_and_re_enabling_restores_access_with_both_
 
     monkeypatch.setattr(moto_cognito, "time", Later)
     cognito = boto3.client("cognito-idp", region_name=REGION)
-    fresh = Account(leader.username, leader.id,
-                    sign_in(cognito, stack, leader.username, "Correct-horse-42", leader.authenticator))
+    fresh = Account(
+        leader.username,
+        leader.id,
+        sign_in(cognito, stack, leader.username, "Correct-horse-42", leader.authenticator),
+    )
     assert on(container, api, "get", "/groups", fresh).status_code == 200
 
     entries = json.loads(on(container, api, "get", "/admin/audit", admin).body)["entries"]
-    changes = [(e["action"], e["detail"]["account_id"]) for e in entries if e["action"].startswith("account.")]
-    assert changes[:2] == [("account.enable", leader.id), ("account.disable", leader.id)]  # newest first
+    changes = [
+        (e["action"], e["detail"]["account_id"])
+        for e in entries
+        if e["action"].startswith("account.")
+    ]
+    assert changes[:2] == [
+        ("account.enable", leader.id),
+        ("account.disable", leader.id),
+    ]  # newest first
     assert all(e["actor_id"] == admin.id for e in entries if e["action"].startswith("account."))
 
 
 def test_the_two_step_check_honours_a_disable_made_in_cognito_itself(
-        stack, published, container, api, leader, library_clock):
+    stack, published, container, api, leader, library_clock
+):
     from chalicelib.mfa import REMEMBER_SECONDS
 
     assert on(container, api, "get", "/groups", leader).status_code == 200
     boto3.client("cognito-idp", region_name=REGION).admin_disable_user(
-        UserPoolId=stack.user_pool_id, Username=leader.username)
+        UserPoolId=stack.user_pool_id, Username=leader.username
+    )
     library_clock.advance(REMEMBER_SECONDS)
     refused = on(container, api, "get", "/groups", leader)
     assert (refused.status_code, code_of(refused)) == (401, "account_disabled")
@@ -190,8 +226,12 @@ def test_admins_disable_any_role_but_not_themselves(stack, published, client, ad
     author = make_account(stack, "author-one", "authors")
     other_admin = make_account(stack, "admin-two", "admins")
     for account in (author, other_admin):
-        assert client.http.post(f"/admin/accounts/{account.username}/disable",
-                                headers=admin.headers).status_code == 200
+        assert (
+            client.http.post(
+                f"/admin/accounts/{account.username}/disable", headers=admin.headers
+            ).status_code
+            == 200
+        )
         assert client.http.get("/modules", headers=account.headers).status_code == 401
     own = client.http.post(f"/admin/accounts/{admin.username}/disable", headers=admin.headers)
     assert (own.status_code, code_of(own)) == (400, "own_account")

@@ -109,7 +109,10 @@ def test_my_access_costs_one_query_and_one_batch_get(client, group, leader, part
     calls = sorted(n for n in aws_calls.names if n.startswith("DynamoDB."))
     # one Query of the copies, one BatchGetItem of group names; the GetItem is the per-container
     # (cached) not-valid-before check every request makes (chalicelib.access)
-    assert [c for c in calls if c != "DynamoDB.GetItem"] == ["DynamoDB.BatchGetItem", "DynamoDB.Query"]
+    assert [c for c in calls if c != "DynamoDB.GetItem"] == [
+        "DynamoDB.BatchGetItem",
+        "DynamoDB.Query",
+    ]
     assert calls.count("DynamoDB.GetItem") <= 1
 
 

@@ -27,24 +27,42 @@ def test_a_participant_confirms_an_email_and_turns_reminders_on(client, particip
     page = web.get("/account/reminders")
     assert page.status == 200 and "Reminders" in page.body and 'lang="en"' in page.body
     assert "not set" in page.body
-    sent = web.post("/account/reminders/contact", {**form_of(page), "email": "page.reader@example.org"})
+    sent = web.post(
+        "/account/reminders/contact", {**form_of(page), "email": "page.reader@example.org"}
+    )
     assert sent.status == 303 and sent.location.startswith("/account/reminders?done=code_sent")
-    code = re.search(r"\d{6}", ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages[-1].body).group()
+    code = re.search(
+        r"\d{6}", ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages[-1].body
+    ).group()
     page = web.get("/account/reminders?done=code_sent")
     assert "p***@e***.org" in page.body and 'id="code"' in page.body
     done = web.post("/account/reminders/contact/confirm", {**form_of(page), "code": code})
     assert done.status == 303
     page = web.get(done.location)
     assert "Confirmed." in page.body and "page.reader@example.org" not in page.body
-    saved = web.post("/account/reminders", {
-        **form_of(page), "enabled": "on", "channel": "email", "time": "19:30", "day_tue": "on", "day_thu": "on",
-        "trigger": "daily", "quiet_start": "22:00", "quiet_end": "07:00", "timezone": "America/Chicago",
-        "locale": "es",
-    })
+    saved = web.post(
+        "/account/reminders",
+        {
+            **form_of(page),
+            "enabled": "on",
+            "channel": "email",
+            "time": "19:30",
+            "day_tue": "on",
+            "day_thu": "on",
+            "trigger": "daily",
+            "quiet_start": "22:00",
+            "quiet_end": "07:00",
+            "timezone": "America/Chicago",
+            "locale": "es",
+        },
+    )
     assert saved.status == 303
     page = web.get(saved.location)
     assert "Saved." in page.body
-    assert 'value="19:30" selected' in page.body and 'id="day_tue" name="day_tue" type="checkbox" value="on" checked' in page.body
+    assert (
+        'value="19:30" selected' in page.body
+        and 'id="day_tue" name="day_tue" type="checkbox" value="on" checked' in page.body
+    )
     assert 'id="day_mon" name="day_mon" type="checkbox" value="on">' in page.body
     assert 'id="enabled" name="enabled" type="checkbox" value="on" checked' in page.body
 
@@ -53,29 +71,64 @@ def test_errors_come_back_with_the_input_kept_and_a_summary(client, participant)
     web = signed_in(client, participant)
     page = web.get("/account/reminders")
     # Turning on without a confirmed address: the same form, what was chosen kept, a summary.
-    again = web.post("/account/reminders", {
-        **form_of(page), "enabled": "on", "channel": "sms", "time": "06:45", "day_sat": "on",
-        "trigger": "daily", "quiet_start": "", "quiet_end": "", "timezone": "Pacific/Honolulu", "locale": "en",
-    })
+    again = web.post(
+        "/account/reminders",
+        {
+            **form_of(page),
+            "enabled": "on",
+            "channel": "sms",
+            "time": "06:45",
+            "day_sat": "on",
+            "trigger": "daily",
+            "quiet_start": "",
+            "quiet_end": "",
+            "timezone": "Pacific/Honolulu",
+            "locale": "en",
+        },
+    )
     assert again.status == 409
     assert 'role="alert"' in again.body and 'href="#enabled"' in again.body
-    assert 'value="06:45" selected' in again.body and 'value="Pacific/Honolulu" selected' in again.body
+    assert (
+        'value="06:45" selected' in again.body and 'value="Pacific/Honolulu" selected' in again.body
+    )
     assert 'id="channel-sms" name="channel" type="radio" value="sms" checked' in again.body
     assert 'id="day_sat" name="day_sat" type="checkbox" value="on" checked' in again.body
     # Only one end of the quiet hours.
-    again = web.post("/account/reminders", {
-        **form_of(page), "channel": "email", "time": "06:45", "day_sat": "on", "trigger": "daily",
-        "quiet_start": "22:00", "quiet_end": "", "timezone": "UTC", "locale": "en",
-    })
+    again = web.post(
+        "/account/reminders",
+        {
+            **form_of(page),
+            "channel": "email",
+            "time": "06:45",
+            "day_sat": "on",
+            "trigger": "daily",
+            "quiet_start": "22:00",
+            "quiet_end": "",
+            "timezone": "UTC",
+            "locale": "en",
+        },
+    )
     assert again.status == 400 and 'href="#quiet_start"' in again.body
     # No day at all.
-    again = web.post("/account/reminders", {
-        **form_of(page), "channel": "email", "time": "06:45", "trigger": "daily", "timezone": "UTC", "locale": "en",
-    })
+    again = web.post(
+        "/account/reminders",
+        {
+            **form_of(page),
+            "channel": "email",
+            "time": "06:45",
+            "trigger": "daily",
+            "timezone": "UTC",
+            "locale": "en",
+        },
+    )
     assert again.status == 400 and 'href="#day_mon"' in again.body
     # A bad email: kept in the field, linked from the summary.
     again = web.post("/account/reminders/contact", {**form_of(page), "email": "not-an-address"})
-    assert again.status == 400 and 'href="#email"' in again.body and 'value="not-an-address"' in again.body
+    assert (
+        again.status == 400
+        and 'href="#email"' in again.body
+        and 'value="not-an-address"' in again.body
+    )
     assert 'aria-invalid="true"' in again.body
     # A code with nothing pending.
     again = web.post("/account/reminders/contact/confirm", {**form_of(page), "code": "123456"})
@@ -88,8 +141,10 @@ def test_the_page_is_in_spanish_for_a_spanish_browser(client, participant):
     assert 'lang="es"' in page.body and "Recordatorios" in page.body and "miércoles" in page.body
     again = web.post("/account/reminders/contact", {**form_of(page), "phone": "12"})
     assert again.status == 400
-    assert html.escape("Escriba el número con el código del país") in again.body or \
-        "Escriba el número con el código del país" in again.body
+    assert (
+        html.escape("Escriba el número con el código del país") in again.body
+        or "Escriba el número con el código del país" in again.body
+    )
 
 
 def test_leaders_have_no_reminders_page(client, leader):

@@ -35,13 +35,17 @@ def test_every_route_is_registered_through_endpoints():
     assert registered == declared | pages
 
 
-@pytest.mark.parametrize(("method", "path"), sorted({(s.method, s.path) for s in Endpoints.registry}))
+@pytest.mark.parametrize(
+    ("method", "path"), sorted({(s.method, s.path) for s in Endpoints.registry})
+)
 def test_no_token_is_401(client, published, method, path):
     status, _ = call(client, method, path, {})
     assert status == 401
 
 
-@pytest.mark.parametrize(("method", "path"), sorted({(s.method, s.path) for s in Endpoints.registry}))
+@pytest.mark.parametrize(
+    ("method", "path"), sorted({(s.method, s.path) for s in Endpoints.registry})
+)
 def test_garbage_token_is_401_in_the_error_shape(client, published, method, path):
     status, body = call(client, method, path, {"Authorization": "Bearer not-a-token"})
     assert status == 401
@@ -88,7 +92,9 @@ def test_id_token_is_not_accepted(client, published, stack, participant):
 def test_token_from_another_app_client_is_401(client, published, stack, participant):
     cognito = boto3.client("cognito-idp", region_name=REGION)
     other = cognito.create_user_pool_client(
-        UserPoolId=stack.user_pool_id, ClientName="other", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+        UserPoolId=stack.user_pool_id,
+        ClientName="other",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
     )["UserPoolClient"]["ClientId"]
     token = cognito.initiate_auth(
         ClientId=other,
@@ -103,8 +109,15 @@ def test_account_without_a_role_is_403(client, published, stack):
     from steady_local.provision import sign_in
 
     cognito = boto3.client("cognito-idp", region_name=REGION)
-    cognito.admin_create_user(UserPoolId=stack.user_pool_id, Username="no-role", MessageAction="SUPPRESS")
-    cognito.admin_set_user_password(UserPoolId=stack.user_pool_id, Username="no-role", Password="Correct-horse-42", Permanent=True)
+    cognito.admin_create_user(
+        UserPoolId=stack.user_pool_id, Username="no-role", MessageAction="SUPPRESS"
+    )
+    cognito.admin_set_user_password(
+        UserPoolId=stack.user_pool_id,
+        Username="no-role",
+        Password="Correct-horse-42",
+        Permanent=True,
+    )
     token = sign_in(cognito, stack, "no-role", "Correct-horse-42")
     status, body = call(client, "GET", "/modules", {"Authorization": f"Bearer {token}"})
     assert (status, body["error"]["code"]) == (403, "forbidden")

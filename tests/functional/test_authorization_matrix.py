@@ -43,68 +43,132 @@ WORKSHEET_MODULE = "cravings-and-urge-surfing"
 SHARED_ANSWER = "Call my brother Teodoro before the bus stop"
 
 ROWS: dict[tuple[str, str], Row] = {
-    ("GET", "/modules"): Row("/modules", allowed=frozenset({"participant", "leader", "author", "admin"})),
-    ("GET", "/modules/{module_id}"): Row("/modules/thinking-traps", allowed=frozenset({"participant", "leader", "author", "admin"})),
-    ("GET", "/modules/{module_id}/versions"): Row("/modules/thinking-traps/versions", allowed=frozenset({"participant", "leader", "author", "admin"})),
-    ("GET", "/modules/{module_id}/versions/{version}"): Row("/modules/thinking-traps/versions/1", allowed=frozenset({"participant", "leader", "author", "admin"})),
-    ("POST", "/me/completions"): Row("/me/completions", {"module_id": "thinking-traps", "version": 1}, frozenset({"participant"})),
+    ("GET", "/modules"): Row(
+        "/modules", allowed=frozenset({"participant", "leader", "author", "admin"})
+    ),
+    ("GET", "/modules/{module_id}"): Row(
+        "/modules/thinking-traps", allowed=frozenset({"participant", "leader", "author", "admin"})
+    ),
+    ("GET", "/modules/{module_id}/versions"): Row(
+        "/modules/thinking-traps/versions",
+        allowed=frozenset({"participant", "leader", "author", "admin"}),
+    ),
+    ("GET", "/modules/{module_id}/versions/{version}"): Row(
+        "/modules/thinking-traps/versions/1",
+        allowed=frozenset({"participant", "leader", "author", "admin"}),
+    ),
+    ("POST", "/me/completions"): Row(
+        "/me/completions", {"module_id": "thinking-traps", "version": 1}, frozenset({"participant"})
+    ),
     ("GET", "/me/completions"): Row("/me/completions", allowed=frozenset({"participant"})),
     ("GET", "/me/assignments"): Row("/me/assignments", allowed=frozenset({"participant"})),
     ("GET", "/me/reminders"): Row("/me/reminders", allowed=frozenset({"participant"})),
-    ("PUT", "/me/reminders"): Row("/me/reminders", {"enabled": False, "time": "07:15"}, frozenset({"participant"})),
-    ("POST", "/me/reminders/contact"): Row("/me/reminders/contact", {"email": "matrix@example.org"}, frozenset({"participant"})),
-    ("DELETE", "/me/reminders/contact"): Row("/me/reminders/contact", allowed=frozenset({"participant"})),
-    ("POST", "/me/reminders/contact/confirm"): Row("/me/reminders/contact/confirm", {"code": "123456"}, frozenset({"participant"})),
+    ("PUT", "/me/reminders"): Row(
+        "/me/reminders", {"enabled": False, "time": "07:15"}, frozenset({"participant"})
+    ),
+    ("POST", "/me/reminders/contact"): Row(
+        "/me/reminders/contact", {"email": "matrix@example.org"}, frozenset({"participant"})
+    ),
+    ("DELETE", "/me/reminders/contact"): Row(
+        "/me/reminders/contact", allowed=frozenset({"participant"})
+    ),
+    ("POST", "/me/reminders/contact/confirm"): Row(
+        "/me/reminders/contact/confirm", {"code": "123456"}, frozenset({"participant"})
+    ),
     ("GET", "/me/access"): Row("/me/access", allowed=frozenset({"participant"})),
     ("GET", "/me/groups"): Row("/me/groups", allowed=frozenset({"participant"})),
     # another participant cannot open the owner's group to anyone: 404 (not theirs)
-    ("PUT", "/me/groups/{group_id}/share-history"): Row("/me/groups/{g}/share-history", {"share": True}),
+    ("PUT", "/me/groups/{group_id}/share-history"): Row(
+        "/me/groups/{g}/share-history", {"share": True}
+    ),
     ("POST", "/groups"): Row("/groups", {"name": "Another group"}, frozenset({"leader"})),
     ("GET", "/groups"): Row("/groups", allowed=frozenset({"leader"})),
     ("GET", "/groups/{group_id}"): Row("/groups/{g}"),
     ("PATCH", "/groups/{group_id}"): Row("/groups/{g}", {"name": "Taken over"}),
-    ("POST", "/groups/{group_id}/leaders"): Row("/groups/{g}/leaders", {"username": "leader-other"}),
-    ("POST", "/groups/{group_id}/participants"): Row("/groups/{g}/participants", {"username": "participant-other"}),
-    ("DELETE", "/groups/{group_id}/participants/{participant_id}"): Row("/groups/{g}/participants/{p}"),
-    ("POST", "/groups/{group_id}/assignments"): Row("/groups/{g}/assignments", {"module_id": "thinking-traps"}),
-    ("DELETE", "/groups/{group_id}/assignments/{assignment_id}"): Row("/groups/{g}/assignments/{a}"),
+    ("POST", "/groups/{group_id}/leaders"): Row(
+        "/groups/{g}/leaders", {"username": "leader-other"}
+    ),
+    ("POST", "/groups/{group_id}/participants"): Row(
+        "/groups/{g}/participants", {"username": "participant-other"}
+    ),
+    ("DELETE", "/groups/{group_id}/participants/{participant_id}"): Row(
+        "/groups/{g}/participants/{p}"
+    ),
+    ("POST", "/groups/{group_id}/assignments"): Row(
+        "/groups/{g}/assignments", {"module_id": "thinking-traps"}
+    ),
+    ("DELETE", "/groups/{group_id}/assignments/{assignment_id}"): Row(
+        "/groups/{g}/assignments/{a}"
+    ),
     ("GET", "/groups/{group_id}/progress"): Row("/groups/{g}/progress"),
     ("GET", "/groups/{group_id}/progress.csv"): Row("/groups/{g}/progress.csv"),
     ("GET", "/groups/{group_id}/attention"): Row("/groups/{g}/attention"),
     ("POST", "/groups/{group_id}/attention/seen"): Row(
-        "/groups/{g}/attention/seen", {"participant_id": "someone", "reason": "overdue"}),
-    ("PUT", "/groups/{group_id}/attention/settings"): Row("/groups/{g}/attention/settings", {"inactive_days": 9}),
-    ("POST", "/admin/accounts"): Row("/admin/accounts", {"username": "made-by-outsider", "role": "leaders"}, frozenset({"admin"})),
+        "/groups/{g}/attention/seen", {"participant_id": "someone", "reason": "overdue"}
+    ),
+    ("PUT", "/groups/{group_id}/attention/settings"): Row(
+        "/groups/{g}/attention/settings", {"inactive_days": 9}
+    ),
+    ("POST", "/admin/accounts"): Row(
+        "/admin/accounts", {"username": "made-by-outsider", "role": "leaders"}, frozenset({"admin"})
+    ),
     ("GET", "/admin/accounts"): Row("/admin/accounts", allowed=frozenset({"admin"})),
-    ("POST", "/admin/accounts/{username}/disable"): Row("/admin/accounts/leader-spare/disable", allowed=frozenset({"admin"})),
-    ("POST", "/admin/accounts/{username}/enable"): Row("/admin/accounts/leader-spare/enable", allowed=frozenset({"admin"})),
-    ("GET", "/openapi.json"): Row("/openapi.json", allowed=frozenset({"participant", "leader", "author", "admin"})),
+    ("POST", "/admin/accounts/{username}/disable"): Row(
+        "/admin/accounts/leader-spare/disable", allowed=frozenset({"admin"})
+    ),
+    ("POST", "/admin/accounts/{username}/enable"): Row(
+        "/admin/accounts/leader-spare/enable", allowed=frozenset({"admin"})
+    ),
+    ("GET", "/openapi.json"): Row(
+        "/openapi.json", allowed=frozenset({"participant", "leader", "author", "admin"})
+    ),
     ("POST", "/admin/accounts/{username}/reset-authenticator"): Row(
-        "/admin/accounts/leader-spare/reset-authenticator", allowed=frozenset({"admin"})),
-    ("GET", "/admin/audit"): Row("/admin/audit", allowed=frozenset({"admin"}), shows_ids_to_allowed=True),
+        "/admin/accounts/leader-spare/reset-authenticator", allowed=frozenset({"admin"})
+    ),
+    ("GET", "/admin/audit"): Row(
+        "/admin/audit", allowed=frozenset({"admin"}), shows_ids_to_allowed=True
+    ),
     ("GET", "/me/worksheets"): Row("/me/worksheets", allowed=frozenset({"participant"})),
     # My plan: only ever the caller's own (there is no way to name someone else's).
     ("GET", "/me/plan"): Row("/me/plan", allowed=frozenset({"participant"})),
-    ("PUT", "/me/plan"): Row("/me/plan", {"sections": {"triggers": [{"text": "Payday evenings"}]}},
-                             frozenset({"participant"})),
+    ("PUT", "/me/plan"): Row(
+        "/me/plan",
+        {"sections": {"triggers": [{"text": "Payday evenings"}]}},
+        frozenset({"participant"}),
+    ),
     ("GET", "/me/plan/versions"): Row("/me/plan/versions", allowed=frozenset({"participant"})),
-    ("GET", "/me/plan/versions/{version}"): Row("/me/plan/versions/1", allowed=frozenset({"participant"})),
-    ("GET", "/me/plan/download"): Row("/me/plan/download?format=txt", allowed=frozenset({"participant"})),
+    ("GET", "/me/plan/versions/{version}"): Row(
+        "/me/plan/versions/1", allowed=frozenset({"participant"})
+    ),
+    ("GET", "/me/plan/download"): Row(
+        "/me/plan/download?format=txt", allowed=frozenset({"participant"})
+    ),
     ("DELETE", "/me/plan"): Row("/me/plan", allowed=frozenset({"participant"})),
     ("GET", "/me/data/download"): Row("/me/data/download", allowed=frozenset({"participant"})),
     ("DELETE", "/me/data"): Row("/me/data", allowed=frozenset({"participant"})),
     ("DELETE", "/me/worksheets"): Row("/me/worksheets", allowed=frozenset({"participant"})),
-    ("GET", "/me/worksheets/{module_id}"): Row(f"/me/worksheets/{WORKSHEET_MODULE}", allowed=frozenset({"participant"})),
+    ("GET", "/me/worksheets/{module_id}"): Row(
+        f"/me/worksheets/{WORKSHEET_MODULE}", allowed=frozenset({"participant"})
+    ),
     ("PUT", "/me/worksheets/{module_id}"): Row(
-        f"/me/worksheets/{WORKSHEET_MODULE}", {"version": 1, "answers": {}}, frozenset({"participant"})),
+        f"/me/worksheets/{WORKSHEET_MODULE}",
+        {"version": 1, "answers": {}},
+        frozenset({"participant"}),
+    ),
     ("PUT", "/me/worksheets/{module_id}/sharing"): Row(
-        f"/me/worksheets/{WORKSHEET_MODULE}/sharing", {"shared": True}, frozenset({"participant"})),
-    ("GET", "/groups/{group_id}/worksheets/{module_id}"): Row(f"/groups/{{g}}/worksheets/{WORKSHEET_MODULE}"),
+        f"/me/worksheets/{WORKSHEET_MODULE}/sharing", {"shared": True}, frozenset({"participant"})
+    ),
+    ("GET", "/groups/{group_id}/worksheets/{module_id}"): Row(
+        f"/groups/{{g}}/worksheets/{WORKSHEET_MODULE}"
+    ),
 }
 # Leaders and admins hold their roles only with two-step sign-in (chalicelib.mfa); without it
 # every route answers 403 mfa_required, even their own group's or one open to any role.
 # (A route their role could not use anyway stays a plain 403 forbidden.)
-WITHOUT_AUTHENTICATOR = {"leader-without-authenticator": "leaders", "admin-without-authenticator": "admins"}
+WITHOUT_AUTHENTICATOR = {
+    "leader-without-authenticator": "leaders",
+    "admin-without-authenticator": "admins",
+}
 ROLES = ("anonymous", "participant", "leader", "author", "admin", *WITHOUT_AUTHENTICATOR)
 
 
@@ -134,22 +198,50 @@ def world(client, published, stack) -> World:  # type: ignore[no-untyped-def]
         "leader": make_account(stack, "leader-other", "leaders"),
         "author": make_account(stack, "author-one", "authors"),
         "admin": make_account(stack, "admin-one", "admins"),
-        "leader-without-authenticator": make_account(stack, "leader-no-app", "leaders", authenticator=False),
-        "admin-without-authenticator": make_account(stack, "admin-no-app", "admins", authenticator=False),
+        "leader-without-authenticator": make_account(
+            stack, "leader-no-app", "leaders", authenticator=False
+        ),
+        "admin-without-authenticator": make_account(
+            stack, "admin-no-app", "admins", authenticator=False
+        ),
     }
     h = owner.headers
-    group_id = json.loads(client.http.post("/groups", headers=h, body=json.dumps({"name": "Owner's group"})).body)["group_id"]
-    client.http.post(f"/groups/{group_id}/participants", headers=h,
-                     body=json.dumps({"username": member.username, "display_name": "Member Name"}))
-    assignment = json.loads(client.http.post(f"/groups/{group_id}/assignments", headers=h,
-                                             body=json.dumps({"module_id": "thinking-traps"})).body)
-    client.http.post("/me/completions", headers=member.headers,
-                     body=json.dumps({"module_id": "thinking-traps", "version": 1}))
-    saved = client.http.put(f"/me/worksheets/{WORKSHEET_MODULE}", headers=member.headers, body=json.dumps(
-        {"version": shipped_version(WORKSHEET_MODULE), "answers": {"urge-helpers": [SHARED_ANSWER]}}))
+    group_id = json.loads(
+        client.http.post("/groups", headers=h, body=json.dumps({"name": "Owner's group"})).body
+    )["group_id"]
+    client.http.post(
+        f"/groups/{group_id}/participants",
+        headers=h,
+        body=json.dumps({"username": member.username, "display_name": "Member Name"}),
+    )
+    assignment = json.loads(
+        client.http.post(
+            f"/groups/{group_id}/assignments",
+            headers=h,
+            body=json.dumps({"module_id": "thinking-traps"}),
+        ).body
+    )
+    client.http.post(
+        "/me/completions",
+        headers=member.headers,
+        body=json.dumps({"module_id": "thinking-traps", "version": 1}),
+    )
+    saved = client.http.put(
+        f"/me/worksheets/{WORKSHEET_MODULE}",
+        headers=member.headers,
+        body=json.dumps(
+            {
+                "version": shipped_version(WORKSHEET_MODULE),
+                "answers": {"urge-helpers": [SHARED_ANSWER]},
+            }
+        ),
+    )
     assert saved.status_code == 200
-    shared = client.http.put(f"/me/worksheets/{WORKSHEET_MODULE}/sharing", headers=member.headers,
-                             body=json.dumps({"shared": True}))
+    shared = client.http.put(
+        f"/me/worksheets/{WORKSHEET_MODULE}/sharing",
+        headers=member.headers,
+        body=json.dumps({"shared": True}),
+    )
     assert shared.status_code == 200
     return World(group_id, assignment["assignment_id"], owner, member, callers)
 
@@ -189,7 +281,9 @@ def check(client, world: World, route: tuple[str, str], role: str) -> None:  # t
     for secret in secrets:
         assert secret not in text, (role, secret)
     if route[0] != "GET" and role not in row.allowed:
-        detail = json.loads(client.http.get(f"/groups/{world.group_id}", headers=world.owner.headers).body)
+        detail = json.loads(
+            client.http.get(f"/groups/{world.group_id}", headers=world.owner.headers).body
+        )
         assert detail["name"] == "Owner's group"
         assert [p["participant_id"] for p in detail["participants"]] == [world.member.id]
         assert len(detail["assignments"]) == 1

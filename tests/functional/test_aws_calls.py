@@ -35,10 +35,16 @@ def test_recording_a_completion_is_one_call_when_warm(client, published, partici
     body = json.dumps({"module_id": "thinking-traps", "version": 1})
     client.http.get("/modules/thinking-traps/versions/1", headers=participant.headers)
     aws_calls.reset()
-    assert client.http.post("/me/completions", headers=participant.headers, body=body).status_code == 201
+    assert (
+        client.http.post("/me/completions", headers=participant.headers, body=body).status_code
+        == 201
+    )
     assert aws_calls.names == ["DynamoDB.TransactWriteItems"]
     aws_calls.reset()
-    assert client.http.post("/me/completions", headers=participant.headers, body=body).status_code == 200
+    assert (
+        client.http.post("/me/completions", headers=participant.headers, body=body).status_code
+        == 200
+    )
     assert aws_calls.names == ["DynamoDB.TransactWriteItems"]
 
 

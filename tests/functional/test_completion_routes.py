@@ -32,7 +32,9 @@ def test_completion_records_the_exact_version(client, published, participant):
     assert listed == [body]
 
 
-def test_repeat_returns_the_same_record_and_never_a_duplicate(client, published, participant, stack):
+def test_repeat_returns_the_same_record_and_never_a_duplicate(
+    client, published, participant, stack
+):
     _, first = post(client, participant, {"module_id": "thinking-traps", "version": 1})
     status, again = post(client, participant, {"module_id": "thinking-traps", "version": 1})
     assert status == 200
@@ -41,7 +43,10 @@ def test_repeat_returns_the_same_record_and_never_a_duplicate(client, published,
     items = table.query(
         TableName=stack.records_table,
         KeyConditionExpression="PK = :pk AND begins_with(SK, :c)",
-        ExpressionAttributeValues={":pk": {"S": f"PARTICIPANT#{participant.id}"}, ":c": {"S": "COMPLETION#"}},
+        ExpressionAttributeValues={
+            ":pk": {"S": f"PARTICIPANT#{participant.id}"},
+            ":c": {"S": "COMPLETION#"},
+        },
     )["Items"]
     assert len(items) == 1
 
@@ -66,10 +71,14 @@ class OneCallAtATime:
         return call
 
 
-def test_same_completion_from_two_threads_gives_one_record(client, published, participant, service, monkeypatch):
+def test_same_completion_from_two_threads_gives_one_record(
+    client, published, participant, service, monkeypatch
+):
     from chalicelib.identity import Caller
 
-    monkeypatch.setattr(service.completions, "_dynamodb", OneCallAtATime(service.completions._dynamodb))
+    monkeypatch.setattr(
+        service.completions, "_dynamodb", OneCallAtATime(service.completions._dynamodb)
+    )
     caller = Caller(participant.id, frozenset({"participants"}))
     barrier = threading.Barrier(2)
     results = []
@@ -107,10 +116,16 @@ def test_same_completion_from_two_threads_gives_one_record(client, published, pa
         ("[1, 2]", 400, "invalid_json"),
         ("", 400, "invalid_json"),
         (b"\xff\xfe", 400, "invalid_json"),
-        (json.dumps({"module_id": "thinking-traps", "version": 1, "pad": "x" * 5000}), 413, "payload_too_large"),
+        (
+            json.dumps({"module_id": "thinking-traps", "version": 1, "pad": "x" * 5000}),
+            413,
+            "payload_too_large",
+        ),
     ],
 )
-def test_bad_completions_get_a_clear_4xx_and_store_nothing(client, published, participant, body, status, code):
+def test_bad_completions_get_a_clear_4xx_and_store_nothing(
+    client, published, participant, body, status, code
+):
     got_status, got = post(client, participant, body)
     assert got_status == status
     assert got["error"]["code"] == code
@@ -127,7 +142,9 @@ def test_wrong_content_type_is_415_in_the_error_shape(client, published, partici
     assert json.loads(response.body)["error"]["code"] == "unsupported_media_type"
 
 
-def test_participants_see_only_their_own_completions(client, published, participant, other_participant):
+def test_participants_see_only_their_own_completions(
+    client, published, participant, other_participant
+):
     post(client, participant, {"module_id": "thinking-traps", "version": 1})
     assert completions(client, other_participant)["completions"] == []
 
@@ -138,7 +155,9 @@ def test_completions_page_through_one_query_at_a_time(client, published, partici
         post(client, participant, {"module_id": module.module_id, "version": module.version})
     seen, token, pages = [], None, 0
     while True:
-        page = completions(client, participant, "?limit=1" + (f"&page_token={token}" if token else ""))
+        page = completions(
+            client, participant, "?limit=1" + (f"&page_token={token}" if token else "")
+        )
         pages += 1
         assert len(page["completions"]) <= 1
         seen += [c["module_id"] for c in page["completions"]]
@@ -150,7 +169,16 @@ def test_completions_page_through_one_query_at_a_time(client, published, partici
     assert len(set(seen)) == len(seen)
 
 
-@pytest.mark.parametrize("query", ["?limit=0", "?limit=101", "?limit=ten", "?page_token=garbage!", "?page_token=eyJzayI6IlBST0dSRVNTI3gifQ"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?limit=0",
+        "?limit=101",
+        "?limit=ten",
+        "?page_token=garbage!",
+        "?page_token=eyJzayI6IlBST0dSRVNTI3gifQ",
+    ],
+)
 def test_bad_paging_is_400(client, published, participant, query):
     response = client.http.get(f"/me/completions{query}", headers=participant.headers)
     assert response.status_code == 400
@@ -163,25 +191,39 @@ def test_leaders_cannot_record_completions(client, published, leader):
     assert body["error"]["code"] == "forbidden"
 
 
-def test_knowledge_check_answers_are_checked_on_the_server_and_stored(client, published, participant):
+def test_knowledge_check_answers_are_checked_on_the_server_and_stored(
+    client, published, participant
+):
     questions = [m for m in published if m.module_id == "thinking-traps"][0].meta["knowledge_check"]
     right = [q["answer"] for q in questions]
     answers = right[:-1] + [(right[-1] + 1) % len(questions[-1]["choices"])]  # last one wrong
-    status, body = post(client, participant, {"module_id": "thinking-traps", "version": 1, "answers": answers})
+    status, body = post(
+        client, participant, {"module_id": "thinking-traps", "version": 1, "answers": answers}
+    )
     assert status == 201
-    assert body["knowledge_check"] == {"answers": answers, "correct": len(questions) - 1, "total": len(questions)}
+    assert body["knowledge_check"] == {
+        "answers": answers,
+        "correct": len(questions) - 1,
+        "total": len(questions),
+    }
     assert [f["correct"] for f in body["feedback"]] == [True] * (len(questions) - 1) + [False]
     assert body["feedback"][-1]["answer"] == right[-1]
     assert body["feedback"][-1]["explanation"] == questions[-1]["explanation"]
     listed = completions(client, participant)["completions"]
     assert listed[0]["knowledge_check"]["answers"] == answers
     # a repeat keeps the first answers: the record never changes
-    status, again = post(client, participant, {"module_id": "thinking-traps", "version": 1, "answers": right})
+    status, again = post(
+        client, participant, {"module_id": "thinking-traps", "version": 1, "answers": right}
+    )
     assert status == 200 and again["knowledge_check"]["answers"] == answers
 
 
-@pytest.mark.parametrize("answers", [[], [0], [0, 0, 0, 0, 0, 0], [0, 0, 99], [0, True, 0], ["a", 0, 0], {"1": 0}])
+@pytest.mark.parametrize(
+    "answers", [[], [0], [0, 0, 0, 0, 0, 0], [0, 0, 99], [0, True, 0], ["a", 0, 0], {"1": 0}]
+)
 def test_answers_that_do_not_fit_the_questions_are_400(client, published, participant, answers):
-    status, body = post(client, participant, {"module_id": "thinking-traps", "version": 1, "answers": answers})
+    status, body = post(
+        client, participant, {"module_id": "thinking-traps", "version": 1, "answers": answers}
+    )
     assert (status, body["error"]["code"]) in ((400, "invalid_answers"), (400, "invalid_field"))
     assert completions(client, participant)["completions"] == []

@@ -67,12 +67,18 @@ def test_fifty_parallel_duplicate_completions_make_exactly_one_record(moto_http)
     for _ in range(PARALLEL):
         clock = Clock()
         dynamodb = session.client("dynamodb", region_name=REGION, endpoint_url=aws.url)
-        containers.append(Reading(
-            ModuleLibrary(session.client("s3", region_name=REGION, endpoint_url=aws.url), stack.content_bucket, clock),
-            CompletionRecords(dynamodb, stack.records_table, clock),
-            GroupRecords(dynamodb, stack.records_table),
-            clock,
-        ))
+        containers.append(
+            Reading(
+                ModuleLibrary(
+                    session.client("s3", region_name=REGION, endpoint_url=aws.url),
+                    stack.content_bucket,
+                    clock,
+                ),
+                CompletionRecords(dynamodb, stack.records_table, clock),
+                GroupRecords(dynamodb, stack.records_table),
+                clock,
+            )
+        )
     barrier = threading.Barrier(PARALLEL)
 
     def complete(reading):  # type: ignore[no-untyped-def]

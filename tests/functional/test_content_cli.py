@@ -58,7 +58,6 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-
 def relock(folder: Path) -> None:
     lockfile.write(folder, pipeline.lock_entries(pipeline.lint(folder).modules))
 
@@ -603,4 +602,4 @@ def test_preview_index_links_every_module(content):
 
     assert 'href="/modules/coping"' in page and 'href="/modules/cravings"' in page
     assert 'href="/modules/coping?locale=es"' in page
-    assert "<html lang=\"es\">" in spanish and "¿Necesita ayuda ahora?" in spanish
+    assert '<html lang="es">' in spanish and "¿Necesita ayuda ahora?" in spanish

@@ -11,8 +11,12 @@ from typing import Any
 from steady_local.scenarios import DASHBOARD_CALL_BUDGET, build_dashboard
 
 
-def test_fifteen_participants_thirty_assignments_within_six_calls(client, published_all, leader, service, aws_calls):
-    def send(method: str, resource: str, params: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
+def test_fifteen_participants_thirty_assignments_within_six_calls(
+    client, published_all, leader, service, aws_calls
+):
+    def send(
+        method: str, resource: str, params: dict[str, str], body: dict[str, Any]
+    ) -> dict[str, Any]:
         path = resource.format(**params)
         response = client.http.request(method, path, headers=leader.headers, body=json.dumps(body))
         assert response.status_code in (200, 201), response.body

@@ -15,8 +15,24 @@ SENDER = "no-reply@clinic.example"
 LINK = "https://steady.clinic.example/sign-in"
 CONFIG = digests.DigestConfig(sender=SENDER, link=LINK)
 # Nothing that could reveal why someone is in care, or who they are.
-FORBIDDEN = ("alcohol", "opioid", "drug", "substance", "addiction", "craving", "relapse", "depress",
-             "anxiety", "diagnos", "treatment", "therapy", "urge", "mental", "recovery", "sober")
+FORBIDDEN = (
+    "alcohol",
+    "opioid",
+    "drug",
+    "substance",
+    "addiction",
+    "craving",
+    "relapse",
+    "depress",
+    "anxiety",
+    "diagnos",
+    "treatment",
+    "therapy",
+    "urge",
+    "mental",
+    "recovery",
+    "sober",
+)
 
 
 @pytest.fixture
@@ -32,8 +48,13 @@ def sent() -> list:
 
 def set_email(stack, username: str, email: str) -> None:  # type: ignore[no-untyped-def]
     boto3.client("cognito-idp", region_name=REGION).admin_update_user_attributes(
-        UserPoolId=stack.user_pool_id, Username=username,
-        UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}])
+        UserPoolId=stack.user_pool_id,
+        Username=username,
+        UserAttributes=[
+            {"Name": "email", "Value": email},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+    )
 
 
 @pytest.fixture
@@ -53,15 +74,32 @@ def test_each_leader_gets_counts_and_a_link_only(service, ses, overdue_group, pa
     service.completions.record(participant.id, STARTERS[1], 1)  # done, but not the overdue one
     run = digests.run_daily(service, ses, CONFIG)
 
-    assert run.to_dict() == {"leaders": 1, "sent": 1, "nothing_overdue": 0, "no_email": 0, "failed": 0}
+    assert run.to_dict() == {
+        "leaders": 1,
+        "sent": 1,
+        "nothing_overdue": 0,
+        "no_email": 0,
+        "failed": 0,
+    }
     [message] = sent()
     assert message.source == SENDER
     assert message.destinations["ToAddresses"] == ["leader@clinic.example"]
     assert message.subject == digests.SUBJECT
-    assert "2 assigned readings are past the due date, for 2 participants in 1 of your groups" in message.body
+    assert (
+        "2 assigned readings are past the due date, for 2 participants in 1 of your groups"
+        in message.body
+    )
     assert LINK in message.body
     text = f"{message.subject}\n{message.body}".lower()
-    for word in FORBIDDEN + ("maria", "lopez", "john", "smith", "tuesday", "participant-one", participant.id):
+    for word in FORBIDDEN + (
+        "maria",
+        "lopez",
+        "john",
+        "smith",
+        "tuesday",
+        "participant-one",
+        participant.id,
+    ):
         assert word.lower() not in text, word
     for module_id in STARTERS:
         assert module_id not in text
@@ -71,7 +109,9 @@ def test_each_leader_gets_counts_and_a_link_only(service, ses, overdue_group, pa
     assert digest_entry["detail"]["overdue"] == 2
 
 
-def test_no_email_when_nothing_is_overdue(service, ses, overdue_group, participant, other_participant) -> None:  # type: ignore[no-untyped-def]
+def test_no_email_when_nothing_is_overdue(
+    service, ses, overdue_group, participant, other_participant
+) -> None:  # type: ignore[no-untyped-def]
     for member in (participant, other_participant):
         service.completions.record(member.id, STARTERS[0], 1)
     run = digests.run_daily(service, ses, CONFIG)
@@ -80,7 +120,8 @@ def test_no_email_when_nothing_is_overdue(service, ses, overdue_group, participa
 
 
 def test_participants_needing_attention_are_counted_per_group(  # type: ignore[no-untyped-def]
-        service, ses, overdue_group, participant, other_participant, library_clock, stack) -> None:
+    service, ses, overdue_group, participant, other_participant, library_clock, stack
+) -> None:
     for member in (participant, other_participant):
         service.completions.record(member.id, STARTERS[0], 1)  # nothing overdue
     library_clock.advance(6 * 86400)  # ...but nothing done for 6 days, with a reading still to do
@@ -110,18 +151,24 @@ def test_participants_needing_attention_are_counted_per_group(  # type: ignore[n
     assert "2 participants need attention in 1 of your groups." in sent()[-1].body
 
 
-def test_leaders_without_email_are_skipped_and_unconfigured_runs_send_nothing(service, ses, leader) -> None:  # type: ignore[no-untyped-def]
+def test_leaders_without_email_are_skipped_and_unconfigured_runs_send_nothing(
+    service, ses, leader
+) -> None:  # type: ignore[no-untyped-def]
     assert digests.run_daily(service, ses, CONFIG).no_email == 1
     assert digests.run_daily(service, ses, digests.DigestConfig("", "")).leaders == 0
     assert sent() == []
 
 
-def test_one_group_is_read_once_however_many_leaders_share_it(service, overdue_group, leader) -> None:  # type: ignore[no-untyped-def]
+def test_one_group_is_read_once_however_many_leaders_share_it(
+    service, overdue_group, leader
+) -> None:  # type: ignore[no-untyped-def]
     calls: list[str] = []
     records = service.group_records
     original = records.get
     records.get = lambda gid: calls.append(gid) or original(gid)  # type: ignore[method-assign]
-    builder = digests.DigestBuilder(records, service.completions, service.library, service.clock.today())
+    builder = digests.DigestBuilder(
+        records, service.completions, service.library, service.clock.today()
+    )
     first = builder.for_leader(digests.Leader(leader.id, "a@x.example"))
     second = builder.for_leader(digests.Leader(leader.id, "a@x.example"))
     assert first.overdue == second.overdue == 2

@@ -43,7 +43,9 @@ class _Raw:
 
 
 def aws_error(status: int, code: str, message: str = "injected") -> AWSResponse:
-    body = json.dumps({"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": message}).encode()
+    body = json.dumps(
+        {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": message}
+    ).encode()
     headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-ErrorType": code}
     return AWSResponse("https://dynamodb.example", status, headers, _Raw(body))
 
@@ -117,7 +119,10 @@ def stored(account: Account, stack) -> list[dict]:  # type: ignore[no-untyped-de
     items = table.query(
         TableName=stack.records_table,
         KeyConditionExpression="PK = :pk AND begins_with(SK, :c)",
-        ExpressionAttributeValues={":pk": {"S": f"PARTICIPANT#{account.id}"}, ":c": {"S": "COMPLETION#"}},
+        ExpressionAttributeValues={
+            ":pk": {"S": f"PARTICIPANT#{account.id}"},
+            ":c": {"S": "COMPLETION#"},
+        },
         ConsistentRead=True,
     )["Items"]
     return items
@@ -125,8 +130,12 @@ def stored(account: Account, stack) -> list[dict]:  # type: ignore[no-untyped-de
 
 @pytest.mark.parametrize(
     ("code", "status"),
-    [("ThrottlingException", 400), ("ProvisionedThroughputExceededException", 400),
-     ("InternalServerError", 500), ("ServiceUnavailable", 503)],
+    [
+        ("ThrottlingException", 400),
+        ("ProvisionedThroughputExceededException", 400),
+        ("InternalServerError", 500),
+        ("ServiceUnavailable", 503),
+    ],
 )
 def test_transient_errors_that_retries_absorb_still_record_exactly_once(
     client, published, participant, stack, dynamodb, code, status
@@ -146,8 +155,11 @@ def test_transient_errors_that_retries_absorb_still_record_exactly_once(
 def test_persistent_throttling_is_a_503_and_the_client_retry_records_once(
     client, published, participant, stack, dynamodb
 ):
-    remove = hook(dynamodb, "before-send.dynamodb.TransactWriteItems",
-                  lambda **_: aws_error(400, "ThrottlingException"))
+    remove = hook(
+        dynamodb,
+        "before-send.dynamodb.TransactWriteItems",
+        lambda **_: aws_error(400, "ThrottlingException"),
+    )
     try:
         got, body, headers = post(client, participant)
     finally:
@@ -162,7 +174,9 @@ def test_persistent_throttling_is_a_503_and_the_client_retry_records_once(
     assert len(stored(participant, stack)) == 1
 
 
-def test_a_lost_reply_is_retried_without_a_duplicate(client, published, participant, stack, dynamodb):
+def test_a_lost_reply_is_retried_without_a_duplicate(
+    client, published, participant, stack, dynamodb
+):
     """The write succeeded but botocore saw no reply and sent it again."""
     calls = {"n": 0}
 
@@ -214,16 +228,26 @@ def test_acknowledged_completions_survive_a_storm_of_faults(client, published, s
 
 S3_ERRORS = {
     "connection": EndpointConnectionError(endpoint_url="https://s3.example"),
-    "unavailable": ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "injected"}}, "GetObject"),
+    "unavailable": ClientError(
+        {"Error": {"Code": "ServiceUnavailable", "Message": "injected"}}, "GetObject"
+    ),
     "slowdown": ClientError({"Error": {"Code": "SlowDown", "Message": "injected"}}, "GetObject"),
-    "access-denied": ClientError({"Error": {"Code": "AccessDenied", "Message": "injected"}}, "GetObject"),
+    "access-denied": ClientError(
+        {"Error": {"Code": "AccessDenied", "Message": "injected"}}, "GetObject"
+    ),
 }
-READS = ["/modules", "/modules/thinking-traps", "/modules/thinking-traps/versions", "/modules/thinking-traps/versions/1"]
+READS = [
+    "/modules",
+    "/modules/thinking-traps",
+    "/modules/thinking-traps/versions",
+    "/modules/thinking-traps/versions/1",
+]
 
 
 @pytest.mark.parametrize(
     ("path", "error"),
-    [(path, "connection") for path in READS] + [("/modules/thinking-traps", e) for e in list(S3_ERRORS)[1:]],
+    [(path, "connection") for path in READS]
+    + [("/modules/thinking-traps", e) for e in list(S3_ERRORS)[1:]],
 )
 def test_s3_unavailable_during_a_module_read_is_a_503_with_retry_after(
     client, published, participant, s3_client, error, path
@@ -248,8 +272,13 @@ def test_s3_unavailable_during_a_module_read_is_a_503_with_retry_after(
 def test_s3_unavailable_while_completing_is_a_503_and_writes_nothing(
     client, published, participant, stack, s3_client
 ):
-    remove = hook(s3_client, "before-call.s3.GetObject",
-                  lambda **_: (_ for _ in ()).throw(EndpointConnectionError(endpoint_url="https://s3.example")))
+    remove = hook(
+        s3_client,
+        "before-call.s3.GetObject",
+        lambda **_: (_ for _ in ()).throw(
+            EndpointConnectionError(endpoint_url="https://s3.example")
+        ),
+    )
     try:
         got, body, headers = post(client, participant)
     finally:

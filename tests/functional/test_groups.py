@@ -15,10 +15,15 @@ from tests.conftest import Account, make_account, shipped_version
 
 def call(client, method: str, path: str, account: Account, body=None, headers=None):  # type: ignore[no-untyped-def]
     response = getattr(client.http, method.lower())(
-        path, headers={**account.headers, **(headers or {})},
+        path,
+        headers={**account.headers, **(headers or {})},
         body=json.dumps(body) if body is not None else None,
     )
-    parsed = json.loads(response.body) if response.body and response.headers.get("Content-Type", "").startswith("application/json") else response.body
+    parsed = (
+        json.loads(response.body)
+        if response.body and response.headers.get("Content-Type", "").startswith("application/json")
+        else response.body
+    )
     return response.status_code, parsed
 
 
@@ -36,9 +41,16 @@ def group(client, published, leader, today) -> str:  # type: ignore[no-untyped-d
     return body["group_id"]
 
 
-def enrol(client, group_id: str, leader: Account, participant: Account, name: str = "Sam R.") -> dict:  # type: ignore[no-untyped-def]
-    status, body = call(client, "POST", f"/groups/{group_id}/participants", leader,
-                        {"username": participant.username, "display_name": name})
+def enrol(
+    client, group_id: str, leader: Account, participant: Account, name: str = "Sam R."
+) -> dict:  # type: ignore[no-untyped-def]
+    status, body = call(
+        client,
+        "POST",
+        f"/groups/{group_id}/participants",
+        leader,
+        {"username": participant.username, "display_name": name},
+    )
     assert status in (200, 201), body
     return body
 
@@ -50,7 +62,9 @@ def assign(client, group_id: str, leader: Account, **fields) -> dict:  # type: i
 
 
 def complete(client, participant: Account, module_id: str, version: int = 1) -> None:  # type: ignore[no-untyped-def]
-    status, _ = call(client, "POST", "/me/completions", participant, {"module_id": module_id, "version": version})
+    status, _ = call(
+        client, "POST", "/me/completions", participant, {"module_id": module_id, "version": version}
+    )
     assert status in (200, 201)
 
 
@@ -61,7 +75,9 @@ def test_leader_creates_renames_archives_and_lists_groups(client, group, leader)
     assert body["archived"] is True
     _, listed = call(client, "GET", "/groups", leader)
     assert [(g["name"], g["archived"]) for g in listed["groups"]] == [("Thursday group", True)]
-    status, body = call(client, "POST", f"/groups/{group}/assignments", leader, {"module_id": "thinking-traps"})
+    status, body = call(
+        client, "POST", f"/groups/{group}/assignments", leader, {"module_id": "thinking-traps"}
+    )
     assert (status, body["error"]["code"]) == (409, "group_archived")
 
 
@@ -76,8 +92,13 @@ def test_create_with_the_same_idempotency_key_never_duplicates(client, published
 
 
 def test_enrol_new_account_returns_a_temporary_password_once(client, group, leader, stack):
-    status, body = call(client, "POST", f"/groups/{group}/participants", leader,
-                        {"username": "new-person-1", "display_name": "Alex P.", "create": True})
+    status, body = call(
+        client,
+        "POST",
+        f"/groups/{group}/participants",
+        leader,
+        {"username": "new-person-1", "display_name": "Alex P.", "create": True},
+    )
     assert status == 201
     assert len(body["temporary_password"]) >= 12
     _, detail = call(client, "GET", f"/groups/{group}", leader)
@@ -87,13 +108,19 @@ def test_enrol_new_account_returns_a_temporary_password_once(client, group, lead
 
 def test_enrolling_someone_who_is_not_a_participant_is_refused(client, group, leader, stack):
     other_leader = make_account(stack, "leader-two", "leaders")
-    status, body = call(client, "POST", f"/groups/{group}/participants", leader, {"username": other_leader.username})
+    status, body = call(
+        client, "POST", f"/groups/{group}/participants", leader, {"username": other_leader.username}
+    )
     assert (status, body["error"]["code"]) == (400, "not_a_participant")
-    status, body = call(client, "POST", f"/groups/{group}/participants", leader, {"username": "nobody-here"})
+    status, body = call(
+        client, "POST", f"/groups/{group}/participants", leader, {"username": "nobody-here"}
+    )
     assert (status, body["error"]["code"]) == (404, "account_not_found")
 
 
-def test_rolling_admission_late_joiner_sees_current_assignments(client, group, leader, participant, other_participant):
+def test_rolling_admission_late_joiner_sees_current_assignments(
+    client, group, leader, participant, other_participant
+):
     enrol(client, group, leader, participant)
     assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-24")
     enrol(client, group, leader, other_participant, "Jo K.")  # joins after the assignment
@@ -117,13 +144,20 @@ def test_one_participant_in_two_groups_sees_both_groups_work(client, group, lead
     assign(client, group, leader, module_id="thinking-traps")
     assign(client, second["group_id"], leader, module_id="asking-for-what-you-need")
     _, mine = call(client, "GET", "/me/assignments", participant)
-    assert sorted(a["module_id"] for a in mine["assignments"]) == ["asking-for-what-you-need", "thinking-traps"]
+    assert sorted(a["module_id"] for a in mine["assignments"]) == [
+        "asking-for-what-you-need",
+        "thinking-traps",
+    ]
 
 
-def test_statuses_overdue_with_injected_clock_and_completed_with_version(client, group, leader, participant):
+def test_statuses_overdue_with_injected_clock_and_completed_with_version(
+    client, group, leader, participant
+):
     enrol(client, group, leader, participant)
     assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-19")  # yesterday
-    assign(client, group, leader, module_id="breathing-and-grounding", due_date="2026-11-20")  # today: not overdue
+    assign(
+        client, group, leader, module_id="breathing-and-grounding", due_date="2026-11-20"
+    )  # today: not overdue
     assign(client, group, leader, module_id="asking-for-what-you-need")
     complete(client, participant, "asking-for-what-you-need")
     _, mine = call(client, "GET", "/me/assignments", participant)
@@ -135,7 +169,9 @@ def test_statuses_overdue_with_injected_clock_and_completed_with_version(client,
     }
 
 
-def test_pinned_version_and_what_changed(client, group, leader, participant, publisher, library_clock, tmp_path):
+def test_pinned_version_and_what_changed(
+    client, group, leader, participant, publisher, library_clock, tmp_path
+):
     from tests.functional.test_publishing import bump_and_publish
 
     enrol(client, group, leader, participant)
@@ -144,13 +180,17 @@ def test_pinned_version_and_what_changed(client, group, leader, participant, pub
     assign(client, group, leader, module_id="breathing-and-grounding")
     assign(client, group, leader, module_id="thinking-traps", version=1)  # pinned
     complete(client, participant, "thinking-traps", 1)
-    new = bump_and_publish(publisher, tmp_path, "stress-management", "breathing-and-grounding", "Clearer steps.")
+    new = bump_and_publish(
+        publisher, tmp_path, "stress-management", "breathing-and-grounding", "Clearer steps."
+    )
     bump_and_publish(publisher, tmp_path, "mental-health", "thinking-traps", "New example.")
     library_clock.advance(POINTER_TTL_SECONDS)
     _, mine = call(client, "GET", "/me/assignments", participant)
     rows = {a["module_id"]: a for a in mine["assignments"]}
     assert rows["breathing-and-grounding"]["status"] == "completed_older_version"
-    assert rows["breathing-and-grounding"]["changes"] == [{"version": new, "changelog": "Clearer steps."}]
+    assert rows["breathing-and-grounding"]["changes"] == [
+        {"version": new, "changelog": "Clearer steps."}
+    ]
     assert rows["thinking-traps"]["status"] == "completed"  # pinned to v1, which was completed
     assert rows["thinking-traps"]["target_version"] == 1
     _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
@@ -162,33 +202,58 @@ def test_pinned_version_and_what_changed(client, group, leader, participant, pub
 def test_track_assignment_expands_into_its_modules(client, group, leader, participant, publisher):
     from tests.functional.test_publishing import publish_tracks
 
-    publish_tracks(publisher, [{"id": "starter", "title": "Starter", "summary": "Four modules.", "version": 1,
-                               "modules": ["thinking-traps", "cravings-and-urge-surfing"]}])
+    publish_tracks(
+        publisher,
+        [
+            {
+                "id": "starter",
+                "title": "Starter",
+                "summary": "Four modules.",
+                "version": 1,
+                "modules": ["thinking-traps", "cravings-and-urge-surfing"],
+            }
+        ],
+    )
     enrol(client, group, leader, participant)
     assign(client, group, leader, track_id="starter", due_date="2026-12-01")
     _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
     # The track's own order (assignments.reading_order), never alphabetical.
-    assert [m["module_id"] for m in grid["modules"]] == ["thinking-traps", "cravings-and-urge-surfing"]
-    status, body = call(client, "POST", f"/groups/{group}/assignments", leader, {"track_id": "no-such-track"})
+    assert [m["module_id"] for m in grid["modules"]] == [
+        "thinking-traps",
+        "cravings-and-urge-surfing",
+    ]
+    status, body = call(
+        client, "POST", f"/groups/{group}/assignments", leader, {"track_id": "no-such-track"}
+    )
     assert (status, body["error"]["code"]) == (404, "track_not_found")
 
 
-def test_assigning_again_updates_instead_of_duplicating_and_unassign_removes(client, group, leader, participant):
+def test_assigning_again_updates_instead_of_duplicating_and_unassign_removes(
+    client, group, leader, participant
+):
     enrol(client, group, leader, participant)
     first = assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-24")
     second = assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-26")
     assert first["assignment_id"] == second["assignment_id"]
     _, detail = call(client, "GET", f"/groups/{group}", leader)
-    assert [(a["module_id"], a["due_date"]) for a in detail["assignments"]] == [("thinking-traps", "2026-11-26")]
-    status, _ = call(client, "DELETE", f"/groups/{group}/assignments/{first['assignment_id']}", leader)
+    assert [(a["module_id"], a["due_date"]) for a in detail["assignments"]] == [
+        ("thinking-traps", "2026-11-26")
+    ]
+    status, _ = call(
+        client, "DELETE", f"/groups/{group}/assignments/{first['assignment_id']}", leader
+    )
     assert status == 204
     _, mine = call(client, "GET", "/me/assignments", participant)
     assert mine["assignments"] == []
-    status, body = call(client, "DELETE", f"/groups/{group}/assignments/{first['assignment_id']}", leader)
+    status, body = call(
+        client, "DELETE", f"/groups/{group}/assignments/{first['assignment_id']}", leader
+    )
     assert status == 404
 
 
-def test_individual_assignment_reaches_only_that_participant(client, group, leader, participant, other_participant):
+def test_individual_assignment_reaches_only_that_participant(
+    client, group, leader, participant, other_participant
+):
     enrol(client, group, leader, participant)
     enrol(client, group, leader, other_participant, "Jo K.")
     assign(client, group, leader, module_id="thinking-traps", participant_id=participant.id)
@@ -210,7 +275,10 @@ def test_individual_assignment_reaches_only_that_participant(client, group, lead
         ({"module_id": "thinking-traps", "due_date": "2026-02-30"}, "invalid_date"),
         ({"module_id": "thinking-traps", "version": 9}, "version_not_found"),
         ({"module_id": "nope", "version": None}, "module_not_found"),
-        ({"module_id": "thinking-traps", "participant_id": "someone-else"}, "participant_not_found"),
+        (
+            {"module_id": "thinking-traps", "participant_id": "someone-else"},
+            "participant_not_found",
+        ),
     ],
 )
 def test_bad_assignments_are_clear_errors(client, group, leader, body, code):
@@ -221,7 +289,7 @@ def test_bad_assignments_are_clear_errors(client, group, leader, body, code):
 
 def test_dashboard_grid_and_csv(client, group, leader, participant, other_participant):
     enrol(client, group, leader, participant, 'Lee, "Sunny" Smith')
-    enrol(client, group, leader, other_participant, "=HYPERLINK(\"http://x\")")
+    enrol(client, group, leader, other_participant, '=HYPERLINK("http://x")')
     assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-19")
     complete(client, participant, "thinking-traps")
     _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
@@ -240,18 +308,25 @@ def test_dashboard_grid_and_csv(client, group, leader, participant, other_partic
     by_id = {r[1]: r for r in rows[1:]}
     assert by_id[participant.id][0] == 'Lee, "Sunny" Smith'  # escaped, round-trips intact
     assert by_id[participant.id][2].startswith("Completed (version 1, ")
-    assert by_id[other_participant.id][0] == "'=HYPERLINK(\"http://x\")"  # neutralised
+    assert by_id[other_participant.id][0] == '\'=HYPERLINK("http://x")'  # neutralised
     assert by_id[other_participant.id][2] == "Overdue"
 
 
 def test_display_names_with_control_characters_are_refused(client, group, leader, participant):
-    status, body = call(client, "POST", f"/groups/{group}/participants", leader,
-                        {"username": participant.username, "display_name": "Sam\nR."})
+    status, body = call(
+        client,
+        "POST",
+        f"/groups/{group}/participants",
+        leader,
+        {"username": participant.username, "display_name": "Sam\nR."},
+    )
     assert (status, body["error"]["code"]) == (400, "invalid_text")
     assert body["error"]["message"].startswith("display_name ")
 
 
-def test_audit_trail_records_reads_and_changes_newest_first(client, group, leader, participant, stack):
+def test_audit_trail_records_reads_and_changes_newest_first(
+    client, group, leader, participant, stack
+):
     enrol(client, group, leader, participant)
     assign(client, group, leader, module_id="thinking-traps")
     call(client, "GET", f"/groups/{group}/progress", leader)
@@ -270,9 +345,13 @@ def test_audit_trail_records_reads_and_changes_newest_first(client, group, leade
 
 def test_admin_creates_leader_accounts_and_cannot_touch_groups(client, published, stack):
     admin = make_account(stack, "admin-one", "admins")
-    status, body = call(client, "POST", "/admin/accounts", admin, {"username": "new-leader", "role": "leaders"})
+    status, body = call(
+        client, "POST", "/admin/accounts", admin, {"username": "new-leader", "role": "leaders"}
+    )
     assert status == 201 and body["roles"] == ["leaders"] and body["temporary_password"]
-    status, body = call(client, "POST", "/admin/accounts", admin, {"username": "sneaky", "role": "admins"})
+    status, body = call(
+        client, "POST", "/admin/accounts", admin, {"username": "sneaky", "role": "admins"}
+    )
     assert (status, body["error"]["code"]) == (400, "invalid_role")
     _, listed = call(client, "GET", "/admin/accounts?role=leaders", admin)
     assert "new-leader" in [a["username"] for a in listed["accounts"]]

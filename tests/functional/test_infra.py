@@ -42,7 +42,9 @@ from tests.conftest import REGION, STARTERS, fetch_jwks_through_moto
 ROOT = Path(__file__).resolve().parents[2]
 NOT_IN_MOTO_CFN = {"AWS::Serverless::Function", "AWS::Serverless::Api", "AWS::Lambda::Permission"}
 APPLIED_WITH_BOTO3 = {
-    "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolGroup", "AWS::Cognito::UserPoolClient",
+    "AWS::Cognito::UserPool",
+    "AWS::Cognito::UserPoolGroup",
+    "AWS::Cognito::UserPoolClient",
     "AWS::S3::BucketPolicy",
 }
 STACK = "steady-dev"
@@ -64,8 +66,12 @@ def packaged(packaged_dir: Path) -> dict:
 
 def test_cfn_lint_passes_on_the_packaged_template(packaged_dir: Path) -> None:
     cfn_lint = Path(sys.executable).parent / "cfn-lint"
-    result = subprocess.run([str(cfn_lint), str(template_path(packaged_dir))],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(cfn_lint), str(template_path(packaged_dir))],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -75,7 +81,11 @@ def test_template_settings_moto_cannot_show(packaged: dict) -> None:
     assert table["BillingMode"] == "PAY_PER_REQUEST"
     assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert table["DeletionProtectionEnabled"] is True
-    assert table["SSESpecification"] == {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": {"Ref": "DataKey"}}
+    assert table["SSESpecification"] == {
+        "SSEEnabled": True,
+        "SSEType": "KMS",
+        "KMSMasterKeyId": {"Ref": "DataKey"},
+    }
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert r["DataKey"]["Properties"]["EnableKeyRotation"] is True
     bucket = r["ContentBucket"]["Properties"]
@@ -85,8 +95,22 @@ def test_template_settings_moto_cannot_show(packaged: dict) -> None:
     assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
     assert pool["Policies"]["PasswordPolicy"] == PASSWORD_POLICY  # the local mirror agrees
     invitation = json.dumps(pool["AdminCreateUserConfig"]["InviteMessageTemplate"]).lower()
-    for word in ("steady", "recovery", "addiction", "alcohol", "opioid", "drug", "treatment", "therapy",
-                 "depression", "anxiety", "diagnos", "substance", "clinic", "program"):
+    for word in (
+        "steady",
+        "recovery",
+        "addiction",
+        "alcohol",
+        "opioid",
+        "drug",
+        "treatment",
+        "therapy",
+        "depression",
+        "anxiety",
+        "diagnos",
+        "substance",
+        "clinic",
+        "program",
+    ):
         assert word not in invitation, word
     client = r["WebClient"]["Properties"]
     assert client["GenerateSecret"] is False and client["AccessTokenValidity"] == 60
@@ -94,7 +118,9 @@ def test_template_settings_moto_cannot_show(packaged: dict) -> None:
     for name in ("APIHandler", "CognitoJwt", "SendDigests", "SendReminders"):
         group = r[f"{name}LogGroup"]["Properties"]
         assert group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
-        assert group["LogGroupName"] == {"Fn::Sub": "/aws/lambda/" + r[name]["Properties"]["FunctionName"]["Fn::Sub"]}
+        assert group["LogGroupName"] == {
+            "Fn::Sub": "/aws/lambda/" + r[name]["Properties"]["FunctionName"]["Fn::Sub"]
+        }
         env = r[name]["Properties"]["Environment"]["Variables"]
         assert env["STEADY_RECORDS_TABLE"] == {"Ref": "RecordsTable"}
         assert env["STEADY_CONTENT_BUCKET"] == {"Ref": "ContentBucket"}
@@ -105,14 +131,23 @@ def test_template_settings_moto_cannot_show(packaged: dict) -> None:
     assert api["MethodSettings"][0]["ThrottlingRateLimit"] > 0
     for kind in ("UNAUTHORIZED", "ACCESS_DENIED", "DEFAULT_4XX", "DEFAULT_5XX"):
         body = api["GatewayResponses"][kind]["ResponseTemplates"]["application/json"]
-        shape = json.loads(body.replace("$context.error.messageString", '"Missing Authentication Token"'))
+        shape = json.loads(
+            body.replace("$context.error.messageString", '"Missing Authentication Token"')
+        )
         assert set(shape) == {"error"} and set(shape["error"]) == {"code", "message"}, kind
-    assert packaged["Resources"]["SendDigests"]["Properties"]["Events"]["SendDigestsEvent"]["Type"] == "Schedule"
+    assert (
+        packaged["Resources"]["SendDigests"]["Properties"]["Events"]["SendDigestsEvent"]["Type"]
+        == "Schedule"
+    )
     reminders = packaged["Resources"]["SendReminders"]["Properties"]
     assert reminders["Events"]["SendRemindersEvent"]["Type"] == "Schedule"
-    assert reminders["Events"]["SendRemindersEvent"]["Properties"]["Schedule"] == "cron(0/15 * * * ? *)"
+    assert (
+        reminders["Events"]["SendRemindersEvent"]["Properties"]["Schedule"]
+        == "cron(0/15 * * * ? *)"
+    )
     assert reminders["Environment"]["Variables"]["STEADY_REMINDER_KEY"] == {
-        "Fn::Sub": "{{resolve:secretsmanager:${ReminderKey}:SecretString}}"}
+        "Fn::Sub": "{{resolve:secretsmanager:${ReminderKey}:SecretString}}"
+    }
     assert r["ReminderKey"]["Properties"]["KmsKeyId"] == {"Ref": "DataKey"}
 
 
@@ -134,7 +169,9 @@ def test_gateway_made_responses_carry_the_security_headers(packaged: dict) -> No
     for kind, response in responses.items():
         headers = response["ResponseParameters"]["Headers"]
         for name, value in expected.items():
-            literal = "'" + value.replace("'", "\\'") + "'"  # inner quotes escaped: 'none' -> \'none\'
+            literal = (
+                "'" + value.replace("'", "\\'") + "'"
+            )  # inner quotes escaped: 'none' -> \'none\'
             assert headers.get(name) == literal, (kind, name, headers.get(name))
         body = response["ResponseTemplates"]["application/json"]
         shape = json.loads(body.replace("$context.error.messageString", '"Missing token"'))
@@ -150,7 +187,8 @@ def test_no_gateway_response_can_echo_the_callers_token(packaged: dict) -> None:
     missing = responses["MISSING_AUTHENTICATION_TOKEN"]
     assert missing["StatusCode"] == "404"
     assert json.loads(missing["ResponseTemplates"]["application/json"]) == {
-        "error": {"code": "not_found", "message": "There is no such page."}}
+        "error": {"code": "not_found", "message": "There is no such page."}
+    }
     for kind, response in responses.items():
         body = response["ResponseTemplates"]["application/json"]
         variables = set(re.findall(r"\$[\w.]+", body))
@@ -163,10 +201,18 @@ def test_no_gateway_response_can_echo_the_callers_token(packaged: dict) -> None:
 
 class _Resolver:
     def __init__(self, cfn, stack: str) -> None:  # type: ignore[no-untyped-def]
-        self.ids = {r["LogicalResourceId"]: r.get("PhysicalResourceId", "")
-                    for r in cfn.list_stack_resources(StackName=stack)["StackResourceSummaries"]}
-        self.ids.update({"AWS::StackName": stack, "AWS::Region": REGION, "AWS::Partition": "aws",
-                         "AWS::AccountId": "123456789012"})
+        self.ids = {
+            r["LogicalResourceId"]: r.get("PhysicalResourceId", "")
+            for r in cfn.list_stack_resources(StackName=stack)["StackResourceSummaries"]
+        }
+        self.ids.update(
+            {
+                "AWS::StackName": stack,
+                "AWS::Region": REGION,
+                "AWS::Partition": "aws",
+                "AWS::AccountId": "123456789012",
+            }
+        )
         self.arns: dict[str, str] = {}
 
     def __call__(self, value):  # type: ignore[no-untyped-def]
@@ -188,13 +234,25 @@ class _Resolver:
 
 def _deploy(template: dict) -> Stack:
     cfn = boto3.client("cloudformation", region_name=REGION)
-    infra = {k: v for k, v in template["Resources"].items() if v["Type"] not in NOT_IN_MOTO_CFN
-             and not k.endswith("Role")}
+    infra = {
+        k: v
+        for k, v in template["Resources"].items()
+        if v["Type"] not in NOT_IN_MOTO_CFN and not k.endswith("Role")
+    }
     for_cfn = {k: v for k, v in infra.items() if v["Type"] not in APPLIED_WITH_BOTO3}
-    outputs = {k: template["Outputs"][k] for k in ("RecordsTableName", "ContentBucketName", "DataKeyArn")}
-    body = {"AWSTemplateFormatVersion": "2010-09-09", "Parameters": template["Parameters"],
-            "Conditions": template["Conditions"], "Resources": for_cfn, "Outputs": outputs}
-    cfn.create_stack(StackName=STACK, TemplateBody=json.dumps(body), Capabilities=["CAPABILITY_IAM"])
+    outputs = {
+        k: template["Outputs"][k] for k in ("RecordsTableName", "ContentBucketName", "DataKeyArn")
+    }
+    body = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Parameters": template["Parameters"],
+        "Conditions": template["Conditions"],
+        "Resources": for_cfn,
+        "Outputs": outputs,
+    }
+    cfn.create_stack(
+        StackName=STACK, TemplateBody=json.dumps(body), Capabilities=["CAPABILITY_IAM"]
+    )
     stack = cfn.describe_stacks(StackName=STACK)["Stacks"][0]
     assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")
     out = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
@@ -208,7 +266,8 @@ def _deploy(template: dict) -> Stack:
     pool["PoolName"] = pool.pop("UserPoolName")
     pool_id = cognito.create_user_pool(**pool)["UserPool"]["Id"]
     cognito.set_user_pool_mfa_config(
-        UserPoolId=pool_id, MfaConfiguration=pool["MfaConfiguration"],
+        UserPoolId=pool_id,
+        MfaConfiguration=pool["MfaConfiguration"],
         SoftwareTokenMfaConfiguration={"Enabled": "SOFTWARE_TOKEN_MFA" in enabled_mfas},
     )
     resolve.ids["UserPool"] = pool_id
@@ -223,7 +282,8 @@ def _deploy(template: dict) -> Stack:
             client_id = cognito.create_user_pool_client(**props)["UserPoolClient"]["ClientId"]
         elif resource["Type"] == "AWS::S3::BucketPolicy":
             boto3.client("s3", region_name=REGION).put_bucket_policy(
-                Bucket=props["Bucket"], Policy=json.dumps(props["PolicyDocument"]))
+                Bucket=props["Bucket"], Policy=json.dumps(props["PolicyDocument"])
+            )
     return Stack(REGION, out["RecordsTableName"], out["ContentBucketName"], pool_id, client_id)
 
 
@@ -249,12 +309,18 @@ def test_created_resources_have_the_templates_settings(deployed: Stack) -> None:
     pool = cognito.describe_user_pool(UserPoolId=deployed.user_pool_id)["UserPool"]
     assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
     assert pool["MfaConfiguration"] == "OPTIONAL"
-    groups = {g["GroupName"] for g in cognito.list_groups(UserPoolId=deployed.user_pool_id)["Groups"]}
+    groups = {
+        g["GroupName"] for g in cognito.list_groups(UserPoolId=deployed.user_pool_id)["Groups"]
+    }
     assert groups == {"participants", "leaders", "authors", "admins"}
     logs = boto3.client("logs", region_name=REGION)
-    retention = {g["logGroupName"]: g.get("retentionInDays")
-                 for g in logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{STACK}-")["logGroups"]}
-    assert retention == {f"/aws/lambda/{STACK}-{n}": 90 for n in ("api", "authorizer", "digests", "reminders")}
+    retention = {
+        g["logGroupName"]: g.get("retentionInDays")
+        for g in logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{STACK}-")["logGroups"]
+    }
+    assert retention == {
+        f"/aws/lambda/{STACK}-{n}": 90 for n in ("api", "authorizer", "digests", "reminders")
+    }
 
 
 def test_smoke_flow_against_the_deployed_stack(deployed: Stack, shipped_modules) -> None:  # type: ignore[no-untyped-def]
@@ -272,11 +338,15 @@ def test_smoke_flow_against_the_deployed_stack(deployed: Stack, shipped_modules)
     assert report.ok
     cognito = boto3.client("cognito-idp", region_name=REGION)
     password = "Correct-horse-42"
-    participant_id = create_account(cognito, deployed, "smoke-participant", password, "participants")
+    participant_id = create_account(
+        cognito, deployed, "smoke-participant", password, "participants"
+    )
     token = sign_in(cognito, deployed, "smoke-participant", password)
 
     settings = Settings.from_env(deployed.environment("dev"))
-    services.use(services.Services.build(settings, TokenVerifier(settings, fetch_jwks_through_moto)))
+    services.use(
+        services.Services.build(settings, TokenVerifier(settings, fetch_jwks_through_moto))
+    )
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     try:
         with Client(app, stage_name="dev", project_dir=str(ROOT)) as client:
@@ -289,19 +359,30 @@ def test_smoke_flow_against_the_deployed_stack(deployed: Stack, shipped_modules)
             again = client.http.post("/me/completions", headers=headers, body=body)
             assert again.status_code == 200
             listed = json.loads(client.http.get("/me/completions", headers=headers).body)
-            assert [(c["module_id"], c["version"]) for c in listed["completions"]] == [(STARTERS[0], version)]
+            assert [(c["module_id"], c["version"]) for c in listed["completions"]] == [
+                (STARTERS[0], version)
+            ]
             # The pool as deployed lets the service require two-step sign-in for a leader.
             create_account(cognito, deployed, "smoke-leader", password, "leaders")
-            leader = {"Authorization": f"Bearer {sign_in(cognito, deployed, 'smoke-leader', password)}",
-                      "Content-Type": "application/json"}
+            leader = {
+                "Authorization": f"Bearer {sign_in(cognito, deployed, 'smoke-leader', password)}",
+                "Content-Type": "application/json",
+            }
             group = json.dumps({"name": "Smoke group"})
             refused = client.http.post("/groups", headers=leader, body=group)
-            assert (refused.status_code, json.loads(refused.body)["error"]["code"]) == (403, "mfa_required")
+            assert (refused.status_code, json.loads(refused.body)["error"]["code"]) == (
+                403,
+                "mfa_required",
+            )
             secret = enrol_authenticator(cognito, deployed, "smoke-leader", password)
-            leader["Authorization"] = f"Bearer {sign_in(cognito, deployed, 'smoke-leader', password, secret)}"
+            leader["Authorization"] = (
+                f"Bearer {sign_in(cognito, deployed, 'smoke-leader', password, secret)}"
+            )
             assert client.http.post("/groups", headers=leader, body=group).status_code == 201
     finally:
         services.use(None)
     item = boto3.client("dynamodb", region_name=REGION).get_item(
-        TableName=deployed.records_table, Key={"PK": {"S": f"PARTICIPANT#{participant_id}"}, "SK": {"S": "COMPLETED_VERSIONS"}})
+        TableName=deployed.records_table,
+        Key={"PK": {"S": f"PARTICIPANT#{participant_id}"}, "SK": {"S": "COMPLETED_VERSIONS"}},
+    )
     assert "Item" in item

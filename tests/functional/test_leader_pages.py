@@ -608,20 +608,31 @@ def test_the_needs_attention_marker_on_the_group_page_and_the_grid(
     enrol(browser, group, participant.username, "Sam P.")
     enrol(browser, group, other_participant.username, "Alex R.")
     token = browser.get(group).csrf()
-    overdue = (("module:thinking-traps", "2020-01-01"), ("module:cravings-and-urge-surfing", "2020-01-02"))
+    overdue = (
+        ("module:thinking-traps", "2020-01-01"),
+        ("module:cravings-and-urge-surfing", "2020-01-02"),
+    )
     for item, due in overdue:
         browser.post(f"{group}/assignments", {"csrf": token, "item": item, "due_date": due})
     service.completions.record(participant.id, "thinking-traps", shipped_version("thinking-traps"))
 
     page = browser.get(group)
-    rows = {name: row for row in page.body.split("<li>")[1:]
-            for name in ("Sam P.", "Alex R.") if name in row.split("</span>")[0]}
+    rows = {
+        name: row
+        for row in page.body.split("<li>")[1:]
+        for name in ("Sam P.", "Alex R.")
+        if name in row.split("</span>")[0]
+    }
     assert "Needs attention: 2 overdue" in rows["Alex R."]
     assert "Needs attention" not in rows["Sam P."]
     assert "1 participant needs attention" in page.body
     grid = browser.get(f"{group}/progress")
-    cells = {name: row for row in grid.body.split("<tr>")[1:]
-             for name in ("Sam P.", "Alex R.") if f'class="name">{name}' in row}
+    cells = {
+        name: row
+        for row in grid.body.split("<tr>")[1:]
+        for name in ("Sam P.", "Alex R.")
+        if f'class="name">{name}' in row
+    }
     assert "Needs attention: 2 overdue" in cells["Alex R."]
     assert "Needs attention" not in cells["Sam P."]
 

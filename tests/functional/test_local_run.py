@@ -37,10 +37,22 @@ class LocalStack:
     def start(self) -> LocalStack:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "STEADY_"))}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "steady_local", "--state-dir", str(self.state_dir),
-             "--port", str(self.port), "--moto-port", str(self.moto_port)],
-            cwd=ROOT, env={**env, "PYTHONUNBUFFERED": "1"},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "steady_local",
+                "--state-dir",
+                str(self.state_dir),
+                "--port",
+                str(self.port),
+                "--moto-port",
+                str(self.moto_port),
+            ],
+            cwd=ROOT,
+            env={**env, "PYTHONUNBUFFERED": "1"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         threading.Thread(target=self._pump, daemon=True).start()
         self.wait_for("Serving on")
@@ -76,14 +88,29 @@ class LocalStack:
         if password is not None:
             env["PASSWORD"] = password
         return subprocess.run(
-            [sys.executable, "-m", "steady_local", "--state-dir", str(self.state_dir), "token", username],
-            cwd=ROOT, capture_output=True, text=True, env=env,
+            [
+                sys.executable,
+                "-m",
+                "steady_local",
+                "--state-dir",
+                str(self.state_dir),
+                "token",
+                username,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=env,
         )
 
-    def request(self, method: str, path: str, token: str, body: dict | None = None) -> tuple[int, dict]:
+    def request(
+        self, method: str, path: str, token: str, body: dict | None = None
+    ) -> tuple[int, dict]:
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}{path}", data=data, method=method,
+            f"http://127.0.0.1:{self.port}{path}",
+            data=data,
+            method=method,
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         )
         try:
@@ -102,7 +129,9 @@ def test_demo_participant_reads_completes_and_the_completion_survives_a_restart(
         status, module = stack.request("GET", "/modules/cravings-and-urge-surfing", token)
         assert status == 200 and module["version"] >= 1
         status, created = stack.request(
-            "POST", "/me/completions", token,
+            "POST",
+            "/me/completions",
+            token,
             {"module_id": "cravings-and-urge-surfing", "version": module["version"]},
         )
         assert status == 201
@@ -118,7 +147,9 @@ def test_demo_participant_reads_completes_and_the_completion_survives_a_restart(
         admin_token = stack.token("demo-admin")
         assert stack.token("demo-participant-2", password="Demo-participant-2026")
         assert stack.token_run("demo-participant-1", password="Not-the-password-1").returncode == 1
-        status, account = stack.request("POST", "/admin/accounts/demo-participant-2/disable", admin_token)
+        status, account = stack.request(
+            "POST", "/admin/accounts/demo-participant-2/disable", admin_token
+        )
         assert status == 200 and account["enabled"] is False
     finally:
         assert stack.stop() == 0

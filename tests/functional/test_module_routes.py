@@ -20,7 +20,16 @@ def test_catalog_lists_latest_version_of_every_published_module(client, publishe
     by_id = {m["id"]: m for m in body["modules"]}
     assert set(by_id) == {m.module_id for m in published}
     entry = by_id["thinking-traps"]
-    assert set(entry) == {"id", "title", "topic", "summary", "version", "reading_minutes", "tags", "locale"}
+    assert set(entry) == {
+        "id",
+        "title",
+        "topic",
+        "summary",
+        "version",
+        "reading_minutes",
+        "tags",
+        "locale",
+    }
     assert entry["locale"] == "en"
     assert entry["topic"] == "mental-health" and entry["version"] == 1
     assert entry["reading_minutes"] >= 1
@@ -42,7 +51,11 @@ def test_catalog_filters_by_topic_and_tag(client, published, participant):
 
 @pytest.mark.parametrize(
     ("query", "code"),
-    [("topic=astrology", "invalid_topic"), ("colour=blue", "unknown_parameter"), ("tag=" + "x" * 300, "invalid_parameter")],
+    [
+        ("topic=astrology", "invalid_topic"),
+        ("colour=blue", "unknown_parameter"),
+        ("tag=" + "x" * 300, "invalid_parameter"),
+    ],
 )
 def test_catalog_rejects_bad_queries(client, published, participant, query, code):
     status, body = get(client, f"/modules?{query}", participant)
@@ -155,7 +168,9 @@ def spanish(publisher, shipped_modules):  # type: ignore[no-untyped-def]
     original = next(m for m in english if m.module_id == "breathing-and-grounding")
     meta = {**original.meta, "locale": "es", "title": "Respirar y volver al presente"}
     body = original.source.body.replace("Welcome.", "Bienvenida.", 1)
-    source = dataclasses.replace(original.source, path=original.path.replace(".md", ".es.md"), meta=meta, body=body)
+    source = dataclasses.replace(
+        original.source, path=original.path.replace(".md", ".es.md"), meta=meta, body=body
+    )
     translation = Module(source, original.module_id, 1, "es", source_hash(meta, body))
     assert isinstance(source, Source)
     assert publisher.publish([*english, translation]).ok
@@ -164,16 +179,26 @@ def spanish(publisher, shipped_modules):  # type: ignore[no-untyped-def]
 
 def test_participants_read_their_language_and_fall_back_to_english(client, spanish, participant):
     spanish_headers = {**participant.headers, "Accept-Language": "es-US,es;q=0.9,en;q=0.5"}
-    module = json.loads(client.http.get("/modules/breathing-and-grounding", headers=spanish_headers).body)
+    module = json.loads(
+        client.http.get("/modules/breathing-and-grounding", headers=spanish_headers).body
+    )
     assert (module["locale"], module["title"]) == ("es", "Respirar y volver al presente")
-    untranslated = json.loads(client.http.get("/modules/thinking-traps", headers=spanish_headers).body)
+    untranslated = json.loads(
+        client.http.get("/modules/thinking-traps", headers=spanish_headers).body
+    )
     assert untranslated["locale"] == "en"
-    english = json.loads(client.http.get("/modules/breathing-and-grounding?locale=en", headers=spanish_headers).body)
+    english = json.loads(
+        client.http.get("/modules/breathing-and-grounding?locale=en", headers=spanish_headers).body
+    )
     assert english["locale"] == "en"
-    catalog = json.loads(client.http.get("/modules?locale=es", headers=participant.headers).body)["modules"]
+    catalog = json.loads(client.http.get("/modules?locale=es", headers=participant.headers).body)[
+        "modules"
+    ]
     by_id = {m["id"]: m["locale"] for m in catalog}
     assert by_id["breathing-and-grounding"] == "es" and by_id["thinking-traps"] == "en"
-    exact = client.http.get("/modules/breathing-and-grounding/versions/1?locale=es", headers=participant.headers)
+    exact = client.http.get(
+        "/modules/breathing-and-grounding/versions/1?locale=es", headers=participant.headers
+    )
     assert json.loads(exact.body)["title"] == "Respirar y volver al presente"
     bad = client.http.get("/modules?locale=fr", headers=participant.headers)
     assert (bad.status_code, json.loads(bad.body)["error"]["code"]) == (400, "invalid_locale")

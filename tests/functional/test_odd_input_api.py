@@ -60,15 +60,25 @@ def test_a_lone_surrogate_in_a_rename_is_a_400_and_the_name_is_kept(client, grou
 
 
 def test_a_lone_surrogate_in_a_display_name_is_a_400(client, group, leader, participant):
-    status, body = call(client, "POST", f"/groups/{group}/participants", leader,
-                        {"username": participant.username, "display_name": f"Sam{LONE_SURROGATE}"})
+    status, body = call(
+        client,
+        "POST",
+        f"/groups/{group}/participants",
+        leader,
+        {"username": participant.username, "display_name": f"Sam{LONE_SURROGATE}"},
+    )
     assert (status, body["error"]["code"]) == (400, "invalid_text")
     assert body["error"]["message"].startswith("display_name ")
 
 
 def test_a_lone_surrogate_in_an_email_is_a_400(client, group, leader):
-    status, body = call(client, "POST", f"/groups/{group}/participants", leader,
-                        {"username": "new-person", "create": True, "email": f"a{LONE_SURROGATE}@example.org"})
+    status, body = call(
+        client,
+        "POST",
+        f"/groups/{group}/participants",
+        leader,
+        {"username": "new-person", "create": True, "email": f"a{LONE_SURROGATE}@example.org"},
+    )
     assert (status, body["error"]["code"]) == (400, "invalid_text")
 
 
@@ -105,13 +115,19 @@ BASES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/groups"): {"name": "Another group"},
     ("PATCH", "/groups/{group_id}"): {"name": "Renamed group"},
     ("POST", "/groups/{group_id}/leaders"): {"username": "{leader}"},
-    ("POST", "/groups/{group_id}/participants"): {"username": "{participant}", "display_name": "Sam R."},
+    ("POST", "/groups/{group_id}/participants"): {
+        "username": "{participant}",
+        "display_name": "Sam R.",
+    },
     ("POST", "/groups/{group_id}/assignments"): {"module_id": "thinking-traps"},
     ("POST", "/admin/accounts"): {"username": "new-author", "role": "authors"},
     ("PUT", "/me/groups/{group_id}/share-history"): {"share": True},
     ("PUT", "/groups/{group_id}/attention/settings"): {"inactive_days": 7},
-    ("PUT", "/me/plan"): {"sections": {"triggers": [{"text": "Payday evenings"}]}, "based_on": None,
-                          "locale": "en"},
+    ("PUT", "/me/plan"): {
+        "sections": {"triggers": [{"text": "Payday evenings"}]},
+        "based_on": None,
+        "locale": "en",
+    },
 }
 # A field that stands in for another one rather than joining it.
 INSTEAD_OF = {"track_id": "module_id"}
@@ -144,17 +160,29 @@ def test_every_route_with_a_body_has_a_base_body():
     assert every - NOT_YET_COVERED == set(BASES) and NOT_YET_COVERED <= every
 
 
-@pytest.mark.parametrize(("method", "path", "fields"), body_routes(), ids=[f"{m} {p}" for m, p, _ in body_routes()])
-def test_no_json_body_field_gets_a_5xx(client, published, stack, leader, participant, method, path, fields):
+@pytest.mark.parametrize(
+    ("method", "path", "fields"), body_routes(), ids=[f"{m} {p}" for m, p, _ in body_routes()]
+)
+def test_no_json_body_field_gets_a_5xx(
+    client, published, stack, leader, participant, method, path, fields
+):
     accounts = {"participant": participant, "leader": leader}
     role = next(role for prefix, role in ROLE_BY_PREFIX.items() if path.startswith(prefix))
     account = accounts.get(role) or make_account(stack, "admin-one", "admins")
     _, created = call(client, "POST", "/groups", leader, {"name": "Fuzzed group"})
-    call(client, "POST", f"/groups/{created['group_id']}/participants", leader,
-         {"username": participant.username, "display_name": "Sam R."})
+    call(
+        client,
+        "POST",
+        f"/groups/{created['group_id']}/participants",
+        leader,
+        {"username": participant.username, "display_name": "Sam R."},
+    )
     concrete = path.replace("{group_id}", created["group_id"])
     usernames = {"{leader}": leader.username, "{participant}": participant.username}
-    base = {k: usernames.get(v, v) if isinstance(v, str) else v for k, v in BASES[(method, path)].items()}
+    base = {
+        k: usernames.get(v, v) if isinstance(v, str) else v
+        for k, v in BASES[(method, path)].items()
+    }
     status, body = call(client, method, concrete, account, base)
     assert status < 300, body  # the base is valid, so each example is about its one odd field
 

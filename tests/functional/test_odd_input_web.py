@@ -36,11 +36,17 @@ def signed_in(client, account: Account) -> WebClient:  # type: ignore[no-untyped
 
 
 @pytest.mark.parametrize("answer", ["²", "٣", "1" * 20])
-def test_a_knowledge_check_answer_that_is_not_ascii_digits_is_a_400(client, published, participant, answer):
+def test_a_knowledge_check_answer_that_is_not_ascii_digits_is_a_400(
+    client, published, participant, answer
+):
     questions = next(m for m in published if m.module_id == MODULE).meta["knowledge_check"]
     browser = signed_in(client, participant)
     page = browser.get(f"/lesson/{lesson_code(MODULE)}")
-    form = {"csrf": page.csrf(), "version": str(shipped_version(MODULE)), **{f"q{i}": "0" for i in range(len(questions))}}
+    form = {
+        "csrf": page.csrf(),
+        "version": str(shipped_version(MODULE)),
+        **{f"q{i}": "0" for i in range(len(questions))},
+    }
     form["q0"] = answer
     done = browser.post(f"/lesson/{lesson_code(MODULE)}/complete", form)
     assert done.status == 400
@@ -50,7 +56,9 @@ def test_a_knowledge_check_answer_that_is_not_ascii_digits_is_a_400(client, publ
 def test_a_control_character_in_a_form_is_a_400_naming_the_field(client, published, leader):
     browser = signed_in(client, leader)
     groups = browser.get("/leader")
-    page = browser.post("/leader/groups", {"csrf": groups.csrf(), "name": "Evening\x1bgroup", "key": "k1"})
+    page = browser.post(
+        "/leader/groups", {"csrf": groups.csrf(), "name": "Evening\x1bgroup", "key": "k1"}
+    )
     assert page.status == 400
     assert "name cannot contain control characters" in page.body
     assert "Evening" not in browser.get("/leader").body
@@ -61,8 +69,10 @@ def test_a_control_character_in_a_form_is_a_400_naming_the_field(client, publish
 
 def form_body(form: dict[str, str]) -> str:
     """URL-encode like a hostile client: a surrogate goes out as its (invalid) UTF-8 bytes."""
-    return "&".join(f"{quote(k.encode('utf-8', 'surrogatepass'))}={quote(v.encode('utf-8', 'surrogatepass'))}"
-                    for k, v in form.items())
+    return "&".join(
+        f"{quote(k.encode('utf-8', 'surrogatepass'))}={quote(v.encode('utf-8', 'surrogatepass'))}"
+        for k, v in form.items()
+    )
 
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -76,8 +86,14 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "/leader/groups/{group_id}/participants": ("username", "display_name", "create"),
     "/leader/groups/{group_id}/assignments": ("item", "due_date", "session_date"),
     "/account/data/delete": ("confirm", "locale"),
-    "/plan/edit/{section}": ("based_on", "locale", "plan-0-text", "plan-0-source", "plan-0-position",
-                             "plan-0-remove"),
+    "/plan/edit/{section}": (
+        "based_on",
+        "locale",
+        "plan-0-text",
+        "plan-0-source",
+        "plan-0-position",
+        "plan-0-remove",
+    ),
 }
 
 
@@ -108,21 +124,39 @@ class Steps:
 
     def __init__(self, client, stack, published, leader: Account, participant: Account) -> None:  # type: ignore[no-untyped-def]
         self.client, self.stack, self.leader, self.participant = client, stack, leader, participant
-        self.questions = len(next(m for m in published if m.module_id == MODULE).meta["knowledge_check"])
+        self.questions = len(
+            next(m for m in published if m.module_id == MODULE).meta["knowledge_check"]
+        )
 
     def at(self, path: str) -> tuple[WebClient, dict[str, str], str]:
         """The browser, a valid form and the concrete path to post it to."""
         web = WebClient(self.client)
         if path == "/sign-in":
-            return web, {"csrf": web.get(path).csrf(), "username": "nobody-here",
-                         "password": "Wrong-password-99"}, path
+            return (
+                web,
+                {
+                    "csrf": web.get(path).csrf(),
+                    "username": "nobody-here",
+                    "password": "Wrong-password-99",
+                },
+                path,
+            )
         if path == pages.CODE_PATH:
             assert web.sign_in(self.leader.username).location == path  # stops at the code step
             return web, {"csrf": web.get(path).csrf(), "code": "000000"}, path
         if path == pages.NEW_PASSWORD:
-            assert web.sign_in("fresh-person", self._new_participant("fresh-person")).location == path
-            return web, {"csrf": web.get(path).csrf(), "new_password": "Brand-new-pass-1",
-                         "confirm_password": "Other-pass-1234"}, path
+            assert (
+                web.sign_in("fresh-person", self._new_participant("fresh-person")).location == path
+            )
+            return (
+                web,
+                {
+                    "csrf": web.get(path).csrf(),
+                    "new_password": "Brand-new-pass-1",
+                    "confirm_password": "Other-pass-1234",
+                },
+                path,
+            )
         if path == mfa.SETUP_PATH:
             account = make_account(self.stack, "leader-unset", "leaders", authenticator=False)
             assert web.sign_in(account.username).status == 303
@@ -133,36 +167,68 @@ class Steps:
         if path.startswith("/lesson/"):
             web = signed_in(self.client, self.participant)
             lesson = f"/lesson/{lesson_code(MODULE)}"
-            form = {"csrf": web.get(lesson).csrf(), "version": str(shipped_version(MODULE)),
-                    "locale": "en"}
-            return web, {**form, **{f"q{i}": "0" for i in range(self.questions)}}, path.replace(
-                "{code}", lesson_code(MODULE))
+            form = {
+                "csrf": web.get(lesson).csrf(),
+                "version": str(shipped_version(MODULE)),
+                "locale": "en",
+            }
+            return (
+                web,
+                {**form, **{f"q{i}": "0" for i in range(self.questions)}},
+                path.replace("{code}", lesson_code(MODULE)),
+            )
         if path == "/account/data/delete":
             web = signed_in(self.client, self.participant)
-            return web, {"csrf": web.get("/account/data").csrf(), "confirm": "1", "locale": "en"}, path
+            return (
+                web,
+                {"csrf": web.get("/account/data").csrf(), "confirm": "1", "locale": "en"},
+                path,
+            )
         if path.startswith("/plan/"):
             web = signed_in(self.client, self.participant)
-            return web, {"csrf": web.get("/plan/edit/triggers").csrf(), "based_on": "", "locale": "en",
-                         "plan-0-text": "Payday evenings", "plan-0-source": "", "plan-0-position": "1",
-                         "plan-0-remove": ""}, path.replace("{section}", "triggers")
+            return (
+                web,
+                {
+                    "csrf": web.get("/plan/edit/triggers").csrf(),
+                    "based_on": "",
+                    "locale": "en",
+                    "plan-0-text": "Payday evenings",
+                    "plan-0-source": "",
+                    "plan-0-position": "1",
+                    "plan-0-remove": "",
+                },
+                path.replace("{section}", "triggers"),
+            )
         web = signed_in(self.client, self.leader)
         csrf = web.get("/leader").csrf()
-        group = web.post("/leader/groups", {"csrf": csrf, "name": "Form group", "key": "form-group"}).location
+        group = web.post(
+            "/leader/groups", {"csrf": csrf, "name": "Form group", "key": "form-group"}
+        ).location
         forms = {
             "/leader/groups": {"name": "Another group", "key": ""},
-            "/leader/groups/{group_id}/participants": {"username": self.participant.username,
-                                                       "display_name": "Sam R.", "create": ""},
-            "/leader/groups/{group_id}/assignments": {"item": "module:thinking-traps",
-                                                      "due_date": "2026-12-01", "session_date": ""},
+            "/leader/groups/{group_id}/participants": {
+                "username": self.participant.username,
+                "display_name": "Sam R.",
+                "create": "",
+            },
+            "/leader/groups/{group_id}/assignments": {
+                "item": "module:thinking-traps",
+                "due_date": "2026-12-01",
+                "session_date": "",
+            },
         }
         return web, {"csrf": csrf, **forms[path]}, path.replace("/leader/groups/{group_id}", group)
 
     def _new_participant(self, username: str) -> str:
         headers = self.leader.headers
-        group = json.loads(self.client.http.post("/groups", headers=headers,
-                                                 body=json.dumps({"name": "G"})).body)["group_id"]
-        created = self.client.http.post(f"/groups/{group}/participants", headers=headers,
-                                        body=json.dumps({"username": username, "create": True}))
+        group = json.loads(
+            self.client.http.post("/groups", headers=headers, body=json.dumps({"name": "G"})).body
+        )["group_id"]
+        created = self.client.http.post(
+            f"/groups/{group}/participants",
+            headers=headers,
+            body=json.dumps({"username": username, "create": True}),
+        )
         return json.loads(created.body)["temporary_password"]
 
 

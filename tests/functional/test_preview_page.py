@@ -24,7 +24,11 @@ def fetch(url: str) -> str:
 def lesson(page: str) -> str:
     """The module's markup after its meta line, up to the completion section."""
     article = page[page.index('<article class="module">') :]
-    return article[article.index("</p>", article.index('<p class="meta">')) : article.index('<section id="complete"')]
+    return article[
+        article.index("</p>", article.index('<p class="meta">')) : article.index(
+            '<section id="complete"'
+        )
+    ]
 
 
 def test_the_preview_shows_the_same_lesson_markup_as_the_web_app(client, published, participant):

@@ -23,7 +23,9 @@ def content(tmp_path: Path) -> Path:
     folder = tmp_path / "content"
     (folder / "stress-management").mkdir(parents=True)
     shipped = (CONTENT / "stress-management" / f"{MODULE}.md").read_text(encoding="utf-8")
-    (folder / "stress-management" / f"{MODULE}.md").write_text(as_first_version(shipped), encoding="utf-8")
+    (folder / "stress-management" / f"{MODULE}.md").write_text(
+        as_first_version(shipped), encoding="utf-8"
+    )
     result = pipeline.lint(folder)
     lockfile.write(folder, pipeline.lock_entries(result.modules))
     return folder
@@ -79,9 +81,13 @@ def test_publish_edit_without_bump_is_refused_then_bump_serves_both(
     latest = json.loads(client.http.get(f"/modules/{MODULE}", headers=participant.headers).body)
     assert latest["version"] == 2 and "Hello there." in latest["html"]
     # ...and the old one still is, unchanged.
-    old = json.loads(client.http.get(f"/modules/{MODULE}/versions/1", headers=participant.headers).body)
+    old = json.loads(
+        client.http.get(f"/modules/{MODULE}/versions/1", headers=participant.headers).body
+    )
     assert old["version"] == 1 and "Hello there." not in old["html"]
-    versions = json.loads(client.http.get(f"/modules/{MODULE}/versions", headers=participant.headers).body)
+    versions = json.loads(
+        client.http.get(f"/modules/{MODULE}/versions", headers=participant.headers).body
+    )
     assert [(v["version"], v["changelog"]) for v in versions["versions"]] == [
         (2, "Friendlier opening line."),
         (1, "First version."),
@@ -90,15 +96,25 @@ def test_publish_edit_without_bump_is_refused_then_bump_serves_both(
     assert [(m["id"], m["version"]) for m in catalog] == [(MODULE, 2)]
 
 
-def test_completion_points_at_the_version_read_even_after_a_new_one(content, publisher, client, participant):
+def test_completion_points_at_the_version_read_even_after_a_new_one(
+    content, publisher, client, participant
+):
     publisher.publish(lint(content).modules)
     client.http.post(
-        "/me/completions", headers=participant.headers, body=json.dumps({"module_id": MODULE, "version": 1})
+        "/me/completions",
+        headers=participant.headers,
+        body=json.dumps({"module_id": MODULE, "version": 1}),
     )
     path = module_file(content)
-    path.write_text(path.read_text().replace("version: 1", "version: 2", 1).replace("First version.", "Shorter intro.", 1))
+    path.write_text(
+        path.read_text()
+        .replace("version: 1", "version: 2", 1)
+        .replace("First version.", "Shorter intro.", 1)
+    )
     publisher.publish(lint(content).modules)
-    listed = json.loads(client.http.get("/me/completions", headers=participant.headers).body)["completions"]
+    listed = json.loads(client.http.get("/me/completions", headers=participant.headers).body)[
+        "completions"
+    ]
     assert [(c["module_id"], c["version"]) for c in listed] == [(MODULE, 1)]
 
 
@@ -114,21 +130,27 @@ def test_interrupted_publish_is_healed_by_the_next_run(
     from chalicelib.library import index_key
 
     publisher.publish(lint(content).modules)
-    s3.delete_object(Bucket=stack.content_bucket, Key=index_key(MODULE))  # as if we crashed before the pointer
+    s3.delete_object(
+        Bucket=stack.content_bucket, Key=index_key(MODULE)
+    )  # as if we crashed before the pointer
     assert client.http.get(f"/modules/{MODULE}", headers=participant.headers).status_code == 404
     assert statuses(publisher.publish(lint(content).modules)) == [UNCHANGED]
     library_clock.advance(POINTER_TTL_SECONDS)
     assert client.http.get(f"/modules/{MODULE}", headers=participant.headers).status_code == 200
 
 
-def test_a_published_version_cannot_be_overwritten_even_by_a_racing_publisher(content, publisher, s3, stack):
+def test_a_published_version_cannot_be_overwritten_even_by_a_racing_publisher(
+    content, publisher, s3, stack
+):
     from botocore.exceptions import ClientError
 
     from chalicelib.library import version_key
 
     publisher.publish(lint(content).modules)
     with pytest.raises(ClientError) as raised:
-        s3.put_object(Bucket=stack.content_bucket, Key=version_key(MODULE, 1), Body=b"{}", IfNoneMatch="*")
+        s3.put_object(
+            Bucket=stack.content_bucket, Key=version_key(MODULE, 1), Body=b"{}", IfNoneMatch="*"
+        )
     assert raised.value.response["Error"]["Code"] == "PreconditionFailed"
 
 
@@ -155,14 +177,19 @@ def publish_tracks(publisher, tracks: list[dict]) -> None:  # type: ignore[no-un
     publisher._put_json(tracks_key(), {"tracks": tracks})
 
 
-def test_an_image_is_published_inside_the_module_and_shown_on_the_web_page(content, publisher, client, participant):
+def test_an_image_is_published_inside_the_module_and_shown_on_the_web_page(
+    content, publisher, client, participant
+):
     from tests.functional.web_client import WebClient
 
     picture = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
     (content / "stress-management" / "images").mkdir()
     (content / "stress-management" / "images" / "box-breathing.png").write_bytes(picture)
     path = module_file(content)
-    path.write_text(path.read_text().rstrip("\n") + "\n\n![A square traced one side per breath](images/box-breathing.png)\n")
+    path.write_text(
+        path.read_text().rstrip("\n")
+        + "\n\n![A square traced one side per breath](images/box-breathing.png)\n"
+    )
     assert [p.code for p in lint(content).problems] == ["VB001"]  # a picture is a change: bump
     path.write_text(path.read_text().replace("version: 1\n", "version: 2\n", 1))
     result = lint(content)

@@ -25,7 +25,10 @@ def sent_emails() -> list:
 
 
 def sent_texts() -> list[tuple[str, str]]:
-    return [(number, text) for number, text, *_ in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values()]
+    return [
+        (number, text)
+        for number, text, *_ in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values()
+    ]
 
 
 def call(client, method: str, path: str, account, body=None):  # type: ignore[no-untyped-def]
@@ -44,7 +47,13 @@ def confirm_email(client, participant, address: str = EMAIL) -> dict:  # type: i
     assert status == 200, body
     message = sent_emails()[-1]
     assert message.destinations["ToAddresses"] == [address]
-    status, body = call(client, "post", "/me/reminders/contact/confirm", participant, {"code": code_in(message.body)})
+    status, body = call(
+        client,
+        "post",
+        "/me/reminders/contact/confirm",
+        participant,
+        {"code": code_in(message.body)},
+    )
     assert status == 200, body
     return body
 
@@ -56,7 +65,8 @@ def slot_items(participant_id: str) -> list[str]:
         for minute in (0, 15, 30, 45):
             pk = f"REMINDER_SLOT#{hour:02d}{minute:02d}"
             items = dynamodb.query(
-                TableName="steady-dev-records", KeyConditionExpression="PK = :pk",
+                TableName="steady-dev-records",
+                KeyConditionExpression="PK = :pk",
                 ExpressionAttributeValues={":pk": {"S": pk}},
             )["Items"]
             if any(i["SK"]["S"] == f"PARTICIPANT#{participant_id}" for i in items):
@@ -83,15 +93,21 @@ def test_an_email_is_confirmed_with_the_code_sent_to_it_and_shown_back_masked(cl
     assert message.destinations["ToAddresses"] == [EMAIL]
     code = code_in(message.body)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
-    status, body = call(client, "post", "/me/reminders/contact/confirm", participant, {"code": wrong})
+    status, body = call(
+        client, "post", "/me/reminders/contact/confirm", participant, {"code": wrong}
+    )
     assert status == 400 and body["error"]["code"] == "wrong_contact_code"
-    status, body = call(client, "post", "/me/reminders/contact/confirm", participant, {"code": code})
+    status, body = call(
+        client, "post", "/me/reminders/contact/confirm", participant, {"code": code}
+    )
     assert status == 200
     assert body["email"] == "w***@e***.org" and body["pending"] is None
     status, body = call(client, "get", "/me/reminders", participant)
     assert EMAIL not in json.dumps(body)
     # the code works once
-    status, body = call(client, "post", "/me/reminders/contact/confirm", participant, {"code": code})
+    status, body = call(
+        client, "post", "/me/reminders/contact/confirm", participant, {"code": code}
+    )
     assert status == 409 and body["error"]["code"] == "no_pending_code"
 
 
@@ -101,7 +117,9 @@ def test_a_phone_number_is_confirmed_by_text_message(client, participant):
     assert body["pending"]["address"] == "+1******77"
     number, text = sent_texts()[-1]
     assert number == PHONE_E164
-    status, body = call(client, "post", "/me/reminders/contact/confirm", participant, {"code": code_in(text)})
+    status, body = call(
+        client, "post", "/me/reminders/contact/confirm", participant, {"code": code_in(text)}
+    )
     assert status == 200
     assert body["phone"] == "+1******77"
     assert PHONE_E164 not in json.dumps(body)
@@ -111,10 +129,16 @@ def test_five_wrong_codes_throw_the_code_away(client, participant):
     call(client, "post", "/me/reminders/contact", participant, {"email": EMAIL})
     code = code_in(sent_emails()[-1].body)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
-    statuses = [call(client, "post", "/me/reminders/contact/confirm", participant, {"code": wrong})[1]["error"]["code"]
-                for _ in range(5)]
+    statuses = [
+        call(client, "post", "/me/reminders/contact/confirm", participant, {"code": wrong})[1][
+            "error"
+        ]["code"]
+        for _ in range(5)
+    ]
     assert statuses == ["wrong_contact_code"] * 4 + ["too_many_attempts"]
-    status, body = call(client, "post", "/me/reminders/contact/confirm", participant, {"code": code})
+    status, body = call(
+        client, "post", "/me/reminders/contact/confirm", participant, {"code": code}
+    )
     assert status == 409 and body["error"]["code"] == "no_pending_code"
 
 
@@ -123,17 +147,22 @@ def test_a_code_expires(client, participant, service):
     code = code_in(sent_emails()[-1].body)
     later = datetime.now(UTC) + timedelta(minutes=16)
     service.reminders.clock = Clock("UTC", lambda: later)
-    status, body = call(client, "post", "/me/reminders/contact/confirm", participant, {"code": code})
+    status, body = call(
+        client, "post", "/me/reminders/contact/confirm", participant, {"code": code}
+    )
     assert status == 409 and body["error"]["code"] == "no_pending_code"
 
 
-@pytest.mark.parametrize("body,code", [
-    ({"email": "not an address"}, "invalid_email"),
-    ({"phone": "555"}, "invalid_phone"),
-    ({"email": EMAIL, "phone": PHONE}, "invalid_contact"),
-    ({}, "invalid_contact"),
-    ({"email": "ünïcødé@\u202eexample.org"}, "invalid_email"),
-])
+@pytest.mark.parametrize(
+    "body,code",
+    [
+        ({"email": "not an address"}, "invalid_email"),
+        ({"phone": "555"}, "invalid_phone"),
+        ({"email": EMAIL, "phone": PHONE}, "invalid_contact"),
+        ({}, "invalid_contact"),
+        ({"email": "ünïcødé@\u202eexample.org"}, "invalid_email"),
+    ],
+)
 def test_bad_contact_details_are_refused(client, participant, body, code):
     status, answer = call(client, "post", "/me/reminders/contact", participant, body)
     assert status == 400 and answer["error"]["code"] == code
@@ -143,7 +172,9 @@ def test_reminders_turn_on_only_with_a_confirmed_address(client, participant):
     status, body = call(client, "put", "/me/reminders", participant, {"enabled": True})
     assert status == 409 and body["error"]["code"] == "contact_not_confirmed"
     confirm_email(client, participant)
-    status, body = call(client, "put", "/me/reminders", participant, {"enabled": True, "channel": "sms"})
+    status, body = call(
+        client, "put", "/me/reminders", participant, {"enabled": True, "channel": "sms"}
+    )
     assert status == 409 and body["error"]["code"] == "contact_not_confirmed"
     status, body = call(client, "get", "/me/reminders", participant)
     assert body["enabled"] is False
@@ -151,40 +182,57 @@ def test_reminders_turn_on_only_with_a_confirmed_address(client, participant):
 
 def test_saving_a_choice_writes_the_slot_index_for_both_utc_offsets(client, participant):
     confirm_email(client, participant)
-    choice = {"enabled": True, "time": "18:00", "days": ["mon", "wed"], "trigger": "daily",
-              "quiet_hours": {"start": "21:00", "end": "07:00"}, "timezone": "America/New_York", "locale": "es"}
+    choice = {
+        "enabled": True,
+        "time": "18:00",
+        "days": ["mon", "wed"],
+        "trigger": "daily",
+        "quiet_hours": {"start": "21:00", "end": "07:00"},
+        "timezone": "America/New_York",
+        "locale": "es",
+    }
     status, body = call(client, "put", "/me/reminders", participant, choice)
     assert status == 200, body
     assert body["enabled"] is True and body["days"] == ["mon", "wed"] and body["locale"] == "es"
     assert body["quiet_hours"] == {"start": "21:00", "end": "07:00"}
     # 18:00 in New York is 22:00 UTC in summer and 23:00 UTC in winter.
     assert slot_items(participant.id) == ["2200", "2300"]
-    status, body = call(client, "put", "/me/reminders", participant, {"timezone": "Asia/Kolkata", "time": "08:30"})
+    status, body = call(
+        client, "put", "/me/reminders", participant, {"timezone": "Asia/Kolkata", "time": "08:30"}
+    )
     assert status == 200
     assert slot_items(participant.id) == ["0300"]  # no daylight saving time there; old slots gone
     status, body = call(client, "put", "/me/reminders", participant, {"enabled": False})
     assert status == 200 and slot_items(participant.id) == []
     status, body = call(client, "get", "/me/reminders", participant)
-    assert body["time"] == "08:30" and body["timezone"] == "Asia/Kolkata" and body["enabled"] is False
+    assert (
+        body["time"] == "08:30" and body["timezone"] == "Asia/Kolkata" and body["enabled"] is False
+    )
 
 
-@pytest.mark.parametrize("body,code", [
-    ({"time": "18:10"}, "invalid_time"),
-    ({"time": "25:00"}, "invalid_time"),
-    ({"days": []}, "invalid_days"),
-    ({"days": ["mon", "mon"]}, "invalid_days"),
-    ({"days": ["someday"]}, "invalid_days"),
-    ({"trigger": "hourly"}, "invalid_trigger"),
-    ({"channel": "pigeon"}, "invalid_channel"),
-    ({"timezone": "Mars/Olympus_Mons"}, "invalid_timezone"),
-    ({"timezone": "../../etc/passwd"}, "invalid_timezone"),
-    ({"locale": "fr"}, "invalid_locale"),
-    ({"quiet_hours": {"start": "22:00"}}, "invalid_quiet_hours"),
-    ({"quiet_hours": {"start": "22:00", "end": "22:00"}}, "invalid_quiet_hours"),
-    ({"quiet_hours": {"start": "17:00", "end": "19:00"}, "time": "18:00", "enabled": True}, "time_in_quiet_hours"),
-    ({"quiet_hours": "all night"}, "invalid_field"),
-    ({"surprise": 1}, "unknown_field"),
-])
+@pytest.mark.parametrize(
+    "body,code",
+    [
+        ({"time": "18:10"}, "invalid_time"),
+        ({"time": "25:00"}, "invalid_time"),
+        ({"days": []}, "invalid_days"),
+        ({"days": ["mon", "mon"]}, "invalid_days"),
+        ({"days": ["someday"]}, "invalid_days"),
+        ({"trigger": "hourly"}, "invalid_trigger"),
+        ({"channel": "pigeon"}, "invalid_channel"),
+        ({"timezone": "Mars/Olympus_Mons"}, "invalid_timezone"),
+        ({"timezone": "../../etc/passwd"}, "invalid_timezone"),
+        ({"locale": "fr"}, "invalid_locale"),
+        ({"quiet_hours": {"start": "22:00"}}, "invalid_quiet_hours"),
+        ({"quiet_hours": {"start": "22:00", "end": "22:00"}}, "invalid_quiet_hours"),
+        (
+            {"quiet_hours": {"start": "17:00", "end": "19:00"}, "time": "18:00", "enabled": True},
+            "time_in_quiet_hours",
+        ),
+        ({"quiet_hours": "all night"}, "invalid_field"),
+        ({"surprise": 1}, "unknown_field"),
+    ],
+)
 def test_choices_that_do_not_fit_are_refused_and_nothing_changes(client, participant, body, code):
     confirm_email(client, participant)
     status, answer = call(client, "put", "/me/reminders", participant, body)
@@ -195,8 +243,11 @@ def test_choices_that_do_not_fit_are_refused_and_nothing_changes(client, partici
 
 def test_leaders_cannot_see_or_change_anyones_reminders(client, participant, leader):
     confirm_email(client, participant)
-    for method, path, body in (("get", "/me/reminders", None), ("put", "/me/reminders", {"enabled": False}),
-                               ("post", "/me/reminders/contact", {"email": EMAIL})):
+    for method, path, body in (
+        ("get", "/me/reminders", None),
+        ("put", "/me/reminders", {"enabled": False}),
+        ("post", "/me/reminders/contact", {"email": EMAIL}),
+    ):
         status, answer = call(client, method, path, leader, body)
         assert status == 403
         assert "w***" not in json.dumps(answer)
@@ -204,12 +255,19 @@ def test_leaders_cannot_see_or_change_anyones_reminders(client, participant, lea
 
 def test_a_participant_deletes_their_contact_details(client, participant, service):
     confirm_email(client, participant)
-    status, body = call(client, "put", "/me/reminders", participant, {"enabled": True, "time": "18:00"})
+    status, body = call(
+        client, "put", "/me/reminders", participant, {"enabled": True, "time": "18:00"}
+    )
     assert status == 200 and body["enabled"] is True
     assert slot_items(participant.id)
     status, body = call(client, "delete", "/me/reminders/contact", participant)
     assert status == 200, body
-    assert (body["enabled"], body["email"], body["phone"], body["time"]) == (False, None, None, "18:00")
+    assert (body["enabled"], body["email"], body["phone"], body["time"]) == (
+        False,
+        None,
+        None,
+        "18:00",
+    )
     assert slot_items(participant.id) == []
     stored, _ = service.reminders.records.get(participant.id)
     assert EMAIL not in json.dumps(stored, default=str)
@@ -219,22 +277,30 @@ def test_a_participant_deletes_their_contact_details(client, participant, servic
     assert call(client, "delete", "/me/reminders/contact", participant)[0] == 200
 
 
-def test_joining_or_leaving_a_group_makes_the_run_check_groups_again(client, participant, leader,
-                                                                     published, service):
+def test_joining_or_leaving_a_group_makes_the_run_check_groups_again(
+    client, participant, leader, published, service
+):
     confirm_email(client, participant)
     call(client, "put", "/me/reminders", participant, {"enabled": True})
     _, sent = service.reminders.records.get(participant.id)
     assert sent.get("groups_checked_on")  # saved with the choice
     status, group = call(client, "post", "/groups", leader, {"name": "Hook group"})
-    status, _ = call(client, "post", f"/groups/{group['group_id']}/participants", leader,
-                     {"username": participant.username})
+    status, _ = call(
+        client,
+        "post",
+        f"/groups/{group['group_id']}/participants",
+        leader,
+        {"username": participant.username},
+    )
     assert status == 201
     _, sent = service.reminders.records.get(participant.id)
     assert "groups_checked_on" not in sent  # the next run reads their groups again
     call(client, "put", "/me/reminders", participant, {"time": "09:00"})
     _, sent = service.reminders.records.get(participant.id)
     assert sent["group_ids"] == [group["group_id"]]
-    status, _ = call(client, "delete", f"/groups/{group['group_id']}/participants/{participant.id}", leader)
+    status, _ = call(
+        client, "delete", f"/groups/{group['group_id']}/participants/{participant.id}", leader
+    )
     assert status == 204
     _, sent = service.reminders.records.get(participant.id)
     assert "groups_checked_on" not in sent

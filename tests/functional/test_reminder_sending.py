@@ -23,9 +23,29 @@ from chalicelib.identity import Caller
 from chalicelib.reminders import AwsMessenger, Message, stop_token
 from tests.conftest import REGION, STARTERS, make_account
 
-FORBIDDEN = ("alcohol", "opioid", "drug", "substance", "addiction", "craving", "relapse", "depress",
-             "anxiety", "diagnos", "treatment", "therapy", "urge", "mental", "recovery", "sober",
-             "tratamiento", "terapia", "adicci", "droga", "ansiedad")
+FORBIDDEN = (
+    "alcohol",
+    "opioid",
+    "drug",
+    "substance",
+    "addiction",
+    "craving",
+    "relapse",
+    "depress",
+    "anxiety",
+    "diagnos",
+    "treatment",
+    "therapy",
+    "urge",
+    "mental",
+    "recovery",
+    "sober",
+    "tratamiento",
+    "terapia",
+    "adicci",
+    "droga",
+    "ansiedad",
+)
 
 
 @dataclass
@@ -58,7 +78,11 @@ class FakeMessenger:
 
     @property
     def codes(self) -> list[str]:
-        return [re.search(r"\d{6}", m.body).group() for _, m in self.emails + self.texts if re.search(r"\d{6}", m.body)]
+        return [
+            re.search(r"\d{6}", m.body).group()
+            for _, m in self.emails + self.texts
+            if re.search(r"\d{6}", m.body)
+        ]
 
 
 class MovableClock:
@@ -90,16 +114,23 @@ def world(service, client, published, leader, stack) -> World:  # type: ignore[n
     clock = MovableClock(utc("2026-06-10T12:00:00"))
     service.reminders.messenger = messenger
     service.reminders.clock = Clock("UTC", clock)
-    service.settings = type(service.settings)(**{**service.settings.__dict__, "web_url": "https://steady.example/api"})
-    response = client.http.post("/groups", headers=leader.headers, body=json.dumps({"name": "Reminder group"}))
+    service.settings = type(service.settings)(
+        **{**service.settings.__dict__, "web_url": "https://steady.example/api"}
+    )
+    response = client.http.post(
+        "/groups", headers=leader.headers, body=json.dumps({"name": "Reminder group"})
+    )
     group_id = json.loads(response.body)["group_id"]
     return World(service, client, leader, group_id, messenger, clock, stack)
 
 
 def enrol(world: World, username: str) -> Caller:
     account = make_account(world.stack, username, "participants")
-    response = world.client.http.post(f"/groups/{world.group_id}/participants", headers=world.leader.headers,
-                                      body=json.dumps({"username": username}))
+    response = world.client.http.post(
+        f"/groups/{world.group_id}/participants",
+        headers=world.leader.headers,
+        body=json.dumps({"username": username}),
+    )
     assert response.status_code in (200, 201), response.body
     return Caller(account.id, frozenset({"participants"}))
 
@@ -108,12 +139,15 @@ def assign(world: World, module_id: str, due: str, participant_id: str | None = 
     body = {"module_id": module_id, "due_date": due}
     if participant_id:
         body["participant_id"] = participant_id
-    response = world.client.http.post(f"/groups/{world.group_id}/assignments", headers=world.leader.headers,
-                                      body=json.dumps(body))
+    response = world.client.http.post(
+        f"/groups/{world.group_id}/assignments", headers=world.leader.headers, body=json.dumps(body)
+    )
     assert response.status_code in (200, 201), response.body
 
 
-def choose(world: World, caller: Caller, email: str | None = None, phone: str | None = None, **choice) -> None:  # type: ignore[no-untyped-def]
+def choose(
+    world: World, caller: Caller, email: str | None = None, phone: str | None = None, **choice
+) -> None:  # type: ignore[no-untyped-def]
     reminders = world.service.reminders
     reminders.request_contact_change(caller, email=email, phone=phone)
     reminders.confirm_contact(caller, world.messenger.codes[-1])
@@ -132,7 +166,14 @@ def test_reminders_go_at_each_participants_local_time(world):
     kolkata = enrol(world, "participant-kolkata")
     assign(world, STARTERS[0], "2026-06-11")
     choose(world, ny, email="ny@example.org", time="18:00", timezone="America/New_York")
-    choose(world, kolkata, email="in@example.org", time="08:30", timezone="Asia/Kolkata", trigger="daily")
+    choose(
+        world,
+        kolkata,
+        email="in@example.org",
+        time="08:30",
+        timezone="Asia/Kolkata",
+        trigger="daily",
+    )
     # 08:30 in Kolkata on 10 June is 03:00 UTC; 18:00 in New York (summer) is 22:00 UTC.
     report = run(world, "2026-06-10T03:00:00")
     assert report.sent_ids == [kolkata.id]
@@ -148,7 +189,14 @@ def test_reminders_go_at_each_participants_local_time(world):
 def test_daylight_saving_time_keeps_the_local_time(world):
     ny = enrol(world, "participant-dst")
     world.clock.now = utc("2026-03-01T12:00:00")
-    choose(world, ny, email="dst@example.org", time="18:00", timezone="America/New_York", trigger="daily")
+    choose(
+        world,
+        ny,
+        email="dst@example.org",
+        time="18:00",
+        timezone="America/New_York",
+        trigger="daily",
+    )
     assign(world, STARTERS[0], "2026-03-20")
     # Before the change (EST, UTC-5): 18:00 is 23:00 UTC.
     assert run(world, "2026-03-07T23:00:00").sent_ids == [ny.id]
@@ -162,11 +210,21 @@ def test_daylight_saving_time_keeps_the_local_time(world):
 def test_a_time_the_clock_skips_comes_once_an_hour_later(world):
     ny = enrol(world, "participant-gap")
     world.clock.now = utc("2026-03-01T12:00:00")
-    choose(world, ny, email="gap@example.org", time="02:30", timezone="America/New_York", trigger="daily")
+    choose(
+        world,
+        ny,
+        email="gap@example.org",
+        time="02:30",
+        timezone="America/New_York",
+        trigger="daily",
+    )
     assign(world, STARTERS[0], "2026-03-20")
     # 02:30 does not exist on 8 March in New York (02:00 -> 03:00): sent at 03:30 EDT = 07:30 UTC.
-    sent = [run(world, f"2026-03-08T{hour:02d}:{minute:02d}:00").sent
-            for hour in range(5, 9) for minute in (0, 15, 30, 45)]
+    sent = [
+        run(world, f"2026-03-08T{hour:02d}:{minute:02d}:00").sent
+        for hour in range(5, 9)
+        for minute in (0, 15, 30, 45)
+    ]
     assert sum(sent) == 1
     assert run(world, "2026-03-08T07:30:00").already_sent == 1
 
@@ -200,8 +258,14 @@ def test_nothing_is_sent_when_nothing_is_due_or_it_is_done(world, shipped_module
 def test_quiet_hours_hold_back_a_late_run(world):
     caller = enrol(world, "participant-quiet")
     assign(world, STARTERS[0], "2026-06-11")
-    choose(world, caller, email="quiet@example.org", time="20:45", timezone="UTC",
-           quiet_hours={"start": "21:00", "end": "07:00"})
+    choose(
+        world,
+        caller,
+        email="quiet@example.org",
+        time="20:45",
+        timezone="UTC",
+        quiet_hours={"start": "21:00", "end": "07:00"},
+    )
     report = run(world, "2026-06-10T20:45:00", now="2026-06-10T21:20:00")  # EventBridge ran it late
     assert report.quiet_hours == 1 and report.sent == 0
     report = run(world, "2026-06-10T20:45:00", now="2026-06-10T20:50:00")
@@ -229,7 +293,9 @@ def test_two_runs_at_once_claim_each_participant_once(world):
     inner: list = []
 
     def claim_after_the_other_run(*args, **kwargs):  # type: ignore[no-untyped-def]
-        if not inner:  # the second run reads, claims and sends while the first is between read and claim
+        if (
+            not inner
+        ):  # the second run reads, claims and sends while the first is between read and claim
             records.claim = original
             inner.append(run(world, "2026-06-10T10:30:00"))
         return original(*args, **kwargs)
@@ -258,10 +324,14 @@ def test_failed_sends_are_retried_then_given_back(world):
     report = run(world, "2026-06-10T11:15:00")
     assert report.failed == 1 and report.sent == 0
     world.messenger.always_fail = False
-    report = run(world, "2026-06-10T11:15:00")  # EventBridge retries the run: the claim was given back
+    report = run(
+        world, "2026-06-10T11:15:00"
+    )  # EventBridge retries the run: the claim was given back
     assert report.sent == 1
     assert run(world, "2026-06-10T11:15:00").already_sent == 1
-    assert [to for to, _ in world.messenger.emails] == ["down@example.org"]  # choose() cleared the first
+    assert [to for to, _ in world.messenger.emails] == [
+        "down@example.org"
+    ]  # choose() cleared the first
 
 
 class Killed(BaseException):
@@ -301,7 +371,9 @@ def test_run_records_counts_and_last_send_time_without_message_text(world):
     body = world.client.http.get("/me/reminders", headers={"Authorization": "x"})
     assert body.status_code == 401
     _, sent = world.service.reminders.records.get(caller.id)
-    assert sent["last_sent_at"].startswith("2026-06-10T13:00:05") and sent["sent_on"] == "2026-06-10"
+    assert (
+        sent["last_sent_at"].startswith("2026-06-10T13:00:05") and sent["sent_on"] == "2026-06-10"
+    )
     stored = json.dumps(runs, default=str) + json.dumps(sent, default=str)
     assert "something to read" not in stored and "record@example.org" not in stored
     assert world.service.reminders.view(caller).last_sent_at == sent["last_sent_at"]
@@ -333,8 +405,9 @@ def test_program_name_comes_from_the_deployment(world):
     caller = enrol(world, "participant-named")
     assign(world, STARTERS[0], "2026-06-11")
     choose(world, caller, email="named@example.org", time="15:00", timezone="UTC")
-    world.service.settings = type(world.service.settings)(**{**world.service.settings.__dict__,
-                                                             "program_name": "Harbor Learning"})
+    world.service.settings = type(world.service.settings)(
+        **{**world.service.settings.__dict__, "program_name": "Harbor Learning"}
+    )
     run(world, "2026-06-10T15:00:00")
     message = world.messenger.emails[-1][1]
     assert "Harbor Learning" in message.body and "Steady" not in message.body + message.subject
@@ -354,7 +427,9 @@ def test_stop_links_signed_and_unsigned(world):
         response = world.client.http.get(f"/reminders/stop?t={token}")
         assert response.status_code == 400
         assert "no funciona" not in response.body.decode() or token  # language follows the browser
-    assert world.service.reminders.view(caller).enabled and world.service.reminders.view(other).enabled
+    assert (
+        world.service.reminders.view(caller).enabled and world.service.reminders.view(other).enabled
+    )
     response = world.client.http.get(f"/reminders/stop?t={good}")
     assert response.status_code == 200
     page = response.body.decode()
@@ -387,18 +462,25 @@ def test_messages_go_through_ses_and_sns(world):
     assign(world, STARTERS[0], "2026-06-11")
     choose(world, by_mail, email="ses@example.org", time="18:00", timezone="UTC")
     choose(world, by_text, phone="+15550100003", time="18:00", timezone="UTC")
-    choose(world, opted, phone="+15550100099", time="18:00", timezone="UTC")  # moto: ...99 opted out
+    choose(
+        world, opted, phone="+15550100099", time="18:00", timezone="UTC"
+    )  # moto: ...99 opted out
     world.service.reminders.messenger = messenger
     report = run(world, "2026-06-10T18:00:00")
     assert report.sent == 2 and report.opted_out == 1
     mail = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages[-1]
-    assert mail.destinations["ToAddresses"] == ["ses@example.org"] and "Stop these reminders" in mail.body
+    assert (
+        mail.destinations["ToAddresses"] == ["ses@example.org"]
+        and "Stop these reminders" in mail.body
+    )
     texts = [(n, t) for n, t, *_ in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values()]
     assert [n for n, _ in texts] == ["+15550100003"]
 
 
 def test_the_run_does_nothing_without_a_signing_key(world):
-    world.service.settings = type(world.service.settings)(**{**world.service.settings.__dict__, "reminder_key": ""})
+    world.service.settings = type(world.service.settings)(
+        **{**world.service.settings.__dict__, "reminder_key": ""}
+    )
     report = run(world, "2026-06-10T18:00:00")
     assert report.not_configured and report.sent == 0
 
@@ -430,26 +512,43 @@ def test_a_run_reads_the_groups_in_batches_not_one_query_each(world, aws_calls):
     participant_ids = [str(uuid.uuid4()) for _ in range(150)]
     for start in range(0, 150, 10):
         group_id = uuid.uuid4().hex
-        groups.create(group_id, "Group", leader, at,
-                      new_entry(leader, ["leaders"], "group.create", at))
-        assignment = Assignment(uuid.uuid4().hex, "module", STARTERS[0], None, None,
-                                "2026-06-11", None, at, leader)
-        groups.put_assignment(group_id, assignment,
-                              new_entry(leader, ["leaders"], "assignment.put", at))
-        for pid in participant_ids[start:start + 10]:
-            groups.enrol(group_id, pid, "Person", at,
-                         new_entry(leader, ["leaders"], "enrolment.add", at))
-            choice = {"enabled": True, "channel": "email", "email": "burst@example.org",
-                      "time": "13:00", "days": list(DAYS), "trigger": "day_before",
-                      "quiet_start": None, "quiet_end": None, "timezone": "UTC", "locale": "en"}
+        groups.create(
+            group_id, "Group", leader, at, new_entry(leader, ["leaders"], "group.create", at)
+        )
+        assignment = Assignment(
+            uuid.uuid4().hex, "module", STARTERS[0], None, None, "2026-06-11", None, at, leader
+        )
+        groups.put_assignment(
+            group_id, assignment, new_entry(leader, ["leaders"], "assignment.put", at)
+        )
+        for pid in participant_ids[start : start + 10]:
+            groups.enrol(
+                group_id, pid, "Person", at, new_entry(leader, ["leaders"], "enrolment.add", at)
+            )
+            choice = {
+                "enabled": True,
+                "channel": "email",
+                "email": "burst@example.org",
+                "time": "13:00",
+                "days": list(DAYS),
+                "trigger": "day_before",
+                "quiet_start": None,
+                "quiet_end": None,
+                "timezone": "UTC",
+                "locale": "en",
+            }
             slots = utc_slots("13:00", "UTC", day)
             choice["slots"] = sorted(slots)
-            world.service.reminders.records.save(pid, choice, None, slots, (), [group_id],
-                                                 day.isoformat())
+            world.service.reminders.records.save(
+                pid, choice, None, slots, (), [group_id], day.isoformat()
+            )
     # One group moved on: a participant removed there is not reminded about its reading.
     removed = participant_ids[0]
-    groups.remove_participant(groups.groups_of_participant(removed)[0], removed,
-                              new_entry(leader, ["leaders"], "enrolment.remove", at))
+    groups.remove_participant(
+        groups.groups_of_participant(removed)[0],
+        removed,
+        new_entry(leader, ["leaders"], "enrolment.remove", at),
+    )
 
     aws_calls.reset()
     report = run(world, "2026-06-10T13:00:00", now="2026-06-10T13:00:05")

@@ -36,7 +36,9 @@ def assert_secure(response, prod: bool, where) -> None:  # type: ignore[no-untyp
         assert csp == api.API_CSP, (where, csp)
     hsts = header(response, "Strict-Transport-Security")
     if prod:
-        assert hsts and "max-age=" in hsts and int(hsts.split("max-age=")[1].split(";")[0]) >= 31536000, where
+        assert (
+            hsts and "max-age=" in hsts and int(hsts.split("max-age=")[1].split(";")[0]) >= 31536000
+        ), where
     else:
         assert hsts is None, (where, hsts)  # never on plain-HTTP local or dev stages
 
@@ -59,7 +61,9 @@ def call(client, world: World, route, role: str):  # type: ignore[no-untyped-def
 def prod(request, monkeypatch):  # type: ignore[no-untyped-def]
     if request.param:
         real = settings_module.current()
-        monkeypatch.setattr(settings_module, "current", lambda: dataclasses.replace(real, stage="prod"))
+        monkeypatch.setattr(
+            settings_module, "current", lambda: dataclasses.replace(real, stage="prod")
+        )
     return request.param
 
 
@@ -82,7 +86,8 @@ def test_responses_chalice_makes_itself_carry_them_too(client, world, prod):  # 
     headers = world.callers["participant"].headers
     cases = {
         "unsupported media type": client.http.post(
-            "/me/completions", headers={**headers, "Content-Type": "text/plain"}, body="x"),
+            "/me/completions", headers={**headers, "Content-Type": "text/plain"}, body="x"
+        ),
         "method not allowed": client.http.put("/modules", headers=headers, body="{}"),
         "malformed json": client.http.post("/me/completions", headers=headers, body="{"),
     }

@@ -28,7 +28,9 @@ def content(tmp_path: Path) -> Path:
     folder = tmp_path / "content"
     (folder / "addiction").mkdir(parents=True)
     for name in (ENGLISH, SPANISH):
-        (folder / name).write_text(as_first_version((CONTENT / name).read_text(encoding="utf-8")), encoding="utf-8")
+        (folder / name).write_text(
+            as_first_version((CONTENT / name).read_text(encoding="utf-8")), encoding="utf-8"
+        )
     return folder
 
 
@@ -44,14 +46,17 @@ def bump(content: Path, relative: Path, to: int, sentence: str) -> None:
     path = content / relative
     text = path.read_text(encoding="utf-8")
     text = text.replace("version: 1\n", f"version: {to}\n", 1).replace(
-        "\nchangelog: ", f"\nchangelog: Version {to}. ", 1)
+        "\nchangelog: ", f"\nchangelog: Version {to}. ", 1
+    )
     path.write_text(text.rstrip("\n") + f"\n\n{sentence}\n", encoding="utf-8")
 
 
 def call(client, method: str, path: str, account, body=None):  # type: ignore[no-untyped-def]
     response = getattr(client.http, method.lower())(
-        path, headers={**account.headers, "Accept-Language": "es"},
-        body=json.dumps(body) if body is not None else None)
+        path,
+        headers={**account.headers, "Accept-Language": "es"},
+        body=json.dumps(body) if body is not None else None,
+    )
     return response.status_code, json.loads(response.body) if response.body else None
 
 
@@ -59,8 +64,16 @@ def call(client, method: str, path: str, account, body=None):  # type: ignore[no
 def assigned(client, content, publisher, leader, participant):  # type: ignore[no-untyped-def]
     publish(content, publisher)
     _, group = call(client, "POST", "/groups", leader, {"name": "Grupo del martes"})
-    call(client, "POST", f"/groups/{group['group_id']}/participants", leader, {"username": participant.username})
-    status, _ = call(client, "POST", f"/groups/{group['group_id']}/assignments", leader, {"module_id": MODULE})
+    call(
+        client,
+        "POST",
+        f"/groups/{group['group_id']}/participants",
+        leader,
+        {"username": participant.username},
+    )
+    status, _ = call(
+        client, "POST", f"/groups/{group['group_id']}/assignments", leader, {"module_id": MODULE}
+    )
     assert status == 201
     return group["group_id"]
 
@@ -75,8 +88,13 @@ def test_completing_the_spanish_version_completes_the_assignment(client, assigne
     status, module = call(client, "GET", f"/modules/{MODULE}", participant)
     assert status == 200 and (module["locale"], module["version"]) == ("es", 1)
 
-    status, done = call(client, "POST", "/me/completions", participant,
-                        {"module_id": MODULE, "version": 1, "locale": "es", "answers": [1, 0, 2]})
+    status, done = call(
+        client,
+        "POST",
+        "/me/completions",
+        participant,
+        {"module_id": MODULE, "version": 1, "locale": "es", "answers": [1, 0, 2]},
+    )
 
     assert status == 201
     assert (done["version"], done["read_in"]) == (1, {"locale": "es", "version": 1})
@@ -88,14 +106,21 @@ def test_completing_the_spanish_version_completes_the_assignment(client, assigne
 
 
 def test_a_translation_behind_the_english_version_shows_as_an_older_version(
-        client, content, publisher, assigned, participant, library_clock):
+    client, content, publisher, assigned, participant, library_clock
+):
     from chalicelib.library import POINTER_TTL_SECONDS
 
     bump(content, ENGLISH, 2, "One more idea: tell someone when a craving starts.")
     publish(content, publisher)  # English v2; the Spanish v1 still follows English v1
     library_clock.advance(POINTER_TTL_SECONDS + 1)
 
-    call(client, "POST", "/me/completions", participant, {"module_id": MODULE, "version": 1, "locale": "es"})
+    call(
+        client,
+        "POST",
+        "/me/completions",
+        participant,
+        {"module_id": MODULE, "version": 1, "locale": "es"},
+    )
     assert my_status(client, participant) == ("completed_older_version", 1)
 
     bump(content, SPANISH, 2, "Una idea más: dígale a alguien cuando empieza un antojo.")
@@ -104,18 +129,36 @@ def test_a_translation_behind_the_english_version_shows_as_an_older_version(
     status, module = call(client, "GET", f"/modules/{MODULE}", participant)
     assert (module["locale"], module["version"], module["source_version"]) == ("es", 2, 2)
 
-    status, done = call(client, "POST", "/me/completions", participant,
-                        {"module_id": MODULE, "version": 2, "locale": "es"})
-    assert status == 201 and (done["version"], done["read_in"]) == (2, {"locale": "es", "version": 2})
+    status, done = call(
+        client,
+        "POST",
+        "/me/completions",
+        participant,
+        {"module_id": MODULE, "version": 2, "locale": "es"},
+    )
+    assert status == 201 and (done["version"], done["read_in"]) == (
+        2,
+        {"locale": "es", "version": 2},
+    )
     assert my_status(client, participant) == ("completed", 2)
 
 
 def test_a_spanish_version_that_does_not_exist_is_a_404(client, assigned, participant):
-    status, body = call(client, "POST", "/me/completions", participant,
-                        {"module_id": MODULE, "version": 7, "locale": "es"})
+    status, body = call(
+        client,
+        "POST",
+        "/me/completions",
+        participant,
+        {"module_id": MODULE, "version": 7, "locale": "es"},
+    )
     assert (status, body["error"]["code"]) == (404, "version_not_found")
-    status, body = call(client, "POST", "/me/completions", participant,
-                        {"module_id": MODULE, "version": 1, "locale": "fr"})
+    status, body = call(
+        client,
+        "POST",
+        "/me/completions",
+        participant,
+        {"module_id": MODULE, "version": 1, "locale": "fr"},
+    )
     assert (status, body["error"]["code"]) == (400, "invalid_locale")
 
 
@@ -130,12 +173,16 @@ def test_a_spanish_browser_reads_and_completes_the_module_in_spanish(client, ass
 
     assert page.status == 200 and '<html lang="es">' in page.body
     assert "Marcar como terminado" in page.body and "¿Necesita ayuda ahora?" in page.body
-    assert "988" in page.body and "1-800-662-4357" in page.body  # crisis resources in every language
+    assert (
+        "988" in page.body and "1-800-662-4357" in page.body
+    )  # crisis resources in every language
     assert f'href="{LESSON}?locale=en" lang="en"' in page.body
     assert 'name="locale" value="es"' in page.body
 
-    done = browser.post(f"{LESSON}/complete", {"csrf": page.csrf(), "version": "1", "locale": "es",
-                                                     "q0": "1", "q1": "0", "q2": "2"})
+    done = browser.post(
+        f"{LESSON}/complete",
+        {"csrf": page.csrf(), "version": "1", "locale": "es", "q0": "1", "q1": "0", "q2": "2"},
+    )
     assert (done.status, done.location) == (303, f"{LESSON}?locale=es#complete")
     after = browser.get(f"{LESSON}?locale=es")
     assert "Lo marcó como terminado" in after.body and "3 de 3 correctas" in after.body
@@ -146,7 +193,9 @@ def test_a_spanish_browser_reads_and_completes_the_module_in_spanish(client, ass
     assert "You marked this complete" in english.body  # one curriculum, either language
 
 
-def test_an_english_browser_is_offered_the_translation_only_where_there_is_one(client, assigned, participant, published):
+def test_an_english_browser_is_offered_the_translation_only_where_there_is_one(
+    client, assigned, participant, published
+):
     browser = WebClient(client)
     assert browser.sign_in(participant.username).status == 303
 
@@ -163,14 +212,15 @@ def test_a_spanish_browser_gets_a_spanish_home_page(client, assigned, participan
     home = browser.get("/")
 
     assert '<html lang="es">' in home.body and "Lo siguiente" in home.body
-    spanish_title = json.loads(client.http.get(f"/modules/{MODULE}?locale=es",
-                                               headers=participant.headers).body)["title"]
+    spanish_title = json.loads(
+        client.http.get(f"/modules/{MODULE}?locale=es", headers=participant.headers).body
+    )["title"]
     assert f'<a href="{LESSON}?locale=es">{spanish_title}</a>' in home.body  # assigned, in Spanish
     assert "Sin empezar" in home.body
     # A module with no translation is listed in English, marked as English for screen readers.
     library = browser.get("/library")
     assert '<html lang="es">' in library.body and "Recuperación" in library.body
-    untranslated = f'/lesson/{lesson_code("thinking-traps")}'
+    untranslated = f"/lesson/{lesson_code('thinking-traps')}"
     assert f'<li class="card" lang="en">\n    <a href="{untranslated}">' in library.body
     assert "988" in library.body and "1-800-662-4357" in library.body
     assert "988" in home.body and "1-800-662-4357" in home.body
@@ -178,26 +228,51 @@ def test_a_spanish_browser_gets_a_spanish_home_page(client, assigned, participan
 
 def test_a_spanish_browser_signs_in_in_spanish(client, published, leader):
     _, group = call(client, "POST", "/groups", leader, {"name": "Grupo"})
-    status, created = call(client, "POST", f"/groups/{group['group_id']}/participants", leader,
-                           {"username": "nueva-persona", "create": True})
+    status, created = call(
+        client,
+        "POST",
+        f"/groups/{group['group_id']}/participants",
+        leader,
+        {"username": "nueva-persona", "create": True},
+    )
     assert status == 201
     browser = WebClient(client, language="es-MX,es;q=0.9")
 
     form = browser.get("/sign-in")
     assert '<html lang="es">' in form.body and "Nombre de usuario" in form.body
-    wrong = browser.post("/sign-in", {"csrf": form.csrf(), "username": "nueva-persona", "password": "No-es-esta-123"})
+    wrong = browser.post(
+        "/sign-in", {"csrf": form.csrf(), "username": "nueva-persona", "password": "No-es-esta-123"}
+    )
     assert wrong.status == 400 and "no coinciden" in wrong.body and "988" in wrong.body
 
-    started = browser.post("/sign-in", {"csrf": form.csrf(), "username": "nueva-persona",
-                                        "password": created["temporary_password"]})
+    started = browser.post(
+        "/sign-in",
+        {
+            "csrf": form.csrf(),
+            "username": "nueva-persona",
+            "password": created["temporary_password"],
+        },
+    )
     assert started.location == "/sign-in/new-password"
     page = browser.get("/sign-in/new-password")
     assert "Elija su contraseña" in page.body
-    mismatch = browser.post("/sign-in/new-password", {"csrf": page.csrf(), "new_password": "Nueva-clave-2026",
-                                                      "confirm_password": "Otra-clave-2026"})
+    mismatch = browser.post(
+        "/sign-in/new-password",
+        {
+            "csrf": page.csrf(),
+            "new_password": "Nueva-clave-2026",
+            "confirm_password": "Otra-clave-2026",
+        },
+    )
     assert mismatch.status == 400 and "no son iguales" in mismatch.body
-    done = browser.post("/sign-in/new-password", {"csrf": page.csrf(), "new_password": "Nueva-clave-2026",
-                                                  "confirm_password": "Nueva-clave-2026"})
+    done = browser.post(
+        "/sign-in/new-password",
+        {
+            "csrf": page.csrf(),
+            "new_password": "Nueva-clave-2026",
+            "confirm_password": "Nueva-clave-2026",
+        },
+    )
     assert (done.status, done.location) == (303, "/")
     assert "Su lectura" in browser.get("/").body
 
@@ -213,7 +288,10 @@ def test_two_step_set_up_in_spanish(client, published, participant):
 
     setup = browser.get("/account/authenticator")
 
-    assert '<html lang="es">' in setup.body and "Activar el inicio de sesión en dos pasos" in setup.body
+    assert (
+        '<html lang="es">' in setup.body
+        and "Activar el inicio de sesión en dos pasos" in setup.body
+    )
     assert "<title>Código QR para su aplicación de autenticación</title>" in setup.body
     wrong = browser.post("/account/authenticator", {"csrf": setup.csrf(), "code": "12"})
     assert wrong.status == 400 and "Escriba el código de 6 dígitos" in wrong.body

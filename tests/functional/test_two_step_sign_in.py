@@ -55,7 +55,9 @@ def test_a_leader_without_an_authenticator_is_refused_until_one_is_set_up(client
     refused = client.http.post("/groups", headers=leader.headers, body=GROUP)
     assert refused.status_code == 403 and error_code(refused) == "mfa_required"
     assert "authenticator" in json.loads(refused.body)["error"]["message"]
-    reading = client.http.get("/modules", headers=leader.headers)  # open to every role, but not to a withheld one
+    reading = client.http.get(
+        "/modules", headers=leader.headers
+    )  # open to every role, but not to a withheld one
     assert reading.status_code == 403 and error_code(reading) == "mfa_required"
 
     cognito = boto3.client("cognito-idp", region_name=REGION)
@@ -78,14 +80,24 @@ def test_an_admin_without_an_authenticator_is_refused(client, published, stack):
 
 def test_a_wrong_code_does_not_sign_in(stack, leader):
     cognito = boto3.client("cognito-idp", region_name=REGION)
-    started = cognito.initiate_auth(ClientId=stack.client_id, AuthFlow="USER_PASSWORD_AUTH",
-                                    AuthParameters={"USERNAME": leader.username, "PASSWORD": "Correct-horse-42"})
-    assert started["ChallengeName"] == "SOFTWARE_TOKEN_MFA" and "AuthenticationResult" not in started
+    started = cognito.initiate_auth(
+        ClientId=stack.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": leader.username, "PASSWORD": "Correct-horse-42"},
+    )
+    assert (
+        started["ChallengeName"] == "SOFTWARE_TOKEN_MFA" and "AuthenticationResult" not in started
+    )
     with pytest.raises(cognito.exceptions.CodeMismatchException):
         cognito.respond_to_auth_challenge(
-            ClientId=stack.client_id, ChallengeName="SOFTWARE_TOKEN_MFA", Session=started["Session"],
-            ChallengeResponses={"USERNAME": leader.username,
-                                "SOFTWARE_TOKEN_MFA_CODE": wrong(totp.code(leader.authenticator))})
+            ClientId=stack.client_id,
+            ChallengeName="SOFTWARE_TOKEN_MFA",
+            Session=started["Session"],
+            ChallengeResponses={
+                "USERNAME": leader.username,
+                "SOFTWARE_TOKEN_MFA_CODE": wrong(totp.code(leader.authenticator)),
+            },
+        )
 
 
 def test_participants_never_cost_a_cognito_call(client, published, participant):
@@ -97,7 +109,9 @@ def test_participants_never_cost_a_cognito_call(client, published, participant):
     assert calls.names == []
 
 
-def test_an_enabled_authenticator_is_remembered_for_five_minutes(client, published, leader, library_clock):
+def test_an_enabled_authenticator_is_remembered_for_five_minutes(
+    client, published, leader, library_clock
+):
     calls = cognito_calls()
 
     for _ in range(3):
@@ -110,11 +124,14 @@ def test_an_enabled_authenticator_is_remembered_for_five_minutes(client, publish
 
 
 def test_switching_the_authenticator_off_withholds_the_role_within_five_minutes(
-        client, published, stack, leader, library_clock):
+    client, published, stack, leader, library_clock
+):
     assert client.http.get("/groups", headers=leader.headers).status_code == 200
     boto3.client("cognito-idp", region_name=REGION).admin_set_user_mfa_preference(
-        UserPoolId=stack.user_pool_id, Username=leader.username,
-        SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False})
+        UserPoolId=stack.user_pool_id,
+        Username=leader.username,
+        SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
+    )
 
     assert client.http.get("/groups", headers=leader.headers).status_code == 200  # remembered
     library_clock.advance(REMEMBER_SECONDS + 1)
@@ -140,10 +157,15 @@ def test_cognito_down_during_the_check_is_a_503_not_a_pass(client, published, le
 # -- web: a new leader from first sign-in to their groups -------------------------------------------
 
 
-def test_a_new_leader_sets_up_an_authenticator_before_seeing_groups(client, published, stack, caplog):
+def test_a_new_leader_sets_up_an_authenticator_before_seeing_groups(
+    client, published, stack, caplog
+):
     admin = make_account(stack, "admin-one", "admins")
-    created = client.http.post("/admin/accounts", headers=admin.headers,
-                               body=json.dumps({"username": "leader-fresh", "role": "leaders"}))
+    created = client.http.post(
+        "/admin/accounts",
+        headers=admin.headers,
+        body=json.dumps({"username": "leader-fresh", "role": "leaders"}),
+    )
     assert created.status_code == 201
     temporary = json.loads(created.body)["temporary_password"]
     browser = WebClient(client)
@@ -152,8 +174,14 @@ def test_a_new_leader_sets_up_an_authenticator_before_seeing_groups(client, publ
     # First sign-in: choose a password, then the authenticator, before any group page.
     assert browser.sign_in("leader-fresh", temporary).location == "/sign-in/new-password"
     form = browser.get("/sign-in/new-password")
-    chosen = browser.post("/sign-in/new-password", {"csrf": form.csrf(), "new_password": "Leader-pass-2026",
-                                                    "confirm_password": "Leader-pass-2026"})
+    chosen = browser.post(
+        "/sign-in/new-password",
+        {
+            "csrf": form.csrf(),
+            "new_password": "Leader-pass-2026",
+            "confirm_password": "Leader-pass-2026",
+        },
+    )
     assert (chosen.status, chosen.location) == (303, "/leader")
     for path in ("/leader", "/", f"/lesson/{lesson_code('thinking-traps')}"):
         page = browser.get(path)
@@ -170,7 +198,9 @@ def test_a_new_leader_sets_up_an_authenticator_before_seeing_groups(client, publ
     bad = browser.post(SETUP, {"csrf": setup.csrf(), "code": wrong(totp.code(secret))})
     assert bad.status == 400 and "did not work" in unescape(bad.body)
     assert browser.get("/leader").location == SETUP
-    assert browser.post(SETUP, {"csrf": setup.csrf(), "code": "12 34"}).status == 400  # not six digits
+    assert (
+        browser.post(SETUP, {"csrf": setup.csrf(), "code": "12 34"}).status == 400
+    )  # not six digits
 
     done = browser.enter_code(secret, SETUP)
     assert (done.status, done.location) == (303, "/leader")
@@ -183,7 +213,9 @@ def test_a_new_leader_sets_up_an_authenticator_before_seeing_groups(client, publ
     assert later.get("/leader").location == "/sign-in"  # not signed in while the code is pending
     code_form = later.get("/sign-in/code")
     assert code_form.status == 200 and 'autocomplete="one-time-code"' in code_form.body
-    refused = later.post("/sign-in/code", {"csrf": code_form.csrf(), "code": wrong(totp.code(secret))})
+    refused = later.post(
+        "/sign-in/code", {"csrf": code_form.csrf(), "code": wrong(totp.code(secret))}
+    )
     assert refused.status == 400 and "did not work" in unescape(refused.body)
     accepted = later.enter_code(secret)
     assert (accepted.status, accepted.location) == (303, "/leader")
@@ -227,7 +259,9 @@ def test_an_admin_resets_a_lost_authenticator(client, published, stack, leader):
     admin = make_account(stack, "admin-one", "admins")
     assert client.http.get("/groups", headers=leader.headers).status_code == 200
 
-    reset = client.http.post(f"/admin/accounts/{leader.username}/reset-authenticator", headers=admin.headers)
+    reset = client.http.post(
+        f"/admin/accounts/{leader.username}/reset-authenticator", headers=admin.headers
+    )
 
     assert reset.status_code == 200 and json.loads(reset.body)["id"] == leader.id
     # Forgotten at once in this container; signed out of Cognito (refresh tokens revoked).
@@ -242,14 +276,20 @@ def test_an_admin_resets_a_lost_authenticator(client, published, stack, leader):
     assert browser.get("/leader").location == SETUP
     # Audit-logged with ids only.
     entries = json.loads(client.http.get("/admin/audit", headers=admin.headers).body)["entries"]
-    assert any(e["action"] == "account.reset_authenticator" and e["actor_id"] == admin.id
-               and e["detail"] == {"account_id": leader.id} for e in entries), entries
+    assert any(
+        e["action"] == "account.reset_authenticator"
+        and e["actor_id"] == admin.id
+        and e["detail"] == {"account_id": leader.id}
+        for e in entries
+    ), entries
 
 
 def test_resetting_an_unknown_account_is_a_404(client, published, stack):
     admin = make_account(stack, "admin-one", "admins")
 
-    response = client.http.post("/admin/accounts/nobody-here/reset-authenticator", headers=admin.headers)
+    response = client.http.post(
+        "/admin/accounts/nobody-here/reset-authenticator", headers=admin.headers
+    )
 
     assert response.status_code == 404 and error_code(response) == "account_not_found"
 
@@ -272,10 +312,19 @@ def test_a_lost_challenge_starts_sign_in_over_with_a_message(client, published, 
         path, form = "/sign-in/code", {"code": "123456"}
     else:
         cognito = boto3.client("cognito-idp", region_name=REGION)
-        cognito.admin_create_user(UserPoolId=stack.user_pool_id, Username="new-person",
-                                  TemporaryPassword="Temporary-pass-42", MessageAction="SUPPRESS")
-        assert browser.sign_in("new-person", "Temporary-pass-42").location == "/sign-in/new-password"
-        path, form = "/sign-in/new-password", {"new_password": "Chosen-pass-4242", "confirm_password": "Chosen-pass-4242"}
+        cognito.admin_create_user(
+            UserPoolId=stack.user_pool_id,
+            Username="new-person",
+            TemporaryPassword="Temporary-pass-42",
+            MessageAction="SUPPRESS",
+        )
+        assert (
+            browser.sign_in("new-person", "Temporary-pass-42").location == "/sign-in/new-password"
+        )
+        path, form = (
+            "/sign-in/new-password",
+            {"new_password": "Chosen-pass-4242", "confirm_password": "Chosen-pass-4242"},
+        )
     session_id = browser.cookies["steady_session"]
     waiting = web_session.records().get(session_id)
     web_session.records().put(replace(waiting, challenge="a-session-cognito-never-issued"))

@@ -22,8 +22,12 @@ HEADERS = {"authorization": f"Bearer {TOKEN}", "host": "127.0.0.1:8000"}
 
 
 def gateway(kind: type[LocalGateway]) -> LocalGateway:
-    return kind(app, Config.create(chalice_app=app, lambda_timeout=60, lambda_memory_size=512,
-                                   app_name="steady"))
+    return kind(
+        app,
+        Config.create(
+            chalice_app=app, lambda_timeout=60, lambda_memory_size=512, app_name="steady"
+        ),
+    )
 
 
 def refusal(kind: type[LocalGateway], path: str) -> LocalGatewayException:
@@ -37,11 +41,15 @@ def test_plain_chalice_local_echoes_the_token():
     assert TOKEN.encode() in refusal(LocalGateway, "/no-such-path").body
 
 
-@pytest.mark.parametrize("path", ["/no-such-path", "/groups/x/y/z", "/modules/a/versions/1/extra", "/%00"])
+@pytest.mark.parametrize(
+    "path", ["/no-such-path", "/groups/x/y/z", "/modules/a/versions/1/extra", "/%00"]
+)
 def test_an_unknown_path_is_a_json_404_without_the_token(path):
     error = refusal(SteadyGateway, path)
     assert error.CODE == 404
     assert TOKEN.encode() not in error.body and b"Bearer" not in error.body
-    assert json.loads(error.body) == {"error": {"code": "not_found", "message": "There is no such page."}}
+    assert json.loads(error.body) == {
+        "error": {"code": "not_found", "message": "There is no such page."}
+    }
     assert error.headers["Content-Type"] == "application/json"
     assert error.headers["X-Content-Type-Options"] == "nosniff"

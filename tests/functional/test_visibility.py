@@ -27,7 +27,9 @@ def csv_text(client, group_id, leader):  # type: ignore[no-untyped-def]
     return body.decode() if isinstance(body, bytes) else str(body)
 
 
-def test_a_participant_moved_between_groups(client, group, leader, participant, stack, library_clock):
+def test_a_participant_moved_between_groups(
+    client, group, leader, participant, stack, library_clock
+):
     leader_b = make_account(stack, "leader-b", "leaders")
     # Group A (leader): the participant completes thinking-traps there.
     enrol(client, group, leader, participant)
@@ -53,7 +55,9 @@ def test_a_participant_moved_between_groups(client, group, leader, participant, 
     assert cell(client, group_b, leader_b, "asking-for-what-you-need") == "completed"
 
     # The participant allows B to see their history: now B sees it.
-    status, body = call(client, "PUT", f"/me/groups/{group_b}/share-history", participant, {"share": True})
+    status, body = call(
+        client, "PUT", f"/me/groups/{group_b}/share-history", participant, {"share": True}
+    )
     assert (status, body["shares_history"], body["name"]) == (200, True, "Group B")
     assert cell(client, group_b, leader_b, "thinking-traps") == "completed"
     assert "Completed (version 1" in csv_text(client, group_b, leader_b)
@@ -61,7 +65,9 @@ def test_a_participant_moved_between_groups(client, group, leader, participant, 
     assert [(g["name"], g["shares_history"]) for g in mine["groups"]] == [("Group B", True)]
 
     # Taken back: B no longer sees it.
-    status, body = call(client, "PUT", f"/me/groups/{group_b}/share-history", participant, {"share": False})
+    status, body = call(
+        client, "PUT", f"/me/groups/{group_b}/share-history", participant, {"share": False}
+    )
     assert (status, body["shares_history"]) == (200, False)
     assert cell(client, group_b, leader_b, "thinking-traps") == "not_started"
     assert cell(client, group_b, leader_b, "asking-for-what-you-need") == "completed"
@@ -72,18 +78,26 @@ def test_a_participant_moved_between_groups(client, group, leader, participant, 
     assert mine_entries == [("sharing.history.revoke", "you"), ("sharing.history.allow", "you")]
 
     # Leader A no longer leads a group the participant is in; the old group cannot be chosen.
-    status, body = call(client, "PUT", f"/me/groups/{group}/share-history", participant, {"share": True})
+    status, body = call(
+        client, "PUT", f"/me/groups/{group}/share-history", participant, {"share": True}
+    )
     assert status == 404
 
 
-def test_share_history_refuses_bad_input_and_other_groups(client, group, leader, participant, other_participant):
+def test_share_history_refuses_bad_input_and_other_groups(
+    client, group, leader, participant, other_participant
+):
     enrol(client, group, leader, participant)
     for body in ({"share": "yes"}, {"share": 1}, {}, {"share": True, "extra": 1}):
         status, answer = call(client, "PUT", f"/me/groups/{group}/share-history", participant, body)
         assert status == 400, body
-    status, _ = call(client, "PUT", f"/me/groups/{group}/share-history", other_participant, {"share": True})
+    status, _ = call(
+        client, "PUT", f"/me/groups/{group}/share-history", other_participant, {"share": True}
+    )
     assert status == 404
-    status, _ = call(client, "PUT", f"/me/groups/{'z' * 32}/share-history", participant, {"share": True})
+    status, _ = call(
+        client, "PUT", f"/me/groups/{'z' * 32}/share-history", participant, {"share": True}
+    )
     assert status == 404
     status, _ = call(client, "PUT", f"/me/groups/{group}/share-history", leader, {"share": True})
     assert status == 403

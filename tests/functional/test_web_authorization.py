@@ -35,87 +35,156 @@ LEADER_POST = (SIGN_IN, 403, 303, 404)
 PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("GET", "/static/steady.css"): PageRow("/static/steady.css", expect=(200, 200, 200, 200)),
     ("GET", "/sign-in"): PageRow("/sign-in", expect=(200, 303, 303, 303)),
-    ("POST", "/sign-in"): PageRow("/sign-in", {"username": "participant-member", "password": "wrong-password-1A"},
-                                  expect=(400, 400, 400, 400)),
+    ("POST", "/sign-in"): PageRow(
+        "/sign-in",
+        {"username": "participant-member", "password": "wrong-password-1A"},
+        expect=(400, 400, 400, 400),
+    ),
     ("GET", "/sign-in/new-password"): PageRow("/sign-in/new-password", expect=(303, 303, 303, 303)),
-    ("POST", "/sign-in/new-password"): PageRow("/sign-in/new-password", {"new_password": "x", "confirm_password": "x"},
-                                               expect=(303, 303, 303, 303)),
+    ("POST", "/sign-in/new-password"): PageRow(
+        "/sign-in/new-password",
+        {"new_password": "x", "confirm_password": "x"},
+        expect=(303, 303, 303, 303),
+    ),
     ("GET", "/sign-in/code"): PageRow("/sign-in/code", expect=(303, 303, 303, 303)),
-    ("POST", "/sign-in/code"): PageRow("/sign-in/code", {"code": "123456"}, expect=(303, 303, 303, 303)),
+    ("POST", "/sign-in/code"): PageRow(
+        "/sign-in/code", {"code": "123456"}, expect=(303, 303, 303, 303)
+    ),
     ("POST", "/sign-out"): PageRow("/sign-out", {}, expect=(303, 303, 303, 303)),
     ("GET", "/account/authenticator"): PageRow("/account/authenticator"),
     # A wrong code: refused with the form again, for everyone signed in.
-    ("POST", "/account/authenticator"): PageRow("/account/authenticator", {"code": "000000"},
-                                                expect=(SIGN_IN, 400, 400, 400)),
-    ("GET", "/reminders/stop"): PageRow("/reminders/stop?t=not.signed", expect=(400, 400, 400, 400)),
+    ("POST", "/account/authenticator"): PageRow(
+        "/account/authenticator", {"code": "000000"}, expect=(SIGN_IN, 400, 400, 400)
+    ),
+    ("GET", "/reminders/stop"): PageRow(
+        "/reminders/stop?t=not.signed", expect=(400, 400, 400, 400)
+    ),
     ("GET", "/account/reminders"): PageRow("/account/reminders", expect=(SIGN_IN, 200, 403, 403)),
-    ("POST", "/account/reminders"): PageRow("/account/reminders", {
-        "time": "08:00", "timezone": "UTC", "trigger": "daily", "channel": "email", "locale": "en", "day_mon": "on",
-    }, expect=(SIGN_IN, 303, 403, 403)),
-    ("POST", "/account/reminders/contact"): PageRow("/account/reminders/contact", {"email": "webmatrix@example.org"},
-                                                    expect=(SIGN_IN, 303, 403, 403)),
-    ("POST", "/account/reminders/contact/confirm"): PageRow("/account/reminders/contact/confirm", {"code": "123456"},
-                                                            expect=(SIGN_IN, 409, 403, 403)),
+    ("POST", "/account/reminders"): PageRow(
+        "/account/reminders",
+        {
+            "time": "08:00",
+            "timezone": "UTC",
+            "trigger": "daily",
+            "channel": "email",
+            "locale": "en",
+            "day_mon": "on",
+        },
+        expect=(SIGN_IN, 303, 403, 403),
+    ),
+    ("POST", "/account/reminders/contact"): PageRow(
+        "/account/reminders/contact",
+        {"email": "webmatrix@example.org"},
+        expect=(SIGN_IN, 303, 403, 403),
+    ),
+    ("POST", "/account/reminders/contact/confirm"): PageRow(
+        "/account/reminders/contact/confirm", {"code": "123456"}, expect=(SIGN_IN, 409, 403, 403)
+    ),
     ("GET", "/exit"): PageRow("/exit", expect=(303, 303, 303, 303)),
     ("GET", "/favicon.ico"): PageRow("/favicon.ico", expect=(204, 204, 204, 204)),
     ("GET", "/"): PageRow("/"),
     ("GET", "/library"): PageRow("/library?q=sleep"),
     ("GET", "/lesson/{code}"): PageRow(f"/lesson/{lesson_code('thinking-traps')}"),
     ("POST", "/lesson/{code}/complete"): PageRow(
-        f"/lesson/{lesson_code('thinking-traps')}/complete", {"version": "1"},
-        expect=(SIGN_IN, 303, 403, 403)),
+        f"/lesson/{lesson_code('thinking-traps')}/complete",
+        {"version": "1"},
+        expect=(SIGN_IN, 303, 403, 403),
+    ),
     ("POST", "/lesson/{code}/worksheet"): PageRow(
         f"/lesson/{lesson_code('cravings-and-urge-surfing')}/worksheet",
-        {"version": str(shipped_version("cravings-and-urge-surfing")), "answer-urge-in-body": "Tight chest"},
-        expect=(SIGN_IN, 303, 403, 403)),
+        {
+            "version": str(shipped_version("cravings-and-urge-surfing")),
+            "answer-urge-in-body": "Tight chest",
+        },
+        expect=(SIGN_IN, 303, 403, 403),
+    ),
     # Nothing saved yet by this participant: nothing to share (404); leaders cannot.
     ("POST", "/lesson/{code}/worksheet/sharing"): PageRow(
-        f"/lesson/{lesson_code('cravings-and-urge-surfing')}/worksheet/sharing", {"shared": "1"},
-        expect=(SIGN_IN, 404, 403, 403)),
+        f"/lesson/{lesson_code('cravings-and-urge-surfing')}/worksheet/sharing",
+        {"shared": "1"},
+        expect=(SIGN_IN, 404, 403, 403),
+    ),
     ("GET", "/read/{module_id}"): PageRow("/read/thinking-traps", expect=(SIGN_IN, 303, 303, 303)),
     # My plan: only the participant's own; a leader has none.
     ("GET", "/plan"): PageRow("/plan", expect=(SIGN_IN, 200, 403, 403)),
-    ("GET", "/plan/edit/{section}"): PageRow("/plan/edit/triggers", expect=(SIGN_IN, 200, 403, 403)),
-    ("POST", "/plan/edit/{section}"): PageRow("/plan/edit/triggers", {"based_on": "", "plan-0-text": "Payday"},
-                                              expect=(SIGN_IN, 303, 403, 403)),
+    ("GET", "/plan/edit/{section}"): PageRow(
+        "/plan/edit/triggers", expect=(SIGN_IN, 200, 403, 403)
+    ),
+    ("POST", "/plan/edit/{section}"): PageRow(
+        "/plan/edit/triggers",
+        {"based_on": "", "plan-0-text": "Payday"},
+        expect=(SIGN_IN, 303, 403, 403),
+    ),
     ("GET", "/plan/versions"): PageRow("/plan/versions", expect=(SIGN_IN, 200, 403, 403)),
-    ("GET", "/plan/versions/{version}"): PageRow("/plan/versions/1", expect=(SIGN_IN, 404, 403, 403)),
-    ("GET", "/plan/download"): PageRow("/plan/download?format=txt", expect=(SIGN_IN, 200, 403, 403)),
+    ("GET", "/plan/versions/{version}"): PageRow(
+        "/plan/versions/1", expect=(SIGN_IN, 404, 403, 403)
+    ),
+    ("GET", "/plan/download"): PageRow(
+        "/plan/download?format=txt", expect=(SIGN_IN, 200, 403, 403)
+    ),
     ("GET", "/account/data"): PageRow("/account/data", expect=(SIGN_IN, 200, 403, 403)),
     ("GET", "/leader/groups/{group_id}/before-session"): PageRow(
-        "/leader/groups/{g}/before-session?module=cravings-and-urge-surfing", expect=LEADER_PAGE),
+        "/leader/groups/{g}/before-session?module=cravings-and-urge-surfing", expect=LEADER_PAGE
+    ),
     # Not confirmed: the same page again, nothing deleted.
-    ("POST", "/account/data/delete"): PageRow("/account/data/delete", {}, expect=(SIGN_IN, 400, 403, 403)),
-    ("GET", "/account/data/download"): PageRow("/account/data/download", expect=(SIGN_IN, 200, 403, 403)),
+    ("POST", "/account/data/delete"): PageRow(
+        "/account/data/delete", {}, expect=(SIGN_IN, 400, 403, 403)
+    ),
+    ("GET", "/account/data/download"): PageRow(
+        "/account/data/download", expect=(SIGN_IN, 200, 403, 403)
+    ),
     ("GET", "/leader"): PageRow("/leader", expect=(SIGN_IN, 403, 200, 200)),
-    ("POST", "/leader/groups"): PageRow("/leader/groups", {"name": "Another group"}, expect=(SIGN_IN, 403, 303, 303)),
+    ("POST", "/leader/groups"): PageRow(
+        "/leader/groups", {"name": "Another group"}, expect=(SIGN_IN, 403, 303, 303)
+    ),
     ("GET", "/leader/groups/{group_id}"): PageRow("/leader/groups/{g}", expect=LEADER_PAGE),
     ("POST", "/leader/groups/{group_id}/participants"): PageRow(
-        "/leader/groups/{g}/participants", {"username": "participant-other"}, expect=LEADER_POST),
+        "/leader/groups/{g}/participants", {"username": "participant-other"}, expect=LEADER_POST
+    ),
     ("POST", "/leader/groups/{group_id}/assignments"): PageRow(
-        "/leader/groups/{g}/assignments", {"item": "module:breathing-and-grounding"}, expect=LEADER_POST),
-    ("POST", "/leader/groups/{group_id}/name"): PageRow("/leader/groups/{g}/name", {"name": "Renamed"},
-                                                       expect=LEADER_POST),
+        "/leader/groups/{g}/assignments",
+        {"item": "module:breathing-and-grounding"},
+        expect=LEADER_POST,
+    ),
+    ("POST", "/leader/groups/{group_id}/name"): PageRow(
+        "/leader/groups/{g}/name", {"name": "Renamed"}, expect=LEADER_POST
+    ),
     ("POST", "/leader/groups/{group_id}/leaders"): PageRow(
-        "/leader/groups/{g}/leaders", {"leader_username": "leader-owner"}, expect=LEADER_POST),
-    ("GET", "/leader/groups/{group_id}/archive"): PageRow("/leader/groups/{g}/archive", expect=LEADER_PAGE),
-    ("POST", "/leader/groups/{group_id}/archive"): PageRow("/leader/groups/{g}/archive", {}, expect=LEADER_POST),
-    ("POST", "/leader/groups/{group_id}/unarchive"): PageRow("/leader/groups/{g}/unarchive", {},
-                                                            expect=LEADER_POST),
+        "/leader/groups/{g}/leaders", {"leader_username": "leader-owner"}, expect=LEADER_POST
+    ),
+    ("GET", "/leader/groups/{group_id}/archive"): PageRow(
+        "/leader/groups/{g}/archive", expect=LEADER_PAGE
+    ),
+    ("POST", "/leader/groups/{group_id}/archive"): PageRow(
+        "/leader/groups/{g}/archive", {}, expect=LEADER_POST
+    ),
+    ("POST", "/leader/groups/{group_id}/unarchive"): PageRow(
+        "/leader/groups/{g}/unarchive", {}, expect=LEADER_POST
+    ),
     ("GET", "/leader/groups/{group_id}/participants/{participant_id}/remove"): PageRow(
-        "/leader/groups/{g}/participants/{m}/remove", expect=LEADER_PAGE),
+        "/leader/groups/{g}/participants/{m}/remove", expect=LEADER_PAGE
+    ),
     ("POST", "/leader/groups/{group_id}/participants/{participant_id}/remove"): PageRow(
-        "/leader/groups/{g}/participants/{m}/remove", {}, expect=LEADER_POST),
+        "/leader/groups/{g}/participants/{m}/remove", {}, expect=LEADER_POST
+    ),
     ("GET", "/leader/groups/{group_id}/assignments/{assignment_id}/dates"): PageRow(
-        "/leader/groups/{g}/assignments/{a}/dates", expect=LEADER_PAGE),
+        "/leader/groups/{g}/assignments/{a}/dates", expect=LEADER_PAGE
+    ),
     ("POST", "/leader/groups/{group_id}/assignments/{assignment_id}/dates"): PageRow(
-        "/leader/groups/{g}/assignments/{a}/dates", {"due_date": "2030-01-01"}, expect=LEADER_POST),
+        "/leader/groups/{g}/assignments/{a}/dates", {"due_date": "2030-01-01"}, expect=LEADER_POST
+    ),
     ("GET", "/leader/groups/{group_id}/assignments/{assignment_id}/remove"): PageRow(
-        "/leader/groups/{g}/assignments/{a}/remove", expect=LEADER_PAGE),
+        "/leader/groups/{g}/assignments/{a}/remove", expect=LEADER_PAGE
+    ),
     ("POST", "/leader/groups/{group_id}/assignments/{assignment_id}/remove"): PageRow(
-        "/leader/groups/{g}/assignments/{a}/remove", {}, expect=LEADER_POST),
-    ("GET", "/leader/groups/{group_id}/progress"): PageRow("/leader/groups/{g}/progress", expect=LEADER_PAGE),
-    ("GET", "/leader/groups/{group_id}/progress.csv"): PageRow("/leader/groups/{g}/progress.csv", expect=LEADER_PAGE),
+        "/leader/groups/{g}/assignments/{a}/remove", {}, expect=LEADER_POST
+    ),
+    ("GET", "/leader/groups/{group_id}/progress"): PageRow(
+        "/leader/groups/{g}/progress", expect=LEADER_PAGE
+    ),
+    ("GET", "/leader/groups/{group_id}/progress.csv"): PageRow(
+        "/leader/groups/{g}/progress.csv", expect=LEADER_PAGE
+    ),
 }
 
 
@@ -133,16 +202,30 @@ def world(client, published, stack):  # type: ignore[no-untyped-def]
     other = make_account(stack, "participant-other", "participants")
     other_leader = make_account(stack, "leader-other", "leaders")
     h = owner.headers
-    group_id = json.loads(client.http.post("/groups", headers=h, body=json.dumps({"name": "Owner's group"})).body)["group_id"]
-    client.http.post(f"/groups/{group_id}/participants", headers=h,
-                     body=json.dumps({"username": member.username, "display_name": "Member Name"}))
-    assigned = client.http.post(f"/groups/{group_id}/assignments", headers=h,
-                                body=json.dumps({"module_id": "thinking-traps"}))
-    client.http.post("/me/completions", headers=member.headers,
-                     body=json.dumps({"module_id": "thinking-traps", "version": 1}))
-    return {"group_id": group_id, "member_id": member.id,
-            "assignment_id": json.loads(assigned.body)["assignment_id"],
-            "accounts": {"participant": other, "leader": owner, "other-leader": other_leader}}
+    group_id = json.loads(
+        client.http.post("/groups", headers=h, body=json.dumps({"name": "Owner's group"})).body
+    )["group_id"]
+    client.http.post(
+        f"/groups/{group_id}/participants",
+        headers=h,
+        body=json.dumps({"username": member.username, "display_name": "Member Name"}),
+    )
+    assigned = client.http.post(
+        f"/groups/{group_id}/assignments",
+        headers=h,
+        body=json.dumps({"module_id": "thinking-traps"}),
+    )
+    client.http.post(
+        "/me/completions",
+        headers=member.headers,
+        body=json.dumps({"module_id": "thinking-traps", "version": 1}),
+    )
+    return {
+        "group_id": group_id,
+        "member_id": member.id,
+        "assignment_id": json.loads(assigned.body)["assignment_id"],
+        "accounts": {"participant": other, "leader": owner, "other-leader": other_leader},
+    }
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(PAGE_ROWS))
@@ -153,7 +236,9 @@ def test_page_for_every_caller(client, world, method, path):
         browser = WebClient(client)
         if caller != "anonymous":
             account = world["accounts"][caller]
-            assert browser.sign_in(account.username, authenticator=account.authenticator).status == 303
+            assert (
+                browser.sign_in(account.username, authenticator=account.authenticator).status == 303
+            )
             token = browser.get("/").csrf()
         else:
             token = browser.get("/sign-in").csrf()
@@ -162,7 +247,11 @@ def test_page_for_every_caller(client, world, method, path):
         else:
             page = browser.post(concrete, {**(row.form or {}), "csrf": token})
         if expected == SIGN_IN:
-            assert (page.status, page.location) == (303, "/sign-in"), (caller, page.status, page.body[:300])
+            assert (page.status, page.location) == (303, "/sign-in"), (
+                caller,
+                page.status,
+                page.body[:300],
+            )
         else:
             assert page.status == expected, (caller, page.status, page.body[:500])
         if caller != "leader":

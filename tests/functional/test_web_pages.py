@@ -25,13 +25,24 @@ def signed_in(client, account) -> WebClient:  # type: ignore[no-untyped-def]
     return browser
 
 
-def make_group(client, leader, participant, module_id="cravings-and-urge-surfing", due="2020-01-31") -> str:  # type: ignore[no-untyped-def]
-    group_id = json.loads(client.http.post("/groups", headers=leader.headers,
-                                           body=json.dumps({"name": "Tuesday group"})).body)["group_id"]
-    client.http.post(f"/groups/{group_id}/participants", headers=leader.headers,
-                     body=json.dumps({"username": participant.username, "display_name": "Sam P."}))
-    client.http.post(f"/groups/{group_id}/assignments", headers=leader.headers,
-                     body=json.dumps({"module_id": module_id, "due_date": due}))
+def make_group(
+    client, leader, participant, module_id="cravings-and-urge-surfing", due="2020-01-31"
+) -> str:  # type: ignore[no-untyped-def]
+    group_id = json.loads(
+        client.http.post(
+            "/groups", headers=leader.headers, body=json.dumps({"name": "Tuesday group"})
+        ).body
+    )["group_id"]
+    client.http.post(
+        f"/groups/{group_id}/participants",
+        headers=leader.headers,
+        body=json.dumps({"username": participant.username, "display_name": "Sam P."}),
+    )
+    client.http.post(
+        f"/groups/{group_id}/assignments",
+        headers=leader.headers,
+        body=json.dumps({"module_id": module_id, "due_date": due}),
+    )
     return group_id
 
 
@@ -42,18 +53,29 @@ def test_sign_in_sets_a_secure_session_cookie_and_lands_on_home(client, publishe
     browser = WebClient(client)
     form = browser.get("/sign-in")
     assert "SameSite=Strict" in form.headers["set-cookie"]
-    response = browser.post("/sign-in", {"csrf": form.csrf(), "username": participant.username,
-                                         "password": "Correct-horse-42"})
+    response = browser.post(
+        "/sign-in",
+        {"csrf": form.csrf(), "username": participant.username, "password": "Correct-horse-42"},
+    )
     assert (response.status, response.location) == (303, "/")
     cookie = response.headers["set-cookie"]
-    for attribute in ("steady_session=", "Secure", "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="):
+    for attribute in (
+        "steady_session=",
+        "Secure",
+        "HttpOnly",
+        "SameSite=Lax",
+        "Path=/",
+        "Max-Age=",
+    ):
         assert attribute in cookie
     assert browser.get("/").status == 200
 
 
 def test_leader_lands_on_groups(client, published, leader):
     browser = WebClient(client)
-    assert browser.sign_in(leader.username, authenticator=leader.authenticator).location == "/leader"
+    assert (
+        browser.sign_in(leader.username, authenticator=leader.authenticator).location == "/leader"
+    )
 
 
 def test_wrong_password_is_one_message_and_no_session(client, published, participant):
@@ -69,7 +91,9 @@ def test_wrong_password_is_one_message_and_no_session(client, published, partici
 def test_sign_in_without_the_form_token_is_refused(client, published, participant):
     browser = WebClient(client)
     browser.get("/sign-in")
-    page = browser.post("/sign-in", {"username": participant.username, "password": "Correct-horse-42"})
+    page = browser.post(
+        "/sign-in", {"username": participant.username, "password": "Correct-horse-42"}
+    )
     assert page.status == 403
     assert "steady_session" not in browser.cookies
 
@@ -100,14 +124,18 @@ def test_session_table_holds_a_hash_not_the_cookie_value(client, published, part
     browser = signed_in(client, participant)
     session_id = browser.cookies["steady_session"]
     dynamodb = boto3.client("dynamodb", region_name=REGION)
-    item = dynamodb.get_item(TableName=stack.records_table,
-                             Key={"PK": {"S": f"SESSION#{session_id}"}, "SK": {"S": "SESSION"}})
+    item = dynamodb.get_item(
+        TableName=stack.records_table,
+        Key={"PK": {"S": f"SESSION#{session_id}"}, "SK": {"S": "SESSION"}},
+    )
     assert "Item" not in item
     stored = web_session.records().get(session_id)
     assert stored is not None and stored.expires_at > stored.last_seen
 
 
-def test_fifteen_minutes_without_a_page_view_ends_the_session(client, published, participant, library_clock):
+def test_fifteen_minutes_without_a_page_view_ends_the_session(
+    client, published, participant, library_clock
+):
     browser = signed_in(client, participant)
     library_clock.advance(14 * 60)
     assert browser.get("/").status == 200  # activity recorded
@@ -134,10 +162,19 @@ def test_an_expired_access_token_is_refreshed(client, published, participant, se
 def test_first_sign_in_chooses_a_new_password(client, published, leader):
     leader_browser = signed_in(client, leader)
     groups = leader_browser.get("/leader")
-    created = leader_browser.post("/leader/groups", {"csrf": groups.csrf(), "name": "Rolling group", "key": "k1"})
+    created = leader_browser.post(
+        "/leader/groups", {"csrf": groups.csrf(), "name": "Rolling group", "key": "k1"}
+    )
     group_path = created.location
-    page = leader_browser.post(f"{group_path}/participants", {
-        "csrf": groups.csrf(), "username": "new-person", "display_name": "New P.", "create": "yes"})
+    page = leader_browser.post(
+        f"{group_path}/participants",
+        {
+            "csrf": groups.csrf(),
+            "username": "new-person",
+            "display_name": "New P.",
+            "create": "yes",
+        },
+    )
     assert page.status == 200
     password = page.body.split('id="temporary-password">')[1].split("<")[0]
 
@@ -147,11 +184,23 @@ def test_first_sign_in_chooses_a_new_password(client, published, leader):
     form = browser.get("/sign-in/new-password")
     assert form.status == 200 and "Choose your password" in form.body
     assert browser.get("/").location == "/sign-in"  # not signed in yet
-    mismatch = browser.post("/sign-in/new-password", {"csrf": form.csrf(), "new_password": "Brand-new-pass-1",
-                                                      "confirm_password": "Other-pass-123"})
+    mismatch = browser.post(
+        "/sign-in/new-password",
+        {
+            "csrf": form.csrf(),
+            "new_password": "Brand-new-pass-1",
+            "confirm_password": "Other-pass-123",
+        },
+    )
     assert mismatch.status == 400
-    done = browser.post("/sign-in/new-password", {"csrf": form.csrf(), "new_password": "Brand-new-pass-1",
-                                                  "confirm_password": "Brand-new-pass-1"})
+    done = browser.post(
+        "/sign-in/new-password",
+        {
+            "csrf": form.csrf(),
+            "new_password": "Brand-new-pass-1",
+            "confirm_password": "Brand-new-pass-1",
+        },
+    )
     assert (done.status, done.location) == (303, "/")
     assert browser.get("/").status == 200
     assert WebClient(client).sign_in("new-person", "Brand-new-pass-1").status == 303
@@ -160,18 +209,23 @@ def test_first_sign_in_chooses_a_new_password(client, published, leader):
 # -- participant pages ---------------------------------------------------------------------------
 
 
-def test_home_lists_assignments_with_due_date_and_status_and_links_the_library(client, published, participant,
-                                                                             leader):
+def test_home_lists_assignments_with_due_date_and_status_and_links_the_library(
+    client, published, participant, leader
+):
     make_group(client, leader, participant)
     page = signed_in(client, participant).get("/")
     assigned = page.body.split('id="next-up"')[1]
     assert "Cravings and urge surfing" in assigned
     assert "Due Fri 31 Jan 2020" in assigned
     assert "Overdue" in assigned
-    assert 'href="/library"' in page.body and "Thinking traps" not in page.body  # the library has its own page
+    assert (
+        'href="/library"' in page.body and "Thinking traps" not in page.body
+    )  # the library has its own page
 
 
-def test_module_page_then_mark_as_complete_without_javascript(client, published, participant, leader):
+def test_module_page_then_mark_as_complete_without_javascript(
+    client, published, participant, leader
+):
     make_group(client, leader, participant)
     browser = signed_in(client, participant)
     page = browser.get(MODULE)
@@ -188,17 +242,25 @@ def test_module_page_then_mark_as_complete_without_javascript(client, published,
     home = browser.get("/")
     assert "Done" in home.body.split('class="finished"')[1]
     # the JSON API sees the same single completion
-    mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)["completions"]
-    assert [(c["module_id"], c["version"]) for c in mine] == [("cravings-and-urge-surfing", CRAVINGS)]
+    mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)[
+        "completions"
+    ]
+    assert [(c["module_id"], c["version"]) for c in mine] == [
+        ("cravings-and-urge-surfing", CRAVINGS)
+    ]
 
 
 def test_knowledge_check_on_the_module_page_is_graded_by_the_server(client, published, participant):
-    questions = next(m for m in published if m.module_id == "cravings-and-urge-surfing").meta["knowledge_check"]
+    questions = next(m for m in published if m.module_id == "cravings-and-urge-surfing").meta[
+        "knowledge_check"
+    ]
     browser = signed_in(client, participant)
     page = browser.get(MODULE)
     assert questions[0]["question"] in page.body and 'type="radio"' in page.body
     assert questions[0]["explanation"] not in page.body  # explanations come after answering
-    partial = browser.post(f"{MODULE}/complete", {"csrf": page.csrf(), "version": str(CRAVINGS), "q0": "0"})
+    partial = browser.post(
+        f"{MODULE}/complete", {"csrf": page.csrf(), "version": str(CRAVINGS), "q0": "0"}
+    )
     assert partial.status == 400
     form = {"csrf": page.csrf(), "version": str(CRAVINGS)}
     wrong_last = (questions[-1]["answer"] + 1) % len(questions[-1]["choices"])
@@ -208,7 +270,9 @@ def test_knowledge_check_on_the_module_page_is_graded_by_the_server(client, publ
     after = browser.get(MODULE)
     assert f"Knowledge check: {len(questions) - 1} of {len(questions)} right." in after.body
     assert questions[-1]["explanation"] in after.body
-    mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)["completions"]
+    mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)[
+        "completions"
+    ]
     assert mine[0]["knowledge_check"]["correct"] == len(questions) - 1
 
 
@@ -217,11 +281,15 @@ def test_mark_as_complete_without_the_csrf_token_is_refused(client, published, p
     for form in ({"version": str(CRAVINGS)}, {"version": str(CRAVINGS), "csrf": "forged"}):
         page = browser.post(f"{MODULE}/complete", form)
         assert page.status == 403
-    mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)["completions"]
+    mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)[
+        "completions"
+    ]
     assert mine == []
 
 
-def test_what_changed_notice_after_a_new_version(client, published, participant, publisher, library_clock, tmp_path):
+def test_what_changed_notice_after_a_new_version(
+    client, published, participant, publisher, library_clock, tmp_path
+):
     from tests.functional.test_publishing import bump_and_publish
 
     browser = signed_in(client, participant)
@@ -229,7 +297,9 @@ def test_what_changed_notice_after_a_new_version(client, published, participant,
     page = browser.get(lesson)
     read = shipped_version("breathing-and-grounding")
     browser.post(f"{lesson}/complete", {"csrf": page.csrf(), "version": str(read)})
-    new = bump_and_publish(publisher, tmp_path, "stress-management", "breathing-and-grounding", "Clearer steps.")
+    new = bump_and_publish(
+        publisher, tmp_path, "stress-management", "breathing-and-grounding", "Clearer steps."
+    )
     library_clock.advance(POINTER_TTL_SECONDS)
     page = browser.get(lesson)
     assert f"This module changed since you read version {read}" in page.body
@@ -247,30 +317,51 @@ def test_unknown_or_malformed_module_is_404(client, published, participant):
 # -- leader pages ----------------------------------------------------------------------------------
 
 
-def test_leader_creates_enrols_assigns_and_sees_progress_and_csv(client, published, participant, leader):
+def test_leader_creates_enrols_assigns_and_sees_progress_and_csv(
+    client, published, participant, leader
+):
     browser = signed_in(client, leader)
     groups = browser.get("/leader")
     assert "You do not lead a group yet" in groups.body
     token = groups.csrf()
-    created = browser.post("/leader/groups", {"csrf": token, "name": "Thursday evening", "key": "abc"})
+    created = browser.post(
+        "/leader/groups", {"csrf": token, "name": "Thursday evening", "key": "abc"}
+    )
     assert created.status == 303
-    repeat = browser.post("/leader/groups", {"csrf": token, "name": "Thursday evening", "key": "abc"})
+    repeat = browser.post(
+        "/leader/groups", {"csrf": token, "name": "Thursday evening", "key": "abc"}
+    )
     assert repeat.location == created.location  # a double submit makes one group
     group_path = created.location
-    enrolled = browser.post(f"{group_path}/participants",
-                            {"csrf": token, "username": participant.username, "display_name": "Sam P."})
+    enrolled = browser.post(
+        f"{group_path}/participants",
+        {"csrf": token, "username": participant.username, "display_name": "Sam P."},
+    )
     assert (enrolled.status, enrolled.location) == (303, f"{group_path}?done=enrolled#participants")
-    assigned = browser.post(f"{group_path}/assignments", {"csrf": token, "item": "module:thinking-traps",
-                                                          "due_date": "2030-05-01", "session_date": ""})
+    assigned = browser.post(
+        f"{group_path}/assignments",
+        {
+            "csrf": token,
+            "item": "module:thinking-traps",
+            "due_date": "2030-05-01",
+            "session_date": "",
+        },
+    )
     assert assigned.status == 303
     page = browser.get(group_path)
-    assert "Sam P." in page.body and "Thinking traps" in page.body and "due Wed 1 May 2030" in page.body
+    assert (
+        "Sam P." in page.body
+        and "Thinking traps" in page.body
+        and "due Wed 1 May 2030" in page.body
+    )
     assert browser.get("/leader").body.count("Thursday evening") == 1
 
     participant_browser = signed_in(client, participant)
     module = participant_browser.get(f"/lesson/{lesson_code('thinking-traps')}")
-    participant_browser.post(f"/lesson/{lesson_code('thinking-traps')}/complete",
-                             {"csrf": module.csrf(), "version": str(shipped_version("thinking-traps"))})
+    participant_browser.post(
+        f"/lesson/{lesson_code('thinking-traps')}/complete",
+        {"csrf": module.csrf(), "version": str(shipped_version("thinking-traps"))},
+    )
 
     grid = browser.get(f"{group_path}/progress")
     assert grid.status == 200
@@ -289,8 +380,10 @@ def test_bad_form_input_is_explained(client, published, leader):
     page = browser.post("/leader/groups", {"csrf": token, "name": ""})
     assert page.status == 400 and "1 to 80 characters" in page.body
     group_path = browser.post("/leader/groups", {"csrf": token, "name": "G"}).location
-    page = browser.post(f"{group_path}/assignments", {"csrf": token, "item": "module:thinking-traps",
-                                                      "due_date": "next tuesday"})
+    page = browser.post(
+        f"{group_path}/assignments",
+        {"csrf": token, "item": "module:thinking-traps", "due_date": "next tuesday"},
+    )
     assert page.status == 400 and "date like" in page.body
 
 
@@ -303,14 +396,20 @@ def test_form_posts_need_the_form_content_type(client, published, participant):
 # -- every page: headers, title, crisis resources --------------------------------------------------
 
 
-def test_every_page_is_discreet_safe_and_shows_crisis_resources(client, published, participant, leader):
+def test_every_page_is_discreet_safe_and_shows_crisis_resources(
+    client, published, participant, leader
+):
     group_id = make_group(client, leader, participant)
     pages = [(WebClient(client), "/sign-in")]
     p = signed_in(client, participant)
     pages += [(p, "/"), (p, MODULE), (p, "/lesson/nope"), (p, "/library")]
     lead = signed_in(client, leader)
-    pages += [(lead, "/leader"), (lead, f"/leader/groups/{group_id}"), (lead, f"/leader/groups/{group_id}/progress"),
-              (p, "/leader")]
+    pages += [
+        (lead, "/leader"),
+        (lead, f"/leader/groups/{group_id}"),
+        (lead, f"/leader/groups/{group_id}/progress"),
+        (p, "/leader"),
+    ]
     for browser, path in pages:
         page = browser.get(path)
         assert page.headers["content-type"] == "text/html; charset=utf-8", path
@@ -321,7 +420,7 @@ def test_every_page_is_discreet_safe_and_shows_crisis_resources(client, publishe
         assert page.headers["cache-control"] == "no-store"
         assert re.search(r"<title>([^<]+ – )?Steady</title>", page.body), path
         assert "<script" not in page.body and " style=" not in page.body
-        assert "call or text <a href=\"tel:988\">988</a>" in page.body
+        assert 'call or text <a href="tel:988">988</a>' in page.body
         assert "1-800-662-4357" in page.body
         assert 'href="/exit"' in page.body and "Quick exit" in page.body
 
@@ -333,9 +432,14 @@ def test_each_participant_page_has_its_own_discreet_title(client, published, par
     browser = signed_in(client, participant)
     for path in ("/", "/library", MODULE, "/lesson/nope", "/account/authenticator"):
         titles[path] = _title(browser.get(path).body)
-    assert titles == {"/sign-in": "Sign in – Steady", "/": "Your reading – Steady", "/library": "Library – Steady",
-                      MODULE: "Lesson – Steady", "/lesson/nope": "Not found – Steady",
-                      "/account/authenticator": "Two-step sign-in – Steady"}
+    assert titles == {
+        "/sign-in": "Sign in – Steady",
+        "/": "Your reading – Steady",
+        "/library": "Library – Steady",
+        MODULE: "Lesson – Steady",
+        "/lesson/nope": "Not found – Steady",
+        "/account/authenticator": "Two-step sign-in – Steady",
+    }
     spanish = WebClient(client, language="es")
     assert _title(spanish.get("/sign-in").body) == "Iniciar sesión – Steady"
     spanish.sign_in(participant.username)

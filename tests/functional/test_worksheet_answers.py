@@ -19,13 +19,19 @@ BODY_FEELING = "Tight chest, restless hands, dry mouth"
 
 def call(client, method: str, path: str, account: Account, body=None):  # type: ignore[no-untyped-def]
     response = getattr(client.http, method.lower())(
-        path, headers=account.headers, body=json.dumps(body) if body is not None else None)
+        path, headers=account.headers, body=json.dumps(body) if body is not None else None
+    )
     return response.status_code, json.loads(response.body) if response.body else None
 
 
 def save(client, account: Account, answers: dict, version: int | None = None, module: str = MODULE):  # type: ignore[no-untyped-def]
-    return call(client, "PUT", f"/me/worksheets/{module}", account,
-                {"version": version or shipped_version(module), "answers": answers})
+    return call(
+        client,
+        "PUT",
+        f"/me/worksheets/{module}",
+        account,
+        {"version": version or shipped_version(module), "answers": answers},
+    )
 
 
 def field(body: dict, field_id: str) -> dict:
@@ -34,8 +40,11 @@ def field(body: dict, field_id: str) -> dict:
 
 def test_save_and_read_back_with_the_version_written_in(client, published, participant, aws_calls):
     aws_calls.reset()
-    status, body = save(client, participant, {"urge-start": 8, "urge-end": 3, "urge-in-body": BODY_FEELING,
-                                              "urge-helpers": HELPERS})
+    status, body = save(
+        client,
+        participant,
+        {"urge-start": 8, "urge-end": 3, "urge-in-body": BODY_FEELING, "urge-helpers": HELPERS},
+    )
     assert status == 200, body
     dynamodb = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
     # One write, and the merged answers come back with it (a GetItem is the sign-in's own
@@ -66,25 +75,34 @@ def test_saving_never_completes_and_completing_keeps_the_answers(client, publish
     assert save(client, participant, {"urge-helpers": HELPERS})[0] == 200
     status, completions = call(client, "GET", "/me/completions", participant)
     assert completions["completions"] == []
-    status, _ = call(client, "POST", "/me/completions", participant,
-                     {"module_id": MODULE, "version": shipped_version(MODULE)})
+    status, _ = call(
+        client,
+        "POST",
+        "/me/completions",
+        participant,
+        {"module_id": MODULE, "version": shipped_version(MODULE)},
+    )
     assert status == 201
     status, mine = call(client, "GET", f"/me/worksheets/{MODULE}", participant)
     assert field(mine, "urge-helpers")["answer"]["value"] == HELPERS
 
 
-@pytest.mark.parametrize(("answers", "code", "named"), [
-    ({"urge-in-body": "x" * 2001}, "answer_too_long", "urge-in-body"),
-    ({"urge-helpers": ["a", "b", "c", "d", "e", "f"]}, "too_many_items", "urge-helpers"),
-    ({"urge-helpers": ["y" * 1001, "z" * 1000]}, "answer_too_long", "urge-helpers"),
-    ({"urge-start": 11}, "invalid_answer", "urge-start"),
-    ({"urge-start": True}, "invalid_answer", "urge-start"),
-    ({"urge-helpers": "not a list"}, "invalid_answer", "urge-helpers"),
-    ({"urge-in-body": "bell\x07"}, "invalid_text", "answers"),  # the one text rule, at the edge
-    ({"no-such-field": "x"}, "unknown_field", "no-such-field"),
-])
-def test_a_bad_answer_is_a_400_naming_the_field_and_nothing_is_saved(client, published, participant,
-                                                                     answers, code, named):
+@pytest.mark.parametrize(
+    ("answers", "code", "named"),
+    [
+        ({"urge-in-body": "x" * 2001}, "answer_too_long", "urge-in-body"),
+        ({"urge-helpers": ["a", "b", "c", "d", "e", "f"]}, "too_many_items", "urge-helpers"),
+        ({"urge-helpers": ["y" * 1001, "z" * 1000]}, "answer_too_long", "urge-helpers"),
+        ({"urge-start": 11}, "invalid_answer", "urge-start"),
+        ({"urge-start": True}, "invalid_answer", "urge-start"),
+        ({"urge-helpers": "not a list"}, "invalid_answer", "urge-helpers"),
+        ({"urge-in-body": "bell\x07"}, "invalid_text", "answers"),  # the one text rule, at the edge
+        ({"no-such-field": "x"}, "unknown_field", "no-such-field"),
+    ],
+)
+def test_a_bad_answer_is_a_400_naming_the_field_and_nothing_is_saved(
+    client, published, participant, answers, code, named
+):
     status, body = save(client, participant, answers)
     assert status == 400
     assert body["error"]["code"] == code
@@ -107,16 +125,22 @@ def test_a_module_without_a_worksheet_or_a_wrong_version(client, published, part
 
 
 def test_share_and_unshare(client, published, participant):
-    status, body = call(client, "PUT", f"/me/worksheets/{MODULE}/sharing", participant, {"shared": True})
+    status, body = call(
+        client, "PUT", f"/me/worksheets/{MODULE}/sharing", participant, {"shared": True}
+    )
     assert status == 404 and body["error"]["code"] == "worksheet_not_found"
     save(client, participant, {"urge-helpers": HELPERS})
-    status, body = call(client, "PUT", f"/me/worksheets/{MODULE}/sharing", participant, {"shared": True})
+    status, body = call(
+        client, "PUT", f"/me/worksheets/{MODULE}/sharing", participant, {"shared": True}
+    )
     assert status == 200 and body == {"module_id": MODULE, "shared": True}
     assert call(client, "GET", f"/me/worksheets/{MODULE}", participant)[1]["shared"] is True
     # Saving again keeps it shared; taking it back makes it private again.
     save(client, participant, {"urge-start": 4})
     assert call(client, "GET", f"/me/worksheets/{MODULE}", participant)[1]["shared"] is True
-    status, body = call(client, "PUT", f"/me/worksheets/{MODULE}/sharing", participant, {"shared": False})
+    status, body = call(
+        client, "PUT", f"/me/worksheets/{MODULE}/sharing", participant, {"shared": False}
+    )
     assert status == 200 and body["shared"] is False
     assert call(client, "GET", f"/me/worksheets/{MODULE}", participant)[1]["shared"] is False
 
@@ -125,13 +149,20 @@ def _group_with(client, leader: Account, *participants: Account) -> str:  # type
     status, group = call(client, "POST", "/groups", leader, {"name": "Thursday group"})
     assert status == 201
     for n, p in enumerate(participants):
-        status, _ = call(client, "POST", f"/groups/{group['group_id']}/participants", leader,
-                         {"username": p.username, "display_name": f"Person {n}"})
+        status, _ = call(
+            client,
+            "POST",
+            f"/groups/{group['group_id']}/participants",
+            leader,
+            {"username": p.username, "display_name": f"Person {n}"},
+        )
         assert status == 201
     return str(group["group_id"])
 
 
-def test_a_leader_never_sees_an_unshared_answer(client, published, leader, participant, other_participant, stack):
+def test_a_leader_never_sees_an_unshared_answer(
+    client, published, leader, participant, other_participant, stack
+):
     gid = _group_with(client, leader, participant, other_participant)
     save(client, participant, {"urge-helpers": HELPERS, "urge-in-body": BODY_FEELING})
     status, before = call(client, "GET", f"/groups/{gid}/worksheets/{MODULE}", leader)
@@ -160,20 +191,30 @@ def test_a_leader_never_sees_an_unshared_answer(client, published, leader, parti
 
 
 def test_before_the_session_for_15_participants_is_3_dynamodb_calls_and_audit_logged(
-        client, published, leader, service, aws_calls):
+    client, published, leader, service, aws_calls
+):
     from chalicelib.records.audit import new_entry
 
     status, group = call(client, "POST", "/groups", leader, {"name": "Fifteen"})
     gid = group["group_id"]
     for n in range(15):
-        service.group_records.enrol(gid, f"p-{n:02d}", f"P{n}", "2026-01-01T00:00:00Z",
-                                    new_entry(leader.id, {"leaders"}, "group.enrol", "2026-01-01T00:00:00Z"))
+        service.group_records.enrol(
+            gid,
+            f"p-{n:02d}",
+            f"P{n}",
+            "2026-01-01T00:00:00Z",
+            new_entry(leader.id, {"leaders"}, "group.enrol", "2026-01-01T00:00:00Z"),
+        )
     aws_calls.reset()
     status, body = call(client, "GET", f"/groups/{gid}/worksheets/{MODULE}", leader)
     assert status == 200 and len(body["participants"]) == 15
     dynamodb = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
     # The audit entry and its copies under each participant go in one transaction (records/audit.py).
-    assert sorted(dynamodb) == ["DynamoDB.BatchGetItem", "DynamoDB.Query", "DynamoDB.TransactWriteItems"], dynamodb
+    assert sorted(dynamodb) == [
+        "DynamoDB.BatchGetItem",
+        "DynamoDB.Query",
+        "DynamoDB.TransactWriteItems",
+    ], dynamodb
     audit = service.audit.page()[0]
     assert audit[0]["action"] == "worksheets.before_session" and audit[0]["actor_id"] == leader.id
 
@@ -185,8 +226,13 @@ def _publish_renamed(publisher, tmp_path: Path) -> int:  # type: ignore[no-untyp
     text = (CONTENT / "addiction" / f"{MODULE}.md").read_text(encoding="utf-8")
     new = shipped_version(MODULE) + 1
     text = re.sub(r"^version: \d+$", f"version: {new}", text, count=1, flags=re.MULTILINE)
-    text = re.sub(r"^changelog: .*$", 'changelog: Renamed "urge-helpers" to "ride-it-out"; earlier answers '
-                  "stay in your plan.", text, count=1, flags=re.MULTILINE)
+    text = re.sub(
+        r"^changelog: .*$",
+        'changelog: Renamed "urge-helpers" to "ride-it-out"; earlier answers stay in your plan.',
+        text,
+        count=1,
+        flags=re.MULTILINE,
+    )
     text = text.replace("- id: urge-helpers", "- id: ride-it-out")
     (folder / f"{MODULE}.md").write_text(text, encoding="utf-8")
     result = pipeline.lint(folder.parent)
@@ -195,8 +241,9 @@ def _publish_renamed(publisher, tmp_path: Path) -> int:  # type: ignore[no-untyp
     return new
 
 
-def test_a_field_renamed_in_a_new_version_keeps_the_earlier_answer(client, published, publisher,
-                                                                  participant, tmp_path, library_clock):
+def test_a_field_renamed_in_a_new_version_keeps_the_earlier_answer(
+    client, published, publisher, participant, tmp_path, library_clock
+):
     from chalicelib.library import POINTER_TTL_SECONDS
 
     old = shipped_version(MODULE)
@@ -223,23 +270,39 @@ def test_people_to_call_are_names_and_phones(client, published_all, participant)
     module = "asking-for-help"
     _, mine = call(client, "GET", f"/me/worksheets/{module}", participant)
     contact = next(f for f in mine["fields"] if f.get("item") == "contact")
-    status, body = save(client, participant, {contact["id"]: [{"name": "Rosa (sponsor)", "phone": "+1 555-0134"}]},
-                        module=module)
+    status, body = save(
+        client,
+        participant,
+        {contact["id"]: [{"name": "Rosa (sponsor)", "phone": "+1 555-0134"}]},
+        module=module,
+    )
     assert status == 200, body
-    assert field(body, contact["id"])["answer"]["value"] == [{"name": "Rosa (sponsor)", "phone": "+1 555-0134"}]
-    status, body = save(client, participant, {contact["id"]: [{"name": "Rosa", "phone": "call me"}]}, module=module)
-    assert status == 400 and body["error"]["code"] == "invalid_contact_phone" and contact["id"] in body["error"]["message"]
+    assert field(body, contact["id"])["answer"]["value"] == [
+        {"name": "Rosa (sponsor)", "phone": "+1 555-0134"}
+    ]
+    status, body = save(
+        client, participant, {contact["id"]: [{"name": "Rosa", "phone": "call me"}]}, module=module
+    )
+    assert (
+        status == 400
+        and body["error"]["code"] == "invalid_contact_phone"
+        and contact["id"] in body["error"]["message"]
+    )
 
 
-def test_export_everything_and_delete_it_both_audit_logged(client, published, participant, other_participant,
-                                                          service):
+def test_export_everything_and_delete_it_both_audit_logged(
+    client, published, participant, other_participant, service
+):
     save(client, participant, {"urge-helpers": HELPERS, "urge-start": 6})
     save(client, other_participant, {"urge-helpers": ["Someone else's answer"]})
     status, body = call(client, "GET", "/me/worksheets", participant)
     assert status == 200
     [sheet] = body["worksheets"]
     assert sheet["module_id"] == MODULE
-    assert {a["field_id"]: a["value"] for a in sheet["answers"]} == {"urge-helpers": HELPERS, "urge-start": 6}
+    assert {a["field_id"]: a["value"] for a in sheet["answers"]} == {
+        "urge-helpers": HELPERS,
+        "urge-start": 6,
+    }
     assert "Someone else's answer" not in json.dumps(body)
 
     status, _ = call(client, "DELETE", "/me/worksheets", participant)
@@ -251,5 +314,8 @@ def test_export_everything_and_delete_it_both_audit_logged(client, published, pa
     assert call(client, "GET", "/me/worksheets", other_participant)[1]["worksheets"][0]["answers"]
     actions = [e["action"] for e in service.audit.page()[0] if e["actor_id"] == participant.id]
     assert actions[:3] == ["worksheets.export", "worksheets.delete", "worksheets.export"]
-    assert all(e["participant_ids"] == [participant.id] for e in service.audit.page()[0]
-               if e["actor_id"] == participant.id)
+    assert all(
+        e["participant_ids"] == [participant.id]
+        for e in service.audit.page()[0]
+        if e["actor_id"] == participant.id
+    )

@@ -31,19 +31,33 @@ def test_the_module_page_shows_the_worksheet_as_a_form(client, published, partic
     assert "Share with my group leaders" in page.body
 
 
-def test_fill_in_save_and_see_what_was_saved_and_completing_keeps_it(client, published, participant):
+def test_fill_in_save_and_see_what_was_saved_and_completing_keeps_it(
+    client, published, participant
+):
     browser = signed_in(client, participant)
     token = browser.get(PAGE).csrf()
-    saved = browser.post(f"{PAGE}/worksheet", {
-        "csrf": token, "version": VERSION, "locale": "en", "answer-urge-start": "7", "answer-urge-end": "3",
-        "answer-urge-in-body": "Jaw clenched, restless legs", "answer-urge-helpers-0": "Cold water on my face",
-        "answer-urge-helpers-1": "Text Marcus", "answer-urge-helpers-2": ""})
+    saved = browser.post(
+        f"{PAGE}/worksheet",
+        {
+            "csrf": token,
+            "version": VERSION,
+            "locale": "en",
+            "answer-urge-start": "7",
+            "answer-urge-end": "3",
+            "answer-urge-in-body": "Jaw clenched, restless legs",
+            "answer-urge-helpers-0": "Cold water on my face",
+            "answer-urge-helpers-1": "Text Marcus",
+            "answer-urge-helpers-2": "",
+        },
+    )
     assert (saved.status, saved.location) == (303, f"{PAGE}?saved=1#worksheet")
     page = browser.get(f"{PAGE}?saved=1")
     assert "Saved." in page.body and "You have answered 4 of 4 questions." in page.body
     assert 'value="Jaw clenched, restless legs"' in page.body
     assert 'value="Text Marcus"' in page.body
-    assert re.search(r'id="answer-urge-start-7" name="answer-urge-start" value="7" checked', page.body)
+    assert re.search(
+        r'id="answer-urge-start-7" name="answer-urge-start" value="7" checked', page.body
+    )
     # Not completed by saving; completing keeps the answers.
     assert "Mark as complete" in page.body
     assert browser.post(f"{PAGE}/complete", {"csrf": token, "version": VERSION}).status == 303
@@ -51,12 +65,21 @@ def test_fill_in_save_and_see_what_was_saved_and_completing_keeps_it(client, pub
     assert "You marked this complete" in page.body and 'value="Text Marcus"' in page.body
 
 
-def test_an_error_shows_the_form_again_with_what_was_typed_and_a_summary(client, published, participant):
+def test_an_error_shows_the_form_again_with_what_was_typed_and_a_summary(
+    client, published, participant
+):
     browser = signed_in(client, participant)
     token = browser.get(PAGE).csrf()
     long = "I keep thinking about it " * 90  # over 2,000 characters
-    page = browser.post(f"{PAGE}/worksheet", {
-        "csrf": token, "version": VERSION, "answer-urge-in-body": long, "answer-urge-helpers-0": "Walk the dog"})
+    page = browser.post(
+        f"{PAGE}/worksheet",
+        {
+            "csrf": token,
+            "version": VERSION,
+            "answer-urge-in-body": long,
+            "answer-urge-helpers-0": "Walk the dog",
+        },
+    )
     assert page.status == 400
     assert 'class="error-summary"' in page.body and 'href="#answer-urge-in-body"' in page.body
     assert "longer than 2000 characters" in page.body
@@ -70,7 +93,9 @@ def test_share_and_stop_sharing(client, published, participant):
     browser = signed_in(client, participant)
     token = browser.get(PAGE).csrf()
     assert "Save your answers first." in browser.get(PAGE).body
-    browser.post(f"{PAGE}/worksheet", {"csrf": token, "version": VERSION, "answer-urge-in-body": "Stomach"})
+    browser.post(
+        f"{PAGE}/worksheet", {"csrf": token, "version": VERSION, "answer-urge-in-body": "Stomach"}
+    )
     shared = browser.post(f"{PAGE}/worksheet/sharing", {"csrf": token, "shared": "1"})
     assert shared.status == 303
     page = browser.get(PAGE)
@@ -85,28 +110,46 @@ def test_spanish_worksheet_page(client, published_all, participant):
     assert "Su hoja de trabajo" in page.body and "Guardar mis respuestas" in page.body
     token = page.csrf()
     es_version = str(shipped_version(MODULE, "es"))
-    saved = browser.post(f"{PAGE}/worksheet", {"csrf": token, "version": es_version, "locale": "es",
-                                               "answer-urge-in-body": "En el pecho, con ansiedad"})
+    saved = browser.post(
+        f"{PAGE}/worksheet",
+        {
+            "csrf": token,
+            "version": es_version,
+            "locale": "es",
+            "answer-urge-in-body": "En el pecho, con ansiedad",
+        },
+    )
     assert saved.status == 303 and "locale=es" in saved.location
     body = json.dumps(browser.get(f"{PAGE}?locale=es&saved=1").body)
     assert "Guardado." in json.loads(body)
 
 
-def test_before_the_session_page_shows_what_was_shared_and_who_has_not_done_it(client, published, stack,
-                                                                              participant, other_participant):
+def test_before_the_session_page_shows_what_was_shared_and_who_has_not_done_it(
+    client, published, stack, participant, other_participant
+):
     from tests.conftest import make_account
 
     leader = make_account(stack, "leader-one", "leaders")
-    status = client.http.post("/groups", headers=leader.headers, body=json.dumps({"name": "Tuesday group"}))
+    status = client.http.post(
+        "/groups", headers=leader.headers, body=json.dumps({"name": "Tuesday group"})
+    )
     group_id = json.loads(status.body)["group_id"]
     for account, name in ((participant, "Sam R."), (other_participant, "Alex P.")):
-        client.http.post(f"/groups/{group_id}/participants", headers=leader.headers,
-                         body=json.dumps({"username": account.username, "display_name": name}))
+        client.http.post(
+            f"/groups/{group_id}/participants",
+            headers=leader.headers,
+            body=json.dumps({"username": account.username, "display_name": name}),
+        )
     shared, private = signed_in(client, participant), signed_in(client, other_participant)
     for browser, words in ((shared, "Call my brother first"), (private, "My private answer here")):
         token = browser.get(PAGE).csrf()
-        assert browser.post(f"{PAGE}/worksheet", {"csrf": token, "version": VERSION,
-                                                  "answer-urge-helpers-0": words}).status == 303
+        assert (
+            browser.post(
+                f"{PAGE}/worksheet",
+                {"csrf": token, "version": VERSION, "answer-urge-helpers-0": words},
+            ).status
+            == 303
+        )
     token = shared.get(PAGE).csrf()
     assert shared.post(f"{PAGE}/worksheet/sharing", {"csrf": token, "shared": "1"}).status == 303
 
@@ -120,4 +163,9 @@ def test_before_the_session_page_shows_what_was_shared_and_who_has_not_done_it(c
     assert "My private answer here" not in page.body
     assert "2 of 2 did the worksheet; 1 shared it." in page.body
     other = make_account(stack, "leader-other", "leaders")
-    assert signed_in(client, other).get(f"/leader/groups/{group_id}/before-session?module={MODULE}").status == 404
+    assert (
+        signed_in(client, other)
+        .get(f"/leader/groups/{group_id}/before-session?module={MODULE}")
+        .status
+        == 404
+    )

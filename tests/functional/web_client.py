@@ -33,7 +33,9 @@ class WebClient:
     cookies: dict = field(default_factory=dict)
     language: str | None = None  # sent as Accept-Language, like a browser set to that language
 
-    def _send(self, method: str, path: str, body: str | None = None, headers: dict | None = None) -> Page:
+    def _send(
+        self, method: str, path: str, body: str | None = None, headers: dict | None = None
+    ) -> Page:
         sent = dict(headers or {})
         if self.language:
             sent["Accept-Language"] = self.language
@@ -54,17 +56,23 @@ class WebClient:
     def get(self, path: str) -> Page:
         return self._send("get", path)
 
-    def post(self, path: str, form: dict, content_type: str = "application/x-www-form-urlencoded") -> Page:
+    def post(
+        self, path: str, form: dict, content_type: str = "application/x-www-form-urlencoded"
+    ) -> Page:
         return self._send("post", path, urlencode(form), {"Content-Type": content_type})
 
     def post_encoded(self, path: str, body: str) -> Page:
         """Post a form body encoded by the caller (e.g. bytes no browser would send)."""
         return self._send("post", path, body, {"Content-Type": "application/x-www-form-urlencoded"})
 
-    def sign_in(self, username: str, password: str = "Correct-horse-42", authenticator: str | None = None) -> Page:
+    def sign_in(
+        self, username: str, password: str = "Correct-horse-42", authenticator: str | None = None
+    ) -> Page:
         """Sign in; with an ``authenticator`` secret, also answer the code step."""
         form = self.get("/sign-in")
-        page = self.post("/sign-in", {"csrf": form.csrf(), "username": username, "password": password})
+        page = self.post(
+            "/sign-in", {"csrf": form.csrf(), "username": username, "password": password}
+        )
         if authenticator is not None and page.location == "/sign-in/code":
             page = self.enter_code(authenticator)
         return page

@@ -48,7 +48,11 @@ CHECKS = [
 # TRACE and QUERY are answered by chalice local's HTTP server itself (501) and by API Gateway
 # in production; the other unexpected methods reach the app and must be refused cleanly.
 CONFIG = schemathesis.Config.from_dict(
-    {"phases": {"coverage": {"unexpected-methods": ["get", "put", "post", "delete", "options", "patch"]}}}
+    {
+        "phases": {
+            "coverage": {"unexpected-methods": ["get", "put", "post", "delete", "options", "patch"]}
+        }
+    }
 )
 schema = schemathesis.openapi.from_path(str(DOCUMENT), config=CONFIG)
 # A role the operation refuses gets a few cases (each must be a clean 403), not the full run:
@@ -82,8 +86,11 @@ def fuzz_stack(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unt
         endpoint = data.pop("endpoint")
         stack = Stack(**data)
         cognito = boto3.client(
-            "cognito-idp", region_name=stack.region, endpoint_url=endpoint,
-            aws_access_key_id="local", aws_secret_access_key="local",
+            "cognito-idp",
+            region_name=stack.region,
+            endpoint_url=endpoint,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
         )
         password = "Fuzz-account-2026"
         for username, role in (("fuzz-author", "authors"), ("fuzz-admin", "admins")):
@@ -119,7 +126,11 @@ def test_api_conforms_to_its_document(case, role, fuzz_stack):  # type: ignore[n
             return
     headers = {"Authorization": f"Bearer {fuzz_stack.tokens[role]}"}
     response = case.call_and_validate(
-        base_url=fuzz_stack.url, session=fuzz_stack.session, headers=headers, checks=CHECKS, timeout=30
+        base_url=fuzz_stack.url,
+        session=fuzz_stack.session,
+        headers=headers,
+        checks=CHECKS,
+        timeout=30,
     )
     with _lock:
         CASES[role] += 1
@@ -129,6 +140,8 @@ def test_api_conforms_to_its_document(case, role, fuzz_stack):  # type: ignore[n
 def test_enough_cases_ran():
     """Runs after the fuzz tests in this file (pytest keeps file order)."""
     total = sum(CASES.values())
-    print(f"\nfuzz cases sent by role: {dict(CASES)}; total {total}; "
-          f"statuses: {dict(sorted(STATUSES.items()))}; generated in all: {sum(SEEN.values())}")
+    print(
+        f"\nfuzz cases sent by role: {dict(CASES)}; total {total}; "
+        f"statuses: {dict(sorted(STATUSES.items()))}; generated in all: {sum(SEEN.values())}"
+    )
     assert total >= MIN_CASES, f"only {total} generated cases ran (want {MIN_CASES})"

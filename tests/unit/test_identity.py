@@ -121,7 +121,9 @@ def test_a_valid_access_token_gives_the_caller(keys, verifier, fetch):
     token_claims = claims()
     caller = verifier.verify(sign(keys, iat=token_claims["iat"]))
 
-    assert caller == Caller(id="5f0c-user", roles=frozenset({"participants"}), issued_at=int(token_claims["iat"]))
+    assert caller == Caller(
+        id="5f0c-user", roles=frozenset({"participants"}), issued_at=int(token_claims["iat"])
+    )
 
     assert fetch.urls == [
         "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool/.well-known/jwks.json"
@@ -222,8 +224,10 @@ def test_hs256_is_refused(verifier):
 def test_hs256_keyed_with_the_public_key_is_refused(keys, verifier):
     # The classic algorithm-confusion attack: HMAC keyed with the pool's (public) RSA key.
     # PyJWT will not sign this, so the token is assembled by hand.
-    public_pem = keys["key-1"].public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    public_pem = (
+        keys["key-1"]
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     header = b64({"alg": "HS256", "typ": "JWT", "kid": "key-1"})
     payload = b64(claims(**{"cognito:groups": ["admins"]}))
@@ -314,12 +318,20 @@ def test_non_rsa_and_kidless_keys_in_the_jwks_are_ignored(keys):
 
 
 def test_to_context_and_from_context_round_trip():
-    caller = Caller(id="5f0c-user", roles=frozenset({"participants", "leaders"}), username="sam-leader",
-                    issued_at=1_790_000_000)
+    caller = Caller(
+        id="5f0c-user",
+        roles=frozenset({"participants", "leaders"}),
+        username="sam-leader",
+        issued_at=1_790_000_000,
+    )
 
     context = identity.to_context(caller)
 
-    assert context == {"roles": "leaders,participants", "username": "sam-leader", "issued_at": "1790000000"}
+    assert context == {
+        "roles": "leaders,participants",
+        "username": "sam-leader",
+        "issued_at": "1790000000",
+    }
     assert all(isinstance(v, str) for v in context.values())
     assert identity.from_context("5f0c-user", context) == caller
 

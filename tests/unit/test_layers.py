@@ -17,11 +17,17 @@ def contracts() -> dict[str, dict]:
 def test_every_core_module_is_under_the_core_contract():
     core = contracts()["The core knows no Chalice, no Jinja2 and no pages"]
     modules = {
-        f"chalicelib.{path.stem}" for path in (ROOT / "chalicelib").glob("*.py") if path.stem != "__init__"
+        f"chalicelib.{path.stem}"
+        for path in (ROOT / "chalicelib").glob("*.py")
+        if path.stem != "__init__"
     } | {"chalicelib.records"}
     missing = modules - EDGE_MODULES - set(core["source_modules"])
-    assert not missing, f"add {sorted(missing)} to the core contract in pyproject.toml (or to EDGE_MODULES)"
-    assert {"chalice", "jinja2", "chalicelib.web", "chalicelib.routes"} <= set(core["forbidden_modules"])
+    assert not missing, (
+        f"add {sorted(missing)} to the core contract in pyproject.toml (or to EDGE_MODULES)"
+    )
+    assert {"chalice", "jinja2", "chalicelib.web", "chalicelib.routes"} <= set(
+        core["forbidden_modules"]
+    )
 
 
 def test_edges_may_not_reach_records_or_aws():

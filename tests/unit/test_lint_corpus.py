@@ -103,7 +103,19 @@ def test_the_corpus_covers_every_registered_rule_code():
 
     codes = {code for expected in EXPECTED.values() for code, _ in expected}
     # These are tested in test_rules.py, test_pipeline.py and test_frontmatter.py instead.
-    elsewhere = {"FM001", "FM003", "FM004", "FM011", "FM012", "FM014", "FM020", "FM022",
-                 "TR011", "TR014", "VB002", "VB003",
-                 "WS040"}  # WS040: a whole-library rule, in test_worksheets.py
+    elsewhere = {
+        "FM001",
+        "FM003",
+        "FM004",
+        "FM011",
+        "FM012",
+        "FM014",
+        "FM020",
+        "FM022",
+        "TR011",
+        "TR014",
+        "VB002",
+        "VB003",
+        "WS040",
+    }  # WS040: a whole-library rule, in test_worksheets.py
     assert set(registry.codes()) - codes <= elsewhere

@@ -71,10 +71,13 @@ def test_lk002_an_image_with_a_scheme_the_sanitiser_drops_is_flagged(module_path
     assert found(text, module_path, code="LK002") == [("LK002", BODY_LINE, 1)]
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("lungs.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
-    ("renamed.png", b"GIF? no: just text"),
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("lungs.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("renamed.png", b"GIF? no: just text"),
+    ],
+)
 def test_im003_only_raster_images_by_their_bytes(module_path, name, data):
     (Path(module_path).parent / "images" / name).write_bytes(data)
 
@@ -93,14 +96,17 @@ def test_im003_a_heavy_image_is_refused(module_path):
     assert problem.code == "IM003" and "slow networks" in problem.message
 
 
-@pytest.mark.parametrize(("data", "kind"), [
-    (b"\x89PNG\r\n\x1a\nrest", "image/png"),
-    (b"\xff\xd8\xff\xe0rest", "image/jpeg"),
-    (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp"),
-    (b"GIF89a...", "image/gif"),
-    (b"<svg/>", None),
-    (b"", None),
-])
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"\x89PNG\r\n\x1a\nrest", "image/png"),
+        (b"\xff\xd8\xff\xe0rest", "image/jpeg"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp"),
+        (b"GIF89a...", "image/gif"),
+        (b"<svg/>", None),
+        (b"", None),
+    ],
+)
 def test_media_type_is_read_from_the_bytes(data, kind):
     assert images.media_type(data) == kind
 
@@ -111,7 +117,9 @@ def test_publishing_embeds_the_image_and_hashes_its_bytes(tmp_path):
     picture = folder / "images" / "lake.png"
     picture.write_bytes(b"\x89PNG\r\n\x1a\nfirst")
     path = folder / "coping.md"
-    path.write_text(module_text("Look.\n\n![A calm lake at dawn](images/lake.png)\n"), encoding="utf-8")
+    path.write_text(
+        module_text("Look.\n\n![A calm lake at dawn](images/lake.png)\n"), encoding="utf-8"
+    )
 
     first = pipeline.lint(tmp_path / "content")
     (module,) = first.modules

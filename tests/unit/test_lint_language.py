@@ -110,7 +110,13 @@ def test_lg001_reference_titles_and_link_targets_are_not_checked():
 
 @pytest.mark.parametrize(
     "phrase",
-    ["un borracho en la calle", "quiero estar limpio", "el análisis sucio", "abuso de opioides", "salió sucia"],
+    [
+        "un borracho en la calle",
+        "quiero estar limpio",
+        "el análisis sucio",
+        "abuso de opioides",
+        "salió sucia",
+    ],
 )
 def test_more_spanish_stigmatising_phrases_are_flagged(phrase):
     from steady_content.language import find

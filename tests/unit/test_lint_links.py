@@ -132,10 +132,13 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-
 def write_thinking_traps(content: Path) -> None:
     """The module the links in these tests point at."""
-    write(content, "mental-health/thinking-traps.md", module_text(module_id="thinking-traps", topic="mental-health"))
+    write(
+        content,
+        "mental-health/thinking-traps.md",
+        module_text(module_id="thinking-traps", topic="mental-health"),
+    )
 
 
 def lk001(content: Path) -> list[tuple[str, int, int]]:

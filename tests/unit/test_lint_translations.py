@@ -18,7 +18,6 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-
 def problems(content: Path) -> list[tuple[str, str, int]]:
     return [(p.path, p.code, p.line) for p in pipeline.lint(content).problems]
 

@@ -31,7 +31,10 @@ class FakeCognito:
             raise self.error
         if Username not in self.enabled:
             raise self.exceptions.UserNotFoundException()
-        return {"Username": Username, "UserMFASettingList": ["SOFTWARE_TOKEN_MFA"] if self.enabled[Username] else []}
+        return {
+            "Username": Username,
+            "UserMFASettingList": ["SOFTWARE_TOKEN_MFA"] if self.enabled[Username] else [],
+        }
 
 
 class Clock(RealClock):
@@ -103,13 +106,17 @@ def test_unknown_or_nameless_accounts_are_withheld(clock):
 
 def test_cognito_failing_is_unavailable_not_a_pass(clock):
     cognito = FakeCognito({"sam": True})
-    cognito.error = ClientError({"Error": {"Code": "InternalErrorException", "Message": "x"}}, "AdminGetUser")
+    cognito.error = ClientError(
+        {"Error": {"Code": "InternalErrorException", "Message": "x"}}, "AdminGetUser"
+    )
 
     with pytest.raises(ServiceUnavailable):
         mfa.Authenticators(Accounts(cognito, "pool"), clock).admit(caller("leaders"))
 
 
-@pytest.mark.parametrize(("typed", "sent"), [("123456", "123456"), (" 123 456 ", "123456"), ("012345", "012345")])
+@pytest.mark.parametrize(
+    ("typed", "sent"), [("123456", "123456"), (" 123 456 ", "123456"), ("012345", "012345")]
+)
 def test_codes_may_have_spaces(typed, sent):
     assert mfa.check_code(typed) == sent
 
@@ -131,4 +138,8 @@ def test_setup_uri_is_what_authenticator_apps_read():
 def test_local_codes_match_rfc_6238():
     # RFC 6238 appendix B (SHA-1 key "12345678901234567890"), last six of the eight digits.
     secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
-    assert [totp.code(secret, t) for t in (59, 1111111109, 2000000000)] == ["287082", "081804", "279037"]
+    assert [totp.code(secret, t) for t in (59, 1111111109, 2000000000)] == [
+        "287082",
+        "081804",
+        "279037",
+    ]

@@ -48,7 +48,6 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-
 def lock(content: Path) -> None:
     result = pipeline.lint(content)
     assert [p.code for p in result.problems if not p.code.startswith("VB")] == []

@@ -41,25 +41,55 @@ references:
 
 # Fragments an author (or an attacker with commit access) might write.
 HOSTILE = [
-    "<script>alert(1)</script>", "<SCRIPT SRC=//x.example/x.js></SCRIPT>", "<scr<script>ipt>alert(1)</script>",
-    '<img src=x onerror="alert(1)">', "<svg onload=alert(1)>", '<a href="javascript:alert(1)">x</a>',
-    '<a href="JaVaScRiPt:alert(1)">x</a>', '<a href=" javascript:alert(1)">x</a>',
-    '<a href="jav&#x09;ascript:alert(1)">x</a>', "<a href='&#106;avascript:alert(1)'>x</a>",
-    "[click](javascript:alert(1))", "[click](JAVASCRIPT:alert(1))", "![x](javascript:alert(1))",
-    '[x](https://ok.example/ "t" onclick="alert(1)")', "<div onclick=alert(1)>hi</div>",
-    '<p style="x" onmouseover=alert(1)>p</p>', "<iframe src=javascript:alert(1)></iframe>",
-    "<body onload=alert(1)>", "<math><mi xlink:href=javascript:alert(1)>x</mi></math>",
-    "<details open ontoggle=alert(1)>", "<form action=javascript:alert(1)><button>x</button></form>",
-    '<object data="javascript:alert(1)">', "<!-- <script>alert(1)</script> -->", "`<script>`",
-    "```\n<script>alert(1)</script>\n```", '!!! tip "<script>alert(1)</script>"\n    body',
-    '!!! warning "x" onclick="y"\n    text', "## <img src=x onerror=alert(1)>", "<<script>script>",
-    '<a href="data:text/html,<script>alert(1)</script>">x</a>', "<style>@import 'x'</style>",
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//x.example/x.js></SCRIPT>",
+    "<scr<script>ipt>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "<svg onload=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href=" javascript:alert(1)">x</a>',
+    '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    "<a href='&#106;avascript:alert(1)'>x</a>",
+    "[click](javascript:alert(1))",
+    "[click](JAVASCRIPT:alert(1))",
+    "![x](javascript:alert(1))",
+    '[x](https://ok.example/ "t" onclick="alert(1)")',
+    "<div onclick=alert(1)>hi</div>",
+    '<p style="x" onmouseover=alert(1)>p</p>',
+    "<iframe src=javascript:alert(1)></iframe>",
+    "<body onload=alert(1)>",
+    "<math><mi xlink:href=javascript:alert(1)>x</mi></math>",
+    "<details open ontoggle=alert(1)>",
+    "<form action=javascript:alert(1)><button>x</button></form>",
+    '<object data="javascript:alert(1)">',
+    "<!-- <script>alert(1)</script> -->",
+    "`<script>`",
+    "```\n<script>alert(1)</script>\n```",
+    '!!! tip "<script>alert(1)</script>"\n    body',
+    '!!! warning "x" onclick="y"\n    text',
+    "## <img src=x onerror=alert(1)>",
+    "<<script>script>",
+    '<a href="data:text/html,<script>alert(1)</script>">x</a>',
+    "<style>@import 'x'</style>",
     "| a | b |\n|---|---|\n| <script>x</script> | [x](javascript:y) |",
 ]
 MARKDOWN = [
-    "## A heading", "### Sub", "Plain text with *emphasis* and **strong**.", "- item\n- item",
-    "1. one\n2. two", "> quote", "[ok](https://example.org/)", "![alt](images/x.png)", "---",
-    '!!! tip "Try this"\n    Breathe in for four.', "`code`", "\n", "    indented code", "<br>", "&amp; &lt;",
+    "## A heading",
+    "### Sub",
+    "Plain text with *emphasis* and **strong**.",
+    "- item\n- item",
+    "1. one\n2. two",
+    "> quote",
+    "[ok](https://example.org/)",
+    "![alt](images/x.png)",
+    "---",
+    '!!! tip "Try this"\n    Breathe in for four.',
+    "`code`",
+    "\n",
+    "    indented code",
+    "<br>",
+    "&amp; &lt;",
 ]
 fragment = st.one_of(st.sampled_from(HOSTILE), st.sampled_from(MARKDOWN), st.text(max_size=40))
 markdown_body = st.lists(fragment, max_size=12).map("\n\n".join)
@@ -82,12 +112,18 @@ def assert_safe(html: str) -> None:
     parser.feed(html)
     parser.close()
     for tag, attrs in parser.tags:
-        assert tag not in ("script", "iframe", "object", "embed", "style", "svg", "math", "form"), tag
+        assert tag not in ("script", "iframe", "object", "embed", "style", "svg", "math", "form"), (
+            tag
+        )
         for name, value in attrs:
             assert not name.lower().startswith("on"), (tag, name)
             # Browsers ignore whitespace and control characters inside a scheme.
             squeezed = re.sub(r"[\x00-\x20]", "", value or "").lower()
-            assert not squeezed.startswith(("javascript:", "vbscript:", "data:")), (tag, name, value)
+            assert not squeezed.startswith(("javascript:", "vbscript:", "data:")), (
+                tag,
+                name,
+                value,
+            )
     # No event handler in any tag, once (always double-quoted) attribute values are blanked.
     unquoted = re.sub(r'"[^"]*"', '""', html)
     assert not re.search(r"<[^>]*\son[a-z]+\s*=", unquoted, flags=re.IGNORECASE)
@@ -128,12 +164,14 @@ def test_split_any_text_gives_a_source_or_problems_with_lines(text):
 
 
 @SETTINGS
-@given(st.one_of(
-    st.text(),
-    st.text().map(lambda body: "---\n" + body),
-    st.text().map(lambda yaml: f"---\n{yaml}\n---\nBody.\n"),
-    st.binary(max_size=200),
-))
+@given(
+    st.one_of(
+        st.text(),
+        st.text().map(lambda body: "---\n" + body),
+        st.text().map(lambda yaml: f"---\n{yaml}\n---\nBody.\n"),
+        st.binary(max_size=200),
+    )
+)
 def test_load_any_file_gives_a_module_or_problems_with_lines(text):
     if isinstance(text, str):
         text = text.encode("utf-8", errors="surrogatepass")
@@ -150,7 +188,9 @@ def test_load_a_real_front_matter_with_any_body(body):
 
 
 @SETTINGS
-@given(st.lists(st.sampled_from(FRONT_MATTER.splitlines()[1:-1]), max_size=14), st.text(max_size=30))
+@given(
+    st.lists(st.sampled_from(FRONT_MATTER.splitlines()[1:-1]), max_size=14), st.text(max_size=30)
+)
 def test_load_shuffled_and_damaged_front_matter(lines, noise):
     check_result(*load_text("---\n" + "\n".join(lines) + "\n" + noise + "\n---\nBody text.\n"))
 

@@ -24,25 +24,58 @@ STAGES = ("dev", "prod")
 # per item as PutItem / UpdateItem / DeleteItem (no ConditionCheck items are used).
 EXPECTED_ACTIONS = {
     "ApiHandlerRole": {
-        "logs:CreateLogStream", "logs:PutLogEvents", "s3:GetObject", "s3:ListBucket",
-        "dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:PutItem",
-        "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-        "cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser", "cognito-idp:AdminCreateUser",
-        "cognito-idp:AdminAddUserToGroup", "cognito-idp:AdminDisableUser", "cognito-idp:AdminEnableUser",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "s3:GetObject",
+        "s3:ListBucket",
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "cognito-idp:AdminGetUser",
+        "cognito-idp:AdminListGroupsForUser",
+        "cognito-idp:AdminCreateUser",
+        "cognito-idp:AdminAddUserToGroup",
+        "cognito-idp:AdminDisableUser",
+        "cognito-idp:AdminEnableUser",
         "cognito-idp:ListUsersInGroup",
-        "cognito-idp:AdminSetUserMFAPreference", "cognito-idp:AdminUserGlobalSignOut",
-        "kms:Decrypt", "kms:GenerateDataKey", "ses:SendEmail", "sns:Publish",
+        "cognito-idp:AdminSetUserMFAPreference",
+        "cognito-idp:AdminUserGlobalSignOut",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "ses:SendEmail",
+        "sns:Publish",
     },
     "CognitoJwtRole": {"logs:CreateLogStream", "logs:PutLogEvents"},
     "SendDigestsRole": {
-        "logs:CreateLogStream", "logs:PutLogEvents", "s3:GetObject", "s3:ListBucket",
-        "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:PutItem",
-        "cognito-idp:ListUsersInGroup", "kms:Decrypt", "kms:GenerateDataKey", "ses:SendEmail",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "s3:GetObject",
+        "s3:ListBucket",
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+        "dynamodb:PutItem",
+        "cognito-idp:ListUsersInGroup",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "ses:SendEmail",
     },
     "SendRemindersRole": {
-        "logs:CreateLogStream", "logs:PutLogEvents", "s3:GetObject", "s3:ListBucket",
-        "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-        "dynamodb:DeleteItem", "kms:Decrypt", "kms:GenerateDataKey", "ses:SendEmail", "sns:Publish",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "s3:GetObject",
+        "s3:ListBucket",
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "ses:SendEmail",
+        "sns:Publish",
         "sns:CheckIfPhoneNumberIsOptedOut",
     },
 }
@@ -78,7 +111,9 @@ def _statements(document: dict) -> list[dict]:
     found = []
     for statement in document.get("Statement", []):
         if "Fn::If" in statement:  # a conditional statement: check both branches
-            found.extend(s for s in statement["Fn::If"][1:] if isinstance(s, dict) and "Effect" in s)
+            found.extend(
+                s for s in statement["Fn::If"][1:] if isinstance(s, dict) and "Effect" in s
+            )
         else:
             found.append(statement)
     return found
@@ -101,8 +136,12 @@ def _grants(tpl: dict) -> list[tuple[str, dict]]:
 
 def _no_arn(statement: dict) -> bool:
     """One of the two statements IAM allows only with Resource "*" (see NO_ARN)."""
-    return (statement.get("Effect", "Allow") == "Allow" and statement.get("Sid") in NO_ARN
-            and _strings(statement["Action"]) == NO_ARN[statement["Sid"]] and _strings(statement["Resource"]) == ["*"])
+    return (
+        statement.get("Effect", "Allow") == "Allow"
+        and statement.get("Sid") in NO_ARN
+        and _strings(statement["Action"]) == NO_ARN[statement["Sid"]]
+        and _strings(statement["Resource"]) == ["*"]
+    )
 
 
 def _wildcards(statement: dict) -> list[str]:
@@ -123,7 +162,9 @@ def test_no_wildcard_in_any_grant_of_the_packaged_template(packaged: dict) -> No
 
 def test_every_function_role_has_exactly_the_actions_its_code_uses(packaged: dict) -> None:
     for role, expected in EXPECTED_ACTIONS.items():
-        actions = {a for name, s in _grants(packaged) if name == role for a in _strings(s["Action"])}
+        actions = {
+            a for name, s in _grants(packaged) if name == role for a in _strings(s["Action"])
+        }
         assert actions == expected, role
 
 
@@ -135,10 +176,18 @@ def test_grants_name_this_stacks_resources(packaged: dict) -> None:
         for resource in statement["Resource"]:
             assert isinstance(resource, dict), f"{name}/{statement['Sid']}: literal ARN {resource}"
             text = json.dumps(resource)
-            assert any(ref in text for ref in (
-                "RecordsTable", "ContentBucket", "UserPool", "DataKey", "AWS::StackName", "DigestSenderIdentity",
-                "ReminderSenderIdentity",
-            )), f"{name}/{statement['Sid']}: {text}"
+            assert any(
+                ref in text
+                for ref in (
+                    "RecordsTable",
+                    "ContentBucket",
+                    "UserPool",
+                    "DataKey",
+                    "AWS::StackName",
+                    "DigestSenderIdentity",
+                    "ReminderSenderIdentity",
+                )
+            ), f"{name}/{statement['Sid']}: {text}"
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -169,19 +218,28 @@ def test_the_only_wildcards_left_are_a_deny_and_the_key_policy(packaged: dict) -
 
 def test_roles_that_may_text_cannot_publish_to_any_topic(packaged: dict) -> None:
     for role in ("ApiHandlerRole", "SendRemindersRole"):
-        statements = [s for p in packaged["Resources"][role]["Properties"]["Policies"]
-                      for s in _statements(p["PolicyDocument"])]
+        statements = [
+            s
+            for p in packaged["Resources"][role]["Properties"]["Policies"]
+            for s in _statements(p["PolicyDocument"])
+        ]
         deny = next(s for s in statements if s["Sid"] == NO_TOPICS)
         assert deny["Effect"] == "Deny" and _strings(deny["Action"]) == ["sns:Publish"]
         assert _strings(deny["Resource"]) == ["arn:${AWS::Partition}:sns:*:*:*"]
 
 
 def test_the_allowance_itself_is_narrow() -> None:
-    assert _wildcards({"Sid": "SendTextMessage", "Action": ["sns:Publish", "sns:Subscribe"], "Resource": "*"})
+    assert _wildcards(
+        {"Sid": "SendTextMessage", "Action": ["sns:Publish", "sns:Subscribe"], "Resource": "*"}
+    )
     assert _wildcards({"Sid": "Other", "Action": ["sns:Publish"], "Resource": "*"})
     assert _wildcards({"Action": ["s3:*"], "Resource": []}) == ["s3:*"]
     assert _wildcards({"Action": [], "Resource": ["arn:aws:s3:::b/*"]}) == ["arn:aws:s3:::b/*"]
     assert _wildcards({"Action": [], "Resource": ["arn:aws:cognito-idp:r:a:userpool/*"]})
-    assert _wildcards({"Action": [], "Resource": ["arn:aws:logs:*:*:log-group:/aws/lambda/x:log-stream:*"]})
-    assert _wildcards({"Action": [], "Resource": [{"Fn::Sub": "${ContentBucket.Arn}/modules/*"}]}) == []
-
+    assert _wildcards(
+        {"Action": [], "Resource": ["arn:aws:logs:*:*:log-group:/aws/lambda/x:log-stream:*"]}
+    )
+    assert (
+        _wildcards({"Action": [], "Resource": [{"Fn::Sub": "${ContentBucket.Arn}/modules/*"}]})
+        == []
+    )

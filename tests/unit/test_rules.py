@@ -324,5 +324,7 @@ def test_tag_with_trailing_newline_is_not_a_slug():
 
 
 def test_a_field_written_twice_is_reported_at_the_second_line():
-    problems = check(edit("title: Coping with hard days\n", "title: Coping with hard days\ntitle: Another\n"))
+    problems = check(
+        edit("title: Coping with hard days\n", "title: Coping with hard days\ntitle: Another\n")
+    )
     assert [(p.code, p.line) for p in problems] == [("FM014", 4)]

@@ -144,9 +144,7 @@ def test_markdown_output_survives():
     assert "<blockquote>" in html
 
 
-@pytest.mark.parametrize(
-    "href", ["https://example.org/x", "mailto:help@example.org", "tel:988"]
-)
+@pytest.mark.parametrize("href", ["https://example.org/x", "mailto:help@example.org", "tel:988"])
 def test_safe_link_schemes_keep_their_href(href):
     html = clean(f"[Get help]({href})\n")
 

@@ -72,13 +72,19 @@ def test_ordinary_cells_are_untouched(value):
 def test_csv_escapes_commas_quotes_and_newlines_and_round_trips():
     column = AssignedModule("coping", "Coping, part 1", 2, 2, None, None, ("a1",), None)
     grid = Grid(
-        GroupSummary("g", "Group", False, "2026-11-01T00:00:00Z"), (column,),
+        GroupSummary("g", "Group", False, "2026-11-01T00:00:00Z"),
+        (column,),
         (
-            GridRow("p1", 'Lee, "Sunny"\nSmith', "2026-11-01",
-                    (ModuleStatus("coping", COMPLETED, 2, "2026-11-19T10:00:00Z"),)),
+            GridRow(
+                "p1",
+                'Lee, "Sunny"\nSmith',
+                "2026-11-01",
+                (ModuleStatus("coping", COMPLETED, 2, "2026-11-19T10:00:00Z"),),
+            ),
             GridRow("p2", "=cmd|' /C calc'!A0", "2026-11-01", (ModuleStatus("coping", OVERDUE),)),
         ),
-        {}, "2026-11-20",
+        {},
+        "2026-11-20",
     )
     text = grid_csv(grid)
     rows = list(csv.reader(io.StringIO(text)))
@@ -92,7 +98,10 @@ def test_csv_escapes_commas_quotes_and_newlines_and_round_trips():
 
 class FakeLibrary:
     def catalog(self) -> list[dict]:
-        return [{"id": "coping", "title": "Coping", "version": 3}, {"id": "sleep", "title": "Sleep", "version": 1}]
+        return [
+            {"id": "coping", "title": "Coping", "version": 3},
+            {"id": "sleep", "title": "Sleep", "version": 1},
+        ]
 
     def tracks(self) -> list[dict]:
         return [{"id": "starter", "modules": ["sleep", "coping", "retired"]}]
@@ -102,12 +111,28 @@ def test_a_module_assigned_alone_and_in_a_track_is_one_assigned_module():
     from chalicelib.records.groups import Assignment
 
     assignments = [
-        Assignment("a1", "track", "starter", None, None, "2026-12-10", None, "2026-11-01T00:00:00Z", "l"),
-        Assignment("a2", "module", "coping", 2, None, "2026-12-03", "2026-12-02", "2026-11-02T00:00:00Z", "l"),
+        Assignment(
+            "a1", "track", "starter", None, None, "2026-12-10", None, "2026-11-01T00:00:00Z", "l"
+        ),
+        Assignment(
+            "a2",
+            "module",
+            "coping",
+            2,
+            None,
+            "2026-12-03",
+            "2026-12-02",
+            "2026-11-02T00:00:00Z",
+            "l",
+        ),
     ]
     assigned = {m.module_id: m for m in assigned_modules(assignments, FakeLibrary())}  # type: ignore[arg-type]
     assert set(assigned) == {"coping", "sleep"}  # the retired module is skipped
     coping = assigned["coping"]
-    assert (coping.due_date, coping.session_date, coping.assignment_ids) == ("2026-12-03", "2026-12-02", ("a1", "a2"))
+    assert (coping.due_date, coping.session_date, coping.assignment_ids) == (
+        "2026-12-03",
+        "2026-12-02",
+        ("a1", "a2"),
+    )
     assert (coping.target_version, coping.latest_version) == (3, 3)  # the track wants the latest
     assert assigned["sleep"].due_date == "2026-12-10"

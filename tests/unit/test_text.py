@@ -10,7 +10,9 @@ from chalicelib.errors import BadRequest
 from chalicelib.text import MAX_TEXT, ascii_digits, check_all, check_text, problem
 
 
-@pytest.mark.parametrize("value", ["Tuesday group", "Grupo del martes ñ", "Zoë", "日本語", "🙂 emoji", ""])
+@pytest.mark.parametrize(
+    "value", ["Tuesday group", "Grupo del martes ñ", "Zoë", "日本語", "🙂 emoji", ""]
+)
 def test_ordinary_text_is_kept(value):
     assert problem(value) is None
     assert check_text(value, "name") == value
@@ -68,10 +70,22 @@ def test_check_all_survives_deep_nesting():
     check_all(deep, "answers")  # no RecursionError
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("0", True), ("12", True), ("1234567", True), ("12345678", False), ("", False),
-    ("²", False), ("٣", False), ("1²", False), ("-1", False), (" 1", False), ("1.0", False),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("0", True),
+        ("12", True),
+        ("1234567", True),
+        ("12345678", False),
+        ("", False),
+        ("²", False),
+        ("٣", False),
+        ("1²", False),
+        ("-1", False),
+        (" 1", False),
+        ("1.0", False),
+    ],
+)
 def test_ascii_digits(value, expected):
     assert ascii_digits(value) is expected
 

@@ -24,21 +24,28 @@ JOINED = "2026-11-20T15:00:00.500000Z"
         ("", True, True),
     ],
 )
-def test_a_completion_is_visible_from_joining_unless_history_is_shared(completed_at, shares_history, visible):
+def test_a_completion_is_visible_from_joining_unless_history_is_shared(
+    completed_at, shares_history, visible
+):
     completed = CompletedVersions("p-1", {"thinking-traps": {1: completed_at}})
     shown = visible_to_leaders(completed, JOINED, shares_history)
     assert (shown.latest("thinking-traps") is not None) is visible
 
 
 def test_only_the_versions_completed_after_joining_are_kept():
-    completed = CompletedVersions("p-1", {
-        "thinking-traps": {1: "2026-11-01T10:00:00Z", 2: "2026-11-22T10:00:00Z"},
-        "sleep-basics": {1: "2026-11-02T10:00:00Z"},
-    })
+    completed = CompletedVersions(
+        "p-1",
+        {
+            "thinking-traps": {1: "2026-11-01T10:00:00Z", 2: "2026-11-22T10:00:00Z"},
+            "sleep-basics": {1: "2026-11-02T10:00:00Z"},
+        },
+    )
     shown = visible_to_leaders(completed, JOINED, False)
     assert shown.completed == {"thinking-traps": {2: "2026-11-22T10:00:00Z"}}
     assert shown.latest("sleep-basics") is None
-    assert completed.completed["sleep-basics"] == {1: "2026-11-02T10:00:00Z"}  # the input is untouched
+    assert completed.completed["sleep-basics"] == {
+        1: "2026-11-02T10:00:00Z"
+    }  # the input is untouched
 
 
 def test_an_unreadable_joining_time_shows_nothing_unless_shared():

@@ -32,14 +32,18 @@ def _assigned_names(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found: set[str] = set()
     for node in ast.walk(tree):
-        targets = node.targets if isinstance(node, ast.Assign) else (
-            [node.target] if isinstance(node, ast.AnnAssign) else [])
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else ([node.target] if isinstance(node, ast.AnnAssign) else [])
+        )
         found.update(t.id for t in targets if isinstance(t, ast.Name))
     return found
 
 
 @pytest.mark.parametrize(
-    "path", sorted((ROOT / "chalicelib").rglob("*.py")) + sorted((ROOT / "steady_content").rglob("*.py")),
+    "path",
+    sorted((ROOT / "chalicelib").rglob("*.py")) + sorted((ROOT / "steady_content").rglob("*.py")),
     ids=lambda p: p.relative_to(ROOT).as_posix(),
 )
 def test_no_other_module_defines_the_vocabulary_again(path):

@@ -27,7 +27,9 @@ def test_every_language_has_every_word_the_templates_use(lang):
 
 
 def test_every_language_has_the_same_words():
-    plain = {lang: {k for k in words if not k.startswith("error_")} for lang, words in WORDS.items()}
+    plain = {
+        lang: {k for k in words if not k.startswith("error_")} for lang, words in WORDS.items()
+    }
     assert plain["es"] == plain["en"]
 
 

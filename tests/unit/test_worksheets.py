@@ -205,17 +205,21 @@ def test_a_clean_worksheet_has_no_problems():
         ("- id: x\n  kind: short-text\n  label: A\n  low: Low\n", "WS010", 24),
         ("- id: X_1\n  kind: short-text\n  label: A\n", "WS011", 21),
         ("- id: 7\n  kind: short-text\n  label: A\n", "WS011", 21),
-        ("- id: x\n  kind: short-text\n  label: A\n- id: x\n  kind: short-text\n  label: B\n",
-         "WS012", 24),
+        (
+            "- id: x\n  kind: short-text\n  label: A\n- id: x\n  kind: short-text\n  label: B\n",
+            "WS012",
+            24,
+        ),
         ("- id: x\n  kind: short-text\n  label: A\n  plan: hopes\n", "WS013", 24),
-        ("- id: x\n  kind: choice\n  label: A\n  choices: [a, b]\n  plan: reasons\n",
-         "WS013", 25),
+        ("- id: x\n  kind: choice\n  label: A\n  choices: [a, b]\n  plan: reasons\n", "WS013", 25),
         ("- id: x\n  kind: short-text\n  label: A\n  plan: people-to-call\n", "WS013", 24),
         ("- id: x\n  kind: short-text\n  label: " + "word " * 25 + "\n", "WS031", 23),
-        ("- id: x\n  kind: short-text\n  label: A\n  help: " + "word " * 45 + "\n",
-         "WS031", 24),
-        ("- id: x\n  kind: short-text\n  label: When did you last feel like a junkie?\n",
-         "WS032", 23),
+        ("- id: x\n  kind: short-text\n  label: A\n  help: " + "word " * 45 + "\n", "WS031", 24),
+        (
+            "- id: x\n  kind: short-text\n  label: When did you last feel like a junkie?\n",
+            "WS032",
+            23,
+        ),
     ],
 )
 def test_each_field_problem_has_its_code_at_its_line(fields, code, line):
@@ -230,23 +234,40 @@ def test_a_worksheet_away_from_its_exercise_is_ws002_at_the_fence():
 
 
 def test_a_spanish_worksheet_is_judged_by_the_spanish_reading_rule():
-    hard = "- id: x\n  kind: long-text\n  label: " + (
-        "Caracterice exhaustivamente manifestaciones fisiológicas extraordinariamente "
-        "complicadas, particularmente interpersonales, considerablemente desproporcionadas, "
-        "indudablemente significativas, históricamente documentadas, "
-        "metodológicamente incuestionables, administrativamente irreprochables.\n"
-    ) + "  help: Responsabilidades institucionales administrativas correspondientes, " + (
-        "independientemente, internacionalmente, burocráticamente, sistemáticamente.\n"
+    hard = (
+        "- id: x\n  kind: long-text\n  label: "
+        + (
+            "Caracterice exhaustivamente manifestaciones fisiológicas extraordinariamente "
+            "complicadas, particularmente interpersonales, considerablemente desproporcionadas, "
+            "indudablemente significativas, históricamente documentadas, "
+            "metodológicamente incuestionables, administrativamente irreprochables.\n"
+        )
+        + "  help: Responsabilidades institucionales administrativas correspondientes, "
+        + ("independientemente, internacionalmente, burocráticamente, sistemáticamente.\n")
     )
-    easy = "- id: x\n  kind: long-text\n  label: ¿Qué te ayuda en un día difícil? " + (
-        "Escribe una cosa. Puede ser algo pequeño, como una caminata, una ducha o una llamada.\n"
-    ) + "  help: Piensa en la última vez que te fue bien. ¿Qué hiciste? ¿Con quién estabas?\n"
+    easy = (
+        "- id: x\n  kind: long-text\n  label: ¿Qué te ayuda en un día difícil? "
+        + (
+            "Escribe una cosa. Puede ser algo pequeño, como una caminata, una ducha o una llamada.\n"
+        )
+        + "  help: Piensa en la última vez que te fue bien. ¿Qué hiciste? ¿Con quién estabas?\n"
+    )
     path = "content/addiction/coping.es.md"
 
-    assert found(module_text(body='!!! tip "Inténtalo"\n    Hazlo.\n\n```worksheet\n' + hard
-                             + "```\n", locale="es"), path, "WS030")
-    assert not found(module_text(body='!!! tip "Inténtalo"\n    Hazlo.\n\n```worksheet\n' + easy
-                                 + "```\n", locale="es"), path, "WS030")
+    assert found(
+        module_text(
+            body='!!! tip "Inténtalo"\n    Hazlo.\n\n```worksheet\n' + hard + "```\n", locale="es"
+        ),
+        path,
+        "WS030",
+    )
+    assert not found(
+        module_text(
+            body='!!! tip "Inténtalo"\n    Hazlo.\n\n```worksheet\n' + easy + "```\n", locale="es"
+        ),
+        path,
+        "WS030",
+    )
 
 
 # --- Across versions (the lock) --------------------------------------------------------------
@@ -313,15 +334,19 @@ def test_changing_a_field_kind_is_a_change_too(content):
 def test_a_new_version_that_drops_a_field_must_say_so_in_the_changelog(content):
     path = write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
     relock(content)
-    bumped = with_fields(ONE_FIELD).replace("version: 1", "version: 2").replace(
-        "changelog: First version.", "changelog: A shorter exercise."
+    bumped = (
+        with_fields(ONE_FIELD)
+        .replace("version: 1", "version: 2")
+        .replace("changelog: First version.", "changelog: A shorter exercise.")
     )
     path.write_text(bumped, encoding="utf-8")
 
     assert ("WS021", 12) in codes(content)
 
     path.write_text(
-        bumped.replace("A shorter exercise.", "Dropped the field two; earlier answers stay in the plan."),
+        bumped.replace(
+            "A shorter exercise.", "Dropped the field two; earlier answers stay in the plan."
+        ),
         encoding="utf-8",
     )
     assert [c for c, _ in codes(content) if c.startswith("WS")] == []
@@ -333,8 +358,11 @@ def test_the_changelog_may_name_the_field_by_its_old_label(content):
     path = write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
     relock(content)
     path.write_text(
-        with_fields(ONE_FIELD).replace("version: 1", "version: 2").replace(
-            "First version.", "Things that help moved to the next module; answers stay in your plan."
+        with_fields(ONE_FIELD)
+        .replace("version: 1", "version: 2")
+        .replace(
+            "First version.",
+            "Things that help moved to the next module; answers stay in your plan.",
         ),
         encoding="utf-8",
     )
@@ -361,10 +389,14 @@ def spanish(fields: str) -> str:
 
 def test_a_translation_with_the_same_fields_is_clean(content):
     write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
-    write(content, "addiction/coping.es.md", spanish(
-        "- id: one\n  kind: short-text\n  label: Una cosa\n"
-        "- id: two\n  kind: list\n  label: Cosas que ayudan\n"
-    ))
+    write(
+        content,
+        "addiction/coping.es.md",
+        spanish(
+            "- id: one\n  kind: short-text\n  label: Una cosa\n"
+            "- id: two\n  kind: list\n  label: Cosas que ayudan\n"
+        ),
+    )
     relock(content)
 
     assert codes(content) == []
@@ -372,7 +404,11 @@ def test_a_translation_with_the_same_fields_is_clean(content):
 
 def test_a_translation_missing_a_field_is_ws050_at_its_worksheet(content):
     write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
-    write(content, "addiction/coping.es.md", spanish("- id: one\n  kind: short-text\n  label: Una cosa\n"))
+    write(
+        content,
+        "addiction/coping.es.md",
+        spanish("- id: one\n  kind: short-text\n  label: Una cosa\n"),
+    )
     lockfile.write(content, pipeline.lock_entries(pipeline.lint(content).modules))
 
     assert codes(content) == [("WS050", 20)]
@@ -388,9 +424,11 @@ def test_a_translation_without_any_worksheet_is_ws050_at_its_body(content):
 
 def test_a_translated_field_feeding_another_plan_section_is_ws051(content):
     write(content, "addiction/coping.md", with_fields(ONE_FIELD + "  plan: reasons\n"))
-    write(content, "addiction/coping.es.md", spanish(
-        "- id: one\n  kind: short-text\n  label: Una cosa\n  plan: triggers\n"
-    ))
+    write(
+        content,
+        "addiction/coping.es.md",
+        spanish("- id: one\n  kind: short-text\n  label: Una cosa\n  plan: triggers\n"),
+    )
 
     assert ("WS051", 24) in codes(content)
 

@@ -41,17 +41,12 @@ from chalicelib.records.keys import (
     worksheet_sk,
 )
 from chalicelib.records.table import (
-    BotoCoreError,
-    ClientError,
     RecordTable,
     TransactionCancelled,
-    from_item,
     to_item,
 )
 from chalicelib.records.worksheets import Worksheet
 
-_BATCH_GET_LIMIT = 100
-_BATCH_RETRIES = 5
 _BUSY = Conflict("Someone else is changing this group right now. Try again.", code="busy")
 
 
@@ -67,36 +62,18 @@ class AttentionRecords(RecordTable):
         sheets: dict[tuple[str, str], Worksheet] = {}
         keys: list[dict[str, Any]] = []
         for pid in unique:
-            keys.append(to_item({"PK": participant_pk(pid), "SK": COMPLETED_VERSIONS_SK}))
+            keys.append({"PK": participant_pk(pid), "SK": COMPLETED_VERSIONS_SK})
             keys.extend(
-                to_item({"PK": participant_pk(pid), "SK": worksheet_sk(m)})
+                {"PK": participant_pk(pid), "SK": worksheet_sk(m)}
                 for m in dict.fromkeys(worksheets.get(pid, ()))
             )
-        for start in range(0, len(keys), _BATCH_GET_LIMIT):
-            request: dict[str, Any] = {
-                self._table: {
-                    "Keys": keys[start : start + _BATCH_GET_LIMIT],
-                    "ConsistentRead": True,
-                }
-            }
-            for _attempt in range(_BATCH_RETRIES):
-                try:
-                    response = self._dynamodb.batch_get_item(RequestItems=request)
-                except (ClientError, BotoCoreError) as error:
-                    raise self.unavailable(error) from error
-                for item in response.get("Responses", {}).get(self._table, []):
-                    record = from_item(item)
-                    pid = participant_id_of(str(record["PK"]))
-                    if record["SK"] == COMPLETED_VERSIONS_SK:
-                        completed[pid] = CompletedVersions.from_record(pid, record)
-                    elif str(record["SK"]).startswith(WORKSHEET_PREFIX):
-                        sheet = Worksheet.from_record(record)
-                        sheets[(pid, sheet.module_id)] = sheet
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-            else:
-                raise self.unavailable(RuntimeError("unprocessed keys"))
+        for record in self.batch_get(keys, consistent=True):
+            pid = participant_id_of(str(record["PK"]))
+            if record["SK"] == COMPLETED_VERSIONS_SK:
+                completed[pid] = CompletedVersions.from_record(pid, record)
+            elif str(record["SK"]).startswith(WORKSHEET_PREFIX):
+                sheet = Worksheet.from_record(record)
+                sheets[(pid, sheet.module_id)] = sheet
         return completed, sheets
 
     def mark_seen(self, group_id: str, seen: Seen, audit: dict[str, Any]) -> None:

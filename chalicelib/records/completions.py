@@ -46,8 +46,6 @@ _IN_PROGRESS = Conflict(
     "This completion is being recorded by another request. Try again.",
     code="completion_in_progress",
 )
-_BATCH_GET_LIMIT = 100
-_BATCH_RETRIES = 5
 
 
 @dataclass(frozen=True)
@@ -228,27 +226,10 @@ class CompletionRecords(RecordTable):
         found: dict[str, CompletedVersions] = {
             pid: CompletedVersions(pid, {}) for pid in participant_ids
         }
-        unique = list(dict.fromkeys(participant_ids))
-        for start in range(0, len(unique), _BATCH_GET_LIMIT):
-            keys = [
-                to_item({"PK": participant_pk(pid), "SK": COMPLETED_VERSIONS_SK})
-                for pid in unique[start : start + _BATCH_GET_LIMIT]
-            ]
-            request: dict[str, Any] = {self._table: {"Keys": keys, "ConsistentRead": True}}
-            for _attempt in range(_BATCH_RETRIES):
-                try:
-                    response = self._dynamodb.batch_get_item(RequestItems=request)
-                except (ClientError, BotoCoreError) as error:
-                    raise self.unavailable(error) from error
-                for item in response.get("Responses", {}).get(self._table, []):
-                    record = from_item(item)
-                    pid = participant_id_of(record["PK"])
-                    found[pid] = CompletedVersions.from_record(pid, record)
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-            else:
-                raise self.unavailable(RuntimeError("unprocessed keys"))
+        keys = [{"PK": participant_pk(pid), "SK": COMPLETED_VERSIONS_SK} for pid in participant_ids]
+        for record in self.batch_get(keys, consistent=True):
+            pid = participant_id_of(record["PK"])
+            found[pid] = CompletedVersions.from_record(pid, record)
         return found
 
     def get(

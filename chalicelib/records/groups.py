@@ -44,16 +44,12 @@ from chalicelib.records.keys import (
     participant_sk,
 )
 from chalicelib.records.table import (
-    BotoCoreError,
-    ClientError,
     RecordTable,
     TransactionCancelled,
-    from_item,
     to_item,
 )
 
 _BATCH_GET_LIMIT = 100
-_BATCH_RETRIES = 5
 _BUSY = Conflict("Someone else is changing this group right now. Try again.", code="busy")
 
 
@@ -219,24 +215,11 @@ class GroupRecords(RecordTable):
         unique = list(dict.fromkeys(group_ids))[:_BATCH_GET_LIMIT]
         if not unique:
             return {}
-        request: dict[str, Any] = {
-            self._table: {
-                "Keys": [to_item({"PK": group_pk(gid), "SK": GROUP_SK}) for gid in unique]
-            }
+        keys = [{"PK": group_pk(gid), "SK": GROUP_SK} for gid in unique]
+        return {
+            record["PK"].removeprefix(GROUP_PREFIX): str(record.get("name", ""))
+            for record in self.batch_get(keys)
         }
-        names: dict[str, str] = {}
-        for _attempt in range(_BATCH_RETRIES):
-            try:
-                response = self._dynamodb.batch_get_item(RequestItems=request)
-            except (ClientError, BotoCoreError) as error:
-                raise self.unavailable(error) from error
-            for item in response.get("Responses", {}).get(self._table, []):
-                record = from_item(item)
-                names[record["PK"].removeprefix(GROUP_PREFIX)] = str(record.get("name", ""))
-            request = response.get("UnprocessedKeys") or {}
-            if not request:
-                return names
-        raise self.unavailable(RuntimeError("unprocessed keys"))
 
     def due_summaries(self, group_ids: list[str]) -> dict[str, Group | None]:
         """Many groups' assignments and member ids (no names, no leaders) from their ``DUE``
@@ -244,26 +227,9 @@ class GroupRecords(RecordTable):
         (made before it existed) is read whole (one Query); ``None``: no such group."""
         unique = list(dict.fromkeys(group_ids))
         found: dict[str, Group | None] = {}
-        for start in range(0, len(unique), _BATCH_GET_LIMIT):
-            keys = [
-                to_item({"PK": group_pk(gid), "SK": DUE_SK})
-                for gid in unique[start : start + _BATCH_GET_LIMIT]
-            ]
-            request: dict[str, Any] = {self._table: {"Keys": keys}}
-            for _attempt in range(_BATCH_RETRIES):
-                try:
-                    response = self._dynamodb.batch_get_item(RequestItems=request)
-                except (ClientError, BotoCoreError) as error:
-                    raise self.unavailable(error) from error
-                for item in response.get("Responses", {}).get(self._table, []):
-                    record = from_item(item)
-                    gid = str(record["PK"]).removeprefix(GROUP_PREFIX)
-                    found[gid] = _from_due(gid, record)
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-            else:
-                raise self.unavailable(RuntimeError("unprocessed keys"))
+        for record in self.batch_get({"PK": group_pk(gid), "SK": DUE_SK} for gid in unique):
+            gid = str(record["PK"]).removeprefix(GROUP_PREFIX)
+            found[gid] = _from_due(gid, record)
         for gid in unique:
             if gid not in found:
                 try:
@@ -358,25 +324,12 @@ class GroupRecords(RecordTable):
         of their pointers, then one BatchGetItem per 50 groups (details + enrolment)."""
         group_ids = self.groups_of_participant(participant_id)
         found: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(group_ids), _BATCH_GET_LIMIT // 2):
-            keys = []
-            for gid in group_ids[start : start + _BATCH_GET_LIMIT // 2]:
-                keys.append(to_item({"PK": group_pk(gid), "SK": GROUP_SK}))
-                keys.append(to_item({"PK": group_pk(gid), "SK": participant_sk(participant_id)}))
-            request: dict[str, Any] = {self._table: {"Keys": keys}}
-            for _attempt in range(_BATCH_RETRIES):
-                try:
-                    response = self._dynamodb.batch_get_item(RequestItems=request)
-                except (ClientError, BotoCoreError) as error:
-                    raise self.unavailable(error) from error
-                for item in response.get("Responses", {}).get(self._table, []):
-                    record = from_item(item)
-                    found[f"{record['PK']}|{record['SK']}"] = record
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-            else:
-                raise self.unavailable(RuntimeError("unprocessed keys"))
+        keys = []
+        for gid in group_ids:
+            keys.append({"PK": group_pk(gid), "SK": GROUP_SK})
+            keys.append({"PK": group_pk(gid), "SK": participant_sk(participant_id)})
+        for record in self.batch_get(keys):
+            found[f"{record['PK']}|{record['SK']}"] = record
         result = []
         for gid in group_ids:
             details = found.get(f"{group_pk(gid)}|{GROUP_SK}")

@@ -74,7 +74,6 @@ CHOICE_SK = REMINDERS_SK
 SENT_SK = REMINDER_SENT_SK
 # Each participant costs three keys in one BatchGetItem (choice, sent, progress): 100 keys a call.
 _BATCH_KEYS = 99
-_BATCH_RETRIES = 5
 TRANSACT_LIMIT = 100
 
 
@@ -235,26 +234,8 @@ class ReminderRecords(RecordTable):
             for pid in unique
             for sk in (CHOICE_SK, SENT_SK, COMPLETED_VERSIONS_SK)
         ]
-        for start in range(0, len(keys), _BATCH_KEYS):
-            request: dict[str, Any] = {
-                self._table: {
-                    "Keys": [to_item(k) for k in keys[start : start + _BATCH_KEYS]],
-                    "ConsistentRead": True,
-                }
-            }
-            for _attempt in range(_BATCH_RETRIES):
-                try:
-                    response = self._dynamodb.batch_get_item(RequestItems=request)
-                except (ClientError, BotoCoreError) as error:
-                    raise self.unavailable(error) from error
-                for raw in response.get("Responses", {}).get(self._table, []):
-                    record = from_item(raw)
-                    found[participant_id_of(record["PK"])][record["SK"]] = record
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-            else:
-                raise self.unavailable(RuntimeError("unprocessed keys"))
+        for record in self.batch_get(keys, consistent=True, per_call=_BATCH_KEYS):
+            found[participant_id_of(record["PK"])][record["SK"]] = record
         return {
             pid: Candidate(
                 pid,

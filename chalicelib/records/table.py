@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -16,6 +16,9 @@ from chalicelib.errors import BadRequest, Conflict, ServiceUnavailable
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
+
+
+_BATCH_RETRIES = 5  # BatchGetItem rounds for unprocessed keys before "busy"
 
 
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -73,6 +76,34 @@ class RecordTable:
         if not isinstance(sk, str) or not sk.startswith(sk_prefix) or len(sk) > 200:
             raise BadRequest("The page token is not valid.", code="invalid_page_token")
         return {"PK": {"S": pk}, "SK": {"S": sk}}
+
+    def batch_get(
+        self, keys: Iterable[Mapping[str, Any]], consistent: bool = False, per_call: int = 100
+    ) -> list[dict[str, Any]]:
+        """The items at ``keys`` (plain ``{"PK", "SK"}``): one BatchGetItem per ``per_call``
+        keys (DynamoDB takes 100 at most), unprocessed keys retried a few times before the
+        service says it is busy. Keys with no item are left out; the order is DynamoDB's."""
+        unique = list({(k["PK"], k["SK"]): k for k in keys}.values())
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(unique), per_call):
+            chunk: dict[str, Any] = {"Keys": [to_item(k) for k in unique[start : start + per_call]]}
+            if consistent:
+                chunk["ConsistentRead"] = True
+            request: dict[str, Any] = {self._table: chunk}
+            for _attempt in range(_BATCH_RETRIES):
+                try:
+                    response = self._dynamodb.batch_get_item(RequestItems=request)
+                except (ClientError, BotoCoreError) as error:
+                    raise self.unavailable(error) from error
+                found.extend(
+                    from_item(i) for i in response.get("Responses", {}).get(self._table, [])
+                )
+                request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+            else:
+                raise self.unavailable(RuntimeError("unprocessed keys"))
+        return found
 
     def query_page(
         self,

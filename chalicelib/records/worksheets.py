@@ -46,8 +46,6 @@ from chalicelib.records.table import (
 )
 
 ANSWER_PREFIX = "a#"
-_BATCH_GET_LIMIT = 100
-_BATCH_RETRIES = 5
 
 
 @dataclass(frozen=True)
@@ -234,26 +232,12 @@ class WorksheetRecords(RecordTable):
     def of_participants(self, participant_ids: list[str], module_id: str) -> dict[str, Worksheet]:
         """One module's worksheet for many participants: one BatchGetItem per 100."""
         found = {pid: Worksheet(pid, module_id) for pid in participant_ids}
-        unique = list(dict.fromkeys(participant_ids))
-        for start in range(0, len(unique), _BATCH_GET_LIMIT):
-            keys = [
-                to_item({"PK": participant_pk(pid), "SK": worksheet_sk(module_id)})
-                for pid in unique[start : start + _BATCH_GET_LIMIT]
-            ]
-            request: dict[str, Any] = {self._table: {"Keys": keys, "ConsistentRead": True}}
-            for _attempt in range(_BATCH_RETRIES):
-                try:
-                    response = self._dynamodb.batch_get_item(RequestItems=request)
-                except (ClientError, BotoCoreError) as error:
-                    raise self.unavailable(error) from error
-                for item in response.get("Responses", {}).get(self._table, []):
-                    sheet = Worksheet.from_record(from_item(item))
-                    found[sheet.participant_id] = sheet
-                request = response.get("UnprocessedKeys") or {}
-                if not request:
-                    break
-            else:
-                raise self.unavailable(RuntimeError("unprocessed keys"))
+        keys = [
+            {"PK": participant_pk(pid), "SK": worksheet_sk(module_id)} for pid in participant_ids
+        ]
+        for record in self.batch_get(keys, consistent=True):
+            sheet = Worksheet.from_record(record)
+            found[sheet.participant_id] = sheet
         return found
 
     def delete_all(self, participant_id: str) -> int:

@@ -13,6 +13,7 @@ from chalicelib.web import (
     leader_pages,
     pages,
     plan_pages,
+    privacy_pages,
     reading_pages,
     worksheet_pages,
 )
@@ -100,6 +101,8 @@ def blueprint() -> Blueprint:
     web.route(data_pages.PAGE, access=(PARTICIPANTS,))(data_pages.data_page)
     web.route(data_pages.DELETE, method="POST", access=(PARTICIPANTS,))(data_pages.delete)
     web.route(data_pages.DOWNLOAD, access=(PARTICIPANTS,))(data_pages.download)
+    web.route(privacy_pages.PAGE, access=(PARTICIPANTS,))(privacy_pages.privacy_page)
+    web.route(privacy_pages.SHARE, method="POST", access=(PARTICIPANTS,))(privacy_pages.share)
 
     web.route(before_session_pages.PAGE, access=LEADER_ONLY)(before_session_pages.before_session)
     return bp

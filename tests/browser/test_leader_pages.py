@@ -14,6 +14,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from playwright.sync_api import expect
 
 from chalicelib.clock import Clock
 from chalicelib.records.audit import new_entry
@@ -51,7 +52,7 @@ def axe(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 def check(page, context, artifacts: Path, name: str, title: str, shots: bool = False) -> None:  # type: ignore[no-untyped-def]
     """axe at both widths, the title, the compressed size, and screenshots if asked."""
-    assert page.title() == title, name
+    expect(page, name).to_have_title(title)  # waits out a navigation still under way
     MEASURED["titles"][name] = title
     for size in (PHONE, DESKTOP):
         page.set_viewport_size(size)
@@ -74,7 +75,7 @@ def check(page, context, artifacts: Path, name: str, title: str, shots: bool = F
 
 def refused(page, field: str, kept: dict[str, str], title: str) -> None:  # type: ignore[no-untyped-def]
     """The same form again: an error summary whose link moves to the field, the input kept."""
-    assert page.title() == title
+    expect(page).to_have_title(title)
     summary = page.locator(".error-summary")
     assert summary.is_visible()
     # It has the focus on arrival (autofocus, no script): read first, Tab goes to its links.
@@ -161,6 +162,7 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
 
     page.goto(group_url)
     page.get_by_role("link", name=re.compile("^Change dates")).first.click()
+    page.wait_for_url(re.compile(r".*/assignments/[^/]+/dates$"))
     check(page, context, artifacts, "leader-dates", "Dates – Steady")
     page.get_by_label("Due date").fill("2030-02-01")
     page.evaluate(
@@ -178,10 +180,12 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
 
     page.goto(group_url)
     page.get_by_role("link", name=re.compile("^Unassign")).first.click()
+    page.wait_for_url(re.compile(r".*/assignments/[^/]+/remove$"))
     check(page, context, artifacts, "leader-unassign-confirm", "Confirm – Steady")
     page.get_by_role("link", name="Cancel, keep it").click()
     page.wait_for_url(group_url)
     page.get_by_role("link", name=re.compile("^Remove")).first.click()
+    page.wait_for_url(re.compile(r".*/participants/[^/]+/remove$"))
     check(page, context, artifacts, "leader-remove-confirm", "Confirm – Steady")
     page.goto(group_url + "/archive")
     check(page, context, artifacts, "leader-archive-confirm", "Confirm – Steady")

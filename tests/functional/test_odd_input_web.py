@@ -84,7 +84,15 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "/lesson/{code}/complete": ("version", "locale", "q0", "q1"),
     "/leader/groups": ("name", "key"),
     "/leader/groups/{group_id}/participants": ("username", "display_name", "create"),
-    "/leader/groups/{group_id}/assignments": ("item", "due_date", "session_date"),
+    "/leader/groups/{group_id}/assignments": ("item", "participant", "due_date", "session_date"),
+    "/leader/groups/{group_id}/name": ("name",),
+    "/leader/groups/{group_id}/leaders": ("leader_username",),
+    "/leader/groups/{group_id}/archive": ("csrf",),
+    "/leader/groups/{group_id}/unarchive": ("csrf",),
+    "/leader/groups/{group_id}/participants/{participant_id}/remove": ("csrf",),
+    "/leader/groups/{group_id}/assignments/{assignment_id}/dates": ("due_date", "session_date"),
+    "/leader/groups/{group_id}/assignments/{assignment_id}/remove": ("csrf",),
+    "/account/privacy/share": ("group_id", "share", "locale"),
     "/account/data/delete": ("confirm", "locale"),
     "/plan/edit/{section}": (
         "based_on",
@@ -199,11 +207,18 @@ class Steps:
                 },
                 path.replace("{section}", "triggers"),
             )
+        if path.startswith("/account/privacy"):
+            group_id = self._group_with_participant()[0]
+            web = signed_in(self.client, self.participant)
+            form = {"csrf": web.get("/account/privacy").csrf(), "group_id": group_id}
+            return web, {**form, "share": "1", "locale": "en"}, path
         web = signed_in(self.client, self.leader)
         csrf = web.get("/leader").csrf()
         group = web.post(
             "/leader/groups", {"csrf": csrf, "name": "Form group", "key": "form-group"}
         ).location
+        group_id = group.rsplit("/", 1)[-1]
+        assignment_id = self._enrol_and_assign(group_id)
         forms = {
             "/leader/groups": {"name": "Another group", "key": ""},
             "/leader/groups/{group_id}/participants": {
@@ -213,11 +228,48 @@ class Steps:
             },
             "/leader/groups/{group_id}/assignments": {
                 "item": "module:thinking-traps",
+                "participant": "everyone",
                 "due_date": "2026-12-01",
                 "session_date": "",
             },
+            "/leader/groups/{group_id}/name": {"name": "Renamed group"},
+            "/leader/groups/{group_id}/leaders": {"leader_username": self.leader.username},
+            "/leader/groups/{group_id}/archive": {},
+            "/leader/groups/{group_id}/unarchive": {},
+            "/leader/groups/{group_id}/participants/{participant_id}/remove": {},
+            "/leader/groups/{group_id}/assignments/{assignment_id}/dates": {
+                "due_date": "2026-12-01",
+                "session_date": "2026-12-02",
+            },
+            "/leader/groups/{group_id}/assignments/{assignment_id}/remove": {},
         }
-        return web, {"csrf": csrf, **forms[path]}, path.replace("/leader/groups/{group_id}", group)
+        concrete = path.format(
+            group_id=group_id, participant_id=self.participant.id, assignment_id=assignment_id
+        )
+        return web, {"csrf": csrf, **forms[path]}, concrete
+
+    def _enrol_and_assign(self, group_id: str) -> str:
+        """Enrols the participant through the API and assigns one module; the assignment's id."""
+        headers = self.leader.headers
+        self.client.http.post(
+            f"/groups/{group_id}/participants",
+            headers=headers,
+            body=json.dumps({"username": self.participant.username}),
+        )
+        assigned = self.client.http.post(
+            f"/groups/{group_id}/assignments",
+            headers=headers,
+            body=json.dumps({"module_id": "thinking-traps"}),
+        )
+        return str(json.loads(assigned.body)["assignment_id"])
+
+    def _group_with_participant(self) -> tuple[str, str]:
+        group_id = json.loads(
+            self.client.http.post(
+                "/groups", headers=self.leader.headers, body=json.dumps({"name": "G"})
+            ).body
+        )["group_id"]
+        return group_id, self._enrol_and_assign(group_id)
 
     def _new_participant(self, username: str) -> str:
         headers = self.leader.headers

@@ -123,6 +123,12 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
         "/plan/download?format=txt", expect=(SIGN_IN, 200, 403, 403)
     ),
     ("GET", "/account/data"): PageRow("/account/data", expect=(SIGN_IN, 200, 403, 403)),
+    ("GET", "/account/privacy"): PageRow("/account/privacy", expect=(SIGN_IN, 200, 403, 403)),
+    ("POST", "/account/privacy/share"): PageRow(
+        "/account/privacy/share",
+        {"group_id": "not-my-group", "share": "1"},
+        expect=(SIGN_IN, 404, 403, 403),
+    ),
     ("GET", "/leader/groups/{group_id}/before-session"): PageRow(
         "/leader/groups/{g}/before-session?module=cravings-and-urge-surfing", expect=LEADER_PAGE
     ),

@@ -1,0 +1,64 @@
+"""Who sees your records, in the browser without JavaScript: a participant lets a group's
+leaders see what they did before joining and takes it back (the visibility rule, checked in
+the leader's grid), sees who has looked at their records (role and group, never who), and a
+refused form comes back with an error summary."""
+
+from __future__ import annotations
+
+from tests.functional import test_groups
+from tests.functional.test_groups import assign, call, complete, enrol
+from tests.functional.test_plan_pages import signed_in
+from tests.functional.test_visibility import cell
+
+group = test_groups.group  # fixtures
+today = test_groups.today
+
+
+def test_share_history_and_who_has_seen_my_records(
+    client, group, leader, participant, library_clock
+):
+    complete(client, participant, "thinking-traps")  # before joining the group
+    library_clock.advance(86400)
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id="thinking-traps")
+    assert cell(client, group, leader, "thinking-traps") == "not_started"
+
+    browser = signed_in(client, participant)
+    page = browser.get("/account/privacy")
+    assert page.status == 200 and "<title>Who sees your records – Steady</title>" in page.body
+    assert "Its leaders see only what you did since you joined." in page.body
+    assert "A group leader" in page.body  # the grid read above, by role only
+    assert leader.username not in page.body
+
+    allowed = browser.post(
+        "/account/privacy/share", {"csrf": page.csrf(), "group_id": group, "share": "1"}
+    )
+    assert (allowed.status, allowed.location) == (303, "/account/privacy?changed=1")
+    assert cell(client, group, leader, "thinking-traps") == "completed"
+    page = browser.get("/account/privacy?changed=1")
+    assert "Your choice is saved." in page.body and "Stop showing what I did before" in page.body
+    status, mine = call(client, "GET", "/me/groups", participant)
+    assert status == 200 and mine["groups"][0]["shares_history"] is True
+
+    taken_back = browser.post(
+        "/account/privacy/share", {"csrf": page.csrf(), "group_id": group, "share": "0"}
+    )
+    assert taken_back.status == 303
+    assert cell(client, group, leader, "thinking-traps") == "not_started"
+
+
+def test_a_refused_choice_comes_back_with_an_error_summary(client, group, leader, participant):
+    enrol(client, group, leader, participant)
+    browser = signed_in(client, participant)
+    token = browser.get("/account/privacy").csrf()
+    refused = browser.post(
+        "/account/privacy/share", {"csrf": token, "group_id": group, "share": "x"}
+    )
+    assert refused.status == 400 and "error-summary" in refused.body
+    assert 'href="#groups"' in refused.body
+    other = browser.post(
+        "/account/privacy/share", {"csrf": token, "group_id": "g" * 32, "share": "1"}
+    )
+    assert other.status == 404 and "You are not in that group any more." in other.body
+    spanish = signed_in(client, participant, language="es").get("/account/privacy")
+    assert "Quién ve sus registros" in spanish.body

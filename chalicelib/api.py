@@ -143,9 +143,14 @@ class Endpoints:
         optional: dict[str, type] | None = None,
         cache: str = "no-store",
         max_body: int = MAX_BODY_BYTES,
+        multiline: Iterable[str] = (),
     ) -> Callable[[Callable[[Call], Any]], Callable[..., Response]]:
-        """Register ``handler(call)`` at ``method path`` for callers holding one of ``roles``."""
+        """Register ``handler(call)`` at ``method path`` for callers holding one of ``roles``.
+
+        ``multiline`` names the body fields whose text may hold line breaks (long answers);
+        the use case still decides which of the values inside may (``worksheets.clean_text``)."""
         allowed_roles = frozenset(roles)
+        multiline_fields = frozenset(multiline)
         allowed_query = frozenset(query)
         Endpoints.registry.append(
             RouteSpec(method, path, allowed_roles, (*(body or {}), *(optional or {})))
@@ -170,7 +175,11 @@ class Endpoints:
                         ),
                         body=(
                             _body(
-                                cast(bytes | None, request.raw_body), body, optional or {}, max_body
+                                cast(bytes | None, request.raw_body),
+                                body,
+                                optional or {},
+                                max_body,
+                                multiline_fields,
                             )
                             if body is not None or optional is not None
                             else {}
@@ -227,8 +236,10 @@ def _body(
     fields: dict[str, type] | None,
     optional: dict[str, type] | None = None,
     max_bytes: int = MAX_BODY_BYTES,
+    multiline: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """Parse a JSON object with exactly ``fields`` (required) and any of ``optional`` (may be null)."""
+    """Parse a JSON object with exactly ``fields`` (required) and any of ``optional`` (may be
+    null); the text in ``multiline`` fields may hold line breaks."""
     fields = fields or {}
     optional = optional or {}
     raw = raw or b""
@@ -244,7 +255,8 @@ def _body(
     if unknown:
         raise BadRequest(f"Unknown field: {unknown[0][:40]}.", code="unknown_field")
     for name, value in body.items():
-        text.check_all(value, name)  # before any string reaches the core, DynamoDB or Cognito
+        # Before any string reaches the core, DynamoDB or Cognito.
+        text.check_all(value, name, multiline=name in multiline)
     for name, expected in fields.items():
         if name not in body:
             raise BadRequest(f"The field {name} is required.", code="missing_field")

@@ -7,6 +7,10 @@ came in. Why refuse rather than repair: an unpaired surrogate cannot be encoded 
 (DynamoDB, Cognito and every log line would fail on it), and a control or line-separator
 character inside a name breaks the CSV export, the pages and the audit trail in quieter ways.
 Refusing with a 400 that names the field tells the person what to fix; nothing is lost.
+
+A field that is several lines long (a long-text worksheet answer, a My plan item: a textarea,
+which browsers send with "\r\n") may also hold line breaks and tabs; the route or form says
+which fields those are (``multiline``), and every other field still refuses them.
 """
 
 from __future__ import annotations
@@ -24,52 +28,59 @@ CODE = "invalid_text"
 # Cc: control characters (NUL, ESC, DEL, C1 controls...); Cs: unpaired surrogates (only a JSON
 # "\ud800" escape can produce one); Zl/Zp: the Unicode line and paragraph separators.
 _REFUSED = frozenset({"Cc", "Cs", "Zl", "Zp"})
+# What a multi-line field may hold besides text: a line break as any browser or system sends
+# it ("\n", "\r\n", "\r") and a tab. The Unicode separators (U+2028, U+2029) stay refused:
+# nobody types them, and they break a CSV row or a script on a page.
+LINE_BREAKS = frozenset("\n\r\t")
 
 
-def problem(value: str, max_length: int = MAX_TEXT) -> str | None:
-    """What is wrong with ``value`` in words ("is longer than ..."), or ``None`` if it may be kept."""
+def problem(value: str, max_length: int = MAX_TEXT, multiline: bool = False) -> str | None:
+    """What is wrong with ``value`` in words ("is longer than ..."), or ``None`` if it may be
+    kept. ``multiline`` fields may also hold line breaks and tabs."""
     if len(value) > max_length:
         return f"is longer than {max_length} characters"
+    allowed = LINE_BREAKS if multiline else frozenset()
     if value.isascii():  # the usual case: one C-level scan, no per-character lookup
-        if any(c < " " or c == "\x7f" for c in value):
-            return "cannot contain control characters"
+        if any((c < " " or c == "\x7f") and c not in allowed for c in value):
+            return "cannot contain control characters" + ("" if multiline else " or line breaks")
         return None
     for c in value:
         category = unicodedata.category(c)
         if category == "Cs":
             return "is not valid Unicode text (it holds an unpaired surrogate)"
-        if category in _REFUSED:
-            return "cannot contain control characters or line breaks"
+        if category in _REFUSED and c not in allowed:
+            return "cannot contain control characters" + ("" if multiline else " or line breaks")
     return None
 
 
-def check_text(value: Any, field: str, max_length: int = MAX_TEXT) -> str:
+def check_text(value: Any, field: str, max_length: int = MAX_TEXT, multiline: bool = False) -> str:
     """Return ``value`` NFC-normalised if it is a string the service may keep; raise
     ``BadRequest`` (code ``invalid_text``) naming ``field`` otherwise."""
     if not isinstance(value, str):
         raise BadRequest(f"{field} must be text.", code=CODE)
-    found = problem(value, max_length)
+    found = problem(value, max_length, multiline)
     if found is not None:
         raise BadRequest(f"{field} {found}.", code=CODE)
     return unicodedata.normalize("NFC", value)
 
 
-def check_all(value: Any, field: str) -> None:
+def check_all(value: Any, field: str, multiline: bool = False) -> None:
     """Hold every string inside a parsed JSON value (nested lists and objects, keys included)
-    to the rule, naming the top-level ``field``. Walked with a list, not recursion, so a
-    deeply nested value cannot exhaust the stack."""
-    pending = [value]
+    to the rule, naming the top-level ``field``. In a ``multiline`` field the string values
+    may hold line breaks; its keys (field ids, section names) never do. Walked with a list,
+    not recursion, so a deeply nested value cannot exhaust the stack."""
+    pending: list[tuple[Any, bool]] = [(value, multiline)]
     while pending:
-        item = pending.pop()
+        item, lines = pending.pop()
         if isinstance(item, str):
-            found = problem(item)
+            found = problem(item, multiline=lines)
             if found is not None:
                 raise BadRequest(f"{field} {found}.", code=CODE)
         elif isinstance(item, list):
-            pending.extend(item)
+            pending.extend((each, lines) for each in item)
         elif isinstance(item, dict):
-            pending.extend(item)
-            pending.extend(item.values())
+            pending.extend((key, False) for key in item)
+            pending.extend((each, lines) for each in item.values())
 
 
 def ascii_digits(value: str, max_digits: int = 7) -> bool:

@@ -38,6 +38,7 @@ def blueprint(authorizer: Any) -> Blueprint:
         body={"sections": dict},
         optional={"based_on": int, "locale": str},
         max_body=MAX_PLAN_BODY,
+        multiline=("sections",),  # item texts; the use case refuses them in names and phones
     )
     def save_plan(call: Call) -> dict[str, Any]:
         return (

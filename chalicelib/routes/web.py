@@ -58,7 +58,12 @@ def blueprint() -> Blueprint:
     web.route("/lesson/{code}", access=SIGNED_IN)(reading_pages.lesson_page)
     lesson = "/lesson/{code}"
     web.route(f"{lesson}/complete", method="POST", access=(PARTICIPANTS,))(reading_pages.complete)
-    web.route(f"{lesson}/worksheet", method="POST", access=(PARTICIPANTS,))(worksheet_pages.save)
+    web.route(
+        f"{lesson}/worksheet",
+        method="POST",
+        access=(PARTICIPANTS,),
+        multiline=worksheet_pages.MULTILINE_FIELDS,
+    )(worksheet_pages.save)
     web.route(f"{lesson}/worksheet/sharing", method="POST", access=(PARTICIPANTS,))(
         worksheet_pages.share
     )
@@ -94,6 +99,7 @@ def blueprint() -> Blueprint:
         access=(PARTICIPANTS,),
         max_form_bytes=plan_pages.MAX_FORM_BYTES,
         max_form_fields=plan_pages.MAX_FORM_FIELDS,
+        multiline=plan_pages.MULTILINE_FIELDS,
     )(plan_pages.save_section)
     web.route(plan_pages.VERSIONS, access=(PARTICIPANTS,))(plan_pages.versions_page)
     web.route(plan_pages.VERSION, access=(PARTICIPANTS,))(plan_pages.version_page)

@@ -29,6 +29,7 @@ def blueprint(authorizer: Any) -> Blueprint:
         body={"version": int, "answers": dict},
         optional={"locale": str},
         max_body=MAX_WORKSHEET_BODY,
+        multiline=("answers",),  # long-text answers; the use case refuses them in short ones
     )
     def save_worksheet(call: Call) -> dict[str, Any]:
         return (

@@ -13,6 +13,7 @@ send the session cookie instead.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -132,8 +133,13 @@ def parse_cookies(header: str | None) -> dict[str, str]:
 
 
 def parse_form(
-    raw: bytes | None, max_bytes: int = MAX_FORM_BYTES, max_fields: int = 50
+    raw: bytes | None,
+    max_bytes: int = MAX_FORM_BYTES,
+    max_fields: int = 50,
+    multiline: re.Pattern[str] | None = None,
 ) -> dict[str, str]:
+    """The form's fields (first value of each), every one held to the text rule; the fields
+    whose names ``multiline`` matches in full (textareas) may hold line breaks."""
     raw = raw or b""
     if len(raw) > max_bytes:
         raise PayloadTooLarge("That form is too large.")
@@ -151,7 +157,8 @@ def parse_form(
         # parse_qs already turned bytes that are not UTF-8 into U+FFFD; this refuses control
         # characters and over-long values, naming the field, before any handler sees them.
         text.check_all(name, "A field name")
-        text.check_all(value, name[:40])
+        lines = multiline is not None and multiline.fullmatch(name) is not None
+        text.check_all(value, name[:40], multiline=lines)
     return form
 
 
@@ -232,12 +239,17 @@ class Pages:
         before_mfa: bool = False,
         max_form_bytes: int = MAX_FORM_BYTES,
         max_form_fields: int = 50,
+        multiline: str | None = None,
     ) -> Callable[[Callable[[Visit], Any]], Callable[..., Response]]:
         """Register ``handler(visit)`` at ``method path`` for ``access`` (roles, SIGNED_IN or PUBLIC).
+
+        ``multiline`` is a pattern for the names of the form's textareas: their text may hold
+        line breaks, every other field's may not.
 
         ``before_mfa`` pages are open to a caller whose roles are withheld until an authenticator
         is set up (the set-up page itself); every other page sends that caller there."""
         allowed: frozenset[str] | str = access if isinstance(access, str) else frozenset(access)
+        lines = re.compile(multiline) if multiline else None
         Pages.registry.append(PageSpec(method, path, allowed))
 
         def decorate(handler: Callable[[Visit], Any]) -> Callable[..., Response]:
@@ -271,7 +283,7 @@ class Pages:
                             raise Forbidden("Your account cannot open this page.")
                     if method == "POST":
                         raw = cast(bytes | None, request.raw_body)
-                        form = parse_form(raw, max_form_bytes, max_form_fields)
+                        form = parse_form(raw, max_form_bytes, max_form_fields, lines)
                         visit = Visit(
                             visit.caller, visit.session, params, visit.query, form, cookies, headers
                         )

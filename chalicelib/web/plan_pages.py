@@ -32,6 +32,8 @@ VERSIONS = "/plan/versions"
 VERSION = "/plan/versions/{version}"
 DOWNLOAD = "/plan/download"
 PREFIX = "plan-"
+# An item's words are a textarea (line breaks kept); names, phones and positions are not.
+MULTILINE_FIELDS = PREFIX + r"[0-9]+-text"
 BLANK_ROWS = 3
 # The edit form of a full section: 53 rows of up to 5 fields, each up to 2,000 characters
 # (percent-encoded, up to 9 bytes each).

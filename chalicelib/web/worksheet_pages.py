@@ -23,6 +23,9 @@ from chalicelib.web.words import WORDS
 from chalicelib.worksheets import CONTACT, FieldError, MyWorksheet
 
 PREFIX = "answer-"
+# The answer fields may hold line breaks (a long-text answer's textarea); which ones really
+# may is the worksheet's to say, so a short answer with one comes back as a field error.
+MULTILINE_FIELDS = PREFIX + r"[^\s]+"
 
 
 @dataclass(frozen=True)

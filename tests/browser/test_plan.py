@@ -40,9 +40,9 @@ FILLED = {
         "Cold water on my face",
         "Play guitar",
     ],
-    "plan-if-i-slip": "Stop, and call Rosa the same day. Tell my counselor, go to a meeting "
-    "the next "
-    "morning, and remember that one slip does not undo my progress.",
+    # Two paragraphs: the textarea sends them with "\r\n" (kept, and shown as two lines).
+    "plan-if-i-slip": "Stop, and call Rosa the same day.\n\nTell my counselor, go to a meeting "
+    "the next morning, and remember that one slip does not undo my progress.",
     "plan-places": [
         "The bar on Fifth Street",
         "Marco's garage on Friday nights",
@@ -78,6 +78,8 @@ def test_fill_in_a_worksheet_see_it_in_my_plan_print_and_download(browser, base_
     for value in FILLED.values():
         for item in value if isinstance(value, list) else [value]:
             assert item in body, item
+    slip = page.locator("#if-i-slip .plan-text", has_text="call Rosa").inner_text()
+    assert slip.splitlines()[0] == "Stop, and call Rosa the same day.", slip
     assert page.locator('a[href="tel:5550100134"]').inner_text() == "Rosa (sponsor): 555-010-0134"
     assert page.locator('a[href="tel:+15550100178"]').count() == 1
     check_page(page, artifacts, "plan")

@@ -63,6 +63,28 @@ def test_check_all_walks_nested_values_and_keys():
             check_all(value, "answers")
 
 
+@pytest.mark.parametrize("value", ["One\nTwo", "One\r\n\r\nTwo", "One\rTwo", "a\tb", "Zoë\n日本"])
+def test_a_multiline_field_keeps_line_breaks_and_tabs_that_others_refuse(value):
+    assert problem(value, multiline=True) is None
+    assert check_text(value, "answer", multiline=True) == value
+    with pytest.raises(BadRequest, match="line breaks"):
+        check_text(value, "name")
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "a\x1bb", "a\x7fb", "é\x85", "a\u2028b", "\ud800\n"])
+def test_a_multiline_field_still_refuses_other_controls_and_surrogates(value):
+    with pytest.raises(BadRequest, match="^answer "):
+        check_text(value, "answer", multiline=True)
+
+
+def test_check_all_multiline_applies_to_values_never_to_keys():
+    check_all({"a": ["one\ntwo", {"b": "three\r\nfour"}]}, "answers", multiline=True)
+    with pytest.raises(BadRequest, match="^answers "):
+        check_all({"a\nb": "ok"}, "answers", multiline=True)
+    with pytest.raises(BadRequest, match="^answers "):
+        check_all({"a": "one\ntwo"}, "answers")
+
+
 def test_check_all_survives_deep_nesting():
     deep: list = []
     for _ in range(5000):

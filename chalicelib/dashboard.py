@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from chalicelib.assignments import AssignedModule, assigned_modules
-from chalicelib.attention import Attention, ParticipantAttention, group_attention
+from chalicelib.attention import Attention, Facts, ParticipantAttention, group_attention
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, Forbidden
 from chalicelib.groups import GroupSummary, audit_read, led_group
@@ -24,7 +25,8 @@ from chalicelib.identity import LEADERS, Caller
 from chalicelib.library import ModuleLibrary
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import CompletedVersions, CompletionRecords
-from chalicelib.records.groups import Group, GroupRecords
+from chalicelib.records.groups import EnrolledParticipant, Group, GroupRecords
+from chalicelib.records.worksheets import Worksheet
 from chalicelib.statuses import (
     COMPLETED,
     COMPLETED_OLDER,
@@ -32,10 +34,12 @@ from chalicelib.statuses import (
     OVERDUE,
     STATUS_TEXT,
     ModuleStatus,
+    WorksheetMark,
     not_assigned,
     status_of,
     visible_to_leaders,
 )
+from chalicelib.worksheets import visible_answers
 
 COUNTED = (COMPLETED, COMPLETED_OLDER, OVERDUE, NOT_STARTED)
 
@@ -136,14 +140,31 @@ class CsvFile:
     content_type: str = "text/csv; charset=utf-8"
 
 
+def worksheet_mark(
+    participant: EnrolledParticipant, sheet: Worksheet | None, fields: tuple[str, ...]
+) -> WorksheetMark:
+    """One grid cell's worksheet: the assigned version's fields answered since joining (or
+    ever, with the history shared), and whether it is shared. Nothing of the answers' words."""
+    answers = (
+        visible_answers(sheet, participant.joined_at, participant.shares_history)
+        if sheet is not None
+        else ()
+    )
+    answered = len({a.field_id for a in answers} & set(fields))
+    return WorksheetMark(len(fields), answered, bool(sheet and sheet.shared and answers))
+
+
 def group_grid(
     group: Group,
-    completed: dict[str, CompletedVersions],
+    completed: Mapping[str, CompletedVersions],
     modules: list[AssignedModule],
     today: date,
+    facts: Facts | None = None,
 ) -> Grid:
     """The dashboard grid of ``group`` (``completed`` holds each participant's completed
-    versions); each participant's completions pass the visibility rule first."""
+    versions); each participant's completions pass the visibility rule first. With ``facts``
+    (the attention rule's batch read: saved worksheets and each assigned version's fields),
+    every cell whose assigned version has a worksheet says whether it was done and shared."""
     columns: dict[str, AssignedModule] = {}
     for first in modules:
         columns.setdefault(first.module_id, first)
@@ -162,10 +183,13 @@ def group_grid(
             assigned = mine.get(module_id)
             if assigned is None:
                 cells.append(not_assigned(module_id))
-            else:
-                cells.append(
-                    status_of(module_id, assigned.target_version, assigned.due_date, visible, today)
-                )
+                continue
+            cell = status_of(module_id, assigned.target_version, assigned.due_date, visible, today)
+            fields = facts.fields.get((module_id, assigned.target_version)) if facts else None
+            if facts is not None and fields:
+                sheet = facts.worksheets.get((participant.participant_id, module_id))
+                cell = replace(cell, worksheet=worksheet_mark(participant, sheet, fields))
+            cells.append(cell)
         rows.append(
             GridRow(
                 participant.participant_id,
@@ -227,6 +251,17 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(_DANGEROUS_FIRST) else text
 
 
+def worksheet_text(mark: WorksheetMark) -> str:
+    """A cell's worksheet in words (the CSV, the web grid's text alternative)."""
+    if mark.done:
+        text = "worksheet done"
+    elif mark.started:
+        text = f"worksheet started ({mark.answered} of {mark.fields})"
+    else:
+        text = "worksheet not done"
+    return text + (", shared" if mark.shared else "")
+
+
 def grid_csv(grid: Grid) -> str:
     """The grid as CSV (csv module: quotes, commas and newlines escaped)."""
     out = io.StringIO()
@@ -238,6 +273,8 @@ def grid_csv(grid: Grid) -> str:
             text = STATUS_TEXT[cell.status]
             if cell.status in (COMPLETED, COMPLETED_OLDER):
                 text += f" (version {cell.version}, {(cell.completed_at or '')[:10]})"
+            if cell.worksheet is not None:
+                text += "; " + worksheet_text(cell.worksheet)
             cells.append(text)
         writer.writerow([safe_cell(row.display_name), safe_cell(row.participant_id)] + cells)
     return out.getvalue()
@@ -330,6 +367,6 @@ class Dashboard:
             return group, group_grid(group, completed, modules, today)
         # One batch read for both: completed versions and the assigned worksheets.
         modules, facts = self.attention.facts(group)
-        grid = group_grid(group, dict(facts.completed), modules, today)
+        grid = group_grid(group, facts.completed, modules, today, facts)
         found = group_attention(group, modules, facts, self.clock.now(), today)
         return group, replace(grid, attention={p.participant_id: p for p in found.participants})

@@ -33,6 +33,34 @@ STATUS_TEXT = {
 
 
 @dataclass(frozen=True)
+class WorksheetMark:
+    """A module's worksheet as a group's leaders see it in the grid: how many of the assigned
+    version's fields have an answer they may count (the visibility rule), and whether the
+    participant shares the worksheet with them. Never the answers themselves."""
+
+    fields: int
+    answered: int
+    shared: bool
+
+    @property
+    def done(self) -> bool:
+        return self.fields > 0 and self.answered >= self.fields
+
+    @property
+    def started(self) -> bool:
+        return self.answered > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "done": self.done,
+            "started": self.started,
+            "answered": self.answered,
+            "fields": self.fields,
+            "shared": self.shared,
+        }
+
+
+@dataclass(frozen=True)
 class ModuleStatus:
     """Where one participant stands with one module: the status, and the highest version
     they completed (with its time), if any."""
@@ -42,6 +70,7 @@ class ModuleStatus:
     version: int | None = None
     completed_at: str | None = None
     newer_version: int | None = None  # with ``completed_older_version``: the version to read
+    worksheet: WorksheetMark | None = None  # the grid's: when the assigned version has one
 
     @property
     def done(self) -> bool:
@@ -56,6 +85,8 @@ class ModuleStatus:
         }
         if self.newer_version is not None:
             cell["newer_version"] = self.newer_version
+        if self.worksheet is not None:
+            cell["worksheet"] = self.worksheet.to_dict()
         return cell
 
 

@@ -31,6 +31,7 @@ from chalicelib.library import (
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.groups import GroupRecords
 from chalicelib.records.worksheets import Answer, Worksheet, WorksheetRecords
+from chalicelib.statuses import at_second
 
 MAX_FIELD_CHARS = 2000  # per field: a text, or a list's items together
 MAX_LIST_ITEMS = 50
@@ -125,6 +126,24 @@ def _check_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
             )
         return (items or None), None
     raise FieldError(field_id, "cannot be answered.")
+
+
+def visible_answers(sheet: Worksheet, joined_at: str, shares_history: bool) -> tuple[Answer, ...]:
+    """The answers of a worksheet a group's leaders may count: the visibility rule
+    (``statuses.visible_to_leaders``). Only answers written since the participant joined the
+    group (to the second), unless they share their history with it; an unreadable time is never
+    shown. Whether the content may be shown too is the worksheet's ``shared`` flag."""
+    if shares_history:
+        return tuple(a for _, a in sorted(sheet.answers.items()))
+    joined = at_second(joined_at)
+    if joined is None:
+        return ()
+    kept = []
+    for _, answer in sorted(sheet.answers.items()):
+        when = at_second(answer.at)
+        if when is not None and when >= joined:
+            kept.append(answer)
+    return tuple(kept)
 
 
 def fields_of(document: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -338,7 +357,8 @@ class Worksheets:
         and who has not done it: one group Query, one audit Put, one BatchGetItem (≤ 100).
 
         A leader sees answers only if the participant shared the worksheet, and only answers
-        written since the participant joined this group."""
+        written since the participant joined this group (unless they share their history with
+        it: ``visible_answers``)."""
         module_id = check_module_id(module_id)
         group = led_group(self.groups, caller, group_id)
         try:
@@ -350,14 +370,16 @@ class Worksheets:
         rows = []
         for member in group.participants:
             sheet = sheets[member.participant_id]
-            answers: tuple[Answer, ...] = ()
-            if sheet.shared:
-                answers = tuple(
-                    a for a in sheet.answers.values() if a.at[:19] >= member.joined_at[:19]
-                )
+            # Done-ness too follows the visibility rule: a worksheet written before joining
+            # (without the history shared) is not this group's to see.
+            visible = visible_answers(sheet, member.joined_at, member.shares_history)
             rows.append(
                 SharedWorksheet(
-                    member.participant_id, member.display_name, sheet.done, sheet.shared, answers
+                    member.participant_id,
+                    member.display_name,
+                    bool(visible),
+                    sheet.shared,
+                    visible if sheet.shared else (),
                 )
             )
         rows.sort(key=lambda r: (not r.done, r.display_name.casefold()))

@@ -18,7 +18,7 @@ from typing import Any
 
 from chalicelib import services
 from chalicelib.api import Download
-from chalicelib.dashboard import ORDER_BY_NAME, GridView
+from chalicelib.dashboard import ORDER_BY_NAME, GridRow, GridView, worksheet_text
 from chalicelib.errors import Forbidden, NotFound, SteadyError, Unauthenticated
 from chalicelib.groups import Assignment, GroupDetail
 from chalicelib.identity import Caller
@@ -43,6 +43,8 @@ LEGEND = (COMPLETED, COMPLETED_OLDER, OVERDUE, NOT_STARTED)
 # Short class names keep the 2,400 cells of a 40 × 60 grid small.
 SHORT = {COMPLETED: "d", COMPLETED_OLDER: "v", OVERDUE: "o", NOT_STARTED: "n", NOT_ASSIGNED: "x"}
 EVERYONE = "everyone"
+# A cell's worksheet (only when the assigned version has one): done or started, and shared.
+SHEET_ICONS = {"done": "✎", "started": "◐", "shared": "✉"}
 
 
 def group_path(group_id: str) -> str:
@@ -507,10 +509,29 @@ def progress_page(visit: Visit) -> Html:
             "texts": LEADER_TEXT,
             "short": SHORT,
             "legend": [(ICONS[s], LEADER_TEXT[s], s) for s in LEGEND],
+            "sheet_icons": SHEET_ICONS,
+            "sheet_text": worksheet_text,
+            "sheet_legend": _sheet_legend(grid.participants),
             **_errors(errors),
         },
         status=_status(errors),
     )
+
+
+def _sheet_legend(rows: tuple[GridRow, ...]) -> list[tuple[str, str, int]]:
+    """The worksheet marks' key with their counts (none when no assigned module has one)."""
+    marks = [c.worksheet for r in rows for c in r.cells if c.worksheet is not None]
+    if not marks:
+        return []
+    return [
+        (SHEET_ICONS["done"], "Worksheet done", sum(1 for w in marks if w.done)),
+        (
+            SHEET_ICONS["started"],
+            "Worksheet started",
+            sum(1 for w in marks if w.started and not w.done),
+        ),
+        (SHEET_ICONS["shared"], "Worksheet shared with you", sum(1 for w in marks if w.shared)),
+    ]
 
 
 def progress_csv(visit: Visit) -> Download:

@@ -17,9 +17,12 @@ import pytest
 from playwright.sync_api import expect
 
 from chalicelib.clock import Clock
+from chalicelib.library import version_key
 from chalicelib.records.audit import new_entry
 from chalicelib.records.completions import CompletionRecords
 from chalicelib.records.groups import Assignment, GroupRecords
+from chalicelib.records.worksheets import Answer, WorksheetRecords
+from chalicelib.worksheets import fields_of
 from tests.browser.conftest import AXE, WCAG_22_AA
 from tests.browser.test_web_app import DESKTOP, PHONE, enter_code, new_page, sign_in
 
@@ -280,6 +283,37 @@ def _seed_grid(local_stack, group_url: str, participants: int, modules: int) -> 
     for n, pid in enumerate(people):
         for module_id in module_ids[: (n * 7) % (modules + 1)]:
             completions.record(pid, module_id, versions[module_id])
+    # Worksheets: a third done (every other one shared), a third started, a third not yet.
+    sheets = WorksheetRecords(dynamodb, stack["records_table"])
+    s3 = boto3.client("s3", **options)
+    for module_id in module_ids:
+        document = json.loads(
+            s3.get_object(
+                Bucket=stack["content_bucket"], Key=version_key(module_id, versions[module_id])
+            )["Body"].read()
+        )
+        fields = fields_of(document)
+        for n, pid in enumerate(people):
+            if not fields or n % 3 == 2:
+                continue
+            now = clock.iso_seconds()
+            answers = [
+                Answer(
+                    str(f["id"]),
+                    "made up",
+                    versions[module_id],
+                    "en",
+                    now,
+                    "short-text",
+                    "x",
+                    None,
+                    None,
+                )
+                for f in (fields if n % 3 == 0 else fields[:1])
+            ]
+            sheets.save(pid, module_id, answers, [], now)
+            if n % 2 == 0:
+                sheets.set_shared(pid, module_id, True, now)
 
 
 def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
@@ -322,6 +356,10 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     page.screenshot(path=str(artifacts / "leader-progress-15x30-360x740-first-screen.png"))
     card = artifacts / "leader-progress-15x30-360-card.png"
     page.locator(".grid tbody tr").nth(1).screenshot(path=str(card))
+    # Worksheets: an icon with words for screen readers, and a key with the counts.
+    assert page.locator(".grid td .w").count() > 0
+    key = page.locator(".legend").inner_text()
+    assert "Worksheet done" in key and "Worksheet shared with you" in key
     assert (
         page.evaluate("getComputedStyle(document.querySelector('.grid tbody tr')).display")
         == "block"

@@ -38,6 +38,9 @@ def test_fifteen_participants_thirty_assignments_within_six_calls(
     assert len(grid["participants"]) == len(scenario.participant_ids) == 15
     assert len(grid["modules"]) == len(scenario.module_ids) == 30
     assert grid["counts"]["completed"] == scenario.completions == 50
+    # The cells of modules with a worksheet say whether it was done and shared, from the same read.
+    marks = [c["worksheet"] for r in grid["participants"] for c in r["cells"] if "worksheet" in c]
+    assert marks and all(set(m) >= {"done", "shared"} for m in marks)
 
     dynamodb_calls = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
     assert len(dynamodb_calls) <= DASHBOARD_CALL_BUDGET, dynamodb_calls

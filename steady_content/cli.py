@@ -201,7 +201,7 @@ def publish(stage: str, dry_run: bool, content_dir: Path) -> None:
         if outcome.status == REFUSED:
             click.echo(f"refused: {outcome.message}", err=True)
         elif dry_run and outcome.status == "new":
-            what = f"{outcome.kind} {outcome.module_id} version {outcome.version}"
+            what = f"{outcome.kind} {outcome.item_id} version {outcome.version}"
             click.echo(f"would publish {what} ({outcome.locale})")
     click.echo(("dry run: " if dry_run else "") + report.summary())
     sys.exit(0 if report.ok else 1)

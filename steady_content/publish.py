@@ -39,9 +39,9 @@ APPROVED = "approved"
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one module version (``module_id``) or one track (``track_id``)."""
+    """What happened to one version of a module or a track (``kind``), named by ``item_id``."""
 
-    module_id: str
+    item_id: str
     version: int
     locale: str
     status: str
@@ -49,10 +49,6 @@ class Outcome:
     # A refusal that fails the run (a conflict), as opposed to a draft held back from prod.
     blocking: bool = True
     kind: str = "module"
-
-    @property
-    def track_id(self) -> str:
-        return self.module_id
 
 
 @dataclass
@@ -141,8 +137,8 @@ class Publisher:
         at nothing; otherwise the track published before stays as it was.
         """
         results: list[Outcome] = []
-        held = {(o.module_id, o.locale) for o in outcomes if o.status == REFUSED and not o.blocking}
-        about_to = {(o.module_id, o.locale) for o in outcomes if o.status == NEW}
+        held = {(o.item_id, o.locale) for o in outcomes if o.status == REFUSED and not o.blocking}
+        about_to = {(o.item_id, o.locale) for o in outcomes if o.status == NEW}
         published: dict[tuple[str, str], bool] = {}
 
         def is_published(module_id: str, locale: str) -> bool:

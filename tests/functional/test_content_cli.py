@@ -471,7 +471,7 @@ def test_a_track_change_republishes_the_tracks_and_keeps_the_others(content, pub
 
     report = publisher.publish(result.modules, tracks=result.tracks)
 
-    assert [(o.track_id, o.status) for o in report.tracks] == [
+    assert [(o.item_id, o.status) for o in report.tracks] == [
         ("coping-only", UNCHANGED),
         ("first-steps", NEW),
     ]

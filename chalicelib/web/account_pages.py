@@ -12,7 +12,6 @@ from typing import Any
 
 from chalicelib import services
 from chalicelib.errors import BadRequest, SteadyError
-from chalicelib.library import preferred_locale
 from chalicelib.reminders import DAYS, SLOT_MINUTES, ReminderChoice
 from chalicelib.web import words
 from chalicelib.web.http import Html, Redirect, Visit
@@ -59,13 +58,6 @@ FIELDS = {
 DONE = ("saved", "code_sent", "confirmed")
 
 
-def _lang(visit: Visit) -> str:
-    try:
-        return preferred_locale(visit.query.get("locale"), visit.headers.get("accept-language"))
-    except BadRequest:
-        return "en"
-
-
 def _form_of(choice: ReminderChoice) -> dict[str, Any]:
     return {
         "enabled": choice.enabled,
@@ -87,7 +79,7 @@ def _page(
     visit: Visit, form: dict[str, Any] | None = None, error: SteadyError | None = None
 ) -> Html:
     caller = visit.signed_in()
-    lang = _lang(visit)
+    lang = visit.language()
     choice = services.current().reminders.view(caller)
     shown = {**_form_of(choice), **(form or {})}
     errors = []
@@ -188,5 +180,5 @@ def reminders_stop(visit: Visit) -> Html:
     """The one-tap stop of every reminder message: no sign-in, the link is signed."""
     locale = services.current().reminders.stop(visit.query.get("t"))
     if locale is None:
-        return Html("reminders_stopped.html", {"lang": _lang(visit), "stopped": False}, 400)
+        return Html("reminders_stopped.html", {"lang": visit.language(), "stopped": False}, 400)
     return Html("reminders_stopped.html", {"lang": locale, "stopped": True})

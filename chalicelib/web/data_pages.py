@@ -8,8 +8,7 @@ from typing import Any
 
 from chalicelib import services
 from chalicelib.api import Download
-from chalicelib.errors import BadRequest
-from chalicelib.library import DEFAULT_LOCALE, preferred_locale
+from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.words import WORDS
 
@@ -18,20 +17,10 @@ DELETE = "/account/data/delete"
 DOWNLOAD = "/account/data/download"
 
 
-def _lang(visit: Visit) -> str:
-    try:
-        return preferred_locale(
-            visit.query.get("locale") or visit.form.get("locale"),
-            visit.headers.get("accept-language"),
-        )
-    except BadRequest:
-        return DEFAULT_LOCALE
-
-
 def data_page(visit: Visit) -> Html:
     """GET /account/data."""
     visit.signed_in()
-    lang = _lang(visit)
+    lang = visit.language()
     return Html(
         "my_data.html", {"lang": lang, "errors": [], "deleted": visit.query.get("deleted") == "1"}
     )
@@ -40,7 +29,7 @@ def data_page(visit: Visit) -> Html:
 def delete(visit: Visit) -> Any:
     """POST /account/data/delete: delete every answer and plan version, once confirmed."""
     caller = visit.signed_in()
-    lang = _lang(visit)
+    lang = visit.language()
     if visit.form.get("confirm") != "1":
         return Html(
             "my_data.html",
@@ -60,6 +49,6 @@ def download(visit: Visit) -> Download:
     caller = visit.signed_in()
     return Download(
         services.current().my_data.download(
-            caller, visit.query.get("format") or "json", _lang(visit)
+            caller, visit.query.get("format") or "json", visit.language()
         )
     )

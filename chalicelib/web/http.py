@@ -77,6 +77,21 @@ class Visit:
             return self.session.csrf
         return self.cookies.get(SIGN_IN_CSRF_COOKIE, "")
 
+    def language(self) -> str:
+        """The page's language: ``locale`` from the query or the form, else what the browser
+        asks for, else the default; a locale the service does not have falls back too, so a
+        page in the wrong language is never an error page."""
+        from chalicelib.library import preferred_locale
+        from chalicelib.vocabulary import DEFAULT_LOCALE
+
+        try:
+            return preferred_locale(
+                self.query.get("locale") or self.form.get("locale"),
+                self.headers.get("accept-language"),
+            )
+        except BadRequest:
+            return DEFAULT_LOCALE
+
     def signed_in(self) -> Caller:
         if self.caller is None:
             raise Unauthenticated("Sign in to continue.")

@@ -14,7 +14,6 @@ from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, Unauthenticated
 from chalicelib.identity import LEADERS, PARTICIPANTS, Caller
 from chalicelib.library import (
-    DEFAULT_LOCALE,
     preferred_locale,
 )
 from chalicelib.sign_in import CHALLENGE, CODE, Session
@@ -63,18 +62,10 @@ def _continue(started: Session) -> Redirect:
 # -- sign-in ------------------------------------------------------------------------------
 
 
-def _page_lang(visit: Visit) -> str:
-    """The language of a sign-in page: the browser's, English if it asks for another."""
-    try:
-        return reading_locale(visit)
-    except BadRequest:
-        return DEFAULT_LOCALE
-
-
 def _sign_in_page(
     visit: Visit, template: str, error: BadRequest | None = None, **context: Any
 ) -> Html:
-    lang = _page_lang(visit)
+    lang = visit.language()
     shown = words.message(error, lang) if error is not None else None
     return Html(template, {"lang": lang, "error": shown, **context}, status=400 if error else 200)
 
@@ -154,13 +145,13 @@ def code_submit(visit: Visit) -> Any:
 def authenticator_form(visit: Visit) -> Html:
     caller = visit.signed_in()
     if not caller.withheld and services.current().authenticators.enabled(caller.username):
-        return Html("authenticator.html", {"lang": _page_lang(visit), "on": True})
+        return Html("authenticator.html", {"lang": visit.language(), "on": True})
     return _setup_view(visit, caller, None)
 
 
 def _setup_view(visit: Visit, caller: Caller, error: BadRequest | None) -> Html:
     assert visit.session is not None
-    lang = _page_lang(visit)
+    lang = visit.language()
     secret = session.setup_secret(visit.session)
     uri = mfa.setup_uri(secret, caller.username)
     return Html(

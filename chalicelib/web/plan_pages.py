@@ -20,7 +20,7 @@ from chalicelib import plan as plan_use_case
 from chalicelib import services
 from chalicelib.api import Download
 from chalicelib.errors import BadRequest, Conflict, NotFound
-from chalicelib.library import DEFAULT_LOCALE, preferred_locale
+from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.plan import MAX_SECTION_ITEMS, Plan, PlanItem
 from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTIONS
 from chalicelib.web.http import Html, Redirect, Visit
@@ -61,13 +61,6 @@ class Row:
         return f"{PREFIX}{self.n}-" + ("name" if self.people else "text")
 
 
-def _lang(visit: Visit) -> str:
-    try:
-        return preferred_locale(visit.query.get("locale"), visit.headers.get("accept-language"))
-    except BadRequest:
-        return DEFAULT_LOCALE
-
-
 def _suffix(lang: str, first: str = "?") -> str:
     return f"{first}locale={lang}" if lang != DEFAULT_LOCALE else ""
 
@@ -82,7 +75,7 @@ def _section_id(visit: Visit) -> str:
 def my_plan(visit: Visit) -> Html:
     """GET /plan: the plan as it stands."""
     caller = visit.signed_in()
-    lang = _lang(visit)
+    lang = visit.language()
     shown = services.current().plans.mine(caller, lang)
     return Html("plan.html", _context(shown, lang, saved=visit.query.get("saved")))
 
@@ -111,7 +104,7 @@ def _rows(items: tuple[PlanItem, ...] | list[PlanItem], people: bool) -> list[Ro
 def edit_form(visit: Visit) -> Html:
     """GET /plan/edit/{section}: one section's items, to edit, move, remove or add."""
     caller = visit.signed_in()
-    lang = _lang(visit)
+    lang = visit.language()
     section = _section_id(visit)
     shown = services.current().plans.mine(caller, lang)
     people = section == PEOPLE_TO_CALL
@@ -260,7 +253,7 @@ def save_section(visit: Visit) -> Any:
 def versions_page(visit: Visit) -> Html:
     """GET /plan/versions: every saved version, newest first."""
     caller = visit.signed_in()
-    lang = _lang(visit)
+    lang = visit.language()
     token = visit.query.get("page_token")
     versions, next_token = services.current().plans.versions(caller, token)
     return Html(
@@ -278,7 +271,7 @@ def versions_page(visit: Visit) -> Html:
 def version_page(visit: Visit) -> Html:
     """GET /plan/versions/{version}: one earlier version, read only."""
     caller = visit.signed_in()
-    lang = _lang(visit)
+    lang = visit.language()
     shown = services.current().plans.version(caller, visit.params.get("version", ""), lang)
     return Html("plan.html", _context(shown, lang))
 
@@ -286,7 +279,7 @@ def version_page(visit: Visit) -> Html:
 def download(visit: Visit) -> Download:
     """GET /plan/download?format=pdf|txt[&version=n]: the file, with a discreet name."""
     caller = visit.signed_in()
-    lang = _lang(visit)
+    lang = visit.language()
     plans = services.current().plans
     version = visit.query.get("version")
     shown = plans.version(caller, version, lang) if version else plans.mine(caller, lang)

@@ -9,21 +9,11 @@ from typing import Any
 
 from chalicelib import services
 from chalicelib.errors import BadRequest, NotFound
-from chalicelib.library import DEFAULT_LOCALE, preferred_locale
+from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.web.http import Html, Redirect, Visit
 
 PAGE = "/account/privacy"
 SHARE = "/account/privacy/share"
-
-
-def _lang(visit: Visit) -> str:
-    try:
-        return preferred_locale(
-            visit.query.get("locale") or visit.form.get("locale"),
-            visit.headers.get("accept-language"),
-        )
-    except BadRequest:
-        return DEFAULT_LOCALE
 
 
 def _page(visit: Visit, lang: str, errors: list[tuple[str, str]], status: int = 200) -> Html:
@@ -46,13 +36,13 @@ def _page(visit: Visit, lang: str, errors: list[tuple[str, str]], status: int = 
 
 def privacy_page(visit: Visit) -> Html:
     """GET /account/privacy[?page=token]."""
-    return _page(visit, _lang(visit), [])
+    return _page(visit, visit.language(), [])
 
 
 def share(visit: Visit) -> Any:
     """POST /account/privacy/share: group_id, share=1 (allow) or 0 (take back)."""
     caller = visit.signed_in()
-    lang = _lang(visit)
+    lang = visit.language()
     choice = visit.form.get("share")
     if choice not in ("0", "1"):
         return _page(visit, lang, [("groups", "privacy_choose")], status=400)

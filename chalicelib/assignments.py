@@ -171,16 +171,7 @@ class Assignments:
         assignment = Assignment(
             assignment_id, kind, item_id, version, participant_id, due, session, now, caller.id
         )
-        audit = new_entry(
-            caller.id,
-            caller.roles,
-            "assignment.put",
-            now,
-            group_id=group.group_id,
-            participant_ids=[participant_id] if participant_id else [],
-            detail={"assignment_id": assignment_id, "kind": kind, "item_id": item_id},
-        )
-        self.records.put_assignment(group.group_id, assignment, audit)
+        self._put(caller, group.group_id, assignment, now)
         return assignment
 
     def change_dates(
@@ -201,23 +192,26 @@ class Assignments:
             )
         due = check_date(due_date, "due_date")
         session = check_date(session_date, "session_date")
-        now = self.clock.iso()
         changed = replace(current, due_date=due, session_date=session)
+        self._put(caller, group.group_id, changed, self.clock.iso())
+        return changed
+
+    def _put(self, caller: Caller, group_id: str, assignment: Assignment, now: str) -> None:
+        """Write ``assignment`` (new or changed) with its audit entry, in one transaction."""
         audit = new_entry(
             caller.id,
             caller.roles,
             "assignment.put",
             now,
-            group_id=group.group_id,
-            participant_ids=[p for p in [current.participant_id] if p],
+            group_id=group_id,
+            participant_ids=[assignment.participant_id] if assignment.participant_id else [],
             detail={
-                "assignment_id": assignment_id,
-                "kind": current.kind,
-                "item_id": current.item_id,
+                "assignment_id": assignment.assignment_id,
+                "kind": assignment.kind,
+                "item_id": assignment.item_id,
             },
         )
-        self.records.put_assignment(group.group_id, changed, audit)
-        return changed
+        self.records.put_assignment(group_id, assignment, audit)
 
     def unassign(self, caller: Caller, group_id: str, assignment_id: str) -> None:
         group = led_group(self.records, caller, group_id)

@@ -79,6 +79,10 @@ def blueprint() -> Blueprint:
     web.route(group + "/archive", access=LEADER_ONLY)(leader_pages.archive_confirm)
     web.route(group + "/archive", method="POST", access=LEADER_ONLY)(leader_pages.archive)
     web.route(group + "/unarchive", method="POST", access=LEADER_ONLY)(leader_pages.unarchive)
+    web.route(group + "/attention/seen", method="POST", access=LEADER_ONLY)(leader_pages.mark_seen)
+    web.route(group + "/attention/settings", method="POST", access=LEADER_ONLY)(
+        leader_pages.attention_settings
+    )
     web.route(group + "/participants", method="POST", access=LEADER_ONLY)(leader_pages.enrol)
     participant = group + "/participants/{participant_id}"
     web.route(participant + "/remove", access=LEADER_ONLY)(leader_pages.remove_confirm)

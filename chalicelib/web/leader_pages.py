@@ -18,6 +18,7 @@ from typing import Any
 
 from chalicelib import services
 from chalicelib.api import Download
+from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
 from chalicelib.dashboard import ORDER_BY_NAME, GridRow, GridView, worksheet_text
 from chalicelib.errors import Forbidden, NotFound, SteadyError, Unauthenticated
 from chalicelib.groups import Assignment, GroupDetail
@@ -205,10 +206,16 @@ def group_view(
             "created": created,
             "sign_in_address": sign_in_address(visit) if created else "",
             "notice": NOTICES.get(visit.query.get("done", "")),
+            "days_hint": DAYS_HINT,
         },
         status=_status(errors),
     )
 
+
+DAYS_HINT = (
+    "Counted only while they have something assigned to do. "
+    f"From {MIN_INACTIVE_DAYS} to {MAX_INACTIVE_DAYS} days; the default is {DEFAULT_INACTIVE_DAYS}."
+)
 
 NOTICES = {
     "enrolled": "Participant enrolled.",
@@ -220,6 +227,8 @@ NOTICES = {
     "dates": "Dates changed.",
     "archived": "Group archived.",
     "unarchived": "Group unarchived.",
+    "seen": "Marked as seen. It comes back if the situation changes.",
+    "attention": "Setting saved.",
 }
 
 
@@ -320,6 +329,57 @@ def add_leader(visit: Visit) -> Any:
         return _done(visit, "leader", "#settings")
 
     return _on_group_form(visit, "leader", {}, "leader_username", action)
+
+
+def seen_button(participant_id: str, reason: str) -> str:
+    """The id of a "Mark as seen" button (an error about that form links to it)."""
+    return f"seen-{participant_id}-{reason}"
+
+
+def mark_seen(visit: Visit) -> Any:
+    """Mark one reason of a participant as seen. The form carries the reason's fingerprint as
+    the page showed it: if the situation changed since, the page comes back saying so (the
+    leader never dismisses what they have not seen). The use case writes the audit entry."""
+    caller = visit.signed_in()
+    svc = services.current()
+    group_id = visit.params["group_id"]
+    participant_id = visit.form.get("participant", "")
+    reason = visit.form.get("reason", "")
+    try:
+        svc.attention.mark_seen(
+            caller, group_id, participant_id, reason, visit.form.get("fingerprint") or None
+        )
+    except SteadyError as error:
+        if not _refusal(error):
+            raise
+        # Link to the button of that very reason if the page still shows it, else to the list.
+        current = svc.attention.group(caller, group_id).of(participant_id)
+        shown = current is not None and any(r.code == reason for r in current.open)
+        field = seen_button(participant_id, reason) if shown else "participants"
+        return group_view(visit, [FieldError(field, error.message, error.status)], "seen")
+    return _done(visit, "seen", "#participants")
+
+
+def attention_settings(visit: Visit) -> Any:
+    """The group's "no activity for N days" (the use case writes the audit entry)."""
+    caller = visit.signed_in()
+    raw = visit.form.get("inactive_days", "").strip()
+    # Digits only (not "²" or "٣"); anything else reaches the use case, which refuses it.
+    days: Any = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 else raw
+    try:
+        services.current().attention.set_inactive_days(caller, visit.params["group_id"], days)
+    except SteadyError as error:
+        if not _refusal(error):
+            raise
+        found = _field_error(error, {}, "inactive_days")
+        if error.code == "invalid_inactive_days":
+            found = FieldError(
+                "inactive_days",
+                ("Enter a whole number of days" if raw else "Enter the number of days")
+                + f" from {MIN_INACTIVE_DAYS} to {MAX_INACTIVE_DAYS}.",
+            )
+        return group_view(visit, [found], "attention")
+    return _done(visit, "attention", "#settings")
 
 
 def unarchive(visit: Visit) -> Any:

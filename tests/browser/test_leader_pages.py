@@ -153,6 +153,19 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     page.get_by_role("button", name="Assign", exact=True).click()
     page.wait_for_url(re.compile(r".*done=assigned.*"))
 
+    # The "no activity for N days" setting: refused with the input kept, then saved.
+    page.goto(group_url)
+    days = page.get_by_label("Days without activity before a participant needs attention")
+    assert days.input_value() == "5"
+    days.fill("ten")
+    page.get_by_role("button", name="Save", exact=True).click()
+    refused(page, "inactive_days", {"inactive_days": "ten"}, "Error: Group – Steady")
+    check(page, context, artifacts, "leader-group-attention-days-error", "Error: Group – Steady")
+    page.get_by_label("Days without activity before a participant needs attention").fill("7")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(re.compile(r".*done=attention.*"))
+    assert days.input_value() == "7"
+
     page.goto(group_url)
     page.get_by_label("Group name").fill("")
     page.get_by_role("button", name="Rename").click()
@@ -373,6 +386,34 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     check(page, context, artifacts, "leader-progress-filtered", "Progress – Steady")
     names = page.locator(".grid tbody th").all_inner_texts()
     assert 0 < len(names) < 15
+
+
+def test_a_reason_marked_as_seen_on_the_group_page(leader, artifacts, local_stack):
+    context, page = leader
+    group_url = create_group(page, "Needs attention checks")
+    # Ana has all 3 modules overdue, Ben none, Carla 1: only Ana needs attention.
+    _seed_grid(local_stack, group_url, 3, 3)
+    page.goto(group_url)
+    seen = re.compile(r"^Mark as seen: 3 overdue \(Ana A\.\)$")
+    expect(page.get_by_role("button", name=re.compile("^Mark as seen"))).to_have_count(1)
+    check(page, context, artifacts, "leader-group-attention", "Group – Steady", shots=True)
+
+    # The situation changed while the page was open: nothing marked, the page says so and its
+    # summary links to the reason's button.
+    page.evaluate("document.querySelector('form.seen input[name=fingerprint]').value = 'stale'")
+    page.get_by_role("button", name=seen).click()
+    expect(page).to_have_title("Error: Group – Steady")
+    summary = page.locator(".error-summary")
+    assert "The situation changed since you looked" in summary.inner_text()
+    summary.locator("a").click()
+    assert page.evaluate("document.activeElement.id").startswith("seen-")
+    check(page, context, artifacts, "leader-group-attention-error", "Error: Group – Steady")
+
+    page.get_by_role("button", name=seen).click()
+    page.wait_for_url(re.compile(r".*done=seen.*"))
+    assert "Marked as seen" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("button", name=re.compile("^Mark as seen"))).to_have_count(0)
+    assert page.get_by_text("Needs attention:").count() == 0
 
 
 def test_zz_write_leader_measurements(artifacts):

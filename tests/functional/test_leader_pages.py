@@ -642,3 +642,103 @@ def test_the_needs_attention_marker_on_the_group_page_and_the_grid(
     service.attention.mark_seen(caller, group_id, other_participant.id, "overdue")
     assert "Needs attention" not in browser.get(group).body
     assert "Needs attention" not in browser.get(f"{group}/progress").body
+
+
+def seen_forms(page: Page) -> dict[tuple[str, str], str]:
+    """The "Mark as seen" forms of a group page: (participant id, reason) → fingerprint."""
+    return {
+        (pid, reason): fingerprint
+        for pid, reason, fingerprint in re.findall(
+            r'name="participant" value="([^"]+)">\s*<input type="hidden" name="reason" '
+            r'value="([^"]+)">\s*<input type="hidden" name="fingerprint" value="([^"]+)">',
+            page.body,
+        )
+    }
+
+
+def test_a_reason_marked_as_seen_from_the_group_page(
+    client, published, leader, participant, other_participant
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    enrol(browser, group, other_participant.username, "Alex R.")
+    token = browser.get(group).csrf()
+    for item, due in (
+        ("module:thinking-traps", "2020-01-01"),
+        ("module:cravings-and-urge-surfing", "2020-01-02"),
+    ):
+        browser.post(f"{group}/assignments", {"csrf": token, "item": item, "due_date": due})
+    page = browser.get(group)
+    forms = seen_forms(page)
+    assert set(forms) == {(participant.id, "overdue"), (other_participant.id, "overdue")}
+    assert f'id="seen-{participant.id}-overdue"' in page.body
+    assert "Mark as seen: 2 overdue" in page.body
+
+    # A situation that changed since the page was read: nothing marked, the page says so and
+    # links to the reason's button.
+    stale = browser.post(
+        f"{group}/attention/seen",
+        {"csrf": token, "participant": participant.id, "reason": "overdue", "fingerprint": "x"},
+    )
+    assert stale.status == 409, stale.body
+    assert title(stale).startswith("Error: ")
+    assert summary_links(stale) == [
+        (f"seen-{participant.id}-overdue", "The situation changed since you looked. Look again.")
+    ]
+    assert seen_forms(stale) == forms
+    # A reason that does not apply now, or an odd one: the same page, linked to the list.
+    for reason, status in (("no_activity", 409), ("whatever", 400)):
+        refused = browser.post(
+            f"{group}/attention/seen",
+            {"csrf": token, "participant": participant.id, "reason": reason, "fingerprint": "x"},
+        )
+        assert refused.status == status, refused.body
+        assert [href for href, _ in summary_links(refused)] == ["participants"]
+
+    done = browser.post(
+        f"{group}/attention/seen",
+        {
+            "csrf": token,
+            "participant": participant.id,
+            "reason": "overdue",
+            "fingerprint": forms[(participant.id, "overdue")],
+        },
+    )
+    assert (done.status, done.location) == (303, f"{group}?done=seen#participants")
+    after = browser.get(done.location)
+    assert "Marked as seen." in after.body
+    assert set(seen_forms(after)) == {(other_participant.id, "overdue")}
+    assert "1 participant needs attention" in after.body
+    access = client.http.get("/me/access", headers=participant.headers)
+    assert "group.attention.seen" in [e["action"] for e in json.loads(access.body)["entries"]]
+
+
+def test_the_no_activity_setting_from_the_group_page(client, published, leader):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    page = browser.get(group)
+    assert field_value(page, "inactive_days") == "5"
+    assert "From 1 to 60 days; the default is 5." in page.body
+    token = page.csrf()
+    for value, message in (
+        ("abc", "Enter a whole number of days from 1 to 60."),
+        ("0", "Enter a whole number of days from 1 to 60."),
+        ("61", "Enter a whole number of days from 1 to 60."),
+        ("٣", "Enter a whole number of days from 1 to 60."),
+        ("", "Enter the number of days from 1 to 60."),
+    ):
+        refused = browser.post(
+            f"{group}/attention/settings", {"csrf": token, "inactive_days": value}
+        )
+        assert refused.status == 400, (value, refused.body)
+        assert summary_links(refused) == [("inactive_days", message)]
+        assert field_value(refused, "inactive_days") == value
+        assert 'aria-invalid="true"' in refused.body
+    saved = browser.post(f"{group}/attention/settings", {"csrf": token, "inactive_days": " 10 "})
+    assert (saved.status, saved.location) == (303, f"{group}?done=attention#settings")
+    page = browser.get(saved.location)
+    assert field_value(page, "inactive_days") == "10" and "Setting saved." in page.body
+    group_id = group.rsplit("/", 1)[1]
+    body = json.loads(client.http.get(f"/groups/{group_id}/attention", headers=leader.headers).body)
+    assert body["inactive_days"] == 10

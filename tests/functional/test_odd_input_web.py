@@ -89,6 +89,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "/leader/groups/{group_id}/leaders": ("leader_username",),
     "/leader/groups/{group_id}/archive": ("csrf",),
     "/leader/groups/{group_id}/unarchive": ("csrf",),
+    "/leader/groups/{group_id}/attention/seen": ("participant", "reason", "fingerprint"),
+    "/leader/groups/{group_id}/attention/settings": ("inactive_days",),
     "/leader/groups/{group_id}/participants/{participant_id}/remove": ("csrf",),
     "/leader/groups/{group_id}/assignments/{assignment_id}/dates": ("due_date", "session_date"),
     "/leader/groups/{group_id}/assignments/{assignment_id}/remove": ("csrf",),
@@ -236,6 +238,12 @@ class Steps:
             "/leader/groups/{group_id}/leaders": {"leader_username": self.leader.username},
             "/leader/groups/{group_id}/archive": {},
             "/leader/groups/{group_id}/unarchive": {},
+            "/leader/groups/{group_id}/attention/seen": {
+                "participant": self.participant.id,
+                "reason": "overdue",
+                "fingerprint": "",
+            },
+            "/leader/groups/{group_id}/attention/settings": {"inactive_days": "7"},
             "/leader/groups/{group_id}/participants/{participant_id}/remove": {},
             "/leader/groups/{group_id}/assignments/{assignment_id}/dates": {
                 "due_date": "2026-12-01",

@@ -167,6 +167,15 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("POST", "/leader/groups/{group_id}/unarchive"): PageRow(
         "/leader/groups/{g}/unarchive", {}, expect=LEADER_POST
     ),
+    # The member has no reason to mark (nothing overdue): refused with the page again (409).
+    ("POST", "/leader/groups/{group_id}/attention/seen"): PageRow(
+        "/leader/groups/{g}/attention/seen",
+        {"participant": "{m}", "reason": "overdue"},
+        expect=(SIGN_IN, 403, 409, 404),
+    ),
+    ("POST", "/leader/groups/{group_id}/attention/settings"): PageRow(
+        "/leader/groups/{g}/attention/settings", {"inactive_days": "9"}, expect=LEADER_POST
+    ),
     ("GET", "/leader/groups/{group_id}/participants/{participant_id}/remove"): PageRow(
         "/leader/groups/{g}/participants/{m}/remove", expect=LEADER_PAGE
     ),
@@ -251,7 +260,8 @@ def test_page_for_every_caller(client, world, method, path):
         if method == "GET":
             page = browser.get(concrete)
         else:
-            page = browser.post(concrete, {**(row.form or {}), "csrf": token})
+            form = {k: v.format(m=world["member_id"]) for k, v in (row.form or {}).items()}
+            page = browser.post(concrete, {**form, "csrf": token})
         if expected == SIGN_IN:
             assert (page.status, page.location) == (303, "/sign-in"), (
                 caller,

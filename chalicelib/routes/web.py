@@ -50,6 +50,9 @@ def blueprint() -> Blueprint:
     web.route(account_pages.CONFIRM, method="POST", access=(PARTICIPANTS,))(
         account_pages.confirm_contact
     )
+    web.route(account_pages.FORGET, method="POST", access=(PARTICIPANTS,))(
+        account_pages.delete_contact
+    )
 
     web.route(reading_pages.EXIT, access=PUBLIC)(reading_pages.quick_exit)
     web.route("/favicon.ico", access=PUBLIC)(reading_pages.favicon)

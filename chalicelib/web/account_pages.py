@@ -21,6 +21,7 @@ from chalicelib.web.words import WORDS
 PAGE = "/account/reminders"
 CONTACT = "/account/reminders/contact"
 CONFIRM = "/account/reminders/contact/confirm"
+FORGET = "/account/reminders/contact/delete"
 STOP_PATH = "/reminders/stop"
 TIMES = tuple(f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, SLOT_MINUTES))
 # The zones offered (US programs); a zone saved through the API is offered too.
@@ -54,8 +55,9 @@ FIELDS = {
     "invalid_contact_code": "code",
     "too_many_attempts": "email",
     "no_pending_code": "email",
+    "forget_not_confirmed": "forget",
 }
-DONE = ("saved", "code_sent", "confirmed")
+DONE = ("saved", "code_sent", "confirmed", "contact_deleted")
 
 
 def _form_of(choice: ReminderChoice) -> dict[str, Any]:
@@ -174,6 +176,24 @@ def confirm_contact(visit: Visit) -> Any:
     except SteadyError as error:
         return _page(visit, {"code": code}, error)
     return Redirect(f"{PAGE}?done=confirmed")
+
+
+def delete_contact(visit: Visit) -> Any:
+    """Forget the email and phone number (reminders turn off), once the box is ticked;
+    without it, the same page with an error summary and nothing deleted."""
+    caller = visit.signed_in()
+    if visit.form.get("forget") != "1":
+        return _page(
+            visit,
+            None,
+            BadRequest(
+                "Tick the box to confirm, or leave this page to keep them.",
+                code="forget_not_confirmed",
+            ),
+        )
+    services.current().reminders.delete_contact(caller)
+    lang = visit.language()
+    return Redirect(f"{PAGE}?done=contact_deleted" + (f"&locale={lang}" if lang != "en" else ""))
 
 
 def reminders_stop(visit: Visit) -> Html:

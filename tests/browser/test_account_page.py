@@ -10,6 +10,7 @@ import urllib.request
 
 import boto3
 import pytest
+from playwright.sync_api import expect
 
 from steady_local.provision import Stack, create_account
 from tests.browser.test_web_app import check_page, new_page, sign_in
@@ -80,6 +81,23 @@ def test_a_participant_sets_up_email_reminders(browser, base_url, artifacts, rem
     assert page.get_by_label("Send me reminders").is_checked()
     assert page.get_by_label("At what time").input_value() == "07:45"
     check_page(page, artifacts, "reminders-saved")
+
+    # Deleting the contact details: refused without the ticked box (nothing deleted, a summary
+    # linking to the box), then done; reminders are off and the other choices stay.
+    page.get_by_role("button", name="Delete my email and phone number").click()
+    expect(page.get_by_role("alert")).to_contain_text("Tick the box to confirm")
+    assert "b***@e***.org" in page.inner_text("main")
+    page.get_by_role("alert").get_by_role("link").click()
+    assert page.evaluate("document.activeElement.id") == "forget"
+    check_page(page, artifacts, "reminders-forget-error")
+    page.get_by_label("I understand that reminders stop").check()
+    page.get_by_role("button", name="Delete my email and phone number").click()
+    page.wait_for_url("**/account/reminders?done=contact_deleted")
+    assert "Reminders are off" in page.get_by_role("status").inner_text()
+    assert "b***@e***.org" not in page.inner_text("main")
+    assert not page.get_by_label("Send me reminders").is_checked()
+    assert page.get_by_label("At what time").input_value() == "07:45"
+    check_page(page, artifacts, "reminders-contact-deleted")
     context.close()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -154,3 +155,80 @@ def test_leaders_have_no_reminders_page(client, leader):
     assert web.sign_in(leader.username, authenticator=leader.authenticator).status == 303
     assert web.get("/account/reminders").status == 403
     assert "/account/reminders" not in web.get("/leader").body
+
+
+def confirmed_email(web: WebClient, address: str) -> None:
+    page = web.get("/account/reminders")
+    web.post("/account/reminders/contact", {**form_of(page), "email": address})
+    code = re.search(
+        r"\d{6}", ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages[-1].body
+    ).group()
+    page = web.get("/account/reminders?done=code_sent")
+    assert (
+        web.post("/account/reminders/contact/confirm", {**form_of(page), "code": code}).status
+        == 303
+    )
+
+
+def test_a_participant_deletes_their_contact_details_once_confirmed(client, participant):
+    web = signed_in(client, participant)
+    assert 'action="/account/reminders/contact/delete"' not in web.get("/account/reminders").body
+    confirmed_email(web, "forget.me@example.org")
+    page = web.get("/account/reminders")
+    saved = web.post(
+        "/account/reminders",
+        {
+            **form_of(page),
+            "enabled": "on",
+            "channel": "email",
+            "time": "19:30",
+            "day_tue": "on",
+            "trigger": "daily",
+            "timezone": "UTC",
+            "locale": "en",
+        },
+    )
+    assert saved.status == 303
+    page = web.get("/account/reminders")
+    assert 'action="/account/reminders/contact/delete"' in page.body
+    assert "f***@e***.org" in page.body
+
+    # Without the ticked box: the same page, a summary linking to the box, nothing deleted.
+    refused = web.post("/account/reminders/contact/delete", {**form_of(page), "locale": "en"})
+    assert refused.status == 400
+    assert '<a href="#forget">Tick the box to confirm' in refused.body
+    assert (
+        'id="forget" name="forget" value="1" aria-describedby="forget-explain" aria-invalid="true"'
+        in refused.body
+    )
+    assert "f***@e***.org" in refused.body
+
+    done = web.post(
+        "/account/reminders/contact/delete", {**form_of(page), "forget": "1", "locale": "en"}
+    )
+    assert (done.status, done.location) == (303, "/account/reminders?done=contact_deleted")
+    page = web.get(done.location)
+    assert "Your email and phone number are deleted. Reminders are off." in page.body
+    assert (
+        "f***@e***.org" not in page.body
+        and 'action="/account/reminders/contact/delete"' not in page.body
+    )
+    assert 'id="enabled" name="enabled" type="checkbox" value="on">' in page.body  # off now
+    assert 'value="19:30" selected' in page.body  # the other choices stay
+    stored = json.loads(client.http.get("/me/reminders", headers=participant.headers).body)
+    assert stored["email"] is None and stored["enabled"] is False
+
+
+def test_deleting_contact_details_in_spanish(client, participant):
+    web = signed_in(client, participant, language="es-US")
+    confirmed_email(web, "borrar@example.org")
+    page = web.get("/account/reminders")
+    assert "Borrar mi correo y mi teléfono" in page.body
+    refused = web.post("/account/reminders/contact/delete", {**form_of(page), "locale": "es"})
+    assert refused.status == 400 and 'lang="es"' in refused.body
+    assert "Marque la casilla para confirmar" in refused.body
+    done = web.post(
+        "/account/reminders/contact/delete", {**form_of(page), "forget": "1", "locale": "es"}
+    )
+    assert done.location == "/account/reminders?done=contact_deleted&locale=es"
+    assert "Su correo y su teléfono están borrados." in web.get(done.location).body

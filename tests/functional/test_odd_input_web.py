@@ -96,6 +96,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "/leader/groups/{group_id}/assignments/{assignment_id}/remove": ("csrf",),
     "/account/privacy/share": ("group_id", "share", "locale"),
     "/account/data/delete": ("confirm", "locale"),
+    "/account/reminders/contact/delete": ("forget", "locale"),
     "/plan/edit/{section}": (
         "based_on",
         "locale",
@@ -186,6 +187,13 @@ class Steps:
                 web,
                 {**form, **{f"q{i}": "0" for i in range(self.questions)}},
                 path.replace("{code}", lesson_code(MODULE)),
+            )
+        if path == "/account/reminders/contact/delete":
+            web = signed_in(self.client, self.participant)
+            return (
+                web,
+                {"csrf": web.get("/account/reminders").csrf(), "forget": "1", "locale": "en"},
+                path,
             )
         if path == "/account/data/delete":
             web = signed_in(self.client, self.participant)

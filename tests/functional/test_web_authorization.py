@@ -80,6 +80,10 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("POST", "/account/reminders/contact/confirm"): PageRow(
         "/account/reminders/contact/confirm", {"code": "123456"}, expect=(SIGN_IN, 409, 403, 403)
     ),
+    # Not confirmed (no ticked box): the same page again, nothing deleted.
+    ("POST", "/account/reminders/contact/delete"): PageRow(
+        "/account/reminders/contact/delete", {}, expect=(SIGN_IN, 400, 403, 403)
+    ),
     ("GET", "/exit"): PageRow("/exit", expect=(303, 303, 303, 303)),
     ("GET", "/favicon.ico"): PageRow("/favicon.ico", expect=(204, 204, 204, 204)),
     ("GET", "/"): PageRow("/"),

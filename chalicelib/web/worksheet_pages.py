@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib import services
+from chalicelib import services, text
 from chalicelib.errors import BadRequest
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.library import DEFAULT_LOCALE
@@ -153,10 +153,10 @@ def save(visit: Visit) -> Any:
     module_id = svc.library.module_for_code(visit.params.get("code", ""))
     locale = visit.form.get("locale") or DEFAULT_LOCALE
     version = visit.form.get("version", "")
+    # ASCII digits only: "²".isdigit() is true, and int() then fails (a 500 once).
+    number = int(version) if text.ascii_digits(version) else -1
     try:
-        document = svc.library.version(
-            module_id, int(version) if version.isdigit() else -1, locale
-        ).document
+        document = svc.library.version(module_id, number, locale).document
     except BadRequest:
         document = {}
     specs = list((document.get("worksheet") or {}).get("fields") or [])
@@ -175,7 +175,7 @@ def save(visit: Visit) -> Any:
         shared = bool(page.context.get("worksheet") and page.context["worksheet"].shared)
         form = WorksheetForm(
             module_id,
-            int(version),
+            number,
             locale,
             fields,
             shared,

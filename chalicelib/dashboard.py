@@ -312,7 +312,13 @@ class Dashboard:
             key=lambda g: (g.archived, g.name.lower()),
         )
         active = [g for g in groups if not g.archived]
-        participant_ids = list(dict.fromkeys(p for g in active for p in g.participant_ids))
+        # Each participant's group (the first in the list, for one in two of the leader's
+        # groups): their "Who has seen my records" names the group they were read through.
+        groups_of: dict[str, str] = {}
+        for group in active:
+            for participant_id in group.participant_ids:
+                groups_of.setdefault(participant_id, group.group_id)
+        participant_ids = list(groups_of)
         completed: dict[str, CompletedVersions] = {}
         if participant_ids:
             self.audit.record(
@@ -322,6 +328,7 @@ class Dashboard:
                     "group.overview.read",
                     self.clock.iso(),
                     participant_ids=participant_ids,
+                    groups_of=groups_of,
                 )
             )
             completed = self.completions.completed_versions(participant_ids)

@@ -255,6 +255,11 @@ def send_all(
                 participant_ids=[
                     p for g in digest.groups for p in (*g.participant_ids, *g.needing_attention)
                 ],
+                groups_of={
+                    p: g.group_id
+                    for g in reversed(digest.groups)  # the first group in the email wins
+                    for p in (*g.participant_ids, *g.needing_attention)
+                },
                 detail={
                     "leader_id": leader.id,
                     "groups": [

@@ -8,8 +8,9 @@ Keys:
   Nothing older than ``FIRST_DAY`` (when the trail was sharded) is looked for.
 - ``PARTICIPANT#{id}`` / ``ACCESS#{iso time}#{entry id}``: a copy of every entry that
   concerns a participant, in that participant's partition, so "who has seen my records" is
-  one Query. The copy holds the time, the action, the actor's roles and the group id, never
-  the actor's id (the participant is shown the role only).
+  one Query. The copy holds the time, the action, the actor's roles and the group id (for an
+  entry about several groups, the group this participant was read through: ``groups_of``),
+  never the actor's id (the participant is shown the role only).
 
 Conditional-write rule: every entry and every copy is put with ``attribute_not_exists(PK)``;
 nothing in the code updates or deletes one. The entry and its copies are written in one
@@ -28,7 +29,7 @@ import binascii
 import json
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -66,8 +67,13 @@ def new_entry(
     group_id: str | None = None,
     participant_ids: Iterable[str] = (),
     detail: dict[str, Any] | None = None,
+    groups_of: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """An audit item. Ids and codes only: never names, emails or free text."""
+    """An audit item. Ids and codes only: never names, emails or free text.
+
+    ``groups_of`` maps a participant to the group their records were read through, for an
+    entry about several groups at once (a leader's list of groups, the daily digest); each
+    participant's copy then names that group (``group_id`` names it for everyone else)."""
     entry_id = uuid.uuid4().hex
     item: dict[str, Any] = {
         "PK": audit_pk(at[:10]),
@@ -81,6 +87,8 @@ def new_entry(
     }
     if group_id:
         item["group_id"] = group_id
+    if groups_of:
+        item["groups_of"] = {p: g for p, g in groups_of.items() if p in item["participant_ids"]}
     if detail:
         item["detail"] = detail
     return item
@@ -99,8 +107,9 @@ def participant_copies(entry: dict[str, Any]) -> list[dict[str, Any]]:
             "actor_roles": entry["actor_roles"],
             "by_self": entry["actor_id"] == participant_id,
         }
-        if entry.get("group_id"):
-            copy["group_id"] = entry["group_id"]
+        group_id = (entry.get("groups_of") or {}).get(participant_id) or entry.get("group_id")
+        if group_id:
+            copy["group_id"] = group_id
         copies.append(copy)
     return copies
 

@@ -137,3 +137,48 @@ def test_an_entry_about_more_participants_than_one_transaction_holds_is_written_
         copies, _ = service.audit.participant_page(pid, None, 10)
         assert [c["entry_id"] for c in copies] == [entry["entry_id"]], pid
         assert "actor_id" not in copies[0] and copies[0]["PK"] == participant_pk(pid)
+
+
+def test_the_groups_list_names_the_group_each_participant_was_read_through(
+    client, group, leader, participant, other_participant
+):
+    """The leader's list of groups reads every active group's participants at once: each
+    participant's "who has seen my records" names their own group, not none."""
+    from tests.functional.web_client import WebClient
+
+    enrol(client, group, leader, participant)
+    _, second = call(client, "POST", "/groups", leader, {"name": "Thursday group"})
+    enrol(client, second["group_id"], leader, other_participant, "Jo K.")
+    enrol(client, second["group_id"], leader, participant)  # in both: the first listed wins
+    web = WebClient(client)
+    assert web.sign_in(leader.username, authenticator=leader.authenticator).status == 303
+    assert web.get("/leader").status == 200
+    seen = {}
+    for account in (participant, other_participant):
+        _, page = call(client, "GET", "/me/access", account)
+        entry = next(e for e in page["entries"] if e["action"] == "group.overview.read")
+        seen[account.username] = (entry["role"], entry["group_id"], entry["group_name"])
+    assert seen == {
+        participant.username: ("group_leader", second["group_id"], "Thursday group"),
+        other_participant.username: ("group_leader", second["group_id"], "Thursday group"),
+    }
+
+
+def test_an_entry_about_several_groups_names_each_participants_group_in_their_copy():
+    from chalicelib.records.audit import participant_copies
+
+    entry = new_entry(
+        "leader-1",
+        ["leaders"],
+        "group.overview.read",
+        "2026-11-20T15:00:00.000000+00:00",
+        participant_ids=["p1", "p2", "p3"],
+        groups_of={"p1": "g1", "p2": "g2", "elsewhere": "g9"},
+    )
+    assert entry["groups_of"] == {"p1": "g1", "p2": "g2"}  # only participants it concerns
+    copies = {c["PK"]: c.get("group_id") for c in participant_copies(entry)}
+    assert copies == {
+        participant_pk("p1"): "g1",
+        participant_pk("p2"): "g2",
+        participant_pk("p3"): None,
+    }

@@ -193,7 +193,7 @@ class SharedWorksheet:
     display_name: str
     done: bool
     shared: bool
-    answers: tuple[Answer, ...]  # only when shared, and only written while in the group
+    answers: tuple[Answer, ...]  # only when shared, and only what the visibility rule allows
 
     def to_dict(self) -> dict[str, Any]:
         return {

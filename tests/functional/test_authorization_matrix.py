@@ -287,3 +287,141 @@ def check(client, world: World, route: tuple[str, str], role: str) -> None:  # t
         assert detail["name"] == "Owner's group"
         assert [p["participant_id"] for p in detail["participants"]] == [world.member.id]
         assert len(detail["assignments"]) == 1
+
+
+# -- the visibility rule: a participant moved from leader A's group to leader B's ----------------
+# A leader sees a participant's completions, knowledge-check results and shared worksheet
+# answers only from the time the participant joined that leader's group, unless the
+# participant shares their history with the group (and not after they take that back). The
+# member below did everything in group A; then moved to group B.
+
+HISTORY_ANSWER = "Walk the long way round past the bar on Fifth"
+
+
+@dataclass
+class Moved:
+    group_a: str
+    group_b: str
+    leader_a: Account
+    leader_b: Account
+    member: Account
+
+
+def _api(client, method: str, path: str, account: Account, body=None):  # type: ignore[no-untyped-def]
+    response = getattr(client.http, method.lower())(
+        path, headers=account.headers, body=json.dumps(body) if body is not None else None
+    )
+    text = response.body.decode() if isinstance(response.body, bytes) else str(response.body)
+    return response.status_code, text
+
+
+@pytest.fixture
+def moved(client, published, stack, service, library_clock) -> Moved:  # type: ignore[no-untyped-def]
+    leader_a = make_account(stack, "leader-a", "leaders")
+    leader_b = make_account(stack, "leader-b", "leaders")
+    member = make_account(stack, "participant-moved", "participants")
+    modules = ("thinking-traps", WORKSHEET_MODULE)
+
+    def group_of(leader: Account, name: str) -> str:
+        status, text = _api(client, "POST", "/groups", leader, {"name": name})
+        assert status == 201, text
+        group_id = str(json.loads(text)["group_id"])
+        body = {"username": member.username, "display_name": "Moved Member"}
+        assert _api(client, "POST", f"/groups/{group_id}/participants", leader, body)[0] == 201
+        for module_id in modules:
+            body = {"module_id": module_id}
+            assert _api(client, "POST", f"/groups/{group_id}/assignments", leader, body)[0] == 201
+        return group_id
+
+    group_a = group_of(leader_a, "Group A")
+    # In group A: thinking-traps completed (the knowledge check missed), and one answer of the
+    # worksheet written and shared (left half done: a reason on "needs attention").
+    version = shipped_version("thinking-traps")
+    questions = service.library.version("thinking-traps", version).document["knowledge_check"]
+    wrong = [(q["answer"] + 1) % len(q["choices"]) for q in questions]
+    body = {"module_id": "thinking-traps", "version": version, "answers": wrong}
+    assert _api(client, "POST", "/me/completions", member, body)[0] in (200, 201)
+    body = {
+        "version": shipped_version(WORKSHEET_MODULE),
+        "answers": {"urge-helpers": [HISTORY_ANSWER]},
+    }
+    assert _api(client, "PUT", f"/me/worksheets/{WORKSHEET_MODULE}", member, body)[0] == 200
+    body = {"shared": True}
+    assert _api(client, "PUT", f"/me/worksheets/{WORKSHEET_MODULE}/sharing", member, body)[0] == 200
+    # Three days later (the worksheet is half done for two days by then): moved from A to B.
+    library_clock.advance(3 * 86_400)
+    path = f"/groups/{group_a}/participants/{member.id}"
+    assert _api(client, "DELETE", path, leader_a)[0] == 204
+    group_b = group_of(leader_b, "Group B")
+    return Moved(group_a, group_b, leader_a, leader_b, member)
+
+
+# Each route a leader reads a group's records through, and what would show the member's
+# history (their time in group A) in its answer.
+HISTORY_ROWS: dict[str, tuple[str, str]] = {
+    "progress grid": ("/groups/{g}/progress", '"status":"completed"'),
+    "progress CSV": ("/groups/{g}/progress.csv", "Completed"),
+    "before the session": (f"/groups/{{g}}/worksheets/{WORKSHEET_MODULE}", HISTORY_ANSWER),
+    "before the session (done)": (f"/groups/{{g}}/worksheets/{WORKSHEET_MODULE}", '"done":true'),
+    "needs attention": ("/groups/{g}/attention", "worksheet_half_done"),
+    "web progress": ("/leader/groups/{g}/progress", 'title="Completed: version'),
+    "web progress CSV": ("/leader/groups/{g}/progress.csv", "Completed"),
+    "web before the session": (
+        f"/leader/groups/{{g}}/before-session?module={WORKSHEET_MODULE}",
+        HISTORY_ANSWER,
+    ),
+}
+# Who reads, in order, and whether they may see the member's history.
+MOVED_CALLERS = (
+    ("leader A, after the move", False),
+    ("leader B", False),
+    ("leader B, history shared", True),
+    ("leader B, sharing taken back", False),
+)
+
+
+def _read(client, path: str, leader: Account) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    if not path.startswith("/leader/"):
+        return _api(client, "GET", path, leader)  # type: ignore[no-any-return]
+    from tests.functional.web_client import WebClient
+
+    web = WebClient(client)
+    assert web.sign_in(leader.username, authenticator=leader.authenticator).status == 303
+    page = web.get(path)
+    return page.status, page.body
+
+
+@pytest.mark.parametrize("what", sorted(HISTORY_ROWS))
+def test_a_leader_sees_a_moved_participant_only_from_joining_unless_shared(client, moved, what):
+    template, history = HISTORY_ROWS[what]
+    for caller, may_see in MOVED_CALLERS:
+        if caller == "leader B, history shared":
+            path = f"/me/groups/{moved.group_b}/share-history"
+            assert _api(client, "PUT", path, moved.member, {"share": True})[0] == 200
+        if caller == "leader B, sharing taken back":
+            path = f"/me/groups/{moved.group_b}/share-history"
+            assert _api(client, "PUT", path, moved.member, {"share": False})[0] == 200
+        leader, group = (
+            (moved.leader_a, moved.group_a)
+            if caller.startswith("leader A")
+            else (moved.leader_b, moved.group_b)
+        )
+        status, text = _read(client, template.format(g=group), leader)
+        assert status == 200, (caller, status, text[:300])
+        assert (history in text) is may_see, (what, caller)
+        if caller.startswith("leader A"):  # the member left A: nothing of them at all
+            assert "Moved Member" not in text and moved.member.id not in text, caller
+        elif what != "needs attention":  # B's pages list the member (so the check means something)
+            assert "Moved Member" in text, (what, caller)
+
+
+def test_the_matrix_size():
+    """The figure the issue asks for: route × caller cases."""
+    import app  # noqa: F401
+
+    cases = len(ROWS) * len(ROLES) + len(HISTORY_ROWS) * len(MOVED_CALLERS)
+    print(
+        f"authorization matrix: {len(ROWS)} routes x {len(ROLES)} callers"
+        f" + {len(HISTORY_ROWS)} visibility rows x {len(MOVED_CALLERS)} callers = {cases} cases"
+    )
+    assert len(ROWS) == len(registered())

@@ -273,8 +273,8 @@ def aws_calls(service: services.Services) -> AwsCalls:
 
 import json as _json  # noqa: E402
 import logging as _logging  # noqa: E402
-import tempfile as _tempfile  # noqa: E402
 import re as _re  # noqa: E402
+import tempfile as _tempfile  # noqa: E402
 from urllib.parse import parse_qs as _parse_qs  # noqa: E402
 
 _SENSITIVE_FIELDS = (

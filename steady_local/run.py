@@ -129,7 +129,8 @@ def serve(args: argparse.Namespace) -> int:
         sign_in(cognito, stack, username, password, secret)  # each demo account works
     state_dir.mkdir(parents=True, exist_ok=True)
     (state_dir / AUTHENTICATORS).write_text(json.dumps(authenticators, sort_keys=True))
-    snapshot.save(clients, stack, state_file, aws.app.lock)
+    bodies: dict[tuple[str, str], str] = {}  # S3 bodies by key and ETag, across snapshots
+    snapshot.save(clients, stack, state_file, aws.app.lock, bodies)
     (state_dir / "stack.json").write_text(json.dumps({**stack.__dict__, "endpoint": aws.url}))
 
     stopping = threading.Event()
@@ -139,7 +140,7 @@ def serve(args: argparse.Namespace) -> int:
             aws.app.changed.wait()
             aws.app.changed.clear()
             if not stopping.is_set():
-                snapshot.save(clients, stack, state_file, aws.app.lock)
+                snapshot.save(clients, stack, state_file, aws.app.lock, bodies)
 
     saver = threading.Thread(target=save_on_change, daemon=True)
     saver.start()

@@ -34,10 +34,18 @@ def _moto_users(stack: Stack) -> dict[str, Any]:
     return backend.user_pools[stack.user_pool_id].users
 
 
-def dump(clients: Any, stack: Stack, moto_lock: AbstractContextManager | None = None) -> dict:
+def dump(
+    clients: Any,
+    stack: Stack,
+    moto_lock: AbstractContextManager | None = None,
+    bodies: dict[tuple[str, str], str] | None = None,
+) -> dict:
     """Everything the local stack holds, as plain JSON-able data.
 
     ``moto_lock`` guards the direct reads of moto's objects (moto is not thread-safe).
+    ``bodies`` keeps the object bodies of earlier dumps by key and ETag: published versions
+    never change, and fetching every one again after each write kept the single-threaded
+    moto server busy enough for the service's own calls to time out on a loaded machine.
     """
     dynamodb, s3 = clients("dynamodb"), clients("s3")
     items: list[dict] = []
@@ -46,8 +54,14 @@ def dump(clients: Any, stack: Stack, moto_lock: AbstractContextManager | None = 
     objects = []
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=stack.content_bucket):
         for entry in page.get("Contents", []):
-            body = s3.get_object(Bucket=stack.content_bucket, Key=entry["Key"])["Body"].read()
-            objects.append({"key": entry["Key"], "body": base64.b64encode(body).decode()})
+            seen = (entry["Key"], entry["ETag"])
+            encoded = bodies.get(seen) if bodies is not None else None
+            if encoded is None:
+                body = s3.get_object(Bucket=stack.content_bucket, Key=entry["Key"])["Body"].read()
+                encoded = base64.b64encode(body).decode()
+                if bodies is not None:
+                    bodies[seen] = encoded
+            objects.append({"key": entry["Key"], "body": encoded})
     users = []
     with moto_lock or nullcontext():
         moto_users = sorted(_moto_users(stack).items())
@@ -68,10 +82,14 @@ def dump(clients: Any, stack: Stack, moto_lock: AbstractContextManager | None = 
 
 
 def save(
-    clients: Any, stack: Stack, path: Path, moto_lock: AbstractContextManager | None = None
+    clients: Any,
+    stack: Stack,
+    path: Path,
+    moto_lock: AbstractContextManager | None = None,
+    bodies: dict[tuple[str, str], str] | None = None,
 ) -> None:
     """Write a snapshot atomically (a crash mid-write never leaves half a file)."""
-    data = dump(clients, stack, moto_lock)
+    data = dump(clients, stack, moto_lock, bodies)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.assignments import assigned_modules
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.groups import audit_read, led_group
@@ -29,7 +30,7 @@ from chalicelib.library import (
     parse_version,
 )
 from chalicelib.records.audit import AuditRecords, new_entry
-from chalicelib.records.groups import GroupRecords
+from chalicelib.records.groups import Assignment, Group, GroupRecords
 from chalicelib.records.worksheets import Answer, Worksheet, WorksheetRecords
 from chalicelib.statuses import at_second
 
@@ -206,12 +207,30 @@ class SharedWorksheet:
 
 
 @dataclass(frozen=True)
+class ModuleChoice:
+    """A module assigned to a group whose assigned version has a worksheet (the picker)."""
+
+    module_id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class SessionModules:
+    """What "Before the session" offers for a group: its assigned modules with a worksheet."""
+
+    group_id: str
+    group_name: str
+    modules: tuple[ModuleChoice, ...]
+
+
+@dataclass(frozen=True)
 class BeforeSession:
     group_id: str
     group_name: str
     module_id: str
     title: str
     participants: tuple[SharedWorksheet, ...]
+    modules: tuple[ModuleChoice, ...] = ()  # the picker's choices (not in the API's answer)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -352,6 +371,34 @@ class Worksheets:
         )
         return self.records.delete_all(caller.id)
 
+    def worksheet_modules(
+        self, assignments: tuple[Assignment, ...] | list[Assignment]
+    ) -> tuple[ModuleChoice, ...]:
+        """The assigned modules (tracks expanded) whose assigned version has a worksheet, by
+        title. No DynamoDB call: the library's cached catalog and version documents."""
+        found: dict[str, str] = {}
+        for assigned in assigned_modules(assignments, self.library):
+            if assigned.module_id in found:
+                continue
+            try:
+                document = self.library.version(assigned.module_id, assigned.target_version)
+            except NotFound:
+                continue
+            if fields_of(document.document):
+                found[assigned.module_id] = assigned.title
+        return tuple(
+            ModuleChoice(m, t) for m, t in sorted(found.items(), key=lambda i: i[1].casefold())
+        )
+
+    def session_modules(self, caller: Caller, group_id: str) -> SessionModules:
+        """The picker of "Before the session" for a group the caller leads: one group Query, no
+        participant record read (so no audit entry)."""
+        group = led_group(self.groups, caller, group_id)
+        return self._session_modules(group)
+
+    def _session_modules(self, group: Group) -> SessionModules:
+        return SessionModules(group.group_id, group.name, self.worksheet_modules(group.assignments))
+
     def before_session(self, caller: Caller, group_id: str, module_id: str) -> BeforeSession:
         """What each participant of a group the caller leads shared of one module's worksheet,
         and who has not done it: one group Query, one audit Put, one BatchGetItem (≤ 100).
@@ -362,9 +409,12 @@ class Worksheets:
         module_id = check_module_id(module_id)
         group = led_group(self.groups, caller, group_id)
         try:
-            title = str(self.library.latest(module_id).document.get("title", module_id))
+            document = self.library.latest(module_id).document
         except NotFound:
             raise NotFound("There is no such module.", code="module_not_found") from None
+        if not fields_of(document):
+            raise BadRequest("That module has no worksheet.", code="no_worksheet")
+        title = str(document.get("title", module_id))
         audit_read(self.audit, self.clock, caller, group, "worksheets.before_session")
         sheets = self.records.of_participants(group.participant_ids, module_id)
         rows = []
@@ -383,4 +433,11 @@ class Worksheets:
                 )
             )
         rows.sort(key=lambda r: (not r.done, r.display_name.casefold()))
-        return BeforeSession(group.group_id, group.name, module_id, title, tuple(rows))
+        return BeforeSession(
+            group.group_id,
+            group.name,
+            module_id,
+            title,
+            tuple(rows),
+            self._session_modules(group).modules,
+        )

@@ -198,6 +198,8 @@ def group_view(
             "participants": detail.participants,
             "attention": svc.attention.group(caller, visit.params["group_id"]),
             "assignments": _assignment_rows(detail, picker),
+            # "Before the session", per assigned module that has a worksheet (no AWS call).
+            "sheet_modules": svc.worksheets.worksheet_modules(detail.assignments),
             "picker": picker,
             **_errors(errors),
             "form": form,

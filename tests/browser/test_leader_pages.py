@@ -224,6 +224,22 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     page.emulate_media(media="screen")
 
 
+def _made_up(spec: dict) -> object:  # type: ignore[type-arg]
+    """A realistic answer to one worksheet field (the screenshots should read like real use)."""
+    kind = spec["kind"]
+    if kind == "scale":
+        return 6
+    if kind == "choice":
+        return 0
+    if kind == "list":
+        if spec.get("item") == "contact":
+            return [{"name": "My sister Ana", "phone": "555-0142"}]
+        return ["Walk around the block", "Text my sponsor before the store"]
+    if kind == "long-text":
+        return "After work I drove past the old bar. I called Ana and went home instead."
+    return "Payday, and the drive home past the old bar"
+
+
 def _seed_grid(local_stack, group_url: str, participants: int, modules: int) -> None:  # type: ignore[no-untyped-def]
     """Enrol ``participants`` made-up participants and assign ``modules`` published modules
     straight into the local stack's table (no Cognito accounts needed for a grid)."""
@@ -312,15 +328,16 @@ def _seed_grid(local_stack, group_url: str, participants: int, modules: int) -> 
             now = clock.iso_seconds()
             answers = [
                 Answer(
-                    str(f["id"]),
-                    "made up",
-                    versions[module_id],
-                    "en",
-                    now,
-                    "short-text",
-                    "x",
-                    None,
-                    None,
+                    field_id=str(f["id"]),
+                    value=_made_up(f),
+                    version=versions[module_id],
+                    locale="en",
+                    at=now,
+                    kind=str(f["kind"]),
+                    label=str(f["label"]),
+                    plan=f.get("plan"),
+                    item=f.get("item"),
+                    choice_text=str(f["choices"][0]) if f["kind"] == "choice" else None,
                 )
                 for f in (fields if n % 3 == 0 else fields[:1])
             ]
@@ -414,6 +431,42 @@ def test_a_reason_marked_as_seen_on_the_group_page(leader, artifacts, local_stac
     assert "Marked as seen" in page.get_by_role("status").inner_text()
     expect(page.get_by_role("button", name=re.compile("^Mark as seen"))).to_have_count(0)
     assert page.get_by_text("Needs attention:").count() == 0
+
+
+def test_before_the_session_from_the_group_page(leader, artifacts, local_stack):
+    """The group page links "Before the session" per assigned module with a worksheet; the page
+    at 360 px and 1280 px passes axe, and a module that cannot be shown comes back as an error."""
+    context, page = leader
+    group_url = create_group(page, "Thursday evening")
+    _seed_grid(local_stack, group_url, 9, 30)
+    page.goto(group_url)
+    expect(page).to_have_title("Group – Steady")
+    page.get_by_role("link", name="Worksheets: Cravings and urge surfing").click()
+    page.wait_for_url("**/before-session?module=cravings-and-urge-surfing")
+    expect(page).to_have_title("Before the session – Steady")
+    page.set_viewport_size(PHONE)
+    check(page, context, artifacts, "leader-before-session", "Before the session – Steady", True)
+    page.set_viewport_size(PHONE)
+    assert page.locator(".card").count() == 9
+    assert "6 of 9 did the worksheet; 3 shared it." in page.inner_text("main")
+    assert page.locator(".card dl").count() >= 2  # the shared answers, under their labels
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
+    page.screenshot(path=str(artifacts / "leader-before-session-360x740-first-screen.png"))
+    # The picker offers only modules with a worksheet; choosing one shows it.
+    options = page.locator("#module option").all_inner_texts()
+    assert "Cravings and urge surfing" in options and "Thinking traps" not in options
+    page.goto(group_url + "/before-session?module=thinking-traps")
+    check(
+        page,
+        context,
+        artifacts,
+        "leader-before-session-refused",
+        "Error: Before the session – Steady",
+    )
+    assert page.locator(".error-summary a[href='#module']").count() == 1
 
 
 def test_zz_write_leader_measurements(artifacts):

@@ -134,6 +134,12 @@ def test_before_the_session_page_shows_what_was_shared_and_who_has_not_done_it(
         "/groups", headers=leader.headers, body=json.dumps({"name": "Tuesday group"})
     )
     group_id = json.loads(status.body)["group_id"]
+    assigned = client.http.post(
+        f"/groups/{group_id}/assignments",
+        headers=leader.headers,
+        body=json.dumps({"module_id": MODULE}),
+    )
+    assert assigned.status_code == 201
     for account, name in ((participant, "Sam R."), (other_participant, "Alex P.")):
         client.http.post(
             f"/groups/{group_id}/participants",

@@ -1,0 +1,168 @@
+"""The leaders' "Before the session" page: linked from the group page per assigned module that
+has a worksheet, a picker of only those modules, an audit-logged read, 15 participants in at
+most 3 DynamoDB calls, and a module that cannot be shown brings the picker back with an error
+summary (never a 5xx, never a dead end)."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+
+from chalicelib.records.audit import new_entry
+from chalicelib.records.worksheets import Answer
+from tests.conftest import shipped_version
+from tests.functional.test_leader_pages import signed_in
+
+MODULE = "cravings-and-urge-surfing"  # has a worksheet
+OTHER_SHEET = "breathing-and-grounding"  # has a worksheet
+NO_SHEET = "thinking-traps"  # has none
+BUDGET = 3
+
+
+def _api(client, leader, method: str, path: str, body: dict):  # type: ignore[no-untyped-def]
+    response = getattr(client.http, method.lower())(
+        path, headers=leader.headers, body=json.dumps(body)
+    )
+    assert response.status_code in (200, 201), response.body
+    return json.loads(response.body)
+
+
+def _group(client, leader, *modules: str) -> str:  # type: ignore[no-untyped-def]
+    group_id = _api(client, leader, "POST", "/groups", {"name": "Wednesday group"})["group_id"]
+    for module_id in modules:
+        _api(client, leader, "POST", f"/groups/{group_id}/assignments", {"module_id": module_id})
+    return str(group_id)
+
+
+def _options(body: str) -> list[str]:
+    select = body.split('<select id="module"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+def test_the_group_page_links_each_assigned_module_with_a_worksheet(client, published, leader):
+    group_id = _group(client, leader, MODULE, NO_SHEET, OTHER_SHEET)
+    web = signed_in(client, leader)
+    page = web.get(f"/leader/groups/{group_id}")
+    assert page.status == 200
+    links = re.findall(r'href="(/leader/groups/[0-9a-f]+/before-session\?module=[^"]+)"', page.body)
+    assert sorted(links) == sorted(
+        f"/leader/groups/{group_id}/before-session?module={m}" for m in (MODULE, OTHER_SHEET)
+    )
+    # The picker offers the same modules, and not the one without a worksheet.
+    picker = web.get(f"/leader/groups/{group_id}/before-session")
+    assert picker.status == 200
+    assert sorted(_options(picker.body)) == sorted(["", MODULE, OTHER_SHEET])
+    chosen = web.get(f"/leader/groups/{group_id}/before-session?module={MODULE}")
+    assert chosen.status == 200
+    assert f'<option value="{MODULE}" selected>' in chosen.body
+
+
+def test_no_module_with_a_worksheet_says_so(client, published, leader):
+    group_id = _group(client, leader, NO_SHEET)
+    web = signed_in(client, leader)
+    assert "before-session" not in web.get(f"/leader/groups/{group_id}").body
+    page = web.get(f"/leader/groups/{group_id}/before-session")
+    assert page.status == 200 and '<select id="module"' not in page.body
+    assert "No module assigned to this group has a worksheet yet." in unescape(page.body)
+
+
+def test_a_module_that_cannot_be_shown_brings_the_picker_back(client, published, leader):
+    group_id = _group(client, leader, MODULE)
+    web = signed_in(client, leader)
+    for odd, words in (
+        (NO_SHEET, "That module has no worksheet."),
+        ("no-such-module", "Choose a module from the list."),
+        ("<b>", "Choose a module from the list."),
+        ("%E2%80%AE" * 50, "Choose a module from the list."),
+    ):
+        page = web.get(f"/leader/groups/{group_id}/before-session?module={odd}")
+        assert page.status == 400, (odd, page.status)
+        assert "<title>Error: Before the session" in page.body
+        assert 'class="error-summary"' in page.body and 'href="#module"' in page.body
+        assert words in unescape(page.body)
+        assert _options(page.body) == ["", MODULE]  # the same picker, a way on
+
+
+def test_fifteen_participants_in_at_most_three_dynamodb_calls_audit_logged(
+    client, published, leader, service, aws_calls
+):
+    group_id = _group(client, leader, MODULE)
+    now = "2026-01-01T00:00:00+00:00"
+    for n in range(15):
+        service.group_records.enrol(
+            group_id,
+            f"p-{n:02d}",
+            f"Person {n:02d}",
+            now,
+            new_entry(leader.id, ["leaders"], "enrolment.add", now, group_id=group_id),
+        )
+    # Three of them wrote the worksheet since joining; one shared it.
+    at = service.clock.iso_seconds()
+    for n in range(3):
+        answer = Answer("urge-in-body", "made up", 1, "en", at, "short-text", "x", None, None)
+        service.worksheets.records.save(f"p-{n:02d}", MODULE, [answer], [], at)
+    service.worksheets.records.set_shared("p-00", MODULE, True, at)
+    web = signed_in(client, leader)
+    path = f"/leader/groups/{group_id}/before-session?module={MODULE}"
+    web.get(path)  # the session's own checks are cached after a first page
+    aws_calls.reset()
+    page = web.get(path)
+    assert page.status == 200
+    assert len(re.findall(r'<li class="card">', page.body)) == 15
+    assert "3 of 15 did the worksheet; 1 shared it." in page.body
+    every = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
+    # Every signed-in web page reads its browser session first (one GetItem, records/sessions.py);
+    # the page itself is the rest.
+    assert every.count("DynamoDB.GetItem") == 1, every
+    dynamodb = [n for n in every if n != "DynamoDB.GetItem"]
+    assert len(dynamodb) <= BUDGET, dynamodb
+    assert not [n for n in dynamodb if n.endswith("Scan")]
+    # the group Query, the audit entry with its 15 copies in one transaction, one BatchGetItem
+    assert sorted(dynamodb) == [
+        "DynamoDB.BatchGetItem",
+        "DynamoDB.Query",
+        "DynamoDB.TransactWriteItems",
+    ], dynamodb
+    entry = service.audit.page()[0][0]
+    assert entry["action"] == "worksheets.before_session"
+    assert entry["actor_id"] == leader.id
+    assert set(entry.get("participant_ids", [])) == {f"p-{n:02d}" for n in range(15)}
+    assert json.dumps({"before_session_15_dynamodb_calls": len(dynamodb)})
+
+
+def test_shared_answers_follow_the_visibility_rule(
+    client, published, leader, participant, library_clock
+):
+    headers = participant.headers
+    answers = {"urge-helpers": ["Walk the dog around the block twice"]}
+    body = json.dumps({"version": shipped_version(MODULE), "answers": answers})
+    assert (
+        client.http.put(f"/me/worksheets/{MODULE}", headers=headers, body=body).status_code == 200
+    )
+    sharing = json.dumps({"shared": True})
+    client.http.put(f"/me/worksheets/{MODULE}/sharing", headers=headers, body=sharing)
+    library_clock.advance(60)
+    group_id = _group(client, leader, MODULE)
+    _api(
+        client,
+        leader,
+        "POST",
+        f"/groups/{group_id}/participants",
+        {"username": participant.username, "display_name": "Rosa M."},
+    )
+    web = signed_in(client, leader)
+    path = f"/leader/groups/{group_id}/before-session?module={MODULE}"
+    page = unescape(web.get(path).body)
+    # Written before joining: neither done nor its words, though shared.
+    assert "Walk the dog" not in page and "0 of 1 did the worksheet" in page
+    # The participant shares their history with the group: now both.
+    share = json.dumps({"share": True})
+    assert (
+        client.http.put(
+            f"/me/groups/{group_id}/share-history", headers=headers, body=share
+        ).status_code
+        == 200
+    )
+    page = unescape(web.get(path).body)
+    assert "Walk the dog around the block twice" in page and "1 of 1 did the worksheet" in page

@@ -1,14 +1,16 @@
 """Enrolment: a group leader adds a participant to a group (a new account or an existing one)
 or removes one. Both are audit-logged in the same transaction as the change.
 
-A participant removed from their last group keeps signing in to their plan, their answers and
-the library for ``Settings.alumni_days`` (default 365): the removal records when their access
-ends (``chalicelib.access``), and enrolling them again anywhere takes that end away."""
+A participant who leaves every group keeps signing in to their plan, their answers and the
+library for ``Settings.alumni_days`` (default 365). Leaving is being removed from their last
+active group, or that group being archived (an archived group's program is over; its leaders
+can still read it): either records when their access ends (``chalicelib.access``). Enrolling
+them again anywhere, or unarchiving the group, takes that end away."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,7 +118,24 @@ class Enrolment:
         self.records.remove_participant(group.group_id, participant_id, audit)
         if self.groups_changed is not None:
             self.groups_changed(participant_id)
-        if self.access is not None and not self.records.groups_of_participant(participant_id):
-            # Left every group: alumni access, for a while (one Query, one UpdateItem).
+        self._start_alumni_if_left(participant_id)
+
+    def _start_alumni_if_left(self, participant_id: str) -> None:
+        """If the participant is in no active group any more: alumni access, for a while (one
+        Query and at most one BatchGetItem, then one UpdateItem). An end already set stays."""
+        if self.access is None or self.records.active_groups_of(participant_id):
+            return
+        if self.access.ends_at(participant_id) is None:
             ends_at = int(self.clock.epoch()) + self.alumni_days * DAY_SECONDS
             self.access.set_ends_at(participant_id, ends_at)
+
+    def group_archived(self, participant_ids: Sequence[str], archived: bool) -> None:
+        """A group was archived (its participants may have left every group: their alumni
+        access starts) or unarchived (they are in a group again: access does not end)."""
+        if self.access is None:
+            return
+        for participant_id in participant_ids:
+            if archived:
+                self._start_alumni_if_left(participant_id)
+            elif self.access.ends_at(participant_id) is not None:
+                self.access.set_ends_at(participant_id, None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,6 +131,9 @@ class Groups:
     audit: AuditRecords
     accounts: Accounts
     clock: Clock
+    # Told after a group is archived (True) or unarchived (False), with its participants: their
+    # alumni access starts or is taken away (``Enrolment.group_archived``).
+    archived_changed: Callable[[Sequence[str], bool], None] | None = None
 
     def create(
         self, caller: Caller, name: str, idempotency_key: str | None = None
@@ -191,6 +195,8 @@ class Groups:
             caller.id, caller.roles, action, self.clock.iso(), group_id=group.group_id
         )
         self.records.update(group.group_id, audit, name=name, archived=archived)
+        if archived is not None and archived != group.archived and self.archived_changed:
+            self.archived_changed(group.participant_ids, archived)
         return GroupSummary.of(self.records.get(group.group_id))
 
     def add_leader(self, caller: Caller, group_id: str, username: str) -> AddedLeader:

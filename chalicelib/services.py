@@ -116,19 +116,20 @@ class Services:
         attention = Attention(
             group_records, AttentionRecords(dynamodb, table), audit, library, clock
         )
+        enrolment = Enrolment(
+            group_records,
+            accounts,
+            clock,
+            reminder_records.groups_changed,
+            access=access,
+            alumni_days=settings.alumni_days,
+        )
         return cls(
             settings=settings,
             clock=clock,
             verifier=verifier or TokenVerifier(settings, clock=clock),
-            groups=Groups(group_records, audit, accounts, clock),
-            enrolment=Enrolment(
-                group_records,
-                accounts,
-                clock,
-                reminder_records.groups_changed,
-                access=access,
-                alumni_days=settings.alumni_days,
-            ),
+            groups=Groups(group_records, audit, accounts, clock, enrolment.group_archived),
+            enrolment=enrolment,
             assignments=Assignments(group_records, library, clock),
             dashboard=Dashboard(group_records, completions, audit, library, clock, attention),
             reading=Reading(library, completions, group_records, clock),
@@ -136,7 +137,7 @@ class Services:
             plans=Plans(worksheet_records, plan_records, audit, clock),
             my_data=MyDataService(worksheet_records, plan_records, audit, clock),
             access_log=AccessLog(audit, group_records),
-            sharing=Sharing(group_records, clock),
+            sharing=Sharing(group_records, clock, access),
             attention=attention,
             administration=Administration(accounts, access, sessions, authenticators, audit, clock),
             library=library,

@@ -8,8 +8,10 @@ participant, audit-logged in the same transaction, and can be taken back at any 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
+from chalicelib.access import AccessCheck
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, Forbidden, NotFound
 from chalicelib.groups import GROUP_ID
@@ -30,6 +32,7 @@ class MyGroup:
     name: str
     joined_at: str
     shares_history: bool
+    archived: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -37,6 +40,22 @@ class MyGroup:
             "name": self.name,
             "joined_at": self.joined_at,
             "shares_history": self.shares_history,
+            "archived": self.archived,
+        }
+
+
+@dataclass(frozen=True)
+class MyGroups:
+    """The participant's groups, and when their access to Steady ends (``None``: it does not;
+    set once they are in no active group: the alumni period)."""
+
+    groups: tuple[MyGroup, ...]
+    access_ends_at: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "groups": [g.to_dict() for g in self.groups],
+            "access_ends_at": self.access_ends_at,
         }
 
 
@@ -44,6 +63,19 @@ class MyGroup:
 class Sharing:
     records: GroupRecords
     clock: Clock
+    access: AccessCheck | None = None
+
+    def overview(self, caller: Caller) -> MyGroups:
+        """``my_groups`` and when the caller's access ends (the cached access check the token
+        check already made: no extra call)."""
+        groups = tuple(self.my_groups(caller))
+        ends_at = self.access.ends_at(caller.id) if self.access is not None else None
+        ends = (
+            datetime.fromtimestamp(ends_at, UTC).isoformat().replace("+00:00", "Z")
+            if ends_at is not None
+            else None
+        )
+        return MyGroups(groups, ends)
 
     def my_groups(self, caller: Caller) -> list[MyGroup]:
         """The groups ``caller`` is in, with the choice for each (archived groups included:
@@ -51,7 +83,7 @@ class Sharing:
         _participant(caller)
         return sorted(
             (
-                MyGroup(g.group_id, g.name, e.joined_at, e.shares_history)
+                MyGroup(g.group_id, g.name, e.joined_at, e.shares_history, g.archived)
                 for g, e in self.records.enrolments_of(caller.id)
             ),
             key=lambda m: (m.name.lower(), m.group_id),

@@ -70,8 +70,9 @@ def blueprint(authorizer: Any) -> Blueprint:
 
     @endpoints.route("/me/groups", roles=(PARTICIPANTS,))
     def my_groups(call: Call) -> dict[str, Any]:
-        """My groups, with whether each one's leaders may see what I did before joining."""
-        return {"groups": [g.to_dict() for g in services.current().sharing.my_groups(call.caller)]}
+        """My groups, with whether each one's leaders may see what I did before joining, and
+        when my access ends (after leaving every group; null while it does not)."""
+        return services.current().sharing.overview(call.caller).to_dict()
 
     @endpoints.route(
         "/me/groups/{group_id}/share-history",

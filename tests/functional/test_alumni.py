@@ -112,3 +112,64 @@ def test_a_disable_still_ends_access_for_an_alumnus(client, published, stack, pa
     status, body = api(client, "get", "/me/plan", participant)
     assert (status, body["error"]["code"]) == (401, "signed_out")
     assert service.access.ends_at(participant.id) is not None
+
+
+def test_archiving_the_last_active_group_starts_the_alumni_period_like_removal(
+    client, published, stack, participant, service, library_clock
+):
+    from datetime import UTC, datetime
+
+    leader = make_account(stack, "leader-one", "leaders")
+    first = group_with(client, leader, participant, "Tuesday group")
+    second = group_with(client, leader, participant, "Thursday group")
+    status, mine = api(client, "get", "/me/groups", participant)
+    assert status == 200 and mine["access_ends_at"] is None
+    assert [g["archived"] for g in mine["groups"]] == [False, False]
+
+    # One of two groups archived: still in an active group, nothing ends.
+    assert api(client, "patch", f"/groups/{first}", leader, {"archived": True})[0] == 200
+    assert service.access.ends_at(participant.id) is None
+    # The last active one archived: the program is over, the alumni period starts.
+    assert api(client, "patch", f"/groups/{second}", leader, {"archived": True})[0] == 200
+    ends_at = service.access.ends_at(participant.id)
+    assert ends_at is not None
+    assert abs(ends_at - (service.clock.epoch() + service.settings.alumni_days * DAY)) < 60
+    # The API says when, in UTC.
+    status, mine = api(client, "get", "/me/groups", participant)
+    assert status == 200
+    assert mine["access_ends_at"] == datetime.fromtimestamp(ends_at, UTC).isoformat().replace(
+        "+00:00", "Z"
+    )
+    assert [g["archived"] for g in mine["groups"]] == [True, True]
+    # Renaming an archived group changes nothing about access.
+    library_clock.advance(DAY)
+    assert api(client, "patch", f"/groups/{second}", leader, {"name": "Thursday, done"})[0] == 200
+    assert service.access.ends_at(participant.id) == ends_at
+
+    # Unarchived: in an active group again, access no longer ends.
+    assert api(client, "patch", f"/groups/{second}", leader, {"archived": False})[0] == 200
+    assert service.access.ends_at(participant.id) is None
+    assert api(client, "get", "/me/groups", participant)[1]["access_ends_at"] is None
+
+    # Archived again, then the period runs out: refused like after a removal.
+    assert api(client, "patch", f"/groups/{second}", leader, {"archived": True})[0] == 200
+    assert service.access.ends_at(participant.id) is not None
+    library_clock.advance((service.settings.alumni_days + 1) * DAY)
+    status, body = api(client, "get", "/me/plan", participant)
+    assert (status, body["error"]["code"]) == (401, "access_ended")
+
+
+def test_removed_from_the_last_active_group_while_in_an_archived_one(
+    client, published, stack, participant, service
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    old = group_with(client, leader, participant, "Spring group")
+    current = group_with(client, leader, participant, "Autumn group")
+    assert api(client, "patch", f"/groups/{old}", leader, {"archived": True})[0] == 200
+    assert service.access.ends_at(participant.id) is None
+    assert (
+        api(client, "delete", f"/groups/{current}/participants/{participant.id}", leader)[0] == 204
+    )
+    # Still enrolled in the archived group, but in no active one: the alumni period starts.
+    assert service.access.ends_at(participant.id) is not None
+    assert api(client, "get", "/me/groups", participant)[1]["access_ends_at"] is not None

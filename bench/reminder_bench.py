@@ -42,7 +42,7 @@ PER_100_IN_SLOT = 6
 
 
 @contextmanager
-def _moto_table_backups(once_per_call: bool) -> Iterator[None]:
+def moto_table_backups(once_per_call: bool) -> Iterator[None]:
     """moto backs up the whole table (a deepcopy) once per item of every TransactWriteItems, so
     with the 1,000 participants' items each transaction costs seconds and the day of runs never
     ended. Setting up (``once_per_call=False``): no backup (fresh keys, no condition can fail).
@@ -101,9 +101,9 @@ def bench_reminder_calls(
     dynamodb: Any, print_table: Callable[..., None]
 ) -> list[tuple[str, str, str, bool]]:
     """Set up the 1,000 participants, run a day of reminder runs, print and return the figures."""
-    with _moto_table_backups(once_per_call=False):
+    with moto_table_backups(once_per_call=False):
         participant_ids = _set_up()
-    with _moto_table_backups(once_per_call=False):
+    with moto_table_backups(once_per_call=False):
         return _day_of_runs(dynamodb, print_table, participant_ids)
 
 

@@ -33,7 +33,6 @@ from chalicelib.records.table import (
     ClientError,
     RecordTable,
     error_code,
-    from_item,
     to_item,
 )
 
@@ -46,16 +45,9 @@ class AccessRecords(RecordTable):
     def times(self, account_id: str) -> tuple[int | None, int | None]:
         """The account's not-valid-before time and the time its access ends (epoch seconds,
         ``None`` where there is none): one GetItem."""
-        try:
-            response = self._dynamodb.get_item(
-                TableName=self._table,
-                Key={"PK": {"S": account_pk(account_id)}, "SK": {"S": SK}},
-            )
-        except (ClientError, BotoCoreError) as error:
-            raise self.unavailable(error) from error
-        if "Item" not in response:
+        item = self.get_one(account_pk(account_id), SK)
+        if item is None:
             return None, None
-        item = from_item(response["Item"])
         ends = item.get("access_ends_at")
         return int(item.get("not_valid_before", 0)), (int(ends) if ends is not None else None)
 

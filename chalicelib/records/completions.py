@@ -34,8 +34,6 @@ from chalicelib.records.keys import (
     participant_pk,
 )
 from chalicelib.records.table import (
-    BotoCoreError,
-    ClientError,
     RecordTable,
     TransactionCancelled,
     from_item,
@@ -236,15 +234,7 @@ class CompletionRecords(RecordTable):
         self, participant_id: str, module_id: str, version: int, consistent: bool = False
     ) -> Completion | None:
         """One completion record, or ``None`` (one GetItem)."""
-        try:
-            response = self._dynamodb.get_item(
-                TableName=self._table,
-                Key=to_item(
-                    {"PK": participant_pk(participant_id), "SK": completion_sk(module_id, version)}
-                ),
-                ConsistentRead=consistent,
-            )
-        except (ClientError, BotoCoreError) as error:
-            raise self.unavailable(error) from error
-        item = response.get("Item")
-        return Completion.from_record(from_item(item)) if item else None
+        item = self.get_one(
+            participant_pk(participant_id), completion_sk(module_id, version), consistent
+        )
+        return Completion.from_record(item) if item else None

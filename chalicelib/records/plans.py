@@ -126,18 +126,10 @@ class PlanRecords(RecordTable):
 
     def get(self, participant_id: str, version: int) -> PlanVersion:
         """One version: one GetItem. ``NotFound`` when there is no such version."""
-        try:
-            response = self._dynamodb.get_item(
-                TableName=self._table,
-                Key=to_item({"PK": participant_pk(participant_id), "SK": plan_sk(version)}),
-                ConsistentRead=True,
-            )
-        except (ClientError, BotoCoreError) as error:
-            raise self.unavailable(error) from error
-        item = response.get("Item")
-        if not item:
+        item = self.get_one(participant_pk(participant_id), plan_sk(version), consistent=True)
+        if item is None:
             raise NotFound("There is no such version of your plan.", code="plan_version_not_found")
-        return PlanVersion.from_record(participant_id, from_item(item))
+        return PlanVersion.from_record(participant_id, item)
 
     def put(self, plan: PlanVersion) -> None:
         """One conditional PutItem (see the module): ``PlanConflict`` if the version exists."""

@@ -105,6 +105,19 @@ class RecordTable:
                 raise self.unavailable(RuntimeError("unprocessed keys"))
         return found
 
+    def get_one(self, pk: str, sk: str, consistent: bool = False) -> dict[str, Any] | None:
+        """The item at ``pk``/``sk`` (one GetItem), or ``None`` when there is none."""
+        try:
+            response = self._dynamodb.get_item(
+                TableName=self._table,
+                Key=to_item({"PK": pk, "SK": sk}),
+                ConsistentRead=consistent,
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise self.unavailable(error) from error
+        item = response.get("Item")
+        return from_item(item) if item else None
+
     def query_page(
         self,
         pk: str,

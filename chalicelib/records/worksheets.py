@@ -209,18 +209,12 @@ class WorksheetRecords(RecordTable):
 
     def get(self, participant_id: str, module_id: str) -> Worksheet:
         """One GetItem (strongly consistent: the page after a save shows the save)."""
-        try:
-            response = self._dynamodb.get_item(
-                TableName=self._table,
-                Key=to_item({"PK": participant_pk(participant_id), "SK": worksheet_sk(module_id)}),
-                ConsistentRead=True,
-            )
-        except (ClientError, BotoCoreError) as error:
-            raise self.unavailable(error) from error
-        item = response.get("Item")
-        if not item:
+        item = self.get_one(
+            participant_pk(participant_id), worksheet_sk(module_id), consistent=True
+        )
+        if item is None:
             return Worksheet(participant_id, module_id)
-        return Worksheet.from_record(from_item(item))
+        return Worksheet.from_record(item)
 
     def all_of(self, participant_id: str) -> list[Worksheet]:
         """Every worksheet of a participant: one Query (per 1 MB)."""

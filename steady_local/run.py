@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import os
 import signal
@@ -31,6 +32,8 @@ REGION = "us-east-1"
 # Stands in for the demo staff's phones: the authenticator secret of each local account that
 # has one (git-ignored, beside the snapshot).
 AUTHENTICATORS = "authenticators.json"
+SAVE_AFTER_SECONDS = 0.25  # after a write, how long to let further writes join one snapshot
+STOP_WITHIN_SECONDS = 45  # Ctrl-C: chalice local (10 s), the saver (10 s), the last snapshot
 
 
 def _authenticators(state_dir: Path) -> dict[str, str]:
@@ -138,6 +141,9 @@ def serve(args: argparse.Namespace) -> int:
     def save_on_change() -> None:
         while not stopping.is_set():
             aws.app.changed.wait()
+            # One snapshot for a burst of writes: each one scans the whole table through the
+            # single-threaded moto server, so saving per write slowed the service itself.
+            stopping.wait(SAVE_AFTER_SECONDS)
             aws.app.changed.clear()
             if not stopping.is_set():
                 snapshot.save(clients, stack, state_file, aws.app.lock, bodies)
@@ -177,6 +183,8 @@ def serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        # Should stopping ever hang, print every thread's stack and exit rather than wait.
+        faulthandler.dump_traceback_later(STOP_WITHIN_SECONDS, exit=True)
         if api.poll() is None:
             api.terminate()
             try:
@@ -186,8 +194,9 @@ def serve(args: argparse.Namespace) -> int:
         stopping.set()
         aws.app.changed.set()
         saver.join(timeout=10)
-        snapshot.save(clients, stack, state_file, aws.app.lock)
+        snapshot.save(clients, stack, state_file, aws.app.lock, bodies)
         aws.stop()
+        faulthandler.cancel_dump_traceback_later()
         print(f"\nStopped. Local data saved in {state_file}.", flush=True)
     return code
 

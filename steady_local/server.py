@@ -69,6 +69,9 @@ class LocalAws:
         self._server = make_server(
             host, port, self.app, threaded=True, request_handler=QuietRequestHandler
         )
+        # Never wait for request threads when stopping: the snapshot is saved by then, and a
+        # client that opened a connection without sending a request would hold a join for ever.
+        self._server.block_on_close = False
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -82,4 +85,4 @@ class LocalAws:
 
     def stop(self) -> None:
         self._server.shutdown()
-        self._thread.join()
+        self._thread.join(timeout=10)

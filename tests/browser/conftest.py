@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,7 +62,10 @@ def browser(playwright_api):  # type: ignore[no-untyped-def]
 def local_stack(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[LocalStack]:  # type: ignore[no-untyped-def]
     stack = LocalStack(tmp_path_factory.mktemp("browser-state")).start()
     yield stack
-    stack.stop()
+    if stack.stop() != 0:
+        # Stopping is tested in test_local_run; here a slow stop is reported, with the runner's
+        # thread stacks, without failing the page tests that already passed.
+        warnings.warn(f"the local runner did not stop cleanly:\n{stack.tail()}", stacklevel=1)
 
 
 @pytest.fixture(scope="session")

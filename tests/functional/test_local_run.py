@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from steady_local.run import STOP_WITHIN_SECONDS
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.server
@@ -74,8 +75,17 @@ class LocalStack:
                 return line
 
     def stop(self) -> int:
+        """Ctrl-C, and the runner's exit code: 0 once it has saved and stopped. A runner that
+        hangs prints every thread's stack and exits 1 (``STOP_WITHIN_SECONDS``)."""
         self.process.send_signal(signal.SIGINT)
-        return self.process.wait(timeout=60)
+        try:
+            return self.process.wait(timeout=STOP_WITHIN_SECONDS + 15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise AssertionError(f"the runner did not stop:\n{self.tail()}") from None
+
+    def tail(self, lines: int = 120) -> str:
+        return "".join(self.output[-lines:])
 
     def token(self, username: str, password: str | None = None) -> str:
         result = self.token_run(username, password)
@@ -152,7 +162,7 @@ def test_demo_participant_reads_completes_and_the_completion_survives_a_restart(
         )
         assert status == 200 and account["enabled"] is False
     finally:
-        assert stack.stop() == 0
+        assert stack.stop() == 0, stack.tail()
     assert (tmp_path / "state" / "state.json").exists()
 
     again = LocalStack(tmp_path / "state").start()
@@ -170,4 +180,4 @@ def test_demo_participant_reads_completes_and_the_completion_survives_a_restart(
         status, _ = again.request("GET", "/groups", again.token("demo-leader"))
         assert status == 200
     finally:
-        assert again.stop() == 0
+        assert again.stop() == 0, again.tail()

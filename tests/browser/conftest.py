@@ -7,14 +7,17 @@ printed, except when ``STEADY_REQUIRE_BROWSER=1`` (set by ``.ci/run``), where th
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
 
+from steady_local.provision import Stack, create_account
 from tests.conftest import ROOT
 from tests.functional.test_local_run import LocalStack
 
@@ -72,6 +75,24 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[L
 def base_url(local_stack: LocalStack) -> str:
     # Chromium treats localhost as a secure context, so the Secure session cookie is kept over http.
     return f"http://localhost:{local_stack.port}"
+
+
+def add_participants(local_stack: LocalStack, password: str, *usernames: str) -> str:
+    """Confirmed participant accounts with ``password`` in the local stack's Cognito (found if
+    they exist); returns the moto endpoint (the outbox lives there)."""
+    data = json.loads((local_stack.state_dir / "stack.json").read_text())
+    endpoint = data.pop("endpoint")
+    stack = Stack(**data)
+    cognito = boto3.client(
+        "cognito-idp",
+        region_name=stack.region,
+        endpoint_url=endpoint,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    for username in usernames:
+        create_account(cognito, stack, username, password, "participants")
+    return str(endpoint)
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,10 @@ import json
 import re
 import urllib.request
 
-import boto3
 import pytest
 from playwright.sync_api import expect
 
-from steady_local.provision import Stack, create_account
+from tests.browser.conftest import add_participants
 from tests.browser.test_web_app import check_page, new_page, sign_in
 
 pytestmark = pytest.mark.server
@@ -26,19 +25,7 @@ def outbox(endpoint: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def reminder_account(local_stack):  # type: ignore[no-untyped-def]
-    data = json.loads((local_stack.state_dir / "stack.json").read_text())
-    endpoint = data.pop("endpoint")
-    stack = Stack(**data)
-    cognito = boto3.client(
-        "cognito-idp",
-        region_name=stack.region,
-        endpoint_url=endpoint,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
-    for username in ("browser-reminders", "browser-recordatorios"):
-        create_account(cognito, stack, username, PASSWORD, "participants")
-    return endpoint
+    return add_participants(local_stack, PASSWORD, "browser-reminders", "browser-recordatorios")
 
 
 def test_a_participant_sets_up_email_reminders(browser, base_url, artifacts, reminder_account):

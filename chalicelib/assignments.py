@@ -68,6 +68,13 @@ def reading_order(assigned: AssignedModule) -> tuple[str, tuple[int, int]]:
     return (assigned.due_date or "9999-12-31", assigned.position)
 
 
+def assigned_to(modules: list[AssignedModule], participant_id: str) -> dict[str, AssignedModule]:
+    """What one participant is assigned, by module: the group's assignments and their own (an
+    assignment to them alone, coming later in ``modules``, wins). The grid, the attention rule
+    and "Before the session" all read a participant's assigned version through this."""
+    return {m.module_id: m for m in modules if m.participant_id in (None, participant_id)}
+
+
 def assigned_modules(
     assignments: tuple[Assignment, ...] | list[Assignment], library: ModuleLibrary
 ) -> list[AssignedModule]:

@@ -10,8 +10,10 @@ The reasons (``REASONS``), per participant and group:
   (fewer than two thirds right; one result per completed version, see
   ``records.completions.CheckResult``), the latest result a miss too;
 - ``worksheet_half_done``: the worksheet of an assigned module has some answers to the
-  assigned version's fields but not all, and was last saved ``HALF_DONE_AFTER_DAYS`` or more
-  days ago (not while the participant may still be writing).
+  assigned version's fields but not all (started, not done: ``worksheets.worksheet_mark``, the
+  grid's meaning, so only answers the visibility rule lets the group count), and was last
+  saved ``HALF_DONE_AFTER_DAYS`` or more days ago (not while the participant may still be
+  writing).
 
 The visibility rule comes first (``statuses.visible_to_leaders``): leaders see only what a
 participant did from the moment they joined the group, unless the participant shares their
@@ -37,7 +39,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from chalicelib.assignments import AssignedModule, assigned_modules
+from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound
 from chalicelib.groups import GroupSummary, audit_read, led_group
@@ -49,7 +51,7 @@ from chalicelib.records.completions import CompletedVersions
 from chalicelib.records.groups import EnrolledParticipant, Group, GroupRecords, Seen
 from chalicelib.records.worksheets import Worksheet
 from chalicelib.statuses import COMPLETED, OVERDUE, at_second, status_of, visible_to_leaders
-from chalicelib.worksheets import fields_of
+from chalicelib.worksheets import field_ids, worksheet_mark
 
 NO_ACTIVITY = "no_activity"
 OVERDUE_MODULES = "overdue"
@@ -198,7 +200,7 @@ def participant_reasons(
         participant.joined_at,
         participant.shares_history,
     )
-    mine = {m.module_id: m for m in modules if m.participant_id in (None, pid)}
+    mine = assigned_to(modules, pid)
     statuses = {
         m.module_id: status_of(m.module_id, m.target_version, m.due_date, completed, today)
         for m in mine.values()
@@ -226,13 +228,11 @@ def participant_reasons(
         if saved is None:
             continue
         activity.append(saved)
-        fields = facts.fields.get((module_id, assigned.target_version), ())
-        answered = [f for f in fields if f in sheet.answers]
-        if (
-            answered
-            and len(answered) < len(fields)
-            and now - saved >= timedelta(days=HALF_DONE_AFTER_DAYS)
-        ):
+        # Started but not done: the grid's meaning (``worksheets.worksheet_mark``).
+        mark = worksheet_mark(
+            participant, sheet, facts.fields.get((module_id, assigned.target_version), ())
+        )
+        if mark.started and not mark.done and now - saved >= timedelta(days=HALF_DONE_AFTER_DAYS):
             half_done.append((module_id, str(sheet.updated_at)))
 
     # No activity for N days, while something assigned is still to do.
@@ -342,7 +342,7 @@ class Attention:
                     document = self.library.version(*key).document
                 except NotFound:
                     document = {}
-                fields[key] = tuple(str(f["id"]) for f in fields_of(document))
+                fields[key] = field_ids(document)
         with_worksheet = {
             m.module_id for m in modules if fields.get((m.module_id, m.target_version))
         }

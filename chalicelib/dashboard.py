@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from chalicelib.assignments import AssignedModule, assigned_modules
+from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to
 from chalicelib.attention import Attention, Facts, ParticipantAttention, group_attention
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, Forbidden
@@ -25,8 +25,7 @@ from chalicelib.identity import LEADERS, Caller
 from chalicelib.library import ModuleLibrary
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import CompletedVersions, CompletionRecords
-from chalicelib.records.groups import EnrolledParticipant, Group, GroupRecords
-from chalicelib.records.worksheets import Worksheet
+from chalicelib.records.groups import Group, GroupRecords
 from chalicelib.statuses import (
     COMPLETED,
     COMPLETED_OLDER,
@@ -39,7 +38,7 @@ from chalicelib.statuses import (
     status_of,
     visible_to_leaders,
 )
-from chalicelib.worksheets import visible_answers
+from chalicelib.worksheets import worksheet_mark
 
 COUNTED = (COMPLETED, COMPLETED_OLDER, OVERDUE, NOT_STARTED)
 
@@ -140,20 +139,6 @@ class CsvFile:
     content_type: str = "text/csv; charset=utf-8"
 
 
-def worksheet_mark(
-    participant: EnrolledParticipant, sheet: Worksheet | None, fields: tuple[str, ...]
-) -> WorksheetMark:
-    """One grid cell's worksheet: the assigned version's fields answered since joining (or
-    ever, with the history shared), and whether it is shared. Nothing of the answers' words."""
-    answers = (
-        visible_answers(sheet, participant.joined_at, participant.shares_history)
-        if sheet is not None
-        else ()
-    )
-    answered = len({a.field_id for a in answers} & set(fields))
-    return WorksheetMark(len(fields), answered, bool(sheet and sheet.shared and answers))
-
-
 def group_grid(
     group: Group,
     completed: Mapping[str, CompletedVersions],
@@ -173,11 +158,7 @@ def group_grid(
         visible = visible_to_leaders(
             completed[participant.participant_id], participant.joined_at, participant.shares_history
         )
-        mine = {
-            m.module_id: m
-            for m in modules
-            if m.participant_id in (None, participant.participant_id)
-        }
+        mine = assigned_to(modules, participant.participant_id)
         cells = []
         for module_id in columns:
             assigned = mine.get(module_id)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.assignments import assigned_modules
+from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.groups import audit_read, led_group
@@ -30,9 +30,9 @@ from chalicelib.library import (
     parse_version,
 )
 from chalicelib.records.audit import AuditRecords, new_entry
-from chalicelib.records.groups import Assignment, Group, GroupRecords
+from chalicelib.records.groups import Assignment, EnrolledParticipant, Group, GroupRecords
 from chalicelib.records.worksheets import Answer, Worksheet, WorksheetRecords
-from chalicelib.statuses import at_second
+from chalicelib.statuses import WorksheetMark, at_second
 
 MAX_FIELD_CHARS = 2000  # per field: a text, or a list's items together
 MAX_LIST_ITEMS = 50
@@ -153,6 +153,27 @@ def fields_of(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     return list(sheet.get("fields") or [])
 
 
+def field_ids(document: Mapping[str, Any]) -> tuple[str, ...]:
+    """The ids of a published version's worksheet fields (empty when it has none)."""
+    return tuple(str(f["id"]) for f in fields_of(document))
+
+
+def worksheet_mark(
+    participant: EnrolledParticipant, sheet: Worksheet | None, fields: tuple[str, ...]
+) -> WorksheetMark:
+    """The one meaning of done for a worksheet, wherever a group's leaders see it (the progress
+    grid, "Before the session", the attention rule): done when every field of the assigned
+    version (``fields``) has an answer the visibility rule lets this group count, started when
+    some have. Shared when the participant shares it and there is something to see."""
+    answers = (
+        visible_answers(sheet, participant.joined_at, participant.shares_history)
+        if sheet is not None
+        else ()
+    )
+    answered = len({a.field_id for a in answers} & set(fields))
+    return WorksheetMark(len(fields), answered, bool(sheet and sheet.shared and answers))
+
+
 @dataclass(frozen=True)
 class FieldView:
     """One field of the version shown, with the participant's answer (if any)."""
@@ -192,15 +213,27 @@ class SharedWorksheet:
 
     participant_id: str
     display_name: str
-    done: bool
-    shared: bool
+    mark: WorksheetMark  # done or started: the grid's rule (``worksheet_mark``)
+    shared: bool  # the participant's choice, even with nothing to see yet
     answers: tuple[Answer, ...]  # only when shared, and only what the visibility rule allows
+
+    @property
+    def done(self) -> bool:
+        return self.mark.done
+
+    @property
+    def started(self) -> bool:
+        """Some fields answered but not all (what the page shows as "started")."""
+        return self.mark.started and not self.mark.done
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "participant_id": self.participant_id,
             "display_name": self.display_name,
             "done": self.done,
+            "started": self.mark.started,
+            "answered": self.mark.answered,
+            "fields": self.mark.fields,
             "shared": self.shared,
             "answers": [a.to_dict() for a in self.answers],
         }
@@ -399,6 +432,27 @@ class Worksheets:
     def _session_modules(self, group: Group) -> SessionModules:
         return SessionModules(group.group_id, group.name, self.worksheet_modules(group.assignments))
 
+    def _assigned_fields(
+        self,
+        modules: list[AssignedModule],
+        member: EnrolledParticipant,
+        module_id: str,
+        known: dict[int | None, tuple[str, ...]],
+    ) -> tuple[str, ...]:
+        """The fields of the version assigned to ``member`` (as in the grid); the latest
+        version's (``known[None]``) when the module is not assigned to them. From the cached
+        library: no DynamoDB call."""
+        assigned = assigned_to(modules, member.participant_id).get(module_id)
+        if assigned is None:
+            return known[None]
+        version = assigned.target_version
+        if version not in known:
+            try:
+                known[version] = field_ids(self.library.version(module_id, version).document)
+            except NotFound:
+                known[version] = ()  # as in the grid: no fields to count
+        return known[version]
+
     def before_session(self, caller: Caller, group_id: str, module_id: str) -> BeforeSession:
         """What each participant of a group the caller leads shared of one module's worksheet,
         and who has not done it: one group Query, one audit Put, one BatchGetItem (≤ 100).
@@ -417,22 +471,27 @@ class Worksheets:
         title = str(document.get("title", module_id))
         audit_read(self.audit, self.clock, caller, group, "worksheets.before_session")
         sheets = self.records.of_participants(group.participant_ids, module_id)
+        modules = assigned_modules(group.assignments, self.library)
+        fields: dict[int | None, tuple[str, ...]] = {None: field_ids(document)}
         rows = []
         for member in group.participants:
             sheet = sheets[member.participant_id]
-            # Done-ness too follows the visibility rule: a worksheet written before joining
-            # (without the history shared) is not this group's to see.
+            # Done-ness follows the grid's rule and the visibility rule: a worksheet written
+            # before joining (without the history shared) is not this group's to see.
+            mark = worksheet_mark(
+                member, sheet, self._assigned_fields(modules, member, module_id, fields)
+            )
             visible = visible_answers(sheet, member.joined_at, member.shares_history)
             rows.append(
                 SharedWorksheet(
                     member.participant_id,
                     member.display_name,
-                    bool(visible),
+                    mark,
                     sheet.shared,
                     visible if sheet.shared else (),
                 )
             )
-        rows.sort(key=lambda r: (not r.done, r.display_name.casefold()))
+        rows.sort(key=lambda r: (not r.done, not r.started, r.display_name.casefold()))
         return BeforeSession(
             group.group_id,
             group.name,

@@ -455,7 +455,7 @@ def test_before_the_session_from_the_group_page(leader, artifacts, local_stack):
     check(page, context, artifacts, "leader-before-session", "Before the session – Steady", True)
     page.set_viewport_size(PHONE)
     assert page.locator(".card").count() == 9
-    assert "6 of 9 did the worksheet; 3 shared it." in page.inner_text("main")
+    assert "3 of 9 did the worksheet, 3 started it; 3 shared it." in page.inner_text("main")
     assert page.locator(".card dl").count() >= 2  # the shared answers, under their labels
     assert (
         page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

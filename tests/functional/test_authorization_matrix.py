@@ -362,7 +362,11 @@ HISTORY_ROWS: dict[str, tuple[str, str]] = {
     "progress grid": ("/groups/{g}/progress", '"status":"completed"'),
     "progress CSV": ("/groups/{g}/progress.csv", "Completed"),
     "before the session": (f"/groups/{{g}}/worksheets/{WORKSHEET_MODULE}", HISTORY_ANSWER),
-    "before the session (done)": (f"/groups/{{g}}/worksheets/{WORKSHEET_MODULE}", '"done":true'),
+    # Half done in group A: "started" (the grid's meaning of done, ``worksheets.worksheet_mark``).
+    "before the session (started)": (
+        f"/groups/{{g}}/worksheets/{WORKSHEET_MODULE}",
+        '"started":true',
+    ),
     "needs attention": ("/groups/{g}/attention", "worksheet_half_done"),
     "web progress": ("/leader/groups/{g}/progress", 'title="Completed: version'),
     "web progress CSV": ("/leader/groups/{g}/progress.csv", "Completed"),

@@ -97,7 +97,7 @@ def test_fifteen_participants_in_at_most_three_dynamodb_calls_audit_logged(
             now,
             new_entry(leader.id, ["leaders"], "enrolment.add", now, group_id=group_id),
         )
-    # Three of them wrote the worksheet since joining; one shared it.
+    # Three of them started the worksheet since joining (one field); one shared it.
     at = service.clock.iso_seconds()
     for n in range(3):
         answer = Answer("urge-in-body", "made up", 1, "en", at, "short-text", "x", None, None)
@@ -110,7 +110,7 @@ def test_fifteen_participants_in_at_most_three_dynamodb_calls_audit_logged(
     page = web.get(path)
     assert page.status == 200
     assert len(re.findall(r'<li class="card">', page.body)) == 15
-    assert "3 of 15 did the worksheet; 1 shared it." in page.body
+    assert "0 of 15 did the worksheet, 3 started it; 1 shared it." in page.body
     every = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
     # Every signed-in web page reads its browser session first (one GetItem, records/sessions.py);
     # the page itself is the rest.
@@ -154,8 +154,9 @@ def test_shared_answers_follow_the_visibility_rule(
     web = signed_in(client, leader)
     path = f"/leader/groups/{group_id}/before-session?module={MODULE}"
     page = unescape(web.get(path).body)
-    # Written before joining: neither done nor its words, though shared.
-    assert "Walk the dog" not in page and "0 of 1 did the worksheet" in page
+    # Written before joining: neither started nor its words, though shared.
+    assert "Walk the dog" not in page and "0 of 1 did the worksheet;" in page
+    assert "Not started yet" in page
     # The participant shares their history with the group: now both.
     share = json.dumps({"share": True})
     assert (
@@ -165,4 +166,6 @@ def test_shared_answers_follow_the_visibility_rule(
         == 200
     )
     page = unescape(web.get(path).body)
-    assert "Walk the dog around the block twice" in page and "1 of 1 did the worksheet" in page
+    assert "Walk the dog around the block twice" in page
+    assert "0 of 1 did the worksheet, 1 started it;" in page
+    assert "Worksheet started (1 of 4 answered)" in page

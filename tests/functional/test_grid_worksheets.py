@@ -9,6 +9,8 @@ import json
 import re
 from html import unescape
 
+import pytest
+
 from tests.conftest import shipped_version
 from tests.functional import test_groups
 from tests.functional.test_groups import assign, call, enrol
@@ -22,15 +24,17 @@ NO_SHEET = "thinking-traps"  # no worksheet
 HELPERS = ["Call my sister Ana before the store", "Ten slow breaths at the window"]
 BODY = "Tight chest and restless hands"
 ALL_FIELDS = {"urge-start": 7, "urge-end": 3, "urge-in-body": BODY, "urge-helpers": HELPERS}
+HALT = "halt-hungry-angry-lonely-tired"  # a worksheet of 3 fields
+HALT_FIELDS = {"halt-most": 2, "halt-fixes": ["A walk after work"], "halt-signs": ["Skip meals"]}
 
 
-def save(client, account, answers):  # type: ignore[no-untyped-def]
+def save(client, account, answers, module_id=MODULE):  # type: ignore[no-untyped-def]
     status, body = call(
         client,
         "PUT",
-        f"/me/worksheets/{MODULE}",
+        f"/me/worksheets/{module_id}",
         account,
-        {"version": shipped_version(MODULE), "answers": answers},
+        {"version": shipped_version(module_id), "answers": answers},
     )
     assert status == 200, body
 
@@ -163,3 +167,48 @@ def test_no_worksheet_assigned_no_key(client, group, leader, participant):
     page = signed_in(client, leader).get(f"/leader/groups/{group}/progress")
     assert page.status == 200 and "Worksheet done" not in page.body
     assert "worksheet" not in json.dumps(cells(client, group, leader)[("Ana", NO_SHEET)])
+
+
+@pytest.fixture
+def halt(publisher, shipped_modules):  # type: ignore[no-untyped-def]
+    modules = [m for m in shipped_modules if m.module_id == HALT and m.locale == "en"]
+    assert len(modules) == 1 and publisher.publish(modules).ok
+
+
+def test_one_meaning_of_done_on_the_grid_and_before_the_session(
+    client, halt, group, leader, participant, other_participant, library_clock
+):
+    """One field of three is "started" on both the grid and "Before the session" (which once
+    called any answer done); all three is "done" on both."""
+    enrol(client, group, leader, participant, name="Ana")
+    enrol(client, group, leader, other_participant, name="Ben")
+    assign(client, group, leader, module_id=HALT)
+    library_clock.advance(60)
+    save(client, participant, {"halt-fixes": HALT_FIELDS["halt-fixes"]}, HALT)
+    save(client, other_participant, HALT_FIELDS, HALT)
+
+    grid = cells(client, group, leader)
+    assert {name: grid[(name, HALT)]["worksheet"] for name in ("Ana", "Ben")} == {
+        "Ana": {"done": False, "started": True, "answered": 1, "fields": 3, "shared": False},
+        "Ben": {"done": True, "started": True, "answered": 3, "fields": 3, "shared": False},
+    }
+    status, before = call(client, "GET", f"/groups/{group}/worksheets/{HALT}", leader)
+    assert status == 200
+    rows = {
+        r["display_name"]: (r["done"], r["started"], r["answered"], r["fields"])
+        for r in before["participants"]
+    }
+    assert rows == {"Ana": (False, True, 1, 3), "Ben": (True, True, 3, 3)}
+
+    page = signed_in(client, leader).get(f"/leader/groups/{group}/before-session?module={HALT}")
+    assert page.status == 200
+    body = unescape(page.body)
+    assert "1 of 2 did the worksheet, 1 started it; 0 shared it." in body
+    cards = {
+        unescape(re.search(r"<h3>([^<]+)</h3>", card).group(1)): card
+        for card in body.split('<li class="card">')[1:]
+    }
+    assert "Worksheet started (1 of 3 answered)" in cards["Ana"]
+    assert "Worksheet done" not in cards["Ana"]
+    assert "Worksheet done" in cards["Ben"] and "started" not in cards["Ben"]
+    assert list(cards) == ["Ben", "Ana"]  # done first, then started

@@ -168,9 +168,14 @@ def test_a_leader_never_sees_an_unshared_answer(
     status, before = call(client, "GET", f"/groups/{gid}/worksheets/{MODULE}", leader)
     assert status == 200
     rows = {r["participant_id"]: r for r in before["participants"]}
-    assert rows[participant.id]["done"] is True and rows[participant.id]["shared"] is False
-    assert rows[participant.id]["answers"] == []
-    assert rows[other_participant.id]["done"] is False
+    # Two of the four fields: started, not done (the grid's rule), and private.
+    mine = rows[participant.id]
+    assert (mine["done"], mine["started"], mine["answered"], mine["fields"]) == (False, True, 2, 4)
+    assert mine["shared"] is False and mine["answers"] == []
+    assert (rows[other_participant.id]["done"], rows[other_participant.id]["started"]) == (
+        False,
+        False,
+    )
     assert HELPERS[0] not in json.dumps(before) and BODY_FEELING not in json.dumps(before)
 
     call(client, "PUT", f"/me/worksheets/{MODULE}/sharing", participant, {"shared": True})

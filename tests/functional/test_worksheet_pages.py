@@ -167,7 +167,8 @@ def test_before_the_session_page_shows_what_was_shared_and_who_has_not_done_it(
     assert "Sam R." in page.body and "Alex P." in page.body
     assert "Call my brother first" in page.body
     assert "My private answer here" not in page.body
-    assert "2 of 2 did the worksheet; 1 shared it." in page.body
+    # One field of four each: both started, neither done (the grid's rule).
+    assert "0 of 2 did the worksheet, 2 started it; 1 shared it." in page.body
     other = make_account(stack, "leader-other", "leaders")
     assert (
         signed_in(client, other)

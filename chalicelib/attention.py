@@ -3,12 +3,15 @@
 The reasons (``REASONS``), per participant and group:
 - ``no_activity``: nothing done for the group's N days (default ``DEFAULT_INACTIVE_DAYS``,
   each group can set its own), while something assigned is not completed yet. Activity is
-  completing a module (with its knowledge check) and saving a worksheet of an assigned
-  module; the days count from the last of these, or from joining the group if later;
+  completing a module (with its knowledge check), answering a knowledge check again and
+  saving a worksheet of an assigned module; the days count from the last of these, or from
+  joining the group if later;
 - ``overdue``: ``OVERDUE_AT_LEAST`` or more assigned modules overdue (``statuses.status_of``);
 - ``knowledge_check_missed``: the knowledge check of the same module missed twice or more
-  (fewer than two thirds right; one result per completed version, see
-  ``records.completions.CheckResult``), the latest result a miss too;
+  (fewer than two thirds right, see ``records.completions.CheckResult``), counting every
+  attempt: the check answered with each completed version and every retake of it; the latest
+  attempt a miss too (a pass clears it; the count of misses is in the fingerprint, so a new
+  miss brings a dismissed reason back);
 - ``worksheet_half_done``: the worksheet of an assigned module has some answers to the
   assigned version's fields but not all (started, not done: ``worksheets.worksheet_mark``, the
   grid's meaning, so only answers the visibility rule lets the group count), and was last
@@ -17,7 +20,8 @@ The reasons (``REASONS``), per participant and group:
 
 The visibility rule comes first (``statuses.visible_to_leaders``): leaders see only what a
 participant did from the moment they joined the group, unless the participant shares their
-history with it. A worksheet counts only if saved since joining; its answers are never read
+history with it (knowledge-check attempts: those made since joining). A worksheet counts only
+if saved since joining; its answers are never read
 out to anyone here, only whether fields are filled.
 
 Marking a reason as seen stores the reason's fingerprint: a hash of the situation (the
@@ -218,6 +222,11 @@ def participant_reasons(
     # Half-done worksheets (their saves are activity too).
     activity = [
         at_second(at) for versions in completed.completed.values() for at in versions.values()
+    ] + [
+        at_second(r.at)
+        for results in completed.checks.values()
+        for attempts in results.values()
+        for r in attempts
     ]
     half_done: list[tuple[str, str]] = []
     for module_id, assigned in mine.items():
@@ -262,9 +271,17 @@ def participant_reasons(
 
     missed: list[tuple[str, int]] = []
     for module_id in sorted(mine):
-        results = completed.checks.get(module_id, {})
-        misses = sum(1 for r in results.values() if r.missed)
-        if misses >= MISSED_AT_LEAST and results[max(results)].missed:
+        # Every visible attempt on the module, across its versions, oldest first.
+        attempts = sorted(
+            (
+                (at_second(r.at), version, r.attempt, r.missed)
+                for version, results in completed.checks.get(module_id, {}).items()
+                for r in results
+            ),
+            key=lambda a: (a[0] or joined or now, a[1], a[2]),
+        )
+        misses = sum(1 for a in attempts if a[3])
+        if misses >= MISSED_AT_LEAST and attempts[-1][3]:
             missed.append((module_id, misses))
     if missed:
         reasons.append(

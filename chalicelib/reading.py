@@ -1,5 +1,6 @@
 """What a participant does: read a module, record a completion (with knowledge-check
-answers), list their completions, and see their own assignments with statuses."""
+answers), answer the knowledge check of a completed version again (a retake), list their
+completions, and see their own assignments with statuses."""
 
 from __future__ import annotations
 
@@ -19,7 +20,12 @@ from chalicelib.library import (
     curriculum_version,
     parse_version,
 )
-from chalicelib.records.completions import Completion, CompletionRecords
+from chalicelib.records.completions import (
+    MAX_ATTEMPTS,
+    Attempt,
+    Completion,
+    CompletionRecords,
+)
 from chalicelib.records.groups import GroupRecords
 from chalicelib.statuses import COMPLETED_OLDER, Change, ModuleStatus, changes_since, status_of
 from chalicelib.text import ascii_digits
@@ -44,6 +50,15 @@ class Feedback:
 class Recorded:
     completion: Completion
     created: bool  # False: recorded before (the first record is kept)
+    feedback: tuple[Feedback, ...]
+
+
+@dataclass(frozen=True)
+class Retaken:
+    """One knowledge-check attempt on a completed version, and the feedback on its answers."""
+
+    attempt: Attempt
+    created: bool  # False: this attempt was recorded before (a retry gets the stored one)
     feedback: tuple[Feedback, ...]
 
 
@@ -136,10 +151,26 @@ class ModuleReading:
     can_complete: bool
     status: ModuleStatus | None  # for participants: completed, or completed an older version
     changes: tuple[Change, ...]  # since the older version they completed
-    score: dict[str, Any] | None  # {"correct", "total"} of the completion of the current version
+    # {"correct", "total"} of the latest knowledge-check attempt on the completed current version
+    score: dict[str, Any] | None
     feedback: tuple[Feedback, ...]
     # Once completed: what to read next (``None``: nothing left for now).
     next_up: MyAssignment | None = None
+    attempts: int = 0  # knowledge-check attempts made on the completed current version
+
+    @property
+    def next_attempt(self) -> int:
+        return self.attempts + 1
+
+    @property
+    def can_retake(self) -> bool:
+        """Completed, with a knowledge check to answer (again)."""
+        return bool(
+            self.status is not None
+            and self.status.done
+            and self.questions
+            and self.next_attempt <= MAX_ATTEMPTS
+        )
 
     @property
     def locale(self) -> str:
@@ -176,6 +207,25 @@ def feedback(questions: list[dict[str, Any]], answers: list[int]) -> tuple[Feedb
         )
         for a, q in zip(answers, questions, strict=True)
     )
+
+
+def check_attempt(value: Any) -> int:
+    """An attempt number: a whole number (or its digits, from a form) from 1 to ``MAX_ATTEMPTS``."""
+    if isinstance(value, str) and ascii_digits(value, 3):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ATTEMPTS:
+        raise BadRequest(
+            f"attempt is the number of this try at the knowledge check, from 1 to {MAX_ATTEMPTS}.",
+            code="invalid_attempt",
+        )
+    return value
+
+
+def _feedback_of(questions: list[dict[str, Any]], answers: list[int]) -> tuple[Feedback, ...]:
+    """``feedback``, or none when the stored answers were to another set of questions."""
+    if len(answers) != len(questions):
+        return ()
+    return feedback(questions, answers)
 
 
 def answers_from_choices(chosen: Mapping[int, str], questions: int) -> list[int] | None:
@@ -253,6 +303,64 @@ class Reading:
             completion, created, feedback(questions, given) if given is not None else ()
         )
 
+    def retake(
+        self,
+        caller: Caller,
+        module_id: str,
+        version: Any,
+        attempt: Any,
+        answers: Any,
+        locale: str = DEFAULT_LOCALE,
+    ) -> Retaken:
+        """Answer the knowledge check of a completed version again: attempt number ``attempt``
+        (the next one: the check answered with the completion is attempt 1). The completion is
+        not touched; the latest attempt is the score shown from now on. A repeat of an attempt
+        returns the one stored. ``NotFound`` if the version is not completed, ``Conflict`` if
+        ``attempt`` skips ahead, ``BadRequest`` for answers that do not fit."""
+        return self._retake(caller, module_id, version, attempt, locale, lambda questions: answers)
+
+    def retake_chosen(
+        self,
+        caller: Caller,
+        module_id: str,
+        version: object,
+        attempt: object,
+        chosen: Mapping[int, str],
+        locale: str = DEFAULT_LOCALE,
+    ) -> Retaken:
+        """``retake`` with answers picked one question at a time (a form): every one of them."""
+
+        def answers_for(questions: list[dict[str, Any]]) -> list[int]:
+            answers = answers_from_choices(chosen, len(questions))
+            if answers is None:
+                raise BadRequest(
+                    "Answer every question of the knowledge check.", code="invalid_answers"
+                )
+            return answers
+
+        return self._retake(caller, module_id, version, attempt, locale, answers_for)
+
+    def _retake(
+        self,
+        caller: Caller,
+        module_id: str,
+        version: Any,
+        attempt: Any,
+        locale: str,
+        answers_for: Any,
+    ) -> Retaken:
+        module_id = check_module_id(module_id)
+        version = parse_version(version)
+        locale = check_locale(locale)
+        number = check_attempt(attempt)
+        document = self.library.version(module_id, version, locale).document
+        questions = document.get("knowledge_check", [])
+        check = grade(questions, answers_for(questions))
+        stored, created = self.completions.record_attempt(
+            caller.id, module_id, curriculum_version(document), number, check
+        )
+        return Retaken(stored, created, _feedback_of(questions, stored.knowledge_check["answers"]))
+
     def completions_page(
         self, caller: Caller, page_token: str | None, limit: int
     ) -> CompletionPage:
@@ -273,6 +381,7 @@ class Reading:
         changes: tuple[Change, ...] = ()
         given: tuple[Feedback, ...] = ()
         score = None
+        attempts = 0
         if is_participant:
             completed = self.completions.completed_versions([caller.id])[caller.id]
             if completed.latest(module_id) is not None:
@@ -280,15 +389,26 @@ class Reading:
         if status is not None and status.status == COMPLETED_OLDER and status.version is not None:
             changes = tuple(changes_since(self.library, module_id, status.version))
         elif status is not None and status.done and questions and status.version is not None:
-            record = self.completions.get(caller.id, module_id, status.version)
-            if record is not None and record.knowledge_check is not None:
-                score = record.knowledge_check
-                given = feedback(questions, record.knowledge_check["answers"])
+            # The latest attempt is the score (one GetItem: its answers, for the feedback).
+            attempts = len(completed.attempts(module_id, status.version))
+            latest = self.completions.latest_attempt(caller.id, module_id, status.version, attempts)
+            if latest is not None:
+                score = {**latest.knowledge_check, "attempt": latest.attempt}
+                given = _feedback_of(questions, latest.knowledge_check["answers"])
         next_up = None
         if status is not None and status.done:
             next_up = self.my_reading(caller, locale).after(module_id)
         return ModuleReading(
-            document, current, shown, is_participant, status, changes, score, given, next_up
+            document,
+            current,
+            shown,
+            is_participant,
+            status,
+            changes,
+            score,
+            given,
+            next_up,
+            attempts,
         )
 
     def my_reading(self, caller: Caller, locale: str = DEFAULT_LOCALE) -> MyReading:

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from chalicelib.library import ModuleLibrary
-from chalicelib.records.completions import CompletedVersions
+from chalicelib.records.completions import CheckResult, CompletedVersions
 
 COMPLETED = "completed"
 COMPLETED_OLDER = "completed_older_version"
@@ -118,7 +118,7 @@ def visible_to_leaders(
     (``joined_at`` of their enrolment): a completion made before, for another group or on
     their own, stays theirs. If the participant chose to share their history with this group
     (``shares_history``, a setting they can take back), everything. This one rule filters every
-    completion (with its knowledge-check result, and later shared worksheet answers) that a
+    completion (with its knowledge-check attempts, and later shared worksheet answers) that a
     group leader reads: the dashboard grid, its CSV and the leaders' daily email.
 
     Completion times are whole seconds, so the comparison is to the second: a completion in the
@@ -138,11 +138,18 @@ def visible_to_leaders(
                 shown[version] = at
         if shown:
             kept[module_id] = shown
-    checks = {
-        module_id: {v: c for v, c in results.items() if v in kept.get(module_id, {})}
-        for module_id, results in completed.checks.items()
-    }
-    return CompletedVersions(completed.participant_id, kept, {m: c for m, c in checks.items() if c})
+    # Knowledge-check attempts: those made since joining (a retake after joining is something
+    # done in the group, even on a version completed before).
+    checks: dict[str, dict[int, tuple[CheckResult, ...]]] = {}
+    for module_id, results in completed.checks.items():
+        for version, attempts in results.items():
+            since = tuple(a for a in attempts if (at_second(a.at) or _NEVER) >= joined)
+            if since:
+                checks.setdefault(module_id, {})[version] = since
+    return CompletedVersions(completed.participant_id, kept, checks)
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)  # an unreadable time: never shown
 
 
 def at_second(text: str) -> datetime | None:

@@ -6,6 +6,7 @@ Key design of the records table (``PK``/``SK``, both strings):
 |-----------------------------------------|---------------------|-------------------------------------|
 | completion of one exact module version  | ``PARTICIPANT#{id}``| ``COMPLETION#{module_id}#{v:07d}``  |
 | completed versions: every one, and when | ``PARTICIPANT#{id}``| ``COMPLETED_VERSIONS``              |
+| knowledge-check attempt (a retake)      | ``PARTICIPANT#{id}``| ``ATTEMPT#{module_id}#{v:07d}#{n:04d}`` |
 | worksheet answers of one module         | ``PARTICIPANT#{id}``| ``WORKSHEET#{module_id}``           |
 | one saved version of the plan          | ``PARTICIPANT#{id}``| ``PLAN#{version:07d}``              |
 | a participant's group memberships       | ``PARTICIPANT#{id}``| ``GROUP#{group_id}``                |

@@ -16,6 +16,26 @@ cancelled as a whole and the stored record comes back with the cancellation
 (``ReturnValuesOnConditionCheckFailure=ALL_OLD``): one call either way, never a duplicate,
 and the first completion time is kept. The completed-versions Update only ADDs to a set and sets
 ``at#{module_id}#{n}`` and ``kc#{module_id}#{n}`` if absent, so it is idempotent too.
+
+Knowledge-check attempts (retakes). Attempt 1 is the check answered with the completion; a
+participant may answer the check of a completed version again, attempt 2, 3, ... (the
+completion itself is never written again: its time and answers stay as first given).
+- ``PARTICIPANT#{id}`` / ``ATTEMPT#{module_id}#{version:07d}#{n:04d}``: one item per attempt not
+  carried by the completion (the answers, the result, when). Only the participant reads it.
+- In ``COMPLETED_VERSIONS``: ``kc#{module_id}#{v}`` stays attempt 1 (written with the
+  completion, or by attempt 1 when the completion had no check), ``ka#{module_id}#{v}`` lists the
+  results of attempts 2..n in order (``{"at", "correct", "total"}``, never the answers) and
+  ``kn#{module_id}#{v}`` counts the attempts made by retaking (absent: none yet). So the grid,
+  needs attention and reminders read every attempt in the one BatchGetItem they already make.
+
+Conditional-write rule of an attempt: the client sends the attempt number it means (the next
+one). One TransactWriteItems: the attempt Put carries ``attribute_not_exists(PK)`` (a retry of
+attempt n finds it and gets it back with the cancellation: never counted twice); the Update of
+``COMPLETED_VERSIONS`` carries "the version is completed and this is the next number"
+(n = 1: ``contains(v#, v) AND attribute_not_exists(kc#)``; n = 2: ``attribute_exists(kc#) AND
+(attribute_not_exists(kn#) OR kn# = 1)``; n > 2: ``kn# = n - 1``) and returns the summary on a
+failure, which says whether the version is not completed (404) or the number skips ahead (409).
+A retake is one call; a retry of it one call too.
 """
 
 from __future__ import annotations
@@ -25,10 +45,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.clock import Clock
-from chalicelib.errors import Conflict
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.records.keys import (
     COMPLETED_VERSIONS_SK,
     COMPLETION_PREFIX,
+    attempt_sk,
     completion_sk,
     participant_id_of,
     participant_pk,
@@ -44,15 +65,22 @@ _IN_PROGRESS = Conflict(
     "This completion is being recorded by another request. Try again.",
     code="completion_in_progress",
 )
+_ATTEMPT_IN_PROGRESS = Conflict(
+    "These answers are being recorded by another request. Try again.",
+    code="attempt_in_progress",
+)
+# Attempts per completed version: bounds the summary item (about 60 bytes an attempt).
+MAX_ATTEMPTS = 50
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The knowledge-check result recorded with one completed version (no answers)."""
+    """The result of one knowledge-check attempt on a completed version (no answers)."""
 
     at: str
     correct: int
     total: int
+    attempt: int = 1  # 1: answered with the completion (or first after it); 2 on: retakes
 
     @property
     def missed(self) -> bool:
@@ -63,11 +91,11 @@ class CheckResult:
 @dataclass(frozen=True)
 class CompletedVersions:
     """Every module version a participant completed, and when: ``{module_id: {version: time}}``;
-    and the knowledge-check result of each version completed with one (``checks``)."""
+    and the knowledge-check attempts of each version, in order (``checks``: attempt 1 first)."""
 
     participant_id: str
     completed: dict[str, dict[int, str]]
-    checks: dict[str, dict[int, CheckResult]] = field(default_factory=dict)
+    checks: dict[str, dict[int, tuple[CheckResult, ...]]] = field(default_factory=dict)
 
     def latest(self, module_id: str) -> tuple[int, str] | None:
         """The highest completed version of a module and its completion time, if any."""
@@ -77,25 +105,91 @@ class CompletedVersions:
         version = max(versions)
         return version, versions[version]
 
+    def attempts(self, module_id: str, version: int) -> tuple[CheckResult, ...]:
+        return self.checks.get(module_id, {}).get(version, ())
+
+    def latest_check(self, module_id: str, version: int) -> CheckResult | None:
+        """The latest attempt's result: the score the participant and the grid see."""
+        attempts = self.attempts(module_id, version)
+        return attempts[-1] if attempts else None
+
     @classmethod
     def from_record(cls, participant_id: str, record: dict[str, Any] | None) -> CompletedVersions:
         completed: dict[str, dict[int, str]] = {}
-        checks: dict[str, dict[int, CheckResult]] = {}
+        first: dict[tuple[str, int], CheckResult] = {}
+        retakes: dict[tuple[str, int], list[CheckResult]] = {}
         for name, value in (record or {}).items():
             if name.startswith("v#"):
                 module_id = name[2:]
                 completed[module_id] = {
                     int(v): str((record or {}).get(f"at#{module_id}#{int(v)}", "")) for v in value
                 }
-            elif name.startswith("kc#") and isinstance(value, dict):
+            elif name.startswith(("kc#", "ka#")):
                 module_id, _, version = name[3:].rpartition("#")
-                if module_id and version.isdigit():
-                    checks.setdefault(module_id, {})[int(version)] = CheckResult(
-                        str(value.get("at", "")),
-                        int(value.get("correct", 0)),
-                        int(value.get("total", 0)),
-                    )
+                if not module_id or not version.isdigit():
+                    continue
+                key = (module_id, int(version))
+                if name.startswith("kc#") and isinstance(value, dict):
+                    first[key] = _result(value, 1)
+                elif name.startswith("ka#") and isinstance(value, list):
+                    retakes[key] = [
+                        _result(v, n) for n, v in enumerate(value, start=2) if isinstance(v, dict)
+                    ]
+        checks: dict[str, dict[int, tuple[CheckResult, ...]]] = {}
+        for key in sorted(set(first) | set(retakes)):
+            attempts = ([first[key]] if key in first else []) + retakes.get(key, [])
+            checks.setdefault(key[0], {})[key[1]] = tuple(attempts)
         return cls(participant_id, completed, checks)
+
+
+def _result(value: dict[str, Any], attempt: int) -> CheckResult:
+    return CheckResult(
+        str(value.get("at", "")), int(value.get("correct", 0)), int(value.get("total", 0)), attempt
+    )
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One knowledge-check attempt on a completed version, with the answers (the participant's
+    own: never shown to anyone else). Attempt 1 may be the completion's own check."""
+
+    module_id: str
+    version: int
+    attempt: int
+    answered_at: str
+    knowledge_check: dict[str, Any]  # {"answers": [choice index, ...], "correct": n, "total": m}
+
+    @property
+    def result(self) -> CheckResult:
+        check = self.knowledge_check
+        return CheckResult(
+            self.answered_at, int(check["correct"]), int(check["total"]), self.attempt
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "module_id": self.module_id,
+            "version": self.version,
+            "attempt": self.attempt,
+            "answered_at": self.answered_at,
+            "knowledge_check": self.knowledge_check,
+            "missed": self.result.missed,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Attempt:
+        check = record["knowledge_check"]
+        return cls(
+            str(record["module_id"]),
+            int(record["version"]),
+            int(record["attempt"]),
+            str(record["answered_at"]),
+            {
+                "answers": [int(a) for a in check["answers"]],
+                "correct": int(check["correct"]),
+                "total": int(check["total"]),
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -209,6 +303,147 @@ class CompletionRecords(RecordTable):
             assert existing is not None
             return existing, False
         return Completion(module_id, version, completed_at, knowledge_check, read_in), True
+
+    def record_attempt(
+        self,
+        participant_id: str,
+        module_id: str,
+        version: int,
+        attempt: int,
+        knowledge_check: dict[str, Any],
+    ) -> tuple[Attempt, bool]:
+        """Record attempt ``attempt`` at the knowledge check of a completed English ``version``
+        (see the conditional-write rule above). Returns ``(attempt, created)``; a repeat of an
+        attempt returns the one stored. ``NotFound`` if the version is not completed,
+        ``Conflict`` (``attempt_out_of_order``) if ``attempt`` is not the next one."""
+        answered_at = self._clock.iso_seconds()
+        pk = participant_pk(participant_id)
+        put = {
+            "TableName": self._table,
+            "Item": to_item(
+                {
+                    "PK": pk,
+                    "SK": attempt_sk(module_id, version, attempt),
+                    "module_id": module_id,
+                    "version": version,
+                    "attempt": attempt,
+                    "answered_at": answered_at,
+                    "knowledge_check": knowledge_check,
+                }
+            ),
+            "ConditionExpression": "attribute_not_exists(PK)",
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        result = {
+            "at": answered_at,
+            "correct": knowledge_check["correct"],
+            "total": knowledge_check["total"],
+        }
+        names = {"#kn": f"kn#{module_id}#{version}"}
+        values: dict[str, Any] = {":n": attempt}
+        if attempt == 1:
+            names.update({"#v": f"v#{module_id}", "#kc": f"kc#{module_id}#{version}"})
+            values.update({":version": version, ":r": result})
+            condition = "contains(#v, :version) AND attribute_not_exists(#kc)"
+            update = "SET #kc = :r, #kn = :n"
+        else:
+            names["#ka"] = f"ka#{module_id}#{version}"
+            values.update({":r": [result], ":none": [], ":prev": attempt - 1})
+            update = "SET #ka = list_append(if_not_exists(#ka, :none), :r), #kn = :n"
+            condition = "#kn = :prev"
+            if attempt == 2:
+                names["#kc"] = f"kc#{module_id}#{version}"
+                condition = "attribute_exists(#kc) AND (attribute_not_exists(#kn) OR #kn = :prev)"
+        summary = {
+            "TableName": self._table,
+            "Key": to_item({"PK": pk, "SK": COMPLETED_VERSIONS_SK}),
+            "UpdateExpression": update,
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_item(values),
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        try:
+            self.transact([{"Put": put}, {"Update": summary}], _ATTEMPT_IN_PROGRESS)
+        except TransactionCancelled as cancelled:
+            return self._attempt_refused(
+                cancelled, participant_id, module_id, version, attempt
+            ), False
+        return Attempt(module_id, version, attempt, answered_at, knowledge_check), True
+
+    def _attempt_refused(
+        self,
+        cancelled: TransactionCancelled,
+        participant_id: str,
+        module_id: str,
+        version: int,
+        attempt: int,
+    ) -> Attempt:
+        """The stored attempt of a repeat, or why this attempt number does not fit."""
+        codes = TransactionCancelled.codes_of(cancelled.reasons) + ["None", "None"]
+        if codes[0] == "ConditionalCheckFailed":
+            if cancelled.first.get("Item"):
+                return Attempt.from_record(from_item(cancelled.first["Item"]))
+            stored = self.get_attempt(participant_id, module_id, version, attempt, consistent=True)
+            if stored is None:
+                raise _ATTEMPT_IN_PROGRESS
+            return stored
+        if codes[1] != "ConditionalCheckFailed":
+            raise self.unavailable(cancelled)
+        old = cancelled.reasons[1].get("Item")
+        record = (
+            from_item(old)
+            if old
+            else self.get_one(participant_pk(participant_id), COMPLETED_VERSIONS_SK, True)
+        )
+        completed = CompletedVersions.from_record(participant_id, record)
+        if version not in completed.completed.get(module_id, {}):
+            raise NotFound(
+                "Complete this version of the module before answering its questions again.",
+                code="completion_not_found",
+            )
+        made = len(completed.attempts(module_id, version))
+        if attempt == 1 and made >= 1:  # attempt 1 was the completion's own check
+            completion = self.get(participant_id, module_id, version, consistent=True)
+            if completion is not None and completion.knowledge_check is not None:
+                return Attempt(
+                    module_id, version, 1, completion.completed_at, completion.knowledge_check
+                )
+        if attempt == made + 1:  # another request moved it on meanwhile
+            raise _ATTEMPT_IN_PROGRESS
+        raise Conflict(
+            f"That is not the next attempt: the next attempt is {made + 1}.",
+            code="attempt_out_of_order",
+        )
+
+    def get_attempt(
+        self,
+        participant_id: str,
+        module_id: str,
+        version: int,
+        attempt: int,
+        consistent: bool = False,
+    ) -> Attempt | None:
+        """One attempt item, or ``None`` (one GetItem)."""
+        item = self.get_one(
+            participant_pk(participant_id), attempt_sk(module_id, version, attempt), consistent
+        )
+        return Attempt.from_record(item) if item else None
+
+    def latest_attempt(
+        self, participant_id: str, module_id: str, version: int, attempts: int
+    ) -> Attempt | None:
+        """Attempt number ``attempts`` (the latest, from ``CompletedVersions``), with its
+        answers: one GetItem (the completion's for attempt 1, unless attempt 1 came after it)."""
+        if attempts <= 0:
+            return None
+        if attempts == 1:
+            completion = self.get(participant_id, module_id, version)
+            if completion is not None and completion.knowledge_check is not None:
+                return Attempt(
+                    module_id, version, 1, completion.completed_at, completion.knowledge_check
+                )
+        return self.get_attempt(participant_id, module_id, version, attempts)
 
     def list(
         self, participant_id: str, page_token: str | None = None, limit: int = 50

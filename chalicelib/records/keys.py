@@ -14,6 +14,7 @@ AUDIT_PREFIX = "AUDIT#"
 ACCESS_PREFIX = "ACCESS#"
 SESSION_SK = "SESSION"
 COMPLETION_PREFIX = "COMPLETION#"
+ATTEMPT_PREFIX = "ATTEMPT#"
 GROUP_PREFIX = "GROUP#"
 LEADER_PREFIX = "LEADER#"
 PARTICIPANT_PREFIX = "PARTICIPANT#"
@@ -65,6 +66,11 @@ def assignment_sk(assignment_id: str) -> str:
 def completion_sk(module_id: str, version: int) -> str:
     """Zero-padded so a Query returns completions in module, then version, order."""
     return f"{COMPLETION_PREFIX}{module_id}#{version:07d}"
+
+
+def attempt_sk(module_id: str, version: int, attempt: int) -> str:
+    """One knowledge-check attempt on a completed version (attempt 2 on: a retake)."""
+    return f"{ATTEMPT_PREFIX}{module_id}#{version:07d}#{attempt:04d}"
 
 
 def worksheet_sk(module_id: str) -> str:

@@ -39,6 +39,29 @@ def blueprint(authorizer: Any) -> Blueprint:
             body["feedback"] = [f.to_dict() for f in recorded.feedback]
         return Created(body) if recorded.created else body
 
+    @endpoints.route(
+        "/me/completions/{module_id}/attempts",
+        method="POST",
+        roles=(PARTICIPANTS,),
+        body={"version": int, "attempt": int, "answers": list},
+        optional={"locale": str},
+    )
+    def retake_check(call: Call) -> Any:
+        """Answer the knowledge check of a completed version again: ``attempt`` is the next
+        attempt number (a retry of the same number gets the stored attempt back, 200)."""
+        retaken = services.current().reading.retake(
+            call.caller,
+            call.params["module_id"],
+            call.body["version"],
+            call.body["attempt"],
+            call.body["answers"],
+            call.body.get("locale") or DEFAULT_LOCALE,
+        )
+        body = retaken.attempt.to_dict()
+        if retaken.feedback:
+            body["feedback"] = [f.to_dict() for f in retaken.feedback]
+        return Created(body) if retaken.created else body
+
     @endpoints.route("/me/completions", roles=(PARTICIPANTS,), query=("page_token", "limit"))
     def list_completions(call: Call) -> dict[str, Any]:
         page = services.current().reading.completions_page(

@@ -62,7 +62,7 @@ def test_reasons_marks_and_the_groups_setting(
     checks = service.completions.completed_versions([other_participant.id])[
         other_participant.id
     ].checks
-    assert checks["thinking-traps"][version].missed
+    assert checks["thinking-traps"][version][-1].missed
     # Sam writes one field of the worksheet, and leaves it.
     status, _ = call(
         client,

@@ -61,6 +61,12 @@ ROWS: dict[tuple[str, str], Row] = {
         "/me/completions", {"module_id": "thinking-traps", "version": 1}, frozenset({"participant"})
     ),
     ("GET", "/me/completions"): Row("/me/completions", allowed=frozenset({"participant"})),
+    # Only ever the caller's own completion (the member's is not theirs to answer again).
+    ("POST", "/me/completions/{module_id}/attempts"): Row(
+        "/me/completions/thinking-traps/attempts",
+        {"version": 1, "attempt": 1, "answers": [0, 0, 0]},
+        frozenset({"participant"}),
+    ),
     ("GET", "/me/assignments"): Row("/me/assignments", allowed=frozenset({"participant"})),
     ("GET", "/me/reminders"): Row("/me/reminders", allowed=frozenset({"participant"})),
     ("PUT", "/me/reminders"): Row(

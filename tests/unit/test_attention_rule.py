@@ -127,31 +127,34 @@ def test_a_completion_from_before_joining_does_not_count_unless_shared():
     )
 
 
-def check(correct: int, total: int = 3, at: str = "") -> CheckResult:
-    return CheckResult(at or days_ago(1), correct, total)
+def check(correct: int, total: int = 3, at: str = "", attempt: int = 1) -> CheckResult:
+    return CheckResult(at or days_ago(1), correct, total, attempt)
 
 
 def test_the_knowledge_check_missed_twice_on_the_same_module():
     versions = {"a": {1: days_ago(3), 2: days_ago(1)}}
-    twice = CompletedVersions(P, versions, {"a": {1: check(1), 2: check(0)}})
+    twice = CompletedVersions(P, versions, {"a": {1: (check(1),), 2: (check(0),)}})
     assert CHECK_MISSED in codes(run(group(), [module("a", version=2)], twice))
-    once = CompletedVersions(P, versions, {"a": {1: check(1), 2: check(2)}})  # 2 of 3 passes
+    once = CompletedVersions(P, versions, {"a": {1: (check(1),), 2: (check(2),)}})  # 2 of 3 passes
     assert CHECK_MISSED not in codes(run(group(), [module("a", version=2)], once))
     spread = CompletedVersions(
-        P, {"a": {1: days_ago(3)}, "b": {1: days_ago(1)}}, {"a": {1: check(0)}, "b": {1: check(0)}}
+        P,
+        {"a": {1: days_ago(3)}, "b": {1: days_ago(1)}},
+        {"a": {1: (check(0),)}, "b": {1: (check(0),)}},
     )
     assert CHECK_MISSED not in codes(run(group(), [module("a"), module("b")], spread))
 
 
 def test_a_pass_after_two_misses_clears_it():
     versions = {"a": {1: days_ago(5), 2: days_ago(3), 3: days_ago(1)}}
-    passed = CompletedVersions(P, versions, {"a": {1: check(0), 2: check(1), 3: check(3)}})
+    passed = CompletedVersions(P, versions, {"a": {1: (check(0),), 2: (check(1),), 3: (check(3),)}})
     assert CHECK_MISSED not in codes(run(group(), [module("a", version=3)], passed))
 
 
 def test_misses_before_joining_are_not_shown():
     versions = {"a": {1: days_ago(9), 2: days_ago(8)}}
-    missed = CompletedVersions(P, versions, {"a": {1: check(0), 2: check(0)}})
+    checks = {"a": {1: (check(0, at=days_ago(9)),), 2: (check(0, at=days_ago(8)),)}}
+    missed = CompletedVersions(P, versions, checks)
     assert CHECK_MISSED not in codes(
         run(group(joined=days_ago(7)), [module("a", version=2)], missed)
     )
@@ -202,3 +205,51 @@ def test_fingerprints_hold_no_module_ids():
     assert row is not None
     assert all("secret" not in r.fingerprint for r in row.reasons)
     assert all(len(r.fingerprint) == 20 for r in row.reasons)
+
+
+def retakes(*results: tuple[int, float]) -> CompletedVersions:
+    """Version 1 of "a" completed 9 days ago, then each (right answers, days ago) an attempt."""
+    attempts = tuple(
+        check(correct, at=days_ago(ago), attempt=n) for n, (correct, ago) in enumerate(results, 1)
+    )
+    return CompletedVersions(P, {"a": {1: days_ago(9)}}, {"a": {1: attempts}})
+
+
+def missed_reason(result: GroupAttention) -> str | None:
+    row = result.of(P)
+    assert row is not None
+    return next((r.fingerprint for r in row.open if r.code == CHECK_MISSED), None)
+
+
+def test_retakes_of_one_version_count_and_the_latest_attempt_decides():
+    modules = [module("a")]
+    assert missed_reason(run(group(), modules, retakes((0, 9)))) is None
+    twice = missed_reason(run(group(), modules, retakes((0, 9), (1, 8))))
+    assert twice is not None
+    assert missed_reason(run(group(), modules, retakes((0, 9), (1, 8), (3, 7)))) is None
+    # Missed again after the pass: back, with another fingerprint (three misses now).
+    thrice = missed_reason(run(group(), modules, retakes((0, 9), (1, 8), (3, 7), (0, 6))))
+    assert thrice is not None and thrice != twice
+    # Marked as seen, then a fourth miss: back again.
+    seen = Seen(P, CHECK_MISSED, thrice, "leader", days_ago(5))
+    quiet = run(group(seen=(seen,)), modules, retakes((0, 9), (1, 8), (3, 7), (0, 6)))
+    assert missed_reason(quiet) is None
+    later = retakes((0, 9), (1, 8), (3, 7), (0, 6), (1, 5))
+    assert missed_reason(run(group(seen=(seen,)), modules, later)) not in (None, thrice)
+
+
+def test_only_attempts_made_since_joining_count_unless_shared():
+    modules = [module("a")]
+    history = retakes((0, 9), (0, 8), (0, 2))
+    assert missed_reason(run(group(joined=days_ago(7)), modules, history)) is None
+    assert missed_reason(run(group(joined=days_ago(7), shares=True), modules, history))
+    more = retakes((0, 9), (0, 8), (0, 2), (1, 1))
+    assert missed_reason(run(group(joined=days_ago(7)), modules, more))
+
+
+def test_a_retake_is_activity():
+    modules = [module("a"), module("b")]
+    assert NO_ACTIVITY in codes(run(group(joined=days_ago(20)), modules, retakes((0, 9))))
+    assert NO_ACTIVITY not in codes(
+        run(group(joined=days_ago(20)), modules, retakes((0, 9), (3, 1)))
+    )

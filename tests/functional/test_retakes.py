@@ -1,0 +1,256 @@
+"""Knowledge-check retakes through the API: POST /me/completions/{module_id}/attempts. Each
+attempt recorded once (a retry of the same attempt number gets the stored one), an attempt
+number that skips ahead refused, the completion never recorded again, the latest attempt the
+score; "knowledge check missed twice" for leaders across attempts; the DynamoDB calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+
+from chalicelib.identity import Caller
+from tests.conftest import REGION, shipped_version
+from tests.functional import test_groups
+from tests.functional.test_attention import attention, reasons
+from tests.functional.test_groups import assign, call, enrol
+
+group = test_groups.group  # fixtures
+today = test_groups.today
+
+MODULE = "thinking-traps"
+DAY = 86400
+
+
+def questions(service, version: int) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    return service.library.version(MODULE, version).document["knowledge_check"]  # type: ignore[no-any-return]
+
+
+def right(service, version: int) -> list[int]:  # type: ignore[no-untyped-def]
+    return [q["answer"] for q in questions(service, version)]
+
+
+def wrong(service, version: int) -> list[int]:  # type: ignore[no-untyped-def]
+    return [(q["answer"] + 1) % len(q["choices"]) for q in questions(service, version)]
+
+
+def complete(client, account, version: int, answers=None) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+    body: dict[str, Any] = {"module_id": MODULE, "version": version}
+    if answers is not None:
+        body["answers"] = answers
+    return call(client, "POST", "/me/completions", account, body)  # type: ignore[no-any-return]
+
+
+def retake(client, account, version: int, attempt, answers, module_id=MODULE) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
+    return call(  # type: ignore[no-any-return]
+        client,
+        "POST",
+        f"/me/completions/{module_id}/attempts",
+        account,
+        {"version": version, "attempt": attempt, "answers": answers},
+    )
+
+
+def as_caller(account) -> Caller:  # type: ignore[no-untyped-def]
+    return Caller(account.id, frozenset({"participants"}))
+
+
+def items(stack, account, prefix: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    table = boto3.client("dynamodb", region_name=REGION)
+    return table.query(  # type: ignore[no-any-return]
+        TableName=stack.records_table,
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :c)",
+        ExpressionAttributeValues={
+            ":pk": {"S": f"PARTICIPANT#{account.id}"},
+            ":c": {"S": prefix},
+        },
+    )["Items"]
+
+
+def test_a_retake_is_recorded_once_and_becomes_the_score(
+    client, published, participant, service, stack, aws_calls, library_clock
+):
+    version = shipped_version(MODULE)
+    status, completion = complete(client, participant, version, wrong(service, version))
+    assert status == 201
+    total = completion["knowledge_check"]["total"]
+    completion.pop("feedback")
+
+    library_clock.advance(60)
+    aws_calls.reset()
+    status, second = retake(client, participant, version, 2, right(service, version))
+    assert aws_calls.names == ["DynamoDB.TransactWriteItems"]  # a retake is one call
+    assert status == 201, second
+    assert (second["attempt"], second["version"], second["missed"]) == (2, version, False)
+    assert second["knowledge_check"] == {
+        "answers": right(service, version),
+        "correct": total,
+        "total": total,
+    }
+    assert all(f["correct"] for f in second["feedback"])
+
+    # A network retry of attempt 2 (other answers even): the stored attempt 2, one call.
+    aws_calls.reset()
+    status, again = retake(client, participant, version, 2, wrong(service, version))
+    assert aws_calls.names == ["DynamoDB.TransactWriteItems"]
+    assert (status, again) == (200, second)
+    # Resending attempt 1 gets the check answered with the completion.
+    status, first = retake(client, participant, version, 1, right(service, version))
+    assert status == 200
+    assert first["attempt"] == 1 and first["knowledge_check"] == completion["knowledge_check"]
+    assert first["answered_at"] == completion["completed_at"] and first["missed"] is True
+
+    # Skipping ahead: refused, nothing written.
+    aws_calls.reset()
+    status, error = retake(client, participant, version, 4, right(service, version))
+    assert (status, error["error"]["code"]) == (409, "attempt_out_of_order")
+    assert "3" in error["error"]["message"]
+    assert aws_calls.names == ["DynamoDB.TransactWriteItems"]
+
+    status, third = retake(client, participant, version, 3, wrong(service, version))
+    assert (status, third["attempt"], third["missed"]) == (201, 3, True)
+
+    # The completion stays recorded once, with its first time and answers.
+    assert len(items(stack, participant, "COMPLETION#")) == 1
+    assert len(items(stack, participant, "ATTEMPT#")) == 2
+    _, listed = call(client, "GET", "/me/completions", participant)
+    assert listed["completions"] == [completion]
+    status, repeat = complete(client, participant, version, right(service, version))
+    repeat.pop("feedback")
+    assert (status, repeat) == (200, completion)
+
+    # The summary every grid reads: each attempt's result, never the answers.
+    completed = service.completions.completed_versions([participant.id])[participant.id]
+    attempts = completed.attempts(MODULE, version)
+    assert [(a.attempt, a.missed) for a in attempts] == [(1, True), (2, False), (3, True)]
+    assert completed.latest_check(MODULE, version) == attempts[-1]
+    # The lesson shows the latest attempt as the score, with its feedback.
+    reading = service.reading.module(as_caller(participant), MODULE)
+    assert reading.score is not None
+    assert (reading.score["attempt"], reading.score["correct"]) == (
+        3,
+        third["knowledge_check"]["correct"],
+    )
+    assert reading.attempts == 3 and reading.next_attempt == 4
+    assert [f.correct for f in reading.feedback] == [f["correct"] for f in third["feedback"]]
+
+
+def test_odd_attempts_get_clear_errors(client, published, participant, other_participant, service):
+    version = shipped_version(MODULE)
+    # Not completed yet: nothing to answer again.
+    status, error = retake(client, participant, version, 2, right(service, version))
+    assert (status, error["error"]["code"]) == (404, "completion_not_found")
+    status, error = retake(client, participant, version, 1, right(service, version))
+    assert (status, error["error"]["code"]) == (404, "completion_not_found")
+    assert complete(client, participant, version, wrong(service, version))[0] == 201
+    for attempt in (0, -1, 51, True, "2", 2.5, None):
+        status, error = retake(client, participant, version, attempt, right(service, version))
+        assert status == 400, attempt
+    for answers in (
+        [],
+        [0],
+        ["0"] * len(right(service, version)),
+        [99] * len(right(service, version)),
+    ):
+        status, error = retake(client, participant, version, 2, answers)
+        assert (status, error["error"]["code"]) == (400, "invalid_answers"), answers
+    assert retake(client, participant, version + 1, 2, right(service, version))[0] == 404
+    assert (
+        retake(client, participant, version, 2, right(service, version), "no-such-module")[0] == 404
+    )
+    # Another participant's completion is not mine to retake.
+    status, error = retake(client, other_participant, version, 2, right(service, version))
+    assert (status, error["error"]["code"]) == (404, "completion_not_found")
+    # Nothing was counted by any of these.
+    completed = service.completions.completed_versions([participant.id])[participant.id]
+    assert len(completed.attempts(MODULE, version)) == 1
+
+
+def test_a_completion_without_answers_takes_the_check_as_attempt_1(
+    client, published, participant, service
+):
+    version = shipped_version(MODULE)
+    assert complete(client, participant, version)[0] == 201
+    status, error = retake(client, participant, version, 2, right(service, version))
+    assert (status, error["error"]["code"]) == (409, "attempt_out_of_order")
+    status, first = retake(client, participant, version, 1, wrong(service, version))
+    assert (status, first["attempt"], first["missed"]) == (201, 1, True)
+    assert retake(client, participant, version, 1, right(service, version)) == (200, first)
+    status, second = retake(client, participant, version, 2, right(service, version))
+    assert (status, second["attempt"], second["missed"]) == (201, 2, False)
+    reading = service.reading.module(as_caller(participant), MODULE)
+    assert reading.score is not None and reading.score["attempt"] == 2
+    completed = service.completions.completed_versions([participant.id])[participant.id]
+    assert [a.attempt for a in completed.attempts(MODULE, version)] == [1, 2]
+
+
+def test_missed_twice_on_the_same_version_cleared_by_a_pass_back_on_a_new_miss(
+    client, group, leader, participant, service, library_clock, aws_calls
+):
+    version = shipped_version(MODULE)
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id=MODULE)
+    assert complete(client, participant, version, wrong(service, version))[0] == 201
+    assert "knowledge_check_missed" not in reasons(attention(client, group, leader), participant.id)
+
+    library_clock.advance(60)
+    assert retake(client, participant, version, 2, wrong(service, version))[0] == 201
+    aws_calls.reset()
+    body = attention(client, group, leader)
+    # Still the group Query, one BatchGetItem and the audit: no read of the attempts.
+    dynamodb = sorted(n for n in aws_calls.names if n.startswith("DynamoDB."))
+    assert dynamodb == ["DynamoDB.BatchGetItem", "DynamoDB.Query", "DynamoDB.TransactWriteItems"]
+    missed = reasons(body, participant.id)["knowledge_check_missed"]
+    assert missed["module_ids"] == [MODULE]
+
+    # A pass clears it.
+    library_clock.advance(60)
+    assert retake(client, participant, version, 3, right(service, version))[0] == 201
+    assert "knowledge_check_missed" not in reasons(attention(client, group, leader), participant.id)
+
+    # A miss after the pass: back (three misses now, the latest a miss).
+    library_clock.advance(60)
+    assert retake(client, participant, version, 4, wrong(service, version))[0] == 201
+    back = reasons(attention(client, group, leader), participant.id)["knowledge_check_missed"]
+    assert back["fingerprint"] != missed["fingerprint"]
+
+    # Marked as seen: quiet; a retry of the same attempt changes nothing; a new miss: back.
+    status, seen = call(
+        client,
+        "POST",
+        f"/groups/{group}/attention/seen",
+        leader,
+        {
+            "participant_id": participant.id,
+            "reason": "knowledge_check_missed",
+            "fingerprint": back["fingerprint"],
+        },
+    )
+    assert status == 200, seen
+    assert "knowledge_check_missed" not in reasons(attention(client, group, leader), participant.id)
+    assert retake(client, participant, version, 4, wrong(service, version))[0] == 200
+    assert "knowledge_check_missed" not in reasons(attention(client, group, leader), participant.id)
+    library_clock.advance(60)
+    assert retake(client, participant, version, 5, wrong(service, version))[0] == 201
+    again = reasons(attention(client, group, leader), participant.id)["knowledge_check_missed"]
+    assert again["seen"] is False and again["fingerprint"] != back["fingerprint"]
+
+
+def test_attempts_before_joining_are_not_shown_to_leaders(
+    client, group, leader, participant, service, library_clock
+):
+    version = shipped_version(MODULE)
+    assert complete(client, participant, version, wrong(service, version))[0] == 201
+    library_clock.advance(60)
+    assert retake(client, participant, version, 2, wrong(service, version))[0] == 201
+    library_clock.advance(60)
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id=MODULE)
+    assert "knowledge_check_missed" not in reasons(attention(client, group, leader), participant.id)
+    # One miss since joining is one, not two.
+    library_clock.advance(60)
+    assert retake(client, participant, version, 3, wrong(service, version))[0] == 201
+    assert "knowledge_check_missed" not in reasons(attention(client, group, leader), participant.id)
+    library_clock.advance(60)
+    assert retake(client, participant, version, 4, wrong(service, version))[0] == 201
+    assert "knowledge_check_missed" in reasons(attention(client, group, leader), participant.id)

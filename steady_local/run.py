@@ -32,7 +32,7 @@ REGION = "us-east-1"
 # Stands in for the demo staff's phones: the authenticator secret of each local account that
 # has one (git-ignored, beside the snapshot).
 AUTHENTICATORS = "authenticators.json"
-SAVE_AFTER_SECONDS = 0.25  # after a write, how long to let further writes join one snapshot
+SAVE_AFTER_SECONDS = 0.5  # after a write, how long to let further writes join one snapshot
 STOP_WITHIN_SECONDS = 45  # Ctrl-C: chalice local (10 s), the saver (10 s), the last snapshot
 
 

@@ -17,6 +17,7 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 from steady_local import outbox
+from steady_local.moto_tuning import roll_back_items_not_tables
 
 _READ_PREFIXES = (
     "Get",
@@ -65,6 +66,7 @@ class LocalAws:
     """A moto server on ``host:port`` running in a background thread."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 5005) -> None:
+        roll_back_items_not_tables()
         self.app = SerializedApp(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(
             host, port, self.app, threaded=True, request_handler=QuietRequestHandler

@@ -1,7 +1,7 @@
 """Save and restore the local stand-in's data, because moto keeps nothing across restarts.
 
 What is saved (JSON, under a git-ignored folder):
-- every DynamoDB item of the records table,
+- every DynamoDB item of the records table (read from moto's objects, like the users),
 - every S3 object of the content bucket (base64),
 - every Cognito user of the pool: username, ``sub``, groups, status, whether it is enabled,
   password and whether it has an authenticator (the secret itself is moto's; see
@@ -34,6 +34,12 @@ def _moto_users(stack: Stack) -> dict[str, Any]:
     return backend.user_pools[stack.user_pool_id].users
 
 
+def _moto_table(stack: Stack) -> Any:
+    from moto.backends import get_backend
+
+    return get_backend("dynamodb")[MOTO_ACCOUNT][stack.region].tables[stack.records_table]
+
+
 def dump(
     clients: Any,
     stack: Stack,
@@ -47,10 +53,11 @@ def dump(
     never change, and fetching every one again after each write kept the single-threaded
     moto server busy enough for the service's own calls to time out on a loaded machine.
     """
-    dynamodb, s3 = clients("dynamodb"), clients("s3")
-    items: list[dict] = []
-    for page in dynamodb.get_paginator("scan").paginate(TableName=stack.records_table):
-        items.extend(page["Items"])  # local snapshot only: never in a request path
+    s3 = clients("s3")
+    with moto_lock or nullcontext():
+        # Read in this process rather than through paged Scans over HTTP: one consistent copy,
+        # in milliseconds, instead of seconds of the moto server's time the service waits for.
+        items = [item.to_json()["Attributes"] for item in _moto_table(stack).all_items()]
     objects = []
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=stack.content_bucket):
         for entry in page.get("Contents", []):

@@ -22,9 +22,60 @@ from chalicelib.identity import TWO_STEP_ROLES, TokenVerifier
 from chalicelib.settings import Settings
 from steady_content import pipeline
 from steady_content.publish import Publisher
+from steady_local.moto_tuning import roll_back_items_not_tables
 from steady_local.provision import Stack, create_account, enrol_authenticator, provision, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _reuse_what_every_test_rebuilds() -> None:
+    """Every test starts a fresh ``mock_aws``, and with it a fresh boto3 session: botocore then
+    reads each service's JSON model again and builds each client class again (about 1 s a
+    test), and moto's user pool parses its signing key again (0.2 s). Nothing in them depends
+    on the test, so each worker builds them once. The clients and the data stay per test."""
+    import botocore.client
+    import botocore.loaders
+    import botocore.session
+    from moto.cognitoidp import models as cognito_models
+
+    loaders: dict[str | None, botocore.loaders.Loader] = {}
+    create_loader = botocore.loaders.create_loader
+
+    def shared_loader(search_path_string: str | None = None) -> botocore.loaders.Loader:
+        if search_path_string not in loaders:
+            loaders[search_path_string] = create_loader(search_path_string)
+        return loaders[search_path_string]
+
+    botocore.session.create_loader = shared_loader  # type: ignore[assignment]
+
+    classes: dict[tuple[str, str], type] = {}
+    create_class = botocore.client.ClientCreator._create_client_class
+
+    def shared_class(self, service_name, service_model):  # type: ignore[no-untyped-def]
+        key = (service_name, service_model.api_version)
+        if key not in classes:
+            classes[key] = create_class(self, service_name, service_model)
+        return classes[key]
+
+    botocore.client.ClientCreator._create_client_class = shared_class  # type: ignore[method-assign]
+
+    keys: dict[str, object] = {}
+    rsa_key = cognito_models.jwk.RSAKey
+    import_key = rsa_key.import_key
+
+    def shared_key(value, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if args or kwargs or not isinstance(value, dict):
+            return import_key(value, *args, **kwargs)
+        cache_key = repr(sorted(value.items()))
+        if cache_key not in keys:
+            keys[cache_key] = import_key(value)
+        return keys[cache_key]
+
+    rsa_key.import_key = shared_key  # type: ignore[method-assign]
+
+
+_reuse_what_every_test_rebuilds()
+roll_back_items_not_tables()
 # Another content folder can stand in (e.g. a snapshot while content is being edited).
 CONTENT = Path(os.environ.get("STEADY_TEST_CONTENT", ROOT / "content"))
 REGION = "us-east-1"

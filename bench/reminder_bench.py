@@ -13,8 +13,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -41,49 +40,6 @@ FIXED_PER_RUN = 2
 PER_100_IN_SLOT = 6
 
 
-@contextmanager
-def moto_table_backups(once_per_call: bool) -> Iterator[None]:
-    """moto backs up the whole table (a deepcopy) once per item of every TransactWriteItems, so
-    with the 1,000 participants' items each transaction costs seconds and the day of runs never
-    ended. Setting up (``once_per_call=False``): no backup (fresh keys, no condition can fail).
-    Measured runs (``True``): one backup per call, so moto still rolls a refused claim back.
-    Only moto's time changes: the calls counted are the same."""
-    from moto.dynamodb import models
-    from moto.dynamodb.models.table import Table
-
-    real = models.copy
-
-    class _Copy:
-        backups: dict[int, Any] = {}
-
-        @classmethod
-        def deepcopy(cls, value: Any, memo: Any = None) -> Any:
-            if not isinstance(value, Table):
-                return real.deepcopy(value, memo)
-            if not once_per_call:
-                return value
-            if id(value) not in cls.backups:
-                cls.backups[id(value)] = real.deepcopy(value)
-            return cls.backups[id(value)]
-
-    transact = models.DynamoDBBackend.transact_write_items
-
-    def one_backup(self: Any, transact_items: Any) -> None:
-        _Copy.backups = {}
-        try:
-            transact(self, transact_items)
-        finally:
-            _Copy.backups = {}
-
-    models.copy = _Copy  # type: ignore[assignment]
-    models.DynamoDBBackend.transact_write_items = one_backup  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        models.copy = real
-        models.DynamoDBBackend.transact_write_items = transact  # type: ignore[method-assign]
-
-
 class _Recorder:
     sent = 0
 
@@ -101,10 +57,10 @@ def bench_reminder_calls(
     dynamodb: Any, print_table: Callable[..., None]
 ) -> list[tuple[str, str, str, bool]]:
     """Set up the 1,000 participants, run a day of reminder runs, print and return the figures."""
-    with moto_table_backups(once_per_call=False):
-        participant_ids = _set_up()
-    with moto_table_backups(once_per_call=False):
-        return _day_of_runs(dynamodb, print_table, participant_ids)
+    # moto's transactions are tuned by bench/run.py (steady_local.moto_tuning): without that,
+    # each one deep-copied the 1,000 participants' table once per item and the day never ended.
+    participant_ids = _set_up()
+    return _day_of_runs(dynamodb, print_table, participant_ids)
 
 
 def _set_up() -> list[str]:

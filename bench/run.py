@@ -1145,6 +1145,12 @@ def bench_in_process() -> None:
     import boto3
     from moto import mock_aws
 
+    from steady_local.moto_tuning import roll_back_items_not_tables
+
+    # Each grid view writes 41 audit items in one transaction, and moto deep-copied the whole
+    # table per item (one (g) run passed 20 minutes and 22 GB): moto now keeps only those items.
+    roll_back_items_not_tables()
+
     from chalicelib import aws as aws_clients
     from chalicelib import services
     from chalicelib.identity import TokenVerifier
@@ -1198,17 +1204,7 @@ def bench_in_process() -> None:
         bench_dashboard_calls(invoke, versions, stack)
         bench_web_pages(invoke, stack)
         bench_reminders()
-        # (g) Each grid view writes its audit entry and 40 participant copies in one transaction,
-        # and moto deep-copies the whole table once per item of a transaction (one run went past
-        # 20 minutes and 22 GB): measured without those backups, as (e) is.
-        # Opt in (STEADY_BENCH_GRID=1) until a run on a quiet machine shows it ends in time.
-        if os.environ.get("STEADY_BENCH_GRID") == "1":
-            import reminder_bench
-
-            with reminder_bench.moto_table_backups(once_per_call=False):
-                bench_pages(invoke, stack, publisher, linted.modules)
-        else:
-            heading("(g) Leader pages: not run (set STEADY_BENCH_GRID=1)")
+        bench_pages(invoke, stack, publisher, linted.modules)
         services.use(None)
         aws_clients.reset()
 

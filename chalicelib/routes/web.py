@@ -61,6 +61,7 @@ def blueprint() -> Blueprint:
     web.route("/lesson/{code}", access=SIGNED_IN)(reading_pages.lesson_page)
     lesson = "/lesson/{code}"
     web.route(f"{lesson}/complete", method="POST", access=(PARTICIPANTS,))(reading_pages.complete)
+    web.route(f"{lesson}/attempts", method="POST", access=(PARTICIPANTS,))(reading_pages.retake)
     web.route(
         f"{lesson}/worksheet",
         method="POST",

@@ -2,7 +2,8 @@
 check, and quick exit.
 
 Each page parses its input, calls one use case (``Reading.my_reading``, ``ModuleLibrary.search``,
-``Reading.module``, ``Reading.complete_chosen``) and formats the answer. Lessons live at
+``Reading.module``, ``Reading.complete_chosen``, ``Reading.retake_chosen``) and formats the
+answer. Lessons live at
 ``/lesson/<code>`` (``library.lesson_code``), so an address left in a shared phone's history
 names no topic; the old ``/read/<module-id>`` addresses redirect there.
 """
@@ -15,7 +16,7 @@ from typing import Any
 
 from chalicelib import services
 from chalicelib import sign_in as session
-from chalicelib.errors import BadRequest, NotFound, SteadyError
+from chalicelib.errors import BadRequest, Conflict, NotFound, SteadyError
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.library import DEFAULT_LOCALE, TOPICS, check_module_id, lesson_code
 from chalicelib.reading import MyAssignment
@@ -168,6 +169,7 @@ def lesson_view(caller: Caller, module_id: str, locale: str, query: Mapping[str,
             "module": reading.document,
             "reading": reading,
             "action": f"/lesson/{lesson_code(module_id)}/complete",
+            "retake_action": f"/lesson/{lesson_code(module_id)}/attempts",
             "lesson_base": f"/lesson/{lesson_code(module_id)}",
             "here": lesson_path(module_id, lang),
             # Always name the language: the browser may ask for the other one.
@@ -187,16 +189,39 @@ def lesson_view(caller: Caller, module_id: str, locale: str, query: Mapping[str,
     )
 
 
+def _chosen(form: Mapping[str, str]) -> dict[int, str]:
+    # The form names the choice of question n "q{n}".
+    return {
+        int(name[1:]): value
+        for name, value in form.items()
+        if name.startswith("q") and name[1:].isascii() and name[1:].isdigit() and len(name) < 6
+    }
+
+
+def _again(
+    view: Html, errors: list[tuple[str, str]], chosen: Mapping[int, str], status: int
+) -> Html:
+    """The lesson page again with the answers kept and an error summary."""
+    kept = {f"q{i}": v for i, v in chosen.items()}
+    return Html(view.template, {**view.context, "errors": errors, "chosen": kept}, status=status)
+
+
+def _missing_answers(
+    view: Html, chosen: Mapping[int, str], error: BadRequest, word: str
+) -> list[tuple[str, str]]:
+    """One error per question left unanswered (``word`` says it), linked to its first choice."""
+    lang = view.context["lang"]
+    missing = [i for i in range(len(view.context["reading"].questions)) if i not in chosen]
+    return [(f"q{i}-0", WORDS[lang][word].format(n=i + 1)) for i in missing] or [
+        ("q0-0", words.message(error, lang))
+    ]
+
+
 def complete(visit: Visit) -> Any:
     caller = visit.signed_in()
     module_id = _module_for(visit)
     locale = visit.form.get("locale") or DEFAULT_LOCALE
-    # The form names the choice of question n "q{n}".
-    chosen = {
-        int(name[1:]): value
-        for name, value in visit.form.items()
-        if name.startswith("q") and name[1:].isascii() and name[1:].isdigit() and len(name) < 6
-    }
+    chosen = _chosen(visit.form)
     try:
         services.current().reading.complete_chosen(
             caller, module_id, visit.form.get("version", ""), chosen, locale
@@ -206,16 +231,41 @@ def complete(visit: Visit) -> Any:
             raise
         # A partly answered check: the same page, the answers kept, each missing one named.
         view = lesson_view(caller, module_id, locale, {})
-        lang = view.context["lang"]
-        missing = [i for i in range(len(view.context["reading"].questions)) if i not in chosen]
-        errors = [(f"q{i}-0", WORDS[lang]["answer_question"].format(n=i + 1)) for i in missing] or [
-            ("q0-0", words.message(error, lang))
-        ]
-        return Html(
-            view.template,
-            {**view.context, "errors": errors, "chosen": {f"q{i}": v for i, v in chosen.items()}},
-            status=400,
+        return _again(view, _missing_answers(view, chosen, error, "answer_question"), chosen, 400)
+    return Redirect(lesson_path(module_id, locale) + "#complete")
+
+
+def retake(visit: Visit) -> Any:
+    """Answer the knowledge check of a completed lesson again. The form carries the next
+    attempt number, so sending it twice (a double tap, a retry) records it once."""
+    caller = visit.signed_in()
+    module_id = _module_for(visit)
+    locale = visit.form.get("locale") or DEFAULT_LOCALE
+    chosen = _chosen(visit.form)
+    try:
+        services.current().reading.retake_chosen(
+            caller,
+            module_id,
+            visit.form.get("version", ""),
+            visit.form.get("attempt", ""),
+            chosen,
+            locale,
         )
+    except BadRequest as error:
+        if error.code != "invalid_answers":
+            raise
+        # Every question needs an answer this time: the same page, the answers kept.
+        view = lesson_view(caller, module_id, locale, {})
+        errors = _missing_answers(view, chosen, error, "retake_answer_question")
+        return _again(view, errors, chosen, 400)
+    except Conflict as error:
+        if error.code != "attempt_out_of_order":
+            raise
+        # Answered again from another page meanwhile: the latest result, and this form again
+        # (the answers kept) with the next attempt number.
+        view = lesson_view(caller, module_id, locale, {})
+        errors = [("retake", words.message(error, view.context["lang"]))]
+        return _again(view, errors, chosen, 409)
     return Redirect(lesson_path(module_id, locale) + "#complete")
 
 

@@ -541,3 +541,26 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
 }
 for _lang, _words in _PLAN_WORDS.items():
     WORDS[_lang].update(_words)
+
+
+# Answering a lesson's knowledge check again (``reading_pages.retake``).
+_RETAKE_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "retake": "Try the questions again",
+        "retake_first": "Answer the questions",
+        "check_answers": "Check my answers",
+        "attempt_n": "(Try {n}.)",
+        "retake_answer_question": "Choose an answer for question {n}.",
+        "error_attempt_out_of_order": "These answers were not saved: the questions were answered again on another page. Your latest result is above. You can try again here.",
+    },
+    "es": {
+        "retake": "Responder las preguntas otra vez",
+        "retake_first": "Responder las preguntas",
+        "check_answers": "Revisar mis respuestas",
+        "attempt_n": "(Intento {n}.)",
+        "retake_answer_question": "Elija una respuesta para la pregunta {n}.",
+        "error_attempt_out_of_order": "Estas respuestas no se guardaron: las preguntas se respondieron otra vez en otra página. Su último resultado está arriba. Puede intentarlo otra vez aquí.",
+    },
+}
+for _lang, _words in _RETAKE_WORDS.items():
+    WORDS[_lang].update(_words)

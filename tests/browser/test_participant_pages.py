@@ -1,8 +1,8 @@
 """A participant's pages in a real browser (issue 15), on a phone (360×740) and a laptop
 (1280×800): from sign-in to the first assigned lesson of a track, the knowledge check (a half
-answered check, then feedback and "Next"), every participant form sent with bad input (the
-same form back, the input kept, a GOV.UK error summary linking to the field), the library
-search, and quick exit (Back shows only the sign-in page).
+answered check, then feedback, a half-answered retake, the retake and "Next"), every
+participant form sent with bad input (the same form back, the input kept, a GOV.UK error
+summary linking to the field), the library search, and quick exit (Back shows only the sign-in page).
 
 Each page: axe-core 0 violations at both widths, compressed size (HTML + stylesheet) under
 30 KB, a title of its own, screenshots at both widths in test-artifacts/. The figures go to
@@ -191,6 +191,21 @@ def test_from_sign_in_to_the_first_lesson_and_on_to_the_next(browser, base_url, 
             )
         )
     page.set_viewport_size(PHONE)
+
+    # Try the questions again (no script: a folded form after the feedback). Half answered: the
+    # same page, the form unfolded, the answer kept, a summary linking to the missing one.
+    page.get_by_text("Try the questions again").click()
+    page.locator("#q0-1").check()
+    page.get_by_role("button", name="Check my answers").click()
+    page.wait_for_url(f"**/lesson/{lesson_code(FIRST[0])}/attempts")
+    error_summary_links_to(page, "q1-0")
+    assert page.locator("#q0-1").is_checked()
+    measure(page, artifacts, "lesson-retake-error")
+    page.locator("#q1-1").check()
+    page.locator("#q2-0").check()
+    page.get_by_role("button", name="Check my answers").click()
+    page.wait_for_url(f"**/lesson/{lesson_code(FIRST[0])}#complete")
+    assert "of 3 right. (Try 2.)" in page.inner_text("#complete")
     page.get_by_role("link", name=f"Next: {SECOND[1]}").click()
     page.wait_for_url(f"**/lesson/{lesson_code(SECOND[0])}")
     page.goto("/")

@@ -85,6 +85,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     mfa.SETUP_PATH: ("code",),
     "/sign-out": ("csrf",),
     "/lesson/{code}/complete": ("version", "locale", "q0", "q1"),
+    "/lesson/{code}/attempts": ("version", "locale", "attempt", "q0", "q1"),
     "/leader/groups": ("name", "key"),
     "/leader/groups/{group_id}/participants": ("username", "display_name", "create"),
     "/leader/groups/{group_id}/assignments": ("item", "participant", "due_date", "session_date"),
@@ -135,6 +136,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
 
 # Forms whose valid base form this test checks is accepted (303 on to the next page).
 VALID_BASE = {
+    "/lesson/{code}/attempts",
     "/lesson/{code}/worksheet",
     "/lesson/{code}/worksheet/sharing",
     "/account/reminders",
@@ -222,6 +224,10 @@ class Steps:
             concrete = path.replace("{code}", lesson_code(MODULE))
             if path.endswith("/worksheet"):
                 return web, {**form, **answers}, concrete
+            if path.endswith("/attempts"):  # completed with the check: this is attempt 2
+                checked = {**form, **{f"q{i}": "0" for i in range(self.questions)}}
+                assert web.post(f"{lesson}/complete", checked).status == 303
+                return web, {**checked, "attempt": "2"}, concrete
             if path.endswith("/worksheet/sharing"):
                 assert web.post(f"{lesson}/worksheet", {**form, **answers}).status == 303
                 return web, {"csrf": form["csrf"], "shared": "1", "locale": "en"}, concrete

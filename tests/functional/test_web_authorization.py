@@ -94,6 +94,12 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
         {"version": "1"},
         expect=(SIGN_IN, 303, 403, 403),
     ),
+    # Half answered (no answers): the lesson again with an error summary; leaders cannot.
+    ("POST", "/lesson/{code}/attempts"): PageRow(
+        f"/lesson/{lesson_code('thinking-traps')}/attempts",
+        {"version": "1", "attempt": "2"},
+        expect=(SIGN_IN, 400, 403, 403),
+    ),
     ("POST", "/lesson/{code}/worksheet"): PageRow(
         f"/lesson/{lesson_code('cravings-and-urge-surfing')}/worksheet",
         {

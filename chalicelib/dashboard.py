@@ -34,6 +34,7 @@ from chalicelib.statuses import (
     STATUS_TEXT,
     ModuleStatus,
     WorksheetMark,
+    check_mark,
     not_assigned,
     status_of,
     visible_to_leaders,
@@ -166,6 +167,7 @@ def group_grid(
                 cells.append(not_assigned(module_id))
                 continue
             cell = status_of(module_id, assigned.target_version, assigned.due_date, visible, today)
+            cell = replace(cell, check=check_mark(visible, cell))
             fields = facts.fields.get((module_id, assigned.target_version)) if facts else None
             if facts is not None and fields:
                 sheet = facts.worksheets.get((participant.participant_id, module_id))
@@ -254,6 +256,10 @@ def grid_csv(grid: Grid) -> str:
             text = STATUS_TEXT[cell.status]
             if cell.status in (COMPLETED, COMPLETED_OLDER):
                 text += f" (version {cell.version}, {(cell.completed_at or '')[:10]})"
+            if cell.check is not None:
+                text += f"; knowledge check {cell.check.correct} of {cell.check.total}"
+                if cell.check.attempts > 1:
+                    text += f" (try {cell.check.attempts})"
             if cell.worksheet is not None:
                 text += "; " + worksheet_text(cell.worksheet)
             cells.append(text)

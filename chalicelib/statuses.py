@@ -33,6 +33,25 @@ STATUS_TEXT = {
 
 
 @dataclass(frozen=True)
+class CheckMark:
+    """The grid's: the latest knowledge-check attempt on the completed version (a score, never
+    the answers) and how many attempts the leaders may see."""
+
+    correct: int
+    total: int
+    missed: bool
+    attempts: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "correct": self.correct,
+            "total": self.total,
+            "missed": self.missed,
+            "attempts": self.attempts,
+        }
+
+
+@dataclass(frozen=True)
 class WorksheetMark:
     """A module's worksheet as a group's leaders see it in the grid: how many of the assigned
     version's fields have an answer they may count (the visibility rule), and whether the
@@ -71,6 +90,7 @@ class ModuleStatus:
     completed_at: str | None = None
     newer_version: int | None = None  # with ``completed_older_version``: the version to read
     worksheet: WorksheetMark | None = None  # the grid's: when the assigned version has one
+    check: CheckMark | None = None  # the grid's: the completed version's latest attempt
 
     @property
     def done(self) -> bool:
@@ -87,7 +107,21 @@ class ModuleStatus:
             cell["newer_version"] = self.newer_version
         if self.worksheet is not None:
             cell["worksheet"] = self.worksheet.to_dict()
+        if self.check is not None:
+            cell["knowledge_check"] = self.check.to_dict()
         return cell
+
+
+def check_mark(completed: CompletedVersions, status: ModuleStatus) -> CheckMark | None:
+    """The latest attempt at the check of the version ``status`` says was completed, if any
+    (``completed`` already through the visibility rule, for a leader)."""
+    if status.version is None or status.status not in (COMPLETED, COMPLETED_OLDER):
+        return None
+    attempts = completed.attempts(status.module_id, status.version)
+    if not attempts:
+        return None
+    latest = attempts[-1]
+    return CheckMark(latest.correct, latest.total, latest.missed, len(attempts))
 
 
 def status_of(

@@ -5,6 +5,7 @@ score; "knowledge check missed twice" for leaders across attempts; the DynamoDB 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import boto3
@@ -49,6 +50,13 @@ def retake(client, account, version: int, attempt, answers, module_id=MODULE) ->
         account,
         {"version": version, "attempt": attempt, "answers": answers},
     )
+
+
+def grid_cell(client, group_id, leader, participant) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    status, body = call(client, "GET", f"/groups/{group_id}/progress", leader)
+    assert status == 200, body
+    row = next(r for r in body["participants"] if r["participant_id"] == participant.id)
+    return next(c for c in row["cells"] if c["module_id"] == MODULE)  # type: ignore[no-any-return]
 
 
 def as_caller(account) -> Caller:  # type: ignore[no-untyped-def]
@@ -203,9 +211,28 @@ def test_missed_twice_on_the_same_version_cleared_by_a_pass_back_on_a_new_miss(
     missed = reasons(body, participant.id)["knowledge_check_missed"]
     assert missed["module_ids"] == [MODULE]
 
+    # The grid shows the latest attempt as the score (never the answers), with the count.
+    cell = grid_cell(client, group, leader, participant)
+    total = len(right(service, version))
+    assert cell["knowledge_check"] == {
+        "correct": 0,
+        "total": total,
+        "missed": True,
+        "attempts": 2,
+    }
+    assert "answers" not in json.dumps(cell)
+
     # A pass clears it.
     library_clock.advance(60)
     assert retake(client, participant, version, 3, right(service, version))[0] == 201
+    assert grid_cell(client, group, leader, participant)["knowledge_check"] == {
+        "correct": total,
+        "total": total,
+        "missed": False,
+        "attempts": 3,
+    }
+    _, csv_text = call(client, "GET", f"/groups/{group}/progress.csv", leader)
+    assert f"knowledge check {total} of {total} (try 3)" in str(csv_text)
     assert "knowledge_check_missed" not in reasons(attention(client, group, leader), participant.id)
 
     # A miss after the pass: back (three misses now, the latest a miss).

@@ -6,6 +6,7 @@ score; "knowledge check missed twice" for leaders across attempts; the DynamoDB 
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 import boto3
@@ -281,3 +282,36 @@ def test_attempts_before_joining_are_not_shown_to_leaders(
     library_clock.advance(60)
     assert retake(client, participant, version, 4, wrong(service, version))[0] == 201
     assert "knowledge_check_missed" in reasons(attention(client, group, leader), participant.id)
+
+
+def test_the_same_attempt_from_two_threads_is_recorded_once(
+    client, published, participant, service, stack, monkeypatch
+):
+    from tests.functional.test_completion_routes import OneCallAtATime
+
+    version = shipped_version(MODULE)
+    assert complete(client, participant, version, wrong(service, version))[0] == 201
+    monkeypatch.setattr(
+        service.completions, "_dynamodb", OneCallAtATime(service.completions._dynamodb)
+    )
+    barrier = threading.Barrier(2)
+    results = []
+
+    def again(answers: list[int]) -> None:
+        barrier.wait()
+        retaken = service.reading.retake(as_caller(participant), MODULE, version, 2, answers)
+        results.append((retaken.attempt, retaken.created))
+
+    threads = [
+        threading.Thread(target=again, args=(answers,))
+        for answers in (right(service, version), wrong(service, version))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(created for _, created in results) == [False, True]
+    assert results[0][0] == results[1][0]  # the loser gets the winner's attempt back
+    assert len(items(stack, participant, "ATTEMPT#")) == 1
+    completed = service.completions.completed_versions([participant.id])[participant.id]
+    assert [a.attempt for a in completed.attempts(MODULE, version)] == [1, 2]

@@ -8,6 +8,7 @@ other characters participants type. fpdf2 embeds only the glyphs the plan uses.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 
@@ -68,6 +69,10 @@ DATA_WORDS = {
         "version": "Version {n}, saved on {day}",
         "written": "version {v}, {day}",
         "none": "(nothing)",
+        "checks": "Knowledge checks",
+        "completed": "{module}, version {v}: completed on {day}",
+        "attempt": "{module}, version {v}, try {n}, on {day}",
+        "score": "{correct} of {total} right. Choices picked (1 is the first choice): {answers}",
     },
     "es": {
         "title": "Todo lo que escribí",
@@ -77,6 +82,10 @@ DATA_WORDS = {
         "version": "Versión {n}, guardada el {day}",
         "written": "versión {v}, {day}",
         "none": "(nada)",
+        "checks": "Preguntas de repaso",
+        "completed": "{module}, versión {v}: terminado el {day}",
+        "attempt": "{module}, versión {v}, intento {n}, el {day}",
+        "score": "{correct} de {total} correctas. Opciones elegidas (1 es la primera): {answers}",
     },
 }
 
@@ -91,7 +100,8 @@ def _value_text(value: object) -> str:
 
 
 def render_data(data: MyData, locale: str) -> bytes:
-    """Everything a participant wrote: each worksheet's answers, then each plan version."""
+    """Everything a participant wrote: each worksheet's answers, each plan version, then each
+    completion and knowledge-check attempt with the choices picked."""
     from chalicelib.plan import PlanItem, _titles
 
     words = DATA_WORDS.get(locale, DATA_WORDS["en"])
@@ -132,6 +142,37 @@ def render_data(data: MyData, locale: str) -> bytes:
                     new_x="LMARGIN",
                     new_y="NEXT",
                 )
+    _heading(pdf, words["checks"], 14)
+    if not data.completions and not data.attempts:
+        pdf.multi_cell(0, LINE, words["none"], new_x="LMARGIN", new_y="NEXT")
+    checks: list[tuple[tuple[str, int, int], str, dict[str, Any] | None]] = []
+    for completion in data.completions:
+        title = words["completed"].format(
+            module=completion.module_id, v=completion.version, day=completion.completed_at[:10]
+        )
+        checks.append(
+            ((completion.module_id, completion.version, 0), title, completion.knowledge_check)
+        )
+    for attempt in data.attempts:
+        title = words["attempt"].format(
+            module=attempt.module_id,
+            v=attempt.version,
+            n=attempt.attempt,
+            day=attempt.answered_at[:10],
+        )
+        checks.append(
+            ((attempt.module_id, attempt.version, attempt.attempt), title, attempt.knowledge_check)
+        )
+    for _order, title, check in sorted(checks, key=lambda c: c[0]):
+        pdf.set_font(FONT, "B", 10)
+        pdf.multi_cell(0, LINE, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 10)
+        if check is not None:
+            picked = ", ".join(str(int(a) + 1) for a in check.get("answers", []))
+            line = words["score"].format(
+                correct=check.get("correct", 0), total=check.get("total", 0), answers=picked
+            )
+            pdf.multi_cell(0, LINE, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

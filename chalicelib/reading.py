@@ -395,6 +395,13 @@ class Reading:
             if latest is not None:
                 score = {**latest.knowledge_check, "attempt": latest.attempt}
                 given = _feedback_of(questions, latest.knowledge_check["answers"])
+            elif (result := completed.latest_check(module_id, status.version)) is not None:
+                # The participant deleted their answers: the result stays, no feedback.
+                score = {
+                    "correct": result.correct,
+                    "total": result.total,
+                    "attempt": result.attempt,
+                }
         next_up = None
         if status is not None and status.done:
             next_up = self.my_reading(caller, locale).after(module_id)

@@ -36,6 +36,12 @@ attempt n finds it and gets it back with the cancellation: never counted twice);
 (attribute_not_exists(kn#) OR kn# = 1)``; n > 2: ``kn# = n - 1``) and returns the summary on a
 failure, which says whether the version is not completed (404) or the number skips ahead (409).
 A retake is one call; a retry of it one call too.
+
+The participant's own data (download, delete): every completion is one Query on
+``begins_with(SK, "COMPLETION#")`` and every attempt item one on ``begins_with(SK, "ATTEMPT#")``
+(per 1 MB each). Deleting their answers deletes the attempt items (one Query of the keys, one
+BatchWriteItem per 25) and keeps the completions and the results in ``COMPLETED_VERSIONS``
+(no answers in it): a later retake still gets the next number, so no attempt is ever reused.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ from typing import Any
 from chalicelib.clock import Clock
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.records.keys import (
+    ATTEMPT_PREFIX,
     COMPLETED_VERSIONS_SK,
     COMPLETION_PREFIX,
     attempt_sk,
@@ -453,6 +460,26 @@ class CompletionRecords(RecordTable):
             participant_pk(participant_id), COMPLETION_PREFIX, page_token, limit
         )
         return [Completion.from_record(r) for r in records], token
+
+    def all_of(self, participant_id: str) -> list[Completion]:
+        """Every completion of a participant, in module then version order: one Query per 1 MB."""
+        return [
+            Completion.from_record(r)
+            for r in self.query_all(participant_pk(participant_id), COMPLETION_PREFIX)
+        ]
+
+    def attempts_of(self, participant_id: str) -> list[Attempt]:
+        """Every attempt item of a participant (with the answers), in module, version, attempt
+        order: one Query per 1 MB. Attempt 1 answered with the completion is in the completion."""
+        return [
+            Attempt.from_record(r)
+            for r in self.query_all(participant_pk(participant_id), ATTEMPT_PREFIX)
+        ]
+
+    def delete_attempts(self, participant_id: str) -> int:
+        """Delete every attempt item of a participant (their own request; see the module
+        docstring): one Query of the keys, then one BatchWriteItem per 25. Returns how many."""
+        return self.delete_prefix(participant_pk(participant_id), ATTEMPT_PREFIX)
 
     def completed_versions(self, participant_ids: Sequence[str]) -> dict[str, CompletedVersions]:
         """What many participants completed: one BatchGetItem per 100, unprocessed keys retried."""

@@ -39,8 +39,6 @@ from chalicelib.records.table import (
     to_item,
 )
 
-_BATCH_WRITE_LIMIT = 25
-_BATCH_RETRIES = 5
 SUMMARY_ATTRIBUTES = ("version", "saved_at", "item_count")
 
 
@@ -190,39 +188,4 @@ class PlanRecords(RecordTable):
     def delete_all(self, participant_id: str) -> int:
         """Delete every version (the participant's own request): one Query of the keys, then one
         BatchWriteItem per 25. Returns how many were deleted."""
-        pk = participant_pk(participant_id)
-        keys: list[dict[str, Any]] = []
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
-            "ExpressionAttributeValues": to_item({":pk": pk, ":prefix": PLAN_PREFIX}),
-            "ProjectionExpression": "PK, SK",
-            "ConsistentRead": True,
-        }
-        while True:
-            try:
-                response = self._dynamodb.query(**request)
-            except (ClientError, BotoCoreError) as error:
-                raise self.unavailable(error) from error
-            keys.extend(response.get("Items", []))
-            if not response.get("LastEvaluatedKey"):
-                break
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-        for start in range(0, len(keys), _BATCH_WRITE_LIMIT):
-            writes: dict[str, Any] = {
-                self._table: [
-                    {"DeleteRequest": {"Key": {"PK": k["PK"], "SK": k["SK"]}}}
-                    for k in keys[start : start + _BATCH_WRITE_LIMIT]
-                ]
-            }
-            for _attempt in range(_BATCH_RETRIES):
-                try:
-                    response = self._dynamodb.batch_write_item(RequestItems=writes)
-                except (ClientError, BotoCoreError) as error:
-                    raise self.unavailable(error) from error
-                writes = response.get("UnprocessedItems") or {}
-                if not writes:
-                    break
-            else:
-                raise self.unavailable(RuntimeError("unprocessed items"))
-        return len(keys)
+        return self.delete_prefix(participant_pk(participant_id), PLAN_PREFIX)

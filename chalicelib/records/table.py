@@ -18,7 +18,8 @@ _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 
-_BATCH_RETRIES = 5  # BatchGetItem rounds for unprocessed keys before "busy"
+_BATCH_RETRIES = 5  # BatchGetItem/BatchWriteItem rounds for unprocessed items before "busy"
+_BATCH_WRITE_LIMIT = 25
 
 
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -186,6 +187,47 @@ class RecordTable:
             if not response.get("LastEvaluatedKey"):
                 return items
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def delete_prefix(self, pk: str, sk_prefix: str) -> int:
+        """Delete every item of a partition whose SK starts with ``sk_prefix`` (a participant's
+        own request): one Query of the keys per 1 MB, then one BatchWriteItem per 25
+        (unprocessed items retried). Returns how many were deleted; a retry deletes nothing
+        more and is harmless."""
+        keys: list[dict[str, Any]] = []
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "ExpressionAttributeValues": to_item({":pk": pk, ":prefix": sk_prefix}),
+            "ProjectionExpression": "PK, SK",
+            "ConsistentRead": True,
+        }
+        while True:
+            try:
+                response = self._dynamodb.query(**request)
+            except (ClientError, BotoCoreError) as error:
+                raise self.unavailable(error) from error
+            keys.extend(response.get("Items", []))
+            if not response.get("LastEvaluatedKey"):
+                break
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        for start in range(0, len(keys), _BATCH_WRITE_LIMIT):
+            writes: dict[str, Any] = {
+                self._table: [
+                    {"DeleteRequest": {"Key": {"PK": k["PK"], "SK": k["SK"]}}}
+                    for k in keys[start : start + _BATCH_WRITE_LIMIT]
+                ]
+            }
+            for _attempt in range(_BATCH_RETRIES):
+                try:
+                    response = self._dynamodb.batch_write_item(RequestItems=writes)
+                except (ClientError, BotoCoreError) as error:
+                    raise self.unavailable(error) from error
+                writes = response.get("UnprocessedItems") or {}
+                if not writes:
+                    break
+            else:
+                raise self.unavailable(RuntimeError("unprocessed items"))
+        return len(keys)
 
     @staticmethod
     def unavailable(error: Exception) -> ServiceUnavailable:

@@ -1,13 +1,17 @@
-"""A participant's own data: everything they wrote (worksheet answers and every plan version)
-downloads as JSON and as PDF (accents kept), and is deleted on request; both audit-logged with
-ids and counts only; another participant's data is never in it or touched."""
+"""A participant's own data: everything they wrote (worksheet answers, every plan version, their
+completions and knowledge-check attempts with the answers) downloads as JSON and as PDF (accents
+kept), and is deleted on request (the attempts' answers too; completions and attempt results
+stay); both audit-logged with ids and counts only; another participant's data is never in it or
+touched; the DynamoDB calls."""
 
 from __future__ import annotations
 
 import io
 import json
 
+from chalicelib.identity import Caller
 from tests.conftest import Account, shipped_version
+from tests.functional import test_retakes as retakes
 
 MODULE = "cravings-and-urge-surfing"
 
@@ -88,7 +92,11 @@ def test_download_everything_as_json_and_pdf_then_delete_it(
 
     response = call(client, "delete", "/me/data", participant)
     assert response.status_code == 200
-    assert json.loads(response.body) == {"worksheets": 1, "plan_versions": 2}
+    assert json.loads(response.body) == {
+        "worksheets": 1,
+        "plan_versions": 2,
+        "knowledge_check_attempts": 0,
+    }
     after = json.loads(call(client, "get", "/me/data/download", participant).body)
     assert after["worksheets"] == [] and after["plan_versions"] == []
     assert json.loads(call(client, "get", "/me/plan", participant).body)["version"] is None
@@ -117,3 +125,111 @@ def test_delete_only_the_plan(client, published, participant):
 
 def test_a_bad_format_is_a_400(client, published, participant):
     assert call(client, "get", "/me/data/download?format=xml", participant).status_code == 400
+
+
+def test_knowledge_check_attempts_are_in_the_download_and_deleted_with_the_answers(
+    client, published, participant, other_participant, service, stack, aws_calls, library_clock
+):
+    import pypdf
+
+    module = retakes.MODULE
+    version = shipped_version(module)
+    wrong, right = retakes.wrong(service, version), retakes.right(service, version)
+    assert wrong != right
+    status, completion = retakes.complete(client, participant, version, wrong)
+    assert status == 201
+    library_clock.advance(60)
+    status, second = retakes.retake(client, participant, version, 2, right)
+    assert status == 201
+    # Another participant's completion and retakes, answered otherwise.
+    assert retakes.complete(client, other_participant, version, right)[0] == 201
+    for attempt in (2, 3):
+        assert retakes.retake(client, other_participant, version, attempt, wrong)[0] == 201
+    total = completion["knowledge_check"]["total"]
+
+    me = Caller(participant.id, frozenset({"participants"}))
+    aws_calls.reset()
+    exported = service.my_data.export(me)
+    # Worksheets, plan versions, completions, attempts: one Query each; then the audit entry.
+    assert sorted(aws_calls.names) == ["DynamoDB.Query"] * 4 + ["DynamoDB.TransactWriteItems"]
+    assert len(exported.attempts) == 1
+
+    data = json.loads(call(client, "get", "/me/data/download", participant).body)
+    assert [(c["module_id"], c["version"]) for c in data["completions"]] == [(module, version)]
+    assert data["completions"][0]["knowledge_check"] == {
+        "answers": wrong,
+        "correct": completion["knowledge_check"]["correct"],
+        "total": total,
+    }
+    assert data["knowledge_check_attempts"] == [
+        {
+            "module_id": module,
+            "version": version,
+            "attempt": 2,
+            "answered_at": second["answered_at"],
+            "knowledge_check": {"answers": right, "correct": total, "total": total},
+            "missed": False,
+        }
+    ]
+    other = json.loads(call(client, "get", "/me/data/download", other_participant).body)
+    assert [a["attempt"] for a in other["knowledge_check_attempts"]] == [2, 3]
+    assert all(a["knowledge_check"]["answers"] == wrong for a in other["knowledge_check_attempts"])
+    assert other["completions"][0]["knowledge_check"]["answers"] == right
+
+    pdf = call(client, "get", "/me/data/download?format=pdf", participant, accept="application/pdf")
+    assert pdf.status_code == 200
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.body)).pages)
+    text = " ".join(text.split())
+    assert "Knowledge checks" in text
+    assert f"{module}, version {version}, try 2, on {second['answered_at'][:10]}" in text
+    picked = ", ".join(str(a + 1) for a in right)
+    assert f"{total} of {total} right. Choices picked (1 is the first choice): {picked}" in text
+    assert "try 3" not in text  # the other participant's third attempt
+
+    aws_calls.reset()
+    response = call(client, "delete", "/me/data", participant)
+    assert response.status_code == 200
+    assert json.loads(response.body) == {
+        "worksheets": 0,
+        "plan_versions": 0,
+        "knowledge_check_attempts": 1,
+    }
+    assert sorted(aws_calls.names) == [
+        "DynamoDB.BatchWriteItem",  # the attempt item
+        "DynamoDB.Query",
+        "DynamoDB.Query",
+        "DynamoDB.Query",
+        "DynamoDB.TransactWriteItems",  # the audit entry
+    ]
+    assert retakes.items(stack, participant, "ATTEMPT#") == []
+    assert len(retakes.items(stack, other_participant, "ATTEMPT#")) == 2
+    after = json.loads(call(client, "get", "/me/data/download", participant).body)
+    assert after["knowledge_check_attempts"] == []
+    # The completion and the attempts' results (no answers) stay: the next retake is attempt 3.
+    assert after["completions"] == data["completions"]
+    results = service.completions.completed_versions([participant.id])[participant.id]
+    assert [(r.attempt, r.correct) for r in results.attempts(module, version)] == [
+        (1, completion["knowledge_check"]["correct"]),
+        (2, total),
+    ]
+    # The lesson still shows the latest result (attempt 2, all right), without the feedback.
+    reading = service.reading.module(me, module)
+    assert reading.score == {"correct": total, "total": total, "attempt": 2}
+    assert reading.feedback == ()
+    assert retakes.retake(client, participant, version, 2, right)[0] == 409
+    assert retakes.retake(client, participant, version, 3, right)[0] == 201
+
+    # Deleting again removes that new attempt; a retried delete is harmless (the audit entry
+    # and three Queries, nothing deleted).
+    again = call(client, "delete", "/me/data", participant)
+    assert json.loads(again.body)["knowledge_check_attempts"] == 1
+    aws_calls.reset()
+    response = call(client, "delete", "/me/data", other_participant)
+    assert json.loads(response.body)["knowledge_check_attempts"] == 2
+    aws_calls.reset()
+    assert json.loads(call(client, "delete", "/me/data", other_participant).body) == {
+        "worksheets": 0,
+        "plan_versions": 0,
+        "knowledge_check_attempts": 0,
+    }
+    assert sorted(aws_calls.names) == ["DynamoDB.Query"] * 3 + ["DynamoDB.TransactWriteItems"]

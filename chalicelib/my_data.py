@@ -115,8 +115,8 @@ class MyDataService:
             self.clock.iso_seconds(),
             tuple(sheets),
             tuple(versions),
-            tuple(completions),
-            tuple(attempts),
+            completions,
+            attempts,
         )
 
     def download(self, caller: Caller, form: str, locale: str = DEFAULT_LOCALE) -> PlanFile:

@@ -461,20 +461,20 @@ class CompletionRecords(RecordTable):
         )
         return [Completion.from_record(r) for r in records], token
 
-    def all_of(self, participant_id: str) -> list[Completion]:
+    def all_of(self, participant_id: str) -> tuple[Completion, ...]:
         """Every completion of a participant, in module then version order: one Query per 1 MB."""
-        return [
+        return tuple(
             Completion.from_record(r)
             for r in self.query_all(participant_pk(participant_id), COMPLETION_PREFIX)
-        ]
+        )
 
-    def attempts_of(self, participant_id: str) -> list[Attempt]:
+    def attempts_of(self, participant_id: str) -> tuple[Attempt, ...]:
         """Every attempt item of a participant (with the answers), in module, version, attempt
         order: one Query per 1 MB. Attempt 1 answered with the completion is in the completion."""
-        return [
+        return tuple(
             Attempt.from_record(r)
             for r in self.query_all(participant_pk(participant_id), ATTEMPT_PREFIX)
-        ]
+        )
 
     def delete_attempts(self, participant_id: str) -> int:
         """Delete every attempt item of a participant (their own request; see the module

@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from chalicelib import services
@@ -30,10 +31,13 @@ from chalicelib.statuses import (
     NOT_STARTED,
     OVERDUE,
     STATUS_TEXT,
+    CheckMark,
+    ModuleStatus,
+    WorksheetMark,
 )
 from chalicelib.vocabulary import TOPICS
 from chalicelib.web.http import Html, Redirect, Visit
-from chalicelib.web.render import day, short_day
+from chalicelib.web.render import day, escape, markup, short_day
 from chalicelib.web.words import WORDS
 
 GROUPS = "/leader"
@@ -561,6 +565,7 @@ def progress_page(visit: Visit) -> Html:
         }
         for m in grid.modules
     ]
+    names = [escape(m.title) for m in grid.modules]
     return Html(
         "leader_progress.html",
         {
@@ -572,11 +577,65 @@ def progress_page(visit: Visit) -> Html:
             "short": SHORT,
             "legend": [(ICONS[s], LEADER_TEXT[s], s) for s in LEGEND],
             "sheet_icons": SHEET_ICONS,
-            "sheet_text": worksheet_text,
+            "cells": [_row_cells(row.cells, names) for row in grid.participants],
             "sheet_legend": _sheet_legend(grid.participants),
             **_errors(errors),
         },
         status=_status(errors),
+    )
+
+
+def _row_cells(cells: tuple[ModuleStatus, ...], names: list[str]) -> Any:
+    """One participant's cells as HTML (safe to insert): built here, not by a template macro
+    or loop, because a 40 × 60 grid has 2,400 of them; their parts repeat, so they are cached."""
+    return markup(
+        "".join(
+            _cell_parts(c.status, c.version, c.completed_at, c.newer_version, c.check, c.worksheet)
+            % name
+            for c, name in zip(cells, names, strict=True)
+        )
+    )
+
+
+@lru_cache(maxsize=4096)
+def _cell_parts(
+    status: str,
+    version: int | None,
+    completed_at: str | None,
+    newer_version: int | None,
+    check: CheckMark | None,
+    sheet: WorksheetMark | None,
+) -> str:
+    """A cell's HTML with ``%s`` where the module's (escaped) title goes: its status as an icon
+    and words, the version read and when, the knowledge check's score and the worksheet mark."""
+    text = LEADER_TEXT[status]
+    head = f'<td class="{SHORT[status]}{" s" if sheet and sheet.shared else ""}"'
+    if version:
+        title = f"{text}: version {version}, {day(completed_at)}"
+        if newer_version:
+            title += f"; version {newer_version} is out"
+        if check:
+            title += f"; knowledge check {check.correct} of {check.total}"
+            if check.attempts > 1:
+                title += f" (try {check.attempts})"
+        head += f' title="{escape(title)}"'
+    head += f'><i aria-hidden="true">{ICONS[status]}</i><span class="vh">{escape(text)}</span>'
+    tail = ""
+    if sheet:
+        if sheet.started or sheet.shared:
+            mark = (
+                SHEET_ICONS["done"]
+                if sheet.done
+                else SHEET_ICONS["started"]
+                if sheet.started
+                else ""
+            )
+            tail += f'<b class="w" aria-hidden="true">{mark}{SHEET_ICONS["shared"] if sheet.shared else ""}</b>'
+        tail += f'<span class="vh">, {escape(worksheet_text(sheet))}</span>'
+    return (
+        (head + '<span class="m"> ').replace("%", "%%")
+        + "%s"
+        + ("</span>" + tail + "</td>").replace("%", "%%")
     )
 
 

@@ -118,6 +118,13 @@ def qr_svg(text: str, title: str) -> str:
     )
 
 
+def escape(text: object) -> str:
+    """``text`` escaped for HTML exactly as the templates' autoescaping does it."""
+    import markupsafe
+
+    return str(markupsafe.escape(text))
+
+
 def markup(html: str) -> Any:
     """Mark already-sanitised HTML as safe to insert."""
     import markupsafe

@@ -141,8 +141,8 @@ def serve(args: argparse.Namespace) -> int:
     def save_on_change() -> None:
         while not stopping.is_set():
             aws.app.changed.wait()
-            # One snapshot for a burst of writes: each one scans the whole table through the
-            # single-threaded moto server, so saving per write slowed the service itself.
+            # One snapshot for a burst of writes: each one serialises the whole table under
+            # moto's lock, so saving per write slowed the service itself.
             stopping.wait(SAVE_AFTER_SECONDS)
             aws.app.changed.clear()
             if not stopping.is_set():

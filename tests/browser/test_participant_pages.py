@@ -22,8 +22,7 @@ import boto3
 import pytest
 
 from chalicelib.library import lesson_code
-from steady_local.provision import Stack, create_account
-from tests.browser.conftest import AXE, WCAG_22_AA
+from tests.browser.conftest import AXE, WCAG_22_AA, add_participants
 from tests.browser.test_web_app import DESKTOP, PHONE, new_page, sign_in
 
 pytestmark = pytest.mark.server
@@ -91,17 +90,7 @@ def error_summary_links_to(page, field_id: str) -> None:  # type: ignore[no-unty
 def reader(local_stack):  # type: ignore[no-untyped-def]
     """A participant in a group whose leader assigned the early-recovery track, due in 6 days,
     with the group's session in 7 (set up through the API)."""
-    data = json.loads((local_stack.state_dir / "stack.json").read_text())
-    endpoint = data.pop("endpoint")
-    stack = Stack(**data)
-    cognito = boto3.client(
-        "cognito-idp",
-        region_name=stack.region,
-        endpoint_url=endpoint,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
-    create_account(cognito, stack, READER, PASSWORD, "participants")
+    add_participants(local_stack, PASSWORD, READER)
     token = local_stack.token("demo-leader")
     status, group = local_stack.request("POST", "/groups", token, {"name": "Thursday group"})
     assert status == 201, group

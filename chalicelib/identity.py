@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import urllib.request
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,10 @@ ANONYMOUS = "anonymous"
 # How long a downloaded JWKS is trusted before an unknown key id may trigger a refetch.
 _JWKS_REFRESH_SECONDS = 300
 _LEEWAY_SECONDS = 30
+# Tokens already verified in this container: a web page sends the same token on every request,
+# and checking its RSA signature again costs more than the rest of a lesson page's own work.
+# Only the signature and fixed claims are remembered; expiry is checked on every use.
+_VERIFIED_TOKENS = 1024
 
 
 @dataclass(frozen=True)
@@ -75,13 +80,28 @@ class TokenVerifier:
         self._keys: dict[str, object] = {}
         self._fetched_at = float("-inf")
         self._lock = threading.Lock()
+        self._verified: OrderedDict[str, tuple[Caller, float]] = OrderedDict()
 
     def verify(self, token: str) -> Caller:
         """Return the caller for a valid access token; raise ``Unauthenticated`` otherwise."""
+        if token[:7].lower() == "bearer ":
+            token = token[7:].strip()
+        known = self._verified.get(token)
+        if known is None:
+            known = self._check(token)
+            with self._lock:
+                self._verified[token] = known
+                while len(self._verified) > _VERIFIED_TOKENS:
+                    self._verified.popitem(last=False)
+        caller, exp = known
+        if exp + _LEEWAY_SECONDS < self._clock.epoch():
+            raise Unauthenticated("The access token has expired.", code="token_expired")
+        return caller
+
+    def _check(self, token: str) -> tuple[Caller, float]:
+        """The caller a token names and its expiry, once its signature and claims check out."""
         import jwt  # deferred: see module docstring
 
-        if token.lower().startswith("bearer "):
-            token = token[7:].strip()
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -111,19 +131,18 @@ class TokenVerifier:
         exp = claims.get("exp")
         if isinstance(exp, bool) or not isinstance(exp, (int, float)):
             raise Unauthenticated("The access token is not valid.", code="invalid_token")
-        if exp + _LEEWAY_SECONDS < self._clock.epoch():
-            raise Unauthenticated("The access token has expired.", code="token_expired")
         if claims.get("token_use") != "access":
             raise Unauthenticated("An access token is required.", code="invalid_token")
         if claims.get("client_id") not in self._settings.user_pool_client_ids:
             raise Unauthenticated("The token was issued to another client.", code="invalid_token")
         groups = claims.get("cognito:groups") or []
-        return Caller(
+        caller = Caller(
             id=str(claims["sub"]),
             roles=frozenset(g for g in groups if g in ROLES),
             username=str(claims.get("username", "")),
             issued_at=_issued_at(claims),
         )
+        return caller, float(exp)
 
     def _key_for(self, kid: str) -> Any:
         key = self._keys.get(kid)

@@ -96,6 +96,7 @@ def check_module_id(module_id: Any) -> str:
 
 
 @lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def lesson_code(module_id: str) -> str:
     """The short opaque id in a lesson's web address (``/lesson/<code>``), so an address left in
     a shared phone's history names no topic. A hash of the module id: the same for every version
@@ -190,34 +191,51 @@ class ModuleLibrary:
         self._clock = clock
         self._versions: OrderedDict[str, Published] = OrderedDict()
         self._pointers: dict[str, tuple[float, dict[str, Any] | None]] = {}
+        # locale -> (the catalog pointer documents it was built from, entries, lesson codes)
+        self._catalogs: dict[str, tuple[Any, Any, tuple[dict[str, Any], ...], dict[str, str]]] = {}
         self._lock = threading.Lock()
 
     def catalog(
         self, topic: str | None = None, tag: str | None = None, locale: str = DEFAULT_LOCALE
     ) -> list[dict[str, Any]]:
         """Latest version of every module, in ``locale`` where translated (else English),
-        optionally filtered by topic and tag."""
-        modules = {
-            m["id"]: {**m, "locale": DEFAULT_LOCALE}
-            for m in (self._pointer(catalog_key()) or {"modules": []})["modules"]
-        }
-        if locale != DEFAULT_LOCALE:
-            for m in (self._pointer(catalog_key(locale)) or {"modules": []})["modules"]:
-                if m["id"] in modules:
-                    modules[m["id"]] = {**m, "locale": locale}
+        optionally filtered by topic and tag. The entries are shared: read them, never change them."""
         return [
             m
-            for m in modules.values()
+            for m in self._merged_catalog(locale)[0]
             if (topic is None or m["topic"] == topic) and (tag is None or tag in m.get("tags", []))
         ]
 
     def module_for_code(self, code: str) -> str:
         """The module id whose ``lesson_code`` is ``code``; raises ``NotFound``."""
         if isinstance(code, str) and LESSON_CODE.fullmatch(code):
-            for entry in self.catalog():
-                if lesson_code(entry["id"]) == code:
-                    return str(entry["id"])
+            module_id = self._merged_catalog(DEFAULT_LOCALE)[1].get(code)
+            if module_id is not None:
+                return module_id
         raise NotFound("There is no such lesson.", code="module_not_found")
+
+    def _merged_catalog(self, locale: str) -> tuple[tuple[dict[str, Any], ...], dict[str, str]]:
+        """The catalog in ``locale`` and its lesson codes, rebuilt only when a catalog pointer
+        was read again: every lesson page needs both, and building them costs more than the
+        rest of the page's own work."""
+        english = self._pointer(catalog_key())
+        translated = self._pointer(catalog_key(locale)) if locale != DEFAULT_LOCALE else None
+        with self._lock:
+            cached = self._catalogs.get(locale)
+        if cached is not None and cached[0] is english and cached[1] is translated:
+            return cached[2], cached[3]
+        modules = {
+            m["id"]: {**m, "locale": DEFAULT_LOCALE}
+            for m in (english or {"modules": []})["modules"]
+        }
+        for m in (translated or {"modules": []})["modules"]:
+            if m["id"] in modules:
+                modules[m["id"]] = {**m, "locale": locale}
+        entries = tuple(modules.values())
+        codes = {lesson_code(m["id"]): str(m["id"]) for m in entries}
+        with self._lock:
+            self._catalogs[locale] = (english, translated, entries, codes)
+        return entries, codes
 
     def search(
         self, locale: str = DEFAULT_LOCALE, topic: str | None = None, query: str = ""

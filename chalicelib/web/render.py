@@ -59,6 +59,8 @@ def environment() -> Any:
                     trim_blocks=True,
                     lstrip_blocks=True,
                     undefined=jinja2.StrictUndefined,
+                    # Templates ship inside the deployment: never stat them again per render.
+                    auto_reload=False,
                 )
                 # ``preview``: the banner ``steady-content preview`` adds above a page; None here.
                 env.globals.update(

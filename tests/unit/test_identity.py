@@ -290,6 +290,33 @@ def test_a_new_key_id_refetches_only_after_the_refresh_interval(keys):
     assert len(fetch.urls) == 2
 
 
+def test_a_token_seen_before_skips_the_signature_check_but_still_expires(keys, monkeypatch):
+    clock = Clock(float(int(time.time())))
+    verifier = TokenVerifier(SETTINGS, fetch_jwks=FakeJwks(jwks(keys, "key-1")), clock=clock)
+    token = sign(keys, exp=int(clock.now) + 60)
+    checked = []
+    decode = jwt.decode
+    monkeypatch.setattr(jwt, "decode", lambda *a, **k: checked.append(1) or decode(*a, **k))
+
+    first = verifier.verify(token)
+    assert verifier.verify("Bearer " + token) == first
+    assert len(checked) == 1
+
+    clock.now += 60 + 31  # past expiry and the leeway: the remembered token is refused
+    assert refused(verifier, token).code == "token_expired"
+
+
+def test_a_tampered_copy_of_a_remembered_token_is_refused(keys, verifier):
+    token = sign(keys)
+    verifier.verify(token)
+    head, body, signature = token.split(".")
+    forged = b64({**claims(), "cognito:groups": ["leaders"]})
+
+    assert refused(verifier, f"{head}.{forged}.{signature}").code == "invalid_token"
+    flipped = signature[:-2] + ("AA" if signature[-2:] != "AA" else "BB")
+    assert refused(verifier, f"{head}.{body}.{flipped}").code == "invalid_token"
+
+
 def test_a_flood_of_unknown_key_ids_does_not_hammer_the_jwks(keys):
     fetch = FakeJwks(jwks(keys, "key-1"))
     clock = Clock()

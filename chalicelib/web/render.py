@@ -61,6 +61,7 @@ def environment() -> Any:
                     undefined=jinja2.StrictUndefined,
                     # Templates ship inside the deployment: never stat them again per render.
                     auto_reload=False,
+                    extensions=["chalicelib.web.fragments.FragmentCache"],
                 )
                 # ``preview``: the banner ``steady-content preview`` adds above a page; None here.
                 env.globals.update(

@@ -1,0 +1,98 @@
+"""Template fragments rendered once (chalicelib/web/fragments.py) never change a page: every
+state of a lesson page, for two participants, a leader and both languages, is the same with the
+fragment cache on (filled, then read) as with it off, and no one sees another's answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from chalicelib.library import lesson_code
+from chalicelib.web import render
+from tests.conftest import shipped_version
+from tests.functional.web_client import Page, WebClient
+
+MODULE = "cravings-and-urge-surfing"
+PAGE = f"/lesson/{lesson_code(MODULE)}"
+VERSION = str(shipped_version(MODULE))
+
+
+@pytest.fixture
+def fragments():  # type: ignore[no-untyped-def]
+    env = render.environment()
+    yield env
+    env.fragment_cache_enabled = True
+    env.fragment_cache.clear()
+
+
+def same_either_way(env, fetch: Callable[[], Page]) -> str:  # type: ignore[no-untyped-def]
+    """The page with the cache on (first filled, then read) and off: one and the same."""
+    env.fragment_cache_enabled = True
+    filled, read = fetch(), fetch()
+    env.fragment_cache_enabled = False
+    plain = fetch()
+    env.fragment_cache_enabled = True
+    assert filled.status == read.status == plain.status
+    assert filled.body == plain.body
+    assert read.body == plain.body
+    return plain.body
+
+
+def signed_in(client, account) -> WebClient:  # type: ignore[no-untyped-def]
+    browser = WebClient(client)
+    assert browser.sign_in(account.username, authenticator=account.authenticator).status == 303
+    return browser
+
+
+def test_every_state_of_a_lesson_page_is_the_same_with_fragments_cached(
+    client, published_all, participant, other_participant, leader, fragments
+):
+    first, second = signed_in(client, participant), signed_in(client, other_participant)
+    token = first.get(PAGE).csrf()
+    for browser in (first, second):  # fresh, in both languages; the second reuses fragments
+        same_either_way(fragments, lambda b=browser: b.get(PAGE))
+        same_either_way(fragments, lambda b=browser: b.get(f"{PAGE}?locale=es"))
+
+    # A partly answered check: the answers kept, the error summary on top.
+    partial = {"csrf": token, "version": VERSION, "q0": "1"}
+    kept = same_either_way(fragments, lambda: first.post(f"{PAGE}/complete", partial))
+    assert 'value="1" checked' in kept and "error-summary" in kept
+
+    # The worksheet answered, saved, then shared.
+    answers = {
+        "csrf": token,
+        "version": VERSION,
+        "locale": "en",
+        "answer-urge-in-body": "Private words of the first participant",
+        "answer-urge-start": "6",
+    }
+    assert first.post(f"{PAGE}/worksheet", answers).status == 303
+    saved = same_either_way(fragments, lambda: first.get(f"{PAGE}?saved=1"))
+    assert "Private words of the first participant" in saved
+    assert first.post(f"{PAGE}/worksheet/sharing", {"csrf": token, "shared": "1"}).status == 303
+    same_either_way(fragments, lambda: first.get(PAGE))
+
+    # Completed with every answer: the feedback, the retake form, what comes next.
+    questions = len(kept.split('<fieldset class="question')) - 1
+    done = {"csrf": token, "version": VERSION, **{f"q{i}": "0" for i in range(questions)}}
+    assert first.post(f"{PAGE}/complete", done).status == 303
+    feedback = same_either_way(fragments, lambda: first.get(PAGE))
+    assert 'class="feedback"' in feedback and 'id="retake"' in feedback
+
+    # The second participant and a leader never see the first one's answers.
+    for browser in (second, signed_in(client, leader)):
+        page = same_either_way(fragments, lambda b=browser: b.get(PAGE))
+        assert "Private words" not in page and 'class="feedback"' not in page
+
+
+def test_a_new_session_gets_its_own_form_tokens_from_the_cache(
+    client, published, participant, fragments
+):
+    fragments.fragment_cache.clear()
+    before, after = signed_in(client, participant), signed_in(client, participant)
+    one, two = before.get(PAGE), after.get(PAGE)
+
+    assert one.csrf() != two.csrf()
+    for page in (one, two):  # every form of the page carries its own session's token
+        assert page.body.count('name="csrf"') == page.body.count(f'value="{page.csrf()}"')

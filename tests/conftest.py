@@ -246,6 +246,11 @@ def service(stack: Stack, library_clock: FakeClock) -> Iterator[services.Service
     verifier = TokenVerifier(settings, fetch_jwks_through_moto)
     built = services.Services.build(settings, verifier, clock=library_clock)
     services.use(built)
+    # A test is a new container: a version's text rendered by an earlier test (whose content
+    # may differ under the same version number) is not carried over.
+    from chalicelib.web import render
+
+    render.clear_fragments()
     yield built
     services.use(None)
 

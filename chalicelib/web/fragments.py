@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
+from jinja2.runtime import Context
 
 # Fragments kept per container, least recently used first out. A lesson keeps about four
 # (text, questions, empty worksheet, navigation); 2,048 cover every module in both languages
@@ -44,11 +45,13 @@ class FragmentCache(Extension):
         while parser.stream.skip_if("comma"):
             key.append(parser.parse_expression())
         body = parser.parse_statements(("name:endcache",), drop_needle=True)
-        call = self.call_method("_fragment", [nodes.List(key)])
+        call = self.call_method("_fragment", [nodes.ContextReference(), nodes.List(key)])
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
-    def _fragment(self, key: list[Any], caller: Callable[[], Any]) -> Any:
-        if not self.environment.fragment_cache_enabled:  # type: ignore[attr-defined]
+    def _fragment(self, context: Context, key: list[Any], caller: Callable[[], Any]) -> Any:
+        # A preview (``steady-content preview``) shows a file being edited: same id and
+        # version, new text. It is always rendered afresh.
+        if not self.environment.fragment_cache_enabled or context.get("preview"):  # type: ignore[attr-defined]
             return caller()
         name = tuple(key)
         with self._lock:

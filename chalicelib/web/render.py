@@ -72,6 +72,12 @@ def environment() -> Any:
     return _env
 
 
+def clear_fragments() -> None:
+    """Forget every rendered fragment, as a new container starts (tests: one per test)."""
+    if _env is not None:
+        _env.fragment_cache.clear()
+
+
 def day(iso: str | None, lang: str = "en") -> str:
     """``2026-11-24`` (or an ISO time) as ``Tue 24 Nov 2026`` (``mar 24 nov 2026`` in Spanish)."""
     if not iso:

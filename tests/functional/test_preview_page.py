@@ -69,3 +69,23 @@ def test_the_preview_banner_lists_lint_problems(tmp_path):
     banner = preview[preview.index('<aside class="preview"') : preview.index("</aside>")]
     assert "HD001" in banner and f"{MODULE_ID}.md" in banner
     assert '<article class="module">' in preview  # still shown, as well as it can be
+
+
+def test_the_preview_shows_each_save_of_the_file_with_the_same_version(tmp_path):
+    content = tmp_path / "content"
+    (content / "addiction").mkdir(parents=True)
+    path = content / "addiction" / f"{MODULE_ID}.md"
+    source = (ROOT / "content" / "addiction" / f"{MODULE_ID}.md").read_text(encoding="utf-8")
+    path.write_text(source, encoding="utf-8")
+
+    with running(content) as base:
+        before = fetch(f"{base}/modules/{MODULE_ID}")
+        path.write_text(
+            source.replace("\n## ", "\nA sentence the author just added.\n\n## ", 1),
+            encoding="utf-8",
+        )
+        after = fetch(f"{base}/modules/{MODULE_ID}")
+
+    # The web app renders a published version's text once; the preview, every time.
+    assert "A sentence the author just added." not in before
+    assert "A sentence the author just added." in after

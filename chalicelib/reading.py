@@ -23,12 +23,14 @@ from chalicelib.library import (
 from chalicelib.records.completions import (
     MAX_ATTEMPTS,
     Attempt,
+    CompletedVersions,
     Completion,
     CompletionRecords,
 )
 from chalicelib.records.groups import GroupRecords
 from chalicelib.statuses import COMPLETED_OLDER, Change, ModuleStatus, changes_since, status_of
 from chalicelib.text import ascii_digits
+from chalicelib.worksheets import MyWorksheet, fields_of, worksheet_view
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,14 @@ class ModuleReading:
     @property
     def locale(self) -> str:
         return str(self.document.get("locale", DEFAULT_LOCALE))
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """What the lesson page shows: the reading, and the reader's worksheet of the module."""
+
+    reading: ModuleReading
+    worksheet: MyWorksheet | None
 
 
 def grade(questions: list[dict[str, Any]], answers: Any) -> dict[str, Any]:
@@ -373,22 +383,52 @@ class Reading:
         participant, whether they completed it: the score and feedback of that completion, or
         what changed since the older version they completed."""
         document = self.library.latest(module_id, locale).document
+        completed = None
+        if PARTICIPANTS in caller.roles:
+            completed = self.completions.completed_versions([caller.id])[caller.id]
+        return self._reading(caller, module_id, locale, document, completed)
+
+    def lesson(self, caller: Caller, module_id: str, locale: str = DEFAULT_LOCALE) -> Lesson:
+        """The lesson page: ``module``, and for a participant their worksheet of it (``None``
+        where the module has none). One BatchGetItem reads both."""
+        document = self.library.latest(module_id, locale).document
+        if PARTICIPANTS not in caller.roles:
+            return Lesson(self._reading(caller, module_id, locale, document, None), None)
+        completed, sheet = self.completions.lesson_state(caller.id, module_id)
+        reading = self._reading(caller, module_id, locale, document, completed)
+        worksheet = None
+        if fields_of(document):
+            worksheet = worksheet_view(module_id, dict(document), reading.locale, sheet)
+        return Lesson(reading, worksheet)
+
+    def _reading(
+        self,
+        caller: Caller,
+        module_id: str,
+        locale: str,
+        document: dict[str, Any],
+        completed: CompletedVersions | None,
+    ) -> ModuleReading:
         current = curriculum_version(document)
         questions = document.get("knowledge_check", [])
         shown = tuple({"question": q["question"], "choices": q["choices"]} for q in questions)
-        is_participant = PARTICIPANTS in caller.roles
+        is_participant = completed is not None
         status = None
         changes: tuple[Change, ...] = ()
         given: tuple[Feedback, ...] = ()
         score = None
         attempts = 0
-        if is_participant:
-            completed = self.completions.completed_versions([caller.id])[caller.id]
-            if completed.latest(module_id) is not None:
-                status = status_of(module_id, current, None, completed, self.clock.today())
+        if completed is not None and completed.latest(module_id) is not None:
+            status = status_of(module_id, current, None, completed, self.clock.today())
         if status is not None and status.status == COMPLETED_OLDER and status.version is not None:
             changes = tuple(changes_since(self.library, module_id, status.version))
-        elif status is not None and status.done and questions and status.version is not None:
+        elif (
+            completed is not None
+            and status is not None
+            and status.done
+            and questions
+            and status.version is not None
+        ):
             # The latest attempt is the score (one GetItem: its answers, for the feedback).
             attempts = len(completed.attempts(module_id, status.version))
             latest = self.completions.latest_attempt(caller.id, module_id, status.version, attempts)

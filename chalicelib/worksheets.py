@@ -275,6 +275,27 @@ class BeforeSession:
         }
 
 
+def worksheet_view(
+    module_id: str, document: dict[str, Any], locale: str, sheet: Worksheet
+) -> MyWorksheet:
+    """A participant's worksheet of the version ``document``: its fields with their answers,
+    and the answers to fields this version no longer has."""
+    specs = fields_of(document)
+    ids = {str(f["id"]) for f in specs}
+    views = tuple(FieldView(dict(f), sheet.answers.get(str(f["id"]))) for f in specs)
+    earlier = tuple(a for fid, a in sorted(sheet.answers.items()) if fid not in ids)
+    return MyWorksheet(
+        module_id,
+        curriculum_version(document),
+        locale,
+        str(document.get("title", module_id)),
+        views,
+        earlier,
+        sheet.shared,
+        sheet.updated_at,
+    )
+
+
 @dataclass
 class Worksheets:
     library: ModuleLibrary
@@ -340,32 +361,14 @@ class Worksheets:
                 )
             )
         stored = self.records.save(caller.id, module_id, saved, emptied, at)
-        return self._view(module_id, document, locale, stored)
+        return worksheet_view(module_id, document, locale, stored)
 
     def mine(self, caller: Caller, module_id: str, locale: str = DEFAULT_LOCALE) -> MyWorksheet:
         """The latest version's worksheet in ``locale`` with the caller's answers (one GetItem)."""
         module_id = check_module_id(module_id)
         locale = check_locale(locale)
         document = self._document(module_id, None, locale)
-        return self._view(module_id, document, locale, self.records.get(caller.id, module_id))
-
-    def _view(
-        self, module_id: str, document: dict[str, Any], locale: str, sheet: Worksheet
-    ) -> MyWorksheet:
-        specs = fields_of(document)
-        ids = {str(f["id"]) for f in specs}
-        views = tuple(FieldView(dict(f), sheet.answers.get(str(f["id"]))) for f in specs)
-        earlier = tuple(a for fid, a in sorted(sheet.answers.items()) if fid not in ids)
-        return MyWorksheet(
-            module_id,
-            curriculum_version(document),
-            locale,
-            str(document.get("title", module_id)),
-            views,
-            earlier,
-            sheet.shared,
-            sheet.updated_at,
-        )
+        return worksheet_view(module_id, document, locale, self.records.get(caller.id, module_id))
 
     def share(self, caller: Caller, module_id: str, shared: bool) -> bool:
         """Share one worksheet with the leaders of the caller's groups, or take that back: one

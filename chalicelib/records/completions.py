@@ -60,6 +60,7 @@ from chalicelib.records.keys import (
     completion_sk,
     participant_id_of,
     participant_pk,
+    worksheet_sk,
 )
 from chalicelib.records.table import (
     RecordTable,
@@ -67,6 +68,7 @@ from chalicelib.records.table import (
     from_item,
     to_item,
 )
+from chalicelib.records.worksheets import Worksheet
 
 _IN_PROGRESS = Conflict(
     "This completion is being recorded by another request. Try again.",
@@ -491,6 +493,23 @@ class CompletionRecords(RecordTable):
             pid = participant_id_of(record["PK"])
             found[pid] = CompletedVersions.from_record(pid, record)
         return found
+
+    def lesson_state(
+        self, participant_id: str, module_id: str
+    ) -> tuple[CompletedVersions, Worksheet]:
+        """What a lesson page shows of its reader: what they completed and their worksheet of
+        the module, in one BatchGetItem of the two items of their partition (strongly
+        consistent: the page after a save shows it)."""
+        pk = participant_pk(participant_id)
+        completed = CompletedVersions(participant_id, {})
+        sheet = Worksheet(participant_id, module_id)
+        keys = [{"PK": pk, "SK": COMPLETED_VERSIONS_SK}, {"PK": pk, "SK": worksheet_sk(module_id)}]
+        for record in self.batch_get(keys, consistent=True):
+            if record["SK"] == COMPLETED_VERSIONS_SK:
+                completed = CompletedVersions.from_record(participant_id, record)
+            else:
+                sheet = Worksheet.from_record(record)
+        return completed, sheet
 
     def get(
         self, participant_id: str, module_id: str, version: int, consistent: bool = False

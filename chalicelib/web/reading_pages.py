@@ -154,7 +154,8 @@ def lesson_page(visit: Visit) -> Html:
 def lesson_view(caller: Caller, module_id: str, locale: str, query: Mapping[str, str]) -> Html:
     """The lesson page: the text, the knowledge check or its feedback, the worksheet."""
     svc = services.current()
-    reading = svc.reading.module(caller, module_id, locale)
+    lesson = svc.reading.lesson(caller, module_id, locale)
+    reading = lesson.reading
     lang = reading.locale
     # Offer the other language: English always exists; a translation only where published.
     other = WORDS[lang]["switch_lang"]
@@ -184,7 +185,7 @@ def lesson_view(caller: Caller, module_id: str, locale: str, query: Mapping[str,
             else None,
             "errors": [],
             "chosen": {},
-            **worksheet_pages.worksheet_context(caller, module_id, lang, query),
+            **worksheet_pages.worksheet_context(lesson.worksheet, query),
         },
     )
 

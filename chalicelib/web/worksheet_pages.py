@@ -16,7 +16,6 @@ from typing import Any
 
 from chalicelib import services, text
 from chalicelib.errors import BadRequest
-from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.words import WORDS
@@ -95,15 +94,10 @@ def form_of(sheet: MyWorksheet, saved: bool = False) -> WorksheetForm:
     )
 
 
-def worksheet_context(
-    caller: Caller, module_id: str, locale: str, query: Mapping[str, str]
-) -> dict[str, Any]:
-    """What the module page needs to show the worksheet (nothing for a module without one,
-    or for someone who is not a participant)."""
-    if PARTICIPANTS not in caller.roles:
-        return {}
-    sheet = services.current().worksheets.mine(caller, module_id, locale)
-    if not sheet.fields:
+def worksheet_context(sheet: MyWorksheet | None, query: Mapping[str, str]) -> dict[str, Any]:
+    """What the lesson page needs to show the reader's worksheet (``Reading.lesson`` gives it;
+    nothing for a module without one, or for someone who is not a participant)."""
+    if sheet is None or not sheet.fields:
         return {}
     return {"worksheet": form_of(sheet, saved=query.get("saved") == "1")}
 

@@ -64,3 +64,24 @@ def test_no_scan_is_ever_made(client, published, participant, aws_calls):
     client.http.get("/me/completions", headers=participant.headers)
     assert aws_calls.names
     assert not [n for n in aws_calls.names if n.endswith(".Scan")]
+
+
+def test_a_lesson_page_is_the_session_then_one_batch_read(
+    client, published, participant, aws_calls
+):
+    from chalicelib.library import lesson_code
+    from tests.functional.web_client import WebClient
+
+    browser = WebClient(client)
+    assert (
+        browser.sign_in(participant.username, authenticator=participant.authenticator).status == 303
+    )
+    path = f"/lesson/{lesson_code('cravings-and-urge-surfing')}"  # it has a worksheet
+    browser.get(path)
+    aws_calls.reset()
+
+    page = browser.get(path)
+
+    assert page.status == 200 and 'id="worksheet"' in page.body
+    # The session, then what the reader completed and their worksheet in one BatchGetItem.
+    assert aws_calls.names == ["DynamoDB.GetItem", "DynamoDB.BatchGetItem"]

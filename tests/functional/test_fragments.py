@@ -96,3 +96,12 @@ def test_a_new_session_gets_its_own_form_tokens_from_the_cache(
     assert one.csrf() != two.csrf()
     for page in (one, two):  # every form of the page carries its own session's token
         assert page.body.count('name="csrf"') == page.body.count(f'value="{page.csrf()}"')
+
+
+def test_signed_out_pages_share_the_header_but_keep_their_own_form_token(client, fragments):
+    one, two = WebClient(client), WebClient(client)
+    first = same_either_way(fragments, lambda: one.get("/sign-in"))
+    second = same_either_way(fragments, lambda: two.get("/sign-in"))
+
+    assert Page(200, {}, first).csrf() != Page(200, {}, second).csrf()
+    assert 'action="/sign-out"' not in first + second

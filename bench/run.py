@@ -1100,11 +1100,17 @@ def bench_web_pages(invoke: Invoker, stack: Any) -> None:
     print(f"  response). Target: a lesson page at most {LESSON_TARGET:.0f} x hello. The page reads")
     print("  the session and the participant's state from DynamoDB on every request; under moto")
     print("  each call costs far more than the hello route: both ratios are reported as measured.")
+    floor_ratio = floor / medians["hello"]
     print(
         f"  One GetItem alone (the session's item, through the services' client, moto in-process):"
-        f"\n  median {floor:.1f} µs = {floor / medians['hello']:.1f} x hello. Any page that reads"
-        " its session\n  from DynamoDB starts above the 3 x hello target before doing anything."
+        f"\n  median {floor:.1f} µs = {floor_ratio:.1f} x hello."
     )
+    if floor_ratio > LESSON_TARGET:
+        print(
+            f"  Under moto, a page that reads its session from DynamoDB is above {LESSON_TARGET:.0f}"
+            " x hello before\n  doing anything else (against DynamoDB itself, a read is a network"
+            " round trip)."
+        )
     SUMMARY.append(("(f) warm lesson page / hello", f"{ratio:.2f}", f"<= {LESSON_TARGET:.0f}", ok))
     SUMMARY.append(
         (
@@ -1119,8 +1125,8 @@ def bench_web_pages(invoke: Invoker, stack: Any) -> None:
     )
     SUMMARY.append(
         (
-            "(f) one DynamoDB GetItem alone / hello",
-            f"{floor / medians['hello']:.2f}",
+            "(f) one GetItem alone under moto / hello",
+            f"{floor_ratio:.2f}",
             "(reported)",
             True,
         )

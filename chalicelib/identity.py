@@ -86,7 +86,12 @@ class TokenVerifier:
         """Return the caller for a valid access token; raise ``Unauthenticated`` otherwise."""
         if token[:7].lower() == "bearer ":
             token = token[7:].strip()
-        known = self._verified.get(token)
+        # A remembered token stays valid until it expires even if its key leaves the JWKS
+        # (Cognito keeps retired keys published while their tokens live; at most an hour).
+        with self._lock:
+            known = self._verified.get(token)
+            if known is not None:
+                self._verified.move_to_end(token)
         if known is None:
             known = self._check(token)
             with self._lock:

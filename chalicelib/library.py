@@ -95,7 +95,6 @@ def check_module_id(module_id: Any) -> str:
     return module_id
 
 
-@lru_cache(maxsize=1024)
 @lru_cache(maxsize=4096)
 def lesson_code(module_id: str) -> str:
     """The short opaque id in a lesson's web address (``/lesson/<code>``), so an address left in

@@ -390,14 +390,16 @@ class Reading:
 
     def lesson(self, caller: Caller, module_id: str, locale: str = DEFAULT_LOCALE) -> Lesson:
         """The lesson page: ``module``, and for a participant their worksheet of it (``None``
-        where the module has none). One BatchGetItem reads both."""
+        where the module has none). One BatchGetItem reads what they completed and the
+        worksheet; once completed, the score (one GetItem) and what comes next add theirs."""
         document = self.library.latest(module_id, locale).document
         if PARTICIPANTS not in caller.roles:
             return Lesson(self._reading(caller, module_id, locale, document, None), None)
-        completed, sheet = self.completions.lesson_state(caller.id, module_id)
+        has_worksheet = bool(fields_of(document))
+        completed, sheet = self.completions.lesson_state(caller.id, module_id, has_worksheet)
         reading = self._reading(caller, module_id, locale, document, completed)
         worksheet = None
-        if fields_of(document):
+        if has_worksheet:
             worksheet = worksheet_view(module_id, dict(document), reading.locale, sheet)
         return Lesson(reading, worksheet)
 

@@ -495,15 +495,17 @@ class CompletionRecords(RecordTable):
         return found
 
     def lesson_state(
-        self, participant_id: str, module_id: str
+        self, participant_id: str, module_id: str, with_worksheet: bool = True
     ) -> tuple[CompletedVersions, Worksheet]:
-        """What a lesson page shows of its reader: what they completed and their worksheet of
-        the module, in one BatchGetItem of the two items of their partition (strongly
-        consistent: the page after a save shows it)."""
+        """What a lesson page shows of its reader: what they completed and (``with_worksheet``,
+        for a module that has one) their worksheet of the module, in one BatchGetItem of the
+        items of their partition (strongly consistent: the page after a save shows it)."""
         pk = participant_pk(participant_id)
         completed = CompletedVersions(participant_id, {})
         sheet = Worksheet(participant_id, module_id)
-        keys = [{"PK": pk, "SK": COMPLETED_VERSIONS_SK}, {"PK": pk, "SK": worksheet_sk(module_id)}]
+        keys = [{"PK": pk, "SK": COMPLETED_VERSIONS_SK}]
+        if with_worksheet:
+            keys.append({"PK": pk, "SK": worksheet_sk(module_id)})
         for record in self.batch_get(keys, consistent=True):
             if record["SK"] == COMPLETED_VERSIONS_SK:
                 completed = CompletedVersions.from_record(participant_id, record)

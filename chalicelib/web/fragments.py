@@ -5,7 +5,7 @@ questions, the worksheet before any answer, the navigation of a session) cost mo
 rendering; the rest is a handful of values. A fragment's key must name everything its body
 reads: a published version is immutable, so ``module.id, module.version, module.locale`` names
 its text. Never cache a fragment that shows a participant's answers or records.
-``tests/unit/test_fragments.py`` renders every lesson page state with the cache on and off and
+``tests/functional/test_fragments.py`` renders every lesson page state with the cache on and off and
 requires the same bytes.
 
 Imported by ``render.environment`` only, so the JSON API never loads Jinja2 for it.
@@ -23,9 +23,10 @@ from jinja2.ext import Extension
 from jinja2.parser import Parser
 from jinja2.runtime import Context
 
-# Fragments kept per container, least recently used first out. A lesson keeps about four
-# (text, questions, empty worksheet, navigation); 2,048 cover every module in both languages
-# and a few hundred sessions' navigation, a few MB at most.
+# Fragments kept per container, least recently used first out. Each module version and
+# language has four shared by everyone (head, text, questions, sources); each signed-in session
+# adds its navigation and its empty worksheets. 2,048 cover every module in both languages and
+# a few hundred sessions, a few MB at most.
 FRAGMENTS = 2048
 
 

@@ -63,6 +63,15 @@ class WorksheetForm:
     updated_at: str | None
     errors: tuple[FormField, ...] = field(default=())
 
+    @property
+    def pristine(self) -> bool:
+        """Nothing of the participant's in it: no answer shown (stored, or typed and refused),
+        no error, not saved or shared. Such a form is the same for everyone who sees this
+        version in a session, so the page renders it once (``chalicelib/web/fragments.py``)."""
+        if self.errors or self.saved or self.shared or self.updated_at or self.answered:
+            return False
+        return all((f.value is None or f.value == "") and f.error is None for f in self.fields)
+
 
 def _rows(spec: Mapping[str, Any], value: Any) -> tuple[Any, ...]:
     """Every row of a list field: the answers, then empty rows up to ``max_items``."""

@@ -59,6 +59,21 @@ def test_every_state_of_a_lesson_page_is_the_same_with_fragments_cached(
     kept = same_either_way(fragments, lambda: first.post(f"{PAGE}/complete", partial))
     assert 'value="1" checked' in kept and "error-summary" in kept
 
+    # A refused save: the typed answers come back with the error, and are never cached.
+    refused = {
+        "csrf": token,
+        "version": VERSION,
+        "locale": "en",
+        "answer-urge-in-body": "Typed and refused " * 120,  # over 2,000 characters
+        "answer-urge-helpers-0": "Walk the dog",
+    }
+    again = same_either_way(fragments, lambda: first.post(f"{PAGE}/worksheet", refused))
+    assert "error-summary" in again and 'value="Walk the dog"' in again
+    assert "Walk the dog" not in same_either_way(fragments, lambda: second.get(PAGE))
+
+    # In Spanish, before and after an answer.
+    same_either_way(fragments, lambda: first.get(f"{PAGE}?locale=es"))
+
     # The worksheet answered, saved, then shared.
     answers = {
         "csrf": token,
@@ -105,3 +120,22 @@ def test_signed_out_pages_share_the_header_but_keep_their_own_form_token(client,
 
     assert Page(200, {}, first).csrf() != Page(200, {}, second).csrf()
     assert 'action="/sign-out"' not in first + second
+
+
+def test_only_a_form_with_nothing_of_the_participants_is_pristine():
+    from chalicelib.web.worksheet_pages import FormField, WorksheetForm
+
+    def form(*values, **extra) -> WorksheetForm:  # type: ignore[no-untyped-def]
+        fields = tuple(FormField({"id": f"f{i}", "kind": "scale"}, v) for i, v in enumerate(values))
+        settings = {"shared": False, "saved": False, "answered": 0, "updated_at": None, **extra}
+        return WorksheetForm("m", 1, "en", fields, **settings)
+
+    assert form(None, "").pristine
+    assert not form(None, 0).pristine  # 0 on a scale is an answer
+    assert not form("typed, then refused").pristine
+    assert not form(None, shared=True).pristine
+    assert not form(None, saved=True).pristine
+    assert not form(None, updated_at="2026-11-26T08:00:00Z").pristine
+    assert not form(None, answered=1).pristine
+    refused = FormField({"id": "f0", "kind": "short-text"}, None, (), "Too long.")
+    assert not WorksheetForm("m", 1, "en", (refused,), False, False, 0, None).pristine

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from boto3.dynamodb.types import DYNAMODB_CONTEXT, TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.aws import error_code
@@ -22,12 +22,56 @@ _BATCH_RETRIES = 5  # BatchGetItem/BatchWriteItem rounds for unprocessed items b
 _BATCH_WRITE_LIMIT = 25
 
 
+# boto3's TypeSerializer and TypeDeserializer work out each value's type through a chain of
+# isinstance checks and a getattr, which is most of the time a page reading a thousand items
+# spends converting them. The types we store (text, whole numbers, booleans, null, maps and
+# lists of them) are converted here directly, to exactly what boto3 gives (tests compare the
+# two); every other value (sets, Decimal, bytes, numbers of 38 digits or more, subclasses)
+# goes through boto3 itself.
+_N_LIMIT = 10**38  # DynamoDB numbers: 38 digits; boto3 refuses (and rounds) above
+
+
+def to_value(value: Any) -> dict[str, Any]:
+    """One attribute value in DynamoDB's form (``TypeSerializer.serialize``)."""
+    kind = type(value)
+    if kind is str:
+        return {"S": value}
+    if kind is int and -_N_LIMIT < value < _N_LIMIT:
+        return {"N": str(value)}
+    if kind is bool:
+        return {"BOOL": value}
+    if value is None:
+        return {"NULL": True}
+    if kind is dict:
+        return {"M": {k: to_value(v) for k, v in value.items()}}
+    if kind is list:
+        return {"L": [to_value(v) for v in value]}
+    return _serializer.serialize(value)  # type: ignore[no-any-return]
+
+
+def from_value(value: Mapping[str, Any]) -> Any:
+    """One attribute value from DynamoDB's form (``TypeDeserializer.deserialize``)."""
+    for kind, inner in value.items():  # one key: the type
+        if kind == "S" or kind == "BOOL":
+            return inner
+        if kind == "N":
+            return DYNAMODB_CONTEXT.create_decimal(inner)
+        if kind == "M":
+            return {k: from_value(v) for k, v in inner.items()}
+        if kind == "L":
+            return [from_value(v) for v in inner]
+        if kind == "NULL":
+            return None
+        break
+    return _deserializer.deserialize(value)
+
+
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _serializer.serialize(v) for k, v in values.items()}
+    return {k: to_value(v) for k, v in values.items()}
 
 
 def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _deserializer.deserialize(v) for k, v in item.items()}
+    return {k: from_value(v) for k, v in item.items()}
 
 
 _TRANSACTION_ATTEMPTS = 5

@@ -41,7 +41,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to
 from chalicelib.clock import Clock
@@ -54,7 +54,14 @@ from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import CompletedVersions
 from chalicelib.records.groups import EnrolledParticipant, Group, GroupRecords, Seen
 from chalicelib.records.worksheets import Worksheet
-from chalicelib.statuses import COMPLETED, OVERDUE, at_second, status_of, visible_to_leaders
+from chalicelib.statuses import (
+    COMPLETED,
+    OVERDUE,
+    ModuleStatus,
+    at_second,
+    status_of,
+    visible_to_leaders,
+)
 from chalicelib.worksheets import field_ids, worksheet_mark
 
 NO_ACTIVITY = "no_activity"
@@ -164,6 +171,18 @@ class Facts:
     fields: Mapping[tuple[str, int], tuple[str, ...]]
 
 
+class Standing(NamedTuple):
+    """Where one participant stands, as the rule starts from it: their completions through the
+    visibility rule, what is assigned to them (``assigned_to``) and the status of each assigned
+    module, by module id. The progress grid works this out for its cells (the statuses with
+    their worksheet marks, from the same ``Facts``) and hands it over, so a grid view does not
+    work it out twice."""
+
+    completed: CompletedVersions
+    assigned: Mapping[str, AssignedModule]
+    statuses: Mapping[str, ModuleStatus]
+
+
 def fingerprint(code: str, joined_at: str, situation: Iterable[object]) -> str:
     """A short hash of a reason's situation (no data can be read back from it)."""
     text = "|".join([code, joined_at, *(str(s) for s in situation)])
@@ -195,20 +214,25 @@ def participant_reasons(
     now: datetime,
     today: date,
     inactive_days: int,
+    standing: Standing | None = None,
 ) -> list[Reason]:
-    """The current reasons of one participant (not yet matched against marks as seen)."""
+    """The current reasons of one participant (not yet matched against marks as seen).
+    ``standing``: where they stand, if already worked out from these ``facts``."""
     pid = participant.participant_id
     joined = at_second(participant.joined_at)
-    completed = visible_to_leaders(
-        facts.completed.get(pid, CompletedVersions(pid, {})),
-        participant.joined_at,
-        participant.shares_history,
-    )
-    mine = assigned_to(modules, pid)
-    statuses = {
-        m.module_id: status_of(m.module_id, m.target_version, m.due_date, completed, today)
-        for m in mine.values()
-    }
+    if standing is None:
+        completed = visible_to_leaders(
+            facts.completed.get(pid, CompletedVersions(pid, {})),
+            participant.joined_at,
+            participant.shares_history,
+        )
+        mine: Mapping[str, AssignedModule] = assigned_to(modules, pid)
+        statuses: Mapping[str, ModuleStatus] = {
+            m.module_id: status_of(m.module_id, m.target_version, m.due_date, completed, today)
+            for m in mine.values()
+        }
+    else:
+        completed, mine, statuses = standing
 
     def visible(at: str | None) -> datetime | None:
         when = at_second(at or "")
@@ -237,8 +261,9 @@ def participant_reasons(
         if saved is None:
             continue
         activity.append(saved)
-        # Started but not done: the grid's meaning (``worksheets.worksheet_mark``).
-        mark = worksheet_mark(
+        # Started but not done: the grid's meaning (``worksheets.worksheet_mark``; the grid's
+        # cell already has it when the assigned version has fields).
+        mark = statuses[module_id].worksheet or worksheet_mark(
             participant, sheet, facts.fields.get((module_id, assigned.target_version), ())
         )
         if mark.started and not mark.done and now - saved >= timedelta(days=HALF_DONE_AFTER_DAYS):
@@ -270,7 +295,7 @@ def participant_reasons(
         )
 
     missed: list[tuple[str, int]] = []
-    for module_id in sorted(mine):
+    for module_id in sorted(m for m in mine if m in completed.checks):  # no check: no miss
         # Every visible attempt on the module, across its versions, oldest first.
         attempts = sorted(
             (
@@ -305,23 +330,31 @@ def participant_reasons(
 
 
 def group_attention(
-    group: Group, modules: list[AssignedModule], facts: Facts, now: datetime, today: date
+    group: Group,
+    modules: list[AssignedModule],
+    facts: Facts,
+    now: datetime,
+    today: date,
+    standings: Mapping[str, Standing] | None = None,
 ) -> GroupAttention:
     """Every participant of ``group`` with their reasons, each marked ``seen`` if a leader
-    marked that very situation (same fingerprint) as seen."""
+    marked that very situation (same fingerprint) as seen. ``standings``: where each
+    participant stands (by participant id), if already worked out from these ``facts``."""
     days = inactive_days_of(group)
     seen = {(s.participant_id, s.reason): s.fingerprint for s in group.seen}
     rows = []
     for participant in group.participants:
+        pid = participant.participant_id
+        standing = standings.get(pid) if standings is not None else None
         reasons = [
             Reason(
                 r.code,
                 r.fingerprint,
                 r.module_ids,
                 r.days,
-                seen=seen.get((participant.participant_id, r.code)) == r.fingerprint,
+                seen=seen.get((pid, r.code)) == r.fingerprint,
             )
-            for r in participant_reasons(participant, modules, facts, now, today, days)
+            for r in participant_reasons(participant, modules, facts, now, today, days, standing)
         ]
         rows.append(
             ParticipantAttention(

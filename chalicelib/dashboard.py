@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to
-from chalicelib.attention import Attention, Facts, ParticipantAttention, group_attention
+from chalicelib.attention import Attention, Facts, ParticipantAttention, Standing, group_attention
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, Forbidden
 from chalicelib.groups import GroupSummary, audit_read, led_group
@@ -34,9 +36,10 @@ from chalicelib.statuses import (
     STATUS_TEXT,
     ModuleStatus,
     WorksheetMark,
-    check_mark,
+    check_of,
     not_assigned,
-    status_of,
+    past_due,
+    status_from,
     visible_to_leaders,
 )
 from chalicelib.worksheets import worksheet_mark
@@ -65,7 +68,7 @@ class GridRow:
     joined_at: str
     cells: tuple[ModuleStatus, ...]  # one per column, in column order
 
-    @property
+    @cached_property  # frozen: worked out once (the page, the filter and the sort ask)
     def totals(self) -> Totals:
         statuses = [c.status for c in self.cells]
         return Totals(
@@ -151,50 +154,10 @@ def group_grid(
     versions); each participant's completions pass the visibility rule first. With ``facts``
     (the attention rule's batch read: saved worksheets and each assigned version's fields),
     every cell whose assigned version has a worksheet says whether it was done and shared."""
-    columns: dict[str, AssignedModule] = {}
-    for first in modules:
-        columns.setdefault(first.module_id, first)
-    rows = []
-    for participant in group.participants:
-        visible = visible_to_leaders(
-            completed[participant.participant_id], participant.joined_at, participant.shares_history
-        )
-        mine = assigned_to(modules, participant.participant_id)
-        cells = []
-        for module_id in columns:
-            assigned = mine.get(module_id)
-            if assigned is None:
-                cells.append(not_assigned(module_id))
-                continue
-            cell = status_of(module_id, assigned.target_version, assigned.due_date, visible, today)
-            fields = facts.fields.get((module_id, assigned.target_version)) if facts else None
-            mark = None
-            if facts is not None and fields:
-                sheet = facts.worksheets.get((participant.participant_id, module_id))
-                mark = worksheet_mark(participant, sheet, fields)
-            # Built whole rather than through ``replace`` twice: 2,400 cells in a 40 × 60 grid.
-            cells.append(
-                ModuleStatus(
-                    module_id,
-                    cell.status,
-                    cell.version,
-                    cell.completed_at,
-                    cell.newer_version,
-                    mark,
-                    check_mark(visible, cell),
-                )
-            )
-        rows.append(
-            GridRow(
-                participant.participant_id,
-                participant.display_name,
-                participant.joined_at,
-                tuple(cells),
-            )
-        )
+    columns, rows, _ = _grid_rows(group, completed, modules, today, facts)
     return Grid(
         GroupSummary.of(group),
-        tuple(columns.values()),
+        columns,
         tuple(rows),
         _counts(rows),
         today.isoformat(),
@@ -202,8 +165,101 @@ def group_grid(
     )
 
 
+def grid_with_attention(
+    group: Group, modules: list[AssignedModule], facts: Facts, now: datetime, today: date
+) -> Grid:
+    """``group_grid`` with ``facts``, and who needs attention (``group_attention``): the rule
+    starts from where the grid found each participant stands, not working it out again."""
+    columns, rows, standings = _grid_rows(group, facts.completed, modules, today, facts)
+    found = group_attention(group, modules, facts, now, today, standings)
+    return Grid(
+        GroupSummary.of(group),
+        columns,
+        tuple(rows),
+        _counts(rows),
+        today.isoformat(),
+        all_participants=len(rows),
+        attention={p.participant_id: p for p in found.participants},
+    )
+
+
+def _grid_rows(
+    group: Group,
+    completed: Mapping[str, CompletedVersions],
+    modules: list[AssignedModule],
+    today: date,
+    facts: Facts | None,
+) -> tuple[tuple[AssignedModule, ...], list[GridRow], dict[str, Standing]]:
+    """The grid's columns and rows, and where each participant stands (for the attention
+    rule, which starts from the same statuses).
+
+    A 40 x 60 grid has 2,400 cells, so what does not depend on the cell is looked up once:
+    each assigned module's due date, each participant's latest completed versions and
+    assignments. Cells that say the same thing (not assigned; not started or overdue with no
+    worksheet saved) are one shared object per module and status: they are frozen."""
+    columns: dict[str, AssignedModule] = {}
+    for first in modules:
+        columns.setdefault(first.module_id, first)
+    column_ids = tuple(columns)
+    empty_cells = {m: not_assigned(m) for m in column_ids}
+    overdue = {id(m): past_due(m.due_date, today) for m in modules}
+    fields_of = facts.fields if facts is not None else {}
+    sheets = facts.worksheets if facts is not None else {}
+    no_sheet = {n: WorksheetMark(n, 0, False) for n in {len(f) for f in fields_of.values()}}
+    shared: dict[tuple[str, bool, int], ModuleStatus] = {}
+    # What everyone in the group is assigned ("" is nobody's id); a participant with an
+    # assignment of their own gets theirs worked out (``assigned_to``: theirs wins).
+    for_everyone = assigned_to(modules, "")
+    own = {m.participant_id for m in modules if m.participant_id is not None}
+    rows = []
+    standings: dict[str, Standing] = {}
+    for participant in group.participants:
+        pid = participant.participant_id
+        visible = visible_to_leaders(
+            completed[pid], participant.joined_at, participant.shares_history
+        )
+        mine = assigned_to(modules, pid) if pid in own else for_everyone
+        latest = visible.latest_versions()
+        checks = visible.checks
+        cells = []
+        statuses: dict[str, ModuleStatus] = {}
+        for module_id in column_ids:
+            assigned = mine.get(module_id)
+            if assigned is None:
+                cells.append(empty_cells[module_id])
+                continue
+            target = assigned.target_version
+            fields = fields_of.get((module_id, target))
+            sheet = sheets.get((pid, module_id)) if fields else None
+            mark = None
+            if fields:
+                mark = (
+                    no_sheet[len(fields)]
+                    if sheet is None
+                    else worksheet_mark(participant, sheet, fields)
+                )
+            done = latest.get(module_id)
+            if done is not None:
+                check = check_of(visible, module_id, done[0]) if module_id in checks else None
+                cell = status_from(module_id, target, done, False, mark, check)
+            elif sheet is None:  # the same for everyone: shared
+                late = overdue[id(assigned)]
+                key = (module_id, late, len(fields) if fields else -1)
+                cell = shared.get(key) or shared.setdefault(
+                    key, status_from(module_id, target, None, late, mark)
+                )
+            else:
+                cell = status_from(module_id, target, None, overdue[id(assigned)], mark)
+            cells.append(cell)
+            statuses[module_id] = cell
+        rows.append(GridRow(pid, participant.display_name, participant.joined_at, tuple(cells)))
+        standings[pid] = Standing(visible, mine, statuses)
+    return tuple(columns.values()), rows, standings
+
+
 def _counts(rows: list[GridRow] | tuple[GridRow, ...]) -> dict[str, int]:
-    return {s: sum(1 for r in rows for c in r.cells if c.status == s) for s in COUNTED}
+    found = Counter(c.status for r in rows for c in r.cells)
+    return {s: found[s] for s in COUNTED}
 
 
 def apply_view(grid: Grid, view: GridView, tracks: list[dict[str, Any]]) -> Grid:
@@ -230,7 +286,8 @@ def apply_view(grid: Grid, view: GridView, tracks: list[dict[str, Any]]) -> Grid
         grid,
         modules=modules,
         participants=rows,
-        counts=_counts(rows),
+        # The same cells in another order count the same.
+        counts=_counts(rows) if view.track_id is not None or view.only_overdue else grid.counts,
         tracks=tuple(TrackChoice(t["id"], t["title"]) for t in tracks),
         view=view,
     )
@@ -370,8 +427,7 @@ class Dashboard:
             completed = self.completions.completed_versions(group.participant_ids)
             modules = assigned_modules(group.assignments, self.library)
             return group, group_grid(group, completed, modules, today)
-        # One batch read for both: completed versions and the assigned worksheets.
+        # One batch read for both: completed versions and the assigned worksheets; and the
+        # rule starts from where the grid found each participant stands.
         modules, facts = self.attention.facts(group)
-        grid = group_grid(group, facts.completed, modules, today, facts)
-        found = group_attention(group, modules, facts, self.clock.now(), today)
-        return group, replace(grid, attention={p.participant_id: p for p in found.participants})
+        return group, grid_with_attention(group, modules, facts, self.clock.now(), today)

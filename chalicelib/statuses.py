@@ -117,7 +117,12 @@ def check_mark(completed: CompletedVersions, status: ModuleStatus) -> CheckMark 
     (``completed`` already through the visibility rule, for a leader)."""
     if status.version is None or status.status not in (COMPLETED, COMPLETED_OLDER):
         return None
-    attempts = completed.attempts(status.module_id, status.version)
+    return check_of(completed, status.module_id, status.version)
+
+
+def check_of(completed: CompletedVersions, module_id: str, version: int) -> CheckMark | None:
+    """The latest attempt at the check of a completed ``version``, if any."""
+    attempts = completed.attempts(module_id, version)
     if not attempts:
         return None
     latest = attempts[-1]
@@ -132,15 +137,36 @@ def status_of(
     today: date,
 ) -> ModuleStatus:
     """The status of one module for one participant (see the module docstring)."""
-    latest = completed.latest(module_id)
+    return status_from(
+        module_id, target_version, completed.latest(module_id), past_due(due_date, today)
+    )
+
+
+def past_due(due_date: str | None, today: date) -> bool:
+    """Whether a due date has passed (``today`` is not past it yet)."""
+    return due_date is not None and date.fromisoformat(due_date) < today
+
+
+def status_from(
+    module_id: str,
+    target_version: int,
+    latest: tuple[int, str] | None,
+    overdue: bool,
+    worksheet: WorksheetMark | None = None,
+    check: CheckMark | None = None,
+) -> ModuleStatus:
+    """``status_of`` from what it looks up: the highest completed version and its time
+    (``CompletedVersions.latest``) and whether the due date has passed (``past_due``). The
+    grid looks these up once per participant and once per module, not once per cell, and
+    builds each cell whole, with its worksheet and knowledge-check marks."""
     if latest is not None:
         version, at = latest
         if version >= target_version:
-            return ModuleStatus(module_id, COMPLETED, version, at)
-        return ModuleStatus(module_id, COMPLETED_OLDER, version, at, newer_version=target_version)
-    if due_date is not None and date.fromisoformat(due_date) < today:
-        return ModuleStatus(module_id, OVERDUE)
-    return ModuleStatus(module_id, NOT_STARTED)
+            return ModuleStatus(module_id, COMPLETED, version, at, None, worksheet, check)
+        return ModuleStatus(
+            module_id, COMPLETED_OLDER, version, at, target_version, worksheet, check
+        )
+    return ModuleStatus(module_id, OVERDUE if overdue else NOT_STARTED, None, None, None, worksheet)
 
 
 def visible_to_leaders(

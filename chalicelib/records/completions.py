@@ -114,6 +114,15 @@ class CompletedVersions:
         version = max(versions)
         return version, versions[version]
 
+    def latest_versions(self) -> dict[str, tuple[int, str]]:
+        """``latest`` of every module completed, by module id (one pass, for a whole row)."""
+        found = {}
+        for module_id, versions in self.completed.items():
+            if versions:
+                version = max(versions)
+                found[module_id] = (version, versions[version])
+        return found
+
     def attempts(self, module_id: str, version: int) -> tuple[CheckResult, ...]:
         return self.checks.get(module_id, {}).get(version, ())
 

@@ -25,9 +25,9 @@ _BATCH_WRITE_LIMIT = 25
 # boto3's TypeSerializer and TypeDeserializer work out each value's type through a chain of
 # isinstance checks and a getattr, which is most of the time a page reading a thousand items
 # spends converting them. The types we store (text, whole numbers, booleans, null, maps and
-# lists of them) are converted here directly, to exactly what boto3 gives (tests compare the
-# two); every other value (sets, Decimal, bytes, numbers of 38 digits or more, subclasses)
-# goes through boto3 itself.
+# lists of them; sets read back) are converted here directly, to exactly what boto3 gives
+# (tests compare the two); every other value (sets written, Decimal, bytes, numbers of 38
+# digits or more, subclasses) goes through boto3 itself.
 _N_LIMIT = 10**38  # DynamoDB numbers: 38 digits; boto3 refuses (and rounds) above
 
 
@@ -62,6 +62,10 @@ def from_value(value: Mapping[str, Any]) -> Any:
             return [from_value(v) for v in inner]
         if kind == "NULL":
             return None
+        if kind == "NS":
+            return set(map(DYNAMODB_CONTEXT.create_decimal, inner))
+        if kind == "SS":
+            return set(inner)
         break
     return _deserializer.deserialize(value)
 

@@ -32,7 +32,6 @@ from chalicelib.statuses import (
     OVERDUE,
     STATUS_TEXT,
     CheckMark,
-    ModuleStatus,
     WorksheetMark,
 )
 from chalicelib.vocabulary import TOPICS
@@ -577,7 +576,7 @@ def progress_page(visit: Visit) -> Html:
             "short": SHORT,
             "legend": [(ICONS[s], LEADER_TEXT[s], s) for s in LEGEND],
             "sheet_icons": SHEET_ICONS,
-            "cells": [_row_cells(row.cells, names) for row in grid.participants],
+            "cells": _grid_cells(grid.participants, names),
             "sheet_legend": _sheet_legend(grid.participants),
             **_errors(errors),
         },
@@ -585,16 +584,27 @@ def progress_page(visit: Visit) -> Html:
     )
 
 
-def _row_cells(cells: tuple[ModuleStatus, ...], names: list[str]) -> Any:
-    """One participant's cells as HTML (safe to insert): built here, not by a template macro
-    or loop, because a 40 × 60 grid has 2,400 of them; their parts repeat, so they are cached."""
-    return markup(
-        "".join(
-            _cell_parts(c.status, c.version, c.completed_at, c.newer_version, c.check, c.worksheet)
-            % name
-            for c, name in zip(cells, names, strict=True)
-        )
-    )
+def _grid_cells(rows: tuple[GridRow, ...], names: list[str]) -> list[Any]:
+    """Each participant's cells as HTML (safe to insert): built here, not by a template macro
+    or loop, because a 40 × 60 grid has 2,400 of them. Their parts repeat, so they are cached;
+    and a cell the grid shares between participants (same module, same status, nothing
+    saved) is made once per page: a cell is of one module, so of one column."""
+    made: dict[int, str] = {}
+    html = []
+    for row in rows:
+        pieces = []
+        for c, name in zip(row.cells, names, strict=True):
+            piece = made.get(id(c))
+            if piece is None:
+                piece = made[id(c)] = (
+                    _cell_parts(
+                        c.status, c.version, c.completed_at, c.newer_version, c.check, c.worksheet
+                    )
+                    % name
+                )
+            pieces.append(piece)
+        html.append(markup("".join(pieces)))
+    return html
 
 
 @lru_cache(maxsize=4096)

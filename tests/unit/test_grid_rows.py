@@ -1,0 +1,200 @@
+"""The progress grid's cells and its "needs attention" markers, worked out in one pass
+(``dashboard.grid_with_attention``: looked up once per participant and per module, cells
+shared, the rule starting from the grid's statuses), are exactly what the rules give one
+cell at a time (``status_of``, ``worksheet_mark``, ``check_mark``, ``group_attention`` on its
+own), whatever the completions, checks, worksheets, dates and own assignments."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chalicelib.assignments import AssignedModule, assigned_to
+from chalicelib.attention import Facts, group_attention
+from chalicelib.dashboard import GridRow, grid_with_attention, group_grid
+from chalicelib.records.completions import CheckResult, CompletedVersions
+from chalicelib.records.groups import EnrolledParticipant, Group, Seen
+from chalicelib.records.worksheets import Answer, Worksheet
+from chalicelib.statuses import (
+    ModuleStatus,
+    check_mark,
+    not_assigned,
+    status_of,
+    visible_to_leaders,
+)
+from chalicelib.worksheets import worksheet_mark
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+TODAY = date(2026, 11, 25)
+MODULE_IDS = ("m0", "m1", "m2", "m3")
+PIDS = ("p0", "p1", "p2")
+FIELDS = ("f1", "f2", "f3")
+
+
+def iso(days_ago: float) -> str:
+    return (NOW - timedelta(days=days_ago)).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+times = st.sampled_from([iso(d) for d in (0, 1, 3, 6, 10, 20, 40)] + ["not a time"])
+dues = st.sampled_from([None, "2026-11-20", "2026-11-24", "2026-11-25", "2026-12-01"])
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> tuple[Group, list[AssignedModule], Facts]:
+    modules = []
+    for module_id in draw(st.lists(st.sampled_from(MODULE_IDS), min_size=1, unique=True)):
+        version = draw(st.integers(1, 3))
+        modules.append(
+            AssignedModule(
+                module_id, module_id, version, 3, draw(dues), None, ("a",), None, (len(modules), 0)
+            )
+        )
+    # Assignments to one participant alone, before or after the group's (the later one wins).
+    for _ in range(draw(st.integers(0, 2))):
+        at = draw(st.integers(0, len(modules)))
+        modules.insert(
+            at,
+            AssignedModule(
+                draw(st.sampled_from(MODULE_IDS)),
+                "own",
+                draw(st.integers(1, 3)),
+                3,
+                draw(dues),
+                None,
+                ("b",),
+                draw(st.sampled_from(PIDS)),
+            ),
+        )
+    participants = tuple(
+        EnrolledParticipant(pid, pid.upper(), draw(times), draw(st.booleans()))
+        for pid in draw(st.lists(st.sampled_from(PIDS), min_size=1, unique=True))
+    )
+    completed = {}
+    sheets = {}
+    for p in participants:
+        done: dict[str, dict[int, str]] = {}
+        checks: dict[str, dict[int, tuple[CheckResult, ...]]] = {}
+        for module_id in draw(st.lists(st.sampled_from(MODULE_IDS), unique=True)):
+            versions = draw(st.lists(st.integers(1, 3), min_size=1, unique=True))
+            done[module_id] = {v: draw(times) for v in versions}
+            for v in draw(st.lists(st.sampled_from(versions), unique=True)):
+                checks.setdefault(module_id, {})[v] = tuple(
+                    CheckResult(draw(times), draw(st.integers(0, 3)), 3, n + 1)
+                    for n in range(draw(st.integers(1, 3)))
+                )
+        completed[p.participant_id] = CompletedVersions(p.participant_id, done, checks)
+        for module_id in draw(st.lists(st.sampled_from(MODULE_IDS), unique=True)):
+            answers = {
+                f: Answer(f, "text", 1, "en", draw(times), "short-text", f, None, None)
+                for f in draw(st.lists(st.sampled_from(FIELDS), unique=True))
+            }
+            sheets[(p.participant_id, module_id)] = Worksheet(
+                p.participant_id, module_id, answers, draw(st.booleans()), draw(times)
+            )
+    fields = {
+        (module_id, version): tuple(draw(st.lists(st.sampled_from(FIELDS), unique=True)))
+        for module_id in MODULE_IDS
+        for version in (1, 2, 3)
+    }
+    seen = tuple(
+        Seen(p.participant_id, reason, "x", "leader", iso(1))
+        for p in participants
+        for reason in draw(st.lists(st.sampled_from(["overdue", "no_activity"]), unique=True))
+    )
+    group = Group("g" * 32, "G", False, iso(50), ("leader",), participants, (), None, seen)
+    return group, modules, Facts(completed, sheets, fields)
+
+
+def cell_by_cell(group: Group, modules: list[AssignedModule], facts: Facts) -> list[GridRow]:
+    """The grid as the rules give it, one cell at a time."""
+    columns = list(dict.fromkeys(m.module_id for m in modules))
+    rows = []
+    for participant in group.participants:
+        pid = participant.participant_id
+        visible = visible_to_leaders(
+            facts.completed[pid], participant.joined_at, participant.shares_history
+        )
+        mine = assigned_to(modules, pid)
+        cells = []
+        for module_id in columns:
+            assigned = mine.get(module_id)
+            if assigned is None:
+                cells.append(not_assigned(module_id))
+                continue
+            cell = status_of(module_id, assigned.target_version, assigned.due_date, visible, TODAY)
+            fields = facts.fields.get((module_id, assigned.target_version))
+            mark = (
+                worksheet_mark(participant, facts.worksheets.get((pid, module_id)), fields)
+                if fields
+                else None
+            )
+            cells.append(
+                ModuleStatus(
+                    module_id,
+                    cell.status,
+                    cell.version,
+                    cell.completed_at,
+                    cell.newer_version,
+                    mark,
+                    check_mark(visible, cell),
+                )
+            )
+        rows.append(GridRow(pid, participant.display_name, participant.joined_at, tuple(cells)))
+    return rows
+
+
+@SETTINGS
+@given(scenarios())
+def test_the_grid_in_one_pass_is_the_rules_cell_by_cell(
+    scenario: tuple[Group, list[AssignedModule], Facts],
+) -> None:
+    group, modules, facts = scenario
+    grid = grid_with_attention(group, modules, facts, NOW, TODAY)
+    expected = cell_by_cell(group, modules, facts)
+    assert list(grid.participants) == expected
+    assert [m.module_id for m in grid.modules] == list(dict.fromkeys(m.module_id for m in modules))
+    for status in grid.counts:
+        assert grid.counts[status] == sum(
+            1 for r in expected for c in r.cells if c.status == status
+        )
+    alone = group_attention(group, modules, facts, NOW, TODAY)
+    assert grid.attention == {p.participant_id: p for p in alone.participants}
+    without_attention = group_grid(group, facts.completed, modules, TODAY, facts)
+    assert without_attention.participants == grid.participants
+
+
+def test_cells_that_say_the_same_thing_are_one_object_and_others_are_not() -> None:
+    modules = [
+        AssignedModule("m0", "m0", 1, 1, "2026-11-20", None, ("a",), None),
+        AssignedModule("m1", "m1", 1, 1, None, None, ("a",), None),
+    ]
+    participants = tuple(EnrolledParticipant(pid, pid, iso(30)) for pid in PIDS)
+    completed = {pid: CompletedVersions(pid, {}) for pid in PIDS}
+    completed["p2"] = CompletedVersions("p2", {"m1": {1: iso(2)}})
+    group = Group("g" * 32, "G", False, iso(50), ("leader",), participants)
+    grid = grid_with_attention(group, modules, Facts(completed, {}, {}), NOW, TODAY)
+    first, second, third = grid.participants
+    assert first.cells[0] is second.cells[0] is third.cells[0]  # overdue, for all three
+    assert first.cells[0].status == "overdue"
+    assert first.cells[1] is second.cells[1]  # not started
+    assert third.cells[1].status == "completed" and third.cells[1] is not first.cells[1]
+
+
+def test_a_shared_cell_is_only_shared_where_the_worksheet_is_the_same() -> None:
+    # p1's own assignment of m0 pins version 2, which has a worksheet; version 1 has none.
+    modules = [
+        AssignedModule("m0", "m0", 1, 2, None, None, ("a",), None),
+        AssignedModule("m0", "m0", 2, 2, None, None, ("b",), "p1"),
+    ]
+    participants = tuple(EnrolledParticipant(pid, pid, iso(30)) for pid in PIDS)
+    completed = {pid: CompletedVersions(pid, {}) for pid in PIDS}
+    group = Group("g" * 32, "G", False, iso(50), ("leader",), participants)
+    facts = Facts(completed, {}, {("m0", 2): ("f1", "f2")})
+    p0, p1, p2 = grid_with_attention(group, modules, facts, NOW, TODAY).participants
+    assert p0.cells[0] is p2.cells[0] and p0.cells[0].worksheet is None
+    mark = p1.cells[0].worksheet
+    assert mark is not None and (mark.fields, mark.answered, mark.shared) == (2, 0, False)

@@ -173,14 +173,15 @@ class Facts:
 
 class Standing(NamedTuple):
     """Where one participant stands, as the rule starts from it: their completions through the
-    visibility rule, what is assigned to them (``assigned_to``) and the status of each assigned
-    module, by module id. The progress grid works this out for its cells (the statuses with
+    visibility rule, what is assigned to them (``assigned_to``), the status of each assigned
+    module and their worksheets, by module id. The progress grid works this out for its cells (the statuses with
     their worksheet marks, from the same ``Facts``) and hands it over, so a grid view does not
     work it out twice."""
 
     completed: CompletedVersions
     assigned: Mapping[str, AssignedModule]
     statuses: Mapping[str, ModuleStatus]
+    worksheets: Mapping[str, Worksheet]  # their saved worksheets in the facts, by module id
 
 
 def fingerprint(code: str, joined_at: str, situation: Iterable[object]) -> str:
@@ -231,8 +232,11 @@ def participant_reasons(
             m.module_id: status_of(m.module_id, m.target_version, m.due_date, completed, today)
             for m in mine.values()
         }
+        sheets: Mapping[str, Worksheet] = {
+            m: s for (p, m), s in facts.worksheets.items() if p == pid
+        }
     else:
-        completed, mine, statuses = standing
+        completed, mine, statuses, sheets = standing
 
     def visible(at: str | None) -> datetime | None:
         when = at_second(at or "")
@@ -253,9 +257,9 @@ def participant_reasons(
         for r in attempts
     ]
     half_done: list[tuple[str, str]] = []
-    for module_id, assigned in mine.items():
-        sheet = facts.worksheets.get((pid, module_id))
-        if sheet is None or not sheet.answers:
+    for module_id, sheet in sheets.items():
+        assigned = mine.get(module_id)
+        if assigned is None or not sheet.answers:
             continue
         saved = visible(sheet.updated_at)
         if saved is None:

@@ -28,6 +28,7 @@ from chalicelib.library import ModuleLibrary
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import CompletedVersions, CompletionRecords
 from chalicelib.records.groups import Group, GroupRecords
+from chalicelib.records.worksheets import Worksheet
 from chalicelib.statuses import (
     COMPLETED,
     COMPLETED_OLDER,
@@ -194,19 +195,31 @@ def _grid_rows(
     rule, which starts from the same statuses).
 
     A 40 x 60 grid has 2,400 cells, so what does not depend on the cell is looked up once:
-    each assigned module's due date, each participant's latest completed versions and
-    assignments. Cells that say the same thing (not assigned; not started or overdue with no
-    worksheet saved) are one shared object per module and status: they are frozen."""
+    each assigned module's due date and worksheet fields, each participant's latest completed
+    versions, worksheets and assignments. Cells that say the same thing (not assigned; not
+    started or overdue with no worksheet saved) are one shared object: they are frozen."""
     columns: dict[str, AssignedModule] = {}
     for first in modules:
         columns.setdefault(first.module_id, first)
     column_ids = tuple(columns)
     empty_cells = {m: not_assigned(m) for m in column_ids}
-    overdue = {id(m): past_due(m.due_date, today) for m in modules}
-    fields_of = facts.fields if facts is not None else {}
-    sheets = facts.worksheets if facts is not None else {}
-    no_sheet = {n: WorksheetMark(n, 0, False) for n in {len(f) for f in fields_of.values()}}
-    shared: dict[tuple[str, bool, int], ModuleStatus] = {}
+    # Each assigned module (one to a participant alone may pin another version or date): its
+    # target version, its worksheet's fields, and the cell of whoever has done and saved
+    # nothing of it yet, the same frozen object for all of them.
+    plans: dict[int, tuple[int, tuple[str, ...] | None, ModuleStatus]] = {}
+    for m in modules:
+        fields = facts.fields.get((m.module_id, m.target_version)) if facts is not None else None
+        blank = status_from(
+            m.module_id,
+            m.target_version,
+            None,
+            past_due(m.due_date, today),
+            WorksheetMark(len(fields), 0, False) if fields else None,
+        )
+        plans[id(m)] = (m.target_version, fields or None, blank)
+    sheets_of: dict[str, dict[str, Worksheet]] = {}
+    for (pid, module_id), saved in facts.worksheets.items() if facts is not None else ():
+        sheets_of.setdefault(pid, {})[module_id] = saved
     # What everyone in the group is assigned ("" is nobody's id); a participant with an
     # assignment of their own gets theirs worked out (``assigned_to``: theirs wins).
     for_everyone = assigned_to(modules, "")
@@ -221,6 +234,7 @@ def _grid_rows(
         mine = assigned_to(modules, pid) if pid in own else for_everyone
         latest = visible.latest_versions()
         checks = visible.checks
+        my_sheets = sheets_of.get(pid, {})
         cells = []
         statuses: dict[str, ModuleStatus] = {}
         for module_id in column_ids:
@@ -228,32 +242,24 @@ def _grid_rows(
             if assigned is None:
                 cells.append(empty_cells[module_id])
                 continue
-            target = assigned.target_version
-            fields = fields_of.get((module_id, target))
-            sheet = sheets.get((pid, module_id)) if fields else None
-            mark = None
-            if fields:
-                mark = (
-                    no_sheet[len(fields)]
-                    if sheet is None
-                    else worksheet_mark(participant, sheet, fields)
-                )
+            target, fields, blank = plans[id(assigned)]
             done = latest.get(module_id)
-            if done is not None:
-                check = check_of(visible, module_id, done[0]) if module_id in checks else None
-                cell = status_from(module_id, target, done, False, mark, check)
-            elif sheet is None:  # the same for everyone: shared
-                late = overdue[id(assigned)]
-                key = (module_id, late, len(fields) if fields else -1)
-                cell = shared.get(key) or shared.setdefault(
-                    key, status_from(module_id, target, None, late, mark)
-                )
+            sheet = my_sheets.get(module_id) if fields else None
+            if done is None and sheet is None:
+                cell = blank
             else:
-                cell = status_from(module_id, target, None, overdue[id(assigned)], mark)
+                mark = blank.worksheet
+                if sheet is not None and fields:
+                    mark = worksheet_mark(participant, sheet, fields)
+                if done is not None:
+                    check = check_of(visible, module_id, done[0]) if module_id in checks else None
+                    cell = status_from(module_id, target, done, False, mark, check)
+                else:
+                    cell = status_from(module_id, target, None, blank.status == OVERDUE, mark)
             cells.append(cell)
             statuses[module_id] = cell
         rows.append(GridRow(pid, participant.display_name, participant.joined_at, tuple(cells)))
-        standings[pid] = Standing(visible, mine, statuses)
+        standings[pid] = Standing(visible, mine, statuses, my_sheets)
     return tuple(columns.values()), rows, standings
 
 

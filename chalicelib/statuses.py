@@ -217,6 +217,8 @@ def at_second(text: str) -> datetime | None:
         moment = datetime.fromisoformat(text)
     except (TypeError, ValueError):
         return None
+    if moment.tzinfo is UTC:  # how we write times ("Z"): already UTC, maybe to the second
+        return moment.replace(microsecond=0) if moment.microsecond else moment
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).replace(microsecond=0)

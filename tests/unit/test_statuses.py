@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -18,6 +18,7 @@ from chalicelib.statuses import (
     NOT_STARTED,
     OVERDUE,
     ModuleStatus,
+    at_second,
     status_of,
 )
 
@@ -136,3 +137,31 @@ def test_a_module_assigned_alone_and_in_a_track_is_one_assigned_module():
     )
     assert (coping.target_version, coping.latest_version) == (3, 3)  # the track wants the latest
     assert assigned["sleep"].due_date == "2026-12-10"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-20T10:11:12Z",
+        "2026-11-20T10:11:12.999999Z",
+        "2026-11-20T10:11:12.000001+00:00",
+        "2026-11-20T10:11:12+02:00",
+        "2026-11-20T23:59:59.5-05:30",
+        "2026-11-20T10:11:12",
+        "2026-11-20T10:11:12.250",
+        "2026-11-20",
+    ],
+)
+def test_at_second_is_the_utc_moment_to_the_second(text: str) -> None:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    expected = moment.astimezone(UTC).replace(microsecond=0)
+    found = at_second(text)
+    assert found == expected
+    assert found is not None and found.tzinfo is UTC and found.microsecond == 0
+
+
+@pytest.mark.parametrize("text", ["", "yesterday", "2026-13-01T00:00:00Z", None, 5])
+def test_at_second_of_an_unreadable_time_is_none(text: object) -> None:
+    assert at_second(text) is None  # type: ignore[arg-type]

@@ -400,12 +400,22 @@ class Attention:
         with_worksheet = {
             m.module_id for m in modules if fields.get((m.module_id, m.target_version))
         }
+        # Everyone's worksheets of the group's assignments; and theirs for whoever has
+        # assignments of their own.
+        everyone = [
+            m.module_id
+            for m in modules
+            if m.module_id in with_worksheet and m.participant_id is None
+        ]
+        own = {m.participant_id for m in modules if m.participant_id is not None}
         wanted = {
             p.participant_id: [
                 m.module_id
                 for m in modules
                 if m.module_id in with_worksheet and m.participant_id in (None, p.participant_id)
             ]
+            if p.participant_id in own
+            else everyone
             for p in group.participants
         }
         completed, sheets = (

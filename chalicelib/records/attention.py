@@ -60,14 +60,17 @@ class AttentionRecords(RecordTable):
         unique = list(dict.fromkeys(participant_ids))
         completed = {pid: CompletedVersions(pid, {}) for pid in unique}
         sheets: dict[tuple[str, str], Worksheet] = {}
-        keys: list[dict[str, Any]] = []
+        keys: list[tuple[str, str]] = []
+        sks: dict[str, str] = {}  # module id: its worksheet's SK (the same for everyone)
         for pid in unique:
-            keys.append({"PK": participant_pk(pid), "SK": COMPLETED_VERSIONS_SK})
-            keys.extend(
-                {"PK": participant_pk(pid), "SK": worksheet_sk(m)}
-                for m in dict.fromkeys(worksheets.get(pid, ()))
-            )
-        for record in self.batch_get(keys, consistent=True):
+            pk = participant_pk(pid)
+            keys.append((pk, COMPLETED_VERSIONS_SK))
+            for m in dict.fromkeys(worksheets.get(pid, ())):
+                sk = sks.get(m)
+                if sk is None:
+                    sk = sks[m] = worksheet_sk(m)
+                keys.append((pk, sk))
+        for record in self.batch_get_pairs(keys, consistent=True):
             pid = participant_id_of(str(record["PK"]))
             if record["SK"] == COMPLETED_VERSIONS_SK:
                 completed[pid] = CompletedVersions.from_record(pid, record)

@@ -136,12 +136,14 @@ class CompletedVersions:
         completed: dict[str, dict[int, str]] = {}
         first: dict[tuple[str, int], CheckResult] = {}
         retakes: dict[tuple[str, int], list[CheckResult]] = {}
-        for name, value in (record or {}).items():
+        record = record or {}
+        for name, value in record.items():
             if name.startswith("v#"):
                 module_id = name[2:]
-                completed[module_id] = {
-                    int(v): str((record or {}).get(f"at#{module_id}#{int(v)}", "")) for v in value
-                }
+                times = completed[module_id] = {}
+                for v in value:
+                    n = int(v)
+                    times[n] = str(record.get(f"at#{module_id}#{n}", ""))
             elif name.startswith(("kc#", "ka#")):
                 module_id, _, version = name[3:].rpartition("#")
                 if not module_id or not version.isdigit():

@@ -132,10 +132,22 @@ class RecordTable:
         """The items at ``keys`` (plain ``{"PK", "SK"}``): one BatchGetItem per ``per_call``
         keys (DynamoDB takes 100 at most), unprocessed keys retried a few times before the
         service says it is busy. Keys with no item are left out; the order is DynamoDB's."""
-        unique = list({(k["PK"], k["SK"]): k for k in keys}.values())
+        return self.batch_get_pairs([(k["PK"], k["SK"]) for k in keys], consistent, per_call)
+
+    def batch_get_pairs(
+        self, keys: Iterable[tuple[str, str]], consistent: bool = False, per_call: int = 100
+    ) -> list[dict[str, Any]]:
+        """``batch_get`` of ``(PK, SK)`` pairs: a read of a thousand keys (a 40 x 60 grid's
+        worksheets) builds no dict per key besides the request's own."""
+        unique = list(dict.fromkeys(keys))
         found: list[dict[str, Any]] = []
         for start in range(0, len(unique), per_call):
-            chunk: dict[str, Any] = {"Keys": [to_item(k) for k in unique[start : start + per_call]]}
+            chunk: dict[str, Any] = {
+                "Keys": [
+                    {"PK": to_value(pk), "SK": to_value(sk)}
+                    for pk, sk in unique[start : start + per_call]
+                ]
+            }
             if consistent:
                 chunk["ConsistentRead"] = True
             request: dict[str, Any] = {self._table: chunk}

@@ -224,6 +224,14 @@ def _grid_rows(
     # assignment of their own gets theirs worked out (``assigned_to``: theirs wins).
     for_everyone = assigned_to(modules, "")
     own = {m.participant_id for m in modules if m.participant_id is not None}
+
+    def row_plan(
+        mine: Mapping[str, AssignedModule],
+    ) -> list[tuple[str, tuple[int, tuple[str, ...] | None, ModuleStatus] | None]]:
+        """Each column's plan for one participant (``None``: not assigned to them)."""
+        return [(m, plans[id(mine[m])] if m in mine else None) for m in column_ids]
+
+    everyones_plan = row_plan(for_everyone)
     rows = []
     standings: dict[str, Standing] = {}
     for participant in group.participants:
@@ -231,18 +239,21 @@ def _grid_rows(
         visible = visible_to_leaders(
             completed[pid], participant.joined_at, participant.shares_history
         )
-        mine = assigned_to(modules, pid) if pid in own else for_everyone
+        if pid in own:
+            mine = assigned_to(modules, pid)
+            plan_row = row_plan(mine)
+        else:
+            mine, plan_row = for_everyone, everyones_plan
         latest = visible.latest_versions()
         checks = visible.checks
         my_sheets = sheets_of.get(pid, {})
         cells = []
         statuses: dict[str, ModuleStatus] = {}
-        for module_id in column_ids:
-            assigned = mine.get(module_id)
-            if assigned is None:
+        for module_id, plan in plan_row:
+            if plan is None:
                 cells.append(empty_cells[module_id])
                 continue
-            target, fields, blank = plans[id(assigned)]
+            target, fields, blank = plan
             done = latest.get(module_id)
             sheet = my_sheets.get(module_id) if fields else None
             if done is None and sheet is None:

@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib import services
 from chalicelib.api import Download
@@ -538,6 +538,15 @@ def change_dates(visit: Visit) -> Any:
 # -- progress ------------------------------------------------------------------------------
 
 
+class Column(NamedTuple):
+    """One module column's heading. Attributes, not dict keys: Jinja2 looks an attribute up
+    first, and a 60-column grid would pay for each key missed as an attribute."""
+
+    title: str
+    due: str  # ", due <day>" or ""
+    due_short: str
+
+
 def progress_page(visit: Visit) -> Html:
     caller = visit.signed_in()
     dashboard = services.current().dashboard
@@ -557,14 +566,10 @@ def progress_page(visit: Visit) -> Html:
         errors = [FieldError("track" if error.code == "invalid_track" else "sort", error.message)]
         grid = dashboard.grid(caller, group_id)
     columns = [
-        {
-            "title": m.title,
-            "due": f", due {day(m.due_date)}" if m.due_date else "",
-            "due_short": short_day(m.due_date),
-        }
+        Column(m.title, f", due {day(m.due_date)}" if m.due_date else "", short_day(m.due_date))
         for m in grid.modules
     ]
-    names = [escape(m.title) for m in grid.modules]
+    names = {m.module_id: escape(m.title) for m in grid.modules}
     return Html(
         "leader_progress.html",
         {
@@ -584,27 +589,18 @@ def progress_page(visit: Visit) -> Html:
     )
 
 
-def _grid_cells(rows: tuple[GridRow, ...], names: list[str]) -> list[Any]:
+def _grid_cells(rows: tuple[GridRow, ...], names: dict[str, str]) -> list[Any]:
     """Each participant's cells as HTML (safe to insert): built here, not by a template macro
-    or loop, because a 40 × 60 grid has 2,400 of them. Their parts repeat, so they are cached;
-    and a cell the grid shares between participants (same module, same status, nothing
-    saved) is made once per page: a cell is of one module, so of one column."""
-    made: dict[int, str] = {}
-    html = []
-    for row in rows:
-        pieces = []
-        for c, name in zip(row.cells, names, strict=True):
-            piece = made.get(id(c))
-            if piece is None:
-                piece = made[id(c)] = (
-                    _cell_parts(
-                        c.status, c.version, c.completed_at, c.newer_version, c.check, c.worksheet
-                    )
-                    % name
-                )
-            pieces.append(piece)
-        html.append(markup("".join(pieces)))
-    return html
+    or loop, because a 40 × 60 grid has 2,400 of them. ``names``: each module's escaped title,
+    by module id. Their parts repeat, so they are cached; and a cell the grid shares between
+    participants (same module, same status, nothing saved) is made once per page."""
+    distinct = {id(c): c for row in rows for c in row.cells}
+    made = {
+        key: _cell_parts(c.status, c.version, c.completed_at, c.newer_version, c.check, c.worksheet)
+        % names[c.module_id]
+        for key, c in distinct.items()
+    }
+    return [markup("".join(map(made.__getitem__, map(id, row.cells)))) for row in rows]
 
 
 @lru_cache(maxsize=4096)

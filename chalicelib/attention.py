@@ -38,7 +38,7 @@ participant and assigned module that has a worksheet), one audit Put.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -174,14 +174,16 @@ class Facts:
 class Standing(NamedTuple):
     """Where one participant stands, as the rule starts from it: their completions through the
     visibility rule, what is assigned to them (``assigned_to``), the status of each assigned
-    module and their worksheets, by module id. The progress grid works this out for its cells (the statuses with
-    their worksheet marks, from the same ``Facts``) and hands it over, so a grid view does not
-    work it out twice."""
+    module and their worksheets, by module id, and when they did what is visible. The progress
+    grid works this out for its cells (the statuses with their worksheet marks, from the same
+    ``Facts``) and hands it over, so a grid view does not work it out twice."""
 
     completed: CompletedVersions
     assigned: Mapping[str, AssignedModule]
     statuses: Mapping[str, ModuleStatus]
     worksheets: Mapping[str, Worksheet]  # their saved worksheets in the facts, by module id
+    # When each visible completion and attempt was made (``statuses.visible_and_when``).
+    activity: Sequence[datetime | None]
 
 
 def fingerprint(code: str, joined_at: str, situation: Iterable[object]) -> str:
@@ -235,8 +237,17 @@ def participant_reasons(
         sheets: Mapping[str, Worksheet] = {
             m: s for (p, m), s in facts.worksheets.items() if p == pid
         }
+        activity = [
+            at_second(at) for versions in completed.completed.values() for at in versions.values()
+        ] + [
+            at_second(r.at)
+            for results in completed.checks.values()
+            for attempts in results.values()
+            for r in attempts
+        ]
     else:
-        completed, mine, statuses, sheets = standing
+        completed, mine, statuses, sheets, done_at = standing
+        activity = list(done_at)
 
     def visible(at: str | None) -> datetime | None:
         when = at_second(at or "")
@@ -248,14 +259,6 @@ def participant_reasons(
     joined_at = participant.joined_at
 
     # Half-done worksheets (their saves are activity too).
-    activity = [
-        at_second(at) for versions in completed.completed.values() for at in versions.values()
-    ] + [
-        at_second(r.at)
-        for results in completed.checks.values()
-        for attempts in results.values()
-        for r in attempts
-    ]
     half_done: list[tuple[str, str]] = []
     for module_id, sheet in sheets.items():
         assigned = mine.get(module_id)

@@ -41,7 +41,7 @@ from chalicelib.statuses import (
     not_assigned,
     past_due,
     status_from,
-    visible_to_leaders,
+    visible_and_when,
 )
 from chalicelib.worksheets import worksheet_mark
 
@@ -236,7 +236,7 @@ def _grid_rows(
     standings: dict[str, Standing] = {}
     for participant in group.participants:
         pid = participant.participant_id
-        visible = visible_to_leaders(
+        visible, activity = visible_and_when(
             completed[pid], participant.joined_at, participant.shares_history
         )
         if pid in own:
@@ -270,7 +270,7 @@ def _grid_rows(
             cells.append(cell)
             statuses[module_id] = cell
         rows.append(GridRow(pid, participant.display_name, participant.joined_at, tuple(cells)))
-        standings[pid] = Standing(visible, mine, statuses, my_sheets)
+        standings[pid] = Standing(visible, mine, statuses, my_sheets, activity)
     return tuple(columns.values()), rows, standings
 
 

@@ -184,7 +184,31 @@ def visible_to_leaders(
     Completion times are whole seconds, so the comparison is to the second: a completion in the
     same second as the joining counts as after it. An unreadable time is never shown.
     """
+    return _visible(completed, joined_at, shares_history, None)
+
+
+def visible_and_when(
+    completed: CompletedVersions, joined_at: str, shares_history: bool
+) -> tuple[CompletedVersions, list[datetime | None]]:
+    """``visible_to_leaders``, and when each visible completion and knowledge-check attempt
+    was made (``at_second``: ``None`` for an unreadable time; in no particular order), parsed
+    once for both: the "needs attention" rule's activity."""
+    times: list[datetime | None] = []
+    return _visible(completed, joined_at, shares_history, times), times
+
+
+def _visible(
+    completed: CompletedVersions,
+    joined_at: str,
+    shares_history: bool,
+    times: list[datetime | None] | None,
+) -> CompletedVersions:
     if shares_history:
+        if times is not None:
+            times.extend(at_second(at) for v in completed.completed.values() for at in v.values())
+            times.extend(
+                at_second(a.at) for r in completed.checks.values() for t in r.values() for a in t
+            )
         return completed
     joined = at_second(joined_at)
     if joined is None:
@@ -196,6 +220,8 @@ def visible_to_leaders(
             when = at_second(at)
             if when is not None and when >= joined:
                 shown[version] = at
+                if times is not None:
+                    times.append(when)
         if shown:
             kept[module_id] = shown
     # Knowledge-check attempts: those made since joining (a retake after joining is something
@@ -203,9 +229,15 @@ def visible_to_leaders(
     checks: dict[str, dict[int, tuple[CheckResult, ...]]] = {}
     for module_id, results in completed.checks.items():
         for version, attempts in results.items():
-            since = tuple(a for a in attempts if (at_second(a.at) or _NEVER) >= joined)
+            since = []
+            for a in attempts:
+                when = at_second(a.at)
+                if (when or _NEVER) >= joined:
+                    since.append(a)
+                    if times is not None:
+                        times.append(when)
             if since:
-                checks.setdefault(module_id, {})[version] = since
+                checks.setdefault(module_id, {})[version] = tuple(since)
     return CompletedVersions(completed.participant_id, kept, checks)
 
 

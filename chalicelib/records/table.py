@@ -75,7 +75,8 @@ def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: from_value(v) for k, v in item.items()}
+    # Text, most of what we store, without a call per value.
+    return {k: v["S"] if "S" in v and len(v) == 1 else from_value(v) for k, v in item.items()}
 
 
 _TRANSACTION_ATTEMPTS = 5

@@ -21,7 +21,7 @@ from chalicelib import services
 from chalicelib.api import Download
 from chalicelib.assignments import AssignedModule
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
-from chalicelib.dashboard import ORDER_BY_NAME, GridRow, GridView, worksheet_text
+from chalicelib.dashboard import ORDER_BY_NAME, Grid, GridRow, GridView, worksheet_text
 from chalicelib.errors import Forbidden, NotFound, SteadyError, Unauthenticated
 from chalicelib.groups import Assignment, GroupDetail
 from chalicelib.identity import Caller
@@ -569,6 +569,7 @@ def progress_page(visit: Visit) -> Html:
             "short": SHORT,
             "legend": [(ICONS[s], LEADER_TEXT[s], s) for s in LEGEND],
             "sheet_icons": SHEET_ICONS,
+            "heads": _row_heads(grid),
             "cells": _grid_cells(grid.participants, names),
             "sheet_legend": _sheet_legend(grid.participants),
             **_errors(errors),
@@ -591,6 +592,32 @@ def _column_headings(modules: tuple[AssignedModule, ...]) -> Any:
             + "</th>"
         )
     return markup("".join(html))
+
+
+def _row_heads(grid: Grid) -> list[Any]:
+    """Each row's heading as HTML (safe to insert), built here like the cells: the name, the
+    "needs attention" flag with its open reasons, and the totals (done, overdue, older)."""
+    heads = []
+    for row in grid.participants:
+        t = row.totals
+        found = grid.attention.get(row.participant_id)
+        flag = ""
+        if found is not None and found.needs_attention:
+            reasons = "; ".join(escape(r.text) for r in found.open)
+            flag = (
+                ' <span class="flag attention"><span aria-hidden="true">!</span> '
+                f"Needs attention: {reasons}</span>"
+            )
+        heads.append(
+            markup(
+                f'<th scope="row" class="name">{escape(row.display_name)}{flag}</th>'
+                f'<td class="tot">{t.done}<span class="lbl"> done</span></td>'
+                f'<td class="tot{" late" if t.overdue else ""}">{t.overdue}'
+                '<span class="lbl"> overdue</span></td>'
+                f'<td class="tot">{t.older}<span class="lbl"> older version</span></td>'
+            )
+        )
+    return heads
 
 
 def _grid_cells(rows: tuple[GridRow, ...], names: dict[str, str]) -> list[Any]:

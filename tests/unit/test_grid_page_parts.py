@@ -1,0 +1,84 @@
+"""The progress grid page builds its column headings and row headings in Python (2,400 cells
+and their headings are too many for template loops): they are the HTML the template loops
+made, escaping included, for names and titles with markup in them, several open reasons,
+reasons marked as seen and no due date."""
+
+from __future__ import annotations
+
+from jinja2 import Environment
+
+from chalicelib.assignments import AssignedModule
+from chalicelib.attention import OVERDUE_MODULES, ParticipantAttention, Reason
+from chalicelib.dashboard import Grid, GridRow
+from chalicelib.groups import GroupSummary
+from chalicelib.statuses import COMPLETED, COMPLETED_OLDER, OVERDUE, ModuleStatus
+from chalicelib.web.leader_pages import _column_headings, _row_heads
+from chalicelib.web.render import day, short_day
+
+TEMPLATE_HEADINGS = (
+    '{% for c in columns %}<th scope="col" class="mod" title="{{ c.title }}{{ c.due }}">'
+    '<span class="clamp">{{ c.title }}</span>{% if c.due_short %}<span class="due">'
+    "{{ c.due_short }}</span>{% endif %}</th>{% endfor %}"
+)
+TEMPLATE_HEAD = (
+    '<th scope="row" class="name">{{ row.display_name }}{% if a and a.needs_attention %} '
+    '<span class="flag attention"><span aria-hidden="true">!</span> Needs attention: '
+    "{% for r in a.open %}{{ r.text }}{% if not loop.last %}; {% endif %}{% endfor %}</span>"
+    '{% endif %}</th><td class="tot">{{ t.done }}<span class="lbl"> done</span></td>'
+    '<td class="tot{% if t.overdue %} late{% endif %}">{{ t.overdue }}<span class="lbl"> '
+    'overdue</span></td><td class="tot">{{ t.older }}<span class="lbl"> older version</span></td>'
+)
+ENV = Environment(autoescape=True)
+
+
+def module(module_id: str, title: str, due: str | None) -> AssignedModule:
+    return AssignedModule(module_id, title, 1, 1, due, None, ("a",), None)
+
+
+def test_column_headings_are_what_the_template_made() -> None:
+    modules = (
+        module("m1", "Anger & <stress>", "2026-11-24"),
+        module("m2", 'Say "no"', None),
+        module("m3", "Sleep", "2026-12-01"),
+    )
+    columns = [
+        {
+            "title": m.title,
+            "due": f", due {day(m.due_date)}" if m.due_date else "",
+            "due_short": short_day(m.due_date),
+        }
+        for m in modules
+    ]
+    expected = ENV.from_string(TEMPLATE_HEADINGS).render(columns=columns)
+    assert str(_column_headings(modules)) == expected
+    assert "Anger &amp; &lt;stress&gt;" in expected
+
+
+def test_row_heads_are_what_the_template_made() -> None:
+    def cell(status: str) -> ModuleStatus:
+        return ModuleStatus("m", status)
+
+    rows = (
+        GridRow("p1", "Alex <b>R.</b>", "", (cell(OVERDUE), cell(OVERDUE), cell(COMPLETED))),
+        GridRow("p2", "Sam & Co", "", (cell(COMPLETED_OLDER), cell(COMPLETED), cell(COMPLETED))),
+        GridRow("p3", "Kim", "", (cell(OVERDUE),)),
+        GridRow("p4", "Lee", "", ()),
+    )
+    reasons = (
+        Reason(OVERDUE_MODULES, "f1", ("m1", "m2")),
+        Reason("no_activity", "f2", days=7),
+        Reason("knowledge_check_missed", "f3", ("m1",), seen=True),
+        Reason("worksheet_half_done", "f4", ("m2",)),
+    )
+    attention = {
+        "p1": ParticipantAttention("p1", "Alex", reasons),
+        "p2": ParticipantAttention("p2", "Sam", (reasons[2],)),  # only a seen one: no flag
+        "p3": ParticipantAttention("p3", "Kim", ()),
+    }
+    grid = Grid(GroupSummary("g", "G", False, ""), (), rows, {}, "2026-11-25", attention=attention)
+    template = ENV.from_string(TEMPLATE_HEAD)
+    expected = [template.render(row=r, t=r.totals, a=attention.get(r.participant_id)) for r in rows]
+    heads = [str(h) for h in _row_heads(grid)]
+    assert heads == expected
+    assert "2 overdue; No activity for 7 days; Worksheet left half done<" in heads[0]
+    assert "Needs attention" not in heads[1] and "Needs attention" not in heads[3]

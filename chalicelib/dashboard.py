@@ -156,14 +156,7 @@ def group_grid(
     (the attention rule's batch read: saved worksheets and each assigned version's fields),
     every cell whose assigned version has a worksheet says whether it was done and shared."""
     columns, rows, _ = _grid_rows(group, completed, modules, today, facts)
-    return Grid(
-        GroupSummary.of(group),
-        columns,
-        tuple(rows),
-        _counts(rows),
-        today.isoformat(),
-        all_participants=len(rows),
-    )
+    return _grid(group, columns, rows, today)
 
 
 def grid_with_attention(
@@ -173,6 +166,16 @@ def grid_with_attention(
     starts from where the grid found each participant stands, not working it out again."""
     columns, rows, standings = _grid_rows(group, facts.completed, modules, today, facts)
     found = group_attention(group, modules, facts, now, today, standings)
+    return _grid(group, columns, rows, today, {p.participant_id: p for p in found.participants})
+
+
+def _grid(
+    group: Group,
+    columns: tuple[AssignedModule, ...],
+    rows: list[GridRow],
+    today: date,
+    attention: dict[str, ParticipantAttention] | None = None,
+) -> Grid:
     return Grid(
         GroupSummary.of(group),
         columns,
@@ -180,7 +183,7 @@ def grid_with_attention(
         _counts(rows),
         today.isoformat(),
         all_participants=len(rows),
-        attention={p.participant_id: p for p in found.participants},
+        attention=attention or {},
     )
 
 

@@ -378,20 +378,13 @@ class Reading:
         items, token = self.completions.list(caller.id, page_token=page_token, limit=limit)
         return CompletionPage(tuple(items), token)
 
-    def module(self, caller: Caller, module_id: str, locale: str = DEFAULT_LOCALE) -> ModuleReading:
-        """The latest version to read in ``locale`` (English where not translated) and, for a
-        participant, whether they completed it: the score and feedback of that completion, or
-        what changed since the older version they completed."""
-        document = self.library.latest(module_id, locale).document
-        completed = None
-        if PARTICIPANTS in caller.roles:
-            completed = self.completions.completed_versions([caller.id])[caller.id]
-        return self._reading(caller, module_id, locale, document, completed)
-
     def lesson(self, caller: Caller, module_id: str, locale: str = DEFAULT_LOCALE) -> Lesson:
-        """The lesson page: ``module``, and for a participant their worksheet of it (``None``
-        where the module has none). One BatchGetItem reads what they completed and the
-        worksheet; once completed, the score (one GetItem) and what comes next add theirs."""
+        """The lesson page: the latest version to read in ``locale`` (English where not
+        translated) and, for a participant, whether they completed it (the score and feedback
+        of that completion, or what changed since the older version they completed) and their
+        worksheet of it (``None`` where the module has none). One BatchGetItem reads what they
+        completed and the worksheet; once completed, the score (one GetItem) and what comes
+        next add theirs."""
         document = self.library.latest(module_id, locale).document
         if PARTICIPANTS not in caller.roles:
             return Lesson(self._reading(caller, module_id, locale, document, None), None)

@@ -2,7 +2,7 @@
 check, and quick exit.
 
 Each page parses its input, calls one use case (``Reading.my_reading``, ``ModuleLibrary.search``,
-``Reading.module``, ``Reading.complete_chosen``, ``Reading.retake_chosen``) and formats the
+``Reading.lesson``, ``Reading.complete_chosen``, ``Reading.retake_chosen``) and formats the
 answer. Lessons live at
 ``/lesson/<code>`` (``library.lesson_code``), so an address left in a shared phone's history
 names no topic; the old ``/read/<module-id>`` addresses redirect there.

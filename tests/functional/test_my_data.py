@@ -213,7 +213,7 @@ def test_knowledge_check_attempts_are_in_the_download_and_deleted_with_the_answe
         (2, total),
     ]
     # The lesson still shows the latest result (attempt 2, all right), without the feedback.
-    reading = service.reading.module(me, module)
+    reading = service.reading.lesson(me, module).reading
     assert reading.score == {"correct": total, "total": total, "attempt": 2}
     assert reading.feedback == ()
     assert retakes.retake(client, participant, version, 2, right)[0] == 409

@@ -134,7 +134,7 @@ def test_a_retake_is_recorded_once_and_becomes_the_score(
     assert [(a.attempt, a.missed) for a in attempts] == [(1, True), (2, False), (3, True)]
     assert completed.latest_check(MODULE, version) == attempts[-1]
     # The lesson shows the latest attempt as the score, with its feedback.
-    reading = service.reading.module(as_caller(participant), MODULE)
+    reading = service.reading.lesson(as_caller(participant), MODULE).reading
     assert reading.score is not None
     assert (reading.score["attempt"], reading.score["correct"]) == (
         3,
@@ -187,7 +187,7 @@ def test_a_completion_without_answers_takes_the_check_as_attempt_1(
     assert retake(client, participant, version, 1, right(service, version)) == (200, first)
     status, second = retake(client, participant, version, 2, right(service, version))
     assert (status, second["attempt"], second["missed"]) == (201, 2, False)
-    reading = service.reading.module(as_caller(participant), MODULE)
+    reading = service.reading.lesson(as_caller(participant), MODULE).reading
     assert reading.score is not None and reading.score["attempt"] == 2
     completed = service.completions.completed_versions([participant.id])[participant.id]
     assert [a.attempt for a in completed.attempts(MODULE, version)] == [1, 2]

@@ -53,7 +53,7 @@ from chalicelib.records.attention import AttentionRecords
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import CompletedVersions
 from chalicelib.records.groups import EnrolledParticipant, Group, GroupRecords, Seen
-from chalicelib.records.worksheets import Worksheet
+from chalicelib.records.worksheets import SavedWorksheet
 from chalicelib.statuses import (
     COMPLETED,
     OVERDUE,
@@ -167,7 +167,7 @@ class Facts:
     module's worksheet (by module id: the target version's field ids)."""
 
     completed: Mapping[str, CompletedVersions]
-    worksheets: Mapping[tuple[str, str], Worksheet]
+    worksheets: Mapping[tuple[str, str], SavedWorksheet]
     fields: Mapping[tuple[str, int], tuple[str, ...]]
 
 
@@ -181,7 +181,7 @@ class Standing(NamedTuple):
     completed: CompletedVersions
     assigned: Mapping[str, AssignedModule]
     statuses: Mapping[str, ModuleStatus]
-    worksheets: Mapping[str, Worksheet]  # their saved worksheets in the facts, by module id
+    worksheets: Mapping[str, SavedWorksheet]  # their saved worksheets in the facts, by module id
     # When each visible completion and attempt was made (``statuses.visible_and_when``).
     activity: Sequence[datetime | None]
 
@@ -234,7 +234,7 @@ def participant_reasons(
             m.module_id: status_of(m.module_id, m.target_version, m.due_date, completed, today)
             for m in mine.values()
         }
-        sheets: Mapping[str, Worksheet] = {
+        sheets: Mapping[str, SavedWorksheet] = {
             m: s for (p, m), s in facts.worksheets.items() if p == pid
         }
         activity = [
@@ -262,7 +262,7 @@ def participant_reasons(
     half_done: list[tuple[str, str]] = []
     for module_id, sheet in sheets.items():
         assigned = mine.get(module_id)
-        if assigned is None or not sheet.answers:
+        if assigned is None or not sheet.answered_at:
             continue
         saved = visible(sheet.updated_at)
         if saved is None:

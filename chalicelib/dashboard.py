@@ -28,7 +28,7 @@ from chalicelib.library import ModuleLibrary
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import CompletedVersions, CompletionRecords
 from chalicelib.records.groups import Group, GroupRecords
-from chalicelib.records.worksheets import Worksheet
+from chalicelib.records.worksheets import SavedWorksheet
 from chalicelib.statuses import (
     COMPLETED,
     COMPLETED_OLDER,
@@ -220,7 +220,7 @@ def _grid_rows(
             WorksheetMark(len(fields), 0, False) if fields else None,
         )
         plans[id(m)] = (m.target_version, fields or None, blank)
-    sheets_of: dict[str, dict[str, Worksheet]] = {}
+    sheets_of: dict[str, dict[str, SavedWorksheet]] = {}
     for (pid, module_id), saved in facts.worksheets.items() if facts is not None else ():
         sheets_of.setdefault(pid, {})[module_id] = saved
     # What everyone in the group is assigned ("" is nobody's id); a participant with an

@@ -31,7 +31,7 @@ from chalicelib.library import (
 )
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.groups import Assignment, EnrolledParticipant, Group, GroupRecords
-from chalicelib.records.worksheets import Answer, Worksheet, WorksheetRecords
+from chalicelib.records.worksheets import Answer, SavedWorksheet, Worksheet, WorksheetRecords
 from chalicelib.statuses import WorksheetMark, at_second
 
 MAX_FIELD_CHARS = 2000  # per field: a text, or a list's items together
@@ -131,20 +131,29 @@ def _check_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
 
 def visible_answers(sheet: Worksheet, joined_at: str, shares_history: bool) -> tuple[Answer, ...]:
     """The answers of a worksheet a group's leaders may count: the visibility rule
-    (``statuses.visible_to_leaders``). Only answers written since the participant joined the
-    group (to the second), unless they share their history with it; an unreadable time is never
-    shown. Whether the content may be shown too is the worksheet's ``shared`` flag."""
+    (``statuses.visible_to_leaders``, here ``visible_fields``). Whether the content may be
+    shown too is the worksheet's ``shared`` flag."""
+    shown = visible_fields(sheet.answered_at, joined_at, shares_history)
+    return tuple(a for field_id, a in sorted(sheet.answers.items()) if field_id in shown)
+
+
+def visible_fields(
+    answered_at: Mapping[str, str], joined_at: str, shares_history: bool
+) -> frozenset[str]:
+    """The answered fields (``answered_at``: field id to when) a group's leaders may count:
+    only answers written since the participant joined the group (to the second), unless they
+    share their history with it; an unreadable time is never shown."""
     if shares_history:
-        return tuple(a for _, a in sorted(sheet.answers.items()))
+        return frozenset(answered_at)
     joined = at_second(joined_at)
     if joined is None:
-        return ()
+        return frozenset()
     kept = []
-    for _, answer in sorted(sheet.answers.items()):
-        when = at_second(answer.at)
+    for field_id, at in answered_at.items():
+        when = at_second(at)
         if when is not None and when >= joined:
-            kept.append(answer)
-    return tuple(kept)
+            kept.append(field_id)
+    return frozenset(kept)
 
 
 def fields_of(document: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -159,19 +168,19 @@ def field_ids(document: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def worksheet_mark(
-    participant: EnrolledParticipant, sheet: Worksheet | None, fields: tuple[str, ...]
+    participant: EnrolledParticipant,
+    sheet: Worksheet | SavedWorksheet | None,
+    fields: tuple[str, ...],
 ) -> WorksheetMark:
     """The one meaning of done for a worksheet, wherever a group's leaders see it (the progress
     grid, "Before the session", the attention rule): done when every field of the assigned
     version (``fields``) has an answer the visibility rule lets this group count, started when
     some have. Shared when the participant shares it and there is something to see."""
-    answers = (
-        visible_answers(sheet, participant.joined_at, participant.shares_history)
-        if sheet is not None
-        else ()
-    )
-    answered = len({a.field_id for a in answers} & set(fields))
-    return WorksheetMark(len(fields), answered, bool(sheet and sheet.shared and answers))
+    if sheet is None:
+        return WorksheetMark(len(fields), 0, False)
+    shown = visible_fields(sheet.answered_at, participant.joined_at, participant.shares_history)
+    answered = len(shown & set(fields))
+    return WorksheetMark(len(fields), answered, bool(sheet.shared and shown))
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,19 @@ def save(
     tmp.replace(path)
 
 
+def _rebuild_saved_worksheets(dynamodb: Any, stack: Stack, items: list[dict[str, Any]]) -> None:
+    """A snapshot from before the saved-worksheets item existed has worksheets without it:
+    write it for each participant who has worksheets and no such item."""
+    from chalicelib.records.keys import SAVED_WORKSHEETS_SK, WORKSHEET_PREFIX, participant_id_of
+    from chalicelib.records.worksheets import WorksheetRecords
+
+    with_sheets = {i["PK"]["S"] for i in items if i["SK"]["S"].startswith(WORKSHEET_PREFIX)}
+    with_saved = {i["PK"]["S"] for i in items if i["SK"]["S"] == SAVED_WORKSHEETS_SK}
+    records = WorksheetRecords(dynamodb, stack.records_table)
+    for pk in sorted(with_sheets - with_saved):
+        records.rebuild_saved(participant_id_of(pk))
+
+
 def restore(clients: Any, stack: Stack, path: Path) -> int:
     """Load a snapshot into a freshly provisioned stack; return how many records it held."""
     if not path.exists():
@@ -112,6 +125,7 @@ def restore(clients: Any, stack: Stack, path: Path) -> int:
     for start in range(0, len(data["items"]), 25):
         batch = [{"PutRequest": {"Item": i}} for i in data["items"][start : start + 25]]
         dynamodb.batch_write_item(RequestItems={stack.records_table: batch})
+    _rebuild_saved_worksheets(dynamodb, stack, data["items"])
     for obj in data["objects"]:
         s3.put_object(
             Bucket=stack.content_bucket, Key=obj["key"], Body=base64.b64decode(obj["body"])

@@ -8,6 +8,7 @@ Key design of the records table (``PK``/``SK``, both strings):
 | completed versions: every one, and when | ``PARTICIPANT#{id}``| ``COMPLETED_VERSIONS``              |
 | knowledge-check attempt (a retake)      | ``PARTICIPANT#{id}``| ``ATTEMPT#{module_id}#{v:07d}#{n:04d}`` |
 | worksheet answers of one module         | ``PARTICIPANT#{id}``| ``WORKSHEET#{module_id}``           |
+| which worksheet fields are answered     | ``PARTICIPANT#{id}``| ``SAVED_WORKSHEETS``                |
 | one saved version of the plan          | ``PARTICIPANT#{id}``| ``PLAN#{version:07d}``              |
 | a participant's group memberships       | ``PARTICIPANT#{id}``| ``GROUP#{group_id}``                |
 | a leader's groups                       | ``LEADER#{id}``     | ``GROUP#{group_id}``                |
@@ -29,7 +30,10 @@ Key design of the records table (``PK``/``SK``, both strings):
 
 A participant's worksheets are one Query (``begins_with(SK, "WORKSHEET#")``: the plan); one
 module's worksheet of a group's participants is one BatchGetItem ("Before the session");
-saving is one UpdateItem (``records/worksheets.py`` has the conditional-write rules). The
+saving is one transaction that also updates ``SAVED_WORKSHEETS``: which fields of each
+worksheet are answered and when, and whether it is shared, with no answer text; a group's
+grid and "needs attention" read that one item per participant instead of one item per
+worksheet (``records/worksheets.py`` has the conditional-write rules). The
 plan page is that Query plus one Query for the newest saved version of the plan; saving the
 plan is one conditional PutItem of the next version (``records/plans.py``).
 
@@ -58,8 +62,8 @@ the account; token checks read it through a 5-minute per-container cache (``chal
 "Needs attention" (``records/attention.py``): a reason marked as seen is an item in the group's
 partition holding the fingerprint of the situation it was marked in (so the group Query reads it);
 the group's ``inactive_days`` setting is an attribute of the ``GROUP`` item. The facts the rule
-needs (``COMPLETED_VERSIONS`` with the knowledge-check results, and the worksheets of the
-assigned modules) are one BatchGetItem per 100 keys.
+needs (``COMPLETED_VERSIONS`` with the knowledge-check results, and ``SAVED_WORKSHEETS``) are
+one BatchGetItem per 50 participants (two keys each).
 
 Reminders (``records/reminders.py``): saving a choice rewrites its slot pointers in the same
 transaction (``version`` condition); the scheduled run reads one slot partition with one Query,

@@ -7,9 +7,9 @@ Keys (see ``chalicelib.records``):
   what it was about: codes and ids only), who marked it and when. It lives in the group's
   partition, so ``GroupRecords.get`` (the group Query every leader page makes) reads it.
 - ``GROUP#{group_id}`` / ``GROUP``: ``inactive_days``, the group's "no activity for N days".
-- The facts: ``PARTICIPANT#{id}`` / ``COMPLETED_VERSIONS`` for each participant and
-  ``PARTICIPANT#{id}`` / ``WORKSHEET#{module_id}`` for each module with a worksheet assigned
-  to them, in one BatchGetItem per 100 keys (unprocessed keys retried).
+- The facts: ``PARTICIPANT#{id}`` / ``COMPLETED_VERSIONS`` and ``PARTICIPANT#{id}`` /
+  ``SAVED_WORKSHEETS`` (which worksheet fields they answered and when, no answer text) for
+  each participant, in one BatchGetItem per 50 participants (unprocessed keys retried).
 
 Conditional-write rules:
 - marking as seen is one TransactWriteItems: a ConditionCheck that the participant is still
@@ -32,20 +32,19 @@ from chalicelib.records.groups import Seen
 from chalicelib.records.keys import (
     COMPLETED_VERSIONS_SK,
     GROUP_SK,
-    WORKSHEET_PREFIX,
+    SAVED_WORKSHEETS_SK,
     attention_seen_sk,
     group_pk,
     participant_id_of,
     participant_pk,
     participant_sk,
-    worksheet_sk,
 )
 from chalicelib.records.table import (
     RecordTable,
     TransactionCancelled,
     to_item,
 )
-from chalicelib.records.worksheets import Worksheet
+from chalicelib.records.worksheets import SavedWorksheet, saved_worksheets
 
 _BUSY = Conflict("Someone else is changing this group right now. Try again.", code="busy")
 
@@ -53,30 +52,28 @@ _BUSY = Conflict("Someone else is changing this group right now. Try again.", co
 class AttentionRecords(RecordTable):
     def facts(
         self, participant_ids: Sequence[str], worksheets: Mapping[str, Sequence[str]]
-    ) -> tuple[dict[str, CompletedVersions], dict[tuple[str, str], Worksheet]]:
-        """Each participant's completed versions (with knowledge-check results) and their
-        worksheets of the modules in ``worksheets[participant_id]``: one BatchGetItem per 100
-        keys. A worksheet never saved is left out."""
+    ) -> tuple[dict[str, CompletedVersions], dict[tuple[str, str], SavedWorksheet]]:
+        """Each participant's completed versions (with knowledge-check results) and what they
+        saved of the worksheets of the modules in ``worksheets[participant_id]``: two keys per
+        participant, one BatchGetItem per 100 keys. A worksheet never saved is left out."""
         unique = list(dict.fromkeys(participant_ids))
         completed = {pid: CompletedVersions(pid, {}) for pid in unique}
-        sheets: dict[tuple[str, str], Worksheet] = {}
+        sheets: dict[tuple[str, str], SavedWorksheet] = {}
         keys: list[tuple[str, str]] = []
-        sks: dict[str, str] = {}  # module id: its worksheet's SK (the same for everyone)
         for pid in unique:
             pk = participant_pk(pid)
             keys.append((pk, COMPLETED_VERSIONS_SK))
-            for m in dict.fromkeys(worksheets.get(pid, ())):
-                sk = sks.get(m)
-                if sk is None:
-                    sk = sks[m] = worksheet_sk(m)
-                keys.append((pk, sk))
+            if worksheets.get(pid):
+                keys.append((pk, SAVED_WORKSHEETS_SK))
         for record in self.batch_get_pairs(keys, consistent=True):
             pid = participant_id_of(str(record["PK"]))
             if record["SK"] == COMPLETED_VERSIONS_SK:
                 completed[pid] = CompletedVersions.from_record(pid, record)
-            elif str(record["SK"]).startswith(WORKSHEET_PREFIX):
-                sheet = Worksheet.from_record(record)
-                sheets[(pid, sheet.module_id)] = sheet
+            elif record["SK"] == SAVED_WORKSHEETS_SK:
+                wanted = worksheets.get(pid, ())
+                for module_id, sheet in saved_worksheets(record).items():
+                    if module_id in wanted:
+                        sheets[(pid, module_id)] = sheet
         return completed, sheets
 
     def mark_seen(self, group_id: str, seen: Seen, audit: dict[str, Any]) -> None:

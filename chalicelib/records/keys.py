@@ -26,6 +26,10 @@ REMINDERS_SK = "REMINDERS"
 REMINDER_SENT_SK = "REMINDER_SENT"
 REMINDER_PREFIX = "REMINDER"  # both SKs above: one Query reads them together
 WORKSHEET_PREFIX = "WORKSHEET#"
+# What the worksheets of one participant say to a leader's count (which fields are answered
+# and when, shared or not; no answer text), kept in step with them in every save's
+# transaction: a group's grid reads one item per participant, not one per worksheet.
+SAVED_WORKSHEETS_SK = "SAVED_WORKSHEETS"
 ATTENTION_SEEN_PREFIX = "ATTENTION_SEEN#"
 PLAN_PREFIX = "PLAN#"
 

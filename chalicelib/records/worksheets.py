@@ -8,29 +8,42 @@ Keys (see ``chalicelib.records``):
   version) it was written in and the field's kind, label and plan section as they were then,
   so an answer to a field a later version removed or renamed still reads well on the plan.
   ``shared`` (bool) says whether the participant shares it with the leaders of their groups.
+- ``PARTICIPANT#{id}`` / ``SAVED_WORKSHEETS``: what all of a participant's worksheets say to a
+  leader's count, with no answer text: ``f#{module_id}#{field_id}`` (when that field was
+  answered), ``u#{module_id}`` (when the worksheet was last saved) and ``s#{module_id}``
+  (shared). Module and field ids are slugs, so ``#`` splits them.
 - Access patterns: a participant's own worksheet (GetItem), all their worksheets (one Query
   on ``begins_with(SK, "WORKSHEET#")``: the plan), one module's worksheet of up to 100
-  participants (one BatchGetItem: a leader's "Before the session").
+  participants (one BatchGetItem: a leader's "Before the session"), the saved-worksheets
+  item of many participants (in the BatchGetItem of a group's grid and "needs attention").
 
 Conditional-write rules:
-- Save is ONE UpdateItem without a condition: it SETs the answers the save carries (and
-  REMOVEs the ones emptied), leaving answers to other fields (earlier versions) as they are.
-  A retry writes the same values again, so it never duplicates; two devices saving different
-  fields both keep theirs; the same field: the last save wins.
-- Share / unshare is one UpdateItem with ``attribute_exists(PK)``: only a saved worksheet can
-  be shared (a 404 otherwise), and setting the flag twice is harmless.
-- Deleting answers is one Query plus one DeleteItem per worksheet (the participant's own
-  request, audit-logged by the use case).
+- Save is ONE TransactWriteItems of two UpdateItems without a condition, then one GetItem
+  for the whole worksheet: the worksheet SETs the answers the save carries (and REMOVEs the
+  ones emptied), leaving answers to other fields (earlier versions) as they are; the
+  saved-worksheets item SETs and REMOVEs the same fields' times. Together or not at all, so
+  a leader's count never disagrees with the answers. A retry writes the same values again,
+  so it never duplicates; two devices saving different fields both keep theirs; the same
+  field: the last save wins, in both items.
+- Share / unshare is one TransactWriteItems: the worksheet's flag with
+  ``attribute_exists(PK)`` (only a saved worksheet can be shared: a 404 otherwise), and the
+  same flag in the saved-worksheets item. Setting the flag twice is harmless.
+- Deleting answers is one Query, then the saved-worksheets item and one DeleteItem per
+  worksheet (the participant's own request, audit-logged by the use case).
+- ``rebuild_saved`` writes the saved-worksheets item afresh from the worksheets (one Query,
+  one PutItem): for worksheets stored before the item existed (a local snapshot).
 The table is encrypted with the KMS key (infra), as answers are health information.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.errors import NotFound
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.records.keys import (
+    SAVED_WORKSHEETS_SK,
     WORKSHEET_PREFIX,
     participant_id_of,
     participant_pk,
@@ -40,12 +53,18 @@ from chalicelib.records.table import (
     BotoCoreError,
     ClientError,
     RecordTable,
-    error_code,
-    from_item,
+    TransactionCancelled,
     to_item,
 )
 
 ANSWER_PREFIX = "a#"
+# The saved-worksheets item's attributes (see the module docstring).
+_ANSWERED = "f#"
+_UPDATED = "u#"
+_SHARED = "s#"
+_BUSY = Conflict(
+    "This worksheet is being saved from somewhere else. Try again.", code="worksheet_busy"
+)
 
 
 @dataclass(frozen=True)
@@ -134,6 +153,11 @@ class Worksheet:
             "answers": [a.to_dict() for _, a in sorted(self.answers.items())],
         }
 
+    @property
+    def answered_at(self) -> dict[str, str]:
+        """When each answered field was written, by field id."""
+        return {field_id: answer.at for field_id, answer in self.answers.items()}
+
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Worksheet:
         answers = {
@@ -150,6 +174,55 @@ class Worksheet:
         )
 
 
+@dataclass(frozen=True)
+class SavedWorksheet:
+    """What a leader's count needs of one saved worksheet (the saved-worksheets item): when
+    each field was answered, when it was last saved, and whether it is shared. No answer."""
+
+    participant_id: str
+    module_id: str
+    answered_at: Mapping[str, str]  # field id: when it was written
+    shared: bool = False
+    updated_at: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return bool(self.answered_at)
+
+
+def saved_worksheets(record: Mapping[str, Any]) -> dict[str, SavedWorksheet]:
+    """The saved-worksheets item read back: each module's ``SavedWorksheet``, by module id
+    (a worksheet whose answers were all emptied is left out, as a leader sees nothing)."""
+    participant_id = participant_id_of(str(record["PK"]))
+    answered: dict[str, dict[str, str]] = {}
+    for name, value in record.items():
+        if name.startswith(_ANSWERED):
+            module_id, _, field_id = name[len(_ANSWERED) :].partition("#")
+            answered.setdefault(module_id, {})[field_id] = str(value)
+    return {
+        module_id: SavedWorksheet(
+            participant_id,
+            module_id,
+            fields,
+            bool(record.get(_SHARED + module_id, False)),
+            record.get(_UPDATED + module_id),
+        )
+        for module_id, fields in answered.items()
+    }
+
+
+def _saved_item(participant_id: str, sheets: list[Worksheet]) -> dict[str, Any]:
+    """The saved-worksheets item that ``sheets`` (all of a participant's) make."""
+    item: dict[str, Any] = {"PK": participant_pk(participant_id), "SK": SAVED_WORKSHEETS_SK}
+    for sheet in sheets:
+        for field_id, at in sheet.answered_at.items():
+            item[f"{_ANSWERED}{sheet.module_id}#{field_id}"] = at
+        if sheet.updated_at:
+            item[_UPDATED + sheet.module_id] = sheet.updated_at
+        item[_SHARED + sheet.module_id] = sheet.shared
+    return item
+
+
 class WorksheetRecords(RecordTable):
     def save(
         self,
@@ -159,53 +232,90 @@ class WorksheetRecords(RecordTable):
         emptied: list[str],
         at: str,
     ) -> Worksheet:
-        """One UpdateItem: SET each answer given, REMOVE each emptied one (see the module).
-        Returns the whole stored worksheet after the save (``ReturnValues=ALL_NEW``)."""
+        """SET each answer given and REMOVE each emptied one, in the worksheet and in the
+        saved-worksheets item, in one transaction (see the module); then the whole stored
+        worksheet (one strongly consistent GetItem)."""
         names: dict[str, str] = {"#m": "module_id", "#u": "updated_at", "#f": "first_saved_at"}
         values: dict[str, Any] = {":m": module_id, ":u": at}
         sets = ["#m = :m", "#u = :u", "#f = if_not_exists(#f, :u)"]
+        saved_names: dict[str, str] = {"#u": _UPDATED + module_id}
+        saved_values: dict[str, Any] = {":u": at}
+        saved_sets = ["#u = :u"]
         for n, answer in enumerate(answers):
             names[f"#a{n}"] = ANSWER_PREFIX + answer.field_id
             values[f":a{n}"] = answer.to_record()
             sets.append(f"#a{n} = :a{n}")
+            saved_names[f"#a{n}"] = f"{_ANSWERED}{module_id}#{answer.field_id}"
+            saved_values[f":a{n}"] = answer.at
+            saved_sets.append(f"#a{n} = :a{n}")
         removes = []
         for n, field_id in enumerate(emptied):
             names[f"#r{n}"] = ANSWER_PREFIX + field_id
+            saved_names[f"#r{n}"] = f"{_ANSWERED}{module_id}#{field_id}"
             removes.append(f"#r{n}")
-        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-        try:
-            response = self._dynamodb.update_item(
-                TableName=self._table,
-                Key=to_item({"PK": participant_pk(participant_id), "SK": worksheet_sk(module_id)}),
-                UpdateExpression=expression,
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=to_item(values),
-                ReturnValues="ALL_NEW",
-            )
-        except (ClientError, BotoCoreError) as error:
-            raise self.unavailable(error) from error
-        return Worksheet.from_record(from_item(response["Attributes"]))
+        removed = " REMOVE " + ", ".join(removes) if removes else ""
+        pk = participant_pk(participant_id)
+        self._write(
+            [
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": to_item({"PK": pk, "SK": worksheet_sk(module_id)}),
+                        "UpdateExpression": "SET " + ", ".join(sets) + removed,
+                        "ExpressionAttributeNames": names,
+                        "ExpressionAttributeValues": to_item(values),
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": to_item({"PK": pk, "SK": SAVED_WORKSHEETS_SK}),
+                        "UpdateExpression": "SET " + ", ".join(saved_sets) + removed,
+                        "ExpressionAttributeNames": saved_names,
+                        "ExpressionAttributeValues": to_item(saved_values),
+                    }
+                },
+            ]
+        )
+        return self.get(participant_id, module_id)
 
     def set_shared(self, participant_id: str, module_id: str, shared: bool, at: str) -> None:
-        """One conditional UpdateItem; ``NotFound`` when nothing was saved for the module yet."""
+        """One transaction (the worksheet's flag on condition it exists, and the same flag in
+        the saved-worksheets item); ``NotFound`` when nothing was saved for the module yet."""
+        pk = participant_pk(participant_id)
+        self._write(
+            [
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": to_item({"PK": pk, "SK": worksheet_sk(module_id)}),
+                        "UpdateExpression": "SET #s = :s, #sa = :t",
+                        "ConditionExpression": "attribute_exists(PK)",
+                        "ExpressionAttributeNames": {"#s": "shared", "#sa": "shared_changed_at"},
+                        "ExpressionAttributeValues": to_item({":s": shared, ":t": at}),
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": to_item({"PK": pk, "SK": SAVED_WORKSHEETS_SK}),
+                        "UpdateExpression": "SET #s = :s",
+                        "ExpressionAttributeNames": {"#s": _SHARED + module_id},
+                        "ExpressionAttributeValues": to_item({":s": shared}),
+                    }
+                },
+            ],
+            not_found="Save some answers in this worksheet before sharing it.",
+        )
+
+    def _write(self, items: list[dict[str, Any]], not_found: str | None = None) -> None:
+        """One TransactWriteItems; a failed condition on the first item is ``NotFound``."""
         try:
-            self._dynamodb.update_item(
-                TableName=self._table,
-                Key=to_item({"PK": participant_pk(participant_id), "SK": worksheet_sk(module_id)}),
-                UpdateExpression="SET #s = :s, #sa = :t",
-                ConditionExpression="attribute_exists(PK)",
-                ExpressionAttributeNames={"#s": "shared", "#sa": "shared_changed_at"},
-                ExpressionAttributeValues=to_item({":s": shared, ":t": at}),
-            )
-        except ClientError as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                raise NotFound(
-                    "Save some answers in this worksheet before sharing it.",
-                    code="worksheet_not_found",
-                ) from None
-            raise self.unavailable(error) from error
-        except BotoCoreError as error:
-            raise self.unavailable(error) from error
+            self.transact(items, _BUSY)
+        except TransactionCancelled as cancelled:
+            if not_found and cancelled.first.get("Code") == "ConditionalCheckFailed":
+                raise NotFound(not_found, code="worksheet_not_found") from None
+            raise self.unavailable(cancelled) from None
 
     def get(self, participant_id: str, module_id: str) -> Worksheet:
         """One GetItem (strongly consistent: the page after a save shows the save)."""
@@ -234,17 +344,39 @@ class WorksheetRecords(RecordTable):
             found[sheet.participant_id] = sheet
         return found
 
-    def delete_all(self, participant_id: str) -> int:
-        """Delete every worksheet of a participant (their own request): one Query, then one
-        DeleteItem per worksheet. Returns how many were deleted."""
+    def saved_of(self, participant_ids: list[str]) -> dict[str, dict[str, SavedWorksheet]]:
+        """The saved-worksheets item of many participants (one BatchGetItem per 100), by
+        participant id, then module id; a participant who saved nothing maps to ``{}``."""
+        found: dict[str, dict[str, SavedWorksheet]] = {pid: {} for pid in participant_ids}
+        pairs = [(participant_pk(pid), SAVED_WORKSHEETS_SK) for pid in participant_ids]
+        for record in self.batch_get_pairs(pairs, consistent=True):
+            found[participant_id_of(str(record["PK"]))] = saved_worksheets(record)
+        return found
+
+    def rebuild_saved(self, participant_id: str) -> int:
+        """Write the saved-worksheets item afresh from the participant's worksheets (one Query,
+        one PutItem): for worksheets stored before that item existed. Returns how many."""
         sheets = self.all_of(participant_id)
-        for sheet in sheets:
+        try:
+            self._dynamodb.put_item(
+                TableName=self._table, Item=to_item(_saved_item(participant_id, sheets))
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise self.unavailable(error) from error
+        return len(sheets)
+
+    def delete_all(self, participant_id: str) -> int:
+        """Delete every worksheet of a participant (their own request): one Query, then, if
+        there are any, the saved-worksheets item and one DeleteItem per worksheet. That item
+        goes first: a retry after a failure halfway finds the worksheets left, never the item
+        alone. Returns how many worksheets were deleted."""
+        sheets = self.all_of(participant_id)
+        keys = [SAVED_WORKSHEETS_SK] + [worksheet_sk(s.module_id) for s in sheets] if sheets else []
+        for sk in keys:
             try:
                 self._dynamodb.delete_item(
                     TableName=self._table,
-                    Key=to_item(
-                        {"PK": participant_pk(participant_id), "SK": worksheet_sk(sheet.module_id)}
-                    ),
+                    Key=to_item({"PK": participant_pk(participant_id), "SK": sk}),
                 )
             except (ClientError, BotoCoreError) as error:
                 raise self.unavailable(error) from error

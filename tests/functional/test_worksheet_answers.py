@@ -47,9 +47,10 @@ def test_save_and_read_back_with_the_version_written_in(client, published, parti
     )
     assert status == 200, body
     dynamodb = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
-    # One write, and the merged answers come back with it (a GetItem is the sign-in's own
-    # check that the account is still allowed in, on every request).
-    assert [n for n in dynamodb if n != "DynamoDB.GetItem"] == ["DynamoDB.UpdateItem"], dynamodb
+    # One write (the worksheet and its saved-worksheets item together), then one read of the
+    # merged answers; the first GetItem is the sign-in's own check that the account is still
+    # allowed in, on every request.
+    assert dynamodb == ["DynamoDB.GetItem", "DynamoDB.TransactWriteItems", "DynamoDB.GetItem"]
     version = shipped_version(MODULE)
     assert field(body, "urge-helpers")["answer"]["value"] == HELPERS
     assert field(body, "urge-helpers")["answer"]["version"] == version

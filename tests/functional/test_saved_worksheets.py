@@ -1,0 +1,136 @@
+"""The saved-worksheets item (``records/worksheets.py``): a group's grid and "needs attention"
+read one item per participant instead of one per worksheet, so that item must say exactly what
+the worksheets themselves say (which fields are answered and when, shared, last saved), after
+any sequence of saves, emptied answers, sharing and deletion."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chalicelib.errors import NotFound
+from chalicelib.records.keys import SAVED_WORKSHEETS_SK, participant_pk
+from chalicelib.records.worksheets import Answer, WorksheetRecords
+from steady_local import snapshot
+from tests.conftest import REGION
+
+MODULES = ("urge-surfing", "sleep-basics")
+FIELDS = ("first", "second", "third")
+
+
+def answer(field_id: str, value: str, at: str) -> Answer:
+    return Answer(field_id, value, 1, "en", at, "text", field_id.title(), None, None)
+
+
+def from_the_worksheets(records: WorksheetRecords, pid: str) -> dict[str, Any]:
+    """What the worksheets themselves say, in the saved-worksheets item's terms."""
+    return {
+        s.module_id: (dict(s.answered_at), s.shared, s.updated_at)
+        for s in records.all_of(pid)
+        if s.answers
+    }
+
+
+def from_the_saved_item(records: WorksheetRecords, pid: str) -> dict[str, Any]:
+    return {
+        m: (dict(s.answered_at), s.shared, s.updated_at)
+        for m, s in records.saved_of([pid])[pid].items()
+    }
+
+
+@pytest.fixture
+def records(stack) -> WorksheetRecords:  # type: ignore[no-untyped-def]
+    return WorksheetRecords(boto3.client("dynamodb", region_name=REGION), stack.records_table)
+
+
+# One step: save some fields of a module (None empties one), or share / unshare it.
+steps = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("save"),
+            st.sampled_from(MODULES),
+            st.dictionaries(st.sampled_from(FIELDS), st.none() | st.text(min_size=1, max_size=5)),
+        ),
+        st.tuples(st.just("share"), st.sampled_from(MODULES), st.booleans()),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=steps)
+def test_the_saved_item_says_what_the_worksheets_say_after_any_steps(records, steps):  # type: ignore[no-untyped-def]
+    pid = str(uuid.uuid4())  # a new participant per example: the table is shared
+    for n, (kind, module_id, what) in enumerate(steps):
+        at = f"2026-11-26T10:{n:02d}:00+00:00"
+        if kind == "save":
+            saved = [answer(f, v, at) for f, v in what.items() if v is not None]
+            emptied = [f for f, v in what.items() if v is None]
+            records.save(pid, module_id, saved, emptied, at)
+        else:
+            try:
+                records.set_shared(pid, module_id, what, at)
+            except NotFound:
+                assert module_id not in {s.module_id for s in records.all_of(pid)}
+        assert from_the_saved_item(records, pid) == from_the_worksheets(records, pid)
+
+
+def test_sharing_an_unsaved_worksheet_changes_neither_item(records):  # type: ignore[no-untyped-def]
+    pid = str(uuid.uuid4())
+    with pytest.raises(NotFound):
+        records.set_shared(pid, MODULES[0], True, "2026-11-26T10:00:00+00:00")
+    key = {"PK": {"S": participant_pk(pid)}, "SK": {"S": SAVED_WORKSHEETS_SK}}
+    assert "Item" not in records._dynamodb.get_item(TableName=records._table, Key=key)
+    assert records.saved_of([pid]) == {pid: {}}
+
+
+def test_deleting_the_answers_deletes_the_saved_item_and_a_retry_is_harmless(records):  # type: ignore[no-untyped-def]
+    pid, other = str(uuid.uuid4()), str(uuid.uuid4())
+    at = "2026-11-26T10:00:00+00:00"
+    for who in (pid, other):
+        records.save(who, MODULES[0], [answer("first", "a", at)], [], at)
+        records.save(who, MODULES[1], [answer("second", "b", at)], [], at)
+    assert records.delete_all(pid) == 2
+    assert records.delete_all(pid) == 0
+    key = {"PK": {"S": participant_pk(pid)}, "SK": {"S": SAVED_WORKSHEETS_SK}}
+    assert "Item" not in records._dynamodb.get_item(TableName=records._table, Key=key)
+    found = records.saved_of([pid, other])
+    assert found[pid] == {}
+    assert set(found[other]) == set(MODULES)  # someone else's are untouched
+
+
+def test_a_snapshot_from_before_the_saved_item_gets_it_on_restore(stack, records, tmp_path: Path):  # type: ignore[no-untyped-def]
+    pid = str(uuid.uuid4())
+    records.save(pid, MODULES[0], [answer("first", "a", "2026-11-26T10:00:00+00:00")], [], "x")
+    records.set_shared(pid, MODULES[0], True, "2026-11-26T10:01:00+00:00")
+    records.save(pid, MODULES[1], [answer("third", "c", "2026-11-26T10:02:00+00:00")], [], "y")
+    expected = from_the_saved_item(records, pid)
+    assert set(expected) == set(MODULES)
+    dynamodb = records._dynamodb
+    items = dynamodb.query(
+        TableName=records._table,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": participant_pk(pid)}},
+    )["Items"]
+    # The snapshot as it was before: worksheets, no saved-worksheets item.
+    old = [i for i in items if i["SK"]["S"] != SAVED_WORKSHEETS_SK]
+    for item in items:
+        dynamodb.delete_item(TableName=records._table, Key={"PK": item["PK"], "SK": item["SK"]})
+    path = tmp_path / "snapshot.json"
+    path.write_text(json.dumps({"items": old, "objects": [], "users": []}), encoding="utf-8")
+
+    def clients(name: str) -> Any:
+        return dynamodb if name == "dynamodb" else boto3.client(name, region_name=REGION)
+
+    assert snapshot.restore(clients, stack, path) == len(old)
+    assert from_the_saved_item(records, pid) == expected

@@ -406,7 +406,8 @@ class Dashboard:
                     groups_of=groups_of,
                 )
             )
-            completed = self.completions.completed_versions(participant_ids)
+            if self.attention is None:
+                completed = self.completions.completed_versions(participant_ids)
         today = self.clock.today()
         overview = []
         for group in groups:
@@ -415,18 +416,20 @@ class Dashboard:
                     GroupOverview(GroupSummary.of(group), len(group.participants), 0, 0, None)
                 )
                 continue
-            modules = assigned_modules(group.assignments, self.library)
-            grid = group_grid(group, completed, modules, today)
             sessions = [
                 a.session_date
                 for a in group.assignments
                 if a.session_date and a.session_date >= today.isoformat()
             ]
-            needing = 0
             if self.attention is not None and group.participants:
-                _, facts = self.attention.facts(group)
-                found = group_attention(group, modules, facts, self.clock.now(), today)
-                needing = len(found.needing_attention)
+                # One batch read per group gives both the grid and who needs attention.
+                modules, facts = self.attention.facts(group)
+                grid = grid_with_attention(group, modules, facts, self.clock.now(), today)
+                needing = sum(1 for p in grid.attention.values() if p.needs_attention)
+            else:
+                modules = assigned_modules(group.assignments, self.library)
+                grid = group_grid(group, completed, modules, today)
+                needing = 0
             overview.append(
                 GroupOverview(
                     GroupSummary.of(group),

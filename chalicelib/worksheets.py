@@ -326,7 +326,8 @@ class Worksheets:
         answers: Any,
         locale: str = DEFAULT_LOCALE,
     ) -> MyWorksheet:
-        """Save answers to the worksheet of this exact version (of ``locale``): one UpdateItem.
+        """Save answers to the worksheet of this exact version (of ``locale``): one transaction
+        (the worksheet and its saved-worksheets item), then one GetItem.
 
         ``answers`` maps field ids to values (text, list, contacts, 0–10, choice number);
         ``null`` or empty clears an answer; fields not given are left as they are (answers to
@@ -381,7 +382,7 @@ class Worksheets:
 
     def share(self, caller: Caller, module_id: str, shared: bool) -> bool:
         """Share one worksheet with the leaders of the caller's groups, or take that back: one
-        conditional UpdateItem (``NotFound`` before any answer is saved)."""
+        transaction, conditional on a saved worksheet (``NotFound`` before any answer is saved)."""
         module_id = check_module_id(module_id)
         if not isinstance(shared, bool):
             raise BadRequest("shared is true or false.", code="invalid_field")

@@ -104,15 +104,14 @@ def save(
 
 
 def _rebuild_saved_worksheets(dynamodb: Any, stack: Stack, items: list[dict[str, Any]]) -> None:
-    """A snapshot from before the saved-worksheets item existed has worksheets without it:
-    write it for each participant who has worksheets and no such item."""
-    from chalicelib.records.keys import SAVED_WORKSHEETS_SK, WORKSHEET_PREFIX, participant_id_of
+    """A snapshot may hold worksheets saved before the saved-worksheets item existed, or by an
+    older checkout: write that item afresh for each participant who has worksheets."""
+    from chalicelib.records.keys import WORKSHEET_PREFIX, participant_id_of
     from chalicelib.records.worksheets import WorksheetRecords
 
     with_sheets = {i["PK"]["S"] for i in items if i["SK"]["S"].startswith(WORKSHEET_PREFIX)}
-    with_saved = {i["PK"]["S"] for i in items if i["SK"]["S"] == SAVED_WORKSHEETS_SK}
     records = WorksheetRecords(dynamodb, stack.records_table)
-    for pk in sorted(with_sheets - with_saved):
+    for pk in sorted(with_sheets):
         records.rebuild_saved(participant_id_of(pk))
 
 

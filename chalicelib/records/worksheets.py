@@ -28,10 +28,12 @@ Conditional-write rules:
 - Share / unshare is one TransactWriteItems: the worksheet's flag with
   ``attribute_exists(PK)`` (only a saved worksheet can be shared: a 404 otherwise), and the
   same flag in the saved-worksheets item. Setting the flag twice is harmless.
-- Deleting answers is one Query, then the saved-worksheets item and one DeleteItem per
-  worksheet (the participant's own request, audit-logged by the use case).
-- ``rebuild_saved`` writes the saved-worksheets item afresh from the worksheets (one Query,
-  one PutItem): for worksheets stored before the item existed (a local snapshot).
+- Deleting answers is one Query, one DeleteItem per worksheet and one for the saved-worksheets
+  item, then Query again until nothing is left (the participant's own request, audit-logged
+  by the use case).
+- ``rebuild_saved`` writes the saved-worksheets item afresh from the worksheets, on condition
+  that its ``changes`` count (every save and share adds 1) is what it read: for worksheets
+  stored before the item existed or by an older release (``chalicelib.upgrade``).
 The table is encrypted with the KMS key (infra), as answers are health information.
 """
 
@@ -54,6 +56,7 @@ from chalicelib.records.table import (
     ClientError,
     RecordTable,
     TransactionCancelled,
+    error_code,
     to_item,
 )
 
@@ -62,6 +65,10 @@ ANSWER_PREFIX = "a#"
 _ANSWERED = "f#"
 _UPDATED = "u#"
 _SHARED = "s#"
+# How many saves and share changes the item has taken: a rebuild writes only if none came
+# in between (its condition), so it never undoes a save.
+_CHANGES = "changes"
+_REBUILD_ATTEMPTS = 5
 _BUSY = Conflict(
     "This worksheet is being saved from somewhere else. Try again.", code="worksheet_busy"
 )
@@ -238,8 +245,8 @@ class WorksheetRecords(RecordTable):
         names: dict[str, str] = {"#m": "module_id", "#u": "updated_at", "#f": "first_saved_at"}
         values: dict[str, Any] = {":m": module_id, ":u": at}
         sets = ["#m = :m", "#u = :u", "#f = if_not_exists(#f, :u)"]
-        saved_names: dict[str, str] = {"#u": _UPDATED + module_id}
-        saved_values: dict[str, Any] = {":u": at}
+        saved_names: dict[str, str] = {"#u": _UPDATED + module_id, "#n": _CHANGES}
+        saved_values: dict[str, Any] = {":u": at, ":one": 1}
         saved_sets = ["#u = :u"]
         for n, answer in enumerate(answers):
             names[f"#a{n}"] = ANSWER_PREFIX + answer.field_id
@@ -270,7 +277,10 @@ class WorksheetRecords(RecordTable):
                     "Update": {
                         "TableName": self._table,
                         "Key": to_item({"PK": pk, "SK": SAVED_WORKSHEETS_SK}),
-                        "UpdateExpression": "SET " + ", ".join(saved_sets) + removed,
+                        "UpdateExpression": "SET "
+                        + ", ".join(saved_sets)
+                        + removed
+                        + " ADD #n :one",
                         "ExpressionAttributeNames": saved_names,
                         "ExpressionAttributeValues": to_item(saved_values),
                     }
@@ -299,9 +309,9 @@ class WorksheetRecords(RecordTable):
                     "Update": {
                         "TableName": self._table,
                         "Key": to_item({"PK": pk, "SK": SAVED_WORKSHEETS_SK}),
-                        "UpdateExpression": "SET #s = :s",
-                        "ExpressionAttributeNames": {"#s": _SHARED + module_id},
-                        "ExpressionAttributeValues": to_item({":s": shared}),
+                        "UpdateExpression": "SET #s = :s ADD #n :one",
+                        "ExpressionAttributeNames": {"#s": _SHARED + module_id, "#n": _CHANGES},
+                        "ExpressionAttributeValues": to_item({":s": shared, ":one": 1}),
                     }
                 },
             ],
@@ -354,30 +364,56 @@ class WorksheetRecords(RecordTable):
         return found
 
     def rebuild_saved(self, participant_id: str) -> int:
-        """Write the saved-worksheets item afresh from the participant's worksheets (one Query,
-        one PutItem): for worksheets stored before that item existed. Returns how many."""
-        sheets = self.all_of(participant_id)
-        try:
-            self._dynamodb.put_item(
-                TableName=self._table, Item=to_item(_saved_item(participant_id, sheets))
-            )
-        except (ClientError, BotoCoreError) as error:
-            raise self.unavailable(error) from error
-        return len(sheets)
+        """Write the saved-worksheets item afresh from the participant's worksheets: one
+        GetItem of the item, one Query of the worksheets, one PutItem on condition that no save
+        or share changed the item meanwhile (else read again, a few times, then ``Conflict``).
+        For worksheets stored before the item existed, or by an older release after a rollback
+        (``chalicelib.upgrade``). Returns how many worksheets it holds."""
+        pk = participant_pk(participant_id)
+        for _attempt in range(_REBUILD_ATTEMPTS):
+            current = self.get_one(pk, SAVED_WORKSHEETS_SK, consistent=True)
+            sheets = self.all_of(participant_id)
+            item = _saved_item(participant_id, sheets)
+            request: dict[str, Any] = {"TableName": self._table}
+            if current is None:
+                request["ConditionExpression"] = "attribute_not_exists(PK)"
+            elif _CHANGES in current:
+                item[_CHANGES] = current[_CHANGES]
+                request["ConditionExpression"] = "#n = :n"
+                request["ExpressionAttributeNames"] = {"#n": _CHANGES}
+                request["ExpressionAttributeValues"] = to_item({":n": current[_CHANGES]})
+            else:
+                request["ConditionExpression"] = "attribute_exists(PK) AND attribute_not_exists(#n)"
+                request["ExpressionAttributeNames"] = {"#n": _CHANGES}
+            try:
+                self._dynamodb.put_item(Item=to_item(item), **request)
+            except ClientError as error:
+                if error_code(error) == "ConditionalCheckFailedException":
+                    continue  # a save came in between: read both again
+                raise self.unavailable(error) from error
+            except BotoCoreError as error:
+                raise self.unavailable(error) from error
+            return len(sheets)
+        raise _BUSY
 
     def delete_all(self, participant_id: str) -> int:
-        """Delete every worksheet of a participant (their own request): one Query, then, if
-        there are any, the saved-worksheets item and one DeleteItem per worksheet. That item
-        goes first: a retry after a failure halfway finds the worksheets left, never the item
-        alone. Returns how many worksheets were deleted."""
+        """Delete every worksheet of a participant (their own request) and the saved-worksheets
+        item: one Query, one DeleteItem per worksheet, then the item; then Query again until
+        nothing is left, so a save from another device that came in meanwhile is deleted too
+        and the item never keeps times of answers that are gone. A retry is harmless.
+        Returns how many worksheets were deleted."""
+        pk = participant_pk(participant_id)
+        deleted = 0
         sheets = self.all_of(participant_id)
-        keys = [SAVED_WORKSHEETS_SK] + [worksheet_sk(s.module_id) for s in sheets] if sheets else []
-        for sk in keys:
-            try:
-                self._dynamodb.delete_item(
-                    TableName=self._table,
-                    Key=to_item({"PK": participant_pk(participant_id), "SK": sk}),
-                )
-            except (ClientError, BotoCoreError) as error:
-                raise self.unavailable(error) from error
-        return len(sheets)
+        while True:
+            for sk in [worksheet_sk(s.module_id) for s in sheets] + [SAVED_WORKSHEETS_SK]:
+                try:
+                    self._dynamodb.delete_item(
+                        TableName=self._table, Key=to_item({"PK": pk, "SK": sk})
+                    )
+                except (ClientError, BotoCoreError) as error:
+                    raise self.unavailable(error) from error
+            deleted += len(sheets)
+            if not sheets:
+                return deleted
+            sheets = self.all_of(participant_id)

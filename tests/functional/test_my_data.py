@@ -196,6 +196,7 @@ def test_knowledge_check_attempts_are_in_the_download_and_deleted_with_the_answe
     }
     assert sorted(aws_calls.names) == [
         "DynamoDB.BatchWriteItem",  # the attempt item
+        "DynamoDB.DeleteItem",  # the saved-worksheets item, in case one is left
         "DynamoDB.Query",
         "DynamoDB.Query",
         "DynamoDB.Query",
@@ -219,8 +220,8 @@ def test_knowledge_check_attempts_are_in_the_download_and_deleted_with_the_answe
     assert retakes.retake(client, participant, version, 2, right)[0] == 409
     assert retakes.retake(client, participant, version, 3, right)[0] == 201
 
-    # Deleting again removes that new attempt; a retried delete is harmless (the audit entry
-    # and three Queries, nothing deleted).
+    # Deleting again removes that new attempt; a retried delete is harmless (the audit entry,
+    # three Queries and the delete of a saved-worksheets item that is not there).
     again = call(client, "delete", "/me/data", participant)
     assert json.loads(again.body)["knowledge_check_attempts"] == 1
     aws_calls.reset()
@@ -232,4 +233,6 @@ def test_knowledge_check_attempts_are_in_the_download_and_deleted_with_the_answe
         "plan_versions": 0,
         "knowledge_check_attempts": 0,
     }
-    assert sorted(aws_calls.names) == ["DynamoDB.Query"] * 3 + ["DynamoDB.TransactWriteItems"]
+    assert sorted(aws_calls.names) == ["DynamoDB.DeleteItem"] + ["DynamoDB.Query"] * 3 + [
+        "DynamoDB.TransactWriteItems"
+    ]

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chalicelib import upgrade
 from chalicelib.errors import NotFound
 from chalicelib.records.keys import SAVED_WORKSHEETS_SK, participant_pk
 from chalicelib.records.worksheets import Answer, WorksheetRecords
@@ -107,6 +108,85 @@ def test_deleting_the_answers_deletes_the_saved_item_and_a_retry_is_harmless(rec
     found = records.saved_of([pid, other])
     assert found[pid] == {}
     assert set(found[other]) == set(MODULES)  # someone else's are untouched
+
+
+def drop_saved_item(records: WorksheetRecords, pid: str) -> None:
+    """As if the worksheets were saved before the saved-worksheets item existed."""
+    key = {"PK": {"S": participant_pk(pid)}, "SK": {"S": SAVED_WORKSHEETS_SK}}
+    records._dynamodb.delete_item(TableName=records._table, Key=key)
+
+
+def test_the_upgrade_step_mends_worksheets_saved_before_the_item_and_later_saves(records):  # type: ignore[no-untyped-def]
+    pid = str(uuid.uuid4())
+    at = "2026-11-26T10:00:00+00:00"
+    records.save(pid, MODULES[0], [answer("first", "a", at), answer("second", "b", at)], [], at)
+    records.set_shared(pid, MODULES[0], True, at)
+    records.save(pid, MODULES[1], [answer("third", "c", at)], [], at)
+    drop_saved_item(records, pid)
+    # A save after the release: the item knows only what that save wrote ...
+    records.save(pid, MODULES[0], [answer("third", "d", at)], [], "2026-11-27T09:00:00+00:00")
+    assert from_the_saved_item(records, pid) != from_the_worksheets(records, pid)
+    # ... until the upgrade step, which is harmless to run again.
+    assert upgrade.saved_worksheets(records, [pid]) == (1, 2)
+    assert from_the_saved_item(records, pid) == from_the_worksheets(records, pid)
+    assert upgrade.saved_worksheets(records, [pid, str(uuid.uuid4())]) == (2, 2)
+    assert from_the_saved_item(records, pid) == from_the_worksheets(records, pid)
+
+
+def test_a_rebuild_never_undoes_a_save_that_comes_in_meanwhile(records, monkeypatch):  # type: ignore[no-untyped-def]
+    pid = str(uuid.uuid4())
+    at = "2026-11-26T10:00:00+00:00"
+    records.save(pid, MODULES[0], [answer("first", "a", at)], [], at)
+    read = records.all_of
+    calls = []
+
+    def all_of_then_a_save(participant_id: str) -> Any:
+        found = read(participant_id)
+        if not calls:  # the other device saves right after the rebuild read the worksheets
+            records.save(pid, MODULES[1], [answer("second", "b", at)], [], at)
+        calls.append(participant_id)
+        return found
+
+    monkeypatch.setattr(records, "all_of", all_of_then_a_save)
+    assert records.rebuild_saved(pid) == 2
+    assert len(calls) == 2  # the first write was refused, and it read again
+    monkeypatch.undo()
+    assert set(from_the_saved_item(records, pid)) == set(MODULES)
+    assert from_the_saved_item(records, pid) == from_the_worksheets(records, pid)
+
+
+def test_deleting_also_deletes_a_save_from_another_device_meanwhile(records, monkeypatch):  # type: ignore[no-untyped-def]
+    pid = str(uuid.uuid4())
+    at = "2026-11-26T10:00:00+00:00"
+    records.save(pid, MODULES[0], [answer("first", "a", at)], [], at)
+    read = records.all_of
+    calls = []
+
+    def all_of_then_a_save(participant_id: str) -> Any:
+        found = read(participant_id)
+        if not calls:
+            records.save(pid, MODULES[1], [answer("second", "b", at)], [], at)
+        calls.append(participant_id)
+        return found
+
+    monkeypatch.setattr(records, "all_of", all_of_then_a_save)
+    assert records.delete_all(pid) == 2
+    monkeypatch.undo()
+    assert records.all_of(pid) == []
+    assert records.saved_of([pid]) == {pid: {}}
+
+
+def test_the_upgrade_command_reads_participants_from_cognito(service, participant, capsys):  # type: ignore[no-untyped-def]
+    records = service.worksheets.records
+    at = "2026-11-26T10:00:00+00:00"
+    records.save(participant.id, MODULES[0], [answer("first", "a", at)], [], at)
+    drop_saved_item(records, participant.id)
+    assert upgrade.main(["saved-worksheets"]) == 0
+    assert "1 worksheets" in capsys.readouterr().out
+    assert from_the_saved_item(records, participant.id) == from_the_worksheets(
+        records, participant.id
+    )
+    assert upgrade.main([]) == 2
 
 
 def test_a_snapshot_from_before_the_saved_item_gets_it_on_restore(stack, records, tmp_path: Path):  # type: ignore[no-untyped-def]

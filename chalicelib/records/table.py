@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import random
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -80,6 +82,12 @@ def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _TRANSACTION_ATTEMPTS = 5
+_CONFLICT_PAUSE = 0.01  # seconds: the first retry's longest pause (then 0.02, 0.04, 0.08)
+
+
+def pause(seconds: float) -> None:
+    """Wait before retrying (tests replace it to see the pauses without waiting)."""
+    time.sleep(seconds)
 
 
 class TransactionCancelled(Exception):
@@ -210,8 +218,10 @@ class RecordTable:
 
     def transact(self, items: list[dict[str, Any]], busy: Conflict) -> None:
         """One TransactWriteItems. A ``TransactionConflict`` (another request writing the same
-        items) is retried; ``busy`` is raised when it keeps happening. A cancellation by a
-        condition raises ``TransactionCancelled``; any other error ``ServiceUnavailable``."""
+        items, e.g. a form sent twice) is retried after a short random pause that doubles each
+        time (0.15 s in all at most); ``busy`` is raised when it keeps happening. A
+        cancellation by a condition raises ``TransactionCancelled``; any other error
+        ``ServiceUnavailable``."""
         for _attempt in range(_TRANSACTION_ATTEMPTS):
             try:
                 self._dynamodb.transact_write_items(TransactItems=items)
@@ -221,6 +231,10 @@ class RecordTable:
                     raise self.unavailable(error) from error
                 reasons = list(error.response.get("CancellationReasons") or [])
                 if "TransactionConflict" in TransactionCancelled.codes_of(reasons):
+                    # The other request is still writing: give it a moment, longer each time,
+                    # with jitter so two retrying requests do not meet again.
+                    if _attempt + 1 < _TRANSACTION_ATTEMPTS:
+                        pause(random.uniform(0, _CONFLICT_PAUSE * 2**_attempt))
                     continue
                 raise TransactionCancelled(reasons) from None
             except BotoCoreError as error:

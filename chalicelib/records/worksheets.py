@@ -31,14 +31,17 @@ Conditional-write rules:
 - Deleting answers is one Query, one DeleteItem per worksheet and one for the saved-worksheets
   item, then Query again until nothing is left (the participant's own request, audit-logged
   by the use case).
-- ``rebuild_saved`` writes the saved-worksheets item afresh from the worksheets, on condition
-  that its ``changes`` count (every save and share adds 1) is what it read: for worksheets
-  stored before the item existed or by an older release (``chalicelib.upgrade``).
+- ``rebuild_saved`` writes the saved-worksheets item afresh from the worksheets, in one
+  transaction: on condition that its ``change`` token (a random value every save and share
+  sets) is the one it read, and that every worksheet it read is unchanged (``updated_at``);
+  for worksheets stored before the item existed or by an older release
+  (``chalicelib.upgrade``).
 The table is encrypted with the KMS key (infra), as answers are health information.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,7 +59,6 @@ from chalicelib.records.table import (
     ClientError,
     RecordTable,
     TransactionCancelled,
-    error_code,
     to_item,
 )
 
@@ -65,9 +67,11 @@ ANSWER_PREFIX = "a#"
 _ANSWERED = "f#"
 _UPDATED = "u#"
 _SHARED = "s#"
-# How many saves and share changes the item has taken: a rebuild writes only if none came
-# in between (its condition), so it never undoes a save.
-_CHANGES = "changes"
+# A random token every save and share sets: a rebuild writes only if it is still the one it
+# read (a count could repeat after the item was deleted and made again).
+_CHANGES = "change"
+# A rebuild checks every worksheet it read in its transaction (100 items at most).
+_MAX_WORKSHEETS = 99
 _REBUILD_ATTEMPTS = 5
 _BUSY = Conflict(
     "This worksheet is being saved from somewhere else. Try again.", code="worksheet_busy"
@@ -230,6 +234,21 @@ def _saved_item(participant_id: str, sheets: list[Worksheet]) -> dict[str, Any]:
     return item
 
 
+def _unchanged(table: str, pk: str, sheet: Worksheet) -> dict[str, Any]:
+    """A transaction's check that ``sheet`` is still there, saved no later than when read."""
+    check: dict[str, Any] = {
+        "TableName": table,
+        "Key": to_item({"PK": pk, "SK": worksheet_sk(sheet.module_id)}),
+        "ExpressionAttributeNames": {"#u": "updated_at"},
+    }
+    if sheet.updated_at is None:
+        check["ConditionExpression"] = "attribute_exists(PK) AND attribute_not_exists(#u)"
+    else:
+        check["ConditionExpression"] = "#u = :u"
+        check["ExpressionAttributeValues"] = to_item({":u": sheet.updated_at})
+    return {"ConditionCheck": check}
+
+
 class WorksheetRecords(RecordTable):
     def save(
         self,
@@ -246,8 +265,8 @@ class WorksheetRecords(RecordTable):
         values: dict[str, Any] = {":m": module_id, ":u": at}
         sets = ["#m = :m", "#u = :u", "#f = if_not_exists(#f, :u)"]
         saved_names: dict[str, str] = {"#u": _UPDATED + module_id, "#n": _CHANGES}
-        saved_values: dict[str, Any] = {":u": at, ":one": 1}
-        saved_sets = ["#u = :u"]
+        saved_values: dict[str, Any] = {":u": at, ":n": uuid.uuid4().hex}
+        saved_sets = ["#u = :u", "#n = :n"]
         for n, answer in enumerate(answers):
             names[f"#a{n}"] = ANSWER_PREFIX + answer.field_id
             values[f":a{n}"] = answer.to_record()
@@ -277,10 +296,7 @@ class WorksheetRecords(RecordTable):
                     "Update": {
                         "TableName": self._table,
                         "Key": to_item({"PK": pk, "SK": SAVED_WORKSHEETS_SK}),
-                        "UpdateExpression": "SET "
-                        + ", ".join(saved_sets)
-                        + removed
-                        + " ADD #n :one",
+                        "UpdateExpression": "SET " + ", ".join(saved_sets) + removed,
                         "ExpressionAttributeNames": saved_names,
                         "ExpressionAttributeValues": to_item(saved_values),
                     }
@@ -309,9 +325,11 @@ class WorksheetRecords(RecordTable):
                     "Update": {
                         "TableName": self._table,
                         "Key": to_item({"PK": pk, "SK": SAVED_WORKSHEETS_SK}),
-                        "UpdateExpression": "SET #s = :s ADD #n :one",
+                        "UpdateExpression": "SET #s = :s, #n = :n",
                         "ExpressionAttributeNames": {"#s": _SHARED + module_id, "#n": _CHANGES},
-                        "ExpressionAttributeValues": to_item({":s": shared, ":one": 1}),
+                        "ExpressionAttributeValues": to_item(
+                            {":s": shared, ":n": uuid.uuid4().hex}
+                        ),
                     }
                 },
             ],
@@ -365,47 +383,51 @@ class WorksheetRecords(RecordTable):
 
     def rebuild_saved(self, participant_id: str) -> int:
         """Write the saved-worksheets item afresh from the participant's worksheets: one
-        GetItem of the item, one Query of the worksheets, one PutItem on condition that no save
-        or share changed the item meanwhile (else read again, a few times, then ``Conflict``).
+        GetItem of the item, one Query of the worksheets, then one TransactWriteItems that puts
+        the item on condition that its change token is still the one read (no save or share
+        came in between), and checks that each worksheet read is still as it was (none was
+        deleted or saved meanwhile); else it reads again, a few times, then ``Conflict``.
         For worksheets stored before the item existed, or by an older release after a rollback
         (``chalicelib.upgrade``). Returns how many worksheets it holds."""
         pk = participant_pk(participant_id)
         for _attempt in range(_REBUILD_ATTEMPTS):
             current = self.get_one(pk, SAVED_WORKSHEETS_SK, consistent=True)
             sheets = self.all_of(participant_id)
+            if len(sheets) > _MAX_WORKSHEETS:
+                raise Conflict(
+                    f"More than {_MAX_WORKSHEETS} worksheets: rebuild by hand.",
+                    code="too_many_worksheets",
+                )
             item = _saved_item(participant_id, sheets)
-            request: dict[str, Any] = {"TableName": self._table}
+            item[_CHANGES] = uuid.uuid4().hex
+            put: dict[str, Any] = {"TableName": self._table, "Item": to_item(item)}
             if current is None:
-                request["ConditionExpression"] = "attribute_not_exists(PK)"
+                put["ConditionExpression"] = "attribute_not_exists(PK)"
             elif _CHANGES in current:
-                item[_CHANGES] = current[_CHANGES]
-                request["ConditionExpression"] = "#n = :n"
-                request["ExpressionAttributeNames"] = {"#n": _CHANGES}
-                request["ExpressionAttributeValues"] = to_item({":n": current[_CHANGES]})
+                put["ConditionExpression"] = "#n = :n"
+                put["ExpressionAttributeNames"] = {"#n": _CHANGES}
+                put["ExpressionAttributeValues"] = to_item({":n": current[_CHANGES]})
             else:
-                request["ConditionExpression"] = "attribute_exists(PK) AND attribute_not_exists(#n)"
-                request["ExpressionAttributeNames"] = {"#n": _CHANGES}
+                put["ConditionExpression"] = "attribute_exists(PK) AND attribute_not_exists(#n)"
+                put["ExpressionAttributeNames"] = {"#n": _CHANGES}
+            checks = [_unchanged(self._table, pk, sheet) for sheet in sheets]
             try:
-                self._dynamodb.put_item(Item=to_item(item), **request)
-            except ClientError as error:
-                if error_code(error) == "ConditionalCheckFailedException":
-                    continue  # a save came in between: read both again
-                raise self.unavailable(error) from error
-            except BotoCoreError as error:
-                raise self.unavailable(error) from error
+                self.transact([{"Put": put}, *checks], _BUSY)
+            except TransactionCancelled:
+                continue  # a save, share or deletion came in between: read both again
             return len(sheets)
         raise _BUSY
 
     def delete_all(self, participant_id: str) -> int:
         """Delete every worksheet of a participant (their own request) and the saved-worksheets
         item: one Query, one DeleteItem per worksheet, then the item; then Query again until
-        nothing is left, so a save from another device that came in meanwhile is deleted too
-        and the item never keeps times of answers that are gone. A retry is harmless.
-        Returns how many worksheets were deleted."""
+        nothing is left (a few rounds at most, then ``Conflict``), so a save from another
+        device that came in meanwhile is deleted too and the item never keeps times of answers
+        that are gone. A retry is harmless. Returns how many worksheets were deleted."""
         pk = participant_pk(participant_id)
-        deleted = 0
+        deleted: set[str] = set()
         sheets = self.all_of(participant_id)
-        while True:
+        for _round in range(_REBUILD_ATTEMPTS):
             for sk in [worksheet_sk(s.module_id) for s in sheets] + [SAVED_WORKSHEETS_SK]:
                 try:
                     self._dynamodb.delete_item(
@@ -413,7 +435,8 @@ class WorksheetRecords(RecordTable):
                     )
                 except (ClientError, BotoCoreError) as error:
                     raise self.unavailable(error) from error
-            deleted += len(sheets)
+            deleted.update(s.module_id for s in sheets)
             if not sheets:
-                return deleted
+                return len(deleted)
             sheets = self.all_of(participant_id)
+        raise _BUSY

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chalicelib import upgrade
-from chalicelib.errors import NotFound
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.records.keys import SAVED_WORKSHEETS_SK, participant_pk
 from chalicelib.records.worksheets import Answer, WorksheetRecords
 from steady_local import snapshot
@@ -127,66 +127,121 @@ def test_the_upgrade_step_mends_worksheets_saved_before_the_item_and_later_saves
     records.save(pid, MODULES[0], [answer("third", "d", at)], [], "2026-11-27T09:00:00+00:00")
     assert from_the_saved_item(records, pid) != from_the_worksheets(records, pid)
     # ... until the upgrade step, which is harmless to run again.
-    assert upgrade.saved_worksheets(records, [pid]) == (1, 2)
+    assert upgrade.saved_worksheets(records, [pid]) == (1, 2, 0)
     assert from_the_saved_item(records, pid) == from_the_worksheets(records, pid)
-    assert upgrade.saved_worksheets(records, [pid, str(uuid.uuid4())]) == (2, 2)
+    assert upgrade.saved_worksheets(records, [pid, str(uuid.uuid4())]) == (2, 2, 0)
     assert from_the_saved_item(records, pid) == from_the_worksheets(records, pid)
 
 
-def test_a_rebuild_never_undoes_a_save_that_comes_in_meanwhile(records, monkeypatch):  # type: ignore[no-untyped-def]
-    pid = str(uuid.uuid4())
-    at = "2026-11-26T10:00:00+00:00"
-    records.save(pid, MODULES[0], [answer("first", "a", at)], [], at)
+def remove_change_token(records: WorksheetRecords, pid: str) -> None:
+    """As if the item were written without one (before the token existed)."""
+    records._dynamodb.update_item(
+        TableName=records._table,
+        Key={"PK": {"S": participant_pk(pid)}, "SK": {"S": SAVED_WORKSHEETS_SK}},
+        UpdateExpression="REMOVE #n",
+        ExpressionAttributeNames={"#n": "change"},
+    )
+
+
+def in_between(records: WorksheetRecords, monkeypatch, meanwhile) -> list[str]:  # type: ignore[no-untyped-def]
+    """Run ``meanwhile`` once, right after the first read of the worksheets."""
     read = records.all_of
-    calls = []
+    calls: list[str] = []
 
-    def all_of_then_a_save(participant_id: str) -> Any:
+    inside: list[bool] = []
+
+    def all_of_then(participant_id: str) -> Any:
         found = read(participant_id)
-        if not calls:  # the other device saves right after the rebuild read the worksheets
-            records.save(pid, MODULES[1], [answer("second", "b", at)], [], at)
+        if inside:  # ``meanwhile``'s own reads are not counted
+            return found
         calls.append(participant_id)
+        if len(calls) == 1:
+            inside.append(True)
+            meanwhile()
+            inside.clear()
         return found
 
-    monkeypatch.setattr(records, "all_of", all_of_then_a_save)
-    assert records.rebuild_saved(pid) == 2
+    monkeypatch.setattr(records, "all_of", all_of_then)
+    return calls
+
+
+AT = "2026-11-26T10:00:00+00:00"
+
+
+@pytest.mark.parametrize("item", ["with its token", "without a token", "missing"])
+@pytest.mark.parametrize("meanwhile", ["a save", "a share", "deleting everything", "delete, save"])
+def test_a_rebuild_never_undoes_what_comes_in_meanwhile(records, monkeypatch, item, meanwhile):  # type: ignore[no-untyped-def]
+    pid = str(uuid.uuid4())
+    records.save(pid, MODULES[0], [answer("first", "a", AT)], [], AT)
+    if item == "without a token":
+        remove_change_token(records, pid)
+    elif item == "missing":
+        drop_saved_item(records, pid)
+
+    def change() -> None:
+        later = "2026-11-26T11:00:00+00:00"
+        if meanwhile == "a save":
+            records.save(pid, MODULES[1], [answer("second", "b", later)], [], later)
+        elif meanwhile == "a share":
+            records.set_shared(pid, MODULES[0], True, later)
+        else:
+            records.delete_all(pid)
+            if meanwhile == "delete, save":
+                records.save(pid, MODULES[1], [answer("second", "b", later)], [], later)
+
+    calls = in_between(records, monkeypatch, change)
+    records.rebuild_saved(pid)
     assert len(calls) == 2  # the first write was refused, and it read again
     monkeypatch.undo()
-    assert set(from_the_saved_item(records, pid)) == set(MODULES)
     assert from_the_saved_item(records, pid) == from_the_worksheets(records, pid)
 
 
 def test_deleting_also_deletes_a_save_from_another_device_meanwhile(records, monkeypatch):  # type: ignore[no-untyped-def]
     pid = str(uuid.uuid4())
-    at = "2026-11-26T10:00:00+00:00"
-    records.save(pid, MODULES[0], [answer("first", "a", at)], [], at)
-    read = records.all_of
-    calls = []
-
-    def all_of_then_a_save(participant_id: str) -> Any:
-        found = read(participant_id)
-        if not calls:
-            records.save(pid, MODULES[1], [answer("second", "b", at)], [], at)
-        calls.append(participant_id)
-        return found
-
-    monkeypatch.setattr(records, "all_of", all_of_then_a_save)
+    records.save(pid, MODULES[0], [answer("first", "a", AT)], [], AT)
+    in_between(
+        records,
+        monkeypatch,
+        lambda: records.save(pid, MODULES[1], [answer("second", "b", AT)], [], AT),
+    )
     assert records.delete_all(pid) == 2
     monkeypatch.undo()
     assert records.all_of(pid) == []
     assert records.saved_of([pid]) == {pid: {}}
 
 
-def test_the_upgrade_command_reads_participants_from_cognito(service, participant, capsys):  # type: ignore[no-untyped-def]
+def test_the_upgrade_command_reads_participants_from_cognito(  # type: ignore[no-untyped-def]
+    service, participant, other_participant, stack, capsys, monkeypatch
+):
     records = service.worksheets.records
-    at = "2026-11-26T10:00:00+00:00"
-    records.save(participant.id, MODULES[0], [answer("first", "a", at)], [], at)
-    drop_saved_item(records, participant.id)
-    assert upgrade.main(["saved-worksheets"]) == 0
-    assert "1 worksheets" in capsys.readouterr().out
-    assert from_the_saved_item(records, participant.id) == from_the_worksheets(
-        records, participant.id
-    )
-    assert upgrade.main([]) == 2
+    for who in (participant, other_participant):
+        records.save(who.id, MODULES[0], [answer("first", "a", AT)], [], AT)
+        drop_saved_item(records, who.id)
+    environ = {
+        "AWS_REGION": REGION,
+        "STEADY_RECORDS_TABLE": stack.records_table,
+        "STEADY_USER_POOL_ID": stack.user_pool_id,
+    }
+    assert upgrade.main(["saved-worksheets"], environ) == 0
+    assert "2 participants, 2 worksheets, 0 not done" in capsys.readouterr().out
+    for who in (participant, other_participant):
+        assert from_the_saved_item(records, who.id) == from_the_worksheets(records, who.id)
+
+    # One it cannot do now is counted, the others go on, and the exit status says so.
+    rebuild = records.rebuild_saved
+
+    def busy_for_one(participant_id: str) -> int:
+        if participant_id == participant.id:
+            raise Conflict("busy", code="worksheet_busy")
+        return rebuild(participant_id)
+
+    monkeypatch.setattr(records, "rebuild_saved", busy_for_one)
+    assert upgrade.main(["saved-worksheets"], environ) == 1
+    assert "1 participants, 1 worksheets, 1 not done" in capsys.readouterr().out
+    # Without the stack's names it never falls back to another stage's table.
+    assert upgrade.main(["saved-worksheets"], {**environ, "STEADY_RECORDS_TABLE": ""}) == 2
+    assert "STEADY_RECORDS_TABLE" in capsys.readouterr().err
+    assert upgrade.main([], environ) == 2
 
 
 def test_a_snapshot_from_before_the_saved_item_gets_it_on_restore(stack, records, tmp_path: Path):  # type: ignore[no-untyped-def]

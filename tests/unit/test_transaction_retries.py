@@ -57,6 +57,13 @@ def test_a_conflict_is_retried_after_a_growing_random_pause(pauses: list[float])
         assert 0 <= waited <= table._CONFLICT_PAUSE * 2**attempt
 
 
+def test_the_longest_pauses_double(pauses: list[float], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(table.random, "uniform", lambda low, high: high)
+    conflict = cancelled("TransactionConflict")
+    RecordTable(Client([conflict, conflict, conflict, None]), "t").transact([{}], BUSY)
+    assert pauses == pytest.approx([0.01, 0.02, 0.04])
+
+
 def test_a_conflict_that_keeps_happening_is_busy_without_a_last_useless_pause(
     pauses: list[float],
 ) -> None:

@@ -161,6 +161,22 @@ def test_leader_assigns_and_sees_the_completion(browser, base_url, artifacts, lo
     # rule (statuses.visible_to_leaders) keeps that from the group's leaders.
     assert "Not started" in row.inner_text() and "Completed" not in row.inner_text()
     check_page(page, artifacts, "leader-progress")
+    # A group with one module: the table is as wide as its columns, not stretched to the page
+    # (the names and totals kept their width, the module column its 4.25 rem).
+    page.set_viewport_size(DESKTOP)
+    widths = page.evaluate(
+        "[...document.querySelectorAll('.grid thead th')].map(th => th.offsetWidth)"
+    )
+    assert len(widths) == 5 and max(widths) <= 200, widths
+    # ... and so is its frame.
+    assert (
+        page.evaluate(
+            "document.querySelector('.grid-wrap').offsetWidth - "
+            "document.querySelector('.grid').offsetWidth"
+        )
+        <= 2
+    )
+    page.set_viewport_size(PHONE)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download CSV").click()
     download = download_info.value

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from chalicelib.errors import Conflict, NotFound
+from chalicelib.errors import Conflict
 from chalicelib.records.audit import entry_puts
 from chalicelib.records.completions import CompletedVersions
 from chalicelib.records.groups import Seen
@@ -41,7 +41,6 @@ from chalicelib.records.keys import (
 )
 from chalicelib.records.table import (
     RecordTable,
-    TransactionCancelled,
     to_item,
 )
 from chalicelib.records.worksheets import SavedWorksheet, saved_worksheets
@@ -105,7 +104,7 @@ class AttentionRecords(RecordTable):
             },
             *entry_puts(self._table, audit),
         ]
-        self._transact(items, "That participant is not in this group.")
+        self.transact_change(items, _BUSY, "That participant is not in this group.")
 
     def set_inactive_days(self, group_id: str, days: int, audit: dict[str, Any]) -> None:
         """The group's "no activity for N days" (see the module): one transaction."""
@@ -116,14 +115,6 @@ class AttentionRecords(RecordTable):
             "ConditionExpression": "attribute_exists(PK)",
             "ExpressionAttributeValues": to_item({":d": days}),
         }
-        self._transact(
-            [{"Update": update}, *entry_puts(self._table, audit)], "There is no such group."
+        self.transact_change(
+            [{"Update": update}, *entry_puts(self._table, audit)], _BUSY, "There is no such group."
         )
-
-    def _transact(self, items: list[dict[str, Any]], not_found: str) -> None:
-        try:
-            self.transact(items, _BUSY)
-        except TransactionCancelled as cancelled:
-            if cancelled.first.get("Code") == "ConditionalCheckFailed":
-                raise NotFound(not_found) from None
-            raise self.unavailable(cancelled) from None

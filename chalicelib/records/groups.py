@@ -470,14 +470,9 @@ class GroupRecords(RecordTable):
         (``NotFound``). Copies beyond the 100-item limit follow in further transactions
         (``chalicelib.records.audit``)."""
         first, *rest = chunks(items)
-        try:
-            self.transact(first, _BUSY)
-            for chunk in rest:
-                self.transact(chunk, _BUSY)
-        except TransactionCancelled as cancelled:
-            if not_found and cancelled.first.get("Code") == "ConditionalCheckFailed":
-                raise NotFound(not_found) from None
-            raise self.unavailable(cancelled) from None
+        self.transact_change(first, _BUSY, not_found)
+        for chunk in rest:
+            self.transact_change(chunk, _BUSY)
 
 
 _DUE_ASSIGNMENT = "a#"

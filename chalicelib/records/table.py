@@ -14,7 +14,7 @@ from boto3.dynamodb.types import DYNAMODB_CONTEXT, TypeDeserializer, TypeSeriali
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.aws import error_code
-from chalicelib.errors import BadRequest, Conflict, ServiceUnavailable
+from chalicelib.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -240,6 +240,23 @@ class RecordTable:
             except BotoCoreError as error:
                 raise self.unavailable(error) from error
         raise busy
+
+    def transact_change(
+        self,
+        items: list[dict[str, Any]],
+        busy: Conflict,
+        not_found: str | None = None,
+        not_found_code: str | None = None,
+    ) -> None:
+        """``transact`` for a change whose first item is conditional on the thing changed
+        existing: a failed condition there is ``NotFound(not_found)``; any other cancellation
+        ``ServiceUnavailable``."""
+        try:
+            self.transact(items, busy)
+        except TransactionCancelled as cancelled:
+            if not_found and cancelled.first.get("Code") == "ConditionalCheckFailed":
+                raise NotFound(not_found, code=not_found_code) from None
+            raise self.unavailable(cancelled) from None
 
     def query_all(self, pk: str, sk_prefix: str = "") -> list[dict[str, Any]]:
         """Every item of a partition whose SK starts with ``sk_prefix``, strongly consistent

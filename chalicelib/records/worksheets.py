@@ -15,7 +15,8 @@ Keys (see ``chalicelib.records``):
 - Access patterns: a participant's own worksheet (GetItem), all their worksheets (one Query
   on ``begins_with(SK, "WORKSHEET#")``: the plan), one module's worksheet of up to 100
   participants (one BatchGetItem: a leader's "Before the session"), the saved-worksheets
-  item of many participants (in the BatchGetItem of a group's grid and "needs attention").
+  item of many participants (in ``AttentionRecords.facts``' BatchGetItem: a group's grid,
+  "needs attention", the groups list).
 
 Conditional-write rules:
 - Save is ONE TransactWriteItems of two UpdateItems without a condition, then one GetItem
@@ -46,7 +47,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.errors import Conflict, NotFound
+from chalicelib.errors import Conflict
 from chalicelib.records.keys import (
     SAVED_WORKSHEETS_SK,
     WORKSHEET_PREFIX,
@@ -196,10 +197,6 @@ class SavedWorksheet:
     shared: bool = False
     updated_at: str | None = None
 
-    @property
-    def done(self) -> bool:
-        return bool(self.answered_at)
-
 
 def saved_worksheets(record: Mapping[str, Any]) -> dict[str, SavedWorksheet]:
     """The saved-worksheets item read back: each module's ``SavedWorksheet``, by module id
@@ -281,7 +278,7 @@ class WorksheetRecords(RecordTable):
             removes.append(f"#r{n}")
         removed = " REMOVE " + ", ".join(removes) if removes else ""
         pk = participant_pk(participant_id)
-        self._write(
+        self.transact_change(
             [
                 {
                     "Update": {
@@ -301,7 +298,8 @@ class WorksheetRecords(RecordTable):
                         "ExpressionAttributeValues": to_item(saved_values),
                     }
                 },
-            ]
+            ],
+            _BUSY,
         )
         return self.get(participant_id, module_id)
 
@@ -309,7 +307,7 @@ class WorksheetRecords(RecordTable):
         """One transaction (the worksheet's flag on condition it exists, and the same flag in
         the saved-worksheets item); ``NotFound`` when nothing was saved for the module yet."""
         pk = participant_pk(participant_id)
-        self._write(
+        self.transact_change(
             [
                 {
                     "Update": {
@@ -333,17 +331,10 @@ class WorksheetRecords(RecordTable):
                     }
                 },
             ],
-            not_found="Save some answers in this worksheet before sharing it.",
+            _BUSY,
+            "Save some answers in this worksheet before sharing it.",
+            "worksheet_not_found",
         )
-
-    def _write(self, items: list[dict[str, Any]], not_found: str | None = None) -> None:
-        """One TransactWriteItems; a failed condition on the first item is ``NotFound``."""
-        try:
-            self.transact(items, _BUSY)
-        except TransactionCancelled as cancelled:
-            if not_found and cancelled.first.get("Code") == "ConditionalCheckFailed":
-                raise NotFound(not_found, code="worksheet_not_found") from None
-            raise self.unavailable(cancelled) from None
 
     def get(self, participant_id: str, module_id: str) -> Worksheet:
         """One GetItem (strongly consistent: the page after a save shows the save)."""
@@ -370,15 +361,6 @@ class WorksheetRecords(RecordTable):
         for record in self.batch_get(keys, consistent=True):
             sheet = Worksheet.from_record(record)
             found[sheet.participant_id] = sheet
-        return found
-
-    def saved_of(self, participant_ids: list[str]) -> dict[str, dict[str, SavedWorksheet]]:
-        """The saved-worksheets item of many participants (one BatchGetItem per 100), by
-        participant id, then module id; a participant who saved nothing maps to ``{}``."""
-        found: dict[str, dict[str, SavedWorksheet]] = {pid: {} for pid in participant_ids}
-        pairs = [(participant_pk(pid), SAVED_WORKSHEETS_SK) for pid in participant_ids]
-        for record in self.batch_get_pairs(pairs, consistent=True):
-            found[participant_id_of(str(record["PK"]))] = saved_worksheets(record)
         return found
 
     def rebuild_saved(self, participant_id: str) -> int:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from chalicelib import upgrade
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.records.keys import SAVED_WORKSHEETS_SK, participant_pk
-from chalicelib.records.worksheets import Answer, WorksheetRecords
+from chalicelib.records.worksheets import Answer, WorksheetRecords, saved_worksheets
 from steady_local import snapshot
 from tests.conftest import REGION
 
@@ -39,10 +39,15 @@ def from_the_worksheets(records: WorksheetRecords, pid: str) -> dict[str, Any]:
     }
 
 
+def saved_of(records: WorksheetRecords, pid: str) -> dict[str, Any]:
+    """The saved-worksheets item read back, as ``AttentionRecords.facts`` reads it."""
+    item = records.get_one(participant_pk(pid), SAVED_WORKSHEETS_SK, consistent=True)
+    return saved_worksheets(item) if item else {}
+
+
 def from_the_saved_item(records: WorksheetRecords, pid: str) -> dict[str, Any]:
     return {
-        m: (dict(s.answered_at), s.shared, s.updated_at)
-        for m, s in records.saved_of([pid])[pid].items()
+        m: (dict(s.answered_at), s.shared, s.updated_at) for m, s in saved_of(records, pid).items()
     }
 
 
@@ -92,7 +97,7 @@ def test_sharing_an_unsaved_worksheet_changes_neither_item(records):  # type: ig
         records.set_shared(pid, MODULES[0], True, "2026-11-26T10:00:00+00:00")
     key = {"PK": {"S": participant_pk(pid)}, "SK": {"S": SAVED_WORKSHEETS_SK}}
     assert "Item" not in records._dynamodb.get_item(TableName=records._table, Key=key)
-    assert records.saved_of([pid]) == {pid: {}}
+    assert saved_of(records, pid) == {}
 
 
 def test_deleting_the_answers_deletes_the_saved_item_and_a_retry_is_harmless(records):  # type: ignore[no-untyped-def]
@@ -105,9 +110,8 @@ def test_deleting_the_answers_deletes_the_saved_item_and_a_retry_is_harmless(rec
     assert records.delete_all(pid) == 0
     key = {"PK": {"S": participant_pk(pid)}, "SK": {"S": SAVED_WORKSHEETS_SK}}
     assert "Item" not in records._dynamodb.get_item(TableName=records._table, Key=key)
-    found = records.saved_of([pid, other])
-    assert found[pid] == {}
-    assert set(found[other]) == set(MODULES)  # someone else's are untouched
+    assert saved_of(records, pid) == {}
+    assert set(saved_of(records, other)) == set(MODULES)  # someone else's are untouched
 
 
 def drop_saved_item(records: WorksheetRecords, pid: str) -> None:
@@ -207,7 +211,7 @@ def test_deleting_also_deletes_a_save_from_another_device_meanwhile(records, mon
     assert records.delete_all(pid) == 2
     monkeypatch.undo()
     assert records.all_of(pid) == []
-    assert records.saved_of([pid]) == {pid: {}}
+    assert saved_of(records, pid) == {}
 
 
 def test_the_upgrade_command_reads_participants_from_cognito(  # type: ignore[no-untyped-def]

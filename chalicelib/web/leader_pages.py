@@ -569,7 +569,7 @@ def progress_page(visit: Visit) -> Html:
             "short": SHORT,
             "legend": [(ICONS[s], LEADER_TEXT[s], s) for s in LEGEND],
             "sheet_icons": SHEET_ICONS,
-            "heads": _row_heads(grid),
+            "heads": _row_heads(grid, group_path(group_id)),
             "cells": _grid_cells(grid.participants, names),
             "sheet_legend": _sheet_legend(grid.participants),
             **_errors(errors),
@@ -594,19 +594,24 @@ def _column_headings(modules: tuple[AssignedModule, ...]) -> Any:
     return markup("".join(html))
 
 
-def _row_heads(grid: Grid) -> list[Any]:
+def _row_heads(grid: Grid, group: str) -> list[Any]:
     """Each row's heading as HTML (safe to insert), built here like the cells: the name, the
-    "needs attention" flag with its open reasons, and the totals (done, overdue, older)."""
+    "needs attention" flag with its open reasons, and the totals (done, overdue, older).
+
+    On a wide screen the flag is a "!" that links to the participant on the group page, where
+    the reasons can be marked as seen; its words are its accessible name and tooltip, so a row
+    stays one line high and a group of 15 fits on a laptop screen. On a phone the words show."""
     heads = []
     for row in grid.participants:
         t = row.totals
         found = grid.attention.get(row.participant_id)
         flag = ""
         if found is not None and found.needs_attention:
-            reasons = "; ".join(escape(r.text) for r in found.open)
+            why = "Needs attention: " + "; ".join(escape(r.text) for r in found.open)
             flag = (
-                ' <span class="flag attention"><span aria-hidden="true">!</span> '
-                f"Needs attention: {reasons}</span>"
+                f' <a class="flag attention" href="{group}#p-{escape(row.participant_id)}"'
+                f' title="{why}"><span aria-hidden="true">!</span>'
+                f'<span class="why"> {why}</span></a>'
             )
         heads.append(
             markup(

@@ -433,6 +433,27 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     )
     MEASURED["grid_header_height_px"] = header_height
     assert header_height < 120
+    # A row is one line high, "needs attention" or not: the flag is a "!" there (its words
+    # are its name and tooltip), so a group of 15 takes half the height it took.
+    heights = page.evaluate(
+        "[...document.querySelectorAll('.grid tbody tr')].map(r => r.getBoundingClientRect().height)"
+    )
+    flagged = page.locator(".grid tbody a.flag")
+    assert 0 < flagged.count() < 15
+    assert max(heights) <= 1.25 * min(heights), heights
+    last = page.evaluate(
+        "document.querySelector('.grid tbody tr:last-child').getBoundingClientRect().bottom"
+    )
+    MEASURED["grid_15_rows_bottom_px_at_1280x800"] = last
+    first = flagged.first
+    assert re.fullmatch(r"!\s*Needs attention: .+", first.evaluate("a => a.textContent.trim()"))
+    who = first.evaluate("a => a.closest('th').firstChild.textContent.trim()")
+    first.click()
+    page.wait_for_url(re.compile(r".*#p-.+"))
+    target = page.evaluate("location.hash.slice(1)")
+    assert page.locator(f'li[id="{target}"] .row-main').inner_text().startswith(who)
+    page.go_back()
+    page.wait_for_url(re.compile(r".*/progress$"))
     # Sticky header row and first column: on a short screen, scroll the grid both ways; the
     # header row and the names stay where they were.
     page.set_viewport_size({"width": 1280, "height": 500})
@@ -446,6 +467,9 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     page.screenshot(path=str(artifacts / "leader-progress-15x30-360x740-first-screen.png"))
     card = artifacts / "leader-progress-15x30-360-card.png"
     page.locator(".grid tbody tr").nth(1).screenshot(path=str(card))
+    # There the flag says why in words.
+    why = page.locator(".grid tbody a.flag .why").first.bounding_box()
+    assert why is not None and why["width"] > 50, why
     # Worksheets: an icon with words for screen readers, and a key with the counts.
     assert page.locator(".grid td .w").count() > 0
     key = page.locator(".legend").inner_text()

@@ -503,7 +503,7 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
             r'</span></td><td class="tot(?: late)?">(\d+)<span class="lbl"> overdue</span></td>'
             r'<td class="tot">(\d+)<',
             # the "needs attention" marker beside a name is tested on its own
-            re.sub(r' <span class="flag attention">.*?</span>[^<]*</span>', "", p.body),
+            re.sub(r' <a class="flag attention" [^>]*>.*?</a>', "", p.body),
         )
 
     assert rows(page) == [("Alex R.", "0", "8", "0"), ("Sam P.", "3", "5", "0")]
@@ -619,7 +619,7 @@ def test_the_needs_attention_marker_on_the_group_page_and_the_grid(
     page = browser.get(group)
     rows = {
         name: row
-        for row in page.body.split("<li>")[1:]
+        for row in page.body.split('<li id="p-')[1:]
         for name in ("Sam P.", "Alex R.")
         if name in row.split("</span>")[0]
     }
@@ -635,6 +635,10 @@ def test_the_needs_attention_marker_on_the_group_page_and_the_grid(
     }
     assert "Needs attention: 2 overdue" in cells["Alex R."]
     assert "Needs attention" not in cells["Sam P."]
+    # The grid's flag leads to the participant on the group page, where it can be marked seen.
+    anchor = re.search(r'<a class="flag attention" href="([^"#]+)#([^"]+)"', cells["Alex R."])
+    assert anchor is not None and anchor.groups() == (group, f"p-{other_participant.id}")
+    assert "Alex R." in page.body.split(f'<li id="{anchor.group(2)}">')[1].split("</li>")[0]
 
     # Marked as seen (through the API's use case): the marker goes away on both pages.
     caller = Caller(leader.id, frozenset({"leaders"}))

@@ -21,9 +21,11 @@ TEMPLATE_HEADINGS = (
     "{{ c.due_short }}</span>{% endif %}</th>{% endfor %}"
 )
 TEMPLATE_HEAD = (
-    '<th scope="row" class="name">{{ row.display_name }}{% if a and a.needs_attention %} '
-    '<span class="flag attention"><span aria-hidden="true">!</span> Needs attention: '
-    "{% for r in a.open %}{{ r.text }}{% if not loop.last %}; {% endif %}{% endfor %}</span>"
+    '<th scope="row" class="name">{{ row.display_name }}{% if a and a.needs_attention %}'
+    "{% set why %}Needs attention: {% for r in a.open %}{{ r.text }}{% if not loop.last %}; "
+    "{% endif %}{% endfor %}{% endset %}"
+    ' <a class="flag attention" href="{{ group }}#p-{{ row.participant_id }}" title="{{ why }}">'
+    '<span aria-hidden="true">!</span><span class="why"> {{ why }}</span></a>'
     '{% endif %}</th><td class="tot">{{ t.done }}<span class="lbl"> done</span></td>'
     '<td class="tot{% if t.overdue %} late{% endif %}">{{ t.overdue }}<span class="lbl"> '
     'overdue</span></td><td class="tot">{{ t.older }}<span class="lbl"> older version</span></td>'
@@ -77,8 +79,13 @@ def test_row_heads_are_what_the_template_made() -> None:
     }
     grid = Grid(GroupSummary("g", "G", False, ""), (), rows, {}, "2026-11-25", attention=attention)
     template = ENV.from_string(TEMPLATE_HEAD)
-    expected = [template.render(row=r, t=r.totals, a=attention.get(r.participant_id)) for r in rows]
-    heads = [str(h) for h in _row_heads(grid)]
+    group = "/leader/groups/g"
+    expected = [
+        template.render(row=r, t=r.totals, a=attention.get(r.participant_id), group=group)
+        for r in rows
+    ]
+    heads = [str(h) for h in _row_heads(grid, group)]
     assert heads == expected
     assert "2 overdue; No activity for 7 days; Worksheet left half done<" in heads[0]
+    assert 'href="/leader/groups/g#p-p1" title="Needs attention: 2 overdue; ' in heads[0]
     assert "Needs attention" not in heads[1] and "Needs attention" not in heads[3]

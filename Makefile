@@ -35,9 +35,10 @@ test-unit: install
 test-functional: install
 	$(BIN)/python -m pytest tests/functional
 
-## Schemathesis against chalice local as every role (tests/fuzz, marker fuzz; not in make test).
+## Schemathesis against chalice local as every role (tests/fuzz, marker fuzz; not in make test),
+## on two workers with a stack each.
 fuzz: install lint-content
-	$(BIN)/python -m pytest tests/fuzz -m fuzz -n 0 -s
+	$(BIN)/python -m pytest tests/fuzz -m fuzz -n 2 --dist load
 
 lint-content: install
 	$(BIN)/steady-content lint

@@ -5,9 +5,9 @@ participant, a group leader, an author and an admin. A case fails on any 5xx, an
 status code or content type, a missing documented header (Retry-After on 503) or a body that
 breaks the documented schema. ``make fuzz`` runs it (marker ``fuzz``; not in ``make test``).
 
-STEADY_FUZZ_EXAMPLES raises the examples per operation and role (default 18: about 2,800 cases
-in about 3.5 minutes on 2 cores, so the whole CI run stays well under 15 minutes; 25 sent 3,867
-in 4 min 40 s, 40 sent 4,857 in 6 min 23 s).
+STEADY_FUZZ_EXAMPLES raises the examples per operation and role (default 18: about 3,400 cases).
+``make fuzz`` spreads the cases over two xdist workers, each with its own stack; conftest.py adds
+up the cases sent and fails the run below MIN_CASES.
 """
 
 from __future__ import annotations
@@ -137,13 +137,3 @@ def test_api_conforms_to_its_document(case, role, fuzz_stack):  # type: ignore[n
     with _lock:
         CASES[role] += 1
         STATUSES[response.status_code] += 1
-
-
-def test_enough_cases_ran():
-    """Runs after the fuzz tests in this file (pytest keeps file order)."""
-    total = sum(CASES.values())
-    print(
-        f"\nfuzz cases sent by role: {dict(CASES)}; total {total}; "
-        f"statuses: {dict(sorted(STATUSES.items()))}; generated in all: {sum(SEEN.values())}"
-    )
-    assert total >= MIN_CASES, f"only {total} generated cases ran (want {MIN_CASES})"

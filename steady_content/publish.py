@@ -30,6 +30,7 @@ from chalicelib.library import (
     tracks_key,
     version_key,
 )
+from steady_content.hyphens import soft_hyphenated
 from steady_content.pipeline import Module, build
 from steady_content.tracks import Track
 
@@ -254,7 +255,10 @@ class Publisher:
         for module_id in sorted({m.module_id for m in modules}):
             index = self._get_json(index_key(module_id, locale))
             if index is not None:
-                entries[module_id] = summary_of(index["latest"])
+                latest = index["latest"]
+                # The grid's narrow column headings break long words where the dictionary says.
+                heading = soft_hyphenated(latest["title"], locale)
+                entries[module_id] = {**summary_of(latest), "heading": heading}
         catalog["modules"] = sorted(entries.values(), key=lambda m: (m["topic"], m["title"]))
         self._put_json(catalog_key(locale), catalog)
 

@@ -586,8 +586,9 @@ def _column_headings(modules: tuple[AssignedModule, ...]) -> Any:
         title = escape(m.title)
         due = escape(f", due {day(m.due_date)}") if m.due_date else ""
         short = short_day(m.due_date)
+        heading = escape(m.heading or m.title)  # soft hyphens: long words break with a hyphen
         html.append(
-            f'<th scope="col" class="mod" title="{title}{due}"><span class="clamp">{title}</span>'
+            f'<th scope="col" class="mod" title="{title}{due}"><span class="clamp">{heading}</span>'
             + (f'<span class="due">{escape(short)}</span>' if short else "")
             + "</th>"
         )

@@ -23,6 +23,7 @@ def test_catalog_lists_latest_version_of_every_published_module(client, publishe
     assert set(entry) == {
         "id",
         "title",
+        "heading",
         "topic",
         "summary",
         "version",
@@ -31,6 +32,7 @@ def test_catalog_lists_latest_version_of_every_published_module(client, publishe
         "locale",
     }
     assert entry["locale"] == "en"
+    assert entry["heading"].replace("\u00ad", "") == entry["title"]
     assert entry["topic"] == "mental-health" and entry["version"] == 1
     assert entry["reading_minutes"] >= 1
     assert "html" not in entry

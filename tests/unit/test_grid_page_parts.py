@@ -17,7 +17,7 @@ from chalicelib.web.render import day, short_day
 
 TEMPLATE_HEADINGS = (
     '{% for c in columns %}<th scope="col" class="mod" title="{{ c.title }}{{ c.due }}">'
-    '<span class="clamp">{{ c.title }}</span>{% if c.due_short %}<span class="due">'
+    '<span class="clamp">{{ c.heading }}</span>{% if c.due_short %}<span class="due">'
     "{{ c.due_short }}</span>{% endif %}</th>{% endfor %}"
 )
 TEMPLATE_HEAD = (
@@ -33,8 +33,8 @@ TEMPLATE_HEAD = (
 ENV = Environment(autoescape=True)
 
 
-def module(module_id: str, title: str, due: str | None) -> AssignedModule:
-    return AssignedModule(module_id, title, 1, 1, due, None, ("a",), None)
+def module(module_id: str, title: str, due: str | None, heading: str = "") -> AssignedModule:
+    return AssignedModule(module_id, title, 1, 1, due, None, ("a",), None, heading=heading)
 
 
 def test_column_headings_are_what_the_template_made() -> None:
@@ -42,10 +42,13 @@ def test_column_headings_are_what_the_template_made() -> None:
         module("m1", "Anger & <stress>", "2026-11-24"),
         module("m2", 'Say "no"', None),
         module("m3", "Sleep", "2026-12-01"),
+        # The catalog's heading (soft hyphens) is the text; the plain title stays the tooltip.
+        module("m4", "Depression <b>", None, "De\u00adpres\u00adsion <b>"),
     )
     columns = [
         {
             "title": m.title,
+            "heading": m.heading or m.title,
             "due": f", due {day(m.due_date)}" if m.due_date else "",
             "due_short": short_day(m.due_date),
         }
@@ -54,6 +57,9 @@ def test_column_headings_are_what_the_template_made() -> None:
     expected = ENV.from_string(TEMPLATE_HEADINGS).render(columns=columns)
     assert str(_column_headings(modules)) == expected
     assert "Anger &amp; &lt;stress&gt;" in expected
+    assert 'title="Depression &lt;b&gt;"><span class="clamp">De\u00adpres\u00adsion &lt;b&gt;<' in (
+        expected
+    )
 
 
 def test_row_heads_are_what_the_template_made() -> None:

@@ -48,8 +48,8 @@ class AssignedModule:
     # Where it comes in the reading order: (which assignment came first, place in its track).
     position: tuple[int, int] = (0, 0)
     track_ids: tuple[str, ...] = ()  # the assigned tracks it belongs to
-    # The title with soft hyphens for a narrow column heading (the catalog's, made when the
-    # content was published; the plain title for a catalog published before that).
+    # The title with soft hyphens for a narrow column heading, made when the content was
+    # published ("" from a catalog published before that).
     heading: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -114,7 +114,7 @@ def assigned_modules(
                 assignment.participant_id,
                 (rank, place),
                 track_ids,
-                entry.get("heading") or entry["title"],
+                entry.get("heading", ""),
             )
             key = (module_id, assignment.participant_id)
             merged[key] = _combine(merged[key], assigned) if key in merged else assigned

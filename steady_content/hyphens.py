@@ -10,6 +10,7 @@ dictionaries."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -33,4 +34,6 @@ def soft_hyphenated(title: str, locale: str) -> str:
     if locale not in DICTIONARIES:
         return title
     words = _dictionary(locale)
-    return LONG_WORD.sub(lambda m: str(words.inserted(m.group(0), hyphen=SOFT_HYPHEN)), title)
+    # Composed first: a decomposed "ción" would end the word before its accent.
+    composed = unicodedata.normalize("NFC", title)
+    return LONG_WORD.sub(lambda m: str(words.inserted(m.group(0), hyphen=SOFT_HYPHEN)), composed)

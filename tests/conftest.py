@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import boto3
@@ -92,6 +93,40 @@ class Account:
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
+
+
+def seed_group(
+    records: Any,
+    group_id: str,
+    leader_id: str,
+    names: Sequence[str],
+    dues: Sequence[tuple[str, str]],
+    now: Callable[[], str],
+) -> list[str]:
+    """Participants (by display name) and module assignments ((module id, due date)) written
+    straight into a group's records, each with its audit entry, for pages at scale: the enrol
+    and assign forms have their own tests, and a form post per row reads the growing group
+    under moto. Returns the new participant ids in the order of ``names``."""
+    import uuid
+
+    from chalicelib.records.audit import new_entry
+    from chalicelib.records.groups import Assignment
+
+    def audit(action: str, at: str) -> dict[str, Any]:
+        return new_entry(leader_id, ["leaders"], action, at, group_id=group_id)
+
+    people = []
+    for name in names:
+        pid, at = str(uuid.uuid4()), now()
+        records.enrol(group_id, pid, name, at, audit("enrolment.add", at))
+        people.append(pid)
+    for module_id, due in dues:
+        at = now()
+        assignment = Assignment(
+            uuid.uuid4().hex, "module", module_id, None, None, due, None, at, leader_id
+        )
+        records.put_assignment(group_id, assignment, audit("assignment.put", at))
+    return people
 
 
 def fetch_jwks_through_moto(url: str) -> dict:

@@ -586,7 +586,9 @@ def _column_headings(modules: tuple[AssignedModule, ...]) -> Any:
         title = escape(m.title)
         due = escape(f", due {day(m.due_date)}") if m.due_date else ""
         short = short_day(m.due_date)
-        heading = escape(m.heading or m.title)  # soft hyphens: long words break with a hyphen
+        # Soft hyphens: a long word breaks with a hyphen (no heading: a catalog published
+        # before headings were, so the plain title).
+        heading = escape(m.heading or m.title)
         html.append(
             f'<th scope="col" class="mod" title="{title}{due}"><span class="clamp">{heading}</span>'
             + (f'<span class="due">{escape(short)}</span>' if short else "")
@@ -607,16 +609,18 @@ def _row_heads(grid: Grid, group: str) -> list[Any]:
         t = row.totals
         found = grid.attention.get(row.participant_id)
         flag = ""
+        name = escape(row.display_name)
         if found is not None and found.needs_attention:
             why = "Needs attention: " + "; ".join(escape(r.text) for r in found.open)
+            # Its name says whose and where it leads, read alone in a list of links too.
             flag = (
-                f' <a class="flag attention" href="{group}#p-{escape(row.participant_id)}"'
-                f' title="{why}"><span aria-hidden="true">!</span>'
-                f'<span class="why"> {why}</span></a>'
+                f' <a class="flag attention" href="{escape(group)}#p-{escape(row.participant_id)}"'
+                f' title="{why}" aria-label="{why} ({name}): on the group page">'
+                f'<span aria-hidden="true">!</span><span class="vh"> {why}</span></a>'
             )
         heads.append(
             markup(
-                f'<th scope="row" class="name">{escape(row.display_name)}{flag}</th>'
+                f'<th scope="row" class="name">{name}{flag}</th>'
                 f'<td class="tot">{t.done}<span class="lbl"> done</span></td>'
                 f'<td class="tot{" late" if t.overdue else ""}">{t.overdue}'
                 '<span class="lbl"> overdue</span></td>'

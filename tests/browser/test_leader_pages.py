@@ -9,7 +9,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import uuid
 from pathlib import Path
 
 import boto3
@@ -18,9 +17,8 @@ from playwright.sync_api import expect
 
 from chalicelib.clock import Clock
 from chalicelib.library import version_key
-from chalicelib.records.audit import new_entry
 from chalicelib.records.completions import CompletionRecords
-from chalicelib.records.groups import Assignment, GroupRecords
+from chalicelib.records.groups import GroupRecords
 from chalicelib.records.worksheets import Answer, WorksheetRecords
 from chalicelib.worksheets import fields_of
 from tests.browser.conftest import AXE, WCAG_22_AA, add_participants
@@ -32,6 +30,7 @@ from tests.browser.test_web_app import (
     new_page,
     sign_in,
 )
+from tests.conftest import seed_group
 
 pytestmark = pytest.mark.server
 
@@ -346,29 +345,17 @@ def _seed_grid(local_stack, group_url: str, participants: int, modules: int) -> 
         "Sam",
         "Tariq",
     ]
-    people = []
-    for n in range(participants):
-        pid = str(uuid.uuid4())
-        people.append(pid)
-        now = clock.iso()
-        records.enrol(
-            group_id,
-            pid,
-            f"{names[n % len(names)]} {chr(65 + n // len(names))}.",
-            now,
-            new_entry(leader_id, ["leaders"], "enrolment.add", now, group_id=group_id),
-        )
-    for i, module_id in enumerate(module_ids):
-        now = clock.iso()
-        due = f"2020-0{1 + i // 10}-{1 + i % 10:02d}" if i < 20 else f"2099-01-{i - 19:02d}"
-        assignment = Assignment(
-            uuid.uuid4().hex, "module", module_id, None, None, due, None, now, leader_id
-        )
-        records.put_assignment(
-            group_id,
-            assignment,
-            new_entry(leader_id, ["leaders"], "assignment.put", now, group_id=group_id),
-        )
+    people = seed_group(
+        records,
+        group_id,
+        leader_id,
+        [f"{names[n % len(names)]} {chr(65 + n // len(names))}." for n in range(participants)],
+        [
+            (m, f"2020-0{1 + i // 10}-{1 + i % 10:02d}" if i < 20 else f"2099-01-{i - 19:02d}")
+            for i, m in enumerate(module_ids)
+        ],
+        clock.iso,
+    )
     for n, pid in enumerate(people):
         for module_id in module_ids[: (n * 7) % (modules + 1)]:
             completions.record(pid, module_id, versions[module_id])
@@ -448,6 +435,10 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     first = flagged.first
     assert re.fullmatch(r"!\s*Needs attention: .+", first.evaluate("a => a.textContent.trim()"))
     who = first.evaluate("a => a.closest('th').firstChild.textContent.trim()")
+    # Read alone (a screen reader's list of links), its name says whose and where it leads.
+    expect(first).to_have_accessible_name(
+        re.compile(rf"^Needs attention: .+ \({re.escape(who)}\): on the group page$")
+    )
     first.click()
     page.wait_for_url(re.compile(r".*#p-.+"))
     target = page.evaluate("location.hash.slice(1)")
@@ -468,8 +459,15 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     card = artifacts / "leader-progress-15x30-360-card.png"
     page.locator(".grid tbody tr").nth(1).screenshot(path=str(card))
     # There the flag says why in words.
-    why = page.locator(".grid tbody a.flag .why").first.bounding_box()
+    why = page.locator(".grid tbody a.flag .vh").first.bounding_box()
     assert why is not None and why["width"] > 50, why
+    # And on paper, at any width.
+    page.set_viewport_size(DESKTOP)
+    page.emulate_media(media="print")
+    printed = page.locator(".grid tbody a.flag .vh").first.bounding_box()
+    page.emulate_media(media="screen")
+    page.set_viewport_size(PHONE)
+    assert printed is not None and printed["width"] > 50, printed
     # Worksheets: an icon with words for screen readers, and a key with the counts.
     assert page.locator(".grid td .w").count() > 0
     key = page.locator(".legend").inner_text()

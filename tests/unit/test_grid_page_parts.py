@@ -24,8 +24,9 @@ TEMPLATE_HEAD = (
     '<th scope="row" class="name">{{ row.display_name }}{% if a and a.needs_attention %}'
     "{% set why %}Needs attention: {% for r in a.open %}{{ r.text }}{% if not loop.last %}; "
     "{% endif %}{% endfor %}{% endset %}"
-    ' <a class="flag attention" href="{{ group }}#p-{{ row.participant_id }}" title="{{ why }}">'
-    '<span aria-hidden="true">!</span><span class="why"> {{ why }}</span></a>'
+    ' <a class="flag attention" href="{{ group }}#p-{{ row.participant_id }}" title="{{ why }}"'
+    ' aria-label="{{ why }} ({{ row.display_name }}): on the group page">'
+    '<span aria-hidden="true">!</span><span class="vh"> {{ why }}</span></a>'
     '{% endif %}</th><td class="tot">{{ t.done }}<span class="lbl"> done</span></td>'
     '<td class="tot{% if t.overdue %} late{% endif %}">{{ t.overdue }}<span class="lbl"> '
     'overdue</span></td><td class="tot">{{ t.older }}<span class="lbl"> older version</span></td>'
@@ -94,4 +95,5 @@ def test_row_heads_are_what_the_template_made() -> None:
     assert heads == expected
     assert "2 overdue; No activity for 7 days; Worksheet left half done<" in heads[0]
     assert 'href="/leader/groups/g#p-p1" title="Needs attention: 2 overdue; ' in heads[0]
+    assert 'Worksheet left half done (Alex &lt;b&gt;R.&lt;/b&gt;): on the group page"' in heads[0]
     assert "Needs attention" not in heads[1] and "Needs attention" not in heads[3]

@@ -442,7 +442,12 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     first.click()
     page.wait_for_url(re.compile(r".*#p-.+"))
     target = page.evaluate("location.hash.slice(1)")
-    assert page.locator(f'li[id="{target}"] .row-main').inner_text().startswith(who)
+    arrived = page.locator(f'li[id="{target}"]')
+    assert arrived.locator(".row-main").inner_text().startswith(who)
+    # ... and stands out from the others.
+    page.screenshot(path=str(artifacts / "leader-group-from-grid-flag-1280x800.png"))
+    shade = "e => getComputedStyle(e).backgroundColor"
+    assert arrived.evaluate(shade) != page.locator(f'li:not([id="{target}"])').first.evaluate(shade)
     page.go_back()
     page.wait_for_url(re.compile(r".*/progress$"))
     # Sticky header row and first column: on a short screen, scroll the grid both ways; the

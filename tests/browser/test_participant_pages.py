@@ -48,6 +48,8 @@ def measure(page, artifacts: Path, name: str) -> None:  # type: ignore[no-untype
     FIGURES["pages"][name] = {"gzip_bytes": size, "title": title}
     assert size < PAGE_LIMIT, f"{name}: {size} bytes compressed"
     assert re.fullmatch(r".+ – Steady", title), f"{name}: {title!r}"
+    # A page back with an error says so first in its title (base.html, for every form).
+    assert title.startswith("Error: ") == ("error" in name), f"{name}: {title!r}"
     page.add_script_tag(path=str(AXE))
     for viewport in (PHONE, DESKTOP):
         page.set_viewport_size(viewport)

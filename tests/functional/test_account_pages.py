@@ -27,6 +27,7 @@ def test_a_participant_confirms_an_email_and_turns_reminders_on(client, particip
     web = signed_in(client, participant)
     page = web.get("/account/reminders")
     assert page.status == 200 and "Reminders" in page.body and 'lang="en"' in page.body
+    assert "<title>Reminders – Steady</title>" in page.body
     assert "not set" in page.body
     sent = web.post(
         "/account/reminders/contact", {**form_of(page), "email": "page.reader@example.org"}
@@ -123,6 +124,12 @@ def test_errors_come_back_with_the_input_kept_and_a_summary(client, participant)
         },
     )
     assert again.status == 400 and 'href="#day_mon"' in again.body
+    # Its title says so first, and the summary takes the focus as on every other form.
+    assert "<title>Error: Reminders – Steady</title>" in again.body
+    assert (
+        'class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus'
+        in again.body
+    )
     # A bad email: kept in the field, linked from the summary.
     again = web.post("/account/reminders/contact", {**form_of(page), "email": "not-an-address"})
     assert (

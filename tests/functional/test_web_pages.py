@@ -442,6 +442,12 @@ def test_each_participant_page_has_its_own_discreet_title(client, published, par
     }
     spanish = WebClient(client, language="es")
     assert _title(spanish.get("/sign-in").body) == "Iniciar sesión – Steady"
+    # Back with an error: said first (base.html's one rule), in the page's language.
+    form = anonymous.get("/sign-in")
+    wrong = {"csrf": form.csrf(), "username": participant.username, "password": "Wrong-horse-42"}
+    assert _title(anonymous.post("/sign-in", wrong).body) == "Error: Sign in – Steady"
+    assert _title(browser.get("/library?q=" + "craving+" * 40).body) == "Error: Library – Steady"
+    assert _title(browser.get("/library?q=craving").body) == "Library – Steady"
     spanish.sign_in(participant.username)
     assert _title(spanish.get("/").body) == "Su lectura – Steady"
 

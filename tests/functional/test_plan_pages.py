@@ -136,7 +136,11 @@ def test_people_to_call_are_tel_links_and_a_bad_phone_comes_back_with_the_input(
         },
     )
     assert refused.status == 400
-    assert 'class="notice error-summary"' in refused.body and 'href="#plan-1-name"' in refused.body
+    assert (
+        'class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus'
+        in refused.body
+        and 'href="#plan-1-name"' in refused.body
+    )
     assert 'value="call me maybe"' in refused.body and 'value="Rosa (sponsor)"' in refused.body
     assert "<title>Error: " in refused.body
     saved = browser.post(

@@ -285,7 +285,7 @@ def test_a_partly_answered_check_comes_back_with_answers_kept_and_an_error_summa
     assert (
         'id="q1-0"' in page.body and "checked" not in page.body.split('id="q1-0"')[1].split(">")[0]
     )
-    assert "<title>Lesson – Steady</title>" in page.body
+    assert "<title>Error: Lesson – Steady</title>" in page.body  # back with an error: said first
     mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)[
         "completions"
     ]

@@ -127,6 +127,11 @@ class ParticipantAttention:
     def needs_attention(self) -> bool:
         return bool(self.open)
 
+    @property
+    def summary(self) -> str:
+        """The open reasons in words, as the group page and the grid's flag say them."""
+        return "Needs attention: " + "; ".join(r.text for r in self.open)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "participant_id": self.participant_id,

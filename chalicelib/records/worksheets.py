@@ -74,6 +74,7 @@ _CHANGES = "change"
 # A rebuild checks every worksheet it read in its transaction (100 items at most).
 _MAX_WORKSHEETS = 99
 _REBUILD_ATTEMPTS = 5
+_DELETE_ROUNDS = 5  # "delete my answers": Query again at most this often
 _BUSY = Conflict(
     "This worksheet is being saved from somewhere else. Try again.", code="worksheet_busy"
 )
@@ -409,7 +410,7 @@ class WorksheetRecords(RecordTable):
         pk = participant_pk(participant_id)
         deleted: set[str] = set()
         sheets = self.all_of(participant_id)
-        for _round in range(_REBUILD_ATTEMPTS):
+        for _round in range(_DELETE_ROUNDS):
             for sk in [worksheet_sk(s.module_id) for s in sheets] + [SAVED_WORKSHEETS_SK]:
                 try:
                     self._dynamodb.delete_item(

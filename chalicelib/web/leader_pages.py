@@ -611,7 +611,7 @@ def _row_heads(grid: Grid, group: str) -> list[Any]:
         flag = ""
         name = escape(row.display_name)
         if found is not None and found.needs_attention:
-            why = "Needs attention: " + "; ".join(escape(r.text) for r in found.open)
+            why = escape(found.summary)
             # Its name says whose and where it leads, read alone in a list of links too.
             flag = (
                 f' <a class="flag attention" href="{escape(group)}#p-{escape(row.participant_id)}"'

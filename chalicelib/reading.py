@@ -439,7 +439,8 @@ class Reading:
                 }
         next_up = None
         if status is not None and status.done:
-            next_up = self.my_reading(caller, locale).after(module_id)
+            # What they completed was read above (one BatchGetItem fewer).
+            next_up = self.my_reading(caller, locale, completed).after(module_id)
         return ModuleReading(
             document,
             current,
@@ -453,9 +454,15 @@ class Reading:
             attempts,
         )
 
-    def my_reading(self, caller: Caller, locale: str = DEFAULT_LOCALE) -> MyReading:
+    def my_reading(
+        self,
+        caller: Caller,
+        locale: str = DEFAULT_LOCALE,
+        completed: CompletedVersions | None = None,
+    ) -> MyReading:
         """``my_assignments`` with titles in ``locale`` where translated, and the progress
-        through each assigned track."""
+        through each assigned track. ``completed``: what the caller completed, if this request
+        has just read it."""
         catalog = {m["id"]: m for m in self.library.catalog(locale=locale)}
         rows = [
             replace(
@@ -466,7 +473,7 @@ class Reading:
             )
             if r.module_id in catalog
             else r
-            for r in self.my_assignments(caller)
+            for r in self.my_assignments(caller, completed)
         ]
         track_ids = list(dict.fromkeys(t for row in rows for t in row.track_ids))
         titles = (
@@ -483,11 +490,15 @@ class Reading:
         )
         return MyReading(tuple(rows), tracks, self.clock.today().isoformat())
 
-    def my_assignments(self, caller: Caller) -> list[MyAssignment]:
+    def my_assignments(
+        self, caller: Caller, completed: CompletedVersions | None = None
+    ) -> list[MyAssignment]:
         """A participant's own assignments across their active groups, with statuses: one row
         per module (the earliest due date wins), in reading order (``assignments.reading_order``:
-        soonest due first, a track's modules in the track's order)."""
-        completed = self.completions.completed_versions([caller.id])[caller.id]
+        soonest due first, a track's modules in the track's order). ``completed``: what the
+        caller completed, if this request has just read it (else one BatchGetItem reads it)."""
+        if completed is None or completed.participant_id != caller.id:
+            completed = self.completions.completed_versions([caller.id])[caller.id]
         today = self.clock.today()
         rows: dict[str, MyAssignment] = {}
         for gid in self.groups.groups_of_participant(caller.id):

@@ -85,3 +85,28 @@ def test_a_lesson_page_is_the_session_then_one_batch_read(
     assert page.status == 200 and 'id="worksheet"' in page.body
     # The session, then what the reader completed and their worksheet in one BatchGetItem.
     assert aws_calls.names == ["DynamoDB.GetItem", "DynamoDB.BatchGetItem"]
+
+
+def test_a_completed_lesson_reads_what_was_completed_once(
+    client, published, participant, aws_calls
+):
+    from chalicelib.library import lesson_code
+    from tests.functional.web_client import WebClient
+
+    body = json.dumps({"module_id": "thinking-traps", "version": 1})
+    assert client.http.post("/me/completions", headers=participant.headers, body=body).status_code
+    browser = WebClient(client)
+    assert (
+        browser.sign_in(participant.username, authenticator=participant.authenticator).status == 303
+    )
+    path = f"/lesson/{lesson_code('thinking-traps')}"
+    browser.get(path)
+    aws_calls.reset()
+
+    page = browser.get(path)
+
+    assert page.status == 200 and 'class="done"' in page.body
+    # The session, what they completed (one BatchGetItem) and the groups they are in (for
+    # what comes next): what they completed is not read a second time for "next". (Completed
+    # through the API, with no knowledge check: no attempt to read.)
+    assert aws_calls.names == ["DynamoDB.GetItem", "DynamoDB.BatchGetItem", "DynamoDB.Query"]

@@ -1049,7 +1049,9 @@ def bench_web_pages(invoke: Invoker, stack: Any) -> None:
     medians = {name: statistics.median(v) / 1e3 for name, v in timings.items()}
     p90s = {name: percentile(v, 0.9) / 1e3 for name, v in timings.items()}
     own_medians = {name: statistics.median(v) / 1e3 for name, v in own.items()}
-    replayed = replayed_own(handler, context, routes)
+    from replay import replayed_own
+
+    replayed = replayed_own(handler, context, routes, WEB_CALLS, HANDLER_BLOCK)
     # The floor under any page that reads DynamoDB: one GetItem (this session's item), alone.
     from chalicelib import services
     from chalicelib.records.keys import SESSION_SK, session_pk
@@ -1194,51 +1196,6 @@ def bench_web_pages(invoke: Invoker, stack: Any) -> None:
             True,
         )
     )
-
-
-def replayed_own(
-    handler: Callable[[dict, Any], dict], context: Any, routes: dict[str, dict[str, Any]]
-) -> dict[str, float]:
-    """Median µs per route outside AWS calls, each call answered from a recording of its first
-    answer (moto ran once per distinct call): the pages' own work without moto's in between."""
-    import copy
-
-    from botocore.client import BaseClient
-
-    clock = time.perf_counter_ns
-    through = BaseClient._make_api_call
-    recorded: dict[tuple[str, str], Any] = {}
-    in_replay = [0]
-
-    def replay(self: Any, operation: str, params: dict[str, Any]) -> Any:
-        start = clock()
-        try:
-            key = (operation, json.dumps(params, sort_keys=True, default=str))
-            if key not in recorded:
-                recorded[key] = through(self, operation, params)
-            return copy.deepcopy(recorded[key])
-        finally:
-            in_replay[0] += clock() - start
-
-    own: dict[str, list[int]] = {name: [] for name in routes}
-    names = list(routes)
-    BaseClient._make_api_call = replay  # type: ignore[method-assign]
-    try:
-        for event in routes.values():  # record, then warm on the recording
-            for _ in range(20):
-                handler(event, context)
-        for block in range(WEB_CALLS // HANDLER_BLOCK):
-            for name in names[block % len(names) :] + names[: block % len(names)]:
-                for _ in range(HANDLER_BLOCK):
-                    in_replay[0] = 0
-                    start = clock()
-                    result = handler(routes[name], context)
-                    own[name].append(clock() - start - in_replay[0])
-                if result["statusCode"] != 200:
-                    raise RuntimeError(f"{name} answered {result['statusCode']} on the recording")
-    finally:
-        BaseClient._make_api_call = through  # type: ignore[method-assign]
-    return {name: statistics.median(v) / 1e3 for name, v in own.items()}
 
 
 def bench_reminders() -> None:

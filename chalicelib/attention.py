@@ -59,6 +59,7 @@ from chalicelib.statuses import (
     OVERDUE,
     ModuleStatus,
     at_second,
+    due_for,
     status_of,
     visible_to_leaders,
 )
@@ -236,7 +237,13 @@ def participant_reasons(
         )
         mine: Mapping[str, AssignedModule] = assigned_to(modules, pid)
         statuses: Mapping[str, ModuleStatus] = {
-            m.module_id: status_of(m.module_id, m.target_version, m.due_date, completed, today)
+            m.module_id: status_of(
+                m.module_id,
+                m.target_version,
+                due_for(m.due_date, participant.joined_at),
+                completed,
+                today,
+            )
             for m in mine.values()
         }
         sheets: Mapping[str, SavedWorksheet] = {

@@ -38,6 +38,7 @@ from chalicelib.statuses import (
     ModuleStatus,
     WorksheetMark,
     check_of,
+    due_for,
     not_assigned,
     past_due,
     status_from,
@@ -207,19 +208,20 @@ def _grid_rows(
     column_ids = tuple(columns)
     empty_cells = {m: not_assigned(m) for m in column_ids}
     # Each assigned module (one to a participant alone may pin another version or date): its
-    # target version, its worksheet's fields, and the cell of whoever has done and saved
-    # nothing of it yet, the same frozen object for all of them.
+    # target version, its worksheet's fields, its due date, and the cell of whoever has done
+    # and saved nothing of it yet, the same frozen object for all of them (and, when it is
+    # overdue, the not-started cell of whoever joined after its due date: ``due_for``).
     plans: dict[int, tuple[int, tuple[str, ...] | None, ModuleStatus]] = {}
+    not_due: dict[int, tuple[str, tuple[int, tuple[str, ...] | None, ModuleStatus]]] = {}
     for m in modules:
         fields = facts.fields.get((m.module_id, m.target_version)) if facts is not None else None
-        blank = status_from(
-            m.module_id,
-            m.target_version,
-            None,
-            past_due(m.due_date, today),
-            WorksheetMark(len(fields), 0, False) if fields else None,
-        )
+        mark = WorksheetMark(len(fields), 0, False) if fields else None
+        overdue = past_due(m.due_date, today)
+        blank = status_from(m.module_id, m.target_version, None, overdue, mark)
         plans[id(m)] = (m.target_version, fields or None, blank)
+        if overdue and m.due_date:
+            later = status_from(m.module_id, m.target_version, None, False, mark)
+            not_due[id(m)] = (m.due_date, (m.target_version, fields or None, later))
     sheets_of: dict[str, dict[str, SavedWorksheet]] = {}
     for (pid, module_id), saved in facts.worksheets.items() if facts is not None else ():
         sheets_of.setdefault(pid, {})[module_id] = saved
@@ -229,10 +231,25 @@ def _grid_rows(
     own = {m.participant_id for m in modules if m.participant_id is not None}
 
     def row_plan(
-        mine: Mapping[str, AssignedModule],
+        mine: Mapping[str, AssignedModule], joined_at: str | None = None
     ) -> list[tuple[str, tuple[int, tuple[str, ...] | None, ModuleStatus] | None]]:
-        """Each column's plan for one participant (``None``: not assigned to them)."""
-        return [(m, plans[id(mine[m])] if m in mine else None) for m in column_ids]
+        """Each column's plan for one participant (``None``: not assigned to them), who joined
+        at ``joined_at`` (``None``: the plan for whoever was there before every due date)."""
+        row: list[tuple[str, tuple[int, tuple[str, ...] | None, ModuleStatus] | None]] = []
+        for m in column_ids:
+            if m not in mine:
+                row.append((m, None))
+                continue
+            key = id(mine[m])
+            later = not_due.get(key)
+            if later is not None and joined_at and due_for(later[0], joined_at) is None:
+                row.append((m, later[1]))
+            else:
+                row.append((m, plans[key]))
+        return row
+
+    def joined_after_a_due_date(joined_at: str) -> bool:
+        return any(due_for(due, joined_at) is None for due, _ in not_due.values())
 
     everyones_plan = row_plan(for_everyone)
     rows = []
@@ -244,7 +261,9 @@ def _grid_rows(
         )
         if pid in own:
             mine = assigned_to(modules, pid)
-            plan_row = row_plan(mine)
+            plan_row = row_plan(mine, participant.joined_at)
+        elif joined_after_a_due_date(participant.joined_at):
+            mine, plan_row = for_everyone, row_plan(for_everyone, participant.joined_at)
         else:
             mine, plan_row = for_everyone, everyones_plan
         latest = visible.latest_versions()

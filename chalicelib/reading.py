@@ -28,7 +28,14 @@ from chalicelib.records.completions import (
     CompletionRecords,
 )
 from chalicelib.records.groups import GroupRecords
-from chalicelib.statuses import COMPLETED_OLDER, Change, ModuleStatus, changes_since, status_of
+from chalicelib.statuses import (
+    COMPLETED_OLDER,
+    Change,
+    ModuleStatus,
+    changes_since,
+    due_for,
+    status_of,
+)
 from chalicelib.text import ascii_digits
 from chalicelib.worksheets import MyWorksheet, fields_of, worksheet_view
 
@@ -505,11 +512,15 @@ class Reading:
             group = self.groups.get(gid)
             if group.archived:
                 continue
+            joined_at = next(
+                (p.joined_at for p in group.participants if p.participant_id == caller.id), None
+            )
             for assigned in assigned_modules(group.assignments, self.library):
                 if assigned.participant_id not in (None, caller.id):
                     continue
+                due = due_for(assigned.due_date, joined_at)
                 status = status_of(
-                    assigned.module_id, assigned.target_version, assigned.due_date, completed, today
+                    assigned.module_id, assigned.target_version, due, completed, today
                 )
                 changes = None
                 if status.status == COMPLETED_OLDER and status.version is not None:
@@ -520,7 +531,7 @@ class Reading:
                     assigned.title,
                     assigned.target_version,
                     assigned.latest_version,
-                    assigned.due_date,
+                    due,
                     assigned.session_date,
                     status,
                     changes,

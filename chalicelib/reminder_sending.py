@@ -49,7 +49,7 @@ from chalicelib.reminders import (
     slot_of,
     stop_token,
 )
-from chalicelib.statuses import COMPLETED, COMPLETED_OLDER, status_of
+from chalicelib.statuses import COMPLETED, COMPLETED_OLDER, due_for, status_of
 
 # "Daily while something is due" goes on for a week past the due date, then stops nagging.
 OVERDUE_DAYS = 7
@@ -262,19 +262,24 @@ class ReminderRun:
                 or pid not in {p.participant_id for p in group.participants}
             ):
                 continue
+            joined_at = next(
+                (p.joined_at for p in group.participants if p.participant_id == pid), None
+            )
             for task in self._group_tasks(group):
-                if task.participant_id not in (None, pid) or not task.due_date:
+                # A date that passed before they joined is not theirs (``due_for``).
+                due_date = due_for(task.due_date, joined_at)
+                if task.participant_id not in (None, pid) or not due_date:
                     continue
                 status = status_of(
                     task.module_id,
                     task.target_version,
-                    task.due_date,
+                    due_date,
                     candidate.progress,
                     local_date,
                 )
                 if status.status in (COMPLETED, COMPLETED_OLDER):
                     continue
-                due = date.fromisoformat(task.due_date)
+                due = date.fromisoformat(due_date)
                 if trigger == DAY_BEFORE and due == local_date + timedelta(days=1):
                     return True
                 if trigger == DAILY and due >= local_date - timedelta(days=OVERDUE_DAYS):

@@ -142,6 +142,16 @@ def status_of(
     )
 
 
+def due_for(due_date: str | None, joined_at: str | None) -> str | None:
+    """The due date as it applies to a participant who joined the group at ``joined_at``. A
+    date that had already passed when they joined does not apply: they could not have read it
+    in time, and a newcomer must not start out overdue on everything the group read before
+    them. They have it to read, with no date (a leader can assign it to them with one)."""
+    if due_date and joined_at and due_date < joined_at[:10]:
+        return None
+    return due_date
+
+
 def past_due(due_date: str | None, today: date) -> bool:
     """Whether a due date has passed (``today`` is not past it yet)."""
     return due_date is not None and date.fromisoformat(due_date) < today

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import make_account, shipped_version
+from tests.conftest import joined_on, make_account, shipped_version
 from tests.functional import test_groups
 from tests.functional.test_groups import assign, call, enrol
 
@@ -41,6 +41,8 @@ def test_reasons_marks_and_the_groups_setting(
 ):
     enrol(client, group, leader, participant)
     enrol(client, group, leader, other_participant, "Jo K.")
+    for member in (participant, other_participant):  # in the group before the readings fell due
+        joined_on(group, member.id, "2026-11-17T15:00:00+00:00")
     assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-18")
     assign(client, group, leader, module_id="asking-for-what-you-need", due_date="2026-11-19")
     assign(client, group, leader, module_id=WORKSHEET_MODULE)

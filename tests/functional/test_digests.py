@@ -9,7 +9,7 @@ from moto.ses.models import ses_backends
 
 from chalicelib import digests
 from chalicelib.identity import Caller
-from tests.conftest import REGION, STARTERS
+from tests.conftest import REGION, STARTERS, joined_on
 
 SENDER = "no-reply@clinic.example"
 LINK = "https://steady.clinic.example/sign-in"
@@ -64,6 +64,7 @@ def overdue_group(service, published, leader, participant, other_participant, st
     group, _ = service.groups.create(caller, "Opioid recovery Tuesday")
     for member, name in ((participant, "Maria Lopez"), (other_participant, "John Smith")):
         service.enrolment.enrol(caller, group.group_id, member.username, name)
+        joined_on(group.group_id, member.id, "2020-01-02T15:00:00+00:00")  # before it fell due
     service.assignments.assign(caller, group.group_id, module_id=STARTERS[0], due_date="2020-01-06")
     service.assignments.assign(caller, group.group_id, module_id=STARTERS[1], due_date="2999-01-01")
     set_email(stack, leader.username, "leader@clinic.example")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib.library import POINTER_TTL_SECONDS
-from tests.conftest import Account, make_account, shipped_version
+from tests.conftest import Account, joined_on, make_account, shipped_version
 
 
 def call(client, method: str, path: str, account: Account, body=None, headers=None):  # type: ignore[no-untyped-def]
@@ -154,6 +154,7 @@ def test_statuses_overdue_with_injected_clock_and_completed_with_version(
     client, group, leader, participant
 ):
     enrol(client, group, leader, participant)
+    joined_on(group, participant.id, "2026-11-02T15:00:00+00:00")  # before every due date
     assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-19")  # yesterday
     assign(
         client, group, leader, module_id="breathing-and-grounding", due_date="2026-11-20"
@@ -290,6 +291,7 @@ def test_bad_assignments_are_clear_errors(client, group, leader, body, code):
 def test_dashboard_grid_and_csv(client, group, leader, participant, other_participant):
     enrol(client, group, leader, participant, 'Lee, "Sunny" Smith')
     enrol(client, group, leader, other_participant, '=HYPERLINK("http://x")')
+    joined_on(group, other_participant.id, "2026-11-02T15:00:00+00:00")  # before the due date
     assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-19")
     complete(client, participant, "thinking-traps")
     _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
@@ -367,3 +369,27 @@ def test_co_leader_shares_the_group(client, group, leader, stack):
     assert status == 201
     status, _ = call(client, "GET", f"/groups/{group}", co)
     assert status == 200
+
+
+def test_a_due_date_that_passed_before_someone_joined_is_not_theirs(
+    client, group, leader, participant, other_participant
+):
+    # Riley was in the group when the reading fell due; Sam joined after it (today).
+    enrol(client, group, leader, other_participant, "Riley")
+    joined_on(group, other_participant.id, "2026-11-02T15:00:00+00:00")
+    assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-19")
+    assign(client, group, leader, module_id="breathing-and-grounding", due_date="2026-11-24")
+    enrol(client, group, leader, participant, "Sam")
+
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    theirs = {a["module_id"]: (a["status"], a["due_date"]) for a in mine["assignments"]}
+    # To read, with no date: not overdue from their first day. A date still to come is theirs.
+    assert theirs == {
+        "thinking-traps": ("not_started", None),
+        "breathing-and-grounding": ("not_started", "2026-11-24"),
+    }
+    _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
+    cells = {p["participant_id"]: p["cells"] for p in grid["participants"]}
+    assert [c["status"] for c in cells[participant.id]] == ["not_started", "not_started"]
+    assert [c["status"] for c in cells[other_participant.id]] == ["overdue", "not_started"]
+    assert grid["counts"]["overdue"] == 1

@@ -12,13 +12,15 @@ import logging
 import re
 import uuid
 from dataclasses import replace
+from datetime import timedelta
 from html import unescape
 
 import pytest
 
+from chalicelib import services
 from chalicelib.identity import Caller
 from steady_content import tracks as track_files
-from tests.conftest import CONTENT, make_account, seed_group, shipped_version
+from tests.conftest import CONTENT, joined_on, make_account, seed_group, shipped_version
 from tests.functional.web_client import Page, WebClient
 
 EARLY_RECOVERY = [
@@ -78,11 +80,24 @@ def field_value(page: Page, field_id: str) -> str:
     return unescape(match.group(1))
 
 
-def enrol(browser: WebClient, group: str, username: str, name: str) -> Page:
-    return browser.post(
+def enrol(
+    browser: WebClient,
+    group: str,
+    username: str,
+    name: str,
+    joined: str = "2019-12-01T15:00:00+00:00",
+) -> Page:
+    """Enrol ``username``; the group's participants then count as in it since ``joined``:
+    these tests give due dates from 2020 on, and a date that passed before someone joined is
+    not theirs."""
+    page = browser.post(
         f"{group}/participants",
         {"csrf": browser.get(group).csrf(), "username": username, "display_name": name},
     )
+    group_id = group.rstrip("/").rsplit("/", 1)[-1]
+    for member in services.current().groups.records.get(group_id).participants:
+        joined_on(group_id, member.participant_id, joined)
+    return page
 
 
 def assignment_ids(page: Page) -> list[str]:
@@ -598,12 +613,16 @@ def test_the_needs_attention_marker_on_the_group_page_and_the_grid(
 ):
     browser = signed_in(client, leader)
     group = new_group(browser)
-    enrol(browser, group, participant.username, "Sam P.")
-    enrol(browser, group, other_participant.username, "Alex R.")
+    # In the group for three days (not long enough for "no activity"), before the readings
+    # fell due two days ago and yesterday.
+    today = service.clock.today()
+    joined = f"{today - timedelta(days=3)}T15:00:00+00:00"
+    enrol(browser, group, participant.username, "Sam P.", joined)
+    enrol(browser, group, other_participant.username, "Alex R.", joined)
     token = browser.get(group).csrf()
     overdue = (
-        ("module:thinking-traps", "2020-01-01"),
-        ("module:cravings-and-urge-surfing", "2020-01-02"),
+        ("module:thinking-traps", str(today - timedelta(days=2))),
+        ("module:cravings-and-urge-surfing", str(today - timedelta(days=1))),
     )
     for item, due in overdue:
         browser.post(f"{group}/assignments", {"csrf": token, "item": item, "due_date": due})
@@ -654,16 +673,20 @@ def seen_forms(page: Page) -> dict[tuple[str, str], str]:
 
 
 def test_a_reason_marked_as_seen_from_the_group_page(
-    client, published, leader, participant, other_participant
+    client, published, leader, participant, other_participant, service
 ):
     browser = signed_in(client, leader)
     group = new_group(browser)
-    enrol(browser, group, participant.username, "Sam P.")
-    enrol(browser, group, other_participant.username, "Alex R.")
+    # In the group for three days (not long enough for "no activity"), before the readings
+    # fell due two days ago and yesterday.
+    today = service.clock.today()
+    joined = f"{today - timedelta(days=3)}T15:00:00+00:00"
+    enrol(browser, group, participant.username, "Sam P.", joined)
+    enrol(browser, group, other_participant.username, "Alex R.", joined)
     token = browser.get(group).csrf()
     for item, due in (
-        ("module:thinking-traps", "2020-01-01"),
-        ("module:cravings-and-urge-surfing", "2020-01-02"),
+        ("module:thinking-traps", str(today - timedelta(days=2))),
+        ("module:cravings-and-urge-surfing", str(today - timedelta(days=1))),
     ):
         browser.post(f"{group}/assignments", {"csrf": token, "item": item, "due_date": due})
     page = browser.get(group)

@@ -12,7 +12,7 @@ from chalicelib import sign_in as web_session
 from chalicelib.errors import Unauthenticated
 from chalicelib.library import POINTER_TTL_SECONDS, lesson_code
 from chalicelib.web.http import CSP
-from tests.conftest import REGION, shipped_version
+from tests.conftest import REGION, joined_on, shipped_version
 from tests.functional.web_client import WebClient
 
 MODULE = f"/lesson/{lesson_code('cravings-and-urge-surfing')}"
@@ -38,6 +38,8 @@ def make_group(
         headers=leader.headers,
         body=json.dumps({"username": participant.username, "display_name": "Sam P."}),
     )
+    # In the group since before the due date (one that passed before they joined is not theirs).
+    joined_on(group_id, participant.id, "2019-12-01T15:00:00+00:00")
     client.http.post(
         f"/groups/{group_id}/assignments",
         headers=leader.headers,

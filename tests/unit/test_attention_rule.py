@@ -118,9 +118,10 @@ def test_two_overdue_not_one():
 
 
 def test_a_completion_from_before_joining_does_not_count_unless_shared():
-    """The visibility rule: done before joining, it is not visible, so it stays overdue."""
+    """The visibility rule: done before joining, it is not visible, so it stays overdue (due
+    after they joined: a date that passed before does not apply to them)."""
     before = CompletedVersions(P, {"a": {1: days_ago(10)}, "b": {1: days_ago(10)}})
-    modules = [module("a", "2026-11-20"), module("b", "2026-11-20")]
+    modules = [module("a", "2026-11-23"), module("b", "2026-11-23")]
     assert OVERDUE_MODULES in codes(run(group(joined=days_ago(3)), modules, before))
     assert OVERDUE_MODULES not in codes(
         run(group(joined=days_ago(3), shares=True), modules, before)
@@ -253,3 +254,9 @@ def test_a_retake_is_activity():
     assert NO_ACTIVITY not in codes(
         run(group(joined=days_ago(20)), modules, retakes((0, 9), (3, 1)))
     )
+
+
+def test_a_reading_due_before_someone_joined_is_not_overdue_for_them():
+    modules = [module("a", "2026-11-20"), module("b", "2026-11-20")]  # two: see above
+    assert OVERDUE_MODULES in codes(run(group(joined=days_ago(30)), modules))
+    assert OVERDUE_MODULES not in codes(run(group(joined=days_ago(3)), modules))

@@ -20,6 +20,7 @@ from chalicelib.records.worksheets import Answer, Worksheet
 from chalicelib.statuses import (
     ModuleStatus,
     check_mark,
+    due_for,
     not_assigned,
     status_of,
     visible_to_leaders,
@@ -125,7 +126,8 @@ def cell_by_cell(group: Group, modules: list[AssignedModule], facts: Facts) -> l
             if assigned is None:
                 cells.append(not_assigned(module_id))
                 continue
-            cell = status_of(module_id, assigned.target_version, assigned.due_date, visible, TODAY)
+            due = due_for(assigned.due_date, participant.joined_at)
+            cell = status_of(module_id, assigned.target_version, due, visible, TODAY)
             fields = facts.fields.get((module_id, assigned.target_version))
             mark = (
                 worksheet_mark(participant, facts.worksheets.get((pid, module_id)), fields)

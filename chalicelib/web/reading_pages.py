@@ -20,6 +20,7 @@ from chalicelib.errors import BadRequest, Conflict, NotFound, SteadyError
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.library import DEFAULT_LOCALE, TOPICS, check_module_id, lesson_code
 from chalicelib.reading import MyAssignment
+from chalicelib.text import ascii_digits
 from chalicelib.web import render, words, worksheet_pages
 from chalicelib.web.http import Asset, Html, Redirect, Visit, expired_session_cookie
 from chalicelib.web.pages import ICONS, reading_locale
@@ -96,13 +97,17 @@ def library_page(visit: Visit) -> Html:
     visit.signed_in()
     lang = reading_locale(visit)
     topic = visit.query.get("topic") or None
+    # A topic the library does not have (an old bookmark, a changed address): every topic,
+    # with a word about it, rather than an error about a field the reader never typed.
+    unknown_topic = topic is not None and topic not in TOPICS
+    if unknown_topic:
+        topic = None
     query = visit.query.get("q", "")
     errors: list[tuple[str, str]] = []
     try:
         found = services.current().library.search(lang, topic, query)
     except BadRequest as error:
-        field = "topic" if error.code == "invalid_topic" else "q"
-        errors.append((field, words.message(error, lang)))
+        errors.append(("q", words.message(error, lang)))
         found = []
     groups = [
         {
@@ -120,6 +125,7 @@ def library_page(visit: Visit) -> Html:
             "errors": errors,
             "query": query[:200],
             "topic": topic or "",
+            "unknown_topic": unknown_topic,
             "topics": [(t, WORDS[lang][f"topic_{t}"]) for t in TOPICS],
             "groups": [g for g in groups if g["modules"]],
             "count": len(found),
@@ -210,9 +216,16 @@ def _again(
 def _missing_answers(
     view: Html, chosen: Mapping[int, str], error: BadRequest, word: str
 ) -> list[tuple[str, str]]:
-    """One error per question left unanswered (``word`` says it), linked to its first choice."""
+    """One error per question left unanswered or answered with a choice it does not have
+    (``word`` says it), linked to its first choice."""
     lang = view.context["lang"]
-    missing = [i for i in range(len(view.context["reading"].questions)) if i not in chosen]
+    questions = view.context["reading"].questions
+
+    def answered(i: int) -> bool:
+        value = chosen.get(i, "")
+        return ascii_digits(value) and int(value) < len(questions[i]["choices"])
+
+    missing = [i for i in range(len(questions)) if not answered(i)]
     return [(f"q{i}-0", WORDS[lang][word].format(n=i + 1)) for i in missing] or [
         ("q0-0", words.message(error, lang))
     ]

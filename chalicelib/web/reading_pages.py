@@ -18,7 +18,13 @@ from chalicelib import services
 from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, Conflict, NotFound, SteadyError
 from chalicelib.identity import PARTICIPANTS, Caller
-from chalicelib.library import DEFAULT_LOCALE, TOPICS, check_module_id, lesson_code
+from chalicelib.library import (
+    DEFAULT_LOCALE,
+    MAX_QUERY_LENGTH,
+    TOPICS,
+    check_module_id,
+    lesson_code,
+)
 from chalicelib.reading import MyAssignment
 from chalicelib.text import ascii_digits
 from chalicelib.web import render, words, worksheet_pages
@@ -107,7 +113,10 @@ def library_page(visit: Visit) -> Html:
     try:
         found = services.current().library.search(lang, topic, query)
     except BadRequest as error:
-        errors.append(("q", words.message(error, lang)))
+        # The search box's maxlength is the same limit: only an edited address gets here.
+        too_long = error.code == "query_too_long"
+        shown = WORDS[lang]["query_too_long"].format(n=MAX_QUERY_LENGTH) if too_long else None
+        errors.append(("q", shown or words.message(error, lang)))
         found = []
     groups = [
         {
@@ -123,7 +132,8 @@ def library_page(visit: Visit) -> Html:
         {
             "lang": lang,
             "errors": errors,
-            "query": query[:200],
+            "query": query,
+            "max_query": MAX_QUERY_LENGTH,
             "topic": topic or "",
             "unknown_topic": unknown_topic,
             "topics": [(t, WORDS[lang][f"topic_{t}"]) for t in TOPICS],

@@ -109,6 +109,7 @@ WORDS: dict[str, dict[str, str]] = {
         "show_all": "Show all lessons",
         "no_results": "No lesson matches. Try another word or topic.",
         "unknown_topic": "That topic is not in the library, so here are all the topics.",
+        "query_too_long": "Search for at most {n} characters.",
         "answer_question": "Choose an answer for question {n}, or leave every question blank.",
         "back_to_start": "Back to the start of the lesson",
         "not_quite": "Not quite.",
@@ -269,6 +270,7 @@ WORDS: dict[str, dict[str, str]] = {
         "show_all": "Ver todas las lecciones",
         "no_results": "Ninguna lección coincide. Pruebe con otra palabra u otro tema.",
         "unknown_topic": "Ese tema no está en la biblioteca; aquí están todos los temas.",
+        "query_too_long": "Busque con {n} caracteres como máximo.",
         "answer_question": "Elija una respuesta para la pregunta {n}, o deje todas las preguntas en blanco.",
         "back_to_start": "Volver al inicio de la lección",
         "not_quite": "No exactamente.",
@@ -326,7 +328,6 @@ WORDS: dict[str, dict[str, str]] = {
         "error_invalid_password": "Elija una contraseña de 12 caracteres o más, con mayúsculas, minúsculas y un número.",
         "error_wrong_code": "Ese código no funcionó. Los códigos cambian cada 30 segundos: escriba el más reciente.",
         "error_invalid_code": "Escriba el código de 6 dígitos de su aplicación de autenticación.",
-        "error_query_too_long": "Busque con 100 caracteres como máximo.",
     },
 }
 

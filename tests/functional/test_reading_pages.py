@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from chalicelib.library import lesson_code
+from chalicelib.library import MAX_QUERY_LENGTH, lesson_code
 from chalicelib.web import render
 from steady_content.tracks import Track
 from tests.conftest import shipped_version
@@ -199,6 +199,28 @@ def test_library_bad_search_comes_back_with_an_error_summary(client, published, 
     assert 'href="#q"' in summary
     assert 'id="q"' in page.body and 'aria-invalid="true"' in page.body
     assert 'value="' + "x" * 101 + '"' in page.body  # the input is kept
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (None, "Search for at most {n} characters."),
+        ("es", "Busque con {n} caracteres como máximo."),
+    ],
+)
+def test_the_search_box_and_the_server_hold_searches_to_one_length(
+    client, published, participant, language, words
+):
+    browser = signed_in(client, participant, language)
+    box = re.search(
+        r'<input id="q" name="q" type="search" maxlength="(\d+)"', browser.get("/library").body
+    )
+    assert box is not None and int(box.group(1)) == MAX_QUERY_LENGTH
+    longest = browser.get("/library?q=" + "x" * MAX_QUERY_LENGTH)
+    assert longest.status == 200 and "error-summary" not in longest.body
+    refused = browser.get("/library?q=" + "x" * (MAX_QUERY_LENGTH + 1))
+    assert refused.status == 400
+    assert f'<a href="#q">{words.format(n=MAX_QUERY_LENGTH)}</a>' in refused.body
 
 
 @pytest.mark.parametrize(

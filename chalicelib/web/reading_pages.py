@@ -200,6 +200,9 @@ def lesson_view(caller: Caller, module_id: str, locale: str, query: Mapping[str,
             if next_up
             else None,
             "errors": [],
+            # The knowledge check's own errors unfold its "Try the questions again" form; a
+            # worksheet's errors (the same page, further down) leave it folded.
+            "check_errors": False,
             "chosen": {},
             **worksheet_pages.worksheet_context(lesson.worksheet, query),
         },
@@ -220,7 +223,8 @@ def _again(
 ) -> Html:
     """The lesson page again with the answers kept and an error summary."""
     kept = {f"q{i}": v for i, v in chosen.items()}
-    return Html(view.template, {**view.context, "errors": errors, "chosen": kept}, status=status)
+    context = {**view.context, "errors": errors, "check_errors": True, "chosen": kept}
+    return Html(view.template, context, status=status)
 
 
 def _missing_answers(

@@ -152,6 +152,7 @@ def page(
                 "lesson_base": "#",
                 "next_up": None,
                 "errors": [],
+                "check_errors": False,
                 "chosen": {},
             },
         )

@@ -38,7 +38,7 @@ from chalicelib.statuses import (
 from chalicelib.vocabulary import TOPICS
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.render import day, escape, markup, short_day
-from chalicelib.web.words import WORDS
+from chalicelib.web.words import WORDS, message
 
 GROUPS = "/leader"
 # Status as an icon and words, never colour alone.
@@ -76,14 +76,15 @@ def _refusal(error: SteadyError) -> bool:
 
 def _field_error(error: SteadyError, fields: Mapping[str, str], first: str) -> FieldError:
     """The error linked to the field its code names (``fields``: code → field id), else
-    ``first``."""
+    ``first``; in the words of ``chalicelib.web.words`` where the service's message is written
+    for API callers ("Assign either a module_id or a track_id.")."""
     if error.code == "group_archived":  # its forms are gone: the way on is to unarchive
         return FieldError("unarchive", error.message, error.status)
     if error.code == "invalid_date":  # the use case names the date field it refused
         for name, words in DATE_FIELDS.items():
             if error.message.startswith(name):
                 return FieldError(name, error.message.replace(name, words, 1))
-    return FieldError(fields.get(error.code, first), error.message)
+    return FieldError(fields.get(error.code, first), message(error, "en"))
 
 
 DATE_FIELDS = {"due_date": "The due date", "session_date": "The group session date"}
@@ -362,7 +363,7 @@ def mark_seen(visit: Visit) -> Any:
         current = svc.attention.group(caller, group_id).of(participant_id)
         shown = current is not None and any(r.code == reason for r in current.open)
         field = seen_button(participant_id, reason) if shown else "participants"
-        return group_view(visit, [FieldError(field, error.message, error.status)], "seen")
+        return group_view(visit, [FieldError(field, message(error, "en"), error.status)], "seen")
     return _done(visit, "seen", "#participants")
 
 
@@ -555,7 +556,8 @@ def progress_page(visit: Visit) -> Html:
         if not _refusal(error):
             raise
         # A filter that is not offered: the whole grid, and the filter form says why.
-        errors = [FieldError("track" if error.code == "invalid_track" else "sort", error.message)]
+        field = "track" if error.code == "invalid_track" else "sort"
+        errors = [FieldError(field, message(error, "en"))]
         grid = dashboard.grid(caller, group_id)
     names = {m.module_id: escape(m.title) for m in grid.modules}
     return Html(

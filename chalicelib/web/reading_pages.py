@@ -18,8 +18,15 @@ from chalicelib import services
 from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, Conflict, NotFound, SteadyError
 from chalicelib.identity import PARTICIPANTS, Caller
-from chalicelib.library import DEFAULT_LOCALE, TOPICS, check_module_id, lesson_code
+from chalicelib.library import (
+    DEFAULT_LOCALE,
+    MAX_QUERY_LENGTH,
+    TOPICS,
+    check_module_id,
+    lesson_code,
+)
 from chalicelib.reading import MyAssignment
+from chalicelib.text import ascii_digits
 from chalicelib.web import render, words, worksheet_pages
 from chalicelib.web.http import Asset, Html, Redirect, Visit, expired_session_cookie
 from chalicelib.web.pages import ICONS, reading_locale
@@ -96,13 +103,20 @@ def library_page(visit: Visit) -> Html:
     visit.signed_in()
     lang = reading_locale(visit)
     topic = visit.query.get("topic") or None
+    # A topic the library does not have (an old bookmark, a changed address): every topic,
+    # with a word about it, rather than an error about a field the reader never typed.
+    unknown_topic = topic is not None and topic not in TOPICS
+    if unknown_topic:
+        topic = None
     query = visit.query.get("q", "")
     errors: list[tuple[str, str]] = []
     try:
         found = services.current().library.search(lang, topic, query)
     except BadRequest as error:
-        field = "topic" if error.code == "invalid_topic" else "q"
-        errors.append((field, words.message(error, lang)))
+        # The search box's maxlength is the same limit: only an edited address gets here.
+        too_long = error.code == "query_too_long"
+        shown = WORDS[lang]["query_too_long"].format(n=MAX_QUERY_LENGTH) if too_long else None
+        errors.append(("q", shown or words.message(error, lang)))
         found = []
     groups = [
         {
@@ -118,8 +132,10 @@ def library_page(visit: Visit) -> Html:
         {
             "lang": lang,
             "errors": errors,
-            "query": query[:200],
+            "query": query,
+            "max_query": MAX_QUERY_LENGTH,
             "topic": topic or "",
+            "unknown_topic": unknown_topic,
             "topics": [(t, WORDS[lang][f"topic_{t}"]) for t in TOPICS],
             "groups": [g for g in groups if g["modules"]],
             "count": len(found),
@@ -184,6 +200,9 @@ def lesson_view(caller: Caller, module_id: str, locale: str, query: Mapping[str,
             if next_up
             else None,
             "errors": [],
+            # The knowledge check's own errors unfold its "Try the questions again" form; a
+            # worksheet's errors (the same page, further down) leave it folded.
+            "check_errors": False,
             "chosen": {},
             **worksheet_pages.worksheet_context(lesson.worksheet, query),
         },
@@ -204,15 +223,23 @@ def _again(
 ) -> Html:
     """The lesson page again with the answers kept and an error summary."""
     kept = {f"q{i}": v for i, v in chosen.items()}
-    return Html(view.template, {**view.context, "errors": errors, "chosen": kept}, status=status)
+    context = {**view.context, "errors": errors, "check_errors": True, "chosen": kept}
+    return Html(view.template, context, status=status)
 
 
 def _missing_answers(
     view: Html, chosen: Mapping[int, str], error: BadRequest, word: str
 ) -> list[tuple[str, str]]:
-    """One error per question left unanswered (``word`` says it), linked to its first choice."""
+    """One error per question left unanswered or answered with a choice it does not have
+    (``word`` says it), linked to its first choice."""
     lang = view.context["lang"]
-    missing = [i for i in range(len(view.context["reading"].questions)) if i not in chosen]
+    questions = view.context["reading"].questions
+
+    def answered(i: int) -> bool:
+        value = chosen.get(i, "")
+        return ascii_digits(value) and int(value) < len(questions[i]["choices"])
+
+    missing = [i for i in range(len(questions)) if not answered(i)]
     return [(f"q{i}-0", WORDS[lang][word].format(n=i + 1)) for i in missing] or [
         ("q0-0", words.message(error, lang))
     ]

@@ -57,6 +57,14 @@ WORDS: dict[str, dict[str, str]] = {
         "contact_delete_confirm": "I understand that reminders stop and my email and phone number are deleted",
         "contact_delete_button": "Delete my email and phone number",
         "error_forget_not_confirmed": "Tick the box to confirm, or leave this page to keep them.",
+        # The reminder form's refusals, in words (the service's own name its JSON fields).
+        "error_invalid_days": "Choose at least one day.",
+        "error_invalid_time": "Choose a time on the hour, or at quarter past, half past or quarter to.",
+        "error_invalid_timezone": "Choose a time zone from the list.",
+        "error_invalid_channel": "Choose how to get reminders: by email or by text message.",
+        "error_invalid_trigger": "Choose when to get reminders.",
+        "error_invalid_locale": "Choose the language of the messages.",
+        "error_invalid_contact": "Fill in the email address or the mobile number (one of the two).",
         "reminders_stopped_title": "Reminders are off",
         "reminders_stopped": "You will get no more reminders.",
         "reminders_restart": "To turn them on again, sign in and open",
@@ -100,6 +108,8 @@ WORDS: dict[str, dict[str, str]] = {
         "lessons_found": "Lessons found: {n}",
         "show_all": "Show all lessons",
         "no_results": "No lesson matches. Try another word or topic.",
+        "unknown_topic": "That topic is not in the library, so here are all the topics.",
+        "query_too_long": "Search for at most {n} characters.",
         "answer_question": "Choose an answer for question {n}, or leave every question blank.",
         "back_to_start": "Back to the start of the lesson",
         "not_quite": "Not quite.",
@@ -203,6 +213,9 @@ WORDS: dict[str, dict[str, str]] = {
         "error_invalid_days": "Elija al menos un día.",
         "error_invalid_quiet_hours": "Elija cuándo empiezan y cuándo terminan las horas de silencio, o ninguna de las dos.",
         "error_invalid_timezone": "Elija una zona horaria de la lista.",
+        "error_invalid_channel": "Elija cómo recibir los recordatorios: por correo electrónico o por mensaje de texto.",
+        "error_invalid_trigger": "Elija cuándo recibir los recordatorios.",
+        "error_invalid_locale": "Elija el idioma de los mensajes.",
         "error_contact_not_confirmed": "Agregue y confirme un correo o un número antes de activar estos recordatorios.",
         "error_invalid_email": "Eso no parece un correo electrónico.",
         "error_invalid_phone": "Escriba el número con el código del país, por ejemplo +1 555 010 0123.",
@@ -256,6 +269,8 @@ WORDS: dict[str, dict[str, str]] = {
         "lessons_found": "Lecciones encontradas: {n}",
         "show_all": "Ver todas las lecciones",
         "no_results": "Ninguna lección coincide. Pruebe con otra palabra u otro tema.",
+        "unknown_topic": "Ese tema no está en la biblioteca; aquí están todos los temas.",
+        "query_too_long": "Busque con {n} caracteres como máximo.",
         "answer_question": "Elija una respuesta para la pregunta {n}, o deje todas las preguntas en blanco.",
         "back_to_start": "Volver al inicio de la lección",
         "not_quite": "No exactamente.",
@@ -313,8 +328,6 @@ WORDS: dict[str, dict[str, str]] = {
         "error_invalid_password": "Elija una contraseña de 12 caracteres o más, con mayúsculas, minúsculas y un número.",
         "error_wrong_code": "Ese código no funcionó. Los códigos cambian cada 30 segundos: escriba el más reciente.",
         "error_invalid_code": "Escriba el código de 6 dígitos de su aplicación de autenticación.",
-        "error_invalid_topic": "Elija un tema de la lista.",
-        "error_query_too_long": "Busque con 100 caracteres como máximo.",
     },
 }
 
@@ -564,3 +577,16 @@ _RETAKE_WORDS: dict[str, dict[str, str]] = {
 }
 for _lang, _words in _RETAKE_WORDS.items():
     WORDS[_lang].update(_words)
+
+
+# A group leader's forms refused by a use case (leader pages are English only): the words for
+# the refusals whose service message names a JSON field or a rule of the API ("module_id",
+# "reason is one of ..."). Every other refusal's message is already written for people.
+WORDS["en"].update(
+    {
+        "error_invalid_assignment": "Choose a track or a module to assign.",
+        "error_invalid_module_id": "Choose a track or a module to assign.",
+        "error_invalid_reason": "That could not be marked as seen. Reload the page and try again.",
+        "error_invalid_fingerprint": "That could not be marked as seen. Reload the page and try again.",
+    }
+)

@@ -393,6 +393,41 @@ def _seed_grid(local_stack, group_url: str, participants: int, modules: int) -> 
                 sheets.set_shared(pid, module_id, True, now)
 
 
+GROUPS_LAYOUT = """() => {
+    const region = document.querySelector('.table-scroll');
+    const table = region.querySelector('table');
+    const caption = table.querySelector('caption').getBoundingClientRect();
+    const headers = [...table.querySelectorAll('thead th')].map(th => th.textContent);
+    const row = table.querySelector('tbody tr');
+    return {
+        hidden: region.scrollWidth - region.clientWidth,
+        caption_right: caption.right,
+        width: document.documentElement.clientWidth,
+        row_display: getComputedStyle(row).display,
+        headers: headers.slice(1),
+        labels: [...row.querySelectorAll('td')].map(
+            td => getComputedStyle(td, '::before').content),
+    };
+}"""
+
+
+def groups_list_fits(page) -> None:  # type: ignore[no-untyped-def]
+    """The groups list on a phone: nothing cut off or to scroll sideways to, each group a card
+    whose figures are labelled with their column's name; still a table to a screen reader. On a
+    laptop: the table as it is, no labels in the cells."""
+    page.set_viewport_size(PHONE)
+    phone = page.evaluate(GROUPS_LAYOUT)
+    assert phone["hidden"] <= 0 and phone["caption_right"] <= phone["width"], phone
+    assert phone["row_display"] == "block", phone
+    assert phone["labels"] == [f'"{h}: " / ""' for h in phone["headers"]], phone
+    row = page.get_by_role("row", name=re.compile(r"Monday morning"))
+    assert row.get_by_role("rowheader").count() == 1 and row.get_by_role("cell").count() == 4
+    expect(row.get_by_role("cell").first).to_have_accessible_name(re.compile(r"^\s*\d+\s*$"))
+    page.set_viewport_size(DESKTOP)
+    laptop = page.evaluate(GROUPS_LAYOUT)
+    assert laptop["row_display"] == "table-row" and set(laptop["labels"]) == {"none"}, laptop
+
+
 def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     context, page = leader
     group_url = create_group(page, "Monday morning (15 × 30)")
@@ -401,6 +436,7 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     row = page.get_by_role("row", name=re.compile(r"Monday morning"))
     assert "15" in row.inner_text() and "readings" in row.inner_text()
     check(page, context, artifacts, "leader-groups-list", "Groups – Steady", shots=True)
+    groups_list_fits(page)
 
     page.set_viewport_size(DESKTOP)
     page.goto(group_url + "/progress")

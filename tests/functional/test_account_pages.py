@@ -6,6 +6,7 @@ import html
 import json
 import re
 
+import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
@@ -141,6 +142,60 @@ def test_errors_come_back_with_the_input_kept_and_a_summary(client, participant)
     # A code with nothing pending.
     again = web.post("/account/reminders/contact/confirm", {**form_of(page), "code": "123456"})
     assert again.status == 409 and 'href="#email"' in again.body
+
+
+def summary(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """The error summary's (field id, message) links."""
+    block = page.body.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    return [(f, html.unescape(t)) for f, t in re.findall(r'<a href="#([^"]+)">([^<]*)</a>', block)]
+
+
+NO_DAY = {
+    "channel": "email",
+    "time": "06:45",
+    "trigger": "daily",
+    "timezone": "UTC",
+    "locale": "en",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "no_day", "one_of_two", "odd_channel"),
+    [
+        (
+            None,
+            "Choose at least one day.",
+            "Fill in the email address or the mobile number (one of the two).",
+            "Choose how to get reminders: by email or by text message.",
+        ),
+        (
+            "es",
+            "Elija al menos un día.",
+            "Llene el correo o el teléfono (uno de los dos).",
+            "Elija cómo recibir los recordatorios: por correo electrónico o por mensaje de texto.",
+        ),
+    ],
+)
+def test_refusals_are_in_words_not_the_api_field_names(
+    client, participant, language, no_day, one_of_two, odd_channel
+):
+    web = signed_in(client, participant, language)
+    page = web.get("/account/reminders")
+    # (The form's "locale", the messages' language, also sets the page's: both the same here.)
+    form = {**NO_DAY, "locale": language or "en"}
+    again = web.post("/account/reminders", {**form_of(page), **form})
+    assert again.status == 400 and summary(again) == [("day_mon", no_day)]
+    assert "days is a list" not in again.body
+    both = web.post(
+        "/account/reminders/contact",
+        {**form_of(page), "email": "a@example.org", "phone": "+1 555 010 0123"},
+    )
+    assert both.status == 400 and summary(both) == [("email", one_of_two)]
+    odd = web.post(
+        "/account/reminders", {**form_of(page), **form, "day_mon": "on", "channel": "pigeon"}
+    )
+    assert odd.status == 400 and summary(odd) == [("channel-email", odd_channel)]
+    assert "channel is email or sms" not in odd.body
 
 
 def test_the_page_is_in_spanish_for_a_spanish_browser(client, participant):

@@ -244,7 +244,7 @@ BAD_INPUT = [
         "/assignments",
         {"item": "", "due_date": "2030-01-02"},
         "item",
-        "either",
+        "choose a track or a module to assign.",
         ("due_date", "2030-01-02"),
     ),
     (
@@ -307,6 +307,21 @@ def test_a_refused_group_form_comes_back_with_the_input_and_a_summary(
     if kept[1] or kept[0] != "name":
         assert field_value(page, kept[0]) == kept[1]
     assert "/read/" not in page.body.split("<main", 1)[1]  # no detour to the library
+
+
+def test_an_assignment_with_nothing_chosen_says_so_in_words_not_field_names(
+    client, published, leader
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    token = browser.get(group).csrf()
+    # "Choose..." left as it is, or a value no picker offers.
+    for item in ("", "module:Not A Module", "track:"):
+        page = browser.post(f"{group}/assignments", {"csrf": token, "item": item})
+        assert page.status == 400, item
+        assert summary_links(page) == [("item", "Choose a track or a module to assign.")]
+        assert 'id="item-error"' in page.body
+        assert not re.search(r"module_id|track_id|module id", page.body.split("<main", 1)[1])
 
 
 def test_refused_create_group_and_dates_and_filters_come_back_too(client, published, leader):
@@ -714,7 +729,10 @@ def test_a_reason_marked_as_seen_from_the_group_page(
             {"csrf": token, "participant": participant.id, "reason": reason, "fingerprint": "x"},
         )
         assert refused.status == status, refused.body
-        assert [href for href, _ in summary_links(refused)] == ["participants"]
+        ((href, message),) = summary_links(refused)
+        assert href == "participants"
+        assert "reason is one of" not in message  # the API's words for its callers, not these
+    assert message == "That could not be marked as seen. Reload the page and try again."
 
     done = browser.post(
         f"{group}/attention/seen",

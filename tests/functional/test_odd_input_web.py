@@ -38,8 +38,8 @@ def signed_in(client, account: Account) -> WebClient:  # type: ignore[no-untyped
 # -- the cases found by hand ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("answer", ["²", "٣", "1" * 20])
-def test_a_knowledge_check_answer_that_is_not_ascii_digits_is_a_400(
+@pytest.mark.parametrize("answer", ["²", "٣", "1" * 20, "9"])
+def test_a_knowledge_check_answer_that_is_not_one_of_its_choices_is_a_400(
     client, published, participant, answer
 ):
     questions = next(m for m in published if m.module_id == MODULE).meta["knowledge_check"]
@@ -53,7 +53,12 @@ def test_a_knowledge_check_answer_that_is_not_ascii_digits_is_a_400(
     form["q0"] = answer
     done = browser.post(f"/lesson/{lesson_code(MODULE)}/complete", form)
     assert done.status == 400
-    assert "Answer every question" in done.body
+    # Named as the question to answer, linked to it; not in the API's words ("answers is a list").
+    assert (
+        '<a href="#q0-0">Choose an answer for question 1, or leave every question blank.</a>'
+        in done.body
+    )
+    assert "answers is" not in done.body
 
 
 def test_a_control_character_in_a_form_is_a_400_naming_the_field(client, published, leader):

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from chalicelib.library import lesson_code
+from chalicelib.library import MAX_QUERY_LENGTH, lesson_code
 from chalicelib.web import render
 from steady_content.tracks import Track
 from tests.conftest import shipped_version
@@ -192,19 +192,60 @@ def test_library_lists_every_topic_and_searches_on_the_server(client, published,
     assert titles_in(nothing.body) == [] and "No lesson matches" in nothing.body
 
 
-@pytest.mark.parametrize(
-    ("query", "field"), [("topic=astrology", "topic"), ("q=" + "x" * 101, "q")]
-)
-def test_library_bad_search_comes_back_with_an_error_summary(
-    client, published, participant, query, field
-):
-    page = signed_in(client, participant).get(f"/library?{query}")
+def test_library_bad_search_comes_back_with_an_error_summary(client, published, participant):
+    page = signed_in(client, participant).get("/library?q=" + "x" * 101)
     assert page.status == 400
     summary = page.body.split('class="error-summary"')[1].split("</div>")[0]
-    assert f'href="#{field}"' in summary
-    assert f'id="{field}"' in page.body and 'aria-invalid="true"' in page.body
-    if field == "q":
-        assert 'value="' + "x" * 101 + '"' in page.body  # the input is kept
+    assert 'href="#q"' in summary
+    assert 'id="q"' in page.body and 'aria-invalid="true"' in page.body
+    assert 'value="' + "x" * 101 + '"' in page.body  # the input is kept
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (None, "Search for at most {n} characters."),
+        ("es", "Busque con {n} caracteres como máximo."),
+    ],
+)
+def test_the_search_box_and_the_server_hold_searches_to_one_length(
+    client, published, participant, language, words
+):
+    browser = signed_in(client, participant, language)
+    box = re.search(
+        r'<input id="q" name="q" type="search" maxlength="(\d+)"', browser.get("/library").body
+    )
+    assert box is not None and int(box.group(1)) == MAX_QUERY_LENGTH
+    longest = browser.get("/library?q=" + "x" * MAX_QUERY_LENGTH)
+    assert longest.status == 200 and "error-summary" not in longest.body
+    refused = browser.get("/library?q=" + "x" * (MAX_QUERY_LENGTH + 1))
+    assert refused.status == 400
+    assert f'<a href="#q">{words.format(n=MAX_QUERY_LENGTH)}</a>' in refused.body
+
+
+@pytest.mark.parametrize(
+    ("language", "notice"),
+    [
+        (None, "That topic is not in the library, so here are all the topics."),
+        ("es", "Ese tema no está en la biblioteca; aquí están todos los temas."),
+    ],
+)
+def test_an_unknown_topic_shows_every_topic_with_a_word_about_it(
+    client, published, participant, language, notice
+):
+    browser = signed_in(client, participant, language)
+    page = browser.get("/library?topic=astrology")
+    assert page.status == 200
+    assert f'<p class="notice" role="status">{notice}</p>' in page.body
+    assert "error-summary" not in page.body and "topic is one of" not in page.body
+    every = browser.get("/library")
+    assert titles_in(page.body) == titles_in(every.body) and len(titles_in(page.body)) >= 2
+    assert " selected" not in page.body.split('id="topic"')[1].split("</select>")[0]
+    # With words to search for: searched in every topic.
+    found = browser.get("/library?topic=astrology&q=breathing")
+    assert found.status == 200 and notice in found.body
+    assert titles_in(found.body) == titles_in(browser.get("/library?q=breathing").body)
+    assert notice not in every.body and notice not in browser.get("/library?topic=addiction").body
 
 
 # -- lesson addresses ------------------------------------------------------------------------

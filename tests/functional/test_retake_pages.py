@@ -89,6 +89,24 @@ def test_a_half_answered_retake_comes_back_with_the_answers_kept(client, publish
     assert "(Try 2.)" not in browser.get(path).body
 
 
+def test_a_worksheet_error_leaves_try_the_questions_again_folded(client, published, participant):
+    browser = signed_in(client, participant)
+    path = lesson(MODULE)
+    base = {"csrf": browser.get(path).csrf(), "version": str(shipped_version(MODULE))}
+    assert browser.post(f"{path}/complete", {**base, **answers(published, False)}).status == 303
+    folded = '<details class="retake" id="retake">'
+
+    # The worksheet's own error: the summary links to its field; the check stays folded, so the
+    # worksheet is not pushed down the page by a form that has nothing wrong with it.
+    page = browser.post(f"{path}/worksheet", {**base, "answer-urge-in-body": "x" * 2001})
+    assert page.status == 400 and 'href="#answer-urge-in-body"' in page.body
+    assert folded in page.body
+    # The check's own error unfolds it.
+    page = browser.post(f"{path}/attempts", {**base, "attempt": "2", "q0": "1"})
+    assert page.status == 400 and '<details class="retake" id="retake" open>' in page.body
+    assert folded in browser.get(path).body
+
+
 def test_a_form_sent_after_another_page_answered_again(client, published, participant):
     browser = signed_in(client, participant)
     path = lesson(MODULE)

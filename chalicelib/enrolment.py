@@ -31,7 +31,8 @@ class Enrolled:
     participant_id: str
     username: str
     display_name: str
-    # Only when the account was created now: shown once to the group leader, never stored.
+    # Only when the account was created now: returned once to the group leader, never stored
+    # here (the web keeps it in the leader's own session until handed over: chalicelib.sign_in).
     temporary_password: str | None = None
 
     def to_dict(self) -> dict[str, Any]:

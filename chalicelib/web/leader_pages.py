@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from chalicelib import services
+from chalicelib import sign_in as session
 from chalicelib.api import Download
 from chalicelib.assignments import AssignedModule
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
@@ -25,6 +26,7 @@ from chalicelib.dashboard import ORDER_BY_NAME, Grid, GridRow, GridView, workshe
 from chalicelib.errors import Forbidden, NotFound, SteadyError, Unauthenticated
 from chalicelib.groups import Assignment, GroupDetail
 from chalicelib.identity import Caller
+from chalicelib.sign_in import Handout
 from chalicelib.statuses import (
     COMPLETED,
     COMPLETED_OLDER,
@@ -187,13 +189,17 @@ def group_view(
     visit: Visit,
     errors: list[FieldError] | None = None,
     form: str | None = None,
-    created: Any = None,
+    handouts: tuple[Handout, ...] | None = None,
 ) -> Html:
-    """The group page; after a refused form, that form (``form``) shows ``errors`` and its input."""
+    """The group page; after a refused form, that form (``form``) shows ``errors`` and its input.
+    New accounts' sign-in details still to hand over come from the leader's session (or, if it
+    ended meanwhile, ``handouts``)."""
     caller = visit.signed_in()
     svc = services.current()
     detail = svc.groups.detail(caller, visit.params["group_id"])
     picker = _picker(svc)
+    if handouts is None:
+        handouts = session.handouts(visit.session, detail.summary.group_id)
     return Html(
         "leader_group.html",
         {
@@ -209,8 +215,9 @@ def group_view(
             "form": form,
             "values": visit.form if errors else {},
             "for_participant": visit.query.get("participant", ""),
-            "created": created,
-            "sign_in_address": sign_in_address(visit) if created else "",
+            "handouts": handouts,
+            "handout_minutes": session.HANDOUT_SECONDS // 60,
+            "sign_in_address": sign_in_address(visit) if handouts else "",
             "notice": NOTICES.get(visit.query.get("done", "")),
             "days_hint": DAYS_HINT,
         },
@@ -228,6 +235,7 @@ NOTICES = {
     "assigned": "Assigned.",
     "renamed": "Group renamed.",
     "leader": "Group leader added.",
+    "handed_over": "The temporary password is no longer shown.",
     "removed": "Participant removed from the group. What they completed stays theirs.",
     "unassigned": "Assignment removed.",
     "dates": "Dates changed.",
@@ -279,12 +287,34 @@ def enrol(visit: Visit) -> Any:
             create=visit.form.get("create") == "yes",
         )
         if enrolled.temporary_password:
-            # Shown once, on this response only: never stored, logged or put in an address,
-            # and the page is never cached (Cache-Control: no-store on every page).
-            return group_view(visit, created=enrolled)
+            # Kept in the leader's own session (never logged, never in an address or a cookie)
+            # and shown by the group page until handed over: a reload shows it again instead
+            # of sending the form again. Every page is Cache-Control: no-store.
+            group_id = visit.params["group_id"]
+            handout = Handout(
+                group_id,
+                enrolled.participant_id,
+                enrolled.username,
+                enrolled.display_name,
+                0,  # keep_handout sets when it expires
+                enrolled.temporary_password,
+            )
+            if visit.session is None or not session.keep_handout(visit.session, handout):
+                # Signed out meanwhile: on this response only, as nothing else can show it.
+                return group_view(visit, handouts=(handout,))
+            return Redirect(f"{group_path(group_id)}#handout-{enrolled.participant_id}")
         return _done(visit, "enrolled", "#participants")
 
     return _on_group_form(visit, "enrol", ENROL_FIELDS, "username", action)
+
+
+def handed_over(visit: Visit) -> Redirect:
+    """The leader gave a new account's sign-in details to the participant: they leave the
+    session for good (harmless when already gone; only the caller's own session changes)."""
+    visit.signed_in()
+    if visit.session is not None:
+        session.hand_over(visit.session, visit.params["group_id"], visit.params["participant_id"])
+    return _done(visit, "handed_over", "#participants")
 
 
 ASSIGN_FIELDS = {

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 from chalicelib import services
 from chalicelib import sign_in as session
@@ -218,7 +219,7 @@ def group_view(
             "handouts": handouts,
             "handout_minutes": session.HANDOUT_SECONDS // 60,
             "sign_in_address": sign_in_address(visit) if handouts else "",
-            "notice": NOTICES.get(visit.query.get("done", "")),
+            "notice": _notice(visit, detail),
             "days_hint": DAYS_HINT,
         },
         status=_status(errors),
@@ -246,12 +247,25 @@ NOTICES = {
 }
 
 
+def _notice(visit: Visit, detail: GroupDetail) -> str | None:
+    """What the form just done did (``?done=``), named from the group as it is now: an id in
+    the address that is not in the group (a hand-made address) names nothing."""
+    done = visit.query.get("done", "")
+    if done == "already_enrolled":
+        who = visit.query.get("who", "")
+        name = next((p.display_name for p in detail.participants if p.participant_id == who), "")
+        return f"{name} is already in this group." if name else None
+    return NOTICES.get(done)
+
+
 def group_page(visit: Visit) -> Html:
     return group_view(visit)
 
 
-def _done(visit: Visit, what: str, anchor: str = "") -> Redirect:
-    return Redirect(f"{group_path(visit.params['group_id'])}?done={what}{anchor}")
+def _done(visit: Visit, what: str, anchor: str = "", **more: str) -> Redirect:
+    """Back to the group page, which says what was done (``NOTICES``; ``more``: whom or what)."""
+    query = urlencode({"done": what, **more})
+    return Redirect(f"{group_path(visit.params['group_id'])}?{query}{anchor}")
 
 
 def _on_group_form(
@@ -279,12 +293,14 @@ ENROL_FIELDS = {
 
 def enrol(visit: Visit) -> Any:
     def action(caller: Caller) -> Any:
-        enrolled, _ = services.current().enrolment.enrol(
+        # Someone already in the group is not renamed by this form: the page says they are in.
+        enrolled, added = services.current().enrolment.enrol(
             caller,
             visit.params["group_id"],
             visit.form.get("username", "").strip(),
             visit.form.get("display_name", "").strip() or None,
             create=visit.form.get("create") == "yes",
+            rename=False,
         )
         if enrolled.temporary_password:
             # Kept in the leader's own session (never logged, never in an address or a cookie)
@@ -303,6 +319,9 @@ def enrol(visit: Visit) -> Any:
                 # Signed out meanwhile: on this response only, as nothing else can show it.
                 return group_view(visit, handouts=(handout,))
             return Redirect(f"{group_path(group_id)}#handout-{enrolled.participant_id}")
+        if not added:
+            who = enrolled.participant_id
+            return _done(visit, "already_enrolled", f"#p-{who}", who=who)
         return _done(visit, "enrolled", "#participants")
 
     return _on_group_form(visit, "enrol", ENROL_FIELDS, "username", action)

@@ -143,6 +143,40 @@ def test_remove_a_participant_after_confirming(client, published, leader, partic
     assert again.status == 404
 
 
+def test_enrolling_someone_already_in_the_group_says_so_and_keeps_their_name(
+    client, published, leader, participant
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    first = enrol(browser, group, participant.username, "Sam P.")
+    assert "Participant enrolled." in browser.get(first.location).body
+    again = enrol(browser, group, participant.username, "Samuel O'Neil")
+    assert again.status == 303
+    pid = participant.id
+    assert again.location == f"{group}?done=already_enrolled&who={pid}#p-{pid}"
+    page = browser.get(again.location)
+    text = unescape(page.body)
+    assert "Sam P. is already in this group." in text and "Participant enrolled." not in text
+    assert "Samuel" not in text  # not renamed by the enrol form
+    assert "Participants (1)" in page.body
+    # A hand-made address names nobody who is not in the group.
+    assert (
+        "is already in this group"
+        not in browser.get(f"{group}?done=already_enrolled&who=someone-else").body
+    )
+
+    # The API keeps its documented behaviour: 200 "Already enrolled", with the name it sets.
+    group_id = group.rsplit("/", 1)[1]
+    response = client.http.post(
+        f"/groups/{group_id}/participants",
+        headers=leader.headers,
+        body=json.dumps({"username": participant.username, "display_name": "Sam Q."}),
+    )
+    assert response.status_code == 200
+    assert json.loads(response.body)["display_name"] == "Sam Q."
+    assert "Sam Q." in browser.get(group).body
+
+
 def test_assign_to_one_participant_change_dates_and_unassign(
     client, published, leader, participant, other_participant
 ):

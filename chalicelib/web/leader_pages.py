@@ -219,7 +219,7 @@ def group_view(
             "handouts": handouts,
             "handout_minutes": session.HANDOUT_SECONDS // 60,
             "sign_in_address": sign_in_address(visit) if handouts else "",
-            "notice": _notice(visit, detail),
+            "notice": _notice(visit, detail, picker),
             "days_hint": DAYS_HINT,
         },
         status=_status(errors),
@@ -247,7 +247,7 @@ NOTICES = {
 }
 
 
-def _notice(visit: Visit, detail: GroupDetail) -> str | None:
+def _notice(visit: Visit, detail: GroupDetail, picker: dict[str, Any]) -> str | None:
     """What the form just done did (``?done=``), named from the group as it is now: an id in
     the address that is not in the group (a hand-made address) names nothing."""
     done = visit.query.get("done", "")
@@ -255,7 +255,33 @@ def _notice(visit: Visit, detail: GroupDetail) -> str | None:
         who = visit.query.get("who", "")
         name = next((p.display_name for p in detail.participants if p.participant_id == who), "")
         return f"{name} is already in this group." if name else None
+    if done in ("already_assigned", "redated"):
+        wanted = visit.query.get("assignment", "")
+        found = next((a for a in detail.assignments if a.assignment_id == wanted), None)
+        return _already_assigned(found, detail, picker, done == "redated") if found else None
     return NOTICES.get(done)
+
+
+def _already_assigned(
+    assignment: Assignment, detail: GroupDetail, picker: dict[str, Any], redated: bool
+) -> str:
+    """``Thinking traps is already assigned.``, or, when assigning again changed its dates,
+    ``... was already assigned to Sam P., so its dates changed: due Thu 3 Dec 2026, ...``."""
+    if assignment.kind == "track":
+        titles = {t["id"]: t["title"] for t in picker["tracks"]}
+        # Quoted: a track's title may hold a comma ("Early recovery, weeks 1–4").
+        what = f"The track “{titles.get(assignment.item_id, assignment.item_id)}”"
+    else:
+        what = str(picker["titles"].get(assignment.item_id, assignment.item_id))
+    names = {p.participant_id: p.display_name for p in detail.participants}
+    to = f" to {names[assignment.participant_id]}" if assignment.participant_id in names else ""
+    if not redated:
+        return f"{what} is already assigned{to}."
+    due = f"due {day(assignment.due_date)}" if assignment.due_date else "no due date"
+    when = (
+        f"session {day(assignment.session_date)}" if assignment.session_date else "no session date"
+    )
+    return f"{what} was already assigned{to}, so its dates changed: {due}, {when}."
 
 
 def group_page(visit: Visit) -> Html:
@@ -352,7 +378,7 @@ def assign(visit: Visit) -> Any:
         audience = visit.form.get("participant", EVERYONE)
         # "Choose…" (or anything that is not a module or a track) reaches the use case as
         # "neither", which refuses it.
-        services.current().assignments.assign(
+        assigned = services.current().assignments.assign(
             caller,
             visit.params["group_id"],
             module_id=item_id if kind == "module" and item_id else None,
@@ -361,6 +387,10 @@ def assign(visit: Visit) -> Any:
             due_date=visit.form.get("due_date") or None,
             session_date=visit.form.get("session_date") or None,
         )
+        # Already assigned to the same audience: the page says so, and what its dates now are.
+        if assigned.already:
+            what = "redated" if assigned.dates_changed else "already_assigned"
+            return _done(visit, what, "#assignments", assignment=assigned.assignment.assignment_id)
         return _done(visit, "assigned", "#assignments")
 
     return _on_group_form(visit, "assign", ASSIGN_FIELDS, "item", action)

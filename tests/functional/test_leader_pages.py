@@ -223,6 +223,55 @@ def test_assign_to_one_participant_change_dates_and_unassign(
     assert "Nothing assigned yet." in browser.get(group).body
 
 
+def test_assigning_what_is_already_assigned_says_so_and_what_its_dates_now_are(
+    client, with_tracks, leader, participant
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    token = browser.get(group).csrf()
+
+    def assign(item: str, due: str = "", session: str = "", audience: str = "everyone") -> Page:
+        form = {"item": item, "participant": audience, "due_date": due, "session_date": session}
+        posted = browser.post(f"{group}/assignments", {"csrf": token, **form})
+        assert posted.status == 303, posted.body
+        return posted
+
+    def notice(posted: Page) -> str:
+        page = browser.get(posted.location)
+        found = re.search(r'<p class="notice" role="status">([^<]*)</p>', page.body)
+        return unescape(found.group(1)) if found else ""
+
+    first = assign("module:thinking-traps", "2030-12-03", "2030-12-01")
+    assert notice(first) == "Assigned."
+    same = assign("module:thinking-traps", "2030-12-03", "2030-12-01")
+    (assignment,) = assignment_ids(browser.get(group))
+    assert same.location == f"{group}?done=already_assigned&assignment={assignment}#assignments"
+    assert notice(same) == "Thinking traps is already assigned."
+    moved = assign("module:thinking-traps", "2030-12-10")
+    assert notice(moved) == (
+        "Thinking traps was already assigned, so its dates changed: "
+        "due Tue 10 Dec 2030, no session date."
+    )
+    assert assignment_ids(browser.get(group)) == [assignment]  # still one assignment
+
+    # To one participant: a separate assignment the first time, then named with them.
+    assert notice(assign("module:thinking-traps", audience=participant.id)) == "Assigned."
+    assert notice(assign("module:thinking-traps", "2030-12-03", audience=participant.id)) == (
+        "Thinking traps was already assigned to Sam P., so its dates changed: "
+        "due Tue 3 Dec 2030, no session date."
+    )
+    # A track (its title has a comma: quoted).
+    assert notice(assign("track:early-recovery", "2030-12-03", "2030-12-01")) == "Assigned."
+    assert notice(assign("track:early-recovery", "", "2030-12-01")) == (
+        "The track “Early recovery, weeks 1–4” was already assigned, so its dates changed: "
+        "no due date, session Sun 1 Dec 2030."
+    )
+    # A hand-made address names no assignment that is not in the group.
+    page = browser.get(f"{group}?done=redated&assignment={'0' * 32}")
+    assert 'class="notice" role="status"' not in page.body
+
+
 def test_confirmation_pages_need_the_form_token_to_act(client, published, leader, participant):
     browser = signed_in(client, leader)
     group = new_group(browser)

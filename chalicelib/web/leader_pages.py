@@ -191,8 +191,10 @@ def group_view(
     errors: list[FieldError] | None = None,
     form: str | None = None,
     handouts: tuple[Handout, ...] | None = None,
+    notice: str | None = None,
 ) -> Html:
-    """The group page; after a refused form, that form (``form``) shows ``errors`` and its input.
+    """The group page; after a refused form, that form (``form``) shows ``errors`` and its input;
+    ``notice``: what a form that changed nothing found (else the one ``?done=`` names).
     New accounts' sign-in details still to hand over come from the leader's session (or, if it
     ended meanwhile, ``handouts``)."""
     caller = visit.signed_in()
@@ -219,7 +221,7 @@ def group_view(
             "handouts": handouts,
             "handout_minutes": session.HANDOUT_SECONDS // 60,
             "sign_in_address": sign_in_address(visit) if handouts else "",
-            "notice": _notice(visit, detail, picker),
+            "notice": notice or _notice(visit, detail, picker),
             "days_hint": DAYS_HINT,
         },
         status=_status(errors),
@@ -408,9 +410,13 @@ def rename(visit: Visit) -> Any:
 
 def add_leader(visit: Visit) -> Any:
     def action(caller: Caller) -> Any:
-        services.current().groups.add_leader(
+        added = services.current().groups.add_leader(
             caller, visit.params["group_id"], visit.form.get("leader_username", "").strip()
         )
+        if not added.added:
+            # Nothing changed (so sending the form again is harmless): this page says so, and
+            # no username goes into an address.
+            return group_view(visit, notice=f"{added.username} already leads this group.")
         return _done(visit, "leader", "#settings")
 
     return _on_group_form(visit, "leader", {}, "leader_username", action)

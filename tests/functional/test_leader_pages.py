@@ -126,6 +126,40 @@ def test_rename_add_a_leader_archive_after_confirming_and_unarchive(
     assert 'class="tag">Archived' not in browser.get(group).body
 
 
+def test_adding_someone_who_already_leads_the_group_says_so(
+    client, published, leader, stack, service
+):
+    make_account(stack, "leader-two", "leaders")
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    token = browser.get(group).csrf()
+
+    def leader_adds() -> int:
+        return sum(e["action"] == "group.leader.add" for e in service.audit.page(limit=500)[0])
+
+    yourself = browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-one"})
+    assert yourself.status == 200 and yourself.headers["cache-control"] == "no-store"
+    text = unescape(yourself.body)
+    assert "leader-one already leads this group." in text and "Group leader added." not in text
+    assert "This group has 1 leader." in text
+    assert leader_adds() == 0  # nothing changed, nothing written
+
+    added = browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
+    assert "Group leader added." in browser.get(added.location).body and leader_adds() == 1
+    again = browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
+    assert "leader-two already leads this group." in unescape(again.body)
+    assert "This group has 2 leaders." in again.body and leader_adds() == 1
+
+    # The API answers as documented (201 with the leader's id).
+    group_id = group.rsplit("/", 1)[1]
+    response = client.http.post(
+        f"/groups/{group_id}/leaders",
+        headers=leader.headers,
+        body=json.dumps({"username": "leader-one"}),
+    )
+    assert response.status_code == 201 and json.loads(response.body) == {"leader_id": leader.id}
+
+
 def test_remove_a_participant_after_confirming(client, published, leader, participant):
     browser = signed_in(client, leader)
     group = new_group(browser)

@@ -135,6 +135,29 @@ def _combine(first: AssignedModule, second: AssignedModule) -> AssignedModule:
     )
 
 
+@dataclass(frozen=True)
+class Assigned:
+    """What ``Assignments.assign`` did: the assignment as it now is and, when the same module or
+    track was already assigned to the same audience, that assignment as it was before (the
+    new one replaced it: same id, the dates given now)."""
+
+    assignment: Assignment
+    before: Assignment | None = None
+
+    @property
+    def already(self) -> bool:
+        """It was already assigned (to the same audience)."""
+        return self.before is not None
+
+    @property
+    def dates_changed(self) -> bool:
+        """It was already assigned, with another due date or session date."""
+        return self.before is not None and (self.before.due_date, self.before.session_date) != (
+            self.assignment.due_date,
+            self.assignment.session_date,
+        )
+
+
 @dataclass
 class Assignments:
     records: GroupRecords
@@ -151,9 +174,10 @@ class Assignments:
         participant_id: str | None = None,
         due_date: str | None = None,
         session_date: str | None = None,
-    ) -> Assignment:
+    ) -> Assigned:
         """Assign a module (optionally pinned to a version) or a track, to the whole group or
-        one participant in it. Assigning the same thing to the same audience again updates it."""
+        one participant in it. Assigning the same thing to the same audience again updates it
+        (``Assigned.before`` says what it was)."""
         group = led_group(self.records, caller, group_id, writable=True)
         if (module_id is None) == (track_id is None):
             raise BadRequest("Assign either a module_id or a track_id.", code="invalid_assignment")
@@ -178,12 +202,13 @@ class Assignments:
         assignment_id = uuid.uuid5(
             ID_NAMESPACE, f"{group.group_id}:{kind}:{item_id}:{participant_id or '*'}"
         ).hex
+        before = next((a for a in group.assignments if a.assignment_id == assignment_id), None)
         now = self.clock.iso()
         assignment = Assignment(
             assignment_id, kind, item_id, version, participant_id, due, session, now, caller.id
         )
         self._put(caller, group.group_id, assignment, now)
-        return assignment
+        return Assigned(assignment, before)
 
     def change_dates(
         self,

@@ -31,7 +31,8 @@ class Enrolled:
     participant_id: str
     username: str
     display_name: str
-    # Only when the account was created now: shown once to the group leader, never stored.
+    # Only when the account was created now: returned once to the group leader, never stored
+    # here (the web keeps it in the leader's own session until handed over: chalicelib.sign_in).
     temporary_password: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,9 +67,12 @@ class Enrolment:
         display_name: str | None = None,
         create: bool = False,
         email: str | None = None,
+        rename: bool = True,
     ) -> tuple[Enrolled, bool]:
         """Enrol a participant: a new account (``create``) or an existing participant account.
-        Returns ``(enrolled, added)``; enrolling again is harmless (``added`` False)."""
+        Returns ``(enrolled, added)``; enrolling again is harmless (``added`` False): with
+        ``rename`` (the API's documented behaviour) it sets the name given; without (the web's
+        enrol form) it changes nothing and ``enrolled`` has the name they already have here."""
         group = led_group(self.records, caller, group_id, writable=True)
         username = check_username(username)
         display_name = check_name(display_name or username, "A display name")
@@ -86,6 +90,11 @@ class Enrolment:
                     "That account is not a participant account.", code="not_a_participant"
                 )
         already = account.id in group.participant_ids
+        if already and not rename:
+            name = next(
+                p.display_name for p in group.participants if p.participant_id == account.id
+            )
+            return Enrolled(account.id, account.username, name), False
         now = self.clock.iso()
         audit = new_entry(
             caller.id,

@@ -89,6 +89,9 @@ class GroupDetail:
 @dataclass(frozen=True)
 class AddedLeader:
     leader_id: str
+    username: str = ""
+    # False: they already led the group (nothing was written).
+    added: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {"leader_id": self.leader_id}
@@ -200,11 +203,15 @@ class Groups:
         return GroupSummary.of(self.records.get(group.group_id))
 
     def add_leader(self, caller: Caller, group_id: str, username: str) -> AddedLeader:
-        """Add another group leader (by username) to a group ``caller`` leads."""
+        """Add another group leader (by username) to a group ``caller`` leads. Someone who
+        already leads it (the caller too) is left as they are: ``added`` False, nothing written
+        (no audit entry for a change that did not happen)."""
         group = led_group(self.records, caller, group_id, writable=True)
         account = self.accounts.find(check_username(username))
         if LEADERS not in account.roles:
             raise BadRequest("That account is not a group leader.", code="not_a_leader")
+        if account.id in group.leaders:
+            return AddedLeader(account.id, account.username, added=False)
         now = self.clock.iso()
         audit = new_entry(
             caller.id,
@@ -215,4 +222,4 @@ class Groups:
             detail={"leader_id": account.id},
         )
         self.records.add_leader(group.group_id, account.id, now, audit)
-        return AddedLeader(account.id)
+        return AddedLeader(account.id, account.username)

@@ -13,6 +13,10 @@ server-side session (the use case behind the sign-in pages in ``chalicelib/web/p
   page view or at ``expires_at``, verifies the stored access token with the same
   ``TokenVerifier`` the API uses, and refreshes it (``REFRESH_TOKEN_AUTH``) when it expired.
 - ``sign_out`` deletes the session and signs the tokens out of Cognito (``GlobalSignOut``).
+- ``keep_handout``, ``handouts`` and ``hand_over``: a new participant account's temporary
+  password waits in its group leader's own session (never in a cookie, an address or a log)
+  until the leader says they handed it over, for ``HANDOUT_SECONDS`` at most, or until the
+  session ends; after that it cannot be shown again. ``resume`` drops the expired ones.
 
 Every Cognito call goes through ``chalicelib.accounts.Accounts`` (built in ``services``), and
 the sessions through the ``SessionRecords`` built there too. Disabling an account deletes its
@@ -24,21 +28,34 @@ chosen, code accepted), so an id seen before sign-in is never the id of a signed
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
+from collections.abc import Callable
+from dataclasses import replace
 
 from chalicelib import logs, mfa, services
 from chalicelib.accounts import Accounts, ChallengeRefused, SignInStep
-from chalicelib.errors import BadRequest, Unauthenticated
+from chalicelib.errors import BadRequest, Conflict, Unauthenticated
 from chalicelib.identity import Caller
-from chalicelib.records.sessions import ACTIVE, CHALLENGE, CODE, Session, SessionRecords
+from chalicelib.records.sessions import (
+    ACTIVE,
+    CHALLENGE,
+    CODE,
+    Handout,
+    Session,
+    SessionRecords,
+)
 
-__all__ = ["ACTIVE", "CHALLENGE", "CODE", "Session"]  # the session states and type the pages use
+# The session states and types the pages use.
+__all__ = ["ACTIVE", "CHALLENGE", "CODE", "Handout", "Session"]
 
 COOKIE = "steady_session"
 INACTIVITY_SECONDS = 15 * 60
 LIFETIME_SECONDS = 12 * 60 * 60
 CHALLENGE_SECONDS = 5 * 60  # Cognito's challenge session lasts 3 minutes; a little slack
+HANDOUT_SECONDS = 15 * 60  # how long a new account's temporary password can still be shown
+HANDOUT_RETRIES = 3  # rewrites of the handouts list raced by another request before "busy"
 TOUCH_EVERY_SECONDS = 60  # record activity at most once a minute: one write, not one per page
 _BAD_CREDENTIALS = "That username and password do not match. Try again."
 CHALLENGE_LOST = "That sign-in expired before it was finished. Sign in again."
@@ -244,7 +261,62 @@ def resume(session_id: str | None) -> tuple[Session, Caller | None] | None:
         return None
     if refreshed is not None or now - session.last_seen >= TOUCH_EVERY_SECONDS:
         store.touch(session_id, now, refreshed)
+    if any(h.expires_at <= now for h in session.handouts):
+        # Out of the table as soon as they expire (``handouts`` never shows them anyway, so a
+        # rewrite raced by another request may wait for the next page).
+        with contextlib.suppress(Conflict):
+            session = _drop_handouts(session, lambda h: h.expires_at <= now)
     return session.with_tokens(refreshed or session.access_token), caller
+
+
+def keep_handout(active: Session, handout: Handout) -> bool:
+    """Keep a new account's sign-in details in the leader's session for ``HANDOUT_SECONDS``
+    (from now, whatever ``handout.expires_at`` says), so the group page can show them again on
+    a reload; ``False`` if the session ended meanwhile (nothing kept: show them on this
+    response only)."""
+    kept = replace(handout, expires_at=_now() + HANDOUT_SECONDS)
+    return records().add_handout(active.session_id, kept)
+
+
+def handouts(active: Session | None, group_id: str) -> tuple[Handout, ...]:
+    """The sign-in details still to hand over for this group, newest first."""
+    if active is None:
+        return ()
+    now = _now()
+    return tuple(
+        h for h in reversed(active.handouts) if h.group_id == group_id and h.expires_at > now
+    )
+
+
+def hand_over(active: Session, group_id: str, participant_id: str) -> None:
+    """The leader handed these details over: they are gone for good (with any expired ones).
+    Harmless if they are already gone."""
+    now = _now()
+    _drop_handouts(
+        active,
+        lambda h: (
+            h.expires_at <= now or (h.group_id == group_id and h.participant_id == participant_id)
+        ),
+    )
+
+
+def _drop_handouts(session: Session, drop: Callable[[Handout], bool]) -> Session:
+    """Rewrite the session's handouts without those ``drop`` picks, conditional on the list not
+    having changed since it was read (else read again and retry); the session as it now is."""
+    store = records()
+    for _ in range(HANDOUT_RETRIES):
+        kept = tuple(h for h in session.handouts if not drop(h))
+        if len(kept) == len(session.handouts):
+            return session
+        if store.set_handouts(session.session_id, kept, session.handouts_version):
+            return replace(session, handouts=kept, handouts_version=session.handouts_version + 1)
+        current = store.get(session.session_id)
+        if current is None:
+            return replace(session, handouts=())
+        session = replace(
+            session, handouts=current.handouts, handouts_version=current.handouts_version
+        )
+    raise Conflict("This page is being changed by another request. Try again.", code="busy")
 
 
 def _refresh(session: Session) -> str | None:

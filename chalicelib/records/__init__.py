@@ -54,7 +54,10 @@ and ``error_code`` (from ``chalicelib.aws``).
 
 A session's PK holds the SHA-256 of the random id in the browser's cookie, never the id itself
 (``records/sessions.py``); DynamoDB's TTL (``expires_at``, mirrored in ``ttl``: epoch seconds)
-removes it after it expires; reads check the time themselves because TTL deletion lags.
+removes it after it expires; reads check the time themselves because TTL deletion lags. A
+group leader's session also holds the sign-in details of accounts they just created, until
+handed over or 15 minutes old (``handouts``: appended atomically, removed by a rewrite
+conditional on ``handouts_version``), so a reload of the group page still shows them.
 
 An account's not-valid-before time (``records/access.py``) is written when an admin disables
 the account; token checks read it through a 5-minute per-container cache (``chalicelib.access``).

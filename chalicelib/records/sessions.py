@@ -11,7 +11,22 @@ Attributes: ``state`` (``active``; ``challenge`` while a first-login password ch
 ``setup_secret`` (an authenticator secret shown but not yet confirmed, so a reload shows the same
 one), ``expires_at`` (epoch seconds, absolute end; the table's Time to Live attribute) and ``ttl``
 (the same number, for a table whose TTL attribute is named so), ``last_seen`` (epoch seconds, for
-the inactivity timeout). Reads check ``expires_at`` themselves: TTL deletion lags.
+the inactivity timeout), ``handouts`` and ``handouts_version`` (below). Reads check
+``expires_at`` themselves: TTL deletion lags.
+
+``handouts``: the sign-in details of participant accounts this group leader just created (a
+list of maps: ``group_id``, ``participant_id``, ``username``, ``display_name``,
+``temporary_password``, ``expires_at``), kept so that the group page can be reloaded and still
+show them until the leader says they were handed over, or 15 minutes pass, or the session ends
+(``chalicelib.sign_in``). Never in a cookie, an address or a log. ``handouts_version`` counts
+the writes to that list. Conditional-write rules:
+
+- adding one (``add_handout``) appends atomically (``list_append``), conditional only on the
+  session existing: two tabs creating accounts at once both keep theirs, and a sign-out racing
+  it never resurrects the session;
+- removing (``set_handouts``: one handed over, or the expired ones) rewrites the list
+  conditional on ``handouts_version`` being the one read: an account added meanwhile is never
+  dropped by a rewrite made from an older read (the caller reads again and retries).
 
 Every access is a GetItem, PutItem, UpdateItem or DeleteItem on that one key, except:
 
@@ -46,6 +61,40 @@ CODE = "code"
 
 
 @dataclass(frozen=True)
+class Handout:
+    """A new participant account's sign-in details, waiting in its group leader's session to be
+    handed over (``Session.handouts``)."""
+
+    group_id: str
+    participant_id: str
+    username: str
+    display_name: str
+    expires_at: int  # epoch seconds
+    temporary_password: str = field(repr=False)
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "group_id": self.group_id,
+            "participant_id": self.participant_id,
+            "username": self.username,
+            "display_name": self.display_name,
+            "expires_at": self.expires_at,
+            "temporary_password": self.temporary_password,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Handout:
+        return cls(
+            group_id=str(record.get("group_id", "")),
+            participant_id=str(record.get("participant_id", "")),
+            username=str(record.get("username", "")),
+            display_name=str(record.get("display_name", "")),
+            expires_at=int(record.get("expires_at", 0)),
+            temporary_password=str(record.get("temporary_password", "")),
+        )
+
+
+@dataclass(frozen=True)
 class Session:
     session_id: str
     state: str
@@ -59,6 +108,8 @@ class Session:
     username: str = ""
     challenge: str = ""
     setup_secret: str = ""
+    handouts: tuple[Handout, ...] = field(default=(), repr=False)
+    handouts_version: int = 0
 
     def with_tokens(self, access_token: str, refresh_token: str | None = None) -> Session:
         return replace(
@@ -135,6 +186,8 @@ class SessionRecords(RecordTable):
             username=str(item.get("username", "")),
             challenge=str(item.get("challenge", "")),
             setup_secret=str(item.get("setup_secret", "")),
+            handouts=tuple(Handout.from_record(h) for h in item.get("handouts") or []),
+            handouts_version=int(item.get("handouts_version", 0)),
         )
 
     def touch(self, session_id: str, last_seen: int, access_token: str | None = None) -> None:
@@ -173,6 +226,46 @@ class SessionRecords(RecordTable):
             )
         except _ConditionFailed:
             pass
+
+    def add_handout(self, session_id: str, handout: Handout) -> bool:
+        """Append a handout to the session's list (atomically: nothing added at the same time
+        is lost). ``False`` if the session is gone (signed out meanwhile)."""
+        try:
+            self._call(
+                "update_item",
+                Key=self._key(session_id),
+                UpdateExpression="SET #h = list_append(if_not_exists(#h, :none), :one) ADD #v :step",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeNames={"#h": "handouts", "#v": "handouts_version"},
+                ExpressionAttributeValues=to_item(
+                    {":none": [], ":one": [handout.to_record()], ":step": 1}
+                ),
+            )
+        except _ConditionFailed:
+            return False
+        return True
+
+    def set_handouts(self, session_id: str, handouts: tuple[Handout, ...], version: int) -> bool:
+        """Replace the list (removing one, or the expired ones) if it is still the one read at
+        ``version``; ``False`` if it changed since (read again) or the session is gone."""
+        values: dict[str, Any] = {":v": version, ":step": 1}
+        if handouts:
+            values[":h"] = [h.to_record() for h in handouts]
+            expression = "SET #h = :h ADD #v :step"
+        else:
+            expression = "REMOVE #h ADD #v :step"
+        try:
+            self._call(
+                "update_item",
+                Key=self._key(session_id),
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(PK) AND #v = :v",
+                ExpressionAttributeNames={"#h": "handouts", "#v": "handouts_version"},
+                ExpressionAttributeValues=to_item(values),
+            )
+        except _ConditionFailed:
+            return False
+        return True
 
     def delete(self, session_id: str) -> None:
         self._call("delete_item", Key=self._key(session_id))

@@ -103,7 +103,7 @@ def blueprint(authorizer: Any) -> Blueprint:
     )
     def assign(call: Call) -> Any:
         body = call.body
-        assignment = services.current().assignments.assign(
+        assigned = services.current().assignments.assign(
             call.caller,
             call.params["group_id"],
             module_id=body.get("module_id"),
@@ -113,7 +113,7 @@ def blueprint(authorizer: Any) -> Blueprint:
             due_date=body.get("due_date"),
             session_date=body.get("session_date"),
         )
-        return Created(assignment.to_dict())
+        return Created(assigned.assignment.to_dict())
 
     @endpoints.route(
         "/groups/{group_id}/assignments/{assignment_id}", method="DELETE", roles=LEADER_ONLY

@@ -91,6 +91,9 @@ def blueprint() -> Blueprint:
     participant = group + "/participants/{participant_id}"
     web.route(participant + "/remove", access=LEADER_ONLY)(leader_pages.remove_confirm)
     web.route(participant + "/remove", method="POST", access=LEADER_ONLY)(leader_pages.remove)
+    web.route(participant + "/handed-over", method="POST", access=LEADER_ONLY)(
+        leader_pages.handed_over
+    )
     web.route(group + "/assignments", method="POST", access=LEADER_ONLY)(leader_pages.assign)
     assignment = group + "/assignments/{assignment_id}"
     web.route(assignment + "/dates", access=LEADER_ONLY)(leader_pages.dates_form)

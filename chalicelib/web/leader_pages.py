@@ -16,8 +16,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 from chalicelib import services
+from chalicelib import sign_in as session
 from chalicelib.api import Download
 from chalicelib.assignments import AssignedModule
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
@@ -25,6 +27,7 @@ from chalicelib.dashboard import ORDER_BY_NAME, Grid, GridRow, GridView, workshe
 from chalicelib.errors import Forbidden, NotFound, SteadyError, Unauthenticated
 from chalicelib.groups import Assignment, GroupDetail
 from chalicelib.identity import Caller
+from chalicelib.sign_in import Handout
 from chalicelib.statuses import (
     COMPLETED,
     COMPLETED_OLDER,
@@ -188,13 +191,19 @@ def group_view(
     visit: Visit,
     errors: list[FieldError] | None = None,
     form: str | None = None,
-    created: Any = None,
+    handouts: tuple[Handout, ...] | None = None,
+    notice: str | None = None,
 ) -> Html:
-    """The group page; after a refused form, that form (``form``) shows ``errors`` and its input."""
+    """The group page; after a refused form, that form (``form``) shows ``errors`` and its input;
+    ``notice``: what a form that changed nothing found (else the one ``?done=`` names).
+    New accounts' sign-in details still to hand over come from the leader's session (or, if it
+    ended meanwhile, ``handouts``)."""
     caller = visit.signed_in()
     svc = services.current()
     detail = svc.groups.detail(caller, visit.params["group_id"])
     picker = _picker(svc)
+    if handouts is None:
+        handouts = session.handouts(visit.session, detail.summary.group_id)
     return Html(
         "leader_group.html",
         {
@@ -210,9 +219,10 @@ def group_view(
             "form": form,
             "values": visit.form if errors else {},
             "for_participant": visit.query.get("participant", ""),
-            "created": created,
-            "sign_in_address": sign_in_address(visit) if created else "",
-            "notice": NOTICES.get(visit.query.get("done", "")),
+            "handouts": handouts,
+            "handout_minutes": session.HANDOUT_SECONDS // 60,
+            "sign_in_address": sign_in_address(visit) if handouts else "",
+            "notice": notice or _notice(visit, detail, picker),
             "days_hint": DAYS_HINT,
         },
         status=_status(errors),
@@ -229,6 +239,7 @@ NOTICES = {
     "assigned": "Assigned.",
     "renamed": "Group renamed.",
     "leader": "Group leader added.",
+    "handed_over": "The temporary password is no longer shown.",
     "removed": "Participant removed from the group. What they completed stays theirs.",
     "unassigned": "Assignment removed.",
     "dates": "Dates changed.",
@@ -239,12 +250,51 @@ NOTICES = {
 }
 
 
+def _notice(visit: Visit, detail: GroupDetail, picker: dict[str, Any]) -> str | None:
+    """What the form just done did (``?done=``), named from the group as it is now: an id in
+    the address that is not in the group (a hand-made address) names nothing."""
+    done = visit.query.get("done", "")
+    if done == "already_enrolled":
+        who = visit.query.get("who", "")
+        name = next((p.display_name for p in detail.participants if p.participant_id == who), "")
+        return f"{name} is already in this group." if name else None
+    if done in ("already_assigned", "redated"):
+        wanted = visit.query.get("assignment", "")
+        found = next((a for a in detail.assignments if a.assignment_id == wanted), None)
+        return _already_assigned(found, detail, picker, done == "redated") if found else None
+    return NOTICES.get(done)
+
+
+def _already_assigned(
+    assignment: Assignment, detail: GroupDetail, picker: dict[str, Any], redated: bool
+) -> str:
+    """``Thinking traps is already assigned.``, or, when assigning again changed its dates,
+    ``... was already assigned to Sam P., so its dates changed: due Thu 3 Dec 2026, ...``."""
+    if assignment.kind == "track":
+        titles = {t["id"]: t["title"] for t in picker["tracks"]}
+        # Quoted: a track's title may hold a comma ("Early recovery, weeks 1–4").
+        what = f"The track “{titles.get(assignment.item_id, assignment.item_id)}”"
+    else:
+        what = str(picker["titles"].get(assignment.item_id, assignment.item_id))
+    names = {p.participant_id: p.display_name for p in detail.participants}
+    to = f" to {names[assignment.participant_id]}" if assignment.participant_id in names else ""
+    if not redated:
+        return f"{what} is already assigned{to}."
+    due = f"due {day(assignment.due_date)}" if assignment.due_date else "no due date"
+    when = (
+        f"session {day(assignment.session_date)}" if assignment.session_date else "no session date"
+    )
+    return f"{what} was already assigned{to}, so its dates changed: {due}, {when}."
+
+
 def group_page(visit: Visit) -> Html:
     return group_view(visit)
 
 
-def _done(visit: Visit, what: str, anchor: str = "") -> Redirect:
-    return Redirect(f"{group_path(visit.params['group_id'])}?done={what}{anchor}")
+def _done(visit: Visit, what: str, anchor: str = "", **more: str) -> Redirect:
+    """Back to the group page, which says what was done (``NOTICES``; ``more``: whom or what)."""
+    query = urlencode({"done": what, **more})
+    return Redirect(f"{group_path(visit.params['group_id'])}?{query}{anchor}")
 
 
 def _on_group_form(
@@ -272,20 +322,47 @@ ENROL_FIELDS = {
 
 def enrol(visit: Visit) -> Any:
     def action(caller: Caller) -> Any:
-        enrolled, _ = services.current().enrolment.enrol(
+        # Someone already in the group is not renamed by this form: the page says they are in.
+        enrolled, added = services.current().enrolment.enrol(
             caller,
             visit.params["group_id"],
             visit.form.get("username", "").strip(),
             visit.form.get("display_name", "").strip() or None,
             create=visit.form.get("create") == "yes",
+            rename=False,
         )
         if enrolled.temporary_password:
-            # Shown once, on this response only: never stored, logged or put in an address,
-            # and the page is never cached (Cache-Control: no-store on every page).
-            return group_view(visit, created=enrolled)
+            # Kept in the leader's own session (never logged, never in an address or a cookie)
+            # and shown by the group page until handed over: a reload shows it again instead
+            # of sending the form again. Every page is Cache-Control: no-store.
+            group_id = visit.params["group_id"]
+            handout = Handout(
+                group_id,
+                enrolled.participant_id,
+                enrolled.username,
+                enrolled.display_name,
+                0,  # keep_handout sets when it expires
+                enrolled.temporary_password,
+            )
+            if visit.session is None or not session.keep_handout(visit.session, handout):
+                # Signed out meanwhile: on this response only, as nothing else can show it.
+                return group_view(visit, handouts=(handout,))
+            return Redirect(f"{group_path(group_id)}#handout-{enrolled.participant_id}")
+        if not added:
+            who = enrolled.participant_id
+            return _done(visit, "already_enrolled", f"#p-{who}", who=who)
         return _done(visit, "enrolled", "#participants")
 
     return _on_group_form(visit, "enrol", ENROL_FIELDS, "username", action)
+
+
+def handed_over(visit: Visit) -> Redirect:
+    """The leader gave a new account's sign-in details to the participant: they leave the
+    session for good (harmless when already gone; only the caller's own session changes)."""
+    visit.signed_in()
+    if visit.session is not None:
+        session.hand_over(visit.session, visit.params["group_id"], visit.params["participant_id"])
+    return _done(visit, "handed_over", "#participants")
 
 
 ASSIGN_FIELDS = {
@@ -304,7 +381,7 @@ def assign(visit: Visit) -> Any:
         audience = visit.form.get("participant", EVERYONE)
         # "Choose…" (or anything that is not a module or a track) reaches the use case as
         # "neither", which refuses it.
-        services.current().assignments.assign(
+        assigned = services.current().assignments.assign(
             caller,
             visit.params["group_id"],
             module_id=item_id if kind == "module" and item_id else None,
@@ -313,6 +390,10 @@ def assign(visit: Visit) -> Any:
             due_date=visit.form.get("due_date") or None,
             session_date=visit.form.get("session_date") or None,
         )
+        # Already assigned to the same audience: the page says so, and what its dates now are.
+        if assigned.already:
+            what = "redated" if assigned.dates_changed else "already_assigned"
+            return _done(visit, what, "#assignments", assignment=assigned.assignment.assignment_id)
         return _done(visit, "assigned", "#assignments")
 
     return _on_group_form(visit, "assign", ASSIGN_FIELDS, "item", action)
@@ -330,9 +411,13 @@ def rename(visit: Visit) -> Any:
 
 def add_leader(visit: Visit) -> Any:
     def action(caller: Caller) -> Any:
-        services.current().groups.add_leader(
+        added = services.current().groups.add_leader(
             caller, visit.params["group_id"], visit.form.get("leader_username", "").strip()
         )
+        if not added.added:
+            # Nothing changed (so sending the form again is harmless): this page says so, and
+            # no username goes into an address.
+            return group_view(visit, notice=f"{added.username} already leads this group.")
         return _done(visit, "leader", "#settings")
 
     return _on_group_form(visit, "leader", {}, "leader_username", action)

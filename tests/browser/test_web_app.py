@@ -190,7 +190,7 @@ def test_leader_assigns_and_sees_the_completion(browser, base_url, artifacts, lo
     page.get_by_label("Username", exact=True).fill("browser-newcomer")
     page.get_by_label("Create a new account with this username").check()
     page.get_by_role("button", name="Enrol").click()
-    password = page.locator("#temporary-password").inner_text()
+    password = page.locator(".handout .temporary-password").inner_text()
     check_page(page, artifacts, "leader-enrolled-new-account")
     context.close()
 

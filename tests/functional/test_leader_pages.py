@@ -141,6 +141,40 @@ def test_rename_add_a_leader_archive_after_confirming_and_unarchive(
     assert 'class="tag">Archived' not in browser.get(group).body
 
 
+def test_adding_someone_who_already_leads_the_group_says_so(
+    client, published, leader, stack, service
+):
+    make_account(stack, "leader-two", "leaders")
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    token = browser.get(group).csrf()
+
+    def leader_adds() -> int:
+        return sum(e["action"] == "group.leader.add" for e in service.audit.page(limit=500)[0])
+
+    yourself = browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-one"})
+    assert yourself.status == 200 and yourself.headers["cache-control"] == "no-store"
+    text = unescape(yourself.body)
+    assert "leader-one already leads this group." in text and "Group leader added." not in text
+    assert "This group has 1 leader." in text
+    assert leader_adds() == 0  # nothing changed, nothing written
+
+    added = browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
+    assert "Group leader added." in browser.get(added.location).body and leader_adds() == 1
+    again = browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
+    assert "leader-two already leads this group." in unescape(again.body)
+    assert "This group has 2 leaders." in again.body and leader_adds() == 1
+
+    # The API answers as documented (201 with the leader's id).
+    group_id = group.rsplit("/", 1)[1]
+    response = client.http.post(
+        f"/groups/{group_id}/leaders",
+        headers=leader.headers,
+        body=json.dumps({"username": "leader-one"}),
+    )
+    assert response.status_code == 201 and json.loads(response.body) == {"leader_id": leader.id}
+
+
 def test_remove_a_participant_after_confirming(client, published, leader, participant):
     browser = signed_in(client, leader)
     group = new_group(browser)
@@ -156,6 +190,40 @@ def test_remove_a_participant_after_confirming(client, published, leader, partic
     assert "Participant removed" in page.body and "Sam P." not in page.body
     again = browser.get(remove_path)  # already gone: the group's own "not found", not a crash
     assert again.status == 404
+
+
+def test_enrolling_someone_already_in_the_group_says_so_and_keeps_their_name(
+    client, published, leader, participant
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    first = enrol(browser, group, participant.username, "Sam P.")
+    assert "Participant enrolled." in browser.get(first.location).body
+    again = enrol(browser, group, participant.username, "Samuel O'Neil")
+    assert again.status == 303
+    pid = participant.id
+    assert again.location == f"{group}?done=already_enrolled&who={pid}#p-{pid}"
+    page = browser.get(again.location)
+    text = unescape(page.body)
+    assert "Sam P. is already in this group." in text and "Participant enrolled." not in text
+    assert "Samuel" not in text  # not renamed by the enrol form
+    assert "Participants (1)" in page.body
+    # A hand-made address names nobody who is not in the group.
+    assert (
+        "is already in this group"
+        not in browser.get(f"{group}?done=already_enrolled&who=someone-else").body
+    )
+
+    # The API keeps its documented behaviour: 200 "Already enrolled", with the name it sets.
+    group_id = group.rsplit("/", 1)[1]
+    response = client.http.post(
+        f"/groups/{group_id}/participants",
+        headers=leader.headers,
+        body=json.dumps({"username": participant.username, "display_name": "Sam Q."}),
+    )
+    assert response.status_code == 200
+    assert json.loads(response.body)["display_name"] == "Sam Q."
+    assert "Sam Q." in browser.get(group).body
 
 
 def test_assign_to_one_participant_change_dates_and_unassign(
@@ -202,6 +270,55 @@ def test_assign_to_one_participant_change_dates_and_unassign(
     done = browser.post(f"{group}/assignments/{assignment}/remove", {"csrf": confirm.csrf()})
     assert done.status == 303
     assert "Nothing assigned yet." in browser.get(group).body
+
+
+def test_assigning_what_is_already_assigned_says_so_and_what_its_dates_now_are(
+    client, with_tracks, leader, participant
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    token = browser.get(group).csrf()
+
+    def assign(item: str, due: str = "", session: str = "", audience: str = "everyone") -> Page:
+        form = {"item": item, "participant": audience, "due_date": due, "session_date": session}
+        posted = browser.post(f"{group}/assignments", {"csrf": token, **form})
+        assert posted.status == 303, posted.body
+        return posted
+
+    def notice(posted: Page) -> str:
+        page = browser.get(posted.location)
+        found = re.search(r'<p class="notice" role="status">([^<]*)</p>', page.body)
+        return unescape(found.group(1)) if found else ""
+
+    first = assign("module:thinking-traps", "2030-12-03", "2030-12-01")
+    assert notice(first) == "Assigned."
+    same = assign("module:thinking-traps", "2030-12-03", "2030-12-01")
+    (assignment,) = assignment_ids(browser.get(group))
+    assert same.location == f"{group}?done=already_assigned&assignment={assignment}#assignments"
+    assert notice(same) == "Thinking traps is already assigned."
+    moved = assign("module:thinking-traps", "2030-12-10")
+    assert notice(moved) == (
+        "Thinking traps was already assigned, so its dates changed: "
+        "due Tue 10 Dec 2030, no session date."
+    )
+    assert assignment_ids(browser.get(group)) == [assignment]  # still one assignment
+
+    # To one participant: a separate assignment the first time, then named with them.
+    assert notice(assign("module:thinking-traps", audience=participant.id)) == "Assigned."
+    assert notice(assign("module:thinking-traps", "2030-12-03", audience=participant.id)) == (
+        "Thinking traps was already assigned to Sam P., so its dates changed: "
+        "due Tue 3 Dec 2030, no session date."
+    )
+    # A track (its title has a comma: quoted).
+    assert notice(assign("track:early-recovery", "2030-12-03", "2030-12-01")) == "Assigned."
+    assert notice(assign("track:early-recovery", "", "2030-12-01")) == (
+        "The track “Early recovery, weeks 1–4” was already assigned, so its dates changed: "
+        "no due date, session Sun 1 Dec 2030."
+    )
+    # A hand-made address names no assignment that is not in the group.
+    page = browser.get(f"{group}?done=redated&assignment={'0' * 32}")
+    assert 'class="notice" role="status"' not in page.body
 
 
 def test_confirmation_pages_need_the_form_token_to_act(client, published, leader, participant):
@@ -373,34 +490,140 @@ def test_another_leaders_group_stays_not_found_on_every_form(client, published, 
 # -- the temporary password -------------------------------------------------------------------
 
 
-def test_new_account_panel_says_what_to_tell_the_participant_once_and_is_not_logged(
-    client, published, leader, caplog
+def create_account(browser: WebClient, group: str, username: str, name: str) -> Page:
+    return browser.post(
+        f"{group}/participants",
+        {
+            "csrf": browser.get(group).csrf(),
+            "username": username,
+            "display_name": name,
+            "create": "yes",
+        },
+    )
+
+
+def handouts(page: Page) -> dict[str, str]:
+    """The new-account panels on a page: each username and its temporary password."""
+    found = {}
+    for panel in page.body.split('<section class="handout"')[1:]:
+        panel = panel.split("</section>", 1)[0]
+        username = re.search(r"<dt>Username</dt><dd><code[^>]*>([^<]+)<", panel).group(1)
+        found[username] = re.search(r'class="copy temporary-password">([^<]+)<', panel).group(1)
+    return found
+
+
+def stored_session(service, browser: WebClient):  # type: ignore[no-untyped-def]
+    from chalicelib import sign_in
+
+    return service.sessions.get(browser.cookies[sign_in.COOKIE])
+
+
+def test_new_account_panel_survives_a_reload_until_done_and_is_never_logged(
+    client, published, leader, service, caplog
 ):
     # Everything Steady logs, and whatever reaches the root logger at INFO (what a Lambda keeps).
     caplog.set_level(logging.INFO)
     caplog.set_level(logging.DEBUG, logger="steady")
     browser = signed_in(client, leader)
     group = new_group(browser)
-    page = browser.post(
-        f"{group}/participants",
-        {
-            "csrf": browser.get(group).csrf(),
-            "username": "new-person",
-            "display_name": "New P.",
-            "create": "yes",
-        },
-    )
-    assert page.status == 200
-    assert page.headers["cache-control"] == "no-store"
+    created = create_account(browser, group, "new-person", "New P.")
+    # Post/Redirect/Get: the post answers with a redirect, so a reload never sends it again.
+    assert created.status == 303, created.body
+    assert re.fullmatch(rf"{group}#handout-[0-9a-f-]{{36}}", created.location)
+    assert "set-cookie" not in created.headers
+    page = browser.get(group)
+    assert page.status == 200 and page.headers["cache-control"] == "no-store"
+    password = handouts(page)["new-person"]
+    assert len(password) >= 12 and password not in created.location
     panel = page.body.split('<section class="handout"', 1)[1].split("</section>", 1)[0]
-    password = re.search(r'id="temporary-password">([^<]+)<', panel).group(1)
     assert "give these to New P." in panel
     assert "localhost/sign-in" in panel or "/sign-in</code>" in panel
-    assert ">new-person</code>" in panel
-    assert "choose their own password" in panel and "shown only now" in panel
+    assert "choose their own password" in panel and "15 minutes at most" in panel
+    assert "Done, I have given it to them" in panel
+
+    # A reload shows it again (the screenshot's bug: the form was sent again, "taken").
+    again = browser.get(group)
+    assert handouts(again) == {"new-person": password} and "is taken" not in again.body
+    # Only in this leader's own session: not in another session of the same leader.
+    assert handouts(signed_in(client, leader).get(group)) == {}
+
+    # Done (a form post with the session's token): gone for good, from the page and the table.
+    participant_id = created.location.rsplit("#handout-", 1)[1]
+    done_at = f"{group}/participants/{participant_id}/handed-over"
+    assert browser.post(done_at, {"csrf": "wrong"}).status == 403
+    assert handouts(browser.get(group)) == {"new-person": password}
+    done = browser.post(done_at, {"csrf": again.csrf()})
+    assert done.status == 303 and done.location == f"{group}?done=handed_over#participants"
+    after = browser.get(done.location)
+    assert password not in after.body and "The temporary password is no longer shown." in after.body
+    assert stored_session(service, browser).handouts == ()
+    assert browser.post(done_at, {"csrf": again.csrf()}).status == 303  # pressed twice: harmless
+
     assert password not in caplog.text
-    assert password not in browser.get(group).body  # shown once
     assert WebClient(client).sign_in("new-person", password).location == "/sign-in/new-password"
+
+
+def test_new_account_panels_of_two_accounts_each_wait_for_their_own_done(
+    client, published, leader, service
+):
+    browser = signed_in(client, leader)
+    group, other_group = new_group(browser), new_group(browser, "Other group")
+    first = create_account(browser, group, "new-one", "One")
+    second = create_account(browser, group, "new-two", "Two")
+    create_account(browser, other_group, "new-three", "Three")
+    shown = handouts(browser.get(group))
+    assert list(shown) == ["new-two", "new-one"]  # newest first; the other group's elsewhere
+    assert list(handouts(browser.get(other_group))) == ["new-three"]
+    participant_id = first.location.rsplit("#handout-", 1)[1]
+    browser.post(
+        f"{group}/participants/{participant_id}/handed-over", {"csrf": browser.get(group).csrf()}
+    )
+    assert handouts(browser.get(group)) == {"new-two": shown["new-two"]}
+    assert second.status == 303
+
+
+def test_new_account_panel_is_gone_after_15_minutes_and_after_signing_out(
+    client, published, leader, service, library_clock
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    create_account(browser, group, "new-person", "New P.")
+    library_clock.advance(8 * 60)
+    assert list(handouts(browser.get(group))) == ["new-person"]
+    library_clock.advance(7 * 60 + 1)  # 15 minutes after it was made; the session is alive
+    page = browser.get(group)
+    assert page.status == 200 and handouts(page) == {}
+    assert stored_session(service, browser).handouts == ()  # out of the table too
+
+    create_account(browser, group, "new-person-2", "New Q.")
+    stored = stored_session(service, browser)
+    assert [h.username for h in stored.handouts] == ["new-person-2"]
+    browser.post("/sign-out", {"csrf": browser.get(group).csrf()})
+    assert service.sessions.get(stored.session_id) is None
+    assert handouts(signed_in(client, leader).get(group)) == {}
+
+
+def test_handouts_rewritten_from_an_older_read_never_drop_one_added_meanwhile(service):
+    from chalicelib import sign_in
+    from chalicelib.records.sessions import ACTIVE, Handout, Session
+
+    now = int(service.clock.epoch())
+    started = Session("s" * 43, ACTIVE, "token", now + 3600, now, caller_id="leader-id")
+    service.sessions.put(started)
+
+    def handout(name: str) -> Handout:
+        return Handout("g" * 32, f"id-{name}", name, name.title(), 0, f"Pw-{name}-123456")
+
+    assert sign_in.keep_handout(started, handout("one"))
+    read = service.sessions.get(started.session_id)  # a page read the session here...
+    assert sign_in.keep_handout(started, handout("two"))  # ...another tab added one since
+    assert not service.sessions.set_handouts(read.session_id, (), read.handouts_version)
+    sign_in.hand_over(read, "g" * 32, "id-one")  # reads again and retries
+    assert [h.username for h in service.sessions.get(started.session_id).handouts] == ["two"]
+    assert "Pw-two" not in repr(service.sessions.get(started.session_id))  # never in a repr
+    service.sessions.delete(started.session_id)
+    assert not sign_in.keep_handout(started, handout("three"))  # signed out: nothing kept
+    assert service.sessions.get(started.session_id) is None
 
 
 # -- the groups list ------------------------------------------------------------------------

@@ -165,8 +165,11 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("POST", "/leader/groups/{group_id}/name"): PageRow(
         "/leader/groups/{g}/name", {"name": "Renamed"}, expect=LEADER_POST
     ),
+    # The owner adds themselves: nothing to change, the group page says they already lead it.
     ("POST", "/leader/groups/{group_id}/leaders"): PageRow(
-        "/leader/groups/{g}/leaders", {"leader_username": "leader-owner"}, expect=LEADER_POST
+        "/leader/groups/{g}/leaders",
+        {"leader_username": "leader-owner"},
+        expect=(SIGN_IN, 403, 200, 404),
     ),
     ("GET", "/leader/groups/{group_id}/archive"): PageRow(
         "/leader/groups/{g}/archive", expect=LEADER_PAGE
@@ -191,6 +194,11 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ),
     ("POST", "/leader/groups/{group_id}/participants/{participant_id}/remove"): PageRow(
         "/leader/groups/{g}/participants/{m}/remove", {}, expect=LEADER_POST
+    ),
+    # It only takes a new account's details out of the caller's own session: another leader
+    # changes nothing (and learns nothing) and is sent to the group page, which is not theirs.
+    ("POST", "/leader/groups/{group_id}/participants/{participant_id}/handed-over"): PageRow(
+        "/leader/groups/{g}/participants/{m}/handed-over", {}, expect=(SIGN_IN, 403, 303, 303)
     ),
     ("GET", "/leader/groups/{group_id}/assignments/{assignment_id}/dates"): PageRow(
         "/leader/groups/{g}/assignments/{a}/dates", expect=LEADER_PAGE

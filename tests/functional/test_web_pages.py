@@ -177,8 +177,9 @@ def test_first_sign_in_chooses_a_new_password(client, published, leader):
             "create": "yes",
         },
     )
-    assert page.status == 200
-    password = page.body.split('id="temporary-password">')[1].split("<")[0]
+    assert page.status == 303  # to the group page, which shows the new account's details
+    page = leader_browser.get(page.location)
+    password = page.body.split('class="copy temporary-password">')[1].split("<")[0]
 
     browser = WebClient(client)
     started = browser.sign_in("new-person", password)

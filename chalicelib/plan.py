@@ -260,13 +260,14 @@ def _check_item(section: str, raw: Any, where: str) -> PlanItem | None:
             code="invalid_plan_item",
         )
     if section == PEOPLE_TO_CALL:
-        name = clean_text(raw.get("name") or "", where, MAX_NAME_CHARS, multiline=False)
-        phone = clean_text(raw.get("phone") or "", where, MAX_PHONE_CHARS, multiline=False)
+        name = clean_text(raw.get("name") or "", where, MAX_NAME_CHARS, False, part="name")
+        phone = clean_text(raw.get("phone") or "", where, MAX_PHONE_CHARS, False, part="phone")
         if phone and not all(c.isdigit() or c in _PHONE_CHARS for c in phone):
             raise FieldError(
                 where,
                 "has a phone number with something other than digits, spaces and + - ( ).",
                 code="invalid_contact_phone",
+                part="phone",
             )
         return PlanItem(name, phone, source) if name or phone else None
     text = clean_text(raw.get("text") or "", where, MAX_FIELD_CHARS)

@@ -203,16 +203,17 @@ def save(visit: Visit) -> Any:
             for f in (_typed(s, answers.get(str(s["id"]))) for s in specs)
         )
         page = reading_pages.lesson_view(caller, module_id, locale, {})
-        shared = bool(page.context.get("worksheet") and page.context["worksheet"].shared)
+        # What is saved stays saved (and shareable): the refused answers changed nothing.
+        stored = page.context.get("worksheet")
         form = WorksheetForm(
             module_id,
             number,
             locale,
             fields,
-            shared,
+            bool(stored and stored.shared),
             False,
-            0,
-            None,
+            stored.answered if stored else 0,
+            stored.updated_at if stored else None,
             tuple(f for f in fields if f.error),
         )
         # The summary at the top of the page (GOV.UK pattern): the form is far below the text.

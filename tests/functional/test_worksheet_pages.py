@@ -202,6 +202,30 @@ def test_share_and_stop_sharing(client, published, participant):
     assert "This worksheet is private" in browser.get(PAGE).body
 
 
+@pytest.mark.parametrize(
+    ("locale", "first", "saved_words"),
+    [
+        ("en", "Save your answers first.", "the answers you saved before, not the changes above"),
+        ("es", "Primero guarde sus respuestas.", "las respuestas que guardó antes, no los cambios"),
+    ],
+)
+def test_after_an_error_saved_answers_can_still_be_shared(
+    client, published_all, participant, locale, first, saved_words
+):
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    version = str(shipped_version(MODULE, locale))
+    sent = {"csrf": token, "version": version, "locale": locale}
+    assert browser.post(f"{PAGE}/worksheet", {**sent, "answer-urge-in-body": "Chest"}).status == 303
+    refused = browser.post(f"{PAGE}/worksheet", {**sent, "answer-urge-in-body": "x" * 2100})
+    assert refused.status == 400
+    share = refused.body[refused.body.index('id="worksheet-sharing"') :]
+    share = share[: share.index("</form>")]
+    assert first not in share and " disabled" not in share
+    assert saved_words in share  # says what sharing shares: the saved answers
+    assert browser.post(f"{PAGE}/worksheet/sharing", {**sent, "shared": "1"}).status == 303
+
+
 def test_spanish_worksheet_page(client, published_all, participant):
     browser = signed_in(client, participant)
     page = browser.get(f"{PAGE}?locale=es")

@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from chalicelib import plan as plan_use_case
 from chalicelib import services
 from chalicelib.api import Download
 from chalicelib.errors import BadRequest, Conflict, NotFound
@@ -342,7 +341,8 @@ def download(visit: Visit) -> Download:
     """GET /plan/download?format=pdf|txt[&version=n]: the file, with a discreet name."""
     caller = visit.signed_in()
     lang = visit.language()
-    plans = services.current().plans
-    version = visit.query.get("version")
-    shown = plans.version(caller, version, lang) if version else plans.mine(caller, lang)
-    return Download(plan_use_case.download(shown, visit.query.get("format") or "pdf"))
+    return Download(
+        services.current().plans.download(
+            caller, visit.query.get("format") or "pdf", visit.query.get("version"), lang
+        )
+    )

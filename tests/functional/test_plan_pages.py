@@ -361,6 +361,36 @@ def test_downloads_from_the_web_page(client, published, participant):
     assert pdf.headers["Content-Security-Policy"]
 
 
+def test_a_plan_never_saved_downloads_with_a_heading_and_a_dated_name(
+    client, published, participant, library_clock
+):
+    import io
+
+    import pypdf
+
+    browser = signed_in(client, participant)
+    fill_worksheet(browser)
+    today = library_clock.today()
+    written = f"{today.day} {today.strftime('%B')} {today.year}"
+    text = browser.get("/plan/download?format=txt")
+    assert text.status == 200
+    assert text.headers["content-disposition"] == f'attachment; filename="plan-{today}.txt"'
+    assert text.body.startswith(
+        "My plan for staying well\n"
+        f"As of {written}, from what I wrote in my worksheets. "
+        "I can change this plan any time in Steady.\n"
+    )
+    assert "Cold water on my face" in text.body and "Not saved yet" not in text.body
+    cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+    pdf = client.http.get(
+        "/plan/download?format=pdf", headers={"Cookie": cookie, "Accept": "text/html,*/*;q=0.8"}
+    )
+    assert pdf.headers["Content-Disposition"] == f'attachment; filename="plan-{today}.pdf"'
+    page = pypdf.PdfReader(io.BytesIO(pdf.body)).pages[0].extract_text()
+    assert "My plan for staying well" in page and f"As of {written}" in page
+    assert "Not saved yet" not in page
+
+
 def test_my_plan_in_spanish(client, published, participant):
     browser = signed_in(client, participant, language="es")
     page = browser.get("/plan")

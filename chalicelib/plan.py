@@ -24,6 +24,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from chalicelib.clock import Clock
@@ -260,13 +261,14 @@ def _check_item(section: str, raw: Any, where: str) -> PlanItem | None:
             code="invalid_plan_item",
         )
     if section == PEOPLE_TO_CALL:
-        name = clean_text(raw.get("name") or "", where, MAX_NAME_CHARS, multiline=False)
-        phone = clean_text(raw.get("phone") or "", where, MAX_PHONE_CHARS, multiline=False)
+        name = clean_text(raw.get("name") or "", where, MAX_NAME_CHARS, False, part="name")
+        phone = clean_text(raw.get("phone") or "", where, MAX_PHONE_CHARS, False, part="phone")
         if phone and not all(c.isdigit() or c in _PHONE_CHARS for c in phone):
             raise FieldError(
                 where,
                 "has a phone number with something other than digits, spaces and + - ( ).",
                 code="invalid_contact_phone",
+                part="phone",
             )
         return PlanItem(name, phone, source) if name or phone else None
     text = clean_text(raw.get("text") or "", where, MAX_FIELD_CHARS)
@@ -383,6 +385,18 @@ class Plans:
         stored = self.records.get(caller.id, parse_version(version))
         return _plan(stored, _saved_sections(stored), locale, latest=False)
 
+    def download(
+        self,
+        caller: Caller,
+        form: str,
+        version: Any = None,
+        locale: str = DEFAULT_LOCALE,
+    ) -> PlanFile:
+        """My plan as it stands (or one saved ``version``) as a ``txt`` or ``pdf`` file, dated
+        today where it was never saved: the reads of ``mine`` (or ``version``)."""
+        shown = self.version(caller, version, locale) if version else self.mine(caller, locale)
+        return download(shown, form, self.clock.today().isoformat())
+
     def delete_mine(self, caller: Caller) -> int:
         """Delete every version of the caller's plan. Audit-logged first (a count only)."""
         self.audit.record(
@@ -399,27 +413,62 @@ class Plans:
 
 # --- Downloads ------------------------------------------------------------------------------
 # The words of the downloaded plan (the web pages have their own in ``chalicelib.web.words``).
+# It is the paper a participant leaves treatment with: a heading that says what it is for
+# without naming a condition, in their own voice like its sections, and dated; a plan never
+# saved says it was built from the worksheets, and that it can still change.
 DOCUMENT_WORDS: dict[str, dict[str, str]] = {
     "en": {
-        "title": "My plan",
-        "saved": "Saved on {day}",
-        "not_saved": "Not saved yet",
-        "version": "version {n}",
+        "title": "My plan for staying well",
+        "saved": "Saved on {day} (version {n}).",
+        "as_of": "As of {day}, from what I wrote in my worksheets.",
+        "change": "I can change this plan any time in Steady.",
         "empty": "(nothing yet)",
         "crisis": "Need help now? 988 Suicide & Crisis Lifeline: call or text 988. "
         "SAMHSA National Helpline: 1-800-662-4357 (free, 24/7).",
     },
     "es": {
-        "title": "Mi plan",
-        "saved": "Guardado el {day}",
-        "not_saved": "Todavía sin guardar",
-        "version": "versión {n}",
+        "title": "Mi plan para mantenerme bien",
+        "saved": "Guardado el {day} (versión {n}).",
+        "as_of": "Al {day}, con lo que escribí en mis hojas de trabajo.",
+        "change": "Puedo cambiar este plan cuando quiera en Steady.",
         "empty": "(nada todavía)",
         "crisis": "¿Necesita ayuda ahora? Línea 988 de Prevención del Suicidio y Crisis: llame o "
         "envíe un texto al 988. Línea Nacional de Ayuda de SAMHSA: 1-800-662-4357 "
         "(gratis, 24/7).",
     },
 }
+# Dates on paper are written out: "26 November 2026", "26 de noviembre de 2026".
+DOCUMENT_MONTHS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "es": (
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ),
+}
+_DAY_FORMAT = {"en": "{d} {month} {y}", "es": "{d} de {month} de {y}"}
 
 
 @dataclass(frozen=True)
@@ -435,12 +484,26 @@ def document_words(locale: str) -> dict[str, str]:
     return DOCUMENT_WORDS.get(locale, DOCUMENT_WORDS[DEFAULT_LOCALE])
 
 
-def subtitle(plan: Plan) -> str:
+def written_day(iso: str, locale: str) -> str:
+    """``2026-11-26`` (or an ISO time) written out for paper: ``26 November 2026``."""
+    try:
+        day = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso[:10]
+    lang = locale if locale in DOCUMENT_MONTHS else DEFAULT_LOCALE
+    month = DOCUMENT_MONTHS[lang][day.month - 1]
+    return _DAY_FORMAT[lang].format(d=day.day, month=month, y=day.year)
+
+
+def subtitle(plan: Plan, today: str) -> str:
+    """The line under the heading: when the plan was saved (and which version), or, for a plan
+    never saved, the day it was downloaded (``today``, ISO); then that it can still change."""
     words = document_words(plan.locale)
     if plan.version is None or plan.saved_at is None:
-        return words["not_saved"]
-    saved = words["saved"].format(day=plan.saved_at[:10])
-    return f"{saved} ({words['version'].format(n=plan.version)})"
+        when = words["as_of"].format(day=written_day(today, plan.locale))
+    else:
+        when = words["saved"].format(day=written_day(plan.saved_at, plan.locale), n=plan.version)
+    return f"{when} {words['change']}"
 
 
 def item_line(section: str, item: PlanItem) -> str:
@@ -449,10 +512,10 @@ def item_line(section: str, item: PlanItem) -> str:
     return item.text
 
 
-def as_text(plan: Plan) -> str:
+def as_text(plan: Plan, today: str) -> str:
     """The plan as plain text (UTF-8, CRLF-free), for any device."""
     words = document_words(plan.locale)
-    lines = [words["title"], subtitle(plan), ""]
+    lines = [words["title"], subtitle(plan, today), ""]
     for section in plan.sections:
         lines += [section.title, "-" * len(section.title)]
         if not section.items:
@@ -466,18 +529,24 @@ def as_text(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
-def file_name(plan: Plan, extension: str) -> str:
-    """Discreet: says neither what the plan is about nor whose it is."""
-    day = (plan.saved_at or "")[:10] or "draft"
+def file_name(plan: Plan, extension: str, today: str) -> str:
+    """Discreet: says neither what the plan is about nor whose it is. Dated the day it was
+    saved, or (never saved) the day it was downloaded."""
+    day = (plan.saved_at or today)[:10]
     return f"plan-{day}.{extension}"
 
 
-def download(plan: Plan, form: str) -> PlanFile:
-    """``form``: ``txt`` or ``pdf`` (the PDF library is imported only here, when asked)."""
+def download(plan: Plan, form: str, today: str) -> PlanFile:
+    """``form``: ``txt`` or ``pdf`` (the PDF library is imported only here, when asked);
+    ``today``: the ISO date it is downloaded on."""
     if form == "txt":
-        return PlanFile(as_text(plan), file_name(plan, "txt"), "text/plain; charset=utf-8")
+        return PlanFile(
+            as_text(plan, today), file_name(plan, "txt", today), "text/plain; charset=utf-8"
+        )
     if form == "pdf":
         from chalicelib import plan_pdf  # deferred: fpdf2 is for this download only
 
-        return PlanFile(plan_pdf.render(plan), file_name(plan, "pdf"), "application/pdf")
+        return PlanFile(
+            plan_pdf.render(plan, today), file_name(plan, "pdf", today), "application/pdf"
+        )
     raise BadRequest("format is txt or pdf.", code="invalid_format")

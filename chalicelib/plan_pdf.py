@@ -21,16 +21,18 @@ FONT = "DejaVu"
 LINE = 5.6  # mm: 10.5 pt text
 
 
-def render(plan: Plan) -> bytes:
-    """A US Letter PDF: the title, each section and its items, the crisis lines. A filled-in
-    plan fits on one or two pages."""
+def render(plan: Plan, today: str) -> bytes:
+    """A US Letter PDF: the title, the line under it (``subtitle``; ``today``: the ISO date
+    of the download), each section and its items, the crisis lines. A filled-in plan fits on
+    one or two pages."""
     words = document_words(plan.locale)
     pdf = FPDF(format="letter", unit="mm")
     pdf.set_margins(18, 16, 18)
     pdf.set_auto_page_break(True, margin=16)
     pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    # Discreet metadata: the document says "My plan", nothing about what it is for or whose.
+    # Discreet metadata: the document's title is its heading, which names no condition, and
+    # nothing says whose it is.
     pdf.set_title(words["title"])
     pdf.set_lang(plan.locale)
     pdf.set_creator("")
@@ -39,7 +41,7 @@ def render(plan: Plan) -> bytes:
     pdf.set_font(FONT, "B", 18)
     pdf.cell(0, 10, words["title"], new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 9.5)
-    pdf.cell(0, 6, subtitle(plan), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, subtitle(plan, today), new_x="LMARGIN", new_y="NEXT")
     for section in plan.sections:
         pdf.ln(2.5)
         pdf.set_font(FONT, "B", 12.5)

@@ -42,30 +42,60 @@ CONTACT = "contact"
 
 
 class FieldError(BadRequest):
-    """A 400 that names the field (the web form links its error summary to it)."""
+    """A 400 that names the field (the web form links its error summary to it) and, when one
+    item of a list is at fault, that item: ``item`` counts from 0 in the list as given, and
+    ``part`` is the contact's ``"name"`` or ``"phone"``. ``limit``: the length a too-long
+    answer may have. The form words the message itself (``field_message`` is the English)."""
 
-    def __init__(self, field_id: str, message: str, code: str = "invalid_answer") -> None:
-        super().__init__(f"{field_id}: {message}", code=code)
+    def __init__(
+        self,
+        field_id: str,
+        message: str,
+        code: str = "invalid_answer",
+        *,
+        item: int | None = None,
+        part: str | None = None,
+        limit: int | None = None,
+    ) -> None:
+        where = field_id if item is None else f"{field_id}, item {item + 1}"
+        super().__init__(f"{where}: {message}", code=code)
         self.field_id = field_id
         self.field_message = message
+        self.item = item
+        self.part = part
+        self.limit = limit
 
 
 def clean_text(
-    value: Any, field_id: str, limit: int = MAX_FIELD_CHARS, multiline: bool = True
+    value: Any,
+    field_id: str,
+    limit: int = MAX_FIELD_CHARS,
+    multiline: bool = True,
+    *,
+    item: int | None = None,
+    part: str | None = None,
 ) -> str:
     """A participant's text: a string, without control characters (line breaks allowed where
-    ``multiline``), NFC, trimmed, at most ``limit`` characters."""
+    ``multiline``), NFC, trimmed, at most ``limit`` characters. ``item`` and ``part`` say
+    which item of a list it is, for the ``FieldError``."""
     if not isinstance(value, str):
-        raise FieldError(field_id, "must be text.")
+        raise FieldError(field_id, "must be text.", item=item, part=part)
     text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
     for ch in text:
         if ch == "\n" and multiline:
             continue
         if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch != "\t":
-            raise FieldError(field_id, "has a character that cannot be saved.")
+            raise FieldError(
+                field_id, "has a character that cannot be saved.", item=item, part=part
+            )
     if len(text) > limit:
         raise FieldError(
-            field_id, f"is longer than {limit} characters ({len(text)}).", code="answer_too_long"
+            field_id,
+            f"is longer than {limit} characters ({len(text)}).",
+            code="answer_too_long",
+            item=item,
+            part=part,
+            limit=limit,
         )
     return text
 
@@ -96,24 +126,31 @@ def _check_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
             raise FieldError(field_id, "must be a list.")
         if spec.get("item") == CONTACT:
             items: list[Any] = []
-            for entry in value:
+            for n, entry in enumerate(value):
                 if not isinstance(entry, dict) or set(entry) - {"name", "phone"}:
-                    raise FieldError(field_id, 'is a list of {"name", "phone"}.')
-                name = clean_text(entry.get("name") or "", field_id, 200, multiline=False)
+                    raise FieldError(field_id, 'is a list of {"name", "phone"}.', item=n)
+                name = clean_text(
+                    entry.get("name") or "", field_id, 200, False, item=n, part="name"
+                )
                 phone = clean_text(
-                    entry.get("phone") or "", field_id, MAX_PHONE_CHARS, multiline=False
+                    entry.get("phone") or "", field_id, MAX_PHONE_CHARS, False, item=n, part="phone"
                 )
                 if phone and not all(c.isdigit() or c in " +-().#*" for c in phone):
                     raise FieldError(
                         field_id,
                         "has a phone number with something other than digits, spaces and + - ( ).",
                         code="invalid_contact_phone",
+                        item=n,
+                        part="phone",
                     )
                 if name or phone:
                     items.append({"name": name, "phone": phone})
             size = sum(len(i["name"]) + len(i["phone"]) for i in items)
         else:
-            items = [t for t in (clean_text(v, field_id, multiline=False) for v in value) if t]
+            cleaned = (
+                clean_text(v, field_id, multiline=False, item=n) for n, v in enumerate(value)
+            )
+            items = [t for t in cleaned if t]
             size = sum(len(t) for t in items)
         if len(items) > limit:
             raise FieldError(
@@ -122,8 +159,9 @@ def _check_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
         if size > MAX_FIELD_CHARS:
             raise FieldError(
                 field_id,
-                f"is longer than {MAX_FIELD_CHARS} characters ({size}).",
+                f"is longer than {MAX_FIELD_CHARS} characters in all ({size}): shorten some items.",
                 code="answer_too_long",
+                limit=MAX_FIELD_CHARS,
             )
         return (items or None), None
     raise FieldError(field_id, "cannot be answered.")

@@ -10,7 +10,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib import plan, services
+from chalicelib import services
 from chalicelib.api import Call, Download, Endpoints, NoContent
 from chalicelib.identity import PARTICIPANTS
 from chalicelib.library import DEFAULT_LOCALE
@@ -74,15 +74,14 @@ def blueprint(authorizer: Any) -> Blueprint:
     )
     def download_plan(call: Call) -> Download:
         """The plan (or one saved version) as plain text or PDF."""
-        plans = services.current().plans
-        locale = call.query.get("locale") or DEFAULT_LOCALE
-        version = call.query.get("version")
-        shown = (
-            plans.version(call.caller, version, locale)
-            if version
-            else plans.mine(call.caller, locale)
+        return Download(
+            services.current().plans.download(
+                call.caller,
+                call.query.get("format") or "pdf",
+                call.query.get("version"),
+                call.query.get("locale") or DEFAULT_LOCALE,
+            )
         )
-        return Download(plan.download(shown, call.query.get("format") or "pdf"))
 
     @endpoints.route("/me/plan", method="DELETE", roles=(PARTICIPANTS,))
     def delete_plan(call: Call) -> NoContent:

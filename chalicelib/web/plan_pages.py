@@ -7,24 +7,25 @@ to move it) and a "Remove" box, then empty rows to add items of one's own. Form 
 ``plan-{n}-text`` (``-name`` and ``-phone`` for people to call), ``plan-{n}-source``,
 ``plan-{n}-position``, ``plan-{n}-remove``. A save redirects to the plan, which says what
 was saved; a refused save shows the same form again with what was typed and an error summary
-linking to the row at fault.
+linking to the input at fault (a position that is not a number is refused too, not ignored),
+each message naming the part, the item and, for a phone number, whose it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from chalicelib import plan as plan_use_case
 from chalicelib import services
 from chalicelib.api import Download
 from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.plan import MAX_SECTION_ITEMS, Plan, PlanItem
-from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTIONS
+from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECTIONS
 from chalicelib.web.http import Html, Redirect, Visit
-from chalicelib.web.words import WORDS
+from chalicelib.web.words import WORDS, answer_error
+from chalicelib.worksheets import FieldError
 
 PAGE = "/plan"
 EDIT = "/plan/edit/{section}"
@@ -54,11 +55,25 @@ class Row:
     new: bool = False
     error: str | None = None
     people: bool = False
+    error_at: str = ""  # the input at fault: "phone" or "position"; "": the words (or name)
+
+    @property
+    def words_input(self) -> str:
+        return "name" if self.people else "text"
+
+    @property
+    def error_input(self) -> str:
+        """Which of the row's inputs is at fault (``name``, ``text``, ``phone``, ``position``)."""
+        return self.error_at or self.words_input
 
     @property
     def input_id(self) -> str:
         """The input the error summary links to."""
-        return f"{PREFIX}{self.n}-" + ("name" if self.people else "text")
+        return f"{PREFIX}{self.n}-{self.error_input}"
+
+    @property
+    def filled(self) -> bool:
+        return bool(self.text.strip() or self.phone.strip() or self.source)
 
 
 def _suffix(lang: str, first: str = "?") -> str:
@@ -158,12 +173,43 @@ def rows_from_form(form: Mapping[str, str], people: bool) -> list[Row]:
     return rows
 
 
+def _typed_position(row: Row) -> int | None:
+    """The position typed in a row (``None``: left empty, the row stays where it is); a
+    ``ValueError`` if it is not a number."""
+    typed = row.position.strip()
+    if not typed:
+        return None
+    if typed.isascii() and typed.isdigit() and len(typed) < 4:
+        return int(typed)
+    raise ValueError(typed)
+
+
+def position_errors(rows: list[Row], title: str, lang: str) -> list[Row]:
+    """The rows kept (filled, not removed) whose position is not a number, each with its
+    error (``title``: the part of the plan, so the message makes sense alone); the form is
+    refused before anything is saved."""
+    words = WORDS[lang]
+    refused = []
+    for shown, row in enumerate(rows, start=1):
+        if row.remove or not row.filled:
+            continue
+        try:
+            _typed_position(row)
+        except ValueError:
+            message = words["plan_error_position"].format(label=title, n=shown)
+            refused.append(replace(row, error=message, error_at="position"))
+    return refused
+
+
 def _position(row: Row) -> tuple[int, int, int]:
     """Where a row goes: its typed position, else where it is (a blank row goes last). A row
     moved to a position goes before the row that was there."""
-    typed = row.position.strip()
-    if typed.isascii() and typed.isdigit() and len(typed) < 4:
-        return int(typed), 0 if int(typed) != row.n + 1 else 1, row.n
+    try:
+        typed = _typed_position(row)
+    except ValueError:
+        typed = None  # refused before the save (``position_errors``)
+    if typed is not None:
+        return typed, 0 if typed != row.n + 1 else 1, row.n
     filled = row.text.strip() or row.phone.strip()
     return (row.n + 1 if filled else 10_000), 1, row.n
 
@@ -200,6 +246,24 @@ def save_section(visit: Visit) -> Any:
     )
     plans = services.current().plans
     words = WORDS[lang]
+    title = PLAN_SECTION_TITLES.get(lang, PLAN_SECTION_TITLES[DEFAULT_LOCALE])[section]
+    refused = position_errors(rows, title, lang)
+    if refused:
+        # A position that is not a number would be ignored: say so, and save nothing.
+        at = {r.n: r for r in refused}
+        rows = [at.get(r.n, r) for r in rows]
+        return Html(
+            "plan_edit.html",
+            _edit_context(
+                plans.mine(caller, lang),
+                section,
+                lang,
+                rows,
+                [(r.input_id, str(r.error)) for r in refused],
+                base,
+            ),
+            status=400,
+        )
     try:
         plans.save(caller, base, {section: items}, lang)
     except Conflict:
@@ -220,27 +284,24 @@ def save_section(visit: Visit) -> Any:
         )
     except BadRequest as error:
         shown = plans.mine(caller, lang)
-        message = str(
-            words.get(f"error_{error.code}") or getattr(error, "field_message", error.message)
-        )
         field_id = getattr(error, "field_id", "")
         index = field_id.rsplit(".", 1)[-1] if "." in field_id else ""
-        at = order[int(index)] if index.isdigit() and int(index) < len(order) else None
+        at_row = order[int(index)] if index.isdigit() and int(index) < len(order) else None
+        if isinstance(error, FieldError):
+            # A sentence that makes sense alone: the part, which item, and whose phone number.
+            number = rows.index(at_row) + 1 if at_row is not None else None
+            who = at_row.text if at_row is not None else ""
+            message = answer_error(error, lang, title, number, who, people)
+        else:
+            message = words.get(f"error_{error.code}") or error.message
+        part = getattr(error, "part", None)
         rows = [
-            Row(
-                r.n,
-                r.text,
-                r.phone,
-                r.source,
-                r.position,
-                r.remove,
-                r.new,
-                message if at is not None and r.n == at.n else None,
-                people,
-            )
+            replace(r, error=message, error_at="phone" if part == "phone" else "")
+            if at_row is not None and r.n == at_row.n
+            else r
             for r in rows
         ]
-        target = at or (rows[0] if rows else None)
+        target = next((r for r in rows if r.error), rows[0] if rows else None)
         anchor = target.input_id if target else "main"
         return Html(
             "plan_edit.html",
@@ -280,7 +341,8 @@ def download(visit: Visit) -> Download:
     """GET /plan/download?format=pdf|txt[&version=n]: the file, with a discreet name."""
     caller = visit.signed_in()
     lang = visit.language()
-    plans = services.current().plans
-    version = visit.query.get("version")
-    shown = plans.version(caller, version, lang) if version else plans.mine(caller, lang)
-    return Download(plan_use_case.download(shown, visit.query.get("format") or "pdf"))
+    return Download(
+        services.current().plans.download(
+            caller, visit.query.get("format") or "pdf", visit.query.get("version"), lang
+        )
+    )

@@ -351,6 +351,32 @@ def message(error: object, lang: str) -> str:
     return WORDS.get(lang, {}).get(f"error_{code}", text)
 
 
+def answer_error(
+    error: object,
+    lang: str,
+    label: str,
+    item: int | None = None,
+    who: str = "",
+    people: bool = False,
+) -> str:
+    """A worksheet's or the plan's refused answer as a sentence that makes sense alone, as in
+    the error summary at the top of the page: the field's ``label``, then which ``item`` of a
+    list (counting from 1; "person 2" in a list of ``people``), and for a phone number whose
+    it is (``who``: the name typed on that row, else the person's number)."""
+    words = WORDS.get(lang, WORDS["en"])
+    if getattr(error, "code", "") == "invalid_contact_phone" and item is not None:
+        name = " ".join(who.split()) or words["ws_person_n"].format(n=item)
+        return words["ws_error_phone"].format(label=label, who=name)
+    problem = words.get(f"error_{getattr(error, 'code', '')}")
+    if problem is None:  # English: the service's own words
+        problem = str(getattr(error, "field_message", None) or getattr(error, "message", error))
+    problem = problem.replace("{limit}", str(getattr(error, "limit", None) or 2000))
+    if item is None:
+        return words["ws_error_field"].format(label=label, problem=problem)
+    key = "ws_error_person" if people else "ws_error_item"
+    return words[key].format(label=label, n=item, problem=problem)
+
+
 # Worksheets and My plan (chalicelib.web.worksheet_pages, plan_pages): kept together here so
 # their pages add words without touching the table above.
 _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
@@ -372,6 +398,12 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "ws_share": "Share with my group leaders",
         "ws_unshare": "Stop sharing",
         "ws_share_first": "Save your answers first.",
+        "ws_share_saved": "Sharing shows your group leaders the answers you saved before, not the changes above that were not saved.",
+        "ws_error_field": "{label}: {problem}",
+        "ws_error_item": "{label}, item {n}: {problem}",
+        "ws_error_person": "{label}, person {n}: {problem}",
+        "ws_error_phone": "{label}: the phone number for {who} can have only digits, spaces and + - ( ).",
+        "ws_person_n": "person {n}",
         "my_plan": "My plan",
     },
     "es": {
@@ -392,11 +424,18 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "ws_share": "Compartir con los líderes de mi grupo",
         "ws_unshare": "Dejar de compartir",
         "ws_share_first": "Primero guarde sus respuestas.",
+        "ws_share_saved": "Al compartir, los líderes de su grupo ven las respuestas que guardó antes, no los cambios de arriba que no se guardaron.",
+        "ws_error_field": "{label}: {problem}",
+        "ws_error_item": "{label}, punto {n}: {problem}",
+        "ws_error_person": "{label}, persona {n}: {problem}",
+        "ws_error_phone": "{label}: el teléfono de {who} solo puede tener números, espacios y + - ( ).",
+        "ws_person_n": "la persona {n}",
         "my_plan": "Mi plan",
-        "error_answer_too_long": "Es demasiado largo: como máximo 2000 caracteres.",
-        "error_too_many_items": "Tiene demasiados puntos.",
-        "error_invalid_contact_phone": "El teléfono solo puede tener números, espacios y + - ( ).",
-        "error_invalid_answer": "Esta respuesta no se puede guardar así.",
+        # What is wrong with one answer, after its subject (``answer_error``); {limit}: characters.
+        "error_answer_too_long": "tiene más de {limit} caracteres.",
+        "error_too_many_items": "tiene demasiados puntos.",
+        "error_invalid_contact_phone": "tiene un teléfono con algo que no son números, espacios o + - ( ).",
+        "error_invalid_answer": "no se puede guardar así.",
     },
 }
 for _lang, _words in _WORKSHEET_WORDS.items():
@@ -431,6 +470,7 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "plan_phone": "Phone",
         "plan_words": "Words",
         "plan_position": "Position",
+        "plan_error_position": "{label}, item {n}: type the position as a number, like 1 to put it first.",
         "plan_remove": "Remove",
         "plan_save": "Save my plan",
         "plan_cancel": "Cancel and go back",
@@ -503,6 +543,7 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "plan_phone": "Teléfono",
         "plan_words": "Palabras",
         "plan_position": "Posición",
+        "plan_error_position": "{label}, punto {n}: escriba la posición con un número, como 1 para ponerlo primero.",
         "plan_remove": "Quitar",
         "plan_save": "Guardar mi plan",
         "plan_cancel": "Cancelar y volver",

@@ -18,7 +18,7 @@ from chalicelib import services, text
 from chalicelib.errors import BadRequest
 from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.web.http import Html, Redirect, Visit
-from chalicelib.web.words import WORDS
+from chalicelib.web.words import WORDS, answer_error
 from chalicelib.worksheets import CONTACT, FieldError, MyWorksheet
 
 PREFIX = "answer-"
@@ -35,20 +35,32 @@ class FormField:
     spec: dict[str, Any]
     value: Any
     rows: tuple[Any, ...] = ()
-    error: str | None = None
+    error: str | None = None  # a sentence that makes sense alone (it is also the summary's)
+    error_item: int | None = None  # the list row at fault (from 0); None: the whole field
+    error_part: str | None = None  # that row's "name" or "phone" (people to call)
 
     @property
     def id(self) -> str:
         return str(self.spec["id"])
 
     @property
+    def contact(self) -> bool:
+        return self.spec.get("item") == CONTACT
+
+    @property
     def input_id(self) -> str:
-        """The id of the input the error summary links to."""
+        """The id of the input the error summary links to: the row at fault of a list."""
         if self.spec["kind"] == "list":
-            return f"{PREFIX}{self.id}-0" + ("-name" if self.spec.get("item") == CONTACT else "")
+            row = f"{PREFIX}{self.id}-{self.error_item or 0}"
+            return row + (f"-{self.error_part or 'name'}" if self.contact else "")
         if self.spec["kind"] in ("scale", "choice"):
             return f"{PREFIX}{self.id}-0"
         return f"{PREFIX}{self.id}"
+
+    @property
+    def error_at_row(self) -> bool:
+        """The error is one row's of a list (shown beside that row, not above the list)."""
+        return self.error is not None and self.error_item is not None
 
 
 @dataclass(frozen=True)
@@ -147,6 +159,24 @@ def _typed(spec: Mapping[str, Any], value: Any) -> FormField:
     return FormField(dict(spec), value)
 
 
+def _with_error(typed: FormField, error: FieldError, lang: str) -> FormField:
+    """The field at fault, with its error worded to make sense alone: its label, which row of
+    a list, and whose phone number (the name typed on that row)."""
+    row = error.item if typed.spec["kind"] == "list" else None
+    name = ""
+    if row is not None and typed.contact and row < len(typed.rows):
+        name = str(typed.rows[row].get("name") or "")
+    message = answer_error(
+        error,
+        lang,
+        str(typed.spec.get("label") or typed.id),
+        None if row is None else row + 1,
+        name,
+        people=typed.contact,
+    )
+    return FormField(typed.spec, typed.value, typed.rows, message, row, error.part)
+
+
 def save(visit: Visit) -> Any:
     """POST /lesson/{code}/worksheet: save, then back to the page saying what was saved."""
     from chalicelib.web import reading_pages  # the lesson page around the form
@@ -167,28 +197,27 @@ def save(visit: Visit) -> Any:
     try:
         svc.worksheets.save(caller, module_id, version, answers, locale)
     except FieldError as error:
-        shown = WORDS.get(locale, WORDS[DEFAULT_LOCALE]).get(
-            f"error_{error.code}", error.field_message
-        )
+        lang = locale if locale in WORDS else DEFAULT_LOCALE
         fields = tuple(
-            FormField(f.spec, f.value, f.rows, shown if f.id == error.field_id else None)
+            _with_error(f, error, lang) if f.id == error.field_id else f
             for f in (_typed(s, answers.get(str(s["id"]))) for s in specs)
         )
         page = reading_pages.lesson_view(caller, module_id, locale, {})
-        shared = bool(page.context.get("worksheet") and page.context["worksheet"].shared)
+        # What is saved stays saved (and shareable): the refused answers changed nothing.
+        stored = page.context.get("worksheet")
         form = WorksheetForm(
             module_id,
             number,
             locale,
             fields,
-            shared,
+            bool(stored and stored.shared),
             False,
-            0,
-            None,
+            stored.answered if stored else 0,
+            stored.updated_at if stored else None,
             tuple(f for f in fields if f.error),
         )
         # The summary at the top of the page (GOV.UK pattern): the form is far below the text.
-        summary = [(f.input_id, f"{f.spec['label']}: {f.error}") for f in form.errors]
+        summary = [(f.input_id, str(f.error)) for f in form.errors]
         return Html(
             page.template, {**page.context, "worksheet": form, "errors": summary}, status=400
         )

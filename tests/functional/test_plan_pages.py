@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from chalicelib.library import lesson_code
 from tests.conftest import shipped_version
 from tests.functional.web_client import WebClient
@@ -139,7 +141,7 @@ def test_people_to_call_are_tel_links_and_a_bad_phone_comes_back_with_the_input(
     assert (
         'class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus'
         in refused.body
-        and 'href="#plan-1-name"' in refused.body
+        and 'href="#plan-1-phone"' in refused.body
     )
     assert 'value="call me maybe"' in refused.body and 'value="Rosa (sponsor)"' in refused.body
     assert "<title>Error: " in refused.body
@@ -158,6 +160,157 @@ def test_people_to_call_are_tel_links_and_a_bad_phone_comes_back_with_the_input(
     page = browser.get("/plan")
     assert '<a href="tel:+15550100134">Rosa (sponsor): +1 555 010 0134</a>' in page.body
     assert '<a href="tel:5550100178">Ana: (555) 010-0178</a>' in page.body
+
+
+def summary(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """The error summary's links: (where to, what it says)."""
+    box = page.body[page.body.index('class="error-summary"') :]
+    box = box[: box.index("</ul>")]
+    return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', box)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            None,
+            [
+                (
+                    "plan-1-phone",
+                    "People I can call: the phone number for Clinic front desk can have only "
+                    "digits, spaces and + - ( ).",
+                )
+            ],
+        ),
+        (
+            "es",
+            [
+                (
+                    "plan-1-phone",
+                    "Personas a las que puedo llamar: el teléfono de Clinic front desk solo puede "
+                    "tener números, espacios y + - ( ).",
+                )
+            ],
+        ),
+    ],
+)
+def test_a_bad_phone_says_whose_number_and_links_to_it(
+    client, published, participant, language, expected
+):
+    browser = signed_in(client, participant, language)
+    token = browser.get("/plan/edit/people-to-call").csrf()
+    refused = browser.post(
+        "/plan/edit/people-to-call",
+        {
+            "csrf": token,
+            "based_on": "",
+            "locale": language or "en",
+            "plan-0-name": "Mum",
+            "plan-0-phone": "555 987 6543",
+            "plan-1-name": "Clinic front desk",
+            "plan-1-phone": "ask at desk",
+        },
+    )
+    assert refused.status == 400
+    assert summary(refused) == expected
+    # The phone input itself is marked, with the message beside it.
+    assert re.search(
+        r'id="plan-1-phone"[^>]*aria-invalid="true" aria-describedby="plan-1-error"', refused.body
+    )
+    assert f'<p class="error" id="plan-1-error">{expected[0][1]}</p>' in refused.body
+
+
+def test_a_bad_phone_without_a_name_names_the_person_by_number(client, published, participant):
+    browser = signed_in(client, participant)
+    token = browser.get("/plan/edit/people-to-call").csrf()
+    refused = browser.post(
+        "/plan/edit/people-to-call",
+        {
+            "csrf": token,
+            "based_on": "",
+            "plan-0-name": "Mum",
+            "plan-0-phone": "555 987 6543",
+            "plan-1-name": "",
+            "plan-1-phone": "ask at desk",
+        },
+    )
+    assert summary(refused) == [
+        (
+            "plan-1-phone",
+            "People I can call: the phone number for person 2 can have only digits, spaces "
+            "and + - ( ).",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (None, "My triggers, item 2: type the position as a number, like 1 to put it first."),
+        (
+            "es",
+            "Mis detonantes, punto 2: escriba la posición con un número, como 1 para ponerlo "
+            "primero.",
+        ),
+    ],
+)
+def test_a_position_that_is_not_a_number_is_refused_and_nothing_is_saved(
+    client, published, participant, language, message
+):
+    browser = signed_in(client, participant, language)
+    token = browser.get("/plan/edit/triggers").csrf()
+    refused = browser.post(
+        "/plan/edit/triggers",
+        {
+            "csrf": token,
+            "based_on": "",
+            "locale": language or "en",
+            "plan-0-text": "Payday",
+            "plan-0-position": "1",
+            "plan-1-text": "Sunday evenings",
+            "plan-1-position": "x",
+            # An empty row's position, or a removed row's, does not matter.
+            "plan-2-text": "Old one",
+            "plan-2-position": "?",
+            "plan-2-remove": "1",
+            "plan-3-text": "",
+            "plan-3-position": "y",
+        },
+    )
+    assert refused.status == 400
+    assert summary(refused) == [("plan-1-position", message)]
+    assert re.search(
+        r'id="plan-1-position"[^>]*value="x" aria-invalid="true" aria-describedby="plan-1-error"',
+        refused.body,
+    )
+    assert ">Sunday evenings</textarea>" in refused.body  # what was typed is kept
+    assert "Payday" not in browser.get("/plan").body  # nothing saved
+    # An empty position keeps the item where it is.
+    saved = browser.post(
+        "/plan/edit/triggers",
+        {"csrf": token, "based_on": "", "plan-0-text": "Payday", "plan-0-position": " "},
+    )
+    assert saved.status == 303
+
+
+def test_a_too_long_item_names_its_part_and_number(client, published, participant):
+    browser = signed_in(client, participant)
+    token = browser.get("/plan/edit/triggers").csrf()
+    refused = browser.post(
+        "/plan/edit/triggers",
+        {
+            "csrf": token,
+            "based_on": "",
+            "plan-0-text": "Payday",
+            "plan-0-position": "1",
+            "plan-1-text": "x" * 2100,
+            "plan-1-position": "2",
+        },
+    )
+    assert refused.status == 400
+    assert summary(refused) == [
+        ("plan-1-text", "My triggers, item 2: is longer than 2000 characters (2100).")
+    ]
 
 
 def test_another_window_saved_meanwhile_keeps_what_was_typed(client, published, participant):
@@ -206,6 +359,36 @@ def test_downloads_from_the_web_page(client, published, participant):
     assert pdf.status_code == 200 and pdf.body.startswith(b"%PDF-")
     assert pdf.headers["Content-Type"] == "application/pdf"
     assert pdf.headers["Content-Security-Policy"]
+
+
+def test_a_plan_never_saved_downloads_with_a_heading_and_a_dated_name(
+    client, published, participant, library_clock
+):
+    import io
+
+    import pypdf
+
+    browser = signed_in(client, participant)
+    fill_worksheet(browser)
+    today = library_clock.today()
+    written = f"{today.day} {today.strftime('%B')} {today.year}"
+    text = browser.get("/plan/download?format=txt")
+    assert text.status == 200
+    assert text.headers["content-disposition"] == f'attachment; filename="plan-{today}.txt"'
+    assert text.body.startswith(
+        "My plan for staying well\n"
+        f"As of {written}, from what I wrote in my worksheets. "
+        "I can change this plan any time in Steady.\n"
+    )
+    assert "Cold water on my face" in text.body and "Not saved yet" not in text.body
+    cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+    pdf = client.http.get(
+        "/plan/download?format=pdf", headers={"Cookie": cookie, "Accept": "text/html,*/*;q=0.8"}
+    )
+    assert pdf.headers["Content-Disposition"] == f'attachment; filename="plan-{today}.pdf"'
+    page = pypdf.PdfReader(io.BytesIO(pdf.body)).pages[0].extract_text()
+    assert "My plan for staying well" in page and f"As of {written}" in page
+    assert "Not saved yet" not in page
 
 
 def test_my_plan_in_spanish(client, published, participant):

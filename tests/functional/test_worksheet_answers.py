@@ -112,6 +112,12 @@ def test_a_bad_answer_is_a_400_naming_the_field_and_nothing_is_saved(
     assert all(f["answer"] is None for f in mine["fields"])
 
 
+def test_a_bad_item_of_a_list_is_named_by_its_number(client, published, participant):
+    status, body = save(client, participant, {"urge-helpers": ["Walk", "", "y" * 2001]})
+    assert (status, body["error"]["code"]) == (400, "answer_too_long")
+    assert body["error"]["message"].startswith("urge-helpers, item 3: is longer than 2000")
+
+
 def test_exactly_2000_characters_are_kept(client, published, participant):
     status, body = save(client, participant, {"urge-in-body": "é" * 2000})
     assert status == 200

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from chalicelib.library import lesson_code
 from tests.conftest import shipped_version
 from tests.functional.web_client import WebClient
@@ -89,6 +91,102 @@ def test_an_error_shows_the_form_again_with_what_was_typed_and_a_summary(
     assert 'value="Walk the dog"' not in browser.get(PAGE).body
 
 
+def summary(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """The error summary's links: (where to, what it says)."""
+    box = page.body[page.body.index('class="error-summary"') :]
+    box = box[: box.index("</ul>")]
+    return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', box)
+
+
+@pytest.mark.parametrize(
+    ("locale", "message"),
+    [
+        ("en", "What helps me ride out a craving, item 3: is longer than 2000 characters (2100)."),
+        ("es", "Lo que me ayuda a dejar pasar las ganas, punto 3: tiene más de 2000 caracteres."),
+    ],
+)
+def test_a_too_long_item_of_a_list_is_named_linked_and_marked(
+    client, published_all, participant, locale, message
+):
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    page = browser.post(
+        f"{PAGE}/worksheet",
+        {
+            "csrf": token,
+            "version": str(shipped_version(MODULE, locale)),
+            "locale": locale,
+            "answer-urge-helpers-0": "Walk the dog",
+            "answer-urge-helpers-1": "Cold water",
+            "answer-urge-helpers-2": "x" * 2100,
+        },
+    )
+    assert page.status == 400
+    assert summary(page) == [("answer-urge-helpers-2", message)]
+    # The item itself is marked, with the message beside it; not the other items.
+    assert re.search(
+        r'id="answer-urge-helpers-2"[^>]*aria-invalid="true" '
+        r'aria-describedby="answer-urge-helpers-2-error"',
+        page.body,
+    )
+    assert f'<p class="error" id="answer-urge-helpers-2-error">{message}</p>' in page.body
+    assert page.body.count('aria-invalid="true"') == 1
+
+
+ASKING = "asking-for-help"
+ASKING_PAGE = f"/lesson/{lesson_code(ASKING)}"
+
+
+@pytest.mark.parametrize(
+    ("locale", "name", "message"),
+    [
+        (
+            "en",
+            "Clinic front desk",
+            "People I can call: the phone number for Clinic front desk can have only digits, "
+            "spaces and + - ( ).",
+        ),
+        (
+            "en",
+            "",
+            "People I can call: the phone number for person 2 can have only digits, spaces "
+            "and + - ( ).",
+        ),
+        (
+            "es",
+            "",
+            "Personas a las que puedo llamar: el teléfono de la persona 2 solo puede tener "
+            "números, espacios y + - ( ).",
+        ),
+    ],
+)
+def test_a_bad_phone_in_a_worksheet_says_whose_number_and_links_to_it(
+    client, published_all, participant, locale, name, message
+):
+    browser = signed_in(client, participant)
+    token = browser.get(ASKING_PAGE).csrf()
+    page = browser.post(
+        f"{ASKING_PAGE}/worksheet",
+        {
+            "csrf": token,
+            "version": str(shipped_version(ASKING, locale)),
+            "locale": locale,
+            "answer-help-people-0-name": "Mum",
+            "answer-help-people-0-phone": "555 987 6543",
+            "answer-help-people-1-name": name,
+            "answer-help-people-1-phone": "ask at desk",
+        },
+    )
+    assert page.status == 400
+    assert summary(page) == [("answer-help-people-1-phone", message)]
+    assert re.search(
+        r'id="answer-help-people-1-phone"[^>]*aria-invalid="true" '
+        r'aria-describedby="answer-help-people-1-error"',
+        page.body,
+    )
+    assert f'<p class="error" id="answer-help-people-1-error">{message}</p>' in page.body
+
+
 def test_share_and_stop_sharing(client, published, participant):
     browser = signed_in(client, participant)
     token = browser.get(PAGE).csrf()
@@ -102,6 +200,30 @@ def test_share_and_stop_sharing(client, published, participant):
     assert "Your group leaders can see this worksheet." in page.body and "Stop sharing" in page.body
     browser.post(f"{PAGE}/worksheet/sharing", {"csrf": token, "shared": "0"})
     assert "This worksheet is private" in browser.get(PAGE).body
+
+
+@pytest.mark.parametrize(
+    ("locale", "first", "saved_words"),
+    [
+        ("en", "Save your answers first.", "the answers you saved before, not the changes above"),
+        ("es", "Primero guarde sus respuestas.", "las respuestas que guardó antes, no los cambios"),
+    ],
+)
+def test_after_an_error_saved_answers_can_still_be_shared(
+    client, published_all, participant, locale, first, saved_words
+):
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    version = str(shipped_version(MODULE, locale))
+    sent = {"csrf": token, "version": version, "locale": locale}
+    assert browser.post(f"{PAGE}/worksheet", {**sent, "answer-urge-in-body": "Chest"}).status == 303
+    refused = browser.post(f"{PAGE}/worksheet", {**sent, "answer-urge-in-body": "x" * 2100})
+    assert refused.status == 400
+    share = refused.body[refused.body.index('id="worksheet-sharing"') :]
+    share = share[: share.index("</form>")]
+    assert first not in share and " disabled" not in share
+    assert saved_words in share  # says what sharing shares: the saved answers
+    assert browser.post(f"{PAGE}/worksheet/sharing", {**sent, "shared": "1"}).status == 303
 
 
 def test_spanish_worksheet_page(client, published_all, participant):

@@ -1,0 +1,90 @@
+"""The downloaded plan (chalicelib.plan): the paper a participant leaves treatment with. Its
+heading, the dated line under it (saved, or never saved), and a discreet file name."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from chalicelib.plan import Plan, PlanItem, PlanSection, as_text, download, file_name
+from chalicelib.vocabulary import PLAN_SECTION_TITLES, PLAN_SECTIONS, TRIGGERS
+
+TODAY = "2026-11-26"
+# Words a file name or a document's metadata must never carry (PRODUCT.md: discreet wording).
+REVEALING = ("relapse", "prevention", "recovery", "addiction", "substance", "alcohol", "drug")
+
+
+def plan(locale: str = "en", version: int | None = None, saved_at: str | None = None) -> Plan:
+    titles = PLAN_SECTION_TITLES[locale]
+    items = {TRIGGERS: (PlanItem("Payday Friday"),)}
+    return Plan(
+        version,
+        saved_at,
+        locale,
+        tuple(PlanSection(s, titles[s], items.get(s, ())) for s in PLAN_SECTIONS),
+    )
+
+
+@pytest.mark.parametrize(
+    ("shown", "heading"),
+    [
+        (
+            plan(),
+            "My plan for staying well\n"
+            "As of 26 November 2026, from what I wrote in my worksheets. "
+            "I can change this plan any time in Steady.\n",
+        ),
+        (
+            plan("es"),
+            "Mi plan para mantenerme bien\n"
+            "Al 26 de noviembre de 2026, con lo que escribí en mis hojas de trabajo. "
+            "Puedo cambiar este plan cuando quiera en Steady.\n",
+        ),
+        (
+            plan(version=2, saved_at="2026-11-24T18:05:00Z"),
+            "My plan for staying well\n"
+            "Saved on 24 November 2026 (version 2). I can change this plan any time in Steady.\n",
+        ),
+        (
+            plan("es", version=2, saved_at="2026-11-24T18:05:00Z"),
+            "Mi plan para mantenerme bien\n"
+            "Guardado el 24 de noviembre de 2026 (versión 2). "
+            "Puedo cambiar este plan cuando quiera en Steady.\n",
+        ),
+    ],
+)
+def test_the_heading_and_the_dated_line_under_it(shown, heading):
+    text = as_text(shown, TODAY)
+    assert text.startswith(heading)
+    assert "Not saved yet" not in text and "Todavía sin guardar" not in text
+    assert "- Payday Friday" in text and "988" in text  # what it holds is unchanged
+
+
+def test_the_file_name_is_dated_and_discreet_never_draft():
+    assert file_name(plan(), "txt", TODAY) == "plan-2026-11-26.txt"
+    assert file_name(plan(version=2, saved_at="2026-11-24T18:05:00Z"), "pdf", TODAY) == (
+        "plan-2026-11-24.pdf"
+    )
+    for shown in (plan(), plan("es")):
+        for form in ("txt", "pdf"):
+            name = download(shown, form, TODAY).filename
+            assert "draft" not in name
+            assert not any(word in name.lower() for word in REVEALING), name
+
+
+@pytest.mark.parametrize(
+    ("locale", "title", "line"),
+    [
+        ("en", "My plan for staying well", "As of 26 November 2026"),
+        ("es", "Mi plan para mantenerme bien", "Al 26 de noviembre de 2026"),
+    ],
+)
+def test_the_pdf_has_the_same_heading_and_discreet_metadata(locale, title, line):
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(download(plan(locale), "pdf", TODAY).text))  # type: ignore[arg-type]
+    text = reader.pages[0].extract_text()
+    assert title in text and line in text
+    assert reader.metadata is not None and reader.metadata.title == title
+    assert not any(word in title.lower() for word in REVEALING)

@@ -89,12 +89,10 @@ class Enrolment:
                 raise BadRequest(
                     "That account is not a participant account.", code="not_a_participant"
                 )
-        already = account.id in group.participant_ids
-        if already and not rename:
-            name = next(
-                p.display_name for p in group.participants if p.participant_id == account.id
-            )
-            return Enrolled(account.id, account.username, name), False
+        member = group.member(account.id)
+        already = member is not None
+        if member is not None and not rename:
+            return Enrolled(account.id, account.username, member.display_name), False
         now = self.clock.iso()
         audit = new_entry(
             caller.id,

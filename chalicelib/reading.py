@@ -512,9 +512,8 @@ class Reading:
             group = self.groups.get(gid)
             if group.archived:
                 continue
-            joined_at = next(
-                (p.joined_at for p in group.participants if p.participant_id == caller.id), None
-            )
+            member = group.member(caller.id)
+            joined_at = member.joined_at if member else None
             for assigned in assigned_modules(group.assignments, self.library):
                 if assigned.participant_id not in (None, caller.id):
                     continue

@@ -262,9 +262,8 @@ class ReminderRun:
                 or pid not in {p.participant_id for p in group.participants}
             ):
                 continue
-            joined_at = next(
-                (p.joined_at for p in group.participants if p.participant_id == pid), None
-            )
+            member = group.member(pid)
+            joined_at = member.joined_at if member else None
             for task in self._group_tasks(group):
                 # A date that passed before they joined is not theirs (``due_for``).
                 due_date = due_for(task.due_date, joined_at)

@@ -121,6 +121,10 @@ class Group:
     def participant_ids(self) -> list[str]:
         return [p.participant_id for p in self.participants]
 
+    def member(self, participant_id: str) -> EnrolledParticipant | None:
+        """The participant's enrolment in this group, if they are in it."""
+        return next((p for p in self.participants if p.participant_id == participant_id), None)
+
     def summary(self) -> dict[str, Any]:
         return {
             "group_id": self.group_id,

@@ -39,7 +39,7 @@ Every access is a GetItem, PutItem, UpdateItem or DeleteItem on that one key, ex
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from chalicelib.errors import Conflict
@@ -73,14 +73,7 @@ class Handout:
     temporary_password: str = field(repr=False)
 
     def to_record(self) -> dict[str, Any]:
-        return {
-            "group_id": self.group_id,
-            "participant_id": self.participant_id,
-            "username": self.username,
-            "display_name": self.display_name,
-            "expires_at": self.expires_at,
-            "temporary_password": self.temporary_password,
-        }
+        return asdict(self)
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Handout:
@@ -200,50 +193,22 @@ class SessionRecords(RecordTable):
             names["#a"] = "access_token"
             values[":a"] = access_token
             expression += ", #a = :a"
-        try:
-            self._call(
-                "update_item",
-                Key=self._key(session_id),
-                UpdateExpression=expression,
-                ConditionExpression="attribute_exists(PK)",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=to_item(values),
-            )
-        except _ConditionFailed:
-            pass
+        self._update(session_id, expression, names, values)
 
     def set_setup_secret(self, session_id: str, secret: str) -> None:
         """Keep (or, with ``""``, forget) the authenticator secret being set up. Conditional on
         the item existing, like ``touch``."""
-        try:
-            self._call(
-                "update_item",
-                Key=self._key(session_id),
-                UpdateExpression="SET #s = :s",
-                ConditionExpression="attribute_exists(PK)",
-                ExpressionAttributeNames={"#s": "setup_secret"},
-                ExpressionAttributeValues=to_item({":s": secret}),
-            )
-        except _ConditionFailed:
-            pass
+        self._update(session_id, "SET #s = :s", {"#s": "setup_secret"}, {":s": secret})
 
     def add_handout(self, session_id: str, handout: Handout) -> bool:
         """Append a handout to the session's list (atomically: nothing added at the same time
         is lost). ``False`` if the session is gone (signed out meanwhile)."""
-        try:
-            self._call(
-                "update_item",
-                Key=self._key(session_id),
-                UpdateExpression="SET #h = list_append(if_not_exists(#h, :none), :one) ADD #v :step",
-                ConditionExpression="attribute_exists(PK)",
-                ExpressionAttributeNames={"#h": "handouts", "#v": "handouts_version"},
-                ExpressionAttributeValues=to_item(
-                    {":none": [], ":one": [handout.to_record()], ":step": 1}
-                ),
-            )
-        except _ConditionFailed:
-            return False
-        return True
+        return self._update(
+            session_id,
+            "SET #h = list_append(if_not_exists(#h, :none), :one) ADD #v :step",
+            {"#h": "handouts", "#v": "handouts_version"},
+            {":none": [], ":one": [handout.to_record()], ":step": 1},
+        )
 
     def set_handouts(self, session_id: str, handouts: tuple[Handout, ...], version: int) -> bool:
         """Replace the list (removing one, or the expired ones) if it is still the one read at
@@ -254,13 +219,31 @@ class SessionRecords(RecordTable):
             expression = "SET #h = :h ADD #v :step"
         else:
             expression = "REMOVE #h ADD #v :step"
+        return self._update(
+            session_id,
+            expression,
+            {"#h": "handouts", "#v": "handouts_version"},
+            values,
+            "attribute_exists(PK) AND #v = :v",
+        )
+
+    def _update(
+        self,
+        session_id: str,
+        expression: str,
+        names: dict[str, str],
+        values: dict[str, Any],
+        condition: str = "attribute_exists(PK)",
+    ) -> bool:
+        """One UpdateItem of the session under ``condition`` (at least: the session exists, so
+        a write racing a sign-out never resurrects it); ``False`` where the condition failed."""
         try:
             self._call(
                 "update_item",
                 Key=self._key(session_id),
                 UpdateExpression=expression,
-                ConditionExpression="attribute_exists(PK) AND #v = :v",
-                ExpressionAttributeNames={"#h": "handouts", "#v": "handouts_version"},
+                ConditionExpression=condition,
+                ExpressionAttributeNames=names,
                 ExpressionAttributeValues=to_item(values),
             )
         except _ConditionFailed:

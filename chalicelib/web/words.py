@@ -7,6 +7,8 @@ pages are English. Spanish follows the modules' own register (usted).
 
 from __future__ import annotations
 
+from chalicelib.worksheets import MAX_FIELD_CHARS
+
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "skip": "Skip to main content",
@@ -370,7 +372,8 @@ def answer_error(
     problem = words.get(f"error_{getattr(error, 'code', '')}")
     if problem is None:  # English: the service's own words
         problem = str(getattr(error, "field_message", None) or getattr(error, "message", error))
-    problem = problem.replace("{limit}", str(getattr(error, "limit", None) or 2000))
+    limit = getattr(error, "limit", None) or MAX_FIELD_CHARS
+    problem = problem.replace("{limit}", str(limit))
     if item is None:
         return words["ws_error_field"].format(label=label, problem=problem)
     key = "ws_error_person" if people else "ws_error_item"

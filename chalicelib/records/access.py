@@ -31,8 +31,8 @@ from chalicelib.records.keys import account_pk
 from chalicelib.records.table import (
     BotoCoreError,
     ClientError,
+    ConditionFailed,
     RecordTable,
-    error_code,
     to_item,
 )
 
@@ -71,8 +71,8 @@ class AccessRecords(RecordTable):
     def end_access(self, account_id: str, not_valid_before: int) -> None:
         """Refuse the account's tokens issued before ``not_valid_before`` (never moves back)."""
         try:
-            self._dynamodb.update_item(
-                TableName=self._table,
+            self.call(
+                "update_item",
                 Key={"PK": {"S": account_pk(account_id)}, "SK": {"S": SK}},
                 UpdateExpression="SET #n = :t",
                 ConditionExpression=(
@@ -81,9 +81,5 @@ class AccessRecords(RecordTable):
                 ExpressionAttributeNames={"#n": "not_valid_before"},
                 ExpressionAttributeValues=to_item({":t": not_valid_before}),
             )
-        except ClientError as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                return  # a later time is already recorded
-            raise self.unavailable(error) from error
-        except BotoCoreError as error:
-            raise self.unavailable(error) from error
+        except ConditionFailed:
+            return  # a later time is already recorded

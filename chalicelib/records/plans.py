@@ -33,8 +33,8 @@ from chalicelib.records.keys import PLAN_PREFIX, participant_pk, plan_sk
 from chalicelib.records.table import (
     BotoCoreError,
     ClientError,
+    ConditionFailed,
     RecordTable,
-    error_code,
     from_item,
     to_item,
 )
@@ -132,17 +132,13 @@ class PlanRecords(RecordTable):
     def put(self, plan: PlanVersion) -> None:
         """One conditional PutItem (see the module): ``PlanConflict`` if the version exists."""
         try:
-            self._dynamodb.put_item(
-                TableName=self._table,
+            self.call(
+                "put_item",
                 Item=to_item(plan.to_record()),
                 ConditionExpression="attribute_not_exists(PK)",
             )
-        except ClientError as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                raise PlanConflict(plan.version) from None
-            raise self.unavailable(error) from error
-        except BotoCoreError as error:
-            raise self.unavailable(error) from error
+        except ConditionFailed:
+            raise PlanConflict(plan.version) from None
 
     def summaries(
         self, participant_id: str, page_token: str | None = None, limit: int = 50

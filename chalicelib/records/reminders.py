@@ -64,6 +64,7 @@ from chalicelib.records.keys import (
 from chalicelib.records.table import (
     BotoCoreError,
     ClientError,
+    ConditionFailed,
     RecordTable,
     error_code,
     from_item,
@@ -103,7 +104,7 @@ class ReminderRecords(RecordTable):
     def get(self, participant_id: str) -> tuple[dict[str, Any] | None, dict[str, Any]]:
         """The ``REMINDERS`` item (or ``None``) and the ``REMINDER_SENT`` item (or ``{}``): one
         consistent Query (both sort keys begin with ``REMINDER``)."""
-        response = self._call(
+        response = self.call(
             "query",
             KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
             ExpressionAttributeValues=to_item(
@@ -213,7 +214,7 @@ class ReminderRecords(RecordTable):
             }
             if token:
                 request["ExclusiveStartKey"] = token
-            response = self._call("query", **request)
+            response = self.call("query", **request)
             for raw in response.get("Items", []):
                 record = from_item(raw)
                 pointers.append(
@@ -332,7 +333,7 @@ class ReminderRecords(RecordTable):
             if part
         )
         try:
-            self._call(
+            self.call(
                 "update_item",
                 Key=to_item({"PK": participant_pk(participant_id), "SK": SENT_SK}),
                 UpdateExpression=expression,
@@ -340,12 +341,12 @@ class ReminderRecords(RecordTable):
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=to_item(values),
             )
-        except _ConditionFailed:
+        except ConditionFailed:
             pass  # another run holds it now: nothing of ours to give back
 
     def note_groups(self, participant_id: str, group_ids: list[str], checked_on: str) -> None:
         """Remember the participant's groups (checked on ``checked_on``) for the next runs."""
-        self._call(
+        self.call(
             "update_item",
             Key=to_item({"PK": participant_pk(participant_id), "SK": SENT_SK}),
             UpdateExpression="SET #g = :g, #c = :c",
@@ -358,24 +359,24 @@ class ReminderRecords(RecordTable):
         (one UpdateItem removing ``groups_checked_on``, only if they have a sent-state item:
         ``attribute_exists``, so participants without reminders get nothing written)."""
         try:
-            self._call(
+            self.call(
                 "update_item",
                 Key=to_item({"PK": participant_pk(participant_id), "SK": SENT_SK}),
                 UpdateExpression="REMOVE #c",
                 ConditionExpression="attribute_exists(PK)",
                 ExpressionAttributeNames={"#c": "groups_checked_on"},
             )
-        except _ConditionFailed:
+        except ConditionFailed:
             pass
 
     def record_run(self, utc_date: str, sort_key: str, counts: dict[str, int | str]) -> None:
         try:
-            self._call(
+            self.call(
                 "put_item",
                 Item=to_item({"PK": reminder_run_pk(utc_date), "SK": sort_key, **counts}),
                 ConditionExpression="attribute_not_exists(PK)",
             )
-        except _ConditionFailed:
+        except ConditionFailed:
             pass
 
     def runs(self, utc_date: str) -> list[dict[str, Any]]:
@@ -384,19 +385,6 @@ class ReminderRecords(RecordTable):
         return items
 
     # -- plumbing ------------------------------------------------------------------------------
-
-    def _call(self, operation: str, **request: Any) -> dict[str, Any]:
-        try:
-            response: dict[str, Any] = getattr(self._dynamodb, operation)(
-                TableName=self._table, **request
-            )
-            return response
-        except ClientError as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                raise _ConditionFailed() from error
-            raise self.unavailable(error) from error
-        except BotoCoreError as error:
-            raise self.unavailable(error) from error
 
 
 def _reasons(error: ClientError) -> list[str]:
@@ -408,7 +396,3 @@ def _reasons(error: ClientError) -> list[str]:
         if "[" in message:
             codes = [c.strip() for c in message.rsplit("[", 1)[1].rstrip("]").split(",")]
     return codes or ["Unknown"]
-
-
-class _ConditionFailed(Exception):
-    pass

@@ -46,10 +46,8 @@ from chalicelib.errors import Conflict
 from chalicelib.records.keys import SESSION_PREFIX, account_pk, session_pk
 from chalicelib.records.keys import SESSION_SK as SK
 from chalicelib.records.table import (
-    BotoCoreError,
-    ClientError,
+    ConditionFailed,
     RecordTable,
-    error_code,
     from_item,
     to_item,
 )
@@ -130,7 +128,7 @@ class SessionRecords(RecordTable):
             "setup_secret": session.setup_secret,
         }
         if not session.caller_id:
-            self._call("put_item", Item=to_item(item))
+            self.call("put_item", Item=to_item(item))
             return
         listing = {
             "PK": account_pk(session.caller_id),
@@ -154,15 +152,15 @@ class SessionRecords(RecordTable):
         while True:
             listed, token = self.query_page(pk, SESSION_PREFIX, token, 100)
             for entry in listed:
-                self._call("delete_item", Key={"PK": {"S": entry["SK"]}, "SK": {"S": SK}})
-                self._call("delete_item", Key={"PK": {"S": pk}, "SK": {"S": entry["SK"]}})
+                self.call("delete_item", Key={"PK": {"S": entry["SK"]}, "SK": {"S": SK}})
+                self.call("delete_item", Key={"PK": {"S": pk}, "SK": {"S": entry["SK"]}})
                 ended += 1
             if not token:
                 return ended
 
     def get(self, session_id: str) -> Session | None:
         """The stored session, or ``None`` (never stored, signed out, or removed by TTL)."""
-        response = self._call("get_item", Key=self._key(session_id), ConsistentRead=True)
+        response = self.call("get_item", Key=self._key(session_id), ConsistentRead=True)
         if "Item" not in response:
             return None
         item = from_item(response["Item"])
@@ -238,7 +236,7 @@ class SessionRecords(RecordTable):
         """One UpdateItem of the session under ``condition`` (at least: the session exists, so
         a write racing a sign-out never resurrects it); ``False`` where the condition failed."""
         try:
-            self._call(
+            self.call(
                 "update_item",
                 Key=self._key(session_id),
                 UpdateExpression=expression,
@@ -246,29 +244,12 @@ class SessionRecords(RecordTable):
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=to_item(values),
             )
-        except _ConditionFailed:
+        except ConditionFailed:
             return False
         return True
 
     def delete(self, session_id: str) -> None:
-        self._call("delete_item", Key=self._key(session_id))
+        self.call("delete_item", Key=self._key(session_id))
 
     def _key(self, session_id: str) -> dict[str, Any]:
         return {"PK": {"S": session_pk(session_id)}, "SK": {"S": SK}}
-
-    def _call(self, operation: str, **request: Any) -> dict[str, Any]:
-        try:
-            response: dict[str, Any] = getattr(self._dynamodb, operation)(
-                TableName=self._table, **request
-            )
-            return response
-        except ClientError as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                raise _ConditionFailed() from error
-            raise self.unavailable(error) from error
-        except BotoCoreError as error:
-            raise self.unavailable(error) from error
-
-
-class _ConditionFailed(Exception):
-    pass

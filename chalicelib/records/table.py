@@ -107,6 +107,11 @@ class TransactionCancelled(Exception):
         return self.reasons[0] if self.reasons else {}
 
 
+class ConditionFailed(Exception):
+    """A write's ConditionExpression did not hold (``RecordTable.call``): the family that wrote
+    it says what that means, beside the rule."""
+
+
 class RecordTable:
     """Shared plumbing: the client, the table name, page tokens and error mapping."""
 
@@ -321,12 +326,28 @@ class RecordTable:
                 raise self.unavailable(RuntimeError("unprocessed items"))
         return len(keys)
 
+    def call(self, operation: str, **request: Any) -> dict[str, Any]:
+        """One DynamoDB ``operation`` on this table: a failed condition raises
+        ``ConditionFailed``, anything else from AWS ``ServiceUnavailable``."""
+        try:
+            response: dict[str, Any] = getattr(self._dynamodb, operation)(
+                TableName=self._table, **request
+            )
+            return response
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                raise ConditionFailed() from error
+            raise self.unavailable(error) from error
+        except BotoCoreError as error:
+            raise self.unavailable(error) from error
+
     @staticmethod
     def unavailable(error: Exception) -> ServiceUnavailable:
         return ServiceUnavailable("Records are unavailable right now. Try again shortly.")
 
 
 __all__ = [
+    "ConditionFailed",
     "RecordTable",
     "TransactionCancelled",
     "to_item",

@@ -20,6 +20,7 @@ from chalicelib.errors import BadRequest, Conflict, NotFound, SteadyError
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.library import (
     DEFAULT_LOCALE,
+    IN_TEXT,
     MAX_QUERY_LENGTH,
     TOPICS,
     check_module_id,
@@ -122,7 +123,14 @@ def library_page(visit: Visit) -> Html:
         {
             "label": WORDS[lang][f"topic_{t}"],
             "modules": [
-                {**m, "href": lesson_path(m["id"], m["locale"])} for m in found if m["topic"] == t
+                {
+                    **f.module,
+                    "href": lesson_path(f.module["id"], f.module["locale"]),
+                    # The card shows the title and summary: say why the others are here.
+                    "in_text": f.found_in == IN_TEXT,
+                }
+                for f in found
+                if f.module["topic"] == t
             ],
         }
         for t in TOPICS

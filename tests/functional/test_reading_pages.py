@@ -248,6 +248,56 @@ def test_an_unknown_topic_shows_every_topic_with_a_word_about_it(
     assert notice not in every.body and notice not in browser.get("/library?topic=addiction").body
 
 
+FOUND_IN_TEXT = '<p class="meta">Found in the lesson text</p>'
+
+
+def only_in_the_text(client, participant, module_id: str, word: str) -> None:  # type: ignore[no-untyped-def]
+    """Check the shipped content still has ``word`` in the module's text and not in what the
+    search looked at before (title, summary, tags): the tests below rely on it."""
+    module = json.loads(client.http.get(f"/modules/{module_id}", headers=participant.headers).body)
+    card = " ".join([module["title"], module["summary"], *module["tags"]]).lower()
+    assert word in module["html"].lower() and word not in card, f"pick another word than {word}"
+
+
+def test_a_word_only_in_a_lessons_text_finds_it_and_says_so(client, published, participant):
+    only_in_the_text(client, participant, "breathing-and-grounding", "heartbeat")
+    browser = signed_in(client, participant)
+    found = browser.get("/library?q=HEARTBEAT")
+    assert found.status == 200
+    assert titles_in(found.body) == ["Breathing and grounding"]
+    assert "Lessons found: 1" in found.body and FOUND_IN_TEXT in found.body
+    # Every word must appear, in the title or the text.
+    both = browser.get("/library?q=grounding+heartbeat")
+    assert titles_in(both.body) == ["Breathing and grounding"] and FOUND_IN_TEXT in both.body
+    assert titles_in(browser.get("/library?q=heartbeat+zebra").body) == []
+    # Found by its title: nothing to explain.
+    titled = browser.get("/library?q=grounding")
+    assert titles_in(titled.body) == ["Breathing and grounding"]
+    assert FOUND_IN_TEXT not in titled.body
+
+
+def test_a_catalog_published_before_the_text_words_still_searches_until_republished(
+    client, published, participant, publisher, s3, stack, library_clock
+):
+    from chalicelib.library import POINTER_TTL_SECONDS, TEXT_WORDS, catalog_key
+
+    only_in_the_text(client, participant, "breathing-and-grounding", "heartbeat")
+    key = catalog_key()
+    catalog = json.loads(s3.get_object(Bucket=stack.content_bucket, Key=key)["Body"].read())
+    assert all(m[TEXT_WORDS] for m in catalog["modules"])
+    for m in catalog["modules"]:
+        del m[TEXT_WORDS]  # as the publisher wrote it before
+    s3.put_object(Bucket=stack.content_bucket, Key=key, Body=json.dumps(catalog).encode())
+    browser = signed_in(client, participant)
+    assert titles_in(browser.get("/library?q=breathing").body) == ["Breathing and grounding"]
+    old = browser.get("/library?q=heartbeat")
+    assert old.status == 200 and "No lesson matches" in old.body
+    # The next publishing run, with nothing new, writes the words of what is published.
+    assert publisher.publish(published).ok
+    library_clock.advance(POINTER_TTL_SECONDS)
+    assert titles_in(browser.get("/library?q=heartbeat").body) == ["Breathing and grounding"]
+
+
 # -- lesson addresses ------------------------------------------------------------------------
 
 

@@ -128,9 +128,15 @@ def folded(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# A word, with the hyphens and apostrophes inside it: "12-step", "don't", "1-800-662-4357".
+# Publishing splits a module's text with it too (steady_content.search_words).
+WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
 def query_words(query: str) -> list[str]:
-    """The words of a search, folded: a module matches when every one appears in it."""
-    return folded(query).split()
+    """The words of a search, folded: a module matches when every one appears in it.
+    Punctuation typed around a word ("craving," "(HALT)") is not part of it."""
+    return WORD.findall(folded(query))
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,11 @@ are not searched.
 
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 from typing import Any
 
-from chalicelib.library import folded
+from chalicelib.library import WORD, folded
 
-# A word, with the hyphens and apostrophes inside it: "12-step", "don't", "1-800-662-4357".
-WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 # What an element says of itself, read like its text.
 SAID = {"img": ("alt", "title"), "abbr": ("title",)}
 # Elements inside a line of text: a word may run across them ("<em>un</em>safe").

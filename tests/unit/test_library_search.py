@@ -55,6 +55,9 @@ def found_in(entry: dict[str, Any], query: str) -> str | None:
         ("halt nap", IN_TEXT),  # every word somewhere
         ("zebra", None),
         ("halt zebra", None),  # one word nowhere
+        ("snack,", IN_TEXT),  # punctuation typed around a word is not part of it
+        ("(HALT)", IN_TITLE),
+        ("nap. zebra?", None),
     ],
 )
 def test_where_every_word_is_found(query: str, expected: str | None) -> None:

@@ -623,6 +623,73 @@ for _lang, _words in _RETAKE_WORDS.items():
     WORDS[_lang].update(_words)
 
 
+# Form text the service refuses at the edge (``http.RefusedText``: a control character, or too
+# long), named by the label the person sees on the form (``refused_text``).
+_FORM_TEXT_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "problem_check": "Please check that",
+        "go_start": "Go to the start page",
+        "text_answers": "One of your answers",
+        "text_plan": "One of the items in your plan",
+        "error_text_refused": "{label}: has a character that cannot be saved. Type it again without that character.",
+        "error_text_too_long": "{label}: is longer than {limit} characters.",
+        "error_form_text_refused": "Something sent with this form has a character that cannot be saved. Go back and try again.",
+        "error_form_text_too_long": "Something sent with this form is longer than {limit} characters. Go back and try again.",
+    },
+    "es": {
+        "problem_check": "Revise esto, por favor",
+        "go_start": "Ir a la página de inicio",
+        "text_answers": "Una de sus respuestas",
+        "text_plan": "Uno de los puntos de su plan",
+        "error_text_refused": "{label}: tiene un carácter que no se puede guardar. Escriba el texto otra vez sin ese carácter.",
+        "error_text_too_long": "{label}: tiene más de {limit} caracteres.",
+        "error_form_text_refused": "Algo enviado con este formulario tiene un carácter que no se puede guardar. Vuelva atrás e inténtelo otra vez.",
+        "error_form_text_too_long": "Algo enviado con este formulario tiene más de {limit} caracteres. Vuelva atrás e inténtelo otra vez.",
+    },
+}
+for _lang, _words in _FORM_TEXT_WORDS.items():
+    WORDS[_lang].update(_words)
+
+# The fields a person types in, by the form's name for them: the words of their label. Fields
+# nobody types in (hidden ones, choices) are "something sent with this form".
+TYPED_FIELDS = {
+    "username": "username",
+    "password": "password",
+    "new_password": "new_password",
+    "confirm_password": "again",
+    "code": "code_label",
+    "email": "new_email",
+    "phone": "new_phone",
+}
+# The same for group leaders' forms: their labels, in English like their pages.
+LEADER_FIELDS = {
+    "name": "Group name",
+    "display_name": "Name shown to you",
+    "leader_username": "Add a group leader",
+    "inactive_days": "Days without activity before a participant needs attention",
+    "due_date": "Due date",
+    "session_date": "Group session date",
+}
+
+
+def refused_text(field: str, lang: str, limit: int | None = None) -> str:
+    """What to show for a form ``field`` whose text was refused (``limit``: it was longer than
+    that; else it held a control character), named as its form labels it, in ``lang``."""
+    words = WORDS.get(lang, WORDS["en"])
+    if field.startswith("answer-"):  # worksheet_pages.PREFIX
+        label: str | None = words["text_answers"]
+    elif field.startswith("plan-"):  # plan_pages' item fields
+        label = words["text_plan"]
+    elif field in TYPED_FIELDS:
+        label = words[TYPED_FIELDS[field]]
+    else:
+        label = LEADER_FIELDS.get(field) if lang == "en" else None
+    kind = "too_long" if limit else "refused"
+    if label is None:
+        return words[f"error_form_text_{kind}"].format(limit=limit)
+    return words[f"error_text_{kind}"].format(label=label, limit=limit)
+
+
 # A group leader's forms refused by a use case (leader pages are English only): the words for
 # the refusals whose service message names a JSON field or a rule of the API ("module_id",
 # "reason is one of ..."). Every other refusal's message is already written for people.

@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib.errors import BadRequest
 from chalicelib.web import render
-from chalicelib.web.words import DAYS, MONTHS, WORDS, message
+from chalicelib.web.words import DAYS, MONTHS, TYPED_FIELDS, WORDS, message, refused_text
 
 USED = {
     key
@@ -45,3 +45,30 @@ def test_dates_in_each_language():
     assert render.day("2026-11-24") == "Tue 24 Nov 2026"
     assert render.day("2026-11-24T10:00:00Z", "es") == "mar 24 nov 2026"
     assert all(len(MONTHS[lang]) == 12 and len(DAYS[lang]) == 7 for lang in WORDS)
+
+
+@pytest.mark.parametrize(
+    ("field", "lang", "limit", "expected"),
+    [
+        ("username", "en", None, "Username: has a character that cannot be saved."),
+        ("username", "es", None, "Nombre de usuario: tiene un carácter que no se puede guardar."),
+        ("answer-urge-in-body", "es", None, "Una de sus respuestas: tiene un carácter"),
+        (
+            "plan-3-text",
+            "en",
+            4096,
+            "One of the items in your plan: is longer than 4096 characters.",
+        ),
+        ("display_name", "en", None, "Name shown to you: has a character"),
+        ("version", "en", None, "Something sent with this form has a character"),
+        ("", "es", 4096, "Algo enviado con este formulario tiene más de 4096 caracteres."),
+    ],
+)
+def test_refused_form_text_is_named_by_the_label_on_the_form(field, lang, limit, expected):
+    assert refused_text(field, lang, limit).startswith(expected)
+    assert field not in refused_text(field, lang, limit) or field == ""
+
+
+@pytest.mark.parametrize("lang", sorted(WORDS))
+def test_every_typed_field_has_its_label_in_every_language(lang):
+    assert set(TYPED_FIELDS.values()) <= set(WORDS[lang])

@@ -56,7 +56,7 @@ def test_a_participant_confirms_an_email_and_turns_reminders_on(client, particip
             "quiet_start": "22:00",
             "quiet_end": "07:00",
             "timezone": "America/Chicago",
-            "locale": "es",
+            "reminder_locale": "es",
         },
     )
     assert saved.status == 303
@@ -86,7 +86,7 @@ def test_errors_come_back_with_the_input_kept_and_a_summary(client, participant)
             "quiet_start": "",
             "quiet_end": "",
             "timezone": "Pacific/Honolulu",
-            "locale": "en",
+            "reminder_locale": "en",
         },
     )
     assert again.status == 409
@@ -108,7 +108,7 @@ def test_errors_come_back_with_the_input_kept_and_a_summary(client, participant)
             "quiet_start": "22:00",
             "quiet_end": "",
             "timezone": "UTC",
-            "locale": "en",
+            "reminder_locale": "en",
         },
     )
     assert again.status == 400 and 'href="#quiet_start"' in again.body
@@ -121,7 +121,7 @@ def test_errors_come_back_with_the_input_kept_and_a_summary(client, participant)
             "time": "06:45",
             "trigger": "daily",
             "timezone": "UTC",
-            "locale": "en",
+            "reminder_locale": "en",
         },
     )
     assert again.status == 400 and 'href="#day_mon"' in again.body
@@ -155,7 +155,7 @@ NO_DAY = {
     "time": "06:45",
     "trigger": "daily",
     "timezone": "UTC",
-    "locale": "en",
+    "reminder_locale": "en",
 }
 
 
@@ -181,8 +181,7 @@ def test_refusals_are_in_words_not_the_api_field_names(
 ):
     web = signed_in(client, participant, language)
     page = web.get("/account/reminders")
-    # (The form's "locale", the messages' language, also sets the page's: both the same here.)
-    form = {**NO_DAY, "locale": language or "en"}
+    form = {**NO_DAY, "locale": language or "en"}  # the page's language (a hidden field)
     again = web.post("/account/reminders", {**form_of(page), **form})
     assert again.status == 400 and summary(again) == [("day_mon", no_day)]
     assert "days is a list" not in again.body
@@ -196,6 +195,67 @@ def test_refusals_are_in_words_not_the_api_field_names(
     )
     assert odd.status == 400 and summary(odd) == [("channel-email", odd_channel)]
     assert "channel is email or sms" not in odd.body
+
+
+REMINDERS = {
+    "enabled": "",
+    "channel": "email",
+    "time": "18:00",
+    "day_mon": "on",
+    "trigger": "daily",
+    "timezone": "UTC",
+}
+
+
+def test_the_messages_language_is_not_the_pages_language(client, participant):
+    """Spanish texts for an English reader: the page stays English, the choice is stored."""
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders")
+    assert 'type="hidden" name="locale" value="en"' in page.body
+    assert 'id="reminder_locale-es" name="reminder_locale" type="radio" value="es"' in page.body
+    saved = web.post(
+        "/account/reminders",
+        {**form_of(page), **REMINDERS, "locale": "en", "reminder_locale": "es"},
+    )
+    assert (saved.status, saved.location) == (303, "/account/reminders?done=saved")
+    page = web.get(saved.location)
+    assert 'lang="en"' in page.body and "Saved." in page.body
+    assert 'id="reminder_locale-es" name="reminder_locale" type="radio" value="es" checked' in (
+        page.body
+    )
+    stored = json.loads(client.http.get("/me/reminders", headers=participant.headers).body)
+    assert stored["locale"] == "es"
+    # Refused (no day): the form comes back in the page's language, the choice kept.
+    again = web.post(
+        "/account/reminders",
+        {**form_of(page), **REMINDERS, "day_mon": "", "locale": "en", "reminder_locale": "es"},
+    )
+    assert again.status == 400 and 'lang="en"' in again.body
+    assert summary(again) == [("day_mon", "Choose at least one day.")]
+    assert 'value="es" checked' in again.body
+
+
+def test_a_page_read_in_spanish_stays_spanish_whatever_the_messages_language(client, participant):
+    """An English browser reading in Spanish (``?locale=es``) who wants English texts."""
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders?locale=es")
+    assert 'lang="es"' in page.body and 'type="hidden" name="locale" value="es"' in page.body
+    saved = web.post(
+        "/account/reminders",
+        {**form_of(page), **REMINDERS, "locale": "es", "reminder_locale": "en"},
+    )
+    assert saved.location == "/account/reminders?done=saved&locale=es"
+    page = web.get(saved.location)
+    assert 'lang="es"' in page.body and "Guardado." in page.body
+    stored = json.loads(client.http.get("/me/reminders", headers=participant.headers).body)
+    assert stored["locale"] == "en"
+    # The contact forms keep it too.
+    sent = web.post(
+        "/account/reminders/contact",
+        {**form_of(page), "email": "lee.es@example.org", "phone": "", "locale": "es"},
+    )
+    assert sent.location == "/account/reminders?done=code_sent&locale=es#code"
+    assert 'lang="es"' in web.get(sent.location).body
 
 
 def test_the_page_is_in_spanish_for_a_spanish_browser(client, participant):
@@ -247,7 +307,7 @@ def test_a_participant_deletes_their_contact_details_once_confirmed(client, part
             "day_tue": "on",
             "trigger": "daily",
             "timezone": "UTC",
-            "locale": "en",
+            "reminder_locale": "en",
         },
     )
     assert saved.status == 303

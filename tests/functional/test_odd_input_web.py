@@ -218,6 +218,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "quiet_start",
         "quiet_end",
         "timezone",
+        "reminder_locale",
         "locale",
     ),
     "/account/reminders/contact": ("email", "phone"),
@@ -359,6 +360,7 @@ class Steps:
                 "quiet_start": "21:00",
                 "quiet_end": "07:00",
                 "timezone": "America/New_York",
+                "reminder_locale": "en",
                 "locale": "en",
             }
             return web, {"csrf": csrf, **choice}, path

@@ -47,6 +47,7 @@ FIELDS = {
     "time_in_quiet_hours": "time",
     "invalid_days": "day_mon",
     "invalid_quiet_hours": "quiet_start",
+    "quiet_hours_incomplete": "quiet_start",
     "invalid_timezone": "timezone",
     "invalid_locale": "reminder_locale-en",
     "invalid_channel": "channel-email",
@@ -135,10 +136,12 @@ def save_reminders(visit: Visit) -> Any:
         "locale": f.get("reminder_locale", ""),  # the messages' language, not the page's
     }
     try:
+        # Only one end chosen: the form's own refusal, with its own words (the service's
+        # invalid_quiet_hours, as the form can send it, is a start and an end that are equal).
         if bool(form["quiet_start"]) != bool(form["quiet_end"]):
             raise BadRequest(
                 "Choose when quiet hours start and when they end, or neither.",
-                code="invalid_quiet_hours",
+                code="quiet_hours_incomplete",
             )
         quiet = (
             {"start": form["quiet_start"], "end": form["quiet_end"]}

@@ -61,6 +61,8 @@ WORDS: dict[str, dict[str, str]] = {
         "error_forget_not_confirmed": "Tick the box to confirm, or leave this page to keep them.",
         # The reminder form's refusals, in words (the service's own name its JSON fields).
         "error_invalid_days": "Choose at least one day.",
+        "error_quiet_hours_incomplete": "Choose when quiet hours start and when they end, or neither.",
+        "error_invalid_quiet_hours": "Quiet hours cannot start and end at the same time. Change “From” or “Until”, or choose “None” for both.",
         "error_invalid_time": "Choose a time on the hour, or at quarter past, half past or quarter to.",
         "error_invalid_timezone": "Choose a time zone from the list.",
         "error_invalid_channel": "Choose how to get reminders: by email or by text message.",
@@ -213,7 +215,8 @@ WORDS: dict[str, dict[str, str]] = {
         "error_invalid_time": "Elija una hora en punto, y cuarto, y media o menos cuarto.",
         "error_time_in_quiet_hours": "La hora del recordatorio está dentro de sus horas de silencio. Elija otra hora o cámbielas.",
         "error_invalid_days": "Elija al menos un día.",
-        "error_invalid_quiet_hours": "Elija cuándo empiezan y cuándo terminan las horas de silencio, o ninguna de las dos.",
+        "error_quiet_hours_incomplete": "Elija cuándo empiezan y cuándo terminan las horas de silencio, o ninguna de las dos.",
+        "error_invalid_quiet_hours": "Las horas de silencio no pueden empezar y terminar a la misma hora. Cambie «Desde» o «Hasta», o elija «Ninguna» en los dos.",
         "error_invalid_timezone": "Elija una zona horaria de la lista.",
         "error_invalid_channel": "Elija cómo recibir los recordatorios: por correo electrónico o por mensaje de texto.",
         "error_invalid_trigger": "Elija cuándo recibir los recordatorios.",

@@ -258,6 +258,35 @@ def test_a_page_read_in_spanish_stays_spanish_whatever_the_messages_language(cli
     assert 'lang="es"' in web.get(sent.location).body
 
 
+@pytest.mark.parametrize(
+    ("language", "same", "one_end"),
+    [
+        (
+            None,
+            "Quiet hours cannot start and end at the same time. Change “From” or “Until”,"
+            " or choose “None” for both.",
+            "Choose when quiet hours start and when they end, or neither.",
+        ),
+        (
+            "es",
+            "Las horas de silencio no pueden empezar y terminar a la misma hora."
+            " Cambie «Desde» o «Hasta», o elija «Ninguna» en los dos.",
+            "Elija cuándo empiezan y cuándo terminan las horas de silencio, o ninguna de las dos.",
+        ),
+    ],
+)
+def test_quiet_hours_that_start_when_they_end_are_named_as_such(
+    client, participant, language, same, one_end
+):
+    web = signed_in(client, participant, language)
+    page = web.get("/account/reminders")
+    form = {**form_of(page), **REMINDERS, "locale": language or "en", "reminder_locale": "en"}
+    again = web.post("/account/reminders", {**form, "quiet_start": "22:00", "quiet_end": "22:00"})
+    assert again.status == 400 and summary(again) == [("quiet_start", same)]
+    again = web.post("/account/reminders", {**form, "quiet_start": "22:00", "quiet_end": ""})
+    assert again.status == 400 and summary(again) == [("quiet_start", one_end)]
+
+
 def test_the_page_is_in_spanish_for_a_spanish_browser(client, participant):
     web = signed_in(client, participant, language="es-US")
     page = web.get("/account/reminders")

@@ -7,6 +7,7 @@ pages are English. Spanish follows the modules' own register (usted).
 
 from __future__ import annotations
 
+from chalicelib.library import MAX_QUERY_LENGTH
 from chalicelib.worksheets import MAX_FIELD_CHARS
 
 WORDS: dict[str, dict[str, str]] = {
@@ -113,7 +114,7 @@ WORDS: dict[str, dict[str, str]] = {
         "show_all": "Show all lessons",
         "no_results": "No lesson matches. Try another word or topic.",
         "unknown_topic": "That topic is not in the library, so here are all the topics.",
-        "query_too_long": "Search for at most {n} characters.",
+        "error_query_too_long": "Search for at most {limit} characters.",
         "answer_question": "Choose an answer for question {n}, or leave every question blank.",
         "back_to_start": "Back to the start of the lesson",
         "not_quite": "Not quite.",
@@ -275,7 +276,7 @@ WORDS: dict[str, dict[str, str]] = {
         "show_all": "Ver todas las lecciones",
         "no_results": "Ninguna lección coincide. Pruebe con otra palabra u otro tema.",
         "unknown_topic": "Ese tema no está en la biblioteca; aquí están todos los temas.",
-        "query_too_long": "Busque con {n} caracteres como máximo.",
+        "error_query_too_long": "Busque con {limit} caracteres como máximo.",
         "answer_question": "Elija una respuesta para la pregunta {n}, o deje todas las preguntas en blanco.",
         "back_to_start": "Volver al inicio de la lección",
         "not_quite": "No exactamente.",
@@ -350,10 +351,21 @@ DAYS = {
 }
 
 
+# The limits that refusals' words name ("{limit}"), by error code, for the errors that do not
+# carry their own (a worksheet's FieldError has ``limit``).
+LIMITS = {"query_too_long": MAX_QUERY_LENGTH}
+
+
 def message(error: object, lang: str) -> str:
-    """What to show for a ``SteadyError`` on a page: its words in ``lang`` where they exist."""
+    """What to show for a ``SteadyError`` on a page: its words in ``lang`` where they exist,
+    with the limit they name (the error's ``limit``, else ``LIMITS``)."""
     code, text = getattr(error, "code", ""), getattr(error, "message", str(error))
-    return WORDS.get(lang, {}).get(f"error_{code}", text)
+    shown = WORDS.get(lang, {}).get(f"error_{code}", text)
+    if "{limit}" in shown:
+        limit = getattr(error, "limit", None) or LIMITS.get(code)
+        if limit is not None:
+            shown = shown.replace("{limit}", str(limit))
+    return shown
 
 
 def answer_error(

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from chalicelib.errors import BadRequest
+from chalicelib.library import MAX_QUERY_LENGTH
 from chalicelib.web import render
 from chalicelib.web.words import DAYS, MONTHS, TYPED_FIELDS, WORDS, message, refused_text
 
@@ -39,6 +40,13 @@ def test_an_error_is_shown_in_the_language_where_its_words_exist():
     assert message(error, "en") == "The two passwords are not the same."
     assert message(error, "es") == "Las dos contraseñas no son iguales."
     assert message(BadRequest("Something new.", code="new_code"), "es") == "Something new."
+
+
+def test_a_search_too_long_is_in_words_with_the_librarys_limit():
+    """The library page shows it through ``message`` like any refusal (its limit: LIMITS)."""
+    error = BadRequest("Search for at most 100 characters.", code="query_too_long")
+    assert message(error, "en") == f"Search for at most {MAX_QUERY_LENGTH} characters."
+    assert message(error, "es") == f"Busque con {MAX_QUERY_LENGTH} caracteres como máximo."
 
 
 def test_dates_in_each_language():

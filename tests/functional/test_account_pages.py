@@ -287,6 +287,31 @@ def test_quiet_hours_that_start_when_they_end_are_named_as_such(
     assert again.status == 400 and summary(again) == [("quiet_start", one_end)]
 
 
+@pytest.mark.parametrize(
+    ("language", "evening", "morning"),
+    [
+        (None, ">6:00 pm</option>", ">7:15 am</option>"),
+        ("es", ">18:00</option>", ">07:15</option>"),
+    ],
+)
+def test_times_are_shown_on_the_clock_of_the_pages_language(
+    client, participant, language, evening, morning
+):
+    """12-hour in English, 24-hour in Spanish: the words shown; the values sent stay HH:MM."""
+    web = signed_in(client, participant, language)
+    page = web.get("/account/reminders")
+    form = {**form_of(page), **REMINDERS, "locale": language or "en", "reminder_locale": "en"}
+    saved = web.post("/account/reminders", {**form, "quiet_start": "18:00", "quiet_end": "07:15"})
+    assert saved.status == 303
+    page = web.get(saved.location)
+    for field, value, words in (("time", "18:00", evening), ("quiet_start", "18:00", evening)):
+        chosen = page.body.split(f'id="{field}" name="{field}"', 1)[1].split("</select>", 1)[0]
+        assert f'<option value="{value}" selected{words}' in chosen
+    chosen = page.body.split('id="quiet_end" name="quiet_end"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="07:15" selected{morning}' in chosen
+    assert (">18:00</option>" in page.body) == (language == "es")
+
+
 def test_the_page_is_in_spanish_for_a_spanish_browser(client, participant):
     web = signed_in(client, participant, language="es-US")
     page = web.get("/account/reminders")

@@ -80,3 +80,27 @@ def test_refused_form_text_is_named_by_the_label_on_the_form(field, lang, limit,
 @pytest.mark.parametrize("lang", sorted(WORDS))
 def test_every_typed_field_has_its_label_in_every_language(lang):
     assert set(TYPED_FIELDS.values()) <= set(WORDS[lang])
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "shown"),
+    [
+        ("18:00", "en", "6:00 pm"),
+        ("07:45", "en", "7:45 am"),
+        ("00:00", "en", "12:00 am"),
+        ("00:15", "en", "12:15 am"),
+        ("12:00", "en", "12:00 pm"),
+        ("12:30", "en", "12:30 pm"),
+        ("23:45", "en", "11:45 pm"),
+        ("18:00", "es", "18:00"),
+        ("07:45", "es", "07:45"),
+        ("", "en", ""),
+        (None, "en", ""),
+        ("24:00", "en", "24:00"),
+        ("7", "en", "7"),
+        ("１８:００", "en", "１８:００"),
+    ],
+)
+def test_times_of_day_in_each_language(value, lang, shown):
+    """US English reads a 12-hour clock, Spanish the 24-hour one (reminder times)."""
+    assert render.clock(value, lang) == shown

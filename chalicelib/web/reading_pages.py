@@ -114,10 +114,8 @@ def library_page(visit: Visit) -> Html:
     try:
         found = services.current().library.search(lang, topic, query)
     except BadRequest as error:
-        # The search box's maxlength is the same limit: only an edited address gets here.
-        too_long = error.code == "query_too_long"
-        shown = WORDS[lang]["query_too_long"].format(n=MAX_QUERY_LENGTH) if too_long else None
-        errors.append(("q", shown or words.message(error, lang)))
+        # The search box's maxlength is the same limit: only an edited address is too long.
+        errors.append(("q", words.message(error, lang)))
         found = []
     groups = [
         {

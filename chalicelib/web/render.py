@@ -15,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from chalicelib.web.words import DAYS, MONTHS, WORDS
+from chalicelib.text import ascii_digits
+from chalicelib.web.words import DAYS, HALF_DAYS, MONTHS, WORDS
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -68,6 +69,7 @@ def environment() -> Any:
                     program=PROGRAM, quick_exit=QUICK_EXIT, css_url=stylesheet().url, preview=None
                 )
                 env.filters["day"] = day
+                env.filters["clock"] = clock
                 _env = env
     return _env
 
@@ -88,6 +90,20 @@ def day(iso: str | None, lang: str = "en") -> str:
         return str(iso)
     lang = lang if lang in MONTHS else "en"
     return f"{DAYS[lang][value.weekday()]} {value.day} {MONTHS[lang][value.month - 1]} {value.year}"
+
+
+def clock(hhmm: str | None, lang: str = "en") -> str:
+    """A time of day (``HH:MM``, as reminders store it) as a page shows it in ``lang``:
+    ``6:00 pm`` in English, ``18:00`` in Spanish (``words.HALF_DAYS``). Only the words shown:
+    a form's values stay ``HH:MM``. Anything that is not such a time comes back as it is."""
+    value = str(hhmm or "")
+    hour, sep, minute = value.partition(":")
+    if lang not in HALF_DAYS or not (sep and ascii_digits(hour, 2) and ascii_digits(minute, 2)):
+        return value
+    if int(hour) > 23 or len(minute) != 2 or int(minute) > 59:
+        return value
+    am, pm = HALF_DAYS[lang]
+    return f"{int(hour) % 12 or 12}:{minute} {pm if int(hour) >= 12 else am}"
 
 
 def short_day(iso: str | None) -> str:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from chalicelib import phone_numbers
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, Conflict
 from chalicelib.identity import Caller
@@ -35,17 +36,25 @@ from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.plans import PlanConflict, PlanRecords, PlanVersion, VersionSummary
 from chalicelib.records.worksheets import Answer, Worksheet, WorksheetRecords
 from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECTIONS
-from chalicelib.worksheets import MAX_FIELD_CHARS, MAX_PHONE_CHARS, FieldError, clean_text
+from chalicelib.worksheets import (
+    MAX_FIELD_CHARS,
+    MAX_PHONE_CHARS,
+    FieldError,
+    check_contact,
+    clean_text,
+)
 
 MAX_SECTION_ITEMS = 50
-MAX_NAME_CHARS = 200
 # A saved version is one DynamoDB item (at most 400 KB): 60,000 characters is at most 240 KB
 # of UTF-8, whatever the script.
 MAX_PLAN_CHARS = 60_000
 _SOURCE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}/[A-Za-z0-9_.-]{1,80}/[0-9a-f]{12}")
-_PHONE_CHARS = " +-().#*"
-# A phone number written inside a text ("Maria 555 010 0123"): 7 or more digits.
-_PHONE_IN_TEXT = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
+# A phone number written inside a text ("Maria 555 010 0123"): 7 or more digits, and its
+# extension if any ("Clinic 555 010 2020 ext. 4": phone_numbers).
+_PHONE_IN_TEXT = re.compile(
+    r"\+?\(?\d[\d\s().-]{5,}\d(?:[\s,]*(?:ext(?:ension|ensión)?\.?|x)\s*\d{1,6}\b)?",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -61,9 +70,8 @@ class PlanItem:
 
     @property
     def tel(self) -> str:
-        """The phone number for a ``tel:`` link: digits, and a leading +."""
-        digits = "".join(c for c in self.phone if c.isdigit())
-        return ("+" + digits if self.phone.strip().startswith("+") else digits) if digits else ""
+        """The phone number for a ``tel:`` link (``phone_numbers.tel``: no extension)."""
+        return phone_numbers.tel(self.phone)
 
     @property
     def size(self) -> int:
@@ -261,15 +269,7 @@ def _check_item(section: str, raw: Any, where: str) -> PlanItem | None:
             code="invalid_plan_item",
         )
     if section == PEOPLE_TO_CALL:
-        name = clean_text(raw.get("name") or "", where, MAX_NAME_CHARS, False, part="name")
-        phone = clean_text(raw.get("phone") or "", where, MAX_PHONE_CHARS, False, part="phone")
-        if phone and not all(c.isdigit() or c in _PHONE_CHARS for c in phone):
-            raise FieldError(
-                where,
-                "has a phone number with something other than digits, spaces and + - ( ).",
-                code="invalid_contact_phone",
-                part="phone",
-            )
+        name, phone = check_contact(raw.get("name"), raw.get("phone"), where)
         return PlanItem(name, phone, source) if name or phone else None
     text = clean_text(raw.get("text") or "", where, MAX_FIELD_CHARS)
     return PlanItem(text, "", source) if text else None

@@ -94,11 +94,14 @@ DATA_WORDS = {
 
 def _value_text(value: object) -> str:
     if isinstance(value, list):
-        return "\n".join(
-            f"• {v.get('name', '')}: {v.get('phone', '')}" if isinstance(v, dict) else f"• {v}"
-            for v in value
-        )
+        return "\n".join(f"• {_contact(v) if isinstance(v, dict) else v}" for v in value)
     return str(value)
+
+
+def _contact(person: dict[str, Any]) -> str:
+    """ "Rosa: 555 010 0134"; a name or a number alone, without a colon."""
+    name, phone = str(person.get("name") or ""), str(person.get("phone") or "")
+    return f"{name}: {phone}" if name and phone else name or phone
 
 
 def render_data(data: MyData, locale: str) -> bytes:

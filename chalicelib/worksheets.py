@@ -29,6 +29,7 @@ from chalicelib.library import (
     curriculum_version,
     parse_version,
 )
+from chalicelib.phone_numbers import is_phone_number
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.groups import Assignment, EnrolledParticipant, Group, GroupRecords
 from chalicelib.records.worksheets import Answer, SavedWorksheet, Worksheet, WorksheetRecords
@@ -37,6 +38,7 @@ from chalicelib.statuses import WorksheetMark, at_second
 MAX_FIELD_CHARS = 2000  # per field: a text, or a list's items together
 MAX_LIST_ITEMS = 50
 MAX_PHONE_CHARS = 30
+MAX_NAME_CHARS = 200  # a person to call's name
 TEXT_KINDS = ("short-text", "long-text")
 CONTACT = "contact"
 
@@ -100,6 +102,35 @@ def clean_text(
     return text
 
 
+def check_contact(
+    name: Any, phone: Any, field_id: str, *, item: int | None = None
+) -> tuple[str, str]:
+    """One person to call (a worksheet's or the plan's): their name and phone number, cleaned
+    (both ``""`` for an empty row). A name may come without a number (some are known by heart);
+    a number never comes without a name, or the plan would list numbers nobody can place. The
+    number: ``phone_numbers.is_phone_number``. ``FieldError`` names the row's part at fault."""
+    name = clean_text(name or "", field_id, MAX_NAME_CHARS, False, item=item, part="name")
+    phone = clean_text(phone or "", field_id, MAX_PHONE_CHARS, False, item=item, part="phone")
+    if phone and not is_phone_number(phone):
+        raise FieldError(
+            field_id,
+            "has a phone number with something other than digits, spaces, + - ( ) "
+            "and an extension (like ext. 4).",
+            code="invalid_contact_phone",
+            item=item,
+            part="phone",
+        )
+    if phone and not name:
+        raise FieldError(
+            field_id,
+            f"has a phone number without a name: add a name for {phone}.",
+            code="contact_without_name",
+            item=item,
+            part="name",
+        )
+    return name, phone
+
+
 def _check_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
     """The stored value of one field's answer (``None``: emptied) and a choice's words."""
     field_id = str(spec["id"])
@@ -129,20 +160,7 @@ def _check_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
             for n, entry in enumerate(value):
                 if not isinstance(entry, dict) or set(entry) - {"name", "phone"}:
                     raise FieldError(field_id, 'is a list of {"name", "phone"}.', item=n)
-                name = clean_text(
-                    entry.get("name") or "", field_id, 200, False, item=n, part="name"
-                )
-                phone = clean_text(
-                    entry.get("phone") or "", field_id, MAX_PHONE_CHARS, False, item=n, part="phone"
-                )
-                if phone and not all(c.isdigit() or c in " +-().#*" for c in phone):
-                    raise FieldError(
-                        field_id,
-                        "has a phone number with something other than digits, spaces and + - ( ).",
-                        code="invalid_contact_phone",
-                        item=n,
-                        part="phone",
-                    )
+                name, phone = check_contact(entry.get("name"), entry.get("phone"), field_id, item=n)
                 if name or phone:
                     items.append({"name": name, "phone": phone})
             size = sum(len(i["name"]) + len(i["phone"]) for i in items)

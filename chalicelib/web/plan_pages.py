@@ -291,7 +291,8 @@ def save_section(visit: Visit) -> Any:
             # A sentence that makes sense alone: the part, which item, and whose phone number.
             number = rows.index(at_row) + 1 if at_row is not None else None
             who = at_row.text if at_row is not None else ""
-            message = answer_error(error, lang, title, number, who, people)
+            phone = at_row.phone if at_row is not None else ""
+            message = answer_error(error, lang, title, number, who, people, phone)
         else:
             message = words.get(f"error_{error.code}") or error.message
         part = getattr(error, "part", None)

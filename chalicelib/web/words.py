@@ -380,15 +380,20 @@ def answer_error(
     item: int | None = None,
     who: str = "",
     people: bool = False,
+    phone: str = "",
 ) -> str:
     """A worksheet's or the plan's refused answer as a sentence that makes sense alone, as in
     the error summary at the top of the page: the field's ``label``, then which ``item`` of a
     list (counting from 1; "person 2" in a list of ``people``), and for a phone number whose
-    it is (``who``: the name typed on that row, else the person's number)."""
+    it is (``who``: the name typed on that row, else the person's number); for a number
+    without a name, the ``phone`` typed."""
     words = WORDS.get(lang, WORDS["en"])
-    if getattr(error, "code", "") == "invalid_contact_phone" and item is not None:
+    code = getattr(error, "code", "")
+    if code == "invalid_contact_phone" and item is not None:
         name = " ".join(who.split()) or words["ws_person_n"].format(n=item)
         return words["ws_error_phone"].format(label=label, who=name)
+    if code == "contact_without_name" and phone.strip():
+        return words["ws_error_no_name"].format(label=label, phone=" ".join(phone.split()))
     problem = words.get(f"error_{getattr(error, 'code', '')}")
     if problem is None:  # English: the service's own words
         problem = str(getattr(error, "field_message", None) or getattr(error, "message", error))
@@ -425,7 +430,8 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "ws_error_field": "{label}: {problem}",
         "ws_error_item": "{label}, item {n}: {problem}",
         "ws_error_person": "{label}, person {n}: {problem}",
-        "ws_error_phone": "{label}: the phone number for {who} can have only digits, spaces and + - ( ).",
+        "ws_error_phone": "{label}: the phone number for {who} can have only digits, spaces, + - ( ) and an extension like “ext. 4”.",
+        "ws_error_no_name": "{label}: add a name for {phone}.",
         "ws_person_n": "person {n}",
         "my_plan": "My plan",
     },
@@ -451,13 +457,15 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "ws_error_field": "{label}: {problem}",
         "ws_error_item": "{label}, punto {n}: {problem}",
         "ws_error_person": "{label}, persona {n}: {problem}",
-        "ws_error_phone": "{label}: el teléfono de {who} solo puede tener números, espacios y + - ( ).",
+        "ws_error_phone": "{label}: el teléfono de {who} solo puede tener números, espacios, + - ( ) y una extensión como «ext. 4».",
+        "ws_error_no_name": "{label}: agregue un nombre para el {phone}.",
         "ws_person_n": "la persona {n}",
         "my_plan": "Mi plan",
         # What is wrong with one answer, after its subject (``answer_error``); {limit}: characters.
         "error_answer_too_long": "tiene más de {limit} caracteres.",
         "error_too_many_items": "tiene demasiados puntos.",
-        "error_invalid_contact_phone": "tiene un teléfono con algo que no son números, espacios o + - ( ).",
+        "error_invalid_contact_phone": "tiene un teléfono con algo que no son números, espacios, + - ( ) o una extensión.",
+        "error_contact_without_name": "tiene un teléfono sin nombre.",
         "error_invalid_answer": "no se puede guardar así.",
     },
 }

@@ -161,11 +161,13 @@ def _typed(spec: Mapping[str, Any], value: Any) -> FormField:
 
 def _with_error(typed: FormField, error: FieldError, lang: str) -> FormField:
     """The field at fault, with its error worded to make sense alone: its label, which row of
-    a list, and whose phone number (the name typed on that row)."""
+    a list, and whose phone number (the name typed on that row; or the number, when that row
+    has no name)."""
     row = error.item if typed.spec["kind"] == "list" else None
-    name = ""
+    name = phone = ""
     if row is not None and typed.contact and row < len(typed.rows):
         name = str(typed.rows[row].get("name") or "")
+        phone = str(typed.rows[row].get("phone") or "")
     message = answer_error(
         error,
         lang,
@@ -173,6 +175,7 @@ def _with_error(typed: FormField, error: FieldError, lang: str) -> FormField:
         None if row is None else row + 1,
         name,
         people=typed.contact,
+        phone=phone,
     )
     return FormField(typed.spec, typed.value, typed.rows, message, row, error.part)
 

@@ -220,6 +220,11 @@ def test_a_retry_never_duplicates_and_a_stale_save_is_a_409(client, published, p
             "invalid_contact_phone",
             "people-to-call.0",
         ),
+        (
+            {"people-to-call": [{"name": "Rosa"}, {"name": " ", "phone": "555 867 5309"}]},
+            "contact_without_name",
+            "people-to-call.1",
+        ),
         ({"people-to-call": [{"text": "Rosa"}]}, "invalid_plan_item", "people-to-call.0"),
         ({"triggers": [{"text": "ok", "source": "../../etc"}]}, "invalid_plan_item", "triggers.0"),
         (

@@ -162,6 +162,52 @@ def test_people_to_call_are_tel_links_and_a_bad_phone_comes_back_with_the_input(
     assert '<a href="tel:5550100178">Ana: (555) 010-0178</a>' in page.body
 
 
+def test_people_to_call_with_an_extension_or_without_a_number_read_well(
+    client, published_all, participant
+):
+    browser = signed_in(client, participant)
+    asking = f"/lesson/{lesson_code('asking-for-help')}"
+    token = browser.get(asking).csrf()
+    saved = browser.post(
+        f"{asking}/worksheet",
+        {
+            "csrf": token,
+            "version": str(shipped_version("asking-for-help")),
+            "answer-help-people-0-name": "Mom",
+            "answer-help-people-0-phone": "",
+            "answer-care-team-0-name": "Clinic front desk",
+            "answer-care-team-0-phone": "(555) 010-2020 ext. 4",
+        },
+    )
+    assert saved.status == 303
+    page = browser.get("/plan")
+    # The link dials the number (an extension has no valid tel: form); the words show it all.
+    assert '<a href="tel:5550102020">Clinic front desk: (555) 010-2020 ext. 4</a>' in page.body
+    assert "<li>Mom</li>" in page.body  # a name alone: no link, no colon
+    text = browser.get("/plan/download?format=txt").body
+    assert "- Clinic front desk: (555) 010-2020 ext. 4\n" in text and "- Mom\n" in text
+    # Editing the part: a number needs a name there too, the row says so; a name alone saves.
+    form = {
+        "csrf": token,
+        "based_on": "",
+        "plan-0-name": "Mom",
+        "plan-0-phone": "",
+        "plan-1-name": "Clinic front desk",
+        "plan-1-phone": "(555) 010-2020 ext. 4",
+        "plan-2-name": "",
+        "plan-2-phone": "555 867 5309",
+    }
+    refused = browser.post("/plan/edit/people-to-call", form)
+    assert refused.status == 400
+    assert summary(refused) == [("plan-2-name", "People I can call: add a name for 555 867 5309.")]
+    assert re.search(
+        r'id="plan-2-name"[^>]*aria-invalid="true" aria-describedby="plan-2-error"', refused.body
+    )
+    form["plan-2-name"] = "Sponsor"
+    assert browser.post("/plan/edit/people-to-call", form).status == 303
+    assert '<a href="tel:5558675309">Sponsor: 555 867 5309</a>' in browser.get("/plan").body
+
+
 def summary(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """The error summary's links: (where to, what it says)."""
     box = page.body[page.body.index('class="error-summary"') :]
@@ -178,7 +224,7 @@ def summary(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
                 (
                     "plan-1-phone",
                     "People I can call: the phone number for Clinic front desk can have only "
-                    "digits, spaces and + - ( ).",
+                    "digits, spaces, + - ( ) and an extension like “ext. 4”.",
                 )
             ],
         ),
@@ -188,7 +234,7 @@ def summary(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
                 (
                     "plan-1-phone",
                     "Personas a las que puedo llamar: el teléfono de Clinic front desk solo puede "
-                    "tener números, espacios y + - ( ).",
+                    "tener números, espacios, + - ( ) y una extensión como «ext. 4».",
                 )
             ],
         ),
@@ -237,8 +283,8 @@ def test_a_bad_phone_without_a_name_names_the_person_by_number(client, published
     assert summary(refused) == [
         (
             "plan-1-phone",
-            "People I can call: the phone number for person 2 can have only digits, spaces "
-            "and + - ( ).",
+            "People I can call: the phone number for person 2 can have only digits, spaces, "
+            "+ - ( ) and an extension like “ext. 4”.",
         )
     ]
 

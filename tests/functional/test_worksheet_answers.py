@@ -300,6 +300,20 @@ def test_people_to_call_are_names_and_phones(client, published_all, participant)
         and body["error"]["code"] == "invalid_contact_phone"
         and contact["id"] in body["error"]["message"]
     )
+    # An extension is part of a number; a name may come alone, a number may not.
+    people = [
+        {"name": "Clinic front desk", "phone": "(555) 010-2020 ext. 4"},
+        {"name": "Mom", "phone": ""},
+    ]
+    status, body = save(client, participant, {contact["id"]: people}, module=module)
+    assert status == 200 and field(body, contact["id"])["answer"]["value"] == people, body
+    status, body = save(
+        client, participant, {contact["id"]: [{"name": "", "phone": "555 867 5309"}]}, module=module
+    )
+    assert (status, body["error"]["code"]) == (400, "contact_without_name")
+    assert body["error"]["message"] == (
+        f"{contact['id']}, item 1: has a phone number without a name: add a name for 555 867 5309."
+    )
 
 
 def test_export_everything_and_delete_it_both_audit_logged(

@@ -144,19 +144,19 @@ ASKING_PAGE = f"/lesson/{lesson_code(ASKING)}"
             "en",
             "Clinic front desk",
             "People I can call: the phone number for Clinic front desk can have only digits, "
-            "spaces and + - ( ).",
+            "spaces, + - ( ) and an extension like “ext. 4”.",
         ),
         (
             "en",
             "",
-            "People I can call: the phone number for person 2 can have only digits, spaces "
-            "and + - ( ).",
+            "People I can call: the phone number for person 2 can have only digits, spaces, "
+            "+ - ( ) and an extension like “ext. 4”.",
         ),
         (
             "es",
             "",
             "Personas a las que puedo llamar: el teléfono de la persona 2 solo puede tener "
-            "números, espacios y + - ( ).",
+            "números, espacios, + - ( ) y una extensión como «ext. 4».",
         ),
     ],
 )
@@ -185,6 +185,90 @@ def test_a_bad_phone_in_a_worksheet_says_whose_number_and_links_to_it(
         page.body,
     )
     assert f'<p class="error" id="answer-help-people-1-error">{message}</p>' in page.body
+
+
+@pytest.mark.parametrize(
+    ("locale", "phone"),
+    [
+        ("en", "(555) 010-2020 ext. 4"),
+        ("en", "555 010 2020 ext 4"),
+        ("en", "555 010 2020 x4"),
+        ("en", "555 010 2020 extension 4"),
+        ("es", "(555) 010-2020 ext. 4"),
+        ("es", "555 010 2020 extensión 4"),
+    ],
+)
+def test_a_clinic_number_with_an_extension_is_saved_as_typed(
+    client, published_all, participant, locale, phone
+):
+    browser = signed_in(client, participant)
+    token = browser.get(ASKING_PAGE).csrf()
+    saved = browser.post(
+        f"{ASKING_PAGE}/worksheet",
+        {
+            "csrf": token,
+            "version": str(shipped_version(ASKING, locale)),
+            "locale": locale,
+            "answer-care-team-0-name": "Clinic front desk",
+            "answer-care-team-0-phone": phone,
+        },
+    )
+    assert saved.status == 303, saved.body
+    page = browser.get(f"{ASKING_PAGE}?locale={locale}" if locale != "en" else ASKING_PAGE)
+    assert re.search(f'id="answer-care-team-0-phone"[^>]* value="{re.escape(phone)}"', page.body)
+
+
+@pytest.mark.parametrize(
+    ("locale", "hint", "message"),
+    [
+        (
+            "en",
+            "A name for each, and a phone number if you have it.",
+            "People I can call: add a name for 555 867 5309.",
+        ),
+        (
+            "es",
+            "Un nombre para cada una, y un número de teléfono si lo tiene.",
+            "Personas a las que puedo llamar: agregue un nombre para el 555 867 5309.",
+        ),
+    ],
+)
+def test_a_number_without_a_name_is_refused_at_its_row_a_name_alone_is_not(
+    client, published_all, participant, locale, hint, message
+):
+    browser = signed_in(client, participant)
+    lesson = browser.get(f"{ASKING_PAGE}?locale={locale}" if locale != "en" else ASKING_PAGE)
+    # The hint asks for a name, and a number only if there is one.
+    assert f'<p class="hint" id="answer-help-people-help">{hint}</p>' in lesson.body
+    token = lesson.csrf()
+    form = {
+        "csrf": token,
+        "version": str(shipped_version(ASKING, locale)),
+        "locale": locale,
+        "answer-help-people-0-name": "Dana",
+        "answer-help-people-0-phone": "555-0101",
+        "answer-help-people-1-name": "Mom",
+        "answer-help-people-1-phone": "",
+        "answer-help-people-2-name": " ",
+        "answer-help-people-2-phone": "555  867 5309",
+    }
+    page = browser.post(f"{ASKING_PAGE}/worksheet", form)
+    assert page.status == 400
+    # The name missing is the row's name input: linked, marked, the message beside it.
+    assert summary(page) == [("answer-help-people-2-name", message)]
+    assert re.search(
+        r'id="answer-help-people-2-name"[^>]*aria-invalid="true" '
+        r'aria-describedby="answer-help-people-2-error"',
+        page.body,
+    )
+    assert f'<p class="error" id="answer-help-people-2-error">{message}</p>' in page.body
+    assert page.body.count('aria-invalid="true"') == 1
+    assert 'value="555  867 5309"' in page.body  # what was typed is kept
+    # A name alone ("Mom": a number known by heart) is kept.
+    form["answer-help-people-2-phone"] = ""
+    assert browser.post(f"{ASKING_PAGE}/worksheet", form).status == 303
+    lesson = browser.get(f"{ASKING_PAGE}?locale={locale}" if locale != "en" else ASKING_PAGE)
+    assert re.search(r'id="answer-help-people-1-name"[^>]* value="Mom"', lesson.body)
 
 
 def test_share_and_stop_sharing(client, published, participant):

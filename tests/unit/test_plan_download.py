@@ -8,7 +8,7 @@ import io
 import pytest
 
 from chalicelib.plan import Plan, PlanItem, PlanSection, as_text, download, file_name
-from chalicelib.vocabulary import PLAN_SECTION_TITLES, PLAN_SECTIONS, TRIGGERS
+from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECTIONS, TRIGGERS
 
 TODAY = "2026-11-26"
 # Words a file name or a document's metadata must never carry (PRODUCT.md: discreet wording).
@@ -88,3 +88,35 @@ def test_the_pdf_has_the_same_heading_and_discreet_metadata(locale, title, line)
     assert title in text and line in text
     assert reader.metadata is not None and reader.metadata.title == title
     assert not any(word in title.lower() for word in REVEALING)
+
+
+def test_people_to_call_read_well_with_a_name_or_a_number_alone():
+    """A name without a number is kept (known by heart); a number without a name can be in a
+    plan saved before names were required. Neither gets a stray colon; an extension stays in
+    the words, and the PDF's link dials the number without it."""
+    import pypdf
+
+    titles = PLAN_SECTION_TITLES["en"]
+    people = (
+        PlanItem("Clinic front desk", "(555) 010-2020 ext. 4"),
+        PlanItem("Mom"),
+        PlanItem("", "555 867 5309"),
+    )
+    shown = Plan(
+        None,
+        None,
+        "en",
+        tuple(
+            PlanSection(s, titles[s], people if s == PEOPLE_TO_CALL else ()) for s in PLAN_SECTIONS
+        ),
+    )
+    text = as_text(shown, TODAY)
+    assert "- Clinic front desk: (555) 010-2020 ext. 4\n- Mom\n- 555 867 5309\n" in text
+    assert [p.tel for p in people] == ["5550102020", "", "5558675309"]
+    reader = pypdf.PdfReader(io.BytesIO(download(shown, "pdf", TODAY).text))  # type: ignore[arg-type]
+    links = [
+        a.get_object()["/A"]["/URI"]
+        for a in reader.pages[0].get("/Annots", [])
+        if "/A" in a.get_object()
+    ]
+    assert links == ["tel:5550102020", "tel:5558675309"]

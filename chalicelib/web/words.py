@@ -477,7 +477,7 @@ for _lang, _words in _WORKSHEET_WORDS.items():
 _PLAN_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "plan_intro": "Your plan gathers what you wrote in your worksheets. Edit any part to make it your own: change the words, move items, remove them or add your own.",
-        "plan_not_saved": "Built from your worksheets. Not saved yet: edit any part to keep your own version.",
+        "plan_from_worksheets": "Your plan is made from the answers you saved in your worksheets, and it updates as you add more. Edit any part to keep your own version: change the words, move items, remove them or add your own.",
         "plan_saved_on": "Saved on",
         "plan_version": "Version {n}",
         "plan_saved": "Saved.",
@@ -550,7 +550,7 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
     },
     "es": {
         "plan_intro": "Su plan reúne lo que escribió en sus hojas de trabajo. Edite cualquier parte para hacerlo suyo: cambie las palabras, mueva puntos, quítelos o agregue los suyos.",
-        "plan_not_saved": "Hecho con sus hojas de trabajo. Todavía sin guardar: edite cualquier parte para tener su propia versión.",
+        "plan_from_worksheets": "Su plan se hace con las respuestas que guardó en sus hojas de trabajo y se actualiza cuando agrega más. Edite cualquier parte para tener su propia versión: cambie las palabras, mueva puntos, quítelos o agregue los suyos.",
         "plan_saved_on": "Guardado el",
         "plan_version": "Versión {n}",
         "plan_saved": "Guardado.",

@@ -39,6 +39,16 @@ def fill_worksheet(browser: WebClient) -> str:
     return token
 
 
+FROM_WORKSHEETS = {
+    "en": "Your plan is made from the answers you saved in your worksheets, and it updates as "
+    "you add more. Edit any part to keep your own version: change the words, move items, remove "
+    "them or add your own.",
+    "es": "Su plan se hace con las respuestas que guardó en sus hojas de trabajo y se actualiza "
+    "cuando agrega más. Edite cualquier parte para tener su propia versión: cambie las palabras, "
+    "mueva puntos, quítelos o agregue los suyos.",
+}
+
+
 def test_a_worksheet_answer_is_in_my_plan_and_the_pages_link_to_it(client, published, participant):
     browser = signed_in(client, participant)
     fill_worksheet(browser)
@@ -50,7 +60,10 @@ def test_a_worksheet_answer_is_in_my_plan_and_the_pages_link_to_it(client, publi
     assert re.search(r'<nav[^>]*>.*href="/plan".*</nav>', page.body, re.S)  # in the navigation
     assert "Cold water on my face" in page.body and "Text Marcus" in page.body
     assert page.body.index("What helps me cope") < page.body.index("Cold water on my face")
-    assert "Not saved yet" in page.body
+    # Before a save of their own: said once, where it comes from, that it follows the
+    # worksheets, how to keep a version; nothing that sounds like answers at risk.
+    assert page.body.count(FROM_WORKSHEETS["en"]) == 1
+    assert "Not saved yet" not in page.body and "gathers what you wrote" not in page.body
     assert 'href="tel:988"' in page.body and "1-800-662-4357" in page.body  # crisis resources
     assert (
         'href="/plan/download?format=pdf"' in page.body
@@ -93,6 +106,10 @@ def test_edit_a_part_move_remove_and_add_then_earlier_versions(client, published
     assert (saved.status, saved.location) == (303, "/plan?saved=coping-skills#coping-skills")
     page = browser.get("/plan?saved=coping-skills")
     assert "Saved." in page.body and "version 1" in page.body
+    # Once saved: when and which version, then the introduction; not the words of before.
+    assert re.search(r'<p class="meta">Saved on [^<]+ · Version 1</p>', page.body)
+    assert "gathers what you wrote in your worksheets" in page.body
+    assert FROM_WORKSHEETS["en"] not in page.body
     assert page.body.index("Play guitar for twenty minutes") < page.body.index(
         "Cold water on my face"
     )
@@ -441,6 +458,8 @@ def test_my_plan_in_spanish(client, published, participant):
     browser = signed_in(client, participant, language="es")
     page = browser.get("/plan")
     assert page.status == 200 and '<html lang="es">' in page.body
+    assert page.body.count(FROM_WORKSHEETS["es"]) == 1 and "Todavía sin guardar" not in page.body
+    assert "reúne lo que escribió" not in page.body
     assert "Mi plan" in page.body and "Personas a las que puedo llamar" in page.body
     assert 'href="/plan/edit/triggers?locale=es"' in page.body
     form = browser.get("/plan/edit/triggers?locale=es")

@@ -47,7 +47,8 @@ class FieldError(BadRequest):
     """A 400 that names the field (the web form links its error summary to it) and, when one
     item of a list is at fault, that item: ``item`` counts from 0 in the list as given, and
     ``part`` is the contact's ``"name"`` or ``"phone"``. ``limit``: the length a too-long
-    answer may have. The form words the message itself (``field_message`` is the English)."""
+    answer may have, ``length`` the length it has. The form words the message itself
+    (``field_message`` is the English)."""
 
     def __init__(
         self,
@@ -58,6 +59,7 @@ class FieldError(BadRequest):
         item: int | None = None,
         part: str | None = None,
         limit: int | None = None,
+        length: int | None = None,
     ) -> None:
         where = field_id if item is None else f"{field_id}, item {item + 1}"
         super().__init__(f"{where}: {message}", code=code)
@@ -66,6 +68,7 @@ class FieldError(BadRequest):
         self.item = item
         self.part = part
         self.limit = limit
+        self.length = length
 
 
 def clean_text(
@@ -98,6 +101,7 @@ def clean_text(
             item=item,
             part=part,
             limit=limit,
+            length=len(text),
         )
     return text
 
@@ -180,6 +184,7 @@ def _check_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
                 f"is longer than {MAX_FIELD_CHARS} characters in all ({size}): shorten some items.",
                 code="answer_too_long",
                 limit=MAX_FIELD_CHARS,
+                length=size,
             )
         return (items or None), None
     raise FieldError(field_id, "cannot be answered.")

@@ -381,12 +381,14 @@ def answer_error(
     who: str = "",
     people: bool = False,
     phone: str = "",
+    whole_list: bool = False,
 ) -> str:
     """A worksheet's or the plan's refused answer as a sentence that makes sense alone, as in
     the error summary at the top of the page: the field's ``label``, then which ``item`` of a
     list (counting from 1; "person 2" in a list of ``people``), and for a phone number whose
     it is (``who``: the name typed on that row, else the person's number); for a number
-    without a name, the ``phone`` typed."""
+    without a name, the ``phone`` typed. Too long: by how much, and what to shorten (some
+    items, for the total of a ``whole_list``)."""
     words = WORDS.get(lang, WORDS["en"])
     code = getattr(error, "code", "")
     if code == "invalid_contact_phone" and item is not None:
@@ -394,10 +396,15 @@ def answer_error(
         return words["ws_error_phone"].format(label=label, who=name)
     if code == "contact_without_name" and phone.strip():
         return words["ws_error_no_name"].format(label=label, phone=" ".join(phone.split()))
-    problem = words.get(f"error_{getattr(error, 'code', '')}")
-    if problem is None:  # English: the service's own words
-        problem = str(getattr(error, "field_message", None) or getattr(error, "message", error))
     limit = getattr(error, "limit", None) or MAX_FIELD_CHARS
+    length = getattr(error, "length", None)
+    problem = words.get(f"error_{code}")
+    if code == "answer_too_long" and length is not None and length > limit:
+        over = length - limit
+        key = ("ws_too_long_items" if whole_list else "ws_too_long") + ("_one" if over == 1 else "")
+        problem = words[key].format(over=over)
+    elif problem is None:  # English: the service's own words
+        problem = str(getattr(error, "field_message", None) or getattr(error, "message", error))
     problem = problem.replace("{limit}", str(limit))
     if item is None:
         return words["ws_error_field"].format(label=label, problem=problem)
@@ -433,6 +440,11 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "ws_error_phone": "{label}: the phone number for {who} can have only digits, spaces, + - ( ) and an extension like “ext. 4”.",
         "ws_error_no_name": "{label}: add a name for {phone}.",
         "ws_person_n": "person {n}",
+        # Too long, after the subject ("{label}: ..."); {over}: characters over the limit.
+        "ws_too_long": "this is {over} characters too long. Please shorten it.",
+        "ws_too_long_one": "this is 1 character too long. Please shorten it.",
+        "ws_too_long_items": "this is {over} characters too long. Please shorten some items.",
+        "ws_too_long_items_one": "this is 1 character too long. Please shorten some items.",
         "my_plan": "My plan",
     },
     "es": {
@@ -460,6 +472,10 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "ws_error_phone": "{label}: el teléfono de {who} solo puede tener números, espacios, + - ( ) y una extensión como «ext. 4».",
         "ws_error_no_name": "{label}: agregue un nombre para el {phone}.",
         "ws_person_n": "la persona {n}",
+        "ws_too_long": "tiene {over} caracteres de más. Acórtelo, por favor.",
+        "ws_too_long_one": "tiene 1 carácter de más. Acórtelo, por favor.",
+        "ws_too_long_items": "tiene {over} caracteres de más. Acorte algunos puntos, por favor.",
+        "ws_too_long_items_one": "tiene 1 carácter de más. Acorte algunos puntos, por favor.",
         "my_plan": "Mi plan",
         # What is wrong with one answer, after its subject (``answer_error``); {limit}: characters.
         "error_answer_too_long": "tiene más de {limit} caracteres.",

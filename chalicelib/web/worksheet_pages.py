@@ -48,14 +48,27 @@ class FormField:
         return self.spec.get("item") == CONTACT
 
     @property
+    def grouped(self) -> bool:
+        """Its inputs are a group under a legend (a list, a scale, a choice)."""
+        return self.spec["kind"] in ("list", "scale", "choice")
+
+    @property
     def input_id(self) -> str:
-        """The id of the input the error summary links to: the row at fault of a list."""
-        if self.spec["kind"] == "list":
-            row = f"{PREFIX}{self.id}-{self.error_item or 0}"
-            return row + (f"-{self.error_part or 'name'}" if self.contact else "")
-        if self.spec["kind"] in ("scale", "choice"):
-            return f"{PREFIX}{self.id}-0"
-        return f"{PREFIX}{self.id}"
+        """The id the error summary links to: the input at fault (the GOV.UK pattern), the row
+        at fault of a list. An error about a whole group (a list too long in all, a scale, a
+        choice) links to the group's legend instead (``legend_id``, focusable): its first
+        input would land at the top of the screen with the legend and the error above it,
+        out of sight on a phone."""
+        if not self.grouped:
+            return f"{PREFIX}{self.id}"
+        if not self.error_at_row:
+            return self.legend_id
+        row = f"{PREFIX}{self.id}-{self.error_item}"
+        return row + (f"-{self.error_part or 'name'}" if self.contact else "")
+
+    @property
+    def legend_id(self) -> str:
+        return f"{PREFIX}{self.id}-legend"
 
     @property
     def error_at_row(self) -> bool:
@@ -176,6 +189,7 @@ def _with_error(typed: FormField, error: FieldError, lang: str) -> FormField:
         name,
         people=typed.contact,
         phone=phone,
+        whole_list=typed.spec["kind"] == "list" and row is None,
     )
     return FormField(typed.spec, typed.value, typed.rows, message, row, error.part)
 

@@ -288,6 +288,23 @@ def test_every_participant_form_comes_back_with_the_input_kept(
         in page.locator(".error-summary").inner_text()
     )
     measure(page, artifacts, "worksheet-error")
+
+    # Worksheet: a list too long in all. The summary's link lands on the list's legend, which
+    # takes the focus, with the error under it on the screen (not the first item's input,
+    # which left both above the top of a phone's screen).
+    page.goto(f"/lesson/{lesson_code(SECOND[0])}")
+    for n, letter in enumerate("xyz"):
+        page.locator(f"#answer-urge-helpers-{n}").fill(letter * 700)
+    page.get_by_role("button", name="Save my answers").click()
+    page.wait_for_url(f"**/lesson/{lesson_code(SECOND[0])}/worksheet")
+    error_summary_links_to(page, "answer-urge-helpers-legend")
+    assert "this is 100 characters too long" in page.locator(".error-summary").inner_text()
+    assert page.evaluate("document.activeElement.id") == "answer-urge-helpers-legend"
+    legend = page.locator("#answer-urge-helpers-legend").bounding_box()
+    error = page.locator("#answer-urge-helpers-error").bounding_box()
+    assert legend["y"] >= 0 and error["y"] + error["height"] <= PHONE["height"], (legend, error)
+    page.screenshot(path=str(artifacts / "worksheet-error-target-360x740.png"))
+    measure(page, artifacts, "worksheet-too-long-error")
     context.close()
 
 

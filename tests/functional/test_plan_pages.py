@@ -372,7 +372,7 @@ def test_a_too_long_item_names_its_part_and_number(client, published, participan
     )
     assert refused.status == 400
     assert summary(refused) == [
-        ("plan-1-text", "My triggers, item 2: is longer than 2000 characters (2100).")
+        ("plan-1-text", "My triggers, item 2: this is 100 characters too long. Please shorten it.")
     ]
 
 

@@ -84,7 +84,8 @@ def test_an_error_shows_the_form_again_with_what_was_typed_and_a_summary(
     )
     assert page.status == 400
     assert 'class="error-summary"' in page.body and 'href="#answer-urge-in-body"' in page.body
-    assert "longer than 2000 characters" in page.body
+    # Plain words: by how much, and what to do (not "is longer than 2000 characters (2249)").
+    assert "this is 249 characters too long. Please shorten it." in page.body
     assert long.strip() in page.body.replace("&#39;", "'")  # typed text kept
     assert 'value="Walk the dog"' in page.body
     # Nothing was saved.
@@ -101,8 +102,16 @@ def summary(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("locale", "message"),
     [
-        ("en", "What helps me ride out a craving, item 3: is longer than 2000 characters (2100)."),
-        ("es", "Lo que me ayuda a dejar pasar las ganas, punto 3: tiene más de 2000 caracteres."),
+        (
+            "en",
+            "What helps me ride out a craving, item 3: this is 100 characters too long. "
+            "Please shorten it.",
+        ),
+        (
+            "es",
+            "Lo que me ayuda a dejar pasar las ganas, punto 3: tiene 100 caracteres de más. "
+            "Acórtelo, por favor.",
+        ),
     ],
 )
 def test_a_too_long_item_of_a_list_is_named_linked_and_marked(
@@ -133,6 +142,56 @@ def test_a_too_long_item_of_a_list_is_named_linked_and_marked(
     assert page.body.count('aria-invalid="true"') == 1
 
 
+@pytest.mark.parametrize(
+    ("locale", "over", "message"),
+    [
+        (
+            "en",
+            151,
+            "What helps me ride out a craving: this is 151 characters too long. "
+            "Please shorten some items.",
+        ),
+        (
+            "en",
+            1,
+            "What helps me ride out a craving: this is 1 character too long. "
+            "Please shorten some items.",
+        ),
+        (
+            "es",
+            151,
+            "Lo que me ayuda a dejar pasar las ganas: tiene 151 caracteres de más. "
+            "Acorte algunos puntos, por favor.",
+        ),
+    ],
+)
+def test_a_list_too_long_in_all_says_by_how_much_and_links_to_its_legend(
+    client, published_all, participant, locale, over, message
+):
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    page = browser.post(
+        f"{PAGE}/worksheet",
+        {
+            "csrf": token,
+            "version": str(shipped_version(MODULE, locale)),
+            "locale": locale,
+            "answer-urge-helpers-0": "x" * 1000,
+            "answer-urge-helpers-1": "y" * 900,
+            "answer-urge-helpers-2": "z" * (100 + over),
+        },
+    )
+    assert page.status == 400
+    # The link goes to the list's legend, which can take the focus: the error under it is in
+    # sight, not pushed above the top of the screen by the first item's input.
+    assert summary(page) == [("answer-urge-helpers-legend", message)]
+    assert '<legend class="ws-label" id="answer-urge-helpers-legend" tabindex="-1">' in page.body
+    assert f'<p class="error" id="answer-urge-helpers-error">{message}</p>' in page.body
+    assert page.body.count('id="answer-urge-helpers-legend"') == 1
+    assert 'aria-invalid="true"' not in page.body  # no single item is at fault
+
+
+ASKING = "asking-for-help"
 ASKING = "asking-for-help"
 ASKING_PAGE = f"/lesson/{lesson_code(ASKING)}"
 

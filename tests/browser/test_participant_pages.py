@@ -345,6 +345,61 @@ def test_the_first_password_form_comes_back_with_a_summary(
     context.close()
 
 
+TOP_OF_PAGE = """() => {
+    const nav = [...document.querySelectorAll("nav.nav li")].map(li => li.getBoundingClientRect());
+    const targets = [...document.querySelectorAll("nav.nav a, nav.nav button")].map(t => {
+        const r = t.getBoundingClientRect();
+        return [t.textContent.trim(), r.width, r.height];
+    });
+    const crisis = [...document.querySelectorAll(".crisis a")].map(a => [
+        a.getAttribute("href"), a.getBoundingClientRect().bottom,
+    ]);
+    const main = document.querySelector("main").getBoundingClientRect().top;
+    return {lines: new Set(nav.map(r => Math.round(r.top))).size, targets, crisis, main};
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_top_of_every_participant_page_is_small_on_a_phone(
+    browser, base_url, artifacts, reader, language
+):
+    """At 360 px the menu takes at most two lines, in English and in Spanish, each of its
+    targets at least 24 px (WCAG 2.5.8); two-step sign-in is on the account page, not in the
+    menu; the crisis numbers are on the first screen of every participant page."""
+    context, page = new_page(browser, base_url)
+    sign_in(page, READER, PASSWORD)
+    page.wait_for_url(f"{base_url}/")
+    context.set_extra_http_headers({"Accept-Language": language})  # the pages follow it
+    lesson = f"/lesson/{lesson_code(FIRST[0])}"
+    tops = {}
+    for path in ("/", lesson, "/library", "/plan", "/account/reminders"):
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == language
+        top = page.evaluate(TOP_OF_PAGE)
+        assert top["lines"] <= 2, (path, top)
+        assert all(w >= 24 and h >= 24 for _, w, h in top["targets"]), (path, top["targets"])
+        assert page.locator('nav.nav a[href="/account/authenticator"]').count() == 0, path
+        assert [href for href, _ in top["crisis"]] == ["tel:988", "tel:18006624357"]
+        assert all(bottom <= PHONE["height"] for _, bottom in top["crisis"]), (path, top)
+        tops[path] = round(top["main"])
+    FIGURES[f"main_starts_at_px_{language}"] = tops
+    # Two-step sign-in is one tap away on the account page ("Reminders" in the menu).
+    page.goto("/account/reminders")
+    page.locator('main a[href="/account/authenticator"]').click()
+    page.wait_for_url("**/account/authenticator")
+    assert page.get_by_role("heading", level=1).inner_text() in (
+        "Two-step sign-in",
+        "Inicio de sesión en dos pasos",
+    )
+    page.goto(lesson)
+    first_text = page.locator("#text p").first.bounding_box()
+    assert first_text["y"] + 48 <= PHONE["height"], f"the text starts at {first_text['y']} px"
+    page.screenshot(path=str(artifacts / f"lesson-top-{language}-360x740.png"))
+    page.goto("/")
+    page.screenshot(path=str(artifacts / f"home-top-{language}-360x740.png"))
+    context.close()
+
+
 def test_quick_exit_leaves_nothing_behind_the_back_button(browser, base_url, artifacts, reader):
     context, page = new_page(browser, base_url)
     # The neutral site is not reachable from here: answer for it.

@@ -333,6 +333,33 @@ def test_leaders_have_no_reminders_page(client, leader):
     assert "/account/reminders" not in web.get("/leader").body
 
 
+def nav(body: str) -> str:
+    return re.search(r'<nav class="wrap nav" aria-label="Main">.*?</nav>', body, re.S).group()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [(None, "Two-step sign-in"), ("es", "Inicio de sesión en dos pasos")]
+)
+def test_two_step_sign_in_is_on_the_account_page_not_in_a_participants_menu(
+    client, participant, language, words
+):
+    """On a phone the menu keeps to two lines: participants, who rarely need it, find
+    two-step sign-in on their account page ("Reminders" in the menu)."""
+    web = signed_in(client, participant, language)
+    for path in ("/", "/library", "/plan", "/account/reminders"):
+        menu = nav(web.get(path).body)
+        assert 'href="/account/reminders"' in menu and "/account/authenticator" not in menu, path
+    page = web.get("/account/reminders")
+    assert f'<a href="/account/authenticator">{words}</a>' in page.body
+    assert web.get("/account/authenticator").status == 200
+
+
+def test_leaders_keep_two_step_sign_in_in_their_menu(client, leader):
+    web = WebClient(client)
+    assert web.sign_in(leader.username, authenticator=leader.authenticator).status == 303
+    assert 'href="/account/authenticator">Two-step sign-in</a>' in nav(web.get("/leader").body)
+
+
 def confirmed_email(web: WebClient, address: str) -> None:
     page = web.get("/account/reminders")
     web.post("/account/reminders/contact", {**form_of(page), "email": address})

@@ -743,7 +743,7 @@ def _cell_parts(
     """A cell's HTML with ``%s`` where the module's (escaped) title goes: its status as an icon
     and words, the version read and when, the knowledge check's score and the worksheet mark."""
     text = LEADER_TEXT[status]
-    head = f'<td class="{SHORT[status]}{" s" if sheet and sheet.shared else ""}"'
+    head = f'<td class="{SHORT[status]}"'
     if version:
         title = f"{text}: version {version}, {day(completed_at)}"
         if newer_version:
@@ -753,8 +753,11 @@ def _cell_parts(
             if check.attempts > 1:
                 title += f" (try {check.attempts})"
         head += f' title="{escape(title)}"'
-    head += f'><i aria-hidden="true">{ICONS[status]}</i><span class="vh">{escape(text)}</span>'
-    tail = ""
+    # The status in words after the title: hidden beside the column's heading; on a phone,
+    # where each participant is a list of their modules, it shows ("Title: Overdue").
+    head += f'><i aria-hidden="true">{ICONS[status]}</i>'
+    tail = f'<span class="vh st"> {escape(text)}</span>'
+
     if sheet:
         if sheet.started or sheet.shared:
             mark = (
@@ -769,7 +772,7 @@ def _cell_parts(
     return (
         (head + '<span class="m"> ').replace("%", "%%")
         + "%s"
-        + ("</span>" + tail + "</td>").replace("%", "%%")
+        + (":</span>" + tail + "</td>").replace("%", "%%")
     )
 
 

@@ -73,9 +73,17 @@ def reading_order(assigned: AssignedModule) -> tuple[str, tuple[int, int]]:
 
 def assigned_to(modules: list[AssignedModule], participant_id: str) -> dict[str, AssignedModule]:
     """What one participant is assigned, by module: the group's assignments and their own (an
-    assignment to them alone, coming later in ``modules``, wins). The grid, the attention rule
-    and "Before the session" all read a participant's assigned version through this."""
-    return {m.module_id: m for m in modules if m.participant_id in (None, participant_id)}
+    assignment to them alone wins, its due date and version, wherever it comes in ``modules``:
+    in reading order an earlier date of their own comes before the group's). The grid, the
+    attention rule and "Before the session" all read a participant's assigned version through
+    this."""
+    found: dict[str, AssignedModule] = {}
+    for m in modules:
+        if m.participant_id is None:
+            found.setdefault(m.module_id, m)
+        elif m.participant_id == participant_id:
+            found[m.module_id] = m
+    return found
 
 
 def assigned_modules(

@@ -69,6 +69,9 @@ class GridRow:
     display_name: str
     joined_at: str
     cells: tuple[ModuleStatus, ...]  # one per column, in column order
+    # Their due date (``due_for``; ``None``: none) of each assigned module whose due dates
+    # differ among the group's participants (``Grid.dates_vary``): the column cannot say it.
+    due_dates: Mapping[str, str | None] = field(default_factory=dict)
 
     @cached_property  # frozen: worked out once (the page, the filter and the sort ask)
     def totals(self) -> Totals:
@@ -99,6 +102,10 @@ class Grid:
     all_participants: int = 0  # before the "only overdue" filter
     # Who needs attention, and why (chalicelib.attention), by participant id: the web grid's marker.
     attention: dict[str, ParticipantAttention] = field(default_factory=dict)
+    # The columns whose due date is not the same for everyone they are assigned to (a module
+    # assigned to the group and again to one participant with another date): each row says
+    # its own (``GridRow.due_dates``). A column's module is the group's assignment if any.
+    dates_vary: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -156,8 +163,8 @@ def group_grid(
     versions); each participant's completions pass the visibility rule first. With ``facts``
     (the attention rule's batch read: saved worksheets and each assigned version's fields),
     every cell whose assigned version has a worksheet says whether it was done and shared."""
-    columns, rows, _ = _grid_rows(group, completed, modules, today, facts)
-    return _grid(group, columns, rows, today)
+    columns, rows, _, vary = _grid_rows(group, completed, modules, today, facts)
+    return _grid(group, columns, rows, today, vary)
 
 
 def grid_with_attention(
@@ -165,9 +172,10 @@ def grid_with_attention(
 ) -> Grid:
     """``group_grid`` with ``facts``, and who needs attention (``group_attention``): the rule
     starts from where the grid found each participant stands, not working it out again."""
-    columns, rows, standings = _grid_rows(group, facts.completed, modules, today, facts)
+    columns, rows, standings, vary = _grid_rows(group, facts.completed, modules, today, facts)
     found = group_attention(group, modules, facts, now, today, standings)
-    return _grid(group, columns, rows, today, {p.participant_id: p for p in found.participants})
+    attention = {p.participant_id: p for p in found.participants}
+    return _grid(group, columns, rows, today, vary, attention)
 
 
 def _grid(
@@ -175,6 +183,7 @@ def _grid(
     columns: tuple[AssignedModule, ...],
     rows: list[GridRow],
     today: date,
+    dates_vary: frozenset[str],
     attention: dict[str, ParticipantAttention] | None = None,
 ) -> Grid:
     return Grid(
@@ -185,6 +194,7 @@ def _grid(
         today.isoformat(),
         all_participants=len(rows),
         attention=attention or {},
+        dates_vary=dates_vary,
     )
 
 
@@ -194,17 +204,24 @@ def _grid_rows(
     modules: list[AssignedModule],
     today: date,
     facts: Facts | None,
-) -> tuple[tuple[AssignedModule, ...], list[GridRow], dict[str, Standing]]:
-    """The grid's columns and rows, and where each participant stands (for the attention
-    rule, which starts from the same statuses).
+) -> tuple[tuple[AssignedModule, ...], list[GridRow], dict[str, Standing], frozenset[str]]:
+    """The grid's columns and rows, where each participant stands (for the attention rule,
+    which starts from the same statuses), and the columns whose due dates vary.
+
+    A column is where its module first comes in the reading order (its soonest due date),
+    and stands for the group's assignment of it if there is one: the heading shows the date
+    that applies to everyone, not one participant's own. A column whose assignments give the
+    participants different due dates is in ``dates_vary``, and each row then has its own.
 
     A 40 x 60 grid has 2,400 cells, so what does not depend on the cell is looked up once:
     each assigned module's due date and worksheet fields, each participant's latest completed
     versions, worksheets and assignments. Cells that say the same thing (not assigned; not
     started or overdue with no worksheet saved) are one shared object: they are frozen."""
     columns: dict[str, AssignedModule] = {}
-    for first in modules:
-        columns.setdefault(first.module_id, first)
+    for m in modules:
+        known = columns.get(m.module_id)
+        if known is None or (m.participant_id is None and known.participant_id is not None):
+            columns[m.module_id] = m  # the group's replaces one participant's, in its place
     column_ids = tuple(columns)
     empty_cells = {m: not_assigned(m) for m in column_ids}
     # Each assigned module (one to a participant alone may pin another version or date): its
@@ -229,6 +246,19 @@ def _grid_rows(
     # assignment of their own gets theirs worked out (``assigned_to``: theirs wins).
     for_everyone = assigned_to(modules, "")
     own = {m.participant_id for m in modules if m.participant_id is not None}
+    theirs = {
+        p.participant_id: assigned_to(modules, p.participant_id)
+        for p in group.participants
+        if p.participant_id in own
+    }
+    # Each column's due dates as assigned to the participants (a date that had passed when
+    # one of them joined is still the assignment's: ``due_for`` is about them, not it).
+    dates: dict[str, set[str | None]] = {}
+    group_only = len(theirs) < len(group.participants)  # someone has only the group's
+    for mine in (*theirs.values(), *((for_everyone,) if group_only else ())):
+        for module_id, assigned in mine.items():
+            dates.setdefault(module_id, set()).add(assigned.due_date)
+    dates_vary = frozenset(m for m, due in dates.items() if len(due) > 1)
 
     def row_plan(
         mine: Mapping[str, AssignedModule], joined_at: str | None = None
@@ -259,8 +289,8 @@ def _grid_rows(
         visible, activity = visible_and_when(
             completed[pid], participant.joined_at, participant.shares_history
         )
-        if pid in own:
-            mine = assigned_to(modules, pid)
+        if pid in theirs:
+            mine = theirs[pid]
             plan_row = row_plan(mine, participant.joined_at)
         elif joined_after_a_due_date(participant.joined_at):
             mine, plan_row = for_everyone, row_plan(for_everyone, participant.joined_at)
@@ -291,9 +321,14 @@ def _grid_rows(
                     cell = status_from(module_id, target, None, blank.status == OVERDUE, mark)
             cells.append(cell)
             statuses[module_id] = cell
-        rows.append(GridRow(pid, participant.display_name, participant.joined_at, tuple(cells)))
+        due_dates = {
+            m: due_for(mine[m].due_date, participant.joined_at) for m in dates_vary if m in mine
+        }
+        rows.append(
+            GridRow(pid, participant.display_name, participant.joined_at, tuple(cells), due_dates)
+        )
         standings[pid] = Standing(visible, mine, statuses, my_sheets, activity)
-    return tuple(columns.values()), rows, standings
+    return tuple(columns.values()), rows, standings, dates_vary
 
 
 def _counts(rows: list[GridRow] | tuple[GridRow, ...]) -> dict[str, int]:

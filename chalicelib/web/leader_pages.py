@@ -649,7 +649,7 @@ def progress_page(visit: Visit) -> Html:
         "leader_progress.html",
         {
             "grid": grid,
-            "headings": _column_headings(grid.modules),
+            "headings": _column_headings(grid.modules, grid.dates_vary),
             "group_path": group_path(group_id),
             "icons": ICONS,
             "texts": LEADER_TEXT,
@@ -665,20 +665,33 @@ def progress_page(visit: Visit) -> Html:
     )
 
 
-def _column_headings(modules: tuple[AssignedModule, ...]) -> Any:
+VARY = '<span class="due">dates vary</span>'
+OTHER_DATES = "other dates for some participants"
+
+
+def _column_headings(modules: tuple[AssignedModule, ...], dates_vary: frozenset[str]) -> Any:
     """The module columns' headings as HTML (safe to insert), built here like the cells: 60
-    columns cost a template about 250 escapes and lookups."""
+    columns cost a template about 250 escapes and lookups. A column's date is the group's
+    (the column's module is the group's assignment where there is one); where participants
+    have different dates (``dates_vary``) it says so, and each cell says its own."""
     html = []
     for m in modules:
         title = escape(m.title)
-        due = escape(f", due {day(m.due_date)}") if m.due_date else ""
-        short = short_day(m.due_date)
+        if m.module_id not in dates_vary:
+            due = escape(f", due {day(m.due_date)}") if m.due_date else ""
+            short = short_day(m.due_date)
+            dates = f'<span class="due">{escape(short)}</span>' if short else ""
+        elif m.participant_id is None and m.due_date:  # the group's date, and others
+            due = escape(f", due {day(m.due_date)} for the group, {OTHER_DATES}")
+            dates = f'<span class="due">{escape(short_day(m.due_date))}</span>{VARY}'
+        else:
+            due, dates = ", due dates vary", VARY
         # Soft hyphens: a long word breaks with a hyphen (no heading: a catalog published
         # before headings were, so the plain title).
         heading = escape(m.heading or m.title)
         html.append(
             f'<th scope="col" class="mod" title="{title}{due}"><span class="clamp">{heading}</span>'
-            + (f'<span class="due">{escape(short)}</span>' if short else "")
+            + dates
             + "</th>"
         )
     return markup("".join(html))
@@ -721,14 +734,41 @@ def _grid_cells(rows: tuple[GridRow, ...], names: dict[str, str]) -> list[Any]:
     """Each participant's cells as HTML (safe to insert): built here, not by a template macro
     or loop, because a 40 × 60 grid has 2,400 of them. ``names``: each module's escaped title,
     by module id. Their parts repeat, so they are cached; and a cell the grid shares between
-    participants (same module, same status, nothing saved) is made once per page."""
+    participants (same module, same status, nothing saved) is made once per page. A row with
+    its own due dates (``GridRow.due_dates``: the columns whose dates vary) says them there."""
     distinct = {id(c): c for row in rows for c in row.cells}
     made = {
         key: _cell_parts(c.status, c.version, c.completed_at, c.newer_version, c.check, c.worksheet)
         % names[c.module_id]
         for key, c in distinct.items()
     }
-    return [markup("".join(map(made.__getitem__, map(id, row.cells)))) for row in rows]
+    html = []
+    for row in rows:
+        dues = row.due_dates
+        if not dues:
+            html.append(markup("".join(map(made.__getitem__, map(id, row.cells)))))
+            continue
+        html.append(
+            markup(
+                "".join(
+                    made[id(c)]
+                    if c.module_id not in dues
+                    else _cell_parts(
+                        c.status,
+                        c.version,
+                        c.completed_at,
+                        c.newer_version,
+                        c.check,
+                        c.worksheet,
+                        own_date=True,
+                        due=dues[c.module_id],
+                    )
+                    % names[c.module_id]
+                    for c in row.cells
+                )
+            )
+        )
+    return html
 
 
 @lru_cache(maxsize=4096)
@@ -739,11 +779,15 @@ def _cell_parts(
     newer_version: int | None,
     check: CheckMark | None,
     sheet: WorksheetMark | None,
+    own_date: bool = False,
+    due: str | None = None,
 ) -> str:
     """A cell's HTML with ``%s`` where the module's (escaped) title goes: its status as an icon
-    and words, the version read and when, the knowledge check's score and the worksheet mark."""
+    and words, the version read and when, the knowledge check's score and the worksheet mark;
+    with ``own_date`` (the column's dates vary), the participant's due date ``due``."""
     text = LEADER_TEXT[status]
     head = f'<td class="{SHORT[status]}"'
+    title = ""
     if version:
         title = f"{text}: version {version}, {day(completed_at)}"
         if newer_version:
@@ -752,6 +796,11 @@ def _cell_parts(
             title += f"; knowledge check {check.correct} of {check.total}"
             if check.attempts > 1:
                 title += f" (try {check.attempts})"
+    if own_date:
+        when = f"due {day(due)}" if due else "no due date"
+        title = f"{title}; {when}" if title else f"{text}: {when}"
+        text = f"{text}, {when}"
+    if title:
         head += f' title="{escape(title)}"'
     # The status in words after the title: hidden beside the column's heading; on a phone,
     # where each participant is a list of their modules, it shows ("Title: Overdue").

@@ -793,6 +793,51 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
     assert "1 of 2 participants" in overdue_only.body
 
 
+def test_a_column_shows_the_groups_due_date_and_each_cell_its_own_when_dates_vary(
+    client, published, leader, participant, other_participant
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    enrol(browser, group, other_participant.username, "Alex R.")
+    token = browser.get(group).csrf()
+    # Thinking traps for everyone, due 5 Dec, and for Sam alone a day earlier; cravings due
+    # 6 Dec for everyone.
+    for item, audience, due in (
+        ("module:thinking-traps", "everyone", "2030-12-05"),
+        ("module:thinking-traps", participant.id, "2030-12-04"),
+        ("module:cravings-and-urge-surfing", "everyone", "2030-12-06"),
+    ):
+        form = {"csrf": token, "item": item, "participant": audience, "due_date": due}
+        assert browser.post(f"{group}/assignments", form).status == 303
+
+    page = browser.get(f"{group}/progress")
+    headings = re.findall(
+        r'<th scope="col" class="mod" title="([^"]*)"><span class="clamp">[^<]*</span>(.*?)</th>',
+        page.body,
+    )
+    # The column says the group's date (not Sam's own), and that dates vary.
+    assert headings == [
+        (
+            "Thinking traps, due Thu 5 Dec 2030 for the group, other dates for some participants",
+            '<span class="due">5 Dec</span><span class="due">dates vary</span>',
+        ),
+        ("Cravings and urge surfing, due Fri 6 Dec 2030", '<span class="due">6 Dec</span>'),
+    ]
+    # Each cell of that column says its participant's own date; the other column's do not.
+    rows = {
+        name: row
+        for row in page.body.split("<tr>")[2:]
+        for name in ("Sam P.", "Alex R.")
+        if f'class="name">{name}' in row
+    }
+    for name, due in (("Sam P.", "Wed 4 Dec 2030"), ("Alex R.", "Thu 5 Dec 2030")):
+        traps, cravings = re.findall(r"<td class=\"n\"[^>]*>.*?</td>", rows[name])
+        assert f'title="Not started: due {due}"' in traps, traps
+        assert f'<span class="vh st"> Not started, due {due}</span>' in traps, traps
+        assert "title=" not in cravings and "due" not in cravings, cravings
+
+
 def test_a_grid_of_40_participants_and_60_modules_stays_small(
     client, publisher, shipped_modules, leader, service
 ):

@@ -110,9 +110,19 @@ def scenarios(draw: st.DrawFn) -> tuple[Group, list[AssignedModule], Facts]:
     return group, modules, Facts(completed, sheets, fields)
 
 
+def dates_vary(group: Group, modules: list[AssignedModule]) -> frozenset[str]:
+    """The modules whose due date is not the same for every participant assigned them."""
+    dates: dict[str, set[str | None]] = {}
+    for participant in group.participants:
+        for module_id, assigned in assigned_to(modules, participant.participant_id).items():
+            dates.setdefault(module_id, set()).add(assigned.due_date)
+    return frozenset(m for m, due in dates.items() if len(due) > 1)
+
+
 def cell_by_cell(group: Group, modules: list[AssignedModule], facts: Facts) -> list[GridRow]:
     """The grid as the rules give it, one cell at a time."""
     columns = list(dict.fromkeys(m.module_id for m in modules))
+    vary = dates_vary(group, modules)
     rows = []
     for participant in group.participants:
         pid = participant.participant_id
@@ -145,7 +155,10 @@ def cell_by_cell(group: Group, modules: list[AssignedModule], facts: Facts) -> l
                     check_mark(visible, cell),
                 )
             )
-        rows.append(GridRow(pid, participant.display_name, participant.joined_at, tuple(cells)))
+        own_dates = {m: due_for(mine[m].due_date, participant.joined_at) for m in vary if m in mine}
+        rows.append(
+            GridRow(pid, participant.display_name, participant.joined_at, tuple(cells), own_dates)
+        )
     return rows
 
 
@@ -159,6 +172,13 @@ def test_the_grid_in_one_pass_is_the_rules_cell_by_cell(
     expected = cell_by_cell(group, modules, facts)
     assert list(grid.participants) == expected
     assert [m.module_id for m in grid.modules] == list(dict.fromkeys(m.module_id for m in modules))
+    # A column stands for the group's assignment of its module if there is one.
+    for column in grid.modules:
+        groups = [
+            m for m in modules if m.module_id == column.module_id and m.participant_id is None
+        ]
+        assert column.participant_id is None if groups else column.participant_id is not None
+    assert grid.dates_vary == dates_vary(group, modules)
     for status in grid.counts:
         assert grid.counts[status] == sum(
             1 for r in expected for c in r.cells if c.status == status
@@ -200,3 +220,34 @@ def test_a_shared_cell_is_only_shared_where_the_worksheet_is_the_same() -> None:
     assert p0.cells[0] is p2.cells[0] and p0.cells[0].worksheet is None
     mark = p1.cells[0].worksheet
     assert mark is not None and (mark.fields, mark.answered, mark.shared) == (2, 0, False)
+
+
+def test_a_participants_own_assignment_wins_wherever_it_comes_and_dates_that_vary_are_theirs() -> (
+    None
+):
+    # m0: the group's due 5 Dec, p1's own due 4 Dec (first in reading order); m1: the group's
+    # due 6 Dec, p2's own due 8 Dec (after it); m2: the same date for everyone.
+    modules = [
+        AssignedModule("m0", "m0", 2, 2, "2026-12-04", None, ("b",), "p1"),
+        AssignedModule("m0", "m0", 1, 2, "2026-12-05", None, ("a",), None),
+        AssignedModule("m1", "m1", 1, 1, "2026-12-06", None, ("c",), None),
+        AssignedModule("m1", "m1", 1, 1, "2026-12-08", None, ("d",), "p2"),
+        AssignedModule("m2", "m2", 1, 1, "2026-12-09", None, ("e",), None),
+    ]
+    assert assigned_to(modules, "p1")["m0"] is modules[0]
+    assert assigned_to(modules, "p1")["m1"] is modules[2]
+    assert assigned_to(modules, "p2")["m0"] is modules[1]
+    assert assigned_to(modules, "p2")["m1"] is modules[3]
+    assert assigned_to(modules, "") == {"m0": modules[1], "m1": modules[2], "m2": modules[4]}
+
+    participants = tuple(EnrolledParticipant(pid, pid, iso(30)) for pid in PIDS)
+    completed = {pid: CompletedVersions(pid, {}) for pid in PIDS}
+    group = Group("g" * 32, "G", False, iso(50), ("leader",), participants)
+    grid = grid_with_attention(group, modules, Facts(completed, {}, {}), NOW, TODAY)
+    # The columns: the group's assignments (their dates), where each module first comes.
+    assert grid.modules == (modules[1], modules[2], modules[4])
+    assert grid.dates_vary == {"m0", "m1"}
+    p0, p1, p2 = grid.participants
+    assert p0.due_dates == {"m0": "2026-12-05", "m1": "2026-12-06"}
+    assert p1.due_dates == {"m0": "2026-12-04", "m1": "2026-12-06"}
+    assert p2.due_dates == {"m0": "2026-12-05", "m1": "2026-12-08"}

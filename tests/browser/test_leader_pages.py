@@ -609,6 +609,10 @@ def test_before_the_session_from_the_group_page(leader, artifacts, local_stack):
     assert page.locator(".card").count() == 9
     assert "3 of 9 did the worksheet, 3 started it; 3 shared it." in page.inner_text("main")
     assert page.locator(".card dl").count() >= 2  # the shared answers, under their labels
+    # Each question stands out from its answer.
+    weight = "e => parseInt(getComputedStyle(e).fontWeight, 10)"
+    assert page.locator(".card dl.answers dt").first.evaluate(weight) >= 600
+    assert page.locator(".card dl.answers dd").first.evaluate(weight) < 600
     assert (
         page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         <= 0

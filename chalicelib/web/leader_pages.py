@@ -36,6 +36,7 @@ from chalicelib.statuses import (
     OVERDUE,
     STATUS_TEXT,
     CheckMark,
+    ModuleStatus,
     WorksheetMark,
 )
 from chalicelib.vocabulary import TOPICS
@@ -657,7 +658,7 @@ def progress_page(visit: Visit) -> Html:
             "legend": [(ICONS[s], LEADER_TEXT[s], s) for s in LEGEND],
             "sheet_icons": SHEET_ICONS,
             "heads": _row_heads(grid, group_path(group_id)),
-            "cells": _grid_cells(grid.participants, names),
+            "cells": _grid_cells(grid.participants, names, group_path(group_id)),
             "sheet_legend": _sheet_legend(grid.participants),
             **_errors(errors),
         },
@@ -730,44 +731,55 @@ def _row_heads(grid: Grid, group: str) -> list[Any]:
     return heads
 
 
-def _grid_cells(rows: tuple[GridRow, ...], names: dict[str, str]) -> list[Any]:
+# Where a row's participant id goes in a cell's HTML made once for whichever row has it.
+WHO = "\0"
+SHARED_LINK = "Read the shared answers"
+
+
+def _grid_cells(rows: tuple[GridRow, ...], names: dict[str, str], group: str) -> list[Any]:
     """Each participant's cells as HTML (safe to insert): built here, not by a template macro
     or loop, because a 40 × 60 grid has 2,400 of them. ``names``: each module's escaped title,
-    by module id. Their parts repeat, so they are cached; and a cell the grid shares between
-    participants (same module, same status, nothing saved) is made once per page. A row with
-    its own due dates (``GridRow.due_dates``: the columns whose dates vary) says them there."""
+    by module id; ``group``: the group page's path. Their parts repeat, so they are cached; and
+    a cell the grid shares between participants (same module, same status, nothing saved) is
+    made once per page. A row with its own due dates (``GridRow.due_dates``: the columns whose
+    dates vary) says them there. A worksheet shared with the leaders links to the answers, on
+    "Before the session" at the participant's card."""
+
+    def cell(c: ModuleStatus, own_date: bool = False, due: str | None = None) -> str:
+        sheet = c.worksheet
+        link = (
+            f"{group}/before-session?module={c.module_id}#p-{WHO}"
+            if sheet is not None and sheet.shared
+            else None
+        )
+        parts = _cell_parts(
+            c.status,
+            c.version,
+            c.completed_at,
+            c.newer_version,
+            c.check,
+            sheet,
+            link,
+            own_date,
+            due,
+        )
+        return parts % names[c.module_id]
+
     distinct = {id(c): c for row in rows for c in row.cells}
-    made = {
-        key: _cell_parts(c.status, c.version, c.completed_at, c.newer_version, c.check, c.worksheet)
-        % names[c.module_id]
-        for key, c in distinct.items()
-    }
+    made = {key: cell(c) for key, c in distinct.items()}
     html = []
     for row in rows:
         dues = row.due_dates
-        if not dues:
-            html.append(markup("".join(map(made.__getitem__, map(id, row.cells)))))
-            continue
-        html.append(
-            markup(
-                "".join(
-                    made[id(c)]
-                    if c.module_id not in dues
-                    else _cell_parts(
-                        c.status,
-                        c.version,
-                        c.completed_at,
-                        c.newer_version,
-                        c.check,
-                        c.worksheet,
-                        own_date=True,
-                        due=dues[c.module_id],
-                    )
-                    % names[c.module_id]
-                    for c in row.cells
-                )
+        if dues:
+            text = "".join(
+                made[id(c)] if c.module_id not in dues else cell(c, True, dues[c.module_id])
+                for c in row.cells
             )
-        )
+        else:
+            text = "".join(map(made.__getitem__, map(id, row.cells)))
+        if WHO in text:
+            text = text.replace(WHO, str(escape(row.participant_id)))
+        html.append(markup(text))
     return html
 
 
@@ -779,12 +791,14 @@ def _cell_parts(
     newer_version: int | None,
     check: CheckMark | None,
     sheet: WorksheetMark | None,
+    link: str | None = None,
     own_date: bool = False,
     due: str | None = None,
 ) -> str:
     """A cell's HTML with ``%s`` where the module's (escaped) title goes: its status as an icon
-    and words, the version read and when, the knowledge check's score and the worksheet mark;
-    with ``own_date`` (the column's dates vary), the participant's due date ``due``."""
+    and words, the version read and when, the knowledge check's score and the worksheet mark
+    (a shared worksheet's links to ``link``); with ``own_date`` (the column's dates vary), the
+    participant's due date ``due``."""
     text = LEADER_TEXT[status]
     head = f'<td class="{SHORT[status]}"'
     title = ""
@@ -808,16 +822,20 @@ def _cell_parts(
     tail = f'<span class="vh st"> {escape(text)}</span>'
 
     if sheet:
-        if sheet.started or sheet.shared:
-            mark = (
-                SHEET_ICONS["done"]
-                if sheet.done
-                else SHEET_ICONS["started"]
-                if sheet.started
-                else ""
-            )
-            tail += f'<b class="w" aria-hidden="true">{mark}{SHEET_ICONS["shared"] if sheet.shared else ""}</b>'
+        mark = (
+            SHEET_ICONS["done"] if sheet.done else SHEET_ICONS["started"] if sheet.started else ""
+        )
+        if mark:
+            tail += f'<b class="w" aria-hidden="true">{mark}</b>'
         tail += f'<span class="vh">, {escape(worksheet_text(sheet))}</span>'
+        if sheet.shared and link:
+            tail += (
+                f'<a class="w" href="{escape(link)}" title="{SHARED_LINK}">'
+                f'<span aria-hidden="true">{SHEET_ICONS["shared"]}</span>'
+                f'<span class="vh"> {SHARED_LINK}</span></a>'
+            )
+        elif sheet.shared:
+            tail += f'<b class="w" aria-hidden="true">{SHEET_ICONS["shared"]}</b>'
     return (
         (head + '<span class="m"> ').replace("%", "%%")
         + "%s"

@@ -563,6 +563,25 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     names = page.locator(".grid tbody th").all_inner_texts()
     assert 0 < len(names) < 15
 
+    # A shared worksheet's ✉ leads to its answers: the participant's card on Before the session.
+    page.set_viewport_size(DESKTOP)
+    page.goto(group_url + "/progress")
+    shared = page.locator(".grid tbody a.w").first
+    expect(shared).to_have_accessible_name("Read the shared answers")
+    box = shared.bounding_box()
+    assert box is not None and box["width"] >= 24 and box["height"] >= 24, box
+    who = shared.evaluate("a => a.closest('tr').querySelector('th').firstChild.textContent.trim()")
+    shared.click()
+    page.wait_for_url(re.compile(r".*/before-session\?module=[^#]+#p-.+"))
+    target = page.evaluate("location.hash.slice(1)")
+    card = page.locator(f'li.card[id="{target}"]')
+    assert card.locator("h3").inner_text() == who
+    assert card.locator("dl.answers dt").count() > 0  # what they shared
+    shade = "e => getComputedStyle(e).backgroundColor"
+    assert card.evaluate(shade) != page.locator(f'li.card:not([id="{target}"])').first.evaluate(
+        shade
+    )
+
 
 def test_a_reason_marked_as_seen_on_the_group_page(leader, artifacts, local_stack):
     context, page = leader

@@ -109,7 +109,7 @@ def test_fifteen_participants_in_at_most_three_dynamodb_calls_audit_logged(
     aws_calls.reset()
     page = web.get(path)
     assert page.status == 200
-    assert len(re.findall(r'<li class="card">', page.body)) == 15
+    assert len(re.findall(r'<li class="card" id="p-[^"]+">', page.body)) == 15
     assert "0 of 15 did the worksheet, 3 started it; 1 shared it." in page.body
     every = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
     # Every signed-in web page reads its browser session first (one GetItem, records/sessions.py);

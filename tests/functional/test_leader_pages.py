@@ -943,6 +943,42 @@ def test_the_needs_attention_marker_on_the_group_page_and_the_grid(
     assert "Needs attention" not in browser.get(f"{group}/progress").body
 
 
+def test_a_reason_about_a_module_names_it_and_the_summary_says_what_is_checked(
+    client, published, leader, participant, library_clock
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    token = browser.get(group).csrf()
+    form = {"csrf": token, "item": "module:cravings-and-urge-surfing", "participant": "everyone"}
+    assert browser.post(f"{group}/assignments", form).status == 303
+    # Sam answers one field of its worksheet and leaves it for three days.
+    body = json.dumps(
+        {
+            "version": shipped_version("cravings-and-urge-surfing"),
+            "answers": {"urge-in-body": "tight chest"},
+        }
+    )
+    put = client.http.put(
+        "/me/worksheets/cravings-and-urge-surfing", headers=participant.headers, body=body
+    )
+    assert put.status_code == 200
+    library_clock.advance(3 * 86400)
+
+    browser = signed_in(client, leader)  # a new session: the first one timed out meanwhile
+    page = unescape(browser.get(group).body)
+    row = page.split(f'<li id="p-{participant.id}">', 1)[1].split("</li>", 1)[0]
+    assert "Worksheet left half done: Cravings and urge surfing" in row
+    assert "Mark as seen: Worksheet left half done: Cravings and urge surfing" in row
+    # The line above the list says these are the rules checked, not what applies to whom.
+    assert (
+        "1 participant needs attention. Checked for everyone: no activity for 5 days, 2 or more "
+        "modules overdue, a knowledge check missed twice, a worksheet left half done."
+    ) in page
+    grid = unescape(browser.get(f"{group}/progress").body)
+    assert 'title="Needs attention: Worksheet left half done: Cravings and urge surfing' in grid
+
+
 def seen_forms(page: Page) -> dict[tuple[str, str], str]:
     """The "Mark as seen" forms of a group page: (participant id, reason) → fingerprint."""
     return {

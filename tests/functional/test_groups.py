@@ -118,6 +118,23 @@ def test_enrolling_someone_who_is_not_a_participant_is_refused(client, group, le
     assert (status, body["error"]["code"]) == (404, "account_not_found")
 
 
+def test_enrolling_again_without_a_name_keeps_the_name_and_with_one_renames(
+    client, group, leader, participant
+):
+    path = f"/groups/{group}/participants"
+    first = enrol(client, group, leader, participant, "Sam R.")
+    status, again = call(client, "POST", path, leader, {"username": participant.username})
+    assert status == 200  # already enrolled, not the username as a new name
+    assert again == {**first, "display_name": "Sam R."}
+    _, detail = call(client, "GET", f"/groups/{group}", leader)
+    assert [p["display_name"] for p in detail["participants"]] == ["Sam R."]
+    body = {"username": participant.username, "display_name": "Samuel R."}
+    status, renamed = call(client, "POST", path, leader, body)
+    assert (status, renamed["display_name"]) == (200, "Samuel R.")
+    _, detail = call(client, "GET", f"/groups/{group}", leader)
+    assert [p["display_name"] for p in detail["participants"]] == ["Samuel R."]
+
+
 def test_rolling_admission_late_joiner_sees_current_assignments(
     client, group, leader, participant, other_participant
 ):

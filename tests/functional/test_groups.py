@@ -269,6 +269,74 @@ def test_assigning_again_updates_instead_of_duplicating_and_unassign_removes(
     assert status == 404
 
 
+def test_assigning_again_keeps_its_place_in_the_reading_order(
+    client, group, leader, participant, publisher
+):
+    from tests.functional.test_publishing import publish_tracks
+
+    publish_tracks(
+        publisher,
+        [
+            {
+                "id": "starter",
+                "title": "Starter",
+                "summary": "Two modules.",
+                "version": 1,
+                "modules": ["thinking-traps", "cravings-and-urge-surfing"],
+            }
+        ],
+    )
+    enrol(client, group, leader, participant)
+    due = "2026-11-24"
+    first = assign(client, group, leader, track_id="starter", due_date=due)
+    assign(client, group, leader, module_id="breathing-and-grounding", due_date=due)
+    # Assigned again, same due date, a session date now: only the dates change.
+    again = assign(client, group, leader, track_id="starter", due_date=due, session_date=due)
+    assert again["assigned_at"] == first["assigned_at"]
+    assert again["session_date"] == due
+    in_order = ["thinking-traps", "cravings-and-urge-surfing", "breathing-and-grounding"]
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    assert [a["module_id"] for a in mine["assignments"]] == in_order
+    _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
+    assert [m["module_id"] for m in grid["modules"]] == in_order
+    response = client.http.get(f"/groups/{group}/progress.csv", headers=leader.headers)
+    header = next(csv.reader(io.StringIO(response.body.decode())))
+    assert header == [
+        "Participant",
+        "Participant ID",
+        "Thinking traps",
+        "Cravings and urge surfing",
+        "Breathing and grounding",
+    ]
+
+
+def test_an_assignment_removed_meanwhile_is_not_brought_back_by_a_change(
+    client, service, group, leader
+):
+    from dataclasses import replace
+
+    from chalicelib.errors import NotFound
+    from chalicelib.records.audit import new_entry
+    from chalicelib.records.groups import Assignment
+
+    made = assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-24")
+    read = Assignment(
+        made["assignment_id"], "module", "thinking-traps", None, None, "2026-11-24", None,
+        made["assigned_at"], leader.id,
+    )  # fmt: skip
+    call(client, "DELETE", f"/groups/{group}/assignments/{made['assignment_id']}", leader)
+    audit = new_entry(
+        leader.id, ["leaders"], "assignment.put", "2026-11-20T16:00:00Z", group_id=group
+    )
+    with pytest.raises(NotFound) as gone:  # read before the removal, written after it
+        service.assignments.records.put_assignment(
+            group, replace(read, due_date="2026-11-26"), audit, replaces=True
+        )
+    assert gone.value.code == "assignment_not_found"
+    _, detail = call(client, "GET", f"/groups/{group}", leader)
+    assert detail["assignments"] == []
+
+
 def test_individual_assignment_reaches_only_that_participant(
     client, group, leader, participant, other_participant
 ):

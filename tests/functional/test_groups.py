@@ -390,6 +390,9 @@ def test_dashboard_grid_and_csv(client, group, leader, participant, other_partic
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
     assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="progress-tuesday-evening-group-2026-11-20.csv"'
+    )
     rows = list(csv.reader(io.StringIO(response.body.decode())))
     assert rows[0] == ["Participant", "Participant ID", "Thinking traps"]
     by_id = {r[1]: r for r in rows[1:]}

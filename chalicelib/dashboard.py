@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -143,6 +145,25 @@ class CsvFile:
     text: str
     filename: str
     content_type: str = "text/csv; charset=utf-8"
+
+
+MAX_SLUG = 40
+
+
+def _slug(text: str) -> str:
+    """``text`` in lowercase ASCII letters and digits joined by single hyphens (accents
+    dropped: "Sesión" is "sesion"; anything else is a break), at most ``MAX_SLUG`` long."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    return slug[:MAX_SLUG].rstrip("-")
+
+
+def progress_filename(group: GroupSummary, day: str) -> str:
+    """The progress CSV's file name: the group's name and the day it is downloaded,
+    ``progress-tuesday-evening-2026-11-27.csv``. A name with nothing left in ASCII (another
+    script, only symbols) gives the group id instead. Only ``[a-z0-9.-]``: no quotes, line
+    breaks or path characters, in a Content-Disposition header or a folder."""
+    return f"progress-{_slug(group.name) or _slug(group.group_id) or 'group'}-{_slug(day)}.csv"
 
 
 def group_grid(
@@ -393,7 +414,7 @@ class Dashboard:
     def csv(self, caller: Caller, group_id: str) -> CsvFile:
         """The dashboard as a CSV file (audit-logged as an export)."""
         _, grid = self._grid(caller, group_id, "group.progress.export")
-        return CsvFile(grid_csv(grid), "group-progress.csv")
+        return CsvFile(grid_csv(grid), progress_filename(grid.group, grid.as_of))
 
     def overview(self, caller: Caller) -> list[GroupOverview]:
         """The groups ``caller`` leads, active first, by name, each with its participants, overdue

@@ -16,13 +16,13 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import cached_property
 from typing import Any
 
 from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to
 from chalicelib.attention import Attention, Facts, ParticipantAttention, Standing, group_attention
-from chalicelib.clock import Clock
+from chalicelib.clock import Clock, calendar_day
 from chalicelib.errors import BadRequest, Forbidden
 from chalicelib.groups import GroupSummary, audit_read, led_group
 from chalicelib.identity import LEADERS, Caller
@@ -171,23 +171,31 @@ def group_grid(
     completed: Mapping[str, CompletedVersions],
     modules: list[AssignedModule],
     today: date,
+    zone: tzinfo,
     facts: Facts | None = None,
 ) -> Grid:
     """The dashboard grid of ``group`` (``completed`` holds each participant's completed
-    versions); each participant's completions pass the visibility rule first. With ``facts``
-    (the attention rule's batch read: saved worksheets and each assigned version's fields),
-    every cell whose assigned version has a worksheet says whether it was done and shared."""
-    columns, rows, _ = _grid_rows(group, completed, modules, today, facts)
+    versions) on the program's day ``today`` (``zone``: the program's time zone, in which the
+    day someone joined is compared with due dates); each participant's completions pass the
+    visibility rule first. With ``facts`` (the attention rule's batch read: saved worksheets
+    and each assigned version's fields), every cell whose assigned version has a worksheet
+    says whether it was done and shared."""
+    columns, rows, _ = _grid_rows(group, completed, modules, today, zone, facts)
     return _grid(group, columns, rows, today)
 
 
 def grid_with_attention(
-    group: Group, modules: list[AssignedModule], facts: Facts, now: datetime, today: date
+    group: Group,
+    modules: list[AssignedModule],
+    facts: Facts,
+    now: datetime,
+    today: date,
+    zone: tzinfo,
 ) -> Grid:
     """``group_grid`` with ``facts``, and who needs attention (``group_attention``): the rule
     starts from where the grid found each participant stands, not working it out again."""
-    columns, rows, standings = _grid_rows(group, facts.completed, modules, today, facts)
-    found = group_attention(group, modules, facts, now, today, standings)
+    columns, rows, standings = _grid_rows(group, facts.completed, modules, today, zone, facts)
+    found = group_attention(group, modules, facts, now, today, zone, standings)
     return _grid(group, columns, rows, today, {p.participant_id: p for p in found.participants})
 
 
@@ -214,6 +222,7 @@ def _grid_rows(
     completed: Mapping[str, CompletedVersions],
     modules: list[AssignedModule],
     today: date,
+    zone: tzinfo,
     facts: Facts | None,
 ) -> tuple[tuple[AssignedModule, ...], list[GridRow], dict[str, Standing]]:
     """The grid's columns and rows, and where each participant stands (for the attention
@@ -263,14 +272,14 @@ def _grid_rows(
                 continue
             key = id(mine[m])
             later = not_due.get(key)
-            if later is not None and joined_at and due_for(later[0], joined_at) is None:
+            if later is not None and joined_at and due_for(later[0], joined_at, zone) is None:
                 row.append((m, later[1]))
             else:
                 row.append((m, plans[key]))
         return row
 
     def joined_after_a_due_date(joined_at: str) -> bool:
-        return any(due_for(due, joined_at) is None for due, _ in not_due.values())
+        return any(due_for(due, joined_at, zone) is None for due, _ in not_due.values())
 
     everyones_plan = row_plan(for_everyone)
     rows = []
@@ -373,8 +382,9 @@ def worksheet_text(mark: WorksheetMark) -> str:
     return text + (", shared" if mark.shared else "")
 
 
-def grid_csv(grid: Grid) -> str:
-    """The grid as CSV (csv module: quotes, commas and newlines escaped)."""
+def grid_csv(grid: Grid, zone: tzinfo) -> str:
+    """The grid as CSV (csv module: quotes, commas and newlines escaped). A completion is dated
+    by the program's calendar (``zone``), like the grid's "as of" day and the due dates."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["Participant", "Participant ID"] + [safe_cell(m.title) for m in grid.modules])
@@ -383,7 +393,8 @@ def grid_csv(grid: Grid) -> str:
         for cell in row.cells:
             text = STATUS_TEXT[cell.status]
             if cell.status in (COMPLETED, COMPLETED_OLDER):
-                text += f" (version {cell.version}, {(cell.completed_at or '')[:10]})"
+                on = calendar_day(cell.completed_at, zone)
+                text += f" (version {cell.version}, {on.isoformat() if on else ''})"
             if cell.check is not None:
                 text += f"; knowledge check {cell.check.correct} of {cell.check.total}"
                 if cell.check.attempts > 1:
@@ -414,7 +425,7 @@ class Dashboard:
     def csv(self, caller: Caller, group_id: str) -> CsvFile:
         """The dashboard as a CSV file (audit-logged as an export)."""
         _, grid = self._grid(caller, group_id, "group.progress.export")
-        return CsvFile(grid_csv(grid), progress_filename(grid.group, grid.as_of))
+        return CsvFile(grid_csv(grid, self.clock.zone), progress_filename(grid.group, grid.as_of))
 
     def overview(self, caller: Caller) -> list[GroupOverview]:
         """The groups ``caller`` leads, active first, by name, each with its participants, overdue
@@ -464,11 +475,13 @@ class Dashboard:
             if self.attention is not None and group.participants:
                 # One batch read per group gives both the grid and who needs attention.
                 modules, facts = self.attention.facts(group)
-                grid = grid_with_attention(group, modules, facts, self.clock.now(), today)
+                grid = grid_with_attention(
+                    group, modules, facts, self.clock.now(), today, self.clock.zone
+                )
                 needing = sum(1 for p in grid.attention.values() if p.needs_attention)
             else:
                 modules = assigned_modules(group.assignments, self.library)
-                grid = group_grid(group, completed, modules, today)
+                grid = group_grid(group, completed, modules, today, self.clock.zone)
                 needing = 0
             overview.append(
                 GroupOverview(
@@ -489,8 +502,10 @@ class Dashboard:
         if self.attention is None:
             completed = self.completions.completed_versions(group.participant_ids)
             modules = assigned_modules(group.assignments, self.library)
-            return group, group_grid(group, completed, modules, today)
+            return group, group_grid(group, completed, modules, today, self.clock.zone)
         # One batch read for both: completed versions and the assigned worksheets; and the
         # rule starts from where the grid found each participant stands.
         modules, facts = self.attention.facts(group)
-        return group, grid_with_attention(group, modules, facts, self.clock.now(), today)
+        return group, grid_with_attention(
+            group, modules, facts, self.clock.now(), today, self.clock.zone
+        )

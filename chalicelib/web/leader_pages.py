@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import tzinfo
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
@@ -657,7 +658,7 @@ def progress_page(visit: Visit) -> Html:
             "legend": [(ICONS[s], LEADER_TEXT[s], s) for s in LEGEND],
             "sheet_icons": SHEET_ICONS,
             "heads": _row_heads(grid, group_path(group_id)),
-            "cells": _grid_cells(grid.participants, names),
+            "cells": _grid_cells(grid.participants, names, services.current().clock.zone),
             "sheet_legend": _sheet_legend(grid.participants),
             **_errors(errors),
         },
@@ -717,14 +718,17 @@ def _row_heads(grid: Grid, group: str) -> list[Any]:
     return heads
 
 
-def _grid_cells(rows: tuple[GridRow, ...], names: dict[str, str]) -> list[Any]:
+def _grid_cells(rows: tuple[GridRow, ...], names: dict[str, str], zone: tzinfo) -> list[Any]:
     """Each participant's cells as HTML (safe to insert): built here, not by a template macro
     or loop, because a 40 × 60 grid has 2,400 of them. ``names``: each module's escaped title,
-    by module id. Their parts repeat, so they are cached; and a cell the grid shares between
-    participants (same module, same status, nothing saved) is made once per page."""
+    by module id; ``zone``: the program's time zone (a completion's day). Their parts repeat,
+    so they are cached; and a cell the grid shares between participants (same module, same
+    status, nothing saved) is made once per page."""
     distinct = {id(c): c for row in rows for c in row.cells}
     made = {
-        key: _cell_parts(c.status, c.version, c.completed_at, c.newer_version, c.check, c.worksheet)
+        key: _cell_parts(
+            c.status, c.version, c.completed_at, c.newer_version, c.check, c.worksheet, zone
+        )
         % names[c.module_id]
         for key, c in distinct.items()
     }
@@ -739,13 +743,14 @@ def _cell_parts(
     newer_version: int | None,
     check: CheckMark | None,
     sheet: WorksheetMark | None,
+    zone: tzinfo,
 ) -> str:
     """A cell's HTML with ``%s`` where the module's (escaped) title goes: its status as an icon
     and words, the version read and when, the knowledge check's score and the worksheet mark."""
     text = LEADER_TEXT[status]
     head = f'<td class="{SHORT[status]}{" s" if sheet and sheet.shared else ""}"'
     if version:
-        title = f"{text}: version {version}, {day(completed_at)}"
+        title = f"{text}: version {version}, {day(completed_at, 'en', zone)}"
         if newer_version:
             title += f"; version {newer_version} is out"
         if check:

@@ -40,7 +40,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, NamedTuple
 
 from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to
@@ -236,10 +236,12 @@ def participant_reasons(
     facts: Facts,
     now: datetime,
     today: date,
+    zone: tzinfo,
     inactive_days: int,
     standing: Standing | None = None,
 ) -> list[Reason]:
-    """The current reasons of one participant (not yet matched against marks as seen).
+    """The current reasons of one participant (not yet matched against marks as seen) on the
+    program's day ``today`` (``zone``: the program's time zone, for ``due_for``).
     ``standing``: where they stand, if already worked out from these ``facts``."""
     pid = participant.participant_id
     joined = at_second(participant.joined_at)
@@ -254,7 +256,7 @@ def participant_reasons(
             m.module_id: status_of(
                 m.module_id,
                 m.target_version,
-                due_for(m.due_date, participant.joined_at),
+                due_for(m.due_date, participant.joined_at, zone),
                 completed,
                 today,
             )
@@ -370,6 +372,7 @@ def group_attention(
     facts: Facts,
     now: datetime,
     today: date,
+    zone: tzinfo,
     standings: Mapping[str, Standing] | None = None,
 ) -> GroupAttention:
     """Every participant of ``group`` with their reasons, each marked ``seen`` if a leader
@@ -383,7 +386,9 @@ def group_attention(
         standing = standings.get(pid) if standings is not None else None
         reasons = [
             replace(r, seen=seen.get((pid, r.code)) == r.fingerprint)
-            for r in participant_reasons(participant, modules, facts, now, today, days, standing)
+            for r in participant_reasons(
+                participant, modules, facts, now, today, zone, days, standing
+            )
         ]
         rows.append(
             ParticipantAttention(
@@ -451,7 +456,9 @@ class Attention:
     def compute(self, group: Group) -> GroupAttention:
         """The rule applied to a group already read (no audit entry: the caller writes it)."""
         modules, facts = self.facts(group)
-        return group_attention(group, modules, facts, self.clock.now(), self.clock.today())
+        return group_attention(
+            group, modules, facts, self.clock.now(), self.clock.today(), self.clock.zone
+        )
 
     def group(self, caller: Caller, group_id: str) -> GroupAttention:
         """Who needs attention in a group ``caller`` leads, and why (audit-logged as a read)."""

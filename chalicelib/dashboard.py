@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import cached_property
 from typing import Any
 
 from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to
 from chalicelib.attention import Attention, Facts, ParticipantAttention, Standing, group_attention
-from chalicelib.clock import Clock
+from chalicelib.clock import Clock, calendar_day
 from chalicelib.errors import BadRequest, Forbidden
 from chalicelib.groups import GroupSummary, audit_read, led_group
 from chalicelib.identity import LEADERS, Caller
@@ -152,28 +154,55 @@ class CsvFile:
     content_type: str = "text/csv; charset=utf-8"
 
 
+MAX_SLUG = 40
+
+
+def _slug(text: str) -> str:
+    """``text`` in lowercase ASCII letters and digits joined by single hyphens (accents
+    dropped: "Sesión" is "sesion"; anything else is a break), at most ``MAX_SLUG`` long."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    return slug[:MAX_SLUG].rstrip("-")
+
+
+def progress_filename(group: GroupSummary, day: str) -> str:
+    """The progress CSV's file name: the group's name and the day it is downloaded,
+    ``progress-tuesday-evening-2026-11-27.csv``. A name with nothing left in ASCII (another
+    script, only symbols) gives the group id instead. Only ``[a-z0-9.-]``: no quotes, line
+    breaks or path characters, in a Content-Disposition header or a folder."""
+    return f"progress-{_slug(group.name) or _slug(group.group_id) or 'group'}-{_slug(day)}.csv"
+
+
 def group_grid(
     group: Group,
     completed: Mapping[str, CompletedVersions],
     modules: list[AssignedModule],
     today: date,
+    zone: tzinfo,
     facts: Facts | None = None,
 ) -> Grid:
     """The dashboard grid of ``group`` (``completed`` holds each participant's completed
-    versions); each participant's completions pass the visibility rule first. With ``facts``
-    (the attention rule's batch read: saved worksheets and each assigned version's fields),
-    every cell whose assigned version has a worksheet says whether it was done and shared."""
-    columns, rows, _, vary = _grid_rows(group, completed, modules, today, facts)
+    versions) on the program's day ``today`` (``zone``: the program's time zone, in which the
+    day someone joined is compared with due dates); each participant's completions pass the
+    visibility rule first. With ``facts`` (the attention rule's batch read: saved worksheets
+    and each assigned version's fields), every cell whose assigned version has a worksheet
+    says whether it was done and shared."""
+    columns, rows, _, vary = _grid_rows(group, completed, modules, today, zone, facts)
     return _grid(group, columns, rows, today, vary)
 
 
 def grid_with_attention(
-    group: Group, modules: list[AssignedModule], facts: Facts, now: datetime, today: date
+    group: Group,
+    modules: list[AssignedModule],
+    facts: Facts,
+    now: datetime,
+    today: date,
+    zone: tzinfo,
 ) -> Grid:
     """``group_grid`` with ``facts``, and who needs attention (``group_attention``): the rule
     starts from where the grid found each participant stands, not working it out again."""
-    columns, rows, standings, vary = _grid_rows(group, facts.completed, modules, today, facts)
-    found = group_attention(group, modules, facts, now, today, standings)
+    columns, rows, standings, vary = _grid_rows(group, facts.completed, modules, today, zone, facts)
+    found = group_attention(group, modules, facts, now, today, zone, standings)
     attention = {p.participant_id: p for p in found.participants}
     return _grid(group, columns, rows, today, vary, attention)
 
@@ -203,6 +232,7 @@ def _grid_rows(
     completed: Mapping[str, CompletedVersions],
     modules: list[AssignedModule],
     today: date,
+    zone: tzinfo,
     facts: Facts | None,
 ) -> tuple[tuple[AssignedModule, ...], list[GridRow], dict[str, Standing], frozenset[str]]:
     """The grid's columns and rows, where each participant stands (for the attention rule,
@@ -272,14 +302,14 @@ def _grid_rows(
                 continue
             key = id(mine[m])
             later = not_due.get(key)
-            if later is not None and joined_at and due_for(later[0], joined_at) is None:
+            if later is not None and joined_at and due_for(later[0], joined_at, zone) is None:
                 row.append((m, later[1]))
             else:
                 row.append((m, plans[key]))
         return row
 
     def joined_after_a_due_date(joined_at: str) -> bool:
-        return any(due_for(due, joined_at) is None for due, _ in not_due.values())
+        return any(due_for(due, joined_at, zone) is None for due, _ in not_due.values())
 
     everyones_plan = row_plan(for_everyone)
     rows = []
@@ -322,7 +352,9 @@ def _grid_rows(
             cells.append(cell)
             statuses[module_id] = cell
         due_dates = {
-            m: due_for(mine[m].due_date, participant.joined_at) for m in dates_vary if m in mine
+            m: due_for(mine[m].due_date, participant.joined_at, zone)
+            for m in dates_vary
+            if m in mine
         }
         rows.append(
             GridRow(pid, participant.display_name, participant.joined_at, tuple(cells), due_dates)
@@ -387,8 +419,9 @@ def worksheet_text(mark: WorksheetMark) -> str:
     return text + (", shared" if mark.shared else "")
 
 
-def grid_csv(grid: Grid) -> str:
-    """The grid as CSV (csv module: quotes, commas and newlines escaped)."""
+def grid_csv(grid: Grid, zone: tzinfo) -> str:
+    """The grid as CSV (csv module: quotes, commas and newlines escaped). A completion is dated
+    by the program's calendar (``zone``), like the grid's "as of" day and the due dates."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["Participant", "Participant ID"] + [safe_cell(m.title) for m in grid.modules])
@@ -397,7 +430,8 @@ def grid_csv(grid: Grid) -> str:
         for cell in row.cells:
             text = STATUS_TEXT[cell.status]
             if cell.status in (COMPLETED, COMPLETED_OLDER):
-                text += f" (version {cell.version}, {(cell.completed_at or '')[:10]})"
+                on = calendar_day(cell.completed_at, zone)
+                text += f" (version {cell.version}, {on.isoformat() if on else ''})"
             if cell.check is not None:
                 text += f"; knowledge check {cell.check.correct} of {cell.check.total}"
                 if cell.check.attempts > 1:
@@ -428,7 +462,7 @@ class Dashboard:
     def csv(self, caller: Caller, group_id: str) -> CsvFile:
         """The dashboard as a CSV file (audit-logged as an export)."""
         _, grid = self._grid(caller, group_id, "group.progress.export")
-        return CsvFile(grid_csv(grid), "group-progress.csv")
+        return CsvFile(grid_csv(grid, self.clock.zone), progress_filename(grid.group, grid.as_of))
 
     def overview(self, caller: Caller) -> list[GroupOverview]:
         """The groups ``caller`` leads, active first, by name, each with its participants, overdue
@@ -478,11 +512,13 @@ class Dashboard:
             if self.attention is not None and group.participants:
                 # One batch read per group gives both the grid and who needs attention.
                 modules, facts = self.attention.facts(group)
-                grid = grid_with_attention(group, modules, facts, self.clock.now(), today)
+                grid = grid_with_attention(
+                    group, modules, facts, self.clock.now(), today, self.clock.zone
+                )
                 needing = sum(1 for p in grid.attention.values() if p.needs_attention)
             else:
                 modules = assigned_modules(group.assignments, self.library)
-                grid = group_grid(group, completed, modules, today)
+                grid = group_grid(group, completed, modules, today, self.clock.zone)
                 needing = 0
             overview.append(
                 GroupOverview(
@@ -503,8 +539,10 @@ class Dashboard:
         if self.attention is None:
             completed = self.completions.completed_versions(group.participant_ids)
             modules = assigned_modules(group.assignments, self.library)
-            return group, group_grid(group, completed, modules, today)
+            return group, group_grid(group, completed, modules, today, self.clock.zone)
         # One batch read for both: completed versions and the assigned worksheets; and the
         # rule starts from where the grid found each participant stands.
         modules, facts = self.attention.facts(group)
-        return group, grid_with_attention(group, modules, facts, self.clock.now(), today)
+        return group, grid_with_attention(
+            group, modules, facts, self.clock.now(), today, self.clock.zone
+        )

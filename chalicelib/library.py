@@ -8,7 +8,10 @@ functions below so that both sides agree):
 - ``modules/{id}/{locale}/index.json``: the module pointer: the full latest document plus the
   list of versions with their changelogs. Rewritten after a new version document exists, so a
   reader never sees a pointer to a missing version.
-- ``catalog/{locale}.json``: the latest version of every module, without HTML.
+- ``catalog/{locale}.json``: the latest version of every module, without HTML, each entry with
+  the words of its text (``TEXT_WORDS``, see ``steady_content.search_words``) for the library
+  search. Entries published before that field existed have none and are searched by title,
+  summary and tags until the next publishing run rewrites them.
 - ``tracks/{locale}.json``: every track (an ordered list of module ids), from
   ``content/tracks/*.yaml``: ``{"tracks": [{"id", "title", "summary", "version", "modules"}]}``.
 
@@ -30,6 +33,7 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -109,18 +113,67 @@ LESSON_CODE = re.compile(r"^[a-z2-7]{8}$")
 MAX_QUERY_LENGTH = 100
 
 
-def _folded(text: str) -> str:
-    """Lower case without accents, so "ansiedad" finds "Ansiedád" and "SLEEP" finds "sleep"."""
+# The catalog entry field with the words of a module's text: folded (``folded``), each once,
+# sorted, separated by spaces. Only the library search reads it; ``catalog`` leaves it out.
+TEXT_WORDS = "text_words"
+# Where a search found the words of a query, best first (``Searchable.found_in``).
+FOUND_IN = ("title", "summary", "text")
+IN_TITLE, IN_SUMMARY, IN_TEXT = FOUND_IN
+
+
+def folded(text: str) -> str:
+    """Lower case without accents, so "ansiedad" finds "Ansiedád" and "SLEEP" finds "sleep".
+    The library search folds what it looks in and what is typed the same way."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def matches(entry: dict[str, Any], query: str) -> bool:
-    """Whether a catalog entry matches a search: every word of ``query`` appears in its title,
-    summary or tags (accents and case ignored)."""
-    words = [entry.get("title", ""), entry.get("summary", ""), *entry.get("tags", [])]
-    text = _folded(" ".join(words))
-    return all(word in text for word in _folded(query).split())
+# A word, with the hyphens and apostrophes inside it: "12-step", "don't", "1-800-662-4357".
+# Publishing splits a module's text with it too (steady_content.search_words).
+WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a search, folded: a module matches when every one appears in it.
+    Punctuation typed around a word ("craving," "(HALT)") is not part of it."""
+    return WORD.findall(folded(query))
+
+
+@dataclass(frozen=True)
+class Searchable:
+    """What the library search looks in for one catalog entry, folded once per catalog read
+    rather than per search."""
+
+    title: str
+    summary: str  # the summary and the tags
+    text: str  # the words of the module's text ("" for an entry published without them)
+
+    @classmethod
+    def of(cls, entry: dict[str, Any]) -> Searchable:
+        summary = " ".join([entry.get("summary", ""), *entry.get("tags", [])])
+        return cls(folded(entry.get("title", "")), folded(summary), entry.get(TEXT_WORDS) or "")
+
+    def found_in(self, words: Sequence[str]) -> str | None:
+        """Where every one of ``words`` (``query_words``) appears, as part of a word, the best
+        place first: ``"title"`` if all are in the title; ``"summary"`` if all are in the title,
+        summary or tags; ``"text"`` if the module's text holds the others; ``None`` if one is
+        nowhere. No words match everything (in the title)."""
+        places = (self.title, self.summary, self.text)
+        worst = 0
+        for word in words:
+            place = next((i for i, text in enumerate(places) if word in text), None)
+            if place is None:
+                return None
+            worst = max(worst, place)
+        return FOUND_IN[worst]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A module a library search found: its catalog entry, and where (``FOUND_IN``)."""
+
+    module: dict[str, Any]
+    found_in: str
 
 
 def parse_version(value: Any) -> int:
@@ -181,6 +234,18 @@ class Published:
         return int(self.document["version"])
 
 
+@dataclass(frozen=True)
+class _Catalog:
+    """The catalog in one locale, as built from the catalog documents ``sources`` (the English
+    one, and the translated one or None): its entries, their lesson codes, and what a search
+    looks in for each module id."""
+
+    sources: tuple[Any, Any]
+    entries: tuple[dict[str, Any], ...]
+    codes: dict[str, str]
+    searchable: dict[str, Searchable]
+
+
 class ModuleLibrary:
     """Reads published modules. ``s3`` is a boto3 S3 client (injected)."""
 
@@ -190,8 +255,7 @@ class ModuleLibrary:
         self._clock = clock
         self._versions: OrderedDict[str, Published] = OrderedDict()
         self._pointers: dict[str, tuple[float, dict[str, Any] | None]] = {}
-        # locale -> (the catalog pointer documents it was built from, entries, lesson codes)
-        self._catalogs: dict[str, tuple[Any, Any, tuple[dict[str, Any], ...], dict[str, str]]] = {}
+        self._catalogs: dict[str, _Catalog] = {}
         self._lock = threading.Lock()
 
     def catalog(
@@ -201,56 +265,75 @@ class ModuleLibrary:
         optionally filtered by topic and tag. The entries are shared: read them, never change them."""
         return [
             m
-            for m in self._merged_catalog(locale)[0]
+            for m in self._merged_catalog(locale).entries
             if (topic is None or m["topic"] == topic) and (tag is None or tag in m.get("tags", []))
         ]
 
     def module_for_code(self, code: str) -> str:
         """The module id whose ``lesson_code`` is ``code``; raises ``NotFound``."""
         if isinstance(code, str) and LESSON_CODE.fullmatch(code):
-            module_id = self._merged_catalog(DEFAULT_LOCALE)[1].get(code)
+            module_id = self._merged_catalog(DEFAULT_LOCALE).codes.get(code)
             if module_id is not None:
                 return module_id
         raise NotFound("There is no such lesson.", code="module_not_found")
 
-    def _merged_catalog(self, locale: str) -> tuple[tuple[dict[str, Any], ...], dict[str, str]]:
-        """The catalog in ``locale`` and its lesson codes, rebuilt only when a catalog pointer
-        was read again: every lesson page needs both, and building them costs more than the
-        rest of the page's own work."""
+    def _merged_catalog(self, locale: str) -> _Catalog:
+        """The catalog in ``locale``, its lesson codes and what a search looks in, rebuilt only
+        when a catalog pointer was read again: every lesson page needs the codes, and building
+        them costs more than the rest of the page's own work. A translated entry replaces the
+        English one whole, so a translation is searched in its own words."""
         english = self._pointer(catalog_key())
         translated = self._pointer(catalog_key(locale)) if locale != DEFAULT_LOCALE else None
         with self._lock:
             cached = self._catalogs.get(locale)
-        if cached is not None and cached[0] is english and cached[1] is translated:
-            return cached[2], cached[3]
-        modules = {
-            m["id"]: {**m, "locale": DEFAULT_LOCALE}
-            for m in (english or {"modules": []})["modules"]
-        }
+        if cached is not None and cached.sources[0] is english and cached.sources[1] is translated:
+            return cached
+        modules = {m["id"]: (m, DEFAULT_LOCALE) for m in (english or {"modules": []})["modules"]}
         for m in (translated or {"modules": []})["modules"]:
             if m["id"] in modules:
-                modules[m["id"]] = {**m, "locale": locale}
-        entries = tuple(modules.values())
-        codes = {lesson_code(m["id"]): str(m["id"]) for m in entries}
+                modules[m["id"]] = (m, locale)
+        # The text's words stay here: pages and the API get the entry without them.
+        entries = tuple(
+            {**{k: v for k, v in m.items() if k != TEXT_WORDS}, "locale": in_locale}
+            for m, in_locale in modules.values()
+        )
+        merged = _Catalog(
+            (english, translated),
+            entries,
+            {lesson_code(m["id"]): str(m["id"]) for m in entries},
+            {module_id: Searchable.of(m) for module_id, (m, _) in modules.items()},
+        )
         with self._lock:
-            self._catalogs[locale] = (english, translated, entries, codes)
-        return entries, codes
+            self._catalogs[locale] = merged
+        return merged
 
     def search(
         self, locale: str = DEFAULT_LOCALE, topic: str | None = None, query: str = ""
-    ) -> list[dict[str, Any]]:
-        """The catalog in ``locale`` (see ``catalog``), in one topic or all, matching ``query``
-        (see ``matches``), by title. Raises ``BadRequest`` for an unknown topic or a query
-        longer than ``MAX_QUERY_LENGTH``."""
+    ) -> list[Found]:
+        """The modules of the catalog in ``locale`` (see ``catalog``), in one topic or all, in
+        which every word of ``query`` appears (``Searchable.found_in``): those with the words in
+        the title first, then in the summary or tags, then in the text, each by title. An empty
+        query finds every module, by title. Raises ``BadRequest`` for an unknown topic or a
+        query longer than ``MAX_QUERY_LENGTH``."""
         if topic is not None and topic not in TOPICS:
             raise BadRequest(f"topic is one of: {', '.join(TOPICS)}.", code="invalid_topic")
         if len(query) > MAX_QUERY_LENGTH:
             raise BadRequest(
                 f"Search for at most {MAX_QUERY_LENGTH} characters.", code="query_too_long"
             )
-        catalog = self.catalog(topic=topic, locale=locale)
-        found = [m for m in catalog if not query.strip() or matches(m, query)]
-        return sorted(found, key=lambda m: _folded(m["title"]))
+        catalog = self._merged_catalog(locale)
+        words = query_words(query)
+        found = []
+        for module in catalog.entries:
+            if topic is not None and module["topic"] != topic:
+                continue
+            place = catalog.searchable[module["id"]].found_in(words)
+            if place is not None:
+                found.append(Found(module, place))
+        return sorted(
+            found,
+            key=lambda f: (FOUND_IN.index(f.found_in), catalog.searchable[f.module["id"]].title),
+        )
 
     def tracks(self) -> list[dict[str, Any]]:
         """Every published track: ``{"id", "title", "summary", "version", "modules": [ids]}``."""

@@ -517,7 +517,7 @@ class Reading:
             for assigned in assigned_modules(group.assignments, self.library):
                 if assigned.participant_id not in (None, caller.id):
                     continue
-                due = due_for(assigned.due_date, joined_at)
+                due = due_for(assigned.due_date, joined_at, self.clock.zone)
                 status = status_of(
                     assigned.module_id, assigned.target_version, due, completed, today
                 )

@@ -4,7 +4,7 @@ Write order, so a reader never sees a pointer to something missing:
 1. the version document, ``PutObject`` with ``IfNoneMatch: *``: S3 itself refuses to
    overwrite a published version, even if two publishers race;
 2. the module index (latest document + version list);
-3. the catalog;
+3. the catalog (with the words of each module's text, for the library search);
 4. the tracks of each locale, each track only once every module it lists is published.
 
 Rules: the same (id, version) with the same sha256 is a no-op; with a different sha256 it is
@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.library import (
     DEFAULT_LOCALE,
+    TEXT_WORDS,
     catalog_key,
     index_key,
     summary_of,
@@ -32,6 +33,7 @@ from chalicelib.library import (
 )
 from steady_content.hyphens import soft_hyphenated
 from steady_content.pipeline import Module, build
+from steady_content.search_words import text_words
 from steady_content.tracks import Track
 
 NEW, UNCHANGED, REFUSED = "new", "unchanged", "refused"
@@ -258,7 +260,10 @@ class Publisher:
                 latest = index["latest"]
                 # The grid's narrow column headings break long words where the dictionary says.
                 heading = soft_hyphenated(latest["title"], locale)
-                entries[module_id] = {**summary_of(latest), "heading": heading}
+                # Made from the published text, so a run rewrites the words of versions
+                # published before the catalog carried them.
+                words = text_words(latest)
+                entries[module_id] = {**summary_of(latest), "heading": heading, TEXT_WORDS: words}
         catalog["modules"] = sorted(entries.values(), key=lambda m: (m["topic"], m["title"]))
         self._put_json(catalog_key(locale), catalog)
 

@@ -4,6 +4,11 @@ Kept apart from ``pages.py``: each handler parses the form, calls one use case i
 ``chalicelib.reminders`` and renders the page in the participant's language. A form that
 cannot be saved comes back with what was typed and an error summary linking to each field;
 a saved form redirects (so a reload does not post again).
+
+Two languages, two preferences: the page's (``locale``, as on every page: the address, a
+form's hidden field, else the browser's) and the messages' (``reminder_locale`` in the form,
+the stored reminder choice). Choosing Spanish texts leaves the page in English, and a page
+read in Spanish stays Spanish after a save.
 """
 
 from __future__ import annotations
@@ -42,8 +47,9 @@ FIELDS = {
     "time_in_quiet_hours": "time",
     "invalid_days": "day_mon",
     "invalid_quiet_hours": "quiet_start",
+    "quiet_hours_incomplete": "quiet_start",
     "invalid_timezone": "timezone",
-    "invalid_locale": "locale-en",
+    "invalid_locale": "reminder_locale-en",
     "invalid_channel": "channel-email",
     "invalid_trigger": "trigger-day_before",
     "contact_not_confirmed": "enabled",
@@ -127,13 +133,15 @@ def save_reminders(visit: Visit) -> Any:
         "quiet_start": f.get("quiet_start", ""),
         "quiet_end": f.get("quiet_end", ""),
         "timezone": f.get("timezone", ""),
-        "locale": f.get("locale", ""),
+        "locale": f.get("reminder_locale", ""),  # the messages' language, not the page's
     }
     try:
+        # Only one end chosen: the form's own refusal, with its own words (the service's
+        # invalid_quiet_hours, as the form can send it, is a start and an end that are equal).
         if bool(form["quiet_start"]) != bool(form["quiet_end"]):
             raise BadRequest(
                 "Choose when quiet hours start and when they end, or neither.",
-                code="invalid_quiet_hours",
+                code="quiet_hours_incomplete",
             )
         quiet = (
             {"start": form["quiet_start"], "end": form["quiet_end"]}
@@ -155,7 +163,13 @@ def save_reminders(visit: Visit) -> Any:
         )
     except SteadyError as error:
         return _page(visit, form, error)
-    return Redirect(f"{PAGE}?done=saved")
+    return _done(visit, "saved")
+
+
+def _done(visit: Visit, what: str, anchor: str = "") -> Redirect:
+    """Back to the page, which says ``what`` was done, in the language it was read in."""
+    lang = visit.language()
+    return Redirect(f"{PAGE}?done={what}" + (f"&locale={lang}" if lang != "en" else "") + anchor)
 
 
 def change_contact(visit: Visit) -> Any:
@@ -165,7 +179,7 @@ def change_contact(visit: Visit) -> Any:
         services.current().reminders.request_contact_change(caller, email or None, phone or None)
     except SteadyError as error:
         return _page(visit, {"email": email, "phone": phone}, error)
-    return Redirect(f"{PAGE}?done=code_sent#code")
+    return _done(visit, "code_sent", "#code")
 
 
 def confirm_contact(visit: Visit) -> Any:
@@ -175,7 +189,7 @@ def confirm_contact(visit: Visit) -> Any:
         services.current().reminders.confirm_contact(caller, code)
     except SteadyError as error:
         return _page(visit, {"code": code}, error)
-    return Redirect(f"{PAGE}?done=confirmed")
+    return _done(visit, "confirmed")
 
 
 def delete_contact(visit: Visit) -> Any:
@@ -192,8 +206,7 @@ def delete_contact(visit: Visit) -> Any:
             ),
         )
     services.current().reminders.delete_contact(caller)
-    lang = visit.language()
-    return Redirect(f"{PAGE}?done=contact_deleted" + (f"&locale={lang}" if lang != "en" else ""))
+    return _done(visit, "contact_deleted")
 
 
 def reminders_stop(visit: Visit) -> Html:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar, cast
 from urllib.parse import parse_qs
@@ -28,7 +28,7 @@ from chalicelib.api import Download
 from chalicelib.errors import BadRequest, Forbidden, PayloadTooLarge, SteadyError, Unauthenticated
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.sign_in import Session
-from chalicelib.web import csrf, render
+from chalicelib.web import csrf, render, words
 
 FORM = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 8192
@@ -171,10 +171,32 @@ def parse_form(
     for name, value in form.items():
         # parse_qs already turned bytes that are not UTF-8 into U+FFFD; this refuses control
         # characters and over-long values, naming the field, before any handler sees them.
-        text.check_all(name, "A field name")
         lines = multiline is not None and multiline.fullmatch(name) is not None
-        text.check_all(value, name[:40], multiline=lines)
+        for checked, field_name, breaks in ((name, "", False), (value, name, lines)):
+            found = text.problem(checked, multiline=breaks)
+            if found is not None:
+                locale = form.get("locale")
+                raise RefusedText(
+                    f"{field_name[:40] or 'A field name'} {found}.",
+                    field=field_name,
+                    limit=text.MAX_TEXT if len(checked) > text.MAX_TEXT else None,
+                    locale=locale if locale and text.problem(locale) is None else None,
+                )
     return form
+
+
+class RefusedText(BadRequest):
+    """A form field's text broke the one text rule (``chalicelib.text``): a control character,
+    or longer than ``limit``. ``field`` is the form's name for it ("" when the name itself was
+    refused) and ``locale`` the form's own ``locale`` field, if it was fine: the error page
+    names the field in the words of the form's page and in its language
+    (``words.refused_text``), not in the API's words ``message`` keeps."""
+
+    def __init__(self, message: str, *, field: str, limit: int | None, locale: str | None) -> None:
+        super().__init__(message, code=text.CODE)
+        self.field = field
+        self.limit = limit
+        self.locale = locale
 
 
 # Every page says when a participant's access ends, from this long before (its last month).
@@ -182,8 +204,9 @@ ACCESS_NOTICE_SECONDS = 31 * 86_400
 
 
 def access_ends(caller: Caller | None) -> str | None:
-    """The day a participant's access ends (``YYYY-MM-DD``), in its last month; else ``None``.
-    Read from the access check's cache (the request's own check filled it)."""
+    """When a participant's access ends (a UTC ISO time: the page shows its day in the
+    program's time zone), in its last month; else ``None``. Read from the access check's cache
+    (the request's own check filled it)."""
     if caller is None or PARTICIPANTS not in caller.roles:
         return None
     svc = services.current()
@@ -193,13 +216,13 @@ def access_ends(caller: Caller | None) -> str | None:
         return None
     if ends_at is None or ends_at - svc.clock.epoch() > ACCESS_NOTICE_SECONDS:
         return None
-    return datetime.fromtimestamp(ends_at, UTC).date().isoformat()
+    return datetime.fromtimestamp(ends_at, UTC).isoformat().replace("+00:00", "Z")
 
 
 def page(result: Html, visit: Visit) -> Response:
     lang = result.context.get("lang", "en")
     context = {
-        **render.page_context(lang, visit.caller, visit.csrf_token),
+        **render.page_context(lang, visit.caller, visit.csrf_token, services.current().clock.zone),
         "access_ends": access_ends(visit.caller),
         **result.context,
     }
@@ -220,7 +243,10 @@ def redirect(location: str, cookies: Iterable[str] = ()) -> Response:
     return _response("", 303, {"Location": location}, cookies)
 
 
-def error_page(error: SteadyError, visit: Visit) -> Response:
+def error_page(error: SteadyError, visit: Visit, english_only: bool = False) -> Response:
+    """The page for a refusal no form of the page's own shows. Form text the service refuses
+    (``RefusedText``) is named in words, in the page's language (English on leader pages,
+    ``english_only``); every other refusal in the service's own English words."""
     titles = {
         400: "Please check that",
         403: "Not available",
@@ -229,11 +255,19 @@ def error_page(error: SteadyError, visit: Visit) -> Response:
         413: "Too large",
         503: "Please try again",
     }
-    result = Html(
-        "problem.html",
-        {"heading": titles.get(error.status, "Something went wrong"), "message": error.message},
-        error.status,
-    )
+    context = {
+        "heading": titles.get(error.status, "Something went wrong"),
+        "message": error.message,
+    }
+    if isinstance(error, RefusedText):
+        form = {"locale": error.locale} if error.locale else {}
+        lang = "en" if english_only else replace(visit, form=form).language()
+        context = {
+            "lang": lang,
+            "heading": words.WORDS[lang]["problem_check"],
+            "message": words.refused_text(error.field, lang, error.limit),
+        }
+    result = Html("problem.html", context, error.status)
     response = page(result, visit)
     if error.status == 503:
         response.headers["Retry-After"] = "2"
@@ -266,6 +300,8 @@ class Pages:
         allowed: frozenset[str] | str = access if isinstance(access, str) else frozenset(access)
         lines = re.compile(multiline) if multiline else None
         Pages.registry.append(PageSpec(method, path, allowed))
+        # Pages no participant opens are in English (chalicelib.web.words).
+        leaders_only = not isinstance(allowed, str) and PARTICIPANTS not in allowed
 
         def decorate(handler: Callable[[Visit], Any]) -> Callable[..., Response]:
             def view(**params: str) -> Response:
@@ -311,7 +347,7 @@ class Pages:
                         logs.event(
                             "dependency_unavailable", logging.WARNING, route=path, code=error.code
                         )
-                    return error_page(error, visit)
+                    return error_page(error, visit, english_only=leaders_only)
                 if isinstance(result, Redirect):
                     return redirect(result.location, stale_cookie + result.cookies)
                 if isinstance(result, Asset):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import tzinfo
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
@@ -658,7 +659,9 @@ def progress_page(visit: Visit) -> Html:
             "legend": [(ICONS[s], LEADER_TEXT[s], s) for s in LEGEND],
             "sheet_icons": SHEET_ICONS,
             "heads": _row_heads(grid, group_path(group_id)),
-            "cells": _grid_cells(grid.participants, names, group_path(group_id)),
+            "cells": _grid_cells(
+                grid.participants, names, group_path(group_id), services.current().clock.zone
+            ),
             "sheet_legend": _sheet_legend(grid.participants),
             **_errors(errors),
         },
@@ -736,13 +739,16 @@ WHO = "\0"
 SHARED_LINK = "Read the shared answers"
 
 
-def _grid_cells(rows: tuple[GridRow, ...], names: dict[str, str], group: str) -> list[Any]:
+def _grid_cells(
+    rows: tuple[GridRow, ...], names: dict[str, str], group: str, zone: tzinfo
+) -> list[Any]:
     """Each participant's cells as HTML (safe to insert): built here, not by a template macro
     or loop, because a 40 × 60 grid has 2,400 of them. ``names``: each module's escaped title,
-    by module id; ``group``: the group page's path. Their parts repeat, so they are cached; and
-    a cell the grid shares between participants (same module, same status, nothing saved) is
-    made once per page. A row with its own due dates (``GridRow.due_dates``: the columns whose
-    dates vary) says them there. A worksheet shared with the leaders links to the answers, on
+    by module id; ``group``: the group page's path; ``zone``: the program's time zone (a
+    completion's day). Their parts repeat, so they are cached; and a cell the grid shares
+    between participants (same module, same status, nothing saved) is made once per page. A
+    row with its own due dates (``GridRow.due_dates``: the columns whose dates vary) says them
+    there. A worksheet shared with the leaders links to the answers, on
     "Before the session" at the participant's card."""
 
     def cell(c: ModuleStatus, own_date: bool = False, due: str | None = None) -> str:
@@ -759,6 +765,7 @@ def _grid_cells(rows: tuple[GridRow, ...], names: dict[str, str], group: str) ->
             c.newer_version,
             c.check,
             sheet,
+            zone,
             link,
             own_date,
             due,
@@ -791,6 +798,7 @@ def _cell_parts(
     newer_version: int | None,
     check: CheckMark | None,
     sheet: WorksheetMark | None,
+    zone: tzinfo,
     link: str | None = None,
     own_date: bool = False,
     due: str | None = None,
@@ -798,12 +806,13 @@ def _cell_parts(
     """A cell's HTML with ``%s`` where the module's (escaped) title goes: its status as an icon
     and words, the version read and when, the knowledge check's score and the worksheet mark
     (a shared worksheet's links to ``link``); with ``own_date`` (the column's dates vary), the
-    participant's due date ``due``."""
+    participant's due date ``due`` (a program day already). ``zone``: the program's time zone,
+    in which a completion's stored time becomes its day."""
     text = LEADER_TEXT[status]
     head = f'<td class="{SHORT[status]}"'
     title = ""
     if version:
-        title = f"{text}: version {version}, {day(completed_at)}"
+        title = f"{text}: version {version}, {day(completed_at, 'en', zone)}"
         if newer_version:
             title += f"; version {newer_version} is out"
         if check:
@@ -811,7 +820,7 @@ def _cell_parts(
             if check.attempts > 1:
                 title += f" (try {check.attempts})"
     if own_date:
-        when = f"due {day(due)}" if due else "no due date"
+        when = f"due {day(due, 'en', zone)}" if due else "no due date"
         title = f"{title}; {when}" if title else f"{text}: {when}"
         text = f"{text}, {when}"
     if title:

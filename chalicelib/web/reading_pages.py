@@ -20,6 +20,7 @@ from chalicelib.errors import BadRequest, Conflict, NotFound, SteadyError
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.library import (
     DEFAULT_LOCALE,
+    IN_TEXT,
     MAX_QUERY_LENGTH,
     TOPICS,
     check_module_id,
@@ -113,16 +114,21 @@ def library_page(visit: Visit) -> Html:
     try:
         found = services.current().library.search(lang, topic, query)
     except BadRequest as error:
-        # The search box's maxlength is the same limit: only an edited address gets here.
-        too_long = error.code == "query_too_long"
-        shown = WORDS[lang]["query_too_long"].format(n=MAX_QUERY_LENGTH) if too_long else None
-        errors.append(("q", shown or words.message(error, lang)))
+        # The search box's maxlength is the same limit: only an edited address is too long.
+        errors.append(("q", words.message(error, lang)))
         found = []
     groups = [
         {
             "label": WORDS[lang][f"topic_{t}"],
             "modules": [
-                {**m, "href": lesson_path(m["id"], m["locale"])} for m in found if m["topic"] == t
+                {
+                    **f.module,
+                    "href": lesson_path(f.module["id"], f.module["locale"]),
+                    # The card shows the title and summary: say why the others are here.
+                    "in_text": f.found_in == IN_TEXT,
+                }
+                for f in found
+                if f.module["topic"] == t
             ],
         }
         for t in TOPICS

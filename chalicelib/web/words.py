@@ -7,6 +7,7 @@ pages are English. Spanish follows the modules' own register (usted).
 
 from __future__ import annotations
 
+from chalicelib.library import MAX_QUERY_LENGTH
 from chalicelib.worksheets import MAX_FIELD_CHARS
 
 WORDS: dict[str, dict[str, str]] = {
@@ -61,6 +62,8 @@ WORDS: dict[str, dict[str, str]] = {
         "error_forget_not_confirmed": "Tick the box to confirm, or leave this page to keep them.",
         # The reminder form's refusals, in words (the service's own name its JSON fields).
         "error_invalid_days": "Choose at least one day.",
+        "error_quiet_hours_incomplete": "Choose when quiet hours start and when they end, or neither.",
+        "error_invalid_quiet_hours": "Quiet hours cannot start and end at the same time. Change “From” or “Until”, or choose “None” for both.",
         "error_invalid_time": "Choose a time on the hour, or at quarter past, half past or quarter to.",
         "error_invalid_timezone": "Choose a time zone from the list.",
         "error_invalid_channel": "Choose how to get reminders: by email or by text message.",
@@ -108,10 +111,11 @@ WORDS: dict[str, dict[str, str]] = {
         "all_topics": "All topics",
         "search": "Search",
         "lessons_found": "Lessons found: {n}",
+        "found_in_text": "Found in the lesson text",
         "show_all": "Show all lessons",
         "no_results": "No lesson matches. Try another word or topic.",
         "unknown_topic": "That topic is not in the library, so here are all the topics.",
-        "query_too_long": "Search for at most {n} characters.",
+        "error_query_too_long": "Search for at most {limit} characters.",
         "answer_question": "Choose an answer for question {n}, or leave every question blank.",
         "back_to_start": "Back to the start of the lesson",
         "not_quite": "Not quite.",
@@ -213,7 +217,8 @@ WORDS: dict[str, dict[str, str]] = {
         "error_invalid_time": "Elija una hora en punto, y cuarto, y media o menos cuarto.",
         "error_time_in_quiet_hours": "La hora del recordatorio está dentro de sus horas de silencio. Elija otra hora o cámbielas.",
         "error_invalid_days": "Elija al menos un día.",
-        "error_invalid_quiet_hours": "Elija cuándo empiezan y cuándo terminan las horas de silencio, o ninguna de las dos.",
+        "error_quiet_hours_incomplete": "Elija cuándo empiezan y cuándo terminan las horas de silencio, o ninguna de las dos.",
+        "error_invalid_quiet_hours": "Las horas de silencio no pueden empezar y terminar a la misma hora. Cambie «Desde» o «Hasta», o elija «Ninguna» en los dos.",
         "error_invalid_timezone": "Elija una zona horaria de la lista.",
         "error_invalid_channel": "Elija cómo recibir los recordatorios: por correo electrónico o por mensaje de texto.",
         "error_invalid_trigger": "Elija cuándo recibir los recordatorios.",
@@ -269,10 +274,11 @@ WORDS: dict[str, dict[str, str]] = {
         "all_topics": "Todos los temas",
         "search": "Buscar",
         "lessons_found": "Lecciones encontradas: {n}",
+        "found_in_text": "Aparece en el texto de la lección",
         "show_all": "Ver todas las lecciones",
         "no_results": "Ninguna lección coincide. Pruebe con otra palabra u otro tema.",
         "unknown_topic": "Ese tema no está en la biblioteca; aquí están todos los temas.",
-        "query_too_long": "Busque con {n} caracteres como máximo.",
+        "error_query_too_long": "Busque con {limit} caracteres como máximo.",
         "answer_question": "Elija una respuesta para la pregunta {n}, o deje todas las preguntas en blanco.",
         "back_to_start": "Volver al inicio de la lección",
         "not_quite": "No exactamente.",
@@ -345,12 +351,26 @@ DAYS = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
 }
+# Languages read on a 12-hour clock, with their words for morning and afternoon (US English:
+# "6:00 pm"); every other language reads the 24-hour clock ("18:00"). See render.clock.
+HALF_DAYS = {"en": ("am", "pm")}
+
+
+# The limits that refusals' words name ("{limit}"), by error code, for the errors that do not
+# carry their own (a worksheet's FieldError has ``limit``).
+LIMITS = {"query_too_long": MAX_QUERY_LENGTH}
 
 
 def message(error: object, lang: str) -> str:
-    """What to show for a ``SteadyError`` on a page: its words in ``lang`` where they exist."""
+    """What to show for a ``SteadyError`` on a page: its words in ``lang`` where they exist,
+    with the limit they name (the error's ``limit``, else ``LIMITS``)."""
     code, text = getattr(error, "code", ""), getattr(error, "message", str(error))
-    return WORDS.get(lang, {}).get(f"error_{code}", text)
+    shown = WORDS.get(lang, {}).get(f"error_{code}", text)
+    if "{limit}" in shown:
+        limit = getattr(error, "limit", None) or LIMITS.get(code)
+        if limit is not None:
+            shown = shown.replace("{limit}", str(limit))
+    return shown
 
 
 def answer_error(
@@ -515,6 +535,12 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "privacy_role_administrator": "An administrator",
         "privacy_role_system": "Steady",
         "privacy_older": "Older",
+        "privacy_what": "What",
+        "privacy_what_progress": "Your progress",
+        "privacy_what_worksheets": "Worksheet answers you shared",
+        "privacy_what_download": "Your records, downloaded",
+        "privacy_what_records": "Your records",
+        "privacy_between": "{first} to {last} ({n} times)",
         "privacy_nobody": "Nobody has looked at your records yet.",
         "access_ends_region": "When your access ends",
         "access_ends": "You can use Steady until {day}.",
@@ -589,6 +615,12 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "privacy_role_administrator": "Un administrador",
         "privacy_role_system": "Steady",
         "privacy_older": "Anteriores",
+        "privacy_what": "Qué",
+        "privacy_what_progress": "Su progreso",
+        "privacy_what_worksheets": "Respuestas de hojas de trabajo que usted compartió",
+        "privacy_what_download": "Sus registros, descargados",
+        "privacy_what_records": "Sus registros",
+        "privacy_between": "de {first} a {last} ({n} veces)",
         "privacy_nobody": "Nadie ha visto sus registros todavía.",
         "access_ends_region": "Cuándo termina su acceso",
         "access_ends": "Puede usar Steady hasta el {day}.",
@@ -621,6 +653,73 @@ _RETAKE_WORDS: dict[str, dict[str, str]] = {
 }
 for _lang, _words in _RETAKE_WORDS.items():
     WORDS[_lang].update(_words)
+
+
+# Form text the service refuses at the edge (``http.RefusedText``: a control character, or too
+# long), named by the label the person sees on the form (``refused_text``).
+_FORM_TEXT_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "problem_check": "Please check that",
+        "go_start": "Go to the start page",
+        "text_answers": "One of your answers",
+        "text_plan": "One of the items in your plan",
+        "error_text_refused": "{label}: has a character that cannot be saved. Type it again without that character.",
+        "error_text_too_long": "{label}: is longer than {limit} characters.",
+        "error_form_text_refused": "Something sent with this form has a character that cannot be saved. Go back and try again.",
+        "error_form_text_too_long": "Something sent with this form is longer than {limit} characters. Go back and try again.",
+    },
+    "es": {
+        "problem_check": "Revise esto, por favor",
+        "go_start": "Ir a la página de inicio",
+        "text_answers": "Una de sus respuestas",
+        "text_plan": "Uno de los puntos de su plan",
+        "error_text_refused": "{label}: tiene un carácter que no se puede guardar. Escriba el texto otra vez sin ese carácter.",
+        "error_text_too_long": "{label}: tiene más de {limit} caracteres.",
+        "error_form_text_refused": "Algo enviado con este formulario tiene un carácter que no se puede guardar. Vuelva atrás e inténtelo otra vez.",
+        "error_form_text_too_long": "Algo enviado con este formulario tiene más de {limit} caracteres. Vuelva atrás e inténtelo otra vez.",
+    },
+}
+for _lang, _words in _FORM_TEXT_WORDS.items():
+    WORDS[_lang].update(_words)
+
+# The fields a person types in, by the form's name for them: the words of their label. Fields
+# nobody types in (hidden ones, choices) are "something sent with this form".
+TYPED_FIELDS = {
+    "username": "username",
+    "password": "password",
+    "new_password": "new_password",
+    "confirm_password": "again",
+    "code": "code_label",
+    "email": "new_email",
+    "phone": "new_phone",
+}
+# The same for group leaders' forms: their labels, in English like their pages.
+LEADER_FIELDS = {
+    "name": "Group name",
+    "display_name": "Name shown to you",
+    "leader_username": "Add a group leader",
+    "inactive_days": "Days without activity before a participant needs attention",
+    "due_date": "Due date",
+    "session_date": "Group session date",
+}
+
+
+def refused_text(field: str, lang: str, limit: int | None = None) -> str:
+    """What to show for a form ``field`` whose text was refused (``limit``: it was longer than
+    that; else it held a control character), named as its form labels it, in ``lang``."""
+    words = WORDS.get(lang, WORDS["en"])
+    if field.startswith("answer-"):  # worksheet_pages.PREFIX
+        label: str | None = words["text_answers"]
+    elif field.startswith("plan-"):  # plan_pages' item fields
+        label = words["text_plan"]
+    elif field in TYPED_FIELDS:
+        label = words[TYPED_FIELDS[field]]
+    else:
+        label = LEADER_FIELDS.get(field) if lang == "en" else None
+    kind = "too_long" if limit else "refused"
+    if label is None:
+        return words[f"error_form_text_{kind}"].format(limit=limit)
+    return words[f"error_text_{kind}"].format(label=label, limit=limit)
 
 
 # A group leader's forms refused by a use case (leader pages are English only): the words for

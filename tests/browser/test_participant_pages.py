@@ -210,8 +210,11 @@ def test_from_sign_in_to_the_first_lesson_and_on_to_the_next(browser, base_url, 
         )
     page.set_viewport_size(PHONE)
 
-    # Try the questions again (no script: a folded form after the feedback). Half answered: the
-    # same page, the form unfolded, the answer kept, a summary linking to the missing one.
+    # Try the questions again (no script: a folded form after the feedback), folded like every
+    # other part that unfolds. Half answered: the same page, the form unfolded, the answer
+    # kept, a summary linking to the missing one.
+    assert page.locator("details.retake > summary").inner_text() == "Try the questions again"
+    looks_unfoldable(page, "details.retake")
     page.get_by_text("Try the questions again").click()
     page.locator("#q0-1").check()
     page.get_by_role("button", name="Check my answers").click()

@@ -56,7 +56,7 @@ def test_a_participant_confirms_an_email_and_turns_reminders_on(client, particip
             "quiet_start": "22:00",
             "quiet_end": "07:00",
             "timezone": "America/Chicago",
-            "locale": "es",
+            "reminder_locale": "es",
         },
     )
     assert saved.status == 303
@@ -86,7 +86,7 @@ def test_errors_come_back_with_the_input_kept_and_a_summary(client, participant)
             "quiet_start": "",
             "quiet_end": "",
             "timezone": "Pacific/Honolulu",
-            "locale": "en",
+            "reminder_locale": "en",
         },
     )
     assert again.status == 409
@@ -108,7 +108,7 @@ def test_errors_come_back_with_the_input_kept_and_a_summary(client, participant)
             "quiet_start": "22:00",
             "quiet_end": "",
             "timezone": "UTC",
-            "locale": "en",
+            "reminder_locale": "en",
         },
     )
     assert again.status == 400 and 'href="#quiet_start"' in again.body
@@ -121,7 +121,7 @@ def test_errors_come_back_with_the_input_kept_and_a_summary(client, participant)
             "time": "06:45",
             "trigger": "daily",
             "timezone": "UTC",
-            "locale": "en",
+            "reminder_locale": "en",
         },
     )
     assert again.status == 400 and 'href="#day_mon"' in again.body
@@ -155,7 +155,7 @@ NO_DAY = {
     "time": "06:45",
     "trigger": "daily",
     "timezone": "UTC",
-    "locale": "en",
+    "reminder_locale": "en",
 }
 
 
@@ -181,8 +181,7 @@ def test_refusals_are_in_words_not_the_api_field_names(
 ):
     web = signed_in(client, participant, language)
     page = web.get("/account/reminders")
-    # (The form's "locale", the messages' language, also sets the page's: both the same here.)
-    form = {**NO_DAY, "locale": language or "en"}
+    form = {**NO_DAY, "locale": language or "en"}  # the page's language (a hidden field)
     again = web.post("/account/reminders", {**form_of(page), **form})
     assert again.status == 400 and summary(again) == [("day_mon", no_day)]
     assert "days is a list" not in again.body
@@ -196,6 +195,121 @@ def test_refusals_are_in_words_not_the_api_field_names(
     )
     assert odd.status == 400 and summary(odd) == [("channel-email", odd_channel)]
     assert "channel is email or sms" not in odd.body
+
+
+REMINDERS = {
+    "enabled": "",
+    "channel": "email",
+    "time": "18:00",
+    "day_mon": "on",
+    "trigger": "daily",
+    "timezone": "UTC",
+}
+
+
+def test_the_messages_language_is_not_the_pages_language(client, participant):
+    """Spanish texts for an English reader: the page stays English, the choice is stored."""
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders")
+    assert 'type="hidden" name="locale" value="en"' in page.body
+    assert 'id="reminder_locale-es" name="reminder_locale" type="radio" value="es"' in page.body
+    saved = web.post(
+        "/account/reminders",
+        {**form_of(page), **REMINDERS, "locale": "en", "reminder_locale": "es"},
+    )
+    assert (saved.status, saved.location) == (303, "/account/reminders?done=saved")
+    page = web.get(saved.location)
+    assert 'lang="en"' in page.body and "Saved." in page.body
+    assert 'id="reminder_locale-es" name="reminder_locale" type="radio" value="es" checked' in (
+        page.body
+    )
+    stored = json.loads(client.http.get("/me/reminders", headers=participant.headers).body)
+    assert stored["locale"] == "es"
+    # Refused (no day): the form comes back in the page's language, the choice kept.
+    again = web.post(
+        "/account/reminders",
+        {**form_of(page), **REMINDERS, "day_mon": "", "locale": "en", "reminder_locale": "es"},
+    )
+    assert again.status == 400 and 'lang="en"' in again.body
+    assert summary(again) == [("day_mon", "Choose at least one day.")]
+    assert 'value="es" checked' in again.body
+
+
+def test_a_page_read_in_spanish_stays_spanish_whatever_the_messages_language(client, participant):
+    """An English browser reading in Spanish (``?locale=es``) who wants English texts."""
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders?locale=es")
+    assert 'lang="es"' in page.body and 'type="hidden" name="locale" value="es"' in page.body
+    saved = web.post(
+        "/account/reminders",
+        {**form_of(page), **REMINDERS, "locale": "es", "reminder_locale": "en"},
+    )
+    assert saved.location == "/account/reminders?done=saved&locale=es"
+    page = web.get(saved.location)
+    assert 'lang="es"' in page.body and "Guardado." in page.body
+    stored = json.loads(client.http.get("/me/reminders", headers=participant.headers).body)
+    assert stored["locale"] == "en"
+    # The contact forms keep it too.
+    sent = web.post(
+        "/account/reminders/contact",
+        {**form_of(page), "email": "lee.es@example.org", "phone": "", "locale": "es"},
+    )
+    assert sent.location == "/account/reminders?done=code_sent&locale=es#code"
+    assert 'lang="es"' in web.get(sent.location).body
+
+
+@pytest.mark.parametrize(
+    ("language", "same", "one_end"),
+    [
+        (
+            None,
+            "Quiet hours cannot start and end at the same time. Change “From” or “Until”,"
+            " or choose “None” for both.",
+            "Choose when quiet hours start and when they end, or neither.",
+        ),
+        (
+            "es",
+            "Las horas de silencio no pueden empezar y terminar a la misma hora."
+            " Cambie «Desde» o «Hasta», o elija «Ninguna» en los dos.",
+            "Elija cuándo empiezan y cuándo terminan las horas de silencio, o ninguna de las dos.",
+        ),
+    ],
+)
+def test_quiet_hours_that_start_when_they_end_are_named_as_such(
+    client, participant, language, same, one_end
+):
+    web = signed_in(client, participant, language)
+    page = web.get("/account/reminders")
+    form = {**form_of(page), **REMINDERS, "locale": language or "en", "reminder_locale": "en"}
+    again = web.post("/account/reminders", {**form, "quiet_start": "22:00", "quiet_end": "22:00"})
+    assert again.status == 400 and summary(again) == [("quiet_start", same)]
+    again = web.post("/account/reminders", {**form, "quiet_start": "22:00", "quiet_end": ""})
+    assert again.status == 400 and summary(again) == [("quiet_start", one_end)]
+
+
+@pytest.mark.parametrize(
+    ("language", "evening", "morning"),
+    [
+        (None, ">6:00 pm</option>", ">7:15 am</option>"),
+        ("es", ">18:00</option>", ">07:15</option>"),
+    ],
+)
+def test_times_are_shown_on_the_clock_of_the_pages_language(
+    client, participant, language, evening, morning
+):
+    """12-hour in English, 24-hour in Spanish: the words shown; the values sent stay HH:MM."""
+    web = signed_in(client, participant, language)
+    page = web.get("/account/reminders")
+    form = {**form_of(page), **REMINDERS, "locale": language or "en", "reminder_locale": "en"}
+    saved = web.post("/account/reminders", {**form, "quiet_start": "18:00", "quiet_end": "07:15"})
+    assert saved.status == 303
+    page = web.get(saved.location)
+    for field, value, words in (("time", "18:00", evening), ("quiet_start", "18:00", evening)):
+        chosen = page.body.split(f'id="{field}" name="{field}"', 1)[1].split("</select>", 1)[0]
+        assert f'<option value="{value}" selected{words}' in chosen
+    chosen = page.body.split('id="quiet_end" name="quiet_end"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="07:15" selected{morning}' in chosen
+    assert (">18:00</option>" in page.body) == (language == "es")
 
 
 def test_the_page_is_in_spanish_for_a_spanish_browser(client, participant):
@@ -247,7 +361,7 @@ def test_a_participant_deletes_their_contact_details_once_confirmed(client, part
             "day_tue": "on",
             "trigger": "daily",
             "timezone": "UTC",
-            "locale": "en",
+            "reminder_locale": "en",
         },
     )
     assert saved.status == 303

@@ -12,7 +12,7 @@ import logging
 import re
 import uuid
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -319,6 +319,25 @@ def test_assigning_what_is_already_assigned_says_so_and_what_its_dates_now_are(
     # A hand-made address names no assignment that is not in the group.
     page = browser.get(f"{group}?done=redated&assignment={'0' * 32}")
     assert 'class="notice" role="status"' not in page.body
+
+
+def test_the_progress_csv_is_named_after_the_group_and_the_programs_day(
+    client, published, leader, library_clock
+):
+    # 03:30 in UTC on the 20th is still the 19th where the program runs: the one clock's day.
+    library_clock.start_at(datetime(2026, 11, 20, 3, 30, tzinfo=UTC), "America/New_York")
+    browser = signed_in(client, leader)
+    group = new_group(browser, 'Grupo de mañana "B" / Sesión')
+    csv_file = browser.get(f"{group}/progress.csv")
+    assert csv_file.status == 200
+    assert csv_file.headers["content-disposition"] == (
+        'attachment; filename="progress-grupo-de-manana-b-sesion-2026-11-19.csv"'
+    )
+    other = new_group(browser, "火曜日のグループ")
+    group_id = other.rstrip("/").rsplit("/", 1)[-1]
+    assert browser.get(f"{other}/progress.csv").headers["content-disposition"] == (
+        f'attachment; filename="progress-{group_id}-2026-11-19.csv"'
+    )
 
 
 def test_confirmation_pages_need_the_form_token_to_act(client, published, leader, participant):

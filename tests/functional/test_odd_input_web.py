@@ -68,8 +68,101 @@ def test_a_control_character_in_a_form_is_a_400_naming_the_field(client, publish
         "/leader/groups", {"csrf": groups.csrf(), "name": "Evening\x1bgroup", "key": "k1"}
     )
     assert page.status == 400
-    assert "name cannot contain control characters" in page.body
+    # The field as its form labels it, in words; not the API's ("name cannot contain ...").
+    assert (
+        '<p role="alert">Group name: has a character that cannot be saved.'
+        " Type it again without that character.</p>"
+    ) in page.body
+    assert "control characters" not in page.body
     assert "Evening" not in browser.get("/leader").body
+
+
+def test_a_control_character_in_a_leader_form_names_the_label_not_the_api_field(
+    client, published, leader, participant
+):
+    browser = signed_in(client, leader)
+    token = browser.get("/leader").csrf()
+    group = browser.post("/leader/groups", {"csrf": token, "name": "Walk group", "key": "w1"})
+    form = {
+        "csrf": token,
+        "username": participant.username,
+        "display_name": "Sam\x07",
+        "create": "",
+    }
+    page = browser.post(group.location + "/participants", form)
+    assert page.status == 400 and 'lang="en"' in page.body
+    assert "Name shown to you: has a character that cannot be saved." in page.body
+    assert "display_name" not in page.body
+    # A leader's page stays English whatever the browser asks for.
+    browser.language = "es"
+    page = browser.post(group.location + "/participants", form)
+    assert 'lang="en"' in page.body and "Name shown to you: has a character" in page.body
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "words"),
+    [
+        ("en", "Please check that", "One of your answers: has a character that cannot be saved."),
+        (
+            "es",
+            "Revise esto, por favor",
+            "Una de sus respuestas: tiene un carácter que no se puede guardar.",
+        ),
+    ],
+)
+def test_a_control_character_in_a_worksheet_answer_is_named_in_the_page_language(
+    client, published, participant, language, heading, words
+):
+    browser = signed_in(client, participant)  # an English browser: the form's locale decides
+    lesson = f"/lesson/{lesson_code(MODULE)}"
+    token = browser.get(f"{lesson}?locale={language}").csrf()
+    page = browser.post(
+        f"{lesson}/worksheet",
+        {
+            "csrf": token,
+            "version": str(shipped_version(MODULE)),
+            "locale": language,
+            "answer-urge-in-body": "bell\x07",
+        },
+    )
+    assert page.status == 400 and f'lang="{language}"' in page.body
+    assert f"<h1>{heading}</h1>" in page.body and words in page.body
+    assert "answer-urge-in-body" not in page.body and "control characters" not in page.body
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (None, "New email address: has a character that cannot be saved."),
+        ("es-US", "Nuevo correo electrónico: tiene un carácter que no se puede guardar."),
+    ],
+)
+def test_a_control_character_in_a_participant_field_names_its_label(
+    client, participant, language, words
+):
+    browser = WebClient(client, language=language)
+    assert browser.sign_in(participant.username).status == 303
+    token = browser.get("/account/reminders").csrf()
+    page = browser.post(
+        "/account/reminders/contact", {"csrf": token, "email": "a\x00@example.org", "phone": ""}
+    )
+    assert page.status == 400 and words in page.body and "email cannot" not in page.body
+    # Too long for any field: the limit, in the same words.
+    page = browser.post(
+        "/account/reminders/contact", {"csrf": token, "email": "a" * 4097, "phone": ""}
+    )
+    assert page.status == 400 and "4096" in page.body
+    assert ("New email address: is longer than 4096 characters." in page.body) == (language is None)
+
+
+def test_a_refused_field_nobody_types_in_is_something_sent_with_the_form(client, participant):
+    browser = signed_in(client, participant)
+    token = browser.get("/account/data").csrf()
+    page = browser.post("/account/data/delete", {"csrf": token, "confirm": "1\x00", "locale": "es"})
+    assert page.status == 400 and 'lang="es"' in page.body
+    assert (
+        "Algo enviado con este formulario tiene un carácter que no se puede guardar." in page.body
+    )
 
 
 # -- property tests ------------------------------------------------------------------------------
@@ -125,6 +218,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "quiet_start",
         "quiet_end",
         "timezone",
+        "reminder_locale",
         "locale",
     ),
     "/account/reminders/contact": ("email", "phone"),
@@ -266,6 +360,7 @@ class Steps:
                 "quiet_start": "21:00",
                 "quiet_end": "07:00",
                 "timezone": "America/New_York",
+                "reminder_locale": "en",
                 "locale": "en",
             }
             return web, {"csrf": csrf, **choice}, path

@@ -8,35 +8,25 @@ import re
 
 import pytest
 
-from chalicelib.library import lesson_code
-from tests.conftest import shipped_version
-from tests.functional.web_client import WebClient
+from tests.functional.web_client import (
+    WebClient,
+    download,
+    error_summary,
+    lesson_path,
+    save_worksheet,
+    signed_in,
+)
 
 MODULE = "cravings-and-urge-surfing"
-VERSION = str(shipped_version(MODULE))
-LESSON = f"/lesson/{lesson_code(MODULE)}"
+LESSON = lesson_path(MODULE)
 
 
-def signed_in(client, account, language: str | None = None) -> WebClient:  # type: ignore[no-untyped-def]
-    browser = WebClient(client, language=language)
-    assert browser.sign_in(account.username, authenticator=account.authenticator).status == 303
-    return browser
-
-
-def fill_worksheet(browser: WebClient) -> str:
-    token = browser.get(LESSON).csrf()
-    saved = browser.post(
-        f"{LESSON}/worksheet",
-        {
-            "csrf": token,
-            "version": VERSION,
-            "locale": "en",
-            "answer-urge-helpers-0": "Cold water on my face",
-            "answer-urge-helpers-1": "Text Marcus",
-        },
-    )
-    assert saved.status == 303
-    return token
+def fill_worksheet(browser: WebClient) -> None:
+    answers = {
+        "answer-urge-helpers-0": "Cold water on my face",
+        "answer-urge-helpers-1": "Text Marcus",
+    }
+    assert save_worksheet(browser, MODULE, answers, locale="en").status == 303
 
 
 def test_a_worksheet_answer_is_in_my_plan_and_the_pages_link_to_it(client, published, participant):
@@ -162,13 +152,6 @@ def test_people_to_call_are_tel_links_and_a_bad_phone_comes_back_with_the_input(
     assert '<a href="tel:5550100178">Ana: (555) 010-0178</a>' in page.body
 
 
-def summary(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """The error summary's links: (where to, what it says)."""
-    box = page.body[page.body.index('class="error-summary"') :]
-    box = box[: box.index("</ul>")]
-    return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', box)
-
-
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
@@ -212,7 +195,7 @@ def test_a_bad_phone_says_whose_number_and_links_to_it(
         },
     )
     assert refused.status == 400
-    assert summary(refused) == expected
+    assert error_summary(refused) == expected
     # The phone input itself is marked, with the message beside it.
     assert re.search(
         r'id="plan-1-phone"[^>]*aria-invalid="true" aria-describedby="plan-1-error"', refused.body
@@ -234,7 +217,7 @@ def test_a_bad_phone_without_a_name_names_the_person_by_number(client, published
             "plan-1-phone": "ask at desk",
         },
     )
-    assert summary(refused) == [
+    assert error_summary(refused) == [
         (
             "plan-1-phone",
             "People I can call: the phone number for person 2 can have only digits, spaces "
@@ -278,7 +261,7 @@ def test_a_position_that_is_not_a_number_is_refused_and_nothing_is_saved(
         },
     )
     assert refused.status == 400
-    assert summary(refused) == [("plan-1-position", message)]
+    assert error_summary(refused) == [("plan-1-position", message)]
     assert re.search(
         r'id="plan-1-position"[^>]*value="x" aria-invalid="true" aria-describedby="plan-1-error"',
         refused.body,
@@ -308,7 +291,7 @@ def test_a_too_long_item_names_its_part_and_number(client, published, participan
         },
     )
     assert refused.status == 400
-    assert summary(refused) == [
+    assert error_summary(refused) == [
         ("plan-1-text", "My triggers, item 2: is longer than 2000 characters (2100).")
     ]
 
@@ -352,13 +335,10 @@ def test_downloads_from_the_web_page(client, published, participant):
     assert re.fullmatch(
         r'attachment; filename="plan-\d{4}-\d{2}-\d{2}\.txt"', text.headers["content-disposition"]
     )
-    cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
-    pdf = client.http.get(
-        "/plan/download?format=pdf", headers={"Cookie": cookie, "Accept": "text/html,*/*;q=0.8"}
-    )
-    assert pdf.status_code == 200 and pdf.body.startswith(b"%PDF-")
-    assert pdf.headers["Content-Type"] == "application/pdf"
-    assert pdf.headers["Content-Security-Policy"]
+    pdf = download(browser, "/plan/download?format=pdf")
+    assert pdf.status == 200 and pdf.body.startswith(b"%PDF-")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["content-security-policy"]
 
 
 def test_a_plan_never_saved_downloads_with_a_heading_and_a_dated_name(
@@ -381,11 +361,8 @@ def test_a_plan_never_saved_downloads_with_a_heading_and_a_dated_name(
         "I can change this plan any time in Steady.\n"
     )
     assert "Cold water on my face" in text.body and "Not saved yet" not in text.body
-    cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
-    pdf = client.http.get(
-        "/plan/download?format=pdf", headers={"Cookie": cookie, "Accept": "text/html,*/*;q=0.8"}
-    )
-    assert pdf.headers["Content-Disposition"] == f'attachment; filename="plan-{today}.pdf"'
+    pdf = download(browser, "/plan/download?format=pdf")
+    assert pdf.headers["content-disposition"] == f'attachment; filename="plan-{today}.pdf"'
     page = pypdf.PdfReader(io.BytesIO(pdf.body)).pages[0].extract_text()
     assert "My plan for staying well" in page and f"As of {written}" in page
     assert "Not saved yet" not in page

@@ -204,3 +204,45 @@ def test_an_image_is_published_inside_the_module_and_shown_on_the_web_page(
     page = browser.get(f"/lesson/{lesson_code(MODULE)}")
     assert f'src="{embedded}"' in page.body
     assert "img-src 'self' data:" in page.headers["content-security-policy"]
+    # The library search finds a lesson by what its picture shows, never by the picture's bytes.
+    assert "Lessons found: 1" in browser.get("/library?q=traced").body
+    assert "No lesson matches" in browser.get("/library?q=base64").body
+
+
+def test_the_catalog_carries_the_words_of_each_text_for_the_library_search(
+    content, publisher, s3, stack
+):
+    from chalicelib.library import TEXT_WORDS, catalog_key
+
+    assert statuses(publisher.publish(lint(content).modules)) == [NEW]
+    catalog = json.loads(
+        s3.get_object(Bucket=stack.content_bucket, Key=catalog_key())["Body"].read()
+    )
+    words = catalog["modules"][0][TEXT_WORDS].split()
+    assert "heartbeat" in words and words == sorted(set(words))
+    assert "breath" not in words and "breathing" in words  # found inside "breathing"
+    assert not any("<" in w or w != w.lower() for w in words)
+
+
+def test_the_local_runner_publishes_the_search_words_of_every_module(stack):
+    """``make run`` publishes content/ at start (``steady_local.run.publish_content``): its
+    catalogs carry the words too, and stay small (a word set, not the text)."""
+    import boto3
+
+    from chalicelib.library import LOCALES, TEXT_WORDS, catalog_key
+    from steady_local.run import publish_content
+    from tests.conftest import REGION
+
+    clients = {"s3": boto3.client("s3", region_name=REGION)}
+    summary = publish_content(clients.__getitem__, stack.content_bucket)
+    assert re.match(r"\d+ new, 0 unchanged, 0 refused", summary), summary
+    for locale in LOCALES:
+        body = (
+            clients["s3"]
+            .get_object(Bucket=stack.content_bucket, Key=catalog_key(locale))["Body"]
+            .read()
+        )
+        modules = json.loads(body)["modules"]
+        assert modules and all(m[TEXT_WORDS] for m in modules), locale
+        # About 2 KB a module (the whole text would be about 5 KB): a budget, not a measure.
+        assert len(body) / len(modules) < 3500, (locale, len(body))

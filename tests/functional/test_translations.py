@@ -226,6 +226,42 @@ def test_a_spanish_browser_gets_a_spanish_home_page(client, assigned, participan
     assert "988" in home.body and "1-800-662-4357" in home.body
 
 
+def test_the_library_search_reads_each_lesson_in_the_language_it_is_listed_in(
+    client, content, publisher, published, participant
+):
+    publish(content, publisher)
+
+    def html(module_id: str, locale: str) -> str:
+        path = f"/modules/{module_id}?locale={locale}"
+        return str(json.loads(client.http.get(path, headers=participant.headers).body)["html"])
+
+    # The words the test relies on (pick others if the content changes).
+    assert "aburrimiento" in html(MODULE, "es") and "atención" in html(MODULE, "es")
+    assert "bottle" in html(MODULE, "en") and "bottle" not in html(MODULE, "es")
+    assert "fortune" in html("thinking-traps", "es").lower()  # no translation: the English one
+    spanish = WebClient(client, language="es")
+    assert spanish.sign_in(participant.username).status == 303
+    spanish_title = json.loads(
+        client.http.get(f"/modules/{MODULE}?locale=es", headers=participant.headers).body
+    )["title"]
+
+    found = spanish.get("/library?q=ABURRIMIENTO")
+    assert f'<a href="{LESSON}?locale=es">{spanish_title}</a>' in found.body
+    assert "Lecciones encontradas: 1" in found.body
+    assert '<p class="meta">Aparece en el texto de la lección</p>' in found.body
+    assert f'<a href="{LESSON}?locale=es">' in spanish.get("/library?q=atencion").body
+    # The Spanish lesson is searched in Spanish, not in the English it was translated from ...
+    assert "Ninguna lección coincide" in spanish.get("/library?q=bottle").body
+    # ... and a lesson listed in English (no translation) in its English text.
+    fallback = spanish.get("/library?q=fortune")
+    untranslated = f"/lesson/{lesson_code('thinking-traps')}"
+    assert f'<li class="card" lang="en">\n    <a href="{untranslated}">' in fallback.body
+    english = WebClient(client)
+    assert english.sign_in(participant.username).status == 303
+    assert f'<a href="{LESSON}">' in english.get("/library?q=bottle").body
+    assert "No lesson matches" in english.get("/library?q=aburrimiento").body
+
+
 def test_a_spanish_browser_signs_in_in_spanish(client, published, leader):
     _, group = call(client, "POST", "/groups", leader, {"name": "Grupo"})
     status, created = call(

@@ -67,7 +67,7 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
             "timezone": "UTC",
             "trigger": "daily",
             "channel": "email",
-            "locale": "en",
+            "reminder_locale": "en",
             "day_mon": "on",
         },
         expect=(SIGN_IN, 303, 403, 403),

@@ -5,6 +5,8 @@ reasons marked as seen and no due date."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from jinja2 import Environment
 
 from chalicelib.assignments import AssignedModule
@@ -12,7 +14,7 @@ from chalicelib.attention import OVERDUE_MODULES, ParticipantAttention, Reason
 from chalicelib.dashboard import Grid, GridRow
 from chalicelib.groups import GroupSummary
 from chalicelib.statuses import COMPLETED, COMPLETED_OLDER, OVERDUE, ModuleStatus
-from chalicelib.web.leader_pages import _column_headings, _row_heads
+from chalicelib.web.leader_pages import _column_headings, _grid_cells, _row_heads
 from chalicelib.web.render import day, short_day
 
 TEMPLATE_HEADINGS = (
@@ -128,3 +130,13 @@ def test_a_column_whose_dates_vary_says_the_groups_date_and_that_they_vary() -> 
         'title="Anger, due Mon 7 Dec 2026"><span class="clamp">Anger</span>'
         '<span class="due">7 Dec</span>'
     )
+
+
+def test_a_cells_own_due_date_and_completion_day_are_the_programs() -> None:
+    # Completed at 10 pm on Thu 26 Nov in New York (03:00 UTC on the 27th), in a column whose
+    # dates vary: the title gives the program's day of the completion and the plain due date.
+    done = ModuleStatus("m1", COMPLETED, 1, "2026-11-27T03:00:00Z")
+    row = GridRow("p1", "Alex", "", (done,), {"m1": "2026-12-04"})
+    (html,) = _grid_cells((row,), {"m1": "Sleep"}, "/leader/groups/g", ZoneInfo("America/New_York"))
+    assert 'title="Completed: version 1, Thu 26 Nov 2026; due Fri 4 Dec 2026"' in str(html)
+    assert '<span class="vh st"> Completed, due Fri 4 Dec 2026</span>' in str(html)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from chalicelib.errors import BadRequest
+from chalicelib.library import MAX_QUERY_LENGTH
 from chalicelib.web import render
-from chalicelib.web.words import DAYS, MONTHS, WORDS, message
+from chalicelib.web.words import DAYS, MONTHS, TYPED_FIELDS, WORDS, message, refused_text
 
 USED = {
     key
@@ -41,7 +43,103 @@ def test_an_error_is_shown_in_the_language_where_its_words_exist():
     assert message(BadRequest("Something new.", code="new_code"), "es") == "Something new."
 
 
+def test_a_search_too_long_is_in_words_with_the_librarys_limit():
+    """The library page shows it through ``message`` like any refusal (its limit: LIMITS)."""
+    error = BadRequest("Search for at most 100 characters.", code="query_too_long")
+    assert message(error, "en") == f"Search for at most {MAX_QUERY_LENGTH} characters."
+    assert message(error, "es") == f"Busque con {MAX_QUERY_LENGTH} caracteres como máximo."
+
+
 def test_dates_in_each_language():
     assert render.day("2026-11-24") == "Tue 24 Nov 2026"
     assert render.day("2026-11-24T10:00:00Z", "es") == "mar 24 nov 2026"
     assert all(len(MONTHS[lang]) == 12 and len(DAYS[lang]) == 7 for lang in WORDS)
+
+
+@pytest.mark.parametrize(
+    ("field", "lang", "limit", "expected"),
+    [
+        ("username", "en", None, "Username: has a character that cannot be saved."),
+        ("username", "es", None, "Nombre de usuario: tiene un carácter que no se puede guardar."),
+        ("answer-urge-in-body", "es", None, "Una de sus respuestas: tiene un carácter"),
+        (
+            "plan-3-text",
+            "en",
+            4096,
+            "One of the items in your plan: is longer than 4096 characters.",
+        ),
+        ("display_name", "en", None, "Name shown to you: has a character"),
+        ("version", "en", None, "Something sent with this form has a character"),
+        ("", "es", 4096, "Algo enviado con este formulario tiene más de 4096 caracteres."),
+    ],
+)
+def test_refused_form_text_is_named_by_the_label_on_the_form(field, lang, limit, expected):
+    assert refused_text(field, lang, limit).startswith(expected)
+    assert field not in refused_text(field, lang, limit) or field == ""
+
+
+@pytest.mark.parametrize("lang", sorted(WORDS))
+def test_every_typed_field_has_its_label_in_every_language(lang):
+    assert set(TYPED_FIELDS.values()) <= set(WORDS[lang])
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "shown"),
+    [
+        ("18:00", "en", "6:00 pm"),
+        ("07:45", "en", "7:45 am"),
+        ("00:00", "en", "12:00 am"),
+        ("00:15", "en", "12:15 am"),
+        ("12:00", "en", "12:00 pm"),
+        ("12:30", "en", "12:30 pm"),
+        ("23:45", "en", "11:45 pm"),
+        ("18:00", "es", "18:00"),
+        ("07:45", "es", "07:45"),
+        ("", "en", ""),
+        (None, "en", ""),
+        ("24:00", "en", "24:00"),
+        ("7", "en", "7"),
+        ("１８:００", "en", "１８:００"),
+    ],
+)
+def test_times_of_day_in_each_language(value, lang, shown):
+    """US English reads a 12-hour clock, Spanish the 24-hour one (reminder times)."""
+    assert render.clock(value, lang) == shown
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("stamp", "lang", "shown"),
+    [
+        # A stored time is the day it was in the program's time zone: 03:46 UTC on the 27th
+        # is the evening of Thursday the 26th in New York.
+        ("2026-11-27T03:46:00Z", "en", "Thu 26 Nov 2026"),
+        ("2026-11-27T03:46:00.123456Z", "es", "jue 26 nov 2026"),
+        ("2026-11-27T03:46:00+00:00", "en", "Thu 26 Nov 2026"),
+        ("2026-11-27T15:00:00Z", "en", "Fri 27 Nov 2026"),
+        # A date alone (due, session) is a program day already: it stays as it is.
+        ("2026-11-27", "en", "Fri 27 Nov 2026"),
+        ("", "en", ""),
+        ("not a date", "en", "not a date"),
+    ],
+)
+def test_a_stored_time_is_shown_on_the_programs_calendar(stamp, lang, shown):
+    assert render.day(stamp, lang, NEW_YORK) == shown
+
+
+@pytest.mark.parametrize(
+    ("stamp", "lang", "shown"),
+    [
+        ("2026-11-27T01:46:00Z", "en", "8:46 pm"),  # English pages read a 12-hour clock
+        ("2026-11-27T01:46:00Z", "es", "20:46"),  # Spanish ones the 24-hour clock
+        ("2026-11-27T05:05:00Z", "en", "12:05 am"),
+        ("2026-11-27T17:00:00Z", "en", "12:00 pm"),
+        ("2026-11-27T14:07:00Z", "es", "09:07"),
+        ("2026-11-27", "en", ""),  # a date has no time of day
+        ("nonsense", "en", ""),
+    ],
+)
+def test_a_stored_time_of_day_is_the_programs_local_time(stamp, lang, shown):
+    assert render.clock_time(stamp, lang, NEW_YORK) == shown

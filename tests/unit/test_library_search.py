@@ -1,0 +1,189 @@
+"""The library search rule (chalicelib.library): every word typed appears in a module's title,
+summary, tags or text (accents and case folded); title matches first. Over a catalog held in
+memory: no AWS."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+
+from chalicelib.clock import Clock
+from chalicelib.errors import BadRequest
+from chalicelib.library import (
+    IN_SUMMARY,
+    IN_TEXT,
+    IN_TITLE,
+    MAX_QUERY_LENGTH,
+    TEXT_WORDS,
+    ModuleLibrary,
+    Searchable,
+    catalog_key,
+    query_words,
+)
+
+HALT = {
+    "id": "halt",
+    "title": "HALT: hungry, angry, lonely, tired",
+    "topic": "addiction",
+    "summary": "A quick check-in before a craving grows.",
+    "version": 1,
+    "reading_minutes": 5,
+    "tags": ["self-care"],
+    TEXT_WORDS: "breathe eat nap snack",
+}
+
+
+def found_in(entry: dict[str, Any], query: str) -> str | None:
+    return Searchable.of(entry).found_in(query_words(query))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", IN_TITLE),  # no words: everything
+        ("halt", IN_TITLE),
+        ("LONELY Hungry", IN_TITLE),
+        ("hung", IN_TITLE),  # part of a word
+        ("craving", IN_SUMMARY),
+        ("self-care", IN_SUMMARY),  # a tag
+        ("halt craving", IN_SUMMARY),
+        ("snack", IN_TEXT),
+        ("breathe", IN_TEXT),
+        ("halt nap", IN_TEXT),  # every word somewhere
+        ("zebra", None),
+        ("halt zebra", None),  # one word nowhere
+        ("snack,", IN_TEXT),  # punctuation typed around a word is not part of it
+        ("(HALT)", IN_TITLE),
+        ("nap. zebra?", None),
+    ],
+)
+def test_where_every_word_is_found(query: str, expected: str | None) -> None:
+    assert found_in(HALT, query) == expected
+
+
+def test_accents_and_case_are_folded_in_title_summary_and_text() -> None:
+    spanish = {
+        "title": "Ansiedád",
+        "summary": "Cómo RESPIRAR",
+        "tags": [],
+        TEXT_WORDS: "animo respiracion",
+    }
+    assert found_in(spanish, "ANSIEDAD") == IN_TITLE
+    assert found_in(spanish, "respirar") == IN_SUMMARY
+    assert found_in(spanish, "RESPIRACIÓN ánimo") == IN_TEXT
+
+
+def test_an_entry_published_before_the_text_words_is_searched_by_title_and_summary() -> None:
+    old = {k: v for k, v in HALT.items() if k != TEXT_WORDS}
+    assert found_in(old, "halt") == IN_TITLE
+    assert found_in(old, "craving") == IN_SUMMARY
+    assert found_in(old, "snack") is None
+    assert found_in({}, "anything") is None and found_in({}, "") == IN_TITLE
+
+
+class CatalogS3:
+    """Just enough of an S3 client to serve catalog documents."""
+
+    def __init__(self, catalogs: dict[str, list[dict[str, Any]]]) -> None:
+        self.objects = {catalog_key(k): json.dumps({"modules": v}) for k, v in catalogs.items()}
+
+    def get_object(self, Bucket: str, Key: str) -> dict[str, Any]:  # noqa: N803 (boto3's names)
+        from botocore.exceptions import ClientError
+
+        if Key not in self.objects:
+            raise ClientError({"Error": {"Code": "NoSuchKey"}}, "GetObject")
+        return {"Body": io.BytesIO(self.objects[Key].encode())}
+
+
+def entry(module_id: str, title: str, topic: str = "addiction", **more: Any) -> dict[str, Any]:
+    return {
+        "id": module_id,
+        "title": title,
+        "topic": topic,
+        "summary": more.pop("summary", ""),
+        "version": 1,
+        "reading_minutes": 3,
+        "tags": [],
+        **more,
+    }
+
+
+def library(**catalogs: list[dict[str, Any]]) -> ModuleLibrary:
+    return ModuleLibrary(CatalogS3(catalogs), "content", Clock())
+
+
+def titles(found: list[Any]) -> list[str]:
+    return [f.module["title"] for f in found]
+
+
+def test_title_matches_come_first_then_summary_then_text_each_by_title() -> None:
+    catalog = [
+        entry("a", "Sleep", text_words="cravings rest"),
+        entry("b", "Refusal skills", text_words="cravings say"),
+        entry("c", "Cravings and urge surfing", text_words="urges"),
+        entry("d", "Triggers", summary="What sets off cravings."),
+        entry("e", "All about cravings", text_words=""),
+    ]
+    found = library(en=catalog).search(query="craving")
+    assert titles(found) == [
+        "All about cravings",
+        "Cravings and urge surfing",
+        "Triggers",
+        "Refusal skills",
+        "Sleep",
+    ]
+    assert [f.found_in for f in found] == [IN_TITLE, IN_TITLE, IN_SUMMARY, IN_TEXT, IN_TEXT]
+    # Without words: every module, by title.
+    assert titles(library(en=catalog).search()) == sorted(titles(found))
+
+
+def test_the_text_words_stay_out_of_the_catalog_pages_and_the_api_read() -> None:
+    shelf = library(en=[entry("a", "Sleep", text_words="rest")])
+    assert shelf.search(query="rest")[0].module == shelf.catalog()[0]
+    assert TEXT_WORDS not in shelf.catalog()[0]
+    assert shelf.catalog()[0]["locale"] == "en"
+
+
+def test_a_translation_is_searched_in_its_words_and_an_english_fallback_in_english() -> None:
+    shelf = library(
+        en=[
+            entry("a", "Sleep", text_words="rest"),
+            entry("b", "Cravings", text_words="bottle surfing"),
+        ],
+        es=[entry("b", "Los antojos", text_words="botella"), entry("x", "Solo", text_words="x")],
+    )
+    assert [(f.module["id"], f.module["locale"]) for f in shelf.search("es", query="botella")] == [
+        ("b", "es")
+    ]
+    assert shelf.search("es", query="bottle") == []  # the Spanish lesson is not the English one
+    assert [(f.module["id"], f.module["locale"]) for f in shelf.search("es", query="rest")] == [
+        ("a", "en")
+    ]
+    assert [f.module["id"] for f in shelf.search("es")] == ["b", "a"]  # no "x": no original
+    assert [f.module["id"] for f in shelf.search("en", query="bottle")] == ["b"]
+
+
+def test_a_catalog_published_before_the_text_words_still_searches() -> None:
+    shelf = library(en=[entry("a", "Sleep and recovery", summary="Rest well.")])
+    assert titles(shelf.search(query="rest")) == ["Sleep and recovery"]
+    assert shelf.search(query="nap") == []
+
+
+def test_the_topic_filter_and_the_limits_hold() -> None:
+    shelf = library(
+        en=[
+            entry("a", "Sleep", "mental-health", text_words="rest"),
+            entry("b", "Rest stops", "life-skills"),
+        ]
+    )
+    assert titles(shelf.search(topic="mental-health", query="rest")) == ["Sleep"]
+    with pytest.raises(BadRequest) as unknown:
+        shelf.search(topic="astrology")
+    assert unknown.value.code == "invalid_topic"
+    assert shelf.search(query="x" * MAX_QUERY_LENGTH) == []
+    with pytest.raises(BadRequest) as long:
+        shelf.search(query="x" * (MAX_QUERY_LENGTH + 1))
+    assert long.value.code == "query_too_long"

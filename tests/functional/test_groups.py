@@ -481,3 +481,25 @@ def test_a_due_date_that_passed_before_someone_joined_is_not_theirs(
     assert [c["status"] for c in cells[participant.id]] == ["not_started", "not_started"]
     assert [c["status"] for c in cells[other_participant.id]] == ["overdue", "not_started"]
     assert grid["counts"]["overdue"] == 1
+
+
+@pytest.mark.parametrize("own_due", ["2026-12-08", "2026-12-01"])
+def test_a_date_of_their_own_wins_over_the_groups_on_their_list(
+    client, group, leader, participant, own_due
+):
+    """An extension (or an earlier date) for one participant is the date they see, as their
+    leader's grid shows it, whichever is sooner."""
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id="thinking-traps", due_date="2026-12-05")
+    assign(
+        client,
+        group,
+        leader,
+        module_id="thinking-traps",
+        due_date=own_due,
+        participant_id=participant.id,
+    )
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    assert [(a["module_id"], a["due_date"]) for a in mine["assignments"]] == [
+        ("thinking-traps", own_due)
+    ]

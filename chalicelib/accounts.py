@@ -12,6 +12,7 @@ the username, an optional email for the invitation, and the role group.
 
 from __future__ import annotations
 
+import random
 import secrets
 import string
 from collections.abc import Iterator
@@ -62,17 +63,28 @@ def check_username(username: Any) -> str:
     return username
 
 
-def temporary_password() -> str:
-    """Meets the pool's policy: 12+ characters with upper, lower and digits."""
-    alphabet = string.ascii_letters + string.digits
-    while True:
-        candidate = "".join(secrets.choice(alphabet) for _ in range(16))
-        if (
-            any(c.islower() for c in candidate)
-            and any(c.isupper() for c in candidate)
-            and any(c.isdigit() for c in candidate)
-        ):
-            return candidate
+# A temporary password is read aloud, or copied from paper or a phone screen, by someone who
+# may never have seen it before: no characters that pass for one another. Left out: 0 O o Q
+# and 1 l I i (the classic pairs); S s (5), Z z (2), B (8), G b (6), g q (9); and the letters
+# whose capital is their small letter written bigger (C K P U V W X Y), both cases.
+TEMPORARY_PASSWORD_LOWER = "adefhjmnrt"
+TEMPORARY_PASSWORD_UPPER = "ADEFHJLMNRT"
+TEMPORARY_PASSWORD_DIGITS = "23456789"
+TEMPORARY_PASSWORD_LENGTH = 16  # of 29 characters: over 70 bits
+
+
+def temporary_password(rng: random.Random | None = None) -> str:
+    """A new account's first password, meeting the pool's policy (12+ characters with upper,
+    lower and digits: ``infra/resources.yaml``) from the unambiguous characters above: one of
+    each kind the policy asks for, the rest from all of them, shuffled; every draw by
+    ``secrets`` (``rng`` only for tests)."""
+    rng = rng or secrets.SystemRandom()
+    kinds = (TEMPORARY_PASSWORD_LOWER, TEMPORARY_PASSWORD_UPPER, TEMPORARY_PASSWORD_DIGITS)
+    alphabet = "".join(kinds)
+    chars = [rng.choice(kind) for kind in kinds]
+    chars += [rng.choice(alphabet) for _ in range(TEMPORARY_PASSWORD_LENGTH - len(kinds))]
+    rng.shuffle(chars)
+    return "".join(chars)
 
 
 @dataclass(frozen=True)

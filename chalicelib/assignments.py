@@ -73,9 +73,17 @@ def reading_order(assigned: AssignedModule) -> tuple[str, tuple[int, int]]:
 
 def assigned_to(modules: list[AssignedModule], participant_id: str) -> dict[str, AssignedModule]:
     """What one participant is assigned, by module: the group's assignments and their own (an
-    assignment to them alone, coming later in ``modules``, wins). The grid, the attention rule
-    and "Before the session" all read a participant's assigned version through this."""
-    return {m.module_id: m for m in modules if m.participant_id in (None, participant_id)}
+    assignment to them alone wins, its due date and version, wherever it comes in ``modules``:
+    in reading order an earlier date of their own comes before the group's). The grid, the
+    attention rule and "Before the session" all read a participant's assigned version through
+    this."""
+    found: dict[str, AssignedModule] = {}
+    for m in modules:
+        if m.participant_id is None:
+            found.setdefault(m.module_id, m)
+        elif m.participant_id == participant_id:
+            found[m.module_id] = m
+    return found
 
 
 def assigned_modules(
@@ -177,7 +185,8 @@ class Assignments:
     ) -> Assigned:
         """Assign a module (optionally pinned to a version) or a track, to the whole group or
         one participant in it. Assigning the same thing to the same audience again updates it
-        (``Assigned.before`` says what it was)."""
+        (``Assigned.before`` says what it was): the pinned version and the dates given now,
+        its place in the reading order (``assigned_at``, and who first assigned it) kept."""
         group = led_group(self.records, caller, group_id, writable=True)
         if (module_id is None) == (track_id is None):
             raise BadRequest("Assign either a module_id or a track_id.", code="invalid_assignment")
@@ -204,10 +213,13 @@ class Assignments:
         ).hex
         before = next((a for a in group.assignments if a.assignment_id == assignment_id), None)
         now = self.clock.iso()
-        assignment = Assignment(
-            assignment_id, kind, item_id, version, participant_id, due, session, now, caller.id
-        )
-        self._put(caller, group.group_id, assignment, now)
+        if before is None:
+            assignment = Assignment(
+                assignment_id, kind, item_id, version, participant_id, due, session, now, caller.id
+            )
+        else:
+            assignment = replace(before, version=version, due_date=due, session_date=session)
+        self._put(caller, group.group_id, assignment, now, replaces=before is not None)
         return Assigned(assignment, before)
 
     def change_dates(
@@ -229,11 +241,14 @@ class Assignments:
         due = check_date(due_date, "due_date")
         session = check_date(session_date, "session_date")
         changed = replace(current, due_date=due, session_date=session)
-        self._put(caller, group.group_id, changed, self.clock.iso())
+        self._put(caller, group.group_id, changed, self.clock.iso(), replaces=True)
         return changed
 
-    def _put(self, caller: Caller, group_id: str, assignment: Assignment, now: str) -> None:
-        """Write ``assignment`` (new or changed) with its audit entry, in one transaction."""
+    def _put(
+        self, caller: Caller, group_id: str, assignment: Assignment, now: str, replaces: bool
+    ) -> None:
+        """Write ``assignment`` (new, or ``replaces`` the one read, keeping its ``assigned_at``)
+        with its audit entry, in one transaction."""
         audit = new_entry(
             caller.id,
             caller.roles,
@@ -247,7 +262,7 @@ class Assignments:
                 "item_id": assignment.item_id,
             },
         )
-        self.records.put_assignment(group_id, assignment, audit)
+        self.records.put_assignment(group_id, assignment, audit, replaces=replaces)
 
     def unassign(self, caller: Caller, group_id: str, assignment_id: str) -> None:
         group = led_group(self.records, caller, group_id)

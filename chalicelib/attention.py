@@ -39,8 +39,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, NamedTuple
 
 from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to
@@ -76,6 +76,9 @@ REASON_TEXT = {
     CHECK_MISSED: "Knowledge check missed twice",
     WORKSHEET_HALF_DONE: "Worksheet left half done",
 }
+# The reasons about a module or two, whose words name them ("Knowledge check missed twice:
+# Refusal skills"); the overdue count does not (the grid shows which).
+NAMES_MODULES = (CHECK_MISSED, WORKSHEET_HALF_DONE)
 
 DEFAULT_INACTIVE_DAYS = 5
 MIN_INACTIVE_DAYS = 1
@@ -88,17 +91,23 @@ HALF_DONE_AFTER_DAYS = 2
 @dataclass(frozen=True)
 class Reason:
     """One reason a participant needs attention. ``module_ids``: the modules concerned (overdue,
-    check missed, worksheet half done); ``days``: days without activity."""
+    check missed, worksheet half done), ``module_titles`` their titles in the same order;
+    ``days``: days without activity."""
 
     code: str
     fingerprint: str
     module_ids: tuple[str, ...] = ()
     days: int | None = None
     seen: bool = False  # a group leader marked this very situation as seen
+    module_titles: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
-        return REASON_TEXT[self.code].format(days=self.days, count=len(self.module_ids))
+        """The reason in words; one about a module names it."""
+        text = REASON_TEXT[self.code].format(days=self.days, count=len(self.module_ids))
+        if self.code in NAMES_MODULES and self.module_titles:
+            text += ": " + and_list(self.module_titles)
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = {
@@ -192,6 +201,11 @@ class Standing(NamedTuple):
     activity: Sequence[datetime | None]
 
 
+def and_list(words: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def fingerprint(code: str, joined_at: str, situation: Iterable[object]) -> str:
     """A short hash of a reason's situation (no data can be read back from it)."""
     text = "|".join([code, joined_at, *(str(s) for s in situation)])
@@ -222,10 +236,12 @@ def participant_reasons(
     facts: Facts,
     now: datetime,
     today: date,
+    zone: tzinfo,
     inactive_days: int,
     standing: Standing | None = None,
 ) -> list[Reason]:
-    """The current reasons of one participant (not yet matched against marks as seen).
+    """The current reasons of one participant (not yet matched against marks as seen) on the
+    program's day ``today`` (``zone``: the program's time zone, for ``due_for``).
     ``standing``: where they stand, if already worked out from these ``facts``."""
     pid = participant.participant_id
     joined = at_second(participant.joined_at)
@@ -240,7 +256,7 @@ def participant_reasons(
             m.module_id: status_of(
                 m.module_id,
                 m.target_version,
-                due_for(m.due_date, participant.joined_at),
+                due_for(m.due_date, participant.joined_at, zone),
                 completed,
                 today,
             )
@@ -333,6 +349,7 @@ def participant_reasons(
                 CHECK_MISSED,
                 fingerprint(CHECK_MISSED, joined_at, missed),
                 module_ids=tuple(m for m, _ in missed),
+                module_titles=tuple(mine[m].title for m, _ in missed),
             )
         )
 
@@ -343,6 +360,7 @@ def participant_reasons(
                 WORKSHEET_HALF_DONE,
                 fingerprint(WORKSHEET_HALF_DONE, joined_at, half_done),
                 module_ids=tuple(m for m, _ in half_done),
+                module_titles=tuple(mine[m].title for m, _ in half_done),
             )
         )
     return reasons
@@ -354,6 +372,7 @@ def group_attention(
     facts: Facts,
     now: datetime,
     today: date,
+    zone: tzinfo,
     standings: Mapping[str, Standing] | None = None,
 ) -> GroupAttention:
     """Every participant of ``group`` with their reasons, each marked ``seen`` if a leader
@@ -366,14 +385,10 @@ def group_attention(
         pid = participant.participant_id
         standing = standings.get(pid) if standings is not None else None
         reasons = [
-            Reason(
-                r.code,
-                r.fingerprint,
-                r.module_ids,
-                r.days,
-                seen=seen.get((pid, r.code)) == r.fingerprint,
+            replace(r, seen=seen.get((pid, r.code)) == r.fingerprint)
+            for r in participant_reasons(
+                participant, modules, facts, now, today, zone, days, standing
             )
-            for r in participant_reasons(participant, modules, facts, now, today, days, standing)
         ]
         rows.append(
             ParticipantAttention(
@@ -441,7 +456,9 @@ class Attention:
     def compute(self, group: Group) -> GroupAttention:
         """The rule applied to a group already read (no audit entry: the caller writes it)."""
         modules, facts = self.facts(group)
-        return group_attention(group, modules, facts, self.clock.now(), self.clock.today())
+        return group_attention(
+            group, modules, facts, self.clock.now(), self.clock.today(), self.clock.zone
+        )
 
     def group(self, caller: Caller, group_id: str) -> GroupAttention:
         """Who needs attention in a group ``caller`` leads, and why (audit-logged as a read)."""
@@ -499,9 +516,7 @@ class Attention:
         self.records.mark_seen(
             group.group_id, Seen(participant_id, reason, current.fingerprint, caller.id, now), audit
         )
-        return Reason(
-            current.code, current.fingerprint, current.module_ids, current.days, seen=True
-        )
+        return replace(current, seen=True)
 
     def set_inactive_days(self, caller: Caller, group_id: str, days: Any) -> int:
         """The group's "no activity for N days" (audit-logged)."""

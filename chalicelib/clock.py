@@ -1,11 +1,18 @@
 """The one clock. Everything that reads the time takes a ``Clock``; tests pass one whose
-sources they control (fixed "now" for overdue, a monotonic time that moves on demand for caches)."""
+sources they control (fixed "now" for overdue, a monotonic time that moves on demand for caches).
+
+Times are stored as UTC ISO strings (``2026-11-27T03:46:00Z``). The program's days are the
+calendar days of its time zone (``Clock.zone``): "today", due dates and session dates. The one
+rule: a stored time becomes a date or a time of day only through that zone
+(``calendar_day``, ``local_time``), so a completion at 10 pm is on the day it was in the
+program, the day the grid and the due dates go by, not the next day in UTC.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -41,6 +48,11 @@ class Clock:
         """Seconds since 1970 (token expiry, session lifetimes, DynamoDB TTL)."""
         return self.now().timestamp()
 
+    @property
+    def zone(self) -> tzinfo:
+        """The program's time zone: its calendar days are the dates shown and compared."""
+        return self._zone
+
     def today(self) -> date:
         """Today's date where the program runs: due dates are the program's calendar days."""
         return self.now().astimezone(self._zone).date()
@@ -48,3 +60,34 @@ class Clock:
     def monotonic(self) -> float:
         """Seconds on a clock that never goes back (cache ages; never a date)."""
         return self._monotonic()
+
+
+def local_time(stamp: str | None, zone: tzinfo) -> datetime | None:
+    """A stored time (an ISO instant, UTC when it names no offset) as it was in ``zone``;
+    ``None`` for a plain date (``2026-12-02``: a due or session date has no time of day), for
+    nothing, and for text that is not a time."""
+    text = str(stamp or "")
+    if len(text) <= 10:  # a date alone (or nothing): not an instant
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone)
+
+
+def calendar_day(stamp: str | None, zone: tzinfo) -> date | None:
+    """The calendar date in ``zone`` of a stored date or time: a plain date (a due or session
+    date, already a program day) stays as it is; an instant becomes the date it was in
+    ``zone`` (``2026-11-27T03:46:00Z`` is 26 November in New York). ``None`` for nothing or for
+    text that is neither."""
+    moment = local_time(stamp, zone)
+    if moment is not None:
+        return moment.date()
+    text = str(stamp or "")
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None

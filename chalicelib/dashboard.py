@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import cached_property
 from typing import Any
 
 from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to
 from chalicelib.attention import Attention, Facts, ParticipantAttention, Standing, group_attention
-from chalicelib.clock import Clock
+from chalicelib.clock import Clock, calendar_day
 from chalicelib.errors import BadRequest, Forbidden
 from chalicelib.groups import GroupSummary, audit_read, led_group
 from chalicelib.identity import LEADERS, Caller
@@ -69,6 +71,9 @@ class GridRow:
     display_name: str
     joined_at: str
     cells: tuple[ModuleStatus, ...]  # one per column, in column order
+    # Their due date (``due_for``; ``None``: none) of each assigned module whose due dates
+    # differ among the group's participants (``Grid.dates_vary``): the column cannot say it.
+    due_dates: Mapping[str, str | None] = field(default_factory=dict)
 
     @cached_property  # frozen: worked out once (the page, the filter and the sort ask)
     def totals(self) -> Totals:
@@ -99,6 +104,10 @@ class Grid:
     all_participants: int = 0  # before the "only overdue" filter
     # Who needs attention, and why (chalicelib.attention), by participant id: the web grid's marker.
     attention: dict[str, ParticipantAttention] = field(default_factory=dict)
+    # The columns whose due date is not the same for everyone they are assigned to (a module
+    # assigned to the group and again to one participant with another date): each row says
+    # its own (``GridRow.due_dates``). A column's module is the group's assignment if any.
+    dates_vary: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -145,29 +154,57 @@ class CsvFile:
     content_type: str = "text/csv; charset=utf-8"
 
 
+MAX_SLUG = 40
+
+
+def _slug(text: str) -> str:
+    """``text`` in lowercase ASCII letters and digits joined by single hyphens (accents
+    dropped: "Sesión" is "sesion"; anything else is a break), at most ``MAX_SLUG`` long."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    return slug[:MAX_SLUG].rstrip("-")
+
+
+def progress_filename(group: GroupSummary, day: str) -> str:
+    """The progress CSV's file name: the group's name and the day it is downloaded,
+    ``progress-tuesday-evening-2026-11-27.csv``. A name with nothing left in ASCII (another
+    script, only symbols) gives the group id instead. Only ``[a-z0-9.-]``: no quotes, line
+    breaks or path characters, in a Content-Disposition header or a folder."""
+    return f"progress-{_slug(group.name) or _slug(group.group_id) or 'group'}-{_slug(day)}.csv"
+
+
 def group_grid(
     group: Group,
     completed: Mapping[str, CompletedVersions],
     modules: list[AssignedModule],
     today: date,
+    zone: tzinfo,
     facts: Facts | None = None,
 ) -> Grid:
     """The dashboard grid of ``group`` (``completed`` holds each participant's completed
-    versions); each participant's completions pass the visibility rule first. With ``facts``
-    (the attention rule's batch read: saved worksheets and each assigned version's fields),
-    every cell whose assigned version has a worksheet says whether it was done and shared."""
-    columns, rows, _ = _grid_rows(group, completed, modules, today, facts)
-    return _grid(group, columns, rows, today)
+    versions) on the program's day ``today`` (``zone``: the program's time zone, in which the
+    day someone joined is compared with due dates); each participant's completions pass the
+    visibility rule first. With ``facts`` (the attention rule's batch read: saved worksheets
+    and each assigned version's fields), every cell whose assigned version has a worksheet
+    says whether it was done and shared."""
+    columns, rows, _, vary = _grid_rows(group, completed, modules, today, zone, facts)
+    return _grid(group, columns, rows, today, vary)
 
 
 def grid_with_attention(
-    group: Group, modules: list[AssignedModule], facts: Facts, now: datetime, today: date
+    group: Group,
+    modules: list[AssignedModule],
+    facts: Facts,
+    now: datetime,
+    today: date,
+    zone: tzinfo,
 ) -> Grid:
     """``group_grid`` with ``facts``, and who needs attention (``group_attention``): the rule
     starts from where the grid found each participant stands, not working it out again."""
-    columns, rows, standings = _grid_rows(group, facts.completed, modules, today, facts)
-    found = group_attention(group, modules, facts, now, today, standings)
-    return _grid(group, columns, rows, today, {p.participant_id: p for p in found.participants})
+    columns, rows, standings, vary = _grid_rows(group, facts.completed, modules, today, zone, facts)
+    found = group_attention(group, modules, facts, now, today, zone, standings)
+    attention = {p.participant_id: p for p in found.participants}
+    return _grid(group, columns, rows, today, vary, attention)
 
 
 def _grid(
@@ -175,6 +212,7 @@ def _grid(
     columns: tuple[AssignedModule, ...],
     rows: list[GridRow],
     today: date,
+    dates_vary: frozenset[str],
     attention: dict[str, ParticipantAttention] | None = None,
 ) -> Grid:
     return Grid(
@@ -185,6 +223,7 @@ def _grid(
         today.isoformat(),
         all_participants=len(rows),
         attention=attention or {},
+        dates_vary=dates_vary,
     )
 
 
@@ -193,18 +232,26 @@ def _grid_rows(
     completed: Mapping[str, CompletedVersions],
     modules: list[AssignedModule],
     today: date,
+    zone: tzinfo,
     facts: Facts | None,
-) -> tuple[tuple[AssignedModule, ...], list[GridRow], dict[str, Standing]]:
-    """The grid's columns and rows, and where each participant stands (for the attention
-    rule, which starts from the same statuses).
+) -> tuple[tuple[AssignedModule, ...], list[GridRow], dict[str, Standing], frozenset[str]]:
+    """The grid's columns and rows, where each participant stands (for the attention rule,
+    which starts from the same statuses), and the columns whose due dates vary.
+
+    A column is where its module first comes in the reading order (its soonest due date),
+    and stands for the group's assignment of it if there is one: the heading shows the date
+    that applies to everyone, not one participant's own. A column whose assignments give the
+    participants different due dates is in ``dates_vary``, and each row then has its own.
 
     A 40 x 60 grid has 2,400 cells, so what does not depend on the cell is looked up once:
     each assigned module's due date and worksheet fields, each participant's latest completed
     versions, worksheets and assignments. Cells that say the same thing (not assigned; not
     started or overdue with no worksheet saved) are one shared object: they are frozen."""
     columns: dict[str, AssignedModule] = {}
-    for first in modules:
-        columns.setdefault(first.module_id, first)
+    for m in modules:
+        known = columns.get(m.module_id)
+        if known is None or (m.participant_id is None and known.participant_id is not None):
+            columns[m.module_id] = m  # the group's replaces one participant's, in its place
     column_ids = tuple(columns)
     empty_cells = {m: not_assigned(m) for m in column_ids}
     # Each assigned module (one to a participant alone may pin another version or date): its
@@ -229,6 +276,19 @@ def _grid_rows(
     # assignment of their own gets theirs worked out (``assigned_to``: theirs wins).
     for_everyone = assigned_to(modules, "")
     own = {m.participant_id for m in modules if m.participant_id is not None}
+    theirs = {
+        p.participant_id: assigned_to(modules, p.participant_id)
+        for p in group.participants
+        if p.participant_id in own
+    }
+    # Each column's due dates as assigned to the participants (a date that had passed when
+    # one of them joined is still the assignment's: ``due_for`` is about them, not it).
+    dates: dict[str, set[str | None]] = {}
+    group_only = len(theirs) < len(group.participants)  # someone has only the group's
+    for mine in (*theirs.values(), *((for_everyone,) if group_only else ())):
+        for module_id, assigned in mine.items():
+            dates.setdefault(module_id, set()).add(assigned.due_date)
+    dates_vary = frozenset(m for m, due in dates.items() if len(due) > 1)
 
     def row_plan(
         mine: Mapping[str, AssignedModule], joined_at: str | None = None
@@ -242,14 +302,14 @@ def _grid_rows(
                 continue
             key = id(mine[m])
             later = not_due.get(key)
-            if later is not None and joined_at and due_for(later[0], joined_at) is None:
+            if later is not None and joined_at and due_for(later[0], joined_at, zone) is None:
                 row.append((m, later[1]))
             else:
                 row.append((m, plans[key]))
         return row
 
     def joined_after_a_due_date(joined_at: str) -> bool:
-        return any(due_for(due, joined_at) is None for due, _ in not_due.values())
+        return any(due_for(due, joined_at, zone) is None for due, _ in not_due.values())
 
     everyones_plan = row_plan(for_everyone)
     rows = []
@@ -259,8 +319,8 @@ def _grid_rows(
         visible, activity = visible_and_when(
             completed[pid], participant.joined_at, participant.shares_history
         )
-        if pid in own:
-            mine = assigned_to(modules, pid)
+        if pid in theirs:
+            mine = theirs[pid]
             plan_row = row_plan(mine, participant.joined_at)
         elif joined_after_a_due_date(participant.joined_at):
             mine, plan_row = for_everyone, row_plan(for_everyone, participant.joined_at)
@@ -291,9 +351,16 @@ def _grid_rows(
                     cell = status_from(module_id, target, None, blank.status == OVERDUE, mark)
             cells.append(cell)
             statuses[module_id] = cell
-        rows.append(GridRow(pid, participant.display_name, participant.joined_at, tuple(cells)))
+        due_dates = {
+            m: due_for(mine[m].due_date, participant.joined_at, zone)
+            for m in dates_vary
+            if m in mine
+        }
+        rows.append(
+            GridRow(pid, participant.display_name, participant.joined_at, tuple(cells), due_dates)
+        )
         standings[pid] = Standing(visible, mine, statuses, my_sheets, activity)
-    return tuple(columns.values()), rows, standings
+    return tuple(columns.values()), rows, standings, dates_vary
 
 
 def _counts(rows: list[GridRow] | tuple[GridRow, ...]) -> dict[str, int]:
@@ -352,8 +419,9 @@ def worksheet_text(mark: WorksheetMark) -> str:
     return text + (", shared" if mark.shared else "")
 
 
-def grid_csv(grid: Grid) -> str:
-    """The grid as CSV (csv module: quotes, commas and newlines escaped)."""
+def grid_csv(grid: Grid, zone: tzinfo) -> str:
+    """The grid as CSV (csv module: quotes, commas and newlines escaped). A completion is dated
+    by the program's calendar (``zone``), like the grid's "as of" day and the due dates."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["Participant", "Participant ID"] + [safe_cell(m.title) for m in grid.modules])
@@ -362,7 +430,8 @@ def grid_csv(grid: Grid) -> str:
         for cell in row.cells:
             text = STATUS_TEXT[cell.status]
             if cell.status in (COMPLETED, COMPLETED_OLDER):
-                text += f" (version {cell.version}, {(cell.completed_at or '')[:10]})"
+                on = calendar_day(cell.completed_at, zone)
+                text += f" (version {cell.version}, {on.isoformat() if on else ''})"
             if cell.check is not None:
                 text += f"; knowledge check {cell.check.correct} of {cell.check.total}"
                 if cell.check.attempts > 1:
@@ -393,7 +462,7 @@ class Dashboard:
     def csv(self, caller: Caller, group_id: str) -> CsvFile:
         """The dashboard as a CSV file (audit-logged as an export)."""
         _, grid = self._grid(caller, group_id, "group.progress.export")
-        return CsvFile(grid_csv(grid), "group-progress.csv")
+        return CsvFile(grid_csv(grid, self.clock.zone), progress_filename(grid.group, grid.as_of))
 
     def overview(self, caller: Caller) -> list[GroupOverview]:
         """The groups ``caller`` leads, active first, by name, each with its participants, overdue
@@ -443,11 +512,13 @@ class Dashboard:
             if self.attention is not None and group.participants:
                 # One batch read per group gives both the grid and who needs attention.
                 modules, facts = self.attention.facts(group)
-                grid = grid_with_attention(group, modules, facts, self.clock.now(), today)
+                grid = grid_with_attention(
+                    group, modules, facts, self.clock.now(), today, self.clock.zone
+                )
                 needing = sum(1 for p in grid.attention.values() if p.needs_attention)
             else:
                 modules = assigned_modules(group.assignments, self.library)
-                grid = group_grid(group, completed, modules, today)
+                grid = group_grid(group, completed, modules, today, self.clock.zone)
                 needing = 0
             overview.append(
                 GroupOverview(
@@ -468,8 +539,10 @@ class Dashboard:
         if self.attention is None:
             completed = self.completions.completed_versions(group.participant_ids)
             modules = assigned_modules(group.assignments, self.library)
-            return group, group_grid(group, completed, modules, today)
+            return group, group_grid(group, completed, modules, today, self.clock.zone)
         # One batch read for both: completed versions and the assigned worksheets; and the
         # rule starts from where the grid found each participant stands.
         modules, facts = self.attention.facts(group)
-        return group, grid_with_attention(group, modules, facts, self.clock.now(), today)
+        return group, grid_with_attention(
+            group, modules, facts, self.clock.now(), today, self.clock.zone
+        )

@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 from chalicelib import logs
@@ -126,12 +126,14 @@ class DigestBuilder:
         completions: CompletionRecords,
         library: ModuleLibrary,
         today: date,
+        zone: tzinfo,
         attention: Attention | None = None,
     ) -> None:
         self._records = records
         self._completions = completions
         self._library = library
         self._today = today
+        self._zone = zone  # the program's: ``due_for`` compares the day someone joined
         self._attention = attention
         self._groups: dict[str, GroupOverdue | None] = {}
 
@@ -156,12 +158,14 @@ class DigestBuilder:
         if self._attention is not None:
             modules, facts = self._attention.facts(group)
             completed = dict(facts.completed)
-            found = group_attention(group, modules, facts, self._attention.clock.now(), self._today)
+            found = group_attention(
+                group, modules, facts, self._attention.clock.now(), self._today, self._zone
+            )
             needing = tuple(p.participant_id for p in found.needing_attention)
         else:
             modules = assigned_modules(group.assignments, self._library)
             completed = self._completions.completed_versions(group.participant_ids)
-        grid = group_grid(group, completed, modules, self._today)
+        grid = group_grid(group, completed, modules, self._today, self._zone)
         behind = tuple(
             row.participant_id
             for row in grid.participants
@@ -282,7 +286,12 @@ def run_daily(services: Any, ses: Any, config: DigestConfig | None = None) -> Di
         return DigestRun()
     today = services.clock.today()
     builder = DigestBuilder(
-        services.group_records, services.completions, services.library, today, services.attention
+        services.group_records,
+        services.completions,
+        services.library,
+        today,
+        services.clock.zone,
+        services.attention,
     )
     leaders = list_leaders(services.accounts)
     return send_all(leaders, builder, ses, config, services.audit, services.clock.iso(), today)

@@ -71,10 +71,13 @@ class Enrolment:
     ) -> tuple[Enrolled, bool]:
         """Enrol a participant: a new account (``create``) or an existing participant account.
         Returns ``(enrolled, added)``; enrolling again is harmless (``added`` False): with
-        ``rename`` (the API's documented behaviour) it sets the name given; without (the web's
-        enrol form) it changes nothing and ``enrolled`` has the name they already have here."""
+        ``rename`` (the API's documented behaviour) and a ``display_name`` it sets that name;
+        without a name, or without ``rename`` (the web's enrol form), it changes nothing and
+        ``enrolled`` has the name they already have here. The username is only the default
+        name of someone new to the group."""
         group = led_group(self.records, caller, group_id, writable=True)
         username = check_username(username)
+        given_name = bool(display_name)
         display_name = check_name(display_name or username, "A display name")
         password = None
         if create:
@@ -91,7 +94,7 @@ class Enrolment:
                 )
         member = group.member(account.id)
         already = member is not None
-        if member is not None and not rename:
+        if member is not None and not (rename and given_name):
             return Enrolled(account.id, account.username, member.display_name), False
         now = self.clock.iso()
         audit = new_entry(

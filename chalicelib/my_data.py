@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.clock import Clock
+from chalicelib.clock import Clock, calendar_day
 from chalicelib.errors import BadRequest
 from chalicelib.identity import Caller
 from chalicelib.library import DEFAULT_LOCALE, check_locale
@@ -125,13 +125,18 @@ class MyDataService:
         if form not in ("json", "pdf"):
             raise BadRequest("format is json or pdf.", code="invalid_format")
         data = self.export(caller)
-        day = data.exported_at[:10]
+        exported = calendar_day(data.exported_at, self.clock.zone)
+        day = exported.isoformat() if exported else self.clock.today().isoformat()
         if form == "json":
             text = json.dumps(data.to_dict(), ensure_ascii=False, indent=1)
             return PlanFile(text, f"my-data-{day}.json", "application/json; charset=utf-8")
         from chalicelib import plan_pdf  # deferred: fpdf2 is for downloads only
 
-        return PlanFile(plan_pdf.render_data(data, locale), f"my-data-{day}.pdf", "application/pdf")
+        return PlanFile(
+            plan_pdf.render_data(data, locale, self.clock.zone),
+            f"my-data-{day}.pdf",
+            "application/pdf",
+        )
 
     def delete(self, caller: Caller) -> Deleted:
         """Delete every worksheet answer, every plan version and every knowledge-check attempt

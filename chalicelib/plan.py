@@ -24,11 +24,11 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import tzinfo
 from typing import Any
 
 from chalicelib import phone_numbers
-from chalicelib.clock import Clock
+from chalicelib.clock import Clock, calendar_day
 from chalicelib.errors import BadRequest, Conflict
 from chalicelib.identity import Caller
 from chalicelib.library import DEFAULT_LOCALE, check_locale, parse_version
@@ -395,7 +395,7 @@ class Plans:
         """My plan as it stands (or one saved ``version``) as a ``txt`` or ``pdf`` file, dated
         today where it was never saved: the reads of ``mine`` (or ``version``)."""
         shown = self.version(caller, version, locale) if version else self.mine(caller, locale)
-        return download(shown, form, self.clock.today().isoformat())
+        return download(shown, form, self.clock.today().isoformat(), self.clock.zone)
 
     def delete_mine(self, caller: Caller) -> int:
         """Delete every version of the caller's plan. Audit-logged first (a count only)."""
@@ -484,25 +484,27 @@ def document_words(locale: str) -> dict[str, str]:
     return DOCUMENT_WORDS.get(locale, DOCUMENT_WORDS[DEFAULT_LOCALE])
 
 
-def written_day(iso: str, locale: str) -> str:
-    """``2026-11-26`` (or an ISO time) written out for paper: ``26 November 2026``."""
-    try:
-        day = date.fromisoformat(iso[:10])
-    except ValueError:
+def written_day(iso: str, locale: str, zone: tzinfo) -> str:
+    """``2026-11-26`` (or an ISO time: its day in the program's time zone ``zone``) written out
+    for paper: ``26 November 2026``."""
+    day = calendar_day(iso, zone)
+    if day is None:
         return iso[:10]
     lang = locale if locale in DOCUMENT_MONTHS else DEFAULT_LOCALE
     month = DOCUMENT_MONTHS[lang][day.month - 1]
     return _DAY_FORMAT[lang].format(d=day.day, month=month, y=day.year)
 
 
-def subtitle(plan: Plan, today: str) -> str:
-    """The line under the heading: when the plan was saved (and which version), or, for a plan
-    never saved, the day it was downloaded (``today``, ISO); then that it can still change."""
+def subtitle(plan: Plan, today: str, zone: tzinfo) -> str:
+    """The line under the heading: when the plan was saved (and which version: the day in the
+    program's time zone ``zone``), or, for a plan never saved, the day it was downloaded
+    (``today``, ISO); then that it can still change."""
     words = document_words(plan.locale)
     if plan.version is None or plan.saved_at is None:
-        when = words["as_of"].format(day=written_day(today, plan.locale))
+        when = words["as_of"].format(day=written_day(today, plan.locale, zone))
     else:
-        when = words["saved"].format(day=written_day(plan.saved_at, plan.locale), n=plan.version)
+        saved = written_day(plan.saved_at, plan.locale, zone)
+        when = words["saved"].format(day=saved, n=plan.version)
     return f"{when} {words['change']}"
 
 
@@ -512,10 +514,10 @@ def item_line(section: str, item: PlanItem) -> str:
     return item.text
 
 
-def as_text(plan: Plan, today: str) -> str:
+def as_text(plan: Plan, today: str, zone: tzinfo) -> str:
     """The plan as plain text (UTF-8, CRLF-free), for any device."""
     words = document_words(plan.locale)
-    lines = [words["title"], subtitle(plan, today), ""]
+    lines = [words["title"], subtitle(plan, today, zone), ""]
     for section in plan.sections:
         lines += [section.title, "-" * len(section.title)]
         if not section.items:
@@ -529,24 +531,29 @@ def as_text(plan: Plan, today: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def file_name(plan: Plan, extension: str, today: str) -> str:
+def file_name(plan: Plan, extension: str, today: str, zone: tzinfo) -> str:
     """Discreet: says neither what the plan is about nor whose it is. Dated the day it was
-    saved, or (never saved) the day it was downloaded."""
-    day = (plan.saved_at or today)[:10]
-    return f"plan-{day}.{extension}"
+    saved (in the program's time zone ``zone``), or (never saved) the day it was downloaded."""
+    saved = calendar_day(plan.saved_at, zone)
+    return f"plan-{saved.isoformat() if saved else today}.{extension}"
 
 
-def download(plan: Plan, form: str, today: str) -> PlanFile:
+def download(plan: Plan, form: str, today: str, zone: tzinfo) -> PlanFile:
     """``form``: ``txt`` or ``pdf`` (the PDF library is imported only here, when asked);
-    ``today``: the ISO date it is downloaded on."""
+    ``today``: the ISO date it is downloaded on; ``zone``: the program's time zone, in which
+    the time it was saved is a day (``Clock.zone``)."""
     if form == "txt":
         return PlanFile(
-            as_text(plan, today), file_name(plan, "txt", today), "text/plain; charset=utf-8"
+            as_text(plan, today, zone),
+            file_name(plan, "txt", today, zone),
+            "text/plain; charset=utf-8",
         )
     if form == "pdf":
         from chalicelib import plan_pdf  # deferred: fpdf2 is for this download only
 
         return PlanFile(
-            plan_pdf.render(plan, today), file_name(plan, "pdf", today), "application/pdf"
+            plan_pdf.render(plan, today, zone),
+            file_name(plan, "pdf", today, zone),
+            "application/pdf",
         )
     raise BadRequest("format is txt or pdf.", code="invalid_format")

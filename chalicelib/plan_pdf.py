@@ -7,11 +7,13 @@ other characters participants type. fpdf2 embeds only the glyphs the plan uses.
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
 
+from chalicelib.clock import calendar_day
 from chalicelib.my_data import MyData
 from chalicelib.plan import Plan, document_words, item_line, subtitle
 from chalicelib.vocabulary import PEOPLE_TO_CALL
@@ -21,10 +23,10 @@ FONT = "DejaVu"
 LINE = 5.6  # mm: 10.5 pt text
 
 
-def render(plan: Plan, today: str) -> bytes:
+def render(plan: Plan, today: str, zone: tzinfo) -> bytes:
     """A US Letter PDF: the title, the line under it (``subtitle``; ``today``: the ISO date
-    of the download), each section and its items, the crisis lines. A filled-in plan fits on
-    one or two pages."""
+    of the download; ``zone``: the program's time zone), each section and its items, the
+    crisis lines. A filled-in plan fits on one or two pages."""
     words = document_words(plan.locale)
     pdf = FPDF(format="letter", unit="mm")
     pdf.set_margins(18, 16, 18)
@@ -41,7 +43,7 @@ def render(plan: Plan, today: str) -> bytes:
     pdf.set_font(FONT, "B", 18)
     pdf.cell(0, 10, words["title"], new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 9.5)
-    pdf.multi_cell(0, 5, subtitle(plan, today), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, subtitle(plan, today, zone), new_x="LMARGIN", new_y="NEXT")
     for section in plan.sections:
         pdf.ln(2.5)
         pdf.set_font(FONT, "B", 12.5)
@@ -104,9 +106,16 @@ def _contact(person: dict[str, Any]) -> str:
     return f"{name}: {phone}" if name and phone else name or phone
 
 
-def render_data(data: MyData, locale: str) -> bytes:
+def _day(stamp: str, zone: tzinfo) -> str:
+    """A stored time's day in the program's time zone, ``2026-11-26``."""
+    day = calendar_day(stamp, zone)
+    return day.isoformat() if day else stamp[:10]
+
+
+def render_data(data: MyData, locale: str, zone: tzinfo) -> bytes:
     """Everything a participant wrote: each worksheet's answers, each plan version, then each
-    completion and knowledge-check attempt with the choices picked."""
+    completion and knowledge-check attempt with the choices picked, each dated by the
+    program's calendar (``zone``)."""
     from chalicelib.plan import PlanItem, _titles
 
     words = DATA_WORDS.get(locale, DATA_WORDS["en"])
@@ -114,7 +123,11 @@ def render_data(data: MyData, locale: str) -> bytes:
     pdf = _document(words["title"], locale)
     pdf.set_font(FONT, "", 9.5)
     pdf.cell(
-        0, 6, words["exported"].format(day=data.exported_at[:10]), new_x="LMARGIN", new_y="NEXT"
+        0,
+        6,
+        words["exported"].format(day=_day(data.exported_at, zone)),
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
     _heading(pdf, words["worksheets"], 14)
     if not data.worksheets:
@@ -123,7 +136,7 @@ def render_data(data: MyData, locale: str) -> bytes:
         _heading(pdf, sheet.module_id, 11.5)
         for field_id, answer in sorted(sheet.answers.items()):
             pdf.set_font(FONT, "B", 10)
-            when = words["written"].format(v=answer.version, day=answer.at[:10])
+            when = words["written"].format(v=answer.version, day=_day(answer.at, zone))
             pdf.multi_cell(
                 0, LINE, f"{answer.label or field_id} ({when})", new_x="LMARGIN", new_y="NEXT"
             )
@@ -134,7 +147,9 @@ def render_data(data: MyData, locale: str) -> bytes:
     if not data.plan_versions:
         pdf.multi_cell(0, LINE, words["none"], new_x="LMARGIN", new_y="NEXT")
     for version in data.plan_versions:
-        _heading(pdf, words["version"].format(n=version.version, day=version.saved_at[:10]), 11.5)
+        _heading(
+            pdf, words["version"].format(n=version.version, day=_day(version.saved_at, zone)), 11.5
+        )
         for section, items in version.sections.items():
             pdf.set_font(FONT, "B", 10)
             pdf.multi_cell(0, LINE, titles.get(section, section), new_x="LMARGIN", new_y="NEXT")
@@ -153,7 +168,9 @@ def render_data(data: MyData, locale: str) -> bytes:
     checks: list[tuple[tuple[str, int, int], str, dict[str, Any] | None]] = []
     for completion in data.completions:
         title = words["completed"].format(
-            module=completion.module_id, v=completion.version, day=completion.completed_at[:10]
+            module=completion.module_id,
+            v=completion.version,
+            day=_day(completion.completed_at, zone),
         )
         checks.append(
             ((completion.module_id, completion.version, 0), title, completion.knowledge_check)
@@ -163,7 +180,7 @@ def render_data(data: MyData, locale: str) -> bytes:
             module=attempt.module_id,
             v=attempt.version,
             n=attempt.attempt,
-            day=attempt.answered_at[:10],
+            day=_day(attempt.answered_at, zone),
         )
         checks.append(
             ((attempt.module_id, attempt.version, attempt.attempt), title, attempt.knowledge_check)

@@ -501,8 +501,10 @@ class Reading:
         self, caller: Caller, completed: CompletedVersions | None = None
     ) -> list[MyAssignment]:
         """A participant's own assignments across their active groups, with statuses: one row
-        per module (the earliest due date wins), in reading order (``assignments.reading_order``:
-        soonest due first, a track's modules in the track's order). ``completed``: what the
+        per module (in one group an assignment to them alone wins over the group's, as in
+        ``assignments.assigned_to``; across groups the earliest due date wins), in reading
+        order (``assignments.reading_order``: soonest due first, a track's modules in the
+        track's order). ``completed``: what the
         caller completed, if this request has just read it (else one BatchGetItem reads it)."""
         if completed is None or completed.participant_id != caller.id:
             completed = self.completions.completed_versions([caller.id])[caller.id]
@@ -517,7 +519,7 @@ class Reading:
             for assigned in assigned_modules(group.assignments, self.library):
                 if assigned.participant_id not in (None, caller.id):
                     continue
-                due = due_for(assigned.due_date, joined_at)
+                due = due_for(assigned.due_date, joined_at, self.clock.zone)
                 status = status_of(
                     assigned.module_id, assigned.target_version, due, completed, today
                 )
@@ -538,10 +540,16 @@ class Reading:
                     assigned.track_ids,
                 )
                 current = rows.get(assigned.module_id)
-                if current is not None:  # assigned in two groups: the earliest due date wins
-                    earlier = (row.due_date or "9999") < (current.due_date or "9999")
-                    kept = row if earlier else current
+                if current is not None:
                     both = tuple(dict.fromkeys(current.track_ids + row.track_ids))
+                    if current.group_id == gid:
+                        # In one group an assignment to them alone wins over the group's (its
+                        # date and version: an extension), as the leader's grid shows it.
+                        own = assigned.participant_id == caller.id
+                        kept = row if own else current
+                    else:  # assigned in two groups: the earliest due date wins
+                        earlier = (row.due_date or "9999") < (current.due_date or "9999")
+                        kept = row if earlier else current
                     row = replace(kept, track_ids=both)
                 rows[assigned.module_id] = row
         return sorted(rows.values(), key=lambda r: (r.due_date or "9999-12-31", r.position))

@@ -266,7 +266,7 @@ class ReminderRun:
             joined_at = member.joined_at if member else None
             for task in self._group_tasks(group):
                 # A date that passed before they joined is not theirs (``due_for``).
-                due_date = due_for(task.due_date, joined_at)
+                due_date = due_for(task.due_date, joined_at, self._clock.zone)
                 if task.participant_id not in (None, pid) or not due_date:
                     continue
                 status = status_of(

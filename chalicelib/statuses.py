@@ -12,9 +12,10 @@ The target version is the pinned one, or the latest published.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
+from chalicelib.clock import calendar_day
 from chalicelib.library import ModuleLibrary
 from chalicelib.records.completions import CheckResult, CompletedVersions
 
@@ -142,12 +143,17 @@ def status_of(
     )
 
 
-def due_for(due_date: str | None, joined_at: str | None) -> str | None:
+def due_for(due_date: str | None, joined_at: str | None, zone: tzinfo) -> str | None:
     """The due date as it applies to a participant who joined the group at ``joined_at``. A
     date that had already passed when they joined does not apply: they could not have read it
     in time, and a newcomer must not start out overdue on everything the group read before
-    them. They have it to read, with no date (a leader can assign it to them with one)."""
-    if due_date and joined_at and due_date < joined_at[:10]:
+    them. They have it to read, with no date (a leader can assign it to them with one).
+
+    A due date is a day of the program's calendar, so it is compared with the day they joined
+    in the program's time zone ``zone`` (``Clock.zone``): someone who joins at 11:30 pm has a
+    reading due that day, though it is already the next day in UTC."""
+    joined = calendar_day(joined_at, zone) if due_date and joined_at else None
+    if due_date and joined is not None and due_date < joined.isoformat():
         return None
     return due_date
 

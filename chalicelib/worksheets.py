@@ -12,7 +12,7 @@ group leader are audit-logged before anything is returned.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -190,12 +190,24 @@ def _check_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
     raise FieldError(field_id, "cannot be answered.")
 
 
-def visible_answers(sheet: Worksheet, joined_at: str, shares_history: bool) -> tuple[Answer, ...]:
+def visible_answers(
+    sheet: Worksheet, joined_at: str, shares_history: bool, order: Sequence[str] = ()
+) -> tuple[Answer, ...]:
     """The answers of a worksheet a group's leaders may count: the visibility rule
     (``statuses.visible_to_leaders``, here ``visible_fields``). Whether the content may be
-    shown too is the worksheet's ``shared`` flag."""
+    shown too is the worksheet's ``shared`` flag. In the worksheet's order (``order``: field
+    ids, the first place of each counts), then answers to fields not in it, by field id."""
     shown = visible_fields(sheet.answered_at, joined_at, shares_history)
-    return tuple(a for field_id, a in sorted(sheet.answers.items()) if field_id in shown)
+    place: dict[str, int] = {}
+    for n, field_id in enumerate(order):
+        place.setdefault(field_id, n)
+    return tuple(
+        answer
+        for field_id, answer in sorted(
+            sheet.answers.items(), key=lambda item: (place.get(item[0], len(place)), item[0])
+        )
+        if field_id in shown
+    )
 
 
 def visible_fields(
@@ -552,10 +564,12 @@ class Worksheets:
             sheet = sheets[member.participant_id]
             # Done-ness follows the grid's rule and the visibility rule: a worksheet written
             # before joining (without the history shared) is not this group's to see.
-            mark = worksheet_mark(
-                member, sheet, self._assigned_fields(modules, member, module_id, fields)
+            assigned = self._assigned_fields(modules, member, module_id, fields)
+            mark = worksheet_mark(member, sheet, assigned)
+            # The answers in the order of the worksheet of their version, then the latest's.
+            visible = visible_answers(
+                sheet, member.joined_at, member.shares_history, (*assigned, *fields[None])
             )
-            visible = visible_answers(sheet, member.joined_at, member.shares_history)
             rows.append(
                 SharedWorksheet(
                     member.participant_id,

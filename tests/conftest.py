@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import boto3
 import pytest
 import requests
+from hypothesis import settings
 from moto import mock_aws
 
 from chalicelib import aws as aws_clients
@@ -25,6 +26,11 @@ from steady_content import pipeline
 from steady_content.publish import Publisher
 from steady_local.moto_tuning import roll_back_items_not_tables
 from steady_local.provision import Stack, create_account, enrol_authenticator, provision, sign_in
+
+# Property tests check what is drawn, never how fast: CI shares two cores with other work, and
+# hypothesis's default 200 ms deadline failed a draw that takes 0.4 ms when the machine was busy.
+settings.register_profile("steady", deadline=None)
+settings.load_profile("steady")
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,7 +12,12 @@ Conditional-write rules:
 - enrolling is an Update of ``PARTICIPANT#`` in the group + the participant's pointer: enrolling twice rewrites the
   same two items (idempotent), keeping the first ``joined_at`` (``if_not_exists``);
 - an assignment's id is derived from what is assigned to whom, so assigning the same thing
-  again updates its dates instead of adding a second assignment;
+  again updates its dates instead of adding a second assignment; its ``assigned_at`` (its place
+  in the reading order: ``chalicelib.assignments.reading_order``) is the first one. A change of
+  an assignment read before (assigned again, new dates) is written with that ``assigned_at`` and
+  on the condition that the stored one is still it (``assigned_at = :first``), so an assignment
+  removed meanwhile is not brought back (``NotFound``); a new one has no condition (two leaders
+  assigning the same thing at once make one assignment, the later write's dates);
 - ``GROUP#{group_id}`` / ``DUE`` mirrors the group's assignments (``a#{assignment_id}``: what,
   to whom, when due), its member ids (``members``, a string set) and ``archived``. It is
   updated without a condition inside the transaction of every change it mirrors (create,
@@ -394,7 +399,16 @@ class GroupRecords(RecordTable):
             not_found="That participant is not in this group.",
         )
 
-    def put_assignment(self, group_id: str, assignment: Assignment, audit: dict[str, Any]) -> None:
+    def put_assignment(
+        self,
+        group_id: str,
+        assignment: Assignment,
+        audit: dict[str, Any],
+        replaces: bool = False,
+    ) -> None:
+        """Write an assignment, its ``DUE`` mirror and its audit entry in one transaction.
+        ``replaces``: it changes the assignment with the same id and ``assigned_at``, which
+        must still be there (``NotFound`` otherwise; see the module)."""
         record = {
             "PK": group_pk(group_id),
             "SK": assignment_sk(assignment.assignment_id),
@@ -409,9 +423,13 @@ class GroupRecords(RecordTable):
             if value is not None:
                 record[name] = value
         mirrored = {k: v for k, v in record.items() if k not in ("PK", "SK", "assigned_by")}
+        put = self._put(record)
+        if replaces:
+            put["Put"]["ConditionExpression"] = "assigned_at = :first"
+            put["Put"]["ExpressionAttributeValues"] = to_item({":first": assignment.assigned_at})
         self._write(
             [
-                self._put(record),
+                put,
                 _due(
                     self._table,
                     group_id,
@@ -420,7 +438,9 @@ class GroupRecords(RecordTable):
                     values={":a": mirrored},
                 ),
                 *entry_puts(self._table, audit),
-            ]
+            ],
+            not_found="There is no such assignment in this group.",
+            not_found_code="assignment_not_found",
         )
 
     def delete_assignment(self, group_id: str, assignment_id: str, audit: dict[str, Any]) -> None:
@@ -468,13 +488,18 @@ class GroupRecords(RecordTable):
             put["ConditionExpression"] = condition
         return {"Put": put}
 
-    def _write(self, items: list[dict[str, Any]], not_found: str | None = None) -> None:
+    def _write(
+        self,
+        items: list[dict[str, Any]],
+        not_found: str | None = None,
+        not_found_code: str | None = None,
+    ) -> None:
         """A change and its audit entry (with its participant copies) in one transaction; a
-        failed ``attribute_exists`` on the first item means the thing changed is gone
-        (``NotFound``). Copies beyond the 100-item limit follow in further transactions
+        failed condition on the first item means the thing changed is gone (``NotFound``).
+        Copies beyond the 100-item limit follow in further transactions
         (``chalicelib.records.audit``)."""
         first, *rest = chunks(items)
-        self.transact_change(first, _BUSY, not_found)
+        self.transact_change(first, _BUSY, not_found, not_found_code)
         for chunk in rest:
             self.transact_change(chunk, _BUSY)
 

@@ -204,8 +204,9 @@ ACCESS_NOTICE_SECONDS = 31 * 86_400
 
 
 def access_ends(caller: Caller | None) -> str | None:
-    """The day a participant's access ends (``YYYY-MM-DD``), in its last month; else ``None``.
-    Read from the access check's cache (the request's own check filled it)."""
+    """When a participant's access ends (a UTC ISO time: the page shows its day in the
+    program's time zone), in its last month; else ``None``. Read from the access check's cache
+    (the request's own check filled it)."""
     if caller is None or PARTICIPANTS not in caller.roles:
         return None
     svc = services.current()
@@ -215,13 +216,13 @@ def access_ends(caller: Caller | None) -> str | None:
         return None
     if ends_at is None or ends_at - svc.clock.epoch() > ACCESS_NOTICE_SECONDS:
         return None
-    return datetime.fromtimestamp(ends_at, UTC).date().isoformat()
+    return datetime.fromtimestamp(ends_at, UTC).isoformat().replace("+00:00", "Z")
 
 
 def page(result: Html, visit: Visit) -> Response:
     lang = result.context.get("lang", "en")
     context = {
-        **render.page_context(lang, visit.caller, visit.csrf_token),
+        **render.page_context(lang, visit.caller, visit.csrf_token, services.current().clock.zone),
         "access_ends": access_ends(visit.caller),
         **result.context,
     }

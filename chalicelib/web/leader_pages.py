@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import tzinfo
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
@@ -36,6 +37,7 @@ from chalicelib.statuses import (
     OVERDUE,
     STATUS_TEXT,
     CheckMark,
+    ModuleStatus,
     WorksheetMark,
 )
 from chalicelib.vocabulary import TOPICS
@@ -649,7 +651,7 @@ def progress_page(visit: Visit) -> Html:
         "leader_progress.html",
         {
             "grid": grid,
-            "headings": _column_headings(grid.modules),
+            "headings": _column_headings(grid.modules, grid.dates_vary),
             "group_path": group_path(group_id),
             "icons": ICONS,
             "texts": LEADER_TEXT,
@@ -657,7 +659,9 @@ def progress_page(visit: Visit) -> Html:
             "legend": [(ICONS[s], LEADER_TEXT[s], s) for s in LEGEND],
             "sheet_icons": SHEET_ICONS,
             "heads": _row_heads(grid, group_path(group_id)),
-            "cells": _grid_cells(grid.participants, names),
+            "cells": _grid_cells(
+                grid.participants, names, group_path(group_id), services.current().clock.zone
+            ),
             "sheet_legend": _sheet_legend(grid.participants),
             **_errors(errors),
         },
@@ -665,20 +669,33 @@ def progress_page(visit: Visit) -> Html:
     )
 
 
-def _column_headings(modules: tuple[AssignedModule, ...]) -> Any:
+VARY = '<span class="due">dates vary</span>'
+OTHER_DATES = "other dates for some participants"
+
+
+def _column_headings(modules: tuple[AssignedModule, ...], dates_vary: frozenset[str]) -> Any:
     """The module columns' headings as HTML (safe to insert), built here like the cells: 60
-    columns cost a template about 250 escapes and lookups."""
+    columns cost a template about 250 escapes and lookups. A column's date is the group's
+    (the column's module is the group's assignment where there is one); where participants
+    have different dates (``dates_vary``) it says so, and each cell says its own."""
     html = []
     for m in modules:
         title = escape(m.title)
-        due = escape(f", due {day(m.due_date)}") if m.due_date else ""
-        short = short_day(m.due_date)
+        if m.module_id not in dates_vary:
+            due = escape(f", due {day(m.due_date)}") if m.due_date else ""
+            short = short_day(m.due_date)
+            dates = f'<span class="due">{escape(short)}</span>' if short else ""
+        elif m.participant_id is None and m.due_date:  # the group's date, and others
+            due = escape(f", due {day(m.due_date)} for the group, {OTHER_DATES}")
+            dates = f'<span class="due">{escape(short_day(m.due_date))}</span>{VARY}'
+        else:
+            due, dates = ", due dates vary", VARY
         # Soft hyphens: a long word breaks with a hyphen (no heading: a catalog published
         # before headings were, so the plain title).
         heading = escape(m.heading or m.title)
         html.append(
             f'<th scope="col" class="mod" title="{title}{due}"><span class="clamp">{heading}</span>'
-            + (f'<span class="due">{escape(short)}</span>' if short else "")
+            + dates
             + "</th>"
         )
     return markup("".join(html))
@@ -717,18 +734,60 @@ def _row_heads(grid: Grid, group: str) -> list[Any]:
     return heads
 
 
-def _grid_cells(rows: tuple[GridRow, ...], names: dict[str, str]) -> list[Any]:
+# Where a row's participant id goes in a cell's HTML made once for whichever row has it.
+WHO = "\0"
+SHARED_LINK = "Read the shared answers"
+
+
+def _grid_cells(
+    rows: tuple[GridRow, ...], names: dict[str, str], group: str, zone: tzinfo
+) -> list[Any]:
     """Each participant's cells as HTML (safe to insert): built here, not by a template macro
     or loop, because a 40 × 60 grid has 2,400 of them. ``names``: each module's escaped title,
-    by module id. Their parts repeat, so they are cached; and a cell the grid shares between
-    participants (same module, same status, nothing saved) is made once per page."""
+    by module id; ``group``: the group page's path; ``zone``: the program's time zone (a
+    completion's day). Their parts repeat, so they are cached; and a cell the grid shares
+    between participants (same module, same status, nothing saved) is made once per page. A
+    row with its own due dates (``GridRow.due_dates``: the columns whose dates vary) says them
+    there. A worksheet shared with the leaders links to the answers, on
+    "Before the session" at the participant's card."""
+
+    def cell(c: ModuleStatus, own_date: bool = False, due: str | None = None) -> str:
+        sheet = c.worksheet
+        link = (
+            f"{group}/before-session?module={c.module_id}#p-{WHO}"
+            if sheet is not None and sheet.shared
+            else None
+        )
+        parts = _cell_parts(
+            c.status,
+            c.version,
+            c.completed_at,
+            c.newer_version,
+            c.check,
+            sheet,
+            zone,
+            link,
+            own_date,
+            due,
+        )
+        return parts % names[c.module_id]
+
     distinct = {id(c): c for row in rows for c in row.cells}
-    made = {
-        key: _cell_parts(c.status, c.version, c.completed_at, c.newer_version, c.check, c.worksheet)
-        % names[c.module_id]
-        for key, c in distinct.items()
-    }
-    return [markup("".join(map(made.__getitem__, map(id, row.cells)))) for row in rows]
+    made = {key: cell(c) for key, c in distinct.items()}
+    html = []
+    for row in rows:
+        dues = row.due_dates
+        if dues:
+            text = "".join(
+                made[id(c)] if c.module_id not in dues else cell(c, True, dues[c.module_id])
+                for c in row.cells
+            )
+        else:
+            text = "".join(map(made.__getitem__, map(id, row.cells)))
+        if WHO in text:
+            text = text.replace(WHO, str(escape(row.participant_id)))
+        html.append(markup(text))
+    return html
 
 
 @lru_cache(maxsize=4096)
@@ -739,37 +798,57 @@ def _cell_parts(
     newer_version: int | None,
     check: CheckMark | None,
     sheet: WorksheetMark | None,
+    zone: tzinfo,
+    link: str | None = None,
+    own_date: bool = False,
+    due: str | None = None,
 ) -> str:
     """A cell's HTML with ``%s`` where the module's (escaped) title goes: its status as an icon
-    and words, the version read and when, the knowledge check's score and the worksheet mark."""
+    and words, the version read and when, the knowledge check's score and the worksheet mark
+    (a shared worksheet's links to ``link``); with ``own_date`` (the column's dates vary), the
+    participant's due date ``due`` (a program day already). ``zone``: the program's time zone,
+    in which a completion's stored time becomes its day."""
     text = LEADER_TEXT[status]
-    head = f'<td class="{SHORT[status]}{" s" if sheet and sheet.shared else ""}"'
+    head = f'<td class="{SHORT[status]}"'
+    title = ""
     if version:
-        title = f"{text}: version {version}, {day(completed_at)}"
+        title = f"{text}: version {version}, {day(completed_at, 'en', zone)}"
         if newer_version:
             title += f"; version {newer_version} is out"
         if check:
             title += f"; knowledge check {check.correct} of {check.total}"
             if check.attempts > 1:
                 title += f" (try {check.attempts})"
+    if own_date:
+        when = f"due {day(due, 'en', zone)}" if due else "no due date"
+        title = f"{title}; {when}" if title else f"{text}: {when}"
+        text = f"{text}, {when}"
+    if title:
         head += f' title="{escape(title)}"'
-    head += f'><i aria-hidden="true">{ICONS[status]}</i><span class="vh">{escape(text)}</span>'
-    tail = ""
+    # The status in words after the title: hidden beside the column's heading; on a phone,
+    # where each participant is a list of their modules, it shows ("Title: Overdue").
+    head += f'><i aria-hidden="true">{ICONS[status]}</i>'
+    tail = f'<span class="vh st"> {escape(text)}</span>'
+
     if sheet:
-        if sheet.started or sheet.shared:
-            mark = (
-                SHEET_ICONS["done"]
-                if sheet.done
-                else SHEET_ICONS["started"]
-                if sheet.started
-                else ""
-            )
-            tail += f'<b class="w" aria-hidden="true">{mark}{SHEET_ICONS["shared"] if sheet.shared else ""}</b>'
+        mark = (
+            SHEET_ICONS["done"] if sheet.done else SHEET_ICONS["started"] if sheet.started else ""
+        )
+        if mark:
+            tail += f'<b class="w" aria-hidden="true">{mark}</b>'
         tail += f'<span class="vh">, {escape(worksheet_text(sheet))}</span>'
+        if sheet.shared and link:
+            tail += (
+                f'<a class="w" href="{escape(link)}" title="{SHARED_LINK}">'
+                f'<span aria-hidden="true">{SHEET_ICONS["shared"]}</span>'
+                f'<span class="vh"> {SHARED_LINK}</span></a>'
+            )
+        elif sheet.shared:
+            tail += f'<b class="w" aria-hidden="true">{SHEET_ICONS["shared"]}</b>'
     return (
         (head + '<span class="m"> ').replace("%", "%%")
         + "%s"
-        + ("</span>" + tail + "</td>").replace("%", "%%")
+        + (":</span>" + tail + "</td>").replace("%", "%%")
     )
 
 

@@ -5,15 +5,70 @@ page or form; the choice is audit-logged by the use case."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any
 
 from chalicelib import services
+from chalicelib.access_log import AccessEntry
+from chalicelib.clock import calendar_day
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.web.http import Html, Redirect, Visit
 
 PAGE = "/account/privacy"
 SHARE = "/account/privacy/share"
+
+
+# What an entry's action showed or changed, in the page's words (``privacy_what_<kind>``). A
+# leader opening the group page, the grid or the "needs attention" list saw the same thing: the
+# participant's progress. Anything not named here is "your records".
+_WHAT = {
+    "group.read": "progress",
+    "group.overview.read": "progress",
+    "group.progress.read": "progress",
+    "group.attention.read": "progress",
+    "digest.sent": "progress",
+    "group.progress.export": "download",
+    "worksheets.before_session": "worksheets",
+    "worksheets.export": "download",
+    "data.export": "download",
+}
+
+
+@dataclass(frozen=True)
+class SeenRow:
+    """One line of "who has seen your records": ``times`` entries in a row, on one day, by the
+    same role, in the same group, of the same kind (a leader moving between the group's pages
+    reads the records once per page, and each read is kept; the page says how many)."""
+
+    last: str  # the newest entry's time
+    first: str  # the oldest entry's time
+    role: str
+    group_name: str | None
+    what: str
+    times: int
+
+
+def seen_rows(entries: Iterable[AccessEntry], zone: tzinfo) -> list[SeenRow]:
+    """``entries`` (newest first) with each run of alike entries as one row."""
+    rows: list[SeenRow] = []
+    for entry in entries:
+        what = _WHAT.get(entry.action, "records")
+        previous = rows[-1] if rows else None
+        if (
+            previous is not None
+            and (previous.role, previous.group_name, previous.what)
+            == (entry.role, entry.group_name, what)
+            and calendar_day(previous.first, zone) == calendar_day(entry.at, zone)
+        ):
+            rows[-1] = SeenRow(
+                previous.last, entry.at, entry.role, entry.group_name, what, previous.times + 1
+            )
+        else:
+            rows.append(SeenRow(entry.at, entry.at, entry.role, entry.group_name, what, 1))
+    return rows
 
 
 def _page(visit: Visit, lang: str, errors: list[tuple[str, str]], status: int = 200) -> Html:
@@ -27,7 +82,7 @@ def _page(visit: Visit, lang: str, errors: list[tuple[str, str]], status: int = 
         "lang": lang,
         "errors": errors,
         "groups": svc.sharing.my_groups(caller),
-        "entries": access.entries,
+        "entries": seen_rows(access.entries, svc.clock.zone),
         "next_page": access.next_page_token,
         "changed": visit.query.get("changed") == "1",
     }

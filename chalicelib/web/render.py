@@ -3,6 +3,10 @@
 Jinja2 is imported on the first page render, so JSON API requests (and their cold starts)
 never pay for it. Autoescaping is on; module HTML, already sanitised at publish time by the
 content pipeline, is the only markup inserted as-is (``Markup`` in ``pages.py``).
+
+Dates and times: a stored time (UTC) is shown as the day and the time it was in the program's
+time zone (``chalicelib.clock``), which every page's context carries as ``zone``; the ``day``
+and ``clock_time`` filters read it there.
 """
 
 from __future__ import annotations
@@ -10,11 +14,12 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from chalicelib.clock import calendar_day, local_time
 from chalicelib.text import ascii_digits
 from chalicelib.web.words import DAYS, HALF_DAYS, MONTHS, WORDS
 
@@ -68,8 +73,14 @@ def environment() -> Any:
                 env.globals.update(
                     program=PROGRAM, quick_exit=QUICK_EXIT, css_url=stylesheet().url, preview=None
                 )
-                env.filters["day"] = day
                 env.filters["clock"] = clock
+                # The page's ``zone`` (``page_context``): stored times are shown in it.
+                env.filters["day"] = jinja2.pass_context(
+                    lambda context, stamp, lang="en": day(stamp, lang, context["zone"])
+                )
+                env.filters["clock_time"] = jinja2.pass_context(
+                    lambda context, stamp, lang="en": clock_time(stamp, lang, context["zone"])
+                )
                 _env = env
     return _env
 
@@ -80,13 +91,14 @@ def clear_fragments() -> None:
         _env.fragment_cache.clear()
 
 
-def day(iso: str | None, lang: str = "en") -> str:
-    """``2026-11-24`` (or an ISO time) as ``Tue 24 Nov 2026`` (``mar 24 nov 2026`` in Spanish)."""
+def day(iso: str | None, lang: str = "en", zone: tzinfo = UTC) -> str:
+    """``2026-11-24`` as ``Tue 24 Nov 2026`` (``mar 24 nov 2026`` in Spanish); a stored time
+    (``2026-11-25T03:46:00Z``) as its day in the program's time zone ``zone`` (``Tue 24 Nov
+    2026`` in New York). A plain date (due, session) is a program day already: as it is."""
     if not iso:
         return ""
-    try:
-        value = date.fromisoformat(str(iso)[:10])
-    except ValueError:
+    value = calendar_day(iso, zone)
+    if value is None:
         return str(iso)
     lang = lang if lang in MONTHS else "en"
     return f"{DAYS[lang][value.weekday()]} {value.day} {MONTHS[lang][value.month - 1]} {value.year}"
@@ -106,8 +118,17 @@ def clock(hhmm: str | None, lang: str = "en") -> str:
     return f"{int(hour) % 12 or 12}:{minute} {pm if int(hour) >= 12 else am}"
 
 
+def clock_time(stamp: str | None, lang: str = "en", zone: tzinfo = UTC) -> str:
+    """A stored time (UTC) as the time of day it was in the program's time zone ``zone``, as
+    ``lang`` reads it: ``8:46 pm`` in English, ``20:46`` in Spanish. Empty for anything else."""
+    moment = local_time(stamp, zone)
+    if moment is None:
+        return ""
+    return clock(f"{moment.hour:02d}:{moment.minute:02d}", lang)
+
+
 def short_day(iso: str | None) -> str:
-    """``2026-11-24`` as ``24 Nov`` (a grid's column header); empty for no date."""
+    """A due date, ``2026-11-24``, as ``24 Nov`` (a grid's column header); empty for none."""
     if not iso:
         return ""
     try:
@@ -122,15 +143,20 @@ def render(template: str, context: dict[str, Any]) -> str:
     return html
 
 
-def page_context(lang: str, caller: Any = None, csrf_token: str | None = None) -> dict[str, Any]:
-    """What every page's template sees besides its own data: the caller and the words of
-    ``lang``. The web app (``http.page``) and ``steady-content preview`` both start from it."""
+def page_context(
+    lang: str, caller: Any = None, csrf_token: str | None = None, zone: tzinfo = UTC
+) -> dict[str, Any]:
+    """What every page's template sees besides its own data: the caller, the words of
+    ``lang`` and the program's time zone (``Clock.zone``: stored times are shown in it; a
+    preview shows nobody's records). The web app (``http.page``) and ``steady-content
+    preview`` both start from it."""
     return {
         "caller": caller,
         "roles": caller.roles if caller else frozenset(),
         "csrf_token": csrf_token,
         "lang": lang,
         "w": WORDS[lang],
+        "zone": zone,
     }
 
 

@@ -44,6 +44,17 @@ SCROLL_GRID = """() => {
     wrap.scrollTop = 200; wrap.scrollLeft = 600;
     return [wrap.scrollTop, wrap.scrollLeft]; }"""
 MEASURED: dict = {"titles": {}, "gzip_bytes": {}, "axe_violations": {}, "screenshots": []}
+# Each participant's card on a phone: the "done" total, and the module lines shown, top to
+# bottom, each with its class (d: completed) and the words on screen.
+PHONE_CARDS = """() => [...document.querySelectorAll('.grid tbody tr')].map(tr => ({
+    done: parseInt(tr.querySelector('td.tot').textContent, 10),
+    totals_below_name: tr.querySelector('td.tot').getBoundingClientRect().top
+        >= tr.querySelector('th').getBoundingClientRect().bottom - 1,
+    lines: [...tr.querySelectorAll('td:not(.tot)')]
+        .filter(td => td.getBoundingClientRect().height > 0)
+        .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+        .map(td => ({cls: td.className, text: td.innerText.trim()})),
+}))"""
 
 
 def axe(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -509,6 +520,21 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     page.screenshot(path=str(artifacts / "leader-progress-15x30-360x740-first-screen.png"))
     card = artifacts / "leader-progress-15x30-360-card.png"
     page.locator(".grid tbody tr").nth(1).screenshot(path=str(card))
+    # Every module assigned is on the card with its status in words (all 30 are assigned to
+    # everyone): the completed ones too, last, so a card saying "7 done" lists those 7.
+    cards = page.evaluate(PHONE_CARDS)
+    assert any(c["done"] for c in cards) and any(c["done"] < 30 for c in cards)
+    for c in cards:
+        lines = c["lines"]
+        assert c["totals_below_name"] and len(lines) == 30, c
+        done = [line for line in lines if line["cls"] == "d"]
+        assert len(done) == c["done"], c
+        assert all(re.search(r": Completed(?! an)", line["text"]) for line in done), c
+        assert lines[len(lines) - len(done) :] == done, c  # completed last
+        assert all(
+            re.search(r": (Not started|Overdue|Completed an older version)", line["text"])
+            for line in lines[: len(lines) - len(done)]
+        ), c
     # There the flag says why in words.
     why = page.locator(".grid tbody a.flag .vh").first.bounding_box()
     assert why is not None and why["width"] > 50, why
@@ -525,7 +551,7 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     assert "Worksheet done" in key and "Worksheet shared with you" in key
     assert (
         page.evaluate("getComputedStyle(document.querySelector('.grid tbody tr')).display")
-        == "block"
+        == "flex"  # a card, not a table row
     )
     assert (
         page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -536,6 +562,25 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     check(page, context, artifacts, "leader-progress-filtered", "Progress – Steady")
     names = page.locator(".grid tbody th").all_inner_texts()
     assert 0 < len(names) < 15
+
+    # A shared worksheet's ✉ leads to its answers: the participant's card on Before the session.
+    page.set_viewport_size(DESKTOP)
+    page.goto(group_url + "/progress")
+    shared = page.locator(".grid tbody a.w").first
+    expect(shared).to_have_accessible_name("Read the shared answers")
+    box = shared.bounding_box()
+    assert box is not None and box["width"] >= 24 and box["height"] >= 24, box
+    who = shared.evaluate("a => a.closest('tr').querySelector('th').firstChild.textContent.trim()")
+    shared.click()
+    page.wait_for_url(re.compile(r".*/before-session\?module=[^#]+#p-.+"))
+    target = page.evaluate("location.hash.slice(1)")
+    card = page.locator(f'li.card[id="{target}"]')
+    assert card.locator("h3").inner_text() == who
+    assert card.locator("dl.answers dt").count() > 0  # what they shared
+    shade = "e => getComputedStyle(e).backgroundColor"
+    assert card.evaluate(shade) != page.locator(f'li.card:not([id="{target}"])').first.evaluate(
+        shade
+    )
 
 
 def test_a_reason_marked_as_seen_on_the_group_page(leader, artifacts, local_stack):
@@ -583,6 +628,10 @@ def test_before_the_session_from_the_group_page(leader, artifacts, local_stack):
     assert page.locator(".card").count() == 9
     assert "3 of 9 did the worksheet, 3 started it; 3 shared it." in page.inner_text("main")
     assert page.locator(".card dl").count() >= 2  # the shared answers, under their labels
+    # Each question stands out from its answer.
+    weight = "e => parseInt(getComputedStyle(e).fontWeight, 10)"
+    assert page.locator(".card dl.answers dt").first.evaluate(weight) >= 600
+    assert page.locator(".card dl.answers dd").first.evaluate(weight) < 600
     assert (
         page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         <= 0

@@ -180,6 +180,10 @@ def test_leader_assigns_and_sees_the_completion(browser, base_url, artifacts, lo
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download CSV").click()
     download = download_info.value
+    # Named after the group and the day (chalicelib.dashboard.progress_filename).
+    assert re.fullmatch(
+        r"progress-tuesday-evening-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename
+    )
     csv_path = artifacts / "group-progress.csv"
     download.save_as(str(csv_path))
     text = csv_path.read_text()

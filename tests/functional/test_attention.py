@@ -90,6 +90,11 @@ def test_reasons_marks_and_the_groups_setting(
     assert set(sam) == {"overdue", "no_activity", "worksheet_half_done"}
     assert sam["no_activity"]["days"] == 6
     assert sam["worksheet_half_done"]["module_ids"] == [WORKSHEET_MODULE]
+    # A reason about a module names it; the overdue count does not (the grid shows which).
+    assert (
+        sam["worksheet_half_done"]["text"] == "Worksheet left half done: Cravings and urge surfing"
+    )
+    assert sam["overdue"]["text"] == "2 overdue"
     assert set(reasons(body, other_participant.id)) == {"no_activity"}
     assert body["needs_attention"] == 2
 

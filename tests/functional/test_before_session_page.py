@@ -109,7 +109,7 @@ def test_fifteen_participants_in_at_most_three_dynamodb_calls_audit_logged(
     aws_calls.reset()
     page = web.get(path)
     assert page.status == 200
-    assert len(re.findall(r'<li class="card">', page.body)) == 15
+    assert len(re.findall(r'<li class="card" id="p-[^"]+">', page.body)) == 15
     assert "0 of 15 did the worksheet, 3 started it; 1 shared it." in page.body
     every = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
     # Every signed-in web page reads its browser session first (one GetItem, records/sessions.py);
@@ -169,3 +169,42 @@ def test_shared_answers_follow_the_visibility_rule(
     assert "Walk the dog around the block twice" in page
     assert "0 of 1 did the worksheet, 1 started it;" in page
     assert "Worksheet started (1 of 4 answered)" in page
+
+
+def test_shared_answers_are_in_the_worksheets_order_questions_in_bold(
+    client, published, leader, participant, library_clock
+):
+    group_id = _group(client, leader, MODULE)
+    _api(
+        client,
+        leader,
+        "POST",
+        f"/groups/{group_id}/participants",
+        {"username": participant.username, "display_name": "Rosa M."},
+    )
+    library_clock.advance(60)
+    # Every field answered (their ids in alphabetical order are not the worksheet's order).
+    answers = {
+        "urge-helpers": ["Call my sister"],
+        "urge-in-body": "My chest and hands",
+        "urge-end": 3,
+        "urge-start": 8,
+    }
+    body = json.dumps({"version": shipped_version(MODULE), "answers": answers})
+    headers = participant.headers
+    assert (
+        client.http.put(f"/me/worksheets/{MODULE}", headers=headers, body=body).status_code == 200
+    )
+    sharing = json.dumps({"shared": True})
+    client.http.put(f"/me/worksheets/{MODULE}/sharing", headers=headers, body=sharing)
+
+    web = signed_in(client, leader)
+    page = web.get(f"/leader/groups/{group_id}/before-session?module={MODULE}")
+    answered = page.body.split('<dl class="answers">', 1)[1].split("</dl>", 1)[0]
+    assert [unescape(q) for q in re.findall(r"<dt>([^<]*)</dt>", answered)] == [
+        "How strong was the craving at the start?",
+        "How strong was it when the timer ended?",
+        "Where did I feel it in my body?",
+        "What helps me ride out a craving",
+    ]
+    # (The questions are bold: tests/browser/test_leader_pages.py.)

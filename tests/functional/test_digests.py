@@ -168,7 +168,7 @@ def test_one_group_is_read_once_however_many_leaders_share_it(
     original = records.get
     records.get = lambda gid: calls.append(gid) or original(gid)  # type: ignore[method-assign]
     builder = digests.DigestBuilder(
-        records, service.completions, service.library, service.clock.today()
+        records, service.completions, service.library, service.clock.today(), service.clock.zone
     )
     first = builder.for_leader(digests.Leader(leader.id, "a@x.example"))
     second = builder.for_leader(digests.Leader(leader.id, "a@x.example"))

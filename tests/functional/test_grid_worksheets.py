@@ -147,13 +147,21 @@ def test_the_web_grid_marks_worksheets_with_icons_and_words(
     }
     ana, ben = rows["Ana"], rows["Ben"]
     # An icon hidden from screen readers, and the same in words for them.
-    assert '<b class="w" aria-hidden="true">✎✉</b><span class="vh">, worksheet done, shared' in ana
+    assert '<b class="w" aria-hidden="true">✎</b><span class="vh">, worksheet done, shared' in ana
+    # The shared one's mark links to the answers, at Ana's card on "Before the session".
+    link = re.search(r'<a class="w" href="([^"]+)" title="Read the shared answers">', ana)
+    assert link is not None and "✉" in ana.split(link.group(0), 1)[1].split("</a>", 1)[0]
+    path, anchor = unescape(link.group(1)).split("#")
+    assert path == f"/leader/groups/{group}/before-session?module={MODULE}"
+    assert anchor == f"p-{participant.id}"
+    card = signed_in(client, leader).get(path).body.split(f'<li class="card" id="{anchor}">')[1]
+    assert card.split("</li>")[0].count("<dt>") == 4  # Ana's shared answers
+    assert '<a class="w"' not in ben  # nothing shared: no link
     assert (
         '<b class="w" aria-hidden="true">◐</b><span class="vh">, worksheet started (1 of 4)' in ben
     )
     # Only the module with a worksheet says anything about one.
     assert ana.count("worksheet") == ben.count("worksheet") == 1
-    assert ' s"' in ana and ' s"' not in ben  # a shared worksheet's cell shows on a phone card
     key = page.body.split('class="legend"', 1)[1].split("</ul>", 1)[0]
     assert "Worksheet done: 1" in key and "Worksheet started: 1" in key
     assert "Worksheet shared with you: 1" in key
@@ -206,7 +214,7 @@ def test_one_meaning_of_done_on_the_grid_and_before_the_session(
     assert "1 of 2 did the worksheet, 1 started it; 0 shared it." in body
     cards = {
         unescape(re.search(r"<h3>([^<]+)</h3>", card).group(1)): card
-        for card in body.split('<li class="card">')[1:]
+        for card in re.split(r'<li class="card" id="p-[^"]+">', body)[1:]
     }
     assert "Worksheet started (1 of 3 answered)" in cards["Ana"]
     assert "Worksheet done" not in cards["Ana"]

@@ -118,6 +118,23 @@ def test_enrolling_someone_who_is_not_a_participant_is_refused(client, group, le
     assert (status, body["error"]["code"]) == (404, "account_not_found")
 
 
+def test_enrolling_again_without_a_name_keeps_the_name_and_with_one_renames(
+    client, group, leader, participant
+):
+    path = f"/groups/{group}/participants"
+    first = enrol(client, group, leader, participant, "Sam R.")
+    status, again = call(client, "POST", path, leader, {"username": participant.username})
+    assert status == 200  # already enrolled, not the username as a new name
+    assert again == {**first, "display_name": "Sam R."}
+    _, detail = call(client, "GET", f"/groups/{group}", leader)
+    assert [p["display_name"] for p in detail["participants"]] == ["Sam R."]
+    body = {"username": participant.username, "display_name": "Samuel R."}
+    status, renamed = call(client, "POST", path, leader, body)
+    assert (status, renamed["display_name"]) == (200, "Samuel R.")
+    _, detail = call(client, "GET", f"/groups/{group}", leader)
+    assert [p["display_name"] for p in detail["participants"]] == ["Samuel R."]
+
+
 def test_rolling_admission_late_joiner_sees_current_assignments(
     client, group, leader, participant, other_participant
 ):
@@ -252,6 +269,74 @@ def test_assigning_again_updates_instead_of_duplicating_and_unassign_removes(
     assert status == 404
 
 
+def test_assigning_again_keeps_its_place_in_the_reading_order(
+    client, group, leader, participant, publisher
+):
+    from tests.functional.test_publishing import publish_tracks
+
+    publish_tracks(
+        publisher,
+        [
+            {
+                "id": "starter",
+                "title": "Starter",
+                "summary": "Two modules.",
+                "version": 1,
+                "modules": ["thinking-traps", "cravings-and-urge-surfing"],
+            }
+        ],
+    )
+    enrol(client, group, leader, participant)
+    due = "2026-11-24"
+    first = assign(client, group, leader, track_id="starter", due_date=due)
+    assign(client, group, leader, module_id="breathing-and-grounding", due_date=due)
+    # Assigned again, same due date, a session date now: only the dates change.
+    again = assign(client, group, leader, track_id="starter", due_date=due, session_date=due)
+    assert again["assigned_at"] == first["assigned_at"]
+    assert again["session_date"] == due
+    in_order = ["thinking-traps", "cravings-and-urge-surfing", "breathing-and-grounding"]
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    assert [a["module_id"] for a in mine["assignments"]] == in_order
+    _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
+    assert [m["module_id"] for m in grid["modules"]] == in_order
+    response = client.http.get(f"/groups/{group}/progress.csv", headers=leader.headers)
+    header = next(csv.reader(io.StringIO(response.body.decode())))
+    assert header == [
+        "Participant",
+        "Participant ID",
+        "Thinking traps",
+        "Cravings and urge surfing",
+        "Breathing and grounding",
+    ]
+
+
+def test_an_assignment_removed_meanwhile_is_not_brought_back_by_a_change(
+    client, service, group, leader
+):
+    from dataclasses import replace
+
+    from chalicelib.errors import NotFound
+    from chalicelib.records.audit import new_entry
+    from chalicelib.records.groups import Assignment
+
+    made = assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-24")
+    read = Assignment(
+        made["assignment_id"], "module", "thinking-traps", None, None, "2026-11-24", None,
+        made["assigned_at"], leader.id,
+    )  # fmt: skip
+    call(client, "DELETE", f"/groups/{group}/assignments/{made['assignment_id']}", leader)
+    audit = new_entry(
+        leader.id, ["leaders"], "assignment.put", "2026-11-20T16:00:00Z", group_id=group
+    )
+    with pytest.raises(NotFound) as gone:  # read before the removal, written after it
+        service.assignments.records.put_assignment(
+            group, replace(read, due_date="2026-11-26"), audit, replaces=True
+        )
+    assert gone.value.code == "assignment_not_found"
+    _, detail = call(client, "GET", f"/groups/{group}", leader)
+    assert detail["assignments"] == []
+
+
 def test_individual_assignment_reaches_only_that_participant(
     client, group, leader, participant, other_participant
 ):
@@ -305,6 +390,9 @@ def test_dashboard_grid_and_csv(client, group, leader, participant, other_partic
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
     assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="progress-tuesday-evening-group-2026-11-20.csv"'
+    )
     rows = list(csv.reader(io.StringIO(response.body.decode())))
     assert rows[0] == ["Participant", "Participant ID", "Thinking traps"]
     by_id = {r[1]: r for r in rows[1:]}
@@ -393,3 +481,25 @@ def test_a_due_date_that_passed_before_someone_joined_is_not_theirs(
     assert [c["status"] for c in cells[participant.id]] == ["not_started", "not_started"]
     assert [c["status"] for c in cells[other_participant.id]] == ["overdue", "not_started"]
     assert grid["counts"]["overdue"] == 1
+
+
+@pytest.mark.parametrize("own_due", ["2026-12-08", "2026-12-01"])
+def test_a_date_of_their_own_wins_over_the_groups_on_their_list(
+    client, group, leader, participant, own_due
+):
+    """An extension (or an earlier date) for one participant is the date they see, as their
+    leader's grid shows it, whichever is sooner."""
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id="thinking-traps", due_date="2026-12-05")
+    assign(
+        client,
+        group,
+        leader,
+        module_id="thinking-traps",
+        due_date=own_due,
+        participant_id=participant.id,
+    )
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    assert [(a["module_id"], a["due_date"]) for a in mine["assignments"]] == [
+        ("thinking-traps", own_due)
+    ]

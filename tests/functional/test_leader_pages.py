@@ -12,7 +12,7 @@ import logging
 import re
 import uuid
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -319,6 +319,25 @@ def test_assigning_what_is_already_assigned_says_so_and_what_its_dates_now_are(
     # A hand-made address names no assignment that is not in the group.
     page = browser.get(f"{group}?done=redated&assignment={'0' * 32}")
     assert 'class="notice" role="status"' not in page.body
+
+
+def test_the_progress_csv_is_named_after_the_group_and_the_programs_day(
+    client, published, leader, library_clock
+):
+    # 03:30 in UTC on the 20th is still the 19th where the program runs: the one clock's day.
+    library_clock.start_at(datetime(2026, 11, 20, 3, 30, tzinfo=UTC), "America/New_York")
+    browser = signed_in(client, leader)
+    group = new_group(browser, 'Grupo de mañana "B" / Sesión')
+    csv_file = browser.get(f"{group}/progress.csv")
+    assert csv_file.status == 200
+    assert csv_file.headers["content-disposition"] == (
+        'attachment; filename="progress-grupo-de-manana-b-sesion-2026-11-19.csv"'
+    )
+    other = new_group(browser, "火曜日のグループ")
+    group_id = other.rstrip("/").rsplit("/", 1)[-1]
+    assert browser.get(f"{other}/progress.csv").headers["content-disposition"] == (
+        f'attachment; filename="progress-{group_id}-2026-11-19.csv"'
+    )
 
 
 def test_confirmation_pages_need_the_form_token_to_act(client, published, leader, participant):
@@ -766,7 +785,7 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
     assert rows(page) == [("Alex R.", "0", "8", "0"), ("Sam P.", "3", "5", "0")]
     cell = re.search(
         r'<td class="d" title="([^"]+)"><i aria-hidden="true">✓</i>'
-        r'<span class="vh">Completed</span>',
+        r'<span class="m"> [^<]+:</span><span class="vh st"> Completed</span>',
         page.body,
     )
     assert cell and re.match(r"Completed: version \d+, ", cell.group(1))
@@ -791,6 +810,51 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
     overdue_only = browser.get(f"{group}/progress?overdue=yes")
     assert [r[0] for r in rows(overdue_only)] == ["Alex R."]
     assert "1 of 2 participants" in overdue_only.body
+
+
+def test_a_column_shows_the_groups_due_date_and_each_cell_its_own_when_dates_vary(
+    client, published, leader, participant, other_participant
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    enrol(browser, group, other_participant.username, "Alex R.")
+    token = browser.get(group).csrf()
+    # Thinking traps for everyone, due 5 Dec, and for Sam alone a day earlier; cravings due
+    # 6 Dec for everyone.
+    for item, audience, due in (
+        ("module:thinking-traps", "everyone", "2030-12-05"),
+        ("module:thinking-traps", participant.id, "2030-12-04"),
+        ("module:cravings-and-urge-surfing", "everyone", "2030-12-06"),
+    ):
+        form = {"csrf": token, "item": item, "participant": audience, "due_date": due}
+        assert browser.post(f"{group}/assignments", form).status == 303
+
+    page = browser.get(f"{group}/progress")
+    headings = re.findall(
+        r'<th scope="col" class="mod" title="([^"]*)"><span class="clamp">[^<]*</span>(.*?)</th>',
+        page.body,
+    )
+    # The column says the group's date (not Sam's own), and that dates vary.
+    assert headings == [
+        (
+            "Thinking traps, due Thu 5 Dec 2030 for the group, other dates for some participants",
+            '<span class="due">5 Dec</span><span class="due">dates vary</span>',
+        ),
+        ("Cravings and urge surfing, due Fri 6 Dec 2030", '<span class="due">6 Dec</span>'),
+    ]
+    # Each cell of that column says its participant's own date; the other column's do not.
+    rows = {
+        name: row
+        for row in page.body.split("<tr>")[2:]
+        for name in ("Sam P.", "Alex R.")
+        if f'class="name">{name}' in row
+    }
+    for name, due in (("Sam P.", "Wed 4 Dec 2030"), ("Alex R.", "Thu 5 Dec 2030")):
+        traps, cravings = re.findall(r"<td class=\"n\"[^>]*>.*?</td>", rows[name])
+        assert f'title="Not started: due {due}"' in traps, traps
+        assert f'<span class="vh st"> Not started, due {due}</span>' in traps, traps
+        assert "title=" not in cravings and "due" not in cravings, cravings
 
 
 def test_a_grid_of_40_participants_and_60_modules_stays_small(
@@ -896,6 +960,42 @@ def test_the_needs_attention_marker_on_the_group_page_and_the_grid(
     service.attention.mark_seen(caller, group_id, other_participant.id, "overdue")
     assert "Needs attention" not in browser.get(group).body
     assert "Needs attention" not in browser.get(f"{group}/progress").body
+
+
+def test_a_reason_about_a_module_names_it_and_the_summary_says_what_is_checked(
+    client, published, leader, participant, library_clock
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    token = browser.get(group).csrf()
+    form = {"csrf": token, "item": "module:cravings-and-urge-surfing", "participant": "everyone"}
+    assert browser.post(f"{group}/assignments", form).status == 303
+    # Sam answers one field of its worksheet and leaves it for three days.
+    body = json.dumps(
+        {
+            "version": shipped_version("cravings-and-urge-surfing"),
+            "answers": {"urge-in-body": "tight chest"},
+        }
+    )
+    put = client.http.put(
+        "/me/worksheets/cravings-and-urge-surfing", headers=participant.headers, body=body
+    )
+    assert put.status_code == 200
+    library_clock.advance(3 * 86400)
+
+    browser = signed_in(client, leader)  # a new session: the first one timed out meanwhile
+    page = unescape(browser.get(group).body)
+    row = page.split(f'<li id="p-{participant.id}">', 1)[1].split("</li>", 1)[0]
+    assert "Worksheet left half done: Cravings and urge surfing" in row
+    assert "Mark as seen: Worksheet left half done: Cravings and urge surfing" in row
+    # The line above the list says these are the rules checked, not what applies to whom.
+    assert (
+        "1 participant needs attention. Checked for everyone: no activity for 5 days, 2 or more "
+        "modules overdue, a knowledge check missed twice, a worksheet left half done."
+    ) in page
+    grid = unescape(browser.get(f"{group}/progress").body)
+    assert 'title="Needs attention: Worksheet left half done: Cravings and urge surfing' in grid
 
 
 def seen_forms(page: Page) -> dict[tuple[str, str], str]:

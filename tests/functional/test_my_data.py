@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 
+from chalicelib.clock import calendar_day
 from chalicelib.identity import Caller
 from tests.conftest import Account, shipped_version
 from tests.functional import test_retakes as retakes
@@ -181,7 +182,9 @@ def test_knowledge_check_attempts_are_in_the_download_and_deleted_with_the_answe
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.body)).pages)
     text = " ".join(text.split())
     assert "Knowledge checks" in text
-    assert f"{module}, version {version}, try 2, on {second['answered_at'][:10]}" in text
+    # Dated by the program's calendar, like every date a participant reads.
+    on = calendar_day(second["answered_at"], service.clock.zone)
+    assert f"{module}, version {version}, try 2, on {on}" in text
     picked = ", ".join(str(a + 1) for a in right)
     assert f"{total} of {total} right. Choices picked (1 is the first choice): {picked}" in text
     assert "try 3" not in text  # the other participant's third attempt

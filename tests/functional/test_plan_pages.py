@@ -8,35 +8,25 @@ import re
 
 import pytest
 
-from chalicelib.library import lesson_code
-from tests.conftest import shipped_version
-from tests.functional.web_client import WebClient
+from tests.functional.web_client import (
+    WebClient,
+    download,
+    error_summary,
+    lesson_path,
+    save_worksheet,
+    signed_in,
+)
 
 MODULE = "cravings-and-urge-surfing"
-VERSION = str(shipped_version(MODULE))
-LESSON = f"/lesson/{lesson_code(MODULE)}"
+LESSON = lesson_path(MODULE)
 
 
-def signed_in(client, account, language: str | None = None) -> WebClient:  # type: ignore[no-untyped-def]
-    browser = WebClient(client, language=language)
-    assert browser.sign_in(account.username, authenticator=account.authenticator).status == 303
-    return browser
-
-
-def fill_worksheet(browser: WebClient) -> str:
-    token = browser.get(LESSON).csrf()
-    saved = browser.post(
-        f"{LESSON}/worksheet",
-        {
-            "csrf": token,
-            "version": VERSION,
-            "locale": "en",
-            "answer-urge-helpers-0": "Cold water on my face",
-            "answer-urge-helpers-1": "Text Marcus",
-        },
-    )
-    assert saved.status == 303
-    return token
+def fill_worksheet(browser: WebClient) -> None:
+    answers = {
+        "answer-urge-helpers-0": "Cold water on my face",
+        "answer-urge-helpers-1": "Text Marcus",
+    }
+    assert save_worksheet(browser, MODULE, answers, locale="en").status == 303
 
 
 FROM_WORKSHEETS = {
@@ -183,18 +173,17 @@ def test_people_to_call_with_an_extension_or_without_a_number_read_well(
     client, published_all, participant
 ):
     browser = signed_in(client, participant)
-    asking = f"/lesson/{lesson_code('asking-for-help')}"
-    token = browser.get(asking).csrf()
-    saved = browser.post(
-        f"{asking}/worksheet",
+    token = browser.get(lesson_path("asking-for-help")).csrf()
+    saved = save_worksheet(
+        browser,
+        "asking-for-help",
         {
-            "csrf": token,
-            "version": str(shipped_version("asking-for-help")),
             "answer-help-people-0-name": "Mom",
             "answer-help-people-0-phone": "",
             "answer-care-team-0-name": "Clinic front desk",
             "answer-care-team-0-phone": "(555) 010-2020 ext. 4",
         },
+        token=token,
     )
     assert saved.status == 303
     page = browser.get("/plan")
@@ -216,20 +205,15 @@ def test_people_to_call_with_an_extension_or_without_a_number_read_well(
     }
     refused = browser.post("/plan/edit/people-to-call", form)
     assert refused.status == 400
-    assert summary(refused) == [("plan-2-name", "People I can call: add a name for 555 867 5309.")]
+    assert error_summary(refused) == [
+        ("plan-2-name", "People I can call: add a name for 555 867 5309.")
+    ]
     assert re.search(
         r'id="plan-2-name"[^>]*aria-invalid="true" aria-describedby="plan-2-error"', refused.body
     )
     form["plan-2-name"] = "Sponsor"
     assert browser.post("/plan/edit/people-to-call", form).status == 303
     assert '<a href="tel:5558675309">Sponsor: 555 867 5309</a>' in browser.get("/plan").body
-
-
-def summary(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """The error summary's links: (where to, what it says)."""
-    box = page.body[page.body.index('class="error-summary"') :]
-    box = box[: box.index("</ul>")]
-    return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', box)
 
 
 @pytest.mark.parametrize(
@@ -275,7 +259,7 @@ def test_a_bad_phone_says_whose_number_and_links_to_it(
         },
     )
     assert refused.status == 400
-    assert summary(refused) == expected
+    assert error_summary(refused) == expected
     # The phone input itself is marked, with the message beside it.
     assert re.search(
         r'id="plan-1-phone"[^>]*aria-invalid="true" aria-describedby="plan-1-error"', refused.body
@@ -297,7 +281,7 @@ def test_a_bad_phone_without_a_name_names_the_person_by_number(client, published
             "plan-1-phone": "ask at desk",
         },
     )
-    assert summary(refused) == [
+    assert error_summary(refused) == [
         (
             "plan-1-phone",
             "People I can call: the phone number for person 2 can have only digits, spaces, "
@@ -341,7 +325,7 @@ def test_a_position_that_is_not_a_number_is_refused_and_nothing_is_saved(
         },
     )
     assert refused.status == 400
-    assert summary(refused) == [("plan-1-position", message)]
+    assert error_summary(refused) == [("plan-1-position", message)]
     assert re.search(
         r'id="plan-1-position"[^>]*value="x" aria-invalid="true" aria-describedby="plan-1-error"',
         refused.body,
@@ -371,7 +355,7 @@ def test_a_too_long_item_names_its_part_and_number(client, published, participan
         },
     )
     assert refused.status == 400
-    assert summary(refused) == [
+    assert error_summary(refused) == [
         ("plan-1-text", "My triggers, item 2: this is 100 characters too long. Please shorten it.")
     ]
 
@@ -415,13 +399,10 @@ def test_downloads_from_the_web_page(client, published, participant):
     assert re.fullmatch(
         r'attachment; filename="plan-\d{4}-\d{2}-\d{2}\.txt"', text.headers["content-disposition"]
     )
-    cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
-    pdf = client.http.get(
-        "/plan/download?format=pdf", headers={"Cookie": cookie, "Accept": "text/html,*/*;q=0.8"}
-    )
-    assert pdf.status_code == 200 and pdf.body.startswith(b"%PDF-")
-    assert pdf.headers["Content-Type"] == "application/pdf"
-    assert pdf.headers["Content-Security-Policy"]
+    pdf = download(browser, "/plan/download?format=pdf")
+    assert pdf.status == 200 and pdf.body.startswith(b"%PDF-")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["content-security-policy"]
 
 
 def test_a_plan_never_saved_downloads_with_a_heading_and_a_dated_name(
@@ -444,11 +425,8 @@ def test_a_plan_never_saved_downloads_with_a_heading_and_a_dated_name(
         "I can change this plan any time in Steady.\n"
     )
     assert "Cold water on my face" in text.body and "Not saved yet" not in text.body
-    cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
-    pdf = client.http.get(
-        "/plan/download?format=pdf", headers={"Cookie": cookie, "Accept": "text/html,*/*;q=0.8"}
-    )
-    assert pdf.headers["Content-Disposition"] == f'attachment; filename="plan-{today}.pdf"'
+    pdf = download(browser, "/plan/download?format=pdf")
+    assert pdf.headers["content-disposition"] == f'attachment; filename="plan-{today}.pdf"'
     page = pypdf.PdfReader(io.BytesIO(pdf.body)).pages[0].extract_text()
     assert "My plan for staying well" in page and f"As of {written}" in page
     assert "Not saved yet" not in page

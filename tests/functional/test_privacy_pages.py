@@ -5,6 +5,8 @@ refused form comes back with an error summary."""
 
 from __future__ import annotations
 
+import re
+
 from tests.functional import test_groups
 from tests.functional.test_groups import assign, call, complete, enrol
 from tests.functional.test_plan_pages import signed_in
@@ -62,3 +64,22 @@ def test_a_refused_choice_comes_back_with_an_error_summary(client, group, leader
     assert other.status == 404 and "You are not in that group any more." in other.body
     spanish = signed_in(client, participant, language="es").get("/account/privacy")
     assert "Quién ve sus registros" in spanish.body
+
+
+def test_alike_reads_in_a_row_are_one_line_that_says_what_and_how_many_times(
+    client, group, leader, participant
+):
+    enrol(client, group, leader, participant)
+    for _ in range(3):  # a leader moving between the group's pages
+        assert call(client, "GET", f"/groups/{group}", leader)[0] == 200
+    assert call(client, "GET", f"/groups/{group}/progress.csv", leader)[0] == 200
+
+    page = signed_in(client, participant).get("/account/privacy")
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>", page.body)
+    assert rows[0][1:] == ("A group leader", "Your records, downloaded")
+    assert rows[1][1:] == ("A group leader", "Your progress")
+    assert rows[1][0].endswith("(3 times)") and " to " in rows[1][0]
+    assert [r for r in rows if r[2] == "Your progress"] == [rows[1]]
+
+    spanish = signed_in(client, participant, language="es").get("/account/privacy")
+    assert "(3 veces)" in spanish.body and "Su progreso" in spanish.body

@@ -12,7 +12,13 @@ from chalicelib.library import MAX_QUERY_LENGTH, lesson_code
 from chalicelib.web import render
 from steady_content.tracks import Track
 from tests.conftest import shipped_version
-from tests.functional.web_client import WebClient
+from tests.functional.web_client import (
+    WebClient,
+    complete_lesson,
+    group_with,
+    lesson_path,
+    signed_in,
+)
 
 STARTER_TRACK = [
     "thinking-traps",
@@ -20,16 +26,6 @@ STARTER_TRACK = [
     "breathing-and-grounding",
     "asking-for-what-you-need",
 ]
-
-
-def lesson(module_id: str) -> str:
-    return f"/lesson/{lesson_code(module_id)}"
-
-
-def signed_in(client, account, language: str | None = None) -> WebClient:  # type: ignore[no-untyped-def]
-    browser = WebClient(client, language=language)
-    assert browser.sign_in(account.username, authenticator=account.authenticator).status == 303
-    return browser
 
 
 @pytest.fixture
@@ -50,21 +46,8 @@ def track(publisher, published):  # type: ignore[no-untyped-def]
 
 
 def assign(client, leader, participant, **body) -> str:  # type: ignore[no-untyped-def]
-    group_id = json.loads(
-        client.http.post(
-            "/groups", headers=leader.headers, body=json.dumps({"name": "Tuesday group"})
-        ).body
-    )["group_id"]
-    client.http.post(
-        f"/groups/{group_id}/participants",
-        headers=leader.headers,
-        body=json.dumps({"username": participant.username, "display_name": "Sam P."}),
-    )
-    response = client.http.post(
-        f"/groups/{group_id}/assignments", headers=leader.headers, body=json.dumps(body)
-    )
-    assert response.status_code in (200, 201), response.body
-    return group_id
+    """A group with ``participant`` in it and ``body`` assigned to it; its id."""
+    return group_with(client, leader, [(participant, "Sam P.")], **body)
 
 
 def complete(client, participant, module_id: str) -> None:  # type: ignore[no-untyped-def]
@@ -322,10 +305,10 @@ def test_lesson_address_names_no_topic_and_old_addresses_redirect(client, publis
         re.findall(r'href="([^"]*)"', page.body)
     )
     old = browser.get("/read/cravings-and-urge-surfing")
-    assert (old.status, old.location) == (303, lesson("cravings-and-urge-surfing"))
+    assert (old.status, old.location) == (303, lesson_path("cravings-and-urge-surfing"))
     assert (
         browser.get("/read/cravings-and-urge-surfing?locale=es").location
-        == lesson("cravings-and-urge-surfing") + "?locale=es"
+        == lesson_path("cravings-and-urge-surfing") + "?locale=es"
     )
     assert browser.get(old.location).status == 200
     assert WebClient(client).get("/read/cravings-and-urge-surfing").location == "/sign-in"
@@ -337,7 +320,7 @@ def test_lesson_address_names_no_topic_and_old_addresses_redirect(client, publis
 def test_lesson_page_puts_the_text_before_the_check_and_the_sources_last(
     client, published, participant
 ):
-    page = signed_in(client, participant).get(lesson("cravings-and-urge-surfing"))
+    page = signed_in(client, participant).get(lesson_path("cravings-and-urge-surfing"))
     body = page.body
     assert '<details class="toc">' in body and "<summary>On this page</summary>" in body
     assert body.index('id="text"') < body.index('id="complete"') < body.index("<h2>Sources</h2>")
@@ -352,7 +335,7 @@ def test_a_partly_answered_check_comes_back_with_answers_kept_and_an_error_summa
     ]
     assert len(questions) >= 2
     browser = signed_in(client, participant)
-    path = lesson("cravings-and-urge-surfing")
+    path = lesson_path("cravings-and-urge-surfing")
     form = browser.get(path)
     page = browser.post(
         f"{path}/complete",
@@ -390,7 +373,7 @@ def test_feedback_names_the_choice_and_the_right_answer_without_a_doubled_full_s
         "knowledge_check"
     ]
     browser = signed_in(client, participant)
-    path = lesson("cravings-and-urge-surfing")
+    path = lesson_path("cravings-and-urge-surfing")
     form = {
         "csrf": browser.get(path).csrf(),
         "version": str(shipped_version("cravings-and-urge-surfing")),
@@ -421,14 +404,11 @@ def test_after_completing_a_lesson_next_links_the_next_one_then_done_for_now(
     browser = signed_in(client, participant)
     token = browser.get("/").csrf()
     for module_id, following in zip(STARTER_TRACK, [*STARTER_TRACK[1:], None], strict=True):
-        browser.post(
-            f"{lesson(module_id)}/complete",
-            {"csrf": token, "version": str(shipped_version(module_id))},
-        )
-        page = browser.get(lesson(module_id))
+        complete_lesson(browser, module_id, token)
+        page = browser.get(lesson_path(module_id))
         if following is not None:
             assert re.search(
-                rf'<a class="button" href="{lesson(following)}">Next: <span>', page.body
+                rf'<a class="button" href="{lesson_path(following)}">Next: <span>', page.body
             ), module_id
         else:
             assert "You&#39;re done for now." in page.body and 'class="button"' not in page.body
@@ -441,15 +421,15 @@ def test_the_version_shows_where_a_newer_one_came_out(
     from tests.functional.test_publishing import bump_and_publish
 
     browser = signed_in(client, participant)
-    path = lesson("breathing-and-grounding")
+    path = lesson_path("breathing-and-grounding")
     read = shipped_version("breathing-and-grounding")
-    browser.post(f"{path}/complete", {"csrf": browser.get(path).csrf(), "version": str(read)})
+    complete_lesson(browser, "breathing-and-grounding")
     assert "Version" not in browser.get(path).body.split('id="text"')[0]
     new = bump_and_publish(
         publisher, tmp_path, "stress-management", "breathing-and-grounding", "Clearer steps."
     )
     library_clock.advance(POINTER_TTL_SECONDS)
-    assert path == lesson("breathing-and-grounding")  # the address outlives the version
+    assert path == lesson_path("breathing-and-grounding")  # the address outlives the version
     head = browser.get(path).body.split('id="text"')[0]
     assert (
         f"changed since you read version {read}" in head
@@ -462,7 +442,7 @@ def test_the_version_shows_where_a_newer_one_came_out(
 
 def test_quick_exit_ends_the_session_and_goes_to_a_neutral_site(client, published, participant):
     browser = signed_in(client, participant)
-    assert browser.get(lesson("thinking-traps")).status == 200
+    assert browser.get(lesson_path("thinking-traps")).status == 200
     page = browser.get("/exit")
     assert (page.status, page.location) == (303, render.QUICK_EXIT)
     assert (
@@ -471,7 +451,7 @@ def test_quick_exit_ends_the_session_and_goes_to_a_neutral_site(client, publishe
     )
     assert page.headers["cache-control"] == "no-store"
     # Back to the lesson: the session is over, so only the sign-in page comes up.
-    again = browser.get(lesson("thinking-traps"))
+    again = browser.get(lesson_path("thinking-traps"))
     assert (again.status, again.location) == (303, "/sign-in")
     assert WebClient(client).get("/exit").location == render.QUICK_EXIT  # works signed out too
 

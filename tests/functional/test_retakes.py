@@ -211,6 +211,7 @@ def test_missed_twice_on_the_same_version_cleared_by_a_pass_back_on_a_new_miss(
     assert dynamodb == ["DynamoDB.BatchGetItem", "DynamoDB.Query", "DynamoDB.TransactWriteItems"]
     missed = reasons(body, participant.id)["knowledge_check_missed"]
     assert missed["module_ids"] == [MODULE]
+    assert missed["text"] == "Knowledge check missed twice: Thinking traps"  # names the module
 
     # The grid shows the latest attempt as the score (never the answers), with the count.
     cell = grid_cell(client, group, leader, participant)

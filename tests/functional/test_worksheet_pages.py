@@ -8,19 +8,18 @@ import re
 
 import pytest
 
-from chalicelib.library import lesson_code
 from tests.conftest import shipped_version
-from tests.functional.web_client import WebClient
+from tests.functional.web_client import (
+    complete_lesson,
+    error_summary,
+    group_with,
+    lesson_path,
+    save_worksheet,
+    signed_in,
+)
 
 MODULE = "cravings-and-urge-surfing"
-PAGE = f"/lesson/{lesson_code(MODULE)}"
-VERSION = str(shipped_version(MODULE))
-
-
-def signed_in(client, account) -> WebClient:  # type: ignore[no-untyped-def]
-    browser = WebClient(client)
-    assert browser.sign_in(account.username, authenticator=account.authenticator).status == 303
-    return browser
+PAGE = lesson_path(MODULE)
 
 
 def test_the_module_page_shows_the_worksheet_as_a_form(client, published, participant):
@@ -38,12 +37,10 @@ def test_fill_in_save_and_see_what_was_saved_and_completing_keeps_it(
 ):
     browser = signed_in(client, participant)
     token = browser.get(PAGE).csrf()
-    saved = browser.post(
-        f"{PAGE}/worksheet",
+    saved = save_worksheet(
+        browser,
+        MODULE,
         {
-            "csrf": token,
-            "version": VERSION,
-            "locale": "en",
             "answer-urge-start": "7",
             "answer-urge-end": "3",
             "answer-urge-in-body": "Jaw clenched, restless legs",
@@ -51,6 +48,8 @@ def test_fill_in_save_and_see_what_was_saved_and_completing_keeps_it(
             "answer-urge-helpers-1": "Text Marcus",
             "answer-urge-helpers-2": "",
         },
+        token,
+        locale="en",
     )
     assert (saved.status, saved.location) == (303, f"{PAGE}?saved=1#worksheet")
     page = browser.get(f"{PAGE}?saved=1")
@@ -62,7 +61,7 @@ def test_fill_in_save_and_see_what_was_saved_and_completing_keeps_it(
     )
     # Not completed by saving; completing keeps the answers.
     assert "Mark as complete" in page.body
-    assert browser.post(f"{PAGE}/complete", {"csrf": token, "version": VERSION}).status == 303
+    assert complete_lesson(browser, MODULE, token).status == 303
     page = browser.get(PAGE)
     assert "You marked this complete" in page.body and 'value="Text Marcus"' in page.body
 
@@ -71,16 +70,9 @@ def test_an_error_shows_the_form_again_with_what_was_typed_and_a_summary(
     client, published, participant
 ):
     browser = signed_in(client, participant)
-    token = browser.get(PAGE).csrf()
     long = "I keep thinking about it " * 90  # over 2,000 characters
-    page = browser.post(
-        f"{PAGE}/worksheet",
-        {
-            "csrf": token,
-            "version": VERSION,
-            "answer-urge-in-body": long,
-            "answer-urge-helpers-0": "Walk the dog",
-        },
+    page = save_worksheet(
+        browser, MODULE, {"answer-urge-in-body": long, "answer-urge-helpers-0": "Walk the dog"}
     )
     assert page.status == 400
     assert 'class="error-summary"' in page.body and 'href="#answer-urge-in-body"' in page.body
@@ -90,13 +82,6 @@ def test_an_error_shows_the_form_again_with_what_was_typed_and_a_summary(
     assert 'value="Walk the dog"' in page.body
     # Nothing was saved.
     assert 'value="Walk the dog"' not in browser.get(PAGE).body
-
-
-def summary(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """The error summary's links: (where to, what it says)."""
-    box = page.body[page.body.index('class="error-summary"') :]
-    box = box[: box.index("</ul>")]
-    return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', box)
 
 
 @pytest.mark.parametrize(
@@ -118,20 +103,18 @@ def test_a_too_long_item_of_a_list_is_named_linked_and_marked(
     client, published_all, participant, locale, message
 ):
     browser = signed_in(client, participant)
-    token = browser.get(PAGE).csrf()
-    page = browser.post(
-        f"{PAGE}/worksheet",
+    page = save_worksheet(
+        browser,
+        MODULE,
         {
-            "csrf": token,
-            "version": str(shipped_version(MODULE, locale)),
-            "locale": locale,
             "answer-urge-helpers-0": "Walk the dog",
             "answer-urge-helpers-1": "Cold water",
             "answer-urge-helpers-2": "x" * 2100,
         },
+        locale=locale,
     )
     assert page.status == 400
-    assert summary(page) == [("answer-urge-helpers-2", message)]
+    assert error_summary(page) == [("answer-urge-helpers-2", message)]
     # The item itself is marked, with the message beside it; not the other items.
     assert re.search(
         r'id="answer-urge-helpers-2"[^>]*aria-invalid="true" '
@@ -169,22 +152,20 @@ def test_a_list_too_long_in_all_says_by_how_much_and_links_to_its_legend(
     client, published_all, participant, locale, over, message
 ):
     browser = signed_in(client, participant)
-    token = browser.get(PAGE).csrf()
-    page = browser.post(
-        f"{PAGE}/worksheet",
+    page = save_worksheet(
+        browser,
+        MODULE,
         {
-            "csrf": token,
-            "version": str(shipped_version(MODULE, locale)),
-            "locale": locale,
             "answer-urge-helpers-0": "x" * 1000,
             "answer-urge-helpers-1": "y" * 900,
             "answer-urge-helpers-2": "z" * (100 + over),
         },
+        locale=locale,
     )
     assert page.status == 400
     # The link goes to the list's legend, which can take the focus: the error under it is in
     # sight, not pushed above the top of the screen by the first item's input.
-    assert summary(page) == [("answer-urge-helpers-legend", message)]
+    assert error_summary(page) == [("answer-urge-helpers-legend", message)]
     assert '<legend class="ws-label" id="answer-urge-helpers-legend" tabindex="-1">' in page.body
     assert f'<p class="error" id="answer-urge-helpers-error">{message}</p>' in page.body
     assert page.body.count('id="answer-urge-helpers-legend"') == 1
@@ -192,8 +173,7 @@ def test_a_list_too_long_in_all_says_by_how_much_and_links_to_its_legend(
 
 
 ASKING = "asking-for-help"
-ASKING = "asking-for-help"
-ASKING_PAGE = f"/lesson/{lesson_code(ASKING)}"
+ASKING_PAGE = lesson_path(ASKING)
 
 
 @pytest.mark.parametrize(
@@ -223,21 +203,19 @@ def test_a_bad_phone_in_a_worksheet_says_whose_number_and_links_to_it(
     client, published_all, participant, locale, name, message
 ):
     browser = signed_in(client, participant)
-    token = browser.get(ASKING_PAGE).csrf()
-    page = browser.post(
-        f"{ASKING_PAGE}/worksheet",
+    page = save_worksheet(
+        browser,
+        ASKING,
         {
-            "csrf": token,
-            "version": str(shipped_version(ASKING, locale)),
-            "locale": locale,
             "answer-help-people-0-name": "Mum",
             "answer-help-people-0-phone": "555 987 6543",
             "answer-help-people-1-name": name,
             "answer-help-people-1-phone": "ask at desk",
         },
+        locale=locale,
     )
     assert page.status == 400
-    assert summary(page) == [("answer-help-people-1-phone", message)]
+    assert error_summary(page) == [("answer-help-people-1-phone", message)]
     assert re.search(
         r'id="answer-help-people-1-phone"[^>]*aria-invalid="true" '
         r'aria-describedby="answer-help-people-1-error"',
@@ -261,16 +239,14 @@ def test_a_clinic_number_with_an_extension_is_saved_as_typed(
     client, published_all, participant, locale, phone
 ):
     browser = signed_in(client, participant)
-    token = browser.get(ASKING_PAGE).csrf()
-    saved = browser.post(
-        f"{ASKING_PAGE}/worksheet",
+    saved = save_worksheet(
+        browser,
+        ASKING,
         {
-            "csrf": token,
-            "version": str(shipped_version(ASKING, locale)),
-            "locale": locale,
             "answer-care-team-0-name": "Clinic front desk",
             "answer-care-team-0-phone": phone,
         },
+        locale=locale,
     )
     assert saved.status == 303, saved.body
     page = browser.get(f"{ASKING_PAGE}?locale={locale}" if locale != "en" else ASKING_PAGE)
@@ -300,10 +276,7 @@ def test_a_number_without_a_name_is_refused_at_its_row_a_name_alone_is_not(
     # The hint asks for a name, and a number only if there is one.
     assert f'<p class="hint" id="answer-help-people-help">{hint}</p>' in lesson.body
     token = lesson.csrf()
-    form = {
-        "csrf": token,
-        "version": str(shipped_version(ASKING, locale)),
-        "locale": locale,
+    answers = {
         "answer-help-people-0-name": "Dana",
         "answer-help-people-0-phone": "555-0101",
         "answer-help-people-1-name": "Mom",
@@ -311,10 +284,10 @@ def test_a_number_without_a_name_is_refused_at_its_row_a_name_alone_is_not(
         "answer-help-people-2-name": " ",
         "answer-help-people-2-phone": "555  867 5309",
     }
-    page = browser.post(f"{ASKING_PAGE}/worksheet", form)
+    page = save_worksheet(browser, ASKING, answers, token, locale)
     assert page.status == 400
     # The name missing is the row's name input: linked, marked, the message beside it.
-    assert summary(page) == [("answer-help-people-2-name", message)]
+    assert error_summary(page) == [("answer-help-people-2-name", message)]
     assert re.search(
         r'id="answer-help-people-2-name"[^>]*aria-invalid="true" '
         r'aria-describedby="answer-help-people-2-error"',
@@ -324,8 +297,8 @@ def test_a_number_without_a_name_is_refused_at_its_row_a_name_alone_is_not(
     assert page.body.count('aria-invalid="true"') == 1
     assert 'value="555  867 5309"' in page.body  # what was typed is kept
     # A name alone ("Mom": a number known by heart) is kept.
-    form["answer-help-people-2-phone"] = ""
-    assert browser.post(f"{ASKING_PAGE}/worksheet", form).status == 303
+    answers["answer-help-people-2-phone"] = ""
+    assert save_worksheet(browser, ASKING, answers, token, locale).status == 303
     lesson = browser.get(f"{ASKING_PAGE}?locale={locale}" if locale != "en" else ASKING_PAGE)
     assert re.search(r'id="answer-help-people-1-name"[^>]* value="Mom"', lesson.body)
 
@@ -334,9 +307,7 @@ def test_share_and_stop_sharing(client, published, participant):
     browser = signed_in(client, participant)
     token = browser.get(PAGE).csrf()
     assert "Save your answers first." in browser.get(PAGE).body
-    browser.post(
-        f"{PAGE}/worksheet", {"csrf": token, "version": VERSION, "answer-urge-in-body": "Stomach"}
-    )
+    save_worksheet(browser, MODULE, {"answer-urge-in-body": "Stomach"}, token)
     shared = browser.post(f"{PAGE}/worksheet/sharing", {"csrf": token, "shared": "1"})
     assert shared.status == 303
     page = browser.get(PAGE)
@@ -373,17 +344,8 @@ def test_spanish_worksheet_page(client, published_all, participant):
     browser = signed_in(client, participant)
     page = browser.get(f"{PAGE}?locale=es")
     assert "Su hoja de trabajo" in page.body and "Guardar mis respuestas" in page.body
-    token = page.csrf()
-    es_version = str(shipped_version(MODULE, "es"))
-    saved = browser.post(
-        f"{PAGE}/worksheet",
-        {
-            "csrf": token,
-            "version": es_version,
-            "locale": "es",
-            "answer-urge-in-body": "En el pecho, con ansiedad",
-        },
-    )
+    answers = {"answer-urge-in-body": "En el pecho, con ansiedad"}
+    saved = save_worksheet(browser, MODULE, answers, page.csrf(), locale="es")
     assert saved.status == 303 and "locale=es" in saved.location
     body = json.dumps(browser.get(f"{PAGE}?locale=es&saved=1").body)
     assert "Guardado." in json.loads(body)
@@ -395,32 +357,11 @@ def test_before_the_session_page_shows_what_was_shared_and_who_has_not_done_it(
     from tests.conftest import make_account
 
     leader = make_account(stack, "leader-one", "leaders")
-    status = client.http.post(
-        "/groups", headers=leader.headers, body=json.dumps({"name": "Tuesday group"})
-    )
-    group_id = json.loads(status.body)["group_id"]
-    assigned = client.http.post(
-        f"/groups/{group_id}/assignments",
-        headers=leader.headers,
-        body=json.dumps({"module_id": MODULE}),
-    )
-    assert assigned.status_code == 201
-    for account, name in ((participant, "Sam R."), (other_participant, "Alex P.")):
-        client.http.post(
-            f"/groups/{group_id}/participants",
-            headers=leader.headers,
-            body=json.dumps({"username": account.username, "display_name": name}),
-        )
+    members = [(participant, "Sam R."), (other_participant, "Alex P.")]
+    group_id = group_with(client, leader, members, module_id=MODULE)
     shared, private = signed_in(client, participant), signed_in(client, other_participant)
     for browser, words in ((shared, "Call my brother first"), (private, "My private answer here")):
-        token = browser.get(PAGE).csrf()
-        assert (
-            browser.post(
-                f"{PAGE}/worksheet",
-                {"csrf": token, "version": VERSION, "answer-urge-helpers-0": words},
-            ).status
-            == 303
-        )
+        assert save_worksheet(browser, MODULE, {"answer-urge-helpers-0": words}).status == 303
     token = shared.get(PAGE).csrf()
     assert shared.post(f"{PAGE}/worksheet/sharing", {"csrf": token, "shared": "1"}).status == 303
 

@@ -1,12 +1,19 @@
-"""A tiny cookie-keeping browser over chalice.test.Client for the web app's functional tests."""
+"""A tiny cookie-keeping browser over chalice.test.Client for the web app's functional tests,
+and the steps the participant page tests share: sign in, save a worksheet, complete a lesson,
+read an error summary; a group with one assignment through the API."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
+from chalicelib.library import lesson_code
 from steady_local import totp
+from tests.conftest import Account, shipped_version
 
 CSRF = re.compile(r'name="csrf" value="([^"]*)"')
 
@@ -85,6 +92,96 @@ class WebClient:
         if page.status == 400 and totp.step() != window:
             page = self.post(path, {"csrf": form.csrf(), "code": totp.code(authenticator)})
         return page
+
+
+@dataclass
+class File:
+    """A download as bytes (``WebClient`` pages are text)."""
+
+    status: int
+    headers: dict  # lowercase names
+    body: bytes
+
+
+def download(browser: WebClient, path: str) -> File:
+    """``path`` fetched with ``browser``'s cookies, as a browser asks for a page, kept as bytes
+    (a PDF)."""
+    cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+    response = browser.client.http.get(  # type: ignore[attr-defined]
+        path, headers={"Cookie": cookie, "Accept": "text/html,*/*;q=0.8"}
+    )
+    lowered = {k.lower(): v for k, v in response.headers.items()}
+    return File(response.status_code, lowered, response.body)
+
+
+def signed_in(client: object, account: Account, language: str | None = None) -> WebClient:
+    """A browser (in ``language``, if given) signed in as ``account``."""
+    browser = WebClient(client, language=language)
+    assert browser.sign_in(account.username, authenticator=account.authenticator).status == 303
+    return browser
+
+
+def lesson_path(module_id: str) -> str:
+    """A module's lesson page (its opaque address)."""
+    return f"/lesson/{lesson_code(module_id)}"
+
+
+def error_summary(page: Page) -> list[tuple[str, str]]:
+    """The error summary's links: (where to, what it says)."""
+    box = page.body[page.body.index('class="error-summary"') :]
+    box = box[: box.index("</ul>")]
+    return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', box)
+
+
+def save_worksheet(
+    browser: WebClient,
+    module_id: str,
+    answers: dict[str, str],
+    token: str | None = None,
+    locale: str | None = None,
+) -> Page:
+    """Post ``answers`` (``answer-…`` fields) to a module's worksheet form, for its shipped
+    version in ``locale`` (sent only when given), with ``token`` or the lesson page's own."""
+    path = lesson_path(module_id)
+    form = {
+        "csrf": token or browser.get(path).csrf(),
+        "version": str(shipped_version(module_id, locale or "en")),
+    }
+    if locale is not None:
+        form["locale"] = locale
+    return browser.post(f"{path}/worksheet", {**form, **answers})
+
+
+def complete_lesson(browser: WebClient, module_id: str, token: str | None = None) -> Page:
+    """Mark a module's shipped version complete from its lesson page (no knowledge check)."""
+    path = lesson_path(module_id)
+    form = {"csrf": token or browser.get(path).csrf(), "version": str(shipped_version(module_id))}
+    return browser.post(f"{path}/complete", form)
+
+
+def group_with(
+    client: Any,
+    leader: Account,
+    members: Sequence[tuple[Account, str]],
+    **assignment: Any,
+) -> str:
+    """Through the API: ``leader`` creates "Tuesday group", enrols ``members`` ((account,
+    display name)) and assigns ``assignment`` (``module_id=…`` or ``track_id=…``, dates) to
+    the whole group. Returns the group id."""
+
+    def post(path: str, body: dict[str, Any]) -> Any:
+        response = client.http.post(path, headers=leader.headers, body=json.dumps(body))
+        assert response.status_code == 201, response.body
+        return json.loads(response.body)
+
+    group_id = post("/groups", {"name": "Tuesday group"})["group_id"]
+    for account, name in members:
+        post(
+            f"/groups/{group_id}/participants",
+            {"username": account.username, "display_name": name},
+        )
+    post(f"/groups/{group_id}/assignments", assignment)
+    return str(group_id)
 
 
 def _set_cookies(headers: dict) -> list[str]:

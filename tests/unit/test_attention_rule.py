@@ -63,7 +63,7 @@ def run(
     fields: dict[tuple[str, int], tuple[str, ...]] | None = None,
 ) -> GroupAttention:
     facts = Facts({P: completed or CompletedVersions(P, {})}, sheets or {}, fields or {})
-    return group_attention(g, modules, facts, NOW, TODAY)
+    return group_attention(g, modules, facts, NOW, TODAY, UTC)
 
 
 def codes(result: GroupAttention) -> set[str]:

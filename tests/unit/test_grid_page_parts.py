@@ -5,6 +5,8 @@ reasons marked as seen and no due date."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from jinja2 import Environment
 
 from chalicelib.assignments import AssignedModule
@@ -12,7 +14,7 @@ from chalicelib.attention import OVERDUE_MODULES, ParticipantAttention, Reason
 from chalicelib.dashboard import Grid, GridRow
 from chalicelib.groups import GroupSummary
 from chalicelib.statuses import COMPLETED, COMPLETED_OLDER, OVERDUE, ModuleStatus
-from chalicelib.web.leader_pages import _column_headings, _row_heads
+from chalicelib.web.leader_pages import _column_headings, _grid_cells, _row_heads
 from chalicelib.web.render import day, short_day
 
 TEMPLATE_HEADINGS = (
@@ -34,8 +36,10 @@ TEMPLATE_HEAD = (
 ENV = Environment(autoescape=True)
 
 
-def module(module_id: str, title: str, due: str | None, heading: str = "") -> AssignedModule:
-    return AssignedModule(module_id, title, 1, 1, due, None, ("a",), None, heading=heading)
+def module(
+    module_id: str, title: str, due: str | None, heading: str = "", who: str | None = None
+) -> AssignedModule:
+    return AssignedModule(module_id, title, 1, 1, due, None, ("a",), who, heading=heading)
 
 
 def test_column_headings_are_what_the_template_made() -> None:
@@ -56,7 +60,7 @@ def test_column_headings_are_what_the_template_made() -> None:
         for m in modules
     ]
     expected = ENV.from_string(TEMPLATE_HEADINGS).render(columns=columns)
-    assert str(_column_headings(modules)) == expected
+    assert str(_column_headings(modules, frozenset())) == expected
     assert "Anger &amp; &lt;stress&gt;" in expected
     assert 'title="Depression &lt;b&gt;"><span class="clamp">De\u00adpres\u00adsion &lt;b&gt;<' in (
         expected
@@ -97,3 +101,42 @@ def test_row_heads_are_what_the_template_made() -> None:
     assert 'href="/leader/groups/g#p-p1" title="Needs attention: 2 overdue; ' in heads[0]
     assert 'Worksheet left half done (Alex &lt;b&gt;R.&lt;/b&gt;): on the group page"' in heads[0]
     assert "Needs attention" not in heads[1] and "Needs attention" not in heads[3]
+
+
+def test_a_column_whose_dates_vary_says_the_groups_date_and_that_they_vary() -> None:
+    modules = (
+        module("m1", "Refusal & <skills>", "2026-12-05"),  # the group's; one participant's 4 Dec
+        module("m2", "Sleep", None),  # the group's, no date; one participant has one
+        module("m3", "HALT", "2026-12-04", who="p1"),  # two participants' own, different dates
+        module("m4", "Anger", "2026-12-07"),  # the same date for everyone
+    )
+    html = str(_column_headings(modules, frozenset({"m1", "m2", "m3"})))
+    headings = html.split("</th>")[:4]
+    assert headings[0] == (
+        '<th scope="col" class="mod" title="Refusal &amp; &lt;skills&gt;, due Sat 5 Dec 2026 for '
+        'the group, other dates for some participants"><span class="clamp">Refusal &amp; '
+        '&lt;skills&gt;</span><span class="due">5 Dec</span><span class="due">dates vary</span>'
+    )
+    assert headings[1].endswith(
+        'title="Sleep, due dates vary"><span class="clamp">Sleep</span>'
+        '<span class="due">dates vary</span>'
+    )
+    assert headings[2].endswith(
+        'title="HALT, due dates vary"><span class="clamp">HALT</span>'
+        '<span class="due">dates vary</span>'
+    )
+    assert "4 Dec" not in html
+    assert headings[3].endswith(
+        'title="Anger, due Mon 7 Dec 2026"><span class="clamp">Anger</span>'
+        '<span class="due">7 Dec</span>'
+    )
+
+
+def test_a_cells_own_due_date_and_completion_day_are_the_programs() -> None:
+    # Completed at 10 pm on Thu 26 Nov in New York (03:00 UTC on the 27th), in a column whose
+    # dates vary: the title gives the program's day of the completion and the plain due date.
+    done = ModuleStatus("m1", COMPLETED, 1, "2026-11-27T03:00:00Z")
+    row = GridRow("p1", "Alex", "", (done,), {"m1": "2026-12-04"})
+    (html,) = _grid_cells((row,), {"m1": "Sleep"}, "/leader/groups/g", ZoneInfo("America/New_York"))
+    assert 'title="Completed: version 1, Thu 26 Nov 2026; due Fri 4 Dec 2026"' in str(html)
+    assert '<span class="vh st"> Completed, due Fri 4 Dec 2026</span>' in str(html)

@@ -7,6 +7,7 @@ own), whatever the completions, checks, worksheets, dates and own assignments.""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,6 +32,8 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 25)
+# The program's time zone: 0.3 days ago (04:48 UTC) was still the 24th there.
+ZONE = ZoneInfo("America/New_York")
 MODULE_IDS = ("m0", "m1", "m2", "m3")
 PIDS = ("p0", "p1", "p2")
 FIELDS = ("f1", "f2", "f3")
@@ -40,7 +43,7 @@ def iso(days_ago: float) -> str:
     return (NOW - timedelta(days=days_ago)).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-times = st.sampled_from([iso(d) for d in (0, 1, 3, 6, 10, 20, 40)] + ["not a time"])
+times = st.sampled_from([iso(d) for d in (0, 0.3, 1, 3, 6, 10, 20, 40)] + ["not a time"])
 dues = st.sampled_from([None, "2026-11-20", "2026-11-24", "2026-11-25", "2026-12-01"])
 
 
@@ -110,9 +113,19 @@ def scenarios(draw: st.DrawFn) -> tuple[Group, list[AssignedModule], Facts]:
     return group, modules, Facts(completed, sheets, fields)
 
 
+def dates_vary(group: Group, modules: list[AssignedModule]) -> frozenset[str]:
+    """The modules whose due date is not the same for every participant assigned them."""
+    dates: dict[str, set[str | None]] = {}
+    for participant in group.participants:
+        for module_id, assigned in assigned_to(modules, participant.participant_id).items():
+            dates.setdefault(module_id, set()).add(assigned.due_date)
+    return frozenset(m for m, due in dates.items() if len(due) > 1)
+
+
 def cell_by_cell(group: Group, modules: list[AssignedModule], facts: Facts) -> list[GridRow]:
     """The grid as the rules give it, one cell at a time."""
     columns = list(dict.fromkeys(m.module_id for m in modules))
+    vary = dates_vary(group, modules)
     rows = []
     for participant in group.participants:
         pid = participant.participant_id
@@ -126,7 +139,7 @@ def cell_by_cell(group: Group, modules: list[AssignedModule], facts: Facts) -> l
             if assigned is None:
                 cells.append(not_assigned(module_id))
                 continue
-            due = due_for(assigned.due_date, participant.joined_at)
+            due = due_for(assigned.due_date, participant.joined_at, ZONE)
             cell = status_of(module_id, assigned.target_version, due, visible, TODAY)
             fields = facts.fields.get((module_id, assigned.target_version))
             mark = (
@@ -145,7 +158,12 @@ def cell_by_cell(group: Group, modules: list[AssignedModule], facts: Facts) -> l
                     check_mark(visible, cell),
                 )
             )
-        rows.append(GridRow(pid, participant.display_name, participant.joined_at, tuple(cells)))
+        own_dates = {
+            m: due_for(mine[m].due_date, participant.joined_at, ZONE) for m in vary if m in mine
+        }
+        rows.append(
+            GridRow(pid, participant.display_name, participant.joined_at, tuple(cells), own_dates)
+        )
     return rows
 
 
@@ -155,17 +173,24 @@ def test_the_grid_in_one_pass_is_the_rules_cell_by_cell(
     scenario: tuple[Group, list[AssignedModule], Facts],
 ) -> None:
     group, modules, facts = scenario
-    grid = grid_with_attention(group, modules, facts, NOW, TODAY)
+    grid = grid_with_attention(group, modules, facts, NOW, TODAY, ZONE)
     expected = cell_by_cell(group, modules, facts)
     assert list(grid.participants) == expected
     assert [m.module_id for m in grid.modules] == list(dict.fromkeys(m.module_id for m in modules))
+    # A column stands for the group's assignment of its module if there is one.
+    for column in grid.modules:
+        groups = [
+            m for m in modules if m.module_id == column.module_id and m.participant_id is None
+        ]
+        assert column.participant_id is None if groups else column.participant_id is not None
+    assert grid.dates_vary == dates_vary(group, modules)
     for status in grid.counts:
         assert grid.counts[status] == sum(
             1 for r in expected for c in r.cells if c.status == status
         )
-    alone = group_attention(group, modules, facts, NOW, TODAY)
+    alone = group_attention(group, modules, facts, NOW, TODAY, ZONE)
     assert grid.attention == {p.participant_id: p for p in alone.participants}
-    without_attention = group_grid(group, facts.completed, modules, TODAY, facts)
+    without_attention = group_grid(group, facts.completed, modules, TODAY, ZONE, facts)
     assert without_attention.participants == grid.participants
 
 
@@ -178,7 +203,7 @@ def test_cells_that_say_the_same_thing_are_one_object_and_others_are_not() -> No
     completed = {pid: CompletedVersions(pid, {}) for pid in PIDS}
     completed["p2"] = CompletedVersions("p2", {"m1": {1: iso(2)}})
     group = Group("g" * 32, "G", False, iso(50), ("leader",), participants)
-    grid = grid_with_attention(group, modules, Facts(completed, {}, {}), NOW, TODAY)
+    grid = grid_with_attention(group, modules, Facts(completed, {}, {}), NOW, TODAY, ZONE)
     first, second, third = grid.participants
     assert first.cells[0] is second.cells[0] is third.cells[0]  # overdue, for all three
     assert first.cells[0].status == "overdue"
@@ -196,7 +221,62 @@ def test_a_shared_cell_is_only_shared_where_the_worksheet_is_the_same() -> None:
     completed = {pid: CompletedVersions(pid, {}) for pid in PIDS}
     group = Group("g" * 32, "G", False, iso(50), ("leader",), participants)
     facts = Facts(completed, {}, {("m0", 2): ("f1", "f2")})
-    p0, p1, p2 = grid_with_attention(group, modules, facts, NOW, TODAY).participants
+    p0, p1, p2 = grid_with_attention(group, modules, facts, NOW, TODAY, ZONE).participants
     assert p0.cells[0] is p2.cells[0] and p0.cells[0].worksheet is None
     mark = p1.cells[0].worksheet
     assert mark is not None and (mark.fields, mark.answered, mark.shared) == (2, 0, False)
+
+
+def test_a_participants_own_assignment_wins_wherever_it_comes_and_dates_that_vary_are_theirs() -> (
+    None
+):
+    # m0: the group's due 5 Dec, p1's own due 4 Dec (first in reading order); m1: the group's
+    # due 6 Dec, p2's own due 8 Dec (after it); m2: the same date for everyone.
+    modules = [
+        AssignedModule("m0", "m0", 2, 2, "2026-12-04", None, ("b",), "p1"),
+        AssignedModule("m0", "m0", 1, 2, "2026-12-05", None, ("a",), None),
+        AssignedModule("m1", "m1", 1, 1, "2026-12-06", None, ("c",), None),
+        AssignedModule("m1", "m1", 1, 1, "2026-12-08", None, ("d",), "p2"),
+        AssignedModule("m2", "m2", 1, 1, "2026-12-09", None, ("e",), None),
+    ]
+    assert assigned_to(modules, "p1")["m0"] is modules[0]
+    assert assigned_to(modules, "p1")["m1"] is modules[2]
+    assert assigned_to(modules, "p2")["m0"] is modules[1]
+    assert assigned_to(modules, "p2")["m1"] is modules[3]
+    assert assigned_to(modules, "") == {"m0": modules[1], "m1": modules[2], "m2": modules[4]}
+
+    participants = tuple(EnrolledParticipant(pid, pid, iso(30)) for pid in PIDS)
+    completed = {pid: CompletedVersions(pid, {}) for pid in PIDS}
+    group = Group("g" * 32, "G", False, iso(50), ("leader",), participants)
+    grid = grid_with_attention(group, modules, Facts(completed, {}, {}), NOW, TODAY, ZONE)
+    # The columns: the group's assignments (their dates), where each module first comes.
+    assert grid.modules == (modules[1], modules[2], modules[4])
+    assert grid.dates_vary == {"m0", "m1"}
+    p0, p1, p2 = grid.participants
+    assert p0.due_dates == {"m0": "2026-12-05", "m1": "2026-12-06"}
+    assert p1.due_dates == {"m0": "2026-12-04", "m1": "2026-12-06"}
+    assert p2.due_dates == {"m0": "2026-12-05", "m1": "2026-12-08"}
+
+
+def test_a_participants_own_due_date_is_a_day_of_the_programs_calendar() -> None:
+    # p0 joined at 11:48 pm on 24 Nov in New York (04:48 UTC on the 25th): the group's reading
+    # due the 24th is still theirs, with its date. p1's own assignment makes the dates vary.
+    modules = [
+        AssignedModule("m0", "m0", 1, 1, "2026-11-24", None, ("a",), None),
+        AssignedModule("m0", "m0", 1, 1, "2026-11-30", None, ("b",), "p1"),
+    ]
+    participants = (
+        EnrolledParticipant("p0", "p0", iso(0.3)),
+        EnrolledParticipant("p1", "p1", iso(30)),
+    )
+    completed = {p.participant_id: CompletedVersions(p.participant_id, {}) for p in participants}
+    group = Group("g" * 32, "G", False, iso(50), ("leader",), participants)
+    grid = group_grid(group, completed, modules, TODAY, ZONE)
+    assert grid.dates_vary == {"m0"}
+    p0, p1 = grid.participants
+    assert p0.due_dates == {"m0": "2026-11-24"} and p0.cells[0].status == "overdue"
+    assert p1.due_dates == {"m0": "2026-11-30"}
+    # In UTC they joined on the 25th, after the date: no date of their own (the zone matters).
+    assert group_grid(group, completed, modules, TODAY, UTC).participants[0].due_dates == {
+        "m0": None
+    }

@@ -4,6 +4,8 @@ heading, the dated line under it (saved, or never saved), and a discreet file na
 from __future__ import annotations
 
 import io
+from datetime import UTC
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,6 +13,7 @@ from chalicelib.plan import Plan, PlanItem, PlanSection, as_text, download, file
 from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECTIONS, TRIGGERS
 
 TODAY = "2026-11-26"
+NEW_YORK = ZoneInfo("America/New_York")
 # Words a file name or a document's metadata must never carry (PRODUCT.md: discreet wording).
 REVEALING = ("relapse", "prevention", "recovery", "addiction", "substance", "alcohol", "drug")
 
@@ -55,20 +58,20 @@ def plan(locale: str = "en", version: int | None = None, saved_at: str | None = 
     ],
 )
 def test_the_heading_and_the_dated_line_under_it(shown, heading):
-    text = as_text(shown, TODAY)
+    text = as_text(shown, TODAY, UTC)
     assert text.startswith(heading)
     assert "Not saved yet" not in text and "Todavía sin guardar" not in text
     assert "- Payday Friday" in text and "988" in text  # what it holds is unchanged
 
 
 def test_the_file_name_is_dated_and_discreet_never_draft():
-    assert file_name(plan(), "txt", TODAY) == "plan-2026-11-26.txt"
-    assert file_name(plan(version=2, saved_at="2026-11-24T18:05:00Z"), "pdf", TODAY) == (
+    assert file_name(plan(), "txt", TODAY, UTC) == "plan-2026-11-26.txt"
+    assert file_name(plan(version=2, saved_at="2026-11-24T18:05:00Z"), "pdf", TODAY, UTC) == (
         "plan-2026-11-24.pdf"
     )
     for shown in (plan(), plan("es")):
         for form in ("txt", "pdf"):
-            name = download(shown, form, TODAY).filename
+            name = download(shown, form, TODAY, UTC).filename
             assert "draft" not in name
             assert not any(word in name.lower() for word in REVEALING), name
 
@@ -83,7 +86,7 @@ def test_the_file_name_is_dated_and_discreet_never_draft():
 def test_the_pdf_has_the_same_heading_and_discreet_metadata(locale, title, line):
     import pypdf
 
-    reader = pypdf.PdfReader(io.BytesIO(download(plan(locale), "pdf", TODAY).text))  # type: ignore[arg-type]
+    reader = pypdf.PdfReader(io.BytesIO(download(plan(locale), "pdf", TODAY, UTC).text))  # type: ignore[arg-type]
     text = reader.pages[0].extract_text()
     assert title in text and line in text
     assert reader.metadata is not None and reader.metadata.title == title
@@ -110,13 +113,28 @@ def test_people_to_call_read_well_with_a_name_or_a_number_alone():
             PlanSection(s, titles[s], people if s == PEOPLE_TO_CALL else ()) for s in PLAN_SECTIONS
         ),
     )
-    text = as_text(shown, TODAY)
+    text = as_text(shown, TODAY, UTC)
     assert "- Clinic front desk: (555) 010-2020 ext. 4\n- Mom\n- 555 867 5309\n" in text
     assert [p.tel for p in people] == ["5550102020", "", "5558675309"]
-    reader = pypdf.PdfReader(io.BytesIO(download(shown, "pdf", TODAY).text))  # type: ignore[arg-type]
+    reader = pypdf.PdfReader(io.BytesIO(download(shown, "pdf", TODAY, UTC).text))  # type: ignore[arg-type]
     links = [
         a.get_object()["/A"]["/URI"]
         for a in reader.pages[0].get("/Annots", [])
         if "/A" in a.get_object()
     ]
     assert links == ["tel:5550102020", "tel:5558675309"]
+
+
+@pytest.mark.parametrize("form", ["txt", "pdf"])
+def test_a_plan_saved_in_the_evening_is_dated_that_evening_in_the_program(form):
+    # Saved at 10:46 pm on the 26th in New York: 03:46 UTC on the 27th.
+    evening = plan(version=3, saved_at="2026-11-27T03:46:00Z")
+    downloaded = download(evening, form, "2026-11-26", NEW_YORK)
+    assert downloaded.filename == f"plan-2026-11-26.{form}"
+    if form == "txt":
+        text = str(downloaded.text)
+    else:
+        import pypdf
+
+        text = pypdf.PdfReader(io.BytesIO(downloaded.text)).pages[0].extract_text()  # type: ignore[arg-type]
+    assert "Saved on 26 November 2026 (version 3)." in " ".join(text.split())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,6 +20,7 @@ from chalicelib.statuses import (
     OVERDUE,
     ModuleStatus,
     at_second,
+    due_for,
     status_of,
 )
 
@@ -87,7 +89,7 @@ def test_csv_escapes_commas_quotes_and_newlines_and_round_trips():
         {},
         "2026-11-20",
     )
-    text = grid_csv(grid)
+    text = grid_csv(grid, UTC)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows == [
         ["Participant", "Participant ID", "Coping, part 1"],
@@ -95,6 +97,42 @@ def test_csv_escapes_commas_quotes_and_newlines_and_round_trips():
         ["'=cmd|' /C calc'!A0", "p2", "Overdue"],
     ]
     assert '"Lee, ""Sunny""\nSmith"' in text
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def test_a_completion_in_the_csv_is_dated_by_the_programs_calendar():
+    # 10 pm in New York on the 26th is 03:00 UTC on the 27th: the grid's day is the 26th.
+    column = AssignedModule("coping", "Coping", 2, 2, None, None, ("a1",), None)
+    late = ModuleStatus("coping", COMPLETED, 2, "2026-11-27T03:00:00Z")
+    grid = Grid(
+        GroupSummary("g", "Group", False, "2026-11-01T00:00:00Z"),
+        (column,),
+        (GridRow("p1", "Sam", "2026-11-01T15:00:00Z", (late,)),),
+        {},
+        "2026-11-26",
+    )
+    rows = list(csv.reader(io.StringIO(grid_csv(grid, NEW_YORK))))
+    assert rows[1] == ["Sam", "p1", "Completed (version 2, 2026-11-26)"]
+
+
+@pytest.mark.parametrize(
+    ("due", "joined_at", "expected"),
+    [
+        # Joined at 11:30 pm on the 26th in New York (04:30 UTC on the 27th): due that day.
+        ("2026-11-26", "2026-11-27T04:30:00Z", "2026-11-26"),
+        ("2026-11-25", "2026-11-27T04:30:00Z", None),  # passed before they joined
+        ("2026-11-27", "2026-11-27T15:00:00Z", "2026-11-27"),  # due the day they joined
+        ("2026-11-26", "2026-11-27T15:00:00Z", None),
+        (None, "2026-11-27T04:30:00Z", None),
+        ("2026-11-26", None, "2026-11-26"),
+    ],
+)
+def test_a_due_date_applies_from_the_day_someone_joined_on_the_programs_calendar(
+    due, joined_at, expected
+):
+    assert due_for(due, joined_at, NEW_YORK) == expected
 
 
 class FakeLibrary:

@@ -1,12 +1,14 @@
 """The visibility rule (chalicelib.statuses.visible_to_leaders): what a group's leaders may
-see of a participant's completions."""
+see of a participant's completions (and of their worksheet answers: worksheets.visible_answers)."""
 
 from __future__ import annotations
 
 import pytest
 
 from chalicelib.records.completions import CompletedVersions
+from chalicelib.records.worksheets import Answer, Worksheet
 from chalicelib.statuses import visible_to_leaders
+from chalicelib.worksheets import visible_answers
 
 JOINED = "2026-11-20T15:00:00.500000Z"
 
@@ -52,3 +54,16 @@ def test_an_unreadable_joining_time_shows_nothing_unless_shared():
     completed = CompletedVersions("p-1", {"thinking-traps": {1: "2026-11-22T10:00:00Z"}})
     assert visible_to_leaders(completed, "not a time", False).completed == {}
     assert visible_to_leaders(completed, "not a time", True) is completed
+
+
+def test_visible_answers_come_in_the_worksheets_order_then_the_others_by_field_id():
+    def answer(field_id: str, at: str = "2026-11-22T10:00:00Z") -> Answer:
+        return Answer(field_id, "x", 1, "en", at, "short-text", field_id, None, None)
+
+    answers = {f: answer(f) for f in ("b-old", "a-old", "start", "end", "body")}
+    answers["early"] = answer("early", "2026-11-01T10:00:00Z")  # before joining: not shown
+    sheet = Worksheet("p-1", "m", answers, True)
+    in_order = visible_answers(sheet, JOINED, False, ("start", "end", "early", "body", "start"))
+    assert [a.field_id for a in in_order] == ["start", "end", "body", "a-old", "b-old"]
+    by_id = visible_answers(sheet, JOINED, False)
+    assert [a.field_id for a in by_id] == ["a-old", "b-old", "body", "end", "start"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -104,3 +105,41 @@ def test_every_typed_field_has_its_label_in_every_language(lang):
 def test_times_of_day_in_each_language(value, lang, shown):
     """US English reads a 12-hour clock, Spanish the 24-hour one (reminder times)."""
     assert render.clock(value, lang) == shown
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("stamp", "lang", "shown"),
+    [
+        # A stored time is the day it was in the program's time zone: 03:46 UTC on the 27th
+        # is the evening of Thursday the 26th in New York.
+        ("2026-11-27T03:46:00Z", "en", "Thu 26 Nov 2026"),
+        ("2026-11-27T03:46:00.123456Z", "es", "jue 26 nov 2026"),
+        ("2026-11-27T03:46:00+00:00", "en", "Thu 26 Nov 2026"),
+        ("2026-11-27T15:00:00Z", "en", "Fri 27 Nov 2026"),
+        # A date alone (due, session) is a program day already: it stays as it is.
+        ("2026-11-27", "en", "Fri 27 Nov 2026"),
+        ("", "en", ""),
+        ("not a date", "en", "not a date"),
+    ],
+)
+def test_a_stored_time_is_shown_on_the_programs_calendar(stamp, lang, shown):
+    assert render.day(stamp, lang, NEW_YORK) == shown
+
+
+@pytest.mark.parametrize(
+    ("stamp", "lang", "shown"),
+    [
+        ("2026-11-27T01:46:00Z", "en", "8:46 pm"),  # English pages read a 12-hour clock
+        ("2026-11-27T01:46:00Z", "es", "20:46"),  # Spanish ones the 24-hour clock
+        ("2026-11-27T05:05:00Z", "en", "12:05 am"),
+        ("2026-11-27T17:00:00Z", "en", "12:00 pm"),
+        ("2026-11-27T14:07:00Z", "es", "09:07"),
+        ("2026-11-27", "en", ""),  # a date has no time of day
+        ("nonsense", "en", ""),
+    ],
+)
+def test_a_stored_time_of_day_is_the_programs_local_time(stamp, lang, shown):
+    assert render.clock_time(stamp, lang, NEW_YORK) == shown

@@ -1,0 +1,96 @@
+"""Dates on the program's calendar: in the evening in New York it is already the next day in
+UTC, and what a participant did then (joined, completed) is on the day it was in the program,
+the day "today", the due dates and the grid's "as of" go by. Times stay stored in UTC, and the
+JSON API keeps returning them as they are."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from chalicelib.library import lesson_code
+from tests.conftest import shipped_version
+from tests.functional.test_groups import assign, call, enrol
+from tests.functional.web_client import WebClient
+
+MODULE = "thinking-traps"
+LESSON = f"/lesson/{lesson_code(MODULE)}"
+
+
+def signed_in(client, account) -> WebClient:  # type: ignore[no-untyped-def]
+    browser = WebClient(client)
+    assert browser.sign_in(account.username, authenticator=account.authenticator).status == 303
+    return browser
+
+
+def at(library_clock, utc: datetime) -> None:  # type: ignore[no-untyped-def]
+    """The services' clock from ``utc`` on, in the program's time zone, New York (Eastern
+    Standard Time: 5 hours behind UTC)."""
+    library_clock.start_at(utc, "America/New_York")
+
+
+@pytest.fixture
+def group(client, published, leader) -> str:  # type: ignore[no-untyped-def]
+    status, body = call(client, "POST", "/groups", leader, {"name": "Thursday evening"})
+    assert status == 201
+    return str(body["group_id"])
+
+
+def test_someone_who_joins_late_in_the_evening_has_the_reading_due_that_day(
+    client, library_clock, leader, participant, group
+):
+    # 11:30 pm on Thursday 26 November in New York: 04:30 UTC on Friday the 27th.
+    at(library_clock, datetime(2026, 11, 27, 4, 30, tzinfo=UTC))
+    group_id = group
+    assign(client, group_id, leader, module_id=MODULE, due_date="2026-11-26")
+    enrol(client, group_id, leader, participant)
+    _, detail = call(client, "GET", f"/groups/{group_id}", leader)
+    # Stored, and given by the API, in UTC as it was.
+    assert detail["participants"][0]["joined_at"].startswith("2026-11-27T04:30")
+
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    assert [(a["status"], a["due_date"]) for a in mine["assignments"]] == [
+        ("not_started", "2026-11-26")
+    ]
+    home = signed_in(client, participant).get("/")
+    assert "Due Thu 26 Nov 2026" in home.body and "No due date" not in home.body
+
+    group_page = signed_in(client, leader).get(f"/leader/groups/{group_id}")
+    assert "joined Thu 26 Nov 2026" in group_page.body, group_page.body
+
+
+def test_a_completion_at_ten_in_the_evening_is_on_that_day_everywhere(
+    client, library_clock, leader, participant, group
+):
+    # 10 pm on Thursday 26 November in New York: 03:00 UTC on Friday the 27th.
+    at(library_clock, datetime(2026, 11, 27, 3, 0, tzinfo=UTC))
+    version = shipped_version(MODULE)
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id=MODULE)
+    reader = signed_in(client, participant)
+    page = reader.get(LESSON)
+    done = reader.post(f"{LESSON}/complete", {"csrf": page.csrf(), "version": str(version)})
+    assert done.status == 303
+    _, completions = call(client, "GET", "/me/completions", participant)
+    assert completions["completions"][0]["completed_at"].startswith("2026-11-27T03:0")  # UTC
+
+    assert "You marked this complete on Thu 26 Nov 2026." in reader.get(LESSON).body
+
+    browser = signed_in(client, leader)
+    grid = browser.get(f"/leader/groups/{group}/progress")
+    assert "As of Thu 26 Nov 2026" in grid.body
+    assert f"Completed: version {version}, Thu 26 Nov 2026" in grid.body
+    assert "27 Nov" not in grid.body
+    csv_text = browser.get(f"/leader/groups/{group}/progress.csv").body
+    assert f"Completed (version {version}, 2026-11-26)" in csv_text
+    assert "joined Thu 26 Nov 2026" in browser.get(f"/leader/groups/{group}").body
+
+    # Who has seen my records: when the leader read the grid, in the program's own time.
+    privacy = reader.get("/account/privacy")
+    assert "joined Thu 26 Nov 2026" in privacy.body
+    assert re.search(r"<td>Thu 26 Nov 2026, 10:0\d pm</td><td>A group leader</td>", privacy.body)
+    assert "UTC" not in privacy.body and "03:0" not in privacy.body
+    spanish = reader.get("/account/privacy?locale=es")
+    assert re.search(r"<td>jue 26 nov 2026, 22:0\d</td><td>Un líder de grupo</td>", spanish.body)

@@ -1,0 +1,61 @@
+"""Who has seen your records: alike entries in a row are one line, never across a day of the
+program's calendar, a role, a group or a kind of record."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from chalicelib.access_log import AccessEntry
+from chalicelib.web.privacy_pages import seen_rows
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def entry(at: str, action: str = "group.read", role: str = "group_leader", group: str = "A"):
+    return AccessEntry(at=at, action=action, role=role, group_id=group, group_name=group)
+
+
+def test_a_run_of_alike_entries_is_one_row_from_the_oldest_to_the_newest() -> None:
+    rows = seen_rows(
+        [
+            entry("2026-11-27T03:40:00Z"),
+            entry("2026-11-27T03:20:00Z", "group.progress.read"),  # the same: their progress
+            entry("2026-11-27T03:10:00Z"),
+        ],
+        NEW_YORK,
+    )
+    assert [(r.last, r.first, r.times, r.what) for r in rows] == [
+        ("2026-11-27T03:40:00Z", "2026-11-27T03:10:00Z", 3, "progress")
+    ]
+
+
+def test_a_row_never_spans_two_program_days_roles_groups_or_kinds() -> None:
+    rows = seen_rows(
+        [
+            entry("2026-11-27T05:10:00Z"),  # Fri 00:10 in New York
+            entry("2026-11-27T04:50:00Z"),  # Thu 23:50: another day
+            entry("2026-11-27T04:40:00Z", role="administrator"),
+            entry("2026-11-27T04:30:00Z", role="administrator", group="B"),
+            entry("2026-11-27T04:20:00Z", "group.progress.export", "administrator", "B"),
+            entry("2026-11-27T04:10:00Z", "assignment.put", "administrator", "B"),
+        ],
+        NEW_YORK,
+    )
+    assert [r.times for r in rows] == [1, 1, 1, 1, 1, 1]
+    assert [r.what for r in rows][-2:] == ["download", "records"]
+
+
+def test_alike_entries_apart_are_apart() -> None:
+    rows = seen_rows(
+        [
+            entry("2026-11-27T03:40:00Z"),
+            entry("2026-11-27T03:30:00Z", "worksheets.before_session"),
+            entry("2026-11-27T03:20:00Z"),
+        ],
+        NEW_YORK,
+    )
+    assert [(r.what, r.times) for r in rows] == [
+        ("progress", 1),
+        ("worksheets", 1),
+        ("progress", 1),
+    ]

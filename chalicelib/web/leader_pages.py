@@ -511,7 +511,9 @@ def archive_confirm(visit: Visit) -> Html:
         visit,
         detail,
         f"Archive {detail.summary.name}?",
-        "Participants keep what they read and completed, and you can still see the group's "
+        # What ``Reading.my_assignments`` does with an archived group's assignments.
+        "This group's reading leaves its participants' reading lists. What they finished stays "
+        "with them, under Finished on their home page, and you can still see the group's "
         "progress. Nobody can be enrolled or assigned reading until you unarchive it.",
         "Archive the group",
     )

@@ -129,6 +129,11 @@ def test_rename_add_a_leader_archive_after_confirming_and_unarchive(
     assert (
         "Archive Wednesday evening?" in unescape(confirm.body) and f'href="{group}"' in confirm.body
     )
+    # It says what archiving does to participants' pages (Reading.my_assignments).
+    assert (
+        "This group's reading leaves its participants' reading lists. What they finished stays "
+        "with them, under Finished on their home page, and you can still see the group's progress."
+    ) in unescape(confirm.body)
     assert "<h1>Wednesday evening</h1>" in browser.get(group).body  # nothing changed by looking
     archived = browser.post(f"{group}/archive", {"csrf": confirm.csrf()})
     page = browser.get(archived.location)

@@ -113,7 +113,8 @@ def blueprint(authorizer: Any) -> Blueprint:
             due_date=body.get("due_date"),
             session_date=body.get("session_date"),
         )
-        return Created(assigned.assignment.to_dict())
+        # Warnings about the dates (codes: ``assignments.date_warnings``), never refusals.
+        return Created({**assigned.assignment.to_dict(), "warnings": list(assigned.warnings)})
 
     @endpoints.route(
         "/groups/{group_id}/assignments/{assignment_id}", method="DELETE", roles=LEADER_ONLY

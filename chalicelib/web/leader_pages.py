@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from chalicelib import services
 from chalicelib import sign_in as session
 from chalicelib.api import Download
-from chalicelib.assignments import AssignedModule
+from chalicelib.assignments import DUE_AFTER_SESSION, DUE_PASSED, Assigned, AssignedModule
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
 from chalicelib.dashboard import ORDER_BY_NAME, Grid, GridRow, GridView, worksheet_text
 from chalicelib.errors import Forbidden, NotFound, SteadyError, Unauthenticated
@@ -223,6 +223,7 @@ def group_view(
             "handout_minutes": session.HANDOUT_SECONDS // 60,
             "sign_in_address": sign_in_address(visit) if handouts else "",
             "notice": notice or _notice(visit, detail, picker),
+            "warnings": _warnings(visit, detail),
             "days_hint": DAYS_HINT,
         },
         status=_status(errors),
@@ -263,6 +264,24 @@ def _notice(visit: Visit, detail: GroupDetail, picker: dict[str, Any]) -> str | 
         found = next((a for a in detail.assignments if a.assignment_id == wanted), None)
         return _already_assigned(found, detail, picker, done == "redated") if found else None
     return NOTICES.get(done)
+
+
+def _warnings(visit: Visit, detail: GroupDetail) -> list[str]:
+    """The warnings about the dates just given (``?warn=``: the use case's codes, see
+    ``assignments.date_warnings``), said with the assignment's session date (``?assignment=``,
+    an assignment of this group: a hand-made address names nothing)."""
+    codes = [c for c in visit.query.get("warn", "").split(",") if c]
+    wanted = visit.query.get("assignment", "")
+    found = next((a for a in detail.assignments if a.assignment_id == wanted), None)
+    if found is None:
+        return []
+    said = []
+    if DUE_AFTER_SESSION in codes and found.session_date:
+        weekday_and_day = day(found.session_date).rsplit(" ", 1)[0]  # "Wed 2 Dec"
+        said.append(f"The due date is after the session date ({weekday_and_day}).")
+    if DUE_PASSED in codes and found.due_date:
+        said.append("The due date has already passed.")
+    return said
 
 
 def _already_assigned(
@@ -375,6 +394,15 @@ ASSIGN_FIELDS = {
 }
 
 
+def _dated(assigned: Assigned) -> dict[str, str]:
+    """What the group page needs to name an assignment just made or changed (``?assignment=``)
+    and the warnings about its dates (``?warn=``, only when there are some)."""
+    more = {"assignment": assigned.assignment.assignment_id}
+    if assigned.warnings:
+        more["warn"] = ",".join(assigned.warnings)
+    return more
+
+
 def assign(visit: Visit) -> Any:
     def action(caller: Caller) -> Any:
         kind, _, item_id = visit.form.get("item", "").partition(":")
@@ -390,11 +418,12 @@ def assign(visit: Visit) -> Any:
             due_date=visit.form.get("due_date") or None,
             session_date=visit.form.get("session_date") or None,
         )
-        # Already assigned to the same audience: the page says so, and what its dates now are.
+        # Already assigned to the same audience: the page says so, and what its dates now are;
+        # with warnings about the dates (``_warnings``).
+        what = "assigned"
         if assigned.already:
             what = "redated" if assigned.dates_changed else "already_assigned"
-            return _done(visit, what, "#assignments", assignment=assigned.assignment.assignment_id)
-        return _done(visit, "assigned", "#assignments")
+        return _done(visit, what, "#assignments", **_dated(assigned))
 
     return _on_group_form(visit, "assign", ASSIGN_FIELDS, "item", action)
 
@@ -610,7 +639,7 @@ def dates_form(visit: Visit) -> Html:
 def change_dates(visit: Visit) -> Any:
     caller = visit.signed_in()
     try:
-        services.current().assignments.change_dates(
+        changed = services.current().assignments.change_dates(
             caller,
             visit.params["group_id"],
             visit.params["assignment_id"],
@@ -621,7 +650,7 @@ def change_dates(visit: Visit) -> Any:
         if not _refusal(error) or error.code == "assignment_not_found":
             raise
         return _dates_view(visit, [_field_error(error, {}, "due_date")])
-    return _done(visit, "dates", "#assignments")
+    return _done(visit, "dates", "#assignments", **_dated(changed))
 
 
 # -- progress ------------------------------------------------------------------------------

@@ -293,14 +293,16 @@ def test_assigning_what_is_already_assigned_says_so_and_what_its_dates_now_are(
 
     def notice(posted: Page) -> str:
         page = browser.get(posted.location)
-        found = re.search(r'<p class="notice" role="status">([^<]*)</p>', page.body)
+        found = re.search(r'<div class="notice outcome" role="status"><p>([^<]*)</p>', page.body)
         return unescape(found.group(1)) if found else ""
 
     first = assign("module:thinking-traps", "2030-12-03", "2030-12-01")
     assert notice(first) == "Assigned."
     same = assign("module:thinking-traps", "2030-12-03", "2030-12-01")
     (assignment,) = assignment_ids(browser.get(group))
-    assert same.location == f"{group}?done=already_assigned&assignment={assignment}#assignments"
+    assert same.location == (  # due after the session: a warning (see the test below)
+        f"{group}?done=already_assigned&assignment={assignment}&warn=due_after_session#assignments"
+    )
     assert notice(same) == "Thinking traps is already assigned."
     moved = assign("module:thinking-traps", "2030-12-10")
     assert notice(moved) == (
@@ -323,7 +325,83 @@ def test_assigning_what_is_already_assigned_says_so_and_what_its_dates_now_are(
     )
     # A hand-made address names no assignment that is not in the group.
     page = browser.get(f"{group}?done=redated&assignment={'0' * 32}")
-    assert 'class="notice" role="status"' not in page.body
+    assert 'role="status"' not in page.body
+
+
+def test_dates_that_make_no_sense_are_saved_with_a_warning(
+    client, published, leader, participant, service
+):
+    """A due date after the session it is read for, or already past: saved (a leader may have
+    their reasons), and the notice says what looks wrong, on the assign form and the dates page."""
+    today = service.clock.today()
+    session, due = today + timedelta(days=5), today + timedelta(days=12)
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    token = browser.get(group).csrf()
+
+    def outcome(posted: Page) -> list[str]:
+        assert posted.status == 303, posted.body
+        page = browser.get(posted.location)
+        region = page.body.split('<div class="notice outcome" role="status">')[1].split("</div>")[0]
+        return [
+            unescape(re.sub(r"<[^>]+>", "", t)).strip()
+            for _, t in re.findall(r"<(p|li)>(.*?)</\1>", region)
+        ]
+
+    def weekday_and_day(value) -> str:  # type: ignore[no-untyped-def]
+        return value.strftime("%a ") + str(value.day) + value.strftime(" %b")
+
+    assigned = browser.post(
+        f"{group}/assignments",
+        {
+            "csrf": token,
+            "item": "module:thinking-traps",
+            "participant": "everyone",
+            "due_date": due.isoformat(),
+            "session_date": session.isoformat(),
+        },
+    )
+    after = f"The due date is after the session date ({weekday_and_day(session)})."
+    assert outcome(assigned) == ["Assigned.", f"! {after}"]
+    (assignment,) = assignment_ids(browser.get(group))
+    assert f"due {due.strftime('%a')} {due.day}" in browser.get(group).body  # saved as given
+
+    dates = f"{group}/assignments/{assignment}/dates"
+    past = today - timedelta(days=1)
+    changed = browser.post(
+        dates, {"csrf": token, "due_date": past.isoformat(), "session_date": session.isoformat()}
+    )
+    assert outcome(changed) == ["Dates changed.", "! The due date has already passed."]
+    both = browser.post(
+        dates, {"csrf": token, "due_date": due.isoformat(), "session_date": past.isoformat()}
+    )
+    assert outcome(both) == [
+        "Dates changed.",
+        f"! The due date is after the session date ({weekday_and_day(past)}).",
+    ]
+    # Due on the session day, today: nothing to say.
+    fine = browser.post(
+        dates, {"csrf": token, "due_date": today.isoformat(), "session_date": today.isoformat()}
+    )
+    assert outcome(fine) == ["Dates changed."] and "warn=" not in fine.location
+    # A hand-made address: no warning about an assignment that is not in the group.
+    page = browser.get(f"{group}?done=dates&assignment={'0' * 32}&warn=due_passed")
+    assert "already passed" not in page.body
+
+    # The API says the same in codes.
+    response = client.http.post(
+        f"/groups/{group.rsplit('/', 1)[-1]}/assignments",
+        headers=leader.headers,
+        body=json.dumps(
+            {
+                "module_id": "breathing-and-grounding",
+                "due_date": past.isoformat(),
+                "session_date": (past - timedelta(days=1)).isoformat(),
+            }
+        ),
+    )
+    assert response.status_code == 201
+    assert json.loads(response.body)["warnings"] == ["due_after_session", "due_passed"]
 
 
 def test_confirmation_pages_need_the_form_token_to_act(client, published, leader, participant):

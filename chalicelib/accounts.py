@@ -1,6 +1,7 @@
 """Cognito accounts: the one adapter for every Cognito call (boto3 client injected).
 
-Admins' account work (find, create, list, disable, enable, reset an authenticator), the
+Admins' account work (find, create, list, disable, enable, reset an authenticator), a
+username by account id (a group's leaders, named to each other), the
 two-step check's read (``sign_in_state``), setting up an authenticator, and web sign-in
 (password, challenges, refresh, sign-out) all go through ``Accounts``; nothing else in
 ``chalicelib`` calls Cognito. Cognito's errors become ``chalicelib.errors`` here, except the
@@ -241,6 +242,20 @@ class Accounts:
                 )
             )
         return accounts, response.get("NextToken")
+
+    def username_of(self, account_id: str) -> str | None:
+        """The username of the account whose id (the ``sub``) is ``account_id``, or ``None``
+        if there is none: one ListUsers with a filter on ``sub``, no Scan."""
+        if not isinstance(account_id, str) or not account_id or '"' in account_id:
+            return None
+        try:
+            response = self._cognito.list_users(
+                UserPoolId=self._pool, Filter=f'sub = "{account_id}"', Limit=1
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable(error) from error
+        users = response.get("Users", [])
+        return str(users[0]["Username"]) if users else None
 
     def every_in_role(self, role: str) -> Iterator[Account]:
         """Every account in ``role``, page after page (scheduled jobs; never a request path)."""

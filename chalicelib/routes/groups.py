@@ -60,6 +60,13 @@ def blueprint(authorizer: Any) -> Blueprint:
         )
         return Created(added.to_dict())
 
+    @endpoints.route("/groups/{group_id}/leaders/{leader_id}", method="DELETE", roles=LEADER_ONLY)
+    def remove_leader(call: Call) -> NoContent:
+        services.current().groups.remove_leader(
+            call.caller, call.params["group_id"], call.params["leader_id"]
+        )
+        return NoContent()
+
     @endpoints.route(
         "/groups/{group_id}/participants",
         method="POST",

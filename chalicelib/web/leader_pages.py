@@ -25,7 +25,7 @@ from chalicelib.assignments import DUE_AFTER_SESSION, DUE_PASSED, Assigned, Assi
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
 from chalicelib.dashboard import ORDER_BY_NAME, Grid, GridRow, GridView, worksheet_text
 from chalicelib.errors import Forbidden, NotFound, SteadyError, Unauthenticated
-from chalicelib.groups import Assignment, GroupDetail
+from chalicelib.groups import Assignment, GroupDetail, GroupLeader, last_leader
 from chalicelib.identity import Caller
 from chalicelib.sign_in import Handout
 from chalicelib.statuses import (
@@ -105,12 +105,16 @@ def _errors(errors: list[FieldError] | None) -> dict[str, Any]:
 # -- the groups list ------------------------------------------------------------------------
 
 
+LEFT = "left"  # ``?done=``: the caller stopped leading a group
+
+
 def groups_page(visit: Visit, errors: list[FieldError] | None = None) -> Html:
     caller = visit.signed_in()
     return Html(
         "leader_groups.html",
         {
             "groups": services.current().dashboard.overview(caller),
+            "notice": "You no longer lead that group." if visit.query.get("done") == LEFT else None,
             "key": visit.form.get("key") or secrets.token_hex(16),
             **_errors(errors),
             "values": visit.form,
@@ -208,7 +212,14 @@ def group_view(
         "leader_group.html",
         {
             "group": detail.summary,
-            "leaders": len(detail.leaders),
+            "leaders": [
+                {
+                    "leader_id": leader.leader_id,
+                    "name": leader_name(leader),
+                    "you": leader.leader_id == caller.id,
+                }
+                for leader in detail.leader_names
+            ],
             "participants": detail.participants,
             "attention": svc.attention.group(caller, visit.params["group_id"]),
             "assignments": _assignment_rows(detail, picker),
@@ -240,6 +251,7 @@ NOTICES = {
     "assigned": "Assigned.",
     "renamed": "Group renamed.",
     "leader": "Group leader added.",
+    "leader_removed": "Group leader removed.",
     "handed_over": "The temporary password is no longer shown.",
     "removed": "Participant removed from the group. What they completed stays theirs.",
     "unassigned": "Assignment removed.",
@@ -450,6 +462,64 @@ def add_leader(visit: Visit) -> Any:
         return _done(visit, "leader", "#settings")
 
     return _on_group_form(visit, "leader", {}, "leader_username", action)
+
+
+def leader_name(leader: GroupLeader) -> str:
+    """A fellow leader as the group page names them: their username."""
+    return leader.username or "An account that no longer exists"
+
+
+def _leader(detail: GroupDetail, leader_id: str) -> GroupLeader:
+    found = next((lead for lead in detail.leader_names if lead.leader_id == leader_id), None)
+    if found is None:
+        raise NotFound("That person does not lead this group.", code="leader_not_found")
+    return found
+
+
+def remove_leader_confirm(visit: Visit) -> Html:
+    """Remove a fellow leader, or stop leading the group yourself, after confirming; never the
+    last leader (the use case refuses it too)."""
+    caller = visit.signed_in()
+    detail = services.current().groups.detail(caller, visit.params["group_id"])
+    leader = _leader(detail, visit.params["leader_id"])
+    if len(detail.leaders) < 2:
+        raise last_leader()
+    name = detail.summary.name
+    if leader.leader_id == caller.id:
+        others = ", ".join(leader_name(lead) for lead in detail.leader_names if lead != leader)
+        return _confirm(
+            visit,
+            detail,
+            f"Stop leading {name}?",
+            "You will no longer see this group, its participants or their progress. "
+            f"It stays with its other leaders ({others}), who can add you again.",
+            "Stop leading this group",
+        )
+    return _confirm(
+        visit,
+        detail,
+        f"Remove {leader_name(leader)} as a leader of {name}?",
+        "They will no longer see this group, its participants or their progress. "
+        "You can add them again later.",
+        "Remove as group leader",
+    )
+
+
+def remove_leader(visit: Visit) -> Any:
+    """The use case writes the audit entry; after stopping to lead the group yourself, the
+    groups list (the group's page is no longer yours to see)."""
+    caller = visit.signed_in()
+    try:
+        removed = services.current().groups.remove_leader(
+            caller, visit.params["group_id"], visit.params["leader_id"]
+        )
+    except SteadyError as error:
+        if not _refusal(error):
+            raise
+        return group_view(visit, [FieldError("leaders", message(error, "en"), error.status)])
+    if removed.yourself:
+        return Redirect(f"{GROUPS}?done={LEFT}")
+    return _done(visit, "leader_removed", "#leaders")
 
 
 def seen_button(participant_id: str, reason: str) -> str:

@@ -123,7 +123,9 @@ def create_group(page, name: str) -> str:  # type: ignore[no-untyped-def]
     return page.url
 
 
-def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(leader, artifacts):
+def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
+    leader, artifacts, local_stack
+):
     context, page = leader
     page.goto("/leader")
     check(page, context, artifacts, "leader-groups-empty-or-not", "Groups – Steady")
@@ -181,6 +183,16 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     refused(
         page, "leader_username", {"leader_username": "demo-participant-1"}, "Error: Group – Steady"
     )
+    # A co-leader, named on the page; removing them asks on a page of its own.
+    add_participants(local_stack, "Browser-co-leader-2026", "browser-co-leader", role="leaders")
+    page.get_by_label("Add a group leader").fill("browser-co-leader")
+    page.get_by_role("button", name="Add group leader").click()
+    page.wait_for_url(re.compile(r".*done=leader.*"))
+    page.get_by_role("link", name="Remove browser-co-leader as a group leader").click()
+    page.wait_for_url(re.compile(r".*/leaders/[^/]+/remove$"))
+    check(page, context, artifacts, "leader-remove-leader-confirm", "Confirm – Steady")
+    page.get_by_role("link", name="Cancel, keep it").click()
+    page.wait_for_url(group_url)
 
     page.goto(group_url)
     page.get_by_role("link", name=re.compile("^Change dates")).first.click()
@@ -199,6 +211,13 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
         "Error: Dates – Steady",
     )
     check(page, context, artifacts, "leader-dates-error", "Error: Dates – Steady")
+    # Saved, with a warning: due after the session it is read for.
+    page.get_by_label("Group session date").fill("2030-01-25")
+    page.get_by_role("button", name="Save dates").click()
+    page.wait_for_url(re.compile(r".*done=dates.*warn=due_after_session.*"))
+    status = page.get_by_role("status").inner_text()
+    assert "Dates changed." in status and "after the session date (Fri 25 Jan)" in status
+    check(page, context, artifacts, "leader-group-date-warning", "Group – Steady")
 
     page.goto(group_url)
     page.get_by_role("link", name=re.compile("^Unassign")).first.click()

@@ -72,6 +72,17 @@ def summary_links(page: Page) -> list[tuple[str, str]]:
     ]
 
 
+def leaders_listed(page: Page) -> list[str]:
+    """The group page's list of group leaders, as shown ("leader-one (you)")."""
+    block = page.body.split('id="leaders"', 1)[1].split("</ul>", 1)[0]
+    return [
+        " ".join(unescape(re.sub(r"<[^>]+>", "", name)).split())
+        for name in re.findall(
+            r'<span class="row-main">(.*?)</span>\s*(?:<span class="row-actions"|</li>)', block
+        )
+    ]
+
+
 def field_value(page: Page, field_id: str) -> str:
     match = re.search(
         rf'<input id="{field_id}" name="{field_id}" type="[a-z]+" value="([^"]*)"', page.body
@@ -122,7 +133,7 @@ def test_rename_add_a_leader_archive_after_confirming_and_unarchive(
     added = browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
     assert added.status == 303
     assert "Wednesday evening" in signed_in(client, co_leader).get("/leader").body
-    assert "This group has 2 leaders." in browser.get(group).body
+    assert leaders_listed(browser.get(group)) == ["leader-one (you)", "leader-two"]
 
     confirm = browser.get(f"{group}/archive")
     assert confirm.status == 200 and title(confirm) == "Confirm – Steady"
@@ -146,6 +157,96 @@ def test_rename_add_a_leader_archive_after_confirming_and_unarchive(
     assert 'class="tag">Archived' not in browser.get(group).body
 
 
+def test_leaders_are_named_and_removed_after_confirming_never_the_last_one(
+    client, published, leader, stack, service
+):
+    co_leader = make_account(stack, "leader-two", "leaders")
+    browser = signed_in(client, leader)
+    group = new_group(browser, "Co-led group")
+    token = browser.get(group).csrf()
+
+    def audited() -> list[dict]:
+        entries = service.audit.page(limit=500)[0]
+        return [e.get("detail") for e in entries if e["action"] == "group.leader.remove"]
+
+    # Alone: no way to remove yourself, and the page says why.
+    alone = browser.get(group)
+    assert leaders_listed(alone) == ["leader-one (you)"]
+    assert "/leaders/" not in alone.body
+    assert "A group always has a leader: add another before you can stop leading it." in alone.body
+    refused = browser.get(f"{group}/leaders/{leader.id}/remove")
+    assert refused.status == 409 and "A group always has a group leader" in unescape(refused.body)
+    posted = browser.post(f"{group}/leaders/{leader.id}/remove", {"csrf": token})
+    assert posted.status == 409
+    assert summary_links(posted) == [
+        ("leaders", "A group always has a group leader: add another leader before this one leaves.")
+    ]
+    assert 'id="leaders"' in posted.body and audited() == []
+
+    # A co-leader: named, and removed after a page of its own.
+    browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
+    page = browser.get(group)
+    assert leaders_listed(page) == ["leader-one (you)", "leader-two"]
+    remove = f"{group}/leaders/{co_leader.id}/remove"
+    assert (
+        f'<a href="{remove}">Remove<span class="vh"> leader-two as a group leader</span></a>'
+        in (page.body)
+    )
+    confirm = browser.get(remove)
+    assert confirm.status == 200 and title(confirm) == "Confirm – Steady"
+    assert "Remove leader-two as a leader of Co-led group?" in unescape(confirm.body)
+    assert "Cancel, keep it" in confirm.body
+    assert leaders_listed(browser.get(group)) == ["leader-one (you)", "leader-two"]  # looking
+    done = browser.post(remove, {"csrf": confirm.csrf()})
+    assert done.status == 303 and done.location.endswith("?done=leader_removed#leaders")
+    page = browser.get(done.location)
+    assert "Group leader removed." in page.body and leaders_listed(page) == ["leader-one (you)"]
+    assert audited() == [{"leader_id": co_leader.id}]
+    removed = signed_in(client, co_leader)
+    assert "Co-led group" not in removed.get("/leader").body
+    assert removed.get(group).status == 404
+
+    # Yourself, while another leader stays: then the groups list, without the group.
+    browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
+    confirm = browser.get(f"{group}/leaders/{leader.id}/remove")
+    text = unescape(confirm.body)
+    assert "Stop leading Co-led group?" in text and "other leaders (leader-two)" in text
+    left = browser.post(f"{group}/leaders/{leader.id}/remove", {"csrf": confirm.csrf()})
+    assert (left.status, left.location) == (303, "/leader?done=left")
+    groups = browser.get(left.location)
+    assert "You no longer lead that group." in groups.body and "Co-led group" not in groups.body
+    assert browser.get(group).status == 404
+    assert leaders_listed(removed.get(group)) == ["leader-two (you)"]
+    assert len(audited()) == 2 and {"leader_id": leader.id} in audited()
+
+
+def test_a_leader_added_before_usernames_were_kept_is_still_named(
+    client, published, leader, stack, service
+):
+    """Leaders' usernames are kept with them since they were shown; one added before is looked
+    up in Cognito by id."""
+    import boto3
+
+    from chalicelib.records.keys import group_pk, leader_sk
+    from tests.conftest import REGION
+
+    make_account(stack, "leader-two", "leaders")
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    token = browser.get(group).csrf()
+    browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
+    group_id = group.rsplit("/", 1)[1]
+    detail = json.loads(client.http.get(f"/groups/{group_id}", headers=leader.headers).body)
+    assert [n["username"] for n in detail["leader_names"]] == ["leader-one", "leader-two"]
+    for leader_id in detail["leaders"]:
+        boto3.client("dynamodb", region_name=REGION).update_item(
+            TableName=service.settings.records_table,
+            Key={"PK": {"S": group_pk(group_id)}, "SK": {"S": leader_sk(leader_id)}},
+            UpdateExpression="REMOVE username",
+        )
+    assert leaders_listed(browser.get(group)) == ["leader-one (you)", "leader-two"]
+
+
 def test_adding_someone_who_already_leads_the_group_says_so(
     client, published, leader, stack, service
 ):
@@ -161,14 +262,14 @@ def test_adding_someone_who_already_leads_the_group_says_so(
     assert yourself.status == 200 and yourself.headers["cache-control"] == "no-store"
     text = unescape(yourself.body)
     assert "leader-one already leads this group." in text and "Group leader added." not in text
-    assert "This group has 1 leader." in text
+    assert leaders_listed(yourself) == ["leader-one (you)"]
     assert leader_adds() == 0  # nothing changed, nothing written
 
     added = browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
     assert "Group leader added." in browser.get(added.location).body and leader_adds() == 1
     again = browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
     assert "leader-two already leads this group." in unescape(again.body)
-    assert "This group has 2 leaders." in again.body and leader_adds() == 1
+    assert leaders_listed(again) == ["leader-one (you)", "leader-two"] and leader_adds() == 1
 
     # The API answers as documented (201 with the leader's id).
     group_id = group.rsplit("/", 1)[1]

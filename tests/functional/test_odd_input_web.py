@@ -96,6 +96,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "/leader/groups/{group_id}/assignments": ("item", "participant", "due_date", "session_date"),
     "/leader/groups/{group_id}/name": ("name",),
     "/leader/groups/{group_id}/leaders": ("leader_username",),
+    "/leader/groups/{group_id}/leaders/{leader_id}/remove": ("csrf",),
     "/leader/groups/{group_id}/archive": ("csrf",),
     "/leader/groups/{group_id}/unarchive": ("csrf",),
     "/leader/groups/{group_id}/attention/seen": ("participant", "reason", "fingerprint"),
@@ -318,6 +319,8 @@ class Steps:
             },
             "/leader/groups/{group_id}/name": {"name": "Renamed group"},
             "/leader/groups/{group_id}/leaders": {"leader_username": self.leader.username},
+            # The group's only leader: refused (never the last one), whatever the form holds.
+            "/leader/groups/{group_id}/leaders/{leader_id}/remove": {},
             "/leader/groups/{group_id}/archive": {},
             "/leader/groups/{group_id}/unarchive": {},
             "/leader/groups/{group_id}/attention/seen": {
@@ -335,7 +338,10 @@ class Steps:
             "/leader/groups/{group_id}/assignments/{assignment_id}/remove": {},
         }
         concrete = path.format(
-            group_id=group_id, participant_id=self.participant.id, assignment_id=assignment_id
+            group_id=group_id,
+            participant_id=self.participant.id,
+            assignment_id=assignment_id,
+            leader_id=self.leader.id,
         )
         return web, {"csrf": csrf, **forms[path]}, concrete
 

@@ -1,7 +1,8 @@
 """Cognito accounts: the one adapter for every Cognito call (boto3 client injected).
 
 Admins' account work (find, create, list, disable, enable, reset an authenticator), a
-username by account id (a group's leaders, named to each other), the
+username by account id (a group's leaders, named to each other), a new temporary password
+(a group leader's, for a participant of their group), the
 two-step check's read (``sign_in_state``), setting up an authenticator, and web sign-in
 (password, challenges, refresh, sign-out) all go through ``Accounts``; nothing else in
 ``chalicelib`` calls Cognito. Cognito's errors become ``chalicelib.errors`` here, except the
@@ -256,6 +257,21 @@ class Accounts:
             raise _unavailable(error) from error
         users = response.get("Users", [])
         return str(users[0]["Username"]) if users else None
+
+    def set_temporary_password(self, username: str, password: str) -> None:
+        """A new temporary password (``AdminSetUserPassword``, not permanent): the old password
+        stops working, at the next sign-in the person chooses their own, and the account is
+        signed out everywhere (its refresh tokens stop working). ``NotFound`` for no such
+        account."""
+        try:
+            self._cognito.admin_set_user_password(
+                UserPoolId=self._pool, Username=username, Password=password, Permanent=False
+            )
+            self._cognito.admin_user_global_sign_out(UserPoolId=self._pool, Username=username)
+        except self._cognito.exceptions.UserNotFoundException:
+            raise NotFound(f"There is no account {username}.", code="account_not_found") from None
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable(error) from error
 
     def every_in_role(self, role: str) -> Iterator[Account]:
         """Every account in ``role``, page after page (scheduled jobs; never a request path)."""

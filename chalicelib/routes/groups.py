@@ -96,6 +96,21 @@ def blueprint(authorizer: Any) -> Blueprint:
         return NoContent()
 
     @endpoints.route(
+        "/groups/{group_id}/participants/{participant_id}/temporary-password",
+        method="POST",
+        roles=LEADER_ONLY,
+    )
+    def new_temporary_password(call: Call) -> dict[str, Any]:
+        """A lost or forgotten password: a new temporary one, returned once."""
+        return (
+            services.current()
+            .temporary_passwords.give(
+                call.caller, call.params["group_id"], call.params["participant_id"]
+            )
+            .to_dict()
+        )
+
+    @endpoints.route(
         "/groups/{group_id}/assignments",
         method="POST",
         roles=LEADER_ONLY,

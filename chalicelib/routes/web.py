@@ -97,6 +97,12 @@ def blueprint() -> Blueprint:
     web.route(participant + "/handed-over", method="POST", access=LEADER_ONLY)(
         leader_pages.handed_over
     )
+    web.route(participant + "/temporary-password", access=LEADER_ONLY)(
+        leader_pages.new_password_confirm
+    )
+    web.route(participant + "/temporary-password", method="POST", access=LEADER_ONLY)(
+        leader_pages.new_password
+    )
     web.route(group + "/assignments", method="POST", access=LEADER_ONLY)(leader_pages.assign)
     assignment = group + "/assignments/{assignment_id}"
     web.route(assignment + "/dates", access=LEADER_ONLY)(leader_pages.dates_form)

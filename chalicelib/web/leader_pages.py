@@ -363,28 +363,69 @@ def enrol(visit: Visit) -> Any:
             rename=False,
         )
         if enrolled.temporary_password:
-            # Kept in the leader's own session (never logged, never in an address or a cookie)
-            # and shown by the group page until handed over: a reload shows it again instead
-            # of sending the form again. Every page is Cache-Control: no-store.
-            group_id = visit.params["group_id"]
             handout = Handout(
-                group_id,
+                visit.params["group_id"],
                 enrolled.participant_id,
                 enrolled.username,
                 enrolled.display_name,
                 0,  # keep_handout sets when it expires
                 enrolled.temporary_password,
             )
-            if visit.session is None or not session.keep_handout(visit.session, handout):
-                # Signed out meanwhile: on this response only, as nothing else can show it.
-                return group_view(visit, handouts=(handout,))
-            return Redirect(f"{group_path(group_id)}#handout-{enrolled.participant_id}")
+            return _hand_out(visit, handout)
         if not added:
             who = enrolled.participant_id
             return _done(visit, "already_enrolled", f"#p-{who}", who=who)
         return _done(visit, "enrolled", "#participants")
 
     return _on_group_form(visit, "enrol", ENROL_FIELDS, "username", action)
+
+
+def _hand_out(visit: Visit, handout: Handout) -> Any:
+    """Sign-in details to give a participant: kept in the leader's own session (never logged,
+    never in an address or a cookie) and shown by the group page until handed over, so a
+    reload shows them again instead of sending the form again. Every page is Cache-Control:
+    no-store."""
+    if visit.session is None or not session.keep_handout(visit.session, handout):
+        # Signed out meanwhile: on this response only, as nothing else can show it.
+        return group_view(visit, handouts=(handout,))
+    return Redirect(f"{group_path(handout.group_id)}#handout-{handout.participant_id}")
+
+
+def new_password_confirm(visit: Visit) -> Html:
+    detail = services.current().groups.detail(visit.signed_in(), visit.params["group_id"])
+    participant = _participant(detail, visit.params["participant_id"])
+    return _confirm(
+        visit,
+        detail,
+        f"Give {participant.display_name} a new temporary password?",
+        "For a lost or forgotten password. Their password stops working now and they are "
+        "signed out everywhere. The next page shows the new temporary password once, to give "
+        "them; when they sign in with it, they choose their own.",
+        "Give a new temporary password",
+    )
+
+
+def new_password(visit: Visit) -> Any:
+    """The use case writes the audit entry; then the same panel as a new account's."""
+    caller = visit.signed_in()
+    try:
+        given = services.current().temporary_passwords.give(
+            caller, visit.params["group_id"], visit.params["participant_id"]
+        )
+    except SteadyError as error:
+        if not _refusal(error):
+            raise
+        return group_view(visit, [FieldError("participants", message(error, "en"), error.status)])
+    handout = Handout(
+        visit.params["group_id"],
+        given.participant_id,
+        given.username,
+        given.display_name,
+        0,  # keep_handout sets when it expires
+        given.temporary_password,
+        new_account=False,
+    )
+    return _hand_out(visit, handout)
 
 
 def handed_over(visit: Visit) -> Redirect:

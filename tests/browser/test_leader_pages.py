@@ -258,6 +258,19 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     page.wait_for_url(re.compile(r".*done=handed_over.*"))
     assert page.locator(".handout").count() == 0 and password not in page.content()
 
+    # They lost it: a new temporary password, after a page of its own, on the same panel.
+    page.get_by_role(
+        "link", name="Give a new temporary password to browser-leader-newcomer"
+    ).click()
+    page.wait_for_url(re.compile(r".*/participants/[^/]+/temporary-password$"))
+    check(page, context, artifacts, "leader-new-password-confirm", "Confirm – Steady")
+    page.get_by_role("button", name="Give a new temporary password").click()
+    page.wait_for_url(re.compile(r".*#handout-[0-9a-f-]+$"))
+    panel = page.locator(".handout")
+    assert "New temporary password: give these to browser-leader-newcomer" in panel.inner_text()
+    assert page.locator(".handout .temporary-password").inner_text() != password
+    check(page, context, artifacts, "leader-new-password", "Group – Steady")
+
 
 # Before the big seeded grids below: the groups list slows down with them on a loaded machine.
 def test_who_sees_your_records(browser, base_url, leader, artifacts, local_stack):

@@ -102,6 +102,9 @@ ROWS: dict[tuple[str, str], Row] = {
     ("DELETE", "/groups/{group_id}/participants/{participant_id}"): Row(
         "/groups/{g}/participants/{p}"
     ),
+    ("POST", "/groups/{group_id}/participants/{participant_id}/temporary-password"): Row(
+        "/groups/{g}/participants/{p}/temporary-password"
+    ),
     ("POST", "/groups/{group_id}/assignments"): Row(
         "/groups/{g}/assignments", {"module_id": "thinking-traps"}
     ),

@@ -106,6 +106,21 @@ def test_enrol_new_account_returns_a_temporary_password_once(client, group, lead
     assert "temporary_password" not in json.dumps(detail)
 
 
+def test_a_new_temporary_password_is_returned_once(client, group, leader, participant):
+    enrol(client, group, leader, participant)
+    path = f"/groups/{group}/participants/{participant.id}/temporary-password"
+    status, body = call(client, "POST", path, leader)
+    assert status == 200
+    assert body["participant_id"] == participant.id and body["username"] == "participant-one"
+    assert body["display_name"] == "Sam R." and len(body["temporary_password"]) >= 12
+    _, detail = call(client, "GET", f"/groups/{group}", leader)
+    assert "temporary_password" not in json.dumps(detail)
+    status, body = call(
+        client, "POST", f"/groups/{group}/participants/{leader.id}/temporary-password", leader
+    )
+    assert (status, body["error"]["code"]) == (404, "participant_not_found")
+
+
 def test_enrolling_someone_who_is_not_a_participant_is_refused(client, group, leader, stack):
     other_leader = make_account(stack, "leader-two", "leaders")
     status, body = call(

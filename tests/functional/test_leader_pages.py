@@ -787,6 +787,101 @@ def test_new_account_panel_is_gone_after_15_minutes_and_after_signing_out(
     assert handouts(signed_in(client, leader).get(group)) == {}
 
 
+def test_a_lost_password_gets_a_new_temporary_one_after_confirming(
+    client, published, leader, participant, service, stack, caplog
+):
+    """A participant of the group: a new temporary password on the same panel as a new
+    account's, after a page of its own; the old password and their sessions stop working, the
+    audit trail has it (before the change), and the participant chooses their own next time."""
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="steady")
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    theirs = signed_in(client, participant)  # a session on the participant's phone
+
+    def given() -> list[dict]:
+        entries = service.audit.page(limit=500)[0]
+        return [e for e in entries if e["action"] == "account.temporary_password"]
+
+    page = browser.get(group)
+    address = f"{group}/participants/{participant.id}/temporary-password"
+    link = (
+        f'<a href="{address}">Give a new temporary password<span class="vh"> to Sam P.</span></a>'
+    )
+    assert link in page.body
+    confirm = browser.get(address)
+    assert confirm.status == 200 and title(confirm) == "Confirm – Steady"
+    assert "Give Sam P. a new temporary password?" in unescape(confirm.body)
+    assert "Cancel, keep it" in confirm.body and given() == []  # nothing changed by looking
+
+    done = browser.post(address, {"csrf": confirm.csrf()})
+    assert (done.status, done.location) == (303, f"{group}#handout-{participant.id}")
+    page = browser.get(group)
+    password = handouts(page)[participant.username]
+    panel = page.body.split('<section class="handout"', 1)[1].split("</section>", 1)[0]
+    assert "New temporary password: give these to Sam P." in panel
+    assert "choose their own password" in panel and "Done, I have given it to them" in panel
+    entry = given()[0]
+    assert entry["participant_ids"] == [participant.id] and entry["group_id"] in group
+    assert password not in caplog.text and password not in json.dumps(given())
+
+    # The old password no longer signs in; their session there ended; the new one asks for
+    # their own password.
+    assert theirs.get("/").location == "/sign-in"
+    assert WebClient(client).sign_in(participant.username).status == 400
+    assert WebClient(client).sign_in(participant.username, password).location == (
+        "/sign-in/new-password"
+    )
+
+    # Given again: the page shows only the newest (the one before no longer works).
+    browser.post(address, {"csrf": confirm.csrf()})
+    newer = handouts(browser.get(group))
+    assert list(newer) == [participant.username] and newer[participant.username] != password
+    assert WebClient(client).sign_in(participant.username, password).status == 400
+
+    # Someone not in the group: not found, on the confirmation page and by the form.
+    elsewhere = f"{group}/participants/{leader.id}/temporary-password"
+    assert browser.get(elsewhere).status == 404
+    refused = browser.post(elsewhere, {"csrf": confirm.csrf()})
+    assert refused.status == 404
+    assert summary_links(refused) == [("participants", "That participant is not in this group.")]
+
+
+def test_a_new_temporary_password_only_for_a_participant_account(
+    client, published, leader, participant, stack
+):
+    """An account with another role besides (a leader too) is an administrator's to reset."""
+    import boto3
+
+    from tests.conftest import REGION
+
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    boto3.client("cognito-idp", region_name=REGION).admin_add_user_to_group(
+        UserPoolId=stack.user_pool_id, Username=participant.username, GroupName="leaders"
+    )
+    address = f"{group}/participants/{participant.id}/temporary-password"
+    refused = browser.post(address, {"csrf": browser.get(group).csrf()})
+    assert refused.status == 400 and handouts(refused) == {}
+    assert summary_links(refused) == [
+        (
+            "participants",
+            "Only a participant account's password can be given here; "
+            "an administrator resets the others.",
+        )
+    ]
+    assert WebClient(client).sign_in(participant.username).status == 303  # unchanged
+
+    # The API: the same use case, the password once in the answer.
+    group_id = group.rsplit("/", 1)[1]
+    path = f"/groups/{group_id}/participants/{participant.id}/temporary-password"
+    response = client.http.post(path, headers=leader.headers)
+    assert response.status_code == 400
+    assert json.loads(response.body)["error"]["code"] == "not_a_participant"
+
+
 def test_handouts_rewritten_from_an_older_read_never_drop_one_added_meanwhile(service):
     from chalicelib import sign_in
     from chalicelib.records.sessions import ACTIVE, Handout, Session

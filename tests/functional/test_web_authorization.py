@@ -196,6 +196,12 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("POST", "/leader/groups/{group_id}/leaders/{leader_id}/remove"): PageRow(
         "/leader/groups/{g}/leaders/{o}/remove", {}, expect=(SIGN_IN, 403, 409, 404)
     ),
+    ("GET", "/leader/groups/{group_id}/participants/{participant_id}/temporary-password"): PageRow(
+        "/leader/groups/{g}/participants/{m}/temporary-password", expect=LEADER_PAGE
+    ),
+    ("POST", "/leader/groups/{group_id}/participants/{participant_id}/temporary-password"): PageRow(
+        "/leader/groups/{g}/participants/{m}/temporary-password", {}, expect=LEADER_POST
+    ),
     ("GET", "/leader/groups/{group_id}/participants/{participant_id}/remove"): PageRow(
         "/leader/groups/{g}/participants/{m}/remove", expect=LEADER_PAGE
     ),

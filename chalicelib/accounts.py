@@ -1,6 +1,8 @@
 """Cognito accounts: the one adapter for every Cognito call (boto3 client injected).
 
-Admins' account work (find, create, list, disable, enable, reset an authenticator), the
+Admins' account work (find, create, list, disable, enable, reset an authenticator), a
+username by account id (a group's leaders, named to each other), a new temporary password
+(a group leader's, for a participant of their group), the
 two-step check's read (``sign_in_state``), setting up an authenticator, and web sign-in
 (password, challenges, refresh, sign-out) all go through ``Accounts``; nothing else in
 ``chalicelib`` calls Cognito. Cognito's errors become ``chalicelib.errors`` here, except the
@@ -253,6 +255,35 @@ class Accounts:
                 )
             )
         return accounts, response.get("NextToken")
+
+    def username_of(self, account_id: str) -> str | None:
+        """The username of the account whose id (the ``sub``) is ``account_id``, or ``None``
+        if there is none: one ListUsers with a filter on ``sub``, no Scan."""
+        if not isinstance(account_id, str) or not account_id or '"' in account_id:
+            return None
+        try:
+            response = self._cognito.list_users(
+                UserPoolId=self._pool, Filter=f'sub = "{account_id}"', Limit=1
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable(error) from error
+        users = response.get("Users", [])
+        return str(users[0]["Username"]) if users else None
+
+    def set_temporary_password(self, username: str, password: str) -> None:
+        """A new temporary password (``AdminSetUserPassword``, not permanent): the old password
+        stops working, at the next sign-in the person chooses their own, and the account is
+        signed out everywhere (its refresh tokens stop working). ``NotFound`` for no such
+        account."""
+        try:
+            self._cognito.admin_set_user_password(
+                UserPoolId=self._pool, Username=username, Password=password, Permanent=False
+            )
+            self._cognito.admin_user_global_sign_out(UserPoolId=self._pool, Username=username)
+        except self._cognito.exceptions.UserNotFoundException:
+            raise NotFound(f"There is no account {username}.", code="account_not_found") from None
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable(error) from error
 
     def every_in_role(self, role: str) -> Iterator[Account]:
         """Every account in ``role``, page after page (scheduled jobs; never a request path)."""

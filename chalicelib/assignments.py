@@ -16,8 +16,14 @@ from chalicelib.identity import Caller
 from chalicelib.library import ModuleLibrary, check_module_id, parse_version
 from chalicelib.records.audit import new_entry
 from chalicelib.records.groups import Assignment, GroupRecords
+from chalicelib.statuses import past_due
 
 NO_DUE_DATE = "9999-12-31"  # sorts after every date
+# What the dates of an assignment may tell its leader: warnings, never refusals (a leader may
+# have their reasons: a reading to finish after the session, a late joiner given a past date).
+# Codes here; the web page and the API's ``warnings`` say them.
+DUE_AFTER_SESSION = "due_after_session"
+DUE_PASSED = "due_passed"
 
 
 def check_date(value: Any, name: str) -> str | None:
@@ -30,6 +36,18 @@ def check_date(value: Any, name: str) -> str | None:
     except ValueError:
         pass
     raise BadRequest(f"{name} must be a date like 2026-11-24.", code="invalid_date")
+
+
+def date_warnings(due_date: str | None, session_date: str | None, today: date) -> tuple[str, ...]:
+    """The warnings about an assignment's (checked) dates on ``today`` (the program's date):
+    due after the group session it is to be read for (``DUE_AFTER_SESSION``; the same day is
+    fine), and a due date that has already passed (``DUE_PASSED``; today has not)."""
+    warnings = []
+    if due_date and session_date and due_date > session_date:
+        warnings.append(DUE_AFTER_SESSION)
+    if due_date and past_due(due_date, today):
+        warnings.append(DUE_PASSED)
+    return tuple(warnings)
 
 
 @dataclass(frozen=True)
@@ -151,6 +169,7 @@ class Assigned:
 
     assignment: Assignment
     before: Assignment | None = None
+    warnings: tuple[str, ...] = ()  # about its dates: ``date_warnings``
 
     @property
     def already(self) -> bool:
@@ -220,7 +239,7 @@ class Assignments:
         else:
             assignment = replace(before, version=version, due_date=due, session_date=session)
         self._put(caller, group.group_id, assignment, now, replaces=before is not None)
-        return Assigned(assignment, before)
+        return Assigned(assignment, before, date_warnings(due, session, self.clock.today()))
 
     def change_dates(
         self,
@@ -229,9 +248,10 @@ class Assignments:
         assignment_id: str,
         due_date: str | None,
         session_date: str | None,
-    ) -> Assignment:
+    ) -> Assigned:
         """New due and session dates (either may be ``None``: no date) for an assignment of a
-        group ``caller`` leads; what is assigned, and to whom, stays."""
+        group ``caller`` leads; what is assigned, and to whom, stays. ``Assigned.before`` is
+        the assignment as it was; its ``warnings`` are about the new dates."""
         group = led_group(self.records, caller, group_id, writable=True)
         current = next((a for a in group.assignments if a.assignment_id == assignment_id), None)
         if current is None:
@@ -242,7 +262,7 @@ class Assignments:
         session = check_date(session_date, "session_date")
         changed = replace(current, due_date=due, session_date=session)
         self._put(caller, group.group_id, changed, self.clock.iso(), replaces=True)
-        return changed
+        return Assigned(changed, current, date_warnings(due, session, self.clock.today()))
 
     def _put(
         self, caller: Caller, group_id: str, assignment: Assignment, now: str, replaces: bool

@@ -1,5 +1,5 @@
-"""Group lifecycle: create, list, read, rename, archive, add a group leader; and the led-group
-check every group use case starts with.
+"""Group lifecycle: create, list, read, rename, archive, add or remove a group leader; and the
+led-group check every group use case starts with.
 
 A group that is not the caller's is "not found", so its existence is not revealed. Reads of
 participant records and every change are written to the audit trail.
@@ -18,8 +18,12 @@ from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound
 from chalicelib.identity import LEADERS, Caller
 from chalicelib.records.audit import AuditRecords, new_entry
-from chalicelib.records.groups import Assignment as Assignment  # re-exported: web pages name it
+
+# Assignment, GroupLeader and last_leader are re-exported: web pages name them.
+from chalicelib.records.groups import Assignment as Assignment
 from chalicelib.records.groups import EnrolledParticipant, Group, GroupRecords
+from chalicelib.records.groups import GroupLeader as GroupLeader
+from chalicelib.records.groups import last_leader as last_leader
 from chalicelib.text import check_text
 
 GROUP_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -69,11 +73,18 @@ class GroupDetail:
     leaders: tuple[str, ...]
     participants: tuple[EnrolledParticipant, ...]
     assignments: tuple[Assignment, ...]
+    # The leaders with their usernames (a leader may see their fellow leaders), in the order
+    # they were added.
+    leader_names: tuple[GroupLeader, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             **self.summary.to_dict(),
             "leaders": list(self.leaders),
+            "leader_names": [
+                {"leader_id": leader.leader_id, "username": leader.username}
+                for leader in self.leader_names
+            ],
             "participants": [
                 {
                     "participant_id": p.participant_id,
@@ -95,6 +106,13 @@ class AddedLeader:
 
     def to_dict(self) -> dict[str, Any]:
         return {"leader_id": self.leader_id}
+
+
+@dataclass(frozen=True)
+class RemovedLeader:
+    leader_id: str
+    # The caller removed themself: the group is no longer theirs to see.
+    yourself: bool
 
 
 def led_group(
@@ -156,7 +174,7 @@ class Groups:
         )
         now = self.clock.iso()
         audit = new_entry(caller.id, caller.roles, "group.create", now, group_id=group_id)
-        group, created = self.records.create(group_id, name, caller.id, now, audit)
+        group, created = self.records.create(group_id, name, caller.id, now, audit, caller.username)
         if not created and caller.id not in group.leaders:
             raise Conflict("That idempotency key was already used.", code="idempotency_key_reused")
         return GroupSummary.of(group), created
@@ -169,12 +187,25 @@ class Groups:
         ]
 
     def detail(self, caller: Caller, group_id: str) -> GroupDetail:
-        """Leaders, participants and assignments of a group ``caller`` leads (audit-logged)."""
+        """Leaders (with their usernames), participants and assignments of a group ``caller``
+        leads (audit-logged). A leader added before usernames were kept with them is looked up
+        in Cognito (one ListUsers each; the caller's own comes with their sign-in)."""
         group = led_group(self.records, caller, group_id)
         audit_read(self.audit, self.clock, caller, group, "group.read")
         return GroupDetail(
-            GroupSummary.of(group), group.leaders, group.participants, group.assignments
+            GroupSummary.of(group),
+            group.leaders,
+            group.participants,
+            group.assignments,
+            tuple(self._named(caller, leader) for leader in group.leader_names),
         )
+
+    def _named(self, caller: Caller, leader: GroupLeader) -> GroupLeader:
+        if leader.username:
+            return leader
+        if leader.leader_id == caller.id and caller.username:
+            return GroupLeader(leader.leader_id, caller.username)
+        return GroupLeader(leader.leader_id, self.accounts.username_of(leader.leader_id) or "")
 
     def update(
         self, caller: Caller, group_id: str, name: str | None = None, archived: bool | None = None
@@ -221,5 +252,31 @@ class Groups:
             group_id=group.group_id,
             detail={"leader_id": account.id},
         )
-        self.records.add_leader(group.group_id, account.id, now, audit)
+        self.records.add_leader(group.group_id, account.id, now, audit, account.username)
         return AddedLeader(account.id, account.username)
+
+    def remove_leader(self, caller: Caller, group_id: str, leader_id: str) -> RemovedLeader:
+        """``leader_id`` no longer leads a group ``caller`` leads (archived or not, like removing
+        a participant): they no longer see it. The caller may remove themself. The last leader is
+        never removed (``Conflict``, ``last_leader``): another leader stays, checked in the same
+        write (``GroupRecords.remove_leader``). ``NotFound`` for someone who does not lead it."""
+        group = led_group(self.records, caller, group_id)
+        if not isinstance(leader_id, str) or leader_id not in group.leaders:
+            raise NotFound("That person does not lead this group.", code="leader_not_found")
+        keeper = (
+            caller.id
+            if leader_id != caller.id
+            else next((other for other in group.leaders if other != caller.id), None)
+        )
+        if keeper is None:
+            raise last_leader()
+        audit = new_entry(
+            caller.id,
+            caller.roles,
+            "group.leader.remove",
+            self.clock.iso(),
+            group_id=group.group_id,
+            detail={"leader_id": leader_id},
+        )
+        self.records.remove_leader(group.group_id, leader_id, keeper, audit)
+        return RemovedLeader(leader_id, yourself=leader_id == caller.id)

@@ -14,6 +14,7 @@ from chalicelib.errors import BadRequest
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.library import (
     DEFAULT_LOCALE,
+    Found,
     ModuleLibrary,
     check_locale,
     check_module_id,
@@ -79,7 +80,9 @@ class CompletionPage:
 
 @dataclass(frozen=True)
 class MyAssignment:
-    """One module assigned to the participant (across their active groups), with its status."""
+    """One module assigned to the participant, with its status: from their active groups, and
+    what they completed of an archived group's (``group_archived``: their own record of their
+    work; nothing of it is left to do)."""
 
     group_id: str
     module_id: str
@@ -94,6 +97,12 @@ class MyAssignment:
     track_ids: tuple[str, ...] = ()
     locale: str = DEFAULT_LOCALE  # the language ``title`` is in
     reading_minutes: int | None = None
+    group_archived: bool = False
+
+    @property
+    def to_read(self) -> bool:
+        """Still on their reading list: not done, and its group not archived."""
+        return not self.status.done and not self.group_archived
 
     def to_dict(self) -> dict[str, Any]:
         row = {
@@ -105,6 +114,7 @@ class MyAssignment:
             "session_date": self.session_date,
             **self.status.to_dict(),
             "group_id": self.group_id,
+            "group_archived": self.group_archived,
         }
         if self.changes is not None:
             row["changes"] = [c.to_dict() for c in self.changes]
@@ -131,21 +141,37 @@ class MyReading:
 
     @property
     def next_up(self) -> MyAssignment | None:
-        """The first assignment not yet done, in reading order."""
-        return next((a for a in self.assignments if not a.status.done), None)
+        """The first assignment still to read, in reading order."""
+        return next((a for a in self.assignments if a.to_read), None)
 
     @property
     def to_do(self) -> tuple[MyAssignment, ...]:
-        return tuple(a for a in self.assignments if not a.status.done)
+        return tuple(a for a in self.assignments if a.to_read)
 
     @property
     def finished(self) -> tuple[MyAssignment, ...]:
-        return tuple(a for a in self.assignments if a.status.done)
+        """Done, and what they completed of an archived group's assignments (an older version
+        too: it is their record of that group's reading)."""
+        return tuple(a for a in self.assignments if not a.to_read)
+
+    @property
+    def assigned_now(self) -> bool:
+        """Something is assigned in an active group (done or not)."""
+        return any(not a.group_archived for a in self.assignments)
 
     def after(self, module_id: str) -> MyAssignment | None:
-        """What to read after ``module_id``: the first assignment not done, other than it."""
-        left = (a for a in self.assignments if not a.status.done and a.module_id != module_id)
+        """What to read after ``module_id``: the first assignment still to read, other than it."""
+        left = (a for a in self.assignments if a.to_read and a.module_id != module_id)
         return next(left, None)
+
+
+@dataclass(frozen=True)
+class LibrarySearch:
+    """The library's modules that match a search, and, for a participant, where they stand
+    with those they completed a version of (by module id; the others are not there)."""
+
+    modules: tuple[Found, ...]
+    completed: Mapping[str, ModuleStatus]
 
 
 @dataclass(frozen=True)
@@ -385,6 +411,33 @@ class Reading:
         items, token = self.completions.list(caller.id, page_token=page_token, limit=limit)
         return CompletionPage(tuple(items), token)
 
+    def search(
+        self,
+        caller: Caller,
+        locale: str = DEFAULT_LOCALE,
+        topic: str | None = None,
+        query: str = "",
+    ) -> LibrarySearch:
+        """``ModuleLibrary.search`` and, for a participant, which of the modules found they
+        completed (the latest version, or an older one): one BatchGetItem."""
+        found = tuple(self.library.search(locale, topic, query))
+        if PARTICIPANTS not in caller.roles or not found:
+            return LibrarySearch(found, {})
+        completed = self.completions.completed_versions([caller.id])[caller.id]
+        # The curriculum (English) version each module is at: a translation stands for it.
+        current = {m["id"]: int(m["version"]) for m in self.library.catalog()}
+        today = self.clock.today()
+        return LibrarySearch(
+            found,
+            {
+                f.module["id"]: status_of(
+                    f.module["id"], current.get(f.module["id"], 0), None, completed, today
+                )
+                for f in found
+                if completed.latest(f.module["id"]) is not None
+            },
+        )
+
     def lesson(self, caller: Caller, module_id: str, locale: str = DEFAULT_LOCALE) -> Lesson:
         """The lesson page: the latest version to read in ``locale`` (English where not
         translated) and, for a participant, whether they completed it (the score and feedback
@@ -500,20 +553,21 @@ class Reading:
     def my_assignments(
         self, caller: Caller, completed: CompletedVersions | None = None
     ) -> list[MyAssignment]:
-        """A participant's own assignments across their active groups, with statuses: one row
-        per module (in one group an assignment to them alone wins over the group's, as in
-        ``assignments.assigned_to``; across groups the earliest due date wins), in reading
-        order (``assignments.reading_order``: soonest due first, a track's modules in the
-        track's order). ``completed``: what the
-        caller completed, if this request has just read it (else one BatchGetItem reads it)."""
+        """A participant's own assignments, with statuses: their active groups' (done or not),
+        and what they completed of their archived groups' (their record of their work; the rest
+        of an archived group's reading is no longer theirs to do, and its tracks are over). One
+        row per module: in one group an assignment to them alone wins over the group's (its date
+        and version, as in ``assignments.assigned_to``); across groups an active group's row
+        before an archived group's, else the earliest due date. In reading order
+        (``assignments.reading_order``: soonest due first, a track's modules in the track's
+        order). ``completed``: what the caller completed, if this request has just read it (else
+        one BatchGetItem reads it). Each group is read once, archived or not (one Query each)."""
         if completed is None or completed.participant_id != caller.id:
             completed = self.completions.completed_versions([caller.id])[caller.id]
         today = self.clock.today()
         rows: dict[str, MyAssignment] = {}
         for gid in self.groups.groups_of_participant(caller.id):
             group = self.groups.get(gid)
-            if group.archived:
-                continue
             member = group.member(caller.id)
             joined_at = member.joined_at if member else None
             for assigned in assigned_modules(group.assignments, self.library):
@@ -523,6 +577,8 @@ class Reading:
                 status = status_of(
                     assigned.module_id, assigned.target_version, due, completed, today
                 )
+                if group.archived and status.version is None:
+                    continue  # never completed: it left their reading list with the group
                 changes = None
                 if status.status == COMPLETED_OLDER and status.version is not None:
                     changes = tuple(changes_since(self.library, assigned.module_id, status.version))
@@ -537,18 +593,21 @@ class Reading:
                     status,
                     changes,
                     assigned.position,
-                    assigned.track_ids,
+                    () if group.archived else assigned.track_ids,
+                    group_archived=group.archived,
                 )
                 current = rows.get(assigned.module_id)
-                if current is not None:
+                if current is not None:  # see the docstring
                     both = tuple(dict.fromkeys(current.track_ids + row.track_ids))
                     if current.group_id == gid:
                         # In one group an assignment to them alone wins over the group's (its
                         # date and version: an extension), as the leader's grid shows it.
                         own = assigned.participant_id == caller.id
                         kept = row if own else current
-                    else:  # assigned in two groups: the earliest due date wins
+                    else:  # two groups: an active one's first, else the earliest due date
                         earlier = (row.due_date or "9999") < (current.due_date or "9999")
+                        if row.group_archived != current.group_archived:
+                            earlier = current.group_archived
                         kept = row if earlier else current
                     row = replace(kept, track_ids=both)
                 rows[assigned.module_id] = row

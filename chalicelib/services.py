@@ -39,6 +39,7 @@ from chalicelib.reminders import AwsMessenger, ReminderService
 from chalicelib.settings import Settings
 from chalicelib.settings import current as current_settings
 from chalicelib.sharing import Sharing
+from chalicelib.temporary_passwords import TemporaryPasswords
 from chalicelib.worksheets import Worksheets
 
 
@@ -61,6 +62,7 @@ class Services:
     attention: Attention
     administration: Administration
     reminders: ReminderService
+    temporary_passwords: TemporaryPasswords
     # what the use cases are built from (also used by the digest, admin routes and web sessions)
     library: ModuleLibrary
     accounts: Accounts
@@ -149,6 +151,7 @@ class Services:
             group_records=group_records,
             sessions=sessions,
             reminders=reminders,
+            temporary_passwords=TemporaryPasswords(group_records, accounts, sessions, audit, clock),
         )
 
 

@@ -13,10 +13,11 @@ server-side session (the use case behind the sign-in pages in ``chalicelib/web/p
   page view or at ``expires_at``, verifies the stored access token with the same
   ``TokenVerifier`` the API uses, and refreshes it (``REFRESH_TOKEN_AUTH``) when it expired.
 - ``sign_out`` deletes the session and signs the tokens out of Cognito (``GlobalSignOut``).
-- ``keep_handout``, ``handouts`` and ``hand_over``: a new participant account's temporary
-  password waits in its group leader's own session (never in a cookie, an address or a log)
-  until the leader says they handed it over, for ``HANDOUT_SECONDS`` at most, or until the
-  session ends; after that it cannot be shown again. ``resume`` drops the expired ones.
+- ``keep_handout``, ``handouts`` and ``hand_over``: a participant account's temporary
+  password (a new account's, or a new one for a lost password) waits in its group leader's
+  own session (never in a cookie, an address or a log) until the leader says they handed it
+  over, for ``HANDOUT_SECONDS`` at most, or until the session ends; after that it cannot be
+  shown again (a new one can be given). ``resume`` drops the expired ones.
 
 Every Cognito call goes through ``chalicelib.accounts.Accounts`` (built in ``services``), and
 the sessions through the ``SessionRecords`` built there too. Disabling an account deletes its
@@ -270,7 +271,7 @@ def resume(session_id: str | None) -> tuple[Session, Caller | None] | None:
 
 
 def keep_handout(active: Session, handout: Handout) -> bool:
-    """Keep a new account's sign-in details in the leader's session for ``HANDOUT_SECONDS``
+    """Keep an account's sign-in details in the leader's session for ``HANDOUT_SECONDS``
     (from now, whatever ``handout.expires_at`` says), so the group page can show them again on
     a reload; ``False`` if the session ended meanwhile (nothing kept: show them on this
     response only)."""
@@ -279,13 +280,16 @@ def keep_handout(active: Session, handout: Handout) -> bool:
 
 
 def handouts(active: Session | None, group_id: str) -> tuple[Handout, ...]:
-    """The sign-in details still to hand over for this group, newest first."""
+    """The sign-in details still to hand over for this group, newest first: one per
+    participant (a newer temporary password replaced the one before)."""
     if active is None:
         return ()
     now = _now()
-    return tuple(
-        h for h in reversed(active.handouts) if h.group_id == group_id and h.expires_at > now
-    )
+    newest: dict[str, Handout] = {}
+    for h in reversed(active.handouts):
+        if h.group_id == group_id and h.expires_at > now:
+            newest.setdefault(h.participant_id, h)
+    return tuple(newest.values())
 
 
 def hand_over(active: Session, group_id: str, participant_id: str) -> None:

@@ -9,6 +9,10 @@ Conditional-write rules:
   from the client's Idempotency-Key) is refused and the existing group returned;
 - every change is a TransactWriteItems that also writes its audit entry, so a change without
   its audit entry (or the reverse) cannot happen;
+- a group never loses its last leader: removing one (``remove_leader``) deletes their
+  ``LEADER#`` item (``attribute_exists``: they still lead it) in the same transaction as a
+  conditional write to another leader's ``LEADER#`` item (``attribute_exists``: that one still
+  leads it), so two leaders removing each other at once cannot both succeed;
 - enrolling is an Update of ``PARTICIPANT#`` in the group + the participant's pointer: enrolling twice rewrites the
   same two items (idempotent), keeping the first ``joined_at`` (``if_not_exists``);
 - an assignment's id is derived from what is assigned to whom, so assigning the same thing
@@ -58,6 +62,14 @@ _BATCH_GET_LIMIT = 100
 _BUSY = Conflict("Someone else is changing this group right now. Try again.", code="busy")
 
 
+def last_leader() -> Conflict:
+    """The refusal to remove a group's last leader (see the module)."""
+    return Conflict(
+        "A group always has a group leader: add another leader before this one leaves.",
+        code="last_leader",
+    )
+
+
 @dataclass(frozen=True)
 class EnrolledParticipant:
     """A participant enrolled in a group (the name is the one the group leader gave)."""
@@ -98,6 +110,15 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class GroupLeader:
+    """A group leader as their group records them: the account id and, since leaders' usernames
+    are kept with them, the username (``""`` for one added before that)."""
+
+    leader_id: str
+    username: str = ""
+
+
+@dataclass(frozen=True)
 class Seen:
     """A group leader marked a participant's "needs attention" reason as seen, in the
     situation ``fingerprint`` names (``chalicelib.attention``)."""
@@ -121,6 +142,8 @@ class Group:
     # "No activity for N days": this group's N (None: the default, chalicelib.attention).
     inactive_days: int | None = None
     seen: tuple[Seen, ...] = ()
+    # ``leaders`` with their usernames, in the order they were added.
+    leader_names: tuple[GroupLeader, ...] = ()
 
     @property
     def participant_ids(self) -> list[str]:
@@ -141,7 +164,13 @@ class Group:
 
 class GroupRecords(RecordTable):
     def create(
-        self, group_id: str, name: str, leader_id: str, now: str, audit: dict[str, Any]
+        self,
+        group_id: str,
+        name: str,
+        leader_id: str,
+        now: str,
+        audit: dict[str, Any],
+        leader_username: str = "",
     ) -> tuple[Group, bool]:
         """Create a group led by ``leader_id``; a repeat with the same id returns the original."""
         pk = group_pk(group_id)
@@ -151,7 +180,7 @@ class GroupRecords(RecordTable):
                 condition="attribute_not_exists(PK)",
             ),
             _due(self._table, group_id, "SET archived = :x", values={":x": False}),
-            *self._leader_items(group_id, leader_id, now),
+            *self._leader_items(group_id, leader_id, now, leader_username),
             *entry_puts(self._table, audit),
         ]
         try:
@@ -165,7 +194,7 @@ class GroupRecords(RecordTable):
     def get(self, group_id: str) -> Group:
         """The whole group (details, leaders, participants, assignments): one Query per 1 MB page."""
         details: dict[str, Any] | None = None
-        leaders: list[str] = []
+        leaders: list[tuple[str, GroupLeader]] = []
         participants: list[EnrolledParticipant] = []
         assignments: list[Assignment] = []
         seen: list[Seen] = []
@@ -174,7 +203,8 @@ class GroupRecords(RecordTable):
             if sk == GROUP_SK:
                 details = record
             elif sk.startswith(LEADER_PREFIX):
-                leaders.append(record["leader_id"])
+                leader = GroupLeader(str(record["leader_id"]), str(record.get("username", "")))
+                leaders.append((str(record.get("added_at", "")), leader))
             elif sk.startswith(PARTICIPANT_PREFIX):
                 participants.append(
                     EnrolledParticipant(
@@ -198,12 +228,13 @@ class GroupRecords(RecordTable):
                 )
         if details is None:
             raise NotFound("There is no such group.", code="group_not_found")
+        in_order = tuple(leader for _, leader in sorted(leaders, key=lambda a: a[0]))
         return Group(
             group_id,
             details["name"],
             bool(details.get("archived")),
             details["created_at"],
-            leaders=tuple(leaders),
+            leaders=tuple(leader.leader_id for leader in in_order),
             participants=tuple(
                 sorted(participants, key=lambda p: (p.display_name.lower(), p.participant_id))
             ),
@@ -212,6 +243,7 @@ class GroupRecords(RecordTable):
             ),
             inactive_days=int(details["inactive_days"]) if "inactive_days" in details else None,
             seen=tuple(seen),
+            leader_names=in_order,
         )
 
     def groups_led_by(self, leader_id: str) -> list[str]:
@@ -299,10 +331,62 @@ class GroupRecords(RecordTable):
         )
         self._write([{"Update": update}, *mirrored, *entry_puts(self._table, audit)])
 
-    def add_leader(self, group_id: str, leader_id: str, now: str, audit: dict[str, Any]) -> None:
+    def add_leader(
+        self, group_id: str, leader_id: str, now: str, audit: dict[str, Any], username: str = ""
+    ) -> None:
         self._write(
-            [*self._leader_items(group_id, leader_id, now), *entry_puts(self._table, audit)]
+            [
+                *self._leader_items(group_id, leader_id, now, username),
+                *entry_puts(self._table, audit),
+            ]
         )
+
+    def remove_leader(
+        self, group_id: str, leader_id: str, keeper_id: str, audit: dict[str, Any]
+    ) -> None:
+        """``leader_id`` no longer leads the group (their pointer to it goes too) while
+        ``keeper_id``, another leader, still does (see the module: the last leader is never
+        removed). ``NotFound`` if ``leader_id`` does not lead it (any more); ``Conflict``
+        (``last_leader``) if ``keeper_id`` no longer does."""
+        pk = group_pk(group_id)
+        items = [
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": to_item({"PK": pk, "SK": leader_sk(leader_id)}),
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            },
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": to_item({"PK": leader_pk(leader_id), "SK": pk}),
+                }
+            },
+            {
+                # A write that changes nothing, for its condition: the keeper still leads the
+                # group (an Update, not a ConditionCheck: the function's role may Update).
+                "Update": {
+                    "TableName": self._table,
+                    "Key": to_item({"PK": pk, "SK": leader_sk(keeper_id)}),
+                    "UpdateExpression": "SET leader_id = :k",
+                    "ConditionExpression": "attribute_exists(PK) AND leader_id = :k",
+                    "ExpressionAttributeValues": to_item({":k": keeper_id}),
+                }
+            },
+            *entry_puts(self._table, audit),
+        ]
+        try:
+            self.transact(items, _BUSY)
+        except TransactionCancelled as cancelled:
+            codes = TransactionCancelled.codes_of(cancelled.reasons)
+            if codes[:1] == ["ConditionalCheckFailed"]:
+                raise NotFound(
+                    "That person does not lead this group.", code="leader_not_found"
+                ) from None
+            if codes[2:3] == ["ConditionalCheckFailed"]:
+                raise last_leader() from None
+            raise self.unavailable(cancelled) from None
 
     def enrol(
         self, group_id: str, participant_id: str, display_name: str, now: str, audit: dict[str, Any]
@@ -468,17 +552,21 @@ class GroupRecords(RecordTable):
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _leader_items(self, group_id: str, leader_id: str, now: str) -> list[dict[str, Any]]:
-        """The leader inside the group, and the pointer from the leader to the group."""
+    def _leader_items(
+        self, group_id: str, leader_id: str, now: str, username: str = ""
+    ) -> list[dict[str, Any]]:
+        """The leader inside the group (with their username, for their fellow leaders), and the
+        pointer from the leader to the group."""
+        leader = {
+            "PK": group_pk(group_id),
+            "SK": leader_sk(leader_id),
+            "leader_id": leader_id,
+            "added_at": now,
+        }
+        if username:
+            leader["username"] = username
         return [
-            self._put(
-                {
-                    "PK": group_pk(group_id),
-                    "SK": leader_sk(leader_id),
-                    "leader_id": leader_id,
-                    "added_at": now,
-                }
-            ),
+            self._put(leader),
             self._put({"PK": leader_pk(leader_id), "SK": group_pk(group_id), "group_id": group_id}),
         ]
 

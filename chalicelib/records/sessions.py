@@ -14,12 +14,13 @@ one), ``expires_at`` (epoch seconds, absolute end; the table's Time to Live attr
 the inactivity timeout), ``handouts`` and ``handouts_version`` (below). Reads check
 ``expires_at`` themselves: TTL deletion lags.
 
-``handouts``: the sign-in details of participant accounts this group leader just created (a
-list of maps: ``group_id``, ``participant_id``, ``username``, ``display_name``,
-``temporary_password``, ``expires_at``), kept so that the group page can be reloaded and still
-show them until the leader says they were handed over, or 15 minutes pass, or the session ends
-(``chalicelib.sign_in``). Never in a cookie, an address or a log. ``handouts_version`` counts
-the writes to that list. Conditional-write rules:
+``handouts``: the sign-in details of participant accounts this group leader just created, or
+just gave a new temporary password (a list of maps: ``group_id``, ``participant_id``,
+``username``, ``display_name``, ``temporary_password``, ``expires_at``, ``new_account``),
+kept so that the group page can be reloaded and still show them until the leader says they were
+handed over, or 15 minutes pass, or the session ends (``chalicelib.sign_in``). Never in a
+cookie, an address or a log. ``handouts_version`` counts the writes to that list.
+Conditional-write rules:
 
 - adding one (``add_handout``) appends atomically (``list_append``), conditional only on the
   session existing: two tabs creating accounts at once both keep theirs, and a sign-out racing
@@ -60,8 +61,8 @@ CODE = "code"
 
 @dataclass(frozen=True)
 class Handout:
-    """A new participant account's sign-in details, waiting in its group leader's session to be
-    handed over (``Session.handouts``)."""
+    """A participant account's sign-in details (a new account, or a new temporary password),
+    waiting in its group leader's session to be handed over (``Session.handouts``)."""
 
     group_id: str
     participant_id: str
@@ -69,6 +70,7 @@ class Handout:
     display_name: str
     expires_at: int  # epoch seconds
     temporary_password: str = field(repr=False)
+    new_account: bool = True  # False: a new temporary password for an existing account
 
     def to_record(self) -> dict[str, Any]:
         return asdict(self)
@@ -82,6 +84,7 @@ class Handout:
             display_name=str(record.get("display_name", "")),
             expires_at=int(record.get("expires_at", 0)),
             temporary_password=str(record.get("temporary_password", "")),
+            new_account=bool(record.get("new_account", True)),
         )
 
 

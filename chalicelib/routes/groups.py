@@ -60,6 +60,13 @@ def blueprint(authorizer: Any) -> Blueprint:
         )
         return Created(added.to_dict())
 
+    @endpoints.route("/groups/{group_id}/leaders/{leader_id}", method="DELETE", roles=LEADER_ONLY)
+    def remove_leader(call: Call) -> NoContent:
+        services.current().groups.remove_leader(
+            call.caller, call.params["group_id"], call.params["leader_id"]
+        )
+        return NoContent()
+
     @endpoints.route(
         "/groups/{group_id}/participants",
         method="POST",
@@ -89,6 +96,21 @@ def blueprint(authorizer: Any) -> Blueprint:
         return NoContent()
 
     @endpoints.route(
+        "/groups/{group_id}/participants/{participant_id}/temporary-password",
+        method="POST",
+        roles=LEADER_ONLY,
+    )
+    def new_temporary_password(call: Call) -> dict[str, Any]:
+        """A lost or forgotten password: a new temporary one, returned once."""
+        return (
+            services.current()
+            .temporary_passwords.give(
+                call.caller, call.params["group_id"], call.params["participant_id"]
+            )
+            .to_dict()
+        )
+
+    @endpoints.route(
         "/groups/{group_id}/assignments",
         method="POST",
         roles=LEADER_ONLY,
@@ -113,7 +135,8 @@ def blueprint(authorizer: Any) -> Blueprint:
             due_date=body.get("due_date"),
             session_date=body.get("session_date"),
         )
-        return Created(assigned.assignment.to_dict())
+        # Warnings about the dates (codes: ``assignments.date_warnings``), never refusals.
+        return Created({**assigned.assignment.to_dict(), "warnings": list(assigned.warnings)})
 
     @endpoints.route(
         "/groups/{group_id}/assignments/{assignment_id}", method="DELETE", roles=LEADER_ONLY

@@ -80,6 +80,9 @@ def blueprint() -> Blueprint:
     web.route(group, access=LEADER_ONLY)(leader_pages.group_page)
     web.route(group + "/name", method="POST", access=LEADER_ONLY)(leader_pages.rename)
     web.route(group + "/leaders", method="POST", access=LEADER_ONLY)(leader_pages.add_leader)
+    leader = group + "/leaders/{leader_id}"
+    web.route(leader + "/remove", access=LEADER_ONLY)(leader_pages.remove_leader_confirm)
+    web.route(leader + "/remove", method="POST", access=LEADER_ONLY)(leader_pages.remove_leader)
     web.route(group + "/archive", access=LEADER_ONLY)(leader_pages.archive_confirm)
     web.route(group + "/archive", method="POST", access=LEADER_ONLY)(leader_pages.archive)
     web.route(group + "/unarchive", method="POST", access=LEADER_ONLY)(leader_pages.unarchive)
@@ -93,6 +96,12 @@ def blueprint() -> Blueprint:
     web.route(participant + "/remove", method="POST", access=LEADER_ONLY)(leader_pages.remove)
     web.route(participant + "/handed-over", method="POST", access=LEADER_ONLY)(
         leader_pages.handed_over
+    )
+    web.route(participant + "/temporary-password", access=LEADER_ONLY)(
+        leader_pages.new_password_confirm
+    )
+    web.route(participant + "/temporary-password", method="POST", access=LEADER_ONLY)(
+        leader_pages.new_password
     )
     web.route(group + "/assignments", method="POST", access=LEADER_ONLY)(leader_pages.assign)
     assignment = group + "/assignments/{assignment_id}"

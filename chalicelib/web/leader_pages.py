@@ -22,11 +22,11 @@ from urllib.parse import urlencode
 from chalicelib import services
 from chalicelib import sign_in as session
 from chalicelib.api import Download
-from chalicelib.assignments import AssignedModule
+from chalicelib.assignments import DUE_AFTER_SESSION, DUE_PASSED, Assigned, AssignedModule
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
 from chalicelib.dashboard import ORDER_BY_NAME, Grid, GridRow, GridView, worksheet_text
 from chalicelib.errors import Forbidden, NotFound, SteadyError, Unauthenticated
-from chalicelib.groups import Assignment, GroupDetail
+from chalicelib.groups import Assignment, GroupDetail, GroupLeader, last_leader
 from chalicelib.identity import Caller
 from chalicelib.sign_in import Handout
 from chalicelib.statuses import (
@@ -107,12 +107,16 @@ def _errors(errors: list[FieldError] | None) -> dict[str, Any]:
 # -- the groups list ------------------------------------------------------------------------
 
 
+LEFT = "left"  # ``?done=``: the caller stopped leading a group
+
+
 def groups_page(visit: Visit, errors: list[FieldError] | None = None) -> Html:
     caller = visit.signed_in()
     return Html(
         "leader_groups.html",
         {
             "groups": services.current().dashboard.overview(caller),
+            "notice": "You no longer lead that group." if visit.query.get("done") == LEFT else None,
             "key": visit.form.get("key") or secrets.token_hex(16),
             **_errors(errors),
             "values": visit.form,
@@ -210,7 +214,14 @@ def group_view(
         "leader_group.html",
         {
             "group": detail.summary,
-            "leaders": len(detail.leaders),
+            "leaders": [
+                {
+                    "leader_id": leader.leader_id,
+                    "name": leader_name(leader),
+                    "you": leader.leader_id == caller.id,
+                }
+                for leader in detail.leader_names
+            ],
             "participants": detail.participants,
             "attention": svc.attention.group(caller, visit.params["group_id"]),
             "assignments": _assignment_rows(detail, picker),
@@ -225,6 +236,7 @@ def group_view(
             "handout_minutes": session.HANDOUT_SECONDS // 60,
             "sign_in_address": sign_in_address(visit) if handouts else "",
             "notice": notice or _notice(visit, detail, picker),
+            "warnings": _warnings(visit, detail),
             "days_hint": DAYS_HINT,
         },
         status=_status(errors),
@@ -241,6 +253,7 @@ NOTICES = {
     "assigned": "Assigned.",
     "renamed": "Group renamed.",
     "leader": "Group leader added.",
+    "leader_removed": "Group leader removed.",
     "handed_over": "The temporary password is no longer shown.",
     "removed": "Participant removed from the group. What they completed stays theirs.",
     "unassigned": "Assignment removed.",
@@ -265,6 +278,24 @@ def _notice(visit: Visit, detail: GroupDetail, picker: dict[str, Any]) -> str | 
         found = next((a for a in detail.assignments if a.assignment_id == wanted), None)
         return _already_assigned(found, detail, picker, done == "redated") if found else None
     return NOTICES.get(done)
+
+
+def _warnings(visit: Visit, detail: GroupDetail) -> list[str]:
+    """The warnings about the dates just given (``?warn=``: the use case's codes, see
+    ``assignments.date_warnings``), said with the assignment's session date (``?assignment=``,
+    an assignment of this group: a hand-made address names nothing)."""
+    codes = [c for c in visit.query.get("warn", "").split(",") if c]
+    wanted = visit.query.get("assignment", "")
+    found = next((a for a in detail.assignments if a.assignment_id == wanted), None)
+    if found is None:
+        return []
+    said = []
+    if DUE_AFTER_SESSION in codes and found.session_date:
+        weekday_and_day = day(found.session_date).rsplit(" ", 1)[0]  # "Wed 2 Dec"
+        said.append(f"The due date is after the session date ({weekday_and_day}).")
+    if DUE_PASSED in codes and found.due_date:
+        said.append("The due date has already passed.")
+    return said
 
 
 def _already_assigned(
@@ -334,28 +365,69 @@ def enrol(visit: Visit) -> Any:
             rename=False,
         )
         if enrolled.temporary_password:
-            # Kept in the leader's own session (never logged, never in an address or a cookie)
-            # and shown by the group page until handed over: a reload shows it again instead
-            # of sending the form again. Every page is Cache-Control: no-store.
-            group_id = visit.params["group_id"]
             handout = Handout(
-                group_id,
+                visit.params["group_id"],
                 enrolled.participant_id,
                 enrolled.username,
                 enrolled.display_name,
                 0,  # keep_handout sets when it expires
                 enrolled.temporary_password,
             )
-            if visit.session is None or not session.keep_handout(visit.session, handout):
-                # Signed out meanwhile: on this response only, as nothing else can show it.
-                return group_view(visit, handouts=(handout,))
-            return Redirect(f"{group_path(group_id)}#handout-{enrolled.participant_id}")
+            return _hand_out(visit, handout)
         if not added:
             who = enrolled.participant_id
             return _done(visit, "already_enrolled", f"#p-{who}", who=who)
         return _done(visit, "enrolled", "#participants")
 
     return _on_group_form(visit, "enrol", ENROL_FIELDS, "username", action)
+
+
+def _hand_out(visit: Visit, handout: Handout) -> Any:
+    """Sign-in details to give a participant: kept in the leader's own session (never logged,
+    never in an address or a cookie) and shown by the group page until handed over, so a
+    reload shows them again instead of sending the form again. Every page is Cache-Control:
+    no-store."""
+    if visit.session is None or not session.keep_handout(visit.session, handout):
+        # Signed out meanwhile: on this response only, as nothing else can show it.
+        return group_view(visit, handouts=(handout,))
+    return Redirect(f"{group_path(handout.group_id)}#handout-{handout.participant_id}")
+
+
+def new_password_confirm(visit: Visit) -> Html:
+    detail = services.current().groups.detail(visit.signed_in(), visit.params["group_id"])
+    participant = _participant(detail, visit.params["participant_id"])
+    return _confirm(
+        visit,
+        detail,
+        f"Give {participant.display_name} a new temporary password?",
+        "For a lost or forgotten password. Their password stops working now and they are "
+        "signed out everywhere. The next page shows the new temporary password once, to give "
+        "them; when they sign in with it, they choose their own.",
+        "Give a new temporary password",
+    )
+
+
+def new_password(visit: Visit) -> Any:
+    """The use case writes the audit entry; then the same panel as a new account's."""
+    caller = visit.signed_in()
+    try:
+        given = services.current().temporary_passwords.give(
+            caller, visit.params["group_id"], visit.params["participant_id"]
+        )
+    except SteadyError as error:
+        if not _refusal(error):
+            raise
+        return group_view(visit, [FieldError("participants", message(error, "en"), error.status)])
+    handout = Handout(
+        visit.params["group_id"],
+        given.participant_id,
+        given.username,
+        given.display_name,
+        0,  # keep_handout sets when it expires
+        given.temporary_password,
+        new_account=False,
+    )
+    return _hand_out(visit, handout)
 
 
 def handed_over(visit: Visit) -> Redirect:
@@ -377,6 +449,15 @@ ASSIGN_FIELDS = {
 }
 
 
+def _dated(assigned: Assigned) -> dict[str, str]:
+    """What the group page needs to name an assignment just made or changed (``?assignment=``)
+    and the warnings about its dates (``?warn=``, only when there are some)."""
+    more = {"assignment": assigned.assignment.assignment_id}
+    if assigned.warnings:
+        more["warn"] = ",".join(assigned.warnings)
+    return more
+
+
 def assign(visit: Visit) -> Any:
     def action(caller: Caller) -> Any:
         kind, _, item_id = visit.form.get("item", "").partition(":")
@@ -392,11 +473,12 @@ def assign(visit: Visit) -> Any:
             due_date=visit.form.get("due_date") or None,
             session_date=visit.form.get("session_date") or None,
         )
-        # Already assigned to the same audience: the page says so, and what its dates now are.
+        # Already assigned to the same audience: the page says so, and what its dates now are;
+        # with warnings about the dates (``_warnings``).
+        what = "assigned"
         if assigned.already:
             what = "redated" if assigned.dates_changed else "already_assigned"
-            return _done(visit, what, "#assignments", assignment=assigned.assignment.assignment_id)
-        return _done(visit, "assigned", "#assignments")
+        return _done(visit, what, "#assignments", **_dated(assigned))
 
     return _on_group_form(visit, "assign", ASSIGN_FIELDS, "item", action)
 
@@ -423,6 +505,64 @@ def add_leader(visit: Visit) -> Any:
         return _done(visit, "leader", "#settings")
 
     return _on_group_form(visit, "leader", {}, "leader_username", action)
+
+
+def leader_name(leader: GroupLeader) -> str:
+    """A fellow leader as the group page names them: their username."""
+    return leader.username or "An account that no longer exists"
+
+
+def _leader(detail: GroupDetail, leader_id: str) -> GroupLeader:
+    found = next((lead for lead in detail.leader_names if lead.leader_id == leader_id), None)
+    if found is None:
+        raise NotFound("That person does not lead this group.", code="leader_not_found")
+    return found
+
+
+def remove_leader_confirm(visit: Visit) -> Html:
+    """Remove a fellow leader, or stop leading the group yourself, after confirming; never the
+    last leader (the use case refuses it too)."""
+    caller = visit.signed_in()
+    detail = services.current().groups.detail(caller, visit.params["group_id"])
+    leader = _leader(detail, visit.params["leader_id"])
+    if len(detail.leaders) < 2:
+        raise last_leader()
+    name = detail.summary.name
+    if leader.leader_id == caller.id:
+        others = ", ".join(leader_name(lead) for lead in detail.leader_names if lead != leader)
+        return _confirm(
+            visit,
+            detail,
+            f"Stop leading {name}?",
+            "You will no longer see this group, its participants or their progress. "
+            f"It stays with its other leaders ({others}), who can add you again.",
+            "Stop leading this group",
+        )
+    return _confirm(
+        visit,
+        detail,
+        f"Remove {leader_name(leader)} as a leader of {name}?",
+        "They will no longer see this group, its participants or their progress. "
+        "You can add them again later.",
+        "Remove as group leader",
+    )
+
+
+def remove_leader(visit: Visit) -> Any:
+    """The use case writes the audit entry; after stopping to lead the group yourself, the
+    groups list (the group's page is no longer yours to see)."""
+    caller = visit.signed_in()
+    try:
+        removed = services.current().groups.remove_leader(
+            caller, visit.params["group_id"], visit.params["leader_id"]
+        )
+    except SteadyError as error:
+        if not _refusal(error):
+            raise
+        return group_view(visit, [FieldError("leaders", message(error, "en"), error.status)])
+    if removed.yourself:
+        return Redirect(f"{GROUPS}?done={LEFT}")
+    return _done(visit, "leader_removed", "#leaders")
 
 
 def seen_button(participant_id: str, reason: str) -> str:
@@ -513,7 +653,9 @@ def archive_confirm(visit: Visit) -> Html:
         visit,
         detail,
         f"Archive {detail.summary.name}?",
-        "Participants keep what they read and completed, and you can still see the group's "
+        # What ``Reading.my_assignments`` does with an archived group's assignments.
+        "This group's reading leaves its participants' reading lists. What they finished stays "
+        "with them, under Finished on their home page, and you can still see the group's "
         "progress. Nobody can be enrolled or assigned reading until you unarchive it.",
         "Archive the group",
     )
@@ -610,7 +752,7 @@ def dates_form(visit: Visit) -> Html:
 def change_dates(visit: Visit) -> Any:
     caller = visit.signed_in()
     try:
-        services.current().assignments.change_dates(
+        changed = services.current().assignments.change_dates(
             caller,
             visit.params["group_id"],
             visit.params["assignment_id"],
@@ -621,7 +763,7 @@ def change_dates(visit: Visit) -> Any:
         if not _refusal(error) or error.code == "assignment_not_found":
             raise
         return _dates_view(visit, [_field_error(error, {}, "due_date")])
-    return _done(visit, "dates", "#assignments")
+    return _done(visit, "dates", "#assignments", **_dated(changed))
 
 
 # -- progress ------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """A participant's pages: home (what to read next), the library, a lesson with its knowledge
 check, and quick exit.
 
-Each page parses its input, calls one use case (``Reading.my_reading``, ``ModuleLibrary.search``,
+Each page parses its input, calls one use case (``Reading.my_reading``, ``Reading.search``,
 ``Reading.lesson``, ``Reading.complete_chosen``, ``Reading.retake_chosen``) and formats the
 answer. Lessons live at
 ``/lesson/<code>`` (``library.lesson_code``), so an address left in a shared phone's history
@@ -26,7 +26,7 @@ from chalicelib.library import (
     check_module_id,
     lesson_code,
 )
-from chalicelib.reading import MyAssignment
+from chalicelib.reading import LibrarySearch, MyAssignment
 from chalicelib.text import ascii_digits
 from chalicelib.web import render, words, worksheet_pages
 from chalicelib.web.http import Asset, Html, Redirect, Visit, expired_session_cookie
@@ -65,7 +65,8 @@ def _card(row: MyAssignment, today: str, lang: str) -> dict[str, Any]:
         "locale": row.locale,
         "due_date": row.due_date,
         "minutes": row.reading_minutes,
-        "before": before_session(row.session_date, today, lang),
+        # An archived group meets no more: no "read before Tuesday's group".
+        "before": "" if row.group_archived else before_session(row.session_date, today, lang),
         "status": status,
         "icon": ICONS.get(status, ""),
         "text": WORDS[lang][f"status_{status}"],
@@ -95,13 +96,13 @@ def home(visit: Visit) -> Any:
             ],
             "finished": [cards[r.module_id] for r in mine.finished],
             "tracks": mine.tracks,
-            "assigned_any": bool(mine.assignments),
+            "assigned_any": mine.assigned_now,
         },
     )
 
 
 def library_page(visit: Visit) -> Html:
-    visit.signed_in()
+    caller = visit.signed_in()
     lang = reading_locale(visit)
     topic = visit.query.get("topic") or None
     # A topic the library does not have (an old bookmark, a changed address): every topic,
@@ -112,11 +113,23 @@ def library_page(visit: Visit) -> Html:
     query = visit.query.get("q", "")
     errors: list[tuple[str, str]] = []
     try:
-        found = services.current().library.search(lang, topic, query)
+        searched = services.current().reading.search(caller, lang, topic, query)
     except BadRequest as error:
         # The search box's maxlength is the same limit: only an edited address is too long.
         errors.append(("q", words.message(error, lang)))
-        found = []
+        searched = LibrarySearch((), {})
+    found = searched.modules
+
+    def done(module_id: str) -> dict[str, str] | None:
+        """A lesson the participant completed: its status as an icon and words."""
+        status = searched.completed.get(module_id)
+        if status is None:
+            return None
+        return {
+            "icon": ICONS.get(status.status, ""),
+            "text": WORDS[lang][f"status_{status.status}"],
+        }
+
     groups = [
         {
             "label": WORDS[lang][f"topic_{t}"],
@@ -126,6 +139,7 @@ def library_page(visit: Visit) -> Html:
                     "href": lesson_path(f.module["id"], f.module["locale"]),
                     # The card shows the title and summary: say why the others are here.
                     "in_text": f.found_in == IN_TEXT,
+                    "done": done(f.module["id"]),
                 }
                 for f in found
                 if f.module["topic"] == t

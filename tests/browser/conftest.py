@@ -77,9 +77,11 @@ def base_url(local_stack: LocalStack) -> str:
     return f"http://localhost:{local_stack.port}"
 
 
-def add_participants(local_stack: LocalStack, password: str, *usernames: str) -> str:
-    """Confirmed participant accounts with ``password`` in the local stack's Cognito (found if
-    they exist); returns the moto endpoint (the outbox lives there)."""
+def add_participants(
+    local_stack: LocalStack, password: str, *usernames: str, role: str = "participants"
+) -> str:
+    """Confirmed participant accounts (or of ``role``) with ``password`` in the local stack's
+    Cognito (found if they exist); returns the moto endpoint (the outbox lives there)."""
     data = json.loads((local_stack.state_dir / "stack.json").read_text())
     endpoint = data.pop("endpoint")
     stack = Stack(**data)
@@ -91,7 +93,7 @@ def add_participants(local_stack: LocalStack, password: str, *usernames: str) ->
         aws_secret_access_key="local",
     )
     for username in usernames:
-        create_account(cognito, stack, username, password, "participants")
+        create_account(cognito, stack, username, password, role)
     return str(endpoint)
 
 

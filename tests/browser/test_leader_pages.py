@@ -134,7 +134,9 @@ def create_group(page, name: str) -> str:  # type: ignore[no-untyped-def]
     return page.url
 
 
-def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(leader, artifacts):
+def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
+    leader, artifacts, local_stack
+):
     context, page = leader
     page.goto("/leader")
     check(page, context, artifacts, "leader-groups-empty-or-not", "Groups – Steady")
@@ -192,6 +194,16 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     refused(
         page, "leader_username", {"leader_username": "demo-participant-1"}, "Error: Group – Steady"
     )
+    # A co-leader, named on the page; removing them asks on a page of its own.
+    add_participants(local_stack, "Browser-co-leader-2026", "browser-co-leader", role="leaders")
+    page.get_by_label("Add a group leader").fill("browser-co-leader")
+    page.get_by_role("button", name="Add group leader").click()
+    page.wait_for_url(re.compile(r".*done=leader.*"))
+    page.get_by_role("link", name="Remove browser-co-leader as a group leader").click()
+    page.wait_for_url(re.compile(r".*/leaders/[^/]+/remove$"))
+    check(page, context, artifacts, "leader-remove-leader-confirm", "Confirm – Steady")
+    page.get_by_role("link", name="Cancel, keep it").click()
+    page.wait_for_url(group_url)
 
     page.goto(group_url)
     page.get_by_role("link", name=re.compile("^Change dates")).first.click()
@@ -210,6 +222,13 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
         "Error: Dates – Steady",
     )
     check(page, context, artifacts, "leader-dates-error", "Error: Dates – Steady")
+    # Saved, with a warning: due after the session it is read for.
+    page.get_by_label("Group session date").fill("2030-01-25")
+    page.get_by_role("button", name="Save dates").click()
+    page.wait_for_url(re.compile(r".*done=dates.*warn=due_after_session.*"))
+    status = page.get_by_role("status").inner_text()
+    assert "Dates changed." in status and "after the session date (Fri 25 Jan)" in status
+    check(page, context, artifacts, "leader-group-date-warning", "Group – Steady")
 
     page.goto(group_url)
     page.get_by_role("link", name=re.compile("^Unassign")).first.click()
@@ -249,6 +268,19 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     page.get_by_role("button", name=re.compile("^Done, I have given it to them")).click()
     page.wait_for_url(re.compile(r".*done=handed_over.*"))
     assert page.locator(".handout").count() == 0 and password not in page.content()
+
+    # They lost it: a new temporary password, after a page of its own, on the same panel.
+    page.get_by_role(
+        "link", name="Give a new temporary password to browser-leader-newcomer"
+    ).click()
+    page.wait_for_url(re.compile(r".*/participants/[^/]+/temporary-password$"))
+    check(page, context, artifacts, "leader-new-password-confirm", "Confirm – Steady")
+    page.get_by_role("button", name="Give a new temporary password").click()
+    page.wait_for_url(re.compile(r".*#handout-[0-9a-f-]+$"))
+    panel = page.locator(".handout")
+    assert "New temporary password: give these to browser-leader-newcomer" in panel.inner_text()
+    assert page.locator(".handout .temporary-password").inner_text() != password
+    check(page, context, artifacts, "leader-new-password", "Group – Steady")
 
 
 # Before the big seeded grids below: the groups list slows down with them on a loaded machine.

@@ -17,7 +17,8 @@ from tests.functional.test_authorization_matrix import ROWS
 def call(client, method: str, path: str, headers: dict) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
     """Call a route (``path`` as registered) with a concrete path from the authorization matrix."""
     row = ROWS[(method, path)]
-    concrete = row.path.format(g="0" * 32, a="0" * 32, p="00000000-0000-0000-0000-000000000000")
+    someone = "00000000-0000-0000-0000-000000000000"
+    concrete = row.path.format(g="0" * 32, a="0" * 32, p=someone, o=someone)
     headers = {"Content-Type": "application/json", **headers}
     body = json.dumps(row.body) if row.body is not None else None
     response = getattr(client.http, method.lower())(concrete, headers=headers, body=body)

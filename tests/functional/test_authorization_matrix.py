@@ -94,11 +94,16 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/groups/{group_id}/leaders"): Row(
         "/groups/{g}/leaders", {"username": "leader-other"}
     ),
+    # An outsider cannot remove the owner from their group (404: not theirs).
+    ("DELETE", "/groups/{group_id}/leaders/{leader_id}"): Row("/groups/{g}/leaders/{o}"),
     ("POST", "/groups/{group_id}/participants"): Row(
         "/groups/{g}/participants", {"username": "participant-other"}
     ),
     ("DELETE", "/groups/{group_id}/participants/{participant_id}"): Row(
         "/groups/{g}/participants/{p}"
+    ),
+    ("POST", "/groups/{group_id}/participants/{participant_id}/temporary-password"): Row(
+        "/groups/{g}/participants/{p}/temporary-password"
     ),
     ("POST", "/groups/{group_id}/assignments"): Row(
         "/groups/{g}/assignments", {"module_id": "thinking-traps"}
@@ -261,7 +266,9 @@ def test_outsiders_never_get_someone_elses_data(client, world, route):
 def check(client, world: World, route: tuple[str, str], role: str) -> None:  # type: ignore[no-untyped-def]
     method, _ = route
     row = ROWS[route]
-    path = row.path.format(g=world.group_id, a=world.assignment_id, p=world.member.id)
+    path = row.path.format(
+        g=world.group_id, a=world.assignment_id, p=world.member.id, o=world.owner.id
+    )
     headers = {"Content-Type": "application/json"}
     if role != "anonymous":
         headers.update(world.callers[role].headers)
@@ -291,6 +298,7 @@ def check(client, world: World, route: tuple[str, str], role: str) -> None:  # t
             client.http.get(f"/groups/{world.group_id}", headers=world.owner.headers).body
         )
         assert detail["name"] == "Owner's group"
+        assert detail["leaders"] == [world.owner.id]
         assert [p["participant_id"] for p in detail["participants"]] == [world.member.id]
         assert len(detail["assignments"]) == 1
 

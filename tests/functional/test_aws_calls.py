@@ -110,3 +110,61 @@ def test_a_completed_lesson_reads_what_was_completed_once(
     # what comes next): what they completed is not read a second time for "next". (Completed
     # through the API, with no knowledge check: no attempt to read.)
     assert aws_calls.names == ["DynamoDB.GetItem", "DynamoDB.BatchGetItem", "DynamoDB.Query"]
+
+
+def test_home_reads_each_group_once_archived_or_not(
+    client, published, leader, participant, aws_calls
+):
+    """Home: the session, what the participant completed, their groups, one Query per group.
+    An archived group is read like an active one (what they finished there stays on home)."""
+    from tests.functional.web_client import WebClient
+
+    groups = []
+    for name in ("Old group", "New group"):
+        body = json.dumps({"name": name})
+        group_id = json.loads(client.http.post("/groups", headers=leader.headers, body=body).body)[
+            "group_id"
+        ]
+        for path, sent in (
+            ("participants", {"username": participant.username}),
+            ("assignments", {"module_id": "thinking-traps"}),
+        ):
+            response = client.http.post(
+                f"/groups/{group_id}/{path}", headers=leader.headers, body=json.dumps(sent)
+            )
+            assert response.status_code == 201, response.body
+        groups.append(group_id)
+    archived = json.dumps({"archived": True})
+    assert client.http.patch(f"/groups/{groups[0]}", headers=leader.headers, body=archived)
+    browser = WebClient(client)
+    assert (
+        browser.sign_in(participant.username, authenticator=participant.authenticator).status == 303
+    )
+    browser.get("/")
+    aws_calls.reset()
+
+    assert browser.get("/").status == 200
+    assert aws_calls.names == [
+        "DynamoDB.GetItem",
+        "DynamoDB.BatchGetItem",
+        "DynamoDB.Query",
+        "DynamoDB.Query",
+        "DynamoDB.Query",
+    ]
+
+
+def test_the_library_is_the_session_then_what_the_participant_completed(
+    client, published, participant, aws_calls
+):
+    from tests.functional.web_client import WebClient
+
+    browser = WebClient(client)
+    assert (
+        browser.sign_in(participant.username, authenticator=participant.authenticator).status == 303
+    )
+    browser.get("/library")
+    aws_calls.reset()
+
+    assert browser.get("/library").status == 200
+    # What they completed (to mark it) is one BatchGetItem of one item.
+    assert aws_calls.names == ["DynamoDB.GetItem", "DynamoDB.BatchGetItem"]

@@ -106,6 +106,21 @@ def test_enrol_new_account_returns_a_temporary_password_once(client, group, lead
     assert "temporary_password" not in json.dumps(detail)
 
 
+def test_a_new_temporary_password_is_returned_once(client, group, leader, participant):
+    enrol(client, group, leader, participant)
+    path = f"/groups/{group}/participants/{participant.id}/temporary-password"
+    status, body = call(client, "POST", path, leader)
+    assert status == 200
+    assert body["participant_id"] == participant.id and body["username"] == "participant-one"
+    assert body["display_name"] == "Sam R." and len(body["temporary_password"]) >= 12
+    _, detail = call(client, "GET", f"/groups/{group}", leader)
+    assert "temporary_password" not in json.dumps(detail)
+    status, body = call(
+        client, "POST", f"/groups/{group}/participants/{leader.id}/temporary-password", leader
+    )
+    assert (status, body["error"]["code"]) == (404, "participant_not_found")
+
+
 def test_enrolling_someone_who_is_not_a_participant_is_refused(client, group, leader, stack):
     other_leader = make_account(stack, "leader-two", "leaders")
     status, body = call(
@@ -457,6 +472,50 @@ def test_co_leader_shares_the_group(client, group, leader, stack):
     assert status == 201
     status, _ = call(client, "GET", f"/groups/{group}", co)
     assert status == 200
+
+
+def test_removing_a_leader_never_removes_the_last_one(client, group, leader, participant, stack):
+    co = make_account(stack, "leader-two", "leaders")
+    # The only leader cannot leave; someone who does not lead it is not found.
+    status, body = call(client, "DELETE", f"/groups/{group}/leaders/{leader.id}", leader)
+    assert (status, body["error"]["code"]) == (409, "last_leader")
+    status, body = call(client, "DELETE", f"/groups/{group}/leaders/{participant.id}", leader)
+    assert (status, body["error"]["code"]) == (404, "leader_not_found")
+    call(client, "POST", f"/groups/{group}/leaders", leader, {"username": co.username})
+    _, detail = call(client, "GET", f"/groups/{group}", co)
+    assert detail["leader_names"] == [
+        {"leader_id": leader.id, "username": "leader-one"},
+        {"leader_id": co.id, "username": "leader-two"},
+    ]
+    # Another leader stays: the caller may leave, and then no longer sees the group.
+    status, _ = call(client, "DELETE", f"/groups/{group}/leaders/{leader.id}", leader)
+    assert status == 204
+    assert call(client, "GET", f"/groups/{group}", leader)[0] == 404
+    assert call(client, "GET", "/groups", leader)[1] == {"groups": []}
+    _, detail = call(client, "GET", f"/groups/{group}", co)
+    assert detail["leaders"] == [co.id]
+    status, body = call(client, "DELETE", f"/groups/{group}/leaders/{co.id}", co)
+    assert (status, body["error"]["code"]) == (409, "last_leader")
+
+
+def test_two_leaders_removing_each_other_at_once_leave_one(client, group, leader, stack, service):
+    """Each removal read two leaders; written one after the other, the second finds the leader
+    it keeps gone (the condition beside the write), so the group keeps a leader."""
+    from chalicelib.errors import Conflict
+    from chalicelib.records.audit import new_entry
+
+    co = make_account(stack, "leader-two", "leaders")
+    call(client, "POST", f"/groups/{group}/leaders", leader, {"username": co.username})
+    records = service.group_records
+
+    def audit(actor: str) -> dict:
+        return new_entry(actor, ["leaders"], "group.leader.remove", service.clock.iso())
+
+    records.remove_leader(group, co.id, leader.id, audit(leader.id))  # the leader removes co
+    with pytest.raises(Conflict) as refused:  # co, at the same time, removes the leader
+        records.remove_leader(group, leader.id, co.id, audit(co.id))
+    assert refused.value.code == "last_leader"
+    assert records.get(group).leaders == (leader.id,)
 
 
 def test_a_due_date_that_passed_before_someone_joined_is_not_theirs(

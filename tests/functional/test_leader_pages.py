@@ -72,6 +72,17 @@ def summary_links(page: Page) -> list[tuple[str, str]]:
     ]
 
 
+def leaders_listed(page: Page) -> list[str]:
+    """The group page's list of group leaders, as shown ("leader-one (you)")."""
+    block = page.body.split('id="leaders"', 1)[1].split("</ul>", 1)[0]
+    return [
+        " ".join(unescape(re.sub(r"<[^>]+>", "", name)).split())
+        for name in re.findall(
+            r'<span class="row-main">(.*?)</span>\s*(?:<span class="row-actions"|</li>)', block
+        )
+    ]
+
+
 def field_value(page: Page, field_id: str) -> str:
     match = re.search(
         rf'<input id="{field_id}" name="{field_id}" type="[a-z]+" value="([^"]*)"', page.body
@@ -122,13 +133,18 @@ def test_rename_add_a_leader_archive_after_confirming_and_unarchive(
     added = browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
     assert added.status == 303
     assert "Wednesday evening" in signed_in(client, co_leader).get("/leader").body
-    assert "This group has 2 leaders." in browser.get(group).body
+    assert leaders_listed(browser.get(group)) == ["leader-one (you)", "leader-two"]
 
     confirm = browser.get(f"{group}/archive")
     assert confirm.status == 200 and title(confirm) == "Confirm – Steady"
     assert (
         "Archive Wednesday evening?" in unescape(confirm.body) and f'href="{group}"' in confirm.body
     )
+    # It says what archiving does to participants' pages (Reading.my_assignments).
+    assert (
+        "This group's reading leaves its participants' reading lists. What they finished stays "
+        "with them, under Finished on their home page, and you can still see the group's progress."
+    ) in unescape(confirm.body)
     assert "<h1>Wednesday evening</h1>" in browser.get(group).body  # nothing changed by looking
     archived = browser.post(f"{group}/archive", {"csrf": confirm.csrf()})
     page = browser.get(archived.location)
@@ -139,6 +155,96 @@ def test_rename_add_a_leader_archive_after_confirming_and_unarchive(
     unarchived = browser.post(f"{group}/unarchive", {"csrf": token})
     assert "Group unarchived." in browser.get(unarchived.location).body
     assert 'class="tag">Archived' not in browser.get(group).body
+
+
+def test_leaders_are_named_and_removed_after_confirming_never_the_last_one(
+    client, published, leader, stack, service
+):
+    co_leader = make_account(stack, "leader-two", "leaders")
+    browser = signed_in(client, leader)
+    group = new_group(browser, "Co-led group")
+    token = browser.get(group).csrf()
+
+    def audited() -> list[dict]:
+        entries = service.audit.page(limit=500)[0]
+        return [e.get("detail") for e in entries if e["action"] == "group.leader.remove"]
+
+    # Alone: no way to remove yourself, and the page says why.
+    alone = browser.get(group)
+    assert leaders_listed(alone) == ["leader-one (you)"]
+    assert "/leaders/" not in alone.body
+    assert "A group always has a leader: add another before you can stop leading it." in alone.body
+    refused = browser.get(f"{group}/leaders/{leader.id}/remove")
+    assert refused.status == 409 and "A group always has a group leader" in unescape(refused.body)
+    posted = browser.post(f"{group}/leaders/{leader.id}/remove", {"csrf": token})
+    assert posted.status == 409
+    assert summary_links(posted) == [
+        ("leaders", "A group always has a group leader: add another leader before this one leaves.")
+    ]
+    assert 'id="leaders"' in posted.body and audited() == []
+
+    # A co-leader: named, and removed after a page of its own.
+    browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
+    page = browser.get(group)
+    assert leaders_listed(page) == ["leader-one (you)", "leader-two"]
+    remove = f"{group}/leaders/{co_leader.id}/remove"
+    assert (
+        f'<a href="{remove}">Remove<span class="vh"> leader-two as a group leader</span></a>'
+        in (page.body)
+    )
+    confirm = browser.get(remove)
+    assert confirm.status == 200 and title(confirm) == "Confirm – Steady"
+    assert "Remove leader-two as a leader of Co-led group?" in unescape(confirm.body)
+    assert "Cancel, keep it" in confirm.body
+    assert leaders_listed(browser.get(group)) == ["leader-one (you)", "leader-two"]  # looking
+    done = browser.post(remove, {"csrf": confirm.csrf()})
+    assert done.status == 303 and done.location.endswith("?done=leader_removed#leaders")
+    page = browser.get(done.location)
+    assert "Group leader removed." in page.body and leaders_listed(page) == ["leader-one (you)"]
+    assert audited() == [{"leader_id": co_leader.id}]
+    removed = signed_in(client, co_leader)
+    assert "Co-led group" not in removed.get("/leader").body
+    assert removed.get(group).status == 404
+
+    # Yourself, while another leader stays: then the groups list, without the group.
+    browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
+    confirm = browser.get(f"{group}/leaders/{leader.id}/remove")
+    text = unescape(confirm.body)
+    assert "Stop leading Co-led group?" in text and "other leaders (leader-two)" in text
+    left = browser.post(f"{group}/leaders/{leader.id}/remove", {"csrf": confirm.csrf()})
+    assert (left.status, left.location) == (303, "/leader?done=left")
+    groups = browser.get(left.location)
+    assert "You no longer lead that group." in groups.body and "Co-led group" not in groups.body
+    assert browser.get(group).status == 404
+    assert leaders_listed(removed.get(group)) == ["leader-two (you)"]
+    assert len(audited()) == 2 and {"leader_id": leader.id} in audited()
+
+
+def test_a_leader_added_before_usernames_were_kept_is_still_named(
+    client, published, leader, stack, service
+):
+    """Leaders' usernames are kept with them since they were shown; one added before is looked
+    up in Cognito by id."""
+    import boto3
+
+    from chalicelib.records.keys import group_pk, leader_sk
+    from tests.conftest import REGION
+
+    make_account(stack, "leader-two", "leaders")
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    token = browser.get(group).csrf()
+    browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
+    group_id = group.rsplit("/", 1)[1]
+    detail = json.loads(client.http.get(f"/groups/{group_id}", headers=leader.headers).body)
+    assert [n["username"] for n in detail["leader_names"]] == ["leader-one", "leader-two"]
+    for leader_id in detail["leaders"]:
+        boto3.client("dynamodb", region_name=REGION).update_item(
+            TableName=service.settings.records_table,
+            Key={"PK": {"S": group_pk(group_id)}, "SK": {"S": leader_sk(leader_id)}},
+            UpdateExpression="REMOVE username",
+        )
+    assert leaders_listed(browser.get(group)) == ["leader-one (you)", "leader-two"]
 
 
 def test_adding_someone_who_already_leads_the_group_says_so(
@@ -156,14 +262,14 @@ def test_adding_someone_who_already_leads_the_group_says_so(
     assert yourself.status == 200 and yourself.headers["cache-control"] == "no-store"
     text = unescape(yourself.body)
     assert "leader-one already leads this group." in text and "Group leader added." not in text
-    assert "This group has 1 leader." in text
+    assert leaders_listed(yourself) == ["leader-one (you)"]
     assert leader_adds() == 0  # nothing changed, nothing written
 
     added = browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
     assert "Group leader added." in browser.get(added.location).body and leader_adds() == 1
     again = browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
     assert "leader-two already leads this group." in unescape(again.body)
-    assert "This group has 2 leaders." in again.body and leader_adds() == 1
+    assert leaders_listed(again) == ["leader-one (you)", "leader-two"] and leader_adds() == 1
 
     # The API answers as documented (201 with the leader's id).
     group_id = group.rsplit("/", 1)[1]
@@ -288,14 +394,16 @@ def test_assigning_what_is_already_assigned_says_so_and_what_its_dates_now_are(
 
     def notice(posted: Page) -> str:
         page = browser.get(posted.location)
-        found = re.search(r'<p class="notice" role="status">([^<]*)</p>', page.body)
+        found = re.search(r'<div class="notice outcome" role="status"><p>([^<]*)</p>', page.body)
         return unescape(found.group(1)) if found else ""
 
     first = assign("module:thinking-traps", "2030-12-03", "2030-12-01")
     assert notice(first) == "Assigned."
     same = assign("module:thinking-traps", "2030-12-03", "2030-12-01")
     (assignment,) = assignment_ids(browser.get(group))
-    assert same.location == f"{group}?done=already_assigned&assignment={assignment}#assignments"
+    assert same.location == (  # due after the session: a warning (see the test below)
+        f"{group}?done=already_assigned&assignment={assignment}&warn=due_after_session#assignments"
+    )
     assert notice(same) == "Thinking traps is already assigned."
     moved = assign("module:thinking-traps", "2030-12-10")
     assert notice(moved) == (
@@ -318,7 +426,83 @@ def test_assigning_what_is_already_assigned_says_so_and_what_its_dates_now_are(
     )
     # A hand-made address names no assignment that is not in the group.
     page = browser.get(f"{group}?done=redated&assignment={'0' * 32}")
-    assert 'class="notice" role="status"' not in page.body
+    assert 'role="status"' not in page.body
+
+
+def test_dates_that_make_no_sense_are_saved_with_a_warning(
+    client, published, leader, participant, service
+):
+    """A due date after the session it is read for, or already past: saved (a leader may have
+    their reasons), and the notice says what looks wrong, on the assign form and the dates page."""
+    today = service.clock.today()
+    session, due = today + timedelta(days=5), today + timedelta(days=12)
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    token = browser.get(group).csrf()
+
+    def outcome(posted: Page) -> list[str]:
+        assert posted.status == 303, posted.body
+        page = browser.get(posted.location)
+        region = page.body.split('<div class="notice outcome" role="status">')[1].split("</div>")[0]
+        return [
+            unescape(re.sub(r"<[^>]+>", "", t)).strip()
+            for _, t in re.findall(r"<(p|li)>(.*?)</\1>", region)
+        ]
+
+    def weekday_and_day(value) -> str:  # type: ignore[no-untyped-def]
+        return value.strftime("%a ") + str(value.day) + value.strftime(" %b")
+
+    assigned = browser.post(
+        f"{group}/assignments",
+        {
+            "csrf": token,
+            "item": "module:thinking-traps",
+            "participant": "everyone",
+            "due_date": due.isoformat(),
+            "session_date": session.isoformat(),
+        },
+    )
+    after = f"The due date is after the session date ({weekday_and_day(session)})."
+    assert outcome(assigned) == ["Assigned.", f"! {after}"]
+    (assignment,) = assignment_ids(browser.get(group))
+    assert f"due {due.strftime('%a')} {due.day}" in browser.get(group).body  # saved as given
+
+    dates = f"{group}/assignments/{assignment}/dates"
+    past = today - timedelta(days=1)
+    changed = browser.post(
+        dates, {"csrf": token, "due_date": past.isoformat(), "session_date": session.isoformat()}
+    )
+    assert outcome(changed) == ["Dates changed.", "! The due date has already passed."]
+    both = browser.post(
+        dates, {"csrf": token, "due_date": due.isoformat(), "session_date": past.isoformat()}
+    )
+    assert outcome(both) == [
+        "Dates changed.",
+        f"! The due date is after the session date ({weekday_and_day(past)}).",
+    ]
+    # Due on the session day, today: nothing to say.
+    fine = browser.post(
+        dates, {"csrf": token, "due_date": today.isoformat(), "session_date": today.isoformat()}
+    )
+    assert outcome(fine) == ["Dates changed."] and "warn=" not in fine.location
+    # A hand-made address: no warning about an assignment that is not in the group.
+    page = browser.get(f"{group}?done=dates&assignment={'0' * 32}&warn=due_passed")
+    assert "already passed" not in page.body
+
+    # The API says the same in codes.
+    response = client.http.post(
+        f"/groups/{group.rsplit('/', 1)[-1]}/assignments",
+        headers=leader.headers,
+        body=json.dumps(
+            {
+                "module_id": "breathing-and-grounding",
+                "due_date": past.isoformat(),
+                "session_date": (past - timedelta(days=1)).isoformat(),
+            }
+        ),
+    )
+    assert response.status_code == 201
+    assert json.loads(response.body)["warnings"] == ["due_after_session", "due_passed"]
 
 
 def test_the_progress_csv_is_named_after_the_group_and_the_programs_day(
@@ -620,6 +804,101 @@ def test_new_account_panel_is_gone_after_15_minutes_and_after_signing_out(
     browser.post("/sign-out", {"csrf": browser.get(group).csrf()})
     assert service.sessions.get(stored.session_id) is None
     assert handouts(signed_in(client, leader).get(group)) == {}
+
+
+def test_a_lost_password_gets_a_new_temporary_one_after_confirming(
+    client, published, leader, participant, service, stack, caplog
+):
+    """A participant of the group: a new temporary password on the same panel as a new
+    account's, after a page of its own; the old password and their sessions stop working, the
+    audit trail has it (before the change), and the participant chooses their own next time."""
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="steady")
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    theirs = signed_in(client, participant)  # a session on the participant's phone
+
+    def given() -> list[dict]:
+        entries = service.audit.page(limit=500)[0]
+        return [e for e in entries if e["action"] == "account.temporary_password"]
+
+    page = browser.get(group)
+    address = f"{group}/participants/{participant.id}/temporary-password"
+    link = (
+        f'<a href="{address}">Give a new temporary password<span class="vh"> to Sam P.</span></a>'
+    )
+    assert link in page.body
+    confirm = browser.get(address)
+    assert confirm.status == 200 and title(confirm) == "Confirm – Steady"
+    assert "Give Sam P. a new temporary password?" in unescape(confirm.body)
+    assert "Cancel, keep it" in confirm.body and given() == []  # nothing changed by looking
+
+    done = browser.post(address, {"csrf": confirm.csrf()})
+    assert (done.status, done.location) == (303, f"{group}#handout-{participant.id}")
+    page = browser.get(group)
+    password = handouts(page)[participant.username]
+    panel = page.body.split('<section class="handout"', 1)[1].split("</section>", 1)[0]
+    assert "New temporary password: give these to Sam P." in panel
+    assert "choose their own password" in panel and "Done, I have given it to them" in panel
+    entry = given()[0]
+    assert entry["participant_ids"] == [participant.id] and entry["group_id"] in group
+    assert password not in caplog.text and password not in json.dumps(given())
+
+    # The old password no longer signs in; their session there ended; the new one asks for
+    # their own password.
+    assert theirs.get("/").location == "/sign-in"
+    assert WebClient(client).sign_in(participant.username).status == 400
+    assert WebClient(client).sign_in(participant.username, password).location == (
+        "/sign-in/new-password"
+    )
+
+    # Given again: the page shows only the newest (the one before no longer works).
+    browser.post(address, {"csrf": confirm.csrf()})
+    newer = handouts(browser.get(group))
+    assert list(newer) == [participant.username] and newer[participant.username] != password
+    assert WebClient(client).sign_in(participant.username, password).status == 400
+
+    # Someone not in the group: not found, on the confirmation page and by the form.
+    elsewhere = f"{group}/participants/{leader.id}/temporary-password"
+    assert browser.get(elsewhere).status == 404
+    refused = browser.post(elsewhere, {"csrf": confirm.csrf()})
+    assert refused.status == 404
+    assert summary_links(refused) == [("participants", "That participant is not in this group.")]
+
+
+def test_a_new_temporary_password_only_for_a_participant_account(
+    client, published, leader, participant, stack
+):
+    """An account with another role besides (a leader too) is an administrator's to reset."""
+    import boto3
+
+    from tests.conftest import REGION
+
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    boto3.client("cognito-idp", region_name=REGION).admin_add_user_to_group(
+        UserPoolId=stack.user_pool_id, Username=participant.username, GroupName="leaders"
+    )
+    address = f"{group}/participants/{participant.id}/temporary-password"
+    refused = browser.post(address, {"csrf": browser.get(group).csrf()})
+    assert refused.status == 400 and handouts(refused) == {}
+    assert summary_links(refused) == [
+        (
+            "participants",
+            "Only a participant account's password can be given here; "
+            "an administrator resets the others.",
+        )
+    ]
+    assert WebClient(client).sign_in(participant.username).status == 303  # unchanged
+
+    # The API: the same use case, the password once in the answer.
+    group_id = group.rsplit("/", 1)[1]
+    path = f"/groups/{group_id}/participants/{participant.id}/temporary-password"
+    response = client.http.post(path, headers=leader.headers)
+    assert response.status_code == 400
+    assert json.loads(response.body)["error"]["code"] == "not_a_participant"
 
 
 def test_handouts_rewritten_from_an_older_read_never_drop_one_added_meanwhile(service):

@@ -189,12 +189,14 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "/leader/groups/{group_id}/assignments": ("item", "participant", "due_date", "session_date"),
     "/leader/groups/{group_id}/name": ("name",),
     "/leader/groups/{group_id}/leaders": ("leader_username",),
+    "/leader/groups/{group_id}/leaders/{leader_id}/remove": ("csrf",),
     "/leader/groups/{group_id}/archive": ("csrf",),
     "/leader/groups/{group_id}/unarchive": ("csrf",),
     "/leader/groups/{group_id}/attention/seen": ("participant", "reason", "fingerprint"),
     "/leader/groups/{group_id}/attention/settings": ("inactive_days",),
     "/leader/groups/{group_id}/participants/{participant_id}/remove": ("csrf",),
     "/leader/groups/{group_id}/participants/{participant_id}/handed-over": ("csrf",),
+    "/leader/groups/{group_id}/participants/{participant_id}/temporary-password": ("csrf",),
     "/leader/groups/{group_id}/assignments/{assignment_id}/dates": ("due_date", "session_date"),
     "/leader/groups/{group_id}/assignments/{assignment_id}/remove": ("csrf",),
     "/account/privacy/share": ("group_id", "share", "locale"),
@@ -413,6 +415,8 @@ class Steps:
             },
             "/leader/groups/{group_id}/name": {"name": "Renamed group"},
             "/leader/groups/{group_id}/leaders": {"leader_username": self.leader.username},
+            # The group's only leader: refused (never the last one), whatever the form holds.
+            "/leader/groups/{group_id}/leaders/{leader_id}/remove": {},
             "/leader/groups/{group_id}/archive": {},
             "/leader/groups/{group_id}/unarchive": {},
             "/leader/groups/{group_id}/attention/seen": {
@@ -423,6 +427,7 @@ class Steps:
             "/leader/groups/{group_id}/attention/settings": {"inactive_days": "7"},
             "/leader/groups/{group_id}/participants/{participant_id}/remove": {},
             "/leader/groups/{group_id}/participants/{participant_id}/handed-over": {},
+            "/leader/groups/{group_id}/participants/{participant_id}/temporary-password": {},
             "/leader/groups/{group_id}/assignments/{assignment_id}/dates": {
                 "due_date": "2026-12-01",
                 "session_date": "2026-12-02",
@@ -430,7 +435,10 @@ class Steps:
             "/leader/groups/{group_id}/assignments/{assignment_id}/remove": {},
         }
         concrete = path.format(
-            group_id=group_id, participant_id=self.participant.id, assignment_id=assignment_id
+            group_id=group_id,
+            participant_id=self.participant.id,
+            assignment_id=assignment_id,
+            leader_id=self.leader.id,
         )
         return web, {"csrf": csrf, **forms[path]}, concrete
 

@@ -141,6 +141,45 @@ def test_home_when_everything_is_done_and_when_nothing_is_assigned(
     assert "Nothing is assigned to you right now" in empty.body and 'href="/library"' in empty.body
 
 
+def test_an_archived_group_leaves_what_was_finished_and_drops_what_was_not(
+    client, published, track, participant, leader
+):
+    """Archiving a group: its reading leaves the participant's list, what they finished in it
+    stays on their home page under Finished (their record of their work), in both the page and
+    the API; the archived group's track is over (no progress line)."""
+    group_id = assign(
+        client,
+        leader,
+        participant,
+        track_id="starter",
+        due_date="2030-01-16",
+        session_date="2030-01-15",
+    )
+    complete(client, participant, "thinking-traps")
+    archived = client.http.patch(
+        f"/groups/{group_id}", headers=leader.headers, body=json.dumps({"archived": True})
+    )
+    assert archived.status_code == 200
+    page = signed_in(client, participant).get("/")
+    assert 'id="next-up"' not in page.body and 'id="later"' not in page.body
+    assert "Nothing is assigned to you right now" in page.body  # not "you finished everything"
+    finished = page.body.split('<details class="finished">')[1].split("</details>")[0]
+    assert "Finished (1)" in finished and titles_in(finished) == ["Thinking traps"]
+    assert "Read before" not in finished  # that group meets no more
+    assert "Starter track" not in page.body
+    mine = json.loads(client.http.get("/me/assignments", headers=participant.headers).body)
+    assert [(a["module_id"], a["status"], a["group_archived"]) for a in mine["assignments"]] == [
+        ("thinking-traps", "completed", True)
+    ]
+    # Assigned again in an active group, a reading the archived group dropped is back on the list.
+    assign(client, leader, participant, module_id="breathing-and-grounding")
+    page = signed_in(client, participant).get("/")
+    assert titles_in(page.body.split('id="next-up"')[1].split("</section>")[0]) == [
+        "Breathing and grounding"
+    ]
+    assert "Finished (1)" in page.body
+
+
 def test_home_in_spanish_names_the_session_day_in_spanish(
     client, published, track, participant, leader
 ):
@@ -173,6 +212,21 @@ def test_library_lists_every_topic_and_searches_on_the_server(client, published,
     assert '<option value="addiction" selected>' in topic.body
     nothing = browser.get("/library?q=zebra")
     assert titles_in(nothing.body) == [] and "No lesson matches" in nothing.body
+
+
+def test_library_marks_the_lessons_the_participant_completed(client, published, participant):
+    complete(client, participant, "thinking-traps")
+    page = signed_in(client, participant).get("/library")
+    cards = {
+        title: card for card in page.body.split('<li class="card"')[1:] for title in titles_in(card)
+    }
+    assert '<span aria-hidden="true">✓</span> Done</span>' in cards["Thinking traps"]
+    assert "Done" not in cards["Breathing and grounding"]
+    # Read in Spanish, an English lesson's card is in English, its status in Spanish.
+    spanish = signed_in(client, participant, language="es").get("/library?q=traps")
+    assert '<span class="status" lang="es"><span aria-hidden="true">✓</span> Terminado' in (
+        spanish.body
+    )
 
 
 def test_library_bad_search_comes_back_with_an_error_summary(client, published, participant):

@@ -45,7 +45,9 @@ def assert_secure(response, prod: bool, where) -> None:  # type: ignore[no-untyp
 
 def call(client, world: World, route, role: str):  # type: ignore[no-untyped-def]
     row = ROWS[route]
-    path = row.path.format(g=world.group_id, a=world.assignment_id, p=world.member.id)
+    path = row.path.format(
+        g=world.group_id, a=world.assignment_id, p=world.member.id, o=world.owner.id
+    )
     headers = {"Content-Type": "application/json"}
     if role == "anonymous":
         # With no Authorization header at all, API Gateway answers before the function runs

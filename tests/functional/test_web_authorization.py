@@ -189,6 +189,19 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("POST", "/leader/groups/{group_id}/attention/settings"): PageRow(
         "/leader/groups/{g}/attention/settings", {"inactive_days": "9"}, expect=LEADER_POST
     ),
+    # The owner is the group's only leader: never removed (409), on the page or by its form.
+    ("GET", "/leader/groups/{group_id}/leaders/{leader_id}/remove"): PageRow(
+        "/leader/groups/{g}/leaders/{o}/remove", expect=(SIGN_IN, 403, 409, 404)
+    ),
+    ("POST", "/leader/groups/{group_id}/leaders/{leader_id}/remove"): PageRow(
+        "/leader/groups/{g}/leaders/{o}/remove", {}, expect=(SIGN_IN, 403, 409, 404)
+    ),
+    ("GET", "/leader/groups/{group_id}/participants/{participant_id}/temporary-password"): PageRow(
+        "/leader/groups/{g}/participants/{m}/temporary-password", expect=LEADER_PAGE
+    ),
+    ("POST", "/leader/groups/{group_id}/participants/{participant_id}/temporary-password"): PageRow(
+        "/leader/groups/{g}/participants/{m}/temporary-password", {}, expect=LEADER_POST
+    ),
     ("GET", "/leader/groups/{group_id}/participants/{participant_id}/remove"): PageRow(
         "/leader/groups/{g}/participants/{m}/remove", expect=LEADER_PAGE
     ),
@@ -256,6 +269,7 @@ def world(client, published, stack):  # type: ignore[no-untyped-def]
     return {
         "group_id": group_id,
         "member_id": member.id,
+        "owner_id": owner.id,
         "assignment_id": json.loads(assigned.body)["assignment_id"],
         "accounts": {"participant": other, "leader": owner, "other-leader": other_leader},
     }
@@ -264,7 +278,9 @@ def world(client, published, stack):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(("method", "path"), sorted(PAGE_ROWS))
 def test_page_for_every_caller(client, world, method, path):
     row = PAGE_ROWS[(method, path)]
-    concrete = row.path.format(g=world["group_id"], m=world["member_id"], a=world["assignment_id"])
+    concrete = row.path.format(
+        g=world["group_id"], m=world["member_id"], a=world["assignment_id"], o=world["owner_id"]
+    )
     for caller, expected in zip(CALLERS, row.expect, strict=True):
         browser = WebClient(client)
         if caller != "anonymous":

@@ -41,6 +41,8 @@ EXPECTED_ACTIONS = {
         "cognito-idp:AdminDisableUser",
         "cognito-idp:AdminEnableUser",
         "cognito-idp:ListUsersInGroup",
+        "cognito-idp:ListUsers",  # a username by account id (Accounts.username_of)
+        "cognito-idp:AdminSetUserPassword",  # a new temporary password (not permanent)
         "cognito-idp:AdminSetUserMFAPreference",
         "cognito-idp:AdminUserGlobalSignOut",
         "kms:Decrypt",

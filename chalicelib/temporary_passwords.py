@@ -1,0 +1,88 @@
+"""A new temporary password for a participant who lost or forgot theirs: given by a group
+leader of one of their groups, the way the first one was (``enrolment``), and handed over the
+same way (the web keeps it in the leader's own session until handed over: ``sign_in``).
+
+Only for a participant account (an account with any other role is an admin's to reset): a
+leader reaches the people in their own groups, no one else. The old password stops working, the
+account is signed out everywhere (Cognito and this site's web sessions), and at the next sign-in
+the participant chooses their own password.
+
+The audit entry is written before the change, not after it: a change to someone's sign-in
+is never left unrecorded (a failure after the entry leaves the record of an attempt). The
+participant finds it in "Who sees your records" (``records/audit.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.accounts import Accounts, temporary_password
+from chalicelib.clock import Clock
+from chalicelib.errors import BadRequest, NotFound
+from chalicelib.groups import led_group
+from chalicelib.identity import PARTICIPANTS, Caller
+from chalicelib.records.audit import AuditRecords, new_entry
+from chalicelib.records.groups import GroupRecords
+from chalicelib.records.sessions import SessionRecords
+
+
+@dataclass(frozen=True)
+class NewTemporaryPassword:
+    participant_id: str
+    username: str
+    display_name: str  # the name the group's leaders gave them
+    # Returned once to the group leader, never stored here.
+    temporary_password: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "participant_id": self.participant_id,
+            "username": self.username,
+            "display_name": self.display_name,
+            "temporary_password": self.temporary_password,
+        }
+
+
+@dataclass
+class TemporaryPasswords:
+    records: GroupRecords
+    accounts: Accounts
+    sessions: SessionRecords
+    audit: AuditRecords
+    clock: Clock
+
+    def give(self, caller: Caller, group_id: str, participant_id: str) -> NewTemporaryPassword:
+        """A new temporary password for a participant in a group ``caller`` leads (archived
+        too: its participants keep signing in for a while). ``NotFound`` for someone not in the
+        group or an account that no longer exists; ``BadRequest`` (``not_a_participant``) for an
+        account with another role than participant."""
+        group = led_group(self.records, caller, group_id)
+        member = group.member(participant_id) if isinstance(participant_id, str) else None
+        if member is None:
+            raise NotFound("That participant is not in this group.", code="participant_not_found")
+        username = self.accounts.username_of(member.participant_id)
+        if username is None:
+            raise NotFound("That participant's account no longer exists.", code="account_not_found")
+        account = self.accounts.find(username)
+        if account.id != member.participant_id or account.roles != frozenset({PARTICIPANTS}):
+            raise BadRequest(
+                "Only a participant account's password can be given here; "
+                "an administrator resets the others.",
+                code="not_a_participant",
+            )
+        self.audit.record(
+            new_entry(
+                caller.id,
+                caller.roles,
+                "account.temporary_password",
+                self.clock.iso(),
+                group_id=group.group_id,
+                participant_ids=[account.id],
+                detail={"account_id": account.id},
+            )
+        )
+        password = temporary_password()
+        self.accounts.set_temporary_password(account.username, password)
+        self.sessions.end_all(account.id)
+        return NewTemporaryPassword(account.id, account.username, member.display_name, password)

@@ -1,14 +1,18 @@
 """The words around a lesson, in each language a module can be read in.
 
-A participant's pages (sign-in, two-step sign-in, home, modules) follow the browser's language
-(or ``?locale=es``): everything around the lessons, the crisis resources first of all. Leader
-pages are English. Spanish follows the modules' own register (usted).
+A participant's pages (sign-in, two-step sign-in, home, modules) are in the language chosen
+with the link at the top of every page (or ``?locale=es``, kept in a cookie), else the
+browser's: everything around the lessons, the crisis resources first of all. Leader pages are
+English. Spanish follows the modules' own register (usted).
 """
 
 from __future__ import annotations
 
 from chalicelib.library import MAX_QUERY_LENGTH
 from chalicelib.worksheets import MAX_FIELD_CHARS
+
+# Each language by its own name: the link to the other language says where it goes.
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {

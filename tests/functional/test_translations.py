@@ -15,7 +15,7 @@ import pytest
 
 from chalicelib.library import lesson_code
 from steady_content import lockfile, pipeline
-from tests.conftest import CONTENT, as_first_version
+from tests.conftest import CONTENT, as_first_version, shipped_version
 from tests.functional.web_client import WebClient
 
 MODULE = "cravings-and-urge-surfing"
@@ -438,3 +438,78 @@ def test_leader_pages_stay_english_and_offer_no_other_language(client, published
     assert '<html lang="en">' in groups.body and 'class="lang-choice"' not in groups.body
     assert "set-cookie" not in groups.headers
     assert '<html lang="es">' in browser.get("/library").body  # a page participants see too
+
+
+# -- a lesson with no Spanish version, on a Spanish page ------------------------------------------
+
+ENGLISH_ONLY = "refusal-skills"  # a knowledge check and a worksheet, no Spanish version
+UNTRANSLATED = f"/lesson/{lesson_code(ENGLISH_ONLY)}"
+
+
+def english_parts_marked(body: str) -> None:
+    """The page is Spanish around the lesson; the lesson's own English words say they are."""
+    assert '<html lang="es">' in body
+    assert re.search("<title>(Error: )?Lección – Steady</title>", body)
+    for spanish in ("Salida rápida", "¿Necesita ayuda ahora?", "Biblioteca", "Su lectura"):
+        assert spanish in body
+    assert '<p class="notice" role="note">Esta lección todavía no está en español.</p>' in body
+    assert '<h1 lang="en">Refusal skills</h1>' in body
+    assert '<div class="body" id="text" lang="en">' in body
+    assert re.search(r'<legend lang="en">1\. [A-Z]', body)  # the knowledge check
+    assert re.search(r'<label for="q0-0" lang="en">', body)
+    assert 'class="ws-label" lang="en">' in body  # the worksheet
+    assert "En esta página" in body and "Su hoja de trabajo" in body  # around them: Spanish
+    assert "Read in English" not in body and "Leer en español" not in body
+
+
+def test_a_lesson_with_no_spanish_version_stays_on_a_spanish_page(
+    client, published_all, participant
+):
+    browser = WebClient(client, language="es")
+    assert browser.sign_in(participant.username).status == 303
+
+    page = browser.get(UNTRANSLATED)
+
+    assert page.status == 200
+    english_parts_marked(page.body)
+    assert "Marcar como terminado" in page.body and 'name="locale" value="en"' in page.body
+    version = str(shipped_version(ENGLISH_ONLY))
+    # A form sent from it comes back on the same Spanish page: a partly answered check ...
+    partial = browser.post(
+        f"{UNTRANSLATED}/complete",
+        {"csrf": page.csrf(), "version": version, "locale": "en", "q0": "1"},
+    )
+    assert partial.status == 400 and "una respuesta para la pregunta 2" in partial.body
+    english_parts_marked(partial.body)
+    # ... and a refused worksheet.
+    refused = browser.post(
+        f"{UNTRANSLATED}/worksheet",
+        {
+            "csrf": page.csrf(),
+            "version": version,
+            "locale": "en",
+            "answer-offer-person": "x" * 2001,
+        },
+    )
+    assert refused.status == 400 and '<html lang="es">' in refused.body
+    english_parts_marked(refused.body)
+    # Completed: the feedback is the lesson's English, around it Spanish.
+    done = browser.post(
+        f"{UNTRANSLATED}/complete",
+        {"csrf": page.csrf(), "version": version, "locale": "en", "q0": "1", "q1": "0", "q2": "2"},
+    )
+    assert (done.status, done.location) == (303, f"{UNTRANSLATED}#complete")
+    after = browser.get(UNTRANSLATED)
+    assert "Lo marcó como terminado" in after.body and '<p lang="en">' in after.body
+    assert re.search(r'<p><strong lang="en">[A-Z]', after.body)  # the question answered
+
+
+def test_the_same_lesson_on_an_english_page_marks_nothing(client, published_all, participant):
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+
+    page = browser.get(UNTRANSLATED)
+
+    assert '<html lang="en">' in page.body and "<h1>Refusal skills</h1>" in page.body
+    assert ' lang="en"' not in page.body.split("<main", 1)[1]
+    assert "todavía no" not in page.body and "not in English" not in page.body

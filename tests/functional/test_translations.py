@@ -218,11 +218,13 @@ def test_a_spanish_browser_gets_a_spanish_home_page(client, assigned, participan
     )["title"]
     assert f'<a href="{LESSON}?locale=es">{spanish_title}</a>' in home.body  # assigned, in Spanish
     assert "Sin empezar" in home.body
-    # A module with no translation is listed in English, marked as English for screen readers.
+    # A module with no translation is listed in English, marked as English for screen readers
+    # and labelled for everyone else.
     library = browser.get("/library")
     assert '<html lang="es">' in library.body and "Recuperación" in library.body
     untranslated = f"/lesson/{lesson_code('thinking-traps')}"
-    assert f'<li class="card" lang="en">\n    <a href="{untranslated}">' in library.body
+    label = '<span class="lang-note">(en inglés)</span>'
+    assert f'<a href="{untranslated}" lang="en">Thinking traps</a> {label}' in library.body
     assert "988" in library.body and "1-800-662-4357" in library.body
     assert "988" in home.body and "1-800-662-4357" in home.body
 
@@ -256,7 +258,7 @@ def test_the_library_search_reads_each_lesson_in_the_language_it_is_listed_in(
     # ... and a lesson listed in English (no translation) in its English text.
     fallback = spanish.get("/library?q=fortune")
     untranslated = f"/lesson/{lesson_code('thinking-traps')}"
-    assert f'<li class="card" lang="en">\n    <a href="{untranslated}">' in fallback.body
+    assert f'<a href="{untranslated}" lang="en">Thinking traps</a>' in fallback.body
     english = WebClient(client)
     assert english.sign_in(participant.username).status == 303
     assert f'<a href="{LESSON}">' in english.get("/library?q=bottle").body

@@ -339,6 +339,20 @@ class ModuleLibrary:
         """Every published track: ``{"id", "title", "summary", "version", "modules": [ids]}``."""
         return list((self._pointer(tracks_key()) or {"tracks": []})["tracks"])
 
+    def track_titles(self, locale: str = DEFAULT_LOCALE) -> dict[str, tuple[str, str]]:
+        """Each published track's title and the language it is in, ``{id: (title, locale)}``:
+        in ``locale`` where the track is published in it (``<id>.es.yaml``), else English.
+        Only the title: what a track lists is always the English track's (one curriculum)."""
+        titles = {t["id"]: (str(t.get("title", t["id"])), DEFAULT_LOCALE) for t in self.tracks()}
+        if check_locale(locale) != DEFAULT_LOCALE:
+            translated = self._pointer(tracks_key(locale)) or {"tracks": []}
+            titles.update(
+                (t["id"], (str(t["title"]), locale))
+                for t in translated["tracks"]
+                if t.get("id") in titles and t.get("title")
+            )
+        return titles
+
     def track(self, track_id: str) -> dict[str, Any]:
         """One track by id; raises ``NotFound``."""
         check_module_id(track_id)

@@ -129,6 +129,7 @@ class TrackProgress:
     title: str
     done: int
     total: int
+    locale: str = DEFAULT_LOCALE  # the language ``title`` is in
 
 
 @dataclass(frozen=True)
@@ -521,8 +522,8 @@ class Reading:
         completed: CompletedVersions | None = None,
     ) -> MyReading:
         """``my_assignments`` with titles in ``locale`` where translated, and the progress
-        through each assigned track. ``completed``: what the caller completed, if this request
-        has just read it."""
+        through each assigned track (its title in ``locale`` where translated too).
+        ``completed``: what the caller completed, if this request has just read it."""
         catalog = {m["id"]: m for m in self.library.catalog(locale=locale)}
         rows = [
             replace(
@@ -536,15 +537,14 @@ class Reading:
             for r in self.my_assignments(caller, completed)
         ]
         track_ids = list(dict.fromkeys(t for row in rows for t in row.track_ids))
-        titles = (
-            {t["id"]: t.get("title", t["id"]) for t in self.library.tracks()} if track_ids else {}
-        )
+        titles = self.library.track_titles(locale) if track_ids else {}
         tracks = tuple(
             TrackProgress(
                 tid,
-                titles.get(tid, tid),
+                titles.get(tid, (tid, DEFAULT_LOCALE))[0],
                 sum(1 for r in rows if tid in r.track_ids and r.status.done),
                 sum(1 for r in rows if tid in r.track_ids),
+                titles.get(tid, (tid, DEFAULT_LOCALE))[1],
             )
             for tid in track_ids
         )

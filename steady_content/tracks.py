@@ -14,7 +14,8 @@ modules:                         # module ids, in reading order
 ``load`` checks one file: the track rules below (TR0xx, each registered in
 ``steady_content.registry`` at the ``track`` stage); that every listed module exists is a
 folder-wide rule (TR030) in ``steady_content.pipeline``. Publishing writes every track of a
-locale to ``chalicelib.library.tracks_key(locale)``.
+locale to ``chalicelib.library.tracks_key(locale)``. The service reads only the title of a
+translated track (``ModuleLibrary.track_titles``): what a track lists is the English one's.
 """
 
 from __future__ import annotations

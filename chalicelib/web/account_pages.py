@@ -214,4 +214,9 @@ def reminders_stop(visit: Visit) -> Html:
     locale = services.current().reminders.stop(visit.query.get("t"))
     if locale is None:
         return Html("reminders_stopped.html", {"lang": visit.language(), "stopped": False}, 400)
-    return Html("reminders_stopped.html", {"lang": locale, "stopped": True})
+    # In the messages' language, unless the page's own was asked for (its language link).
+    asked = visit.query.get("locale")
+    return Html(
+        "reminders_stopped.html",
+        {"lang": asked if asked in WORDS else locale, "stopped": True},
+    )

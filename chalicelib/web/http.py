@@ -5,6 +5,9 @@
 an authenticator to set one up (``chalicelib.mfa``), (3) checks the caller's role,
 (4) checks the CSRF token of every form post, (5) calls a plain handler with a ``Visit`` and
 (6) turns its result, or a ``SteadyError``, into an HTML response with the security headers.
+A participant's page links to itself in the other language (``?locale=``); opening a
+participant's page with ``?locale=`` keeps that choice in a cookie (``LANG_COOKIE``), which
+``Visit.language`` reads before the browser's Accept-Language.
 Every page registered this way is listed in ``Pages.registry`` so the web authorization test
 can insist on a row per page. Pages do not use the API's bearer-token authorizer: browsers
 send the session cookie instead.
@@ -18,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar, cast
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote, urlencode
 
 from chalice import Blueprint, Response
 
@@ -78,19 +81,25 @@ class Visit:
         return self.cookies.get(SIGN_IN_CSRF_COOKIE, "")
 
     def language(self) -> str:
-        """The page's language: ``locale`` from the query or the form, else what the browser
-        asks for, else the default; a locale the service does not have falls back too, so a
-        page in the wrong language is never an error page."""
+        """The page's language: ``locale`` from the query or the form (this request's own
+        choice), else the language the participant chose before (``LANG_COOKIE``), else what
+        the browser asks for, else the default. A locale the service does not have is passed
+        over, so a page in the wrong language is never an error page."""
         from chalicelib.library import preferred_locale
-        from chalicelib.vocabulary import DEFAULT_LOCALE
+        from chalicelib.vocabulary import LOCALES
 
-        try:
-            return preferred_locale(
-                self.query.get("locale") or self.form.get("locale"),
-                self.headers.get("accept-language"),
-            )
-        except BadRequest:
-            return DEFAULT_LOCALE
+        for asked in (self.query.get("locale"), self.form.get("locale"), self.chosen_language):
+            if asked in LOCALES:
+                return str(asked)
+        return preferred_locale(None, self.headers.get("accept-language"))
+
+    @property
+    def chosen_language(self) -> str | None:
+        """The language kept in ``LANG_COOKIE`` (``None``: none, or not one the service has)."""
+        from chalicelib.vocabulary import LOCALES
+
+        chosen = self.cookies.get(LANG_COOKIE)
+        return chosen if chosen in LOCALES else None
 
     def signed_in(self) -> Caller:
         if self.caller is None:
@@ -121,6 +130,11 @@ class Asset:
 
 
 SIGN_IN_CSRF_COOKIE = "steady_signin"
+# The language a participant chose for the pages ("en" or "es", nothing else), kept a year so
+# the next sign-in page is in it too. Set when a participant page is opened with ``?locale=``
+# (the language link at the top of every page, a lesson's "Leer en español").
+LANG_COOKIE = "steady_lang"
+LANG_SECONDS = 365 * 86_400
 
 
 def session_cookie(session_id: str) -> str:
@@ -136,6 +150,10 @@ def expired_session_cookie() -> str:
 
 def sign_in_csrf_cookie(token: str) -> str:
     return f"{SIGN_IN_CSRF_COOKIE}={token}; Secure; HttpOnly; SameSite=Strict; Path={SIGN_IN_PATH}; Max-Age=3600"
+
+
+def language_cookie(locale: str) -> str:
+    return f"{LANG_COOKIE}={locale}; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age={LANG_SECONDS}"
 
 
 def parse_cookies(header: str | None) -> dict[str, str]:
@@ -219,11 +237,41 @@ def access_ends(caller: Caller | None) -> str | None:
     return datetime.fromtimestamp(ends_at, UTC).isoformat().replace("+00:00", "Z")
 
 
-def page(result: Html, visit: Visit) -> Response:
+def own_address(route: str, method: str, params: dict[str, str], query: dict[str, str]) -> str:
+    """The address a browser opens to see the page this request shows, without ``locale``:
+    for a GET, the request's own path and query; for a form post shown again (a refused
+    answer), the page of the nearest route above it that a browser can open
+    (``/lesson/{code}/complete`` → the lesson, ``/account/data/delete`` → ``/account/data``)."""
+    if method != "GET":
+        pages = {spec.path for spec in Pages.registry if spec.method == "GET"}
+        parts = route.split("/")
+        while len(parts) > 1 and "/".join(parts) not in pages:
+            parts.pop()
+        route, query = "/".join(parts) or "/", {}
+    path = re.sub(r"\{(\w+)\}", lambda m: quote(params.get(m.group(1), ""), safe=""), route)
+    kept = {k: v for k, v in query.items() if k != "locale"}
+    return path + ("?" + urlencode(kept) if kept else "")
+
+
+def language_link(address: str, lang: str) -> dict[str, str]:
+    """The link to this page in the other language: ``?locale=`` names it (and keeps it)."""
+    other = words.WORDS[lang]["switch_lang"]
+    sep = "&" if "?" in address else "?"
+    return {
+        "href": f"{address}{sep}locale={other}",
+        "lang": other,
+        "name": words.LANGUAGE_NAMES[other],
+    }
+
+
+def page(result: Html, visit: Visit, address: str | None = None) -> Response:
+    """``result`` as an HTML page; with ``address`` (the page's own, ``own_address``), with the
+    link to it in the other language (participants' pages only: leader pages are English)."""
     lang = result.context.get("lang", "en")
     context = {
         **render.page_context(lang, visit.caller, visit.csrf_token, services.current().clock.zone),
         "access_ends": access_ends(visit.caller),
+        "language_choice": language_link(address, lang) if address is not None else None,
         **result.context,
     }
     return _response(render.render(result.template, context), result.status, {}, result.cookies)
@@ -340,6 +388,16 @@ class Pages:
                         )
                         csrf.check(visit.csrf_token, form.get(csrf.FIELD))
                     result = handler(visit)
+                    # ``?locale=`` on a participant's page is a choice of language: kept.
+                    asked = visit.query.get("locale")
+                    chosen: tuple[str, ...] = ()
+                    if (
+                        method == "GET"
+                        and not leaders_only
+                        and asked in words.WORDS
+                        and visit.chosen_language != asked
+                    ):
+                        chosen = (language_cookie(str(asked)),)
                 except Unauthenticated:
                     return redirect(SIGN_IN_PATH, stale_cookie or (expired_session_cookie(),))
                 except SteadyError as error:
@@ -349,7 +407,7 @@ class Pages:
                         )
                     return error_page(error, visit, english_only=leaders_only)
                 if isinstance(result, Redirect):
-                    return redirect(result.location, stale_cookie + result.cookies)
+                    return redirect(result.location, stale_cookie + chosen + result.cookies)
                 if isinstance(result, Asset):
                     return Response(
                         body=result.text,
@@ -363,9 +421,13 @@ class Pages:
                 if isinstance(result, Download):
                     return _response(result.file.text, 200, result.headers())
                 html = Html(
-                    result.template, result.context, result.status, stale_cookie + result.cookies
+                    result.template,
+                    result.context,
+                    result.status,
+                    stale_cookie + chosen + result.cookies,
                 )
-                return page(html, visit)
+                address = None if leaders_only else own_address(path, method, params, visit.query)
+                return page(html, visit, address)
 
             view.__name__ = "page_" + handler.__name__
             view.__doc__ = handler.__doc__

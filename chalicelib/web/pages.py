@@ -13,9 +13,7 @@ from chalicelib import mfa, services
 from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, Unauthenticated
 from chalicelib.identity import LEADERS, PARTICIPANTS, Caller
-from chalicelib.library import (
-    preferred_locale,
-)
+from chalicelib.library import check_locale, preferred_locale
 from chalicelib.sign_in import CHALLENGE, CODE, Session
 from chalicelib.statuses import (
     COMPLETED,
@@ -195,5 +193,9 @@ def stylesheet(visit: Visit) -> Asset:
 
 
 def reading_locale(visit: Visit) -> str:
-    """The language to read in: ``?locale=``, else what the browser asks for, else English."""
-    return preferred_locale(visit.query.get("locale"), visit.headers.get("accept-language"))
+    """The language to read in: ``?locale=`` (one the service does not have is refused), else
+    the language chosen before, else what the browser asks for, else English."""
+    asked = visit.query.get("locale")
+    if asked is not None:
+        return check_locale(asked)
+    return visit.chosen_language or preferred_locale(None, visit.headers.get("accept-language"))

@@ -11,6 +11,7 @@ names no topic; the old ``/read/<module-id>`` addresses redirect there.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -187,16 +188,32 @@ def lesson_page(visit: Visit) -> Html:
     return lesson_view(visit.signed_in(), _module_for(visit), reading_locale(visit), visit.query)
 
 
-def lesson_view(caller: Caller, module_id: str, locale: str, query: Mapping[str, str]) -> Html:
-    """The lesson page: the text, the knowledge check or its feedback, the worksheet."""
+def form_page_language(visit: Visit) -> str:
+    """The language of the lesson page a lesson's form was sent from. The form's ``locale``
+    is the language of the version read: a Spanish one was read on a Spanish page; an English
+    one on a page in the language chosen (a lesson with no Spanish version yet is shown in
+    English on a Spanish page)."""
+    locale = visit.form.get("locale")
+    if locale in WORDS and locale != DEFAULT_LOCALE:
+        return str(locale)
+    return replace(visit, form={}).language()
+
+
+def lesson_view(caller: Caller, module_id: str, lang: str, query: Mapping[str, str]) -> Html:
+    """The lesson page in ``lang``: the text, the knowledge check or its feedback, the
+    worksheet. A lesson with no version in ``lang`` is read in English on a page that stays
+    in ``lang`` (the template marks the English parts and says why)."""
     svc = services.current()
-    lesson = svc.reading.lesson(caller, module_id, locale)
+    lesson = svc.reading.lesson(caller, module_id, lang)
     reading = lesson.reading
-    lang = reading.locale
     # Offer the other language: English always exists; a translation only where published.
+    # Not while the lesson is not in the page's language: there is no other version to offer.
     other = WORDS[lang]["switch_lang"]
-    translated = other == DEFAULT_LOCALE or any(
-        m["id"] == module_id and m["locale"] == other for m in svc.library.catalog(locale=other)
+    translated = reading.locale == lang and (
+        other == DEFAULT_LOCALE
+        or any(
+            m["id"] == module_id and m["locale"] == other for m in svc.library.catalog(locale=other)
+        )
     )
     next_up = reading.next_up
     return Html(
@@ -278,7 +295,7 @@ def complete(visit: Visit) -> Any:
         if error.code != "invalid_answers":
             raise
         # A partly answered check: the same page, the answers kept, each missing one named.
-        view = lesson_view(caller, module_id, locale, {})
+        view = lesson_view(caller, module_id, form_page_language(visit), {})
         return _again(view, _missing_answers(view, chosen, error, "answer_question"), chosen, 400)
     return Redirect(lesson_path(module_id, locale) + "#complete")
 
@@ -303,7 +320,7 @@ def retake(visit: Visit) -> Any:
         if error.code != "invalid_answers":
             raise
         # Every question needs an answer this time: the same page, the answers kept.
-        view = lesson_view(caller, module_id, locale, {})
+        view = lesson_view(caller, module_id, form_page_language(visit), {})
         errors = _missing_answers(view, chosen, error, "retake_answer_question")
         return _again(view, errors, chosen, 400)
     except Conflict as error:
@@ -311,7 +328,7 @@ def retake(visit: Visit) -> Any:
             raise
         # Answered again from another page meanwhile: the latest result, and this form again
         # (the answers kept) with the next attempt number.
-        view = lesson_view(caller, module_id, locale, {})
+        view = lesson_view(caller, module_id, form_page_language(visit), {})
         errors = [("retake", words.message(error, view.context["lang"]))]
         return _again(view, errors, chosen, 409)
     return Redirect(lesson_path(module_id, locale) + "#complete")

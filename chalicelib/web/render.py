@@ -70,8 +70,13 @@ def environment() -> Any:
                     extensions=["chalicelib.web.fragments.FragmentCache"],
                 )
                 # ``preview``: the banner ``steady-content preview`` adds above a page; None here.
+                # ``language_choice``: the link to the page in the other language (``http.page``).
                 env.globals.update(
-                    program=PROGRAM, quick_exit=QUICK_EXIT, css_url=stylesheet().url, preview=None
+                    program=PROGRAM,
+                    quick_exit=QUICK_EXIT,
+                    css_url=stylesheet().url,
+                    preview=None,
+                    language_choice=None,
                 )
                 env.filters["clock"] = clock
                 # The page's ``zone`` (``page_context``): stored times are shown in it.

@@ -1,14 +1,18 @@
 """The words around a lesson, in each language a module can be read in.
 
-A participant's pages (sign-in, two-step sign-in, home, modules) follow the browser's language
-(or ``?locale=es``): everything around the lessons, the crisis resources first of all. Leader
-pages are English. Spanish follows the modules' own register (usted).
+A participant's pages (sign-in, two-step sign-in, home, modules) are in the language chosen
+with the link at the top of every page (or ``?locale=es``, kept in a cookie), else the
+browser's: everything around the lessons, the crisis resources first of all. Leader pages are
+English. Spanish follows the modules' own register (usted).
 """
 
 from __future__ import annotations
 
 from chalicelib.library import MAX_QUERY_LENGTH
 from chalicelib.worksheets import MAX_FIELD_CHARS
+
+# Each language by its own name: the link to the other language says where it goes.
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -98,6 +102,8 @@ WORDS: dict[str, dict[str, str]] = {
         "switch_lang": "es",
         "your_reading": "Your reading",
         "lesson": "Lesson",
+        "not_translated": "This lesson is not in English yet.",
+        "in_english": "(in English)",
         "next_up": "Next up",
         "before_group": "Read before {weekday}'s group, {date}",
         "your_tracks": "Your tracks",
@@ -262,6 +268,8 @@ WORDS: dict[str, dict[str, str]] = {
         "switch_lang": "en",
         "your_reading": "Su lectura",
         "lesson": "Lección",
+        "not_translated": "Esta lección todavía no está en español.",
+        "in_english": "(en inglés)",
         "next_up": "Lo siguiente",
         "before_group": "Léalo antes del grupo del {weekday}, {date}",
         "your_tracks": "Sus rutas de lectura",

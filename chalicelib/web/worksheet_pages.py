@@ -18,7 +18,7 @@ from chalicelib import services, text
 from chalicelib.errors import BadRequest
 from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.web.http import Html, Redirect, Visit
-from chalicelib.web.words import WORDS, answer_error
+from chalicelib.web.words import answer_error
 from chalicelib.worksheets import CONTACT, FieldError, MyWorksheet
 
 PREFIX = "answer-"
@@ -214,12 +214,12 @@ def save(visit: Visit) -> Any:
     try:
         svc.worksheets.save(caller, module_id, version, answers, locale)
     except FieldError as error:
-        lang = locale if locale in WORDS else DEFAULT_LOCALE
+        lang = reading_pages.form_page_language(visit)
         fields = tuple(
             _with_error(f, error, lang) if f.id == error.field_id else f
             for f in (_typed(s, answers.get(str(s["id"]))) for s in specs)
         )
-        page = reading_pages.lesson_view(caller, module_id, locale, {})
+        page = reading_pages.lesson_view(caller, module_id, lang, {})
         # What is saved stays saved (and shareable): the refused answers changed nothing.
         stored = page.context.get("worksheet")
         form = WorksheetForm(

@@ -120,6 +120,22 @@ def test_module_page_weight_dark_mode_and_print(browser, base_url, artifacts):
     page.wait_for_url(f"**{LESSON}?locale=es")
     assert page.locator("html").get_attribute("lang") == "es"
     check_page(page, artifacts, "module-spanish")
+    # The choice is kept: the library from the menu is Spanish too, until "English" is chosen.
+    page.get_by_role("link", name="Biblioteca", exact=True).click()
+    page.wait_for_url("**/library")
+    assert page.locator("html").get_attribute("lang") == "es"
+    check_page(page, artifacts, "library-spanish")
+    # A lesson with no Spanish version: its English text on a page that stays Spanish.
+    page.get_by_role("link", name="Refusal skills", exact=True).click()
+    page.wait_for_url("**/lesson/*")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator("h1").get_attribute("lang") == "en"
+    assert page.get_by_text("Esta lección todavía no está en español.").is_visible()
+    check_page(page, artifacts, "lesson-untranslated-spanish")
+    page.get_by_role("link", name="Biblioteca", exact=True).click()
+    page.get_by_role("link", name="English", exact=True).click()
+    page.wait_for_url("**/library?locale=en")
+    assert page.locator("html").get_attribute("lang") == "en"
     context.close()
 
 

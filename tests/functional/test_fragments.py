@@ -139,3 +139,33 @@ def test_only_a_form_with_nothing_of_the_participants_is_pristine():
     assert not form(None, answered=1).pristine
     refused = FormField({"id": "f0", "kind": "short-text"}, None, (), "Too long.")
     assert not WorksheetForm("m", 1, "en", (refused,), False, False, 0, None).pristine
+
+
+def test_a_lesson_read_in_english_on_a_spanish_page_is_the_same_with_fragments_cached(
+    client, published_all, participant, other_participant, fragments
+):
+    """No Spanish version: the English text on a Spanish page (its own fragments, keyed by the
+    page's language too), in every state, never the English page's fragments or the reverse."""
+    module = "refusal-skills"
+    page, version = f"/lesson/{lesson_code(module)}", str(shipped_version(module))
+    spanish, english = signed_in(client, participant), signed_in(client, other_participant)
+    spanish.language = "es"
+    for _ in range(2):  # each language fills its fragments, then reads them, in turn
+        fresh = same_either_way(fragments, lambda: spanish.get(page))
+        same_either_way(fragments, lambda: english.get(page))
+    assert '<html lang="es">' in fresh and '<h1 lang="en">' in fresh
+    assert "todavía no está en español" in fresh
+    assert "<h1>Refusal skills</h1>" in same_either_way(fragments, lambda: english.get(page))
+    token = spanish.get(page).csrf()
+
+    partial = {"csrf": token, "version": version, "locale": "en", "q0": "1"}
+    kept = same_either_way(fragments, lambda: spanish.post(f"{page}/complete", partial))
+    assert 'value="1" checked' in kept and '<legend lang="en">' in kept
+    refused = {"csrf": token, "version": version, "locale": "en", "answer-offer-person": "x" * 2001}
+    again = same_either_way(fragments, lambda: spanish.post(f"{page}/worksheet", refused))
+    assert "error-summary" in again and '<html lang="es">' in again
+    done = {"csrf": token, "version": version, "locale": "en", "q0": "1", "q1": "0", "q2": "2"}
+    assert spanish.post(f"{page}/complete", done).status == 303
+    feedback = same_either_way(fragments, lambda: spanish.get(page))
+    assert 'class="feedback"' in feedback and '<p lang="en">' in feedback
+    assert 'class="feedback"' not in same_either_way(fragments, lambda: english.get(page))

@@ -189,6 +189,84 @@ def test_home_in_spanish_names_the_session_day_in_spanish(
     assert "0 de 4 terminados" in page.body and 'lang="en">Starter track' in page.body
 
 
+@pytest.fixture
+def half_translated(publisher, shipped_modules, track):  # type: ignore[no-untyped-def]
+    """The starter track with two of its modules in Spanish too (the track itself English)."""
+    spanish = [
+        m
+        for m in shipped_modules
+        if m.locale == "es"
+        and m.module_id in ("cravings-and-urge-surfing", "breathing-and-grounding")
+    ]
+    assert len(spanish) == 2 and publisher.publish(spanish).ok
+    return track
+
+
+def test_english_titles_on_spanish_pages_say_they_are_in_english(
+    client, half_translated, participant, leader
+):
+    """Home (next up, later, finished, tracks), the library and the lesson's "next" button."""
+    assign(client, leader, participant, track_id="starter")
+    complete(client, participant, "thinking-traps")
+    browser = signed_in(client, participant, language="es")
+
+    home = browser.get("/")
+
+    label = ' <span class="lang-note">(en inglés)</span>'
+    for module_id, title in (
+        ("thinking-traps", "Thinking traps"),  # finished
+        ("asking-for-what-you-need", "Asking for what you need"),  # later
+    ):
+        assert f'<a href="{lesson_path(module_id)}" lang="en">{title}</a>{label}' in home.body
+    assert '<span lang="en">Starter track</span>' + label + ": <strong>1 de 4" in home.body
+    # A Spanish title (the next one up) is not labelled.
+    cravings = home.body.split('id="next-up"')[1].split("</section>")[0]
+    assert f'<a href="{lesson_path("cravings-and-urge-surfing")}?locale=es">' in cravings
+    assert "inglés" not in cravings and home.body.count("(en inglés)") == 3
+    # The library: the English title and summary marked, the Spanish words around them not.
+    library = browser.get("/library")
+    card = library.body.split(f'<a href="{lesson_path("thinking-traps")}"')[1].split("</li>")[0]
+    assert card.startswith(' lang="en">Thinking traps</a>' + label)
+    assert re.search(
+        r'<p class="meta">(<span class="status"><span [^>]*>.</span> [^<]*</span> · )?'
+        r'Unos \d+ min · <span lang="en">[A-Z]',
+        card,
+    )
+    assert '<li class="card" lang="en">' not in library.body
+    # The lesson's "next" button.
+    for module_id in ("cravings-and-urge-surfing", "breathing-and-grounding"):
+        complete(client, participant, module_id)
+    done = browser.get(f"{lesson_path('breathing-and-grounding')}?locale=es").body
+    assert re.search(
+        r'Siguiente: <span lang="en">Asking for what you need</span> \(en inglés\)</a>', done
+    )
+    # In English nothing is labelled.
+    english = signed_in(client, participant).get("/")
+    assert "(in English)" not in english.body and "Starter track</span>: <strong>" in english.body
+
+
+def test_a_track_published_in_spanish_shows_its_spanish_title(
+    client, publisher, shipped_modules, participant, leader
+):
+    """A track is translated with a file of its own (``<id>.es.yaml``); only its title is read:
+    the modules it lists are always the English track's."""
+    pair = ["cravings-and-urge-surfing", "breathing-and-grounding"]
+    modules = [m for m in shipped_modules if m.module_id in pair]
+    tracks = [
+        Track("tracks/pair.yaml", "pair", 1, "en", "A pair to start", "Two.", pair, {}),
+        Track("tracks/pair.es.yaml", "pair", 1, "es", "Dos para empezar", "Dos.", pair, {}),
+    ]
+    assert publisher.publish(modules, tracks=tracks).ok
+    assign(client, leader, participant, track_id="pair")
+
+    spanish = signed_in(client, participant, language="es").get("/")
+    english = signed_in(client, participant).get("/")
+
+    assert "<li><span>Dos para empezar</span>: <strong>0 de 2 terminados" in spanish.body
+    assert "inglés" not in spanish.body
+    assert "<li><span>A pair to start</span>: <strong>0 of 2 done" in english.body
+
+
 # -- library ---------------------------------------------------------------------------------
 
 
@@ -222,11 +300,10 @@ def test_library_marks_the_lessons_the_participant_completed(client, published, 
     }
     assert '<span aria-hidden="true">✓</span> Done</span>' in cards["Thinking traps"]
     assert "Done" not in cards["Breathing and grounding"]
-    # Read in Spanish, an English lesson's card is in English, its status in Spanish.
+    # Read in Spanish, an English lesson's title and summary are marked English; its status,
+    # like the card, is in Spanish.
     spanish = signed_in(client, participant, language="es").get("/library?q=traps")
-    assert '<span class="status" lang="es"><span aria-hidden="true">✓</span> Terminado' in (
-        spanish.body
-    )
+    assert '<span class="status"><span aria-hidden="true">✓</span> Terminado' in spanish.body
 
 
 def test_library_bad_search_comes_back_with_an_error_summary(client, published, participant):

@@ -8,13 +8,14 @@ A Spanish version is stamped at publish time with the English version beside it
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from chalicelib.library import lesson_code
 from steady_content import lockfile, pipeline
-from tests.conftest import CONTENT, as_first_version
+from tests.conftest import CONTENT, as_first_version, shipped_version
 from tests.functional.web_client import WebClient
 
 MODULE = "cravings-and-urge-surfing"
@@ -217,11 +218,13 @@ def test_a_spanish_browser_gets_a_spanish_home_page(client, assigned, participan
     )["title"]
     assert f'<a href="{LESSON}?locale=es">{spanish_title}</a>' in home.body  # assigned, in Spanish
     assert "Sin empezar" in home.body
-    # A module with no translation is listed in English, marked as English for screen readers.
+    # A module with no translation is listed in English, marked as English for screen readers
+    # and labelled for everyone else.
     library = browser.get("/library")
     assert '<html lang="es">' in library.body and "Recuperación" in library.body
     untranslated = f"/lesson/{lesson_code('thinking-traps')}"
-    assert f'<li class="card" lang="en">\n    <a href="{untranslated}">' in library.body
+    label = '<span class="lang-note">(en inglés)</span>'
+    assert f'<a href="{untranslated}" lang="en">Thinking traps</a> {label}' in library.body
     assert "988" in library.body and "1-800-662-4357" in library.body
     assert "988" in home.body and "1-800-662-4357" in home.body
 
@@ -255,7 +258,7 @@ def test_the_library_search_reads_each_lesson_in_the_language_it_is_listed_in(
     # ... and a lesson listed in English (no translation) in its English text.
     fallback = spanish.get("/library?q=fortune")
     untranslated = f"/lesson/{lesson_code('thinking-traps')}"
-    assert f'<li class="card" lang="en">\n    <a href="{untranslated}">' in fallback.body
+    assert f'<a href="{untranslated}" lang="en">Thinking traps</a>' in fallback.body
     english = WebClient(client)
     assert english.sign_in(participant.username).status == 303
     assert f'<a href="{LESSON}">' in english.get("/library?q=bottle").body
@@ -334,3 +337,184 @@ def test_two_step_set_up_in_spanish(client, published, participant):
     assert "<title>Código QR para su aplicación de autenticación</title>" in setup.body
     wrong = browser.post("/account/authenticator", {"csrf": setup.csrf(), "code": "12"})
     assert wrong.status == 400 and "Escriba el código de 6 dígitos" in wrong.body
+
+
+# -- one language choice, kept ----------------------------------------------------------------
+
+
+def language_link(page, lang: str) -> str:  # type: ignore[no-untyped-def]
+    """The href of the link at the top of the page to ``lang`` (there is exactly one)."""
+    found = re.findall(
+        rf'<a class="lang-choice" href="([^"]*)" lang="{lang}" hreflang="{lang}">', page.body
+    )
+    assert len(found) == 1, page.body[:1500]
+    return str(found[0]).replace("&amp;", "&")
+
+
+def test_the_sign_in_page_offers_spanish_and_the_choice_is_kept(client, assigned, participant):
+    browser = WebClient(client)  # a browser that asks for English
+
+    form = browser.get("/sign-in")
+    assert '<html lang="en">' in form.body and ">Español</a>" in form.body
+    spanish = browser.get(language_link(form, "es"))
+
+    assert '<html lang="es">' in spanish.body and "Nombre de usuario" in spanish.body
+    (kept,) = [c for c in spanish.headers["set-cookie"] if c.startswith("steady_lang=")]
+    for attribute in ("steady_lang=es;", "Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
+        assert attribute in kept
+    assert int(kept.split("Max-Age=")[1].split(";")[0]) >= 180 * 86_400
+    assert ">English</a>" in spanish.body and language_link(spanish, "en") == "/sign-in?locale=en"
+    # Signed in, every page follows the choice: none of them says ?locale=.
+    assert browser.sign_in(participant.username).status == 303
+    for path in ("/", "/library", "/plan", "/account/reminders", LESSON):
+        page = browser.get(path)
+        assert page.status == 200 and '<html lang="es">' in page.body, path
+        assert language_link(page, "en") == f"{path}?locale=en"
+    # A page opened again with ?locale= does not set the cookie again.
+    assert "set-cookie" not in browser.get("/?locale=es").headers
+
+
+def test_reading_in_spanish_from_a_lesson_keeps_the_other_pages_in_spanish(
+    client, assigned, participant
+):
+    """The walk-through: "Leer en español" on a lesson, then "Biblioteca" was English."""
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+    assert "Leer en español" in browser.get(LESSON).body
+
+    assert '<html lang="es">' in browser.get(f"{LESSON}?locale=es").body
+    library = browser.get("/library")
+
+    assert '<html lang="es">' in library.body and "Biblioteca" in library.body
+    assert '<html lang="es">' in browser.get("/").body
+    # Back to English with the link at the top of any page, and English it stays.
+    english = browser.get(language_link(library, "en"))
+    assert '<html lang="en">' in english.body and browser.cookies["steady_lang"] == "en"
+    assert '<html lang="en">' in browser.get("/").body
+    assert '<html lang="en">' in browser.get(LESSON).body
+
+
+def test_the_choice_comes_before_the_browsers_language_and_after_this_requests(
+    client, assigned, participant
+):
+    browser = WebClient(client, language="es-MX,es;q=0.9")
+    assert browser.sign_in(participant.username).status == 303
+    assert '<html lang="es">' in browser.get("/").body  # no choice yet: the browser's
+    browser.get("/?locale=en")
+
+    assert '<html lang="en">' in browser.get("/library").body
+    # This request's own choice wins for this request: the address's, or a form's.
+    assert '<html lang="es">' in browser.get("/library?locale=es").body
+    browser.get("/?locale=en")
+    reminders = browser.get("/account/reminders")
+    refused = browser.post(
+        "/account/reminders/contact",
+        {"csrf": reminders.csrf(), "locale": "es", "new_email": "", "new_phone": "12"},
+    )
+    assert refused.status == 400 and '<html lang="es">' in refused.body
+    assert browser.cookies["steady_lang"] == "en"  # a form's language is not a choice kept
+    # A cookie the service did not write (an old or edited one) is passed over.
+    browser.cookies["steady_lang"] = "fr"
+    assert '<html lang="es">' in browser.get("/").body
+
+
+def test_a_form_shown_again_links_to_its_page_in_the_other_language(client, assigned, participant):
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+    page = browser.get(LESSON)
+
+    partial = browser.post(
+        f"{LESSON}/complete", {"csrf": page.csrf(), "version": "1", "locale": "en", "q0": "1"}
+    )
+
+    assert partial.status == 400 and language_link(partial, "es") == f"{LESSON}?locale=es"
+    wrong = browser.post("/sign-in", {"csrf": "x", "username": "a", "password": "b"})
+    assert wrong.status == 403  # refusals the service words itself: no language link
+    assert 'class="lang-choice"' not in wrong.body
+
+
+def test_leader_pages_stay_english_and_offer_no_other_language(client, published, leader):
+    browser = WebClient(client)
+    assert browser.get("/sign-in?locale=es").status == 200
+    assert browser.sign_in(leader.username, authenticator=leader.authenticator).status == 303
+
+    groups = browser.get("/leader?locale=es")
+
+    assert '<html lang="en">' in groups.body and 'class="lang-choice"' not in groups.body
+    assert "set-cookie" not in groups.headers
+    assert '<html lang="es">' in browser.get("/library").body  # a page participants see too
+
+
+# -- a lesson with no Spanish version, on a Spanish page ------------------------------------------
+
+ENGLISH_ONLY = "refusal-skills"  # a knowledge check and a worksheet, no Spanish version
+UNTRANSLATED = f"/lesson/{lesson_code(ENGLISH_ONLY)}"
+
+
+def english_parts_marked(body: str) -> None:
+    """The page is Spanish around the lesson; the lesson's own English words say they are."""
+    assert '<html lang="es">' in body
+    assert re.search("<title>(Error: )?Lección – Steady</title>", body)
+    for spanish in ("Salida rápida", "¿Necesita ayuda ahora?", "Biblioteca", "Su lectura"):
+        assert spanish in body
+    assert '<p class="notice" role="note">Esta lección todavía no está en español.</p>' in body
+    assert '<h1 lang="en">Refusal skills</h1>' in body
+    assert '<div class="body" id="text" lang="en">' in body
+    assert re.search(r'<legend lang="en">1\. [A-Z]', body)  # the knowledge check
+    assert re.search(r'<label for="q0-0" lang="en">', body)
+    assert 'class="ws-label" lang="en">' in body  # the worksheet
+    assert "En esta página" in body and "Su hoja de trabajo" in body  # around them: Spanish
+    assert "Read in English" not in body and "Leer en español" not in body
+
+
+def test_a_lesson_with_no_spanish_version_stays_on_a_spanish_page(
+    client, published_all, participant
+):
+    browser = WebClient(client, language="es")
+    assert browser.sign_in(participant.username).status == 303
+
+    page = browser.get(UNTRANSLATED)
+
+    assert page.status == 200
+    english_parts_marked(page.body)
+    assert "Marcar como terminado" in page.body and 'name="locale" value="en"' in page.body
+    version = str(shipped_version(ENGLISH_ONLY))
+    # A form sent from it comes back on the same Spanish page: a partly answered check ...
+    partial = browser.post(
+        f"{UNTRANSLATED}/complete",
+        {"csrf": page.csrf(), "version": version, "locale": "en", "q0": "1"},
+    )
+    assert partial.status == 400 and "una respuesta para la pregunta 2" in partial.body
+    english_parts_marked(partial.body)
+    # ... and a refused worksheet.
+    refused = browser.post(
+        f"{UNTRANSLATED}/worksheet",
+        {
+            "csrf": page.csrf(),
+            "version": version,
+            "locale": "en",
+            "answer-offer-person": "x" * 2001,
+        },
+    )
+    assert refused.status == 400 and '<html lang="es">' in refused.body
+    english_parts_marked(refused.body)
+    # Completed: the feedback is the lesson's English, around it Spanish.
+    done = browser.post(
+        f"{UNTRANSLATED}/complete",
+        {"csrf": page.csrf(), "version": version, "locale": "en", "q0": "1", "q1": "0", "q2": "2"},
+    )
+    assert (done.status, done.location) == (303, f"{UNTRANSLATED}#complete")
+    after = browser.get(UNTRANSLATED)
+    assert "Lo marcó como terminado" in after.body and '<p lang="en">' in after.body
+    assert re.search(r'<p><strong lang="en">[A-Z]', after.body)  # the question answered
+
+
+def test_the_same_lesson_on_an_english_page_marks_nothing(client, published_all, participant):
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+
+    page = browser.get(UNTRANSLATED)
+
+    assert '<html lang="en">' in page.body and "<h1>Refusal skills</h1>" in page.body
+    assert ' lang="en"' not in page.body.split("<main", 1)[1]
+    assert "todavía no" not in page.body and "not in English" not in page.body

@@ -21,7 +21,8 @@ from infra.package import package
 
 STAGES = ("dev", "prod")
 # What the code calls (grep chalicelib for boto3 calls); TransactWriteItems is authorised
-# per item as PutItem / UpdateItem / DeleteItem (no ConditionCheck items are used).
+# per item as PutItem / UpdateItem / DeleteItem / ConditionCheckItem (the API's ConditionCheck
+# items: records/attention.py mark_seen, records/worksheets.py _unchanged).
 EXPECTED_ACTIONS = {
     "ApiHandlerRole": {
         "logs:CreateLogStream",
@@ -34,6 +35,7 @@ EXPECTED_ACTIONS = {
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
+        "dynamodb:ConditionCheckItem",
         "cognito-idp:AdminGetUser",
         "cognito-idp:AdminListGroupsForUser",
         "cognito-idp:AdminCreateUser",

@@ -156,6 +156,10 @@ def language_cookie(locale: str) -> str:
     return f"{LANG_COOKIE}={locale}; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age={LANG_SECONDS}"
 
 
+def expired_language_cookie() -> str:
+    return f"{LANG_COOKIE}=; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"
+
+
 def parse_cookies(header: str | None) -> dict[str, str]:
     cookies: dict[str, str] = {}
     for part in (header or "").split(";"):

@@ -30,7 +30,14 @@ from chalicelib.library import (
 from chalicelib.reading import LibrarySearch, MyAssignment
 from chalicelib.text import ascii_digits
 from chalicelib.web import render, words, worksheet_pages
-from chalicelib.web.http import Asset, Html, Redirect, Visit, expired_session_cookie
+from chalicelib.web.http import (
+    Asset,
+    Html,
+    Redirect,
+    Visit,
+    expired_language_cookie,
+    expired_session_cookie,
+)
 from chalicelib.web.pages import ICONS, reading_locale
 from chalicelib.web.words import MONTHS, WORDS
 from chalicelib.web.words import WEEKDAYS as DAY_NAMES
@@ -340,13 +347,16 @@ def retake(visit: Visit) -> Any:
 def quick_exit(visit: Visit) -> Redirect:
     """End the session here (a plain link: works without JavaScript, signed in or not) and go
     to a neutral site. The session cookie goes too, and every page is ``no-store``, so Back
-    brings up only the sign-in page."""
+    brings up only the sign-in page. The language chosen goes as well: nothing of the visit is
+    left in the browser to show the site was used."""
     if visit.session is not None:
         try:
             session.sign_out(visit.session)
         except SteadyError:
             pass  # the cookie is cleared below either way; leaving must never fail
-    return Redirect(render.QUICK_EXIT, cookies=(expired_session_cookie(),))
+    return Redirect(
+        render.QUICK_EXIT, cookies=(expired_session_cookie(), expired_language_cookie())
+    )
 
 
 def favicon(visit: Visit) -> Asset:

@@ -10,7 +10,8 @@ from typing import Any
 
 from chalicelib.identity import Caller
 from tests.conftest import shipped_version
-from tests.functional.test_reading_pages import lesson, signed_in
+from tests.functional.web_client import lesson_path as lesson
+from tests.functional.web_client import signed_in
 
 MODULE = "cravings-and-urge-surfing"
 

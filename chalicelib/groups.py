@@ -15,7 +15,7 @@ from typing import Any
 
 from chalicelib.accounts import Accounts, check_username
 from chalicelib.clock import Clock
-from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound
+from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable
 from chalicelib.identity import LEADERS, Caller
 from chalicelib.records.audit import AuditRecords, new_entry
 
@@ -205,7 +205,12 @@ class Groups:
             return leader
         if leader.leader_id == caller.id and caller.username:
             return GroupLeader(leader.leader_id, caller.username)
-        return GroupLeader(leader.leader_id, self.accounts.username_of(leader.leader_id) or "")
+        try:
+            username = self.accounts.username_of(leader.leader_id)
+        except ServiceUnavailable:
+            # Only a name to show: Cognito slow or throttled must not cost the group page.
+            username = None
+        return GroupLeader(leader.leader_id, username or "")
 
     def update(
         self, caller: Caller, group_id: str, name: str | None = None, archived: bool | None = None

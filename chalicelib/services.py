@@ -151,7 +151,9 @@ class Services:
             group_records=group_records,
             sessions=sessions,
             reminders=reminders,
-            temporary_passwords=TemporaryPasswords(group_records, accounts, sessions, audit, clock),
+            temporary_passwords=TemporaryPasswords(
+                group_records, accounts, sessions, audit, clock, access
+            ),
         )
 
 

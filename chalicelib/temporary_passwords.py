@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.access import AccessCheck
 from chalicelib.accounts import Accounts, temporary_password
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, NotFound
@@ -51,6 +52,7 @@ class TemporaryPasswords:
     sessions: SessionRecords
     audit: AuditRecords
     clock: Clock
+    access: AccessCheck
 
     def give(self, caller: Caller, group_id: str, participant_id: str) -> NewTemporaryPassword:
         """A new temporary password for a participant in a group ``caller`` leads (archived
@@ -84,5 +86,9 @@ class TemporaryPasswords:
         )
         password = temporary_password()
         self.accounts.set_temporary_password(account.username, password)
+        # Signed out everywhere: Cognito's refresh tokens (set_temporary_password), the API's
+        # bearer tokens issued before now (checked by the service itself, as a disable does),
+        # and the web sessions. A phone that was lost or shared keeps nothing that works.
+        self.access.end(account.id)
         self.sessions.end_all(account.id)
         return NewTemporaryPassword(account.id, account.username, member.display_name, password)

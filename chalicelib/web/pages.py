@@ -29,6 +29,7 @@ from chalicelib.web.http import (
     Html,
     Redirect,
     Visit,
+    expired_language_cookie,
     expired_session_cookie,
     session_cookie,
     sign_in_csrf_cookie,
@@ -180,7 +181,8 @@ def authenticator_submit(visit: Visit) -> Any:
 def sign_out(visit: Visit) -> Any:
     if visit.session is not None:
         session.sign_out(visit.session)
-    return Redirect("/sign-in", cookies=(expired_session_cookie(),))
+    # Like quick exit: the language chosen goes too, nothing of the visit stays in the browser.
+    return Redirect("/sign-in", cookies=(expired_session_cookie(), expired_language_cookie()))
 
 
 def stylesheet(visit: Visit) -> Asset:

@@ -6,7 +6,7 @@ page or form; the choice is audit-logged by the use case."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from typing import Any
 
@@ -34,6 +34,7 @@ _WHAT = {
     "worksheets.before_session": "worksheets",
     "worksheets.export": "download",
     "data.export": "download",
+    "account.temporary_password": "password",
 }
 
 
@@ -46,6 +47,7 @@ class SeenRow:
     last: str  # the newest entry's time
     first: str  # the oldest entry's time
     role: str
+    group_id: str | None  # two groups may share a name: rows join by id
     group_name: str | None
     what: str
     times: int
@@ -59,15 +61,15 @@ def seen_rows(entries: Iterable[AccessEntry], zone: tzinfo) -> list[SeenRow]:
         previous = rows[-1] if rows else None
         if (
             previous is not None
-            and (previous.role, previous.group_name, previous.what)
-            == (entry.role, entry.group_name, what)
+            and (previous.role, previous.group_id, previous.what)
+            == (entry.role, entry.group_id, what)
             and calendar_day(previous.first, zone) == calendar_day(entry.at, zone)
         ):
-            rows[-1] = SeenRow(
-                previous.last, entry.at, entry.role, entry.group_name, what, previous.times + 1
-            )
+            rows[-1] = replace(previous, first=entry.at, times=previous.times + 1)
         else:
-            rows.append(SeenRow(entry.at, entry.at, entry.role, entry.group_name, what, 1))
+            rows.append(
+                SeenRow(entry.at, entry.at, entry.role, entry.group_id, entry.group_name, what, 1)
+            )
     return rows
 
 

@@ -237,3 +237,35 @@ def test_admins_disable_any_role_but_not_themselves(stack, published, client, ad
     assert (own.status_code, code_of(own)) == (400, "own_account")
     missing = client.http.post("/admin/accounts/nobody-here/enable", headers=admin.headers)
     assert missing.status_code == 404
+
+
+def test_a_new_temporary_password_ends_the_participants_earlier_tokens(
+    stack, published, container, api, now, participant
+):
+    """A leader gives a new password because a phone was lost or shared: what was signed in
+    there stops working, the API's bearer tokens included (not only the web sessions)."""
+    leader = make_account(stack, "leader-resets", "leaders")
+    made = on(container, api, "post", "/groups", leader, {"name": "Tuesday evening group"})
+    group = json.loads(made.body)["group_id"]
+    enrolled = on(
+        container,
+        api,
+        "post",
+        f"/groups/{group}/participants",
+        leader,
+        {"username": participant.username},
+    )
+    assert enrolled.status_code == 201
+    assert on(container, api, "get", "/me/completions", participant).status_code == 200
+    now.advance(1)  # the reset comes after the token was issued
+
+    given = on(
+        container,
+        api,
+        "post",
+        f"/groups/{group}/participants/{participant.id}/temporary-password",
+        leader,
+    )
+    assert given.status_code == 200
+    refused = on(container, api, "get", "/me/completions", participant)
+    assert (refused.status_code, code_of(refused)) == (401, "signed_out")

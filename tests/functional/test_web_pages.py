@@ -112,8 +112,11 @@ def test_sign_out_ends_the_session_here_and_in_cognito(client, published, partic
     session_id = stolen["steady_session"]
     stored = web_session.records().get(session_id)
     assert stored is not None
-    page = browser.post("/sign-out", {"csrf": browser.get("/").csrf()})
+    token = browser.get("/?locale=es").csrf()
+    assert browser.cookies["steady_lang"] == "es"
+    page = browser.post("/sign-out", {"csrf": token})
     assert (page.status, page.location) == (303, "/sign-in")
+    assert "steady_lang" not in browser.cookies  # the language chosen goes with the visit
     assert web_session.records().get(session_id) is None
     replay = WebClient(client, stolen).get("/")
     assert (replay.status, replay.location) == (303, "/sign-in")

@@ -11,8 +11,10 @@ from chalicelib.web.privacy_pages import seen_rows
 NEW_YORK = ZoneInfo("America/New_York")
 
 
-def entry(at: str, action: str = "group.read", role: str = "group_leader", group: str = "A"):
-    return AccessEntry(at=at, action=action, role=role, group_id=group, group_name=group)
+def entry(
+    at: str, action: str = "group.read", role: str = "group_leader", group: str = "A", name=None
+):
+    return AccessEntry(at=at, action=action, role=role, group_id=group, group_name=name or group)
 
 
 def test_a_run_of_alike_entries_is_one_row_from_the_oldest_to_the_newest() -> None:
@@ -59,3 +61,19 @@ def test_alike_entries_apart_are_apart() -> None:
         ("worksheets", 1),
         ("progress", 1),
     ]
+
+
+def test_two_groups_of_the_same_name_are_two_rows() -> None:
+    rows = seen_rows(
+        [
+            entry("2026-11-27T03:40:00Z", group="g1", name="Tuesday evening"),
+            entry("2026-11-27T03:30:00Z", group="g2", name="Tuesday evening"),
+        ],
+        NEW_YORK,
+    )
+    assert [(r.group_id, r.times) for r in rows] == [("g1", 1), ("g2", 1)]
+
+
+def test_a_new_temporary_password_says_so() -> None:
+    rows = seen_rows([entry("2026-11-27T03:40:00Z", "account.temporary_password")], NEW_YORK)
+    assert rows[0].what == "password"

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 
 SIGNS = " +-().#*"
-# An extension at the end: its word ("ext", "ext.", "extension", "extensión", "x"), then digits.
-_EXTENSION = re.compile(
-    r"[\s,;]*(?:ext(?:ension|ensión)?\.?|x)\s*[.:]?\s*(?P<digits>\d{1,6})\s*$", re.IGNORECASE
-)
+# An extension: its word ("ext", "ext.", "extension", "extensión", "x"), then digits, after
+# the signs people write before it (", ext 4", "; x4"). The plan finds numbers written inside
+# a text with it too (``plan.split_phone``). Case is ignored.
+EXTENSION = r"[\s,;]*(?:ext(?:ension|ensión)?\.?|x)\s*[.:]?\s*(?P<digits>\d{1,6})"
+_EXTENSION = re.compile(EXTENSION + r"\s*$", re.IGNORECASE)
 
 
 def split_extension(phone: str) -> tuple[str, str]:

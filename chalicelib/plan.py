@@ -52,8 +52,7 @@ _SOURCE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}/[A-Za-z0-9_.-]{1,80}/[0-9a-f]{12}
 # A phone number written inside a text ("Maria 555 010 0123"): 7 or more digits, and its
 # extension if any ("Clinic 555 010 2020 ext. 4": phone_numbers).
 _PHONE_IN_TEXT = re.compile(
-    r"\+?\(?\d[\d\s().-]{5,}\d(?:[\s,]*(?:ext(?:ension|ensión)?\.?|x)\s*\d{1,6}\b)?",
-    re.IGNORECASE,
+    r"\+?\(?\d[\d\s().-]{5,}\d(?:" + phone_numbers.EXTENSION + r"\b)?", re.IGNORECASE
 )
 
 

@@ -54,3 +54,13 @@ def test_a_number_written_in_a_text_keeps_its_extension_with_it():
         "555 010 2020 ext. 4",
     )
     assert split_phone("Maria 555 010 0123") == ("Maria", "555 010 0123")
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["555 010 2020 ext: 4", "555 010 2020; ext 4", "555 010 2020, x4", "555 010 2020 EXT 4"],
+)
+def test_a_number_in_a_text_and_in_its_own_box_take_the_same_extensions(written):
+    """One extension rule (phone_numbers.EXTENSION): what the box accepts, a text keeps whole."""
+    assert is_phone_number(written)
+    assert split_phone(f"Clinic {written}") == ("Clinic", written)

@@ -63,6 +63,7 @@ from chalicelib.statuses import (
     status_of,
     visible_to_leaders,
 )
+from chalicelib.text import and_list
 from chalicelib.worksheets import field_ids, worksheet_mark
 
 NO_ACTIVITY = "no_activity"
@@ -199,11 +200,6 @@ class Standing(NamedTuple):
     worksheets: Mapping[str, SavedWorksheet]  # their saved worksheets in the facts, by module id
     # When each visible completion and attempt was made (``statuses.visible_and_when``).
     activity: Sequence[datetime | None]
-
-
-def and_list(words: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def fingerprint(code: str, joined_at: str, situation: Iterable[object]) -> str:

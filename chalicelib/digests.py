@@ -40,6 +40,7 @@ from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import CompletionRecords
 from chalicelib.records.groups import GroupRecords
 from chalicelib.statuses import OVERDUE
+from chalicelib.text import and_list
 
 SYSTEM_ACTOR = "system:digest"
 SUBJECT = "Steady: a reading update for your groups"
@@ -192,7 +193,7 @@ def message(digest: Digest, link: str, today: date) -> tuple[str, str]:
         where = (
             "in 1 of your groups"
             if len(per_group) == 1
-            else f"in {len(per_group)} of your groups ({_and(per_group)})"
+            else f"in {len(per_group)} of your groups ({and_list([str(c) for c in per_group])})"
         )
         who = _plural(total, "participant needs", "participants need")
         lines.append(f"{who} attention {where}.")
@@ -203,12 +204,6 @@ def message(digest: Digest, link: str, today: date) -> tuple[str, str]:
         "when something is overdue or someone needs attention.\n"
     )
     return SUBJECT, body
-
-
-def _and(counts: list[int]) -> str:
-    """3, 2 and 1."""
-    text = [str(c) for c in counts]
-    return ", ".join(text[:-1]) + " and " + text[-1]
 
 
 def _plural(count: int, one: str, many: str) -> str:

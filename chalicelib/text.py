@@ -16,6 +16,7 @@ which fields those are (``multiline``), and every other field still refuses them
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from chalicelib.errors import BadRequest
@@ -88,3 +89,8 @@ def ascii_digits(value: str, max_digits: int = 7) -> bool:
     which ``int()`` then refuses or reads as another number; the length bound keeps ``int()``
     clear of its 4,300-digit limit."""
     return value.isascii() and value.isdigit() and len(value) <= max_digits
+
+
+def and_list(words: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c`` (English: leaders' pages and emails)."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

@@ -11,7 +11,7 @@ Conditional-write rules:
   its audit entry (or the reverse) cannot happen;
 - a group never loses its last leader: removing one (``remove_leader``) deletes their
   ``LEADER#`` item (``attribute_exists``: they still lead it) in the same transaction as a
-  conditional write to another leader's ``LEADER#`` item (``attribute_exists``: that one still
+  ConditionCheck of another leader's ``LEADER#`` item (``attribute_exists``: that one still
   leads it), so two leaders removing each other at once cannot both succeed;
 - enrolling is an Update of ``PARTICIPANT#`` in the group + the participant's pointer: enrolling twice rewrites the
   same two items (idempotent), keeping the first ``joined_at`` (``if_not_exists``);
@@ -364,14 +364,12 @@ class GroupRecords(RecordTable):
                 }
             },
             {
-                # A write that changes nothing, for its condition: the keeper still leads the
-                # group (an Update, not a ConditionCheck: the function's role may Update).
-                "Update": {
+                # The keeper still leads the group, checked in the same transaction: two leaders
+                # removing each other at once leave one (the second finds its keeper gone).
+                "ConditionCheck": {
                     "TableName": self._table,
                     "Key": to_item({"PK": pk, "SK": leader_sk(keeper_id)}),
-                    "UpdateExpression": "SET leader_id = :k",
-                    "ConditionExpression": "attribute_exists(PK) AND leader_id = :k",
-                    "ExpressionAttributeValues": to_item({":k": keeper_id}),
+                    "ConditionExpression": "attribute_exists(PK)",
                 }
             },
             *entry_puts(self._table, audit),

@@ -22,7 +22,8 @@ from infra.package import package
 STAGES = ("dev", "prod")
 # What the code calls (grep chalicelib for boto3 calls); TransactWriteItems is authorised
 # per item as PutItem / UpdateItem / DeleteItem / ConditionCheckItem (the API's ConditionCheck
-# items: records/attention.py mark_seen, records/worksheets.py _unchanged).
+# items: records/attention.py mark_seen, records/worksheets.py _unchanged, records/groups.py
+# remove_leader).
 EXPECTED_ACTIONS = {
     "ApiHandlerRole": {
         "logs:CreateLogStream",

@@ -518,3 +518,24 @@ def test_the_same_lesson_on_an_english_page_marks_nothing(client, published_all,
     assert '<html lang="en">' in page.body and "<h1>Refusal skills</h1>" in page.body
     assert ' lang="en"' not in page.body.split("<main", 1)[1]
     assert "todavía no" not in page.body and "not in English" not in page.body
+
+
+def test_a_track_published_in_spanish_has_its_spanish_title_on_a_spanish_home(
+    client, publisher, leader, participant
+):
+    shipped = pipeline.lint(CONTENT)
+    assert publisher.publish(shipped.modules, tracks=shipped.tracks).ok
+    _, group = call(client, "POST", "/groups", leader, {"name": "Grupo del martes"})
+    path = f"/groups/{group['group_id']}"
+    call(client, "POST", f"{path}/participants", leader, {"username": participant.username})
+    status, _ = call(client, "POST", f"{path}/assignments", leader, {"track_id": "early-recovery"})
+    assert status == 201
+
+    browser = WebClient(client, language="es")
+    assert browser.sign_in(participant.username).status == 303
+    home = browser.get("/").body
+    assert "Recuperación temprana, semanas 1 a 4" in home
+    assert "Early recovery" not in home and "(en inglés)" not in home
+    english = WebClient(client, language="en")
+    assert english.sign_in(participant.username).status == 303
+    assert "Early recovery, weeks 1–4" in english.get("/").body

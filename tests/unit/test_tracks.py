@@ -161,3 +161,15 @@ def test_lint_with_paths_checks_only_the_tracks_given(content):
         p.code.startswith("TR") for p in only_modules.problems
     )
     assert [p.code for p in only_broken.problems] == ["TR001"]
+
+
+def test_every_shipped_translated_track_lists_the_english_tracks_modules():
+    """Leaders assign the English track and what it lists is the English file's: a translation
+    gives the track its title in another language, so it must list the same modules, in order."""
+    shipped = pipeline.lint(Path("content")).tracks
+    english = {t.track_id: t for t in shipped if t.locale == "en"}
+    translated = [t for t in shipped if t.locale != "en"]
+    assert translated, "no translated track is shipped: this test checks nothing"
+    for track in translated:
+        assert track.track_id in english, track.path
+        assert track.modules == english[track.track_id].modules, track.path

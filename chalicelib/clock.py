@@ -62,6 +62,12 @@ class Clock:
         return self._monotonic()
 
 
+def iso_of_epoch(seconds: float) -> str:
+    """Seconds since 1970 as a stored time (UTC ISO, ``Z``): how an access end, kept as an
+    epoch for DynamoDB's TTL, is shown to pages and API callers."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat().replace("+00:00", "Z")
+
+
 def local_time(stamp: str | None, zone: tzinfo) -> datetime | None:
     """A stored time (an ISO instant, UTC when it names no offset) as it was in ``zone``;
     ``None`` for a plain date (``2026-12-02``: a due or session date has no time of day), for

@@ -8,11 +8,10 @@ participant, audit-logged in the same transaction, and can be taken back at any 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.access import AccessCheck
-from chalicelib.clock import Clock
+from chalicelib.clock import Clock, iso_of_epoch
 from chalicelib.errors import BadRequest, Forbidden, NotFound
 from chalicelib.groups import GROUP_ID
 from chalicelib.identity import PARTICIPANTS, Caller
@@ -70,12 +69,7 @@ class Sharing:
         check already made: no extra call)."""
         groups = tuple(self.my_groups(caller))
         ends_at = self.access.ends_at(caller.id) if self.access is not None else None
-        ends = (
-            datetime.fromtimestamp(ends_at, UTC).isoformat().replace("+00:00", "Z")
-            if ends_at is not None
-            else None
-        )
-        return MyGroups(groups, ends)
+        return MyGroups(groups, iso_of_epoch(ends_at) if ends_at is not None else None)
 
     def my_groups(self, caller: Caller) -> list[MyGroup]:
         """The groups ``caller`` is in, with the choice for each (archived groups included:

@@ -19,7 +19,6 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any, ClassVar, cast
 from urllib.parse import parse_qs, quote, urlencode
 
@@ -28,6 +27,7 @@ from chalice import Blueprint, Response
 from chalicelib import logs, mfa, services, text
 from chalicelib import sign_in as session
 from chalicelib.api import Download
+from chalicelib.clock import iso_of_epoch
 from chalicelib.errors import BadRequest, Forbidden, PayloadTooLarge, SteadyError, Unauthenticated
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.sign_in import Session
@@ -238,7 +238,7 @@ def access_ends(caller: Caller | None) -> str | None:
         return None
     if ends_at is None or ends_at - svc.clock.epoch() > ACCESS_NOTICE_SECONDS:
         return None
-    return datetime.fromtimestamp(ends_at, UTC).isoformat().replace("+00:00", "Z")
+    return iso_of_epoch(ends_at)
 
 
 def own_address(route: str, method: str, params: dict[str, str], query: dict[str, str]) -> str:

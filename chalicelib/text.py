@@ -7,6 +7,9 @@ came in. Why refuse rather than repair: an unpaired surrogate cannot be encoded 
 (DynamoDB, Cognito and every log line would fail on it), and a control or line-separator
 character inside a name breaks the CSV export, the pages and the audit trail in quieter ways.
 Refusing with a 400 that names the field tells the person what to fix; nothing is lost.
+One repair is made, for web forms only: spacing a person pastes without seeing it (a tab, a
+word processor's line separator) becomes the space or new line their text box showed them
+(``as_typed``), so a form is not refused over a character nobody could see to remove.
 
 A field that is several lines long (a long-text worksheet answer, a My plan item: a textarea,
 which browsers send with "\r\n") may also hold line breaks and tabs; the route or form says
@@ -30,9 +33,15 @@ CODE = "invalid_text"
 # "\ud800" escape can produce one); Zl/Zp: the Unicode line and paragraph separators.
 _REFUSED = frozenset({"Cc", "Cs", "Zl", "Zp"})
 # What a multi-line field may hold besides text: a line break as any browser or system sends
-# it ("\n", "\r\n", "\r") and a tab. The Unicode separators (U+2028, U+2029) stay refused:
-# nobody types them, and they break a CSV row or a script on a page.
+# it ("\n", "\r\n", "\r") and a tab. The Unicode separators (U+2028, U+2029) stay refused
+# (they break a CSV row or a script on a page): a web form turns them into "\n" first.
 LINE_BREAKS = frozenset("\n\r\t")
+# Spacing a person pastes without seeing it (a tab from a spreadsheet cell, a line or paragraph
+# separator from a word processor, a form feed from a PDF): what a text box shows as a space or
+# a new line. Web forms keep it as that (``as_typed``) rather than refuse the form over a
+# character the person cannot see; the JSON API still refuses it (its callers are programs).
+_AS_SPACE = str.maketrans(dict.fromkeys("\t\n\r\v\f\x85\u2028\u2029", " "))
+_AS_NEW_LINE = str.maketrans(dict.fromkeys("\v\f\x85\u2028\u2029", "\n"))
 
 
 def problem(value: str, max_length: int = MAX_TEXT, multiline: bool = False) -> str | None:
@@ -52,6 +61,16 @@ def problem(value: str, max_length: int = MAX_TEXT, multiline: bool = False) -> 
         if category in _REFUSED and c not in allowed:
             return "cannot contain control characters" + ("" if multiline else " or line breaks")
     return None
+
+
+def as_typed(value: str, multiline: bool = False) -> str:
+    """``value`` with the invisible spacing a browser's box shows as a space (one-line
+    fields) or a new line (``multiline``: textareas) written as that; every other character,
+    control characters included, is left for ``problem`` to judge. A browser strips line
+    breaks from a one-line box itself, so only a hand-made post sends one there."""
+    if value.isprintable():  # the usual case: nothing to change
+        return value
+    return value.translate(_AS_NEW_LINE if multiline else _AS_SPACE)
 
 
 def check_text(value: Any, field: str, max_length: int = MAX_TEXT, multiline: bool = False) -> str:

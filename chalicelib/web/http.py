@@ -189,10 +189,16 @@ def parse_form(
         )
     except (UnicodeDecodeError, ValueError):
         raise BadRequest("That form could not be read.") from None
-    form = {name: values[0] for name, values in fields.items()}
+    form = {
+        name: text.as_typed(
+            values[0], multiline is not None and multiline.fullmatch(name) is not None
+        )
+        for name, values in fields.items()
+    }
     for name, value in form.items():
-        # parse_qs already turned bytes that are not UTF-8 into U+FFFD; this refuses control
-        # characters and over-long values, naming the field, before any handler sees them.
+        # parse_qs already turned bytes that are not UTF-8 into U+FFFD, and pasted spacing is
+        # what the box showed (``text.as_typed``); this refuses the control characters left and
+        # over-long values, naming the field, before any handler sees them.
         lines = multiline is not None and multiline.fullmatch(name) is not None
         for checked, field_name, breaks in ((name, "", False), (value, name, lines)):
             found = text.problem(checked, multiline=breaks)

@@ -154,12 +154,40 @@ def test_a_plan_item_keeps_line_breaks_from_the_edit_form(client, published_slip
     assert STORED in json.dumps(body, ensure_ascii=False).replace("\\n", "\n")
 
 
-def test_the_web_refuses_a_line_break_outside_long_text(client, published_slip, participant):
+def test_a_web_form_keeps_pasted_spacing_as_the_box_showed_it(
+    client, published_slip, participant, leader
+):
+    # A tab from a spreadsheet cell in a one-line box is the space the box showed, not a
+    # refused form (text.as_typed); the JSON API still refuses it.
+    browser = signed_in(client, leader)
+    made = browser.post(
+        "/leader/groups",
+        {"csrf": browser.get("/leader").csrf(), "name": "Tuesday\tevening\u2028group", "key": "t1"},
+    )
+    assert made.status == 303, made.body[:2000]
+    assert "Tuesday evening group" in browser.get(made.location).body
+    # A word processor's line separator in a textarea is a new line.
+    browser = signed_in(client, participant)
+    saved = browser.post(
+        f"{LESSON}/worksheet",
+        {
+            "csrf": browser.get(LESSON).csrf(),
+            "version": str(shipped_version(MODULE)),
+            "locale": "en",
+            "answer-slip-first-steps": "Stop and get somewhere safe.\u2029Call Dana.",
+        },
+    )
+    assert saved.status == 303, saved.body[:2000]
+    status, body = api(client, "GET", f"/me/worksheets/{MODULE}", participant)
+    assert answer(body, "slip-first-steps") == "Stop and get somewhere safe.\nCall Dana."
+
+
+def test_the_web_refuses_a_control_character_in_a_hidden_field(client, published_slip, participant):
     browser = signed_in(client, participant)
     token = browser.get(LESSON).csrf()
     page = browser.post(
         f"{LESSON}/worksheet",
-        {"csrf": token, "version": str(shipped_version(MODULE)), "locale": "en\r\nx"},
+        {"csrf": token, "version": str(shipped_version(MODULE)), "locale": "en\x1bx"},
     )
     # A hidden field nobody types in: named as something the form sent (http.RefusedText).
     assert page.status == 400

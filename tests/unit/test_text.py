@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.errors import BadRequest
-from chalicelib.text import MAX_TEXT, ascii_digits, check_all, check_text, problem
+from chalicelib.text import MAX_TEXT, as_typed, ascii_digits, check_all, check_text, problem
 
 
 @pytest.mark.parametrize(
@@ -122,3 +122,29 @@ def test_whatever_is_kept_encodes_as_utf8(value):
         return
     kept.encode("utf-8")
     assert not any(ord(c) < 32 for c in kept)
+
+
+@pytest.mark.parametrize(
+    ("pasted", "one_line", "several_lines"),
+    [
+        ("Dana\t555", "Dana 555", "Dana\t555"),  # a spreadsheet's two cells
+        ("first\u2028second", "first second", "first\nsecond"),  # a word processor's line
+        ("first\u2029second", "first second", "first\nsecond"),
+        ("page\x0cbreak", "page break", "page\nbreak"),
+        ("a\r\nb", "a  b", "a\r\nb"),  # a textarea's own line break is left as sent
+        ("bell\x07", "bell\x07", "bell\x07"),  # a control character is left for problem()
+    ],
+)
+def test_as_typed_writes_pasted_spacing_as_the_box_showed_it(pasted, one_line, several_lines):
+    assert as_typed(pasted) == one_line
+    assert as_typed(pasted, multiline=True) == several_lines
+
+
+@given(st.text())
+def test_as_typed_text_keeps_its_length_and_leaves_only_what_problem_judges(value):
+    for multiline in (False, True):
+        typed = as_typed(value, multiline)
+        assert len(typed) == len(value)
+        assert not set(typed) & set("\u2028\u2029\x0b\x0c\x85")
+        if not multiline:
+            assert problem(typed) is None or problem(value) is not None

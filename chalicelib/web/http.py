@@ -301,10 +301,13 @@ def redirect(location: str, cookies: Iterable[str] = ()) -> Response:
     return _response("", 303, {"Location": location}, cookies)
 
 
-def error_page(error: SteadyError, visit: Visit, english_only: bool = False) -> Response:
+def error_page(
+    error: SteadyError, visit: Visit, english_only: bool = False, form_page: str | None = None
+) -> Response:
     """The page for a refusal no form of the page's own shows. Form text the service refuses
     (``RefusedText``) is named in words, in the page's language (English on leader pages,
-    ``english_only``); every other refusal in the service's own English words."""
+    ``english_only``), with a link back to the page of the form (``form_page``); every other
+    refusal in the service's own English words."""
     titles = {
         400: "Please check that",
         403: "Not available",
@@ -324,6 +327,7 @@ def error_page(error: SteadyError, visit: Visit, english_only: bool = False) -> 
             "lang": lang,
             "heading": words.WORDS[lang]["problem_check"],
             "message": words.refused_text(error.field, lang, error.limit),
+            "form_page": form_page,
         }
     result = Html("problem.html", context, error.status)
     response = page(result, visit)
@@ -415,7 +419,13 @@ class Pages:
                         logs.event(
                             "dependency_unavailable", logging.WARNING, route=path, code=error.code
                         )
-                    return error_page(error, visit, english_only=leaders_only)
+                    # A refused form's page, to go back to (the form posts to it or below it).
+                    form_page = (
+                        own_address(path, method, params, {})
+                        if isinstance(error, RefusedText)
+                        else None
+                    )
+                    return error_page(error, visit, leaders_only, form_page)
                 if isinstance(result, Redirect):
                     return redirect(result.location, stale_cookie + chosen + result.cookies)
                 if isinstance(result, Asset):

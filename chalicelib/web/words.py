@@ -697,6 +697,7 @@ _FORM_TEXT_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "problem_check": "Please check that",
         "go_start": "Go to the start page",
+        "go_form": "Back to the form",
         "text_answers": "One of your answers",
         "text_plan": "One of the items in your plan",
         "error_text_refused": "{label}: has a character that cannot be saved. Type it again without that character.",
@@ -707,6 +708,7 @@ _FORM_TEXT_WORDS: dict[str, dict[str, str]] = {
     "es": {
         "problem_check": "Revise esto, por favor",
         "go_start": "Ir a la página de inicio",
+        "go_form": "Volver al formulario",
         "text_answers": "Una de sus respuestas",
         "text_plan": "Uno de los puntos de su plan",
         "error_text_refused": "{label}: tiene un carácter que no se puede guardar. Escriba el texto otra vez sin ese carácter.",

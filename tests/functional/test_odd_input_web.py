@@ -74,6 +74,8 @@ def test_a_control_character_in_a_form_is_a_400_naming_the_field(client, publish
         " Type it again without that character.</p>"
     ) in page.body
     assert "control characters" not in page.body
+    # The way back is to the page of the form, not only to the start page.
+    assert '<a href="/leader">Back to the form</a>' in page.body
     assert "Evening" not in browser.get("/leader").body
 
 
@@ -128,6 +130,8 @@ def test_a_control_character_in_a_worksheet_answer_is_named_in_the_page_language
     assert page.status == 400 and f'lang="{language}"' in page.body
     assert f"<h1>{heading}</h1>" in page.body and words in page.body
     assert "answer-urge-in-body" not in page.body and "control characters" not in page.body
+    back = {"en": "Back to the form", "es": "Volver al formulario"}[language]
+    assert f'<a href="{lesson}">{back}</a>' in page.body
 
 
 @pytest.mark.parametrize(

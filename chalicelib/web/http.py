@@ -316,7 +316,7 @@ def error_page(
         413: "Too large",
         503: "Please try again",
     }
-    context = {
+    context: dict[str, str | None] = {
         "heading": titles.get(error.status, "Something went wrong"),
         "message": error.message,
     }

@@ -319,6 +319,7 @@ def error_page(
     context: dict[str, str | None] = {
         "heading": titles.get(error.status, "Something went wrong"),
         "message": error.message,
+        "form_page": None,
     }
     if isinstance(error, RefusedText):
         form = {"locale": error.locale} if error.locale else {}

@@ -1,12 +1,15 @@
 """Cognito accounts: the one adapter for every Cognito call (boto3 client injected).
 
-Admins' account work (find, create, list, disable, enable, reset an authenticator), a
-username by account id (a group's leaders, named to each other), a new temporary password
-(a group leader's, for a participant of their group), the
-two-step check's read (``sign_in_state``), setting up an authenticator, and web sign-in
-(password, challenges, refresh, sign-out) all go through ``Accounts``; nothing else in
-``chalicelib`` calls Cognito. Cognito's errors become ``chalicelib.errors`` here, except the
-challenge answers, whose codes web sign-in tells apart (``ChallengeRefused``).
+Admins' account work (find, create, list, disable, enable, reset an authenticator), a new
+temporary password (a group leader's, for a participant of their group), the two-step check's
+read (``sign_in_state``), setting up an authenticator, and web sign-in (password, challenges,
+refresh, sign-out) all go through ``Accounts``; nothing else in ``chalicelib`` calls Cognito.
+Cognito's errors become ``chalicelib.errors`` here, except the challenge answers, whose codes
+web sign-in tells apart (``ChallengeRefused``).
+
+There is no lookup of a username by account id: that is ListUsers, which lets its caller list
+every account in the pool, emails included, so the API is not granted it. Group records keep
+the usernames of a group's leaders and participants instead (``records/groups.py``).
 
 The display name a leader types is never stored in Cognito (see ``chalicelib.groups``); only
 the username, an optional email for the invitation, and the role group.
@@ -255,20 +258,6 @@ class Accounts:
                 )
             )
         return accounts, response.get("NextToken")
-
-    def username_of(self, account_id: str) -> str | None:
-        """The username of the account whose id (the ``sub``) is ``account_id``, or ``None``
-        if there is none: one ListUsers with a filter on ``sub``, no Scan."""
-        if not isinstance(account_id, str) or not account_id or '"' in account_id:
-            return None
-        try:
-            response = self._cognito.list_users(
-                UserPoolId=self._pool, Filter=f'sub = "{account_id}"', Limit=1
-            )
-        except (ClientError, BotoCoreError) as error:
-            raise _unavailable(error) from error
-        users = response.get("Users", [])
-        return str(users[0]["Username"]) if users else None
 
     def set_temporary_password(self, username: str, password: str) -> None:
         """A new temporary password (``AdminSetUserPassword``, not permanent): the old password

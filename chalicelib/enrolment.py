@@ -73,8 +73,9 @@ class Enrolment:
         Returns ``(enrolled, added)``; enrolling again is harmless (``added`` False): with
         ``rename`` (the API's documented behaviour) and a ``display_name`` it sets that name;
         without a name, or without ``rename`` (the web's enrol form), it changes nothing and
-        ``enrolled`` has the name they already have here. The username is only the default
-        name of someone new to the group."""
+        ``enrolled`` has the name they already have here. The username is the default name of
+        someone new to the group, and is kept with the enrolment (an enrolment from before that
+        gets it now, whatever else is asked)."""
         group = led_group(self.records, caller, group_id, writable=True)
         username = check_username(username)
         given_name = bool(display_name)
@@ -95,6 +96,11 @@ class Enrolment:
         member = group.member(account.id)
         already = member is not None
         if member is not None and not (rename and given_name):
+            if not member.username:
+                # Enrolled before usernames were kept with enrolments: keep it now, so a new
+                # temporary password can be given (``chalicelib.temporary_passwords``). No audit
+                # entry: nothing anyone did changes (``records/groups.py``).
+                self.records.fill_member_username(group.group_id, account.id, account.username)
             return Enrolled(account.id, account.username, member.display_name), False
         now = self.clock.iso()
         audit = new_entry(
@@ -105,7 +111,7 @@ class Enrolment:
             group_id=group.group_id,
             participant_ids=[account.id],
         )
-        self.records.enrol(group.group_id, account.id, display_name, now, audit)
+        self.records.enrol(group.group_id, account.id, display_name, now, audit, account.username)
         if self.groups_changed is not None and not already:
             self.groups_changed(account.id)
         if self.access is not None and self.access.ends_at(account.id) is not None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from chalicelib.accounts import Accounts, check_username
 from chalicelib.clock import Clock
-from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable
+from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound
 from chalicelib.identity import LEADERS, Caller
 from chalicelib.records.audit import AuditRecords, new_entry
 
@@ -188,8 +188,10 @@ class Groups:
 
     def detail(self, caller: Caller, group_id: str) -> GroupDetail:
         """Leaders (with their usernames), participants and assignments of a group ``caller``
-        leads (audit-logged). A leader added before usernames were kept with them is looked up
-        in Cognito (one ListUsers each; the caller's own comes with their sign-in)."""
+        leads (audit-logged). A leader added before usernames were kept with them has none
+        (``""``) until the upgrade step fills it in (``chalicelib.upgrade``); the caller's own
+        comes with their sign-in. No Cognito call: a lookup by account id needs ListUsers,
+        which would let the API list every account in the pool."""
         group = led_group(self.records, caller, group_id)
         audit_read(self.audit, self.clock, caller, group, "group.read")
         return GroupDetail(
@@ -205,12 +207,7 @@ class Groups:
             return leader
         if leader.leader_id == caller.id and caller.username:
             return GroupLeader(leader.leader_id, caller.username)
-        try:
-            username = self.accounts.username_of(leader.leader_id)
-        except ServiceUnavailable:
-            # Only a name to show: Cognito slow or throttled must not cost the group page.
-            username = None
-        return GroupLeader(leader.leader_id, username or "")
+        return leader
 
     def update(
         self, caller: Caller, group_id: str, name: str | None = None, archived: bool | None = None

@@ -20,7 +20,7 @@ from typing import Any
 from chalicelib.access import AccessCheck
 from chalicelib.accounts import Accounts, temporary_password
 from chalicelib.clock import Clock
-from chalicelib.errors import BadRequest, NotFound
+from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.groups import led_group
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.records.audit import AuditRecords, new_entry
@@ -45,6 +45,19 @@ class NewTemporaryPassword:
         }
 
 
+def username_not_recorded() -> Conflict:
+    """The refusal for an enrolment written before usernames were kept with enrolments and not
+    filled in since (by ``python -m chalicelib.upgrade usernames``, or by enrolling them again).
+    No lookup by account id instead: that needs Cognito's ListUsers, which would let the API
+    list every account in the pool, emails included."""
+    return Conflict(
+        "Steady does not have this participant's username on record yet: ask an administrator "
+        "to run the usernames upgrade step. In an active group, enrolling them again with their "
+        "username also records it (nothing else changes).",
+        code="username_not_recorded",
+    )
+
+
 @dataclass
 class TemporaryPasswords:
     records: GroupRecords
@@ -56,18 +69,23 @@ class TemporaryPasswords:
 
     def give(self, caller: Caller, group_id: str, participant_id: str) -> NewTemporaryPassword:
         """A new temporary password for a participant in a group ``caller`` leads (archived
-        too: its participants keep signing in for a while). ``NotFound`` for someone not in the
-        group or an account that no longer exists; ``BadRequest`` (``not_a_participant``) for an
-        account with another role than participant."""
+        too: its participants keep signing in for a while). The account is the one whose username
+        their enrolment keeps (AdminGetUser, no lookup by account id). ``NotFound`` for someone
+        not in the group or an account that no longer exists; ``Conflict``
+        (``username_not_recorded``) for an enrolment from before usernames were kept with it;
+        ``BadRequest`` (``not_a_participant``) for an account with another role than
+        participant."""
         group = led_group(self.records, caller, group_id)
         member = group.member(participant_id) if isinstance(participant_id, str) else None
         if member is None:
             raise NotFound("That participant is not in this group.", code="participant_not_found")
-        username = self.accounts.username_of(member.participant_id)
-        if username is None:
+        if not member.username:
+            raise username_not_recorded()
+        account = self.accounts.find(member.username)
+        if account.id != member.participant_id:
+            # Deleted, and the username since given to someone else: not theirs to reset.
             raise NotFound("That participant's account no longer exists.", code="account_not_found")
-        account = self.accounts.find(username)
-        if account.id != member.participant_id or account.roles != frozenset({PARTICIPANTS}):
+        if account.roles != frozenset({PARTICIPANTS}):
             raise BadRequest(
                 "Only a participant account's password can be given here; "
                 "an administrator resets the others.",

@@ -4,6 +4,7 @@ environment (``AWS_REGION``, ``STEADY_RECORDS_TABLE``, ``STEADY_USER_POOL_ID``: 
 be set, so a step never falls back to another stage's table):
 
     python -m chalicelib.upgrade saved-worksheets
+    python -m chalicelib.upgrade usernames
 
 ``saved-worksheets`` writes each participant's saved-worksheets item (which worksheet fields
 they answered, and when; ``records/worksheets.py``) from their worksheets: needed once for
@@ -11,20 +12,36 @@ worksheets saved before that item existed, and again after a rollback to such a 
 Participants come from Cognito's ``participants`` group (one ListUsersInGroup per 60), each
 one's worksheets from one Query: no Scan. It is safe to run at any time, and again: a save,
 share or deletion that comes in meanwhile is never undone (``WorksheetRecords.rebuild_saved``).
-A participant it cannot do now (busy, or DynamoDB unavailable) is counted and the rest go on;
-run it again for them. It prints counts only, never ids."""
+
+``usernames`` writes each participant's username on their enrolments, and each group leader's
+on their leader items, where the item has none (written before usernames were kept with them):
+the API never looks a username up by account id (Cognito's ListUsers, which it is not granted),
+so until then a group page names such a leader "username not on record" and a new temporary
+password for such a participant is refused (``chalicelib.temporary_passwords``). Accounts come
+from Cognito's ``participants`` and ``leaders`` groups (one ListUsersInGroup per 60), each one's
+groups from one Query of their pointers, then one conditional UpdateItem per group: no Scan. It
+is safe to run at any time, and again: a username already there is never overwritten, and an
+enrolment or leader removed meanwhile is never brought back (``GroupRecords.fill_member_username``).
+A group leader no longer in Cognito's ``leaders`` group is not reached (their items keep none).
+
+In both, an account it cannot do now (busy, or DynamoDB unavailable) is counted and the rest go
+on; run it again for them. It prints counts only, never ids or usernames."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from chalicelib.accounts import Account
 from chalicelib.errors import Conflict, ServiceUnavailable
-from chalicelib.identity import PARTICIPANTS
+from chalicelib.identity import LEADERS, PARTICIPANTS
+from chalicelib.records.groups import GroupRecords
 from chalicelib.records.worksheets import WorksheetRecords
 
 REQUIRED = ("AWS_REGION", "STEADY_RECORDS_TABLE", "STEADY_USER_POOL_ID")
+STEPS = ("saved-worksheets", "usernames")
+USAGE = f"usage: python -m chalicelib.upgrade {{{','.join(STEPS)}}}"
 
 
 def saved_worksheets(
@@ -43,11 +60,42 @@ def saved_worksheets(
     return done, worksheets, failed
 
 
+def member_usernames(
+    records: GroupRecords, participants: Iterable[Account]
+) -> tuple[int, int, int]:
+    """Write each participant's username on their enrolments that have none: (participants
+    done, enrolments written, participants not done)."""
+    return _fill(records.groups_of_participant, records.fill_member_username, participants)
+
+
+def leader_usernames(records: GroupRecords, leaders: Iterable[Account]) -> tuple[int, int, int]:
+    """Write each group leader's username on their leader items that have none: (group leaders
+    done, leader items written, group leaders not done)."""
+    return _fill(records.groups_led_by, records.fill_leader_username, leaders)
+
+
+def _fill(
+    groups_of: Callable[[str], list[str]],
+    fill: Callable[[str, str, str], bool],
+    accounts: Iterable[Account],
+) -> tuple[int, int, int]:
+    done = written = failed = 0
+    for account in accounts:
+        try:
+            for group_id in groups_of(account.id):
+                written += fill(group_id, account.id, account.username)
+        except ServiceUnavailable:
+            failed += 1
+            continue
+        done += 1
+    return done, written, failed
+
+
 def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     env = os.environ if environ is None else environ
-    if args != ["saved-worksheets"]:
-        print("usage: python -m chalicelib.upgrade saved-worksheets", file=sys.stderr)
+    if len(args) != 1 or args[0] not in STEPS:
+        print(USAGE, file=sys.stderr)
         return 2
     missing = [name for name in REQUIRED if not env.get(name)]
     if missing:
@@ -56,6 +104,20 @@ def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -
     from chalicelib import services
 
     svc = services.current()
+    if args == ["usernames"]:
+        records = svc.group_records
+        done, enrolments, failed = member_usernames(
+            records, svc.accounts.every_in_role(PARTICIPANTS)
+        )
+        print(f"usernames: {done} participants, {enrolments} enrolments filled, {failed} not done")
+        leaders, items, leaders_failed = leader_usernames(
+            records, svc.accounts.every_in_role(LEADERS)
+        )
+        print(
+            f"usernames: {leaders} group leaders, {items} leader items filled, "
+            f"{leaders_failed} not done"
+        )
+        return 1 if failed or leaders_failed else 0
     ids = (account.id for account in svc.accounts.every_in_role(PARTICIPANTS))
     done, worksheets, failed = saved_worksheets(svc.worksheets.records, ids)
     print(f"saved-worksheets: {done} participants, {worksheets} worksheets, {failed} not done")

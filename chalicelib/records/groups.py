@@ -14,7 +14,16 @@ Conditional-write rules:
   ConditionCheck of another leader's ``LEADER#`` item (``attribute_exists``: that one still
   leads it), so two leaders removing each other at once cannot both succeed;
 - enrolling is an Update of ``PARTICIPANT#`` in the group + the participant's pointer: enrolling twice rewrites the
-  same two items (idempotent), keeping the first ``joined_at`` (``if_not_exists``);
+  same two items (idempotent), keeping the first ``joined_at`` (``if_not_exists``). The
+  enrolment keeps the participant's username (Cognito's: it never changes for an account), so
+  a leader giving a new temporary password needs no lookup by account id (``ListUsers``);
+- a username missing from an enrolment or a group leader written before usernames were kept
+  with them is filled in (``fill_member_username``, ``fill_leader_username``: the upgrade step
+  ``chalicelib.upgrade``, and enrolling someone again) by one UpdateItem on
+  ``attribute_exists(PK) AND attribute_not_exists(username)``: it never brings back an
+  enrolment or a leader removed meanwhile, and never overwrites a username already written (by
+  an enrolment or a leader added since, or an earlier run), so running it again changes
+  nothing. It has no audit entry: it copies what Cognito holds, it changes nothing anyone did;
 - an assignment's id is derived from what is assigned to whom, so assigning the same thing
   again updates its dates instead of adding a second assignment; its ``assigned_at`` (its place
   in the reading order: ``chalicelib.assignments.reading_order``) is the first one. A change of
@@ -53,6 +62,7 @@ from chalicelib.records.keys import (
     participant_sk,
 )
 from chalicelib.records.table import (
+    ConditionFailed,
     RecordTable,
     TransactionCancelled,
     to_item,
@@ -80,6 +90,9 @@ class EnrolledParticipant:
     # The participant lets this group's leaders see what they did before joining
     # (``chalicelib.statuses.visible_to_leaders``).
     shares_history: bool = False
+    # Their username (``""`` for an enrolment written before usernames were kept with it and
+    # not filled in since: see the module).
+    username: str = ""
 
 
 @dataclass(frozen=True)
@@ -212,6 +225,7 @@ class GroupRecords(RecordTable):
                         record.get("display_name", ""),
                         record["joined_at"],
                         bool(record.get("shares_history", False)),
+                        str(record.get("username", "")),
                     )
                 )
             elif sk.startswith(ASSIGNMENT_PREFIX):
@@ -387,16 +401,29 @@ class GroupRecords(RecordTable):
             raise self.unavailable(cancelled) from None
 
     def enrol(
-        self, group_id: str, participant_id: str, display_name: str, now: str, audit: dict[str, Any]
+        self,
+        group_id: str,
+        participant_id: str,
+        display_name: str,
+        now: str,
+        audit: dict[str, Any],
+        username: str = "",
     ) -> None:
+        """Enrol (or rename) a participant, keeping their ``username`` with the enrolment (an
+        enrolment without one keeps the one it has)."""
         pk = group_pk(group_id)
+        sets = (
+            "SET participant_id = :p, display_name = :n, joined_at = if_not_exists(joined_at, :t)"
+        )
+        values = {":p": participant_id, ":n": display_name, ":t": now}
+        if username:
+            sets += ", username = :u"
+            values[":u"] = username
         enrolled = {
             "TableName": self._table,
             "Key": to_item({"PK": pk, "SK": participant_sk(participant_id)}),
-            "UpdateExpression": "SET participant_id = :p, display_name = :n, joined_at = if_not_exists(joined_at, :t)",
-            "ExpressionAttributeValues": to_item(
-                {":p": participant_id, ":n": display_name, ":t": now}
-            ),
+            "UpdateExpression": sets,
+            "ExpressionAttributeValues": to_item(values),
         }
         self._write(
             [
@@ -424,6 +451,18 @@ class GroupRecords(RecordTable):
             [{"Update": update}, *entry_puts(self._table, audit)],
             not_found="You are not in this group.",
         )
+
+    def fill_member_username(self, group_id: str, participant_id: str, username: str) -> bool:
+        """Write ``username`` on the participant's enrolment in the group if it has none (see the
+        module). True if written; False if it already had one, or the participant is not in the
+        group any more. ``ServiceUnavailable`` if DynamoDB cannot answer."""
+        return self._fill_username(group_id, participant_sk(participant_id), username)
+
+    def fill_leader_username(self, group_id: str, leader_id: str, username: str) -> bool:
+        """Write ``username`` on the group leader's item in the group if it has none (see the
+        module). True if written; False if it already had one, or they no longer lead the
+        group. ``ServiceUnavailable`` if DynamoDB cannot answer."""
+        return self._fill_username(group_id, leader_sk(leader_id), username)
 
     def enrolments_of(self, participant_id: str) -> list[tuple[Group, EnrolledParticipant]]:
         """A participant's groups (details only) with their own enrolment in each: one Query
@@ -567,6 +606,21 @@ class GroupRecords(RecordTable):
             self._put(leader),
             self._put({"PK": leader_pk(leader_id), "SK": group_pk(group_id), "group_id": group_id}),
         ]
+
+    def _fill_username(self, group_id: str, sk: str, username: str) -> bool:
+        """One UpdateItem on ``attribute_exists(PK) AND attribute_not_exists(username)``: never
+        brings back an item removed meanwhile, never overwrites a username already there."""
+        try:
+            self.call(
+                "update_item",
+                Key=to_item({"PK": group_pk(group_id), "SK": sk}),
+                UpdateExpression="SET username = :u",
+                ConditionExpression="attribute_exists(PK) AND attribute_not_exists(username)",
+                ExpressionAttributeValues=to_item({":u": username}),
+            )
+        except ConditionFailed:
+            return False
+        return True
 
     def _put(self, values: dict[str, Any], condition: str | None = None) -> dict[str, Any]:
         put: dict[str, Any] = {"TableName": self._table, "Item": to_item(values)}

@@ -508,8 +508,9 @@ def add_leader(visit: Visit) -> Any:
 
 
 def leader_name(leader: GroupLeader) -> str:
-    """A fellow leader as the group page names them: their username."""
-    return leader.username or "An account that no longer exists"
+    """A fellow leader as the group page names them: their username (none for one added before
+    usernames were kept with them, until the upgrade step fills it in: ``chalicelib.upgrade``)."""
+    return leader.username or "A group leader (username not on record)"
 
 
 def _leader(detail: GroupDetail, leader_id: str) -> GroupLeader:

@@ -43,8 +43,7 @@ EXPECTED_ACTIONS = {
         "cognito-idp:AdminAddUserToGroup",
         "cognito-idp:AdminDisableUser",
         "cognito-idp:AdminEnableUser",
-        "cognito-idp:ListUsersInGroup",
-        "cognito-idp:ListUsers",  # a username by account id (Accounts.username_of)
+        "cognito-idp:ListUsersInGroup",  # never ListUsers: see test_no_role_may_list_every_account
         "cognito-idp:AdminSetUserPassword",  # a new temporary password (not permanent)
         "cognito-idp:AdminSetUserMFAPreference",
         "cognito-idp:AdminUserGlobalSignOut",
@@ -208,6 +207,18 @@ def test_chalice_policy_files_have_no_wildcards_and_are_generated(stage: str) ->
     assert document == template.chalice_policy(stage), (
         f"{path} is out of date: run `python -m infra.template policies`"
     )
+
+
+def test_no_role_may_list_every_account(packaged: dict) -> None:
+    """Cognito's ListUsers lists every account in the pool, emails included: no function is
+    granted it (group records keep the usernames the API shows: ``records/groups.py``)."""
+    granted = {a for _, s in _grants(packaged) for a in _strings(s["Action"])}
+    assert "cognito-idp:ListUsers" not in granted
+    for stage in STAGES:
+        document = json.loads(template.policy_path(stage).read_text())
+        assert "cognito-idp:ListUsers" not in {
+            a for s in _statements(document) for a in _strings(s["Action"])
+        }
 
 
 def test_the_only_wildcards_left_are_a_deny_and_the_key_policy(packaged: dict) -> None:

@@ -12,7 +12,7 @@ from html import unescape
 from chalicelib.records.audit import new_entry
 from chalicelib.records.worksheets import Answer
 from tests.conftest import shipped_version
-from tests.functional.test_leader_pages import signed_in
+from tests.functional.web_client import signed_in
 
 MODULE = "cravings-and-urge-surfing"  # has a worksheet
 OTHER_SHEET = "breathing-and-grounding"  # has a worksheet

@@ -11,13 +11,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from tests.conftest import REGION
-from tests.functional.web_client import WebClient
-
-
-def signed_in(client, participant, language: str | None = None) -> WebClient:  # type: ignore[no-untyped-def]
-    web = WebClient(client, language=language)
-    assert web.sign_in(participant.username).status == 303
-    return web
+from tests.functional.web_client import WebClient, signed_in
 
 
 def form_of(page) -> dict:  # type: ignore[no-untyped-def]
@@ -258,6 +252,13 @@ def test_a_page_read_in_spanish_stays_spanish_whatever_the_messages_language(cli
     assert 'lang="es"' in web.get(sent.location).body
 
 
+def english_texts_form(web: WebClient, language: str | None) -> dict:
+    """The reminders form, read from the page, with REMINDERS filled in: the page in
+    ``language`` (English if none), the texts in English."""
+    page = web.get("/account/reminders")
+    return {**form_of(page), **REMINDERS, "locale": language or "en", "reminder_locale": "en"}
+
+
 @pytest.mark.parametrize(
     ("language", "same", "one_end"),
     [
@@ -279,8 +280,7 @@ def test_quiet_hours_that_start_when_they_end_are_named_as_such(
     client, participant, language, same, one_end
 ):
     web = signed_in(client, participant, language)
-    page = web.get("/account/reminders")
-    form = {**form_of(page), **REMINDERS, "locale": language or "en", "reminder_locale": "en"}
+    form = english_texts_form(web, language)
     again = web.post("/account/reminders", {**form, "quiet_start": "22:00", "quiet_end": "22:00"})
     assert again.status == 400 and summary(again) == [("quiet_start", same)]
     again = web.post("/account/reminders", {**form, "quiet_start": "22:00", "quiet_end": ""})
@@ -299,8 +299,7 @@ def test_times_are_shown_on_the_clock_of_the_pages_language(
 ):
     """12-hour in English, 24-hour in Spanish: the words shown; the values sent stay HH:MM."""
     web = signed_in(client, participant, language)
-    page = web.get("/account/reminders")
-    form = {**form_of(page), **REMINDERS, "locale": language or "en", "reminder_locale": "en"}
+    form = english_texts_form(web, language)
     saved = web.post("/account/reminders", {**form, "quiet_start": "18:00", "quiet_end": "07:15"})
     assert saved.status == 303
     page = web.get(saved.location)
@@ -325,10 +324,7 @@ def test_the_page_is_in_spanish_for_a_spanish_browser(client, participant):
 
 
 def test_leaders_have_no_reminders_page(client, leader):
-    web = WebClient(client)
-    from tests.functional.web_client import WebClient as _  # noqa: F401
-
-    assert web.sign_in(leader.username, authenticator=leader.authenticator).status == 303
+    web = signed_in(client, leader)
     assert web.get("/account/reminders").status == 403
     assert "/account/reminders" not in web.get("/leader").body
 
@@ -355,8 +351,7 @@ def test_two_step_sign_in_is_on_the_account_page_not_in_a_participants_menu(
 
 
 def test_leaders_keep_two_step_sign_in_in_their_menu(client, leader):
-    web = WebClient(client)
-    assert web.sign_in(leader.username, authenticator=leader.authenticator).status == 303
+    web = signed_in(client, leader)
     assert 'href="/account/authenticator">Two-step sign-in</a>' in nav(web.get("/leader").body)
 
 

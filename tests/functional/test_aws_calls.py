@@ -70,12 +70,9 @@ def test_a_lesson_page_is_the_session_then_one_batch_read(
     client, published, participant, aws_calls
 ):
     from chalicelib.library import lesson_code
-    from tests.functional.web_client import WebClient
+    from tests.functional.web_client import signed_in
 
-    browser = WebClient(client)
-    assert (
-        browser.sign_in(participant.username, authenticator=participant.authenticator).status == 303
-    )
+    browser = signed_in(client, participant)
     path = f"/lesson/{lesson_code('cravings-and-urge-surfing')}"  # it has a worksheet
     browser.get(path)
     aws_calls.reset()
@@ -91,14 +88,11 @@ def test_a_completed_lesson_reads_what_was_completed_once(
     client, published, participant, aws_calls
 ):
     from chalicelib.library import lesson_code
-    from tests.functional.web_client import WebClient
+    from tests.functional.web_client import signed_in
 
     body = json.dumps({"module_id": "thinking-traps", "version": 1})
     assert client.http.post("/me/completions", headers=participant.headers, body=body).status_code
-    browser = WebClient(client)
-    assert (
-        browser.sign_in(participant.username, authenticator=participant.authenticator).status == 303
-    )
+    browser = signed_in(client, participant)
     path = f"/lesson/{lesson_code('thinking-traps')}"
     browser.get(path)
     aws_calls.reset()
@@ -117,7 +111,7 @@ def test_home_reads_each_group_once_archived_or_not(
 ):
     """Home: the session, what the participant completed, their groups, one Query per group.
     An archived group is read like an active one (what they finished there stays on home)."""
-    from tests.functional.web_client import WebClient
+    from tests.functional.web_client import signed_in
 
     groups = []
     for name in ("Old group", "New group"):
@@ -136,10 +130,7 @@ def test_home_reads_each_group_once_archived_or_not(
         groups.append(group_id)
     archived = json.dumps({"archived": True})
     assert client.http.patch(f"/groups/{groups[0]}", headers=leader.headers, body=archived)
-    browser = WebClient(client)
-    assert (
-        browser.sign_in(participant.username, authenticator=participant.authenticator).status == 303
-    )
+    browser = signed_in(client, participant)
     browser.get("/")
     aws_calls.reset()
 
@@ -156,12 +147,9 @@ def test_home_reads_each_group_once_archived_or_not(
 def test_the_library_is_the_session_then_what_the_participant_completed(
     client, published, participant, aws_calls
 ):
-    from tests.functional.web_client import WebClient
+    from tests.functional.web_client import signed_in
 
-    browser = WebClient(client)
-    assert (
-        browser.sign_in(participant.username, authenticator=participant.authenticator).status == 303
-    )
+    browser = signed_in(client, participant)
     browser.get("/library")
     aws_calls.reset()
 

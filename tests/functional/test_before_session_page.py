@@ -12,7 +12,7 @@ from html import unescape
 from chalicelib.records.audit import new_entry
 from chalicelib.records.worksheets import Answer
 from tests.conftest import shipped_version
-from tests.functional.test_leader_pages import signed_in
+from tests.functional.web_client import signed_in
 
 MODULE = "cravings-and-urge-surfing"  # has a worksheet
 OTHER_SHEET = "breathing-and-grounding"  # has a worksheet
@@ -33,6 +33,23 @@ def _group(client, leader, *modules: str) -> str:  # type: ignore[no-untyped-def
     for module_id in modules:
         _api(client, leader, "POST", f"/groups/{group_id}/assignments", {"module_id": module_id})
     return str(group_id)
+
+
+def _enrol(client, leader, group_id: str, participant, name: str) -> None:  # type: ignore[no-untyped-def]
+    body = {"username": participant.username, "display_name": name}
+    _api(client, leader, "POST", f"/groups/{group_id}/participants", body)
+
+
+def _share(client, participant, answers: dict) -> None:  # type: ignore[no-untyped-def]
+    """Through the API: ``participant`` saves ``answers`` to the module's worksheet and shares
+    it."""
+    headers = participant.headers
+    body = json.dumps({"version": shipped_version(MODULE), "answers": answers})
+    assert (
+        client.http.put(f"/me/worksheets/{MODULE}", headers=headers, body=body).status_code == 200
+    )
+    sharing = json.dumps({"shared": True})
+    client.http.put(f"/me/worksheets/{MODULE}/sharing", headers=headers, body=sharing)
 
 
 def _options(body: str) -> list[str]:
@@ -134,23 +151,10 @@ def test_fifteen_participants_in_at_most_three_dynamodb_calls_audit_logged(
 def test_shared_answers_follow_the_visibility_rule(
     client, published, leader, participant, library_clock
 ):
-    headers = participant.headers
-    answers = {"urge-helpers": ["Walk the dog around the block twice"]}
-    body = json.dumps({"version": shipped_version(MODULE), "answers": answers})
-    assert (
-        client.http.put(f"/me/worksheets/{MODULE}", headers=headers, body=body).status_code == 200
-    )
-    sharing = json.dumps({"shared": True})
-    client.http.put(f"/me/worksheets/{MODULE}/sharing", headers=headers, body=sharing)
+    _share(client, participant, {"urge-helpers": ["Walk the dog around the block twice"]})
     library_clock.advance(60)
     group_id = _group(client, leader, MODULE)
-    _api(
-        client,
-        leader,
-        "POST",
-        f"/groups/{group_id}/participants",
-        {"username": participant.username, "display_name": "Rosa M."},
-    )
+    _enrol(client, leader, group_id, participant, "Rosa M.")
     web = signed_in(client, leader)
     path = f"/leader/groups/{group_id}/before-session?module={MODULE}"
     page = unescape(web.get(path).body)
@@ -161,7 +165,7 @@ def test_shared_answers_follow_the_visibility_rule(
     share = json.dumps({"share": True})
     assert (
         client.http.put(
-            f"/me/groups/{group_id}/share-history", headers=headers, body=share
+            f"/me/groups/{group_id}/share-history", headers=participant.headers, body=share
         ).status_code
         == 200
     )
@@ -175,13 +179,7 @@ def test_shared_answers_are_in_the_worksheets_order_questions_in_bold(
     client, published, leader, participant, library_clock
 ):
     group_id = _group(client, leader, MODULE)
-    _api(
-        client,
-        leader,
-        "POST",
-        f"/groups/{group_id}/participants",
-        {"username": participant.username, "display_name": "Rosa M."},
-    )
+    _enrol(client, leader, group_id, participant, "Rosa M.")
     library_clock.advance(60)
     # Every field answered (their ids in alphabetical order are not the worksheet's order).
     answers = {
@@ -190,13 +188,7 @@ def test_shared_answers_are_in_the_worksheets_order_questions_in_bold(
         "urge-end": 3,
         "urge-start": 8,
     }
-    body = json.dumps({"version": shipped_version(MODULE), "answers": answers})
-    headers = participant.headers
-    assert (
-        client.http.put(f"/me/worksheets/{MODULE}", headers=headers, body=body).status_code == 200
-    )
-    sharing = json.dumps({"shared": True})
-    client.http.put(f"/me/worksheets/{MODULE}/sharing", headers=headers, body=sharing)
+    _share(client, participant, answers)
 
     web = signed_in(client, leader)
     page = web.get(f"/leader/groups/{group_id}/before-session?module={MODULE}")

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import shipped_version
 from tests.functional import test_groups
 from tests.functional.test_groups import assign, call, enrol
-from tests.functional.test_leader_pages import signed_in
+from tests.functional.web_client import signed_in
 
 group = test_groups.group  # fixtures
 today = test_groups.today

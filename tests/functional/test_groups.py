@@ -232,7 +232,10 @@ def test_pinned_version_and_what_changed(
     assert cells["breathing-and-grounding"]["newer_version"] == new
 
 
-def test_track_assignment_expands_into_its_modules(client, group, leader, participant, publisher):
+@pytest.fixture
+def starter_track(publisher, published) -> None:  # type: ignore[no-untyped-def]
+    """A track "starter" published after the modules: thinking traps, then cravings (not
+    alphabetical)."""
     from tests.functional.test_publishing import publish_tracks
 
     publish_tracks(
@@ -241,12 +244,17 @@ def test_track_assignment_expands_into_its_modules(client, group, leader, partic
             {
                 "id": "starter",
                 "title": "Starter",
-                "summary": "Four modules.",
+                "summary": "Two modules.",
                 "version": 1,
                 "modules": ["thinking-traps", "cravings-and-urge-surfing"],
             }
         ],
     )
+
+
+def test_track_assignment_expands_into_its_modules(
+    client, group, leader, participant, starter_track
+):
     enrol(client, group, leader, participant)
     assign(client, group, leader, track_id="starter", due_date="2026-12-01")
     _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
@@ -285,22 +293,8 @@ def test_assigning_again_updates_instead_of_duplicating_and_unassign_removes(
 
 
 def test_assigning_again_keeps_its_place_in_the_reading_order(
-    client, group, leader, participant, publisher
+    client, group, leader, participant, starter_track
 ):
-    from tests.functional.test_publishing import publish_tracks
-
-    publish_tracks(
-        publisher,
-        [
-            {
-                "id": "starter",
-                "title": "Starter",
-                "summary": "Two modules.",
-                "version": 1,
-                "modules": ["thinking-traps", "cravings-and-urge-surfing"],
-            }
-        ],
-    )
     enrol(client, group, leader, participant)
     due = "2026-11-24"
     first = assign(client, group, leader, track_id="starter", due_date=due)

@@ -21,7 +21,7 @@ from chalicelib import services
 from chalicelib.identity import Caller
 from steady_content import tracks as track_files
 from tests.conftest import CONTENT, joined_on, make_account, seed_group, shipped_version
-from tests.functional.web_client import Page, WebClient
+from tests.functional.web_client import Page, WebClient, signed_in
 
 EARLY_RECOVERY = [
     "how-addiction-changes-the-brain",
@@ -45,12 +45,6 @@ def with_tracks(publisher, shipped_modules):  # type: ignore[no-untyped-def]
         loaded.append(track)
     assert publisher.publish(shipped_modules, tracks=loaded).ok
     return loaded
-
-
-def signed_in(client, account) -> WebClient:  # type: ignore[no-untyped-def]
-    browser = WebClient(client)
-    assert browser.sign_in(account.username, authenticator=account.authenticator).status == 303
-    return browser
 
 
 def new_group(browser: WebClient, name: str = "Tuesday evening") -> str:
@@ -109,6 +103,16 @@ def enrol(
     for member in services.current().groups.records.get(group_id).participants:
         joined_on(group_id, member.participant_id, joined)
     return page
+
+
+def group_of_two(client, leader, participant, other) -> tuple[WebClient, str]:  # type: ignore[no-untyped-def]
+    """``leader`` signed in, and a new group with ``participant`` as Sam P. and ``other`` as
+    Alex R.: the leader's browser and the group's address."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    enrol(browser, group, other.username, "Alex R.")
+    return browser, group
 
 
 def assignment_ids(page: Page) -> list[str]:
@@ -343,10 +347,7 @@ def test_enrolling_someone_already_in_the_group_says_so_and_keeps_their_name(
 def test_assign_to_one_participant_change_dates_and_unassign(
     client, published, leader, participant, other_participant
 ):
-    browser = signed_in(client, leader)
-    group = new_group(browser)
-    enrol(browser, group, participant.username, "Sam P.")
-    enrol(browser, group, other_participant.username, "Alex R.")
+    browser, group = group_of_two(client, leader, participant, other_participant)
     page = browser.get(f"{group}?participant={participant.id}")
     assert f'<option value="{participant.id}" selected>Only Sam P.</option>' in page.body
     assigned = browser.post(
@@ -1025,10 +1026,7 @@ def test_module_picker_tracks_first_then_modules_by_topic_and_no_default(
 def test_grid_keeps_track_order_totals_filters_and_sort(
     client, with_tracks, leader, participant, other_participant, service
 ):
-    browser = signed_in(client, leader)
-    group = new_group(browser)
-    enrol(browser, group, participant.username, "Sam P.")
-    enrol(browser, group, other_participant.username, "Alex R.")
+    browser, group = group_of_two(client, leader, participant, other_participant)
     token = browser.get(group).csrf()
     browser.post(
         f"{group}/assignments",
@@ -1104,10 +1102,7 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
 def test_a_column_shows_the_groups_due_date_and_each_cell_its_own_when_dates_vary(
     client, published, leader, participant, other_participant
 ):
-    browser = signed_in(client, leader)
-    group = new_group(browser)
-    enrol(browser, group, participant.username, "Sam P.")
-    enrol(browser, group, other_participant.username, "Alex R.")
+    browser, group = group_of_two(client, leader, participant, other_participant)
     token = browser.get(group).csrf()
     # Thinking traps for everyone, due 5 Dec, and for Sam alone a day earlier; cravings due
     # 6 Dec for everyone.

@@ -63,13 +63,11 @@ def titles_in(html: str) -> list[str]:
     return re.findall(r'<a href="/lesson/[a-z2-7]{8}"[^>]*>([^<]+)</a>', html)
 
 
-# -- home ------------------------------------------------------------------------------------
-
-
-def test_home_puts_next_up_first_in_track_order_with_the_session_date(
-    client, published, track, participant, leader
-):
-    assign(
+@pytest.fixture
+def first_done(client, track, participant, leader) -> str:  # type: ignore[no-untyped-def]
+    """The starter track assigned to the participant's group, due Wed 16 Jan 2030 with the
+    session the day before, its first module (thinking traps) done; the group's id."""
+    group_id = assign(
         client,
         leader,
         participant,
@@ -78,6 +76,15 @@ def test_home_puts_next_up_first_in_track_order_with_the_session_date(
         session_date="2030-01-15",
     )
     complete(client, participant, "thinking-traps")
+    return group_id
+
+
+# -- home ------------------------------------------------------------------------------------
+
+
+def test_home_puts_next_up_first_in_track_order_with_the_session_date(
+    client, first_done, participant
+):
     page = signed_in(client, participant).get("/")
     next_up = page.body.split('id="next-up"')[1].split("</section>")[0]
     assert titles_in(next_up) == [
@@ -142,22 +149,13 @@ def test_home_when_everything_is_done_and_when_nothing_is_assigned(
 
 
 def test_an_archived_group_leaves_what_was_finished_and_drops_what_was_not(
-    client, published, track, participant, leader
+    client, first_done, participant, leader
 ):
     """Archiving a group: its reading leaves the participant's list, what they finished in it
     stays on their home page under Finished (their record of their work), in both the page and
     the API; the archived group's track is over (no progress line)."""
-    group_id = assign(
-        client,
-        leader,
-        participant,
-        track_id="starter",
-        due_date="2030-01-16",
-        session_date="2030-01-15",
-    )
-    complete(client, participant, "thinking-traps")
     archived = client.http.patch(
-        f"/groups/{group_id}", headers=leader.headers, body=json.dumps({"archived": True})
+        f"/groups/{first_done}", headers=leader.headers, body=json.dumps({"archived": True})
     )
     assert archived.status_code == 200
     page = signed_in(client, participant).get("/")
@@ -448,6 +446,11 @@ def test_lesson_address_names_no_topic_and_old_addresses_redirect(client, publis
 # -- a lesson and its knowledge check -------------------------------------------------------
 
 
+def knowledge_check(published, module_id: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The questions of ``module_id``'s knowledge check, as published."""
+    return next(m for m in published if m.module_id == module_id).meta["knowledge_check"]
+
+
 def test_lesson_page_puts_the_text_before_the_check_and_the_sources_last(
     client, published, participant
 ):
@@ -461,9 +464,7 @@ def test_lesson_page_puts_the_text_before_the_check_and_the_sources_last(
 def test_a_partly_answered_check_comes_back_with_answers_kept_and_an_error_summary(
     client, published, participant
 ):
-    questions = next(m for m in published if m.module_id == "cravings-and-urge-surfing").meta[
-        "knowledge_check"
-    ]
+    questions = knowledge_check(published, "cravings-and-urge-surfing")
     assert len(questions) >= 2
     browser = signed_in(client, participant)
     path = lesson_path("cravings-and-urge-surfing")
@@ -500,9 +501,7 @@ def test_a_partly_answered_check_comes_back_with_answers_kept_and_an_error_summa
 def test_feedback_names_the_choice_and_the_right_answer_without_a_doubled_full_stop(
     client, published, participant
 ):
-    questions = next(m for m in published if m.module_id == "cravings-and-urge-surfing").meta[
-        "knowledge_check"
-    ]
+    questions = knowledge_check(published, "cravings-and-urge-surfing")
     browser = signed_in(client, participant)
     path = lesson_path("cravings-and-urge-surfing")
     form = {

@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import shipped_version
 from tests.functional.web_client import (
+    Page,
+    assert_field_error,
     complete_lesson,
     error_summary,
     group_with,
@@ -20,6 +22,14 @@ from tests.functional.web_client import (
 
 MODULE = "cravings-and-urge-surfing"
 PAGE = lesson_path(MODULE)
+
+
+def refused(client, participant, module_id: str, answers: dict, locale: str) -> Page:  # type: ignore[no-untyped-def]
+    """A participant just signed in saves ``answers`` to ``module_id``'s worksheet in
+    ``locale``; the form comes back refused (400)."""
+    page = save_worksheet(signed_in(client, participant), module_id, answers, locale=locale)
+    assert page.status == 400
+    return page
 
 
 def test_the_module_page_shows_the_worksheet_as_a_form(client, published, participant):
@@ -102,26 +112,14 @@ def test_an_error_shows_the_form_again_with_what_was_typed_and_a_summary(
 def test_a_too_long_item_of_a_list_is_named_linked_and_marked(
     client, published_all, participant, locale, message
 ):
-    browser = signed_in(client, participant)
-    page = save_worksheet(
-        browser,
-        MODULE,
-        {
-            "answer-urge-helpers-0": "Walk the dog",
-            "answer-urge-helpers-1": "Cold water",
-            "answer-urge-helpers-2": "x" * 2100,
-        },
-        locale=locale,
-    )
-    assert page.status == 400
-    assert error_summary(page) == [("answer-urge-helpers-2", message)]
+    answers = {
+        "answer-urge-helpers-0": "Walk the dog",
+        "answer-urge-helpers-1": "Cold water",
+        "answer-urge-helpers-2": "x" * 2100,
+    }
+    page = refused(client, participant, MODULE, answers, locale)
     # The item itself is marked, with the message beside it; not the other items.
-    assert re.search(
-        r'id="answer-urge-helpers-2"[^>]*aria-invalid="true" '
-        r'aria-describedby="answer-urge-helpers-2-error"',
-        page.body,
-    )
-    assert f'<p class="error" id="answer-urge-helpers-2-error">{message}</p>' in page.body
+    assert_field_error(page, "answer-urge-helpers-2", "answer-urge-helpers-2-error", message)
     assert page.body.count('aria-invalid="true"') == 1
 
 
@@ -151,18 +149,12 @@ def test_a_too_long_item_of_a_list_is_named_linked_and_marked(
 def test_a_list_too_long_in_all_says_by_how_much_and_links_to_its_legend(
     client, published_all, participant, locale, over, message
 ):
-    browser = signed_in(client, participant)
-    page = save_worksheet(
-        browser,
-        MODULE,
-        {
-            "answer-urge-helpers-0": "x" * 1000,
-            "answer-urge-helpers-1": "y" * 900,
-            "answer-urge-helpers-2": "z" * (100 + over),
-        },
-        locale=locale,
-    )
-    assert page.status == 400
+    answers = {
+        "answer-urge-helpers-0": "x" * 1000,
+        "answer-urge-helpers-1": "y" * 900,
+        "answer-urge-helpers-2": "z" * (100 + over),
+    }
+    page = refused(client, participant, MODULE, answers, locale)
     # The link goes to the list's legend, which can take the focus: the error under it is in
     # sight, not pushed above the top of the screen by the first item's input.
     assert error_summary(page) == [("answer-urge-helpers-legend", message)]
@@ -174,6 +166,11 @@ def test_a_list_too_long_in_all_says_by_how_much_and_links_to_its_legend(
 
 ASKING = "asking-for-help"
 ASKING_PAGE = lesson_path(ASKING)
+
+
+def asking_page(locale: str) -> str:
+    """The asking-for-help lesson page in ``locale`` (in English, its plain address)."""
+    return ASKING_PAGE if locale == "en" else f"{ASKING_PAGE}?locale={locale}"
 
 
 @pytest.mark.parametrize(
@@ -202,26 +199,14 @@ ASKING_PAGE = lesson_path(ASKING)
 def test_a_bad_phone_in_a_worksheet_says_whose_number_and_links_to_it(
     client, published_all, participant, locale, name, message
 ):
-    browser = signed_in(client, participant)
-    page = save_worksheet(
-        browser,
-        ASKING,
-        {
-            "answer-help-people-0-name": "Mum",
-            "answer-help-people-0-phone": "555 987 6543",
-            "answer-help-people-1-name": name,
-            "answer-help-people-1-phone": "ask at desk",
-        },
-        locale=locale,
-    )
-    assert page.status == 400
-    assert error_summary(page) == [("answer-help-people-1-phone", message)]
-    assert re.search(
-        r'id="answer-help-people-1-phone"[^>]*aria-invalid="true" '
-        r'aria-describedby="answer-help-people-1-error"',
-        page.body,
-    )
-    assert f'<p class="error" id="answer-help-people-1-error">{message}</p>' in page.body
+    answers = {
+        "answer-help-people-0-name": "Mum",
+        "answer-help-people-0-phone": "555 987 6543",
+        "answer-help-people-1-name": name,
+        "answer-help-people-1-phone": "ask at desk",
+    }
+    page = refused(client, participant, ASKING, answers, locale)
+    assert_field_error(page, "answer-help-people-1-phone", "answer-help-people-1-error", message)
 
 
 @pytest.mark.parametrize(
@@ -249,7 +234,7 @@ def test_a_clinic_number_with_an_extension_is_saved_as_typed(
         locale=locale,
     )
     assert saved.status == 303, saved.body
-    page = browser.get(f"{ASKING_PAGE}?locale={locale}" if locale != "en" else ASKING_PAGE)
+    page = browser.get(asking_page(locale))
     assert re.search(f'id="answer-care-team-0-phone"[^>]* value="{re.escape(phone)}"', page.body)
 
 
@@ -272,7 +257,7 @@ def test_a_number_without_a_name_is_refused_at_its_row_a_name_alone_is_not(
     client, published_all, participant, locale, hint, message
 ):
     browser = signed_in(client, participant)
-    lesson = browser.get(f"{ASKING_PAGE}?locale={locale}" if locale != "en" else ASKING_PAGE)
+    lesson = browser.get(asking_page(locale))
     # The hint asks for a name, and a number only if there is one.
     assert f'<p class="hint" id="answer-help-people-help">{hint}</p>' in lesson.body
     token = lesson.csrf()
@@ -287,19 +272,13 @@ def test_a_number_without_a_name_is_refused_at_its_row_a_name_alone_is_not(
     page = save_worksheet(browser, ASKING, answers, token, locale)
     assert page.status == 400
     # The name missing is the row's name input: linked, marked, the message beside it.
-    assert error_summary(page) == [("answer-help-people-2-name", message)]
-    assert re.search(
-        r'id="answer-help-people-2-name"[^>]*aria-invalid="true" '
-        r'aria-describedby="answer-help-people-2-error"',
-        page.body,
-    )
-    assert f'<p class="error" id="answer-help-people-2-error">{message}</p>' in page.body
+    assert_field_error(page, "answer-help-people-2-name", "answer-help-people-2-error", message)
     assert page.body.count('aria-invalid="true"') == 1
     assert 'value="555  867 5309"' in page.body  # what was typed is kept
     # A name alone ("Mom": a number known by heart) is kept.
     answers["answer-help-people-2-phone"] = ""
     assert save_worksheet(browser, ASKING, answers, token, locale).status == 303
-    lesson = browser.get(f"{ASKING_PAGE}?locale={locale}" if locale != "en" else ASKING_PAGE)
+    lesson = browser.get(asking_page(locale))
     assert re.search(r'id="answer-help-people-1-name"[^>]* value="Mom"', lesson.body)
 
 

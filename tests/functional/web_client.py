@@ -1,6 +1,6 @@
 """A tiny cookie-keeping browser over chalice.test.Client for the web app's functional tests,
 and the steps the participant page tests share: sign in, save a worksheet, complete a lesson,
-read an error summary; a group with one assignment through the API."""
+read an error summary and the input it points at; a group with one assignment through the API."""
 
 from __future__ import annotations
 
@@ -131,6 +131,16 @@ def error_summary(page: Page) -> list[tuple[str, str]]:
     box = page.body[page.body.index('class="error-summary"') :]
     box = box[: box.index("</ul>")]
     return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', box)
+
+
+def assert_field_error(page: Page, field: str, error_id: str, message: str) -> None:
+    """A form came back with one input at fault: the error summary links ``field`` alone with
+    ``message``, the input is marked invalid and described by the message (``error_id``),
+    which stands beside it."""
+    assert error_summary(page) == [(field, message)]
+    marked = rf'id="{re.escape(field)}"[^>]*aria-invalid="true" aria-describedby="{error_id}"'
+    assert re.search(marked, page.body), f"{field} not marked invalid"
+    assert f'<p class="error" id="{error_id}">{message}</p>' in page.body
 
 
 def save_worksheet(

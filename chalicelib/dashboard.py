@@ -34,6 +34,7 @@ from chalicelib.records.worksheets import SavedWorksheet
 from chalicelib.statuses import (
     COMPLETED,
     COMPLETED_OLDER,
+    NOT_ASSIGNED,
     NOT_STARTED,
     OVERDUE,
     STATUS_TEXT,
@@ -419,19 +420,39 @@ def worksheet_text(mark: WorksheetMark) -> str:
     return text + (", shared" if mark.shared else "")
 
 
+def own_due_date(row: GridRow, column: AssignedModule, zone: tzinfo) -> str | None:
+    """A participant's own due date for a column assigned to them (``None``: none): the row's
+    where the column's dates differ among the participants (``GridRow.due_dates``), else the
+    column's, as it applies to someone who joined when they did (``due_for``: a date that had
+    passed when they joined is not theirs)."""
+    if column.module_id in row.due_dates:
+        return row.due_dates[column.module_id]
+    return due_for(column.due_date, row.joined_at, zone)
+
+
 def grid_csv(grid: Grid, zone: tzinfo) -> str:
     """The grid as CSV (csv module: quotes, commas and newlines escaped). A completion is dated
-    by the program's calendar (``zone``), like the grid's "as of" day and the due dates."""
+    by the program's calendar (``zone``), like the grid's "as of" day and the due dates.
+
+    Each assigned cell says the participant's own due date ("Not started, due 2026-12-01"),
+    and every row the day the file shows ("As of" column), so a row keeps its date when it is
+    sorted, filtered or pasted under another download. The first row stays the header row:
+    nothing above it, and the same headings every day."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["Participant", "Participant ID"] + [safe_cell(m.title) for m in grid.modules])
+    writer.writerow(
+        ["Participant", "Participant ID", "As of"] + [safe_cell(m.title) for m in grid.modules]
+    )
     for row in grid.participants:
         cells = []
-        for cell in row.cells:
+        for column, cell in zip(grid.modules, row.cells, strict=True):
             text = STATUS_TEXT[cell.status]
             if cell.status in (COMPLETED, COMPLETED_OLDER):
                 on = calendar_day(cell.completed_at, zone)
                 text += f" (version {cell.version}, {on.isoformat() if on else ''})"
+            due = own_due_date(row, column, zone) if cell.status != NOT_ASSIGNED else None
+            if due:
+                text += f", due {due}"
             if cell.check is not None:
                 text += f"; knowledge check {cell.check.correct} of {cell.check.total}"
                 if cell.check.attempts > 1:
@@ -439,7 +460,9 @@ def grid_csv(grid: Grid, zone: tzinfo) -> str:
             if cell.worksheet is not None:
                 text += "; " + worksheet_text(cell.worksheet)
             cells.append(text)
-        writer.writerow([safe_cell(row.display_name), safe_cell(row.participant_id)] + cells)
+        writer.writerow(
+            [safe_cell(row.display_name), safe_cell(row.participant_id), grid.as_of] + cells
+        )
     return out.getvalue()
 
 

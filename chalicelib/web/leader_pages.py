@@ -82,14 +82,17 @@ def _refusal(error: SteadyError) -> bool:
 def _field_error(error: SteadyError, fields: Mapping[str, str], first: str) -> FieldError:
     """The error linked to the field its code names (``fields``: code → field id), else
     ``first``; in the words of ``chalicelib.web.words`` where the service's message is written
-    for API callers ("Assign either a module_id or a track_id.")."""
+    for API callers ("Assign either a module_id or a track_id."). The page answers with the
+    use case's status, as the API does (404 for no such account, 409 for an archived group);
+    only a refusal of the input (4xx) is shown on a form, so anything else stays 400."""
+    status = error.status if 400 <= error.status < 500 else 400
     if error.code == "group_archived":  # its forms are gone: the way on is to unarchive
-        return FieldError("unarchive", error.message, error.status)
+        return FieldError("unarchive", error.message, status)
     if error.code == "invalid_date":  # the use case names the date field it refused
         for name, words in DATE_FIELDS.items():
             if error.message.startswith(name):
-                return FieldError(name, error.message.replace(name, words, 1))
-    return FieldError(fields.get(error.code, first), message(error, "en"))
+                return FieldError(name, error.message.replace(name, words, 1), status)
+    return FieldError(fields.get(error.code, first), message(error, "en"), status)
 
 
 DATE_FIELDS = {"due_date": "The due date", "session_date": "The group session date"}
@@ -417,7 +420,7 @@ def new_password(visit: Visit) -> Any:
     except SteadyError as error:
         if not _refusal(error):
             raise
-        return group_view(visit, [FieldError("participants", message(error, "en"), error.status)])
+        return group_view(visit, [_field_error(error, {}, "participants")])
     handout = Handout(
         visit.params["group_id"],
         given.participant_id,
@@ -560,7 +563,7 @@ def remove_leader(visit: Visit) -> Any:
     except SteadyError as error:
         if not _refusal(error):
             raise
-        return group_view(visit, [FieldError("leaders", message(error, "en"), error.status)])
+        return group_view(visit, [_field_error(error, {}, "leaders")])
     if removed.yourself:
         return Redirect(f"{GROUPS}?done={LEFT}")
     return _done(visit, "leader_removed", "#leaders")

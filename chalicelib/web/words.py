@@ -392,20 +392,33 @@ def answer_error(
     people: bool = False,
     phone: str = "",
     whole_list: bool = False,
+    label_lang: str | None = None,
 ) -> str:
     """A worksheet's or the plan's refused answer as a sentence that makes sense alone, as in
     the error summary at the top of the page: the field's ``label``, then which ``item`` of a
     list (counting from 1; "person 2" in a list of ``people``), and for a phone number whose
     it is (``who``: the name typed on that row, else the person's number); for a number
     without a name, the ``phone`` typed. Too long: by how much, and what to shorten (some
-    items, for the total of a ``whole_list``)."""
+    items, for the total of a ``whole_list``).
+
+    HTML to insert as it is (``Markup``; everything typed is escaped): a ``label`` in another
+    language than the page's (``label_lang``: the English worksheet of a module with no
+    Spanish version, on a Spanish page) is marked ``<span lang="en">`` so that a screen reader
+    reads it in English, as the worksheet's own label is."""
+    from markupsafe import Markup  # deferred, as Jinja2 is (``render``): pages only
+
     words = WORDS.get(lang, WORDS["en"])
+    subject: str = label
+    if label_lang and label_lang != lang:
+        subject = Markup('<span lang="{}">{}</span>').format(label_lang, label)
     code = getattr(error, "code", "")
     if code == "invalid_contact_phone" and item is not None:
         name = " ".join(who.split()) or words["ws_person_n"].format(n=item)
-        return words["ws_error_phone"].format(label=label, who=name)
+        return Markup(words["ws_error_phone"]).format(label=subject, who=name)
     if code == "contact_without_name" and phone.strip():
-        return words["ws_error_no_name"].format(label=label, phone=" ".join(phone.split()))
+        return Markup(words["ws_error_no_name"]).format(
+            label=subject, phone=" ".join(phone.split())
+        )
     limit = getattr(error, "limit", None) or MAX_FIELD_CHARS
     length = getattr(error, "length", None)
     problem = words.get(f"error_{code}")
@@ -417,9 +430,9 @@ def answer_error(
         problem = str(getattr(error, "field_message", None) or getattr(error, "message", error))
     problem = problem.replace("{limit}", str(limit))
     if item is None:
-        return words["ws_error_field"].format(label=label, problem=problem)
+        return Markup(words["ws_error_field"]).format(label=subject, problem=problem)
     key = "ws_error_person" if people else "ws_error_item"
-    return words[key].format(label=label, n=item, problem=problem)
+    return Markup(words[key]).format(label=subject, n=item, problem=problem)
 
 
 # Worksheets and My plan (chalicelib.web.worksheet_pages, plan_pages): kept together here so
@@ -576,6 +589,7 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "privacy_what_records": "Your records",
         "privacy_what_password": "Gave you a new temporary password",
         "privacy_between": "{first} to {last} ({n} times)",
+        "privacy_times": "{time} ({n} times)",
         "privacy_nobody": "Nobody has looked at your records yet.",
         "access_ends_region": "When your access ends",
         "access_ends": "You can use Steady until {day}.",
@@ -657,6 +671,7 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "privacy_what_records": "Sus registros",
         "privacy_what_password": "Le dio una contraseña temporal nueva",
         "privacy_between": "de {first} a {last} ({n} veces)",
+        "privacy_times": "{time} ({n} veces)",
         "privacy_nobody": "Nadie ha visto sus registros todavía.",
         "access_ends_region": "Cuándo termina su acceso",
         "access_ends": "Puede usar Steady hasta el {day}.",

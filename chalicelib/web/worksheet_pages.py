@@ -172,10 +172,11 @@ def _typed(spec: Mapping[str, Any], value: Any) -> FormField:
     return FormField(dict(spec), value)
 
 
-def _with_error(typed: FormField, error: FieldError, lang: str) -> FormField:
+def _with_error(typed: FormField, error: FieldError, lang: str, locale: str) -> FormField:
     """The field at fault, with its error worded to make sense alone: its label, which row of
     a list, and whose phone number (the name typed on that row; or the number, when that row
-    has no name)."""
+    has no name). The label is in the worksheet's ``locale``, which the message marks where
+    it is not the page's ``lang`` (the English worksheet of an untranslated module)."""
     row = error.item if typed.spec["kind"] == "list" else None
     name = phone = ""
     if row is not None and typed.contact and row < len(typed.rows):
@@ -190,6 +191,7 @@ def _with_error(typed: FormField, error: FieldError, lang: str) -> FormField:
         people=typed.contact,
         phone=phone,
         whole_list=typed.spec["kind"] == "list" and row is None,
+        label_lang=locale,
     )
     return FormField(typed.spec, typed.value, typed.rows, message, row, error.part)
 
@@ -216,7 +218,7 @@ def save(visit: Visit) -> Any:
     except FieldError as error:
         lang = reading_pages.form_page_language(visit)
         fields = tuple(
-            _with_error(f, error, lang) if f.id == error.field_id else f
+            _with_error(f, error, lang, locale) if f.id == error.field_id else f
             for f in (_typed(s, answers.get(str(s["id"]))) for s in specs)
         )
         page = reading_pages.lesson_view(caller, module_id, lang, {})
@@ -234,7 +236,8 @@ def save(visit: Visit) -> Any:
             tuple(f for f in fields if f.error),
         )
         # The summary at the top of the page (GOV.UK pattern): the form is far below the text.
-        summary = [(f.input_id, str(f.error)) for f in form.errors]
+        # Each error is HTML already (``answer_error``: an English label is marked as such).
+        summary = [(f.input_id, f.error) for f in form.errors]
         return Html(
             page.template, {**page.context, "worksheet": form, "errors": summary}, status=400
         )

@@ -313,6 +313,7 @@ def test_assigning_again_keeps_its_place_in_the_reading_order(
     assert header == [
         "Participant",
         "Participant ID",
+        "As of",
         "Thinking traps",
         "Cravings and urge surfing",
         "Breathing and grounding",
@@ -403,12 +404,16 @@ def test_dashboard_grid_and_csv(client, group, leader, participant, other_partic
         'attachment; filename="progress-tuesday-evening-group-2026-11-20.csv"'
     )
     rows = list(csv.reader(io.StringIO(response.body.decode())))
-    assert rows[0] == ["Participant", "Participant ID", "Thinking traps"]
+    # The header row first (nothing above it); the day it shows on every row, a column of
+    # its own; each cell with the participant's own due date.
+    assert rows[0] == ["Participant", "Participant ID", "As of", "Thinking traps"]
     by_id = {r[1]: r for r in rows[1:]}
     assert by_id[participant.id][0] == 'Lee, "Sunny" Smith'  # escaped, round-trips intact
-    assert by_id[participant.id][2].startswith("Completed (version 1, ")
+    assert by_id[participant.id][2] == "2026-11-20"
+    # Joined today, after the due date had passed: not theirs (``due_for``), so none said.
+    assert by_id[participant.id][3] == "Completed (version 1, 2026-11-20)"
     assert by_id[other_participant.id][0] == '\'=HYPERLINK("http://x")'  # neutralised
-    assert by_id[other_participant.id][2] == "Overdue"
+    assert by_id[other_participant.id][2:] == ["2026-11-20", "Overdue, due 2026-11-19"]
 
 
 def test_display_names_with_control_characters_are_refused(client, group, leader, participant):

@@ -66,20 +66,43 @@ def test_a_refused_choice_comes_back_with_an_error_summary(client, group, leader
     assert "Quién ve sus registros" in spanish.body
 
 
+def seen_lines(body: str) -> list[tuple[str, str, str]]:
+    """The "who has seen your records" table: (when, who, what) per line."""
+    return re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>", body)
+
+
 def test_alike_reads_in_a_row_are_one_line_that_says_what_and_how_many_times(
     client, group, leader, participant
 ):
     enrol(client, group, leader, participant)
-    for _ in range(3):  # a leader moving between the group's pages
+    for _ in range(3):  # a leader moving between the group's pages, within a minute
         assert call(client, "GET", f"/groups/{group}", leader)[0] == 200
     assert call(client, "GET", f"/groups/{group}/progress.csv", leader)[0] == 200
 
-    page = signed_in(client, participant).get("/account/privacy")
-    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>", page.body)
+    rows = seen_lines(signed_in(client, participant).get("/account/privacy").body)
     assert rows[0][1:] == ("A group leader", "Your records, downloaded")
     assert rows[1][1:] == ("A group leader", "Your progress")
-    assert rows[1][0].endswith("(3 times)") and " to " in rows[1][0]
+    # 'today' starts at 10:00 am in New York, one second a reading: one minute, said once
+    assert rows[1][0] == "Fri 20 Nov 2026, 10:00 am (3 times)"
     assert [r for r in rows if r[2] == "Your progress"] == [rows[1]]
 
-    spanish = signed_in(client, participant, language="es").get("/account/privacy")
-    assert "(3 veces)" in spanish.body and "Su progreso" in spanish.body
+    spanish = seen_lines(signed_in(client, participant, language="es").get("/account/privacy").body)
+    assert spanish[1] == ("vie 20 nov 2026, 10:00 (3 veces)", "Un líder de grupo", "Su progreso")
+
+
+def test_alike_reads_over_minutes_say_from_when_to_when(
+    client, group, leader, participant, library_clock
+):
+    enrol(client, group, leader, participant)
+    for _ in range(3):
+        assert call(client, "GET", f"/groups/{group}", leader)[0] == 200
+        library_clock.advance(120)
+
+    rows = seen_lines(signed_in(client, participant).get("/account/privacy").body)
+    assert rows[0] == (
+        "Fri 20 Nov 2026, 10:00 am to 10:04 am (3 times)",
+        "A group leader",
+        "Your progress",
+    )
+    spanish = seen_lines(signed_in(client, participant, language="es").get("/account/privacy").body)
+    assert spanish[0][0] == "vie 20 nov 2026, de 10:00 a 10:04 (3 veces)"

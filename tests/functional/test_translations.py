@@ -498,6 +498,14 @@ def test_a_lesson_with_no_spanish_version_stays_on_a_spanish_page(
     )
     assert refused.status == 400 and '<html lang="es">' in refused.body
     english_parts_marked(refused.body)
+    # Its error quotes the worksheet's English label, marked as English, in the summary and
+    # beside the field; the rest of the sentence is Spanish.
+    said = (
+        '<span lang="en">Someone who may offer me a drink or drugs</span>: '
+        "tiene 1 carácter de más. Acórtelo, por favor."
+    )
+    assert f'<li><a href="#answer-offer-person">{said}</a></li>' in refused.body
+    assert f'<p class="error" id="answer-offer-person-error">{said}</p>' in refused.body
     # Completed: the feedback is the lesson's English, around it Spanish.
     done = browser.post(
         f"{UNTRANSLATED}/complete",
@@ -518,6 +526,17 @@ def test_the_same_lesson_on_an_english_page_marks_nothing(client, published_all,
     assert '<html lang="en">' in page.body and "<h1>Refusal skills</h1>" in page.body
     assert ' lang="en"' not in page.body.split("<main", 1)[1]
     assert "todavía no" not in page.body and "not in English" not in page.body
+    refused = browser.post(
+        f"{UNTRANSLATED}/worksheet",
+        {
+            "csrf": page.csrf(),
+            "version": str(shipped_version(ENGLISH_ONLY)),
+            "locale": "en",
+            "answer-offer-person": "x" * 2001,
+        },
+    )
+    assert refused.status == 400 and "Someone who may offer me a drink or drugs: " in refused.body
+    assert ' lang="en"' not in refused.body.split("<main", 1)[1]
 
 
 def test_a_track_published_in_spanish_has_its_spanish_title_on_a_spanish_home(

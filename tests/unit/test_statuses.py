@@ -16,6 +16,7 @@ from chalicelib.records.completions import CompletedVersions
 from chalicelib.statuses import (
     COMPLETED,
     COMPLETED_OLDER,
+    NOT_ASSIGNED,
     NOT_STARTED,
     OVERDUE,
     ModuleStatus,
@@ -92,9 +93,9 @@ def test_csv_escapes_commas_quotes_and_newlines_and_round_trips():
     text = grid_csv(grid, UTC)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows == [
-        ["Participant", "Participant ID", "Coping, part 1"],
-        ['Lee, "Sunny"\nSmith', "p1", "Completed (version 2, 2026-11-19)"],
-        ["'=cmd|' /C calc'!A0", "p2", "Overdue"],
+        ["Participant", "Participant ID", "As of", "Coping, part 1"],
+        ['Lee, "Sunny"\nSmith', "p1", "2026-11-20", "Completed (version 2, 2026-11-19)"],
+        ["'=cmd|' /C calc'!A0", "p2", "2026-11-20", "Overdue"],
     ]
     assert '"Lee, ""Sunny""\nSmith"' in text
 
@@ -114,7 +115,62 @@ def test_a_completion_in_the_csv_is_dated_by_the_programs_calendar():
         "2026-11-26",
     )
     rows = list(csv.reader(io.StringIO(grid_csv(grid, NEW_YORK))))
-    assert rows[1] == ["Sam", "p1", "Completed (version 2, 2026-11-26)"]
+    assert rows[1] == ["Sam", "p1", "2026-11-26", "Completed (version 2, 2026-11-26)"]
+
+
+def test_each_csv_cell_says_the_participants_own_due_date_and_each_row_the_day():
+    """What was due when, for a counsellor's spreadsheet: the column's due date as it applies
+    to each participant (none for whoever joined after it passed), a participant's own where
+    the column's dates vary, nothing for a module not assigned; the day on every row, and the
+    header row first."""
+    coping = AssignedModule("coping", "Coping", 2, 2, "2026-11-18", None, ("a1",), None)
+    sleep = AssignedModule("sleep", "Sleep", 1, 1, "2026-12-01", None, ("a2",), None)
+    grid = Grid(
+        GroupSummary("g", "Group", False, "2026-11-01T00:00:00Z"),
+        (coping, sleep),
+        (
+            GridRow(
+                "p1",
+                "Ana",
+                "2026-11-02T15:00:00Z",
+                (
+                    ModuleStatus("coping", COMPLETED, 2, "2026-11-17T15:00:00Z"),
+                    ModuleStatus("sleep", NOT_STARTED),
+                ),
+                {"sleep": "2026-12-01"},  # the group's date
+            ),
+            GridRow(  # joined after Coping was due; Sleep given to them alone, due later
+                "p2",
+                "Ben",
+                "2026-11-19T15:00:00Z",
+                (ModuleStatus("coping", NOT_STARTED), ModuleStatus("sleep", NOT_STARTED)),
+                {"sleep": "2026-12-08"},
+            ),
+            GridRow(
+                "p3",
+                "Cy",
+                "2026-11-02T15:00:00Z",
+                (ModuleStatus("coping", OVERDUE), ModuleStatus("sleep", NOT_ASSIGNED)),
+                {"sleep": None},
+            ),
+        ),
+        {},
+        "2026-11-20",
+        dates_vary=frozenset({"sleep"}),
+    )
+    rows = list(csv.reader(io.StringIO(grid_csv(grid, NEW_YORK))))
+    assert rows == [
+        ["Participant", "Participant ID", "As of", "Coping", "Sleep"],
+        [
+            "Ana",
+            "p1",
+            "2026-11-20",
+            "Completed (version 2, 2026-11-17), due 2026-11-18",
+            "Not started, due 2026-12-01",
+        ],
+        ["Ben", "p2", "2026-11-20", "Not started", "Not started, due 2026-12-08"],
+        ["Cy", "p3", "2026-11-20", "Overdue, due 2026-11-18", ""],
+    ]
 
 
 @pytest.mark.parametrize(

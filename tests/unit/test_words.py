@@ -10,7 +10,15 @@ import pytest
 from chalicelib.errors import BadRequest
 from chalicelib.library import MAX_QUERY_LENGTH
 from chalicelib.web import render
-from chalicelib.web.words import DAYS, MONTHS, TYPED_FIELDS, WORDS, message, refused_text
+from chalicelib.web.words import (
+    DAYS,
+    MONTHS,
+    TYPED_FIELDS,
+    WORDS,
+    answer_error,
+    message,
+    refused_text,
+)
 
 USED = {
     key
@@ -143,3 +151,15 @@ def test_a_stored_time_is_shown_on_the_programs_calendar(stamp, lang, shown):
 )
 def test_a_stored_time_of_day_is_the_programs_local_time(stamp, lang, shown):
     assert render.clock_time(stamp, lang, NEW_YORK) == shown
+
+
+def test_a_refused_answer_marks_a_label_in_another_language_and_escapes_what_was_typed():
+    """An English worksheet on a Spanish page: the label is said in English (``lang="en"``);
+    on a page in the label's own language nothing is marked. Typed words stay text."""
+    error = BadRequest("bad phone", code="invalid_contact_phone")
+    spanish = answer_error(error, "es", "People I can call", 2, "<b>Ann</b>", True, "", False, "en")
+    assert spanish.startswith('<span lang="en">People I can call</span>: el teléfono de ')
+    assert "&lt;b&gt;Ann&lt;/b&gt;" in spanish and "<b>" not in spanish
+    english = answer_error(error, "en", "People I can call", 2, "Ann", True, "", False, "en")
+    assert english.startswith("People I can call: the phone number for Ann ")
+    assert "lang=" not in answer_error(error, "es", "Personas", 2, "Ann", True, label_lang="es")

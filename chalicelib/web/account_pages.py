@@ -32,7 +32,8 @@ FORGET = "/account/reminders/contact/delete"
 PASSWORD = "/account/password"
 STOP_PATH = "/reminders/stop"
 TIMES = tuple(f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, SLOT_MINUTES))
-# The zones offered (US programs); a zone saved through the API is offered too.
+# The zones offered (US programs; their names in words.TIME_ZONES); a zone saved through the
+# API is offered too.
 ZONES = (
     "America/New_York",
     "America/Chicago",
@@ -104,9 +105,9 @@ def _page(
         if field == "code" and not choice.pending:
             field = "email"
         errors.append((field, words.message(error, lang)))
-    zones = [(z, z.replace("_", " ")) for z in ZONES]
+    zones = [(z, words.zone_name(z, lang)) for z in ZONES]
     if shown["timezone"] not in ZONES:
-        zones.insert(0, (shown["timezone"], shown["timezone"].replace("_", " ")))
+        zones.insert(0, (shown["timezone"], words.zone_name(shown["timezone"], lang)))
     done = visit.query.get("done")
     return Html(
         "account_reminders.html",

@@ -713,6 +713,40 @@ for _lang, _words in _RETAKE_WORDS.items():
     WORDS[_lang].update(_words)
 
 
+# The time zones the reminders page offers (``account_pages.ZONES``), by a name people know:
+# the zone's usual name, then the place it is named after. A zone saved through the API that
+# is not offered is shown by its own name (``zone_name``).
+TIME_ZONES: dict[str, dict[str, str]] = {
+    "en": {
+        "America/New_York": "Eastern Time (New York)",
+        "America/Chicago": "Central Time (Chicago)",
+        "America/Denver": "Mountain Time (Denver)",
+        "America/Phoenix": "Mountain Time, no daylight saving (Phoenix)",
+        "America/Los_Angeles": "Pacific Time (Los Angeles)",
+        "America/Anchorage": "Alaska Time (Anchorage)",
+        "Pacific/Honolulu": "Hawaii Time (Honolulu)",
+        "America/Puerto_Rico": "Atlantic Time (Puerto Rico)",
+        "UTC": "Coordinated Universal Time (UTC)",
+    },
+    "es": {
+        "America/New_York": "Hora del Este (Nueva York)",
+        "America/Chicago": "Hora del Centro (Chicago)",
+        "America/Denver": "Hora de la Montaña (Denver)",
+        "America/Phoenix": "Hora de la Montaña, sin horario de verano (Phoenix)",
+        "America/Los_Angeles": "Hora del Pacífico (Los Ángeles)",
+        "America/Anchorage": "Hora de Alaska (Anchorage)",
+        "Pacific/Honolulu": "Hora de Hawái (Honolulu)",
+        "America/Puerto_Rico": "Hora del Atlántico (Puerto Rico)",
+        "UTC": "Tiempo universal coordinado (UTC)",
+    },
+}
+
+
+def zone_name(zone: str, lang: str) -> str:
+    """A time zone as the reminders page shows it in ``lang``."""
+    return TIME_ZONES.get(lang, TIME_ZONES["en"]).get(zone) or zone.replace("_", " ")
+
+
 # Form text the service refuses at the edge (``http.RefusedText``: a control character, or too
 # long), named by the label the person sees on the form (``refused_text``).
 _FORM_TEXT_WORDS: dict[str, dict[str, str]] = {

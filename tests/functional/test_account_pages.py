@@ -5,11 +5,14 @@ from __future__ import annotations
 import html
 import json
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
+from chalicelib.web import account_pages
+from chalicelib.web.words import LANGUAGE_NAMES, TIME_ZONES, zone_name
 from tests.conftest import REGION
 from tests.functional.web_client import WebClient
 
@@ -551,3 +554,52 @@ def test_leaders_cannot_post_the_participants_password_form(client, leader):
     assert refused.status == 403
     again = WebClient(client).sign_in(leader.username, authenticator=leader.authenticator)
     assert again.location == "/leader"  # the password is unchanged
+
+
+# -- walk-through 10, item 11 ---------------------------------------------------------------------
+
+
+def test_the_delete_box_shows_only_when_there_is_an_email_or_a_phone_number(client, participant):
+    """A code sent and not yet typed is no email or phone number yet: nothing to delete."""
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders")
+    sent = web.post("/account/reminders/contact", {**form_of(page), "email": "wait@example.org"})
+    page = web.get(sent.location.split("#", 1)[0])
+    assert 'id="code"' in page.body  # the code is waiting
+    assert "Delete my email and phone number" not in page.body
+    assert 'action="/account/reminders/contact/delete"' not in page.body
+
+
+@pytest.mark.parametrize(
+    ("language", "eastern", "hawaii"),
+    [
+        (None, "Eastern Time (New York)", "Hawaii Time (Honolulu)"),
+        ("es", "Hora del Este (Nueva York)", "Hora de Hawái (Honolulu)"),
+    ],
+)
+def test_time_zones_have_names_people_know(client, participant, language, eastern, hawaii):
+    web = signed_in(client, participant, language)
+    page = web.get("/account/reminders")
+    zones = page.body.split('id="timezone" name="timezone"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="America/New_York" selected>{eastern}</option>' in zones
+    assert f'<option value="Pacific/Honolulu">{hawaii}</option>' in zones
+    assert "America/New York" not in zones and ">Pacific/Honolulu<" not in zones
+    assert len(re.findall("<option", zones)) == len(account_pages.ZONES)
+
+
+def test_every_offered_time_zone_is_named_in_both_languages():
+    for lang in LANGUAGE_NAMES:
+        assert set(TIME_ZONES[lang]) == set(account_pages.ZONES), lang
+        for zone in account_pages.ZONES:
+            assert ZoneInfo(zone) and zone_name(zone, lang) != zone.replace("_", " ")
+
+
+def test_a_zone_saved_through_the_api_keeps_its_own_name(client, participant):
+    stored = client.http.put(
+        "/me/reminders",
+        headers=participant.headers,
+        body=json.dumps({"timezone": "Asia/Kolkata"}),
+    )
+    assert stored.status_code == 200, stored.body
+    page = signed_in(client, participant).get("/account/reminders")
+    assert '<option value="Asia/Kolkata" selected>Asia/Kolkata</option>' in page.body

@@ -2,10 +2,11 @@
 
 Admins' account work (find, create, list, disable, enable, reset an authenticator), a new
 temporary password (a group leader's, for a participant of their group), the two-step check's
-read (``sign_in_state``), setting up an authenticator, and web sign-in (password, challenges,
-refresh, sign-out) all go through ``Accounts``; nothing else in ``chalicelib`` calls Cognito.
-Cognito's errors become ``chalicelib.errors`` here, except the challenge answers, whose codes
-web sign-in tells apart (``ChallengeRefused``).
+read (``sign_in_state``), setting up an authenticator, web sign-in (password, challenges,
+refresh, sign-out) and a signed-in person's own password change all go through ``Accounts``;
+nothing else in ``chalicelib`` calls Cognito. Cognito's errors become ``chalicelib.errors``
+here, except the challenge answers and a password change, whose codes web sign-in tells apart
+(``ChallengeRefused``, ``PasswordRefused``).
 
 There is no lookup of a username by account id: that is ListUsers, which lets its caller list
 every account in the pool, emails included, so the API is not granted it. Group records keep
@@ -120,6 +121,22 @@ class ChallengeRefused(Exception):
         self.code = code
 
 
+class PasswordRefused(Exception):
+    """Cognito refused a password change; ``code`` is its error code (one of
+    ``PASSWORD_REFUSALS``: the page names the field at fault by it)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+PASSWORD_REFUSALS = (
+    "NotAuthorizedException",
+    "InvalidPasswordException",
+    "InvalidParameterException",
+    "LimitExceededException",
+    "TooManyRequestsException",
+)
 SOFTWARE_TOKEN = "SOFTWARE_TOKEN_MFA"
 AUTHENTICATOR_NAME = "Steady"
 
@@ -395,6 +412,28 @@ class Accounts:
             raise _sign_in_unavailable() from error
         token = result.get("AuthenticationResult", {}).get("AccessToken")
         return str(token) if token else None
+
+    def change_password(self, access_token: str, current: str, new: str) -> None:
+        """``ChangePassword`` for the signed-in account, authorised by its own access token
+        (no IAM permission: the app cannot change anyone else's password this way). Raises
+        ``PasswordRefused`` with Cognito's error code when the current password is wrong
+        (``NotAuthorizedException``, also after too many wrong tries), the new one breaks the
+        pool's rules (``InvalidPasswordException``, ``InvalidParameterException``) or Cognito
+        asks to slow down (``LimitExceededException``, ``TooManyRequestsException``)."""
+        try:
+            self._cognito.change_password(
+                AccessToken=access_token, PreviousPassword=current, ProposedPassword=new
+            )
+        except ClientError as error:
+            code = error_code(error)
+            message = str(error.response.get("Error", {}).get("Message", "")).lower()
+            if code == "NotAuthorizedException" and "attempts exceeded" in message:
+                code = "LimitExceededException"  # locked for a while, not a wrong password
+            if code in PASSWORD_REFUSALS:
+                raise PasswordRefused(code) from None
+            raise _sign_in_unavailable() from error
+        except BotoCoreError as error:
+            raise _sign_in_unavailable() from error
 
     def sign_out(self, access_token: str) -> None:
         """``GlobalSignOut`` with the account's own access token (its refresh tokens end)."""

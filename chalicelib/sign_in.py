@@ -9,6 +9,9 @@ server-side session (the use case behind the sign-in pages in ``chalicelib/web/p
   ``code`` state and ``enter_code`` answers.
 - ``setup_secret`` and ``confirm_authenticator`` set up an authenticator for a signed-in
   account (``chalicelib.mfa``; required for leaders and admins, optional for others).
+- ``change_password``: a signed-in person changes their own password (``ChangePassword``,
+  authorised by the session's own access token and the current password); the account's
+  other web sessions end and this one continues under a new id. Audit-logged.
 - ``resume`` finds the session for a cookie, ends it after ``INACTIVITY_SECONDS`` without a
   page view or at ``expires_at``, verifies the stored access token with the same
   ``TokenVerifier`` the API uses, and refreshes it (``REFRESH_TOKEN_AUTH``) when it expired.
@@ -36,9 +39,10 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from chalicelib import logs, mfa, services
-from chalicelib.accounts import Accounts, ChallengeRefused, SignInStep
+from chalicelib.accounts import Accounts, ChallengeRefused, PasswordRefused, SignInStep
 from chalicelib.errors import BadRequest, Conflict, Unauthenticated
-from chalicelib.identity import Caller
+from chalicelib.identity import PARTICIPANTS, Caller
+from chalicelib.records.audit import new_entry
 from chalicelib.records.sessions import (
     ACTIVE,
     CHALLENGE,
@@ -204,6 +208,74 @@ def confirm_authenticator(active: Session, caller: Caller, code: str) -> None:
     services.current().authenticators.finish_setup(active.access_token, caller.username, code)
     records().set_setup_secret(active.session_id, "")
     logs.event("web_authenticator_added", logging.INFO, caller=caller.id)
+
+
+# Cognito's refusals of a password change, as the form's errors (the page names the field).
+_WEAK_PASSWORD = BadRequest(
+    "Choose a password of 12 or more characters with upper- and lowercase letters and a number.",
+    code="invalid_password",
+)
+_PASSWORD_REFUSED = {
+    "NotAuthorizedException": BadRequest(
+        "That is not your current password. Type it again.", code="wrong_current_password"
+    ),
+    "InvalidPasswordException": _WEAK_PASSWORD,
+    "InvalidParameterException": _WEAK_PASSWORD,
+    "LimitExceededException": BadRequest(
+        "Too many tries. Wait a few minutes, then try again.", code="too_many_password_tries"
+    ),
+    "TooManyRequestsException": BadRequest(
+        "Too many tries. Wait a few minutes, then try again.", code="too_many_password_tries"
+    ),
+}
+
+
+def change_password(
+    active: Session, caller: Caller, current: str, new_password: str, confirm: str
+) -> Session:
+    """The signed-in person changes their own password (Cognito ``ChangePassword`` with this
+    session's access token, which checks the current password). Then every other web session
+    of the account ends (a phone that was lost, shared or seen keeps nothing that works), this
+    one goes on under a new id (the authentication changed), and the change is audit-logged.
+    Returns the new session; raises ``BadRequest`` naming what to fix (nothing changed)."""
+    if active.state != ACTIVE or not active.access_token:
+        raise Unauthenticated("Sign in to continue.")
+    if not current:
+        raise BadRequest("Type your current password.", code="current_password_missing")
+    if new_password != confirm:
+        raise BadRequest(
+            "The new password and the one typed again are not the same.",
+            code="new_password_mismatch",
+        )
+    if not new_password or len(new_password) > 256:
+        raise _WEAK_PASSWORD
+    try:
+        _accounts().change_password(active.access_token, current[:256], new_password)
+    except PasswordRefused as refused:
+        logs.event("web_password_change_refused", logging.INFO, cognito_code=refused.code)
+        raise _PASSWORD_REFUSED[refused.code] from None
+    svc = services.current()
+    svc.audit.record(
+        new_entry(
+            caller.id,
+            caller.roles,
+            "account.password_change",
+            svc.clock.iso(),
+            participant_ids=[caller.id] if PARTICIPANTS in caller.roles else [],
+            detail={"account_id": caller.id},
+        )
+    )
+    # Cognito keeps the tokens it issued; the other web sessions (their refresh tokens live
+    # only in their records) end here, this one included, and this one starts again at once.
+    store = records()
+    store.end_all(caller.id)
+    now = _now()
+    renewed = replace(
+        active, session_id=new_session_id(), csrf=new_csrf_token(), last_seen=now, handouts=()
+    )
+    store.put(renewed)
+    logs.event("web_password_changed", logging.INFO, caller=caller.id)
+    return renewed
 
 
 def _activate(step: SignInStep) -> Session:

@@ -53,6 +53,9 @@ def blueprint() -> Blueprint:
     web.route(account_pages.FORGET, method="POST", access=(PARTICIPANTS,))(
         account_pages.delete_contact
     )
+    web.route(account_pages.PASSWORD, method="POST", access=(PARTICIPANTS,))(
+        account_pages.change_password
+    )
 
     web.route(reading_pages.EXIT, access=PUBLIC)(reading_pages.quick_exit)
     web.route("/favicon.ico", access=PUBLIC)(reading_pages.favicon)

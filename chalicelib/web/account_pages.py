@@ -1,4 +1,5 @@
-"""A participant's reminder settings on the web (``/account/reminders``) and the one-tap stop.
+"""A participant's account page (``/account/reminders``): where reminders go and when, their
+own password (``/account/password``), and the one-tap stop of reminders.
 
 Kept apart from ``pages.py``: each handler parses the form, calls one use case in
 ``chalicelib.reminders`` and renders the page in the participant's language. A form that
@@ -16,10 +17,11 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import services
+from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, SteadyError
 from chalicelib.reminders import DAYS, SLOT_MINUTES, ReminderChoice
 from chalicelib.web import words
-from chalicelib.web.http import Html, Redirect, Visit
+from chalicelib.web.http import Html, Redirect, Visit, session_cookie
 from chalicelib.web.words import WEEKDAYS as DAY_NAMES
 from chalicelib.web.words import WORDS
 
@@ -27,9 +29,11 @@ PAGE = "/account/reminders"
 CONTACT = "/account/reminders/contact"
 CONFIRM = "/account/reminders/contact/confirm"
 FORGET = "/account/reminders/contact/delete"
+PASSWORD = "/account/password"
 STOP_PATH = "/reminders/stop"
 TIMES = tuple(f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, SLOT_MINUTES))
-# The zones offered (US programs); a zone saved through the API is offered too.
+# The zones offered (US programs; their names in words.TIME_ZONES); a zone saved through the
+# API is offered too.
 ZONES = (
     "America/New_York",
     "America/Chicago",
@@ -62,8 +66,13 @@ FIELDS = {
     "too_many_attempts": "email",
     "no_pending_code": "email",
     "forget_not_confirmed": "forget",
+    "current_password_missing": "current_password",
+    "wrong_current_password": "current_password",
+    "too_many_password_tries": "current_password",
+    "new_password_mismatch": "confirm_password",
+    "invalid_password": "new_password",
 }
-DONE = ("saved", "code_sent", "confirmed", "contact_deleted")
+DONE = ("saved", "code_sent", "confirmed", "contact_deleted", "password_changed")
 
 
 def _form_of(choice: ReminderChoice) -> dict[str, Any]:
@@ -96,9 +105,9 @@ def _page(
         if field == "code" and not choice.pending:
             field = "email"
         errors.append((field, words.message(error, lang)))
-    zones = [(z, z.replace("_", " ")) for z in ZONES]
+    zones = [(z, words.zone_name(z, lang)) for z in ZONES]
     if shown["timezone"] not in ZONES:
-        zones.insert(0, (shown["timezone"], shown["timezone"].replace("_", " ")))
+        zones.insert(0, (shown["timezone"], words.zone_name(shown["timezone"], lang)))
     done = visit.query.get("done")
     return Html(
         "account_reminders.html",
@@ -207,6 +216,27 @@ def delete_contact(visit: Visit) -> Any:
         )
     services.current().reminders.delete_contact(caller)
     return _done(visit, "contact_deleted")
+
+
+def change_password(visit: Visit) -> Any:
+    """The signed-in participant's own password: current, new, and new again. A refusal
+    brings the page back with a summary linking to the field at fault (passwords are never
+    sent back); done, the other devices are signed out and this one goes on (a new cookie)."""
+    caller = visit.signed_in()
+    assert visit.session is not None
+    f = visit.form
+    try:
+        renewed = session.change_password(
+            visit.session,
+            caller,
+            f.get("current_password", ""),
+            f.get("new_password", ""),
+            f.get("confirm_password", ""),
+        )
+    except BadRequest as error:
+        return _page(visit, None, error)
+    done = _done(visit, "password_changed")
+    return Redirect(done.location, cookies=(session_cookie(renewed.session_id),))
 
 
 def reminders_stop(visit: Visit) -> Html:

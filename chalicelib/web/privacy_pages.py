@@ -35,6 +35,7 @@ _WHAT = {
     "worksheets.export": "download",
     "data.export": "download",
     "account.temporary_password": "password",
+    "account.password_change": "password_changed",
 }
 
 

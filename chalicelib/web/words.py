@@ -22,7 +22,7 @@ WORDS: dict[str, dict[str, str]] = {
         "groups": "Your groups",
         "two_step": "Two-step sign-in",
         "account": "Your account and reminders",
-        "account_nav": "Reminders",
+        "account_nav": "Account",
         "error_summary": "Please check this",
         "contact_title": "Where reminders go",
         "contact_private": "We use your email and phone number only for reminders. Your group leader never sees them, or whether reminders are on.",
@@ -64,6 +64,16 @@ WORDS: dict[str, dict[str, str]] = {
         "contact_delete_confirm": "I understand that reminders stop and my email and phone number are deleted",
         "contact_delete_button": "Delete my email and phone number",
         "error_forget_not_confirmed": "Tick the box to confirm, or leave this page to keep them.",
+        # A participant's own password, on their account page (the sign-in words for the rest).
+        "password_title": "Change your password",
+        "password_change_explain": "If someone else may know your password, change it here. Any other phone or computer where you are signed in will be signed out.",
+        "current_password": "Current password",
+        "change_password": "Change password",
+        "done_password_changed": "Your password is changed. Any other phone or computer where you were signed in is now signed out.",
+        "error_current_password_missing": "Type your current password.",
+        "error_wrong_current_password": "That is not your current password. Type it again.",
+        "error_new_password_mismatch": "The new password and the one typed again are not the same.",
+        "error_too_many_password_tries": "Too many tries. Wait a few minutes, then try again.",
         # The reminder form's refusals, in words (the service's own name its JSON fields).
         "error_invalid_days": "Choose at least one day.",
         "error_quiet_hours_incomplete": "Choose when quiet hours start and when they end, or neither.",
@@ -149,8 +159,9 @@ WORDS: dict[str, dict[str, str]] = {
         "password": "Password",
         "sign_in_hint": "Your group leader gives you your username and first password.",
         "forgot_password": "Forgot your password? Ask your group leader for a new one.",
-        "choose_password": "Choose your password",
-        "first_sign_in": "This is your first sign-in. Choose a password only you know.",
+        "choose_password": "Choose your own password",
+        # A first sign-in and a sign-in after a new temporary password look the same to us.
+        "password_given_once": "The password you were given works only once. Now choose a password only you know.",
         "new_password": "New password",
         "password_rule": "12 or more characters, with uppercase and lowercase letters and a number.",
         "again": "Type it again",
@@ -179,7 +190,7 @@ WORDS: dict[str, dict[str, str]] = {
         "groups": "Sus grupos",
         "two_step": "Inicio de sesión en dos pasos",
         "account": "Su cuenta y recordatorios",
-        "account_nav": "Recordatorios",
+        "account_nav": "Cuenta",
         "error_summary": "Revise esto, por favor",
         "contact_title": "A dónde van los recordatorios",
         "contact_private": "Usamos su correo y su teléfono solo para los recordatorios. Su líder de grupo nunca los ve, ni sabe si los recordatorios están activados.",
@@ -221,6 +232,15 @@ WORDS: dict[str, dict[str, str]] = {
         "contact_delete_confirm": "Entiendo que los recordatorios se detienen y que se borran mi correo y mi teléfono",
         "contact_delete_button": "Borrar mi correo y mi teléfono",
         "error_forget_not_confirmed": "Marque la casilla para confirmar, o salga de esta página para conservarlos.",
+        "password_title": "Cambiar su contraseña",
+        "password_change_explain": "Si otra persona puede saber su contraseña, cámbiela aquí. Se cerrará la sesión en cualquier otro teléfono o computadora donde la tenga iniciada.",
+        "current_password": "Contraseña actual",
+        "change_password": "Cambiar la contraseña",
+        "done_password_changed": "Su contraseña está cambiada. Se cerró la sesión en cualquier otro teléfono o computadora donde la tenía iniciada.",
+        "error_current_password_missing": "Escriba su contraseña actual.",
+        "error_wrong_current_password": "Esa no es su contraseña actual. Escríbala otra vez.",
+        "error_new_password_mismatch": "La contraseña nueva y la que escribió otra vez no son iguales.",
+        "error_too_many_password_tries": "Demasiados intentos. Espere unos minutos y vuelva a intentarlo.",
         "error_invalid_time": "Elija una hora en punto, y cuarto, y media o menos cuarto.",
         "error_time_in_quiet_hours": "La hora del recordatorio está dentro de sus horas de silencio. Elija otra hora o cámbielas.",
         "error_invalid_days": "Elija al menos un día.",
@@ -315,8 +335,8 @@ WORDS: dict[str, dict[str, str]] = {
         "password": "Contraseña",
         "sign_in_hint": "Su líder de grupo le da su nombre de usuario y su primera contraseña.",
         "forgot_password": "¿Olvidó su contraseña? Pídale una nueva a su líder de grupo.",
-        "choose_password": "Elija su contraseña",
-        "first_sign_in": "Es la primera vez que inicia sesión. Elija una contraseña que solo usted sepa.",
+        "choose_password": "Elija su propia contraseña",
+        "password_given_once": "La contraseña que le dieron sirve solo una vez. Ahora elija una contraseña que solo usted sepa.",
         "new_password": "Contraseña nueva",
         "password_rule": "12 caracteres o más, con mayúsculas, minúsculas y un número.",
         "again": "Escríbala otra vez",
@@ -588,6 +608,7 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "privacy_what_download": "Your records, downloaded",
         "privacy_what_records": "Your records",
         "privacy_what_password": "Gave you a new temporary password",
+        "privacy_what_password_changed": "Changed your password",
         "privacy_between": "{first} to {last} ({n} times)",
         "privacy_times": "{time} ({n} times)",
         "privacy_nobody": "Nobody has looked at your records yet.",
@@ -670,6 +691,7 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "privacy_what_download": "Sus registros, descargados",
         "privacy_what_records": "Sus registros",
         "privacy_what_password": "Le dio una contraseña temporal nueva",
+        "privacy_what_password_changed": "Cambió su contraseña",
         "privacy_between": "de {first} a {last} ({n} veces)",
         "privacy_times": "{time} ({n} veces)",
         "privacy_nobody": "Nadie ha visto sus registros todavía.",
@@ -704,6 +726,40 @@ _RETAKE_WORDS: dict[str, dict[str, str]] = {
 }
 for _lang, _words in _RETAKE_WORDS.items():
     WORDS[_lang].update(_words)
+
+
+# The time zones the reminders page offers (``account_pages.ZONES``), by a name people know:
+# the zone's usual name, then the place it is named after. A zone saved through the API that
+# is not offered is shown by its own name (``zone_name``).
+TIME_ZONES: dict[str, dict[str, str]] = {
+    "en": {
+        "America/New_York": "Eastern Time (New York)",
+        "America/Chicago": "Central Time (Chicago)",
+        "America/Denver": "Mountain Time (Denver)",
+        "America/Phoenix": "Mountain Time, no daylight saving (Phoenix)",
+        "America/Los_Angeles": "Pacific Time (Los Angeles)",
+        "America/Anchorage": "Alaska Time (Anchorage)",
+        "Pacific/Honolulu": "Hawaii Time (Honolulu)",
+        "America/Puerto_Rico": "Atlantic Time (Puerto Rico)",
+        "UTC": "Coordinated Universal Time (UTC)",
+    },
+    "es": {
+        "America/New_York": "Hora del Este (Nueva York)",
+        "America/Chicago": "Hora del Centro (Chicago)",
+        "America/Denver": "Hora de la Montaña (Denver)",
+        "America/Phoenix": "Hora de la Montaña, sin horario de verano (Phoenix)",
+        "America/Los_Angeles": "Hora del Pacífico (Los Ángeles)",
+        "America/Anchorage": "Hora de Alaska (Anchorage)",
+        "Pacific/Honolulu": "Hora de Hawái (Honolulu)",
+        "America/Puerto_Rico": "Hora del Atlántico (Puerto Rico)",
+        "UTC": "Tiempo universal coordinado (UTC)",
+    },
+}
+
+
+def zone_name(zone: str, lang: str) -> str:
+    """A time zone as the reminders page shows it in ``lang``."""
+    return TIME_ZONES.get(lang, TIME_ZONES["en"]).get(zone) or zone.replace("_", " ")
 
 
 # Form text the service refuses at the edge (``http.RefusedText``: a control character, or too
@@ -742,6 +798,7 @@ TYPED_FIELDS = {
     "password": "password",
     "new_password": "new_password",
     "confirm_password": "again",
+    "current_password": "current_password",
     "code": "code_label",
     "email": "new_email",
     "phone": "new_phone",

@@ -32,7 +32,7 @@ def test_a_participant_sets_up_email_reminders(browser, base_url, artifacts, rem
     context, page = new_page(browser, base_url)
     sign_in(page, "browser-reminders", PASSWORD)
     page.wait_for_url(f"{base_url}/")
-    page.get_by_role("link", name="Reminders").click()
+    page.get_by_role("link", name="Account").click()
     page.wait_for_url("**/account/reminders")
     check_page(page, artifacts, "reminders")
     # Turning on before an address is confirmed: the form comes back, choices kept, a summary.
@@ -95,7 +95,7 @@ def test_the_reminders_page_in_spanish(browser, base_url, artifacts, reminder_ac
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Iniciar sesión").click()
     page.wait_for_url(f"{base_url}/")
-    page.get_by_role("link", name="Recordatorios").click()
+    page.get_by_role("link", name="Cuenta").click()
     page.wait_for_url("**/account/reminders")
     assert page.locator("html").get_attribute("lang") == "es"
     check_page(page, artifacts, "reminders-spanish")

@@ -1,8 +1,8 @@
 """A participant's pages in a real browser (issue 15), on a phone (360×740) and a laptop
 (1280×800): from sign-in to the first assigned lesson of a track, the knowledge check (a half
 answered check, then feedback, a half-answered retake, the retake and "Next"), every
-participant form sent with bad input (the same form back, the input kept, a GOV.UK error
-summary linking to the field), the library search, and quick exit (Back shows only the sign-in page).
+participant form sent with bad input (the same form back, the input kept (never a password), a
+GOV.UK error summary linking to the field), the library search, and quick exit (Back shows only the sign-in page).
 
 Each page: axe-core 0 violations at both widths, compressed size (HTML + stylesheet) under
 30 KB, a title of its own, screenshots at both widths in test-artifacts/. The figures go to
@@ -305,6 +305,21 @@ def test_every_participant_form_comes_back_with_the_input_kept(
     assert legend["y"] >= 0 and error["y"] + error["height"] <= PHONE["height"], (legend, error)
     page.screenshot(path=str(artifacts / "worksheet-error-target-360x740.png"))
     measure(page, artifacts, "worksheet-too-long-error")
+
+    # Change your password: a wrong current password. The summary leads to that box; no
+    # password comes back in any box.
+    page.goto("/account/reminders")
+    page.get_by_label("Current password").fill("Not-my-password-1")
+    page.get_by_label("New password", exact=True).fill("Another-pass-2026")
+    page.get_by_label("Type it again").fill("Another-pass-2026")
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_url("**/account/password")
+    error_summary_links_to(page, "current_password")
+    assert "not your current password" in page.locator(".error-summary").inner_text()
+    assert page.locator("#current_password").get_attribute("aria-invalid") == "true"
+    for box in ("#current_password", "#new_password", "#confirm_password"):
+        assert page.locator(box).input_value() == "", box
+    measure(page, artifacts, "account-password-error")
     context.close()
 
 
@@ -383,7 +398,7 @@ def test_the_top_of_every_participant_page_is_small_on_a_phone(
         assert all(bottom <= PHONE["height"] for _, bottom in top["crisis"]), (path, top)
         tops[path] = round(top["main"])
     FIGURES[f"main_starts_at_px_{language}"] = tops
-    # Two-step sign-in is one tap away on the account page ("Reminders" in the menu).
+    # Two-step sign-in is one tap away on the account page ("Account" in the menu).
     page.goto("/account/reminders")
     page.locator('main a[href="/account/authenticator"]').click()
     page.wait_for_url("**/account/authenticator")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import html
 import json
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
+from chalicelib.web import account_pages
+from chalicelib.web.words import LANGUAGE_NAMES, TIME_ZONES, zone_name
 from tests.conftest import REGION
 from tests.functional.web_client import WebClient, signed_in
 
@@ -22,7 +25,7 @@ def test_a_participant_confirms_an_email_and_turns_reminders_on(client, particip
     web = signed_in(client, participant)
     page = web.get("/account/reminders")
     assert page.status == 200 and "Reminders" in page.body and 'lang="en"' in page.body
-    assert "<title>Reminders – Steady</title>" in page.body
+    assert "<title>Account – Steady</title>" in page.body
     assert "not set" in page.body
     sent = web.post(
         "/account/reminders/contact", {**form_of(page), "email": "page.reader@example.org"}
@@ -120,7 +123,7 @@ def test_errors_come_back_with_the_input_kept_and_a_summary(client, participant)
     )
     assert again.status == 400 and 'href="#day_mon"' in again.body
     # Its title says so first, and the summary takes the focus as on every other form.
-    assert "<title>Error: Reminders – Steady</title>" in again.body
+    assert "<title>Error: Account – Steady</title>" in again.body
     assert (
         'class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus'
         in again.body
@@ -334,17 +337,20 @@ def nav(body: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("language", "words"), [(None, "Two-step sign-in"), ("es", "Inicio de sesión en dos pasos")]
+    ("language", "words", "menu_item"),
+    [(None, "Two-step sign-in", "Account"), ("es", "Inicio de sesión en dos pasos", "Cuenta")],
 )
 def test_two_step_sign_in_is_on_the_account_page_not_in_a_participants_menu(
-    client, participant, language, words
+    client, participant, language, words, menu_item
 ):
     """On a phone the menu keeps to two lines: participants, who rarely need it, find
-    two-step sign-in on their account page ("Reminders" in the menu)."""
+    two-step sign-in on their account page ("Account" in the menu)."""
     web = signed_in(client, participant, language)
     for path in ("/", "/library", "/plan", "/account/reminders"):
         menu = nav(web.get(path).body)
         assert 'href="/account/reminders"' in menu and "/account/authenticator" not in menu, path
+        # The page holds the password too, not only reminders: the menu names it so.
+        assert f'<a href="/account/reminders">{menu_item}</a>' in menu, path
     page = web.get("/account/reminders")
     assert f'<a href="/account/authenticator">{words}</a>' in page.body
     assert web.get("/account/authenticator").status == 200
@@ -430,3 +436,165 @@ def test_deleting_contact_details_in_spanish(client, participant):
     )
     assert done.location == "/account/reminders?done=contact_deleted&locale=es"
     assert "Su correo y su teléfono están borrados." in web.get(done.location).body
+
+
+# -- their own password ---------------------------------------------------------------------------
+
+
+def password_form(page, current: str, new: str, again: str | None = None) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "csrf": page.csrf(),
+        "current_password": current,
+        "new_password": new,
+        "confirm_password": new if again is None else again,
+    }
+
+
+def test_a_participant_changes_their_password_and_their_other_devices_are_signed_out(
+    client, participant, service
+):
+    web = signed_in(client, participant)
+    phone = signed_in(client, participant)  # the same account signed in on another device
+    page = web.get("/account/reminders")
+    assert '<h2 id="password-title">Change your password</h2>' in page.body
+    assert 'action="/account/password"' in page.body
+    old_cookie = web.cookies["steady_session"]
+
+    done = web.post("/account/password", password_form(page, "Correct-horse-42", "New-pass-2026a"))
+    assert (done.status, done.location) == (303, "/account/reminders?done=password_changed")
+    assert web.cookies["steady_session"] != old_cookie  # a new session id, this device goes on
+    page = web.get(done.location)
+    assert page.status == 200
+    assert "Your password is changed. Any other phone or computer" in page.body
+    # The other device, and the old cookie, are signed out; the old password no longer works.
+    assert phone.get("/").location == "/sign-in"
+    assert WebClient(client, cookies={"steady_session": old_cookie}).get("/").location == (
+        "/sign-in"
+    )
+    assert WebClient(client).sign_in(participant.username).status == 400
+    assert WebClient(client).sign_in(participant.username, "New-pass-2026a").status == 303
+    # Audit-logged, and shown to the participant as their own change.
+    entries = [
+        e for e in service.audit.page(limit=100)[0] if e["action"] == "account.password_change"
+    ]
+    assert [(e["actor_id"], e["participant_ids"]) for e in entries] == [
+        (participant.id, [participant.id])
+    ]
+    assert "New-pass-2026a" not in json.dumps(entries)
+    privacy = web.get("/account/privacy").body
+    assert "Changed your password" in privacy
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "again", "field", "words"),
+    [
+        ("", "New-pass-2026a", None, "current_password", "Type your current password."),
+        ("Wrong-horse-42", "New-pass-2026a", None, "current_password", "That is not your current"),
+        (
+            "Correct-horse-42",
+            "New-pass-2026a",
+            "New-pass-2026b",
+            "confirm_password",
+            "not the same",
+        ),
+        ("Correct-horse-42", "Sh0rt-pw", None, "new_password", "12 or more characters"),
+    ],
+)
+def test_a_refused_password_change_comes_back_with_a_summary_and_no_password(
+    client, participant, current, new, again, field, words
+):
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders")
+    refused = web.post("/account/password", password_form(page, current, new, again))
+    assert refused.status == 400
+    assert [(f, html.unescape(t)) for f, t in summary(refused)][0][0] == field
+    assert words in html.unescape(refused.body)
+    assert f'id="{field}"' in refused.body and 'aria-invalid="true"' in refused.body
+    # Passwords never come back in the page.
+    for typed in {current, new, again} - {None, ""}:
+        assert f'value="{typed}"' not in refused.body and typed not in refused.body
+    assert "Error: " in refused.body.split("</title>", 1)[0]
+    # Nothing changed: still signed in, the old password still works.
+    assert web.get("/").status == 200
+    assert WebClient(client).sign_in(participant.username).status == 303
+
+
+def test_a_refused_password_change_in_spanish(client, participant):
+    web = signed_in(client, participant, language="es-US")
+    page = web.get("/account/reminders")
+    assert "Cambiar su contraseña" in page.body and "Contraseña actual" in page.body
+    refused = web.post(
+        "/account/password",
+        {**password_form(page, "Wrong-horse-42", "Nueva-clave-2026"), "locale": "es"},
+    )
+    assert refused.status == 400 and 'lang="es"' in refused.body
+    assert summary(refused)[0][0] == "current_password"
+    assert "Esa no es su contraseña actual." in html.unescape(refused.body)
+    done = web.post(
+        "/account/password",
+        {**password_form(page, "Correct-horse-42", "Nueva-clave-2026"), "locale": "es"},
+    )
+    assert done.location == "/account/reminders?done=password_changed&locale=es"
+    assert "Su contraseña está cambiada." in web.get(done.location).body
+
+
+def test_leaders_cannot_post_the_participants_password_form(client, leader):
+    web = WebClient(client)
+    assert web.sign_in(leader.username, authenticator=leader.authenticator).status == 303
+    form = {"csrf": web.get("/leader").csrf(), "current_password": "Correct-horse-42"}
+    refused = web.post(
+        "/account/password",
+        {**form, "new_password": "New-pass-2026a", "confirm_password": "New-pass-2026a"},
+    )
+    assert refused.status == 403
+    again = WebClient(client).sign_in(leader.username, authenticator=leader.authenticator)
+    assert again.location == "/leader"  # the password is unchanged
+
+
+# -- walk-through 10, item 11 ---------------------------------------------------------------------
+
+
+def test_the_delete_box_shows_only_when_there_is_an_email_or_a_phone_number(client, participant):
+    """A code sent and not yet typed is no email or phone number yet: nothing to delete."""
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders")
+    sent = web.post("/account/reminders/contact", {**form_of(page), "email": "wait@example.org"})
+    page = web.get(sent.location.split("#", 1)[0])
+    assert 'id="code"' in page.body  # the code is waiting
+    assert "Delete my email and phone number" not in page.body
+    assert 'action="/account/reminders/contact/delete"' not in page.body
+
+
+@pytest.mark.parametrize(
+    ("language", "eastern", "hawaii"),
+    [
+        (None, "Eastern Time (New York)", "Hawaii Time (Honolulu)"),
+        ("es", "Hora del Este (Nueva York)", "Hora de Hawái (Honolulu)"),
+    ],
+)
+def test_time_zones_have_names_people_know(client, participant, language, eastern, hawaii):
+    web = signed_in(client, participant, language)
+    page = web.get("/account/reminders")
+    zones = page.body.split('id="timezone" name="timezone"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="America/New_York" selected>{eastern}</option>' in zones
+    assert f'<option value="Pacific/Honolulu">{hawaii}</option>' in zones
+    assert "America/New York" not in zones and ">Pacific/Honolulu<" not in zones
+    assert len(re.findall("<option", zones)) == len(account_pages.ZONES)
+
+
+def test_every_offered_time_zone_is_named_in_both_languages():
+    for lang in LANGUAGE_NAMES:
+        assert set(TIME_ZONES[lang]) == set(account_pages.ZONES), lang
+        for zone in account_pages.ZONES:
+            assert ZoneInfo(zone) and zone_name(zone, lang) != zone.replace("_", " ")
+
+
+def test_a_zone_saved_through_the_api_keeps_its_own_name(client, participant):
+    stored = client.http.put(
+        "/me/reminders",
+        headers=participant.headers,
+        body=json.dumps({"timezone": "Asia/Kolkata"}),
+    )
+    assert stored.status_code == 200, stored.body
+    page = signed_in(client, participant).get("/account/reminders")
+    assert '<option value="Asia/Kolkata" selected>Asia/Kolkata</option>' in page.body

@@ -206,6 +206,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "/account/privacy/share": ("group_id", "share", "locale"),
     "/account/data/delete": ("confirm", "locale"),
     "/account/reminders/contact/delete": ("forget", "locale"),
+    "/account/password": ("current_password", "new_password", "confirm_password", "locale"),
     "/lesson/{code}/worksheet": (
         "version",
         "locale",
@@ -343,6 +344,19 @@ class Steps:
             return (
                 web,
                 {"csrf": web.get("/account/reminders").csrf(), "forget": "1", "locale": "en"},
+                path,
+            )
+        if path == "/account/password":  # the two new passwords differ: refused, unchanged
+            web = signed_in(self.client, self.participant)
+            return (
+                web,
+                {
+                    "csrf": web.get("/account/reminders").csrf(),
+                    "current_password": "Correct-horse-42",
+                    "new_password": "New-pass-2026a",
+                    "confirm_password": "New-pass-2026b",
+                    "locale": "en",
+                },
                 path,
             )
         if path.startswith("/account/reminders"):

@@ -295,7 +295,7 @@ def test_a_spanish_browser_signs_in_in_spanish(client, published, leader):
     )
     assert started.location == "/sign-in/new-password"
     page = browser.get("/sign-in/new-password")
-    assert "Elija su contraseña" in page.body
+    assert "Elija su propia contraseña" in page.body
     mismatch = browser.post(
         "/sign-in/new-password",
         {

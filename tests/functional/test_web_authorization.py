@@ -84,6 +84,16 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("POST", "/account/reminders/contact/delete"): PageRow(
         "/account/reminders/contact/delete", {}, expect=(SIGN_IN, 400, 403, 403)
     ),
+    # The two new passwords differ: the account page again, nothing changed.
+    ("POST", "/account/password"): PageRow(
+        "/account/password",
+        {
+            "current_password": "Correct-horse-42",
+            "new_password": "New-pass-2026a",
+            "confirm_password": "New-pass-2026b",
+        },
+        expect=(SIGN_IN, 400, 403, 403),
+    ),
     ("GET", "/exit"): PageRow("/exit", expect=(303, 303, 303, 303)),
     ("GET", "/favicon.ico"): PageRow("/favicon.ico", expect=(204, 204, 204, 204)),
     ("GET", "/"): PageRow("/"),

@@ -188,7 +188,7 @@ def test_first_sign_in_chooses_a_new_password(client, published, leader):
     started = browser.sign_in("new-person", password)
     assert (started.status, started.location) == (303, "/sign-in/new-password")
     form = browser.get("/sign-in/new-password")
-    assert form.status == 200 and "Choose your password" in form.body
+    assert form.status == 200 and "Choose your own password" in form.body
     assert browser.get("/").location == "/sign-in"  # not signed in yet
     mismatch = browser.post(
         "/sign-in/new-password",
@@ -210,6 +210,41 @@ def test_first_sign_in_chooses_a_new_password(client, published, leader):
     assert (done.status, done.location) == (303, "/")
     assert browser.get("/").status == 200
     assert WebClient(client).sign_in("new-person", "Brand-new-pass-1").status == 303
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "once", "wrong"),
+    [
+        (None, "Choose your own password", "works only once", "first sign-in"),
+        ("es", "Elija su propia contraseña", "sirve solo una vez", "primera vez"),
+    ],
+)
+def test_after_a_new_temporary_password_the_form_does_not_say_first_sign_in(
+    client, leader, participant, language, heading, once, wrong
+):
+    """Someone who signed in before and lost their password gets the same form as a new
+    account: its words are true for both (walk-through 10, item 5)."""
+    group_id = json.loads(
+        client.http.post(
+            "/groups", headers=leader.headers, body=json.dumps({"name": "Tuesday group"})
+        ).body
+    )["group_id"]
+    client.http.post(
+        f"/groups/{group_id}/participants",
+        headers=leader.headers,
+        body=json.dumps({"username": participant.username, "display_name": "Sam T."}),
+    )
+    given = client.http.post(
+        f"/groups/{group_id}/participants/{participant.id}/temporary-password",
+        headers=leader.headers,
+    )
+    assert given.status_code == 200
+    password = json.loads(given.body)["temporary_password"]
+    browser = WebClient(client, language=language)
+    assert browser.sign_in(participant.username, password).location == "/sign-in/new-password"
+    form = browser.get("/sign-in/new-password")
+    assert form.status == 200 and f"<h1>{heading}</h1>" in form.body
+    assert once in form.body and wrong not in form.body
 
 
 # -- participant pages ---------------------------------------------------------------------------

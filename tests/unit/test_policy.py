@@ -23,7 +23,9 @@ STAGES = ("dev", "prod")
 # What the code calls (grep chalicelib for boto3 calls); TransactWriteItems is authorised
 # per item as PutItem / UpdateItem / DeleteItem / ConditionCheckItem (the API's ConditionCheck
 # items: records/attention.py mark_seen, records/worksheets.py _unchanged, records/groups.py
-# remove_leader).
+# remove_leader). Cognito calls authorised by the caller's own tokens (InitiateAuth,
+# RespondToAuthChallenge, GlobalSignOut, AssociateSoftwareToken, VerifySoftwareToken,
+# SetUserMFAPreference, ChangePassword) need no IAM grant, so none is here.
 EXPECTED_ACTIONS = {
     "ApiHandlerRole": {
         "logs:CreateLogStream",

@@ -34,7 +34,6 @@ from chalicelib.statuses import (
     Change,
     ModuleStatus,
     changes_since,
-    due_for,
     status_of,
 )
 from chalicelib.text import ascii_digits
@@ -573,7 +572,7 @@ class Reading:
             for assigned in assigned_modules(group.assignments, self.library):
                 if assigned.participant_id not in (None, caller.id):
                     continue
-                due = due_for(assigned.due_date, joined_at, self.clock.zone)
+                due = assigned.due_for(joined_at, self.clock.zone)
                 status = status_of(
                     assigned.module_id, assigned.target_version, due, completed, today
                 )

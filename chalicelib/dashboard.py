@@ -143,7 +143,8 @@ class GroupOverview:
     participants: int
     overdue: int  # overdue readings (participant × module)
     participants_overdue: int
-    next_session: str | None  # the first group session date from today on
+    # The first group session date from today on, from the assignments to the whole group.
+    next_session: str | None
     needs_attention: int = 0  # participants with a reason not marked as seen
 
 
@@ -469,7 +470,7 @@ class Dashboard:
 
     def overview(self, caller: Caller) -> list[GroupOverview]:
         """The groups ``caller`` leads, active first, by name, each with its participants, overdue
-        readings and next session date (archived groups: no counts). Audit-logged as one read of
+        readings and next group session date (archived groups: no counts). Audit-logged as one read of
         the active groups' participants."""
         if LEADERS not in caller.roles:
             raise Forbidden("Only group leaders manage groups.")
@@ -507,10 +508,14 @@ class Dashboard:
                     GroupOverview(GroupSummary.of(group), len(group.participants), 0, 0, None)
                 )
                 continue
+            # The group's sessions: a session date on one participant's own assignment is
+            # theirs (a catch-up, an individual session), not a day the group meets.
             sessions = [
                 a.session_date
                 for a in group.assignments
-                if a.session_date and a.session_date >= today.isoformat()
+                if a.participant_id is None
+                and a.session_date
+                and a.session_date >= today.isoformat()
             ]
             if self.attention is not None and group.participants:
                 # One batch read per group gives both the grid and who needs attention.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 from chalicelib.clock import Clock
@@ -16,7 +16,7 @@ from chalicelib.identity import Caller
 from chalicelib.library import ModuleLibrary, check_module_id, parse_version
 from chalicelib.records.audit import new_entry
 from chalicelib.records.groups import Assignment, GroupRecords
-from chalicelib.statuses import past_due
+from chalicelib.statuses import due_for, past_due
 
 NO_DUE_DATE = "9999-12-31"  # sorts after every date
 # What the dates of an assignment may tell its leader: warnings, never refusals (a leader may
@@ -69,6 +69,20 @@ class AssignedModule:
     # The title with soft hyphens for a narrow column heading, made when the content was
     # published ("" from a catalog published before that).
     heading: str = ""
+    # Each of its assignments' due dates and when it was set (``Assignment.due_set_at``, else
+    # its ``assigned_at``): whether a date applies to someone depends on when they joined
+    # (``due_for``). Empty: ``due_date`` alone, set at a time unknown.
+    dues: tuple[tuple[str, str | None], ...] = ()
+
+    def due_for(self, joined_at: str | None, zone: tzinfo) -> str | None:
+        """The due date for a participant who joined the group at ``joined_at``: the soonest of
+        its assignments' dates that apply to them (``statuses.due_for``), ``None`` if none
+        does. ``zone``: the program's time zone."""
+        dues = self.dues
+        if not dues and self.due_date:
+            dues = ((self.due_date, None),)
+        theirs = [d for d in (due_for(due, set_at, joined_at, zone) for due, set_at in dues) if d]
+        return min(theirs) if theirs else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -124,6 +138,9 @@ def assigned_modules(
         else:
             module_ids = [assignment.item_id]
             track_ids = ()
+        dues: tuple[tuple[str, str | None], ...] = ()
+        if assignment.due_date:
+            dues = ((assignment.due_date, assignment.due_set_at or assignment.assigned_at),)
         for place, module_id in enumerate(module_ids):
             entry = catalog.get(module_id)
             if entry is None:
@@ -141,6 +158,7 @@ def assigned_modules(
                 (rank, place),
                 track_ids,
                 entry.get("heading", ""),
+                dues,
             )
             key = (module_id, assignment.participant_id)
             merged[key] = _combine(merged[key], assigned) if key in merged else assigned
@@ -158,6 +176,7 @@ def _combine(first: AssignedModule, second: AssignedModule) -> AssignedModule:
         session_date=first.session_date or second.session_date,
         assignment_ids=first.assignment_ids + second.assignment_ids,
         track_ids=first.track_ids + tuple(t for t in second.track_ids if t not in first.track_ids),
+        dues=first.dues + second.dues,
     )
 
 
@@ -183,6 +202,16 @@ class Assigned:
             self.assignment.due_date,
             self.assignment.session_date,
         )
+
+
+def _redated(assignment: Assignment, before: Assignment, due: str | None, now: str) -> Assignment:
+    """``assignment`` due on ``due``: a new due date is set ``now`` (``due_set_at``: whoever
+    joined before has it, even if it has passed, as the leader was warned); the same one keeps
+    the time it was set, so saving a group's assignment again (or changing only its session
+    date) does not make a newcomer overdue on a date that passed before they joined."""
+    if due == before.due_date:
+        return replace(assignment, due_date=due, due_set_at=before.due_set_at)
+    return replace(assignment, due_date=due, due_set_at=now)
 
 
 @dataclass
@@ -234,10 +263,21 @@ class Assignments:
         now = self.clock.iso()
         if before is None:
             assignment = Assignment(
-                assignment_id, kind, item_id, version, participant_id, due, session, now, caller.id
+                assignment_id,
+                kind,
+                item_id,
+                version,
+                participant_id,
+                due,
+                session,
+                now,
+                caller.id,
+                due_set_at=now,
             )
         else:
-            assignment = replace(before, version=version, due_date=due, session_date=session)
+            assignment = _redated(
+                replace(before, version=version, session_date=session), before, due, now
+            )
         self._put(caller, group.group_id, assignment, now, replaces=before is not None)
         return Assigned(assignment, before, date_warnings(due, session, self.clock.today()))
 
@@ -260,8 +300,9 @@ class Assignments:
             )
         due = check_date(due_date, "due_date")
         session = check_date(session_date, "session_date")
-        changed = replace(current, due_date=due, session_date=session)
-        self._put(caller, group.group_id, changed, self.clock.iso(), replaces=True)
+        now = self.clock.iso()
+        changed = _redated(replace(current, session_date=session), current, due, now)
+        self._put(caller, group.group_id, changed, now, replaces=True)
         return Assigned(changed, current, date_warnings(due, session, self.clock.today()))
 
     def _put(

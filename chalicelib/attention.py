@@ -59,7 +59,6 @@ from chalicelib.statuses import (
     OVERDUE,
     ModuleStatus,
     at_second,
-    due_for,
     status_of,
     visible_to_leaders,
 )
@@ -252,7 +251,7 @@ def participant_reasons(
             m.module_id: status_of(
                 m.module_id,
                 m.target_version,
-                due_for(m.due_date, participant.joined_at, zone),
+                m.due_for(participant.joined_at, zone),
                 completed,
                 today,
             )

@@ -41,7 +41,6 @@ from chalicelib.statuses import (
     ModuleStatus,
     WorksheetMark,
     check_of,
-    due_for,
     not_assigned,
     past_due,
     status_from,
@@ -72,8 +71,9 @@ class GridRow:
     display_name: str
     joined_at: str
     cells: tuple[ModuleStatus, ...]  # one per column, in column order
-    # Their due date (``due_for``; ``None``: none) of each assigned module whose due dates
-    # differ among the group's participants (``Grid.dates_vary``): the column cannot say it.
+    # Their due date (``AssignedModule.due_for``; ``None``: none) of each assigned module whose
+    # due dates differ among the group's participants (``Grid.dates_vary``): the column cannot
+    # say it.
     due_dates: Mapping[str, str | None] = field(default_factory=dict)
 
     @cached_property  # frozen: worked out once (the page, the filter and the sort ask)
@@ -144,7 +144,8 @@ class GroupOverview:
     participants: int
     overdue: int  # overdue readings (participant × module)
     participants_overdue: int
-    next_session: str | None  # the first group session date from today on
+    # The first group session date from today on, from the assignments to the whole group.
+    next_session: str | None
     needs_attention: int = 0  # participants with a reason not marked as seen
 
 
@@ -258,9 +259,11 @@ def _grid_rows(
     # Each assigned module (one to a participant alone may pin another version or date): its
     # target version, its worksheet's fields, its due date, and the cell of whoever has done
     # and saved nothing of it yet, the same frozen object for all of them (and, when it is
-    # overdue, the not-started cell of whoever joined after its due date: ``due_for``).
-    plans: dict[int, tuple[int, tuple[str, ...] | None, ModuleStatus]] = {}
-    not_due: dict[int, tuple[str, tuple[int, tuple[str, ...] | None, ModuleStatus]]] = {}
+    # overdue, the not-started cell of whoever it is not overdue for: one who joined after its
+    # due date, or after its soonest of several: ``AssignedModule.due_for``).
+    Plan = tuple[int, tuple[str, ...] | None, ModuleStatus]
+    plans: dict[int, Plan] = {}
+    not_due: dict[int, tuple[AssignedModule, Plan]] = {}
     for m in modules:
         fields = facts.fields.get((m.module_id, m.target_version)) if facts is not None else None
         mark = WorksheetMark(len(fields), 0, False) if fields else None
@@ -269,7 +272,7 @@ def _grid_rows(
         plans[id(m)] = (m.target_version, fields or None, blank)
         if overdue and m.due_date:
             later = status_from(m.module_id, m.target_version, None, False, mark)
-            not_due[id(m)] = (m.due_date, (m.target_version, fields or None, later))
+            not_due[id(m)] = (m, (m.target_version, fields or None, later))
     sheets_of: dict[str, dict[str, SavedWorksheet]] = {}
     for (pid, module_id), saved in facts.worksheets.items() if facts is not None else ():
         sheets_of.setdefault(pid, {})[module_id] = saved
@@ -283,7 +286,7 @@ def _grid_rows(
         if p.participant_id in own
     }
     # Each column's due dates as assigned to the participants (a date that had passed when
-    # one of them joined is still the assignment's: ``due_for`` is about them, not it).
+    # one of them joined is still the assignment's: ``AssignedModule.due_for`` is about them).
     dates: dict[str, set[str | None]] = {}
     group_only = len(theirs) < len(group.participants)  # someone has only the group's
     for mine in (*theirs.values(), *((for_everyone,) if group_only else ())):
@@ -303,14 +306,17 @@ def _grid_rows(
                 continue
             key = id(mine[m])
             later = not_due.get(key)
-            if later is not None and joined_at and due_for(later[0], joined_at, zone) is None:
+            if later is not None and joined_at and not overdue_for(later[0], joined_at):
                 row.append((m, later[1]))
             else:
                 row.append((m, plans[key]))
         return row
 
+    def overdue_for(assigned: AssignedModule, joined_at: str) -> bool:
+        return past_due(assigned.due_for(joined_at, zone), today)
+
     def joined_after_a_due_date(joined_at: str) -> bool:
-        return any(due_for(due, joined_at, zone) is None for due, _ in not_due.values())
+        return any(not overdue_for(m, joined_at) for m, _ in not_due.values())
 
     everyones_plan = row_plan(for_everyone)
     rows = []
@@ -353,9 +359,7 @@ def _grid_rows(
             cells.append(cell)
             statuses[module_id] = cell
         due_dates = {
-            m: due_for(mine[m].due_date, participant.joined_at, zone)
-            for m in dates_vary
-            if m in mine
+            m: mine[m].due_for(participant.joined_at, zone) for m in dates_vary if m in mine
         }
         rows.append(
             GridRow(pid, participant.display_name, participant.joined_at, tuple(cells), due_dates)
@@ -489,7 +493,7 @@ class Dashboard:
 
     def overview(self, caller: Caller) -> list[GroupOverview]:
         """The groups ``caller`` leads, active first, by name, each with its participants, overdue
-        readings and next session date (archived groups: no counts). Audit-logged as one read of
+        readings and next group session date (archived groups: no counts). Audit-logged as one read of
         the active groups' participants."""
         if LEADERS not in caller.roles:
             raise Forbidden("Only group leaders manage groups.")
@@ -527,10 +531,14 @@ class Dashboard:
                     GroupOverview(GroupSummary.of(group), len(group.participants), 0, 0, None)
                 )
                 continue
+            # The group's sessions: a session date on one participant's own assignment is
+            # theirs (a catch-up, an individual session), not a day the group meets.
             sessions = [
                 a.session_date
                 for a in group.assignments
-                if a.session_date and a.session_date >= today.isoformat()
+                if a.participant_id is None
+                and a.session_date
+                and a.session_date >= today.isoformat()
             ]
             if self.attention is not None and group.participants:
                 # One batch read per group gives both the grid and who needs attention.

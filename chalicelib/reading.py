@@ -34,7 +34,6 @@ from chalicelib.statuses import (
     Change,
     ModuleStatus,
     changes_since,
-    due_for,
     status_of,
 )
 from chalicelib.text import ascii_digits
@@ -82,7 +81,8 @@ class CompletionPage:
 class MyAssignment:
     """One module assigned to the participant, with its status: from their active groups, and
     what they completed of an archived group's (``group_archived``: their own record of their
-    work; nothing of it is left to do)."""
+    work; nothing of it is left to do). On their home, also a module they completed that no
+    group assigns them now (``assigned`` False: unassigned since, or read on their own)."""
 
     group_id: str
     module_id: str
@@ -98,11 +98,12 @@ class MyAssignment:
     locale: str = DEFAULT_LOCALE  # the language ``title`` is in
     reading_minutes: int | None = None
     group_archived: bool = False
+    assigned: bool = True
 
     @property
     def to_read(self) -> bool:
-        """Still on their reading list: not done, and its group not archived."""
-        return not self.status.done and not self.group_archived
+        """Still on their reading list: assigned, not done, and its group not archived."""
+        return self.assigned and not self.status.done and not self.group_archived
 
     def to_dict(self) -> dict[str, Any]:
         row = {
@@ -151,14 +152,14 @@ class MyReading:
 
     @property
     def finished(self) -> tuple[MyAssignment, ...]:
-        """Done, and what they completed of an archived group's assignments (an older version
-        too: it is their record of that group's reading)."""
+        """Done, and what they completed of an archived group's assignments or of a module no
+        longer assigned to them (an older version too: it is their record of their reading)."""
         return tuple(a for a in self.assignments if not a.to_read)
 
     @property
     def assigned_now(self) -> bool:
         """Something is assigned in an active group (done or not)."""
-        return any(not a.group_archived for a in self.assignments)
+        return any(a.assigned and not a.group_archived for a in self.assignments)
 
     def after(self, module_id: str) -> MyAssignment | None:
         """What to read after ``module_id``: the first assignment still to read, other than it."""
@@ -522,8 +523,13 @@ class Reading:
         completed: CompletedVersions | None = None,
     ) -> MyReading:
         """``my_assignments`` with titles in ``locale`` where translated, and the progress
-        through each assigned track (its title in ``locale`` where translated too).
-        ``completed``: what the caller completed, if this request has just read it."""
+        through each assigned track (its title in ``locale`` where translated too); after them,
+        the modules they completed that no group assigns them now (``_finished_unassigned``).
+        ``completed``: what the caller completed, if this request has just read it (else one
+        BatchGetItem reads it, as ``my_assignments`` would)."""
+        if completed is None or completed.participant_id != caller.id:
+            completed = self.completions.completed_versions([caller.id])[caller.id]
+        assigned = self.my_assignments(caller, completed)
         catalog = {m["id"]: m for m in self.library.catalog(locale=locale)}
         rows = [
             replace(
@@ -534,7 +540,7 @@ class Reading:
             )
             if r.module_id in catalog
             else r
-            for r in self.my_assignments(caller, completed)
+            for r in assigned + self._finished_unassigned(completed, assigned)
         ]
         track_ids = list(dict.fromkeys(t for row in rows for t in row.track_ids))
         titles = self.library.track_titles(locale) if track_ids else {}
@@ -549,6 +555,48 @@ class Reading:
             for tid in track_ids
         )
         return MyReading(tuple(rows), tracks, self.clock.today().isoformat())
+
+    def _finished_unassigned(
+        self, completed: CompletedVersions, assigned: list[MyAssignment]
+    ) -> list[MyAssignment]:
+        """The modules ``completed`` (a version of) that are not among ``assigned``, in the
+        order they were completed: a track unassigned after they read some of it ("completions
+        already recorded stay"), a group they left, a module read on their own. Their own record
+        of their work, like an archived group's (``my_assignments``); nothing in it is left to
+        do. From what was read already: no other read (the catalog is cached). A module retired
+        from the library is left out, as ``assigned_modules`` leaves it out."""
+        listed = {r.module_id for r in assigned}
+        done = sorted(
+            (latest[1], module_id)
+            for module_id, latest in completed.latest_versions().items()
+            if module_id not in listed
+        )
+        if not done:
+            return []
+        catalog = {m["id"]: m for m in self.library.catalog()}
+        today = self.clock.today()
+        rows = []
+        for place, (_, module_id) in enumerate(done):
+            entry = catalog.get(module_id)
+            if entry is None:
+                continue
+            status = status_of(module_id, entry["version"], None, completed, today)
+            rows.append(
+                MyAssignment(
+                    "",
+                    module_id,
+                    entry["title"],
+                    entry["version"],
+                    entry["version"],
+                    None,
+                    None,
+                    status,
+                    None,
+                    (len(assigned), place),
+                    assigned=False,
+                )
+            )
+        return rows
 
     def my_assignments(
         self, caller: Caller, completed: CompletedVersions | None = None
@@ -573,7 +621,7 @@ class Reading:
             for assigned in assigned_modules(group.assignments, self.library):
                 if assigned.participant_id not in (None, caller.id):
                     continue
-                due = due_for(assigned.due_date, joined_at, self.clock.zone)
+                due = assigned.due_for(joined_at, self.clock.zone)
                 status = status_of(
                     assigned.module_id, assigned.target_version, due, completed, today
                 )

@@ -30,7 +30,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib import logs
-from chalicelib.assignments import assigned_modules
+from chalicelib.assignments import AssignedModule, assigned_modules
 from chalicelib.clock import Clock
 from chalicelib.errors import SteadyError
 from chalicelib.library import ModuleLibrary
@@ -49,7 +49,7 @@ from chalicelib.reminders import (
     slot_of,
     stop_token,
 )
-from chalicelib.statuses import COMPLETED, COMPLETED_OLDER, due_for, status_of
+from chalicelib.statuses import COMPLETED, COMPLETED_OLDER, status_of
 
 # "Daily while something is due" goes on for a week past the due date, then stops nagging.
 OVERDUE_DAYS = 7
@@ -139,7 +139,7 @@ class ReminderRun:
         self._sleep = sleep
         self._groups: dict[str, Group | None] = {}
         self._group_ids_of: dict[str, list[str]] = {}
-        self._tasks: dict[str, list[Any]] = {}
+        self._tasks: dict[str, list[AssignedModule]] = {}
 
     def run(self, scheduled: datetime) -> RunReport:
         start = slot_start(scheduled)
@@ -266,7 +266,7 @@ class ReminderRun:
             joined_at = member.joined_at if member else None
             for task in self._group_tasks(group):
                 # A date that passed before they joined is not theirs (``due_for``).
-                due_date = due_for(task.due_date, joined_at, self._clock.zone)
+                due_date = task.due_for(joined_at, self._clock.zone)
                 if task.participant_id not in (None, pid) or not due_date:
                     continue
                 status = status_of(
@@ -303,7 +303,7 @@ class ReminderRun:
             self._groups.update(self._read_groups([group_id]))
         return self._groups.get(group_id)
 
-    def _group_tasks(self, group: Group) -> list[Any]:
+    def _group_tasks(self, group: Group) -> list[AssignedModule]:
         if group.group_id not in self._tasks:
             self._tasks[group.group_id] = list(assigned_modules(group.assignments, self._library))
         return self._tasks[group.group_id]

@@ -143,18 +143,28 @@ def status_of(
     )
 
 
-def due_for(due_date: str | None, joined_at: str | None, zone: tzinfo) -> str | None:
-    """The due date as it applies to a participant who joined the group at ``joined_at``. A
-    date that had already passed when they joined does not apply: they could not have read it
-    in time, and a newcomer must not start out overdue on everything the group read before
-    them. They have it to read, with no date (a leader can assign it to them with one).
+def due_for(
+    due_date: str | None, set_at: str | None, joined_at: str | None, zone: tzinfo
+) -> str | None:
+    """The due date as it applies to a participant who joined the group at ``joined_at``, for
+    an assignment whose due date was set at ``set_at`` (``Assignment.due_set_at``; ``None``:
+    unknown, taken as before they joined).
+
+    A date that had already passed when they joined, on an assignment dated before they joined,
+    does not apply: they could not have read it in time, and a newcomer must not start out
+    overdue on everything the group read before them. They have it to read, with no date. A
+    date a leader set after they joined is theirs even if it has already passed (the leader was
+    warned it had): that is a leader giving them a date, as for a reading to catch up on.
 
     A due date is a day of the program's calendar, so it is compared with the day they joined
     in the program's time zone ``zone`` (``Clock.zone``): someone who joins at 11:30 pm has a
     reading due that day, though it is already the next day in UTC."""
     joined = calendar_day(joined_at, zone) if due_date and joined_at else None
     if due_date and joined is not None and due_date < joined.isoformat():
-        return None
+        # To the second, as the visibility rule: a date set in the second they joined is theirs.
+        dated, since = at_second(set_at or ""), at_second(joined_at or "")
+        if dated is None or since is None or dated < since:
+            return None
     return due_date
 
 

@@ -26,7 +26,9 @@ Conditional-write rules:
   nothing. It has no audit entry: it copies what Cognito holds, it changes nothing anyone did;
 - an assignment's id is derived from what is assigned to whom, so assigning the same thing
   again updates its dates instead of adding a second assignment; its ``assigned_at`` (its place
-  in the reading order: ``chalicelib.assignments.reading_order``) is the first one. A change of
+  in the reading order: ``chalicelib.assignments.reading_order``) is the first one, and its
+  ``due_set_at`` the time its due date was last changed (who joined after that has that date:
+  ``chalicelib.statuses.due_for``), both kept by the item itself (no extra read). A change of
   an assignment read before (assigned again, new dates) is written with that ``assigned_at`` and
   on the condition that the stored one is still it (``assigned_at = :first``), so an assignment
   removed meanwhile is not brought back (``NotFound``); a new one has no condition (two leaders
@@ -108,6 +110,10 @@ class Assignment:
     session_date: str | None
     assigned_at: str
     assigned_by: str
+    # When its due date was last set (``None``: an assignment written before this was kept;
+    # its ``assigned_at`` stands for it): a date set after someone joined is theirs even if it
+    # has already passed (``chalicelib.statuses.due_for``).
+    due_set_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -539,7 +545,7 @@ class GroupRecords(RecordTable):
             "assigned_at": assignment.assigned_at,
             "assigned_by": assignment.assigned_by,
         }
-        for name in ("version", "participant_id", "due_date", "session_date"):
+        for name in ("version", "participant_id", "due_date", "session_date", "due_set_at"):
             value = getattr(assignment, name)
             if value is not None:
                 record[name] = value
@@ -699,4 +705,5 @@ def _assignment(record: dict[str, Any]) -> Assignment:
         session_date=record.get("session_date"),
         assigned_at=record["assigned_at"],
         assigned_by=record["assigned_by"],
+        due_set_at=record.get("due_set_at"),
     )

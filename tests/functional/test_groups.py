@@ -11,6 +11,7 @@ import pytest
 
 from chalicelib.library import POINTER_TTL_SECONDS
 from tests.conftest import Account, joined_on, make_account, shipped_version
+from tests.functional.web_client import signed_in
 
 
 def call(client, method: str, path: str, account: Account, body=None, headers=None):  # type: ignore[no-untyped-def]
@@ -539,6 +540,91 @@ def test_a_due_date_that_passed_before_someone_joined_is_not_theirs(
     assert [c["status"] for c in cells[participant.id]] == ["not_started", "not_started"]
     assert [c["status"] for c in cells[other_participant.id]] == ["overdue", "not_started"]
     assert grid["counts"]["overdue"] == 1
+
+
+def test_a_past_date_given_to_one_participant_after_they_joined_is_overdue(
+    client, group, leader, participant, other_participant, publisher
+):
+    """Walk 10, item 1: the group has a track due 3 Dec; the leader gives Maria one of its
+    modules due a day that has already passed (and is warned). It is overdue for her on her
+    home, the grid, the CSV and the groups list: a date set after she joined is hers, not one
+    she "could not have read in time"."""
+    from tests.functional.test_publishing import publish_tracks
+
+    early = ["thinking-traps", "cravings-and-urge-surfing", "breathing-and-grounding"]
+    publish_tracks(
+        publisher,
+        [{"id": "early", "title": "Early", "summary": "Three.", "version": 1, "modules": early}],
+    )
+    enrol(client, group, leader, participant, "Maria G.")
+    enrol(client, group, leader, other_participant, "Alex R.")
+    assign(client, group, leader, track_id="early", due_date="2026-12-03")
+    given = assign(
+        client,
+        group,
+        leader,
+        module_id="breathing-and-grounding",
+        participant_id=participant.id,
+        due_date="2026-11-19",
+    )
+    assert given["warnings"] == ["due_passed"]
+
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    theirs = {a["module_id"]: (a["status"], a["due_date"]) for a in mine["assignments"]}
+    assert theirs["breathing-and-grounding"] == ("overdue", "2026-11-19")
+    assert mine["assignments"][0]["module_id"] == "breathing-and-grounding"  # soonest due first
+    home = signed_in(client, participant).get("/")
+    first = home.body[home.body.index('id="next-up"') :]
+    assert "Breathing and grounding" in first[: first.index("</section>")]
+    assert "Overdue" in first[: first.index("</section>")]
+
+    _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
+    column = [m["module_id"] for m in grid["modules"]].index("breathing-and-grounding")
+    cells = {p["participant_id"]: p["cells"][column]["status"] for p in grid["participants"]}
+    assert cells == {participant.id: "overdue", other_participant.id: "not_started"}
+    assert grid["counts"]["overdue"] == 1
+    response = client.http.get(f"/groups/{group}/progress.csv", headers=leader.headers)
+    rows = {r[1]: r for r in csv.reader(io.StringIO(response.body.decode()))}
+    assert rows[participant.id][column + 2].startswith("Overdue")
+    groups = signed_in(client, leader).get("/leader").body
+    assert '1 reading</span> <span class="meta">(1 participant)' in groups
+
+
+def test_a_groups_date_changed_after_someone_joined_is_theirs_and_a_date_saved_again_is_not(
+    client, group, leader, participant, other_participant
+):
+    """Due dates that passed before Sam joined are not theirs; a date the leader sets after
+    Sam joined is, even a past one (the leader was warned). Saving an assignment again with its
+    date unchanged (a session date added) is not setting a new date."""
+    enrol(client, group, leader, other_participant, "Riley")
+    joined_on(group, other_participant.id, "2026-11-02T15:00:00+00:00")
+    assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-19")
+    assign(client, group, leader, module_id="breathing-and-grounding", due_date="2026-11-18")
+    enrol(client, group, leader, participant, "Sam")
+    assign(
+        client,
+        group,
+        leader,
+        module_id="thinking-traps",
+        due_date="2026-11-19",
+        session_date="2026-11-24",
+    )
+    assign(client, group, leader, module_id="breathing-and-grounding", due_date="2026-11-17")
+
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    theirs = {a["module_id"]: (a["status"], a["due_date"]) for a in mine["assignments"]}
+    assert theirs == {
+        "thinking-traps": ("not_started", None),
+        "breathing-and-grounding": ("overdue", "2026-11-17"),
+    }
+    _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
+    cells = {p["participant_id"]: [c["status"] for c in p["cells"]] for p in grid["participants"]}
+    order = [m["module_id"] for m in grid["modules"]]
+    assert order == ["breathing-and-grounding", "thinking-traps"]
+    assert cells == {
+        participant.id: ["overdue", "not_started"],
+        other_participant.id: ["overdue", "overdue"],
+    }
 
 
 @pytest.mark.parametrize("own_due", ["2026-12-08", "2026-12-01"])

@@ -1002,6 +1002,36 @@ def test_groups_list_counts_participants_overdue_and_next_session_in_bounded_cal
     assert today.year < 2099
 
 
+def test_groups_list_next_session_is_the_groups_not_one_participants(
+    client, published, leader, participant, other_participant
+):
+    """Walk 10, item 11: "Next session" is the group's next session, from its assignments to
+    everyone; a session date on one participant's own assignment is not the group's (shown
+    sooner, it is not a day the group meets; alone, the group has none set)."""
+    browser = signed_in(client, leader)
+    groups = [new_group(browser, f"Group {n}") for n in range(2)]
+    for group in groups:
+        enrol(browser, group, participant.username, "Maria G.")
+    enrol(browser, groups[0], other_participant.username, "Alex R.")
+    token = browser.get(groups[0]).csrf()
+    maria = participant.id
+    for group, item, session, who in (
+        (groups[0], "module:thinking-traps", "2099-01-10", ""),
+        (groups[0], "module:breathing-and-grounding", "2099-01-05", maria),
+        (groups[1], "module:thinking-traps", "2099-01-05", maria),
+        (groups[1], "module:breathing-and-grounding", "", ""),
+    ):
+        page = browser.post(
+            f"{group}/assignments",
+            {"csrf": token, "item": item, "participant": who, "session_date": session},
+        )
+        assert page.status == 303, page.body
+    page = browser.get("/leader")
+    rows = {re.search(r">(Group \d)</a>", r).group(1): r for r in page.body.split("<tr")[2:]}
+    assert "Sat 10 Jan 2099" in rows["Group 0"] and "Mon 5 Jan 2099" not in rows["Group 0"]
+    assert "None set" in rows["Group 1"] and "Mon 5 Jan 2099" not in rows["Group 1"]
+
+
 # -- the module picker ------------------------------------------------------------------------
 
 

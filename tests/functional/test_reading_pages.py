@@ -178,6 +178,53 @@ def test_an_archived_group_leaves_what_was_finished_and_drops_what_was_not(
     assert "Finished (1)" in page.body
 
 
+def test_an_unassigned_track_leaves_what_was_finished_on_home(
+    client, published, track, participant, leader, aws_calls, library_clock
+):
+    """Walk 10, item 2: unassigning a track ("Completions already recorded stay") takes its
+    reading off the participant's list, but what they finished of it stays on their home under
+    Finished (their record of their work), as an archived group's does; so does a module they
+    read on their own. No more DynamoDB calls than the home page makes anyway."""
+    group_id = assign(client, leader, participant, track_id="starter", due_date="2030-01-16")
+    complete(client, participant, "thinking-traps")
+    group = json.loads(client.http.get(f"/groups/{group_id}", headers=leader.headers).body)
+    (assignment,) = group["assignments"]
+    removed = client.http.delete(
+        f"/groups/{group_id}/assignments/{assignment['assignment_id']}", headers=leader.headers
+    )
+    assert removed.status_code == 204
+    browser = signed_in(client, participant)
+    browser.get("/")
+    aws_calls.reset()
+    page = browser.get("/")
+    # The session, what they completed, their groups, the group: as before.
+    assert aws_calls.names == [
+        "DynamoDB.GetItem",
+        "DynamoDB.BatchGetItem",
+        "DynamoDB.Query",
+        "DynamoDB.Query",
+    ]
+    assert 'id="next-up"' not in page.body and 'id="later"' not in page.body
+    assert "Nothing is assigned to you right now" in page.body  # not "you finished everything"
+    assert "Starter track" not in page.body  # the track is no longer theirs to follow
+    finished = page.body.split('<details class="finished">')[1].split("</details>")[0]
+    assert "Finished (1)" in finished and titles_in(finished) == ["Thinking traps"]
+    assert "status-completed" in finished and "Done" in finished
+
+    library_clock.advance(5)
+    complete(client, participant, "breathing-and-grounding")  # from the library
+    page = browser.get("/")
+    finished = page.body.split('<details class="finished">')[1].split("</details>")[0]
+    assert "Finished (2)" in finished
+    assert titles_in(finished) == ["Thinking traps", "Breathing and grounding"]
+    # Assigned again, what they finished is done on their list, and nothing is listed twice.
+    group_with(client, leader, [(participant, "Sam P.")], module_id="thinking-traps")
+    page = browser.get("/")
+    assert "You have finished everything assigned to you" in page.body
+    finished = page.body.split('<details class="finished">')[1].split("</details>")[0]
+    assert titles_in(finished) == ["Thinking traps", "Breathing and grounding"]
+
+
 def test_home_in_spanish_names_the_session_day_in_spanish(
     client, published, track, participant, leader
 ):

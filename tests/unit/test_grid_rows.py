@@ -44,7 +44,17 @@ def iso(days_ago: float) -> str:
 
 
 times = st.sampled_from([iso(d) for d in (0, 0.3, 1, 3, 6, 10, 20, 40)] + ["not a time"])
-dues = st.sampled_from([None, "2026-11-20", "2026-11-24", "2026-11-25", "2026-12-01"])
+days = st.sampled_from(["2026-11-20", "2026-11-24", "2026-11-25", "2026-12-01"])
+
+
+@st.composite
+def dated(draw: st.DrawFn) -> dict:
+    """An assigned module's dates: none, or one or two assignments' (a module alone and in a
+    track), each set at some time (``None``: an assignment stored before that was kept)."""
+    dues = tuple(
+        (draw(days), draw(st.one_of(st.none(), times))) for _ in range(draw(st.integers(0, 2)))
+    )
+    return {"due_date": min((d for d, _ in dues), default=None), "dues": dues}
 
 
 @st.composite
@@ -54,7 +64,15 @@ def scenarios(draw: st.DrawFn) -> tuple[Group, list[AssignedModule], Facts]:
         version = draw(st.integers(1, 3))
         modules.append(
             AssignedModule(
-                module_id, module_id, version, 3, draw(dues), None, ("a",), None, (len(modules), 0)
+                module_id,
+                module_id,
+                version,
+                3,
+                session_date=None,
+                assignment_ids=("a",),
+                participant_id=None,
+                position=(len(modules), 0),
+                **draw(dated()),
             )
         )
     # Assignments to one participant alone, before or after the group's (the later one wins).
@@ -67,10 +85,10 @@ def scenarios(draw: st.DrawFn) -> tuple[Group, list[AssignedModule], Facts]:
                 "own",
                 draw(st.integers(1, 3)),
                 3,
-                draw(dues),
-                None,
-                ("b",),
-                draw(st.sampled_from(PIDS)),
+                session_date=None,
+                assignment_ids=("b",),
+                participant_id=draw(st.sampled_from(PIDS)),
+                **draw(dated()),
             ),
         )
     participants = tuple(
@@ -122,6 +140,12 @@ def dates_vary(group: Group, modules: list[AssignedModule]) -> frozenset[str]:
     return frozenset(m for m, due in dates.items() if len(due) > 1)
 
 
+def due_of(assigned: AssignedModule, joined_at: str) -> str | None:
+    """A participant's date: the soonest of the assignments' dates that apply to them."""
+    theirs = [due_for(due, at, joined_at, ZONE) for due, at in assigned.dues]
+    return min((d for d in theirs if d), default=None)
+
+
 def cell_by_cell(group: Group, modules: list[AssignedModule], facts: Facts) -> list[GridRow]:
     """The grid as the rules give it, one cell at a time."""
     columns = list(dict.fromkeys(m.module_id for m in modules))
@@ -139,7 +163,7 @@ def cell_by_cell(group: Group, modules: list[AssignedModule], facts: Facts) -> l
             if assigned is None:
                 cells.append(not_assigned(module_id))
                 continue
-            due = due_for(assigned.due_date, participant.joined_at, ZONE)
+            due = due_of(assigned, participant.joined_at)
             cell = status_of(module_id, assigned.target_version, due, visible, TODAY)
             fields = facts.fields.get((module_id, assigned.target_version))
             mark = (
@@ -158,9 +182,7 @@ def cell_by_cell(group: Group, modules: list[AssignedModule], facts: Facts) -> l
                     check_mark(visible, cell),
                 )
             )
-        own_dates = {
-            m: due_for(mine[m].due_date, participant.joined_at, ZONE) for m in vary if m in mine
-        }
+        own_dates = {m: due_of(mine[m], participant.joined_at) for m in vary if m in mine}
         rows.append(
             GridRow(pid, participant.display_name, participant.joined_at, tuple(cells), own_dates)
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -188,7 +189,26 @@ def test_each_csv_cell_says_the_participants_own_due_date_and_each_row_the_day()
 def test_a_due_date_applies_from_the_day_someone_joined_on_the_programs_calendar(
     due, joined_at, expected
 ):
-    assert due_for(due, joined_at, NEW_YORK) == expected
+    # Dated before they joined (or at a time unknown: an assignment stored before it was kept).
+    assert due_for(due, "2026-11-01T12:00:00.000000Z", joined_at, NEW_YORK) == expected
+    assert due_for(due, None, joined_at, NEW_YORK) == expected
+
+
+@pytest.mark.parametrize(
+    ("set_at", "expected"),
+    [
+        ("2026-11-27T15:00:00.250000Z", "2026-11-20"),  # a leader dated it after they joined
+        ("2026-11-27T15:00:00Z", "2026-11-20"),  # in the second they joined: theirs
+        ("2026-11-27T14:59:59.999999Z", None),  # dated before they joined
+        ("2026-11-01T12:00:00Z", None),
+        ("not a time", None),
+        (None, None),
+    ],
+)
+def test_a_past_date_set_after_someone_joined_is_theirs(set_at, expected):
+    """A leader who gives someone a date that has already passed, after they joined, was warned:
+    the reading is overdue for them, not dropped as if it were the group's old date."""
+    assert due_for("2026-11-20", set_at, "2026-11-27T15:00:00+00:00", NEW_YORK) == expected
 
 
 class FakeLibrary:
@@ -231,6 +251,29 @@ def test_a_module_assigned_alone_and_in_a_track_is_one_assigned_module():
     )
     assert (coping.target_version, coping.latest_version) == (3, 3)  # the track wants the latest
     assert assigned["sleep"].due_date == "2026-12-10"
+
+
+def test_someone_who_joined_after_one_of_two_dates_has_the_other():
+    """Coping, assigned alone due 3 Dec and in a track due 10 Dec: who joined on the 5th has
+    the track's date (the 3rd had passed); a date given after they joined is theirs."""
+    from chalicelib.records.groups import Assignment
+
+    def of(*assignments: Assignment) -> AssignedModule:
+        found = assigned_modules(list(assignments), FakeLibrary())  # type: ignore[arg-type]
+        return next(m for m in found if m.module_id == "coping")
+
+    track = Assignment(
+        "a1", "track", "starter", None, None, "2026-12-10", None, "2026-11-01T00:00:00Z", "l"
+    )
+    alone = Assignment(
+        "a2", "module", "coping", None, None, "2026-12-03", None, "2026-11-02T00:00:00Z", "l"
+    )
+    joined = "2026-12-05T15:00:00Z"
+    assert of(track, alone).due_for(joined, NEW_YORK) == "2026-12-10"
+    assert of(track, alone).due_for("2026-11-03T15:00:00Z", NEW_YORK) == "2026-12-03"
+    # Given again on the 6th (their own catch-up date, already passed): theirs.
+    redated = replace(alone, due_date="2026-12-04", due_set_at="2026-12-06T14:00:00.000001Z")
+    assert of(track, redated).due_for(joined, NEW_YORK) == "2026-12-04"
 
 
 @pytest.mark.parametrize(

@@ -427,11 +427,11 @@ def worksheet_text(mark: WorksheetMark) -> str:
 def own_due_date(row: GridRow, column: AssignedModule, zone: tzinfo) -> str | None:
     """A participant's own due date for a column assigned to them (``None``: none): the row's
     where the column's dates differ among the participants (``GridRow.due_dates``), else the
-    column's, as it applies to someone who joined when they did (``due_for``: a date that had
-    passed when they joined is not theirs)."""
+    column's, as it applies to someone who joined when they did (``AssignedModule.due_for``: a
+    date that had passed when they joined, set before they joined, is not theirs)."""
     if column.module_id in row.due_dates:
         return row.due_dates[column.module_id]
-    return due_for(column.due_date, row.joined_at, zone)
+    return column.due_for(row.joined_at, zone)
 
 
 def grid_csv(grid: Grid, zone: tzinfo) -> str:

@@ -411,8 +411,9 @@ def test_dashboard_grid_and_csv(client, group, leader, participant, other_partic
     by_id = {r[1]: r for r in rows[1:]}
     assert by_id[participant.id][0] == 'Lee, "Sunny" Smith'  # escaped, round-trips intact
     assert by_id[participant.id][2] == "2026-11-20"
-    # Joined today, after the due date had passed: not theirs (``due_for``), so none said.
-    assert by_id[participant.id][3] == "Completed (version 1, 2026-11-20)"
+    # Joined today, then given a date that had passed: theirs (``due_for``: set after they
+    # joined), said beside the completion.
+    assert by_id[participant.id][3] == "Completed (version 1, 2026-11-20), due 2026-11-19"
     assert by_id[other_participant.id][0] == '\'=HYPERLINK("http://x")'  # neutralised
     assert by_id[other_participant.id][2:] == ["2026-11-20", "Overdue, due 2026-11-19"]
 
@@ -585,7 +586,8 @@ def test_a_past_date_given_to_one_participant_after_they_joined_is_overdue(
     assert grid["counts"]["overdue"] == 1
     response = client.http.get(f"/groups/{group}/progress.csv", headers=leader.headers)
     rows = {r[1]: r for r in csv.reader(io.StringIO(response.body.decode()))}
-    assert rows[participant.id][column + 2].startswith("Overdue")
+    # Participant, Participant ID and As of come before the module columns.
+    assert rows[participant.id][column + 3].startswith("Overdue, due 2026-11-19;")
     groups = signed_in(client, leader).get("/leader").body
     assert '1 reading</span> <span class="meta">(1 participant)' in groups
 

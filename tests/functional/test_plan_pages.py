@@ -360,6 +360,114 @@ def test_a_too_long_item_names_its_part_and_number(client, published, participan
     ]
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            None,
+            [
+                (
+                    "plan-0-phone",
+                    "People I can call: the phone number for Mom can have only digits, spaces, "
+                    "+ - ( ) and an extension like “ext. 4”.",
+                ),
+                ("plan-1-name", "People I can call: add a name for 555-010-2020."),
+            ],
+        ),
+        (
+            "es",
+            [
+                (
+                    "plan-0-phone",
+                    "Personas a las que puedo llamar: el teléfono de Mom solo puede tener "
+                    "números, espacios, + - ( ) y una extensión como «ext. 4».",
+                ),
+                (
+                    "plan-1-name",
+                    "Personas a las que puedo llamar: agregue un nombre para el 555-010-2020.",
+                ),
+            ],
+        ),
+    ],
+)
+def test_every_person_refused_is_named_at_once_beside_their_row(
+    client, published, participant, language, expected
+):
+    browser = signed_in(client, participant, language)
+    token = browser.get("/plan/edit/people-to-call").csrf()
+    refused = browser.post(
+        "/plan/edit/people-to-call",
+        {
+            "csrf": token,
+            "based_on": "",
+            "locale": language or "en",
+            "plan-0-name": "Mom",
+            "plan-0-phone": "call me maybe",
+            "plan-1-name": "",
+            "plan-1-phone": "555-010-2020",
+            "plan-2-name": "Sponsor Dee",
+            "plan-2-phone": "(555) 010-3030 ext. 4",
+        },
+    )
+    assert refused.status == 400
+    assert error_summary(refused) == expected
+    for (input_id, message), n in zip(expected, (0, 1), strict=True):
+        assert re.search(
+            rf'id="{input_id}"[^>]*aria-invalid="true" aria-describedby="plan-{n}-error"',
+            refused.body,
+        )
+        assert f'<p class="error" id="plan-{n}-error">{message}</p>' in refused.body
+    assert refused.body.count('aria-invalid="true"') == 2  # the good row is not marked
+    assert "Sponsor Dee" not in browser.get("/plan").body  # nothing saved
+
+
+def test_every_item_refused_and_every_bad_position_are_named_at_once(
+    client, published, participant
+):
+    browser = signed_in(client, participant)
+    token = browser.get("/plan/edit/triggers").csrf()
+    refused = browser.post(
+        "/plan/edit/triggers",
+        {
+            "csrf": token,
+            "based_on": "",
+            "plan-0-text": "x" * 2100,
+            "plan-0-position": "1",
+            "plan-1-text": "Payday",
+            "plan-1-position": "x",
+            "plan-2-text": "y" * 2001,
+            "plan-2-position": "last",
+        },
+    )
+    assert refused.status == 400
+    assert error_summary(refused) == [
+        ("plan-0-text", "My triggers, item 1: this is 100 characters too long. Please shorten it."),
+        (
+            "plan-1-position",
+            "My triggers, item 2: type the position as a number, like 1 to put it first.",
+        ),
+        ("plan-2-text", "My triggers, item 3: this is 1 character too long. Please shorten it."),
+        (
+            "plan-2-position",
+            "My triggers, item 3: type the position as a number, like 1 to put it first.",
+        ),
+    ]
+    # A row with two problems: each input described by its own message.
+    assert re.search(
+        r'id="plan-2-text"[^>]*aria-invalid="true" aria-describedby="plan-2-error"', refused.body
+    )
+    assert re.search(
+        r'id="plan-2-position"[^>]*aria-invalid="true" aria-describedby="plan-2-error-2"',
+        refused.body,
+    )
+    assert (
+        '<p class="error" id="plan-2-error">My triggers, item 3: this is 1 character too long. '
+        'Please shorten it.</p><p class="error" id="plan-2-error-2">My triggers, item 3: type '
+        "the position as a number, like 1 to put it first.</p>"
+    ) in refused.body
+    assert "Payday" not in browser.get("/plan").body  # nothing saved
+
+
 def test_another_window_saved_meanwhile_keeps_what_was_typed(client, published, participant):
     browser = signed_in(client, participant)
     token = browser.get("/plan/edit/triggers").csrf()

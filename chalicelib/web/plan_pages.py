@@ -5,11 +5,12 @@ earlier versions, one earlier version, and the downloads. Each handler calls the
 The edit form shows one section: each item in a box, with its position (type another number
 to move it) and a "Remove" box, then empty rows to add items of one's own. Form fields:
 ``plan-{n}-text`` (``-name`` and ``-phone`` for people to call), ``plan-{n}-source``,
-``plan-{n}-position``, ``plan-{n}-remove``. A save redirects to the plan, which says what
-was saved; a refused save shows the same form again with what was typed and an error summary
-naming every problem at once (every item refused, and every position that is not a number:
-refused too, not ignored), each linking to the input at fault, with the message beside it,
-naming the part, the item and, for a phone number, whose it is.
+``plan-{n}-position``, ``plan-{n}-remove``, and ``plan-{n}-added`` on the rows to add items.
+A save redirects to the plan, which says what was saved; a refused save shows the same form
+again with what was typed (rows to add items still such, with as many spare rows) and an
+error summary naming every problem at once (every item refused, and every position that is
+not a number: refused too, not ignored), each linking to the input at fault, with the
+message beside it, naming the part, the item and, for a phone number, whose it is.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ _INPUT_ORDER = ("name", "text", "phone", "position")
 @dataclass(frozen=True)
 class Row:
     """One row of the edit form: what is shown (stored, or typed and refused), and its
-    problems."""
+    problems. ``added``: one of the rows to add an item, which stays one (no "Remove" box)
+    when the form comes back with errors, filled in or not."""
 
     n: int
     text: str
@@ -69,6 +71,7 @@ class Row:
     remove: bool
     new: bool = False
     people: bool = False
+    added: bool = False
     errors: tuple[RowError, ...] = ()
 
     @property
@@ -138,9 +141,20 @@ def _rows(items: tuple[PlanItem, ...] | list[PlanItem], people: bool) -> list[Ro
         Row(n, i.text, i.phone, i.source or "", str(n + 1), False, i.new, people)
         for n, i in enumerate(items)
     ]
-    blank = min(BLANK_ROWS, max(0, MAX_SECTION_ITEMS - len(rows)))
-    rows += [Row(len(rows) + k, "", "", "", "", False, False, people) for k in range(blank)]
-    return rows
+    return with_spare_rows(rows, people)
+
+
+def with_spare_rows(rows: list[Row], people: bool) -> list[Row]:
+    """``rows`` followed by empty rows to add items, as many as the form's first view has
+    (``BLANK_ROWS``, fewer near ``MAX_SECTION_ITEMS``) counting the empty rows already there:
+    a form that comes back with errors keeps as many spare rows as it had."""
+    filled = sum(1 for r in rows if r.filled)
+    empty = len(rows) - filled
+    wanted = min(BLANK_ROWS, max(0, MAX_SECTION_ITEMS - filled))
+    first = max((r.n for r in rows), default=-1) + 1
+    # Only row numbers ``rows_from_form`` reads back.
+    last = min(first + max(0, wanted - empty), MAX_SECTION_ITEMS + BLANK_ROWS)
+    return rows + [Row(n, "", "", "", "", False, False, people, True) for n in range(first, last)]
 
 
 def edit_form(visit: Visit) -> Html:
@@ -194,6 +208,7 @@ def rows_from_form(form: Mapping[str, str], people: bool) -> list[Row]:
                 form.get(name + "remove") == "1",
                 False,
                 people,
+                form.get(name + "added") == "1",
             )
         )
     return rows
@@ -332,7 +347,7 @@ def save_section(visit: Visit) -> Any:
             check_sections({section: items})
         except FieldError as error:
             found += item_errors(error, rows, order, title, lang)
-        shown, summary = with_errors(rows, found)
+        shown, summary = with_errors(with_spare_rows(rows, people), found)
         return Html(
             "plan_edit.html",
             _edit_context(plans.mine(caller, lang), section, lang, shown, summary, base),
@@ -350,7 +365,7 @@ def save_section(visit: Visit) -> Any:
                 latest,
                 section,
                 lang,
-                rows,
+                with_spare_rows(rows, people),
                 [(rows[0].input_id if rows else "main", words["plan_changed"])],
                 latest.version,
             ),
@@ -361,7 +376,7 @@ def save_section(visit: Visit) -> Any:
     except BadRequest as error:
         found = [(None, RowError("", words.get(f"error_{error.code}") or error.message))]
     if found:
-        shown, summary = with_errors(rows, found)
+        shown, summary = with_errors(with_spare_rows(rows, people), found)
         return Html(
             "plan_edit.html",
             _edit_context(plans.mine(caller, lang), section, lang, shown, summary, base),

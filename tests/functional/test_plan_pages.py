@@ -12,6 +12,7 @@ from tests.functional.web_client import (
     WebClient,
     download,
     error_summary,
+    form_fields,
     lesson_path,
     save_worksheet,
     signed_in,
@@ -466,6 +467,66 @@ def test_every_item_refused_and_every_bad_position_are_named_at_once(
         "the position as a number, like 1 to put it first.</p>"
     ) in refused.body
     assert "Payday" not in browser.get("/plan").body  # nothing saved
+
+
+def legends(page) -> list[str]:
+    return re.findall(r"<legend>([^<]*)", page.body)
+
+
+def empty_rows(fields: dict[str, str]) -> list[str]:
+    """The rows of a people-to-call form with neither a name nor a phone number."""
+    rows = sorted({int(k.split("-")[1]) for k in fields if re.fullmatch(r"plan-\d+-name", k)})
+    return [str(n) for n in rows if not (fields[f"plan-{n}-name"] or fields[f"plan-{n}-phone"])]
+
+
+def test_rows_to_add_items_come_back_as_such_with_as_many_spare_rows(
+    client, published, participant
+):
+    browser = signed_in(client, participant)
+    form = browser.get("/plan/edit/people-to-call")
+    assert legends(form) == ["Add an item"] * 3
+    fields = form_fields(form, "/plan/edit/people-to-call")
+    fields.update(
+        {
+            "plan-0-name": "Mom",
+            "plan-0-phone": "call me maybe",
+            "plan-1-phone": "555-010-2020",
+            "plan-2-name": "Sponsor Dee",
+            "plan-2-phone": "(555) 010-3030 ext. 4",
+        }
+    )
+    refused = browser.post("/plan/edit/people-to-call", fields)
+    assert refused.status == 400
+    # The rows typed into are still rows to add (no "Remove" box), and three spare rows follow.
+    assert legends(refused) == ["Add an item"] * 6
+    assert "-remove" not in refused.body
+    fields = form_fields(refused, "/plan/edit/people-to-call")
+    assert fields["plan-0-phone"] == "call me maybe" and fields["plan-2-name"] == "Sponsor Dee"
+    assert empty_rows(fields) == ["3", "4", "5"]
+    fields.update({"plan-0-phone": "555-010-1010", "plan-1-name": "Ana"})
+    assert browser.post("/plan/edit/people-to-call", fields).status == 303
+
+    # Saved items are items (with a "Remove" box); a refused row to add stays one, and an
+    # empty one stays empty: still three spare rows.
+    form = browser.get("/plan/edit/people-to-call")
+    assert legends(form) == ["Item 1", "Item 2", "Item 3"] + ["Add an item"] * 3
+    fields = form_fields(form, "/plan/edit/people-to-call")
+    fields.update({"plan-3-name": "Clinic", "plan-3-phone": "ask at desk"})
+    refused = browser.post("/plan/edit/people-to-call", fields)
+    assert refused.status == 400
+    assert legends(refused) == ["Item 1", "Item 2", "Item 3"] + ["Add an item"] * 4
+    assert re.findall(r'name="plan-(\d+)-remove"', refused.body) == ["0", "1", "2"]
+    assert empty_rows(form_fields(refused, "/plan/edit/people-to-call")) == ["4", "5", "6"]
+
+
+def test_rows_to_add_items_in_spanish_come_back_as_such(client, published, participant):
+    browser = signed_in(client, participant, "es")
+    form = browser.get("/plan/edit/triggers?locale=es")
+    fields = form_fields(form, "/plan/edit/triggers")
+    fields.update({"plan-0-text": "x" * 2001})
+    refused = browser.post("/plan/edit/triggers", fields)
+    assert refused.status == 400
+    assert legends(refused) == ["Agregar un punto"] * 4 and "-remove" not in refused.body
 
 
 def test_another_window_saved_meanwhile_keeps_what_was_typed(client, published, participant):

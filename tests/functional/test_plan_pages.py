@@ -5,6 +5,7 @@ conflict with another window, earlier versions, downloads, Spanish, and the link
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -127,6 +128,34 @@ def test_edit_a_part_move_remove_and_add_then_earlier_versions(client, published
     assert "Version 1, as you saved it." in old.body and "/plan/edit/" not in old.body
     assert 'href="/plan/download?format=pdf&amp;version=1"' in old.body
     assert browser.get("/plan/versions/9").status == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "second"),
+    [
+        (None, "Saved on Fri 27 Nov 2026, 8:46 pm", "Saved on Fri 27 Nov 2026, 8:49 pm"),
+        ("es", "Guardado el vie 27 nov 2026, 20:46", "Guardado el vie 27 nov 2026, 20:49"),
+    ],
+)
+def test_versions_saved_the_same_day_show_the_time_they_were_saved(
+    client, published, participant, library_clock, language, first, second
+):
+    # 01:46 in UTC on the 28th is 8:46 pm on the 27th where the program runs.
+    library_clock.start_at(datetime(2026, 11, 28, 1, 46, tzinfo=UTC), "America/New_York")
+    browser = signed_in(client, participant, language)
+    suffix = "?locale=es" if language else ""
+    token = browser.get(f"/plan/edit/triggers{suffix}").csrf()
+    for based_on, words in (("", "Payday"), ("1", "Sunday evenings")):
+        saved = browser.post(
+            "/plan/edit/triggers",
+            {"csrf": token, "based_on": based_on, "locale": language or "en", "plan-0-text": words},
+        )
+        assert saved.status == 303
+        library_clock.advance(180)
+    versions = browser.get(f"/plan/versions{suffix}").body
+    assert re.findall(r'<p class="meta">([^·<]+) · ', versions) == [second, first]
+    assert f"{first}." in browser.get(f"/plan/versions/1{suffix}").body
+    assert f'<p class="meta">{second} · ' in browser.get(f"/plan{suffix}").body
 
 
 def test_people_to_call_are_tel_links_and_a_bad_phone_comes_back_with_the_input(

@@ -274,12 +274,33 @@ def _check_item(section: str, raw: Any, where: str) -> PlanItem | None:
     return PlanItem(text, "", source) if text else None
 
 
+class ItemErrors(FieldError):
+    """Every item of a save that was refused, not only the first, so that a form can name them
+    all at once: ``errors`` (each a ``FieldError`` naming ``section.n``), in the order given.
+    It is itself the first of them (an API caller reads its message and code)."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        first = errors[0]
+        super().__init__(
+            first.field_id,
+            first.field_message,
+            first.code,
+            item=first.item,
+            part=first.part,
+            limit=first.limit,
+            length=first.length,
+        )
+        self.errors = tuple(errors)
+
+
 def check_sections(given: Any) -> dict[str, list[PlanItem]]:
     """The sections a save carries, checked: ``FieldError`` (400) names the section at fault
-    (``triggers``, or ``triggers.3`` for its fourth item)."""
+    (``triggers``, or ``triggers.3`` for its fourth item); when items are at fault, it is an
+    ``ItemErrors`` naming every one of them."""
     if not isinstance(given, dict):
         raise BadRequest("sections maps plan sections to lists of items.", code="invalid_plan")
     checked: dict[str, list[PlanItem]] = {}
+    refused: list[FieldError] = []
     for section, raw_items in given.items():
         if section not in PLAN_SECTIONS:
             raise FieldError(
@@ -289,18 +310,24 @@ def check_sections(given: Any) -> dict[str, list[PlanItem]]:
             )
         if not isinstance(raw_items, list):
             raise FieldError(section, "must be a list of items.", code="invalid_plan_item")
-        items = [
-            i
-            for n, raw in enumerate(raw_items)
-            if (i := _check_item(section, raw, f"{section}.{n}"))
-        ]
-        if len(items) > MAX_SECTION_ITEMS:
+        items = []
+        for n, raw in enumerate(raw_items):
+            try:
+                item = _check_item(section, raw, f"{section}.{n}")
+            except FieldError as error:
+                refused.append(error)
+                continue
+            if item is not None:
+                items.append(item)
+        if len(items) > MAX_SECTION_ITEMS and not refused:
             raise FieldError(
                 section,
                 f"has more than {MAX_SECTION_ITEMS} items ({len(items)}).",
                 code="too_many_items",
             )
         checked[section] = items
+    if refused:
+        raise ItemErrors(refused)
     return checked
 
 

@@ -5,10 +5,12 @@ earlier versions, one earlier version, and the downloads. Each handler calls the
 The edit form shows one section: each item in a box, with its position (type another number
 to move it) and a "Remove" box, then empty rows to add items of one's own. Form fields:
 ``plan-{n}-text`` (``-name`` and ``-phone`` for people to call), ``plan-{n}-source``,
-``plan-{n}-position``, ``plan-{n}-remove``. A save redirects to the plan, which says what
-was saved; a refused save shows the same form again with what was typed and an error summary
-linking to the input at fault (a position that is not a number is refused too, not ignored),
-each message naming the part, the item and, for a phone number, whose it is.
+``plan-{n}-position``, ``plan-{n}-remove``, and ``plan-{n}-added`` on the rows to add items.
+A save redirects to the plan, which says what was saved; a refused save shows the same form
+again with what was typed (rows to add items still such, with as many spare rows) and an
+error summary naming every problem at once (every item refused, and every position that is
+not a number: refused too, not ignored), each linking to the input at fault, with the
+message beside it, naming the part, the item and, for a phone number, whose it is.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from chalicelib import services
 from chalicelib.api import Download
 from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.library import DEFAULT_LOCALE
-from chalicelib.plan import MAX_SECTION_ITEMS, Plan, PlanItem
+from chalicelib.plan import MAX_SECTION_ITEMS, ItemErrors, Plan, PlanItem, check_sections
 from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECTIONS
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.words import WORDS, answer_error
@@ -43,8 +45,23 @@ MAX_FORM_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
+class RowError:
+    """One problem of a row: the input at fault (``name``, ``text``, ``phone`` or
+    ``position``) and the message, worded to make sense alone."""
+
+    at: str
+    message: str
+
+
+# The order of a row's inputs on the page (its problems are named in this order).
+_INPUT_ORDER = ("name", "text", "phone", "position")
+
+
+@dataclass(frozen=True)
 class Row:
-    """One row of the edit form: what is shown (stored, or typed and refused)."""
+    """One row of the edit form: what is shown (stored, or typed and refused), and its
+    problems. ``added``: one of the rows to add an item, which stays one (no "Remove" box)
+    when the form comes back with errors, filled in or not."""
 
     n: int
     text: str
@@ -53,23 +70,36 @@ class Row:
     position: str
     remove: bool
     new: bool = False
-    error: str | None = None
     people: bool = False
-    error_at: str = ""  # the input at fault: "phone" or "position"; "": the words (or name)
+    added: bool = False
+    errors: tuple[RowError, ...] = ()
 
     @property
     def words_input(self) -> str:
         return "name" if self.people else "text"
 
     @property
-    def error_input(self) -> str:
-        """Which of the row's inputs is at fault (``name``, ``text``, ``phone``, ``position``)."""
-        return self.error_at or self.words_input
+    def input_id(self) -> str:
+        """The input the error summary links to when the problem is not one input's."""
+        return f"{PREFIX}{self.n}-{self.words_input}"
+
+    def error_id(self, at: str) -> str:
+        """The id of the message about the input ``at`` (``""``: that input is fine): the
+        input's ``aria-describedby``."""
+        for k, error in enumerate(self.errors):
+            if error.at == at:
+                return f"{PREFIX}{self.n}-error" + (f"-{k + 1}" if k else "")
+        return ""
 
     @property
-    def input_id(self) -> str:
-        """The input the error summary links to."""
-        return f"{PREFIX}{self.n}-{self.error_input}"
+    def messages(self) -> list[tuple[str, str]]:
+        """(id, message) of each problem, shown in the row."""
+        return [(self.error_id(e.at), e.message) for e in self.errors]
+
+    @property
+    def summary(self) -> list[tuple[str, str]]:
+        """(input id, message) of each problem, for the error summary."""
+        return [(f"{PREFIX}{self.n}-{e.at}", e.message) for e in self.errors]
 
     @property
     def filled(self) -> bool:
@@ -108,12 +138,23 @@ def _context(shown: Plan, lang: str, saved: str | None = None) -> dict[str, Any]
 
 def _rows(items: tuple[PlanItem, ...] | list[PlanItem], people: bool) -> list[Row]:
     rows = [
-        Row(n, i.text, i.phone, i.source or "", str(n + 1), False, i.new, None, people)
+        Row(n, i.text, i.phone, i.source or "", str(n + 1), False, i.new, people)
         for n, i in enumerate(items)
     ]
-    blank = min(BLANK_ROWS, max(0, MAX_SECTION_ITEMS - len(rows)))
-    rows += [Row(len(rows) + k, "", "", "", "", False, False, None, people) for k in range(blank)]
-    return rows
+    return with_spare_rows(rows, people)
+
+
+def with_spare_rows(rows: list[Row], people: bool) -> list[Row]:
+    """``rows`` followed by empty rows to add items, as many as the form's first view has
+    (``BLANK_ROWS``, fewer near ``MAX_SECTION_ITEMS``) counting the empty rows already there:
+    a form that comes back with errors keeps as many spare rows as it had."""
+    filled = sum(1 for r in rows if r.filled)
+    empty = len(rows) - filled
+    wanted = min(BLANK_ROWS, max(0, MAX_SECTION_ITEMS - filled))
+    first = max((r.n for r in rows), default=-1) + 1
+    # Only row numbers ``rows_from_form`` reads back.
+    last = min(first + max(0, wanted - empty), MAX_SECTION_ITEMS + BLANK_ROWS)
+    return rows + [Row(n, "", "", "", "", False, False, people, True) for n in range(first, last)]
 
 
 def edit_form(visit: Visit) -> Html:
@@ -166,8 +207,8 @@ def rows_from_form(form: Mapping[str, str], people: bool) -> list[Row]:
                 form.get(name + "position", ""),
                 form.get(name + "remove") == "1",
                 False,
-                None,
                 people,
+                form.get(name + "added") == "1",
             )
         )
     return rows
@@ -184,10 +225,10 @@ def _typed_position(row: Row) -> int | None:
     raise ValueError(typed)
 
 
-def position_errors(rows: list[Row], title: str, lang: str) -> list[Row]:
-    """The rows kept (filled, not removed) whose position is not a number, each with its
-    error (``title``: the part of the plan, so the message makes sense alone); the form is
-    refused before anything is saved."""
+def position_errors(rows: list[Row], title: str, lang: str) -> list[tuple[int, RowError]]:
+    """The rows kept (filled, not removed) whose position is not a number (their ``n``), each
+    with its error (``title``: the part of the plan, so the message makes sense alone); the
+    form is refused before anything is saved."""
     words = WORDS[lang]
     refused = []
     for shown, row in enumerate(rows, start=1):
@@ -197,8 +238,59 @@ def position_errors(rows: list[Row], title: str, lang: str) -> list[Row]:
             _typed_position(row)
         except ValueError:
             message = words["plan_error_position"].format(label=title, n=shown)
-            refused.append(replace(row, error=message, error_at="position"))
+            refused.append((row.n, RowError("position", message)))
     return refused
+
+
+def item_errors(
+    error: FieldError, rows: list[Row], order: list[Row], title: str, lang: str
+) -> list[tuple[int | None, RowError]]:
+    """Every item the plan refused (``ItemErrors``, or one ``FieldError``), each at the row it
+    came from (its ``n``; ``None``: not one item's, such as too many items), worded to make
+    sense alone: the part, which item, and whose phone number."""
+    found: list[tuple[int | None, RowError]] = []
+    for one in error.errors if isinstance(error, ItemErrors) else (error,):
+        index = one.field_id.rsplit(".", 1)[-1] if "." in one.field_id else ""
+        row = order[int(index)] if index.isdigit() and int(index) < len(order) else None
+        number = rows.index(row) + 1 if row is not None else None
+        message = answer_error(
+            one,
+            lang,
+            title,
+            number,
+            row.text if row is not None else "",
+            row.people if row is not None else False,
+            row.phone if row is not None else "",
+        )
+        if row is None:
+            found.append((None, RowError("", message)))
+        else:
+            at = "phone" if one.part == "phone" else row.words_input
+            found.append((row.n, RowError(at, message)))
+    return found
+
+
+def with_errors(
+    rows: list[Row], found: list[tuple[int | None, RowError]]
+) -> tuple[list[Row], list[tuple[str, str]]]:
+    """The rows, each with its problems, and the error summary: every problem, in the order
+    of the form (a problem of no one row first, linking to the first row)."""
+    at: dict[int, list[RowError]] = {}
+    general = []
+    for n, error in found:
+        if n is None:
+            general.append(error.message)
+        else:
+            at.setdefault(n, []).append(error)
+    shown = [
+        replace(r, errors=tuple(sorted(at[r.n], key=lambda e: _INPUT_ORDER.index(e.at))))
+        if r.n in at
+        else r
+        for r in rows
+    ]
+    anchor = rows[0].input_id if rows else "main"
+    summary = [(anchor, m) for m in general] + [s for r in shown for s in r.summary]
+    return shown, summary
 
 
 def _position(row: Row) -> tuple[int, int, int]:
@@ -247,21 +339,18 @@ def save_section(visit: Visit) -> Any:
     plans = services.current().plans
     words = WORDS[lang]
     title = PLAN_SECTION_TITLES.get(lang, PLAN_SECTION_TITLES[DEFAULT_LOCALE])[section]
-    refused = position_errors(rows, title, lang)
-    if refused:
-        # A position that is not a number would be ignored: say so, and save nothing.
-        at = {r.n: r for r in refused}
-        rows = [at.get(r.n, r) for r in rows]
+    found: list[tuple[int | None, RowError]] = list(position_errors(rows, title, lang))
+    if found:
+        # A position that is not a number would be ignored: say so, and save nothing; and name
+        # the items that would be refused too, so that one more try is enough.
+        try:
+            check_sections({section: items})
+        except FieldError as error:
+            found += item_errors(error, rows, order, title, lang)
+        shown, summary = with_errors(with_spare_rows(rows, people), found)
         return Html(
             "plan_edit.html",
-            _edit_context(
-                plans.mine(caller, lang),
-                section,
-                lang,
-                rows,
-                [(r.input_id, str(r.error)) for r in refused],
-                base,
-            ),
+            _edit_context(plans.mine(caller, lang), section, lang, shown, summary, base),
             status=400,
         )
     try:
@@ -269,44 +358,28 @@ def save_section(visit: Visit) -> Any:
     except Conflict:
         # Another window or device saved meanwhile: show what was typed, on top of the newest
         # version, so saving again keeps it.
-        shown = plans.mine(caller, lang)
+        latest = plans.mine(caller, lang)
         return Html(
             "plan_edit.html",
             _edit_context(
-                shown,
+                latest,
                 section,
                 lang,
-                rows,
+                with_spare_rows(rows, people),
                 [(rows[0].input_id if rows else "main", words["plan_changed"])],
-                shown.version,
+                latest.version,
             ),
             status=409,
         )
+    except FieldError as error:
+        found = item_errors(error, rows, order, title, lang)
     except BadRequest as error:
-        shown = plans.mine(caller, lang)
-        field_id = getattr(error, "field_id", "")
-        index = field_id.rsplit(".", 1)[-1] if "." in field_id else ""
-        at_row = order[int(index)] if index.isdigit() and int(index) < len(order) else None
-        if isinstance(error, FieldError):
-            # A sentence that makes sense alone: the part, which item, and whose phone number.
-            number = rows.index(at_row) + 1 if at_row is not None else None
-            who = at_row.text if at_row is not None else ""
-            phone = at_row.phone if at_row is not None else ""
-            message = answer_error(error, lang, title, number, who, people, phone)
-        else:
-            message = words.get(f"error_{error.code}") or error.message
-        part = getattr(error, "part", None)
-        rows = [
-            replace(r, error=message, error_at="phone" if part == "phone" else "")
-            if at_row is not None and r.n == at_row.n
-            else r
-            for r in rows
-        ]
-        target = next((r for r in rows if r.error), rows[0] if rows else None)
-        anchor = target.input_id if target else "main"
+        found = [(None, RowError("", words.get(f"error_{error.code}") or error.message))]
+    if found:
+        shown, summary = with_errors(with_spare_rows(rows, people), found)
         return Html(
             "plan_edit.html",
-            _edit_context(shown, section, lang, rows, [(anchor, message)], base),
+            _edit_context(plans.mine(caller, lang), section, lang, shown, summary, base),
             status=400,
         )
     return Redirect(f"{PAGE}?saved={section}{_suffix(lang, '&')}#{section}")

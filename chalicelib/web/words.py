@@ -492,7 +492,7 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
     },
     "es": {
         "ws_heading": "Su hoja de trabajo",
-        "ws_private": "Solo usted puede ver sus respuestas, a menos que las comparta. Guardar no marca el módulo como completado.",
+        "ws_private": "Solo usted puede ver sus respuestas, a menos que las comparta. Guardar no marca el módulo como terminado.",
         "ws_problem": "Hay un problema",
         "ws_saved": "Guardado.",
         "ws_saved_count": "Ha respondido {n} de {total} preguntas.",
@@ -658,7 +658,7 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "data_pdf": "Descargar en PDF",
         "data_json": "Descargar en JSON (para otro programa)",
         "data_delete": "Borrarlos",
-        "data_delete_explain": "Esto borra todas sus respuestas, todas las versiones de su plan y sus respuestas cada vez que respondió las preguntas otra vez. No se puede deshacer. Lo que leyó y completó se queda, con las respuestas que eligió entonces y sus resultados, y su líder de grupo sigue viendo su progreso.",
+        "data_delete_explain": "Esto borra todas sus respuestas, todas las versiones de su plan y sus respuestas cada vez que respondió las preguntas otra vez. No se puede deshacer. Lo que leyó y terminó se queda, con las respuestas que eligió entonces y sus resultados, y su líder de grupo sigue viendo su progreso.",
         "data_confirm": "Entiendo que esto borra para siempre todas mis respuestas y mi plan",
         "data_confirm_needed": "Marque la casilla para confirmar, o salga de esta página para conservar sus respuestas.",
         "data_delete_button": "Borrar mis respuestas y mi plan",

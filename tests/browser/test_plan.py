@@ -1,7 +1,8 @@
 """My plan in a real browser, on a phone: a participant fills in the relapse-prevention
 worksheet with a realistic plan, sees it in My plan (people to call as tel: links), edits a
-part, prints it and downloads the PDF. axe-core at 0 violations; screenshots and the PDF go
-into test-artifacts/ (plan-*.png, plan.pdf)."""
+part, sees every refused row of a part named at once, prints it and downloads the PDF.
+axe-core at 0 violations; screenshots and the PDF go into test-artifacts/ (plan-*.png,
+plan.pdf)."""
 
 from __future__ import annotations
 
@@ -123,4 +124,23 @@ def test_fill_in_a_worksheet_see_it_in_my_plan_print_and_download(browser, base_
     (artifacts / "plan-figures.json").write_text(
         json.dumps({"pdf_bytes": len(data), "printed_pages_from_browser": printed_pages})
     )
+
+    # Two people refused at once: both named, each beside its own input; a row to add a
+    # person stays one, and spare rows are left.
+    page.goto("/plan/edit/people-to-call")
+    page.fill("#plan-0-phone", "call me maybe")
+    page.fill("#plan-3-phone", "555-010-2020")
+    page.get_by_role("button", name="Save my plan").click()
+    page.wait_for_url("**/plan/edit/people-to-call")
+    links = page.locator(".error-summary a")
+    assert links.count() == 2, links.all_inner_texts()
+    assert [links.nth(k).get_attribute("href") for k in range(2)] == [
+        "#plan-0-phone",
+        "#plan-3-name",
+    ]
+    for input_id in ("plan-0-phone", "plan-3-name"):
+        described = page.locator(f"#{input_id}").get_attribute("aria-describedby")
+        assert page.locator(f"#{described}").is_visible(), input_id
+    assert page.locator("legend").all_inner_texts()[3:] == ["Add an item"] * 4
+    check_page(page, artifacts, "plan-edit-errors")
     context.close()

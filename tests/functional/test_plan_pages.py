@@ -5,6 +5,7 @@ conflict with another window, earlier versions, downloads, Spanish, and the link
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -13,6 +14,7 @@ from tests.functional.web_client import (
     assert_field_error,
     download,
     error_summary,
+    form_fields,
     lesson_path,
     save_worksheet,
     signed_in,
@@ -119,6 +121,34 @@ def test_edit_a_part_move_remove_and_add_then_earlier_versions(client, published
     assert "Version 1, as you saved it." in old.body and "/plan/edit/" not in old.body
     assert 'href="/plan/download?format=pdf&amp;version=1"' in old.body
     assert browser.get("/plan/versions/9").status == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "second"),
+    [
+        (None, "Saved on Fri 27 Nov 2026, 8:46 pm", "Saved on Fri 27 Nov 2026, 8:49 pm"),
+        ("es", "Guardado el vie 27 nov 2026, 20:46", "Guardado el vie 27 nov 2026, 20:49"),
+    ],
+)
+def test_versions_saved_the_same_day_show_the_time_they_were_saved(
+    client, published, participant, library_clock, language, first, second
+):
+    # 01:46 in UTC on the 28th is 8:46 pm on the 27th where the program runs.
+    library_clock.start_at(datetime(2026, 11, 28, 1, 46, tzinfo=UTC), "America/New_York")
+    browser = signed_in(client, participant, language)
+    suffix = "?locale=es" if language else ""
+    token = browser.get(f"/plan/edit/triggers{suffix}").csrf()
+    for based_on, words in (("", "Payday"), ("1", "Sunday evenings")):
+        saved = browser.post(
+            "/plan/edit/triggers",
+            {"csrf": token, "based_on": based_on, "locale": language or "en", "plan-0-text": words},
+        )
+        assert saved.status == 303
+        library_clock.advance(180)
+    versions = browser.get(f"/plan/versions{suffix}").body
+    assert re.findall(r'<p class="meta">([^·<]+) · ', versions) == [second, first]
+    assert f"{first}." in browser.get(f"/plan/versions/1{suffix}").body
+    assert f'<p class="meta">{second} · ' in browser.get(f"/plan{suffix}").body
 
 
 def test_people_to_call_are_tel_links_and_a_bad_phone_comes_back_with_the_input(
@@ -297,6 +327,174 @@ def test_a_too_long_item_names_its_part_and_number(client, published, participan
     assert error_summary(refused) == [
         ("plan-1-text", "My triggers, item 2: this is 100 characters too long. Please shorten it.")
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            None,
+            [
+                (
+                    "plan-0-phone",
+                    "People I can call: the phone number for Mom can have only digits, spaces, "
+                    "+ - ( ) and an extension like “ext. 4”.",
+                ),
+                ("plan-1-name", "People I can call: add a name for 555-010-2020."),
+            ],
+        ),
+        (
+            "es",
+            [
+                (
+                    "plan-0-phone",
+                    "Personas a las que puedo llamar: el teléfono de Mom solo puede tener "
+                    "números, espacios, + - ( ) y una extensión como «ext. 4».",
+                ),
+                (
+                    "plan-1-name",
+                    "Personas a las que puedo llamar: agregue un nombre para el 555-010-2020.",
+                ),
+            ],
+        ),
+    ],
+)
+def test_every_person_refused_is_named_at_once_beside_their_row(
+    client, published, participant, language, expected
+):
+    browser = signed_in(client, participant, language)
+    token = browser.get("/plan/edit/people-to-call").csrf()
+    refused = browser.post(
+        "/plan/edit/people-to-call",
+        {
+            "csrf": token,
+            "based_on": "",
+            "locale": language or "en",
+            "plan-0-name": "Mom",
+            "plan-0-phone": "call me maybe",
+            "plan-1-name": "",
+            "plan-1-phone": "555-010-2020",
+            "plan-2-name": "Sponsor Dee",
+            "plan-2-phone": "(555) 010-3030 ext. 4",
+        },
+    )
+    assert refused.status == 400
+    assert error_summary(refused) == expected
+    for (input_id, message), n in zip(expected, (0, 1), strict=True):
+        assert re.search(
+            rf'id="{input_id}"[^>]*aria-invalid="true" aria-describedby="plan-{n}-error"',
+            refused.body,
+        )
+        assert f'<p class="error" id="plan-{n}-error">{message}</p>' in refused.body
+    assert refused.body.count('aria-invalid="true"') == 2  # the good row is not marked
+    assert "Sponsor Dee" not in browser.get("/plan").body  # nothing saved
+
+
+def test_every_item_refused_and_every_bad_position_are_named_at_once(
+    client, published, participant
+):
+    browser = signed_in(client, participant)
+    token = browser.get("/plan/edit/triggers").csrf()
+    refused = browser.post(
+        "/plan/edit/triggers",
+        {
+            "csrf": token,
+            "based_on": "",
+            "plan-0-text": "x" * 2100,
+            "plan-0-position": "1",
+            "plan-1-text": "Payday",
+            "plan-1-position": "x",
+            "plan-2-text": "y" * 2001,
+            "plan-2-position": "last",
+        },
+    )
+    assert refused.status == 400
+    assert error_summary(refused) == [
+        ("plan-0-text", "My triggers, item 1: this is 100 characters too long. Please shorten it."),
+        (
+            "plan-1-position",
+            "My triggers, item 2: type the position as a number, like 1 to put it first.",
+        ),
+        ("plan-2-text", "My triggers, item 3: this is 1 character too long. Please shorten it."),
+        (
+            "plan-2-position",
+            "My triggers, item 3: type the position as a number, like 1 to put it first.",
+        ),
+    ]
+    # A row with two problems: each input described by its own message.
+    assert re.search(
+        r'id="plan-2-text"[^>]*aria-invalid="true" aria-describedby="plan-2-error"', refused.body
+    )
+    assert re.search(
+        r'id="plan-2-position"[^>]*aria-invalid="true" aria-describedby="plan-2-error-2"',
+        refused.body,
+    )
+    assert (
+        '<p class="error" id="plan-2-error">My triggers, item 3: this is 1 character too long. '
+        'Please shorten it.</p><p class="error" id="plan-2-error-2">My triggers, item 3: type '
+        "the position as a number, like 1 to put it first.</p>"
+    ) in refused.body
+    assert "Payday" not in browser.get("/plan").body  # nothing saved
+
+
+def legends(page) -> list[str]:
+    return re.findall(r"<legend>([^<]*)", page.body)
+
+
+def empty_rows(fields: dict[str, str]) -> list[str]:
+    """The rows of a people-to-call form with neither a name nor a phone number."""
+    rows = sorted({int(k.split("-")[1]) for k in fields if re.fullmatch(r"plan-\d+-name", k)})
+    return [str(n) for n in rows if not (fields[f"plan-{n}-name"] or fields[f"plan-{n}-phone"])]
+
+
+def test_rows_to_add_items_come_back_as_such_with_as_many_spare_rows(
+    client, published, participant
+):
+    browser = signed_in(client, participant)
+    form = browser.get("/plan/edit/people-to-call")
+    assert legends(form) == ["Add an item"] * 3
+    fields = form_fields(form, "/plan/edit/people-to-call")
+    fields.update(
+        {
+            "plan-0-name": "Mom",
+            "plan-0-phone": "call me maybe",
+            "plan-1-phone": "555-010-2020",
+            "plan-2-name": "Sponsor Dee",
+            "plan-2-phone": "(555) 010-3030 ext. 4",
+        }
+    )
+    refused = browser.post("/plan/edit/people-to-call", fields)
+    assert refused.status == 400
+    # The rows typed into are still rows to add (no "Remove" box), and three spare rows follow.
+    assert legends(refused) == ["Add an item"] * 6
+    assert "-remove" not in refused.body
+    fields = form_fields(refused, "/plan/edit/people-to-call")
+    assert fields["plan-0-phone"] == "call me maybe" and fields["plan-2-name"] == "Sponsor Dee"
+    assert empty_rows(fields) == ["3", "4", "5"]
+    fields.update({"plan-0-phone": "555-010-1010", "plan-1-name": "Ana"})
+    assert browser.post("/plan/edit/people-to-call", fields).status == 303
+
+    # Saved items are items (with a "Remove" box); a refused row to add stays one, and an
+    # empty one stays empty: still three spare rows.
+    form = browser.get("/plan/edit/people-to-call")
+    assert legends(form) == ["Item 1", "Item 2", "Item 3"] + ["Add an item"] * 3
+    fields = form_fields(form, "/plan/edit/people-to-call")
+    fields.update({"plan-3-name": "Clinic", "plan-3-phone": "ask at desk"})
+    refused = browser.post("/plan/edit/people-to-call", fields)
+    assert refused.status == 400
+    assert legends(refused) == ["Item 1", "Item 2", "Item 3"] + ["Add an item"] * 4
+    assert re.findall(r'name="plan-(\d+)-remove"', refused.body) == ["0", "1", "2"]
+    assert empty_rows(form_fields(refused, "/plan/edit/people-to-call")) == ["4", "5", "6"]
+
+
+def test_rows_to_add_items_in_spanish_come_back_as_such(client, published, participant):
+    browser = signed_in(client, participant, "es")
+    form = browser.get("/plan/edit/triggers?locale=es")
+    fields = form_fields(form, "/plan/edit/triggers")
+    fields.update({"plan-0-text": "x" * 2001})
+    refused = browser.post("/plan/edit/triggers", fields)
+    assert refused.status == 400
+    assert legends(refused) == ["Agregar un punto"] * 4 and "-remove" not in refused.body
 
 
 def test_another_window_saved_meanwhile_keeps_what_was_typed(client, published, participant):

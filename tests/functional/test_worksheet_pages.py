@@ -323,6 +323,9 @@ def test_spanish_worksheet_page(client, published_all, participant):
     browser = signed_in(client, participant)
     page = browser.get(f"{PAGE}?locale=es")
     assert "Su hoja de trabajo" in page.body and "Guardar mis respuestas" in page.body
+    # One word for a completed module on the page: the button's, and the hint's.
+    assert "Marcar como terminado" in page.body and "completad" not in page.body
+    assert "Guardar no marca el módulo como terminado." in page.body
     answers = {"answer-urge-in-body": "En el pecho, con ansiedad"}
     saved = save_worksheet(browser, MODULE, answers, page.csrf(), locale="es")
     assert saved.status == 303 and "locale=es" in saved.location

@@ -1,6 +1,7 @@
 """A tiny cookie-keeping browser over chalice.test.Client for the web app's functional tests,
 and the steps the participant page tests share: sign in, save a worksheet, complete a lesson,
-read an error summary and the input it points at; a group with one assignment through the API."""
+read an error summary and the input it points at, a form's fields as a browser sends them; a
+group with one assignment through the API."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode
 
@@ -141,6 +143,49 @@ def assert_field_error(page: Page, field: str, error_id: str, message: str) -> N
     marked = rf'id="{re.escape(field)}"[^>]*aria-invalid="true" aria-describedby="{error_id}"'
     assert re.search(marked, page.body), f"{field} not marked invalid"
     assert f'<p class="error" id="{error_id}">{message}</p>' in page.body
+
+
+class _FormFields(HTMLParser):
+    """The fields of the form posting to ``action`` (a browser's successful controls)."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.action = action
+        self.inside = False
+        self.fields: dict[str, str] = {}
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("action", "").split("?")[0] == self.action
+        elif self.inside and tag == "input" and a.get("name"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            if a.get("type") not in ("submit", "button"):
+                self.fields[a["name"]] = a.get("value", "on")
+        elif self.inside and tag == "textarea" and a.get("name"):
+            self.textarea = a["name"]
+            self.fields[self.textarea] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea is not None:
+            self.fields[self.textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self.textarea = None
+        elif tag == "form":
+            self.inside = False
+
+
+def form_fields(page: Page, action: str) -> dict[str, str]:
+    """What a browser sends from ``page``'s form posting to ``action``, as the page shows it
+    (inputs with their values, textareas, ticked boxes only): to type into, then post."""
+    parser = _FormFields(action)
+    parser.feed(page.body)
+    # A browser drops the one line break that follows <textarea>.
+    return {k: v.removeprefix("\n") for k, v in parser.fields.items()}
 
 
 def save_worksheet(

@@ -43,6 +43,17 @@ def test_every_language_has_the_same_words():
     assert plain["es"] == plain["en"]
 
 
+def test_a_completion_has_one_word_in_spanish():
+    """Terminado: the button, the status, a track's progress; never also "completado"."""
+    assert "terminado" in WORDS["es"]["complete"] and "terminado" in WORDS["es"]["ws_private"]
+    mixed = {
+        key: words
+        for key, words in WORDS["es"].items()
+        if re.search(r"\bcomplet(?:ad[oa]s?|[oóé]|ar|aron)\b", words, re.IGNORECASE)
+    }
+    assert mixed == {}
+
+
 def test_an_error_is_shown_in_the_language_where_its_words_exist():
     error = BadRequest("The two passwords are not the same.", code="password_mismatch")
 

@@ -15,6 +15,8 @@ Conditional-write rules:
   leads it), so two leaders removing each other at once cannot both succeed;
 - enrolling is an Update of ``PARTICIPANT#`` in the group + the participant's pointer: enrolling twice rewrites the
   same two items (idempotent), keeping the first ``joined_at`` (``if_not_exists``);
+- a participant choosing their own password (``set_password_chosen``) sets
+  ``password_chosen_at`` on each of their enrolments, only while it exists (``attribute_exists``);
 - an assignment's id is derived from what is assigned to whom, so assigning the same thing
   again updates its dates instead of adding a second assignment; its ``assigned_at`` (its place
   in the reading order: ``chalicelib.assignments.reading_order``) is the first one. A change of
@@ -53,6 +55,7 @@ from chalicelib.records.keys import (
     participant_sk,
 )
 from chalicelib.records.table import (
+    ConditionFailed,
     RecordTable,
     TransactionCancelled,
     to_item,
@@ -80,6 +83,9 @@ class EnrolledParticipant:
     # The participant lets this group's leaders see what they did before joining
     # (``chalicelib.statuses.visible_to_leaders``).
     shares_history: bool = False
+    # When they last chose their own password in place of a temporary one (ISO, seconds; ""
+    # never since this was recorded): the group page then stops showing the temporary one.
+    password_chosen_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -212,6 +218,7 @@ class GroupRecords(RecordTable):
                         record.get("display_name", ""),
                         record["joined_at"],
                         bool(record.get("shares_history", False)),
+                        str(record.get("password_chosen_at", "")),
                     )
                 )
             elif sk.startswith(ASSIGNMENT_PREFIX):
@@ -424,6 +431,23 @@ class GroupRecords(RecordTable):
             [{"Update": update}, *entry_puts(self._table, audit)],
             not_found="You are not in this group.",
         )
+
+    def set_password_chosen(self, participant_id: str, now: str) -> None:
+        """Record on each of the participant's enrolments that they chose their own password
+        (``now``), where the group page's one Query reads it: one Query of their pointers, then
+        one UpdateItem per group, only while enrolled (``attribute_exists``: an enrolment removed
+        meanwhile is not brought back). Not audit-logged: nothing about them changes."""
+        for gid in self.groups_of_participant(participant_id):
+            try:
+                self.call(
+                    "update_item",
+                    Key=to_item({"PK": group_pk(gid), "SK": participant_sk(participant_id)}),
+                    UpdateExpression="SET password_chosen_at = :t",
+                    ConditionExpression="attribute_exists(PK)",
+                    ExpressionAttributeValues=to_item({":t": now}),
+                )
+            except ConditionFailed:
+                continue
 
     def enrolments_of(self, participant_id: str) -> list[tuple[Group, EnrolledParticipant]]:
         """A participant's groups (details only) with their own enrolment in each: one Query

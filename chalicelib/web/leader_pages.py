@@ -211,8 +211,10 @@ def group_view(
     svc = services.current()
     detail = svc.groups.detail(caller, visit.params["group_id"])
     picker = _picker(svc)
+    used: tuple[Handout, ...] = ()
     if handouts is None:
-        handouts = session.handouts(visit.session, detail.summary.group_id)
+        chosen = {p.participant_id: p.password_chosen_at for p in detail.participants}
+        handouts, used = session.handouts(visit.session, detail.summary.group_id, chosen)
     return Html(
         "leader_group.html",
         {
@@ -237,6 +239,11 @@ def group_view(
             "for_participant": visit.query.get("participant", ""),
             "handouts": handouts,
             "handout_minutes": session.HANDOUT_SECONDS // 60,
+            "passwords_chosen": [
+                f"{h.display_name} has signed in and chosen their own password, "
+                "so their temporary password is no longer shown."
+                for h in used
+            ],
             "sign_in_address": sign_in_address(visit) if handouts else "",
             "notice": notice or _notice(visit, detail, picker),
             "warnings": _warnings(visit, detail),

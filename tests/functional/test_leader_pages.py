@@ -776,6 +776,50 @@ def test_new_account_panel_survives_a_reload_until_done_and_is_never_logged(
     assert WebClient(client).sign_in("new-person", password).location == "/sign-in/new-password"
 
 
+def choose_password(client, username: str, temporary: str) -> Page:  # type: ignore[no-untyped-def]
+    """The participant's first sign-in: the temporary password, then their own."""
+    theirs = WebClient(client)
+    assert theirs.sign_in(username, temporary).location == "/sign-in/new-password"
+    form = theirs.get("/sign-in/new-password")
+    mine = {"new_password": "Chosen-pass-4242", "confirm_password": "Chosen-pass-4242"}
+    return theirs.post("/sign-in/new-password", {"csrf": form.csrf(), **mine})
+
+
+def test_new_account_panel_goes_once_the_participant_chose_their_own_password(
+    client, published, leader, service, library_clock, aws_calls
+):
+    """The walk's item 6: the panel kept a password that no longer worked. Choosing their own
+    password is recorded on the enrolment, which the group page reads anyway (no Cognito call
+    per view); the panel goes, from the page and the session, and the page says why."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    created = create_account(browser, group, "maria.g", "Maria G.")
+    create_account(browser, group, "new-two", "Two")
+    password = handouts(browser.get(group))["maria.g"]
+    library_clock.advance(60)
+    assert choose_password(client, "maria.g", password).location == "/"
+
+    aws_calls.names.clear()
+    page = browser.get(group)
+    assert not [n for n in aws_calls.names if "Cognito" in n], aws_calls.names
+    assert list(handouts(page)) == ["new-two"] and password not in page.body
+    assert (
+        "Maria G. has signed in and chosen their own password, so their temporary password is "
+        "no longer shown." in page.body
+    )
+    assert [h.username for h in stored_session(service, browser).handouts] == ["new-two"]
+    again = browser.get(group)  # said once: the panel is gone for good
+    assert "has signed in" not in again.body and list(handouts(again)) == ["new-two"]
+
+    # Lost again: a new temporary password given after that choice is shown until it is used.
+    participant_id = created.location.rsplit("#handout-", 1)[1]
+    address = f"{group}/participants/{participant_id}/temporary-password"
+    library_clock.advance(60)
+    browser.post(address, {"csrf": again.csrf()})
+    newer = handouts(browser.get(group))["maria.g"]
+    assert newer != password and handouts(browser.get(group))["maria.g"] == newer
+
+
 def test_new_account_panels_of_two_accounts_each_wait_for_their_own_done(
     client, published, leader, service
 ):

@@ -40,6 +40,7 @@ from chalicelib.statuses import (
     ModuleStatus,
     WorksheetMark,
 )
+from chalicelib.text import sentence
 from chalicelib.vocabulary import TOPICS
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.render import day, escape, markup, short_day
@@ -322,7 +323,7 @@ def _already_assigned(
     names = {p.participant_id: p.display_name for p in detail.participants}
     to = f" to {names[assignment.participant_id]}" if assignment.participant_id in names else ""
     if not redated:
-        return f"{what} is already assigned{to}."
+        return sentence(f"{what} is already assigned{to}")
     due = f"due {day(assignment.due_date)}" if assignment.due_date else "no due date"
     when = (
         f"session {day(assignment.session_date)}" if assignment.session_date else "no session date"
@@ -750,7 +751,16 @@ def _dates_view(visit: Visit, errors: list[FieldError] | None = None) -> Html:
     )
     return Html(
         "leader_dates.html",
-        {"group": detail.summary, "assignment": row, **_errors(errors), "values": values},
+        {
+            "group": detail.summary,
+            "assignment": row,
+            # "For everyone." / "For Maria G." (a name may end with its own full stop).
+            "for_whom": sentence(
+                "For " + ("everyone" if row["audience"] == "Everyone" else row["audience"])
+            ),
+            **_errors(errors),
+            "values": values,
+        },
         status=_status(errors),
     )
 

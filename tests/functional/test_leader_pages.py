@@ -429,6 +429,31 @@ def test_assigning_what_is_already_assigned_says_so_and_what_its_dates_now_are(
     assert 'role="status"' not in page.body
 
 
+def test_a_name_ending_with_a_full_stop_ends_a_sentence_once(
+    client, published, leader, participant
+):
+    """The walk's item 10: the dates page said "For Maria G.. Leave a date empty to remove it"."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Maria G.")
+    form = {"item": "module:thinking-traps", "participant": participant.id, "due_date": ""}
+    browser.post(f"{group}/assignments", {"csrf": browser.get(group).csrf(), **form})
+    again = browser.post(f"{group}/assignments", {"csrf": browser.get(group).csrf(), **form})
+    page = browser.get(again.location)
+    assert "Thinking traps is already assigned to Maria G.</p>" in page.body
+    (assignment,) = assignment_ids(page)
+    dates = browser.get(f"{group}/assignments/{assignment}/dates")
+    assert "<p>For Maria G. Leave a date empty to remove it.</p>" in dates.body
+    assert "G.." not in page.body + dates.body
+
+    browser.post(
+        f"{group}/assignments", {"csrf": browser.get(group).csrf(), "item": "module:thinking-traps"}
+    )
+    everyone = [a for a in assignment_ids(browser.get(group)) if a != assignment][0]
+    dates = browser.get(f"{group}/assignments/{everyone}/dates")
+    assert "<p>For everyone. Leave a date empty to remove it.</p>" in dates.body
+
+
 def test_dates_that_make_no_sense_are_saved_with_a_warning(
     client, published, leader, participant, service
 ):

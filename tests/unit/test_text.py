@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.errors import BadRequest
-from chalicelib.text import MAX_TEXT, ascii_digits, check_all, check_text, problem
+from chalicelib.text import MAX_TEXT, ascii_digits, check_all, check_text, problem, sentence
 
 
 @pytest.mark.parametrize(
@@ -122,3 +122,16 @@ def test_whatever_is_kept_encodes_as_utf8(value):
         return
     kept.encode("utf-8")
     assert not any(ord(c) < 32 for c in kept)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("For everyone", "For everyone."),
+        ("For Maria G.", "For Maria G."),  # the name's own full stop ends it: no "G.."
+        ("Assigned to Jo!", "Assigned to Jo!"),
+        ("For Sam P", "For Sam P."),
+    ],
+)
+def test_a_sentence_ends_with_one_full_stop(text, expected):
+    assert sentence(text) == expected

@@ -80,23 +80,34 @@ def _refusal(error: SteadyError) -> bool:
     )
 
 
-def _field_error(error: SteadyError, fields: Mapping[str, str], first: str) -> FieldError:
+def _field_error(
+    error: SteadyError, fields: Mapping[str, str], first: str, form: Mapping[str, str] | None = None
+) -> FieldError:
     """The error linked to the field its code names (``fields``: code → field id), else
     ``first``; in the words of ``chalicelib.web.words`` where the service's message is written
     for API callers ("Assign either a module_id or a track_id."). The page answers with the
     use case's status, as the API does (404 for no such account, 409 for an archived group);
-    only a refusal of the input (4xx) is shown on a form, so anything else stays 400."""
+    only a refusal of the input (4xx) is shown on a form, so anything else stays 400.
+    ``form``: what was sent, to say a date typed by hand back (``not_a_date``)."""
     status = error.status if 400 <= error.status < 500 else 400
     if error.code == "group_archived":  # its forms are gone: the way on is to unarchive
         return FieldError("unarchive", error.message, status)
     if error.code == "invalid_date":  # the use case names the date field it refused
         for name, words in DATE_FIELDS.items():
             if error.message.startswith(name):
-                return FieldError(name, error.message.replace(name, words, 1), status)
+                return FieldError(name, not_a_date(words, (form or {}).get(name, "")), status)
     return FieldError(fields.get(error.code, first), message(error, "en"), status)
 
 
 DATE_FIELDS = {"due_date": "The due date", "session_date": "The group session date"}
+
+
+def not_a_date(words: str, typed: str) -> str:
+    """A date typed by hand that is not one ("31/12/2026", "2026-02-30"), said with what was
+    typed: a date box cannot hold a value that is not a date, so it comes back empty."""
+    shown = " ".join(typed.split())[:40]
+    said = f"{words} “{shown}” is not a date" if shown else f"{words} is not a date"
+    return f"{said}. Use the date picker, or type it as year-month-day, like 2026-12-31."
 
 
 def _status(errors: list[FieldError] | None) -> int:
@@ -351,7 +362,7 @@ def _on_group_form(
     except SteadyError as error:
         if not _refusal(error):
             raise
-        return group_view(visit, [_field_error(error, fields, first)], form)
+        return group_view(visit, [_field_error(error, fields, first, visit.form)], form)
 
 
 ENROL_FIELDS = {
@@ -782,7 +793,7 @@ def change_dates(visit: Visit) -> Any:
     except SteadyError as error:
         if not _refusal(error) or error.code == "assignment_not_found":
             raise
-        return _dates_view(visit, [_field_error(error, {}, "due_date")])
+        return _dates_view(visit, [_field_error(error, {}, "due_date", visit.form)])
     return _done(visit, "dates", "#assignments", **_dated(changed))
 
 

@@ -221,6 +221,8 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
         {"due_date": "2030-02-01", "session_date": "next week"},
         "Error: Dates – Steady",
     )
+    # What was typed is named: a date box cannot hold it (a browser shows it empty).
+    assert "“next week” is not a date" in page.locator(".error-summary").inner_text()
     check(page, context, artifacts, "leader-dates-error", "Error: Dates – Steady")
     # Saved, with a warning: due after the session it is read for.
     page.get_by_label("Group session date").fill("2030-01-25")

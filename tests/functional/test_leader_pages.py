@@ -697,7 +697,13 @@ def test_refused_create_group_and_dates_and_filters_come_back_too(client, publis
         {"csrf": browser.get(dates).csrf(), "due_date": "2030-13-01", "session_date": "2030-01-05"},
     )
     assert page.status == 400 and title(page) == "Error: Dates – Steady"
-    assert summary_links(page) == [("due_date", "The due date must be a date like 2026-11-24.")]
+    assert summary_links(page) == [
+        (
+            "due_date",
+            "The due date “2030-13-01” is not a date. Use the date picker, or type it as "
+            "year-month-day, like 2026-12-31.",
+        )
+    ]
     assert (
         field_value(page, "due_date") == "2030-13-01"
         and field_value(page, "session_date") == "2030-01-05"
@@ -706,6 +712,47 @@ def test_refused_create_group_and_dates_and_filters_come_back_too(client, publis
     page = browser.get(f"{group}/progress?track=no-such-track&sort=sideways")
     assert page.status == 400 and title(page) == "Error: Progress – Steady"
     assert summary_links(page)[0][0] in ("track", "sort")
+
+
+def test_a_date_typed_by_hand_that_is_not_one_is_named_with_what_was_typed(
+    client, published, leader
+):
+    """The walk's item 11: a date box cannot hold "31/12/2026", so it came back empty with
+    only "must be a date": the error now says what was typed, on both forms."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    assign = {"item": "module:thinking-traps", "participant": "everyone"}
+    page = browser.post(
+        f"{group}/assignments",
+        {"csrf": browser.get(group).csrf(), **assign, "due_date": "31/12/2026"},
+    )
+    assert page.status == 400
+    assert summary_links(page) == [
+        (
+            "due_date",
+            "The due date “31/12/2026” is not a date. Use the date picker, or type it as "
+            "year-month-day, like 2026-12-31.",
+        )
+    ]
+    browser.post(f"{group}/assignments", {"csrf": browser.get(group).csrf(), **assign})
+    (assignment,) = assignment_ids(browser.get(group))
+    dates = f"{group}/assignments/{assignment}/dates"
+    page = browser.post(
+        dates,
+        {"csrf": browser.get(dates).csrf(), "due_date": "", "session_date": "2026-02-30"},
+    )
+    assert page.status == 400
+    assert summary_links(page) == [
+        (
+            "session_date",
+            "The group session date “2026-02-30” is not a date. Use the date picker, or type "
+            "it as year-month-day, like 2026-12-31.",
+        )
+    ]
+    long = browser.post(
+        dates, {"csrf": browser.get(dates).csrf(), "due_date": "<b>" + "9" * 60, "session_date": ""}
+    )
+    assert "“&lt;b&gt;" + "9" * 37 + "” is not a date" in long.body  # escaped, cut at 40
 
 
 def test_another_leaders_group_stays_not_found_on_every_form(client, published, leader, stack):

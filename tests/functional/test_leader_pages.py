@@ -1219,6 +1219,36 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
     assert "1 of 2 participants" in overdue_only.body
 
 
+def test_columns_and_before_the_session_follow_the_groups_order_not_one_participants_date(
+    client, with_tracks, leader, participant, service
+):
+    """The walk's item 8: one participant's own, earlier due date put that module's column
+    first, and "Before the session" listed its links by title. Both now follow the group's
+    assignments in the order they were made, a track's modules in the track's order."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    token = browser.get(group).csrf()
+    for item, audience, due in (
+        ("track:early-recovery", "everyone", ""),
+        ("module:sleep-and-recovery", participant.id, "2030-01-01"),
+        ("module:thinking-traps", "everyone", "2029-01-01"),
+    ):
+        form = {"csrf": token, "item": item, "participant": audience, "due_date": due}
+        assert browser.post(f"{group}/assignments", form).status == 303
+    order = [*EARLY_RECOVERY, "thinking-traps"]
+    page = browser.get(f"{group}/progress")
+    links = re.findall(r'href="[^"]*/before-session\?module=([^"#]+)#p-', page.body)
+    titles = re.findall(r'<th scope="col" class="mod" title="([^"]*)"', page.body)
+    catalog = {m["id"]: m["title"] for m in service.library.catalog()}
+    assert len(titles) == len(order)
+    assert all(t.startswith(catalog[m]) for t, m in zip(titles, order, strict=True)), titles
+    sheets = re.findall(r'/before-session\?module=([^"]+)">Worksheets: ', browser.get(group).body)
+    assert len(sheets) >= 2 and sheets == [m for m in order if m in sheets]
+    assert sheets != sorted(sheets, key=lambda m: catalog[m].casefold())  # not by title
+    assert links == []  # nothing shared yet
+
+
 def test_a_column_shows_the_groups_due_date_and_each_cell_its_own_when_dates_vary(
     client, published, leader, participant, other_participant
 ):

@@ -863,8 +863,9 @@ def _column_headings(modules: tuple[AssignedModule, ...], dates_vary: frozenset[
             dates = f'<span class="due">{escape(short_day(m.due_date))}</span>{VARY}'
         else:
             due, dates = ", due dates vary", VARY
-        # Soft hyphens: a long word breaks with a hyphen (no heading: a catalog published
-        # before headings were, so the plain title).
+        # The heading made at publishing has soft hyphens; the grid's CSS ignores them (a
+        # heading wraps at spaces only, its column as wide as its longest word) but the
+        # catalog keeps them (no heading: a catalog published before headings were).
         heading = escape(m.heading or m.title)
         html.append(
             f'<th scope="col" class="mod" title="{title}{due}"><span class="clamp">{heading}</span>'

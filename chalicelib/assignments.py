@@ -103,6 +103,19 @@ def reading_order(assigned: AssignedModule) -> tuple[str, tuple[int, int]]:
     return (assigned.due_date or "9999-12-31", assigned.position)
 
 
+def group_order(modules: list[AssignedModule]) -> list[AssignedModule]:
+    """One per module, in the group's order (the progress grid's columns, "Before the
+    session"): the order the group's assignments were made in, a track's modules in the
+    track's own order. A module stands for the group's assignment of it where there is one (in
+    that one's place, whatever one participant's own due date), else for the first made to one
+    participant. Unlike ``reading_order``, a due date of one participant's does not move a
+    module ahead of the group's reading."""
+    chosen: dict[str, AssignedModule] = {}
+    for m in sorted(modules, key=lambda m: (m.participant_id is not None, m.position)):
+        chosen.setdefault(m.module_id, m)
+    return sorted(chosen.values(), key=lambda m: m.position)
+
+
 def assigned_to(modules: list[AssignedModule], participant_id: str) -> dict[str, AssignedModule]:
     """What one participant is assigned, by module: the group's assignments and their own (an
     assignment to them alone wins, its due date and version, wherever it comes in ``modules``:

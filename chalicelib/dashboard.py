@@ -20,7 +20,7 @@ from datetime import date, datetime, tzinfo
 from functools import cached_property
 from typing import Any
 
-from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to
+from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to, group_order
 from chalicelib.attention import Attention, Facts, ParticipantAttention, Standing, group_attention
 from chalicelib.clock import Clock, calendar_day
 from chalicelib.errors import BadRequest, Forbidden
@@ -240,20 +240,17 @@ def _grid_rows(
     """The grid's columns and rows, where each participant stands (for the attention rule,
     which starts from the same statuses), and the columns whose due dates vary.
 
-    A column is where its module first comes in the reading order (its soonest due date),
-    and stands for the group's assignment of it if there is one: the heading shows the date
-    that applies to everyone, not one participant's own. A column whose assignments give the
+    The columns are in the group's order (``assignments.group_order``: the order of the
+    group's assignments, a track's modules in track order, not moved by one participant's due
+    date), and a column stands for the group's assignment of its module if there is one: the
+    heading shows the date that applies to everyone, not one participant's own. A column whose assignments give the
     participants different due dates is in ``dates_vary``, and each row then has its own.
 
     A 40 x 60 grid has 2,400 cells, so what does not depend on the cell is looked up once:
     each assigned module's due date and worksheet fields, each participant's latest completed
     versions, worksheets and assignments. Cells that say the same thing (not assigned; not
     started or overdue with no worksheet saved) are one shared object: they are frozen."""
-    columns: dict[str, AssignedModule] = {}
-    for m in modules:
-        known = columns.get(m.module_id)
-        if known is None or (m.participant_id is None and known.participant_id is not None):
-            columns[m.module_id] = m  # the group's replaces one participant's, in its place
+    columns = {m.module_id: m for m in group_order(modules)}
     column_ids = tuple(columns)
     empty_cells = {m: not_assigned(m) for m in column_ids}
     # Each assigned module (one to a participant alone may pin another version or date): its

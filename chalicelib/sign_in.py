@@ -19,8 +19,10 @@ server-side session (the use case behind the sign-in pages in ``chalicelib/web/p
 - ``keep_handout``, ``handouts`` and ``hand_over``: a participant account's temporary
   password (a new account's, or a new one for a lost password) waits in its group leader's
   own session (never in a cookie, an address or a log) until the leader says they handed it
-  over, for ``HANDOUT_SECONDS`` at most, or until the session ends; after that it cannot be
-  shown again (a new one can be given). ``resume`` drops the expired ones.
+  over, until the participant has chosen their own password (``choose_password`` records it
+  on their enrolments, which the group page reads anyway), for ``HANDOUT_SECONDS`` at most,
+  or until the session ends; after that it cannot be shown again (a new one can be given).
+  ``resume`` drops the expired ones.
 
 Every Cognito call goes through ``chalicelib.accounts.Accounts`` (built in ``services``), and
 the sessions through the ``SessionRecords`` built there too. Disabling an account deletes its
@@ -35,11 +37,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from chalicelib import logs, mfa, services
 from chalicelib.accounts import Accounts, ChallengeRefused, PasswordRefused, SignInStep
+from chalicelib.clock import iso_of_epoch
 from chalicelib.errors import BadRequest, Conflict, Unauthenticated
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.records.audit import new_entry
@@ -145,12 +148,27 @@ def choose_password(pending: Session, new_password: str, confirm: str) -> Sessio
         "Choose a password of 12 or more characters with upper- and lowercase letters and a number.",
         code="invalid_password",
     )
-    return _answer(
+    chosen = _answer(
         pending,
         "NEW_PASSWORD_REQUIRED",
         {"NEW_PASSWORD": new_password},
         refused={"InvalidPasswordException": weak},
     )
+    _password_chosen(chosen, pending.username)
+    return chosen
+
+
+def _password_chosen(chosen: Session, username: str) -> None:
+    """Record that the account chose its own password, so its group leaders no longer see the
+    temporary one (``handouts``). Best effort: the password is chosen either way, and a
+    temporary password still shown goes when the leader presses Done or after
+    ``HANDOUT_SECONDS``. An account with an authenticator is not signed in yet (``code``
+    state): its id is looked up, once."""
+    try:
+        account_id = chosen.caller_id or _accounts().find(username).id
+        services.current().temporary_passwords.chosen(account_id)
+    except Exception:  # noqa: BLE001 - see docstring
+        logs.event("web_password_chosen_not_recorded", logging.WARNING)
 
 
 def enter_code(pending: Session, code: str) -> Session:
@@ -351,17 +369,38 @@ def keep_handout(active: Session, handout: Handout) -> bool:
     return records().add_handout(active.session_id, kept)
 
 
-def handouts(active: Session | None, group_id: str) -> tuple[Handout, ...]:
+def handouts(
+    active: Session | None, group_id: str, chosen: Mapping[str, str] | None = None
+) -> tuple[tuple[Handout, ...], tuple[Handout, ...]]:
     """The sign-in details still to hand over for this group, newest first: one per
-    participant (a newer temporary password replaced the one before)."""
+    participant (a newer temporary password replaced the one before); and those no longer
+    needed because their participant has since chosen their own password (``chosen``:
+    participant id → when, ISO, as the group's enrolments record it), which leave the session
+    now, as if the leader had pressed Done."""
     if active is None:
-        return ()
+        return (), ()
     now = _now()
     newest: dict[str, Handout] = {}
     for h in reversed(active.handouts):
         if h.group_id == group_id and h.expires_at > now:
             newest.setdefault(h.participant_id, h)
-    return tuple(newest.values())
+    chosen = chosen or {}
+
+    def used(h: Handout) -> bool:
+        # Chosen after this password was given (same second included: it was given first).
+        at = chosen.get(h.participant_id, "")
+        return bool(at) and at >= iso_of_epoch(h.expires_at - HANDOUT_SECONDS)
+
+    gone = tuple(h for h in newest.values() if used(h))
+    if gone:
+        with contextlib.suppress(Conflict):  # a rewrite raced by another request: next page
+            _drop_handouts(
+                active,
+                lambda h: (
+                    h.group_id == group_id and h.participant_id in {g.participant_id for g in gone}
+                ),
+            )
+    return tuple(h for h in newest.values() if not used(h)), gone
 
 
 def hand_over(active: Session, group_id: str, participant_id: str) -> None:

@@ -110,3 +110,10 @@ class TemporaryPasswords:
         self.access.end(account.id)
         self.sessions.end_all(account.id)
         return NewTemporaryPassword(account.id, account.username, member.display_name, password)
+
+    def chosen(self, participant_id: str) -> None:
+        """The account chose its own password in place of a temporary one: recorded on its
+        enrolments (``GroupRecords.set_password_chosen``), so its group leaders' pages stop
+        showing a temporary password given before now (``sign_in.handouts``) without asking
+        Cognito on every view. An account in no group (a leader's) costs one Query."""
+        self.records.set_password_chosen(participant_id, self.clock.iso_seconds())

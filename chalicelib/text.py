@@ -113,3 +113,9 @@ def ascii_digits(value: str, max_digits: int = 7) -> bool:
 def and_list(words: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c`` (English: leaders' pages and emails)."""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def sentence(text: str) -> str:
+    """``text`` ended with a full stop, unless it already ends a sentence: a name given by a
+    group leader may end with one ("For Maria G.", not "For Maria G..")."""
+    return text if text.endswith((".", "!", "?", "…")) else text + "."

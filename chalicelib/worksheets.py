@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to
+from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to, group_order
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.groups import audit_read, led_group
@@ -493,21 +493,18 @@ class Worksheets:
     def worksheet_modules(
         self, assignments: tuple[Assignment, ...] | list[Assignment]
     ) -> tuple[ModuleChoice, ...]:
-        """The assigned modules (tracks expanded) whose assigned version has a worksheet, by
-        title. No DynamoDB call: the library's cached catalog and version documents."""
+        """The assigned modules (tracks expanded) whose assigned version has a worksheet, in
+        the group's order (``assignments.group_order``, as the grid's columns). No DynamoDB
+        call: the library's cached catalog and version documents."""
         found: dict[str, str] = {}
-        for assigned in assigned_modules(assignments, self.library):
-            if assigned.module_id in found:
-                continue
+        for assigned in group_order(assigned_modules(assignments, self.library)):
             try:
                 document = self.library.version(assigned.module_id, assigned.target_version)
             except NotFound:
                 continue
             if fields_of(document.document):
                 found[assigned.module_id] = assigned.title
-        return tuple(
-            ModuleChoice(m, t) for m, t in sorted(found.items(), key=lambda i: i[1].casefold())
-        )
+        return tuple(ModuleChoice(m, t) for m, t in found.items())
 
     def session_modules(self, caller: Caller, group_id: str) -> SessionModules:
         """The picker of "Before the session" for a group the caller leads: one group Query, no

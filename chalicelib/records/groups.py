@@ -24,6 +24,8 @@ Conditional-write rules:
   enrolment or a leader removed meanwhile, and never overwrites a username already written (by
   an enrolment or a leader added since, or an earlier run), so running it again changes
   nothing. It has no audit entry: it copies what Cognito holds, it changes nothing anyone did;
+- a participant choosing their own password (``set_password_chosen``) sets
+  ``password_chosen_at`` on each of their enrolments, only while it exists (``attribute_exists``);
 - an assignment's id is derived from what is assigned to whom, so assigning the same thing
   again updates its dates instead of adding a second assignment; its ``assigned_at`` (its place
   in the reading order: ``chalicelib.assignments.reading_order``) is the first one, and its
@@ -95,6 +97,9 @@ class EnrolledParticipant:
     # Their username (``""`` for an enrolment written before usernames were kept with it and
     # not filled in since: see the module).
     username: str = ""
+    # When they last chose their own password in place of a temporary one (ISO, seconds; ""
+    # never since this was recorded): the group page then stops showing the temporary one.
+    password_chosen_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -232,6 +237,7 @@ class GroupRecords(RecordTable):
                         record["joined_at"],
                         bool(record.get("shares_history", False)),
                         str(record.get("username", "")),
+                        str(record.get("password_chosen_at", "")),
                     )
                 )
             elif sk.startswith(ASSIGNMENT_PREFIX):
@@ -469,6 +475,23 @@ class GroupRecords(RecordTable):
         module). True if written; False if it already had one, or they no longer lead the
         group. ``ServiceUnavailable`` if DynamoDB cannot answer."""
         return self._fill_username(group_id, leader_sk(leader_id), username)
+
+    def set_password_chosen(self, participant_id: str, now: str) -> None:
+        """Record on each of the participant's enrolments that they chose their own password
+        (``now``), where the group page's one Query reads it: one Query of their pointers, then
+        one UpdateItem per group, only while enrolled (``attribute_exists``: an enrolment removed
+        meanwhile is not brought back). Not audit-logged: nothing about them changes."""
+        for gid in self.groups_of_participant(participant_id):
+            try:
+                self.call(
+                    "update_item",
+                    Key=to_item({"PK": group_pk(gid), "SK": participant_sk(participant_id)}),
+                    UpdateExpression="SET password_chosen_at = :t",
+                    ConditionExpression="attribute_exists(PK)",
+                    ExpressionAttributeValues=to_item({":t": now}),
+                )
+            except ConditionFailed:
+                continue
 
     def enrolments_of(self, participant_id: str) -> list[tuple[Group, EnrolledParticipant]]:
         """A participant's groups (details only) with their own enrolment in each: one Query

@@ -40,6 +40,7 @@ from chalicelib.statuses import (
     ModuleStatus,
     WorksheetMark,
 )
+from chalicelib.text import sentence
 from chalicelib.vocabulary import TOPICS
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.render import day, escape, markup, short_day
@@ -79,23 +80,34 @@ def _refusal(error: SteadyError) -> bool:
     )
 
 
-def _field_error(error: SteadyError, fields: Mapping[str, str], first: str) -> FieldError:
+def _field_error(
+    error: SteadyError, fields: Mapping[str, str], first: str, form: Mapping[str, str] | None = None
+) -> FieldError:
     """The error linked to the field its code names (``fields``: code → field id), else
     ``first``; in the words of ``chalicelib.web.words`` where the service's message is written
     for API callers ("Assign either a module_id or a track_id."). The page answers with the
     use case's status, as the API does (404 for no such account, 409 for an archived group);
-    only a refusal of the input (4xx) is shown on a form, so anything else stays 400."""
+    only a refusal of the input (4xx) is shown on a form, so anything else stays 400.
+    ``form``: what was sent, to say a date typed by hand back (``not_a_date``)."""
     status = error.status if 400 <= error.status < 500 else 400
     if error.code == "group_archived":  # its forms are gone: the way on is to unarchive
         return FieldError("unarchive", error.message, status)
     if error.code == "invalid_date":  # the use case names the date field it refused
         for name, words in DATE_FIELDS.items():
             if error.message.startswith(name):
-                return FieldError(name, error.message.replace(name, words, 1), status)
+                return FieldError(name, not_a_date(words, (form or {}).get(name, "")), status)
     return FieldError(fields.get(error.code, first), message(error, "en"), status)
 
 
 DATE_FIELDS = {"due_date": "The due date", "session_date": "The group session date"}
+
+
+def not_a_date(words: str, typed: str) -> str:
+    """A date typed by hand that is not one ("31/12/2026", "2026-02-30"), said with what was
+    typed: a date box cannot hold a value that is not a date, so it comes back empty."""
+    shown = " ".join(typed.split())[:40]
+    said = f"{words} “{shown}” is not a date" if shown else f"{words} is not a date"
+    return f"{said}. Use the date picker, or type it as year-month-day, like 2026-12-31."
 
 
 def _status(errors: list[FieldError] | None) -> int:
@@ -211,8 +223,10 @@ def group_view(
     svc = services.current()
     detail = svc.groups.detail(caller, visit.params["group_id"])
     picker = _picker(svc)
+    used: tuple[Handout, ...] = ()
     if handouts is None:
-        handouts = session.handouts(visit.session, detail.summary.group_id)
+        chosen = {p.participant_id: p.password_chosen_at for p in detail.participants}
+        handouts, used = session.handouts(visit.session, detail.summary.group_id, chosen)
     return Html(
         "leader_group.html",
         {
@@ -237,6 +251,11 @@ def group_view(
             "for_participant": visit.query.get("participant", ""),
             "handouts": handouts,
             "handout_minutes": session.HANDOUT_SECONDS // 60,
+            "passwords_chosen": [
+                f"{h.display_name} has signed in and chosen their own password, "
+                "so their temporary password is no longer shown."
+                for h in used
+            ],
             "sign_in_address": sign_in_address(visit) if handouts else "",
             "notice": notice or _notice(visit, detail, picker),
             "warnings": _warnings(visit, detail),
@@ -315,7 +334,7 @@ def _already_assigned(
     names = {p.participant_id: p.display_name for p in detail.participants}
     to = f" to {names[assignment.participant_id]}" if assignment.participant_id in names else ""
     if not redated:
-        return f"{what} is already assigned{to}."
+        return sentence(f"{what} is already assigned{to}")
     due = f"due {day(assignment.due_date)}" if assignment.due_date else "no due date"
     when = (
         f"session {day(assignment.session_date)}" if assignment.session_date else "no session date"
@@ -343,7 +362,7 @@ def _on_group_form(
     except SteadyError as error:
         if not _refusal(error):
             raise
-        return group_view(visit, [_field_error(error, fields, first)], form)
+        return group_view(visit, [_field_error(error, fields, first, visit.form)], form)
 
 
 ENROL_FIELDS = {
@@ -744,7 +763,16 @@ def _dates_view(visit: Visit, errors: list[FieldError] | None = None) -> Html:
     )
     return Html(
         "leader_dates.html",
-        {"group": detail.summary, "assignment": row, **_errors(errors), "values": values},
+        {
+            "group": detail.summary,
+            "assignment": row,
+            # "For everyone." / "For Maria G." (a name may end with its own full stop).
+            "for_whom": sentence(
+                "For " + ("everyone" if row["audience"] == "Everyone" else row["audience"])
+            ),
+            **_errors(errors),
+            "values": values,
+        },
         status=_status(errors),
     )
 
@@ -766,7 +794,7 @@ def change_dates(visit: Visit) -> Any:
     except SteadyError as error:
         if not _refusal(error) or error.code == "assignment_not_found":
             raise
-        return _dates_view(visit, [_field_error(error, {}, "due_date")])
+        return _dates_view(visit, [_field_error(error, {}, "due_date", visit.form)])
     return _done(visit, "dates", "#assignments", **_dated(changed))
 
 
@@ -836,8 +864,9 @@ def _column_headings(modules: tuple[AssignedModule, ...], dates_vary: frozenset[
             dates = f'<span class="due">{escape(short_day(m.due_date))}</span>{VARY}'
         else:
             due, dates = ", due dates vary", VARY
-        # Soft hyphens: a long word breaks with a hyphen (no heading: a catalog published
-        # before headings were, so the plain title).
+        # The heading made at publishing has soft hyphens; the grid's CSS ignores them (a
+        # heading wraps at spaces only, its column as wide as its longest word) but the
+        # catalog keeps them (no heading: a catalog published before headings were).
         heading = escape(m.heading or m.title)
         html.append(
             f'<th scope="col" class="mod" title="{title}{due}"><span class="clamp">{heading}</span>'

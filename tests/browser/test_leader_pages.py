@@ -221,6 +221,8 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
         {"due_date": "2030-02-01", "session_date": "next week"},
         "Error: Dates – Steady",
     )
+    # What was typed is named: a date box cannot hold it (a browser shows it empty).
+    assert "“next week” is not a date" in page.locator(".error-summary").inner_text()
     check(page, context, artifacts, "leader-dates-error", "Error: Dates – Steady")
     # Saved, with a warning: due after the session it is read for.
     page.get_by_label("Group session date").fill("2030-01-25")
@@ -504,6 +506,11 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     }""")
     MEASURED["module_columns_visible_at_1280"] = visible
     assert visible >= 12, visible
+    # Headings wrap at spaces only: no word broken with a hyphen ("Crav-ings and…").
+    assert page.evaluate(
+        "[...document.querySelectorAll('.grid .clamp')]"
+        ".every(e => getComputedStyle(e).hyphens === 'none')"
+    )
     header_height = page.evaluate(
         "document.querySelector('.grid thead tr').getBoundingClientRect().height"
     )
@@ -613,6 +620,48 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     assert card.evaluate(shade) != page.locator(f'li.card:not([id="{target}"])').first.evaluate(
         shade
     )
+
+
+def test_a_track_of_8_uses_the_width_at_1280_and_the_filter_reads_whole_at_360(leader, artifacts):
+    """The walk's item 8: 8 module headings cut short ("Crav-ings and…") while the table used
+    920 of 1280 px; on a phone the Modules filter read "Everything as…"."""
+    context, page = leader
+    group_url = create_group(page, "Track of 8")
+    for username in ("demo-participant-1", "demo-participant-2"):
+        page.get_by_label("Username", exact=True).fill(username)
+        page.get_by_role("button", name="Enrol").click()
+        page.wait_for_url(re.compile(r".*done=enrolled.*"))
+    page.select_option("#item", "track:early-recovery")
+    page.get_by_role("button", name="Assign", exact=True).click()
+    page.wait_for_url(re.compile(r".*done=assigned.*"))
+    page.set_viewport_size(DESKTOP)
+    page.goto(group_url + "/progress")
+    page.screenshot(path=str(artifacts / "leader-progress-8-1280x800.png"), full_page=True)
+    layout = page.evaluate("""() => ({
+        table: document.querySelector('.grid').getBoundingClientRect().width,
+        room: document.querySelector('main').clientWidth,
+        cut: [...document.querySelectorAll('th.mod .clamp')]
+            .filter(e => e.scrollHeight > e.clientHeight + 1).map(e => e.textContent),
+        lines: [...document.querySelectorAll('th.mod .clamp')].map(e =>
+            Math.round(e.getBoundingClientRect().height
+                / parseFloat(getComputedStyle(e).lineHeight))),
+    })""")
+    assert layout["cut"] == [], layout
+    assert layout["table"] > 0.9 * (layout["room"] - 32), layout  # the room is used
+    assert max(layout["lines"]) <= 3, layout
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(artifacts / "leader-progress-8-360x740.png"))
+    fits = page.evaluate("""() => {
+        const select = document.querySelector('#track');
+        const probe = document.createElement('span');
+        probe.style.font = getComputedStyle(select).font;
+        probe.textContent = select.options[select.selectedIndex].text;
+        document.body.append(probe);
+        const text = probe.getBoundingClientRect().width;
+        probe.remove();
+        return {text, room: select.clientWidth};
+    }""")
+    assert fits["text"] + 40 < fits["room"], fits  # its words and the arrow
 
 
 def test_a_reason_marked_as_seen_on_the_group_page(leader, artifacts, local_stack):

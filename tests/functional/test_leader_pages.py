@@ -438,6 +438,31 @@ def test_assigning_what_is_already_assigned_says_so_and_what_its_dates_now_are(
     assert 'role="status"' not in page.body
 
 
+def test_a_name_ending_with_a_full_stop_ends_a_sentence_once(
+    client, published, leader, participant
+):
+    """The walk's item 10: the dates page said "For Maria G.. Leave a date empty to remove it"."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Maria G.")
+    form = {"item": "module:thinking-traps", "participant": participant.id, "due_date": ""}
+    browser.post(f"{group}/assignments", {"csrf": browser.get(group).csrf(), **form})
+    again = browser.post(f"{group}/assignments", {"csrf": browser.get(group).csrf(), **form})
+    page = browser.get(again.location)
+    assert "Thinking traps is already assigned to Maria G.</p>" in page.body
+    (assignment,) = assignment_ids(page)
+    dates = browser.get(f"{group}/assignments/{assignment}/dates")
+    assert "<p>For Maria G. Leave a date empty to remove it.</p>" in dates.body
+    assert "G.." not in page.body + dates.body
+
+    browser.post(
+        f"{group}/assignments", {"csrf": browser.get(group).csrf(), "item": "module:thinking-traps"}
+    )
+    everyone = [a for a in assignment_ids(browser.get(group)) if a != assignment][0]
+    dates = browser.get(f"{group}/assignments/{everyone}/dates")
+    assert "<p>For everyone. Leave a date empty to remove it.</p>" in dates.body
+
+
 def test_dates_that_make_no_sense_are_saved_with_a_warning(
     client, published, leader, participant, service
 ):
@@ -681,7 +706,13 @@ def test_refused_create_group_and_dates_and_filters_come_back_too(client, publis
         {"csrf": browser.get(dates).csrf(), "due_date": "2030-13-01", "session_date": "2030-01-05"},
     )
     assert page.status == 400 and title(page) == "Error: Dates – Steady"
-    assert summary_links(page) == [("due_date", "The due date must be a date like 2026-11-24.")]
+    assert summary_links(page) == [
+        (
+            "due_date",
+            "The due date “2030-13-01” is not a date. Use the date picker, or type it as "
+            "year-month-day, like 2026-12-31.",
+        )
+    ]
     assert (
         field_value(page, "due_date") == "2030-13-01"
         and field_value(page, "session_date") == "2030-01-05"
@@ -690,6 +721,47 @@ def test_refused_create_group_and_dates_and_filters_come_back_too(client, publis
     page = browser.get(f"{group}/progress?track=no-such-track&sort=sideways")
     assert page.status == 400 and title(page) == "Error: Progress – Steady"
     assert summary_links(page)[0][0] in ("track", "sort")
+
+
+def test_a_date_typed_by_hand_that_is_not_one_is_named_with_what_was_typed(
+    client, published, leader
+):
+    """The walk's item 11: a date box cannot hold "31/12/2026", so it came back empty with
+    only "must be a date": the error now says what was typed, on both forms."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    assign = {"item": "module:thinking-traps", "participant": "everyone"}
+    page = browser.post(
+        f"{group}/assignments",
+        {"csrf": browser.get(group).csrf(), **assign, "due_date": "31/12/2026"},
+    )
+    assert page.status == 400
+    assert summary_links(page) == [
+        (
+            "due_date",
+            "The due date “31/12/2026” is not a date. Use the date picker, or type it as "
+            "year-month-day, like 2026-12-31.",
+        )
+    ]
+    browser.post(f"{group}/assignments", {"csrf": browser.get(group).csrf(), **assign})
+    (assignment,) = assignment_ids(browser.get(group))
+    dates = f"{group}/assignments/{assignment}/dates"
+    page = browser.post(
+        dates,
+        {"csrf": browser.get(dates).csrf(), "due_date": "", "session_date": "2026-02-30"},
+    )
+    assert page.status == 400
+    assert summary_links(page) == [
+        (
+            "session_date",
+            "The group session date “2026-02-30” is not a date. Use the date picker, or type "
+            "it as year-month-day, like 2026-12-31.",
+        )
+    ]
+    long = browser.post(
+        dates, {"csrf": browser.get(dates).csrf(), "due_date": "<b>" + "9" * 60, "session_date": ""}
+    )
+    assert "“&lt;b&gt;" + "9" * 37 + "” is not a date" in long.body  # escaped, cut at 40
 
 
 def test_another_leaders_group_stays_not_found_on_every_form(client, published, leader, stack):
@@ -783,6 +855,50 @@ def test_new_account_panel_survives_a_reload_until_done_and_is_never_logged(
 
     assert password not in caplog.text
     assert WebClient(client).sign_in("new-person", password).location == "/sign-in/new-password"
+
+
+def choose_password(client, username: str, temporary: str) -> Page:  # type: ignore[no-untyped-def]
+    """The participant's first sign-in: the temporary password, then their own."""
+    theirs = WebClient(client)
+    assert theirs.sign_in(username, temporary).location == "/sign-in/new-password"
+    form = theirs.get("/sign-in/new-password")
+    mine = {"new_password": "Chosen-pass-4242", "confirm_password": "Chosen-pass-4242"}
+    return theirs.post("/sign-in/new-password", {"csrf": form.csrf(), **mine})
+
+
+def test_new_account_panel_goes_once_the_participant_chose_their_own_password(
+    client, published, leader, service, library_clock, aws_calls
+):
+    """The walk's item 6: the panel kept a password that no longer worked. Choosing their own
+    password is recorded on the enrolment, which the group page reads anyway (no Cognito call
+    per view); the panel goes, from the page and the session, and the page says why."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    created = create_account(browser, group, "maria.g", "Maria G.")
+    create_account(browser, group, "new-two", "Two")
+    password = handouts(browser.get(group))["maria.g"]
+    library_clock.advance(60)
+    assert choose_password(client, "maria.g", password).location == "/"
+
+    aws_calls.names.clear()
+    page = browser.get(group)
+    assert not [n for n in aws_calls.names if "Cognito" in n], aws_calls.names
+    assert list(handouts(page)) == ["new-two"] and password not in page.body
+    assert (
+        "Maria G. has signed in and chosen their own password, so their temporary password is "
+        "no longer shown." in page.body
+    )
+    assert [h.username for h in stored_session(service, browser).handouts] == ["new-two"]
+    again = browser.get(group)  # said once: the panel is gone for good
+    assert "has signed in" not in again.body and list(handouts(again)) == ["new-two"]
+
+    # Lost again: a new temporary password given after that choice is shown until it is used.
+    participant_id = created.location.rsplit("#handout-", 1)[1]
+    address = f"{group}/participants/{participant_id}/temporary-password"
+    library_clock.advance(60)
+    browser.post(address, {"csrf": again.csrf()})
+    newer = handouts(browser.get(group))["maria.g"]
+    assert newer != password and handouts(browser.get(group))["maria.g"] == newer
 
 
 def test_new_account_panels_of_two_accounts_each_wait_for_their_own_done(
@@ -1088,8 +1204,8 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
             r'<th scope="col" class="mod" title="[^"]*"><span class="clamp">([^<]+)<', page.body
         )
     ]
-    # The headings are the titles with soft hyphens in long words (made at publishing), so a
-    # narrow column breaks "Breath-ing", never "Breathi ng".
+    # The headings are the titles with soft hyphens in long words (made at publishing); the
+    # grid's CSS wraps them at spaces only (tests/browser: no word broken at 1280 px).
     soft = "\u00ad"
     assert "Breath\u00ading and ground\u00ading" in headings
     columns = [h.replace(soft, "") for h in headings]
@@ -1137,6 +1253,36 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
     overdue_only = browser.get(f"{group}/progress?overdue=yes")
     assert [r[0] for r in rows(overdue_only)] == ["Alex R."]
     assert "1 of 2 participants" in overdue_only.body
+
+
+def test_columns_and_before_the_session_follow_the_groups_order_not_one_participants_date(
+    client, with_tracks, leader, participant, service
+):
+    """The walk's item 8: one participant's own, earlier due date put that module's column
+    first, and "Before the session" listed its links by title. Both now follow the group's
+    assignments in the order they were made, a track's modules in the track's order."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    token = browser.get(group).csrf()
+    for item, audience, due in (
+        ("track:early-recovery", "everyone", ""),
+        ("module:sleep-and-recovery", participant.id, "2030-01-01"),
+        ("module:thinking-traps", "everyone", "2029-01-01"),
+    ):
+        form = {"csrf": token, "item": item, "participant": audience, "due_date": due}
+        assert browser.post(f"{group}/assignments", form).status == 303
+    order = [*EARLY_RECOVERY, "thinking-traps"]
+    page = browser.get(f"{group}/progress")
+    links = re.findall(r'href="[^"]*/before-session\?module=([^"#]+)#p-', page.body)
+    titles = re.findall(r'<th scope="col" class="mod" title="([^"]*)"', page.body)
+    catalog = {m["id"]: m["title"] for m in service.library.catalog()}
+    assert len(titles) == len(order)
+    assert all(t.startswith(catalog[m]) for t, m in zip(titles, order, strict=True)), titles
+    sheets = re.findall(r'/before-session\?module=([^"]+)">Worksheets: ', browser.get(group).body)
+    assert len(sheets) >= 2 and sheets == [m for m in order if m in sheets]
+    assert sheets != sorted(sheets, key=lambda m: catalog[m].casefold())  # not by title
+    assert links == []  # nothing shared yet
 
 
 def test_a_column_shows_the_groups_due_date_and_each_cell_its_own_when_dates_vary(

@@ -146,9 +146,23 @@ def due_of(assigned: AssignedModule, joined_at: str) -> str | None:
     return min((d for d in theirs if d), default=None)
 
 
+def column_order(modules: list[AssignedModule]) -> list[str]:
+    """The group's order, told plainly: each module at the place of the group's assignment of
+    it, else of the first one to a participant alone; the group's first on the same place."""
+    places: dict[str, tuple[tuple[int, int], bool]] = {}
+    for m in modules:
+        place = (m.position, m.participant_id is not None)
+        if m.module_id not in places or (place[1], place[0]) < (
+            places[m.module_id][1],
+            places[m.module_id][0],
+        ):
+            places[m.module_id] = place
+    return sorted(places, key=lambda module_id: places[module_id])
+
+
 def cell_by_cell(group: Group, modules: list[AssignedModule], facts: Facts) -> list[GridRow]:
     """The grid as the rules give it, one cell at a time."""
-    columns = list(dict.fromkeys(m.module_id for m in modules))
+    columns = column_order(modules)
     vary = dates_vary(group, modules)
     rows = []
     for participant in group.participants:
@@ -198,7 +212,7 @@ def test_the_grid_in_one_pass_is_the_rules_cell_by_cell(
     grid = grid_with_attention(group, modules, facts, NOW, TODAY, ZONE)
     expected = cell_by_cell(group, modules, facts)
     assert list(grid.participants) == expected
-    assert [m.module_id for m in grid.modules] == list(dict.fromkeys(m.module_id for m in modules))
+    assert [m.module_id for m in grid.modules] == column_order(modules)
     # A column stands for the group's assignment of its module if there is one.
     for column in grid.modules:
         groups = [

@@ -7,7 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.errors import BadRequest
-from chalicelib.text import MAX_TEXT, as_typed, ascii_digits, check_all, check_text, problem
+from chalicelib.text import (
+    MAX_TEXT,
+    as_typed,
+    ascii_digits,
+    check_all,
+    check_text,
+    problem,
+    sentence,
+)
 
 
 @pytest.mark.parametrize(
@@ -148,3 +156,16 @@ def test_as_typed_text_keeps_its_length_and_leaves_only_what_problem_judges(valu
         assert not set(typed) & set("\u2028\u2029\x0b\x0c\x85")
         if not multiline:
             assert problem(typed) is None or problem(value) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("For everyone", "For everyone."),
+        ("For Maria G.", "For Maria G."),  # the name's own full stop ends it: no "G.."
+        ("Assigned to Jo!", "Assigned to Jo!"),
+        ("For Sam P", "For Sam P."),
+    ],
+)
+def test_a_sentence_ends_with_one_full_stop(text, expected):
+    assert sentence(text) == expected

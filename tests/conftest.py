@@ -489,7 +489,8 @@ def _free_parts(line: str) -> str:
         return line
     if not isinstance(data, dict):
         return line
-    return "\n".join(str(v) for k, v in data.items() if k not in _FIXED_FIELDS)
+    # JSON null carries nothing from a request (str() would make it a "None" to match).
+    return "\n".join(str(v) for k, v in data.items() if k not in _FIXED_FIELDS and v is not None)
 
 
 LOG_HYGIENE = _LogHygiene()

@@ -21,11 +21,14 @@ PAGE = "/account/privacy"
 SHARE = "/account/privacy/share"
 
 
-# What an entry's action showed or changed, in the page's words (``privacy_what_<kind>``). A
-# leader opening the group page, the grid or the "needs attention" list saw the same thing: the
-# participant's progress. Anything not named here is "your records".
+# What an entry's action showed or changed, in the page's words (``privacy_what_<kind>``). The
+# group page and the leader's pages that confirm a change show the group's list of
+# participants: a name and the day they joined, not what they did. The grid, the "needs
+# attention" flags (overdue, a missed knowledge check, no activity), the leader's list of
+# groups (counts of who is overdue) and the daily email show progress. Anything not named here
+# is "your records".
 _WHAT = {
-    "group.read": "progress",
+    "group.read": "list",
     "group.overview.read": "progress",
     "group.progress.read": "progress",
     "group.attention.read": "progress",
@@ -36,12 +39,17 @@ _WHAT = {
     "data.export": "download",
     "account.temporary_password": "password",
 }
+# Kinds a leader sees again and again while moving between the group's pages (one view of the
+# group page reads the list and the "needs attention" flags): a run of them is one row naming
+# each kind seen. Any other kind folds only with its own kind, so a download, a read of shared
+# answers or a change is never lost in a run of looks.
+_LOOKS = ("list", "progress")
 
 
 @dataclass(frozen=True)
 class SeenRow:
     """One line of "who has seen your records": ``times`` entries in a row, on one day, by the
-    same role, in the same group, of the same kind (a leader moving between the group's pages
+    same role, in the same group, of the same kinds (a leader moving between the group's pages
     reads the records once per page, and each read is kept; the page says how many)."""
 
     last: str  # the newest entry's time
@@ -49,26 +57,39 @@ class SeenRow:
     role: str
     group_id: str | None  # two groups may share a name: rows join by id
     group_name: str | None
-    what: str
+    kinds: tuple[str, ...]  # what was seen or changed; more than one only for looks (_LOOKS)
     times: int
+
+
+def _folds(row: SeenRow, kind: str) -> bool:
+    if row.kinds == (kind,):
+        return True
+    return kind in _LOOKS and all(k in _LOOKS for k in row.kinds)
 
 
 def seen_rows(entries: Iterable[AccessEntry], zone: tzinfo) -> list[SeenRow]:
     """``entries`` (newest first) with each run of alike entries as one row."""
     rows: list[SeenRow] = []
     for entry in entries:
-        what = _WHAT.get(entry.action, "records")
+        kind = _WHAT.get(entry.action, "records")
         previous = rows[-1] if rows else None
         if (
             previous is not None
-            and (previous.role, previous.group_id, previous.what)
-            == (entry.role, entry.group_id, what)
+            and (previous.role, previous.group_id) == (entry.role, entry.group_id)
+            and _folds(previous, kind)
             and calendar_day(previous.first, zone) == calendar_day(entry.at, zone)
         ):
-            rows[-1] = replace(previous, first=entry.at, times=previous.times + 1)
+            kinds = (
+                previous.kinds
+                if kind in previous.kinds
+                else tuple(k for k in _LOOKS if k in (*previous.kinds, kind))
+            )
+            rows[-1] = replace(previous, first=entry.at, times=previous.times + 1, kinds=kinds)
         else:
             rows.append(
-                SeenRow(entry.at, entry.at, entry.role, entry.group_id, entry.group_name, what, 1)
+                SeenRow(
+                    entry.at, entry.at, entry.role, entry.group_id, entry.group_name, (kind,), 1
+                )
             )
     return rows
 

@@ -94,19 +94,46 @@ def seen_rows(entries: Iterable[AccessEntry], zone: tzinfo) -> list[SeenRow]:
     return rows
 
 
+# A page reads up to READ_PER_PAGE entries (one Query) and shows at most ROWS_PER_PAGE rows
+# once alike entries are folded: a leader's few minutes on the group's pages are one row, and
+# what matters (a download, shared answers read, a new password) stays on the first screen
+# instead of behind "Older".
+READ_PER_PAGE = 200
+ROWS_PER_PAGE = 20
+
+
+def rows_on_page(rows: list[SeenRow], more: bool) -> list[SeenRow]:
+    """The rows one page shows: at most ``ROWS_PER_PAGE``; when older entries follow
+    (``more``), the last row read may go on among them, so it is left for the next page
+    (unless it is the only row: a run longer than a whole read is split, as it must be)."""
+    if len(rows) > ROWS_PER_PAGE:
+        return rows[:ROWS_PER_PAGE]
+    if more and len(rows) > 1:
+        return rows[:-1]
+    return rows
+
+
 def _page(visit: Visit, lang: str, errors: list[tuple[str, str]], status: int = 200) -> Html:
     caller = visit.signed_in()
     svc = services.current()
     try:
-        access = svc.access_log.mine(caller, visit.query.get("page") or None, 25)
+        access = svc.access_log.mine(caller, visit.query.get("page") or None, READ_PER_PAGE)
     except BadRequest:  # a page token that is not ours: start from the newest
-        access = svc.access_log.mine(caller, None, 25)
+        access = svc.access_log.mine(caller, None, READ_PER_PAGE)
+    rows = seen_rows(access.entries, svc.clock.zone)
+    shown = rows_on_page(rows, access.next_page_token is not None)
+    covered = sum(row.times for row in shown)
+    next_page = (
+        access.next_page_token
+        if covered == len(access.entries)
+        else svc.access_log.page_after(access.entries[covered - 1])
+    )
     context: dict[str, Any] = {
         "lang": lang,
         "errors": errors,
         "groups": svc.sharing.my_groups(caller),
-        "entries": seen_rows(access.entries, svc.clock.zone),
-        "next_page": access.next_page_token,
+        "entries": shown,
+        "next_page": next_page,
         "changed": visit.query.get("changed") == "1",
     }
     return Html("privacy.html", context, status=status)

@@ -6,8 +6,13 @@ refused form comes back with an error summary."""
 from __future__ import annotations
 
 import html
+import json
 import re
+from collections.abc import Iterator
 
+import pytest
+
+from chalicelib.records.audit import new_entry
 from tests.functional import test_groups
 from tests.functional.test_groups import assign, call, complete, enrol
 from tests.functional.test_plan_pages import signed_in
@@ -164,3 +169,85 @@ def test_a_confirmation_page_is_logged_only_for_whom_it_shows(
     assert mine[0][0].endswith("(2 times)")
     other = seen_lines(signed_in(client, other_participant).get("/account/privacy").body)
     assert "Your name on the group's list" not in [r[2] for r in other]
+
+
+def _reads(service, leader, participant, group, actions: list[str]) -> None:
+    """A leader's reads, straight into the audit trail, one second apart, oldest first."""
+    for action in actions:
+        service.access_log.audit.record(
+            new_entry(
+                leader.id,
+                ["leaders"],
+                action,
+                service.clock.iso(),
+                group_id=group,
+                participant_ids=[participant.id],
+            )
+        )
+
+
+@pytest.fixture
+def dynamodb_requests(service) -> Iterator[list[dict]]:
+    """Every DynamoDB call made while the test runs: its name and its request."""
+    from chalicelib import aws as aws_clients
+
+    seen: list[dict] = []
+
+    def keep(model, params, **_) -> None:  # type: ignore[no-untyped-def]
+        seen.append({"name": model.name, **json.loads(params["body"])})
+
+    dynamodb = aws_clients.client("dynamodb", service.settings.region)
+    dynamodb.meta.events.register("before-call.dynamodb.*", keep)
+    yield seen
+    dynamodb.meta.events.unregister("before-call.dynamodb.*", keep)
+
+
+LOOK = ["group.read", "group.attention.read"]  # one view of the group page
+
+
+def test_the_first_page_folds_many_reads_and_shows_downloads_and_shared_answers(
+    client, group, leader, participant, service, dynamodb_requests
+):
+    enrol(client, group, leader, participant)
+    _reads(service, leader, participant, group, LOOK * 30)
+    _reads(service, leader, participant, group, ["worksheets.before_session"])
+    _reads(service, leader, participant, group, LOOK * 30)
+    _reads(service, leader, participant, group, ["group.progress.export"])
+    _reads(service, leader, participant, group, LOOK * 30)
+    browser = signed_in(client, participant)
+    dynamodb_requests.clear()
+    page = browser.get("/account/privacy")
+    calls = list(dynamodb_requests)
+
+    assert [r[2] for r in seen_lines(page.body)] == [
+        "Your name on the group's list, and your progress",
+        "Your records, downloaded",
+        "Your name on the group's list, and your progress",
+        "Worksheet answers you shared",
+        "Your name on the group's list, and your progress",
+        "Your records",
+    ]
+    assert seen_lines(page.body)[0][0].endswith("(60 times)")
+    assert "Older" not in page.body
+    names = [c["name"] for c in calls]
+    assert "Scan" not in names
+    access = [c for c in calls if "ACCESS#" in str(c.get("ExpressionAttributeValues"))]
+    assert [c["Limit"] for c in access] == [200]  # one Query of the records' copies
+
+
+def test_a_run_of_reads_is_not_split_across_pages(client, group, leader, participant, service):
+    enrol(client, group, leader, participant)
+    _reads(service, leader, participant, group, ["group.progress.read"] * 150)
+    _reads(service, leader, participant, group, ["group.progress.export"])
+    _reads(service, leader, participant, group, ["group.progress.read"] * 100)
+    browser = signed_in(client, participant)
+
+    first = browser.get("/account/privacy")
+    assert [r[2] for r in seen_lines(first.body)] == ["Your progress", "Your records, downloaded"]
+    older = re.search(r'href="(/account/privacy\?page=[^"]+)"', first.body)
+    assert older is not None
+    second = browser.get(html.unescape(older.group(1)))
+    rows = seen_lines(second.body)
+    assert [r[2] for r in rows] == ["Your progress", "Your records"]
+    assert rows[0][0].endswith("(150 times)")
+    assert "Older" not in second.body

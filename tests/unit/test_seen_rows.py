@@ -7,7 +7,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from chalicelib.access_log import AccessEntry
-from chalicelib.web.privacy_pages import seen_rows
+from chalicelib.web.privacy_pages import ROWS_PER_PAGE, rows_on_page, seen_rows
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -113,3 +113,13 @@ def test_two_groups_of_the_same_name_are_two_rows() -> None:
 def test_a_new_temporary_password_says_so() -> None:
     rows = seen_rows([entry("2026-11-27T03:40:00Z", "account.temporary_password")], NEW_YORK)
     assert rows[0].kinds == ("password",)
+
+
+def test_a_page_shows_a_screenful_of_rows_and_leaves_a_run_that_may_go_on_for_the_next() -> None:
+    many = [entry(f"2026-11-27T03:{m:02d}:00Z", group=f"g{m}") for m in range(30)]
+    rows = seen_rows(many, NEW_YORK)
+    assert len(rows_on_page(rows, more=False)) == ROWS_PER_PAGE
+    few = rows[:3]
+    assert rows_on_page(few, more=False) == few
+    assert rows_on_page(few, more=True) == few[:2]  # the last may go on among older entries
+    assert rows_on_page(few[:1], more=True) == few[:1]  # but a page is never empty

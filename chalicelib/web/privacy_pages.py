@@ -26,7 +26,8 @@ SHARE = "/account/privacy/share"
 # participants: a name and the day they joined, not what they did. The grid, the "needs
 # attention" flags (overdue, a missed knowledge check, no activity), the leader's list of
 # groups (counts of who is overdue) and the daily email show progress. Anything not named here
-# is "your records".
+# is "your records" (tests/unit/test_seen_rows.py checks every action that concerns a
+# participant is named).
 _WHAT = {
     "group.read": "list",
     "group.overview.read": "progress",
@@ -38,6 +39,19 @@ _WHAT = {
     "worksheets.export": "download",
     "data.export": "download",
     "account.temporary_password": "password",
+    # Changes: what happened, not just "your records".
+    "enrolment.add": "added",
+    "enrolment.remove": "removed",
+    "sharing.history.allow": "history_shown",
+    "sharing.history.revoke": "history_hidden",
+    "assignment.put": "reading",
+    "assignment.delete": "reading",
+    "group.attention.seen": "noted",
+    "account.disable": "account_off",
+    "account.enable": "account_on",
+    "plan.delete": "plan_deleted",
+    "worksheets.delete": "worksheets_deleted",
+    "data.delete": "data_deleted",
 }
 # Kinds a leader sees again and again while moving between the group's pages (one view of the
 # group page reads the list and the "needs attention" flags): a run of them is one row naming

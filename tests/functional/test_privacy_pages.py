@@ -141,7 +141,7 @@ def test_the_group_page_is_the_list_and_shared_answers_and_downloads_stand_apart
         "Your records, downloaded",
         "Worksheet answers you shared",
         "Your name on the group's list, and your progress",
-        "Your records",  # enrolled
+        "Added you to the group",
     ]
     assert rows[0][0] == "Fri 20 Nov 2026, 10:02 am (3 times)"
     assert rows[3][0] == "Fri 20 Nov 2026, 10:00 am to 10:01 am (8 times)"
@@ -225,7 +225,7 @@ def test_the_first_page_folds_many_reads_and_shows_downloads_and_shared_answers(
         "Your name on the group's list, and your progress",
         "Worksheet answers you shared",
         "Your name on the group's list, and your progress",
-        "Your records",
+        "Added you to the group",
     ]
     assert seen_lines(page.body)[0][0].endswith("(60 times)")
     assert "Older" not in page.body
@@ -248,6 +248,29 @@ def test_a_run_of_reads_is_not_split_across_pages(client, group, leader, partici
     assert older is not None
     second = browser.get(html.unescape(older.group(1)))
     rows = seen_lines(second.body)
-    assert [r[2] for r in rows] == ["Your progress", "Your records"]
+    assert [r[2] for r in rows] == ["Your progress", "Added you to the group"]
     assert rows[0][0].endswith("(150 times)")
     assert "Older" not in second.body
+
+
+def test_a_change_says_what_happened_in_both_languages(client, group, leader, participant):
+    enrol(client, group, leader, participant)
+    browser = signed_in(client, participant)
+    page = browser.get("/account/privacy")
+    for share in ("1", "0"):
+        browser.post(
+            "/account/privacy/share", {"csrf": page.csrf(), "group_id": group, "share": share}
+        )
+
+    rows = seen_lines(browser.get("/account/privacy").body)
+    assert [r[1:] for r in rows] == [
+        ("You", "Stopped showing the group's leaders what you did before"),
+        ("You", "Let the group's leaders see what you did before"),
+        ("A group leader", "Added you to the group"),
+    ]
+    spanish = seen_lines(signed_in(client, participant, language="es").get("/account/privacy").body)
+    assert [r[1:] for r in spanish] == [
+        ("Usted", "Dejó de mostrar a los líderes del grupo lo que hizo antes"),
+        ("Usted", "Dejó que los líderes del grupo vean lo que hizo antes"),
+        ("Un líder de grupo", "Le añadió al grupo"),
+    ]

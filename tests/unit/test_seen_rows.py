@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.access_log import AccessEntry
 from chalicelib.web.privacy_pages import ROWS_PER_PAGE, rows_on_page, seen_rows
+from chalicelib.web.words import WORDS
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -61,7 +62,7 @@ def test_a_row_never_spans_two_program_days_roles_groups_or_kinds() -> None:
         NEW_YORK,
     )
     assert [r.times for r in rows] == [1, 1, 1, 1, 1, 1]
-    assert [r.kinds for r in rows][-2:] == [("download",), ("records",)]
+    assert [r.kinds for r in rows][-2:] == [("download",), ("reading",)]
 
 
 def test_alike_entries_apart_are_apart() -> None:
@@ -123,3 +124,39 @@ def test_a_page_shows_a_screenful_of_rows_and_leaves_a_run_that_may_go_on_for_th
     assert rows_on_page(few, more=False) == few
     assert rows_on_page(few, more=True) == few[:2]  # the last may go on among older entries
     assert rows_on_page(few[:1], more=True) == few[:1]  # but a page is never empty
+
+
+# Every action whose audit entry is copied to a participant ("who has seen my records"):
+# grep chalicelib for new_entry( and audit_read( with participant_ids.
+CONCERNING_A_PARTICIPANT = (
+    "group.read",
+    "group.overview.read",
+    "group.progress.read",
+    "group.progress.export",
+    "group.attention.read",
+    "group.attention.seen",
+    "digest.sent",
+    "worksheets.before_session",
+    "worksheets.export",
+    "worksheets.delete",
+    "data.export",
+    "data.delete",
+    "plan.delete",
+    "account.temporary_password",
+    "account.disable",
+    "account.enable",
+    "enrolment.add",
+    "enrolment.remove",
+    "sharing.history.allow",
+    "sharing.history.revoke",
+    "assignment.put",
+    "assignment.delete",
+)
+
+
+def test_every_entry_about_a_participant_says_what_happened_in_both_languages() -> None:
+    for action in CONCERNING_A_PARTICIPANT:
+        (row,) = seen_rows([entry("2026-11-27T03:40:00Z", action)], NEW_YORK)
+        assert row.kinds != ("records",), action
+        for lang in ("en", "es"):
+            assert WORDS[lang]["privacy_what_" + "_".join(row.kinds)], (action, lang)

@@ -42,6 +42,7 @@ class AccessEntry:
     role: str
     group_id: str | None
     group_name: str | None
+    entry_id: str = ""  # for a page token that goes on after this entry (``page_after``)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,7 +80,13 @@ class AccessLog:
                 ),
                 group_id=c.get("group_id"),
                 group_name=names.get(c["group_id"]) if c.get("group_id") else None,
+                entry_id=str(c.get("entry_id", "")),
             )
             for c in copies
         )
         return AccessPage(entries, token)
+
+    def page_after(self, entry: AccessEntry) -> str:
+        """The page token of the entries older than ``entry`` (one ``mine`` read): for a page
+        that shows fewer entries than it read."""
+        return self.audit.participant_page_after(entry.at, entry.entry_id)

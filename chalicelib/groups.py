@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,18 +186,36 @@ class Groups:
             GroupSummary.of(g) for g in sorted(groups, key=lambda g: (g.archived, g.name.lower()))
         ]
 
-    def detail(self, caller: Caller, group_id: str) -> GroupDetail:
+    def detail(
+        self, caller: Caller, group_id: str, shown: Collection[str] | None = None
+    ) -> GroupDetail:
         """Leaders (with their usernames), participants and assignments of a group ``caller``
         leads (audit-logged). A leader added before usernames were kept with them has none
         (``""``) until the upgrade step fills it in (``chalicelib.upgrade``); the caller's own
         comes with their sign-in. No Cognito call: a lookup by account id needs ListUsers,
-        which would let the API list every account in the pool."""
+        which would let the API list every account in the pool.
+
+        ``shown``: for a page that shows only some participants (a confirmation page: one, or
+        none), their ids; the detail then holds only those, and the audit entry concerns only
+        them, so a participant's "who has seen my records" lists no page they were not on."""
         group = led_group(self.records, caller, group_id)
-        audit_read(self.audit, self.clock, caller, group, "group.read")
+        participants = tuple(
+            p for p in group.participants if shown is None or p.participant_id in shown
+        )
+        self.audit.record(
+            new_entry(
+                caller.id,
+                caller.roles,
+                "group.read",
+                self.clock.iso(),
+                group_id=group.group_id,
+                participant_ids=[p.participant_id for p in participants],
+            )
+        )
         return GroupDetail(
             GroupSummary.of(group),
             group.leaders,
-            group.participants,
+            participants,
             group.assignments,
             tuple(self._named(caller, leader) for leader in group.leader_names),
         )

@@ -110,6 +110,26 @@ def lesson_code(module_id: str) -> str:
 
 
 LESSON_CODE = re.compile(r"^[a-z2-7]{8}$")
+
+
+@lru_cache(maxsize=64)
+def topic_code(topic: str) -> str:
+    """The short opaque value of a topic in the library's web address
+    (``/library?topic=<code>``), made the way ``lesson_code`` is, so a shared phone's history
+    does not read "addiction" or "mental-health". A unit test checks the topics never
+    collide."""
+    digest = hashlib.sha256(b"steady-topic:" + topic.encode()).digest()
+    return base64.b32encode(digest[:5]).decode().lower()
+
+
+def topic_of(value: str) -> str | None:
+    """The topic a ``topic`` value in an address names: its code, or its name (an address
+    from before topic codes); ``None`` for anything else."""
+    if value in TOPICS:
+        return value
+    return next((t for t in TOPICS if topic_code(t) == value), None)
+
+
 MAX_QUERY_LENGTH = 100
 
 

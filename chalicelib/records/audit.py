@@ -192,6 +192,11 @@ class AuditRecords(RecordTable):
             participant_pk(participant_id), ACCESS_PREFIX, page_token, limit, newest_first=True
         )
 
+    def participant_page_after(self, at: str, entry_id: str) -> str:
+        """The ``participant_page`` token that goes on after the copy of entry ``entry_id``
+        (written at ``at``): for a page that shows fewer copies than it read."""
+        return str(self.encode_page_token({"SK": {"S": access_sk(at, entry_id)}}))
+
     # -- the admin page token: the day, and the last key read in it -------------------------
 
     @staticmethod

@@ -61,6 +61,7 @@ def blueprint() -> Blueprint:
     web.route("/favicon.ico", access=PUBLIC)(reading_pages.favicon)
     web.route(reading_pages.HOME, access=SIGNED_IN)(reading_pages.home)
     web.route(reading_pages.LIBRARY, access=SIGNED_IN)(reading_pages.library_page)
+    web.route(reading_pages.LIBRARY, method="POST", access=SIGNED_IN)(reading_pages.library_search)
     web.route("/lesson/{code}", access=SIGNED_IN)(reading_pages.lesson_page)
     lesson = "/lesson/{code}"
     web.route(f"{lesson}/complete", method="POST", access=(PARTICIPANTS,))(reading_pages.complete)

@@ -416,7 +416,9 @@ def _hand_out(visit: Visit, handout: Handout) -> Any:
 
 
 def new_password_confirm(visit: Visit) -> Html:
-    detail = services.current().groups.detail(visit.signed_in(), visit.params["group_id"])
+    detail = services.current().groups.detail(
+        visit.signed_in(), visit.params["group_id"], shown=(visit.params["participant_id"],)
+    )
     participant = _participant(detail, visit.params["participant_id"])
     return _confirm(
         visit,
@@ -546,7 +548,8 @@ def remove_leader_confirm(visit: Visit) -> Html:
     """Remove a fellow leader, or stop leading the group yourself, after confirming; never the
     last leader (the use case refuses it too)."""
     caller = visit.signed_in()
-    detail = services.current().groups.detail(caller, visit.params["group_id"])
+    # Shows leaders only: no participant's records are read for it.
+    detail = services.current().groups.detail(caller, visit.params["group_id"], shown=())
     leader = _leader(detail, visit.params["leader_id"])
     if len(detail.leaders) < 2:
         raise last_leader()
@@ -671,7 +674,8 @@ def _confirm(
 
 
 def archive_confirm(visit: Visit) -> Html:
-    detail = services.current().groups.detail(visit.signed_in(), visit.params["group_id"])
+    # Shows the group's name only: no participant's records are read for it.
+    detail = services.current().groups.detail(visit.signed_in(), visit.params["group_id"], shown=())
     return _confirm(
         visit,
         detail,
@@ -697,7 +701,9 @@ def _participant(detail: GroupDetail, participant_id: str) -> Any:
 
 
 def remove_confirm(visit: Visit) -> Html:
-    detail = services.current().groups.detail(visit.signed_in(), visit.params["group_id"])
+    detail = services.current().groups.detail(
+        visit.signed_in(), visit.params["group_id"], shown=(visit.params["participant_id"],)
+    )
     participant = _participant(detail, visit.params["participant_id"])
     return _confirm(
         visit,

@@ -21,11 +21,15 @@ PAGE = "/account/privacy"
 SHARE = "/account/privacy/share"
 
 
-# What an entry's action showed or changed, in the page's words (``privacy_what_<kind>``). A
-# leader opening the group page, the grid or the "needs attention" list saw the same thing: the
-# participant's progress. Anything not named here is "your records".
+# What an entry's action showed or changed, in the page's words (``privacy_what_<kind>``). The
+# group page and the leader's pages that confirm a change show the group's list of
+# participants: a name and the day they joined, not what they did. The grid, the "needs
+# attention" flags (overdue, a missed knowledge check, no activity), the leader's list of
+# groups (counts of who is overdue) and the daily email show progress. Anything not named here
+# is "your records" (tests/unit/test_seen_rows.py checks every action that concerns a
+# participant is named).
 _WHAT = {
-    "group.read": "progress",
+    "group.read": "list",
     "group.overview.read": "progress",
     "group.progress.read": "progress",
     "group.attention.read": "progress",
@@ -36,13 +40,31 @@ _WHAT = {
     "data.export": "download",
     "account.temporary_password": "password",
     "account.password_change": "password_changed",
+    # Changes: what happened, not just "your records".
+    "enrolment.add": "added",
+    "enrolment.remove": "removed",
+    "sharing.history.allow": "history_shown",
+    "sharing.history.revoke": "history_hidden",
+    "assignment.put": "reading",
+    "assignment.delete": "reading",
+    "group.attention.seen": "noted",
+    "account.disable": "account_off",
+    "account.enable": "account_on",
+    "plan.delete": "plan_deleted",
+    "worksheets.delete": "worksheets_deleted",
+    "data.delete": "data_deleted",
 }
+# Kinds a leader sees again and again while moving between the group's pages (one view of the
+# group page reads the list and the "needs attention" flags): a run of them is one row naming
+# each kind seen. Any other kind folds only with its own kind, so a download, a read of shared
+# answers or a change is never lost in a run of looks.
+_LOOKS = ("list", "progress")
 
 
 @dataclass(frozen=True)
 class SeenRow:
     """One line of "who has seen your records": ``times`` entries in a row, on one day, by the
-    same role, in the same group, of the same kind (a leader moving between the group's pages
+    same role, in the same group, of the same kinds (a leader moving between the group's pages
     reads the records once per page, and each read is kept; the page says how many)."""
 
     last: str  # the newest entry's time
@@ -50,27 +72,59 @@ class SeenRow:
     role: str
     group_id: str | None  # two groups may share a name: rows join by id
     group_name: str | None
-    what: str
+    kinds: tuple[str, ...]  # what was seen or changed; more than one only for looks (_LOOKS)
     times: int
+
+
+def _folds(row: SeenRow, kind: str) -> bool:
+    if row.kinds == (kind,):
+        return True
+    return kind in _LOOKS and all(k in _LOOKS for k in row.kinds)
 
 
 def seen_rows(entries: Iterable[AccessEntry], zone: tzinfo) -> list[SeenRow]:
     """``entries`` (newest first) with each run of alike entries as one row."""
     rows: list[SeenRow] = []
     for entry in entries:
-        what = _WHAT.get(entry.action, "records")
+        kind = _WHAT.get(entry.action, "records")
         previous = rows[-1] if rows else None
         if (
             previous is not None
-            and (previous.role, previous.group_id, previous.what)
-            == (entry.role, entry.group_id, what)
+            and (previous.role, previous.group_id) == (entry.role, entry.group_id)
+            and _folds(previous, kind)
             and calendar_day(previous.first, zone) == calendar_day(entry.at, zone)
         ):
-            rows[-1] = replace(previous, first=entry.at, times=previous.times + 1)
+            kinds = (
+                previous.kinds
+                if kind in previous.kinds
+                else tuple(k for k in _LOOKS if k in (*previous.kinds, kind))
+            )
+            rows[-1] = replace(previous, first=entry.at, times=previous.times + 1, kinds=kinds)
         else:
             rows.append(
-                SeenRow(entry.at, entry.at, entry.role, entry.group_id, entry.group_name, what, 1)
+                SeenRow(
+                    entry.at, entry.at, entry.role, entry.group_id, entry.group_name, (kind,), 1
+                )
             )
+    return rows
+
+
+# A page reads up to READ_PER_PAGE entries (one Query) and shows at most ROWS_PER_PAGE rows
+# once alike entries are folded: a leader's few minutes on the group's pages are one row, and
+# what matters (a download, shared answers read, a new password) stays on the first screen
+# instead of behind "Older".
+READ_PER_PAGE = 200
+ROWS_PER_PAGE = 20
+
+
+def rows_on_page(rows: list[SeenRow], more: bool) -> list[SeenRow]:
+    """The rows one page shows: at most ``ROWS_PER_PAGE``; when older entries follow
+    (``more``), the last row read may go on among them, so it is left for the next page
+    (unless it is the only row: a run longer than a whole read is split, as it must be)."""
+    if len(rows) > ROWS_PER_PAGE:
+        return rows[:ROWS_PER_PAGE]
+    if more and len(rows) > 1:
+        return rows[:-1]
     return rows
 
 
@@ -78,15 +132,23 @@ def _page(visit: Visit, lang: str, errors: list[tuple[str, str]], status: int = 
     caller = visit.signed_in()
     svc = services.current()
     try:
-        access = svc.access_log.mine(caller, visit.query.get("page") or None, 25)
+        access = svc.access_log.mine(caller, visit.query.get("page") or None, READ_PER_PAGE)
     except BadRequest:  # a page token that is not ours: start from the newest
-        access = svc.access_log.mine(caller, None, 25)
+        access = svc.access_log.mine(caller, None, READ_PER_PAGE)
+    rows = seen_rows(access.entries, svc.clock.zone)
+    shown = rows_on_page(rows, access.next_page_token is not None)
+    covered = sum(row.times for row in shown)
+    next_page = (
+        access.next_page_token
+        if covered == len(access.entries)
+        else svc.access_log.page_after(access.entries[covered - 1])
+    )
     context: dict[str, Any] = {
         "lang": lang,
         "errors": errors,
         "groups": svc.sharing.my_groups(caller),
-        "entries": seen_rows(access.entries, svc.clock.zone),
-        "next_page": access.next_page_token,
+        "entries": shown,
+        "next_page": next_page,
         "changed": visit.query.get("changed") == "1",
     }
     return Html("privacy.html", context, status=status)

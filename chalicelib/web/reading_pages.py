@@ -26,6 +26,8 @@ from chalicelib.library import (
     TOPICS,
     check_module_id,
     lesson_code,
+    topic_code,
+    topic_of,
 )
 from chalicelib.reading import LibrarySearch, MyAssignment
 from chalicelib.text import ascii_digits
@@ -110,15 +112,36 @@ def home(visit: Visit) -> Any:
 
 
 def library_page(visit: Visit) -> Html:
+    """GET /library[?topic=<code>]: every lesson, or one topic's. Search words never come in
+    the address (a shared phone's history keeps it): the search form posts, and a ``q`` in an
+    old address is not read."""
+    return _library(visit, reading_locale(visit), visit.query.get("topic") or None, "")
+
+
+def library_search(visit: Visit) -> Html | Redirect:
+    """POST /library (q, topic, locale, csrf): the lessons found, shown on this very response,
+    with the words kept in the search box and nowhere in an address. Without words there is
+    nothing to hide: on to the topic's own address (opaque code), which Back and refresh open
+    again without sending the form."""
+    asked = visit.form.get("locale")
+    lang = asked if asked in WORDS else reading_locale(visit)
+    topic = visit.form.get("topic") or None
+    query = visit.form.get("q", "")
+    if not query.strip():
+        known = topic_of(topic) if topic else None
+        address = [f"topic={topic_code(known)}"] if known else []
+        if lang != DEFAULT_LOCALE:
+            address.append(f"locale={lang}")
+        return Redirect(LIBRARY + ("?" + "&".join(address) if address else ""))
+    return _library(visit, lang, topic, query)
+
+
+def _library(visit: Visit, lang: str, topic_value: str | None, query: str) -> Html:
     caller = visit.signed_in()
-    lang = reading_locale(visit)
-    topic = visit.query.get("topic") or None
+    topic = topic_of(topic_value) if topic_value else None
     # A topic the library does not have (an old bookmark, a changed address): every topic,
     # with a word about it, rather than an error about a field the reader never typed.
-    unknown_topic = topic is not None and topic not in TOPICS
-    if unknown_topic:
-        topic = None
-    query = visit.query.get("q", "")
+    unknown_topic = topic_value is not None and topic is None
     errors: list[tuple[str, str]] = []
     try:
         searched = services.current().reading.search(caller, lang, topic, query)
@@ -162,9 +185,9 @@ def library_page(visit: Visit) -> Html:
             "errors": errors,
             "query": query,
             "max_query": MAX_QUERY_LENGTH,
-            "topic": topic or "",
+            "topic": topic_code(topic) if topic else "",
             "unknown_topic": unknown_topic,
-            "topics": [(t, WORDS[lang][f"topic_{t}"]) for t in TOPICS],
+            "topics": [(topic_code(t), WORDS[lang][f"topic_{t}"]) for t in TOPICS],
             "groups": [g for g in groups if g["modules"]],
             "count": len(found),
             "searched": bool(query.strip() or topic),

@@ -204,6 +204,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "/leader/groups/{group_id}/assignments/{assignment_id}/dates": ("due_date", "session_date"),
     "/leader/groups/{group_id}/assignments/{assignment_id}/remove": ("csrf",),
     "/account/privacy/share": ("group_id", "share", "locale"),
+    "/library": ("q", "topic", "locale"),
     "/account/data/delete": ("confirm", "locale"),
     "/account/reminders/contact/delete": ("forget", "locale"),
     "/account/password": ("current_password", "new_password", "confirm_password", "locale"),
@@ -406,6 +407,10 @@ class Steps:
                 },
                 path.replace("{section}", "triggers"),
             )
+        if path == "/library":
+            web = signed_in(self.client, self.participant)
+            form = {"csrf": web.get("/library").csrf(), "q": "breathing"}
+            return web, {**form, "topic": "", "locale": "en"}, path
         if path.startswith("/account/privacy"):
             group_id = self._group_with_participant()[0]
             web = signed_in(self.client, self.participant)

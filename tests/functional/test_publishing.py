@@ -180,7 +180,7 @@ def publish_tracks(publisher, tracks: list[dict]) -> None:  # type: ignore[no-un
 def test_an_image_is_published_inside_the_module_and_shown_on_the_web_page(
     content, publisher, client, participant
 ):
-    from tests.functional.web_client import WebClient
+    from tests.functional.web_client import WebClient, search_library
 
     picture = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
     (content / "stress-management" / "images").mkdir()
@@ -205,8 +205,8 @@ def test_an_image_is_published_inside_the_module_and_shown_on_the_web_page(
     assert f'src="{embedded}"' in page.body
     assert "img-src 'self' data:" in page.headers["content-security-policy"]
     # The library search finds a lesson by what its picture shows, never by the picture's bytes.
-    assert "Lessons found: 1" in browser.get("/library?q=traced").body
-    assert "No lesson matches" in browser.get("/library?q=base64").body
+    assert "Lessons found: 1" in search_library(browser, "traced").body
+    assert "No lesson matches" in search_library(browser, "base64").body
 
 
 def test_the_catalog_carries_the_words_of_each_text_for_the_library_search(

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from chalicelib.library import MAX_QUERY_LENGTH, lesson_code
+from chalicelib.library import MAX_QUERY_LENGTH, lesson_code, topic_code
 from chalicelib.web import render
 from steady_content.tracks import Track
 from tests.conftest import shipped_version
@@ -17,6 +17,7 @@ from tests.functional.web_client import (
     complete_lesson,
     group_with,
     lesson_path,
+    search_library,
     signed_in,
 )
 
@@ -327,13 +328,16 @@ def test_library_lists_every_topic_and_searches_on_the_server(client, published,
             "Asking for what you need",
         ]
     )
-    found = browser.get("/library?q=BREATHING")
+    found = search_library(browser, "BREATHING")
     assert titles_in(found.body) == ["Breathing and grounding"] and "Lessons found: 1" in found.body
     assert 'value="BREATHING"' in found.body  # the search box keeps what was typed
-    topic = browser.get("/library?topic=addiction")
+    code = topic_code("addiction")
+    topic = browser.get(f"/library?topic={code}")
     assert titles_in(topic.body) == ["Cravings and urge surfing"]
-    assert '<option value="addiction" selected>' in topic.body
-    nothing = browser.get("/library?q=zebra")
+    assert f'<option value="{code}" selected>' in topic.body
+    # An address from before topic codes still opens the topic.
+    assert titles_in(browser.get("/library?topic=addiction").body) == titles_in(topic.body)
+    nothing = search_library(browser, "zebra")
     assert titles_in(nothing.body) == [] and "No lesson matches" in nothing.body
 
 
@@ -347,12 +351,12 @@ def test_library_marks_the_lessons_the_participant_completed(client, published, 
     assert "Done" not in cards["Breathing and grounding"]
     # Read in Spanish, an English lesson's title and summary are marked English; its status,
     # like the card, is in Spanish.
-    spanish = signed_in(client, participant, language="es").get("/library?q=traps")
+    spanish = search_library(signed_in(client, participant, language="es"), "traps")
     assert '<span class="status"><span aria-hidden="true">✓</span> Terminado' in spanish.body
 
 
 def test_library_bad_search_comes_back_with_an_error_summary(client, published, participant):
-    page = signed_in(client, participant).get("/library?q=" + "x" * 101)
+    page = search_library(signed_in(client, participant), "x" * 101)
     assert page.status == 400
     summary = page.body.split('class="error-summary"')[1].split("</div>")[0]
     assert 'href="#q"' in summary
@@ -375,9 +379,9 @@ def test_the_search_box_and_the_server_hold_searches_to_one_length(
         r'<input id="q" name="q" type="search" maxlength="(\d+)"', browser.get("/library").body
     )
     assert box is not None and int(box.group(1)) == MAX_QUERY_LENGTH
-    longest = browser.get("/library?q=" + "x" * MAX_QUERY_LENGTH)
+    longest = search_library(browser, "x" * MAX_QUERY_LENGTH)
     assert longest.status == 200 and "error-summary" not in longest.body
-    refused = browser.get("/library?q=" + "x" * (MAX_QUERY_LENGTH + 1))
+    refused = search_library(browser, "x" * (MAX_QUERY_LENGTH + 1))
     assert refused.status == 400
     assert f'<a href="#q">{words.format(n=MAX_QUERY_LENGTH)}</a>' in refused.body
 
@@ -401,10 +405,58 @@ def test_an_unknown_topic_shows_every_topic_with_a_word_about_it(
     assert titles_in(page.body) == titles_in(every.body) and len(titles_in(page.body)) >= 2
     assert " selected" not in page.body.split('id="topic"')[1].split("</select>")[0]
     # With words to search for: searched in every topic.
-    found = browser.get("/library?topic=astrology&q=breathing")
+    found = search_library(browser, "breathing", topic="astrology")
     assert found.status == 200 and notice in found.body
-    assert titles_in(found.body) == titles_in(browser.get("/library?q=breathing").body)
-    assert notice not in every.body and notice not in browser.get("/library?topic=addiction").body
+    assert titles_in(found.body) == titles_in(search_library(browser, "breathing").body)
+    code = topic_code("addiction")
+    assert notice not in every.body and notice not in browser.get(f"/library?topic={code}").body
+
+
+def test_library_addresses_name_no_topic_and_no_search_words(client, published, participant):
+    browser = signed_in(client, participant)
+    page = browser.get("/library")
+    form = page.body.split('role="search"')[0].rsplit("<form", 1)[1]
+    assert 'method="post"' in form and 'action="/library"' in form
+    # Each topic's value in an address is an opaque code, never its name.
+    options = re.findall(r'<option value="([^"]*)"', page.body)
+    assert options[0] == "" and len(options) == 5
+    for value in options[1:]:
+        assert re.fullmatch(r"[a-z2-7]{8}", value), value
+    for topic in ("addiction", "mental-health", "stress-management", "life-skills"):
+        assert topic not in page.body.split('id="topic"')[1].split("</select>")[0]
+
+    # The results are on the response to the form: no redirect carrying the words.
+    code = topic_code("addiction")
+    found = browser.post("/library", {"csrf": page.csrf(), "q": "urge", "topic": code})
+    assert found.status == 200 and found.location == ""
+    assert titles_in(found.body) == ["Cravings and urge surfing"]
+    assert 'value="urge"' in found.body and f'<option value="{code}" selected>' in found.body
+    assert "<title>Library – Steady</title>" in found.body  # the title stays discreet
+    assert "urge" not in " ".join(re.findall(r'href="([^"]*)"', found.body))
+    # Without words: on to the topic's own address, which Back and refresh open again.
+    topic_only = browser.post("/library", {"csrf": page.csrf(), "q": " ", "topic": code})
+    assert (topic_only.status, topic_only.location) == (303, f"/library?topic={code}")
+    everything = browser.post("/library", {"csrf": page.csrf(), "q": "", "topic": ""})
+    assert (everything.status, everything.location) == (303, "/library")
+    # Words in an address (an old bookmark) are not read, and the box stays empty.
+    old = browser.get("/library?q=urge")
+    assert 'value="urge"' not in old.body and len(titles_in(old.body)) > 1
+
+
+def test_a_library_search_needs_the_forms_token(client, published, participant):
+    browser = signed_in(client, participant)
+    assert browser.post("/library", {"csrf": "forged", "q": "urge"}).status == 403
+
+
+def test_a_library_search_in_spanish_stays_in_spanish(client, published, participant):
+    browser = signed_in(client, participant, language="es")
+    page = browser.get("/library")
+    assert '<input type="hidden" name="locale" value="es">' in page.body
+    found = browser.post("/library", {"csrf": page.csrf(), "q": "respiración", "locale": "es"})
+    assert found.status == 200 and '<html lang="es">' in found.body
+    code = topic_code("stress-management")
+    topic = browser.post("/library", {"csrf": page.csrf(), "q": "", "topic": code, "locale": "es"})
+    assert topic.location == f"/library?topic={code}&locale=es"
 
 
 FOUND_IN_TEXT = '<p class="meta">Found in the lesson text</p>'
@@ -421,16 +473,16 @@ def only_in_the_text(client, participant, module_id: str, word: str) -> None:  #
 def test_a_word_only_in_a_lessons_text_finds_it_and_says_so(client, published, participant):
     only_in_the_text(client, participant, "breathing-and-grounding", "heartbeat")
     browser = signed_in(client, participant)
-    found = browser.get("/library?q=HEARTBEAT")
+    found = search_library(browser, "HEARTBEAT")
     assert found.status == 200
     assert titles_in(found.body) == ["Breathing and grounding"]
     assert "Lessons found: 1" in found.body and FOUND_IN_TEXT in found.body
     # Every word must appear, in the title or the text.
-    both = browser.get("/library?q=grounding+heartbeat")
+    both = search_library(browser, "grounding heartbeat")
     assert titles_in(both.body) == ["Breathing and grounding"] and FOUND_IN_TEXT in both.body
-    assert titles_in(browser.get("/library?q=heartbeat+zebra").body) == []
+    assert titles_in(search_library(browser, "heartbeat zebra").body) == []
     # Found by its title: nothing to explain.
-    titled = browser.get("/library?q=grounding")
+    titled = search_library(browser, "grounding")
     assert titles_in(titled.body) == ["Breathing and grounding"]
     assert FOUND_IN_TEXT not in titled.body
 
@@ -448,13 +500,13 @@ def test_a_catalog_published_before_the_text_words_still_searches_until_republis
         del m[TEXT_WORDS]  # as the publisher wrote it before
     s3.put_object(Bucket=stack.content_bucket, Key=key, Body=json.dumps(catalog).encode())
     browser = signed_in(client, participant)
-    assert titles_in(browser.get("/library?q=breathing").body) == ["Breathing and grounding"]
-    old = browser.get("/library?q=heartbeat")
+    assert titles_in(search_library(browser, "breathing").body) == ["Breathing and grounding"]
+    old = search_library(browser, "heartbeat")
     assert old.status == 200 and "No lesson matches" in old.body
     # The next publishing run, with nothing new, writes the words of what is published.
     assert publisher.publish(published).ok
     library_clock.advance(POINTER_TTL_SECONDS)
-    assert titles_in(browser.get("/library?q=heartbeat").body) == ["Breathing and grounding"]
+    assert titles_in(search_library(browser, "heartbeat").body) == ["Breathing and grounding"]
 
 
 # -- lesson addresses ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 from chalicelib.library import lesson_code
 from steady_content import lockfile, pipeline
 from tests.conftest import CONTENT, as_first_version, shipped_version
-from tests.functional.web_client import WebClient
+from tests.functional.web_client import WebClient, search_library
 
 MODULE = "cravings-and-urge-surfing"
 LESSON = f"/lesson/{lesson_code(MODULE)}"
@@ -248,21 +248,21 @@ def test_the_library_search_reads_each_lesson_in_the_language_it_is_listed_in(
         client.http.get(f"/modules/{MODULE}?locale=es", headers=participant.headers).body
     )["title"]
 
-    found = spanish.get("/library?q=ABURRIMIENTO")
+    found = search_library(spanish, "ABURRIMIENTO")
     assert f'<a href="{LESSON}?locale=es">{spanish_title}</a>' in found.body
     assert "Lecciones encontradas: 1" in found.body
     assert '<p class="meta">Aparece en el texto de la lección</p>' in found.body
-    assert f'<a href="{LESSON}?locale=es">' in spanish.get("/library?q=atencion").body
+    assert f'<a href="{LESSON}?locale=es">' in search_library(spanish, "atencion").body
     # The Spanish lesson is searched in Spanish, not in the English it was translated from ...
-    assert "Ninguna lección coincide" in spanish.get("/library?q=bottle").body
+    assert "Ninguna lección coincide" in search_library(spanish, "bottle").body
     # ... and a lesson listed in English (no translation) in its English text.
-    fallback = spanish.get("/library?q=fortune")
+    fallback = search_library(spanish, "fortune")
     untranslated = f"/lesson/{lesson_code('thinking-traps')}"
     assert f'<a href="{untranslated}" lang="en">Thinking traps</a>' in fallback.body
     english = WebClient(client)
     assert english.sign_in(participant.username).status == 303
-    assert f'<a href="{LESSON}">' in english.get("/library?q=bottle").body
-    assert "No lesson matches" in english.get("/library?q=aburrimiento").body
+    assert f'<a href="{LESSON}">' in search_library(english, "bottle").body
+    assert "No lesson matches" in search_library(english, "aburrimiento").body
 
 
 def test_a_spanish_browser_signs_in_in_spanish(client, published, leader):

@@ -97,7 +97,9 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("GET", "/exit"): PageRow("/exit", expect=(303, 303, 303, 303)),
     ("GET", "/favicon.ico"): PageRow("/favicon.ico", expect=(204, 204, 204, 204)),
     ("GET", "/"): PageRow("/"),
-    ("GET", "/library"): PageRow("/library?q=sleep"),
+    ("GET", "/library"): PageRow("/library?topic=addiction"),
+    # The search posts (its words stay out of the address): the lessons found, on this page.
+    ("POST", "/library"): PageRow("/library", {"q": "sleep"}),
     ("GET", "/lesson/{code}"): PageRow(f"/lesson/{lesson_code('thinking-traps')}"),
     ("POST", "/lesson/{code}/complete"): PageRow(
         f"/lesson/{lesson_code('thinking-traps')}/complete",

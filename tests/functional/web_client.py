@@ -247,3 +247,10 @@ def _set_cookies(headers: dict) -> list[str]:
                 return value
             return [value]
     return []
+
+
+def search_library(browser: WebClient, words: str, topic: str = "") -> Page:
+    """Search the library as its form does: a post (the words never go into an address), with
+    the CSRF token of the library page; ``topic``: an option's value (a topic code) or ''."""
+    token = browser.get("/library").csrf()
+    return browser.post("/library", {"csrf": token, "q": words, "topic": topic})

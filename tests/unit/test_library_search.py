@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -187,3 +188,14 @@ def test_the_topic_filter_and_the_limits_hold() -> None:
     with pytest.raises(BadRequest) as long:
         shelf.search(query="x" * (MAX_QUERY_LENGTH + 1))
     assert long.value.code == "query_too_long"
+
+
+def test_topic_codes_are_opaque_distinct_and_old_names_still_work() -> None:
+    from chalicelib.library import TOPICS, topic_code, topic_of
+
+    codes = [topic_code(t) for t in TOPICS]
+    assert len(set(codes)) == len(TOPICS)
+    for topic, code in zip(TOPICS, codes, strict=True):
+        assert re.fullmatch(r"[a-z2-7]{8}", code)
+        assert topic_of(code) == topic and topic_of(topic) == topic  # an old address
+    assert topic_of("astrology") is None and topic_of("") is None

@@ -1,12 +1,14 @@
 """Who has seen your records: alike entries in a row are one line, never across a day of the
-program's calendar, a role, a group or a kind of record."""
+program's calendar, a role, a group or a kind of record (the group's list and progress, seen
+together while a leader moves between the group's pages, are one line naming both)."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
 from chalicelib.access_log import AccessEntry
-from chalicelib.web.privacy_pages import seen_rows
+from chalicelib.web.privacy_pages import ROWS_PER_PAGE, rows_on_page, seen_rows
+from chalicelib.web.words import WORDS
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -20,15 +22,31 @@ def entry(
 def test_a_run_of_alike_entries_is_one_row_from_the_oldest_to_the_newest() -> None:
     rows = seen_rows(
         [
-            entry("2026-11-27T03:40:00Z"),
-            entry("2026-11-27T03:20:00Z", "group.progress.read"),  # the same: their progress
-            entry("2026-11-27T03:10:00Z"),
+            entry("2026-11-27T03:40:00Z", "group.progress.read"),
+            entry("2026-11-27T03:20:00Z", "group.attention.read"),  # the same: their progress
+            entry("2026-11-27T03:10:00Z", "group.progress.read"),
         ],
         NEW_YORK,
     )
-    assert [(r.last, r.first, r.times, r.what) for r in rows] == [
-        ("2026-11-27T03:40:00Z", "2026-11-27T03:10:00Z", 3, "progress")
+    assert [(r.last, r.first, r.times, r.kinds) for r in rows] == [
+        ("2026-11-27T03:40:00Z", "2026-11-27T03:10:00Z", 3, ("progress",))
     ]
+
+
+def test_the_group_page_shows_the_list_not_progress_and_a_run_of_views_names_both() -> None:
+    # One view of the group page reads the list (names, joined) and the attention flags.
+    rows = seen_rows(
+        [
+            entry("2026-11-27T03:41:00Z", "group.attention.read"),
+            entry("2026-11-27T03:41:00Z", "group.read"),
+            entry("2026-11-27T03:40:00Z", "group.attention.read"),
+            entry("2026-11-27T03:40:00Z", "group.read"),
+            entry("2026-11-27T03:30:00Z", "group.read"),  # a confirmation page: the list only
+        ],
+        NEW_YORK,
+    )
+    assert [(r.kinds, r.times) for r in rows] == [(("list", "progress"), 5)]
+    assert seen_rows([entry("2026-11-27T03:30:00Z", "group.read")], NEW_YORK)[0].kinds == ("list",)
 
 
 def test_a_row_never_spans_two_program_days_roles_groups_or_kinds() -> None:
@@ -44,7 +62,7 @@ def test_a_row_never_spans_two_program_days_roles_groups_or_kinds() -> None:
         NEW_YORK,
     )
     assert [r.times for r in rows] == [1, 1, 1, 1, 1, 1]
-    assert [r.what for r in rows][-2:] == ["download", "records"]
+    assert [r.kinds for r in rows][-2:] == [("download",), ("reading",)]
 
 
 def test_alike_entries_apart_are_apart() -> None:
@@ -56,10 +74,29 @@ def test_alike_entries_apart_are_apart() -> None:
         ],
         NEW_YORK,
     )
-    assert [(r.what, r.times) for r in rows] == [
-        ("progress", 1),
-        ("worksheets", 1),
-        ("progress", 1),
+    assert [(r.kinds, r.times) for r in rows] == [
+        (("list",), 1),
+        (("worksheets",), 1),
+        (("list",), 1),
+    ]
+
+
+def test_a_download_or_a_read_of_shared_answers_never_folds_into_looks() -> None:
+    rows = seen_rows(
+        [
+            entry("2026-11-27T03:40:00Z"),
+            entry("2026-11-27T03:39:00Z", "group.progress.export"),
+            entry("2026-11-27T03:38:00Z", "worksheets.before_session"),
+            entry("2026-11-27T03:37:00Z", "worksheets.before_session"),
+            entry("2026-11-27T03:36:00Z", "group.progress.read"),
+        ],
+        NEW_YORK,
+    )
+    assert [(r.kinds, r.times) for r in rows] == [
+        (("list",), 1),
+        (("download",), 1),
+        (("worksheets",), 2),
+        (("progress",), 1),
     ]
 
 
@@ -76,4 +113,50 @@ def test_two_groups_of_the_same_name_are_two_rows() -> None:
 
 def test_a_new_temporary_password_says_so() -> None:
     rows = seen_rows([entry("2026-11-27T03:40:00Z", "account.temporary_password")], NEW_YORK)
-    assert rows[0].what == "password"
+    assert rows[0].kinds == ("password",)
+
+
+def test_a_page_shows_a_screenful_of_rows_and_leaves_a_run_that_may_go_on_for_the_next() -> None:
+    many = [entry(f"2026-11-27T03:{m:02d}:00Z", group=f"g{m}") for m in range(30)]
+    rows = seen_rows(many, NEW_YORK)
+    assert len(rows_on_page(rows, more=False)) == ROWS_PER_PAGE
+    few = rows[:3]
+    assert rows_on_page(few, more=False) == few
+    assert rows_on_page(few, more=True) == few[:2]  # the last may go on among older entries
+    assert rows_on_page(few[:1], more=True) == few[:1]  # but a page is never empty
+
+
+# Every action whose audit entry is copied to a participant ("who has seen my records"):
+# grep chalicelib for new_entry( and audit_read( with participant_ids.
+CONCERNING_A_PARTICIPANT = (
+    "group.read",
+    "group.overview.read",
+    "group.progress.read",
+    "group.progress.export",
+    "group.attention.read",
+    "group.attention.seen",
+    "digest.sent",
+    "worksheets.before_session",
+    "worksheets.export",
+    "worksheets.delete",
+    "data.export",
+    "data.delete",
+    "plan.delete",
+    "account.temporary_password",
+    "account.disable",
+    "account.enable",
+    "enrolment.add",
+    "enrolment.remove",
+    "sharing.history.allow",
+    "sharing.history.revoke",
+    "assignment.put",
+    "assignment.delete",
+)
+
+
+def test_every_entry_about_a_participant_says_what_happened_in_both_languages() -> None:
+    for action in CONCERNING_A_PARTICIPANT:
+        (row,) = seen_rows([entry("2026-11-27T03:40:00Z", action)], NEW_YORK)
+        assert row.kinds != ("records",), action
+        for lang in ("en", "es"):
+            assert WORDS[lang]["privacy_what_" + "_".join(row.kinds)], (action, lang)

@@ -274,3 +274,49 @@ def test_the_usernames_step_fills_older_records_once_and_never_overwrites(
     )
     assert upgrade.main(["names"], environ) == 2
     assert "usernames" in capsys.readouterr().err
+
+
+def test_a_page_of_accounts_cognito_cannot_give_is_counted_and_the_step_exits_1(
+    client, group_id, leader, participant, other_participant, service, stack, capsys, monkeypatch
+):
+    """Cognito failing while the step pages through a role's accounts stops that listing, not
+    the step: what was listed is done, the line says the rest were not listed (no names), the
+    next listing goes on, and it exits 1 (both steps)."""
+    for who in (participant, other_participant):
+        enrol(client, group_id, leader, who)
+        as_before_usernames_were_kept(service, group_id, participant_sk(who.id))
+    as_before_usernames_were_kept(service, group_id, leader_sk(leader.id))
+    list_role = service.accounts.list_role
+
+    def one_page_then_unavailable(role: str, page_token: str | None = None):  # type: ignore[no-untyped-def]
+        if role != "participants":
+            return list_role(role, page_token)
+        if page_token is None:
+            accounts, _ = list_role(role)
+            return [a for a in accounts if a.id == participant.id], "next-page"
+        raise ServiceUnavailable("Accounts are unavailable right now. Try again shortly.")
+
+    monkeypatch.setattr(service.accounts, "list_role", one_page_then_unavailable)
+    environ = {
+        "AWS_REGION": REGION,
+        "STEADY_RECORDS_TABLE": stack.records_table,
+        "STEADY_USER_POOL_ID": stack.user_pool_id,
+    }
+    assert upgrade.main(["usernames"], environ) == 1
+    out = capsys.readouterr().out
+    assert (
+        "usernames: 1 participants, 1 enrolments filled, 0 not done, "
+        "the rest not listed (Cognito unavailable)"
+    ) in out
+    assert "usernames: 1 group leaders, 1 leader items filled, 0 not done\n" in out
+    for name in ("participant-one", "participant-two", participant.id, other_participant.id):
+        assert name not in out
+    assert item(service, group_id, participant_sk(participant.id))["username"] == "participant-one"
+    assert "username" not in item(service, group_id, participant_sk(other_participant.id))
+    assert item(service, group_id, leader_sk(leader.id))["username"] == "leader-one"
+
+    assert upgrade.main(["saved-worksheets"], environ) == 1
+    assert (
+        "saved-worksheets: 1 participants, 0 worksheets, 0 not done, "
+        "the rest not listed (Cognito unavailable)"
+    ) in capsys.readouterr().out

@@ -30,6 +30,17 @@ GIVE_CALLS = [
 ]
 
 
+# What a group leader's page says to that refusal (words.py), by the group's state.
+NOT_RECORDED_ACTIVE = (
+    "Steady doesn't have this participant's username on record yet. Enrol them again with "
+    "their username (it keeps their progress), or ask your administrator."
+)
+NOT_RECORDED_ARCHIVED = (
+    "Steady doesn't have this participant's username on record yet, so it can't give them a "
+    "new temporary password. Ask your administrator."
+)
+
+
 def call(client, method: str, path: str, account: Account, body=None):  # type: ignore[no-untyped-def]
     response = getattr(client.http, method.lower())(
         path, headers=account.headers, body=json.dumps(body) if body is not None else None
@@ -163,6 +174,7 @@ def test_an_older_enrolment_without_a_username_is_refused_until_it_has_one(
     path = f"/groups/{group_id}/participants/{participant.id}/temporary-password"
     status, body = call(client, "POST", path, leader)
     assert (status, body["error"]["code"]) == (409, "username_not_recorded")
+    assert "enrol them again with their username" in body["error"]["message"]
     assert "usernames upgrade step" in body["error"]["message"]
     assert cognito_ops(cognito_calls) == []
     assert audited(service, "account.temporary_password") == 0
@@ -177,7 +189,23 @@ def test_an_older_enrolment_without_a_username_is_refused_until_it_has_one(
     )
     assert refused.status == 409
     [(field, text)] = error_summary(refused)
-    assert field == "participants" and "not have this participant's username" in unescape(text)
+    # In a counsellor's words, not the operator's.
+    assert (field, unescape(text)) == ("participants", NOT_RECORDED_ACTIVE)
+
+    # An archived group takes no enrolments: neither the API nor the page says to enrol again.
+    assert call(client, "PATCH", f"/groups/{group_id}", leader, {"archived": True})[0] == 200
+    status, body = call(client, "POST", path, leader)
+    assert (status, body["error"]["code"]) == (409, "username_not_recorded")
+    assert "usernames upgrade step" in body["error"]["message"]
+    assert "enrol them again" not in body["error"]["message"]
+    refused = browser.post(
+        f"{page}/participants/{participant.id}/temporary-password",
+        {"csrf": browser.get(page).csrf()},
+    )
+    assert refused.status == 409
+    [(field, text)] = error_summary(refused)
+    assert (field, unescape(text)) == ("participants", NOT_RECORDED_ARCHIVED)
+    assert call(client, "PATCH", f"/groups/{group_id}", leader, {"archived": False})[0] == 200
 
     # Once the upgrade step has run, it is given.
     assert upgrade.member_usernames(

@@ -1,6 +1,6 @@
 """Usernames kept with group records: the API is not granted Cognito's ListUsers (a lookup by
-account id that would let it list every account in the pool, emails included), so an
-enrolment keeps the participant's username and a leader item the leader's
+account id; see ``chalicelib.accounts``), so an enrolment keeps the participant's username and
+a leader item the leader's
 (``records/groups.py``), and ``python -m chalicelib.upgrade usernames`` fills in the ones written
 before that."""
 

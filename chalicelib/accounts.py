@@ -8,9 +8,15 @@ nothing else in ``chalicelib`` calls Cognito. Cognito's errors become ``chalicel
 here, except the challenge answers and a password change, whose codes web sign-in tells apart
 (``ChallengeRefused``, ``PasswordRefused``).
 
-There is no lookup of a username by account id: that is ListUsers, which lets its caller list
-every account in the pool, emails included, so the API is not granted it. Group records keep
-the usernames of a group's leaders and participants instead (``records/groups.py``).
+There is no lookup of a username by account id (that was ListUsers, filtered on ``sub``): group
+records keep the usernames of a group's leaders and participants instead
+(``records/groups.py``), so the API is no longer granted ListUsers, which nothing calls now.
+It keeps ListUsersInGroup for an admin's lists of leader and author accounts (``list_role``),
+and the digest function has it to find the leaders to email (``every_in_role``; the
+operator's upgrade steps use it too, with their own credentials). ListUsersInGroup lists
+every account of a role, emails included, participants' too: IAM cannot limit it to some
+groups, so only this code (``administration`` asks for leaders and authors) keeps
+participants out of those lists.
 
 The display name a leader types is never stored in Cognito (see ``chalicelib.groups``); only
 the username, an optional email for the invitation, and the role group.

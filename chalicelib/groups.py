@@ -192,8 +192,8 @@ class Groups:
         """Leaders (with their usernames), participants and assignments of a group ``caller``
         leads (audit-logged). A leader added before usernames were kept with them has none
         (``""``) until the upgrade step fills it in (``chalicelib.upgrade``); the caller's own
-        comes with their sign-in. No Cognito call: a lookup by account id needs ListUsers,
-        which would let the API list every account in the pool.
+        comes with their sign-in. No Cognito call: a lookup by account id would need ListUsers,
+        which the API is not granted (``chalicelib.accounts``).
 
         ``shown``: for a page that shows only some participants (a confirmation page: one, or
         none), their ids; the detail then holds only those, and the audit entry concerns only

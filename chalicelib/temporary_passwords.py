@@ -45,17 +45,25 @@ class NewTemporaryPassword:
         }
 
 
-def username_not_recorded() -> Conflict:
+class UsernameNotRecorded(Conflict):
     """The refusal for an enrolment written before usernames were kept with enrolments and not
-    filled in since (by ``python -m chalicelib.upgrade usernames``, or by enrolling them again).
-    No lookup by account id instead: that needs Cognito's ListUsers, which would let the API
-    list every account in the pool, emails included."""
-    return Conflict(
-        "Steady does not have this participant's username on record yet: ask an administrator "
-        "to run the usernames upgrade step. In an active group, enrolling them again with their "
-        "username also records it (nothing else changes).",
-        code="username_not_recorded",
-    )
+    filled in since: by ``python -m chalicelib.upgrade usernames``, or by enrolling them again,
+    which an archived group does not take (``group_archived``: the message says only the way
+    that works, and a group leader's page uses its own words for it). No lookup by account id
+    instead: the API is not granted ListUsers (``chalicelib.accounts``)."""
+
+    code = "username_not_recorded"
+
+    def __init__(self, group_archived: bool) -> None:
+        way = (
+            "ask an administrator to run the usernames upgrade step (an archived group takes "
+            "no enrolments, which would also record it)."
+            if group_archived
+            else "enrol them again with their username (it records the username and changes "
+            "nothing else), or ask an administrator to run the usernames upgrade step."
+        )
+        super().__init__(f"Steady does not have this participant's username on record yet: {way}")
+        self.group_archived = group_archived
 
 
 @dataclass
@@ -71,8 +79,8 @@ class TemporaryPasswords:
         """A new temporary password for a participant in a group ``caller`` leads (archived
         too: its participants keep signing in for a while). The account is the one whose username
         their enrolment keeps (AdminGetUser, no lookup by account id). ``NotFound`` for someone
-        not in the group or an account that no longer exists; ``Conflict``
-        (``username_not_recorded``) for an enrolment from before usernames were kept with it;
+        not in the group or an account that no longer exists; ``UsernameNotRecorded`` (409
+        ``username_not_recorded``) for an enrolment from before usernames were kept with it;
         ``BadRequest`` (``not_a_participant``) for an account with another role than
         participant."""
         group = led_group(self.records, caller, group_id)
@@ -80,7 +88,7 @@ class TemporaryPasswords:
         if member is None:
             raise NotFound("That participant is not in this group.", code="participant_not_found")
         if not member.username:
-            raise username_not_recorded()
+            raise UsernameNotRecorded(group.archived)
         account = self.accounts.find(member.username)
         if account.id != member.participant_id:
             # Deleted, and the username since given to someone else: not theirs to reset.

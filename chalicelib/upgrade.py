@@ -25,13 +25,17 @@ enrolment or leader removed meanwhile is never brought back (``GroupRecords.fill
 A group leader no longer in Cognito's ``leaders`` group is not reached (their items keep none).
 
 In both, an account it cannot do now (busy, or DynamoDB unavailable) is counted and the rest go
-on; run it again for them. It prints counts only, never ids or usernames."""
+on; a page of accounts Cognito cannot give now ends that listing (``Listing``): the accounts
+listed before it are done and counted, the line says the rest were not listed, and the next
+listing goes on. Either way it exits 1: run it again for them. It prints counts only, never ids
+or usernames."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from chalicelib.accounts import Account
 from chalicelib.errors import Conflict, ServiceUnavailable
@@ -42,6 +46,27 @@ from chalicelib.records.worksheets import WorksheetRecords
 REQUIRED = ("AWS_REGION", "STEADY_RECORDS_TABLE", "STEADY_USER_POOL_ID")
 STEPS = ("saved-worksheets", "usernames")
 USAGE = f"usage: python -m chalicelib.upgrade {{{','.join(STEPS)}}}"
+NOT_LISTED = ", the rest not listed (Cognito unavailable)"
+
+
+@dataclass
+class Listing:
+    """The accounts of a role, page after page (``Accounts.every_in_role``). A page Cognito
+    cannot give now (``ServiceUnavailable``) ends the listing, not the step: ``stopped`` says
+    so, and the step reports it and exits 1."""
+
+    accounts: Iterable[Account]
+    stopped: bool = False
+
+    def __iter__(self) -> Iterator[Account]:
+        try:
+            yield from self.accounts
+        except ServiceUnavailable:
+            self.stopped = True
+
+    def note(self) -> str:
+        """What the step's line adds when the listing stopped early."""
+        return NOT_LISTED if self.stopped else ""
 
 
 def saved_worksheets(
@@ -106,22 +131,29 @@ def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -
     svc = services.current()
     if args == ["usernames"]:
         records = svc.group_records
-        done, enrolments, failed = member_usernames(
-            records, svc.accounts.every_in_role(PARTICIPANTS)
-        )
-        print(f"usernames: {done} participants, {enrolments} enrolments filled, {failed} not done")
-        leaders, items, leaders_failed = leader_usernames(
-            records, svc.accounts.every_in_role(LEADERS)
-        )
+        participants = Listing(svc.accounts.every_in_role(PARTICIPANTS))
+        done, enrolments, failed = member_usernames(records, participants)
         print(
-            f"usernames: {leaders} group leaders, {items} leader items filled, "
-            f"{leaders_failed} not done"
+            f"usernames: {done} participants, {enrolments} enrolments filled, {failed} not done"
+            f"{participants.note()}"
         )
-        return 1 if failed or leaders_failed else 0
-    ids = (account.id for account in svc.accounts.every_in_role(PARTICIPANTS))
-    done, worksheets, failed = saved_worksheets(svc.worksheets.records, ids)
-    print(f"saved-worksheets: {done} participants, {worksheets} worksheets, {failed} not done")
-    return 1 if failed else 0
+        leaders = Listing(svc.accounts.every_in_role(LEADERS))
+        leaders_done, items, leaders_failed = leader_usernames(records, leaders)
+        print(
+            f"usernames: {leaders_done} group leaders, {items} leader items filled, "
+            f"{leaders_failed} not done{leaders.note()}"
+        )
+        unfinished = failed or leaders_failed or participants.stopped or leaders.stopped
+        return 1 if unfinished else 0
+    participants = Listing(svc.accounts.every_in_role(PARTICIPANTS))
+    done, worksheets, failed = saved_worksheets(
+        svc.worksheets.records, (account.id for account in participants)
+    )
+    print(
+        f"saved-worksheets: {done} participants, {worksheets} worksheets, {failed} not done"
+        f"{participants.note()}"
+    )
+    return 1 if failed or participants.stopped else 0
 
 
 if __name__ == "__main__":

@@ -9,13 +9,16 @@ What is saved (JSON, under a git-ignored folder):
 
 Restoring recreates users through the API, then sets their ``sub`` and password on moto's
 in-process objects: Cognito never lets a client choose a ``sub``, and every record is keyed
-by it. This module therefore needs moto running in this process (``steady_local.server``).
+by it. Like an upgrade in AWS, it then writes the items a newer release keeps (the
+saved-worksheets item, usernames on enrolments and leader items) where an older snapshot has
+none. This module therefore needs moto running in this process (``steady_local.server``).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import sys
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -115,6 +118,31 @@ def _rebuild_saved_worksheets(dynamodb: Any, stack: Stack, items: list[dict[str,
         records.rebuild_saved(participant_id_of(pk))
 
 
+def _fill_usernames(dynamodb: Any, stack: Stack, users: list[dict[str, Any]]) -> None:
+    """A snapshot may hold enrolments and leader items written before usernames were kept with
+    them, or by an older checkout: fill them in, as the usernames upgrade step does in AWS
+    (``chalicelib.upgrade``), for the snapshot's participants and group leaders. Without it a
+    new temporary password for such a participant is refused (``username_not_recorded``) and
+    such a leader is "username not on record" on the group page."""
+    from chalicelib.accounts import Account
+    from chalicelib.identity import LEADERS, PARTICIPANTS
+    from chalicelib.records.groups import GroupRecords
+    from chalicelib.upgrade import leader_usernames, member_usernames
+
+    def in_role(role: str) -> list[Account]:
+        return [
+            Account(u["sub"], u["username"], frozenset({role}), bool(u.get("enabled", True)))
+            for u in users
+            if role in u["groups"]
+        ]
+
+    records = GroupRecords(dynamodb, stack.records_table)
+    failed = member_usernames(records, in_role(PARTICIPANTS))[2]
+    failed += leader_usernames(records, in_role(LEADERS))[2]
+    if failed:
+        print(f"usernames: {failed} accounts not filled; restart to try again", file=sys.stderr)
+
+
 def restore(clients: Any, stack: Stack, path: Path) -> int:
     """Load a snapshot into a freshly provisioned stack; return how many records it held."""
     if not path.exists():
@@ -150,4 +178,5 @@ def restore(clients: Any, stack: Stack, path: Path) -> int:
         for name, value in (user.get("mfa") or {}).items():
             if name in _MFA_FIELDS:
                 setattr(moto_user, name, value)
+    _fill_usernames(dynamodb, stack, data["users"])
     return len(data["items"])

@@ -40,6 +40,7 @@ from chalicelib.statuses import (
     ModuleStatus,
     WorksheetMark,
 )
+from chalicelib.temporary_passwords import UsernameNotRecorded
 from chalicelib.text import sentence
 from chalicelib.vocabulary import TOPICS
 from chalicelib.web.http import Html, Redirect, Visit
@@ -438,6 +439,10 @@ def new_password(visit: Visit) -> Any:
         given = services.current().temporary_passwords.give(
             caller, visit.params["group_id"], visit.params["participant_id"]
         )
+    except UsernameNotRecorded as error:
+        # The way on depends on the group: an archived one takes no enrolments.
+        key = "error_username_not_recorded" + ("_archived" if error.group_archived else "")
+        return group_view(visit, [FieldError("participants", WORDS["en"][key], error.status)])
     except SteadyError as error:
         if not _refusal(error):
             raise

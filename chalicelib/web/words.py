@@ -867,5 +867,10 @@ WORDS["en"].update(
         "error_invalid_module_id": "Choose a track or a module to assign.",
         "error_invalid_reason": "That could not be marked as seen. Reload the page and try again.",
         "error_invalid_fingerprint": "That could not be marked as seen. Reload the page and try again.",
+        # A new temporary password for someone enrolled before usernames were kept: the way
+        # on, in a counsellor's words (the service's message names the upgrade step for the
+        # operator). Enrolling again records it, but an archived group takes no enrolments.
+        "error_username_not_recorded": "Steady doesn't have this participant's username on record yet. Enrol them again with their username (it keeps their progress), or ask your administrator.",
+        "error_username_not_recorded_archived": "Steady doesn't have this participant's username on record yet, so it can't give them a new temporary password. Ask your administrator.",
     }
 )

@@ -1,6 +1,6 @@
 """Usernames kept with group records: the API is not granted Cognito's ListUsers (a lookup by
-account id that would let it list every account in the pool, emails included), so an
-enrolment keeps the participant's username and a leader item the leader's
+account id; see ``chalicelib.accounts``), so an enrolment keeps the participant's username and
+a leader item the leader's
 (``records/groups.py``), and ``python -m chalicelib.upgrade usernames`` fills in the ones written
 before that."""
 
@@ -28,6 +28,17 @@ GIVE_CALLS = [
     "AdminSetUserPassword",
     "AdminUserGlobalSignOut",
 ]
+
+
+# What a group leader's page says to that refusal (words.py), by the group's state.
+NOT_RECORDED_ACTIVE = (
+    "Steady doesn't have this participant's username on record yet. Enrol them again with "
+    "their username (it keeps their progress), or ask your administrator."
+)
+NOT_RECORDED_ARCHIVED = (
+    "Steady doesn't have this participant's username on record yet, so it can't give them a "
+    "new temporary password. Ask your administrator."
+)
 
 
 def call(client, method: str, path: str, account: Account, body=None):  # type: ignore[no-untyped-def]
@@ -163,6 +174,7 @@ def test_an_older_enrolment_without_a_username_is_refused_until_it_has_one(
     path = f"/groups/{group_id}/participants/{participant.id}/temporary-password"
     status, body = call(client, "POST", path, leader)
     assert (status, body["error"]["code"]) == (409, "username_not_recorded")
+    assert "enrol them again with their username" in body["error"]["message"]
     assert "usernames upgrade step" in body["error"]["message"]
     assert cognito_ops(cognito_calls) == []
     assert audited(service, "account.temporary_password") == 0
@@ -177,7 +189,23 @@ def test_an_older_enrolment_without_a_username_is_refused_until_it_has_one(
     )
     assert refused.status == 409
     [(field, text)] = error_summary(refused)
-    assert field == "participants" and "not have this participant's username" in unescape(text)
+    # In a counsellor's words, not the operator's.
+    assert (field, unescape(text)) == ("participants", NOT_RECORDED_ACTIVE)
+
+    # An archived group takes no enrolments: neither the API nor the page says to enrol again.
+    assert call(client, "PATCH", f"/groups/{group_id}", leader, {"archived": True})[0] == 200
+    status, body = call(client, "POST", path, leader)
+    assert (status, body["error"]["code"]) == (409, "username_not_recorded")
+    assert "usernames upgrade step" in body["error"]["message"]
+    assert "enrol them again" not in body["error"]["message"]
+    refused = browser.post(
+        f"{page}/participants/{participant.id}/temporary-password",
+        {"csrf": browser.get(page).csrf()},
+    )
+    assert refused.status == 409
+    [(field, text)] = error_summary(refused)
+    assert (field, unescape(text)) == ("participants", NOT_RECORDED_ARCHIVED)
+    assert call(client, "PATCH", f"/groups/{group_id}", leader, {"archived": False})[0] == 200
 
     # Once the upgrade step has run, it is given.
     assert upgrade.member_usernames(
@@ -274,3 +302,49 @@ def test_the_usernames_step_fills_older_records_once_and_never_overwrites(
     )
     assert upgrade.main(["names"], environ) == 2
     assert "usernames" in capsys.readouterr().err
+
+
+def test_a_page_of_accounts_cognito_cannot_give_is_counted_and_the_step_exits_1(
+    client, group_id, leader, participant, other_participant, service, stack, capsys, monkeypatch
+):
+    """Cognito failing while the step pages through a role's accounts stops that listing, not
+    the step: what was listed is done, the line says the rest were not listed (no names), the
+    next listing goes on, and it exits 1 (both steps)."""
+    for who in (participant, other_participant):
+        enrol(client, group_id, leader, who)
+        as_before_usernames_were_kept(service, group_id, participant_sk(who.id))
+    as_before_usernames_were_kept(service, group_id, leader_sk(leader.id))
+    list_role = service.accounts.list_role
+
+    def one_page_then_unavailable(role: str, page_token: str | None = None):  # type: ignore[no-untyped-def]
+        if role != "participants":
+            return list_role(role, page_token)
+        if page_token is None:
+            accounts, _ = list_role(role)
+            return [a for a in accounts if a.id == participant.id], "next-page"
+        raise ServiceUnavailable("Accounts are unavailable right now. Try again shortly.")
+
+    monkeypatch.setattr(service.accounts, "list_role", one_page_then_unavailable)
+    environ = {
+        "AWS_REGION": REGION,
+        "STEADY_RECORDS_TABLE": stack.records_table,
+        "STEADY_USER_POOL_ID": stack.user_pool_id,
+    }
+    assert upgrade.main(["usernames"], environ) == 1
+    out = capsys.readouterr().out
+    assert (
+        "usernames: 1 participants, 1 enrolments filled, 0 not done, "
+        "the rest not listed (Cognito unavailable)"
+    ) in out
+    assert "usernames: 1 group leaders, 1 leader items filled, 0 not done\n" in out
+    for name in ("participant-one", "participant-two", participant.id, other_participant.id):
+        assert name not in out
+    assert item(service, group_id, participant_sk(participant.id))["username"] == "participant-one"
+    assert "username" not in item(service, group_id, participant_sk(other_participant.id))
+    assert item(service, group_id, leader_sk(leader.id))["username"] == "leader-one"
+
+    assert upgrade.main(["saved-worksheets"], environ) == 1
+    assert (
+        "saved-worksheets: 1 participants, 0 worksheets, 0 not done, "
+        "the rest not listed (Cognito unavailable)"
+    ) in capsys.readouterr().out

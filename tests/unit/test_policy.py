@@ -45,7 +45,7 @@ EXPECTED_ACTIONS = {
         "cognito-idp:AdminAddUserToGroup",
         "cognito-idp:AdminDisableUser",
         "cognito-idp:AdminEnableUser",
-        "cognito-idp:ListUsersInGroup",  # never ListUsers: see test_no_role_may_list_every_account
+        "cognito-idp:ListUsersInGroup",  # never ListUsers: see test_no_role_may_look_accounts_up_by_id
         "cognito-idp:AdminSetUserPassword",  # a new temporary password (not permanent)
         "cognito-idp:AdminSetUserMFAPreference",
         "cognito-idp:AdminUserGlobalSignOut",
@@ -211,9 +211,10 @@ def test_chalice_policy_files_have_no_wildcards_and_are_generated(stage: str) ->
     )
 
 
-def test_no_role_may_list_every_account(packaged: dict) -> None:
-    """Cognito's ListUsers lists every account in the pool, emails included: no function is
-    granted it (group records keep the usernames the API shows: ``records/groups.py``)."""
+def test_no_role_may_look_accounts_up_by_id(packaged: dict) -> None:
+    """No function is granted Cognito's ListUsers, the lookup of an account by id: group records
+    keep the usernames the API needs (``records/groups.py``). ListUsersInGroup stays where
+    ``EXPECTED_ACTIONS`` says (an admin's account lists, the digest's leaders)."""
     granted = {a for _, s in _grants(packaged) for a in _strings(s["Action"])}
     assert "cognito-idp:ListUsers" not in granted
     for stage in STAGES:

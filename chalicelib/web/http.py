@@ -169,6 +169,12 @@ def parse_cookies(header: str | None) -> dict[str, str]:
     return cookies
 
 
+# Password boxes: their text is a secret, never altered (``text.as_typed`` is not applied); a
+# pasted tab in one is refused like any control character, not turned into a space the person
+# would not know their password holds.
+SECRET_FIELDS = frozenset({"password", "current_password", "new_password", "confirm_password"})
+
+
 def parse_form(
     raw: bytes | None,
     max_bytes: int = MAX_FORM_BYTES,
@@ -190,7 +196,9 @@ def parse_form(
     except (UnicodeDecodeError, ValueError):
         raise BadRequest("That form could not be read.") from None
     form = {
-        name: text.as_typed(
+        name: values[0]
+        if name in SECRET_FIELDS
+        else text.as_typed(
             values[0], multiline is not None and multiline.fullmatch(name) is not None
         )
         for name, values in fields.items()

@@ -192,3 +192,19 @@ def test_the_web_refuses_a_control_character_in_a_hidden_field(client, published
     # A hidden field nobody types in: named as something the form sent (http.RefusedText).
     assert page.status == 400
     assert "Something sent with this form has a character that cannot be saved." in page.body
+
+
+def test_a_password_box_is_never_altered_a_pasted_tab_is_refused(client, participant):
+    # A secret is not rewritten: "pass<TAB>word" turned into "pass word" would sign in with a
+    # password the person does not know they have. It is refused, as before.
+    browser = WebClient(client)
+    page = browser.post(
+        "/sign-in",
+        {
+            "csrf": browser.get("/sign-in").csrf(),
+            "username": participant.username,
+            "password": "Correct-horse-42\t",
+        },
+    )
+    assert page.status == 400
+    assert "Password: has a character that cannot be saved." in page.body

@@ -229,23 +229,26 @@ def confirm_authenticator(active: Session, caller: Caller, code: str) -> None:
 
 
 # Cognito's refusals of a password change, as the form's errors (the page names the field).
-_WEAK_PASSWORD = BadRequest(
-    "Choose a password of 12 or more characters with upper- and lowercase letters and a number.",
-    code="invalid_password",
-)
-_PASSWORD_REFUSED = {
-    "NotAuthorizedException": BadRequest(
+# Made anew for each refusal: a raised exception keeps its traceback, and so the frames of
+# ``change_password`` with the passwords typed; one kept at module level would hold them on.
+def _weak_password() -> BadRequest:
+    return BadRequest(
+        "Choose a password of 12 or more characters with upper- and lowercase letters and a "
+        "number.",
+        code="invalid_password",
+    )
+
+
+def _password_refused(code: str) -> BadRequest:
+    if code in ("InvalidPasswordException", "InvalidParameterException"):
+        return _weak_password()
+    if code in ("LimitExceededException", "TooManyRequestsException"):
+        return BadRequest(
+            "Too many tries. Wait a few minutes, then try again.", code="too_many_password_tries"
+        )
+    return BadRequest(  # NotAuthorizedException
         "That is not your current password. Type it again.", code="wrong_current_password"
-    ),
-    "InvalidPasswordException": _WEAK_PASSWORD,
-    "InvalidParameterException": _WEAK_PASSWORD,
-    "LimitExceededException": BadRequest(
-        "Too many tries. Wait a few minutes, then try again.", code="too_many_password_tries"
-    ),
-    "TooManyRequestsException": BadRequest(
-        "Too many tries. Wait a few minutes, then try again.", code="too_many_password_tries"
-    ),
-}
+    )
 
 
 def change_password(
@@ -266,12 +269,12 @@ def change_password(
             code="new_password_mismatch",
         )
     if not new_password or len(new_password) > 256:
-        raise _WEAK_PASSWORD
+        raise _weak_password()
     try:
         _accounts().change_password(active.access_token, current[:256], new_password)
     except PasswordRefused as refused:
         logs.event("web_password_change_refused", logging.INFO, cognito_code=refused.code)
-        raise _PASSWORD_REFUSED[refused.code] from None
+        raise _password_refused(refused.code) from None
     svc = services.current()
     svc.audit.record(
         new_entry(

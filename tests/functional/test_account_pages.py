@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import re
+import types
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -536,6 +538,32 @@ def test_a_refused_password_change_in_spanish(client, participant):
     )
     assert done.location == "/account/reminders?done=password_changed&locale=es"
     assert "Su contraseña está cambiada." in web.get(done.location).body
+
+
+def test_a_refused_password_change_leaves_no_typed_password_alive(client, participant):
+    """Each refusal is an exception of its own: one kept at module level and raised again
+    would keep, in its traceback, the frame of the change with the passwords typed in it."""
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders")
+    typed = {"Wrong-horse-42", "Short-pw-1", "Sh0rt-pw"}
+    assert (
+        web.post(
+            "/account/password", password_form(page, "Wrong-horse-42", "New-pass-2026a")
+        ).status
+        == 400
+    )
+    assert (
+        web.post("/account/password", password_form(page, "Short-pw-1", "Sh0rt-pw")).status == 400
+    )
+    gc.collect()
+    held = [
+        name
+        for tb in gc.get_objects()
+        if isinstance(tb, types.TracebackType)
+        for name, value in tb.tb_frame.f_locals.items()
+        if isinstance(value, str) and value in typed
+    ]
+    assert held == []
 
 
 def test_leaders_cannot_post_the_participants_password_form(client, leader):

@@ -275,6 +275,12 @@ def change_password(
     except PasswordRefused as refused:
         logs.event("web_password_change_refused", logging.INFO, cognito_code=refused.code)
         raise _password_refused(refused.code) from None
+    except Unauthenticated:
+        # Cognito refused the session's token (revoked by a sign-out everywhere, or expired):
+        # the session is over, and the page sends them to sign in.
+        records().delete(active.session_id)
+        logs.event("web_password_change_signed_out", logging.INFO, caller=caller.id)
+        raise
     svc = services.current()
     svc.audit.record(
         new_entry(

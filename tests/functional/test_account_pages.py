@@ -9,6 +9,7 @@ import re
 import types
 from zoneinfo import ZoneInfo
 
+import boto3
 import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
@@ -564,6 +565,24 @@ def test_a_refused_password_change_leaves_no_typed_password_alive(client, partic
         if isinstance(value, str) and value in typed
     ]
     assert held == []
+
+
+def test_a_password_change_with_a_revoked_token_sends_them_to_sign_in(
+    client, participant, service, stack
+):
+    """Signed out of Cognito elsewhere (their tokens revoked): Cognito refuses the session's
+    token, not their password. They sign in again; the page never says "not your current
+    password", and the password is unchanged."""
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders")
+    session_id = web.cookies["steady_session"]
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    cognito.admin_user_global_sign_out(UserPoolId=stack.user_pool_id, Username=participant.username)
+    sent = web.post("/account/password", password_form(page, "Correct-horse-42", "New-pass-2026a"))
+    assert (sent.status, sent.location) == (303, "/sign-in")
+    assert "not your current password" not in sent.body
+    assert service.sessions.get(session_id) is None and "steady_session" not in web.cookies
+    assert WebClient(client).sign_in(participant.username).status == 303
 
 
 def test_leaders_cannot_post_the_participants_password_form(client, leader):

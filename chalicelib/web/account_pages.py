@@ -1,5 +1,5 @@
 """A participant's account page (``/account/reminders``): where reminders go and when, their
-own password (``/account/password``), and the one-tap stop of reminders.
+own password (``/account/reminders/password``), and the one-tap stop of reminders.
 
 Kept apart from ``pages.py``: each handler parses the form, calls one use case in
 ``chalicelib.reminders`` and renders the page in the participant's language. A form that
@@ -29,7 +29,7 @@ PAGE = "/account/reminders"
 CONTACT = "/account/reminders/contact"
 CONFIRM = "/account/reminders/contact/confirm"
 FORGET = "/account/reminders/contact/delete"
-PASSWORD = "/account/password"
+PASSWORD = "/account/reminders/password"
 STOP_PATH = "/reminders/stop"
 TIMES = tuple(f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, SLOT_MINUTES))
 # The zones offered (US programs; their names in words.TIME_ZONES); a zone saved through the

@@ -460,10 +460,12 @@ def test_a_participant_changes_their_password_and_their_other_devices_are_signed
     phone = signed_in(client, participant)  # the same account signed in on another device
     page = web.get("/account/reminders")
     assert '<h2 id="password-title">Change your password</h2>' in page.body
-    assert 'action="/account/password"' in page.body
+    assert 'action="/account/reminders/password"' in page.body
     old_cookie = web.cookies["steady_session"]
 
-    done = web.post("/account/password", password_form(page, "Correct-horse-42", "New-pass-2026a"))
+    done = web.post(
+        "/account/reminders/password", password_form(page, "Correct-horse-42", "New-pass-2026a")
+    )
     assert (done.status, done.location) == (303, "/account/reminders?done=password_changed")
     assert web.cookies["steady_session"] != old_cookie  # a new session id, this device goes on
     page = web.get(done.location)
@@ -508,7 +510,7 @@ def test_a_refused_password_change_comes_back_with_a_summary_and_no_password(
 ):
     web = signed_in(client, participant)
     page = web.get("/account/reminders")
-    refused = web.post("/account/password", password_form(page, current, new, again))
+    refused = web.post("/account/reminders/password", password_form(page, current, new, again))
     assert refused.status == 400
     assert [(f, html.unescape(t)) for f, t in summary(refused)][0][0] == field
     assert words in html.unescape(refused.body)
@@ -527,14 +529,14 @@ def test_a_refused_password_change_in_spanish(client, participant):
     page = web.get("/account/reminders")
     assert "Cambiar su contraseña" in page.body and "Contraseña actual" in page.body
     refused = web.post(
-        "/account/password",
+        "/account/reminders/password",
         {**password_form(page, "Wrong-horse-42", "Nueva-clave-2026"), "locale": "es"},
     )
     assert refused.status == 400 and 'lang="es"' in refused.body
     assert summary(refused)[0][0] == "current_password"
     assert "Esa no es su contraseña actual." in html.unescape(refused.body)
     done = web.post(
-        "/account/password",
+        "/account/reminders/password",
         {**password_form(page, "Correct-horse-42", "Nueva-clave-2026"), "locale": "es"},
     )
     assert done.location == "/account/reminders?done=password_changed&locale=es"
@@ -549,12 +551,15 @@ def test_a_refused_password_change_leaves_no_typed_password_alive(client, partic
     typed = {"Wrong-horse-42", "Short-pw-1", "Sh0rt-pw"}
     assert (
         web.post(
-            "/account/password", password_form(page, "Wrong-horse-42", "New-pass-2026a")
+            "/account/reminders/password", password_form(page, "Wrong-horse-42", "New-pass-2026a")
         ).status
         == 400
     )
     assert (
-        web.post("/account/password", password_form(page, "Short-pw-1", "Sh0rt-pw")).status == 400
+        web.post(
+            "/account/reminders/password", password_form(page, "Short-pw-1", "Sh0rt-pw")
+        ).status
+        == 400
     )
     gc.collect()
     held = [
@@ -578,11 +583,36 @@ def test_a_password_change_with_a_revoked_token_sends_them_to_sign_in(
     session_id = web.cookies["steady_session"]
     cognito = boto3.client("cognito-idp", region_name=REGION)
     cognito.admin_user_global_sign_out(UserPoolId=stack.user_pool_id, Username=participant.username)
-    sent = web.post("/account/password", password_form(page, "Correct-horse-42", "New-pass-2026a"))
+    sent = web.post(
+        "/account/reminders/password", password_form(page, "Correct-horse-42", "New-pass-2026a")
+    )
     assert (sent.status, sent.location) == (303, "/sign-in")
     assert "not your current password" not in sent.body
     assert service.sessions.get(session_id) is None and "steady_session" not in web.cookies
     assert WebClient(client).sign_in(participant.username).status == 303
+
+
+@pytest.mark.parametrize(
+    ("language", "back"), [(None, "Back to the form"), ("es-US", "Volver al formulario")]
+)
+def test_a_password_form_refused_as_text_leads_back_to_the_account_page(
+    client, participant, language, back
+):
+    """A character no form takes: the problem page's way back is the account page, where the
+    form is (not the start page); a form shown again links to the account page in the other
+    language."""
+    web = signed_in(client, participant, language=language)
+    page = web.get("/account/reminders")
+    refused = web.post(
+        "/account/reminders/password",
+        password_form(page, "Correct-horse-42\x00", "New-pass-2026a"),
+    )
+    assert refused.status == 400
+    assert f'<a href="/account/reminders">{back}</a>' in refused.body
+    again = web.post("/account/reminders/password", password_form(page, "", "New-pass-2026a"))
+    assert again.status == 400
+    assert re.search(r'class="lang-choice" href="/account/reminders\?locale=(en|es)"', again.body)
+    assert WebClient(client).sign_in(participant.username).status == 303  # unchanged
 
 
 def test_leaders_cannot_post_the_participants_password_form(client, leader):
@@ -590,7 +620,7 @@ def test_leaders_cannot_post_the_participants_password_form(client, leader):
     assert web.sign_in(leader.username, authenticator=leader.authenticator).status == 303
     form = {"csrf": web.get("/leader").csrf(), "current_password": "Correct-horse-42"}
     refused = web.post(
-        "/account/password",
+        "/account/reminders/password",
         {**form, "new_password": "New-pass-2026a", "confirm_password": "New-pass-2026a"},
     )
     assert refused.status == 403

@@ -440,8 +440,12 @@ class Accounts:
             raise _sign_in_unavailable() from error
 
     def sign_out(self, access_token: str) -> None:
-        """``GlobalSignOut`` with the account's own access token (its refresh tokens end)."""
-        self._cognito.global_sign_out(AccessToken=access_token)
+        """``GlobalSignOut`` with the account's own access token (its refresh tokens end; no
+        IAM permission needed). ``ServiceUnavailable`` if Cognito cannot answer."""
+        try:
+            self._cognito.global_sign_out(AccessToken=access_token)
+        except (ClientError, BotoCoreError) as error:
+            raise _sign_in_unavailable() from error
 
     def _app_client(self) -> str:
         if not self._client_id:

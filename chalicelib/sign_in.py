@@ -10,8 +10,9 @@ server-side session (the use case behind the sign-in pages in ``chalicelib/web/p
 - ``setup_secret`` and ``confirm_authenticator`` set up an authenticator for a signed-in
   account (``chalicelib.mfa``; required for leaders and admins, optional for others).
 - ``change_password``: a signed-in person changes their own password (``ChangePassword``,
-  authorised by the session's own access token and the current password); the account's
-  other web sessions end and this one continues under a new id. Audit-logged.
+  authorised by the session's own access token and the current password); then the account
+  is signed out everywhere (Cognito, the API's tokens, every web session, this one too) and
+  signs in again with the new password. Audit-logged.
 - ``resume`` finds the session for a cookie, ends it after ``INACTIVITY_SECONDS`` without a
   page view or at ``expires_at``, verifies the stored access token with the same
   ``TokenVerifier`` the API uses, and refreshes it (``REFRESH_TOKEN_AUTH``) when it expired.
@@ -253,12 +254,13 @@ def _password_refused(code: str) -> BadRequest:
 
 def change_password(
     active: Session, caller: Caller, current: str, new_password: str, confirm: str
-) -> Session:
+) -> None:
     """The signed-in person changes their own password (Cognito ``ChangePassword`` with this
-    session's access token, which checks the current password). Then every other web session
-    of the account ends (a phone that was lost, shared or seen keeps nothing that works), this
-    one goes on under a new id (the authentication changed), and the change is audit-logged.
-    Returns the new session; raises ``BadRequest`` naming what to fix (nothing changed)."""
+    session's access token, which checks the current password), then is signed out
+    everywhere, this session included (``_sign_out_everywhere``): a phone that was lost,
+    shared or seen keeps nothing that works, and this one signs in again with the new
+    password. Audit-logged. Raises ``BadRequest`` naming what to fix (nothing changed), or
+    ``Unauthenticated`` when Cognito refuses the session's token (the session ends)."""
     if active.state != ACTIVE or not active.access_token:
         raise Unauthenticated("Sign in to continue.")
     if not current:
@@ -292,17 +294,19 @@ def change_password(
             detail={"account_id": caller.id},
         )
     )
-    # Cognito keeps the tokens it issued; the other web sessions (their refresh tokens live
-    # only in their records) end here, this one included, and this one starts again at once.
-    store = records()
-    store.end_all(caller.id)
-    now = _now()
-    renewed = replace(
-        active, session_id=new_session_id(), csrf=new_csrf_token(), last_seen=now, handouts=()
-    )
-    store.put(renewed)
+    _sign_out_everywhere(active, caller)
     logs.event("web_password_changed", logging.INFO, caller=caller.id)
-    return renewed
+
+
+def _sign_out_everywhere(active: Session, caller: Caller) -> None:
+    """After a password change, what was signed in with the old one stops working, as after a
+    new temporary password (``temporary_passwords``): Cognito's refresh tokens
+    (``GlobalSignOut`` with the account's own access token), the API's bearer tokens issued
+    up to now (``AccessCheck.end``; a token refreshed later keeps its sign-in time, so is
+    refused too) and every web session, this one included (its token is among those ended)."""
+    _accounts().sign_out(active.access_token)
+    services.current().access.end(caller.id)
+    records().end_all(caller.id)
 
 
 def _activate(step: SignInStep) -> Session:

@@ -21,7 +21,8 @@ from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, SteadyError
 from chalicelib.reminders import DAYS, SLOT_MINUTES, ReminderChoice
 from chalicelib.web import words
-from chalicelib.web.http import Html, Redirect, Visit, session_cookie
+from chalicelib.web.http import SIGN_IN_PATH, Html, Redirect, Visit, expired_session_cookie
+from chalicelib.web.pages import PASSWORD_CHANGED
 from chalicelib.web.words import WEEKDAYS as DAY_NAMES
 from chalicelib.web.words import WORDS
 
@@ -72,7 +73,7 @@ FIELDS = {
     "new_password_mismatch": "confirm_password",
     "invalid_password": "new_password",
 }
-DONE = ("saved", "code_sent", "confirmed", "contact_deleted", "password_changed")
+DONE = ("saved", "code_sent", "confirmed", "contact_deleted")
 
 
 def _form_of(choice: ReminderChoice) -> dict[str, Any]:
@@ -221,12 +222,13 @@ def delete_contact(visit: Visit) -> Any:
 def change_password(visit: Visit) -> Any:
     """The signed-in participant's own password: current, new, and new again. A refusal
     brings the page back with a summary linking to the field at fault (passwords are never
-    sent back); done, the other devices are signed out and this one goes on (a new cookie)."""
+    sent back); done, they are signed out everywhere, here too, and the sign-in page says
+    their password is changed (in the language the page was read in)."""
     caller = visit.signed_in()
     assert visit.session is not None
     f = visit.form
     try:
-        renewed = session.change_password(
+        session.change_password(
             visit.session,
             caller,
             f.get("current_password", ""),
@@ -235,8 +237,11 @@ def change_password(visit: Visit) -> Any:
         )
     except BadRequest as error:
         return _page(visit, None, error)
-    done = _done(visit, "password_changed")
-    return Redirect(done.location, cookies=(session_cookie(renewed.session_id),))
+    lang = visit.language()
+    return Redirect(
+        f"{SIGN_IN_PATH}?done={PASSWORD_CHANGED}" + (f"&locale={lang}" if lang != "en" else ""),
+        cookies=(expired_session_cookie(),),
+    )
 
 
 def reminders_stop(visit: Visit) -> Html:

@@ -6,6 +6,7 @@ import gc
 import html
 import json
 import re
+import time
 import types
 from zoneinfo import ZoneInfo
 
@@ -453,31 +454,59 @@ def password_form(page, current: str, new: str, again: str | None = None) -> dic
     }
 
 
-def test_a_participant_changes_their_password_and_their_other_devices_are_signed_out(
-    client, participant, service
+def test_a_participant_changes_their_password_and_is_signed_out_everywhere(
+    client, participant, service, stack
 ):
+    """Web sessions (this one too), the API's bearer tokens and Cognito's refresh tokens all
+    stop working; the sign-in page says the password is changed."""
     web = signed_in(client, participant)
     phone = signed_in(client, participant)  # the same account signed in on another device
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    app = cognito.initiate_auth(  # an app holding a refresh token
+        ClientId=stack.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": participant.username, "PASSWORD": "Correct-horse-42"},
+    )["AuthenticationResult"]
+    assert client.http.get("/me/groups", headers=participant.headers).status_code == 200
     page = web.get("/account/reminders")
     assert '<h2 id="password-title">Change your password</h2>' in page.body
     assert 'action="/account/reminders/password"' in page.body
+    assert "this one too, and you sign in again with your new password" in page.body
     old_cookie = web.cookies["steady_session"]
 
     done = web.post(
         "/account/reminders/password", password_form(page, "Correct-horse-42", "New-pass-2026a")
     )
-    assert (done.status, done.location) == (303, "/account/reminders?done=password_changed")
-    assert web.cookies["steady_session"] != old_cookie  # a new session id, this device goes on
-    page = web.get(done.location)
-    assert page.status == 200
-    assert "Your password is changed. Any other phone or computer" in page.body
-    # The other device, and the old cookie, are signed out; the old password no longer works.
+    assert (done.status, done.location) == (303, "/sign-in?done=password_changed")
+    assert "steady_session" not in web.cookies  # this device is signed out too
+    notice = web.get(done.location)
+    assert notice.status == 200
+    assert (
+        '<p class="notice" role="status">Your password is changed. You are signed out on every '
+        "phone and computer, this one too. Sign in with your new password.</p>"
+    ) in notice.body
+    assert "Your password is changed" not in web.get("/sign-in").body  # only when it happened
+    # Every web session, the old cookie, the API's bearer token and the refresh token end.
     assert phone.get("/").location == "/sign-in"
     assert WebClient(client, cookies={"steady_session": old_cookie}).get("/").location == (
         "/sign-in"
     )
+    assert service.sessions.get(old_cookie) is None
+    signed_out = client.http.get("/me/groups", headers=participant.headers)
+    assert signed_out.status_code == 401 and b"signed_out" in signed_out.body
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        cognito.initiate_auth(
+            ClientId=stack.client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": app["RefreshToken"]},
+        )
+    # The old password no longer works; the new one does, from the next second on (tokens
+    # issued in the second of the change are ended with the rest: auth_time is in seconds).
     assert WebClient(client).sign_in(participant.username).status == 400
-    assert WebClient(client).sign_in(participant.username, "New-pass-2026a").status == 303
+    time.sleep(1.01 - time.time() % 1)
+    again = WebClient(client)
+    assert again.sign_in(participant.username, "New-pass-2026a").status == 303
+    assert again.get("/").status == 200
     # Audit-logged, and shown to the participant as their own change.
     entries = [
         e for e in service.audit.page(limit=100)[0] if e["action"] == "account.password_change"
@@ -486,8 +515,7 @@ def test_a_participant_changes_their_password_and_their_other_devices_are_signed
         (participant.id, [participant.id])
     ]
     assert "New-pass-2026a" not in json.dumps(entries)
-    privacy = web.get("/account/privacy").body
-    assert "Changed your password" in privacy
+    assert "Changed your password" in again.get("/account/privacy").body
 
 
 @pytest.mark.parametrize(
@@ -539,8 +567,13 @@ def test_a_refused_password_change_in_spanish(client, participant):
         "/account/reminders/password",
         {**password_form(page, "Correct-horse-42", "Nueva-clave-2026"), "locale": "es"},
     )
-    assert done.location == "/account/reminders?done=password_changed&locale=es"
-    assert "Su contraseña está cambiada." in web.get(done.location).body
+    assert done.location == "/sign-in?done=password_changed&locale=es"
+    notice = web.get(done.location)
+    assert 'lang="es"' in notice.body
+    assert (
+        "Su contraseña está cambiada. Se cerró la sesión en todos los teléfonos y computadoras, "
+        "también en este. Inicie sesión con su contraseña nueva."
+    ) in html.unescape(notice.body)
 
 
 def test_a_refused_password_change_leaves_no_typed_password_alive(client, participant):

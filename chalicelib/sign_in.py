@@ -259,8 +259,9 @@ def change_password(
     session's access token, which checks the current password), then is signed out
     everywhere, this session included (``_sign_out_everywhere``): a phone that was lost,
     shared or seen keeps nothing that works, and this one signs in again with the new
-    password. Audit-logged. Raises ``BadRequest`` naming what to fix (nothing changed), or
-    ``Unauthenticated`` when Cognito refuses the session's token (the session ends)."""
+    password. Audit-logged before the change. Raises ``BadRequest`` naming what to fix
+    (nothing changed), or ``Unauthenticated`` when Cognito refuses the session's token (the
+    session ends)."""
     if active.state != ACTIVE or not active.access_token:
         raise Unauthenticated("Sign in to continue.")
     if not current:
@@ -272,17 +273,9 @@ def change_password(
         )
     if not new_password or len(new_password) > 256:
         raise _weak_password()
-    try:
-        _accounts().change_password(active.access_token, current[:256], new_password)
-    except PasswordRefused as refused:
-        logs.event("web_password_change_refused", logging.INFO, cognito_code=refused.code)
-        raise _password_refused(refused.code) from None
-    except Unauthenticated:
-        # Cognito refused the session's token (revoked by a sign-out everywhere, or expired):
-        # the session is over, and the page sends them to sign in.
-        records().delete(active.session_id)
-        logs.event("web_password_change_signed_out", logging.INFO, caller=caller.id)
-        raise
+    # Recorded before the change, as a new temporary password is (``temporary_passwords``): a
+    # change to someone's sign-in is never left unrecorded (a refusal after it leaves the
+    # record of an attempt).
     svc = services.current()
     svc.audit.record(
         new_entry(
@@ -294,6 +287,17 @@ def change_password(
             detail={"account_id": caller.id},
         )
     )
+    try:
+        _accounts().change_password(active.access_token, current[:256], new_password)
+    except PasswordRefused as refused:
+        logs.event("web_password_change_refused", logging.INFO, cognito_code=refused.code)
+        raise _password_refused(refused.code) from None
+    except Unauthenticated:
+        # Cognito refused the session's token (revoked by a sign-out everywhere, or expired):
+        # the session is over, and the page sends them to sign in.
+        records().delete(active.session_id)
+        logs.event("web_password_change_signed_out", logging.INFO, caller=caller.id)
+        raise
     _sign_out_everywhere(active, caller)
     logs.event("web_password_changed", logging.INFO, caller=caller.id)
 
@@ -303,10 +307,24 @@ def _sign_out_everywhere(active: Session, caller: Caller) -> None:
     new temporary password (``temporary_passwords``): Cognito's refresh tokens
     (``GlobalSignOut`` with the account's own access token), the API's bearer tokens issued
     up to now (``AccessCheck.end``; a token refreshed later keeps its sign-in time, so is
-    refused too) and every web session, this one included (its token is among those ended)."""
-    _accounts().sign_out(active.access_token)
-    services.current().access.end(caller.id)
-    records().end_all(caller.id)
+    refused too) and every web session, this one included (its token is among those ended).
+    The password is already changed: each step is tried even if one before it failed (a
+    DynamoDB or Cognito error), and the first failure is raised after the last step."""
+    svc = services.current()
+    steps: tuple[tuple[str, Callable[[], object]], ...] = (
+        ("cognito", lambda: _accounts().sign_out(active.access_token)),
+        ("api_tokens", lambda: svc.access.end(caller.id)),
+        ("web_sessions", lambda: records().end_all(caller.id)),
+    )
+    failed: Exception | None = None
+    for name, step in steps:
+        try:
+            step()
+        except Exception as error:  # noqa: BLE001 - the other steps run; raised below
+            logs.event("web_sign_out_everywhere_failed", logging.ERROR, step=name)
+            failed = failed or error
+    if failed is not None:
+        raise failed
 
 
 def _activate(step: SignInStep) -> Session:

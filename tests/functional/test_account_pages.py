@@ -15,6 +15,7 @@ import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
+from chalicelib.errors import ServiceUnavailable
 from chalicelib.web import account_pages
 from chalicelib.web.words import LANGUAGE_NAMES, TIME_ZONES, zone_name
 from tests.conftest import REGION
@@ -646,6 +647,80 @@ def test_a_password_form_refused_as_text_leads_back_to_the_account_page(
     assert again.status == 400
     assert re.search(r'class="lang-choice" href="/account/reminders\?locale=(en|es)"', again.body)
     assert WebClient(client).sign_in(participant.username).status == 303  # unchanged
+
+
+def password_changes(service) -> list[dict]:  # type: ignore[no-untyped-def]
+    entries = service.audit.page(limit=100)[0]
+    return [e for e in entries if e["action"] == "account.password_change"]
+
+
+def test_a_password_change_is_recorded_before_it_is_made(client, participant, service, monkeypatch):
+    """The audit entry comes first: when it cannot be written nothing changes (a change to
+    someone's sign-in is never left unrecorded)."""
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders")
+
+    def audit_down(_entry: dict) -> None:
+        raise ServiceUnavailable("The records are unavailable right now.")
+
+    monkeypatch.setattr(service.audit, "record", audit_down)
+    sent = web.post(
+        "/account/reminders/password", password_form(page, "Correct-horse-42", "New-pass-2026a")
+    )
+    assert sent.status == 503
+    monkeypatch.undo()
+    assert web.get("/").status == 200  # still signed in
+    assert WebClient(client).sign_in(participant.username).status == 303  # password unchanged
+    assert password_changes(service) == []
+
+
+def test_a_failure_after_the_password_change_still_signs_out_everywhere(
+    client, participant, service, stack, monkeypatch
+):
+    """DynamoDB fails while the API's tokens are ended, after Cognito changed the password:
+    the answer is a 503, but the rest still happens (Cognito's sign-out, every web session),
+    and the change was recorded before it."""
+    web = signed_in(client, participant)
+    phone = signed_in(client, participant)
+    page = web.get("/account/reminders")
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    app = cognito.initiate_auth(
+        ClientId=stack.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": participant.username, "PASSWORD": "Correct-horse-42"},
+    )["AuthenticationResult"]
+    ended: list[str] = []
+
+    def table_down(account_id: str) -> int:
+        ended.append(account_id)
+        raise ServiceUnavailable("The records are unavailable right now.")
+
+    monkeypatch.setattr(service.access, "end", table_down)
+    sent = web.post(
+        "/account/reminders/password", password_form(page, "Correct-horse-42", "New-pass-2026a")
+    )
+    assert sent.status == 503 and ended == [participant.id]
+    monkeypatch.undo()
+    assert [e["actor_id"] for e in password_changes(service)] == [participant.id]
+    assert phone.get("/").location == "/sign-in" and web.get("/").location == "/sign-in"
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        cognito.initiate_auth(
+            ClientId=stack.client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": app["RefreshToken"]},
+        )
+    assert WebClient(client).sign_in(participant.username, "New-pass-2026a").status == 303
+
+
+def test_a_refused_password_change_is_recorded_as_an_attempt(client, participant, service):
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders")
+    sent = web.post(
+        "/account/reminders/password", password_form(page, "Wrong-horse-42", "New-pass-2026a")
+    )
+    assert sent.status == 400
+    assert [e["actor_id"] for e in password_changes(service)] == [participant.id]
+    assert "Changed your password (or tried to)" in web.get("/account/privacy").body
 
 
 def test_leaders_cannot_post_the_participants_password_form(client, leader):

@@ -425,15 +425,19 @@ class Accounts:
         ``PasswordRefused`` with Cognito's error code when the current password is wrong
         (``NotAuthorizedException``, also after too many wrong tries), the new one breaks the
         pool's rules (``InvalidPasswordException``, ``InvalidParameterException``) or Cognito
-        asks to slow down (``LimitExceededException``, ``TooManyRequestsException``)."""
+        asks to slow down (``LimitExceededException``, ``TooManyRequestsException``).
+        Raises ``Unauthenticated`` when the access token itself is refused (expired, or revoked
+        by a sign-out everywhere): that is no wrong password, the person signs in again."""
         try:
             self._cognito.change_password(
                 AccessToken=access_token, PreviousPassword=current, ProposedPassword=new
             )
         except ClientError as error:
             code = error_code(error)
-            message = str(error.response.get("Error", {}).get("Message", "")).lower()
-            if code == "NotAuthorizedException" and "attempts exceeded" in message:
+            message = str(error.response.get("Error", {}).get("Message", ""))
+            if code == "NotAuthorizedException" and _token_refused(message, access_token):
+                raise Unauthenticated("Sign in again to continue.") from None
+            if code == "NotAuthorizedException" and "attempts exceeded" in message.lower():
                 code = "LimitExceededException"  # locked for a while, not a wrong password
             if code in PASSWORD_REFUSALS:
                 raise PasswordRefused(code) from None
@@ -442,8 +446,12 @@ class Accounts:
             raise _sign_in_unavailable() from error
 
     def sign_out(self, access_token: str) -> None:
-        """``GlobalSignOut`` with the account's own access token (its refresh tokens end)."""
-        self._cognito.global_sign_out(AccessToken=access_token)
+        """``GlobalSignOut`` with the account's own access token (its refresh tokens end; no
+        IAM permission needed). ``ServiceUnavailable`` if Cognito cannot answer."""
+        try:
+            self._cognito.global_sign_out(AccessToken=access_token)
+        except (ClientError, BotoCoreError) as error:
+            raise _sign_in_unavailable() from error
 
     def _app_client(self) -> str:
         if not self._client_id:
@@ -459,6 +467,15 @@ def _step(result: dict[str, Any]) -> SignInStep:
         access_token=str(tokens.get("AccessToken", "") or ""),
         refresh_token=str(tokens.get("RefreshToken", "") or ""),
     )
+
+
+def _token_refused(message: str, access_token: str) -> bool:
+    """Whether Cognito's ``NotAuthorizedException`` refused the access token rather than the
+    password. A wrong password is "Incorrect username or password."; the token's refusals name
+    it: "Access Token has expired", "Access Token has been revoked", "Invalid Access Token".
+    The local stand-in (moto) says the token itself for a token it does not know, and the
+    username for a wrong password."""
+    return "token" in message.lower() or (bool(access_token) and message == access_token)
 
 
 def _checks_unavailable() -> ServiceUnavailable:

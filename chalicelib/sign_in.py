@@ -10,8 +10,9 @@ server-side session (the use case behind the sign-in pages in ``chalicelib/web/p
 - ``setup_secret`` and ``confirm_authenticator`` set up an authenticator for a signed-in
   account (``chalicelib.mfa``; required for leaders and admins, optional for others).
 - ``change_password``: a signed-in person changes their own password (``ChangePassword``,
-  authorised by the session's own access token and the current password); the account's
-  other web sessions end and this one continues under a new id. Audit-logged.
+  authorised by the session's own access token and the current password); then the account
+  is signed out everywhere (Cognito, the API's tokens, every web session, this one too) and
+  signs in again with the new password. Audit-logged.
 - ``resume`` finds the session for a cookie, ends it after ``INACTIVITY_SECONDS`` without a
   page view or at ``expires_at``, verifies the stored access token with the same
   ``TokenVerifier`` the API uses, and refreshes it (``REFRESH_TOKEN_AUTH``) when it expired.
@@ -229,33 +230,38 @@ def confirm_authenticator(active: Session, caller: Caller, code: str) -> None:
 
 
 # Cognito's refusals of a password change, as the form's errors (the page names the field).
-_WEAK_PASSWORD = BadRequest(
-    "Choose a password of 12 or more characters with upper- and lowercase letters and a number.",
-    code="invalid_password",
-)
-_PASSWORD_REFUSED = {
-    "NotAuthorizedException": BadRequest(
+# Made anew for each refusal: a raised exception keeps its traceback, and so the frames of
+# ``change_password`` with the passwords typed; one kept at module level would hold them on.
+def _weak_password() -> BadRequest:
+    return BadRequest(
+        "Choose a password of 12 or more characters with upper- and lowercase letters and a "
+        "number.",
+        code="invalid_password",
+    )
+
+
+def _password_refused(code: str) -> BadRequest:
+    if code in ("InvalidPasswordException", "InvalidParameterException"):
+        return _weak_password()
+    if code in ("LimitExceededException", "TooManyRequestsException"):
+        return BadRequest(
+            "Too many tries. Wait a few minutes, then try again.", code="too_many_password_tries"
+        )
+    return BadRequest(  # NotAuthorizedException
         "That is not your current password. Type it again.", code="wrong_current_password"
-    ),
-    "InvalidPasswordException": _WEAK_PASSWORD,
-    "InvalidParameterException": _WEAK_PASSWORD,
-    "LimitExceededException": BadRequest(
-        "Too many tries. Wait a few minutes, then try again.", code="too_many_password_tries"
-    ),
-    "TooManyRequestsException": BadRequest(
-        "Too many tries. Wait a few minutes, then try again.", code="too_many_password_tries"
-    ),
-}
+    )
 
 
 def change_password(
     active: Session, caller: Caller, current: str, new_password: str, confirm: str
-) -> Session:
+) -> None:
     """The signed-in person changes their own password (Cognito ``ChangePassword`` with this
-    session's access token, which checks the current password). Then every other web session
-    of the account ends (a phone that was lost, shared or seen keeps nothing that works), this
-    one goes on under a new id (the authentication changed), and the change is audit-logged.
-    Returns the new session; raises ``BadRequest`` naming what to fix (nothing changed)."""
+    session's access token, which checks the current password), then is signed out
+    everywhere, this session included (``_sign_out_everywhere``): a phone that was lost,
+    shared or seen keeps nothing that works, and this one signs in again with the new
+    password. Audit-logged before the change. Raises ``BadRequest`` naming what to fix
+    (nothing changed), or ``Unauthenticated`` when Cognito refuses the session's token (the
+    session ends)."""
     if active.state != ACTIVE or not active.access_token:
         raise Unauthenticated("Sign in to continue.")
     if not current:
@@ -266,12 +272,10 @@ def change_password(
             code="new_password_mismatch",
         )
     if not new_password or len(new_password) > 256:
-        raise _WEAK_PASSWORD
-    try:
-        _accounts().change_password(active.access_token, current[:256], new_password)
-    except PasswordRefused as refused:
-        logs.event("web_password_change_refused", logging.INFO, cognito_code=refused.code)
-        raise _PASSWORD_REFUSED[refused.code] from None
+        raise _weak_password()
+    # Recorded before the change, as a new temporary password is (``temporary_passwords``): a
+    # change to someone's sign-in is never left unrecorded (a refusal after it leaves the
+    # record of an attempt).
     svc = services.current()
     svc.audit.record(
         new_entry(
@@ -283,17 +287,44 @@ def change_password(
             detail={"account_id": caller.id},
         )
     )
-    # Cognito keeps the tokens it issued; the other web sessions (their refresh tokens live
-    # only in their records) end here, this one included, and this one starts again at once.
-    store = records()
-    store.end_all(caller.id)
-    now = _now()
-    renewed = replace(
-        active, session_id=new_session_id(), csrf=new_csrf_token(), last_seen=now, handouts=()
-    )
-    store.put(renewed)
+    try:
+        _accounts().change_password(active.access_token, current[:256], new_password)
+    except PasswordRefused as refused:
+        logs.event("web_password_change_refused", logging.INFO, cognito_code=refused.code)
+        raise _password_refused(refused.code) from None
+    except Unauthenticated:
+        # Cognito refused the session's token (revoked by a sign-out everywhere, or expired):
+        # the session is over, and the page sends them to sign in.
+        records().delete(active.session_id)
+        logs.event("web_password_change_signed_out", logging.INFO, caller=caller.id)
+        raise
+    _sign_out_everywhere(active, caller)
     logs.event("web_password_changed", logging.INFO, caller=caller.id)
-    return renewed
+
+
+def _sign_out_everywhere(active: Session, caller: Caller) -> None:
+    """After a password change, what was signed in with the old one stops working, as after a
+    new temporary password (``temporary_passwords``): Cognito's refresh tokens
+    (``GlobalSignOut`` with the account's own access token), the API's bearer tokens issued
+    up to now (``AccessCheck.end``; a token refreshed later keeps its sign-in time, so is
+    refused too) and every web session, this one included (its token is among those ended).
+    The password is already changed: each step is tried even if one before it failed (a
+    DynamoDB or Cognito error), and the first failure is raised after the last step."""
+    svc = services.current()
+    steps: tuple[tuple[str, Callable[[], object]], ...] = (
+        ("cognito", lambda: _accounts().sign_out(active.access_token)),
+        ("api_tokens", lambda: svc.access.end(caller.id)),
+        ("web_sessions", lambda: records().end_all(caller.id)),
+    )
+    failed: Exception | None = None
+    for name, step in steps:
+        try:
+            step()
+        except Exception as error:  # noqa: BLE001 - the other steps run; raised below
+            logs.event("web_sign_out_everywhere_failed", logging.ERROR, step=name)
+            failed = failed or error
+    if failed is not None:
+        raise failed
 
 
 def _activate(step: SignInStep) -> Session:

@@ -1,5 +1,5 @@
 """A participant's account page (``/account/reminders``): where reminders go and when, their
-own password (``/account/password``), and the one-tap stop of reminders.
+own password (``/account/reminders/password``), and the one-tap stop of reminders.
 
 Kept apart from ``pages.py``: each handler parses the form, calls one use case in
 ``chalicelib.reminders`` and renders the page in the participant's language. A form that
@@ -21,7 +21,8 @@ from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, SteadyError
 from chalicelib.reminders import DAYS, SLOT_MINUTES, ReminderChoice
 from chalicelib.web import words
-from chalicelib.web.http import Html, Redirect, Visit, session_cookie
+from chalicelib.web.http import SIGN_IN_PATH, Html, Redirect, Visit, expired_session_cookie
+from chalicelib.web.pages import PASSWORD_CHANGED
 from chalicelib.web.words import WEEKDAYS as DAY_NAMES
 from chalicelib.web.words import WORDS
 
@@ -29,7 +30,7 @@ PAGE = "/account/reminders"
 CONTACT = "/account/reminders/contact"
 CONFIRM = "/account/reminders/contact/confirm"
 FORGET = "/account/reminders/contact/delete"
-PASSWORD = "/account/password"
+PASSWORD = "/account/reminders/password"
 STOP_PATH = "/reminders/stop"
 TIMES = tuple(f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, SLOT_MINUTES))
 # The zones offered (US programs; their names in words.TIME_ZONES); a zone saved through the
@@ -72,7 +73,7 @@ FIELDS = {
     "new_password_mismatch": "confirm_password",
     "invalid_password": "new_password",
 }
-DONE = ("saved", "code_sent", "confirmed", "contact_deleted", "password_changed")
+DONE = ("saved", "code_sent", "confirmed", "contact_deleted")
 
 
 def _form_of(choice: ReminderChoice) -> dict[str, Any]:
@@ -221,12 +222,13 @@ def delete_contact(visit: Visit) -> Any:
 def change_password(visit: Visit) -> Any:
     """The signed-in participant's own password: current, new, and new again. A refusal
     brings the page back with a summary linking to the field at fault (passwords are never
-    sent back); done, the other devices are signed out and this one goes on (a new cookie)."""
+    sent back); done, they are signed out everywhere, here too, and the sign-in page says
+    their password is changed (in the language the page was read in)."""
     caller = visit.signed_in()
     assert visit.session is not None
     f = visit.form
     try:
-        renewed = session.change_password(
+        session.change_password(
             visit.session,
             caller,
             f.get("current_password", ""),
@@ -235,8 +237,11 @@ def change_password(visit: Visit) -> Any:
         )
     except BadRequest as error:
         return _page(visit, None, error)
-    done = _done(visit, "password_changed")
-    return Redirect(done.location, cookies=(session_cookie(renewed.session_id),))
+    lang = visit.language()
+    return Redirect(
+        f"{SIGN_IN_PATH}?done={PASSWORD_CHANGED}" + (f"&locale={lang}" if lang != "en" else ""),
+        cookies=(expired_session_cookie(),),
+    )
 
 
 def reminders_stop(visit: Visit) -> Html:

@@ -60,13 +60,18 @@ def _continue(started: Session) -> Redirect:
 
 # -- sign-in ------------------------------------------------------------------------------
 
+# ``/sign-in?done=password_changed``: signed out everywhere after changing their password
+# (``account_pages.change_password``), the sign-in page says so.
+PASSWORD_CHANGED = "password_changed"
+
 
 def _sign_in_page(
     visit: Visit, template: str, error: BadRequest | None = None, **context: Any
 ) -> Html:
     lang = visit.language()
     shown = words.message(error, lang) if error is not None else None
-    return Html(template, {"lang": lang, "error": shown, **context}, status=400 if error else 200)
+    context = {"lang": lang, "error": shown, "status": None, **context}
+    return Html(template, context, status=400 if error else 200)
 
 
 def sign_in_form(visit: Visit) -> Any:
@@ -76,6 +81,8 @@ def sign_in_form(visit: Visit) -> Any:
         return Redirect(WAITING[visit.session.state])
     token = visit.cookies.get(SIGN_IN_CSRF_COOKIE) or csrf.new_token()
     page = _sign_in_page(visit, "sign_in.html", csrf_token=token, username="")
+    if visit.query.get("done") == PASSWORD_CHANGED:
+        page.context["status"] = WORDS[page.context["lang"]]["done_password_changed"]
     return Html(page.template, page.context, cookies=(sign_in_csrf_cookie(token),))
 
 

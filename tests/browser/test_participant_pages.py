@@ -320,7 +320,7 @@ def test_every_participant_form_comes_back_with_the_input_kept(
     page.get_by_label("New password", exact=True).fill("Another-pass-2026")
     page.get_by_label("Type it again").fill("Another-pass-2026")
     page.get_by_role("button", name="Change password").click()
-    page.wait_for_url("**/account/password")
+    page.wait_for_url("**/account/reminders/password")
     error_summary_links_to(page, "current_password")
     assert "not your current password" in page.locator(".error-summary").inner_text()
     assert page.locator("#current_password").get_attribute("aria-invalid") == "true"

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import re
+import types
 from zoneinfo import ZoneInfo
 
+import boto3
 import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
+from chalicelib.errors import ServiceUnavailable
 from chalicelib.web import account_pages
 from chalicelib.web.words import LANGUAGE_NAMES, TIME_ZONES, zone_name
 from tests.conftest import REGION
@@ -450,29 +454,61 @@ def password_form(page, current: str, new: str, again: str | None = None) -> dic
     }
 
 
-def test_a_participant_changes_their_password_and_their_other_devices_are_signed_out(
-    client, participant, service
+def test_a_participant_changes_their_password_and_is_signed_out_everywhere(
+    client, participant, service, stack
 ):
+    """Web sessions (this one too), the API's bearer tokens and Cognito's refresh tokens all
+    stop working; the sign-in page says the password is changed."""
     web = signed_in(client, participant)
     phone = signed_in(client, participant)  # the same account signed in on another device
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    app = cognito.initiate_auth(  # an app holding a refresh token
+        ClientId=stack.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": participant.username, "PASSWORD": "Correct-horse-42"},
+    )["AuthenticationResult"]
+    assert client.http.get("/me/groups", headers=participant.headers).status_code == 200
     page = web.get("/account/reminders")
     assert '<h2 id="password-title">Change your password</h2>' in page.body
-    assert 'action="/account/password"' in page.body
+    assert 'action="/account/reminders/password"' in page.body
+    assert "this one too, and you sign in again with your new password" in page.body
     old_cookie = web.cookies["steady_session"]
 
-    done = web.post("/account/password", password_form(page, "Correct-horse-42", "New-pass-2026a"))
-    assert (done.status, done.location) == (303, "/account/reminders?done=password_changed")
-    assert web.cookies["steady_session"] != old_cookie  # a new session id, this device goes on
-    page = web.get(done.location)
-    assert page.status == 200
-    assert "Your password is changed. Any other phone or computer" in page.body
-    # The other device, and the old cookie, are signed out; the old password no longer works.
+    done = web.post(
+        "/account/reminders/password", password_form(page, "Correct-horse-42", "New-pass-2026a")
+    )
+    assert (done.status, done.location) == (303, "/sign-in?done=password_changed")
+    assert "steady_session" not in web.cookies  # this device is signed out too
+    notice = web.get(done.location)
+    assert notice.status == 200
+    assert (
+        '<p class="notice" role="status">Your password is changed. You are signed out on every '
+        "phone and computer, this one too. Sign in with your new password.</p>"
+    ) in notice.body
+    assert "Your password is changed" not in web.get("/sign-in").body  # only when it happened
+    # Every web session, the old cookie, the API's bearer token and the refresh token end.
     assert phone.get("/").location == "/sign-in"
     assert WebClient(client, cookies={"steady_session": old_cookie}).get("/").location == (
         "/sign-in"
     )
+    assert service.sessions.get(old_cookie) is None
+    signed_out = client.http.get("/me/groups", headers=participant.headers)
+    assert signed_out.status_code == 401 and b"signed_out" in signed_out.body
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        cognito.initiate_auth(
+            ClientId=stack.client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": app["RefreshToken"]},
+        )
+    # The old password no longer works; Cognito takes the new one. (A web sign-in in the very
+    # second of the change is ended with the rest, auth_time being in seconds, so the new
+    # password is checked with Cognito here rather than by waiting for the next second.)
     assert WebClient(client).sign_in(participant.username).status == 400
-    assert WebClient(client).sign_in(participant.username, "New-pass-2026a").status == 303
+    assert cognito.initiate_auth(
+        ClientId=stack.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": participant.username, "PASSWORD": "New-pass-2026a"},
+    )["AuthenticationResult"]["AccessToken"]
     # Audit-logged, and shown to the participant as their own change.
     entries = [
         e for e in service.audit.page(limit=100)[0] if e["action"] == "account.password_change"
@@ -481,8 +517,6 @@ def test_a_participant_changes_their_password_and_their_other_devices_are_signed
         (participant.id, [participant.id])
     ]
     assert "New-pass-2026a" not in json.dumps(entries)
-    privacy = web.get("/account/privacy").body
-    assert "Changed your password" in privacy
 
 
 @pytest.mark.parametrize(
@@ -505,7 +539,7 @@ def test_a_refused_password_change_comes_back_with_a_summary_and_no_password(
 ):
     web = signed_in(client, participant)
     page = web.get("/account/reminders")
-    refused = web.post("/account/password", password_form(page, current, new, again))
+    refused = web.post("/account/reminders/password", password_form(page, current, new, again))
     assert refused.status == 400
     assert [(f, html.unescape(t)) for f, t in summary(refused)][0][0] == field
     assert words in html.unescape(refused.body)
@@ -524,18 +558,169 @@ def test_a_refused_password_change_in_spanish(client, participant):
     page = web.get("/account/reminders")
     assert "Cambiar su contraseña" in page.body and "Contraseña actual" in page.body
     refused = web.post(
-        "/account/password",
+        "/account/reminders/password",
         {**password_form(page, "Wrong-horse-42", "Nueva-clave-2026"), "locale": "es"},
     )
     assert refused.status == 400 and 'lang="es"' in refused.body
     assert summary(refused)[0][0] == "current_password"
     assert "Esa no es su contraseña actual." in html.unescape(refused.body)
     done = web.post(
-        "/account/password",
+        "/account/reminders/password",
         {**password_form(page, "Correct-horse-42", "Nueva-clave-2026"), "locale": "es"},
     )
-    assert done.location == "/account/reminders?done=password_changed&locale=es"
-    assert "Su contraseña está cambiada." in web.get(done.location).body
+    assert done.location == "/sign-in?done=password_changed&locale=es"
+    notice = web.get(done.location)
+    assert 'lang="es"' in notice.body
+    assert (
+        "Su contraseña está cambiada. Se cerró la sesión en todos los teléfonos y computadoras, "
+        "también en este. Inicie sesión con su contraseña nueva."
+    ) in html.unescape(notice.body)
+
+
+def test_a_refused_password_change_leaves_no_typed_password_alive(client, participant):
+    """Each refusal is an exception of its own: one kept at module level and raised again
+    would keep, in its traceback, the frame of the change with the passwords typed in it."""
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders")
+    typed = {"Wrong-horse-42", "Short-pw-1", "Sh0rt-pw"}
+    assert (
+        web.post(
+            "/account/reminders/password", password_form(page, "Wrong-horse-42", "New-pass-2026a")
+        ).status
+        == 400
+    )
+    assert (
+        web.post(
+            "/account/reminders/password", password_form(page, "Short-pw-1", "Sh0rt-pw")
+        ).status
+        == 400
+    )
+    gc.collect()
+    held = [
+        name
+        for tb in gc.get_objects()
+        if isinstance(tb, types.TracebackType)
+        for name, value in tb.tb_frame.f_locals.items()
+        if isinstance(value, str) and value in typed
+    ]
+    assert held == []
+
+
+def test_a_password_change_with_a_revoked_token_sends_them_to_sign_in(
+    client, participant, service, stack
+):
+    """Signed out of Cognito elsewhere (their tokens revoked): Cognito refuses the session's
+    token, not their password. They sign in again; the page never says "not your current
+    password", and the password is unchanged."""
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders")
+    session_id = web.cookies["steady_session"]
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    cognito.admin_user_global_sign_out(UserPoolId=stack.user_pool_id, Username=participant.username)
+    sent = web.post(
+        "/account/reminders/password", password_form(page, "Correct-horse-42", "New-pass-2026a")
+    )
+    assert (sent.status, sent.location) == (303, "/sign-in")
+    assert "not your current password" not in sent.body
+    assert service.sessions.get(session_id) is None and "steady_session" not in web.cookies
+    assert WebClient(client).sign_in(participant.username).status == 303
+
+
+@pytest.mark.parametrize(
+    ("language", "back"), [(None, "Back to the form"), ("es-US", "Volver al formulario")]
+)
+def test_a_password_form_refused_as_text_leads_back_to_the_account_page(
+    client, participant, language, back
+):
+    """A character no form takes: the problem page's way back is the account page, where the
+    form is (not the start page); a form shown again links to the account page in the other
+    language."""
+    web = signed_in(client, participant, language=language)
+    page = web.get("/account/reminders")
+    refused = web.post(
+        "/account/reminders/password",
+        password_form(page, "Correct-horse-42\x00", "New-pass-2026a"),
+    )
+    assert refused.status == 400
+    assert f'<a href="/account/reminders">{back}</a>' in refused.body
+    again = web.post("/account/reminders/password", password_form(page, "", "New-pass-2026a"))
+    assert again.status == 400
+    assert re.search(r'class="lang-choice" href="/account/reminders\?locale=(en|es)"', again.body)
+    assert WebClient(client).sign_in(participant.username).status == 303  # unchanged
+
+
+def password_changes(service) -> list[dict]:  # type: ignore[no-untyped-def]
+    entries = service.audit.page(limit=100)[0]
+    return [e for e in entries if e["action"] == "account.password_change"]
+
+
+def test_a_password_change_is_recorded_before_it_is_made(client, participant, service, monkeypatch):
+    """The audit entry comes first: when it cannot be written nothing changes (a change to
+    someone's sign-in is never left unrecorded)."""
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders")
+
+    def audit_down(_entry: dict) -> None:
+        raise ServiceUnavailable("The records are unavailable right now.")
+
+    monkeypatch.setattr(service.audit, "record", audit_down)
+    sent = web.post(
+        "/account/reminders/password", password_form(page, "Correct-horse-42", "New-pass-2026a")
+    )
+    assert sent.status == 503
+    monkeypatch.undo()
+    assert web.get("/").status == 200  # still signed in
+    assert WebClient(client).sign_in(participant.username).status == 303  # password unchanged
+    assert password_changes(service) == []
+
+
+def test_a_failure_after_the_password_change_still_signs_out_everywhere(
+    client, participant, service, stack, monkeypatch
+):
+    """DynamoDB fails while the API's tokens are ended, after Cognito changed the password:
+    the answer is a 503, but the rest still happens (Cognito's sign-out, every web session),
+    and the change was recorded before it."""
+    web = signed_in(client, participant)
+    phone = signed_in(client, participant)
+    page = web.get("/account/reminders")
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    app = cognito.initiate_auth(
+        ClientId=stack.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": participant.username, "PASSWORD": "Correct-horse-42"},
+    )["AuthenticationResult"]
+    ended: list[str] = []
+
+    def table_down(account_id: str) -> int:
+        ended.append(account_id)
+        raise ServiceUnavailable("The records are unavailable right now.")
+
+    monkeypatch.setattr(service.access, "end", table_down)
+    sent = web.post(
+        "/account/reminders/password", password_form(page, "Correct-horse-42", "New-pass-2026a")
+    )
+    assert sent.status == 503 and ended == [participant.id]
+    monkeypatch.undo()
+    assert [e["actor_id"] for e in password_changes(service)] == [participant.id]
+    assert phone.get("/").location == "/sign-in" and web.get("/").location == "/sign-in"
+    with pytest.raises(cognito.exceptions.NotAuthorizedException):
+        cognito.initiate_auth(
+            ClientId=stack.client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": app["RefreshToken"]},
+        )
+    assert WebClient(client).sign_in(participant.username, "New-pass-2026a").status == 303
+
+
+def test_a_refused_password_change_is_recorded_as_an_attempt(client, participant, service):
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders")
+    sent = web.post(
+        "/account/reminders/password", password_form(page, "Wrong-horse-42", "New-pass-2026a")
+    )
+    assert sent.status == 400
+    assert [e["actor_id"] for e in password_changes(service)] == [participant.id]
+    assert "Changed your password (or tried to)" in web.get("/account/privacy").body
 
 
 def test_leaders_cannot_post_the_participants_password_form(client, leader):
@@ -543,7 +728,7 @@ def test_leaders_cannot_post_the_participants_password_form(client, leader):
     assert web.sign_in(leader.username, authenticator=leader.authenticator).status == 303
     form = {"csrf": web.get("/leader").csrf(), "current_password": "Correct-horse-42"}
     refused = web.post(
-        "/account/password",
+        "/account/reminders/password",
         {**form, "new_password": "New-pass-2026a", "confirm_password": "New-pass-2026a"},
     )
     assert refused.status == 403

@@ -207,7 +207,12 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "/library": ("q", "topic", "locale"),
     "/account/data/delete": ("confirm", "locale"),
     "/account/reminders/contact/delete": ("forget", "locale"),
-    "/account/password": ("current_password", "new_password", "confirm_password", "locale"),
+    "/account/reminders/password": (
+        "current_password",
+        "new_password",
+        "confirm_password",
+        "locale",
+    ),
     "/lesson/{code}/worksheet": (
         "version",
         "locale",
@@ -347,7 +352,9 @@ class Steps:
                 {"csrf": web.get("/account/reminders").csrf(), "forget": "1", "locale": "en"},
                 path,
             )
-        if path == "/account/password":  # the two new passwords differ: refused, unchanged
+        if (
+            path == "/account/reminders/password"
+        ):  # the two new passwords differ: refused, unchanged
             web = signed_in(self.client, self.participant)
             return (
                 web,

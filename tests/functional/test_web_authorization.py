@@ -85,8 +85,8 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
         "/account/reminders/contact/delete", {}, expect=(SIGN_IN, 400, 403, 403)
     ),
     # The two new passwords differ: the account page again, nothing changed.
-    ("POST", "/account/password"): PageRow(
-        "/account/password",
+    ("POST", "/account/reminders/password"): PageRow(
+        "/account/reminders/password",
         {
             "current_password": "Correct-horse-42",
             "new_password": "New-pass-2026a",

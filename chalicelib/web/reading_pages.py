@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from chalicelib import services
 from chalicelib import sign_in as session
@@ -31,7 +32,7 @@ from chalicelib.library import (
 )
 from chalicelib.reading import LibrarySearch, MyAssignment
 from chalicelib.text import ascii_digits
-from chalicelib.web import render, words, worksheet_pages
+from chalicelib.web import render, search_token, words, worksheet_pages
 from chalicelib.web.http import (
     Asset,
     Html,
@@ -112,28 +113,40 @@ def home(visit: Visit) -> Any:
 
 
 def library_page(visit: Visit) -> Html:
-    """GET /library[?topic=<code>]: every lesson, or one topic's. Search words never come in
-    the address (a shared phone's history keeps it): the search form posts, and a ``q`` in an
-    old address is not read."""
-    return _library(visit, reading_locale(visit), visit.query.get("topic") or None, "")
+    """GET /library[?topic=<code>][&s=<token>]: every lesson, or one topic's; with ``s``, the
+    lessons found for the words sealed in it (``search_token``), which open only in the session
+    that searched. A token that does not open is no search, without a word about it. A ``q``
+    in an old address is not read: search words never come in an address in the clear."""
+    token = visit.query.get("s")
+    query = ""
+    if token:
+        query = search_token.unseal(token, visit.session.csrf if visit.session else None) or ""
+    return _library(visit, reading_locale(visit), visit.query.get("topic") or None, query)
 
 
 def library_search(visit: Visit) -> Html | Redirect:
-    """POST /library (q, topic, locale, csrf): the lessons found, shown on this very response,
-    with the words kept in the search box and nowhere in an address. Without words there is
-    nothing to hide: on to the topic's own address (opaque code), which Back and refresh open
-    again without sending the form."""
+    """POST /library (q, topic, locale, csrf): on to the results' own address (303,
+    Post/Redirect/Get), ``/library?topic=<code>&s=<token>``, with the words sealed in the token
+    and readable nowhere in it. Back and refresh open it again without sending the form (every
+    page is no-store, for quick exit: Back to a posted page would be the browser's "confirm form
+    resubmission"). Words longer than the search takes: the error, on this response."""
+    visit.signed_in()
     asked = visit.form.get("locale")
     lang = asked if asked in WORDS else reading_locale(visit)
     topic = visit.form.get("topic") or None
     query = visit.form.get("q", "")
-    if not query.strip():
-        known = topic_of(topic) if topic else None
-        address = [f"topic={topic_code(known)}"] if known else []
-        if lang != DEFAULT_LOCALE:
-            address.append(f"locale={lang}")
-        return Redirect(LIBRARY + ("?" + "&".join(address) if address else ""))
-    return _library(visit, lang, topic, query)
+    if len(query) > MAX_QUERY_LENGTH:  # only an edited form: the box's maxlength is the limit
+        return _library(visit, lang, topic, query)
+    known = topic_of(topic) if topic else None
+    # A topic the library does not have (an edited form) goes along with the words, so the
+    # results page says every topic was searched; without words there is nothing to search.
+    shown = topic_code(known) if known else (topic if topic and query.strip() else None)
+    address = {"topic": shown} if shown else {}
+    if query.strip():
+        address["s"] = search_token.seal(query, visit.csrf_token)
+    if lang != DEFAULT_LOCALE:
+        address["locale"] = lang
+    return Redirect(LIBRARY + ("?" + urlencode(address) if address else ""))
 
 
 def _library(visit: Visit, lang: str, topic_value: str | None, query: str) -> Html:

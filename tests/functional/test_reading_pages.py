@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -425,14 +426,22 @@ def test_library_addresses_name_no_topic_and_no_search_words(client, published, 
     for topic in ("addiction", "mental-health", "stress-management", "life-skills"):
         assert topic not in page.body.split('id="topic"')[1].split("</select>")[0]
 
-    # The results are on the response to the form: no redirect carrying the words.
+    # The form redirects to the results' own address (Back and refresh are plain GETs, with
+    # no "confirm form resubmission"): the topic's code and the words sealed in a token.
     code = topic_code("addiction")
-    found = browser.post("/library", {"csrf": page.csrf(), "q": "urge", "topic": code})
-    assert found.status == 200 and found.location == ""
+    posted = browser.post("/library", {"csrf": page.csrf(), "q": "urge", "topic": code})
+    assert posted.status == 303
+    address = urlsplit(posted.location)
+    asked = parse_qs(address.query)
+    assert address.path == "/library" and sorted(asked) == ["s", "topic"]
+    assert asked["topic"] == [code] and "urge" not in posted.location
+    found = browser.get(posted.location)
+    assert found.status == 200
     assert titles_in(found.body) == ["Cravings and urge surfing"]
     assert 'value="urge"' in found.body and f'<option value="{code}" selected>' in found.body
     assert "<title>Library – Steady</title>" in found.body  # the title stays discreet
     assert "urge" not in " ".join(re.findall(r'href="([^"]*)"', found.body))
+    assert browser.get(posted.location).body == found.body  # Back or refresh: the same page
     # Without words: on to the topic's own address, which Back and refresh open again.
     topic_only = browser.post("/library", {"csrf": page.csrf(), "q": " ", "topic": code})
     assert (topic_only.status, topic_only.location) == (303, f"/library?topic={code}")
@@ -441,6 +450,37 @@ def test_library_addresses_name_no_topic_and_no_search_words(client, published, 
     # Words in an address (an old bookmark) are not read, and the box stays empty.
     old = browser.get("/library?q=urge")
     assert 'value="urge"' not in old.body and len(titles_in(old.body)) > 1
+
+
+def test_a_search_address_opens_only_in_the_session_that_searched(
+    client, published, participant, other_participant
+):
+    """The token in a results address is sealed with the searching session's own secret: on a
+    shared phone, the next participant (or the same one signed in again) opening it from the
+    history sees the whole library, with no words and no error."""
+    mine = signed_in(client, participant)
+    posted = mine.post("/library", {"csrf": mine.get("/library").csrf(), "q": "urge"})
+    token = parse_qs(urlsplit(posted.location).query)["s"][0]
+    found = mine.get(posted.location)
+    every = titles_in(mine.get("/library").body)
+    assert 'value="urge"' in found.body and "Cravings and urge surfing" in titles_in(found.body)
+    assert len(titles_in(found.body)) < len(every)
+
+    def opened(browser: WebClient, address: str) -> str:
+        page = browser.get(address)
+        assert page.status == 200 and "error-summary" not in page.body
+        assert 'value="urge"' not in page.body and titles_in(page.body) == every
+        return page.body
+
+    opened(signed_in(client, other_participant), posted.location)
+    # Edited, cut short, or not a token at all: no search either.
+    flipped = token[:20] + ("A" if token[20] != "A" else "B") + token[21:]
+    for bad in (flipped, token[:-4], token + "AAAA", "not-a-token", "%FF%00", "x" * 5000):
+        opened(mine, f"/library?s={bad}")
+    # Signed in again (a new session, a new secret): the old address searches nothing.
+    mine.post("/sign-out", {"csrf": mine.get("/library").csrf()})
+    again = signed_in(client, participant)
+    opened(again, posted.location)
 
 
 def test_a_library_search_needs_the_forms_token(client, published, participant):
@@ -452,8 +492,11 @@ def test_a_library_search_in_spanish_stays_in_spanish(client, published, partici
     browser = signed_in(client, participant, language="es")
     page = browser.get("/library")
     assert '<input type="hidden" name="locale" value="es">' in page.body
-    found = browser.post("/library", {"csrf": page.csrf(), "q": "respiración", "locale": "es"})
+    posted = browser.post("/library", {"csrf": page.csrf(), "q": "respiración", "locale": "es"})
+    assert posted.status == 303 and "locale=es" in posted.location
+    found = browser.get(posted.location)
     assert found.status == 200 and '<html lang="es">' in found.body
+    assert 'value="respiración"' in found.body
     code = topic_code("stress-management")
     topic = browser.post("/library", {"csrf": page.csrf(), "q": "", "topic": code, "locale": "es"})
     assert topic.location == f"/library?topic={code}&locale=es"

@@ -98,8 +98,8 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("GET", "/favicon.ico"): PageRow("/favicon.ico", expect=(204, 204, 204, 204)),
     ("GET", "/"): PageRow("/"),
     ("GET", "/library"): PageRow("/library?topic=addiction"),
-    # The search posts (its words stay out of the address): the lessons found, on this page.
-    ("POST", "/library"): PageRow("/library", {"q": "sleep"}),
+    # The search posts, then goes on to the results' address (its words sealed in a token).
+    ("POST", "/library"): PageRow("/library", {"q": "sleep"}, expect=(SIGN_IN, 303, 303, 303)),
     ("GET", "/lesson/{code}"): PageRow(f"/lesson/{lesson_code('thinking-traps')}"),
     ("POST", "/lesson/{code}/complete"): PageRow(
         f"/lesson/{lesson_code('thinking-traps')}/complete",

@@ -250,7 +250,13 @@ def _set_cookies(headers: dict) -> list[str]:
 
 
 def search_library(browser: WebClient, words: str, topic: str = "") -> Page:
-    """Search the library as its form does: a post (the words never go into an address), with
-    the CSRF token of the library page; ``topic``: an option's value (a topic code) or ''."""
+    """Search the library as its form does: a post with the CSRF token of the library page,
+    then the results' address it redirects to (the words sealed in an opaque token), as a
+    browser follows it; an error comes back on the post itself. ``topic``: an option's value
+    (a topic code) or ''."""
     token = browser.get("/library").csrf()
-    return browser.post("/library", {"csrf": token, "q": words, "topic": topic})
+    posted = browser.post("/library", {"csrf": token, "q": words, "topic": topic})
+    if posted.status != 303:
+        return posted
+    assert words.lower() not in posted.location.lower(), posted.location
+    return browser.get(posted.location)

@@ -31,7 +31,7 @@ def test_each_search_gets_a_new_token_and_the_length_says_little():
     assert len(seal("a", MINE)) == len(seal("a" * 20, MINE))
 
 
-@pytest.mark.parametrize("secret", [THEIRS, "", None])
+@pytest.mark.parametrize("secret", [THEIRS, "", None], ids=["another-session", "empty", "none"])
 def test_another_sessions_token_opens_as_nothing(secret):
     assert unseal(seal("urge", MINE), secret) is None
 

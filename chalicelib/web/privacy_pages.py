@@ -15,6 +15,7 @@ from chalicelib.access_log import AccessEntry
 from chalicelib.clock import calendar_day
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.library import DEFAULT_LOCALE
+from chalicelib.statuses import at_second
 from chalicelib.web.http import Html, Redirect, Visit
 
 PAGE = "/account/privacy"
@@ -73,7 +74,10 @@ class SeenRow:
     group_id: str | None  # two groups may share a name: rows join by id
     group_name: str | None
     kinds: tuple[str, ...]  # what was seen or changed; more than one only for looks (_LOOKS)
-    times: int
+    times: int  # entries folded (how far down the log this row reaches)
+    views: int = 1  # what the page says: one view of the group page writes two looks
+    oldest_kind: str = ""  # the kind of the entry at ``first``
+    oldest_alone: bool = True  # that entry is not yet paired with its view's other look
 
 
 def _folds(row: SeenRow, kind: str) -> bool:
@@ -99,14 +103,48 @@ def seen_rows(entries: Iterable[AccessEntry], zone: tzinfo) -> list[SeenRow]:
                 if kind in previous.kinds
                 else tuple(k for k in _LOOKS if k in (*previous.kinds, kind))
             )
-            rows[-1] = replace(previous, first=entry.at, times=previous.times + 1, kinds=kinds)
+            paired = _same_view(previous, kind, entry.at)
+            rows[-1] = replace(
+                previous,
+                first=entry.at,
+                times=previous.times + 1,
+                views=previous.views + (0 if paired else 1),
+                kinds=kinds,
+                oldest_kind=kind,
+                oldest_alone=not paired,
+            )
         else:
             rows.append(
                 SeenRow(
-                    entry.at, entry.at, entry.role, entry.group_id, entry.group_name, (kind,), 1
+                    entry.at,
+                    entry.at,
+                    entry.role,
+                    entry.group_id,
+                    entry.group_name,
+                    (kind,),
+                    1,
+                    oldest_kind=kind,
                 )
             )
     return rows
+
+
+# One view of the group page reads the list and the "needs attention" flags: two entries
+# written a moment apart (within SAME_VIEW_SECONDS). Paired and counted as one view, the count a participant sees is the
+# number of times a leader opened a page, not twice it.
+SAME_VIEW_SECONDS = 5.0
+
+
+def _same_view(row: SeenRow, kind: str, at: str) -> bool:
+    """``kind`` at ``at`` is the other look of the view whose one look is the row's oldest."""
+    if not row.oldest_alone or kind not in _LOOKS or row.oldest_kind not in _LOOKS:
+        return False
+    if kind == row.oldest_kind:
+        return False
+    newer, older = at_second(row.first), at_second(at)
+    if newer is None or older is None:
+        return False
+    return 0 <= (newer - older).total_seconds() < SAME_VIEW_SECONDS
 
 
 # A page reads up to READ_PER_PAGE entries (one Query) and shows at most ROWS_PER_PAGE rows

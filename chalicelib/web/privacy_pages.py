@@ -130,8 +130,8 @@ def seen_rows(entries: Iterable[AccessEntry], zone: tzinfo) -> list[SeenRow]:
 
 
 # One view of the group page reads the list and the "needs attention" flags: two entries
-# written a moment apart (within SAME_VIEW_SECONDS). Paired and counted as one view, the count a participant sees is the
-# number of times a leader opened a page, not twice it.
+# written a moment apart (within SAME_VIEW_SECONDS). Paired and counted as one view, the count
+# a participant sees is the number of times a leader opened a page, not twice it.
 SAME_VIEW_SECONDS = 5.0
 
 

@@ -544,6 +544,11 @@ def test_a_refused_password_change_comes_back_with_a_summary_and_no_password(
     assert [(f, html.unescape(t)) for f, t in summary(refused)][0][0] == field
     assert words in html.unescape(refused.body)
     assert f'id="{field}"' in refused.body and 'aria-invalid="true"' in refused.body
+    # The message also stands beside its box (the summary is far above it on a phone), and
+    # the box points to it.
+    beside = re.search(rf'<p class="error" id="{field}-error">([^<]*)</p>', refused.body)
+    assert beside is not None and words in html.unescape(beside.group(1))
+    assert re.search(rf'<input id="{field}"[^>]*aria-describedby="[^"]*{field}-error', refused.body)
     # Passwords never come back in the page.
     for typed in {current, new, again} - {None, ""}:
         assert f'value="{typed}"' not in refused.body and typed not in refused.body

@@ -40,7 +40,9 @@ def blueprint() -> Blueprint:
     )
 
     web.route(account_pages.STOP_PATH, access=PUBLIC)(account_pages.reminders_stop)
+    web.route(account_pages.HOME, access=SIGNED_IN)(account_pages.account_home)
     web.route(account_pages.PAGE, access=(PARTICIPANTS,))(account_pages.account_reminders)
+    web.route(account_pages.PASSWORD, access=(PARTICIPANTS,))(account_pages.password_form)
     web.route(account_pages.PAGE, method="POST", access=(PARTICIPANTS,))(
         account_pages.save_reminders
     )

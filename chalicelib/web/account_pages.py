@@ -19,6 +19,7 @@ from typing import Any
 from chalicelib import services
 from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, SteadyError
+from chalicelib.identity import PARTICIPANTS
 from chalicelib.reminders import DAYS, SLOT_MINUTES, ReminderChoice
 from chalicelib.web import words
 from chalicelib.web.http import SIGN_IN_PATH, Html, Redirect, Visit, expired_session_cookie
@@ -27,6 +28,9 @@ from chalicelib.web.words import WEEKDAYS as DAY_NAMES
 from chalicelib.web.words import WORDS
 
 PAGE = "/account/reminders"
+# The address a person types after reading "Account" in the menu: the account page (a group
+# leader's groups: leaders have no account page).
+HOME = "/account"
 CONTACT = "/account/reminders/contact"
 CONFIRM = "/account/reminders/contact/confirm"
 FORGET = "/account/reminders/contact/delete"
@@ -255,3 +259,23 @@ def reminders_stop(visit: Visit) -> Html:
         "reminders_stopped.html",
         {"lang": asked if asked in WORDS else locale, "stopped": True},
     )
+
+
+def _kept_locale(visit: Visit) -> str:
+    locale = visit.query.get("locale")
+    return f"?locale={locale}" if locale in WORDS else ""
+
+
+def account_home(visit: Visit) -> Redirect:
+    """GET /account: the participant's account page; a group leader's groups."""
+    caller = visit.signed_in()
+    if PARTICIPANTS not in caller.roles:
+        return Redirect("/leader")
+    return Redirect(PAGE + _kept_locale(visit))
+
+
+def password_form(visit: Visit) -> Redirect:
+    """GET /account/reminders/password: the address a refused change was shown at (opened again,
+    or its language link): the form, on the account page."""
+    visit.signed_in()
+    return Redirect(PAGE + _kept_locale(visit) + "#password-title")

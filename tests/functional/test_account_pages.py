@@ -647,10 +647,16 @@ def test_a_password_form_refused_as_text_leads_back_to_the_account_page(
         password_form(page, "Correct-horse-42\x00", "New-pass-2026a"),
     )
     assert refused.status == 400
-    assert f'<a href="/account/reminders">{back}</a>' in refused.body
+    # The form's own address, which leads to the form on the account page.
+    assert f'<a href="/account/reminders/password">{back}</a>' in refused.body
+    assert web.get("/account/reminders/password").location == "/account/reminders#password-title"
     again = web.post("/account/reminders/password", password_form(page, "", "New-pass-2026a"))
     assert again.status == 400
-    assert re.search(r'class="lang-choice" href="/account/reminders\?locale=(en|es)"', again.body)
+    link = re.search(
+        r'class="lang-choice" href="(/account/reminders/password\?locale=(?:en|es))"', again.body
+    )
+    assert link is not None
+    assert web.get(link.group(1)).location.startswith("/account/reminders?locale=")
     assert WebClient(client).sign_in(participant.username).status == 303  # unchanged
 
 
@@ -788,3 +794,14 @@ def test_a_zone_saved_through_the_api_keeps_its_own_name(client, participant):
     assert stored.status_code == 200, stored.body
     page = signed_in(client, participant).get("/account/reminders")
     assert '<option value="Asia/Kolkata" selected>Asia/Kolkata</option>' in page.body
+
+
+def test_the_addresses_a_person_types_lead_to_the_account_page(client, participant, leader):
+    # "Account" in the menu makes /account a likely address to type; a refused password change
+    # is shown at /account/reminders/password, which may be opened again. Neither is JSON.
+    web = signed_in(client, participant)
+    assert web.get("/account").location == "/account/reminders"
+    assert web.get("/account?locale=es").location == "/account/reminders?locale=es"
+    assert web.get("/account/reminders/password").location == ("/account/reminders#password-title")
+    assert signed_in(client, leader).get("/account").location == "/leader"
+    assert WebClient(client).get("/account").location == "/sign-in"

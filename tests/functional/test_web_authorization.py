@@ -95,6 +95,11 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
         expect=(SIGN_IN, 400, 403, 403),
     ),
     ("GET", "/exit"): PageRow("/exit", expect=(303, 303, 303, 303)),
+    # Addresses that only lead on: the account page (a leader's groups), the password form.
+    ("GET", "/account"): PageRow("/account", expect=(SIGN_IN, 303, 303, 303)),
+    ("GET", "/account/reminders/password"): PageRow(
+        "/account/reminders/password", expect=(SIGN_IN, 303, 403, 403)
+    ),
     ("GET", "/favicon.ico"): PageRow("/favicon.ico", expect=(204, 204, 204, 204)),
     ("GET", "/"): PageRow("/"),
     ("GET", "/library"): PageRow("/library?topic=addiction"),

@@ -26,9 +26,8 @@ def signed_in(client, account) -> WebClient:  # type: ignore[no-untyped-def]
     return browser
 
 
-def make_group(
-    client, leader, participant, module_id="cravings-and-urge-surfing", due="2020-01-31"
-) -> str:  # type: ignore[no-untyped-def]
+def group_of_one(client, leader, participant, name: str = "Sam P.") -> str:  # type: ignore[no-untyped-def]
+    """A group ("Tuesday group") with ``participant`` enrolled as ``name``, through the API."""
     group_id = json.loads(
         client.http.post(
             "/groups", headers=leader.headers, body=json.dumps({"name": "Tuesday group"})
@@ -37,8 +36,15 @@ def make_group(
     client.http.post(
         f"/groups/{group_id}/participants",
         headers=leader.headers,
-        body=json.dumps({"username": participant.username, "display_name": "Sam P."}),
+        body=json.dumps({"username": participant.username, "display_name": name}),
     )
+    return group_id
+
+
+def make_group(
+    client, leader, participant, module_id="cravings-and-urge-surfing", due="2020-01-31"
+) -> str:  # type: ignore[no-untyped-def]
+    group_id = group_of_one(client, leader, participant)
     # In the group since before the due date (one that passed before they joined is not theirs).
     joined_on(group_id, participant.id, "2019-12-01T15:00:00+00:00")
     client.http.post(
@@ -225,16 +231,7 @@ def test_after_a_new_temporary_password_the_form_does_not_say_first_sign_in(
 ):
     """Someone who signed in before and lost their password gets the same form as a new
     account: its words are true for both (walk-through 10, item 5)."""
-    group_id = json.loads(
-        client.http.post(
-            "/groups", headers=leader.headers, body=json.dumps({"name": "Tuesday group"})
-        ).body
-    )["group_id"]
-    client.http.post(
-        f"/groups/{group_id}/participants",
-        headers=leader.headers,
-        body=json.dumps({"username": participant.username, "display_name": "Sam T."}),
-    )
+    group_id = group_of_one(client, leader, participant, "Sam T.")
     given = client.http.post(
         f"/groups/{group_id}/participants/{participant.id}/temporary-password",
         headers=leader.headers,

@@ -131,9 +131,16 @@ def led_group(
 
 
 def audit_read(
-    audit: AuditRecords, clock: Clock, caller: Caller, group: Group, action: str
+    audit: AuditRecords,
+    clock: Clock,
+    caller: Caller,
+    group: Group,
+    action: str,
+    participant_ids: Sequence[str] | None = None,
 ) -> None:
-    """Log a group leader's read of the group's participant records (before any data is returned)."""
+    """Log a group leader's read of the group's participant records (before any data is
+    returned): of every participant, or of ``participant_ids`` for a page that shows only
+    those."""
     audit.record(
         new_entry(
             caller.id,
@@ -141,7 +148,9 @@ def audit_read(
             action,
             clock.iso(),
             group_id=group.group_id,
-            participant_ids=group.participant_ids,
+            participant_ids=(
+                group.participant_ids if participant_ids is None else list(participant_ids)
+            ),
         )
     )
 
@@ -202,15 +211,13 @@ class Groups:
         participants = tuple(
             p for p in group.participants if shown is None or p.participant_id in shown
         )
-        self.audit.record(
-            new_entry(
-                caller.id,
-                caller.roles,
-                "group.read",
-                self.clock.iso(),
-                group_id=group.group_id,
-                participant_ids=[p.participant_id for p in participants],
-            )
+        audit_read(
+            self.audit,
+            self.clock,
+            caller,
+            group,
+            "group.read",
+            [p.participant_id for p in participants],
         )
         return GroupDetail(
             GroupSummary.of(group),

@@ -360,6 +360,34 @@ def test_two_step_sign_in_is_on_the_account_page_not_in_a_participants_menu(
     assert web.get("/account/authenticator").status == 200
 
 
+@pytest.mark.parametrize(
+    ("language", "privacy", "data", "suffix"),
+    [
+        (None, "Who sees your records", "Your data", ""),
+        ("es", "Quién ve sus registros", "Sus datos", "?locale=es"),
+    ],
+)
+def test_the_account_page_names_its_parts_and_the_records_pages_at_the_top(
+    client, participant, language, privacy, data, suffix
+):
+    """The page is several screens long on a phone: who has seen the records and the data
+    download are named above the first section, not only at the foot."""
+    web = signed_in(client, participant, language)
+    body = web.get("/account/reminders").body
+    first_section = body.index('<h2 id="contact-title"')
+    for link in (
+        f'<a href="/account/privacy{suffix}">{privacy}</a>',
+        f'<a href="/account/data{suffix}">{data}</a>',
+        '<a href="#password-title">',
+        '<a href="#reminders-title">',
+    ):
+        assert 0 <= body.index(link) < first_section, link
+    # Each in-page link leads somewhere on the page.
+    for target in re.findall(r'href="#([^"]+)"', body[:first_section]):
+        if target != "main":
+            assert f'id="{target}"' in body, target
+
+
 def test_leaders_keep_two_step_sign_in_in_their_menu(client, leader):
     web = signed_in(client, leader)
     assert 'href="/account/authenticator">Two-step sign-in</a>' in nav(web.get("/leader").body)

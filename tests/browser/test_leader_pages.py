@@ -145,6 +145,20 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     refused(page, "name", {"name": "   "}, "Error: Groups – Steady")
     check(page, context, artifacts, "leader-groups-error", "Error: Groups – Steady")
 
+    # Their own account, from the menu: a wrong current password brings the same form back,
+    # its boxes empty (a password is never sent back); nothing changes.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Account").click()
+    page.wait_for_url("**/leader/account")
+    check(page, context, artifacts, "leader-account", "Account – Steady")
+    page.get_by_label("Current password").fill("Not-the-password-1")
+    page.get_by_label("New password", exact=True).fill("Browser-new-pass-2026")
+    page.get_by_label("Type it again").fill("Browser-new-pass-2026")
+    page.get_by_role("button", name="Change password").click()
+    empty = {"current_password": "", "new_password": "", "confirm_password": ""}
+    refused(page, "current_password", empty, "Error: Account – Steady")
+    assert "Not-the-password-1" not in page.content()
+    check(page, context, artifacts, "leader-account-error", "Error: Account – Steady")
+
     group_url = create_group(page, "Browser checks")
     check(page, context, artifacts, "leader-group", "Group – Steady")
 
@@ -736,4 +750,4 @@ def test_zz_write_leader_measurements(artifacts):
     (artifacts / "leader-measurements.json").write_text(json.dumps(MEASURED, indent=2))
     assert sum(MEASURED["axe_violations"].values()) == 0
     titles = {n: t for n, t in MEASURED["titles"].items() if not t.startswith("Error")}
-    assert len(set(titles.values())) >= 5  # Groups, Group, Dates, Confirm, Progress
+    assert len(set(titles.values())) >= 6  # Groups, Group, Dates, Confirm, Progress, Account

@@ -1,6 +1,6 @@
-"""The group leader's pages: the groups list, a group (participants, assignments, settings),
-confirmation pages for what cannot be undone, changing an assignment's dates, and the
-progress grid.
+"""The group leader's pages: the groups list, their own account (their password), a group
+(participants, assignments, settings), confirmation pages for what cannot be undone, changing
+an assignment's dates, and the progress grid.
 
 Each handler parses the form, calls one use case (``chalicelib.groups``, ``enrolment``,
 ``assignments``, ``dashboard``) and formats the answer. A use case's refusal of the input

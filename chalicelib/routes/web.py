@@ -83,6 +83,11 @@ def blueprint() -> Blueprint:
     group = "/leader/groups/{group_id}"
     web.route("/leader", access=LEADER_ONLY)(leader_pages.groups_page)
     web.route("/leader/groups", method="POST", access=LEADER_ONLY)(leader_pages.create_group)
+    web.route(leader_pages.ACCOUNT, access=LEADER_ONLY)(leader_pages.account_page)
+    web.route(leader_pages.ACCOUNT_PASSWORD, access=LEADER_ONLY)(leader_pages.password_form)
+    web.route(leader_pages.ACCOUNT_PASSWORD, method="POST", access=LEADER_ONLY)(
+        leader_pages.change_password
+    )
     web.route(group, access=LEADER_ONLY)(leader_pages.group_page)
     web.route(group + "/name", method="POST", access=LEADER_ONLY)(leader_pages.rename)
     web.route(group + "/leaders", method="POST", access=LEADER_ONLY)(leader_pages.add_leader)

@@ -23,13 +23,13 @@ from chalicelib.identity import PARTICIPANTS
 from chalicelib.reminders import DAYS, SLOT_MINUTES, ReminderChoice
 from chalicelib.web import words
 from chalicelib.web.http import SIGN_IN_PATH, Html, Redirect, Visit, expired_session_cookie
-from chalicelib.web.pages import PASSWORD_CHANGED
+from chalicelib.web.pages import LEADER_ACCOUNT, PASSWORD_CHANGED
 from chalicelib.web.words import WEEKDAYS as DAY_NAMES
 from chalicelib.web.words import WORDS
 
 PAGE = "/account/reminders"
 # The address a person types after reading "Account" in the menu: the account page (a group
-# leader's groups: leaders have no account page).
+# leader's is ``/leader/account``).
 HOME = "/account"
 CONTACT = "/account/reminders/contact"
 CONFIRM = "/account/reminders/contact/confirm"
@@ -50,6 +50,15 @@ ZONES = (
     "America/Puerto_Rico",
     "UTC",
 )
+# The password form's refusals (``sign_in.change_password``), here and on a group leader's
+# account page (``leader_pages.change_password``): the box each one is about.
+PASSWORD_FIELDS = {
+    "current_password_missing": "current_password",
+    "wrong_current_password": "current_password",
+    "too_many_password_tries": "current_password",
+    "new_password_mismatch": "confirm_password",
+    "invalid_password": "new_password",
+}
 # Which field an error belongs to (the summary links there).
 FIELDS = {
     "invalid_time": "time",
@@ -71,11 +80,7 @@ FIELDS = {
     "too_many_attempts": "email",
     "no_pending_code": "email",
     "forget_not_confirmed": "forget",
-    "current_password_missing": "current_password",
-    "wrong_current_password": "current_password",
-    "too_many_password_tries": "current_password",
-    "new_password_mismatch": "confirm_password",
-    "invalid_password": "new_password",
+    **PASSWORD_FIELDS,
 }
 DONE = ("saved", "code_sent", "confirmed", "contact_deleted")
 
@@ -241,7 +246,12 @@ def change_password(visit: Visit) -> Any:
         )
     except BadRequest as error:
         return _page(visit, None, error)
-    lang = visit.language()
+    return password_changed(visit.language())
+
+
+def password_changed(lang: str = "en") -> Redirect:
+    """After a password change (signed out everywhere, this session too): the sign-in page,
+    which says the password is changed, in ``lang``; this browser's cookie goes too."""
     return Redirect(
         f"{SIGN_IN_PATH}?done={PASSWORD_CHANGED}" + (f"&locale={lang}" if lang != "en" else ""),
         cookies=(expired_session_cookie(),),
@@ -267,10 +277,10 @@ def _kept_locale(visit: Visit) -> str:
 
 
 def account_home(visit: Visit) -> Redirect:
-    """GET /account: the participant's account page; a group leader's groups."""
+    """GET /account: the participant's account page; a group leader's own (its password)."""
     caller = visit.signed_in()
     if PARTICIPANTS not in caller.roles:
-        return Redirect("/leader")
+        return Redirect(LEADER_ACCOUNT)
     return Redirect(PAGE + _kept_locale(visit))
 
 

@@ -1,6 +1,6 @@
-"""The group leader's pages: the groups list, a group (participants, assignments, settings),
-confirmation pages for what cannot be undone, changing an assignment's dates, and the
-progress grid.
+"""The group leader's pages: the groups list, their own account (their password), a group
+(participants, assignments, settings), confirmation pages for what cannot be undone, changing
+an assignment's dates, and the progress grid.
 
 Each handler parses the form, calls one use case (``chalicelib.groups``, ``enrolment``,
 ``assignments``, ``dashboard``) and formats the answer. A use case's refusal of the input
@@ -25,7 +25,7 @@ from chalicelib.api import Download
 from chalicelib.assignments import DUE_AFTER_SESSION, DUE_PASSED, Assigned, AssignedModule
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
 from chalicelib.dashboard import ORDER_BY_NAME, Grid, GridRow, GridView, worksheet_text
-from chalicelib.errors import Forbidden, NotFound, SteadyError, Unauthenticated
+from chalicelib.errors import BadRequest, Forbidden, NotFound, SteadyError, Unauthenticated
 from chalicelib.groups import Assignment, GroupDetail, GroupLeader, last_leader
 from chalicelib.identity import Caller
 from chalicelib.sign_in import Handout
@@ -43,7 +43,9 @@ from chalicelib.statuses import (
 from chalicelib.temporary_passwords import UsernameNotRecorded
 from chalicelib.text import sentence
 from chalicelib.vocabulary import TOPICS
+from chalicelib.web.account_pages import PASSWORD_FIELDS, password_changed
 from chalicelib.web.http import Html, Redirect, Visit
+from chalicelib.web.pages import LEADER_ACCOUNT
 from chalicelib.web.render import day, escape, markup, short_day
 from chalicelib.web.words import WORDS, message
 
@@ -153,6 +155,49 @@ def create_group(visit: Visit) -> Any:
             raise
         return groups_page(visit, [_field_error(error, {}, "name")])
     return Redirect(group_path(group.group_id))
+
+
+# -- the leader's own account ---------------------------------------------------------------
+
+
+ACCOUNT = LEADER_ACCOUNT
+ACCOUNT_PASSWORD = ACCOUNT + "/password"
+
+
+def account_page(visit: Visit, errors: list[FieldError] | None = None) -> Html:
+    """The leader's own account: their password (two-step sign-in is a link away)."""
+    visit.signed_in()
+    return Html("leader_account.html", _errors(errors), status=_status(errors))
+
+
+def change_password(visit: Visit) -> Any:
+    """The participant's password form on a leader's page (``account_pages.change_password``),
+    through the same use case: audit entry first, Cognito's ``ChangePassword`` with this
+    session's token, then signed out everywhere, this browser too, and the sign-in page says
+    the password is changed (the next sign-in asks for the same authenticator's code). A
+    refusal brings this page back with the box at fault named; passwords are never sent back.
+    Cognito refusing the session's token (not the password) ends the session: to sign-in."""
+    caller = visit.signed_in()
+    assert visit.session is not None
+    f = visit.form
+    try:
+        session.change_password(
+            visit.session,
+            caller,
+            f.get("current_password", ""),
+            f.get("new_password", ""),
+            f.get("confirm_password", ""),
+        )
+    except BadRequest as error:
+        return account_page(visit, [_field_error(error, PASSWORD_FIELDS, "current_password")])
+    return password_changed()
+
+
+def password_form(visit: Visit) -> Redirect:
+    """GET of the form's own address (where a refused change was shown, opened again): the
+    form, on the account page."""
+    visit.signed_in()
+    return Redirect(ACCOUNT + "#password-title")
 
 
 # -- one group ------------------------------------------------------------------------------

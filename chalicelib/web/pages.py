@@ -40,6 +40,8 @@ from chalicelib.web.words import WORDS
 ICONS = {COMPLETED: "✓", COMPLETED_OLDER: "↻", OVERDUE: "!", NOT_STARTED: "○", NOT_ASSIGNED: "–"}
 HOME = "/"
 GROUPS = "/leader"
+# A group leader's own account (their password; ``leader_pages.account_page``).
+LEADER_ACCOUNT = GROUPS + "/account"
 
 
 def home_for(roles: frozenset[str]) -> str:

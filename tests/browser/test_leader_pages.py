@@ -21,6 +21,7 @@ from chalicelib.records.completions import CompletionRecords
 from chalicelib.records.groups import GroupRecords
 from chalicelib.records.worksheets import Answer, WorksheetRecords
 from chalicelib.worksheets import fields_of
+from steady_local.provision import Stack, create_account, enrol_authenticator
 from tests.browser.conftest import AXE, WCAG_22_AA, add_participants
 from tests.browser.test_web_app import (
     DESKTOP,
@@ -144,6 +145,20 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     page.get_by_role("button", name="Create group").click()
     refused(page, "name", {"name": "   "}, "Error: Groups – Steady")
     check(page, context, artifacts, "leader-groups-error", "Error: Groups – Steady")
+
+    # Their own account, from the menu: a wrong current password brings the same form back,
+    # its boxes empty (a password is never sent back); nothing changes.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Account").click()
+    page.wait_for_url("**/leader/account")
+    check(page, context, artifacts, "leader-account", "Account – Steady")
+    page.get_by_label("Current password").fill("Not-the-password-1")
+    page.get_by_label("New password", exact=True).fill("Browser-new-pass-2026")
+    page.get_by_label("Type it again").fill("Browser-new-pass-2026")
+    page.get_by_role("button", name="Change password").click()
+    empty = {"current_password": "", "new_password": "", "confirm_password": ""}
+    refused(page, "current_password", empty, "Error: Account – Steady")
+    assert "Not-the-password-1" not in page.content()
+    check(page, context, artifacts, "leader-account-error", "Error: Account – Steady")
 
     group_url = create_group(page, "Browser checks")
     check(page, context, artifacts, "leader-group", "Group – Steady")
@@ -283,6 +298,56 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     assert "New temporary password: give these to browser-leader-newcomer" in panel.inner_text()
     assert page.locator(".handout .temporary-password").inner_text() != password
     check(page, context, artifacts, "leader-new-password", "Group – Steady")
+
+
+def test_a_leader_changes_their_password_and_signs_in_with_the_same_authenticator(
+    browser, base_url, artifacts, local_stack
+):
+    """The whole change in a browser, for a leader of its own (the demo leader's password is
+    kept for the other tests): from the menu to the sign-in page that says it is done, then
+    the new password and a code from the same authenticator."""
+    data = json.loads((local_stack.state_dir / "stack.json").read_text())
+    endpoint = data.pop("endpoint")
+    stack = Stack(**data)
+    cognito = boto3.client(
+        "cognito-idp",
+        region_name=stack.region,
+        endpoint_url=endpoint,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    username, password, new = "browser-leader-pw", "Browser-leader-2026", "Browser-changed-2026"
+    create_account(cognito, stack, username, password, "leaders")
+    secret = enrol_authenticator(cognito, stack, username, password)
+
+    def sign_in_with_code(typed: str) -> None:
+        sign_in(page, username, typed)
+        page.wait_for_url("**/sign-in/code")
+        enter_code(page, secret)
+        if page.get_by_role("alert").is_visible():  # the 30-second window turned while typing
+            enter_code(page, secret)
+        page.wait_for_url("**/leader")
+
+    context, page = new_page(browser, base_url, viewport=DESKTOP)
+    sign_in_with_code(password)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Account").click()
+    page.wait_for_url("**/leader/account")
+    page.get_by_label("Current password").fill(password)
+    page.get_by_label("New password", exact=True).fill(new)
+    page.get_by_label("Type it again").fill(new)
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_url("**/sign-in?done=password_changed")
+    expect(page.get_by_role("status")).to_contain_text("Your password is changed.")
+    page.goto("/leader")
+    page.wait_for_url("**/sign-in")  # this browser is signed out too
+    # A sign-in in the very second of the change is ended with the rest (auth_time is in
+    # seconds); a person takes longer than that.
+    page.wait_for_timeout(1100)
+    sign_in(page, username, password)
+    assert page.get_by_role("alert").is_visible()  # the old password no longer works
+    sign_in_with_code(new)
+    expect(page).to_have_title("Groups – Steady")
+    context.close()
 
 
 # Before the big seeded grids below: the groups list slows down with them on a loaded machine.
@@ -736,4 +801,4 @@ def test_zz_write_leader_measurements(artifacts):
     (artifacts / "leader-measurements.json").write_text(json.dumps(MEASURED, indent=2))
     assert sum(MEASURED["axe_violations"].values()) == 0
     titles = {n: t for n, t in MEASURED["titles"].items() if not t.startswith("Error")}
-    assert len(set(titles.values())) >= 5  # Groups, Group, Dates, Confirm, Progress
+    assert len(set(titles.values())) >= 6  # Groups, Group, Dates, Confirm, Progress, Account

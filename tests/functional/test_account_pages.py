@@ -831,5 +831,5 @@ def test_the_addresses_a_person_types_lead_to_the_account_page(client, participa
     assert web.get("/account").location == "/account/reminders"
     assert web.get("/account?locale=es").location == "/account/reminders?locale=es"
     assert web.get("/account/reminders/password").location == ("/account/reminders#password-title")
-    assert signed_in(client, leader).get("/account").location == "/leader"
+    assert signed_in(client, leader).get("/account").location == "/leader/account"
     assert WebClient(client).get("/account").location == "/sign-in"

@@ -189,6 +189,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "/lesson/{code}/complete": ("version", "locale", "q0", "q1"),
     "/lesson/{code}/attempts": ("version", "locale", "attempt", "q0", "q1"),
     "/leader/groups": ("name", "key"),
+    "/leader/account/password": ("current_password", "new_password", "confirm_password"),
     "/leader/groups/{group_id}/participants": ("username", "display_name", "create"),
     "/leader/groups/{group_id}/assignments": ("item", "participant", "due_date", "session_date"),
     "/leader/groups/{group_id}/name": ("name",),
@@ -364,6 +365,18 @@ class Steps:
                     "new_password": "New-pass-2026a",
                     "confirm_password": "New-pass-2026b",
                     "locale": "en",
+                },
+                path,
+            )
+        if path == "/leader/account/password":  # the two new passwords differ: unchanged
+            web = signed_in(self.client, self.leader)
+            return (
+                web,
+                {
+                    "csrf": web.get("/leader/account").csrf(),
+                    "current_password": "Correct-horse-42",
+                    "new_password": "New-pass-2026a",
+                    "confirm_password": "New-pass-2026b",
                 },
                 path,
             )

@@ -95,7 +95,7 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
         expect=(SIGN_IN, 400, 403, 403),
     ),
     ("GET", "/exit"): PageRow("/exit", expect=(303, 303, 303, 303)),
-    # Addresses that only lead on: the account page (a leader's groups), the password form.
+    # Addresses that only lead on: the account page (a leader's own), the password form.
     ("GET", "/account"): PageRow("/account", expect=(SIGN_IN, 303, 303, 303)),
     ("GET", "/account/reminders/password"): PageRow(
         "/account/reminders/password", expect=(SIGN_IN, 303, 403, 403)
@@ -169,6 +169,21 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("GET", "/leader"): PageRow("/leader", expect=(SIGN_IN, 403, 200, 200)),
     ("POST", "/leader/groups"): PageRow(
         "/leader/groups", {"name": "Another group"}, expect=(SIGN_IN, 403, 303, 303)
+    ),
+    # A leader's own account: every leader's, nobody else's.
+    ("GET", "/leader/account"): PageRow("/leader/account", expect=(SIGN_IN, 403, 200, 200)),
+    ("GET", "/leader/account/password"): PageRow(
+        "/leader/account/password", expect=(SIGN_IN, 403, 303, 303)
+    ),
+    # The two new passwords differ: the account page again, nothing changed.
+    ("POST", "/leader/account/password"): PageRow(
+        "/leader/account/password",
+        {
+            "current_password": "Correct-horse-42",
+            "new_password": "New-pass-2026a",
+            "confirm_password": "New-pass-2026b",
+        },
+        expect=(SIGN_IN, 403, 400, 400),
     ),
     ("GET", "/leader/groups/{group_id}"): PageRow("/leader/groups/{g}", expect=LEADER_PAGE),
     ("POST", "/leader/groups/{group_id}/participants"): PageRow(

@@ -447,6 +447,7 @@ def test_every_page_is_discreet_safe_and_shows_crisis_resources(
         (lead, "/leader"),
         (lead, f"/leader/groups/{group_id}"),
         (lead, f"/leader/groups/{group_id}/progress"),
+        (lead, "/leader/account"),
         (p, "/leader"),
     ]
     for browser, path in pages:

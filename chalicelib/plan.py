@@ -29,7 +29,7 @@ from typing import Any
 
 from chalicelib import phone_numbers
 from chalicelib.clock import Clock, calendar_day
-from chalicelib.errors import BadRequest, Conflict
+from chalicelib.errors import BadRequest, Conflict, FieldError, FieldErrors
 from chalicelib.identity import Caller
 from chalicelib.library import DEFAULT_LOCALE, check_locale, parse_version
 from chalicelib.records.audit import AuditRecords, new_entry
@@ -39,7 +39,6 @@ from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECT
 from chalicelib.worksheets import (
     MAX_FIELD_CHARS,
     MAX_PHONE_CHARS,
-    FieldError,
     check_contact,
     clean_text,
 )
@@ -274,29 +273,10 @@ def _check_item(section: str, raw: Any, where: str) -> PlanItem | None:
     return PlanItem(text, "", source) if text else None
 
 
-class ItemErrors(FieldError):
-    """Every item of a save that was refused, not only the first, so that a form can name them
-    all at once: ``errors`` (each a ``FieldError`` naming ``section.n``), in the order given.
-    It is itself the first of them (an API caller reads its message and code)."""
-
-    def __init__(self, errors: list[FieldError]) -> None:
-        first = errors[0]
-        super().__init__(
-            first.field_id,
-            first.field_message,
-            first.code,
-            item=first.item,
-            part=first.part,
-            limit=first.limit,
-            length=first.length,
-        )
-        self.errors = tuple(errors)
-
-
 def check_sections(given: Any) -> dict[str, list[PlanItem]]:
     """The sections a save carries, checked: ``FieldError`` (400) names the section at fault
     (``triggers``, or ``triggers.3`` for its fourth item); when items are at fault, it is an
-    ``ItemErrors`` naming every one of them."""
+    ``FieldErrors`` naming every one of them."""
     if not isinstance(given, dict):
         raise BadRequest("sections maps plan sections to lists of items.", code="invalid_plan")
     checked: dict[str, list[PlanItem]] = {}
@@ -327,7 +307,7 @@ def check_sections(given: Any) -> dict[str, list[PlanItem]]:
             )
         checked[section] = items
     if refused:
-        raise ItemErrors(refused)
+        raise FieldErrors(refused)
     return checked
 
 

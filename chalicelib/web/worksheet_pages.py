@@ -5,7 +5,7 @@ group leaders" switch.
 Form field names: ``answer-{field}`` (text, scale, choice), ``answer-{field}-{n}`` (list
 items), ``answer-{field}-{n}-name`` / ``-phone`` (people to call). A save redirects back to
 the module page, which says what was saved; a refused save shows the same page again with
-what was typed and an error summary linking to the field.
+what was typed and an error summary linking to every field at fault.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib import services, text
-from chalicelib.errors import BadRequest
+from chalicelib.errors import BadRequest, FieldError
 from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.words import answer_error
-from chalicelib.worksheets import CONTACT, FieldError, MyWorksheet
+from chalicelib.worksheets import CONTACT, MyWorksheet
 
 PREFIX = "answer-"
 # The answer fields may hold line breaks (a long-text answer's textarea); which ones really
@@ -217,8 +217,12 @@ def save(visit: Visit) -> Any:
         svc.worksheets.save(caller, module_id, version, answers, locale)
     except FieldError as error:
         lang = reading_pages.form_page_language(visit)
+        # Every field at fault, each beside its input and all in the summary, in form order.
+        refused: dict[str, FieldError] = {}
+        for one in error.errors:
+            refused.setdefault(one.field_id, one)
         fields = tuple(
-            _with_error(f, error, lang, locale) if f.id == error.field_id else f
+            _with_error(f, refused[f.id], lang, locale) if f.id in refused else f
             for f in (_typed(s, answers.get(str(s["id"]))) for s in specs)
         )
         page = reading_pages.lesson_view(caller, module_id, lang, {})

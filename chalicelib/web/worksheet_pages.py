@@ -22,8 +22,10 @@ from chalicelib.web.words import answer_error
 from chalicelib.worksheets import CONTACT, MyWorksheet
 
 PREFIX = "answer-"
-# The answer fields may hold line breaks (a long-text answer's textarea); which ones really
-# may is the worksheet's to say, so a short answer with one comes back as a field error.
+# The answer fields may hold line breaks (a long-text answer's textarea): which ones are
+# textareas is the worksheet's to say, and the form's names do not tell, so the edge lets every
+# answer through with the textarea rule and ``answers_from_form`` holds the one-line boxes to
+# the one-line rule (``text.as_typed``: a pasted tab is the space the box showed).
 MULTILINE_FIELDS = PREFIX + r"[^\s]+"
 
 
@@ -138,7 +140,14 @@ def worksheet_context(sheet: MyWorksheet | None, query: Mapping[str, str]) -> di
 
 def answers_from_form(specs: list[dict[str, Any]], form: Mapping[str, str]) -> dict[str, Any]:
     """The API's ``answers`` from the form's fields: every field of the version is sent, so an
-    emptied box clears its answer."""
+    emptied box clears its answer. A one-line box (a short answer, a list's item, a name, a
+    phone number) keeps what it showed: pasted spacing (a tab, a line separator) is a space,
+    as in every other form's one-line box (``text.as_typed``); a long answer's textarea came
+    with the textarea rule already (``MULTILINE_FIELDS``)."""
+
+    def one_line(key: str) -> str:
+        return text.as_typed(form.get(key, ""))
+
     answers: dict[str, Any] = {}
     for spec in specs:
         fid = str(spec["id"])
@@ -148,21 +157,20 @@ def answers_from_form(specs: list[dict[str, Any]], form: Mapping[str, str]) -> d
             size = min(int(spec.get("max_items") or 5), 50)
             if spec.get("item") == CONTACT:
                 answers[fid] = [
-                    {
-                        "name": form.get(f"{name}-{n}-name", ""),
-                        "phone": form.get(f"{name}-{n}-phone", ""),
-                    }
+                    {"name": one_line(f"{name}-{n}-name"), "phone": one_line(f"{name}-{n}-phone")}
                     for n in range(size)
                 ]
             else:
-                answers[fid] = [form.get(f"{name}-{n}", "") for n in range(size)]
+                answers[fid] = [one_line(f"{name}-{n}") for n in range(size)]
         elif kind in ("scale", "choice"):
             raw = form.get(name, "")
             answers[fid] = (
                 int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 else (raw or None)
             )
-        else:
+        elif kind == "long-text":
             answers[fid] = form.get(name, "")
+        else:
+            answers[fid] = one_line(name)
     return answers
 
 

@@ -6,8 +6,8 @@ content pipeline, is the only markup inserted as-is (``Markup`` in ``pages.py``)
 
 Dates and times: a stored time (UTC) is shown as the day and the time it was in the program's
 time zone (``chalicelib.clock``), which every page's context carries as ``zone``; the ``day``
-and ``clock_time`` filters read it there (``clock_time``, like ``clock``'s ``time_of_day``, lives
-in ``chalicelib.clock``: the plan's downloads write the time the same way).
+and ``clock_time`` filters read it there. The ``clock`` and ``clock_time`` filters are
+``chalicelib.clock``'s ``time_of_day`` and ``clock_time``, which the plan's downloads use too.
 """
 
 from __future__ import annotations

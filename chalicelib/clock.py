@@ -15,6 +15,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from chalicelib.text import ascii_digits
+
+# Languages read on a 12-hour clock, with their words for morning and afternoon (US English:
+# "6:00 pm"); every other language reads the 24-hour clock ("18:00"). See ``time_of_day``.
+HALF_DAYS = {"en": ("am", "pm")}
+
 
 class Clock:
     """Wall time (``now``/``iso``/``today``/``epoch``) and a monotonic time for caches."""
@@ -97,3 +103,28 @@ def calendar_day(stamp: str | None, zone: tzinfo) -> date | None:
         return date.fromisoformat(text) if len(text) == 10 else None
     except ValueError:
         return None
+
+
+def time_of_day(hhmm: str | None, lang: str = "en") -> str:
+    """A time of day (``HH:MM``, as reminders store it) as a page or a download shows it in
+    ``lang``: ``6:00 pm`` in English, ``18:00`` in Spanish (``HALF_DAYS``). Only the words
+    shown: a form's values stay ``HH:MM``. Anything that is not such a time comes back as it
+    is."""
+    value = str(hhmm or "")
+    hour, sep, minute = value.partition(":")
+    if lang not in HALF_DAYS or not (sep and ascii_digits(hour, 2) and ascii_digits(minute, 2)):
+        return value
+    if int(hour) > 23 or len(minute) != 2 or int(minute) > 59:
+        return value
+    am, pm = HALF_DAYS[lang]
+    return f"{int(hour) % 12 or 12}:{minute} {pm if int(hour) >= 12 else am}"
+
+
+def clock_time(stamp: str | None, lang: str = "en", zone: tzinfo = UTC) -> str:
+    """A stored time (UTC) as the time of day it was in the program's time zone ``zone``, as
+    ``lang`` reads it: ``8:46 pm`` in English, ``20:46`` in Spanish. Empty for anything else
+    (a plain date has no time of day)."""
+    moment = local_time(stamp, zone)
+    if moment is None:
+        return ""
+    return time_of_day(f"{moment.hour:02d}:{moment.minute:02d}", lang)

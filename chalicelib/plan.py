@@ -28,8 +28,8 @@ from datetime import tzinfo
 from typing import Any
 
 from chalicelib import phone_numbers
-from chalicelib.clock import Clock, calendar_day
-from chalicelib.errors import BadRequest, Conflict
+from chalicelib.clock import Clock, calendar_day, clock_time
+from chalicelib.errors import BadRequest, Conflict, FieldError, FieldErrors
 from chalicelib.identity import Caller
 from chalicelib.library import DEFAULT_LOCALE, check_locale, parse_version
 from chalicelib.records.audit import AuditRecords, new_entry
@@ -39,7 +39,6 @@ from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECT
 from chalicelib.worksheets import (
     MAX_FIELD_CHARS,
     MAX_PHONE_CHARS,
-    FieldError,
     check_contact,
     clean_text,
 )
@@ -274,29 +273,10 @@ def _check_item(section: str, raw: Any, where: str) -> PlanItem | None:
     return PlanItem(text, "", source) if text else None
 
 
-class ItemErrors(FieldError):
-    """Every item of a save that was refused, not only the first, so that a form can name them
-    all at once: ``errors`` (each a ``FieldError`` naming ``section.n``), in the order given.
-    It is itself the first of them (an API caller reads its message and code)."""
-
-    def __init__(self, errors: list[FieldError]) -> None:
-        first = errors[0]
-        super().__init__(
-            first.field_id,
-            first.field_message,
-            first.code,
-            item=first.item,
-            part=first.part,
-            limit=first.limit,
-            length=first.length,
-        )
-        self.errors = tuple(errors)
-
-
 def check_sections(given: Any) -> dict[str, list[PlanItem]]:
     """The sections a save carries, checked: ``FieldError`` (400) names the section at fault
     (``triggers``, or ``triggers.3`` for its fourth item); when items are at fault, it is an
-    ``ItemErrors`` naming every one of them."""
+    ``FieldErrors`` naming every one of them."""
     if not isinstance(given, dict):
         raise BadRequest("sections maps plan sections to lists of items.", code="invalid_plan")
     checked: dict[str, list[PlanItem]] = {}
@@ -327,7 +307,7 @@ def check_sections(given: Any) -> dict[str, list[PlanItem]]:
             )
         checked[section] = items
     if refused:
-        raise ItemErrors(refused)
+        raise FieldErrors(refused)
     return checked
 
 
@@ -445,7 +425,8 @@ class Plans:
 DOCUMENT_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "title": "My plan for staying well",
-        "saved": "Saved on {day} (version {n}).",
+        "saved": "Saved on {day}, {time} (version {n}).",
+        "saved_day": "Saved on {day} (version {n}).",  # saved_at a date alone: no time to say
         "as_of": "As of {day}, from what I wrote in my worksheets.",
         "change": "I can change this plan any time in Steady.",
         "empty": "(nothing yet)",
@@ -454,7 +435,8 @@ DOCUMENT_WORDS: dict[str, dict[str, str]] = {
     },
     "es": {
         "title": "Mi plan para mantenerme bien",
-        "saved": "Guardado el {day} (versión {n}).",
+        "saved": "Guardado el {day}, {time} (versión {n}).",
+        "saved_day": "Guardado el {day} (versión {n}).",
         "as_of": "Al {day}, con lo que escribí en mis hojas de trabajo.",
         "change": "Puedo cambiar este plan cuando quiera en Steady.",
         "empty": "(nada todavía)",
@@ -522,15 +504,17 @@ def written_day(iso: str, locale: str, zone: tzinfo) -> str:
 
 
 def subtitle(plan: Plan, today: str, zone: tzinfo) -> str:
-    """The line under the heading: when the plan was saved (and which version: the day in the
-    program's time zone ``zone``), or, for a plan never saved, the day it was downloaded
-    (``today``, ISO); then that it can still change."""
+    """The line under the heading: when the plan was saved (and which version: the day and
+    the time in the program's time zone ``zone``, the time as the plan's versions page shows
+    it, ``clock_time``), or, for a plan never saved, the day it was downloaded (``today``,
+    ISO); then that it can still change."""
     words = document_words(plan.locale)
     if plan.version is None or plan.saved_at is None:
         when = words["as_of"].format(day=written_day(today, plan.locale, zone))
     else:
         saved = written_day(plan.saved_at, plan.locale, zone)
-        when = words["saved"].format(day=saved, n=plan.version)
+        at = clock_time(plan.saved_at, plan.locale, zone)
+        when = words["saved" if at else "saved_day"].format(day=saved, time=at, n=plan.version)
     return f"{when} {words['change']}"
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to, group_order
 from chalicelib.clock import Clock
-from chalicelib.errors import BadRequest, NotFound
+from chalicelib.errors import BadRequest, FieldError, FieldErrors, NotFound
 from chalicelib.groups import audit_read, led_group
 from chalicelib.identity import Caller
 from chalicelib.library import (
@@ -41,34 +41,6 @@ MAX_PHONE_CHARS = 30
 MAX_NAME_CHARS = 200  # a person to call's name
 TEXT_KINDS = ("short-text", "long-text")
 CONTACT = "contact"
-
-
-class FieldError(BadRequest):
-    """A 400 that names the field (the web form links its error summary to it) and, when one
-    item of a list is at fault, that item: ``item`` counts from 0 in the list as given, and
-    ``part`` is the contact's ``"name"`` or ``"phone"``. ``limit``: the length a too-long
-    answer may have, ``length`` the length it has. The form words the message itself
-    (``field_message`` is the English)."""
-
-    def __init__(
-        self,
-        field_id: str,
-        message: str,
-        code: str = "invalid_answer",
-        *,
-        item: int | None = None,
-        part: str | None = None,
-        limit: int | None = None,
-        length: int | None = None,
-    ) -> None:
-        where = field_id if item is None else f"{field_id}, item {item + 1}"
-        super().__init__(f"{where}: {message}", code=code)
-        self.field_id = field_id
-        self.field_message = message
-        self.item = item
-        self.part = part
-        self.limit = limit
-        self.length = length
 
 
 def clean_text(
@@ -404,7 +376,9 @@ class Worksheets:
 
         ``answers`` maps field ids to values (text, list, contacts, 0–10, choice number);
         ``null`` or empty clears an answer; fields not given are left as they are (answers to
-        earlier versions' fields included). ``FieldError`` (400) names the field at fault."""
+        earlier versions' fields included). Nothing is saved when a field is at fault:
+        ``FieldErrors`` (400) names every such field, in the order given (its first problem
+        each: a list's first item at fault)."""
         module_id = check_module_id(module_id)
         version = parse_version(version)
         locale = check_locale(locale)
@@ -423,9 +397,14 @@ class Worksheets:
         current = curriculum_version(document)
         saved: list[Answer] = []
         emptied: list[str] = []
+        refused: list[FieldError] = []
         for field_id, value in answers.items():
             spec = specs[field_id]
-            stored, choice_text = _check_value(spec, value)
+            try:
+                stored, choice_text = _check_value(spec, value)
+            except FieldError as error:
+                refused.append(error)  # every field at fault, so a form names them all at once
+                continue
             if stored is None:
                 emptied.append(field_id)
                 continue
@@ -443,6 +422,8 @@ class Worksheets:
                     choice_text,
                 )
             )
+        if refused:
+            raise FieldErrors(refused)
         stored = self.records.save(caller.id, module_id, saved, emptied, at)
         return worksheet_view(module_id, document, locale, stored)
 

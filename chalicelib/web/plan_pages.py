@@ -21,13 +21,12 @@ from typing import Any
 
 from chalicelib import services
 from chalicelib.api import Download
-from chalicelib.errors import BadRequest, Conflict, NotFound
+from chalicelib.errors import BadRequest, Conflict, FieldError, NotFound
 from chalicelib.library import DEFAULT_LOCALE
-from chalicelib.plan import MAX_SECTION_ITEMS, ItemErrors, Plan, PlanItem, check_sections
+from chalicelib.plan import MAX_SECTION_ITEMS, Plan, PlanItem, check_sections
 from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECTIONS
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.words import WORDS, answer_error
-from chalicelib.worksheets import FieldError
 
 PAGE = "/plan"
 EDIT = "/plan/edit/{section}"
@@ -245,11 +244,11 @@ def position_errors(rows: list[Row], title: str, lang: str) -> list[tuple[int, R
 def item_errors(
     error: FieldError, rows: list[Row], order: list[Row], title: str, lang: str
 ) -> list[tuple[int | None, RowError]]:
-    """Every item the plan refused (``ItemErrors``, or one ``FieldError``), each at the row it
+    """Every item the plan refused (the ``FieldError``'s ``errors``), each at the row it
     came from (its ``n``; ``None``: not one item's, such as too many items), worded to make
     sense alone: the part, which item, and whose phone number."""
     found: list[tuple[int | None, RowError]] = []
-    for one in error.errors if isinstance(error, ItemErrors) else (error,):
+    for one in error.errors:
         index = one.field_id.rsplit(".", 1)[-1] if "." in one.field_id else ""
         row = order[int(index)] if index.isdigit() and int(index) < len(order) else None
         number = rows.index(row) + 1 if row is not None else None

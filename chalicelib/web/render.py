@@ -6,7 +6,8 @@ content pipeline, is the only markup inserted as-is (``Markup`` in ``pages.py``)
 
 Dates and times: a stored time (UTC) is shown as the day and the time it was in the program's
 time zone (``chalicelib.clock``), which every page's context carries as ``zone``; the ``day``
-and ``clock_time`` filters read it there.
+and ``clock_time`` filters read it there. The ``clock`` and ``clock_time`` filters are
+``chalicelib.clock``'s ``time_of_day`` and ``clock_time``, which the plan's downloads use too.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from chalicelib.clock import calendar_day, local_time
-from chalicelib.text import ascii_digits
-from chalicelib.web.words import DAYS, HALF_DAYS, MONTHS, WORDS
+from chalicelib.clock import calendar_day, clock_time, time_of_day
+from chalicelib.web.words import DAYS, MONTHS, WORDS
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -78,7 +78,7 @@ def environment() -> Any:
                     preview=None,
                     language_choice=None,
                 )
-                env.filters["clock"] = clock
+                env.filters["clock"] = time_of_day
                 # The page's ``zone`` (``page_context``): stored times are shown in it.
                 env.filters["day"] = jinja2.pass_context(
                     lambda context, stamp, lang="en": day(stamp, lang, context["zone"])
@@ -107,29 +107,6 @@ def day(iso: str | None, lang: str = "en", zone: tzinfo = UTC) -> str:
         return str(iso)
     lang = lang if lang in MONTHS else "en"
     return f"{DAYS[lang][value.weekday()]} {value.day} {MONTHS[lang][value.month - 1]} {value.year}"
-
-
-def clock(hhmm: str | None, lang: str = "en") -> str:
-    """A time of day (``HH:MM``, as reminders store it) as a page shows it in ``lang``:
-    ``6:00 pm`` in English, ``18:00`` in Spanish (``words.HALF_DAYS``). Only the words shown:
-    a form's values stay ``HH:MM``. Anything that is not such a time comes back as it is."""
-    value = str(hhmm or "")
-    hour, sep, minute = value.partition(":")
-    if lang not in HALF_DAYS or not (sep and ascii_digits(hour, 2) and ascii_digits(minute, 2)):
-        return value
-    if int(hour) > 23 or len(minute) != 2 or int(minute) > 59:
-        return value
-    am, pm = HALF_DAYS[lang]
-    return f"{int(hour) % 12 or 12}:{minute} {pm if int(hour) >= 12 else am}"
-
-
-def clock_time(stamp: str | None, lang: str = "en", zone: tzinfo = UTC) -> str:
-    """A stored time (UTC) as the time of day it was in the program's time zone ``zone``, as
-    ``lang`` reads it: ``8:46 pm`` in English, ``20:46`` in Spanish. Empty for anything else."""
-    moment = local_time(stamp, zone)
-    if moment is None:
-        return ""
-    return clock(f"{moment.hour:02d}:{moment.minute:02d}", lang)
 
 
 def short_day(iso: str | None) -> str:

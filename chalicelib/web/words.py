@@ -381,9 +381,6 @@ DAYS = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
 }
-# Languages read on a 12-hour clock, with their words for morning and afternoon (US English:
-# "6:00 pm"); every other language reads the 24-hour clock ("18:00"). See render.clock.
-HALF_DAYS = {"en": ("am", "pm")}
 
 
 # The limits that refusals' words name ("{limit}"), by error code, for the errors that do not

@@ -5,7 +5,7 @@ group leaders" switch.
 Form field names: ``answer-{field}`` (text, scale, choice), ``answer-{field}-{n}`` (list
 items), ``answer-{field}-{n}-name`` / ``-phone`` (people to call). A save redirects back to
 the module page, which says what was saved; a refused save shows the same page again with
-what was typed and an error summary linking to the field.
+what was typed and an error summary linking to every field at fault.
 """
 
 from __future__ import annotations
@@ -15,15 +15,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib import services, text
-from chalicelib.errors import BadRequest
+from chalicelib.errors import BadRequest, FieldError
 from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.words import answer_error
-from chalicelib.worksheets import CONTACT, FieldError, MyWorksheet
+from chalicelib.worksheets import CONTACT, MyWorksheet
 
 PREFIX = "answer-"
-# The answer fields may hold line breaks (a long-text answer's textarea); which ones really
-# may is the worksheet's to say, so a short answer with one comes back as a field error.
+# The answer fields may hold line breaks (a long-text answer's textarea): which ones are
+# textareas is the worksheet's to say, and the form's names do not tell, so the edge lets every
+# answer through with the textarea rule and ``answers_from_form`` holds the one-line boxes to
+# the one-line rule (``text.as_typed``: a pasted tab is the space the box showed).
 MULTILINE_FIELDS = PREFIX + r"[^\s]+"
 
 
@@ -138,7 +140,14 @@ def worksheet_context(sheet: MyWorksheet | None, query: Mapping[str, str]) -> di
 
 def answers_from_form(specs: list[dict[str, Any]], form: Mapping[str, str]) -> dict[str, Any]:
     """The API's ``answers`` from the form's fields: every field of the version is sent, so an
-    emptied box clears its answer."""
+    emptied box clears its answer. A one-line box (a short answer, a list's item, a name, a
+    phone number) keeps what it showed: pasted spacing (a tab, a line separator) is a space,
+    as in every other form's one-line box (``text.as_typed``); a long answer's textarea came
+    with the textarea rule already (``MULTILINE_FIELDS``)."""
+
+    def one_line(key: str) -> str:
+        return text.as_typed(form.get(key, ""))
+
     answers: dict[str, Any] = {}
     for spec in specs:
         fid = str(spec["id"])
@@ -148,21 +157,20 @@ def answers_from_form(specs: list[dict[str, Any]], form: Mapping[str, str]) -> d
             size = min(int(spec.get("max_items") or 5), 50)
             if spec.get("item") == CONTACT:
                 answers[fid] = [
-                    {
-                        "name": form.get(f"{name}-{n}-name", ""),
-                        "phone": form.get(f"{name}-{n}-phone", ""),
-                    }
+                    {"name": one_line(f"{name}-{n}-name"), "phone": one_line(f"{name}-{n}-phone")}
                     for n in range(size)
                 ]
             else:
-                answers[fid] = [form.get(f"{name}-{n}", "") for n in range(size)]
+                answers[fid] = [one_line(f"{name}-{n}") for n in range(size)]
         elif kind in ("scale", "choice"):
             raw = form.get(name, "")
             answers[fid] = (
                 int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 else (raw or None)
             )
-        else:
+        elif kind == "long-text":
             answers[fid] = form.get(name, "")
+        else:
+            answers[fid] = one_line(name)
     return answers
 
 
@@ -217,8 +225,12 @@ def save(visit: Visit) -> Any:
         svc.worksheets.save(caller, module_id, version, answers, locale)
     except FieldError as error:
         lang = reading_pages.form_page_language(visit)
+        # Every field at fault, each beside its input and all in the summary, in form order.
+        refused: dict[str, FieldError] = {}
+        for one in error.errors:
+            refused.setdefault(one.field_id, one)
         fields = tuple(
-            _with_error(f, error, lang, locale) if f.id == error.field_id else f
+            _with_error(f, refused[f.id], lang, locale) if f.id in refused else f
             for f in (_typed(s, answers.get(str(s["id"]))) for s in specs)
         )
         page = reading_pages.lesson_view(caller, module_id, lang, {})

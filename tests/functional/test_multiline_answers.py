@@ -1,6 +1,7 @@
 """Line breaks in long text: a browser sends a textarea's two paragraphs with "\r\n". They are
-kept where a field is several lines long (a long-text worksheet answer, a My plan item) and
-refused, with a 400 naming the field, everywhere else (short answers, names, usernames)."""
+kept where a field is several lines long (a long-text worksheet answer, a My plan item); the
+API refuses them, with a 400 naming the field, everywhere else (short answers, names,
+usernames), and a web form's one-line box holds them as the space it showed."""
 
 from __future__ import annotations
 
@@ -121,9 +122,7 @@ def test_the_web_form_keeps_two_paragraphs_and_my_plan_shows_them(
     assert answer(body, "slip-first-steps") == STORED
 
 
-def test_the_web_form_refuses_a_line_break_in_a_short_answer_keeping_the_input(
-    client, published_slip, participant
-):
+def test_a_refused_web_form_keeps_a_long_answer_as_typed(client, published_slip, participant):
     browser = signed_in(client, participant)
     token = browser.get(LESSON).csrf()
     page = browser.post(
@@ -133,12 +132,46 @@ def test_the_web_form_refuses_a_line_break_in_a_short_answer_keeping_the_input(
             "version": str(shipped_version(MODULE)),
             "locale": "en",
             "answer-slip-first-steps": TWO_PARAGRAPHS,
-            "answer-slip-care-team": "Call the clinic\r\nat nine",
+            "answer-slip-care-team": "Call the clinic at nine " * 90,  # over 2,000 characters
         },
     )
     assert page.status == 400
     assert 'class="error-summary"' in page.body and 'href="#answer-slip-care-team"' in page.body
     assert f">{TWO_PARAGRAPHS}</textarea>" in page.body  # the long answer kept as typed
+
+
+def test_a_one_line_worksheet_box_keeps_pasted_spacing_as_a_space(
+    client, published_slip, participant
+):
+    # A short answer and a person to call's name and number are one-line boxes: a tab from a spreadsheet cell, a
+    # word processor's line separator, even a hand-made post's line break, are the space the
+    # box showed (text.as_typed's one-line rule, as in every other form); the long answer's
+    # textarea keeps its tab and turns the separator into a new line.
+    browser = signed_in(client, participant)
+    saved = browser.post(
+        f"{LESSON}/worksheet",
+        {
+            "csrf": browser.get(LESSON).csrf(),
+            "version": str(shipped_version(MODULE)),
+            "locale": "en",
+            "answer-slip-care-team": "Call the clinic\tat nine",
+            "answer-slip-kind-words": "I am doing\u2028my best",
+            "answer-slip-calls-0-name": "Dana\tR.",
+            "answer-slip-calls-0-phone": "555\t010 0123",
+            "answer-slip-calls-1-name": "Sam\u2029K.",
+            "answer-slip-first-steps": "Stop.\tBreathe.\u2029Call Dana.",
+        },
+    )
+    assert saved.status == 303, saved.body[:3000]
+    status, body = api(client, "GET", f"/me/worksheets/{MODULE}", participant)
+    assert status == 200
+    assert answer(body, "slip-care-team") == "Call the clinic at nine"
+    assert answer(body, "slip-kind-words") == "I am doing my best"
+    assert answer(body, "slip-calls") == [
+        {"name": "Dana R.", "phone": "555 010 0123"},
+        {"name": "Sam K.", "phone": ""},
+    ]
+    assert answer(body, "slip-first-steps") == "Stop.\tBreathe.\nCall Dana."
 
 
 def test_a_plan_item_keeps_line_breaks_from_the_edit_form(client, published_slip, participant):

@@ -151,6 +151,42 @@ def test_versions_saved_the_same_day_show_the_time_they_were_saved(
     assert f'<p class="meta">{second} · ' in browser.get(f"/plan{suffix}").body
 
 
+@pytest.mark.parametrize(
+    ("language", "saved", "second"),
+    [
+        (None, "Saved on 27 November 2026, 8:46 pm (version 1).", "8:49 pm (version 2)."),
+        ("es", "Guardado el 27 de noviembre de 2026, 20:46 (versión 1).", "20:49 (versión 2)."),
+    ],
+)
+def test_the_downloads_say_the_time_the_plan_was_saved_as_the_versions_page_does(
+    client, published, participant, library_clock, language, saved, second
+):
+    import io
+
+    import pypdf
+
+    # 01:46 in UTC on the 28th is 8:46 pm on the 27th where the program runs: the paper says
+    # that evening, and the time, as the versions page does (two saves the same day differ).
+    library_clock.start_at(datetime(2026, 11, 28, 1, 46, tzinfo=UTC), "America/New_York")
+    browser = signed_in(client, participant, language)
+    suffix = "?locale=es" if language else ""
+    token = browser.get(f"/plan/edit/triggers{suffix}").csrf()
+    for based_on, words in (("", "Payday"), ("1", "Sunday evenings")):
+        posted = browser.post(
+            "/plan/edit/triggers",
+            {"csrf": token, "based_on": based_on, "locale": language or "en", "plan-0-text": words},
+        )
+        assert posted.status == 303
+        library_clock.advance(180)
+    and_locale = "&locale=es" if language else ""
+    text = browser.get(f"/plan/download?format=txt&version=1{and_locale}")
+    assert text.status == 200 and saved in text.body
+    assert second in browser.get(f"/plan/download?format=txt{and_locale}").body
+    pdf = download(browser, f"/plan/download?format=pdf&version=1{and_locale}")
+    page = pypdf.PdfReader(io.BytesIO(pdf.body)).pages[0].extract_text()
+    assert saved in " ".join(page.split())
+
+
 def test_people_to_call_are_tel_links_and_a_bad_phone_comes_back_with_the_input(
     client, published, participant
 ):

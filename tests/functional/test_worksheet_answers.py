@@ -118,6 +118,20 @@ def test_a_bad_item_of_a_list_is_named_by_its_number(client, published, particip
     assert body["error"]["message"].startswith("urge-helpers, item 3: is longer than 2000")
 
 
+def test_several_bad_answers_are_one_400_naming_the_first_and_nothing_is_saved(
+    client, published, participant
+):
+    # The use case collects every field at fault (for the web form); the API still answers
+    # one {"error": {"code", "message"}}: the first problem, in the order given.
+    answers = {"urge-start": 11, "urge-in-body": "x" * 2001, "urge-end": 3}
+    status, body = save(client, participant, answers)
+    assert status == 400 and set(body) == {"error"} and set(body["error"]) == {"code", "message"}
+    assert body["error"]["code"] == "invalid_answer"
+    assert body["error"]["message"] == "urge-start: is a whole number from 0 to 10."
+    _, mine = call(client, "GET", f"/me/worksheets/{MODULE}", participant)
+    assert all(f["answer"] is None for f in mine["fields"])
+
+
 def test_exactly_2000_characters_are_kept(client, published, participant):
     status, body = save(client, participant, {"urge-in-body": "é" * 2000})
     assert status == 200

@@ -124,6 +124,57 @@ def test_a_too_long_item_of_a_list_is_named_linked_and_marked(
 
 
 @pytest.mark.parametrize(
+    ("locale", "body_message", "item_message"),
+    [
+        (
+            "en",
+            "Where did I feel it in my body?: this is 100 characters too long. Please shorten it.",
+            "What helps me ride out a craving, item 2: this is 100 characters too long. "
+            "Please shorten it.",
+        ),
+        (
+            "es",
+            "¿En qué parte del cuerpo las sentí?: tiene 100 caracteres de más. "
+            "Acórtelo, por favor.",
+            "Lo que me ayuda a dejar pasar las ganas, punto 2: tiene 100 caracteres de más. "
+            "Acórtelo, por favor.",
+        ),
+    ],
+)
+def test_every_field_at_fault_is_named_at_once_beside_its_input(
+    client, published_all, participant, locale, body_message, item_message
+):
+    # Two fields wrong in one save: both in the summary (in form order, each linking to its
+    # input), both beside their inputs and pointed to by them; the input kept; nothing saved.
+    answers = {
+        "answer-urge-start": "7",
+        "answer-urge-in-body": "x" * 2100,
+        "answer-urge-helpers-0": "Walk the dog",
+        "answer-urge-helpers-1": "y" * 2100,
+    }
+    page = refused(client, participant, MODULE, answers, locale)
+    assert error_summary(page) == [
+        ("answer-urge-in-body", body_message),
+        ("answer-urge-helpers-1", item_message),
+    ]
+    assert re.search(
+        r'id="answer-urge-in-body"[^>]*aria-describedby="answer-urge-in-body-error" '
+        r'aria-invalid="true"',
+        page.body,
+    )
+    assert f'<p class="error" id="answer-urge-in-body-error">{body_message}</p>' in page.body
+    assert re.search(
+        r'id="answer-urge-helpers-1"[^>]*aria-invalid="true" '
+        r'aria-describedby="answer-urge-helpers-1-error"',
+        page.body,
+    )
+    assert f'<p class="error" id="answer-urge-helpers-1-error">{item_message}</p>' in page.body
+    assert page.body.count('aria-invalid="true"') == 2
+    assert 'value="Walk the dog"' in page.body and 'value="' + "y" * 2100 + '"' in page.body
+    assert re.search(r'name="answer-urge-start" value="7" checked', page.body)
+
+
+@pytest.mark.parametrize(
     ("locale", "over", "message"),
     [
         (

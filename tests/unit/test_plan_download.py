@@ -47,12 +47,13 @@ def plan(locale: str = "en", version: int | None = None, saved_at: str | None = 
         (
             plan(version=2, saved_at="2026-11-24T18:05:00Z"),
             "My plan for staying well\n"
-            "Saved on 24 November 2026 (version 2). I can change this plan any time in Steady.\n",
+            "Saved on 24 November 2026, 6:05 pm (version 2). "
+            "I can change this plan any time in Steady.\n",
         ),
         (
             plan("es", version=2, saved_at="2026-11-24T18:05:00Z"),
             "Mi plan para mantenerme bien\n"
-            "Guardado el 24 de noviembre de 2026 (versión 2). "
+            "Guardado el 24 de noviembre de 2026, 18:05 (versión 2). "
             "Puedo cambiar este plan cuando quiera en Steady.\n",
         ),
     ],
@@ -126,7 +127,7 @@ def test_people_to_call_read_well_with_a_name_or_a_number_alone():
 
 
 @pytest.mark.parametrize("form", ["txt", "pdf"])
-def test_a_plan_saved_in_the_evening_is_dated_that_evening_in_the_program(form):
+def test_a_plan_saved_in_the_evening_is_dated_and_timed_that_evening_in_the_program(form):
     # Saved at 10:46 pm on the 26th in New York: 03:46 UTC on the 27th.
     evening = plan(version=3, saved_at="2026-11-27T03:46:00Z")
     downloaded = download(evening, form, "2026-11-26", NEW_YORK)
@@ -137,4 +138,4 @@ def test_a_plan_saved_in_the_evening_is_dated_that_evening_in_the_program(form):
         import pypdf
 
         text = pypdf.PdfReader(io.BytesIO(downloaded.text)).pages[0].extract_text()  # type: ignore[arg-type]
-    assert "Saved on 26 November 2026 (version 3)." in " ".join(text.split())
+    assert "Saved on 26 November 2026, 10:46 pm (version 3)." in " ".join(text.split())

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from chalicelib.clock import clock_time, time_of_day
 from chalicelib.errors import BadRequest
 from chalicelib.library import MAX_QUERY_LENGTH
 from chalicelib.web import render
@@ -123,7 +124,7 @@ def test_every_typed_field_has_its_label_in_every_language(lang):
 )
 def test_times_of_day_in_each_language(value, lang, shown):
     """US English reads a 12-hour clock, Spanish the 24-hour one (reminder times)."""
-    assert render.clock(value, lang) == shown
+    assert time_of_day(value, lang) == shown
 
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -161,7 +162,7 @@ def test_a_stored_time_is_shown_on_the_programs_calendar(stamp, lang, shown):
     ],
 )
 def test_a_stored_time_of_day_is_the_programs_local_time(stamp, lang, shown):
-    assert render.clock_time(stamp, lang, NEW_YORK) == shown
+    assert clock_time(stamp, lang, NEW_YORK) == shown
 
 
 def test_a_refused_answer_marks_a_label_in_another_language_and_escapes_what_was_typed():

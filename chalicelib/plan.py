@@ -29,7 +29,7 @@ from typing import Any
 
 from chalicelib import phone_numbers
 from chalicelib.clock import Clock, calendar_day, clock_time
-from chalicelib.errors import BadRequest, Conflict, FieldError, FieldErrors
+from chalicelib.errors import BadRequest, Conflict, FieldError, FieldErrors, NotFound
 from chalicelib.identity import Caller
 from chalicelib.library import DEFAULT_LOCALE, check_locale, parse_version
 from chalicelib.records.audit import AuditRecords, new_entry
@@ -246,6 +246,69 @@ def merge(
     return sections
 
 
+def _same(item: PlanItem) -> tuple[str, str, str]:
+    """What makes two items the same item in a merge: their words, phone and source (an
+    edited item is another item: the one before removed, the edited one added)."""
+    return item.text, item.phone, item.source or ""
+
+
+@dataclass(frozen=True)
+class Edits:
+    """One part merged: the items with both windows' changes, and what came from the other
+    window (items it added, items it removed that this window still had)."""
+
+    items: tuple[PlanItem, ...]
+    added_there: tuple[PlanItem, ...]
+    removed_there: tuple[PlanItem, ...]
+
+
+def merge_edits(base: list[PlanItem], mine: list[PlanItem], theirs: list[PlanItem]) -> Edits:
+    """The three-way merge of one part edited in two windows: ``base``, the part as this
+    window opened it; ``mine``, as this window would save it; ``theirs``, as it was saved
+    meanwhile. The result is ``theirs`` (the other window's change kept, removals included),
+    minus what this window removed from its ``base``, plus what it added, each placed after
+    the item it follows here (after anything the other window added right there too).
+    Nothing is lost: what either window added is kept; an item is gone only where a window
+    removed it and the other left it alone."""
+    in_base = {_same(i) for i in base}
+    in_mine = {_same(i) for i in mine}
+    in_theirs = {_same(i) for i in theirs}
+    removed_here = in_base - in_mine
+    items = [i for i in theirs if _same(i) not in removed_here]
+    placed = {_same(i) for i in items}
+
+    def after_theirs(at: int) -> int:
+        # What the other window added right there comes first (it was saved first).
+        while at < len(items) and _same(items[at]) not in in_base | in_mine:
+            at += 1
+        return at
+
+    at = after_theirs(0)
+    for item in mine:
+        same = _same(item)
+        if same in placed:
+            at = after_theirs(next(n for n, i in enumerate(items) if _same(i) == same) + 1)
+        elif same not in in_base:
+            items.insert(at, item)
+            placed.add(same)
+            at += 1
+    return Edits(
+        tuple(items),
+        tuple(i for i in theirs if _same(i) not in in_base | in_mine),
+        tuple(i for i in base if _same(i) in in_mine - in_theirs),
+    )
+
+
+@dataclass(frozen=True)
+class PartMerge:
+    """A save of one part that came too late (another window or device saved since): the
+    plan as it stands now, and that part with both changes (``merged``), to show and save."""
+
+    plan: Plan
+    section: str
+    merged: Edits
+
+
 def _check_item(section: str, raw: Any, where: str) -> PlanItem | None:
     """One item of a save, checked (``None``: an empty row, dropped)."""
     if not isinstance(raw, dict):
@@ -378,6 +441,35 @@ class Plans:
                 code="plan_changed",
             ) from None
         return _plan(version, _saved_sections(version), locale)
+
+    def merge_part(
+        self, caller: Caller, based_on: Any, section: str, items: Any, locale: str = DEFAULT_LOCALE
+    ) -> PartMerge:
+        """After a save of one ``section`` refused as a ``Conflict`` (another window or device
+        saved since ``based_on``): that part with both changes (``merge_edits``), to show to
+        the participant, who saves it (on top of the newest version) or not. Saves nothing.
+        Reads: the newest version, the worksheets, and the version this window started from
+        (one Query, one Query, one GetItem)."""
+        locale = check_locale(locale)
+        if section not in PLAN_SECTIONS:
+            raise BadRequest(f"{section[:40]} is not a plan section.", code="unknown_plan_section")
+        mine = check_sections({section: items})[section]
+        base_number = None if based_on is None else parse_version(based_on)
+        assembled = assemble(self.worksheets.all_of(caller.id))
+        saved = self.records.latest(caller.id)
+        base: PlanVersion | None = None
+        if base_number is not None and saved is not None and base_number == saved.version:
+            base = saved
+        elif base_number is not None:
+            try:
+                base = self.records.get(caller.id, base_number)
+            except NotFound:  # the plan was deleted meanwhile: nothing to start from
+                base = None
+        now = _plan(saved, merge(saved, assembled), locale)
+        merged = merge_edits(
+            merge(base, assembled)[section], mine, list(now.section(section).items)
+        )
+        return PartMerge(now, section, merged)
 
     def versions(
         self, caller: Caller, page_token: str | None = None

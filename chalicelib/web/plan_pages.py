@@ -10,7 +10,10 @@ A save redirects to the plan, which says what was saved; a refused save shows th
 again with what was typed (rows to add items still such, with as many spare rows) and an
 error summary naming every problem at once (every item refused, and every position that is
 not a number: refused too, not ignored), each linking to the input at fault, with the
-message beside it, naming the part, the item and, for a phone number, whose it is.
+message beside it, naming the part, the item and, for a phone number, whose it is. A save
+that comes after another window's or device's save of the plan shows the form again with the
+part holding both changes (``Plans.merge_part``), what came from there named, on top of the
+newest version: saving it keeps both; nothing is saved until then.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from chalicelib import services
 from chalicelib.api import Download
 from chalicelib.errors import BadRequest, Conflict, FieldError, NotFound
 from chalicelib.library import DEFAULT_LOCALE
-from chalicelib.plan import MAX_SECTION_ITEMS, Plan, PlanItem, check_sections
+from chalicelib.plan import MAX_SECTION_ITEMS, Edits, Plan, PlanItem, check_sections
 from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECTIONS
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.words import WORDS, answer_error
@@ -176,6 +179,7 @@ def _edit_context(
     rows: list[Row],
     errors: list[tuple[str, str]] | None = None,
     base: int | None | str = "",
+    merged: Edits | None = None,
 ) -> dict[str, Any]:
     return {
         "lang": lang,
@@ -185,6 +189,7 @@ def _edit_context(
         "rows": rows,
         "errors": errors or [],
         "based_on": shown.version if base == "" else base,
+        "merged": merged,
         "suffix": _suffix(lang),
     }
 
@@ -355,21 +360,19 @@ def save_section(visit: Visit) -> Any:
     try:
         plans.save(caller, base, {section: items}, lang)
     except Conflict:
-        # Another window or device saved meanwhile: show what was typed, on top of the newest
-        # version, so saving again keeps it.
-        latest = plans.mine(caller, lang)
-        return Html(
-            "plan_edit.html",
-            _edit_context(
-                latest,
-                section,
-                lang,
-                with_spare_rows(rows, people),
-                [(rows[0].input_id if rows else "main", words["plan_changed"])],
-                latest.version,
-            ),
-            status=409,
+        # Another window or device saved meanwhile: show this part with both changes (what was
+        # typed here, and what was saved there, named), on top of the newest version, so that
+        # saving again keeps both. Nothing is saved until the participant saves.
+        both = plans.merge_part(caller, base, section, items, lang)
+        context = _edit_context(
+            both.plan,
+            section,
+            lang,
+            _rows(both.merged.items, people),
+            base=both.plan.version,
+            merged=both.merged,
         )
+        return Html("plan_edit.html", context, status=409)
     except FieldError as error:
         found = item_errors(error, rows, order, title, lang)
     except BadRequest as error:

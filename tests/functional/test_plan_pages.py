@@ -533,17 +533,139 @@ def test_rows_to_add_items_in_spanish_come_back_as_such(client, published, parti
     assert legends(refused) == ["Agregar un punto"] * 4 and "-remove" not in refused.body
 
 
-def test_another_window_saved_meanwhile_keeps_what_was_typed(client, published, participant):
+def open_part(browser: WebClient, section: str, locale: str = "") -> dict[str, str]:
+    """A window (a tab, or another device) opened on one part's edit form: what it sends."""
+    path = f"/plan/edit/{section}"
+    return form_fields(browser.get(path + (f"?locale={locale}" if locale else "")), path)
+
+
+def part_texts(page) -> list[str]:
+    """The words in the edit form's boxes, in order (the empty rows to add items left out)."""
+    return [t for t in re.findall(r"<textarea[^>]*>([^<]*)</textarea>", page.body) if t]
+
+
+def merge_notice(page) -> str:
+    match = re.search(r'<div class="notice plan-merged"[^>]*>(.*?)</div>', page.body, re.S)
+    assert match, page.body
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+
+
+def saved_texts(browser: WebClient, section: str) -> list[str]:
+    page = browser.get("/plan")
+    part = re.search(rf'<section id="{section}".*?</section>', page.body, re.S)
+    assert part, page.body
+    return re.findall(r'<span class="plan-text">([^<]*)</span>', part.group())
+
+
+def test_two_windows_adding_to_one_part_keep_both(client, published, participant):
+    """Walk 12, item 2: tab B's save came after tab A's; the form comes back with both, names
+    what tab A saved, saves nothing, and saving it as it is keeps both."""
+    browser = signed_in(client, participant)
+    first = open_part(browser, "reasons")
+    first.update({"plan-0-text": "My daughter Mia", "plan-1-text": "Tab A: my health"})
+    assert browser.post("/plan/edit/reasons", first).status == 303
+    tab_a, tab_b = open_part(browser, "reasons"), open_part(browser, "reasons")
+    tab_a["plan-2-text"] = "Tab A2: my health"
+    assert browser.post("/plan/edit/reasons", tab_a).status == 303
+    tab_b["plan-2-text"] = "Tab B2: my job"
+    late = browser.post("/plan/edit/reasons", tab_b)
+    assert late.status == 409
+    assert part_texts(late) == [
+        "My daughter Mia",
+        "Tab A: my health",
+        "Tab A2: my health",
+        "Tab B2: my job",
+    ]
+    notice = merge_notice(late)
+    assert notice == (
+        "Your plan was changed in another window or on another device while you were editing "
+        "here. Below are your changes and the ones saved there, together. Nothing is saved "
+        "yet: check them, then save to keep both. Saved in the other window or device: "
+        "Tab A2: my health"
+    )
+    assert 'name="based_on" value="2"' in late.body
+    # Nothing saved without pressing Save: the plan is still tab A's version 2.
+    assert saved_texts(browser, "reasons") == [
+        "My daughter Mia",
+        "Tab A: my health",
+        "Tab A2: my health",
+    ]
+    assert 'href="/plan/versions/3"' not in browser.get("/plan/versions").body
+    # "Save again", as told: both are kept.
+    again = browser.post("/plan/edit/reasons", form_fields(late, "/plan/edit/reasons"))
+    assert again.status == 303
+    assert saved_texts(browser, "reasons") == [
+        "My daughter Mia",
+        "Tab A: my health",
+        "Tab A2: my health",
+        "Tab B2: my job",
+    ]
+
+
+def test_two_windows_removing_and_editing_keep_each_windows_removals(
+    client, published, participant
+):
+    """What one window removed stays removed when the other left it alone; an edited item is
+    the item before removed and the edited one added, in its place."""
+    browser = signed_in(client, participant)
+    first = open_part(browser, "triggers")
+    first.update({"plan-0-text": "Payday", "plan-1-text": "Old friends", "plan-2-text": "Bars"})
+    assert browser.post("/plan/edit/triggers", first).status == 303
+    tab_a, tab_b = open_part(browser, "triggers"), open_part(browser, "triggers")
+    tab_a["plan-2-remove"] = "1"  # A removes "Bars"
+    assert browser.post("/plan/edit/triggers", tab_a).status == 303
+    tab_b["plan-0-remove"] = "1"  # B removes "Payday", edits "Old friends", adds one
+    tab_b["plan-1-text"] = "Old friends from the bar"
+    tab_b["plan-3-text"] = "Being alone on Sundays"
+    late = browser.post("/plan/edit/triggers", tab_b)
+    assert late.status == 409
+    assert part_texts(late) == ["Old friends from the bar", "Being alone on Sundays"]
+    notice = merge_notice(late)
+    assert notice.endswith("Removed in the other window or device: Bars")
+    assert "Saved in the other window" not in notice
+    assert browser.post("/plan/edit/triggers", form_fields(late, "/plan/edit/triggers")).status == (
+        303
+    )
+    assert saved_texts(browser, "triggers") == [
+        "Old friends from the bar",
+        "Being alone on Sundays",
+    ]
+
+
+def test_a_save_on_top_of_a_plan_never_saved_keeps_the_other_windows_first_save(
+    client, published, participant
+):
     browser = signed_in(client, participant)
     token = browser.get("/plan/edit/triggers").csrf()
     assert browser.post("/plan/edit/triggers", part_form(token, {"text": "Payday"})).status == 303
     sunday = {"text": "Sunday evenings"}
     stale = browser.post("/plan/edit/triggers", part_form(token, sunday))
     assert stale.status == 409
-    assert ">Sunday evenings</textarea>" in stale.body and "changed in another window" in stale.body
-    assert 'name="based_on" value="1"' in stale.body  # saving again keeps it
-    again = browser.post("/plan/edit/triggers", part_form(token, sunday, based_on="1"))
+    assert part_texts(stale) == ["Payday", "Sunday evenings"]
+    assert merge_notice(stale).endswith("Saved in the other window or device: Payday")
+    assert 'name="based_on" value="1"' in stale.body  # saving again keeps both
+    again = browser.post("/plan/edit/triggers", form_fields(stale, "/plan/edit/triggers"))
     assert again.status == 303
+    assert saved_texts(browser, "triggers") == ["Payday", "Sunday evenings"]
+
+
+def test_two_windows_in_spanish_name_the_person_saved_in_the_other(client, published, participant):
+    browser = signed_in(client, participant, "es")
+    tab_a = open_part(browser, "people-to-call", "es")
+    tab_b = open_part(browser, "people-to-call", "es")
+    tab_a.update({"plan-0-name": "Mamá", "plan-0-phone": "555-010-1010"})
+    assert browser.post("/plan/edit/people-to-call", tab_a).status == 303
+    tab_b.update({"plan-0-name": "Ana", "plan-0-phone": "555-010-2020"})
+    late = browser.post("/plan/edit/people-to-call", tab_b)
+    assert late.status == 409 and '<html lang="es">' in late.body
+    fields = form_fields(late, "/plan/edit/people-to-call")
+    assert [(fields["plan-0-name"], fields["plan-1-name"])] == [("Mamá", "Ana")]
+    assert merge_notice(late) == (
+        "Su plan cambió en otra ventana o en otro dispositivo mientras lo editaba aquí. Abajo "
+        "están juntos sus cambios y los que se guardaron allí. Todavía no se guardó nada: "
+        "revíselos y guarde para conservar los dos. Guardado en la otra ventana o dispositivo: "
+        "Mamá: 555-010-1010"
+    )
 
 
 def test_a_part_that_does_not_exist_is_not_found(client, published, participant):

@@ -517,8 +517,11 @@ class Plans:
 DOCUMENT_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "title": "My plan for staying well",
-        "saved": "Saved on {day}, {time} (version {n}).",
-        "saved_day": "Saved on {day} (version {n}).",  # saved_at a date alone: no time to say
+        "saved": "Saved on {day}, {time} (version {n}){unsaved}.",
+        "saved_day": "Saved on {day} (version {n}){unsaved}.",  # saved_at a date alone
+        # Worksheet answers written since the save, on the paper but not in that version.
+        "unsaved_one": ", with 1 new answer from my worksheets not yet saved in my plan",
+        "unsaved": ", with {count} new answers from my worksheets not yet saved in my plan",
         "as_of": "As of {day}, from what I wrote in my worksheets.",
         "change": "I can change this plan any time in Steady.",
         "empty": "(nothing yet)",
@@ -527,8 +530,12 @@ DOCUMENT_WORDS: dict[str, dict[str, str]] = {
     },
     "es": {
         "title": "Mi plan para mantenerme bien",
-        "saved": "Guardado el {day}, {time} (versión {n}).",
-        "saved_day": "Guardado el {day} (versión {n}).",
+        "saved": "Guardado el {day}, {time} (versión {n}){unsaved}.",
+        "saved_day": "Guardado el {day} (versión {n}){unsaved}.",
+        "unsaved_one": ", con 1 respuesta nueva de mis hojas de trabajo que todavía no guardé "
+        "en mi plan",
+        "unsaved": ", con {count} respuestas nuevas de mis hojas de trabajo que todavía no "
+        "guardé en mi plan",
         "as_of": "Al {day}, con lo que escribí en mis hojas de trabajo.",
         "change": "Puedo cambiar este plan cuando quiera en Steady.",
         "empty": "(nada todavía)",
@@ -598,15 +605,20 @@ def written_day(iso: str, locale: str, zone: tzinfo) -> str:
 def subtitle(plan: Plan, today: str, zone: tzinfo) -> str:
     """The line under the heading: when the plan was saved (and which version: the day and
     the time in the program's time zone ``zone``, the time as the plan's versions page shows
-    it, ``clock_time``), or, for a plan never saved, the day it was downloaded (``today``,
-    ISO); then that it can still change."""
+    it, ``clock_time``), with how many worksheet answers written since it holds that the
+    version does not (shown as new on My plan), or, for a plan never saved, the day it was
+    downloaded (``today``, ISO); then that it can still change."""
     words = document_words(plan.locale)
     if plan.version is None or plan.saved_at is None:
         when = words["as_of"].format(day=written_day(today, plan.locale, zone))
     else:
         saved = written_day(plan.saved_at, plan.locale, zone)
         at = clock_time(plan.saved_at, plan.locale, zone)
-        when = words["saved" if at else "saved_day"].format(day=saved, time=at, n=plan.version)
+        count = plan.new_items
+        unsaved = words["unsaved_one" if count == 1 else "unsaved"] if count else ""
+        when = words["saved" if at else "saved_day"].format(
+            day=saved, time=at, n=plan.version, unsaved=unsaved.format(count=count)
+        )
     return f"{when} {words['change']}"
 
 

@@ -690,6 +690,26 @@ def test_downloads_from_the_web_page(client, published, participant):
     assert pdf.headers["content-security-policy"]
 
 
+def test_a_download_with_answers_written_since_the_save_says_so(client, published, participant):
+    """Walk 12, item 13: the downloaded plan holds answers version 1 does not have."""
+    browser = signed_in(client, participant)
+    token = browser.get("/plan/edit/reasons").csrf()
+    assert browser.post("/plan/edit/reasons", part_form(token, {"text": "My daughter"})).status == (
+        303
+    )
+    saved = browser.get("/plan/download?format=txt").body.splitlines()[1]
+    assert "(version 1). I can change" in saved  # nothing new yet: nothing more said
+    fill_worksheet(browser)  # two new answers, on My plan but not in version 1
+    text = browser.get("/plan/download?format=txt").body
+    assert (
+        "(version 1), with 2 new answers from my worksheets not yet saved in my plan. "
+        in (text.splitlines()[1])
+    )
+    assert "Cold water on my face" in text
+    old = browser.get("/plan/download?format=txt&version=1").body
+    assert "(version 1). I can change" in old and "Cold water on my face" not in old
+
+
 def test_a_plan_never_saved_downloads_with_a_heading_and_a_dated_name(
     client, published, participant, library_clock
 ):

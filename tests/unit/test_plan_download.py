@@ -139,3 +139,63 @@ def test_a_plan_saved_in_the_evening_is_dated_and_timed_that_evening_in_the_prog
 
         text = pypdf.PdfReader(io.BytesIO(downloaded.text)).pages[0].extract_text()  # type: ignore[arg-type]
     assert "Saved on 26 November 2026, 10:46 pm (version 3)." in " ".join(text.split())
+
+
+def with_new(locale: str, count: int) -> Plan:
+    """Version 2 of a plan, with ``count`` worksheet answers written since (new on My plan)."""
+    titles = PLAN_SECTION_TITLES[locale]
+    triggers = (PlanItem("Payday Friday"),) + tuple(
+        PlanItem(f"Answer {n}", source=f"m/f/{n:012x}", new=True) for n in range(count)
+    )
+    return Plan(
+        2,
+        "2026-11-24T18:05:00Z",
+        locale,
+        tuple(PlanSection(s, titles[s], triggers if s == TRIGGERS else ()) for s in PLAN_SECTIONS),
+    )
+
+
+@pytest.mark.parametrize(
+    ("locale", "count", "line"),
+    [
+        (
+            "en",
+            4,
+            "Saved on 24 November 2026, 6:05 pm (version 2), with 4 new answers from my "
+            "worksheets not yet saved in my plan.",
+        ),
+        (
+            "en",
+            1,
+            "Saved on 24 November 2026, 6:05 pm (version 2), with 1 new answer from my "
+            "worksheets not yet saved in my plan.",
+        ),
+        (
+            "es",
+            4,
+            "Guardado el 24 de noviembre de 2026, 18:05 (versión 2), con 4 respuestas nuevas de "
+            "mis hojas de trabajo que todavía no guardé en mi plan.",
+        ),
+        (
+            "es",
+            1,
+            "Guardado el 24 de noviembre de 2026, 18:05 (versión 2), con 1 respuesta nueva de "
+            "mis hojas de trabajo que todavía no guardé en mi plan.",
+        ),
+    ],
+)
+@pytest.mark.parametrize("form", ["txt", "pdf"])
+def test_a_saved_plan_with_answers_written_since_says_they_are_not_saved_yet(
+    locale, count, line, form
+):
+    """Walk 12, item 13: the version and its date are not the whole story of the paper."""
+    downloaded = download(with_new(locale, count), form, TODAY, UTC)
+    if form == "txt":
+        assert isinstance(downloaded.text, str)
+        assert downloaded.text.splitlines()[1].startswith(line + " ")
+        assert "- Answer 0" in downloaded.text
+    else:
+        import pypdf
+
+        reader = pypdf.PdfReader(io.BytesIO(downloaded.text))  # type: ignore[arg-type]
+        assert line in " ".join(reader.pages[0].extract_text().split())

@@ -525,6 +525,7 @@ DOCUMENT_WORDS: dict[str, dict[str, str]] = {
         "as_of": "As of {day}, from what I wrote in my worksheets.",
         "change": "I can change this plan any time in Steady.",
         "empty": "(nothing yet)",
+        "empty_then": "(nothing in this version)",  # an earlier version: it never fills in
         "crisis": "Need help now? 988 Suicide & Crisis Lifeline: call or text 988. "
         "SAMHSA National Helpline: 1-800-662-4357 (free, 24/7).",
     },
@@ -539,6 +540,7 @@ DOCUMENT_WORDS: dict[str, dict[str, str]] = {
         "as_of": "Al {day}, con lo que escribí en mis hojas de trabajo.",
         "change": "Puedo cambiar este plan cuando quiera en Steady.",
         "empty": "(nada todavía)",
+        "empty_then": "(nada en esta versión)",
         "crisis": "¿Necesita ayuda ahora? Línea 988 de Prevención del Suicidio y Crisis: llame o "
         "envíe un texto al 988. Línea Nacional de Ayuda de SAMHSA: 1-800-662-4357 "
         "(gratis, 24/7).",
@@ -622,6 +624,11 @@ def subtitle(plan: Plan, today: str, zone: tzinfo) -> str:
     return f"{when} {words['change']}"
 
 
+def empty_line(plan: Plan) -> str:
+    """What an empty part says: nothing yet, or (an earlier version) nothing in it then."""
+    return document_words(plan.locale)["empty" if plan.latest else "empty_then"]
+
+
 def item_line(section: str, item: PlanItem) -> str:
     if section == PEOPLE_TO_CALL and item.phone:
         return f"{item.text}: {item.phone}" if item.text and item.text != item.phone else item.phone
@@ -635,7 +642,7 @@ def as_text(plan: Plan, today: str, zone: tzinfo) -> str:
     for section in plan.sections:
         lines += [section.title, "-" * len(section.title)]
         if not section.items:
-            lines.append(words["empty"])
+            lines.append(empty_line(plan))
         for item in section.items:
             first, *rest = item_line(section.id, item).split("\n")
             lines.append(f"- {first}")

@@ -15,7 +15,7 @@ from fpdf import FPDF
 
 from chalicelib.clock import calendar_day
 from chalicelib.my_data import MyData
-from chalicelib.plan import Plan, document_words, item_line, subtitle
+from chalicelib.plan import Plan, document_words, empty_line, item_line, subtitle
 from chalicelib.vocabulary import PEOPLE_TO_CALL
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -50,7 +50,7 @@ def render(plan: Plan, today: str, zone: tzinfo) -> bytes:
         pdf.multi_cell(0, 7, section.title, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FONT, "", 10.5)
         if not section.items:
-            pdf.multi_cell(0, LINE, words["empty"], new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, LINE, empty_line(plan), new_x="LMARGIN", new_y="NEXT")
         for item in section.items:
             link = f"tel:{item.tel}" if section.id == PEOPLE_TO_CALL and item.tel else ""
             pdf.set_x(pdf.l_margin + 2)

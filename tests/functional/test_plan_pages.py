@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from chalicelib.vocabulary import PLAN_SECTIONS
 from tests.functional.web_client import (
     WebClient,
     assert_field_error,
@@ -708,6 +709,80 @@ def test_a_download_with_answers_written_since_the_save_says_so(client, publishe
     assert "Cold water on my face" in text
     old = browser.get("/plan/download?format=txt&version=1").body
     assert "(version 1). I can change" in old and "Cold water on my face" not in old
+
+
+@pytest.mark.parametrize(
+    ("language", "one_new", "one_item"),
+    [
+        (
+            "en",
+            "1 new answer from your worksheets was added at the end of its part. Edit that part "
+            "to keep, move or remove it.",
+            "1 item",
+        ),
+        (
+            "es",
+            "Se agregó 1 respuesta nueva de sus hojas de trabajo al final de su parte. Edite esa "
+            "parte para dejarla, moverla o quitarla.",
+            "1 punto",
+        ),
+    ],
+)
+def test_one_new_answer_and_one_item_are_singular(
+    client, published, participant, language, one_new, one_item
+):
+    """Walk 12, item 14: "1 new answers ... were added", "Se agregaron 1 respuestas nuevas"."""
+    browser = signed_in(client, participant, language)
+    fields = open_part(browser, "reasons", language)
+    fields["plan-0-text"] = "My daughter"
+    assert browser.post("/plan/edit/reasons", fields).status == 303
+    versions = browser.get(f"/plan/versions?locale={language}")
+    assert f"· {one_item}</p>" in versions.body
+    answer = {"answer-urge-helpers-0": "Cold water on my face"}
+    assert save_worksheet(browser, MODULE, answer).status == 303
+    page = browser.get(f"/plan?locale={language}")
+    assert f'<p class="notice plan-new-note">{one_new}</p>' in page.body
+
+
+@pytest.mark.parametrize(
+    ("language", "empty_then", "empty_now", "text_then", "text_now"),
+    [
+        (
+            "en",
+            "This part was empty in this version.",
+            "Nothing here yet. Worksheets in the modules fill this in, or add your own.",
+            "(nothing in this version)",
+            "(nothing yet)",
+        ),
+        (
+            "es",
+            "Esta parte estaba vacía en esta versión.",
+            "Todavía no hay nada. Las hojas de trabajo de los módulos llenan esta parte, o "
+            "agregue lo suyo.",
+            "(nada en esta versión)",
+            "(nada todavía)",
+        ),
+    ],
+)
+def test_an_empty_part_of_an_earlier_version_says_it_was_empty_then(
+    client, published, participant, language, empty_then, empty_now, text_then, text_now
+):
+    """Walk 12, item 21: an earlier version is read only; nothing will fill it in."""
+    browser = signed_in(client, participant, language)
+    fields = open_part(browser, "reasons", language)
+    fields["plan-0-text"] = "My daughter"
+    assert browser.post("/plan/edit/reasons", fields).status == 303
+    empty = len(PLAN_SECTIONS) - 1  # every part but the reasons
+    old = browser.get(f"/plan/versions/1?locale={language}")
+    assert old.body.count(f'<p class="hint">{empty_then}</p>') == empty
+    assert empty_now not in old.body
+    now = browser.get(f"/plan?locale={language}")
+    assert now.body.count(f'<p class="hint">{empty_now}</p>') == empty
+    assert empty_then not in now.body
+    text = browser.get(f"/plan/download?format=txt&version=1&locale={language}").body
+    assert text.count(f"\n{text_then}\n") == empty and text_now not in text
+    text = browser.get(f"/plan/download?format=txt&locale={language}").body
+    assert text.count(f"\n{text_now}\n") == empty and text_then not in text
 
 
 def test_a_plan_never_saved_downloads_with_a_heading_and_a_dated_name(

@@ -144,3 +144,35 @@ def test_fill_in_a_worksheet_see_it_in_my_plan_print_and_download(browser, base_
     assert page.locator("legend").all_inner_texts()[3:] == ["Add an item"] * 4
     check_page(page, artifacts, "plan-edit-errors")
     context.close()
+
+
+def test_a_part_saved_in_two_tabs_keeps_both(browser, base_url, artifacts):
+    """Walk 12, item 2, in a browser: tab B saves after tab A; the form comes back with both,
+    the notice (read first: it has the focus) names what tab A saved, and saving keeps both."""
+    context, tab_a = new_page(browser, base_url)
+    sign_in(tab_a, "demo-participant-2", "Demo-participant-2026")
+    tab_a.wait_for_url(f"{base_url}/")
+    tab_b = context.new_page()
+    for tab in (tab_a, tab_b):
+        tab.goto("/plan/edit/reasons")
+    spare = tab_a.locator("input[name$='-added']").first.get_attribute("name") or ""
+    row = spare.removesuffix("-added")
+    tab_a.fill(f"#{row}-text", "Tab A2: my health")
+    tab_a.get_by_role("button", name="Save my plan").click()
+    tab_a.wait_for_url("**/plan?saved=reasons#reasons")
+    tab_b.fill(f"#{row}-text", "Tab B2: my job")
+    tab_b.get_by_role("button", name="Save my plan").click()
+    tab_b.wait_for_url("**/plan/edit/reasons")
+    notice = tab_b.locator(".plan-merged")
+    assert notice.is_visible()
+    assert "Saved in the other window or device:" in notice.inner_text()
+    assert notice.locator("li").all_inner_texts() == ["Tab A2: my health"]
+    assert tab_b.evaluate("document.activeElement.classList.contains('plan-merged')")
+    typed = tab_b.locator("textarea").evaluate_all("boxes => boxes.map(b => b.value)")
+    assert "Tab A2: my health" in typed and "Tab B2: my job" in typed
+    check_page(tab_b, artifacts, "plan-edit-merged")
+    tab_b.get_by_role("button", name="Save my plan").click()
+    tab_b.wait_for_url("**/plan?saved=reasons#reasons")
+    reasons = tab_b.locator("#reasons li").all_inner_texts()
+    assert "Tab A2: my health" in reasons and "Tab B2: my job" in reasons
+    context.close()

@@ -736,6 +736,9 @@ _RETAKE_WORDS: dict[str, dict[str, str]] = {
         "retake": "Try the questions again",
         "retake_first": "Answer the questions",
         "check_answers": "Check my answers",
+        # Said where the questions are offered: the score is on the leaders' grid and CSV.
+        # Whether the reader is in a group is not read for the lesson page, hence "If".
+        "check_seen": "If you are in a group, its leaders see your score.",
         "attempt_n": "(Try {n}.)",
         "retake_answer_question": "Choose an answer for question {n}.",
         "error_attempt_out_of_order": "These answers were not saved: the questions were answered again on another page. Your latest result is above. You can try again here.",
@@ -744,6 +747,7 @@ _RETAKE_WORDS: dict[str, dict[str, str]] = {
         "retake": "Responder las preguntas otra vez",
         "retake_first": "Responder las preguntas",
         "check_answers": "Revisar mis respuestas",
+        "check_seen": "Si está en un grupo, sus líderes ven su resultado.",
         "attempt_n": "(Intento {n}.)",
         "retake_answer_question": "Elija una respuesta para la pregunta {n}.",
         "error_attempt_out_of_order": "Estas respuestas no se guardaron: las preguntas se respondieron otra vez en otra página. Su último resultado está arriba. Puede intentarlo otra vez aquí.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,16 +141,33 @@ def audit_read(
     """Log a group leader's read of the group's participant records (before any data is
     returned): of every participant, or of ``participant_ids`` for a page that shows only
     those."""
+    audit_reads(
+        audit,
+        clock,
+        caller,
+        group,
+        {action: group.participant_ids if participant_ids is None else participant_ids},
+    )
+
+
+def audit_reads(
+    audit: AuditRecords,
+    clock: Clock,
+    caller: Caller,
+    group: Group,
+    reads: Mapping[str, Sequence[str]],
+) -> None:
+    """Log one page's reads of different things about different participants (an action for
+    each, with the participants it showed that thing of): one entry per action, all written
+    together (one transaction), before any data is returned. Each participant's copy then
+    says what was seen of them, not what was seen of someone else."""
+    at = clock.iso()
     audit.record(
-        new_entry(
-            caller.id,
-            caller.roles,
-            action,
-            clock.iso(),
-            group_id=group.group_id,
-            participant_ids=(
-                group.participant_ids if participant_ids is None else list(participant_ids)
-            ),
+        *(
+            new_entry(
+                caller.id, caller.roles, action, at, group_id=group.group_id, participant_ids=ids
+            )
+            for action, ids in reads.items()
         )
     )
 

@@ -19,7 +19,7 @@ from typing import Any
 from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to, group_order
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, FieldError, FieldErrors, NotFound
-from chalicelib.groups import audit_read, led_group
+from chalicelib.groups import audit_reads, led_group
 from chalicelib.identity import Caller
 from chalicelib.library import (
     DEFAULT_LOCALE,
@@ -329,6 +329,22 @@ class BeforeSession:
         }
 
 
+# What "Before the session" is logged as having shown of each participant (their copy says
+# it on "Who has seen your records"): their shared answers, where some are on the page; for
+# everyone else listed, only whether they did the worksheet (done, started, shared or not).
+SHARED_ANSWERS_READ = "worksheets.before_session"
+WORKSHEET_MARK_READ = "worksheets.before_session.marks"
+
+
+def before_session_reads(rows: Sequence[SharedWorksheet]) -> dict[str, list[str]]:
+    """The page's audit entries: action → the participants it concerns, each action only
+    for someone (an empty group's page is still logged, as a read of no one's answers)."""
+    answers = [r.participant_id for r in rows if r.shared and r.answers]
+    marks = [r.participant_id for r in rows if not (r.shared and r.answers)]
+    reads = {SHARED_ANSWERS_READ: answers, WORKSHEET_MARK_READ: marks}
+    return {action: ids for action, ids in reads.items() if ids} or {SHARED_ANSWERS_READ: []}
+
+
 def worksheet_view(
     module_id: str, document: dict[str, Any], locale: str, sheet: Worksheet
 ) -> MyWorksheet:
@@ -519,7 +535,8 @@ class Worksheets:
 
     def before_session(self, caller: Caller, group_id: str, module_id: str) -> BeforeSession:
         """What each participant of a group the caller leads shared of one module's worksheet,
-        and who has not done it: one group Query, one audit Put, one BatchGetItem (≤ 100).
+        and who has not done it: one group Query, one BatchGetItem (≤ 100), then the audit
+        entries (one transaction: ``before_session_reads``) before anything is returned.
 
         A leader sees answers only if the participant shared the worksheet, and only answers
         written since the participant joined this group (unless they share their history with
@@ -533,7 +550,6 @@ class Worksheets:
         if not fields_of(document):
             raise BadRequest("That module has no worksheet.", code="no_worksheet")
         title = str(document.get("title", module_id))
-        audit_read(self.audit, self.clock, caller, group, "worksheets.before_session")
         sheets = self.records.of_participants(group.participant_ids, module_id)
         modules = assigned_modules(group.assignments, self.library)
         fields: dict[int | None, tuple[str, ...]] = {None: field_ids(document)}
@@ -558,6 +574,9 @@ class Worksheets:
                 )
             )
         rows.sort(key=lambda r: (not r.done, not r.started, r.display_name.casefold()))
+        # Logged before anything is returned, and only what the page shows of each: the shared
+        # answers of those whose answers are on it; of the others, whether they did it.
+        audit_reads(self.audit, self.clock, caller, group, before_session_reads(rows))
         return BeforeSession(
             group.group_id,
             group.name,

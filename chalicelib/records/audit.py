@@ -139,10 +139,12 @@ class AuditRecords(RecordTable):
         super().__init__(dynamodb, table_name)
         self._clock = clock or Clock()
 
-    def record(self, entry: dict[str, Any]) -> None:
-        """Append one entry and its participant copies (for reads; changes put theirs inside
-        their own transaction): one TransactWriteItems per 100 items."""
-        for chunk in chunks(entry_puts(self._table, entry)):
+    def record(self, *entries: dict[str, Any]) -> None:
+        """Append entries and their participant copies (for reads; changes put theirs inside
+        their own transaction): one TransactWriteItems per 100 items, so one page's reads of
+        different things about different participants are written together."""
+        puts = [put for entry in entries for put in entry_puts(self._table, entry)]
+        for chunk in chunks(puts):
             try:
                 self.transact(chunk, _BUSY)
             except TransactionCancelled as cancelled:

@@ -37,6 +37,9 @@ _WHAT = {
     "digest.sent": "progress",
     "group.progress.export": "download",
     "worksheets.before_session": "worksheets",
+    # The same page, for someone whose answers were not on it: whether they did the worksheet
+    # (done, started, shared or private), not what they wrote.
+    "worksheets.before_session.marks": "worksheet_mark",
     "worksheets.export": "download",
     "data.export": "download",
     "account.temporary_password": "password",

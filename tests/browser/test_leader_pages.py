@@ -400,6 +400,22 @@ def test_who_sees_your_records(browser, base_url, leader, artifacts, local_stack
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, size
+    # On a phone each line is a block, the time above who, what and the group (not four
+    # columns a few words wide), in Spanish too, nothing off the side at 320 or 360 px, and
+    # the lines are still table rows to a screen reader.
+    page.goto("/account/privacy?locale=es")
+    for width in (320, 360):
+        page.set_viewport_size({"width": width, "height": 740})
+        line = page.get_by_role("row").filter(has_text="Un líder de grupo").first
+        cells = line.get_by_role("cell")
+        when, who, what = (cells.nth(n).bounding_box() for n in range(3))
+        assert when and who and what
+        assert when["y"] + when["height"] <= who["y"] < what["y"], width
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, width
+    axe(page, "privacy-es-320")
     context.close()
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from chalicelib.records.audit import new_entry
 from tests.functional import test_groups
+from tests.functional.test_before_session_page import _share as share_worksheet
 from tests.functional.test_groups import assign, call, complete, enrol
 from tests.functional.test_plan_pages import signed_in
 from tests.functional.test_visibility import cell
@@ -75,7 +76,8 @@ def test_a_refused_choice_comes_back_with_an_error_summary(client, group, leader
 
 def seen_lines(body: str) -> list[tuple[str, str, str]]:
     """The "who has seen your records" table: (when, who, what) per line."""
-    lines = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>", body)
+    cell = r"<td[^>]*>([^<]*)</td>"
+    lines = re.findall(rf"<tr>{cell}{cell}{cell}", body)
     return [(html.unescape(a), html.unescape(b), html.unescape(c)) for a, b, c in lines]
 
 
@@ -139,7 +141,7 @@ def test_the_group_page_is_the_list_and_shared_answers_and_downloads_stand_apart
     assert [r[2] for r in rows] == [
         "Your name on the group's list, and your progress",  # the grid, then the group page
         "Your records, downloaded",
-        "Worksheet answers you shared",
+        "Whether you did the worksheet",  # nothing shared: no answers were on the page
         "Your name on the group's list, and your progress",
         "Added you to the group",
     ]
@@ -151,6 +153,38 @@ def test_the_group_page_is_the_list_and_shared_answers_and_downloads_stand_apart
         "Su nombre en la lista del grupo, y su progreso",
         "Sus registros, descargados",
     ]
+
+
+def test_before_the_session_is_logged_as_shared_answers_only_for_whom_shared_them(
+    client, group, leader, participant, other_participant
+):
+    enrol(client, group, leader, participant)
+    enrol(client, group, leader, other_participant, name="Ana M.")
+    share_worksheet(
+        client, participant, {"urge-helpers": ["Walk the dog"]}
+    )  # the other shares nothing
+    web = signed_in(client, leader)
+    page = web.get(f"/leader/groups/{group}/before-session?module=cravings-and-urge-surfing")
+    assert page.status == 200 and "Walk the dog" in page.body
+
+    mine = seen_lines(signed_in(client, participant).get("/account/privacy").body)
+    assert mine[0][1:] == ("A group leader", "Worksheet answers you shared")
+    other = seen_lines(signed_in(client, other_participant).get("/account/privacy").body)
+    assert other[0][1:] == ("A group leader", "Whether you did the worksheet")
+    assert "Worksheet answers you shared" not in [r[2] for r in other]
+    spanish = signed_in(client, other_participant, language="es").get("/account/privacy")
+    assert seen_lines(spanish.body)[0][2] == "Si hizo la hoja de trabajo"
+
+
+def test_the_rule_says_what_leaders_see_not_everything_written(client, group, leader, participant):
+    enrol(client, group, leader, participant)
+    english = html.unescape(signed_in(client, participant).get("/account/privacy").body)
+    assert "read and wrote" not in english
+    assert "your knowledge check scores" in english and "the answers you chose to share" in english
+    spanish = signed_in(client, participant, language="es").get("/account/privacy").body
+    spanish = html.unescape(spanish)
+    assert "leyó y escribió" not in spanish
+    assert "las respuestas que eligió compartir" in spanish
 
 
 def test_a_confirmation_page_is_logged_only_for_whom_it_shows(

@@ -159,3 +159,21 @@ def test_in_spanish(client, published_all, participant):
     half = browser.post(f"{path}/attempts", {**base, "attempt": "2", "q0": "0"})
     assert half.status == 400
     assert "Elija una respuesta para la pregunta 2." in half.body
+
+
+def test_where_the_questions_are_offered_it_says_the_leaders_see_the_score(
+    client, published_all, participant
+):
+    """The score is on the leaders' grid and CSV, and the worksheet below says only the reader
+    sees their answers: the questions say, where they are offered, who sees the score."""
+    seen = "If you are in a group, its leaders see your score."
+    browser = signed_in(client, participant)
+    path = lesson(MODULE)
+    page = browser.get(path)
+    first = page.body.split("<h3>Check what you learned (optional)</h3>")[1].split("</form>")[0]
+    assert f'<p class="hint">{seen}</p>' in first
+    base = {"csrf": page.csrf(), "version": str(shipped_version(MODULE))}
+    assert browser.post(f"{path}/complete", {**base, **answers(published_all, False)}).status == 303
+    assert seen in retake_form(browser.get(path).body)
+    spanish = signed_in(client, participant, language="es").get(path).body
+    assert "Si está en un grupo, sus líderes ven su resultado." in retake_form(spanish)

@@ -241,8 +241,10 @@ def test_before_the_session_for_15_participants_is_3_dynamodb_calls_and_audit_lo
         "DynamoDB.Query",
         "DynamoDB.TransactWriteItems",
     ], dynamodb
+    # Nobody shared: the page showed only whether each did the worksheet.
     audit = service.audit.page()[0]
-    assert audit[0]["action"] == "worksheets.before_session" and audit[0]["actor_id"] == leader.id
+    assert audit[0]["action"] == "worksheets.before_session.marks"
+    assert audit[0]["actor_id"] == leader.id and len(audit[0]["participant_ids"]) == 15
 
 
 def _publish_renamed(publisher, tmp_path: Path) -> int:  # type: ignore[no-untyped-def]

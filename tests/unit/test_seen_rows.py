@@ -137,6 +137,7 @@ CONCERNING_A_PARTICIPANT = (
     "group.attention.seen",
     "digest.sent",
     "worksheets.before_session",
+    "worksheets.before_session.marks",
     "worksheets.export",
     "worksheets.delete",
     "data.export",

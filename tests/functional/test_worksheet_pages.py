@@ -343,7 +343,7 @@ def test_share_and_stop_sharing(client, published, participant):
     page = browser.get(PAGE)
     assert "Your group leaders can see this worksheet." in page.body and "Stop sharing" in page.body
     browser.post(f"{PAGE}/worksheet/sharing", {"csrf": token, "shared": "0"})
-    assert "This worksheet is private" in browser.get(PAGE).body
+    assert "Your answers are private: only you can read them." in browser.get(PAGE).body
 
 
 @pytest.mark.parametrize(

@@ -131,8 +131,9 @@ class Asset:
 
 SIGN_IN_CSRF_COOKIE = "steady_signin"
 # The language a participant chose for the pages ("en" or "es", nothing else), kept a year so
-# the next sign-in page is in it too. Set when a participant page is opened with ``?locale=``
-# (the language link at the top of every page, a lesson's "Leer en español").
+# the next sign-in page is in it too: sign-out and quick exit leave it (it says nothing of
+# health). Set when a participant page is opened with ``?locale=`` (the language link at the
+# top of every page, a lesson's "Leer en español").
 LANG_COOKIE = "steady_lang"
 LANG_SECONDS = 365 * 86_400
 
@@ -154,10 +155,6 @@ def sign_in_csrf_cookie(token: str) -> str:
 
 def language_cookie(locale: str) -> str:
     return f"{LANG_COOKIE}={locale}; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age={LANG_SECONDS}"
-
-
-def expired_language_cookie() -> str:
-    return f"{LANG_COOKIE}=; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"
 
 
 def parse_cookies(header: str | None) -> dict[str, str]:

@@ -131,8 +131,9 @@ class Asset:
 
 SIGN_IN_CSRF_COOKIE = "steady_signin"
 # The language a participant chose for the pages ("en" or "es", nothing else), kept a year so
-# the next sign-in page is in it too. Set when a participant page is opened with ``?locale=``
-# (the language link at the top of every page, a lesson's "Leer en español").
+# the next sign-in page is in it too: sign-out and quick exit leave it (it says nothing of
+# health). Set when a participant page is opened with ``?locale=`` (the language link at the
+# top of every page, a lesson's "Leer en español").
 LANG_COOKIE = "steady_lang"
 LANG_SECONDS = 365 * 86_400
 
@@ -154,10 +155,6 @@ def sign_in_csrf_cookie(token: str) -> str:
 
 def language_cookie(locale: str) -> str:
     return f"{LANG_COOKIE}={locale}; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age={LANG_SECONDS}"
-
-
-def expired_language_cookie() -> str:
-    return f"{LANG_COOKIE}=; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"
 
 
 def parse_cookies(header: str | None) -> dict[str, str]:
@@ -310,39 +307,39 @@ def redirect(location: str, cookies: Iterable[str] = ()) -> Response:
 
 
 def error_page(
-    error: SteadyError, visit: Visit, english_only: bool = False, form_page: str | None = None
+    error: SteadyError,
+    visit: Visit,
+    english_only: bool = False,
+    form_page: str | None = None,
+    address: str | None = None,
+    cookies: tuple[str, ...] = (),
 ) -> Response:
-    """The page for a refusal no form of the page's own shows. Form text the service refuses
-    (``RefusedText``) is named in words, in the page's language (English on leader pages,
-    ``english_only``), with a link back to the page of the form (``form_page``); every other
-    refusal in the service's own English words."""
-    titles = {
-        400: "Please check that",
-        403: "Not available",
-        404: "Not found",
-        409: "Not possible right now",
-        413: "Too large",
-        503: "Please try again",
-    }
-    context: dict[str, str | None] = {
-        "heading": titles.get(error.status, "Something went wrong"),
-        "message": error.message,
-        "form_page": None,
-    }
+    """The page for a refusal no form of the page's own shows, in the page's language (English
+    on leader pages, ``english_only``) and in its words (``words.problem``). Form text the
+    service refuses (``RefusedText``) is named in the words of its form, in the form's language,
+    with a link back to the page of the form (``form_page``). ``address``: the page's own, for
+    the link to it in the other language (as on every participant's page)."""
     if isinstance(error, RefusedText):
-        form = {"locale": error.locale} if error.locale else {}
-        lang = "en" if english_only else replace(visit, form=form).language()
-        context = {
-            "lang": lang,
-            "heading": words.WORDS[lang]["problem_check"],
-            "message": words.refused_text(error.field, lang, error.limit),
-            "form_page": form_page,
-        }
-    result = Html("problem.html", context, error.status)
-    response = page(result, visit)
+        visit = replace(visit, form={"locale": error.locale} if error.locale else {})
+    lang = "en" if english_only else visit.language()
+    heading, message = words.problem(error, lang)
+    if isinstance(error, RefusedText):
+        message = words.refused_text(error.field, lang, error.limit)
+    context = {"lang": lang, "heading": heading, "message": message, "form_page": form_page}
+    result = Html("problem.html", context, error.status, cookies)
+    response = page(result, visit, None if english_only else address)
     if error.status == 503:
         response.headers["Retry-After"] = "2"
     return response
+
+
+def kept_language(visit: Visit, method: str) -> tuple[str, ...]:
+    """The cookie that keeps ``?locale=`` on a participant's page, when it is a new choice: a
+    GET's only (a form's ``locale`` is the language of the page it was on, not a choice)."""
+    asked = visit.query.get("locale")
+    if method == "GET" and asked in words.WORDS and visit.chosen_language != asked:
+        return (language_cookie(str(asked)),)
+    return ()
 
 
 class Pages:
@@ -412,15 +409,7 @@ class Pages:
                         csrf.check(visit.csrf_token, form.get(csrf.FIELD))
                     result = handler(visit)
                     # ``?locale=`` on a participant's page is a choice of language: kept.
-                    asked = visit.query.get("locale")
-                    chosen: tuple[str, ...] = ()
-                    if (
-                        method == "GET"
-                        and not leaders_only
-                        and asked in words.WORDS
-                        and visit.chosen_language != asked
-                    ):
-                        chosen = (language_cookie(str(asked)),)
+                    chosen = () if leaders_only else kept_language(visit, method)
                 except Unauthenticated:
                     return redirect(SIGN_IN_PATH, stale_cookie or (expired_session_cookie(),))
                 except SteadyError as error:
@@ -434,7 +423,21 @@ class Pages:
                         if isinstance(error, RefusedText)
                         else None
                     )
-                    return error_page(error, visit, leaders_only, form_page)
+                    # A leader page's refusal is in English, like the page, unless it refuses a
+                    # participant (a link to a leader page): theirs is in their language, and
+                    # its language link goes to their home page, not back to an address that
+                    # names a group or a person (a refusal echoes no id).
+                    english = leaders_only and (
+                        visit.caller is None or PARTICIPANTS not in visit.caller.roles
+                    )
+                    return error_page(
+                        error,
+                        visit,
+                        english,
+                        form_page,
+                        "/" if leaders_only else own_address(path, method, params, visit.query),
+                        () if english else kept_language(visit, method),
+                    )
                 if isinstance(result, Redirect):
                     return redirect(result.location, stale_cookie + chosen + result.cookies)
                 if isinstance(result, Asset):

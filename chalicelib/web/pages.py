@@ -29,7 +29,6 @@ from chalicelib.web.http import (
     Html,
     Redirect,
     Visit,
-    expired_language_cookie,
     expired_session_cookie,
     session_cookie,
     sign_in_csrf_cookie,
@@ -190,8 +189,9 @@ def authenticator_submit(visit: Visit) -> Any:
 def sign_out(visit: Visit) -> Any:
     if visit.session is not None:
         session.sign_out(visit.session)
-    # Like quick exit: the language chosen goes too, nothing of the visit stays in the browser.
-    return Redirect("/sign-in", cookies=(expired_session_cookie(), expired_language_cookie()))
+    # The language chosen stays (``http.LANG_COOKIE``): the next sign-in page, and the pages
+    # after it, are in it. It says nothing of health; ending the visit is the session's part.
+    return Redirect("/sign-in", cookies=(expired_session_cookie(),))
 
 
 def stylesheet(visit: Visit) -> Asset:

@@ -38,7 +38,6 @@ from chalicelib.web.http import (
     Html,
     Redirect,
     Visit,
-    expired_language_cookie,
     expired_session_cookie,
 )
 from chalicelib.web.pages import ICONS, reading_locale
@@ -383,16 +382,16 @@ def retake(visit: Visit) -> Any:
 def quick_exit(visit: Visit) -> Redirect:
     """End the session here (a plain link: works without JavaScript, signed in or not) and go
     to a neutral site. The session cookie goes too, and every page is ``no-store``, so Back
-    brings up only the sign-in page. The language chosen goes as well: nothing of the visit is
-    left in the browser to show the site was used."""
+    brings up only the sign-in page. The language chosen stays, as at sign-out: a cookie no
+    one sees on the screen, naming only a language, while what someone looking sees is the
+    neutral site, and, should they open Steady, a sign-in page with nothing of the visit on it;
+    a reader who had to leave in a hurry meets their own language when they come back."""
     if visit.session is not None:
         try:
             session.sign_out(visit.session)
         except SteadyError:
             pass  # the cookie is cleared below either way; leaving must never fail
-    return Redirect(
-        render.QUICK_EXIT, cookies=(expired_session_cookie(), expired_language_cookie())
-    )
+    return Redirect(render.QUICK_EXIT, cookies=(expired_session_cookie(),))
 
 
 def favicon(visit: Visit) -> Asset:

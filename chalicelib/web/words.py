@@ -871,6 +871,63 @@ def refused_text(field: str, lang: str, limit: int | None = None) -> str:
     return words[f"error_text_{kind}"].format(label=label, limit=limit)
 
 
+# The page for a refusal no form shows (``http.error_page``, problem.html): its heading by
+# HTTP status (400 is ``problem_check``), and, on a Spanish page, the refusals a participant
+# meets by a stale link or a changed address in their words (``error_<code>``, as on forms);
+# any other refusal gets its kind's sentence (``error_status_<status>``), never the service's
+# English. ``invalid_format``'s service words are the API's ("format is txt or pdf."), hence
+# English words too.
+_PROBLEM_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "problem_403": "Not available",
+        "problem_404": "Not found",
+        "problem_409": "Not possible right now",
+        "problem_413": "Too large",
+        "problem_503": "Please try again",
+        "problem_other": "Something went wrong",
+        "error_invalid_format": "Steady cannot make a file of that kind. Go back and use one of the download links.",
+    },
+    "es": {
+        "problem_403": "No disponible",
+        "problem_404": "No se encontró",
+        "problem_409": "No es posible ahora",
+        "problem_413": "Demasiado largo",
+        "problem_503": "Inténtelo otra vez",
+        "problem_other": "Algo salió mal",
+        "error_status_400": "Algo en esta dirección no se pudo usar. Vuelva atrás o vaya a la página de inicio.",
+        "error_status_403": "Su cuenta no puede abrir esta página.",
+        "error_status_404": "Esta página no existe. Puede que el enlace sea antiguo.",
+        "error_status_409": "Esto no se pudo hacer ahora. Recargue la página e inténtelo otra vez.",
+        "error_status_413": "Lo que envió es demasiado largo.",
+        "error_status_503": "Steady no pudo responder. Espere unos segundos e inténtelo otra vez.",
+        "error_status_other": "Algo salió mal. Vaya a la página de inicio e inténtelo otra vez.",
+        "error_csrf_failed": "Este formulario caducó. Vuelva atrás, recargue la página e inténtelo otra vez.",
+        "error_module_not_found": "No existe esa lección.",
+        "error_plan_version_not_found": "No existe esa versión de su plan.",
+        "error_plan_section_not_found": "No existe esa parte del plan.",
+        "error_invalid_version": "El número de una versión es un número entero a partir de 1.",
+        "error_group_not_found": "Usted no está en ese grupo.",
+        "error_invalid_format": "Steady no puede crear un archivo de ese tipo. Vuelva atrás y use uno de los enlaces de descarga.",
+    },
+}
+for _lang, _words in _PROBLEM_WORDS.items():
+    WORDS[_lang].update(_words)
+
+
+def problem(error: object, lang: str) -> tuple[str, str]:
+    """The heading and the message of the page for ``error`` (a ``SteadyError``) in ``lang``:
+    its words where they exist (``message``); in English, else the service's own; in another
+    language, else the sentence for its kind (its status)."""
+    words = WORDS.get(lang, WORDS["en"])
+    status = getattr(error, "status", 400)
+    heading = words["problem_check"] if status == 400 else words.get(f"problem_{status}")
+    if lang == "en" or f"error_{getattr(error, 'code', '')}" in words:
+        shown = message(error, lang)
+    else:
+        shown = words.get(f"error_status_{status}", words["error_status_other"])
+    return heading or words["problem_other"], shown
+
+
 # A group leader's forms refused by a use case (leader pages are English only): the words for
 # the refusals whose service message names a JSON field or a rule of the API ("module_id",
 # "reason is one of ..."). Every other refusal's message is already written for people.

@@ -507,6 +507,34 @@ def test_a_library_search_without_javascript_keeps_its_words_out_of_every_addres
     context.close()
 
 
+def test_a_stale_link_in_spanish_is_a_spanish_page_and_spanish_outlives_quick_exit(
+    browser, base_url, artifacts, reader
+):
+    """Walk 12, items 4 and 5: a refusal page was English, crisis line and all, for a Spanish
+    reader; and quick exit forgot the language, so the next sign-in page was English."""
+    context, page = new_page(browser, base_url)
+    context.route(
+        "https://www.google.com/**",
+        lambda route: route.fulfill(
+            status=200, content_type="text/html", body="<title>Weather</title><p>Weather</p>"
+        ),
+    )
+    sign_in(page, READER, PASSWORD)
+    page.wait_for_url(f"{base_url}/")
+    response = page.goto("/lesson/zzzzzzzz?locale=es")
+    assert response is not None and response.status == 404
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.get_by_role("heading", name="No se encontró").is_visible()
+    assert page.get_by_text("¿Necesita ayuda ahora?").is_visible()
+    measure(page, artifacts, "not-found-spanish")
+    page.get_by_role("link", name="Salida rápida").click()
+    page.wait_for_url("https://www.google.com/**")
+    page.goto(f"{base_url}/sign-in")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.title() == "Iniciar sesión – Steady"
+    context.close()
+
+
 def test_zz_write_participant_figures(artifacts):
     (artifacts / "participant-measurements.json").write_text(json.dumps(FIGURES, indent=2))
     assert FIGURES["pages"] and all(p["gzip_bytes"] < PAGE_LIMIT for p in FIGURES["pages"].values())

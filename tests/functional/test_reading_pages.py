@@ -721,13 +721,14 @@ def test_quick_exit_ends_the_session_and_goes_to_a_neutral_site(client, publishe
     cleared = page.headers["set-cookie"]
     cleared = cleared if isinstance(cleared, list) else [cleared]
     assert any(c.startswith("steady_session=;") and "Max-Age=0" in c for c in cleared)
-    # The language chosen goes too: nothing left in the browser shows the site was used.
-    assert any(c.startswith("steady_lang=;") and "Max-Age=0" in c for c in cleared)
-    assert "steady_lang" not in browser.cookies
     assert page.headers["cache-control"] == "no-store"
     # Back to the lesson: the session is over, so only the sign-in page comes up.
     again = browser.get(lesson_path("thinking-traps"))
     assert (again.status, again.location) == (303, "/sign-in")
+    # In the language chosen (walk 12, item 5): it says nothing of health, so it stays.
+    assert not any(c.startswith("steady_lang=") for c in cleared)
+    assert browser.cookies["steady_lang"] == "es"
+    assert '<html lang="es">' in browser.get("/sign-in").body
     assert WebClient(client).get("/exit").location == render.QUICK_EXIT  # works signed out too
 
 

@@ -429,8 +429,8 @@ def test_a_form_shown_again_links_to_its_page_in_the_other_language(client, assi
 
     assert partial.status == 400 and language_link(partial, "es") == f"{LESSON}?locale=es"
     wrong = browser.post("/sign-in", {"csrf": "x", "username": "a", "password": "b"})
-    assert wrong.status == 403  # refusals the service words itself: no language link
-    assert 'class="lang-choice"' not in wrong.body
+    # A refusal no form shows has the link too: to the page of the form, in the other language.
+    assert wrong.status == 403 and language_link(wrong, "es") == "/sign-in?locale=es"
 
 
 def test_leader_pages_stay_english_and_offer_no_other_language(client, published, leader):
@@ -443,6 +443,120 @@ def test_leader_pages_stay_english_and_offer_no_other_language(client, published
     assert '<html lang="en">' in groups.body and 'class="lang-choice"' not in groups.body
     assert "set-cookie" not in groups.headers
     assert '<html lang="es">' in browser.get("/library").body  # a page participants see too
+
+
+# -- the page for a refusal (a stale link, a changed address), in the language chosen ---------
+
+
+def _problem(page) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+    """The title, the heading and the message of a problem.html page."""
+    title = re.search(r"<title>([^<]*)</title>", page.body)
+    heading = re.search(r"<h1>([^<]*)</h1>", page.body)
+    message = re.search(r'<p role="alert">([^<]*)</p>', page.body)
+    assert title and heading and message, page.body[:1500]
+    return title.group(1), heading.group(1), message.group(1)
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "heading", "message", "english"),
+    [
+        (
+            "/plan/versions/99",
+            404,
+            "No se encontró",
+            "No existe esa versión de su plan.",
+            "/plan/versions/99?locale=en",
+        ),
+        ("/lesson/zzzzzzzz", 404, "No se encontró", "No existe esa lección.", None),
+        # A leader's page: the link goes home (the address of one may name a person).
+        ("/leader", 403, "No disponible", "Su cuenta no puede abrir esta página.", "/?locale=en"),
+        (
+            "/plan/download?format=docx",
+            400,
+            "Revise esto, por favor",
+            "Steady no puede crear un archivo de ese tipo. Vuelva atrás y use uno de los "
+            "enlaces de descarga.",
+            "/plan/download?format=docx&locale=en",
+        ),
+    ],
+)
+def test_a_refusal_page_is_in_the_language_chosen_with_the_crisis_line_and_the_link(
+    client, assigned, participant, path, status, heading, message, english
+):
+    """Walk 12, item 4: these pages were English whatever the participant chose."""
+    browser = WebClient(client)  # a browser that asks for English
+    assert browser.sign_in(participant.username).status == 303
+    browser.get("/?locale=es")
+
+    page = browser.get(path)
+
+    assert page.status == status and '<html lang="es">' in page.body
+    assert _problem(page) == (f"{heading} – Steady", heading, message)
+    assert "¿Necesita ayuda ahora?" in page.body and "Línea de Prevención del Suicidio" in page.body
+    assert "Cerrar sesión" in page.body and "Salida rápida" in page.body
+    assert "Ir a la página de inicio" in page.body and "Need help" not in page.body
+    assert language_link(page, "en") == (english or f"{path}?locale=en")
+    # The link keeps English, as on any participant page.
+    assert '<html lang="en">' in browser.get(language_link(page, "en")).body
+    assert browser.cookies["steady_lang"] == "en"
+
+
+def test_a_refusal_page_opened_with_locale_is_in_that_language_and_keeps_it(
+    client, assigned, participant
+):
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+
+    page = browser.get("/plan/versions/99?locale=es")
+
+    assert _problem(page)[2] == "No existe esa versión de su plan."
+    assert browser.cookies["steady_lang"] == "es"
+
+
+def test_a_refusal_with_no_words_of_its_own_is_in_plain_spanish_not_the_services_english(
+    client, assigned, participant
+):
+    browser = WebClient(client, language="es")
+    assert browser.sign_in(participant.username).status == 303
+    assert _problem(browser.get("/plan/edit/nowhere"))[1:] == (
+        "No se encontró",
+        "No existe esa parte del plan.",
+    )
+    token = browser.get("/account/reminders").csrf()
+
+    page = browser.post("/account/reminders/contact", {"csrf": token, "new_email": "x" * 9000})
+
+    assert (page.status, _problem(page)[1:]) == (
+        413,
+        ("Demasiado largo", "Lo que envió es demasiado largo."),
+    )
+    assert "That form" not in page.body
+
+
+def test_a_download_of_a_kind_there_is_not_is_said_in_plain_english(client, assigned, participant):
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+
+    for path in ("/plan/download?format=docx", "/account/data/download?format=docx"):
+        page = browser.get(path)
+        assert _problem(page) == (
+            "Please check that – Steady",
+            "Please check that",
+            "Steady cannot make a file of that kind. Go back and use one of the download links.",
+        )
+        assert "format is" not in page.body
+
+
+def test_a_leaders_refusal_stays_english_whatever_language_was_chosen(client, published, leader):
+    browser = WebClient(client, language="es")
+    assert browser.get("/sign-in?locale=es").status == 200
+    assert browser.sign_in(leader.username, authenticator=leader.authenticator).status == 303
+
+    page = browser.get("/leader/groups/nosuchgroup?locale=es")
+
+    assert page.status == 404 and '<html lang="en">' in page.body
+    assert _problem(page)[1] == "Not found" and 'class="lang-choice"' not in page.body
+    assert "set-cookie" not in page.headers
 
 
 # -- a lesson with no Spanish version, on a Spanish page ------------------------------------------

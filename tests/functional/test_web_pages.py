@@ -123,13 +123,35 @@ def test_sign_out_ends_the_session_here_and_in_cognito(client, published, partic
     assert browser.cookies["steady_lang"] == "es"
     page = browser.post("/sign-out", {"csrf": token})
     assert (page.status, page.location) == (303, "/sign-in")
-    assert "steady_lang" not in browser.cookies  # the language chosen goes with the visit
+    assert "steady_session" not in browser.cookies
     assert web_session.records().get(session_id) is None
     replay = WebClient(client, stolen).get("/")
     assert (replay.status, replay.location) == (303, "/sign-in")
     cognito = boto3.client("cognito-idp", region_name=REGION)
     with pytest.raises(cognito.exceptions.NotAuthorizedException):
         cognito.get_user(AccessToken=stored.access_token)
+
+
+def test_the_language_chosen_outlives_sign_out_and_the_next_sign_in_keeps_it(
+    client, published, participant
+):
+    """Walk 12, item 5: a Spanish reader met an English sign-in page, then an English home,
+    after every sign-out. The language says nothing of health; the session is what ends."""
+    browser = signed_in(client, participant)  # a browser that asks for English
+    token = browser.get("/?locale=es").csrf()
+
+    browser.post("/sign-out", {"csrf": token})
+
+    assert browser.cookies["steady_lang"] == "es"
+    sign_in = browser.get("/sign-in")
+    assert '<html lang="es">' in sign_in.body and "Iniciar sesión" in sign_in.body
+    assert browser.sign_in(participant.username).status == 303
+    assert '<html lang="es">' in browser.get("/").body
+    # Quick exit, then back: the same.
+    browser.get("/exit")
+    assert "steady_session" not in browser.cookies and browser.cookies["steady_lang"] == "es"
+    assert browser.sign_in(participant.username).status == 303
+    assert '<html lang="es">' in browser.get("/").body
 
 
 def test_session_table_holds_a_hash_not_the_cookie_value(client, published, participant, stack):

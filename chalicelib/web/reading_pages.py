@@ -25,8 +25,10 @@ from chalicelib.library import (
     IN_TEXT,
     MAX_QUERY_LENGTH,
     TOPICS,
+    Found,
     check_module_id,
     lesson_code,
+    query_words,
     topic_code,
     topic_of,
 )
@@ -174,23 +176,34 @@ def _library(visit: Visit, lang: str, topic_value: str | None, query: str) -> Ht
             "text": WORDS[lang][f"status_{status.status}"],
         }
 
-    groups = [
-        {
-            "label": WORDS[lang][f"topic_{t}"],
-            "modules": [
-                {
-                    **f.module,
-                    "href": lesson_path(f.module["id"], f.module["locale"]),
-                    # The card shows the title and summary: say why the others are here.
-                    "in_text": f.found_in == IN_TEXT,
-                    "done": done(f.module["id"]),
-                }
-                for f in found
-                if f.module["topic"] == t
-            ],
+    def card(f: Found, topic_label: str | None = None) -> dict[str, Any]:
+        return {
+            **f.module,
+            "href": lesson_path(f.module["id"], f.module["locale"]),
+            # The card shows the title and summary: say why the others are here.
+            "in_text": f.found_in == IN_TEXT,
+            "done": done(f.module["id"]),
+            "topic_label": topic_label,
         }
-        for t in TOPICS
-    ]
+
+    groups: list[dict[str, Any]]
+    if query_words(query):
+        # Words searched for: one list in the search's order (title matches, then summary,
+        # then text), each card naming its topic, rather than the best match under its topic.
+        groups = [
+            {
+                "label": None,
+                "modules": [card(f, WORDS[lang].get(f"topic_{f.module['topic']}")) for f in found],
+            }
+        ]
+    else:
+        groups = [
+            {
+                "label": WORDS[lang][f"topic_{t}"],
+                "modules": [card(f) for f in found if f.module["topic"] == t],
+            }
+            for t in TOPICS
+        ]
     return Html(
         "library.html",
         {

@@ -342,6 +342,43 @@ def test_library_lists_every_topic_and_searches_on_the_server(client, published,
     assert titles_in(nothing.body) == [] and "No lesson matches" in nothing.body
 
 
+def cards_in(html: str) -> list[tuple[str, str]]:
+    """Each library card's title and why it was found (``title`` where nothing says it was
+    found in the text, ``text`` where it does), in the page's order."""
+    title = re.compile(r'<a href="/lesson/[a-z2-7]{8}(?:\?locale=es)?"[^>]*>([^<]+)</a>')
+    return [
+        (title.findall(card)[0], "text" if '<p class="meta">Found in' in card else "title")
+        for card in html.split('<li class="card"')[1:]
+    ]
+
+
+def test_a_search_lists_the_best_matches_first_not_by_topic(client, published_all, participant):  # type: ignore[no-untyped-def]
+    """Walk 12, item 11: "sleep" found 27 modules and "Sleep and recovery" came 7th, under its
+    topic; "sueño" put "El sueño y la recuperación" 4th. The words searched for give one list:
+    title matches first, then summary matches, then those found only in the text."""
+    browser = signed_in(client, participant)
+    found = search_library(browser, "sleep")
+    cards = cards_in(found.body)
+    assert cards[0] == ("Sleep and recovery", "title")
+    assert len(cards) > 5  # the word is in many modules' text
+    # Every module found in its text comes after every one found by its title or summary.
+    kinds = [kind for _, kind in cards]
+    assert kinds == sorted(kinds, key=lambda kind: kind == "text") and "text" in kinds
+    assert "<h2>" not in found.body.split('role="status"')[1]  # no topic headings between
+    assert "Mood and mind · " in found.body  # each card names its topic instead
+    # Case and accents aside, and in Spanish: the title match first.
+    spanish = signed_in(client, participant, language="es")
+    for words in ("sueño", "SUENO"):
+        assert cards_in(search_library(spanish, words).body)[0][0] == "El sueño y la recuperación"
+    # The topic filter still holds with a search, in the same order.
+    code = topic_code("mental-health")
+    in_topic = cards_in(search_library(browser, "sleep", topic=code).body)
+    assert in_topic == [c for c in cards if c in in_topic] and in_topic[0] == cards[0]
+    assert len(in_topic) < len(cards)
+    # Browsing without words: by topic, as before.
+    assert "<h2>" in browser.get(f"/library?topic={code}").body
+
+
 def test_library_marks_the_lessons_the_participant_completed(client, published, participant):
     complete(client, participant, "thinking-traps")
     page = signed_in(client, participant).get("/library")

@@ -660,9 +660,18 @@ def test_a_partly_answered_check_comes_back_with_answers_kept_and_an_error_summa
     main = page.body.split('<main id="main" class="wrap">')[1]
     assert main.lstrip().startswith('<div class="error-summary"')  # at the top
     summary = main.split("</div>")[0]
-    assert (
-        'href="#q1-0">Choose an answer for question 2' in summary and 'href="#q0-0"' not in summary
-    )
+    assert len(questions) == 3
+    # One line names every question still to answer (walk 12, item 15: it asked to "leave
+    # every question blank", which a chosen radio button cannot be on a phone); each question
+    # says so beside it.
+    assert '<li><a href="#q1-0">Choose an answer for questions 2 and 3.</a></li>' in summary
+    assert 'href="#q0-0"' not in summary and "blank" not in page.body
+    for n in (1, 2):
+        assert (
+            f'<p class="field-error" id="q{n}-error">Choose an answer for question {n + 1}.</p>'
+            in main
+        )
+    assert 'id="q0-error"' not in main
     assert f'<a href="{path}">Back to the start of the lesson</a>' in main
     assert re.search(
         r'id="q0-1" name="q0" value="1" checked', page.body
@@ -675,6 +684,43 @@ def test_a_partly_answered_check_comes_back_with_answers_kept_and_an_error_summa
         "completions"
     ]
     assert mine == []  # nothing recorded
+
+
+def test_a_partly_answered_check_offers_to_skip_the_questions(client, published, participant):
+    """A radio button once chosen cannot be cleared: the page that names the questions still
+    to answer also offers to mark the module complete without any answers (the check is
+    optional), in the reader's language."""
+    module = "cravings-and-urge-surfing"
+    for language, button in (
+        ("es", "Saltar las preguntas y marcar como terminado"),
+        (None, "Skip the questions and mark as complete"),  # and then press it
+    ):
+        browser = signed_in(client, participant, language=language)
+        path = lesson_path(module)
+        version = str(shipped_version(module))
+        form = browser.get(path)
+        assert 'id="skip-check"' not in form.body  # only once an answer is missing
+        page = browser.post(
+            f"{path}/complete", {"csrf": form.csrf(), "version": version, "q0": "0", "q2": "1"}
+        )
+        assert page.status == 400
+        if language == "es":
+            assert '<a href="#q1-0">Elija una respuesta para la pregunta 2.</a>' in page.body
+        skip = page.body.split(
+            '<form method="post" action="' + path + '/complete" id="skip-check">'
+        )[1]
+        skip = skip.split("</form>")[0]
+        assert f'<button type="submit" class="secondary">{button}</button>' in skip
+        assert 'name="q' not in skip  # it sends no answers
+        fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', skip))
+        assert set(fields) == {"csrf", "version", "locale"}
+        if language is None:
+            done = browser.post(f"{path}/complete", fields)
+            assert (done.status, done.location) == (303, f"{path}#complete")
+    mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)
+    assert [(c["module_id"], "knowledge_check" in c) for c in mine["completions"]] == [
+        (module, False)
+    ]
 
 
 def test_feedback_names_the_choice_and_the_right_answer_without_a_doubled_full_stop(

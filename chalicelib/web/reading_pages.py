@@ -235,7 +235,7 @@ def old_address(visit: Visit) -> Redirect:
     try:
         module_id = check_module_id(visit.params["module_id"])
     except BadRequest:
-        raise NotFound("There is no such lesson.", code="module_not_found") from None
+        raise NotFound("There is no such module.", code="module_not_found") from None
     locale = visit.query.get("locale")
     return Redirect(lesson_path(module_id, locale if locale in WORDS else DEFAULT_LOCALE))
 

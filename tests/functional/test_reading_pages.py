@@ -330,7 +330,7 @@ def test_library_lists_every_topic_and_searches_on_the_server(client, published,
         ]
     )
     found = search_library(browser, "BREATHING")
-    assert titles_in(found.body) == ["Breathing and grounding"] and "Lessons found: 1" in found.body
+    assert titles_in(found.body) == ["Breathing and grounding"] and "Modules found: 1" in found.body
     assert 'value="BREATHING"' in found.body  # the search box keeps what was typed
     code = topic_code("addiction")
     topic = browser.get(f"/library?topic={code}")
@@ -339,7 +339,7 @@ def test_library_lists_every_topic_and_searches_on_the_server(client, published,
     # An address from before topic codes still opens the topic.
     assert titles_in(browser.get("/library?topic=addiction").body) == titles_in(topic.body)
     nothing = search_library(browser, "zebra")
-    assert titles_in(nothing.body) == [] and "No lesson matches" in nothing.body
+    assert titles_in(nothing.body) == [] and "No module matches" in nothing.body
 
 
 def cards_in(html: str) -> list[tuple[str, str]]:
@@ -539,7 +539,7 @@ def test_a_library_search_in_spanish_stays_in_spanish(client, published, partici
     assert topic.location == f"/library?topic={code}&locale=es"
 
 
-FOUND_IN_TEXT = '<p class="meta">Found in the lesson text</p>'
+FOUND_IN_TEXT = '<p class="meta">Found in the module text</p>'
 
 
 def only_in_the_text(client, participant, module_id: str, word: str) -> None:  # type: ignore[no-untyped-def]
@@ -556,7 +556,7 @@ def test_a_word_only_in_a_lessons_text_finds_it_and_says_so(client, published, p
     found = search_library(browser, "HEARTBEAT")
     assert found.status == 200
     assert titles_in(found.body) == ["Breathing and grounding"]
-    assert "Lessons found: 1" in found.body and FOUND_IN_TEXT in found.body
+    assert "Modules found: 1" in found.body and FOUND_IN_TEXT in found.body
     # Every word must appear, in the title or the text.
     both = search_library(browser, "grounding heartbeat")
     assert titles_in(both.body) == ["Breathing and grounding"] and FOUND_IN_TEXT in both.body
@@ -582,7 +582,7 @@ def test_a_catalog_published_before_the_text_words_still_searches_until_republis
     browser = signed_in(client, participant)
     assert titles_in(search_library(browser, "breathing").body) == ["Breathing and grounding"]
     old = search_library(browser, "heartbeat")
-    assert old.status == 200 and "No lesson matches" in old.body
+    assert old.status == 200 and "No module matches" in old.body
     # The next publishing run, with nothing new, writes the words of what is published.
     assert publisher.publish(published).ok
     library_clock.advance(POINTER_TTL_SECONDS)
@@ -672,14 +672,14 @@ def test_a_partly_answered_check_comes_back_with_answers_kept_and_an_error_summa
             in main
         )
     assert 'id="q0-error"' not in main
-    assert f'<a href="{path}">Back to the start of the lesson</a>' in main
+    assert f'<a href="{path}">Back to the start of the module</a>' in main
     assert re.search(
         r'id="q0-1" name="q0" value="1" checked', page.body
     )  # the answer given is kept
     assert (
         'id="q1-0"' in page.body and "checked" not in page.body.split('id="q1-0"')[1].split(">")[0]
     )
-    assert "<title>Error: Lesson – Steady</title>" in page.body  # back with an error: said first
+    assert "<title>Error: Module – Steady</title>" in page.body  # back with an error: said first
     mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)[
         "completions"
     ]

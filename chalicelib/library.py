@@ -295,7 +295,7 @@ class ModuleLibrary:
             module_id = self._merged_catalog(DEFAULT_LOCALE).codes.get(code)
             if module_id is not None:
                 return module_id
-        raise NotFound("There is no such lesson.", code="module_not_found")
+        raise NotFound("There is no such module.", code="module_not_found")
 
     def _merged_catalog(self, locale: str) -> _Catalog:
         """The catalog in ``locale``, its lesson codes and what a search looks in, rebuilt only

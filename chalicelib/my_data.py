@@ -4,7 +4,13 @@ knowledge-check attempt with its answers) to download as JSON or PDF, or to dele
 audit-logged first (ids and counts, never the words). Only the caller's own partition is read.
 
 DynamoDB calls. Download: 4 Queries (worksheets, plan versions, completions, attempts; each one
-more per 1 MB page) and 1 TransactWriteItems (the audit entry); never a Scan.
+more per 1 MB page) and 1 TransactWriteItems (the audit entry); never a Scan. The PDF, written
+for people, names each module by its title in the reader's language and each knowledge-check
+answer by the words of the choice (``Readable``), from the published content the library
+already caches: the catalog (no S3 call while fresh, else one GetObject, two in Spanish: the
+pages read it all the time) and the version document read for each check answered (one
+GetObject the first time in a container, then none: versions never change). The JSON keeps
+the ids and choice numbers, and reads no content.
 Delete: 1 TransactWriteItems (the audit entry, first), the worksheets' Query and one DeleteItem
 per worksheet, the plan versions' Query of keys and one BatchWriteItem per 25, the attempts'
 Query of keys and one BatchWriteItem per 25 (Queries one more per 1 MB page). With nothing left
@@ -20,13 +26,14 @@ attempt number. The audit trail is not deleted."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.clock import Clock, calendar_day
-from chalicelib.errors import BadRequest
+from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable
 from chalicelib.identity import Caller
-from chalicelib.library import DEFAULT_LOCALE, check_locale
+from chalicelib.library import DEFAULT_LOCALE, ModuleLibrary, check_locale
 from chalicelib.plan import PlanFile
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import Attempt, Completion, CompletionRecords
@@ -67,6 +74,36 @@ class MyData:
 
 
 @dataclass(frozen=True)
+class Readable:
+    """What the PDF shows in place of stored ids: each module's title in the reader's language
+    (``titles``, by module id) and the knowledge-check questions of each version answered
+    (``questions``, by module id and curriculum version: those of the translation read, where
+    the completion says one was). A module or version the library no longer has keeps its id
+    and choice numbers."""
+
+    titles: Mapping[str, str]
+    questions: Mapping[tuple[str, int], tuple[dict[str, Any], ...]]
+
+    def title(self, module_id: str) -> str:
+        return self.titles.get(module_id, module_id)
+
+    def chosen(
+        self, module_id: str, version: int, answers: list[int]
+    ) -> list[tuple[str, str]] | None:
+        """Each question answered and the words of the choice picked, or ``None`` if the
+        questions of that version are not known (or are not the ones answered)."""
+        questions = self.questions.get((module_id, version))
+        if questions is None or len(questions) != len(answers):
+            return None
+        if any(not 0 <= a < len(q["choices"]) for a, q in zip(answers, questions, strict=True)):
+            return None
+        return [
+            (str(q["question"]), str(q["choices"][a]))
+            for a, q in zip(answers, questions, strict=True)
+        ]
+
+
+@dataclass(frozen=True)
 class Deleted:
     worksheets: int
     plan_versions: int
@@ -87,6 +124,7 @@ class MyDataService:
     completions: CompletionRecords
     audit: AuditRecords
     clock: Clock
+    library: ModuleLibrary
 
     def export(self, caller: Caller) -> MyData:
         """Everything the caller wrote: read, audit-logged (counts only), then returned.
@@ -133,10 +171,35 @@ class MyDataService:
         from chalicelib import plan_pdf  # deferred: fpdf2 is for downloads only
 
         return PlanFile(
-            plan_pdf.render_data(data, locale, self.clock.zone),
+            plan_pdf.render_data(data, locale, self.clock.zone, self.readable(data, locale)),
             f"my-data-{day}.pdf",
             "application/pdf",
         )
+
+    def readable(self, data: MyData, locale: str = DEFAULT_LOCALE) -> Readable:
+        """The titles and knowledge-check questions ``data`` names, from the published
+        content (see the module docstring for the S3 reads). Content that cannot be read
+        leaves ids and numbers: a download never fails for want of a title."""
+        try:
+            titles = {str(m["id"]): str(m["title"]) for m in self.library.catalog(locale=locale)}
+        except ServiceUnavailable:
+            titles = {}
+        read_in = {(c.module_id, c.version): c.read_in for c in data.completions}
+        answered = {(c.module_id, c.version) for c in data.completions if c.knowledge_check}
+        answered |= {(a.module_id, a.version) for a in data.attempts}
+        questions: dict[tuple[str, int], tuple[dict[str, Any], ...]] = {}
+        for module_id, version in sorted(answered):
+            # The words read: the translation the completion was read in, else the English.
+            read = read_in.get((module_id, version))
+            number, language = (
+                (int(read["version"]), str(read["locale"])) if read else (version, DEFAULT_LOCALE)
+            )
+            try:
+                document = self.library.version(module_id, number, language).document
+            except (NotFound, ServiceUnavailable):
+                continue
+            questions[(module_id, version)] = tuple(document.get("knowledge_check", []))
+        return Readable(titles, questions)
 
     def delete(self, caller: Caller) -> Deleted:
         """Delete every worksheet answer, every plan version and every knowledge-check attempt

@@ -14,7 +14,7 @@ from typing import Any
 from fpdf import FPDF
 
 from chalicelib.clock import calendar_day
-from chalicelib.my_data import MyData
+from chalicelib.my_data import MyData, Readable
 from chalicelib.plan import Plan, document_words, empty_line, item_line, subtitle
 from chalicelib.vocabulary import PEOPLE_TO_CALL
 
@@ -76,7 +76,10 @@ DATA_WORDS = {
         "checks": "Knowledge checks",
         "completed": "{module}, version {v}: completed on {day}",
         "attempt": "{module}, version {v}, try {n}, on {day}",
-        "score": "{correct} of {total} right. Choices picked (1 is the first choice): {answers}",
+        "score": "{correct} of {total} right.",
+        "you_chose": "You chose: {choice}",
+        # Only where the version's questions cannot be read any more.
+        "picked": "Choices picked (1 is the first choice): {answers}",
     },
     "es": {
         "title": "Todo lo que escribí",
@@ -89,7 +92,9 @@ DATA_WORDS = {
         "checks": "Preguntas de repaso",
         "completed": "{module}, versión {v}: terminado el {day}",
         "attempt": "{module}, versión {v}, intento {n}, el {day}",
-        "score": "{correct} de {total} correctas. Opciones elegidas (1 es la primera): {answers}",
+        "score": "{correct} de {total} correctas.",
+        "you_chose": "Usted eligió: {choice}",
+        "picked": "Opciones elegidas (1 es la primera): {answers}",
     },
 }
 
@@ -112,12 +117,14 @@ def _day(stamp: str, zone: tzinfo) -> str:
     return day.isoformat() if day else stamp[:10]
 
 
-def render_data(data: MyData, locale: str, zone: tzinfo) -> bytes:
+def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | None = None) -> bytes:
     """Everything a participant wrote: each worksheet's answers, each plan version, then each
     completion and knowledge-check attempt with the choices picked, each dated by the
-    program's calendar (``zone``)."""
+    program's calendar (``zone``). Modules are named by their titles and choices by their
+    words where ``readable`` has them (``MyDataService.readable``), else by id and number."""
     from chalicelib.plan import PlanItem, _titles
 
+    readable = readable or Readable({}, {})
     words = DATA_WORDS.get(locale, DATA_WORDS["en"])
     titles = _titles(locale)
     pdf = _document(words["title"], locale)
@@ -133,7 +140,7 @@ def render_data(data: MyData, locale: str, zone: tzinfo) -> bytes:
     if not data.worksheets:
         pdf.multi_cell(0, LINE, words["none"], new_x="LMARGIN", new_y="NEXT")
     for sheet in data.worksheets:
-        _heading(pdf, sheet.module_id, 11.5)
+        _heading(pdf, readable.title(sheet.module_id), 11.5)
         for field_id, answer in sorted(sheet.answers.items()):
             pdf.set_font(FONT, "B", 10)
             when = words["written"].format(v=answer.version, day=_day(answer.at, zone))
@@ -168,7 +175,7 @@ def render_data(data: MyData, locale: str, zone: tzinfo) -> bytes:
     checks: list[tuple[tuple[str, int, int], str, dict[str, Any] | None]] = []
     for completion in data.completions:
         title = words["completed"].format(
-            module=completion.module_id,
+            module=readable.title(completion.module_id),
             v=completion.version,
             day=_day(completion.completed_at, zone),
         )
@@ -177,7 +184,7 @@ def render_data(data: MyData, locale: str, zone: tzinfo) -> bytes:
         )
     for attempt in data.attempts:
         title = words["attempt"].format(
-            module=attempt.module_id,
+            module=readable.title(attempt.module_id),
             v=attempt.version,
             n=attempt.attempt,
             day=_day(attempt.answered_at, zone),
@@ -185,16 +192,26 @@ def render_data(data: MyData, locale: str, zone: tzinfo) -> bytes:
         checks.append(
             ((attempt.module_id, attempt.version, attempt.attempt), title, attempt.knowledge_check)
         )
-    for _order, title, check in sorted(checks, key=lambda c: c[0]):
+    for (module_id, number, _attempt), title, check in sorted(checks, key=lambda c: c[0]):
         pdf.set_font(FONT, "B", 10)
         pdf.multi_cell(0, LINE, title, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FONT, "", 10)
-        if check is not None:
-            picked = ", ".join(str(int(a) + 1) for a in check.get("answers", []))
-            line = words["score"].format(
-                correct=check.get("correct", 0), total=check.get("total", 0), answers=picked
+        if check is None:
+            continue
+        answers = [int(a) for a in check.get("answers", [])]
+        line = words["score"].format(correct=check.get("correct", 0), total=check.get("total", 0))
+        chosen = readable.chosen(module_id, number, answers)
+        if chosen is None:
+            picked = ", ".join(str(a + 1) for a in answers)
+            line += " " + words["picked"].format(answers=picked)
+        pdf.multi_cell(0, LINE, line, new_x="LMARGIN", new_y="NEXT")
+        for n, (question, choice) in enumerate(chosen or [], start=1):
+            pdf.set_x(pdf.l_margin + 2)
+            pdf.multi_cell(0, LINE, f"{n}. {question}", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_x(pdf.l_margin + 6)
+            pdf.multi_cell(
+                0, LINE, words["you_chose"].format(choice=choice), new_x="LMARGIN", new_y="NEXT"
             )
-            pdf.multi_cell(0, LINE, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

@@ -137,7 +137,9 @@ class Services:
             reading=Reading(library, completions, group_records, clock),
             worksheets=Worksheets(library, worksheet_records, group_records, audit, clock),
             plans=Plans(worksheet_records, plan_records, audit, clock),
-            my_data=MyDataService(worksheet_records, plan_records, completions, audit, clock),
+            my_data=MyDataService(
+                worksheet_records, plan_records, completions, audit, clock, library
+            ),
             access_log=AccessLog(audit, group_records),
             sharing=Sharing(group_records, clock, access),
             attention=attention,

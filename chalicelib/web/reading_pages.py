@@ -25,8 +25,10 @@ from chalicelib.library import (
     IN_TEXT,
     MAX_QUERY_LENGTH,
     TOPICS,
+    Found,
     check_module_id,
     lesson_code,
+    query_words,
     topic_code,
     topic_of,
 )
@@ -173,23 +175,34 @@ def _library(visit: Visit, lang: str, topic_value: str | None, query: str) -> Ht
             "text": WORDS[lang][f"status_{status.status}"],
         }
 
-    groups = [
-        {
-            "label": WORDS[lang][f"topic_{t}"],
-            "modules": [
-                {
-                    **f.module,
-                    "href": lesson_path(f.module["id"], f.module["locale"]),
-                    # The card shows the title and summary: say why the others are here.
-                    "in_text": f.found_in == IN_TEXT,
-                    "done": done(f.module["id"]),
-                }
-                for f in found
-                if f.module["topic"] == t
-            ],
+    def card(f: Found, topic_label: str | None = None) -> dict[str, Any]:
+        return {
+            **f.module,
+            "href": lesson_path(f.module["id"], f.module["locale"]),
+            # The card shows the title and summary: say why the others are here.
+            "in_text": f.found_in == IN_TEXT,
+            "done": done(f.module["id"]),
+            "topic_label": topic_label,
         }
-        for t in TOPICS
-    ]
+
+    groups: list[dict[str, Any]]
+    if query_words(query):
+        # Words searched for: one list in the search's order (title matches, then summary,
+        # then text), each card naming its topic, rather than the best match under its topic.
+        groups = [
+            {
+                "label": None,
+                "modules": [card(f, WORDS[lang].get(f"topic_{f.module['topic']}")) for f in found],
+            }
+        ]
+    else:
+        groups = [
+            {
+                "label": WORDS[lang][f"topic_{t}"],
+                "modules": [card(f) for f in found if f.module["topic"] == t],
+            }
+            for t in TOPICS
+        ]
     return Html(
         "library.html",
         {
@@ -221,7 +234,7 @@ def old_address(visit: Visit) -> Redirect:
     try:
         module_id = check_module_id(visit.params["module_id"])
     except BadRequest:
-        raise NotFound("There is no such lesson.", code="module_not_found") from None
+        raise NotFound("There is no such module.", code="module_not_found") from None
     locale = visit.query.get("locale")
     return Redirect(lesson_path(module_id, locale if locale in WORDS else DEFAULT_LOCALE))
 
@@ -283,6 +296,7 @@ def lesson_view(caller: Caller, module_id: str, lang: str, query: Mapping[str, s
             # worksheet's errors (the same page, further down) leave it folded.
             "check_errors": False,
             "chosen": {},
+            "question_errors": {},
             **worksheet_pages.worksheet_context(lesson.worksheet, query),
         },
     )
@@ -298,19 +312,31 @@ def _chosen(form: Mapping[str, str]) -> dict[int, str]:
 
 
 def _again(
-    view: Html, errors: list[tuple[str, str]], chosen: Mapping[int, str], status: int
+    view: Html,
+    errors: list[tuple[str, str]],
+    chosen: Mapping[int, str],
+    status: int,
+    beside: Mapping[str, str] | None = None,
 ) -> Html:
-    """The lesson page again with the answers kept and an error summary."""
+    """The lesson page again with the answers kept, an error summary (``errors``) and each
+    question's own error beside it (``beside``, by the id of its first choice)."""
     kept = {f"q{i}": v for i, v in chosen.items()}
-    context = {**view.context, "errors": errors, "check_errors": True, "chosen": kept}
+    context = {
+        **view.context,
+        "errors": errors,
+        "check_errors": True,
+        "chosen": kept,
+        "question_errors": dict(beside or {}),
+    }
     return Html(view.template, context, status=status)
 
 
 def _missing_answers(
-    view: Html, chosen: Mapping[int, str], error: BadRequest, word: str
-) -> list[tuple[str, str]]:
-    """One error per question left unanswered or answered with a choice it does not have
-    (``word`` says it), linked to its first choice."""
+    view: Html, chosen: Mapping[int, str], error: BadRequest
+) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The questions left unanswered or answered with a choice they do not have: one line
+    for the error summary naming them all ("Choose an answer for questions 2 and 3."), linked
+    to the first, and each one's own line beside it."""
     lang = view.context["lang"]
     questions = view.context["reading"].questions
 
@@ -319,9 +345,15 @@ def _missing_answers(
         return ascii_digits(value) and int(value) < len(questions[i]["choices"])
 
     missing = [i for i in range(len(questions)) if not answered(i)]
-    return [(f"q{i}-0", WORDS[lang][word].format(n=i + 1)) for i in missing] or [
-        ("q0-0", words.message(error, lang))
-    ]
+    if not missing:
+        return [("q0-0", words.message(error, lang))], {"q0-0": words.message(error, lang)}
+    beside = {f"q{i}-0": WORDS[lang]["answer_question"].format(n=i + 1) for i in missing}
+    summary = beside[f"q{missing[0]}-0"]
+    if len(missing) > 1:
+        numbers = [str(i + 1) for i in missing]
+        listed = ", ".join(numbers[:-1]) + WORDS[lang]["list_and"] + numbers[-1]
+        summary = WORDS[lang]["answer_questions"].format(numbers=listed)
+    return [(f"q{missing[0]}-0", summary)], beside
 
 
 def complete(visit: Visit) -> Any:
@@ -338,7 +370,8 @@ def complete(visit: Visit) -> Any:
             raise
         # A partly answered check: the same page, the answers kept, each missing one named.
         view = lesson_view(caller, module_id, form_page_language(visit), {})
-        return _again(view, _missing_answers(view, chosen, error, "answer_question"), chosen, 400)
+        summary, beside = _missing_answers(view, chosen, error)
+        return _again(view, summary, chosen, 400, beside)
     return Redirect(lesson_path(module_id, locale) + "#complete")
 
 
@@ -363,8 +396,8 @@ def retake(visit: Visit) -> Any:
             raise
         # Every question needs an answer this time: the same page, the answers kept.
         view = lesson_view(caller, module_id, form_page_language(visit), {})
-        errors = _missing_answers(view, chosen, error, "retake_answer_question")
-        return _again(view, errors, chosen, 400)
+        summary, beside = _missing_answers(view, chosen, error)
+        return _again(view, summary, chosen, 400, beside)
     except Conflict as error:
         if error.code != "attempt_out_of_order":
             raise

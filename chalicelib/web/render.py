@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STYLESHEET = HERE / "static" / "steady.css"
 PROGRAM = (
-    "Steady"  # ends every page title ("Lesson – Steady"): neutral, never a topic or a diagnosis
+    "Steady"  # ends every page title ("Module – Steady"): neutral, never a topic or a diagnosis
 )
 QUICK_EXIT = "https://www.google.com/search?q=weather"
 

@@ -130,7 +130,7 @@ def test_module_page_weight_dark_mode_and_print(browser, base_url, artifacts):
     page.wait_for_url("**/lesson/*")
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.locator("h1").get_attribute("lang") == "en"
-    assert page.get_by_text("Esta lección todavía no está en español.").is_visible()
+    assert page.get_by_text("Este módulo todavía no está en español.").is_visible()
     check_page(page, artifacts, "lesson-untranslated-spanish")
     page.get_by_role("link", name="Biblioteca", exact=True).click()
     page.get_by_role("link", name="English", exact=True).click()

@@ -184,10 +184,23 @@ def test_knowledge_check_attempts_are_in_the_download_and_deleted_with_the_answe
     assert "Knowledge checks" in text
     # Dated by the program's calendar, like every date a participant reads.
     on = calendar_day(second["answered_at"], service.clock.zone)
-    assert f"{module}, version {version}, try 2, on {on}" in text
-    picked = ", ".join(str(a + 1) for a in right)
-    assert f"{total} of {total} right. Choices picked (1 is the first choice): {picked}" in text
+    # Named by its title, each answer by the words chosen (walk 12, item 16: the module's id
+    # and "Choices picked (1 is the first choice): 1, 2, 3").
+    assert f"Thinking traps, version {version}, try 2, on {on}" in text
+    assert f"{total} of {total} right." in text
+    assert module not in text and "Choices picked" not in text
+    questions = service.library.version(module, version).document["knowledge_check"]
+    for n, (q, a) in enumerate(zip(questions, right, strict=True), start=1):
+        assert " ".join(f"{n}. {q['question']} You chose: {q['choices'][a]}".split()) in text
     assert "try 3" not in text  # the other participant's third attempt
+    # The titles and choices come from content the library keeps: once read, a download
+    # makes no S3 call, only its DynamoDB calls.
+    aws_calls.reset()
+    again = call(
+        client, "get", "/me/data/download?format=pdf", participant, accept="application/pdf"
+    )
+    assert again.status_code == 200
+    assert sorted(aws_calls.names) == ["DynamoDB.Query"] * 4 + ["DynamoDB.TransactWriteItems"]
 
     aws_calls.reset()
     response = call(client, "delete", "/me/data", participant)
@@ -239,3 +252,47 @@ def test_knowledge_check_attempts_are_in_the_download_and_deleted_with_the_answe
     assert sorted(aws_calls.names) == ["DynamoDB.DeleteItem"] + ["DynamoDB.Query"] * 3 + [
         "DynamoDB.TransactWriteItems"
     ]
+
+
+def test_the_pdf_names_modules_and_choices_in_the_readers_language(
+    client, published_all, participant
+):
+    """Read and answered in Spanish: the PDF in Spanish names the module by its Spanish title,
+    a worksheet by its module's, and each answer by the Spanish words chosen; the JSON keeps
+    the ids and choice numbers."""
+    import pypdf
+
+    from tests.functional.web_client import download, lesson_path, save_worksheet, signed_in
+
+    module = MODULE
+    spanish = next(m for m in published_all if m.module_id == module and m.locale == "es")
+    questions = spanish.meta["knowledge_check"]
+    browser = signed_in(client, participant, language="es")
+    assert (
+        save_worksheet(browser, module, {"answer-urge-helpers": "Caminar"}, locale="es").status
+        == 303
+    )
+    path = lesson_path(module)
+    form = {
+        "csrf": browser.get(path).csrf(),
+        "version": str(shipped_version(module, "es")),
+        "locale": "es",
+        **{f"q{i}": "0" for i in range(len(questions))},
+    }
+    assert browser.post(f"{path}/complete", form).status == 303
+
+    pdf = download(browser, "/account/data/download?format=pdf&locale=es")
+    assert pdf.status == 200
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.body)).pages)
+    text = " ".join(text.split())
+    title = spanish.meta["title"]
+    assert text.count(title) == 2  # the worksheet's heading and the completion's line
+    assert f"{title}, versión {shipped_version(module, 'en')}: terminado el" in text
+    for n, q in enumerate(questions, start=1):
+        assert " ".join(f"{n}. {q['question']} Usted eligió: {q['choices'][0]}".split()) in text
+    assert module not in text and "Opciones elegidas" not in text
+
+    data = json.loads(call(client, "get", "/me/data/download", participant).body)
+    assert data["completions"][0]["module_id"] == module
+    assert data["completions"][0]["knowledge_check"]["answers"] == [0] * len(questions)
+    assert data["worksheets"][0]["module_id"] == module

@@ -205,8 +205,8 @@ def test_an_image_is_published_inside_the_module_and_shown_on_the_web_page(
     assert f'src="{embedded}"' in page.body
     assert "img-src 'self' data:" in page.headers["content-security-policy"]
     # The library search finds a lesson by what its picture shows, never by the picture's bytes.
-    assert "Lessons found: 1" in search_library(browser, "traced").body
-    assert "No lesson matches" in search_library(browser, "base64").body
+    assert "Modules found: 1" in search_library(browser, "traced").body
+    assert "No module matches" in search_library(browser, "base64").body
 
 
 def test_the_catalog_carries_the_words_of_each_text_for_the_library_search(

@@ -330,7 +330,7 @@ def test_library_lists_every_topic_and_searches_on_the_server(client, published,
         ]
     )
     found = search_library(browser, "BREATHING")
-    assert titles_in(found.body) == ["Breathing and grounding"] and "Lessons found: 1" in found.body
+    assert titles_in(found.body) == ["Breathing and grounding"] and "Modules found: 1" in found.body
     assert 'value="BREATHING"' in found.body  # the search box keeps what was typed
     code = topic_code("addiction")
     topic = browser.get(f"/library?topic={code}")
@@ -339,7 +339,44 @@ def test_library_lists_every_topic_and_searches_on_the_server(client, published,
     # An address from before topic codes still opens the topic.
     assert titles_in(browser.get("/library?topic=addiction").body) == titles_in(topic.body)
     nothing = search_library(browser, "zebra")
-    assert titles_in(nothing.body) == [] and "No lesson matches" in nothing.body
+    assert titles_in(nothing.body) == [] and "No module matches" in nothing.body
+
+
+def cards_in(html: str) -> list[tuple[str, str]]:
+    """Each library card's title and why it was found (``title`` where nothing says it was
+    found in the text, ``text`` where it does), in the page's order."""
+    title = re.compile(r'<a href="/lesson/[a-z2-7]{8}(?:\?locale=es)?"[^>]*>([^<]+)</a>')
+    return [
+        (title.findall(card)[0], "text" if '<p class="meta">Found in' in card else "title")
+        for card in html.split('<li class="card"')[1:]
+    ]
+
+
+def test_a_search_lists_the_best_matches_first_not_by_topic(client, published_all, participant):  # type: ignore[no-untyped-def]
+    """Walk 12, item 11: "sleep" found 27 modules and "Sleep and recovery" came 7th, under its
+    topic; "sueño" put "El sueño y la recuperación" 4th. The words searched for give one list:
+    title matches first, then summary matches, then those found only in the text."""
+    browser = signed_in(client, participant)
+    found = search_library(browser, "sleep")
+    cards = cards_in(found.body)
+    assert cards[0] == ("Sleep and recovery", "title")
+    assert len(cards) > 5  # the word is in many modules' text
+    # Every module found in its text comes after every one found by its title or summary.
+    kinds = [kind for _, kind in cards]
+    assert kinds == sorted(kinds, key=lambda kind: kind == "text") and "text" in kinds
+    assert "<h2>" not in found.body.split('role="status"')[1]  # no topic headings between
+    assert "Mood and mind · " in found.body  # each card names its topic instead
+    # Case and accents aside, and in Spanish: the title match first.
+    spanish = signed_in(client, participant, language="es")
+    for words in ("sueño", "SUENO"):
+        assert cards_in(search_library(spanish, words).body)[0][0] == "El sueño y la recuperación"
+    # The topic filter still holds with a search, in the same order.
+    code = topic_code("mental-health")
+    in_topic = cards_in(search_library(browser, "sleep", topic=code).body)
+    assert in_topic == [c for c in cards if c in in_topic] and in_topic[0] == cards[0]
+    assert len(in_topic) < len(cards)
+    # Browsing without words: by topic, as before.
+    assert "<h2>" in browser.get(f"/library?topic={code}").body
 
 
 def test_library_marks_the_lessons_the_participant_completed(client, published, participant):
@@ -502,7 +539,7 @@ def test_a_library_search_in_spanish_stays_in_spanish(client, published, partici
     assert topic.location == f"/library?topic={code}&locale=es"
 
 
-FOUND_IN_TEXT = '<p class="meta">Found in the lesson text</p>'
+FOUND_IN_TEXT = '<p class="meta">Found in the module text</p>'
 
 
 def only_in_the_text(client, participant, module_id: str, word: str) -> None:  # type: ignore[no-untyped-def]
@@ -519,7 +556,7 @@ def test_a_word_only_in_a_lessons_text_finds_it_and_says_so(client, published, p
     found = search_library(browser, "HEARTBEAT")
     assert found.status == 200
     assert titles_in(found.body) == ["Breathing and grounding"]
-    assert "Lessons found: 1" in found.body and FOUND_IN_TEXT in found.body
+    assert "Modules found: 1" in found.body and FOUND_IN_TEXT in found.body
     # Every word must appear, in the title or the text.
     both = search_library(browser, "grounding heartbeat")
     assert titles_in(both.body) == ["Breathing and grounding"] and FOUND_IN_TEXT in both.body
@@ -545,7 +582,7 @@ def test_a_catalog_published_before_the_text_words_still_searches_until_republis
     browser = signed_in(client, participant)
     assert titles_in(search_library(browser, "breathing").body) == ["Breathing and grounding"]
     old = search_library(browser, "heartbeat")
-    assert old.status == 200 and "No lesson matches" in old.body
+    assert old.status == 200 and "No module matches" in old.body
     # The next publishing run, with nothing new, writes the words of what is published.
     assert publisher.publish(published).ok
     library_clock.advance(POINTER_TTL_SECONDS)
@@ -623,21 +660,67 @@ def test_a_partly_answered_check_comes_back_with_answers_kept_and_an_error_summa
     main = page.body.split('<main id="main" class="wrap">')[1]
     assert main.lstrip().startswith('<div class="error-summary"')  # at the top
     summary = main.split("</div>")[0]
-    assert (
-        'href="#q1-0">Choose an answer for question 2' in summary and 'href="#q0-0"' not in summary
-    )
-    assert f'<a href="{path}">Back to the start of the lesson</a>' in main
+    assert len(questions) == 3
+    # One line names every question still to answer (walk 12, item 15: it asked to "leave
+    # every question blank", which a chosen radio button cannot be on a phone); each question
+    # says so beside it.
+    assert '<li><a href="#q1-0">Choose an answer for questions 2 and 3.</a></li>' in summary
+    assert 'href="#q0-0"' not in summary and "blank" not in page.body
+    for n in (1, 2):
+        assert (
+            f'<p class="field-error" id="q{n}-error">Choose an answer for question {n + 1}.</p>'
+            in main
+        )
+    assert 'id="q0-error"' not in main
+    assert f'<a href="{path}">Back to the start of the module</a>' in main
     assert re.search(
         r'id="q0-1" name="q0" value="1" checked', page.body
     )  # the answer given is kept
     assert (
         'id="q1-0"' in page.body and "checked" not in page.body.split('id="q1-0"')[1].split(">")[0]
     )
-    assert "<title>Error: Lesson – Steady</title>" in page.body  # back with an error: said first
+    assert "<title>Error: Module – Steady</title>" in page.body  # back with an error: said first
     mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)[
         "completions"
     ]
     assert mine == []  # nothing recorded
+
+
+def test_a_partly_answered_check_offers_to_skip_the_questions(client, published, participant):
+    """A radio button once chosen cannot be cleared: the page that names the questions still
+    to answer also offers to mark the module complete without any answers (the check is
+    optional), in the reader's language."""
+    module = "cravings-and-urge-surfing"
+    for language, button in (
+        ("es", "Saltar las preguntas y marcar como terminado"),
+        (None, "Skip the questions and mark as complete"),  # and then press it
+    ):
+        browser = signed_in(client, participant, language=language)
+        path = lesson_path(module)
+        version = str(shipped_version(module))
+        form = browser.get(path)
+        assert 'id="skip-check"' not in form.body  # only once an answer is missing
+        page = browser.post(
+            f"{path}/complete", {"csrf": form.csrf(), "version": version, "q0": "0", "q2": "1"}
+        )
+        assert page.status == 400
+        if language == "es":
+            assert '<a href="#q1-0">Elija una respuesta para la pregunta 2.</a>' in page.body
+        skip = page.body.split(
+            '<form method="post" action="' + path + '/complete" id="skip-check">'
+        )[1]
+        skip = skip.split("</form>")[0]
+        assert f'<button type="submit" class="secondary">{button}</button>' in skip
+        assert 'name="q' not in skip  # it sends no answers
+        fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', skip))
+        assert set(fields) == {"csrf", "version", "locale"}
+        if language is None:
+            done = browser.post(f"{path}/complete", fields)
+            assert (done.status, done.location) == (303, f"{path}#complete")
+    mine = json.loads(client.http.get("/me/completions", headers=participant.headers).body)
+    assert [(c["module_id"], "knowledge_check" in c) for c in mine["completions"]] == [
+        (module, False)
+    ]
 
 
 def test_feedback_names_the_choice_and_the_right_answer_without_a_doubled_full_stop(

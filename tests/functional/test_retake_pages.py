@@ -77,7 +77,7 @@ def test_a_half_answered_retake_comes_back_with_the_answers_kept(client, publish
     main = page.body.split('<main id="main" class="wrap">')[1]
     assert main.lstrip().startswith('<div class="error-summary"')
     summary = main.split("</div>")[0]
-    assert 'href="#q1-0">Choose an answer for question 2.' in summary
+    assert 'href="#q1-0">Choose an answer for questions 2 and 3.' in summary
     assert 'href="#q0-0"' not in summary
     form = retake_form(page.body)
     assert page.body.split('<details class="retake" id="retake"')[1].startswith(" open>")
@@ -86,7 +86,9 @@ def test_a_half_answered_retake_comes_back_with_the_answers_kept(client, publish
     # Nothing counted; with no answer at all, every question is named.
     page = browser.post(f"{path}/attempts", {**base, "attempt": "2"})
     assert page.status == 400
-    assert 'href="#q0-0">Choose an answer for question 1.' in page.body
+    total = len(questions(published))
+    listed = ", ".join(str(n) for n in range(1, total)) + f" and {total}"
+    assert f'href="#q0-0">Choose an answer for questions {listed}.' in page.body
     assert "(Try 2.)" not in browser.get(path).body
 
 

@@ -250,11 +250,11 @@ def test_the_library_search_reads_each_lesson_in_the_language_it_is_listed_in(
 
     found = search_library(spanish, "ABURRIMIENTO")
     assert f'<a href="{LESSON}?locale=es">{spanish_title}</a>' in found.body
-    assert "Lecciones encontradas: 1" in found.body
-    assert '<p class="meta">Aparece en el texto de la lección</p>' in found.body
+    assert "Módulos encontrados: 1" in found.body
+    assert '<p class="meta">Aparece en el texto del módulo</p>' in found.body
     assert f'<a href="{LESSON}?locale=es">' in search_library(spanish, "atencion").body
     # The Spanish lesson is searched in Spanish, not in the English it was translated from ...
-    assert "Ninguna lección coincide" in search_library(spanish, "bottle").body
+    assert "Ningún módulo coincide" in search_library(spanish, "bottle").body
     # ... and a lesson listed in English (no translation) in its English text.
     fallback = search_library(spanish, "fortune")
     untranslated = f"/lesson/{lesson_code('thinking-traps')}"
@@ -262,7 +262,7 @@ def test_the_library_search_reads_each_lesson_in_the_language_it_is_listed_in(
     english = WebClient(client)
     assert english.sign_in(participant.username).status == 303
     assert f'<a href="{LESSON}">' in search_library(english, "bottle").body
-    assert "No lesson matches" in search_library(english, "aburrimiento").body
+    assert "No module matches" in search_library(english, "aburrimiento").body
 
 
 def test_a_spanish_browser_signs_in_in_spanish(client, published, leader):
@@ -568,10 +568,10 @@ UNTRANSLATED = f"/lesson/{lesson_code(ENGLISH_ONLY)}"
 def english_parts_marked(body: str) -> None:
     """The page is Spanish around the lesson; the lesson's own English words say they are."""
     assert '<html lang="es">' in body
-    assert re.search("<title>(Error: )?Lección – Steady</title>", body)
+    assert re.search("<title>(Error: )?Módulo – Steady</title>", body)
     for spanish in ("Salida rápida", "¿Necesita ayuda ahora?", "Biblioteca", "Su lectura"):
         assert spanish in body
-    assert '<p class="notice" role="note">Esta lección todavía no está en español.</p>' in body
+    assert '<p class="notice" role="note">Este módulo todavía no está en español.</p>' in body
     assert '<h1 lang="en">Refusal skills</h1>' in body
     assert '<div class="body" id="text" lang="en">' in body
     assert re.search(r'<legend lang="en">1\. [A-Z]', body)  # the knowledge check

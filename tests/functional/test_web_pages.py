@@ -498,7 +498,7 @@ def test_each_participant_page_has_its_own_discreet_title(client, published, par
         "/sign-in": "Sign in – Steady",
         "/": "Your reading – Steady",
         "/library": "Library – Steady",
-        MODULE: "Lesson – Steady",
+        MODULE: "Module – Steady",
         "/lesson/nope": "Not found – Steady",
         "/account/authenticator": "Two-step sign-in – Steady",
     }

@@ -55,6 +55,25 @@ def test_a_completion_has_one_word_in_spanish():
     assert mixed == {}
 
 
+def test_participants_read_modules_never_lessons():
+    """One word for one thing (PRODUCT.md): what a participant reads is a module ("módulo"),
+    as on their group leader's pages; walk 12 found "Lessons found" and "Saving does not mark
+    the module complete" on the same pages."""
+    from chalicelib.plan import DOCUMENT_WORDS
+    from chalicelib.plan_pdf import DATA_WORDS
+
+    every = [w for lang in WORDS.values() for w in lang.values()]
+    every += [
+        w
+        for table in (DATA_WORDS, DOCUMENT_WORDS)
+        for lang in table.values()
+        for w in lang.values()
+    ]
+    lessons = [w for w in every if re.search(r"\b(lessons?|lecci[oó]n(es)?)\b", w, re.I)]
+    assert lessons == []
+    assert WORDS["en"]["lesson"] == "Module" and WORDS["es"]["lesson"] == "Módulo"
+
+
 def test_an_error_is_shown_in_the_language_where_its_words_exist():
     error = BadRequest("The two passwords are not the same.", code="password_mismatch")
 

@@ -906,7 +906,7 @@ _PROBLEM_WORDS: dict[str, dict[str, str]] = {
         "error_status_503": "Steady no pudo responder. Espere unos segundos e inténtelo otra vez.",
         "error_status_other": "Algo salió mal. Vaya a la página de inicio e inténtelo otra vez.",
         "error_csrf_failed": "Este formulario caducó. Vuelva atrás, recargue la página e inténtelo otra vez.",
-        "error_module_not_found": "No existe esa lección.",
+        "error_module_not_found": "No existe ese módulo.",
         "error_plan_version_not_found": "No existe esa versión de su plan.",
         "error_plan_section_not_found": "No existe esa parte del plan.",
         "error_invalid_version": "El número de una versión es un número entero a partir de 1.",

@@ -467,7 +467,7 @@ def _problem(page) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
             "No existe esa versión de su plan.",
             "/plan/versions/99?locale=en",
         ),
-        ("/lesson/zzzzzzzz", 404, "No se encontró", "No existe esa lección.", None),
+        ("/lesson/zzzzzzzz", 404, "No se encontró", "No existe ese módulo.", None),
         # A leader's page: the link goes home (the address of one may name a person).
         ("/leader", 403, "No disponible", "Su cuenta no puede abrir esta página.", "/?locale=en"),
         (

@@ -42,7 +42,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from chalicelib import logs, mfa, services
-from chalicelib.accounts import Accounts, ChallengeRefused, PasswordRefused, SignInStep
+from chalicelib.accounts import (
+    Accounts,
+    ChallengeRefused,
+    PasswordRefused,
+    SignInStep,
+    check_username,
+)
 from chalicelib.clock import iso_of_epoch
 from chalicelib.errors import BadRequest, Conflict, Unauthenticated
 from chalicelib.identity import PARTICIPANTS, Caller
@@ -99,9 +105,14 @@ def new_session_id() -> str:
 def sign_in(username: str, password: str) -> Session:
     """Start a session: ``active``, or waiting for a new password (``challenge``) or a code.
 
-    Raises ``SignInFailed`` for a wrong username or password (one message for both)."""
+    Raises ``SignInFailed`` for a wrong username or password (one message for both). The
+    username is folded to lower case (``check_username``): "Jordan.k" is ``jordan.k``."""
     if not username or not password or len(username) > 128 or len(password) > 256:
         raise SignInFailed(_BAD_CREDENTIALS)
+    try:
+        username = check_username(username)
+    except BadRequest:  # no account has such a name: the same words as a wrong password
+        raise SignInFailed(_BAD_CREDENTIALS) from None
     try:
         step = _accounts().sign_in(username, password)
     except Unauthenticated as refused:

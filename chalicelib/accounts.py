@@ -65,6 +65,12 @@ class Account:
 
 
 def check_username(username: Any) -> str:
+    """The username as every account is created and looked up: lower case. Production's pool
+    is case-insensitive (``infra/resources.yaml``) but the local stand-in is not, and phone
+    keyboards capitalise the first letter; so every username typed (sign-in, enrol, add a
+    leader, an admin's account work, web and API alike) comes through here, and its caller
+    goes on with what this returns, never with what was typed. Raises ``BadRequest``
+    (``invalid_username``)."""
     allowed = set(string.ascii_letters + string.digits + "._-")
     if (
         not isinstance(username, str)
@@ -72,7 +78,7 @@ def check_username(username: Any) -> str:
         or not set(username) <= allowed
     ):
         raise BadRequest(f"A username is {USERNAME_RULE}.", code="invalid_username")
-    return username
+    return username.lower()
 
 
 # A temporary password is read aloud, or copied from paper or a phone screen, by someone who
@@ -156,8 +162,8 @@ class Accounts:
     # -- admins' account work -------------------------------------------------------------------
 
     def find(self, username: str) -> Account:
-        """The account with this username; raises ``NotFound``."""
-        check_username(username)
+        """The account with this username (any case); raises ``NotFound``."""
+        username = check_username(username)
         try:
             user = self._cognito.admin_get_user(UserPoolId=self._pool, Username=username)
             groups = self._cognito.admin_list_groups_for_user(
@@ -177,8 +183,9 @@ class Accounts:
         self, username: str, role: str, email: str | None = None
     ) -> tuple[Account, str | None]:
         """Create an account in ``role``. With an email Cognito sends the invitation and no
-        password is returned; without one, the temporary password is returned once."""
-        check_username(username)
+        password is returned; without one, the temporary password is returned once. The
+        username is stored in lower case (``check_username``)."""
+        username = check_username(username)
         if role not in ROLES:
             raise BadRequest("Unknown role.", code="invalid_role")
         password = None if email else temporary_password()
@@ -217,8 +224,10 @@ class Accounts:
         Its access tokens are ended by ``chalicelib.access`` (Cognito cannot recall a JWT)."""
         account = self.find(username)
         try:
-            self._cognito.admin_disable_user(UserPoolId=self._pool, Username=username)
-            self._cognito.admin_user_global_sign_out(UserPoolId=self._pool, Username=username)
+            self._cognito.admin_disable_user(UserPoolId=self._pool, Username=account.username)
+            self._cognito.admin_user_global_sign_out(
+                UserPoolId=self._pool, Username=account.username
+            )
         except (ClientError, BotoCoreError) as error:
             raise _unavailable(error) from error
         return Account(account.id, account.username, account.roles, False)
@@ -227,7 +236,7 @@ class Accounts:
         """Let a disabled account sign in again (its old tokens stay ended)."""
         account = self.find(username)
         try:
-            self._cognito.admin_enable_user(UserPoolId=self._pool, Username=username)
+            self._cognito.admin_enable_user(UserPoolId=self._pool, Username=account.username)
         except (ClientError, BotoCoreError) as error:
             raise _unavailable(error) from error
         return Account(account.id, account.username, account.roles, True)
@@ -239,10 +248,12 @@ class Accounts:
         try:
             self._cognito.admin_set_user_mfa_preference(
                 UserPoolId=self._pool,
-                Username=username,
+                Username=account.username,
                 SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
             )
-            self._cognito.admin_user_global_sign_out(UserPoolId=self._pool, Username=username)
+            self._cognito.admin_user_global_sign_out(
+                UserPoolId=self._pool, Username=account.username
+            )
         except (ClientError, BotoCoreError) as error:
             raise _unavailable(error) from error
         return account

@@ -36,13 +36,21 @@ chosen, code accepted), so an id seen before sign-in is never the id of a signed
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import logging
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from chalicelib import logs, mfa, services
-from chalicelib.accounts import Accounts, ChallengeRefused, PasswordRefused, SignInStep
+from chalicelib.accounts import (
+    Accounts,
+    ChallengeRefused,
+    PasswordRefused,
+    SignInStep,
+    check_username,
+)
 from chalicelib.clock import iso_of_epoch
 from chalicelib.errors import BadRequest, Conflict, Unauthenticated
 from chalicelib.identity import PARTICIPANTS, Caller
@@ -99,9 +107,14 @@ def new_session_id() -> str:
 def sign_in(username: str, password: str) -> Session:
     """Start a session: ``active``, or waiting for a new password (``challenge``) or a code.
 
-    Raises ``SignInFailed`` for a wrong username or password (one message for both)."""
+    Raises ``SignInFailed`` for a wrong username or password (one message for both). The
+    username is folded to lower case (``check_username``): "Jordan.k" is ``jordan.k``."""
     if not username or not password or len(username) > 128 or len(password) > 256:
         raise SignInFailed(_BAD_CREDENTIALS)
+    try:
+        username = check_username(username)
+    except BadRequest:  # no account has such a name: the same words as a wrong password
+        raise SignInFailed(_BAD_CREDENTIALS) from None
     try:
         step = _accounts().sign_in(username, password)
     except Unauthenticated as refused:
@@ -112,23 +125,30 @@ def sign_in(username: str, password: str) -> Session:
             ) from None
         logs.event("web_sign_in_refused", logging.INFO)
         raise SignInFailed(_BAD_CREDENTIALS) from None
-    return _next_step(step, username)
+    return _next_step(step, username, password)
 
 
-def _next_step(step: SignInStep, username: str) -> Session:
-    """The session for Cognito's answer: signed in, or waiting for a password or a code."""
+def _next_step(step: SignInStep, username: str, given: str = "") -> Session:
+    """The session for Cognito's answer: signed in, or waiting for a password or a code.
+    ``given``: the password just typed at sign-in; when Cognito asks for a new one, only its
+    keyed hash is kept with the waiting session (``_given_password_mac``), so that
+    ``choose_password`` can refuse it as the new one."""
     states = {"NEW_PASSWORD_REQUIRED": CHALLENGE, "SOFTWARE_TOKEN_MFA": CODE}
     state = states.get(step.challenge)
     if state is not None:
         now = _now()
+        session_id = new_session_id()
         session = Session(
-            session_id=new_session_id(),
+            session_id=session_id,
             state=state,
             csrf=new_csrf_token(),
             expires_at=now + CHALLENGE_SECONDS,
             last_seen=now,
             username=username,
             challenge=step.challenge_session,
+            given_password=(
+                _given_password_mac(session_id, given) if state == CHALLENGE and given else ""
+            ),
         )
         records().put(session)
         return session
@@ -139,12 +159,31 @@ def _next_step(step: SignInStep, username: str) -> Session:
     return _activate(step)
 
 
+def _given_password_mac(session_id: str, password: str) -> str:
+    """The keyed hash (HMAC-SHA256) of the temporary password typed at sign-in, kept with the
+    waiting session instead of the password itself. Its key is the session id, which only the
+    browser's cookie holds (the table keeps its SHA-256): whoever reads the table cannot even
+    test a guess against it. It goes with the waiting session, deleted when the password is
+    chosen (``_answer``), at sign-out, or by the table's TTL after ``CHALLENGE_SECONDS``."""
+    message = b"temporary-password:" + password.encode()
+    return hmac.new(session_id.encode(), message, hashlib.sha256).hexdigest()
+
+
 def choose_password(pending: Session, new_password: str, confirm: str) -> Session:
-    """Answer the first-login challenge; returns the next session (the old one is deleted)."""
+    """Answer the first-login challenge; returns the next session (the old one is deleted).
+    The password given to them (typed at sign-in) is refused as their own: it was handed out
+    on paper or read aloud, and the handout says it stops working."""
     if pending.state != CHALLENGE:
         raise Unauthenticated("Sign in to continue.")
     if new_password != confirm:
-        raise BadRequest("The two passwords are not the same.", code="password_mismatch")
+        raise _password_mismatch()
+    if pending.given_password and hmac.compare_digest(
+        pending.given_password, _given_password_mac(pending.session_id, new_password)
+    ):
+        raise BadRequest(
+            "That is the password you were given. Choose a new one that only you know.",
+            code="password_is_temporary",
+        )
     weak = BadRequest(
         "Choose a password of 12 or more characters with upper- and lowercase letters and a number.",
         code="invalid_password",
@@ -240,6 +279,14 @@ def _weak_password() -> BadRequest:
     )
 
 
+def _password_mismatch() -> BadRequest:
+    """The new password and the one typed again differ: the same words on the first sign-in
+    and on the account pages."""
+    return BadRequest(
+        "The new password and the one typed again are not the same.", code="password_mismatch"
+    )
+
+
 def _password_refused(code: str) -> BadRequest:
     if code in ("InvalidPasswordException", "InvalidParameterException"):
         return _weak_password()
@@ -260,19 +307,24 @@ def change_password(
     everywhere, this session included (``_sign_out_everywhere``): a phone that was lost,
     shared or seen keeps nothing that works, and this one signs in again with the new
     password. Audit-logged before the change. Raises ``BadRequest`` naming what to fix
-    (nothing changed), or ``Unauthenticated`` when Cognito refuses the session's token (the
-    session ends)."""
+    (nothing changed; the current password is refused as the new one, which Cognito would
+    take), or ``Unauthenticated`` when Cognito refuses the session's token (the session
+    ends)."""
     if active.state != ACTIVE or not active.access_token:
         raise Unauthenticated("Sign in to continue.")
     if not current:
         raise BadRequest("Type your current password.", code="current_password_missing")
     if new_password != confirm:
-        raise BadRequest(
-            "The new password and the one typed again are not the same.",
-            code="new_password_mismatch",
-        )
+        raise _password_mismatch()
     if not new_password or len(new_password) > 256:
         raise _weak_password()
+    if hmac.compare_digest(new_password.encode(), current.encode()):
+        # Nothing would change: what someone else may know would still work. (The local
+        # stand-in takes it, and a pool without a password history need not refuse it.)
+        raise BadRequest(
+            "The new password is the same as your current one. Choose a different one.",
+            code="password_unchanged",
+        )
     # Recorded before the change, as a new temporary password is (``temporary_passwords``): a
     # change to someone's sign-in is never left unrecorded (a refusal after it leaves the
     # record of an attempt).

@@ -8,6 +8,8 @@ Attributes: ``state`` (``active``; ``challenge`` while a first-login password ch
 ``code`` while Cognito waits for an authenticator code), ``caller_id``, ``roles``, ``access_token``,
 ``refresh_token``, ``csrf`` (the synchronizer token of every form of this session), ``username`` and
 ``challenge`` (Cognito's challenge session, in the ``challenge`` and ``code`` states),
+``given_password`` (in the ``challenge`` state: a keyed hash of the temporary password typed at
+sign-in, never the password, so that it is refused as the new one: ``chalicelib.sign_in``),
 ``setup_secret`` (an authenticator secret shown but not yet confirmed, so a reload shows the same
 one), ``expires_at`` (epoch seconds, absolute end; the table's Time to Live attribute) and ``ttl``
 (the same number, for a table whose TTL attribute is named so), ``last_seen`` (epoch seconds, for
@@ -102,6 +104,7 @@ class Session:
     username: str = ""
     challenge: str = ""
     setup_secret: str = ""
+    given_password: str = field(default="", repr=False)  # a keyed hash: see the module doc
     handouts: tuple[Handout, ...] = field(default=(), repr=False)
     handouts_version: int = 0
 
@@ -130,6 +133,8 @@ class SessionRecords(RecordTable):
             "challenge": session.challenge,
             "setup_secret": session.setup_secret,
         }
+        if session.given_password:
+            item["given_password"] = session.given_password
         if not session.caller_id:
             self.call("put_item", Item=to_item(item))
             return
@@ -180,6 +185,7 @@ class SessionRecords(RecordTable):
             username=str(item.get("username", "")),
             challenge=str(item.get("challenge", "")),
             setup_secret=str(item.get("setup_secret", "")),
+            given_password=str(item.get("given_password", "")),
             handouts=tuple(Handout.from_record(h) for h in item.get("handouts") or []),
             handouts_version=int(item.get("handouts_version", 0)),
         )

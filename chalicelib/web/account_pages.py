@@ -56,8 +56,9 @@ PASSWORD_FIELDS = {
     "current_password_missing": "current_password",
     "wrong_current_password": "current_password",
     "too_many_password_tries": "current_password",
-    "new_password_mismatch": "confirm_password",
+    "password_mismatch": "confirm_password",
     "invalid_password": "new_password",
+    "password_unchanged": "new_password",
 }
 # Which field an error belongs to (the summary links there).
 FIELDS = {

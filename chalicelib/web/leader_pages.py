@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from chalicelib import services
 from chalicelib import sign_in as session
+from chalicelib.accounts import check_username
 from chalicelib.api import Download
 from chalicelib.assignments import DUE_AFTER_SESSION, DUE_PASSED, Assigned, AssignedModule
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
@@ -306,6 +307,7 @@ def group_view(
             "notice": notice or _notice(visit, detail, picker),
             "warnings": _warnings(visit, detail),
             "days_hint": DAYS_HINT,
+            "create_account_label": CREATE_ACCOUNT_LABEL,
         },
         status=_status(errors),
     )
@@ -421,17 +423,38 @@ ENROL_FIELDS = {
 }
 
 
+# The enrol form's checkbox (``leader_group.html``), which its refusals name: they say what to do.
+CREATE_ACCOUNT_LABEL = "Create a new account with this username"
+
+
+def _enrol_refusal(error: SteadyError, typed: str) -> SteadyError:
+    """The enrol form's words for "no such account" and "that username is taken": the checkbox
+    that fixes it (the API's callers get the use case's own words)."""
+    if error.code not in ("account_not_found", "username_taken"):
+        return error
+    username = check_username(typed)  # as the use case looked it up (it got this far)
+    if error.code == "username_taken":
+        said = f"{username} already has an account: untick “{CREATE_ACCOUNT_LABEL}” to enrol them."
+    else:
+        said = f"There is no account {username}. To make one, tick “{CREATE_ACCOUNT_LABEL}”."
+    return type(error)(said, code=error.code)
+
+
 def enrol(visit: Visit) -> Any:
     def action(caller: Caller) -> Any:
+        typed = visit.form.get("username", "").strip()
         # Someone already in the group is not renamed by this form: the page says they are in.
-        enrolled, added = services.current().enrolment.enrol(
-            caller,
-            visit.params["group_id"],
-            visit.form.get("username", "").strip(),
-            visit.form.get("display_name", "").strip() or None,
-            create=visit.form.get("create") == "yes",
-            rename=False,
-        )
+        try:
+            enrolled, added = services.current().enrolment.enrol(
+                caller,
+                visit.params["group_id"],
+                typed,
+                visit.form.get("display_name", "").strip() or None,
+                create=visit.form.get("create") == "yes",
+                rename=False,
+            )
+        except SteadyError as error:
+            raise _enrol_refusal(error, typed) from None
         if enrolled.temporary_password:
             handout = Handout(
                 visit.params["group_id"],

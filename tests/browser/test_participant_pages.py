@@ -356,6 +356,22 @@ def test_the_first_password_form_comes_back_with_a_summary(
     context, page = new_page(browser, base_url)
     sign_in(page, "browser-first-time", "Temporary-pass-2026")
     page.wait_for_url("**/sign-in/new-password")
+    # "Start again" signs out: clear of "Save and continue" (a tap a little low must not end
+    # the sign-in), and a tap target of its own (walk-through 12, item 20).
+    save = page.get_by_role("button", name="Save and continue").bounding_box()
+    again = page.get_by_role("button", name="Start again").bounding_box()
+    assert again["y"] - (save["y"] + save["height"]) >= 24, (save, again)
+    assert again["height"] >= TAP_TARGET, again
+    # The password given is refused as their own, said beside the box (walk-through 12, 1).
+    page.get_by_label("New password", exact=True).fill("Temporary-pass-2026")
+    page.get_by_label("Type it again").fill("Temporary-pass-2026")
+    page.get_by_role("button", name="Save and continue").click()
+    error_summary_links_to(page, "new_password")
+    assert "the password you were given" in page.locator("#password-error").inner_text()
+    rule = page.locator("#password-rule").bounding_box()
+    said = page.locator("#password-error").bounding_box()
+    box = page.locator("#new_password").bounding_box()
+    assert rule["y"] < said["y"] < box["y"], (rule, said, box)
     page.get_by_label("New password", exact=True).fill("First-time-pass-2026")
     page.get_by_label("Type it again").fill("Another-pass-2026")
     page.get_by_role("button", name="Save and continue").click()

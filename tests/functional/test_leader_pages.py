@@ -673,6 +673,52 @@ def test_a_refused_group_form_comes_back_with_the_input_and_a_summary(
     assert "/read/" not in page.body.split("<main", 1)[1]  # no detour to the library
 
 
+CREATE_LABEL = "Create a new account with this username"
+
+
+@pytest.mark.parametrize(
+    ("typed", "create", "said", "status"),
+    [
+        (
+            "Participant-One",
+            True,
+            f"participant-one already has an account: untick “{CREATE_LABEL}” to enrol them.",
+            409,
+        ),
+        (
+            "nobody.here",
+            False,
+            f"There is no account nobody.here. To make one, tick “{CREATE_LABEL}”.",
+            404,
+        ),
+    ],
+)
+def test_an_enrolment_refused_by_the_checkbox_says_to_tick_or_untick_it(
+    client, published, leader, participant, typed, create, said, status
+):
+    """Walk-through 12, item 17: the refusal names the checkbox that fixes it, by its label."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    form = {"csrf": browser.get(group).csrf(), "username": typed, "display_name": "Kept Name"}
+    page = browser.post(f"{group}/participants", {**form, **({"create": "yes"} if create else {})})
+    assert page.status == status, page.body[:500]
+    assert summary_links(page) == [("username", said)]
+    assert f'<label for="create">{CREATE_LABEL}</label>' in page.body
+    # The form keeps what was typed, the box as it was.
+    assert field_value(page, "username") == typed
+    assert field_value(page, "display_name") == "Kept Name"
+    assert ('name="create" type="checkbox" value="yes" checked' in page.body) is create
+    # The JSON API keeps its own words (no checkbox there).
+    group_id = group.rsplit("/", 1)[1]
+    response = client.http.post(
+        f"/groups/{group_id}/participants",
+        headers=leader.headers,
+        body=json.dumps({"username": typed, "create": create}),
+    )
+    assert response.status_code == status
+    assert "tick" not in json.loads(response.body)["error"]["message"]
+
+
 def test_an_assignment_with_nothing_chosen_says_so_in_words_not_field_names(
     client, published, leader
 ):

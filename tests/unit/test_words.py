@@ -75,10 +75,14 @@ def test_participants_read_modules_never_lessons():
 
 
 def test_an_error_is_shown_in_the_language_where_its_words_exist():
-    error = BadRequest("The two passwords are not the same.", code="password_mismatch")
+    error = BadRequest("Choose a new password.", code="password_is_temporary")
 
-    assert message(error, "en") == "The two passwords are not the same."
-    assert message(error, "es") == "Las dos contraseñas no son iguales."
+    assert message(error, "en") == (
+        "That is the password you were given. Choose a new one that only you know."
+    )
+    assert message(error, "es") == (
+        "Esa es la contraseña que le dieron. Elija una nueva que solo usted sepa."
+    )
     assert message(BadRequest("Something new.", code="new_code"), "es") == "Something new."
 
 

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from chalicelib import logs
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, Conflict, ServiceUnavailable
-from chalicelib.identity import Caller
+from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.library import LOCALES
 from chalicelib.records.reminders import ReminderRecords
 
@@ -446,6 +446,14 @@ class ReminderService:
             last_sent_at=sent.get("last_sent_at"),
             stopped_from_message_at=choice.get(STOPPED_FROM_MESSAGE) or None,
         )
+
+    def zone_of(self, caller: Caller) -> tzinfo:
+        """The time zone a participant's pages show clock times in: the one they chose on
+        Account (one projected GetItem), else the program's. Anyone else: the program's, with
+        no read. Only what is shown: due dates and "today" stay the program's calendar."""
+        if PARTICIPANTS not in caller.roles:
+            return zone_named(self._default_timezone)
+        return zone_named(self.records.timezone(caller.id) or self._default_timezone)
 
     # changing the choice
 

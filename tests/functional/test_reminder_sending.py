@@ -25,6 +25,7 @@ from chalicelib import reminder_sending
 from chalicelib.clock import Clock
 from chalicelib.identity import Caller
 from chalicelib.reminders import AwsMessenger, Message, stop_token
+from steady_local import outbox
 from tests.conftest import REGION, STARTERS, make_account
 from tests.functional.web_client import WebClient, form_fields
 
@@ -597,6 +598,10 @@ def test_messages_go_through_ses_and_sns(world):
     assert stop.startswith("https://steady.example/api/reminders/stop?t=")
     assert mail["List-Unsubscribe"] == f"<{stop}>"
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # ``make -s outbox`` (and the browser tests) read raw messages too.
+    shown = [m for m in outbox.messages() if m["channel"] == "email"][-1]
+    assert shown["to"] == ["ses@example.org"] and "Stop these reminders" in shown["body"]
+    assert shown["list_unsubscribe"] == f"<{stop}>"
     path = stop.removeprefix("https://steady.example/api")
     one_click = world.client.http.post(
         path,

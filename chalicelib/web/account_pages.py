@@ -23,7 +23,14 @@ from chalicelib.errors import BadRequest, SteadyError
 from chalicelib.identity import PARTICIPANTS
 from chalicelib.reminders import DAYS, SLOT_MINUTES, ReminderChoice, zone_named
 from chalicelib.web import words
-from chalicelib.web.http import SIGN_IN_PATH, Html, Redirect, Visit, expired_session_cookie
+from chalicelib.web.http import (
+    SIGN_IN_PATH,
+    Html,
+    Redirect,
+    Visit,
+    expired_session_cookie,
+    language_link,
+)
 from chalicelib.web.pages import LEADER_ACCOUNT, PASSWORD_CHANGED
 from chalicelib.web.words import WEEKDAYS as DAY_NAMES
 from chalicelib.web.words import WORDS
@@ -282,11 +289,17 @@ def reminders_stop(visit: Visit) -> Html:
     """POST of the stop link: its page's button, or a mail client's one-click stop (RFC 8058,
     ``List-Unsubscribe-Post``). The signed address is the authority (the person may not be
     signed in here), so the route reads no form and checks no CSRF token."""
-    choice = services.current().reminders.stop(visit.query.get("t"))
+    token = visit.query.get("t")
+    choice = services.current().reminders.stop(token)
     if choice is None:
         return _stop_page(visit.language(), status=400)
     asked = visit.query.get("locale")
-    return _stop_page(asked if asked in WORDS else choice.locale, stopped=True)
+    lang = asked if asked in WORDS else choice.locale
+    stopped = _stop_page(lang, stopped=True)
+    # The language link goes to the link's own page (it says they are off), not to the bare
+    # path a post is shown at.
+    choice_of_language = language_link(f"{STOP_PATH}?{urlencode({'t': token})}", lang)
+    return Html(stopped.template, {**stopped.context, "language_choice": choice_of_language})
 
 
 def _stop_page(

@@ -456,6 +456,9 @@ def test_the_stop_button_turns_reminders_off_without_a_session(world):
     page = WebClient(world.client).post(address, {})  # not signed in, no cookie at all
     assert page.status == 200
     assert 'lang="es"' in page.body and "No recibirá más recordatorios." in page.body
+    switch = re.search(r'href="(/reminders/stop\?[^"]+)"', page.body).group(1)  # type: ignore[union-attr]
+    in_english = WebClient(world.client).get(switch.replace("&amp;", "&"))
+    assert in_english.status == 200 and "Reminders are already off." in in_english.body
     stopped = world.service.reminders.view(caller)
     assert stopped.enabled is False
     assert stopped.stopped_from_message_at == "2026-06-10T13:14:15.000000Z"

@@ -489,11 +489,15 @@ class Plans:
         form: str,
         version: Any = None,
         locale: str = DEFAULT_LOCALE,
+        zone: tzinfo | None = None,
     ) -> PlanFile:
         """My plan as it stands (or one saved ``version``) as a ``txt`` or ``pdf`` file, dated
-        today where it was never saved: the reads of ``mine`` (or ``version``)."""
+        today where it was never saved: the reads of ``mine`` (or ``version``). ``zone``: the
+        time zone the time it was saved is written in (the participant's own; by default the
+        program's)."""
         shown = self.version(caller, version, locale) if version else self.mine(caller, locale)
-        return download(shown, form, self.clock.today().isoformat(), self.clock.zone)
+        zone = zone or self.clock.zone
+        return download(shown, form, self.clock.now().astimezone(zone).date().isoformat(), zone)
 
     def delete_mine(self, caller: Caller) -> int:
         """Delete every version of the caller's plan. Audit-logged first (a count only)."""

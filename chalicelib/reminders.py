@@ -23,15 +23,17 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from email import policy as email_policy
+from email.message import EmailMessage
 from functools import lru_cache
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib import logs
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, Conflict, ServiceUnavailable
-from chalicelib.identity import Caller
+from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.library import LOCALES
 from chalicelib.records.reminders import ReminderRecords
 
@@ -52,6 +54,9 @@ _EMAIL = re.compile(
 )
 _PHONE = re.compile(r"^\+[1-9]\d{7,14}$")
 _PHONE_PUNCTUATION = re.compile(r"[\s().-]")
+
+# The stored choice's note of a stop from a message (its UTC time), cleared by the next save.
+STOPPED_FROM_MESSAGE = "stopped_from_message_at"
 
 DEFAULTS: dict[str, Any] = {
     "enabled": False,
@@ -81,6 +86,9 @@ class ReminderChoice:
     phone: str | None  # masked
     pending: dict[str, Any] | None  # {"kind", "address" (masked), "expires_at"}
     last_sent_at: str | None
+    # When a message's stop link (or a mail client's one-click stop) turned reminders off;
+    # kept until the participant next saves their choice.
+    stopped_from_message_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +106,7 @@ class ReminderChoice:
             "phone": self.phone,
             "pending": self.pending,
             "last_sent_at": self.last_sent_at,
+            "stopped_from_message_at": self.stopped_from_message_at,
         }
 
 
@@ -210,6 +219,15 @@ def utc_slots(local_time: str, timezone: str, around: date) -> set[str]:
     return slots
 
 
+def zone_named(name: str | None) -> tzinfo:
+    """The zone ``name`` (an IANA name, as a choice stores it); UTC for one this machine does
+    not know, so a page is never an error for it."""
+    try:
+        return ZoneInfo(str(name or "UTC"))
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def slot_of(moment: datetime) -> str:
     moment = moment.astimezone(UTC)
     return f"{moment.hour:02d}{moment.minute - moment.minute % SLOT_MINUTES:02d}"
@@ -276,6 +294,9 @@ WORDS = {
 class Message:
     subject: str
     body: str
+    # A reminder email's stop link, also given to mail clients as its one-click stop
+    # (RFC 8058: ``List-Unsubscribe`` and ``List-Unsubscribe-Post`` headers).
+    unsubscribe: str = ""
 
 
 def reminder_message(channel: str, locale: str, program: str, link: str, stop_link: str) -> Message:
@@ -287,7 +308,7 @@ def reminder_message(channel: str, locale: str, program: str, link: str, stop_li
     if channel == SMS:
         lines.append(words["sms_stop"])
         return Message("", " ".join(lines))
-    return Message(words["subject"].format(program=program), "\n\n".join(lines) + "\n")
+    return Message(words["subject"].format(program=program), "\n\n".join(lines) + "\n", stop_link)
 
 
 def code_message(locale: str, program: str, code: str) -> Message:
@@ -299,6 +320,25 @@ def code_message(locale: str, program: str, code: str) -> Message:
 
 
 # -- sending ------------------------------------------------------------------------------------------
+
+# Long enough that the stop link's header is never folded into encoded words (it must reach a
+# mail client as the address it is), within RFC 5322's 998 characters a line.
+_MAIL_POLICY = email_policy.SMTP.clone(max_line_length=998)
+
+
+def raw_email(sender: str, to: str, message: Message) -> bytes:
+    """``message`` as a MIME email (plain text, UTF-8, quoted-printable); with a stop link,
+    the RFC 8058 one-click headers: a mail client's "Unsubscribe" posts
+    ``List-Unsubscribe=One-Click`` to it (``reminders_stop``: the signed address suffices)."""
+    mail = EmailMessage(policy=_MAIL_POLICY)
+    mail["From"] = sender
+    mail["To"] = to
+    mail["Subject"] = message.subject
+    if message.unsubscribe:
+        mail["List-Unsubscribe"] = f"<{message.unsubscribe}>"
+        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    mail.set_content(message.body, cte="quoted-printable")
+    return mail.as_bytes()
 
 
 class Messenger(Protocol):
@@ -319,6 +359,15 @@ class AwsMessenger:
         self._sms_sender_id = sms_sender_id
 
     def email(self, to: str, message: Message) -> None:
+        if message.unsubscribe:
+            # SES SendEmail takes no headers of its own: a reminder, with its one-click stop
+            # headers, goes as the raw message.
+            self._ses().send_raw_email(
+                Source=self._sender,
+                Destinations=[to],
+                RawMessage={"Data": raw_email(self._sender, to, message)},
+            )
+            return
         self._ses().send_email(
             Source=self._sender,
             Destination={"ToAddresses": [to]},
@@ -395,7 +444,16 @@ class ReminderService:
             phone=mask_phone(choice["phone"]) if choice.get("phone") else None,
             pending=pending_view,
             last_sent_at=sent.get("last_sent_at"),
+            stopped_from_message_at=choice.get(STOPPED_FROM_MESSAGE) or None,
         )
+
+    def zone_of(self, caller: Caller) -> tzinfo:
+        """The time zone a participant's pages show clock times in: the one they chose on
+        Account (one projected GetItem), else the program's. Anyone else: the program's, with
+        no read. Only what is shown: due dates and "today" stay the program's calendar."""
+        if PARTICIPANTS not in caller.roles:
+            return zone_named(self._default_timezone)
+        return zone_named(self.records.timezone(caller.id) or self._default_timezone)
 
     # changing the choice
 
@@ -403,19 +461,40 @@ class ReminderService:
         """Apply ``changes`` (any of enabled, channel, time, days, trigger, quiet_hours, timezone,
         locale) and rewrite the slot index. Raises ``BadRequest`` for a value that does not fit,
         ``Conflict`` for turning on a channel without a confirmed address."""
-        return self._change(caller.id, lambda item: _apply(item, changes), refresh_groups=True)
+        return self._change(
+            caller.id,
+            lambda item: _apply(_without(item, STOPPED_FROM_MESSAGE), changes),
+            refresh_groups=True,
+        )
 
-    def stop(self, token: Any) -> str | None:
-        """Turn reminders off from a stop link (no sign-in: the link is signed). Returns the
-        participant's reminder language, or ``None`` when the link is not signed by us."""
+    def stop_link(self, token: Any) -> ReminderChoice | None:
+        """The reminder choice a stop link is for, read only (opening the link changes
+        nothing: mail scanners and link previews open every link), or ``None`` when the link
+        is not signed by us."""
         participant_id = verify_stop_token(self._key, token)
         if participant_id is None:
             return None
-        choice = self._change(
-            participant_id, lambda item: {**item, "enabled": False}, refresh_groups=False
-        )
+        item, sent = self.records.get(participant_id)
+        return self._view(item, sent)
+
+    def stop(self, token: Any) -> ReminderChoice | None:
+        """Turn reminders off from a stop link (no sign-in: the signed link is the authority),
+        posted by its page's button or by a mail client's one-click stop (RFC 8058), noting
+        when, for the Account page, if they were on. Returns the choice, or ``None`` when the
+        link is not signed by us."""
+        participant_id = verify_stop_token(self._key, token)
+        if participant_id is None:
+            return None
+        now = self.clock.iso()
+
+        def off(item: dict[str, Any]) -> dict[str, Any]:
+            if not item["enabled"]:
+                return item  # already off: nothing to note (the participant may have done it)
+            return {**item, "enabled": False, STOPPED_FROM_MESSAGE: now}
+
+        choice = self._change(participant_id, off, refresh_groups=False)
         logs.event("reminders.stopped", participant_id=participant_id, via="link")
-        return choice.locale
+        return choice
 
     def turn_off(self, participant_id: str, reason: str) -> None:
         """Used by the run when a number opted out of texts (STOP)."""
@@ -618,6 +697,10 @@ def _apply(item: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
             raise BadRequest(f"locale is one of: {', '.join(LOCALES)}.", code="invalid_locale")
         updated["locale"] = changes["locale"]
     return updated
+
+
+def _without(item: dict[str, Any], name: str) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k != name}
 
 
 def _check_ready(choice: dict[str, Any]) -> None:

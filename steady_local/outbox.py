@@ -20,6 +20,9 @@ def messages() -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for region, backend in ses_backends[DEFAULT_ACCOUNT_ID].items():
         for message in getattr(backend, "sent_messages", []):
+            if hasattr(message, "raw_data"):  # SendRawEmail: a reminder, with its stop headers
+                found.append({"channel": "email", "region": region, **_raw(message)})
+                continue
             found.append(
                 {
                     "channel": "email",
@@ -35,6 +38,25 @@ def messages() -> list[dict[str, Any]]:
                 {"channel": "sms", "region": region, "to": [number], "subject": "", "body": text}
             )
     return found
+
+
+def _raw(message: Any) -> dict[str, Any]:
+    """A raw email's recipients, subject, text and RFC 8058 one-click stop headers."""
+    import email
+    from email import policy
+
+    data = message.raw_data
+    mail = email.message_from_bytes(
+        data if isinstance(data, bytes) else str(data).encode(), policy=policy.default
+    )
+    body = mail.get_body(("plain",))
+    return {
+        "to": list(dict.fromkeys(message.destinations)),  # moto adds the To header's again
+        "subject": str(mail.get("Subject", "")),
+        "body": body.get_content() if body is not None else "",
+        "list_unsubscribe": str(mail.get("List-Unsubscribe", "")),
+        "list_unsubscribe_post": str(mail.get("List-Unsubscribe-Post", "")),
+    }
 
 
 def response(start_response: Any) -> list[bytes]:

@@ -26,7 +26,8 @@ local time can fall in during the year (two where the zone has daylight saving t
 keeps only the pointers whose local time falls in its slot today, so a daylight-saving change
 needs no rewrite.
 
-Access patterns: one Query of ``PARTICIPANT#{id}`` for SKs beginning ``REMINDER``; Query of one slot
+Access patterns: one Query of ``PARTICIPANT#{id}`` for SKs beginning ``REMINDER``; one projected
+GetItem of ``REMINDERS`` for its time zone (pages that show clock times); Query of one slot
 partition; BatchGetItem of ``REMINDERS`` + ``REMINDER_SENT`` + ``COMPLETED_VERSIONS`` for up to 33
 participants a call; TransactWriteItems for saves and claims; PutItem of a run. No Scan.
 
@@ -114,6 +115,20 @@ class ReminderRecords(RecordTable):
         )
         records = {r["SK"]: r for r in (from_item(i) for i in response.get("Items", []))}
         return records.get(CHOICE_SK), records.get(SENT_SK, {})
+
+    def timezone(self, participant_id: str) -> str | None:
+        """The time zone saved with the participant's choice (``None``: no choice saved): one
+        GetItem of ``REMINDERS``, projected to that one attribute, eventually consistent (the
+        pages that show times in it; a save a moment ago may show a moment later)."""
+        response = self.call(
+            "get_item",
+            Key=to_item({"PK": participant_pk(participant_id), "SK": CHOICE_SK}),
+            ProjectionExpression="#tz",
+            ExpressionAttributeNames={"#tz": "timezone"},
+        )
+        item = from_item(response["Item"]) if response.get("Item") else {}
+        zone = item.get("timezone")
+        return str(zone) if zone else None
 
     def save(
         self,

@@ -73,13 +73,16 @@ def blueprint(authorizer: Any) -> Blueprint:
         "/me/plan/download", roles=(PARTICIPANTS,), query=("format", "version", "locale")
     )
     def download_plan(call: Call) -> Download:
-        """The plan (or one saved version) as plain text or PDF."""
+        """The plan (or one saved version) as plain text or PDF; the time it was saved in the
+        participant's own time zone, as the web app's download writes it."""
+        svc = services.current()
         return Download(
-            services.current().plans.download(
+            svc.plans.download(
                 call.caller,
                 call.query.get("format") or "pdf",
                 call.query.get("version"),
                 call.query.get("locale") or DEFAULT_LOCALE,
+                svc.reminders.zone_of(call.caller),
             )
         )
 

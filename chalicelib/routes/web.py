@@ -39,7 +39,10 @@ def blueprint() -> Blueprint:
         pages.authenticator_submit
     )
 
-    web.route(account_pages.STOP_PATH, access=PUBLIC)(account_pages.reminders_stop)
+    web.route(account_pages.STOP_PATH, access=PUBLIC)(account_pages.reminders_stop_form)
+    web.route(account_pages.STOP_PATH, method="POST", access=PUBLIC, signed_address=True)(
+        account_pages.reminders_stop
+    )
     web.route(account_pages.HOME, access=SIGNED_IN)(account_pages.account_home)
     web.route(account_pages.PAGE, access=(PARTICIPANTS,))(account_pages.account_reminders)
     web.route(account_pages.PASSWORD, access=(PARTICIPANTS,))(account_pages.password_form)

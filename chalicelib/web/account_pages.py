@@ -15,14 +15,22 @@ read in Spanish stays Spanish after a save.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from chalicelib import services
 from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, SteadyError
 from chalicelib.identity import PARTICIPANTS
-from chalicelib.reminders import DAYS, SLOT_MINUTES, ReminderChoice
+from chalicelib.reminders import DAYS, SLOT_MINUTES, ReminderChoice, zone_named
 from chalicelib.web import words
-from chalicelib.web.http import SIGN_IN_PATH, Html, Redirect, Visit, expired_session_cookie
+from chalicelib.web.http import (
+    SIGN_IN_PATH,
+    Html,
+    Redirect,
+    Visit,
+    expired_session_cookie,
+    language_link,
+)
 from chalicelib.web.pages import LEADER_ACCOUNT, PASSWORD_CHANGED
 from chalicelib.web.words import WEEKDAYS as DAY_NAMES
 from chalicelib.web.words import WORDS
@@ -124,6 +132,8 @@ def _page(
         "account_reminders.html",
         {
             "lang": lang,
+            # The participant's own time zone (read with the choice: no extra read).
+            "zone": zone_named(choice.timezone),
             "choice": choice.to_dict(),
             "form": shown,
             "errors": errors,
@@ -259,16 +269,58 @@ def password_changed(lang: str = "en") -> Redirect:
     )
 
 
-def reminders_stop(visit: Visit) -> Html:
-    """The one-tap stop of every reminder message: no sign-in, the link is signed."""
-    locale = services.current().reminders.stop(visit.query.get("t"))
-    if locale is None:
-        return Html("reminders_stopped.html", {"lang": visit.language(), "stopped": False}, 400)
-    # In the messages' language, unless the page's own was asked for (its language link).
+def reminders_stop_form(visit: Visit) -> Html:
+    """GET of every reminder message's stop link: a page with a button that stops them.
+    Opening it changes nothing, since mail scanners and link previews open every link. No
+    sign-in: the link is signed. In the messages' language, unless the page's own was asked
+    for (its language link)."""
+    token = visit.query.get("t")
+    choice = services.current().reminders.stop_link(token)
+    if choice is None:
+        return _stop_page(visit.language(), status=400)
     asked = visit.query.get("locale")
+    lang = asked if asked in WORDS else choice.locale
+    if not choice.enabled:
+        return _stop_page(lang, already_off=True)
+    kept = {"t": token, **({"locale": lang} if asked in WORDS else {})}
+    return _stop_page(lang, stop_address=f"{STOP_PATH}?{urlencode(kept)}")
+
+
+def reminders_stop(visit: Visit) -> Html:
+    """POST of the stop link: its page's button, or a mail client's one-click stop (RFC 8058,
+    ``List-Unsubscribe-Post``). The signed address is the authority (the person may not be
+    signed in here), so the route reads no form and checks no CSRF token."""
+    token = visit.query.get("t")
+    choice = services.current().reminders.stop(token)
+    if choice is None:
+        return _stop_page(visit.language(), status=400)
+    asked = visit.query.get("locale")
+    lang = asked if asked in WORDS else choice.locale
+    stopped = _stop_page(lang, stopped=True)
+    # The language link goes to the link's own page (it says they are off), not to the bare
+    # path a post is shown at.
+    choice_of_language = language_link(f"{STOP_PATH}?{urlencode({'t': token})}", lang)
+    return Html(stopped.template, {**stopped.context, "language_choice": choice_of_language})
+
+
+def _stop_page(
+    lang: str,
+    status: int = 200,
+    stopped: bool = False,
+    already_off: bool = False,
+    stop_address: str | None = None,
+) -> Html:
+    """The stop link's page: the button (``stop_address``), stopped, already off, or (none of
+    them) a link that does not work."""
     return Html(
         "reminders_stopped.html",
-        {"lang": asked if asked in WORDS else locale, "stopped": True},
+        {
+            "lang": lang,
+            "stopped": stopped,
+            "already_off": already_off,
+            "stop_address": stop_address,
+        },
+        status,
     )
 
 

@@ -60,6 +60,7 @@ class PageSpec:
     method: str
     path: str
     access: frozenset[str] | str
+    signed_address: bool = False  # a post without CSRF token: its address is signed (``route``)
 
 
 @dataclass(frozen=True)
@@ -357,6 +358,7 @@ class Pages:
         max_form_bytes: int = MAX_FORM_BYTES,
         max_form_fields: int = 50,
         multiline: str | None = None,
+        signed_address: bool = False,
     ) -> Callable[[Callable[[Visit], Any]], Callable[..., Response]]:
         """Register ``handler(visit)`` at ``method path`` for ``access`` (roles, SIGNED_IN or PUBLIC).
 
@@ -364,10 +366,15 @@ class Pages:
         line breaks, every other field's may not.
 
         ``before_mfa`` pages are open to a caller whose roles are withheld until an authenticator
-        is set up (the set-up page itself); every other page sends that caller there."""
+        is set up (the set-up page itself); every other page sends that caller there.
+
+        ``signed_address`` posts carry their own authority in the address (a signed token the
+        handler checks, as a reminder's stop link): their body is not read and no CSRF token is
+        asked for, so a person who is not signed in here, or a mail client's one-click post
+        (RFC 8058, sent as multipart or as a plain form), can send them."""
         allowed: frozenset[str] | str = access if isinstance(access, str) else frozenset(access)
         lines = re.compile(multiline) if multiline else None
-        Pages.registry.append(PageSpec(method, path, allowed))
+        Pages.registry.append(PageSpec(method, path, allowed, signed_address))
         # Pages no participant opens are in English (chalicelib.web.words).
         leaders_only = not isinstance(allowed, str) and PARTICIPANTS not in allowed
 
@@ -400,7 +407,7 @@ class Pages:
                             return redirect(mfa.SETUP_PATH, stale_cookie)
                         if allowed != SIGNED_IN and not visit.caller.has_any(allowed):  # type: ignore[arg-type]
                             raise Forbidden("Your account cannot open this page.")
-                    if method == "POST":
+                    if method == "POST" and not signed_address:
                         raw = cast(bytes | None, request.raw_body)
                         form = parse_form(raw, max_form_bytes, max_form_fields, lines)
                         visit = Visit(
@@ -464,6 +471,8 @@ class Pages:
             view.__name__ = "page_" + handler.__name__
             view.__doc__ = handler.__doc__
             content_types = [FORM] if method == "POST" else None
+            if method == "POST" and signed_address:
+                content_types = [FORM, "multipart/form-data"]  # RFC 8058 posts either
             options: dict[str, Any] = {"methods": [method]}
             if content_types:
                 options["content_types"] = content_types

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import tzinfo
 from typing import Any
 
 from chalicelib import services
@@ -123,13 +124,17 @@ def my_plan(visit: Visit) -> Html:
     """GET /plan: the plan as it stands."""
     caller = visit.signed_in()
     lang = visit.language()
-    shown = services.current().plans.mine(caller, lang)
-    return Html("plan.html", _context(shown, lang, saved=visit.query.get("saved")))
+    svc = services.current()
+    shown = svc.plans.mine(caller, lang)
+    context = _context(shown, lang, svc.reminders.zone_of(caller), saved=visit.query.get("saved"))
+    return Html("plan.html", context)
 
 
-def _context(shown: Plan, lang: str, saved: str | None = None) -> dict[str, Any]:
+def _context(shown: Plan, lang: str, zone: tzinfo, saved: str | None = None) -> dict[str, Any]:
+    """``zone``: the participant's own time zone, which the time it was saved is shown in."""
     return {
         "lang": lang,
+        "zone": zone,
         "plan": shown,
         "people": PEOPLE_TO_CALL,
         "saved_section": saved if saved in PLAN_SECTIONS else None,
@@ -392,11 +397,13 @@ def versions_page(visit: Visit) -> Html:
     caller = visit.signed_in()
     lang = visit.language()
     token = visit.query.get("page_token")
-    versions, next_token = services.current().plans.versions(caller, token)
+    svc = services.current()
+    versions, next_token = svc.plans.versions(caller, token)
     return Html(
         "plan_versions.html",
         {
             "lang": lang,
+            "zone": svc.reminders.zone_of(caller),
             "versions": versions,
             "next_token": next_token,
             "suffix": _suffix(lang),
@@ -409,16 +416,22 @@ def version_page(visit: Visit) -> Html:
     """GET /plan/versions/{version}: one earlier version, read only."""
     caller = visit.signed_in()
     lang = visit.language()
-    shown = services.current().plans.version(caller, visit.params.get("version", ""), lang)
-    return Html("plan.html", _context(shown, lang))
+    svc = services.current()
+    shown = svc.plans.version(caller, visit.params.get("version", ""), lang)
+    return Html("plan.html", _context(shown, lang, svc.reminders.zone_of(caller)))
 
 
 def download(visit: Visit) -> Download:
     """GET /plan/download?format=pdf|txt[&version=n]: the file, with a discreet name."""
     caller = visit.signed_in()
     lang = visit.language()
+    svc = services.current()
     return Download(
-        services.current().plans.download(
-            caller, visit.query.get("format") or "pdf", visit.query.get("version"), lang
+        svc.plans.download(
+            caller,
+            visit.query.get("format") or "pdf",
+            visit.query.get("version"),
+            lang,
+            svc.reminders.zone_of(caller),
         )
     )

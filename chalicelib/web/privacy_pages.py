@@ -176,7 +176,8 @@ def _page(visit: Visit, lang: str, errors: list[tuple[str, str]], status: int = 
         access = svc.access_log.mine(caller, visit.query.get("page") or None, READ_PER_PAGE)
     except BadRequest:  # a page token that is not ours: start from the newest
         access = svc.access_log.mine(caller, None, READ_PER_PAGE)
-    rows = seen_rows(access.entries, svc.clock.zone)
+    zone = svc.reminders.zone_of(caller)  # the participant's own: the times are shown in it
+    rows = seen_rows(access.entries, zone)
     shown = rows_on_page(rows, access.next_page_token is not None)
     covered = sum(row.times for row in shown)
     next_page = (
@@ -186,6 +187,7 @@ def _page(visit: Visit, lang: str, errors: list[tuple[str, str]], status: int = 
     )
     context: dict[str, Any] = {
         "lang": lang,
+        "zone": zone,
         "errors": errors,
         "groups": svc.sharing.my_groups(caller),
         "entries": shown,

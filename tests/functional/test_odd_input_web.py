@@ -233,6 +233,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "locale",
     ),
     "/account/reminders/contact": ("email", "phone"),
+    # The stop link's post reads no form (its signed address is all it needs): anything sent
+    # in the body is ignored.
+    "/reminders/stop": ("List-Unsubscribe",),
     "/account/reminders/contact/confirm": ("code",),
     "/plan/edit/{section}": (
         "based_on",
@@ -343,6 +346,8 @@ class Steps:
                 assert web.post(f"{lesson}/worksheet", {**form, **answers}).status == 303
                 return web, {"csrf": form["csrf"], "shared": "1", "locale": "en"}, concrete
             return web, {**form, **{f"q{i}": "0" for i in range(self.questions)}}, concrete
+        if path == "/reminders/stop":  # a link no one signed: refused, whatever the body holds
+            return web, {"List-Unsubscribe": "One-Click"}, "/reminders/stop?t=not.signed"
         if path == "/account/reminders/contact/delete":
             web = signed_in(self.client, self.participant)
             return (

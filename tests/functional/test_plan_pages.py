@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.vocabulary import PLAN_SECTIONS
 from tests.functional.web_client import (
     WebClient,
@@ -186,6 +187,55 @@ def test_the_downloads_say_the_time_the_plan_was_saved_as_the_versions_page_does
     pdf = download(browser, f"/plan/download?format=pdf&version=1{and_locale}")
     page = pypdf.PdfReader(io.BytesIO(pdf.body)).pages[0].extract_text()
     assert saved in " ".join(page.split())
+
+
+def choose_time_zone(service, participant, zone: str) -> None:  # type: ignore[no-untyped-def]
+    """What "Your time zone" on Account saves (reminders stay off)."""
+    caller = Caller(participant.id, frozenset({PARTICIPANTS}))
+    service.reminders.update(caller, {"timezone": zone})
+
+
+def test_the_plan_shows_its_times_in_the_participants_own_time_zone(
+    client, published, participant, library_clock, service, aws_calls
+):
+    """Chosen on Account ("Your time zone"): the pages and the downloads say the time it was
+    in Los Angeles, not in New York where the program runs; each costs one GetItem more."""
+    library_clock.start_at(datetime(2026, 11, 28, 1, 46, tzinfo=UTC), "America/New_York")
+    choose_time_zone(service, participant, "America/Los_Angeles")
+    browser = signed_in(client, participant)
+    token = browser.get("/plan/edit/triggers").csrf()
+    saved = browser.post(
+        "/plan/edit/triggers",
+        {"csrf": token, "based_on": "", "locale": "en", "plan-0-text": "Payday"},
+    )
+    assert saved.status == 303
+    pacific = "Saved on Fri 27 Nov 2026, 5:46 pm"  # 8:46 pm in New York
+    reads = []
+    for path in ("/plan", "/plan/versions", "/plan/versions/1"):
+        aws_calls.reset()
+        assert pacific in browser.get(path).body, path
+        reads.append(aws_calls.names.count("DynamoDB.GetItem"))
+    text = browser.get("/plan/download?format=txt&version=1").body
+    assert "Saved on 27 November 2026, 5:46 pm (version 1)." in text
+    spanish = browser.get("/plan/download?format=txt&locale=es").body
+    assert "Guardado el 27 de noviembre de 2026, 17:46 (versión 1)." in spanish
+    # GetItems a page: the session's, the zone's (the one read more), and a saved version's.
+    assert reads == [2, 2, 3]
+    choose_time_zone(service, participant, "America/New_York")
+    assert "Saved on Fri 27 Nov 2026, 8:46 pm" in browser.get("/plan").body
+
+
+def test_without_a_chosen_time_zone_the_plan_shows_the_programs(
+    client, published, participant, library_clock
+):
+    library_clock.start_at(datetime(2026, 11, 28, 1, 46, tzinfo=UTC), "America/New_York")
+    browser = signed_in(client, participant)
+    token = browser.get("/plan/edit/triggers").csrf()
+    browser.post(
+        "/plan/edit/triggers",
+        {"csrf": token, "based_on": "", "locale": "en", "plan-0-text": "Payday"},
+    )
+    assert "Saved on Fri 27 Nov 2026, 8:46 pm" in browser.get("/plan").body
 
 
 def test_people_to_call_are_tel_links_and_a_bad_phone_comes_back_with_the_input(

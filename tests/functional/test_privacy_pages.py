@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.records.audit import new_entry
 from tests.functional import test_groups
 from tests.functional.test_before_session_page import _share as share_worksheet
@@ -103,6 +104,22 @@ def test_alike_reads_in_a_row_are_one_line_that_says_what_and_how_many_times(
         "Un líder de grupo",
         "Su nombre en la lista del grupo",
     )
+
+
+def test_who_has_seen_my_records_says_the_time_in_my_own_time_zone(
+    client, group, leader, participant, service
+):
+    """ "Your time zone" on Account: 10:00 am in New York, where the program runs, is 7:00 am
+    in Los Angeles."""
+    service.reminders.update(
+        Caller(participant.id, frozenset({PARTICIPANTS})), {"timezone": "America/Los_Angeles"}
+    )
+    enrol(client, group, leader, participant)
+    assert call(client, "GET", f"/groups/{group}/progress", leader)[0] == 200
+    rows = seen_lines(signed_in(client, participant).get("/account/privacy").body)
+    assert rows[0][0].startswith("Fri 20 Nov 2026, 7:00 am"), rows
+    spanish = seen_lines(signed_in(client, participant, language="es").get("/account/privacy").body)
+    assert spanish[0][0].startswith("vie 20 nov 2026, 07:00"), spanish
 
 
 def test_alike_reads_over_minutes_say_from_when_to_when(

@@ -6,10 +6,14 @@ run's scheduled time given explicitly, as EventBridge gives it.
 
 from __future__ import annotations
 
+import base64
+import email
+import email.policy
 import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import quote
 
 import boto3
 import pytest
@@ -21,7 +25,9 @@ from chalicelib import reminder_sending
 from chalicelib.clock import Clock
 from chalicelib.identity import Caller
 from chalicelib.reminders import AwsMessenger, Message, stop_token
+from steady_local import outbox
 from tests.conftest import REGION, STARTERS, make_account
+from tests.functional.web_client import WebClient, form_fields
 
 FORBIDDEN = (
     "alcohol",
@@ -413,32 +419,145 @@ def test_program_name_comes_from_the_deployment(world):
     assert "Harbor Learning" in message.body and "Steady" not in message.body + message.subject
 
 
-def test_stop_links_signed_and_unsigned(world):
+def stop_address(world: World, caller: Caller) -> str:
+    return f"/reminders/stop?t={stop_token(world.service.settings.reminder_key, caller.id)}"
+
+
+def test_opening_a_stop_link_changes_nothing_it_shows_a_button(world):
+    """Mail scanners and link previews open every link in a message: the GET is a page with a
+    button (a post, no CSRF field: the person may not be signed in here), in the messages'
+    language; reminders stay on however often it is opened."""
+    caller = enrol(world, "participant-stop-open")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, caller, email="open@example.org", time="16:00", timezone="UTC", locale="es")
+    address = stop_address(world, caller)
+    for _ in range(3):
+        page = WebClient(world.client).get(address)
+        assert page.status == 200
+    assert 'lang="es"' in page.body and "¿Dejar de recibir recordatorios?" in page.body
+    assert f'<form method="post" action="{address}"' in page.body
+    assert ">Dejar de recibir recordatorios</button>" in page.body
+    assert 'name="csrf"' not in page.body
+    assert world.service.reminders.view(caller).enabled is True
+    english = WebClient(world.client).get(address + "&locale=en")
+    assert "Stop reminders?" in english.body and ">Stop reminders</button>" in english.body
+    assert f'action="{address}&amp;locale=en"' in english.body
+    assert run(world, "2026-06-10T16:00:00").sent_ids == [caller.id]
+
+
+def test_the_stop_button_turns_reminders_off_without_a_session(world):
     caller = enrol(world, "participant-stop")
     other = enrol(world, "participant-keeps")
     assign(world, STARTERS[0], "2026-06-11")
     choose(world, caller, email="stop@example.org", time="16:00", timezone="UTC", locale="es")
     choose(world, other, email="keeps@example.org", time="16:00", timezone="UTC")
-    key = world.service.settings.reminder_key
-    good = stop_token(key, caller.id)
-    forged = stop_token("some other key", caller.id)
-    swapped = stop_token(key, other.id).split(".")[0] + "." + good.split(".")[1]
-    for token in (forged, swapped, "", "nonsense", good.split(".")[0], good + "x"):
-        response = world.client.http.get(f"/reminders/stop?t={token}")
-        assert response.status_code == 400
-        assert "no funciona" not in response.body.decode() or token  # language follows the browser
-    assert (
-        world.service.reminders.view(caller).enabled and world.service.reminders.view(other).enabled
-    )
-    response = world.client.http.get(f"/reminders/stop?t={good}")
-    assert response.status_code == 200
-    page = response.body.decode()
-    assert 'lang="es"' in page and "No recibirá más recordatorios." in page
-    assert world.service.reminders.view(caller).enabled is False
+    world.clock.now = utc("2026-06-10T13:14:15")
+    address = stop_address(world, caller)
+    page = WebClient(world.client).post(address, {})  # not signed in, no cookie at all
+    assert page.status == 200
+    assert 'lang="es"' in page.body and "No recibirá más recordatorios." in page.body
+    switch = re.search(r'href="(/reminders/stop\?[^"]+)"', page.body).group(1)  # type: ignore[union-attr]
+    in_english = WebClient(world.client).get(switch.replace("&amp;", "&"))
+    assert in_english.status == 200 and "Reminders are already off." in in_english.body
+    stopped = world.service.reminders.view(caller)
+    assert stopped.enabled is False
+    assert stopped.stopped_from_message_at == "2026-06-10T13:14:15.000000Z"
     assert world.service.reminders.view(other).enabled is True
-    assert world.client.http.get(f"/reminders/stop?t={good}").status_code == 200  # twice is fine
+    world.clock.now = utc("2026-06-10T13:20:00")
+    assert WebClient(world.client).post(address, {}).status == 200  # twice is fine
+    # Already off: the time it was turned off is kept, and the link's page says it is off.
+    assert world.service.reminders.view(caller).stopped_from_message_at == (
+        "2026-06-10T13:14:15.000000Z"
+    )
+    again = WebClient(world.client).get(address)
+    assert "Los recordatorios ya están desactivados." in again.body and "<form" not in again.body
     report = run(world, "2026-06-10T16:00:00")
     assert report.sent_ids == [other.id]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        (
+            "multipart/form-data; boundary=x7",
+            '--x7\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\n'
+            "One-Click\r\n--x7--\r\n",
+        ),
+        ("application/x-www-form-urlencoded", "List-Unsubscribe=One-Click"),
+    ],
+)
+def test_a_mail_clients_one_click_post_turns_reminders_off(world, content_type, body):
+    """RFC 8058: the mail client posts ``List-Unsubscribe=One-Click`` to the header's address,
+    as multipart or as a plain form, with no cookie."""
+    caller = enrol(world, "participant-one-click")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, caller, email="click@example.org", time="16:00", timezone="UTC")
+    response = world.client.http.post(
+        stop_address(world, caller), headers={"Content-Type": content_type}, body=body
+    )
+    assert response.status_code == 200, response.body[:500]
+    assert world.service.reminders.view(caller).enabled is False
+
+
+def test_stop_links_not_signed_by_us_change_nothing(world):
+    """The token is ``<id>.<HMAC-SHA256 of it under the deployment's secret key>``: neither
+    the id alone (base64, as the walk-through read it) nor a signature under another key, nor
+    one borrowed from another participant's link, works, opened or posted."""
+    caller = enrol(world, "participant-forger")
+    other = enrol(world, "participant-keeps")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, caller, email="forger@example.org", time="16:00", timezone="UTC", locale="es")
+    choose(world, other, email="keeps@example.org", time="16:00", timezone="UTC")
+    key = world.service.settings.reminder_key
+    good = stop_token(key, caller.id)
+    signature = good.split(".")[1]
+    assert len(base64.urlsafe_b64decode(signature + "=")) == 32  # 256 bits
+    assert stop_token(key, caller.id) != stop_token("some other key", caller.id)
+    swapped = stop_token(key, other.id).split(".")[0] + "." + signature
+    unsigned = [
+        good.split(".")[0],
+        base64.b64encode(caller.id.encode()).decode(),
+        base64.urlsafe_b64encode(caller.id.encode()).decode() + ".",
+    ]
+    for token in [
+        stop_token("some other key", caller.id),
+        swapped,
+        "",
+        "x.y",
+        good + "x",
+    ] + unsigned:
+        address = f"/reminders/stop?t={quote(token)}"
+        for response in (
+            WebClient(world.client).get(address),
+            WebClient(world.client).post(address, {}),
+        ):
+            assert response.status == 400, token
+            assert "This link does not work" in response.body  # the browser's language
+    assert world.service.reminders.view(caller).enabled is True
+    assert world.service.reminders.view(other).enabled is True
+
+
+def test_account_says_reminders_were_stopped_from_a_message_until_saved(world):
+    """On the day it was in the participant's own time zone, in both languages; saving the
+    reminder form (here, turning them on again) clears it."""
+    caller = enrol(world, "participant-stop-note")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, caller, email="note@example.org", time="16:00", timezone="America/Los_Angeles")
+    world.clock.now = utc("2026-06-11T05:30:00")  # 10 June, 10:30 pm in Los Angeles
+    assert WebClient(world.client).post(stop_address(world, caller), {}).status == 200
+    web = WebClient(world.client)
+    assert web.sign_in("participant-stop-note").status == 303
+    page = web.get("/account/reminders")
+    note = "Reminders were turned off from a message on Wed 10 Jun 2026."
+    assert note in page.body
+    spanish = web.get("/account/reminders?locale=es")
+    assert "Los recordatorios se desactivaron desde un mensaje el mié 10 jun 2026." in spanish.body
+    form = form_fields(web.get("/account/reminders?locale=en"), "/account/reminders")
+    chosen = {"enabled": "on", "time": "16:00", "timezone": "America/Los_Angeles"}  # selects
+    assert web.post("/account/reminders", {**form, **chosen}).status == 303
+    assert world.service.reminders.view(caller).enabled is True
+    assert note not in web.get("/account/reminders").body
+    assert world.service.reminders.view(caller).stopped_from_message_at is None
 
 
 def test_a_text_message_number_that_replied_stop_is_turned_off(world):
@@ -468,11 +587,32 @@ def test_messages_go_through_ses_and_sns(world):
     world.service.reminders.messenger = messenger
     report = run(world, "2026-06-10T18:00:00")
     assert report.sent == 2 and report.opted_out == 1
-    mail = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages[-1]
-    assert (
-        mail.destinations["ToAddresses"] == ["ses@example.org"]
-        and "Stop these reminders" in mail.body
+    # A reminder goes as a raw message (SendEmail takes no headers) with the RFC 8058
+    # one-click stop headers, the address its text gives.
+    raw = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages[-1]
+    assert set(raw.destinations) == {"ses@example.org"}  # moto adds the To header's
+    mail = email.message_from_bytes(
+        raw.raw_data if isinstance(raw.raw_data, bytes) else raw.raw_data.encode(),
+        policy=email.policy.default,
     )
+    body = mail.get_content()
+    assert mail["To"] == "ses@example.org" and mail["Subject"] == "Steady: a reminder"
+    stop = re.search(r"Stop these reminders: (\S+)", body).group(1)  # type: ignore[union-attr]
+    assert stop.startswith("https://steady.example/api/reminders/stop?t=")
+    assert mail["List-Unsubscribe"] == f"<{stop}>"
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # ``make -s outbox`` (and the browser tests) read raw messages too.
+    shown = [m for m in outbox.messages() if m["channel"] == "email"][-1]
+    assert shown["to"] == ["ses@example.org"] and "Stop these reminders" in shown["body"]
+    assert shown["list_unsubscribe"] == f"<{stop}>"
+    path = stop.removeprefix("https://steady.example/api")
+    one_click = world.client.http.post(
+        path,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        body="List-Unsubscribe=One-Click",
+    )
+    assert one_click.status_code == 200
+    assert world.service.reminders.view(by_mail).enabled is False
     texts = [(n, t) for n, t, *_ in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values()]
     assert [n for n, _ in texts] == ["+15550100003"]
 

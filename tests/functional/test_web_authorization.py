@@ -59,6 +59,11 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("GET", "/reminders/stop"): PageRow(
         "/reminders/stop?t=not.signed", expect=(400, 400, 400, 400)
     ),
+    # The stop link's button (and a mail client's one-click post): its signed address is
+    # its authority, for anyone; this one is not signed.
+    ("POST", "/reminders/stop"): PageRow(
+        "/reminders/stop?t=not.signed", {}, expect=(400, 400, 400, 400)
+    ),
     ("GET", "/account/reminders"): PageRow("/account/reminders", expect=(SIGN_IN, 200, 403, 403)),
     ("POST", "/account/reminders"): PageRow(
         "/account/reminders",
@@ -271,6 +276,16 @@ def test_every_page_has_a_row():
 
     pages = {(spec.method, spec.path) for spec in Pages.registry}
     assert pages == set(PAGE_ROWS), "add a row to PAGE_ROWS for every web page"
+
+
+def test_only_the_stop_link_posts_without_a_csrf_token():
+    """A post whose address is its authority (``signed_address``) reads no form and asks for
+    no CSRF token: the reminder stop link's, and no other."""
+    import app  # noqa: F401  (registers every page)
+
+    assert {(s.method, s.path) for s in Pages.registry if s.signed_address} == {
+        ("POST", "/reminders/stop")
+    }
 
 
 @pytest.fixture

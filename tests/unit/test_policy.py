@@ -81,6 +81,7 @@ EXPECTED_ACTIONS = {
         "kms:Decrypt",
         "kms:GenerateDataKey",
         "ses:SendEmail",
+        "ses:SendRawEmail",  # a reminder's one-click stop headers (RFC 8058)
         "sns:Publish",
         "sns:CheckIfPhoneNumberIsOptedOut",
     },

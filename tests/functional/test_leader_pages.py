@@ -21,7 +21,7 @@ from chalicelib import services
 from chalicelib.identity import Caller
 from steady_content import tracks as track_files
 from tests.conftest import CONTENT, joined_on, make_account, seed_group, shipped_version
-from tests.functional.web_client import Page, WebClient, signed_in
+from tests.functional.web_client import Page, WebClient, download, signed_in
 
 EARLY_RECOVERY = [
     "how-addiction-changes-the-brain",
@@ -556,6 +556,22 @@ def test_the_progress_csv_is_named_after_the_group_and_the_programs_day(
     assert browser.get(f"{other}/progress.csv").headers["content-disposition"] == (
         f'attachment; filename="progress-{group_id}-2026-11-19.csv"'
     )
+
+
+def test_the_progress_csv_starts_with_a_byte_order_mark_for_excel(
+    client, published, leader, participant
+):
+    """Excel on Windows reads a CSV file without one in the computer's code page: "José
+    Núñez" would show as "JosÃ© NÃºÃ±ez"."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "José Núñez")
+    csv_file = download(browser, f"{group}/progress.csv")
+    assert csv_file.status == 200
+    assert csv_file.headers["content-type"] == "text/csv; charset=utf-8"
+    assert csv_file.body.startswith(b"\xef\xbb\xbfParticipant,")
+    rows = list(csv.reader(csv_file.body.decode("utf-8-sig").splitlines()))
+    assert rows[0][0] == "Participant" and rows[1][0] == "José Núñez"
 
 
 def test_confirmation_pages_need_the_form_token_to_act(client, published, leader, participant):

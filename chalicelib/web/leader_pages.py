@@ -22,7 +22,14 @@ from urllib.parse import urlencode
 from chalicelib import services
 from chalicelib import sign_in as session
 from chalicelib.api import Download
-from chalicelib.assignments import DUE_AFTER_SESSION, DUE_PASSED, Assigned, AssignedModule
+from chalicelib.assignments import (
+    DUE_AFTER_SESSION,
+    DUE_LONG_AGO,
+    DUE_PASSED,
+    SESSION_LONG_AFTER_DUE,
+    Assigned,
+    AssignedModule,
+)
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
 from chalicelib.dashboard import ORDER_BY_NAME, Grid, GridRow, GridView, worksheet_text
 from chalicelib.errors import BadRequest, Forbidden, NotFound, SteadyError, Unauthenticated
@@ -361,7 +368,16 @@ def _warnings(visit: Visit, detail: GroupDetail) -> list[str]:
     if DUE_AFTER_SESSION in codes and found.session_date:
         weekday_and_day = day(found.session_date).rsplit(" ", 1)[0]  # "Wed 2 Dec"
         said.append(f"The due date is after the session date ({weekday_and_day}).")
-    if DUE_PASSED in codes and found.due_date:
+    if SESSION_LONG_AFTER_DUE in codes and found.session_date and found.due_date:
+        said.append(
+            f"The session date ({day(found.session_date)}) is more than 4 weeks after "
+            f"the due date ({day(found.due_date)}): check both dates."
+        )
+    if DUE_LONG_AGO in codes and found.due_date:
+        said.append(
+            f"The due date, {day(found.due_date)}, is more than 4 weeks ago: check the year."
+        )
+    elif DUE_PASSED in codes and found.due_date:
         said.append("The due date has already passed.")
     return said
 

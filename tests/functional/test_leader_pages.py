@@ -539,6 +539,48 @@ def test_dates_that_make_no_sense_are_saved_with_a_warning(
     assert json.loads(response.body)["warnings"] == ["due_after_session", "due_passed"]
 
 
+def test_a_due_date_long_ago_or_long_before_the_session_asks_to_check_the_dates(
+    client, published, leader, participant, service
+):
+    """Due years ago, the session long after it (2020 typed for 2026): still saved, and the
+    notice says more than "already passed"."""
+    today = service.clock.today()
+    session = today - timedelta(days=7)
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Jordan K.")
+    posted = browser.post(
+        f"{group}/assignments",
+        {
+            "csrf": browser.get(group).csrf(),
+            "item": "module:thinking-traps",
+            "participant": "everyone",
+            "due_date": "2020-01-01",
+            "session_date": session.isoformat(),
+        },
+    )
+    assert posted.status == 303, posted.body
+    page = browser.get(posted.location)
+    region = page.body.split('<div class="notice outcome" role="status">')[1].split("</div>")[0]
+    said = [
+        unescape(re.sub(r"<[^>]+>", "", t)).strip() for t in re.findall(r"<li>(.*?)</li>", region)
+    ]
+    session_day = session.strftime("%a ") + str(session.day) + session.strftime(" %b %Y")
+    assert said == [
+        f"! The session date ({session_day}) is more than 4 weeks after the due date "
+        "(Wed 1 Jan 2020): check both dates.",
+        "! The due date, Wed 1 Jan 2020, is more than 4 weeks ago: check the year.",
+    ]
+    assert "due Wed 1 Jan 2020" in browser.get(group).body  # saved as given
+    response = client.http.post(
+        f"/groups/{group.rsplit('/', 1)[-1]}/assignments",
+        headers=leader.headers,
+        body=json.dumps({"module_id": "breathing-and-grounding", "due_date": "2020-01-01"}),
+    )
+    assert response.status_code == 201
+    assert json.loads(response.body)["warnings"] == ["due_passed", "due_long_ago"]
+
+
 def test_the_progress_csv_is_named_after_the_group_and_the_programs_day(
     client, published, leader, library_clock
 ):

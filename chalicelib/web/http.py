@@ -317,7 +317,7 @@ def error_page(
     ``english_only``), with a link back to the page of the form (``form_page``); every other
     refusal in the service's own English words."""
     titles = {
-        400: "Please check that",
+        400: words.WORDS["en"]["error_summary"],  # the error summary's heading
         403: "Not available",
         404: "Not found",
         409: "Not possible right now",
@@ -334,7 +334,7 @@ def error_page(
         lang = "en" if english_only else replace(visit, form=form).language()
         context = {
             "lang": lang,
-            "heading": words.WORDS[lang]["problem_check"],
+            "heading": words.WORDS[lang]["error_summary"],
             "message": words.refused_text(error.field, lang, error.limit),
             "form_page": form_page,
         }

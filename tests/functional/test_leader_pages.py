@@ -731,6 +731,15 @@ def test_a_refused_group_form_comes_back_with_the_input_and_a_summary(
     assert "/read/" not in page.body.split("<main", 1)[1]  # no detour to the library
 
 
+def test_a_leader_forms_error_summary_has_the_participant_forms_heading(client, published, leader):
+    """One wording for the summary everywhere: "Please check this" (leader pages are English)."""
+    browser = signed_in(client, leader)
+    refused = browser.post("/leader/groups", {"csrf": browser.get("/leader").csrf(), "name": ""})
+    assert refused.status == 400
+    assert '<h2 id="error-summary-title">Please check this</h2>' in refused.body
+    assert "There is a problem" not in refused.body
+
+
 def test_an_assignment_with_nothing_chosen_says_so_in_words_not_field_names(
     client, published, leader
 ):

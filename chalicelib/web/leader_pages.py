@@ -906,7 +906,11 @@ def progress_page(visit: Visit) -> Html:
             "sheet_icons": SHEET_ICONS,
             "heads": _row_heads(grid, group_path(group_id)),
             "cells": _grid_cells(
-                grid.participants, names, group_path(group_id), services.current().clock.zone
+                grid.participants,
+                names,
+                group_path(group_id),
+                services.current().clock.zone,
+                _column_dues(grid),
             ),
             "sheet_legend": _sheet_legend(grid.participants),
             **_errors(errors),
@@ -948,6 +952,16 @@ def _column_headings(modules: tuple[AssignedModule, ...], dates_vary: frozenset[
     return markup("".join(html))
 
 
+def _column_dues(grid: Grid) -> dict[str, str]:
+    """The due date in each column's heading (``24 Nov``), by module id: the columns whose
+    date is the same for everyone (``Grid.dates_vary``: each cell of the others says its own)."""
+    return {
+        m.module_id: short_day(m.due_date)
+        for m in grid.modules
+        if m.due_date and m.module_id not in grid.dates_vary
+    }
+
+
 def _row_heads(grid: Grid, group: str) -> list[Any]:
     """Each row's heading as HTML (safe to insert), built here like the cells: the name, the
     "needs attention" flag with its open reasons, and the totals (done, overdue, older).
@@ -987,7 +1001,11 @@ SHARED_LINK = "Read the shared answers"
 
 
 def _grid_cells(
-    rows: tuple[GridRow, ...], names: dict[str, str], group: str, zone: tzinfo
+    rows: tuple[GridRow, ...],
+    names: dict[str, str],
+    group: str,
+    zone: tzinfo,
+    column_dues: Mapping[str, str] | None = None,
 ) -> list[Any]:
     """Each participant's cells as HTML (safe to insert): built here, not by a template macro
     or loop, because a 40 × 60 grid has 2,400 of them. ``names``: each module's escaped title,
@@ -995,8 +1013,13 @@ def _grid_cells(
     completion's day). Their parts repeat, so they are cached; and a cell the grid shares
     between participants (same module, same status, nothing saved) is made once per page. A
     row with its own due dates (``GridRow.due_dates``: the columns whose dates vary) says them
-    there. A worksheet shared with the leaders links to the answers, on
-    "Before the session" at the participant's card."""
+    there; a cell still to be read in another column says the column's date (``column_dues``,
+    by module id), which only its heading shows on a wide screen: on a phone, where the grid
+    is a list with no headings, it shows ("Thinking traps: Not started, due 24 Nov"). A
+    worksheet shared with the leaders links to the answers, on "Before the session" at the
+    participant's card."""
+    column_dues = column_dues or {}
+    to_read = (NOT_STARTED, OVERDUE)
 
     def cell(c: ModuleStatus, own_date: bool = False, due: str | None = None) -> str:
         sheet = c.worksheet
@@ -1016,6 +1039,7 @@ def _grid_cells(
             link,
             own_date,
             due,
+            column_dues.get(c.module_id) if not own_date and c.status in to_read else None,
         )
         return parts % names[c.module_id]
 
@@ -1049,12 +1073,14 @@ def _cell_parts(
     link: str | None = None,
     own_date: bool = False,
     due: str | None = None,
+    column_due: str | None = None,
 ) -> str:
     """A cell's HTML with ``%s`` where the module's (escaped) title goes: its status as an icon
     and words, the version read and when, the knowledge check's score and the worksheet mark
     (a shared worksheet's links to ``link``); with ``own_date`` (the column's dates vary), the
-    participant's due date ``due`` (a program day already). ``zone``: the program's time zone,
-    in which a completion's stored time becomes its day."""
+    participant's due date ``due`` (a program day already); else ``column_due``, the column's
+    date as its heading says it (``24 Nov``), after the status in words. ``zone``: the
+    program's time zone, in which a completion's stored time becomes its day."""
     text = LEADER_TEXT[status]
     head = f'<td class="{SHORT[status]}"'
     title = ""
@@ -1070,6 +1096,8 @@ def _cell_parts(
         when = f"due {day(due, 'en', zone)}" if due else "no due date"
         title = f"{title}; {when}" if title else f"{text}: {when}"
         text = f"{text}, {when}"
+    elif column_due:
+        text = f"{text}, due {column_due}"
     if title:
         head += f' title="{escape(title)}"'
     # The status in words after the title: hidden beside the column's heading; on a phone,

@@ -1380,7 +1380,8 @@ def test_a_column_shows_the_groups_due_date_and_each_cell_its_own_when_dates_var
         ),
         ("Cravings and urge surfing, due Fri 6 Dec 2030", '<span class="due">6 Dec</span>'),
     ]
-    # Each cell of that column says its participant's own date; the other column's do not.
+    # Each cell of that column says its participant's own date; the other column's say the
+    # column's, in the words a phone shows (it has no column headings), with no tooltip.
     rows = {
         name: row
         for row in page.body.split("<tr>")[2:]
@@ -1391,7 +1392,8 @@ def test_a_column_shows_the_groups_due_date_and_each_cell_its_own_when_dates_var
         traps, cravings = re.findall(r"<td class=\"n\"[^>]*>.*?</td>", rows[name])
         assert f'title="Not started: due {due}"' in traps, traps
         assert f'<span class="vh st"> Not started, due {due}</span>' in traps, traps
-        assert "title=" not in cravings and "due" not in cravings, cravings
+        assert "title=" not in cravings, cravings
+        assert '<span class="vh st"> Not started, due 6 Dec</span>' in cravings, cravings
 
 
 def test_a_grid_of_40_participants_and_60_modules_stays_small(
@@ -1429,6 +1431,11 @@ def test_a_grid_of_40_participants_and_60_modules_stays_small(
     page = browser.get(f"{group}/progress")
     assert page.status == 200
     assert page.body.count('class="mod"') == 60 and page.body.count('scope="row"') == 40
+    # Each cell still to read says its column's date (the phone's list has no headings); a
+    # completed one does not. 9.3 KB compressed with them, 9.0 KB without.
+    completed = re.findall(r'<td class="d".*?</td>', page.body)
+    assert completed and not any(", due " in c for c in completed)
+    assert '<span class="vh st"> Overdue, due 1 Jan</span>' in page.body
     compressed = len(gzip.compress(page.body.encode()))
     assert compressed < 60 * 1024, compressed
     assert json.dumps({"grid_40x60_gzip_bytes": compressed})

@@ -995,6 +995,7 @@ def _row_heads(grid: Grid, group: str) -> list[Any]:
     return heads
 
 
+NBSP = "\u00a0"
 # Where a row's participant id goes in a cell's HTML made once for whichever row has it.
 WHO = "\0"
 SHARED_LINK = "Read the shared answers"
@@ -1096,8 +1097,8 @@ def _cell_parts(
         when = f"due {day(due, 'en', zone)}" if due else "no due date"
         title = f"{title}; {when}" if title else f"{text}: {when}"
         text = f"{text}, {when}"
-    elif column_due:
-        text = f"{text}, due {column_due}"
+    elif column_due:  # kept on one line: "due 8 Jan", not "due 8" then "Jan"
+        text = f"{text}, due{NBSP}{column_due.replace(' ', NBSP)}"
     if title:
         head += f' title="{escape(title)}"'
     # The status in words after the title: hidden beside the column's heading; on a phone,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import date, tzinfo
+from datetime import date, timedelta, tzinfo
 from typing import Any
 
 from chalicelib.clock import Clock
@@ -24,6 +24,10 @@ NO_DUE_DATE = "9999-12-31"  # sorts after every date
 # Codes here; the web page and the API's ``warnings`` say them.
 DUE_AFTER_SESSION = "due_after_session"
 DUE_PASSED = "due_passed"
+# Far apart: most likely a mistyped year or month ("2020" for "2026"), said more strongly.
+DUE_LONG_AGO = "due_long_ago"  # with DUE_PASSED
+SESSION_LONG_AFTER_DUE = "session_long_after_due"
+LONG_GAP = timedelta(weeks=4)
 
 
 def check_date(value: Any, name: str) -> str | None:
@@ -41,13 +45,23 @@ def check_date(value: Any, name: str) -> str | None:
 def date_warnings(due_date: str | None, session_date: str | None, today: date) -> tuple[str, ...]:
     """The warnings about an assignment's (checked) dates on ``today`` (the program's date):
     due after the group session it is to be read for (``DUE_AFTER_SESSION``; the same day is
-    fine), and a due date that has already passed (``DUE_PASSED``; today has not)."""
+    fine); a session more than ``LONG_GAP`` after the due date (``SESSION_LONG_AFTER_DUE``);
+    a due date that has already passed (``DUE_PASSED``; today has not), and more than
+    ``LONG_GAP`` ago (``DUE_LONG_AGO`` as well)."""
     warnings = []
     if due_date and session_date and due_date > session_date:
         warnings.append(DUE_AFTER_SESSION)
+    if due_date and session_date and _apart(due_date, session_date) > LONG_GAP:
+        warnings.append(SESSION_LONG_AFTER_DUE)
     if due_date and past_due(due_date, today):
         warnings.append(DUE_PASSED)
+        if today - date.fromisoformat(due_date) > LONG_GAP:
+            warnings.append(DUE_LONG_AGO)
     return tuple(warnings)
+
+
+def _apart(earlier: str, later: str) -> timedelta:
+    return date.fromisoformat(later) - date.fromisoformat(earlier)
 
 
 @dataclass(frozen=True)

@@ -149,9 +149,15 @@ class GroupOverview:
     needs_attention: int = 0  # participants with a reason not marked as seen
 
 
+# Excel on Windows opens a CSV file without a byte order mark in the computer's own code page,
+# so "José Núñez" shows as "JosÃ© NÃºÃ±ez"; with one it reads UTF-8. Other readers skip it
+# (Python: encoding="utf-8-sig").
+UTF8_BOM = "\ufeff"
+
+
 @dataclass(frozen=True)
 class CsvFile:
-    text: str
+    text: str  # starts with UTF8_BOM
     filename: str
     content_type: str = "text/csv; charset=utf-8"
 
@@ -484,9 +490,12 @@ class Dashboard:
         return apply_view(grid, view or GridView(), tracks)
 
     def csv(self, caller: Caller, group_id: str) -> CsvFile:
-        """The dashboard as a CSV file (audit-logged as an export)."""
+        """The dashboard as a CSV file for spreadsheets, Excel included: UTF-8 with a byte order
+        mark (audit-logged as an export)."""
         _, grid = self._grid(caller, group_id, "group.progress.export")
-        return CsvFile(grid_csv(grid, self.clock.zone), progress_filename(grid.group, grid.as_of))
+        return CsvFile(
+            UTF8_BOM + grid_csv(grid, self.clock.zone), progress_filename(grid.group, grid.as_of)
+        )
 
     def overview(self, caller: Caller) -> list[GroupOverview]:
         """The groups ``caller`` leads, active first, by name, each with its participants, overdue

@@ -23,7 +23,14 @@ from chalicelib import services
 from chalicelib import sign_in as session
 from chalicelib.accounts import check_username
 from chalicelib.api import Download
-from chalicelib.assignments import DUE_AFTER_SESSION, DUE_PASSED, Assigned, AssignedModule
+from chalicelib.assignments import (
+    DUE_AFTER_SESSION,
+    DUE_LONG_AGO,
+    DUE_PASSED,
+    SESSION_LONG_AFTER_DUE,
+    Assigned,
+    AssignedModule,
+)
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
 from chalicelib.dashboard import ORDER_BY_NAME, Grid, GridRow, GridView, worksheet_text
 from chalicelib.errors import BadRequest, Forbidden, NotFound, SteadyError, Unauthenticated
@@ -363,7 +370,16 @@ def _warnings(visit: Visit, detail: GroupDetail) -> list[str]:
     if DUE_AFTER_SESSION in codes and found.session_date:
         weekday_and_day = day(found.session_date).rsplit(" ", 1)[0]  # "Wed 2 Dec"
         said.append(f"The due date is after the session date ({weekday_and_day}).")
-    if DUE_PASSED in codes and found.due_date:
+    if SESSION_LONG_AFTER_DUE in codes and found.session_date and found.due_date:
+        said.append(
+            f"The session date ({day(found.session_date)}) is more than 4 weeks after "
+            f"the due date ({day(found.due_date)}): check both dates."
+        )
+    if DUE_LONG_AGO in codes and found.due_date:
+        said.append(
+            f"The due date, {day(found.due_date)}, is more than 4 weeks ago: check the year."
+        )
+    elif DUE_PASSED in codes and found.due_date:
         said.append("The due date has already passed.")
     return said
 
@@ -913,7 +929,11 @@ def progress_page(visit: Visit) -> Html:
             "sheet_icons": SHEET_ICONS,
             "heads": _row_heads(grid, group_path(group_id)),
             "cells": _grid_cells(
-                grid.participants, names, group_path(group_id), services.current().clock.zone
+                grid.participants,
+                names,
+                group_path(group_id),
+                services.current().clock.zone,
+                _column_dues(grid),
             ),
             "sheet_legend": _sheet_legend(grid.participants),
             **_errors(errors),
@@ -955,6 +975,16 @@ def _column_headings(modules: tuple[AssignedModule, ...], dates_vary: frozenset[
     return markup("".join(html))
 
 
+def _column_dues(grid: Grid) -> dict[str, str]:
+    """The due date in each column's heading (``24 Nov``), by module id: the columns whose
+    date is the same for everyone (``Grid.dates_vary``: each cell of the others says its own)."""
+    return {
+        m.module_id: short_day(m.due_date)
+        for m in grid.modules
+        if m.due_date and m.module_id not in grid.dates_vary
+    }
+
+
 def _row_heads(grid: Grid, group: str) -> list[Any]:
     """Each row's heading as HTML (safe to insert), built here like the cells: the name, the
     "needs attention" flag with its open reasons, and the totals (done, overdue, older).
@@ -988,13 +1018,18 @@ def _row_heads(grid: Grid, group: str) -> list[Any]:
     return heads
 
 
+NBSP = "\u00a0"
 # Where a row's participant id goes in a cell's HTML made once for whichever row has it.
 WHO = "\0"
 SHARED_LINK = "Read the shared answers"
 
 
 def _grid_cells(
-    rows: tuple[GridRow, ...], names: dict[str, str], group: str, zone: tzinfo
+    rows: tuple[GridRow, ...],
+    names: dict[str, str],
+    group: str,
+    zone: tzinfo,
+    column_dues: Mapping[str, str] | None = None,
 ) -> list[Any]:
     """Each participant's cells as HTML (safe to insert): built here, not by a template macro
     or loop, because a 40 × 60 grid has 2,400 of them. ``names``: each module's escaped title,
@@ -1002,8 +1037,13 @@ def _grid_cells(
     completion's day). Their parts repeat, so they are cached; and a cell the grid shares
     between participants (same module, same status, nothing saved) is made once per page. A
     row with its own due dates (``GridRow.due_dates``: the columns whose dates vary) says them
-    there. A worksheet shared with the leaders links to the answers, on
-    "Before the session" at the participant's card."""
+    there; a cell still to be read in another column says the column's date (``column_dues``,
+    by module id), which only its heading shows on a wide screen: on a phone, where the grid
+    is a list with no headings, it shows ("Thinking traps: Not started, due 24 Nov"). A
+    worksheet shared with the leaders links to the answers, on "Before the session" at the
+    participant's card."""
+    column_dues = column_dues or {}
+    to_read = (NOT_STARTED, OVERDUE)
 
     def cell(c: ModuleStatus, own_date: bool = False, due: str | None = None) -> str:
         sheet = c.worksheet
@@ -1023,6 +1063,7 @@ def _grid_cells(
             link,
             own_date,
             due,
+            column_dues.get(c.module_id) if not own_date and c.status in to_read else None,
         )
         return parts % names[c.module_id]
 
@@ -1056,12 +1097,14 @@ def _cell_parts(
     link: str | None = None,
     own_date: bool = False,
     due: str | None = None,
+    column_due: str | None = None,
 ) -> str:
     """A cell's HTML with ``%s`` where the module's (escaped) title goes: its status as an icon
     and words, the version read and when, the knowledge check's score and the worksheet mark
     (a shared worksheet's links to ``link``); with ``own_date`` (the column's dates vary), the
-    participant's due date ``due`` (a program day already). ``zone``: the program's time zone,
-    in which a completion's stored time becomes its day."""
+    participant's due date ``due`` (a program day already); else ``column_due``, the column's
+    date as its heading says it (``24 Nov``), after the status in words. ``zone``: the
+    program's time zone, in which a completion's stored time becomes its day."""
     text = LEADER_TEXT[status]
     head = f'<td class="{SHORT[status]}"'
     title = ""
@@ -1077,6 +1120,8 @@ def _cell_parts(
         when = f"due {day(due, 'en', zone)}" if due else "no due date"
         title = f"{title}; {when}" if title else f"{text}: {when}"
         text = f"{text}, {when}"
+    elif column_due:  # kept on one line: "due 8 Jan", not "due 8" then "Jan"
+        text = f"{text}, due{NBSP}{column_due.replace(' ', NBSP)}"
     if title:
         head += f' title="{escape(title)}"'
     # The status in words after the title: hidden beside the column's heading; on a phone,

@@ -182,7 +182,7 @@ WORDS: dict[str, dict[str, str]] = {
         "open_app": "Open your authenticator app and find the code for {program}.",
         "code_label": "6-digit code",
         "two_step_on": "Two-step sign-in is on. Each time you sign in, {program} asks for a code from your authenticator app.",
-        "back_to_library": "Back to the library",
+        "back_to_account": "Back to your account",
         "two_step_required": "Your account can see group records, so it needs two-step sign-in before you go on. It takes two minutes.",
         "two_step_optional": "Two-step sign-in makes your account safer: signing in needs your password and a code from your phone.",
         "step_install": "Install an authenticator app on your phone if you do not have one (for example Google Authenticator, Microsoft Authenticator or 2FAS).",
@@ -367,7 +367,7 @@ WORDS: dict[str, dict[str, str]] = {
         "open_app": "Abra su aplicación de autenticación y busque el código de {program}.",
         "code_label": "Código de 6 dígitos",
         "two_step_on": "El inicio de sesión en dos pasos está activado. Cada vez que inicie sesión, {program} le pedirá un código de su aplicación de autenticación.",
-        "back_to_library": "Volver a la biblioteca",
+        "back_to_account": "Volver a su cuenta",
         "two_step_required": "Su cuenta puede ver registros de grupos, así que necesita el inicio de sesión en dos pasos antes de seguir. Toma dos minutos.",
         "two_step_optional": "El inicio de sesión en dos pasos protege más su cuenta: para entrar necesita su contraseña y un código de su teléfono.",
         "step_install": "Instale una aplicación de autenticación en su teléfono si no tiene una (por ejemplo Google Authenticator, Microsoft Authenticator o 2FAS).",
@@ -478,7 +478,6 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "ws_heading": "Your worksheet",
         "ws_private": "Only you can see your answers, unless you share them. Saving does not mark the module complete.",
-        "ws_problem": "There is a problem",
         "ws_saved": "Saved.",
         "ws_saved_count": "You have answered {n} of {total} questions.",
         "ws_saved_note": "Answers marked “Goes into My plan” are in your plan.",
@@ -510,7 +509,6 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
     "es": {
         "ws_heading": "Su hoja de trabajo",
         "ws_private": "Solo usted puede ver sus respuestas, a menos que las comparta. Guardar no marca el módulo como terminado.",
-        "ws_problem": "Hay un problema",
         "ws_saved": "Guardado.",
         "ws_saved_count": "Ha respondido {n} de {total} preguntas.",
         "ws_saved_note": "Las respuestas marcadas «Va a Mi plan» están en su plan.",
@@ -823,7 +821,6 @@ def zone_name(zone: str, lang: str) -> str:
 # long), named by the label the person sees on the form (``refused_text``).
 _FORM_TEXT_WORDS: dict[str, dict[str, str]] = {
     "en": {
-        "problem_check": "Please check that",
         "go_start": "Go to the start page",
         "go_form": "Back to the form",
         "text_answers": "One of your answers",
@@ -834,7 +831,6 @@ _FORM_TEXT_WORDS: dict[str, dict[str, str]] = {
         "error_form_text_too_long": "Something sent with this form is longer than {limit} characters. Go back and try again.",
     },
     "es": {
-        "problem_check": "Revise esto, por favor",
         "go_start": "Ir a la página de inicio",
         "go_form": "Volver al formulario",
         "text_answers": "Una de sus respuestas",
@@ -890,7 +886,7 @@ def refused_text(field: str, lang: str, limit: int | None = None) -> str:
 
 
 # The page for a refusal no form shows (``http.error_page``, problem.html): its heading by
-# HTTP status (400 is ``problem_check``), and, on a Spanish page, the refusals a participant
+# HTTP status (400 is ``error_summary``, the forms' error-summary heading), and, on a Spanish page, the refusals a participant
 # meets by a stale link or a changed address in their words (``error_<code>``, as on forms);
 # any other refusal gets its kind's sentence (``error_status_<status>``), never the service's
 # English. ``invalid_format``'s service words are the API's ("format is txt or pdf."), hence
@@ -938,7 +934,7 @@ def problem(error: object, lang: str) -> tuple[str, str]:
     language, else the sentence for its kind (its status)."""
     words = WORDS.get(lang, WORDS["en"])
     status = getattr(error, "status", 400)
-    heading = words["problem_check"] if status == 400 else words.get(f"problem_{status}")
+    heading = words["error_summary"] if status == 400 else words.get(f"problem_{status}")
     if lang == "en" or f"error_{getattr(error, 'code', '')}" in words:
         shown = message(error, lang)
     else:

@@ -77,6 +77,9 @@ def test_a_participant_sets_up_email_reminders(browser, base_url, artifacts, rem
     page.get_by_role("alert").get_by_role("link").click()
     assert page.evaluate("document.activeElement.id") == "forget"
     check_page(page, artifacts, "reminders-forget-error")
+    # Its long label wraps at 360 px: the box keeps the 20 px of every other checkbox.
+    box = page.locator("#forget").bounding_box()
+    assert box and box["width"] >= 20 and box["height"] >= 20, box
     page.get_by_label("I understand that reminders stop").check()
     page.get_by_role("button", name="Delete my email and phone number").click()
     page.wait_for_url("**/account/reminders?done=contact_deleted")

@@ -204,7 +204,9 @@ def test_leader_assigns_and_sees_the_completion(browser, base_url, artifacts, lo
     )
     csv_path = artifacts / "group-progress.csv"
     download.save_as(str(csv_path))
-    text = csv_path.read_text()
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a byte order mark: Excel reads it as UTF-8
+    text = raw.decode("utf-8-sig")
     assert "Participant One" in text and "Completed" not in text  # the same rule in the CSV
 
     # A new participant's first sign-in: the leader creates the account, they choose a password.

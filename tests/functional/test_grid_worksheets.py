@@ -61,7 +61,7 @@ def cells(client, group_id, leader) -> dict:  # type: ignore[no-untyped-def]
 def csv_text(client, group_id, leader) -> str:  # type: ignore[no-untyped-def]
     status, body = call(client, "GET", f"/groups/{group_id}/progress.csv", leader)
     assert status == 200
-    return body.decode() if isinstance(body, bytes) else str(body)
+    return body.decode("utf-8-sig") if isinstance(body, bytes) else str(body)
 
 
 def mark(done: bool, answered: int, shared: bool) -> dict:

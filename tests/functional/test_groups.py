@@ -310,7 +310,7 @@ def test_assigning_again_keeps_its_place_in_the_reading_order(
     _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
     assert [m["module_id"] for m in grid["modules"]] == in_order
     response = client.http.get(f"/groups/{group}/progress.csv", headers=leader.headers)
-    header = next(csv.reader(io.StringIO(response.body.decode())))
+    header = next(csv.reader(io.StringIO(response.body.decode("utf-8-sig"))))
     assert header == [
         "Participant",
         "Participant ID",
@@ -399,12 +399,14 @@ def test_dashboard_grid_and_csv(client, group, leader, participant, other_partic
 
     response = client.http.get(f"/groups/{group}/progress.csv", headers=leader.headers)
     assert response.status_code == 200
-    assert response.headers["Content-Type"].startswith("text/csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="progress-tuesday-evening-group-2026-11-20.csv"'
     )
-    rows = list(csv.reader(io.StringIO(response.body.decode())))
+    # A UTF-8 byte order mark first, so Excel on Windows reads accented names as UTF-8.
+    assert response.body.startswith(b"\xef\xbb\xbfParticipant,")
+    rows = list(csv.reader(io.StringIO(response.body.decode("utf-8-sig"))))
     # The header row first (nothing above it); the day it shows on every row, a column of
     # its own; each cell with the participant's own due date.
     assert rows[0] == ["Participant", "Participant ID", "As of", "Thinking traps"]
@@ -585,7 +587,7 @@ def test_a_past_date_given_to_one_participant_after_they_joined_is_overdue(
     assert cells == {participant.id: "overdue", other_participant.id: "not_started"}
     assert grid["counts"]["overdue"] == 1
     response = client.http.get(f"/groups/{group}/progress.csv", headers=leader.headers)
-    rows = {r[1]: r for r in csv.reader(io.StringIO(response.body.decode()))}
+    rows = {r[1]: r for r in csv.reader(io.StringIO(response.body.decode("utf-8-sig")))}
     # Participant, Participant ID and As of come before the module columns.
     assert rows[participant.id][column + 3].startswith("Overdue, due 2026-11-19;")
     groups = signed_in(client, leader).get("/leader").body

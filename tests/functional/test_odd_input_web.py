@@ -101,7 +101,7 @@ def test_a_control_character_in_a_leader_form_names_the_label_not_the_api_field(
 @pytest.mark.parametrize(
     ("language", "heading", "words"),
     [
-        ("en", "Please check that", "One of your answers: has a character that cannot be saved."),
+        ("en", "Please check this", "One of your answers: has a character that cannot be saved."),
         (
             "es",
             "Revise esto, por favor",

@@ -205,7 +205,9 @@ def test_a_new_leader_sets_up_an_authenticator_before_seeing_groups(
     done = browser.enter_code(secret, SETUP)
     assert (done.status, done.location) == (303, "/leader")
     assert browser.get("/leader").status == 200
-    assert "Two-step sign-in is on" in browser.get(SETUP).body
+    on = browser.get(SETUP)
+    assert "Two-step sign-in is on" in on.body
+    assert '<a href="/leader/account">Back to your account</a>' in on.body
 
     # Every later sign-in asks for a code; a wrong one is refused and may be tried again.
     later = WebClient(client)
@@ -246,6 +248,11 @@ def test_participants_may_turn_two_step_sign_in_on(client, published, participan
     secret = setup_key(setup.body)
 
     assert browser.enter_code(secret, SETUP).location == "/"
+    # Turned on from the account page: the way back is to it, not to the library.
+    on = browser.get(SETUP)
+    assert "Two-step sign-in is on" in on.body
+    assert '<a href="/account/reminders">Back to your account</a>' in on.body
+    assert "Back to the library" not in on.body
 
     again = WebClient(client)
     assert again.sign_in(participant.username).location == "/sign-in/code"

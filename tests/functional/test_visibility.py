@@ -22,7 +22,7 @@ def cell(client, group_id, leader, module_id):  # type: ignore[no-untyped-def]
 def csv_text(client, group_id, leader):  # type: ignore[no-untyped-def]
     status, body = call(client, "GET", f"/groups/{group_id}/progress.csv", leader)
     assert status == 200
-    return body.decode() if isinstance(body, bytes) else str(body)
+    return body.decode("utf-8-sig") if isinstance(body, bytes) else str(body)
 
 
 def test_a_participant_moved_between_groups(

@@ -540,8 +540,8 @@ def test_a_download_of_a_kind_there_is_not_is_said_in_plain_english(client, assi
     for path in ("/plan/download?format=docx", "/account/data/download?format=docx"):
         page = browser.get(path)
         assert _problem(page) == (
-            "Please check that – Steady",
-            "Please check that",
+            "Please check this – Steady",
+            "Please check this",
             "Steady cannot make a file of that kind. Go back and use one of the download links.",
         )
         assert "format is" not in page.body

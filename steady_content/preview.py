@@ -154,6 +154,7 @@ def page(
                 "errors": [],
                 "check_errors": False,
                 "chosen": {},
+                "question_errors": {},
             },
         )
     script = _reload_script(poll_url, current)

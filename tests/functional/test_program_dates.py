@@ -90,7 +90,12 @@ def test_a_completion_at_ten_in_the_evening_is_on_that_day_everywhere(
     # Who has seen my records: when the leader read the grid, in the program's own time.
     privacy = reader.get("/account/privacy")
     assert "joined Thu 26 Nov 2026" in privacy.body
-    assert re.search(r"<td>Thu 26 Nov 2026, 10:0\d pm</td><td>A group leader</td>", privacy.body)
+    assert re.search(
+        r'<td>Thu 26 Nov 2026, 10:0\d pm</td><td data-label="Who">A group leader</td>', privacy.body
+    )
     assert "UTC" not in privacy.body and "03:0" not in privacy.body
     spanish = reader.get("/account/privacy?locale=es")
-    assert re.search(r"<td>jue 26 nov 2026, 22:0\d</td><td>Un líder de grupo</td>", spanish.body)
+    assert re.search(
+        r'<td>jue 26 nov 2026, 22:0\d</td><td data-label="Quién">Un líder de grupo</td>',
+        spanish.body,
+    )

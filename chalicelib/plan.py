@@ -14,8 +14,9 @@ plan does not hold yet (marked new); an answer the participant removed from the 
 removed (``dismissed``), unless its words change.
 
 DynamoDB: the plan is one Query of the worksheets plus one Query of the newest version (2
-calls); a save adds one conditional PutItem. The plan is health information: nothing here
-logs it, and only its owner ever reads it.
+calls); a save adds one conditional PutItem (and, on top of an older version, one GetItem
+of that version). The plan is health information: nothing here logs it, and only its owner
+ever reads it.
 """
 
 from __future__ import annotations
@@ -450,10 +451,12 @@ class Plans:
         the participant wrote is lost to a form that never showed it. Without ``shown``, the
         form showed nothing new: only the saved version's items can be removed.
 
-        Saving what is already the newest version writes nothing (a retry never duplicates);
-        saving on top of an older version is a ``Conflict`` (409): the plan was changed
-        elsewhere meanwhile. Returns the plan as it stands after the save (answers it does not
-        hold marked new, as ``mine``)."""
+        Saving what is already the newest version writes nothing (a retry never duplicates).
+        Saving on top of an older version (the plan was changed elsewhere meanwhile) saves on
+        top of the newest one when the saves since changed none of the sections given
+        (``_untouched``: they changed other parts), and is otherwise a ``Conflict`` (409), as
+        is losing the conditional write to yet another save. Returns the plan as it stands
+        after the save (answers it does not hold marked new, as ``mine``)."""
         locale = check_locale(locale)
         base = None if based_on is None else parse_version(based_on)
         given = check_sections(sections)
@@ -486,7 +489,7 @@ class Plans:
             and set(dismissed) == set(saved.dismissed)
         ):
             return _plan(saved, merge(saved, assembled), locale)  # nothing changed: no new version
-        if base != current:
+        if base != current and not self._untouched(caller.id, base, saved, given, assembled):
             raise Conflict(
                 "Your plan was changed on another device or in another window. "
                 "Open it again to see the newest version.",
@@ -504,6 +507,40 @@ class Plans:
                 code="plan_changed",
             ) from None
         return _plan(version, merge(version, assembled), locale)
+
+    def _untouched(
+        self,
+        participant_id: str,
+        base: int | None,
+        saved: PlanVersion | None,
+        given: dict[str, list[PlanItem]],
+        assembled: dict[str, list[PlanItem]],
+    ) -> bool:
+        """Whether the saves since ``base`` (the version the edit started from) left every
+        section of ``given`` as it was: its items, and the worksheet answers removed from it.
+        Then the edit is saved on top of the newest version ``saved`` straight away: the other
+        saves changed other parts only, and nothing of theirs is undone. One GetItem (the
+        version ``base``)."""
+        if saved is None:
+            return False
+        if base is None:
+            before: dict[str, list[dict[str, Any]]] = {
+                s: [i.to_record(s) for i in items] for s, items in assembled.items()
+            }
+            dismissed_before: set[str] = set()
+        else:
+            try:
+                opened = self.records.get(participant_id, base)
+            except NotFound:
+                return False
+            before, dismissed_before = opened.sections, set(opened.dismissed)
+        for section in given:
+            sources = {i.source for i in assembled[section] if i.source}
+            if before.get(section, []) != saved.sections.get(section, []):
+                return False
+            if dismissed_before & sources != set(saved.dismissed) & sources:
+                return False
+        return True
 
     def merge_part(
         self,

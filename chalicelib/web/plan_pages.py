@@ -14,9 +14,10 @@ again with what was typed (rows to add items still such, with as many spare rows
 error summary naming every problem at once (every item refused, and every position that is
 not a number: refused too, not ignored), each linking to the input at fault, with the
 message beside it, naming the part, the item and, for a phone number, whose it is. A save
-that comes after another window's or device's save of the plan shows the form again with the
-part holding both changes (``Plans.merge_part``), what came from there named, on top of the
-newest version: saving it keeps both; nothing is saved until then.
+that comes after another window's or device's save of other parts of the plan is saved on top
+of it straight away (``Plans.save``). One that comes after a save of this part shows the
+form again with the part holding both changes (``Plans.merge_part``), what came from there
+named, on top of the newest version: saving it keeps both; nothing is saved until then.
 """
 
 from __future__ import annotations

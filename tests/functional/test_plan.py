@@ -247,6 +247,26 @@ def test_a_retry_never_duplicates_and_a_stale_save_is_a_409(client, published, p
     assert texts(api(client, "GET", "/me/plan", participant)[1], "triggers") == ["From the phone"]
 
 
+def test_a_stale_save_of_sections_changed_only_elsewhere_is_saved_on_the_newest(
+    client, published, participant
+):
+    """Never saved, then another device saves triggers first: reasons based on nothing are
+    saved on top of it (version 2), both kept; a retry writes nothing; a save that also gives
+    a section changed since is still a 409."""
+    body = {"sections": {"triggers": [{"text": "Payday evenings"}]}}
+    assert api(client, "PUT", "/me/plan", participant, body)[1]["version"] == 1
+    late = {"based_on": None, "sections": {"reasons": [{"text": "My daughter Mia"}]}}
+    status, saved = api(client, "PUT", "/me/plan", participant, late)
+    assert status == 200 and saved["version"] == 2, saved
+    assert texts(saved, "triggers") == ["Payday evenings"]
+    assert texts(saved, "reasons") == ["My daughter Mia"]
+    assert api(client, "PUT", "/me/plan", participant, late)[1]["version"] == 2  # a retry
+    stale = {"based_on": 1, "sections": {"triggers": [{"text": "From the laptop"}]}}
+    stale["sections"]["reasons"] = []
+    status, refused = api(client, "PUT", "/me/plan", participant, stale)
+    assert status == 409 and refused["error"]["code"] == "plan_changed"
+
+
 @pytest.mark.parametrize(
     ("sections", "code", "named"),
     [

@@ -672,6 +672,34 @@ def test_two_windows_in_spanish_name_the_person_saved_in_the_other(client, publi
     )
 
 
+def test_a_save_of_a_part_the_other_window_left_alone_is_saved_straight_away(
+    client, published, participant
+):
+    """Tab A saved another part meanwhile: tab B's part is saved on top of it at once (no
+    form to save again), both changes kept; the same post again writes nothing more."""
+    browser = signed_in(client, participant)
+    first = open_part(browser, "triggers")
+    first["plan-0-text"] = "Payday"
+    assert browser.post("/plan/edit/triggers", first).status == 303  # version 1
+    tab_a, tab_b = open_part(browser, "triggers"), open_part(browser, "reasons")
+    tab_a["plan-1-text"] = "Sunday evenings"
+    assert browser.post("/plan/edit/triggers", tab_a).status == 303  # version 2
+    tab_b["plan-0-text"] = "My daughter Mia"
+    saved = browser.post("/plan/edit/reasons", tab_b)
+    assert (saved.status, saved.location) == (303, "/plan?saved=reasons#reasons")
+    assert saved_texts(browser, "triggers") == ["Payday", "Sunday evenings"]
+    assert saved_texts(browser, "reasons") == ["My daughter Mia"]
+    assert browser.post("/plan/edit/reasons", tab_b).status == 303  # a retry
+    versions = browser.get("/plan/versions").body
+    assert 'href="/plan/versions/3"' in versions and 'href="/plan/versions/4"' not in versions
+    # A part the other window changed still comes back with both changes, to save again.
+    tab_c = open_part(browser, "triggers")
+    tab_c["plan-0-remove"] = "1"
+    assert browser.post("/plan/edit/triggers", tab_c).status == 303  # version 4
+    first["plan-1-text"] = "Old friends"
+    assert browser.post("/plan/edit/triggers", first).status == 409
+
+
 SPONSOR = "Call my sponsor"
 COPING = "/plan/edit/coping-skills"
 

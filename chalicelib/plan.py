@@ -14,8 +14,9 @@ plan does not hold yet (marked new); an answer the participant removed from the 
 removed (``dismissed``), unless its words change.
 
 DynamoDB: the plan is one Query of the worksheets plus one Query of the newest version (2
-calls); a save adds one conditional PutItem. The plan is health information: nothing here
-logs it, and only its owner ever reads it.
+calls); a save adds one conditional PutItem (and, on top of an older version, one GetItem
+of that version). The plan is health information: nothing here logs it, and only its owner
+ever reads it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
@@ -47,6 +49,8 @@ MAX_SECTION_ITEMS = 50
 # A saved version is one DynamoDB item (at most 400 KB): 60,000 characters is at most 240 KB
 # of UTF-8, whatever the script.
 MAX_PLAN_CHARS = 60_000
+# A save's ``shown``: every worksheet answer of every part, with room for answers shown new.
+MAX_SHOWN = 2 * MAX_SECTION_ITEMS * len(PLAN_SECTIONS)
 _SOURCE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}/[A-Za-z0-9_.-]{1,80}/[0-9a-f]{12}")
 # A phone number written inside a text ("Maria 555 010 0123"): 7 or more digits, and its
 # extension if any ("Clinic 555 010 2020 ext. 4": phone_numbers).
@@ -135,6 +139,29 @@ class Plan:
             "new_items": self.new_items,
             "sections": [s.to_dict() for s in self.sections],
         }
+
+
+def shown_id(source: str) -> str:
+    """The short id of a worksheet answer's ``source`` that an edit form sends back to say it
+    showed that answer (``Plans.save``'s ``shown``): 12 characters, so that a form showing a
+    full part stays one small field."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+
+
+def check_shown(given: Any) -> frozenset[str] | None:
+    """The worksheet answers a save says its form showed (sources, or their ``shown_id``),
+    checked: ``None`` when not given; ``BadRequest`` (400) when not a list of strings."""
+    if given is None:
+        return None
+    if not isinstance(given, list | tuple | set | frozenset) or not all(
+        isinstance(s, str) for s in given
+    ):
+        raise BadRequest("shown is a list of worksheet answer sources.", code="invalid_shown")
+    if len(given) > MAX_SHOWN:
+        raise BadRequest(
+            f"shown lists more than {MAX_SHOWN} worksheet answers.", code="invalid_shown"
+        )
+    return frozenset(given)
 
 
 def _digest(*parts: str) -> str:
@@ -228,6 +255,21 @@ def _saved_sections(version: PlanVersion) -> dict[str, list[PlanItem]]:
     }
 
 
+def _items(version: PlanVersion) -> list[PlanItem]:
+    return [i for items in _saved_sections(version).values() for i in items]
+
+
+def _seen_in(version: PlanVersion | None, shown: frozenset[str]) -> Callable[[str], bool]:
+    """Whether an edit form opened on ``version`` showed the worksheet answer ``source``: it
+    is in that version, or the form's ``shown`` names it (its source or ``shown_id``)."""
+    in_version = {i.source for i in _items(version)} if version else set()
+
+    def seen(source: str) -> bool:
+        return source in in_version or source in shown or shown_id(source) in shown
+
+    return seen
+
+
 def merge(
     saved: PlanVersion | None, assembled: dict[str, list[PlanItem]]
 ) -> dict[str, list[PlanItem]]:
@@ -294,7 +336,8 @@ def merge_edits(base: list[PlanItem], mine: list[PlanItem], theirs: list[PlanIte
             at += 1
     return Edits(
         tuple(items),
-        tuple(i for i in theirs if _same(i) not in in_base | in_mine),
+        # An answer marked new was written in a worksheet, not saved in the other window.
+        tuple(i for i in theirs if _same(i) not in in_base | in_mine and not i.new),
         tuple(i for i in base if _same(i) in in_mine - in_theirs),
     )
 
@@ -389,22 +432,39 @@ class Plans:
         return _plan(saved, merge(saved, assemble(sheets)), locale)
 
     def save(
-        self, caller: Caller, based_on: Any, sections: Any, locale: str = DEFAULT_LOCALE
+        self,
+        caller: Caller,
+        based_on: Any,
+        sections: Any,
+        locale: str = DEFAULT_LOCALE,
+        shown: Any = None,
     ) -> Plan:
         """Save the plan as the participant edited it: a new version on top of ``based_on``
         (the version they were editing; ``None`` before the first save).
 
         ``sections`` maps section ids to items in the participant's order; a section not given
-        stays as it is shown now. A worksheet answer shown in a given section but left out is
-        removed from the plan for good (until its words change). Saving what is already the
-        newest version writes nothing (a retry never duplicates); saving on top of an older
-        version is a ``Conflict`` (409): the plan was changed elsewhere meanwhile."""
+        stays as it is shown now. A worksheet answer left out of a given section is removed
+        from the plan for good (until its words change) only if the participant saw it there:
+        it is in the saved version ``based_on``, or ``shown`` names it (its ``source``, or its
+        ``shown_id``: the worksheet answers the edit form showed). An answer written after the
+        form was opened, which ``shown`` does not name, stays in the plan, marked new: nothing
+        the participant wrote is lost to a form that never showed it. Without ``shown``, the
+        form showed nothing new: only the saved version's items can be removed.
+
+        Saving what is already the newest version writes nothing (a retry never duplicates).
+        Saving on top of an older version (the plan was changed elsewhere meanwhile) saves on
+        top of the newest one when the saves since changed none of the sections given
+        (``_untouched``: they changed other parts), and is otherwise a ``Conflict`` (409), as
+        is losing the conditional write to yet another save. Returns the plan as it stands
+        after the save (answers it does not hold marked new, as ``mine``)."""
         locale = check_locale(locale)
         base = None if based_on is None else parse_version(based_on)
         given = check_sections(sections)
+        seen = check_shown(shown) or frozenset()
         saved = self.records.latest(caller.id)
-        shown = merge(saved, assemble(self.worksheets.all_of(caller.id)))
-        result = {s: list(given.get(s, shown[s])) for s in PLAN_SECTIONS}
+        assembled = assemble(self.worksheets.all_of(caller.id))
+        shown_now = merge(saved, assembled)
+        result = {s: list(given.get(s, shown_now[s])) for s in PLAN_SECTIONS}
         size = sum(i.size for items in result.values() for i in items)
         if size > MAX_PLAN_CHARS:
             raise BadRequest(
@@ -412,8 +472,14 @@ class Plans:
                 "Remove some items, or shorten them.",
                 code="plan_too_long",
             )
+        was_shown = _seen_in(saved, seen)
         kept = {i.source for items in result.values() for i in items if i.source}
-        dropped = {i.source for s in given for i in shown[s] if i.source and i.source not in kept}
+        dropped = {
+            i.source
+            for s in given
+            for i in shown_now[s]
+            if i.source and i.source not in kept and was_shown(i.source)
+        }
         dismissed = tuple(sorted((set(saved.dismissed) if saved else set()) - kept | dropped))
         records = {s: [i.to_record(s) for i in items] for s, items in result.items() if items}
         current = saved.version if saved else None
@@ -422,8 +488,8 @@ class Plans:
             and records == saved.sections
             and set(dismissed) == set(saved.dismissed)
         ):
-            return _plan(saved, _saved_sections(saved), locale)  # nothing changed: no new version
-        if base != current:
+            return _plan(saved, merge(saved, assembled), locale)  # nothing changed: no new version
+        if base != current and not self._untouched(caller.id, base, saved, given, assembled):
             raise Conflict(
                 "Your plan was changed on another device or in another window. "
                 "Open it again to see the newest version.",
@@ -440,17 +506,59 @@ class Plans:
                 "Open it again to see the newest version.",
                 code="plan_changed",
             ) from None
-        return _plan(version, _saved_sections(version), locale)
+        return _plan(version, merge(version, assembled), locale)
+
+    def _untouched(
+        self,
+        participant_id: str,
+        base: int | None,
+        saved: PlanVersion | None,
+        given: dict[str, list[PlanItem]],
+        assembled: dict[str, list[PlanItem]],
+    ) -> bool:
+        """Whether the saves since ``base`` (the version the edit started from) left every
+        section of ``given`` as it was: its items, and the worksheet answers removed from it.
+        Then the edit is saved on top of the newest version ``saved`` straight away: the other
+        saves changed other parts only, and nothing of theirs is undone. One GetItem (the
+        version ``base``)."""
+        if saved is None:
+            return False
+        if base is None:
+            before: dict[str, list[dict[str, Any]]] = {
+                s: [i.to_record(s) for i in items] for s, items in assembled.items()
+            }
+            dismissed_before: set[str] = set()
+        else:
+            try:
+                opened = self.records.get(participant_id, base)
+            except NotFound:
+                return False
+            before, dismissed_before = opened.sections, set(opened.dismissed)
+        for section in given:
+            sources = {i.source for i in assembled[section] if i.source}
+            if before.get(section, []) != saved.sections.get(section, []):
+                return False
+            if dismissed_before & sources != set(saved.dismissed) & sources:
+                return False
+        return True
 
     def merge_part(
-        self, caller: Caller, based_on: Any, section: str, items: Any, locale: str = DEFAULT_LOCALE
+        self,
+        caller: Caller,
+        based_on: Any,
+        section: str,
+        items: Any,
+        locale: str = DEFAULT_LOCALE,
+        shown: Any = None,
     ) -> PartMerge:
         """After a save of one ``section`` refused as a ``Conflict`` (another window or device
         saved since ``based_on``): that part with both changes (``merge_edits``), to show to
         the participant, who saves it (on top of the newest version) or not. Saves nothing.
         Reads: the newest version, the worksheets, and the version this window started from
-        (one Query, one Query, one GetItem)."""
+        (one Query, one Query, one GetItem). ``shown`` as for ``save``: a worksheet answer
+        written after this window opened, which it never showed, is no removal of its own."""
         locale = check_locale(locale)
+        seen = check_shown(shown) or frozenset()
         if section not in PLAN_SECTIONS:
             raise BadRequest(f"{section[:40]} is not a plan section.", code="unknown_plan_section")
         mine = check_sections({section: items})[section]
@@ -466,9 +574,11 @@ class Plans:
             except NotFound:  # the plan was deleted meanwhile: nothing to start from
                 base = None
         now = _plan(saved, merge(saved, assembled), locale)
-        merged = merge_edits(
-            merge(base, assembled)[section], mine, list(now.section(section).items)
-        )
+        was_shown = _seen_in(base, seen)
+        opened = [
+            i for i in merge(base, assembled)[section] if i.source is None or was_shown(i.source)
+        ]
+        merged = merge_edits(opened, mine, list(now.section(section).items))
         return PartMerge(now, section, merged)
 
     def versions(

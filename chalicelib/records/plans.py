@@ -17,7 +17,8 @@ Conditional-write rules:
 - Saving version n+1 is ONE PutItem with ``attribute_not_exists(PK)``: two devices saving on
   top of the same version cannot both win; the second gets ``PlanConflict`` (the use case
   turns it into a 409, or into success when the stored version is what it was saving: a
-  retry never duplicates). Versions are never updated in place.
+  retry never duplicates; or, when that save changed other sections only, into a save of
+  version n+2 on top of it, under the same condition). Versions are never updated in place.
 - Deleting (the participant's own request, audit-logged by the use case) removes every
   version; nothing else deletes.
 The table is encrypted with the KMS key (infra): the plan is health information.

@@ -36,11 +36,16 @@ def blueprint(authorizer: Any) -> Blueprint:
         method="PUT",
         roles=(PARTICIPANTS,),
         body={"sections": dict},
-        optional={"based_on": int, "locale": str},
+        optional={"based_on": int, "locale": str, "shown": list},
         max_body=MAX_PLAN_BODY,
         multiline=("sections",),  # item texts; the use case refuses them in names and phones
     )
     def save_plan(call: Call) -> dict[str, Any]:
+        """Save the plan as edited (``Plans.save``). ``shown``: the ``source`` of every worksheet
+        answer the client showed (from the plan it read); a worksheet answer left out of a given
+        section is removed only if it was in the saved version or ``shown`` names it. Without
+        ``shown``, answers marked new (and, before the first save, every answer) stay in the
+        plan, so that an answer written while the client was editing is never lost."""
         return (
             services.current()
             .plans.save(
@@ -48,6 +53,7 @@ def blueprint(authorizer: Any) -> Blueprint:
                 call.body.get("based_on"),
                 call.body["sections"],
                 call.body.get("locale") or DEFAULT_LOCALE,
+                call.body.get("shown"),
             )
             .to_dict()
         )

@@ -5,20 +5,24 @@ earlier versions, one earlier version, and the downloads. Each handler calls the
 The edit form shows one section: each item in a box, with its position (type another number
 to move it) and a "Remove" box, then empty rows to add items of one's own. Form fields:
 ``plan-{n}-text`` (``-name`` and ``-phone`` for people to call), ``plan-{n}-source``,
-``plan-{n}-position``, ``plan-{n}-remove``, and ``plan-{n}-added`` on the rows to add items.
+``plan-{n}-position``, ``plan-{n}-remove``, and ``plan-{n}-added`` on the rows to add items;
+``shown`` holds the ``shown_id`` of every worksheet answer the form showed (space-separated),
+so that the save removes only answers the participant saw and removed: an answer written in a
+worksheet while the form was open stays in the plan, marked new (``Plans.save``).
 A save redirects to the plan, which says what was saved; a refused save shows the same form
 again with what was typed (rows to add items still such, with as many spare rows) and an
 error summary naming every problem at once (every item refused, and every position that is
 not a number: refused too, not ignored), each linking to the input at fault, with the
 message beside it, naming the part, the item and, for a phone number, whose it is. A save
-that comes after another window's or device's save of the plan shows the form again with the
-part holding both changes (``Plans.merge_part``), what came from there named, on top of the
-newest version: saving it keeps both; nothing is saved until then.
+that comes after another window's or device's save of other parts of the plan is saved on top
+of it straight away (``Plans.save``). One that comes after a save of this part shows the
+form again with the part holding both changes (``Plans.merge_part``), what came from there
+named, on top of the newest version: saving it keeps both; nothing is saved until then.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from typing import Any
@@ -27,7 +31,14 @@ from chalicelib import services
 from chalicelib.api import Download
 from chalicelib.errors import BadRequest, Conflict, FieldError, NotFound
 from chalicelib.library import DEFAULT_LOCALE
-from chalicelib.plan import MAX_SECTION_ITEMS, Edits, Plan, PlanItem, check_sections
+from chalicelib.plan import (
+    MAX_SECTION_ITEMS,
+    Edits,
+    Plan,
+    PlanItem,
+    check_sections,
+    shown_id,
+)
 from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECTIONS
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.words import WORDS, answer_error
@@ -164,6 +175,21 @@ def with_spare_rows(rows: list[Row], people: bool) -> list[Row]:
     return rows + [Row(n, "", "", "", "", False, False, people, True) for n in range(first, last)]
 
 
+def shown_field(items: Iterable[PlanItem], also: Iterable[str] = ()) -> str:
+    """The ``shown`` field: the short ids of the worksheet answers among ``items`` (and those
+    in ``also``, shown before), each once, in order."""
+    ids = [*also, *(shown_id(i.source) for i in items if i.source)]
+    return " ".join(dict.fromkeys(ids))
+
+
+def shown_from_form(form: Mapping[str, str]) -> list[str] | None:
+    """The ``shown`` field as sent (``None``: not sent, as in a form made by hand: the save
+    then takes it that the form showed no worksheet answer written since the last save)."""
+    if "shown" not in form:
+        return None
+    return form["shown"].split()
+
+
 def edit_form(visit: Visit) -> Html:
     """GET /plan/edit/{section}: one section's items, to edit, move, remove or add."""
     caller = visit.signed_in()
@@ -171,9 +197,10 @@ def edit_form(visit: Visit) -> Html:
     section = _section_id(visit)
     shown = services.current().plans.mine(caller, lang)
     people = section == PEOPLE_TO_CALL
+    items = shown.section(section).items
     return Html(
         "plan_edit.html",
-        _edit_context(shown, section, lang, _rows(shown.section(section).items, people)),
+        _edit_context(shown, section, lang, _rows(items, people), seen=shown_field(items)),
     )
 
 
@@ -185,8 +212,10 @@ def _edit_context(
     errors: list[tuple[str, str]] | None = None,
     base: int | None | str = "",
     merged: Edits | None = None,
+    seen: str = "",
 ) -> dict[str, Any]:
     return {
+        "shown": seen,
         "lang": lang,
         "plan": shown,
         "section": shown.section(section),
@@ -339,6 +368,8 @@ def save_section(visit: Visit) -> Any:
     people = section == PEOPLE_TO_CALL
     rows = rows_from_form(visit.form, people)
     items, order = items_from_rows(rows, people)
+    seen = shown_from_form(visit.form)
+    seen_field = " ".join(seen or ())
     base_text = visit.form.get("based_on", "")
     base: Any = (
         int(base_text)
@@ -359,16 +390,18 @@ def save_section(visit: Visit) -> Any:
         shown, summary = with_errors(with_spare_rows(rows, people), found)
         return Html(
             "plan_edit.html",
-            _edit_context(plans.mine(caller, lang), section, lang, shown, summary, base),
+            _edit_context(
+                plans.mine(caller, lang), section, lang, shown, summary, base, seen=seen_field
+            ),
             status=400,
         )
     try:
-        plans.save(caller, base, {section: items}, lang)
+        plans.save(caller, base, {section: items}, lang, seen)
     except Conflict:
         # Another window or device saved meanwhile: show this part with both changes (what was
         # typed here, and what was saved there, named), on top of the newest version, so that
         # saving again keeps both. Nothing is saved until the participant saves.
-        both = plans.merge_part(caller, base, section, items, lang)
+        both = plans.merge_part(caller, base, section, items, lang, seen)
         context = _edit_context(
             both.plan,
             section,
@@ -376,6 +409,9 @@ def save_section(visit: Visit) -> Any:
             _rows(both.merged.items, people),
             base=both.plan.version,
             merged=both.merged,
+            # What this window showed, and what the merged form shows now: removed in this
+            # window before, or removed now, each stays removed.
+            seen=shown_field(both.merged.items, seen or ()),
         )
         return Html("plan_edit.html", context, status=409)
     except FieldError as error:
@@ -386,7 +422,9 @@ def save_section(visit: Visit) -> Any:
         shown, summary = with_errors(with_spare_rows(rows, people), found)
         return Html(
             "plan_edit.html",
-            _edit_context(plans.mine(caller, lang), section, lang, shown, summary, base),
+            _edit_context(
+                plans.mine(caller, lang), section, lang, shown, summary, base, seen=seen_field
+            ),
             status=400,
         )
     return Redirect(f"{PAGE}?saved={section}{_suffix(lang, '&')}#{section}")

@@ -127,7 +127,12 @@ def test_edit_reorder_remove_and_add_then_earlier_versions_stay_readable(
         "PUT",
         "/me/plan",
         participant,
-        {"based_on": None, "sections": {"coping-skills": edited}},
+        # ``shown``: the answers this client showed; the one left out is removed.
+        {
+            "based_on": None,
+            "sections": {"coping-skills": edited},
+            "shown": [first["source"], second["source"]],
+        },
     )
     assert status == 200, saved
     # A save: the two reads of the plan, then one conditional write.
@@ -178,6 +183,41 @@ def test_edit_reorder_remove_and_add_then_earlier_versions_stay_readable(
     assert api(client, "GET", "/me/plan/versions/3", participant)[0] == 404
 
 
+def test_a_save_removes_only_the_worksheet_answers_the_client_showed(
+    client, published, participant
+):
+    """An answer written while the client was editing is not lost: left out of a save, it is
+    removed only if ``shown`` names it (or it is in the saved version)."""
+    save_ws(client, participant, CRAVINGS, {"urge-helpers": HELPERS})
+    _, plan = api(client, "GET", "/me/plan", participant)
+    opened = section(plan, "coping-skills")
+    save_ws(client, participant, CRAVINGS, {"urge-helpers": [*HELPERS, "Cold water"]})
+    # Never saved, and no ``shown``: nothing the client did not show is removed.
+    body = {"sections": {"coping-skills": opened[:1]}}
+    status, saved = api(client, "PUT", "/me/plan", participant, body)
+    assert status == 200 and saved["version"] == 1, saved
+    assert texts(saved, "coping-skills") == [HELPERS[0], HELPERS[1], "Cold water"]
+    assert [i["new"] for i in section(saved, "coping-skills")] == [False, True, True]
+    # ``shown`` names what the client showed: the answer shown and left out is removed; the
+    # saved version's items can be removed without it.
+    _, plan = api(client, "GET", "/me/plan", participant)
+    cold = section(plan, "coping-skills")[2]
+    save_ws(client, participant, CRAVINGS, {"urge-helpers": [*HELPERS, "Cold water", "A walk"]})
+    body = {"based_on": 1, "sections": {"coping-skills": []}, "shown": [cold["source"]]}
+    status, saved = api(client, "PUT", "/me/plan", participant, body)
+    assert status == 200 and saved["version"] == 2, saved
+    assert texts(saved, "coping-skills") == [HELPERS[1], "A walk"]
+    assert all(i["new"] for i in section(saved, "coping-skills"))
+    assert texts(api(client, "GET", "/me/plan", participant)[1], "coping-skills") == [
+        HELPERS[1],
+        "A walk",
+    ]
+    for shown in ("one source", [1, 2]):
+        body = {"based_on": 2, "sections": {"coping-skills": []}, "shown": shown}
+        status, refused = api(client, "PUT", "/me/plan", participant, body)
+        assert status == 400 and refused["error"]["code"] in {"invalid_field", "invalid_shown"}
+
+
 def test_a_retry_never_duplicates_and_a_stale_save_is_a_409(client, published, participant):
     body = {"based_on": None, "sections": {"triggers": [{"text": "Payday evenings"}]}}
     assert api(client, "PUT", "/me/plan", participant, body)[1]["version"] == 1
@@ -205,6 +245,26 @@ def test_a_retry_never_duplicates_and_a_stale_save_is_a_409(client, published, p
     )
     assert status == 409 and refused["error"]["code"] == "plan_changed"
     assert texts(api(client, "GET", "/me/plan", participant)[1], "triggers") == ["From the phone"]
+
+
+def test_a_stale_save_of_sections_changed_only_elsewhere_is_saved_on_the_newest(
+    client, published, participant
+):
+    """Never saved, then another device saves triggers first: reasons based on nothing are
+    saved on top of it (version 2), both kept; a retry writes nothing; a save that also gives
+    a section changed since is still a 409."""
+    body = {"sections": {"triggers": [{"text": "Payday evenings"}]}}
+    assert api(client, "PUT", "/me/plan", participant, body)[1]["version"] == 1
+    late = {"based_on": None, "sections": {"reasons": [{"text": "My daughter Mia"}]}}
+    status, saved = api(client, "PUT", "/me/plan", participant, late)
+    assert status == 200 and saved["version"] == 2, saved
+    assert texts(saved, "triggers") == ["Payday evenings"]
+    assert texts(saved, "reasons") == ["My daughter Mia"]
+    assert api(client, "PUT", "/me/plan", participant, late)[1]["version"] == 2  # a retry
+    stale = {"based_on": 1, "sections": {"triggers": [{"text": "From the laptop"}]}}
+    stale["sections"]["reasons"] = []
+    status, refused = api(client, "PUT", "/me/plan", participant, stale)
+    assert status == 409 and refused["error"]["code"] == "plan_changed"
 
 
 @pytest.mark.parametrize(

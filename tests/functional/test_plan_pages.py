@@ -89,6 +89,8 @@ def test_edit_a_part_move_remove_and_add_then_earlier_versions(client, published
     sources = re.findall(r'name="plan-(\d)-source" value="([^"]*)"', form.body)
     assert [n for n, s in sources if s] == ["0", "1"]
     token = form.csrf()
+    shown = form_fields(form, "/plan/edit/coping-skills")["shown"]  # the answers it showed
+    assert len(shown.split()) == 2
     saved = browser.post(
         "/plan/edit/coping-skills",
         part_form(
@@ -98,6 +100,7 @@ def test_edit_a_part_move_remove_and_add_then_earlier_versions(client, published
             {"text": "Play guitar for twenty minutes", "source": "", "position": "1"},
             {"text": "", "source": "", "position": ""},
             locale="en",
+            shown=shown,
         ),
     )
     assert (saved.status, saved.location) == (303, "/plan?saved=coping-skills#coping-skills")
@@ -717,6 +720,122 @@ def test_two_windows_in_spanish_name_the_person_saved_in_the_other(client, publi
         "revíselos y guarde para conservar los dos. Guardado en la otra ventana o dispositivo: "
         "Mamá: 555-010-1010"
     )
+
+
+def test_a_save_of_a_part_the_other_window_left_alone_is_saved_straight_away(
+    client, published, participant
+):
+    """Tab A saved another part meanwhile: tab B's part is saved on top of it at once (no
+    form to save again), both changes kept; the same post again writes nothing more."""
+    browser = signed_in(client, participant)
+    first = open_part(browser, "triggers")
+    first["plan-0-text"] = "Payday"
+    assert browser.post("/plan/edit/triggers", first).status == 303  # version 1
+    tab_a, tab_b = open_part(browser, "triggers"), open_part(browser, "reasons")
+    tab_a["plan-1-text"] = "Sunday evenings"
+    assert browser.post("/plan/edit/triggers", tab_a).status == 303  # version 2
+    tab_b["plan-0-text"] = "My daughter Mia"
+    saved = browser.post("/plan/edit/reasons", tab_b)
+    assert (saved.status, saved.location) == (303, "/plan?saved=reasons#reasons")
+    assert saved_texts(browser, "triggers") == ["Payday", "Sunday evenings"]
+    assert saved_texts(browser, "reasons") == ["My daughter Mia"]
+    assert browser.post("/plan/edit/reasons", tab_b).status == 303  # a retry
+    versions = browser.get("/plan/versions").body
+    assert 'href="/plan/versions/3"' in versions and 'href="/plan/versions/4"' not in versions
+    # A part the other window changed still comes back with both changes, to save again.
+    tab_c = open_part(browser, "triggers")
+    tab_c["plan-0-remove"] = "1"
+    assert browser.post("/plan/edit/triggers", tab_c).status == 303  # version 4
+    first["plan-1-text"] = "Old friends"
+    assert browser.post("/plan/edit/triggers", first).status == 409
+
+
+SPONSOR = "Call my sponsor"
+COPING = "/plan/edit/coping-skills"
+
+
+def new_texts(browser: WebClient, section: str) -> list[str]:
+    """The items of one part of My plan marked "New from a worksheet"."""
+    page = browser.get("/plan")
+    part = re.search(rf'<section id="{section}".*?</section>', page.body, re.S)
+    assert part, page.body
+    return re.findall(
+        r'<span class="plan-text">([^<]*)</span> <span class="tag">New from a worksheet</span>',
+        part.group(),
+    )
+
+
+def test_a_worksheet_answer_saved_while_the_form_is_open_stays_in_the_plan(
+    client, published, participant
+):
+    """Nothing a participant wrote is lost: the form's save removes only answers it showed."""
+    browser = signed_in(client, participant)
+    fill_worksheet(browser)
+    # Before the first save: the form is open, an answer is saved in the worksheet meanwhile.
+    form = open_part(browser, "coping-skills")
+    more = {
+        "answer-urge-helpers-0": "Cold water on my face",
+        "answer-urge-helpers-1": "Text Marcus",
+    }
+    more["answer-urge-helpers-2"] = SPONSOR
+    assert save_worksheet(browser, MODULE, more, locale="en").status == 303
+    form["plan-1-remove"] = "1"  # "Text Marcus", which the form showed
+    assert browser.post(COPING, form).status == 303
+    assert saved_texts(browser, "coping-skills") == ["Cold water on my face", SPONSOR]
+    assert new_texts(browser, "coping-skills") == [SPONSOR]
+    # After a save too: another answer while the form is open, and one removed in the form.
+    form = open_part(browser, "coping-skills")
+    more["answer-urge-helpers-3"] = "A hot shower"
+    assert save_worksheet(browser, MODULE, more, locale="en").status == 303
+    form["plan-1-remove"] = "1"  # SPONSOR, shown new in the form
+    assert browser.post(COPING, form).status == 303
+    assert saved_texts(browser, "coping-skills") == ["Cold water on my face", "A hot shower"]
+    assert new_texts(browser, "coping-skills") == ["A hot shower"]
+
+
+def test_a_form_made_by_hand_without_shown_removes_no_new_answer(client, published, participant):
+    browser = signed_in(client, participant)
+    fill_worksheet(browser)
+    assert browser.post(COPING, open_part(browser, "coping-skills")).status == 303  # version 1
+    more = {
+        "answer-urge-helpers-0": "Cold water on my face",
+        "answer-urge-helpers-1": "Text Marcus",
+    }
+    more["answer-urge-helpers-2"] = SPONSOR
+    assert save_worksheet(browser, MODULE, more, locale="en").status == 303
+    form = open_part(browser, "coping-skills")
+    # Without "shown": the saved version's items can be removed, answers marked new cannot.
+    kept = {"text": form["plan-0-text"], "source": form["plan-0-source"]}
+    assert browser.post(COPING, part_form(form["csrf"], kept, based_on="1")).status == 303
+    assert saved_texts(browser, "coping-skills") == ["Cold water on my face", SPONSOR]
+    assert new_texts(browser, "coping-skills") == [SPONSOR]
+
+
+def test_an_answer_saved_while_two_windows_are_open_survives_their_conflict(
+    client, published, participant
+):
+    browser = signed_in(client, participant)
+    fill_worksheet(browser)
+    assert browser.post(COPING, open_part(browser, "coping-skills")).status == 303  # version 1
+    tab_a, tab_b = open_part(browser, "coping-skills"), open_part(browser, "coping-skills")
+    more = {
+        "answer-urge-helpers-0": "Cold water on my face",
+        "answer-urge-helpers-1": "Text Marcus",
+    }
+    more["answer-urge-helpers-2"] = SPONSOR
+    assert save_worksheet(browser, MODULE, more, locale="en").status == 303
+    tab_a["plan-0-text"] = "Cold water, then a walk"
+    assert browser.post(COPING, tab_a).status == 303
+    tab_b["plan-1-remove"] = "1"
+    late = browser.post(COPING, tab_b)
+    assert late.status == 409
+    assert part_texts(late) == ["Cold water, then a walk", SPONSOR]
+    # Written in a worksheet, not saved in the other window: not named as such.
+    notice = merge_notice(late)
+    assert "Saved in the other window or device: Cold water, then a walk " in notice
+    assert SPONSOR not in notice
+    assert browser.post(COPING, form_fields(late, COPING)).status == 303
+    assert saved_texts(browser, "coping-skills") == ["Cold water, then a walk", SPONSOR]
 
 
 def test_a_part_that_does_not_exist_is_not_found(client, published, participant):

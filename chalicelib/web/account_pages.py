@@ -244,6 +244,15 @@ def change_password(visit: Visit) -> Any:
     brings the page back with a summary linking to the field at fault (passwords are never
     sent back); done, they are signed out everywhere, here too, and the sign-in page says
     their password is changed (in the language the page was read in)."""
+    refused = password_refused(visit)
+    if refused is not None:
+        return _page(visit, None, refused)
+    return password_changed(visit.language())
+
+
+def password_refused(visit: Visit) -> BadRequest | None:
+    """The signed-in person's password form posted (participants' and leaders' alike) to the
+    one use case: None once changed (every session ended), else why it was refused."""
     caller = visit.signed_in()
     assert visit.session is not None
     f = visit.form
@@ -256,8 +265,8 @@ def change_password(visit: Visit) -> Any:
             f.get("confirm_password", ""),
         )
     except BadRequest as error:
-        return _page(visit, None, error)
-    return password_changed(visit.language())
+        return error
+    return None
 
 
 def password_changed(lang: str = "en") -> Redirect:

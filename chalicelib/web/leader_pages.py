@@ -33,7 +33,7 @@ from chalicelib.assignments import (
 )
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
 from chalicelib.dashboard import ORDER_BY_NAME, Grid, GridRow, GridView, worksheet_text
-from chalicelib.errors import BadRequest, Forbidden, NotFound, SteadyError, Unauthenticated
+from chalicelib.errors import Forbidden, NotFound, SteadyError, Unauthenticated
 from chalicelib.groups import Assignment, GroupDetail, GroupLeader, last_leader
 from chalicelib.identity import Caller
 from chalicelib.sign_in import Handout
@@ -51,7 +51,7 @@ from chalicelib.statuses import (
 from chalicelib.temporary_passwords import UsernameNotRecorded
 from chalicelib.text import sentence
 from chalicelib.vocabulary import TOPICS
-from chalicelib.web.account_pages import PASSWORD_FIELDS, password_changed
+from chalicelib.web.account_pages import PASSWORD_FIELDS, password_changed, password_refused
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.pages import LEADER_ACCOUNT
 from chalicelib.web.render import day, escape, markup, short_day
@@ -185,19 +185,9 @@ def change_password(visit: Visit) -> Any:
     the password is changed (the next sign-in asks for the same authenticator's code). A
     refusal brings this page back with the box at fault named; passwords are never sent back.
     Cognito refusing the session's token (not the password) ends the session: to sign-in."""
-    caller = visit.signed_in()
-    assert visit.session is not None
-    f = visit.form
-    try:
-        session.change_password(
-            visit.session,
-            caller,
-            f.get("current_password", ""),
-            f.get("new_password", ""),
-            f.get("confirm_password", ""),
-        )
-    except BadRequest as error:
-        return account_page(visit, [_field_error(error, PASSWORD_FIELDS, "current_password")])
+    refused = password_refused(visit)
+    if refused is not None:
+        return account_page(visit, [_field_error(refused, PASSWORD_FIELDS, "current_password")])
     return password_changed()
 
 

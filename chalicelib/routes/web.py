@@ -44,6 +44,7 @@ def blueprint() -> Blueprint:
         account_pages.reminders_stop
     )
     web.route(account_pages.HOME, access=SIGNED_IN)(account_pages.account_home)
+    web.route(account_pages.OLD_PASSWORD, access=SIGNED_IN)(account_pages.old_password_address)
     web.route(account_pages.PAGE, access=(PARTICIPANTS,))(account_pages.account_reminders)
     web.route(account_pages.PASSWORD, access=(PARTICIPANTS,))(account_pages.password_form)
     web.route(account_pages.PAGE, method="POST", access=(PARTICIPANTS,))(

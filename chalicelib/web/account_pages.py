@@ -43,6 +43,9 @@ CONTACT = "/account/reminders/contact"
 CONFIRM = "/account/reminders/contact/confirm"
 FORGET = "/account/reminders/contact/delete"
 PASSWORD = "/account/reminders/password"
+# Where the password form was before it moved onto the account page: kept in bookmarks and
+# browser history, so it leads to the form rather than to a JSON "no such page".
+OLD_PASSWORD = "/account/password"
 STOP_PATH = "/reminders/stop"
 TIMES = tuple(f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, SLOT_MINUTES))
 # The zones offered (US programs; their names in words.TIME_ZONES); a zone saved through the
@@ -344,6 +347,15 @@ def account_home(visit: Visit) -> Redirect:
     if PARTICIPANTS not in caller.roles:
         return Redirect(LEADER_ACCOUNT)
     return Redirect(PAGE + _kept_locale(visit))
+
+
+def old_password_address(visit: Visit) -> Redirect:
+    """GET /account/password (the form's old address): the password form, on the person's own
+    account page (a group leader's is ``/leader/account``)."""
+    caller = visit.signed_in()
+    if PARTICIPANTS not in caller.roles:
+        return Redirect(LEADER_ACCOUNT)
+    return Redirect(PAGE + _kept_locale(visit) + "#password-title")
 
 
 def password_form(visit: Visit) -> Redirect:

@@ -833,3 +833,13 @@ def test_the_addresses_a_person_types_lead_to_the_account_page(client, participa
     assert web.get("/account/reminders/password").location == ("/account/reminders#password-title")
     assert signed_in(client, leader).get("/account").location == "/leader/account"
     assert WebClient(client).get("/account").location == "/sign-in"
+
+
+def test_the_password_forms_old_address_leads_to_the_form(client, participant, leader):
+    """Walk 13: /account/password, where the form once was, answered a JSON 404."""
+    assert signed_in(client, participant).get("/account/password").location == (
+        "/account/reminders#password-title"
+    )
+    spanish = signed_in(client, participant, "es").get("/account/password?locale=es")
+    assert spanish.location == "/account/reminders?locale=es#password-title"
+    assert signed_in(client, leader).get("/account/password").location == "/leader/account"

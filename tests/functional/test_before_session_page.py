@@ -84,6 +84,24 @@ def test_no_module_with_a_worksheet_says_so(client, published, leader):
     assert "No module assigned to this group has a worksheet yet." in unescape(page.body)
 
 
+def test_a_module_not_assigned_now_is_shown_with_a_word_saying_so(client, published, leader):
+    """Walk 13: an address kept from before a module was unassigned (or typed) still shows that
+    module's worksheet marks; the page said "No module assigned … yet" above them."""
+    group_id = _group(client, leader, NO_SHEET)
+    web = signed_in(client, leader)
+    page = web.get(f"/leader/groups/{group_id}/before-session?module={MODULE}")
+    body = unescape(page.body)
+    assert page.status == 200 and 'id="not-assigned"' in body
+    assert "This module is not assigned to this group at the moment." in body
+    assert "has a worksheet yet" not in body and "has a worksheet now" in body
+    # Assigned, the same address has no such word.
+    _api(client, leader, "POST", f"/groups/{group_id}/assignments", {"module_id": MODULE})
+    assert (
+        'id="not-assigned"'
+        not in web.get(f"/leader/groups/{group_id}/before-session?module={MODULE}").body
+    )
+
+
 def test_a_module_that_cannot_be_shown_brings_the_picker_back(client, published, leader):
     group_id = _group(client, leader, MODULE)
     web = signed_in(client, leader)

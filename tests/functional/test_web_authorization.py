@@ -102,6 +102,7 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("GET", "/exit"): PageRow("/exit", expect=(303, 303, 303, 303)),
     # Addresses that only lead on: the account page (a leader's own), the password form.
     ("GET", "/account"): PageRow("/account", expect=(SIGN_IN, 303, 303, 303)),
+    ("GET", "/account/password"): PageRow("/account/password", expect=(SIGN_IN, 303, 303, 303)),
     ("GET", "/account/reminders/password"): PageRow(
         "/account/reminders/password", expect=(SIGN_IN, 303, 403, 403)
     ),

@@ -20,6 +20,7 @@ from typing import Any
 
 import boto3
 import pytest
+from playwright.sync_api import expect
 
 from chalicelib.library import MAX_QUERY_LENGTH, lesson_code, topic_code
 from tests.browser.conftest import AXE, WCAG_22_AA, add_participants
@@ -80,7 +81,9 @@ def error_summary_links_to(page, field_id: str) -> None:  # type: ignore[no-unty
     main_top = page.locator("main").bounding_box()["y"]
     assert summary.bounding_box()["y"] - main_top < 60  # first thing in the page's main part
     # It has the focus on arrival (autofocus, no script): read first, Tab goes to its links.
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    # Chromium applies autofocus at its next rendering step, after the load the caller waited
+    # for: the assertion waits for that (Playwright retries it), it does not sleep.
+    expect(summary).to_be_focused()
     link = summary.locator(f'a[href="#{field_id}"]')
     assert link.count() == 1, summary.inner_html()
     link.click()

@@ -13,6 +13,7 @@ import shutil
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -77,11 +78,8 @@ def base_url(local_stack: LocalStack) -> str:
     return f"http://localhost:{local_stack.port}"
 
 
-def add_participants(
-    local_stack: LocalStack, password: str, *usernames: str, role: str = "participants"
-) -> str:
-    """Confirmed participant accounts (or of ``role``) with ``password`` in the local stack's
-    Cognito (found if they exist); returns the moto endpoint (the outbox lives there)."""
+def local_cognito(local_stack: LocalStack) -> tuple[Any, Stack, str]:
+    """The local stack's Cognito client, its stack record and the moto endpoint."""
     data = json.loads((local_stack.state_dir / "stack.json").read_text())
     endpoint = data.pop("endpoint")
     stack = Stack(**data)
@@ -92,9 +90,18 @@ def add_participants(
         aws_access_key_id="local",
         aws_secret_access_key="local",
     )
+    return cognito, stack, str(endpoint)
+
+
+def add_participants(
+    local_stack: LocalStack, password: str, *usernames: str, role: str = "participants"
+) -> str:
+    """Confirmed participant accounts (or of ``role``) with ``password`` in the local stack's
+    Cognito (found if they exist); returns the moto endpoint (the outbox lives there)."""
+    cognito, stack, endpoint = local_cognito(local_stack)
     for username in usernames:
         create_account(cognito, stack, username, password, role)
-    return str(endpoint)
+    return endpoint
 
 
 @pytest.fixture(scope="session")

@@ -21,8 +21,8 @@ from chalicelib.records.completions import CompletionRecords
 from chalicelib.records.groups import GroupRecords
 from chalicelib.records.worksheets import Answer, WorksheetRecords
 from chalicelib.worksheets import fields_of
-from steady_local.provision import Stack, create_account, enrol_authenticator
-from tests.browser.conftest import AXE, WCAG_22_AA, add_participants
+from steady_local.provision import create_account, enrol_authenticator
+from tests.browser.conftest import AXE, WCAG_22_AA, add_participants, local_cognito
 from tests.browser.test_web_app import (
     DESKTOP,
     PHONE,
@@ -308,16 +308,7 @@ def test_a_leader_changes_their_password_and_signs_in_with_the_same_authenticato
     """The whole change in a browser, for a leader of its own (the demo leader's password is
     kept for the other tests): from the menu to the sign-in page that says it is done, then
     the new password and a code from the same authenticator."""
-    data = json.loads((local_stack.state_dir / "stack.json").read_text())
-    endpoint = data.pop("endpoint")
-    stack = Stack(**data)
-    cognito = boto3.client(
-        "cognito-idp",
-        region_name=stack.region,
-        endpoint_url=endpoint,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    cognito, stack, _ = local_cognito(local_stack)
     username, password, new = "browser-leader-pw", "Browser-leader-2026", "Browser-changed-2026"
     create_account(cognito, stack, username, password, "leaders")
     secret = enrol_authenticator(cognito, stack, username, password)

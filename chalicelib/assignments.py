@@ -232,13 +232,15 @@ class Assigned:
 
 
 def _redated(assignment: Assignment, before: Assignment, due: str | None, now: str) -> Assignment:
-    """``assignment`` due on ``due``: a new due date is set ``now`` (``due_set_at``: whoever
-    joined before has it, even if it has passed, as the leader was warned); the same one keeps
-    the time it was set, so saving a group's assignment again (or changing only its session
-    date) does not make a newcomer overdue on a date that passed before they joined."""
-    if due == before.due_date:
+    """``assignment`` due on ``due``. ``due_set_at`` is when it was first given a due date:
+    whoever was in the group then has its date, even one that had passed, as the leader was
+    warned (``statuses.due_for``). A changed date keeps that time: a date corrected or moved
+    after a newcomer joined (a typo, a session moved) must not make them overdue on a day
+    before they joined, and saving again (or changing only the session date) changes nothing.
+    Only a first date, on an assignment that had none, is set ``now``."""
+    if before.due_date is not None and due is not None:
         return replace(assignment, due_date=due, due_set_at=before.due_set_at)
-    return replace(assignment, due_date=due, due_set_at=now)
+    return replace(assignment, due_date=due, due_set_at=now if due is not None else None)
 
 
 @dataclass

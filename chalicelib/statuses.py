@@ -154,7 +154,9 @@ def due_for(
     does not apply: they could not have read it in time, and a newcomer must not start out
     overdue on everything the group read before them. They have it to read, with no date. A
     date a leader set after they joined is theirs even if it has already passed (the leader was
-    warned it had): that is a leader giving them a date, as for a reading to catch up on.
+    warned it had): that is a leader giving them a date, as for a reading to catch up on. A
+    date changed later keeps the time the assignment was first dated
+    (``assignments._redated``), so a group's date corrected after they joined is not theirs.
 
     A due date is a day of the program's calendar, so it is compared with the day they joined
     in the program's time zone ``zone`` (``Clock.zone``): someone who joins at 11:30 pm has a

@@ -29,8 +29,8 @@ Conditional-write rules:
 - an assignment's id is derived from what is assigned to whom, so assigning the same thing
   again updates its dates instead of adding a second assignment; its ``assigned_at`` (its place
   in the reading order: ``chalicelib.assignments.reading_order``) is the first one, and its
-  ``due_set_at`` the time its due date was last changed (who joined after that has that date:
-  ``chalicelib.statuses.due_for``), both kept by the item itself (no extra read). A change of
+  ``due_set_at`` the time it was first given a due date (who was in the group then has its
+  dates: ``chalicelib.statuses.due_for``), both kept by the item itself (no extra read). A change of
   an assignment read before (assigned again, new dates) is written with that ``assigned_at`` and
   on the condition that the stored one is still it (``assigned_at = :first``), so an assignment
   removed meanwhile is not brought back (``NotFound``); a new one has no condition (two leaders
@@ -115,9 +115,9 @@ class Assignment:
     session_date: str | None
     assigned_at: str
     assigned_by: str
-    # When its due date was last set (``None``: an assignment written before this was kept;
-    # its ``assigned_at`` stands for it): a date set after someone joined is theirs even if it
-    # has already passed (``chalicelib.statuses.due_for``).
+    # When it was first given a due date (``chalicelib.assignments._redated``; ``None``: none,
+    # or written before this was kept, when its ``assigned_at`` stands for it): whoever was in
+    # the group then has its date even if it had passed (``chalicelib.statuses.due_for``).
     due_set_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -594,12 +594,14 @@ def test_a_past_date_given_to_one_participant_after_they_joined_is_overdue(
     assert '1 reading</span> <span class="meta">(1 participant)' in groups
 
 
-def test_a_groups_date_changed_after_someone_joined_is_theirs_and_a_date_saved_again_is_not(
+def test_a_groups_date_corrected_after_someone_joined_to_a_day_before_it_is_not_theirs(
     client, group, leader, participant, other_participant
 ):
-    """Due dates that passed before Sam joined are not theirs; a date the leader sets after
-    Sam joined is, even a past one (the leader was warned). Saving an assignment again with its
-    date unchanged (a session date added) is not setting a new date."""
+    """Due dates that passed before Sam joined are not theirs, even when the leader corrects
+    the group's date after Sam joined (18 → 17 Nov: a typo fixed, not a date for Sam): the
+    correction must not make the newcomer overdue. A group date still to come when they joined
+    is theirs. Saving an assignment again with its date unchanged (a session date added)
+    changes nothing either."""
     enrol(client, group, leader, other_participant, "Riley")
     joined_on(group, other_participant.id, "2026-11-02T15:00:00+00:00")
     assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-19")
@@ -614,21 +616,24 @@ def test_a_groups_date_changed_after_someone_joined_is_theirs_and_a_date_saved_a
         session_date="2026-11-24",
     )
     assign(client, group, leader, module_id="breathing-and-grounding", due_date="2026-11-17")
+    assign(client, group, leader, module_id="asking-for-what-you-need", due_date="2026-11-23")
+    assign(client, group, leader, module_id="asking-for-what-you-need", due_date="2026-12-02")
 
     _, mine = call(client, "GET", "/me/assignments", participant)
     theirs = {a["module_id"]: (a["status"], a["due_date"]) for a in mine["assignments"]}
     assert theirs == {
         "thinking-traps": ("not_started", None),
-        "breathing-and-grounding": ("overdue", "2026-11-17"),
+        "breathing-and-grounding": ("not_started", None),
+        "asking-for-what-you-need": ("not_started", "2026-12-02"),
     }
     _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
     cells = {p["participant_id"]: [c["status"] for c in p["cells"]] for p in grid["participants"]}
     order = [m["module_id"] for m in grid["modules"]]
     # The group's order (thinking-traps was assigned first), not the soonest date.
-    assert order == ["thinking-traps", "breathing-and-grounding"]
+    assert order == ["thinking-traps", "breathing-and-grounding", "asking-for-what-you-need"]
     assert cells == {
-        participant.id: ["not_started", "overdue"],
-        other_participant.id: ["overdue", "overdue"],
+        participant.id: ["not_started", "not_started", "not_started"],
+        other_participant.id: ["overdue", "overdue", "not_started"],
     }
 
 

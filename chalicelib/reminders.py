@@ -497,8 +497,16 @@ class ReminderService:
         return choice
 
     def turn_off(self, participant_id: str, reason: str) -> None:
-        """Used by the run when a number opted out of texts (STOP)."""
-        self._change(participant_id, lambda item: {**item, "enabled": False}, refresh_groups=False)
+        """Used by the run when a number opted out of texts (a reply of STOP): noted as a stop
+        from a message, as a stop link's is, so the Account page says why reminders are off."""
+        now = self.clock.iso()
+
+        def off(item: dict[str, Any]) -> dict[str, Any]:
+            if not item["enabled"]:
+                return item
+            return {**item, "enabled": False, STOPPED_FROM_MESSAGE: now}
+
+        self._change(participant_id, off, refresh_groups=False)
         logs.event("reminders.stopped", participant_id=participant_id, via=reason)
 
     def request_contact_change(

@@ -567,7 +567,10 @@ def test_a_text_message_number_that_replied_stop_is_turned_off(world):
     world.messenger.opted_out_numbers.add("+15550100002")
     report = run(world, "2026-06-10T17:00:00")
     assert report.opted_out == 1 and report.sent == 0 and not world.messenger.texts
-    assert world.service.reminders.view(caller).enabled is False
+    choice = world.service.reminders.view(caller)
+    assert choice.enabled is False
+    # The Account page says why they are off, as after a stop link.
+    assert choice.stopped_from_message_at is not None
 
 
 def test_messages_go_through_ses_and_sns(world):

@@ -9,6 +9,12 @@ What a participant receives never names treatment, a topic or a lesson: the word
 all there is ("You have something to read in <program>"). Contact details are shown back
 masked and never logged; leaders have no route to any of this.
 
+The participant's ``REMINDERS`` item is also where two page settings live: the time zone their
+pages show times in (``zone_of``) and the language of their pages, kept with the account when
+they switch it (``keep_language``) and read back at sign-in (``language_of``). That language is
+not the messages' (``locale``, chosen on the account page on its own), but it is their default
+until the participant chooses one.
+
 Text messages go through Amazon SNS (``Publish`` to a phone number): SNS keeps the account's
 opt-out list, so a reply of STOP is honoured by AWS itself, and the run also asks SNS
 (``CheckIfPhoneNumberIsOptedOut``) and turns reminders off for a number that opted out.

@@ -9,6 +9,12 @@ What a participant receives never names treatment, a topic or a lesson: the word
 all there is ("You have something to read in <program>"). Contact details are shown back
 masked and never logged; leaders have no route to any of this.
 
+The participant's ``REMINDERS`` item is also where two page settings live: the time zone their
+pages show times in (``zone_of``) and the language of their pages, kept with the account when
+they switch it (``keep_language``) and read back at sign-in (``language_of``). That language is
+not the messages' (``locale``, chosen on the account page on its own), but it is their default
+until the participant chooses one.
+
 Text messages go through Amazon SNS (``Publish`` to a phone number): SNS keeps the account's
 opt-out list, so a reply of STOP is honoured by AWS itself, and the run also asks SNS
 (``CheckIfPhoneNumberIsOptedOut``) and turns reminders off for a number that opted out.
@@ -33,9 +39,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from chalicelib import logs
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, Conflict, ServiceUnavailable
-from chalicelib.identity import PARTICIPANTS, Caller
+from chalicelib.identity import ADMINS, LEADERS, PARTICIPANTS, Caller
 from chalicelib.library import LOCALES
-from chalicelib.records.reminders import ReminderRecords
+from chalicelib.records.reminders import PAGE_LOCALE, ReminderRecords
 
 EMAIL = "email"
 SMS = "sms"
@@ -421,7 +427,7 @@ class ReminderService:
         return self._view(item, sent)
 
     def _view(self, item: dict[str, Any] | None, sent: dict[str, Any]) -> ReminderChoice:
-        choice = {**DEFAULTS, "timezone": self._default_timezone, "locale": "en", **(item or {})}
+        choice = self._with_defaults(item or {})
         pending = choice.get("pending")
         pending_view = None
         if pending and pending.get("expires_at", "") > self.clock.iso():
@@ -446,6 +452,24 @@ class ReminderService:
             last_sent_at=sent.get("last_sent_at"),
             stopped_from_message_at=choice.get(STOPPED_FROM_MESSAGE) or None,
         )
+
+    def language_of(self, caller: Caller) -> str | None:
+        """The language a participant chose for their pages on any device (``None``: never, or
+        not a participant: a leader's pages are English), for their browser at sign-in: one
+        projected GetItem, none for anyone else."""
+        if not _keeps_language(caller):
+            return None
+        chosen = self.records.page_locale(caller.id)
+        return chosen if chosen in LOCALES else None
+
+    def keep_language(self, caller: Caller, locale: str) -> bool:
+        """Keep ``locale`` as the language of a participant's pages, with their account, so
+        the next sign-in on another device is in it (one UpdateItem); nothing for anyone else,
+        or for a language the service does not have. Returns whether it was kept."""
+        if not _keeps_language(caller) or locale not in LOCALES:
+            return False
+        self.records.keep_page_locale(caller.id, locale)
+        return True
 
     def zone_of(self, caller: Caller) -> tzinfo:
         """The time zone a participant's pages show clock times in: the one they chose on
@@ -618,6 +642,13 @@ class ReminderService:
 
     # plumbing
 
+    def _with_defaults(self, item: dict[str, Any]) -> dict[str, Any]:
+        """The stored choice, with the defaults for what it does not say: the program's time
+        zone, and messages in the language of the participant's pages until they choose the
+        messages' own (a Spanish reader's first reminder, or code, is in Spanish)."""
+        locale = item.get(PAGE_LOCALE) if item.get(PAGE_LOCALE) in LOCALES else "en"
+        return {**DEFAULTS, "timezone": self._default_timezone, "locale": locale, **item}
+
     def _code_hash(self, participant_id: str, kind: str, address: str, code: str) -> str:
         message = f"code:{participant_id}:{kind}:{address}:{code}".encode()
         return hmac.new(self._key.encode(), message, hashlib.sha256).hexdigest()
@@ -632,7 +663,7 @@ class ReminderService:
             item, sent = self.records.get(participant_id)
             read_version = int(item["version"]) if item and "version" in item else None
             current = {k: v for k, v in (item or {}).items() if k not in ("PK", "SK", "version")}
-            base = {**DEFAULTS, "timezone": self._default_timezone, "locale": "en", **current}
+            base = self._with_defaults(current)
             updated = change(base)
             _check_ready(updated)
             old_slots = set(current.get("slots") or [])
@@ -705,6 +736,12 @@ def _apply(item: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
             raise BadRequest(f"locale is one of: {', '.join(LOCALES)}.", code="invalid_locale")
         updated["locale"] = changes["locale"]
     return updated
+
+
+def _keeps_language(caller: Caller) -> bool:
+    """A participant's language is kept with their account; a group leader's or an
+    administrator's is not (their pages are English)."""
+    return PARTICIPANTS in caller.roles and not caller.has_any((LEADERS, ADMINS))
 
 
 def _without(item: dict[str, Any], name: str) -> dict[str, Any]:

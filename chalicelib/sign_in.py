@@ -16,6 +16,9 @@ server-side session (the use case behind the sign-in pages in ``chalicelib/web/p
 - ``resume`` finds the session for a cookie, ends it after ``INACTIVITY_SECONDS`` without a
   page view or at ``expires_at``, verifies the stored access token with the same
   ``TokenVerifier`` the API uses, and refreshes it (``REFRESH_TOKEN_AUTH``) when it expired.
+- A participant's sign-in also reads the language they chose for their pages, kept with their
+  account (``ReminderService.language_of``), so the web edge can set the browser's language
+  cookie to it: the first page after sign-in, on any device, is in that language.
 - ``sign_out`` deletes the session and signs the tokens out of Cognito (``GlobalSignOut``).
 - ``keep_handout``, ``handouts`` and ``hand_over``: a participant account's temporary
   password (a new account's, or a new one for a lost password) waits in its group leader's
@@ -52,7 +55,7 @@ from chalicelib.accounts import (
     check_username,
 )
 from chalicelib.clock import iso_of_epoch
-from chalicelib.errors import BadRequest, Conflict, Unauthenticated
+from chalicelib.errors import BadRequest, Conflict, ServiceUnavailable, Unauthenticated
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.records.audit import new_entry
 from chalicelib.records.sessions import (
@@ -400,7 +403,18 @@ def _activate(step: SignInStep) -> Session:
     )
     records().put(session)
     logs.event("web_sign_in", logging.INFO, caller=caller.id)
-    return session
+    return replace(session, language=_language_of(caller))
+
+
+def _language_of(caller: Caller) -> str | None:
+    """The language a participant chose for their pages, on this device or another (one
+    GetItem; none for a leader), for the browser's cookie. Best effort: the sign-in is done,
+    and a page in the browser's language is no reason to refuse it."""
+    try:
+        return services.current().reminders.language_of(caller)
+    except ServiceUnavailable:
+        logs.event("web_sign_in_language_not_read", logging.WARNING)
+        return None
 
 
 def resume(session_id: str | None) -> tuple[Session, Caller | None] | None:

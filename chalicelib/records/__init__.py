@@ -23,7 +23,7 @@ Key design of the records table (``PK``/``SK``, both strings):
 | web sign-in session (TTL, 15 min idle)  | ``SESSION#{sha256}``| ``SESSION``                         |
 | an account's web sessions (TTL)         | ``ACCOUNT#{id}``    | ``SESSION#{sha256}``                |
 | an account's not-valid-before time      | ``ACCOUNT#{id}``    | ``NOT_VALID_BEFORE``                |
-| reminder choice + confirmed contact     | ``PARTICIPANT#{id}``| ``REMINDERS``                       |
+| reminder choice + contact; page language| ``PARTICIPANT#{id}``| ``REMINDERS``                       |
 | reminder sent (local date, time, groups)| ``PARTICIPANT#{id}``| ``REMINDER_SENT``                   |
 | reminder slot index (UTC quarter hour)  | ``REMINDER_SLOT#{HHMM}`` | ``PARTICIPANT#{id}``           |
 | one reminder run's counts               | ``REMINDER_RUN#{utc date}`` | ``{slot}#{time}#{run id}``  |
@@ -73,6 +73,10 @@ transaction (``version`` condition); the scheduled run reads one slot partition 
 then choices, sent state and ``COMPLETED_VERSIONS`` in BatchGetItems, the ``DUE`` items of their
 groups in BatchGetItems (100 groups a call; never each group's partition), and claims "sent on
 local date D" with conditional updates (up to 100 in one TransactWriteItems) before sending anything.
+The ``REMINDERS`` item is the participant's settings record: the pages' time zone is its
+``timezone``, and the language of their pages is its ``page_locale`` (one UpdateItem that adds 1
+to ``version``, so a reminder save from an older read re-reads; read with one projected GetItem
+at sign-in only).
 
 Participant ids are Cognito ``sub`` values: pseudonymous, never names or emails.
 Every access is a GetItem, Query, BatchGetItem or a (transactional) conditional write:

@@ -13,7 +13,12 @@ Keys (see the table in ``chalicelib.records``):
 ``REMINDERS`` holds the choice (channel, local time, days, trigger, quiet hours, time zone,
 language), the confirmed email and phone number (stored only for reminders; this table is
 encrypted with the stack's KMS key), a pending change of them (the address and an HMAC of the
-confirmation code, never the code), and ``version`` for optimistic concurrency.
+confirmation code, never the code), and ``version`` for optimistic concurrency. It is the
+participant's one settings record: the pages' time zone is its ``timezone``, and the language
+of their pages (``page_locale``, ``en`` or ``es``: the "Español" / "English" link at the top of
+a page, kept with the account so that a sign-in on another device is in it too) lives there as
+well, apart from ``locale``, the language of the messages, which the account page chooses on
+its own.
 
 ``REMINDER_SENT`` holds ``sent_on`` (the participant's local date of the last reminder),
 ``last_sent_at`` (UTC), ``channel`` and ``run`` (the run that claimed it), plus the
@@ -27,7 +32,8 @@ keeps only the pointers whose local time falls in its slot today, so a daylight-
 needs no rewrite.
 
 Access patterns: one Query of ``PARTICIPANT#{id}`` for SKs beginning ``REMINDER``; one projected
-GetItem of ``REMINDERS`` for its time zone (pages that show clock times); Query of one slot
+GetItem of ``REMINDERS`` for its time zone (pages that show clock times), another for its
+``page_locale`` (a participant's sign-in only); one UpdateItem of ``page_locale``; Query of one slot
 partition; BatchGetItem of ``REMINDERS`` + ``REMINDER_SENT`` + ``COMPLETED_VERSIONS`` for up to 33
 participants a call; TransactWriteItems for saves and claims; PutItem of a run. No Scan.
 
@@ -41,7 +47,11 @@ Conditional-write rules:
   sends nothing: at most one reminder per participant per local day;
 - a send that fails for good gives its claim back (``run = :this_run`` condition), so a later
   retry of the run may try again;
-- run records are put with ``attribute_not_exists(PK)`` (the run id is random).
+- run records are put with ``attribute_not_exists(PK)`` (the run id is random);
+- the pages' language is one UpdateItem of ``REMINDERS``, unconditional (the last choice wins;
+  it creates the item, with no choice in it, if there is none), that also adds 1 to
+  ``version``: a choice saved from an earlier read then fails its condition and re-reads,
+  keeping ``page_locale`` (a save rewrites the whole item).
 """
 
 from __future__ import annotations
@@ -73,6 +83,8 @@ from chalicelib.records.table import (
 )
 
 CHOICE_SK = REMINDERS_SK
+# The language of the participant's pages, in their ``REMINDERS`` item (the module doc).
+PAGE_LOCALE = "page_locale"
 SENT_SK = REMINDER_SENT_SK
 # Each participant costs three keys in one BatchGetItem (choice, sent, progress): 100 keys a call.
 _BATCH_KEYS = 99
@@ -129,6 +141,33 @@ class ReminderRecords(RecordTable):
         item = from_item(response["Item"]) if response.get("Item") else {}
         zone = item.get("timezone")
         return str(zone) if zone else None
+
+    def page_locale(self, participant_id: str) -> str | None:
+        """The language of the participant's pages, kept with their account (``None``: never
+        chosen): one GetItem of ``REMINDERS``, projected to that one attribute, eventually
+        consistent (read at sign-in; a choice made on another device a moment ago may be
+        missed)."""
+        response = self.call(
+            "get_item",
+            Key=to_item({"PK": participant_pk(participant_id), "SK": CHOICE_SK}),
+            ProjectionExpression="#l",
+            ExpressionAttributeNames={"#l": PAGE_LOCALE},
+        )
+        item = from_item(response["Item"]) if response.get("Item") else {}
+        chosen = item.get(PAGE_LOCALE)
+        return str(chosen) if chosen else None
+
+    def keep_page_locale(self, participant_id: str, locale: str) -> None:
+        """Keep the language of the participant's pages: one UpdateItem, no condition (the
+        last choice wins), adding 1 to ``version`` so a reminder choice saved from an older
+        read re-reads instead of writing the item back without it (the module doc)."""
+        self.call(
+            "update_item",
+            Key=to_item({"PK": participant_pk(participant_id), "SK": CHOICE_SK}),
+            UpdateExpression="SET #l = :l ADD #v :one",
+            ExpressionAttributeNames={"#l": PAGE_LOCALE, "#v": "version"},
+            ExpressionAttributeValues=to_item({":l": locale, ":one": 1}),
+        )
 
     def save(
         self,

@@ -107,6 +107,9 @@ class Session:
     given_password: str = field(default="", repr=False)  # a keyed hash: see the module doc
     handouts: tuple[Handout, ...] = field(default=(), repr=False)
     handouts_version: int = 0
+    # Never stored: the language of the pages kept with a participant's account, read when
+    # this session signed in (``chalicelib.sign_in``), for the browser's language cookie.
+    language: str | None = None
 
     def with_tokens(self, access_token: str, refresh_token: str | None = None) -> Session:
         return replace(

@@ -7,7 +7,8 @@ an authenticator to set one up (``chalicelib.mfa``), (3) checks the caller's rol
 (6) turns its result, or a ``SteadyError``, into an HTML response with the security headers.
 A participant's page links to itself in the other language (``?locale=``); opening a
 participant's page with ``?locale=`` keeps that choice in a cookie (``LANG_COOKIE``), which
-``Visit.language`` reads before the browser's Accept-Language.
+``Visit.language`` reads before the browser's Accept-Language, and, for a signed-in
+participant, with their account (read back at their next sign-in, on any device).
 Every page registered this way is listed in ``Pages.registry`` so the web authorization test
 can insist on a row per page. Pages do not use the API's bearer-token authorizer: browsers
 send the session cookie instead.
@@ -134,7 +135,8 @@ SIGN_IN_CSRF_COOKIE = "steady_signin"
 # The language a participant chose for the pages ("en" or "es", nothing else), kept a year so
 # the next sign-in page is in it too: sign-out and quick exit leave it (it says nothing of
 # health). Set when a participant page is opened with ``?locale=`` (the language link at the
-# top of every page, a lesson's "Leer en español").
+# top of every page, a lesson's "Leer en español"), and at a participant's sign-in to the
+# language kept with their account, if they chose one (``chalicelib.sign_in``).
 LANG_COOKIE = "steady_lang"
 LANG_SECONDS = 365 * 86_400
 
@@ -336,9 +338,23 @@ def error_page(
 
 def kept_language(visit: Visit, method: str) -> tuple[str, ...]:
     """The cookie that keeps ``?locale=`` on a participant's page, when it is a new choice: a
-    GET's only (a form's ``locale`` is the language of the page it was on, not a choice)."""
+    GET's only (a form's ``locale`` is the language of the page it was on, not a choice).
+    A signed-in participant's switch to the other language (``?locale=`` naming another one
+    than the page would be in without it: the link at the top) is kept with their account too
+    (``ReminderService.keep_language``: one UpdateItem), so the next sign-in on another device
+    is in it. An address that only repeats the language the page is in anyway (a redirect
+    after a form, in a browser set to Spanish) is no switch: nothing is kept with the account,
+    or a Spanish browser alone would make every device Spanish."""
     asked = visit.query.get("locale")
     if method == "GET" and asked in words.WORDS and visit.chosen_language != asked:
+        without = {k: v for k, v in visit.query.items() if k != "locale"}
+        switched = replace(visit, query=without, form={}).language() != asked
+        if switched and visit.caller is not None:
+            try:
+                services.current().reminders.keep_language(visit.caller, str(asked))
+            except SteadyError:
+                # This browser keeps it all the same; another device will not know it yet.
+                logs.event("language_not_kept", logging.WARNING)
         return (language_cookie(str(asked)),)
     return ()
 

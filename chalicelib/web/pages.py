@@ -30,6 +30,7 @@ from chalicelib.web.http import (
     Redirect,
     Visit,
     expired_session_cookie,
+    language_cookie,
     session_cookie,
     sign_in_csrf_cookie,
 )
@@ -53,10 +54,15 @@ CODE_PATH = "/sign-in/code"
 WAITING = {CHALLENGE: NEW_PASSWORD, CODE: CODE_PATH}
 
 
-def _continue(started: Session) -> Redirect:
-    """After a sign-in step: the next step, or the home page (with the new session's cookie)."""
+def _continue(visit: Visit, started: Session) -> Redirect:
+    """After a sign-in step: the next step, or the home page (with the new session's cookie).
+    Signed in, a participant's browser takes the language they chose for their pages on any
+    device (``Session.language``): it wins over the one this browser kept."""
     location = WAITING.get(started.state) or home_for(started.roles)
-    return Redirect(location, cookies=(session_cookie(started.session_id),))
+    cookies: tuple[str, ...] = (session_cookie(started.session_id),)
+    if started.language and started.language != visit.chosen_language:
+        cookies += (language_cookie(started.language),)
+    return Redirect(location, cookies=cookies)
 
 
 # -- sign-in ------------------------------------------------------------------------------
@@ -93,7 +99,7 @@ def sign_in_submit(visit: Visit) -> Any:
         started = session.sign_in(username, visit.form.get("password", ""))
     except session.SignInFailed as error:
         return _sign_in_page(visit, "sign_in.html", error, username=username[:128])
-    return _continue(started)
+    return _continue(visit, started)
 
 
 def _start_over(visit: Visit, error: Unauthenticated) -> Html:
@@ -128,7 +134,7 @@ def new_password_submit(visit: Visit) -> Any:
         return _sign_in_page(visit, "new_password.html", error)
     except Unauthenticated as error:
         return _start_over(visit, error)
-    return _continue(active)
+    return _continue(visit, active)
 
 
 def code_form(visit: Visit) -> Any:
@@ -146,7 +152,7 @@ def code_submit(visit: Visit) -> Any:
         return _sign_in_page(visit, "sign_in_code.html", error)
     except Unauthenticated as error:
         return _start_over(visit, error)
-    return _continue(active)
+    return _continue(visit, active)
 
 
 def authenticator_form(visit: Visit) -> Html:
@@ -191,6 +197,7 @@ def sign_out(visit: Visit) -> Any:
         session.sign_out(visit.session)
     # The language chosen stays (``http.LANG_COOKIE``): the next sign-in page, and the pages
     # after it, are in it. It says nothing of health; ending the visit is the session's part.
+    # (A participant's choice is kept with their account too: the next sign-in, anywhere.)
     return Redirect("/sign-in", cookies=(expired_session_cookie(),))
 
 

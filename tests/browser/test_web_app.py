@@ -125,6 +125,8 @@ def test_module_page_weight_dark_mode_and_print(browser, base_url, artifacts):
     page.wait_for_url("**/library")
     assert page.locator("html").get_attribute("lang") == "es"
     check_page(page, artifacts, "library-spanish")
+    # Kept with the account too: another browser (a new phone) signs in to Spanish pages.
+    assert signed_in_language(browser, base_url) == ("es", "Su lectura")
     # A lesson with no Spanish version: its English text on a page that stays Spanish.
     page.get_by_role("link", name="Refusal skills", exact=True).click()
     page.wait_for_url("**/lesson/*")
@@ -136,7 +138,23 @@ def test_module_page_weight_dark_mode_and_print(browser, base_url, artifacts):
     page.get_by_role("link", name="English", exact=True).click()
     page.wait_for_url("**/library?locale=en")
     assert page.locator("html").get_attribute("lang") == "en"
+    # English again is kept too.
+    assert signed_in_language(browser, base_url) == ("en", "Your reading")
     context.close()
+
+
+def signed_in_language(browser, base_url: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The language of the first page demo-participant-1 sees after signing in from a new
+    browser (no cookies; it asks for English), and that page's heading."""
+    context, page = new_page(browser, base_url)
+    sign_in(page, "demo-participant-1", "Demo-participant-2026")
+    page.wait_for_url(f"{base_url}/")
+    found = (
+        str(page.locator("html").get_attribute("lang")),
+        page.get_by_role("heading", level=1).inner_text(),
+    )
+    context.close()
+    return found
 
 
 def enter_code(page, secret: str) -> None:  # type: ignore[no-untyped-def]

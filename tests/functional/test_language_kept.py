@@ -1,0 +1,249 @@
+"""The language of a participant's pages, kept with their account (walk 13, item 2).
+
+Rosa reads in Spanish. She chose it with the "Español" link on her phone; signing in from a
+fresh browser (a new phone, a clinic computer) used to land her on English pages. The choice
+is now kept with her account (her ``REMINDERS`` item, ``page_locale``) when she switches while
+signed in, and read back once, at sign-in, into the browser's ``steady_lang`` cookie: a stored
+choice wins over the browser's cookie there; no page reads it again.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chalicelib.identity import Caller
+from tests.conftest import Account, make_account
+from tests.functional.web_client import WebClient, group_with, signed_in
+
+HOME = "/"
+
+
+def spanish_on(client: object, account: Account) -> None:
+    """On one device: sign in, press "Español" at the top of the home page, sign out."""
+    browser = signed_in(client, account)
+    token = browser.get(f"{HOME}?locale=es").csrf()
+    assert browser.cookies["steady_lang"] == "es"
+    browser.post("/sign-out", {"csrf": token})
+
+
+def language_cookie(page) -> list[str]:  # type: ignore[no-untyped-def]
+    cookies = page.headers.get("set-cookie", [])
+    cookies = cookies if isinstance(cookies, list) else [cookies]
+    return [c for c in cookies if c.startswith("steady_lang=")]
+
+
+def kept(service, account: Account) -> str | None:  # type: ignore[no-untyped-def]
+    return service.reminders.records.page_locale(account.id)  # type: ignore[no-any-return]
+
+
+def test_spanish_chosen_on_one_device_is_the_first_page_on_a_fresh_one(
+    client, published, participant, service
+):
+    spanish_on(client, participant)
+    assert kept(service, participant) == "es"
+
+    fresh = WebClient(client)  # a new phone: no cookie, a browser that asks for English
+    signed = fresh.sign_in(participant.username)
+
+    assert (signed.status, signed.location) == (303, HOME)
+    (cookie,) = language_cookie(signed)
+    for attribute in ("steady_lang=es;", "Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
+        assert attribute in cookie
+    home = fresh.get(HOME)
+    assert '<html lang="es">' in home.body and "Cerrar sesión" in home.body
+    # Signed out again, this browser keeps Spanish for the next sign-in page too.
+    fresh.post("/sign-out", {"csrf": home.csrf()})
+    assert '<html lang="es">' in fresh.get("/sign-in").body
+
+
+def test_english_chosen_again_is_kept_too_and_wins_over_the_browsers_cookie(
+    client, published, participant, service
+):
+    spanish_on(client, participant)
+    phone = WebClient(client)
+    assert phone.sign_in(participant.username).status == 303
+    english = phone.get(f"{HOME}?locale=en")  # "English" at the top of a Spanish page
+    assert '<html lang="en">' in english.body and kept(service, participant) == "en"
+
+    # The clinic computer still holds the Spanish cookie from before: the account's choice wins.
+    clinic = WebClient(client, cookies={"steady_lang": "es"})
+    assert '<html lang="es">' in clinic.get("/sign-in").body
+    signed = clinic.sign_in(participant.username)
+
+    assert [c.split(";")[0] for c in language_cookie(signed)] == ["steady_lang=en"]
+    assert '<html lang="en">' in clinic.get(HOME).body
+
+
+def test_with_no_choice_kept_sign_in_leaves_the_language_as_it_was(
+    client, published, participant, service
+):
+    english = WebClient(client)
+    signed = english.sign_in(participant.username)
+    assert language_cookie(signed) == [] and '<html lang="en">' in english.get(HOME).body
+
+    spanish_browser = WebClient(client, language="es-MX,es;q=0.9")
+    signed = spanish_browser.sign_in(participant.username)
+    assert language_cookie(signed) == [] and '<html lang="es">' in spanish_browser.get(HOME).body
+
+    spanish_cookie = WebClient(client, cookies={"steady_lang": "es"})
+    signed = spanish_cookie.sign_in(participant.username)
+    assert language_cookie(signed) == [] and '<html lang="es">' in spanish_cookie.get(HOME).body
+    assert kept(service, participant) is None
+
+
+def test_a_page_only_repeating_the_browsers_language_is_not_a_choice_kept(
+    client, published, participant, service
+):
+    """A browser set to Spanish, on an address that says ?locale=es (a redirect after a form
+    says the page's language): the cookie is kept as before, but nothing goes with the
+    account, or a Spanish browser alone would make every device Spanish."""
+    spanish_browser = signed_in(client, participant, language="es")
+    assert '<html lang="es">' in spanish_browser.get(f"{HOME}?locale=es").body
+    assert spanish_browser.cookies["steady_lang"] == "es"
+
+    assert kept(service, participant) is None
+    english = WebClient(client)
+    assert language_cookie(english.sign_in(participant.username)) == []
+    assert '<html lang="en">' in english.get(HOME).body
+
+
+def test_the_two_step_sign_in_sets_the_language_when_the_code_is_accepted(
+    client, published, stack, service
+):
+    careful = make_account(stack, "participant-careful", "participants", authenticator=True)
+    assert careful.authenticator is not None
+    spanish_on(client, careful)
+
+    fresh = WebClient(client)
+    waiting = fresh.sign_in(careful.username)
+    assert waiting.location == "/sign-in/code" and language_cookie(waiting) == []
+    accepted = fresh.enter_code(careful.authenticator)
+
+    assert accepted.location == HOME and fresh.cookies["steady_lang"] == "es"
+    assert '<html lang="es">' in fresh.get(HOME).body
+
+
+def test_choosing_a_password_after_a_temporary_one_sets_the_language(
+    client, published, leader, participant, library_clock
+):
+    """A lost password: the group leader gives a new temporary one; Rosa, on a borrowed
+    phone, signs in with it and chooses her own. Her first page is in Spanish."""
+    group_id = group_with(client, leader, [(participant, "Rosa M.")], module_id="thinking-traps")
+    spanish_on(client, participant)
+    # The new password ends the tokens issued up to the next second (of the services' clock);
+    # moto issues the new ones at its own time: the new password comes two seconds earlier.
+    library_clock.advance(-2)
+    given = client.http.post(
+        f"/groups/{group_id}/participants/{participant.id}/temporary-password",
+        headers=leader.headers,
+    )
+    assert given.status_code == 200
+    temporary = json.loads(given.body)["temporary_password"]
+
+    borrowed = WebClient(client)
+    assert borrowed.sign_in(participant.username, temporary).location == "/sign-in/new-password"
+    form = borrowed.get("/sign-in/new-password")
+    chosen = borrowed.post(
+        "/sign-in/new-password",
+        {
+            "csrf": form.csrf(),
+            "new_password": "Chosen-pass-4242",
+            "confirm_password": "Chosen-pass-4242",
+        },
+    )
+
+    assert chosen.location == HOME and borrowed.cookies["steady_lang"] == "es"
+    assert '<html lang="es">' in borrowed.get(HOME).body
+
+
+def test_a_leaders_language_is_never_kept(client, published, leader, service, monkeypatch):
+    browser = signed_in(client, leader)
+    # The library is a page participants see too: its link sets this browser's cookie.
+    assert '<html lang="es">' in browser.get("/library?locale=es").body
+    assert service.reminders.records.page_locale(leader.id) is None
+    assert not service.reminders.keep_language(
+        Caller(leader.id, frozenset({"leaders", "participants"})), "es"
+    )
+
+    read: list[str] = []
+    records = service.reminders.records
+    monkeypatch.setattr(records, "page_locale", lambda pid: read.append(pid))
+    fresh = WebClient(client)
+    assert fresh.sign_in(leader.username, authenticator=leader.authenticator).location == "/leader"
+    assert "steady_lang" not in fresh.cookies
+    assert read == []  # no read of a language at a leader's sign-in
+
+
+def test_dynamodb_calls_one_read_at_sign_in_one_write_at_a_switch_none_on_pages(
+    client, published, participant, other_participant, service, aws_calls
+):
+    spanish_on(client, participant)
+
+    aws_calls.reset()
+    browser = WebClient(client)
+    browser.get("/sign-in")
+    assert aws_calls.names == []
+    assert browser.sign_in(participant.username).status == 303
+    # The session (with its listing under the account), then the language kept: one GetItem.
+    assert [n for n in aws_calls.names if n.startswith("DynamoDB.")] == [
+        "DynamoDB.TransactWriteItems",
+        "DynamoDB.GetItem",
+    ], aws_calls.names
+
+    # An ordinary page costs what it cost before: the same as for a participant with no
+    # language kept.
+    other = signed_in(client, other_participant)
+    for path in (HOME, "/library", "/account/reminders"):
+        browser.get(path)
+        other.get(path)
+        aws_calls.reset()
+        browser.get(path)
+        spanish_calls = list(aws_calls.names)
+        aws_calls.reset()
+        other.get(path)
+        assert spanish_calls == aws_calls.names, path
+        assert "DynamoDB.UpdateItem" not in spanish_calls
+
+    # A switch costs one UpdateItem more than the page.
+    aws_calls.reset()
+    browser.get(HOME)
+    page_calls = list(aws_calls.names)
+    aws_calls.reset()
+    browser.get(f"{HOME}?locale=en")
+    assert sorted(aws_calls.names) == sorted([*page_calls, "DynamoDB.UpdateItem"])
+
+
+@pytest.mark.parametrize("messages", [None, "en"])
+def test_the_messages_language_follows_the_pages_until_chosen_and_survives_a_save(
+    client, published, participant, service, messages
+):
+    """Reminders have their own language (the messages'), chosen on the account page. Until
+    it is chosen it is the pages' (a Spanish reader's first code or reminder is Spanish); a
+    save of the reminder choice keeps the pages' language."""
+    browser = signed_in(client, participant)
+    account = browser.get("/account/reminders?locale=es")
+    if messages is not None:
+        saved = browser.post(
+            "/account/reminders",
+            {
+                "csrf": account.csrf(),
+                "locale": "es",
+                "time": "18:00",
+                "timezone": "America/New_York",
+                "trigger": "day_before",
+                "channel": "email",
+                "reminder_locale": messages,
+                **{f"day_{d}": "on" for d in ("mon", "tue", "wed", "thu", "fri")},
+            },
+        )
+        assert saved.status == 303, saved.body[:2000]
+
+    choice = json.loads(client.http.get("/me/reminders", headers=participant.headers).body)
+
+    assert choice["locale"] == (messages or "es")
+    assert kept(service, participant) == "es"
+    checked = 'id="reminder_locale-{}" name="reminder_locale" type="radio" value="{}" checked'
+    lang = messages or "es"
+    assert checked.format(lang, lang) in browser.get("/account/reminders").body

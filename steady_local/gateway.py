@@ -34,11 +34,11 @@ from chalice.local import (
     RouteMatcher,
 )
 
-from chalicelib.web.http import CATCH_ALL
+from chalicelib.web.http import CATCH_ALL, NO_SUCH_PAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 NOT_FOUND_BODY = json.dumps(
-    {"error": {"code": "not_found", "message": "There is no such page."}}, separators=(",", ":")
+    {"error": {"code": "not_found", "message": NO_SUCH_PAGE}}, separators=(",", ":")
 ).encode()
 # API Gateway's answer for a method the catch-all lacks (MISSING_AUTHENTICATION_TOKEN in
 # infra/resources.yaml), with the headers every API answer carries (chalicelib.api).

@@ -1,9 +1,13 @@
-"""``chalice local`` as ``make run`` serves it, with one change: an unknown path gets the project's
-JSON 404 instead of chalice's imitation of API Gateway, which copies the caller's
-``Authorization`` header (the bearer token) into the error message.
+"""``chalice local`` as ``make run`` serves it, routing as API Gateway does: an address no route
+has goes to the catch-all route (``chalicelib.web.http.CATCH_ALL``, ``/{proxy+}``), whatever its
+number of parts, so a browser gets the 404 page and an API client the JSON 404 from the same view
+as deployed. chalice's own matcher gives the catch-all one-part paths only, and answers the rest
+with its imitation of API Gateway, which copies the caller's ``Authorization`` header (the bearer
+token) into the error message.
 
-Deployed, API Gateway answers unknown paths itself; ``infra/resources.yaml`` gives that answer
-(MISSING_AUTHENTICATION_TOKEN) a fixed body, so it cannot echo the token either.
+A method the catch-all does not have (PUT, DELETE, OPTIONS on an unknown address) gets the JSON
+404 here (``UnknownPath``), as API Gateway gives it through the MISSING_AUTHENTICATION_TOKEN
+gateway response (``infra/resources.yaml``), whose body is fixed text that cannot echo the token.
 
 Run as ``python -m steady_local.gateway --host 127.0.0.1 --port 8000 --stage dev`` from the
 project folder (``steady_local.run`` does).
@@ -18,14 +22,26 @@ import os
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
-from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGateway, LocalGatewayException
+from chalice.local import (
+    ChaliceRequestHandler,
+    LambdaEventConverter,
+    LocalDevServer,
+    LocalGateway,
+    LocalGatewayException,
+    MatchResult,
+    RouteMatcher,
+)
+
+from chalicelib.web.http import CATCH_ALL, NO_SUCH_PAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 NOT_FOUND_BODY = json.dumps(
-    {"error": {"code": "not_found", "message": "There is no such page."}}, separators=(",", ":")
+    {"error": {"code": "not_found", "message": NO_SUCH_PAGE}}, separators=(",", ":")
 ).encode()
-# The headers every API answer carries (chalicelib.api), on the answer the function never makes.
+# API Gateway's answer for a method the catch-all lacks (MISSING_AUTHENTICATION_TOKEN in
+# infra/resources.yaml), with the headers every API answer carries (chalicelib.api).
 NOT_FOUND_HEADERS = {
     "Content-Type": "application/json",
     "Cache-Control": "no-store",
@@ -39,18 +55,49 @@ class UnknownPath(LocalGatewayException):
     CODE = 404
 
 
+class SteadyRouteMatcher(RouteMatcher):
+    """chalice's route matcher with API Gateway's rule for a greedy path at the root
+    (``CATCH_ALL``): it takes every path no other route matches, of any number of parts, and
+    its parameter is ``proxy`` (chalice's takes one-part paths only, naming it ``proxy+``)."""
+
+    def match_route(self, url: str) -> MatchResult:
+        try:
+            matched: MatchResult | None = super().match_route(url)
+        except ValueError:
+            matched = None
+        if matched is not None and matched.route != CATCH_ALL:
+            return matched
+        if CATCH_ALL not in self.route_urls:
+            raise ValueError("No matching route found")  # never the path: it may hold anything
+        parsed = urlparse(url)
+        return MatchResult(
+            CATCH_ALL,
+            {"proxy": parsed.path.strip("/")},
+            parse_qs(parsed.query, keep_blank_values=True),
+        )
+
+
 class SteadyGateway(LocalGateway):
-    """chalice's local API Gateway, answering unknown paths like the deployed gateway does."""
+    """chalice's local API Gateway, routing unknown paths like the deployed gateway does."""
+
+    def __init__(self, app_object: Any, config: Any) -> None:
+        super().__init__(app_object, config)
+        self.event_converter = LambdaEventConverter(
+            SteadyRouteMatcher(list(app_object.routes)), app_object.api.binary_types
+        )
 
     def handle_request(
         self, method: str, path: str, headers: dict[str, str], body: bytes | None
     ) -> Any:
         try:
-            self.event_converter.create_lambda_event(
+            event = self.event_converter.create_lambda_event(
                 method=method, path=path, headers=headers, body=body
             )
-        except ValueError:  # no route matches the path
+        except ValueError:  # no route matches the path (an app without the catch-all)
             raise UnknownPath(dict(NOT_FOUND_HEADERS), NOT_FOUND_BODY) from None
+        route = event["requestContext"]["resourcePath"]
+        if route == CATCH_ALL and method not in self._app_object.routes[CATCH_ALL]:
+            raise UnknownPath(dict(NOT_FOUND_HEADERS), NOT_FOUND_BODY)
         return super().handle_request(method, path, headers, body)
 
 

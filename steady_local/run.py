@@ -152,8 +152,9 @@ def serve(args: argparse.Namespace) -> int:
     saver.start()
 
     env = {**os.environ, **stack.environment(), "AWS_ENDPOINT_URL": aws.url}
-    # chalice local, except that an unknown path gets the JSON 404 (chalice's own answer copies
-    # the caller's bearer token into its message): steady_local/gateway.py.
+    # chalice local, except that an unknown path goes to the catch-all route as deployed (the
+    # 404 page, or the JSON 404; chalice's own answer copies the caller's bearer token into its
+    # message): steady_local/gateway.py.
     api = subprocess.Popen(
         [
             sys.executable,

@@ -146,4 +146,7 @@ def blueprint() -> Blueprint:
     web.route(privacy_pages.SHARE, method="POST", access=(PARTICIPANTS,))(privacy_pages.share)
 
     web.route(before_session_pages.PAGE, access=LEADER_ONLY)(before_session_pages.before_session)
+    # Every other address (a mistyped or old link): API Gateway gives it only what no route
+    # above matches (chalicelib/web/http.py).
+    web.unknown_addresses()
     return bp

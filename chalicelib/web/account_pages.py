@@ -44,7 +44,7 @@ CONFIRM = "/account/reminders/contact/confirm"
 FORGET = "/account/reminders/contact/delete"
 PASSWORD = "/account/reminders/password"
 # Where the password form was before it moved onto the account page: kept in bookmarks and
-# browser history, so it leads to the form rather than to a JSON "no such page".
+# browser history, so it leads to the form rather than to "Page not found".
 OLD_PASSWORD = "/account/password"
 STOP_PATH = "/reminders/stop"
 TIMES = tuple(f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, SLOT_MINUTES))

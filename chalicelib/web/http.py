@@ -12,6 +12,10 @@ participant, with their account (read back at their next sign-in, on any device)
 Every page registered this way is listed in ``Pages.registry`` so the web authorization test
 can insist on a row per page. Pages do not use the API's bearer-token authorizer: browsers
 send the session cookie instead.
+
+``Pages.unknown_addresses`` registers the catch-all (``CATCH_ALL``): an address no route has
+(a mistyped or old link) is the 404 page for a browser and the API's JSON 404 for anyone else
+(``unknown_address``).
 """
 
 from __future__ import annotations
@@ -27,9 +31,16 @@ from chalice import Blueprint, Response
 
 from chalicelib import logs, mfa, services, text
 from chalicelib import sign_in as session
-from chalicelib.api import Download
+from chalicelib.api import Download, error_response
 from chalicelib.clock import iso_of_epoch
-from chalicelib.errors import BadRequest, Forbidden, PayloadTooLarge, SteadyError, Unauthenticated
+from chalicelib.errors import (
+    BadRequest,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    SteadyError,
+    Unauthenticated,
+)
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.sign_in import Session
 from chalicelib.web import csrf, render, words
@@ -54,6 +65,16 @@ PAGE_HEADERS = {
 
 PUBLIC = "public"  # anyone, signed in or not (sign-in, the stylesheet)
 SIGNED_IN = "signed-in"  # any role
+
+# Every address no other route has: API Gateway's greedy path at the root, which takes only
+# what nothing more specific matches (``steady_local.gateway`` gives it the same rule locally).
+# Its methods: what a browser opens (GET, HEAD) or sends a form with (POST: a page left open
+# across a release). Any other method there gets API Gateway's own JSON 404
+# (MISSING_AUTHENTICATION_TOKEN in infra/resources.yaml), as a known address's missing method does.
+CATCH_ALL = "/{proxy+}"
+CATCH_ALL_METHODS = ("GET", "HEAD", "POST")
+# The API's words for it (the JSON body, the same as the gateway response's).
+NO_SUCH_PAGE = "There is no such page."
 
 
 @dataclass(frozen=True)
@@ -336,6 +357,47 @@ def error_page(
     return response
 
 
+def wants_page(accept: str | None) -> bool:
+    """Whether the caller asks for a page: its Accept header names ``text/html`` (weight above
+    0) at least as highly as ``application/json``, as every browser's does. An API client
+    (JSON, ``*/*``, or no Accept at all) does not."""
+    weights: dict[str, float] = {}
+    for part in (accept or "").lower().split(","):
+        kind, *params = (piece.strip() for piece in part.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights[kind] = max(weights.get(kind, 0.0), weight)
+    html = weights.get("text/html", 0.0)
+    return html > 0 and html >= weights.get("application/json", 0.0)
+
+
+def unknown_address(method: str, headers: dict[str, str], query: dict[str, str]) -> Response:
+    """The answer to an address no route has (``CATCH_ALL``; ``headers`` with lower-case
+    names). A browser (``wants_page``) gets the 404 page, in the reader's language (``?locale=``,
+    the language cookie, Accept-Language) with the crisis line and a link to the start page,
+    and its language link leads to the sign-in page (which goes on home when signed in) in the
+    other language. Anyone else gets the API's JSON 404, ``{"error": {"code": "not_found", ...}}``.
+
+    The page is the same for everyone: it reads no session (an unknown address costs no
+    lookup and says nothing of who asks) and never shows the address, which may hold anything
+    a person typed."""
+    if wants_page(headers.get("accept")):
+        visit = Visit(None, None, {}, query, {}, parse_cookies(headers.get("cookie")), headers)
+        error = NotFound(NO_SUCH_PAGE, code="no_such_page")  # its own words (words.problem)
+        response = error_page(error, visit, address=SIGN_IN_PATH)
+    else:
+        response = error_response(NotFound(NO_SUCH_PAGE))
+    if method == "HEAD":
+        response.body = ""  # API Gateway sends none; chalice local would
+    return response
+
+
 def kept_language(visit: Visit, method: str) -> tuple[str, ...]:
     """The cookie that keeps ``?locale=`` on a participant's page, when it is a new choice: a
     GET's only (a form's ``locale`` is the language of the page it was on, not a choice).
@@ -496,3 +558,21 @@ class Pages:
             return routed
 
         return decorate
+
+    def unknown_addresses(self) -> None:
+        """Register the catch-all (``CATCH_ALL``): every address no other route has is answered
+        by ``unknown_address``. Listed in ``registry`` (PUBLIC) like every page; it reads no
+        session, no form and no CSRF token: it changes nothing and shows only the 404 page."""
+        for method in CATCH_ALL_METHODS:
+            Pages.registry.append(PageSpec(method, CATCH_ALL, PUBLIC))
+
+        def unknown_address_page() -> Response:
+            # No arguments: chalice passes none for a greedy path (``{proxy+}``).
+            request = self._bp.current_request
+            headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+            return unknown_address(request.method, headers, dict(request.query_params or {}))
+
+        # Any content type: a JSON or multipart post to an unknown address is a 404, not a 415.
+        self._bp.route(CATCH_ALL, methods=list(CATCH_ALL_METHODS), content_types=["*/*"])(
+            unknown_address_page
+        )

@@ -899,6 +899,10 @@ _PROBLEM_WORDS: dict[str, dict[str, str]] = {
         "problem_413": "Too large",
         "problem_503": "Please try again",
         "problem_other": "Something went wrong",
+        # An address no route has (``http.unknown_address``): its own heading, so its title
+        # says what happened rather than the "Not found" of a module or plan that is gone.
+        "problem_no_such_page": "Page not found",
+        "error_no_such_page": "There is no page at this address. The link may be old, or the address may have a typo.",
         "error_invalid_format": "Steady cannot make a file of that kind. Go back and use one of the download links.",
     },
     "es": {
@@ -908,6 +912,8 @@ _PROBLEM_WORDS: dict[str, dict[str, str]] = {
         "problem_413": "Demasiado largo",
         "problem_503": "Inténtelo otra vez",
         "problem_other": "Algo salió mal",
+        "problem_no_such_page": "Página no encontrada",
+        "error_no_such_page": "No hay ninguna página en esta dirección. Puede que el enlace sea antiguo o que la dirección tenga un error.",
         "error_status_400": "Algo en esta dirección no se pudo usar. Vuelva atrás o vaya a la página de inicio.",
         "error_status_403": "Su cuenta no puede abrir esta página.",
         "error_status_404": "Esta página no existe. Puede que el enlace sea antiguo.",
@@ -930,11 +936,14 @@ for _lang, _words in _PROBLEM_WORDS.items():
 
 def problem(error: object, lang: str) -> tuple[str, str]:
     """The heading and the message of the page for ``error`` (a ``SteadyError``) in ``lang``:
-    its words where they exist (``message``); in English, else the service's own; in another
-    language, else the sentence for its kind (its status)."""
+    its words where they exist (``problem_<code>``, ``message``); in English, else the heading
+    for its status and the service's own message; in another language, else the heading and
+    the sentence for its kind (its status)."""
     words = WORDS.get(lang, WORDS["en"])
     status = getattr(error, "status", 400)
-    heading = words["error_summary"] if status == 400 else words.get(f"problem_{status}")
+    heading = words.get(f"problem_{getattr(error, 'code', '')}") or (
+        words["error_summary"] if status == 400 else words.get(f"problem_{status}")
+    )
     if lang == "en" or f"error_{getattr(error, 'code', '')}" in words:
         shown = message(error, lang)
     else:

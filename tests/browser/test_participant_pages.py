@@ -564,6 +564,37 @@ def test_a_stale_link_in_spanish_is_a_spanish_page_and_spanish_outlives_quick_ex
     context.close()
 
 
+def test_a_mistyped_address_is_a_page_in_the_readers_language_not_json(
+    browser, base_url, artifacts, reader
+):
+    """An address no route has (a typo, an old bookmark) answered raw JSON, English only, with
+    no crisis line, 980 px wide on a phone: now the 404 page, its own title, axe-clean at 360 px."""
+    context, page = new_page(browser, base_url)
+    response = page.goto("/nope")
+    assert response is not None and response.status == 404
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert page.title() == "Page not found – Steady"  # not a lesson's or a plan's "Not found"
+    assert page.get_by_role("heading", name="Page not found").is_visible()
+    assert page.get_by_role("link", name="988", exact=True).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    measure(page, artifacts, "unknown-address")
+    # In Spanish once chosen (the language link, as on every page), for a longer address too.
+    page.get_by_role("link", name="Español").click()
+    page.wait_for_url("**/sign-in?locale=es")
+    assert page.title() == "Iniciar sesión – Steady"
+    response = page.goto("/leader/groupz/extra")
+    assert response is not None and response.status == 404
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.title() == "Página no encontrada – Steady"
+    assert page.get_by_text("¿Necesita ayuda ahora?").is_visible()
+    measure(page, artifacts, "unknown-address-spanish")
+    # Not a dead end: the start page (sign-in here, the reader's reading once signed in).
+    page.get_by_role("link", name="Ir a la página de inicio").click()
+    page.wait_for_url("**/sign-in")
+    assert page.title() == "Iniciar sesión – Steady"
+    context.close()
+
+
 def test_zz_write_participant_figures(artifacts):
     (artifacts / "participant-measurements.json").write_text(json.dumps(FIGURES, indent=2))
     assert FIGURES["pages"] and all(p["gzip_bytes"] < PAGE_LIMIT for p in FIGURES["pages"].values())

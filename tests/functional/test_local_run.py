@@ -147,7 +147,8 @@ def test_demo_participant_reads_completes_and_the_completion_survives_a_restart(
         assert status == 201
         status, _ = stack.request("GET", "/me/completions", "not-a-token")
         assert status == 401
-        # An unknown path is the JSON 404 (steady_local.gateway): it never echoes the token.
+        # An unknown path is the JSON 404 for an API client (the catch-all route, reached through
+        # steady_local.gateway): it never echoes the token.
         status, unknown = stack.request("GET", "/no/such/path", token)
         assert status == 404 and unknown["error"]["code"] == "not_found"
         assert token not in json.dumps(unknown)

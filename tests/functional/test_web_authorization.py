@@ -269,6 +269,11 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("GET", "/leader/groups/{group_id}/progress.csv"): PageRow(
         "/leader/groups/{g}/progress.csv", expect=LEADER_PAGE
     ),
+    # An address no route has: 404 for everyone, signed in or not (tests/functional/
+    # test_unknown_paths.py has the page and the JSON; this client takes one-part paths there).
+    ("GET", "/{proxy+}"): PageRow("/nope", expect=(404, 404, 404, 404)),
+    ("HEAD", "/{proxy+}"): PageRow("/nope", expect=(404, 404, 404, 404)),
+    ("POST", "/{proxy+}"): PageRow("/nope", {}, expect=(404, 404, 404, 404)),
 }
 
 
@@ -341,6 +346,8 @@ def test_page_for_every_caller(client, world, method, path):
             token = browser.get("/sign-in").csrf()
         if method == "GET":
             page = browser.get(concrete)
+        elif method == "HEAD":
+            page = browser.head(concrete)
         else:
             form = {k: v.format(m=world["member_id"]) for k, v in (row.form or {}).items()}
             page = browser.post(concrete, {**form, "csrf": token})

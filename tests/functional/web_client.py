@@ -65,6 +65,9 @@ class WebClient:
     def get(self, path: str) -> Page:
         return self._send("get", path)
 
+    def head(self, path: str) -> Page:
+        return self._send("head", path)
+
     def post(
         self, path: str, form: dict, content_type: str = "application/x-www-form-urlencoded"
     ) -> Page:

@@ -361,3 +361,29 @@ def test_a_token_for_another_listing_is_refused():
         RecordTable.decode_page_token(token, PK, "COMPLETION#")
 
     assert caught.value.code == "invalid_page_token"
+
+
+# --- wants_page (an unknown address: the 404 page or the JSON 404) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "page"),
+    [
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", True),  # Chromium
+        ("text/html, */*", True),
+        ("TEXT/HTML", True),
+        ("text/html;q=0.9, application/json;q=0.5", True),
+        (None, False),  # curl, urllib, most API clients
+        ("", False),
+        ("*/*", False),
+        ("application/json", False),
+        ("application/json, text/html;q=0.5", False),
+        ("text/html;q=0", False),
+        ("text/html;q=nonsense", False),
+        ("text/htmlx", False),
+    ],
+)
+def test_a_page_is_for_a_caller_whose_accept_prefers_html(accept, page):
+    from chalicelib.web.http import wants_page
+
+    assert wants_page(accept) is page

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import tzinfo
 from typing import Any
 
 from chalicelib.assignments import assigned_modules
@@ -29,6 +30,7 @@ from chalicelib.records.completions import (
     CompletionRecords,
 )
 from chalicelib.records.groups import GroupRecords
+from chalicelib.reminders import zone_named
 from chalicelib.statuses import (
     COMPLETED_OLDER,
     Change,
@@ -216,10 +218,13 @@ class ModuleReading:
 
 @dataclass(frozen=True)
 class Lesson:
-    """What the lesson page shows: the reading, and the reader's worksheet of the module."""
+    """What the lesson page shows: the reading, the reader's worksheet of the module, and the
+    time zone the time they completed it is shown in (a participant's own, chosen on Account;
+    else the program's). Due and session dates are the program's calendar days, in no zone."""
 
     reading: ModuleReading
     worksheet: MyWorksheet | None
+    zone: tzinfo
 
 
 def grade(questions: list[dict[str, Any]], answers: Any) -> dict[str, Any]:
@@ -445,18 +450,20 @@ class Reading:
         translated) and, for a participant, whether they completed it (the score and feedback
         of that completion, or what changed since the older version they completed) and their
         worksheet of it (``None`` where the module has none). One BatchGetItem reads what they
-        completed and the worksheet; once completed, the score (one GetItem) and what comes
-        next add theirs."""
+        completed, the worksheet and the time zone they chose (``Lesson.zone``); once
+        completed, the score (one GetItem) and what comes next add theirs."""
         document = self.library.latest(module_id, locale).document
         if PARTICIPANTS not in caller.roles:
-            return Lesson(self._reading(caller, module_id, locale, document, None), None)
+            reading = self._reading(caller, module_id, locale, document, None)
+            return Lesson(reading, None, self.clock.zone)
         has_worksheet = bool(fields_of(document))
-        completed, sheet = self.completions.lesson_state(caller.id, module_id, has_worksheet)
+        completed, sheet, zone = self.completions.lesson_state(caller.id, module_id, has_worksheet)
         reading = self._reading(caller, module_id, locale, document, completed)
         worksheet = None
         if has_worksheet:
             worksheet = worksheet_view(module_id, dict(document), reading.locale, sheet)
-        return Lesson(reading, worksheet)
+        # Their own zone, as ``ReminderService.zone_of`` has it, read in the same BatchGetItem.
+        return Lesson(reading, worksheet, zone_named(zone) if zone else self.clock.zone)
 
     def _reading(
         self,

@@ -131,20 +131,10 @@ def _check_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
         limit = min(int(spec.get("max_items") or MAX_LIST_ITEMS), MAX_LIST_ITEMS)
         if not isinstance(value, list):
             raise FieldError(field_id, "must be a list.")
+        items = _check_items(spec, field_id, value)
         if spec.get("item") == CONTACT:
-            items: list[Any] = []
-            for n, entry in enumerate(value):
-                if not isinstance(entry, dict) or set(entry) - {"name", "phone"}:
-                    raise FieldError(field_id, 'is a list of {"name", "phone"}.', item=n)
-                name, phone = check_contact(entry.get("name"), entry.get("phone"), field_id, item=n)
-                if name or phone:
-                    items.append({"name": name, "phone": phone})
             size = sum(len(i["name"]) + len(i["phone"]) for i in items)
         else:
-            cleaned = (
-                clean_text(v, field_id, multiline=False, item=n) for n, v in enumerate(value)
-            )
-            items = [t for t in cleaned if t]
             size = sum(len(t) for t in items)
         if len(items) > limit:
             raise FieldError(
@@ -160,6 +150,37 @@ def _check_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
             )
         return (items or None), None
     raise FieldError(field_id, "cannot be answered.")
+
+
+def _check_items(spec: Mapping[str, Any], field_id: str, value: list[Any]) -> list[Any]:
+    """A list field's items, cleaned, empty ones left out. Every item at fault is named, not
+    only the first (``FieldErrors``, in the order given), so that the form marks each row."""
+    contacts = spec.get("item") == CONTACT
+    items: list[Any] = []
+    refused: list[FieldError] = []
+    for n, entry in enumerate(value):
+        try:
+            item = (
+                _check_contact_item(field_id, entry, n)
+                if contacts
+                else clean_text(entry, field_id, multiline=False, item=n)
+            )
+        except FieldError as error:
+            refused.append(error)
+            continue
+        if item:
+            items.append(item)
+    if refused:
+        raise FieldErrors(refused)
+    return items
+
+
+def _check_contact_item(field_id: str, entry: Any, n: int) -> dict[str, str] | None:
+    """Item ``n`` of a list of people to call, cleaned (``None``: an empty row)."""
+    if not isinstance(entry, dict) or set(entry) - {"name", "phone"}:
+        raise FieldError(field_id, 'is a list of {"name", "phone"}.', item=n)
+    name, phone = check_contact(entry.get("name"), entry.get("phone"), field_id, item=n)
+    return {"name": name, "phone": phone} if name or phone else None
 
 
 def visible_answers(
@@ -394,7 +415,7 @@ class Worksheets:
         ``null`` or empty clears an answer; fields not given are left as they are (answers to
         earlier versions' fields included). Nothing is saved when a field is at fault:
         ``FieldErrors`` (400) names every such field, in the order given (its first problem
-        each: a list's first item at fault)."""
+        each; of a list, every item at fault)."""
         module_id = check_module_id(module_id)
         version = parse_version(version)
         locale = check_locale(locale)
@@ -419,7 +440,8 @@ class Worksheets:
             try:
                 stored, choice_text = _check_value(spec, value)
             except FieldError as error:
-                refused.append(error)  # every field at fault, so a form names them all at once
+                # Every field at fault (and every item of a list), so a form names them all.
+                refused.extend(error.errors)
                 continue
             if stored is None:
                 emptied.append(field_id)

@@ -56,6 +56,7 @@ from chalicelib.records.keys import (
     ATTEMPT_PREFIX,
     COMPLETED_VERSIONS_SK,
     COMPLETION_PREFIX,
+    REMINDERS_SK,
     attempt_sk,
     completion_sk,
     participant_id_of,
@@ -507,22 +508,29 @@ class CompletionRecords(RecordTable):
 
     def lesson_state(
         self, participant_id: str, module_id: str, with_worksheet: bool = True
-    ) -> tuple[CompletedVersions, Worksheet]:
-        """What a lesson page shows of its reader: what they completed and (``with_worksheet``,
-        for a module that has one) their worksheet of the module, in one BatchGetItem of the
-        items of their partition (strongly consistent: the page after a save shows it)."""
+    ) -> tuple[CompletedVersions, Worksheet, str | None]:
+        """What a lesson page shows of its reader: what they completed, (``with_worksheet``, for
+        a module that has one) their worksheet of the module, and the time zone they chose on
+        Account (``None``: none chosen), the one their completion's time is shown in; in one
+        BatchGetItem of the items of their partition (strongly consistent: the page after a
+        save shows it). The time zone comes with the reminder choice, which a BatchGetItem
+        cannot project for that item alone: only the zone leaves this method (the choice's
+        confirmed email and phone number are read with it, and dropped here)."""
         pk = participant_pk(participant_id)
         completed = CompletedVersions(participant_id, {})
         sheet = Worksheet(participant_id, module_id)
-        keys = [{"PK": pk, "SK": COMPLETED_VERSIONS_SK}]
+        zone: str | None = None
+        keys = [{"PK": pk, "SK": COMPLETED_VERSIONS_SK}, {"PK": pk, "SK": REMINDERS_SK}]
         if with_worksheet:
             keys.append({"PK": pk, "SK": worksheet_sk(module_id)})
         for record in self.batch_get(keys, consistent=True):
             if record["SK"] == COMPLETED_VERSIONS_SK:
                 completed = CompletedVersions.from_record(participant_id, record)
+            elif record["SK"] == REMINDERS_SK:
+                zone = str(record["timezone"]) if record.get("timezone") else None
             else:
                 sheet = Worksheet.from_record(record)
-        return completed, sheet
+        return completed, sheet, zone
 
     def get(
         self, participant_id: str, module_id: str, version: int, consistent: bool = False

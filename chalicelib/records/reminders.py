@@ -32,7 +32,8 @@ keeps only the pointers whose local time falls in its slot today, so a daylight-
 needs no rewrite.
 
 Access patterns: one Query of ``PARTICIPANT#{id}`` for SKs beginning ``REMINDER``; one projected
-GetItem of ``REMINDERS`` for its time zone (pages that show clock times), another for its
+GetItem of ``REMINDERS`` for its time zone (pages that show clock times; the lesson page reads
+it in the BatchGetItem it makes anyway, ``CompletionRecords.lesson_state``), another for its
 ``page_locale`` (a participant's sign-in only); one UpdateItem of ``page_locale``; Query of one slot
 partition; BatchGetItem of ``REMINDERS`` + ``REMINDER_SENT`` + ``COMPLETED_VERSIONS`` for up to 33
 participants a call; TransactWriteItems for saves and claims; PutItem of a run. No Scan.

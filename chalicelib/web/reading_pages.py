@@ -291,6 +291,8 @@ def lesson_view(caller: Caller, module_id: str, lang: str, query: Mapping[str, s
             }
             if next_up
             else None,
+            # When they completed it, in their own time zone (dates set by the leader have none).
+            "zone": lesson.zone,
             "errors": [],
             # The knowledge check's own errors unfold its "Try the questions again" form; a
             # worksheet's errors (the same page, further down) leave it folded.

@@ -30,9 +30,20 @@ MULTILINE_FIELDS = PREFIX + r"[^\s]+"
 
 
 @dataclass(frozen=True)
+class RowError:
+    """One row of a list at fault: the row (from 0), its ``"name"`` or ``"phone"`` (people to
+    call), and the sentence shown beside it and in the summary."""
+
+    item: int
+    part: str | None
+    message: str
+
+
+@dataclass(frozen=True)
 class FormField:
     """One field as the form shows it: the published spec, the value to show (stored, or
-    typed and refused), list rows, and its error."""
+    typed and refused), list rows, and its error (of a list, its first row at fault; every
+    row at fault is in ``row_errors``)."""
 
     spec: dict[str, Any]
     value: Any
@@ -40,6 +51,7 @@ class FormField:
     error: str | None = None  # a sentence that makes sense alone (it is also the summary's)
     error_item: int | None = None  # the list row at fault (from 0); None: the whole field
     error_part: str | None = None  # that row's "name" or "phone" (people to call)
+    row_errors: tuple[RowError, ...] = ()  # every row at fault, in row order
 
     @property
     def id(self) -> str:
@@ -63,10 +75,26 @@ class FormField:
         out of sight on a phone."""
         if not self.grouped:
             return f"{PREFIX}{self.id}"
-        if not self.error_at_row:
+        if not self.error_at_row or self.error_item is None:
             return self.legend_id
-        row = f"{PREFIX}{self.id}-{self.error_item}"
-        return row + (f"-{self.error_part or 'name'}" if self.contact else "")
+        return self.row_input_id(self.error_item, self.error_part)
+
+    def row_input_id(self, item: int, part: str | None) -> str:
+        """The input at fault of row ``item`` (a person's name, unless it is their ``part``)."""
+        row = f"{PREFIX}{self.id}-{item}"
+        return row + (f"-{part or 'name'}" if self.contact else "")
+
+    def row_error(self, item: int) -> RowError | None:
+        """Row ``item``'s error, if it is at fault."""
+        return next((e for e in self.row_errors if e.item == item), None)
+
+    @property
+    def summary(self) -> list[tuple[str, str]]:
+        """Its lines of the error summary, each (the id linked to, the sentence): one for each
+        row at fault of a list, else one for the field."""
+        if self.row_errors:
+            return [(self.row_input_id(e.item, e.part), e.message) for e in self.row_errors]
+        return [(self.input_id, self.error)] if self.error else []
 
     @property
     def legend_id(self) -> str:
@@ -89,6 +117,11 @@ class WorksheetForm:
     answered: int  # fields with an answer
     updated_at: str | None
     errors: tuple[FormField, ...] = field(default=())
+
+    @property
+    def summary(self) -> list[tuple[str, str]]:
+        """The error summary, in form order: every field at fault, every row at fault."""
+        return [line for f in self.errors for line in f.summary]
 
     @property
     def pristine(self) -> bool:
@@ -180,17 +213,31 @@ def _typed(spec: Mapping[str, Any], value: Any) -> FormField:
     return FormField(dict(spec), value)
 
 
-def _with_error(typed: FormField, error: FieldError, lang: str, locale: str) -> FormField:
-    """The field at fault, with its error worded to make sense alone: its label, which row of
-    a list, and whose phone number (the name typed on that row; or the number, when that row
-    has no name). The label is in the worksheet's ``locale``, which the message marks where
-    it is not the page's ``lang`` (the English worksheet of an untranslated module)."""
-    row = error.item if typed.spec["kind"] == "list" else None
+def _with_errors(typed: FormField, errors: list[FieldError], lang: str, locale: str) -> FormField:
+    """The field at fault, with its ``errors`` (the whole field's, or every row's at fault of a
+    list) each worded to make sense alone (``_worded``)."""
+    listed = typed.spec["kind"] == "list"
+    rows = tuple(
+        RowError(e.item, e.part, _worded(typed, e, e.item, lang, locale))
+        for e in errors
+        if listed and e.item is not None
+    )
+    first = errors[0]
+    row = first.item if listed else None
+    message = rows[0].message if rows else _worded(typed, first, row, lang, locale)
+    return FormField(typed.spec, typed.value, typed.rows, message, row, first.part, rows)
+
+
+def _worded(typed: FormField, error: FieldError, row: int | None, lang: str, locale: str) -> str:
+    """One error of the field, worded to make sense alone: its label, which ``row`` of a list,
+    and whose phone number (the name typed on that row; or the number, when that row has no
+    name). The label is in the worksheet's ``locale``, which the message marks where it is
+    not the page's ``lang`` (the English worksheet of an untranslated module)."""
     name = phone = ""
     if row is not None and typed.contact and row < len(typed.rows):
         name = str(typed.rows[row].get("name") or "")
         phone = str(typed.rows[row].get("phone") or "")
-    message = answer_error(
+    return answer_error(
         error,
         lang,
         str(typed.spec.get("label") or typed.id),
@@ -201,7 +248,6 @@ def _with_error(typed: FormField, error: FieldError, lang: str, locale: str) -> 
         whole_list=typed.spec["kind"] == "list" and row is None,
         label_lang=locale,
     )
-    return FormField(typed.spec, typed.value, typed.rows, message, row, error.part)
 
 
 def save(visit: Visit) -> Any:
@@ -225,12 +271,13 @@ def save(visit: Visit) -> Any:
         svc.worksheets.save(caller, module_id, version, answers, locale)
     except FieldError as error:
         lang = reading_pages.form_page_language(visit)
-        # Every field at fault, each beside its input and all in the summary, in form order.
-        refused: dict[str, FieldError] = {}
+        # Every field at fault (every row at fault of a list), each beside its input and all
+        # in the summary, in form order.
+        refused: dict[str, list[FieldError]] = {}
         for one in error.errors:
-            refused.setdefault(one.field_id, one)
+            refused.setdefault(one.field_id, []).append(one)
         fields = tuple(
-            _with_error(f, refused[f.id], lang, locale) if f.id in refused else f
+            _with_errors(f, refused[f.id], lang, locale) if f.id in refused else f
             for f in (_typed(s, answers.get(str(s["id"]))) for s in specs)
         )
         page = reading_pages.lesson_view(caller, module_id, lang, {})
@@ -249,9 +296,8 @@ def save(visit: Visit) -> Any:
         )
         # The summary at the top of the page (GOV.UK pattern): the form is far below the text.
         # Each error is HTML already (``answer_error``: an English label is marked as such).
-        summary = [(f.input_id, f.error) for f in form.errors]
         return Html(
-            page.template, {**page.context, "worksheet": form, "errors": summary}, status=400
+            page.template, {**page.context, "worksheet": form, "errors": form.summary}, status=400
         )
     path = reading_pages.lesson_path(module_id, locale)
     return Redirect(path + ("&" if "?" in path else "?") + "saved=1#worksheet")

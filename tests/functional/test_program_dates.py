@@ -99,3 +99,45 @@ def test_a_completion_at_ten_in_the_evening_is_on_that_day_everywhere(
         r'<td>jue 26 nov 2026, 22:0\d</td><td data-label="Quién">Un líder de grupo</td>',
         spanish.body,
     )
+
+
+def test_a_participant_in_another_time_zone_sees_when_they_completed_in_theirs(
+    client, library_clock, leader, participant, group, service, aws_calls
+):
+    """Their own time zone (Account, "Your time zone") is read in the lesson page's one
+    BatchGetItem, not by a call of its own: the time they completed a module is on their day;
+    the due date, a day on the program's calendar set by the leader, stays as it was, and so
+    does what the leader sees."""
+    from chalicelib.identity import PARTICIPANTS, Caller
+
+    # 10 pm on Thursday 26 November in New York: 4 am on Friday the 27th in Berlin.
+    at(library_clock, datetime(2026, 11, 27, 3, 0, tzinfo=UTC))
+    service.reminders.update(
+        Caller(participant.id, frozenset({PARTICIPANTS})), {"timezone": "Europe/Berlin"}
+    )
+    version = shipped_version(MODULE)
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id=MODULE, due_date="2026-11-26")
+    reader = signed_in(client, participant)
+    page = reader.get(LESSON)
+    done = reader.post(f"{LESSON}/complete", {"csrf": page.csrf(), "version": str(version)})
+    assert done.status == 303
+
+    reader.get(LESSON)
+    aws_calls.reset()
+    lesson = reader.get(LESSON)
+    assert "You marked this complete on Fri 27 Nov 2026." in lesson.body
+    # The session, what they completed with their time zone (one BatchGetItem), their groups
+    # and the group's assignments (what comes next): as without a time zone of their own.
+    assert aws_calls.names == [
+        "DynamoDB.GetItem",
+        "DynamoDB.BatchGetItem",
+        "DynamoDB.Query",
+        "DynamoDB.Query",
+    ]
+    home = reader.get("/")
+    assert "Due Thu 26 Nov 2026" in home.body and "27 Nov" not in home.body
+    grid = signed_in(client, leader).get(f"/leader/groups/{group}/progress")
+    assert f"Completed: version {version}, Thu 26 Nov 2026" in grid.body
+    spanish = reader.get(f"{LESSON}?locale=es")
+    assert "Lo marcó como terminado el vie 27 nov 2026." in spanish.body

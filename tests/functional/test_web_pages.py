@@ -482,7 +482,7 @@ def test_every_page_is_discreet_safe_and_shows_crisis_resources(
         assert page.headers["cache-control"] == "no-store"
         assert re.search(r"<title>([^<]+ – )?Steady</title>", page.body), path
         assert "<script" not in page.body and " style=" not in page.body
-        assert 'call or text <a href="tel:988">988</a>' in page.body
+        assert 'call or text</span> <a href="tel:988">988</a>' in page.body
         assert "1-800-662-4357" in page.body
         assert 'href="/exit"' in page.body and "Quick exit" in page.body
 

@@ -118,6 +118,17 @@ def test_a_bad_item_of_a_list_is_named_by_its_number(client, published, particip
     assert body["error"]["message"].startswith("urge-helpers, item 3: is longer than 2000")
 
 
+def test_two_bad_items_of_a_list_are_one_400_naming_the_first(client, published, participant):
+    # The use case names every item at fault (the web form marks each row); the API answers
+    # with the first, as for several fields.
+    status, body = save(client, participant, {"urge-helpers": ["y" * 2001, "Walk", "z" * 2001]})
+    assert status == 400 and set(body) == {"error"} and set(body["error"]) == {"code", "message"}
+    assert body["error"]["code"] == "answer_too_long"
+    assert body["error"]["message"].startswith("urge-helpers, item 1: is longer than 2000")
+    _, mine = call(client, "GET", f"/me/worksheets/{MODULE}", participant)
+    assert all(f["answer"] is None for f in mine["fields"])
+
+
 def test_several_bad_answers_are_one_400_naming_the_first_and_nothing_is_saved(
     client, published, participant
 ):

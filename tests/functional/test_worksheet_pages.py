@@ -175,6 +175,73 @@ def test_every_field_at_fault_is_named_at_once_beside_its_input(
 
 
 @pytest.mark.parametrize(
+    ("locale", "item", "phone"),
+    [
+        (
+            "en",
+            "What helps me ride out a craving, item {n}: this is 100 characters too long. "
+            "Please shorten it.",
+            "People I can call: the phone number for {who} can have only digits, spaces, "
+            "+ - ( ) and an extension like “ext. 4”.",
+        ),
+        (
+            "es",
+            "Lo que me ayuda a dejar pasar las ganas, punto {n}: tiene 100 caracteres de más. "
+            "Acórtelo, por favor.",
+            "Personas a las que puedo llamar: el teléfono de {who} solo puede tener números, "
+            "espacios, + - ( ) y una extensión como «ext. 4».",
+        ),
+    ],
+)
+def test_every_bad_row_of_a_list_is_named_not_only_the_first(
+    client, published_all, participant, locale, item, phone
+):
+    # Two rows of one list wrong in one save: each in the summary (in row order, each linking
+    # to its row), each beside its row and pointed to by it; the good row not marked.
+    rows = {
+        "answer-urge-helpers-0": "x" * 2100,
+        "answer-urge-helpers-1": "Walk the dog",
+        "answer-urge-helpers-3": "y" * 2100,
+    }
+    page = refused(client, participant, MODULE, rows, locale)
+    first, second = item.format(n=1), item.format(n=4)
+    assert error_summary(page) == [
+        ("answer-urge-helpers-0", first),
+        ("answer-urge-helpers-3", second),
+    ]
+    for n, message in ((0, first), (3, second)):
+        marked = (
+            rf'id="answer-urge-helpers-{n}"[^>]*aria-invalid="true" '
+            rf'aria-describedby="answer-urge-helpers-{n}-error"'
+        )
+        assert re.search(marked, page.body), n
+        assert f'<p class="error" id="answer-urge-helpers-{n}-error">{message}</p>' in page.body
+    assert page.body.count('aria-invalid="true"') == 2
+    assert 'value="Walk the dog"' in page.body
+    # People to call: two numbers with words in them, each named by whose it is.
+    people = {
+        "answer-help-people-0-name": "Dana",
+        "answer-help-people-0-phone": "call the office",
+        "answer-help-people-1-name": "Mum",
+        "answer-help-people-1-phone": "555 987 6543",
+        "answer-help-people-2-name": "Clinic front desk",
+        "answer-help-people-2-phone": "ask at desk",
+    }
+    page = refused(client, participant, ASKING, people, locale)
+    assert error_summary(page) == [
+        ("answer-help-people-0-phone", phone.format(who="Dana")),
+        ("answer-help-people-2-phone", phone.format(who="Clinic front desk")),
+    ]
+    for n in (0, 2):
+        marked = (
+            rf'id="answer-help-people-{n}-phone"[^>]*aria-invalid="true" '
+            rf'aria-describedby="answer-help-people-{n}-error"'
+        )
+        assert re.search(marked, page.body), n
+    assert page.body.count('aria-invalid="true"') == 2
+
+
+@pytest.mark.parametrize(
     ("locale", "over", "message"),
     [
         (

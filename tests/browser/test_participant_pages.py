@@ -602,3 +602,24 @@ def test_a_mistyped_address_is_a_page_in_the_readers_language_not_json(
 def test_zz_write_participant_figures(artifacts):
     (artifacts / "participant-measurements.json").write_text(json.dumps(FIGURES, indent=2))
     assert FIGURES["pages"] and all(p["gzip_bytes"] < PAGE_LIMIT for p in FIGURES["pages"].values())
+
+
+def test_every_module_in_each_language_fits_a_320_px_screen(browser, base_url, reader):
+    """No module's text (its tables included: a long Spanish word in a narrow column) makes
+    the page scroll sideways on the narrowest phone. Every published file, English and Spanish."""
+    context, page = new_page(browser, base_url, viewport={"width": 320, "height": 640})
+    sign_in(page, READER, PASSWORD)
+    files = sorted(Path("content").rglob("*.md"))
+    wide = []
+    for file in files:
+        module_id, *rest = file.name.split(".")
+        locale = "es" if rest[:1] == ["es"] else "en"
+        page.goto(f"/lesson/{lesson_code(module_id)}?locale={locale}")
+        expect(page.locator("h1")).to_be_visible()
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            wide.append((file.name, overflow))
+    context.close()
+    assert len(files) > 48 and wide == []

@@ -623,3 +623,27 @@ def test_every_module_in_each_language_fits_a_320_px_screen(browser, base_url, r
             wide.append((file.name, overflow))
     context.close()
     assert len(files) > 48 and wide == []
+
+
+def test_every_control_shows_the_same_focus_outline_summaries_included(browser, base_url, reader):
+    """A keyboard user sees where they are on the lesson's contents toggle ("On this page")
+    as clearly as on a link or a button: the same 3 px outline, not the browser's thin ring."""
+    context, page = new_page(browser, base_url, viewport={"width": 1280, "height": 800})
+    sign_in(page, READER, PASSWORD)
+    page.goto(f"/lesson/{lesson_code('how-addiction-changes-the-brain')}")
+    summary = page.locator("details summary").first
+    page.keyboard.press("Tab")  # keyboard use: focus rings are shown from here on
+    summary.focus()
+    outline = summary.evaluate(
+        "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]"
+    )
+    link = page.get_by_role("link", name="Read in Spanish").or_(page.locator("main a").first)
+    link.first.focus()
+    assert (
+        outline
+        == ["solid", "3px"]
+        == link.first.evaluate(
+            "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]"
+        )
+    )
+    context.close()

@@ -99,8 +99,22 @@ def test_fill_in_a_worksheet_see_it_in_my_plan_print_and_download(browser, base_
     assert skills[-1] == "Text Ana a photo of the sunset"
     check_page(page, artifacts, "plan-saved")
 
+    # A worksheet answer changed after the part was edited comes in marked new, on screen
+    # only: the printed plan is what the participant keeps, and the mark is not part of it.
+    page.goto(f"/lesson/{lesson_code(MODULE)}")
+    page.fill("#answer-plan-coping-skills-1", "Urge surfing for 30 minutes")
+    page.get_by_role("button", name="Save my answers").click()
+    page.wait_for_url("**saved=1#worksheet")
+    page.goto("/plan")
+    badge = page.locator("#coping-skills li", has_text="30 minutes").locator(".tag")
+    assert badge.inner_text() == "New from a worksheet"
+    notice = page.locator(".plan-new-note")
+    assert notice.is_visible()
+
     # Print view: no menus, no links to edit, everything of the plan, crisis lines kept.
     page.emulate_media(media="print")
+    assert not badge.is_visible() and not notice.is_visible()
+    assert page.locator("#coping-skills li", has_text="30 minutes").is_visible()
     assert not page.get_by_role("link", name="Download as PDF").is_visible()
     assert not page.get_by_role("navigation", name="Main").is_visible()
     assert page.get_by_text("1-800-662-4357").is_visible()

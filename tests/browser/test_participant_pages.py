@@ -647,3 +647,25 @@ def test_every_control_shows_the_same_focus_outline_summaries_included(browser, 
         )
     )
     context.close()
+
+
+def test_a_0_to_10_scale_is_two_even_rows_on_a_phone_and_one_row_wide(browser, base_url, reader):
+    """On a phone the scale is 0–5 over 6–10 (wrapping made it 0–6 over 7–10), each point a
+    44 px target; on a laptop, one row."""
+    context, page = new_page(browser, base_url)
+    sign_in(page, READER, PASSWORD)
+    page.goto(f"/lesson/{lesson_code('cravings-and-urge-surfing')}")
+
+    def tops() -> list[float]:
+        boxes = [
+            page.locator(f"label[for='answer-urge-start-{n}']").locator("..").bounding_box()
+            for n in range(11)
+        ]
+        assert all(b is not None and b["width"] >= 44 and b["height"] >= 44 for b in boxes)
+        return [b["y"] for b in boxes if b is not None]
+
+    rows = tops()
+    assert len(set(rows[:6])) == 1 and len(set(rows[6:])) == 1 and rows[6] > rows[0]
+    page.set_viewport_size(DESKTOP)
+    assert len(set(tops())) == 1
+    context.close()

@@ -76,6 +76,23 @@ def test_fill_in_save_and_see_what_was_saved_and_completing_keeps_it(
     assert "You marked this complete" in page.body and 'value="Text Marcus"' in page.body
 
 
+def test_a_chosen_point_of_a_scale_can_be_cleared_again(client, published, participant):
+    """A radio cannot be unticked: once a point of a scale is chosen, a "No answer" choice
+    is offered, and choosing it saves the question as not answered."""
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    save_worksheet(browser, MODULE, {"answer-urge-start": "7"}, token, locale="en")
+    page = browser.get(PAGE)
+    assert page.body.count('name="answer-urge-start"') == 12
+    assert '<label for="answer-urge-start-none">No answer (clear my choice)</label>' in page.body
+    assert 'id="answer-urge-end-none"' not in page.body  # nothing chosen there: nothing to clear
+    cleared = save_worksheet(browser, MODULE, {"answer-urge-start": ""}, token, locale="en")
+    assert cleared.status == 303
+    page = browser.get(PAGE)
+    assert not re.search(r'name="answer-urge-start" value="\d+" checked', page.body)
+    assert 'id="answer-urge-start-none"' not in page.body
+
+
 def test_an_error_shows_the_form_again_with_what_was_typed_and_a_summary(
     client, published, participant
 ):

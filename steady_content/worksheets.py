@@ -260,7 +260,7 @@ def _parse(path: str, body: str, body_line: int) -> Worksheet:
                     path,
                     problem.line,
                     "WS001",
-                    f"the worksheet is not valid YAML: {problem.reason}",
+                    f"the worksheet cannot be read: {problem.reason}",
                 )
             )
             continue

@@ -112,8 +112,11 @@ def _colon_in_summary(source: str) -> str:
     ("change", "expected"),
     [
         # Walk 14: an unquoted colon in the summary, and the first '---' typed as '--'.
-        (_colon_in_summary, r":\d+: FM002 "),
-        (lambda source: "--" + source[3:], r":1: FM001 "),
+        (_colon_in_summary, r":\d+: FM002 a colon \(:\) inside a value: put the whole"),
+        (
+            lambda source: "--" + source[3:],
+            r":1: FM001 the file must start with a line of three dashes",
+        ),
     ],
     ids=["colon-in-a-value", "no-opening-dashes"],
 )

@@ -82,7 +82,14 @@ def test_lint_prints_path_line_code_message_and_exits_1(monkeypatch):
     assert (
         "broken/tracks/missing-module.yaml:9: TR030 module 'no-such-module' does not exist" in lines
     )
-    assert re.search(r"\d+ modules and \d+ tracks checked, \d+ problems", result.stderr)
+    assert re.search(
+        r"\d+ modules \(\d+ with problems\) and \d+ tracks \(\d+ with problems\) checked, "
+        r"\d+ problems",
+        result.stderr,
+    )
+    assert "broken/addiction/bad-yaml.md: fix the problems above, then lint checks the version" in (
+        result.stderr
+    )
 
 
 def test_lint_json_gives_the_same_problems_with_columns(monkeypatch):
@@ -122,6 +129,27 @@ def test_lint_a_clean_folder_exits_0_and_prints_nothing(content):
     assert "2 modules and 1 track checked, 0 problems" in result.stderr
 
 
+def test_lint_counts_every_module_file_and_reports_a_missing_bump_in_the_first_round(content):
+    # Walk 14: "55 modules ... checked" in a folder of 56; VB001 only after the rest was fixed.
+    coping = content / "addiction" / "coping.md"
+    coping.write_text(coping.read_text().replace("one slow breath", "one slow breath, an addict"))
+    write(content, "addiction/broken.md", "---\nid: broken\nsummary: Remember: this\n---\n")
+
+    result = run("lint", "--content-dir", str(content))
+
+    assert result.exit_code == 1
+    found = [line.split(" ")[:2] for line in result.stdout.splitlines()]
+    assert found == [
+        ["content/addiction/broken.md:3:", "FM002"],
+        ["content/addiction/coping.md:4:", "VB001"],
+        [found[2][0], "LG001"],
+    ]
+    assert result.stderr.splitlines() == [
+        "content/addiction/broken.md: fix the problems above, then lint checks the version",
+        "3 modules (2 with problems) and 1 track checked, 3 problems",
+    ]
+
+
 # --- new -------------------------------------------------------------------------------------
 
 
@@ -153,6 +181,9 @@ def test_a_new_module_fails_lint_only_on_its_placeholders_until_written(content)
 
     # Until the placeholders are gone the module does not load, so it cannot be locked either.
     assert {p.code for p in pipeline.lint(content).problems} == {"PH001"}
+    # ... but it is counted (walk 14: "0 modules and 0 tracks checked, 19 problems").
+    checked = run("lint", "--content-dir", str(content), str(path)).stderr.splitlines()[-1]
+    assert re.fullmatch(r"1 module \(1 with problems\) and 0 tracks checked, \d+ problems", checked)
 
     path.write_text(path.read_text().replace("TODO ", ""))
     assert [p.code for p in pipeline.lint(content).problems] == ["VB003"]

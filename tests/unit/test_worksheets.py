@@ -483,3 +483,15 @@ def test_a_folder_without_tracks_is_not_judged_on_the_whole_plan(content):
     relock(content)
 
     assert pipeline.lint(content).problems == []
+
+
+def test_ws030_names_the_measure_that_fails():
+    from tests.fixtures.modules import check
+
+    corpus = Path(__file__).resolve().parents[1] / "fixtures" / "broken"
+    text = (corpus / "addiction" / "worksheet-hard-labels.md").read_text(encoding="utf-8")
+
+    (problem,) = [p for p in check(text) if p.code == "WS030"]
+
+    assert problem.message.startswith("the worksheet's labels are too hard to read: SMOG grade ")
+    assert " above 8" in problem.message and "(SMOG)" not in problem.message

@@ -21,7 +21,7 @@ from moto import mock_aws
 
 from chalicelib import aws as aws_clients
 from chalicelib.library import index_key, tracks_key, version_key
-from steady_content import lockfile, pipeline
+from steady_content import lockfile, pipeline, worksheets
 from steady_content.cli import main
 from steady_content.preview import running
 from steady_content.publish import NEW, REFUSED, UNCHANGED, Publisher
@@ -189,6 +189,30 @@ def test_a_new_module_fails_lint_only_on_its_placeholders_until_written(content)
     assert [p.code for p in pipeline.lint(content).problems] == ["VB003"]
     assert run("lock", "--content-dir", str(content)).exit_code == 0
     assert pipeline.lint(content).ok
+
+
+def test_a_new_module_has_a_commented_worksheet_that_lints_once_uncommented(content):
+    # Walk 14: the scaffold had an exercise but never showed the worksheet syntax.
+    run("new", "life-skills", "saying-no", "--content-dir", str(content))
+    path = content / "life-skills" / "saying-no.md"
+    text = path.read_text().replace("TODO ", "")
+    assert "<!--\n```worksheet\n" in text and "  plan: coping-skills" in text
+    source = pipeline.parse(path)[0]
+    assert source is not None and worksheets.parse(source).fields == ()  # commented out
+
+    lines = text.splitlines(keepends=True)
+    opening = lines.index("<!--\n")
+    del lines[opening]
+    del lines[lines.index("-->\n", opening)]
+    path.write_text("".join(lines))
+
+    source = pipeline.parse(path)[0]
+    assert source is not None
+    (field,) = worksheets.parse(source).fields
+    assert (field.id, field.kind, field.plan) == ("what-helps-me", "list", "coping-skills")
+    # The one worksheet of this small library cannot feed every plan section (WS040).
+    problems = [p.code for p in pipeline.lint(content).problems if p.code != "WS040"]
+    assert problems == ["VB003"]
 
 
 def test_new_never_overwrites_a_module(content):

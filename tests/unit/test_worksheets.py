@@ -495,3 +495,25 @@ def test_ws030_names_the_measure_that_fails():
 
     assert problem.message.startswith("the worksheet's labels are too hard to read: SMOG grade ")
     assert " above 8" in problem.message and "(SMOG)" not in problem.message
+
+
+def test_a_worksheet_inside_an_html_comment_is_commented_out():
+    # The scaffold of 'steady-content new' shows an example this way.
+    example = "- id: x\n  kind: list\n  label: Things that help me\n  plan: coping-skills\n"
+    body = (
+        '!!! tip "Try this"\n    Do it.\n\n<!--\n```worksheet\n'
+        + example
+        + "```\n-->\n\nAfter the comment.\n"
+    )
+    source, _ = frontmatter.split("content/addiction/coping.md", module_text(body=body))
+    assert source is not None
+
+    assert worksheets.parse(source).fields == ()
+    assert found(module_text(body=body)) == []
+    html = render(source.body).html
+    assert "After the comment." in html
+    assert "Things that help me" not in html and "worksheet" not in html
+    # Uncommented, the same block is a worksheet.
+    live = body.replace("<!--\n", "").replace("-->\n", "")
+    source, _ = frontmatter.split("content/addiction/coping.md", module_text(body=live))
+    assert source is not None and worksheets.parse(source).ids == ("x",)

@@ -420,7 +420,10 @@ def _changed_fields(context: LintContext) -> Iterator[tuple[Module, list[str], d
         locked = context.lock.get(module.module_id, {}).get(module.locale)
         if not locked or not locked.get("fields"):
             continue
-        now = {f.id: f.kind for f in worksheets.parse(module.source).fields}
+        worksheet = worksheets.parse(module.source)
+        if worksheet.problems:
+            continue  # a worksheet that cannot be read (WS001...) has not lost its fields
+        now = {f.id: f.kind for f in worksheet.fields}
         gone = [
             field_id
             for field_id, was in sorted(locked["fields"].items())

@@ -323,6 +323,24 @@ def test_removing_a_field_without_a_bump_is_ws020_at_the_version(content):
     assert ("WS020", 4) in codes(content)
 
 
+def test_removing_a_field_is_reported_while_the_module_has_other_problems(content):
+    # Walk 14: version checks run in the same round as the module's other problems.
+    path = write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
+    relock(content)
+    path.write_text(with_fields(ONE_FIELD) + "\n# A second title\n", encoding="utf-8")
+
+    assert {"WS020", "HD001"} <= {code for code, _ in codes(content)}
+
+
+def test_a_worksheet_that_cannot_be_read_has_not_lost_its_fields(content):
+    path = write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
+    relock(content)
+    path.write_text(with_fields(TWO_FIELDS.replace("label: One thing", "label: One: thing")))
+
+    found = {code for code, _ in codes(content)}
+    assert "WS001" in found and "WS020" not in found
+
+
 def test_changing_a_field_kind_is_a_change_too(content):
     path = write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
     relock(content)

@@ -70,12 +70,9 @@ def lint(paths: tuple[Path, ...], content_dir: Path, output: str) -> None:
     else:
         for found in result.problems:
             click.echo(str(found))
-        counts = (len(result.modules), len(result.tracks), len(result.problems))
-        click.echo(
-            f"{_count(counts[0], 'module')} and {_count(counts[1], 'track')} checked, "
-            f"{_count(counts[2], 'problem')}",
-            err=True,
-        )
+        for shown in result.unversioned:
+            click.echo(f"{shown}: fix the problems above, then lint checks the version", err=True)
+        click.echo(result.summary(), err=True)
     sys.exit(0 if result.ok else 1)
 
 
@@ -230,10 +227,6 @@ def codes(doc: Path | None) -> None:
     if updated != text:
         doc.write_text(updated, encoding="utf-8")
     click.echo(f"{doc}: {'updated' if updated != text else 'already up to date'}")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 @main.command("table")

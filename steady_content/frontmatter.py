@@ -11,6 +11,7 @@ that would hang lint. The check reads YAML events, so it takes time linear in th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,16 +88,89 @@ def parse_yaml(yaml_text: str, first_line: int = 1) -> YamlDocument:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = (mark.line + first_line) if mark is not None else first_line
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise YamlProblem(line, reason) from error
+        row, reason = explain(error, yaml_text)
+        raise YamlProblem(row + first_line, reason) from error
     finally:
         loader.dispose()
     key_lines: dict[tuple[Any, ...], int] = {}
     duplicates: list[tuple[tuple[Any, ...], int]] = []
     _index_lines(node, (), key_lines, duplicates, first_line)
     return YamlDocument(data, key_lines, duplicates)
+
+
+# A key and its value on one line (``summary: Refusal skills: they help``), in a list or not.
+_KEY_VALUE = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*):\s+(.+?)\s*$")
+_LIST_ITEM = re.compile(r"^\s*-\s+(.+?)\s*$")
+# Characters a plain YAML value cannot start with (``*`` and ``&`` start aliases and anchors).
+_RESERVED_STARTS = "@`%*&!|>"
+
+
+def explain(error: yaml.YAMLError, yaml_text: str) -> tuple[int, str]:
+    """The row (0-based, within ``yaml_text``) and the plain words for a YAML error.
+
+    Authors are clinicians: the commonest mistakes (a colon inside a value, a tab used for
+    indenting, a quote never closed, a value starting with a character YAML reserves) are
+    named with their fix; any other keeps the parser's words after a plain lead-in.
+    """
+    problem = str(getattr(error, "problem", None) or str(error).splitlines()[0])
+    context = str(getattr(error, "context", None) or "")
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    started = getattr(error, "context_mark", None)
+    row = mark.line if mark is not None else 0
+    lines = yaml_text.splitlines()
+    line = lines[row] if row < len(lines) else ""
+    found = line[mark.column] if mark is not None and mark.column < len(line) else ""
+    if "quoted scalar" in context and started is not None:
+        # The parser stops at the end of the text; the mistake is where the quote opened.
+        opened = lines[started.line][started.column : started.column + 1] or '"'
+        return started.line, (
+            f"a quote ({opened}) opens a value here and never closes: end the value with "
+            f"{opened}, or remove it"
+        )
+    if (
+        "\t" in line[: len(line) - len(line.lstrip())]
+        or found == "\t"
+        or "tab character" in problem
+    ):
+        return row, "use spaces, not tabs, to indent"
+    if problem.startswith("mapping values are not allowed"):
+        return row, (
+            "a colon (:) inside a value: put the whole value in quotes, e.g. "
+            + _quoted_example(line, colon=True)
+        )
+    value = _KEY_VALUE.match(line)
+    if value is not None and value.group(2)[0] in _RESERVED_STARTS:
+        return row, (
+            f"a value cannot start with {value.group(2)[0]}: put the whole value in quotes, "
+            f"e.g. {_quoted_example(line)}"
+        )
+    return row, (
+        "this line cannot be read (the YAML reader says: "
+        f"{problem}): check its quotes, colons and indenting, and the line above"
+    )
+
+
+def _quoted_example(line: str, colon: bool = False) -> str:
+    """``line`` with its value in quotes (shortened), or a made-up example if it has no value
+    (or, with ``colon``, none with a colon in it: the colon is on a line of its own)."""
+    item = _LIST_ITEM.match(line)
+    value = _KEY_VALUE.match(line)
+    if item is not None and (value is None or not value.group(1).islower()):
+        # A sentence in a list ("- Remember: ..."), not a field: quote the whole item.
+        key, text = "-", item.group(1)
+    elif value is None or (colon and ":" not in value.group(2)):
+        return 'summary: "Refusal skills: they help you say no"'
+    else:
+        key, text = value.group(1) + ":", value.group(2)
+    words = text.split()
+    if len(words) > 5:
+        text = " ".join(words[:5]) + " …"
+    if '"' not in text:
+        return f'{key} "{text}"'
+    if "'" not in text:
+        return f"{key} '{text}'"
+    escaped = text.replace('"', '\\"')
+    return f'{key} "{escaped}"'
 
 
 def _refuse_aliases(yaml_text: str, first_line: int) -> None:
@@ -119,20 +193,31 @@ def split(path: str, text: str) -> tuple[Source | None, list[Problem]]:
     lines = text.splitlines()
     if not lines or lines[0].strip() != FENCE:
         return None, [
-            Problem(path, 1, NO_FRONT_MATTER.code, "the file must start with '---' front matter")
+            Problem(
+                path,
+                1,
+                NO_FRONT_MATTER.code,
+                "the file must start with a line of three dashes (---), then the fields, "
+                "then another line of three dashes",
+            )
         ]
     closing = next((i for i in range(1, len(lines)) if lines[i].strip() == FENCE), None)
     if closing is None:
         return None, [
-            Problem(path, 1, NO_FRONT_MATTER.code, "the front matter is never closed with '---'")
+            Problem(
+                path,
+                1,
+                NO_FRONT_MATTER.code,
+                "the front matter is never closed: end the fields with a line of three "
+                "dashes (---)",
+            )
         ]
     try:
         parsed = parse_yaml("\n".join(lines[1:closing]), first_line=2)
     except AliasProblem as problem:
         return None, [Problem(path, problem.line, ALIAS.code, problem.reason)]
     except YamlProblem as problem:
-        invalid = f"invalid YAML: {problem.reason}"
-        return None, [Problem(path, problem.line, INVALID_YAML.code, invalid)]
+        return None, [Problem(path, problem.line, INVALID_YAML.code, problem.reason)]
     if not isinstance(parsed.data, dict):
         message = "the front matter must be a mapping of fields"
         return None, [Problem(path, 2, NOT_A_MAPPING.code, message)]

@@ -57,6 +57,21 @@ class Module:
             pictures,
         )
 
+    @classmethod
+    def versioned(cls, source: frontmatter.Source) -> Module | None:
+        """The module of a source that may have problems, if its id, version and locale can
+        be read (for the version checks); None otherwise. ``meta`` is left as it is."""
+        meta = source.meta
+        module_id, version = meta.get("id"), meta.get("version")
+        locale = meta.get("locale", DEFAULT_LOCALE)
+        if not isinstance(module_id, str) or locale not in LOCALES:
+            return None
+        if not isinstance(version, int) or isinstance(version, bool):
+            return None
+        pictures = tuple(images.local_images(source))
+        sha256 = source_hash(meta, source.body, pictures)
+        return cls(source, module_id, version, locale, sha256, pictures)
+
     @property
     def meta(self) -> dict[str, Any]:
         return self.source.meta
@@ -71,10 +86,35 @@ class LintResult:
     modules: list[Module] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     tracks: list[Track] = field(default_factory=list)
+    # Every file checked, clean or not, as problems show its path.
+    module_files: list[str] = field(default_factory=list)
+    track_files: list[str] = field(default_factory=list)
+    # Module files whose id, version or locale cannot be read: the version checks skip them.
+    unversioned: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def with_problems(self, files: list[str]) -> int:
+        """How many of ``files`` have at least one problem."""
+        return len(set(files) & {p.path for p in self.problems})
+
+    def summary(self) -> str:
+        """'56 modules (1 with problems) and 5 tracks checked, 4 problems': every file
+        checked is counted, clean or not."""
+        parts = []
+        for files, noun in ((self.module_files, "module"), (self.track_files, "track")):
+            part = _count(len(files), noun)
+            broken = self.with_problems(files)
+            if broken:
+                part += f" ({broken} with problems)"
+            parts.append(part)
+        return f"{parts[0]} and {parts[1]} checked, {_count(len(self.problems), 'problem')}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 @dataclass
@@ -87,6 +127,10 @@ class LintContext:
     tracks: list[Track]
     module_files: set[str]  # shown path of every module file in content_dir, normalised
     lock: dict[str, dict[str, dict[str, Any]]]
+    # Every module that parsed with a usable id, version and locale, clean or not: the
+    # version checks (VB001, VB002, WS020, WS021) read only those fields and the text, so an
+    # author hears about a missing bump in the same round as the module's other problems.
+    versioned: list[Module] = field(default_factory=list)
 
 
 NOT_UTF8 = declare("FM004", "the file is not UTF-8 text")
@@ -166,6 +210,7 @@ def lint(content_dir: Path, paths: list[Path] | None = None) -> LintResult:
     )
     result = LintResult()
     sources = []
+    versioned = []
     for path in module_paths:
         source, problems = parse(path)
         if source is not None:
@@ -173,10 +218,19 @@ def lint(content_dir: Path, paths: list[Path] | None = None) -> LintResult:
             problems = rules.check(source)
             if not problems:
                 result.modules.append(Module.of(source))
+                versioned.append(result.modules[-1])
+            else:
+                module = Module.versioned(source)
+                if module is not None:
+                    versioned.append(module)
+        if source is None or not versioned or versioned[-1].source is not source:
+            result.unversioned.append(display_path(path))
         result.problems.extend(problems)
+        result.module_files.append(display_path(path))
     for path in track_paths:
         track, problems = tracks.load(path, display_path(path))
         result.problems.extend(problems)
+        result.track_files.append(display_path(path))
         if track is not None:
             result.tracks.append(track)
     context = LintContext(
@@ -186,6 +240,7 @@ def lint(content_dir: Path, paths: list[Path] | None = None) -> LintResult:
         result.tracks,
         {posixpath.normpath(display_path(p)) for p in discover(content_dir)},
         lockfile.read(content_dir),
+        versioned,
     )
     result.problems.extend(run("folder", context))
     result.problems.sort()
@@ -209,15 +264,17 @@ def duplicate_ids(context: LintContext) -> Iterator[Problem]:
             seen[key] = module
 
 
-def _locked(context: LintContext) -> Iterator[tuple[Module, dict[str, Any] | None]]:
-    """Each clean module with its entry in the version lock (None if it has none)."""
-    for module in context.modules:
+def _locked(
+    context: LintContext, modules: list[Module] | None = None
+) -> Iterator[tuple[Module, dict[str, Any] | None]]:
+    """Each module (default: each clean one) with its entry in the version lock (or None)."""
+    for module in context.modules if modules is None else modules:
         yield module, context.lock.get(module.module_id, {}).get(module.locale)
 
 
 @folder_rule("VB001", "the text changed without a version bump")
 def version_bumped(context: LintContext) -> Iterator[Problem]:
-    for module, locked in _locked(context):
+    for module, locked in _locked(context, context.versioned):
         if locked is not None and module.version == locked["version"]:
             if module.sha256 != locked["sha256"]:
                 yield Problem(
@@ -231,7 +288,7 @@ def version_bumped(context: LintContext) -> Iterator[Problem]:
 
 @folder_rule("VB002", "the version is lower than the locked version")
 def version_not_lowered(context: LintContext) -> Iterator[Problem]:
-    for module, locked in _locked(context):
+    for module, locked in _locked(context, context.versioned):
         if locked is not None and module.version < locked["version"]:
             yield Problem(
                 module.path,
@@ -359,11 +416,14 @@ def worksheet_changes_are_in_the_changelog(context: LintContext) -> Iterator[Pro
 
 def _changed_fields(context: LintContext) -> Iterator[tuple[Module, list[str], dict[str, Any]]]:
     """Modules whose locked worksheet has fields that are now gone or of another kind."""
-    for module in context.modules:
+    for module in context.versioned:
         locked = context.lock.get(module.module_id, {}).get(module.locale)
         if not locked or not locked.get("fields"):
             continue
-        now = {f.id: f.kind for f in worksheets.parse(module.source).fields}
+        worksheet = worksheets.parse(module.source)
+        if worksheet.problems:
+            continue  # a worksheet that cannot be read (WS001...) has not lost its fields
+        now = {f.id: f.kind for f in worksheet.fields}
         gone = [
             field_id
             for field_id, was in sorted(locked["fields"].items())

@@ -119,7 +119,11 @@ def page(
             {
                 **context,
                 "heading": "This module cannot be shown",
-                "message": path,
+                "message": (
+                    f"{path} cannot be read: fix the problems listed in the box above and save "
+                    "the file; this page then shows the module."
+                ),
+                "form_page": None,  # problem.html's link back to a form: a preview has none
             },
         )
     else:
@@ -159,6 +163,24 @@ def page(
         )
     script = _reload_script(poll_url, current)
     return shown.replace("</body>", script + "</body>", 1) if "</body>" in shown else shown + script
+
+
+def failure_page(path: str, poll_url: str, current: str, error: Exception) -> str:
+    """A plain page for a file the preview itself failed on (a bug in the preview, not the
+    author's mistake): it names the file and the error, and still reloads on save. Built
+    without the templates, so that it cannot fail the same way."""
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Preview of {html.escape(path)}</title>"
+        f'<link rel="stylesheet" href="{web.stylesheet().url}"></head><body>'
+        '<aside class="preview" aria-label="Preview">'
+        f'<p class="wrap"><strong>Preview of {html.escape(path)}</strong>: the preview could '
+        "not show this file. Run <code>steady-content lint</code> on it, fix what it lists and "
+        "save: this page reloads.</p>"
+        f'<ul class="wrap"><li>{html.escape(f"{type(error).__name__}: {error}")}</li></ul>'
+        "</aside></body></html>" + _reload_script(poll_url, current)
+    )
 
 
 RELOAD_SCRIPT = """<script>
@@ -255,18 +277,22 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if rest:
             return self._send(HTTPStatus.NOT_FOUND, "not found", "text/plain")
         current = stamp(path)
-        document, problems = document_for(path, self.content_dir)
-        if document is not None:
-            document["html"] = _images_from(path.parent.name, document.get("html", ""))
-        other = WORDS.get(locale, WORDS[DEFAULT_LOCALE])["switch_lang"]
-        switch = (
-            f"/modules/{module_id}{_query(other)}"
-            if locate(self.content_dir, module_id, other) is not None
-            else None
-        )
         poll = f"/modules/{module_id}/stamp{_query(locale)}"
         shown = pipeline.display_path(path)
-        self._send(HTTPStatus.OK, page(document, problems, shown, poll, current, switch))
+        try:
+            document, problems = document_for(path, self.content_dir)
+            if document is not None:
+                document["html"] = _images_from(path.parent.name, document.get("html", ""))
+            other = WORDS.get(locale, WORDS[DEFAULT_LOCALE])["switch_lang"]
+            switch = (
+                f"/modules/{module_id}{_query(other)}"
+                if locate(self.content_dir, module_id, other) is not None
+                else None
+            )
+            body = page(document, problems, shown, poll, current, switch)
+        except Exception as error:  # noqa: BLE001 (a preview never goes blank: say what broke)
+            body = failure_page(shown, poll, current, error)
+        self._send(HTTPStatus.OK, body)
 
     def _send_image(self, parts: list[str]) -> None:
         folder = (self.content_dir / parts[0]).resolve()

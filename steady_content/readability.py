@@ -100,9 +100,29 @@ class Reading:
         return max(self.smog, self.flesch_kincaid)
 
     def describe(self) -> str:
+        """Each measure against its limit, the failing ones first, so an author sees which
+        one to fix: 'SMOG grade 8.8 is above 8; Flesch–Kincaid grade 5.6 is fine'."""
         if self.locale == "es":
-            return f"Fernández-Huerta reading ease {self.fernandez_huerta:.0f}"
-        return f"grade {self.flesch_kincaid:.1f} (Flesch–Kincaid) and {self.smog:.1f} (SMOG)"
+            verdict = "is fine" if self.ok else f"is below {MIN_FERNANDEZ_HUERTA:.0f}"
+            return f"Fernández-Huerta reading ease {self.fernandez_huerta:.0f} {verdict}"
+        grades = (("SMOG", self.smog), ("Flesch–Kincaid", self.flesch_kincaid))
+        high = [f"{name} grade {_grade(value)}" for name, value in grades if value > MAX_GRADE]
+        fine = [f"{name} grade {_grade(value)}" for name, value in grades if value <= MAX_GRADE]
+        parts = []
+        if high:
+            both = "are both" if len(high) > 1 else "is"
+            parts.append(f"{' and '.join(high)} {both} above {MAX_GRADE:.0f}")
+        if fine:
+            parts.append(f"{' and '.join(fine)} {'are' if len(fine) > 1 else 'is'} fine")
+        return "; ".join(parts)
+
+
+def _grade(value: float) -> str:
+    # 8.04 is above 8 but shows as 8.0 at one decimal: show two where one would hide it.
+    shown = f"{value:.1f}"
+    if value > MAX_GRADE and float(shown) <= MAX_GRADE:
+        shown = f"{value:.2f}"
+    return shown
 
 
 def blocks(source: Source) -> list[Block]:

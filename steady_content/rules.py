@@ -512,18 +512,15 @@ def reading_level(source: Source) -> Iterator[Problem]:
     if reading.ok:
         return
     worst = readability.hardest(blocks, locale)
-    limit = (
-        f"a Fernández-Huerta reading ease of {readability.MIN_FERNANDEZ_HUERTA:.0f} or more"
-        if locale == "es"
-        else f"grade {readability.MAX_GRADE:.0f} or lower"
-    )
+    # Spanish has one measure, and describe() already names its limit.
+    limit = "" if locale == "es" else f" (grade {readability.MAX_GRADE:.0f} or lower on both)"
     yield Problem(
         source.path,
         worst[0].line if worst else source.body_line,
         "RD001",
-        f"the reading level is {reading.describe()}; participant modules need {limit}. "
-        "The hardest paragraph starts here: use shorter sentences and everyday words, "
-        "or add 'readability_waiver:' with the reason",
+        f"the module is too hard to read: {reading.describe()}{limit}. The hardest paragraph "
+        "starts here: use shorter sentences and everyday words, or add "
+        "'readability_waiver:' with the reason",
     )
 
 
@@ -658,17 +655,12 @@ def worksheet_reading_level(source: Source) -> Iterator[Problem]:
     if reading.ok:
         return
     worst = readability.hardest(blocks, locale)
-    limit = (
-        f"a Fernández-Huerta reading ease of {readability.MIN_FERNANDEZ_HUERTA:.0f} or more"
-        if locale == "es"
-        else f"grade {readability.MAX_GRADE:.0f} or lower"
-    )
     yield Problem(
         source.path,
         worst[0].line if worst else fields[0].line_of("label"),
         "WS030",
-        f"the worksheet's labels read at {reading.describe()}; they need {limit}. The hardest "
-        "one is here: use short questions and everyday words",
+        f"the worksheet's labels are too hard to read: {reading.describe()}. The hardest one "
+        "is here: use short questions and everyday words",
     )
 
 

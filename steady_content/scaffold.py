@@ -1,7 +1,8 @@
 """``steady-content new``: a module file with complete front matter and the house structure.
 
 The house structure: objectives (front matter), a short welcome, body sections (``##``), a
-``!!! tip "Try this"`` exercise, a knowledge check (front matter) and ``## Key points``.
+``!!! tip "Try this"`` exercise with a commented example worksheet (one list feeding a plan
+section), a knowledge check (front matter) and ``## Key points``.
 Every place the author must fill in says TODO, and lint (PH001) refuses a TODO, so a scaffold
 can never be merged unfinished.
 """
@@ -65,6 +66,20 @@ knowledge_check:
     1. {todo} The first step.
     2. {todo} The second step.
     3. Bring your notes to your next group.
+
+<!--
+```worksheet
+# {todo} A worksheet lets participants write answers that build their plan. To use this
+# example, delete the line just above ```worksheet and the line just below the closing ```,
+# then change it; or delete all of it. Kinds and plan sections: docs/authoring.md#worksheets
+- id: what-helps-me        # stable: answers are kept under this id, never rename it
+  kind: list
+  max_items: 5
+  label: Things that help me cope
+  help: One thing on each line.
+  plan: coping-skills      # feeds "What helps me cope" in the plan
+```
+-->
 
 ## Key points
 

@@ -106,9 +106,7 @@ def load(path: Path, shown: str) -> tuple[Track | None, list[Problem]]:
     except frontmatter.AliasProblem as problem:
         return None, [Problem(shown, problem.line, ALIAS.code, problem.reason)]
     except frontmatter.YamlProblem as problem:
-        return None, [
-            Problem(shown, problem.line, UNREADABLE.code, f"invalid YAML: {problem.reason}")
-        ]
+        return None, [Problem(shown, problem.line, UNREADABLE.code, problem.reason)]
     if not isinstance(parsed.data, dict):
         return None, [
             Problem(shown, 1, UNREADABLE.code, "a track file must be a mapping of fields")

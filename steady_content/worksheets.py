@@ -62,6 +62,8 @@ MAX_HELP_LENGTH = 200
 _OPEN = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*worksheet\s*$")
 _ANY_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _EXERCISE = re.compile(r"^ {0,3}!!!\s")
+# An HTML comment block (the scaffold's commented example worksheet sits in one).
+_COMMENT_OPENS = re.compile(r"^ {0,3}<!--")
 
 
 @dataclass(frozen=True)
@@ -152,8 +154,15 @@ class Worksheet:
         return found
 
 
-def find_blocks(body: str, first_line: int = 1) -> tuple[Block, ...]:
-    """Every ``worksheet`` fence of ``body`` (whose first line is file line ``first_line``)."""
+def find_blocks(
+    body: str, first_line: int = 1, comments: list[tuple[int, int]] | None = None
+) -> tuple[Block, ...]:
+    """Every ``worksheet`` fence of ``body`` (whose first line is file line ``first_line``).
+
+    A block inside an HTML comment (``<!--`` at the start of a line, to ``-->``) is commented
+    out, as in the scaffold of ``steady-content new``: it is not a worksheet. ``comments``, if
+    given, receives the body line span (first, last; 0-based) of each comment that holds one.
+    """
     lines = body.splitlines()
     found: list[Block] = []
     fence: str | None = None  # inside another fenced block (code): not a worksheet
@@ -164,6 +173,19 @@ def find_blocks(body: str, first_line: int = 1) -> tuple[Block, ...]:
             if text.strip().startswith(fence):
                 fence = None
             i += 1
+            continue
+        if _COMMENT_OPENS.match(text):
+            after = text.split("<!--", 1)[1]
+            closes = (
+                i
+                if "-->" in after
+                else next(
+                    (j for j in range(i + 1, len(lines)) if "-->" in lines[j]), len(lines) - 1
+                )
+            )
+            if comments is not None and any(_OPEN.match(t) for t in lines[i : closes + 1]):
+                comments.append((i, closes))
+            i = closes + 1
             continue
         opening = _OPEN.match(text)
         if opening is None:
@@ -206,16 +228,20 @@ def _after_exercise(lines: list[str], index: int) -> bool:
 
 
 def strip(body: str) -> str:
-    """``body`` without its worksheet blocks: what the lesson HTML is rendered from."""
-    blocks = find_blocks(body)
-    if not blocks:
+    """``body`` without its worksheet blocks, and without the comments that hold a commented
+    out one (Markdown would render its fence as code, comment or not): what the lesson HTML
+    is rendered from."""
+    comments: list[tuple[int, int]] = []
+    blocks = find_blocks(body, comments=comments)
+    if not blocks and not comments:
         return body
     lines = body.splitlines()
+    spans = sorted([(b.index, b.index + b.end_line - b.line) for b in blocks] + comments)
     kept: list[str] = []
     start = 0
-    for block in blocks:
-        kept.extend(lines[start : block.index])
-        start = block.index + (block.end_line - block.line) + 1
+    for first, last in spans:
+        kept.extend(lines[start:first])
+        start = last + 1
     kept.extend(lines[start:])
     text = "\n".join(kept)
     return text + "\n" if body.endswith("\n") else text
@@ -260,7 +286,7 @@ def _parse(path: str, body: str, body_line: int) -> Worksheet:
                     path,
                     problem.line,
                     "WS001",
-                    f"the worksheet is not valid YAML: {problem.reason}",
+                    f"the worksheet cannot be read: {problem.reason}",
                 )
             )
             continue

@@ -21,7 +21,7 @@ from moto import mock_aws
 
 from chalicelib import aws as aws_clients
 from chalicelib.library import index_key, tracks_key, version_key
-from steady_content import lockfile, pipeline
+from steady_content import lockfile, pipeline, worksheets
 from steady_content.cli import main
 from steady_content.preview import running
 from steady_content.publish import NEW, REFUSED, UNCHANGED, Publisher
@@ -82,7 +82,14 @@ def test_lint_prints_path_line_code_message_and_exits_1(monkeypatch):
     assert (
         "broken/tracks/missing-module.yaml:9: TR030 module 'no-such-module' does not exist" in lines
     )
-    assert re.search(r"\d+ modules and \d+ tracks checked, \d+ problems", result.stderr)
+    assert re.search(
+        r"\d+ modules \(\d+ with problems\) and \d+ tracks \(\d+ with problems\) checked, "
+        r"\d+ problems",
+        result.stderr,
+    )
+    assert "broken/addiction/bad-yaml.md: fix the problems above, then lint checks the version" in (
+        result.stderr
+    )
 
 
 def test_lint_json_gives_the_same_problems_with_columns(monkeypatch):
@@ -122,6 +129,27 @@ def test_lint_a_clean_folder_exits_0_and_prints_nothing(content):
     assert "2 modules and 1 track checked, 0 problems" in result.stderr
 
 
+def test_lint_counts_every_module_file_and_reports_a_missing_bump_in_the_first_round(content):
+    # Walk 14: "55 modules ... checked" in a folder of 56; VB001 only after the rest was fixed.
+    coping = content / "addiction" / "coping.md"
+    coping.write_text(coping.read_text().replace("one slow breath", "one slow breath, an addict"))
+    write(content, "addiction/broken.md", "---\nid: broken\nsummary: Remember: this\n---\n")
+
+    result = run("lint", "--content-dir", str(content))
+
+    assert result.exit_code == 1
+    found = [line.split(" ")[:2] for line in result.stdout.splitlines()]
+    assert found == [
+        ["content/addiction/broken.md:3:", "FM002"],
+        ["content/addiction/coping.md:4:", "VB001"],
+        [found[2][0], "LG001"],
+    ]
+    assert result.stderr.splitlines() == [
+        "content/addiction/broken.md: fix the problems above, then lint checks the version",
+        "3 modules (2 with problems) and 1 track checked, 3 problems",
+    ]
+
+
 # --- new -------------------------------------------------------------------------------------
 
 
@@ -153,11 +181,38 @@ def test_a_new_module_fails_lint_only_on_its_placeholders_until_written(content)
 
     # Until the placeholders are gone the module does not load, so it cannot be locked either.
     assert {p.code for p in pipeline.lint(content).problems} == {"PH001"}
+    # ... but it is counted (walk 14: "0 modules and 0 tracks checked, 19 problems").
+    checked = run("lint", "--content-dir", str(content), str(path)).stderr.splitlines()[-1]
+    assert re.fullmatch(r"1 module \(1 with problems\) and 0 tracks checked, \d+ problems", checked)
 
     path.write_text(path.read_text().replace("TODO ", ""))
     assert [p.code for p in pipeline.lint(content).problems] == ["VB003"]
     assert run("lock", "--content-dir", str(content)).exit_code == 0
     assert pipeline.lint(content).ok
+
+
+def test_a_new_module_has_a_commented_worksheet_that_lints_once_uncommented(content):
+    # Walk 14: the scaffold had an exercise but never showed the worksheet syntax.
+    run("new", "life-skills", "saying-no", "--content-dir", str(content))
+    path = content / "life-skills" / "saying-no.md"
+    text = path.read_text().replace("TODO ", "")
+    assert "<!--\n```worksheet\n" in text and "  plan: coping-skills" in text
+    source = pipeline.parse(path)[0]
+    assert source is not None and worksheets.parse(source).fields == ()  # commented out
+
+    lines = text.splitlines(keepends=True)
+    opening = lines.index("<!--\n")
+    del lines[opening]
+    del lines[lines.index("-->\n", opening)]
+    path.write_text("".join(lines))
+
+    source = pipeline.parse(path)[0]
+    assert source is not None
+    (field,) = worksheets.parse(source).fields
+    assert (field.id, field.kind, field.plan) == ("what-helps-me", "list", "coping-skills")
+    # The one worksheet of this small library cannot feed every plan section (WS040).
+    problems = [p.code for p in pipeline.lint(content).problems if p.code != "WS040"]
+    assert problems == ["VB003"]
 
 
 def test_new_never_overwrites_a_module(content):

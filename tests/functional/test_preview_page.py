@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from urllib.request import urlopen
 
+import pytest
+
 from chalicelib.library import lesson_code
 from chalicelib.web import render
 from steady_content.preview import running
@@ -89,3 +91,61 @@ def test_the_preview_shows_each_save_of_the_file_with_the_same_version(tmp_path)
     # The web app renders a published version's text once; the preview, every time.
     assert "A sentence the author just added." not in before
     assert "A sentence the author just added." in after
+
+
+def _broken_copy(tmp_path: Path, change) -> Path:
+    content = tmp_path / "content"
+    (content / "addiction").mkdir(parents=True)
+    source = (ROOT / "content" / "addiction" / f"{MODULE_ID}.md").read_text(encoding="utf-8")
+    (content / "addiction" / f"{MODULE_ID}.md").write_text(change(source), encoding="utf-8")
+    return content
+
+
+def _colon_in_summary(source: str) -> str:
+    lines = source.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("summary: "))
+    lines[at] = "summary: Remember: " + lines[at][len("summary: ") :]
+    return "".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        # Walk 14: an unquoted colon in the summary, and the first '---' typed as '--'.
+        (_colon_in_summary, r":\d+: FM002 a colon \(:\) inside a value: put the whole"),
+        (
+            lambda source: "--" + source[3:],
+            r":1: FM001 the file must start with a line of three dashes",
+        ),
+    ],
+    ids=["colon-in-a-value", "no-opening-dashes"],
+)
+def test_front_matter_that_cannot_be_read_is_shown_as_a_problem_page(tmp_path, change, expected):
+    content = _broken_copy(tmp_path, change)
+
+    with running(content) as base:
+        preview = fetch(f"{base}/modules/{MODULE_ID}")
+
+    banner = preview[preview.index('<aside class="preview"') : preview.index("</aside>")]
+    assert re.search(f"{MODULE_ID}.md{expected}", banner), banner
+    assert "<h1>This module cannot be shown</h1>" in preview
+    assert "fix the problems listed in the box above" in preview
+    assert "location.reload()" in preview  # fixing the file brings the module back by itself
+
+
+def test_the_preview_names_an_unexpected_error_instead_of_closing_the_connection(
+    tmp_path, monkeypatch
+):
+    from steady_content import preview
+
+    def broken(*_args):
+        raise RuntimeError("something the preview did not expect")
+
+    monkeypatch.setattr(preview, "document_for", broken)
+    content = _broken_copy(tmp_path, lambda source: source)
+
+    with running(content) as base:
+        shown = fetch(f"{base}/modules/{MODULE_ID}")
+
+    assert "RuntimeError: something the preview did not expect" in shown
+    assert f"{MODULE_ID}.md" in shown and "location.reload()" in shown

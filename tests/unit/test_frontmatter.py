@@ -106,7 +106,7 @@ def test_fm001_when_the_file_does_not_open_with_a_fence(text):
 
     assert source is None
     assert [(p.path, p.line, p.code) for p in problems] == [(PATH, 1, "FM001")]
-    assert "must start with '---'" in problems[0].message
+    assert problems[0].message.startswith("the file must start with a line of three dashes (---)")
 
 
 def test_fm001_when_the_front_matter_is_never_closed():
@@ -138,7 +138,7 @@ def test_fm002_invalid_yaml_points_at_the_file_line(bad_line):
 
     assert source is None
     assert [(p.line, p.code) for p in problems] == [(bad_line, "FM002")]
-    assert problems[0].message.startswith("invalid YAML: ")
+    assert problems[0].message.startswith("a colon (:) inside a value: ")
 
 
 def test_fm002_unterminated_quote():
@@ -155,6 +155,72 @@ def test_fm002_unterminated_quote():
 
     assert source is None
     assert [p.code for p in problems] == ["FM002"]
+
+
+@pytest.mark.parametrize(
+    ("yaml_lines", "line", "message"),
+    [
+        # Walk 14: an unquoted colon in the summary; the example is the author's own value.
+        (
+            ["summary: Refusal skills: they help you say no to alcohol or drugs."],
+            3,
+            "a colon (:) inside a value: put the whole value in quotes, "
+            'e.g. summary: "Refusal skills: they help you …"',
+        ),
+        (
+            ['summary: He said "no": and left'],
+            3,
+            "a colon (:) inside a value: put the whole value in quotes, "
+            "e.g. summary: 'He said \"no\": and left'",
+        ),
+        # A sentence in a list is quoted whole.
+        (
+            ["objectives:", "  - Remember: you can: leave"],
+            4,
+            'a colon (:) inside a value: put the whole value in quotes, e.g. - "Remember: you '
+            'can: leave"',
+        ),
+        (["objectives:", "\t- Say no."], 4, "use spaces, not tabs, to indent"),
+        (["review:", "  status: draft", "\treviewer: null"], 5, "use spaces, not tabs, to indent"),
+        # The parser stops at the end; the quote opened on line 3.
+        (
+            ['title: "Coping', "version: 1"],
+            3,
+            'a quote (") opens a value here and never closes: end the value with ", or remove it',
+        ),
+        (
+            ["summary: @home is where it starts"],
+            3,
+            "a value cannot start with @: put the whole value in quotes, "
+            'e.g. summary: "@home is where it starts"',
+        ),
+        # Anything else: the parser's words after a plain lead-in.
+        (
+            ["review:", "  status: draft", " reviewer: null"],
+            5,
+            "this line cannot be read (the YAML reader says: ",
+        ),
+    ],
+    ids=[
+        "colon",
+        "colon-and-quotes",
+        "colon-in-a-list",
+        "tab",
+        "tab-in-a-mapping",
+        "quote",
+        "at-sign",
+        "other",
+    ],
+)
+def test_fm002_names_the_common_yaml_mistakes_in_plain_words(yaml_lines, line, message):
+    text = "---\nid: coping\n" + "\n".join(yaml_lines) + "\n---\nBody\n"
+
+    source, problems = split(PATH, text)
+
+    assert source is None
+    assert [(p.line, p.code) for p in problems] == [(line, "FM002")]
+    assert problems[0].message.startswith(message), problems[0].message
+    assert "mapping values" not in problems[0].message
 
 
 @pytest.mark.parametrize(

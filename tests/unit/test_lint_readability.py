@@ -95,6 +95,37 @@ def test_spanish_is_measured_with_fernandez_huerta():
     assert "Fernández-Huerta" in hard.describe()
 
 
+@pytest.mark.parametrize(
+    ("reading", "words"),
+    [
+        # Walk 14: "read at grade 5.6 (Flesch–Kincaid) and 8.8 (SMOG)" read as if both failed.
+        (
+            readability.Reading("en", smog=8.8, flesch_kincaid=5.6),
+            "SMOG grade 8.8 is above 8; Flesch–Kincaid grade 5.6 is fine",
+        ),
+        (
+            readability.Reading("en", smog=7.5, flesch_kincaid=9.0),
+            "Flesch–Kincaid grade 9.0 is above 8; SMOG grade 7.5 is fine",
+        ),
+        (
+            readability.Reading("en", smog=9.1, flesch_kincaid=8.6),
+            "SMOG grade 9.1 and Flesch–Kincaid grade 8.6 are both above 8",
+        ),
+        # Above 8 by less than one decimal shows: not "8.0 is above 8".
+        (
+            readability.Reading("en", smog=8.04, flesch_kincaid=8.0),
+            "SMOG grade 8.04 is above 8; Flesch–Kincaid grade 8.0 is fine",
+        ),
+        (
+            readability.Reading("es", fernandez_huerta=52.0),
+            "Fernández-Huerta reading ease 52 is below 60",
+        ),
+    ],
+)
+def test_the_reading_level_names_the_measure_that_fails(reading, words):
+    assert reading.describe() == words
+
+
 def test_blocks_are_the_prose_a_participant_reads():
     body = (
         "## A heading is not prose\n\n"
@@ -137,8 +168,8 @@ def test_rd001_message_gives_both_grades_and_the_way_out():
 
     (problem,) = [p for p in check(module_text(GRADE_14)) if p.code == "RD001"]
 
-    assert "(Flesch–Kincaid)" in problem.message and "(SMOG)" in problem.message
-    assert "grade 8 or lower" in problem.message
+    assert "SMOG grade 1" in problem.message and "Flesch–Kincaid grade 1" in problem.message
+    assert "are both above 8 (grade 8 or lower on both)" in problem.message
     assert "readability_waiver" in problem.message
 
 

@@ -148,6 +148,57 @@ def test_changed_text_at_the_same_version_is_vb001(content):
     assert "bump the version" in problems[0].message
 
 
+def test_a_missing_bump_is_reported_in_the_same_round_as_the_other_problems(content):
+    # Walk 14: the author fixed four problems, then met VB001, true from the start.
+    write(content, "addiction/coping.md", module_text())
+    lock(content)
+    changed = "# A second title\n\n## Try it\n\nTake two slow breaths.\n"
+    write(content, "addiction/coping.md", module_text(body=changed))
+
+    assert {code for _, code, _ in codes(content)} == {"HD001", "VB001"}
+
+
+def test_a_lowered_version_is_reported_with_the_other_problems(content):
+    write(content, "addiction/coping.md", module_text(version=2, changelog="Shorter."))
+    lock(content)
+    write(content, "addiction/coping.md", module_text(body="# Title\n\n## Try it\n\nOne.\n"))
+
+    assert {code for _, code, _ in codes(content)} == {"HD001", "VB002"}
+
+
+def test_a_module_whose_version_cannot_be_read_is_named_as_not_version_checked(content):
+    write(content, "addiction/coping.md", module_text())
+    lock(content)
+    write(content, "addiction/broken.md", "---\nid: broken\nsummary: Remember: this\n---\n")
+    write(
+        content,
+        "addiction/wordy.md",
+        module_text(module_id="wordy").replace("version: 1", "version: one"),
+    )
+
+    result = pipeline.lint(content)
+
+    assert result.unversioned == ["addiction/broken.md", "addiction/wordy.md"]
+    assert result.summary() == "3 modules (2 with problems) and 0 tracks checked, 2 problems"
+
+
+@pytest.mark.parametrize(
+    ("broken", "expected"),
+    [
+        (False, "1 module and 0 tracks checked, 0 problems"),
+        # Walk 14: "55 modules" in a folder of 56, the broken one left out of the count.
+        (True, "2 modules (1 with problems) and 0 tracks checked, 1 problem"),
+    ],
+)
+def test_the_summary_counts_every_module_file_clean_or_not(content, broken, expected):
+    write(content, "addiction/coping.md", module_text())
+    lock(content)
+    if broken:
+        write(content, "addiction/broken.md", "--\nid: broken\n---\n")
+
+    assert pipeline.lint(content).summary() == expected
+
+
 def test_a_version_lower_than_the_lock_is_vb002(content):
     write(content, "addiction/coping.md", module_text(version=2, changelog="Clearer steps."))
     lock(content)

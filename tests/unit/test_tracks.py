@@ -173,3 +173,12 @@ def test_every_shipped_translated_track_lists_the_english_tracks_modules():
     for track in translated:
         assert track.track_id in english, track.path
         assert track.modules == english[track.track_id].modules, track.path
+
+
+def test_a_colon_in_a_track_title_is_named_in_plain_words(content):
+    path = write_track(content, TRACK.replace("title: Early", "title: Early recovery: week one"))
+
+    _, problems = tracks.load(path, "tracks/early-recovery.yaml")
+
+    assert [(p.code, p.line) for p in problems] == [("TR001", 2)]
+    assert problems[0].message.startswith("a colon (:) inside a value: put the whole value in")

@@ -323,6 +323,24 @@ def test_removing_a_field_without_a_bump_is_ws020_at_the_version(content):
     assert ("WS020", 4) in codes(content)
 
 
+def test_removing_a_field_is_reported_while_the_module_has_other_problems(content):
+    # Walk 14: version checks run in the same round as the module's other problems.
+    path = write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
+    relock(content)
+    path.write_text(with_fields(ONE_FIELD) + "\n# A second title\n", encoding="utf-8")
+
+    assert {"WS020", "HD001"} <= {code for code, _ in codes(content)}
+
+
+def test_a_worksheet_that_cannot_be_read_has_not_lost_its_fields(content):
+    path = write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
+    relock(content)
+    path.write_text(with_fields(TWO_FIELDS.replace("label: One thing", "label: One: thing")))
+
+    found = {code for code, _ in codes(content)}
+    assert "WS001" in found and "WS020" not in found
+
+
 def test_changing_a_field_kind_is_a_change_too(content):
     path = write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
     relock(content)
@@ -483,3 +501,37 @@ def test_a_folder_without_tracks_is_not_judged_on_the_whole_plan(content):
     relock(content)
 
     assert pipeline.lint(content).problems == []
+
+
+def test_ws030_names_the_measure_that_fails():
+    from tests.fixtures.modules import check
+
+    corpus = Path(__file__).resolve().parents[1] / "fixtures" / "broken"
+    text = (corpus / "addiction" / "worksheet-hard-labels.md").read_text(encoding="utf-8")
+
+    (problem,) = [p for p in check(text) if p.code == "WS030"]
+
+    assert problem.message.startswith("the worksheet's labels are too hard to read: SMOG grade ")
+    assert " above 8" in problem.message and "(SMOG)" not in problem.message
+
+
+def test_a_worksheet_inside_an_html_comment_is_commented_out():
+    # The scaffold of 'steady-content new' shows an example this way.
+    example = "- id: x\n  kind: list\n  label: Things that help me\n  plan: coping-skills\n"
+    body = (
+        '!!! tip "Try this"\n    Do it.\n\n<!--\n```worksheet\n'
+        + example
+        + "```\n-->\n\nAfter the comment.\n"
+    )
+    source, _ = frontmatter.split("content/addiction/coping.md", module_text(body=body))
+    assert source is not None
+
+    assert worksheets.parse(source).fields == ()
+    assert found(module_text(body=body)) == []
+    html = render(source.body).html
+    assert "After the comment." in html
+    assert "Things that help me" not in html and "worksheet" not in html
+    # Uncommented, the same block is a worksheet.
+    live = body.replace("<!--\n", "").replace("-->\n", "")
+    source, _ = frontmatter.split("content/addiction/coping.md", module_text(body=live))
+    assert source is not None and worksheets.parse(source).ids == ("x",)

@@ -1,4 +1,5 @@
-"""The group leader's pages: the groups list, their own account (their password), a group
+"""The group leader's pages: the groups list, their own account (their password; authors' and
+administrators' too), a group
 (participants, assignments, settings), confirmation pages for what cannot be undone, changing
 an assignment's dates, and the progress grid.
 
@@ -173,7 +174,9 @@ ACCOUNT_PASSWORD = ACCOUNT + "/password"
 
 
 def account_page(visit: Visit, errors: list[FieldError] | None = None) -> Html:
-    """The leader's own account: their password (two-step sign-in is a link away)."""
+    """The own account of a group leader, an author or an administrator: their password
+    (two-step sign-in is a link away); an author's or administrator's says where their tools
+    are (they start here after sign-in, ``pages.home_for``)."""
     visit.signed_in()
     return Html("leader_account.html", _errors(errors), status=_status(errors))
 

@@ -10,9 +10,11 @@ participant's account is also findable by that participant (``records/audit.py``
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib import logs
 from chalicelib.access import AccessCheck
 from chalicelib.accounts import Account, Accounts
 from chalicelib.clock import Clock
@@ -20,6 +22,7 @@ from chalicelib.errors import BadRequest
 from chalicelib.identity import AUTHORS, LEADERS, PARTICIPANTS, Caller
 from chalicelib.mfa import Authenticators
 from chalicelib.records.audit import AuditRecords, new_entry
+from chalicelib.records.groups import GroupRecords
 from chalicelib.records.sessions import SessionRecords
 
 MANAGED_ROLES = (LEADERS, AUTHORS)
@@ -46,6 +49,7 @@ class Administration:
         authenticators: Authenticators,
         audit: AuditRecords,
         clock: Clock,
+        groups: GroupRecords,
     ) -> None:
         self._accounts = accounts
         self._access = access
@@ -53,6 +57,7 @@ class Administration:
         self._authenticators = authenticators
         self._audit = audit
         self._clock = clock
+        self._groups = groups
 
     def create_account(
         self, caller: Caller, username: str, role: str, email: str | None
@@ -82,13 +87,26 @@ class Administration:
         self._sessions.end_all(account.id)
         self._authenticators.forget(account.username)
         self._record_account_change(caller, "account.disable", account)
+        self._mark_enrolments(account, self._clock.iso_seconds())
         return account
 
     def enable(self, caller: Caller, username: str) -> Account:
         """Let a disabled account sign in again; tokens from before the disable stay ended."""
         account = self._accounts.enable(username)
         self._record_account_change(caller, "account.enable", account)
+        self._mark_enrolments(account, None)
         return account
+
+    def _mark_enrolments(self, account: Account, off_at: str | None) -> None:
+        """A participant's group leaders see on the group page that the account is off
+        (``GroupRecords.set_account_off``). Best effort: the account is off (or on) either way,
+        and a new temporary password asks Cognito itself (``TemporaryPasswords.give``)."""
+        if PARTICIPANTS not in account.roles:
+            return
+        try:
+            self._groups.set_account_off(account.id, off_at)
+        except Exception:  # noqa: BLE001 - see docstring
+            logs.event("account_off_not_marked", logging.WARNING)
 
     def reset_authenticator(self, caller: Caller, username: str) -> Account:
         """A lost phone: the account signs in with its password next time and sets up a new one."""

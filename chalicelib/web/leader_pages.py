@@ -49,7 +49,7 @@ from chalicelib.statuses import (
     ModuleStatus,
     WorksheetMark,
 )
-from chalicelib.temporary_passwords import UsernameNotRecorded
+from chalicelib.temporary_passwords import ACCOUNT_OFF, UsernameNotRecorded
 from chalicelib.text import sentence
 from chalicelib.vocabulary import TOPICS
 from chalicelib.web.account_pages import PASSWORD_FIELDS, password_changed, password_refused
@@ -498,6 +498,8 @@ def new_password_confirm(visit: Visit) -> Html:
         visit.signed_in(), visit.params["group_id"], shown=(visit.params["participant_id"],)
     )
     participant = _participant(detail, visit.params["participant_id"])
+    if participant.account_off_at:  # the use case refuses it: say why before they confirm
+        return group_view(visit, [FieldError("participants", ACCOUNT_OFF, 409)])
     return _confirm(
         visit,
         detail,

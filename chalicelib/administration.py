@@ -26,6 +26,8 @@ from chalicelib.records.groups import GroupRecords
 from chalicelib.records.sessions import SessionRecords
 
 MANAGED_ROLES = (LEADERS, AUTHORS)
+# The values an admin may give (plural: Cognito's group names), named in the refusal.
+INVALID_ROLE = 'role must be "leaders" or "authors".'
 
 
 @dataclass(frozen=True)
@@ -65,14 +67,14 @@ class Administration:
         """A leader or author account; Cognito emails the temporary password when ``email`` is
         given, otherwise it comes back once here."""
         if role not in MANAGED_ROLES:
-            raise BadRequest("Admins create leader and author accounts here.", code="invalid_role")
+            raise BadRequest(INVALID_ROLE, code="invalid_role")
         account, password = self._accounts.create(username, role, email)
         self._record(caller, "account.create", {"account_id": account.id, "role": role})
         return NewAccount(account, password)
 
     def list_accounts(self, role: str, page_token: str | None) -> tuple[list[Account], str | None]:
         if role not in MANAGED_ROLES:
-            raise BadRequest("role is leaders or authors.", code="invalid_role")
+            raise BadRequest(INVALID_ROLE, code="invalid_role")
         return self._accounts.list_role(role, page_token)
 
     def disable(self, caller: Caller, username: str) -> Account:

@@ -209,7 +209,9 @@ def change_contact(visit: Visit) -> Any:
     caller = visit.signed_in()
     email, phone = visit.form.get("email", "").strip(), visit.form.get("phone", "").strip()
     try:
-        services.current().reminders.request_contact_change(caller, email or None, phone or None)
+        services.current().reminders.request_contact_change(
+            caller, email or None, phone or None, locale=visit.language()
+        )
     except SteadyError as error:
         return _page(visit, {"email": email, "phone": phone}, error)
     return _done(visit, "code_sent", "#code")

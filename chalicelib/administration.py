@@ -10,9 +10,11 @@ participant's account is also findable by that participant (``records/audit.py``
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib import logs
 from chalicelib.access import AccessCheck
 from chalicelib.accounts import Account, Accounts
 from chalicelib.clock import Clock
@@ -20,9 +22,12 @@ from chalicelib.errors import BadRequest
 from chalicelib.identity import AUTHORS, LEADERS, PARTICIPANTS, Caller
 from chalicelib.mfa import Authenticators
 from chalicelib.records.audit import AuditRecords, new_entry
+from chalicelib.records.groups import GroupRecords
 from chalicelib.records.sessions import SessionRecords
 
 MANAGED_ROLES = (LEADERS, AUTHORS)
+# The values an admin may give (plural: Cognito's group names), named in the refusal.
+INVALID_ROLE = 'role must be "leaders" or "authors".'
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class Administration:
         authenticators: Authenticators,
         audit: AuditRecords,
         clock: Clock,
+        groups: GroupRecords,
     ) -> None:
         self._accounts = accounts
         self._access = access
@@ -53,6 +59,7 @@ class Administration:
         self._authenticators = authenticators
         self._audit = audit
         self._clock = clock
+        self._groups = groups
 
     def create_account(
         self, caller: Caller, username: str, role: str, email: str | None
@@ -60,14 +67,14 @@ class Administration:
         """A leader or author account; Cognito emails the temporary password when ``email`` is
         given, otherwise it comes back once here."""
         if role not in MANAGED_ROLES:
-            raise BadRequest("Admins create leader and author accounts here.", code="invalid_role")
+            raise BadRequest(INVALID_ROLE, code="invalid_role")
         account, password = self._accounts.create(username, role, email)
         self._record(caller, "account.create", {"account_id": account.id, "role": role})
         return NewAccount(account, password)
 
     def list_accounts(self, role: str, page_token: str | None) -> tuple[list[Account], str | None]:
         if role not in MANAGED_ROLES:
-            raise BadRequest("role is leaders or authors.", code="invalid_role")
+            raise BadRequest(INVALID_ROLE, code="invalid_role")
         return self._accounts.list_role(role, page_token)
 
     def disable(self, caller: Caller, username: str) -> Account:
@@ -82,13 +89,26 @@ class Administration:
         self._sessions.end_all(account.id)
         self._authenticators.forget(account.username)
         self._record_account_change(caller, "account.disable", account)
+        self._mark_enrolments(account, self._clock.iso_seconds())
         return account
 
     def enable(self, caller: Caller, username: str) -> Account:
         """Let a disabled account sign in again; tokens from before the disable stay ended."""
         account = self._accounts.enable(username)
         self._record_account_change(caller, "account.enable", account)
+        self._mark_enrolments(account, None)
         return account
+
+    def _mark_enrolments(self, account: Account, off_at: str | None) -> None:
+        """A participant's group leaders see on the group page that the account is off
+        (``GroupRecords.set_account_off``). Best effort: the account is off (or on) either way,
+        and a new temporary password asks Cognito itself (``TemporaryPasswords.give``)."""
+        if PARTICIPANTS not in account.roles:
+            return
+        try:
+            self._groups.set_account_off(account.id, off_at)
+        except Exception:  # noqa: BLE001 - see docstring
+            logs.event("account_off_not_marked", logging.WARNING)
 
     def reset_authenticator(self, caller: Caller, username: str) -> Account:
         """A lost phone: the account signs in with its password next time and sets up a new one."""

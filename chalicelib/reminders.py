@@ -534,9 +534,11 @@ class ReminderService:
         logs.event("reminders.stopped", participant_id=participant_id, via=reason)
 
     def request_contact_change(
-        self, caller: Caller, email: Any = None, phone: Any = None
+        self, caller: Caller, email: Any = None, phone: Any = None, locale: str | None = None
     ) -> ReminderChoice:
-        """Send a confirmation code to a new email or phone number; nothing changes until it is confirmed."""
+        """Send a confirmation code to a new email or phone number; nothing changes until it is
+        confirmed. The code goes out in ``locale``, the language of the page that asked for it
+        (a Spanish page's reader expects a Spanish text), else in the reminders' language."""
         if (email is None) == (phone is None):
             raise BadRequest("Send either email or phone.", code="invalid_contact")
         kind, address = (
@@ -566,7 +568,7 @@ class ReminderService:
             }
 
         choice = self._change(caller.id, with_pending, refresh_groups=False)
-        message = code_message(choice.locale, self.program, code)
+        message = code_message(locale if locale in LOCALES else choice.locale, self.program, code)
         try:
             if kind == EMAIL:
                 self.messenger.email(address, message)

@@ -143,7 +143,9 @@ class Services:
             access_log=AccessLog(audit, group_records),
             sharing=Sharing(group_records, clock, access),
             attention=attention,
-            administration=Administration(accounts, access, sessions, authenticators, audit, clock),
+            administration=Administration(
+                accounts, access, sessions, authenticators, audit, clock, group_records
+            ),
             library=library,
             accounts=accounts,
             authenticators=authenticators,

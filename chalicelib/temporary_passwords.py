@@ -10,6 +10,9 @@ the participant chooses their own password.
 The audit entry is written before the change, not after it: a change to someone's sign-in
 is never left unrecorded (a failure after the entry leaves the record of an attempt). The
 participant finds it in "Who sees your records" (``records/audit.py``).
+
+An account an administrator turned off gets none: it could not sign in with it, and the
+leader is told why (``account_turned_off``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,12 @@ from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.groups import GroupRecords
 from chalicelib.records.sessions import SessionRecords
+
+# Said to the leader (web and API) for a participant whose account an administrator turned off.
+ACCOUNT_OFF = (
+    "Account turned off by an administrator: a new temporary password would not work. "
+    "Ask an administrator to turn it on again."
+)
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,8 @@ class TemporaryPasswords:
         not in the group or an account that no longer exists; ``UsernameNotRecorded`` (409
         ``username_not_recorded``) for an enrolment from before usernames were kept with it;
         ``BadRequest`` (``not_a_participant``) for an account with another role than
-        participant."""
+        participant; ``Conflict`` (``account_turned_off``) for an account an administrator
+        turned off."""
         group = led_group(self.records, caller, group_id)
         member = group.member(participant_id) if isinstance(participant_id, str) else None
         if member is None:
@@ -99,6 +109,11 @@ class TemporaryPasswords:
                 "an administrator resets the others.",
                 code="not_a_participant",
             )
+        if not account.enabled:
+            # It would not work (Cognito refuses a disabled account's every password), and the
+            # participant would be sent round again: the leader is told why instead. Nothing
+            # changes, so there is no audit entry.
+            raise Conflict(ACCOUNT_OFF, code="account_turned_off")
         self.audit.record(
             new_entry(
                 caller.id,

@@ -26,6 +26,9 @@ Conditional-write rules:
   nothing. It has no audit entry: it copies what Cognito holds, it changes nothing anyone did;
 - a participant choosing their own password (``set_password_chosen``) sets
   ``password_chosen_at`` on each of their enrolments, only while it exists (``attribute_exists``);
+  an administrator turning their account off or on (``set_account_off``) sets or removes
+  ``account_off_at`` the same way (Cognito holds the account's state; this copy is what the
+  group page's one Query reads, so it asks Cognito nothing per participant);
 - an assignment's id is derived from what is assigned to whom, so assigning the same thing
   again updates its dates instead of adding a second assignment; its ``assigned_at`` (its place
   in the reading order: ``chalicelib.assignments.reading_order``) is the first one, and its
@@ -100,6 +103,9 @@ class EnrolledParticipant:
     # When they last chose their own password in place of a temporary one (ISO, seconds; ""
     # never since this was recorded): the group page then stops showing the temporary one.
     password_chosen_at: str = ""
+    # When an administrator turned their account off (ISO, seconds; "" it is on, or was turned
+    # off before this was recorded, or before they were enrolled in this group).
+    account_off_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -238,6 +244,7 @@ class GroupRecords(RecordTable):
                         bool(record.get("shares_history", False)),
                         str(record.get("username", "")),
                         str(record.get("password_chosen_at", "")),
+                        str(record.get("account_off_at", "")),
                     )
                 )
             elif sk.startswith(ASSIGNMENT_PREFIX):
@@ -489,6 +496,30 @@ class GroupRecords(RecordTable):
                     UpdateExpression="SET password_chosen_at = :t",
                     ConditionExpression="attribute_exists(PK)",
                     ExpressionAttributeValues=to_item({":t": now}),
+                )
+            except ConditionFailed:
+                continue
+
+    def set_account_off(self, participant_id: str, off_at: str | None) -> None:
+        """Record on each of the participant's enrolments that an administrator turned their
+        account off (``off_at``, ISO) or on again (``None``), for the group page: one Query of
+        their pointers, then one UpdateItem per group, only while enrolled (as
+        ``set_password_chosen``). Not audit-logged here: the disable or enable is."""
+        for gid in self.groups_of_participant(participant_id):
+            change: dict[str, Any] = (
+                {"UpdateExpression": "REMOVE account_off_at"}
+                if off_at is None
+                else {
+                    "UpdateExpression": "SET account_off_at = :t",
+                    "ExpressionAttributeValues": to_item({":t": off_at}),
+                }
+            )
+            try:
+                self.call(
+                    "update_item",
+                    Key=to_item({"PK": group_pk(gid), "SK": participant_sk(participant_id)}),
+                    ConditionExpression="attribute_exists(PK)",
+                    **change,
                 )
             except ConditionFailed:
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib import mfa
-from chalicelib.identity import LEADERS, PARTICIPANTS
+from chalicelib.identity import ADMINS, AUTHORS, LEADERS, PARTICIPANTS
 from chalicelib.web import (
     account_pages,
     before_session_pages,
@@ -20,6 +20,8 @@ from chalicelib.web import (
 from chalicelib.web.http import PUBLIC, SIGNED_IN, Pages
 
 LEADER_ONLY = (LEADERS,)
+# Everyone but participants (whose account page has their reminders too): their own password.
+OWN_ACCOUNT = (LEADERS, AUTHORS, ADMINS)
 
 
 def blueprint() -> Blueprint:
@@ -87,9 +89,9 @@ def blueprint() -> Blueprint:
     group = "/leader/groups/{group_id}"
     web.route("/leader", access=LEADER_ONLY)(leader_pages.groups_page)
     web.route("/leader/groups", method="POST", access=LEADER_ONLY)(leader_pages.create_group)
-    web.route(leader_pages.ACCOUNT, access=LEADER_ONLY)(leader_pages.account_page)
-    web.route(leader_pages.ACCOUNT_PASSWORD, access=LEADER_ONLY)(leader_pages.password_form)
-    web.route(leader_pages.ACCOUNT_PASSWORD, method="POST", access=LEADER_ONLY)(
+    web.route(leader_pages.ACCOUNT, access=OWN_ACCOUNT)(leader_pages.account_page)
+    web.route(leader_pages.ACCOUNT_PASSWORD, access=OWN_ACCOUNT)(leader_pages.password_form)
+    web.route(leader_pages.ACCOUNT_PASSWORD, method="POST", access=OWN_ACCOUNT)(
         leader_pages.change_password
     )
     web.route(group, access=LEADER_ONLY)(leader_pages.group_page)

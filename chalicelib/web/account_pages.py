@@ -209,7 +209,9 @@ def change_contact(visit: Visit) -> Any:
     caller = visit.signed_in()
     email, phone = visit.form.get("email", "").strip(), visit.form.get("phone", "").strip()
     try:
-        services.current().reminders.request_contact_change(caller, email or None, phone or None)
+        services.current().reminders.request_contact_change(
+            caller, email or None, phone or None, locale=visit.language()
+        )
     except SteadyError as error:
         return _page(visit, {"email": email, "phone": phone}, error)
     return _done(visit, "code_sent", "#code")
@@ -254,8 +256,9 @@ def change_password(visit: Visit) -> Any:
 
 
 def password_refused(visit: Visit) -> BadRequest | None:
-    """The signed-in person's password form posted (participants' and leaders' alike) to the
-    one use case: None once changed (every session ended), else why it was refused."""
+    """The signed-in person's password form posted (participants', leaders', authors' and
+    admins' alike) to the one use case: None once changed (every session ended), else why it
+    was refused."""
     caller = visit.signed_in()
     assert visit.session is not None
     f = visit.form
@@ -342,7 +345,8 @@ def _kept_locale(visit: Visit) -> str:
 
 
 def account_home(visit: Visit) -> Redirect:
-    """GET /account: the participant's account page; a group leader's own (its password)."""
+    """GET /account: the participant's account page; a group leader's, author's or
+    administrator's own (its password)."""
     caller = visit.signed_in()
     if PARTICIPANTS not in caller.roles:
         return Redirect(LEADER_ACCOUNT)
@@ -351,7 +355,7 @@ def account_home(visit: Visit) -> Redirect:
 
 def old_password_address(visit: Visit) -> Redirect:
     """GET /account/password (the form's old address): the password form, on the person's own
-    account page (a group leader's is ``/leader/account``)."""
+    account page (a group leader's, author's or administrator's is ``/leader/account``)."""
     caller = visit.signed_in()
     if PARTICIPANTS not in caller.roles:
         return Redirect(LEADER_ACCOUNT)

@@ -1,4 +1,5 @@
-"""The group leader's pages: the groups list, their own account (their password), a group
+"""The group leader's pages: the groups list, their own account (their password; authors' and
+administrators' too), a group
 (participants, assignments, settings), confirmation pages for what cannot be undone, changing
 an assignment's dates, and the progress grid.
 
@@ -48,7 +49,7 @@ from chalicelib.statuses import (
     ModuleStatus,
     WorksheetMark,
 )
-from chalicelib.temporary_passwords import UsernameNotRecorded
+from chalicelib.temporary_passwords import ACCOUNT_OFF, UsernameNotRecorded
 from chalicelib.text import sentence
 from chalicelib.vocabulary import TOPICS
 from chalicelib.web.account_pages import PASSWORD_FIELDS, password_changed, password_refused
@@ -173,7 +174,9 @@ ACCOUNT_PASSWORD = ACCOUNT + "/password"
 
 
 def account_page(visit: Visit, errors: list[FieldError] | None = None) -> Html:
-    """The leader's own account: their password (two-step sign-in is a link away)."""
+    """The own account of a group leader, an author or an administrator: their password
+    (two-step sign-in is a link away); an author's or administrator's says where their tools
+    are (they start here after sign-in, ``pages.home_for``)."""
     visit.signed_in()
     return Html("leader_account.html", _errors(errors), status=_status(errors))
 
@@ -495,6 +498,8 @@ def new_password_confirm(visit: Visit) -> Html:
         visit.signed_in(), visit.params["group_id"], shown=(visit.params["participant_id"],)
     )
     participant = _participant(detail, visit.params["participant_id"])
+    if participant.account_off_at:  # the use case refuses it: say why before they confirm
+        return group_view(visit, [FieldError("participants", ACCOUNT_OFF, 409)])
     return _confirm(
         visit,
         detail,

@@ -12,7 +12,7 @@ from typing import Any
 from chalicelib import mfa, services
 from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, Unauthenticated
-from chalicelib.identity import LEADERS, PARTICIPANTS, Caller
+from chalicelib.identity import ADMINS, AUTHORS, LEADERS, PARTICIPANTS, Caller
 from chalicelib.library import check_locale, preferred_locale
 from chalicelib.sign_in import CHALLENGE, CODE, Session
 from chalicelib.statuses import (
@@ -40,12 +40,20 @@ from chalicelib.web.words import WORDS
 ICONS = {COMPLETED: "✓", COMPLETED_OLDER: "↻", OVERDUE: "!", NOT_STARTED: "○", NOT_ASSIGNED: "–"}
 HOME = "/"
 GROUPS = "/leader"
-# A group leader's own account (their password; ``leader_pages.account_page``).
+# The own account page of a group leader, author or administrator (their password;
+# ``leader_pages.account_page``): its address says "leader" as it was first theirs.
 LEADER_ACCOUNT = GROUPS + "/account"
 
 
 def home_for(roles: frozenset[str]) -> str:
-    return GROUPS if LEADERS in roles and PARTICIPANTS not in roles else HOME
+    """Where a signed-in person starts: a participant their reading, a group leader their
+    groups; an author or administrator (nothing is assigned to them, and their tools are Git
+    and the API) their own account page, which says where those tools are."""
+    if PARTICIPANTS in roles:
+        return HOME
+    if LEADERS in roles:
+        return GROUPS
+    return LEADER_ACCOUNT if roles & {AUTHORS, ADMINS} else HOME
 
 
 NEW_PASSWORD = "/sign-in/new-password"

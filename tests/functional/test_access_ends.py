@@ -269,3 +269,70 @@ def test_a_new_temporary_password_ends_the_participants_earlier_tokens(
     assert given.status_code == 200
     refused = on(container, api, "get", "/me/completions", participant)
     assert (refused.status_code, code_of(refused)) == (401, "signed_out")
+
+
+def test_a_turned_off_participant_is_marked_on_the_group_page_and_gets_no_temporary_password(
+    stack, published, client, admin, participant, service
+):
+    """Walk-through 14, problem 15: the leader saw nothing and handed out a temporary password
+    that could not work. The group page marks the account (from the enrolment it reads
+    anyway: no Cognito call per participant), the confirmation page and the action (web and
+    API) refuse with the reason and change nothing, and turning it on clears the mark."""
+    from tests.functional.web_client import signed_in
+
+    leader = make_account(stack, "leader-sees-off", "leaders")
+    made = client.http.post(
+        "/groups", headers=leader.headers, body=json.dumps({"name": "Tuesday evening group"})
+    )
+    group = json.loads(made.body)["group_id"]
+    enrolled = client.http.post(
+        f"/groups/{group}/participants",
+        headers=leader.headers,
+        body=json.dumps({"username": participant.username, "display_name": "Alex R."}),
+    )
+    assert enrolled.status_code == 201
+    web = signed_in(client, leader)
+    page_path = f"/leader/groups/{group}"
+    action = f"{page_path}/participants/{participant.id}/temporary-password"
+    on_page = web.get(page_path).body
+    assert "Account turned off" not in on_page and action in on_page
+
+    disabled = client.http.post(
+        f"/admin/accounts/{participant.username}/disable", headers=admin.headers
+    )
+    assert disabled.status_code == 200
+    page = web.get(page_path)
+    row = page.body[page.body.index(f'id="p-{participant.id}"') :]
+    row = row[: row.index("</li>")]
+    assert "Account turned off by an administrator" in row
+    assert action not in row  # no link to a password that could not work
+    confirm = web.get(action)
+    assert confirm.status == 409 and "a new temporary password would not work" in confirm.body
+
+    def temporary_passwords() -> list[dict]:
+        entries = service.audit.page(limit=100)[0]
+        return [e for e in entries if e["action"] == "account.temporary_password"]
+
+    # A form sent anyway (the page opened before the disable), and the API: refused too.
+    sent = web.post(action, {"csrf": page.csrf()})
+    assert sent.status == 409 and "Account turned off by an administrator" in sent.body
+    api = client.http.post(
+        f"/groups/{group}/participants/{participant.id}/temporary-password",
+        headers=leader.headers,
+    )
+    assert (api.status_code, code_of(api)) == (409, "account_turned_off")
+    assert temporary_passwords() == []  # nothing changed, nothing logged
+
+    # The sign-in does not say the account is off: Cognito refuses a disabled account before
+    # it checks the password, so the words would tell anyone who typed the username.
+    right = WebClient(client).sign_in(participant.username)
+    wrong = WebClient(client).sign_in(participant.username, "Not-the-password-9")
+    assert right.status == wrong.status == 400
+    assert "do not match" in right.body and "turned off" not in right.body
+
+    enabled = client.http.post(
+        f"/admin/accounts/{participant.username}/enable", headers=admin.headers
+    )
+    assert enabled.status_code == 200
+    on_page = web.get(page_path).body
+    assert "Account turned off" not in on_page and action in on_page

@@ -257,6 +257,16 @@ def test_a_page_read_in_spanish_stays_spanish_whatever_the_messages_language(cli
     )
     assert sent.location == "/account/reminders?done=code_sent&locale=es#code"
     assert 'lang="es"' in web.get(sent.location).body
+    # The code answers the Spanish page that asked for it, so it is in Spanish (walk-through
+    # 14, problem 10); the reminders themselves keep the language chosen for them.
+    code_mail = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages[-1]
+    assert "Su código de Steady es" in code_mail.body and "Your Steady code" not in code_mail.body
+    english = web.get("/account/reminders?locale=en")
+    web.post(
+        "/account/reminders/contact",
+        {**form_of(english), "email": "lee.en@example.org", "phone": "", "locale": "en"},
+    )
+    assert "Your Steady code is" in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages[-1].body
 
 
 def english_texts_form(web: WebClient, language: str | None) -> dict:

@@ -461,6 +461,14 @@ def test_admin_creates_leader_accounts_and_cannot_touch_groups(client, published
         client, "POST", "/admin/accounts", admin, {"username": "sneaky", "role": "admins"}
     )
     assert (status, body["error"]["code"]) == (400, "invalid_role")
+    # Both refusals name the values, plural as Cognito's groups are ("leader" was a guess).
+    must = 'role must be "leaders" or "authors".'
+    status, body = call(
+        client, "POST", "/admin/accounts", admin, {"username": "new-one", "role": "leader"}
+    )
+    assert (status, body["error"]["message"]) == (400, must)
+    status, body = call(client, "GET", "/admin/accounts?role=participants", admin)
+    assert (status, body["error"]["code"], body["error"]["message"]) == (400, "invalid_role", must)
     _, listed = call(client, "GET", "/admin/accounts?role=leaders", admin)
     assert "new-leader" in [a["username"] for a in listed["accounts"]]
     status, _ = call(client, "GET", "/groups", admin)

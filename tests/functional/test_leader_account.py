@@ -12,7 +12,7 @@ import time
 import boto3
 import pytest
 
-from tests.conftest import LOG_HYGIENE, REGION
+from tests.conftest import LOG_HYGIENE, REGION, make_account
 from tests.functional.web_client import Page, WebClient, error_summary, signed_in
 
 ACCOUNT = "/leader/account"
@@ -245,3 +245,42 @@ def test_a_password_refused_as_text_leads_back_to_the_account_page(client, leade
     assert web.get(PASSWORD).location == f"{ACCOUNT}#password-title"
     again = WebClient(client).sign_in(leader.username, authenticator=leader.authenticator)
     assert again.location == "/leader"  # unchanged
+
+
+@pytest.mark.parametrize(
+    ("role", "tools"),
+    [
+        ("admins", 'in the API: see the README, section "Administrator"'),
+        ("authors", 'Authors write modules in Git: see the README, section "Writing a module"'),
+    ],
+)
+def test_an_admin_or_author_starts_on_their_account_page_and_changes_their_password(
+    client, stack, service, role, tools
+):
+    """Admins and authors had no password form anywhere (walk-through 14, problem 5): they
+    land on the same account page as a leader, which says where their own tools are, and
+    change their password through the same use case (audit entry, then signed out
+    everywhere)."""
+    account = make_account(stack, f"{role[:-1]}-one", role)
+    web = WebClient(client)
+    assert web.sign_in(account.username, authenticator=account.authenticator).location == ACCOUNT
+    page = web.get(ACCOUNT)
+    assert page.status == 200
+    assert tools in html.unescape(page.body)
+    menu = nav(page.body)
+    assert '<a href="/leader/account">Account</a>' in menu
+    assert '<a href="/leader">' not in menu and '<a href="/plan">' not in menu
+    assert "group leader" not in page.body.split("<main", 1)[1].replace(
+        "group leaders and administrators must have it", ""
+    )
+    assert web.get("/account").location == ACCOUNT
+    assert web.get("/sign-in").location == ACCOUNT  # already signed in
+    done = web.post(PASSWORD, password_form(page, "Correct-horse-42", NEW))
+    assert (done.status, done.location) == (303, "/sign-in?done=password_changed")
+    assert [(e["actor_id"], e["actor_roles"]) for e in password_changes(service)] == [
+        (account.id, [role])
+    ]
+    time.sleep(1.1)  # a sign-in in the second of the change is ended with the rest
+    assert WebClient(client).sign_in(account.username).status == 400  # the old password
+    again = WebClient(client).sign_in(account.username, NEW, authenticator=account.authenticator)
+    assert again.location == ACCOUNT

@@ -31,8 +31,8 @@ from chalice import Blueprint, Response
 
 from chalicelib import logs, mfa, services, text
 from chalicelib import sign_in as session
+from chalicelib.access import last_full_day
 from chalicelib.api import Download, error_response
-from chalicelib.clock import iso_of_epoch
 from chalicelib.errors import (
     BadRequest,
     Forbidden,
@@ -260,10 +260,11 @@ class RefusedText(BadRequest):
 ACCESS_NOTICE_SECONDS = 31 * 86_400
 
 
-def access_ends(caller: Caller | None) -> str | None:
-    """When a participant's access ends (a UTC ISO time: the page shows its day in the
-    program's time zone), in its last month; else ``None``. Read from the access check's cache
-    (the request's own check filled it)."""
+def access_ends(caller: Caller | None, always: bool = False) -> str | None:
+    """The last day a participant can use Steady all day (an ISO date in the program's time
+    zone: ``access.last_full_day``), in their access's last month, or (``always``: the home
+    page) at any time after they left their last group; else ``None``. Read from the access
+    check's cache (the request's own check filled it): no DynamoDB call of its own."""
     if caller is None or PARTICIPANTS not in caller.roles:
         return None
     svc = services.current()
@@ -271,9 +272,9 @@ def access_ends(caller: Caller | None) -> str | None:
         ends_at = svc.access.ends_at(caller.id)
     except SteadyError:
         return None
-    if ends_at is None or ends_at - svc.clock.epoch() > ACCESS_NOTICE_SECONDS:
+    if ends_at is None or (not always and ends_at - svc.clock.epoch() > ACCESS_NOTICE_SECONDS):
         return None
-    return iso_of_epoch(ends_at)
+    return last_full_day(ends_at, svc.clock.zone).isoformat()
 
 
 def own_address(route: str, method: str, params: dict[str, str], query: dict[str, str]) -> str:
@@ -309,7 +310,9 @@ def page(result: Html, visit: Visit, address: str | None = None) -> Response:
     lang = result.context.get("lang", "en")
     context = {
         **render.page_context(lang, visit.caller, visit.csrf_token, services.current().clock.zone),
-        "access_ends": access_ends(visit.caller),
+        # The home page says so from the day they leave (``left_group``), every page in the
+        # last month.
+        "access_ends": access_ends(visit.caller, bool(result.context.get("left_group"))),
         "language_choice": language_link(address, lang) if address is not None else None,
         **result.context,
     }

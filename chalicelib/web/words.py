@@ -648,6 +648,7 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "privacy_nobody": "Nobody has looked at your records yet.",
         "access_ends_region": "When your access ends",
         "access_ends": "You can use Steady until {day}.",
+        "left_group": "You have left your group.",
         "access_ends_keep": "Download your plan (PDF) to keep it.",
     },
     "es": {
@@ -750,6 +751,7 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "privacy_nobody": "Nadie ha visto sus registros todavía.",
         "access_ends_region": "Cuándo termina su acceso",
         "access_ends": "Puede usar Steady hasta el {day}.",
+        "left_group": "Ya no está en su grupo.",
         "access_ends_keep": "Descargue su plan (PDF) para conservarlo.",
         "error_access_ended": "Su acceso a Steady terminó: sigue abierto un tiempo después de dejar su último grupo. Pregunte a su programa si lo necesita otra vez.",
     },

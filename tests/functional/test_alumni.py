@@ -173,3 +173,67 @@ def test_removed_from_the_last_active_group_while_in_an_archived_one(
     # Still enrolled in the archived group, but in no active one: the alumni period starts.
     assert service.access.ends_at(participant.id) is not None
     assert api(client, "get", "/me/groups", participant)[1]["access_ends_at"] is not None
+
+
+def _day(ends_at: int, zone, lang: str = "en") -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The last full day a page names, and the (cut short) day access ends on, as pages show
+    days."""
+    from datetime import datetime, timedelta
+
+    from chalicelib.web.render import day
+
+    end = datetime.fromtimestamp(ends_at, zone).date()
+    return day((end - timedelta(days=1)).isoformat(), lang), day(end.isoformat(), lang)
+
+
+def test_home_says_they_left_their_group_from_the_day_they_leave_naming_the_last_full_day(
+    client, published, stack, participant, service
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    group = group_with(client, leader, participant, "Tuesday group")
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+    assert "You have left your group" not in browser.get("/").body
+
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+    ends_at = service.access.ends_at(participant.id)
+    assert ends_at is not None
+    last_day, end_day = _day(ends_at, service.clock.zone)
+
+    home = browser.get("/")
+    assert home.status == 200
+    assert "You have left your group." in home.body
+    # Access ends at the time of day they left: the day it ends on is cut short, so the page
+    # names the day before, the last whole one.
+    assert f"You can use Steady until {last_day}." in home.body
+    assert f"until {end_day}" not in home.body
+    assert 'href="/plan/download?format=pdf"' in home.body
+    # Only the home page says so before the last month.
+    assert "You can use Steady until" not in browser.get("/library").body
+
+    es_day, _ = _day(ends_at, service.clock.zone, "es")
+    spanish = browser.get("/?locale=es").body
+    assert (
+        "Ya no está en su grupo." in spanish and f"Puede usar Steady hasta el {es_day}." in spanish
+    )
+
+
+def test_the_home_notice_after_leaving_costs_no_read_of_its_own(
+    client, published, stack, participant, service, monkeypatch
+):
+    """The notice reads the access check's cache, which the request's own check filled."""
+    leader = make_account(stack, "leader-one", "leaders")
+    group = group_with(client, leader, participant, "Tuesday group")
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+
+    records = service.access._records
+    reads: list[str] = []
+    times = records.times
+    monkeypatch.setattr(
+        records, "times", lambda account_id: reads.append(account_id) or times(account_id)
+    )
+    home = browser.get("/")  # the removal made this container forget: the check reads once
+    assert "You have left your group." in home.body
+    assert reads == [participant.id]

@@ -67,6 +67,12 @@ class AccessCheck:
         keeps access for ``Settings.alumni_days``. ``None``: it does not end. Cached."""
         return self._times(account_id)[1]
 
+    def last_day(self, account_id: str) -> date | None:
+        """The last full day of the account's access in the program's time zone
+        (``last_full_day``), or ``None``: it does not end. Cached, like ``ends_at``."""
+        ends_at = self.ends_at(account_id)
+        return None if ends_at is None else last_full_day(ends_at, self._clock.zone)
+
     def set_ends_at(self, account_id: str, ends_at: int | None) -> None:
         """Record when the account's access ends (``None``: it does not); this container knows
         at once, others within ``REMEMBER_SECONDS``."""

@@ -48,6 +48,9 @@ from chalicelib.web import csrf, render, words
 FORM = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 8192
 SIGN_IN_PATH = "/sign-in"
+# A signed-in session that meets an ended access (the alumni period is over) goes here: the
+# sign-in page says so at once (``pages.sign_in_form``), not only after the password.
+ACCESS_ENDED_PATH = SIGN_IN_PATH + "?done=access_ended"
 # Forms may only post to this site, nothing may frame it, no script runs. Module images
 # travel inside the module as data: URLs (steady_content.images), hence img-src data:.
 CSP = (
@@ -498,8 +501,12 @@ class Pages:
                     result = handler(visit)
                     # ``?locale=`` on a participant's page is a choice of language: kept.
                     chosen = () if leaders_only else kept_language(visit, method)
-                except Unauthenticated:
-                    return redirect(SIGN_IN_PATH, stale_cookie or (expired_session_cookie(),))
+                except Unauthenticated as error:
+                    ended = error.code == "access_ended"
+                    return redirect(
+                        ACCESS_ENDED_PATH if ended else SIGN_IN_PATH,
+                        stale_cookie or (expired_session_cookie(),),
+                    )
                 except SteadyError as error:
                     if error.status >= 500:
                         logs.event(

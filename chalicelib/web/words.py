@@ -648,6 +648,7 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "privacy_nobody": "Nobody has looked at your records yet.",
         "access_ends_region": "When your access ends",
         "access_ends": "You can use Steady until {day}.",
+        "error_access_ended": "Your access to Steady has ended: it stays open for a time after you leave your last group. Ask your program if you need it again.",
         "left_group": "You have left your group.",
         "access_ends_keep": "Download your plan (PDF) to keep it.",
     },

@@ -87,13 +87,34 @@ def test_alumni_access_then_the_notice_then_the_end_then_back(
         assert 'href="/plan/download?format=pdf"' in page.body, path
     assert api(client, "get", "/me/plan", participant)[0] == 200
 
-    # After the period: refused, and the sign-in page says why.
-    library_clock.advance(26 * DAY)
+    # A minute before the end, signed in; two minutes later (the session still fresh), the
+    # period is over: refused, and the sign-in page says why.
+    library_clock.advance(ends_at - library_clock.epoch() - 60)
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+    library_clock.advance(120)
     status, body = api(client, "get", "/me/plan", participant)
     assert (status, body["error"]["code"]) == (401, "access_ended")
-    assert browser.get("/plan").location == "/sign-in"
+    # The open session: the sign-in page says why at once, as a notice (walk-through 14).
+    ended = browser.get("/plan")
+    assert ended.location == "/sign-in?done=access_ended"
+    shown = browser.get(ended.location)
+    assert shown.status == 200
+    assert '<p class="notice" role="status">Your access to Steady has ended' in shown.body
+    assert 'class="error' not in shown.body
+    # After the password: the same notice, once, not an input error.
     refused = WebClient(client).sign_in(participant.username)
-    assert refused.status == 400 and "Your access to Steady has ended" in refused.body
+    assert refused.status == 400
+    assert refused.body.count("Your access to Steady has ended") == 1
+    assert '<p class="notice" role="status">Your access to Steady has ended' in refused.body
+    assert 'class="error' not in refused.body and 'aria-invalid="true"' not in refused.body
+    spanish = WebClient(client)
+    spanish.get("/sign-in?locale=es")
+    refused = spanish.sign_in(participant.username)
+    assert refused.body.count("Su acceso a Steady terminó") == 1
+    # A wrong password is still the ordinary refusal: the end is not told to a guesser.
+    guess = WebClient(client).sign_in(participant.username, "Wrong-horse-42")
+    assert "do not match" in guess.body and "has ended" not in guess.body
 
     # Enrolled again: access no longer ends.
     group_with(client, leader, participant, "Back again")
@@ -237,3 +258,36 @@ def test_the_home_notice_after_leaving_costs_no_read_of_its_own(
     home = browser.get("/")  # the removal made this container forget: the check reads once
     assert "You have left your group." in home.body
     assert reads == [participant.id]
+
+
+def test_the_downloaded_plan_says_until_when_it_can_be_changed_after_leaving(
+    client, published, stack, participant, service
+):
+    import io
+
+    import pypdf
+
+    from chalicelib.plan import written_day
+    from tests.functional.web_client import download
+
+    leader = make_account(stack, "leader-one", "leaders")
+    group = group_with(client, leader, participant, "Tuesday group")
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+    before = download(browser, "/plan/download?format=txt").body
+    assert "I can change this plan any time in Steady." in before.decode()
+
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+    last = service.access.last_day(participant.id)
+    assert last is not None
+    day = written_day(last.isoformat(), "en", service.clock.zone)
+    expected = f"I can change this plan in Steady until {day}."
+    text = download(browser, "/plan/download?format=txt").body.decode()
+    assert expected in text and "any time" not in text
+    pdf = download(browser, "/plan/download?format=pdf").body
+    extracted = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert expected in " ".join(extracted.split())
+    # The API's download says the same.
+    response = client.http.get("/me/plan/download?format=txt", headers=participant.headers)
+    assert expected in response.body.decode()
+

@@ -263,21 +263,34 @@ class RefusedText(BadRequest):
 ACCESS_NOTICE_SECONDS = 31 * 86_400
 
 
+def _access_ends_at(caller: Caller | None) -> int | None:
+    """When a participant's access ends (epoch seconds; ``None``: not a participant, or it
+    does not end), from the access check's cache (the request's own check filled it)."""
+    if caller is None or PARTICIPANTS not in caller.roles:
+        return None
+    try:
+        return services.current().access.ends_at(caller.id)
+    except SteadyError:
+        return None
+
+
 def access_ends(caller: Caller | None, always: bool = False) -> str | None:
     """The last day a participant can use Steady all day (an ISO date in the program's time
     zone: ``access.last_full_day``), in their access's last month, or (``always``: the home
     page) at any time after they left their last group; else ``None``. Read from the access
     check's cache (the request's own check filled it): no DynamoDB call of its own."""
-    if caller is None or PARTICIPANTS not in caller.roles:
-        return None
+    ends_at = _access_ends_at(caller)
     svc = services.current()
-    try:
-        ends_at = svc.access.ends_at(caller.id)
-    except SteadyError:
-        return None
     if ends_at is None or (not always and ends_at - svc.clock.epoch() > ACCESS_NOTICE_SECONDS):
         return None
     return last_full_day(ends_at, svc.clock.zone).isoformat()
+
+
+def in_no_group(caller: Caller | None) -> bool:
+    """Whether a participant is in no active group now: their access has an end, recorded
+    exactly when they leave their last active group and taken away when they join one again
+    (``chalicelib.enrolment``). From the same cache: no DynamoDB call."""
+    return _access_ends_at(caller) is not None
 
 
 def own_address(route: str, method: str, params: dict[str, str], query: dict[str, str]) -> str:
@@ -316,6 +329,8 @@ def page(result: Html, visit: Visit, address: str | None = None) -> Response:
         # The home page says so from the day they leave (``left_group``), every page in the
         # last month.
         "access_ends": access_ends(visit.caller, bool(result.context.get("left_group"))),
+        # Pages that name "your group leaders" say otherwise to a participant in no group.
+        "in_no_group": in_no_group(visit.caller),
         "language_choice": language_link(address, lang) if address is not None else None,
         **result.context,
     }

@@ -291,3 +291,34 @@ def test_the_downloaded_plan_says_until_when_it_can_be_changed_after_leaving(
     response = client.http.get("/me/plan/download?format=txt", headers=participant.headers)
     assert expected in response.body.decode()
 
+
+def test_after_leaving_the_worksheet_says_nobody_else_sees_it_and_your_data_names_no_leader(
+    client, published, stack, participant
+):
+    """Walk-through 14, problems 9 and 12."""
+    from tests.functional.web_client import lesson_path, save_worksheet
+
+    page_path = lesson_path("cravings-and-urge-surfing")
+    leader = make_account(stack, "leader-one", "leaders")
+    group = group_with(client, leader, participant, "Tuesday group")
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+    token = browser.get(page_path).csrf()
+    save_worksheet(browser, "cravings-and-urge-surfing", {"answer-urge-in-body": "Stomach"}, token)
+    browser.post(f"{page_path}/worksheet/sharing", {"csrf": token, "shared": "1"})
+    assert "Your group leaders can see this worksheet." in browser.get(page_path).body
+
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+    page = browser.get(page_path).body
+    assert "You are not in a group now. Nobody else can see this worksheet." in page
+    assert "Your group leaders can see" not in page and "Stop sharing" in page
+    spanish = browser.get(page_path + "?locale=es").body
+    assert "Ahora no está en un grupo. Nadie más puede ver esta hoja de trabajo." in spanish
+    browser.post(f"{page_path}/worksheet/sharing", {"csrf": token, "shared": "0"})
+    page = browser.get(page_path + "?locale=en").body
+    assert "You are not in a group now. Nobody else can see this worksheet." in page
+    assert "Your group leaders see only" not in page
+
+    data = browser.get("/account/data").body
+    assert "so the leaders of a group you are in see your progress." in data
+    assert "your group leader still sees" not in data

@@ -18,6 +18,7 @@ within that second after being re-enabled simply signs in once more.
 from __future__ import annotations
 
 import threading
+from datetime import date, datetime, timedelta, tzinfo
 
 from chalicelib.clock import Clock
 from chalicelib.errors import Unauthenticated
@@ -30,6 +31,16 @@ ACCESS_ENDED_MESSAGE = (
     "Your access to Steady has ended: it stays open for a time after you leave your last group. "
     "Ask your program if you need it again."
 )
+
+
+def last_full_day(ends_at: float, zone: tzinfo) -> date:
+    """The last day, in the program's time zone ``zone``, on which a participant whose access
+    ends at ``ends_at`` (epoch seconds) can use Steady all day: the day before the one access
+    ends on. Access ends at the time of day they left (the removal's, plus the alumni days), so
+    that day is cut short (at 8 am, say); a page that named it would promise an evening that is
+    not there. Pages and downloads name this day ("until Wed 16 Dec"); the API keeps the
+    exact time (``access_ends_at``)."""
+    return datetime.fromtimestamp(ends_at, zone).date() - timedelta(days=1)
 
 
 class AccessCheck:
@@ -55,6 +66,12 @@ class AccessCheck:
         """When the account's access ends (epoch seconds): a participant who left every group
         keeps access for ``Settings.alumni_days``. ``None``: it does not end. Cached."""
         return self._times(account_id)[1]
+
+    def last_day(self, account_id: str) -> date | None:
+        """The last full day of the account's access in the program's time zone
+        (``last_full_day``), or ``None``: it does not end. Cached, like ``ends_at``."""
+        ends_at = self.ends_at(account_id)
+        return None if ends_at is None else last_full_day(ends_at, self._clock.zone)
 
     def set_ends_at(self, account_id: str, ends_at: int | None) -> None:
         """Record when the account's access ends (``None``: it does not); this container knows

@@ -18,7 +18,7 @@ from chalicelib.access import AccessCheck
 from chalicelib.accounts import Accounts, check_username
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, NotFound
-from chalicelib.groups import check_name, led_group
+from chalicelib.groups import GroupSummary, check_name, led_group
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.records.audit import new_entry
 from chalicelib.records.groups import GroupRecords
@@ -142,8 +142,24 @@ class Enrolment:
         if self.access is None or self.records.active_groups_of(participant_id):
             return
         if self.access.ends_at(participant_id) is None:
-            ends_at = int(self.clock.epoch()) + self.alumni_days * DAY_SECONDS
-            self.access.set_ends_at(participant_id, ends_at)
+            self.access.set_ends_at(participant_id, self.alumni_end())
+
+    def alumni_end(self) -> int:
+        """When access would end (epoch seconds) for a participant leaving their last group
+        now."""
+        return int(self.clock.epoch()) + self.alumni_days * DAY_SECONDS
+
+    def access_end_if_removed(self, group: GroupSummary, participant_id: str) -> int | None:
+        """For the Remove confirmation of a group the page has already read as its leader
+        (``Groups.detail``): when the participant's access would end if removed now, if this
+        active group is their last active one; ``None`` if removing them ends nothing (another
+        active group, or this one is archived). One Query of their groups, and one
+        BatchGetItem only if they are in others."""
+        if self.access is None or group.archived:
+            return None
+        if self.records.active_groups_of(participant_id, besides=group.group_id):
+            return None
+        return self.alumni_end()
 
     def group_archived(self, participant_ids: Sequence[str], archived: bool) -> None:
         """A group was archived (its participants may have left every group: their alumni

@@ -30,6 +30,7 @@ from datetime import tzinfo
 from typing import Any
 
 from chalicelib import phone_numbers
+from chalicelib.access import AccessCheck
 from chalicelib.clock import Clock, calendar_day, clock_time
 from chalicelib.errors import BadRequest, Conflict, FieldError, FieldErrors, NotFound
 from chalicelib.identity import Caller
@@ -423,6 +424,8 @@ class Plans:
     records: PlanRecords
     audit: AuditRecords
     clock: Clock
+    # When a participant who left their last group can change their plan until (downloads).
+    access: AccessCheck | None = None
 
     def mine(self, caller: Caller, locale: str = DEFAULT_LOCALE) -> Plan:
         """My plan as it stands: one Query of the worksheets, one Query of the newest version."""
@@ -604,10 +607,13 @@ class Plans:
         """My plan as it stands (or one saved ``version``) as a ``txt`` or ``pdf`` file, dated
         today where it was never saved: the reads of ``mine`` (or ``version``). ``zone``: the
         time zone the time it was saved is written in (the participant's own; by default the
-        program's)."""
+        program's). For a participant whose access ends, the file says they can change it in
+        Steady until its last full day (the access check's cache: no read of its own)."""
         shown = self.version(caller, version, locale) if version else self.mine(caller, locale)
         zone = zone or self.clock.zone
-        return download(shown, form, self.clock.now().astimezone(zone).date().isoformat(), zone)
+        last = self.access.last_day(caller.id) if self.access is not None else None
+        today = self.clock.now().astimezone(zone).date().isoformat()
+        return download(shown, form, today, zone, last.isoformat() if last else None)
 
     def delete_mine(self, caller: Caller) -> int:
         """Delete every version of the caller's plan. Audit-logged first (a count only)."""
@@ -638,6 +644,8 @@ DOCUMENT_WORDS: dict[str, dict[str, str]] = {
         "unsaved": ", with {count} new answers from my worksheets not yet saved in my plan",
         "as_of": "As of {day}, from what I wrote in my worksheets.",
         "change": "I can change this plan any time in Steady.",
+        # A participant who left their last group: their access ends (``access.last_full_day``).
+        "change_until": "I can change this plan in Steady until {day}.",
         "empty": "(nothing yet)",
         "empty_then": "(nothing in this version)",  # an earlier version: it never fills in
         "crisis": "Need help now? 988 Suicide & Crisis Lifeline: call or text 988. "
@@ -653,6 +661,7 @@ DOCUMENT_WORDS: dict[str, dict[str, str]] = {
         "guardé en mi plan",
         "as_of": "Al {day}, con lo que escribí en mis hojas de trabajo.",
         "change": "Puedo cambiar este plan cuando quiera en Steady.",
+        "change_until": "Puedo cambiar este plan en Steady hasta el {day}.",
         "empty": "(nada todavía)",
         "empty_then": "(nada en esta versión)",
         "crisis": "¿Necesita ayuda ahora? Línea 988 de Prevención del Suicidio y Crisis: llame o "
@@ -718,12 +727,13 @@ def written_day(iso: str, locale: str, zone: tzinfo) -> str:
     return _DAY_FORMAT[lang].format(d=day.day, month=month, y=day.year)
 
 
-def subtitle(plan: Plan, today: str, zone: tzinfo) -> str:
+def subtitle(plan: Plan, today: str, zone: tzinfo, until: str | None = None) -> str:
     """The line under the heading: when the plan was saved (and which version: the day and
     the time in the program's time zone ``zone``, the time as the plan's versions page shows
     it, ``clock_time``), with how many worksheet answers written since it holds that the
     version does not (shown as new on My plan), or, for a plan never saved, the day it was
-    downloaded (``today``, ISO); then that it can still change."""
+    downloaded (``today``, ISO); then that it can still change (``until``: the ISO date their
+    access's last full day, for a participant whose access ends)."""
     words = document_words(plan.locale)
     if plan.version is None or plan.saved_at is None:
         when = words["as_of"].format(day=written_day(today, plan.locale, zone))
@@ -735,6 +745,8 @@ def subtitle(plan: Plan, today: str, zone: tzinfo) -> str:
         when = words["saved" if at else "saved_day"].format(
             day=saved, time=at, n=plan.version, unsaved=unsaved.format(count=count)
         )
+    if until is not None:
+        return f"{when} {words['change_until'].format(day=written_day(until, plan.locale, zone))}"
     return f"{when} {words['change']}"
 
 
@@ -749,10 +761,10 @@ def item_line(section: str, item: PlanItem) -> str:
     return item.text
 
 
-def as_text(plan: Plan, today: str, zone: tzinfo) -> str:
+def as_text(plan: Plan, today: str, zone: tzinfo, until: str | None = None) -> str:
     """The plan as plain text (UTF-8, CRLF-free), for any device."""
     words = document_words(plan.locale)
-    lines = [words["title"], subtitle(plan, today, zone), ""]
+    lines = [words["title"], subtitle(plan, today, zone, until), ""]
     for section in plan.sections:
         lines += [section.title, "-" * len(section.title)]
         if not section.items:
@@ -773,13 +785,14 @@ def file_name(plan: Plan, extension: str, today: str, zone: tzinfo) -> str:
     return f"plan-{saved.isoformat() if saved else today}.{extension}"
 
 
-def download(plan: Plan, form: str, today: str, zone: tzinfo) -> PlanFile:
+def download(plan: Plan, form: str, today: str, zone: tzinfo, until: str | None = None) -> PlanFile:
     """``form``: ``txt`` or ``pdf`` (the PDF library is imported only here, when asked);
     ``today``: the ISO date it is downloaded on; ``zone``: the program's time zone, in which
-    the time it was saved is a day (``Clock.zone``)."""
+    the time it was saved is a day (``Clock.zone``); ``until``: the last full day of the
+    participant's access (ISO date), if it ends."""
     if form == "txt":
         return PlanFile(
-            as_text(plan, today, zone),
+            as_text(plan, today, zone, until),
             file_name(plan, "txt", today, zone),
             "text/plain; charset=utf-8",
         )
@@ -787,7 +800,7 @@ def download(plan: Plan, form: str, today: str, zone: tzinfo) -> PlanFile:
         from chalicelib import plan_pdf  # deferred: fpdf2 is for this download only
 
         return PlanFile(
-            plan_pdf.render(plan, today, zone),
+            plan_pdf.render(plan, today, zone, until),
             file_name(plan, "pdf", today, zone),
             "application/pdf",
         )

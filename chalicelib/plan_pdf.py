@@ -23,9 +23,10 @@ FONT = "DejaVu"
 LINE = 5.6  # mm: 10.5 pt text
 
 
-def render(plan: Plan, today: str, zone: tzinfo) -> bytes:
+def render(plan: Plan, today: str, zone: tzinfo, until: str | None = None) -> bytes:
     """A US Letter PDF: the title, the line under it (``subtitle``; ``today``: the ISO date
-    of the download; ``zone``: the program's time zone), each section and its items, the
+    of the download; ``zone``: the program's time zone; ``until``: the last full day of the
+    participant's access, if it ends), each section and its items, the
     crisis lines. A filled-in plan fits on one or two pages."""
     words = document_words(plan.locale)
     pdf = FPDF(format="letter", unit="mm")
@@ -43,7 +44,7 @@ def render(plan: Plan, today: str, zone: tzinfo) -> bytes:
     pdf.set_font(FONT, "B", 18)
     pdf.cell(0, 10, words["title"], new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 9.5)
-    pdf.multi_cell(0, 5, subtitle(plan, today, zone), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, subtitle(plan, today, zone, until), new_x="LMARGIN", new_y="NEXT")
     for section in plan.sections:
         pdf.ln(2.5)
         pdf.set_font(FONT, "B", 12.5)

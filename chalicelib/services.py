@@ -136,7 +136,7 @@ class Services:
             dashboard=Dashboard(group_records, completions, audit, library, clock, attention),
             reading=Reading(library, completions, group_records, clock),
             worksheets=Worksheets(library, worksheet_records, group_records, audit, clock),
-            plans=Plans(worksheet_records, plan_records, audit, clock),
+            plans=Plans(worksheet_records, plan_records, audit, clock, access),
             my_data=MyDataService(
                 worksheet_records, plan_records, completions, audit, clock, library
             ),

@@ -316,11 +316,11 @@ class GroupRecords(RecordTable):
         """Ids of the groups a participant is enrolled in (one Query)."""
         return [r["group_id"] for r in self.query_all(participant_pk(participant_id), GROUP_PREFIX)]
 
-    def active_groups_of(self, participant_id: str) -> list[str]:
-        """Ids of the groups a participant is enrolled in that are not archived: one Query of
-        their pointers, then (if any) one consistent BatchGetItem per 100 groups' details, so an
-        archive just written counts."""
-        group_ids = self.groups_of_participant(participant_id)
+    def active_groups_of(self, participant_id: str, besides: str | None = None) -> list[str]:
+        """Ids of the groups a participant is enrolled in that are not archived (other than
+        ``besides``): one Query of their pointers, then (if any) one consistent BatchGetItem per
+        100 groups' details, so an archive just written counts."""
+        group_ids = [g for g in self.groups_of_participant(participant_id) if g != besides]
         if not group_ids:
             return []
         keys = [{"PK": group_pk(gid), "SK": GROUP_SK} for gid in group_ids]

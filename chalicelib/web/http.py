@@ -31,8 +31,8 @@ from chalice import Blueprint, Response
 
 from chalicelib import logs, mfa, services, text
 from chalicelib import sign_in as session
+from chalicelib.access import last_full_day
 from chalicelib.api import Download, error_response
-from chalicelib.clock import iso_of_epoch
 from chalicelib.errors import (
     BadRequest,
     Forbidden,
@@ -48,6 +48,9 @@ from chalicelib.web import csrf, render, words
 FORM = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 8192
 SIGN_IN_PATH = "/sign-in"
+# A signed-in session that meets an ended access (the alumni period is over) goes here: the
+# sign-in page says so at once (``pages.sign_in_form``), not only after the password.
+ACCESS_ENDED_PATH = SIGN_IN_PATH + "?done=access_ended"
 # Forms may only post to this site, nothing may frame it, no script runs. Module images
 # travel inside the module as data: URLs (steady_content.images), hence img-src data:.
 CSP = (
@@ -260,20 +263,34 @@ class RefusedText(BadRequest):
 ACCESS_NOTICE_SECONDS = 31 * 86_400
 
 
-def access_ends(caller: Caller | None) -> str | None:
-    """When a participant's access ends (a UTC ISO time: the page shows its day in the
-    program's time zone), in its last month; else ``None``. Read from the access check's cache
-    (the request's own check filled it)."""
+def _access_ends_at(caller: Caller | None) -> int | None:
+    """When a participant's access ends (epoch seconds; ``None``: not a participant, or it
+    does not end), from the access check's cache (the request's own check filled it)."""
     if caller is None or PARTICIPANTS not in caller.roles:
         return None
-    svc = services.current()
     try:
-        ends_at = svc.access.ends_at(caller.id)
+        return services.current().access.ends_at(caller.id)
     except SteadyError:
         return None
-    if ends_at is None or ends_at - svc.clock.epoch() > ACCESS_NOTICE_SECONDS:
+
+
+def access_ends(caller: Caller | None, always: bool = False) -> str | None:
+    """The last day a participant can use Steady all day (an ISO date in the program's time
+    zone: ``access.last_full_day``), in their access's last month, or (``always``: the home
+    page) at any time after they left their last group; else ``None``. Read from the access
+    check's cache (the request's own check filled it): no DynamoDB call of its own."""
+    ends_at = _access_ends_at(caller)
+    svc = services.current()
+    if ends_at is None or (not always and ends_at - svc.clock.epoch() > ACCESS_NOTICE_SECONDS):
         return None
-    return iso_of_epoch(ends_at)
+    return last_full_day(ends_at, svc.clock.zone).isoformat()
+
+
+def in_no_group(caller: Caller | None) -> bool:
+    """Whether a participant is in no active group now: their access has an end, recorded
+    exactly when they leave their last active group and taken away when they join one again
+    (``chalicelib.enrolment``). From the same cache: no DynamoDB call."""
+    return _access_ends_at(caller) is not None
 
 
 def own_address(route: str, method: str, params: dict[str, str], query: dict[str, str]) -> str:
@@ -309,7 +326,11 @@ def page(result: Html, visit: Visit, address: str | None = None) -> Response:
     lang = result.context.get("lang", "en")
     context = {
         **render.page_context(lang, visit.caller, visit.csrf_token, services.current().clock.zone),
-        "access_ends": access_ends(visit.caller),
+        # The home page says so from the day they leave (``left_group``), every page in the
+        # last month.
+        "access_ends": access_ends(visit.caller, bool(result.context.get("left_group"))),
+        # Pages that name "your group leaders" say otherwise to a participant in no group.
+        "in_no_group": in_no_group(visit.caller),
         "language_choice": language_link(address, lang) if address is not None else None,
         **result.context,
     }
@@ -495,8 +516,12 @@ class Pages:
                     result = handler(visit)
                     # ``?locale=`` on a participant's page is a choice of language: kept.
                     chosen = () if leaders_only else kept_language(visit, method)
-                except Unauthenticated:
-                    return redirect(SIGN_IN_PATH, stale_cookie or (expired_session_cookie(),))
+                except Unauthenticated as error:
+                    ended = error.code == "access_ended"
+                    return redirect(
+                        ACCESS_ENDED_PATH if ended else SIGN_IN_PATH,
+                        stale_cookie or (expired_session_cookie(),),
+                    )
                 except SteadyError as error:
                     if error.status >= 500:
                         logs.event(

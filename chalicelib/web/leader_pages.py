@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 from chalicelib import services
 from chalicelib import sign_in as session
+from chalicelib.access import last_full_day
 from chalicelib.accounts import check_username
 from chalicelib.api import Download
 from chalicelib.assignments import (
@@ -743,18 +744,30 @@ def _confirm(
     button: str,
     status: int = 200,
     error: str | None = None,
+    notes: tuple[str, ...] = (),
+    progress_csv: bool = False,
 ) -> Html:
+    """``notes``: more paragraphs (plain text); ``progress_csv``: offer the group's progress
+    (CSV) before the change takes a participant out of it."""
     return Html(
         "leader_confirm.html",
         {
             "group": detail.summary,
             "heading": heading,
             "explanation": explanation,
+            "notes": notes,
+            "progress_csv": progress_csv,
             "button": button,
             "error": error,
         },
         status=status,
     )
+
+
+def _last_day(ends_at: int) -> str:
+    """The last full day of a participant's access, as leader pages show days."""
+    zone = services.current().clock.zone
+    return day(last_full_day(ends_at, zone).isoformat(), "en", zone)
 
 
 def archive_confirm(visit: Visit) -> Html:
@@ -769,6 +782,13 @@ def archive_confirm(visit: Visit) -> Html:
         "with them, under Finished on their home page, and you can still see the group's "
         "progress. Nobody can be enrolled or assigned reading until you unarchive it.",
         "Archive the group",
+        # What ``Enrolment.group_archived`` starts: no participant's groups are read for it.
+        notes=(
+            "Participants with no other group can still sign in to see and download their "
+            f"plan until {_last_day(services.current().enrolment.alumni_end())}, then their "
+            "access ends. Print or download their plan with them now: My plan › Download as "
+            "PDF.",
+        ),
     )
 
 
@@ -785,17 +805,32 @@ def _participant(detail: GroupDetail, participant_id: str) -> Any:
 
 
 def remove_confirm(visit: Visit) -> Html:
-    detail = services.current().groups.detail(
+    svc = services.current()
+    detail = svc.groups.detail(
         visit.signed_in(), visit.params["group_id"], shown=(visit.params["participant_id"],)
     )
     participant = _participant(detail, visit.params["participant_id"])
+    # Their last active group: their access ends after the alumni period (one read or two).
+    ends_at = svc.enrolment.access_end_if_removed(detail.summary, participant.participant_id)
+    notes = (
+        ()
+        if ends_at is None
+        else (
+            f"This is their last group. They can still sign in to see and download their plan "
+            f"until {_last_day(ends_at)}. Print or download their plan with them now: My plan › "
+            "Download as PDF.",
+        )
+    )
     return _confirm(
         visit,
         detail,
         f"Remove {participant.display_name} from {detail.summary.name}?",
         "They keep their account and what they completed, but no longer see this group's "
-        "assignments, and you no longer see their progress. You can enrol them again later.",
+        "assignments, and you no longer see their progress: their row leaves the progress grid "
+        "and Before the session. You can enrol them again later.",
         "Remove from the group",
+        notes=notes,
+        progress_csv=True,
     )
 
 

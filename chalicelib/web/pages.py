@@ -78,6 +78,8 @@ def _continue(visit: Visit, started: Session) -> Redirect:
 # ``/sign-in?done=password_changed``: signed out everywhere after changing their password
 # (``account_pages.change_password``), the sign-in page says so.
 PASSWORD_CHANGED = "password_changed"
+# ``/sign-in?done=access_ended`` (``http.ACCESS_ENDED_PATH``): their session met an ended access.
+ACCESS_ENDED = "access_ended"
 
 
 def _sign_in_page(
@@ -98,6 +100,8 @@ def sign_in_form(visit: Visit) -> Any:
     page = _sign_in_page(visit, "sign_in.html", csrf_token=token, username="")
     if visit.query.get("done") == PASSWORD_CHANGED:
         page.context["status"] = WORDS[page.context["lang"]]["done_password_changed"]
+    if visit.query.get("done") == ACCESS_ENDED:
+        page.context["status"] = WORDS[page.context["lang"]]["error_access_ended"]
     return Html(page.template, page.context, cookies=(sign_in_csrf_cookie(token),))
 
 
@@ -106,6 +110,12 @@ def sign_in_submit(visit: Visit) -> Any:
     try:
         started = session.sign_in(username, visit.form.get("password", ""))
     except session.SignInFailed as error:
+        if error.code == ACCESS_ENDED:
+            # The right password, and nothing to fix in the form: a notice, once, not an
+            # input error (the form's error summary and its field's message).
+            page = _sign_in_page(visit, "sign_in.html", username=username[:128])
+            page.context["status"] = words.message(error, page.context["lang"])
+            return Html(page.template, page.context, status=400)
         return _sign_in_page(visit, "sign_in.html", error, username=username[:128])
     return _continue(visit, started)
 

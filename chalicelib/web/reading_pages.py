@@ -109,6 +109,9 @@ def home(visit: Visit) -> Any:
             "finished": [cards[r.module_id] for r in mine.finished],
             "tracks": mine.tracks,
             "assigned_any": mine.assigned_now,
+            # After their last group: "You have left your group…" from that day, not only in
+            # the last month (``http.access_ends``).
+            "left_group": True,
         },
     )
 

@@ -87,13 +87,34 @@ def test_alumni_access_then_the_notice_then_the_end_then_back(
         assert 'href="/plan/download?format=pdf"' in page.body, path
     assert api(client, "get", "/me/plan", participant)[0] == 200
 
-    # After the period: refused, and the sign-in page says why.
-    library_clock.advance(26 * DAY)
+    # A minute before the end, signed in; two minutes later (the session still fresh), the
+    # period is over: refused, and the sign-in page says why.
+    library_clock.advance(ends_at - library_clock.epoch() - 60)
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+    library_clock.advance(120)
     status, body = api(client, "get", "/me/plan", participant)
     assert (status, body["error"]["code"]) == (401, "access_ended")
-    assert browser.get("/plan").location == "/sign-in"
+    # The open session: the sign-in page says why at once, as a notice (walk-through 14).
+    ended = browser.get("/plan")
+    assert ended.location == "/sign-in?done=access_ended"
+    shown = browser.get(ended.location)
+    assert shown.status == 200
+    assert '<p class="notice" role="status">Your access to Steady has ended' in shown.body
+    assert 'class="error' not in shown.body
+    # After the password: the same notice, once, not an input error.
     refused = WebClient(client).sign_in(participant.username)
-    assert refused.status == 400 and "Your access to Steady has ended" in refused.body
+    assert refused.status == 400
+    assert refused.body.count("Your access to Steady has ended") == 1
+    assert '<p class="notice" role="status">Your access to Steady has ended' in refused.body
+    assert 'class="error' not in refused.body and 'aria-invalid="true"' not in refused.body
+    spanish = WebClient(client)
+    spanish.get("/sign-in?locale=es")
+    refused = spanish.sign_in(participant.username)
+    assert refused.body.count("Su acceso a Steady terminó") == 1
+    # A wrong password is still the ordinary refusal: the end is not told to a guesser.
+    guess = WebClient(client).sign_in(participant.username, "Wrong-horse-42")
+    assert "do not match" in guess.body and "has ended" not in guess.body
 
     # Enrolled again: access no longer ends.
     group_with(client, leader, participant, "Back again")
@@ -173,3 +194,131 @@ def test_removed_from_the_last_active_group_while_in_an_archived_one(
     # Still enrolled in the archived group, but in no active one: the alumni period starts.
     assert service.access.ends_at(participant.id) is not None
     assert api(client, "get", "/me/groups", participant)[1]["access_ends_at"] is not None
+
+
+def _day(ends_at: int, zone, lang: str = "en") -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The last full day a page names, and the (cut short) day access ends on, as pages show
+    days."""
+    from datetime import datetime, timedelta
+
+    from chalicelib.web.render import day
+
+    end = datetime.fromtimestamp(ends_at, zone).date()
+    return day((end - timedelta(days=1)).isoformat(), lang), day(end.isoformat(), lang)
+
+
+def test_home_says_they_left_their_group_from_the_day_they_leave_naming_the_last_full_day(
+    client, published, stack, participant, service
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    group = group_with(client, leader, participant, "Tuesday group")
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+    assert "You have left your group" not in browser.get("/").body
+
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+    ends_at = service.access.ends_at(participant.id)
+    assert ends_at is not None
+    last_day, end_day = _day(ends_at, service.clock.zone)
+
+    home = browser.get("/")
+    assert home.status == 200
+    assert "You have left your group." in home.body
+    # Access ends at the time of day they left: the day it ends on is cut short, so the page
+    # names the day before, the last whole one.
+    assert f"You can use Steady until {last_day}." in home.body
+    assert f"until {end_day}" not in home.body
+    assert 'href="/plan/download?format=pdf"' in home.body
+    # Only the home page says so before the last month.
+    assert "You can use Steady until" not in browser.get("/library").body
+
+    es_day, _ = _day(ends_at, service.clock.zone, "es")
+    spanish = browser.get("/?locale=es").body
+    assert (
+        "Ya no está en su grupo." in spanish and f"Puede usar Steady hasta el {es_day}." in spanish
+    )
+
+
+def test_the_home_notice_after_leaving_costs_no_read_of_its_own(
+    client, published, stack, participant, service, monkeypatch
+):
+    """The notice reads the access check's cache, which the request's own check filled."""
+    leader = make_account(stack, "leader-one", "leaders")
+    group = group_with(client, leader, participant, "Tuesday group")
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+
+    records = service.access._records
+    reads: list[str] = []
+    times = records.times
+    monkeypatch.setattr(
+        records, "times", lambda account_id: reads.append(account_id) or times(account_id)
+    )
+    home = browser.get("/")  # the removal made this container forget: the check reads once
+    assert "You have left your group." in home.body
+    assert reads == [participant.id]
+
+
+def test_the_downloaded_plan_says_until_when_it_can_be_changed_after_leaving(
+    client, published, stack, participant, service
+):
+    import io
+
+    import pypdf
+
+    from chalicelib.plan import written_day
+    from tests.functional.web_client import download
+
+    leader = make_account(stack, "leader-one", "leaders")
+    group = group_with(client, leader, participant, "Tuesday group")
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+    before = download(browser, "/plan/download?format=txt").body
+    assert "I can change this plan any time in Steady." in before.decode()
+
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+    last = service.access.last_day(participant.id)
+    assert last is not None
+    day = written_day(last.isoformat(), "en", service.clock.zone)
+    expected = f"I can change this plan in Steady until {day}."
+    text = download(browser, "/plan/download?format=txt").body.decode()
+    assert expected in text and "any time" not in text
+    pdf = download(browser, "/plan/download?format=pdf").body
+    extracted = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert expected in " ".join(extracted.split())
+    # The API's download says the same.
+    response = client.http.get("/me/plan/download?format=txt", headers=participant.headers)
+    assert expected in response.body.decode()
+
+
+def test_after_leaving_the_worksheet_says_nobody_else_sees_it_and_your_data_names_no_leader(
+    client, published, stack, participant
+):
+    """Walk-through 14, problems 9 and 12."""
+    from tests.functional.web_client import lesson_path, save_worksheet
+
+    page_path = lesson_path("cravings-and-urge-surfing")
+    leader = make_account(stack, "leader-one", "leaders")
+    group = group_with(client, leader, participant, "Tuesday group")
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+    token = browser.get(page_path).csrf()
+    save_worksheet(browser, "cravings-and-urge-surfing", {"answer-urge-in-body": "Stomach"}, token)
+    browser.post(f"{page_path}/worksheet/sharing", {"csrf": token, "shared": "1"})
+    assert "Your group leaders can see this worksheet." in browser.get(page_path).body
+
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+    page = browser.get(page_path).body
+    assert "You are not in a group now. Nobody else can see this worksheet." in page
+    assert "Your group leaders can see" not in page and "Stop sharing" in page
+    spanish = browser.get(page_path + "?locale=es").body
+    assert "Ahora no está en un grupo. Nadie más puede ver esta hoja de trabajo." in spanish
+    browser.post(f"{page_path}/worksheet/sharing", {"csrf": token, "shared": "0"})
+    page = browser.get(page_path + "?locale=en").body
+    assert "You are not in a group now. Nobody else can see this worksheet." in page
+    assert "Your group leaders see only" not in page
+
+    data = browser.get("/account/data").body
+    assert "so the leaders of a group you are in see your progress." in data
+    assert "your group leader still sees" not in data

@@ -310,6 +310,67 @@ def test_remove_a_participant_after_confirming(client, published, leader, partic
     assert again.status == 404
 
 
+def _last_day_if_leaving_now() -> str:
+    """The last full day of access of a participant who leaves their last group now."""
+    from chalicelib.access import last_full_day
+    from chalicelib.web.render import day
+
+    svc = services.current()
+    zone = svc.clock.zone
+    ends_at = int(svc.clock.epoch()) + svc.settings.alumni_days * 86_400
+    return day(last_full_day(ends_at, zone).isoformat(), "en", zone)
+
+
+def test_the_remove_confirmation_says_when_access_ends_and_offers_the_progress_first(
+    client, published, leader, participant, aws_calls
+):
+    """Walk-through 14, problems 2 and 4: at discharge, the leader is told the plan can be
+    printed now and access ends on a day, and is offered the progress before the row goes."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    remove_path = f"{group}/participants/{participant.id}/remove"
+    aws_calls.reset()
+    confirm = browser.get(remove_path)
+    text = unescape(confirm.body)
+    assert (
+        "This is their last group. They can still sign in to see and download their plan until "
+        f"{_last_day_if_leaving_now()}. Print or download their plan with them now: My plan › "
+        "Download as PDF."
+    ) in text
+    assert "their row leaves the progress grid and Before the session" in text
+    assert (
+        f'<a href="{group}/progress.csv" download>Download the group\'s progress (CSV) first</a>'
+        in text
+    )
+    # Knowing it is their last group: one Query of their groups, no BatchGetItem (no others).
+    assert aws_calls.names.count("DynamoDB.BatchGetItem") == 0
+
+    # In another active group: nothing ends, and the page does not say it does.
+    other = new_group(browser, "Thursday morning")
+    enrol(browser, other, participant.username, "Sam P.")
+    text = unescape(browser.get(remove_path).body)
+    assert "last group" not in text and "until" not in text
+    assert "Download the group's progress (CSV) first" in text
+    # That other group archived: this one is their last active group again.
+    token = browser.get(other).csrf()
+    assert browser.post(f"{other}/archive", {"csrf": token}).status == 303
+    assert "This is their last group." in unescape(browser.get(remove_path).body)
+
+
+def test_the_archive_confirmation_says_when_access_ends_for_participants_with_no_other_group(
+    client, published, leader
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    text = unescape(browser.get(f"{group}/archive").body)
+    assert (
+        "Participants with no other group can still sign in to see and download their plan "
+        f"until {_last_day_if_leaving_now()}, then their access ends. Print or download their "
+        "plan with them now: My plan › Download as PDF."
+    ) in text
+
+
 def test_enrolling_someone_already_in_the_group_says_so_and_keeps_their_name(
     client, published, leader, participant
 ):

@@ -199,3 +199,17 @@ def test_a_saved_plan_with_answers_written_since_says_they_are_not_saved_yet(
 
         reader = pypdf.PdfReader(io.BytesIO(downloaded.text))  # type: ignore[arg-type]
         assert line in " ".join(reader.pages[0].extract_text().split())
+
+
+@pytest.mark.parametrize(
+    ("locale", "line"),
+    [
+        ("en", "I can change this plan in Steady until 16 December 2027.\n"),
+        ("es", "Puedo cambiar este plan en Steady hasta el 16 de diciembre de 2027.\n"),
+    ],
+)
+def test_a_participant_whose_access_ends_is_not_promised_any_time(locale: str, line: str) -> None:
+    """Walk-through 14: after their last group, Steady is open only until a day."""
+    text = as_text(plan(locale), TODAY, UTC, until="2027-12-16")
+    assert text.splitlines(keepends=True)[1].endswith(line)
+    assert "any time" not in text and "cuando quiera" not in text

@@ -26,9 +26,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from chalicelib.library import curriculum_version, participant_view
 from chalicelib.reading import ModuleReading
+from chalicelib.records.worksheets import Worksheet
 from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
 from chalicelib.web import render as web
 from chalicelib.web.words import WORDS
+from chalicelib.web.worksheet_pages import worksheet_context
+from chalicelib.worksheets import fields_of, worksheet_view
 from steady_content import pipeline, rules
 from steady_content.problems import Problem
 from steady_content.render import render
@@ -142,10 +145,17 @@ def page(
             score=None,
             feedback=(),
         )
+        # The worksheet as a participant first meets it: no answer yet.
+        worksheet: dict[str, Any] = {}
+        if fields_of(document):
+            module_id = str(document.get("id", ""))
+            sheet = Worksheet("", module_id)
+            worksheet = worksheet_context(worksheet_view(module_id, document, locale, sheet), {})
         shown = web.render(
             "module.html",
             {
                 **context,
+                **worksheet,
                 "module": document,
                 "reading": reading,
                 "switch": switch,

@@ -298,7 +298,7 @@ def lesson_view(caller: Caller, module_id: str, lang: str, query: Mapping[str, s
             "zone": lesson.zone,
             "errors": [],
             # The knowledge check's own errors unfold its "Try the questions again" form; a
-            # worksheet's errors (the same page, further down) leave it folded.
+            # worksheet's errors (the same page, above the check) leave it folded.
             "check_errors": False,
             "chosen": {},
             "question_errors": {},

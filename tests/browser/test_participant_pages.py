@@ -33,6 +33,7 @@ PASSWORD = "Browser-reader-2026"
 TRACK = "early-recovery"
 FIRST = ("how-addiction-changes-the-brain", "How addiction changes the brain")
 SECOND = ("cravings-and-urge-surfing", "Cravings and urge surfing")
+WRITER = "browser-writer"  # their own account: the reader's lessons stay as the tests left them
 CONTACTS = "asking-for-help"  # a worksheet with people to call (name and phone)
 PAGE_LIMIT = 30 * 1024
 TAP_TARGET = 44
@@ -239,6 +240,48 @@ def test_from_sign_in_to_the_first_lesson_and_on_to_the_next(browser, base_url, 
     assert SECOND[1] in page.get_by_role("region", name="Next up").inner_text()
     assert page.locator("details.finished > summary").inner_text() == "Finished (1)"
     looks_unfoldable(page, "details.finished")
+    context.close()
+
+
+def test_a_phone_meets_the_worksheet_before_mark_as_complete(
+    browser, base_url, artifacts, local_stack
+):
+    """Read, write, check, complete: on a phone the worksheet (what My plan is built from)
+    comes after the text and before "Mark as complete"; "On this page" leads to it; after
+    completing with it half done, the page says so, with a link back up to it."""
+    add_participants(local_stack, PASSWORD, WRITER)
+    context, page = new_page(browser, base_url)
+    sign_in(page, WRITER, PASSWORD)
+    page.wait_for_url(f"{base_url}/")
+    page.goto(f"/lesson/{lesson_code(SECOND[0])}")
+    first_text = page.locator("#text p").first.bounding_box()
+    FIGURES["worksheet_lesson_text_starts_at_px"] = round(first_text["y"])
+    assert first_text["y"] + 48 <= PHONE["height"], f"the text starts at {first_text['y']} px"
+    complete = page.get_by_role("button", name="Mark as complete")
+    tops = [
+        page.locator(where).bounding_box()["y"]
+        for where in ("#text", "#worksheet", "#complete-heading")
+    ] + [complete.bounding_box()["y"]]
+    assert tops == sorted(tops), tops
+    page.locator("details.toc > summary").click()
+    page.get_by_role("link", name="Your worksheet", exact=True).click()
+    assert page.evaluate("location.hash") == "#worksheet"
+    heading = page.locator("#worksheet-heading").bounding_box()
+    assert 0 <= heading["y"] < PHONE["height"] / 2, heading
+    page.screenshot(path=str(artifacts / "lesson-worksheet-reached-360x740.png"))
+    page.locator("#answer-urge-in-body").fill("Tight jaw")
+    page.get_by_role("button", name="Save my answers").click()
+    page.wait_for_url(f"**/lesson/{lesson_code(SECOND[0])}?saved=1#worksheet")
+    measure(page, artifacts, "lesson-worksheet-saved")
+    left = page.locator("#complete .ws-left a")
+    assert left.inner_text() == "Your worksheet: 1 of 4 answered"
+    page.get_by_role("button", name="Mark as complete").click()
+    page.wait_for_url(f"**/lesson/{lesson_code(SECOND[0])}#complete")
+    assert "You marked this complete" in page.inner_text("#complete")
+    assert left.inner_text() == "Your worksheet: 1 of 4 answered"
+    page.screenshot(path=str(artifacts / "lesson-worksheet-left-360x740.png"))
+    left.click()
+    assert page.evaluate("location.hash") == "#worksheet"
     context.close()
 
 

@@ -24,13 +24,21 @@ def fetch(url: str) -> str:
 
 
 def lesson(page: str) -> str:
-    """The module's markup after its meta line, up to the completion section."""
+    """The module's markup after its meta line, up to the worksheet that follows the text."""
     article = page[page.index('<article class="module">') :]
     return article[
         article.index("</p>", article.index('<p class="meta">')) : article.index(
-            '<section id="complete"'
+            '<section id="worksheet"'
         )
     ]
+
+
+def worksheet(page: str) -> str:
+    """The worksheet section, without where its forms go and their session token (a preview
+    has neither)."""
+    section = page[page.index('<section id="worksheet"') : page.index('<section id="complete"')]
+    section = re.sub(r'action="[^"]*/worksheet', 'action="/worksheet', section)
+    return re.sub(r'name="csrf" value="[^"]*"', 'name="csrf"', section)
 
 
 def test_the_preview_shows_the_same_lesson_markup_as_the_web_app(client, published, participant):
@@ -45,6 +53,9 @@ def test_the_preview_shows_the_same_lesson_markup_as_the_web_app(client, publish
     shown = lesson(real.body)
     assert '<details class="toc"' in shown and 'class="admonition' in shown  # a whole lesson
     assert lesson(preview) == shown
+    # The worksheet, between the text and "Mark as complete", as a participant first meets it.
+    assert 'name="answer-urge-in-body"' in worksheet(real.body)
+    assert worksheet(preview) == worksheet(real.body)
     title = re.search(r"<h1>.*?</h1>", real.body)
     assert title is not None and title.group(0) in preview
     # The same words around it (crisis resources included) and the same stylesheet.

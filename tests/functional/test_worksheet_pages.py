@@ -499,3 +499,69 @@ def test_before_the_session_page_shows_what_was_shared_and_who_has_not_done_it(
         .status
         == 404
     )
+
+
+def _toc(page: Page) -> str:
+    """The lesson page's "On this page" list."""
+    return page.body[page.body.index('<details class="toc">') : page.body.index("</details>")]
+
+
+def test_the_worksheet_comes_after_the_text_and_before_the_check_and_mark_as_complete(
+    client, published, participant
+):
+    # Read, write, check, complete, next: the worksheet (what My plan is built from) is not
+    # left below "Mark as complete" and the link to the next lesson, where no one scrolls.
+    browser = signed_in(client, participant)
+    page = browser.get(PAGE)
+    body = page.body
+    assert (
+        body.index('id="text"')
+        < body.index('id="worksheet"')
+        < body.index('id="complete"')
+        < body.index("Check what you learned (optional)")
+        < body.index("Mark as complete")
+    )
+    assert complete_lesson(browser, MODULE, page.csrf()).status == 303
+    body = browser.get(PAGE).body
+    assert (
+        body.index('id="worksheet"')
+        < body.index("You marked this complete")
+        < body.index('<p class="next">')
+    )
+
+
+def test_on_this_page_lists_the_worksheet_and_the_knowledge_check(
+    client, published_all, participant, leader
+):
+    toc = _toc(signed_in(client, participant).get(PAGE))
+    assert '<a href="#worksheet">Your worksheet</a>' in toc
+    assert '<a href="#complete">Check what you learned</a>' in toc
+    assert toc.index('href="#worksheet"') < toc.index('href="#complete"')
+    spanish = _toc(signed_in(client, participant).get(f"{PAGE}?locale=es"))
+    assert '<a href="#worksheet">Su hoja de trabajo</a>' in spanish
+    assert '<a href="#complete">Compruebe lo que aprendió</a>' in spanish
+    # A group leader reading the lesson has no worksheet or check on the page: no link to them.
+    led = signed_in(client, leader).get(PAGE)
+    assert 'id="worksheet"' not in led.body
+    assert 'href="#worksheet"' not in _toc(led) and 'href="#complete"' not in _toc(led)
+
+
+def test_a_worksheet_not_finished_is_named_beside_mark_as_complete_and_after_it(
+    client, published_all, participant
+):
+    browser = signed_in(client, participant)
+    page = browser.get(PAGE)
+    left = '<p class="ws-left"><a href="#worksheet">Your worksheet: {} of 4 answered</a></p>'
+    assert left.format(0) in page.body
+    assert page.body.index(left.format(0)) < page.body.index("Mark as complete")
+    answers = {"answer-urge-start": "7", "answer-urge-in-body": "Jaw clenched"}
+    assert save_worksheet(browser, MODULE, answers, page.csrf()).status == 303
+    assert complete_lesson(browser, MODULE, page.csrf()).status == 303
+    done = browser.get(PAGE).body
+    assert done.index("You marked this complete") < done.index(left.format(2))
+    spanish = browser.get(f"{PAGE}?locale=es").body
+    assert "Su hoja de trabajo: 2 de 4 respondidas" in spanish
+    # Every field answered: nothing left to say.
+    rest = {"answer-urge-end": "3", "answer-urge-helpers-0": "Cold water"}
+    assert save_worksheet(browser, MODULE, {**answers, **rest}, page.csrf()).status == 303
+    assert 'class="ws-left"' not in browser.get(PAGE).body

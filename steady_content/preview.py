@@ -157,6 +157,7 @@ def page(
                 **context,
                 **worksheet,
                 "module": document,
+                "in_no_group": False,  # a preview is read as by someone in a group
                 "reading": reading,
                 "switch": switch,
                 "body": web.markup(document.get("html", "")),

@@ -760,7 +760,7 @@ def new_texts(browser: WebClient, section: str) -> list[str]:
     part = re.search(rf'<section id="{section}".*?</section>', page.body, re.S)
     assert part, page.body
     return re.findall(
-        r'<span class="plan-text">([^<]*)</span> <span class="tag">New from a worksheet</span>',
+        r'<span class="plan-text">([^<]*)</span> <span class="tag screen-only">New from a worksheet</span>',
         part.group(),
     )
 
@@ -910,7 +910,7 @@ def test_one_new_answer_and_one_item_are_singular(
     answer = {"answer-urge-helpers-0": "Cold water on my face"}
     assert save_worksheet(browser, MODULE, answer).status == 303
     page = browser.get(f"/plan?locale={language}")
-    assert f'<p class="notice plan-new-note">{one_new}</p>' in page.body
+    assert f'<p class="notice plan-new-note screen-only">{one_new}</p>' in page.body
 
 
 @pytest.mark.parametrize(

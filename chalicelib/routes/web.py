@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib import mfa
+from chalicelib import kept_forms, mfa
 from chalicelib.identity import LEADERS, PARTICIPANTS
 from chalicelib.web import (
     account_pages,
@@ -77,6 +77,7 @@ def blueprint() -> Blueprint:
         method="POST",
         access=(PARTICIPANTS,),
         multiline=worksheet_pages.MULTILINE_FIELDS,
+        keeps_form=kept_forms.WORKSHEET,
     )(worksheet_pages.save)
     web.route(f"{lesson}/worksheet/sharing", method="POST", access=(PARTICIPANTS,))(
         worksheet_pages.share

@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, quote, urlencode
 
 from chalice import Blueprint, Response
 
-from chalicelib import logs, mfa, services, text
+from chalicelib import kept_forms, logs, mfa, services, text
 from chalicelib import sign_in as session
 from chalicelib.api import Download, error_response
 from chalicelib.clock import iso_of_epoch
@@ -83,6 +83,7 @@ class PageSpec:
     path: str
     access: frozenset[str] | str
     signed_address: bool = False  # a post without CSRF token: its address is signed (``route``)
+    keeps_form: bool = False  # a post that comes after the session ended is kept (``route``)
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,27 @@ def sign_in_csrf_cookie(token: str) -> str:
 
 def language_cookie(locale: str) -> str:
     return f"{LANG_COOKIE}={locale}; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age={LANG_SECONDS}"
+
+
+# A participant's form kept across a sign-out (``chalicelib.kept_forms``): the cookie holds its
+# random id, for as long as it is kept. Not Strict: it must come with the sign-in's redirect.
+KEPT_FORM_COOKIE = "steady_kept"
+# ``/sign-in?done=…``: the session ended by time and the form it brought is kept.
+SIGNED_OUT = {
+    session.ENDED_INACTIVE: "signed_out_inactive",
+    session.ENDED_EXPIRED: "signed_out_expired",
+}
+
+
+def kept_form_cookie(kept_id: str) -> str:
+    return (
+        f"{KEPT_FORM_COOKIE}={kept_id}; Secure; HttpOnly; SameSite=Lax; Path=/; "
+        f"Max-Age={kept_forms.KEEP_SECONDS}"
+    )
+
+
+def expired_kept_form_cookie() -> str:
+    return f"{KEPT_FORM_COOKIE}=; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"
 
 
 def parse_cookies(header: str | None) -> dict[str, str]:
@@ -421,6 +443,34 @@ def kept_language(visit: Visit, method: str) -> tuple[str, ...]:
     return ()
 
 
+def keep_form(
+    ended: Session,
+    why: str,
+    kind: str,
+    target: str,
+    raw: bytes | None,
+    limits: tuple[int, int, re.Pattern[str] | None],
+) -> Redirect | None:
+    """A participant's form post that came after their session ended by time (``ended``,
+    ``why``): kept (``kept_forms.keep``) and the way to the sign-in page that says so, with the
+    cookie naming it. ``None`` (nothing kept: the sign-in page as before) unless its CSRF
+    token is that session's, its text passes the form's rules and the keeping worked."""
+    if PARTICIPANTS not in ended.roles:
+        return None
+    try:
+        form = parse_form(raw, *limits)
+        csrf.check(ended.csrf, form.get(csrf.FIELD))
+        fields = {k: v for k, v in form.items() if k != csrf.FIELD}
+        kept_id = kept_forms.keep(ended.caller_id, kind, target, fields)
+    except SteadyError:
+        return None
+    location = f"{SIGN_IN_PATH}?done={SIGNED_OUT[why]}"
+    locale = fields.get("locale")
+    if locale in words.WORDS and locale != "en":
+        location += f"&locale={locale}"
+    return Redirect(location, cookies=(kept_form_cookie(kept_id),))
+
+
 class Pages:
     registry: ClassVar[list[PageSpec]] = []
 
@@ -437,6 +487,7 @@ class Pages:
         max_form_fields: int = 50,
         multiline: str | None = None,
         signed_address: bool = False,
+        keeps_form: str | None = None,
     ) -> Callable[[Callable[[Visit], Any]], Callable[..., Response]]:
         """Register ``handler(visit)`` at ``method path`` for ``access`` (roles, SIGNED_IN or PUBLIC).
 
@@ -449,10 +500,16 @@ class Pages:
         ``signed_address`` posts carry their own authority in the address (a signed token the
         handler checks, as a reminder's stop link): their body is not read and no CSRF token is
         asked for, so a person who is not signed in here, or a mail client's one-click post
-        (RFC 8058, sent as multipart or as a plain form), can send them."""
+        (RFC 8058, sent as multipart or as a plain form), can send them.
+
+        ``keeps_form`` (a participant's form post: its kind, ``chalicelib.kept_forms``): a post
+        that comes after the session ended by time, with that session's CSRF token, is kept
+        (``keep_form``) for the same person's next sign-in, not dropped."""
         allowed: frozenset[str] | str = access if isinstance(access, str) else frozenset(access)
         lines = re.compile(multiline) if multiline else None
-        Pages.registry.append(PageSpec(method, path, allowed, signed_address))
+        Pages.registry.append(
+            PageSpec(method, path, allowed, signed_address, keeps_form is not None)
+        )
         # Pages no participant opens are in English (chalicelib.web.words).
         leaders_only = not isinstance(allowed, str) and PARTICIPANTS not in allowed
 
@@ -465,11 +522,15 @@ class Pages:
                     None, None, params, dict(request.query_params or {}), {}, cookies, headers
                 )
                 stale_cookie: tuple[str, ...] = ()
+                ended: list[tuple[Session, str]] = []
                 try:
                     resumed = (
                         None
                         if path.startswith("/static/")
-                        else session.resume(cookies.get(session.COOKIE))
+                        else session.resume(
+                            cookies.get(session.COOKIE),
+                            (lambda s, why: ended.append((s, why))) if keeps_form else None,
+                        )
                     )
                     if resumed is None and cookies.get(session.COOKIE):
                         stale_cookie = (expired_session_cookie(),)
@@ -480,6 +541,17 @@ class Pages:
                         visit = Visit(caller, resumed[0], params, visit.query, {}, cookies, headers)
                     if allowed != PUBLIC:
                         if visit.caller is None:
+                            kept = None
+                            if ended and keeps_form:
+                                kept = keep_form(
+                                    *ended[0],
+                                    keeps_form,
+                                    params.get("code", "")[:100],
+                                    cast(bytes | None, request.raw_body),
+                                    (max_form_bytes, max_form_fields, lines),
+                                )
+                            if kept is not None:
+                                return redirect(kept.location, stale_cookie + kept.cookies)
                             return redirect(SIGN_IN_PATH, stale_cookie)
                         if visit.caller.withheld and not before_mfa:
                             return redirect(mfa.SETUP_PATH, stale_cookie)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import mfa, services
+from chalicelib import kept_forms, mfa, services
 from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, Unauthenticated
 from chalicelib.identity import LEADERS, PARTICIPANTS, Caller
@@ -22,13 +22,16 @@ from chalicelib.statuses import (
     NOT_STARTED,
     OVERDUE,
 )
-from chalicelib.web import csrf, render, words
+from chalicelib.web import csrf, render, words, worksheet_pages
 from chalicelib.web.http import (
+    KEPT_FORM_COOKIE,
     SIGN_IN_CSRF_COOKIE,
+    SIGNED_OUT,
     Asset,
     Html,
     Redirect,
     Visit,
+    expired_kept_form_cookie,
     expired_session_cookie,
     language_cookie,
     session_cookie,
@@ -60,6 +63,16 @@ def _continue(visit: Visit, started: Session) -> Redirect:
     device (``Session.language``): it wins over the one this browser kept."""
     location = WAITING.get(started.state) or home_for(started.roles)
     cookies: tuple[str, ...] = (session_cookie(started.session_id),)
+    kept_id = visit.cookies.get(KEPT_FORM_COOKIE)
+    if kept_id and started.state not in WAITING:
+        # A form kept when their session ended (``chalicelib.kept_forms``): back to its page,
+        # where it is shown again. Another person's is deleted, never shown, and so is the
+        # cookie naming it.
+        kept = kept_forms.find(kept_id, started.caller_id)
+        if kept is not None and kept.kind == kept_forms.WORKSHEET:
+            location = worksheet_pages.kept_address(kept)
+        else:
+            cookies += (expired_kept_form_cookie(),)
     if started.language and started.language != visit.chosen_language:
         cookies += (language_cookie(started.language),)
     return Redirect(location, cookies=cookies)
@@ -88,8 +101,11 @@ def sign_in_form(visit: Visit) -> Any:
         return Redirect(WAITING[visit.session.state])
     token = visit.cookies.get(SIGN_IN_CSRF_COOKIE) or csrf.new_token()
     page = _sign_in_page(visit, "sign_in.html", csrf_token=token, username="")
-    if visit.query.get("done") == PASSWORD_CHANGED:
-        page.context["status"] = WORDS[page.context["lang"]]["done_password_changed"]
+    done = visit.query.get("done")
+    if done == PASSWORD_CHANGED or (
+        done in SIGNED_OUT.values() and visit.cookies.get(KEPT_FORM_COOKIE)
+    ):
+        page.context["status"] = WORDS[page.context["lang"]][f"done_{done}"]
     return Html(page.template, page.context, cookies=(sign_in_csrf_cookie(token),))
 
 

@@ -36,6 +36,7 @@ from chalicelib.reading import LibrarySearch, MyAssignment
 from chalicelib.text import ascii_digits
 from chalicelib.web import render, search_token, words, worksheet_pages
 from chalicelib.web.http import (
+    KEPT_FORM_COOKIE,
     Asset,
     Html,
     Redirect,
@@ -240,7 +241,14 @@ def old_address(visit: Visit) -> Redirect:
 
 
 def lesson_page(visit: Visit) -> Html:
-    return lesson_view(visit.signed_in(), _module_for(visit), reading_locale(visit), visit.query)
+    caller = visit.signed_in()
+    page = lesson_view(caller, _module_for(visit), reading_locale(visit), visit.query)
+    kept_id = visit.cookies.get(KEPT_FORM_COOKIE)
+    if kept_id and "worksheet" in page.context:
+        # Answers kept when the session ended (``chalicelib.kept_forms``): one GetItem, only
+        # while the cookie names some.
+        return worksheet_pages.with_kept(page, kept_id, caller, visit.params.get("code", ""))
+    return page
 
 
 def form_page_language(visit: Visit) -> str:

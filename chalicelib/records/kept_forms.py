@@ -6,8 +6,9 @@ that the same person, once signed in again, finds what they typed back on the pa
 Key: ``KEPT_FORM#{sha256 of the kept id}`` / ``KEPT_FORM``. The browser's cookie holds the
 random id (32 bytes, urlsafe); the table holds only its SHA-256, as for sessions.
 
-Attributes: ``participant_id`` (the account of the ended session: only that account gets it
-back), ``kind`` (``worksheet``), ``target`` (the form's page: the lesson's code), ``fields`` (a
+Attributes: ``account_id`` (the account of the ended session: only that account gets it
+back), ``kind`` (``worksheet``, ``plan-part``), ``target`` (the form's page: the lesson's code, the
+plan part's id), ``fields`` (a
 map of the posted fields, CSRF token left out: health information, never logged),
 ``expires_at`` (epoch seconds; the table's Time to Live attribute) and ``ttl`` (the same
 number). Reads check ``expires_at`` themselves: TTL deletion lags.
@@ -31,7 +32,7 @@ from chalicelib.records.table import RecordTable, from_item, to_item
 @dataclass(frozen=True)
 class KeptForm:
     kept_id: str
-    participant_id: str
+    account_id: str
     kind: str
     target: str
     expires_at: int  # epoch seconds
@@ -44,7 +45,7 @@ class KeptFormRecords(RecordTable):
         item = {
             "PK": kept_form_pk(kept.kept_id),
             "SK": SK,
-            "participant_id": kept.participant_id,
+            "account_id": kept.account_id,
             "kind": kept.kind,
             "target": kept.target,
             "fields": dict(kept.fields),
@@ -63,7 +64,7 @@ class KeptFormRecords(RecordTable):
         fields = item.get("fields") or {}
         return KeptForm(
             kept_id=kept_id,
-            participant_id=str(item.get("participant_id", "")),
+            account_id=str(item.get("account_id", "")),
             kind=str(item.get("kind", "")),
             target=str(item.get("target", "")),
             expires_at=int(item.get("expires_at", 0)),

@@ -77,7 +77,7 @@ def blueprint() -> Blueprint:
         method="POST",
         access=(PARTICIPANTS,),
         multiline=worksheet_pages.MULTILINE_FIELDS,
-        keeps_form=kept_forms.WORKSHEET,
+        keeps_form=(kept_forms.WORKSHEET, "code"),
     )(worksheet_pages.save)
     web.route(f"{lesson}/worksheet/sharing", method="POST", access=(PARTICIPANTS,))(
         worksheet_pages.share
@@ -136,6 +136,7 @@ def blueprint() -> Blueprint:
         max_form_bytes=plan_pages.MAX_FORM_BYTES,
         max_form_fields=plan_pages.MAX_FORM_FIELDS,
         multiline=plan_pages.MULTILINE_FIELDS,
+        keeps_form=(kept_forms.PLAN_PART, "section"),
     )(plan_pages.save_section)
     web.route(plan_pages.VERSIONS, access=(PARTICIPANTS,))(plan_pages.versions_page)
     web.route(plan_pages.VERSION, access=(PARTICIPANTS,))(plan_pages.version_page)

@@ -185,11 +185,13 @@ def language_cookie(locale: str) -> str:
 # A participant's form kept across a sign-out (``chalicelib.kept_forms``): the cookie holds its
 # random id, for as long as it is kept. Not Strict: it must come with the sign-in's redirect.
 KEPT_FORM_COOKIE = "steady_kept"
-# ``/sign-in?done=…``: the session ended by time and the form it brought is kept.
+# ``/sign-in?done=…``: the session ended by time, and the form it brought is kept (or only
+# the page that was being opened, ``_page``); the sign-in page says so.
 SIGNED_OUT = {
     session.ENDED_INACTIVE: "signed_out_inactive",
     session.ENDED_EXPIRED: "signed_out_expired",
 }
+SIGNED_OUT_PAGE = {why: done + "_page" for why, done in SIGNED_OUT.items()}
 
 
 def kept_form_cookie(kept_id: str) -> str:
@@ -471,6 +473,29 @@ def keep_form(
     return Redirect(location, cookies=(kept_form_cookie(kept_id),))
 
 
+def keep_page(ended: Session, why: str, address: str) -> Redirect | None:
+    """A page opened after its session ended by time (``ended``, ``why``): the place kept
+    (``kept_forms.PAGE``, this site's own path, for that same account) and the way to the
+    sign-in page that says so, with the cookie naming it. ``None`` if it could not be kept."""
+    try:
+        kept_id = kept_forms.keep(ended.caller_id, kept_forms.PAGE, address, {})
+    except SteadyError:
+        return None
+    location = f"{SIGN_IN_PATH}?done={SIGNED_OUT_PAGE[why]}"
+    return Redirect(location, cookies=(kept_form_cookie(kept_id),))
+
+
+def own_path(address: str) -> bool:
+    """``address`` is a path of this site (``/…``), never another site's (``//host``, ``/\\host``,
+    a scheme): the only kind of place the sign-in goes back to."""
+    return (
+        address.startswith("/")
+        and not address.startswith(("//", "/\\"))
+        and "\\" not in address
+        and not any(c in address for c in "\r\n\t")
+    )
+
+
 class Pages:
     registry: ClassVar[list[PageSpec]] = []
 
@@ -487,7 +512,7 @@ class Pages:
         max_form_fields: int = 50,
         multiline: str | None = None,
         signed_address: bool = False,
-        keeps_form: str | None = None,
+        keeps_form: tuple[str, str] | None = None,
     ) -> Callable[[Callable[[Visit], Any]], Callable[..., Response]]:
         """Register ``handler(visit)`` at ``method path`` for ``access`` (roles, SIGNED_IN or PUBLIC).
 
@@ -502,9 +527,10 @@ class Pages:
         asked for, so a person who is not signed in here, or a mail client's one-click post
         (RFC 8058, sent as multipart or as a plain form), can send them.
 
-        ``keeps_form`` (a participant's form post: its kind, ``chalicelib.kept_forms``): a post
-        that comes after the session ended by time, with that session's CSRF token, is kept
-        (``keep_form``) for the same person's next sign-in, not dropped."""
+        ``keeps_form`` (a participant's form post: its kind, ``chalicelib.kept_forms``, and the
+        address parameter naming its page's target): a post that comes after the session ended
+        by time, with that session's CSRF token, is kept (``keep_form``) for the same person's
+        next sign-in, not dropped."""
         allowed: frozenset[str] | str = access if isinstance(access, str) else frozenset(access)
         lines = re.compile(multiline) if multiline else None
         Pages.registry.append(
@@ -529,7 +555,7 @@ class Pages:
                         if path.startswith("/static/")
                         else session.resume(
                             cookies.get(session.COOKIE),
-                            (lambda s, why: ended.append((s, why))) if keeps_form else None,
+                            (lambda s, why: ended.append((s, why))) if allowed != PUBLIC else None,
                         )
                     )
                     if resumed is None and cookies.get(session.COOKIE):
@@ -542,11 +568,15 @@ class Pages:
                     if allowed != PUBLIC:
                         if visit.caller is None:
                             kept = None
-                            if ended and keeps_form:
+                            if ended and method == "GET":
+                                kept = keep_page(
+                                    *ended[0], own_address(path, method, params, visit.query)
+                                )
+                            elif ended and keeps_form:
                                 kept = keep_form(
                                     *ended[0],
-                                    keeps_form,
-                                    params.get("code", "")[:100],
+                                    keeps_form[0],
+                                    params.get(keeps_form[1], "")[:100],
                                     cast(bytes | None, request.raw_body),
                                     (max_form_bytes, max_form_fields, lines),
                                 )

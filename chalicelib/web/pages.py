@@ -22,11 +22,12 @@ from chalicelib.statuses import (
     NOT_STARTED,
     OVERDUE,
 )
-from chalicelib.web import csrf, render, words, worksheet_pages
+from chalicelib.web import csrf, plan_pages, render, words, worksheet_pages
 from chalicelib.web.http import (
     KEPT_FORM_COOKIE,
     SIGN_IN_CSRF_COOKIE,
     SIGNED_OUT,
+    SIGNED_OUT_PAGE,
     Asset,
     Html,
     Redirect,
@@ -34,6 +35,7 @@ from chalicelib.web.http import (
     expired_kept_form_cookie,
     expired_session_cookie,
     language_cookie,
+    own_path,
     session_cookie,
     sign_in_csrf_cookie,
 )
@@ -67,11 +69,16 @@ def _continue(visit: Visit, started: Session) -> Redirect:
     if kept_id and started.state not in WAITING:
         # A form kept when their session ended (``chalicelib.kept_forms``): back to its page,
         # where it is shown again. Another person's is deleted, never shown, and so is the
-        # cookie naming it.
+        # cookie naming it. Only a page (``kept_forms.PAGE``): back to it, then it is deleted.
         kept = kept_forms.find(kept_id, started.caller_id)
         if kept is not None and kept.kind == kept_forms.WORKSHEET:
             location = worksheet_pages.kept_address(kept)
+        elif kept is not None and kept.kind == kept_forms.PLAN_PART:
+            location = plan_pages.kept_address(kept)
         else:
+            if kept is not None and kept.kind == kept_forms.PAGE:
+                kept_forms.forget(kept_id)
+                location = kept.target if own_path(kept.target) else location
             cookies += (expired_kept_form_cookie(),)
     if started.language and started.language != visit.chosen_language:
         cookies += (language_cookie(started.language),)
@@ -103,7 +110,8 @@ def sign_in_form(visit: Visit) -> Any:
     page = _sign_in_page(visit, "sign_in.html", csrf_token=token, username="")
     done = visit.query.get("done")
     if done == PASSWORD_CHANGED or (
-        done in SIGNED_OUT.values() and visit.cookies.get(KEPT_FORM_COOKIE)
+        done in (*SIGNED_OUT.values(), *SIGNED_OUT_PAGE.values())
+        and visit.cookies.get(KEPT_FORM_COOKIE)
     ):
         page.context["status"] = WORDS[page.context["lang"]][f"done_{done}"]
     return Html(page.template, page.context, cookies=(sign_in_csrf_cookie(token),))

@@ -73,6 +73,8 @@ WORDS: dict[str, dict[str, str]] = {
         # The sign-in page after a form came in once the session had ended (chalicelib.kept_forms).
         "done_signed_out_inactive": "You were signed out after 15 minutes without activity. Sign in again and your answers will be back on the page, ready to save.",
         "done_signed_out_expired": "You were signed out: a sign-in lasts 12 hours. Sign in again and your answers will be back on the page, ready to save.",
+        "done_signed_out_inactive_page": "You were signed out after 15 minutes without activity. Sign in again to go back to the page you were on.",
+        "done_signed_out_expired_page": "You were signed out: a sign-in lasts 12 hours. Sign in again to go back to the page you were on.",
         "error_current_password_missing": "Type your current password.",
         "error_wrong_current_password": "That is not your current password. Type it again.",
         # The first sign-in's and the account pages' words alike.
@@ -253,6 +255,8 @@ WORDS: dict[str, dict[str, str]] = {
         "done_password_changed": "Su contraseña está cambiada. Se cerró la sesión en todos los teléfonos y computadoras, también en este. Inicie sesión con su contraseña nueva.",
         "done_signed_out_inactive": "Se cerró su sesión después de 15 minutos sin actividad. Inicie sesión otra vez y sus respuestas volverán a estar en la página, listas para guardar.",
         "done_signed_out_expired": "Se cerró su sesión: una sesión dura 12 horas. Inicie sesión otra vez y sus respuestas volverán a estar en la página, listas para guardar.",
+        "done_signed_out_inactive_page": "Se cerró su sesión después de 15 minutos sin actividad. Inicie sesión otra vez para volver a la página en la que estaba.",
+        "done_signed_out_expired_page": "Se cerró su sesión: una sesión dura 12 horas. Inicie sesión otra vez para volver a la página en la que estaba.",
         "error_current_password_missing": "Escriba su contraseña actual.",
         "error_wrong_current_password": "Esa no es su contraseña actual. Escríbala otra vez.",
         "error_password_mismatch": "La contraseña nueva y la que escribió otra vez no son iguales.",
@@ -587,6 +591,7 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "plan_error_position": "{label}, item {n}: type the position as a number, like 1 to put it first.",
         "plan_remove": "Remove",
         "plan_save": "Save my plan",
+        "plan_kept": "Your changes from before you were signed out are below. They are not saved yet: press Save my plan.",
         "plan_cancel": "Cancel and go back",
         "plan_items": "{n} items",
         "plan_items_one": "1 item",
@@ -688,6 +693,7 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "plan_error_position": "{label}, punto {n}: escriba la posición con un número, como 1 para ponerlo primero.",
         "plan_remove": "Quitar",
         "plan_save": "Guardar mi plan",
+        "plan_kept": "Sus cambios de antes de que se cerrara su sesión están abajo. Todavía no están guardados: pulse Guardar mi plan.",
         "plan_cancel": "Cancelar y volver",
         "plan_items": "{n} puntos",
         "plan_items_one": "1 punto",

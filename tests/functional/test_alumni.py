@@ -91,7 +91,8 @@ def test_alumni_access_then_the_notice_then_the_end_then_back(
     library_clock.advance(26 * DAY)
     status, body = api(client, "get", "/me/plan", participant)
     assert (status, body["error"]["code"]) == (401, "access_ended")
-    assert browser.get("/plan").location == "/sign-in"
+    # (Its session ended too: the sign-in page says so, as after any 12 hours.)
+    assert browser.get("/plan").location == "/sign-in?done=signed_out_expired_page"
     refused = WebClient(client).sign_in(participant.username)
     assert refused.status == 400 and "Your access to Steady has ended" in refused.body
 

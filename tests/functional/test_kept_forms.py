@@ -11,7 +11,7 @@ from chalicelib import kept_forms
 from chalicelib import sign_in as web_session
 from chalicelib.records.keys import KEPT_FORM_SK, kept_form_pk
 from tests.conftest import LOG_HYGIENE, REGION, shipped_version
-from tests.functional.web_client import WebClient, lesson_path, signed_in
+from tests.functional.web_client import WebClient, form_fields, lesson_path, signed_in
 
 MODULE = "cravings-and-urge-surfing"
 PAGE = lesson_path(MODULE)
@@ -63,7 +63,7 @@ def test_a_save_after_the_session_ended_is_kept_and_back_after_sign_in(
     assert "steady_session" not in browser.cookies
     kept_id = browser.cookies["steady_kept"]
     item = kept_item(kept_id, stack)
-    assert item is not None and item["participant_id"]["S"] == participant.id
+    assert item is not None and item["account_id"]["S"] == participant.id
     assert kept_id not in str(item)  # the table holds only its hash
     assert item["ttl"] == item["expires_at"]
     now = int(library_clock.epoch())
@@ -209,3 +209,103 @@ def test_a_kept_form_ends_after_an_hour(client, published, participant, library_
     assert signed.location == "/"
     assert "steady_kept" not in browser.cookies
     assert ANSWER not in browser.get(PAGE).body
+
+
+PLAN_KEPT = (
+    "Your changes from before you were signed out are below. They are not saved yet: press "
+    "Save my plan."
+)
+
+
+def test_a_plan_part_saved_after_the_session_ended_is_back_after_sign_in(
+    client, published, participant, library_clock, stack
+):
+    browser = signed_in(client, participant)
+    edit = "/plan/edit/coping-skills"
+    form = form_fields(browser.get(edit), edit)
+    library_clock.advance(IDLE)
+    typed = {**form, "plan-0-text": "Sketch the Quillmere heron", "plan-0-added": "1"}
+    posted = browser.post(edit, typed)
+    assert posted.location == "/sign-in?done=signed_out_inactive"
+    assert SIGNED_OUT_EN in browser.get(posted.location).body
+    signed = browser.sign_in(participant.username)
+    assert (signed.status, signed.location) == (303, edit)
+    page = browser.get(edit)
+    assert PLAN_KEPT in page.body and ">Sketch the Quillmere heron</textarea>" in page.body
+    assert "Sketch the Quillmere heron" not in browser.get("/plan").body  # not saved yet
+    saved = browser.post(edit, form_fields(page, edit))
+    assert (saved.status, saved.location) == (303, "/plan?saved=coping-skills#coping-skills")
+    assert "steady_kept" not in browser.cookies
+    assert "Sketch the Quillmere heron" in browser.get("/plan").body
+    assert PLAN_KEPT not in browser.get(edit).body
+
+
+PAGE_EN = (
+    "You were signed out after 15 minutes without activity. Sign in again to go back to the "
+    "page you were on."
+)
+
+
+def test_a_page_opened_after_the_session_ended_is_where_sign_in_goes_back_to(
+    client, published, participant, library_clock, stack
+):
+    browser = signed_in(client, participant)
+    browser.get("/")
+    library_clock.advance(IDLE)
+    opened = browser.get("/plan/versions")
+    assert opened.location == "/sign-in?done=signed_out_inactive_page"
+    kept_id = browser.cookies["steady_kept"]
+    assert PAGE_EN in browser.get(opened.location).body
+    signed = browser.sign_in(participant.username)
+    assert (signed.status, signed.location) == (303, "/plan/versions")
+    assert "steady_kept" not in browser.cookies and kept_item(kept_id, stack) is None
+
+
+def test_the_page_of_another_person_is_not_where_sign_in_goes(
+    client, published, participant, other_participant, library_clock, stack
+):
+    browser = signed_in(client, participant)
+    browser.get("/")
+    library_clock.advance(IDLE)
+    browser.get(PAGE)
+    kept_id = browser.cookies["steady_kept"]
+    signed = browser.sign_in(other_participant.username)
+    assert (signed.status, signed.location) == (303, "/")
+    assert kept_item(kept_id, stack) is None
+
+
+@pytest.mark.parametrize(
+    "address, own",
+    [
+        ("/plan", True),
+        ("/lesson/abc?saved=1", True),
+        ("//evil.example/", False),
+        ("/\\evil.example", False),
+        ("https://evil.example/", False),
+        ("/plan\r\nSet-Cookie: x", False),
+        ("", False),
+    ],
+)
+def test_sign_in_goes_back_only_to_a_path_of_this_site(address, own):
+    from chalicelib.web.http import own_path
+
+    assert own_path(address) is own
+
+
+def test_a_kept_page_outside_this_site_is_never_gone_to(
+    client, published, participant, library_clock, stack
+):
+    browser = signed_in(client, participant)
+    browser.get("/")
+    library_clock.advance(IDLE)
+    browser.get("/plan")
+    kept_id = browser.cookies["steady_kept"]
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    dynamodb.update_item(  # as if the record said so
+        TableName=stack.records_table,
+        Key={"PK": {"S": kept_form_pk(kept_id)}, "SK": {"S": KEPT_FORM_SK}},
+        UpdateExpression="SET #t = :t",
+        ExpressionAttributeNames={"#t": "target"},
+        ExpressionAttributeValues={":t": {"S": "//evil.example/"}},
+    )
+    assert browser.sign_in(participant.username).location == "/"

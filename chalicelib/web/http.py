@@ -205,6 +205,20 @@ def expired_kept_form_cookie() -> str:
     return f"{KEPT_FORM_COOKIE}=; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"
 
 
+def forget_kept_form(cookies: dict[str, str]) -> tuple[str, ...]:
+    """At sign-out and quick exit: the form or page kept when a session ended, if the browser
+    names one, is deleted (best effort: leaving must never fail) and so is its cookie; nothing
+    of the visit stays behind. Returns the cookie that clears it (or none)."""
+    kept_id = cookies.get(KEPT_FORM_COOKIE)
+    if not kept_id:
+        return ()
+    try:
+        kept_forms.forget(kept_id)
+    except SteadyError:
+        logs.event("kept_form_not_forgotten", logging.WARNING)
+    return (expired_kept_form_cookie(),)
+
+
 def parse_cookies(header: str | None) -> dict[str, str]:
     cookies: dict[str, str] = {}
     for part in (header or "").split(";"):

@@ -34,6 +34,7 @@ from chalicelib.web.http import (
     Visit,
     expired_kept_form_cookie,
     expired_session_cookie,
+    forget_kept_form,
     language_cookie,
     own_path,
     session_cookie,
@@ -222,7 +223,10 @@ def sign_out(visit: Visit) -> Any:
     # The language chosen stays (``http.LANG_COOKIE``): the next sign-in page, and the pages
     # after it, are in it. It says nothing of health; ending the visit is the session's part.
     # (A participant's choice is kept with their account too: the next sign-in, anywhere.)
-    return Redirect("/sign-in", cookies=(expired_session_cookie(),))
+    # A form or page kept when a session ended is of no more use: signing out ends the visit.
+    return Redirect(
+        "/sign-in", cookies=(expired_session_cookie(), *forget_kept_form(visit.cookies))
+    )
 
 
 def stylesheet(visit: Visit) -> Asset:

@@ -42,6 +42,7 @@ from chalicelib.web.http import (
     Redirect,
     Visit,
     expired_session_cookie,
+    forget_kept_form,
 )
 from chalicelib.web.pages import ICONS, reading_locale
 from chalicelib.web.words import MONTHS, WORDS
@@ -428,13 +429,15 @@ def quick_exit(visit: Visit) -> Redirect:
     brings up only the sign-in page. The language chosen stays, as at sign-out: a cookie no
     one sees on the screen, naming only a language, while what someone looking sees is the
     neutral site, and, should they open Steady, a sign-in page with nothing of the visit on it;
-    a reader who had to leave in a hurry meets their own language when they come back."""
+    a reader who had to leave in a hurry meets their own language when they come back. A form
+    or page kept when a session ended goes too (``http.forget_kept_form``)."""
     if visit.session is not None:
         try:
             session.sign_out(visit.session)
         except SteadyError:
             pass  # the cookie is cleared below either way; leaving must never fail
-    return Redirect(render.QUICK_EXIT, cookies=(expired_session_cookie(),))
+    cookies = (expired_session_cookie(), *forget_kept_form(visit.cookies))
+    return Redirect(render.QUICK_EXIT, cookies=cookies)
 
 
 def favicon(visit: Visit) -> Asset:

@@ -309,3 +309,20 @@ def test_a_kept_page_outside_this_site_is_never_gone_to(
         ExpressionAttributeValues={":t": {"S": "//evil.example/"}},
     )
     assert browser.sign_in(participant.username).location == "/"
+
+
+@pytest.mark.parametrize("leave", ["quick exit", "sign out"])
+def test_quick_exit_and_sign_out_leave_nothing_kept_behind(
+    client, published, participant, library_clock, stack, leave
+):
+    browser = signed_in(client, participant)
+    typed_then_idle(browser, library_clock)
+    kept_id = browser.cookies["steady_kept"]
+    if leave == "quick exit":
+        assert browser.get("/exit").status == 303
+    else:  # signed in again, the answers shown but not saved, then signed out
+        browser.sign_in(participant.username)
+        token = browser.get(PAGE).csrf()
+        assert browser.post("/sign-out", {"csrf": token}).status == 303
+    assert "steady_kept" not in browser.cookies and kept_item(kept_id, stack) is None
+    assert browser.sign_in(participant.username).location == "/"

@@ -206,9 +206,10 @@ def expired_kept_form_cookie() -> str:
 
 
 def forget_kept_form(cookies: dict[str, str]) -> tuple[str, ...]:
-    """At sign-out and quick exit: the form or page kept when a session ended, if the browser
-    names one, is deleted (best effort: leaving must never fail) and so is its cookie; nothing
-    of the visit stays behind. Returns the cookie that clears it (or none)."""
+    """At sign-out and quick exit, and once a kept form is saved: the form or page kept when a
+    session ended, if the browser names one, is deleted (best effort: leaving, or a save
+    already made, must never fail for it; the table's TTL ends it anyway) and so is its cookie.
+    Returns the cookie that clears it (or none)."""
     kept_id = cookies.get(KEPT_FORM_COOKIE)
     if not kept_id:
         return ()
@@ -217,6 +218,24 @@ def forget_kept_form(cookies: dict[str, str]) -> tuple[str, ...]:
     except SteadyError:
         logs.event("kept_form_not_forgotten", logging.WARNING)
     return (expired_kept_form_cookie(),)
+
+
+def forget_saved_form(
+    cookies: dict[str, str], account_id: str, kind: str, target: str
+) -> tuple[str, ...]:
+    """After a save of the form ``kind`` for ``target``: the form kept when a session ended, if
+    the browser names one and it is this one (or gone, or another account's), is of no more
+    use (``forget_kept_form``). Another form's kept one stays, to be shown on its own page."""
+    kept_id = cookies.get(KEPT_FORM_COOKIE)
+    if not kept_id:
+        return ()
+    try:
+        kept = kept_forms.find(kept_id, account_id)
+    except SteadyError:  # saved all the same; the table's TTL ends it
+        return ()
+    if kept is not None and (kept.kind, kept.target) != (kind, target):
+        return ()
+    return forget_kept_form(cookies)
 
 
 def parse_cookies(header: str | None) -> dict[str, str]:

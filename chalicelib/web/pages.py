@@ -7,11 +7,12 @@ is decided here twice. Leader reads go through those use cases and so are audit-
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from chalicelib import kept_forms, mfa, services
+from chalicelib import kept_forms, logs, mfa, services
 from chalicelib import sign_in as session
-from chalicelib.errors import BadRequest, Unauthenticated
+from chalicelib.errors import BadRequest, SteadyError, Unauthenticated
 from chalicelib.identity import LEADERS, PARTICIPANTS, Caller
 from chalicelib.library import check_locale, preferred_locale
 from chalicelib.sign_in import CHALLENGE, CODE, Session
@@ -68,22 +69,32 @@ def _continue(visit: Visit, started: Session) -> Redirect:
     cookies: tuple[str, ...] = (session_cookie(started.session_id),)
     kept_id = visit.cookies.get(KEPT_FORM_COOKIE)
     if kept_id and started.state not in WAITING:
-        # A form kept when their session ended (``chalicelib.kept_forms``): back to its page,
-        # where it is shown again. Another person's is deleted, never shown, and so is the
-        # cookie naming it. Only a page (``kept_forms.PAGE``): back to it, then it is deleted.
-        kept = kept_forms.find(kept_id, started.caller_id)
-        if kept is not None and kept.kind == kept_forms.WORKSHEET:
-            location = worksheet_pages.kept_address(kept)
-        elif kept is not None and kept.kind == kept_forms.PLAN_PART:
-            location = plan_pages.kept_address(kept)
-        else:
-            if kept is not None and kept.kind == kept_forms.PAGE:
-                kept_forms.forget(kept_id)
-                location = kept.target if own_path(kept.target) else location
-            cookies += (expired_kept_form_cookie(),)
+        try:
+            location, cleared = _kept_place(kept_id, started, location)
+        except SteadyError:  # not readable now: signed in all the same; the cookie stays
+            logs.event("web_kept_form_not_read", logging.WARNING)
+            cleared = ()
+        cookies += cleared
     if started.language and started.language != visit.chosen_language:
         cookies += (language_cookie(started.language),)
     return Redirect(location, cookies=cookies)
+
+
+def _kept_place(kept_id: str, started: Session, home: str) -> tuple[str, tuple[str, ...]]:
+    """Where a sign-in goes when the browser names something kept when a session ended
+    (``chalicelib.kept_forms``), and the cookie to clear, if any: a kept form's page, where it
+    is shown again (the cookie stays until it is saved); a kept page (``PAGE``: this site's own
+    paths only), which is then of no more use. Another account's is deleted, never shown, and
+    the cookie naming it goes."""
+    kept = kept_forms.find(kept_id, started.caller_id)
+    if kept is not None and kept.kind == kept_forms.WORKSHEET:
+        return worksheet_pages.kept_address(kept), ()
+    if kept is not None and kept.kind == kept_forms.PLAN_PART:
+        return plan_pages.kept_address(kept), ()
+    if kept is not None and kept.kind == kept_forms.PAGE:
+        kept_forms.forget(kept_id)
+        return (kept.target if own_path(kept.target) else home), (expired_kept_form_cookie(),)
+    return home, (expired_kept_form_cookie(),)
 
 
 # -- sign-in ------------------------------------------------------------------------------

@@ -22,15 +22,16 @@ named, on top of the newest version: saving it keeps both; nothing is saved unti
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from typing import Any
 from urllib.parse import quote
 
-from chalicelib import kept_forms, services
+from chalicelib import kept_forms, logs, services
 from chalicelib.api import Download
-from chalicelib.errors import BadRequest, Conflict, FieldError, NotFound
+from chalicelib.errors import BadRequest, Conflict, FieldError, NotFound, SteadyError
 from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.plan import (
     MAX_SECTION_ITEMS,
@@ -47,6 +48,7 @@ from chalicelib.web.http import (
     Redirect,
     Visit,
     expired_kept_form_cookie,
+    forget_saved_form,
 )
 from chalicelib.web.words import WORDS, answer_error
 
@@ -210,7 +212,11 @@ def edit_form(visit: Visit) -> Html:
         # This part as typed before the session ended (``chalicelib.kept_forms``): shown, not
         # saved; its save is the form's as it was then (its version: a save made meanwhile is
         # merged as usual). Nothing kept for this person: the cookie goes.
-        kept = kept_forms.find(kept_id, caller.id)
+        try:
+            kept = kept_forms.find(kept_id, caller.id)
+        except SteadyError:  # not readable now: the form as saved; the cookie stays
+            logs.event("web_kept_form_not_read", logging.WARNING)
+            return edit_form_for(shown, section, lang, people)
         if kept is None:
             page = edit_form_for(shown, section, lang, people)
             return Html(page.template, page.context, cookies=(expired_kept_form_cookie(),))
@@ -465,11 +471,8 @@ def save_section(visit: Visit) -> Any:
             ),
             status=400,
         )
-    cookies: tuple[str, ...] = ()
-    if visit.cookies.get(KEPT_FORM_COOKIE):
-        # Saved: what was kept when the session ended is of no more use.
-        kept_forms.forget(visit.cookies[KEPT_FORM_COOKIE])
-        cookies = (expired_kept_form_cookie(),)
+    # Saved: what was kept when the session ended is of no more use.
+    cookies = forget_saved_form(visit.cookies, caller.id, kept_forms.PLAN_PART, section)
     return Redirect(f"{PAGE}?saved={section}{_suffix(lang, '&')}#{section}", cookies=cookies)
 
 

@@ -10,21 +10,22 @@ what was typed and an error summary linking to every field at fault.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
 
-from chalicelib import kept_forms, services, text
-from chalicelib.errors import BadRequest, FieldError
+from chalicelib import kept_forms, logs, services, text
+from chalicelib.errors import BadRequest, FieldError, SteadyError
 from chalicelib.identity import Caller
 from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.web.http import (
-    KEPT_FORM_COOKIE,
     Html,
     Redirect,
     Visit,
     expired_kept_form_cookie,
+    forget_saved_form,
 )
 from chalicelib.web.words import WORDS, answer_error
 from chalicelib.worksheets import CONTACT, MyWorksheet
@@ -311,12 +312,11 @@ def save(visit: Visit) -> Any:
             page.template, {**page.context, "worksheet": form, "errors": form.summary}, status=400
         )
     path = reading_pages.lesson_path(module_id, locale)
-    cookies: tuple[str, ...] = ()
-    if visit.cookies.get(KEPT_FORM_COOKIE):
-        # Saved: the answers kept when the session ended are of no more use (kept until now,
-        # not only until shown: a reload or a refused save still had them).
-        kept_forms.forget(visit.cookies[KEPT_FORM_COOKIE])
-        cookies = (expired_kept_form_cookie(),)
+    # Saved: the answers kept when the session ended are of no more use (kept until now, not
+    # only until shown: a reload or a refused save still had them).
+    cookies = forget_saved_form(
+        visit.cookies, caller.id, kept_forms.WORKSHEET, visit.params.get("code", "")
+    )
     return Redirect(path + ("&" if "?" in path else "?") + "saved=1#worksheet", cookies=cookies)
 
 
@@ -333,7 +333,11 @@ def with_kept(page: Html, kept_id: str, caller: Caller, code: str) -> Html:
     (``chalicelib.kept_forms``) in its boxes, not saved yet, and a notice that says so. Nothing
     kept for this person (used, expired, another person's): the page as it is, and the cookie
     goes. Kept for another lesson: the page as it is."""
-    kept = kept_forms.find(kept_id, caller.id)
+    try:
+        kept = kept_forms.find(kept_id, caller.id)
+    except SteadyError:  # not readable now: the lesson all the same; the cookie stays
+        logs.event("web_kept_form_not_read", logging.WARNING)
+        return page
     if kept is None:
         return replace(page, cookies=page.cookies + (expired_kept_form_cookie(),))
     stored = page.context.get("worksheet")

@@ -9,6 +9,7 @@ import pytest
 
 from chalicelib import kept_forms
 from chalicelib import sign_in as web_session
+from chalicelib.errors import ServiceUnavailable
 from chalicelib.records.keys import KEPT_FORM_SK, kept_form_pk
 from tests.conftest import LOG_HYGIENE, REGION, shipped_version
 from tests.functional.web_client import WebClient, form_fields, lesson_path, signed_in
@@ -326,3 +327,38 @@ def test_quick_exit_and_sign_out_leave_nothing_kept_behind(
         assert browser.post("/sign-out", {"csrf": token}).status == 303
     assert "steady_kept" not in browser.cookies and kept_item(kept_id, stack) is None
     assert browser.sign_in(participant.username).location == "/"
+
+
+def test_a_kept_form_that_cannot_be_read_now_never_stops_the_sign_in_and_stays(
+    client, published, participant, library_clock, service, monkeypatch
+):
+    browser = signed_in(client, participant)
+    typed_then_idle(browser, library_clock)
+    real = service.kept_forms.get
+
+    def down(kept_id: str):  # type: ignore[no-untyped-def]
+        raise ServiceUnavailable("DynamoDB is unavailable.")
+
+    monkeypatch.setattr(service.kept_forms, "get", down)
+    signed = browser.sign_in(participant.username)
+    assert (signed.status, signed.location) == (303, "/")
+    lesson = browser.get(PAGE)
+    assert lesson.status == 200 and ANSWER not in lesson.body
+    assert "steady_kept" in browser.cookies  # kept for when it can be read
+    monkeypatch.setattr(service.kept_forms, "get", real)
+    assert ANSWER in browser.get(PAGE).body
+
+
+def test_saving_another_form_keeps_the_kept_one_for_its_own_page(
+    client, published, participant, library_clock, stack
+):
+    browser = signed_in(client, participant)
+    typed_then_idle(browser, library_clock)
+    kept_id = browser.cookies["steady_kept"]
+    browser.sign_in(participant.username)
+    edit = "/plan/edit/coping-skills"
+    form = form_fields(browser.get(edit), edit)
+    saved = browser.post(edit, {**form, "plan-0-text": "Stretch", "plan-0-added": "1"})
+    assert saved.status == 303
+    assert browser.cookies.get("steady_kept") == kept_id and kept_item(kept_id, stack)
+    assert ANSWER in browser.get(PAGE).body

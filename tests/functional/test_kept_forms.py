@@ -362,3 +362,25 @@ def test_saving_another_form_keeps_the_kept_one_for_its_own_page(
     assert saved.status == 303
     assert browser.cookies.get("steady_kept") == kept_id and kept_item(kept_id, stack)
     assert ANSWER in browser.get(PAGE).body
+
+
+def test_what_keeping_costs_in_dynamodb_calls(
+    client, published, participant, library_clock, aws_calls
+):
+    def dynamodb() -> list[str]:
+        return [n for n in aws_calls.names if n.startswith("DynamoDB.")]
+
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    library_clock.advance(IDLE)
+    aws_calls.reset()
+    form = {"csrf": token, "version": str(shipped_version(MODULE)), "locale": "en"}
+    browser.post(f"{PAGE}/worksheet", {**form, **ANSWERS})
+    # The ended session read and deleted (as before), then one PutItem.
+    assert dynamodb() == ["DynamoDB.GetItem", "DynamoDB.DeleteItem", "DynamoDB.PutItem"]
+    browser.sign_in(participant.username)
+    browser.get(PAGE)
+    aws_calls.reset()
+    browser.get(PAGE)
+    # The session, the lesson's one BatchGetItem (as without a kept form), then one GetItem.
+    assert dynamodb() == ["DynamoDB.GetItem", "DynamoDB.BatchGetItem", "DynamoDB.GetItem"]

@@ -31,6 +31,7 @@ from chalicelib.records.attention import AttentionRecords
 from chalicelib.records.audit import AuditRecords
 from chalicelib.records.completions import CompletionRecords
 from chalicelib.records.groups import GroupRecords
+from chalicelib.records.kept_forms import KeptFormRecords
 from chalicelib.records.plans import PlanRecords
 from chalicelib.records.reminders import ReminderRecords
 from chalicelib.records.sessions import SessionRecords
@@ -72,6 +73,7 @@ class Services:
     completions: CompletionRecords
     group_records: GroupRecords
     sessions: SessionRecords
+    kept_forms: KeptFormRecords
 
     def admit(self, caller: Caller) -> Caller:
         """The per-request check after the token's signature: access not ended by a disable
@@ -154,6 +156,7 @@ class Services:
             completions=completions,
             group_records=group_records,
             sessions=sessions,
+            kept_forms=KeptFormRecords(dynamodb, table),
             reminders=reminders,
             temporary_passwords=TemporaryPasswords(
                 group_records, accounts, sessions, audit, clock, access

@@ -417,8 +417,19 @@ def _language_of(caller: Caller) -> str | None:
         return None
 
 
-def resume(session_id: str | None) -> tuple[Session, Caller | None] | None:
-    """The session for a cookie value and, if it is signed in, its caller; ``None`` if it ended."""
+# Why a signed-in session ended by time (``resume``'s ``on_end``).
+ENDED_INACTIVE = "inactive"
+ENDED_EXPIRED = "expired"
+
+
+def resume(
+    session_id: str | None, on_end: Callable[[Session, str], None] | None = None
+) -> tuple[Session, Caller | None] | None:
+    """The session for a cookie value and, if it is signed in, its caller; ``None`` if it ended.
+
+    ``on_end``: called with a signed-in session this request finds ended by time (and deletes)
+    and why (``ENDED_INACTIVE``, ``ENDED_EXPIRED``), so the edge can keep the form it brought
+    (``chalicelib.kept_forms``). It costs nothing more: the session was read anyway."""
     if not session_id or len(session_id) > 100:
         return None
     store = records()
@@ -428,6 +439,8 @@ def resume(session_id: str | None) -> tuple[Session, Caller | None] | None:
     now = _now()
     if now >= session.expires_at or now - session.last_seen > INACTIVITY_SECONDS:
         store.delete(session_id)
+        if on_end is not None and session.state == ACTIVE and session.caller_id:
+            on_end(session, ENDED_EXPIRED if now >= session.expires_at else ENDED_INACTIVE)
         return None
     if session.state != ACTIVE:
         return session, None

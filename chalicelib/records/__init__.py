@@ -21,6 +21,7 @@ Key design of the records table (``PK``/``SK``, both strings):
 | audit entry (append-only), per UTC day  | ``AUDIT#{day}``     | ``{iso time}#{entry_id}``           |
 | its copy for each participant concerned | ``PARTICIPANT#{id}``| ``ACCESS#{iso time}#{entry_id}``    |
 | web sign-in session (TTL, 15 min idle)  | ``SESSION#{sha256}``| ``SESSION``                         |
+| a form (page) kept across a sign-out, 1 h| ``KEPT_FORM#{sha256}`` | ``KEPT_FORM``                  |
 | an account's web sessions (TTL)         | ``ACCOUNT#{id}``    | ``SESSION#{sha256}``                |
 | an account's not-valid-before time      | ``ACCOUNT#{id}``    | ``NOT_VALID_BEFORE``                |
 | reminder choice + contact; page language| ``PARTICIPANT#{id}``| ``REMINDERS``                       |
@@ -58,6 +59,11 @@ removes it after it expires; reads check the time themselves because TTL deletio
 group leader's session also holds the sign-in details of accounts they just created, until
 handed over or 15 minutes old (``handouts``: appended atomically, removed by a rewrite
 conditional on ``handouts_version``), so a reload of the group page still shows them.
+
+A participant's form post that arrived after their session ended (or, for anyone, the page
+being opened then) is kept for an hour under the SHA-256 of a random id its cookie holds
+(``records/kept_forms.py``: created only, never overwritten; deleted once saved or used; TTL as
+sessions), with the account it belongs to.
 
 An account's not-valid-before time (``records/access.py``) is written when an admin disables
 the account; token checks read it through a 5-minute per-container cache (``chalicelib.access``).

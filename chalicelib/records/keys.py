@@ -32,6 +32,8 @@ WORKSHEET_PREFIX = "WORKSHEET#"
 SAVED_WORKSHEETS_SK = "SAVED_WORKSHEETS"
 ATTENTION_SEEN_PREFIX = "ATTENTION_SEEN#"
 PLAN_PREFIX = "PLAN#"
+KEPT_FORM_PREFIX = "KEPT_FORM#"
+KEPT_FORM_SK = "KEPT_FORM"
 
 
 def participant_pk(participant_id: str) -> str:
@@ -104,6 +106,11 @@ def access_sk(at: str, entry_id: str) -> str:
 def session_pk(session_id: str) -> str:
     """The SHA-256 of the cookie's session id, never the id itself."""
     return SESSION_PREFIX + hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+def kept_form_pk(kept_id: str) -> str:
+    """A form kept across a sign-out: the SHA-256 of the cookie's id, never the id itself."""
+    return KEPT_FORM_PREFIX + hashlib.sha256(kept_id.encode("utf-8")).hexdigest()
 
 
 def account_pk(account_id: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib import mfa
+from chalicelib import kept_forms, mfa
 from chalicelib.identity import ADMINS, AUTHORS, LEADERS, PARTICIPANTS
 from chalicelib.web import (
     account_pages,
@@ -79,6 +79,7 @@ def blueprint() -> Blueprint:
         method="POST",
         access=(PARTICIPANTS,),
         multiline=worksheet_pages.MULTILINE_FIELDS,
+        keeps_form=(kept_forms.WORKSHEET, "code"),
     )(worksheet_pages.save)
     web.route(f"{lesson}/worksheet/sharing", method="POST", access=(PARTICIPANTS,))(
         worksheet_pages.share
@@ -137,6 +138,7 @@ def blueprint() -> Blueprint:
         max_form_bytes=plan_pages.MAX_FORM_BYTES,
         max_form_fields=plan_pages.MAX_FORM_FIELDS,
         multiline=plan_pages.MULTILINE_FIELDS,
+        keeps_form=(kept_forms.PLAN_PART, "section"),
     )(plan_pages.save_section)
     web.route(plan_pages.VERSIONS, access=(PARTICIPANTS,))(plan_pages.versions_page)
     web.route(plan_pages.VERSION, access=(PARTICIPANTS,))(plan_pages.version_page)

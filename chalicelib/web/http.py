@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, quote, urlencode
 
 from chalice import Blueprint, Response
 
-from chalicelib import logs, mfa, services, text
+from chalicelib import kept_forms, logs, mfa, services, text
 from chalicelib import sign_in as session
 from chalicelib.access import last_full_day
 from chalicelib.api import Download, error_response
@@ -86,6 +86,7 @@ class PageSpec:
     path: str
     access: frozenset[str] | str
     signed_address: bool = False  # a post without CSRF token: its address is signed (``route``)
+    keeps_form: bool = False  # a post that comes after the session ended is kept (``route``)
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,62 @@ def sign_in_csrf_cookie(token: str) -> str:
 
 def language_cookie(locale: str) -> str:
     return f"{LANG_COOKIE}={locale}; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age={LANG_SECONDS}"
+
+
+# A participant's form kept across a sign-out (``chalicelib.kept_forms``): the cookie holds its
+# random id, for as long as it is kept. Not Strict: it must come with the sign-in's redirect.
+KEPT_FORM_COOKIE = "steady_kept"
+# ``/sign-in?done=…``: the session ended by time, and the form it brought is kept (or only
+# the page that was being opened, ``_page``); the sign-in page says so.
+SIGNED_OUT = {
+    session.ENDED_INACTIVE: "signed_out_inactive",
+    session.ENDED_EXPIRED: "signed_out_expired",
+}
+SIGNED_OUT_PAGE = {why: done + "_page" for why, done in SIGNED_OUT.items()}
+
+
+def kept_form_cookie(kept_id: str) -> str:
+    return (
+        f"{KEPT_FORM_COOKIE}={kept_id}; Secure; HttpOnly; SameSite=Lax; Path=/; "
+        f"Max-Age={kept_forms.KEEP_SECONDS}"
+    )
+
+
+def expired_kept_form_cookie() -> str:
+    return f"{KEPT_FORM_COOKIE}=; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"
+
+
+def forget_kept_form(cookies: dict[str, str]) -> tuple[str, ...]:
+    """At sign-out and quick exit, and once a kept form is saved: the form or page kept when a
+    session ended, if the browser names one, is deleted (best effort: leaving, or a save
+    already made, must never fail for it; the table's TTL ends it anyway) and so is its cookie.
+    Returns the cookie that clears it (or none)."""
+    kept_id = cookies.get(KEPT_FORM_COOKIE)
+    if not kept_id:
+        return ()
+    try:
+        kept_forms.forget(kept_id)
+    except SteadyError:
+        logs.event("kept_form_not_forgotten", logging.WARNING)
+    return (expired_kept_form_cookie(),)
+
+
+def forget_saved_form(
+    cookies: dict[str, str], account_id: str, kind: str, target: str
+) -> tuple[str, ...]:
+    """After a save of the form ``kind`` for ``target``: the form kept when a session ended, if
+    the browser names one and it is this one (or gone, or another account's), is of no more
+    use (``forget_kept_form``). Another form's kept one stays, to be shown on its own page."""
+    kept_id = cookies.get(KEPT_FORM_COOKIE)
+    if not kept_id:
+        return ()
+    try:
+        kept = kept_forms.find(kept_id, account_id)
+    except SteadyError:  # saved all the same; the table's TTL ends it
+        return ()
+    if kept is not None and (kept.kind, kept.target) != (kind, target):
+        return ()
+    return forget_kept_form(cookies)
 
 
 def parse_cookies(header: str | None) -> dict[str, str]:
@@ -442,6 +499,57 @@ def kept_language(visit: Visit, method: str) -> tuple[str, ...]:
     return ()
 
 
+def keep_form(
+    ended: Session,
+    why: str,
+    kind: str,
+    target: str,
+    raw: bytes | None,
+    limits: tuple[int, int, re.Pattern[str] | None],
+) -> Redirect | None:
+    """A participant's form post that came after their session ended by time (``ended``,
+    ``why``): kept (``kept_forms.keep``) and the way to the sign-in page that says so, with the
+    cookie naming it. ``None`` (nothing kept: the sign-in page as before) unless its CSRF
+    token is that session's, its text passes the form's rules and the keeping worked."""
+    if PARTICIPANTS not in ended.roles:
+        return None
+    try:
+        form = parse_form(raw, *limits)
+        csrf.check(ended.csrf, form.get(csrf.FIELD))
+        fields = {k: v for k, v in form.items() if k != csrf.FIELD}
+        kept_id = kept_forms.keep(ended.caller_id, kind, target, fields)
+    except SteadyError:
+        return None
+    location = f"{SIGN_IN_PATH}?done={SIGNED_OUT[why]}"
+    locale = fields.get("locale")
+    if locale in words.WORDS and locale != "en":
+        location += f"&locale={locale}"
+    return Redirect(location, cookies=(kept_form_cookie(kept_id),))
+
+
+def keep_page(ended: Session, why: str, address: str) -> Redirect | None:
+    """A page opened after its session ended by time (``ended``, ``why``): the place kept
+    (``kept_forms.PAGE``, this site's own path, for that same account) and the way to the
+    sign-in page that says so, with the cookie naming it. ``None`` if it could not be kept."""
+    try:
+        kept_id = kept_forms.keep(ended.caller_id, kept_forms.PAGE, address, {})
+    except SteadyError:
+        return None
+    location = f"{SIGN_IN_PATH}?done={SIGNED_OUT_PAGE[why]}"
+    return Redirect(location, cookies=(kept_form_cookie(kept_id),))
+
+
+def own_path(address: str) -> bool:
+    """``address`` is a path of this site (``/…``), never another site's (``//host``, ``/\\host``,
+    a scheme): the only kind of place the sign-in goes back to."""
+    return (
+        address.startswith("/")
+        and not address.startswith(("//", "/\\"))
+        and "\\" not in address
+        and not any(c in address for c in "\r\n\t")
+    )
+
+
 class Pages:
     registry: ClassVar[list[PageSpec]] = []
 
@@ -458,6 +566,7 @@ class Pages:
         max_form_fields: int = 50,
         multiline: str | None = None,
         signed_address: bool = False,
+        keeps_form: tuple[str, str] | None = None,
     ) -> Callable[[Callable[[Visit], Any]], Callable[..., Response]]:
         """Register ``handler(visit)`` at ``method path`` for ``access`` (roles, SIGNED_IN or PUBLIC).
 
@@ -470,10 +579,17 @@ class Pages:
         ``signed_address`` posts carry their own authority in the address (a signed token the
         handler checks, as a reminder's stop link): their body is not read and no CSRF token is
         asked for, so a person who is not signed in here, or a mail client's one-click post
-        (RFC 8058, sent as multipart or as a plain form), can send them."""
+        (RFC 8058, sent as multipart or as a plain form), can send them.
+
+        ``keeps_form`` (a participant's form post: its kind, ``chalicelib.kept_forms``, and the
+        address parameter naming its page's target): a post that comes after the session ended
+        by time, with that session's CSRF token, is kept (``keep_form``) for the same person's
+        next sign-in, not dropped."""
         allowed: frozenset[str] | str = access if isinstance(access, str) else frozenset(access)
         lines = re.compile(multiline) if multiline else None
-        Pages.registry.append(PageSpec(method, path, allowed, signed_address))
+        Pages.registry.append(
+            PageSpec(method, path, allowed, signed_address, keeps_form is not None)
+        )
         # Pages no participant opens are in English (chalicelib.web.words).
         leaders_only = not isinstance(allowed, str) and PARTICIPANTS not in allowed
 
@@ -486,11 +602,15 @@ class Pages:
                     None, None, params, dict(request.query_params or {}), {}, cookies, headers
                 )
                 stale_cookie: tuple[str, ...] = ()
+                ended: list[tuple[Session, str]] = []
                 try:
                     resumed = (
                         None
                         if path.startswith("/static/")
-                        else session.resume(cookies.get(session.COOKIE))
+                        else session.resume(
+                            cookies.get(session.COOKIE),
+                            (lambda s, why: ended.append((s, why))) if allowed != PUBLIC else None,
+                        )
                     )
                     if resumed is None and cookies.get(session.COOKIE):
                         stale_cookie = (expired_session_cookie(),)
@@ -501,6 +621,21 @@ class Pages:
                         visit = Visit(caller, resumed[0], params, visit.query, {}, cookies, headers)
                     if allowed != PUBLIC:
                         if visit.caller is None:
+                            kept = None
+                            if ended and method == "GET":
+                                kept = keep_page(
+                                    *ended[0], own_address(path, method, params, visit.query)
+                                )
+                            elif ended and keeps_form:
+                                kept = keep_form(
+                                    *ended[0],
+                                    keeps_form[0],
+                                    params.get(keeps_form[1], "")[:100],
+                                    cast(bytes | None, request.raw_body),
+                                    (max_form_bytes, max_form_fields, lines),
+                                )
+                            if kept is not None:
+                                return redirect(kept.location, stale_cookie + kept.cookies)
                             return redirect(SIGN_IN_PATH, stale_cookie)
                         if visit.caller.withheld and not before_mfa:
                             return redirect(mfa.SETUP_PATH, stale_cookie)
@@ -517,9 +652,9 @@ class Pages:
                     # ``?locale=`` on a participant's page is a choice of language: kept.
                     chosen = () if leaders_only else kept_language(visit, method)
                 except Unauthenticated as error:
-                    ended = error.code == "access_ended"
+                    access_ended = error.code == "access_ended"
                     return redirect(
-                        ACCESS_ENDED_PATH if ended else SIGN_IN_PATH,
+                        ACCESS_ENDED_PATH if access_ended else SIGN_IN_PATH,
                         stale_cookie or (expired_session_cookie(),),
                     )
                 except SteadyError as error:

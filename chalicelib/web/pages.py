@@ -7,11 +7,12 @@ is decided here twice. Leader reads go through those use cases and so are audit-
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from chalicelib import mfa, services
+from chalicelib import kept_forms, logs, mfa, services
 from chalicelib import sign_in as session
-from chalicelib.errors import BadRequest, Unauthenticated
+from chalicelib.errors import BadRequest, SteadyError, Unauthenticated
 from chalicelib.identity import ADMINS, AUTHORS, LEADERS, PARTICIPANTS, Caller
 from chalicelib.library import check_locale, preferred_locale
 from chalicelib.sign_in import CHALLENGE, CODE, Session
@@ -22,15 +23,21 @@ from chalicelib.statuses import (
     NOT_STARTED,
     OVERDUE,
 )
-from chalicelib.web import csrf, render, words
+from chalicelib.web import csrf, plan_pages, render, words, worksheet_pages
 from chalicelib.web.http import (
+    KEPT_FORM_COOKIE,
     SIGN_IN_CSRF_COOKIE,
+    SIGNED_OUT,
+    SIGNED_OUT_PAGE,
     Asset,
     Html,
     Redirect,
     Visit,
+    expired_kept_form_cookie,
     expired_session_cookie,
+    forget_kept_form,
     language_cookie,
+    own_path,
     session_cookie,
     sign_in_csrf_cookie,
 )
@@ -68,9 +75,34 @@ def _continue(visit: Visit, started: Session) -> Redirect:
     device (``Session.language``): it wins over the one this browser kept."""
     location = WAITING.get(started.state) or home_for(started.roles)
     cookies: tuple[str, ...] = (session_cookie(started.session_id),)
+    kept_id = visit.cookies.get(KEPT_FORM_COOKIE)
+    if kept_id and started.state not in WAITING:
+        try:
+            location, cleared = _kept_place(kept_id, started, location)
+        except SteadyError:  # not readable now: signed in all the same; the cookie stays
+            logs.event("web_kept_form_not_read", logging.WARNING)
+            cleared = ()
+        cookies += cleared
     if started.language and started.language != visit.chosen_language:
         cookies += (language_cookie(started.language),)
     return Redirect(location, cookies=cookies)
+
+
+def _kept_place(kept_id: str, started: Session, home: str) -> tuple[str, tuple[str, ...]]:
+    """Where a sign-in goes when the browser names something kept when a session ended
+    (``chalicelib.kept_forms``), and the cookie to clear, if any: a kept form's page, where it
+    is shown again (the cookie stays until it is saved); a kept page (``PAGE``: this site's own
+    paths only), which is then of no more use. Another account's is deleted, never shown, and
+    the cookie naming it goes."""
+    kept = kept_forms.find(kept_id, started.caller_id)
+    if kept is not None and kept.kind == kept_forms.WORKSHEET:
+        return worksheet_pages.kept_address(kept), ()
+    if kept is not None and kept.kind == kept_forms.PLAN_PART:
+        return plan_pages.kept_address(kept), ()
+    if kept is not None and kept.kind == kept_forms.PAGE:
+        kept_forms.forget(kept_id)
+        return (kept.target if own_path(kept.target) else home), (expired_kept_form_cookie(),)
+    return home, (expired_kept_form_cookie(),)
 
 
 # -- sign-in ------------------------------------------------------------------------------
@@ -98,9 +130,13 @@ def sign_in_form(visit: Visit) -> Any:
         return Redirect(WAITING[visit.session.state])
     token = visit.cookies.get(SIGN_IN_CSRF_COOKIE) or csrf.new_token()
     page = _sign_in_page(visit, "sign_in.html", csrf_token=token, username="")
-    if visit.query.get("done") == PASSWORD_CHANGED:
-        page.context["status"] = WORDS[page.context["lang"]]["done_password_changed"]
-    if visit.query.get("done") == ACCESS_ENDED:
+    done = visit.query.get("done")
+    if done == PASSWORD_CHANGED or (
+        done in (*SIGNED_OUT.values(), *SIGNED_OUT_PAGE.values())
+        and visit.cookies.get(KEPT_FORM_COOKIE)
+    ):
+        page.context["status"] = WORDS[page.context["lang"]][f"done_{done}"]
+    if done == ACCESS_ENDED:
         page.context["status"] = WORDS[page.context["lang"]]["error_access_ended"]
     return Html(page.template, page.context, cookies=(sign_in_csrf_cookie(token),))
 
@@ -216,7 +252,10 @@ def sign_out(visit: Visit) -> Any:
     # The language chosen stays (``http.LANG_COOKIE``): the next sign-in page, and the pages
     # after it, are in it. It says nothing of health; ending the visit is the session's part.
     # (A participant's choice is kept with their account too: the next sign-in, anywhere.)
-    return Redirect("/sign-in", cookies=(expired_session_cookie(),))
+    # A form or page kept when a session ended is of no more use: signing out ends the visit.
+    return Redirect(
+        "/sign-in", cookies=(expired_session_cookie(), *forget_kept_form(visit.cookies))
+    )
 
 
 def stylesheet(visit: Visit) -> Asset:

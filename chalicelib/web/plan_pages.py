@@ -22,14 +22,16 @@ named, on top of the newest version: saving it keeps both; nothing is saved unti
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import tzinfo
 from typing import Any
+from urllib.parse import quote
 
-from chalicelib import services
+from chalicelib import kept_forms, logs, services
 from chalicelib.api import Download
-from chalicelib.errors import BadRequest, Conflict, FieldError, NotFound
+from chalicelib.errors import BadRequest, Conflict, FieldError, NotFound, SteadyError
 from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.plan import (
     MAX_SECTION_ITEMS,
@@ -40,7 +42,14 @@ from chalicelib.plan import (
     shown_id,
 )
 from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECTIONS
-from chalicelib.web.http import Html, Redirect, Visit
+from chalicelib.web.http import (
+    KEPT_FORM_COOKIE,
+    Html,
+    Redirect,
+    Visit,
+    expired_kept_form_cookie,
+    forget_saved_form,
+)
 from chalicelib.web.words import WORDS, answer_error
 
 PAGE = "/plan"
@@ -191,17 +200,56 @@ def shown_from_form(form: Mapping[str, str]) -> list[str] | None:
 
 
 def edit_form(visit: Visit) -> Html:
-    """GET /plan/edit/{section}: one section's items, to edit, move, remove or add."""
+    """GET /plan/edit/{section}: one section's items, to edit, move, remove or add (or as typed
+    before the session ended, kept: ``chalicelib.kept_forms``)."""
     caller = visit.signed_in()
     lang = visit.language()
     section = _section_id(visit)
     shown = services.current().plans.mine(caller, lang)
     people = section == PEOPLE_TO_CALL
+    kept_id = visit.cookies.get(KEPT_FORM_COOKIE)
+    if kept_id:
+        # This part as typed before the session ended (``chalicelib.kept_forms``): shown, not
+        # saved; its save is the form's as it was then (its version: a save made meanwhile is
+        # merged as usual). Nothing kept for this person: the cookie goes.
+        try:
+            kept = kept_forms.find(kept_id, caller.id)
+        except SteadyError:  # not readable now: the form as saved; the cookie stays
+            logs.event("web_kept_form_not_read", logging.WARNING)
+            return edit_form_for(shown, section, lang, people)
+        if kept is None:
+            page = edit_form_for(shown, section, lang, people)
+            return Html(page.template, page.context, cookies=(expired_kept_form_cookie(),))
+        if kept.kind == kept_forms.PLAN_PART and kept.target == section:
+            base_text = kept.fields.get("based_on", "")
+            base = int(base_text) if text_is_number(base_text) else None
+            rows = with_spare_rows(rows_from_form(kept.fields, people), people)
+            context = _edit_context(
+                shown, section, lang, rows, base=base, seen=kept.fields.get("shown", "")
+            )
+            return Html("plan_edit.html", {**context, "kept": True})
+    return edit_form_for(shown, section, lang, people)
+
+
+def edit_form_for(shown: Plan, section: str, lang: str, people: bool) -> Html:
     items = shown.section(section).items
     return Html(
         "plan_edit.html",
         _edit_context(shown, section, lang, _rows(items, people), seen=shown_field(items)),
     )
+
+
+def text_is_number(value: str) -> bool:
+    """A version number as a form sends it (ASCII digits, short)."""
+    return value.isascii() and value.isdigit() and len(value) < 8
+
+
+def kept_address(kept: kept_forms.KeptForm) -> str:
+    """The edit form of the plan part kept (only this site's own path: the id quoted whole), in
+    the language it was typed in."""
+    locale = kept.fields.get("locale", "")
+    suffix = f"?locale={locale}" if locale in WORDS and locale != DEFAULT_LOCALE else ""
+    return f"/plan/edit/{quote(kept.target, safe='')}{suffix}"
 
 
 def _edit_context(
@@ -371,11 +419,7 @@ def save_section(visit: Visit) -> Any:
     seen = shown_from_form(visit.form)
     seen_field = " ".join(seen or ())
     base_text = visit.form.get("based_on", "")
-    base: Any = (
-        int(base_text)
-        if base_text.isascii() and base_text.isdigit() and len(base_text) < 8
-        else None
-    )
+    base: Any = int(base_text) if text_is_number(base_text) else None
     plans = services.current().plans
     words = WORDS[lang]
     title = PLAN_SECTION_TITLES.get(lang, PLAN_SECTION_TITLES[DEFAULT_LOCALE])[section]
@@ -427,7 +471,9 @@ def save_section(visit: Visit) -> Any:
             ),
             status=400,
         )
-    return Redirect(f"{PAGE}?saved={section}{_suffix(lang, '&')}#{section}")
+    # Saved: what was kept when the session ended is of no more use.
+    cookies = forget_saved_form(visit.cookies, caller.id, kept_forms.PLAN_PART, section)
+    return Redirect(f"{PAGE}?saved={section}{_suffix(lang, '&')}#{section}", cookies=cookies)
 
 
 def versions_page(visit: Visit) -> Html:

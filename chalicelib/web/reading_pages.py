@@ -36,11 +36,13 @@ from chalicelib.reading import LibrarySearch, MyAssignment
 from chalicelib.text import ascii_digits
 from chalicelib.web import render, search_token, words, worksheet_pages
 from chalicelib.web.http import (
+    KEPT_FORM_COOKIE,
     Asset,
     Html,
     Redirect,
     Visit,
     expired_session_cookie,
+    forget_kept_form,
 )
 from chalicelib.web.pages import ICONS, reading_locale
 from chalicelib.web.words import MONTHS, WORDS
@@ -243,7 +245,14 @@ def old_address(visit: Visit) -> Redirect:
 
 
 def lesson_page(visit: Visit) -> Html:
-    return lesson_view(visit.signed_in(), _module_for(visit), reading_locale(visit), visit.query)
+    caller = visit.signed_in()
+    page = lesson_view(caller, _module_for(visit), reading_locale(visit), visit.query)
+    kept_id = visit.cookies.get(KEPT_FORM_COOKIE)
+    if kept_id and "worksheet" in page.context:
+        # Answers kept when the session ended (``chalicelib.kept_forms``): one GetItem, only
+        # while the cookie names some.
+        return worksheet_pages.with_kept(page, kept_id, caller, visit.params.get("code", ""))
+    return page
 
 
 def form_page_language(visit: Visit) -> str:
@@ -423,13 +432,15 @@ def quick_exit(visit: Visit) -> Redirect:
     brings up only the sign-in page. The language chosen stays, as at sign-out: a cookie no
     one sees on the screen, naming only a language, while what someone looking sees is the
     neutral site, and, should they open Steady, a sign-in page with nothing of the visit on it;
-    a reader who had to leave in a hurry meets their own language when they come back."""
+    a reader who had to leave in a hurry meets their own language when they come back. A form
+    or page kept when a session ended goes too (``http.forget_kept_form``)."""
     if visit.session is not None:
         try:
             session.sign_out(visit.session)
         except SteadyError:
             pass  # the cookie is cleared below either way; leaving must never fail
-    return Redirect(render.QUICK_EXIT, cookies=(expired_session_cookie(),))
+    cookies = (expired_session_cookie(), *forget_kept_form(visit.cookies))
+    return Redirect(render.QUICK_EXIT, cookies=cookies)
 
 
 def favicon(visit: Visit) -> Asset:

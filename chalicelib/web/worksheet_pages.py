@@ -10,15 +10,24 @@ what was typed and an error summary linking to every field at fault.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import quote
 
-from chalicelib import services, text
-from chalicelib.errors import BadRequest, FieldError
+from chalicelib import kept_forms, logs, services, text
+from chalicelib.errors import BadRequest, FieldError, SteadyError
+from chalicelib.identity import Caller
 from chalicelib.library import DEFAULT_LOCALE
-from chalicelib.web.http import Html, Redirect, Visit
-from chalicelib.web.words import answer_error
+from chalicelib.web.http import (
+    Html,
+    Redirect,
+    Visit,
+    expired_kept_form_cookie,
+    forget_saved_form,
+)
+from chalicelib.web.words import WORDS, answer_error
 from chalicelib.worksheets import CONTACT, MyWorksheet
 
 PREFIX = "answer-"
@@ -117,6 +126,7 @@ class WorksheetForm:
     answered: int  # fields with an answer
     updated_at: str | None
     errors: tuple[FormField, ...] = field(default=())
+    kept: bool = False  # answers kept when the session ended, shown again, not saved yet
 
     @property
     def summary(self) -> list[tuple[str, str]]:
@@ -129,6 +139,8 @@ class WorksheetForm:
         no error, not saved or shared. Such a form is the same for everyone who sees this
         version in a session, so the page renders it once (``chalicelib/web/fragments.py``)."""
         if self.errors or self.saved or self.shared or self.updated_at or self.answered:
+            return False
+        if self.kept:
             return False
         return all((f.value is None or f.value == "") and f.error is None for f in self.fields)
 
@@ -300,7 +312,47 @@ def save(visit: Visit) -> Any:
             page.template, {**page.context, "worksheet": form, "errors": form.summary}, status=400
         )
     path = reading_pages.lesson_path(module_id, locale)
-    return Redirect(path + ("&" if "?" in path else "?") + "saved=1#worksheet")
+    # Saved: the answers kept when the session ended are of no more use (kept until now, not
+    # only until shown: a reload or a refused save still had them).
+    cookies = forget_saved_form(
+        visit.cookies, caller.id, kept_forms.WORKSHEET, visit.params.get("code", "")
+    )
+    return Redirect(path + ("&" if "?" in path else "?") + "saved=1#worksheet", cookies=cookies)
+
+
+def kept_address(kept: kept_forms.KeptForm) -> str:
+    """The lesson page where a kept worksheet is shown again (only this site's own path: the
+    code is quoted whole), in the language of the version it was typed into."""
+    locale = kept.fields.get("locale", "")
+    suffix = f"?locale={locale}" if locale in WORDS and locale != DEFAULT_LOCALE else ""
+    return f"/lesson/{quote(kept.target, safe='')}{suffix}#worksheet"
+
+
+def with_kept(page: Html, kept_id: str, caller: Caller, code: str) -> Html:
+    """The lesson page with the worksheet answers kept when this participant's session ended
+    (``chalicelib.kept_forms``) in its boxes, not saved yet, and a notice that says so. Nothing
+    kept for this person (used, expired, another person's): the page as it is, and the cookie
+    goes. Kept for another lesson: the page as it is."""
+    try:
+        kept = kept_forms.find(kept_id, caller.id)
+    except SteadyError:  # not readable now: the lesson all the same; the cookie stays
+        logs.event("web_kept_form_not_read", logging.WARNING)
+        return page
+    if kept is None:
+        return replace(page, cookies=page.cookies + (expired_kept_form_cookie(),))
+    stored = page.context.get("worksheet")
+    if kept.kind != kept_forms.WORKSHEET or kept.target != code or stored is None:
+        return page
+    specs = [f.spec for f in stored.fields]
+    answers = answers_from_form(specs, kept.fields)
+    form = replace(
+        stored,
+        fields=tuple(_typed(s, answers.get(str(s["id"]))) for s in specs),
+        saved=False,
+        errors=(),
+        kept=True,
+    )
+    return replace(page, context={**page.context, "worksheet": form})
 
 
 def share(visit: Visit) -> Any:

@@ -175,7 +175,9 @@ def test_fifteen_minutes_without_a_page_view_ends_the_session(
     assert browser.get("/").status == 200  # activity recorded
     library_clock.advance(16 * 60)
     page = browser.get("/")
-    assert (page.status, page.location) == (303, "/sign-in")
+    # The sign-in page says why, and the sign-in goes back to that page (tests/functional/
+    # test_kept_forms.py).
+    assert (page.status, page.location) == (303, "/sign-in?done=signed_out_inactive_page")
 
 
 def test_an_expired_access_token_is_refreshed(client, published, participant, service):

@@ -1,0 +1,386 @@
+"""A worksheet saved after the web session ended (15 minutes without a page, or its 12 hours)
+is not lost: it is kept for the same person (``chalicelib.kept_forms``), the sign-in page says
+so, and after signing in again the lesson shows the answers, not saved yet, ready to save."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from chalicelib import kept_forms
+from chalicelib import sign_in as web_session
+from chalicelib.errors import ServiceUnavailable
+from chalicelib.records.keys import KEPT_FORM_SK, kept_form_pk
+from tests.conftest import LOG_HYGIENE, REGION, shipped_version
+from tests.functional.web_client import WebClient, form_fields, lesson_path, signed_in
+
+MODULE = "cravings-and-urge-surfing"
+PAGE = lesson_path(MODULE)
+ANSWER = "Walked the dog around Quillmere pond twice"
+ANSWERS = {"answer-urge-in-body": ANSWER, "answer-urge-helpers-0": "Called Ysolde"}
+IDLE = web_session.INACTIVITY_SECONDS + 60
+
+SIGNED_OUT_EN = (
+    "You were signed out after 15 minutes without activity. Sign in again and your answers "
+    "will be back on the page, ready to save."
+)
+SIGNED_OUT_ES = (
+    "Se cerró su sesión después de 15 minutos sin actividad. Inicie sesión otra vez y sus "
+    "respuestas volverán a estar en la página, listas para guardar."
+)
+KEPT_EN = (
+    "Your answers from before you were signed out are below. They are not saved yet: press "
+    "Save my answers."
+)
+
+
+def typed_then_idle(browser: WebClient, clock, locale: str = "en") -> tuple[str, object]:  # type: ignore[no-untyped-def]
+    """The lesson opened, time passes past the inactivity limit, then Save: the post's answer."""
+    address = PAGE if locale == "en" else f"{PAGE}?locale={locale}"
+    token = browser.get(address).csrf()
+    clock.advance(IDLE)
+    form = {"csrf": token, "version": str(shipped_version(MODULE, locale)), "locale": locale}
+    return token, browser.post(f"{PAGE}/worksheet", {**form, **ANSWERS})
+
+
+def kept_item(kept_id: str, stack) -> dict | None:  # type: ignore[no-untyped-def]
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    response = dynamodb.get_item(
+        TableName=stack.records_table,
+        Key={"PK": {"S": kept_form_pk(kept_id)}, "SK": {"S": KEPT_FORM_SK}},
+        ConsistentRead=True,
+    )
+    return response.get("Item")
+
+
+def test_a_save_after_the_session_ended_is_kept_and_back_after_sign_in(
+    client, published, participant, library_clock, stack
+):
+    mark = len(LOG_HYGIENE.lines)
+    browser = signed_in(client, participant)
+    _, posted = typed_then_idle(browser, library_clock)
+    assert posted.status == 303
+    assert posted.location == "/sign-in?done=signed_out_inactive"
+    assert "steady_session" not in browser.cookies
+    kept_id = browser.cookies["steady_kept"]
+    item = kept_item(kept_id, stack)
+    assert item is not None and item["account_id"]["S"] == participant.id
+    assert kept_id not in str(item)  # the table holds only its hash
+    assert item["ttl"] == item["expires_at"]
+    now = int(library_clock.epoch())
+    assert int(item["ttl"]["N"]) == now + kept_forms.KEEP_SECONDS
+    assert "csrf" not in item["fields"]["M"]
+
+    sign_in_page = browser.get(posted.location)
+    assert SIGNED_OUT_EN in sign_in_page.body
+
+    signed = browser.sign_in(participant.username)
+    assert (signed.status, signed.location) == (303, f"{PAGE}#worksheet")
+    lesson = browser.get(PAGE)
+    assert KEPT_EN in lesson.body
+    assert ANSWER in lesson.body and 'value="Called Ysolde"' in lesson.body
+    # Not saved: shown only (a reload still has them).
+    assert ANSWER not in browser.get("/plan").body
+    assert ANSWER in browser.get(PAGE).body
+
+    token = lesson.csrf()
+    form = {"csrf": token, "version": str(shipped_version(MODULE)), "locale": "en"}
+    saved = browser.post(f"{PAGE}/worksheet", {**form, **ANSWERS})
+    assert saved.status == 303 and "saved=1" in saved.location
+    assert "steady_kept" not in browser.cookies
+    assert kept_item(kept_id, stack) is None  # deleted once used
+    after = browser.get(PAGE)
+    assert KEPT_EN not in after.body and ANSWER in after.body
+    assert not any(ANSWER in line or "Ysolde" in line for line in LOG_HYGIENE.lines[mark:])
+
+
+def test_the_kept_form_cookie_is_http_only_secure_and_lax(
+    client, published, participant, library_clock
+):
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    library_clock.advance(IDLE)
+    cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+    form = f"csrf={token}&version={shipped_version(MODULE)}&locale=en&answer-urge-in-body=x"
+    response = client.http.post(
+        f"{PAGE}/worksheet",
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        body=form,
+    )
+    cookies = response.headers["Set-Cookie"]
+    cookies = cookies if isinstance(cookies, list) else [cookies]
+    kept = next(c for c in cookies if c.startswith("steady_kept="))
+    for flag in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=3600"):
+        assert flag in kept
+
+
+def test_in_spanish_the_sign_in_page_says_so_in_spanish(
+    client, published, participant, library_clock
+):
+    browser = signed_in(client, participant)
+    _, posted = typed_then_idle(browser, library_clock, locale="es")
+    assert posted.location == "/sign-in?done=signed_out_inactive&locale=es"
+    page = browser.get(posted.location)
+    assert '<html lang="es">' in page.body and SIGNED_OUT_ES in page.body
+    signed = browser.sign_in(participant.username)
+    assert signed.location == f"{PAGE}?locale=es#worksheet"
+    lesson = browser.get(f"{PAGE}?locale=es")
+    assert "Todavía no están guardadas: pulse Guardar mis respuestas." in lesson.body
+    assert ANSWER in lesson.body
+
+
+def test_after_the_sessions_12_hours_the_sign_in_page_says_that(
+    client, published, participant, library_clock
+):
+    browser = signed_in(client, participant)
+    for _ in range(web_session.LIFETIME_SECONDS // (10 * 60) - 1):
+        library_clock.advance(10 * 60)
+        assert browser.get("/").status == 200
+    token = browser.get(PAGE).csrf()
+    library_clock.advance(10 * 60)  # 12 hours since sign-in, 10 minutes since the last page
+    form = {"csrf": token, "version": str(shipped_version(MODULE)), "locale": "en"}
+    posted = browser.post(f"{PAGE}/worksheet", {**form, **ANSWERS})
+    assert posted.location == "/sign-in?done=signed_out_expired"
+    assert "a sign-in lasts 12 hours" in browser.get(posted.location).body
+
+
+def test_another_participant_signing_in_on_that_browser_never_sees_them(
+    client, published, participant, other_participant, library_clock, stack
+):
+    browser = signed_in(client, participant)
+    _, posted = typed_then_idle(browser, library_clock)
+    kept_id = browser.cookies["steady_kept"]
+    signed = browser.sign_in(other_participant.username)
+    assert (signed.status, signed.location) == (303, "/")
+    assert "steady_kept" not in browser.cookies
+    assert kept_item(kept_id, stack) is None  # deleted, not only hidden
+    lesson = browser.get(PAGE)
+    assert ANSWER not in lesson.body and KEPT_EN not in lesson.body
+
+
+def test_the_cookie_put_back_for_another_person_still_shows_nothing(
+    client, published, participant, other_participant, library_clock, stack
+):
+    browser = signed_in(client, participant)
+    typed_then_idle(browser, library_clock)
+    kept_id = browser.cookies["steady_kept"]
+    other = signed_in(client, other_participant)
+    other.cookies["steady_kept"] = kept_id  # the cookie copied into another's browser
+    lesson = other.get(PAGE)
+    assert ANSWER not in lesson.body and KEPT_EN not in lesson.body
+    assert "steady_kept" not in other.cookies
+    assert kept_item(kept_id, stack) is None
+
+
+@pytest.mark.parametrize("token", ["", "not-the-sessions-token"])
+def test_a_bad_or_absent_csrf_token_keeps_nothing(
+    client, published, participant, library_clock, stack, token
+):
+    browser = signed_in(client, participant)
+    browser.get(PAGE)
+    library_clock.advance(IDLE)
+    form = {"version": str(shipped_version(MODULE)), "locale": "en", **ANSWERS}
+    if token:
+        form["csrf"] = token
+    posted = browser.post(f"{PAGE}/worksheet", form)
+    assert (posted.status, posted.location) == (303, "/sign-in")
+    assert "steady_kept" not in browser.cookies
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    items = dynamodb.scan(TableName=stack.records_table)["Items"]
+    assert not [i for i in items if i["PK"]["S"].startswith("KEPT_FORM#")]
+
+
+def test_a_post_with_no_session_behaves_as_before(client, published, library_clock, stack):
+    browser = WebClient(client)
+    form = {"csrf": "x", "version": str(shipped_version(MODULE)), "locale": "en", **ANSWERS}
+    posted = browser.post(f"{PAGE}/worksheet", form)
+    assert (posted.status, posted.location) == (303, "/sign-in")
+    assert "steady_kept" not in browser.cookies
+    assert "without activity" not in browser.get("/sign-in?done=signed_out_inactive").body
+
+
+def test_a_kept_form_ends_after_an_hour(client, published, participant, library_clock, stack):
+    browser = signed_in(client, participant)
+    typed_then_idle(browser, library_clock)
+    kept_id = browser.cookies["steady_kept"]
+    library_clock.advance(kept_forms.KEEP_SECONDS)
+    # The table's TTL removes it (its ``ttl`` is now); until then a read refuses it.
+    assert kept_item(kept_id, stack) is not None
+    signed = browser.sign_in(participant.username)
+    assert signed.location == "/"
+    assert "steady_kept" not in browser.cookies
+    assert ANSWER not in browser.get(PAGE).body
+
+
+PLAN_KEPT = (
+    "Your changes from before you were signed out are below. They are not saved yet: press "
+    "Save my plan."
+)
+
+
+def test_a_plan_part_saved_after_the_session_ended_is_back_after_sign_in(
+    client, published, participant, library_clock, stack
+):
+    browser = signed_in(client, participant)
+    edit = "/plan/edit/coping-skills"
+    form = form_fields(browser.get(edit), edit)
+    library_clock.advance(IDLE)
+    typed = {**form, "plan-0-text": "Sketch the Quillmere heron", "plan-0-added": "1"}
+    posted = browser.post(edit, typed)
+    assert posted.location == "/sign-in?done=signed_out_inactive"
+    assert SIGNED_OUT_EN in browser.get(posted.location).body
+    signed = browser.sign_in(participant.username)
+    assert (signed.status, signed.location) == (303, edit)
+    page = browser.get(edit)
+    assert PLAN_KEPT in page.body and ">Sketch the Quillmere heron</textarea>" in page.body
+    assert "Sketch the Quillmere heron" not in browser.get("/plan").body  # not saved yet
+    saved = browser.post(edit, form_fields(page, edit))
+    assert (saved.status, saved.location) == (303, "/plan?saved=coping-skills#coping-skills")
+    assert "steady_kept" not in browser.cookies
+    assert "Sketch the Quillmere heron" in browser.get("/plan").body
+    assert PLAN_KEPT not in browser.get(edit).body
+
+
+PAGE_EN = (
+    "You were signed out after 15 minutes without activity. Sign in again to go back to the "
+    "page you were on."
+)
+
+
+def test_a_page_opened_after_the_session_ended_is_where_sign_in_goes_back_to(
+    client, published, participant, library_clock, stack
+):
+    browser = signed_in(client, participant)
+    browser.get("/")
+    library_clock.advance(IDLE)
+    opened = browser.get("/plan/versions")
+    assert opened.location == "/sign-in?done=signed_out_inactive_page"
+    kept_id = browser.cookies["steady_kept"]
+    assert PAGE_EN in browser.get(opened.location).body
+    signed = browser.sign_in(participant.username)
+    assert (signed.status, signed.location) == (303, "/plan/versions")
+    assert "steady_kept" not in browser.cookies and kept_item(kept_id, stack) is None
+
+
+def test_the_page_of_another_person_is_not_where_sign_in_goes(
+    client, published, participant, other_participant, library_clock, stack
+):
+    browser = signed_in(client, participant)
+    browser.get("/")
+    library_clock.advance(IDLE)
+    browser.get(PAGE)
+    kept_id = browser.cookies["steady_kept"]
+    signed = browser.sign_in(other_participant.username)
+    assert (signed.status, signed.location) == (303, "/")
+    assert kept_item(kept_id, stack) is None
+
+
+@pytest.mark.parametrize(
+    "address, own",
+    [
+        ("/plan", True),
+        ("/lesson/abc?saved=1", True),
+        ("//evil.example/", False),
+        ("/\\evil.example", False),
+        ("https://evil.example/", False),
+        ("/plan\r\nSet-Cookie: x", False),
+        ("", False),
+    ],
+)
+def test_sign_in_goes_back_only_to_a_path_of_this_site(address, own):
+    from chalicelib.web.http import own_path
+
+    assert own_path(address) is own
+
+
+def test_a_kept_page_outside_this_site_is_never_gone_to(
+    client, published, participant, library_clock, stack
+):
+    browser = signed_in(client, participant)
+    browser.get("/")
+    library_clock.advance(IDLE)
+    browser.get("/plan")
+    kept_id = browser.cookies["steady_kept"]
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    dynamodb.update_item(  # as if the record said so
+        TableName=stack.records_table,
+        Key={"PK": {"S": kept_form_pk(kept_id)}, "SK": {"S": KEPT_FORM_SK}},
+        UpdateExpression="SET #t = :t",
+        ExpressionAttributeNames={"#t": "target"},
+        ExpressionAttributeValues={":t": {"S": "//evil.example/"}},
+    )
+    assert browser.sign_in(participant.username).location == "/"
+
+
+@pytest.mark.parametrize("leave", ["quick exit", "sign out"])
+def test_quick_exit_and_sign_out_leave_nothing_kept_behind(
+    client, published, participant, library_clock, stack, leave
+):
+    browser = signed_in(client, participant)
+    typed_then_idle(browser, library_clock)
+    kept_id = browser.cookies["steady_kept"]
+    if leave == "quick exit":
+        assert browser.get("/exit").status == 303
+    else:  # signed in again, the answers shown but not saved, then signed out
+        browser.sign_in(participant.username)
+        token = browser.get(PAGE).csrf()
+        assert browser.post("/sign-out", {"csrf": token}).status == 303
+    assert "steady_kept" not in browser.cookies and kept_item(kept_id, stack) is None
+    assert browser.sign_in(participant.username).location == "/"
+
+
+def test_a_kept_form_that_cannot_be_read_now_never_stops_the_sign_in_and_stays(
+    client, published, participant, library_clock, service, monkeypatch
+):
+    browser = signed_in(client, participant)
+    typed_then_idle(browser, library_clock)
+    real = service.kept_forms.get
+
+    def down(kept_id: str):  # type: ignore[no-untyped-def]
+        raise ServiceUnavailable("DynamoDB is unavailable.")
+
+    monkeypatch.setattr(service.kept_forms, "get", down)
+    signed = browser.sign_in(participant.username)
+    assert (signed.status, signed.location) == (303, "/")
+    lesson = browser.get(PAGE)
+    assert lesson.status == 200 and ANSWER not in lesson.body
+    assert "steady_kept" in browser.cookies  # kept for when it can be read
+    monkeypatch.setattr(service.kept_forms, "get", real)
+    assert ANSWER in browser.get(PAGE).body
+
+
+def test_saving_another_form_keeps_the_kept_one_for_its_own_page(
+    client, published, participant, library_clock, stack
+):
+    browser = signed_in(client, participant)
+    typed_then_idle(browser, library_clock)
+    kept_id = browser.cookies["steady_kept"]
+    browser.sign_in(participant.username)
+    edit = "/plan/edit/coping-skills"
+    form = form_fields(browser.get(edit), edit)
+    saved = browser.post(edit, {**form, "plan-0-text": "Stretch", "plan-0-added": "1"})
+    assert saved.status == 303
+    assert browser.cookies.get("steady_kept") == kept_id and kept_item(kept_id, stack)
+    assert ANSWER in browser.get(PAGE).body
+
+
+def test_what_keeping_costs_in_dynamodb_calls(
+    client, published, participant, library_clock, aws_calls
+):
+    def dynamodb() -> list[str]:
+        return [n for n in aws_calls.names if n.startswith("DynamoDB.")]
+
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    library_clock.advance(IDLE)
+    aws_calls.reset()
+    form = {"csrf": token, "version": str(shipped_version(MODULE)), "locale": "en"}
+    browser.post(f"{PAGE}/worksheet", {**form, **ANSWERS})
+    # The ended session read and deleted (as before), then one PutItem.
+    assert dynamodb() == ["DynamoDB.GetItem", "DynamoDB.DeleteItem", "DynamoDB.PutItem"]
+    browser.sign_in(participant.username)
+    browser.get(PAGE)
+    aws_calls.reset()
+    browser.get(PAGE)
+    # The session, the lesson's one BatchGetItem (as without a kept form), then one GetItem.
+    assert dynamodb() == ["DynamoDB.GetItem", "DynamoDB.BatchGetItem", "DynamoDB.GetItem"]

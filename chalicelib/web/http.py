@@ -166,23 +166,26 @@ LANG_COOKIE = "steady_lang"
 LANG_SECONDS = 365 * 86_400
 
 
+def _cookie(name: str, value: str, max_age: int, same_site: str = "Lax", path: str = "/") -> str:
+    """A Set-Cookie value: every cookie of ours is Secure and HttpOnly (no script reads one);
+    ``max_age`` 0 deletes it."""
+    return f"{name}={value}; Secure; HttpOnly; SameSite={same_site}; Path={path}; Max-Age={max_age}"
+
+
 def session_cookie(session_id: str) -> str:
-    return (
-        f"{session.COOKIE}={session_id}; Secure; HttpOnly; SameSite=Lax; Path=/; "
-        f"Max-Age={session.LIFETIME_SECONDS}"
-    )
+    return _cookie(session.COOKIE, session_id, session.LIFETIME_SECONDS)
 
 
 def expired_session_cookie() -> str:
-    return f"{session.COOKIE}=; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"
+    return _cookie(session.COOKIE, "", 0)
 
 
 def sign_in_csrf_cookie(token: str) -> str:
-    return f"{SIGN_IN_CSRF_COOKIE}={token}; Secure; HttpOnly; SameSite=Strict; Path={SIGN_IN_PATH}; Max-Age=3600"
+    return _cookie(SIGN_IN_CSRF_COOKIE, token, 3600, same_site="Strict", path=SIGN_IN_PATH)
 
 
 def language_cookie(locale: str) -> str:
-    return f"{LANG_COOKIE}={locale}; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age={LANG_SECONDS}"
+    return _cookie(LANG_COOKIE, locale, LANG_SECONDS)
 
 
 # A participant's form kept across a sign-out (``chalicelib.kept_forms``): the cookie holds its
@@ -198,14 +201,11 @@ SIGNED_OUT_PAGE = {why: done + "_page" for why, done in SIGNED_OUT.items()}
 
 
 def kept_form_cookie(kept_id: str) -> str:
-    return (
-        f"{KEPT_FORM_COOKIE}={kept_id}; Secure; HttpOnly; SameSite=Lax; Path=/; "
-        f"Max-Age={kept_forms.KEEP_SECONDS}"
-    )
+    return _cookie(KEPT_FORM_COOKIE, kept_id, kept_forms.KEEP_SECONDS)
 
 
 def expired_kept_form_cookie() -> str:
-    return f"{KEPT_FORM_COOKIE}=; Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"
+    return _cookie(KEPT_FORM_COOKIE, "", 0)
 
 
 def forget_kept_form(cookies: dict[str, str]) -> tuple[str, ...]:

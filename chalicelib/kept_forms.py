@@ -24,13 +24,25 @@ from collections.abc import Mapping
 from chalicelib import logs, services
 from chalicelib.records.kept_forms import KeptForm, KeptFormRecords
 
-__all__ = ["KEEP_SECONDS", "PAGE", "PLAN_PART", "WORKSHEET", "KeptForm", "find", "forget", "keep"]
+__all__ = [
+    "CHECK",
+    "KEEP_SECONDS",
+    "PAGE",
+    "PLAN_PART",
+    "WORKSHEET",
+    "KeptForm",
+    "find",
+    "forget",
+    "keep",
+]
 
 KEEP_SECONDS = 60 * 60
-# The kinds of form kept, and their ``target``: a lesson's worksheet (the lesson's code), a
-# part of the plan (the part's id); and no form, only the page that was being opened when the
-# session had ended (this site's own path, no fields), to go back to after signing in.
+# The kinds of form kept, and their ``target``: a lesson's worksheet (the lesson's code), its
+# knowledge check sent with "Mark as complete" (the same), a part of the plan (the part's
+# id); and no form, only the page that was being opened when the session had ended (this
+# site's own path, no fields), to go back to after signing in.
 WORKSHEET = "worksheet"
+CHECK = "check"
 PLAN_PART = "plan-part"
 PAGE = "page"
 

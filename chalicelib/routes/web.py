@@ -72,7 +72,12 @@ def blueprint() -> Blueprint:
     web.route(reading_pages.LIBRARY, method="POST", access=SIGNED_IN)(reading_pages.library_search)
     web.route("/lesson/{code}", access=SIGNED_IN)(reading_pages.lesson_page)
     lesson = "/lesson/{code}"
-    web.route(f"{lesson}/complete", method="POST", access=(PARTICIPANTS,))(reading_pages.complete)
+    web.route(
+        f"{lesson}/complete",
+        method="POST",
+        access=(PARTICIPANTS,),
+        keeps_form=(kept_forms.CHECK, "code"),
+    )(reading_pages.complete)
     web.route(f"{lesson}/attempts", method="POST", access=(PARTICIPANTS,))(reading_pages.retake)
     web.route(
         f"{lesson}/worksheet",

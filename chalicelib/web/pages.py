@@ -99,6 +99,10 @@ def _kept_place(kept_id: str, started: Session, home: str) -> tuple[str, tuple[s
         return worksheet_pages.kept_address(kept), ()
     if kept is not None and kept.kind == kept_forms.PLAN_PART:
         return plan_pages.kept_address(kept), ()
+    if kept is not None and kept.kind == kept_forms.CHECK:
+        from chalicelib.web import reading_pages  # it imports this module
+
+        return reading_pages.kept_check_address(kept), ()
     if kept is not None and kept.kind == kept_forms.PAGE:
         kept_forms.forget(kept_id)
         return (kept.target if own_path(kept.target) else home), (expired_kept_form_cookie(),)

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from chalicelib import services
+from chalicelib import kept_forms, services
 from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, Conflict, NotFound, SteadyError
 from chalicelib.identity import PARTICIPANTS, Caller
@@ -43,6 +43,7 @@ from chalicelib.web.http import (
     Visit,
     expired_session_cookie,
     forget_kept_form,
+    forget_saved_form,
 )
 from chalicelib.web.pages import ICONS, reading_locale
 from chalicelib.web.words import MONTHS, WORDS
@@ -248,11 +249,28 @@ def lesson_page(visit: Visit) -> Html:
     caller = visit.signed_in()
     page = lesson_view(caller, _module_for(visit), reading_locale(visit), visit.query)
     kept_id = visit.cookies.get(KEPT_FORM_COOKIE)
-    if kept_id and "worksheet" in page.context:
+    if kept_id and ("worksheet" in page.context or page.context["reading"].can_complete):
         # Answers kept when the session ended (``chalicelib.kept_forms``): one GetItem, only
         # while the cookie names some.
         return worksheet_pages.with_kept(page, kept_id, caller, visit.params.get("code", ""))
     return page
+
+
+def with_kept_check(page: Html, kept: kept_forms.KeptForm) -> Html:
+    """The lesson with the knowledge-check answers chosen before the session ended, not sent
+    yet, and a notice saying so; once completed (on another device meanwhile), as it is."""
+    if not page.context["reading"].can_complete:
+        return page
+    chosen = {f"q{i}": v for i, v in _chosen(kept.fields).items()}
+    return replace(page, context={**page.context, "chosen": chosen, "check_kept": True})
+
+
+def kept_check_address(kept: kept_forms.KeptForm) -> str:
+    """The lesson page where a kept knowledge check is shown again (this site's own path: the
+    code is quoted whole), in the language of the version it was answered in."""
+    locale = kept.fields.get("locale", "")
+    suffix = f"?locale={locale}" if locale in WORDS and locale != DEFAULT_LOCALE else ""
+    return f"/lesson/{quote(kept.target, safe='')}{suffix}#complete"
 
 
 def form_page_language(visit: Visit) -> str:
@@ -386,7 +404,11 @@ def complete(visit: Visit) -> Any:
         view = lesson_view(caller, module_id, form_page_language(visit), {})
         summary, beside = _missing_answers(view, chosen, error)
         return _again(view, summary, chosen, 400, beside)
-    return Redirect(lesson_path(module_id, locale) + "#complete")
+    # Completed: the answers kept when the session ended are of no more use.
+    cookies = forget_saved_form(
+        visit.cookies, caller.id, kept_forms.CHECK, visit.params.get("code", "")
+    )
+    return Redirect(lesson_path(module_id, locale) + "#complete", cookies=cookies)
 
 
 def retake(visit: Visit) -> Any:

@@ -329,10 +329,13 @@ def kept_address(kept: kept_forms.KeptForm) -> str:
 
 
 def with_kept(page: Html, kept_id: str, caller: Caller, code: str) -> Html:
-    """The lesson page with the worksheet answers kept when this participant's session ended
-    (``chalicelib.kept_forms``) in its boxes, not saved yet, and a notice that says so. Nothing
-    kept for this person (used, expired, another person's): the page as it is, and the cookie
-    goes. Kept for another lesson: the page as it is."""
+    """The lesson page with what was kept when this participant's session ended
+    (``chalicelib.kept_forms``) filled in, not saved yet, and a notice that says so: the
+    worksheet's answers in its boxes, or the knowledge check's chosen answers. Nothing kept
+    for this person (used, expired, another person's): the page as it is, and the cookie goes.
+    Kept for another lesson or page: the page as it is."""
+    from chalicelib.web import reading_pages
+
     try:
         kept = kept_forms.find(kept_id, caller.id)
     except SteadyError:  # not readable now: the lesson all the same; the cookie stays
@@ -340,6 +343,8 @@ def with_kept(page: Html, kept_id: str, caller: Caller, code: str) -> Html:
         return page
     if kept is None:
         return replace(page, cookies=page.cookies + (expired_kept_form_cookie(),))
+    if kept.kind == kept_forms.CHECK and kept.target == code:
+        return reading_pages.with_kept_check(page, kept)
     stored = page.context.get("worksheet")
     if kept.kind != kept_forms.WORKSHEET or kept.target != code or stored is None:
         return page

@@ -94,6 +94,44 @@ def test_a_save_after_the_session_ended_is_kept_and_back_after_sign_in(
     assert not any(ANSWER in line or "Ysolde" in line for line in LOG_HYGIENE.lines[mark:])
 
 
+KEPT_CHECK_EN = (
+    "Your answers from before you were signed out are chosen below. The module is not marked "
+    "complete yet: press Mark as complete."
+)
+
+
+def test_a_knowledge_check_sent_after_the_session_ended_is_chosen_again_after_sign_in(
+    client, published, participant, library_clock, stack
+):
+    """ "Mark as complete" with the check's answers, after 15 minutes idle: kept like a
+    worksheet, and after signing in the lesson has the same answers chosen, not completed yet;
+    completing then uses them and the kept copy goes."""
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    library_clock.advance(IDLE)
+    version = str(shipped_version(MODULE))
+    answers = {"q0": "1", "q1": "0", "q2": "2"}
+    form = {"csrf": token, "version": version, "locale": "en"}
+    posted = browser.post(f"{PAGE}/complete", {**form, **answers})
+    assert (posted.status, posted.location) == (303, "/sign-in?done=signed_out_inactive")
+    kept_id = browser.cookies["steady_kept"]
+    assert kept_item(kept_id, stack) is not None
+
+    signed = browser.sign_in(participant.username)
+    assert (signed.status, signed.location) == (303, f"{PAGE}#complete")
+    lesson = browser.get(PAGE)
+    assert KEPT_CHECK_EN in lesson.body and "Mark as complete" in lesson.body
+    for question, choice in answers.items():
+        assert f'id="{question}-{choice}" name="{question}" value="{choice}" checked' in lesson.body
+    assert "You marked this complete" not in lesson.body  # shown only, not sent
+
+    done = browser.post(f"{PAGE}/complete", {**form, "csrf": lesson.csrf(), **answers})
+    assert done.status == 303 and done.location.endswith("#complete")
+    assert "steady_kept" not in browser.cookies and kept_item(kept_id, stack) is None
+    after = browser.get(PAGE)
+    assert "You marked this complete" in after.body and KEPT_CHECK_EN not in after.body
+
+
 def test_the_kept_form_cookie_is_http_only_secure_and_lax(
     client, published, participant, library_clock
 ):

@@ -23,7 +23,7 @@ from chalicelib.statuses import (
     NOT_STARTED,
     OVERDUE,
 )
-from chalicelib.web import csrf, plan_pages, render, words, worksheet_pages
+from chalicelib.web import csrf, plan_pages, render, words
 from chalicelib.web.http import (
     KEPT_FORM_COOKIE,
     SIGN_IN_CSRF_COOKIE,
@@ -95,14 +95,12 @@ def _kept_place(kept_id: str, started: Session, home: str) -> tuple[str, tuple[s
     paths only), which is then of no more use. Another account's is deleted, never shown, and
     the cookie naming it goes."""
     kept = kept_forms.find(kept_id, started.caller_id)
-    if kept is not None and kept.kind == kept_forms.WORKSHEET:
-        return worksheet_pages.kept_address(kept), ()
-    if kept is not None and kept.kind == kept_forms.PLAN_PART:
-        return plan_pages.kept_address(kept), ()
-    if kept is not None and kept.kind == kept_forms.CHECK:
+    if kept is not None and kept.kind in (kept_forms.WORKSHEET, kept_forms.CHECK):
         from chalicelib.web import reading_pages  # it imports this module
 
-        return reading_pages.kept_check_address(kept), ()
+        return reading_pages.kept_address(kept), ()
+    if kept is not None and kept.kind == kept_forms.PLAN_PART:
+        return plan_pages.kept_address(kept), ()
     if kept is not None and kept.kind == kept_forms.PAGE:
         kept_forms.forget(kept_id)
         return (kept.target if own_path(kept.target) else home), (expired_kept_form_cookie(),)

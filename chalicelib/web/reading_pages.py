@@ -10,13 +10,14 @@ names no topic; the old ``/read/<module-id>`` addresses redirect there.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from chalicelib import kept_forms, services
+from chalicelib import kept_forms, logs, services
 from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, Conflict, NotFound, SteadyError
 from chalicelib.identity import PARTICIPANTS, Caller
@@ -41,6 +42,7 @@ from chalicelib.web.http import (
     Html,
     Redirect,
     Visit,
+    expired_kept_form_cookie,
     expired_session_cookie,
     forget_kept_form,
     forget_saved_form,
@@ -252,25 +254,41 @@ def lesson_page(visit: Visit) -> Html:
     if kept_id and ("worksheet" in page.context or page.context["reading"].can_complete):
         # Answers kept when the session ended (``chalicelib.kept_forms``): one GetItem, only
         # while the cookie names some.
-        return worksheet_pages.with_kept(page, kept_id, caller, visit.params.get("code", ""))
+        return _with_kept(page, kept_id, caller, visit.params.get("code", ""))
     return page
 
 
-def with_kept_check(page: Html, kept: kept_forms.KeptForm) -> Html:
-    """The lesson with the knowledge-check answers chosen before the session ended, not sent
-    yet, and a notice saying so; once completed (on another device meanwhile), as it is."""
-    if not page.context["reading"].can_complete:
+def _with_kept(page: Html, kept_id: str, caller: Caller, code: str) -> Html:
+    """The lesson page with what was kept for this lesson when this participant's session
+    ended filled in, not sent yet, with a notice saying so: the worksheet's answers
+    (``worksheet_pages.with_kept``), or the knowledge check's chosen answers (unless it was
+    completed meanwhile). Nothing kept for this person (used, expired, another person's): the
+    page as it is, and the cookie goes. Kept for another lesson or page: the page as it is."""
+    try:
+        kept = kept_forms.find(kept_id, caller.id)
+    except SteadyError:  # not readable now: the lesson all the same; the cookie stays
+        logs.event("web_kept_form_not_read", logging.WARNING)
         return page
-    chosen = {f"q{i}": v for i, v in _chosen(kept.fields).items()}
-    return replace(page, context={**page.context, "chosen": chosen, "check_kept": True})
+    if kept is None:
+        return replace(page, cookies=page.cookies + (expired_kept_form_cookie(),))
+    if kept.target != code:
+        return page
+    if kept.kind == kept_forms.WORKSHEET:
+        return worksheet_pages.with_kept(page, kept)
+    if kept.kind == kept_forms.CHECK and page.context["reading"].can_complete:
+        chosen = {f"q{i}": v for i, v in _chosen(kept.fields).items()}
+        return replace(page, context={**page.context, "chosen": chosen, "check_kept": True})
+    return page
 
 
-def kept_check_address(kept: kept_forms.KeptForm) -> str:
-    """The lesson page where a kept knowledge check is shown again (this site's own path: the
-    code is quoted whole), in the language of the version it was answered in."""
+def kept_address(kept: kept_forms.KeptForm) -> str:
+    """The lesson page where a kept worksheet or knowledge check is shown again (this site's
+    own path: the code is quoted whole), at that form, in the language of the version it was
+    filled in."""
     locale = kept.fields.get("locale", "")
     suffix = f"?locale={locale}" if locale in WORDS and locale != DEFAULT_LOCALE else ""
-    return f"/lesson/{quote(kept.target, safe='')}{suffix}#complete"
+    anchor = "#worksheet" if kept.kind == kept_forms.WORKSHEET else "#complete"
+    return f"/lesson/{quote(kept.target, safe='')}{suffix}{anchor}"
 
 
 def form_page_language(visit: Visit) -> str:

@@ -10,24 +10,20 @@ what was typed and an error summary linking to every field at fault.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import quote
 
-from chalicelib import kept_forms, logs, services, text
-from chalicelib.errors import BadRequest, FieldError, SteadyError
-from chalicelib.identity import Caller
+from chalicelib import kept_forms, services, text
+from chalicelib.errors import BadRequest, FieldError
 from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.web.http import (
     Html,
     Redirect,
     Visit,
-    expired_kept_form_cookie,
     forget_saved_form,
 )
-from chalicelib.web.words import WORDS, answer_error
+from chalicelib.web.words import answer_error
 from chalicelib.worksheets import CONTACT, MyWorksheet
 
 PREFIX = "answer-"
@@ -320,33 +316,11 @@ def save(visit: Visit) -> Any:
     return Redirect(path + ("&" if "?" in path else "?") + "saved=1#worksheet", cookies=cookies)
 
 
-def kept_address(kept: kept_forms.KeptForm) -> str:
-    """The lesson page where a kept worksheet is shown again (only this site's own path: the
-    code is quoted whole), in the language of the version it was typed into."""
-    locale = kept.fields.get("locale", "")
-    suffix = f"?locale={locale}" if locale in WORDS and locale != DEFAULT_LOCALE else ""
-    return f"/lesson/{quote(kept.target, safe='')}{suffix}#worksheet"
-
-
-def with_kept(page: Html, kept_id: str, caller: Caller, code: str) -> Html:
-    """The lesson page with what was kept when this participant's session ended
-    (``chalicelib.kept_forms``) filled in, not saved yet, and a notice that says so: the
-    worksheet's answers in its boxes, or the knowledge check's chosen answers. Nothing kept
-    for this person (used, expired, another person's): the page as it is, and the cookie goes.
-    Kept for another lesson or page: the page as it is."""
-    from chalicelib.web import reading_pages
-
-    try:
-        kept = kept_forms.find(kept_id, caller.id)
-    except SteadyError:  # not readable now: the lesson all the same; the cookie stays
-        logs.event("web_kept_form_not_read", logging.WARNING)
-        return page
-    if kept is None:
-        return replace(page, cookies=page.cookies + (expired_kept_form_cookie(),))
-    if kept.kind == kept_forms.CHECK and kept.target == code:
-        return reading_pages.with_kept_check(page, kept)
+def with_kept(page: Html, kept: kept_forms.KeptForm) -> Html:
+    """The lesson page with the worksheet answers kept when this participant's session ended
+    (``chalicelib.kept_forms``) in its boxes, not saved yet, and a notice that says so."""
     stored = page.context.get("worksheet")
-    if kept.kind != kept_forms.WORKSHEET or kept.target != code or stored is None:
+    if stored is None:
         return page
     specs = [f.spec for f in stored.fields]
     answers = answers_from_form(specs, kept.fields)

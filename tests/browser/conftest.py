@@ -78,19 +78,24 @@ def base_url(local_stack: LocalStack) -> str:
     return f"http://localhost:{local_stack.port}"
 
 
-def local_cognito(local_stack: LocalStack) -> tuple[Any, Stack, str]:
-    """The local stack's Cognito client, its stack record and the moto endpoint."""
+def local_client(local_stack: LocalStack, service: str) -> tuple[Any, Stack, str]:
+    """A client of the local stack's ``service`` (moto), its stack record and the endpoint."""
     data = json.loads((local_stack.state_dir / "stack.json").read_text())
     endpoint = data.pop("endpoint")
     stack = Stack(**data)
-    cognito = boto3.client(
-        "cognito-idp",
+    client = boto3.client(
+        service,
         region_name=stack.region,
         endpoint_url=endpoint,
         aws_access_key_id="local",
         aws_secret_access_key="local",
     )
-    return cognito, stack, str(endpoint)
+    return client, stack, str(endpoint)
+
+
+def local_cognito(local_stack: LocalStack) -> tuple[Any, Stack, str]:
+    """The local stack's Cognito client, its stack record and the moto endpoint."""
+    return local_client(local_stack, "cognito-idp")
 
 
 def add_participants(

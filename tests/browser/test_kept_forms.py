@@ -5,16 +5,14 @@ after signing in again, filled in and not saved yet, and then saves
 
 from __future__ import annotations
 
-import json
 import time
 
-import boto3
 import pytest
 
 from chalicelib import sign_in as web_session
 from chalicelib.library import lesson_code
 from chalicelib.records.keys import session_pk
-from tests.browser.conftest import add_participants
+from tests.browser.conftest import add_participants, local_client
 from tests.browser.test_web_app import PHONE, new_page, sign_in
 
 pytestmark = pytest.mark.server
@@ -28,17 +26,10 @@ TYPED = "My jaw clenches and my legs are restless"
 
 def idle_past_the_limit(local_stack, session_id: str) -> None:  # type: ignore[no-untyped-def]
     """As if 15 minutes and more had passed since the session's last page."""
-    stack = json.loads((local_stack.state_dir / "stack.json").read_text())
-    dynamodb = boto3.client(
-        "dynamodb",
-        region_name=stack["region"],
-        endpoint_url=stack["endpoint"],
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    dynamodb, stack, _ = local_client(local_stack, "dynamodb")
     before = int(time.time()) - web_session.INACTIVITY_SECONDS - 60
     dynamodb.update_item(
-        TableName=stack["records_table"],
+        TableName=stack.records_table,
         Key={"PK": {"S": session_pk(session_id)}, "SK": {"S": "SESSION"}},
         UpdateExpression="SET last_seen = :t",
         ExpressionAttributeValues={":t": {"N": str(before)}},

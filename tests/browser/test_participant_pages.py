@@ -498,15 +498,19 @@ def test_the_top_of_every_participant_page_is_small_on_a_phone(
     context.close()
 
 
-def test_quick_exit_leaves_nothing_behind_the_back_button(browser, base_url, artifacts, reader):
-    context, page = new_page(browser, base_url)
-    # The neutral site is not reachable from here: answer for it.
+def answer_for_the_neutral_site(context) -> None:  # type: ignore[no-untyped-def]
+    # Quick exit's neutral site is not reachable from here: answer for it.
     context.route(
         "https://www.google.com/**",
         lambda route: route.fulfill(
             status=200, content_type="text/html", body="<title>Weather</title><p>Weather</p>"
         ),
     )
+
+
+def test_quick_exit_leaves_nothing_behind_the_back_button(browser, base_url, artifacts, reader):
+    context, page = new_page(browser, base_url)
+    answer_for_the_neutral_site(context)
     sign_in(page, READER, PASSWORD)
     page.wait_for_url(f"{base_url}/")
     page.goto(f"/lesson/{lesson_code(SECOND[0])}")
@@ -589,12 +593,7 @@ def test_a_stale_link_in_spanish_is_a_spanish_page_and_spanish_outlives_quick_ex
     """Walk 12, items 4 and 5: a refusal page was English, crisis line and all, for a Spanish
     reader; and quick exit forgot the language, so the next sign-in page was English."""
     context, page = new_page(browser, base_url)
-    context.route(
-        "https://www.google.com/**",
-        lambda route: route.fulfill(
-            status=200, content_type="text/html", body="<title>Weather</title><p>Weather</p>"
-        ),
-    )
+    answer_for_the_neutral_site(context)
     sign_in(page, READER, PASSWORD)
     page.wait_for_url(f"{base_url}/")
     response = page.goto("/lesson/zzzzzzzz?locale=es")

@@ -11,7 +11,9 @@ participant's account is also findable by that participant (``records/audit.py``
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from chalicelib import logs
@@ -19,7 +21,7 @@ from chalicelib.access import AccessCheck
 from chalicelib.accounts import Account, Accounts
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest
-from chalicelib.identity import AUTHORS, LEADERS, PARTICIPANTS, Caller
+from chalicelib.identity import ADMINS, AUTHORS, LEADERS, PARTICIPANTS, Caller
 from chalicelib.mfa import Authenticators
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.groups import GroupRecords
@@ -28,6 +30,11 @@ from chalicelib.records.sessions import SessionRecords
 MANAGED_ROLES = (LEADERS, AUTHORS)
 # The values an admin may give (plural: Cognito's group names), named in the refusal.
 INVALID_ROLE = 'role must be "leaders" or "authors".'
+# Admins are listed too (who else can turn accounts off?), but created only at deploy time.
+LISTED_ROLES = (LEADERS, AUTHORS, ADMINS)
+INVALID_LISTED_ROLE = 'role must be "leaders", "authors" or "admins".'
+# An action, or the start of one ("account." or "group.progress"): letters, dots, underscores.
+_ACTION = re.compile(r"^[a-z_]+(\.[a-z_]*)*$")
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,8 @@ class Administration:
         return NewAccount(account, password)
 
     def list_accounts(self, role: str, page_token: str | None) -> tuple[list[Account], str | None]:
-        if role not in MANAGED_ROLES:
-            raise BadRequest(INVALID_ROLE, code="invalid_role")
+        if role not in LISTED_ROLES:
+            raise BadRequest(INVALID_LISTED_ROLE, code="invalid_role")
         return self._accounts.list_role(role, page_token)
 
     def disable(self, caller: Caller, username: str) -> Account:
@@ -117,11 +124,62 @@ class Administration:
         self._record(caller, "account.reset_authenticator", {"account_id": account.id})
         return account
 
-    def audit_trail(self, page_token: str | None, limit: int) -> AuditPage:
-        """Newest first; ``limit`` from 1 to 100."""
+    def audit_trail(
+        self,
+        caller: Caller,
+        page_token: str | None,
+        limit: int,
+        participant: str | None = None,
+        until: str | None = None,
+        action: str | None = None,
+        actor: str | None = None,
+    ) -> AuditPage:
+        """Newest first; ``limit`` from 1 to 100. Narrowed, for a question such as "who read
+        this participant's records in October": to the entries about one participant (their
+        username), or to what one account did (``actor``, a username), to those on or before
+        the day ``until`` (YYYY-MM-DD), to actions starting with ``action``. The admin's
+        reads of the whole trail are not entries (it holds ids and codes only, and reading it
+        is their job); a look at one participant's entries is one, about that participant."""
         if not 1 <= limit <= 100:
             raise BadRequest("limit is a whole number from 1 to 100.", code="invalid_parameter")
-        entries, token = self._audit.page(page_token, limit)
+        last_day = _day(until) if until is not None else None
+        if action is not None and (len(action) > 60 or not _ACTION.fullmatch(action)):
+            raise BadRequest(
+                'action is an action or the start of one, such as "account." or '
+                '"group.progress.read".',
+                code="invalid_parameter",
+            )
+        if participant is not None and actor is not None:
+            raise BadRequest(
+                "Give participant or actor, not both: entries about a participant are looked "
+                "up through that participant.",
+                code="invalid_parameter",
+            )
+        if participant is not None:
+            account = self._accounts.find(participant)
+            if PARTICIPANTS not in account.roles:
+                raise BadRequest(
+                    f"{account.username} is not a participant's account: entries name "
+                    "participants only.",
+                    code="not_a_participant",
+                )
+            # Who read a participant's records says which groups they are in: this look is
+            # itself an entry about them, written before anything is returned.
+            self._audit.record(
+                new_entry(
+                    caller.id,
+                    caller.roles,
+                    "audit.participant.read",
+                    self._clock.iso(),
+                    participant_ids=[account.id],
+                )
+            )
+            entries, token = self._audit.entries_about(
+                account.id, page_token, limit, last_day, action
+            )
+        else:
+            actor_id = self._accounts.find(actor).id if actor is not None else None
+            entries, token = self._audit.page(page_token, limit, last_day, action, actor_id)
         return AuditPage(entries, token)
 
     def _record(self, caller: Caller, action: str, detail: dict[str, Any]) -> None:
@@ -141,3 +199,12 @@ class Administration:
                 detail={"account_id": account.id, "roles": sorted(account.roles)},
             )
         )
+
+
+def _day(text: str) -> date:
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise BadRequest("until is a day written YYYY-MM-DD.", code="invalid_parameter")

@@ -3,14 +3,16 @@
 Keys:
 - ``AUDIT#{YYYY-MM-DD}`` / ``{iso time with microseconds}#{entry id}``: the entry, in one
   partition per UTC day (no single hot partition). Admins page newest first by walking days
-  backwards with one Query per day (``ScanIndexForward=False``), at most
-  ``MAX_DAYS_PER_PAGE`` Queries per page; the page token carries the day and the last key.
-  Nothing older than ``FIRST_DAY`` (when the trail was sharded) is looked for.
+  backwards with one Query per day (``ScanIndexForward=False``), from a day they choose or
+  today, at most ``MAX_QUERIES_PER_PAGE`` Queries per page; the page token carries the day and
+  the last key. Nothing older than ``FIRST_DAY`` (when the trail was sharded) is looked for.
 - ``PARTICIPANT#{id}`` / ``ACCESS#{iso time}#{entry id}``: a copy of every entry that
   concerns a participant, in that participant's partition, so "who has seen my records" is
   one Query. The copy holds the time, the action, the actor's roles and the group id (for an
   entry about several groups, the group this participant was read through: ``groups_of``),
-  never the actor's id (the participant is shown the role only).
+  never the actor's id (the participant is shown the role only). An admin looking for the
+  entries about one participant reads these copies (one Query) and then the entries
+  themselves (one BatchGetItem), never the days.
 
 Conditional-write rule: every entry and every copy is put with ``attribute_not_exists(PK)``;
 nothing in the code updates or deletes one. The entry and its copies are written in one
@@ -53,7 +55,8 @@ from chalicelib.records.table import (
 )
 
 TRANSACTION_LIMIT = 100
-MAX_DAYS_PER_PAGE = 31
+# A page walks at most this many days back (one Query each), plus a filtered day's extra ones.
+MAX_QUERIES_PER_PAGE = 40
 FIRST_DAY = date(2026, 1, 1)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BUSY = Conflict("The audit trail is busy right now. Try again.", code="busy")
@@ -151,40 +154,99 @@ class AuditRecords(RecordTable):
                 raise self.unavailable(cancelled) from None
 
     def page(
-        self, page_token: str | None = None, limit: int = 50
+        self,
+        page_token: str | None = None,
+        limit: int = 50,
+        until: date | None = None,
+        action: str | None = None,
+        actor_id: str | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """Newest first across days: one Query per day walked, at most ``MAX_DAYS_PER_PAGE``."""
-        day, start_sk = self._decode(page_token)
+        """Newest first across days, from ``until`` (a day; today when not given) back: at most
+        ``MAX_QUERIES_PER_PAGE`` Queries, each in one day. With ``action``, only entries whose
+        action starts with it; with ``actor_id``, only that account's (a FilterExpression:
+        DynamoDB reads the day's entries and returns the matching ones, so a sparse day may
+        take more than one Query)."""
+        day, start_sk = self._decode(page_token, until)
         entries: list[dict[str, Any]] = []
-        for _walked in range(MAX_DAYS_PER_PAGE):
+        for _query in range(MAX_QUERIES_PER_PAGE):
             if day < FIRST_DAY:
                 return entries, None
+            pk = audit_pk(day.isoformat())
             request: dict[str, Any] = {
                 "TableName": self._table,
                 "KeyConditionExpression": "PK = :pk",
-                "ExpressionAttributeValues": to_item({":pk": audit_pk(day.isoformat())}),
+                "ExpressionAttributeValues": to_item({":pk": pk}),
                 "ScanIndexForward": False,
-                "Limit": limit - len(entries),
+                # A filter applies after Limit, so read a full page's worth each time.
+                "Limit": 100 if (action or actor_id) else limit - len(entries),
             }
+            _filter(request, {":pk": pk}, action, actor_id)
             if start_sk:
-                request["ExclusiveStartKey"] = to_item(
-                    {"PK": audit_pk(day.isoformat()), "SK": start_sk}
-                )
+                request["ExclusiveStartKey"] = to_item({"PK": pk, "SK": start_sk})
             try:
                 response = self._dynamodb.query(**request)
             except (ClientError, BotoCoreError) as error:
                 raise self.unavailable(error) from error
-            entries.extend(
-                {k: v for k, v in from_item(i).items() if k not in ("PK", "SK")}
-                for i in response.get("Items", [])
-            )
+            found = [from_item(i) for i in response.get("Items", [])]
+            room = limit - len(entries)
+            entries.extend(_shown(i) for i in found[:room])
+            if (
+                len(found) > room
+            ):  # a filtered Query matched more than fit: go on after the last shown
+                return entries, self._encode(day, found[room - 1]["SK"])
             last = response.get("LastEvaluatedKey")
             if last:
-                return entries, self._encode(day, last["SK"]["S"])
+                start_sk = last["SK"]["S"]
+                if len(entries) >= limit:
+                    return entries, self._encode(day, start_sk)
+                continue
             day, start_sk = day - timedelta(days=1), None
             if len(entries) >= limit:
                 return entries, (self._encode(day, None) if day >= FIRST_DAY else None)
-        return entries, (self._encode(day, None) if day >= FIRST_DAY else None)
+        return entries, self._encode(day, start_sk) if day >= FIRST_DAY else None
+
+    def entries_about(
+        self,
+        participant_id: str,
+        page_token: str | None,
+        limit: int,
+        until: date | None = None,
+        action: str | None = None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """The entries about one participant, newest first, in full (who acted included): one
+        Query of their partition's copies (from the end of ``until`` when there is no page
+        token) and one BatchGetItem of the entries. With ``action``, a FilterExpression on the
+        copies (they carry the action)."""
+        pk = participant_pk(participant_id)
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "ExpressionAttributeValues": {":pk": pk, ":prefix": ACCESS_PREFIX},
+            "ScanIndexForward": False,
+            "Limit": 100 if action else limit,
+        }
+        start = self.decode_page_token(page_token, pk, ACCESS_PREFIX)
+        if start:
+            request["ExclusiveStartKey"] = start
+        elif until is not None:
+            # Everything up to the end of that day: the SK range ends before the next day.
+            after = (until + timedelta(days=1)).isoformat()
+            request["KeyConditionExpression"] = "PK = :pk AND SK BETWEEN :prefix AND :before"
+            request["ExpressionAttributeValues"][":before"] = f"{ACCESS_PREFIX}{after}"
+        _filter(request, request["ExpressionAttributeValues"], action, None)
+        try:
+            response = self._dynamodb.query(**request)
+        except (ClientError, BotoCoreError) as error:
+            raise self.unavailable(error) from error
+        copies = [from_item(i) for i in response.get("Items", [])]
+        token = self.encode_page_token(response.get("LastEvaluatedKey"))
+        if len(copies) > limit:
+            copies = copies[:limit]
+            token = self.encode_page_token({"SK": {"S": copies[-1]["SK"]}})
+        keys = [(audit_pk(c["at"][:10]), audit_sk(c["at"], c["entry_id"])) for c in copies]
+        by_id = {e["entry_id"]: e for e in self.batch_get_pairs(keys)}
+        entries = [_shown(by_id[c["entry_id"]]) for c in copies if c["entry_id"] in by_id]
+        return entries, token
 
     def participant_page(
         self, participant_id: str, page_token: str | None, limit: int
@@ -206,9 +268,9 @@ class AuditRecords(RecordTable):
         raw = json.dumps({"day": day.isoformat(), "sk": sk}).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
-    def _decode(self, token: str | None) -> tuple[date, str | None]:
+    def _decode(self, token: str | None, until: date | None = None) -> tuple[date, str | None]:
         if not token:
-            return self._clock.now().date(), None
+            return (until or self._clock.now().date()), None
         try:
             padded = token + "=" * (-len(token) % 4)
             value = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
@@ -223,6 +285,29 @@ class AuditRecords(RecordTable):
         except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
             raise BadRequest("The page token is not valid.", code="invalid_page_token") from None
         return day, sk
+
+
+def _filter(
+    request: dict[str, Any], values: dict[str, Any], action: str | None, actor_id: str | None
+) -> None:
+    """Put ``values`` (plain) into a Query ``request`` with its FilterExpression, if any."""
+    conditions, names = [], {}
+    if action:
+        conditions.append("begins_with(#action, :action)")
+        names["#action"] = "action"
+        values = {**values, ":action": action}
+    if actor_id:
+        conditions.append("actor_id = :actor")
+        values = {**values, ":actor": actor_id}
+    if conditions:
+        request["FilterExpression"] = " AND ".join(conditions)
+    if names:
+        request["ExpressionAttributeNames"] = names
+    request["ExpressionAttributeValues"] = to_item(values)
+
+
+def _shown(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k not in ("PK", "SK")}
 
 
 __all__ = [

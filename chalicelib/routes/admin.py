@@ -64,13 +64,23 @@ def blueprint(authorizer: Any) -> Blueprint:
         administration = services.current().administration
         return administration.reset_authenticator(call.caller, call.params["username"]).to_dict()
 
-    @endpoints.route("/admin/audit", roles=ADMIN_ONLY, query=("page_token", "limit"))
+    @endpoints.route(
+        "/admin/audit",
+        roles=ADMIN_ONLY,
+        query=("page_token", "limit", "participant", "actor", "until", "action"),
+    )
     def audit_trail(call: Call) -> dict[str, Any]:
         limit = call.query.get("limit", "50")
         if not (limit.isascii() and limit.isdigit()):
             raise BadRequest("limit is a whole number from 1 to 100.", code="invalid_parameter")
         page = services.current().administration.audit_trail(
-            call.query.get("page_token"), int(limit)
+            call.caller,
+            call.query.get("page_token"),
+            int(limit),
+            participant=call.query.get("participant"),
+            until=call.query.get("until"),
+            action=call.query.get("action"),
+            actor=call.query.get("actor"),
         )
         return {"entries": page.entries, "next_page_token": page.next_page_token}
 

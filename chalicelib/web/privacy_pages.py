@@ -57,6 +57,8 @@ _WHAT = {
     "plan.delete": "plan_deleted",
     "worksheets.delete": "worksheets_deleted",
     "data.delete": "data_deleted",
+    # An admin's look at the audit entries about this participant (who read what, when).
+    "audit.participant.read": "access_history",
 }
 # Kinds a leader sees again and again while moving between the group's pages (one view of the
 # group page reads the list and the "needs attention" flags): a run of them is one row naming

@@ -7,6 +7,7 @@ import base64
 import json
 
 import boto3
+import pytest
 
 from chalicelib.records.audit import new_entry
 from chalicelib.records.keys import participant_pk
@@ -182,3 +183,125 @@ def test_an_entry_about_several_groups_names_each_participants_group_in_their_co
         participant_pk("p2"): "g2",
         participant_pk("p3"): None,
     }
+
+
+def _audit(client, admin, query: str) -> tuple[int, dict]:
+    return call(client, "GET", f"/admin/audit?{query}", admin)
+
+
+def test_admins_find_who_read_one_participants_records_with_who_did_it(
+    client, group, leader, participant, other_participant, stack, aws_calls
+):
+    enrol(client, group, leader, participant)
+    enrol(client, group, leader, other_participant)
+    call(client, "GET", f"/groups/{group}/progress", leader)
+    call(client, "GET", f"/groups/{group}/progress.csv", leader)
+    admin = make_account(stack, "admin-one", "admins")
+    aws_calls.reset()
+    status, page = _audit(client, admin, f"participant={participant.username}&limit=3")
+    assert status == 200
+    calls = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
+    # the look's own entry (one TransactWriteItems), one Query of the participant's copies, one
+    # BatchGetItem of the entries (and the cached per-container not-valid-before check); never
+    # the days, never a Scan
+    assert sorted(c for c in calls if c != "DynamoDB.GetItem") == [
+        "DynamoDB.BatchGetItem",
+        "DynamoDB.Query",
+        "DynamoDB.TransactWriteItems",
+    ]
+    # Looking is itself an entry about them, written before anything is returned.
+    assert [e["action"] for e in page["entries"]] == [
+        "audit.participant.read",
+        "group.progress.export",
+        "group.progress.read",
+    ]
+    assert page["entries"][0]["actor_id"] == admin.id
+    assert {e["actor_id"] for e in page["entries"][1:]} == {leader.id}  # who, unlike /me/access
+    assert all(participant.id in e["participant_ids"] for e in page["entries"])
+    _, rest = _audit(
+        client,
+        admin,
+        f"participant={participant.username}&limit=3&page_token={page['next_page_token']}",
+    )
+    # their own enrolment; the other participant's enrolment is not about them
+    assert [e["action"] for e in rest["entries"]] == ["enrolment.add"]
+    assert rest["entries"][0]["participant_ids"] == [participant.id]
+    assert rest["next_page_token"] is None
+    # the participant sees that an administrator looked (the role only, never who)
+    _, mine = call(client, "GET", "/me/access", participant)
+    looks = [e for e in mine["entries"] if e["action"] == "audit.participant.read"]
+    assert len(looks) == 2 and {e["role"] for e in looks} == {"administrator"}
+    assert admin.id not in json.dumps(mine)
+    _, theirs = call(client, "GET", "/me/access", other_participant)
+    assert "audit.participant.read" not in json.dumps(theirs)
+
+    _, reads = _audit(client, admin, f"participant={participant.username}&action=group.progress.r")
+    assert [e["action"] for e in reads["entries"]] == ["group.progress.read"]
+    # a token from the whole trail is not a token for one participant's entries
+    _, whole = _audit(client, admin, "limit=1")
+    status, body = _audit(
+        client, admin, f"participant={participant.username}&page_token={whole['next_page_token']}"
+    )
+    assert (status, body["error"]["code"]) == (400, "invalid_page_token")
+
+
+def test_admins_narrow_the_trail_by_action_actor_and_last_day(
+    client, group, leader, participant, stack, library_clock
+):
+    enrol(client, group, leader, participant)  # 2026-11-20: group.create, enrolment.add
+    library_clock.advance(2 * 86400)  # 2026-11-22
+    assign(client, group, leader, module_id="thinking-traps")
+    call(client, "GET", f"/groups/{group}/progress", leader)
+    admin = make_account(stack, "admin-one", "admins")
+    call(client, "POST", f"/admin/accounts/{participant.username}/disable", admin)
+
+    _, page = _audit(client, admin, "action=group.")
+    assert [e["action"] for e in page["entries"]] == ["group.progress.read", "group.create"]
+    _, page = _audit(client, admin, f"actor={leader.username}")
+    assert [e["action"] for e in page["entries"]] == [
+        "group.progress.read",
+        "assignment.put",
+        "enrolment.add",
+        "group.create",
+    ]
+    _, page = _audit(client, admin, "actor=admin-one")
+    assert [e["action"] for e in page["entries"]] == ["account.disable"]
+    _, page = _audit(client, admin, "until=2026-11-21")
+    assert [e["action"] for e in page["entries"]] == ["enrolment.add", "group.create"]
+    _, page = _audit(client, admin, f"participant={participant.username}&until=2026-11-21")
+    assert [e["action"] for e in page["entries"]] == ["enrolment.add"]
+
+    # a filtered page that matches more than its limit goes on after the last one shown
+    _, first = _audit(client, admin, f"actor={leader.username}&limit=3")
+    assert len(first["entries"]) == 3
+    _, second = _audit(
+        client, admin, f"actor={leader.username}&limit=3&page_token={first['next_page_token']}"
+    )
+    assert [e["action"] for e in second["entries"]] == ["group.create"]
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "code"),
+    [
+        ("until=2026-13-01", 400, "invalid_parameter"),
+        ("until=yesterday", 400, "invalid_parameter"),
+        ("action=DROP%20TABLE", 400, "invalid_parameter"),
+        ("action=%F0%9F%98%80", 400, "invalid_parameter"),
+        ("participant=nobody-here", 404, "account_not_found"),
+        ("participant=leader-one&actor=leader-one", 400, "invalid_parameter"),
+        ("actor=nobody-here", 404, "account_not_found"),
+    ],
+)
+def test_a_bad_audit_filter_is_a_clear_4xx(client, published, leader, stack, query, status, code):
+    admin = make_account(stack, "admin-one", "admins")
+    got, body = _audit(client, admin, query)
+    assert (got, body["error"]["code"]) == (status, code)
+    assert body["error"]["message"]
+
+
+def test_entries_are_looked_up_by_participant_only_for_a_participants_account(
+    client, published, leader, stack
+):
+    admin = make_account(stack, "admin-one", "admins")
+    status, body = _audit(client, admin, f"participant={leader.username}")
+    assert (status, body["error"]["code"]) == (400, "not_a_participant")

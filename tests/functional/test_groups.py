@@ -467,10 +467,21 @@ def test_admin_creates_leader_accounts_and_cannot_touch_groups(client, published
         client, "POST", "/admin/accounts", admin, {"username": "new-one", "role": "leader"}
     )
     assert (status, body["error"]["message"]) == (400, must)
+    # Participants are listed per group (by their leaders), never all at once.
     status, body = call(client, "GET", "/admin/accounts?role=participants", admin)
-    assert (status, body["error"]["code"], body["error"]["message"]) == (400, "invalid_role", must)
+    assert (status, body["error"]["code"], body["error"]["message"]) == (
+        400,
+        "invalid_role",
+        'role must be "leaders", "authors" or "admins".',
+    )
     _, listed = call(client, "GET", "/admin/accounts?role=leaders", admin)
     assert "new-leader" in [a["username"] for a in listed["accounts"]]
+    # Who else can turn accounts off: the admins, listed but never created through the API.
+    make_account(stack, "admin-two", "admins")
+    status, admins = call(client, "GET", "/admin/accounts?role=admins", admin)
+    assert status == 200
+    assert sorted(a["username"] for a in admins["accounts"]) == ["admin-one", "admin-two"]
+    assert all(a["roles"] == ["admins"] for a in admins["accounts"])
     status, _ = call(client, "GET", "/groups", admin)
     assert status == 403
 

@@ -19,6 +19,7 @@ from chalicelib.identity import Caller
 from chalicelib.records.keys import access_notice_pk, participant_sk
 from tests.conftest import Account, make_account
 from tests.functional.test_reminder_sending import FORBIDDEN, FakeMessenger
+from tests.functional.web_client import WebClient
 
 DAY = 86_400
 # 10:00 in New York (the program's zone) on Monday 5 January 2026.
@@ -340,3 +341,22 @@ def test_the_schedule_runs_the_notices_with_the_reminders(
     answer = schedules.send_reminders.func(event)
     assert answer["notices"]["sent"] == 1 and answer["notices"]["day"] == THIRTY.isoformat()
     assert len(messenger.emails) == 1
+
+
+def test_the_account_page_says_where_the_notices_go_after_leaving(
+    client, published, stack, participant, service, started, messenger
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    confirm(service, messenger, participant, email="alum@example.org")
+    group = group_with(client, leader, participant)
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+    page = browser.get("/account/reminders")
+    assert page.status == 200 and "We will send a message to" not in page.body
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+    page = browser.get("/account/reminders")
+    assert "We will send a message to a***@e***.org 30 days and 7 days before" in page.body
+    assert "alum@example.org" not in page.body
+    assert "Your account closes after Mon 4 Jan 2027." in page.body
+    spanish = browser.get("/account/reminders?locale=es")
+    assert "Le enviaremos un mensaje a a***@e***.org 30 días y 7 días antes" in spanish.body

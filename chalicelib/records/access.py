@@ -71,6 +71,7 @@ from chalicelib.records.table import (
     ClientError,
     ConditionFailed,
     RecordTable,
+    TransactionCancelled,
     from_item,
     to_item,
 )
@@ -151,14 +152,19 @@ class AccessRecords(RecordTable):
                     _BUSY,
                 )
             return
-        notices = dict(notices or {})
+        self.transact(self._notice_items(account_id, ends_at, notices or {}), _BUSY)
+
+    def _notice_items(
+        self, account_id: str, ends_at: int, notices: Mapping[str, int]
+    ) -> list[dict[str, Any]]:
+        """The account item's update (the end, the days of its notices) and a Put per notice."""
         items: list[dict[str, Any]] = [
             {
                 "Update": {
                     "TableName": self._table,
-                    "Key": key,
+                    "Key": {"PK": {"S": account_pk(account_id)}, "SK": {"S": SK}},
                     "UpdateExpression": "SET #e = :e, #n = :n",
-                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeNames": {"#e": "access_ends_at", "#n": "access_notices"},
                     "ExpressionAttributeValues": to_item({":e": ends_at, ":n": sorted(notices)}),
                 }
             }
@@ -181,7 +187,28 @@ class AccessRecords(RecordTable):
                     }
                 }
             )
-        self.transact(items, _BUSY)
+        return items
+
+    def ends_without_notices(self, account_id: str) -> int | None:
+        """The account's access end if it was set before notices existed (no
+        ``access_notices`` on the item), else ``None``: one consistent GetItem (an upgrade
+        step, ``chalicelib.upgrade``)."""
+        item = self.get_one(account_pk(account_id), SK, consistent=True)
+        if item is None or item.get("access_ends_at") is None or "access_notices" in item:
+            return None
+        return int(item["access_ends_at"])
+
+    def add_notices(self, account_id: str, ends_at: int, notices: Mapping[str, int]) -> bool:
+        """Put the notices of an access end set before notices existed: one TransactWriteItems,
+        its Update conditional on ``access_ends_at = :e AND attribute_not_exists(access_notices)``
+        (an end changed or given its notices meanwhile is left alone). ``False``: left alone."""
+        items = self._notice_items(account_id, ends_at, notices)
+        items[0]["Update"]["ConditionExpression"] = "#e = :e AND attribute_not_exists(#n)"
+        try:
+            self.transact(items, _BUSY)
+        except TransactionCancelled:
+            return False
+        return True
 
     def end_access(self, account_id: str, not_valid_before: int) -> None:
         """Refuse the account's tokens issued before ``not_valid_before`` (never moves back)."""

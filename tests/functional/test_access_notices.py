@@ -360,3 +360,38 @@ def test_the_account_page_says_where_the_notices_go_after_leaving(
     assert "Your account closes after Mon 4 Jan 2027." in page.body
     spanish = browser.get("/account/reminders?locale=es")
     assert "Le enviaremos un mensaje a a***@e***.org 30 días y 7 días antes" in spanish.body
+
+
+def test_the_upgrade_step_gives_an_older_access_end_its_notices_once(
+    client, published, stack, participant, service, started, capsys
+):
+    from chalicelib import upgrade
+    from tests.conftest import REGION
+
+    leader = make_account(stack, "leader-one", "leaders")
+    leave(client, leader, participant)
+    # As a release before notices left it: the end alone, no notice items.
+    service.access.records.call(
+        "update_item",
+        Key={"PK": {"S": f"ACCOUNT#{participant.id}"}, "SK": {"S": "NOT_VALID_BEFORE"}},
+        UpdateExpression="REMOVE access_notices",
+    )
+    for day in (THIRTY, SEVEN):
+        service.access.records.call(
+            "delete_item",
+            Key={
+                "PK": {"S": access_notice_pk(day.isoformat())},
+                "SK": {"S": participant_sk(participant.id)},
+            },
+        )
+    environ = {
+        "AWS_REGION": REGION,
+        "STEADY_RECORDS_TABLE": stack.records_table,
+        "STEADY_USER_POOL_ID": stack.user_pool_id,
+    }
+    move_to(started, date(2026, 12, 10))  # the 30-day notice's day has passed
+    assert upgrade.main(["access-notices"], environ) == 0
+    assert "access-notices: 1 participants, 1 notices put, 0 not done" in capsys.readouterr().out
+    assert notice_items(service, THIRTY) == [] and len(notice_items(service, SEVEN)) == 1
+    assert upgrade.main(["access-notices"], environ) == 0
+    assert "1 participants, 0 notices put" in capsys.readouterr().out

@@ -352,14 +352,14 @@ def test_the_account_page_says_where_the_notices_go_after_leaving(
     browser = WebClient(client)
     assert browser.sign_in(participant.username).status == 303
     page = browser.get("/account/reminders")
-    assert page.status == 200 and "We will send a message to" not in page.body
+    assert page.status == 200 and "We send a message to" not in page.body
     assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
     page = browser.get("/account/reminders")
-    assert "We will send a message to a***@e***.org 30 days and 7 days before" in page.body
+    assert "We send a message to a***@e***.org 30 days and 7 days before" in page.body
     assert "alum@example.org" not in page.body
     assert "Your account closes after Mon 4 Jan 2027." in page.body
     spanish = browser.get("/account/reminders?locale=es")
-    assert "Le enviaremos un mensaje a a***@e***.org 30 días y 7 días antes" in spanish.body
+    assert "Le enviamos un mensaje a a***@e***.org 30 días y 7 días antes" in spanish.body
 
 
 def test_the_upgrade_step_gives_an_older_access_end_its_notices_once(

@@ -5,7 +5,8 @@ each participant has email reminders at one of the 96 quarter hours, in one of s
 (four with daylight saving time). The runs of one day (every 8th of the 96 EventBridge makes;
 ``STEADY_BENCH_REMINDER_STEP=1`` for all 96) are measured by counting the DynamoDB calls on
 the client the services hold (botocore ``before-call`` hooks), nothing sent for real (a
-recording messenger stands in for SES).
+recording messenger stands in for SES). Then the notices before access ends: 100 of them due
+on one day, one run and its retry (``chalicelib.access_notices``).
 """
 
 from __future__ import annotations
@@ -60,7 +61,73 @@ def bench_reminder_calls(
     # moto's transactions are tuned by bench/run.py (steady_local.moto_tuning): without that,
     # each one deep-copied the 1,000 participants' table once per item and the day never ended.
     participant_ids = _set_up()
-    return _day_of_runs(dynamodb, print_table, participant_ids)
+    rows = _day_of_runs(dynamodb, print_table, participant_ids)
+    return rows + _notice_run(dynamodb, print_table, participant_ids[:NOTICES])
+
+
+# Notices before access ends (chalicelib.access_notices): 100 of the participants left their
+# last group, their 30-day notice due on DAY; one run at 18:00 UTC (daytime in every ZONE).
+NOTICES = 100
+NOTICE_BUDGET_PER_100 = 105  # 1 Query + 2 BatchGetItems (50 a call) + 100 claims
+
+
+def _notice_run(
+    dynamodb: Any, print_table: Callable[..., None], participant_ids: list[str]
+) -> list[tuple[str, str, str, bool]]:
+    from chalicelib import access_notices, services
+    from chalicelib.clock import Clock
+
+    svc = services.current()
+    records = svc.access.records
+    ends_at = int(datetime.combine(DAY + timedelta(days=31), datetime.min.time(), UTC).timestamp())
+    ends_at += 18 * 3600  # 13:00 in New York: the last full day is DAY + 30
+    for pid in participant_ids:
+        records.set_access_ends(pid, ends_at, {DAY.isoformat(): 30})
+    recorder = _Recorder()
+    at = datetime.combine(DAY, datetime.min.time(), UTC) + timedelta(hours=18)
+    run = access_notices.AccessNoticeRun(
+        records,
+        recorder,
+        Clock(svc.settings.program_timezone, lambda: at),
+        svc.settings.program_name,
+        svc.settings.web_url,
+        sleep=lambda _s: None,
+    )
+    calls: list[str] = []
+
+    def count(model: Any, **_kwargs: Any) -> None:
+        calls.append(model.name)
+
+    dynamodb.meta.events.register("before-call.*.*", count, unique_id="bench-notices")
+    try:
+        report = run.run()
+        again = len(calls)
+        retried = run.run()  # a retried run: finds nothing left to send
+    finally:
+        dynamodb.meta.events.unregister("before-call.*.*", unique_id="bench-notices")
+    first = Counter(calls[:again])
+    per_100 = again / max(report.sent, 1) * 100
+    names = ", ".join(f"{n} x{k}" if k > 1 else n for n, k in first.items())
+    ok = report.sent == len(participant_ids) and retried.sent == 0 and first["Scan"] == 0
+    print_table(
+        ["figure", "measured"],
+        [
+            [
+                "notices due / sent / sent again by a retried run",
+                f"{report.due} / {report.sent} / {retried.sent}",
+            ],
+            ["DynamoDB calls of the run", f"{again}: {names}"],
+            ["calls per 100 notices sent", f"{per_100:.0f}"],
+        ],
+    )
+    return [
+        (
+            "(e) notices before access ends: DynamoDB calls per 100 sent",
+            f"{per_100:.0f} ({report.sent} sent, {retried.sent} again on a retry)",
+            f"<= {NOTICE_BUDGET_PER_100}, each once, no Scan",
+            ok and per_100 <= NOTICE_BUDGET_PER_100,
+        )
+    ]
 
 
 def _set_up() -> list[str]:

@@ -43,6 +43,21 @@ def last_full_day(ends_at: float, zone: tzinfo) -> date:
     return datetime.fromtimestamp(ends_at, zone).date() - timedelta(days=1)
 
 
+# Notices before access ends (``chalicelib.access_notices``): days before the last full day.
+# 30: a month ahead, when every page starts to say so too, time to sign in at a good moment;
+# 7: a last word close enough to act on. Two at most.
+NOTICE_DAYS = (30, 7)
+
+
+def notice_days(ends_at: int, zone: tzinfo, today: date) -> dict[str, int]:
+    """The program days (``YYYY-MM-DD``) on which to send a participant whose access ends at
+    ``ends_at`` a notice, each with how many days before their last full day it comes; days
+    already past on ``today`` are left out (a short alumni period may have one or none)."""
+    last = last_full_day(ends_at, zone)
+    days = {(last - timedelta(days=n)): n for n in NOTICE_DAYS}
+    return {day.isoformat(): n for day, n in days.items() if day >= today}
+
+
 class AccessCheck:
     """The per-container cache of accounts' not-valid-before times, and the token check."""
 
@@ -51,6 +66,11 @@ class AccessCheck:
         self._clock = clock
         self._known: dict[str, tuple[tuple[int | None, int | None], float]] = {}
         self._lock = threading.Lock()
+
+    @property
+    def records(self) -> AccessRecords:
+        """The records behind the check (the notice run reads its index through them)."""
+        return self._records
 
     def check(self, caller: Caller) -> Caller:
         """The caller, or ``Unauthenticated`` (``signed_out``) if its token was issued before
@@ -75,8 +95,12 @@ class AccessCheck:
 
     def set_ends_at(self, account_id: str, ends_at: int | None) -> None:
         """Record when the account's access ends (``None``: it does not); this container knows
-        at once, others within ``REMEMBER_SECONDS``."""
-        self._records.set_access_ends(account_id, ends_at)
+        at once, others within ``REMEMBER_SECONDS``. The notices before that end are written
+        with it (``notice_days``), and deleted when it is taken away."""
+        notices = (
+            None if ends_at is None else notice_days(ends_at, self._clock.zone, self._clock.today())
+        )
+        self._records.set_access_ends(account_id, ends_at, notices)
         with self._lock:
             self._known.pop(account_id, None)
 

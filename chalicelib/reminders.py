@@ -282,6 +282,9 @@ WORDS = {
         "code_subject": "{program}: your code",
         "code": "Your {program} code is {code}. It works for {minutes} minutes. "
         "If you did not ask for it, you can ignore this message.",
+        "closing_subject": "{program}: your account",
+        "closing": "{program}: your account closes after {day}. Sign in before then to "
+        "download anything you want to keep",
     },
     "es": {
         "subject": "{program}: un recordatorio",
@@ -292,7 +295,16 @@ WORDS = {
         "code_subject": "{program}: su código",
         "code": "Su código de {program} es {code}. Sirve durante {minutes} minutos. "
         "Si no lo pidió, puede ignorar este mensaje.",
+        "closing_subject": "{program}: su cuenta",
+        "closing": "{program}: su cuenta se cierra después del {day}. Inicie sesión antes "
+        "para descargar lo que quiera conservar",
     },
+}
+# The day an account closes, as the notice names it: "3 Dec", "3 dic" (no year: it is within
+# a month).
+SHORT_MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "es": ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"),
 }
 
 
@@ -315,6 +327,20 @@ def reminder_message(channel: str, locale: str, program: str, link: str, stop_li
         lines.append(words["sms_stop"])
         return Message("", " ".join(lines))
     return Message(words["subject"].format(program=program), "\n\n".join(lines) + "\n", stop_link)
+
+
+def access_notice_message(channel: str, locale: str, program: str, day: date, link: str) -> Message:
+    """The notice before a participant's access ends (``chalicelib.access_notices``): when, and
+    that signing in before then lets them download what they want to keep. Nothing about
+    groups, lessons or treatment; no stop link (it is not a reminder: two such messages at
+    most), but a text still says that STOP works."""
+    words = WORDS.get(locale, WORDS["en"])
+    months = SHORT_MONTHS.get(locale, SHORT_MONTHS["en"])
+    text = words["closing"].format(program=program, day=f"{day.day} {months[day.month - 1]}")
+    text += f": {link}" if link else "."
+    if channel == SMS:
+        return Message("", f"{text} {words['sms_stop']}")
+    return Message(words["closing_subject"].format(program=program), text + "\n")
 
 
 def code_message(locale: str, program: str, code: str) -> Message:

@@ -1,5 +1,6 @@
 """Scheduled functions (no HTTP): the daily leader digest (``chalicelib.digests``) and the
-participant reminders every 15 minutes (``chalicelib.reminder_sending``).
+participant reminders every 15 minutes (``chalicelib.reminder_sending``), with the notices
+before a participant's access ends (``chalicelib.access_notices``, program daytime only).
 
 The handler is defined at module level: Lambda finds a blueprint's function as
 ``chalicelib.schedules.send_digests``.
@@ -11,7 +12,7 @@ from typing import Any
 
 from chalice import Blueprint, Cron
 
-from chalicelib import aws, digests, reminder_sending, services
+from chalicelib import access_notices, aws, digests, reminder_sending, services
 
 # 11:00 UTC every day: 06:00/07:00 in New York, before most programs' morning sessions.
 DAILY = Cron(0, 11, "*", "*", "?", "*")
@@ -37,8 +38,16 @@ def send_digests(event: Any) -> dict[str, Any]:
 )
 def send_reminders(event: Any) -> dict[str, Any]:
     # The event's scheduled time, not "now": a retried or late run works on the same slot.
-    report = reminder_sending.run_scheduled(services.current(), getattr(event, "time", None))
-    return {"slot": report.slot, **report.counts()}
+    svc = services.current()
+    report = reminder_sending.run_scheduled(svc, getattr(event, "time", None))
+    # The notices go by the program's day and hours, not the slot: a retried run (the same
+    # slot, later) sends only what is still due, each notice once (its claim).
+    notices = access_notices.run_scheduled(svc)
+    return {
+        "slot": report.slot,
+        **report.counts(),
+        "notices": {"day": notices.day, **notices.counts()},
+    }
 
 
 def blueprint() -> Blueprint:

@@ -5,6 +5,7 @@ be set, so a step never falls back to another stage's table):
 
     python -m chalicelib.upgrade saved-worksheets
     python -m chalicelib.upgrade usernames
+    python -m chalicelib.upgrade access-notices
 
 ``saved-worksheets`` writes each participant's saved-worksheets item (which worksheet fields
 they answered, and when; ``records/worksheets.py``) from their worksheets: needed once for
@@ -24,7 +25,15 @@ is safe to run at any time, and again: a username already there is never overwri
 enrolment or leader removed meanwhile is never brought back (``GroupRecords.fill_member_username``).
 A group leader no longer in Cognito's ``leaders`` group is not reached (their items keep none).
 
-In both, an account it cannot do now (busy, or DynamoDB unavailable) is counted and the rest go
+``access-notices`` puts the notices before access ends (``chalicelib.access_notices``) for each
+participant whose access end was set before notices existed (an item with ``access_ends_at`` and
+no ``access_notices``): the notices still ahead of today, none for a day already past. Accounts
+come from Cognito's ``participants`` group, each one's access item from one GetItem, then one
+conditional TransactWriteItems: no Scan. Safe to run at any time, and again: an end set or
+taken away meanwhile, or already given its notices, is left alone
+(``AccessRecords.add_notices``).
+
+In all three, an account it cannot do now (busy, or DynamoDB unavailable) is counted and the rest go
 on; a page of accounts Cognito cannot give now ends that listing (``Listing``): the accounts
 listed before it are done and counted, the line says the rest were not listed, and the next
 listing goes on. Either way it exits 1: run it again for them. It prints counts only, never ids
@@ -37,14 +46,17 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from chalicelib.access import notice_days
 from chalicelib.accounts import Account
+from chalicelib.clock import Clock
 from chalicelib.errors import Conflict, ServiceUnavailable
 from chalicelib.identity import LEADERS, PARTICIPANTS
+from chalicelib.records.access import AccessRecords
 from chalicelib.records.groups import GroupRecords
 from chalicelib.records.worksheets import WorksheetRecords
 
 REQUIRED = ("AWS_REGION", "STEADY_RECORDS_TABLE", "STEADY_USER_POOL_ID")
-STEPS = ("saved-worksheets", "usernames")
+STEPS = ("saved-worksheets", "usernames", "access-notices")
 USAGE = f"usage: python -m chalicelib.upgrade {{{','.join(STEPS)}}}"
 NOT_LISTED = ", the rest not listed (Cognito unavailable)"
 
@@ -99,6 +111,26 @@ def leader_usernames(records: GroupRecords, leaders: Iterable[Account]) -> tuple
     return _fill(records.groups_led_by, records.fill_leader_username, leaders)
 
 
+def access_notices(
+    records: AccessRecords, clock: Clock, participant_ids: Iterable[str]
+) -> tuple[int, int, int]:
+    """Put the notices of each access end set before notices existed: (participants done,
+    notices put, participants not done)."""
+    done = put = failed = 0
+    for participant_id in participant_ids:
+        try:
+            ends_at = records.ends_without_notices(participant_id)
+            if ends_at is not None:
+                notices = notice_days(ends_at, clock.zone, clock.today())
+                if records.add_notices(participant_id, ends_at, notices):
+                    put += len(notices)
+        except (Conflict, ServiceUnavailable):
+            failed += 1
+            continue
+        done += 1
+    return done, put, failed
+
+
 def _fill(
     groups_of: Callable[[str], list[str]],
     fill: Callable[[str, str, str], bool],
@@ -145,6 +177,16 @@ def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -
         )
         unfinished = failed or leaders_failed or participants.stopped or leaders.stopped
         return 1 if unfinished else 0
+    if args == ["access-notices"]:
+        participants = Listing(svc.accounts.every_in_role(PARTICIPANTS))
+        done, notices, failed = access_notices(
+            svc.access.records, svc.clock, (account.id for account in participants)
+        )
+        print(
+            f"access-notices: {done} participants, {notices} notices put, {failed} not done"
+            f"{participants.note()}"
+        )
+        return 1 if failed or participants.stopped else 0
     participants = Listing(svc.accounts.every_in_role(PARTICIPANTS))
     done, worksheets, failed = saved_worksheets(
         svc.worksheets.records, (account.id for account in participants)

@@ -352,10 +352,19 @@ def remind(args: argparse.Namespace) -> int:
     os.environ.update(stack.environment())
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     os.environ.setdefault("STEADY_WEB_URL", f"http://127.0.0.1:{args.port}")
-    from chalicelib import reminder_sending, services
+    from chalicelib import access_notices, reminder_sending, services
 
     report = reminder_sending.run_scheduled(services.current(), args.at)
-    print(json.dumps({"slot": report.slot, **report.counts()}))
+    notices = access_notices.run_scheduled(services.current())
+    print(
+        json.dumps(
+            {
+                "slot": report.slot,
+                **report.counts(),
+                "notices": {"day": notices.day, **notices.counts()},
+            }
+        )
+    )
     print(f"See what was sent: make -s outbox   ({endpoint}/steady-outbox)")
     return 0
 

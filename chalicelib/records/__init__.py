@@ -24,6 +24,7 @@ Key design of the records table (``PK``/``SK``, both strings):
 | a form (page) kept across a sign-out, 1 h| ``KEPT_FORM#{sha256}`` | ``KEPT_FORM``                  |
 | an account's web sessions (TTL)         | ``ACCOUNT#{id}``    | ``SESSION#{sha256}``                |
 | an account's not-valid-before time      | ``ACCOUNT#{id}``    | ``NOT_VALID_BEFORE``                |
+| access ending: a notice due on that day | ``ACCESS_NOTICE#{day}`` | ``PARTICIPANT#{id}``            |
 | reminder choice + contact; page language| ``PARTICIPANT#{id}``| ``REMINDERS``                       |
 | reminder sent (local date, time, groups)| ``PARTICIPANT#{id}``| ``REMINDER_SENT``                   |
 | reminder slot index (UTC quarter hour)  | ``REMINDER_SLOT#{HHMM}`` | ``PARTICIPANT#{id}``           |
@@ -67,6 +68,11 @@ sessions), with the account it belongs to.
 
 An account's not-valid-before time (``records/access.py``) is written when an admin disables
 the account; token checks read it through a 5-minute per-container cache (``chalicelib.access``).
+When a participant's access starts to end (they left their last group), the same transaction
+puts one index item per notice to send them before it ends (``ACCESS_NOTICE#{program day}``,
+30 and 7 days before their last full day); the quarter-hour run reads today's partition with
+one Query and claims each notice with a conditional update before sending it. Enrolling them
+again deletes the items (``records/access.py`` has the rules).
 
 "Needs attention" (``records/attention.py``): a reason marked as seen is an item in the group's
 partition holding the fingerprint of the situation it was marked in (so the group Query reads it);

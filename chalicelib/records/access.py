@@ -20,21 +20,84 @@ nothing.
 
 The same partition indexes the account's web sessions (``SESSION#{sha256}``; see
 ``chalicelib.records.sessions``), so a disable ends them with one Query and no Scan.
+
+Access-ending notices (``chalicelib.access_notices``): an index keyed by the program day a
+notice is due, so the scheduled run finds the due ones with one Query, never a Scan.
+
+| record                                   | PK                        | SK                    |
+|------------------------------------------|---------------------------|-----------------------|
+| a notice due that day (30 or 7 days out) | ``ACCESS_NOTICE#{day}``   | ``PARTICIPANT#{id}``  |
+
+Attributes: ``participant_id``, ``ends_at`` (the access end it announces, epoch seconds),
+``days_before`` (30 or 7), ``expires_at`` (DynamoDB TTL: the access end; nothing to say after
+it), and once the run dealt with it ``done_at``, ``run`` and ``outcome`` (``sent``, or why not:
+``no_contact``, ``ended``). Never a contact detail or message text. The account item lists
+the days it put (``access_notices``) so that taking the end away deletes exactly those.
+
+Conditional-write rules:
+- setting an access end is one TransactWriteItems: the account item's ``access_ends_at`` and
+  ``access_notices`` (unconditional, as before: the last change wins) and a Put of each notice
+  item (unconditional: an item names the end it announces, and the run sends only while the
+  account's ``access_ends_at`` still equals it, so an item left by an older end says nothing);
+- taking it away (enrolled again, group unarchived) is one UpdateItem that removes both
+  attributes and returns the old ``access_notices``, then one TransactWriteItems deleting
+  those items (a retry deletes nothing more);
+- the run claims a notice before sending it: ``SET done_at, run, outcome`` with
+  ``attribute_exists(PK) AND attribute_not_exists(done_at)``. A retried or overlapping run
+  finds the claim and sends nothing: at most one message per notice. A send that fails for
+  good gives the claim back (``run = :this_run``), so a later run that day may try again;
+- the run's Query filters out claimed items (``attribute_not_exists(done_at)``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.errors import Conflict
+from chalicelib.records.keys import (
+    ACCOUNT_PREFIX,
+    REMINDERS_SK,
+    access_notice_pk,
+    account_pk,
+    participant_id_of,
+    participant_pk,
+    participant_sk,
+)
 from chalicelib.records.keys import NOT_VALID_BEFORE_SK as SK
-from chalicelib.records.keys import account_pk
 from chalicelib.records.table import (
     BotoCoreError,
     ClientError,
     ConditionFailed,
     RecordTable,
+    TransactionCancelled,
+    from_item,
     to_item,
 )
+
+# Two keys per participant (their reminder settings, their account item): 50 a BatchGetItem.
+_NOTICE_BATCH_KEYS = 100
+
+
+@dataclass(frozen=True)
+class AccessNotice:
+    """One notice due on ``day``: the access end it announces, and how far ahead."""
+
+    day: str
+    participant_id: str
+    ends_at: int
+    days_before: int
+
+
+@dataclass(frozen=True)
+class NoticeState:
+    """What the run needs to send a notice: the participant's reminder settings (contact,
+    language, time zone, quiet hours; ``None``: never saved) and their access end now."""
+
+    participant_id: str
+    settings: dict[str, Any] | None
+    ends_at: int | None
 
 
 class AccessRecords(RecordTable):
@@ -51,22 +114,101 @@ class AccessRecords(RecordTable):
         ends = item.get("access_ends_at")
         return int(item.get("not_valid_before", 0)), (int(ends) if ends is not None else None)
 
-    def set_access_ends(self, account_id: str, ends_at: int | None) -> None:
-        """Record when the account's access ends (``None``: it does not end): one UpdateItem."""
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "Key": {"PK": {"S": account_pk(account_id)}, "SK": {"S": SK}},
-            "ExpressionAttributeNames": {"#e": "access_ends_at"},
-        }
+    def set_access_ends(
+        self, account_id: str, ends_at: int | None, notices: Mapping[str, int] | None = None
+    ) -> None:
+        """Record when the account's access ends (``None``: it does not end). With an end, the
+        notices to send before it (``notices``: program day -> days before the last full day)
+        are put in the same TransactWriteItems; without one, the notices put earlier are
+        deleted (one UpdateItem, then one TransactWriteItems if there were any)."""
+        key = {"PK": {"S": account_pk(account_id)}, "SK": {"S": SK}}
+        names = {"#e": "access_ends_at", "#n": "access_notices"}
         if ends_at is None:
-            request["UpdateExpression"] = "REMOVE #e"
-        else:
-            request["UpdateExpression"] = "SET #e = :e"
-            request["ExpressionAttributeValues"] = to_item({":e": ends_at})
+            try:
+                response = self._dynamodb.update_item(
+                    TableName=self._table,
+                    Key=key,
+                    UpdateExpression="REMOVE #e, #n",
+                    ExpressionAttributeNames=names,
+                    ReturnValues="UPDATED_OLD",
+                )
+            except (ClientError, BotoCoreError) as error:
+                raise self.unavailable(error) from error
+            old = from_item(response.get("Attributes") or {})
+            days = [str(d) for d in old.get("access_notices") or []]
+            if days:
+                self.transact(
+                    [
+                        {
+                            "Delete": {
+                                "TableName": self._table,
+                                "Key": to_item(
+                                    {"PK": access_notice_pk(day), "SK": participant_sk(account_id)}
+                                ),
+                            }
+                        }
+                        for day in days
+                    ],
+                    _BUSY,
+                )
+            return
+        self.transact(self._notice_items(account_id, ends_at, notices or {}), _BUSY)
+
+    def _notice_items(
+        self, account_id: str, ends_at: int, notices: Mapping[str, int]
+    ) -> list[dict[str, Any]]:
+        """The account item's update (the end, the days of its notices) and a Put per notice."""
+        items: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": {"PK": {"S": account_pk(account_id)}, "SK": {"S": SK}},
+                    "UpdateExpression": "SET #e = :e, #n = :n",
+                    "ExpressionAttributeNames": {"#e": "access_ends_at", "#n": "access_notices"},
+                    "ExpressionAttributeValues": to_item({":e": ends_at, ":n": sorted(notices)}),
+                }
+            }
+        ]
+        for day, days_before in sorted(notices.items()):
+            items.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": to_item(
+                            {
+                                "PK": access_notice_pk(day),
+                                "SK": participant_sk(account_id),
+                                "participant_id": account_id,
+                                "ends_at": ends_at,
+                                "days_before": days_before,
+                                "expires_at": ends_at,
+                            }
+                        ),
+                    }
+                }
+            )
+        return items
+
+    def ends_without_notices(self, account_id: str) -> int | None:
+        """The account's access end if it was set before notices existed (no
+        ``access_notices`` on the item), else ``None``: one consistent GetItem (an upgrade
+        step, ``chalicelib.upgrade``)."""
+        item = self.get_one(account_pk(account_id), SK, consistent=True)
+        if item is None or item.get("access_ends_at") is None or "access_notices" in item:
+            return None
+        return int(item["access_ends_at"])
+
+    def add_notices(self, account_id: str, ends_at: int, notices: Mapping[str, int]) -> bool:
+        """Put the notices of an access end set before notices existed: one TransactWriteItems,
+        its Update conditional on ``access_ends_at = :e AND attribute_not_exists(access_notices)``
+        (an end changed or given its notices meanwhile is left alone). ``False``: left alone."""
+        items = self._notice_items(account_id, ends_at, notices)
+        items[0]["Update"]["ConditionExpression"] = "#e = :e AND attribute_not_exists(#n)"
         try:
-            self._dynamodb.update_item(**request)
-        except (ClientError, BotoCoreError) as error:
-            raise self.unavailable(error) from error
+            self.transact(items, _BUSY)
+        except TransactionCancelled:
+            return False
+        return True
 
     def end_access(self, account_id: str, not_valid_before: int) -> None:
         """Refuse the account's tokens issued before ``not_valid_before`` (never moves back)."""
@@ -83,3 +225,94 @@ class AccessRecords(RecordTable):
             )
         except ConditionFailed:
             return  # a later time is already recorded
+
+    # -- access-ending notices: the scheduled run ------------------------------------------------
+
+    def notices_due(self, day: str) -> list[AccessNotice]:
+        """The notices due on program day ``day`` not dealt with yet: one Query per 1 MB page
+        (claimed items filtered out)."""
+        notices: list[AccessNotice] = []
+        request: dict[str, Any] = {
+            "KeyConditionExpression": "PK = :pk",
+            "FilterExpression": "attribute_not_exists(#d)",
+            "ExpressionAttributeNames": {"#d": "done_at"},
+            "ExpressionAttributeValues": to_item({":pk": access_notice_pk(day)}),
+            "ConsistentRead": True,
+        }
+        while True:
+            response = self.call("query", **request)
+            for raw in response.get("Items", []):
+                item = from_item(raw)
+                notices.append(
+                    AccessNotice(
+                        day,
+                        str(item["participant_id"]),
+                        int(item["ends_at"]),
+                        int(item.get("days_before", 0)),
+                    )
+                )
+            if not response.get("LastEvaluatedKey"):
+                return notices
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def notice_states(self, participant_ids: list[str]) -> dict[str, NoticeState]:
+        """Reminder settings and current access end of each participant: BatchGetItem, strongly
+        consistent (an enrolment a moment ago is seen), 50 participants a call."""
+        unique = list(dict.fromkeys(participant_ids))
+        pairs = [
+            pair
+            for pid in unique
+            for pair in ((participant_pk(pid), REMINDERS_SK), (account_pk(pid), SK))
+        ]
+        settings: dict[str, dict[str, Any]] = {}
+        ends: dict[str, int] = {}
+        for record in self.batch_get_pairs(pairs, consistent=True, per_call=_NOTICE_BATCH_KEYS):
+            pk = str(record["PK"])
+            if record["SK"] == REMINDERS_SK:
+                settings[participant_id_of(pk)] = record
+            elif record.get("access_ends_at") is not None:
+                ends[pk.removeprefix(ACCOUNT_PREFIX)] = int(record["access_ends_at"])
+        return {pid: NoticeState(pid, settings.get(pid), ends.get(pid)) for pid in unique}
+
+    def claim_notice(self, notice: AccessNotice, now: str, run_id: str, outcome: str) -> bool:
+        """Mark the notice dealt with (``outcome``: ``sent`` before sending, or why not); one
+        conditional UpdateItem. ``False``: another run already did (send nothing)."""
+        try:
+            self.call(
+                "update_item",
+                Key=to_item(
+                    {
+                        "PK": access_notice_pk(notice.day),
+                        "SK": participant_sk(notice.participant_id),
+                    }
+                ),
+                UpdateExpression="SET #d = :d, #r = :r, #o = :o",
+                ConditionExpression="attribute_exists(PK) AND attribute_not_exists(#d)",
+                ExpressionAttributeNames={"#d": "done_at", "#r": "run", "#o": "outcome"},
+                ExpressionAttributeValues=to_item({":d": now, ":r": run_id, ":o": outcome}),
+            )
+        except ConditionFailed:
+            return False
+        return True
+
+    def release_notice(self, notice: AccessNotice, run_id: str) -> None:
+        """Give back this run's claim (the send failed for good): a later run may try again."""
+        try:
+            self.call(
+                "update_item",
+                Key=to_item(
+                    {
+                        "PK": access_notice_pk(notice.day),
+                        "SK": participant_sk(notice.participant_id),
+                    }
+                ),
+                UpdateExpression="REMOVE #d, #r, #o",
+                ConditionExpression="#r = :r",
+                ExpressionAttributeNames={"#d": "done_at", "#r": "run", "#o": "outcome"},
+                ExpressionAttributeValues=to_item({":r": run_id}),
+            )
+        except ConditionFailed:
+            pass  # another run holds it now: nothing of ours to give back
+
+
+_BUSY = Conflict("Access changed at the same time. Try again.", code="concurrent_change")

@@ -124,6 +124,12 @@ def reminder_slot_pk(slot: str) -> str:
     return f"REMINDER_SLOT#{slot}"
 
 
+def access_notice_pk(day: str) -> str:
+    """The access-ending notice index: one partition per program day (``YYYY-MM-DD``) on which
+    notices are due (``chalicelib.records.access``)."""
+    return f"ACCESS_NOTICE#{day}"
+
+
 def reminder_run_pk(utc_date: str) -> str:
     """The reminder runs of one UTC day (counts only)."""
     return f"REMINDER_RUN#{utc_date}"

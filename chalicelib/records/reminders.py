@@ -11,14 +11,14 @@ Keys (see the table in ``chalicelib.records``):
 | one scheduled run's counts               | ``REMINDER_RUN#{utc date}`` | ``{slot iso}#{run id}``    |
 
 ``REMINDERS`` holds the choice (channel, local time, days, trigger, quiet hours, time zone,
-language), the confirmed email and phone number (stored only for reminders; this table is
-encrypted with the stack's KMS key), a pending change of them (the address and an HMAC of the
-confirmation code, never the code), and ``version`` for optimistic concurrency. It is the
-participant's one settings record: the pages' time zone is its ``timezone``, and the language
-of their pages (``page_locale``, ``en`` or ``es``: the "Español" / "English" link at the top of
-a page, kept with the account so that a sign-in on another device is in it too) lives there as
-well, apart from ``locale``, the language of the messages, which the account page chooses on
-its own.
+language), the confirmed email and phone number (stored only for reminders and the notices
+before access ends; this table is encrypted with the stack's KMS key), a pending change of them
+(the address and an HMAC of the confirmation code, never the code), and ``version`` for
+optimistic concurrency. It is the participant's one settings record: the pages' time zone is
+its ``timezone``, and the language of their pages (``page_locale``, ``en`` or ``es``: the
+"Español" / "English" link at the top of a page, kept with the account so that a sign-in on
+another device is in it too) lives there as well, apart from ``locale``, the language of the
+messages, which the account page chooses on its own.
 
 ``REMINDER_SENT`` holds ``sent_on`` (the participant's local date of the last reminder),
 ``last_sent_at`` (UTC), ``channel`` and ``run`` (the run that claimed it), plus the

@@ -28,6 +28,7 @@ from chalicelib.web.http import (
     Html,
     Redirect,
     Visit,
+    access_ends,
     expired_session_cookie,
     language_link,
 )
@@ -131,6 +132,12 @@ def _page(
     if shown["timezone"] not in ZONES:
         zones.insert(0, (shown["timezone"], words.zone_name(shown["timezone"], lang)))
     done = visit.query.get("done")
+    # After leaving their last group: where the notices before the account closes go
+    # (``chalicelib.access_notices``); the access end is in the request's cache, no extra read.
+    closing_day = access_ends(caller, always=True)
+    first, second = (
+        (choice.phone, choice.email) if choice.channel == "sms" else (choice.email, choice.phone)
+    )
     return Html(
         "account_reminders.html",
         {
@@ -145,6 +152,8 @@ def _page(
             "times": TIMES,
             "days": list(zip(DAYS, DAY_NAMES[lang], strict=True)),
             "zones": zones,
+            "closing_day": closing_day,
+            "closing_contact": (first or second) if closing_day else None,
         },
         status=error.status if error is not None else 200,
     )

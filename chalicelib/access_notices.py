@@ -1,0 +1,228 @@
+"""Notices before access ends: a participant who left their last group keeps their plan for
+``Settings.alumni_days``; 30 and 7 days before their last full day (``access.NOTICE_DAYS``)
+one discreet message, by email or text, says when their account closes and to sign in before
+then to download what they want to keep (``reminders.access_notice_message``).
+
+Who is due is found without a Scan (keys and rules in ``chalicelib.records.access``): when
+access starts to end, the same transaction puts an index item under the program day each
+notice is due (``ACCESS_NOTICE#{day}``). The quarter-hour reminder run then, during the
+program's daytime (``HOURS``):
+1. one Query of today's partition (items already dealt with filtered out);
+2. one BatchGetItem per 50 participants: their reminder settings (contact, language, time
+   zone, quiet hours) and their account item (the access end now);
+3. per notice, one conditional UpdateItem claiming it before sending (or closing it with why
+   nothing was sent); a send that fails for good gives the claim back.
+
+So a notice sent costs 1 UpdateItem plus its share of the Query and the BatchGetItem: 3
+DynamoDB calls for a lone notice, about 1.03 each for 100 due on one run.
+
+Rules:
+- only the contact the participant confirmed for reminders: their chosen channel first, the
+  other if that one cannot be used; a number that replied STOP (SNS's opt-out list) never gets
+  a text; no contact, nothing sent (the home page says it anyway);
+- it goes even when reminders are turned off: it is not a reminder but a notice about their
+  own records, once a month ahead and once a week ahead, never more;
+- held back while it is night where they are (before 09:00 or from 20:00 in their reminder
+  time zone, else the program's) or in their quiet hours; a later run that day sends it;
+- not sent when access no longer ends at the time the notice names (enrolled again: the item
+  is usually gone already; a later removal has notices of its own);
+- at most once: the claim is a conditional write, so a retried or overlapping run sends
+  nothing more. Logs name participant ids and counts only.
+"""
+
+from __future__ import annotations
+
+import time as time_module
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Any
+
+from chalicelib import logs
+from chalicelib.access import last_full_day
+from chalicelib.clock import Clock
+from chalicelib.errors import SteadyError
+from chalicelib.records.access import AccessNotice, AccessRecords, NoticeState
+from chalicelib.reminders import (
+    EMAIL,
+    SMS,
+    WORDS,
+    Messenger,
+    access_notice_message,
+    in_quiet_hours,
+    zone_named,
+)
+
+# The program's hours in which runs look for notices (one Query each), and the hours of the
+# participant's own day in which one may arrive.
+HOURS = (time(9, 0), time(20, 0))
+SEND_ATTEMPTS = 3
+BATCH = 50
+SENT = "sent"
+
+
+@dataclass
+class NoticeReport:
+    day: str
+    run_id: str
+    due: int = 0
+    sent: int = 0
+    already_sent: int = 0
+    held: int = 0
+    ended: int = 0
+    no_contact: int = 0
+    failed: int = 0
+    outside_hours: bool = False
+    sent_ids: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            k: v for k, v in self.__dict__.items() if isinstance(v, int) and not isinstance(v, bool)
+        }
+
+
+def within(moment: time) -> bool:
+    return HOURS[0] <= moment < HOURS[1]
+
+
+class AccessNoticeRun:
+    def __init__(
+        self,
+        records: AccessRecords,
+        messenger: Messenger,
+        clock: Clock,
+        program: str,
+        web_url: str,
+        email_ready: bool = True,
+        sleep: Callable[[float], None] = time_module.sleep,
+    ) -> None:
+        self._records = records
+        self._messenger = messenger
+        self._clock = clock
+        self._program = program
+        self._web_url = web_url.rstrip("/")
+        self._email_ready = email_ready
+        self._sleep = sleep
+
+    def run(self) -> NoticeReport:
+        """Send the notices due today (the program's day) that may go now."""
+        now = self._clock.now()
+        local = now.astimezone(self._clock.zone)
+        report = NoticeReport(local.date().isoformat(), uuid.uuid4().hex)
+        if not within(local.time()):
+            report.outside_hours = True
+            return report  # no call at all at night
+        notices = self._records.notices_due(report.day)
+        report.due = len(notices)
+        for start in range(0, len(notices), BATCH):
+            batch = notices[start : start + BATCH]
+            states = self._records.notice_states([n.participant_id for n in batch])
+            for notice in batch:
+                self._one(notice, states[notice.participant_id], now, report)
+        if notices:
+            logs.event(
+                "access_notices.run", day=report.day, run_id=report.run_id, **report.counts()
+            )
+        return report
+
+    def _one(
+        self, notice: AccessNotice, state: NoticeState, now: datetime, report: NoticeReport
+    ) -> None:
+        stamp = now.isoformat(timespec="seconds").replace("+00:00", "Z")
+        if state.ends_at != notice.ends_at:
+            report.ended += 1  # enrolled again (or a newer end with notices of its own)
+            self._records.claim_notice(notice, stamp, report.run_id, "ended")
+            return
+        settings = state.settings or {}
+        zone = zone_named(settings.get("timezone") or str(self._clock.zone))
+        there = now.astimezone(zone).time()
+        if not within(there) or in_quiet_hours(
+            there, settings.get("quiet_start"), settings.get("quiet_end")
+        ):
+            report.held += 1
+            return
+        channel, address = self._contact(settings)
+        if not channel:
+            report.no_contact += 1
+            self._records.claim_notice(notice, stamp, report.run_id, "no_contact")
+            return
+        if not self._records.claim_notice(notice, stamp, report.run_id, SENT):
+            report.already_sent += 1
+            return
+        locale = settings.get("locale") or settings.get("page_locale") or "en"
+        message = access_notice_message(
+            channel,
+            locale if locale in WORDS else "en",
+            self._program,
+            last_full_day(notice.ends_at, self._clock.zone),
+            f"{self._web_url}/" if self._web_url else "",
+        )
+        if self._send(notice.participant_id, channel, address, message):
+            report.sent += 1
+            report.sent_ids.append(notice.participant_id)
+        else:
+            report.failed += 1
+            self._records.release_notice(notice, report.run_id)
+
+    def _contact(self, settings: dict[str, Any]) -> tuple[str, str]:
+        """The channel and address to use: the chosen channel's confirmed contact, else the
+        other's; a text only to a number that has not replied STOP. ``("", "")``: none."""
+        chosen = settings.get("channel") or EMAIL
+        for channel in (chosen, SMS if chosen == EMAIL else EMAIL):
+            if channel == EMAIL and settings.get("email") and self._email_ready:
+                return EMAIL, str(settings["email"])
+            if channel == SMS and settings.get("phone"):
+                phone = str(settings["phone"])
+                try:
+                    if not self._messenger.opted_out(phone):
+                        return SMS, phone
+                except Exception as error:  # noqa: BLE001 (unknown: never risk texting it)
+                    logs.event("access_notices.opt_out_unknown", error=type(error).__name__)
+        return "", ""
+
+    def _send(self, participant_id: str, channel: str, address: str, message: Any) -> bool:
+        for attempt in range(SEND_ATTEMPTS):
+            try:
+                if channel == SMS:
+                    self._messenger.text(address, message)
+                else:
+                    self._messenger.email(address, message)
+                return True
+            except Exception as error:  # noqa: BLE001 (a refused address must not stop the run)
+                logs.event(
+                    "access_notices.send_failed",
+                    participant_id=participant_id,
+                    attempt=attempt + 1,
+                    error=type(error).__name__,
+                )
+                if attempt + 1 < SEND_ATTEMPTS and _retryable(error):
+                    self._sleep(0.5 * 2**attempt)
+                    continue
+                return False
+        return False
+
+
+def _retryable(error: Exception) -> bool:
+    if isinstance(error, SteadyError):
+        return True
+    response = getattr(error, "response", None)
+    code = str(response.get("Error", {}).get("Code", "")) if isinstance(response, dict) else ""
+    return not code or "Throttl" in code or code in {"ServiceUnavailable", "InternalFailure"}
+
+
+def run_scheduled(
+    services: Any, sleep: Callable[[float], None] = time_module.sleep
+) -> NoticeReport:
+    """The scheduled function's work (run with the quarter-hour reminders); ``services`` is a
+    ``chalicelib.services.Services``."""
+    settings = services.settings
+    return AccessNoticeRun(
+        services.access.records,
+        services.reminders.messenger,
+        services.clock,
+        settings.program_name,
+        settings.web_url,
+        email_ready=bool(settings.reminder_sender),
+        sleep=sleep,
+    ).run()

@@ -1,0 +1,397 @@
+"""Notices before access ends: a participant who left their last group gets one discreet
+message 30 days and one 7 days before their last full day, to their confirmed contact, in
+their language; never twice, never after they were enrolled again, never a text to a number
+that replied STOP, nothing (and no error) without a contact.
+
+Against moto, with the services' clock (``FakeClock``) moved by the test; the notice run is
+``access_notices.run_scheduled``, as the quarter-hour schedule calls it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+
+from chalicelib import access_notices, schedules
+from chalicelib.identity import Caller
+from chalicelib.records.keys import access_notice_pk, participant_sk
+from tests.conftest import Account, make_account
+from tests.functional.test_reminder_sending import FORBIDDEN, FakeMessenger
+from tests.functional.web_client import WebClient
+
+DAY = 86_400
+# 10:00 in New York (the program's zone) on Monday 5 January 2026.
+START = datetime(2026, 1, 5, 15, 0, tzinfo=UTC)
+# 365 days later access ends at 10:00 on 5 January 2027: the last full day is 4 January, so
+# the notices are due on 5 December (30 days before) and 28 December (7 days before).
+LAST_DAY = date(2027, 1, 4)
+THIRTY = date(2026, 12, 5)
+SEVEN = date(2026, 12, 28)
+
+
+def api(client, method: str, path: str, account: Account, body=None):  # type: ignore[no-untyped-def]
+    response = getattr(client.http, method)(
+        path, headers=account.headers, body=json.dumps(body) if body is not None else None
+    )
+    return response.status_code, json.loads(response.body) if response.body else None
+
+
+@pytest.fixture
+def messenger(service) -> FakeMessenger:  # type: ignore[no-untyped-def]
+    fake = FakeMessenger()
+    service.reminders.messenger = fake
+    service.settings = type(service.settings)(
+        **{**service.settings.__dict__, "web_url": "https://steady.example/api"}
+    )
+    return fake
+
+
+@pytest.fixture
+def started(library_clock):  # type: ignore[no-untyped-def]
+    library_clock.start_at(START, "America/New_York")
+    return library_clock
+
+
+def group_with(client, leader: Account, participant: Account, name: str = "Tuesday") -> str:  # type: ignore[no-untyped-def]
+    status, group = api(client, "post", "/groups", leader, {"name": name})
+    assert status == 201
+    status, _ = api(
+        client,
+        "post",
+        f"/groups/{group['group_id']}/participants",
+        leader,
+        {"username": participant.username},
+    )
+    assert status in (200, 201)
+    return str(group["group_id"])
+
+
+def confirm(service, messenger: FakeMessenger, account: Account, **contact) -> Caller:  # type: ignore[no-untyped-def]
+    caller = Caller(account.id, frozenset({"participants"}))
+    service.reminders.request_contact_change(caller, **contact)
+    service.reminders.confirm_contact(caller, messenger.codes[-1])
+    messenger.emails.clear()
+    messenger.texts.clear()
+    return caller
+
+
+def move_to(clock, day: date, hour_utc: int = 15) -> None:  # type: ignore[no-untyped-def]
+    clock.advance(
+        (datetime(day.year, day.month, day.day, hour_utc, tzinfo=UTC) - clock.now()).total_seconds()
+    )
+
+
+def run(service):  # type: ignore[no-untyped-def]
+    return access_notices.run_scheduled(service, sleep=lambda _s: None)
+
+
+def notice_items(service, day: date) -> list[dict]:  # type: ignore[no-untyped-def]
+    records = service.access.records
+    return records.query_all(access_notice_pk(day.isoformat()))
+
+
+def leave(client, leader: Account, participant: Account) -> str:  # type: ignore[no-untyped-def]
+    group = group_with(client, leader, participant)
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+    return group
+
+
+def test_removal_from_the_last_group_writes_the_two_notice_items(
+    client, published, stack, participant, service, started
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    leave(client, leader, participant)
+    assert service.access.last_day(participant.id) == LAST_DAY
+    ends_at = service.access.ends_at(participant.id)
+    for day, before in ((THIRTY, 30), (SEVEN, 7)):
+        (item,) = notice_items(service, day)
+        assert item["SK"] == participant_sk(participant.id)
+        assert (item["ends_at"], item["days_before"], item["expires_at"]) == (
+            ends_at,
+            before,
+            ends_at,
+        )
+        assert "done_at" not in item
+        # Nothing but ids and times: no contact, no name, no group.
+        assert set(item) == {"PK", "SK", "participant_id", "ends_at", "days_before", "expires_at"}
+
+
+def test_archiving_the_last_group_writes_them_and_unarchiving_deletes_them(
+    client, published, stack, participant, service, started
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    group = group_with(client, leader, participant)
+    assert api(client, "patch", f"/groups/{group}", leader, {"archived": True})[0] == 200
+    assert len(notice_items(service, THIRTY)) == 1 and len(notice_items(service, SEVEN)) == 1
+    assert api(client, "patch", f"/groups/{group}", leader, {"archived": False})[0] == 200
+    assert notice_items(service, THIRTY) == [] and notice_items(service, SEVEN) == []
+
+
+def test_notices_go_30_and_7_days_before_once_each_by_email(
+    client, published, stack, participant, service, started, messenger
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    confirm(service, messenger, participant, email="alum@example.org")
+    leave(client, leader, participant)
+
+    move_to(started, date(2026, 12, 4))  # the day before: nothing yet
+    assert run(service).sent == 0 and not messenger.emails
+    move_to(started, THIRTY)
+    report = run(service)
+    assert (report.due, report.sent, report.sent_ids) == (1, 1, [participant.id])
+    ((to, message),) = messenger.emails
+    assert to == "alum@example.org"
+    assert message.subject == "Steady: your account"
+    assert message.body == (
+        "Steady: your account closes after 4 Jan. Sign in before then to download anything "
+        "you want to keep: https://steady.example/api/\n"
+    )
+    assert not message.unsubscribe  # a notice, not a reminder: no stop headers
+    lowered = message.body.lower() + message.subject.lower()
+    assert not [w for w in FORBIDDEN if w in lowered] and "group" not in lowered
+    # A retried run, later that day: nothing more (the claim is on the item).
+    started.advance(3600)
+    again = run(service)
+    assert (again.due, again.sent) == (0, 0) and len(messenger.emails) == 1
+
+    move_to(started, SEVEN)
+    assert run(service).sent_ids == [participant.id]
+    assert len(messenger.emails) == 2 and "4 Jan" in messenger.emails[1][1].body
+    assert [i["outcome"] for i in notice_items(service, SEVEN)] == ["sent"]
+
+
+def test_a_spanish_reader_gets_it_in_spanish_by_text_even_with_reminders_off(
+    client, published, stack, participant, service, started, messenger
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    caller = confirm(service, messenger, participant, phone="+15550100007")
+    service.reminders.keep_language(caller, "es")
+    # The messages' language, stored with their settings; reminders stay off.
+    service.reminders.update(caller, {"channel": "sms", "locale": "es"})
+    assert service.reminders.view(caller).enabled is False
+    leave(client, leader, participant)
+    move_to(started, THIRTY)
+    assert run(service).sent == 1
+    ((to, message),) = messenger.texts
+    assert to == "+15550100007" and not messenger.emails
+    assert message.body.startswith(
+        "Steady: su cuenta se cierra después del 4 ene. Inicie sesión antes para descargar "
+        "lo que quiera conservar: https://steady.example/api/ "
+    )
+    assert message.body.endswith("Responda STOP para dejar de recibirlos.")
+    lowered = message.body.lower()
+    assert not [w for w in FORBIDDEN if w in lowered] and "grupo" not in lowered
+
+
+def test_not_sent_after_they_are_enrolled_again(
+    client, published, stack, participant, service, started, messenger
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    confirm(service, messenger, participant, email="alum@example.org")
+    leave(client, leader, participant)
+    move_to(started, date(2026, 11, 1))
+    group_with(client, leader, participant, "Back again")
+    assert service.access.ends_at(participant.id) is None
+    assert notice_items(service, THIRTY) == [] and notice_items(service, SEVEN) == []
+    move_to(started, THIRTY)
+    assert run(service).due == 0 and not messenger.emails
+
+
+def test_an_item_left_behind_for_an_end_taken_away_sends_nothing(
+    client, published, stack, participant, service, started, messenger
+):
+    """The run checks the access end itself: an item whose delete was lost says nothing."""
+    leader = make_account(stack, "leader-one", "leaders")
+    confirm(service, messenger, participant, email="alum@example.org")
+    leave(client, leader, participant)
+    # Taken away behind the index's back (as if the delete after the update had failed).
+    service.access.records.call(
+        "update_item",
+        Key={"PK": {"S": f"ACCOUNT#{participant.id}"}, "SK": {"S": "NOT_VALID_BEFORE"}},
+        UpdateExpression="REMOVE access_ends_at",
+    )
+    move_to(started, THIRTY)
+    report = run(service)
+    assert (report.due, report.ended, report.sent) == (1, 1, 0) and not messenger.emails
+    assert [i["outcome"] for i in notice_items(service, THIRTY)] == ["ended"]
+
+
+def test_an_opted_out_number_never_gets_a_text(
+    client, published, stack, participant, other_participant, service, started, messenger
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    confirm(service, messenger, participant, phone="+15550100008")
+    both = confirm(service, messenger, other_participant, phone="+15550100009")
+    service.reminders.request_contact_change(both, email="both@example.org")
+    service.reminders.confirm_contact(both, messenger.codes[-1])
+    service.reminders.update(both, {"channel": "sms"})
+    messenger.emails.clear()
+    messenger.opted_out_numbers.update({"+15550100008", "+15550100009"})
+    leave(client, leader, participant)
+    group = group_with(client, leader, other_participant, "Other")
+    assert (
+        api(client, "delete", f"/groups/{group}/participants/{other_participant.id}", leader)[0]
+        == 204
+    )
+    move_to(started, THIRTY)
+    report = run(service)
+    assert not messenger.texts
+    # Only a number: nothing. A number and an email: the email.
+    assert (report.sent, report.no_contact) == (1, 1)
+    assert [to for to, _ in messenger.emails] == ["both@example.org"]
+
+
+def test_no_contact_sends_nothing_and_no_error(
+    client, published, stack, participant, service, started, messenger
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    leave(client, leader, participant)
+    move_to(started, THIRTY)
+    report = run(service)
+    assert (report.due, report.sent, report.no_contact, report.failed) == (1, 0, 1, 0)
+    assert not messenger.emails and not messenger.texts
+    # Closed: the next runs that day do not read it again.
+    started.advance(900)
+    assert run(service).due == 0
+
+
+def test_held_at_night_and_in_quiet_hours_then_sent_later_that_day(
+    client, published, stack, participant, service, started, messenger
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    caller = confirm(service, messenger, participant, email="alum@example.org")
+    service.reminders.update(
+        caller, {"quiet_hours": {"start": "09:00", "end": "13:00"}, "timezone": "America/New_York"}
+    )
+    leave(client, leader, participant)
+    move_to(started, THIRTY, hour_utc=6)  # 01:00 in New York: not even a Query
+    night = run(service)
+    assert night.outside_hours and night.due == 0
+    move_to(started, THIRTY, hour_utc=15)  # 10:00: their quiet hours
+    held = run(service)
+    assert (held.due, held.held, held.sent) == (1, 1, 0)
+    move_to(started, THIRTY, hour_utc=18)  # 13:00: sent
+    assert run(service).sent == 1 and len(messenger.emails) == 1
+
+
+def test_a_failed_send_gives_the_claim_back_for_a_later_run(
+    client, published, stack, participant, service, started, messenger
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    confirm(service, messenger, participant, email="alum@example.org")
+    leave(client, leader, participant)
+    move_to(started, THIRTY)
+    messenger.always_fail = True
+    before = messenger.attempts
+    report = run(service)
+    assert (report.sent, report.failed) == (0, 1) and messenger.attempts - before == 3
+    messenger.always_fail = False
+    started.advance(900)
+    assert run(service).sent == 1 and len(messenger.emails) == 1
+
+
+def test_one_notice_costs_three_dynamodb_calls(
+    client, published, stack, participant, service, started, messenger, aws_calls
+):
+    """Per run: the day's Query, one BatchGetItem per 50 participants (their settings and
+    access end), then one conditional UpdateItem per notice (its claim). A lone notice: 3
+    calls; none at all outside the program's daytime."""
+    leader = make_account(stack, "leader-one", "leaders")
+    confirm(service, messenger, participant, email="alum@example.org")
+    leave(client, leader, participant)
+    move_to(started, THIRTY)
+    aws_calls.reset()
+    assert run(service).sent == 1
+    calls = [n.removeprefix("DynamoDB.") for n in aws_calls.names if n.startswith("DynamoDB.")]
+    assert calls == ["Query", "BatchGetItem", "UpdateItem"]
+    aws_calls.reset()
+    move_to(started, THIRTY, hour_utc=3)
+    assert run(service).outside_hours
+    assert [n for n in aws_calls.names if n.startswith("DynamoDB.")] == []
+
+
+def test_removal_writes_the_end_and_its_notices_in_one_call(
+    client, published, stack, participant, service, started, aws_calls
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    group = group_with(client, leader, participant)
+    aws_calls.reset()
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+    # The removal's own transaction, the reminder run told to re-read their groups, their
+    # other groups (none), then the access end with both notices in one transaction.
+    assert [n.removeprefix("DynamoDB.") for n in aws_calls.names] == [
+        "Query",
+        "TransactWriteItems",
+        "UpdateItem",
+        "Query",
+        "TransactWriteItems",
+    ]
+
+
+def test_the_schedule_runs_the_notices_with_the_reminders(
+    client, published, stack, participant, service, started, messenger
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    confirm(service, messenger, participant, email="alum@example.org")
+    leave(client, leader, participant)
+    move_to(started, THIRTY)
+    event = type("Event", (), {"time": "2026-12-05T15:00:00Z"})()
+    answer = schedules.send_reminders.func(event)
+    assert answer["notices"]["sent"] == 1 and answer["notices"]["day"] == THIRTY.isoformat()
+    assert len(messenger.emails) == 1
+
+
+def test_the_account_page_says_where_the_notices_go_after_leaving(
+    client, published, stack, participant, service, started, messenger
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    confirm(service, messenger, participant, email="alum@example.org")
+    group = group_with(client, leader, participant)
+    browser = WebClient(client)
+    assert browser.sign_in(participant.username).status == 303
+    page = browser.get("/account/reminders")
+    assert page.status == 200 and "We send a message to" not in page.body
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+    page = browser.get("/account/reminders")
+    assert "We send a message to a***@e***.org 30 days and 7 days before" in page.body
+    assert "alum@example.org" not in page.body
+    assert "Your account closes after Mon 4 Jan 2027." in page.body
+    spanish = browser.get("/account/reminders?locale=es")
+    assert "Le enviamos un mensaje a a***@e***.org 30 días y 7 días antes" in spanish.body
+
+
+def test_the_upgrade_step_gives_an_older_access_end_its_notices_once(
+    client, published, stack, participant, service, started, capsys
+):
+    from chalicelib import upgrade
+    from tests.conftest import REGION
+
+    leader = make_account(stack, "leader-one", "leaders")
+    leave(client, leader, participant)
+    # As a release before notices left it: the end alone, no notice items.
+    service.access.records.call(
+        "update_item",
+        Key={"PK": {"S": f"ACCOUNT#{participant.id}"}, "SK": {"S": "NOT_VALID_BEFORE"}},
+        UpdateExpression="REMOVE access_notices",
+    )
+    for day in (THIRTY, SEVEN):
+        service.access.records.call(
+            "delete_item",
+            Key={
+                "PK": {"S": access_notice_pk(day.isoformat())},
+                "SK": {"S": participant_sk(participant.id)},
+            },
+        )
+    environ = {
+        "AWS_REGION": REGION,
+        "STEADY_RECORDS_TABLE": stack.records_table,
+        "STEADY_USER_POOL_ID": stack.user_pool_id,
+    }
+    move_to(started, date(2026, 12, 10))  # the 30-day notice's day has passed
+    assert upgrade.main(["access-notices"], environ) == 0
+    assert "access-notices: 1 participants, 1 notices put, 0 not done" in capsys.readouterr().out
+    assert notice_items(service, THIRTY) == [] and len(notice_items(service, SEVEN)) == 1
+    assert upgrade.main(["access-notices"], environ) == 0
+    assert "1 participants, 0 notices put" in capsys.readouterr().out

@@ -535,7 +535,8 @@ def keep_form(
         kept_id = kept_forms.keep(ended.caller_id, kind, target, fields)
     except SteadyError:
         return None
-    location = f"{SIGN_IN_PATH}?done={SIGNED_OUT[why]}"
+    done = SIGNED_OUT_PAGE[why] if kind in kept_forms.CHOICES else SIGNED_OUT[why]
+    location = f"{SIGN_IN_PATH}?done={done}"
     locale = fields.get("locale")
     if locale in words.WORDS and locale != "en":
         location += f"&locale={locale}"

@@ -7,6 +7,9 @@ on its page once that same person has signed in again on that browser.
   returns the random id the browser's cookie keeps (the table holds only its SHA-256).
 - ``find``: the kept form for the person signed in, or ``None``. A kept form of another
   account is deleted at once (a shared phone: the next person never sees it).
+- A ``SHARING`` choice (one button, nothing typed) is kept too, but never applied by itself:
+  sharing answers with group leaders is a choice made while signed in; the lesson page says it
+  is not saved yet, by the button to press.
 - A ``PAGE`` is kept the same way: the page a person was opening when their session ended,
   gone back to after their next sign-in (then deleted).
 - ``forget``: delete it, once saved. It is kept until then, not only until shown: a reload of
@@ -29,7 +32,11 @@ __all__ = [
     "KEEP_SECONDS",
     "PAGE",
     "PLAN_PART",
+    "RETAKE",
+    "SHARING",
     "WORKSHEET",
+    "CHOICES",
+    "LESSON_FORMS",
     "KeptForm",
     "find",
     "forget",
@@ -38,13 +45,22 @@ __all__ = [
 
 KEEP_SECONDS = 60 * 60
 # The kinds of form kept, and their ``target``: a lesson's worksheet (the lesson's code), its
-# knowledge check sent with "Mark as complete" (the same), a part of the plan (the part's
-# id); and no form, only the page that was being opened when the session had ended (this
-# site's own path, no fields), to go back to after signing in.
+# knowledge check sent with "Mark as complete" (the same), answered again after completing
+# (a retake: the same), the worksheet's sharing choice (the same: its one field, ``shared``,
+# says which button), a part of the plan (the part's id); and no form, only the page that was
+# being opened when the session had ended (this site's own path, no fields), to go back to
+# after signing in.
 WORKSHEET = "worksheet"
 CHECK = "check"
+RETAKE = "retake"
+SHARING = "sharing"
 PLAN_PART = "plan-part"
 PAGE = "page"
+# The kinds shown again on the lesson page (``reading_pages.kept_address``).
+LESSON_FORMS = frozenset({WORKSHEET, CHECK, RETAKE, SHARING})
+# Kinds with nothing typed (a button's choice): the sign-in page says the page is kept, not
+# answers ("go back to the page you were on").
+CHOICES = frozenset({SHARING})
 
 
 def _records() -> KeptFormRecords:

@@ -7,9 +7,13 @@ came in. Why refuse rather than repair: an unpaired surrogate cannot be encoded 
 (DynamoDB, Cognito and every log line would fail on it), and a control or line-separator
 character inside a name breaks the CSV export, the pages and the audit trail in quieter ways.
 Refusing with a 400 that names the field tells the person what to fix; nothing is lost.
-One repair is made, for web forms only: spacing a person pastes without seeing it (a tab, a
-word processor's line separator) becomes the space or new line their text box showed them
-(``as_typed``), so a form is not refused over a character nobody could see to remove.
+Two repairs are made, for web forms only, so a form is never refused over a character nobody
+could see to remove (``as_typed``): spacing a person pastes without seeing it (a tab, a word
+processor's line separator) becomes the space or new line their text box showed them, and a
+control character nobody types (NUL, ESC, DEL, the C1 controls: ``NOISE``) is dropped. A box
+shows such a character as nothing at all, so the text without it is the text the person saw;
+a form refused over it would ask them to remove what they cannot find. (A lone surrogate never
+reaches a form's fields: the form's bytes are decoded with U+FFFD for what is not UTF-8.)
 
 A field that is several lines long (a long-text worksheet answer, a My plan item: a textarea,
 which browsers send with "\r\n") may also hold line breaks and tabs; the route or form says
@@ -40,8 +44,16 @@ LINE_BREAKS = frozenset("\n\r\t")
 # separator from a word processor, a form feed from a PDF): what a text box shows as a space or
 # a new line. Web forms keep it as that (``as_typed``) rather than refuse the form over a
 # character the person cannot see; the JSON API still refuses it (its callers are programs).
-_AS_SPACE = str.maketrans(dict.fromkeys("\t\n\r\v\f\x85\u2028\u2029", " "))
-_AS_NEW_LINE = str.maketrans(dict.fromkeys("\v\f\x85\u2028\u2029", "\n"))
+# Control characters nobody types and no box shows (category Cc but the spacing ones: tab,
+# line breaks, vertical tab, form feed, NEL): dropped from web forms' fields (``as_typed``,
+# ``without_noise``).
+NOISE = frozenset(
+    chr(c) for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in "\t\n\r\v\f\x85"
+)
+_DROPPED: dict[str, None] = dict.fromkeys(NOISE)
+_AS_SPACE = str.maketrans({**_DROPPED, **dict.fromkeys("\t\n\r\v\f\x85\u2028\u2029", " ")})
+_AS_NEW_LINE = str.maketrans({**_DROPPED, **dict.fromkeys("\v\f\x85\u2028\u2029", "\n")})
+_WITHOUT_NOISE = str.maketrans(_DROPPED)
 
 
 def problem(value: str, max_length: int = MAX_TEXT, multiline: bool = False) -> str | None:
@@ -64,13 +76,23 @@ def problem(value: str, max_length: int = MAX_TEXT, multiline: bool = False) -> 
 
 
 def as_typed(value: str, multiline: bool = False) -> str:
-    """``value`` with the invisible spacing a browser's box shows as a space (one-line
-    fields) or a new line (``multiline``: textareas) written as that; every other character,
-    control characters included, is left for ``problem`` to judge. A browser strips line
-    breaks from a one-line box itself, so only a hand-made post sends one there."""
+    """``value`` as its box showed it: the invisible spacing a browser's box shows as a space
+    (one-line fields) or a new line (``multiline``: textareas) written as that, and the
+    control characters it shows as nothing (``NOISE``) dropped; every other character is left
+    for ``problem`` to judge. A browser strips line breaks from a one-line box itself, so only
+    a hand-made post sends one there."""
     if value.isprintable():  # the usual case: nothing to change
         return value
     return value.translate(_AS_NEW_LINE if multiline else _AS_SPACE)
+
+
+def without_noise(value: str) -> str:
+    """``value`` without the control characters nobody types (``NOISE``), nothing else
+    changed: for a password box (its spacing is the person's own, never rewritten) and a
+    form's field names."""
+    if value.isprintable():
+        return value
+    return value.translate(_WITHOUT_NOISE)
 
 
 def check_text(value: Any, field: str, max_length: int = MAX_TEXT, multiline: bool = False) -> str:

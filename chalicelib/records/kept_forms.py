@@ -7,7 +7,8 @@ Key: ``KEPT_FORM#{sha256 of the kept id}`` / ``KEPT_FORM``. The browser's cookie
 random id (32 bytes, urlsafe); the table holds only its SHA-256, as for sessions.
 
 Attributes: ``account_id`` (the account of the ended session: only that account gets it
-back), ``kind`` (``worksheet``, ``plan-part``; ``page``: no form, only the page being opened),
+back), ``kind`` (``worksheet``, ``check``, ``retake``, ``sharing``, ``plan-part``; ``page``: no
+form, only the page being opened),
 ``target`` (the form's page: the lesson's code, the plan part's id; a ``page``'s own path), ``fields`` (a
 map of the posted fields, CSRF token left out: health information, never logged),
 ``expires_at`` (epoch seconds; the table's Time to Live attribute) and ``ttl`` (the same

@@ -78,7 +78,12 @@ def blueprint() -> Blueprint:
         access=(PARTICIPANTS,),
         keeps_form=(kept_forms.CHECK, "code"),
     )(reading_pages.complete)
-    web.route(f"{lesson}/attempts", method="POST", access=(PARTICIPANTS,))(reading_pages.retake)
+    web.route(
+        f"{lesson}/attempts",
+        method="POST",
+        access=(PARTICIPANTS,),
+        keeps_form=(kept_forms.RETAKE, "code"),
+    )(reading_pages.retake)
     web.route(
         f"{lesson}/worksheet",
         method="POST",
@@ -86,9 +91,12 @@ def blueprint() -> Blueprint:
         multiline=worksheet_pages.MULTILINE_FIELDS,
         keeps_form=(kept_forms.WORKSHEET, "code"),
     )(worksheet_pages.save)
-    web.route(f"{lesson}/worksheet/sharing", method="POST", access=(PARTICIPANTS,))(
-        worksheet_pages.share
-    )
+    web.route(
+        f"{lesson}/worksheet/sharing",
+        method="POST",
+        access=(PARTICIPANTS,),
+        keeps_form=(kept_forms.SHARING, "code"),
+    )(worksheet_pages.share)
     web.route("/read/{module_id}", access=SIGNED_IN)(reading_pages.old_address)
 
     # Group leaders (chalicelib/web/leader_pages.py); confirmations are pages of their own.

@@ -250,9 +250,11 @@ def parse_cookies(header: str | None) -> dict[str, str]:
     return cookies
 
 
-# Password boxes: their text is a secret, never altered (``text.as_typed`` is not applied); a
-# pasted tab in one is refused like any control character, not turned into a space the person
-# would not know their password holds.
+# Password boxes: their text is a secret, never rewritten (``text.as_typed`` is not applied);
+# a pasted tab in one is refused, not turned into a space the person would not know their
+# password holds. Only the control characters nobody types (``text.without_noise``) go, as
+# from every field: the box showed nothing for them, so the password without them is the one
+# the person saw, and no password can hold one (every way of setting one refuses them).
 SECRET_FIELDS = frozenset({"password", "current_password", "new_password", "confirm_password"})
 
 
@@ -263,31 +265,44 @@ def parse_form(
     multiline: re.Pattern[str] | None = None,
 ) -> dict[str, str]:
     """The form's fields (first value of each), every one held to the text rule; the fields
-    whose names ``multiline`` matches in full (textareas) may hold line breaks."""
+    whose names ``multiline`` matches in full (textareas) may hold line breaks.
+
+    The one rule for a control character nobody types (NUL, ESC, DEL, a C1 control), in any
+    field of any form: it is dropped here, before any handler sees the form (``text.as_typed``,
+    ``text.without_noise``), and the form goes on as the person saw it. A box shows such a
+    character as nothing, so refusing the form would ask them to remove what they cannot find.
+    What is still refused (``RefusedText``): a value over ``text.MAX_TEXT`` (past every box's
+    maxlength) and a tab or line break in a password box (a hand-made post, or a paste)."""
     raw = raw or b""
     if len(raw) > max_bytes:
         raise PayloadTooLarge("That form is too large.")
     try:
         fields = parse_qs(
-            raw.decode("utf-8"),
+            # Bytes that are not UTF-8 (only a hand-made post sends them unescaped; parse_qs
+            # reads escaped ones so) are U+FFFD: never a lone surrogate, never a refusal.
+            raw.decode("utf-8", errors="replace"),
             keep_blank_values=True,
             strict_parsing=False,
             max_num_fields=max_fields,
         )
-    except (UnicodeDecodeError, ValueError):
+    except ValueError:  # more fields than ``max_fields``
         raise BadRequest("That form could not be read.") from None
-    form = {
-        name: values[0]
-        if name in SECRET_FIELDS
-        else text.as_typed(
-            values[0], multiline is not None and multiline.fullmatch(name) is not None
+    form: dict[str, str] = {}
+    for sent, values in fields.items():
+        name = text.without_noise(sent)
+        if name in form:  # the same name once its noise is gone: the first, as parse_qs keeps
+            continue
+        form[name] = (
+            text.without_noise(values[0])
+            if name in SECRET_FIELDS
+            else text.as_typed(
+                values[0], multiline is not None and multiline.fullmatch(name) is not None
+            )
         )
-        for name, values in fields.items()
-    }
     for name, value in form.items():
-        # parse_qs already turned bytes that are not UTF-8 into U+FFFD, and pasted spacing is
-        # what the box showed (``text.as_typed``); this refuses the control characters left and
-        # over-long values, naming the field, before any handler sees them.
+        # parse_qs already turned bytes that are not UTF-8 into U+FFFD, pasted spacing is
+        # what the box showed and noise is gone (``text.as_typed``); this refuses what is left
+        # (over-long values, a password's tab), naming the field, before any handler sees it.
         lines = multiline is not None and multiline.fullmatch(name) is not None
         for checked, field_name, breaks in ((name, "", False), (value, name, lines)):
             found = text.problem(checked, multiline=breaks)
@@ -520,7 +535,8 @@ def keep_form(
         kept_id = kept_forms.keep(ended.caller_id, kind, target, fields)
     except SteadyError:
         return None
-    location = f"{SIGN_IN_PATH}?done={SIGNED_OUT[why]}"
+    done = SIGNED_OUT_PAGE[why] if kind in kept_forms.CHOICES else SIGNED_OUT[why]
+    location = f"{SIGN_IN_PATH}?done={done}"
     locale = fields.get("locale")
     if locale in words.WORDS and locale != "en":
         location += f"&locale={locale}"

@@ -95,7 +95,7 @@ def _kept_place(kept_id: str, started: Session, home: str) -> tuple[str, tuple[s
     paths only), which is then of no more use. Another account's is deleted, never shown, and
     the cookie naming it goes."""
     kept = kept_forms.find(kept_id, started.caller_id)
-    if kept is not None and kept.kind in (kept_forms.WORKSHEET, kept_forms.CHECK):
+    if kept is not None and kept.kind in kept_forms.LESSON_FORMS:
         from chalicelib.web import reading_pages  # it imports this module
 
         return reading_pages.kept_address(kept), ()

@@ -251,7 +251,8 @@ def lesson_page(visit: Visit) -> Html:
     caller = visit.signed_in()
     page = lesson_view(caller, _module_for(visit), reading_locale(visit), visit.query)
     kept_id = visit.cookies.get(KEPT_FORM_COOKIE)
-    if kept_id and ("worksheet" in page.context or page.context["reading"].can_complete):
+    reading = page.context["reading"]
+    if kept_id and ("worksheet" in page.context or reading.can_complete or reading.can_retake):
         # Answers kept when the session ended (``chalicelib.kept_forms``): one GetItem, only
         # while the cookie names some.
         return _with_kept(page, kept_id, caller, visit.params.get("code", ""))
@@ -260,10 +261,12 @@ def lesson_page(visit: Visit) -> Html:
 
 def _with_kept(page: Html, kept_id: str, caller: Caller, code: str) -> Html:
     """The lesson page with what was kept for this lesson when this participant's session
-    ended filled in, not sent yet, with a notice saying so: the worksheet's answers
-    (``worksheet_pages.with_kept``), or the knowledge check's chosen answers (unless it was
-    completed meanwhile). Nothing kept for this person (used, expired, another person's): the
-    page as it is, and the cookie goes. Kept for another lesson or page: the page as it is."""
+    ended filled in, not sent yet, with a notice saying so: the worksheet's answers or its
+    sharing choice (``worksheet_pages.with_kept``), or the knowledge check's chosen answers
+    (unless it was completed meanwhile), or those of a retake (the "Try the questions again"
+    form open, with the next attempt number as it is now). Nothing kept for this person (used,
+    expired, another person's): the page as it is, and the cookie goes. Kept for another
+    lesson or page: the page as it is."""
     try:
         kept = kept_forms.find(kept_id, caller.id)
     except SteadyError:  # not readable now: the lesson all the same; the cookie stays
@@ -273,21 +276,32 @@ def _with_kept(page: Html, kept_id: str, caller: Caller, code: str) -> Html:
         return replace(page, cookies=page.cookies + (expired_kept_form_cookie(),))
     if kept.target != code:
         return page
-    if kept.kind == kept_forms.WORKSHEET:
+    if kept.kind in (kept_forms.WORKSHEET, kept_forms.SHARING):
         return worksheet_pages.with_kept(page, kept)
+    chosen = {f"q{i}": v for i, v in _chosen(kept.fields).items()}
     if kept.kind == kept_forms.CHECK and page.context["reading"].can_complete:
-        chosen = {f"q{i}": v for i, v in _chosen(kept.fields).items()}
         return replace(page, context={**page.context, "chosen": chosen, "check_kept": True})
+    if kept.kind == kept_forms.RETAKE and page.context["reading"].can_retake:
+        return replace(page, context={**page.context, "chosen": chosen, "retake_kept": True})
     return page
 
 
+# Where on the lesson page each kind of kept form is (``kept_address``).
+KEPT_ANCHORS = {
+    kept_forms.WORKSHEET: "#worksheet",
+    kept_forms.SHARING: "#worksheet-sharing",
+    kept_forms.CHECK: "#complete",
+    kept_forms.RETAKE: "#retake",
+}
+
+
 def kept_address(kept: kept_forms.KeptForm) -> str:
-    """The lesson page where a kept worksheet or knowledge check is shown again (this site's
-    own path: the code is quoted whole), at that form, in the language of the version it was
-    filled in."""
+    """The lesson page where a kept worksheet, sharing choice, knowledge check or retake is
+    shown again (this site's own path: the code is quoted whole), at that form, in the language
+    of the version it was filled in."""
     locale = kept.fields.get("locale", "")
     suffix = f"?locale={locale}" if locale in WORDS and locale != DEFAULT_LOCALE else ""
-    anchor = "#worksheet" if kept.kind == kept_forms.WORKSHEET else "#complete"
+    anchor = KEPT_ANCHORS.get(kept.kind, "#complete")
     return f"/lesson/{quote(kept.target, safe='')}{suffix}{anchor}"
 
 
@@ -460,7 +474,11 @@ def retake(visit: Visit) -> Any:
         view = lesson_view(caller, module_id, form_page_language(visit), {})
         errors = [("retake", words.message(error, view.context["lang"]))]
         return _again(view, errors, chosen, 409)
-    return Redirect(lesson_path(module_id, locale) + "#complete")
+    # Answered: the answers kept when the session ended are of no more use.
+    cookies = forget_saved_form(
+        visit.cookies, caller.id, kept_forms.RETAKE, visit.params.get("code", "")
+    )
+    return Redirect(lesson_path(module_id, locale) + "#complete", cookies=cookies)
 
 
 # -- quick exit and the browser's icon ---------------------------------------------------------

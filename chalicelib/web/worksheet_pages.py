@@ -123,6 +123,9 @@ class WorksheetForm:
     updated_at: str | None
     errors: tuple[FormField, ...] = field(default=())
     kept: bool = False  # answers kept when the session ended, shown again, not saved yet
+    # The sharing choice kept when the session ended, not saved yet ("1" share, "0" stop),
+    # only while it is not what is saved.
+    sharing_kept: str | None = None
 
     @property
     def summary(self) -> list[tuple[str, str]]:
@@ -136,7 +139,7 @@ class WorksheetForm:
         version in a session, so the page renders it once (``chalicelib/web/fragments.py``)."""
         if self.errors or self.saved or self.shared or self.updated_at or self.answered:
             return False
-        if self.kept:
+        if self.kept or self.sharing_kept:
             return False
         return all((f.value is None or f.value == "") and f.error is None for f in self.fields)
 
@@ -318,10 +321,19 @@ def save(visit: Visit) -> Any:
 
 def with_kept(page: Html, kept: kept_forms.KeptForm) -> Html:
     """The lesson page with the worksheet answers kept when this participant's session ended
-    (``chalicelib.kept_forms``) in its boxes, not saved yet, and a notice that says so."""
+    (``chalicelib.kept_forms``) in its boxes, not saved yet, and a notice that says so; or,
+    for a kept sharing choice, a notice by the sharing button that it is not saved yet (only
+    while it differs from what is saved: a choice made since, or already saved, needs none)."""
     stored = page.context.get("worksheet")
     if stored is None:
         return page
+    if kept.kind == kept_forms.SHARING:
+        choice = kept.fields.get("shared")
+        # Sharing needs saved answers (the button is off without them).
+        if choice not in ("0", "1") or (choice == "1") == stored.shared or not stored.updated_at:
+            return page
+        form = replace(stored, saved=False, sharing_kept=choice)
+        return replace(page, context={**page.context, "worksheet": form})
     specs = [f.spec for f in stored.fields]
     answers = answers_from_form(specs, kept.fields)
     form = replace(
@@ -343,4 +355,10 @@ def share(visit: Visit) -> Any:
     module_id = svc.library.module_for_code(visit.params.get("code", ""))
     locale = visit.form.get("locale") or DEFAULT_LOCALE
     svc.worksheets.share(caller, module_id, visit.form.get("shared") == "1")
-    return Redirect(reading_pages.lesson_path(module_id, locale) + "#worksheet-sharing")
+    # Chosen: the choice kept when the session ended is of no more use.
+    cookies = forget_saved_form(
+        visit.cookies, caller.id, kept_forms.SHARING, visit.params.get("code", "")
+    )
+    return Redirect(
+        reading_pages.lesson_path(module_id, locale) + "#worksheet-sharing", cookies=cookies
+    )

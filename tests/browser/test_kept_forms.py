@@ -65,3 +65,45 @@ def test_a_worksheet_saved_after_15_idle_minutes_comes_back_after_sign_in(
     assert "not saved yet" not in page.locator("#worksheet").inner_text()
     assert not [c for c in context.cookies() if c["name"] == "steady_kept"]
     context.close()
+
+
+RETAKER = "browser-slow-retaker"
+
+
+def test_a_retake_sent_after_15_idle_minutes_is_chosen_again_after_sign_in(
+    browser, base_url, local_stack
+):
+    """ "Try the questions again" answered after the session ended: after signing in, the
+    retake form is open at #retake with the same answers chosen, not checked yet."""
+    add_participants(local_stack, PASSWORD, RETAKER)
+    context, page = new_page(browser, base_url, viewport=PHONE)
+    sign_in(page, RETAKER, PASSWORD)
+    page.wait_for_url(f"{base_url}/")
+    page.goto(LESSON)
+    for question in ("q0", "q1", "q2"):
+        page.locator(f"#{question}-0").check()
+    page.get_by_role("button", name="Mark as complete").click()
+    page.wait_for_url(f"**{LESSON}#complete")
+    page.locator("#retake summary").click()
+    for question in ("q0", "q1", "q2"):
+        page.locator(f"#retake #{question}-1").check()
+    session_id = next(c["value"] for c in context.cookies() if c["name"] == "steady_session")
+    idle_past_the_limit(local_stack, session_id)
+
+    page.get_by_role("button", name="Check my answers").click()
+    page.wait_for_url("**/sign-in?done=signed_out_inactive")
+    page.get_by_label("Username").fill(RETAKER)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**{LESSON}#retake")
+    retake = page.locator("#retake")
+    assert retake.get_attribute("open") is not None
+    assert "They are not checked yet" in retake.inner_text()
+    for question in ("q0", "q1", "q2"):
+        assert page.locator(f"#retake #{question}-1").is_checked()
+
+    page.get_by_role("button", name="Check my answers").click()
+    page.wait_for_url(f"**{LESSON}#complete")
+    assert "not checked yet" not in page.content()
+    assert not [c for c in context.cookies() if c["name"] == "steady_kept"]
+    context.close()

@@ -422,3 +422,237 @@ def test_what_keeping_costs_in_dynamodb_calls(
     browser.get(PAGE)
     # The session, the lesson's one BatchGetItem (as without a kept form), then one GetItem.
     assert dynamodb() == ["DynamoDB.GetItem", "DynamoDB.BatchGetItem", "DynamoDB.GetItem"]
+
+
+# -- a retake and the sharing choice ------------------------------------------------------------
+
+RETAKE_KEPT = {
+    "en": "Your answers from before you were signed out are chosen below. They are not checked "
+    "yet: press Check my answers.",
+    "es": "Sus respuestas de antes de que se cerrara su sesión están marcadas abajo. Todavía no "
+    "están revisadas: pulse Revisar mis respuestas.",
+}
+SHARE_KEPT = {
+    "en": "Before you were signed out, you chose to share this worksheet. It is not shared yet: "
+    "press Share with my group leaders.",
+    "es": "Antes de que se cerrara su sesión, eligió compartir esta hoja de trabajo. Todavía no "
+    "está compartida: pulse Compartir con los líderes de mi grupo.",
+}
+UNSHARE_KEPT = {
+    "en": "Before you were signed out, you chose to stop sharing this worksheet. It is still "
+    "shared: press Stop sharing.",
+    "es": "Antes de que se cerrara su sesión, eligió dejar de compartir esta hoja de trabajo. "
+    "Todavía está compartida: pulse Dejar de compartir.",
+}
+SIGNED_OUT_PAGE_EN = (
+    "You were signed out after 15 minutes without activity. Sign in again to go back to the "
+    "page you were on."
+)
+
+
+def at(locale: str) -> str:
+    """The lesson in the page language ``locale`` (Spanish: chosen with ``?locale=``, kept in
+    the language cookie, so the page after sign-in is Spanish too)."""
+    return PAGE if locale == "en" else f"{PAGE}?locale={locale}"
+
+
+def completed(browser: WebClient, locale: str = "en") -> dict[str, str]:
+    """The lesson completed with its knowledge check (attempt 1); the form's common fields."""
+    form = {
+        "csrf": browser.get(at(locale)).csrf(),
+        "version": str(shipped_version(MODULE)),
+        "locale": "en",  # the version read: English (the starters have no Spanish one here)
+    }
+    done = browser.post(f"{PAGE}/complete", {**form, "q0": "0", "q1": "0", "q2": "0"})
+    assert done.status == 303
+    return form
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_a_retake_sent_after_the_session_ended_is_chosen_again_after_sign_in(
+    client, published, participant, library_clock, stack, locale
+):
+    """ "Try the questions again" answered after 15 minutes idle: kept like the check, and after
+    signing in the lesson has the retake form open with the same answers chosen, not checked
+    yet; checking them then records attempt 2 and the kept copy goes."""
+    mark = len(LOG_HYGIENE.lines)
+    browser = signed_in(client, participant)
+    form = completed(browser, locale)
+    token = browser.get(at(locale)).csrf()
+    library_clock.advance(IDLE)
+    answers = {"q0": "1", "q1": "0", "q2": "2"}
+    posted = browser.post(f"{PAGE}/attempts", {**form, "csrf": token, "attempt": "2", **answers})
+    assert (posted.status, posted.location) == (303, "/sign-in?done=signed_out_inactive")
+    kept_id = browser.cookies["steady_kept"]
+    item = kept_item(kept_id, stack)
+    assert item is not None and item["kind"]["S"] == kept_forms.RETAKE
+    assert "csrf" not in item["fields"]["M"]
+
+    signed = browser.sign_in(participant.username)
+    assert (signed.status, signed.location) == (303, f"{PAGE}#retake")
+    lesson = browser.get(at(locale))
+    assert RETAKE_KEPT[locale] in lesson.body
+    assert '<details class="retake" id="retake" open>' in lesson.body
+    for question, choice in answers.items():
+        assert f'id="{question}-{choice}" name="{question}" value="{choice}" checked' in lesson.body
+    assert 'name="attempt" value="2"' in lesson.body  # not sent yet: still attempt 2
+    assert RETAKE_KEPT[locale] in browser.get(at(locale)).body  # a reload still has them
+
+    again = {**form, "csrf": lesson.csrf(), "attempt": "2", **answers}
+    done = browser.post(f"{PAGE}/attempts", again)
+    assert done.status == 303 and done.location.endswith("#complete")
+    assert "steady_kept" not in browser.cookies and kept_item(kept_id, stack) is None
+    after = browser.get(at(locale))
+    assert RETAKE_KEPT[locale] not in after.body and 'name="attempt" value="3"' in after.body
+    assert not any(kept_id in line for line in LOG_HYGIENE.lines[mark:])
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_a_sharing_choice_sent_after_the_session_ended_is_back_after_sign_in(
+    client, published, participant, library_clock, stack, locale
+):
+    """Sharing is one button, nothing typed: the choice is kept, the sign-in page says the page
+    will be back, and after signing in the sharing form says the choice is not saved yet, with
+    the button to press. It is not applied by itself: sharing answers with group leaders is a
+    choice made while signed in."""
+    browser = signed_in(client, participant)
+    token = browser.get(at(locale)).csrf()
+    saved = browser.post(
+        f"{PAGE}/worksheet",
+        {
+            "csrf": token,
+            "version": str(shipped_version(MODULE)),
+            "locale": "en",
+            **ANSWERS,
+        },
+    )
+    assert saved.status == 303
+    library_clock.advance(IDLE)
+    posted = browser.post(
+        f"{PAGE}/worksheet/sharing", {"csrf": token, "locale": "en", "shared": "1"}
+    )
+    assert posted.location == "/sign-in?done=signed_out_inactive_page"
+    if locale == "en":
+        assert SIGNED_OUT_PAGE_EN in browser.get(posted.location).body
+    kept_id = browser.cookies["steady_kept"]
+    item = kept_item(kept_id, stack)
+    assert item is not None and item["kind"]["S"] == kept_forms.SHARING
+
+    signed = browser.sign_in(participant.username)
+    assert signed.location == f"{PAGE}#worksheet-sharing"
+    lesson = browser.get(at(locale))
+    assert SHARE_KEPT[locale] in lesson.body
+    assert 'name="shared" value="1"' in lesson.body  # not shared: the Share button is there
+
+    shared = browser.post(
+        f"{PAGE}/worksheet/sharing", {"csrf": lesson.csrf(), "locale": "en", "shared": "1"}
+    )
+    assert shared.status == 303 and shared.location.endswith("#worksheet-sharing")
+    assert "steady_kept" not in browser.cookies and kept_item(kept_id, stack) is None
+    after = browser.get(at(locale))
+    assert SHARE_KEPT[locale] not in after.body and 'name="shared" value="0"' in after.body
+
+
+def test_a_kept_stop_sharing_says_it_is_still_shared_until_pressed_again(
+    client, published, participant, library_clock, stack
+):
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    form = {"csrf": token, "version": str(shipped_version(MODULE)), "locale": "en"}
+    assert browser.post(f"{PAGE}/worksheet", {**form, **ANSWERS}).status == 303
+    sharing = {"csrf": token, "locale": "en", "shared": "1"}
+    assert browser.post(f"{PAGE}/worksheet/sharing", sharing).status == 303
+    library_clock.advance(IDLE)
+    posted = browser.post(f"{PAGE}/worksheet/sharing", {**sharing, "shared": "0"})
+    assert posted.location == "/sign-in?done=signed_out_inactive_page"
+    browser.sign_in(participant.username)
+    lesson = browser.get(PAGE)
+    assert UNSHARE_KEPT["en"] in lesson.body and 'name="shared" value="0"' in lesson.body
+
+
+def test_a_kept_sharing_choice_already_saved_meanwhile_shows_no_notice(
+    client, published, participant, library_clock
+):
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    form = {"csrf": token, "version": str(shipped_version(MODULE)), "locale": "en"}
+    assert browser.post(f"{PAGE}/worksheet", {**form, **ANSWERS}).status == 303
+    library_clock.advance(IDLE)
+    sharing = {"csrf": token, "locale": "en", "shared": "1"}
+    assert browser.post(f"{PAGE}/worksheet/sharing", sharing).status == 303
+    # Shared from another device meanwhile: nothing left to press.
+    other = signed_in(client, participant)
+    again = {**sharing, "csrf": other.get(PAGE).csrf()}
+    assert other.post(f"{PAGE}/worksheet/sharing", again).status == 303
+    browser.sign_in(participant.username)
+    lesson = browser.get(PAGE)
+    assert SHARE_KEPT["en"] not in lesson.body and 'name="shared" value="0"' in lesson.body
+
+
+def retake_or_sharing_post(browser: WebClient, kind: str, token: str | None) -> object:
+    """After 15 minutes idle: a retake or a sharing choice, with ``token`` (none: no field)."""
+    form: dict[str, str] = {"locale": "en"}
+    if token is not None:
+        form["csrf"] = token
+    if kind == kept_forms.RETAKE:
+        version = str(shipped_version(MODULE))
+        body = {**form, "version": version, "attempt": "2", "q0": "1", "q1": "0", "q2": "2"}
+        return browser.post(f"{PAGE}/attempts", body)
+    return browser.post(f"{PAGE}/worksheet/sharing", {**form, "shared": "1"})
+
+
+@pytest.mark.parametrize("kind", [kept_forms.RETAKE, kept_forms.SHARING])
+@pytest.mark.parametrize("token", [None, "not-the-sessions-token"])
+def test_a_retake_or_sharing_without_the_sessions_token_keeps_nothing(
+    client, published, participant, library_clock, stack, kind, token
+):
+    browser = signed_in(client, participant)
+    completed(browser)
+    browser.get(PAGE)
+    library_clock.advance(IDLE)
+    posted = retake_or_sharing_post(browser, kind, token)
+    assert (posted.status, posted.location) == (303, "/sign-in")  # type: ignore[attr-defined]
+    assert "steady_kept" not in browser.cookies
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    items = dynamodb.scan(TableName=stack.records_table)["Items"]
+    assert not [i for i in items if i["PK"]["S"].startswith("KEPT_FORM#")]
+
+
+@pytest.mark.parametrize("kind", [kept_forms.RETAKE, kept_forms.SHARING])
+def test_a_kept_retake_or_sharing_is_never_shown_to_another_participant(
+    client, published, participant, other_participant, library_clock, stack, kind
+):
+    browser = signed_in(client, participant)
+    completed(browser)
+    token = browser.get(PAGE).csrf()
+    form = {"csrf": token, "version": str(shipped_version(MODULE)), "locale": "en"}
+    assert browser.post(f"{PAGE}/worksheet", {**form, **ANSWERS}).status == 303
+    library_clock.advance(IDLE)
+    retake_or_sharing_post(browser, kind, token)
+    kept_id = browser.cookies["steady_kept"]
+    signed = browser.sign_in(other_participant.username)
+    assert signed.location == "/" and "steady_kept" not in browser.cookies
+    assert kept_item(kept_id, stack) is None
+    lesson = browser.get(PAGE)
+    assert RETAKE_KEPT["en"] not in lesson.body and SHARE_KEPT["en"] not in lesson.body
+
+
+@pytest.mark.parametrize("kind", [kept_forms.RETAKE, kept_forms.SHARING])
+@pytest.mark.parametrize("leave", ["quick exit", "sign out"])
+def test_quick_exit_and_sign_out_leave_no_retake_or_sharing_behind(
+    client, published, participant, library_clock, stack, kind, leave
+):
+    browser = signed_in(client, participant)
+    completed(browser)
+    token = browser.get(PAGE).csrf()
+    form = {"csrf": token, "version": str(shipped_version(MODULE)), "locale": "en"}
+    assert browser.post(f"{PAGE}/worksheet", {**form, **ANSWERS}).status == 303
+    library_clock.advance(IDLE)
+    retake_or_sharing_post(browser, kind, token)
+    kept_id = browser.cookies["steady_kept"]
+    if leave == "quick exit":
+        assert browser.get("/exit").status == 303
+    else:
+        browser.sign_in(participant.username)
+        assert browser.post("/sign-out", {"csrf": browser.get(PAGE).csrf()}).status == 303
+    assert "steady_kept" not in browser.cookies and kept_item(kept_id, stack) is None

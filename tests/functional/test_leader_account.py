@@ -237,7 +237,7 @@ def test_a_password_refused_as_text_leads_back_to_the_account_page(client, leade
     what was typed) and leads back to the form's address, which opens the account page."""
     web = signed_in(client, leader)
     page = web.get(ACCOUNT)
-    refused = web.post(PASSWORD, password_form(page, "Correct-horse-42\x00", NEW))
+    refused = web.post(PASSWORD, password_form(page, "Correct-horse-42\t", NEW))
     assert refused.status == 400
     assert "Current password: has a character that cannot be saved." in refused.body
     assert f'<a href="{PASSWORD}">Back to the form</a>' in refused.body

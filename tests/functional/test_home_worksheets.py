@@ -63,7 +63,7 @@ def worksheet_lines(html: str) -> dict[str, tuple[str, bool]]:
         code: (text, "ws-open" in classes)
         for classes, code, text in re.findall(
             r'<p class="(ws-line[^"]*)"><a href="/lesson/([a-z2-7]{8})(?:\?[^"#]*)?#worksheet">'
-            r'([^<]+)<span class="vh">',
+            r"([^<]+)</a>",
             html,
         )
     }

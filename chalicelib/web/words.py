@@ -583,8 +583,8 @@ _HOME_WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "home_ws_progress": "Hoja de trabajo: {n} de {total} respondidas",
         "home_ws_not_started": "Hoja de trabajo: sin empezar",
         "home_ws_for_plan": "Su plan se hace con estas respuestas.",
-        "home_ws_to_finish_one": "1 hoja de trabajo por completar",
-        "home_ws_to_finish": "{n} hojas de trabajo por completar",
+        "home_ws_to_finish_one": "1 hoja de trabajo por terminar",
+        "home_ws_to_finish": "{n} hojas de trabajo por terminar",
     },
 }
 for _lang, _words in _HOME_WORKSHEET_WORDS.items():

@@ -187,7 +187,7 @@ def test_home_in_spanish(client, assigned, participant):
         lesson_code(BREATHING): ("Hoja de trabajo: sin empezar", False),
     }
     assert "Su plan se hace con estas respuestas." in page.body
-    assert "· 1 hoja de trabajo por completar" in page.body
+    assert "· 1 hoja de trabajo por terminar" in page.body
 
 
 def test_a_worksheet_saved_before_the_counts_says_nothing_rather_than_guess(

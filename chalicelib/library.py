@@ -11,7 +11,8 @@ functions below so that both sides agree):
 - ``catalog/{locale}.json``: the latest version of every module, without HTML, each entry with
   the words of its text (``TEXT_WORDS``, see ``steady_content.search_words``) for the library
   search. Entries published before that field existed have none and are searched by title,
-  summary and tags until the next publishing run rewrites them.
+  summary and tags until the next publishing run rewrites them. Each entry also says how many
+  fields its worksheet has (``WORKSHEET_FIELDS``), for the participant's home.
 - ``tracks/{locale}.json``: every track (an ordered list of module ids), from
   ``content/tracks/*.yaml``: ``{"tracks": [{"id", "title", "summary", "version", "modules"}]}``.
 
@@ -136,6 +137,12 @@ MAX_QUERY_LENGTH = 100
 # The catalog entry field with the words of a module's text: folded (``folded``), each once,
 # sorted, separated by spaces. Only the library search reads it; ``catalog`` leaves it out.
 TEXT_WORDS = "text_words"
+# The catalog entry field with how many fields the version's worksheet has (0: none), so a
+# participant's home can say "Worksheet: not started" without reading each version from S3.
+# Only ``ModuleLibrary.worksheet_fields`` reads it; ``catalog`` leaves it out. An entry
+# published before it existed has none (unknown) until the next publishing run.
+WORKSHEET_FIELDS = "worksheet_fields"
+_LEFT_OUT = (TEXT_WORDS, WORKSHEET_FIELDS)
 # Where a search found the words of a query, best first (``Searchable.found_in``).
 FOUND_IN = ("title", "summary", "text")
 IN_TITLE, IN_SUMMARY, IN_TEXT = FOUND_IN
@@ -264,6 +271,7 @@ class _Catalog:
     entries: tuple[dict[str, Any], ...]
     codes: dict[str, str]
     searchable: dict[str, Searchable]
+    worksheet_fields: dict[str, int]  # the English entries' (absent: the entry does not say)
 
 
 class ModuleLibrary:
@@ -289,6 +297,12 @@ class ModuleLibrary:
             if (topic is None or m["topic"] == topic) and (tag is None or tag in m.get("tags", []))
         ]
 
+    def worksheet_fields(self) -> dict[str, int]:
+        """How many fields the worksheet of each module's latest English version has (0: it
+        has none), by module id, from the cached catalog; a module whose catalog entry does not
+        say (published before it did) is not there. Shared: read it, never change it."""
+        return self._merged_catalog(DEFAULT_LOCALE).worksheet_fields
+
     def module_for_code(self, code: str) -> str:
         """The module id whose ``lesson_code`` is ``code``; raises ``NotFound``."""
         if isinstance(code, str) and LESSON_CODE.fullmatch(code):
@@ -312,16 +326,24 @@ class ModuleLibrary:
         for m in (translated or {"modules": []})["modules"]:
             if m["id"] in modules:
                 modules[m["id"]] = (m, locale)
-        # The text's words stay here: pages and the API get the entry without them.
+        # The text's words and the worksheet's size stay here: pages and the API get the entry
+        # without them.
         entries = tuple(
-            {**{k: v for k, v in m.items() if k != TEXT_WORDS}, "locale": in_locale}
+            {**{k: v for k, v in m.items() if k not in _LEFT_OUT}, "locale": in_locale}
             for m, in_locale in modules.values()
         )
+        sizes = {
+            str(m["id"]): m[WORKSHEET_FIELDS]
+            for m in (english or {"modules": []})["modules"]
+            if isinstance(m.get(WORKSHEET_FIELDS), int)
+            and not isinstance(m.get(WORKSHEET_FIELDS), bool)
+        }
         merged = _Catalog(
             (english, translated),
             entries,
             {lesson_code(m["id"]): str(m["id"]) for m in entries},
             {module_id: Searchable.of(m) for module_id, (m, _) in modules.items()},
+            sizes,
         )
         with self._lock:
             self._catalogs[locale] = merged

@@ -39,7 +39,13 @@ from chalicelib.statuses import (
     status_of,
 )
 from chalicelib.text import ascii_digits
-from chalicelib.worksheets import MyWorksheet, fields_of, worksheet_view
+from chalicelib.worksheets import (
+    MyWorksheet,
+    WorksheetProgress,
+    fields_of,
+    worksheet_progress,
+    worksheet_view,
+)
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,9 @@ class MyAssignment:
     reading_minutes: int | None = None
     group_archived: bool = False
     assigned: bool = True
+    # On their home, for an assigned module with a worksheet: how far it is answered
+    # (``worksheets.worksheet_progress``; ``None``: nothing to say, or unknown).
+    worksheet: WorksheetProgress | None = None
 
     @property
     def to_read(self) -> bool:
@@ -528,22 +537,42 @@ class Reading:
         caller: Caller,
         locale: str = DEFAULT_LOCALE,
         completed: CompletedVersions | None = None,
+        with_worksheets: bool = False,
     ) -> MyReading:
         """``my_assignments`` with titles in ``locale`` where translated, and the progress
         through each assigned track (its title in ``locale`` where translated too); after them,
         the modules they completed that no group assigns them now (``_finished_unassigned``).
         ``completed``: what the caller completed, if this request has just read it (else one
-        BatchGetItem reads it, as ``my_assignments`` would)."""
+        BatchGetItem reads it, as ``my_assignments`` would). ``with_worksheets`` (home): that
+        BatchGetItem also reads how far each saved worksheet is, and each assigned module
+        with a worksheet says so (``MyAssignment.worksheet``); no other call, no S3 read."""
+        counts: dict[str, Any] | None = None
         if completed is None or completed.participant_id != caller.id:
-            completed = self.completions.completed_versions([caller.id])[caller.id]
+            if with_worksheets:
+                completed, counts = self.completions.home_state(caller.id)
+            else:
+                completed = self.completions.completed_versions([caller.id])[caller.id]
         assigned = self.my_assignments(caller, completed)
         catalog = {m["id"]: m for m in self.library.catalog(locale=locale)}
+        sizes = self.library.worksheet_fields() if counts is not None else {}
+
+        def progress(r: MyAssignment) -> WorksheetProgress | None:
+            if counts is None or not r.assigned:
+                return None
+            return worksheet_progress(
+                sizes.get(r.module_id),
+                r.latest_version,
+                r.module_id in counts,
+                counts.get(r.module_id),
+            )
+
         rows = [
             replace(
                 r,
                 title=catalog[r.module_id]["title"],
                 locale=catalog[r.module_id]["locale"],
                 reading_minutes=catalog[r.module_id].get("reading_minutes"),
+                worksheet=progress(r),
             )
             if r.module_id in catalog
             else r

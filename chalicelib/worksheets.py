@@ -32,7 +32,13 @@ from chalicelib.library import (
 from chalicelib.phone_numbers import is_phone_number
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.groups import Assignment, EnrolledParticipant, Group, GroupRecords
-from chalicelib.records.worksheets import Answer, SavedWorksheet, Worksheet, WorksheetRecords
+from chalicelib.records.worksheets import (
+    Answer,
+    SavedWorksheet,
+    Worksheet,
+    WorksheetCounts,
+    WorksheetRecords,
+)
 from chalicelib.statuses import WorksheetMark, at_second
 
 MAX_FIELD_CHARS = 2000  # per field: a text, or a list's items together
@@ -233,6 +239,57 @@ def field_ids(document: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(str(f["id"]) for f in fields_of(document))
 
 
+def counts_of(sheet: Worksheet, document: Mapping[str, Any]) -> WorksheetCounts:
+    """How many fields of the version ``document`` have an answer in ``sheet``, out of how
+    many (the lesson page's "2 of 4 answered"; answers to other versions' fields do not count)."""
+    ids = field_ids(document)
+    answered = sum(1 for field_id in ids if field_id in sheet.answers)
+    return WorksheetCounts(answered, len(ids), curriculum_version(dict(document)))
+
+
+@dataclass(frozen=True)
+class WorksheetProgress:
+    """What a participant's home says of one module's worksheet: ``answered`` of ``fields``
+    (0 answered: not started)."""
+
+    answered: int
+    fields: int
+
+    @property
+    def complete(self) -> bool:
+        return self.answered >= self.fields
+
+    @property
+    def started(self) -> bool:
+        return self.answered > 0
+
+
+def worksheet_progress(
+    catalog_fields: Any,
+    current_version: int,
+    saved: bool,
+    counts: WorksheetCounts | None,
+) -> WorksheetProgress | None:
+    """The one rule for what home says of a module's worksheet, from what home has at hand
+    (no version document): the catalog entry's ``worksheet_fields`` (``catalog_fields``; not
+    an int in a catalog published before it existed) and English version (``current_version``),
+    whether the participant ever saved this worksheet (``saved``) and the counts stored at
+    their last save (``counts``). ``None``: say nothing, never a guess:
+    - counts of the current version: "``answered`` of ``fields``";
+    - never saved, and the catalog says the module has a worksheet: not started (0 of n);
+    - counts of another version (a newer one was published since), a worksheet saved before
+      counts were stored, or a catalog that does not say: unknown;
+    - the catalog says the module has no worksheet: nothing to say."""
+    known = isinstance(catalog_fields, int) and not isinstance(catalog_fields, bool)
+    if known and catalog_fields < 1:
+        return None
+    if counts is not None and counts.version == current_version:
+        return WorksheetProgress(counts.answered, counts.fields)
+    if not saved and known:
+        return WorksheetProgress(0, int(catalog_fields))
+    return None
+
+
 def worksheet_mark(
     participant: EnrolledParticipant,
     sheet: Worksheet | SavedWorksheet | None,
@@ -409,7 +466,9 @@ class Worksheets:
         locale: str = DEFAULT_LOCALE,
     ) -> MyWorksheet:
         """Save answers to the worksheet of this exact version (of ``locale``): one transaction
-        (the worksheet and its saved-worksheets item), then one GetItem.
+        (the worksheet and its saved-worksheets item, with how many of the version's fields are
+        answered when ``answers`` has every field), then one GetItem; a save of some fields
+        only writes those counts after the GetItem (one transaction more).
 
         ``answers`` maps field ids to values (text, list, contacts, 0–10, choice number);
         ``null`` or empty clears an answer; fields not given are left as they are (answers to
@@ -462,7 +521,16 @@ class Worksheets:
             )
         if refused:
             raise FieldErrors(refused)
-        stored = self.records.save(caller.id, module_id, saved, emptied, at)
+        # Every field of the version sent (the web form): the counts are this save's own.
+        whole = set(specs) <= set(answers)
+        counts = WorksheetCounts(len(saved), len(specs), current) if whole else None
+        stored = self.records.save(caller.id, module_id, saved, emptied, at, counts)
+        if counts is None and stored.save_token:
+            # Some fields only (the API): counted from the answers read back, and written
+            # unless another save came in between (one TransactWriteItems more).
+            self.records.set_counts(
+                caller.id, module_id, counts_of(stored, document), stored.save_token
+            )
         return worksheet_view(module_id, document, locale, stored)
 
     def mine(self, caller: Caller, module_id: str, locale: str = DEFAULT_LOCALE) -> MyWorksheet:

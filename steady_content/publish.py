@@ -25,6 +25,7 @@ from botocore.exceptions import ClientError
 from chalicelib.library import (
     DEFAULT_LOCALE,
     TEXT_WORDS,
+    WORKSHEET_FIELDS,
     catalog_key,
     index_key,
     summary_of,
@@ -263,7 +264,13 @@ class Publisher:
                 # Made from the published text, so a run rewrites the words of versions
                 # published before the catalog carried them.
                 words = text_words(latest)
-                entries[module_id] = {**summary_of(latest), "heading": heading, TEXT_WORDS: words}
+                entries[module_id] = {
+                    **summary_of(latest),
+                    "heading": heading,
+                    TEXT_WORDS: words,
+                    # For the participant's home ("Worksheet: not started"), without the version.
+                    WORKSHEET_FIELDS: len((latest.get("worksheet") or {}).get("fields") or []),
+                }
         catalog["modules"] = sorted(entries.values(), key=lambda m: (m["topic"], m["title"]))
         self._put_json(catalog_key(locale), catalog)
 

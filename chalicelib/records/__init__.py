@@ -35,7 +35,9 @@ module's worksheet of a group's participants is one BatchGetItem ("Before the se
 saving is one transaction that also updates ``SAVED_WORKSHEETS``: which fields of each
 worksheet are answered and when, and whether it is shared, with no answer text; a group's
 grid and "needs attention" read that one item per participant instead of one item per
-worksheet (``records/worksheets.py`` has the conditional-write rules). The
+worksheet; it also holds each worksheet's counts (fields answered of how many, in the version
+saved in), which the participant's home reads with ``COMPLETED_VERSIONS`` in one BatchGetItem
+(``records/worksheets.py`` has the conditional-write rules). The
 plan page is that Query plus one Query for the newest saved version of the plan; saving the
 plan is one conditional PutItem of the next version (``records/plans.py``).
 

@@ -57,6 +57,7 @@ from chalicelib.records.keys import (
     COMPLETED_VERSIONS_SK,
     COMPLETION_PREFIX,
     REMINDERS_SK,
+    SAVED_WORKSHEETS_SK,
     attempt_sk,
     completion_sk,
     participant_id_of,
@@ -69,7 +70,7 @@ from chalicelib.records.table import (
     from_item,
     to_item,
 )
-from chalicelib.records.worksheets import Worksheet
+from chalicelib.records.worksheets import Worksheet, WorksheetCounts, worksheet_counts
 
 _IN_PROGRESS = Conflict(
     "This completion is being recorded by another request. Try again.",
@@ -505,6 +506,25 @@ class CompletionRecords(RecordTable):
             pid = participant_id_of(record["PK"])
             found[pid] = CompletedVersions.from_record(pid, record)
         return found
+
+    def home_state(
+        self, participant_id: str
+    ) -> tuple[CompletedVersions, dict[str, WorksheetCounts | None]]:
+        """What a participant's home shows of their own records: what they completed, and how
+        far each worksheet they saved is (``worksheet_counts``: by module id, ``None`` where
+        unknown), in one BatchGetItem of two items of their partition (strongly consistent:
+        home after a save shows it). No projection: a BatchGetItem has one per table, and the
+        completed-versions item is read whole; the saved-worksheets item holds no answer text."""
+        pk = participant_pk(participant_id)
+        completed = CompletedVersions(participant_id, {})
+        counts: dict[str, WorksheetCounts | None] = {}
+        keys = [{"PK": pk, "SK": COMPLETED_VERSIONS_SK}, {"PK": pk, "SK": SAVED_WORKSHEETS_SK}]
+        for record in self.batch_get(keys, consistent=True):
+            if record["SK"] == COMPLETED_VERSIONS_SK:
+                completed = CompletedVersions.from_record(participant_id, record)
+            else:
+                counts = worksheet_counts(record)
+        return completed, counts
 
     def lesson_state(
         self, participant_id: str, module_id: str, with_worksheet: bool = True

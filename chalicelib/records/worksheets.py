@@ -8,10 +8,18 @@ Keys (see ``chalicelib.records``):
   version) it was written in and the field's kind, label and plan section as they were then,
   so an answer to a field a later version removed or renamed still reads well on the plan.
   ``shared`` (bool) says whether the participant shares it with the leaders of their groups.
+  ``counts`` (``{"answered", "fields", "version"}``): how many fields of the version last
+  saved in (English curriculum version) have an answer, and how many fields it has, so their
+  home can say "2 of 4 answered" without reading the version from S3. Absent: saved before
+  the counts existed, or by a partial save whose count was not written yet (unknown: home
+  shows nothing). ``save`` (a random token every save sets) lets the count of a partial save
+  be written only if no other save came in between.
 - ``PARTICIPANT#{id}`` / ``SAVED_WORKSHEETS``: what all of a participant's worksheets say to a
   leader's count, with no answer text: ``f#{module_id}#{field_id}`` (when that field was
-  answered), ``u#{module_id}`` (when the worksheet was last saved) and ``s#{module_id}``
-  (shared). Module and field ids are slugs, so ``#`` splits them.
+  answered), ``u#{module_id}`` (when the worksheet was last saved), ``s#{module_id}``
+  (shared) and ``c#{module_id}`` (the worksheet's ``counts``, for the participant's home,
+  read in the BatchGetItem home already makes). Module and field ids are slugs, so ``#``
+  splits them.
 - Access patterns: a participant's own worksheet (GetItem), all their worksheets (one Query
   on ``begins_with(SK, "WORKSHEET#")``: the plan), one module's worksheet of up to 100
   participants (one BatchGetItem: a leader's "Before the session"), the saved-worksheets
@@ -23,7 +31,11 @@ Conditional-write rules:
   for the whole worksheet: the worksheet SETs the answers the save carries (and REMOVEs the
   ones emptied), leaving answers to other fields (earlier versions) as they are; the
   saved-worksheets item SETs and REMOVEs the same fields' times. Together or not at all, so
-  a leader's count never disagrees with the answers. A retry writes the same values again,
+  a leader's count never disagrees with the answers. A save of every field of the version
+  (the web form's) SETs ``counts`` in both items too; a save of some fields only (the API)
+  REMOVEs them in the same transaction, and then, from the GetItem, writes them in one more
+  TransactWriteItems on condition that the worksheet's ``save`` token is still this save's
+  (another save since wrote its own; cancelled, the counts stay unknown). A retry writes the same values again,
   so it never duplicates; two devices saving different fields both keep theirs; the same
   field: the last save wins, in both items.
 - Share / unshare is one TransactWriteItems: the worksheet's flag with
@@ -68,6 +80,9 @@ ANSWER_PREFIX = "a#"
 _ANSWERED = "f#"
 _UPDATED = "u#"
 _SHARED = "s#"
+_COUNTS = "c#"
+_WORKSHEET_COUNTS = "counts"
+_SAVE_TOKEN = "save"
 # A random token every save and share sets: a rebuild writes only if it is still the one it
 # read (a count could repeat after the item was deleted and made again).
 _CHANGES = "change"
@@ -145,6 +160,40 @@ def _plain(value: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class WorksheetCounts:
+    """How many fields of one version's worksheet have an answer, out of how many; ``version``
+    is the English (curriculum) version those fields are of."""
+
+    answered: int
+    fields: int
+    version: int
+
+    @property
+    def complete(self) -> bool:
+        return self.answered >= self.fields
+
+    def to_record(self) -> dict[str, int]:
+        return {"answered": self.answered, "fields": self.fields, "version": self.version}
+
+    @classmethod
+    def from_record(cls, record: Any) -> WorksheetCounts | None:
+        """The stored counts, or ``None`` when absent or unreadable (unknown, never a guess)."""
+        if not isinstance(record, Mapping):
+            return None
+        try:
+            answered, fields, version = (
+                int(record["answered"]),
+                int(record["fields"]),
+                int(record["version"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+        if fields < 1 or not 0 <= answered <= fields:
+            return None
+        return cls(answered, fields, version)
+
+
+@dataclass(frozen=True)
 class Worksheet:
     """A participant's answers to one module's worksheet (every version's fields)."""
 
@@ -153,6 +202,8 @@ class Worksheet:
     answers: dict[str, Answer] = field(default_factory=dict)
     shared: bool = False
     updated_at: str | None = None
+    counts: WorksheetCounts | None = None
+    save_token: str | None = None  # the last save's (see the module docstring)
 
     @property
     def done(self) -> bool:
@@ -184,6 +235,8 @@ class Worksheet:
             answers=answers,
             shared=bool(record.get("shared", False)),
             updated_at=record.get("updated_at"),
+            counts=WorksheetCounts.from_record(record.get(_WORKSHEET_COUNTS)),
+            save_token=record.get(_SAVE_TOKEN),
         )
 
 
@@ -197,6 +250,7 @@ class SavedWorksheet:
     answered_at: Mapping[str, str]  # field id: when it was written
     shared: bool = False
     updated_at: str | None = None
+    counts: WorksheetCounts | None = None  # for the participant's own home only
 
 
 def saved_worksheets(record: Mapping[str, Any]) -> dict[str, SavedWorksheet]:
@@ -215,9 +269,23 @@ def saved_worksheets(record: Mapping[str, Any]) -> dict[str, SavedWorksheet]:
             fields,
             bool(record.get(_SHARED + module_id, False)),
             record.get(_UPDATED + module_id),
+            WorksheetCounts.from_record(record.get(_COUNTS + module_id)),
         )
         for module_id, fields in answered.items()
     }
+
+
+def worksheet_counts(record: Mapping[str, Any]) -> dict[str, WorksheetCounts | None]:
+    """The saved-worksheets item read back for the participant's home: each saved worksheet's
+    counts by module id, ``None`` where it was saved but its counts are unknown (saved before
+    they existed). A module not there was never saved (or everything in it was deleted)."""
+    found: dict[str, WorksheetCounts | None] = {}
+    for name, value in record.items():
+        if name.startswith(_UPDATED):
+            found.setdefault(name[len(_UPDATED) :], None)
+        elif name.startswith(_COUNTS):
+            found[name[len(_COUNTS) :]] = WorksheetCounts.from_record(value)
+    return found
 
 
 def _saved_item(participant_id: str, sheets: list[Worksheet]) -> dict[str, Any]:
@@ -229,6 +297,8 @@ def _saved_item(participant_id: str, sheets: list[Worksheet]) -> dict[str, Any]:
         if sheet.updated_at:
             item[_UPDATED + sheet.module_id] = sheet.updated_at
         item[_SHARED + sheet.module_id] = sheet.shared
+        if sheet.counts is not None:
+            item[_COUNTS + sheet.module_id] = sheet.counts.to_record()
     return item
 
 
@@ -255,16 +325,36 @@ class WorksheetRecords(RecordTable):
         answers: list[Answer],
         emptied: list[str],
         at: str,
+        counts: WorksheetCounts | None = None,
     ) -> Worksheet:
         """SET each answer given and REMOVE each emptied one, in the worksheet and in the
-        saved-worksheets item, in one transaction (see the module); then the whole stored
-        worksheet (one strongly consistent GetItem)."""
-        names: dict[str, str] = {"#m": "module_id", "#u": "updated_at", "#f": "first_saved_at"}
-        values: dict[str, Any] = {":m": module_id, ":u": at}
-        sets = ["#m = :m", "#u = :u", "#f = if_not_exists(#f, :u)"]
-        saved_names: dict[str, str] = {"#u": _UPDATED + module_id, "#n": _CHANGES}
+        saved-worksheets item, in one transaction (see the module), with ``counts`` (``None``:
+        a save of some fields only, whose counts are REMOVEd until ``set_counts``); then the
+        whole stored worksheet (one strongly consistent GetItem)."""
+        names: dict[str, str] = {
+            "#m": "module_id",
+            "#u": "updated_at",
+            "#f": "first_saved_at",
+            "#k": _SAVE_TOKEN,
+            "#c": _WORKSHEET_COUNTS,
+        }
+        values: dict[str, Any] = {":m": module_id, ":u": at, ":k": uuid.uuid4().hex}
+        sets = ["#m = :m", "#u = :u", "#f = if_not_exists(#f, :u)", "#k = :k"]
+        saved_names: dict[str, str] = {
+            "#u": _UPDATED + module_id,
+            "#n": _CHANGES,
+            "#c": _COUNTS + module_id,
+        }
         saved_values: dict[str, Any] = {":u": at, ":n": uuid.uuid4().hex}
         saved_sets = ["#u = :u", "#n = :n"]
+        removes = []
+        if counts is not None:
+            values[":c"] = counts.to_record()
+            sets.append("#c = :c")
+            saved_values[":c"] = counts.to_record()
+            saved_sets.append("#c = :c")
+        else:
+            removes.append("#c")
         for n, answer in enumerate(answers):
             names[f"#a{n}"] = ANSWER_PREFIX + answer.field_id
             values[f":a{n}"] = answer.to_record()
@@ -272,7 +362,6 @@ class WorksheetRecords(RecordTable):
             saved_names[f"#a{n}"] = f"{_ANSWERED}{module_id}#{answer.field_id}"
             saved_values[f":a{n}"] = answer.at
             saved_sets.append(f"#a{n} = :a{n}")
-        removes = []
         for n, field_id in enumerate(emptied):
             names[f"#r{n}"] = ANSWER_PREFIX + field_id
             saved_names[f"#r{n}"] = f"{_ANSWERED}{module_id}#{field_id}"
@@ -303,6 +392,48 @@ class WorksheetRecords(RecordTable):
             _BUSY,
         )
         return self.get(participant_id, module_id)
+
+    def set_counts(
+        self, participant_id: str, module_id: str, counts: WorksheetCounts, save_token: str
+    ) -> bool:
+        """Write the counts of a save of some fields only, in the worksheet and in the
+        saved-worksheets item (one TransactWriteItems), on condition that the worksheet's last
+        save is still the one ``save_token`` names. False when another save came in between
+        (it wrote its own counts, or left them unknown)."""
+        pk = participant_pk(participant_id)
+        try:
+            self.transact(
+                [
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": to_item({"PK": pk, "SK": worksheet_sk(module_id)}),
+                            "UpdateExpression": "SET #c = :c",
+                            "ConditionExpression": "#k = :k",
+                            "ExpressionAttributeNames": {
+                                "#c": _WORKSHEET_COUNTS,
+                                "#k": _SAVE_TOKEN,
+                            },
+                            "ExpressionAttributeValues": to_item(
+                                {":c": counts.to_record(), ":k": save_token}
+                            ),
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": to_item({"PK": pk, "SK": SAVED_WORKSHEETS_SK}),
+                            "UpdateExpression": "SET #c = :c",
+                            "ExpressionAttributeNames": {"#c": _COUNTS + module_id},
+                            "ExpressionAttributeValues": to_item({":c": counts.to_record()}),
+                        }
+                    },
+                ],
+                _BUSY,
+            )
+        except TransactionCancelled:
+            return False
+        return True
 
     def set_shared(self, participant_id: str, module_id: str, shared: bool, at: str) -> None:
         """One transaction (the worksheet's flag on condition it exists, and the same flag in

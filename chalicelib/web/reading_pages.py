@@ -74,10 +74,33 @@ def before_session(iso: str | None, today: str, lang: str) -> str:
     )
 
 
+def _worksheet_line(row: MyAssignment, href: str, lang: str) -> dict[str, Any] | None:
+    """The card's worksheet line: "Worksheet: 2 of 4 answered" or "not started", linked to the
+    worksheet on the lesson page; ``open`` on a finished module whose worksheet is not complete
+    (the card makes it seen: its answers make the plan). Nothing where home has nothing to say
+    (no worksheet, or how far it is is unknown)."""
+    progress = row.worksheet
+    if progress is None:
+        return None
+    words = WORDS[lang]
+    text = (
+        words["home_ws_progress"].format(n=progress.answered, total=progress.fields)
+        if progress.started
+        else words["home_ws_not_started"]
+    )
+    return {
+        "href": href + "#worksheet",
+        "text": text,
+        "open": row.status.done and not progress.complete,
+    }
+
+
 def _card(row: MyAssignment, today: str, lang: str) -> dict[str, Any]:
     status = row.status.status
+    href = lesson_path(row.module_id, lang if row.locale == lang else DEFAULT_LOCALE)
     return {
-        "href": lesson_path(row.module_id, lang if row.locale == lang else DEFAULT_LOCALE),
+        "href": href,
+        "worksheet": _worksheet_line(row, href, lang),
         "title": row.title,
         "locale": row.locale,
         "due_date": row.due_date,
@@ -98,9 +121,11 @@ def home(visit: Visit) -> Any:
     if PARTICIPANTS not in caller.roles:
         return library_page(visit)  # nothing is assigned to anyone else
     lang = reading_locale(visit)
-    mine = services.current().reading.my_reading(caller, lang)
+    mine = services.current().reading.my_reading(caller, lang, with_worksheets=True)
     cards = {row.module_id: _card(row, mine.today, lang) for row in mine.assignments}
     next_up = mine.next_up
+    finished = [cards[r.module_id] for r in mine.finished]
+    open_sheets = sum(1 for c in finished if c["worksheet"] and c["worksheet"]["open"])
     return Html(
         "home.html",
         {
@@ -111,7 +136,15 @@ def home(visit: Visit) -> Any:
                 for r in mine.to_do
                 if next_up is None or r.module_id != next_up.module_id
             ],
-            "finished": [cards[r.module_id] for r in mine.finished],
+            "finished": finished,
+            # Said beside "Finished (n)", so that it is seen while the list is folded.
+            "to_finish": (
+                ""
+                if not open_sheets
+                else WORDS[lang]["home_ws_to_finish_one"]
+                if open_sheets == 1
+                else WORDS[lang]["home_ws_to_finish"].format(n=open_sheets)
+            ),
             "tracks": mine.tracks,
             "assigned_any": mine.assigned_now,
             # After their last group: "You have left your group…" from that day, not only in

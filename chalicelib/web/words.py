@@ -576,6 +576,28 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
 for _lang, _words in _WORKSHEET_WORDS.items():
     WORDS[_lang].update(_words)
 
+# Home (chalicelib.web.reading_pages): how far each assigned module's worksheet is, on its card.
+_HOME_WORKSHEET_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "home_ws_progress": "Worksheet: {n} of {total} answered",
+        "home_ws_not_started": "Worksheet: not started",
+        # After a finished module's worksheet that is not complete: why it is worth a visit.
+        "home_ws_for_plan": "Your plan is built from these answers.",
+        # Beside "Finished (n)", so it is seen while the list is folded.
+        "home_ws_to_finish_one": "1 worksheet to finish",
+        "home_ws_to_finish": "{n} worksheets to finish",
+    },
+    "es": {
+        "home_ws_progress": "Hoja de trabajo: {n} de {total} respondidas",
+        "home_ws_not_started": "Hoja de trabajo: sin empezar",
+        "home_ws_for_plan": "Su plan se hace con estas respuestas.",
+        "home_ws_to_finish_one": "1 hoja de trabajo por terminar",
+        "home_ws_to_finish": "{n} hojas de trabajo por terminar",
+    },
+}
+for _lang, _words in _HOME_WORKSHEET_WORDS.items():
+    WORDS[_lang].update(_words)
+
 
 # My plan (chalicelib.web.plan_pages); the downloaded plan's words are in chalicelib.plan.
 _PLAN_WORDS: dict[str, dict[str, str]] = {

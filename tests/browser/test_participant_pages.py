@@ -238,8 +238,17 @@ def test_from_sign_in_to_the_first_lesson_and_on_to_the_next(browser, base_url, 
     page.goto("/")
     assert "1 of 8 done" in page.inner_text("main")
     assert SECOND[1] in page.get_by_role("region", name="Next up").inner_text()
-    assert page.locator("details.finished > summary").inner_text() == "Finished (1)"
+    # Its worksheet was left empty: said beside "Finished (1)" while folded, and on its card.
+    summary = page.locator("details.finished > summary").inner_text()
+    assert " ".join(summary.split()) == "Finished (1) · 1 worksheet to finish", summary
     looks_unfoldable(page, "details.finished")
+    page.locator("details.finished > summary").click()
+    left = page.locator("details.finished .ws-open a")
+    assert left.inner_text() == "Worksheet: not started"
+    assert "Your plan is built from these answers." in page.inner_text("details.finished")
+    measure(page, artifacts, "participant-home-worksheet-left")
+    left.click()
+    page.wait_for_url(f"**/lesson/{lesson_code(FIRST[0])}#worksheet")
     context.close()
 
 

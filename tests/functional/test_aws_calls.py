@@ -109,8 +109,9 @@ def test_a_completed_lesson_reads_what_was_completed_once(
 def test_home_reads_each_group_once_archived_or_not(
     client, published, leader, participant, aws_calls
 ):
-    """Home: the session, what the participant completed, their groups, one Query per group.
-    An archived group is read like an active one (what they finished there stays on home)."""
+    """Home: the session, what the participant completed and how far their worksheets are (one
+    BatchGetItem of two items), their groups, one Query per group. An archived group is read
+    like an active one (what they finished there stays on home)."""
     from tests.functional.web_client import signed_in
 
     groups = []

@@ -75,12 +75,15 @@ def before_session(iso: str | None, today: str, lang: str) -> str:
 
 
 def _worksheet_line(row: MyAssignment, href: str, lang: str) -> dict[str, Any] | None:
-    """The card's worksheet line: "Worksheet: 2 of 4 answered" or "not started", linked to the
+    """The card's worksheet line: "Worksheet: 2 of 4 answered" (or "not started" on a finished
+    module), linked to the
     worksheet on the lesson page; ``open`` on a finished module whose worksheet is not complete
     (the card makes it seen: its answers make the plan). Nothing where home has nothing to say
     (no worksheet, or how far it is is unknown)."""
     progress = row.worksheet
-    if progress is None:
+    # On a module not finished yet, "not started" says nothing the card does not: a long To
+    # do list would repeat it on every card.
+    if progress is None or not (progress.started or row.status.done):
         return None
     words = WORDS[lang]
     text = (

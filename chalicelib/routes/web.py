@@ -166,6 +166,8 @@ def blueprint() -> Blueprint:
     web.route(admin_pages.TURN_ON, method="POST", access=ADMIN_ONLY)(admin_pages.turn_on)
     web.route(admin_pages.RESET, method="POST", access=ADMIN_ONLY)(admin_pages.reset_two_step)
     web.route(admin_pages.AUDIT, access=ADMIN_ONLY)(admin_pages.audit_page)
+    for form in (admin_pages.TURN_OFF, admin_pages.TURN_ON, admin_pages.RESET):
+        web.route(form, access=ADMIN_ONLY)(admin_pages.to_accounts)
     # Every other address (a mistyped or old link): API Gateway gives it only what no route
     # above matches (chalicelib/web/http.py).
     web.unknown_addresses()

@@ -27,10 +27,10 @@ from chalicelib.identity import ADMINS, AUTHORS, LEADERS
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.leader_pages import (
     FieldError,
-    _errors,
-    _field_error,
-    _refusal,
-    _status,
+    error_context,
+    error_status,
+    field_error,
+    is_refusal,
     sign_in_address,
 )
 
@@ -96,7 +96,7 @@ def accounts_page(
     try:
         accounts, next_token = administration.list_accounts(shown_role, page_token)
     except SteadyError as error:
-        if not _refusal(error):
+        if not is_refusal(error):
             raise
         # A page token that is not one (an old or hand-made address): the first page.
         errors.append(
@@ -131,11 +131,11 @@ def accounts_page(
             "notice": NOTICES.get(visit.query.get("done", "")),
             "created": created,
             "sign_in_address": sign_in_address(visit) if created else "",
-            **_errors(errors),
+            **error_context(errors),
             "form": form,
             "values": visit.form if errors else {},
         },
-        status=_status(errors),
+        status=error_status(errors),
     )
 
 
@@ -157,7 +157,7 @@ def create_account(visit: Visit) -> Html:
             visit.form.get("email", "").strip() or None,
         )
     except SteadyError as error:
-        if not _refusal(error):
+        if not is_refusal(error):
             raise
         return accounts_page(
             visit, [_create_refusal(error, visit.form)], "create", role=_role(role)
@@ -185,7 +185,7 @@ def _create_refusal(error: SteadyError, form: dict[str, str]) -> FieldError:
         return FieldError(
             "email", "Enter an email address like name@example.org, or leave it empty.", status
         )
-    return _field_error(error, CREATE_FIELDS, "username")
+    return field_error(error, CREATE_FIELDS, "username")
 
 
 # -- turning an account off and on, resetting two-step sign-in ------------------------------
@@ -198,7 +198,7 @@ def _username(visit: Visit) -> str:
 
 def _off_refused(visit: Visit, error: SteadyError) -> Html:
     """The accounts page again, the "Turn off an account" form showing what was typed."""
-    found = _field_error(error, OFF_FIELDS, "off_username")
+    found = field_error(error, OFF_FIELDS, "off_username")
     said = OWN_ACCOUNT_WORDS if error.code == "own_account" else found.message
     field = FieldError("off_username", said, found.status)
     values = {**visit.form, "off_username": _username(visit)}
@@ -237,10 +237,17 @@ def turn_off(visit: Visit) -> Any:
             )
         administration.disable(caller, _username(visit))
     except SteadyError as error:
-        if not _refusal(error):
+        if not is_refusal(error):
             raise
         return _off_refused(visit, error)
     return Redirect(_accounts_address(role, "off"))
+
+
+def to_accounts(visit: Visit) -> Redirect:
+    """GET of a form's own address (a confirmation or a refusal shown there, opened again):
+    the accounts page, where those forms are."""
+    visit.signed_in()
+    return Redirect(ACCOUNTS)
 
 
 def turn_on(visit: Visit) -> Any:
@@ -248,7 +255,7 @@ def turn_on(visit: Visit) -> Any:
     try:
         services.current().administration.enable(caller, _username(visit))
     except SteadyError as error:
-        if not _refusal(error):
+        if not is_refusal(error):
             raise
         return _off_refused(visit, error)
     return Redirect(_accounts_address(_role(visit.form.get("role")), "on"))
@@ -277,7 +284,7 @@ def reset_two_step(visit: Visit) -> Any:
             )
         administration.reset_authenticator(caller, _username(visit))
     except SteadyError as error:
-        if not _refusal(error):
+        if not is_refusal(error):
             raise
         return _off_refused(visit, error)
     return Redirect(_accounts_address(role, "reset"))
@@ -363,7 +370,7 @@ def audit_page(visit: Visit) -> Html:
         )
         entries, next_token = found.entries, found.next_page_token
     except SteadyError as error:
-        if not _refusal(error):
+        if not is_refusal(error):
             raise
         errors = [_audit_field(error, asked)]
     filtered = {k: v for k, v in asked.items() if v}
@@ -378,9 +385,9 @@ def audit_page(visit: Visit) -> Html:
                 f"{AUDIT}?{urlencode({**filtered, 'page': next_token})}" if next_token else None
             ),
             "first_page": f"{AUDIT}?{urlencode(filtered)}" if visit.query.get("page") else None,
-            **_errors(errors),
+            **error_context(errors),
         },
-        status=_status(errors),
+        status=error_status(errors),
     )
 
 

@@ -302,3 +302,36 @@ def test_a_refused_filter_comes_back_with_the_input_kept(
     typed = dict(pair.split("=") for pair in query.split("&"))
     for name, value in typed.items():
         assert kept[name] == value.replace("%2F", "/").replace("%21", "!")
+
+
+def test_the_pages_go_on_page_by_page_keeping_the_filters(client, admin, service, library_clock):
+    from chalicelib.records.audit import new_entry
+
+    for n in range(55):
+        at = service.clock.iso()
+        service.audit.record(new_entry(admin.id, ["admins"], f"test.step_{n:02d}", at))
+        library_clock.advance(1)
+    web = signed_in(client, admin)
+    first = web.get(f"{AUDIT}?action=test.")
+    shown = re.findall(r'data-label="Action"><code>([^<]+)<', first.body)
+    assert shown == [f"test.step_{n:02d}" for n in range(54, 4, -1)]
+    older = re.search(r'<a href="([^"]+)">Older entries</a>', first.body)
+    assert older is not None and "action=test." in older.group(1)
+    second = web.get(html.unescape(older.group(1)))
+    shown = re.findall(r'data-label="Action"><code>([^<]+)<', second.body)
+    assert shown == [f"test.step_{n:02d}" for n in range(4, -1, -1)]
+    assert f'<a href="{AUDIT}?action=test.">Newest entries</a>' in second.body
+    assert form_fields(second, AUDIT)["action"] == "test."
+    # An accounts page token that is not one: the first page, saying so.
+    stale = web.get(f"{ACCOUNTS}?role=admins&page=not-a-token")
+    assert stale.status == 400
+    assert error_summary(stale) == [
+        ("accounts", "That page of the list is out of date: this is the first page.")
+    ]
+    assert "admin-one" in stale.body
+
+
+def test_a_form_address_opened_leads_to_the_accounts_page(client, admin):
+    web = signed_in(client, admin)
+    for path in (TURN_OFF, TURN_ON, RESET):
+        assert web.get(path).location == ACCOUNTS

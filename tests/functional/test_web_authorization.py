@@ -292,6 +292,16 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
         expect=ADMIN_PAGE,
     ),
     ("GET", "/leader/admin/audit"): PageRow("/leader/admin/audit", expect=ADMIN_PAGE),
+    # Their forms' own addresses lead to the accounts page (for an admin).
+    ("GET", "/leader/admin/accounts/turn-off"): PageRow(
+        "/leader/admin/accounts/turn-off", expect=ADMIN_PAGE
+    ),
+    ("GET", "/leader/admin/accounts/turn-on"): PageRow(
+        "/leader/admin/accounts/turn-on", expect=ADMIN_PAGE
+    ),
+    ("GET", "/leader/admin/accounts/reset-two-step"): PageRow(
+        "/leader/admin/accounts/reset-two-step", expect=ADMIN_PAGE
+    ),
     # An address no route has: 404 for everyone, signed in or not (tests/functional/
     # test_unknown_paths.py has the page and the JSON; this client takes one-part paths there).
     ("GET", "/{proxy+}"): PageRow("/nope", expect=(404, 404, 404, 404)),

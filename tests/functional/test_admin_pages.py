@@ -335,3 +335,22 @@ def test_a_form_address_opened_leads_to_the_accounts_page(client, admin):
     web = signed_in(client, admin)
     for path in (TURN_OFF, TURN_ON, RESET):
         assert web.get(path).location == ACCOUNTS
+
+
+def test_any_account_is_turned_on_again_or_reset_by_username(client, admin, participant, stack):
+    """Participants are not listed: the form by username turns theirs on again too (its
+    second button posts to turn-on), and resets two-step sign-in (a confirmation first)."""
+    web = signed_in(client, admin)
+    page = web.get(ACCOUNTS)
+    assert 'formaction="/leader/admin/accounts/turn-on">Turn on again</button>' in page.body
+    token = page.csrf()
+    typed = {"csrf": token, "role": "leaders", "off_username": "participant-one"}
+    assert web.post(TURN_OFF, {**typed, "username": "", "confirm": "yes"}).status == 303
+    assert not enabled(stack, "participant-one")
+    assert web.post(TURN_ON, typed).location == f"{ACCOUNTS}?role=leaders&done=on"
+    assert enabled(stack, "participant-one")
+    confirm = web.post(RESET, typed)
+    assert "Reset two-step sign-in for participant-one?" in text(confirm.body)
+    missing = web.post(TURN_ON, {**typed, "off_username": "nobody-99"})
+    assert missing.status == 404
+    assert error_summary(missing) == [("off_username", "There is no account nobody-99.")]

@@ -33,6 +33,8 @@ INVALID_ROLE = 'role must be "leaders" or "authors".'
 # Admins are listed too (who else can turn accounts off?), but created only at deploy time.
 LISTED_ROLES = (LEADERS, AUTHORS, ADMINS)
 INVALID_LISTED_ROLE = 'role must be "leaders", "authors" or "admins".'
+# The refusal of an admin's own account (the web page says it before its confirmation too).
+OWN_ACCOUNT = "Admins cannot turn off their own account."
 # An action, or the start of one ("account." or "group.progress"): letters, dots, underscores.
 _ACTION = re.compile(r"^[a-z_]+(\.[a-z_]*)*$")
 
@@ -84,13 +86,18 @@ class Administration:
             raise BadRequest(INVALID_LISTED_ROLE, code="invalid_role")
         return self._accounts.list_role(role, page_token)
 
+    def find_account(self, username: str) -> Account:
+        """The account with this username (any case), as a confirmation page shows it before
+        a change; raises ``NotFound`` (``account_not_found``) or ``BadRequest``."""
+        return self._accounts.find(username)
+
     def disable(self, caller: Caller, username: str) -> Account:
         """Any account but the caller's own: Cognito stops its sign-in and signs it out
         everywhere, its tokens stop working (at once on this container, within 5 minutes on
         every other) and its web sessions end at once."""
         target = self._accounts.find(username)
         if target.id == caller.id:
-            raise BadRequest("Admins cannot turn off their own account.", code="own_account")
+            raise BadRequest(OWN_ACCOUNT, code="own_account")
         account = self._accounts.disable(target.username)
         self._access.end(account.id)
         self._sessions.end_all(account.id)

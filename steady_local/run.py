@@ -238,7 +238,7 @@ def _banner(
         "Get a fresh access token (valid 60 minutes) in another terminal:",
         "  TOKEN=$(make -s token USER=demo-participant-1)",
         "  (any other local account: make -s token USER=name PASSWORD=its-password)",
-        "As the demo admin (accounts, the audit trail):",
+        "As the demo admin (accounts, the audit trail; on the web app too, signed in as demo-admin):",
         "  ADMIN=$(make -s token USER=demo-admin)",
         f'  curl -s {api}/admin/accounts -H "Authorization: Bearer $ADMIN"',
         "Then, as a participant:",

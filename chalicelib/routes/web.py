@@ -8,6 +8,7 @@ from chalicelib import kept_forms, mfa
 from chalicelib.identity import ADMINS, AUTHORS, LEADERS, PARTICIPANTS
 from chalicelib.web import (
     account_pages,
+    admin_pages,
     before_session_pages,
     data_pages,
     leader_pages,
@@ -20,6 +21,7 @@ from chalicelib.web import (
 from chalicelib.web.http import PUBLIC, SIGNED_IN, Pages
 
 LEADER_ONLY = (LEADERS,)
+ADMIN_ONLY = (ADMINS,)
 # Everyone but participants (whose account page has their reminders too): their own password.
 OWN_ACCOUNT = (LEADERS, AUTHORS, ADMINS)
 
@@ -163,6 +165,17 @@ def blueprint() -> Blueprint:
     web.route(privacy_pages.SHARE, method="POST", access=(PARTICIPANTS,))(privacy_pages.share)
 
     web.route(before_session_pages.PAGE, access=LEADER_ONLY)(before_session_pages.before_session)
+
+    # Administrators (chalicelib/web/admin_pages.py): /admin/… is the API's. Turning an account
+    # off and resetting two-step sign-in post twice: to their confirmation page, then from it.
+    web.route(admin_pages.ACCOUNTS, access=ADMIN_ONLY)(admin_pages.accounts)
+    web.route(admin_pages.ACCOUNTS, method="POST", access=ADMIN_ONLY)(admin_pages.create_account)
+    web.route(admin_pages.TURN_OFF, method="POST", access=ADMIN_ONLY)(admin_pages.turn_off)
+    web.route(admin_pages.TURN_ON, method="POST", access=ADMIN_ONLY)(admin_pages.turn_on)
+    web.route(admin_pages.RESET, method="POST", access=ADMIN_ONLY)(admin_pages.reset_two_step)
+    web.route(admin_pages.AUDIT, access=ADMIN_ONLY)(admin_pages.audit_page)
+    for form in (admin_pages.TURN_OFF, admin_pages.TURN_ON, admin_pages.RESET):
+        web.route(form, access=ADMIN_ONLY)(admin_pages.to_accounts)
     # Every other address (a mistyped or old link): API Gateway gives it only what no route
     # above matches (chalicelib/web/http.py).
     web.unknown_addresses()

@@ -84,7 +84,7 @@ class FieldError:
     status: int = 400  # 409 for a change to an archived group (the use case's Conflict)
 
 
-def _refusal(error: SteadyError) -> bool:
+def is_refusal(error: SteadyError) -> bool:
     """A refusal of the input (shown on the form), as opposed to "you may not" (an error page)."""
     return (
         error.status < 500
@@ -93,7 +93,7 @@ def _refusal(error: SteadyError) -> bool:
     )
 
 
-def _field_error(
+def field_error(
     error: SteadyError, fields: Mapping[str, str], first: str, form: Mapping[str, str] | None = None
 ) -> FieldError:
     """The error linked to the field its code names (``fields``: code → field id), else
@@ -123,11 +123,11 @@ def not_a_date(words: str, typed: str) -> str:
     return f"{said}. Use the date picker, or type it as year-month-day, like 2026-12-31."
 
 
-def _status(errors: list[FieldError] | None) -> int:
+def error_status(errors: list[FieldError] | None) -> int:
     return max(e.status for e in errors) if errors else 200
 
 
-def _errors(errors: list[FieldError] | None) -> dict[str, Any]:
+def error_context(errors: list[FieldError] | None) -> dict[str, Any]:
     """The template's view of the errors: the summary's list, and each field's own message."""
     return {"errors": errors or [], "err": {e.field: e.message for e in errors or []}}
 
@@ -146,10 +146,10 @@ def groups_page(visit: Visit, errors: list[FieldError] | None = None) -> Html:
             "groups": services.current().dashboard.overview(caller),
             "notice": "You no longer lead that group." if visit.query.get("done") == LEFT else None,
             "key": visit.form.get("key") or secrets.token_hex(16),
-            **_errors(errors),
+            **error_context(errors),
             "values": visit.form,
         },
-        status=_status(errors),
+        status=error_status(errors),
     )
 
 
@@ -161,9 +161,9 @@ def create_group(visit: Visit) -> Any:
             caller, visit.form.get("name", ""), visit.form.get("key") or None
         )
     except SteadyError as error:
-        if not _refusal(error):
+        if not is_refusal(error):
             raise
-        return groups_page(visit, [_field_error(error, {}, "name")])
+        return groups_page(visit, [field_error(error, {}, "name")])
     return Redirect(group_path(group.group_id))
 
 
@@ -179,7 +179,7 @@ def account_page(visit: Visit, errors: list[FieldError] | None = None) -> Html:
     (two-step sign-in is a link away); an author's or administrator's says where their tools
     are (they start here after sign-in, ``pages.home_for``)."""
     visit.signed_in()
-    return Html("leader_account.html", _errors(errors), status=_status(errors))
+    return Html("leader_account.html", error_context(errors), status=error_status(errors))
 
 
 def change_password(visit: Visit) -> Any:
@@ -191,7 +191,7 @@ def change_password(visit: Visit) -> Any:
     Cognito refusing the session's token (not the password) ends the session: to sign-in."""
     refused = password_refused(visit)
     if refused is not None:
-        return account_page(visit, [_field_error(refused, PASSWORD_FIELDS, "current_password")])
+        return account_page(visit, [field_error(refused, PASSWORD_FIELDS, "current_password")])
     return password_changed()
 
 
@@ -293,7 +293,7 @@ def group_view(
             # "Before the session", per assigned module that has a worksheet (no AWS call).
             "sheet_modules": svc.worksheets.worksheet_modules(detail.assignments),
             "picker": picker,
-            **_errors(errors),
+            **error_context(errors),
             "form": form,
             "values": visit.form if errors else {},
             "for_participant": visit.query.get("participant", ""),
@@ -310,7 +310,7 @@ def group_view(
             "days_hint": DAYS_HINT,
             "create_account_label": CREATE_ACCOUNT_LABEL,
         },
-        status=_status(errors),
+        status=error_status(errors),
     )
 
 
@@ -418,9 +418,9 @@ def _on_group_form(
     try:
         return action(caller)
     except SteadyError as error:
-        if not _refusal(error):
+        if not is_refusal(error):
             raise
-        return group_view(visit, [_field_error(error, fields, first, visit.form)], form)
+        return group_view(visit, [field_error(error, fields, first, visit.form)], form)
 
 
 ENROL_FIELDS = {
@@ -524,9 +524,9 @@ def new_password(visit: Visit) -> Any:
         key = "error_username_not_recorded" + ("_archived" if error.group_archived else "")
         return group_view(visit, [FieldError("participants", WORDS["en"][key], error.status)])
     except SteadyError as error:
-        if not _refusal(error):
+        if not is_refusal(error):
             raise
-        return group_view(visit, [_field_error(error, {}, "participants")])
+        return group_view(visit, [field_error(error, {}, "participants")])
     handout = Handout(
         visit.params["group_id"],
         given.participant_id,
@@ -668,9 +668,9 @@ def remove_leader(visit: Visit) -> Any:
             caller, visit.params["group_id"], visit.params["leader_id"]
         )
     except SteadyError as error:
-        if not _refusal(error):
+        if not is_refusal(error):
             raise
-        return group_view(visit, [_field_error(error, {}, "leaders")])
+        return group_view(visit, [field_error(error, {}, "leaders")])
     if removed.yourself:
         return Redirect(f"{GROUPS}?done={LEFT}")
     return _done(visit, "leader_removed", "#leaders")
@@ -695,7 +695,7 @@ def mark_seen(visit: Visit) -> Any:
             caller, group_id, participant_id, reason, visit.form.get("fingerprint") or None
         )
     except SteadyError as error:
-        if not _refusal(error):
+        if not is_refusal(error):
             raise
         # Link to the button of that very reason if the page still shows it, else to the list.
         current = svc.attention.group(caller, group_id).of(participant_id)
@@ -714,9 +714,9 @@ def attention_settings(visit: Visit) -> Any:
     try:
         services.current().attention.set_inactive_days(caller, visit.params["group_id"], days)
     except SteadyError as error:
-        if not _refusal(error):
+        if not is_refusal(error):
             raise
-        found = _field_error(error, {}, "inactive_days")
+        found = field_error(error, {}, "inactive_days")
         if error.code == "invalid_inactive_days":
             found = FieldError(
                 "inactive_days",
@@ -895,10 +895,10 @@ def _dates_view(visit: Visit, errors: list[FieldError] | None = None) -> Html:
             "for_whom": sentence(
                 "For " + ("everyone" if row["audience"] == "Everyone" else row["audience"])
             ),
-            **_errors(errors),
+            **error_context(errors),
             "values": values,
         },
-        status=_status(errors),
+        status=error_status(errors),
     )
 
 
@@ -917,9 +917,9 @@ def change_dates(visit: Visit) -> Any:
             visit.form.get("session_date") or None,
         )
     except SteadyError as error:
-        if not _refusal(error) or error.code == "assignment_not_found":
+        if not is_refusal(error) or error.code == "assignment_not_found":
             raise
-        return _dates_view(visit, [_field_error(error, {}, "due_date", visit.form)])
+        return _dates_view(visit, [field_error(error, {}, "due_date", visit.form)])
     return _done(visit, "dates", "#assignments", **_dated(changed))
 
 
@@ -939,7 +939,7 @@ def progress_page(visit: Visit) -> Html:
     try:
         grid = dashboard.grid(caller, group_id, view)
     except SteadyError as error:
-        if not _refusal(error):
+        if not is_refusal(error):
             raise
         # A filter that is not offered: the whole grid, and the filter form says why.
         field = "track" if error.code == "invalid_track" else "sort"
@@ -966,9 +966,9 @@ def progress_page(visit: Visit) -> Html:
                 _column_dues(grid),
             ),
             "sheet_legend": _sheet_legend(grid.participants),
-            **_errors(errors),
+            **error_context(errors),
         },
-        status=_status(errors),
+        status=error_status(errors),
     )
 
 

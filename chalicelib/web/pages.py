@@ -50,17 +50,21 @@ GROUPS = "/leader"
 # The own account page of a group leader, author or administrator (their password;
 # ``leader_pages.account_page``): its address says "leader" as it was first theirs.
 LEADER_ACCOUNT = GROUPS + "/account"
+# An administrator's accounts page (``admin_pages.ACCOUNTS``; not imported: it imports this).
+ADMIN_ACCOUNTS = GROUPS + "/admin/accounts"
 
 
 def home_for(roles: frozenset[str]) -> str:
     """Where a signed-in person starts: a participant their reading, a group leader their
-    groups; an author or administrator (nothing is assigned to them, and their tools are Git
-    and the API) their own account page, which says where those tools are."""
+    groups, an administrator the accounts page; an author (nothing is assigned to them, and
+    their tools are Git) their own account page, which says where those tools are."""
     if PARTICIPANTS in roles:
         return HOME
     if LEADERS in roles:
         return GROUPS
-    return LEADER_ACCOUNT if roles & {AUTHORS, ADMINS} else HOME
+    if ADMINS in roles:
+        return ADMIN_ACCOUNTS
+    return LEADER_ACCOUNT if AUTHORS in roles else HOME
 
 
 NEW_PASSWORD = "/sign-in/new-password"

@@ -243,6 +243,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "plan-0-position",
         "plan-0-remove",
     ),
+    # An administrator's forms: the first post of turn-off and reset only asks to confirm.
+    "/leader/admin/accounts": ("username", "role", "email"),
+    "/leader/admin/accounts/turn-off": ("username", "role", "confirm"),
+    "/leader/admin/accounts/turn-on": ("username", "role"),
+    "/leader/admin/accounts/reset-two-step": ("username", "role", "confirm"),
     # A form sent to an address no route has (a page left open across a release): a 404,
     # whatever the body holds; it is never read.
     "/{proxy+}": ("csrf", "locale"),
@@ -373,6 +378,30 @@ class Steps:
                 },
                 path,
             )
+        if path.startswith("/leader/admin/"):
+            admin = make_account(self.stack, "admin-odd", "admins")
+            web = signed_in(self.client, admin)
+            csrf = web.get("/leader/admin/accounts").csrf()
+            admin_forms = {
+                "/leader/admin/accounts": {
+                    "username": "new-odd-leader",
+                    "role": "leaders",
+                    "email": "",
+                },
+                # Not confirmed: the confirmation page only, nothing changes.
+                "/leader/admin/accounts/turn-off": {
+                    "username": self.leader.username,
+                    "role": "leaders",
+                    "confirm": "",
+                },
+                "/leader/admin/accounts/turn-on": {"username": self.leader.username, "role": ""},
+                "/leader/admin/accounts/reset-two-step": {
+                    "username": self.leader.username,
+                    "role": "leaders",
+                    "confirm": "",
+                },
+            }
+            return web, {"csrf": csrf, **admin_forms[path]}, path
         if path == "/leader/account/password":  # the two new passwords differ: unchanged
             web = signed_in(self.client, self.leader)
             return (

@@ -32,6 +32,7 @@ class PageRow:
 
 LEADER_PAGE = (SIGN_IN, 403, 200, 404)
 LEADER_POST = (SIGN_IN, 403, 303, 404)
+ADMIN_PAGE = (SIGN_IN, 403, 403, 403)
 PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("GET", "/static/steady.css"): PageRow("/static/steady.css", expect=(200, 200, 200, 200)),
     ("GET", "/sign-in"): PageRow("/sign-in", expect=(200, 303, 303, 303)),
@@ -268,6 +269,38 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ),
     ("GET", "/leader/groups/{group_id}/progress.csv"): PageRow(
         "/leader/groups/{g}/progress.csv", expect=LEADER_PAGE
+    ),
+    # An administrator's pages: nobody else's (tests/functional/test_admin_pages.py has them
+    # for an admin); a leader is answered as for a participant's page.
+    ("GET", "/leader/admin/accounts"): PageRow("/leader/admin/accounts", expect=ADMIN_PAGE),
+    ("POST", "/leader/admin/accounts"): PageRow(
+        "/leader/admin/accounts",
+        {"username": "made-by-nobody", "role": "leaders"},
+        expect=ADMIN_PAGE,
+    ),
+    ("POST", "/leader/admin/accounts/turn-off"): PageRow(
+        "/leader/admin/accounts/turn-off",
+        {"username": "leader-other", "confirm": "yes"},
+        expect=ADMIN_PAGE,
+    ),
+    ("POST", "/leader/admin/accounts/turn-on"): PageRow(
+        "/leader/admin/accounts/turn-on", {"username": "leader-other"}, expect=ADMIN_PAGE
+    ),
+    ("POST", "/leader/admin/accounts/reset-two-step"): PageRow(
+        "/leader/admin/accounts/reset-two-step",
+        {"username": "leader-other", "confirm": "yes"},
+        expect=ADMIN_PAGE,
+    ),
+    ("GET", "/leader/admin/audit"): PageRow("/leader/admin/audit", expect=ADMIN_PAGE),
+    # Their forms' own addresses lead to the accounts page (for an admin).
+    ("GET", "/leader/admin/accounts/turn-off"): PageRow(
+        "/leader/admin/accounts/turn-off", expect=ADMIN_PAGE
+    ),
+    ("GET", "/leader/admin/accounts/turn-on"): PageRow(
+        "/leader/admin/accounts/turn-on", expect=ADMIN_PAGE
+    ),
+    ("GET", "/leader/admin/accounts/reset-two-step"): PageRow(
+        "/leader/admin/accounts/reset-two-step", expect=ADMIN_PAGE
     ),
     # An address no route has: 404 for everyone, signed in or not (tests/functional/
     # test_unknown_paths.py has the page and the JSON; this client takes one-part paths there).

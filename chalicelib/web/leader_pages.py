@@ -269,7 +269,7 @@ def group_view(
     ended meanwhile, ``handouts``)."""
     caller = visit.signed_in()
     svc = services.current()
-    detail = svc.groups.detail(caller, visit.params["group_id"])
+    detail = svc.groups.detail(caller, visit.params["group_id"], former=True)
     picker = _picker(svc)
     used: tuple[Handout, ...] = ()
     if handouts is None:
@@ -288,6 +288,7 @@ def group_view(
                 for leader in detail.leader_names
             ],
             "participants": detail.participants,
+            "former": detail.former or (),
             "attention": svc.attention.group(caller, visit.params["group_id"]),
             "assignments": _assignment_rows(detail, picker),
             # "Before the session", per assigned module that has a worksheet (no AWS call).

@@ -1388,7 +1388,7 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
         catalog["thinking-traps"]
     ]  # the track's order, then later
     csv_header = browser.get(f"{group}/progress.csv").body.splitlines()[0]
-    assert list(csv.reader([csv_header]))[0][3:] == columns  # after the name, id and "As of"
+    assert list(csv.reader([csv_header]))[0][4:] == columns  # after name, id, As of, Left on
 
     def rows(p: Page) -> list[tuple[str, str, str, str]]:
         return re.findall(

@@ -827,8 +827,9 @@ def remove_confirm(visit: Visit) -> Html:
         detail,
         f"Remove {participant.display_name} from {detail.summary.name}?",
         "They keep their account and what they completed, but no longer see this group's "
-        "assignments, and you no longer see their progress: their row leaves the progress grid "
-        "and Before the session. You can enrol them again later.",
+        "assignments. For you, their row leaves the progress grid and Before the session; they "
+        "are listed under Left the group, with what they completed while in the group, and "
+        "stay in the progress CSV. You can enrol them again later.",
         "Remove from the group",
         notes=notes,
         progress_csv=True,

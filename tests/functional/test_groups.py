@@ -416,9 +416,10 @@ def test_dashboard_grid_and_csv(client, group, leader, participant, other_partic
     assert by_id[participant.id][2] == "2026-11-20"
     # Joined today, then given a date that had passed: theirs (``due_for``: set after they
     # joined), said beside the completion.
-    assert by_id[participant.id][3] == "Completed (version 1, 2026-11-20), due 2026-11-19"
+    assert by_id[participant.id][3] == ""  # still in the group: no "Left on" day
+    assert by_id[participant.id][4] == "Completed (version 1, 2026-11-20), due 2026-11-19"
     assert by_id[other_participant.id][0] == '\'=HYPERLINK("http://x")'  # neutralised
-    assert by_id[other_participant.id][2:] == ["2026-11-20", "Overdue, due 2026-11-19"]
+    assert by_id[other_participant.id][2:] == ["2026-11-20", "", "Overdue, due 2026-11-19"]
 
 
 def test_display_names_with_control_characters_are_refused(client, group, leader, participant):

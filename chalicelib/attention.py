@@ -245,6 +245,7 @@ def participant_reasons(
             facts.completed.get(pid, CompletedVersions(pid, {})),
             participant.joined_at,
             participant.shares_history,
+            participant.earlier,
         )
         mine: Mapping[str, AssignedModule] = assigned_to(modules, pid)
         statuses: Mapping[str, ModuleStatus] = {

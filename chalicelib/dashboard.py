@@ -14,7 +14,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from functools import cached_property
@@ -29,7 +29,7 @@ from chalicelib.identity import LEADERS, Caller
 from chalicelib.library import ModuleLibrary
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import CompletedVersions, CompletionRecords
-from chalicelib.records.groups import Group, GroupRecords
+from chalicelib.records.groups import EnrolledParticipant, Group, GroupRecords
 from chalicelib.records.worksheets import SavedWorksheet
 from chalicelib.statuses import (
     COMPLETED,
@@ -45,6 +45,7 @@ from chalicelib.statuses import (
     past_due,
     status_from,
     visible_and_when,
+    visible_to_leaders,
 )
 from chalicelib.worksheets import worksheet_mark
 
@@ -109,6 +110,9 @@ class Grid:
     # assigned to the group and again to one participant with another date): each row says
     # its own (``GridRow.due_dates``). A column's module is the group's assignment if any.
     dates_vary: frozenset[str] = frozenset()
+    # How many participants left the group (not in the grid: the group page lists them and the
+    # CSV has their rows).
+    former: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -327,7 +331,7 @@ def _grid_rows(
     for participant in group.participants:
         pid = participant.participant_id
         visible, activity = visible_and_when(
-            completed[pid], participant.joined_at, participant.shares_history
+            completed[pid], participant.joined_at, participant.shares_history, participant.earlier
         )
         if pid in theirs:
             mine = theirs[pid]
@@ -437,20 +441,34 @@ def own_due_date(row: GridRow, column: AssignedModule, zone: tzinfo) -> str | No
     return column.due_for(row.joined_at, zone)
 
 
-def grid_csv(grid: Grid, zone: tzinfo) -> str:
+@dataclass(frozen=True)
+class FormerRow:
+    """A participant who left the group, as the CSV shows them: the day they left (the
+    program's calendar) and their row, worked out from what they did while in the group."""
+
+    left_on: str
+    row: GridRow
+
+
+def grid_csv(grid: Grid, zone: tzinfo, former: Sequence[FormerRow] = ()) -> str:
     """The grid as CSV (csv module: quotes, commas and newlines escaped). A completion is dated
     by the program's calendar (``zone``), like the grid's "as of" day and the due dates.
 
     Each assigned cell says the participant's own due date ("Not started, due 2026-12-01"),
     and every row the day the file shows ("As of" column), so a row keeps its date when it is
-    sorted, filtered or pasted under another download. The first row stays the header row:
-    nothing above it, and the same headings every day."""
+    sorted, filtered or pasted under another download. Participants who left the group
+    (``former``) follow the current ones, with the day they left in the "Left on" column (empty
+    for everyone still in the group). The first row stays the header row: nothing above it,
+    and the same headings every day."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(
-        ["Participant", "Participant ID", "As of"] + [safe_cell(m.title) for m in grid.modules]
+        ["Participant", "Participant ID", "As of", "Left on"]
+        + [safe_cell(m.title) for m in grid.modules]
     )
-    for row in grid.participants:
+    rows = [("", row) for row in grid.participants]
+    rows += [(f.left_on, f.row) for f in former]
+    for left_on, row in rows:
         cells = []
         for column, cell in zip(grid.modules, row.cells, strict=True):
             text = STATUS_TEXT[cell.status]
@@ -468,7 +486,8 @@ def grid_csv(grid: Grid, zone: tzinfo) -> str:
                 text += "; " + worksheet_text(cell.worksheet)
             cells.append(text)
         writer.writerow(
-            [safe_cell(row.display_name), safe_cell(row.participant_id), grid.as_of] + cells
+            [safe_cell(row.display_name), safe_cell(row.participant_id), grid.as_of, left_on]
+            + cells
         )
     return out.getvalue()
 
@@ -487,15 +506,63 @@ class Dashboard:
         group, grid = self._grid(caller, group_id, "group.progress.read")
         assigned = {a.item_id for a in group.assignments if a.kind == "track"}
         tracks = [t for t in self.library.tracks() if t["id"] in assigned] if assigned else []
-        return apply_view(grid, view or GridView(), tracks)
+        return replace(apply_view(grid, view or GridView(), tracks), former=len(group.former))
 
     def csv(self, caller: Caller, group_id: str) -> CsvFile:
         """The dashboard as a CSV file for spreadsheets, Excel included: UTF-8 with a byte order
-        mark (audit-logged as an export)."""
-        _, grid = self._grid(caller, group_id, "group.progress.export")
+        mark (audit-logged as an export, of the participants who left the group too). Those
+        who left follow, marked with the day they left (``former_rows``): one more
+        BatchGetItem when there are any."""
+        group, grid = self._grid(caller, group_id, "group.progress.export", with_former=True)
+        former, columns = self.former_rows(group)
+        if former and not grid.participants:
+            grid = replace(grid, modules=columns)  # nobody in the group now: their columns
         return CsvFile(
-            UTF8_BOM + grid_csv(grid, self.clock.zone), progress_filename(grid.group, grid.as_of)
+            UTF8_BOM + grid_csv(grid, self.clock.zone, former),
+            progress_filename(grid.group, grid.as_of),
         )
+
+    def former_rows(self, group: Group) -> tuple[list[FormerRow], tuple[AssignedModule, ...]]:
+        """The rows of the participants who left ``group`` (already read, and its read
+        audit-logged by the caller), most recent first, with the grid's columns: the group's
+        assignments now, and what they completed while they were in the group
+        (``visible_to_leaders`` with only their times in it, never what they did after). A due
+        date counts as passed only if it had when they left. One BatchGetItem per 100."""
+        if not group.former:
+            return [], ()
+        completed = self.completions.completed_versions([f.participant_id for f in group.former])
+        modules = assigned_modules(group.assignments, self.library)
+        today, zone = self.clock.today(), self.clock.zone
+        rows: list[FormerRow] = []
+        columns: tuple[AssignedModule, ...] = ()
+        for former in group.former:
+            pid = former.participant_id
+            seen = visible_to_leaders(completed[pid], "", False, former.windows)
+            left = calendar_day(former.last.left_at, zone) or today
+            # Due dates as they applied to their last time in the group; their earlier times
+            # are already in ``seen``.
+            member = EnrolledParticipant(
+                pid, former.display_name, former.last.joined_at, username=former.username
+            )
+            alone = replace(group, participants=(member,), former=())
+            grid = group_grid(alone, {pid: seen}, modules, min(left, today), zone)
+            columns = grid.modules
+            rows.append(FormerRow(left.isoformat(), grid.participants[0]))
+        return rows, columns
+
+    def totals(self, group: Group, participant_id: str) -> tuple[int, int]:
+        """A participant's assigned modules in ``group`` (already read) as the progress grid
+        counts them today: ``(done, assigned)``; kept with them when they leave the group (no
+        audit entry of its own: the removal's is). One BatchGetItem."""
+        member = group.member(participant_id)
+        if member is None:
+            return 0, 0
+        completed = self.completions.completed_versions([participant_id])
+        modules = assigned_modules(group.assignments, self.library)
+        alone = replace(group, participants=(member,))
+        row = group_grid(alone, completed, modules, self.clock.today(), self.clock.zone)
+        cells = row.participants[0].cells
+        return row.participants[0].totals.done, sum(1 for c in cells if c.status != NOT_ASSIGNED)
 
     def overview(self, caller: Caller) -> list[GroupOverview]:
         """The groups ``caller`` leads, active first, by name, each with its participants, overdue
@@ -569,9 +636,12 @@ class Dashboard:
             )
         return overview
 
-    def _grid(self, caller: Caller, group_id: str, action: str) -> tuple[Group, Grid]:
+    def _grid(
+        self, caller: Caller, group_id: str, action: str, with_former: bool = False
+    ) -> tuple[Group, Grid]:
         group = led_group(self.records, caller, group_id)
-        audit_read(self.audit, self.clock, caller, group, action)
+        former = [f.participant_id for f in group.former] if with_former else []
+        audit_read(self.audit, self.clock, caller, group, action, [*group.participant_ids, *former])
         today = self.clock.today()
         if self.attention is None:
             completed = self.completions.completed_versions(group.participant_ids)

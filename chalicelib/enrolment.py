@@ -21,7 +21,7 @@ from chalicelib.errors import BadRequest, NotFound
 from chalicelib.groups import GroupSummary, check_name, led_group
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.records.audit import new_entry
-from chalicelib.records.groups import GroupRecords
+from chalicelib.records.groups import Group, GroupRecords, Stint
 
 PARTICIPANT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -58,6 +58,9 @@ class Enrolment:
     groups_changed: Callable[[str], None] | None = None
     access: AccessCheck | None = None
     alumni_days: int = 365
+    # A participant's assigned modules done and assigned, as the progress grid counts them
+    # (``Dashboard.totals``), kept with them when they leave (the group page's "Left the group").
+    totals: Callable[[Group, str], tuple[int, int]] | None = None
 
     def enrol(
         self,
@@ -119,19 +122,25 @@ class Enrolment:
         return Enrolled(account.id, account.username, display_name, password or None), not already
 
     def remove(self, caller: Caller, group_id: str, participant_id: str) -> None:
-        """Remove a participant from a group (their completions stay theirs)."""
+        """Remove a participant from a group (their completions stay theirs). The group keeps
+        them as a former member: when they joined and left, who removed them, and their totals
+        then (``records/groups.py``), for its leaders' "Left the group" list and the CSV."""
         group = led_group(self.records, caller, group_id)
-        if not PARTICIPANT_ID.fullmatch(participant_id):
+        member = group.member(participant_id) if PARTICIPANT_ID.fullmatch(participant_id) else None
+        if member is None:
             raise NotFound("That participant is not in this group.", code="participant_not_found")
+        done, assigned = self.totals(group, participant_id) if self.totals else (None, None)
+        now = self.clock.iso()
         audit = new_entry(
             caller.id,
             caller.roles,
             "enrolment.remove",
-            self.clock.iso(),
+            now,
             group_id=group.group_id,
             participant_ids=[participant_id],
         )
-        self.records.remove_participant(group.group_id, participant_id, audit)
+        left = Stint(member.joined_at, now, caller.id, done, assigned)
+        self.records.remove_participant(group.group_id, participant_id, audit, left, member)
         if self.groups_changed is not None:
             self.groups_changed(participant_id)
         self._start_alumni_if_left(participant_id)

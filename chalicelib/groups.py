@@ -21,7 +21,7 @@ from chalicelib.records.audit import AuditRecords, new_entry
 
 # Assignment, GroupLeader and last_leader are re-exported: web pages name them.
 from chalicelib.records.groups import Assignment as Assignment
-from chalicelib.records.groups import EnrolledParticipant, Group, GroupRecords
+from chalicelib.records.groups import EnrolledParticipant, FormerMember, Group, GroupRecords
 from chalicelib.records.groups import GroupLeader as GroupLeader
 from chalicelib.records.groups import last_leader as last_leader
 from chalicelib.text import check_text
@@ -76,8 +76,11 @@ class GroupDetail:
     # The leaders with their usernames (a leader may see their fellow leaders), in the order
     # they were added.
     leader_names: tuple[GroupLeader, ...] = ()
+    # Participants who left the group (most recent first), when asked for (``None``: not).
+    former: tuple[FormerMember, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        shown = {} if self.former is None else {"former": [former_dict(f) for f in self.former]}
         return {
             **self.summary.to_dict(),
             "leaders": list(self.leaders),
@@ -94,7 +97,23 @@ class GroupDetail:
                 for p in self.participants
             ],
             "assignments": [a.to_dict() for a in self.assignments],
+            **shown,
         }
+
+
+def former_dict(former: FormerMember) -> dict[str, Any]:
+    """A participant who left, for the API: their last time in the group, who removed them (a
+    pseudonymous id) and their assigned modules then (``None``: not counted)."""
+    last = former.last
+    return {
+        "participant_id": former.participant_id,
+        "display_name": former.display_name,
+        "joined_at": last.joined_at,
+        "left_at": last.left_at,
+        "removed_by": last.removed_by,
+        "modules_completed": last.done,
+        "modules_assigned": last.assigned,
+    }
 
 
 @dataclass(frozen=True)
@@ -213,7 +232,11 @@ class Groups:
         ]
 
     def detail(
-        self, caller: Caller, group_id: str, shown: Collection[str] | None = None
+        self,
+        caller: Caller,
+        group_id: str,
+        shown: Collection[str] | None = None,
+        former: bool = False,
     ) -> GroupDetail:
         """Leaders (with their usernames), participants and assignments of a group ``caller``
         leads (audit-logged). A leader added before usernames were kept with them has none
@@ -223,25 +246,26 @@ class Groups:
 
         ``shown``: for a page that shows only some participants (a confirmation page: one, or
         none), their ids; the detail then holds only those, and the audit entry concerns only
-        them, so a participant's "who has seen my records" lists no page they were not on."""
+        them, so a participant's "who has seen my records" lists no page they were not on.
+
+        ``former``: with the participants who left the group (``GroupDetail.former``: the day
+        they left, their totals then), their read audit-logged too (``group.former.read``, in the
+        same transaction). No more calls: the group Query reads them."""
         group = led_group(self.records, caller, group_id)
         participants = tuple(
             p for p in group.participants if shown is None or p.participant_id in shown
         )
-        audit_read(
-            self.audit,
-            self.clock,
-            caller,
-            group,
-            "group.read",
-            [p.participant_id for p in participants],
-        )
+        reads = {"group.read": [p.participant_id for p in participants]}
+        if former and group.former:
+            reads["group.former.read"] = [f.participant_id for f in group.former]
+        audit_reads(self.audit, self.clock, caller, group, reads)
         return GroupDetail(
             GroupSummary.of(group),
             group.leaders,
             participants,
             group.assignments,
             tuple(self._named(caller, leader) for leader in group.leader_names),
+            group.former if former else None,
         )
 
     def _named(self, caller: Caller, leader: GroupLeader) -> GroupLeader:

@@ -120,6 +120,7 @@ class Services:
         attention = Attention(
             group_records, AttentionRecords(dynamodb, table), audit, library, clock
         )
+        dashboard = Dashboard(group_records, completions, audit, library, clock, attention)
         enrolment = Enrolment(
             group_records,
             accounts,
@@ -127,6 +128,7 @@ class Services:
             reminder_records.groups_changed,
             access=access,
             alumni_days=settings.alumni_days,
+            totals=dashboard.totals,
         )
         return cls(
             settings=settings,
@@ -135,7 +137,7 @@ class Services:
             groups=Groups(group_records, audit, accounts, clock, enrolment.group_archived),
             enrolment=enrolment,
             assignments=Assignments(group_records, library, clock),
-            dashboard=Dashboard(group_records, completions, audit, library, clock, attention),
+            dashboard=dashboard,
             reading=Reading(library, completions, group_records, clock),
             worksheets=Worksheets(library, worksheet_records, group_records, audit, clock),
             plans=Plans(worksheet_records, plan_records, audit, clock, access),

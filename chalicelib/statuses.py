@@ -197,8 +197,14 @@ def status_from(
     return ModuleStatus(module_id, OVERDUE if overdue else NOT_STARTED, None, None, None, worksheet)
 
 
+Windows = tuple[tuple[str, str], ...]  # (joined_at, left_at) of earlier times in a group
+
+
 def visible_to_leaders(
-    completed: CompletedVersions, joined_at: str, shares_history: bool
+    completed: CompletedVersions,
+    joined_at: str,
+    shares_history: bool,
+    earlier: Windows = (),
 ) -> CompletedVersions:
     """What a group's leaders may see of a participant's completions: the visibility rule.
 
@@ -209,20 +215,26 @@ def visible_to_leaders(
     completion (with its knowledge-check attempts, and later shared worksheet answers) that a
     group leader reads: the dashboard grid, its CSV and the leaders' daily email.
 
+    Someone a group leader removed and enrolled again was in the group before too: what they
+    did in those earlier times (``earlier``: each ``(joined_at, left_at)``, both included) is
+    visible as well, never what they did while they were out of it. A participant who left
+    and is not back (a former member) has no ``joined_at`` (``""``): only their ``earlier``
+    times count.
+
     Completion times are whole seconds, so the comparison is to the second: a completion in the
     same second as the joining counts as after it. An unreadable time is never shown.
     """
-    return _visible(completed, joined_at, shares_history, None)
+    return _visible(completed, joined_at, shares_history, None, earlier)
 
 
 def visible_and_when(
-    completed: CompletedVersions, joined_at: str, shares_history: bool
+    completed: CompletedVersions, joined_at: str, shares_history: bool, earlier: Windows = ()
 ) -> tuple[CompletedVersions, list[datetime | None]]:
     """``visible_to_leaders``, and when each visible completion and knowledge-check attempt
     was made (``at_second``: ``None`` for an unreadable time; in no particular order), parsed
     once for both: the "needs attention" rule's activity."""
     times: list[datetime | None] = []
-    return _visible(completed, joined_at, shares_history, times), times
+    return _visible(completed, joined_at, shares_history, times, earlier), times
 
 
 def _visible(
@@ -230,6 +242,7 @@ def _visible(
     joined_at: str,
     shares_history: bool,
     times: list[datetime | None] | None,
+    earlier: Windows = (),
 ) -> CompletedVersions:
     if shares_history:
         if times is not None:
@@ -239,14 +252,27 @@ def _visible(
             )
         return completed
     joined = at_second(joined_at)
-    if joined is None:
+    windows = [
+        (start, end)
+        for start, end in ((at_second(a), at_second(b)) for a, b in earlier)
+        if start is not None and end is not None
+    ]
+    if joined is None and not windows:
         return CompletedVersions(completed.participant_id, {})
+
+    def in_group(when: datetime | None) -> bool:
+        if when is None:
+            return False
+        if joined is not None and when >= joined:
+            return True
+        return any(start <= when <= end for start, end in windows)
+
     kept: dict[str, dict[int, str]] = {}
     for module_id, versions in completed.completed.items():
         shown = {}
         for version, at in versions.items():
             when = at_second(at)
-            if when is not None and when >= joined:
+            if in_group(when):
                 shown[version] = at
                 if times is not None:
                     times.append(when)
@@ -260,16 +286,13 @@ def _visible(
             since = []
             for a in attempts:
                 when = at_second(a.at)
-                if (when or _NEVER) >= joined:
+                if in_group(when):
                     since.append(a)
                     if times is not None:
                         times.append(when)
             if since:
                 checks.setdefault(module_id, {})[version] = tuple(since)
     return CompletedVersions(completed.participant_id, kept, checks)
-
-
-_NEVER = datetime.min.replace(tzinfo=UTC)  # an unreadable time: never shown
 
 
 def at_second(text: str) -> datetime | None:

@@ -15,6 +15,7 @@ Key design of the records table (``PK``/``SK``, both strings):
 | group details                           | ``GROUP#{group_id}``| ``GROUP``                           |
 | group leader                            | ``GROUP#{group_id}``| ``LEADER#{leader_id}``              |
 | participant enrolled in the group       | ``GROUP#{group_id}``| ``PARTICIPANT#{participant_id}``    |
+| participant who left it (their stints)  | ``GROUP#{group_id}``| ``FORMER#{participant_id}``         |
 | assignment                              | ``GROUP#{group_id}``| ``ASSIGNMENT#{assignment_id}``      |
 | its assignments and member ids, in one  | ``GROUP#{group_id}``| ``DUE``                             |
 | "needs attention" reason marked as seen | ``GROUP#{group_id}``| ``ATTENTION_SEEN#{id}#{reason}``    |

@@ -38,6 +38,17 @@ Conditional-write rules:
   on the condition that the stored one is still it (``assigned_at = :first``), so an assignment
   removed meanwhile is not brought back (``NotFound``); a new one has no condition (two leaders
   assigning the same thing at once make one assignment, the later write's dates);
+- removing a participant (``remove_participant``) deletes their enrolment on
+  ``attribute_exists(PK) AND joined_at = :joined`` (the enrolment the use case read, not one
+  made again meanwhile) and, in the same transaction, appends one stint (joined, left, who
+  removed them, their totals then) to ``GROUP#{group_id}`` / ``FORMER#{participant_id}``
+  (``list_append(if_not_exists(stints, []))``, no condition of its own): the Delete's condition
+  makes it happen once per enrolment ended, a retried transaction is all or nothing, and a
+  second removal of the same enrolment fails on the Delete (``NotFound``) before appending
+  anything. The item keeps only what the group page needs to name them and what leaders may
+  see (the display name and username they had here, the stints); it is never deleted, so
+  enrolling them again keeps their earlier stints: the group Query reads it, and a current
+  member's earlier stints count for the visibility rule (``EnrolledParticipant.earlier``);
 - ``GROUP#{group_id}`` / ``DUE`` mirrors the group's assignments (``a#{assignment_id}``: what,
   to whom, when due), its member ids (``members``, a string set) and ``archived``. It is
   updated without a condition inside the transaction of every change it mirrors (create,
@@ -48,7 +59,7 @@ Conditional-write rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.errors import Conflict, NotFound
@@ -57,11 +68,13 @@ from chalicelib.records.keys import (
     ASSIGNMENT_PREFIX,
     ATTENTION_SEEN_PREFIX,
     DUE_SK,
+    FORMER_PREFIX,
     GROUP_PREFIX,
     GROUP_SK,
     LEADER_PREFIX,
     PARTICIPANT_PREFIX,
     assignment_sk,
+    former_sk,
     group_pk,
     leader_pk,
     leader_sk,
@@ -106,6 +119,54 @@ class EnrolledParticipant:
     # When an administrator turned their account off (ISO, seconds; "" it is on, or was turned
     # off before this was recorded, or before they were enrolled in this group).
     account_off_at: str = ""
+    # Their earlier times in this group (``(joined_at, left_at)``, oldest first), if a group
+    # leader removed them and enrolled them again: what they did then stays visible to the
+    # group's leaders (``chalicelib.statuses.visible_to_leaders``).
+    earlier: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Stint:
+    """One time a participant was in a group, ended by a group leader removing them."""
+
+    joined_at: str
+    left_at: str
+    removed_by: str  # the group leader's account id (pseudonymous)
+    # Their assigned modules when they left, as the progress grid counted them (``None``: not
+    # counted, e.g. the participant was removed before this was kept).
+    done: int | None = None
+    assigned: int | None = None
+
+    def to_item(self) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "joined_at": self.joined_at,
+            "left_at": self.left_at,
+            "removed_by": self.removed_by,
+        }
+        if self.done is not None and self.assigned is not None:
+            item["done"] = self.done
+            item["assigned"] = self.assigned
+        return item
+
+
+@dataclass(frozen=True)
+class FormerMember:
+    """A participant who left the group (a group leader removed them) and is not in it now:
+    the name they had here, and each of their times in it, oldest first."""
+
+    participant_id: str
+    display_name: str
+    username: str
+    stints: tuple[Stint, ...]
+
+    @property
+    def last(self) -> Stint:
+        return self.stints[-1]
+
+    @property
+    def windows(self) -> tuple[tuple[str, str], ...]:
+        """Each time they were in the group (``(joined_at, left_at)``): what leaders may see."""
+        return tuple((s.joined_at, s.left_at) for s in self.stints)
 
 
 @dataclass(frozen=True)
@@ -174,6 +235,9 @@ class Group:
     seen: tuple[Seen, ...] = ()
     # ``leaders`` with their usernames, in the order they were added.
     leader_names: tuple[GroupLeader, ...] = ()
+    # Participants who left (removed by a group leader) and are not in the group now, the
+    # most recent first.
+    former: tuple[FormerMember, ...] = ()
 
     @property
     def participant_ids(self) -> list[str]:
@@ -228,6 +292,7 @@ class GroupRecords(RecordTable):
         participants: list[EnrolledParticipant] = []
         assignments: list[Assignment] = []
         seen: list[Seen] = []
+        former: dict[str, FormerMember] = {}
         for record in self.query_all(group_pk(group_id)):
             sk = record["SK"]
             if sk == GROUP_SK:
@@ -249,6 +314,10 @@ class GroupRecords(RecordTable):
                 )
             elif sk.startswith(ASSIGNMENT_PREFIX):
                 assignments.append(_assignment(record))
+            elif sk.startswith(FORMER_PREFIX):
+                member = _former(record)
+                if member.stints:
+                    former[member.participant_id] = member
             elif sk.startswith(ATTENTION_SEEN_PREFIX):
                 seen.append(
                     Seen(
@@ -261,6 +330,13 @@ class GroupRecords(RecordTable):
                 )
         if details is None:
             raise NotFound("There is no such group.", code="group_not_found")
+        # Enrolled again: their earlier stints are theirs here; not: they left the group.
+        participants = [
+            replace(p, earlier=former.pop(p.participant_id).windows)
+            if p.participant_id in former
+            else p
+            for p in participants
+        ]
         in_order = tuple(leader for _, leader in sorted(leaders, key=lambda a: a[0]))
         return Group(
             group_id,
@@ -277,6 +353,7 @@ class GroupRecords(RecordTable):
             inactive_days=int(details["inactive_days"]) if "inactive_days" in details else None,
             seen=tuple(seen),
             leader_names=in_order,
+            former=tuple(sorted(former.values(), key=lambda f: f.last.left_at, reverse=True)),
         )
 
     def groups_led_by(self, leader_id: str) -> list[str]:
@@ -557,17 +634,52 @@ class GroupRecords(RecordTable):
             )
         return result
 
-    def remove_participant(self, group_id: str, participant_id: str, audit: dict[str, Any]) -> None:
+    def remove_participant(
+        self,
+        group_id: str,
+        participant_id: str,
+        audit: dict[str, Any],
+        left: Stint | None = None,
+        member: EnrolledParticipant | None = None,
+    ) -> None:
+        """Delete the participant's enrolment (and their pointer to the group) with its audit
+        entry; with ``left`` (the stint it ends) and ``member`` (the enrolment read), keep them
+        as a former member of the group in the same transaction (see the module)."""
         pk = group_pk(group_id)
+        delete: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": to_item({"PK": pk, "SK": participant_sk(participant_id)}),
+            "ConditionExpression": "attribute_exists(PK)",
+        }
+        kept: list[dict[str, Any]] = []
+        if left is not None and member is not None:
+            delete["ConditionExpression"] = "attribute_exists(PK) AND joined_at = :joined"
+            delete["ExpressionAttributeValues"] = to_item({":joined": left.joined_at})
+            values = {
+                ":p": participant_id,
+                ":n": member.display_name,
+                ":stint": [left.to_item()],
+                ":none": [],
+            }
+            sets = "SET participant_id = :p, display_name = :n"
+            if member.username:
+                sets += ", username = :u"
+                values[":u"] = member.username
+            sets += ", stints = list_append(if_not_exists(stints, :none), :stint)"
+            kept.append(
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": to_item({"PK": pk, "SK": former_sk(participant_id)}),
+                        "UpdateExpression": sets,
+                        "ExpressionAttributeValues": to_item(values),
+                    }
+                }
+            )
         self._write(
             [
-                {
-                    "Delete": {
-                        "TableName": self._table,
-                        "Key": to_item({"PK": pk, "SK": participant_sk(participant_id)}),
-                        "ConditionExpression": "attribute_exists(PK)",
-                    }
-                },
+                {"Delete": delete},
+                *kept,
                 {
                     "Delete": {
                         "TableName": self._table,
@@ -744,6 +856,27 @@ def _from_due(group_id: str, record: dict[str, Any]) -> Group:
         "",
         participants=members,
         assignments=tuple(ordered),
+    )
+
+
+def _former(record: dict[str, Any]) -> FormerMember:
+    stints = []
+    for stint in record.get("stints") or ():
+        done, assigned = stint.get("done"), stint.get("assigned")
+        stints.append(
+            Stint(
+                str(stint.get("joined_at", "")),
+                str(stint.get("left_at", "")),
+                str(stint.get("removed_by", "")),
+                int(done) if done is not None else None,
+                int(assigned) if assigned is not None else None,
+            )
+        )
+    return FormerMember(
+        str(record["participant_id"]),
+        str(record.get("display_name", "")),
+        str(record.get("username", "")),
+        tuple(stints),
     )
 
 

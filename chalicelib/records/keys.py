@@ -34,6 +34,7 @@ ATTENTION_SEEN_PREFIX = "ATTENTION_SEEN#"
 PLAN_PREFIX = "PLAN#"
 KEPT_FORM_PREFIX = "KEPT_FORM#"
 KEPT_FORM_SK = "KEPT_FORM"
+FORMER_PREFIX = "FORMER#"
 
 
 def participant_pk(participant_id: str) -> str:
@@ -63,6 +64,13 @@ def leader_sk(leader_id: str) -> str:
 def participant_sk(participant_id: str) -> str:
     """An enrolled participant inside a group's partition."""
     return f"{PARTICIPANT_PREFIX}{participant_id}"
+
+
+def former_sk(participant_id: str) -> str:
+    """A participant who left the group (removed by a group leader), inside the group's
+    partition: their times in the group, so the group Query that every leader page makes reads
+    them too."""
+    return f"{FORMER_PREFIX}{participant_id}"
 
 
 def assignment_sk(assignment_id: str) -> str:

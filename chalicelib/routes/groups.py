@@ -9,6 +9,7 @@ from chalice import Blueprint
 
 from chalicelib import services
 from chalicelib.api import Call, Created, Download, Endpoints, NoContent
+from chalicelib.errors import BadRequest
 from chalicelib.identity import LEADERS
 
 LEADER_ONLY = (LEADERS,)
@@ -29,9 +30,16 @@ def blueprint(authorizer: Any) -> Blueprint:
     def list_groups(call: Call) -> dict[str, Any]:
         return {"groups": [g.to_dict() for g in services.current().groups.mine(call.caller)]}
 
-    @endpoints.route("/groups/{group_id}", roles=LEADER_ONLY)
+    @endpoints.route("/groups/{group_id}", roles=LEADER_ONLY, query=("include",))
     def get_group(call: Call) -> dict[str, Any]:
-        return services.current().groups.detail(call.caller, call.params["group_id"]).to_dict()
+        include = call.query.get("include")
+        if include not in (None, "former"):
+            raise BadRequest('include is "former" or left out.', code="invalid_include")
+        return (
+            services.current()
+            .groups.detail(call.caller, call.params["group_id"], former=include == "former")
+            .to_dict()
+        )
 
     @endpoints.route(
         "/groups/{group_id}",

@@ -269,7 +269,7 @@ def group_view(
     ended meanwhile, ``handouts``)."""
     caller = visit.signed_in()
     svc = services.current()
-    detail = svc.groups.detail(caller, visit.params["group_id"])
+    detail = svc.groups.detail(caller, visit.params["group_id"], former=True)
     picker = _picker(svc)
     used: tuple[Handout, ...] = ()
     if handouts is None:
@@ -288,6 +288,7 @@ def group_view(
                 for leader in detail.leader_names
             ],
             "participants": detail.participants,
+            "former": detail.former or (),
             "attention": svc.attention.group(caller, visit.params["group_id"]),
             "assignments": _assignment_rows(detail, picker),
             # "Before the session", per assigned module that has a worksheet (no AWS call).
@@ -826,8 +827,9 @@ def remove_confirm(visit: Visit) -> Html:
         detail,
         f"Remove {participant.display_name} from {detail.summary.name}?",
         "They keep their account and what they completed, but no longer see this group's "
-        "assignments, and you no longer see their progress: their row leaves the progress grid "
-        "and Before the session. You can enrol them again later.",
+        "assignments. For you, their row leaves the progress grid and Before the session; they "
+        "are listed under Left the group, with what they completed while in the group, and "
+        "stay in the progress CSV. You can enrol them again later.",
         "Remove from the group",
         notes=notes,
         progress_csv=True,

@@ -34,6 +34,8 @@ _WHAT = {
     "group.overview.read": "progress",
     "group.progress.read": "progress",
     "group.attention.read": "progress",
+    # The group page's "Left the group": the day they left and how many modules they completed.
+    "group.former.read": "progress",
     "digest.sent": "progress",
     "group.progress.export": "download",
     "worksheets.before_session": "worksheets",

@@ -301,6 +301,17 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     assert page.locator(".handout .temporary-password").inner_text() != password
     check(page, context, artifacts, "leader-new-password", "Group – Steady")
 
+    # Removed: listed under "Left the group" (a details, opened here), and the page passes axe.
+    page.get_by_role("link", name="Remove browser-leader-newcomer", exact=True).click()
+    page.wait_for_url(re.compile(r".*/participants/[^/]+/remove$"))
+    page.get_by_role("button", name="Remove from the group").click()
+    page.wait_for_url(re.compile(r".*done=removed.*"))
+    former = page.locator("details.former")
+    former.locator("summary").click()
+    assert "Left the group (1)" in former.inner_text()
+    assert "browser-leader-newcomer" in former.inner_text()
+    check(page, context, artifacts, "leader-group-left", "Group – Steady")
+
 
 def test_a_leader_changes_their_password_and_signs_in_with_the_same_authenticator(
     browser, base_url, artifacts, local_stack

@@ -315,6 +315,7 @@ def test_assigning_again_keeps_its_place_in_the_reading_order(
         "Participant",
         "Participant ID",
         "As of",
+        "Left on",
         "Thinking traps",
         "Cravings and urge surfing",
         "Breathing and grounding",
@@ -409,15 +410,16 @@ def test_dashboard_grid_and_csv(client, group, leader, participant, other_partic
     rows = list(csv.reader(io.StringIO(response.body.decode("utf-8-sig"))))
     # The header row first (nothing above it); the day it shows on every row, a column of
     # its own; each cell with the participant's own due date.
-    assert rows[0] == ["Participant", "Participant ID", "As of", "Thinking traps"]
+    assert rows[0] == ["Participant", "Participant ID", "As of", "Left on", "Thinking traps"]
     by_id = {r[1]: r for r in rows[1:]}
     assert by_id[participant.id][0] == 'Lee, "Sunny" Smith'  # escaped, round-trips intact
     assert by_id[participant.id][2] == "2026-11-20"
     # Joined today, then given a date that had passed: theirs (``due_for``: set after they
     # joined), said beside the completion.
-    assert by_id[participant.id][3] == "Completed (version 1, 2026-11-20), due 2026-11-19"
+    assert by_id[participant.id][3] == ""  # still in the group: no "Left on" day
+    assert by_id[participant.id][4] == "Completed (version 1, 2026-11-20), due 2026-11-19"
     assert by_id[other_participant.id][0] == '\'=HYPERLINK("http://x")'  # neutralised
-    assert by_id[other_participant.id][2:] == ["2026-11-20", "Overdue, due 2026-11-19"]
+    assert by_id[other_participant.id][2:] == ["2026-11-20", "", "Overdue, due 2026-11-19"]
 
 
 def test_display_names_with_control_characters_are_refused(client, group, leader, participant):
@@ -607,8 +609,8 @@ def test_a_past_date_given_to_one_participant_after_they_joined_is_overdue(
     assert grid["counts"]["overdue"] == 1
     response = client.http.get(f"/groups/{group}/progress.csv", headers=leader.headers)
     rows = {r[1]: r for r in csv.reader(io.StringIO(response.body.decode("utf-8-sig")))}
-    # Participant, Participant ID and As of come before the module columns.
-    assert rows[participant.id][column + 3].startswith("Overdue, due 2026-11-19;")
+    # Participant, Participant ID, As of and Left on come before the module columns.
+    assert rows[participant.id][column + 4].startswith("Overdue, due 2026-11-19;")
     groups = signed_in(client, leader).get("/leader").body
     assert '1 reading</span> <span class="meta">(1 participant)' in groups
 

@@ -305,7 +305,10 @@ def test_remove_a_participant_after_confirming(client, published, leader, partic
     done = browser.post(remove_path, {"csrf": confirm.csrf()})
     assert done.status == 303
     page = browser.get(done.location)
-    assert "Participant removed" in page.body and "Sam P." not in page.body
+    assert "Participant removed" in page.body
+    # Not among the participants: under "Left the group" (tests/functional/test_former_members.py).
+    listed, left = page.body.split('id="participants"', 1)[1].split('id="left-the-group"', 1)
+    assert "Sam P." not in listed and "Sam P." in left.split("</details>", 1)[0]
     again = browser.get(remove_path)  # already gone: the group's own "not found", not a crash
     assert again.status == 404
 
@@ -1388,7 +1391,7 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
         catalog["thinking-traps"]
     ]  # the track's order, then later
     csv_header = browser.get(f"{group}/progress.csv").body.splitlines()[0]
-    assert list(csv.reader([csv_header]))[0][3:] == columns  # after the name, id and "As of"
+    assert list(csv.reader([csv_header]))[0][4:] == columns  # after name, id, As of, Left on
 
     def rows(p: Page) -> list[tuple[str, str, str, str]]:
         return re.findall(

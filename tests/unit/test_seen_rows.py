@@ -134,6 +134,7 @@ CONCERNING_A_PARTICIPANT = (
     "group.progress.read",
     "group.progress.export",
     "group.attention.read",
+    "group.former.read",
     "group.attention.seen",
     "digest.sent",
     "worksheets.before_session",

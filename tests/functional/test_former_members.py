@@ -1,0 +1,215 @@
+"""Participants who left a group: the group page's "Left the group", the progress CSV, the API's
+``?include=former``, a participant enrolled again (their earlier completions stay visible),
+the audit trail of each view, and the DynamoDB calls it costs (walk-through: a counsellor
+writing a discharge summary after removing someone)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from html import unescape
+
+from tests.conftest import make_account, shipped_version
+from tests.functional import test_groups
+from tests.functional.test_groups import assign, call, complete, enrol
+from tests.functional.web_client import signed_in
+
+group = test_groups.group  # fixtures
+today = test_groups.today
+CRAVINGS = shipped_version("cravings-and-urge-surfing")
+
+
+def remove(client, group_id: str, leader, participant) -> None:  # type: ignore[no-untyped-def]
+    status, body = call(
+        client, "DELETE", f"/groups/{group_id}/participants/{participant.id}", leader
+    )
+    assert status == 204, body
+
+
+def grid_statuses(client, group_id: str, leader, participant_id: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    _, grid = call(client, "GET", f"/groups/{group_id}/progress", leader)
+    row = next(p for p in grid["participants"] if p["participant_id"] == participant_id)
+    return {c["module_id"]: c["status"] for c in row["cells"]}
+
+
+def csv_rows(client, group_id: str, leader) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    response = client.http.get(f"/groups/{group_id}/progress.csv", headers=leader.headers)
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.body.decode("utf-8-sig"))))
+
+
+def text_of(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_enrolled_again_their_earlier_completions_still_count_but_not_what_they_did_away(
+    client, group, leader, participant
+):
+    """Readmitted to the same group: what they completed in their first time in it stays on
+    the grid (a completion is a completion); what they did while out of the group is not the
+    group's to see."""
+    assign(client, group, leader, module_id="thinking-traps")
+    assign(client, group, leader, module_id="cravings-and-urge-surfing")
+    enrol(client, group, leader, participant)
+    complete(client, participant, "thinking-traps")
+    remove(client, group, leader, participant)
+    complete(client, participant, "cravings-and-urge-surfing", CRAVINGS)  # while out of the group
+    enrol(client, group, leader, participant)
+
+    statuses = grid_statuses(client, group, leader, participant.id)
+    assert statuses == {"thinking-traps": "completed", "cravings-and-urge-surfing": "not_started"}
+    # Back in the group, they are a participant again, not someone who left.
+    _, detail = call(client, "GET", f"/groups/{group}?include=former", leader)
+    assert detail["former"] == []
+    assert [p["participant_id"] for p in detail["participants"]] == [participant.id]
+
+
+def test_the_group_page_lists_who_left_with_the_day_and_their_totals_then(
+    client, group, leader, participant, other_participant
+):
+    assign(client, group, leader, module_id="thinking-traps")
+    assign(client, group, leader, module_id="cravings-and-urge-surfing")
+    enrol(client, group, leader, participant, "Dana K.")
+    enrol(client, group, leader, other_participant, "Alex R.")
+    complete(client, participant, "thinking-traps")
+    browser = signed_in(client, leader)
+    before = browser.get(f"/leader/groups/{group}").body
+    assert "Left the group" not in before  # nobody has left: no section
+
+    remove(client, group, leader, participant)
+    page = browser.get(f"/leader/groups/{group}")
+    assert page.status == 200
+    block = page.body.split('<details class="former" id="left-the-group">', 1)[1]
+    block = block.split("</details>", 1)[0]
+    assert "<summary>Left the group (1)</summary>" in block
+    assert text_of(block.split("</p>", 1)[1]) == (
+        "Dana K. left Fri 20 Nov 2026 · completed 1 of 2 assigned modules by then"
+    )
+    # Not among the participants any more.
+    participants = page.body.split('id="participants"', 1)[1].split("</ul>", 1)[0]
+    assert "Dana K." not in participants and "Alex R." in participants
+
+    # The grid stays with the current participants and says where the others are.
+    grid = browser.get(f"/leader/groups/{group}/progress").body
+    assert "Dana K." not in grid
+    assert (
+        "People who left the group are listed under "
+        f'<a href="/leader/groups/{group}#left-the-group">Left the group</a> and in the CSV.'
+    ) in grid
+
+
+def test_the_csv_keeps_who_left_marked_with_the_day_and_only_what_they_did_in_the_group(
+    client, group, leader, participant, other_participant
+):
+    assign(client, group, leader, module_id="thinking-traps")
+    assign(client, group, leader, module_id="cravings-and-urge-surfing")
+    enrol(client, group, leader, participant, "Dana K.")
+    enrol(client, group, leader, other_participant, "Alex R.")
+    complete(client, participant, "thinking-traps")
+    remove(client, group, leader, participant)
+    complete(client, participant, "cravings-and-urge-surfing", CRAVINGS)  # after leaving: not shown
+
+    rows = csv_rows(client, group, leader)
+    assert rows[0][:4] == ["Participant", "Participant ID", "As of", "Left on"]
+    by_id = {r[1]: r for r in rows[1:]}
+    assert [r[1] for r in rows[1:]] == [other_participant.id, participant.id]  # current first
+    assert by_id[other_participant.id][3] == ""
+    dana = by_id[participant.id]
+    assert dana[0] == "Dana K." and dana[3] == "2026-11-20"
+    assert dana[4].startswith("Completed (version ")
+    assert dana[5] == "Not started"
+
+    # Nobody left in the group: the file still has the columns and the one who left.
+    remove(client, group, leader, other_participant)
+    rows = csv_rows(client, group, leader)
+    assert len(rows[0]) == 6 and len(rows) == 3
+
+
+def test_only_the_groups_leaders_see_who_left_and_each_view_is_audit_logged(
+    client, stack, group, leader, participant, other_participant, service
+):
+    enrol(client, group, leader, participant, "Dana K.")
+    enrol(client, group, leader, other_participant, "Alex R.")
+    remove(client, group, leader, participant)
+
+    stranger = make_account(stack, "leader-two", "leaders")
+    status, body = call(client, "GET", f"/groups/{group}?include=former", stranger)
+    assert (status, body["error"]["code"]) == (404, "group_not_found")
+    assert signed_in(client, stranger).get(f"/leader/groups/{group}").status == 404
+    status, body = call(client, "GET", f"/groups/{group}?include=former", participant)
+    assert status == 403 and body["error"]["code"] == "forbidden"
+    status, body = call(client, "GET", f"/groups/{group}?include=everyone", leader)
+    assert (status, body["error"]["code"]) == (400, "invalid_include")
+    assert set(body["error"]) == {"code", "message"}
+
+    # Without ?include, the API's detail is as before: no former list, no read of them logged.
+    _, plain = call(client, "GET", f"/groups/{group}", leader)
+    assert "former" not in plain
+    actions = [e["action"] for e in service.audit.page(limit=100)[0]]
+    assert "group.former.read" not in actions
+
+    _, detail = call(client, "GET", f"/groups/{group}?include=former", leader)
+    (former,) = detail["former"]
+    assert former["participant_id"] == participant.id
+    assert former["display_name"] == "Dana K."
+    assert former["removed_by"] == leader.id
+    assert former["left_at"] > former["joined_at"]
+    assert (former["modules_completed"], former["modules_assigned"]) == (0, 0)
+    newest = service.audit.page(limit=100)[0]
+    read = next(e for e in newest if e["action"] == "group.former.read")
+    assert read["participant_ids"] == [participant.id]
+    assert read["group_id"] == group and read["actor_id"] == leader.id
+    assert "Dana" not in str(read)  # ids only, never names
+
+    # The web page logs it too, and so does the CSV (the export names them with the others).
+    signed_in(client, leader).get(f"/leader/groups/{group}")
+    entries = service.audit.page(limit=100)[0]
+    assert [e["action"] for e in entries].count("group.former.read") == 2
+    csv_rows(client, group, leader)
+    export = next(e for e in service.audit.page(limit=100)[0] if e["action"].endswith("export"))
+    assert set(export["participant_ids"]) == {participant.id, other_participant.id}
+    # The participant's own "who has seen my records" shows the read.
+    copies, _ = service.audit.participant_page(participant.id, None, 20)
+    assert "group.former.read" in [c["action"] for c in copies]
+
+
+def test_who_left_costs_the_group_page_no_dynamodb_call_and_the_csv_one_batch_read(
+    client, group, leader, participant, other_participant, aws_calls
+):
+    """The group Query reads who left (their item is in the group's partition): the page makes
+    the same calls with someone gone as with everyone there; the CSV one BatchGetItem more."""
+    assign(client, group, leader, module_id="thinking-traps")
+    enrol(client, group, leader, participant)
+    enrol(client, group, leader, other_participant)
+    browser = signed_in(client, leader)
+    browser.get(f"/leader/groups/{group}")
+
+    def dynamodb(path: str) -> list[str]:
+        aws_calls.reset()
+        if path.endswith(".csv"):
+            csv_rows(client, group, leader)
+        else:
+            assert browser.get(path).status == 200
+        return sorted(n for n in aws_calls.names if n.startswith("DynamoDB."))
+
+    page_before = dynamodb(f"/leader/groups/{group}")
+    csv_before = dynamodb(f"/groups/{group}/progress.csv")
+    aws_calls.reset()
+    remove(client, group, leader, participant)
+    removal = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
+    # The removal reads their completed versions once (the totals kept), and writes the
+    # enrolment's deletion, the former-member stint and the audit entry in one transaction.
+    assert removal.count("DynamoDB.BatchGetItem") == 1
+    assert removal.count("DynamoDB.TransactWriteItems") == 1
+    page_after = dynamodb(f"/leader/groups/{group}")
+    assert "Left the group (1)" in browser.get(f"/leader/groups/{group}").body
+    csv_after = dynamodb(f"/groups/{group}/progress.csv")
+
+    assert page_after == page_before
+    assert not [n for n in page_after + csv_after if n.endswith("Scan")]
+    assert csv_after.count("DynamoDB.Query") == csv_before.count("DynamoDB.Query")
+    more = [n for n in csv_after if n != "DynamoDB.BatchGetItem"]
+    assert more == [n for n in csv_before if n != "DynamoDB.BatchGetItem"]
+    batch_before = csv_before.count("DynamoDB.BatchGetItem")
+    assert csv_after.count("DynamoDB.BatchGetItem") == batch_before + 1

@@ -11,7 +11,14 @@ import pytest
 
 from chalicelib.my_data import MyData, Readable
 from chalicelib.plan import Plan, PlanItem, PlanSection, download
-from chalicelib.plan_pdf import PLACEHOLDER, isolate_numbers, printable, render_data, right_to_left
+from chalicelib.plan_pdf import (
+    PLACEHOLDER,
+    isolate_numbers,
+    needs_shaping,
+    printable,
+    render_data,
+    right_to_left,
+)
 from chalicelib.records.worksheets import Answer, Worksheet
 from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECTIONS
 
@@ -136,6 +143,20 @@ def test_printable_replaces_each_missing_character_once(text, shown, replaced):
 def test_direction_and_numbers(text, rtl, isolated):
     assert right_to_left(text) is rtl
     assert isolate_numbers(text) == isolated
+
+
+@pytest.mark.parametrize(
+    ("text", "shaped"),
+    [
+        ("Caminar 20 min, ¿qué? Ñandú 😣", False),  # as before: shaping doubles the time
+        (ARABIC, True),
+        ("שלום", True),
+        ("٥٥٥", True),  # Arabic-Indic digits
+        ("Cafe\u0301", True),  # a decomposed accent: the mark is placed by HarfBuzz
+    ],
+)
+def test_only_the_texts_that_need_it_are_shaped(text, shaped):
+    assert needs_shaping(text) is shaped
 
 
 def answer(field_id: str, value: object, label: str, at: str) -> Answer:

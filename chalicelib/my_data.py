@@ -9,7 +9,9 @@ for people, names each module by its title in the reader's language and each kno
 answer by the words of the choice (``Readable``), from the published content the library
 already caches: the catalog (no S3 call while fresh, else one GetObject, two in Spanish: the
 pages read it all the time) and the version document read for each check answered (one
-GetObject the first time in a container, then none: versions never change). The JSON keeps
+GetObject the first time in a container, then none: versions never change), and, to list
+each worksheet's answers in the order of its questions, the English version of each worksheet
+last answered in (the same cache: one GetObject per module the first time). The JSON keeps
 the ids and choice numbers, and reads no content.
 Delete: 1 TransactWriteItems (the audit entry, first), the worksheets' Query and one DeleteItem
 per worksheet, the plan versions' Query of keys and one BatchWriteItem per 25, the attempts'
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.clock import Clock, calendar_day
@@ -38,7 +40,8 @@ from chalicelib.plan import PlanFile
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import Attempt, Completion, CompletionRecords
 from chalicelib.records.plans import PlanRecords, PlanVersion
-from chalicelib.records.worksheets import Worksheet, WorksheetRecords
+from chalicelib.records.worksheets import Answer, Worksheet, WorksheetRecords
+from chalicelib.worksheets import field_ids
 
 
 @dataclass(frozen=True)
@@ -79,13 +82,26 @@ class Readable:
     (``titles``, by module id) and the knowledge-check questions of each version answered
     (``questions``, by module id and curriculum version: those of the translation read, where
     the completion says one was). A module or version the library no longer has keeps its id
-    and choice numbers."""
+    and choice numbers. ``fields``: the ids of each module's worksheet fields in the order of
+    its questions (by module id; those of the latest version answered in), so a worksheet's
+    answers read in the order they were asked."""
 
     titles: Mapping[str, str]
     questions: Mapping[tuple[str, int], tuple[dict[str, Any], ...]]
+    fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def title(self, module_id: str) -> str:
         return self.titles.get(module_id, module_id)
+
+    def in_order(self, sheet: Worksheet) -> list[tuple[str, Answer]]:
+        """``sheet``'s answers by field id, in the order of the worksheet's questions; answers
+        to fields that version no longer has (or all, if its questions are not known) follow,
+        oldest answer first."""
+        order = {field_id: n for n, field_id in enumerate(self.fields.get(sheet.module_id, ()))}
+        return sorted(
+            sheet.answers.items(),
+            key=lambda pair: (order.get(pair[0], len(order)), pair[1].at, pair[0]),
+        )
 
     def chosen(
         self, module_id: str, version: int, answers: list[int]
@@ -199,7 +215,17 @@ class MyDataService:
             except (NotFound, ServiceUnavailable):
                 continue
             questions[(module_id, version)] = tuple(document.get("knowledge_check", []))
-        return Readable(titles, questions)
+        fields: dict[str, tuple[str, ...]] = {}
+        for sheet in data.worksheets:
+            if not sheet.answers:
+                continue
+            latest = max(a.version for a in sheet.answers.values())
+            try:
+                document = self.library.version(sheet.module_id, latest).document
+            except (NotFound, ServiceUnavailable):
+                continue
+            fields[sheet.module_id] = field_ids(document)
+        return Readable(titles, questions, fields)
 
     def delete(self, caller: Caller) -> Deleted:
         """Delete every worksheet answer, every plan version and every knowledge-check attempt

@@ -650,6 +650,10 @@ DOCUMENT_WORDS: dict[str, dict[str, str]] = {
         "empty_then": "(nothing in this version)",  # an earlier version: it never fills in
         "crisis": "Need help now? 988 Suicide & Crisis Lifeline: call or text 988. "
         "SAMHSA National Helpline: 1-800-662-4357 (free, 24/7).",
+        # The PDF's last line when the font had no glyph for a character (an emoji…): it was
+        # printed as a box. The text file and the browser's print have every character.
+        "unprintable": "Some characters could not be printed here. Download as text or use "
+        "your browser's Print to see them.",
     },
     "es": {
         "title": "Mi plan para mantenerme bien",
@@ -667,6 +671,8 @@ DOCUMENT_WORDS: dict[str, dict[str, str]] = {
         "crisis": "¿Necesita ayuda ahora? Línea 988 de Prevención del Suicidio y Crisis: llame o "
         "envíe un texto al 988. Línea Nacional de Ayuda de SAMHSA: 1-800-662-4357 "
         "(gratis, 24/7).",
+        "unprintable": "Algunos caracteres no se pudieron imprimir aquí. Para verlos, descargue "
+        "como texto o use Imprimir en su navegador.",
     },
 }
 # Dates on paper are written out: "26 November 2026", "26 de noviembre de 2026".

@@ -3,15 +3,25 @@
 The font is DejaVu Sans, shipped in ``chalicelib/fonts`` (its licence beside it): the Lambda
 runtime has no system fonts, and the PDF's own core fonts cannot write Spanish accents or
 other characters participants type. fpdf2 embeds only the glyphs the plan uses.
+
+Right-to-left writing (Arabic, Farsi, Urdu, Hebrew…) is shaped by HarfBuzz (``uharfbuzz``,
+loaded by fpdf2 only when a PDF is made): fpdf2 runs the Unicode bidi algorithm and joins the
+Arabic letters. A line whose first letter is right-to-left is right-aligned, and a phone
+number in it is kept left-to-right (``isolate_numbers``). A character the font has no glyph for
+(most emoji, Chinese, Devanagari…) would vanish without a trace: it is printed as
+``PLACEHOLDER`` instead, and the document ends by saying so (``unprintable``).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from chalicelib.clock import calendar_day
 from chalicelib.my_data import MyData, Readable
@@ -21,6 +31,139 @@ from chalicelib.vocabulary import PEOPLE_TO_CALL
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
 LINE = 5.6  # mm: 10.5 pt text
+PLACEHOLDER = "\u25a1"  # □, in both DejaVu faces
+# A number written with spaces, dashes, dots or brackets: "555-0142", "(555) 010 2020".
+_NUMBER = re.compile(r"[+(]?\d(?:[\d ().\-/]*\d)?\)?")
+_LRI, _PDI = "\u2066", "\u2069"  # left-to-right isolate, and its end
+_JOINER = "\u200d"  # zero width joiner: glues the parts of one emoji
+
+
+def right_to_left(text: str) -> bool:
+    """Whether ``text``'s first strong letter is written right to left (the paragraph's
+    direction in the Unicode bidi algorithm, rules P2-P3)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def needs_shaping(text: str) -> bool:
+    """Whether ``text`` has letters or numbers written right to left, or combining marks
+    (Arabic vowel signs, a decomposed accent) that HarfBuzz must place."""
+    return any(
+        unicodedata.bidirectional(c) in ("R", "AL", "AN") or unicodedata.category(c) in ("Mn", "Me")
+        for c in text
+    )
+
+
+def isolate_numbers(text: str) -> str:
+    """``text`` with each number in a line that holds right-to-left letters isolated as
+    left-to-right: after an Arabic letter the bidi algorithm takes "555-0142" for two Arabic
+    numbers and prints "0142-555". Lines without right-to-left letters are left as they are."""
+    if not any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        return text
+    return _NUMBER.sub(lambda m: f"{_LRI}{m.group(0)}{_PDI}", text)
+
+
+def printable(text: str, has: Any) -> tuple[str, int]:
+    """``text`` with each character the font lacks (``has``: its cmap, or any set of code
+    points) replaced by ``PLACEHOLDER``, and how many were replaced. One emoji is one
+    placeholder however many code points make it (joiners, skin tones, variation selectors);
+    invisible format characters (joiners, direction marks) the font lacks are kept for the
+    shaper, which draws nothing for them."""
+    out: list[str] = []
+    replaced = 0
+    after_placeholder = False  # the last thing written was a placeholder
+    joined = False  # a joiner followed that placeholder: the next missing part is the same emoji
+    for char in text:
+        point = ord(char)
+        category = unicodedata.category(char)
+        if after_placeholder and (
+            char == _JOINER or category in ("Mn", "Me") or 0x1F3FB <= point <= 0x1F3FF
+        ):
+            joined = char == _JOINER
+            continue  # part of the emoji or letter already replaced
+        if point in has or char in "\n\t\r":
+            out.append(char)
+            after_placeholder = joined = False
+            continue
+        if category == "Cf":
+            out.append(char)
+            continue
+        if joined:
+            joined = False
+            continue
+        out.append(PLACEHOLDER)
+        replaced += 1
+        after_placeholder = True
+    return "".join(out), replaced
+
+
+class Document(FPDF):
+    """An FPDF that shapes the texts that need it and never drops a character without a
+    trace: every text fpdf2 measures or writes passes through ``normalize_text``."""
+
+    def __init__(self, title: str, locale: str) -> None:
+        super().__init__(format="letter", unit="mm")
+        self.replaced = False  # a character was printed as PLACEHOLDER
+        self.set_margins(18, 16, 18)
+        self.set_auto_page_break(True, margin=16)
+        self.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        # Discreet metadata: the document's title is its heading, which names no condition,
+        # and nothing says whose it is.
+        self.set_title(title)
+        self.set_lang(locale)
+        self.set_creator("")
+        self.set_producer("")
+
+    def normalize_text(self, text: str) -> str:
+        # Shaping (bidi, joining, mark placement) only for the texts that need it: it doubles
+        # the time a plan takes (0.3 s more), and a Latin text looks the same without it.
+        self.set_text_shaping(needs_shaping(text))  # True imports uharfbuzz, the first time
+        font = self.current_font
+        has = font.cmap if isinstance(font, TTFFont) else range(0x20, 0x7F)  # only DejaVu is used
+        shown, replaced = printable(isolate_numbers(text), has)
+        self.replaced = self.replaced or replaced > 0
+        return str(super().normalize_text(shown))
+
+    def paragraph(self, height: float, text: str, indent: float = 0, **kwargs: Any) -> None:
+        """``text``, each of its lines right-aligned when written right to left."""
+        for line in text.split("\n"):
+            self.set_x(self.l_margin + indent)
+            self.multi_cell(
+                0,
+                height,
+                line,
+                align="R" if right_to_left(line) else "L",
+                new_x="LMARGIN",
+                new_y="NEXT",
+                **kwargs,
+            )
+
+    def item(self, text: str, link: str = "") -> None:
+        """A bulleted item: the bullet on the side the line starts from."""
+        bullet, indent = 5.0, 2.0
+        if right_to_left(text):
+            self.set_x(self.l_margin + self.epw - bullet)
+            self.cell(bullet, LINE, "•", align="R")  # may start a new page: the text follows
+            self.set_x(self.l_margin)
+            width = self.epw - indent - bullet
+            self.multi_cell(width, LINE, text, align="R", link=link, new_x="LMARGIN", new_y="NEXT")
+            return
+        self.set_x(self.l_margin + indent)
+        self.cell(bullet, LINE, "•")
+        self.multi_cell(0, LINE, text, link=link, new_x="LMARGIN", new_y="NEXT")
+
+    def unprintable_note(self, words: str) -> None:
+        """The last line, when any character was replaced: where to see them all."""
+        if self.replaced:
+            self.ln(2)
+            self.set_font(FONT, "", 9.5)
+            self.multi_cell(0, 5, words, new_x="LMARGIN", new_y="NEXT")
 
 
 def render(plan: Plan, today: str, zone: tzinfo, until: str | None = None) -> bytes:
@@ -29,17 +172,7 @@ def render(plan: Plan, today: str, zone: tzinfo, until: str | None = None) -> by
     participant's access, if it ends), each section and its items, the
     crisis lines. A filled-in plan fits on one or two pages."""
     words = document_words(plan.locale)
-    pdf = FPDF(format="letter", unit="mm")
-    pdf.set_margins(18, 16, 18)
-    pdf.set_auto_page_break(True, margin=16)
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    # Discreet metadata: the document's title is its heading, which names no condition, and
-    # nothing says whose it is.
-    pdf.set_title(words["title"])
-    pdf.set_lang(plan.locale)
-    pdf.set_creator("")
-    pdf.set_producer("")
+    pdf = Document(words["title"], plan.locale)
     pdf.add_page()
     pdf.set_font(FONT, "B", 18)
     pdf.cell(0, 10, words["title"], new_x="LMARGIN", new_y="NEXT")
@@ -54,14 +187,11 @@ def render(plan: Plan, today: str, zone: tzinfo, until: str | None = None) -> by
             pdf.multi_cell(0, LINE, empty_line(plan), new_x="LMARGIN", new_y="NEXT")
         for item in section.items:
             link = f"tel:{item.tel}" if section.id == PEOPLE_TO_CALL and item.tel else ""
-            pdf.set_x(pdf.l_margin + 2)
-            pdf.cell(5, LINE, "•")
-            pdf.multi_cell(
-                0, LINE, item_line(section.id, item), link=link, new_x="LMARGIN", new_y="NEXT"
-            )
+            pdf.item(item_line(section.id, item), link)
     pdf.ln(4)
     pdf.set_font(FONT, "B", 10)
     pdf.multi_cell(0, LINE, words["crisis"], border="T", new_x="LMARGIN", new_y="NEXT")
+    pdf.unprintable_note(words["unprintable"])
     return bytes(pdf.output())
 
 
@@ -81,6 +211,9 @@ DATA_WORDS = {
         "you_chose": "You chose: {choice}",
         # Only where the version's questions cannot be read any more.
         "picked": "Choices picked (1 is the first choice): {answers}",
+        # Only when a character was printed as a box (the font has no glyph for it).
+        "unprintable": "Some characters could not be printed here (shown as □). "
+        "Download as JSON to see them.",
     },
     "es": {
         "title": "Todo lo que escribí",
@@ -96,6 +229,8 @@ DATA_WORDS = {
         "score": "{correct} de {total} correctas.",
         "you_chose": "Usted eligió: {choice}",
         "picked": "Opciones elegidas (1 es la primera): {answers}",
+        "unprintable": "Algunos caracteres no se pudieron imprimir aquí (se ven como □). "
+        "Para verlos, descargue en JSON.",
     },
 }
 
@@ -142,15 +277,13 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
         pdf.multi_cell(0, LINE, words["none"], new_x="LMARGIN", new_y="NEXT")
     for sheet in data.worksheets:
         _heading(pdf, readable.title(sheet.module_id), 11.5)
-        for field_id, answer in sorted(sheet.answers.items()):
+        for field_id, answer in readable.in_order(sheet):
             pdf.set_font(FONT, "B", 10)
             when = words["written"].format(v=answer.version, day=_day(answer.at, zone))
-            pdf.multi_cell(
-                0, LINE, f"{answer.label or field_id} ({when})", new_x="LMARGIN", new_y="NEXT"
-            )
+            pdf.paragraph(LINE, f"{answer.label or field_id} ({when})")
             pdf.set_font(FONT, "", 10)
             shown = answer.choice_text if answer.choice_text is not None else answer.value
-            pdf.multi_cell(0, LINE, _value_text(shown), new_x="LMARGIN", new_y="NEXT")
+            pdf.paragraph(LINE, _value_text(shown))
     _heading(pdf, words["plan"], 14)
     if not data.plan_versions:
         pdf.multi_cell(0, LINE, words["none"], new_x="LMARGIN", new_y="NEXT")
@@ -163,13 +296,7 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
             pdf.multi_cell(0, LINE, titles.get(section, section), new_x="LMARGIN", new_y="NEXT")
             pdf.set_font(FONT, "", 10)
             for record in items:
-                pdf.multi_cell(
-                    0,
-                    LINE,
-                    "• " + item_line(section, PlanItem.from_record(record)),
-                    new_x="LMARGIN",
-                    new_y="NEXT",
-                )
+                pdf.paragraph(LINE, "• " + item_line(section, PlanItem.from_record(record)))
     _heading(pdf, words["checks"], 14)
     if not data.completions and not data.attempts:
         pdf.multi_cell(0, LINE, words["none"], new_x="LMARGIN", new_y="NEXT")
@@ -213,27 +340,20 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
             pdf.multi_cell(
                 0, LINE, words["you_chose"].format(choice=choice), new_x="LMARGIN", new_y="NEXT"
             )
+    pdf.unprintable_note(words["unprintable"])
     return bytes(pdf.output())
 
 
-def _document(title: str, locale: str) -> FPDF:
-    pdf = FPDF(format="letter", unit="mm")
-    pdf.set_margins(18, 16, 18)
-    pdf.set_auto_page_break(True, margin=16)
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_title(title)
-    pdf.set_lang(locale)
-    pdf.set_creator("")
-    pdf.set_producer("")
+def _document(title: str, locale: str) -> Document:
+    pdf = Document(title, locale)
     pdf.add_page()
     pdf.set_font(FONT, "B", 18)
     pdf.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
     return pdf
 
 
-def _heading(pdf: FPDF, text: str, size: float) -> None:
+def _heading(pdf: Document, text: str, size: float) -> None:
     pdf.ln(2)
     pdf.set_font(FONT, "B", size)
-    pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.paragraph(7, text)
     pdf.set_font(FONT, "", 10)

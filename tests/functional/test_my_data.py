@@ -296,3 +296,39 @@ def test_the_pdf_names_modules_and_choices_in_the_readers_language(
     assert data["completions"][0]["module_id"] == module
     assert data["completions"][0]["knowledge_check"]["answers"] == [0] * len(questions)
     assert data["worksheets"][0]["module_id"] == module
+
+
+def test_the_pdf_lists_a_worksheets_answers_in_the_order_of_its_questions(
+    client, published, participant
+):
+    """Walk 15, item 19.7: they came in the order of the field ids (urge-end, urge-helpers,
+    urge-in-body, urge-start); right-to-left answers read in order there too (problem 2)."""
+    import pypdf
+
+    answers = {
+        "urge-end": 3,
+        "urge-helpers": ["أتصل بأمي ثم أمشي", "Walk 20 min"],
+        "urge-in-body": "Chest",
+        "urge-start": 8,
+    }
+    saved = call(
+        client,
+        "put",
+        f"/me/worksheets/{MODULE}",
+        participant,
+        {"version": shipped_version(MODULE), "answers": answers},
+    )
+    assert saved.status_code == 200
+    pdf = call(client, "get", "/me/data/download?format=pdf", participant, accept="application/pdf")
+    assert pdf.status_code == 200
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(pdf.body)).pages
+    )
+    questions = [
+        "How strong was the craving at the start?",
+        "How strong was it when the timer ended?",
+        "Where did I feel it in my body?",
+        "What helps me ride out a craving",
+    ]
+    assert sorted(questions, key=text.index) == questions
+    assert "أتصل بأمي ثم أمشي" in text and "Some characters could not" not in text

@@ -1,0 +1,195 @@
+"""The PDFs (chalicelib.plan_pdf) print whatever a participant wrote, or say they could not:
+right-to-left writing shaped and in reading order (walk 15, problem 2), numbers in it left to
+right, a character the font lacks printed as a box with a closing note, never dropped."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC
+
+import pytest
+
+from chalicelib.my_data import MyData, Readable
+from chalicelib.plan import Plan, PlanItem, PlanSection, download
+from chalicelib.plan_pdf import (
+    PLACEHOLDER,
+    isolate_numbers,
+    needs_shaping,
+    printable,
+    render_data,
+    right_to_left,
+)
+from chalicelib.records.worksheets import Answer, Worksheet
+from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECTIONS
+
+TODAY = "2026-11-26"
+COPING = "coping-skills"
+ARABIC = "أتصل بأمي ثم أمشي"  # "I call my mother, then walk"
+NOTE = {
+    "en": "Some characters could not be printed here. Download as text or use your browser's "
+    "Print to see them.",
+    "es": "Algunos caracteres no se pudieron imprimir aquí. Para verlos, descargue como texto o "
+    "use Imprimir en su navegador.",
+}
+
+
+def pdf_text(*items: PlanItem, locale: str = "es", people: tuple[PlanItem, ...] = ()) -> str:
+    import pypdf
+
+    titles = PLAN_SECTION_TITLES[locale]
+    parts = {COPING: items, PEOPLE_TO_CALL: people}
+    shown = Plan(
+        None,
+        None,
+        locale,
+        tuple(PlanSection(s, titles[s], parts.get(s, ())) for s in PLAN_SECTIONS),
+    )
+    body = download(shown, "pdf", TODAY, UTC).text
+    assert isinstance(body, bytes)
+    pages = pypdf.PdfReader(io.BytesIO(body)).pages
+    return " ".join(" ".join(p.extract_text().split()) for p in pages)
+
+
+def test_arabic_and_hebrew_come_out_in_reading_order_with_numbers_readable():
+    """Without shaping, fpdf2 drew the letters left to right: the text read back (and the
+    paper) said "يشمأ مث يمأب لصتأ"; an Arabic line's phone number came out "0142-555"."""
+    text = pdf_text(
+        PlanItem(ARABIC),
+        PlanItem("שלום, אני מתקשר לאמא"),
+        PlanItem("یکشنبه\u200cها تنها هستم"),  # Farsi, with its zero-width non-joiner
+        people=(PlanItem("أمي", "555-0142"), PlanItem("أتصل بأخي (555) 010 2020")),
+    )
+    assert ARABIC in text and "יشمأ" not in text and "يشمأ مث" not in text
+    assert "שלום, אני מתקשר לאמא" in text
+    assert "یکشنبه\u200cها تنها هستم" in text
+    assert "555-0142" in text and "0142-555" not in text
+    assert "555) 010 2020" in text and "2020 010" not in text  # the brackets: two glyphs apart
+    assert PLACEHOLDER not in text and NOTE["es"] not in text
+
+
+def test_a_right_to_left_line_is_right_aligned():
+    import pypdf
+
+    titles = PLAN_SECTION_TITLES["en"]
+    items = {COPING: (PlanItem(ARABIC), PlanItem("Walk 20 min"))}
+    shown = Plan(
+        None, None, "en", tuple(PlanSection(s, titles[s], items.get(s, ())) for s in PLAN_SECTIONS)
+    )
+    body = download(shown, "pdf", TODAY, UTC).text
+    assert isinstance(body, bytes)
+    page = pypdf.PdfReader(io.BytesIO(body)).pages[0]
+    starts: dict[str, float] = {}
+
+    def seen(text, cm, tm, font_dict, font_size):  # type: ignore[no-untyped-def]
+        for word in ("Walk", "أمشي"):
+            if word in text:
+                starts.setdefault(word, tm[4] * cm[0] + cm[4])
+
+    page.extract_text(visitor_text=seen)
+    middle = float(page.mediabox.width) / 2
+    assert starts["Walk"] < middle < starts["أمشي"]
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_an_emoji_the_font_lacks_is_a_box_and_the_paper_says_where_to_see_it(locale):
+    """It was dropped without a trace: "Llamar a mi hermana  555-0142"."""
+    text = pdf_text(PlanItem("Llamar a mi hermana 📞 555-0142"), PlanItem(ARABIC), locale=locale)
+    assert f"Llamar a mi hermana {PLACEHOLDER} 555-0142" in text
+    assert ARABIC in text
+    assert text.endswith(NOTE[locale])
+
+
+def test_nothing_replaced_no_note():
+    text = pdf_text(PlanItem("Caminar 20 min 😣"), PlanItem("Mañana, ¿qué? Ñandú"))  # DejaVu has 😣
+    assert "Caminar 20 min 😣" in text and PLACEHOLDER not in text
+    assert NOTE["es"] not in text and NOTE["en"] not in text
+
+
+CMAP = {ord(c) for c in "abc 5-\u200d\u200c\u200e"}
+
+
+@pytest.mark.parametrize(
+    ("text", "shown", "replaced"),
+    [
+        ("abc", "abc", 0),
+        ("a📞b", f"a{PLACEHOLDER}b", 1),
+        # One emoji, one box: a family (joined by zero-width joiners), a skin tone, the emoji
+        # variation selector.
+        ("a👨\u200d👩\u200d👧 b", f"a{PLACEHOLDER} b", 1),
+        ("a👍🏽b", f"a{PLACEHOLDER}b", 1),
+        ("a☎\ufe0fb", f"a{PLACEHOLDER}b", 1),
+        ("中文", PLACEHOLDER * 2, 2),
+        ("नमस्ते", PLACEHOLDER * 4, 4),  # combining vowel signs and virama go with their letter
+        # Invisible format characters stay for the shaper, in the font or not.
+        ("a\u200cb\u200ec\u2066a\u2069", "a\u200cb\u200ec\u2066a\u2069", 0),
+        ("a\nb", "a\nb", 0),
+    ],
+)
+def test_printable_replaces_each_missing_character_once(text, shown, replaced):
+    assert printable(text, CMAP) == (shown, replaced)
+
+
+@pytest.mark.parametrize(
+    ("text", "rtl", "isolated"),
+    [
+        ("Call 555-0142", False, "Call 555-0142"),
+        ("أتصل بأمي 555-0142", True, "أتصل بأمي \u2066555-0142\u2069"),
+        ("أمي: (555) 010 2020", True, "أمي: \u2066(555) 010 2020\u2069"),
+        ("555-0142 أمي", True, "\u2066555-0142\u2069 أمي"),  # a number is not a letter
+        ("Mamá أمي", False, "Mamá أمي"),
+        ("• שלום", True, "• שלום"),
+    ],
+)
+def test_direction_and_numbers(text, rtl, isolated):
+    assert right_to_left(text) is rtl
+    assert isolate_numbers(text) == isolated
+
+
+@pytest.mark.parametrize(
+    ("text", "shaped"),
+    [
+        ("Caminar 20 min, ¿qué? Ñandú 😣", False),  # as before: shaping doubles the time
+        (ARABIC, True),
+        ("שלום", True),
+        ("٥٥٥", True),  # Arabic-Indic digits
+        ("Cafe\u0301", True),  # a decomposed accent: the mark is placed by HarfBuzz
+    ],
+)
+def test_only_the_texts_that_need_it_are_shaped(text, shaped):
+    assert needs_shaping(text) is shaped
+
+
+def answer(field_id: str, value: object, label: str, at: str) -> Answer:
+    return Answer(field_id, value, 1, "es", at, "short-text", label, None, None)
+
+
+def test_the_data_pdf_lists_a_worksheets_answers_in_the_order_of_its_questions():
+    """Walk 15, item 19.7: they came by field id (urge-end, urge-helpers, urge-in-body,
+    urge-start). A field the version no longer has comes after, and without a known order
+    the answers come oldest first."""
+    import pypdf
+
+    answers = {
+        "urge-end": answer("urge-end", 3, "al final", "2026-11-20T10:00:00Z"),
+        "urge-helpers": answer(
+            "urge-helpers", ["Llamar"], "Lo que me ayuda", "2026-11-20T10:01:00Z"
+        ),
+        "urge-in-body": answer("urge-in-body", "pecho", "En qué parte", "2026-11-20T10:02:00Z"),
+        "urge-start": answer("urge-start", 8, "al principio", "2026-11-20T10:03:00Z"),
+        "old-field": answer("old-field", "antes", "Una pregunta de antes", "2026-11-01T10:00:00Z"),
+    }
+    sheet = Worksheet("p1", "cravings", answers)
+    data = MyData("p1", "2026-11-26T12:00:00Z", (sheet,), ())
+    fields = {"cravings": ("urge-start", "urge-end", "urge-in-body", "urge-helpers")}
+    body = render_data(data, "es", UTC, Readable({}, {}, fields))
+    text = " ".join(pypdf.PdfReader(io.BytesIO(body)).pages[0].extract_text().split())
+    labels = [
+        "al principio",
+        "al final",
+        "En qué parte",
+        "Lo que me ayuda",
+        "Una pregunta de antes",
+    ]
+    assert sorted(labels, key=text.index) == labels
+    unknown = [field_id for field_id, _ in Readable({}, {}).in_order(sheet)]
+    assert unknown == ["old-field", "urge-end", "urge-helpers", "urge-in-body", "urge-start"]

@@ -494,6 +494,56 @@ def _hand_out(visit: Visit, handout: Handout) -> Any:
     return Redirect(f"{group_path(handout.group_id)}#handout-{handout.participant_id}")
 
 
+def handout_path(group_id: str, participant_id: str) -> str:
+    """The hand-out page of one participant's temporary password (``hand_out_page``)."""
+    return f"{group_path(group_id)}/participants/{participant_id}/hand-out"
+
+
+# The hand-out's languages: the participant's words exist in these (``words.WORDS``).
+HANDOUT_LANGUAGES = ("en", "es")
+
+
+def hand_out_page(visit: Visit) -> Html:
+    """One participant's sign-in details on a page of their own, in words for the participant,
+    to print and give them: the group page's panel shows the leader every open one, and a
+    printed group page shows none (``steady.css``). Read from where the panel keeps it (the
+    leader's own session, ``sign_in.handouts``), so it exists exactly while the panel does;
+    after Done, 15 minutes or their own password, the page says it is no longer shown and how
+    to give a new one. The group's leaders only (another leader's group stays not found), and
+    audit-logged as the group page is, for this one participant (``group.read``).
+    ``?lang=es``: the same hand-out in Spanish."""
+    caller = visit.signed_in()
+    group_id, participant_id = visit.params["group_id"], visit.params["participant_id"]
+    detail = services.current().groups.detail(caller, group_id, shown=(participant_id,))
+    participant = _participant(detail, participant_id)
+    shown, _ = session.handouts(
+        visit.session,
+        detail.summary.group_id,
+        {participant.participant_id: participant.password_chosen_at},
+    )
+    handout = next((h for h in shown if h.participant_id == participant.participant_id), None)
+    wanted = visit.query.get("lang", "en")
+    lang = wanted if wanted in HANDOUT_LANGUAGES else "en"
+    other = "es" if lang == "en" else "en"
+    address = handout_path(detail.summary.group_id, participant.participant_id)
+    return Html(
+        "leader_handout.html",
+        {
+            "group": detail.summary,
+            "participant": participant,
+            "handout": handout,
+            "sign_in_address": sign_in_address(visit) if handout else "",
+            "slip": WORDS[lang],
+            "slip_lang": lang,
+            "other_language": {
+                "href": address + ("?lang=es" if other == "es" else ""),
+                "name": "Spanish hand-out" if other == "es" else "English hand-out",
+            },
+            "handout_minutes": session.HANDOUT_SECONDS // 60,
+        },
+    )
+
+
 def new_password_confirm(visit: Visit) -> Html:
     detail = services.current().groups.detail(
         visit.signed_in(), visit.params["group_id"], shown=(visit.params["participant_id"],)

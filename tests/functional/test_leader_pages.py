@@ -1115,6 +1115,101 @@ def test_new_account_panel_is_gone_after_15_minutes_and_after_signing_out(
     assert handouts(signed_in(client, leader).get(group)) == {}
 
 
+def slip(page: Page) -> str:
+    """The printable slip of a hand-out page ("" if none)."""
+    if '<section class="slip"' not in page.body:
+        return ""
+    return page.body.split('<section class="slip"', 1)[1].split("</section>", 1)[0]
+
+
+def test_a_hand_out_page_has_one_participants_details_in_words_for_them(
+    client, published, leader, service, library_clock, stack
+):
+    """Walk 15 problem 4: printing the group page printed every open panel, other participants'
+    passwords too, in words for the leader. Each panel links a page of its own with one slip
+    for the participant; a printed group page has no panel at all (steady.css)."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    first = create_account(browser, group, "new-one", "One O.")
+    create_account(browser, group, "new-two", "Two T.")
+    page = browser.get(group)
+    shown = handouts(page)
+    one_id = first.location.rsplit("#handout-", 1)[1]
+    address = f"{group}/participants/{one_id}/hand-out"
+    assert f'<a class="handout-print" href="{address}">Print a hand-out for One O.</a>' in page.body
+    # Only the newest panel is open; the older one is folded, its hand-out link still there.
+    assert page.body.count('<details class="handout-older">') == 1
+    older = page.body.split('<details class="handout-older">', 1)[1].split("</details>", 1)[0]
+    assert "new-one" in older and "new-two" not in older
+
+    def reads() -> list[dict]:
+        entries = service.audit.page(limit=500)[0]
+        return [e for e in entries if e["action"] == "group.read"]
+
+    before = reads()
+    handout = browser.get(address)
+    assert handout.status == 200 and title(handout) == "Sign-in details – Steady"
+    assert handout.headers["cache-control"] == "no-store"
+    text = unescape(slip(handout))
+    assert shown["new-one"] in text and "new-one" in text
+    assert shown["new-two"] not in handout.body and "new-two" not in handout.body
+    assert "Two T." not in handout.body and "Tuesday evening" not in title(handout)
+    assert "/sign-in</code>" in text and "Go to" in text
+    assert "You will choose your own password when you sign in." in text
+    assert "988" in text and "1-800-662-4357" in text
+    # Words for the participant: nothing for the leader ("give these to", "Done") on the slip.
+    assert "give these" not in text and "Done" not in text and "Tell them" not in text
+    # Audit-logged as the group page is, for this one participant only.
+    (entry,) = [e for e in reads() if e not in before]
+    assert entry["participant_ids"] == [one_id] and entry["group_id"] in group
+
+    # In Spanish, for a participant who reads Spanish.
+    spanish = browser.get(address + "?lang=es")
+    assert 'lang="es"' in slip(spanish) or '<section class="slip" lang="es"' in spanish.body
+    assert "Al iniciar sesión, usted elegirá su propia contraseña." in unescape(spanish.body)
+    assert shown["new-one"] in spanish.body
+
+    # Another group's leader: not found, nothing shown.
+    other = signed_in(client, make_account(stack, "leader-other", "leaders"))
+    refused = other.get(address)
+    assert refused.status == 404 and shown["new-one"] not in refused.body
+    # Another session of the same leader does not hold it: the page says it is gone.
+    assert shown["new-one"] not in signed_in(client, leader).get(address).body
+
+    # After Done: a page that says so and how to give a new one, not a dead end.
+    browser.post(f"{group}/participants/{one_id}/handed-over", {"csrf": page.csrf()})
+    gone = browser.get(address)
+    assert gone.status == 200 and slip(gone) == "" and shown["new-one"] not in gone.body
+    said = unescape(gone.body)
+    assert "This temporary password is no longer shown." in said
+    assert "Give a new temporary password from the group page." in said
+    assert f'href="{group}/participants/{one_id}/temporary-password"' in gone.body
+    # After 15 minutes: the same.
+    two_id = next(
+        p.participant_id
+        for p in service.groups.records.get(group.rsplit("/", 1)[1]).participants
+        if p.username == "new-two"
+    )
+    two_address = f"{group}/participants/{two_id}/hand-out"
+    library_clock.advance(8 * 60)  # a page view now and then keeps the session alive
+    assert shown["new-two"] in browser.get(two_address).body
+    library_clock.advance(7 * 60 + 1)
+    assert "This temporary password is no longer shown." in browser.get(two_address).body
+    # Someone not in the group: not found.
+    assert browser.get(f"{group}/participants/{leader.id}/hand-out").status == 404
+
+
+def test_a_printed_group_page_shows_no_temporary_password():
+    """The print rule (steady.css): no panel prints from the group page; a hand-out page prints
+    its one slip, whole on a page."""
+    from chalicelib.web import render
+
+    css = (render.TEMPLATES.parent / "static" / "steady.css").read_text(encoding="utf-8")
+    prints = " ".join(re.findall(r"@media print\{(.*?)\}\s*$", css, re.M))
+    assert ".handout,.handout-older{display:none!important" in prints
+    assert ".slip{border-color:#000;break-inside:avoid}" in prints
+
+
 def test_a_lost_password_gets_a_new_temporary_one_after_confirming(
     client, published, leader, participant, service, stack, caplog
 ):

@@ -12,6 +12,8 @@ input kept and an error summary linking to the field; a group the caller does no
 
 from __future__ import annotations
 
+import hashlib
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -309,6 +311,7 @@ def group_view(
             "warnings": _warnings(visit, detail),
             "days_hint": DAYS_HINT,
             "create_account_label": CREATE_ACCOUNT_LABEL,
+            "key": form_key(),
         },
         status=_status(errors),
     )
@@ -423,6 +426,38 @@ def _on_group_form(
         return group_view(visit, [_field_error(error, fields, first, visit.form)], form)
 
 
+FORM_KEY = re.compile(r"[0-9a-f]{32}")
+
+
+def form_key() -> str:
+    """A form's one-time key (``_once``): new on every page, so each page's forms act once."""
+    return secrets.token_hex(16)
+
+
+def _once(visit: Visit, form: str, action: Callable[[], Any]) -> Any:
+    """A form with a one-time ``key`` (the group page's enrol, assign and add-a-leader forms,
+    the new temporary password's confirmation) is done once: the same form sent again by a
+    double click answers with the first one's redirect, the new account's panel included
+    (``sign_in.once``; the key is kept as a fingerprint with the form and the address, and a
+    refusal gives it up). Without a key (an older page, a hand-made post), just done."""
+    visit.signed_in()
+    key = visit.form.get("key", "")
+    if not FORM_KEY.fullmatch(key):
+        return action()
+    scope = "\n".join([form, *(f"{k}={v}" for k, v in sorted(visit.params.items())), key])
+    fingerprint = hashlib.sha256(scope.encode()).hexdigest()[:32]
+    try:
+        done = session.once(
+            visit.session,
+            fingerprint,
+            action,
+            lambda result: result.location if isinstance(result, Redirect) else None,
+        )
+    except session.StillBeingDone as error:
+        return group_view(visit, notice=error.message)
+    return Redirect(done) if isinstance(done, str) else done
+
+
 ENROL_FIELDS = {
     "invalid_username": "username",
     "account_not_found": "username",
@@ -480,7 +515,9 @@ def enrol(visit: Visit) -> Any:
             return _done(visit, "already_enrolled", f"#p-{who}", who=who)
         return _done(visit, "enrolled", "#participants")
 
-    return _on_group_form(visit, "enrol", ENROL_FIELDS, "username", action)
+    return _once(
+        visit, "enrol", lambda: _on_group_form(visit, "enrol", ENROL_FIELDS, "username", action)
+    )
 
 
 def _hand_out(visit: Visit, handout: Handout) -> Any:
@@ -559,11 +596,17 @@ def new_password_confirm(visit: Visit) -> Html:
         "signed out everywhere. The next page shows the new temporary password once, to give "
         "them; when they sign in with it, they choose their own.",
         "Give a new temporary password",
+        key=form_key(),
     )
 
 
 def new_password(visit: Visit) -> Any:
-    """The use case writes the audit entry; then the same panel as a new account's."""
+    """The use case writes the audit entry; then the same panel as a new account's. Sent
+    twice (a double click), one new password (``_once``)."""
+    return _once(visit, "temporary_password", lambda: _new_password(visit))
+
+
+def _new_password(visit: Visit) -> Any:
     caller = visit.signed_in()
     try:
         given = services.current().temporary_passwords.give(
@@ -639,7 +682,9 @@ def assign(visit: Visit) -> Any:
             what = "redated" if assigned.dates_changed else "already_assigned"
         return _done(visit, what, "#assignments", **_dated(assigned))
 
-    return _on_group_form(visit, "assign", ASSIGN_FIELDS, "item", action)
+    return _once(
+        visit, "assign", lambda: _on_group_form(visit, "assign", ASSIGN_FIELDS, "item", action)
+    )
 
 
 def rename(visit: Visit) -> Any:
@@ -663,7 +708,9 @@ def add_leader(visit: Visit) -> Any:
             return group_view(visit, notice=f"{added.username} already leads this group.")
         return _done(visit, "leader", "#settings")
 
-    return _on_group_form(visit, "leader", {}, "leader_username", action)
+    return _once(
+        visit, "leader", lambda: _on_group_form(visit, "leader", {}, "leader_username", action)
+    )
 
 
 def leader_name(leader: GroupLeader) -> str:
@@ -796,9 +843,11 @@ def _confirm(
     error: str | None = None,
     notes: tuple[str, ...] = (),
     progress_csv: bool = False,
+    key: str = "",
 ) -> Html:
     """``notes``: more paragraphs (plain text); ``progress_csv``: offer the group's progress
-    (CSV) before the change takes a participant out of it."""
+    (CSV) before the change takes a participant out of it; ``key``: the form's one-time key
+    (``_once``), for a form that must not act twice."""
     return Html(
         "leader_confirm.html",
         {
@@ -809,6 +858,7 @@ def _confirm(
             "progress_csv": progress_csv,
             "button": button,
             "error": error,
+            "key": key,
         },
         status=status,
     )

@@ -27,6 +27,11 @@ server-side session (the use case behind the sign-in pages in ``chalicelib/web/p
   on their enrolments, which the group page reads anyway), for ``HANDOUT_SECONDS`` at most,
   or until the session ends; after that it cannot be shown again (a new one can be given).
   ``resume`` drops the expired ones.
+- ``once``: a form with a one-time key (a group leader's enrol, assign, add-a-leader and
+  new-temporary-password forms) sent twice, by a double click, is done once, and the second
+  request answers as the first did (the same redirect: to a new account's panel, whose
+  password stays only in ``handouts``). The answers are kept in the session for
+  ``FORM_KEY_SECONDS`` (``records/sessions.py``, ``form_keys``).
 
 Every Cognito call goes through ``chalicelib.accounts.Accounts`` (built in ``services``), and
 the sessions through the ``SessionRecords`` built there too. Disabling an account deletes its
@@ -43,8 +48,10 @@ import hashlib
 import hmac
 import logging
 import secrets
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import TypeVar
 
 from chalicelib import logs, mfa, services
 from chalicelib.accounts import (
@@ -76,9 +83,12 @@ LIFETIME_SECONDS = 12 * 60 * 60
 CHALLENGE_SECONDS = 5 * 60  # Cognito's challenge session lasts 3 minutes; a little slack
 HANDOUT_SECONDS = 15 * 60  # how long a new account's temporary password can still be shown
 HANDOUT_RETRIES = 3  # rewrites of the handouts list raced by another request before "busy"
+FORM_KEY_SECONDS = 10 * 60  # how long a form's answer is kept for the same form sent again
+FORM_WAIT_SECONDS = 10.0  # how long the second request waits for the first one's answer
 TOUCH_EVERY_SECONDS = 60  # record activity at most once a minute: one write, not one per page
 _BAD_CREDENTIALS = "That username and password do not match. Try again."
 CHALLENGE_LOST = "That sign-in expired before it was finished. Sign in again."
+T = TypeVar("T")
 
 
 class SignInFailed(BadRequest):
@@ -558,3 +568,60 @@ def sign_out(session: Session) -> None:
         except Exception:  # noqa: BLE001 - see docstring
             logs.event("web_sign_out_cognito_failed", logging.WARNING)
     logs.event("web_sign_out", logging.INFO, caller=session.caller_id or None)
+
+
+class StillBeingDone(Conflict):
+    """The same form was sent again while its first request is still being done (longer than
+    ``FORM_WAIT_SECONDS``): its answer is not known yet."""
+
+    code = "form_still_being_done"
+
+
+def once(
+    active: Session | None,
+    fingerprint: str,
+    action: Callable[[], T],
+    location: Callable[[T], str | None],
+    wait: Callable[[float], None] = time.sleep,
+) -> T | str:
+    """Do ``action`` once for a form's one-time key (``fingerprint``: the form and its key, made
+    by the caller): the first request claims the key, does it and keeps its answer (``location``
+    of the result: the address it redirects to; ``None``, a refusal shown on the form, gives
+    the claim up, so the same form may be sent again). A second request with the same key
+    gets that address instead (waiting up to ``FORM_WAIT_SECONDS`` for a first request still
+    under way, else ``StillBeingDone``). Without a session (signed out meanwhile), just
+    ``action``."""
+    if active is None:
+        return action()
+    store = records()
+    deadline = time.monotonic() + FORM_WAIT_SECONDS
+    now = _now()
+    stale = tuple(k for k, (at, _) in active.form_keys.items() if at <= now - FORM_KEY_SECONDS)
+    while not store.claim_form(active.session_id, fingerprint, now, stale):
+        current = store.get(active.session_id)
+        if current is None:
+            return action()  # signed out meanwhile: nothing to keep the answer in
+        _, answer = current.form_keys.get(fingerprint, (0, ""))
+        if answer:
+            return answer
+        if time.monotonic() >= deadline:
+            raise StillBeingDone(
+                "This form was sent twice, and the first is still being done. "
+                "Reload the page in a moment to see it."
+            )
+        if fingerprint in current.form_keys:  # still being done: wait for it
+            wait(0.2)
+        # else given up meanwhile (refused): this request tries it
+        now = _now()
+    try:
+        result = action()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            store.release_form(active.session_id, fingerprint)
+        raise
+    address = location(result)
+    if address is None:
+        store.release_form(active.session_id, fingerprint)
+    else:
+        store.settle_form(active.session_id, fingerprint, _now(), address)
+    return result

@@ -62,7 +62,9 @@ A session's PK holds the SHA-256 of the random id in the browser's cookie, never
 removes it after it expires; reads check the time themselves because TTL deletion lags. A
 group leader's session also holds the sign-in details of accounts they just created, until
 handed over or 15 minutes old (``handouts``: appended atomically, removed by a rewrite
-conditional on ``handouts_version``), so a reload of the group page still shows them.
+conditional on ``handouts_version``), so a reload of the group page still shows them; and
+the answers of its one-time-key forms (``form_keys``: claimed conditional on the form's
+fingerprint not being there yet), so a form sent twice acts once.
 
 A participant's form post that arrived after their session ended (or, for anyone, the page
 being opened then) is kept for an hour under the SHA-256 of a random id its cookie holds

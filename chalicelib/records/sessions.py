@@ -31,6 +31,22 @@ Conditional-write rules:
   conditional on ``handouts_version`` being the one read: an account added meanwhile is never
   dropped by a rewrite made from an older read (the caller reads again and retries).
 
+``form_keys``: the answers of this session's forms that carry a one-time ``key`` (a group
+leader's enrol, assign, add-a-leader and new-temporary-password forms), so that the same form
+sent twice (a double click) gets the first one's answer instead of doing it again: a map of
+a fingerprint of form and key (never the key's form input itself) to ``at`` (epoch seconds)
+and ``location`` (the address the first answer redirected to; ``""`` while it is being done).
+Never a password or anything typed: a new account's password stays in ``handouts``, and the
+answer is the address of its panel. Conditional-write rules:
+
+- claiming one (``claim_form``) is conditional on the fingerprint not being in the map: of two
+  requests sent at once, one does the work, the other waits for its answer. The map itself is
+  made on the first claim of a session, conditional on it not existing (two first claims at
+  once never reset each other's). A claim also removes the entries older than the caller
+  says (read from the session), so the map stays small;
+- answering one (``settle_form``) or giving it up (``release_form``, the form was refused:
+  nothing was done, the same key may try again) only needs the session to exist.
+
 Every access is a GetItem, PutItem, UpdateItem or DeleteItem on that one key, except:
 
 - a signed-in session (with a ``caller_id``) is also listed under its account:
@@ -107,6 +123,9 @@ class Session:
     given_password: str = field(default="", repr=False)  # a keyed hash: see the module doc
     handouts: tuple[Handout, ...] = field(default=(), repr=False)
     handouts_version: int = 0
+    # ``form_keys``: fingerprint → (when claimed, epoch seconds; the answer's address, "" while
+    # being done).
+    form_keys: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False)
     # Never stored: the language of the pages kept with a participant's account, read when
     # this session signed in (``chalicelib.sign_in``), for the browser's language cookie.
     language: str | None = None
@@ -191,6 +210,10 @@ class SessionRecords(RecordTable):
             given_password=str(item.get("given_password", "")),
             handouts=tuple(Handout.from_record(h) for h in item.get("handouts") or []),
             handouts_version=int(item.get("handouts_version", 0)),
+            form_keys={
+                str(name): (int(value.get("at", 0)), str(value.get("location", "")))
+                for name, value in (item.get("form_keys") or {}).items()
+            },
         )
 
     def touch(self, session_id: str, last_seen: int, access_token: str | None = None) -> None:
@@ -237,6 +260,57 @@ class SessionRecords(RecordTable):
             "attribute_exists(PK) AND #v = :v",
         )
 
+    def claim_form(
+        self, session_id: str, fingerprint: str, now: int, stale: tuple[str, ...] = ()
+    ) -> bool:
+        """Claim a form's one-time key for this request (``form_keys``), removing the ``stale``
+        entries; ``False`` if another request claimed it first (read its answer) or the
+        session is gone."""
+        names = {"#f": "form_keys", "#k": fingerprint}
+        expression = "SET #f.#k = :claim"
+        if stale := tuple(s for s in stale if s != fingerprint):
+            names.update({f"#s{i}": name for i, name in enumerate(stale)})
+            expression += " REMOVE " + ", ".join(f"#f.#s{i}" for i in range(len(stale)))
+        for _ in range(2):
+            if self._update(
+                session_id,
+                expression,
+                names,
+                {":claim": {"at": now, "location": ""}},
+                "attribute_exists(PK) AND attribute_exists(#f) AND attribute_not_exists(#f.#k)",
+            ):
+                return True
+            # The session's first claim: make the map, unless it exists (the key was claimed).
+            if not self._update(
+                session_id,
+                "SET #f = :none",
+                {"#f": "form_keys"},
+                {":none": {}},
+                "attribute_exists(PK) AND attribute_not_exists(#f)",
+            ):
+                return False
+        return False
+
+    def settle_form(self, session_id: str, fingerprint: str, now: int, location: str) -> None:
+        """The claimed form's answer: the address its first request redirected to."""
+        self._update(
+            session_id,
+            "SET #f.#k = :done",
+            {"#f": "form_keys", "#k": fingerprint},
+            {":done": {"at": now, "location": location}},
+            "attribute_exists(PK) AND attribute_exists(#f)",
+        )
+
+    def release_form(self, session_id: str, fingerprint: str) -> None:
+        """Give a claim up (nothing was done): the same key may be sent again."""
+        self._update(
+            session_id,
+            "REMOVE #f.#k",
+            {"#f": "form_keys", "#k": fingerprint},
+            {},
+            "attribute_exists(PK) AND attribute_exists(#f)",
+        )
+
     def _update(
         self,
         session_id: str,
@@ -247,6 +321,7 @@ class SessionRecords(RecordTable):
     ) -> bool:
         """One UpdateItem of the session under ``condition`` (at least: the session exists, so
         a write racing a sign-out never resurrects it); ``False`` where the condition failed."""
+        more: dict[str, Any] = {"ExpressionAttributeValues": to_item(values)} if values else {}
         try:
             self.call(
                 "update_item",
@@ -254,7 +329,7 @@ class SessionRecords(RecordTable):
                 UpdateExpression=expression,
                 ConditionExpression=condition,
                 ExpressionAttributeNames=names,
-                ExpressionAttributeValues=to_item(values),
+                **more,
             )
         except ConditionFailed:
             return False

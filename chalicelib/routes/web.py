@@ -130,6 +130,7 @@ def blueprint() -> Blueprint:
     web.route(participant + "/handed-over", method="POST", access=LEADER_ONLY)(
         leader_pages.handed_over
     )
+    web.route(participant + "/hand-out", access=LEADER_ONLY)(leader_pages.hand_out_page)
     web.route(participant + "/temporary-password", access=LEADER_ONLY)(
         leader_pages.new_password_confirm
     )

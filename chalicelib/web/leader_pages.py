@@ -12,6 +12,8 @@ input kept and an error summary linking to the field; a group the caller does no
 
 from __future__ import annotations
 
+import hashlib
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -310,6 +312,7 @@ def group_view(
             "warnings": _warnings(visit, detail),
             "days_hint": DAYS_HINT,
             "create_account_label": CREATE_ACCOUNT_LABEL,
+            "key": form_key(),
         },
         status=error_status(errors),
     )
@@ -424,6 +427,38 @@ def _on_group_form(
         return group_view(visit, [field_error(error, fields, first, visit.form)], form)
 
 
+FORM_KEY = re.compile(r"[0-9a-f]{32}")
+
+
+def form_key() -> str:
+    """A form's one-time key (``_once``): new on every page, so each page's forms act once."""
+    return secrets.token_hex(16)
+
+
+def _once(visit: Visit, form: str, action: Callable[[], Any]) -> Any:
+    """A form with a one-time ``key`` (the group page's enrol, assign and add-a-leader forms,
+    the new temporary password's confirmation) is done once: the same form sent again by a
+    double click answers with the first one's redirect, the new account's panel included
+    (``sign_in.once``; the key is kept as a fingerprint with the form and the address, and a
+    refusal gives it up). Without a key (an older page, a hand-made post), just done."""
+    visit.signed_in()
+    key = visit.form.get("key", "")
+    if not FORM_KEY.fullmatch(key):
+        return action()
+    scope = "\n".join([form, *(f"{k}={v}" for k, v in sorted(visit.params.items())), key])
+    fingerprint = hashlib.sha256(scope.encode()).hexdigest()[:32]
+    try:
+        done = session.once(
+            visit.session,
+            fingerprint,
+            action,
+            lambda result: result.location if isinstance(result, Redirect) else None,
+        )
+    except session.StillBeingDone as error:
+        return group_view(visit, notice=error.message)
+    return Redirect(done) if isinstance(done, str) else done
+
+
 ENROL_FIELDS = {
     "invalid_username": "username",
     "account_not_found": "username",
@@ -481,7 +516,9 @@ def enrol(visit: Visit) -> Any:
             return _done(visit, "already_enrolled", f"#p-{who}", who=who)
         return _done(visit, "enrolled", "#participants")
 
-    return _on_group_form(visit, "enrol", ENROL_FIELDS, "username", action)
+    return _once(
+        visit, "enrol", lambda: _on_group_form(visit, "enrol", ENROL_FIELDS, "username", action)
+    )
 
 
 def _hand_out(visit: Visit, handout: Handout) -> Any:
@@ -493,6 +530,56 @@ def _hand_out(visit: Visit, handout: Handout) -> Any:
         # Signed out meanwhile: on this response only, as nothing else can show it.
         return group_view(visit, handouts=(handout,))
     return Redirect(f"{group_path(handout.group_id)}#handout-{handout.participant_id}")
+
+
+def handout_path(group_id: str, participant_id: str) -> str:
+    """The hand-out page of one participant's temporary password (``hand_out_page``)."""
+    return f"{group_path(group_id)}/participants/{participant_id}/hand-out"
+
+
+# The hand-out's languages: the participant's words exist in these (``words.WORDS``).
+HANDOUT_LANGUAGES = ("en", "es")
+
+
+def hand_out_page(visit: Visit) -> Html:
+    """One participant's sign-in details on a page of their own, in words for the participant,
+    to print and give them: the group page's panel shows the leader every open one, and a
+    printed group page shows none (``steady.css``). Read from where the panel keeps it (the
+    leader's own session, ``sign_in.handouts``), so it exists exactly while the panel does;
+    after Done, 15 minutes or their own password, the page says it is no longer shown and how
+    to give a new one. The group's leaders only (another leader's group stays not found), and
+    audit-logged as the group page is, for this one participant (``group.read``).
+    ``?lang=es``: the same hand-out in Spanish."""
+    caller = visit.signed_in()
+    group_id, participant_id = visit.params["group_id"], visit.params["participant_id"]
+    detail = services.current().groups.detail(caller, group_id, shown=(participant_id,))
+    participant = _participant(detail, participant_id)
+    shown, _ = session.handouts(
+        visit.session,
+        detail.summary.group_id,
+        {participant.participant_id: participant.password_chosen_at},
+    )
+    handout = next((h for h in shown if h.participant_id == participant.participant_id), None)
+    wanted = visit.query.get("lang", "en")
+    lang = wanted if wanted in HANDOUT_LANGUAGES else "en"
+    other = "es" if lang == "en" else "en"
+    address = handout_path(detail.summary.group_id, participant.participant_id)
+    return Html(
+        "leader_handout.html",
+        {
+            "group": detail.summary,
+            "participant": participant,
+            "handout": handout,
+            "sign_in_address": sign_in_address(visit) if handout else "",
+            "slip": WORDS[lang],
+            "slip_lang": lang,
+            "other_language": {
+                "href": address + ("?lang=es" if other == "es" else ""),
+                "name": "Spanish hand-out" if other == "es" else "English hand-out",
+            },
+            "handout_minutes": session.HANDOUT_SECONDS // 60,
+        },
+    )
 
 
 def new_password_confirm(visit: Visit) -> Html:
@@ -510,11 +597,17 @@ def new_password_confirm(visit: Visit) -> Html:
         "signed out everywhere. The next page shows the new temporary password once, to give "
         "them; when they sign in with it, they choose their own.",
         "Give a new temporary password",
+        key=form_key(),
     )
 
 
 def new_password(visit: Visit) -> Any:
-    """The use case writes the audit entry; then the same panel as a new account's."""
+    """The use case writes the audit entry; then the same panel as a new account's. Sent
+    twice (a double click), one new password (``_once``)."""
+    return _once(visit, "temporary_password", lambda: _new_password(visit))
+
+
+def _new_password(visit: Visit) -> Any:
     caller = visit.signed_in()
     try:
         given = services.current().temporary_passwords.give(
@@ -590,7 +683,9 @@ def assign(visit: Visit) -> Any:
             what = "redated" if assigned.dates_changed else "already_assigned"
         return _done(visit, what, "#assignments", **_dated(assigned))
 
-    return _on_group_form(visit, "assign", ASSIGN_FIELDS, "item", action)
+    return _once(
+        visit, "assign", lambda: _on_group_form(visit, "assign", ASSIGN_FIELDS, "item", action)
+    )
 
 
 def rename(visit: Visit) -> Any:
@@ -614,7 +709,9 @@ def add_leader(visit: Visit) -> Any:
             return group_view(visit, notice=f"{added.username} already leads this group.")
         return _done(visit, "leader", "#settings")
 
-    return _on_group_form(visit, "leader", {}, "leader_username", action)
+    return _once(
+        visit, "leader", lambda: _on_group_form(visit, "leader", {}, "leader_username", action)
+    )
 
 
 def leader_name(leader: GroupLeader) -> str:
@@ -747,9 +844,11 @@ def _confirm(
     error: str | None = None,
     notes: tuple[str, ...] = (),
     progress_csv: bool = False,
+    key: str = "",
 ) -> Html:
     """``notes``: more paragraphs (plain text); ``progress_csv``: offer the group's progress
-    (CSV) before the change takes a participant out of it."""
+    (CSV) before the change takes a participant out of it; ``key``: the form's one-time key
+    (``_once``), for a form that must not act twice."""
     return Html(
         "leader_confirm.html",
         {
@@ -760,6 +859,7 @@ def _confirm(
             "progress_csv": progress_csv,
             "button": button,
             "error": error,
+            "key": key,
         },
         status=status,
     )

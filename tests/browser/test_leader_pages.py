@@ -277,13 +277,51 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     check(page, context, artifacts, "leader-new-account", "Group – Steady", shots=True)
     page.emulate_media(media="print")
     page.screenshot(path=str(artifacts / "leader-new-account-print.png"), full_page=True)
-    assert not page.get_by_role("heading", name="Assignments").is_visible()
-    assert not page.get_by_role("button", name=re.compile("^Done")).is_visible()
+    # A printed group page carries no temporary password (walk 15 problem 4): the hand-out does.
+    assert page.get_by_role("heading", name="Assignments").is_visible()
+    assert not page.locator(".handout").first.is_visible()
+    assert password not in page.locator("body").inner_text()
+    assert page.get_by_text("Temporary passwords are not printed with this page").is_visible()
     page.emulate_media(media="screen")
     # A reload shows the same details again (it used to send the form again: "taken").
     page.reload()
     assert page.locator(".handout .temporary-password").inner_text() == password
     assert page.locator(".error-summary").count() == 0
+
+    # Two open panels: the newest open, the older folded; each prints from its own hand-out.
+    # Sent twice, as a double click does (walk 15 problem 5): one account, and its panel.
+    page.get_by_label("Username", exact=True).fill("browser-leader-second")
+    page.get_by_label("Create a new account with this username").check()
+    page.evaluate(
+        """() => { const f = document.querySelector('form[action$="/participants"]');
+                   f.requestSubmit(); f.requestSubmit(); }"""
+    )
+    page.wait_for_url(re.compile(r".*#handout-[0-9a-f-]+$"))
+    assert page.locator(".error-summary").count() == 0
+    assert "give these to browser-leader-second" in page.locator(".handout").first.inner_text()
+    assert page.locator("details.handout-older").count() == 1
+    second = page.locator(".handout .temporary-password").first.inner_text()
+    assert second != password
+    page.locator("details.handout-older summary").click()
+    page.get_by_role("link", name="Print a hand-out for browser-leader-newcomer").click()
+    page.wait_for_url(re.compile(r".*/participants/[^/]+/hand-out$"))
+    check(page, context, artifacts, "leader-hand-out", "Sign-in details – Steady", shots=True)
+    page.emulate_media(media="print")
+    page.screenshot(path=str(artifacts / "leader-hand-out-print.png"), full_page=True)
+    printed = page.locator("body").inner_text()
+    assert password in printed and second not in printed
+    assert "You will choose your own password when you sign in." in printed
+    assert "988" in printed and "1-800-662-4357" in printed
+    assert "Hand-out for" not in printed  # the leader's words stay on the screen
+    assert len(page.pdf(prefer_css_page_size=True)) > 0
+    page.emulate_media(media="screen")
+    page.get_by_role("link", name="Spanish hand-out").click()
+    page.wait_for_url(re.compile(r".*/hand-out\?lang=es$"))
+    assert "usted elegirá su propia contraseña" in page.locator(".slip").inner_text()
+    check(page, context, artifacts, "leader-hand-out-es", "Sign-in details – Steady")
+    page.goto(group_url)
+    page.get_by_role("button", name="Done, I have given it to them (browser-leader-second)").click()
+    page.wait_for_url(re.compile(r".*done=handed_over.*"))
     page.get_by_role("button", name=re.compile("^Done, I have given it to them")).click()
     page.wait_for_url(re.compile(r".*done=handed_over.*"))
     assert page.locator(".handout").count() == 0 and password not in page.content()

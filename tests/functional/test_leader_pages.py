@@ -1118,6 +1118,220 @@ def test_new_account_panel_is_gone_after_15_minutes_and_after_signing_out(
     assert handouts(signed_in(client, leader).get(group)) == {}
 
 
+def slip(page: Page) -> str:
+    """The printable slip of a hand-out page ("" if none)."""
+    if '<section class="slip"' not in page.body:
+        return ""
+    return page.body.split('<section class="slip"', 1)[1].split("</section>", 1)[0]
+
+
+def test_a_hand_out_page_has_one_participants_details_in_words_for_them(
+    client, published, leader, service, library_clock, stack
+):
+    """Walk 15 problem 4: printing the group page printed every open panel, other participants'
+    passwords too, in words for the leader. Each panel links a page of its own with one slip
+    for the participant; a printed group page has no panel at all (steady.css)."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    first = create_account(browser, group, "new-one", "One O.")
+    create_account(browser, group, "new-two", "Two T.")
+    page = browser.get(group)
+    shown = handouts(page)
+    one_id = first.location.rsplit("#handout-", 1)[1]
+    address = f"{group}/participants/{one_id}/hand-out"
+    assert f'<a class="handout-print" href="{address}">Print a hand-out for One O.</a>' in page.body
+    # Only the newest panel is open; the older one is folded, its hand-out link still there.
+    assert page.body.count('<details class="handout-older">') == 1
+    older = page.body.split('<details class="handout-older">', 1)[1].split("</details>", 1)[0]
+    assert "new-one" in older and "new-two" not in older
+
+    def reads() -> list[dict]:
+        entries = service.audit.page(limit=500)[0]
+        return [e for e in entries if e["action"] == "group.read"]
+
+    before = reads()
+    handout = browser.get(address)
+    assert handout.status == 200 and title(handout) == "Sign-in details – Steady"
+    assert handout.headers["cache-control"] == "no-store"
+    text = unescape(slip(handout))
+    assert shown["new-one"] in text and "new-one" in text
+    assert shown["new-two"] not in handout.body and "new-two" not in handout.body
+    assert "Two T." not in handout.body and "Tuesday evening" not in title(handout)
+    assert "/sign-in</code>" in text and "Go to" in text
+    assert "You will choose your own password when you sign in." in text
+    assert "988" in text and "1-800-662-4357" in text
+    # Words for the participant: nothing for the leader ("give these to", "Done") on the slip.
+    assert "give these" not in text and "Done" not in text and "Tell them" not in text
+    # Audit-logged as the group page is, for this one participant only.
+    (entry,) = [e for e in reads() if e not in before]
+    assert entry["participant_ids"] == [one_id] and entry["group_id"] in group
+
+    # In Spanish, for a participant who reads Spanish.
+    spanish = browser.get(address + "?lang=es")
+    assert 'lang="es"' in slip(spanish) or '<section class="slip" lang="es"' in spanish.body
+    assert "Al iniciar sesión, usted elegirá su propia contraseña." in unescape(spanish.body)
+    assert shown["new-one"] in spanish.body
+
+    # Another group's leader: not found, nothing shown.
+    other = signed_in(client, make_account(stack, "leader-other", "leaders"))
+    refused = other.get(address)
+    assert refused.status == 404 and shown["new-one"] not in refused.body
+    # Another session of the same leader does not hold it: the page says it is gone.
+    assert shown["new-one"] not in signed_in(client, leader).get(address).body
+
+    # After Done: a page that says so and how to give a new one, not a dead end.
+    browser.post(f"{group}/participants/{one_id}/handed-over", {"csrf": page.csrf()})
+    gone = browser.get(address)
+    assert gone.status == 200 and slip(gone) == "" and shown["new-one"] not in gone.body
+    said = unescape(gone.body)
+    assert "This temporary password is no longer shown." in said
+    assert "Give a new temporary password from the group page." in said
+    assert f'href="{group}/participants/{one_id}/temporary-password"' in gone.body
+    # After 15 minutes: the same.
+    two_id = next(
+        p.participant_id
+        for p in service.groups.records.get(group.rsplit("/", 1)[1]).participants
+        if p.username == "new-two"
+    )
+    two_address = f"{group}/participants/{two_id}/hand-out"
+    library_clock.advance(8 * 60)  # a page view now and then keeps the session alive
+    assert shown["new-two"] in browser.get(two_address).body
+    library_clock.advance(7 * 60 + 1)
+    assert "This temporary password is no longer shown." in browser.get(two_address).body
+    # Someone not in the group: not found.
+    assert browser.get(f"{group}/participants/{leader.id}/hand-out").status == 404
+
+
+def test_a_printed_group_page_shows_no_temporary_password():
+    """The print rule (steady.css): no panel prints from the group page; a hand-out page prints
+    its one slip, whole on a page."""
+    from chalicelib.web import render
+
+    css = (render.TEMPLATES.parent / "static" / "steady.css").read_text(encoding="utf-8")
+    prints = " ".join(re.findall(r"@media print\{(.*?)\}\s*$", css, re.M))
+    assert ".handout,.handout-older{display:none!important" in prints
+    assert ".slip{border-color:#000;break-inside:avoid}" in prints
+
+
+def form_key(page: Page) -> str:
+    return re.search(r'name="key" value="([0-9a-f]{32})"', page.body).group(1)
+
+
+def test_enrol_sent_twice_by_a_double_click_creates_one_account_and_shows_its_panel(
+    client, published, leader, service
+):
+    """Walk 15 problem 5: the second post of a double click said "already has an account" and
+    the first one's panel was not on the page. The form's one-time key makes the second answer
+    as the first did."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    page = browser.get(group)
+    form = {
+        "csrf": page.csrf(),
+        "key": form_key(page),
+        "username": "dbl.test2",
+        "display_name": "Dbl Test2",
+        "create": "yes",
+    }
+    first = browser.post(f"{group}/participants", form)
+    second = browser.post(f"{group}/participants", form)
+    assert first.status == second.status == 303, second.body
+    assert second.location == first.location and "#handout-" in first.location
+    shown = browser.get(second.location)
+    assert list(handouts(shown)) == ["dbl.test2"] and "already has an account" not in shown.body
+    group_id = group.rsplit("/", 1)[1]
+    assert [p.username for p in service.groups.records.get(group_id).participants] == ["dbl.test2"]
+    added = [e for e in service.audit.page(limit=500)[0] if e["action"] == "enrolment.add"]
+    assert len(added) == 1
+    # Nothing typed and no password is kept with the answer: only where it redirected.
+    kept = stored_session(service, browser).form_keys
+    assert [answer for _, answer in kept.values()] == [first.location]
+    assert handouts(shown)["dbl.test2"] not in repr(kept) and form["key"] not in repr(kept)
+    # A new page has a new key: the next enrolment is its own.
+    again = browser.get(group)
+    assert form_key(again) != form["key"]
+    other = create_account(browser, group, "new-two", "Two")
+    assert other.status == 303 and other.location != first.location
+
+
+def test_a_refused_enrolment_gives_its_key_up_and_an_old_page_without_a_key_still_enrols(
+    client, published, leader, service
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    page = browser.get(group)
+    form = {"csrf": page.csrf(), "key": form_key(page), "username": "no", "create": "yes"}
+    assert browser.post(f"{group}/participants", form).status == 400
+    assert browser.post(f"{group}/participants", form).status == 400  # refused again, as before
+    assert stored_session(service, browser).form_keys == {}
+    fixed = browser.post(f"{group}/participants", {**form, "username": "fixed.one"})
+    assert fixed.status == 303 and "#handout-" in fixed.location
+    without = {"csrf": page.csrf(), "username": "no.key", "create": "yes"}
+    assert browser.post(f"{group}/participants", without).status == 303
+
+
+def test_assign_add_a_leader_and_a_new_temporary_password_sent_twice_act_once(
+    client, published, leader, participant, service, stack
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    make_account(stack, "leader-two", "leaders")
+    page = browser.get(group)
+    key = form_key(page)
+    assign = {"csrf": page.csrf(), "key": key, "item": "module:thinking-traps"}
+    first = browser.post(f"{group}/assignments", assign)
+    assert "done=assigned" in first.location
+    assert browser.post(f"{group}/assignments", assign).location == first.location
+    lead = {"csrf": page.csrf(), "key": key, "leader_username": "leader-two"}
+    added = browser.post(f"{group}/leaders", lead)
+    assert added.status == 303 and "done=leader" in added.location
+    assert browser.post(f"{group}/leaders", lead).location == added.location
+
+    address = f"{group}/participants/{participant.id}/temporary-password"
+    confirm = browser.get(address)
+    given = {"csrf": confirm.csrf(), "key": form_key(confirm)}
+    first = browser.post(address, given)
+    assert browser.post(address, given).location == first.location
+    entries = service.audit.page(limit=500)[0]
+    assert len([e for e in entries if e["action"] == "account.temporary_password"]) == 1
+    password = handouts(browser.get(group))[participant.username]
+    assert WebClient(client).sign_in(participant.username, password).location == (
+        "/sign-in/new-password"
+    )
+
+
+def test_the_second_request_waits_for_the_first_ones_answer(
+    client, published, leader, service, monkeypatch
+):
+    """Sent at once (a Lambda each): the second finds the key claimed and waits for the first
+    one's answer, then answers with it; past the wait, it says so instead of acting twice."""
+    from chalicelib import sign_in
+
+    browser = signed_in(client, leader)
+    browser.get("/leader")
+    active = stored_session(service, browser)
+    assert service.sessions.claim_form(active.session_id, "f" * 32, 1)  # the first request
+    assert not service.sessions.claim_form(active.session_id, "f" * 32, 1)
+    done = []
+
+    def first_finishes(_: float) -> None:
+        service.sessions.settle_form(active.session_id, "f" * 32, 2, "/leader/groups/x#handout-y")
+
+    def never(_: object) -> str:
+        done.append("acted")
+        return "/elsewhere"
+
+    answer = sign_in.once(active, "f" * 32, lambda: never(None), lambda r: r, first_finishes)
+    assert answer == "/leader/groups/x#handout-y" and done == []
+
+    assert service.sessions.claim_form(active.session_id, "e" * 32, 1)
+    monkeypatch.setattr(sign_in, "FORM_WAIT_SECONDS", 0.0)
+    with pytest.raises(sign_in.StillBeingDone):
+        sign_in.once(active, "e" * 32, lambda: never(None), lambda r: r, lambda _: None)
+    assert done == []
+
+
 def test_a_lost_password_gets_a_new_temporary_one_after_confirming(
     client, published, leader, participant, service, stack, caplog
 ):

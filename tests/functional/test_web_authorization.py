@@ -235,6 +235,10 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("POST", "/leader/groups/{group_id}/leaders/{leader_id}/remove"): PageRow(
         "/leader/groups/{g}/leaders/{o}/remove", {}, expect=(SIGN_IN, 403, 409, 404)
     ),
+    # Nothing to hand out in a fresh session: the page that says so, to the group's leaders.
+    ("GET", "/leader/groups/{group_id}/participants/{participant_id}/hand-out"): PageRow(
+        "/leader/groups/{g}/participants/{m}/hand-out", expect=LEADER_PAGE
+    ),
     ("GET", "/leader/groups/{group_id}/participants/{participant_id}/temporary-password"): PageRow(
         "/leader/groups/{g}/participants/{m}/temporary-password", expect=LEADER_PAGE
     ),

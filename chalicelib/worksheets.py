@@ -306,24 +306,20 @@ def merge_answers(
 class WorksheetConflict(Conflict):
     """Answers changed both here and in another window or on another device: nothing saved.
     ``worksheet``: the answers saved now (their ``based_on`` to save on top of); ``fields``:
-    the fields changed on both sides; ``merged``: every other field's value after the merge."""
+    the fields changed on both sides; ``merged``: every other field's value after the merge.
+    The API's body is the one error shape (``{"error": {"code", "message"}}``): a client reads
+    the worksheet again (GET)."""
 
     code = "worksheet_changed"
 
     def __init__(self, worksheet: MyWorksheet, fields: tuple[str, ...], merged: dict[str, Any]):
         super().__init__(
             "Some answers were changed in another window or on another device since you read "
-            "them. Nothing was saved: here is what is saved now.",
+            "them. Nothing was saved: read the worksheet again, then save on top of it.",
         )
         self.worksheet = worksheet
         self.fields = fields
         self.merged = merged
-
-    def to_body(self) -> dict[str, Any]:
-        body = super().to_body()
-        body["error"]["fields"] = list(self.fields)
-        body["worksheet"] = self.worksheet.to_dict()
-        return body
 
 
 def visible_answers(

@@ -11,14 +11,17 @@ group leader are audit-logged before anything is returned.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to, group_order
 from chalicelib.clock import Clock
-from chalicelib.errors import BadRequest, FieldError, FieldErrors, NotFound
+from chalicelib.errors import BadRequest, Conflict, FieldError, FieldErrors, NotFound
 from chalicelib.groups import audit_reads, led_group
 from chalicelib.identity import Caller
 from chalicelib.library import (
@@ -36,6 +39,7 @@ from chalicelib.records.worksheets import (
     Answer,
     SavedWorksheet,
     Worksheet,
+    WorksheetChanged,
     WorksheetCounts,
     WorksheetRecords,
 )
@@ -47,6 +51,9 @@ MAX_PHONE_CHARS = 30
 MAX_NAME_CHARS = 200  # a person to call's name
 TEXT_KINDS = ("short-text", "long-text")
 CONTACT = "contact"
+_SAVE_ATTEMPTS = 3  # a save based on an older save: merge and write again at most this often
+_TOKEN = re.compile(r"[0-9a-f]{1,64}")
+_DIGEST = re.compile(r"[0-9a-f]{12}")
 
 
 def clean_text(
@@ -189,6 +196,132 @@ def _check_contact_item(field_id: str, entry: Any, n: int) -> dict[str, str] | N
     return {"name": name, "phone": phone} if name or phone else None
 
 
+def answer_digest(value: Any) -> str:
+    """A short digest of one answer's value, or of one item of a list: what a form carries of
+    the answers it showed (``base_of``), to tell later which ones it changed."""
+    data = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
+
+
+def base_of(kind: str, value: Any) -> tuple[str, ...]:
+    """What a form was based on for one field: the digest of each item of a list, of the
+    answer otherwise; nothing for no answer."""
+    if value is None:
+        return ()
+    if kind == "list":
+        return tuple(answer_digest(item) for item in value)
+    return (answer_digest(value),)
+
+
+def check_bases(given: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """The bases a form carried (field id: space-separated digests), checked: a field with
+    anything else there is left out (its base is unknown: ``merge_answers``)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for field_id, raw in given.items():
+        digests = tuple(str(raw).split())
+        if len(digests) <= MAX_LIST_ITEMS and all(_DIGEST.fullmatch(d) for d in digests):
+            found[field_id] = digests
+    return found
+
+
+def check_based_on(value: Any) -> str | None:
+    """The save a form or a client's answers were based on: its ``save`` token, ``""`` for a
+    worksheet with none (never saved). ``None``: not said (a save as before: the last wins)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or (value and not _TOKEN.fullmatch(value)):
+        raise BadRequest(
+            "based_on is the based_on of the worksheet you read.", code="invalid_based_on"
+        )
+    return value
+
+
+def _merge_items(base: tuple[str, ...], mine: list[Any], theirs: list[Any]) -> list[Any]:
+    """A list changed here (``mine``, from ``base``) and saved elsewhere (``theirs``): the saved
+    items in their order, less those removed here, then the items added here (as the plan's
+    ``merge_edits``). Nothing either side added is lost."""
+    removed_here = set(base) - {answer_digest(i) for i in mine}
+    items = [i for i in theirs if answer_digest(i) not in removed_here]
+    placed = {answer_digest(i) for i in items}
+    for item in mine:
+        digest = answer_digest(item)
+        if digest not in base and digest not in placed:
+            items.append(item)
+            placed.add(digest)
+    return items
+
+
+@dataclass(frozen=True)
+class AnswersMerge:
+    """A save merged with the answers saved meanwhile: the value to write for each field that
+    takes this save's (``None``: empty it), and the fields changed on both sides."""
+
+    values: dict[str, Any]
+    conflicts: tuple[str, ...]
+
+
+def merge_answers(
+    specs: Mapping[str, Mapping[str, Any]],
+    mine: Mapping[str, Any],
+    theirs: Worksheet,
+    bases: Mapping[str, tuple[str, ...]] | None,
+) -> AnswersMerge:
+    """The one rule for a save based on answers saved over since (another tab or device), field
+    by field; ``mine``: this save's checked values (``None``: an empty box); ``bases``: what
+    the form showed (``base_of``), ``None`` when not known (the API):
+    - the same value on both sides, or a field this save left as it was shown: the saved
+      answer stays (a stale empty box never wipes an answer written elsewhere);
+    - a field only this save changed: this save's;
+    - a list both changed: the items of both (``_merge_items``), unless that is more than the
+      list holds (then as below);
+    - anything else both changed (or changed since, when the base is not known): a conflict,
+      for the participant to choose. Nothing is written while there is one."""
+    values: dict[str, Any] = {}
+    conflicts: list[str] = []
+    for field_id, value in mine.items():
+        spec = specs[field_id]
+        kind = str(spec["kind"])
+        stored = theirs.answers.get(field_id)
+        saved = stored.value if stored else None
+        if value == saved:
+            continue
+        base = None if bases is None else bases.get(field_id)
+        if base is not None and base_of(kind, saved) == base:
+            values[field_id] = value
+            continue
+        if base is not None and base_of(kind, value) == base:
+            continue
+        if base is not None and kind == "list":
+            try:
+                values[field_id], _ = _check_value(
+                    spec, _merge_items(base, value or [], saved or [])
+                )
+                continue
+            except FieldError:
+                pass  # more than the list holds: the participant chooses
+        conflicts.append(field_id)
+    return AnswersMerge(values, tuple(conflicts))
+
+
+class WorksheetConflict(Conflict):
+    """Answers changed both here and in another window or on another device: nothing saved.
+    ``worksheet``: the answers saved now (their ``based_on`` to save on top of); ``fields``:
+    the fields changed on both sides; ``merged``: every other field's value after the merge.
+    The API's body is the one error shape (``{"error": {"code", "message"}}``): a client reads
+    the worksheet again (GET)."""
+
+    code = "worksheet_changed"
+
+    def __init__(self, worksheet: MyWorksheet, fields: tuple[str, ...], merged: dict[str, Any]):
+        super().__init__(
+            "Some answers were changed in another window or on another device since you read "
+            "them. Nothing was saved: read the worksheet again, then save on top of it.",
+        )
+        self.worksheet = worksheet
+        self.fields = fields
+        self.merged = merged
+
+
 def visible_answers(
     sheet: Worksheet, joined_at: str, shares_history: bool, order: Sequence[str] = ()
 ) -> tuple[Answer, ...]:
@@ -324,6 +457,13 @@ class MyWorksheet:
     earlier: tuple[Answer, ...]  # answers to fields this version no longer has
     shared: bool
     updated_at: str | None
+    save_token: str | None = None  # the last save's: what a form of these answers is based on
+    merged: bool = False  # a save merged with another window's or device's save (``save``)
+
+    @property
+    def based_on(self) -> str:
+        """What a save of a form showing these answers is based on (``check_based_on``)."""
+        return self.save_token or ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -332,6 +472,7 @@ class MyWorksheet:
             "locale": self.locale,
             "shared": self.shared,
             "updated_at": self.updated_at,
+            "based_on": self.based_on,
             "fields": [
                 {**f.spec, "answer": f.answer.to_dict() if f.answer else None} for f in self.fields
             ],
@@ -441,6 +582,26 @@ def worksheet_view(
         earlier,
         sheet.shared,
         sheet.updated_at,
+        sheet.save_token,
+    )
+
+
+def _answer(spec: Mapping[str, Any], value: Any, version: int, locale: str, at: str) -> Answer:
+    """One field's answer as saved now (``value`` checked by ``_check_value``)."""
+    choice_text = None
+    if spec["kind"] == "choice":
+        choice_text = str(list(spec.get("choices") or [])[value])
+    return Answer(
+        str(spec["id"]),
+        value,
+        version,
+        locale,
+        at,
+        str(spec["kind"]),
+        str(spec["label"]),
+        spec.get("plan"),
+        spec.get("item"),
+        choice_text,
     )
 
 
@@ -464,6 +625,8 @@ class Worksheets:
         version: Any,
         answers: Any,
         locale: str = DEFAULT_LOCALE,
+        based_on: Any = None,
+        bases: Mapping[str, str] | None = None,
     ) -> MyWorksheet:
         """Save answers to the worksheet of this exact version (of ``locale``): one transaction
         (the worksheet and its saved-worksheets item, with how many of the version's fields are
@@ -474,8 +637,16 @@ class Worksheets:
         ``null`` or empty clears an answer; fields not given are left as they are (answers to
         earlier versions' fields included). Nothing is saved when a field is at fault:
         ``FieldErrors`` (400) names every such field, in the order given (its first problem
-        each; of a list, every item at fault)."""
+        each; of a list, every item at fault).
+
+        ``based_on`` (``check_based_on``): the save the answers were read from. Given, the
+        write is conditional on it; when another save came in between, the worksheet is read
+        again (one GetItem) and this save merged with it field by field (``merge_answers``,
+        with ``bases``: what the form showed of each field, ``base-{field}`` digests; none
+        from the API), then written on condition of the save read, and so on a few times.
+        A field changed on both sides is a ``WorksheetConflict`` (409): nothing is saved."""
         module_id = check_module_id(module_id)
+        based_on = check_based_on(based_on)
         version = parse_version(version)
         locale = check_locale(locale)
         document = self._document(module_id, version, locale)
@@ -491,47 +662,69 @@ class Worksheets:
             )
         at = self.clock.iso_seconds()
         current = curriculum_version(document)
-        saved: list[Answer] = []
-        emptied: list[str] = []
+        checked: dict[str, Any] = {}
         refused: list[FieldError] = []
         for field_id, value in answers.items():
-            spec = specs[field_id]
             try:
-                stored, choice_text = _check_value(spec, value)
+                checked[field_id] = _check_value(specs[field_id], value)[0]
             except FieldError as error:
                 # Every field at fault (and every item of a list), so a form names them all.
                 refused.extend(error.errors)
-                continue
-            if stored is None:
-                emptied.append(field_id)
-                continue
-            saved.append(
-                Answer(
-                    field_id,
-                    stored,
-                    current,
-                    locale,
-                    at,
-                    str(spec["kind"]),
-                    str(spec["label"]),
-                    spec.get("plan"),
-                    spec.get("item"),
-                    choice_text,
-                )
-            )
         if refused:
             raise FieldErrors(refused)
         # Every field of the version sent (the web form): the counts are this save's own.
         whole = set(specs) <= set(answers)
-        counts = WorksheetCounts(len(saved), len(specs), current) if whole else None
-        stored = self.records.save(caller.id, module_id, saved, emptied, at, counts)
+        writes = checked
+        answered = sum(1 for v in checked.values() if v is not None)
+        token = based_on or None
+        merged = False
+        for _attempt in range(_SAVE_ATTEMPTS):
+            saved = [
+                _answer(specs[f], v, current, locale, at)
+                for f, v in writes.items()
+                if v is not None
+            ]
+            emptied = [f for f, v in writes.items() if v is None]
+            counts = WorksheetCounts(answered, len(specs), current) if whole else None
+            try:
+                stored = self.records.save(
+                    caller.id,
+                    module_id,
+                    saved,
+                    emptied,
+                    at,
+                    counts,
+                    conditional=based_on is not None,
+                    based_on=token,
+                )
+                break
+            except WorksheetChanged:
+                # Saved meanwhile in another window or on another device: merge with that.
+                there = self.records.get(caller.id, module_id)
+                merge = merge_answers(
+                    specs, checked, there, None if bases is None else check_bases(bases)
+                )
+                if merge.conflicts:
+                    view = worksheet_view(module_id, document, locale, there)
+                    shown = {f: a.value for f, a in there.answers.items() if f in specs}
+                    raise WorksheetConflict(
+                        view, merge.conflicts, {**shown, **merge.values}
+                    ) from None
+                writes, token, merged = merge.values, there.save_token, True
+                after = {f: a.value for f, a in there.answers.items()} | writes
+                answered = sum(1 for f in specs if after.get(f) is not None)
+        else:
+            raise Conflict(
+                "This worksheet is being saved from somewhere else. Try again.",
+                code="worksheet_busy",
+            )
         if counts is None and stored.save_token:
             # Some fields only (the API): counted from the answers read back, and written
             # unless another save came in between (one TransactWriteItems more).
             self.records.set_counts(
                 caller.id, module_id, counts_of(stored, document), stored.save_token
             )
-        return worksheet_view(module_id, document, locale, stored)
+        return replace(worksheet_view(module_id, document, locale, stored), merged=merged)
 
     def mine(self, caller: Caller, module_id: str, locale: str = DEFAULT_LOCALE) -> MyWorksheet:
         """The latest version's worksheet in ``locale`` with the caller's answers (one GetItem)."""

@@ -27,7 +27,7 @@ Keys (see ``chalicelib.records``):
   "needs attention", the groups list).
 
 Conditional-write rules:
-- Save is ONE TransactWriteItems of two UpdateItems without a condition, then one GetItem
+- Save is ONE TransactWriteItems of two UpdateItems, then one GetItem
   for the whole worksheet: the worksheet SETs the answers the save carries (and REMOVEs the
   ones emptied), leaving answers to other fields (earlier versions) as they are; the
   saved-worksheets item SETs and REMOVEs the same fields' times. Together or not at all, so
@@ -37,7 +37,13 @@ Conditional-write rules:
   TransactWriteItems on condition that the worksheet's ``save`` token is still this save's
   (another save since wrote its own; cancelled, the counts stay unknown). A retry writes the same values again,
   so it never duplicates; two devices saving different fields both keep theirs; the same
-  field: the last save wins, in both items.
+  field: the last save wins, in both items. A save made from a form that says which save it
+  was based on (``based_on``: the ``save`` token of the answers it showed, ``None`` for a
+  worksheet never saved, or saved before tokens existed) is conditional on it:
+  ``#k = :based_on`` (or ``attribute_not_exists(#k)``); when another save came in between, the
+  transaction is cancelled (``WorksheetChanged``) and the use case reads the worksheet again,
+  merges field by field (``chalicelib.worksheets.merge_answers``) and saves on condition of
+  the token it read, so no save is ever written over without being looked at.
 - Share / unshare is one TransactWriteItems: the worksheet's flag with
   ``attribute_exists(PK)`` (only a saved worksheet can be shared: a 404 otherwise), and the
   same flag in the saved-worksheets item. Setting the flag twice is harmless.
@@ -93,6 +99,11 @@ _DELETE_ROUNDS = 5  # "delete my answers": Query again at most this often
 _BUSY = Conflict(
     "This worksheet is being saved from somewhere else. Try again.", code="worksheet_busy"
 )
+
+
+class WorksheetChanged(Exception):
+    """A save based on one save of the worksheet found another there (another tab or device
+    saved meanwhile): nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -326,11 +337,16 @@ class WorksheetRecords(RecordTable):
         emptied: list[str],
         at: str,
         counts: WorksheetCounts | None = None,
+        *,
+        conditional: bool = False,
+        based_on: str | None = None,
     ) -> Worksheet:
         """SET each answer given and REMOVE each emptied one, in the worksheet and in the
         saved-worksheets item, in one transaction (see the module), with ``counts`` (``None``:
         a save of some fields only, whose counts are REMOVEd until ``set_counts``); then the
-        whole stored worksheet (one strongly consistent GetItem)."""
+        whole stored worksheet (one strongly consistent GetItem). ``conditional``: only if the
+        worksheet's last save is still ``based_on`` (``None``: no save token there), else
+        ``WorksheetChanged`` and nothing is written."""
         names: dict[str, str] = {
             "#m": "module_id",
             "#u": "updated_at",
@@ -368,29 +384,38 @@ class WorksheetRecords(RecordTable):
             removes.append(f"#r{n}")
         removed = " REMOVE " + ", ".join(removes) if removes else ""
         pk = participant_pk(participant_id)
-        self.transact_change(
-            [
-                {
-                    "Update": {
-                        "TableName": self._table,
-                        "Key": to_item({"PK": pk, "SK": worksheet_sk(module_id)}),
-                        "UpdateExpression": "SET " + ", ".join(sets) + removed,
-                        "ExpressionAttributeNames": names,
-                        "ExpressionAttributeValues": to_item(values),
-                    }
-                },
-                {
-                    "Update": {
-                        "TableName": self._table,
-                        "Key": to_item({"PK": pk, "SK": SAVED_WORKSHEETS_SK}),
-                        "UpdateExpression": "SET " + ", ".join(saved_sets) + removed,
-                        "ExpressionAttributeNames": saved_names,
-                        "ExpressionAttributeValues": to_item(saved_values),
-                    }
-                },
-            ],
-            _BUSY,
-        )
+        update: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": to_item({"PK": pk, "SK": worksheet_sk(module_id)}),
+            "UpdateExpression": "SET " + ", ".join(sets) + removed,
+            "ExpressionAttributeNames": names,
+        }
+        if conditional and based_on is None:
+            update["ConditionExpression"] = "attribute_not_exists(#k)"
+        elif conditional:
+            update["ConditionExpression"] = "#k = :b"
+            values[":b"] = based_on
+        update["ExpressionAttributeValues"] = to_item(values)
+        try:
+            self.transact(
+                [
+                    {"Update": update},
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": to_item({"PK": pk, "SK": SAVED_WORKSHEETS_SK}),
+                            "UpdateExpression": "SET " + ", ".join(saved_sets) + removed,
+                            "ExpressionAttributeNames": saved_names,
+                            "ExpressionAttributeValues": to_item(saved_values),
+                        }
+                    },
+                ],
+                _BUSY,
+            )
+        except TransactionCancelled as cancelled:
+            if conditional and cancelled.first.get("Code") == "ConditionalCheckFailed":
+                raise WorksheetChanged() from None
+            raise self.unavailable(cancelled) from None
         return self.get(participant_id, module_id)
 
     def set_counts(

@@ -27,7 +27,7 @@ def blueprint(authorizer: Any) -> Blueprint:
         method="PUT",
         roles=(PARTICIPANTS,),
         body={"version": int, "answers": dict},
-        optional={"locale": str},
+        optional={"locale": str, "based_on": str},
         max_body=MAX_WORKSHEET_BODY,
         multiline=("answers",),  # long-text answers; the use case refuses them in short ones
     )
@@ -40,6 +40,7 @@ def blueprint(authorizer: Any) -> Blueprint:
                 call.body["version"],
                 call.body["answers"],
                 call.body.get("locale") or DEFAULT_LOCALE,
+                call.body.get("based_on"),
             )
             .to_dict()
         )

@@ -24,9 +24,14 @@ from chalicelib.web.http import (
     forget_saved_form,
 )
 from chalicelib.web.words import answer_error
-from chalicelib.worksheets import CONTACT, MyWorksheet
+from chalicelib.worksheets import CONTACT, MyWorksheet, WorksheetConflict, base_of
 
 PREFIX = "answer-"
+# What the form was based on: ``based_on`` (the save of the answers it showed) and, for each
+# field, ``base-{field}`` (digests of what it showed: ``worksheets.base_of``), so that a save
+# after another window's or device's save changes only what this form changed.
+BASE_PREFIX = "base-"
+MERGED = "both"  # ``?saved=both``: saved, together with another window's or device's save
 # The answer fields may hold line breaks (a long-text answer's textarea): which ones are
 # textareas is the worksheet's to say, and the form's names do not tell, so the edge lets every
 # answer through with the textarea rule and ``answers_from_form`` holds the one-line boxes to
@@ -57,6 +62,15 @@ class FormField:
     error_item: int | None = None  # the list row at fault (from 0); None: the whole field
     error_part: str | None = None  # that row's "name" or "phone" (people to call)
     row_errors: tuple[RowError, ...] = ()  # every row at fault, in row order
+    base: tuple[str, ...] = ()  # what the form is based on (``worksheets.base_of``)
+    # Changed here and in another window or on another device: the answer saved there, shown
+    # read-only under the box (``None``: emptied there).
+    changed_there: bool = False
+    other: Any = None
+
+    @property
+    def base_text(self) -> str:
+        return " ".join(self.base)
 
     @property
     def id(self) -> str:
@@ -126,6 +140,10 @@ class WorksheetForm:
     # The sharing choice kept when the session ended, not saved yet ("1" share, "0" stop),
     # only while it is not what is saved.
     sharing_kept: str | None = None
+    # The save of the answers the form shows (``MyWorksheet.based_on``); ``None``: not known
+    # (answers kept by an older release), the form says nothing and the save is the last word.
+    based_on: str | None = ""
+    merged: bool = False  # the save was merged with another window's or device's: say so
 
     @property
     def summary(self) -> list[tuple[str, str]]:
@@ -158,7 +176,10 @@ def form_of(sheet: MyWorksheet, saved: bool = False) -> WorksheetForm:
         value = view.answer.value if view.answer else None
         fields.append(
             FormField(
-                view.spec, value, _rows(view.spec, value) if view.spec["kind"] == "list" else ()
+                view.spec,
+                value,
+                _rows(view.spec, value) if view.spec["kind"] == "list" else (),
+                base=base_of(str(view.spec["kind"]), value),
             )
         )
     answered = sum(1 for f in sheet.fields if f.answer is not None)
@@ -171,6 +192,7 @@ def form_of(sheet: MyWorksheet, saved: bool = False) -> WorksheetForm:
         saved,
         answered,
         sheet.updated_at,
+        based_on=sheet.based_on,
     )
 
 
@@ -179,7 +201,9 @@ def worksheet_context(sheet: MyWorksheet | None, query: Mapping[str, str]) -> di
     nothing for a module without one, or for someone who is not a participant)."""
     if sheet is None or not sheet.fields:
         return {}
-    return {"worksheet": form_of(sheet, saved=query.get("saved") == "1")}
+    saved = query.get("saved")
+    form = form_of(sheet, saved=saved in ("1", MERGED))
+    return {"worksheet": replace(form, merged=saved == MERGED)}
 
 
 def answers_from_form(specs: list[dict[str, Any]], form: Mapping[str, str]) -> dict[str, Any]:
@@ -278,8 +302,20 @@ def save(visit: Visit) -> Any:
         document = {}
     specs = list((document.get("worksheet") or {}).get("fields") or [])
     answers = answers_from_form(specs, visit.form)
+    based_on = visit.form.get("based_on")
+    bases = {str(s["id"]): visit.form.get(BASE_PREFIX + str(s["id"]), "") for s in specs}
     try:
-        svc.worksheets.save(caller, module_id, version, answers, locale)
+        result = svc.worksheets.save(
+            caller,
+            module_id,
+            version,
+            answers,
+            locale,
+            based_on,
+            None if based_on is None else bases,
+        )
+    except WorksheetConflict as changed:
+        return _changed_page(visit, caller, module_id, number, locale, specs, answers, changed)
     except FieldError as error:
         lang = reading_pages.form_page_language(visit)
         # Every field at fault (every row at fault of a list), each beside its input and all
@@ -287,8 +323,12 @@ def save(visit: Visit) -> Any:
         refused: dict[str, list[FieldError]] = {}
         for one in error.errors:
             refused.setdefault(one.field_id, []).append(one)
+        # Still based on what the form was based on: saving it again merges as this save would.
         fields = tuple(
-            _with_errors(f, refused[f.id], lang, locale) if f.id in refused else f
+            replace(
+                _with_errors(f, refused[f.id], lang, locale) if f.id in refused else f,
+                base=tuple(bases[f.id].split()),
+            )
             for f in (_typed(s, answers.get(str(s["id"]))) for s in specs)
         )
         page = reading_pages.lesson_view(caller, module_id, lang, {})
@@ -304,6 +344,7 @@ def save(visit: Visit) -> Any:
             stored.answered if stored else 0,
             stored.updated_at if stored else None,
             tuple(f for f in fields if f.error),
+            based_on=based_on,
         )
         # The summary at the top of the page (GOV.UK pattern): the form is far below the text.
         # Each error is HTML already (``answer_error``: an English label is marked as such).
@@ -316,7 +357,58 @@ def save(visit: Visit) -> Any:
     cookies = forget_saved_form(
         visit.cookies, caller.id, kept_forms.WORKSHEET, visit.params.get("code", "")
     )
-    return Redirect(path + ("&" if "?" in path else "?") + "saved=1#worksheet", cookies=cookies)
+    saved = MERGED if result.merged else "1"
+    return Redirect(
+        path + ("&" if "?" in path else "?") + f"saved={saved}#worksheet", cookies=cookies
+    )
+
+
+def _changed_page(
+    visit: Visit,
+    caller: Any,
+    module_id: str,
+    number: int,
+    locale: str,
+    specs: list[dict[str, Any]],
+    answers: dict[str, Any],
+    changed: WorksheetConflict,
+) -> Html:
+    """The form again after a save refused because some answers were changed both here and in
+    another window or on another device (409): those fields keep what was typed here, with
+    what was saved there read-only under the box, named in the error summary; every other
+    field shows both sides merged. The form is based on what is saved now, so saving it again
+    keeps exactly what it shows. Nothing was saved."""
+    from chalicelib.web import reading_pages
+
+    lang = reading_pages.form_page_language(visit)
+    now = changed.worksheet
+    there = {str(v.spec["id"]): v.answer.value for v in now.fields if v.answer}
+    fields = []
+    for spec in specs:
+        fid, kind = str(spec["id"]), str(spec["kind"])
+        base = base_of(kind, there.get(fid))
+        if fid in changed.fields:
+            problem = FieldError(fid, "was changed there too.", code="worksheet_changed")
+            typed = _with_errors(_typed(spec, answers.get(fid)), [problem], lang, locale)
+            fields.append(replace(typed, base=base, changed_there=True, other=there.get(fid)))
+        else:
+            fields.append(replace(_typed(spec, changed.merged.get(fid)), base=base))
+    page = reading_pages.lesson_view(caller, module_id, lang, {})
+    form = WorksheetForm(
+        module_id,
+        number,
+        locale,
+        tuple(fields),
+        now.shared,
+        False,
+        sum(1 for v in now.fields if v.answer),
+        now.updated_at,
+        tuple(f for f in fields if f.error),
+        based_on=now.based_on,
+    )
+    return Html(
+        page.template, {**page.context, "worksheet": form, "errors": form.summary}, status=409
+    )
 
 
 def with_kept(page: Html, kept: kept_forms.KeptForm) -> Html:
@@ -336,12 +428,22 @@ def with_kept(page: Html, kept: kept_forms.KeptForm) -> Html:
         return replace(page, context={**page.context, "worksheet": form})
     specs = [f.spec for f in stored.fields]
     answers = answers_from_form(specs, kept.fields)
+    # Based on what the kept form was based on, not on what is saved now: a save made since
+    # on another device is merged with these answers, never overwritten by a stale box.
+    fields = tuple(
+        replace(
+            _typed(s, answers.get(str(s["id"]))),
+            base=tuple(kept.fields.get(BASE_PREFIX + str(s["id"]), "").split()),
+        )
+        for s in specs
+    )
     form = replace(
         stored,
-        fields=tuple(_typed(s, answers.get(str(s["id"]))) for s in specs),
+        fields=fields,
         saved=False,
         errors=(),
         kept=True,
+        based_on=kept.fields.get("based_on"),
     )
     return replace(page, context={**page.context, "worksheet": form})
 

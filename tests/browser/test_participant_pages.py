@@ -294,6 +294,54 @@ def test_a_phone_meets_the_worksheet_before_mark_as_complete(
     context.close()
 
 
+TWO_TABS = "browser-two-tabs"  # their own account: a worksheet saved from two tabs
+
+
+def test_a_worksheet_saved_from_two_tabs_keeps_both_and_asks_when_both_changed_one_answer(
+    browser, base_url, artifacts, local_stack
+):
+    """Walk 15, problem 1: tab B, opened before tab A saved, saves its own item: both tabs'
+    answers are kept. Then both tabs change the same answer: the second save comes back with
+    both texts, nothing saved over, and saving it again keeps what it shows."""
+    add_participants(local_stack, PASSWORD, TWO_TABS)
+    context, a = new_page(browser, base_url)
+    sign_in(a, TWO_TABS, PASSWORD)
+    a.wait_for_url(f"{base_url}/")
+    lesson = f"/lesson/{lesson_code(SECOND[0])}"
+    b = context.new_page()
+    a.goto(lesson)
+    b.goto(lesson)
+    a.locator("#answer-urge-in-body").fill("Tab A: tight chest")
+    a.locator("#answer-urge-helpers-0").fill("Tab A: walk the dog")
+    a.get_by_role("button", name="Save my answers").click()
+    a.wait_for_url(f"**{lesson}?saved=1#worksheet")
+    b.locator("#answer-urge-helpers-1").fill("Tab B: call my sponsor")
+    b.get_by_role("button", name="Save my answers").click()
+    b.wait_for_url(f"**{lesson}?saved=both#worksheet")
+    assert "saved together with the ones saved in another window" in b.inner_text("#worksheet")
+    assert b.locator("#answer-urge-in-body").input_value() == "Tab A: tight chest"
+    assert b.locator("#answer-urge-helpers-0").input_value() == "Tab A: walk the dog"
+    assert b.locator("#answer-urge-helpers-1").input_value() == "Tab B: call my sponsor"
+    a.goto(lesson)
+    a.locator("#answer-urge-in-body").fill("Tab A: shoulders")
+    b.locator("#answer-urge-in-body").fill("Tab B: jaw")
+    a.get_by_role("button", name="Save my answers").click()
+    a.wait_for_url(f"**{lesson}?saved=1#worksheet")
+    b.get_by_role("button", name="Save my answers").click()
+    summary = b.locator(".error-summary")
+    expect(summary).to_be_visible()
+    assert b.locator("#answer-urge-in-body").input_value() == "Tab B: jaw"
+    assert "Tab A: shoulders" in b.inner_text("#answer-urge-in-body-other")
+    measure(b, artifacts, "lesson-worksheet-changed-error")
+    summary.get_by_role("link").first.click()
+    assert b.evaluate("document.activeElement.id") == "answer-urge-in-body"
+    b.get_by_role("button", name="Save my answers").click()
+    b.wait_for_url(f"**{lesson}?saved=1#worksheet")
+    assert b.locator("#answer-urge-in-body").input_value() == "Tab B: jaw"
+    assert b.locator("#answer-urge-helpers-1").input_value() == "Tab B: call my sponsor"
+    context.close()
+
+
 def test_every_participant_form_comes_back_with_the_input_kept(
     browser, base_url, artifacts, reader
 ):

@@ -76,6 +76,9 @@ class GridRow:
     # due dates differ among the group's participants (``Grid.dates_vary``): the column cannot
     # say it.
     due_dates: Mapping[str, str | None] = field(default_factory=dict)
+    # Their account was made at enrolment and they have not signed in yet
+    # (``EnrolledParticipant.not_signed_in``; False when not known).
+    not_signed_in: bool = False
 
     @cached_property  # frozen: worked out once (the page, the filter and the sort ask)
     def totals(self) -> Totals:
@@ -369,7 +372,14 @@ def _grid_rows(
             m: mine[m].due_for(participant.joined_at, zone) for m in dates_vary if m in mine
         }
         rows.append(
-            GridRow(pid, participant.display_name, participant.joined_at, tuple(cells), due_dates)
+            GridRow(
+                pid,
+                participant.display_name,
+                participant.joined_at,
+                tuple(cells),
+                due_dates,
+                participant.not_signed_in,
+            )
         )
         standings[pid] = Standing(visible, mine, statuses, my_sheets, activity)
     return tuple(columns.values()), rows, standings, dates_vary

@@ -114,7 +114,15 @@ class Enrolment:
             group_id=group.group_id,
             participant_ids=[account.id],
         )
-        self.records.enrol(group.group_id, account.id, display_name, now, audit, account.username)
+        self.records.enrol(
+            group.group_id,
+            account.id,
+            display_name,
+            now,
+            audit,
+            account.username,
+            new_account=password is not None,
+        )
         if self.groups_changed is not None and not already:
             self.groups_changed(account.id)
         if self.access is not None and self.access.ends_at(account.id) is not None:

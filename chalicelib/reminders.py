@@ -28,7 +28,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from email import policy as email_policy
 from email.message import EmailMessage
@@ -54,6 +54,10 @@ SLOT_MINUTES = 15
 CODE_MINUTES = 15
 CODE_ATTEMPTS = 5
 CODES_PER_HOUR = 5
+# A second "Send a code" for the same address within this time (a double tap, or an
+# impatient second tap) sends nothing: the first code stays the one that works, so the first
+# message to arrive is never refused (messages can arrive out of order).
+CODE_RESEND_SECONDS = 60
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _EMAIL = re.compile(
     r"^[^@\s\x00-\x1f\x7f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$"
@@ -95,6 +99,9 @@ class ReminderChoice:
     # When a message's stop link (or a mail client's one-click stop) turned reminders off;
     # kept until the participant next saves their choice.
     stopped_from_message_at: str | None = None
+    # The answer to asking for a code: a code for that address was sent moments ago
+    # (``CODE_RESEND_SECONDS``), so none was sent now (not stored, not in the API's answer).
+    code_sent_recently: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -574,7 +581,19 @@ class ReminderService:
         now = self.clock.now()
         hour = now.strftime("%Y-%m-%dT%H")
 
+        recent: dict[str, bool] = {}
+
         def with_pending(item: dict[str, Any]) -> dict[str, Any]:
+            pending = item.get("pending") or {}
+            if (pending.get("kind"), pending.get("address")) == (kind, address):
+                # When the code waiting was sent: its expiry less its lifetime.
+                sent_at = pending.get("expires_at", "") and _iso(
+                    datetime.fromisoformat(pending["expires_at"]) - timedelta(minutes=CODE_MINUTES)
+                )
+                if sent_at and _iso(now - timedelta(seconds=CODE_RESEND_SECONDS)) < sent_at:
+                    recent["held"] = True
+                    return item
+            recent.clear()  # (a retry of the write reads the item again)
             sent = item.get("codes_sent") or {}
             count = int(sent.get("count", 0)) if sent.get("hour") == hour else 0
             if count >= CODES_PER_HOUR:
@@ -594,6 +613,9 @@ class ReminderService:
             }
 
         choice = self._change(caller.id, with_pending, refresh_groups=False)
+        if recent.get("held"):
+            logs.event("reminders.code_held", participant_id=caller.id, kind=kind)
+            return replace(choice, code_sent_recently=True)
         message = code_message(locale if locale in LOCALES else choice.locale, self.program, code)
         try:
             if kind == EMAIL:

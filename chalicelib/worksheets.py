@@ -36,7 +36,9 @@ from chalicelib.phone_numbers import is_phone_number
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.groups import Assignment, EnrolledParticipant, Group, GroupRecords
 from chalicelib.records.worksheets import (
-    Answer,
+    Answer as Answer,  # the pages name it (they reach records only through here)
+)
+from chalicelib.records.worksheets import (
     SavedWorksheet,
     Worksheet,
     WorksheetChanged,
@@ -537,6 +539,9 @@ class BeforeSession:
     title: str
     participants: tuple[SharedWorksheet, ...]
     modules: tuple[ModuleChoice, ...] = ()  # the picker's choices (not in the API's answer)
+    # The latest English version's worksheet fields by id (read for the title anyway): the
+    # leader's page names an answer written in another language by its English question.
+    fields: Mapping[str, Mapping[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -867,4 +872,5 @@ class Worksheets:
             title,
             tuple(rows),
             self._session_modules(group).modules,
+            {str(f["id"]): f for f in fields_of(document)},
         )

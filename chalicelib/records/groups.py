@@ -124,6 +124,18 @@ class EnrolledParticipant:
     # group's leaders (``chalicelib.statuses.visible_to_leaders``).
     earlier: tuple[tuple[str, str], ...] = ()
 
+    # When this enrolment made their account, with a temporary password (ISO; "" enrolled with
+    # an account they already had, or enrolled before this was recorded): with no
+    # ``password_chosen_at`` since, they have not signed in yet (``not_signed_in``).
+    new_account_at: str = ""
+
+    @property
+    def not_signed_in(self) -> bool:
+        """Their account was made here and they have not yet signed in and chosen their own
+        password. False when not known (an enrolment from before this was recorded, or of an
+        account made elsewhere): the pages then say nothing."""
+        return bool(self.new_account_at) and not self.password_chosen_at
+
 
 @dataclass(frozen=True)
 class Stint:
@@ -310,6 +322,7 @@ class GroupRecords(RecordTable):
                         str(record.get("username", "")),
                         str(record.get("password_chosen_at", "")),
                         str(record.get("account_off_at", "")),
+                        str(record.get("new_account_at", "")),
                     )
                 )
             elif sk.startswith(ASSIGNMENT_PREFIX):
@@ -504,9 +517,13 @@ class GroupRecords(RecordTable):
         now: str,
         audit: dict[str, Any],
         username: str = "",
+        new_account: bool = False,
     ) -> None:
         """Enrol (or rename) a participant, keeping their ``username`` with the enrolment (an
-        enrolment without one keeps the one it has)."""
+        enrolment without one keeps the one it has). ``new_account``: their account was just
+        made for this enrolment, with a temporary password: ``new_account_at`` records it (the
+        first time only), so the group page can say they have not signed in yet until
+        ``set_password_chosen``."""
         pk = group_pk(group_id)
         sets = (
             "SET participant_id = :p, display_name = :n, joined_at = if_not_exists(joined_at, :t)"
@@ -515,6 +532,8 @@ class GroupRecords(RecordTable):
         if username:
             sets += ", username = :u"
             values[":u"] = username
+        if new_account:
+            sets += ", new_account_at = if_not_exists(new_account_at, :t)"
         enrolled = {
             "TableName": self._table,
             "Key": to_item({"PK": pk, "SK": participant_sk(participant_id)}),

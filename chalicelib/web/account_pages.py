@@ -95,7 +95,7 @@ FIELDS = {
     "forget_not_confirmed": "forget",
     **PASSWORD_FIELDS,
 }
-DONE = ("saved", "code_sent", "confirmed", "contact_deleted")
+DONE = ("saved", "code_sent", "code_sent_recently", "confirmed", "contact_deleted")
 
 
 def _form_of(choice: ReminderChoice) -> dict[str, Any]:
@@ -218,12 +218,13 @@ def change_contact(visit: Visit) -> Any:
     caller = visit.signed_in()
     email, phone = visit.form.get("email", "").strip(), visit.form.get("phone", "").strip()
     try:
-        services.current().reminders.request_contact_change(
+        choice = services.current().reminders.request_contact_change(
             caller, email or None, phone or None, locale=visit.language()
         )
     except SteadyError as error:
         return _page(visit, {"email": email, "phone": phone}, error)
-    return _done(visit, "code_sent", "#code")
+    # A second tap moments after the first sends no second code: the first one works.
+    return _done(visit, "code_sent_recently" if choice.code_sent_recently else "code_sent", "#code")
 
 
 def confirm_contact(visit: Visit) -> Any:

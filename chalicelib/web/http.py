@@ -224,11 +224,13 @@ def forget_kept_form(cookies: dict[str, str]) -> tuple[str, ...]:
 
 
 def forget_saved_form(
-    cookies: dict[str, str], account_id: str, kind: str, target: str
+    cookies: dict[str, str], account_id: str, kind: str, target: str | tuple[str, ...]
 ) -> tuple[str, ...]:
-    """After a save of the form ``kind`` for ``target``: the form kept when a session ended, if
-    the browser names one and it is this one (or gone, or another account's), is of no more
-    use (``forget_kept_form``). Another form's kept one stays, to be shown on its own page."""
+    """After a save of the form ``kind`` for ``target`` (or any of several names of it): the
+    form kept when a session ended, if the browser names one and it is this one (or gone, or
+    another account's), is of no more use (``forget_kept_form``). Another form's kept one
+    stays, to be shown on its own page."""
+    targets = (target,) if isinstance(target, str) else target
     kept_id = cookies.get(KEPT_FORM_COOKIE)
     if not kept_id:
         return ()
@@ -236,7 +238,7 @@ def forget_saved_form(
         kept = kept_forms.find(kept_id, account_id)
     except SteadyError:  # saved all the same; the table's TTL ends it
         return ()
-    if kept is not None and (kept.kind, kept.target) != (kind, target):
+    if kept is not None and (kept.kind != kind or kept.target not in targets):
         return ()
     return forget_kept_form(cookies)
 

@@ -1076,6 +1076,9 @@ def progress_page(visit: Visit) -> Html:
 
 VARY = '<span class="due">dates vary</span>'
 OTHER_DATES = "other dates for some participants"
+# Beside a participant whose account was made at enrolment and who has not signed in and chosen
+# their own password yet (the group page says the same).
+NOT_SIGNED_IN = "Has not signed in yet"
 
 
 def _column_headings(modules: tuple[AssignedModule, ...], dates_vary: frozenset[str]) -> Any:
@@ -1138,6 +1141,8 @@ def _row_heads(grid: Grid, group: str) -> list[Any]:
                 f' title="{why}" aria-label="{why} ({name}): on the group page">'
                 f'<span aria-hidden="true">!</span><span class="vh"> {why}</span></a>'
             )
+        if row.not_signed_in:  # week one's first question: who has not got in yet
+            flag += f' <span class="flag new">{NOT_SIGNED_IN}</span>'
         heads.append(
             markup(
                 f'<th scope="row" class="name">{name}{flag}</th>'

@@ -41,7 +41,17 @@ from chalicelib.plan import (
     check_sections,
     shown_id,
 )
-from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECTIONS
+from chalicelib.vocabulary import (
+    COPING_SKILLS,
+    IF_I_SLIP,
+    PEOPLE_TO_CALL,
+    PLACES_TO_AVOID,
+    PLAN_SECTION_TITLES,
+    PLAN_SECTIONS,
+    REASONS,
+    TRIGGERS,
+    WARNING_SIGNS,
+)
 from chalicelib.web.http import (
     KEPT_FORM_COOKIE,
     Html,
@@ -53,7 +63,22 @@ from chalicelib.web.http import (
 from chalicelib.web.words import WORDS, answer_error
 
 PAGE = "/plan"
+# A part's edit form is at ``/plan/edit/<n>``: a number, not the part's name, so an address
+# left in a shared phone's history does not read "if-i-slip" (as lessons have opaque codes,
+# ``library.lesson_code``). Fixed per part, never reused: bookmarks keep working if the plan's
+# order changes. The old addresses (``/plan/edit/triggers``) still work: a GET is sent on to
+# the new one, a post (a form open before the change, a form kept over a sign-out) is saved.
 EDIT = "/plan/edit/{section}"
+PART_NUMBERS: dict[str, str] = {
+    TRIGGERS: "1",
+    WARNING_SIGNS: "2",
+    COPING_SKILLS: "3",
+    PEOPLE_TO_CALL: "4",
+    REASONS: "5",
+    IF_I_SLIP: "6",
+    PLACES_TO_AVOID: "7",
+}
+_PART_OF_NUMBER = {n: s for s, n in PART_NUMBERS.items()}
 VERSIONS = "/plan/versions"
 VERSION = "/plan/versions/{version}"
 DOWNLOAD = "/plan/download"
@@ -133,9 +158,29 @@ def _suffix(lang: str, first: str = "?") -> str:
     return f"{first}locale={lang}" if lang != DEFAULT_LOCALE else ""
 
 
+def section_of(value: str) -> str | None:
+    """The plan part an address names: by its number, or by its id (an address from before
+    part numbers); ``None`` for anything else."""
+    if value in _PART_OF_NUMBER:
+        return _PART_OF_NUMBER[value]
+    return value if value in PLAN_SECTIONS else None
+
+
+def edit_address(section: str, suffix: str = "") -> str:
+    """The address of a part's edit form (``suffix``: its query, ``?locale=es`` or "")."""
+    return f"/plan/edit/{PART_NUMBERS[section]}{suffix}"
+
+
+def saved_address(section: str, suffix: str = "") -> str:
+    """The plan after a save of ``section`` (``suffix``: ``&locale=es`` or ""): it says so,
+    and goes to the part; neither names it."""
+    part = PART_NUMBERS[section]
+    return f"{PAGE}?saved={part}{suffix}#part-{part}"
+
+
 def _section_id(visit: Visit) -> str:
-    section = visit.params.get("section", "")
-    if section not in PLAN_SECTIONS:
+    section = section_of(visit.params.get("section", ""))
+    if section is None:
         raise NotFound("There is no such part of the plan.", code="plan_section_not_found")
     return section
 
@@ -157,7 +202,8 @@ def _context(shown: Plan, lang: str, zone: tzinfo, saved: str | None = None) -> 
         "zone": zone,
         "plan": shown,
         "people": PEOPLE_TO_CALL,
-        "saved_section": saved if saved in PLAN_SECTIONS else None,
+        "saved_section": section_of(saved) if saved else None,
+        "parts": PART_NUMBERS,
         "suffix": _suffix(lang),
         "amp_suffix": _suffix(lang, "&"),
     }
@@ -199,12 +245,17 @@ def shown_from_form(form: Mapping[str, str]) -> list[str] | None:
     return form["shown"].split()
 
 
-def edit_form(visit: Visit) -> Html:
+def edit_form(visit: Visit) -> Html | Redirect:
     """GET /plan/edit/{section}: one section's items, to edit, move, remove or add (or as typed
     before the session ended, kept: ``chalicelib.kept_forms``)."""
     caller = visit.signed_in()
     lang = visit.language()
     section = _section_id(visit)
+    if visit.params.get("section") != PART_NUMBERS[section]:
+        # An address from before part numbers (a bookmark, the history): the same form at
+        # the new address, which names no part.
+        query = "&".join(f"{quote(k)}={quote(v)}" for k, v in visit.query.items())
+        return Redirect(edit_address(section, f"?{query}" if query else ""))
     shown = services.current().plans.mine(caller, lang)
     people = section == PEOPLE_TO_CALL
     kept_id = visit.cookies.get(KEPT_FORM_COOKIE)
@@ -220,7 +271,7 @@ def edit_form(visit: Visit) -> Html:
         if kept is None:
             page = edit_form_for(shown, section, lang, people)
             return Html(page.template, page.context, cookies=(expired_kept_form_cookie(),))
-        if kept.kind == kept_forms.PLAN_PART and kept.target == section:
+        if kept.kind == kept_forms.PLAN_PART and section_of(kept.target) == section:
             base_text = kept.fields.get("based_on", "")
             base = int(base_text) if text_is_number(base_text) else None
             rows = with_spare_rows(rows_from_form(kept.fields, people), people)
@@ -245,11 +296,12 @@ def text_is_number(value: str) -> bool:
 
 
 def kept_address(kept: kept_forms.KeptForm) -> str:
-    """The edit form of the plan part kept (only this site's own path: the id quoted whole), in
-    the language it was typed in."""
+    """The edit form of the plan part kept (kept by its number, or by its id before part
+    numbers; anything else: the plan), in the language it was typed in."""
     locale = kept.fields.get("locale", "")
     suffix = f"?locale={locale}" if locale in WORDS and locale != DEFAULT_LOCALE else ""
-    return f"/plan/edit/{quote(kept.target, safe='')}{suffix}"
+    section = section_of(kept.target)
+    return edit_address(section, suffix) if section else f"{PAGE}{suffix}"
 
 
 def _edit_context(
@@ -273,6 +325,7 @@ def _edit_context(
         "based_on": shown.version if base == "" else base,
         "merged": merged,
         "suffix": _suffix(lang),
+        "part": PART_NUMBERS[section],
     }
 
 
@@ -472,8 +525,11 @@ def save_section(visit: Visit) -> Any:
             status=400,
         )
     # Saved: what was kept when the session ended is of no more use.
-    cookies = forget_saved_form(visit.cookies, caller.id, kept_forms.PLAN_PART, section)
-    return Redirect(f"{PAGE}?saved={section}{_suffix(lang, '&')}#{section}", cookies=cookies)
+    # (Kept by its number, or by its id if kept before part numbers.)
+    cookies = forget_saved_form(
+        visit.cookies, caller.id, kept_forms.PLAN_PART, (PART_NUMBERS[section], section)
+    )
+    return Redirect(saved_address(section, _suffix(lang, "&")), cookies=cookies)
 
 
 def versions_page(visit: Visit) -> Html:

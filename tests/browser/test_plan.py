@@ -79,22 +79,22 @@ def test_fill_in_a_worksheet_see_it_in_my_plan_print_and_download(browser, base_
     for value in FILLED.values():
         for item in value if isinstance(value, list) else [value]:
             assert item in body, item
-    slip = page.locator("#if-i-slip .plan-text", has_text="call Rosa").inner_text()
+    slip = page.locator("#part-6 .plan-text", has_text="call Rosa").inner_text()
     assert slip.splitlines()[0] == "Stop, and call Rosa the same day.", slip
     assert page.locator('a[href="tel:5550100134"]').inner_text() == "Rosa (sponsor): 555-010-0134"
     assert page.locator('a[href="tel:+15550100178"]').count() == 1
     check_page(page, artifacts, "plan")
 
     # Edit a part: move the last coping skill first, remove one, add one of my own.
-    page.locator('a[href="/plan/edit/coping-skills"]').click()
-    page.wait_for_url("**/plan/edit/coping-skills")
+    page.locator('a[href="/plan/edit/3"]').click()
+    page.wait_for_url("**/plan/edit/3")
     check_page(page, artifacts, "plan-edit")
     page.fill("#plan-4-position", "1")
     page.check("#plan-3-remove")
     page.fill("#plan-5-text", "Text Ana a photo of the sunset")
     page.get_by_role("button", name="Save my plan").click()
-    page.wait_for_url("**/plan?saved=coping-skills#coping-skills")
-    skills = page.locator("#coping-skills li").all_inner_texts()
+    page.wait_for_url("**/plan?saved=3#part-3")
+    skills = page.locator("#part-3 li").all_inner_texts()
     assert skills[0] == "Play guitar" and "Cold water on my face" not in skills
     assert skills[-1] == "Text Ana a photo of the sunset"
     check_page(page, artifacts, "plan-saved")
@@ -106,7 +106,7 @@ def test_fill_in_a_worksheet_see_it_in_my_plan_print_and_download(browser, base_
     page.get_by_role("button", name="Save my answers").click()
     page.wait_for_url("**saved=1#worksheet")
     page.goto("/plan")
-    badge = page.locator("#coping-skills li", has_text="30 minutes").locator(".tag")
+    badge = page.locator("#part-3 li", has_text="30 minutes").locator(".tag")
     assert badge.inner_text() == "New from a worksheet"
     notice = page.locator(".plan-new-note")
     assert notice.is_visible()
@@ -114,7 +114,7 @@ def test_fill_in_a_worksheet_see_it_in_my_plan_print_and_download(browser, base_
     # Print view: no menus, no links to edit, everything of the plan, crisis lines kept.
     page.emulate_media(media="print")
     assert not badge.is_visible() and not notice.is_visible()
-    assert page.locator("#coping-skills li", has_text="30 minutes").is_visible()
+    assert page.locator("#part-3 li", has_text="30 minutes").is_visible()
     assert not page.get_by_role("link", name="Download as PDF").is_visible()
     assert not page.get_by_role("navigation", name="Main").is_visible()
     assert page.get_by_text("1-800-662-4357").is_visible()
@@ -141,11 +141,11 @@ def test_fill_in_a_worksheet_see_it_in_my_plan_print_and_download(browser, base_
 
     # Two people refused at once: both named, each beside its own input; a row to add a
     # person stays one, and spare rows are left.
-    page.goto("/plan/edit/people-to-call")
+    page.goto("/plan/edit/4")
     page.fill("#plan-0-phone", "call me maybe")
     page.fill("#plan-3-phone", "555-010-2020")
     page.get_by_role("button", name="Save my plan").click()
-    page.wait_for_url("**/plan/edit/people-to-call")
+    page.wait_for_url("**/plan/edit/4")
     links = page.locator(".error-summary a")
     assert links.count() == 2, links.all_inner_texts()
     assert [links.nth(k).get_attribute("href") for k in range(2)] == [
@@ -168,15 +168,15 @@ def test_a_part_saved_in_two_tabs_keeps_both(browser, base_url, artifacts):
     tab_a.wait_for_url(f"{base_url}/")
     tab_b = context.new_page()
     for tab in (tab_a, tab_b):
-        tab.goto("/plan/edit/reasons")
+        tab.goto("/plan/edit/5")
     spare = tab_a.locator("input[name$='-added']").first.get_attribute("name") or ""
     row = spare.removesuffix("-added")
     tab_a.fill(f"#{row}-text", "Tab A2: my health")
     tab_a.get_by_role("button", name="Save my plan").click()
-    tab_a.wait_for_url("**/plan?saved=reasons#reasons")
+    tab_a.wait_for_url("**/plan?saved=5#part-5")
     tab_b.fill(f"#{row}-text", "Tab B2: my job")
     tab_b.get_by_role("button", name="Save my plan").click()
-    tab_b.wait_for_url("**/plan/edit/reasons")
+    tab_b.wait_for_url("**/plan/edit/5")
     notice = tab_b.locator(".plan-merged")
     assert notice.is_visible()
     assert "Saved in the other window or device:" in notice.inner_text()
@@ -186,7 +186,7 @@ def test_a_part_saved_in_two_tabs_keeps_both(browser, base_url, artifacts):
     assert "Tab A2: my health" in typed and "Tab B2: my job" in typed
     check_page(tab_b, artifacts, "plan-edit-merged")
     tab_b.get_by_role("button", name="Save my plan").click()
-    tab_b.wait_for_url("**/plan?saved=reasons#reasons")
-    reasons = tab_b.locator("#reasons li").all_inner_texts()
+    tab_b.wait_for_url("**/plan?saved=5#part-5")
+    reasons = tab_b.locator("#part-5 li").all_inner_texts()
     assert "Tab A2: my health" in reasons and "Tab B2: my job" in reasons
     context.close()

@@ -853,3 +853,32 @@ def test_the_password_forms_old_address_leads_to_the_form(client, participant, l
     spanish = signed_in(client, participant, "es").get("/account/password?locale=es")
     assert spanish.location == "/account/reminders?locale=es#password-title"
     assert signed_in(client, leader).get("/account/password").location == "/leader/account"
+
+
+def test_send_a_code_tapped_twice_sends_one_code_and_it_works(client, participant, library_clock):
+    """Walk 15, problem 11: two taps sent two codes, and the first to arrive was refused. A
+    second request for the same address within a minute sends nothing and says so; the first
+    code works. A minute later, asking again sends a new one."""
+    outbox = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages
+    web = signed_in(client, participant, "es")
+    page = web.get("/account/reminders")
+    address = {**form_of(page), "email": "twice.tapped@example.org", "locale": "es"}
+    before = len(outbox)
+    first = web.post("/account/reminders/contact", address)
+    assert first.location.startswith("/account/reminders?done=code_sent&")
+    second = web.post("/account/reminders/contact", address)
+    assert second.status == 303
+    assert second.location.startswith("/account/reminders?done=code_sent_recently")
+    assert len(outbox) == before + 1
+    shown = web.get(second.location)
+    assert "Le enviamos un código hace un momento. Puede tardar un minuto en llegar." in shown.body
+    code = re.search(r"\d{6}", outbox[-1].body).group()
+    done = web.post("/account/reminders/contact/confirm", {**form_of(shown), "code": code})
+    assert (done.status, done.location.split("&")[0]) == (303, "/account/reminders?done=confirmed")
+    # Another address at once, or the same one a minute later: a new code.
+    web.post("/account/reminders/contact", {**address, "email": "other@example.org"})
+    assert len(outbox) == before + 2
+    library_clock.advance(61)
+    again = web.post("/account/reminders/contact", {**address, "email": "other@example.org"})
+    assert again.location.startswith("/account/reminders?done=code_sent&")
+    assert len(outbox) == before + 3

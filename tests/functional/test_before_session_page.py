@@ -12,7 +12,7 @@ from html import unescape
 from chalicelib.records.audit import new_entry
 from chalicelib.records.worksheets import Answer
 from tests.conftest import shipped_version
-from tests.functional.web_client import signed_in
+from tests.functional.web_client import save_worksheet, signed_in
 
 MODULE = "cravings-and-urge-surfing"  # has a worksheet
 OTHER_SHEET = "breathing-and-grounding"  # has a worksheet
@@ -222,3 +222,34 @@ def test_shared_answers_are_in_the_worksheets_order_questions_in_bold(
         "What helps me ride out a craving",
     ]
     # (The questions are bold: tests/browser/test_leader_pages.py.)
+
+
+def test_answers_written_in_spanish_are_under_the_english_questions(
+    client, published_all, leader, participant, library_clock
+):
+    """Walk 15, item 19.11: an English-speaking leader could not tell which question a Spanish
+    reader's answer belonged to. The English question (from the English version the page
+    reads anyway), the language it was answered in with the question as they read it, and a
+    scale's range."""
+    group_id = _group(client, leader, MODULE)
+    _enrol(client, leader, group_id, participant, "Rosa M.")
+    library_clock.advance(60)
+    answers = {"answer-urge-start": "8", "answer-urge-in-body": "En el pecho"}
+    saved = save_worksheet(signed_in(client, participant), MODULE, answers, locale="es")
+    assert saved.status == 303
+    headers = participant.headers
+    sharing = json.dumps({"shared": True})
+    client.http.put(f"/me/worksheets/{MODULE}/sharing", headers=headers, body=sharing)
+
+    web = signed_in(client, leader)
+    page = web.get(f"/leader/groups/{group_id}/before-session?module={MODULE}")
+    answered = page.body.split('<dl class="answers">', 1)[1].split("</dl>", 1)[0]
+    terms = [re.sub(r"<[^>]+>", "", unescape(t)) for t in re.findall(r"<dt>(.*?)</dt>", answered)]
+    assert terms == [
+        "How strong was the craving at the start? (answered in Spanish: ¿Qué tan fuertes eran "
+        "las ganas al principio?)",
+        "Where did I feel it in my body? (answered in Spanish: ¿En qué parte del cuerpo las "
+        "sentí?)",
+    ]
+    assert '<dd dir="auto">8 on 0–10</dd>' in answered
+    assert 'lang="es"' in answered

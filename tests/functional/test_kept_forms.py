@@ -260,7 +260,7 @@ def test_a_plan_part_saved_after_the_session_ended_is_back_after_sign_in(
     client, published, participant, library_clock, stack
 ):
     browser = signed_in(client, participant)
-    edit = "/plan/edit/coping-skills"
+    edit = "/plan/edit/3"
     form = form_fields(browser.get(edit), edit)
     library_clock.advance(IDLE)
     typed = {**form, "plan-0-text": "Sketch the Quillmere heron", "plan-0-added": "1"}
@@ -273,7 +273,7 @@ def test_a_plan_part_saved_after_the_session_ended_is_back_after_sign_in(
     assert PLAN_KEPT in page.body and ">Sketch the Quillmere heron</textarea>" in page.body
     assert "Sketch the Quillmere heron" not in browser.get("/plan").body  # not saved yet
     saved = browser.post(edit, form_fields(page, edit))
-    assert (saved.status, saved.location) == (303, "/plan?saved=coping-skills#coping-skills")
+    assert (saved.status, saved.location) == (303, "/plan?saved=3#part-3")
     assert "steady_kept" not in browser.cookies
     assert "Sketch the Quillmere heron" in browser.get("/plan").body
     assert PLAN_KEPT not in browser.get(edit).body
@@ -394,7 +394,7 @@ def test_saving_another_form_keeps_the_kept_one_for_its_own_page(
     typed_then_idle(browser, library_clock)
     kept_id = browser.cookies["steady_kept"]
     browser.sign_in(participant.username)
-    edit = "/plan/edit/coping-skills"
+    edit = "/plan/edit/3"
     form = form_fields(browser.get(edit), edit)
     saved = browser.post(edit, {**form, "plan-0-text": "Stretch", "plan-0-added": "1"})
     assert saved.status == 303
@@ -656,3 +656,25 @@ def test_quick_exit_and_sign_out_leave_no_retake_or_sharing_behind(
         browser.sign_in(participant.username)
         assert browser.post("/sign-out", {"csrf": browser.get(PAGE).csrf()}).status == 303
     assert "steady_kept" not in browser.cookies and kept_item(kept_id, stack) is None
+
+
+def test_a_plan_part_kept_from_its_old_address_is_back_at_the_new_one(
+    client, published, participant, library_clock, stack
+):
+    """Walk 15, item 19.15: a plan part posted to its address from before part numbers
+    (``/plan/edit/coping-skills``, a page left open over the change) after the session ended
+    comes back at ``/plan/edit/3``, and its save forgets what was kept."""
+    browser = signed_in(client, participant)
+    edit = "/plan/edit/3"
+    form = form_fields(browser.get(edit), edit)
+    library_clock.advance(IDLE)
+    typed = {**form, "plan-0-text": "Sketch the Quillmere heron", "plan-0-added": "1"}
+    posted = browser.post("/plan/edit/coping-skills", typed)
+    assert posted.location == "/sign-in?done=signed_out_inactive"
+    signed = browser.sign_in(participant.username)
+    assert (signed.status, signed.location) == (303, edit)
+    page = browser.get(edit)
+    assert PLAN_KEPT in page.body and ">Sketch the Quillmere heron</textarea>" in page.body
+    saved = browser.post(edit, form_fields(page, edit))
+    assert (saved.status, saved.location) == (303, "/plan?saved=3#part-3")
+    assert "steady_kept" not in browser.cookies

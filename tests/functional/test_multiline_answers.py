@@ -176,9 +176,9 @@ def test_a_one_line_worksheet_box_keeps_pasted_spacing_as_a_space(
 
 def test_a_plan_item_keeps_line_breaks_from_the_edit_form(client, published_slip, participant):
     browser = signed_in(client, participant)
-    token = browser.get("/plan/edit/if-i-slip").csrf()
+    token = browser.get("/plan/edit/6").csrf()
     saved = browser.post(
-        "/plan/edit/if-i-slip",
+        "/plan/edit/6",
         {"csrf": token, "based_on": "", "locale": "en", "plan-0-text": TWO_PARAGRAPHS},
     )
     assert saved.status == 303, saved.body[:3000]

@@ -451,7 +451,7 @@ class Steps:
             return (
                 web,
                 {
-                    "csrf": web.get("/plan/edit/triggers").csrf(),
+                    "csrf": web.get("/plan/edit/1").csrf(),
                     "based_on": "",
                     "locale": "en",
                     "plan-0-text": "Payday evenings",
@@ -459,7 +459,7 @@ class Steps:
                     "plan-0-position": "1",
                     "plan-0-remove": "",
                 },
-                path.replace("{section}", "triggers"),
+                path.replace("{section}", "1"),
             )
         if path == "/library":
             web = signed_in(self.client, self.participant)
@@ -633,7 +633,7 @@ def test_a_worksheet_answer_and_a_plan_item_are_saved_without_the_characters(
     assert "Tight chest" in page.body and "Tight\x00" not in page.body
     assert 'value="Cold water"' in page.body
     plan = browser.post(
-        "/plan/edit/triggers",
+        "/plan/edit/1",
         {
             "csrf": token,
             "based_on": "",

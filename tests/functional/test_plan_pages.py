@@ -72,27 +72,24 @@ def test_a_worksheet_answer_is_in_my_plan_and_the_pages_link_to_it(client, publi
     assert page.body.count(FROM_WORKSHEETS["en"]) == 1
     assert "Not saved yet" not in page.body and "gathers what you wrote" not in page.body
     assert 'href="tel:988"' in page.body and "1-800-662-4357" in page.body  # crisis resources
-    assert (
-        'href="/plan/download?format=pdf"' in page.body
-        and 'href="/plan/edit/coping-skills"' in page.body
-    )
+    assert 'href="/plan/download?format=pdf"' in page.body and 'href="/plan/edit/3"' in page.body
     assert "<script" not in page.body
 
 
 def test_edit_a_part_move_remove_and_add_then_earlier_versions(client, published, participant):
     browser = signed_in(client, participant)
     fill_worksheet(browser)
-    form = browser.get("/plan/edit/coping-skills")
+    form = browser.get("/plan/edit/3")
     assert form.status == 200
     assert 'value="Cold water on my face"' not in form.body  # a textarea, not an input
     assert ">Cold water on my face</textarea>" in form.body
     sources = re.findall(r'name="plan-(\d)-source" value="([^"]*)"', form.body)
     assert [n for n, s in sources if s] == ["0", "1"]
     token = form.csrf()
-    shown = form_fields(form, "/plan/edit/coping-skills")["shown"]  # the answers it showed
+    shown = form_fields(form, "/plan/edit/3")["shown"]  # the answers it showed
     assert len(shown.split()) == 2
     saved = browser.post(
-        "/plan/edit/coping-skills",
+        "/plan/edit/3",
         part_form(
             token,
             {"text": "Cold water on my face", "source": sources[0][1], "position": "2"},
@@ -103,8 +100,8 @@ def test_edit_a_part_move_remove_and_add_then_earlier_versions(client, published
             shown=shown,
         ),
     )
-    assert (saved.status, saved.location) == (303, "/plan?saved=coping-skills#coping-skills")
-    page = browser.get("/plan?saved=coping-skills")
+    assert (saved.status, saved.location) == (303, "/plan?saved=3#part-3")
+    page = browser.get("/plan?saved=3")
     assert "Saved." in page.body and "version 1" in page.body
     # Once saved: when and which version, then the introduction; not the words of before.
     assert re.search(r'<p class="meta">Saved on [^<]+ · Version 1</p>', page.body)
@@ -115,9 +112,9 @@ def test_edit_a_part_move_remove_and_add_then_earlier_versions(client, published
     )
     assert "Text Marcus" not in page.body
     # A second save keeps the first as an earlier version, readable as it was.
-    token = browser.get("/plan/edit/coping-skills").csrf()
+    token = browser.get("/plan/edit/3").csrf()
     second = part_form(token, {"text": "Cold water, then a walk", "position": "1"}, based_on="1")
-    assert browser.post("/plan/edit/coping-skills", second).status == 303
+    assert browser.post("/plan/edit/3", second).status == 303
     versions = browser.get("/plan/versions")
     assert versions.status == 200
     assert 'href="/plan/versions/2"' in versions.body and 'href="/plan/versions/1"' in versions.body
@@ -142,10 +139,10 @@ def test_versions_saved_the_same_day_show_the_time_they_were_saved(
     library_clock.start_at(datetime(2026, 11, 28, 1, 46, tzinfo=UTC), "America/New_York")
     browser = signed_in(client, participant, language)
     suffix = "?locale=es" if language else ""
-    token = browser.get(f"/plan/edit/triggers{suffix}").csrf()
+    token = browser.get(f"/plan/edit/1{suffix}").csrf()
     for based_on, words in (("", "Payday"), ("1", "Sunday evenings")):
         saved = browser.post(
-            "/plan/edit/triggers",
+            "/plan/edit/1",
             {"csrf": token, "based_on": based_on, "locale": language or "en", "plan-0-text": words},
         )
         assert saved.status == 303
@@ -175,10 +172,10 @@ def test_the_downloads_say_the_time_the_plan_was_saved_as_the_versions_page_does
     library_clock.start_at(datetime(2026, 11, 28, 1, 46, tzinfo=UTC), "America/New_York")
     browser = signed_in(client, participant, language)
     suffix = "?locale=es" if language else ""
-    token = browser.get(f"/plan/edit/triggers{suffix}").csrf()
+    token = browser.get(f"/plan/edit/1{suffix}").csrf()
     for based_on, words in (("", "Payday"), ("1", "Sunday evenings")):
         posted = browser.post(
-            "/plan/edit/triggers",
+            "/plan/edit/1",
             {"csrf": token, "based_on": based_on, "locale": language or "en", "plan-0-text": words},
         )
         assert posted.status == 303
@@ -206,9 +203,9 @@ def test_the_plan_shows_its_times_in_the_participants_own_time_zone(
     library_clock.start_at(datetime(2026, 11, 28, 1, 46, tzinfo=UTC), "America/New_York")
     choose_time_zone(service, participant, "America/Los_Angeles")
     browser = signed_in(client, participant)
-    token = browser.get("/plan/edit/triggers").csrf()
+    token = browser.get("/plan/edit/1").csrf()
     saved = browser.post(
-        "/plan/edit/triggers",
+        "/plan/edit/1",
         {"csrf": token, "based_on": "", "locale": "en", "plan-0-text": "Payday"},
     )
     assert saved.status == 303
@@ -233,9 +230,9 @@ def test_without_a_chosen_time_zone_the_plan_shows_the_programs(
 ):
     library_clock.start_at(datetime(2026, 11, 28, 1, 46, tzinfo=UTC), "America/New_York")
     browser = signed_in(client, participant)
-    token = browser.get("/plan/edit/triggers").csrf()
+    token = browser.get("/plan/edit/1").csrf()
     browser.post(
-        "/plan/edit/triggers",
+        "/plan/edit/1",
         {"csrf": token, "based_on": "", "locale": "en", "plan-0-text": "Payday"},
     )
     assert "Saved on Fri 27 Nov 2026, 8:46 pm" in browser.get("/plan").body
@@ -245,10 +242,10 @@ def test_people_to_call_are_tel_links_and_a_bad_phone_comes_back_with_the_input(
     client, published, participant
 ):
     browser = signed_in(client, participant)
-    token = browser.get("/plan/edit/people-to-call").csrf()
+    token = browser.get("/plan/edit/4").csrf()
     rosa = {"name": "Rosa (sponsor)", "phone": "+1 555 010 0134"}
     refused = browser.post(
-        "/plan/edit/people-to-call",
+        "/plan/edit/4",
         part_form(token, rosa, {"name": "Ana", "phone": "call me maybe"}),
     )
     assert refused.status == 400
@@ -260,7 +257,7 @@ def test_people_to_call_are_tel_links_and_a_bad_phone_comes_back_with_the_input(
     assert 'value="call me maybe"' in refused.body and 'value="Rosa (sponsor)"' in refused.body
     assert "<title>Error: " in refused.body
     saved = browser.post(
-        "/plan/edit/people-to-call",
+        "/plan/edit/4",
         part_form(token, rosa, {"name": "Ana", "phone": "(555) 010-0178"}),
     )
     assert saved.status == 303
@@ -299,12 +296,12 @@ def test_people_to_call_with_an_extension_or_without_a_number_read_well(
         {"name": "Clinic front desk", "phone": "(555) 010-2020 ext. 4"},
         {"name": "", "phone": "555 867 5309"},
     )
-    refused = browser.post("/plan/edit/people-to-call", form)
+    refused = browser.post("/plan/edit/4", form)
     assert refused.status == 400
     no_name = "People I can call: add a name for 555 867 5309."
     assert_field_error(refused, "plan-2-name", "plan-2-error", no_name)
     form["plan-2-name"] = "Sponsor"
-    assert browser.post("/plan/edit/people-to-call", form).status == 303
+    assert browser.post("/plan/edit/4", form).status == 303
     assert '<a href="tel:5558675309">Sponsor: 555 867 5309</a>' in browser.get("/plan").body
 
 
@@ -330,9 +327,9 @@ def test_a_bad_phone_says_whose_number_and_links_to_it(
     client, published, participant, language, message
 ):
     browser = signed_in(client, participant, language)
-    token = browser.get("/plan/edit/people-to-call").csrf()
+    token = browser.get("/plan/edit/4").csrf()
     refused = browser.post(
-        "/plan/edit/people-to-call",
+        "/plan/edit/4",
         part_form(
             token,
             MUM,
@@ -347,9 +344,9 @@ def test_a_bad_phone_says_whose_number_and_links_to_it(
 
 def test_a_bad_phone_without_a_name_names_the_person_by_number(client, published, participant):
     browser = signed_in(client, participant)
-    token = browser.get("/plan/edit/people-to-call").csrf()
+    token = browser.get("/plan/edit/4").csrf()
     refused = browser.post(
-        "/plan/edit/people-to-call",
+        "/plan/edit/4",
         part_form(token, MUM, {"name": "", "phone": "ask at desk"}),
     )
     assert error_summary(refused) == [
@@ -376,9 +373,9 @@ def test_a_position_that_is_not_a_number_is_refused_and_nothing_is_saved(
     client, published, participant, language, message
 ):
     browser = signed_in(client, participant, language)
-    token = browser.get("/plan/edit/triggers").csrf()
+    token = browser.get("/plan/edit/1").csrf()
     refused = browser.post(
-        "/plan/edit/triggers",
+        "/plan/edit/1",
         part_form(
             token,
             {"text": "Payday", "position": "1"},
@@ -398,17 +395,15 @@ def test_a_position_that_is_not_a_number_is_refused_and_nothing_is_saved(
     assert ">Sunday evenings</textarea>" in refused.body  # what was typed is kept
     assert "Payday" not in browser.get("/plan").body  # nothing saved
     # An empty position keeps the item where it is.
-    saved = browser.post(
-        "/plan/edit/triggers", part_form(token, {"text": "Payday", "position": " "})
-    )
+    saved = browser.post("/plan/edit/1", part_form(token, {"text": "Payday", "position": " "}))
     assert saved.status == 303
 
 
 def test_a_too_long_item_names_its_part_and_number(client, published, participant):
     browser = signed_in(client, participant)
-    token = browser.get("/plan/edit/triggers").csrf()
+    token = browser.get("/plan/edit/1").csrf()
     refused = browser.post(
-        "/plan/edit/triggers",
+        "/plan/edit/1",
         part_form(
             token, {"text": "Payday", "position": "1"}, {"text": "x" * 2100, "position": "2"}
         ),
@@ -453,9 +448,9 @@ def test_every_person_refused_is_named_at_once_beside_their_row(
     client, published, participant, language, expected
 ):
     browser = signed_in(client, participant, language)
-    token = browser.get("/plan/edit/people-to-call").csrf()
+    token = browser.get("/plan/edit/4").csrf()
     refused = browser.post(
-        "/plan/edit/people-to-call",
+        "/plan/edit/4",
         {
             "csrf": token,
             "based_on": "",
@@ -484,9 +479,9 @@ def test_every_item_refused_and_every_bad_position_are_named_at_once(
     client, published, participant
 ):
     browser = signed_in(client, participant)
-    token = browser.get("/plan/edit/triggers").csrf()
+    token = browser.get("/plan/edit/1").csrf()
     refused = browser.post(
-        "/plan/edit/triggers",
+        "/plan/edit/1",
         {
             "csrf": token,
             "based_on": "",
@@ -541,9 +536,9 @@ def test_rows_to_add_items_come_back_as_such_with_as_many_spare_rows(
     client, published, participant
 ):
     browser = signed_in(client, participant)
-    form = browser.get("/plan/edit/people-to-call")
+    form = browser.get("/plan/edit/4")
     assert legends(form) == ["Add an item"] * 3
-    fields = form_fields(form, "/plan/edit/people-to-call")
+    fields = form_fields(form, "/plan/edit/4")
     fields.update(
         {
             "plan-0-name": "Mom",
@@ -553,36 +548,36 @@ def test_rows_to_add_items_come_back_as_such_with_as_many_spare_rows(
             "plan-2-phone": "(555) 010-3030 ext. 4",
         }
     )
-    refused = browser.post("/plan/edit/people-to-call", fields)
+    refused = browser.post("/plan/edit/4", fields)
     assert refused.status == 400
     # The rows typed into are still rows to add (no "Remove" box), and three spare rows follow.
     assert legends(refused) == ["Add an item"] * 6
     assert "-remove" not in refused.body
-    fields = form_fields(refused, "/plan/edit/people-to-call")
+    fields = form_fields(refused, "/plan/edit/4")
     assert fields["plan-0-phone"] == "call me maybe" and fields["plan-2-name"] == "Sponsor Dee"
     assert empty_rows(fields) == ["3", "4", "5"]
     fields.update({"plan-0-phone": "555-010-1010", "plan-1-name": "Ana"})
-    assert browser.post("/plan/edit/people-to-call", fields).status == 303
+    assert browser.post("/plan/edit/4", fields).status == 303
 
     # Saved items are items (with a "Remove" box); a refused row to add stays one, and an
     # empty one stays empty: still three spare rows.
-    form = browser.get("/plan/edit/people-to-call")
+    form = browser.get("/plan/edit/4")
     assert legends(form) == ["Item 1", "Item 2", "Item 3"] + ["Add an item"] * 3
-    fields = form_fields(form, "/plan/edit/people-to-call")
+    fields = form_fields(form, "/plan/edit/4")
     fields.update({"plan-3-name": "Clinic", "plan-3-phone": "ask at desk"})
-    refused = browser.post("/plan/edit/people-to-call", fields)
+    refused = browser.post("/plan/edit/4", fields)
     assert refused.status == 400
     assert legends(refused) == ["Item 1", "Item 2", "Item 3"] + ["Add an item"] * 4
     assert re.findall(r'name="plan-(\d+)-remove"', refused.body) == ["0", "1", "2"]
-    assert empty_rows(form_fields(refused, "/plan/edit/people-to-call")) == ["4", "5", "6"]
+    assert empty_rows(form_fields(refused, "/plan/edit/4")) == ["4", "5", "6"]
 
 
 def test_rows_to_add_items_in_spanish_come_back_as_such(client, published, participant):
     browser = signed_in(client, participant, "es")
-    form = browser.get("/plan/edit/triggers?locale=es")
-    fields = form_fields(form, "/plan/edit/triggers")
+    form = browser.get("/plan/edit/1?locale=es")
+    fields = form_fields(form, "/plan/edit/1")
     fields.update({"plan-0-text": "x" * 2001})
-    refused = browser.post("/plan/edit/triggers", fields)
+    refused = browser.post("/plan/edit/1", fields)
     assert refused.status == 400
     assert legends(refused) == ["Agregar un punto"] * 4 and "-remove" not in refused.body
 
@@ -606,7 +601,8 @@ def merge_notice(page) -> str:
 
 def saved_texts(browser: WebClient, section: str) -> list[str]:
     page = browser.get("/plan")
-    part = re.search(rf'<section id="{section}".*?</section>', page.body, re.S)
+    number = PLAN_SECTIONS.index(section) + 1
+    part = re.search(rf'<section id="part-{number}".*?</section>', page.body, re.S)
     assert part, page.body
     return re.findall(r'<span class="plan-text">([^<]*)</span>', part.group())
 
@@ -615,14 +611,14 @@ def test_two_windows_adding_to_one_part_keep_both(client, published, participant
     """Walk 12, item 2: tab B's save came after tab A's; the form comes back with both, names
     what tab A saved, saves nothing, and saving it as it is keeps both."""
     browser = signed_in(client, participant)
-    first = open_part(browser, "reasons")
+    first = open_part(browser, "5")
     first.update({"plan-0-text": "My daughter Mia", "plan-1-text": "Tab A: my health"})
-    assert browser.post("/plan/edit/reasons", first).status == 303
-    tab_a, tab_b = open_part(browser, "reasons"), open_part(browser, "reasons")
+    assert browser.post("/plan/edit/5", first).status == 303
+    tab_a, tab_b = open_part(browser, "5"), open_part(browser, "5")
     tab_a["plan-2-text"] = "Tab A2: my health"
-    assert browser.post("/plan/edit/reasons", tab_a).status == 303
+    assert browser.post("/plan/edit/5", tab_a).status == 303
     tab_b["plan-2-text"] = "Tab B2: my job"
-    late = browser.post("/plan/edit/reasons", tab_b)
+    late = browser.post("/plan/edit/5", tab_b)
     assert late.status == 409
     assert part_texts(late) == [
         "My daughter Mia",
@@ -646,7 +642,7 @@ def test_two_windows_adding_to_one_part_keep_both(client, published, participant
     ]
     assert 'href="/plan/versions/3"' not in browser.get("/plan/versions").body
     # "Save again", as told: both are kept.
-    again = browser.post("/plan/edit/reasons", form_fields(late, "/plan/edit/reasons"))
+    again = browser.post("/plan/edit/5", form_fields(late, "/plan/edit/5"))
     assert again.status == 303
     assert saved_texts(browser, "reasons") == [
         "My daughter Mia",
@@ -662,24 +658,22 @@ def test_two_windows_removing_and_editing_keep_each_windows_removals(
     """What one window removed stays removed when the other left it alone; an edited item is
     the item before removed and the edited one added, in its place."""
     browser = signed_in(client, participant)
-    first = open_part(browser, "triggers")
+    first = open_part(browser, "1")
     first.update({"plan-0-text": "Payday", "plan-1-text": "Old friends", "plan-2-text": "Bars"})
-    assert browser.post("/plan/edit/triggers", first).status == 303
-    tab_a, tab_b = open_part(browser, "triggers"), open_part(browser, "triggers")
+    assert browser.post("/plan/edit/1", first).status == 303
+    tab_a, tab_b = open_part(browser, "1"), open_part(browser, "1")
     tab_a["plan-2-remove"] = "1"  # A removes "Bars"
-    assert browser.post("/plan/edit/triggers", tab_a).status == 303
+    assert browser.post("/plan/edit/1", tab_a).status == 303
     tab_b["plan-0-remove"] = "1"  # B removes "Payday", edits "Old friends", adds one
     tab_b["plan-1-text"] = "Old friends from the bar"
     tab_b["plan-3-text"] = "Being alone on Sundays"
-    late = browser.post("/plan/edit/triggers", tab_b)
+    late = browser.post("/plan/edit/1", tab_b)
     assert late.status == 409
     assert part_texts(late) == ["Old friends from the bar", "Being alone on Sundays"]
     notice = merge_notice(late)
     assert notice.endswith("Removed in the other window or device: Bars")
     assert "Saved in the other window" not in notice
-    assert browser.post("/plan/edit/triggers", form_fields(late, "/plan/edit/triggers")).status == (
-        303
-    )
+    assert browser.post("/plan/edit/1", form_fields(late, "/plan/edit/1")).status == (303)
     assert saved_texts(browser, "triggers") == [
         "Old friends from the bar",
         "Being alone on Sundays",
@@ -690,29 +684,29 @@ def test_a_save_on_top_of_a_plan_never_saved_keeps_the_other_windows_first_save(
     client, published, participant
 ):
     browser = signed_in(client, participant)
-    token = browser.get("/plan/edit/triggers").csrf()
-    assert browser.post("/plan/edit/triggers", part_form(token, {"text": "Payday"})).status == 303
+    token = browser.get("/plan/edit/1").csrf()
+    assert browser.post("/plan/edit/1", part_form(token, {"text": "Payday"})).status == 303
     sunday = {"text": "Sunday evenings"}
-    stale = browser.post("/plan/edit/triggers", part_form(token, sunday))
+    stale = browser.post("/plan/edit/1", part_form(token, sunday))
     assert stale.status == 409
     assert part_texts(stale) == ["Payday", "Sunday evenings"]
     assert merge_notice(stale).endswith("Saved in the other window or device: Payday")
     assert 'name="based_on" value="1"' in stale.body  # saving again keeps both
-    again = browser.post("/plan/edit/triggers", form_fields(stale, "/plan/edit/triggers"))
+    again = browser.post("/plan/edit/1", form_fields(stale, "/plan/edit/1"))
     assert again.status == 303
     assert saved_texts(browser, "triggers") == ["Payday", "Sunday evenings"]
 
 
 def test_two_windows_in_spanish_name_the_person_saved_in_the_other(client, published, participant):
     browser = signed_in(client, participant, "es")
-    tab_a = open_part(browser, "people-to-call", "es")
-    tab_b = open_part(browser, "people-to-call", "es")
+    tab_a = open_part(browser, "4", "es")
+    tab_b = open_part(browser, "4", "es")
     tab_a.update({"plan-0-name": "Mamá", "plan-0-phone": "555-010-1010"})
-    assert browser.post("/plan/edit/people-to-call", tab_a).status == 303
+    assert browser.post("/plan/edit/4", tab_a).status == 303
     tab_b.update({"plan-0-name": "Ana", "plan-0-phone": "555-010-2020"})
-    late = browser.post("/plan/edit/people-to-call", tab_b)
+    late = browser.post("/plan/edit/4", tab_b)
     assert late.status == 409 and '<html lang="es">' in late.body
-    fields = form_fields(late, "/plan/edit/people-to-call")
+    fields = form_fields(late, "/plan/edit/4")
     assert [(fields["plan-0-name"], fields["plan-1-name"])] == [("Mamá", "Ana")]
     assert merge_notice(late) == (
         "Su plan cambió en otra ventana o en otro dispositivo mientras lo editaba aquí. Abajo "
@@ -728,36 +722,37 @@ def test_a_save_of_a_part_the_other_window_left_alone_is_saved_straight_away(
     """Tab A saved another part meanwhile: tab B's part is saved on top of it at once (no
     form to save again), both changes kept; the same post again writes nothing more."""
     browser = signed_in(client, participant)
-    first = open_part(browser, "triggers")
+    first = open_part(browser, "1")
     first["plan-0-text"] = "Payday"
-    assert browser.post("/plan/edit/triggers", first).status == 303  # version 1
-    tab_a, tab_b = open_part(browser, "triggers"), open_part(browser, "reasons")
+    assert browser.post("/plan/edit/1", first).status == 303  # version 1
+    tab_a, tab_b = open_part(browser, "1"), open_part(browser, "5")
     tab_a["plan-1-text"] = "Sunday evenings"
-    assert browser.post("/plan/edit/triggers", tab_a).status == 303  # version 2
+    assert browser.post("/plan/edit/1", tab_a).status == 303  # version 2
     tab_b["plan-0-text"] = "My daughter Mia"
-    saved = browser.post("/plan/edit/reasons", tab_b)
-    assert (saved.status, saved.location) == (303, "/plan?saved=reasons#reasons")
+    saved = browser.post("/plan/edit/5", tab_b)
+    assert (saved.status, saved.location) == (303, "/plan?saved=5#part-5")
     assert saved_texts(browser, "triggers") == ["Payday", "Sunday evenings"]
     assert saved_texts(browser, "reasons") == ["My daughter Mia"]
-    assert browser.post("/plan/edit/reasons", tab_b).status == 303  # a retry
+    assert browser.post("/plan/edit/5", tab_b).status == 303  # a retry
     versions = browser.get("/plan/versions").body
     assert 'href="/plan/versions/3"' in versions and 'href="/plan/versions/4"' not in versions
     # A part the other window changed still comes back with both changes, to save again.
-    tab_c = open_part(browser, "triggers")
+    tab_c = open_part(browser, "1")
     tab_c["plan-0-remove"] = "1"
-    assert browser.post("/plan/edit/triggers", tab_c).status == 303  # version 4
+    assert browser.post("/plan/edit/1", tab_c).status == 303  # version 4
     first["plan-1-text"] = "Old friends"
-    assert browser.post("/plan/edit/triggers", first).status == 409
+    assert browser.post("/plan/edit/1", first).status == 409
 
 
 SPONSOR = "Call my sponsor"
-COPING = "/plan/edit/coping-skills"
+COPING = "/plan/edit/3"
 
 
 def new_texts(browser: WebClient, section: str) -> list[str]:
     """The items of one part of My plan marked "New from a worksheet"."""
     page = browser.get("/plan")
-    part = re.search(rf'<section id="{section}".*?</section>', page.body, re.S)
+    number = PLAN_SECTIONS.index(section) + 1
+    part = re.search(rf'<section id="part-{number}".*?</section>', page.body, re.S)
     assert part, page.body
     return re.findall(
         r'<span class="plan-text">([^<]*)</span> <span class="tag screen-only">New from a worksheet</span>',
@@ -772,7 +767,7 @@ def test_a_worksheet_answer_saved_while_the_form_is_open_stays_in_the_plan(
     browser = signed_in(client, participant)
     fill_worksheet(browser)
     # Before the first save: the form is open, an answer is saved in the worksheet meanwhile.
-    form = open_part(browser, "coping-skills")
+    form = open_part(browser, "3")
     more = {
         "answer-urge-helpers-0": "Cold water on my face",
         "answer-urge-helpers-1": "Text Marcus",
@@ -784,7 +779,7 @@ def test_a_worksheet_answer_saved_while_the_form_is_open_stays_in_the_plan(
     assert saved_texts(browser, "coping-skills") == ["Cold water on my face", SPONSOR]
     assert new_texts(browser, "coping-skills") == [SPONSOR]
     # After a save too: another answer while the form is open, and one removed in the form.
-    form = open_part(browser, "coping-skills")
+    form = open_part(browser, "3")
     more["answer-urge-helpers-3"] = "A hot shower"
     assert save_worksheet(browser, MODULE, more, locale="en").status == 303
     form["plan-1-remove"] = "1"  # SPONSOR, shown new in the form
@@ -796,14 +791,14 @@ def test_a_worksheet_answer_saved_while_the_form_is_open_stays_in_the_plan(
 def test_a_form_made_by_hand_without_shown_removes_no_new_answer(client, published, participant):
     browser = signed_in(client, participant)
     fill_worksheet(browser)
-    assert browser.post(COPING, open_part(browser, "coping-skills")).status == 303  # version 1
+    assert browser.post(COPING, open_part(browser, "3")).status == 303  # version 1
     more = {
         "answer-urge-helpers-0": "Cold water on my face",
         "answer-urge-helpers-1": "Text Marcus",
     }
     more["answer-urge-helpers-2"] = SPONSOR
     assert save_worksheet(browser, MODULE, more, locale="en").status == 303
-    form = open_part(browser, "coping-skills")
+    form = open_part(browser, "3")
     # Without "shown": the saved version's items can be removed, answers marked new cannot.
     kept = {"text": form["plan-0-text"], "source": form["plan-0-source"]}
     assert browser.post(COPING, part_form(form["csrf"], kept, based_on="1")).status == 303
@@ -816,8 +811,8 @@ def test_an_answer_saved_while_two_windows_are_open_survives_their_conflict(
 ):
     browser = signed_in(client, participant)
     fill_worksheet(browser)
-    assert browser.post(COPING, open_part(browser, "coping-skills")).status == 303  # version 1
-    tab_a, tab_b = open_part(browser, "coping-skills"), open_part(browser, "coping-skills")
+    assert browser.post(COPING, open_part(browser, "3")).status == 303  # version 1
+    tab_a, tab_b = open_part(browser, "3"), open_part(browser, "3")
     more = {
         "answer-urge-helpers-0": "Cold water on my face",
         "answer-urge-helpers-1": "Text Marcus",
@@ -847,8 +842,8 @@ def test_a_part_that_does_not_exist_is_not_found(client, published, participant)
 
 def test_downloads_from_the_web_page(client, published, participant):
     browser = signed_in(client, participant)
-    token = browser.get("/plan/edit/reasons").csrf()
-    browser.post("/plan/edit/reasons", part_form(token, {"text": "Mi hija Lucía"}))
+    token = browser.get("/plan/edit/5").csrf()
+    browser.post("/plan/edit/5", part_form(token, {"text": "Mi hija Lucía"}))
     text = browser.get("/plan/download?format=txt")
     assert text.status == 200 and "Mi hija Lucía" in text.body
     assert re.fullmatch(
@@ -863,10 +858,8 @@ def test_downloads_from_the_web_page(client, published, participant):
 def test_a_download_with_answers_written_since_the_save_says_so(client, published, participant):
     """Walk 12, item 13: the downloaded plan holds answers version 1 does not have."""
     browser = signed_in(client, participant)
-    token = browser.get("/plan/edit/reasons").csrf()
-    assert browser.post("/plan/edit/reasons", part_form(token, {"text": "My daughter"})).status == (
-        303
-    )
+    token = browser.get("/plan/edit/5").csrf()
+    assert browser.post("/plan/edit/5", part_form(token, {"text": "My daughter"})).status == (303)
     saved = browser.get("/plan/download?format=txt").body.splitlines()[1]
     assert "(version 1). I can change" in saved  # nothing new yet: nothing more said
     fill_worksheet(browser)  # two new answers, on My plan but not in version 1
@@ -902,9 +895,9 @@ def test_one_new_answer_and_one_item_are_singular(
 ):
     """Walk 12, item 14: "1 new answers ... were added", "Se agregaron 1 respuestas nuevas"."""
     browser = signed_in(client, participant, language)
-    fields = open_part(browser, "reasons", language)
+    fields = open_part(browser, "5", language)
     fields["plan-0-text"] = "My daughter"
-    assert browser.post("/plan/edit/reasons", fields).status == 303
+    assert browser.post("/plan/edit/5", fields).status == 303
     versions = browser.get(f"/plan/versions?locale={language}")
     assert f"· {one_item}</p>" in versions.body
     answer = {"answer-urge-helpers-0": "Cold water on my face"}
@@ -938,9 +931,9 @@ def test_an_empty_part_of_an_earlier_version_says_it_was_empty_then(
 ):
     """Walk 12, item 21: an earlier version is read only; nothing will fill it in."""
     browser = signed_in(client, participant, language)
-    fields = open_part(browser, "reasons", language)
+    fields = open_part(browser, "5", language)
     fields["plan-0-text"] = "My daughter"
-    assert browser.post("/plan/edit/reasons", fields).status == 303
+    assert browser.post("/plan/edit/5", fields).status == 303
     empty = len(PLAN_SECTIONS) - 1  # every part but the reasons
     old = browser.get(f"/plan/versions/1?locale={language}")
     assert old.body.count(f'<p class="hint">{empty_then}</p>') == empty
@@ -988,8 +981,8 @@ def test_my_plan_in_spanish(client, published, participant):
     assert page.body.count(FROM_WORKSHEETS["es"]) == 1 and "Todavía sin guardar" not in page.body
     assert "reúne lo que escribió" not in page.body
     assert "Mi plan" in page.body and "Personas a las que puedo llamar" in page.body
-    assert 'href="/plan/edit/triggers?locale=es"' in page.body
-    form = browser.get("/plan/edit/triggers?locale=es")
+    assert 'href="/plan/edit/1?locale=es"' in page.body
+    form = browser.get("/plan/edit/1?locale=es")
     assert "Guardar mi plan" in form.body and "Agregar un punto" in form.body
     assert "-remove" not in form.body  # nothing to remove yet
 
@@ -1012,3 +1005,31 @@ def test_your_data_page_downloads_and_deletes_only_when_confirmed(client, publis
     assert (done.status, done.location) == (303, "/account/data?deleted=1")
     assert "Your answers and your plan are deleted." in browser.get("/account/data?deleted=1").body
     assert "Cold water on my face" not in browser.get("/plan").body
+
+
+def test_edit_addresses_name_no_part_and_the_old_ones_still_work(client, published, participant):
+    """Walk 15, item 19.15: ``/plan/edit/if-i-slip`` stayed in a shared phone's history. The
+    parts are numbered; an old address (a bookmark) is sent on, and a form posted to it (open
+    before the change) is saved."""
+    browser = signed_in(client, participant)
+    page = browser.get("/plan?locale=es")
+    links = re.findall(r'href="(/plan/edit/[^"]*)"', page.body)
+    assert links == [f"/plan/edit/{n}?locale=es" for n in range(1, 8)]
+    body = page.body.lower()
+    assert not any(f'id="{s}' in body or f"#{s}" in body for s in PLAN_SECTIONS)
+    for n, section in enumerate(PLAN_SECTIONS, start=1):
+        old = browser.get(f"/plan/edit/{section}?locale=es")
+        assert (old.status, old.location) == (303, f"/plan/edit/{n}?locale=es")
+        form = browser.get(old.location)
+        assert form.status == 200 and f'action="/plan/edit/{n}"' in form.body
+        assert (
+            section not in form.body.split("<main", 1)[1].split('<form method="post" action', 1)[0]
+        )
+    assert browser.get("/plan/edit/8").status == 404
+    assert browser.get("/plan/edit/0").status == 404
+    token = browser.get("/plan/edit/6").csrf()
+    saved = browser.post("/plan/edit/if-i-slip", part_form(token, {"text": "Call Ysolde"}))
+    assert (saved.status, saved.location) == (303, "/plan?saved=6#part-6")
+    shown = browser.get(saved.location)
+    assert "Call Ysolde" in shown.body and 'id="part-6"' in shown.body
+    assert "✓" in shown.body

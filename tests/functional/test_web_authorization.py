@@ -141,11 +141,9 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("GET", "/read/{module_id}"): PageRow("/read/thinking-traps", expect=(SIGN_IN, 303, 303, 303)),
     # My plan: only the participant's own; a leader has none.
     ("GET", "/plan"): PageRow("/plan", expect=(SIGN_IN, 200, 403, 403)),
-    ("GET", "/plan/edit/{section}"): PageRow(
-        "/plan/edit/triggers", expect=(SIGN_IN, 200, 403, 403)
-    ),
+    ("GET", "/plan/edit/{section}"): PageRow("/plan/edit/1", expect=(SIGN_IN, 200, 403, 403)),
     ("POST", "/plan/edit/{section}"): PageRow(
-        "/plan/edit/triggers",
+        "/plan/edit/1",
         {"based_on": "", "plan-0-text": "Payday"},
         expect=(SIGN_IN, 303, 403, 403),
     ),

@@ -146,7 +146,7 @@ def sign_in_form(visit: Visit) -> Any:
 def sign_in_submit(visit: Visit) -> Any:
     username = visit.form.get("username", "").strip()
     try:
-        started = session.sign_in(username, visit.form.get("password", ""))
+        started = session.sign_in(username, visit.form.get("password", ""), visit.chosen_language)
     except session.SignInFailed as error:
         if error.code == ACCESS_ENDED:
             # The right password, and nothing to fix in the form: a notice, once, not an
@@ -185,6 +185,7 @@ def new_password_submit(visit: Visit) -> Any:
             visit.session,
             visit.form.get("new_password", ""),
             visit.form.get("confirm_password", ""),
+            visit.chosen_language,
         )
     except BadRequest as error:
         return _sign_in_page(visit, "new_password.html", error)
@@ -203,7 +204,9 @@ def code_submit(visit: Visit) -> Any:
     if visit.session is None or visit.session.state != CODE:
         return Redirect("/sign-in")
     try:
-        active = session.enter_code(visit.session, visit.form.get("code", ""))
+        active = session.enter_code(
+            visit.session, visit.form.get("code", ""), visit.chosen_language
+        )
     except BadRequest as error:
         return _sign_in_page(visit, "sign_in_code.html", error)
     except Unauthenticated as error:

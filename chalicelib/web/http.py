@@ -408,7 +408,10 @@ def page(result: Html, visit: Visit, address: str | None = None) -> Response:
         "access_ends": access_ends(visit.caller, bool(result.context.get("left_group"))),
         # Pages that name "your group leaders" say otherwise to a participant in no group.
         "in_no_group": in_no_group(visit.caller),
-        "language_choice": language_link(address, lang) if address is not None else None,
+        # ``english_only``: a page open to everyone that is a staff member's (two-step set-up).
+        "language_choice": language_link(address, lang)
+        if address is not None and not result.context.get("english_only")
+        else None,
         **result.context,
     }
     return _response(render.render(result.template, context), result.status, {}, result.cookies)

@@ -214,22 +214,39 @@ def code_submit(visit: Visit) -> Any:
     return _continue(visit, active)
 
 
+# ``?done=`` on a staff member's first page once two-step sign-in is set up (walk 15, 19.9).
+TWO_STEP_ON = "two_step_on"
+
+
+def _staff(caller: Caller) -> bool:
+    """A group leader, author or administrator (or one whose roles wait for the set-up): their
+    pages are English, with no link to the participants' Spanish."""
+    return bool(caller.withheld) or caller.has_any((LEADERS, AUTHORS, ADMINS))
+
+
+def _setup_language(visit: Visit, caller: Caller) -> dict[str, Any]:
+    if _staff(caller):
+        return {"lang": "en", "english_only": True}
+    return {"lang": visit.language()}
+
+
 def authenticator_form(visit: Visit) -> Html:
     caller = visit.signed_in()
     if not caller.withheld and services.current().authenticators.enabled(caller.username):
-        return Html("authenticator.html", {"lang": visit.language(), "on": True})
+        return Html("authenticator.html", {**_setup_language(visit, caller), "on": True})
     return _setup_view(visit, caller, None)
 
 
 def _setup_view(visit: Visit, caller: Caller, error: BadRequest | None) -> Html:
     assert visit.session is not None
-    lang = visit.language()
+    language = _setup_language(visit, caller)
+    lang = language["lang"]
     secret = session.setup_secret(visit.session)
     uri = mfa.setup_uri(secret, caller.username)
     return Html(
         "authenticator.html",
         {
-            "lang": lang,
+            **language,
             "on": False,
             "required": bool(caller.withheld),
             "secret": mfa.display_key(secret),
@@ -248,7 +265,10 @@ def authenticator_submit(visit: Visit) -> Any:
         session.confirm_authenticator(visit.session, caller, visit.form.get("code", ""))
     except BadRequest as error:
         return _setup_view(visit, caller, error)
-    return Redirect(home_for(caller.roles | caller.withheld))
+    home = home_for(caller.roles | caller.withheld)
+    # Staff land on their first page with a word that it is on and what to do if the phone is
+    # lost (a participant's optional set-up says so on its own page, ``two_step_on``).
+    return Redirect(home + f"?done={TWO_STEP_ON}" if _staff(caller) else home)
 
 
 def sign_out(visit: Visit) -> Any:

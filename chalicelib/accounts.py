@@ -37,7 +37,8 @@ from chalicelib.aws import error_code
 from chalicelib.errors import BadRequest, Conflict, NotFound, ServiceUnavailable, Unauthenticated
 from chalicelib.identity import ROLES
 
-USERNAME_RULE = "3 to 64 letters, digits, dots, dashes or underscores"
+# "Letters" alone: é and ñ are letters to a counsellor (walk 15, 19.10).
+USERNAME_RULE = "3 to 64 letters a–z without accents, digits, dots, dashes or underscores"
 # What Cognito (and moto, which says InvalidToken) answers to a page token it did not issue.
 _BAD_TOKEN_CODES = ("InvalidParameterException", "InvalidToken", "InvalidTokenException")
 

@@ -35,7 +35,7 @@ from chalicelib.clock import Clock
 from chalicelib.errors import SteadyError
 from chalicelib.library import ModuleLibrary
 from chalicelib.records.groups import Group
-from chalicelib.records.reminders import Candidate, ReminderRecords, SlotPointer
+from chalicelib.records.reminders import PAGE_LOCALE, Candidate, ReminderRecords, SlotPointer
 from chalicelib.reminders import (
     DAILY,
     DAY_BEFORE,
@@ -315,7 +315,8 @@ class ReminderRun:
         stop = f"{self._web_url}/reminders/stop?t={stop_token(self._key, participant_id)}"
         message = reminder_message(
             choice["channel"],
-            choice.get("locale", "en"),
+            # The messages' language; until chosen, the pages' (``ReminderService._with_defaults``).
+            choice.get("locale") or choice.get(PAGE_LOCALE) or "en",
             self._program,
             f"{self._web_url}/" if self._web_url else "",
             stop,

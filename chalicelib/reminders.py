@@ -102,6 +102,9 @@ class ReminderChoice:
     # The answer to asking for a code: a code for that address was sent moments ago
     # (``CODE_RESEND_SECONDS``), so none was sent now (not stored, not in the API's answer).
     code_sent_recently: bool = False
+    # Whether the participant chose the messages' language (``locale`` is stored); until then
+    # it follows their pages', and the account page offers the page's language.
+    locale_chosen: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -484,6 +487,7 @@ class ReminderService:
             pending=pending_view,
             last_sent_at=sent.get("last_sent_at"),
             stopped_from_message_at=choice.get(STOPPED_FROM_MESSAGE) or None,
+            locale_chosen="locale" in (item or {}),
         )
 
     def language_of(self, caller: Caller) -> str | None:
@@ -522,6 +526,7 @@ class ReminderService:
             caller.id,
             lambda item: _apply(_without(item, STOPPED_FROM_MESSAGE), changes),
             refresh_groups=True,
+            locale_chosen="locale" in changes,
         )
 
     def stop_link(self, token: Any) -> ReminderChoice | None:
@@ -708,13 +713,20 @@ class ReminderService:
         participant_id: str,
         change: Callable[[dict[str, Any]], dict[str, Any]],
         refresh_groups: bool,
+        locale_chosen: bool = False,
     ) -> ReminderChoice:
+        """Read, ``change`` and save the choice (re-reading on a concurrent save). The messages'
+        language is stored only once chosen (``locale_chosen``, or stored before): a change of
+        anything else (a confirmed phone number, reminders turned on through the API) leaves
+        it following the pages' language, as it was, rather than freezing today's default."""
         for _attempt in range(4):
             item, sent = self.records.get(participant_id)
             read_version = int(item["version"]) if item and "version" in item else None
             current = {k: v for k, v in (item or {}).items() if k not in ("PK", "SK", "version")}
             base = self._with_defaults(current)
             updated = change(base)
+            if not locale_chosen and "locale" not in current:
+                updated.pop("locale", None)
             _check_ready(updated)
             old_slots = set(current.get("slots") or [])
             new_slots = (

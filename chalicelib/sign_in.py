@@ -18,7 +18,8 @@ server-side session (the use case behind the sign-in pages in ``chalicelib/web/p
   ``TokenVerifier`` the API uses, and refreshes it (``REFRESH_TOKEN_AUTH``) when it expired.
 - A participant's sign-in also reads the language they chose for their pages, kept with their
   account (``ReminderService.language_of``), so the web edge can set the browser's language
-  cookie to it: the first page after sign-in, on any device, is in that language.
+  cookie to it: the first page after sign-in, on any device, is in that language. With none
+  kept yet, the language this browser chose (its cookie) is kept with the account then.
 - ``sign_out`` deletes the session and signs the tokens out of Cognito (``GlobalSignOut``).
 - ``keep_handout``, ``handouts`` and ``hand_over``: a participant account's temporary
   password (a new account's, or a new one for a lost password) waits in its group leader's
@@ -117,8 +118,9 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(32)
 
 
-def sign_in(username: str, password: str) -> Session:
+def sign_in(username: str, password: str, chosen_language: str | None = None) -> Session:
     """Start a session: ``active``, or waiting for a new password (``challenge``) or a code.
+    ``chosen_language``: the language this browser chose for its pages (``_language_of``).
 
     Raises ``SignInFailed`` for a wrong username or password (one message for both). The
     username is folded to lower case (``check_username``): "Jordan.k" is ``jordan.k``."""
@@ -138,10 +140,12 @@ def sign_in(username: str, password: str) -> Session:
             ) from None
         logs.event("web_sign_in_refused", logging.INFO)
         raise SignInFailed(_BAD_CREDENTIALS) from None
-    return _next_step(step, username, password)
+    return _next_step(step, username, password, chosen_language)
 
 
-def _next_step(step: SignInStep, username: str, given: str = "") -> Session:
+def _next_step(
+    step: SignInStep, username: str, given: str = "", chosen_language: str | None = None
+) -> Session:
     """The session for Cognito's answer: signed in, or waiting for a password or a code.
     ``given``: the password just typed at sign-in; when Cognito asks for a new one, only its
     keyed hash is kept with the waiting session (``_given_password_mac``), so that
@@ -169,7 +173,7 @@ def _next_step(step: SignInStep, username: str, given: str = "") -> Session:
         raise SignInFailed(
             "This account cannot sign in here. Ask your group leader.", code="cannot_sign_in_here"
         )
-    return _activate(step)
+    return _activate(step, chosen_language)
 
 
 def _given_password_mac(session_id: str, password: str) -> str:
@@ -182,7 +186,9 @@ def _given_password_mac(session_id: str, password: str) -> str:
     return hmac.new(session_id.encode(), message, hashlib.sha256).hexdigest()
 
 
-def choose_password(pending: Session, new_password: str, confirm: str) -> Session:
+def choose_password(
+    pending: Session, new_password: str, confirm: str, chosen_language: str | None = None
+) -> Session:
     """Answer the first-login challenge; returns the next session (the old one is deleted).
     The password given to them (typed at sign-in) is refused as their own: it was handed out
     on paper or read aloud, and the handout says it stops working."""
@@ -206,6 +212,7 @@ def choose_password(pending: Session, new_password: str, confirm: str) -> Sessio
         "NEW_PASSWORD_REQUIRED",
         {"NEW_PASSWORD": new_password},
         refused={"InvalidPasswordException": weak},
+        chosen_language=chosen_language,
     )
     _password_chosen(chosen, pending.username)
     return chosen
@@ -224,7 +231,7 @@ def _password_chosen(chosen: Session, username: str) -> None:
         logs.event("web_password_chosen_not_recorded", logging.WARNING)
 
 
-def enter_code(pending: Session, code: str) -> Session:
+def enter_code(pending: Session, code: str, chosen_language: str | None = None) -> Session:
     """Answer Cognito's authenticator challenge. A wrong code may be tried again (Cognito
     counts failures and locks the account after too many); an expired challenge may not."""
     if pending.state != CODE:
@@ -234,6 +241,7 @@ def enter_code(pending: Session, code: str) -> Session:
         "SOFTWARE_TOKEN_MFA",
         {"SOFTWARE_TOKEN_MFA_CODE": mfa.check_code(code)},
         refused={"CodeMismatchException": BadRequest(mfa.WRONG_CODE, code="wrong_code")},
+        chosen_language=chosen_language,
     )
 
 
@@ -242,6 +250,7 @@ def _answer(
     challenge: str,
     responses: dict[str, str],
     refused: dict[str, BadRequest],
+    chosen_language: str | None = None,
 ) -> Session:
     """Answer a Cognito challenge for a waiting session: a ``refused`` answer keeps the session
     (try again); any other refusal means the challenge expired or was lost, which ends the
@@ -262,7 +271,7 @@ def _answer(
         )
         raise Unauthenticated(CHALLENGE_LOST, code="challenge_lost") from None
     records().delete(pending.session_id)
-    return _next_step(step, pending.username)
+    return _next_step(step, pending.username, chosen_language=chosen_language)
 
 
 def setup_secret(active: Session) -> str:
@@ -392,7 +401,7 @@ def _sign_out_everywhere(active: Session, caller: Caller) -> None:
         raise failed
 
 
-def _activate(step: SignInStep) -> Session:
+def _activate(step: SignInStep, chosen_language: str | None) -> Session:
     caller = services.current().verifier.verify(step.access_token)
     try:
         services.current().access.check(caller)
@@ -413,15 +422,25 @@ def _activate(step: SignInStep) -> Session:
     )
     records().put(session)
     logs.event("web_sign_in", logging.INFO, caller=caller.id)
-    return replace(session, language=_language_of(caller))
+    return replace(session, language=_language_of(caller, chosen_language))
 
 
-def _language_of(caller: Caller) -> str | None:
+def _language_of(caller: Caller, chosen_language: str | None) -> str | None:
     """The language a participant chose for their pages, on this device or another (one
     GetItem; none for a leader), for the browser's cookie. Best effort: the sign-in is done,
-    and a page in the browser's language is no reason to refuse it."""
+    and a page in the browser's language is no reason to refuse it.
+
+    With none kept yet, the language this browser chose (``chosen_language``: its language
+    cookie, set by a ``?locale=`` link such as ``/sign-in?locale=es``) is kept with the account
+    now (one UpdateItem, this once): a participant who started on a Spanish link and never
+    pressed "Español" gets Spanish on their next device and in their reminders. A browser's
+    Accept-Language alone is no choice (a shared clinic computer would decide for everyone)."""
+    reminders = services.current().reminders
     try:
-        return services.current().reminders.language_of(caller)
+        kept = reminders.language_of(caller)
+        if kept is None and chosen_language is not None:
+            reminders.keep_language(caller, chosen_language)  # a participant's only
+        return kept
     except ServiceUnavailable:
         logs.event("web_sign_in_language_not_read", logging.WARNING)
         return None

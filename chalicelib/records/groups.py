@@ -322,7 +322,7 @@ class GroupRecords(RecordTable):
                         str(record.get("username", "")),
                         str(record.get("password_chosen_at", "")),
                         str(record.get("account_off_at", "")),
-                        str(record.get("new_account_at", "")),
+                        new_account_at=str(record.get("new_account_at", "")),
                     )
                 )
             elif sk.startswith(ASSIGNMENT_PREFIX):

@@ -18,7 +18,8 @@ optimistic concurrency. It is the participant's one settings record: the pages' 
 its ``timezone``, and the language of their pages (``page_locale``, ``en`` or ``es``: the
 "Español" / "English" link at the top of a page, kept with the account so that a sign-in on
 another device is in it too) lives there as well, apart from ``locale``, the language of the
-messages, which the account page chooses on its own.
+messages, which the account page chooses on its own (stored only once chosen: until then the
+messages follow ``page_locale``).
 
 ``REMINDER_SENT`` holds ``sent_on`` (the participant's local date of the last reminder),
 ``last_sent_at`` (UTC), ``channel`` and ``run`` (the run that claimed it), plus the
@@ -49,7 +50,8 @@ Conditional-write rules:
 - a send that fails for good gives its claim back (``run = :this_run`` condition), so a later
   retry of the run may try again;
 - run records are put with ``attribute_not_exists(PK)`` (the run id is random);
-- the pages' language is one UpdateItem of ``REMINDERS``, unconditional (the last choice wins;
+- the pages' language (a switch, or a sign-in that finds none kept and a language chosen in
+  that browser) is one UpdateItem of ``REMINDERS``, unconditional (the last choice wins;
   it creates the item, with no choice in it, if there is none), that also adds 1 to
   ``version``: a choice saved from an earlier read then fails its condition and re-reads,
   keeping ``page_locale`` (a save rewrites the whole item).

@@ -90,7 +90,9 @@ def blueprint() -> Blueprint:
         f"{lesson}/worksheet",
         method="POST",
         access=(PARTICIPANTS,),
+        max_form_bytes=worksheet_pages.MAX_FORM_BYTES,
         multiline=worksheet_pages.MULTILINE_FIELDS,
+        max_text=worksheet_pages.MAX_TYPED,
         keeps_form=(kept_forms.WORKSHEET, "code"),
     )(worksheet_pages.save)
     web.route(
@@ -154,6 +156,7 @@ def blueprint() -> Blueprint:
         max_form_bytes=plan_pages.MAX_FORM_BYTES,
         max_form_fields=plan_pages.MAX_FORM_FIELDS,
         multiline=plan_pages.MULTILINE_FIELDS,
+        max_text=plan_pages.MAX_TYPED,
         keeps_form=(kept_forms.PLAN_PART, "section"),
     )(plan_pages.save_section)
     web.route(plan_pages.VERSIONS, access=(PARTICIPANTS,))(plan_pages.versions_page)

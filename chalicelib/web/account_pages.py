@@ -98,7 +98,9 @@ FIELDS = {
 DONE = ("saved", "code_sent", "code_sent_recently", "confirmed", "contact_deleted")
 
 
-def _form_of(choice: ReminderChoice) -> dict[str, Any]:
+def _form_of(choice: ReminderChoice, lang: str) -> dict[str, Any]:
+    """The form as saved. The messages' language, until chosen, is the page's: a participant
+    who reads in Spanish and turns reminders on without looking at it gets Spanish messages."""
     return {
         "enabled": choice.enabled,
         "channel": choice.channel,
@@ -108,7 +110,7 @@ def _form_of(choice: ReminderChoice) -> dict[str, Any]:
         "quiet_start": choice.quiet_hours[0] if choice.quiet_hours else "",
         "quiet_end": choice.quiet_hours[1] if choice.quiet_hours else "",
         "timezone": choice.timezone,
-        "locale": choice.locale,
+        "locale": choice.locale if choice.locale_chosen else lang,
         "email": "",
         "phone": "",
         "code": "",
@@ -121,7 +123,7 @@ def _page(
     caller = visit.signed_in()
     lang = visit.language()
     choice = services.current().reminders.view(caller)
-    shown = {**_form_of(choice), **(form or {})}
+    shown = {**_form_of(choice, lang), **(form or {})}
     errors = []
     if error is not None:
         field = FIELDS.get(error.code, "enabled")

@@ -265,6 +265,7 @@ def parse_form(
     max_bytes: int = MAX_FORM_BYTES,
     max_fields: int = 50,
     multiline: re.Pattern[str] | None = None,
+    max_text: int = text.MAX_TEXT,
 ) -> dict[str, str]:
     """The form's fields (first value of each), every one held to the text rule; the fields
     whose names ``multiline`` matches in full (textareas) may hold line breaks.
@@ -273,8 +274,9 @@ def parse_form(
     field of any form: it is dropped here, before any handler sees the form (``text.as_typed``,
     ``text.without_noise``), and the form goes on as the person saw it. A box shows such a
     character as nothing, so refusing the form would ask them to remove what they cannot find.
-    What is still refused (``RefusedText``): a value over ``text.MAX_TEXT`` (past every box's
-    maxlength) and a tab or line break in a password box (a hand-made post, or a paste)."""
+    What is still refused (``RefusedText``): a value over ``max_text`` (``text.MAX_TEXT``
+    unless the form checks its own limits: past every box's maxlength) and a tab or line
+    break in a password box (a hand-made post, or a paste)."""
     raw = raw or b""
     if len(raw) > max_bytes:
         raise PayloadTooLarge("That form is too large.")
@@ -306,14 +308,17 @@ def parse_form(
         # what the box showed and noise is gone (``text.as_typed``); this refuses what is left
         # (over-long values, a password's tab), naming the field, before any handler sees it.
         lines = multiline is not None and multiline.fullmatch(name) is not None
-        for checked, field_name, breaks in ((name, "", False), (value, name, lines)):
-            found = text.problem(checked, multiline=breaks)
+        for checked, field_name, breaks, most in (
+            (name, "", False, text.MAX_TEXT),
+            (value, name, lines, max_text),
+        ):
+            found = text.problem(checked, most, multiline=breaks)
             if found is not None:
                 locale = form.get("locale")
                 raise RefusedText(
                     f"{field_name[:40] or 'A field name'} {found}.",
                     field=field_name,
-                    limit=text.MAX_TEXT if len(checked) > text.MAX_TEXT else None,
+                    limit=most if len(checked) > most else None,
                     locale=locale if locale and text.problem(locale) is None else None,
                 )
     return form
@@ -405,7 +410,10 @@ def page(result: Html, visit: Visit, address: str | None = None) -> Response:
         "access_ends": access_ends(visit.caller, bool(result.context.get("left_group"))),
         # Pages that name "your group leaders" say otherwise to a participant in no group.
         "in_no_group": in_no_group(visit.caller),
-        "language_choice": language_link(address, lang) if address is not None else None,
+        # ``english_only``: a page open to everyone that is a staff member's (two-step set-up).
+        "language_choice": language_link(address, lang)
+        if address is not None and not result.context.get("english_only")
+        else None,
         **result.context,
     }
     return _response(render.render(result.template, context), result.status, {}, result.cookies)
@@ -522,7 +530,7 @@ def keep_form(
     kind: str,
     target: str,
     raw: bytes | None,
-    limits: tuple[int, int, re.Pattern[str] | None],
+    limits: tuple[int, int, re.Pattern[str] | None, int],
 ) -> Redirect | None:
     """A participant's form post that came after their session ended by time (``ended``,
     ``why``): kept (``kept_forms.keep``) and the way to the sign-in page that says so, with the
@@ -583,13 +591,17 @@ class Pages:
         max_form_bytes: int = MAX_FORM_BYTES,
         max_form_fields: int = 50,
         multiline: str | None = None,
+        max_text: int = text.MAX_TEXT,
         signed_address: bool = False,
         keeps_form: tuple[str, str] | None = None,
     ) -> Callable[[Callable[[Visit], Any]], Callable[..., Response]]:
         """Register ``handler(visit)`` at ``method path`` for ``access`` (roles, SIGNED_IN or PUBLIC).
 
         ``multiline`` is a pattern for the names of the form's textareas: their text may hold
-        line breaks, every other field's may not.
+        line breaks, every other field's may not. ``max_text``: the most characters any field
+        may send (``parse_form``); a form whose own limit is checked by its use case (a
+        worksheet's answers, the plan's items) lets more through, so that an answer over that
+        limit comes back in the same form, kept and named, not as a problem page.
 
         ``before_mfa`` pages are open to a caller whose roles are withheld until an authenticator
         is set up (the set-up page itself); every other page sends that caller there.
@@ -650,7 +662,7 @@ class Pages:
                                     keeps_form[0],
                                     params.get(keeps_form[1], "")[:100],
                                     cast(bytes | None, request.raw_body),
-                                    (max_form_bytes, max_form_fields, lines),
+                                    (max_form_bytes, max_form_fields, lines, max_text),
                                 )
                             if kept is not None:
                                 return redirect(kept.location, stale_cookie + kept.cookies)
@@ -661,7 +673,7 @@ class Pages:
                             raise Forbidden("Your account cannot open this page.")
                     if method == "POST" and not signed_address:
                         raw = cast(bytes | None, request.raw_body)
-                        form = parse_form(raw, max_form_bytes, max_form_fields, lines)
+                        form = parse_form(raw, max_form_bytes, max_form_fields, lines, max_text)
                         visit = Visit(
                             visit.caller, visit.session, params, visit.query, form, cookies, headers
                         )

@@ -138,6 +138,12 @@ def error_context(errors: list[FieldError] | None) -> dict[str, Any]:
 
 
 LEFT = "left"  # ``?done=``: the caller stopped leading a group
+# What the groups page (and the account page, an author's or administrator's first page) says
+# for ``?done=``: ``pages.TWO_STEP_ON`` after the two-step set-up.
+TWO_STEP_ON_NOTICE = (
+    "Two-step sign-in is on. If you lose your phone, ask your administrator to reset it."
+)
+GROUPS_NOTICES = {LEFT: "You no longer lead that group.", "two_step_on": TWO_STEP_ON_NOTICE}
 
 
 def groups_page(visit: Visit, errors: list[FieldError] | None = None) -> Html:
@@ -146,7 +152,7 @@ def groups_page(visit: Visit, errors: list[FieldError] | None = None) -> Html:
         "leader_groups.html",
         {
             "groups": services.current().dashboard.overview(caller),
-            "notice": "You no longer lead that group." if visit.query.get("done") == LEFT else None,
+            "notice": GROUPS_NOTICES.get(visit.query.get("done") or ""),
             "key": visit.form.get("key") or secrets.token_hex(16),
             **error_context(errors),
             "values": visit.form,
@@ -181,7 +187,12 @@ def account_page(visit: Visit, errors: list[FieldError] | None = None) -> Html:
     (two-step sign-in is a link away); an author's or administrator's says where their tools
     are (they start here after sign-in, ``pages.home_for``)."""
     visit.signed_in()
-    return Html("leader_account.html", error_context(errors), status=error_status(errors))
+    notice = TWO_STEP_ON_NOTICE if visit.query.get("done") == "two_step_on" else None
+    return Html(
+        "leader_account.html",
+        {**error_context(errors), "notice": notice},
+        status=error_status(errors),
+    )
 
 
 def change_password(visit: Visit) -> Any:
@@ -698,11 +709,22 @@ def rename(visit: Visit) -> Any:
     return _on_group_form(visit, "rename", {}, "name", action)
 
 
+# Said after "There is no account …" and "That account is not a group leader." on the
+# "Add a group leader" form: a new counsellor may have no colleague on Steady yet (walk 15, 19.6).
+ASK_FOR_LEADER_ACCOUNT = "Ask your administrator to create a group leader account for them first."
+
+
 def add_leader(visit: Visit) -> Any:
     def action(caller: Caller) -> Any:
-        added = services.current().groups.add_leader(
-            caller, visit.params["group_id"], visit.form.get("leader_username", "").strip()
-        )
+        try:
+            added = services.current().groups.add_leader(
+                caller, visit.params["group_id"], visit.form.get("leader_username", "").strip()
+            )
+        except SteadyError as error:
+            if error.code not in ("account_not_found", "not_a_leader"):
+                raise
+            said = f"{error.message} {ASK_FOR_LEADER_ACCOUNT}"
+            raise type(error)(said, code=error.code) from None
         if not added.added:
             # Nothing changed (so sending the form again is harmless): this page says so, and
             # no username goes into an address.

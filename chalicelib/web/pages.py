@@ -150,7 +150,7 @@ def sign_in_form(visit: Visit) -> Any:
 def sign_in_submit(visit: Visit) -> Any:
     username = visit.form.get("username", "").strip()
     try:
-        started = session.sign_in(username, visit.form.get("password", ""))
+        started = session.sign_in(username, visit.form.get("password", ""), visit.chosen_language)
     except session.SignInFailed as error:
         if error.code == ACCESS_ENDED:
             # The right password, and nothing to fix in the form: a notice, once, not an
@@ -189,6 +189,7 @@ def new_password_submit(visit: Visit) -> Any:
             visit.session,
             visit.form.get("new_password", ""),
             visit.form.get("confirm_password", ""),
+            visit.chosen_language,
         )
     except BadRequest as error:
         return _sign_in_page(visit, "new_password.html", error)
@@ -207,7 +208,9 @@ def code_submit(visit: Visit) -> Any:
     if visit.session is None or visit.session.state != CODE:
         return Redirect("/sign-in")
     try:
-        active = session.enter_code(visit.session, visit.form.get("code", ""))
+        active = session.enter_code(
+            visit.session, visit.form.get("code", ""), visit.chosen_language
+        )
     except BadRequest as error:
         return _sign_in_page(visit, "sign_in_code.html", error)
     except Unauthenticated as error:
@@ -215,22 +218,39 @@ def code_submit(visit: Visit) -> Any:
     return _continue(visit, active)
 
 
+# ``?done=`` on a staff member's first page once two-step sign-in is set up (walk 15, 19.9).
+TWO_STEP_ON = "two_step_on"
+
+
+def _staff(caller: Caller) -> bool:
+    """A group leader, author or administrator (or one whose roles wait for the set-up): their
+    pages are English, with no link to the participants' Spanish."""
+    return bool(caller.withheld) or caller.has_any((LEADERS, AUTHORS, ADMINS))
+
+
+def _setup_language(visit: Visit, caller: Caller) -> dict[str, Any]:
+    if _staff(caller):
+        return {"lang": "en", "english_only": True}
+    return {"lang": visit.language()}
+
+
 def authenticator_form(visit: Visit) -> Html:
     caller = visit.signed_in()
     if not caller.withheld and services.current().authenticators.enabled(caller.username):
-        return Html("authenticator.html", {"lang": visit.language(), "on": True})
+        return Html("authenticator.html", {**_setup_language(visit, caller), "on": True})
     return _setup_view(visit, caller, None)
 
 
 def _setup_view(visit: Visit, caller: Caller, error: BadRequest | None) -> Html:
     assert visit.session is not None
-    lang = visit.language()
+    language = _setup_language(visit, caller)
+    lang = language["lang"]
     secret = session.setup_secret(visit.session)
     uri = mfa.setup_uri(secret, caller.username)
     return Html(
         "authenticator.html",
         {
-            "lang": lang,
+            **language,
             "on": False,
             "required": bool(caller.withheld),
             "secret": mfa.display_key(secret),
@@ -249,7 +269,10 @@ def authenticator_submit(visit: Visit) -> Any:
         session.confirm_authenticator(visit.session, caller, visit.form.get("code", ""))
     except BadRequest as error:
         return _setup_view(visit, caller, error)
-    return Redirect(home_for(caller.roles | caller.withheld))
+    home = home_for(caller.roles | caller.withheld)
+    # Staff land on their first page with a word that it is on and what to do if the phone is
+    # lost (a participant's optional set-up says so on its own page, ``two_step_on``).
+    return Redirect(home + f"?done={TWO_STEP_ON}" if _staff(caller) else home)
 
 
 def sign_out(visit: Visit) -> Any:

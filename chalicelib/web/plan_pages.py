@@ -61,6 +61,7 @@ from chalicelib.web.http import (
     forget_saved_form,
 )
 from chalicelib.web.words import WORDS, answer_error
+from chalicelib.worksheets import MAX_FIELD_CHARS
 
 PAGE = "/plan"
 # A part's edit form is at ``/plan/edit/<n>``: a number, not the part's name, so an address
@@ -90,6 +91,9 @@ BLANK_ROWS = 3
 # (percent-encoded, up to 9 bytes each).
 MAX_FORM_FIELDS = 5 * (MAX_SECTION_ITEMS + BLANK_ROWS) + 10
 MAX_FORM_BYTES = 1024 * 1024
+# As a worksheet's (``worksheet_pages.MAX_TYPED``): an item too long for the plan comes back in
+# the form, named, not as a problem page.
+MAX_TYPED = 10 * MAX_FIELD_CHARS
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -61,17 +61,45 @@ def lesson_path(module_id: str, locale: str = DEFAULT_LOCALE) -> str:
     return f"/lesson/{lesson_code(module_id)}{suffix}"
 
 
+def _soon(iso: str, today: str) -> str | None:
+    """``"today"`` or ``"tomorrow"`` for a date that is (``today``: the calendar day the
+    statuses use, so "Due today" and "Overdue" never disagree), else ``None``."""
+    try:
+        first = date.fromisoformat(today)
+    except ValueError:
+        return None
+    if iso == today:
+        return "today"
+    return "tomorrow" if iso == (first + timedelta(days=1)).isoformat() else None
+
+
 def before_session(iso: str | None, today: str, lang: str) -> str:
-    """ "Read before Tuesday's group, 1 Dec" for a session date still to come ("" otherwise)."""
+    """ "Read before Tuesday's group, 1 Dec" for a session date still to come ("" otherwise);
+    "Read before today's group" / "tomorrow's group" when it is that near (walk 15, problem
+    16: on the day itself nothing said "today")."""
     if not iso or iso < today:
         return ""
     try:
         day = date.fromisoformat(iso)
     except ValueError:
         return ""
+    soon = _soon(iso, today)
+    if soon is not None:
+        return WORDS[lang][f"before_group_{soon}"]
     return WORDS[lang]["before_group"].format(
         weekday=DAY_NAMES[lang][day.weekday()], date=f"{day.day} {MONTHS[lang][day.month - 1]}"
     )
+
+
+def due_line(iso: str | None, today: str, lang: str) -> str:
+    """ "Due today", "Due tomorrow", else "Due Tue 24 Nov 2026"; "No due date" for none."""
+    words = WORDS[lang]
+    if not iso:
+        return str(words["no_due"])
+    soon = _soon(iso, today)
+    if soon is not None:
+        return str(words[f"due_{soon}"])
+    return f"{words['due']} {render.day(iso, lang)}"
 
 
 def _worksheet_line(row: MyAssignment, href: str, lang: str) -> dict[str, Any] | None:
@@ -107,6 +135,7 @@ def _card(row: MyAssignment, today: str, lang: str) -> dict[str, Any]:
         "title": row.title,
         "locale": row.locale,
         "due_date": row.due_date,
+        "due": due_line(row.due_date, today, lang),
         "minutes": row.reading_minutes,
         # An archived group meets no more: no "read before Tuesday's group".
         "before": "" if row.group_archived else before_session(row.session_date, today, lang),

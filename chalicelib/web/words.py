@@ -132,6 +132,8 @@ WORDS: dict[str, dict[str, str]] = {
         "in_english": "(in English)",
         "next_up": "Next up",
         "before_group": "Read before {weekday}'s group, {date}",
+        "before_group_today": "Read before today's group",
+        "before_group_tomorrow": "Read before tomorrow's group",
         "your_tracks": "Your tracks",
         "track_progress": "{done} of {total} done",
         "after_that": "After that",
@@ -161,6 +163,8 @@ WORDS: dict[str, dict[str, str]] = {
         "back_home": "Back to your reading",
         "assigned": "Assigned to you",
         "due": "Due",
+        "due_today": "Due today",
+        "due_tomorrow": "Due tomorrow",
         "no_due": "No due date",
         "nothing_assigned": "Nothing is assigned to you right now. You can read anything in the library.",
         "about_min": "About {n} min",
@@ -332,6 +336,8 @@ WORDS: dict[str, dict[str, str]] = {
         "in_english": "(en inglés)",
         "next_up": "Lo siguiente",
         "before_group": "Léalo antes del grupo del {weekday}, {date}",
+        "before_group_today": "Léalo antes del grupo de hoy",
+        "before_group_tomorrow": "Léalo antes del grupo de mañana",
         "your_tracks": "Sus rutas de lectura",
         "track_progress": "{done} de {total} terminados",
         "after_that": "Después",
@@ -361,6 +367,8 @@ WORDS: dict[str, dict[str, str]] = {
         "back_home": "Volver a su lectura",
         "assigned": "Asignado a usted",
         "due": "Para el",
+        "due_today": "Para hoy",
+        "due_tomorrow": "Para mañana",
         "no_due": "Sin fecha límite",
         "nothing_assigned": "Ahora no tiene nada asignado. Puede leer lo que quiera de la biblioteca.",
         "about_min": "Unos {n} min",
@@ -448,6 +456,14 @@ def message(error: object, lang: str) -> str:
     return shown
 
 
+def count(n: int, lang: str) -> str:
+    """A count as its language writes it: 2,340 in English; 2340 in Spanish (four digits take
+    no separator there), 12 340 from five (a no-break space)."""
+    if lang == "es":
+        return str(n) if n < 10000 else f"{n:,}".replace(",", "\u00a0")
+    return f"{n:,}"
+
+
 def answer_error(
     error: object,
     lang: str,
@@ -463,8 +479,8 @@ def answer_error(
     the error summary at the top of the page: the field's ``label``, then which ``item`` of a
     list (counting from 1; "person 2" in a list of ``people``), and for a phone number whose
     it is (``who``: the name typed on that row, else the person's number); for a number
-    without a name, the ``phone`` typed. Too long: by how much, and what to shorten (some
-    items, for the total of a ``whole_list``).
+    without a name, the ``phone`` typed. Too long: how long it is, the limit, and what to
+    shorten (some items, for the total of a ``whole_list``).
 
     HTML to insert as it is (``Markup``; everything typed is escaped): a ``label`` in another
     language than the page's (``label_lang``: the English worksheet of a module with no
@@ -488,9 +504,10 @@ def answer_error(
     length = getattr(error, "length", None)
     problem = words.get(f"error_{code}")
     if code == "answer_too_long" and length is not None and length > limit:
-        over = length - limit
-        key = ("ws_too_long_items" if whole_list else "ws_too_long") + ("_one" if over == 1 else "")
-        problem = words[key].format(over=over)
+        # How long it is and what the limit is (walk 15, problem 12: the boxes no longer cut
+        # a paste at the limit, so this is where a long answer is first told).
+        key = "ws_too_long_items" if whole_list else "ws_too_long_item" if item else "ws_too_long"
+        problem = words[key].format(length=count(length, lang), limit=count(limit, lang))
     elif problem is None:  # English: the service's own words
         problem = str(getattr(error, "field_message", None) or getattr(error, "message", error))
     problem = problem.replace("{limit}", str(limit))
@@ -540,11 +557,10 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "ws_error_phone": "{label}: the phone number for {who} can have only digits, spaces, + - ( ) and an extension like “ext. 4”.",
         "ws_error_no_name": "{label}: add a name for {phone}.",
         "ws_person_n": "person {n}",
-        # Too long, after the subject ("{label}: ..."); {over}: characters over the limit.
-        "ws_too_long": "this is {over} characters too long. Please shorten it.",
-        "ws_too_long_one": "this is 1 character too long. Please shorten it.",
-        "ws_too_long_items": "this is {over} characters too long. Please shorten some items.",
-        "ws_too_long_items_one": "this is 1 character too long. Please shorten some items.",
+        # Too long, after the subject ("{label}: ..."): an answer, an item of a list, a list.
+        "ws_too_long": "this answer is {length} characters long. The limit is {limit}: shorten it and save again.",
+        "ws_too_long_item": "this is {length} characters long. The limit is {limit}: shorten it and save again.",
+        "ws_too_long_items": "these items are {length} characters long in all. The limit is {limit}: shorten some of them and save again.",
         "my_plan": "My plan",
     },
     "es": {
@@ -583,10 +599,9 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "ws_error_phone": "{label}: el teléfono de {who} solo puede tener números, espacios, + - ( ) y una extensión como «ext. 4».",
         "ws_error_no_name": "{label}: agregue un nombre para el {phone}.",
         "ws_person_n": "la persona {n}",
-        "ws_too_long": "tiene {over} caracteres de más. Acórtelo, por favor.",
-        "ws_too_long_one": "tiene 1 carácter de más. Acórtelo, por favor.",
-        "ws_too_long_items": "tiene {over} caracteres de más. Acorte algunos puntos, por favor.",
-        "ws_too_long_items_one": "tiene 1 carácter de más. Acorte algunos puntos, por favor.",
+        "ws_too_long": "esta respuesta tiene {length} caracteres. El límite es {limit}: acórtela y guarde otra vez.",
+        "ws_too_long_item": "tiene {length} caracteres. El límite es {limit}: acórtelo y guarde otra vez.",
+        "ws_too_long_items": "estos puntos tienen {length} caracteres en total. El límite es {limit}: acorte algunos y guarde otra vez.",
         "my_plan": "Mi plan",
         # What is wrong with one answer, after its subject (``answer_error``); {limit}: characters.
         "error_answer_too_long": "tiene más de {limit} caracteres.",

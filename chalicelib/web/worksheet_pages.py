@@ -24,7 +24,13 @@ from chalicelib.web.http import (
     forget_saved_form,
 )
 from chalicelib.web.words import answer_error
-from chalicelib.worksheets import CONTACT, MyWorksheet, WorksheetConflict, base_of
+from chalicelib.worksheets import (
+    CONTACT,
+    MAX_FIELD_CHARS,
+    MyWorksheet,
+    WorksheetConflict,
+    base_of,
+)
 
 PREFIX = "answer-"
 # What the form was based on: ``based_on`` (the save of the answers it showed) and, for each
@@ -37,6 +43,12 @@ MERGED = "both"  # ``?saved=both``: saved, together with another window's or dev
 # answer through with the textarea rule and ``answers_from_form`` holds the one-line boxes to
 # the one-line rule (``text.as_typed``: a pasted tab is the space the box showed).
 MULTILINE_FIELDS = PREFIX + r"[^\s]+"
+# The boxes cut nothing (no maxlength: a paste cut at the limit was lost without a word, walk
+# 15 problem 12); the worksheet's own limit (``MAX_FIELD_CHARS``) refuses a long answer in the
+# same form, kept and named. The edge lets through up to ten times that per field (and a form
+# as large as that takes, percent-encoded), so that a long paste reaches that check.
+MAX_TYPED = 10 * MAX_FIELD_CHARS
+MAX_FORM_BYTES = 512 * 1024
 
 
 @dataclass(frozen=True)

@@ -410,7 +410,10 @@ def test_every_participant_form_comes_back_with_the_input_kept(
     page.get_by_role("button", name="Save my answers").click()
     page.wait_for_url(f"**/lesson/{lesson_code(SECOND[0])}/worksheet")
     error_summary_links_to(page, "answer-urge-helpers-legend")
-    assert "this is 100 characters too long" in page.locator(".error-summary").inner_text()
+    assert (
+        "these items are 2,100 characters long in all. The limit is 2,000"
+        in page.locator(".error-summary").inner_text()
+    )
     assert page.evaluate("document.activeElement.id") == "answer-urge-helpers-legend"
     legend = page.locator("#answer-urge-helpers-legend").bounding_box()
     error = page.locator("#answer-urge-helpers-error").bounding_box()

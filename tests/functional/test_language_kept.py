@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 
+import boto3
 import pytest
 
 from chalicelib.identity import Caller
-from tests.conftest import Account, make_account
+from tests.conftest import REGION, Account, make_account
 from tests.functional.web_client import WebClient, group_with, signed_in
 
 HOME = "/"
@@ -87,10 +88,14 @@ def test_with_no_choice_kept_sign_in_leaves_the_language_as_it_was(
     signed = spanish_browser.sign_in(participant.username)
     assert language_cookie(signed) == [] and '<html lang="es">' in spanish_browser.get(HOME).body
 
+    assert kept(service, participant) is None  # a browser's Accept-Language is no choice
+
+    # A browser that chose Spanish (its cookie, from a "?locale=es" link): nothing was kept
+    # yet, so this sign-in keeps it with the account (walk 15, problem 3 and item 19.5).
     spanish_cookie = WebClient(client, cookies={"steady_lang": "es"})
     signed = spanish_cookie.sign_in(participant.username)
     assert language_cookie(signed) == [] and '<html lang="es">' in spanish_cookie.get(HOME).body
-    assert kept(service, participant) is None
+    assert kept(service, participant) == "es"
 
 
 def test_a_page_only_repeating_the_browsers_language_is_not_a_choice_kept(
@@ -247,3 +252,103 @@ def test_the_messages_language_follows_the_pages_until_chosen_and_survives_a_sav
     checked = 'id="reminder_locale-{}" name="reminder_locale" type="radio" value="{}" checked'
     lang = messages or "es"
     assert checked.format(lang, lang) in browser.get("/account/reminders").body
+
+
+def test_the_first_sign_in_on_a_spanish_link_keeps_spanish_with_the_account(
+    client, published, participant, service, aws_calls
+):
+    """Rosa opens the link she was given in Spanish (``/sign-in?locale=es``), signs in and
+    never presses "Español": her next device, and her reminders, are in Spanish (walk 15,
+    problem 3 and item 19.5). Only that first sign-in writes: one UpdateItem."""
+    phone = WebClient(client)
+    assert '<html lang="es">' in phone.get("/sign-in?locale=es").body
+    aws_calls.reset()
+    assert phone.sign_in(participant.username).status == 303
+    # The session, the language read (none kept), then kept: one UpdateItem.
+    dynamodb = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
+    assert dynamodb[-3:] == [
+        "DynamoDB.TransactWriteItems",
+        "DynamoDB.GetItem",
+        "DynamoDB.UpdateItem",
+    ], aws_calls.names
+    assert dynamodb.count("DynamoDB.UpdateItem") == 1
+    assert kept(service, participant) == "es"
+
+    # Her messages' language follows: Spanish, though she never chose it.
+    choice = json.loads(client.http.get("/me/reminders", headers=participant.headers).body)
+    assert choice["locale"] == "es"
+
+    # A new device in English: Spanish at sign-in; no write this time (one is kept already).
+    fresh = WebClient(client)
+    aws_calls.reset()
+    signed = fresh.sign_in(participant.username)
+    assert [c.split(";")[0] for c in language_cookie(signed)] == ["steady_lang=es"]
+    assert "DynamoDB.UpdateItem" not in aws_calls.names
+    assert '<html lang="es">' in fresh.get(HOME).body
+
+
+def test_choosing_the_first_password_on_a_spanish_page_keeps_spanish(
+    client, published, stack, service
+):
+    """A new account's first sign-in: the temporary password, then their own, on a Spanish
+    page: the language is kept when the password is chosen (the session is signed in then)."""
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    account = make_account(stack, "participant-new", "participants")
+    cognito.admin_set_user_password(
+        UserPoolId=stack.user_pool_id,
+        Username=account.username,
+        Password="Temporary-pass-42",
+        Permanent=False,
+    )
+    phone = WebClient(client, cookies={"steady_lang": "es"})
+    waiting = phone.sign_in(account.username, "Temporary-pass-42")
+    assert waiting.location == "/sign-in/new-password"
+    assert kept(service, account) is None
+    form = phone.get("/sign-in/new-password")
+    chosen = phone.post(
+        "/sign-in/new-password",
+        {
+            "csrf": form.csrf(),
+            "new_password": "Chosen-pass-4242",
+            "confirm_password": "Chosen-pass-4242",
+        },
+    )
+    assert chosen.location == HOME
+    assert kept(service, account) == "es"
+
+
+def test_the_account_page_offers_the_pages_language_for_messages_until_chosen(
+    client, published, participant, service
+):
+    """A Spanish page (here the browser's language: nothing is kept with the account) offers
+    "Español" for the messages while none is chosen; saving the form as shown chooses it.
+    Once chosen, the choice is shown, whatever the page's language."""
+    checked = 'id="reminder_locale-{0}" name="reminder_locale" type="radio" value="{0}" checked'
+    browser = signed_in(client, participant, language="es")
+    account = browser.get("/account/reminders")
+    assert '<html lang="es">' in account.body
+    assert checked.format("es") in account.body and checked.format("en") not in account.body
+    english = WebClient(client)
+    assert english.sign_in(participant.username).status == 303
+    assert checked.format("en") in english.get("/account/reminders").body
+
+    # A change that does not name the messages' language chooses none.
+    caller = Caller(participant.id, frozenset({"participants"}))
+    service.reminders.update(caller, {"time": "19:00"})
+    assert checked.format("es") in browser.get("/account/reminders").body
+
+    saved = browser.post(
+        "/account/reminders",
+        {
+            "csrf": account.csrf(),
+            "locale": "es",
+            "time": "18:00",
+            "timezone": "America/New_York",
+            "trigger": "day_before",
+            "channel": "email",
+            "reminder_locale": "en",
+            **{f"day_{d}": "on" for d in ("mon", "tue", "wed", "thu", "fri")},
+        },
+    )
+    assert saved.status == 303, saved.body[:2000]
+    assert checked.format("en") in browser.get("/account/reminders").body

@@ -799,6 +799,49 @@ CREATE_LABEL = "Create a new account with this username"
 
 
 @pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("participant-one", "That account is not a group leader."),
+        ("nobody.here", "There is no account nobody.here."),
+    ],
+)
+def test_adding_a_leader_without_a_leader_account_says_who_can_make_one(
+    client, published, leader, participant, typed, said
+):
+    """Walk 15, item 19.6: a new counsellor with no colleague on Steady yet is told what to do."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    page = browser.post(
+        group + "/leaders", {"csrf": browser.get(group).csrf(), "leader_username": typed}
+    )
+    ((_, message),) = summary_links(page)
+    assert (
+        message == f"{said} Ask your administrator to create a group leader account for them first."
+    )
+    # The group name's hint says who sees the name (walk 15, item 19.8); so does the new group's.
+    assert "Participants see this name." in page.body
+    assert "Participants see this name." in browser.get("/leader").body
+
+
+def test_a_username_with_accents_is_refused_saying_which_letters(client, published, leader):
+    """Walk 15, item 19.10: é and ñ are letters to a counsellor; the rule names a–z."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    form = browser.get(group)
+    assert "3 to 64 letters a–z without accents, digits, dots, dashes or underscores." in form.body
+    page = browser.post(
+        group + "/participants",
+        {"csrf": form.csrf(), "username": "josé.núñez", "display_name": "José N.", "create": "on"},
+    )
+    ((linked, message),) = summary_links(page)
+    assert linked == "username"
+    assert message == (
+        "A username is 3 to 64 letters a–z without accents, digits, dots, dashes or underscores."
+    )
+    assert field_value(page, "username") == "josé.núñez"  # kept
+
+
+@pytest.mark.parametrize(
     ("typed", "create", "said", "status"),
     [
         (

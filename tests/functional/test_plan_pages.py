@@ -399,6 +399,27 @@ def test_a_position_that_is_not_a_number_is_refused_and_nothing_is_saved(
     assert saved.status == 303
 
 
+def test_a_long_paste_comes_back_whole_in_the_form_with_its_length_and_the_limit(
+    client, published, participant
+):
+    """Walk 15, item 19.1: the plan's textarea cut a 5,000-character paste at 2,000 without a
+    word and saved it. No maxlength now: the form comes back with all of it, and says so."""
+    browser = signed_in(client, participant)
+    form = browser.get("/plan/edit/if-i-slip?locale=es")
+    assert 'maxlength="2000"' not in form.body
+    pasted = "Llamo a mi hermana y salgo a caminar. " * 140
+    refused = browser.post(
+        "/plan/edit/if-i-slip", part_form(form.csrf(), {"text": pasted}, locale="es")
+    )
+    assert refused.status == 400
+    [(field, said)] = error_summary(refused)
+    assert field == "plan-0-text"
+    assert said.endswith(
+        f": tiene {len(pasted.strip())} caracteres. El límite es 2000: acórtelo y guarde otra vez."
+    )
+    assert pasted.strip() in refused.body  # kept, all of it
+
+
 def test_a_too_long_item_names_its_part_and_number(client, published, participant):
     browser = signed_in(client, participant)
     token = browser.get("/plan/edit/1").csrf()
@@ -410,7 +431,11 @@ def test_a_too_long_item_names_its_part_and_number(client, published, participan
     )
     assert refused.status == 400
     assert error_summary(refused) == [
-        ("plan-1-text", "My triggers, item 2: this is 100 characters too long. Please shorten it.")
+        (
+            "plan-1-text",
+            "My triggers, item 2: this is 2,100 characters long. "
+            "The limit is 2,000: shorten it and save again.",
+        )
     ]
 
 
@@ -495,12 +520,20 @@ def test_every_item_refused_and_every_bad_position_are_named_at_once(
     )
     assert refused.status == 400
     assert error_summary(refused) == [
-        ("plan-0-text", "My triggers, item 1: this is 100 characters too long. Please shorten it."),
+        (
+            "plan-0-text",
+            "My triggers, item 1: this is 2,100 characters long. "
+            "The limit is 2,000: shorten it and save again.",
+        ),
         (
             "plan-1-position",
             "My triggers, item 2: type the position as a number, like 1 to put it first.",
         ),
-        ("plan-2-text", "My triggers, item 3: this is 1 character too long. Please shorten it."),
+        (
+            "plan-2-text",
+            "My triggers, item 3: this is 2,001 characters long. "
+            "The limit is 2,000: shorten it and save again.",
+        ),
         (
             "plan-2-position",
             "My triggers, item 3: type the position as a number, like 1 to put it first.",
@@ -515,9 +548,9 @@ def test_every_item_refused_and_every_bad_position_are_named_at_once(
         refused.body,
     )
     assert (
-        '<p class="error" id="plan-2-error">My triggers, item 3: this is 1 character too long. '
-        'Please shorten it.</p><p class="error" id="plan-2-error-2">My triggers, item 3: type '
-        "the position as a number, like 1 to put it first.</p>"
+        '<p class="error" id="plan-2-error">My triggers, item 3: this is 2,001 characters long. '
+        'The limit is 2,000: shorten it and save again.</p><p class="error" id="plan-2-error-2">'
+        "My triggers, item 3: type the position as a number, like 1 to put it first.</p>"
     ) in refused.body
     assert "Payday" not in browser.get("/plan").body  # nothing saved
 

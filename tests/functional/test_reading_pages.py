@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -234,6 +235,73 @@ def test_home_in_spanish_names_the_session_day_in_spanish(
     page = signed_in(client, participant, language="es").get("/")
     assert "Léalo antes del grupo del martes, 15 ene" in page.body
     assert "0 de 4 terminados" in page.body and 'lang="en">Starter track' in page.body
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            None,
+            (
+                "Read before today&#39;s group",
+                "Due today",
+                "Read before tomorrow&#39;s group",
+                "Due tomorrow",
+            ),
+        ),
+        (
+            "es",
+            (
+                "Léalo antes del grupo de hoy",
+                "Para hoy",
+                "Léalo antes del grupo de mañana",
+                "Para mañana",
+            ),
+        ),
+    ],
+)
+def test_home_says_today_and_tomorrow_for_due_and_session_dates(
+    client, published, participant, leader, library_clock, language, said
+):
+    """Walk 15, problem 16: on the day itself nothing said "today" ("Due Fri 27 Nov 2026",
+    "Read before Friday's group, 27 Nov"). Today and tomorrow are the days the statuses use
+    (the program's calendar): "Due today" is never beside "Overdue"."""
+    today = library_clock.today()
+    tomorrow, later = today + timedelta(days=1), today + timedelta(days=2)
+    group_id = assign(
+        client,
+        leader,
+        participant,
+        module_id="thinking-traps",
+        due_date=today.isoformat(),
+        session_date=today.isoformat(),
+    )
+    for module_id, day in (
+        ("breathing-and-grounding", tomorrow),
+        ("cravings-and-urge-surfing", later),
+    ):
+        response = client.http.post(
+            f"/groups/{group_id}/assignments",
+            headers=leader.headers,
+            body=json.dumps(
+                {
+                    "module_id": module_id,
+                    "due_date": day.isoformat(),
+                    "session_date": day.isoformat(),
+                }
+            ),
+        )
+        assert response.status_code == 201, response.body
+
+    page = signed_in(client, participant, language=language).get("/")
+    next_up = page.body.split('id="next-up"')[1].split("</section>")[0]
+    later_cards = page.body.split('id="later"')[1].split("</section>")[0]
+    before_today, due_today, before_tomorrow, due_tomorrow = said
+    assert before_today in next_up and due_today in next_up
+    assert before_tomorrow in later_cards and due_tomorrow in later_cards
+    # Two days away: the date, as before.
+    months = {None: "Due ", "es": "Para el "}
+    assert months[language] + render.day(later.isoformat(), language or "en") in later_cards
 
 
 @pytest.fixture

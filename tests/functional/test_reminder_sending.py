@@ -407,6 +407,27 @@ def test_wording_is_discreet_in_english_and_spanish(world, shipped_modules):
     assert "STOP" in by_address["+15550100001"].body and len(by_address["+15550100001"].body) <= 300
 
 
+def test_a_participant_who_reads_in_spanish_gets_spanish_reminders_without_choosing(world):
+    """Walk 15, problem 3: Rosa signs in on the Spanish link she was given and turns
+    reminders on without touching their language: they come in Spanish. Mei-Ling had her
+    reminders set before her pages' language was kept: a later keep of it is followed too
+    (a save that did not name the messages' language stored none)."""
+    rosa = enrol(world, "participant-rosa")
+    phone = WebClient(world.client)
+    assert '<html lang="es">' in phone.get("/sign-in?locale=es").body
+    assert phone.sign_in("participant-rosa").status == 303
+    choose(world, rosa, email="rosa@example.org", time="14:00", timezone="UTC")
+    mei = enrol(world, "participant-mei")
+    choose(world, mei, phone="+15550100002", time="14:00", timezone="UTC")
+    world.service.reminders.keep_language(mei, "es")
+    assign(world, STARTERS[0], "2026-06-11")
+
+    assert run(world, "2026-06-10T14:00:00").sent == 2
+    by_address = {to: m for to, m in world.messenger.emails + world.messenger.texts}
+    assert by_address["rosa@example.org"].body.startswith("Tiene algo para leer en Steady.")
+    assert by_address["+15550100002"].body.startswith("Tiene algo para leer en Steady.")
+
+
 def test_program_name_comes_from_the_deployment(world):
     caller = enrol(world, "participant-named")
     assign(world, STARTERS[0], "2026-06-11")

@@ -616,7 +616,7 @@ def test_a_lesson_with_no_spanish_version_stays_on_a_spanish_page(
     # beside the field; the rest of the sentence is Spanish.
     said = (
         '<span lang="en">Someone who may offer me a drink or drugs</span>: '
-        "tiene 1 carácter de más. Acórtelo, por favor."
+        "esta respuesta tiene 2001 caracteres. El límite es 2000: acórtela y guarde otra vez."
     )
     assert f'<li><a href="#answer-offer-person">{said}</a></li>' in refused.body
     assert f'<p class="error" id="answer-offer-person-error">{said}</p>' in refused.body

@@ -190,6 +190,8 @@ def test_a_new_leader_sets_up_an_authenticator_before_seeing_groups(
     setup = browser.get(SETUP)
     assert setup.status == 200
     assert "needs two-step sign-in" in setup.body and "<svg" in setup.body
+    # A leader's page: English, with no link to the participants' Spanish (walk 15, 19.9).
+    assert 'class="lang-choice"' not in setup.body and 'lang="en"' in setup.body
     secret = setup_key(setup.body)
     link = URI.search(setup.body)
     assert link and link.group(1) == "leader-fresh" and link.group(2).upper() == secret
@@ -203,8 +205,14 @@ def test_a_new_leader_sets_up_an_authenticator_before_seeing_groups(
     )  # not six digits
 
     done = browser.enter_code(secret, SETUP)
-    assert (done.status, done.location) == (303, "/leader")
-    assert browser.get("/leader").status == 200
+    assert (done.status, done.location) == (303, "/leader?done=two_step_on")
+    landing = browser.get(done.location)
+    assert landing.status == 200
+    assert (
+        '<p class="notice" role="status">Two-step sign-in is on. If you lose your phone, ask '
+        "your administrator to reset it.</p>"
+    ) in landing.body
+    assert "Two-step sign-in is on" not in browser.get("/leader").body
     on = browser.get(SETUP)
     assert "Two-step sign-in is on" in on.body
     assert '<a href="/leader/account">Back to your account</a>' in on.body
@@ -245,6 +253,7 @@ def test_participants_may_turn_two_step_sign_in_on(client, published, participan
     assert browser.get("/").status == 200  # optional: no detour
     setup = browser.get(SETUP)
     assert setup.status == 200 and "makes your account safer" in setup.body
+    assert 'class="lang-choice"' in setup.body  # a participant's page: "Español" at the top
     secret = setup_key(setup.body)
 
     assert browser.enter_code(secret, SETUP).location == "/"

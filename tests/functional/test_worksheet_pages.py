@@ -103,8 +103,11 @@ def test_an_error_shows_the_form_again_with_what_was_typed_and_a_summary(
     )
     assert page.status == 400
     assert 'class="error-summary"' in page.body and 'href="#answer-urge-in-body"' in page.body
-    # Plain words: by how much, and what to do (not "is longer than 2000 characters (2249)").
-    assert "this is 249 characters too long. Please shorten it." in page.body
+    # Plain words: how long, the limit, and what to do (not "is longer than 2000 characters
+    # (2249)").
+    assert (
+        "this answer is 2,249 characters long. The limit is 2,000: shorten it and save again."
+    ) in page.body
     assert long.strip() in page.body.replace("&#39;", "'")  # typed text kept
     assert 'value="Walk the dog"' in page.body
     # Nothing was saved.
@@ -116,13 +119,45 @@ def test_an_error_shows_the_form_again_with_what_was_typed_and_a_summary(
     [
         (
             "en",
-            "What helps me ride out a craving, item 3: this is 100 characters too long. "
-            "Please shorten it.",
+            "Where did I feel it in my body?: this answer is 5,000 characters long. "
+            "The limit is 2,000: shorten it and save again.",
         ),
         (
             "es",
-            "Lo que me ayuda a dejar pasar las ganas, punto 3: tiene 100 caracteres de más. "
-            "Acórtelo, por favor.",
+            "¿En qué parte del cuerpo las sentí?: esta respuesta tiene 5000 caracteres. "
+            "El límite es 2000: acórtela y guarde otra vez.",
+        ),
+    ],
+)
+def test_a_long_paste_is_kept_in_the_box_and_refused_with_its_length_and_the_limit(
+    client, published_all, participant, locale, message
+):
+    """Walk 15, problem 12: a 5,000-character paste into a one-line answer was cut at 2,000
+    by the box's maxlength, without a word, and saved. The boxes cut nothing now; the form
+    comes back with the whole text in the box and says how long it is and what the limit is
+    (past the 4,096 characters of the text rule for other forms: not a problem page)."""
+    page = signed_in(client, participant).get(PAGE)
+    assert "maxlength" not in page.body.split('id="answer-urge-in-body"')[1].split(">")[0]
+    assert 'maxlength="2000"' not in page.body
+    pasted = ("Como un nudo que aprieta. 😟 " * 200)[:4999] + "x"
+    assert len(pasted) == 5000
+    back = refused(client, participant, MODULE, {"answer-urge-in-body": pasted}, locale)
+    assert error_summary(back) == [("answer-urge-in-body", message)]
+    assert f'value="{pasted}"' in back.body  # all of it, in the box
+
+
+@pytest.mark.parametrize(
+    ("locale", "message"),
+    [
+        (
+            "en",
+            "What helps me ride out a craving, item 3: this is 2,100 characters long. "
+            "The limit is 2,000: shorten it and save again.",
+        ),
+        (
+            "es",
+            "Lo que me ayuda a dejar pasar las ganas, punto 3: tiene 2100 caracteres. "
+            "El límite es 2000: acórtelo y guarde otra vez.",
         ),
     ],
 )
@@ -145,16 +180,17 @@ def test_a_too_long_item_of_a_list_is_named_linked_and_marked(
     [
         (
             "en",
-            "Where did I feel it in my body?: this is 100 characters too long. Please shorten it.",
-            "What helps me ride out a craving, item 2: this is 100 characters too long. "
-            "Please shorten it.",
+            "Where did I feel it in my body?: this answer is 2,100 characters long. "
+            "The limit is 2,000: shorten it and save again.",
+            "What helps me ride out a craving, item 2: this is 2,100 characters long. "
+            "The limit is 2,000: shorten it and save again.",
         ),
         (
             "es",
-            "¿En qué parte del cuerpo las sentí?: tiene 100 caracteres de más. "
-            "Acórtelo, por favor.",
-            "Lo que me ayuda a dejar pasar las ganas, punto 2: tiene 100 caracteres de más. "
-            "Acórtelo, por favor.",
+            "¿En qué parte del cuerpo las sentí?: esta respuesta tiene 2100 caracteres. "
+            "El límite es 2000: acórtela y guarde otra vez.",
+            "Lo que me ayuda a dejar pasar las ganas, punto 2: tiene 2100 caracteres. "
+            "El límite es 2000: acórtelo y guarde otra vez.",
         ),
     ],
 )
@@ -196,15 +232,15 @@ def test_every_field_at_fault_is_named_at_once_beside_its_input(
     [
         (
             "en",
-            "What helps me ride out a craving, item {n}: this is 100 characters too long. "
-            "Please shorten it.",
+            "What helps me ride out a craving, item {n}: this is 2,100 characters long. "
+            "The limit is 2,000: shorten it and save again.",
             "People I can call: the phone number for {who} can have only digits, spaces, "
             "+ - ( ) and an extension like “ext. 4”.",
         ),
         (
             "es",
-            "Lo que me ayuda a dejar pasar las ganas, punto {n}: tiene 100 caracteres de más. "
-            "Acórtelo, por favor.",
+            "Lo que me ayuda a dejar pasar las ganas, punto {n}: tiene 2100 caracteres. "
+            "El límite es 2000: acórtelo y guarde otra vez.",
             "Personas a las que puedo llamar: el teléfono de {who} solo puede tener números, "
             "espacios, + - ( ) y una extensión como «ext. 4».",
         ),
@@ -264,20 +300,20 @@ def test_every_bad_row_of_a_list_is_named_not_only_the_first(
         (
             "en",
             151,
-            "What helps me ride out a craving: this is 151 characters too long. "
-            "Please shorten some items.",
+            "What helps me ride out a craving: these items are 2,151 characters long in all. "
+            "The limit is 2,000: shorten some of them and save again.",
         ),
         (
             "en",
             1,
-            "What helps me ride out a craving: this is 1 character too long. "
-            "Please shorten some items.",
+            "What helps me ride out a craving: these items are 2,001 characters long in all. "
+            "The limit is 2,000: shorten some of them and save again.",
         ),
         (
             "es",
             151,
-            "Lo que me ayuda a dejar pasar las ganas: tiene 151 caracteres de más. "
-            "Acorte algunos puntos, por favor.",
+            "Lo que me ayuda a dejar pasar las ganas: estos puntos tienen 2151 caracteres en total. "
+            "El límite es 2000: acorte algunos y guarde otra vez.",
         ),
     ],
 )

@@ -199,9 +199,11 @@ def test_who_left_costs_the_group_page_no_dynamodb_call_and_the_csv_one_batch_re
     remove(client, group, leader, participant)
     removal = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
     # The removal reads their completed versions once (the totals kept), and writes the
-    # enrolment's deletion, the former-member stint and the audit entry in one transaction.
+    # enrolment's deletion, the former-member stint and the audit entry in one transaction;
+    # leaving their last group, their access end and its notices are a second one
+    # (tests/functional/test_access_notices.py).
     assert removal.count("DynamoDB.BatchGetItem") == 1
-    assert removal.count("DynamoDB.TransactWriteItems") == 1
+    assert removal.count("DynamoDB.TransactWriteItems") == 2
     page_after = dynamodb(f"/leader/groups/{group}")
     assert "Left the group (1)" in browser.get(f"/leader/groups/{group}").body
     csv_after = dynamodb(f"/groups/{group}/progress.csv")

@@ -287,8 +287,9 @@ def test_new_leader_sets_up_two_step_sign_in(browser, base_url, artifacts, local
     enter_code(page, secret)
     if page.get_by_role("alert").is_visible():  # the 30-second window turned while typing
         enter_code(page, secret)
-    page.wait_for_url("**/leader")
+    page.wait_for_url("**/leader?done=two_step_on")
     assert page.get_by_role("heading", level=1).is_visible()
+    assert "Two-step sign-in is on." in page.get_by_role("status").first.inner_text()
     context.close()
 
 

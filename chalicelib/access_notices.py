@@ -63,7 +63,7 @@ SENT = "sent"
 
 
 @dataclass
-class NoticeReport:
+class NoticeReport(logs.Counted):
     day: str
     run_id: str
     due: int = 0
@@ -75,11 +75,6 @@ class NoticeReport:
     failed: int = 0
     outside_hours: bool = False
     sent_ids: list[str] = field(default_factory=list)
-
-    def counts(self) -> dict[str, int]:
-        return {
-            k: v for k, v in self.__dict__.items() if isinstance(v, int) and not isinstance(v, bool)
-        }
 
 
 def within(moment: time) -> bool:

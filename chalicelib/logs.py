@@ -44,3 +44,13 @@ def event(name: str, level: int = logging.INFO, **fields: str | int | float | bo
     """Log one event. Callers pass ids, codes and counts only."""
     record = {"event": name, "level": logging.getLevelName(level), **(_bound.get() or {}), **fields}
     _logger.log(level, json.dumps(record, separators=(",", ":"), sort_keys=True, default=str))
+
+
+class Counted:
+    """A scheduled run's report (a dataclass): its whole-number fields are the counts its log
+    line and its answer give (flags and lists are left out)."""
+
+    def counts(self) -> dict[str, int]:
+        return {
+            k: v for k, v in self.__dict__.items() if isinstance(v, int) and not isinstance(v, bool)
+        }

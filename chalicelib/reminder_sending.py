@@ -62,7 +62,7 @@ BATCH = 100
 
 
 @dataclass
-class RunReport:
+class RunReport(logs.Counted):
     slot: str
     run_id: str
     pointers: int = 0
@@ -79,11 +79,6 @@ class RunReport:
     failed: int = 0
     not_configured: bool = False
     sent_ids: list[str] = field(default_factory=list)
-
-    def counts(self) -> dict[str, int]:
-        return {
-            k: v for k, v in self.__dict__.items() if isinstance(v, int) and not isinstance(v, bool)
-        }
 
 
 def slot_start(moment: datetime) -> datetime:

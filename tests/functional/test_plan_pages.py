@@ -408,9 +408,7 @@ def test_a_long_paste_comes_back_whole_in_the_form_with_its_length_and_the_limit
     form = browser.get("/plan/edit/6?locale=es")
     assert 'maxlength="2000"' not in form.body
     pasted = "Llamo a mi hermana y salgo a caminar. " * 140
-    refused = browser.post(
-        "/plan/edit/6", part_form(form.csrf(), {"text": pasted}, locale="es")
-    )
+    refused = browser.post("/plan/edit/6", part_form(form.csrf(), {"text": pasted}, locale="es"))
     assert refused.status == 400
     [(field, said)] = error_summary(refused)
     assert field == "plan-0-text"

@@ -129,6 +129,26 @@ class Enrolment:
             self.access.set_ends_at(account.id, None)  # back in a group: access does not end
         return Enrolled(account.id, account.username, display_name, password or None), not already
 
+    def rename(self, caller: Caller, group_id: str, participant_id: str, display_name: str) -> str:
+        """Change the name shown to the group's leaders for one of its participants (a typo at
+        intake), held to the enrol form's rule (``check_name``); an archived group's too, since
+        its progress CSV is the clinical record. Returns the name as kept. Audit-logged (ids
+        only). ``NotFound`` for someone not in the group, or a group the caller does not lead."""
+        group = led_group(self.records, caller, group_id)
+        if not PARTICIPANT_ID.fullmatch(participant_id) or group.member(participant_id) is None:
+            raise NotFound("That participant is not in this group.", code="participant_not_found")
+        name = check_name(display_name, "A display name")
+        audit = new_entry(
+            caller.id,
+            caller.roles,
+            "enrolment.rename",
+            self.clock.iso(),
+            group_id=group.group_id,
+            participant_ids=[participant_id],
+        )
+        self.records.rename_participant(group.group_id, participant_id, name, audit)
+        return name
+
     def remove(self, caller: Caller, group_id: str, participant_id: str) -> None:
         """Remove a participant from a group (their completions stay theirs). The group keeps
         them as a former member: when they joined and left, who removed them, and their totals

@@ -549,6 +549,26 @@ class GroupRecords(RecordTable):
             ]
         )
 
+    def rename_participant(
+        self, group_id: str, participant_id: str, display_name: str, audit: dict[str, Any]
+    ) -> None:
+        """Change the name the group's leaders see for a participant (the grid, the CSV, the
+        hand-outs), with its audit entry, in one transaction; only while enrolled
+        (``attribute_exists``: a participant removed meanwhile is not brought back as a
+        nameless enrolment), else ``NotFound``."""
+        update = {
+            "TableName": self._table,
+            "Key": to_item({"PK": group_pk(group_id), "SK": participant_sk(participant_id)}),
+            "UpdateExpression": "SET display_name = :n",
+            "ConditionExpression": "attribute_exists(PK)",
+            "ExpressionAttributeValues": to_item({":n": display_name}),
+        }
+        self._write(
+            [{"Update": update}, *entry_puts(self._table, audit)],
+            not_found="That participant is not in this group.",
+            not_found_code="participant_not_found",
+        )
+
     def set_shares_history(
         self, group_id: str, participant_id: str, share: bool, now: str, audit: dict[str, Any]
     ) -> None:

@@ -127,6 +127,8 @@ def blueprint() -> Blueprint:
     )
     web.route(group + "/participants", method="POST", access=LEADER_ONLY)(leader_pages.enrol)
     participant = group + "/participants/{participant_id}"
+    web.route(participant + "/name", access=LEADER_ONLY)(leader_pages.name_form)
+    web.route(participant + "/name", method="POST", access=LEADER_ONLY)(leader_pages.change_name)
     web.route(participant + "/remove", access=LEADER_ONLY)(leader_pages.remove_confirm)
     web.route(participant + "/remove", method="POST", access=LEADER_ONLY)(leader_pages.remove)
     web.route(participant + "/handed-over", method="POST", access=LEADER_ONLY)(

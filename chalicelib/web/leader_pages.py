@@ -363,6 +363,19 @@ def _notice(visit: Visit, detail: GroupDetail, picker: dict[str, Any]) -> str | 
         wanted = visit.query.get("assignment", "")
         found = next((a for a in detail.assignments if a.assignment_id == wanted), None)
         return _already_assigned(found, detail, picker, done == "redated") if found else None
+    if done == "unassigned":
+        # The track the confirmation named (``unassign_confirm``), if the group still has it.
+        wanted = visit.query.get("track", "")
+        track = next(
+            (a for a in detail.assignments if a.assignment_id == wanted and a.kind == "track"),
+            None,
+        )
+        if track is not None:
+            return f"{NOTICES[done]} {_stays_on_list(track, picker)}"
+    if done == "participant_renamed":
+        who = visit.query.get("who", "")
+        name = next((p.display_name for p in detail.participants if p.participant_id == who), "")
+        return sentence(f"Name changed. They are shown to you as {name}") if name else None
     return NOTICES.get(done)
 
 
@@ -867,10 +880,11 @@ def _confirm(
     notes: tuple[str, ...] = (),
     progress_csv: bool = False,
     key: str = "",
+    hidden: Mapping[str, str] | None = None,
 ) -> Html:
     """``notes``: more paragraphs (plain text); ``progress_csv``: offer the group's progress
     (CSV) before the change takes a participant out of it; ``key``: the form's one-time key
-    (``_once``), for a form that must not act twice."""
+    (``_once``), for a form that must not act twice; ``hidden``: more fields the form sends."""
     return Html(
         "leader_confirm.html",
         {
@@ -882,6 +896,7 @@ def _confirm(
             "button": button,
             "error": error,
             "key": key,
+            "hidden": hidden or {},
         },
         status=status,
     )
@@ -927,6 +942,49 @@ def _participant(detail: GroupDetail, participant_id: str) -> Any:
     return found
 
 
+# -- the name shown for a participant --------------------------------------------------------
+
+NAME_FIELDS = {"invalid_name": "display_name", "invalid_text": "display_name"}
+
+
+def _name_view(visit: Visit, errors: list[FieldError] | None = None) -> Html:
+    detail = services.current().groups.detail(
+        visit.signed_in(), visit.params["group_id"], shown=(visit.params["participant_id"],)
+    )
+    participant = _participant(detail, visit.params["participant_id"])
+    value = visit.form.get("display_name", "") if errors else participant.display_name
+    return Html(
+        "leader_participant_name.html",
+        {
+            "group": detail.summary,
+            "participant": participant,
+            **error_context(errors),
+            "values": {"display_name": value},
+        },
+        status=error_status(errors),
+    )
+
+
+def name_form(visit: Visit) -> Html:
+    return _name_view(visit)
+
+
+def change_name(visit: Visit) -> Any:
+    """A typo at intake stays on the grid, the CSV and the hand-outs until corrected here
+    (walk 15, problem 13). A refused name comes back on the same form, as typed."""
+    caller = visit.signed_in()
+    who = visit.params["participant_id"]
+    try:
+        services.current().enrolment.rename(
+            caller, visit.params["group_id"], who, visit.form.get("display_name", "")
+        )
+    except SteadyError as error:
+        if not is_refusal(error) or error.code == "participant_not_found":
+            raise
+        return _name_view(visit, [field_error(error, NAME_FIELDS, "display_name", visit.form)])
+    return _done(visit, "participant_renamed", f"#p-{who}", who=who)
+
+
 def remove_confirm(visit: Visit) -> Html:
     svc = services.current()
     detail = svc.groups.detail(
@@ -965,13 +1023,15 @@ def remove(visit: Visit) -> Any:
     return _done(visit, "removed", "#participants")
 
 
-def _assignment(visit: Visit) -> tuple[GroupDetail, dict[str, Any]]:
+def _assignment(
+    visit: Visit, picker: dict[str, Any] | None = None
+) -> tuple[GroupDetail, dict[str, Any]]:
     svc = services.current()
     detail = svc.groups.detail(visit.signed_in(), visit.params["group_id"])
     row = next(
         (
             a
-            for a in _assignment_rows(detail, _picker(svc))
+            for a in _assignment_rows(detail, picker or _picker(svc))
             if a["assignment_id"] == visit.params["assignment_id"]
         ),
         None,
@@ -981,15 +1041,52 @@ def _assignment(visit: Visit) -> tuple[GroupDetail, dict[str, Any]]:
     return detail, row
 
 
+def _track_keeping(
+    detail: GroupDetail, picker: dict[str, Any], assignment_id: str
+) -> Assignment | None:
+    """A track assignment that keeps a module assignment's module on the same readers' list
+    once the module assignment goes (walk 15, 19.4): the same module in a track given to
+    everyone, or to the same participant. ``None`` for a track assignment, or a module no
+    track given to them holds."""
+    removed = next((a for a in detail.assignments if a.assignment_id == assignment_id), None)
+    if removed is None or removed.kind != "module":
+        return None
+    modules = {t["id"]: t.get("modules", []) for t in picker["tracks"]}
+    return next(
+        (
+            a
+            for a in sorted(detail.assignments, key=lambda a: a.participant_id is not None)
+            if a.kind == "track"
+            and a.participant_id in (None, removed.participant_id)
+            and removed.item_id in modules.get(a.item_id, [])
+        ),
+        None,
+    )
+
+
+def _stays_on_list(assignment: Assignment, picker: dict[str, Any]) -> str:
+    titles = {t["id"]: t["title"] for t in picker["tracks"]}
+    track = titles.get(assignment.item_id, assignment.item_id)
+    return f"It stays on their reading list from the track {track}."
+
+
 def unassign_confirm(visit: Visit) -> Html:
-    detail, row = _assignment(visit)
+    picker = _picker(services.current())
+    detail, row = _assignment(visit, picker)
+    track = _track_keeping(detail, picker, row["assignment_id"])
+    explanation = (
+        f"{row['audience']} will no longer see it as assigned reading."
+        if track is None
+        else f"This assignment and its dates go. {_stays_on_list(track, picker)}"
+    )
     return _confirm(
         visit,
         detail,
         f"Unassign {row['label']}?",
-        f"{row['audience']} will no longer see it as assigned reading. Completions already "
-        "recorded stay. You can assign it again later.",
+        f"{explanation} Completions already recorded stay. You can assign it again later.",
         "Unassign",
+        # The group page's notice names the track again, if it is still assigned then.
+        hidden={"track": track.assignment_id} if track else None,
     )
 
 
@@ -997,7 +1094,8 @@ def unassign(visit: Visit) -> Any:
     services.current().assignments.unassign(
         visit.signed_in(), visit.params["group_id"], visit.params["assignment_id"]
     )
-    return _done(visit, "unassigned", "#assignments")
+    track = visit.form.get("track", "")
+    return _done(visit, "unassigned", "#assignments", **({"track": track} if track else {}))
 
 
 # -- an assignment's dates ------------------------------------------------------------------

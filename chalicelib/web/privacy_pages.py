@@ -49,6 +49,7 @@ _WHAT = {
     # Changes: what happened, not just "your records".
     "enrolment.add": "added",
     "enrolment.remove": "removed",
+    "enrolment.rename": "renamed",
     "sharing.history.allow": "history_shown",
     "sharing.history.revoke": "history_hidden",
     "assignment.put": "reading",

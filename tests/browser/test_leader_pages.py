@@ -249,6 +249,26 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     assert "Dates changed." in status and "after the session date (Fri 25 Jan)" in status
     check(page, context, artifacts, "leader-group-date-warning", "Group – Steady")
 
+    # Correcting the name shown (walk 15, problem 13): a page of its own from the row; an
+    # empty name is refused with the summary, then the corrected name is saved.
+    page.goto(group_url)
+    page.get_by_role("link", name="Change the name shown for Participant One").click()
+    page.wait_for_url(re.compile(r".*/participants/[^/]+/name$"))
+    check(page, context, artifacts, "leader-participant-name", "Change the name shown – Steady")
+    page.get_by_label("Name shown to you").fill("")
+    page.get_by_role("button", name="Save the name").click()
+    refused(page, "display_name", {"display_name": ""}, "Error: Change the name shown – Steady")
+    check(
+        page,
+        context,
+        artifacts,
+        "leader-participant-name-error",
+        "Error: Change the name shown – Steady",
+    )
+    page.get_by_label("Name shown to you").fill("Participant One")
+    page.get_by_role("button", name="Save the name").click()
+    page.wait_for_url(re.compile(r".*done=participant_renamed.*"))
+
     page.goto(group_url)
     page.get_by_role("link", name=re.compile("^Unassign")).first.click()
     page.wait_for_url(re.compile(r".*/assignments/[^/]+/remove$"))

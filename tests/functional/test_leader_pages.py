@@ -451,6 +451,114 @@ def test_assign_to_one_participant_change_dates_and_unassign(
     assert "Nothing assigned yet." in browser.get(group).body
 
 
+def test_a_leader_corrects_the_name_shown_for_a_participant_on_a_page_of_its_own(
+    client, published, leader, participant, other_participant, stack, service
+):
+    """Walk 15, problem 13: a typo at intake is corrected from the participant's row; the grid
+    and CSV follow; a refused name comes back as typed; the change is audit-logged by id."""
+    browser, group = group_of_two(client, leader, participant, other_participant)
+    page = browser.get(group)
+    path = f"{group}/participants/{participant.id}/name"
+    assert f'<a href="{path}">Change the name shown<span class="vh"> for Sam P.</span>' in page.body
+    form = browser.get(path)
+    assert form.status == 200 and title(form) == "Change the name shown – Steady"
+    assert field_value(form, "display_name") == "Sam P."
+
+    # The enrol form's rule: 1 to 80 characters; refused on the same form, the input kept.
+    refused = browser.post(path, {"csrf": form.csrf(), "display_name": "x" * 81})
+    assert refused.status == 400
+    assert title(refused) == "Error: Change the name shown – Steady"
+    assert summary_links(refused) == [("display_name", "A display name is 1 to 80 characters.")]
+    assert field_value(refused, "display_name") == "x" * 81
+    empty = browser.post(path, {"csrf": form.csrf(), "display_name": "  "})
+    assert empty.status == 400 and summary_links(empty)[0][0] == "display_name"
+    assert (
+        services.current()
+        .groups.records.get(group.rsplit("/", 1)[-1])
+        .member(participant.id)
+        .display_name
+        == "Sam P."
+    )
+
+    done = browser.post(path, {"csrf": form.csrf(), "display_name": "  Sam Pérez "})
+    assert done.status == 303
+    assert (
+        done.location == f"{group}?done=participant_renamed&who={participant.id}#p-{participant.id}"
+    )
+    page = browser.get(done.location)
+    assert "Name changed. They are shown to you as Sam Pérez." in unescape(page.body)
+    assert "Sam P.<" not in page.body
+    assigned = browser.post(
+        f"{group}/assignments",
+        {"csrf": page.csrf(), "item": "module:thinking-traps", "participant": "everyone"},
+    )
+    assert assigned.status == 303
+    assert "Sam Pérez" in browser.get(f"{group}/progress").body
+    assert "Sam Pérez" in download(browser, f"{group}/progress.csv").body.decode("utf-8-sig")
+
+    (entry,) = [e for e in service.audit.page(limit=500)[0] if e["action"] == "enrolment.rename"]
+    assert entry["actor_id"] == leader.id
+    assert entry["participant_ids"] == [participant.id]
+    assert "Sam" not in json.dumps(entry)  # ids only, never the name
+
+    # Another group's leader: not found, and nothing changes; nor someone not in the group.
+    other = signed_in(client, make_account(stack, "leader-other", "leaders"))
+    assert other.get(path).status == 404
+    assert (
+        other.post(path, {"csrf": other.get("/leader").csrf(), "display_name": "X"}).status == 404
+    )
+    stranger = f"{group}/participants/{uuid.uuid4()}/name"
+    assert browser.get(stranger).status == 404
+    assert browser.post(stranger, {"csrf": form.csrf(), "display_name": "X"}).status == 404
+    assert [e["action"] for e in service.audit.page(limit=500)[0]].count("enrolment.rename") == 1
+
+
+def test_unassigning_a_participants_module_that_their_track_also_holds_says_it_stays(
+    client, with_tracks, leader, participant
+):
+    """Walk 15, 19.4: the module stays on their list from the group's track, and the
+    confirmation and the notice say so (not "will no longer see it")."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Sam P.")
+    for item, audience in [
+        ("track:early-recovery", "everyone"),
+        ("module:cravings-and-urge-surfing", participant.id),
+        ("module:thinking-traps", participant.id),
+    ]:
+        page = browser.get(group)
+        sent = browser.post(
+            f"{group}/assignments", {"csrf": page.csrf(), "item": item, "participant": audience}
+        )
+        assert sent.status == 303, sent.body
+    track, cravings, traps = assignment_ids(browser.get(group))
+
+    confirm = browser.get(f"{group}/assignments/{cravings}/remove")
+    said = unescape(confirm.body)
+    assert "It stays on their reading list from the track Early recovery, weeks 1–4." in said
+    assert "will no longer see it" not in said
+    # The form names the track (``_track_keeping``), for the notice after it.
+    assert f'<input type="hidden" name="track" value="{track}">' in confirm.body
+    done = browser.post(
+        f"{group}/assignments/{cravings}/remove", {"csrf": confirm.csrf(), "track": track}
+    )
+    assert done.status == 303
+    notice = unescape(browser.get(done.location).body)
+    assert (
+        "Assignment removed. It stays on their reading list from the track Early recovery, "
+        "weeks 1–4." in notice
+    )
+    assert "Cravings and urge surfing" in signed_in(client, participant).get("/").body
+
+    # A module no track of theirs holds: as before.
+    confirm = browser.get(f"{group}/assignments/{traps}/remove")
+    assert "Sam P. will no longer see it as assigned reading." in unescape(confirm.body)
+    assert 'name="track"' not in confirm.body
+    done = browser.post(f"{group}/assignments/{traps}/remove", {"csrf": confirm.csrf()})
+    notice = unescape(browser.get(done.location).body)
+    assert "Assignment removed." in notice and "It stays" not in notice
+
+
 def test_assigning_what_is_already_assigned_says_so_and_what_its_dates_now_are(
     client, with_tracks, leader, participant
 ):

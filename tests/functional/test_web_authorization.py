@@ -243,6 +243,12 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("POST", "/leader/groups/{group_id}/participants/{participant_id}/temporary-password"): PageRow(
         "/leader/groups/{g}/participants/{m}/temporary-password", {}, expect=LEADER_POST
     ),
+    ("GET", "/leader/groups/{group_id}/participants/{participant_id}/name"): PageRow(
+        "/leader/groups/{g}/participants/{m}/name", expect=LEADER_PAGE
+    ),
+    ("POST", "/leader/groups/{group_id}/participants/{participant_id}/name"): PageRow(
+        "/leader/groups/{g}/participants/{m}/name", {"display_name": "New name"}, expect=LEADER_POST
+    ),
     ("GET", "/leader/groups/{group_id}/participants/{participant_id}/remove"): PageRow(
         "/leader/groups/{g}/participants/{m}/remove", expect=LEADER_PAGE
     ),

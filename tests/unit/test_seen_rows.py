@@ -153,6 +153,7 @@ CONCERNING_A_PARTICIPANT = (
     "sharing.history.revoke",
     "assignment.put",
     "assignment.delete",
+    "enrolment.rename",
 )
 
 

@@ -649,6 +649,10 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     }""")
     MEASURED["module_columns_visible_at_1280"] = visible
     assert visible >= 12, visible
+    # Walk 15, problem 17: the columns that do not fit are announced above the table.
+    cue = page.locator(".grid-more")
+    assert cue.is_visible()
+    assert cue.inner_text() == "→ Showing 30 modules: scroll the table sideways to see them all."
     # Headings wrap at spaces only: no word broken with a hyphen ("Crav-ings and…").
     assert page.evaluate(
         "[...document.querySelectorAll('.grid .clamp')]"
@@ -699,6 +703,7 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
 
     # On a phone: a card per participant (what is left to read, the totals), no sideways scroll.
     page.set_viewport_size(PHONE)
+    assert not cue.is_visible()  # cards on a phone: nothing scrolls sideways
     page.screenshot(path=str(artifacts / "leader-progress-15x30-360x740-first-screen.png"))
     card = artifacts / "leader-progress-15x30-360-card.png"
     page.locator(".grid tbody tr").nth(1).screenshot(path=str(card))
@@ -780,6 +785,7 @@ def test_a_track_of_8_uses_the_width_at_1280_and_the_filter_reads_whole_at_360(l
     page.set_viewport_size(DESKTOP)
     page.goto(group_url + "/progress")
     page.screenshot(path=str(artifacts / "leader-progress-8-1280x800.png"), full_page=True)
+    assert page.locator(".grid-more").count() == 0  # 8 columns fit: no word about scrolling
     layout = page.evaluate("""() => ({
         table: document.querySelector('.grid').getBoundingClientRect().width,
         room: document.querySelector('main').clientWidth,

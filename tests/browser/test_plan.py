@@ -160,6 +160,57 @@ def test_fill_in_a_worksheet_see_it_in_my_plan_print_and_download(browser, base_
     context.close()
 
 
+def test_on_paper_an_empty_part_has_lines_and_a_lesson_has_its_worksheet(
+    browser, base_url, artifacts
+):
+    """Walk 15, items 19.2 and 19.12: printed, an empty part of My plan has ruled lines to
+    write on (not the screen's hint), and a lesson prints its worksheet's questions with the
+    saved answers or lines, without buttons or the sharing controls."""
+    context, page = new_page(browser, base_url)
+    sign_in(page, "demo-participant-1", "Demo-participant-2026")
+    page.wait_for_url(f"{base_url}/")
+    page.goto("/plan")
+    empty = page.locator(".plan-section:not(:has(.plan-items))")
+    assert empty.count() >= 1
+    first = empty.first
+    assert first.locator(".hint").is_visible() and not first.locator(".write-lines").is_visible()
+    page.emulate_media(media="print")
+    for n in range(empty.count()):
+        part = empty.nth(n)
+        assert not part.locator(".hint").is_visible()
+        lines = part.locator(".write-lines span")
+        assert lines.count() == 3 and lines.first.bounding_box()["height"] > 20  # type: ignore[index]
+    assert not page.get_by_text("Nothing here yet").first.is_visible()
+    page.screenshot(path=str(artifacts / "plan-print-empty.png"), full_page=True)
+    page.emulate_media(media="screen")
+    context.close()
+
+    context, page = new_page(browser, base_url)
+    sign_in(page, "demo-participant-2", "Demo-participant-2026")
+    page.wait_for_url(f"{base_url}/")
+    page.goto(f"/lesson/{lesson_code(MODULE)}")
+    saved = page.input_value("#answer-plan-reasons-0")  # filled by the test above, if it ran
+    check_page(page, artifacts, "lesson-with-print-copy")  # axe with the print-only copy in
+    page.emulate_media(media="print")
+    assert page.get_by_role("heading", name="Your worksheet").is_visible()
+    printed = page.locator(".ws-print")
+    assert printed.is_visible()
+    labels = printed.locator(".ws-label")
+    assert labels.count() == page.locator(".ws-form .ws-label").count() >= 5
+    assert labels.first.is_visible()
+    if saved:
+        assert printed.get_by_text(saved).is_visible()
+    for name in ("Save my answers", "Share with my group leaders", "Stop sharing"):
+        button = page.get_by_role("button", name=name)
+        assert button.count() == 0 or not button.first.is_visible(), name
+    assert not page.locator(".ws-form").is_visible() and not page.locator(".ws-share").is_visible()
+    page.screenshot(path=str(artifacts / "lesson-print.png"), full_page=True)
+    page.locator("#worksheet").screenshot(path=str(artifacts / "lesson-print-worksheet.png"))
+    page.emulate_media(media="screen")
+    assert not printed.is_visible()
+    context.close()
+
+
 def test_a_part_saved_in_two_tabs_keeps_both(browser, base_url, artifacts):
     """Walk 12, item 2, in a browser: tab B saves after tab A; the form comes back with both,
     the notice (read first: it has the focus) names what tab A saved, and saving keeps both."""

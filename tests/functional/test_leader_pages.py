@@ -1740,6 +1740,7 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
     page = browser.get(f"{group}/progress")
     assert title(page) == "Progress – Steady"
     assert '<main id="main" class="wide">' in page.body
+    assert "grid-more" not in page.body  # a few modules fit: nothing said about scrolling
     headings = [
         unescape(c)
         for c in re.findall(
@@ -1906,6 +1907,13 @@ def test_a_grid_of_40_participants_and_60_modules_stays_small(
     page = browser.get(f"{group}/progress")
     assert page.status == 200
     assert page.body.count('class="mod"') == 60 and page.body.count('scope="row"') == 40
+    # Walk 15, problem 17: more columns than fit at 1280 px, and the page says the table
+    # scrolls sideways (the scroll box describes itself with it).
+    assert (
+        '<p class="grid-more" id="grid-more"><span aria-hidden="true">→</span> Showing 60 '
+        "modules: scroll the table sideways to see them all.</p>"
+    ) in page.body
+    assert 'aria-labelledby="grid-caption" aria-describedby="grid-more" tabindex="0"' in page.body
     # Each cell still to read says its column's date (the phone's list has no headings); a
     # completed one does not. 9.3 KB compressed with them, 9.0 KB without.
     completed = re.findall(r'<td class="d".*?</td>', page.body)

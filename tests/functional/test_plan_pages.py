@@ -970,8 +970,12 @@ def test_an_empty_part_of_an_earlier_version_says_it_was_empty_then(
     assert old.body.count(f'<p class="hint">{empty_then}</p>') == empty
     assert empty_now not in old.body
     now = browser.get(f"/plan?locale={language}")
-    assert now.body.count(f'<p class="hint">{empty_now}</p>') == empty
+    # Walk 15, item 19.2: the hint is for the screen; on paper, ruled lines to write on.
+    assert now.body.count(f'<p class="hint screen-only">{empty_now}</p>') == empty
+    lines = '<div class="print-only write-lines" aria-hidden="true"><span></span>'
+    assert now.body.count(lines) == empty
     assert empty_then not in now.body
+    assert "write-lines" not in old.body  # an earlier version says it was empty, even on paper
     text = browser.get(f"/plan/download?format=txt&version=1&locale={language}").body
     assert text.count(f"\n{text_then}\n") == empty and text_now not in text
     text = browser.get(f"/plan/download?format=txt&locale={language}").body

@@ -601,3 +601,45 @@ def test_a_worksheet_not_finished_is_named_beside_mark_as_complete_and_after_it(
     rest = {"answer-urge-end": "3", "answer-urge-helpers-0": "Cold water"}
     assert save_worksheet(browser, MODULE, {**answers, **rest}, page.csrf()).status == 303
     assert 'class="ws-left"' not in browser.get(PAGE).body
+
+
+def _print_block(body: str) -> str:
+    """The worksheet as printed: the print-only block before the form (forms are not printed)."""
+    start = body.index('<div class="print-only ws-print">')
+    return body[start : body.index('<form method="post"', start)]
+
+
+def test_a_printed_lesson_has_the_worksheet_questions_with_lines_or_the_saved_answers(
+    client, published, participant
+):
+    """Walk 15, item 19.12: the print stylesheet hides forms, so a printed lesson had "Your
+    worksheet" and nothing under it. A print-only copy carries each question, with the saved
+    answer or ruled lines to write on (a scale's points to circle); the screen-only hint about
+    who sees the answers is left off paper."""
+    browser = signed_in(client, participant)
+    page = browser.get(PAGE)
+    printed = _print_block(page.body)
+    for label in (
+        "How strong was the craving at the start?",
+        "How strong was it when the timer ended?",
+        "Where did I feel it in my body?",
+        "What helps me ride out a craving",
+    ):
+        assert f'<p class="ws-label">{label}</p>' in printed, label
+    assert printed.count('<div class="write-lines" aria-hidden="true"><span></span>') == 1
+    assert printed.count('<span class="write-line"></span>') == 5  # the list's 5 rows
+    assert printed.count('<p class="ws-print-scale">') == 2 and "chosen" not in printed
+    assert '<p class="hint screen-only">Only you can see your answers' in page.body
+
+    answers = {
+        "answer-urge-start": "7",
+        "answer-urge-in-body": "Jaw <clenched>",
+        "answer-urge-helpers-0": "Cold water on my face",
+    }
+    assert save_worksheet(browser, MODULE, answers, page.csrf(), locale="en").status == 303
+    printed = _print_block(browser.get(PAGE).body)
+    assert '<p class="ws-other-text" dir="auto">Jaw &lt;clenched&gt;</p>' in printed
+    assert '<span dir="auto">Cold water on my face</span>' in printed
+    assert printed.count('<span class="write-line"></span>') == 4
+    assert '<span class="chosen">7</span>' in printed and printed.count("chosen") == 1
+    assert "write-lines" not in printed  # the short answer is filled in

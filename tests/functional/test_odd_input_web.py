@@ -199,6 +199,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "/leader/groups/{group_id}/participants/{participant_id}/remove": ("csrf",),
     "/leader/groups/{group_id}/participants/{participant_id}/handed-over": ("csrf",),
     "/leader/groups/{group_id}/participants/{participant_id}/temporary-password": ("csrf",),
+    "/leader/groups/{group_id}/participants/{participant_id}/name": ("display_name",),
     "/leader/groups/{group_id}/assignments/{assignment_id}/dates": ("due_date", "session_date"),
     "/leader/groups/{group_id}/assignments/{assignment_id}/remove": ("csrf",),
     "/account/privacy/share": ("group_id", "share", "locale"),
@@ -507,6 +508,9 @@ class Steps:
             "/leader/groups/{group_id}/participants/{participant_id}/remove": {},
             "/leader/groups/{group_id}/participants/{participant_id}/handed-over": {},
             "/leader/groups/{group_id}/participants/{participant_id}/temporary-password": {},
+            "/leader/groups/{group_id}/participants/{participant_id}/name": {
+                "display_name": "Sam P."
+            },
             "/leader/groups/{group_id}/assignments/{assignment_id}/dates": {
                 "due_date": "2026-12-01",
                 "session_date": "2026-12-02",

@@ -280,12 +280,7 @@ class AccessRecords(RecordTable):
         try:
             self.call(
                 "update_item",
-                Key=to_item(
-                    {
-                        "PK": access_notice_pk(notice.day),
-                        "SK": participant_sk(notice.participant_id),
-                    }
-                ),
+                Key=_notice_key(notice),
                 UpdateExpression="SET #d = :d, #r = :r, #o = :o",
                 ConditionExpression="attribute_exists(PK) AND attribute_not_exists(#d)",
                 ExpressionAttributeNames={"#d": "done_at", "#r": "run", "#o": "outcome"},
@@ -300,12 +295,7 @@ class AccessRecords(RecordTable):
         try:
             self.call(
                 "update_item",
-                Key=to_item(
-                    {
-                        "PK": access_notice_pk(notice.day),
-                        "SK": participant_sk(notice.participant_id),
-                    }
-                ),
+                Key=_notice_key(notice),
                 UpdateExpression="REMOVE #d, #r, #o",
                 ConditionExpression="#r = :r",
                 ExpressionAttributeNames={"#d": "done_at", "#r": "run", "#o": "outcome"},
@@ -316,3 +306,10 @@ class AccessRecords(RecordTable):
 
 
 _BUSY = Conflict("Access changed at the same time. Try again.", code="concurrent_change")
+
+
+def _notice_key(notice: AccessNotice) -> dict[str, Any]:
+    """The DynamoDB key of a notice's index item (claimed, and given back, in place)."""
+    return to_item(
+        {"PK": access_notice_pk(notice.day), "SK": participant_sk(notice.participant_id)}
+    )

@@ -326,3 +326,19 @@ def test_a_change_says_what_happened_in_both_languages(client, group, leader, pa
         ("Usted", "Dejó que los líderes del grupo vean lo que hizo antes"),
         ("Un líder de grupo", "Le añadió al grupo"),
     ]
+
+
+def test_an_admins_look_at_their_entries_is_on_the_privacy_page(
+    client, group, leader, participant, stack
+):
+    """README: a look at one participant's audit entries is itself an entry, which their
+    privacy page names by role only."""
+    from tests.conftest import make_account
+
+    enrol(client, group, leader, participant)
+    admin = make_account(stack, "admin-one", "admins")
+    status, _ = call(client, "GET", f"/admin/audit?participant={participant.username}", admin)
+    assert status == 200
+    body = signed_in(client, participant).get("/account/privacy").body
+    assert "Looked at who has seen your records" in body
+    assert "An administrator" in body and admin.id not in body

@@ -418,6 +418,18 @@ def check_sections(given: Any) -> dict[str, list[PlanItem]]:
     return checked
 
 
+class _LostTheWrite(Exception):
+    """A plan version's conditional Put lost to another save made since the plan was read."""
+
+
+def _plan_changed() -> Conflict:
+    return Conflict(
+        "Your plan was changed on another device or in another window. "
+        "Open it again to see the newest version.",
+        code="plan_changed",
+    )
+
+
 @dataclass
 class Plans:
     worksheets: WorksheetRecords
@@ -457,9 +469,22 @@ class Plans:
         Saving what is already the newest version writes nothing (a retry never duplicates).
         Saving on top of an older version (the plan was changed elsewhere meanwhile) saves on
         top of the newest one when the saves since changed none of the sections given
-        (``_untouched``: they changed other parts), and is otherwise a ``Conflict`` (409), as
-        is losing the conditional write to yet another save. Returns the plan as it stands
-        after the save (answers it does not hold marked new, as ``mine``)."""
+        (``_untouched``: they changed other parts), and is otherwise a ``Conflict`` (409).
+        Losing the conditional write to another save made meanwhile (a double click's first
+        POST, most often: walk 15, problem 18) decides once more against that save, as if this
+        one had come after it: the same content is a success with nothing written, other parts
+        changed are saved on top, the same part changed is the ``Conflict``. Returns the plan
+        as it stands after the save (answers it does not hold marked new, as ``mine``)."""
+        try:
+            return self._save(caller, based_on, sections, locale, shown)
+        except _LostTheWrite:
+            # Another save came between the read and the write: read again, once.
+            try:
+                return self._save(caller, based_on, sections, locale, shown)
+            except _LostTheWrite:
+                raise _plan_changed() from None
+
+    def _save(self, caller: Caller, based_on: Any, sections: Any, locale: str, shown: Any) -> Plan:
         locale = check_locale(locale)
         base = None if based_on is None else parse_version(based_on)
         given = check_sections(sections)
@@ -493,22 +518,14 @@ class Plans:
         ):
             return _plan(saved, merge(saved, assembled), locale)  # nothing changed: no new version
         if base != current and not self._untouched(caller.id, base, saved, given, assembled):
-            raise Conflict(
-                "Your plan was changed on another device or in another window. "
-                "Open it again to see the newest version.",
-                code="plan_changed",
-            )
+            raise _plan_changed()
         version = PlanVersion(
             caller.id, (current or 0) + 1, self.clock.iso_seconds(), locale, records, dismissed
         )
         try:
             self.records.put(version)
         except PlanConflict:
-            raise Conflict(
-                "Your plan was changed on another device or in another window. "
-                "Open it again to see the newest version.",
-                code="plan_changed",
-            ) from None
+            raise _LostTheWrite from None
         return _plan(version, merge(version, assembled), locale)
 
     def _untouched(

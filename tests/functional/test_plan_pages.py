@@ -1068,3 +1068,56 @@ def test_edit_addresses_name_no_part_and_the_old_ones_still_work(client, publish
     shown = browser.get(saved.location)
     assert "Call Ysolde" in shown.body and 'id="part-6"' in shown.body
     assert "✓" in shown.body
+
+
+def double_click(browser: WebClient, service, form: dict[str, str], other: dict[str, str]):  # type: ignore[no-untyped-def]
+    """``form`` posted while ``other`` (the first POST of a double click, or another window's)
+    is saved between this POST's read of the plan and its write: the two overlap."""
+    records = service.plans.records
+    put = records.put
+    landed: list[int] = []
+
+    def put_after_the_other(version):  # type: ignore[no-untyped-def]
+        if not landed:
+            landed.append(version.version)
+            records.put = put  # the other POST runs as usual
+            assert browser.post("/plan/edit/5", other).status == 303
+        return put(version)
+
+    records.put = put_after_the_other
+    try:
+        return browser.post("/plan/edit/5", form)
+    finally:
+        records.put = put
+
+
+def test_save_my_plan_double_clicked_is_saved_once_and_says_saved(
+    client, published, participant, service
+):
+    """Walk 15, problem 18: "Save my plan" pressed twice sent two POSTs; the second lost its
+    write to the first and answered 409 "Your plan was changed in another window" for the
+    participant's own click. The newest version holds exactly what this form sends: the same
+    "Saved" answer, and one version."""
+    browser = signed_in(client, participant)
+    first = open_part(browser, "5")
+    first["plan-0-text"] = "My daughter Mia"
+    assert browser.post("/plan/edit/5", first).status == 303
+    form = open_part(browser, "5")
+    form["plan-1-text"] = "My health"
+
+    second = double_click(browser, service, form, dict(form))
+    assert (second.status, second.location) == (303, "/plan?saved=5#part-5")
+    assert saved_texts(browser, "reasons") == ["My daughter Mia", "My health"]
+    versions = browser.get("/plan/versions").body
+    assert 'href="/plan/versions/2"' in versions and 'href="/plan/versions/3"' not in versions
+
+    # Another window's different change to the same part, landing the same way: still the
+    # conflict, with both changes in the form, nothing saved.
+    form = open_part(browser, "5")
+    other = dict(form)
+    form["plan-2-text"] = "Tab B: my job"
+    other["plan-2-text"] = "Tab A: my dog"
+    late = double_click(browser, service, form, other)
+    assert late.status == 409
+    assert part_texts(late) == ["My daughter Mia", "My health", "Tab A: my dog", "Tab B: my job"]
+    assert saved_texts(browser, "reasons") == ["My daughter Mia", "My health", "Tab A: my dog"]

@@ -9,9 +9,11 @@ The reasons (``REASONS``), per participant and group:
 - ``overdue``: ``OVERDUE_AT_LEAST`` or more assigned modules overdue (``statuses.status_of``);
 - ``knowledge_check_missed``: the knowledge check of the same module missed twice or more
   (fewer than two thirds right, see ``records.completions.CheckResult``), counting every
-  attempt: the check answered with each completed version and every retake of it; the latest
-  attempt a miss too (a pass clears it; the count of misses is in the fingerprint, so a new
-  miss brings a dismissed reason back);
+  attempt: the check answered with each completed version and every retake of it. A pass on a
+  first try (attempt 1 of a later version) clears it; a pass on a retake does not, since a
+  retake comes after the feedback that names the right answers (the grid says "after seeing
+  the answers" too), so a leader looks and marks it seen. The count of misses is in the
+  fingerprint, so a new miss brings a dismissed reason back and a retake's pass does not;
 - ``worksheet_half_done``: the worksheet of an assigned module has some answers to the
   assigned version's fields but not all (started, not done: ``worksheets.worksheet_mark``, the
   grid's meaning, so only answers the visibility rule lets the group count), and was last
@@ -337,7 +339,7 @@ def participant_reasons(
             key=lambda a: (a[0] or joined or now, a[1], a[2]),
         )
         misses = sum(1 for a in attempts if a[3])
-        if misses >= MISSED_AT_LEAST and attempts[-1][3]:
+        if misses >= MISSED_AT_LEAST and not _cleared(attempts):
             missed.append((module_id, misses))
     if missed:
         reasons.append(
@@ -360,6 +362,14 @@ def participant_reasons(
             )
         )
     return reasons
+
+
+def _cleared(attempts: Sequence[tuple[Any, int, int, bool]]) -> bool:
+    """A pass on a first try (attempt 1 of a version, before any feedback on its check) after
+    the latest miss. A pass on a retake does not clear a "missed twice": it came after the
+    feedback that names the right answers (walk 15, problem 10)."""
+    last_miss = max(i for i, a in enumerate(attempts) if a[3])
+    return any(a[2] == 1 and not a[3] for a in attempts[last_miss + 1 :])
 
 
 def group_attention(

@@ -38,6 +38,7 @@ from chalicelib.statuses import (
     NOT_STARTED,
     OVERDUE,
     STATUS_TEXT,
+    CheckMark,
     ModuleStatus,
     WorksheetMark,
     check_of,
@@ -430,6 +431,30 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(_DANGEROUS_FIRST) else text
 
 
+def check_text(mark: CheckMark, full: bool = False) -> str:
+    """A cell's knowledge check in words: "knowledge check 2 of 3" for a first try. A retake
+    comes after the feedback of an earlier try, which names the right answers, so its score
+    says so, with the first try's: "knowledge check 3 of 3 on try 2, after seeing the answers
+    (first try 1 of 3)" (the web grid's cell). ``full`` (the CSV): "... on try 3, after seeing
+    the right answers to an earlier try (first try 1 of 3; tries: 1 of 3, 0 of 3, 3 of 3)".
+    Where the earliest try the group sees is not the first (one made before joining, not
+    shared), it is named by its number: "(try 2, the earliest shown: 1 of 3)"."""
+    text = f"knowledge check {mark.correct} of {mark.total}"
+    if not mark.after_answers:
+        return text
+    seen = "the right answers to an earlier try" if full else "the answers"
+    text += f" on try {mark.attempt}, after seeing {seen}"
+    first = mark.first
+    if first is None:
+        return text
+    label = "first try" if first.attempt == 1 else f"try {first.attempt}, the earliest shown:"
+    text += f" ({label} {first.correct} of {first.total}"
+    if full:  # every try the group sees, oldest first, this one last
+        tries = [f"{r.correct} of {r.total}" for r in mark.earlier]
+        text += "; tries: " + ", ".join([*tries, f"{mark.correct} of {mark.total}"])
+    return text + ")"
+
+
 def worksheet_text(mark: WorksheetMark) -> str:
     """A cell's worksheet in words (the CSV, the web grid's text alternative)."""
     if mark.done:
@@ -489,9 +514,7 @@ def grid_csv(grid: Grid, zone: tzinfo, former: Sequence[FormerRow] = ()) -> str:
             if due:
                 text += f", due {due}"
             if cell.check is not None:
-                text += f"; knowledge check {cell.check.correct} of {cell.check.total}"
-                if cell.check.attempts > 1:
-                    text += f" (try {cell.check.attempts})"
+                text += "; " + check_text(cell.check, full=True)
             if cell.worksheet is not None:
                 text += "; " + worksheet_text(cell.worksheet)
             cells.append(text)

@@ -36,20 +36,43 @@ STATUS_TEXT = {
 @dataclass(frozen=True)
 class CheckMark:
     """The grid's: the latest knowledge-check attempt on the completed version (a score, never
-    the answers) and how many attempts the leaders may see."""
+    the answers) and how many attempts the leaders may see; with a retake, the earlier of
+    those attempts too (``earlier``, oldest first), since a retake comes after the feedback that names the
+    right answers (walk 15, problem 10: "3 of 3 on try 2" alone reads as mastery)."""
 
     correct: int
     total: int
     missed: bool
     attempts: int
+    attempt: int = 1  # the latest attempt's number: 2 on, answered after seeing the answers
+    earlier: tuple[CheckResult, ...] = ()  # the attempts before it the leaders see
+
+    @property
+    def first(self) -> CheckResult | None:
+        """The earliest attempt the leaders see, if not the latest."""
+        return self.earlier[0] if self.earlier else None
+
+    @property
+    def after_answers(self) -> bool:
+        """The latest attempt is a retake: answered after the feedback of an earlier one."""
+        return self.attempt > 1
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        mark: dict[str, Any] = {
             "correct": self.correct,
             "total": self.total,
             "missed": self.missed,
             "attempts": self.attempts,
+            "attempt": self.attempt,
         }
+        if self.first is not None:
+            first = self.first
+            mark["first_try"] = {
+                "attempt": first.attempt,
+                "correct": first.correct,
+                "total": first.total,
+            }
+        return mark
 
 
 @dataclass(frozen=True)
@@ -122,12 +145,16 @@ def check_mark(completed: CompletedVersions, status: ModuleStatus) -> CheckMark 
 
 
 def check_of(completed: CompletedVersions, module_id: str, version: int) -> CheckMark | None:
-    """The latest attempt at the check of a completed ``version``, if any."""
+    """The latest attempt at the check of a completed ``version``, if any, and the earliest
+    (``CheckMark.earlier``) when there are more (``completed`` through the visibility rule, for
+    a leader: the earliest they may see)."""
     attempts = completed.attempts(module_id, version)
     if not attempts:
         return None
     latest = attempts[-1]
-    return CheckMark(latest.correct, latest.total, latest.missed, len(attempts))
+    return CheckMark(
+        latest.correct, latest.total, latest.missed, len(attempts), latest.attempt, attempts[:-1]
+    )
 
 
 def status_of(

@@ -36,7 +36,14 @@ from chalicelib.assignments import (
     AssignedModule,
 )
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
-from chalicelib.dashboard import ORDER_BY_NAME, Grid, GridRow, GridView, worksheet_text
+from chalicelib.dashboard import (
+    ORDER_BY_NAME,
+    Grid,
+    GridRow,
+    GridView,
+    check_text,
+    worksheet_text,
+)
 from chalicelib.errors import Forbidden, NotFound, SteadyError, Unauthenticated
 from chalicelib.groups import Assignment, GroupDetail, GroupLeader, last_leader
 from chalicelib.identity import Caller
@@ -1370,9 +1377,7 @@ def _cell_parts(
         if newer_version:
             title += f"; version {newer_version} is out"
         if check:
-            title += f"; knowledge check {check.correct} of {check.total}"
-            if check.attempts > 1:
-                title += f" (try {check.attempts})"
+            title += "; " + check_text(check)
     if own_date:
         when = f"due {day(due, 'en', zone)}" if due else "no due date"
         title = f"{title}; {when}" if title else f"{text}: {when}"

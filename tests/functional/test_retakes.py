@@ -16,6 +16,7 @@ from tests.conftest import REGION, shipped_version
 from tests.functional import test_groups
 from tests.functional.test_attention import attention, reasons
 from tests.functional.test_groups import assign, call, enrol
+from tests.functional.web_client import signed_in
 
 group = test_groups.group  # fixtures
 today = test_groups.today
@@ -193,7 +194,7 @@ def test_a_completion_without_answers_takes_the_check_as_attempt_1(
     assert [a.attempt for a in completed.attempts(MODULE, version)] == [1, 2]
 
 
-def test_missed_twice_on_the_same_version_cleared_by_a_pass_back_on_a_new_miss(
+def test_missed_twice_on_the_same_version_stays_after_a_retakes_pass_back_on_a_new_miss(
     client, group, leader, participant, service, library_clock, aws_calls
 ):
     version = shipped_version(MODULE)
@@ -221,23 +222,42 @@ def test_missed_twice_on_the_same_version_cleared_by_a_pass_back_on_a_new_miss(
         "total": total,
         "missed": True,
         "attempts": 2,
+        "attempt": 2,
+        "first_try": {"attempt": 1, "correct": 0, "total": total},
     }
     assert "answers" not in json.dumps(cell)
 
-    # A pass clears it.
+    # A pass on a retake, after the feedback that named the right answers: the grid and the
+    # CSV say so, with the first try; "missed twice" stays as it was (walk 15, problem 10).
     library_clock.advance(60)
+    aws_calls.reset()
     assert retake(client, participant, version, 3, right(service, version))[0] == 201
+    assert [n for n in aws_calls.names if n.startswith("DynamoDB.")] == [
+        "DynamoDB.TransactWriteItems"
+    ]
     assert grid_cell(client, group, leader, participant)["knowledge_check"] == {
         "correct": total,
         "total": total,
         "missed": False,
         "attempts": 3,
+        "attempt": 3,
+        "first_try": {"attempt": 1, "correct": 0, "total": total},
     }
+    aws_calls.reset()
     _, csv_text = call(client, "GET", f"/groups/{group}/progress.csv", leader)
-    assert f"knowledge check {total} of {total} (try 3)" in str(csv_text)
-    assert "knowledge_check_missed" not in reasons(attention(client, group, leader), participant.id)
+    # The first try and every try come from the read the CSV made before: no call more.
+    dynamodb = sorted(n for n in aws_calls.names if n.startswith("DynamoDB."))
+    assert dynamodb == ["DynamoDB.BatchGetItem", "DynamoDB.Query", "DynamoDB.TransactWriteItems"]
+    assert (
+        f"knowledge check {total} of {total} on try 3, after seeing the right answers to an"
+        f" earlier try (first try 0 of {total}; tries: 0 of {total}, 0 of {total},"
+        f" {total} of {total})"
+    ) in str(csv_text)
+    assert "(try 3)" not in str(csv_text)
+    after_pass = reasons(attention(client, group, leader), participant.id)
+    assert after_pass["knowledge_check_missed"]["fingerprint"] == missed["fingerprint"]
 
-    # A miss after the pass: back (three misses now, the latest a miss).
+    # A miss after the pass: another situation (three misses now), another fingerprint.
     library_clock.advance(60)
     assert retake(client, participant, version, 4, wrong(service, version))[0] == 201
     back = reasons(attention(client, group, leader), participant.id)["knowledge_check_missed"]
@@ -316,3 +336,37 @@ def test_the_same_attempt_from_two_threads_is_recorded_once(
     assert len(items(stack, participant, "ATTEMPT#")) == 1
     completed = service.completions.completed_versions([participant.id])[participant.id]
     assert [a.attempt for a in completed.attempts(MODULE, version)] == [1, 2]
+
+
+def test_the_web_grid_says_a_retakes_score_came_after_seeing_the_answers(
+    client, group, leader, participant, service, library_clock, aws_calls
+):
+    """Walk 15, problem 10: "knowledge check 3 of 3 (try 2)" read as mastery. The grid cell's
+    title says the retake came after the feedback (which names the right answers) and gives
+    the first try, from the read the page made already."""
+    version = shipped_version(MODULE)
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id=MODULE)
+    total = len(right(service, version))
+    assert complete(client, participant, version, wrong(service, version))[0] == 201
+    browser = signed_in(client, leader)
+    page = browser.get(f"/leader/groups/{group}/progress").body
+    assert f"; knowledge check 0 of {total}" in page and "after seeing" not in page
+    library_clock.advance(60)
+    assert retake(client, participant, version, 2, right(service, version))[0] == 201
+
+    aws_calls.reset()
+    page = browser.get(f"/leader/groups/{group}/progress").body
+    grid_calls = sorted(n for n in aws_calls.names if n.startswith("DynamoDB."))
+    said = (
+        f"; knowledge check {total} of {total} on try 2, after seeing the answers"
+        f" (first try 0 of {total})"
+    )
+    assert said in page
+    assert "(try 2)" not in page
+    # The same calls as for a first try alone: the attempts are in the one BatchGetItem.
+    library_clock.advance(60)
+    aws_calls.reset()
+    browser.get(f"/leader/groups/{group}/progress")
+    assert sorted(n for n in aws_calls.names if n.startswith("DynamoDB.")) == grid_calls
+    assert grid_calls.count("DynamoDB.BatchGetItem") == 1 and "DynamoDB.Scan" not in grid_calls

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chalicelib.assignments import AssignedModule, assigned_modules
-from chalicelib.dashboard import Grid, GridRow, grid_csv, safe_cell
+from chalicelib.dashboard import Grid, GridRow, check_text, grid_csv, safe_cell
 from chalicelib.groups import GroupSummary
-from chalicelib.records.completions import CompletedVersions
+from chalicelib.records.completions import CheckResult, CompletedVersions
 from chalicelib.statuses import (
     COMPLETED,
     COMPLETED_OLDER,
@@ -22,6 +22,7 @@ from chalicelib.statuses import (
     OVERDUE,
     ModuleStatus,
     at_second,
+    check_of,
     due_for,
     status_of,
 )
@@ -303,3 +304,48 @@ def test_at_second_is_the_utc_moment_to_the_second(text: str) -> None:
 @pytest.mark.parametrize("text", ["", "yesterday", "2026-13-01T00:00:00Z", None, 5])
 def test_at_second_of_an_unreadable_time_is_none(text: object) -> None:
     assert at_second(text) is None  # type: ignore[arg-type]
+
+
+def _checks(*results: tuple[int, int]) -> CompletedVersions:
+    """Version 1 of "m" completed, with these (attempt number, right answers) out of 3."""
+    attempts = tuple(CheckResult("2026-11-20T10:00:00Z", c, 3, n) for n, c in results)
+    return CompletedVersions("p", {"m": {1: "2026-11-20T10:00:00Z"}}, {"m": {1: attempts}})
+
+
+@pytest.mark.parametrize(
+    ("results", "short", "full"),
+    [
+        ([(1, 2)], "knowledge check 2 of 3", "knowledge check 2 of 3"),
+        (
+            [(1, 1), (2, 3)],
+            "knowledge check 3 of 3 on try 2, after seeing the answers (first try 1 of 3)",
+            "knowledge check 3 of 3 on try 2, after seeing the right answers to an earlier try"
+            " (first try 1 of 3; tries: 1 of 3, 3 of 3)",
+        ),
+        (
+            [(1, 1), (2, 0), (3, 3)],
+            "knowledge check 3 of 3 on try 3, after seeing the answers (first try 1 of 3)",
+            "knowledge check 3 of 3 on try 3, after seeing the right answers to an earlier try"
+            " (first try 1 of 3; tries: 1 of 3, 0 of 3, 3 of 3)",
+        ),
+        # The earliest try the group sees is not the first (made before joining, not shared).
+        (
+            [(2, 1), (3, 3)],
+            "knowledge check 3 of 3 on try 3, after seeing the answers"
+            " (try 2, the earliest shown: 1 of 3)",
+            "knowledge check 3 of 3 on try 3, after seeing the right answers to an earlier try"
+            " (try 2, the earliest shown: 1 of 3; tries: 1 of 3, 3 of 3)",
+        ),
+        (
+            [(2, 3)],
+            "knowledge check 3 of 3 on try 2, after seeing the answers",
+            "knowledge check 3 of 3 on try 2, after seeing the right answers to an earlier try",
+        ),
+    ],
+)
+def test_a_retakes_score_says_it_came_after_seeing_the_answers(results, short, full):
+    """Walk 15, problem 10: a retake comes after the feedback that names the right answers;
+    "3 of 3 (try 2)" alone reads as mastery."""
+    mark = check_of(_checks(*results), "m", 1)
+    assert mark is not None
+    assert (check_text(mark), check_text(mark, full=True)) == (short, full)

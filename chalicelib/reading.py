@@ -68,6 +68,9 @@ class Recorded:
     completion: Completion
     created: bool  # False: recorded before (the first record is kept)
     feedback: tuple[Feedback, ...]
+    # Recorded before with other answers than these (a second window, an old form): the
+    # feedback is of the answers recorded first, not of the ones just sent.
+    answered_elsewhere: bool = False
 
 
 @dataclass(frozen=True)
@@ -358,8 +361,14 @@ class Reading:
             caller.id, module_id, curriculum_version(document), check, read_in
         )
         given = completion.knowledge_check["answers"] if completion.knowledge_check else None
+        # Both with answers, and other ones: window B's after window A's. (Answers sent to a
+        # completion recorded without any are not said here: the page then offers the questions.)
+        elsewhere = not created and answers is not None and given is not None and answers != given
         return Recorded(
-            completion, created, feedback(questions, given) if given is not None else ()
+            completion,
+            created,
+            feedback(questions, given) if given is not None else (),
+            answered_elsewhere=elsewhere,
         )
 
     def retake(

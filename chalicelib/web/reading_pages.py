@@ -329,9 +329,9 @@ def _with_kept(page: Html, kept_id: str, caller: Caller, code: str) -> Html:
     ended filled in, not sent yet, with a notice saying so: the worksheet's answers or its
     sharing choice (``worksheet_pages.with_kept``), or the knowledge check's chosen answers
     (unless it was completed meanwhile), or those of a retake (the "Try the questions again"
-    form open, with the next attempt number as it is now). Nothing kept for this person (used,
-    expired, another person's): the page as it is, and the cookie goes. Kept for another
-    lesson or page: the page as it is."""
+    form, on its own without the last try's feedback, with the next attempt number as it is
+    now). Nothing kept for this person (used, expired, another person's): the page as it is,
+    and the cookie goes. Kept for another lesson or page: the page as it is."""
     try:
         kept = kept_forms.find(kept_id, caller.id)
     except SteadyError:  # not readable now: the lesson all the same; the cookie stays
@@ -347,7 +347,8 @@ def _with_kept(page: Html, kept_id: str, caller: Caller, code: str) -> Html:
     if kept.kind == kept_forms.CHECK and page.context["reading"].can_complete:
         return replace(page, context={**page.context, "chosen": chosen, "check_kept": True})
     if kept.kind == kept_forms.RETAKE and page.context["reading"].can_retake:
-        return replace(page, context={**page.context, "chosen": chosen, "retake_kept": True})
+        kept_context = {"chosen": chosen, "retake_kept": True, "retaking": True}
+        return replace(page, context={**page.context, **kept_context})
     return page
 
 
@@ -381,10 +382,27 @@ def form_page_language(visit: Visit) -> str:
     return replace(visit, form={}).language()
 
 
-def lesson_view(caller: Caller, module_id: str, lang: str, query: Mapping[str, str]) -> Html:
+RETAKE_QUERY = "retake"  # ``?retake=1``: the lesson page answering its check again
+ANSWERED_QUERY = "answered"  # ``?answered=elsewhere``: sent after another window's answers
+ELSEWHERE = "elsewhere"
+
+
+def lesson_view(
+    caller: Caller,
+    module_id: str,
+    lang: str,
+    query: Mapping[str, str],
+    retaking: bool = False,
+) -> Html:
     """The lesson page in ``lang``: the text, the knowledge check or its feedback, the
     worksheet. A lesson with no version in ``lang`` is read in English on a page that stays
-    in ``lang`` (the template marks the English parts and says why)."""
+    in ``lang`` (the template marks the English parts and says why).
+
+    Answering the check again is a state of the page of its own (``retaking``, or
+    ``?retake=1``: the link under the feedback): the questions without the last try's feedback,
+    which names the right answers beside them (walk 15, problem 10), and a line saying the
+    lesson can be read again first. ``?answered=elsewhere``: "Mark as complete" was sent after
+    another window's answers were recorded; the feedback is of those, and says so."""
     svc = services.current()
     lesson = svc.reading.lesson(caller, module_id, lang)
     reading = lesson.reading
@@ -398,6 +416,8 @@ def lesson_view(caller: Caller, module_id: str, lang: str, query: Mapping[str, s
         )
     )
     next_up = reading.next_up
+    here = lesson_path(module_id, lang)
+    retaking = reading.can_retake and (retaking or query.get(RETAKE_QUERY) == "1")
     return Html(
         "module.html",
         {
@@ -407,7 +427,10 @@ def lesson_view(caller: Caller, module_id: str, lang: str, query: Mapping[str, s
             "action": f"/lesson/{lesson_code(module_id)}/complete",
             "retake_action": f"/lesson/{lesson_code(module_id)}/attempts",
             "lesson_base": f"/lesson/{lesson_code(module_id)}",
-            "here": lesson_path(module_id, lang),
+            "here": here,
+            "retake_href": here + ("&" if "?" in here else "?") + f"{RETAKE_QUERY}=1#retake",
+            "retaking": retaking,
+            "answered_elsewhere": not retaking and query.get(ANSWERED_QUERY) == ELSEWHERE,
             # Always name the language: the browser may ask for the other one.
             "switch": f"/lesson/{lesson_code(module_id)}?locale={other}" if translated else None,
             "body": render.markup(reading.document["html"]),
@@ -421,9 +444,6 @@ def lesson_view(caller: Caller, module_id: str, lang: str, query: Mapping[str, s
             # When they completed it, in their own time zone (dates set by the leader have none).
             "zone": lesson.zone,
             "errors": [],
-            # The knowledge check's own errors unfold its "Try the questions again" form; a
-            # worksheet's errors (the same page, above the check) leave it folded.
-            "check_errors": False,
             "chosen": {},
             "question_errors": {},
             **worksheet_pages.worksheet_context(lesson.worksheet, query),
@@ -453,7 +473,6 @@ def _again(
     context = {
         **view.context,
         "errors": errors,
-        "check_errors": True,
         "chosen": kept,
         "question_errors": dict(beside or {}),
     }
@@ -491,7 +510,7 @@ def complete(visit: Visit) -> Any:
     locale = visit.form.get("locale") or DEFAULT_LOCALE
     chosen = _chosen(visit.form)
     try:
-        services.current().reading.complete_chosen(
+        recorded = services.current().reading.complete_chosen(
             caller, module_id, visit.form.get("version", ""), chosen, locale
         )
     except BadRequest as error:
@@ -505,7 +524,11 @@ def complete(visit: Visit) -> Any:
     cookies = forget_saved_form(
         visit.cookies, caller.id, kept_forms.CHECK, visit.params.get("code", "")
     )
-    return Redirect(lesson_path(module_id, locale) + "#complete", cookies=cookies)
+    address = lesson_path(module_id, locale)
+    if recorded.answered_elsewhere:
+        # Another window's answers were recorded first: the feedback is of those; say so.
+        address += ("&" if "?" in address else "?") + f"{ANSWERED_QUERY}={ELSEWHERE}"
+    return Redirect(address + "#complete", cookies=cookies)
 
 
 def retake(visit: Visit) -> Any:
@@ -528,15 +551,15 @@ def retake(visit: Visit) -> Any:
         if error.code != "invalid_answers":
             raise
         # Every question needs an answer this time: the same page, the answers kept.
-        view = lesson_view(caller, module_id, form_page_language(visit), {})
+        view = lesson_view(caller, module_id, form_page_language(visit), {}, retaking=True)
         summary, beside = _missing_answers(view, chosen, error)
         return _again(view, summary, chosen, 400, beside)
     except Conflict as error:
         if error.code != "attempt_out_of_order":
             raise
-        # Answered again from another page meanwhile: the latest result, and this form again
-        # (the answers kept) with the next attempt number.
-        view = lesson_view(caller, module_id, form_page_language(visit), {})
+        # Answered again from another page meanwhile: this form again (the answers kept) with
+        # the next attempt number; the latest result is a link away, not beside it.
+        view = lesson_view(caller, module_id, form_page_language(visit), {}, retaking=True)
         errors = [("retake", words.message(error, view.context["lang"]))]
         return _again(view, errors, chosen, 409)
     # Answered: the answers kept when the session ended are of no more use.

@@ -867,7 +867,12 @@ _RETAKE_WORDS: dict[str, dict[str, str]] = {
         # Whether the reader is in a group is not read for the lesson page, hence "If".
         "check_seen": "If you are in a group, its leaders see your score.",
         "attempt_n": "(Try {n}.)",
-        "error_attempt_out_of_order": "These answers were not saved: the questions were answered again on another page. Your latest result is above. You can try again here.",
+        "error_attempt_out_of_order": "These answers were not saved: the questions were answered again on another page. You can answer them again here, or go back to the start of the module to see your latest result.",
+        # The questions answered again on a page of their own, without the last try's feedback.
+        "retake_read_first": "Read the module again first if you like, then answer.",
+        "retake_not_now": "Not now: back to the module",
+        # "Mark as complete" sent in a second window after the first one's answers were saved.
+        "answered_elsewhere": "You already answered these in another window; these are the answers that were saved.",
     },
     "es": {
         "retake": "Responder las preguntas otra vez",
@@ -875,7 +880,10 @@ _RETAKE_WORDS: dict[str, dict[str, str]] = {
         "check_answers": "Revisar mis respuestas",
         "check_seen": "Si está en un grupo, sus líderes ven su resultado.",
         "attempt_n": "(Intento {n}.)",
-        "error_attempt_out_of_order": "Estas respuestas no se guardaron: las preguntas se respondieron otra vez en otra página. Su último resultado está arriba. Puede intentarlo otra vez aquí.",
+        "error_attempt_out_of_order": "Estas respuestas no se guardaron: las preguntas se respondieron otra vez en otra página. Puede responderlas otra vez aquí, o volver al inicio del módulo para ver su último resultado.",
+        "retake_read_first": "Si quiere, lea el módulo otra vez antes de responder.",
+        "retake_not_now": "Ahora no: volver al módulo",
+        "answered_elsewhere": "Usted ya respondió estas preguntas en otra ventana; estas son las respuestas que se guardaron.",
     },
 }
 for _lang, _words in _RETAKE_WORDS.items():

@@ -1,6 +1,7 @@
 """A participant's pages in a real browser (issue 15), on a phone (360×740) and a laptop
 (1280×800): from sign-in to the first assigned lesson of a track, the knowledge check (a half
-answered check, then feedback, a half-answered retake, the retake and "Next"), every
+answered check, then feedback, the retake on its own page state, a half-answered retake, the
+retake and "Next"), every
 participant form sent with bad input (the same form back, the input kept (never a password), a
 GOV.UK error summary linking to the field), the library search, and quick exit (Back shows only the sign-in page).
 
@@ -216,17 +217,27 @@ def test_from_sign_in_to_the_first_lesson_and_on_to_the_next(browser, base_url, 
         )
     page.set_viewport_size(PHONE)
 
-    # Try the questions again (no script: a folded form after the feedback), folded like every
-    # other part that unfolds. Half answered: the same page, the form unfolded, the answer
-    # kept, a summary linking to the missing one.
-    assert page.locator("details.retake > summary").inner_text() == "Try the questions again"
-    looks_unfoldable(page, "details.retake")
-    page.get_by_text("Try the questions again").click()
+    # Try the questions again (no script): a link under the feedback to the questions on their
+    # own, without the feedback that names the right answers (walk 15, problem 10). Half
+    # answered: the same questions, the answer kept, a summary linking to the missing one.
+    assert page.locator("#complete form").count() == 0  # no questions beside the feedback
+    page.get_by_role("link", name="Try the questions again").click()
+    page.wait_for_url(f"**/lesson/{lesson_code(FIRST[0])}?retake=1#retake")
+    retaking = page.inner_text("#complete")
+    assert "Read the module again first if you like, then answer." in retaking
+    assert "You chose:" not in retaking and "The right answer:" not in retaking
+    assert page.locator("ol.feedback").count() == 0
+    measure(page, artifacts, "lesson-retake")
+    page.set_viewport_size(PHONE)
+    page.locator("#retake").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "lesson-retake-360x740.png"))
+    page.locator("#retake").screenshot(path=str(artifacts / "lesson-retake-part-360x740.png"))
     page.locator("#q0-1").check()
     page.get_by_role("button", name="Check my answers").click()
     page.wait_for_url(f"**/lesson/{lesson_code(FIRST[0])}/attempts")
     error_summary_links_to(page, "q1-0")
     assert page.locator("#q0-1").is_checked()
+    assert page.locator("ol.feedback").count() == 0
     measure(page, artifacts, "lesson-retake-error")
     page.locator("#q1-1").check()
     page.locator("#q2-0").check()

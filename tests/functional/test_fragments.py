@@ -88,12 +88,14 @@ def test_every_state_of_a_lesson_page_is_the_same_with_fragments_cached(
     assert first.post(f"{PAGE}/worksheet/sharing", {"csrf": token, "shared": "1"}).status == 303
     same_either_way(fragments, lambda: first.get(PAGE))
 
-    # Completed with every answer: the feedback, the retake form, what comes next.
+    # Completed with every answer: the feedback, the link to answer again, what comes next.
     questions = len(kept.split('<fieldset class="question')) - 1
     done = {"csrf": token, "version": VERSION, **{f"q{i}": "0" for i in range(questions)}}
     assert first.post(f"{PAGE}/complete", done).status == 303
     feedback = same_either_way(fragments, lambda: first.get(PAGE))
-    assert 'class="feedback"' in feedback and 'id="retake"' in feedback
+    assert 'class="feedback"' in feedback and 'class="retake-link"' in feedback
+    retaking = same_either_way(fragments, lambda: first.get(f"{PAGE}?retake=1"))
+    assert 'id="retake"' in retaking and 'class="feedback"' not in retaking
 
     # The second participant and a leader never see the first one's answers.
     for browser in (second, signed_in(client, leader)):

@@ -1,7 +1,9 @@
 """Answering a lesson's knowledge check again on the web (POST /lesson/{code}/attempts): a plain
-form after the feedback that works without JavaScript, carries the next attempt number (so a
-resent form counts once), keeps a half-answered retake's answers with an error summary, and
-shows the latest attempt as the score."""
+form on a state of the lesson page of its own (``?retake=1``, a link under the feedback), so the
+last try's feedback, which names the right answers, is not beside the questions (walk 15,
+problem 10). It works without JavaScript, carries the next attempt number (so a resent form
+counts once), keeps a half-answered retake's answers with an error summary, and shows the
+latest attempt as the score."""
 
 from __future__ import annotations
 
@@ -27,8 +29,25 @@ def answers(published, right: bool) -> dict[str, str]:  # type: ignore[no-untype
     }
 
 
+RETAKE_OPEN = '<section class="retake" id="retake" aria-labelledby="retake-heading">'
+
+
 def retake_form(body: str) -> str:
-    return body.split('<details class="retake" id="retake"')[1].split("</details>")[0]
+    """The retake state's part of the page (the questions answered again)."""
+    return body.split(RETAKE_OPEN)[1].split("</section>")[0]
+
+
+def retake_link(body: str, path: str) -> str:
+    """The link under the feedback to the questions on their own (no form beside the feedback)."""
+    assert RETAKE_OPEN not in body and f'action="{path}/attempts"' not in body
+    return body.split('<p class="retake-link">')[1].split("</p>")[0]
+
+
+def no_feedback(body: str) -> None:
+    """Nothing of the last try's result beside the questions: no feedback, no right answer."""
+    assert '<ol class="feedback">' not in body
+    assert "The right answer:" not in body and "La respuesta correcta:" not in body
+    assert "You chose:" not in body and "Usted eligió:" not in body
 
 
 def test_try_the_questions_again_records_each_attempt_once(client, published, participant, service):
@@ -41,19 +60,35 @@ def test_try_the_questions_again_records_each_attempt_once(client, published, pa
     page = browser.get(path).body
     total = len(questions(published))
     assert f"Knowledge check: 0 of {total} right." in page
+    # The feedback names the choice and the right one; the questions are a link away.
+    assert "You chose:" in page and "The right answer:" in page
+    link = retake_link(page, path)
+    assert (
+        link
+        == f'<a class="button secondary" href="{path}?retake=1#retake">Try the questions again</a>'
+    )
+    assert page.index('<ol class="feedback">') < page.index('class="retake-link"')
+
+    page = browser.get(f"{path}?retake=1").body
+    no_feedback(page)
+    assert "You marked this complete on" in page
     form = retake_form(page)
-    assert "<summary>Try the questions again</summary>" in form
+    assert '<h3 id="retake-heading">Try the questions again</h3>' in form
+    assert "<p>Read the module again first if you like, then answer.</p>" in form
     assert f'action="{path}/attempts"' in form
     assert '<input type="hidden" name="attempt" value="2">' in form
     assert 'type="radio" id="q0-0" name="q0"' in form
-    assert page.index('<ol class="feedback">') < page.index('id="retake"')  # after the feedback
+    assert f'<a href="{path}#complete">Not now: back to the module</a>' in form
 
     again = {**base, "attempt": "2", **answers(published, right=True)}
     done = browser.post(f"{path}/attempts", again)
     assert (done.status, done.location) == (303, f"{path}#complete")
     page = browser.get(path).body
     assert f"Knowledge check: {total} of {total} right. (Try 2.)" in page
-    assert '<input type="hidden" name="attempt" value="3">' in retake_form(page)
+    retake_link(page, path)
+    assert '<input type="hidden" name="attempt" value="3">' in retake_form(
+        browser.get(f"{path}?retake=1").body
+    )
 
     # The same form sent again (Back and resend, a double tap): still two attempts.
     assert browser.post(f"{path}/attempts", again).status == 303
@@ -80,7 +115,7 @@ def test_a_half_answered_retake_comes_back_with_the_answers_kept(client, publish
     assert 'href="#q1-0">Choose an answer for questions 2 and 3.' in summary
     assert 'href="#q0-0"' not in summary
     form = retake_form(page.body)
-    assert page.body.split('<details class="retake" id="retake"')[1].startswith(" open>")
+    no_feedback(page.body)  # the retake's own page again, not the feedback
     assert re.search(r'id="q0-1" name="q0" value="1" checked', form)  # the answer is kept
     assert '<input type="hidden" name="attempt" value="2">' in form
     # Nothing counted; with no answer at all, every question is named.
@@ -92,22 +127,21 @@ def test_a_half_answered_retake_comes_back_with_the_answers_kept(client, publish
     assert "(Try 2.)" not in browser.get(path).body
 
 
-def test_a_worksheet_error_leaves_try_the_questions_again_folded(client, published, participant):
+def test_a_worksheet_error_leaves_the_questions_a_link_away(client, published, participant):
     browser = signed_in(client, participant)
     path = lesson(MODULE)
     base = {"csrf": browser.get(path).csrf(), "version": str(shipped_version(MODULE))}
     assert browser.post(f"{path}/complete", {**base, **answers(published, False)}).status == 303
-    folded = '<details class="retake" id="retake">'
 
-    # The worksheet's own error: the summary links to its field; the check stays folded, so the
+    # The worksheet's own error: the summary links to its field; the check stays a link, so the
     # worksheet is not pushed down the page by a form that has nothing wrong with it.
     page = browser.post(f"{path}/worksheet", {**base, "answer-urge-in-body": "x" * 2001})
     assert page.status == 400 and 'href="#answer-urge-in-body"' in page.body
-    assert folded in page.body
-    # The check's own error unfolds it.
+    retake_link(page.body, path)
+    # The check's own error: the questions on their own again.
     page = browser.post(f"{path}/attempts", {**base, "attempt": "2", "q0": "1"})
-    assert page.status == 400 and '<details class="retake" id="retake" open>' in page.body
-    assert folded in browser.get(path).body
+    assert page.status == 400 and RETAKE_OPEN in page.body
+    retake_link(browser.get(path).body, path)
 
 
 def test_a_form_sent_after_another_page_answered_again(client, published, participant):
@@ -126,6 +160,8 @@ def test_a_form_sent_after_another_page_answered_again(client, published, partic
     page = browser.post(f"{path}/attempts", stale)
     assert page.status == 409
     assert 'href="#retake">These answers were not saved' in page.body
+    assert "You can answer them again here, or go back to the start of the module" in page.body
+    no_feedback(page.body)  # the latest result is a link away ("Back to the start")
     form = retake_form(page.body)
     assert '<input type="hidden" name="attempt" value="3">' in form
     assert re.search(r'id="q0-\d" name="q0" value="\d" checked', form)
@@ -138,8 +174,9 @@ def test_a_completion_without_answers_offers_the_questions(client, published, pa
     assert browser.post(f"{path}/complete", base).status == 303
     page = browser.get(path).body
     assert "Knowledge check:" not in page
-    form = retake_form(page)
-    assert "<summary>Answer the questions</summary>" in form
+    assert ">Answer the questions</a>" in retake_link(page, path)
+    form = retake_form(browser.get(f"{path}?retake=1").body)
+    assert '<h3 id="retake-heading">Answer the questions</h3>' in form
     assert '<input type="hidden" name="attempt" value="1">' in form
     first = {**base, "attempt": "1", **answers(published, True)}
     assert browser.post(f"{path}/attempts", first).status == 303
@@ -157,10 +194,21 @@ def test_in_spanish(client, published_all, participant):
     base = {"csrf": page.csrf(), **hidden}
     assert browser.post(f"{path}/complete", {**base, **answers(published_all, False)}).status == 303
     body = browser.get(path).body
-    assert "<summary>Responder las preguntas otra vez</summary>" in retake_form(body)
+    assert "Usted eligió:" in body and "La respuesta correcta:" in body  # the feedback stays
+    link = retake_link(body, path)
+    assert (
+        f'href="{path}?locale=es&amp;retake=1#retake">Responder las preguntas otra vez</a>' in link
+    )
+    body = browser.get(f"{path}?locale=es&retake=1").body
+    no_feedback(body)
+    form = retake_form(body)
+    assert '<h3 id="retake-heading">Responder las preguntas otra vez</h3>' in form
+    assert "<p>Si quiere, lea el módulo otra vez antes de responder.</p>" in form
+    assert f'<a href="{path}?locale=es#complete">Ahora no: volver al módulo</a>' in form
     half = browser.post(f"{path}/attempts", {**base, "attempt": "2", "q0": "0"})
     assert half.status == 400
     assert "Elija una respuesta para la pregunta 2." in half.body
+    no_feedback(half.body)
 
 
 def test_where_the_questions_are_offered_it_says_the_leaders_see_the_score(
@@ -176,6 +224,48 @@ def test_where_the_questions_are_offered_it_says_the_leaders_see_the_score(
     assert f'<p class="hint">{seen}</p>' in first
     base = {"csrf": page.csrf(), "version": str(shipped_version(MODULE))}
     assert browser.post(f"{path}/complete", {**base, **answers(published_all, False)}).status == 303
-    assert seen in retake_form(browser.get(path).body)
-    spanish = signed_in(client, participant, language="es").get(path).body
+    assert seen in retake_form(browser.get(f"{path}?retake=1").body)
+    spanish = signed_in(client, participant, language="es").get(f"{path}?retake=1").body
     assert "Si está en un grupo, sus líderes ven su resultado." in retake_form(spanish)
+
+
+def test_mark_as_complete_from_a_second_window_says_whose_answers_were_saved(
+    client, published_all, participant
+):
+    """Two windows of one lesson (walk 15, problem 18): window A's answers are recorded; window
+    B's "Mark as complete" with other answers records nothing more, and its page says that the
+    feedback is of the answers saved first (English and Spanish). The same answers sent twice
+    (a double tap) say nothing of it."""
+    browser = signed_in(client, participant)
+    path = lesson(MODULE)
+    base = {"csrf": browser.get(path).csrf(), "version": str(shipped_version(MODULE))}
+    first = answers(published_all, right=False)
+    assert browser.post(f"{path}/complete", {**base, **first}).status == 303
+    # The same answers again: the completion as it was, nothing to say.
+    again = browser.post(f"{path}/complete", {**base, **first})
+    assert (again.status, again.location) == (303, f"{path}#complete")
+
+    other = browser.post(f"{path}/complete", {**base, **answers(published_all, right=True)})
+    assert (other.status, other.location) == (303, f"{path}?answered=elsewhere#complete")
+    page = browser.get(other.location.split("#")[0]).body
+    said = "You already answered these in another window; these are the answers that were saved."
+    assert said in page
+    assert page.index(said) < page.index('<ol class="feedback">')  # above the feedback
+    total = len(questions(published_all))
+    assert f"Knowledge check: 0 of {total} right." in page  # window A's answers, not B's
+    assert said not in browser.get(path).body
+
+    spanish = signed_in(client, participant, language="es")
+    page = spanish.get(path)
+    found = re.findall(r'<input type="hidden" name="(version|locale)" value="([^"]*)">', page.body)
+    hidden = dict(reversed(found))
+    # In Spanish: window A's answers (recorded, or the same as recorded), then window B's.
+    es = {"csrf": page.csrf(), **hidden}
+    assert spanish.post(f"{path}/complete", {**es, **first}).status == 303
+    other = spanish.post(f"{path}/complete", {**es, **answers(published_all, right=True)})
+    assert other.location == f"{path}?locale=es&answered=elsewhere#complete"
+    body = spanish.get(other.location.split("#")[0]).body
+    assert (
+        "Usted ya respondió estas preguntas en otra ventana; estas son las respuestas que se guardaron."
+        in body
+    )

@@ -1252,7 +1252,10 @@ def change_dates(visit: Visit) -> Any:
     except SteadyError as error:
         if not is_refusal(error) or error.code == "assignment_not_found":
             raise
-        return _dates_view(visit, [field_error(error, PACE_FIELDS, "due_date", visit.form)])
+        # A module's dates form has no "one module per session" choice: a hand-made one is
+        # named at the due date.
+        fields = {**PACE_FIELDS, "invalid_pacing": "due_date"}
+        return _dates_view(visit, [field_error(error, fields, "due_date", visit.form)])
     return _done(visit, "dates", "#assignments", **_dated(changed))
 
 

@@ -485,6 +485,11 @@ def _already_assigned(
     to = f" to {names[assignment.participant_id]}" if assignment.participant_id in names else ""
     if not redated:
         return sentence(f"{what} is already assigned{to}")
+    if assignment.module_dates and assignment.session_date:  # paced: its modules' own dates
+        return (
+            f"{what} was already assigned{to}, so its dates changed: one module per session "
+            f"from {day(assignment.session_date)}, each with its dates below."
+        )
     due = f"due {day(assignment.due_date)}" if assignment.due_date else "no due date"
     when = (
         f"session {day(assignment.session_date)}" if assignment.session_date else "no session date"

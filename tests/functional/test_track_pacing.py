@@ -538,3 +538,25 @@ def test_leaving_out_the_last_module_is_refused_on_the_group_page(client, group,
         (anchor, "That is the track's last module: unassign the track instead.")
     ]
     assert f'id="{anchor}-error"' in refused.body
+
+
+def test_assigning_a_track_again_paced_says_so(client, group, leader):
+    services.current().assignments.assign(caller_of(leader), group, track_id=TRACK)
+    browser, path = group_page(client, leader, group)
+    page = browser.get(path)
+    done = browser.post(
+        f"{path}/assignments",
+        {
+            "csrf": page.csrf(),
+            "item": f"track:{TRACK}",
+            "participant": "everyone",
+            "session_date": "2026-12-01",
+            "pace": "sessions",
+        },
+    )
+    assert "done=redated" in done.location
+    notice = unescape(browser.get(done.location).body)
+    assert (
+        "The track “Early recovery, weeks 1–4” was already assigned, so its dates changed: one "
+        "module per session from Tue 1 Dec 2026, each with its dates below."
+    ) in notice

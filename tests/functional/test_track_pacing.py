@@ -560,3 +560,50 @@ def test_assigning_a_track_again_paced_says_so(client, group, leader):
         "The track “Early recovery, weeks 1–4” was already assigned, so its dates changed: one "
         "module per session from Tue 1 Dec 2026, each with its dates below."
     ) in notice
+
+
+def test_unassigning_a_module_the_track_leaves_out_does_not_say_it_stays(client, group, leader):
+    """The confirmation says a module stays on the list from a track only when the track still
+    assigns it."""
+    use_case = services.current().assignments
+    track = use_case.assign(caller_of(leader), group, track_id=TRACK).assignment
+    alone = use_case.assign(caller_of(leader), group, module_id=SLEEP).assignment
+    browser, path = group_page(client, leader, group)
+    confirm = unescape(browser.get(f"{path}/assignments/{alone.assignment_id}/remove").body)
+    assert "It stays on their reading list from the track" in confirm
+    use_case.leave_out(caller_of(leader), group, track.assignment_id, SLEEP)
+    confirm = unescape(browser.get(f"{path}/assignments/{alone.assignment_id}/remove").body)
+    assert "It stays on their reading list" not in confirm
+    assert "Everyone will no longer see it as assigned reading." in confirm
+
+
+def test_home_and_the_grid_make_the_same_calls_with_a_paced_track_and_a_module_left_out(
+    client, group, leader, participant, aws_calls
+):
+    """The module dates and the modules left out live on the assignment's item: home and the
+    grid read them with the Query they already make (as ``test_aws_calls`` and
+    ``test_dashboard_calls`` count them)."""
+    use_case = services.current().assignments
+    track = use_case.assign(
+        caller_of(leader), group, track_id=TRACK, session_date="2026-12-01", pacing=Pacing()
+    ).assignment
+    use_case.leave_out(caller_of(leader), group, track.assignment_id, SLEEP)
+    browser = signed_in(client, participant)
+    browser.get("/")
+    aws_calls.reset()
+    assert browser.get("/").status == 200
+    # The session, completions and worksheets, their groups, the one group.
+    assert aws_calls.names == [
+        "DynamoDB.GetItem",
+        "DynamoDB.BatchGetItem",
+        "DynamoDB.Query",
+        "DynamoDB.Query",
+    ]
+
+    aws_calls.reset()
+    status, grid = api(client, "GET", f"/groups/{group}/progress", leader)
+    assert status == 200 and len(grid["modules"]) == 7
+    dynamodb = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
+    assert dynamodb.count("DynamoDB.Query") == 1
+    assert dynamodb.count("DynamoDB.TransactWriteItems") == 1  # the audit entry
+    assert len(dynamodb) <= 6 and not [n for n in dynamodb if n.endswith("Scan")]

@@ -607,3 +607,37 @@ def test_home_and_the_grid_make_the_same_calls_with_a_paced_track_and_a_module_l
     assert dynamodb.count("DynamoDB.Query") == 1
     assert dynamodb.count("DynamoDB.TransactWriteItems") == 1  # the audit entry
     assert len(dynamodb) <= 6 and not [n for n in dynamodb if n.endswith("Scan")]
+
+
+def test_needs_attention_and_the_grid_count_each_paced_modules_own_date(
+    client, group, leader, participant
+):
+    """Weekly from Fri 13 Nov (today is Fri 27 Nov): the first two modules are overdue, the
+    third, due today, is not; the second, left out, is not assigned (so not overdue)."""
+    use_case = services.current().assignments
+    track = use_case.assign(
+        caller_of(leader), group, track_id=TRACK, session_date="2026-11-13", pacing=Pacing()
+    ).assignment
+    use_case.leave_out(caller_of(leader), group, track.assignment_id, MODULES[1])
+
+    status, grid = api(client, "GET", f"/groups/{group}/progress", leader)
+    assert status == 200
+    dues = {m["module_id"]: m["due_date"] for m in grid["modules"]}
+    assert dues[MODULES[0]] == "2026-11-13" and dues[MODULES[2]] == "2026-11-27"
+    assert MODULES[1] not in dues
+    statuses = {
+        m["module_id"]: c["status"]
+        for m, c in zip(grid["modules"], grid["participants"][0]["cells"], strict=True)
+    }
+    assert statuses[MODULES[0]] == "overdue" and statuses[MODULES[2]] == "not_started"
+
+    # "Needs attention" asks for two overdue modules: one, with the second left out.
+    def overdue() -> list[list[str]]:
+        status, attention = api(client, "GET", f"/groups/{group}/attention", leader)
+        assert status == 200
+        (rosa,) = attention["participants"]
+        return [r["module_ids"] for r in rosa["reasons"] if r["reason"] == "overdue"]
+
+    assert overdue() == []
+    use_case.leave_out(caller_of(leader), group, track.assignment_id, MODULES[1], left_out=False)
+    assert overdue() == [sorted(MODULES[:2])]

@@ -1268,8 +1268,8 @@ def change_dates(visit: Visit) -> Any:
 PACE_HINT = (
     "For a track. One module per session: the group session date above is the first "
     "session, and each next session is the number of days below later. Each module is due on "
-    "its session date, or, if you give a due date, that many days before its session. "
-    "You can change any module's dates afterwards."
+    "its session date, or, if you give a due date, as many days before its session as that "
+    "due date is before the first session. You can change any module's dates afterwards."
 )
 
 

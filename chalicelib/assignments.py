@@ -5,12 +5,13 @@ modules each participant is expected to read (``assigned_modules``)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta, tzinfo
 from typing import Any
 
 from chalicelib.clock import Clock
-from chalicelib.errors import BadRequest, NotFound
+from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.groups import GROUP_ID, ID_NAMESPACE, led_group
 from chalicelib.identity import Caller
 from chalicelib.library import ModuleLibrary, check_module_id, parse_version
@@ -19,6 +20,8 @@ from chalicelib.records.groups import Assignment, GroupRecords, ModuleDates
 from chalicelib.statuses import due_for, past_due
 
 NO_DUE_DATE = "9999-12-31"  # sorts after every date
+# One module of a track assignment changed while another change was written: read and try again.
+_MODULE_ATTEMPTS = 3
 # What the dates of an assignment may tell its leader: warnings, never refusals (a leader may
 # have their reasons: a reading to finish after the session, a late joiner given a past date).
 # Codes here; the web page and the API's ``warnings`` say them.
@@ -461,21 +464,20 @@ class Assignments:
         keep theirs. ``BadRequest`` for an assignment of a module (``not_a_track``) or a module
         the track does not hold (``module_not_in_track``). Audit-logged as ``assignment.put``
         with the module named."""
-        group = led_group(self.records, caller, group_id, writable=True)
-        current = self._current(group.assignments, assignment_id)
-        module_ids = self._track_modules(current, module_id)
         due = check_date(due_date, "due_date")
         session = check_date(session_date, "session_date")
-        own = {m.module_id: m for m in current.module_dates}
-        own[module_id] = ModuleDates(module_id, due, session)
-        ordered = tuple(own[m] for m in module_ids if m in own) + tuple(
-            d
-            for m, d in own.items()
-            if m not in module_ids  # a module the track has lost
-        )
-        now = self.clock.iso()
-        changed = _stamped(replace(current, module_dates=ordered), current, now)
-        self._put(caller, group.group_id, changed, now, replaces=True, module_id=module_id)
+
+        def change(current: Assignment, module_ids: list[str], now: str) -> Assignment:
+            own = {m.module_id: m for m in current.module_dates}
+            own[module_id] = ModuleDates(module_id, due, session)
+            ordered = tuple(own[m] for m in module_ids if m in own) + tuple(
+                d
+                for m, d in own.items()
+                if m not in module_ids  # a module the track has lost
+            )
+            return _stamped(replace(current, module_dates=ordered), current, now)
+
+        changed, current = self._change_module(caller, group_id, assignment_id, module_id, change)
         return Assigned(changed, current, date_warnings(due, session, self.clock.today()))
 
     def leave_out(
@@ -491,23 +493,59 @@ class Assignments:
         it has its own, are kept for when it is put back. Doing it twice changes nothing.
         ``BadRequest`` as ``change_module_dates``, and for leaving out the track's last module
         (``last_module``: unassign the track instead). Audit-logged as ``assignment.put``."""
-        group = led_group(self.records, caller, group_id, writable=True)
-        current = self._current(group.assignments, assignment_id)
-        module_ids = self._track_modules(current, module_id)
-        out = set(current.left_out) - {module_id}
-        if left_out:
-            out.add(module_id)
-        if left_out and not set(module_ids) - out:
-            raise BadRequest(
-                "That is the track's last module: unassign the track instead.",
-                code="last_module",
-            )
-        changed = replace(current, left_out=tuple(m for m in module_ids if m in out))
-        if changed.left_out == current.left_out:
-            return current
-        now = self.clock.iso()
-        self._put(caller, group.group_id, changed, now, replaces=True, module_id=module_id)
-        return changed
+
+        def change(current: Assignment, module_ids: list[str], now: str) -> Assignment:
+            out = set(current.left_out) - {module_id}
+            if left_out:
+                out.add(module_id)
+            if left_out and not set(module_ids) - out:
+                raise BadRequest(
+                    "That is the track's last module: unassign the track instead.",
+                    code="last_module",
+                )
+            return replace(current, left_out=tuple(m for m in module_ids if m in out))
+
+        return self._change_module(caller, group_id, assignment_id, module_id, change)[0]
+
+    def _change_module(
+        self,
+        caller: Caller,
+        group_id: str,
+        assignment_id: str,
+        module_id: str,
+        change: Callable[[Assignment, list[str], str], Assignment],
+    ) -> tuple[Assignment, Assignment]:
+        """Read the track assignment, ``change`` it (as read, its track's modules, now) and
+        write it on the condition that its modules' dates and those left out are still as read
+        (``GroupRecords.put_assignment``); if another change came first, read it again and
+        retry (``_MODULE_ATTEMPTS`` in all), so two leaders changing two modules at once both
+        count. Nothing changed: nothing written. The change and the assignment as read."""
+        for attempt in range(_MODULE_ATTEMPTS):
+            group = led_group(self.records, caller, group_id, writable=True)
+            current = self._current(group.assignments, assignment_id)
+            module_ids = self._track_modules(current, module_id)
+            now = self.clock.iso()
+            changed = change(current, module_ids, now)
+            if changed == current:
+                return current, current
+            try:
+                self._put(
+                    caller,
+                    group.group_id,
+                    changed,
+                    now,
+                    replaces=True,
+                    module_id=module_id,
+                    read=current,
+                )
+            except NotFound:
+                if attempt + 1 < _MODULE_ATTEMPTS:
+                    continue  # changed meanwhile (or removed: the next read says so)
+                raise Conflict(
+                    "Someone else is changing this assignment right now. Try again.", code="busy"
+                ) from None
+            return changed, current
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     @staticmethod
     def _current(assignments: tuple[Assignment, ...], assignment_id: str) -> Assignment:
@@ -538,6 +576,7 @@ class Assignments:
         now: str,
         replaces: bool,
         module_id: str | None = None,
+        read: Assignment | None = None,
     ) -> None:
         """Write ``assignment`` (new, or ``replaces`` the one read, keeping its ``assigned_at``)
         with its audit entry, in one transaction. ``module_id``: the one module of a track
@@ -558,7 +597,7 @@ class Assignments:
             participant_ids=[assignment.participant_id] if assignment.participant_id else [],
             detail=detail,
         )
-        self.records.put_assignment(group_id, assignment, audit, replaces=replaces)
+        self.records.put_assignment(group_id, assignment, audit, replaces=replaces, read=read)
 
     def unassign(self, caller: Caller, group_id: str, assignment_id: str) -> None:
         group = led_group(self.records, caller, group_id)

@@ -44,8 +44,12 @@ Conditional-write rules:
   ids). Both are written only when not empty, so an assignment from before them, or without
   them, reads as before (empty). They are part of the assignment's item, written by the same
   Put (same ``assigned_at = :first`` condition) and mirrored in ``DUE`` with the rest, so
-  reminders read them with no other read. Two leaders changing one track assignment's modules
-  at the same moment: the later write wins (as for its dates);
+  reminders read them with no other read. A change of one module (its dates, left out or put
+  back: ``read`` given to ``put_assignment``) is written on the further condition that both are
+  still as read (``#md = :md`` / ``attribute_not_exists``, the same for ``left_out``), so two
+  leaders leaving out two modules at once cannot lose one: the later write fails and the use
+  case reads again and retries. Assigning again or changing the whole assignment's dates is
+  not conditional on them (the later write wins, as for its dates);
 - removing a participant (``remove_participant``) deletes their enrolment on
   ``attribute_exists(PK) AND joined_at = :joined`` (the enrolment the use case read, not one
   made again meanwhile) and, in the same transaction, appends one stint (joined, left, who
@@ -781,10 +785,13 @@ class GroupRecords(RecordTable):
         assignment: Assignment,
         audit: dict[str, Any],
         replaces: bool = False,
+        read: Assignment | None = None,
     ) -> None:
         """Write an assignment, its ``DUE`` mirror and its audit entry in one transaction.
         ``replaces``: it changes the assignment with the same id and ``assigned_at``, which
-        must still be there (``NotFound`` otherwise; see the module)."""
+        must still be there (``NotFound`` otherwise; see the module). ``read``: the assignment
+        as read, whose module dates and modules left out must still be the stored ones
+        (``NotFound`` otherwise: read it again)."""
         record: dict[str, Any] = {
             "PK": group_pk(group_id),
             "SK": assignment_sk(assignment.assignment_id),
@@ -798,18 +805,24 @@ class GroupRecords(RecordTable):
             value = getattr(assignment, name)
             if value is not None:
                 record[name] = value
-        if assignment.module_dates:  # only when there are some (see the module)
-            record["module_dates"] = [
-                {k: v for k, v in m.to_dict().items() if v is not None}
-                for m in assignment.module_dates
-            ]
-        if assignment.left_out:
-            record["left_out"] = list(assignment.left_out)
+        record.update(_track_parts(assignment))  # only when there are some (see the module)
         mirrored = {k: v for k, v in record.items() if k not in ("PK", "SK", "assigned_by")}
         put = self._put(record)
         if replaces:
-            put["Put"]["ConditionExpression"] = "assigned_at = :first"
-            put["Put"]["ExpressionAttributeValues"] = to_item({":first": assignment.assigned_at})
+            conditions, values = ["assigned_at = :first"], {":first": assignment.assigned_at}
+            names: dict[str, str] = {}
+            if read is not None:
+                before = _track_parts(read)
+                for name in ("module_dates", "left_out"):
+                    names[f"#{name}"] = name
+                    if name in before:
+                        conditions.append(f"#{name} = :{name}")
+                        values[f":{name}"] = before[name]
+                    else:
+                        conditions.append(f"attribute_not_exists(#{name})")
+                put["Put"]["ExpressionAttributeNames"] = names
+            put["Put"]["ConditionExpression"] = " AND ".join(conditions)
+            put["Put"]["ExpressionAttributeValues"] = to_item(values)
         self._write(
             [
                 put,
@@ -907,6 +920,19 @@ class GroupRecords(RecordTable):
 
 
 _DUE_ASSIGNMENT = "a#"
+
+
+def _track_parts(assignment: Assignment) -> dict[str, Any]:
+    """A track assignment's ``module_dates`` and ``left_out`` as stored, each only when it has
+    some (see the module)."""
+    parts: dict[str, Any] = {}
+    if assignment.module_dates:
+        parts["module_dates"] = [
+            {k: v for k, v in m.to_dict().items() if v is not None} for m in assignment.module_dates
+        ]
+    if assignment.left_out:
+        parts["left_out"] = list(assignment.left_out)
+    return parts
 
 
 def _due(

@@ -641,3 +641,30 @@ def test_needs_attention_and_the_grid_count_each_paced_modules_own_date(
     assert overdue() == []
     use_case.leave_out(caller_of(leader), group, track.assignment_id, MODULES[1], left_out=False)
     assert overdue() == [sorted(MODULES[:2])]
+
+
+def test_two_leaders_leaving_out_two_modules_at_once_both_count(group, leader, monkeypatch):
+    """Leader B read the track assignment before leader A's "Leave out" was written: B's write
+    fails its condition (the modules left out are no longer as read), B reads again and
+    retries, so both modules are left out (the later write does not undo the first)."""
+    use_case = services.current().assignments
+    caller = caller_of(leader)
+    track = use_case.assign(caller, group, track_id=TRACK).assignment
+    records = use_case.records
+    stale = records.get(group)  # what B read
+    use_case.leave_out(caller, group, track.assignment_id, MODULES[0])  # A, written first
+    real_get = type(records).get
+    reads: list[str] = []
+
+    def b_reads(self, group_id):  # type: ignore[no-untyped-def]
+        reads.append(group_id)
+        return stale if len(reads) == 1 else real_get(self, group_id)
+
+    monkeypatch.setattr(type(records), "get", b_reads)
+    out = use_case.leave_out(caller, group, track.assignment_id, SLEEP)
+    assert out.left_out == (MODULES[0], SLEEP)
+    assert len(reads) == 2  # read again once
+    monkeypatch.undo()
+    assert records.get(group).assignments[0].left_out == (MODULES[0], SLEEP)
+    (mirrored,) = records.due_summaries([group])[group].assignments
+    assert mirrored.left_out == (MODULES[0], SLEEP)

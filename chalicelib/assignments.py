@@ -5,20 +5,23 @@ modules each participant is expected to read (``assigned_modules``)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta, tzinfo
 from typing import Any
 
 from chalicelib.clock import Clock
-from chalicelib.errors import BadRequest, NotFound
+from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.groups import GROUP_ID, ID_NAMESPACE, led_group
 from chalicelib.identity import Caller
 from chalicelib.library import ModuleLibrary, check_module_id, parse_version
 from chalicelib.records.audit import new_entry
-from chalicelib.records.groups import Assignment, GroupRecords
+from chalicelib.records.groups import Assignment, GroupRecords, ModuleDates
 from chalicelib.statuses import due_for, past_due
 
 NO_DUE_DATE = "9999-12-31"  # sorts after every date
+# One module of a track assignment changed while another change was written: read and try again.
+_MODULE_ATTEMPTS = 3
 # What the dates of an assignment may tell its leader: warnings, never refusals (a leader may
 # have their reasons: a reading to finish after the session, a late joiner given a past date).
 # Codes here; the web page and the API's ``warnings`` say them.
@@ -62,6 +65,68 @@ def date_warnings(due_date: str | None, session_date: str | None, today: date) -
 
 def _apart(earlier: str, later: str) -> timedelta:
     return date.fromisoformat(later) - date.fromisoformat(earlier)
+
+
+# Spreading a track over the group's sessions (``Pacing``): the limits a leader may choose.
+MAX_EVERY_DAYS = 28
+MAX_PER_SESSION = 10
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """A track spread over the group's sessions: ``per_session`` modules, in the track's order,
+    before each session; a session every ``every_days`` days from the first."""
+
+    every_days: int = 7
+    per_session: int = 1
+
+    def checked(self) -> Pacing:
+        """Itself, if its numbers are whole numbers in range; ``BadRequest`` otherwise."""
+        every, per = self.every_days, self.per_session
+        if (
+            isinstance(every, bool)
+            or not isinstance(every, int)
+            or not 1 <= every <= MAX_EVERY_DAYS
+        ):
+            raise BadRequest(
+                f"Sessions are 1 to {MAX_EVERY_DAYS} days apart.", code="invalid_interval"
+            )
+        if isinstance(per, bool) or not isinstance(per, int) or not 1 <= per <= MAX_PER_SESSION:
+            raise BadRequest(
+                f"Give 1 to {MAX_PER_SESSION} modules per session.", code="invalid_per_session"
+            )
+        return self
+
+
+def paced(
+    module_ids: list[str], first_session: str, due_date: str | None, pacing: Pacing
+) -> tuple[ModuleDates, ...]:
+    """The track's modules spread over sessions (``Pacing``) from ``first_session``: module
+    ``i`` has session ``first + (i // per_session) * every_days``, and is due on its session
+    date, or, when the leader gave a ``due_date`` for the first session, as many days before
+    (or after) its own session as that due date is from the first."""
+    first = date.fromisoformat(first_session)
+    offset = first - date.fromisoformat(due_date) if due_date else timedelta(0)
+    dates = []
+    for i, module_id in enumerate(module_ids):
+        session = first + timedelta(days=(i // pacing.per_session) * pacing.every_days)
+        dates.append(ModuleDates(module_id, (session - offset).isoformat(), session.isoformat()))
+    return tuple(dates)
+
+
+def pacing_of(assignment: Assignment) -> Pacing | None:
+    """How a paced track assignment's sessions look spread (to offer them again on a form):
+    how many modules share the first session date, and the days to the next one. ``None``
+    when it has no module dates, or they do not look evenly spread."""
+    sessions = [m.session_date for m in assignment.module_dates if m.session_date]
+    if not sessions:
+        return None
+    per = sessions.count(sessions[0])
+    later = sorted({s for s in sessions if s > sessions[0]})
+    every = _apart(sessions[0], later[0]).days if later else 7
+    if not (1 <= every <= MAX_EVERY_DAYS and 1 <= per <= MAX_PER_SESSION):
+        return None
+    return Pacing(every, per)
 
 
 @dataclass(frozen=True)
@@ -149,7 +214,10 @@ def assigned_modules(
     assignments: tuple[Assignment, ...] | list[Assignment], library: ModuleLibrary
 ) -> list[AssignedModule]:
     """Expand assignments (tracks into their modules) into assigned modules, one per module
-    and audience. Uses the catalog (one cached read) for titles and latest versions."""
+    and audience. A track's module has its own dates where the assignment gives it some (paced
+    over the group's sessions), else the assignment's; a module the track assignment leaves out
+    is not assigned by it (another assignment of it still counts). Uses the catalog (one cached
+    read) for titles and latest versions."""
     catalog = {m["id"]: m for m in library.catalog()}
     tracks = (
         {t["id"]: t for t in library.tracks()}
@@ -165,21 +233,22 @@ def assigned_modules(
         else:
             module_ids = [assignment.item_id]
             track_ids = ()
-        dues: tuple[tuple[str, str | None], ...] = ()
-        if assignment.due_date:
-            dues = ((assignment.due_date, assignment.due_set_at or assignment.assigned_at),)
+        set_at = assignment.due_set_at or assignment.assigned_at
         for place, module_id in enumerate(module_ids):
             entry = catalog.get(module_id)
-            if entry is None:
-                continue  # retired or never published: nothing to read
+            if entry is None or module_id in assignment.left_out:
+                continue  # retired or never published, or left out: nothing to read
+            # A track's module paced over the sessions has its own dates (``Assignment.dates_of``).
+            due_date, session_date = assignment.dates_of(module_id)
+            dues = ((due_date, set_at),) if due_date else ()
             pinned = assignment.version if assignment.kind == "module" else None
             assigned = AssignedModule(
                 module_id,
                 entry["title"],
                 pinned or entry["version"],
                 entry["version"],
-                assignment.due_date,
-                assignment.session_date,
+                due_date,
+                session_date,
                 (assignment.assignment_id,),
                 assignment.participant_id,
                 (rank, place),
@@ -224,11 +293,13 @@ class Assigned:
 
     @property
     def dates_changed(self) -> bool:
-        """It was already assigned, with another due date or session date."""
-        return self.before is not None and (self.before.due_date, self.before.session_date) != (
-            self.assignment.due_date,
-            self.assignment.session_date,
-        )
+        """It was already assigned, with another due date or session date (its own or one of
+        its modules')."""
+        return self.before is not None and (
+            self.before.due_date,
+            self.before.session_date,
+            self.before.module_dates,
+        ) != (self.assignment.due_date, self.assignment.session_date, self.assignment.module_dates)
 
 
 def _redated(assignment: Assignment, before: Assignment, due: str | None, now: str) -> Assignment:
@@ -237,10 +308,16 @@ def _redated(assignment: Assignment, before: Assignment, due: str | None, now: s
     warned (``statuses.due_for``). A changed date keeps that time: a date corrected or moved
     after a newcomer joined (a typo, a session moved) must not make them overdue on a day
     before they joined, and saving again (or changing only the session date) changes nothing.
-    Only a first date, on an assignment that had none, is set ``now``."""
-    if before.due_date is not None and due is not None:
-        return replace(assignment, due_date=due, due_set_at=before.due_set_at)
-    return replace(assignment, due_date=due, due_set_at=now if due is not None else None)
+    Only a first date, on an assignment that had none, is set ``now``. A track's modules' own
+    due dates count as its dates (``Assignment.has_due_date``)."""
+    return _stamped(replace(assignment, due_date=due), before, now)
+
+
+def _stamped(changed: Assignment, before: Assignment, now: str) -> Assignment:
+    """``changed`` with the ``due_set_at`` that ``_redated`` explains."""
+    if before.has_due_date and changed.has_due_date:
+        return replace(changed, due_set_at=before.due_set_at)
+    return replace(changed, due_set_at=now if changed.has_due_date else None)
 
 
 @dataclass
@@ -259,14 +336,19 @@ class Assignments:
         participant_id: str | None = None,
         due_date: str | None = None,
         session_date: str | None = None,
+        pacing: Pacing | None = None,
     ) -> Assigned:
         """Assign a module (optionally pinned to a version) or a track, to the whole group or
         one participant in it. Assigning the same thing to the same audience again updates it
         (``Assigned.before`` says what it was): the pinned version and the dates given now,
-        its place in the reading order (``assigned_at``, and who first assigned it) kept."""
+        its place in the reading order (``assigned_at``, and who first assigned it) and the
+        modules left out of a track kept. ``pacing``: a track spread over the group's sessions
+        from ``session_date``, the first (``paced``); without it, one date for all its
+        modules."""
         group = led_group(self.records, caller, group_id, writable=True)
         if (module_id is None) == (track_id is None):
             raise BadRequest("Assign either a module_id or a track_id.", code="invalid_assignment")
+        track: dict[str, Any] = {}
         if module_id is not None:
             kind, item_id = "module", check_module_id(module_id)
             if version is not None:
@@ -280,11 +362,18 @@ class Assignments:
                 raise BadRequest(
                     "A track cannot be pinned to a version.", code="invalid_assignment"
                 )
-            self.library.track(item_id)
+            track = self.library.track(item_id)
         if participant_id is not None and participant_id not in group.participant_ids:
             raise NotFound("That participant is not in this group.", code="participant_not_found")
         due = check_date(due_date, "due_date")
         session = check_date(session_date, "session_date")
+        module_dates: tuple[ModuleDates, ...] = ()
+        if pacing is not None:
+            if kind != "track":
+                raise BadRequest(
+                    "Only a track's modules can be spread over sessions.", code="invalid_pacing"
+                )
+            module_dates = self._paced(track.get("modules", []), due, session, pacing)
         assignment_id = uuid.uuid5(
             ID_NAMESPACE, f"{group.group_id}:{kind}:{item_id}:{participant_id or '*'}"
         ).hex
@@ -302,13 +391,30 @@ class Assignments:
                 now,
                 caller.id,
                 due_set_at=now,
+                module_dates=module_dates,
             )
         else:
             assignment = _redated(
-                replace(before, version=version, session_date=session), before, due, now
+                replace(before, version=version, session_date=session, module_dates=module_dates),
+                before,
+                due,
+                now,
             )
         self._put(caller, group.group_id, assignment, now, replaces=before is not None)
         return Assigned(assignment, before, date_warnings(due, session, self.clock.today()))
+
+    @staticmethod
+    def _paced(
+        module_ids: list[str], due: str | None, session: str | None, pacing: Pacing
+    ) -> tuple[ModuleDates, ...]:
+        """``paced``, after refusing what cannot be spread."""
+        pacing = pacing.checked()
+        if session is None:
+            raise BadRequest(
+                "To spread a track over sessions, give the first session date.",
+                code="first_session_required",
+            )
+        return paced(list(module_ids), session, due, pacing)
 
     def change_dates(
         self,
@@ -317,28 +423,171 @@ class Assignments:
         assignment_id: str,
         due_date: str | None,
         session_date: str | None,
+        pacing: Pacing | None = None,
     ) -> Assigned:
         """New due and session dates (either may be ``None``: no date) for an assignment of a
-        group ``caller`` leads; what is assigned, and to whom, stays. ``Assigned.before`` is
-        the assignment as it was; its ``warnings`` are about the new dates."""
+        group ``caller`` leads; what is assigned, and to whom, stays. A track's modules all
+        take these dates (their own dates go), or, with ``pacing``, are spread again over the
+        sessions from ``session_date`` (as ``assign``); the modules left out stay left out.
+        ``Assigned.before`` is the assignment as it was; its ``warnings`` are about the new
+        dates."""
         group = led_group(self.records, caller, group_id, writable=True)
-        current = next((a for a in group.assignments if a.assignment_id == assignment_id), None)
-        if current is None:
-            raise NotFound(
-                "There is no such assignment in this group.", code="assignment_not_found"
-            )
+        current = self._current(group.assignments, assignment_id)
         due = check_date(due_date, "due_date")
         session = check_date(session_date, "session_date")
+        module_dates: tuple[ModuleDates, ...] = ()
+        if pacing is not None:
+            if current.kind != "track":
+                raise BadRequest(
+                    "Only a track's modules can be spread over sessions.", code="invalid_pacing"
+                )
+            module_ids = self.library.track(current.item_id)["modules"]
+            module_dates = self._paced(module_ids, due, session, pacing)
         now = self.clock.iso()
-        changed = _redated(replace(current, session_date=session), current, due, now)
+        changed = _redated(
+            replace(current, session_date=session, module_dates=module_dates), current, due, now
+        )
         self._put(caller, group.group_id, changed, now, replaces=True)
         return Assigned(changed, current, date_warnings(due, session, self.clock.today()))
 
+    def change_module_dates(
+        self,
+        caller: Caller,
+        group_id: str,
+        assignment_id: str,
+        module_id: str,
+        due_date: str | None,
+        session_date: str | None,
+    ) -> Assigned:
+        """New due and session dates (either may be ``None``: no date) for one module of a
+        track assignment: that module's own, in place of the assignment's; the other modules
+        keep theirs. ``BadRequest`` for an assignment of a module (``not_a_track``) or a module
+        the track does not hold (``module_not_in_track``). Audit-logged as ``assignment.put``
+        with the module named."""
+        due = check_date(due_date, "due_date")
+        session = check_date(session_date, "session_date")
+
+        def change(current: Assignment, module_ids: list[str], now: str) -> Assignment:
+            own = {m.module_id: m for m in current.module_dates}
+            own[module_id] = ModuleDates(module_id, due, session)
+            ordered = tuple(own[m] for m in module_ids if m in own) + tuple(
+                d
+                for m, d in own.items()
+                if m not in module_ids  # a module the track has lost
+            )
+            return _stamped(replace(current, module_dates=ordered), current, now)
+
+        changed, current = self._change_module(caller, group_id, assignment_id, module_id, change)
+        return Assigned(changed, current, date_warnings(due, session, self.clock.today()))
+
+    def leave_out(
+        self,
+        caller: Caller,
+        group_id: str,
+        assignment_id: str,
+        module_id: str,
+        left_out: bool = True,
+    ) -> Assignment:
+        """Leave one module of a track assignment out (``left_out``), or put it back: a module
+        left out is not assigned by this track assignment (``assigned_modules``); its dates, if
+        it has its own, are kept for when it is put back. Doing it twice changes nothing.
+        ``BadRequest`` as ``change_module_dates``, and for leaving out the track's last module
+        (``last_module``: unassign the track instead). Audit-logged as ``assignment.put``."""
+
+        def change(current: Assignment, module_ids: list[str], now: str) -> Assignment:
+            out = set(current.left_out) - {module_id}
+            if left_out:
+                out.add(module_id)
+            if left_out and not set(module_ids) - out:
+                raise BadRequest(
+                    "That is the track's last module: unassign the track instead.",
+                    code="last_module",
+                )
+            return replace(current, left_out=tuple(m for m in module_ids if m in out))
+
+        return self._change_module(caller, group_id, assignment_id, module_id, change)[0]
+
+    def _change_module(
+        self,
+        caller: Caller,
+        group_id: str,
+        assignment_id: str,
+        module_id: str,
+        change: Callable[[Assignment, list[str], str], Assignment],
+    ) -> tuple[Assignment, Assignment]:
+        """Read the track assignment, ``change`` it (as read, its track's modules, now) and
+        write it on the condition that its modules' dates and those left out are still as read
+        (``GroupRecords.put_assignment``); if another change came first, read it again and
+        retry (``_MODULE_ATTEMPTS`` in all), so two leaders changing two modules at once both
+        count. Nothing changed: nothing written. The change and the assignment as read."""
+        for attempt in range(_MODULE_ATTEMPTS):
+            group = led_group(self.records, caller, group_id, writable=True)
+            current = self._current(group.assignments, assignment_id)
+            module_ids = self._track_modules(current, module_id)
+            now = self.clock.iso()
+            changed = change(current, module_ids, now)
+            if changed == current:
+                return current, current
+            try:
+                self._put(
+                    caller,
+                    group.group_id,
+                    changed,
+                    now,
+                    replaces=True,
+                    module_id=module_id,
+                    read=current,
+                )
+            except NotFound:
+                if attempt + 1 < _MODULE_ATTEMPTS:
+                    continue  # changed meanwhile (or removed: the next read says so)
+                raise Conflict(
+                    "Someone else is changing this assignment right now. Try again.", code="busy"
+                ) from None
+            return changed, current
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    @staticmethod
+    def _current(assignments: tuple[Assignment, ...], assignment_id: str) -> Assignment:
+        found = next((a for a in assignments if a.assignment_id == assignment_id), None)
+        if found is None:
+            raise NotFound(
+                "There is no such assignment in this group.", code="assignment_not_found"
+            )
+        return found
+
+    def _track_modules(self, assignment: Assignment, module_id: str) -> list[str]:
+        """The modules of a track assignment's track, which must hold ``module_id``."""
+        if assignment.kind != "track":
+            raise BadRequest(
+                "Only a track assignment's modules can be changed one by one.",
+                code="not_a_track",
+            )
+        module_ids = list(self.library.track(assignment.item_id).get("modules", []))
+        if module_id not in module_ids:
+            raise BadRequest("That module is not in this track.", code="module_not_in_track")
+        return module_ids
+
     def _put(
-        self, caller: Caller, group_id: str, assignment: Assignment, now: str, replaces: bool
+        self,
+        caller: Caller,
+        group_id: str,
+        assignment: Assignment,
+        now: str,
+        replaces: bool,
+        module_id: str | None = None,
+        read: Assignment | None = None,
     ) -> None:
         """Write ``assignment`` (new, or ``replaces`` the one read, keeping its ``assigned_at``)
-        with its audit entry, in one transaction."""
+        with its audit entry, in one transaction. ``module_id``: the one module of a track
+        changed (its dates, or left out or put back), named in the entry."""
+        detail = {
+            "assignment_id": assignment.assignment_id,
+            "kind": assignment.kind,
+            "item_id": assignment.item_id,
+        }
+        if module_id is not None:
+            detail["module_id"] = module_id
         audit = new_entry(
             caller.id,
             caller.roles,
@@ -346,13 +595,9 @@ class Assignments:
             now,
             group_id=group_id,
             participant_ids=[assignment.participant_id] if assignment.participant_id else [],
-            detail={
-                "assignment_id": assignment.assignment_id,
-                "kind": assignment.kind,
-                "item_id": assignment.item_id,
-            },
+            detail=detail,
         )
-        self.records.put_assignment(group_id, assignment, audit, replaces=replaces)
+        self.records.put_assignment(group_id, assignment, audit, replaces=replaces, read=read)
 
     def unassign(self, caller: Caller, group_id: str, assignment_id: str) -> None:
         group = led_group(self.records, caller, group_id)

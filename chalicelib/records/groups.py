@@ -38,6 +38,18 @@ Conditional-write rules:
   on the condition that the stored one is still it (``assigned_at = :first``), so an assignment
   removed meanwhile is not brought back (``NotFound``); a new one has no condition (two leaders
   assigning the same thing at once make one assignment, the later write's dates);
+- a track assignment may carry its modules' own dates (``module_dates``: a list of maps
+  ``{module_id, due_date?, session_date?}``, one per module paced over the group's sessions or
+  given its own dates) and the modules left out for the group (``left_out``: a list of module
+  ids). Both are written only when not empty, so an assignment from before them, or without
+  them, reads as before (empty). They are part of the assignment's item, written by the same
+  Put (same ``assigned_at = :first`` condition) and mirrored in ``DUE`` with the rest, so
+  reminders read them with no other read. A change of one module (its dates, left out or put
+  back: ``read`` given to ``put_assignment``) is written on the further condition that both are
+  still as read (``#md = :md`` / ``attribute_not_exists``, the same for ``left_out``), so two
+  leaders leaving out two modules at once cannot lose one: the later write fails and the use
+  case reads again and retries. Assigning again or changing the whole assignment's dates is
+  not conditional on them (the later write wins, as for its dates);
 - removing a participant (``remove_participant``) deletes their enrolment on
   ``attribute_exists(PK) AND joined_at = :joined`` (the enrolment the use case read, not one
   made again meanwhile) and, in the same transaction, appends one stint (joined, left, who
@@ -182,6 +194,24 @@ class FormerMember:
 
 
 @dataclass(frozen=True)
+class ModuleDates:
+    """One module of a track assignment with dates of its own (paced over the group's
+    sessions, or changed for that module alone): they stand in for the assignment's dates
+    (``None``: no date)."""
+
+    module_id: str
+    due_date: str | None = None
+    session_date: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "module_id": self.module_id,
+            "due_date": self.due_date,
+            "session_date": self.session_date,
+        }
+
+
+@dataclass(frozen=True)
 class Assignment:
     """A module or a track given to a group, or to one participant in it."""
 
@@ -198,6 +228,22 @@ class Assignment:
     # or written before this was kept, when its ``assigned_at`` stands for it): whoever was in
     # the group then has its date even if it had passed (``chalicelib.statuses.due_for``).
     due_set_at: str | None = None
+    # A track's modules with dates of their own, in the track's order (``()``: every module has
+    # the assignment's dates), and the track's modules left out for this audience.
+    module_dates: tuple[ModuleDates, ...] = ()
+    left_out: tuple[str, ...] = ()
+
+    def dates_of(self, module_id: str) -> tuple[str | None, str | None]:
+        """The due and session dates of one of its modules: its own, else the assignment's."""
+        own = next((m for m in self.module_dates if m.module_id == module_id), None)
+        if own is not None:
+            return own.due_date, own.session_date
+        return self.due_date, self.session_date
+
+    @property
+    def has_due_date(self) -> bool:
+        """A due date anywhere in it: its own, or one of its modules'."""
+        return self.due_date is not None or any(m.due_date for m in self.module_dates)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -209,6 +255,8 @@ class Assignment:
             "due_date": self.due_date,
             "session_date": self.session_date,
             "assigned_at": self.assigned_at,
+            "module_dates": [m.to_dict() for m in self.module_dates],
+            "left_out": list(self.left_out),
         }
 
 
@@ -737,11 +785,14 @@ class GroupRecords(RecordTable):
         assignment: Assignment,
         audit: dict[str, Any],
         replaces: bool = False,
+        read: Assignment | None = None,
     ) -> None:
         """Write an assignment, its ``DUE`` mirror and its audit entry in one transaction.
         ``replaces``: it changes the assignment with the same id and ``assigned_at``, which
-        must still be there (``NotFound`` otherwise; see the module)."""
-        record = {
+        must still be there (``NotFound`` otherwise; see the module). ``read``: the assignment
+        as read, whose module dates and modules left out must still be the stored ones
+        (``NotFound`` otherwise: read it again)."""
+        record: dict[str, Any] = {
             "PK": group_pk(group_id),
             "SK": assignment_sk(assignment.assignment_id),
             "assignment_id": assignment.assignment_id,
@@ -754,11 +805,24 @@ class GroupRecords(RecordTable):
             value = getattr(assignment, name)
             if value is not None:
                 record[name] = value
+        record.update(_track_parts(assignment))  # only when there are some (see the module)
         mirrored = {k: v for k, v in record.items() if k not in ("PK", "SK", "assigned_by")}
         put = self._put(record)
         if replaces:
-            put["Put"]["ConditionExpression"] = "assigned_at = :first"
-            put["Put"]["ExpressionAttributeValues"] = to_item({":first": assignment.assigned_at})
+            conditions, values = ["assigned_at = :first"], {":first": assignment.assigned_at}
+            names: dict[str, str] = {}
+            if read is not None:
+                before = _track_parts(read)
+                for name in ("module_dates", "left_out"):
+                    names[f"#{name}"] = name
+                    if name in before:
+                        conditions.append(f"#{name} = :{name}")
+                        values[f":{name}"] = before[name]
+                    else:
+                        conditions.append(f"attribute_not_exists(#{name})")
+                put["Put"]["ExpressionAttributeNames"] = names
+            put["Put"]["ConditionExpression"] = " AND ".join(conditions)
+            put["Put"]["ExpressionAttributeValues"] = to_item(values)
         self._write(
             [
                 put,
@@ -858,6 +922,19 @@ class GroupRecords(RecordTable):
 _DUE_ASSIGNMENT = "a#"
 
 
+def _track_parts(assignment: Assignment) -> dict[str, Any]:
+    """A track assignment's ``module_dates`` and ``left_out`` as stored, each only when it has
+    some (see the module)."""
+    parts: dict[str, Any] = {}
+    if assignment.module_dates:
+        parts["module_dates"] = [
+            {k: v for k, v in m.to_dict().items() if v is not None} for m in assignment.module_dates
+        ]
+    if assignment.left_out:
+        parts["left_out"] = list(assignment.left_out)
+    return parts
+
+
 def _due(
     table: str,
     group_id: str,
@@ -932,4 +1009,10 @@ def _assignment(record: dict[str, Any]) -> Assignment:
         assigned_at=record["assigned_at"],
         assigned_by=record["assigned_by"],
         due_set_at=record.get("due_set_at"),
+        module_dates=tuple(
+            ModuleDates(str(m["module_id"]), m.get("due_date"), m.get("session_date"))
+            for m in record.get("module_dates") or ()
+            if isinstance(m, dict) and m.get("module_id")
+        ),
+        left_out=tuple(str(m) for m in record.get("left_out") or ()),
     )

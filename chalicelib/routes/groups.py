@@ -9,6 +9,7 @@ from chalice import Blueprint
 
 from chalicelib import services
 from chalicelib.api import Call, Created, Download, Endpoints, NoContent
+from chalicelib.assignments import Pacing
 from chalicelib.errors import BadRequest
 from chalicelib.identity import LEADERS
 
@@ -129,6 +130,9 @@ def blueprint(authorizer: Any) -> Blueprint:
             "participant_id": str,
             "due_date": str,
             "session_date": str,
+            "spread": bool,
+            "every_days": int,
+            "per_session": int,
         },
     )
     def assign(call: Call) -> Any:
@@ -142,9 +146,38 @@ def blueprint(authorizer: Any) -> Blueprint:
             participant_id=body.get("participant_id"),
             due_date=body.get("due_date"),
             session_date=body.get("session_date"),
+            pacing=_pacing(body),
         )
         # Warnings about the dates (codes: ``assignments.date_warnings``), never refusals.
         return Created({**assigned.assignment.to_dict(), "warnings": list(assigned.warnings)})
+
+    @endpoints.route(
+        "/groups/{group_id}/assignments/{assignment_id}/modules/{module_id}",
+        method="PATCH",
+        roles=LEADER_ONLY,
+        optional={"due_date": str, "session_date": str, "left_out": bool},
+    )
+    def change_track_module(call: Call) -> dict[str, Any]:
+        """One module of a track assignment: its own dates (when either date is sent; one not
+        sent, or null, is no date) and whether it is left out (when ``left_out`` is sent)."""
+        body, params = call.body, call.params
+        use_case = services.current().assignments
+        where = (call.caller, params["group_id"], params["assignment_id"], params["module_id"])
+        if not ({"due_date", "session_date"} & set(body)) and body.get("left_out") is None:
+            raise BadRequest(
+                "Send due_date and session_date, or left_out.", code="nothing_to_change"
+            )
+        warnings: tuple[str, ...] = ()
+        assignment = None
+        if "due_date" in body or "session_date" in body:
+            changed = use_case.change_module_dates(
+                *where, body.get("due_date"), body.get("session_date")
+            )
+            assignment, warnings = changed.assignment, changed.warnings
+        if body.get("left_out") is not None:
+            assignment = use_case.leave_out(*where, left_out=bool(body["left_out"]))
+        assert assignment is not None  # one of the two, as checked above
+        return {**assignment.to_dict(), "warnings": list(warnings)}
 
     @endpoints.route(
         "/groups/{group_id}/assignments/{assignment_id}", method="DELETE", roles=LEADER_ONLY
@@ -201,3 +234,21 @@ def blueprint(authorizer: Any) -> Blueprint:
         return {"inactive_days": days}
 
     return bp
+
+
+def _pacing(body: dict[str, Any]) -> Pacing | None:
+    """``spread: true`` (with ``every_days`` and ``per_session``, else 7 and 1): the track
+    spread over the group's sessions; ``every_days`` or ``per_session`` without it is a
+    mistake said as one."""
+    if not body.get("spread"):
+        if body.get("every_days") is not None or body.get("per_session") is not None:
+            raise BadRequest(
+                "every_days and per_session go with spread: true.", code="invalid_pacing"
+            )
+        return None
+    default = Pacing()
+    every, per = body.get("every_days"), body.get("per_session")
+    return Pacing(
+        default.every_days if every is None else every,
+        default.per_session if per is None else per,
+    )

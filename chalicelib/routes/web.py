@@ -147,6 +147,14 @@ def blueprint() -> Blueprint:
     web.route(assignment + "/dates", method="POST", access=LEADER_ONLY)(leader_pages.change_dates)
     web.route(assignment + "/remove", access=LEADER_ONLY)(leader_pages.unassign_confirm)
     web.route(assignment + "/remove", method="POST", access=LEADER_ONLY)(leader_pages.unassign)
+    track_module = assignment + "/modules/{module_id}"
+    web.route(track_module + "/dates", access=LEADER_ONLY)(leader_pages.module_dates_form)
+    web.route(track_module + "/dates", method="POST", access=LEADER_ONLY)(
+        leader_pages.change_module_dates
+    )
+    web.route(track_module + "/leave-out", method="POST", access=LEADER_ONLY)(
+        leader_pages.leave_out
+    )
     web.route(group + "/progress", access=LEADER_ONLY)(leader_pages.progress_page)
     web.route(group + "/progress.csv", access=LEADER_ONLY)(leader_pages.progress_csv)
     web.route(plan_pages.PAGE, access=(PARTICIPANTS,))(plan_pages.my_plan)

@@ -16,7 +16,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from functools import lru_cache
 from typing import Any
@@ -34,6 +34,8 @@ from chalicelib.assignments import (
     SESSION_LONG_AFTER_DUE,
     Assigned,
     AssignedModule,
+    Pacing,
+    pacing_of,
 )
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
 from chalicelib.dashboard import (
@@ -263,9 +265,40 @@ def _assignment_rows(detail: GroupDetail, picker: dict[str, Any]) -> list[dict[s
             else "Everyone",
             "due_date": a.due_date,
             "session_date": a.session_date,
+            "record": a,
+            "modules": _track_modules(a, picker),
+            "paced": bool(a.module_dates),
         }
         for a in detail.assignments
     ]
+
+
+# A track with more modules than this is listed folded (``<details>``) on the group page.
+TRACK_UNFOLDED = 4
+
+
+def _track_modules(assignment: Assignment, picker: dict[str, Any]) -> list[dict[str, Any]]:
+    """A track assignment's modules, in the track's order, each with its dates (its own or the
+    assignment's) and whether it is left out; ``[]`` for a module assignment. Modules not in
+    the library (retired) are left out of the list, as ``assigned_modules`` leaves them out."""
+    if assignment.kind != "track":
+        return []
+    track = next((t for t in picker["tracks"] if t["id"] == assignment.item_id), None)
+    rows = []
+    for module_id in (track or {}).get("modules", []):
+        if module_id not in picker["titles"]:
+            continue
+        due, session = assignment.dates_of(module_id)
+        rows.append(
+            {
+                "module_id": module_id,
+                "title": picker["titles"][module_id],
+                "due_date": due,
+                "session_date": session,
+                "left_out": module_id in assignment.left_out,
+            }
+        )
+    return rows
 
 
 def sign_in_address(visit: Visit) -> str:
@@ -329,6 +362,8 @@ def group_view(
             "notice": notice or _notice(visit, detail, picker),
             "warnings": _warnings(visit, detail),
             "days_hint": DAYS_HINT,
+            "pace_hint": PACE_HINT,
+            "track_unfolded": TRACK_UNFOLDED,
             "create_account_label": CREATE_ACCOUNT_LABEL,
             "key": form_key(),
         },
@@ -351,6 +386,7 @@ NOTICES = {
     "removed": "Participant removed from the group. What they completed stays theirs.",
     "unassigned": "Assignment removed.",
     "dates": "Dates changed.",
+    "module_dates": "Dates changed for that module.",
     "archived": "Group archived.",
     "unarchived": "Group unarchived.",
     "seen": "Marked as seen. It comes back if the situation changes.",
@@ -379,11 +415,35 @@ def _notice(visit: Visit, detail: GroupDetail, picker: dict[str, Any]) -> str | 
         )
         if track is not None:
             return f"{NOTICES[done]} {_stays_on_list(track, picker)}"
+    if done in ("left_out", "put_back"):
+        return _left_out_notice(visit, detail, picker, done == "left_out")
     if done == "participant_renamed":
         who = visit.query.get("who", "")
         name = next((p.display_name for p in detail.participants if p.participant_id == who), "")
         return sentence(f"Name changed. They are shown to you as {name}") if name else None
     return NOTICES.get(done)
+
+
+def _left_out_notice(
+    visit: Visit, detail: GroupDetail, picker: dict[str, Any], out: bool
+) -> str | None:
+    """``Sleep and recovery is left out of Track: Early recovery, weeks 1–4 for everyone.``
+    (or put back in it), named from the group as it is now."""
+    wanted = visit.query.get("assignment", "")
+    row = next((r for r in _assignment_rows(detail, picker) if r["assignment_id"] == wanted), None)
+    module = visit.query.get("module", "")
+    if row is None or module not in row["record"].left_out + tuple(
+        m["module_id"] for m in row["modules"]
+    ):
+        return None
+    title = picker["titles"].get(module, module)
+    audience = "everyone" if row["audience"] == "Everyone" else row["audience"]
+    if out:
+        return sentence(
+            f"{title} is left out of {row['label']} for {audience}. "
+            "Completions already recorded stay. Put it back any time"
+        )
+    return sentence(f"{title} is back in {row['label']} for {audience}")
 
 
 def _warnings(visit: Visit, detail: GroupDetail) -> list[str]:
@@ -395,6 +455,10 @@ def _warnings(visit: Visit, detail: GroupDetail) -> list[str]:
     found = next((a for a in detail.assignments if a.assignment_id == wanted), None)
     if found is None:
         return []
+    module = visit.query.get("module", "")
+    if module and found.kind == "track":  # one module's own dates (``change_module_dates``)
+        due, session = found.dates_of(module)
+        found = replace(found, due_date=due, session_date=session)
     said = []
     if DUE_AFTER_SESSION in codes and found.session_date:
         weekday_and_day = day(found.session_date).rsplit(" ", 1)[0]  # "Wed 2 Dec"
@@ -428,6 +492,11 @@ def _already_assigned(
     to = f" to {names[assignment.participant_id]}" if assignment.participant_id in names else ""
     if not redated:
         return sentence(f"{what} is already assigned{to}")
+    if assignment.module_dates and assignment.session_date:  # paced: its modules' own dates
+        return (
+            f"{what} was already assigned{to}, so its dates changed: one module per session "
+            f"from {day(assignment.session_date)}, each with its dates below."
+        )
     due = f"due {day(assignment.due_date)}" if assignment.due_date else "no due date"
     when = (
         f"session {day(assignment.session_date)}" if assignment.session_date else "no session date"
@@ -681,6 +750,34 @@ ASSIGN_FIELDS = {
     "participant_not_found": "participant",
     "invalid_date": "due_date",
 }
+# The track's "one module per session" choice (the Assign and Change dates forms).
+PACE_FIELDS = {
+    "invalid_interval": "every_days",
+    "invalid_per_session": "per_session",
+    "first_session_required": "session_date",
+    "invalid_pacing": "pace",
+}
+SESSIONS = "sessions"  # the ``pace`` radio button for "one module per session"
+WHOLE = re.compile(r"[0-9]{1,3}")
+
+
+def _pacing(form: Mapping[str, str]) -> Pacing | None:
+    """The form's "one module per session, every N days" choice (``pace``, ``every_days``,
+    ``per_session``; an empty box is the default), ``None`` for "one date for all". What is not
+    a whole number reaches the use case as ``-1``, which refuses it with its field named."""
+
+    def whole(name: str, default: int) -> int:
+        typed = (form.get(name) or "").strip()
+        if not typed:
+            return default
+        return int(typed) if WHOLE.fullmatch(typed) else -1
+
+    if form.get("pace") != SESSIONS:
+        return None
+    default = Pacing()
+    return Pacing(
+        whole("every_days", default.every_days), whole("per_session", default.per_session)
+    )
 
 
 def _dated(assigned: Assigned) -> dict[str, str]:
@@ -706,6 +803,9 @@ def assign(visit: Visit) -> Any:
             participant_id=None if audience in ("", EVERYONE) else audience,
             due_date=visit.form.get("due_date") or None,
             session_date=visit.form.get("session_date") or None,
+            # The server decides by the chosen item: a module has one date (the choice is
+            # for a track, and the form says so).
+            pacing=_pacing(visit.form) if kind == "track" else None,
         )
         # Already assigned to the same audience: the page says so, and what its dates now are;
         # with warnings about the dates (``_warnings``).
@@ -715,7 +815,9 @@ def assign(visit: Visit) -> Any:
         return _done(visit, what, "#assignments", **_dated(assigned))
 
     return _once(
-        visit, "assign", lambda: _on_group_form(visit, "assign", ASSIGN_FIELDS, "item", action)
+        visit,
+        "assign",
+        lambda: _on_group_form(visit, "assign", {**ASSIGN_FIELDS, **PACE_FIELDS}, "item", action),
     )
 
 
@@ -1066,6 +1168,7 @@ def _track_keeping(
             if a.kind == "track"
             and a.participant_id in (None, removed.participant_id)
             and removed.item_id in modules.get(a.item_id, [])
+            and removed.item_id not in a.left_out
         ),
         None,
     )
@@ -1108,22 +1211,34 @@ def unassign(visit: Visit) -> Any:
 # -- an assignment's dates ------------------------------------------------------------------
 
 
+def _for_whom(row: dict[str, Any]) -> str:
+    """ "For everyone." / "For Maria G." (a name may end with its own full stop)."""
+    return sentence("For " + ("everyone" if row["audience"] == "Everyone" else row["audience"]))
+
+
 def _dates_view(visit: Visit, errors: list[FieldError] | None = None) -> Html:
     detail, row = _assignment(visit)
-    values = (
-        visit.form
-        if errors
-        else {"due_date": row["due_date"] or "", "session_date": row["session_date"] or ""}
-    )
+    record: Assignment = row["record"]
+    values: Mapping[str, str] = visit.form
+    if not errors:
+        pacing = pacing_of(record) if record.kind == "track" else None
+        first = record.module_dates[0] if pacing and record.module_dates else None
+        values = {
+            "due_date": (first.due_date if first else row["due_date"]) or "",
+            "session_date": (first.session_date if first else row["session_date"]) or "",
+            "pace": SESSIONS if pacing else "all",
+            "every_days": str((pacing or Pacing()).every_days),
+            "per_session": str((pacing or Pacing()).per_session),
+        }
     return Html(
         "leader_dates.html",
         {
             "group": detail.summary,
-            "assignment": row,
-            # "For everyone." / "For Maria G." (a name may end with its own full stop).
-            "for_whom": sentence(
-                "For " + ("everyone" if row["audience"] == "Everyone" else row["audience"])
-            ),
+            "heading": f"Change dates: {row['label']}",
+            "for_whom": _for_whom(row),
+            "track": record.kind == "track",
+            "own_dates": bool(record.module_dates),
+            "pace_hint": PACE_HINT,
             **error_context(errors),
             "values": values,
         },
@@ -1144,12 +1259,110 @@ def change_dates(visit: Visit) -> Any:
             visit.params["assignment_id"],
             visit.form.get("due_date") or None,
             visit.form.get("session_date") or None,
+            pacing=_pacing(visit.form),
         )
     except SteadyError as error:
         if not is_refusal(error) or error.code == "assignment_not_found":
             raise
-        return _dates_view(visit, [field_error(error, {}, "due_date", visit.form)])
+        # A module's dates form has no "one module per session" choice: a hand-made one is
+        # named at the due date.
+        fields = {**PACE_FIELDS, "invalid_pacing": "due_date"}
+        return _dates_view(visit, [field_error(error, fields, "due_date", visit.form)])
     return _done(visit, "dates", "#assignments", **_dated(changed))
+
+
+# The hint of the "one module per session" choice (the Assign and Change dates forms).
+PACE_HINT = (
+    "For a track. One module per session: the group session date above is the first "
+    "session, and each next session is the number of days below later. Each module is due on "
+    "its session date, or, if you give a due date, as many days before its session as that "
+    "due date is before the first session. You can change any module's dates afterwards."
+)
+
+
+# -- one module of a track assignment: its dates, left out or put back ----------------------
+
+
+def _track_module(visit: Visit) -> tuple[GroupDetail, dict[str, Any], dict[str, Any]]:
+    """The group, the track assignment's row and the module's row (``_track_modules``) the
+    address names; ``NotFound`` for anything else (a module assignment, a module not in the
+    track)."""
+    detail, row = _assignment(visit)
+    module = next((m for m in row["modules"] if m["module_id"] == visit.params["module_id"]), None)
+    if module is None:
+        raise NotFound("There is no such module in this assignment.", code="module_not_in_track")
+    return detail, row, module
+
+
+def _module_dates_view(visit: Visit, errors: list[FieldError] | None = None) -> Html:
+    detail, row, module = _track_module(visit)
+    values = visit.form
+    if not errors:
+        values = {
+            "due_date": module["due_date"] or "",
+            "session_date": module["session_date"] or "",
+        }
+    return Html(
+        "leader_dates.html",
+        {
+            "group": detail.summary,
+            "heading": f"Change dates: {module['title']}",
+            "for_whom": f"In {row['label']}. {_for_whom(row)} Only this module's dates change.",
+            "track": False,
+            "own_dates": False,
+            "pace_hint": "",
+            **error_context(errors),
+            "values": values,
+        },
+        status=error_status(errors),
+    )
+
+
+def module_dates_form(visit: Visit) -> Html:
+    return _module_dates_view(visit)
+
+
+def change_module_dates(visit: Visit) -> Any:
+    caller = visit.signed_in()
+    _track_module(visit)  # a module this page offers (else not found, as its form)
+    try:
+        changed = services.current().assignments.change_module_dates(
+            caller,
+            visit.params["group_id"],
+            visit.params["assignment_id"],
+            visit.params["module_id"],
+            visit.form.get("due_date") or None,
+            visit.form.get("session_date") or None,
+        )
+    except SteadyError as error:
+        if not is_refusal(error) or error.code == "assignment_not_found":
+            raise
+        return _module_dates_view(visit, [field_error(error, {}, "due_date", visit.form)])
+    more = {**_dated(changed), "module": visit.params["module_id"]}
+    return _done(visit, "module_dates", "#assignments", **more)
+
+
+def module_anchor(assignment_id: str, module_id: str) -> str:
+    """The id of a track assignment's module on the group page (its errors link there)."""
+    return f"am-{assignment_id}-{module_id}"
+
+
+def leave_out(visit: Visit) -> Any:
+    """Leave one module of a track assignment out (``out=yes``) or put it back (``out=no``):
+    not destructive (put back any time), so no confirmation page; once per form (``_once``)."""
+    assignment_id, module_id = visit.params["assignment_id"], visit.params["module_id"]
+    out = visit.form.get("out") != "no"
+    anchor = module_anchor(assignment_id, module_id)
+
+    def action(caller: Caller) -> Any:
+        services.current().assignments.leave_out(
+            caller, visit.params["group_id"], assignment_id, module_id, left_out=out
+        )
+        done = "left_out" if out else "put_back"
+        more = {"assignment": assignment_id, "module": module_id}
+        return _done(visit, done, "#assignments", **more)
+
+    return _once(visit, "leave-out", lambda: _on_group_form(visit, "leave-out", {}, anchor, action))
 
 
 # -- progress ------------------------------------------------------------------------------

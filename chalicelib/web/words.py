@@ -1067,6 +1067,10 @@ WORDS["en"].update(
         "error_invalid_module_id": "Choose a track or a module to assign.",
         "error_invalid_reason": "That could not be marked as seen. Reload the page and try again.",
         "error_invalid_fingerprint": "That could not be marked as seen. Reload the page and try again.",
+        # A track spread over the group's sessions (the Assign and Change dates forms).
+        "error_first_session_required": "To give one module per session, give the first group session date.",
+        "error_invalid_interval": "Give the days between sessions as a whole number from 1 to 28.",
+        "error_invalid_per_session": "Give the modules per session as a whole number from 1 to 10.",
         # A new temporary password for someone enrolled before usernames were kept: the way
         # on, in a counsellor's words (the service's message names the upgrade step for the
         # operator). Enrolling again records it, but an archived group takes no enrolments.

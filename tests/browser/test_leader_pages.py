@@ -249,6 +249,48 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     assert "Dates changed." in status and "after the session date (Fri 25 Jan)" in status
     check(page, context, artifacts, "leader-group-date-warning", "Group – Steady")
 
+    # A track paced over sessions (walk 15, problem 6): an interval out of range comes back
+    # with the choice and the numbers kept; then assigned, its modules listed with their dates.
+    page.goto(group_url)
+    page.get_by_label("Module or track").select_option("track:early-recovery")
+    page.get_by_label("Group session date (optional)").fill("2030-02-05")
+    page.get_by_label("One module per session, from the group session date").check()
+    page.get_by_label("Days between sessions").fill("30")
+    page.get_by_role("button", name="Assign", exact=True).click()
+    refused(
+        page,
+        "every_days",
+        {"every_days": "30", "per_session": "1", "session_date": "2030-02-05"},
+        "Error: Group – Steady",
+    )
+    assert page.get_by_label("One module per session, from the group session date").is_checked()
+    check(page, context, artifacts, "leader-group-pace-error", "Error: Group – Steady")
+    page.get_by_label("Days between sessions").fill("7")
+    page.get_by_role("button", name="Assign", exact=True).click()
+    page.wait_for_url(re.compile(r".*done=assigned.*"))
+    page.locator("details.track-modules summary").first.click()
+    # One module's dates on a page of their own: a bad date comes back, then saved.
+    page.get_by_role("link", name=re.compile("^Change dates of Sleep and recovery")).click()
+    page.wait_for_url(re.compile(r".*/modules/sleep-and-recovery/dates$"))
+    check(page, context, artifacts, "leader-module-dates", "Dates – Steady")
+    page.evaluate("document.querySelector('#due_date').type = 'text'")
+    page.get_by_label("Due date").fill("someday")
+    page.get_by_role("button", name="Save dates").click()
+    refused(page, "due_date", {"due_date": "someday"}, "Error: Dates – Steady")
+    check(page, context, artifacts, "leader-module-dates-error", "Error: Dates – Steady")
+    page.get_by_label("Due date").fill("2030-03-10")
+    page.get_by_role("button", name="Save dates").click()
+    page.wait_for_url(re.compile(r".*done=module_dates.*"))
+    # Left out (walk 15, problem 7): one button, no confirmation, then put back.
+    page.locator("details.track-modules summary").first.click()
+    page.get_by_role("button", name=re.compile("^Leave out Sleep and recovery")).click()
+    page.wait_for_url(re.compile(r".*done=left_out.*"))
+    assert "Sleep and recovery is left out" in page.get_by_role("status").inner_text()
+    check(page, context, artifacts, "leader-group-left-out", "Group – Steady")
+    page.locator("details.track-modules summary").first.click()
+    page.get_by_role("button", name=re.compile("^Put back Sleep and recovery")).click()
+    page.wait_for_url(re.compile(r".*done=put_back.*"))
+
     # Correcting the name shown (walk 15, problem 13): a page of its own from the row; an
     # empty name is refused with the summary, then the corrected name is saved.
     page.goto(group_url)

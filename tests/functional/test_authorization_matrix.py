@@ -111,6 +111,9 @@ ROWS: dict[tuple[str, str], Row] = {
     ("DELETE", "/groups/{group_id}/assignments/{assignment_id}"): Row(
         "/groups/{g}/assignments/{a}"
     ),
+    ("PATCH", "/groups/{group_id}/assignments/{assignment_id}/modules/{module_id}"): Row(
+        "/groups/{g}/assignments/{a}/modules/thinking-traps", {"left_out": True}
+    ),
     ("GET", "/groups/{group_id}/progress"): Row("/groups/{g}/progress"),
     ("GET", "/groups/{group_id}/progress.csv"): Row("/groups/{g}/progress.csv"),
     ("GET", "/groups/{group_id}/attention"): Row("/groups/{g}/attention"),

@@ -12,6 +12,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+import boto3
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,6 +22,8 @@ from moto.ses.models import ses_backends
 import app  # noqa: F401  (registers every route, so the parameters below see them)
 from chalicelib import services
 from chalicelib.api import Endpoints
+from steady_content.publish import Publisher
+from steady_content.tracks import Track
 from tests.conftest import REGION, Account, make_account, shipped_version
 from tests.functional.odd_values import (
     JSON_VALUES,
@@ -134,6 +137,12 @@ BASES: dict[tuple[str, str], dict[str, Any]] = {
         "display_name": "Sam R.",
     },
     ("POST", "/groups/{group_id}/assignments"): {"module_id": "thinking-traps"},
+    # One module of a track assignment (the test assigns a track of the published modules).
+    ("PATCH", "/groups/{group_id}/assignments/{assignment_id}/modules/{module_id}"): {
+        "due_date": "2026-12-01",
+        "session_date": "2026-12-02",
+        "left_out": False,
+    },
     ("POST", "/admin/accounts"): {"username": "new-author", "role": "authors"},
     ("PUT", "/me/groups/{group_id}/share-history"): {"share": True},
     ("PUT", "/groups/{group_id}/attention/settings"): {"inactive_days": 7},
@@ -281,6 +290,9 @@ def test_no_json_body_field_gets_a_5xx(
         {"username": participant.username, "display_name": "Sam R."},
     )
     concrete = path.replace("{group_id}", created["group_id"]).replace("{module_id}", MODULE)
+    if "{assignment_id}" in concrete:
+        assignment_id = track_assignment(client, stack, published, created["group_id"], leader)
+        concrete = concrete.replace("{assignment_id}", assignment_id)
 
     def base_body() -> dict[str, Any]:
         found = {
@@ -308,6 +320,20 @@ def test_no_json_body_field_gets_a_5xx(
         assert_no_5xx(*call(client, method, concrete, account, sent))
 
     one_odd_field()
+
+
+def track_assignment(client, stack, published, group_id: str, leader: Account) -> str:  # type: ignore[no-untyped-def]
+    """A track of the published modules (``MODULE`` among them), published now and assigned to
+    the group: the assignment's id."""
+    modules = [m.module_id for m in published]
+    track = Track("tracks/odd.yaml", "odd", 1, "en", "Odd", "All.", modules, {})
+    publisher = Publisher(boto3.client("s3", region_name=REGION), stack.content_bucket)
+    assert publisher.publish(published, tracks=[track]).ok
+    status, made = call(
+        client, "POST", f"/groups/{group_id}/assignments", leader, {"track_id": "odd"}
+    )
+    assert status == 201, made
+    return str(made["assignment_id"])
 
 
 @given(body=st.dictionaries(TEXT, JSON_VALUES, max_size=4))

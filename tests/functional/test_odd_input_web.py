@@ -11,6 +11,7 @@ import json
 import re
 from urllib.parse import quote
 
+import boto3
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,6 +23,8 @@ from chalicelib import mfa
 from chalicelib.library import lesson_code
 from chalicelib.web import pages
 from chalicelib.web.http import Pages
+from steady_content.publish import Publisher
+from steady_content.tracks import Track
 from tests.conftest import REGION, Account, make_account, shipped_version
 from tests.functional.odd_values import TEXT, cases, per_field
 from tests.functional.web_client import WebClient
@@ -188,7 +191,15 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "/leader/groups": ("name", "key"),
     "/leader/account/password": ("current_password", "new_password", "confirm_password"),
     "/leader/groups/{group_id}/participants": ("username", "display_name", "create"),
-    "/leader/groups/{group_id}/assignments": ("item", "participant", "due_date", "session_date"),
+    "/leader/groups/{group_id}/assignments": (
+        "item",
+        "participant",
+        "due_date",
+        "session_date",
+        "pace",
+        "every_days",
+        "per_session",
+    ),
     "/leader/groups/{group_id}/name": ("name",),
     "/leader/groups/{group_id}/leaders": ("leader_username",),
     "/leader/groups/{group_id}/leaders/{leader_id}/remove": ("csrf",),
@@ -200,8 +211,23 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "/leader/groups/{group_id}/participants/{participant_id}/handed-over": ("csrf",),
     "/leader/groups/{group_id}/participants/{participant_id}/temporary-password": ("csrf",),
     "/leader/groups/{group_id}/participants/{participant_id}/name": ("display_name",),
-    "/leader/groups/{group_id}/assignments/{assignment_id}/dates": ("due_date", "session_date"),
+    "/leader/groups/{group_id}/assignments/{assignment_id}/dates": (
+        "due_date",
+        "session_date",
+        "pace",
+        "every_days",
+        "per_session",
+    ),
     "/leader/groups/{group_id}/assignments/{assignment_id}/remove": ("csrf",),
+    # One module of a track assignment (``Steps`` assigns a track for these).
+    "/leader/groups/{group_id}/assignments/{assignment_id}/modules/{module_id}/dates": (
+        "due_date",
+        "session_date",
+    ),
+    "/leader/groups/{group_id}/assignments/{assignment_id}/modules/{module_id}/leave-out": (
+        "out",
+        "key",
+    ),
     "/account/privacy/share": ("group_id", "share", "locale"),
     "/library": ("q", "topic", "locale"),
     "/account/data/delete": ("confirm", "locale"),
@@ -291,6 +317,7 @@ class Steps:
 
     def __init__(self, client, stack, published, leader: Account, participant: Account) -> None:  # type: ignore[no-untyped-def]
         self.client, self.stack, self.leader, self.participant = client, stack, leader, participant
+        self.published = published
         self.questions = len(
             next(m for m in published if m.module_id == MODULE).meta["knowledge_check"]
         )
@@ -479,7 +506,8 @@ class Steps:
             "/leader/groups", {"csrf": csrf, "name": "Form group", "key": "form-group"}
         ).location
         group_id = group.rsplit("/", 1)[-1]
-        assignment_id = self._enrol_and_assign(group_id)
+        track_module = "/modules/{module_id}/" in path
+        assignment_id = self._enrol_and_assign(group_id, track=track_module)
         forms = {
             "/leader/groups": {"name": "Another group", "key": ""},
             "/leader/groups/{group_id}/participants": {
@@ -491,7 +519,10 @@ class Steps:
                 "item": "module:thinking-traps",
                 "participant": "everyone",
                 "due_date": "2026-12-01",
-                "session_date": "",
+                "session_date": "2026-12-01",
+                "pace": "sessions",
+                "every_days": "7",
+                "per_session": "1",
             },
             "/leader/groups/{group_id}/name": {"name": "Renamed group"},
             "/leader/groups/{group_id}/leaders": {"leader_username": self.leader.username},
@@ -514,20 +545,38 @@ class Steps:
             "/leader/groups/{group_id}/assignments/{assignment_id}/dates": {
                 "due_date": "2026-12-01",
                 "session_date": "2026-12-02",
+                "pace": "all",
+                "every_days": "7",
+                "per_session": "1",
             },
             "/leader/groups/{group_id}/assignments/{assignment_id}/remove": {},
+            "/leader/groups/{group_id}/assignments/{assignment_id}/modules/{module_id}/dates": {
+                "due_date": "2026-12-01",
+                "session_date": "2026-12-02",
+            },
+            "/leader/groups/{group_id}/assignments/{assignment_id}/modules/{module_id}/leave-out": {
+                "out": "yes",
+                "key": "",
+            },
         }
         concrete = path.format(
             group_id=group_id,
             participant_id=self.participant.id,
             assignment_id=assignment_id,
             leader_id=self.leader.id,
+            module_id=MODULE,
         )
         return web, {"csrf": csrf, **forms[path]}, concrete
 
-    def _enrol_and_assign(self, group_id: str) -> str:
-        """Enrols the participant through the API and assigns one module; the assignment's id."""
+    def _enrol_and_assign(self, group_id: str, track: bool = False) -> str:
+        """Enrols the participant through the API and assigns one module (or, with ``track``, a
+        track of the published modules, published now); the assignment's id."""
         headers = self.leader.headers
+        if track:
+            modules = [m.module_id for m in self.published if m.module_id != MODULE] + [MODULE]
+            starter = Track("tracks/odd.yaml", "odd", 1, "en", "Odd", "All.", modules, {})
+            publisher = Publisher(boto3.client("s3", region_name=REGION), self.stack.content_bucket)
+            assert publisher.publish(self.published, tracks=[starter]).ok
         self.client.http.post(
             f"/groups/{group_id}/participants",
             headers=headers,
@@ -536,7 +585,7 @@ class Steps:
         assigned = self.client.http.post(
             f"/groups/{group_id}/assignments",
             headers=headers,
-            body=json.dumps({"module_id": "thinking-traps"}),
+            body=json.dumps({"track_id": "odd"} if track else {"module_id": "thinking-traps"}),
         )
         return str(json.loads(assigned.body)["assignment_id"])
 

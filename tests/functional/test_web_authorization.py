@@ -272,6 +272,29 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("POST", "/leader/groups/{group_id}/assignments/{assignment_id}/remove"): PageRow(
         "/leader/groups/{g}/assignments/{a}/remove", {}, expect=LEADER_POST
     ),
+    # One module of a track assignment: {a} is an assignment of a module, so to its leader the
+    # module page is not found and leaving it out is refused on the group page (400).
+    ("GET", "/leader/groups/{group_id}/assignments/{assignment_id}/modules/{module_id}/dates"): (
+        PageRow(
+            "/leader/groups/{g}/assignments/{a}/modules/thinking-traps/dates",
+            expect=(SIGN_IN, 403, 404, 404),
+        )
+    ),
+    ("POST", "/leader/groups/{group_id}/assignments/{assignment_id}/modules/{module_id}/dates"): (
+        PageRow(
+            "/leader/groups/{g}/assignments/{a}/modules/thinking-traps/dates",
+            {"due_date": "2030-01-01"},
+            expect=(SIGN_IN, 403, 404, 404),
+        )
+    ),
+    (
+        "POST",
+        "/leader/groups/{group_id}/assignments/{assignment_id}/modules/{module_id}/leave-out",
+    ): PageRow(
+        "/leader/groups/{g}/assignments/{a}/modules/thinking-traps/leave-out",
+        {"out": "yes"},
+        expect=(SIGN_IN, 403, 400, 404),
+    ),
     ("GET", "/leader/groups/{group_id}/progress"): PageRow(
         "/leader/groups/{g}/progress", expect=LEADER_PAGE
     ),

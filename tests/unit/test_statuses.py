@@ -349,3 +349,98 @@ def test_a_retakes_score_says_it_came_after_seeing_the_answers(results, short, f
     mark = check_of(_checks(*results), "m", 1)
     assert mark is not None
     assert (check_text(mark), check_text(mark, full=True)) == (short, full)
+
+
+def test_a_paced_track_gives_each_module_its_own_dates_and_skips_those_left_out():
+    """Walk 15, 6 and 7: a track spread over sessions has each module due on its own date
+    (its own ``due_set_at`` the assignment's), one without dates of its own has the
+    assignment's, and a module left out is not assigned, unless assigned separately."""
+    from chalicelib.records.groups import Assignment, ModuleDates
+
+    track = Assignment(
+        "a1",
+        "track",
+        "starter",
+        None,
+        None,
+        "2026-12-01",
+        "2026-12-01",
+        "2026-11-01T00:00:00Z",
+        "l",
+        due_set_at="2026-11-01T00:00:05Z",
+        module_dates=(ModuleDates("sleep", "2026-12-07", "2026-12-08"),),
+        left_out=("coping",),
+    )
+    assigned = {m.module_id: m for m in assigned_modules([track], FakeLibrary())}  # type: ignore[arg-type]
+    assert set(assigned) == {"sleep"}  # coping is left out (and "retired" is not published)
+    sleep = assigned["sleep"]
+    assert (sleep.due_date, sleep.session_date) == ("2026-12-07", "2026-12-08")
+    assert sleep.dues == (("2026-12-07", "2026-11-01T00:00:05Z"),)
+    assert sleep.due_for("2026-10-01T00:00:00Z", NEW_YORK) == "2026-12-07"
+    assert sleep.track_ids == ("starter",)
+
+    # Back in the track, coping has the assignment's dates (none of its own).
+    back = assigned_modules([replace(track, left_out=())], FakeLibrary())  # type: ignore[arg-type]
+    coping = next(m for m in back if m.module_id == "coping")
+    assert (coping.due_date, coping.session_date) == ("2026-12-01", "2026-12-01")
+    assert [m.module_id for m in back] == ["coping", "sleep"]  # soonest due first
+
+    # Left out of the track, but assigned on its own: assigned, with that assignment's date.
+    alone = Assignment(
+        "a2", "module", "coping", None, None, "2026-12-20", None, "2026-11-02T00:00:00Z", "l"
+    )
+    both = {m.module_id: m for m in assigned_modules([track, alone], FakeLibrary())}  # type: ignore[arg-type]
+    assert both["coping"].due_date == "2026-12-20"
+    assert both["coping"].assignment_ids == ("a2",) and both["coping"].track_ids == ()
+    # A module's own "no date" stands (it is not the assignment's date).
+    undated = replace(track, module_dates=(ModuleDates("sleep", None, None),))
+    (sleep,) = assigned_modules([undated], FakeLibrary())  # type: ignore[arg-type]
+    assert (sleep.due_date, sleep.session_date, sleep.dues) == (None, None, ())
+    assert sleep.due_for(None, NEW_YORK) is None
+
+
+def test_spreading_a_track_over_sessions():
+    from chalicelib.assignments import Pacing, paced, pacing_of
+    from chalicelib.records.groups import Assignment
+
+    ids = ["a", "b", "c", "d", "e"]
+    weekly = paced(ids, "2026-12-01", None, Pacing())
+    assert [(m.module_id, m.due_date, m.session_date) for m in weekly] == [
+        ("a", "2026-12-01", "2026-12-01"),
+        ("b", "2026-12-08", "2026-12-08"),
+        ("c", "2026-12-15", "2026-12-15"),
+        ("d", "2026-12-22", "2026-12-22"),
+        ("e", "2026-12-29", "2026-12-29"),
+    ]
+    # Two per session, twice a week (every 3 days), due the day before each session.
+    two = paced(ids, "2026-12-01", "2026-11-30", Pacing(every_days=3, per_session=2))
+    assert [(m.due_date, m.session_date) for m in two] == [
+        ("2026-11-30", "2026-12-01"),
+        ("2026-11-30", "2026-12-01"),
+        ("2026-12-03", "2026-12-04"),
+        ("2026-12-03", "2026-12-04"),
+        ("2026-12-06", "2026-12-07"),
+    ]
+    # The form offers the spacing again.
+    track = Assignment("x", "track", "t", None, None, None, None, "2026-11-01T00:00:00Z", "l")
+    assert pacing_of(replace(track, module_dates=two)) == Pacing(3, 2)
+    assert pacing_of(track) is None
+
+
+@pytest.mark.parametrize(
+    ("every", "per", "code"),
+    [
+        (0, 1, "invalid_interval"),
+        (29, 1, "invalid_interval"),
+        (-1, 1, "invalid_interval"),
+        (7, 0, "invalid_per_session"),
+        (7, 11, "invalid_per_session"),
+    ],
+)
+def test_a_pacing_out_of_range_is_refused(every, per, code):
+    from chalicelib.assignments import Pacing
+    from chalicelib.errors import BadRequest
+
+    with pytest.raises(BadRequest) as refused:
+        Pacing(every, per).checked()
+    assert refused.value.code == code

@@ -1,0 +1,670 @@
+"""A track assignment paced over the group's sessions, and one of its modules left out
+(walk 15, problems 6 and 7): the use case, the API, the leader's forms, and what participants,
+the grid and reminders then see."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from html import unescape
+
+import pytest
+
+from chalicelib import services
+from chalicelib.assignments import Pacing
+from chalicelib.errors import BadRequest, NotFound
+from chalicelib.identity import Caller
+from steady_content import tracks as track_files
+from tests.conftest import CONTENT, Account, joined_on, make_account
+from tests.functional.web_client import Page, WebClient, signed_in
+
+TRACK = "early-recovery"
+MODULES = [
+    "how-addiction-changes-the-brain",
+    "cravings-and-urge-surfing",
+    "triggers-and-high-risk-situations",
+    "halt-hungry-angry-lonely-tired",
+    "breathing-and-grounding",
+    "sleep-and-recovery",
+    "recovery-supports-and-mutual-help",
+    "asking-for-help",
+]
+SLEEP = "sleep-and-recovery"
+
+
+@pytest.fixture
+def with_tracks(publisher, shipped_modules):  # type: ignore[no-untyped-def]
+    """Every shipped module and track, published."""
+    loaded = []
+    for path in sorted((CONTENT / "tracks").glob("*.yaml")):
+        track, problems = track_files.load(path, str(path))
+        assert track is not None, problems
+        loaded.append(track)
+    assert publisher.publish(shipped_modules, tracks=loaded).ok
+    return loaded
+
+
+@pytest.fixture
+def today(service, library_clock):  # type: ignore[no-untyped-def]
+    """Today is Fri 27 Nov 2026 in the program's time zone."""
+    library_clock.start_at(datetime(2026, 11, 27, 15, 0, tzinfo=UTC), "America/New_York")
+    return "2026-11-27"
+
+
+def api(client, method: str, path: str, account: Account, body=None):  # type: ignore[no-untyped-def]
+    response = getattr(client.http, method.lower())(
+        path, headers=account.headers, body=json.dumps(body) if body is not None else None
+    )
+    return response.status_code, json.loads(response.body) if response.body else None
+
+
+@pytest.fixture
+def group(client, with_tracks, leader, participant, today) -> str:  # type: ignore[no-untyped-def]
+    status, body = api(client, "POST", "/groups", leader, {"name": "Tuesday evening"})
+    assert status == 201
+    group_id = body["group_id"]
+    status, _ = api(
+        client,
+        "POST",
+        f"/groups/{group_id}/participants",
+        leader,
+        {"username": participant.username, "display_name": "Rosa M."},
+    )
+    assert status == 201
+    joined_on(group_id, participant.id, "2026-11-01T15:00:00+00:00")
+    return group_id
+
+
+def caller_of(account: Account) -> Caller:
+    return Caller(account.id, frozenset({"leaders"}), account.username)
+
+
+def audit_entries(client, stack) -> list[dict]:  # type: ignore[no-untyped-def]
+    admin = make_account(stack, "admin-one", "admins")
+    status, page = api(client, "GET", "/admin/audit?limit=50", admin)
+    assert status == 200, page
+    return page["entries"]
+
+
+# -- the use case -----------------------------------------------------------------------------
+
+
+def test_a_track_spread_over_sessions_gives_each_module_its_own_dates(group, leader):
+    use_case = services.current().assignments
+    assigned = use_case.assign(
+        caller_of(leader),
+        group,
+        track_id=TRACK,
+        due_date="2026-11-30",  # the day before the first session: each is due the day before
+        session_date="2026-12-01",
+        pacing=Pacing(every_days=7, per_session=2),
+    )
+    dates = [(m.module_id, m.due_date, m.session_date) for m in assigned.assignment.module_dates]
+    assert dates == [
+        (MODULES[0], "2026-11-30", "2026-12-01"),
+        (MODULES[1], "2026-11-30", "2026-12-01"),
+        (MODULES[2], "2026-12-07", "2026-12-08"),
+        (MODULES[3], "2026-12-07", "2026-12-08"),
+        (MODULES[4], "2026-12-14", "2026-12-15"),
+        (MODULES[5], "2026-12-14", "2026-12-15"),
+        (MODULES[6], "2026-12-21", "2026-12-22"),
+        (MODULES[7], "2026-12-21", "2026-12-22"),
+    ]
+    # Stored, and mirrored in the group's DUE item (reminders read that).
+    stored = services.current().groups.records.get(group).assignments[0]
+    assert stored.module_dates == assigned.assignment.module_dates
+    (mirrored,) = services.current().groups.records.due_summaries([group])[group].assignments
+    assert mirrored.module_dates == assigned.assignment.module_dates
+    assert mirrored.left_out == ()
+
+    # Assigned again with one date for all: its modules' own dates go.
+    again = use_case.assign(
+        caller_of(leader), group, track_id=TRACK, due_date="2026-12-01", session_date="2026-12-01"
+    )
+    assert again.already and again.dates_changed and again.assignment.module_dates == ()
+
+
+def test_one_modules_dates_and_leaving_it_out_are_audit_logged(client, stack, group, leader):
+    use_case = services.current().assignments
+    caller = caller_of(leader)
+    track = use_case.assign(caller, group, track_id=TRACK, due_date="2026-12-01").assignment
+    first_set = track.due_set_at
+
+    changed = use_case.change_module_dates(
+        caller, group, track.assignment_id, SLEEP, "2026-12-15", "2026-12-15"
+    )
+    assert changed.assignment.dates_of(SLEEP) == ("2026-12-15", "2026-12-15")
+    assert changed.assignment.dates_of(MODULES[0]) == ("2026-12-01", None)
+    assert changed.assignment.due_set_at == first_set  # a date moved keeps when it was set
+
+    out = use_case.leave_out(caller, group, track.assignment_id, SLEEP)
+    assert out.left_out == (SLEEP,)
+    assert use_case.leave_out(caller, group, track.assignment_id, SLEEP) == out  # no change
+    back = use_case.leave_out(caller, group, track.assignment_id, SLEEP, left_out=False)
+    assert back.left_out == () and back.dates_of(SLEEP) == ("2026-12-15", "2026-12-15")
+
+    entries = [e for e in audit_entries(client, stack) if e["action"] == "assignment.put"]
+    named = [e.get("detail", {}).get("module_id") for e in entries]
+    assert named.count(SLEEP) == 3  # the dates, left out, put back (not the repeat)
+
+
+@pytest.mark.parametrize(
+    ("call", "code"),
+    [
+        ({"pacing": Pacing(0, 1), "session_date": "2026-12-01"}, "invalid_interval"),
+        ({"pacing": Pacing(29, 1), "session_date": "2026-12-01"}, "invalid_interval"),
+        ({"pacing": Pacing(7, 0), "session_date": "2026-12-01"}, "invalid_per_session"),
+        ({"pacing": Pacing()}, "first_session_required"),
+        (
+            {"pacing": Pacing(), "session_date": "2026-12-01", "module_id": "thinking-traps"},
+            "invalid_pacing",
+        ),
+    ],
+)
+def test_spreading_refuses_what_cannot_be_spread(group, leader, call, code):
+    fields = {"track_id": TRACK, **call}
+    if "module_id" in fields:
+        del fields["track_id"]
+    with pytest.raises(BadRequest) as refused:
+        services.current().assignments.assign(caller_of(leader), group, **fields)
+    assert refused.value.code == code
+    assert services.current().groups.records.get(group).assignments == ()  # nothing written
+
+
+def test_one_module_of_a_track_is_refused_for_what_is_not_one(group, leader):
+    use_case = services.current().assignments
+    caller = caller_of(leader)
+    track = use_case.assign(caller, group, track_id=TRACK).assignment
+    module = use_case.assign(caller, group, module_id="thinking-traps").assignment
+    with pytest.raises(BadRequest) as refused:
+        use_case.leave_out(caller, group, track.assignment_id, "thinking-traps")
+    assert refused.value.code == "module_not_in_track"
+    with pytest.raises(BadRequest) as refused:
+        use_case.change_module_dates(
+            caller, group, module.assignment_id, "thinking-traps", None, None
+        )
+    assert refused.value.code == "not_a_track"
+    with pytest.raises(BadRequest) as refused:
+        use_case.change_module_dates(caller, group, track.assignment_id, SLEEP, "2026-13-01", None)
+    assert refused.value.code == "invalid_date"
+    with pytest.raises(NotFound):
+        use_case.leave_out(caller, group, "0" * 32, SLEEP)
+    for module_id in MODULES[:-1]:
+        use_case.leave_out(caller, group, track.assignment_id, module_id)
+    with pytest.raises(BadRequest) as refused:
+        use_case.leave_out(caller, group, track.assignment_id, MODULES[-1])
+    assert refused.value.code == "last_module"
+
+
+# -- the API ----------------------------------------------------------------------------------
+
+
+def test_the_api_spreads_a_track_and_changes_one_module(client, group, leader):
+    status, body = api(
+        client,
+        "POST",
+        f"/groups/{group}/assignments",
+        leader,
+        {"track_id": TRACK, "session_date": "2026-12-01", "spread": True, "every_days": 14},
+    )
+    assert status == 201, body
+    assert body["module_dates"][1] == {
+        "module_id": MODULES[1],
+        "due_date": "2026-12-15",
+        "session_date": "2026-12-15",
+    }
+    assert body["left_out"] == []
+    path = f"/groups/{group}/assignments/{body['assignment_id']}/modules/{SLEEP}"
+    status, changed = api(client, "PATCH", path, leader, {"due_date": "2027-01-04"})
+    assert status == 200, changed
+    own = next(m for m in changed["module_dates"] if m["module_id"] == SLEEP)
+    assert own == {"module_id": SLEEP, "due_date": "2027-01-04", "session_date": None}
+    status, out = api(client, "PATCH", path, leader, {"left_out": True})
+    assert status == 200 and out["left_out"] == [SLEEP]
+    status, detail = api(client, "GET", f"/groups/{group}", leader)
+    assert detail["assignments"][0]["left_out"] == [SLEEP]
+
+
+@pytest.mark.parametrize(
+    ("path_module", "body", "code"),
+    [
+        (SLEEP, {}, "nothing_to_change"),
+        (SLEEP, {"left_out": None}, "nothing_to_change"),
+        ("thinking-traps", {"left_out": True}, "module_not_in_track"),
+        (SLEEP, {"due_date": "next week"}, "invalid_date"),
+        (SLEEP, {"left_out": "yes"}, "invalid_field"),
+    ],
+)
+def test_the_api_refuses_a_bad_module_change(client, group, leader, path_module, body, code):
+    status, made = api(client, "POST", f"/groups/{group}/assignments", leader, {"track_id": TRACK})
+    path = f"/groups/{group}/assignments/{made['assignment_id']}/modules/{path_module}"
+    status, refused = api(client, "PATCH", path, leader, body)
+    assert status == 400 and refused["error"]["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"track_id": TRACK, "spread": True}, "first_session_required"),
+        (
+            {"track_id": TRACK, "spread": True, "session_date": "2026-12-01", "every_days": 0},
+            "invalid_interval",
+        ),
+        (
+            {"track_id": TRACK, "spread": True, "session_date": "2026-12-01", "every_days": 29},
+            "invalid_interval",
+        ),
+        (
+            {"track_id": TRACK, "spread": True, "session_date": "2026-12-01", "per_session": 11},
+            "invalid_per_session",
+        ),
+        ({"track_id": TRACK, "every_days": 7}, "invalid_pacing"),
+        (
+            {"module_id": "thinking-traps", "spread": True, "session_date": "2026-12-01"},
+            "invalid_pacing",
+        ),
+        ({"track_id": TRACK, "spread": True, "every_days": "7"}, "invalid_field"),
+    ],
+)
+def test_the_api_refuses_a_bad_spread(client, group, leader, body, code):
+    status, refused = api(client, "POST", f"/groups/{group}/assignments", leader, body)
+    assert status == 400 and refused["error"]["code"] == code, refused
+
+
+# -- what participants, the grid and reminders see ---------------------------------------------
+
+
+def test_participants_and_the_grid_follow_a_paced_track_with_a_module_left_out(
+    client, group, leader, participant
+):
+    use_case = services.current().assignments
+    caller = caller_of(leader)
+    track = use_case.assign(
+        caller, group, track_id=TRACK, session_date="2026-12-01", pacing=Pacing()
+    ).assignment
+    use_case.leave_out(caller, group, track.assignment_id, SLEEP)
+
+    status, mine = api(client, "GET", "/me/assignments", participant)
+    assert status == 200
+    rows = mine["assignments"] if isinstance(mine, dict) else mine
+    dues = {r["module_id"]: r["due_date"] for r in rows}
+    assert SLEEP not in dues
+    assert dues[MODULES[0]] == "2026-12-01" and dues[MODULES[7]] == "2027-01-19"
+
+    home = signed_in(client, participant).get("/")
+    assert "Sleep and recovery" not in home.body
+    assert "7 of 7" in home.body or "0 of 7" in home.body  # the track's progress line
+
+    status, grid = api(client, "GET", f"/groups/{group}/progress", leader)
+    assert status == 200
+    columns = [m["module_id"] for m in grid["modules"]]
+    assert SLEEP not in columns and len(columns) == 7
+
+    # Assigned separately to Rosa: hers again, with that date.
+    use_case.assign(
+        caller, group, module_id=SLEEP, participant_id=participant.id, due_date="2026-12-20"
+    )
+    status, mine = api(client, "GET", "/me/assignments", participant)
+    rows = mine["assignments"] if isinstance(mine, dict) else mine
+    assert {r["module_id"]: r["due_date"] for r in rows}[SLEEP] == "2026-12-20"
+
+
+# -- the leader's pages ------------------------------------------------------------------------
+
+
+def group_page(client, leader, group_id: str) -> tuple[WebClient, str]:  # type: ignore[no-untyped-def]
+    return signed_in(client, leader), f"/leader/groups/{group_id}"
+
+
+def summary_links(page: Page) -> list[tuple[str, str]]:
+    block = page.body.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    return [(h, unescape(t)) for h, t in re.findall(r'<a href="#([^"]+)">([^<]*)</a>', block)]
+
+
+def value_of(page: Page, field_id: str) -> str:
+    found = re.search(
+        rf'<input id="{field_id}" name="{field_id}" type="[a-z]+" value="([^"]*)"', page.body
+    )
+    assert found, field_id
+    return unescape(found.group(1))
+
+
+def test_the_assign_form_spreads_a_track_and_the_group_page_lists_its_modules(
+    client, group, leader, participant
+):
+    browser, path = group_page(client, leader, group)
+    page = browser.get(path)
+    assert 'name="pace" value="sessions"' in page.body  # a radio button, no script
+    form = {
+        "csrf": page.csrf(),
+        "key": re.search(r'name="key" value="([0-9a-f]{32})"', page.body).group(1),
+        "item": f"track:{TRACK}",
+        "participant": "everyone",
+        "session_date": "2026-12-01",
+        "pace": "sessions",
+        "every_days": "7",
+        "per_session": "1",
+    }
+    done = browser.post(f"{path}/assignments", form)
+    assert done.status == 303, done.body
+    again = browser.post(f"{path}/assignments", form)  # a double click: done once
+    assert again.status == 303 and again.location == done.location
+    page = browser.get(path)
+    text = unescape(re.sub(r"\s+", " ", page.body))
+    assert "one module per session, dates below" in text
+    assert "Its 8 modules" in text  # folded: a long track
+    assert "Sleep and recovery due Tue 5 Jan 2027 · session Tue 5 Jan 2027" in re.sub(
+        r"<[^>]+>", "", text
+    ).replace("  ", " ")
+
+    # Rosa's home: each module due on its own date.
+    home = unescape(signed_in(client, participant).get("/").body)
+    assert "Tue 1 Dec 2026" in home and "Tue 5 Jan 2027" in home
+
+    # Leave one out (a POST with the token and a one-time key), then put it back.
+    (assignment,) = re.findall(r"/assignments/([0-9a-f]{32})/remove\"", page.body)
+    leave = f"{path}/assignments/{assignment}/modules/{SLEEP}/leave-out"
+    key = re.search(r'name="key" value="([0-9a-f]{32})"', page.body).group(1)
+    left = browser.post(leave, {"csrf": page.csrf(), "key": key, "out": "yes"})
+    assert left.status == 303
+    page = browser.get(left.location)
+    assert (
+        "Sleep and recovery is left out of Track: Early recovery, weeks 1–4 for everyone."
+        in unescape(page.body)
+    )
+    assert "Put back" in page.body and "(1 left out)" in page.body
+    assert "Sleep and recovery" not in signed_in(client, participant).get("/").body
+    key = re.search(r'name="key" value="([0-9a-f]{32})"', page.body).group(1)
+    back = browser.post(leave, {"csrf": page.csrf(), "key": key, "out": "no"})
+    page = browser.get(back.location)
+    assert "Sleep and recovery is back in Track: Early recovery, weeks 1–4 for everyone." in (
+        unescape(page.body)
+    )
+    # Without the form token: refused, nothing changed.
+    assert browser.post(leave, {"out": "yes"}).status == 403
+    assert services.current().groups.records.get(group).assignments[0].left_out == ()
+
+
+def test_one_modules_dates_on_a_page_of_their_own(client, group, leader):
+    services.current().assignments.assign(
+        caller_of(leader), group, track_id=TRACK, due_date="2026-12-01"
+    )
+    browser, path = group_page(client, leader, group)
+    page = browser.get(path)
+    (assignment,) = re.findall(r"/assignments/([0-9a-f]{32})/remove\"", page.body)
+    dates_path = f"{path}/assignments/{assignment}/modules/{SLEEP}/dates"
+    assert dates_path in page.body
+    form = browser.get(dates_path)
+    assert form.status == 200
+    assert "Change dates: Sleep and recovery" in unescape(form.body)
+    assert value_of(form, "due_date") == "2026-12-01"
+
+    # A date that is not one: the same form, the error named, the other date kept.
+    refused = browser.post(
+        dates_path, {"csrf": form.csrf(), "due_date": "31/12/2026", "session_date": "2026-12-22"}
+    )
+    assert refused.status == 400
+    assert summary_links(refused)[0][0] == "due_date"
+    assert value_of(refused, "session_date") == "2026-12-22"
+
+    done = browser.post(
+        dates_path, {"csrf": form.csrf(), "due_date": "2026-12-22", "session_date": "2026-12-22"}
+    )
+    assert done.status == 303
+    assert "Dates changed for that module." in browser.get(done.location).body
+    stored = services.current().groups.records.get(group).assignments[0]
+    assert stored.dates_of(SLEEP) == ("2026-12-22", "2026-12-22")
+    assert stored.dates_of(MODULES[0]) == ("2026-12-01", None)
+    # A module not in the track, or of a module assignment: not found.
+    assert (
+        browser.get(f"{path}/assignments/{assignment}/modules/thinking-traps/dates").status == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"every_days": "weekly"},
+            "every_days",
+            "Give the days between sessions as a whole number from 1 to 28.",
+        ),
+        (
+            {"every_days": "30"},
+            "every_days",
+            "Give the days between sessions as a whole number from 1 to 28.",
+        ),
+        (
+            {"per_session": "0"},
+            "per_session",
+            "Give the modules per session as a whole number from 1 to 10.",
+        ),
+        (
+            {"session_date": ""},
+            "session_date",
+            "To give one module per session, give the first group session date.",
+        ),
+    ],
+)
+def test_a_refused_spread_comes_back_with_the_input_kept(
+    client, group, leader, fields, field, message
+):
+    browser, path = group_page(client, leader, group)
+    page = browser.get(path)
+    form = {
+        "csrf": page.csrf(),
+        "item": f"track:{TRACK}",
+        "participant": "everyone",
+        "session_date": "2026-12-01",
+        "pace": "sessions",
+        "every_days": "7",
+        "per_session": "1",
+        **fields,
+    }
+    refused = browser.post(f"{path}/assignments", form)
+    assert refused.status == 400
+    assert summary_links(refused) == [(field, message)]
+    assert f'<option value="track:{TRACK}" selected>' in refused.body
+    assert 'id="pace-sessions" name="pace" value="sessions" checked' in refused.body
+    for name in ("every_days", "per_session"):
+        assert value_of(refused, name) == form[name]
+    assert services.current().groups.records.get(group).assignments == ()
+
+
+def test_a_module_is_not_spread_and_the_dates_page_spreads_a_track_again(client, group, leader):
+    browser, path = group_page(client, leader, group)
+    page = browser.get(path)
+    # "One module per session" with a module chosen: the server decides by the item (one date).
+    done = browser.post(
+        f"{path}/assignments",
+        {
+            "csrf": page.csrf(),
+            "item": "module:thinking-traps",
+            "participant": "everyone",
+            "due_date": "2026-12-01",
+            "pace": "sessions",
+        },
+    )
+    assert done.status == 303
+    track = (
+        services.current()
+        .assignments.assign(
+            caller_of(leader),
+            group,
+            track_id=TRACK,
+            session_date="2026-12-01",
+            pacing=Pacing(14, 2),
+        )
+        .assignment
+    )
+    dates = browser.get(f"{path}/assignments/{track.assignment_id}/dates")
+    assert 'id="pace-sessions" name="pace" value="sessions" checked' in dates.body
+    assert value_of(dates, "every_days") == "14" and value_of(dates, "per_session") == "2"
+    # One date for all again.
+    done = browser.post(
+        f"{path}/assignments/{track.assignment_id}/dates",
+        {"csrf": dates.csrf(), "due_date": "2026-12-08", "session_date": "", "pace": "all"},
+    )
+    assert done.status == 303
+    stored = next(
+        a for a in services.current().groups.records.get(group).assignments if a.kind == "track"
+    )
+    assert stored.module_dates == () and stored.due_date == "2026-12-08"
+    # A bad interval on the dates page: the same page, the field named.
+    refused = browser.post(
+        f"{path}/assignments/{track.assignment_id}/dates",
+        {"csrf": dates.csrf(), "session_date": "2026-12-01", "pace": "sessions", "every_days": "0"},
+    )
+    assert refused.status == 400
+    assert summary_links(refused)[0][0] == "every_days"
+    assert value_of(refused, "every_days") == "0"
+
+
+def test_leaving_out_the_last_module_is_refused_on_the_group_page(client, group, leader):
+    use_case = services.current().assignments
+    track = use_case.assign(caller_of(leader), group, track_id=TRACK).assignment
+    for module_id in MODULES[:-1]:
+        use_case.leave_out(caller_of(leader), group, track.assignment_id, module_id)
+    browser, path = group_page(client, leader, group)
+    page = browser.get(path)
+    refused = browser.post(
+        f"{path}/assignments/{track.assignment_id}/modules/{MODULES[-1]}/leave-out",
+        {"csrf": page.csrf(), "out": "yes"},
+    )
+    assert refused.status == 400
+    anchor = f"am-{track.assignment_id}-{MODULES[-1]}"
+    assert summary_links(refused) == [
+        (anchor, "That is the track's last module: unassign the track instead.")
+    ]
+    assert f'id="{anchor}-error"' in refused.body
+
+
+def test_assigning_a_track_again_paced_says_so(client, group, leader):
+    services.current().assignments.assign(caller_of(leader), group, track_id=TRACK)
+    browser, path = group_page(client, leader, group)
+    page = browser.get(path)
+    done = browser.post(
+        f"{path}/assignments",
+        {
+            "csrf": page.csrf(),
+            "item": f"track:{TRACK}",
+            "participant": "everyone",
+            "session_date": "2026-12-01",
+            "pace": "sessions",
+        },
+    )
+    assert "done=redated" in done.location
+    notice = unescape(browser.get(done.location).body)
+    assert (
+        "The track “Early recovery, weeks 1–4” was already assigned, so its dates changed: one "
+        "module per session from Tue 1 Dec 2026, each with its dates below."
+    ) in notice
+
+
+def test_unassigning_a_module_the_track_leaves_out_does_not_say_it_stays(client, group, leader):
+    """The confirmation says a module stays on the list from a track only when the track still
+    assigns it."""
+    use_case = services.current().assignments
+    track = use_case.assign(caller_of(leader), group, track_id=TRACK).assignment
+    alone = use_case.assign(caller_of(leader), group, module_id=SLEEP).assignment
+    browser, path = group_page(client, leader, group)
+    confirm = unescape(browser.get(f"{path}/assignments/{alone.assignment_id}/remove").body)
+    assert "It stays on their reading list from the track" in confirm
+    use_case.leave_out(caller_of(leader), group, track.assignment_id, SLEEP)
+    confirm = unescape(browser.get(f"{path}/assignments/{alone.assignment_id}/remove").body)
+    assert "It stays on their reading list" not in confirm
+    assert "Everyone will no longer see it as assigned reading." in confirm
+
+
+def test_home_and_the_grid_make_the_same_calls_with_a_paced_track_and_a_module_left_out(
+    client, group, leader, participant, aws_calls
+):
+    """The module dates and the modules left out live on the assignment's item: home and the
+    grid read them with the Query they already make (as ``test_aws_calls`` and
+    ``test_dashboard_calls`` count them)."""
+    use_case = services.current().assignments
+    track = use_case.assign(
+        caller_of(leader), group, track_id=TRACK, session_date="2026-12-01", pacing=Pacing()
+    ).assignment
+    use_case.leave_out(caller_of(leader), group, track.assignment_id, SLEEP)
+    browser = signed_in(client, participant)
+    browser.get("/")
+    aws_calls.reset()
+    assert browser.get("/").status == 200
+    # The session, completions and worksheets, their groups, the one group.
+    assert aws_calls.names == [
+        "DynamoDB.GetItem",
+        "DynamoDB.BatchGetItem",
+        "DynamoDB.Query",
+        "DynamoDB.Query",
+    ]
+
+    aws_calls.reset()
+    status, grid = api(client, "GET", f"/groups/{group}/progress", leader)
+    assert status == 200 and len(grid["modules"]) == 7
+    dynamodb = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
+    assert dynamodb.count("DynamoDB.Query") == 1
+    assert dynamodb.count("DynamoDB.TransactWriteItems") == 1  # the audit entry
+    assert len(dynamodb) <= 6 and not [n for n in dynamodb if n.endswith("Scan")]
+
+
+def test_needs_attention_and_the_grid_count_each_paced_modules_own_date(
+    client, group, leader, participant
+):
+    """Weekly from Fri 13 Nov (today is Fri 27 Nov): the first two modules are overdue, the
+    third, due today, is not; the second, left out, is not assigned (so not overdue)."""
+    use_case = services.current().assignments
+    track = use_case.assign(
+        caller_of(leader), group, track_id=TRACK, session_date="2026-11-13", pacing=Pacing()
+    ).assignment
+    use_case.leave_out(caller_of(leader), group, track.assignment_id, MODULES[1])
+
+    status, grid = api(client, "GET", f"/groups/{group}/progress", leader)
+    assert status == 200
+    dues = {m["module_id"]: m["due_date"] for m in grid["modules"]}
+    assert dues[MODULES[0]] == "2026-11-13" and dues[MODULES[2]] == "2026-11-27"
+    assert MODULES[1] not in dues
+    statuses = {
+        m["module_id"]: c["status"]
+        for m, c in zip(grid["modules"], grid["participants"][0]["cells"], strict=True)
+    }
+    assert statuses[MODULES[0]] == "overdue" and statuses[MODULES[2]] == "not_started"
+
+    # "Needs attention" asks for two overdue modules: one, with the second left out.
+    def overdue() -> list[list[str]]:
+        status, attention = api(client, "GET", f"/groups/{group}/attention", leader)
+        assert status == 200
+        (rosa,) = attention["participants"]
+        return [r["module_ids"] for r in rosa["reasons"] if r["reason"] == "overdue"]
+
+    assert overdue() == []
+    use_case.leave_out(caller_of(leader), group, track.assignment_id, MODULES[1], left_out=False)
+    assert overdue() == [sorted(MODULES[:2])]
+
+
+def test_two_leaders_leaving_out_two_modules_at_once_both_count(group, leader, monkeypatch):
+    """Leader B read the track assignment before leader A's "Leave out" was written: B's write
+    fails its condition (the modules left out are no longer as read), B reads again and
+    retries, so both modules are left out (the later write does not undo the first)."""
+    use_case = services.current().assignments
+    caller = caller_of(leader)
+    track = use_case.assign(caller, group, track_id=TRACK).assignment
+    records = use_case.records
+    stale = records.get(group)  # what B read
+    use_case.leave_out(caller, group, track.assignment_id, MODULES[0])  # A, written first
+    real_get = type(records).get
+    reads: list[str] = []
+
+    def b_reads(self, group_id):  # type: ignore[no-untyped-def]
+        reads.append(group_id)
+        return stale if len(reads) == 1 else real_get(self, group_id)
+
+    monkeypatch.setattr(type(records), "get", b_reads)
+    out = use_case.leave_out(caller, group, track.assignment_id, SLEEP)
+    assert out.left_out == (MODULES[0], SLEEP)
+    assert len(reads) == 2  # read again once
+    monkeypatch.undo()
+    assert records.get(group).assignments[0].left_out == (MODULES[0], SLEEP)
+    (mirrored,) = records.due_summaries([group])[group].assignments
+    assert mirrored.left_out == (MODULES[0], SLEEP)

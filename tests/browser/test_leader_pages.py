@@ -45,17 +45,31 @@ SCROLL_GRID = """() => {
     wrap.scrollTop = 200; wrap.scrollLeft = 600;
     return [wrap.scrollTop, wrap.scrollLeft]; }"""
 MEASURED: dict = {"titles": {}, "gzip_bytes": {}, "axe_violations": {}, "screenshots": []}
-# Each participant's card on a phone: the "done" total, and the module lines shown, top to
-# bottom, each with its class (d: completed) and the words on screen.
-PHONE_CARDS = """() => [...document.querySelectorAll('.grid tbody tr')].map(tr => ({
-    done: parseInt(tr.querySelector('td.tot').textContent, 10),
-    totals_below_name: tr.querySelector('td.tot').getBoundingClientRect().top
-        >= tr.querySelector('th').getBoundingClientRect().bottom - 1,
-    lines: [...tr.querySelectorAll('td:not(.tot)')]
-        .filter(td => td.getBoundingClientRect().height > 0)
-        .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
-        .map(td => ({cls: td.className, text: td.innerText.trim()})),
-}))"""
+# The grid on a phone: where the list, its first line and the key are, and the page's height.
+PHONE_LIST = """() => {
+    const items = document.querySelectorAll('.plist > li');
+    return {
+        height: document.documentElement.scrollHeight,
+        first_top: items[0].getBoundingClientRect().top + scrollY,
+        list_bottom: items[items.length - 1].getBoundingClientRect().bottom + scrollY,
+        key_top: document.querySelector('.legend').getBoundingClientRect().top + scrollY,
+    };
+}"""
+# One participant's card on a phone: open or not, its lines on screen top to bottom, each with
+# its class (d completed, v older version, o overdue, n not started, f the folded line).
+PHONE_CARD = """(n) => {
+    const card = document.querySelectorAll('.plist > li > details')[n];
+    const body = [...card.children].filter(e => e.tagName !== 'SUMMARY');
+    return {
+        open: card.open && body.length > 0 && body[0].getBoundingClientRect().height > 0,
+        text: body.map(e => e.innerText).join(' '),
+        lines: [...card.querySelectorAll(':scope > ul > li')]
+            .filter(li => li.getBoundingClientRect().height > 0)
+            .map(li => li.querySelector('details')
+                ? {cls: 'f', text: li.querySelector('summary').innerText.trim()}
+                : {cls: li.className, text: li.innerText.trim()}),
+    };
+}"""
 
 
 def axe(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -701,34 +715,89 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     assert scrolled[0] > 0 and scrolled[1] > 0, scrolled  # it did scroll, both ways
     assert page.evaluate(STICKY_PLACES) == before
 
-    # On a phone: a card per participant (what is left to read, the totals), no sideways scroll.
+    # On a phone (walk 15 problem 9): not the table but a list, one line per participant that
+    # opens their card, before the key; no sideways scroll.
     page.set_viewport_size(PHONE)
-    assert not cue.is_visible()  # cards on a phone: nothing scrolls sideways
+    assert not cue.is_visible() and not page.locator(".grid-wrap").is_visible()
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(artifacts / "leader-progress-15x30-360x740-first-screen.png"))
-    card = artifacts / "leader-progress-15x30-360-card.png"
-    page.locator(".grid tbody tr").nth(1).screenshot(path=str(card))
-    # Every module assigned is on the card with its status in words (all 30 are assigned to
-    # everyone): the completed ones too, last, so a card saying "7 done" lists those 7.
-    cards = page.evaluate(PHONE_CARDS)
-    assert any(c["done"] for c in cards) and any(c["done"] < 30 for c in cards)
-    for c in cards:
-        lines = c["lines"]
-        assert c["totals_below_name"] and len(lines) == 30, c
-        done = [line for line in lines if line["cls"] == "d"]
-        assert len(done) == c["done"], c
-        assert all(re.search(r": Completed(?! an)", line["text"]) for line in done), c
-        assert lines[len(lines) - len(done) :] == done, c  # completed last
-        assert all(
-            re.search(r": (Not started|Overdue|Completed an older version)", line["text"])
-            for line in lines[: len(lines) - len(done)]
-        ), c
-    # There the flag says why in words.
-    why = page.locator(".grid tbody a.flag .vh").first.bounding_box()
-    assert why is not None and why["width"] > 50, why
-    # And on paper, at any width.
+    shot = artifacts / "leader-progress-15x30-360x740-list.png"
+    page.screenshot(path=str(shot), full_page=True)
+    MEASURED["screenshots"].append(str(shot.relative_to(artifacts.parent)))
+    phone = page.evaluate(PHONE_LIST)
+    MEASURED["grid_15x30_phone_height_px"] = phone["height"]
+    # Before: 22,671 px at 360 (every module of every participant a line in words: 31
+    # screens of 740) with the first name at 958 px, after the filters and a 7-line key. Now
+    # 15 lines of one or two rows each, the filters and the key: about 2,000 px; 4,000 leaves
+    # room for fonts and wrapping, and is still a fifth of before.
+    assert phone["height"] < 4000, phone
+    assert phone["first_top"] < PHONE["height"], phone  # the first participant on screen one
+    assert phone["key_top"] > phone["list_bottom"], phone  # the key after the participants
+    summaries = page.locator(".plist > li > details > summary")
+    expect(summaries).to_have_count(15)
+    line = re.compile(
+        r"^(?P<name>.+?) (?P<done>\d+) of 30 done(, (?P<late>\d+) overdue)?"
+        r"(, needs attention)?(, has not signed in yet)?$"
+    )
+    for n in range(15):
+        summary = summaries.nth(n)
+        found = line.match(summary.inner_text().strip())
+        assert found, summary.inner_text()
+        box = summary.bounding_box()
+        assert box is not None and 44 <= box["height"] <= 80, box  # a tap target, two rows at most
+        summary.click()  # each line opens its card ...
+        card = page.evaluate(PHONE_CARD, n)
+        assert card["open"], card
+        lines = card["lines"]
+        done = [x for x in lines if x["cls"] == "d"]
+        late = [x for x in lines if x["cls"] == "o"]
+        assert len(done) == int(found["done"]), card
+        assert len(late) == int(found["late"] or 0), card
+        # What matters first: overdue, then older versions, completed; the rest folded in one
+        # line, last: "12 not started, due 1–10 Jan".
+        order = "".join(x["cls"][0] for x in lines)
+        assert re.fullmatch(r"o*v*d*n*f?", order), card
+        assert all(re.search(r": Overdue, due\s\d{1,2}\s[A-Z][a-z]{2}\b", x["text"]) for x in late)
+        assert all(re.search(r": Completed \d{1,2}\s[A-Z][a-z]{2}\b", x["text"]) for x in done)
+        if order.endswith("f"):
+            assert re.fullmatch(
+                r"\d+ not started, due\s(\d{1,2}–)?\d{1,2}\sJan", lines[-1]["text"]
+            ), card
+        # Dates one way, "1 Dec": no weekday, no year.
+        assert not re.search(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b|\b20\d\d\b", card["text"]), card
+        if n == 1:
+            opened = artifacts / "leader-progress-15x30-360x740-card-open.png"
+            page.screenshot(path=str(opened), full_page=True)
+            MEASURED["screenshots"].append(str(opened.relative_to(artifacts.parent)))
+            page.locator(".plist > li").nth(1).screenshot(
+                path=str(artifacts / "leader-progress-15x30-360-card.png")
+            )
+            axe(page, "leader-progress-15x30-card-open-360")
+            fold = page.locator(".plist > li").nth(1).locator("li.n > details > summary")
+            if fold.count():
+                fold.click()  # the folded modules, each with its date
+                axe(page, "leader-progress-15x30-card-folded-open-360")
+                assert page.locator(".plist > li").nth(1).locator("li.n li.n").first.is_visible()
+        summary.click()  # ... and closes it
+    # A flagged participant's card says why, linking to the group page where it can be marked.
+    flagged = page.locator(".plist > li", has_text="needs attention").first
+    flagged.locator("summary").first.click()
+    why = flagged.locator("a.flag")
+    expect(why).to_have_accessible_name(
+        re.compile(r"^Needs attention: .+: on the group page \(.+\)$")
+    )
+    page.set_viewport_size({"width": 320, "height": 740})
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
+    page.set_viewport_size(PHONE)
+    flagged.locator("summary").first.click()
+    # The table's flag says why in words on paper, at any width.
     page.set_viewport_size(DESKTOP)
     page.emulate_media(media="print")
     printed = page.locator(".grid tbody a.flag .vh").first.bounding_box()
+    assert not page.locator(".plist").is_visible()  # paper gets the table
     page.emulate_media(media="screen")
     page.set_viewport_size(PHONE)
     assert printed is not None and printed["width"] > 50, printed
@@ -736,10 +805,6 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     assert page.locator(".grid td .w").count() > 0
     key = page.locator(".legend").inner_text()
     assert "Worksheet done" in key and "Worksheet shared with you" in key
-    assert (
-        page.evaluate("getComputedStyle(document.querySelector('.grid tbody tr')).display")
-        == "flex"  # a card, not a table row
-    )
     assert (
         page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         <= 0

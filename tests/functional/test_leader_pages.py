@@ -1872,6 +1872,69 @@ def test_a_column_shows_the_groups_due_date_and_each_cell_its_own_when_dates_var
         assert '<span class="vh st"> Not started, due\u00a06\u00a0Dec</span>' in cravings, cravings
 
 
+def phone_cards(body: str) -> dict[str, str]:
+    """The grid's phone list (``ul.plist``): each participant's card by name."""
+    listing = body.split('<ul class="plist" aria-label="Participants">')[1].split("\n</ul>")[0]
+    cards = re.findall(r"<li><details><summary><b>(.*?)</b>(.*?)</details></li>", listing)
+    return {unescape(name): rest for name, rest in cards}
+
+
+def test_on_a_phone_the_grid_is_a_line_per_participant_that_opens_their_card(
+    client, with_tracks, leader, participant, other_participant, service
+):
+    """Walk 15 problem 9: on a phone the grid was every module of every participant in words
+    (≈ 16 screens for 14 × 14). Now a line each (name, done of assigned, overdue, flags) opens
+    their card: overdue first, then completed; the modules not started folded into one line
+    with their count and dates; every date written "1 Dec"."""
+    browser, group = group_of_two(client, leader, participant, other_participant)
+    token = browser.get(group).csrf()
+    for item, due in (
+        ("track:early-recovery", "2020-03-01"),
+        ("module:thinking-traps", "2099-12-01"),
+        ("module:depression-basics", "2099-12-08"),
+    ):
+        form = {"csrf": token, "item": item, "due_date": due}
+        assert browser.post(f"{group}/assignments", form).status == 303
+    for module_id in EARLY_RECOVERY[:3]:
+        service.completions.record(participant.id, module_id, shipped_version(module_id))
+
+    page = browser.get(f"{group}/progress")
+    cards = phone_cards(page.body)
+    assert list(cards) == ["Alex R.", "Sam P."]  # the table's order
+    sam = cards["Sam P."]
+    head, body = sam.split("</summary>", 1)
+    assert re.sub(r"<[^>]+>", "", head) == " 3 of 10 done, 5 overdue, needs attention"
+    assert '<span class="late">5 overdue</span>' in head
+    # Why they need attention, linking to their row on the group page (marked seen there).
+    assert (
+        f'<a class="flag" href="{group}#p-{participant.id}">Needs attention: 5 overdue: on the '
+        'group page<span class="vh"> (Sam P.)</span></a>'
+    ) in body
+    lines = re.findall(r'<li class="(\w)">(.*?)(?=<li|</ul>)', body)
+    kinds = "".join(kind for kind, _ in lines)
+    # Overdue, then completed, then the fold (its own lines, inside it, after).
+    assert kinds == "ooooo" + "ddd" + "n" + "nn", kinds
+    titles = {m["id"]: m["title"] for m in service.library.catalog()}
+    nbsp = "\u00a0"
+    assert lines[0][1] == f"{titles[EARLY_RECOVERY[3]]}: Overdue, due{nbsp}1{nbsp}Mar</li>"
+    today = service.clock.today()
+    done = f"{today.day}{nbsp}{today.strftime('%b')}"
+    assert lines[5][1].startswith(f"{titles[EARLY_RECOVERY[0]]}: Completed {done}")
+    assert lines[8][1] == f"<details><summary>2 not started, due{nbsp}1–8{nbsp}Dec</summary><ul>"
+    assert lines[9][1] == f"{titles['thinking-traps']}: Not started, due{nbsp}1{nbsp}Dec</li>"
+    # One way of writing a date on the card: no weekday, no year.
+    text = re.sub(r"<[^>]+>", " ", body)
+    assert not re.search(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b|\b20\d\d\b", text), text
+    alex = cards["Alex R."]
+    assert re.sub(r"<[^>]+>", "", alex.split("</summary>")[0]).startswith(
+        " 0 of 10 done, 8 overdue"
+    )
+    # The table is still there, as it was, for a wider screen and for paper.
+    assert page.body.count('scope="row"') == 2 and page.body.count('class="mod"') == 10
+    # On a phone the participants come before the key.
+    assert page.body.index('class="plist"') < page.body.index('class="legend"')
+
+
 def test_a_grid_of_40_participants_and_60_modules_stays_small(
     client, publisher, shipped_modules, leader, service
 ):
@@ -1919,6 +1982,8 @@ def test_a_grid_of_40_participants_and_60_modules_stays_small(
     completed = re.findall(r'<td class="d".*?</td>', page.body)
     assert completed and not any(", due" in c for c in completed)
     assert '<span class="vh st"> Overdue, due\u00a01\u00a0Jan</span>' in page.body
+    # The phone's list is in the page too (CSS shows it or the table): a card each.
+    assert len(phone_cards(page.body)) == 40
     compressed = len(gzip.compress(page.body.encode()))
     assert compressed < 60 * 1024, compressed
     assert json.dumps({"grid_40x60_gzip_bytes": compressed})

@@ -266,6 +266,8 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     # Correcting the name shown (walk 15, problem 13): a page of its own from the row; an
     # empty name is refused with the summary, then the corrected name is saved.
     page.goto(group_url)
+    # The rarer actions are folded under "More actions", named for the participant.
+    page.locator("summary", has_text="More actions for Participant One").click()
     page.get_by_role("link", name="Change the name shown for Participant One").click()
     page.wait_for_url(re.compile(r".*/participants/[^/]+/name$"))
     check(page, context, artifacts, "leader-participant-name", "Change the name shown – Steady")
@@ -361,6 +363,7 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     assert page.locator(".handout").count() == 0 and password not in page.content()
 
     # They lost it: a new temporary password, after a page of its own, on the same panel.
+    page.locator("summary", has_text="More actions for browser-leader-newcomer").click()
     page.get_by_role(
         "link", name="Give a new temporary password to browser-leader-newcomer"
     ).click()
@@ -374,6 +377,7 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     check(page, context, artifacts, "leader-new-password", "Group – Steady")
 
     # Removed: listed under "Left the group" (a details, opened here), and the page passes axe.
+    page.locator("summary", has_text="More actions for browser-leader-newcomer").click()
     page.get_by_role("link", name="Remove browser-leader-newcomer", exact=True).click()
     page.wait_for_url(re.compile(r".*/participants/[^/]+/remove$"))
     page.get_by_role("button", name="Remove from the group").click()
@@ -833,6 +837,74 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     assert card.evaluate(shade) != page.locator(f'li.card:not([id="{target}"])').first.evaluate(
         shade
     )
+
+
+def test_the_group_page_of_15_on_a_phone(leader, artifacts, local_stack):
+    """Walk 15 item 19.14: on a phone each participant took ~180 px (their four links on
+    lines of their own) and the Enrol and Assign forms were far below. Now a row is its name
+    and flags, then Mark as seen, Assign and "More actions", and links at the top lead to the
+    forms."""
+    context, page = leader
+    group_url = create_group(page, "Phone group of 15")
+    _seed_grid(local_stack, group_url, 15, 30)
+    page.set_viewport_size(PHONE)
+    page.goto(group_url)
+    check(page, context, artifacts, "leader-group-15", "Group – Steady")
+    page.set_viewport_size(PHONE)
+    page.evaluate("window.scrollTo(0, 0)")
+    closed = artifacts / "leader-group-15-360x740.png"
+    page.screenshot(path=str(closed), full_page=True)
+    MEASURED["screenshots"].append(str(closed.relative_to(artifacts.parent)))
+    layout = page.evaluate("""() => ({
+        rows: [...document.querySelectorAll('.people > li')].map(
+            li => li.getBoundingClientRect().height),
+        list: document.querySelector('.people').getBoundingClientRect().height,
+        jump: document.querySelector('.jump').getBoundingClientRect().bottom + scrollY,
+        total: document.documentElement.scrollHeight,
+    })""")
+    MEASURED["group_15_phone_participants_px"] = layout["list"]
+    MEASURED["group_15_phone_page_px"] = layout["total"]
+    # Before: 3,867 px for these 15 rows (the whole page 10,553 px), 206 to 284 px a row.
+    # Now two lines, 92 px; a "needs attention" row adds its reason's line and its Mark as
+    # seen button: 170 px. Bounds with room for fonts.
+    flagged = page.locator(".people > li", has=page.locator(".flag.attention")).count()
+    assert 0 < flagged < 15
+    assert len(layout["rows"]) == 15 and sorted(layout["rows"])[14 - flagged] <= 110, layout
+    assert max(layout["rows"]) <= 190, layout
+    assert layout["list"] < 0.7 * 3867, layout
+    assert layout["jump"] < PHONE["height"], layout  # the links to the forms on screen one
+    for link, heading in (
+        ("Enrol", "enrol"),
+        ("Assign", "assign"),
+        ("Participants", "participants"),
+    ):
+        page.locator(".jump").get_by_role("link", name=link, exact=True).click()
+        page.wait_for_url(re.compile(rf".*#{heading}$"))
+        box = page.locator(f"#{heading}").bounding_box()
+        assert box is not None and -1 <= box["y"] < PHONE["height"], (link, box)
+    # Every action is there without JavaScript, named for its participant.
+    more = page.get_by_text("More actions for Ben A.")
+    expect(more).to_have_count(1)
+    page.locator("summary", has_text="More actions for Ben A.").click()
+    for name in (
+        "Give a new temporary password to Ben A.",
+        "Change the name shown for Ben A.",
+        "Remove Ben A.",
+    ):
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Assign to Ben A.", exact=True)).to_be_visible()
+    axe(page, "leader-group-15-more-open-360")
+    opened = artifacts / "leader-group-15-360x740-more-open.png"
+    page.locator(".people").screenshot(path=str(opened))
+    MEASURED["screenshots"].append(str(opened.relative_to(artifacts.parent)))
+    page.set_viewport_size({"width": 320, "height": 740})
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
+    page.set_viewport_size(DESKTOP)
+    page.locator("#participants").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "leader-group-15-1280x800-more-open.png"))
 
 
 def test_a_track_of_8_uses_the_width_at_1280_and_the_filter_reads_whole_at_360(leader, artifacts):

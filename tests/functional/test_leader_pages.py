@@ -1872,6 +1872,48 @@ def test_a_column_shows_the_groups_due_date_and_each_cell_its_own_when_dates_var
         assert '<span class="vh st"> Not started, due\u00a06\u00a0Dec</span>' in cravings, cravings
 
 
+def test_a_participants_row_folds_its_rarer_actions_and_the_top_links_to_the_forms(
+    client, published, leader, participant, other_participant
+):
+    """Walk 15 item 19.14: on a phone a row was ~180 px (four links on lines of their own) and
+    the Enrol and Assign forms were far below 16 participants. Assign stays in the row; a new
+    temporary password, the name shown and Remove are under "More actions for <name>" (a
+    <details>: no JavaScript); links at the top lead to the participants and the forms."""
+    browser, group = group_of_two(client, leader, participant, other_participant)
+    page = browser.get(group)
+    top = page.body.split('<nav class="jump" aria-label="On this page">')[1].split("</nav>")[0]
+    assert re.findall(r'<a href="#([a-z]+)">([^<]+)</a>', top) == [
+        ("participants", "Participants"),
+        ("enrol", "Enrol"),
+        ("assignments", "Assignments"),
+        ("assign", "Assign"),
+        ("settings", "Settings"),
+    ]
+    for anchor in ("participants", "enrol", "assignments", "assign", "settings"):
+        assert page.body.count(f'id="{anchor}"') == 1, anchor
+    assert page.body.index('class="jump"') < page.body.index('id="participants"')
+    row = page.body.split(f'<li id="p-{participant.id}">')[1].split("</li>")[0]
+    assert (
+        f'<a href="{group}?participant={participant.id}#assign">Assign<span class="vh"> to Sam P.</span></a>'
+        in row
+    )
+    more = row.split('<details class="more">')[1].split("</details>")[0]
+    assert '<summary>More actions<span class="vh"> for Sam P.</span></summary>' in more
+    assert re.findall(r'<a href="[^"]+/participants/[^/]+/([a-z-]+)">', more) == [
+        "temporary-password",
+        "name",
+        "remove",
+    ]
+    assert "Assign" not in more  # the frequent one stays in the row
+
+    # An archived group: no forms to link to.
+    token = page.csrf()
+    assert browser.post(f"{group}/archive", {"csrf": token}).status == 303
+    archived = browser.get(group).body
+    top = archived.split('<nav class="jump" aria-label="On this page">')[1].split("</nav>")[0]
+    assert re.findall(r'href="#([a-z]+)"', top) == ["participants", "assignments", "settings"]
+
+
 def phone_cards(body: str) -> dict[str, str]:
     """The grid's phone list (``ul.plist``): each participant's card by name."""
     listing = body.split('<ul class="plist" aria-label="Participants">')[1].split("\n</ul>")[0]

@@ -291,6 +291,7 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     check(page, context, artifacts, "leader-unassign-confirm", "Confirm – Steady")
     page.get_by_role("link", name="Cancel, keep it").click()
     page.wait_for_url(group_url)
+    page.locator(".people summary").first.click()  # "More actions for …"
     page.get_by_role("link", name=re.compile("^Remove")).first.click()
     page.wait_for_url(re.compile(r".*/participants/[^/]+/remove$"))
     check(page, context, artifacts, "leader-remove-confirm", "Confirm – Steady")

@@ -17,7 +17,7 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import tzinfo
+from datetime import date, tzinfo
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
@@ -38,6 +38,7 @@ from chalicelib.assignments import (
     pacing_of,
 )
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
+from chalicelib.clock import calendar_day
 from chalicelib.dashboard import (
     ORDER_BY_NAME,
     Grid,
@@ -1408,6 +1409,7 @@ def progress_page(visit: Visit) -> Html:
                 _column_dues(grid),
             ),
             "sheet_legend": _sheet_legend(grid.participants),
+            "cards": _phone_cards(grid, group_path(group_id), services.current().clock.zone),
             **error_context(errors),
         },
         status=error_status(errors),
@@ -1624,6 +1626,144 @@ def _cell_parts(
         + "%s"
         + (":</span>" + tail + "</td>").replace("%", "%%")
     )
+
+
+@lru_cache(maxsize=1024)
+def _phone_day(iso: str | None, zone: tzinfo) -> str:
+    """A due date or a completion's time as the phone's list writes every date: ``1 Dec``."""
+    found = calendar_day(iso, zone)  # kept on one line: "due 8 Jan", not "due 8" then "Jan"
+    return short_day(found.isoformat()).replace(" ", NBSP) if found else ""
+
+
+def _due_span(dues: list[str]) -> str:
+    """Due dates (ISO, any order) as one span: ``1 Dec``, ``1–8 Dec``, ``28 Nov – 3 Dec``;
+    with the years when they differ (``30 Dec 2026 – 4 Jan 2027``)."""
+    first, last = min(dues), max(dues)
+    start, end = date.fromisoformat(first[:10]), date.fromisoformat(last[:10])
+    a, b = (short_day(d).replace(" ", NBSP) for d in (first, last))
+    if start == end:
+        return a
+    if start.year != end.year:
+        return f"{a}{NBSP}{start.year} – {b}{NBSP}{end.year}"
+    if start.month == end.month:
+        return f"{start.day}–{b}"
+    return f"{a} – {b}"
+
+
+@lru_cache(maxsize=4096)
+def _phone_line(
+    title: str,
+    status: str,
+    version: int | None,
+    completed_at: str | None,
+    newer_version: int | None,
+    check: CheckMark | None,
+    sheet: WorksheetMark | None,
+    due: str | None,
+    zone: tzinfo,
+    link: str | None,
+) -> str:
+    """One module on a participant's phone card (``title`` escaped already): its status in
+    words with its one date (``Overdue, due 1 Dec``; ``Completed 27 Nov``), the knowledge
+    check and the worksheet (when started or shared, as the table's icons); a shared worksheet
+    links to ``link``, its answers."""
+    if status in (COMPLETED, COMPLETED_OLDER):
+        on = _phone_day(completed_at, zone)
+        text = f"Completed {on}"
+        if status == COMPLETED_OLDER:
+            text = f"Completed version {version} {on}"
+            if newer_version:
+                text += f"; version {newer_version} is out"
+        if check:
+            text += f"; knowledge check {check.correct} of {check.total}"
+    else:
+        when = f", due{NBSP}{_phone_day(due, zone)}" if due else ", no due date"
+        text = LEADER_TEXT[status] + when
+    if sheet is not None and (sheet.started or sheet.shared):
+        text += f"; {worksheet_text(sheet)}"
+    more = f' <a href="{escape(link)}">{SHARED_LINK}</a>' if link else ""
+    return f'<li class="{SHORT[status]}">{title}: {escape(text)}{more}</li>'
+
+
+def _phone_cards(grid: Grid, group: str, zone: tzinfo) -> list[Any]:
+    """The grid on a phone (CSS shows this list or the table, never both): one line per
+    participant (name, done of assigned, overdue, the flags) that opens their card. The card
+    puts what matters first: overdue, then older versions, completed, and not started with a
+    shared worksheet; the other modules not started are folded into one line with their count
+    and the span of their due dates ("12 not started, due 1–8 Dec"). Dates are written one
+    way, ``1 Dec``; a module's due date is the one its cell in the table says. Kept lean and
+    quick as the cells are: a 40 × 60 grid has this list and the table in one page, and a
+    line is made once for every participant who shares its cell and date."""
+    titles = {m.module_id: escape(m.title) for m in grid.modules}
+    to_read = (NOT_STARTED, OVERDUE)
+    made: dict[tuple[int, str | None], tuple[str, bool]] = {}
+    cards = []
+    for row in grid.participants:
+        name = escape(row.display_name)
+        t = row.totals
+        found = grid.attention.get(row.participant_id)
+        flagged = found is not None and found.needs_attention
+        parts: dict[str, list[str]] = {OVERDUE: [], COMPLETED_OLDER: [], COMPLETED: [], "": []}
+        folded: list[str] = []
+        dues: list[str] = []
+        for m, c in zip(grid.modules, row.cells, strict=True):
+            if c.status == NOT_ASSIGNED:
+                continue
+            due = None
+            if c.status in to_read:
+                due = row.due_dates[m.module_id] if m.module_id in row.due_dates else m.due_date
+            key = (id(c), due)
+            if key not in made:
+                shared = c.worksheet is not None and c.worksheet.shared
+                link = f"{group}/before-session?module={c.module_id}#p-{WHO}" if shared else None
+                line = _phone_line(
+                    titles[c.module_id],
+                    c.status,
+                    c.version,
+                    c.completed_at,
+                    c.newer_version,
+                    c.check,
+                    c.worksheet,
+                    due,
+                    zone,
+                    link,
+                )
+                made[key] = (line, shared)
+            line, shared = made[key]
+            if c.status == NOT_STARTED and not shared:
+                folded.append(line)
+                if due:
+                    dues.append(due)
+            else:
+                parts[c.status if c.status != NOT_STARTED else ""].append(line)
+        assigned = sum(map(len, parts.values())) + len(folded)
+        head = f"<b>{name}</b> {t.done} of {assigned} done"
+        if t.overdue:
+            head += f', <span class="late">{t.overdue} overdue</span>'
+        if flagged:
+            head += ', <span class="flag">needs attention</span>'
+        if row.not_signed_in:
+            head += f', <span class="flag">{NOT_SIGNED_IN.lower()}</span>'
+        body = ""
+        if found is not None and flagged:
+            body += (
+                f'<p><a class="flag" href="{escape(group)}#p-{WHO}">{escape(found.summary)}: '
+                f'on the group page<span class="vh"> ({name})</span></a></p>'
+            )
+        lines = "".join(line for part in parts.values() for line in part)
+        if folded:
+            when = f", due{NBSP}{_due_span(dues)}" if dues else ""
+            lines += (
+                f'<li class="n"><details><summary>{len(folded)} not started{when}</summary>'
+                f"<ul>{''.join(folded)}</ul></details></li>"
+            )
+        if lines:
+            body += f"<ul>{lines}</ul>"
+        card = f"<li><details><summary>{head}</summary>{body}</details></li>"
+        if WHO in card:
+            card = card.replace(WHO, str(escape(row.participant_id)))
+        cards.append(markup(card))
+    return cards
 
 
 def _sheet_legend(rows: tuple[GridRow, ...]) -> list[tuple[str, str, int]]:

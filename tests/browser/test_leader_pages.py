@@ -45,17 +45,31 @@ SCROLL_GRID = """() => {
     wrap.scrollTop = 200; wrap.scrollLeft = 600;
     return [wrap.scrollTop, wrap.scrollLeft]; }"""
 MEASURED: dict = {"titles": {}, "gzip_bytes": {}, "axe_violations": {}, "screenshots": []}
-# Each participant's card on a phone: the "done" total, and the module lines shown, top to
-# bottom, each with its class (d: completed) and the words on screen.
-PHONE_CARDS = """() => [...document.querySelectorAll('.grid tbody tr')].map(tr => ({
-    done: parseInt(tr.querySelector('td.tot').textContent, 10),
-    totals_below_name: tr.querySelector('td.tot').getBoundingClientRect().top
-        >= tr.querySelector('th').getBoundingClientRect().bottom - 1,
-    lines: [...tr.querySelectorAll('td:not(.tot)')]
-        .filter(td => td.getBoundingClientRect().height > 0)
-        .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
-        .map(td => ({cls: td.className, text: td.innerText.trim()})),
-}))"""
+# The grid on a phone: where the list, its first line and the key are, and the page's height.
+PHONE_LIST = """() => {
+    const items = document.querySelectorAll('.plist > li');
+    return {
+        height: document.documentElement.scrollHeight,
+        first_top: items[0].getBoundingClientRect().top + scrollY,
+        list_bottom: items[items.length - 1].getBoundingClientRect().bottom + scrollY,
+        key_top: document.querySelector('.legend').getBoundingClientRect().top + scrollY,
+    };
+}"""
+# One participant's card on a phone: open or not, its lines on screen top to bottom, each with
+# its class (d completed, v older version, o overdue, n not started, f the folded line).
+PHONE_CARD = """(n) => {
+    const card = document.querySelectorAll('.plist > li > details')[n];
+    const body = [...card.children].filter(e => e.tagName !== 'SUMMARY');
+    return {
+        open: card.open && body.length > 0 && body[0].getBoundingClientRect().height > 0,
+        text: body.map(e => e.innerText).join(' '),
+        lines: [...card.querySelectorAll(':scope > ul > li')]
+            .filter(li => li.getBoundingClientRect().height > 0)
+            .map(li => li.querySelector('details')
+                ? {cls: 'f', text: li.querySelector('summary').innerText.trim()}
+                : {cls: li.className, text: li.innerText.trim()}),
+    };
+}"""
 
 
 def axe(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -294,6 +308,8 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     # Correcting the name shown (walk 15, problem 13): a page of its own from the row; an
     # empty name is refused with the summary, then the corrected name is saved.
     page.goto(group_url)
+    # The rarer actions are folded under "More actions", named for the participant.
+    page.locator("summary", has_text="More actions for Participant One").click()
     page.get_by_role("link", name="Change the name shown for Participant One").click()
     page.wait_for_url(re.compile(r".*/participants/[^/]+/name$"))
     check(page, context, artifacts, "leader-participant-name", "Change the name shown – Steady")
@@ -317,6 +333,7 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     check(page, context, artifacts, "leader-unassign-confirm", "Confirm – Steady")
     page.get_by_role("link", name="Cancel, keep it").click()
     page.wait_for_url(group_url)
+    page.locator(".people summary").first.click()  # "More actions for …"
     page.get_by_role("link", name=re.compile("^Remove")).first.click()
     page.wait_for_url(re.compile(r".*/participants/[^/]+/remove$"))
     check(page, context, artifacts, "leader-remove-confirm", "Confirm – Steady")
@@ -389,6 +406,7 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     assert page.locator(".handout").count() == 0 and password not in page.content()
 
     # They lost it: a new temporary password, after a page of its own, on the same panel.
+    page.locator("summary", has_text="More actions for browser-leader-newcomer").click()
     page.get_by_role(
         "link", name="Give a new temporary password to browser-leader-newcomer"
     ).click()
@@ -402,6 +420,7 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     check(page, context, artifacts, "leader-new-password", "Group – Steady")
 
     # Removed: listed under "Left the group" (a details, opened here), and the page passes axe.
+    page.locator("summary", has_text="More actions for browser-leader-newcomer").click()
     page.get_by_role("link", name="Remove browser-leader-newcomer", exact=True).click()
     page.wait_for_url(re.compile(r".*/participants/[^/]+/remove$"))
     page.get_by_role("button", name="Remove from the group").click()
@@ -743,34 +762,89 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     assert scrolled[0] > 0 and scrolled[1] > 0, scrolled  # it did scroll, both ways
     assert page.evaluate(STICKY_PLACES) == before
 
-    # On a phone: a card per participant (what is left to read, the totals), no sideways scroll.
+    # On a phone (walk 15 problem 9): not the table but a list, one line per participant that
+    # opens their card, before the key; no sideways scroll.
     page.set_viewport_size(PHONE)
-    assert not cue.is_visible()  # cards on a phone: nothing scrolls sideways
+    assert not cue.is_visible() and not page.locator(".grid-wrap").is_visible()
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(artifacts / "leader-progress-15x30-360x740-first-screen.png"))
-    card = artifacts / "leader-progress-15x30-360-card.png"
-    page.locator(".grid tbody tr").nth(1).screenshot(path=str(card))
-    # Every module assigned is on the card with its status in words (all 30 are assigned to
-    # everyone): the completed ones too, last, so a card saying "7 done" lists those 7.
-    cards = page.evaluate(PHONE_CARDS)
-    assert any(c["done"] for c in cards) and any(c["done"] < 30 for c in cards)
-    for c in cards:
-        lines = c["lines"]
-        assert c["totals_below_name"] and len(lines) == 30, c
-        done = [line for line in lines if line["cls"] == "d"]
-        assert len(done) == c["done"], c
-        assert all(re.search(r": Completed(?! an)", line["text"]) for line in done), c
-        assert lines[len(lines) - len(done) :] == done, c  # completed last
-        assert all(
-            re.search(r": (Not started|Overdue|Completed an older version)", line["text"])
-            for line in lines[: len(lines) - len(done)]
-        ), c
-    # There the flag says why in words.
-    why = page.locator(".grid tbody a.flag .vh").first.bounding_box()
-    assert why is not None and why["width"] > 50, why
-    # And on paper, at any width.
+    shot = artifacts / "leader-progress-15x30-360x740-list.png"
+    page.screenshot(path=str(shot), full_page=True)
+    MEASURED["screenshots"].append(str(shot.relative_to(artifacts.parent)))
+    phone = page.evaluate(PHONE_LIST)
+    MEASURED["grid_15x30_phone_height_px"] = phone["height"]
+    # Before: 22,671 px at 360 (every module of every participant a line in words: 31
+    # screens of 740) with the first name at 958 px, after the filters and a 7-line key. Now
+    # 15 lines of one or two rows each, the filters and the key: about 2,000 px; 4,000 leaves
+    # room for fonts and wrapping, and is still a fifth of before.
+    assert phone["height"] < 4000, phone
+    assert phone["first_top"] < PHONE["height"], phone  # the first participant on screen one
+    assert phone["key_top"] > phone["list_bottom"], phone  # the key after the participants
+    summaries = page.locator(".plist > li > details > summary")
+    expect(summaries).to_have_count(15)
+    line = re.compile(
+        r"^(?P<name>.+?) (?P<done>\d+) of 30 done(, (?P<late>\d+) overdue)?"
+        r"(, needs attention)?(, has not signed in yet)?$"
+    )
+    for n in range(15):
+        summary = summaries.nth(n)
+        found = line.match(summary.inner_text().strip())
+        assert found, summary.inner_text()
+        box = summary.bounding_box()
+        assert box is not None and 44 <= box["height"] <= 80, box  # a tap target, two rows at most
+        summary.click()  # each line opens its card ...
+        card = page.evaluate(PHONE_CARD, n)
+        assert card["open"], card
+        lines = card["lines"]
+        done = [x for x in lines if x["cls"] == "d"]
+        late = [x for x in lines if x["cls"] == "o"]
+        assert len(done) == int(found["done"]), card
+        assert len(late) == int(found["late"] or 0), card
+        # What matters first: overdue, then older versions, completed; the rest folded in one
+        # line, last: "12 not started, due 1–10 Jan".
+        order = "".join(x["cls"][0] for x in lines)
+        assert re.fullmatch(r"o*v*d*n*f?", order), card
+        assert all(re.search(r": Overdue, due\s\d{1,2}\s[A-Z][a-z]{2}\b", x["text"]) for x in late)
+        assert all(re.search(r": Completed \d{1,2}\s[A-Z][a-z]{2}\b", x["text"]) for x in done)
+        if order.endswith("f"):
+            assert re.fullmatch(
+                r"\d+ not started, due\s(\d{1,2}–)?\d{1,2}\sJan", lines[-1]["text"]
+            ), card
+        # Dates one way, "1 Dec": no weekday, no year.
+        assert not re.search(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b|\b20\d\d\b", card["text"]), card
+        if n == 1:
+            opened = artifacts / "leader-progress-15x30-360x740-card-open.png"
+            page.screenshot(path=str(opened), full_page=True)
+            MEASURED["screenshots"].append(str(opened.relative_to(artifacts.parent)))
+            page.locator(".plist > li").nth(1).screenshot(
+                path=str(artifacts / "leader-progress-15x30-360-card.png")
+            )
+            axe(page, "leader-progress-15x30-card-open-360")
+            fold = page.locator(".plist > li").nth(1).locator("li.n > details > summary")
+            if fold.count():
+                fold.click()  # the folded modules, each with its date
+                axe(page, "leader-progress-15x30-card-folded-open-360")
+                assert page.locator(".plist > li").nth(1).locator("li.n li.n").first.is_visible()
+        summary.click()  # ... and closes it
+    # A flagged participant's card says why, linking to the group page where it can be marked.
+    flagged = page.locator(".plist > li", has_text="needs attention").first
+    flagged.locator("summary").first.click()
+    why = flagged.locator("a.flag")
+    expect(why).to_have_accessible_name(
+        re.compile(r"^Needs attention: .+: on the group page \(.+\)$")
+    )
+    page.set_viewport_size({"width": 320, "height": 740})
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
+    page.set_viewport_size(PHONE)
+    flagged.locator("summary").first.click()
+    # The table's flag says why in words on paper, at any width.
     page.set_viewport_size(DESKTOP)
     page.emulate_media(media="print")
     printed = page.locator(".grid tbody a.flag .vh").first.bounding_box()
+    assert not page.locator(".plist").is_visible()  # paper gets the table
     page.emulate_media(media="screen")
     page.set_viewport_size(PHONE)
     assert printed is not None and printed["width"] > 50, printed
@@ -778,10 +852,6 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     assert page.locator(".grid td .w").count() > 0
     key = page.locator(".legend").inner_text()
     assert "Worksheet done" in key and "Worksheet shared with you" in key
-    assert (
-        page.evaluate("getComputedStyle(document.querySelector('.grid tbody tr')).display")
-        == "flex"  # a card, not a table row
-    )
     assert (
         page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         <= 0
@@ -810,6 +880,74 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     assert card.evaluate(shade) != page.locator(f'li.card:not([id="{target}"])').first.evaluate(
         shade
     )
+
+
+def test_the_group_page_of_15_on_a_phone(leader, artifacts, local_stack):
+    """Walk 15 item 19.14: on a phone each participant took ~180 px (their four links on
+    lines of their own) and the Enrol and Assign forms were far below. Now a row is its name
+    and flags, then Mark as seen, Assign and "More actions", and links at the top lead to the
+    forms."""
+    context, page = leader
+    group_url = create_group(page, "Phone group of 15")
+    _seed_grid(local_stack, group_url, 15, 30)
+    page.set_viewport_size(PHONE)
+    page.goto(group_url)
+    check(page, context, artifacts, "leader-group-15", "Group – Steady")
+    page.set_viewport_size(PHONE)
+    page.evaluate("window.scrollTo(0, 0)")
+    closed = artifacts / "leader-group-15-360x740.png"
+    page.screenshot(path=str(closed), full_page=True)
+    MEASURED["screenshots"].append(str(closed.relative_to(artifacts.parent)))
+    layout = page.evaluate("""() => ({
+        rows: [...document.querySelectorAll('.people > li')].map(
+            li => li.getBoundingClientRect().height),
+        list: document.querySelector('.people').getBoundingClientRect().height,
+        jump: document.querySelector('.jump').getBoundingClientRect().bottom + scrollY,
+        total: document.documentElement.scrollHeight,
+    })""")
+    MEASURED["group_15_phone_participants_px"] = layout["list"]
+    MEASURED["group_15_phone_page_px"] = layout["total"]
+    # Before: 3,867 px for these 15 rows (the whole page 10,553 px), 206 to 284 px a row.
+    # Now two lines, 92 px; a "needs attention" row adds its reason's line and its Mark as
+    # seen button: 170 px. Bounds with room for fonts.
+    flagged = page.locator(".people > li", has=page.locator(".flag.attention")).count()
+    assert 0 < flagged < 15
+    assert len(layout["rows"]) == 15 and sorted(layout["rows"])[14 - flagged] <= 110, layout
+    assert max(layout["rows"]) <= 190, layout
+    assert layout["list"] < 0.7 * 3867, layout
+    assert layout["jump"] < PHONE["height"], layout  # the links to the forms on screen one
+    for link, heading in (
+        ("Enrol", "enrol"),
+        ("Assign", "assign"),
+        ("Participants", "participants"),
+    ):
+        page.locator(".jump").get_by_role("link", name=link, exact=True).click()
+        page.wait_for_url(re.compile(rf".*#{heading}$"))
+        box = page.locator(f"#{heading}").bounding_box()
+        assert box is not None and -1 <= box["y"] < PHONE["height"], (link, box)
+    # Every action is there without JavaScript, named for its participant.
+    more = page.get_by_text("More actions for Ben A.")
+    expect(more).to_have_count(1)
+    page.locator("summary", has_text="More actions for Ben A.").click()
+    for name in (
+        "Give a new temporary password to Ben A.",
+        "Change the name shown for Ben A.",
+        "Remove Ben A.",
+    ):
+        expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Assign to Ben A.", exact=True)).to_be_visible()
+    axe(page, "leader-group-15-more-open-360")
+    opened = artifacts / "leader-group-15-360x740-more-open.png"
+    page.locator(".people").screenshot(path=str(opened))
+    MEASURED["screenshots"].append(str(opened.relative_to(artifacts.parent)))
+    page.set_viewport_size({"width": 320, "height": 740})
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
+    page.set_viewport_size(DESKTOP)
+    page.locator("#participants").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "leader-group-15-1280x800-more-open.png"))
 
 
 def test_a_track_of_8_uses_the_width_at_1280_and_the_filter_reads_whole_at_360(leader, artifacts):

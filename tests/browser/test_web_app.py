@@ -192,6 +192,13 @@ def test_leader_assigns_and_sees_the_completion(browser, base_url, artifacts, lo
     assert "Participant One" in page.inner_text("main")
     page.get_by_role("link", name="See progress").click()
     page.wait_for_url("**/progress")
+    # On a phone, a line for them that opens their card; wider, their row in the table.
+    line = page.locator(".plist summary", has_text="Participant One")
+    assert re.fullmatch(r"Participant One 0 of 1 done", line.inner_text().strip())
+    line.click()
+    card = page.locator(".plist > li", has_text="Participant One").inner_text()
+    assert "1 not started, due\u00a015\u00a0Jan" in card and "Completed" not in card, card
+    page.set_viewport_size(DESKTOP)
     row = page.get_by_role("row", name=re.compile("Participant One"))
     # The demo participant completed the module before joining this group: the visibility
     # rule (statuses.visible_to_leaders) keeps that from the group's leaders.

@@ -1872,6 +1872,111 @@ def test_a_column_shows_the_groups_due_date_and_each_cell_its_own_when_dates_var
         assert '<span class="vh st"> Not started, due\u00a06\u00a0Dec</span>' in cravings, cravings
 
 
+def test_a_participants_row_folds_its_rarer_actions_and_the_top_links_to_the_forms(
+    client, published, leader, participant, other_participant
+):
+    """Walk 15 item 19.14: on a phone a row was ~180 px (four links on lines of their own) and
+    the Enrol and Assign forms were far below 16 participants. Assign stays in the row; a new
+    temporary password, the name shown and Remove are under "More actions for <name>" (a
+    <details>: no JavaScript); links at the top lead to the participants and the forms."""
+    browser, group = group_of_two(client, leader, participant, other_participant)
+    page = browser.get(group)
+    top = page.body.split('<nav class="jump" aria-label="On this page">')[1].split("</nav>")[0]
+    assert re.findall(r'<a href="#([a-z]+)">([^<]+)</a>', top) == [
+        ("participants", "Participants"),
+        ("enrol", "Enrol"),
+        ("assignments", "Assignments"),
+        ("assign", "Assign"),
+        ("settings", "Settings"),
+    ]
+    for anchor in ("participants", "enrol", "assignments", "assign", "settings"):
+        assert page.body.count(f'id="{anchor}"') == 1, anchor
+    assert page.body.index('class="jump"') < page.body.index('id="participants"')
+    row = page.body.split(f'<li id="p-{participant.id}">')[1].split("</li>")[0]
+    assert (
+        f'<a href="{group}?participant={participant.id}#assign">Assign<span class="vh"> to Sam P.</span></a>'
+        in row
+    )
+    more = row.split('<details class="more">')[1].split("</details>")[0]
+    assert '<summary>More actions<span class="vh"> for Sam P.</span></summary>' in more
+    assert re.findall(r'<a href="[^"]+/participants/[^/]+/([a-z-]+)">', more) == [
+        "temporary-password",
+        "name",
+        "remove",
+    ]
+    assert "Assign" not in more  # the frequent one stays in the row
+
+    # An archived group: no forms to link to.
+    token = page.csrf()
+    assert browser.post(f"{group}/archive", {"csrf": token}).status == 303
+    archived = browser.get(group).body
+    top = archived.split('<nav class="jump" aria-label="On this page">')[1].split("</nav>")[0]
+    assert re.findall(r'href="#([a-z]+)"', top) == ["participants", "assignments", "settings"]
+
+
+def phone_cards(body: str) -> dict[str, str]:
+    """The grid's phone list (``ul.plist``): each participant's card by name."""
+    listing = body.split('<ul class="plist" aria-label="Participants">')[1].split("\n</ul>")[0]
+    cards = re.findall(r"<li><details><summary><b>(.*?)</b>(.*?)</details></li>", listing)
+    return {unescape(name): rest for name, rest in cards}
+
+
+def test_on_a_phone_the_grid_is_a_line_per_participant_that_opens_their_card(
+    client, with_tracks, leader, participant, other_participant, service
+):
+    """Walk 15 problem 9: on a phone the grid was every module of every participant in words
+    (≈ 16 screens for 14 × 14). Now a line each (name, done of assigned, overdue, flags) opens
+    their card: overdue first, then completed; the modules not started folded into one line
+    with their count and dates; every date written "1 Dec"."""
+    browser, group = group_of_two(client, leader, participant, other_participant)
+    token = browser.get(group).csrf()
+    for item, due in (
+        ("track:early-recovery", "2020-03-01"),
+        ("module:thinking-traps", "2099-12-01"),
+        ("module:depression-basics", "2099-12-08"),
+    ):
+        form = {"csrf": token, "item": item, "due_date": due}
+        assert browser.post(f"{group}/assignments", form).status == 303
+    for module_id in EARLY_RECOVERY[:3]:
+        service.completions.record(participant.id, module_id, shipped_version(module_id))
+
+    page = browser.get(f"{group}/progress")
+    cards = phone_cards(page.body)
+    assert list(cards) == ["Alex R.", "Sam P."]  # the table's order
+    sam = cards["Sam P."]
+    head, body = sam.split("</summary>", 1)
+    assert re.sub(r"<[^>]+>", "", head) == " 3 of 10 done, 5 overdue, needs attention"
+    assert '<span class="late">5 overdue</span>' in head
+    # Why they need attention, linking to their row on the group page (marked seen there).
+    assert (
+        f'<a class="flag" href="{group}#p-{participant.id}">Needs attention: 5 overdue: on the '
+        'group page<span class="vh"> (Sam P.)</span></a>'
+    ) in body
+    lines = re.findall(r'<li class="(\w)">(.*?)(?=<li|</ul>)', body)
+    kinds = "".join(kind for kind, _ in lines)
+    # Overdue, then completed, then the fold (its own lines, inside it, after).
+    assert kinds == "ooooo" + "ddd" + "n" + "nn", kinds
+    titles = {m["id"]: m["title"] for m in service.library.catalog()}
+    nbsp = "\u00a0"
+    assert lines[0][1] == f"{titles[EARLY_RECOVERY[3]]}: Overdue, due{nbsp}1{nbsp}Mar</li>"
+    today = service.clock.today()
+    done = f"{today.day}{nbsp}{today.strftime('%b')}"
+    assert lines[5][1].startswith(f"{titles[EARLY_RECOVERY[0]]}: Completed {done}")
+    assert lines[8][1] == f"<details><summary>2 not started, due{nbsp}1–8{nbsp}Dec</summary><ul>"
+    assert lines[9][1] == f"{titles['thinking-traps']}: Not started, due{nbsp}1{nbsp}Dec</li>"
+    # One way of writing a date on the card: no weekday, no year.
+    text = re.sub(r"<[^>]+>", " ", body)
+    assert not re.search(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b|\b20\d\d\b", text), text
+    alex = cards["Alex R."]
+    assert re.sub(r"<[^>]+>", "", alex.split("</summary>")[0]).startswith(
+        " 0 of 10 done, 8 overdue"
+    )
+    # The table is still there, as it was, for a wider screen and for paper.
+    assert page.body.count('scope="row"') == 2 and page.body.count('class="mod"') == 10
+    # On a phone the participants come before the key.
+    assert page.body.index('class="plist"') < page.body.index('class="legend"')
+
+
 def test_a_grid_of_40_participants_and_60_modules_stays_small(
     client, publisher, shipped_modules, leader, service
 ):
@@ -1919,6 +2024,8 @@ def test_a_grid_of_40_participants_and_60_modules_stays_small(
     completed = re.findall(r'<td class="d".*?</td>', page.body)
     assert completed and not any(", due" in c for c in completed)
     assert '<span class="vh st"> Overdue, due\u00a01\u00a0Jan</span>' in page.body
+    # The phone's list is in the page too (CSS shows it or the table): a card each.
+    assert len(phone_cards(page.body)) == 40
     compressed = len(gzip.compress(page.body.encode()))
     assert compressed < 60 * 1024, compressed
     assert json.dumps({"grid_40x60_gzip_bytes": compressed})

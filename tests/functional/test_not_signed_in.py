@@ -7,6 +7,7 @@ elsewhere, or from before this was recorded, says nothing."""
 from __future__ import annotations
 
 import json
+import re
 
 import boto3
 
@@ -69,9 +70,13 @@ def test_the_group_page_and_the_grid_mark_who_has_not_signed_in_yet(
     assert grid.body.count(NOT_SIGNED_IN) == 1
     rosa_row = grid.body.split('<th scope="row" class="name">rosa.m', 1)[1].split("</th>", 1)[0]
     assert NOT_SIGNED_IN in rosa_row
+    # The phone's list says it on their line, and only there.
+    lines = re.findall(r"<summary><b>([^<]+)</b>(.*?)</summary>", grid.body)
+    assert [name for name, rest in lines if "has not signed in yet" in rest] == ["rosa.m"], lines
 
     browser = WebClient(client)
     assert browser.sign_in("rosa.m", temporary).location == NEW_PASSWORD
     assert choose(browser, "Only-mine-2026x").status == 303
     assert NOT_SIGNED_IN not in web.get(f"/leader/groups/{group_id}").body
-    assert NOT_SIGNED_IN not in web.get(f"/leader/groups/{group_id}/progress").body
+    after = web.get(f"/leader/groups/{group_id}/progress").body
+    assert NOT_SIGNED_IN not in after and NOT_SIGNED_IN.lower() not in after

@@ -36,7 +36,14 @@ from chalicelib.assignments import (
     AssignedModule,
 )
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
-from chalicelib.dashboard import ORDER_BY_NAME, Grid, GridRow, GridView, worksheet_text
+from chalicelib.dashboard import (
+    CSV_WIDE,
+    ORDER_BY_NAME,
+    Grid,
+    GridRow,
+    GridView,
+    worksheet_text,
+)
 from chalicelib.errors import Forbidden, NotFound, SteadyError, Unauthenticated
 from chalicelib.groups import Assignment, GroupDetail, GroupLeader, last_leader
 from chalicelib.identity import Caller
@@ -1425,4 +1432,7 @@ def _sheet_legend(rows: tuple[GridRow, ...]) -> list[tuple[str, str, int]]:
 
 
 def progress_csv(visit: Visit) -> Download:
-    return Download(services.current().dashboard.csv(visit.signed_in(), visit.params["group_id"]))
+    form = visit.query.get("form") or CSV_WIDE  # another: 400 (Dashboard.csv)
+    return Download(
+        services.current().dashboard.csv(visit.signed_in(), visit.params["group_id"], form)
+    )

@@ -86,7 +86,7 @@ class GridRow:
     # Each module assigned to them, by module id (their own assignment where they have one:
     # its version, due and session dates, tracks): the long CSV's row per module. Shared
     # among the participants who have only the group's assignments.
-    assigned: Mapping[str, AssignedModule] = field(default_factory=dict, repr=False)
+    assigned: Mapping[str, AssignedModule] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property  # frozen: worked out once (the page, the filter and the sort ask)
     def totals(self) -> Totals:

@@ -1,5 +1,7 @@
 """The group dashboard: participants × assigned modules with each one's status, version and
-completion time; and the same grid as a CSV file for clinical documentation.
+completion time; and the same grid as a CSV file for clinical documentation, in two forms
+from the same reads: a row per participant (``grid_csv``) or, for a spreadsheet to filter and
+count, a row per participant and assigned module (``long_csv``).
 
 One group Query, one BatchGetItem per 100 participants, one audit Put. The groups overview
 (``Dashboard.overview``): one Query of the leader's groups, one Query per group, one

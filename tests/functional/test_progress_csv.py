@@ -280,7 +280,10 @@ def test_the_grid_page_offers_both_files_and_says_they_have_everyone(
         f'<a href="{path}?form=long" download>Download as one row per module (for spreadsheets)</a>'
         in page.body
     )
-    assert "Both files have everyone in the group and every module assigned" in page.body
+    assert (
+        "Both files have everyone in the group and every assigned module, not just what you "
+        "filter or sort here." in page.body
+    )
     long = signed_in(client, leader).get(f"{path}?form=long")
     assert long.headers["content-disposition"] == (
         f'attachment; filename="progress-by-module-{group[:8]}-2026-11-20.csv"'

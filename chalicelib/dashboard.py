@@ -1,5 +1,7 @@
 """The group dashboard: participants × assigned modules with each one's status, version and
-completion time; and the same grid as a CSV file for clinical documentation.
+completion time; and the same grid as a CSV file for clinical documentation, in two forms
+from the same reads: a row per participant (``grid_csv``) or, for a spreadsheet to filter and
+count, a row per participant and assigned module (``long_csv``).
 
 One group Query, one BatchGetItem per 100 participants, one audit Put. The groups overview
 (``Dashboard.overview``): one Query of the leader's groups, one Query per group, one
@@ -80,6 +82,14 @@ class GridRow:
     # Their account was made at enrolment and they have not signed in yet
     # (``EnrolledParticipant.not_signed_in``; False when not known).
     not_signed_in: bool = False
+    username: str = ""  # ``""``: not known (an enrolment from before usernames were kept)
+    # They have chosen their own password since an enrolment (``password_chosen_at``): they
+    # have signed in. Neither this nor ``not_signed_in``: not known.
+    signed_in: bool = False
+    # Each module assigned to them, by module id (their own assignment where they have one:
+    # its version, due and session dates, tracks): the long CSV's row per module. Shared
+    # among the participants who have only the group's assignments.
+    assigned: Mapping[str, AssignedModule] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property  # frozen: worked out once (the page, the filter and the sort ask)
     def totals(self) -> Totals:
@@ -181,12 +191,21 @@ def _slug(text: str) -> str:
     return slug[:MAX_SLUG].rstrip("-")
 
 
-def progress_filename(group: GroupSummary, day: str) -> str:
-    """The progress CSV's file name: the group's name and the day it is downloaded,
-    ``progress-tuesday-evening-2026-11-27.csv``. A name with nothing left in ASCII (another
-    script, only symbols) gives the group id instead. Only ``[a-z0-9.-]``: no quotes, line
-    breaks or path characters, in a Content-Disposition header or a folder."""
-    return f"progress-{_slug(group.name) or _slug(group.group_id) or 'group'}-{_slug(day)}.csv"
+CSV_WIDE = "wide"  # one row per participant, one column per module
+CSV_LONG = "long"  # one row per participant and assigned module
+CSV_FORMS = (CSV_WIDE, CSV_LONG)
+SHORT_ID = 8
+
+
+def progress_filename(group: GroupSummary, day: str, form: str = CSV_WIDE) -> str:
+    """The progress CSV's file name: the start of the group's id and the day it is
+    downloaded, ``progress-e6a2e1dc-2026-11-27.csv`` (the long form:
+    ``progress-by-module-e6a2e1dc-2026-11-27.csv``). Never the group's name: the file sits in
+    a Downloads folder, where a name ("Tuesday evening – O'Brien's cohort") says who is in
+    treatment where. Only ``[a-z0-9.-]``: no quotes, line breaks or path characters, in a
+    Content-Disposition header or a folder."""
+    kind = "progress-by-module" if form == CSV_LONG else "progress"
+    return f"{kind}-{_slug(group.group_id)[:SHORT_ID].rstrip('-') or 'group'}-{_slug(day)}.csv"
 
 
 def group_grid(
@@ -380,6 +399,9 @@ def _grid_rows(
                 tuple(cells),
                 due_dates,
                 participant.not_signed_in,
+                participant.username,
+                bool(participant.password_chosen_at),
+                mine,
             )
         )
         standings[pid] = Standing(visible, mine, statuses, my_sheets, activity)
@@ -485,25 +507,45 @@ class FormerRow:
     row: GridRow
 
 
+# The wide CSV's columns before the one per module.
+WIDE_HEADINGS = (
+    "Participant",
+    "Participant ID",
+    "Username",
+    "As of",
+    "Left on",
+    "Signed in",
+    "Done",
+    "Overdue",
+    "Older version",
+)
+
+
+def signed_in_text(row: GridRow) -> str:
+    """The "Signed in" cell: "no" where the grid says "Has not signed in yet" (the same
+    ``not_signed_in``), "yes" once they chose their own password, empty when not known (an
+    account made before enrolment, an enrolment from before this was kept, who left)."""
+    if row.not_signed_in:
+        return "no"
+    return "yes" if row.signed_in else ""
+
+
 def grid_csv(grid: Grid, zone: tzinfo, former: Sequence[FormerRow] = ()) -> str:
-    """The grid as CSV (csv module: quotes, commas and newlines escaped). A completion is dated
-    by the program's calendar (``zone``), like the grid's "as of" day and the due dates.
+    """The grid as CSV (csv module: quotes, commas and newlines escaped), one row per
+    participant. A completion is dated by the program's calendar (``zone``), like the grid's
+    "as of" day and the due dates.
 
     Each assigned cell says the participant's own due date ("Not started, due 2026-12-01"),
     and every row the day the file shows ("As of" column), so a row keeps its date when it is
-    sorted, filtered or pasted under another download. Participants who left the group
-    (``former``) follow the current ones, with the day they left in the "Left on" column (empty
-    for everyone still in the group). The first row stays the header row: nothing above it,
-    and the same headings every day."""
+    sorted, filtered or pasted under another download; the grid's Done, Overdue and Older
+    version totals, and whether they have signed in (``signed_in_text``). Participants who left
+    the group (``former``) follow the current ones, with the day they left in the "Left on"
+    column (empty for everyone still in the group). The first row stays the header row:
+    nothing above it, and the same headings every day."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        ["Participant", "Participant ID", "As of", "Left on"]
-        + [safe_cell(m.title) for m in grid.modules]
-    )
-    rows = [("", row) for row in grid.participants]
-    rows += [(f.left_on, f.row) for f in former]
-    for left_on, row in rows:
+    writer.writerow([*WIDE_HEADINGS, *(safe_cell(m.title) for m in grid.modules)])
+    for left_on, row in _csv_rows(grid, former):
         cells = []
         for column, cell in zip(grid.modules, row.cells, strict=True):
             text = STATUS_TEXT[cell.status]
@@ -518,11 +560,118 @@ def grid_csv(grid: Grid, zone: tzinfo, former: Sequence[FormerRow] = ()) -> str:
             if cell.worksheet is not None:
                 text += "; " + worksheet_text(cell.worksheet)
             cells.append(text)
+        totals = row.totals
         writer.writerow(
-            [safe_cell(row.display_name), safe_cell(row.participant_id), grid.as_of, left_on]
-            + cells
+            [
+                safe_cell(row.display_name),
+                safe_cell(row.participant_id),
+                safe_cell(row.username),
+                grid.as_of,
+                left_on,
+                signed_in_text(row),
+                totals.done,
+                totals.overdue,
+                totals.older,
+                *cells,
+            ]
         )
     return out.getvalue()
+
+
+LONG_HEADINGS = (
+    "Participant ID",
+    "Username",
+    "Name shown",
+    "Module ID",
+    "Module",
+    "Tracks",
+    "Assigned version",
+    "Completed version",
+    "Status",
+    "Due date",
+    "Session date",
+    "Completed on",
+    "Knowledge check correct",
+    "Knowledge check total",
+    "Knowledge check tries",
+    "Worksheet",
+    "Worksheet shared",
+    "Left on",
+    "As of",
+)
+# The long CSV's Status column: one of these, so a spreadsheet can filter and count it.
+LONG_STATUS = {
+    COMPLETED: "Done",
+    COMPLETED_OLDER: "Done, older version",
+    OVERDUE: "Overdue",
+    NOT_STARTED: "Not started",
+}
+
+
+def long_worksheet(mark: WorksheetMark | None) -> tuple[str, str]:
+    """The long CSV's Worksheet and Worksheet shared cells: "done", "started", "not done" or
+    "none" (the assigned version has no worksheet); "yes", "no" or empty (no worksheet)."""
+    if mark is None:
+        return "none", ""
+    done = "done" if mark.done else "started" if mark.started else "not done"
+    return done, "yes" if mark.shared else "no"
+
+
+def long_csv(
+    grid: Grid,
+    zone: tzinfo,
+    former: Sequence[FormerRow] = (),
+    track_titles: Mapping[str, str] | None = None,
+) -> str:
+    """The grid as CSV in long form: one row per participant and module assigned to them (a
+    module not assigned to someone has no row), in the grid's order of participants (those who
+    left last, as in ``grid_csv``) and of modules. One fact per cell, so a spreadsheet can
+    filter and count: the Status from a fixed set (``LONG_STATUS``), ISO dates on the program's
+    calendar (``zone``), the knowledge check as numbers. ``track_titles``: each assigned
+    track's title by id (an id not in it is written as the id). The same cells as the wide
+    form, under the same visibility rule: never a worksheet's answers."""
+    titles = track_titles or {}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(LONG_HEADINGS)
+    for left_on, row in _csv_rows(grid, former):
+        for column, cell in zip(grid.modules, row.cells, strict=True):
+            if cell.status == NOT_ASSIGNED:
+                continue
+            own = row.assigned.get(column.module_id, column)
+            on = calendar_day(cell.completed_at, zone) if cell.completed_at else None
+            check = cell.check
+            sheet, shared = long_worksheet(cell.worksheet)
+            writer.writerow(
+                [
+                    safe_cell(row.participant_id),
+                    safe_cell(row.username),
+                    safe_cell(row.display_name),
+                    safe_cell(column.module_id),
+                    safe_cell(column.title),
+                    safe_cell("; ".join(titles.get(t, t) for t in own.track_ids)),
+                    own.target_version,
+                    "" if cell.version is None else cell.version,
+                    LONG_STATUS[cell.status],
+                    own_due_date(row, column, zone) or "",
+                    own.session_date or "",
+                    on.isoformat() if on else "",
+                    "" if check is None else check.correct,
+                    "" if check is None else check.total,
+                    "" if check is None else check.attempts,
+                    sheet,
+                    shared,
+                    left_on,
+                    grid.as_of,
+                ]
+            )
+    return out.getvalue()
+
+
+def _csv_rows(grid: Grid, former: Sequence[FormerRow]) -> list[tuple[str, GridRow]]:
+    """Each row of a CSV with the day they left ("": still in the group): the participants
+    in the grid's order, then those who left."""
+    return [("", row) for row in grid.participants] + [(f.left_on, f.row) for f in former]
 
 
 @dataclass
@@ -541,19 +690,28 @@ class Dashboard:
         tracks = [t for t in self.library.tracks() if t["id"] in assigned] if assigned else []
         return replace(apply_view(grid, view or GridView(), tracks), former=len(group.former))
 
-    def csv(self, caller: Caller, group_id: str) -> CsvFile:
+    def csv(self, caller: Caller, group_id: str, form: str = CSV_WIDE) -> CsvFile:
         """The dashboard as a CSV file for spreadsheets, Excel included: UTF-8 with a byte order
-        mark (audit-logged as an export, of the participants who left the group too). Those
-        who left follow, marked with the day they left (``former_rows``): one more
-        BatchGetItem when there are any."""
+        mark (audit-logged as an export, of the participants who left the group too). ``form``:
+        ``CSV_WIDE``, a row per participant (``grid_csv``), or ``CSV_LONG``, a row per
+        participant and assigned module (``long_csv``); both from the same reads, under the
+        same rules. Those who left follow, marked with the day they left (``former_rows``): one
+        more BatchGetItem when there are any. ``BadRequest`` for another form, before any read."""
+        if form not in CSV_FORMS:
+            raise BadRequest('form is "wide" or "long".', code="invalid_form")
         group, grid = self._grid(caller, group_id, "group.progress.export", with_former=True)
         former, columns = self.former_rows(group)
         if former and not grid.participants:
             grid = replace(grid, modules=columns)  # nobody in the group now: their columns
-        return CsvFile(
-            UTF8_BOM + grid_csv(grid, self.clock.zone, former),
-            progress_filename(grid.group, grid.as_of),
-        )
+        if form == CSV_LONG:
+            rows = _csv_rows(grid, former)
+            in_tracks = any(a.track_ids for _, r in rows for a in r.assigned.values())
+            tracks = self.library.tracks() if in_tracks else []  # cached: no AWS call
+            titles = {t["id"]: str(t.get("title", t["id"])) for t in tracks}
+            text = long_csv(grid, self.clock.zone, former, titles)
+        else:
+            text = grid_csv(grid, self.clock.zone, former)
+        return CsvFile(UTF8_BOM + text, progress_filename(grid.group, grid.as_of, form))
 
     def former_rows(self, group: Group) -> tuple[list[FormerRow], tuple[AssignedModule, ...]]:
         """The rows of the participants who left ``group`` (already read, and its read

@@ -10,6 +10,7 @@ from chalice import Blueprint
 from chalicelib import services
 from chalicelib.api import Call, Created, Download, Endpoints, NoContent
 from chalicelib.assignments import Pacing
+from chalicelib.dashboard import CSV_WIDE
 from chalicelib.errors import BadRequest
 from chalicelib.identity import LEADERS
 
@@ -192,9 +193,13 @@ def blueprint(authorizer: Any) -> Blueprint:
     def progress(call: Call) -> dict[str, Any]:
         return services.current().dashboard.grid(call.caller, call.params["group_id"]).to_dict()
 
-    @endpoints.route("/groups/{group_id}/progress.csv", roles=LEADER_ONLY)
+    @endpoints.route("/groups/{group_id}/progress.csv", roles=LEADER_ONLY, query=("form",))
     def progress_csv(call: Call) -> Download:
-        return Download(services.current().dashboard.csv(call.caller, call.params["group_id"]))
+        # ``form``: "wide" (the default) or "long"; another answers 400 (invalid_form).
+        form = call.query.get("form") or CSV_WIDE
+        return Download(
+            services.current().dashboard.csv(call.caller, call.params["group_id"], form)
+        )
 
     @endpoints.route("/groups/{group_id}/attention", roles=LEADER_ONLY)
     def attention(call: Call) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from chalicelib.assignments import (
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
 from chalicelib.clock import calendar_day
 from chalicelib.dashboard import (
+    CSV_WIDE,
     ORDER_BY_NAME,
     Grid,
     GridRow,
@@ -1783,4 +1784,7 @@ def _sheet_legend(rows: tuple[GridRow, ...]) -> list[tuple[str, str, int]]:
 
 
 def progress_csv(visit: Visit) -> Download:
-    return Download(services.current().dashboard.csv(visit.signed_in(), visit.params["group_id"]))
+    form = visit.query.get("form") or CSV_WIDE  # another: 400 (Dashboard.csv)
+    return Download(
+        services.current().dashboard.csv(visit.signed_in(), visit.params["group_id"], form)
+    )

@@ -223,16 +223,26 @@ def test_leader_assigns_and_sees_the_completion(browser, base_url, artifacts, lo
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download CSV").click()
     download = download_info.value
-    # Named after the group and the day (chalicelib.dashboard.progress_filename).
-    assert re.fullmatch(
-        r"progress-tuesday-evening-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename
-    )
+    # Named after the start of the group's id and the day, never the group's name
+    # (chalicelib.dashboard.progress_filename).
+    assert re.fullmatch(r"progress-[a-z0-9]{8}-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename)
     csv_path = artifacts / "group-progress.csv"
     download.save_as(str(csv_path))
     raw = csv_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # a byte order mark: Excel reads it as UTF-8
     text = raw.decode("utf-8-sig")
     assert "Participant One" in text and "Completed" not in text  # the same rule in the CSV
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download as one row per module (for spreadsheets)").click()
+    long = download_info.value
+    assert re.fullmatch(
+        r"progress-by-module-[a-z0-9]{8}-\d{4}-\d{2}-\d{2}\.csv", long.suggested_filename
+    )
+    long_path = artifacts / "group-progress-by-module.csv"
+    long.save_as(str(long_path))
+    text = long_path.read_bytes().decode("utf-8-sig")
+    assert text.startswith("Participant ID,") and "Participant One" in text
+    assert ",Done," not in text  # the same rule in the long form
 
     # A new participant's first sign-in: the leader creates the account, they choose a password.
     page.goto(group_url)

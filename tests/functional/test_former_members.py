@@ -111,19 +111,31 @@ def test_the_csv_keeps_who_left_marked_with_the_day_and_only_what_they_did_in_th
     complete(client, participant, "cravings-and-urge-surfing", CRAVINGS)  # after leaving: not shown
 
     rows = csv_rows(client, group, leader)
-    assert rows[0][:4] == ["Participant", "Participant ID", "As of", "Left on"]
+    assert rows[0][:5] == ["Participant", "Participant ID", "Username", "As of", "Left on"]
     by_id = {r[1]: r for r in rows[1:]}
     assert [r[1] for r in rows[1:]] == [other_participant.id, participant.id]  # current first
-    assert by_id[other_participant.id][3] == ""
+    assert by_id[other_participant.id][4] == ""
     dana = by_id[participant.id]
-    assert dana[0] == "Dana K." and dana[3] == "2026-11-20"
-    assert dana[4].startswith("Completed (version ")
-    assert dana[5] == "Not started"
+    assert dana[0] == "Dana K." and dana[2] == participant.username and dana[4] == "2026-11-20"
+    assert dana[6:9] == ["1", "0", "0"]  # Done, Overdue, Older version: in the group
+    assert dana[9].startswith("Completed (version ")
+    assert dana[10] == "Not started"
+
+    # The long form: the same, one row per module.
+    response = client.http.get(f"/groups/{group}/progress.csv?form=long", headers=leader.headers)
+    long = list(csv.DictReader(io.StringIO(response.body.decode("utf-8-sig"))))
+    dana_rows = {r["Module ID"]: r for r in long if r["Participant ID"] == participant.id}
+    assert dana_rows["thinking-traps"]["Status"] == "Done"
+    # What they completed after leaving is not the group's to see.
+    assert dana_rows["cravings-and-urge-surfing"]["Status"] == "Not started"
+    assert dana_rows["cravings-and-urge-surfing"]["Completed on"] == ""
+    assert {r["Left on"] for r in dana_rows.values()} == {"2026-11-20"}
+    assert {r["Left on"] for r in long if r["Participant ID"] == other_participant.id} == {""}
 
     # Nobody left in the group: the file still has the columns and the one who left.
     remove(client, group, leader, other_participant)
     rows = csv_rows(client, group, leader)
-    assert len(rows[0]) == 6 and len(rows) == 3
+    assert len(rows[0]) == 11 and len(rows) == 3
 
 
 def test_only_the_groups_leaders_see_who_left_and_each_view_is_audit_logged(

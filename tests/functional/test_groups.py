@@ -314,8 +314,13 @@ def test_assigning_again_keeps_its_place_in_the_reading_order(
     assert header == [
         "Participant",
         "Participant ID",
+        "Username",
         "As of",
         "Left on",
+        "Signed in",
+        "Done",
+        "Overdue",
+        "Older version",
         "Thinking traps",
         "Cravings and urge surfing",
         "Breathing and grounding",
@@ -402,24 +407,47 @@ def test_dashboard_grid_and_csv(client, group, leader, participant, other_partic
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Cache-Control"] == "no-store"
+    # The start of the group's id, never its name (the file sits in a Downloads folder).
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="progress-tuesday-evening-group-2026-11-20.csv"'
+        f'attachment; filename="progress-{group[:8]}-2026-11-20.csv"'
     )
     # A UTF-8 byte order mark first, so Excel on Windows reads accented names as UTF-8.
     assert response.body.startswith(b"\xef\xbb\xbfParticipant,")
     rows = list(csv.reader(io.StringIO(response.body.decode("utf-8-sig"))))
     # The header row first (nothing above it); the day it shows on every row, a column of
     # its own; each cell with the participant's own due date.
-    assert rows[0] == ["Participant", "Participant ID", "As of", "Left on", "Thinking traps"]
+    assert rows[0] == [
+        "Participant",
+        "Participant ID",
+        "Username",
+        "As of",
+        "Left on",
+        "Signed in",
+        "Done",
+        "Overdue",
+        "Older version",
+        "Thinking traps",
+    ]
     by_id = {r[1]: r for r in rows[1:]}
     assert by_id[participant.id][0] == 'Lee, "Sunny" Smith'  # escaped, round-trips intact
-    assert by_id[participant.id][2] == "2026-11-20"
+    assert by_id[participant.id][2] == participant.username
+    assert by_id[participant.id][3] == "2026-11-20"
     # Joined today, then given a date that had passed: theirs (``due_for``: set after they
     # joined), said beside the completion.
-    assert by_id[participant.id][3] == ""  # still in the group: no "Left on" day
-    assert by_id[participant.id][4] == "Completed (version 1, 2026-11-20), due 2026-11-19"
+    assert by_id[participant.id][4] == ""  # still in the group: no "Left on" day
+    # An account made before enrolment: whether they signed in is not known here.
+    assert by_id[participant.id][5:9] == ["", "1", "0", "0"]  # the grid's totals
+    assert by_id[participant.id][9] == "Completed (version 1, 2026-11-20), due 2026-11-19"
     assert by_id[other_participant.id][0] == '\'=HYPERLINK("http://x")'  # neutralised
-    assert by_id[other_participant.id][2:] == ["2026-11-20", "", "Overdue, due 2026-11-19"]
+    assert by_id[other_participant.id][3:] == [
+        "2026-11-20",
+        "",
+        "",
+        "0",
+        "1",
+        "0",
+        "Overdue, due 2026-11-19",
+    ]
 
 
 def test_display_names_with_control_characters_are_refused(client, group, leader, participant):
@@ -609,8 +637,8 @@ def test_a_past_date_given_to_one_participant_after_they_joined_is_overdue(
     assert grid["counts"]["overdue"] == 1
     response = client.http.get(f"/groups/{group}/progress.csv", headers=leader.headers)
     rows = {r[1]: r for r in csv.reader(io.StringIO(response.body.decode("utf-8-sig")))}
-    # Participant, Participant ID, As of and Left on come before the module columns.
-    assert rows[participant.id][column + 4].startswith("Overdue, due 2026-11-19;")
+    # Participant, ID, Username, As of, Left on, Signed in and the totals come first.
+    assert rows[participant.id][column + 9].startswith("Overdue, due 2026-11-19;")
     groups = signed_in(client, leader).get("/leader").body
     assert '1 reading</span> <span class="meta">(1 participant)' in groups
 

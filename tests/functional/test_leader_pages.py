@@ -753,22 +753,23 @@ def test_a_due_date_long_ago_or_long_before_the_session_asks_to_check_the_dates(
     assert json.loads(response.body)["warnings"] == ["due_passed", "due_long_ago"]
 
 
-def test_the_progress_csv_is_named_after_the_group_and_the_programs_day(
+def test_the_progress_csv_is_named_after_the_group_id_and_the_programs_day(
     client, published, leader, library_clock
 ):
+    """Never the group's name: the file sits in a Downloads folder, and a name ("Núñez &
+    O'Brien cohort", markup and all) says who is in treatment where."""
     # 03:30 in UTC on the 20th is still the 19th where the program runs: the one clock's day.
     library_clock.start_at(datetime(2026, 11, 20, 3, 30, tzinfo=UTC), "America/New_York")
     browser = signed_in(client, leader)
-    group = new_group(browser, 'Grupo de mañana "B" / Sesión')
+    group = new_group(browser, "Tues eve 🌙 — Núñez & O'Brien <b>cohort</b>")
+    short = group.rstrip("/").rsplit("/", 1)[-1][:8]
     csv_file = browser.get(f"{group}/progress.csv")
     assert csv_file.status == 200
     assert csv_file.headers["content-disposition"] == (
-        'attachment; filename="progress-grupo-de-manana-b-sesion-2026-11-19.csv"'
+        f'attachment; filename="progress-{short}-2026-11-19.csv"'
     )
-    other = new_group(browser, "火曜日のグループ")
-    group_id = other.rstrip("/").rsplit("/", 1)[-1]
-    assert browser.get(f"{other}/progress.csv").headers["content-disposition"] == (
-        f'attachment; filename="progress-{group_id}-2026-11-19.csv"'
+    assert browser.get(f"{group}/progress.csv?form=long").headers["content-disposition"] == (
+        f'attachment; filename="progress-by-module-{short}-2026-11-19.csv"'
     )
 
 
@@ -1757,7 +1758,7 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
         catalog["thinking-traps"]
     ]  # the track's order, then later
     csv_header = browser.get(f"{group}/progress.csv").body.splitlines()[0]
-    assert list(csv.reader([csv_header]))[0][4:] == columns  # after name, id, As of, Left on
+    assert list(csv.reader([csv_header]))[0][9:] == columns  # after WIDE_HEADINGS
 
     def rows(p: Page) -> list[tuple[str, str, str, str]]:
         return re.findall(

@@ -11,7 +11,7 @@ names no topic; the old ``/read/<module-id>`` addresses redirect there.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta, tzinfo
 from typing import Any
@@ -153,6 +153,19 @@ def _card(row: MyAssignment, today: str, lang: str, zone: tzinfo) -> dict[str, A
     }
 
 
+def _zone_note(
+    cards: Iterable[Mapping[str, Any]], own: tzinfo | None, program: tzinfo, lang: str
+) -> str:
+    """Home's line on whose calendar its days are (``render.zone_note``): about due dates where
+    a card has one, else about the days modules were done; nothing where no card has a day."""
+    shown = list(cards)
+    if any(c["due_date"] for c in shown):
+        return render.zone_note("due_zone_note", own, program, lang)
+    if any(c["done_on"] for c in shown):
+        return render.zone_note("days_zone_note", own, program, lang)
+    return ""
+
+
 # -- home and library ------------------------------------------------------------------------
 
 
@@ -190,9 +203,7 @@ def home(visit: Visit) -> Any:
             "assigned_any": mine.assigned_now,
             # Due dates (and the days modules were done) are the program's days: said once
             # where the participant's own zone is another.
-            "zone_note": render.zone_note("due_zone_note", mine.zone, program, lang)
-            if any(c["due_date"] or c["done_on"] for c in cards.values())
-            else "",
+            "zone_note": _zone_note(cards.values(), mine.zone, program, lang),
             # After their last group: "You have left your group…" from that day, not only in
             # the last month (``http.access_ends``).
             "left_group": True,

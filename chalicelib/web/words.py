@@ -947,9 +947,7 @@ CITIES_ES = {
     "Asia/Kolkata": "Calcuta",
     "Asia/Shanghai": "Shanghái",
     "Asia/Tokyo": "Tokio",
-    "Asia/Manila": "Manila",
     "Australia/Sydney": "Sídney",
-    "Pacific/Honolulu": "Honolulu",
 }
 
 

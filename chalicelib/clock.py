@@ -128,3 +128,17 @@ def clock_time(stamp: str | None, lang: str = "en", zone: tzinfo = UTC) -> str:
     if moment is None:
         return ""
     return time_of_day(f"{moment.hour:02d}:{moment.minute:02d}", lang)
+
+
+def zone_key(zone: tzinfo | str | None) -> str:
+    """A time zone's IANA name (``America/New_York``; ``UTC`` for UTC), as a choice stores it."""
+    if zone is None:
+        return ""
+    return str(getattr(zone, "key", None) or zone)
+
+
+def other_zone(own: tzinfo | str | None, program: tzinfo) -> bool:
+    """Whether a participant's own time zone (``None``: none known) is not the program's: their
+    pages then say whose calendar their dates are (the program's) and whose clock their times
+    are. Compared by name: a zone named differently is said, even where the clocks agree today."""
+    return own is not None and zone_key(own) != zone_key(program)

@@ -154,6 +154,9 @@ class MyReading:
     assignments: tuple[MyAssignment, ...]
     tracks: tuple[TrackProgress, ...]
     today: str  # ISO date: session dates before it are past
+    # The participant's own time zone (home: read with what they completed), the one their
+    # pages show clock times in; ``None`` where not read. Their due dates stay the program's.
+    zone: tzinfo | None = None
 
     @property
     def next_up(self) -> MyAssignment | None:
@@ -231,8 +234,9 @@ class ModuleReading:
 @dataclass(frozen=True)
 class Lesson:
     """What the lesson page shows: the reading, the reader's worksheet of the module, and the
-    time zone the time they completed it is shown in (a participant's own, chosen on Account;
-    else the program's). Due and session dates are the program's calendar days, in no zone."""
+    reader's own time zone (chosen on Account; else the program's). The day they completed it,
+    like due and session dates, is a day on the program's calendar (``Clock.zone``), as the
+    leader's grid has it; the page says so when their own zone is another."""
 
     reading: ModuleReading
     worksheet: MyWorksheet | None
@@ -554,11 +558,14 @@ class Reading:
         ``completed``: what the caller completed, if this request has just read it (else one
         BatchGetItem reads it, as ``my_assignments`` would). ``with_worksheets`` (home): that
         BatchGetItem also reads how far each saved worksheet is, and each assigned module
-        with a worksheet says so (``MyAssignment.worksheet``); no other call, no S3 read."""
+        with a worksheet says so (``MyAssignment.worksheet``), and the participant's own time
+        zone (``MyReading.zone``); no other call, no S3 read."""
         counts: dict[str, Any] | None = None
+        zone: tzinfo | None = None
         if completed is None or completed.participant_id != caller.id:
             if with_worksheets:
-                completed, counts = self.completions.home_state(caller.id)
+                completed, counts, chosen = self.completions.home_state(caller.id)
+                zone = zone_named(chosen) if chosen else self.clock.zone
             else:
                 completed = self.completions.completed_versions([caller.id])[caller.id]
         assigned = self.my_assignments(caller, completed)
@@ -599,7 +606,7 @@ class Reading:
             )
             for tid in track_ids
         )
-        return MyReading(tuple(rows), tracks, self.clock.today().isoformat())
+        return MyReading(tuple(rows), tracks, self.clock.today().isoformat(), zone)
 
     def _finished_unassigned(
         self, completed: CompletedVersions, assigned: list[MyAssignment]

@@ -509,29 +509,39 @@ class CompletionRecords(RecordTable):
 
     def home_state(
         self, participant_id: str
-    ) -> tuple[CompletedVersions, dict[str, WorksheetCounts | None]]:
-        """What a participant's home shows of their own records: what they completed, and how
-        far each worksheet they saved is (``worksheet_counts``: by module id, ``None`` where
-        unknown), in one BatchGetItem of two items of their partition (strongly consistent:
-        home after a save shows it). No projection: a BatchGetItem has one per table, and the
-        completed-versions item is read whole; the saved-worksheets item holds no answer text."""
+    ) -> tuple[CompletedVersions, dict[str, WorksheetCounts | None], str | None]:
+        """What a participant's home shows of their own records: what they completed, how far
+        each worksheet they saved is (``worksheet_counts``: by module id, ``None`` where
+        unknown), and the time zone they chose on Account (``None``: none chosen; home says
+        when their due dates are another zone's days), in one BatchGetItem of three items of
+        their partition (strongly consistent: home after a save shows it). No projection: a
+        BatchGetItem has one per table, and the completed-versions item is read whole; the
+        saved-worksheets item holds no answer text; of the reminder choice only the zone leaves
+        this method (as in ``lesson_state``)."""
         pk = participant_pk(participant_id)
         completed = CompletedVersions(participant_id, {})
         counts: dict[str, WorksheetCounts | None] = {}
-        keys = [{"PK": pk, "SK": COMPLETED_VERSIONS_SK}, {"PK": pk, "SK": SAVED_WORKSHEETS_SK}]
+        zone: str | None = None
+        keys = [
+            {"PK": pk, "SK": COMPLETED_VERSIONS_SK},
+            {"PK": pk, "SK": SAVED_WORKSHEETS_SK},
+            {"PK": pk, "SK": REMINDERS_SK},
+        ]
         for record in self.batch_get(keys, consistent=True):
             if record["SK"] == COMPLETED_VERSIONS_SK:
                 completed = CompletedVersions.from_record(participant_id, record)
+            elif record["SK"] == REMINDERS_SK:
+                zone = str(record["timezone"]) if record.get("timezone") else None
             else:
                 counts = worksheet_counts(record)
-        return completed, counts
+        return completed, counts, zone
 
     def lesson_state(
         self, participant_id: str, module_id: str, with_worksheet: bool = True
     ) -> tuple[CompletedVersions, Worksheet, str | None]:
         """What a lesson page shows of its reader: what they completed, (``with_worksheet``, for
         a module that has one) their worksheet of the module, and the time zone they chose on
-        Account (``None``: none chosen), the one their completion's time is shown in; in one
+        Account (``None``: none chosen: the page says when its dates are another zone's); in one
         BatchGetItem of the items of their partition (strongly consistent: the page after a
         save shows it). The time zone comes with the reminder choice, which a BatchGetItem
         cannot project for that item alone: only the zone leaves this method (the choice's

@@ -49,19 +49,70 @@ PASSWORD = "/account/reminders/password"
 OLD_PASSWORD = "/account/password"
 STOP_PATH = "/reminders/stop"
 TIMES = tuple(f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, SLOT_MINUTES))
-# The zones offered (US programs; their names in words.TIME_ZONES); a zone saved through the
-# API is offered too.
-ZONES = (
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Phoenix",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-    "America/Puerto_Rico",
-    "UTC",
+# The zones offered, in groups (their names in ``words.TIME_ZONES`` and ``words.zone_city``):
+# the United States first, then the common zones around the world; a zone saved through the
+# API that is not among them is offered too, on its own, so the list shows what is saved.
+ZONE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "us",
+        (
+            "America/New_York",
+            "America/Chicago",
+            "America/Denver",
+            "America/Phoenix",
+            "America/Los_Angeles",
+            "America/Anchorage",
+            "Pacific/Honolulu",
+            "America/Puerto_Rico",
+        ),
+    ),
+    (
+        "americas",
+        (
+            "America/Halifax",
+            "America/Toronto",
+            "America/Mexico_City",
+            "America/Bogota",
+            "America/Lima",
+            "America/Santiago",
+            "America/Sao_Paulo",
+            "America/Argentina/Buenos_Aires",
+        ),
+    ),
+    (
+        "europe_africa",
+        (
+            "Europe/London",
+            "Europe/Lisbon",
+            "Europe/Madrid",
+            "Europe/Paris",
+            "Europe/Berlin",
+            "Europe/Athens",
+            "Europe/Moscow",
+            "Africa/Lagos",
+            "Africa/Cairo",
+            "Africa/Johannesburg",
+            "Africa/Nairobi",
+        ),
+    ),
+    (
+        "asia_pacific",
+        (
+            "Asia/Dubai",
+            "Asia/Karachi",
+            "Asia/Kolkata",
+            "Asia/Bangkok",
+            "Asia/Manila",
+            "Asia/Shanghai",
+            "Asia/Tokyo",
+            "Australia/Perth",
+            "Australia/Sydney",
+            "Pacific/Auckland",
+        ),
+    ),
+    ("other", ("UTC",)),
 )
+ZONES = tuple(zone for _, zones in ZONE_GROUPS for zone in zones)
 # The password form's refusals (``sign_in.change_password``), here and on a group leader's
 # account page (``leader_pages.change_password``): the box each one is about.
 PASSWORD_FIELDS = {
@@ -130,9 +181,13 @@ def _page(
         if field == "code" and not choice.pending:
             field = "email"
         errors.append((field, words.message(error, lang)))
-    zones = [(z, words.zone_name(z, lang)) for z in ZONES]
-    if shown["timezone"] not in ZONES:
-        zones.insert(0, (shown["timezone"], words.zone_name(shown["timezone"], lang)))
+    zones = [
+        (words.ZONE_GROUPS[lang][group], [(z, words.zone_name(z, lang)) for z in members])
+        for group, members in ZONE_GROUPS
+    ]
+    saved = str(shown["timezone"] or "")
+    # A zone saved through the API and not offered: its own option, first, named, selected.
+    other = (saved, words.zone_name(saved, lang, offered=False)) if saved not in ZONES else None
     done = visit.query.get("done")
     # After leaving their last group: where the notices before the account closes go
     # (``chalicelib.access_notices``); the access end is in the request's cache, no extra read.
@@ -154,6 +209,7 @@ def _page(
             "times": TIMES,
             "days": list(zip(DAYS, DAY_NAMES[lang], strict=True)),
             "zones": zones,
+            "other_zone": other,
             "closing_day": closing_day,
             "closing_contact": (first or second) if closing_day else None,
         },

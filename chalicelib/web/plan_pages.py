@@ -52,6 +52,7 @@ from chalicelib.vocabulary import (
     TRIGGERS,
     WARNING_SIGNS,
 )
+from chalicelib.web import render
 from chalicelib.web.http import (
     KEPT_FORM_COOKIE,
     Html,
@@ -200,10 +201,12 @@ def my_plan(visit: Visit) -> Html:
 
 
 def _context(shown: Plan, lang: str, zone: tzinfo, saved: str | None = None) -> dict[str, Any]:
-    """``zone``: the participant's own time zone, which the time it was saved is shown in."""
+    """``zone``: the participant's own time zone, which the time it was saved is shown in (and
+    which the page names: ``times_note``)."""
     return {
         "lang": lang,
         "zone": zone,
+        "times_note": render.times_note(zone, lang),
         "plan": shown,
         "people": PEOPLE_TO_CALL,
         "saved_section": section_of(saved) if saved else None,
@@ -543,11 +546,13 @@ def versions_page(visit: Visit) -> Html:
     token = visit.query.get("page_token")
     svc = services.current()
     versions, next_token = svc.plans.versions(caller, token)
+    zone = svc.reminders.zone_of(caller)
     return Html(
         "plan_versions.html",
         {
             "lang": lang,
-            "zone": svc.reminders.zone_of(caller),
+            "zone": zone,
+            "times_note": render.times_note(zone, lang),
             "versions": versions,
             "next_token": next_token,
             "suffix": _suffix(lang),

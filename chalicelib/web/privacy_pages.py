@@ -16,6 +16,7 @@ from chalicelib.clock import calendar_day
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.statuses import at_second
+from chalicelib.web import render
 from chalicelib.web.http import Html, Redirect, Visit
 
 PAGE = "/account/privacy"
@@ -193,6 +194,8 @@ def _page(visit: Visit, lang: str, errors: list[tuple[str, str]], status: int = 
     context: dict[str, Any] = {
         "lang": lang,
         "zone": zone,
+        # Clock times in the participant's own zone, which the page names (README).
+        "times_note": render.times_note(zone, lang),
         "errors": errors,
         "groups": svc.sharing.my_groups(caller),
         "entries": shown,

@@ -11,9 +11,9 @@ names no topic; the old ``/read/<module-id>`` addresses redirect there.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -126,8 +126,11 @@ def _worksheet_line(row: MyAssignment, href: str, lang: str) -> dict[str, Any] |
     }
 
 
-def _card(row: MyAssignment, today: str, lang: str) -> dict[str, Any]:
+def _card(row: MyAssignment, today: str, lang: str, zone: tzinfo) -> dict[str, Any]:
+    """``zone``: the program's, in which the day a module was completed is shown (the day the
+    lesson page, the leader's grid and the due dates go by)."""
     status = row.status.status
+    completed_at = row.status.completed_at if row.status.done else None
     href = lesson_path(row.module_id, lang if row.locale == lang else DEFAULT_LOCALE)
     return {
         "href": href,
@@ -142,7 +145,25 @@ def _card(row: MyAssignment, today: str, lang: str) -> dict[str, Any]:
         "status": status,
         "icon": ICONS.get(status, ""),
         "text": WORDS[lang][f"status_{status}"],
+        "done_on": (
+            WORDS[lang]["done_on"].format(day=render.day(completed_at, lang, zone))
+            if completed_at
+            else ""
+        ),
     }
+
+
+def _zone_note(
+    cards: Iterable[Mapping[str, Any]], own: tzinfo | None, program: tzinfo, lang: str
+) -> str:
+    """Home's line on whose calendar its days are (``render.zone_note``): about due dates where
+    a card has one, else about the days modules were done; nothing where no card has a day."""
+    shown = list(cards)
+    if any(c["due_date"] for c in shown):
+        return render.zone_note("due_zone_note", own, program, lang)
+    if any(c["done_on"] for c in shown):
+        return render.zone_note("days_zone_note", own, program, lang)
+    return ""
 
 
 # -- home and library ------------------------------------------------------------------------
@@ -153,8 +174,9 @@ def home(visit: Visit) -> Any:
     if PARTICIPANTS not in caller.roles:
         return library_page(visit)  # nothing is assigned to anyone else
     lang = reading_locale(visit)
+    program = services.current().clock.zone
     mine = services.current().reading.my_reading(caller, lang, with_worksheets=True)
-    cards = {row.module_id: _card(row, mine.today, lang) for row in mine.assignments}
+    cards = {row.module_id: _card(row, mine.today, lang, program) for row in mine.assignments}
     next_up = mine.next_up
     finished = [cards[r.module_id] for r in mine.finished]
     open_sheets = sum(1 for c in finished if c["worksheet"] and c["worksheet"]["open"])
@@ -179,6 +201,9 @@ def home(visit: Visit) -> Any:
             ),
             "tracks": mine.tracks,
             "assigned_any": mine.assigned_now,
+            # Due dates (and the days modules were done) are the program's days: said once
+            # where the participant's own zone is another.
+            "zone_note": _zone_note(cards.values(), mine.zone, program, lang),
             # After their last group: "You have left your group…" from that day, not only in
             # the last month (``http.access_ends``).
             "left_group": True,
@@ -441,8 +466,9 @@ def lesson_view(
             }
             if next_up
             else None,
-            # When they completed it, in their own time zone (dates set by the leader have none).
-            "zone": lesson.zone,
+            # The day they completed it is a program day, as due dates and the leader's grid
+            # have it (the page's ``zone``); said when their own zone is another.
+            "zone_note": render.zone_note("days_zone_note", lesson.zone, svc.clock.zone, lang),
             "errors": [],
             "chosen": {},
             "question_errors": {},

@@ -20,8 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from chalicelib.clock import calendar_day, clock_time, time_of_day
-from chalicelib.web.words import DAYS, MONTHS, WORDS
+from chalicelib.clock import calendar_day, clock_time, other_zone, time_of_day, zone_key
+from chalicelib.web.words import DAYS, MONTHS, WORDS, zone_time
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -107,6 +107,24 @@ def day(iso: str | None, lang: str = "en", zone: tzinfo = UTC) -> str:
         return str(iso)
     lang = lang if lang in MONTHS else "en"
     return f"{DAYS[lang][value.weekday()]} {value.day} {MONTHS[lang][value.month - 1]} {value.year}"
+
+
+def zone_note(key: str, own: tzinfo | str | None, program: tzinfo, lang: str) -> str:
+    """The line that says whose calendar a participant's dates are (``key``: ``due_zone_note``,
+    ``days_zone_note``): "Due dates follow the program's time zone (New York time).", only
+    where their own zone ``own`` is not the program's ``program`` (``clock.other_zone``); else
+    nothing. The README's rule: days of the program's schedule are the program's days."""
+    if not other_zone(own, program):
+        return ""
+    words = WORDS[lang if lang in WORDS else "en"]
+    return str(words[key]).format(zone=zone_time(zone_key(program), lang))
+
+
+def times_note(zone: tzinfo, lang: str) -> str:
+    """The line that names the zone a page's clock times are in: "Times on this page are
+    Auckland time." (a participant's own zone, or the program's where they chose none)."""
+    words = WORDS[lang if lang in WORDS else "en"]
+    return str(words["times_zone_note"]).format(zone=zone_time(zone_key(zone), lang))
 
 
 def short_day(iso: str | None) -> str:

@@ -890,9 +890,10 @@ for _lang, _words in _RETAKE_WORDS.items():
     WORDS[_lang].update(_words)
 
 
-# The time zones the reminders page offers (``account_pages.ZONES``), by a name people know:
-# the zone's usual name, then the place it is named after. A zone saved through the API that
-# is not offered is shown by its own name (``zone_name``).
+# The time zones the reminders page offers (``account_pages.ZONES``, in groups), by a name
+# people know: for the United States the zone's usual name, then the place it is named after;
+# elsewhere the place (``zone_city``). A zone saved through the API that is not offered is shown
+# by its place and its own name (``zone_name``).
 TIME_ZONES: dict[str, dict[str, str]] = {
     "en": {
         "America/New_York": "Eastern Time (New York)",
@@ -917,11 +918,96 @@ TIME_ZONES: dict[str, dict[str, str]] = {
         "UTC": "Tiempo universal coordinado (UTC)",
     },
 }
+# The groups of the time-zone list (``account_pages.ZONES``).
+ZONE_GROUPS: dict[str, dict[str, str]] = {
+    "en": {
+        "us": "United States",
+        "americas": "The Americas",
+        "europe_africa": "Europe and Africa",
+        "asia_pacific": "Asia and the Pacific",
+        "other": "Other",
+    },
+    "es": {
+        "us": "Estados Unidos",
+        "americas": "América",
+        "europe_africa": "Europa y África",
+        "asia_pacific": "Asia y el Pacífico",
+        "other": "Otra",
+    },
+}
+# A place whose name is not written in Spanish as the zone's name has it; every other place is
+# the last part of the zone's name (``zone_city``: "America/New_York" is "New York").
+CITIES_ES = {
+    "America/New_York": "Nueva York",
+    "America/Los_Angeles": "Los Ángeles",
+    "America/Mexico_City": "Ciudad de México",
+    "America/Bogota": "Bogotá",
+    "America/Sao_Paulo": "São Paulo",
+    "Europe/London": "Londres",
+    "Europe/Paris": "París",
+    "Europe/Berlin": "Berlín",
+    "Europe/Athens": "Atenas",
+    "Europe/Moscow": "Moscú",
+    "Europe/Lisbon": "Lisboa",
+    "Africa/Cairo": "El Cairo",
+    "Africa/Johannesburg": "Johannesburgo",
+    "Asia/Dubai": "Dubái",
+    "Asia/Kolkata": "Calcuta",
+    "Asia/Shanghai": "Shanghái",
+    "Asia/Tokyo": "Tokio",
+    "Australia/Sydney": "Sídney",
+}
 
 
-def zone_name(zone: str, lang: str) -> str:
-    """A time zone as the reminders page shows it in ``lang``."""
-    return TIME_ZONES.get(lang, TIME_ZONES["en"]).get(zone) or zone.replace("_", " ")
+def zone_city(zone: str, lang: str) -> str:
+    """The place a time zone is named after, as ``lang`` writes it: "America/New_York" is "New
+    York" ("Nueva York" in Spanish), "America/Argentina/Buenos_Aires" "Buenos Aires"; "UTC"
+    stays "UTC"."""
+    if lang == "es" and zone in CITIES_ES:
+        return CITIES_ES[zone]
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def zone_time(zone: str, lang: str) -> str:
+    """A time zone in a sentence: "New York time" ("hora de Nueva York"); "UTC" for UTC."""
+    city = zone_city(zone, lang)
+    if zone in ("UTC", "Etc/UTC") or "/" not in zone:
+        return city
+    return str(WORDS[lang if lang in WORDS else "en"]["zone_time"]).format(city=city)
+
+
+def zone_name(zone: str, lang: str, offered: bool = True) -> str:
+    """A time zone as the reminders page's list shows it in ``lang``: its usual name (United
+    States), else its place; a zone the list does not offer (``offered`` false: saved through
+    the API) by its place and its own name, "Kathmandu (Asia/Kathmandu)"."""
+    named = TIME_ZONES.get(lang, TIME_ZONES["en"]).get(zone)
+    if named:
+        return named
+    city = zone_city(zone, lang)
+    return city if offered or city == zone else f"{city} ({zone})"
+
+
+# Where a participant's page says whose calendar its dates are and whose clock its times are
+# (README, "Dates and times"): the program's days for due dates, session dates and the day a
+# module was completed; the participant's own zone for clock times.
+_ZONE_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "zone_time": "{city} time",
+        "due_zone_note": "Due dates follow the program's time zone ({zone}).",
+        "days_zone_note": "Dates on this page follow the program's time zone ({zone}).",
+        "times_zone_note": "Times on this page are {zone}.",
+        "done_on": "on {day}",
+    },
+    "es": {
+        "zone_time": "hora de {city}",
+        "due_zone_note": "Las fechas de entrega siguen la zona horaria del programa ({zone}).",
+        "days_zone_note": "Las fechas de esta página siguen la zona horaria del programa ({zone}).",
+        "times_zone_note": "Las horas de esta página son {zone}.",
+        "done_on": "el {day}",
+    },
+}
+for _lang, _words in _ZONE_WORDS.items():
+    WORDS[_lang].update(_words)
 
 
 # Form text the service refuses at the edge (``http.RefusedText``: a control character, or too

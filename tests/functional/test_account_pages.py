@@ -16,7 +16,7 @@ from moto.ses.models import ses_backends
 
 from chalicelib.errors import ServiceUnavailable
 from chalicelib.web import account_pages
-from chalicelib.web.words import LANGUAGE_NAMES, TIME_ZONES, zone_name
+from chalicelib.web.words import LANGUAGE_NAMES, TIME_ZONES, ZONE_GROUPS, zone_name
 from tests.conftest import REGION
 from tests.functional.web_client import WebClient, signed_in
 
@@ -818,20 +818,56 @@ def test_time_zones_have_names_people_know(client, participant, language, easter
 
 def test_every_offered_time_zone_is_named_in_both_languages():
     for lang in LANGUAGE_NAMES:
-        assert set(TIME_ZONES[lang]) == set(account_pages.ZONES), lang
+        # The United States' zones by their usual names; the others by their places.
+        assert set(TIME_ZONES[lang]) <= set(account_pages.ZONES), lang
+        assert set(ZONE_GROUPS[lang]) == {group for group, _ in account_pages.ZONE_GROUPS}
         for zone in account_pages.ZONES:
             assert ZoneInfo(zone) and zone_name(zone, lang) != zone.replace("_", " ")
+    assert len(set(account_pages.ZONES)) == len(account_pages.ZONES)
+    assert zone_name("Pacific/Auckland", "en") == "Auckland"
+    assert zone_name("America/Mexico_City", "es") == "Ciudad de México"
+
+
+def timezone_select(body: str) -> str:
+    return body.split('<select id="timezone"')[1].split("</select>")[0]
 
 
 def test_a_zone_saved_through_the_api_keeps_its_own_name(client, participant):
+    """Walk 15, problem 14: a zone the list does not offer is shown as its own option, first,
+    named by its place and its name, and it is the one selected."""
     stored = client.http.put(
         "/me/reminders",
         headers=participant.headers,
-        body=json.dumps({"timezone": "Asia/Kolkata"}),
+        body=json.dumps({"timezone": "Asia/Kathmandu"}),
     )
     assert stored.status_code == 200, stored.body
-    page = signed_in(client, participant).get("/account/reminders")
-    assert '<option value="Asia/Kolkata" selected>Asia/Kolkata</option>' in page.body
+    select = timezone_select(signed_in(client, participant).get("/account/reminders").body)
+    assert (
+        '<option value="Asia/Kathmandu" selected>Kathmandu (Asia/Kathmandu)</option>'
+        in select.split("<optgroup")[0]
+    )
+    assert select.count(" selected") == 1
+
+
+def test_the_time_zone_list_offers_zones_around_the_world_in_groups(client, participant):
+    """Walk 15, problem 14: the list offered only US zones and UTC, so a participant in
+    Auckland could not choose theirs on the web; now common zones around the world, grouped."""
+    stored = client.http.put(
+        "/me/reminders",
+        headers=participant.headers,
+        body=json.dumps({"timezone": "Pacific/Auckland"}),
+    )
+    assert stored.status_code == 200, stored.body
+    browser = signed_in(client, participant)
+    select = timezone_select(browser.get("/account/reminders").body)
+    assert '<optgroup label="United States">' in select
+    assert '<optgroup label="Asia and the Pacific">' in select
+    assert '<option value="Pacific/Auckland" selected>Auckland</option>' in select
+    assert '<option value="Europe/London">London</option>' in select
+    assert select.count(" selected") == 1 and "Pacific/Auckland (" not in select
+    spanish = timezone_select(browser.get("/account/reminders?locale=es").body)
+    assert '<optgroup label="Europa y África">' in spanish
+    assert '<option value="Europe/London">Londres</option>' in spanish
 
 
 def test_the_addresses_a_person_types_lead_to_the_account_page(client, participant, leader):

@@ -5,15 +5,17 @@ JSON API keeps returning them as they are."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime
 
+import pypdf
 import pytest
 
 from chalicelib.library import lesson_code
 from tests.conftest import shipped_version
 from tests.functional.test_groups import assign, call, enrol
-from tests.functional.web_client import WebClient
+from tests.functional.web_client import WebClient, download
 
 MODULE = "thinking-traps"
 LESSON = f"/lesson/{lesson_code(MODULE)}"
@@ -102,20 +104,16 @@ def test_a_completion_at_ten_in_the_evening_is_on_that_day_everywhere(
     )
 
 
-def test_a_participant_in_another_time_zone_sees_when_they_completed_in_theirs(
+def test_a_participant_in_another_time_zone_sees_the_programs_day_and_is_told_so(
     client, library_clock, leader, participant, group, service, aws_calls
 ):
     """Their own time zone (Account, "Your time zone") is read in the lesson page's one
-    BatchGetItem, not by a call of its own: the time they completed a module is on their day;
-    the due date, a day on the program's calendar set by the leader, stays as it was, and so
-    does what the leader sees."""
-    from chalicelib.identity import PARTICIPANTS, Caller
-
+    BatchGetItem, not by a call of its own. The day they completed a module is a day on the
+    program's calendar, like the due date and the leader's grid (walk 15, problem 14: the lesson
+    said the next day, in Berlin), and the page says whose calendar that is."""
     # 10 pm on Thursday 26 November in New York: 4 am on Friday the 27th in Berlin.
     at(library_clock, datetime(2026, 11, 27, 3, 0, tzinfo=UTC))
-    service.reminders.update(
-        Caller(participant.id, frozenset({PARTICIPANTS})), {"timezone": "Europe/Berlin"}
-    )
+    choose_zone(service, participant, "Europe/Berlin")
     version = shipped_version(MODULE)
     enrol(client, group, leader, participant)
     assign(client, group, leader, module_id=MODULE, due_date="2026-11-26")
@@ -127,7 +125,8 @@ def test_a_participant_in_another_time_zone_sees_when_they_completed_in_theirs(
     reader.get(LESSON)
     aws_calls.reset()
     lesson = reader.get(LESSON)
-    assert "You marked this complete on Fri 27 Nov 2026." in lesson.body
+    assert "You marked this complete on Thu 26 Nov 2026." in lesson.body
+    assert lesson.body.count(NOTE_DAYS) == 1
     # The session, what they completed with their time zone (one BatchGetItem), their groups
     # and the group's assignments (what comes next): as without a time zone of their own.
     assert aws_calls.names == [
@@ -139,7 +138,124 @@ def test_a_participant_in_another_time_zone_sees_when_they_completed_in_theirs(
     home = reader.get("/")
     # Due dates are the program's calendar days: today there.
     assert "Due today" in home.body and "27 Nov" not in home.body
+    assert "Done</span> on Thu 26 Nov 2026" in home.body
+    assert home.body.count(NOTE_DUE) == 1
     grid = signed_in(client, leader).get(f"/leader/groups/{group}/progress")
     assert f"Completed: version {version}, Thu 26 Nov 2026" in grid.body
     spanish = reader.get(f"{LESSON}?locale=es")
-    assert "Lo marcó como terminado el vie 27 nov 2026." in spanish.body
+    assert "Lo marcó como terminado el jue 26 nov 2026." in spanish.body
+    assert (
+        "Las fechas de esta página siguen la zona horaria del programa (hora de Nueva York)."
+        in spanish.body
+    )
+    spanish_home = reader.get("/?locale=es")
+    assert "Terminado</span> el jue 26 nov 2026" in spanish_home.body
+    assert (
+        "Las fechas de entrega siguen la zona horaria del programa (hora de Nueva York)."
+        in spanish_home.body
+    )
+
+
+NOTE_DUE = "Due dates follow the program&#39;s time zone (New York time)."
+NOTE_DAYS = "Dates on this page follow the program&#39;s time zone (New York time)."
+
+
+def choose_zone(service, participant, zone: str) -> None:  # type: ignore[no-untyped-def]
+    """What "Your time zone" on Account saves (reminders stay off)."""
+    from chalicelib.identity import PARTICIPANTS, Caller
+
+    service.reminders.update(Caller(participant.id, frozenset({PARTICIPANTS})), {"timezone": zone})
+
+
+def complete_on_the_web(reader: WebClient) -> None:
+    page = reader.get(LESSON)
+    version = str(shipped_version(MODULE))
+    assert (
+        reader.post(f"{LESSON}/complete", {"csrf": page.csrf(), "version": version}).status == 303
+    )
+
+
+def test_in_auckland_the_lesson_home_data_and_grid_agree_on_the_day_it_was_done(
+    client, library_clock, leader, participant, group, service
+):
+    """Walk 15, problem 14: at 10:55 am on Friday 27 November in New York it is 4:55 am on
+    Saturday the 28th in Auckland. The lesson said "complete on Sat 28 Nov" while home, the
+    grid and the CSV said Friday. Now every day is the program's, and the pages say so; the
+    times on "Who has seen your records" stay Auckland's, and that page names the zone."""
+    at(library_clock, datetime(2026, 11, 27, 15, 55, tzinfo=UTC))
+    choose_zone(service, participant, "Pacific/Auckland")
+    version = shipped_version(MODULE)
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id=MODULE, due_date="2026-11-27")
+    reader = signed_in(client, participant)
+    complete_on_the_web(reader)
+
+    lesson = reader.get(LESSON).body
+    home = reader.get("/").body
+    assert "You marked this complete on Fri 27 Nov 2026." in lesson
+    assert "Due today" in home and "Done</span> on Fri 27 Nov 2026" in home
+    assert "28 Nov" not in lesson and "28 Nov" not in home
+    assert lesson.count(NOTE_DAYS) == 1 and home.count(NOTE_DUE) == 1
+
+    leader_browser = signed_in(client, leader)
+    grid = leader_browser.get(f"/leader/groups/{group}/progress").body
+    assert f"Completed: version {version}, Fri 27 Nov 2026" in grid
+    csv_text = leader_browser.get(f"/leader/groups/{group}/progress.csv").body
+    assert f"Completed (version {version}, 2026-11-27)" in csv_text
+
+    pdf = download(reader, "/account/data/download?format=pdf")
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.body)).pages)
+    assert "completed on 2026-11-27" in " ".join(text.split())
+
+    # The leader's look at the grid, at 4:5x am on Saturday in Auckland: a clock time, in the
+    # participant's own zone, which the page names once.
+    privacy = reader.get("/account/privacy").body
+    assert re.search(r"<td>Sat 28 Nov 2026, 4:5\d am</td>", privacy)
+    assert privacy.count("Times on this page are Auckland time.") == 1
+    spanish = reader.get("/account/privacy?locale=es").body
+    assert "Las horas de esta página son hora de Auckland." in spanish
+
+
+def test_in_los_angeles_late_on_thursday_is_friday_in_new_york_on_every_page(
+    client, library_clock, leader, participant, group, service
+):
+    """Walk 15, problem 14: "Due Thu" ends at 9 pm in Los Angeles for a New York program; a
+    lesson finished at 10 pm there on Thursday is Friday's, on the lesson page and home as in
+    the leader's grid, and both pages say the dates are New York's."""
+    # 10 pm on Thursday 26 November in Los Angeles: 1 am on Friday the 27th in New York.
+    at(library_clock, datetime(2026, 11, 27, 6, 0, tzinfo=UTC))
+    choose_zone(service, participant, "America/Los_Angeles")
+    version = shipped_version(MODULE)
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id=MODULE, due_date="2026-11-26")
+    reader = signed_in(client, participant)
+    complete_on_the_web(reader)
+
+    lesson = reader.get(LESSON).body
+    home = reader.get("/").body
+    assert "You marked this complete on Fri 27 Nov 2026." in lesson
+    assert "Due Thu 26 Nov 2026" in home and "Done</span> on Fri 27 Nov 2026" in home
+    assert lesson.count(NOTE_DAYS) == 1 and home.count(NOTE_DUE) == 1
+    grid = signed_in(client, leader).get(f"/leader/groups/{group}/progress").body
+    assert f"Completed: version {version}, Fri 27 Nov 2026" in grid
+
+
+@pytest.mark.parametrize("zone", [None, "America/New_York"])
+def test_no_zone_note_where_the_participants_zone_is_the_programs(
+    client, library_clock, leader, participant, group, service, zone
+):
+    at(library_clock, datetime(2026, 11, 27, 6, 0, tzinfo=UTC))
+    if zone:
+        choose_zone(service, participant, zone)
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id=MODULE, due_date="2026-11-26")
+    reader = signed_in(client, participant)
+    assert "program&#39;s time zone" not in reader.get("/").body
+    complete_on_the_web(reader)
+    lesson = reader.get(LESSON).body
+    home = reader.get("/").body
+    assert "You marked this complete on Fri 27 Nov 2026." in lesson
+    assert "Done</span> on Fri 27 Nov 2026" in home
+    assert "program&#39;s time zone" not in lesson and "program&#39;s time zone" not in home
+    # Clock times are named all the same: the program's zone here.
+    assert "Times on this page are New York time." in reader.get("/account/privacy").body

@@ -149,7 +149,8 @@ class TrackProgress:
 
 @dataclass(frozen=True)
 class MyReading:
-    """A participant's reading, in the one reading order (``assignments.reading_order``)."""
+    """A participant's reading, in the one reading order (``assignments.reading_order``);
+    what is left to read in the order to read it (``to_do``: today's group reading first)."""
 
     assignments: tuple[MyAssignment, ...]
     tracks: tuple[TrackProgress, ...]
@@ -160,12 +161,20 @@ class MyReading:
 
     @property
     def next_up(self) -> MyAssignment | None:
-        """The first assignment still to read, in reading order."""
-        return next((a for a in self.assignments if a.to_read), None)
+        """The first assignment still to read (``to_do``): the reading for today's group
+        session, else the first in reading order."""
+        return next(iter(self.to_do), None)
 
     @property
     def to_do(self) -> tuple[MyAssignment, ...]:
-        return tuple(a for a in self.assignments if a.to_read)
+        """The assignments still to read, in the order to read them: first what is to be read
+        before a group session held today (the program's calendar day, as ``today``), then the
+        rest in reading order (the soonest due first: anything overdue right below it). On the
+        day of a session its reading is what matters most; an older overdue module put it
+        third on home (walk 15, problem 16). Several for today's session keep their reading
+        order among themselves."""
+        left = [a for a in self.assignments if a.to_read]
+        return tuple(sorted(left, key=lambda a: a.session_date != self.today))  # stable
 
     @property
     def finished(self) -> tuple[MyAssignment, ...]:
@@ -179,9 +188,9 @@ class MyReading:
         return any(a.assigned and not a.group_archived for a in self.assignments)
 
     def after(self, module_id: str) -> MyAssignment | None:
-        """What to read after ``module_id``: the first assignment still to read, other than it."""
-        left = (a for a in self.assignments if a.to_read and a.module_id != module_id)
-        return next(left, None)
+        """What to read after ``module_id``: the first assignment still to read (``to_do``),
+        other than it."""
+        return next((a for a in self.to_do if a.module_id != module_id), None)
 
 
 @dataclass(frozen=True)

@@ -157,14 +157,17 @@ TWO_STEP_ON_NOTICE = (
 GROUPS_NOTICES = {LEFT: "You no longer lead that group.", "two_step_on": TWO_STEP_ON_NOTICE}
 
 
-def groups_page(visit: Visit, errors: list[FieldError] | None = None) -> Html:
+def groups_page(
+    visit: Visit, errors: list[FieldError] | None = None, notice: str | None = None
+) -> Html:
     caller = visit.signed_in()
     return Html(
         "leader_groups.html",
         {
             "groups": services.current().dashboard.overview(caller),
-            "notice": GROUPS_NOTICES.get(visit.query.get("done") or ""),
-            "key": visit.form.get("key") or secrets.token_hex(16),
+            "notice": notice or GROUPS_NOTICES.get(visit.query.get("done") or ""),
+            # "Create group"'s one-time key (``_once``); a refused form keeps the one it had.
+            "key": visit.form.get("key") or form_key(),
             **error_context(errors),
             "values": visit.form,
         },
@@ -173,17 +176,22 @@ def groups_page(visit: Visit, errors: list[FieldError] | None = None) -> Html:
 
 
 def create_group(visit: Visit) -> Any:
-    caller = visit.signed_in()
-    # The form's one-time key makes a double submit create the group once.
-    try:
-        group, _ = services.current().groups.create(
-            caller, visit.form.get("name", ""), visit.form.get("key") or None
-        )
-    except SteadyError as error:
-        if not is_refusal(error):
-            raise
-        return groups_page(visit, [field_error(error, {}, "name")])
-    return Redirect(group_path(group.group_id))
+    """POST /leader/groups: a new group, then its page. The form's one-time ``key`` makes a
+    double submit create one group, both posts answered with its page: the one way every
+    leader form acts once (``_once``, the session's ``form_keys``). The API's Idempotency-Key
+    is the API's own (``GroupService.create``)."""
+
+    def action() -> Any:
+        caller = visit.signed_in()
+        try:
+            group, _ = services.current().groups.create(caller, visit.form.get("name", ""))
+        except SteadyError as error:
+            if not is_refusal(error):
+                raise
+            return groups_page(visit, [field_error(error, {}, "name")])
+        return Redirect(group_path(group.group_id))
+
+    return _once(visit, "create_group", action, lambda said: groups_page(visit, notice=said))
 
 
 # -- the leader's own account ---------------------------------------------------------------
@@ -537,12 +545,19 @@ def form_key() -> str:
     return secrets.token_hex(16)
 
 
-def _once(visit: Visit, form: str, action: Callable[[], Any]) -> Any:
-    """A form with a one-time ``key`` (the group page's enrol, assign and add-a-leader forms,
-    the new temporary password's confirmation) is done once: the same form sent again by a
-    double click answers with the first one's redirect, the new account's panel included
-    (``sign_in.once``; the key is kept as a fingerprint with the form and the address, and a
-    refusal gives it up). Without a key (an older page, a hand-made post), just done."""
+def _once(
+    visit: Visit,
+    form: str,
+    action: Callable[[], Any],
+    busy: Callable[[str], Any] | None = None,
+) -> Any:
+    """A form with a one-time ``key`` ("Create group", the group page's enrol, assign and
+    add-a-leader forms, the new temporary password's confirmation) is done once: the same form
+    sent again by a double click answers with the first one's redirect, the new account's
+    panel included (``sign_in.once``; the key is kept as a fingerprint with the form and the
+    address, and a refusal gives it up). Without a key (an older page, a hand-made post), just
+    done. The first still under way past the wait: the page ``busy`` gives, saying so (the
+    group page by default)."""
     visit.signed_in()
     key = visit.form.get("key", "")
     if not FORM_KEY.fullmatch(key):
@@ -557,6 +572,8 @@ def _once(visit: Visit, form: str, action: Callable[[], Any]) -> Any:
             lambda result: result.location if isinstance(result, Redirect) else None,
         )
     except session.StillBeingDone as error:
+        if busy is not None:
+            return busy(error.message)
         return group_view(visit, notice=error.message)
     return Redirect(done) if isinstance(done, str) else done
 

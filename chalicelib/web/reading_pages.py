@@ -434,12 +434,16 @@ def lesson_view(
     # Offer the other language: English always exists; a translation only where published.
     # Not while the lesson is not in the page's language: there is no other version to offer.
     other = WORDS[lang]["switch_lang"]
-    translated = reading.locale == lang and (
-        other == DEFAULT_LOCALE
-        or any(
+    # The other language has this lesson (English always does). Asked only on a page in the
+    # language of the lesson's version: a Spanish page showing the English version is the one
+    # case where the other language is English anyway.
+    other_has_it = other == DEFAULT_LOCALE or (
+        reading.locale == lang
+        and any(
             m["id"] == module_id and m["locale"] == other for m in svc.library.catalog(locale=other)
         )
     )
+    translated = reading.locale == lang and other_has_it
     next_up = reading.next_up
     here = lesson_path(module_id, lang)
     retaking = reading.can_retake and (retaking or query.get(RETAKE_QUERY) == "1")
@@ -458,6 +462,10 @@ def lesson_view(
             "answered_elsewhere": not retaking and query.get(ANSWERED_QUERY) == ELSEWHERE,
             # Always name the language: the browser may ask for the other one.
             "switch": f"/lesson/{lesson_code(module_id)}?locale={other}" if translated else None,
+            # The worksheet's "Save and read in …" button (walk 15, 19.13: the language link
+            # drops what was typed in the worksheet): the language it goes on in, where the
+            # lesson is in that language.
+            "save_switch": other if other_has_it else None,
             "body": render.markup(reading.document["html"]),
             "next_up": {
                 "href": lesson_path(next_up.module_id, next_up.locale),

@@ -543,6 +543,8 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "ws_no_answer": "No answer (clear my choice)",
         "ws_feeds_plan": "Goes into My plan",
         "ws_save": "Save my answers",
+        # Named in the language it goes on in, like "switch" (the page's other language).
+        "ws_save_switch": "Guardar y leer en español",
         "ws_shared_yes": "Your group leaders can see this worksheet.",
         # In no active group (they left their last one): nobody else reads it.
         "ws_no_group": "You are not in a group now. Nobody else can see this worksheet.",
@@ -586,6 +588,7 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "ws_no_answer": "Sin respuesta (borrar mi elección)",
         "ws_feeds_plan": "Va a Mi plan",
         "ws_save": "Guardar mis respuestas",
+        "ws_save_switch": "Save and read in English",
         "ws_shared_yes": "Los líderes de su grupo pueden ver esta hoja de trabajo.",
         "ws_no_group": "Ahora no está en un grupo. Nadie más puede ver esta hoja de trabajo.",
         "ws_shared_no": "Sus respuestas son privadas: solo usted puede leerlas. Los líderes de su grupo solo ven cuántas preguntas respondió.",

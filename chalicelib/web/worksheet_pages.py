@@ -5,7 +5,9 @@ group leaders" switch.
 Form field names: ``answer-{field}`` (text, scale, choice), ``answer-{field}-{n}`` (list
 items), ``answer-{field}-{n}-name`` / ``-phone`` (people to call). A save redirects back to
 the module page, which says what was saved; a refused save shows the same page again with
-what was typed and an error summary linking to every field at fault.
+what was typed and an error summary linking to every field at fault. The form's second
+button ("Save and read in English", ``read_in``) saves the same way, then goes on to the
+lesson in the other language: the language link at the top would drop what was typed.
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ from typing import Any
 
 from chalicelib import kept_forms, services, text
 from chalicelib.errors import BadRequest, FieldError
-from chalicelib.library import DEFAULT_LOCALE
+from chalicelib.library import DEFAULT_LOCALE, lesson_code
 from chalicelib.web.http import (
     Html,
     Redirect,
     Visit,
     forget_saved_form,
 )
-from chalicelib.web.words import answer_error
+from chalicelib.web.words import WORDS, answer_error
 from chalicelib.worksheets import (
     CONTACT,
     MAX_FIELD_CHARS,
@@ -298,7 +300,8 @@ def _worded(typed: FormField, error: FieldError, row: int | None, lang: str, loc
 
 
 def save(visit: Visit) -> Any:
-    """POST /lesson/{code}/worksheet: save, then back to the page saying what was saved."""
+    """POST /lesson/{code}/worksheet: save, then back to the page saying what was saved (in
+    the language ``read_in`` names, when the "Save and read in …" button sent the form)."""
     from chalicelib.web import reading_pages  # the lesson page around the form
 
     caller = visit.signed_in()
@@ -364,6 +367,12 @@ def save(visit: Visit) -> Any:
             page.template, {**page.context, "worksheet": form, "errors": form.summary}, status=400
         )
     path = reading_pages.lesson_path(module_id, locale)
+    read_in = visit.form.get("read_in")
+    if read_in in WORDS:
+        # "Save and read in English" / "Guardar y leer en español": saved, on to the lesson in
+        # that language, named in the address as the language link names it (so it is kept as
+        # that link's choice is, ``http.kept_language``).
+        path = f"/lesson/{lesson_code(module_id)}?locale={read_in}"
     # Saved: the answers kept when the session ended are of no more use (kept until now, not
     # only until shown: a reload or a refused save still had them).
     cookies = forget_saved_form(

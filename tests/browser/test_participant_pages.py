@@ -353,6 +353,35 @@ def test_a_worksheet_saved_from_two_tabs_keeps_both_and_asks_when_both_changed_o
     context.close()
 
 
+SWITCHER = "browser-switcher"  # their own account: a worksheet saved on the way to English
+
+
+def test_save_and_read_in_english_carries_what_was_typed_in_the_worksheet(
+    browser, base_url, artifacts, local_stack
+):
+    """Walk 15, 19.13: what was typed into a Spanish worksheet was lost on the way to the
+    English page (the language link). "Save and read in English", beside "Guardar mis
+    respuestas", saves it and opens the English lesson with the answer in its box. Both pages
+    pass axe."""
+    add_participants(local_stack, PASSWORD, SWITCHER)
+    context, page = new_page(browser, base_url)
+    sign_in(page, SWITCHER, PASSWORD)
+    page.wait_for_url(f"{base_url}/")
+    lesson = f"/lesson/{lesson_code(SECOND[0])}"
+    page.goto(f"{lesson}?locale=es")
+    measure(page, artifacts, "lesson-worksheet-es")
+    typed = "Escribí esto antes de cambiar el idioma"
+    page.locator("#answer-urge-in-body").fill(typed)
+    page.get_by_role("button", name="Save and read in English").click()
+    page.wait_for_url(f"**{lesson}?locale=en&saved=1#worksheet")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#answer-urge-in-body").input_value() == typed
+    assert "Saved." in page.inner_text("#worksheet")
+    expect(page.get_by_role("button", name="Guardar y leer en español")).to_be_visible()
+    measure(page, artifacts, "lesson-worksheet-saved-in-english")
+    context.close()
+
+
 def test_every_participant_form_comes_back_with_the_input_kept(
     browser, base_url, artifacts, reader
 ):

@@ -1453,6 +1453,62 @@ def test_assign_add_a_leader_and_a_new_temporary_password_sent_twice_act_once(
     )
 
 
+def dynamodb(aws_calls) -> list[str]:  # type: ignore[no-untyped-def]
+    return [n.removeprefix("DynamoDB.") for n in aws_calls.names if n.startswith("DynamoDB.")]
+
+
+def test_create_group_sent_twice_makes_one_group_and_answers_both_with_its_page(
+    client, published, leader, service, aws_calls
+):
+    """ "Create group" acts once as every other leader form does (the session's ``form_keys``,
+    ``sign_in.once``), no more through the API's Idempotency-Key kept with the group: a double
+    click makes one group, and both posts redirect to its page. A refused name gives the key
+    up; a form without a key (a hand-made post) just creates."""
+    browser = signed_in(client, leader)
+    page = browser.get("/leader")
+    form = {"csrf": page.csrf(), "key": form_key(page), "name": "Monday group"}
+    aws_calls.reset()
+    first = browser.post("/leader/groups", form)
+    # The session read; the key claimed in it (the session's first claim: a refused
+    # UpdateItem, the map made, the claim); the group and its audit entry (one transaction) and
+    # the group read back (Query); the answer kept with the key (UpdateItem). Before, with the
+    # key kept with the group: the session read, the transaction, the Query.
+    assert dynamodb(aws_calls) == [
+        "GetItem",
+        "UpdateItem",
+        "UpdateItem",
+        "UpdateItem",
+        "TransactWriteItems",
+        "Query",
+        "UpdateItem",
+    ]
+    aws_calls.reset()
+    second = browser.post("/leader/groups", form)
+    # The session read; the claim refused (the key is there; so is the map); the session read
+    # again for the first answer. No write to the group. Before: the session read, a cancelled
+    # transaction, the Query.
+    assert dynamodb(aws_calls) == ["GetItem", "UpdateItem", "UpdateItem", "GetItem"]
+    assert first.status == second.status == 303
+    assert second.location == first.location and first.location.startswith("/leader/groups/")
+    assert [g.name for g in service.groups.mine(Caller(leader.id, frozenset({"leaders"})))] == [
+        "Monday group"
+    ]
+    created = [e for e in service.audit.page(limit=500)[0] if e["action"] == "group.create"]
+    assert len(created) == 1
+    kept = stored_session(service, browser).form_keys
+    assert [answer for _, answer in kept.values()] == [first.location]
+    # Refused (no name): the same form back with its key, given up; sent again fixed, created.
+    page = browser.get("/leader")
+    form = {"csrf": page.csrf(), "key": form_key(page), "name": ""}
+    refused = browser.post("/leader/groups", form)
+    assert refused.status == 400 and f'value="{form["key"]}"' in refused.body
+    fixed = browser.post("/leader/groups", {**form, "name": "Wednesday group"})
+    assert fixed.status == 303 and fixed.location != first.location
+    assert browser.post("/leader/groups", {"csrf": page.csrf(), "name": "No key"}).status == 303
+    names = sorted(g.name for g in service.groups.mine(Caller(leader.id, frozenset({"leaders"}))))
+    assert names == ["Monday group", "No key", "Wednesday group"]
+
+
 def test_the_second_request_waits_for_the_first_ones_answer(
     client, published, leader, service, monkeypatch
 ):

@@ -244,6 +244,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "answer-urge-start",
         "answer-urge-in-body",
         "answer-urge-helpers-0",
+        "read_in",  # "Save and read in English": a language the service has, or just a save
     ),
     "/lesson/{code}/worksheet/sharing": ("shared", "locale"),
     "/account/reminders": (
@@ -372,8 +373,8 @@ class Steps:
                 "answer-urge-helpers-0": "Cold water on my face",
             }
             concrete = path.replace("{code}", lesson_code(MODULE))
-            if path.endswith("/worksheet"):
-                return web, {**form, **answers}, concrete
+            if path.endswith("/worksheet"):  # "Save and read in English"
+                return web, {**form, **answers, "read_in": "en"}, concrete
             if path.endswith("/attempts"):  # completed with the check: this is attempt 2
                 checked = {**form, **{f"q{i}": "0" for i in range(self.questions)}}
                 assert web.post(f"{lesson}/complete", checked).status == 303

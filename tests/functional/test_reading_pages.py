@@ -304,6 +304,60 @@ def test_home_says_today_and_tomorrow_for_due_and_session_dates(
     assert months[language] + render.day(later.isoformat(), language or "en") in later_cards
 
 
+def test_on_a_session_day_its_reading_is_next_up_before_older_overdue_ones(
+    client, published, participant, leader, library_clock
+):
+    """Walk 15, problem 16: on the day of the group's session, the module to read before it
+    was third on home, behind modules overdue longer. It is "Next up" now; the overdue ones
+    stay right below it, in reading order, then the rest. After finishing another module,
+    "Next" leads to it too."""
+    today = library_clock.today()
+
+    def day(n: int) -> str:
+        return (today + timedelta(days=n)).isoformat()
+
+    group_id = assign(client, leader, participant, module_id="thinking-traps", due_date=day(-3))
+    for module_id, due, session in (
+        ("cravings-and-urge-surfing", day(-2), None),
+        ("breathing-and-grounding", day(-1), day(0)),  # today's session
+        ("asking-for-what-you-need", day(2), day(3)),
+    ):
+        body = {"module_id": module_id, "due_date": due}
+        if session:
+            body["session_date"] = session
+        response = client.http.post(
+            f"/groups/{group_id}/assignments", headers=leader.headers, body=json.dumps(body)
+        )
+        assert response.status_code == 201, response.body
+    browser = signed_in(client, participant)
+    page = browser.get("/")
+    next_up = page.body.split('id="next-up"')[1].split("</section>")[0]
+    assert titles_in(next_up) == ["Breathing and grounding"]
+    assert "Read before today&#39;s group" in next_up
+    later = page.body.split('id="later"')[1].split("</section>")[0]
+    assert titles_in(later) == [
+        "Thinking traps",
+        "Cravings and urge surfing",
+        "Asking for what you need",
+    ]
+    # The API's list keeps the one reading order (soonest due first): the grid's and the CSV's.
+    mine = json.loads(client.http.get("/me/assignments", headers=participant.headers).body)
+    assert [a["module_id"] for a in mine["assignments"]][:3] == [
+        "thinking-traps",
+        "cravings-and-urge-surfing",
+        "breathing-and-grounding",
+    ]
+    # Finished a later one: "Next" is today's group reading, not the oldest overdue.
+    complete_lesson(browser, "asking-for-what-you-need", page.csrf())
+    lesson = browser.get(lesson_path("asking-for-what-you-need")).body
+    assert f'<a class="button" href="{lesson_path("breathing-and-grounding")}">Next: ' in lesson
+    # The session over (the next day), the reading order again: the oldest overdue first.
+    library_clock.advance(24 * 60 * 60)
+    page = signed_in(client, participant).get("/")
+    next_up = page.body.split('id="next-up"')[1].split("</section>")[0]
+    assert titles_in(next_up) == ["Thinking traps"]
+
+
 @pytest.fixture
 def half_translated(publisher, shipped_modules, track):  # type: ignore[no-untyped-def]
     """The starter track with two of its modules in Spanish too (the track itself English)."""

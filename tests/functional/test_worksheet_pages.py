@@ -14,6 +14,7 @@ from tests.functional.web_client import (
     assert_field_error,
     complete_lesson,
     error_summary,
+    form_fields,
     group_with,
     lesson_path,
     save_worksheet,
@@ -502,6 +503,103 @@ def test_spanish_worksheet_page(client, published_all, participant):
     assert saved.status == 303 and "locale=es" in saved.location
     body = json.dumps(browser.get(f"{PAGE}?locale=es&saved=1").body)
     assert "Guardado." in json.loads(body)
+
+
+SWITCH_TO_ENGLISH = (
+    '<button type="submit" class="secondary" name="read_in" value="en" lang="en">'
+    "Save and read in English</button>"
+)
+SWITCH_TO_SPANISH = (
+    '<button type="submit" class="secondary" name="read_in" value="es" lang="es">'
+    "Guardar y leer en español</button>"
+)
+
+
+def test_save_and_read_in_the_other_language_keeps_what_was_typed(
+    client, published_all, participant
+):
+    """Walk 15, 19.13: Rosa typed into the Spanish worksheet and tapped "English" at the top;
+    the English page's box was empty. The form's second button saves what was typed and opens
+    the lesson in the other language, with the answer there, and keeps that language as the
+    language link does."""
+    browser = signed_in(client, participant)
+    spanish = browser.get(f"{PAGE}?locale=es")
+    assert SWITCH_TO_ENGLISH in spanish.body
+    # After "Save my answers": Enter in a box presses the first button, which only saves.
+    assert spanish.body.index("Guardar mis respuestas</button>") < spanish.body.index(
+        SWITCH_TO_ENGLISH
+    )
+    form = form_fields(spanish, f"{PAGE}/worksheet")
+    assert "read_in" not in form  # sent only by its button
+    typed = "Escribí esto antes de cambiar el idioma"
+    form["answer-urge-in-body"] = typed
+    sent = browser.post(f"{PAGE}/worksheet", {**form, "read_in": "en"})
+    assert (sent.status, sent.location) == (303, f"{PAGE}?locale=en&saved=1#worksheet")
+    english = browser.get(f"{PAGE}?locale=en&saved=1")
+    assert "Your worksheet" in english.body and "Saved." in english.body
+    assert f'value="{typed}"' in english.body
+    assert SWITCH_TO_SPANISH in english.body and SWITCH_TO_ENGLISH not in english.body
+    # English is kept, as the language link keeps it: the lesson opened again is in English.
+    assert "Your worksheet" in browser.get(PAGE).body
+    # And back: saved, in Spanish, with the answer there.
+    form = form_fields(english, f"{PAGE}/worksheet")
+    form["answer-urge-helpers-0"] = "Llamar a mi hermana"
+    sent = browser.post(f"{PAGE}/worksheet", {**form, "read_in": "es"})
+    assert (sent.status, sent.location) == (303, f"{PAGE}?locale=es&saved=1#worksheet")
+    again = browser.get(f"{PAGE}?locale=es&saved=1")
+    assert "Guardado." in again.body
+    assert f'value="{typed}"' in again.body and 'value="Llamar a mi hermana"' in again.body
+
+
+def test_save_and_read_in_the_other_language_is_offered_only_where_the_lesson_is_in_it(
+    client, published, participant
+):
+    """Only English is published: the English page offers no Spanish (the lesson is not in
+    it); the Spanish page, which shows the English version, offers English."""
+    browser = signed_in(client, participant)
+    assert 'name="read_in"' not in browser.get(f"{PAGE}?locale=en").body
+    assert SWITCH_TO_ENGLISH in browser.get(f"{PAGE}?locale=es").body
+
+
+def test_a_refused_save_and_read_in_english_shows_the_same_form_again(
+    client, published_all, participant
+):
+    browser = signed_in(client, participant)
+    form = form_fields(browser.get(f"{PAGE}?locale=es"), f"{PAGE}/worksheet")
+    form["answer-urge-in-body"] = "Me duele el pecho " * 150  # over 2,000 characters
+    form["answer-urge-helpers-0"] = "Caminar"
+    page = browser.post(f"{PAGE}/worksheet", {**form, "read_in": "en"})
+    assert page.status == 400
+    assert "Su hoja de trabajo" in page.body and SWITCH_TO_ENGLISH in page.body
+    assert [href for href, _ in error_summary(page)] == ["answer-urge-in-body"]
+    assert 'value="Caminar"' in page.body  # what was typed, kept
+    assert 'value="Caminar"' not in browser.get(f"{PAGE}?locale=es").body  # nothing saved
+
+
+def test_save_and_read_in_english_merges_with_another_tab_or_comes_back_on_a_conflict(
+    client, published_all, participant
+):
+    browser = signed_in(client, participant)
+    action = f"{PAGE}/worksheet"
+    a = form_fields(browser.get(f"{PAGE}?locale=es"), action)
+    b = form_fields(browser.get(f"{PAGE}?locale=es"), action)
+    a["answer-urge-in-body"] = "Pestaña A"
+    assert browser.post(action, a).status == 303
+    b["answer-urge-helpers-0"] = "Pestaña B"
+    sent = browser.post(action, {**b, "read_in": "en"})
+    assert sent.location == f"{PAGE}?locale=en&saved=both#worksheet"
+    english = browser.get(f"{PAGE}?locale=en&saved=both")
+    assert 'value="Pestaña A"' in english.body and 'value="Pestaña B"' in english.body
+    # The same answer changed in two tabs: nothing saved, the Spanish form again (409).
+    c = form_fields(browser.get(f"{PAGE}?locale=es"), action)
+    d = form_fields(browser.get(f"{PAGE}?locale=es"), action)
+    c["answer-urge-in-body"] = "Pestaña C"
+    browser.post(action, c)
+    d["answer-urge-in-body"] = "Pestaña D"
+    page = browser.post(action, {**d, "read_in": "en"})
+    assert page.status == 409
+    assert "Guardado en la otra ventana o dispositivo:" in page.body
+    assert form_fields(page, action)["answer-urge-in-body"] == "Pestaña D"
 
 
 def test_before_the_session_page_shows_what_was_shared_and_who_has_not_done_it(

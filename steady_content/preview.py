@@ -160,6 +160,7 @@ def page(
                 "in_no_group": False,  # a preview is read as by someone in a group
                 "reading": reading,
                 "switch": switch,
+                "save_switch": None,  # no second language to save into from a preview
                 "body": web.markup(document.get("html", "")),
                 # The web app's own lesson page before any answer: nowhere to send the form to.
                 "action": "#",

@@ -95,9 +95,31 @@ def test_csv_escapes_commas_quotes_and_newlines_and_round_trips():
     text = grid_csv(grid, UTC)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows == [
-        ["Participant", "Participant ID", "As of", "Left on", "Coping, part 1"],
-        ['Lee, "Sunny"\nSmith', "p1", "2026-11-20", "", "Completed (version 2, 2026-11-19)"],
-        ["'=cmd|' /C calc'!A0", "p2", "2026-11-20", "", "Overdue"],
+        [
+            "Participant",
+            "Participant ID",
+            "Username",
+            "As of",
+            "Left on",
+            "Signed in",
+            "Done",
+            "Overdue",
+            "Older version",
+            "Coping, part 1",
+        ],
+        [
+            'Lee, "Sunny"\nSmith',
+            "p1",
+            "",
+            "2026-11-20",
+            "",
+            "",
+            "1",
+            "0",
+            "0",
+            "Completed (version 2, 2026-11-19)",
+        ],
+        ["'=cmd|' /C calc'!A0", "p2", "", "2026-11-20", "", "", "0", "1", "0", "Overdue"],
     ]
     assert '"Lee, ""Sunny""\nSmith"' in text
 
@@ -117,7 +139,18 @@ def test_a_completion_in_the_csv_is_dated_by_the_programs_calendar():
         "2026-11-26",
     )
     rows = list(csv.reader(io.StringIO(grid_csv(grid, NEW_YORK))))
-    assert rows[1] == ["Sam", "p1", "2026-11-26", "", "Completed (version 2, 2026-11-26)"]
+    assert rows[1] == [
+        "Sam",
+        "p1",
+        "",
+        "2026-11-26",
+        "",
+        "",
+        "1",
+        "0",
+        "0",
+        "Completed (version 2, 2026-11-26)",
+    ]
 
 
 def test_each_csv_cell_says_the_participants_own_due_date_and_each_row_the_day():
@@ -162,17 +195,46 @@ def test_each_csv_cell_says_the_participants_own_due_date_and_each_row_the_day()
     )
     rows = list(csv.reader(io.StringIO(grid_csv(grid, NEW_YORK))))
     assert rows == [
-        ["Participant", "Participant ID", "As of", "Left on", "Coping", "Sleep"],
+        [
+            "Participant",
+            "Participant ID",
+            "Username",
+            "As of",
+            "Left on",
+            "Signed in",
+            "Done",
+            "Overdue",
+            "Older version",
+            "Coping",
+            "Sleep",
+        ],
         [
             "Ana",
             "p1",
+            "",
             "2026-11-20",
             "",
+            "",
+            "1",
+            "0",
+            "0",
             "Completed (version 2, 2026-11-17), due 2026-11-18",
             "Not started, due 2026-12-01",
         ],
-        ["Ben", "p2", "2026-11-20", "", "Not started", "Not started, due 2026-12-08"],
-        ["Cy", "p3", "2026-11-20", "", "Overdue, due 2026-11-18", ""],
+        [
+            "Ben",
+            "p2",
+            "",
+            "2026-11-20",
+            "",
+            "",
+            "0",
+            "0",
+            "0",
+            "Not started",
+            "Not started, due 2026-12-08",
+        ],
+        ["Cy", "p3", "", "2026-11-20", "", "", "0", "1", "0", "Overdue, due 2026-11-18", ""],
     ]
 
 

@@ -276,19 +276,17 @@ def _body(
 
 def _check_type(name: str, value: Any, expected: type) -> None:
     if isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
-        raise BadRequest(
-            f"The field {name} must be a {_type_name(expected)}.", code="invalid_field"
-        )
+        raise BadRequest(f"The field {name} must be {_type_name(expected)}.", code="invalid_field")
 
 
 def _type_name(expected: type) -> str:
     return {
-        str: "string",
-        int: "whole number",
+        str: "a string",
+        int: "a whole number",
         bool: "true or false",
-        list: "list",
-        dict: "JSON object",
-    }.get(expected, expected.__name__)
+        list: "a list",
+        dict: "a JSON object",
+    }.get(expected, f"a {expected.__name__}")
 
 
 # Chalice answers some requests itself (unsupported media type, method not allowed, unhandled

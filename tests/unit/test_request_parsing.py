@@ -122,7 +122,9 @@ def test_a_field_of_the_wrong_type_is_refused(raw, message):
 
 def test_a_bool_field_accepts_only_bools():
     assert _body(b'{"done": false}', {"done": bool}) == {"done": False}
-    assert body_error(b'{"done": 0}', {"done": bool}).code == "invalid_field"
+    error = body_error(b'{"done": 0}', {"done": bool})
+    assert error.code == "invalid_field"
+    assert error.message == "The field done must be true or false."  # not "a true or false"
 
 
 def test_a_body_of_exactly_the_limit_is_read():

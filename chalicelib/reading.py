@@ -71,6 +71,9 @@ class Recorded:
     # Recorded before with other answers than these (a second window, an old form): the
     # feedback is of the answers recorded first, not of the ones just sent.
     answered_elsewhere: bool = False
+    # Answers sent to a completion recorded without any (another window completed it without
+    # the check): kept as the check's first try, not dropped.
+    attempt: Attempt | None = None
 
 
 @dataclass(frozen=True)
@@ -374,8 +377,21 @@ class Reading:
             caller.id, module_id, curriculum_version(document), check, read_in
         )
         given = completion.knowledge_check["answers"] if completion.knowledge_check else None
-        # Both with answers, and other ones: window B's after window A's. (Answers sent to a
-        # completion recorded without any are not said here: the page then offers the questions.)
+        if not created and given is None and check is not None:
+            # Window A completed it without the check, window B with answers: B's answers are
+            # the check's first try (a try already made in a third window is kept instead).
+            first, fresh = self.completions.record_attempt(
+                caller.id, module_id, curriculum_version(document), 1, check
+            )
+            kept = first.knowledge_check["answers"]
+            return Recorded(
+                completion,
+                created,
+                feedback(questions, kept),
+                answered_elsewhere=not fresh and kept != answers,
+                attempt=first,
+            )
+        # Both with answers, and other ones: window B's after window A's.
         elsewhere = not created and answers is not None and given is not None and answers != given
         return Recorded(
             completion,

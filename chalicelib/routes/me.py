@@ -35,6 +35,9 @@ def blueprint(authorizer: Any) -> Blueprint:
             call.body.get("locale") or DEFAULT_LOCALE,
         )
         body = recorded.completion.to_dict()
+        if recorded.attempt is not None:
+            # Completed before without the check: these answers became its first try.
+            body["attempt"] = recorded.attempt.to_dict()
         if recorded.feedback:
             body["feedback"] = [f.to_dict() for f in recorded.feedback]
         return Created(body) if recorded.created else body

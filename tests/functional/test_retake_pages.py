@@ -184,6 +184,27 @@ def test_a_completion_without_answers_offers_the_questions(client, published, pa
     assert f"Knowledge check: {total} of {total} right." in browser.get(path).body
 
 
+def test_answers_sent_after_another_window_completed_without_them_are_the_first_try(
+    client, published, participant
+):
+    # Window A marks the lesson complete without the check; window B, opened before, sends
+    # its answers: they are kept as the check's first try, not dropped.
+    browser = signed_in(client, participant)
+    path = lesson(MODULE)
+    base = {"csrf": browser.get(path).csrf(), "version": str(shipped_version(MODULE))}
+    assert browser.post(f"{path}/complete", base).status == 303
+    sent = browser.post(f"{path}/complete", {**base, **answers(published, True)})
+    assert (sent.status, sent.location) == (303, f"{path}#complete")
+    page = browser.get(path).body
+    total = len(questions(published))
+    assert f"Knowledge check: {total} of {total} right." in page
+    assert "another window" not in page
+    # A third window's other answers: the first try stays, and the page says so.
+    other = browser.post(f"{path}/complete", {**base, **answers(published, False)})
+    assert other.location == f"{path}?answered=elsewhere#complete"
+    assert f"Knowledge check: {total} of {total} right." in browser.get(path).body
+
+
 def test_in_spanish(client, published_all, participant):
     browser = signed_in(client, participant, language="es")
     path = lesson(MODULE)

@@ -194,6 +194,27 @@ def test_a_completion_without_answers_takes_the_check_as_attempt_1(
     assert [a.attempt for a in completed.attempts(MODULE, version)] == [1, 2]
 
 
+def test_answers_sent_with_a_repeat_of_a_completion_without_them_are_its_first_try(
+    client, published, participant, service
+):
+    version = shipped_version(MODULE)
+    assert complete(client, participant, version)[0] == 201
+    status, body = complete(client, participant, version, wrong(service, version))
+    assert status == 200  # the completion as it was
+    assert "knowledge_check" not in body
+    assert (body["attempt"]["attempt"], body["attempt"]["missed"]) == (1, True)
+    assert [f["correct"] for f in body["feedback"]] == [False] * len(body["feedback"])
+    # Sent again (a retry): the same first try, nothing more recorded.
+    assert (
+        complete(client, participant, version, right(service, version))[1]["attempt"]
+        == (body["attempt"])
+    )
+    completed = service.completions.completed_versions([participant.id])[participant.id]
+    assert [a.attempt for a in completed.attempts(MODULE, version)] == [1]
+    reading = service.reading.lesson(as_caller(participant), MODULE).reading
+    assert reading.score is not None and reading.score["attempt"] == 1
+
+
 def test_missed_twice_on_the_same_version_stays_after_a_retakes_pass_back_on_a_new_miss(
     client, group, leader, participant, service, library_clock, aws_calls
 ):

@@ -29,6 +29,7 @@ from chalicelib.reading import ModuleReading
 from chalicelib.records.worksheets import Worksheet
 from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
 from chalicelib.web import render as web
+from chalicelib.web.reading_pages import lesson_context
 from chalicelib.web.words import WORDS
 from chalicelib.web.worksheet_pages import worksheet_context
 from chalicelib.worksheets import fields_of, worksheet_view
@@ -151,27 +152,11 @@ def page(
             module_id = str(document.get("id", ""))
             sheet = Worksheet("", module_id)
             worksheet = worksheet_context(worksheet_view(module_id, document, locale, sheet), {})
+        # The lesson page as the web app starts it (``reading_pages.lesson_context``): no
+        # other language to save into, nowhere to send its forms, no next lesson.
         shown = web.render(
             "module.html",
-            {
-                **context,
-                **worksheet,
-                "module": document,
-                "in_no_group": False,  # a preview is read as by someone in a group
-                "reading": reading,
-                "switch": switch,
-                "save_switch": None,  # no second language to save into from a preview
-                "body": web.markup(document.get("html", "")),
-                # The web app's own lesson page before any answer: nowhere to send the form to.
-                "action": "#",
-                "here": "#",
-                "lesson_base": "#",
-                "next_up": None,
-                "errors": [],
-                "check_errors": False,
-                "chosen": {},
-                "question_errors": {},
-            },
+            {**context, **lesson_context(reading), "switch": switch, **worksheet},
         )
     script = _reload_script(poll_url, current)
     return shown.replace("</body>", script + "</body>", 1) if "</body>" in shown else shown + script

@@ -33,7 +33,7 @@ from chalicelib.library import (
     topic_code,
     topic_of,
 )
-from chalicelib.reading import LibrarySearch, MyAssignment
+from chalicelib.reading import LibrarySearch, ModuleReading, MyAssignment
 from chalicelib.text import ascii_digits
 from chalicelib.web import render, search_token, words, worksheet_pages
 from chalicelib.web.http import (
@@ -412,6 +412,41 @@ ANSWERED_QUERY = "answered"  # ``?answered=elsewhere``: sent after another windo
 ELSEWHERE = "elsewhere"
 
 
+def lesson_context(reading: ModuleReading) -> dict[str, Any]:
+    """What the lesson page's template (``module.html``) reads besides ``render.page_context``
+    and the worksheet (``worksheet_pages.worksheet_context``): the lesson of ``reading``, and
+    every other variable at its value on a page with nothing of its own there (no other
+    language, no next lesson, no errors, no retake, no kept answers, nowhere to send its forms).
+
+    The lesson page (``lesson_view``) and ``steady-content preview`` both start from it, so a
+    variable new to the template gets its default here, once (tests/unit/test_lesson_context.py
+    fails for one without)."""
+    return {
+        "module": reading.document,
+        "reading": reading,
+        "body": render.markup(reading.document.get("html", "")),
+        # Where its forms go: nowhere, until the page says.
+        "action": "#",
+        "retake_action": "#",
+        "lesson_base": "#",
+        "here": "#",
+        "retake_href": "#",
+        "retaking": False,
+        "answered_elsewhere": False,
+        "switch": None,
+        "save_switch": None,
+        "next_up": None,
+        "zone_note": "",
+        # The form sent back with its mistakes (``_again``) and answers kept at sign-out
+        # (``_with_kept``).
+        "errors": [],
+        "chosen": {},
+        "question_errors": {},
+        "check_kept": False,
+        "retake_kept": False,
+    }
+
+
 def lesson_view(
     caller: Caller,
     module_id: str,
@@ -450,9 +485,8 @@ def lesson_view(
     return Html(
         "module.html",
         {
+            **lesson_context(reading),
             "lang": lang,
-            "module": reading.document,
-            "reading": reading,
             "action": f"/lesson/{lesson_code(module_id)}/complete",
             "retake_action": f"/lesson/{lesson_code(module_id)}/attempts",
             "lesson_base": f"/lesson/{lesson_code(module_id)}",
@@ -466,7 +500,6 @@ def lesson_view(
             # drops what was typed in the worksheet): the language it goes on in, where the
             # lesson is in that language.
             "save_switch": other if other_has_it else None,
-            "body": render.markup(reading.document["html"]),
             "next_up": {
                 "href": lesson_path(next_up.module_id, next_up.locale),
                 "title": next_up.title,
@@ -477,9 +510,6 @@ def lesson_view(
             # The day they completed it is a program day, as due dates and the leader's grid
             # have it (the page's ``zone``); said when their own zone is another.
             "zone_note": render.zone_note("days_zone_note", lesson.zone, svc.clock.zone, lang),
-            "errors": [],
-            "chosen": {},
-            "question_errors": {},
             **worksheet_pages.worksheet_context(lesson.worksheet, query),
         },
     )

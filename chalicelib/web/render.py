@@ -149,7 +149,8 @@ def page_context(
     """What every page's template sees besides its own data: the caller, the words of
     ``lang`` and the program's time zone (``Clock.zone``: stored times are shown in it; a
     preview shows nobody's records). The web app (``http.page``) and ``steady-content
-    preview`` both start from it."""
+    preview`` both start from it. ``access_ends`` and ``in_no_group`` are the caller's, which
+    ``http.page`` knows: here, those of someone with no last day who is in a group."""
     return {
         "caller": caller,
         "roles": caller.roles if caller else frozenset(),
@@ -157,6 +158,8 @@ def page_context(
         "lang": lang,
         "w": WORDS[lang],
         "zone": zone,
+        "access_ends": None,
+        "in_no_group": False,
     }
 
 

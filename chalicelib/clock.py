@@ -20,6 +20,31 @@ from chalicelib.text import ascii_digits
 # Languages read on a 12-hour clock, with their words for morning and afternoon (US English:
 # "6:00 pm"); every other language reads the 24-hour clock ("18:00"). See ``time_of_day``.
 HALF_DAYS = {"en": ("am", "pm")}
+# A time zone in a sentence (``zone_time``): pages (``web.render.zone_note``, ``times_note``)
+# and the plan's downloads name it alike.
+ZONE_TIME = {"en": "{city} time", "es": "hora de {city}"}
+# A place whose name is not written in Spanish as the zone's name has it; every other place is
+# the last part of the zone's name (``zone_city``: "America/New_York" is "New York").
+CITIES_ES = {
+    "America/New_York": "Nueva York",
+    "America/Los_Angeles": "Los Ángeles",
+    "America/Mexico_City": "Ciudad de México",
+    "America/Bogota": "Bogotá",
+    "America/Sao_Paulo": "São Paulo",
+    "Europe/London": "Londres",
+    "Europe/Paris": "París",
+    "Europe/Berlin": "Berlín",
+    "Europe/Athens": "Atenas",
+    "Europe/Moscow": "Moscú",
+    "Europe/Lisbon": "Lisboa",
+    "Africa/Cairo": "El Cairo",
+    "Africa/Johannesburg": "Johannesburgo",
+    "Asia/Dubai": "Dubái",
+    "Asia/Kolkata": "Calcuta",
+    "Asia/Shanghai": "Shanghái",
+    "Asia/Tokyo": "Tokio",
+    "Australia/Sydney": "Sídney",
+}
 
 
 class Clock:
@@ -142,3 +167,20 @@ def other_zone(own: tzinfo | str | None, program: tzinfo) -> bool:
     pages then say whose calendar their dates are (the program's) and whose clock their times
     are. Compared by name: a zone named differently is said, even where the clocks agree today."""
     return own is not None and zone_key(own) != zone_key(program)
+
+
+def zone_city(zone: str, lang: str) -> str:
+    """The place a time zone is named after, as ``lang`` writes it: "America/New_York" is "New
+    York" ("Nueva York" in Spanish), "America/Argentina/Buenos_Aires" "Buenos Aires"; "UTC"
+    stays "UTC"."""
+    if lang == "es" and zone in CITIES_ES:
+        return CITIES_ES[zone]
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def zone_time(zone: str, lang: str) -> str:
+    """A time zone in a sentence: "New York time" ("hora de Nueva York"); "UTC" for UTC."""
+    city = zone_city(zone, lang)
+    if zone in ("UTC", "Etc/UTC") or "/" not in zone:
+        return city
+    return ZONE_TIME.get(lang, ZONE_TIME["en"]).format(city=city)

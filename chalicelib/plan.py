@@ -31,7 +31,7 @@ from typing import Any
 
 from chalicelib import phone_numbers
 from chalicelib.access import AccessCheck
-from chalicelib.clock import Clock, calendar_day, clock_time
+from chalicelib.clock import Clock, calendar_day, clock_time, zone_key, zone_time
 from chalicelib.errors import BadRequest, Conflict, FieldError, FieldErrors, NotFound
 from chalicelib.identity import Caller
 from chalicelib.library import DEFAULT_LOCALE, check_locale, parse_version
@@ -654,7 +654,8 @@ class Plans:
 DOCUMENT_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "title": "My plan for staying well",
-        "saved": "Saved on {day}, {time} (version {n}){unsaved}.",
+        # ``zone``: whose clock the time is (``clock.zone_time``), "New York time".
+        "saved": "Saved on {day}, {time} ({zone}, version {n}){unsaved}.",
         "saved_day": "Saved on {day} (version {n}){unsaved}.",  # saved_at a date alone
         # Worksheet answers written since the save, on the paper but not in that version.
         "unsaved_one": ", with 1 new answer from my worksheets not yet saved in my plan",
@@ -674,7 +675,7 @@ DOCUMENT_WORDS: dict[str, dict[str, str]] = {
     },
     "es": {
         "title": "Mi plan para mantenerme bien",
-        "saved": "Guardado el {day}, {time} (versión {n}){unsaved}.",
+        "saved": "Guardado el {day}, {time} ({zone}, versión {n}){unsaved}.",
         "saved_day": "Guardado el {day} (versión {n}){unsaved}.",
         "unsaved_one": ", con 1 respuesta nueva de mis hojas de trabajo que todavía no guardé "
         "en mi plan",
@@ -752,11 +753,12 @@ def written_day(iso: str, locale: str, zone: tzinfo) -> str:
 
 def subtitle(plan: Plan, today: str, zone: tzinfo, until: str | None = None) -> str:
     """The line under the heading: when the plan was saved (and which version: the day and
-    the time in the program's time zone ``zone``, the time as the plan's versions page shows
-    it, ``clock_time``), with how many worksheet answers written since it holds that the
-    version does not (shown as new on My plan), or, for a plan never saved, the day it was
-    downloaded (``today``, ISO); then that it can still change (``until``: the ISO date their
-    access's last full day, for a participant whose access ends)."""
+    the time in the time zone ``zone``, named as the web pages name it, "New York time"; the
+    time as the plan's versions page shows it, ``clock_time``), with how many worksheet
+    answers written since it holds that the version does not (shown as new on My plan), or,
+    for a plan never saved, the day it was downloaded (``today``, ISO); then that it can still
+    change (``until``: the ISO date their access's last full day, for a participant whose
+    access ends)."""
     words = document_words(plan.locale)
     if plan.version is None or plan.saved_at is None:
         when = words["as_of"].format(day=written_day(today, plan.locale, zone))
@@ -766,7 +768,11 @@ def subtitle(plan: Plan, today: str, zone: tzinfo, until: str | None = None) -> 
         count = plan.new_items
         unsaved = words["unsaved_one" if count == 1 else "unsaved"] if count else ""
         when = words["saved" if at else "saved_day"].format(
-            day=saved, time=at, n=plan.version, unsaved=unsaved.format(count=count)
+            day=saved,
+            time=at,
+            zone=zone_time(zone_key(zone), plan.locale),
+            n=plan.version,
+            unsaved=unsaved.format(count=count),
         )
     if until is not None:
         return f"{when} {words['change_until'].format(day=written_day(until, plan.locale, zone))}"

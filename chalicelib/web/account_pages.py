@@ -49,7 +49,7 @@ PASSWORD = "/account/reminders/password"
 OLD_PASSWORD = "/account/password"
 STOP_PATH = "/reminders/stop"
 TIMES = tuple(f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 24 * 60, SLOT_MINUTES))
-# The zones offered, in groups (their names in ``words.TIME_ZONES`` and ``words.zone_city``):
+# The zones offered, in groups (their names in ``words.TIME_ZONES`` and ``clock.zone_city``):
 # the United States first, then the common zones around the world; a zone saved through the
 # API that is not among them is offered too, on its own, so the list shows what is saved.
 ZONE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -20,8 +20,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from chalicelib.clock import calendar_day, clock_time, other_zone, time_of_day, zone_key
-from chalicelib.web.words import DAYS, MONTHS, WORDS, zone_time
+from chalicelib.clock import (
+    calendar_day,
+    clock_time,
+    other_zone,
+    time_of_day,
+    zone_key,
+    zone_time,
+)
+from chalicelib.web.words import DAYS, MONTHS, WORDS
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"

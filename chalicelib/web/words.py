@@ -8,6 +8,7 @@ English. Spanish follows the modules' own register (usted).
 
 from __future__ import annotations
 
+from chalicelib.clock import zone_city
 from chalicelib.library import MAX_QUERY_LENGTH
 from chalicelib.worksheets import MAX_FIELD_CHARS
 
@@ -938,45 +939,6 @@ ZONE_GROUPS: dict[str, dict[str, str]] = {
         "other": "Otra",
     },
 }
-# A place whose name is not written in Spanish as the zone's name has it; every other place is
-# the last part of the zone's name (``zone_city``: "America/New_York" is "New York").
-CITIES_ES = {
-    "America/New_York": "Nueva York",
-    "America/Los_Angeles": "Los Ángeles",
-    "America/Mexico_City": "Ciudad de México",
-    "America/Bogota": "Bogotá",
-    "America/Sao_Paulo": "São Paulo",
-    "Europe/London": "Londres",
-    "Europe/Paris": "París",
-    "Europe/Berlin": "Berlín",
-    "Europe/Athens": "Atenas",
-    "Europe/Moscow": "Moscú",
-    "Europe/Lisbon": "Lisboa",
-    "Africa/Cairo": "El Cairo",
-    "Africa/Johannesburg": "Johannesburgo",
-    "Asia/Dubai": "Dubái",
-    "Asia/Kolkata": "Calcuta",
-    "Asia/Shanghai": "Shanghái",
-    "Asia/Tokyo": "Tokio",
-    "Australia/Sydney": "Sídney",
-}
-
-
-def zone_city(zone: str, lang: str) -> str:
-    """The place a time zone is named after, as ``lang`` writes it: "America/New_York" is "New
-    York" ("Nueva York" in Spanish), "America/Argentina/Buenos_Aires" "Buenos Aires"; "UTC"
-    stays "UTC"."""
-    if lang == "es" and zone in CITIES_ES:
-        return CITIES_ES[zone]
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
-
-
-def zone_time(zone: str, lang: str) -> str:
-    """A time zone in a sentence: "New York time" ("hora de Nueva York"); "UTC" for UTC."""
-    city = zone_city(zone, lang)
-    if zone in ("UTC", "Etc/UTC") or "/" not in zone:
-        return city
-    return str(WORDS[lang if lang in WORDS else "en"]["zone_time"]).format(city=city)
 
 
 def zone_name(zone: str, lang: str, offered: bool = True) -> str:
@@ -995,14 +957,12 @@ def zone_name(zone: str, lang: str, offered: bool = True) -> str:
 # module was completed; the participant's own zone for clock times.
 _ZONE_WORDS: dict[str, dict[str, str]] = {
     "en": {
-        "zone_time": "{city} time",
         "due_zone_note": "Due dates follow the program's time zone ({zone}).",
         "days_zone_note": "Dates on this page follow the program's time zone ({zone}).",
         "times_zone_note": "Times on this page are {zone}.",
         "done_on": "on {day}",
     },
     "es": {
-        "zone_time": "hora de {city}",
         "due_zone_note": "Las fechas de entrega siguen la zona horaria del programa ({zone}).",
         "days_zone_note": "Las fechas de esta página siguen la zona horaria del programa ({zone}).",
         "times_zone_note": "Las horas de esta página son {zone}.",

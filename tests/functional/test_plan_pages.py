@@ -156,8 +156,16 @@ def test_versions_saved_the_same_day_show_the_time_they_were_saved(
 @pytest.mark.parametrize(
     ("language", "saved", "second"),
     [
-        (None, "Saved on 27 November 2026, 8:46 pm (version 1).", "8:49 pm (version 2)."),
-        ("es", "Guardado el 27 de noviembre de 2026, 20:46 (versión 1).", "20:49 (versión 2)."),
+        (
+            None,
+            "Saved on 27 November 2026, 8:46 pm (New York time, version 1).",
+            "8:49 pm (New York time, version 2).",
+        ),
+        (
+            "es",
+            "Guardado el 27 de noviembre de 2026, 20:46 (hora de Nueva York, versión 1).",
+            "20:49 (hora de Nueva York, versión 2).",
+        ),
     ],
 )
 def test_the_downloads_say_the_time_the_plan_was_saved_as_the_versions_page_does(
@@ -216,9 +224,9 @@ def test_the_plan_shows_its_times_in_the_participants_own_time_zone(
         assert pacific in browser.get(path).body, path
         reads.append(aws_calls.names.count("DynamoDB.GetItem"))
     text = browser.get("/plan/download?format=txt&version=1").body
-    assert "Saved on 27 November 2026, 5:46 pm (version 1)." in text
+    assert "Saved on 27 November 2026, 5:46 pm (Los Angeles time, version 1)." in text
     spanish = browser.get("/plan/download?format=txt&locale=es").body
-    assert "Guardado el 27 de noviembre de 2026, 17:46 (versión 1)." in spanish
+    assert "Guardado el 27 de noviembre de 2026, 17:46 (hora de Los Ángeles, versión 1)." in spanish
     # GetItems a page: the session's, the zone's (the one read more), and a saved version's.
     assert reads == [2, 2, 3]
     choose_time_zone(service, participant, "America/New_York")
@@ -892,16 +900,16 @@ def test_a_download_with_answers_written_since_the_save_says_so(client, publishe
     token = browser.get("/plan/edit/5").csrf()
     assert browser.post("/plan/edit/5", part_form(token, {"text": "My daughter"})).status == (303)
     saved = browser.get("/plan/download?format=txt").body.splitlines()[1]
-    assert "(version 1). I can change" in saved  # nothing new yet: nothing more said
+    assert ", version 1). I can change" in saved  # nothing new yet: nothing more said
     fill_worksheet(browser)  # two new answers, on My plan but not in version 1
     text = browser.get("/plan/download?format=txt").body
     assert (
-        "(version 1), with 2 new answers from my worksheets not yet saved in my plan. "
+        ", version 1), with 2 new answers from my worksheets not yet saved in my plan. "
         in (text.splitlines()[1])
     )
     assert "Cold water on my face" in text
     old = browser.get("/plan/download?format=txt&version=1").body
-    assert "(version 1). I can change" in old and "Cold water on my face" not in old
+    assert ", version 1). I can change" in old and "Cold water on my face" not in old
 
 
 @pytest.mark.parametrize(

@@ -47,13 +47,13 @@ def plan(locale: str = "en", version: int | None = None, saved_at: str | None = 
         (
             plan(version=2, saved_at="2026-11-24T18:05:00Z"),
             "My plan for staying well\n"
-            "Saved on 24 November 2026, 6:05 pm (version 2). "
+            "Saved on 24 November 2026, 6:05 pm (UTC, version 2). "
             "I can change this plan any time in Steady.\n",
         ),
         (
             plan("es", version=2, saved_at="2026-11-24T18:05:00Z"),
             "Mi plan para mantenerme bien\n"
-            "Guardado el 24 de noviembre de 2026, 18:05 (versión 2). "
+            "Guardado el 24 de noviembre de 2026, 18:05 (UTC, versión 2). "
             "Puedo cambiar este plan cuando quiera en Steady.\n",
         ),
     ],
@@ -126,10 +126,20 @@ def test_people_to_call_read_well_with_a_name_or_a_number_alone():
     assert links == ["tel:5550102020", "tel:5558675309"]
 
 
+@pytest.mark.parametrize(
+    ("locale", "line"),
+    [
+        ("en", "Saved on 26 November 2026, 10:46 pm (New York time, version 3)."),
+        ("es", "Guardado el 26 de noviembre de 2026, 22:46 (hora de Nueva York, versión 3)."),
+    ],
+)
 @pytest.mark.parametrize("form", ["txt", "pdf"])
-def test_a_plan_saved_in_the_evening_is_dated_and_timed_that_evening_in_the_program(form):
+def test_a_plan_saved_in_the_evening_is_dated_and_timed_that_evening_in_the_program(
+    form, locale, line
+):
+    """The time, in the zone it is said in, named as the web pages name it."""
     # Saved at 10:46 pm on the 26th in New York: 03:46 UTC on the 27th.
-    evening = plan(version=3, saved_at="2026-11-27T03:46:00Z")
+    evening = plan(locale, version=3, saved_at="2026-11-27T03:46:00Z")
     downloaded = download(evening, form, "2026-11-26", NEW_YORK)
     assert downloaded.filename == f"plan-2026-11-26.{form}"
     if form == "txt":
@@ -138,7 +148,7 @@ def test_a_plan_saved_in_the_evening_is_dated_and_timed_that_evening_in_the_prog
         import pypdf
 
         text = pypdf.PdfReader(io.BytesIO(downloaded.text)).pages[0].extract_text()  # type: ignore[arg-type]
-    assert "Saved on 26 November 2026, 10:46 pm (version 3)." in " ".join(text.split())
+    assert line in " ".join(text.split())
 
 
 def with_new(locale: str, count: int) -> Plan:
@@ -161,25 +171,25 @@ def with_new(locale: str, count: int) -> Plan:
         (
             "en",
             4,
-            "Saved on 24 November 2026, 6:05 pm (version 2), with 4 new answers from my "
+            "Saved on 24 November 2026, 6:05 pm (UTC, version 2), with 4 new answers from my "
             "worksheets not yet saved in my plan.",
         ),
         (
             "en",
             1,
-            "Saved on 24 November 2026, 6:05 pm (version 2), with 1 new answer from my "
+            "Saved on 24 November 2026, 6:05 pm (UTC, version 2), with 1 new answer from my "
             "worksheets not yet saved in my plan.",
         ),
         (
             "es",
             4,
-            "Guardado el 24 de noviembre de 2026, 18:05 (versión 2), con 4 respuestas nuevas de "
+            "Guardado el 24 de noviembre de 2026, 18:05 (UTC, versión 2), con 4 respuestas nuevas de "
             "mis hojas de trabajo que todavía no guardé en mi plan.",
         ),
         (
             "es",
             1,
-            "Guardado el 24 de noviembre de 2026, 18:05 (versión 2), con 1 respuesta nueva de "
+            "Guardado el 24 de noviembre de 2026, 18:05 (UTC, versión 2), con 1 respuesta nueva de "
             "mis hojas de trabajo que todavía no guardé en mi plan.",
         ),
     ],

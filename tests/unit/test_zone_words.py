@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib.clock import other_zone, zone_key
+from chalicelib.clock import other_zone, zone_city, zone_key, zone_time
 from chalicelib.web.render import times_note, zone_note
-from chalicelib.web.words import zone_city, zone_name, zone_time
+from chalicelib.web.words import zone_name
 
 NEW_YORK = ZoneInfo("America/New_York")
 

@@ -521,13 +521,19 @@ WIDE_HEADINGS = (
 )
 
 
+# The "Signed in" cell where it cannot be known: said, not left empty (an empty cell reads as
+# "no data" by accident, and sorts or filters as blank).
+SIGNED_IN_UNKNOWN = "unknown"
+
+
 def signed_in_text(row: GridRow) -> str:
     """The "Signed in" cell: "no" where the grid says "Has not signed in yet" (the same
-    ``not_signed_in``), "yes" once they chose their own password, empty when not known (an
-    account made before enrolment, an enrolment from before this was kept, who left)."""
+    ``not_signed_in``), "yes" once they chose their own password, "unknown" when it cannot be
+    known (an account made before enrolment, an enrolment from before this was kept, who
+    left)."""
     if row.not_signed_in:
         return "no"
-    return "yes" if row.signed_in else ""
+    return "yes" if row.signed_in else SIGNED_IN_UNKNOWN
 
 
 def grid_csv(grid: Grid, zone: tzinfo, former: Sequence[FormerRow] = ()) -> str:

@@ -249,8 +249,8 @@ def test_another_form_is_refused_with_the_error_shape_and_nothing_read(
 
 def test_the_wide_form_says_who_has_signed_in(client, group, leader, participant):
     """The same data as the grid's "Has not signed in yet": "no" for an account made at
-    enrolment whose temporary password is unused, "yes" once they chose their own, empty
-    when not known (an account made elsewhere)."""
+    enrolment whose temporary password is unused, "yes" once they chose their own, "unknown"
+    when it cannot be known (an account made elsewhere), never an empty cell."""
     enrol(client, group, leader, participant)
     rosa, temporary = _created(client, leader, group, "rosa.m")
     kai, _ = _created(client, leader, group, "kai.n")
@@ -261,7 +261,7 @@ def test_the_wide_form_says_who_has_signed_in(client, group, leader, participant
     assert rows[0][5] == "Signed in"
     signed = {r[1]: (r[2], r[5]) for r in rows[1:]}
     assert signed == {
-        participant.id: (participant.username, ""),
+        participant.id: (participant.username, "unknown"),
         rosa: ("rosa.m", "yes"),
         kai: ("kai.n", "no"),
     }

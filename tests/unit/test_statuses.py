@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chalicelib.assignments import AssignedModule, assigned_modules
-from chalicelib.dashboard import Grid, GridRow, check_text, grid_csv, safe_cell
+from chalicelib.dashboard import Grid, GridRow, check_text, grid_csv, safe_cell, signed_in_text
 from chalicelib.groups import GroupSummary
 from chalicelib.records.completions import CheckResult, CompletedVersions
 from chalicelib.statuses import (
@@ -113,13 +113,13 @@ def test_csv_escapes_commas_quotes_and_newlines_and_round_trips():
             "",
             "2026-11-20",
             "",
-            "",
+            "unknown",
             "1",
             "0",
             "0",
             "Completed (version 2, 2026-11-19)",
         ],
-        ["'=cmd|' /C calc'!A0", "p2", "", "2026-11-20", "", "", "0", "1", "0", "Overdue"],
+        ["'=cmd|' /C calc'!A0", "p2", "", "2026-11-20", "", "unknown", "0", "1", "0", "Overdue"],
     ]
     assert '"Lee, ""Sunny""\nSmith"' in text
 
@@ -145,7 +145,7 @@ def test_a_completion_in_the_csv_is_dated_by_the_programs_calendar():
         "",
         "2026-11-26",
         "",
-        "",
+        "unknown",
         "1",
         "0",
         "0",
@@ -214,7 +214,7 @@ def test_each_csv_cell_says_the_participants_own_due_date_and_each_row_the_day()
             "",
             "2026-11-20",
             "",
-            "",
+            "unknown",
             "1",
             "0",
             "0",
@@ -227,15 +227,26 @@ def test_each_csv_cell_says_the_participants_own_due_date_and_each_row_the_day()
             "",
             "2026-11-20",
             "",
-            "",
+            "unknown",
             "0",
             "0",
             "0",
             "Not started",
             "Not started, due 2026-12-08",
         ],
-        ["Cy", "p3", "", "2026-11-20", "", "", "0", "1", "0", "Overdue, due 2026-11-18", ""],
+        ["Cy", "p3", "", "2026-11-20", "", "unknown", "0", "1", "0", "Overdue, due 2026-11-18", ""],
     ]
+
+
+@pytest.mark.parametrize(
+    ("not_signed_in", "signed_in", "text"),
+    [(True, False, "no"), (False, True, "yes"), (False, False, "unknown")],
+)
+def test_the_signed_in_cell_says_unknown_rather_than_nothing(not_signed_in, signed_in, text):
+    """An empty cell reads as "no data" by accident: where it cannot be known (an account
+    made before enrolment, an old enrolment, someone who left), the cell says so."""
+    row = GridRow("p1", "Sam", "2026-11-01", (), not_signed_in=not_signed_in, signed_in=signed_in)
+    assert signed_in_text(row) == text
 
 
 @pytest.mark.parametrize(

@@ -127,6 +127,11 @@ class Grid:
     # How many participants left the group (not in the grid: the group page lists them and the
     # CSV has their rows).
     former: int = 0
+    # Each column's tracks, by module id: the assigned tracks that assign it to someone
+    # (``AssignedModule.track_ids`` of the group's and each participant's assignments). A
+    # module a track assignment leaves out is not in that track here, even where it is
+    # assigned on its own: the track filter (``apply_view``) shows these columns.
+    column_tracks: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -223,7 +228,7 @@ def group_grid(
     and each assigned version's fields), every cell whose assigned version has a worksheet
     says whether it was done and shared."""
     columns, rows, _, vary = _grid_rows(group, completed, modules, today, zone, facts)
-    return _grid(group, columns, rows, today, vary)
+    return _grid(group, modules, columns, rows, today, vary)
 
 
 def grid_with_attention(
@@ -239,17 +244,22 @@ def grid_with_attention(
     columns, rows, standings, vary = _grid_rows(group, facts.completed, modules, today, zone, facts)
     found = group_attention(group, modules, facts, now, today, zone, standings)
     attention = {p.participant_id: p for p in found.participants}
-    return _grid(group, columns, rows, today, vary, attention)
+    return _grid(group, modules, columns, rows, today, vary, attention)
 
 
 def _grid(
     group: Group,
+    modules: list[AssignedModule],
     columns: tuple[AssignedModule, ...],
     rows: list[GridRow],
     today: date,
     dates_vary: frozenset[str],
     attention: dict[str, ParticipantAttention] | None = None,
 ) -> Grid:
+    # A column stands for one of its module's assignments: its tracks are all of theirs.
+    tracks: dict[str, set[str]] = {}
+    for m in modules:
+        tracks.setdefault(m.module_id, set()).update(m.track_ids)
     return Grid(
         GroupSummary.of(group),
         columns,
@@ -259,6 +269,7 @@ def _grid(
         all_participants=len(rows),
         attention=attention or {},
         dates_vary=dates_vary,
+        column_tracks={m: frozenset(t) for m, t in tracks.items()},
     )
 
 
@@ -414,9 +425,11 @@ def _counts(rows: list[GridRow] | tuple[GridRow, ...]) -> dict[str, int]:
 
 
 def apply_view(grid: Grid, view: GridView, tracks: list[dict[str, Any]]) -> Grid:
-    """``grid`` as ``view`` asks: one track's columns (in the track's order), only the rows with
-    something overdue, rows by name or most overdue first. ``tracks`` are the published tracks
-    assigned to the group (offered as filters). ``BadRequest`` for a track or order not offered."""
+    """``grid`` as ``view`` asks: one track's columns (in the track's order: the modules that
+    track assigns, ``Grid.column_tracks``, so not one it leaves out, even where that module is
+    assigned on its own), only the rows with something overdue, rows by name or most overdue
+    first. ``tracks`` are the published tracks assigned to the group (offered as filters).
+    ``BadRequest`` for a track or order not offered."""
     if view.order not in ORDERS:
         raise BadRequest("Sort by name or by most overdue.", code="invalid_order")
     modules, rows = grid.modules, grid.participants
@@ -426,7 +439,11 @@ def apply_view(grid: Grid, view: GridView, tracks: list[dict[str, Any]]) -> Grid
             raise BadRequest(
                 "Choose one of the tracks assigned to this group.", code="invalid_track"
             )
-        keep = [i for i, m in enumerate(modules) if m.module_id in track["modules"]]
+        keep = [
+            i
+            for i, m in enumerate(modules)
+            if view.track_id in grid.column_tracks.get(m.module_id, ())
+        ]
         modules = tuple(modules[i] for i in keep)
         rows = tuple(replace(r, cells=tuple(r.cells[i] for i in keep)) for r in rows)
     if view.only_overdue:

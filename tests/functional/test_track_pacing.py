@@ -668,3 +668,29 @@ def test_two_leaders_leaving_out_two_modules_at_once_both_count(group, leader, m
     assert records.get(group).assignments[0].left_out == (MODULES[0], SLEEP)
     (mirrored,) = records.due_summaries([group])[group].assignments
     assert mirrored.left_out == (MODULES[0], SLEEP)
+
+
+def test_the_grids_track_filter_leaves_out_a_module_left_out_of_the_track(
+    client, group, leader, participant
+):
+    """A module left out of the group's track and assigned on its own: a column of the grid,
+    but not one of the track's when the grid shows that track alone."""
+    use_case = services.current().assignments
+    caller = caller_of(leader)
+    track = use_case.assign(caller, group, track_id=TRACK).assignment
+    use_case.leave_out(caller, group, track.assignment_id, SLEEP)
+    use_case.assign(caller, group, module_id=SLEEP, due_date="2026-12-20")
+    browser = signed_in(client, leader)
+
+    def columns(query: str) -> list[str]:
+        """The columns' module titles (a heading's title adds ", due <day>" where it has one)."""
+        page = browser.get(f"/leader/groups/{group}/progress{query}")
+        assert page.status == 200
+        titles = re.findall(r'<th scope="col" class="mod" title="([^"]*)"', page.body)
+        return [unescape(t).split(", due ")[0] for t in titles]
+
+    catalog = {m["id"]: m["title"] for m in services.current().library.catalog()}
+    every = columns("")
+    assert catalog[SLEEP] in every and len(every) == len(MODULES)
+    only_track = columns(f"?track={TRACK}")
+    assert only_track == [catalog[m] for m in MODULES if m != SLEEP]

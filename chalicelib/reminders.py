@@ -256,26 +256,53 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
 
 
+def _stop_cipher(key: str) -> Any:
+    # Deferred: only a reminder run and the stop page seal or open a link.
+    from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+
+    return AESSIV(hmac.new(key.encode(), b"steady stop link", hashlib.sha512).digest())
+
+
 def stop_token(key: str, participant_id: str) -> str:
-    """``<participant id>.<HMAC-SHA256>``: needs no sign-in, cannot be made for someone else."""
+    """The participant's id sealed with AES-SIV under a key derived from ``key``: opaque to
+    whoever reads the message (a partner reading the phone learns no id), cannot be made for
+    someone else, and the same in every message (SIV is deterministic), so an old link still
+    works. Shorter than the signed id it replaces (70 characters for an id of 36)."""
+    return _b64(_stop_cipher(key).encrypt(participant_id.encode(), [b"stop"]))
+
+
+def _legacy_stop_token(key: str, participant_id: str) -> str:
+    """``<participant id in base64>.<HMAC-SHA256>``: the links sent before November 2026."""
     signature = hmac.new(key.encode(), f"stop:{participant_id}".encode(), hashlib.sha256).digest()
     return f"{_b64(participant_id.encode())}.{_b64(signature)}"
 
 
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
 def verify_stop_token(key: str, token: Any) -> str | None:
-    """The participant a stop link is for, or ``None`` when it is not signed with ``key``."""
-    if not key or not isinstance(token, str) or len(token) > 300 or token.count(".") != 1:
+    """The participant a stop link is for, or ``None`` when it was not made with ``key``."""
+    if not key or not isinstance(token, str) or not token or len(token) > 300:
         return None
-    encoded = token.split(".", 1)[0]
+    if "." in token:  # a link sent before the ids were sealed: still stops
+        if token.count(".") != 1:
+            return None
+        try:
+            participant_id = _unb64(token.split(".", 1)[0]).decode("utf-8")
+        except (ValueError, UnicodeError):
+            return None
+        if not participant_id or not hmac.compare_digest(
+            _legacy_stop_token(key, participant_id), token
+        ):
+            return None
+        return participant_id
+    from cryptography.exceptions import InvalidTag
+
     try:
-        participant_id = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode(
-            "utf-8"
-        )
-    except (ValueError, UnicodeError):
+        return _stop_cipher(key).decrypt(_unb64(token), [b"stop"]).decode("utf-8") or None
+    except (ValueError, UnicodeError, InvalidTag):
         return None
-    if not participant_id or not hmac.compare_digest(stop_token(key, participant_id), token):
-        return None
-    return participant_id
 
 
 # -- wording ----------------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import email
 import email.policy
+import hashlib
+import hmac
 import json
 import re
 from dataclasses import dataclass, field
@@ -520,10 +522,11 @@ def test_a_mail_clients_one_click_post_turns_reminders_off(world, content_type, 
     assert world.service.reminders.view(caller).enabled is False
 
 
-def test_stop_links_not_signed_by_us_change_nothing(world):
-    """The token is ``<id>.<HMAC-SHA256 of it under the deployment's secret key>``: neither
-    the id alone (base64, as the walk-through read it) nor a signature under another key, nor
-    one borrowed from another participant's link, works, opened or posted."""
+def test_stop_links_not_made_by_us_change_nothing(world):
+    """The token is the participant's id sealed (AES-SIV) under a key derived from the
+    deployment's secret: it shows no id (a partner reading the phone learns nothing), and
+    neither the id alone, nor a token made under another key, nor one altered, works, opened
+    or posted."""
     caller = enrol(world, "participant-forger")
     other = enrol(world, "participant-keeps")
     assign(world, STARTERS[0], "2026-06-11")
@@ -531,18 +534,24 @@ def test_stop_links_not_signed_by_us_change_nothing(world):
     choose(world, other, email="keeps@example.org", time="16:00", timezone="UTC")
     key = world.service.settings.reminder_key
     good = stop_token(key, caller.id)
-    signature = good.split(".")[1]
-    assert len(base64.urlsafe_b64decode(signature + "=")) == 32  # 256 bits
+    raw = base64.urlsafe_b64decode(good + "=" * (-len(good) % 4))
+    assert caller.id.encode() not in raw and caller.id not in good
+    assert caller.id.replace("-", "").encode() not in raw
+    assert stop_token(key, caller.id) == good  # the same link in every message
+    assert len(good) < 80
     assert stop_token(key, caller.id) != stop_token("some other key", caller.id)
-    swapped = stop_token(key, other.id).split(".")[0] + "." + signature
+    flipped = bytearray(raw)
+    flipped[-1] ^= 1
+    altered = base64.urlsafe_b64encode(bytes(flipped)).decode().rstrip("=")
     unsigned = [
-        good.split(".")[0],
         base64.b64encode(caller.id.encode()).decode(),
         base64.urlsafe_b64encode(caller.id.encode()).decode() + ".",
+        caller.id,
     ]
     for token in [
         stop_token("some other key", caller.id),
-        swapped,
+        altered,
+        good[:-2],
         "",
         "x.y",
         good + "x",
@@ -555,6 +564,36 @@ def test_stop_links_not_signed_by_us_change_nothing(world):
             assert response.status == 400, token
             assert "This link does not work" in response.body  # the browser's language
     assert world.service.reminders.view(caller).enabled is True
+    assert world.service.reminders.view(other).enabled is True
+
+
+def test_a_stop_link_sent_before_the_ids_were_sealed_still_stops(world):
+    """Links already on people's phones, ``<id in base64>.<HMAC-SHA256>``, keep working; one
+    signed under another key, or borrowed from another participant's link, does not."""
+    caller = enrol(world, "participant-old-link")
+    other = enrol(world, "participant-old-other")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, caller, email="old@example.org", time="16:00", timezone="UTC")
+    choose(world, other, email="other@example.org", time="16:00", timezone="UTC")
+    key = world.service.settings.reminder_key
+
+    def legacy(signing_key: str, participant_id: str) -> str:
+        signature = hmac.new(
+            signing_key.encode(), f"stop:{participant_id}".encode(), hashlib.sha256
+        ).digest()
+        encode = base64.urlsafe_b64encode
+        return f"{encode(participant_id.encode()).decode().rstrip('=')}.{encode(signature).decode().rstrip('=')}"
+
+    swapped = legacy(key, other.id).split(".")[0] + "." + legacy(key, caller.id).split(".")[1]
+    for token in (legacy("some other key", caller.id), swapped):
+        response = WebClient(world.client).post(f"/reminders/stop?t={quote(token)}", {})
+        assert response.status == 400, token
+    assert world.service.reminders.view(other).enabled is True
+    response = WebClient(world.client).post(
+        f"/reminders/stop?t={quote(legacy(key, caller.id))}", {}
+    )
+    assert response.status in (200, 303)
+    assert world.service.reminders.view(caller).enabled is False
     assert world.service.reminders.view(other).enabled is True
 
 

@@ -447,6 +447,7 @@ def lesson_view(
     next_up = reading.next_up
     here = lesson_path(module_id, lang)
     retaking = reading.can_retake and (retaking or query.get(RETAKE_QUERY) == "1")
+    worksheet = worksheet_pages.worksheet_context(lesson.worksheet, query)
     return Html(
         "module.html",
         {
@@ -466,7 +467,8 @@ def lesson_view(
             # drops what was typed in the worksheet): the language it goes on in, where the
             # lesson is in that language.
             "save_switch": other if other_has_it else None,
-            "body": render.markup(reading.document["html"]),
+            # The worksheet form goes right after the "Try this" box, inside the text.
+            **worksheet_pages.lesson_text(reading.document, bool(worksheet)),
             "next_up": {
                 "href": lesson_path(next_up.module_id, next_up.locale),
                 "title": next_up.title,
@@ -480,7 +482,7 @@ def lesson_view(
             "errors": [],
             "chosen": {},
             "question_errors": {},
-            **worksheet_pages.worksheet_context(lesson.worksheet, query),
+            **worksheet,
         },
     )
 

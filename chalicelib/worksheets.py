@@ -369,6 +369,39 @@ def fields_of(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     return list(sheet.get("fields") or [])
 
 
+@dataclass(frozen=True)
+class LessonText:
+    """A version's lesson HTML cut where the worksheet form goes (``text_around_form``)."""
+
+    before: str
+    after: str  # "" when the form goes after the whole text
+    toc_at: int | None  # the form's place in the contents list (None: after every section)
+
+
+def text_around_form(document: Mapping[str, Any]) -> LessonText:
+    """The lesson HTML of ``document`` before and after its worksheet form.
+
+    Publishing works out the place (``worksheet.form_at``: right after the module's "Try this"
+    box, see ``steady_content.pipeline.form_place``); the page only cuts there. A version
+    published before that, or one whose place does not fit its text, shows the form after the
+    whole text, as it always did.
+    """
+    html = str(document.get("html") or "")
+    place = (document.get("worksheet") or {}).get("form_at") or {}
+    at, toc_at = place.get("html"), place.get("sections")
+    sections = document.get("sections") or []
+    if (
+        not isinstance(at, int)
+        or not isinstance(toc_at, int)
+        or isinstance(at, bool)
+        or isinstance(toc_at, bool)
+        or not 0 < at < len(html)
+        or not 0 <= toc_at <= len(sections)
+    ):
+        return LessonText(html, "", None)
+    return LessonText(html[:at], html[at:], toc_at)
+
+
 def field_ids(document: Mapping[str, Any]) -> tuple[str, ...]:
     """The ids of a published version's worksheet fields (empty when it has none)."""
     return tuple(str(f["id"]) for f in fields_of(document))

@@ -556,9 +556,66 @@ def lock_entries(modules: list[Module]) -> dict[str, dict[str, dict[str, Any]]]:
     return entries
 
 
+# A paragraph no module writes: it stands where the worksheet form goes while the text is
+# rendered once more, to find that place in the lesson HTML.
+FORM_MARKER = "STEADYWORKSHEETFORMGOESHERE"
+
+
+def _html(markdown_body: str, pictures: Sequence[images.Image]) -> str:
+    """Stages 3-4 for the text: the lesson HTML as published."""
+    return images.embed(sanitize(render(markdown_body).html), pictures)
+
+
+def form_place(
+    markdown_body: str,
+    html: str,
+    sections: Sequence[dict[str, Any]],
+    pictures: Sequence[images.Image] = (),
+) -> dict[str, int] | None:
+    """Where the lesson page shows the worksheet form inside ``html`` (the published lesson
+    HTML of ``markdown_body``), or None to keep it after the whole text.
+
+    ``{"html": n, "sections": k}``: the form goes after the first ``n`` characters of ``html``
+    (right after the "Try this" box of ``worksheets.form_block``), and its entry in the
+    contents list after the first ``k`` of ``sections``. Worked out here, at publish time, by
+    rendering the text again with a marker paragraph in place of that worksheet block: the page
+    only cuts the stored HTML in two there. None (no split) when the text has nothing after the
+    box, or when the two halves would not make exactly ``html`` again.
+    """
+    block = worksheets.form_block(markdown_body)
+    if block is None:
+        return None
+    lines = markdown_body.splitlines()
+    last = block.index + block.end_line - block.line
+    marked = "\n".join([*lines[: block.index], "", FORM_MARKER, "", *lines[last + 1 :]]) + "\n"
+    before, found, after = _html(marked, pictures).partition(f"<p>{FORM_MARKER}</p>")
+    if not found:
+        return None
+    if after.startswith("\n"):
+        after = after[1:]
+    elif before.endswith("\n"):
+        before = before[:-1]
+    if before + after != html or not after.strip():
+        return None
+    shown = sum(1 for s in sections if f'id="{s["id"]}"' in before)
+    return {"html": len(before), "sections": shown}
+
+
 def build(module: Module, published_at: str | None = None) -> dict[str, Any]:
-    """Stages 3-4: the immutable version document for one clean module."""
-    rendered = render(module.source.body)
+    """Stages 3-4: the immutable version document for one clean module.
+
+    A module with a worksheet says in ``worksheet.form_at`` where the page shows its form
+    (``form_place``); a version published before that was worked out has no ``form_at``, and
+    its page shows the form after the whole text.
+    """
+    body = module.source.body
+    rendered = render(body)
+    html = images.embed(sanitize(rendered.html), module.pictures)
+    worksheet = worksheets.published(body)
+    if worksheet is not None:
+        place = form_place(body, html, rendered.sections, module.pictures)
+        if place is not None:
+            worksheet["form_at"] = place
     meta = module.meta
     review = dict(meta["review"])
     if review.get("date") is not None:
@@ -577,11 +634,11 @@ def build(module: Module, published_at: str | None = None) -> dict[str, Any]:
         "references": [dict(r) for r in meta["references"]],
         "knowledge_check": [dict(q) for q in meta.get("knowledge_check") or []],
         # The fields participants fill in, as data: the web app renders the form from it.
-        "worksheet": worksheets.published(module.source.body),
+        "worksheet": worksheet,
         "reading_minutes": rendered.reading_minutes,
         "word_count": rendered.word_count,
         "sections": rendered.sections,
-        "html": images.embed(sanitize(rendered.html), module.pictures),
+        "html": html,
         "sha256": module.sha256,
         "published_at": published_at
         or datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),

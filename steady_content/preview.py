@@ -31,7 +31,7 @@ from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
 from chalicelib.web import render as web
 from chalicelib.web.reading_pages import lesson_context
 from chalicelib.web.words import WORDS
-from chalicelib.web.worksheet_pages import worksheet_context
+from chalicelib.web.worksheet_pages import lesson_text, worksheet_context
 from chalicelib.worksheets import fields_of, worksheet_view
 from steady_content import pipeline, rules
 from steady_content.problems import Problem
@@ -156,7 +156,14 @@ def page(
         # other language to save into, nowhere to send its forms, no next lesson.
         shown = web.render(
             "module.html",
-            {**context, **lesson_context(reading), "switch": switch, **worksheet},
+            {
+                **context,
+                **lesson_context(reading),
+                "switch": switch,
+                **worksheet,
+                # The text cut where the worksheet form goes, as on the web app's page.
+                **lesson_text(document, bool(worksheet)),
+            },
         )
     script = _reload_script(poll_url, current)
     return shown.replace("</body>", script + "</body>", 1) if "</body>" in shown else shown + script
@@ -208,6 +215,21 @@ def _reload_script(poll_url: str, current: str) -> str:
 def _js(text: str) -> str:
     # A JavaScript string literal that is also safe inside <script>.
     return '"' + re.sub(r"[^A-Za-z0-9/_.?=&-]", lambda m: f"\\u{ord(m.group(0)):04x}", text) + '"'
+
+
+def _show_images_from(topic: str, document: dict[str, Any]) -> None:
+    """Point the text's relative images at /content/ (``_images_from``), keeping the place of
+    the worksheet form (``worksheet.form_at``, an offset into the text) where it was."""
+    html = str(document.get("html", ""))
+    sheet = document.get("worksheet") or {}
+    place = sheet.get("form_at")
+    at = place.get("html") if isinstance(place, dict) else None
+    if not isinstance(place, dict) or not isinstance(at, int) or not 0 < at < len(html):
+        document["html"] = _images_from(topic, html)
+        return
+    before = _images_from(topic, html[:at])
+    document["html"] = before + _images_from(topic, html[at:])
+    document["worksheet"] = {**sheet, "form_at": {**place, "html": len(before)}}
 
 
 def _images_from(topic: str, body: str) -> str:
@@ -279,7 +301,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         try:
             document, problems = document_for(path, self.content_dir)
             if document is not None:
-                document["html"] = _images_from(path.parent.name, document.get("html", ""))
+                _show_images_from(path.parent.name, document)
             other = WORDS.get(locale, WORDS[DEFAULT_LOCALE])["switch_lang"]
             switch = (
                 f"/modules/{module_id}{_query(other)}"

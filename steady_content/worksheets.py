@@ -62,6 +62,8 @@ MAX_HELP_LENGTH = 200
 _OPEN = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*worksheet\s*$")
 _ANY_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _EXERCISE = re.compile(r"^ {0,3}!!!\s")
+# The exercise box a worksheet form can follow on the page: ``!!! tip "Try this"``.
+_EXERCISE_KIND = re.compile(r"^ {0,3}!!!\s+tip\b")
 # An HTML comment block (the scaffold's commented example worksheet sits in one).
 _COMMENT_OPENS = re.compile(r"^ {0,3}<!--")
 
@@ -220,11 +222,34 @@ def find_blocks(
 
 
 def _after_exercise(lines: list[str], index: int) -> bool:
+    return _box_before(lines, index) is not None
+
+
+def _box_before(lines: list[str], index: int) -> str | None:
+    """The ``!!!`` line of the box right above line ``index``, or None."""
     # Back over blank lines and the indented text of the box: the box's "!!!" line must come next.
     j = index - 1
     while j >= 0 and (not lines[j].strip() or lines[j].startswith(("    ", "\t"))):
         j -= 1
-    return j >= 0 and bool(_EXERCISE.match(lines[j]))
+    return lines[j] if j >= 0 and _EXERCISE.match(lines[j]) else None
+
+
+def form_block(body: str) -> Block | None:
+    """The worksheet block where the lesson page shows the worksheet form, or None.
+
+    The page has one form for every field of the module. It goes right after the "Try this"
+    box (a ``!!! tip`` box: "Try this" in English, "Pruebe esto" in Spanish) that the module's
+    *last* worksheet block is written under, so the reader has met every exercise the form
+    asks about. None when that block is not closed or sits under another kind of box: the
+    form then stays after the whole text, where it always was.
+    """
+    blocks = find_blocks(body)
+    if not blocks or not blocks[-1].closed:
+        return None
+    box = _box_before(body.splitlines(), blocks[-1].index)
+    if box is None or _EXERCISE_KIND.match(box) is None:
+        return None
+    return blocks[-1]
 
 
 def strip(body: str) -> str:

@@ -24,9 +24,9 @@ from jinja2.parser import Parser
 from jinja2.runtime import Context
 
 # Fragments kept per container, least recently used first out. Each module version and
-# language has four shared by everyone (head, text, questions, sources); each signed-in session
-# adds its navigation and its empty worksheets. 2,048 cover every module in both languages and
-# a few hundred sessions, a few MB at most.
+# language has five shared by everyone (head, text, the text below a worksheet form, questions,
+# sources); each signed-in session adds its navigation and its empty worksheets. 2,048 cover
+# every module in both languages and a few hundred sessions, a few MB at most.
 FRAGMENTS = 2048
 
 

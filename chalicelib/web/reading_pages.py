@@ -425,6 +425,9 @@ def lesson_context(reading: ModuleReading) -> dict[str, Any]:
         "module": reading.document,
         "reading": reading,
         "body": render.markup(reading.document.get("html", "")),
+        # The text below the worksheet form, where publishing cut it (``lesson_text``).
+        "body_after": None,
+        "worksheet_toc_at": None,
         # Where its forms go: nowhere, until the page says.
         "action": "#",
         "retake_action": "#",
@@ -482,6 +485,7 @@ def lesson_view(
     next_up = reading.next_up
     here = lesson_path(module_id, lang)
     retaking = reading.can_retake and (retaking or query.get(RETAKE_QUERY) == "1")
+    worksheet = worksheet_pages.worksheet_context(lesson.worksheet, query)
     return Html(
         "module.html",
         {
@@ -500,6 +504,8 @@ def lesson_view(
             # drops what was typed in the worksheet): the language it goes on in, where the
             # lesson is in that language.
             "save_switch": other if other_has_it else None,
+            # The worksheet form goes right after the "Try this" box, inside the text.
+            **worksheet_pages.lesson_text(reading.document, bool(worksheet)),
             "next_up": {
                 "href": lesson_path(next_up.module_id, next_up.locale),
                 "title": next_up.title,
@@ -510,7 +516,7 @@ def lesson_view(
             # The day they completed it is a program day, as due dates and the leader's grid
             # have it (the page's ``zone``); said when their own zone is another.
             "zone_note": render.zone_note("days_zone_note", lesson.zone, svc.clock.zone, lang),
-            **worksheet_pages.worksheet_context(lesson.worksheet, query),
+            **worksheet,
         },
     )
 

@@ -25,6 +25,7 @@ from chalicelib.web.http import (
     Visit,
     forget_saved_form,
 )
+from chalicelib.web.render import markup
 from chalicelib.web.words import WORDS, answer_error
 from chalicelib.worksheets import (
     CONTACT,
@@ -32,6 +33,7 @@ from chalicelib.worksheets import (
     MyWorksheet,
     WorksheetConflict,
     base_of,
+    text_around_form,
 )
 
 PREFIX = "answer-"
@@ -218,6 +220,21 @@ def worksheet_context(sheet: MyWorksheet | None, query: Mapping[str, str]) -> di
     saved = query.get("saved")
     form = form_of(sheet, saved=saved in ("1", MERGED))
     return {"worksheet": replace(form, merged=saved == MERGED)}
+
+
+def lesson_text(document: Mapping[str, Any], with_worksheet: bool) -> dict[str, Any]:
+    """The lesson page's text (``body``). With the worksheet form on the page (a participant's),
+    the text is cut where the form goes, right after the module's "Try this" box:
+    ``body_after`` is the rest of the text, below the form, and ``worksheet_toc_at`` the form's
+    place in the contents list (None: after every section)."""
+    if not with_worksheet:
+        return {"body": markup(document.get("html", "")), "body_after": None}
+    cut = text_around_form(document)
+    return {
+        "body": markup(cut.before),
+        "body_after": markup(cut.after) if cut.after else None,
+        "worksheet_toc_at": cut.toc_at,
+    }
 
 
 def answers_from_form(specs: list[dict[str, Any]], form: Mapping[str, str]) -> dict[str, Any]:

@@ -267,8 +267,9 @@ def test_a_phone_meets_the_worksheet_before_mark_as_complete(
     browser, base_url, artifacts, local_stack
 ):
     """Read, write, check, complete: on a phone the worksheet (what My plan is built from)
-    comes after the text and before "Mark as complete"; "On this page" leads to it; after
-    completing with it half done, the page says so, with a link back up to it."""
+    comes right after the "Try this" box, before "Key points" and "Mark as complete"; "On
+    this page" leads to it; after completing with it half done, the page says so, with a link
+    back up to it."""
     add_participants(local_stack, PASSWORD, WRITER)
     context, page = new_page(browser, base_url)
     sign_in(page, WRITER, PASSWORD)
@@ -283,6 +284,19 @@ def test_a_phone_meets_the_worksheet_before_mark_as_complete(
         for where in ("#text", "#worksheet", "#complete-heading")
     ] + [complete.bounding_box()["y"]]
     assert tops == sorted(tops), tops
+    # The form right under the "Try this" box that asks for it; "Key points" below the form.
+    box = page.locator("#text .admonition.tip").last.bounding_box()
+    form = page.locator("#worksheet").bounding_box()
+    key_points = page.locator("#key-points").bounding_box()
+    below_box = form["y"] - (box["y"] + box["height"])
+    FIGURES["worksheet_below_try_this_px"] = round(below_box)
+    assert 0 <= below_box < 80, below_box
+    assert form["y"] + form["height"] <= key_points["y"] < tops[2], (form, key_points)
+    page.evaluate(f"window.scrollTo(0, {box['y'] - 8})")
+    page.screenshot(path=str(artifacts / "lesson-try-this-then-worksheet-360x740.png"))
+    page.evaluate(f"window.scrollTo(0, {form['y'] + form['height'] - PHONE['height'] / 2})")
+    page.screenshot(path=str(artifacts / "lesson-worksheet-then-key-points-360x740.png"))
+    page.evaluate("window.scrollTo(0, 0)")
     page.locator("details.toc > summary").click()
     page.get_by_role("link", name="Your worksheet", exact=True).click()
     assert page.evaluate("location.hash") == "#worksheet"

@@ -24,7 +24,8 @@ def fetch(url: str) -> str:
 
 
 def lesson(page: str) -> str:
-    """The module's markup after its meta line, up to the worksheet that follows the text."""
+    """The module's markup after its meta line, up to the worksheet form that follows its
+    "Try this" box."""
     article = page[page.index('<article class="module">') :]
     return article[
         article.index("</p>", article.index('<p class="meta">')) : article.index(
@@ -34,8 +35,8 @@ def lesson(page: str) -> str:
 
 
 def worksheet(page: str) -> str:
-    """The worksheet section, without where its forms go and their session token (a preview
-    has neither)."""
+    """The worksheet section and the text below it ("Key points"), without where its forms go
+    and their session token (a preview has neither)."""
     section = page[page.index('<section id="worksheet"') : page.index('<section id="complete"')]
     section = re.sub(r'action="[^"]*/worksheet', 'action="/worksheet', section)
     return re.sub(r'name="csrf" value="[^"]*"', 'name="csrf"', section)
@@ -53,9 +54,14 @@ def test_the_preview_shows_the_same_lesson_markup_as_the_web_app(client, publish
     shown = lesson(real.body)
     assert '<details class="toc"' in shown and 'class="admonition' in shown  # a whole lesson
     assert lesson(preview) == shown
-    # The worksheet, between the text and "Mark as complete", as a participant first meets it.
+    # The worksheet, inside the text and before "Mark as complete", as a participant first
+    # meets it.
     assert 'name="answer-urge-in-body"' in worksheet(real.body)
     assert worksheet(preview) == worksheet(real.body)
+    # In both, the form right after the "Try this" box, "Key points" below it.
+    for page in (real.body, preview):
+        assert re.search(r"</ol>\s*</div>\s*</div>\s*$", lesson(page))
+        assert '<div class="body body-after">\n<h2 id="key-points">' in worksheet(page)
     title = re.search(r"<h1>.*?</h1>", real.body)
     assert title is not None and title.group(0) in preview
     # The same words around it (crisis resources included) and the same stylesheet.
@@ -160,3 +166,17 @@ def test_the_preview_names_an_unexpected_error_instead_of_closing_the_connection
 
     assert "RuntimeError: something the preview did not expect" in shown
     assert f"{MODULE_ID}.md" in shown and "location.reload()" in shown
+
+
+def test_the_preview_keeps_the_place_of_the_form_when_it_points_images_at_the_files():
+    from steady_content.preview import _show_images_from
+
+    html = '<p><img alt="A lake" src="images/lake.png"></p>\n<h2 id="key-points">Key points</h2>'
+    at = html.index("<h2")
+    document = {"html": html, "worksheet": {"fields": [], "form_at": {"html": at, "sections": 0}}}
+
+    _show_images_from("addiction", document)
+
+    moved = document["worksheet"]["form_at"]["html"]
+    assert document["html"][:moved].endswith('src="/content/addiction/images/lake.png"></p>\n')
+    assert document["html"][moved:] == html[at:]

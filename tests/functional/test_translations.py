@@ -574,6 +574,8 @@ def english_parts_marked(body: str) -> None:
     assert '<p class="notice" role="note">Este módulo todavía no está en español.</p>' in body
     assert '<h1 lang="en">Refusal skills</h1>' in body
     assert '<div class="body" id="text" lang="en">' in body
+    # The text below the worksheet form, "Key points" and the rest, is English too.
+    assert '<div class="body body-after" lang="en">\n<h2 id="key-points">' in body
     assert re.search(r'<legend lang="en">1\. [A-Z]', body)  # the knowledge check
     assert re.search(r'<label for="q0-0" lang="en">', body)
     assert 'class="ws-label" lang="en">' in body  # the worksheet

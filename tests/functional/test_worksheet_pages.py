@@ -664,6 +664,80 @@ def test_the_worksheet_comes_after_the_text_and_before_the_check_and_mark_as_com
     )
 
 
+@pytest.mark.parametrize(
+    ("query", "try_this", "key_points"),
+    [("", "Try this", "key-points"), ("?locale=es", "Pruebe esto", "puntos-clave")],
+)
+def test_the_worksheet_form_comes_right_after_the_try_this_box_and_before_key_points(
+    client, published_all, participant, query, try_this, key_points
+):
+    # The participant reads the exercise and writes straight away: the form is not left
+    # below "Key points", far from the box that asks for it.
+    body = signed_in(client, participant).get(PAGE + query).body
+    box = body.index(f'<p class="admonition-title">{try_this}</p>')
+    assert (
+        body.index('id="text"')
+        < box
+        < body.index('<section id="worksheet"')
+        < body.index(f'id="{key_points}"')
+        < body.index('id="complete"')
+    )
+    # Nothing between the end of the box and the form: the box closes, then the first part
+    # of the text; "Key points" and the rest are the second part, below the form.
+    assert re.search(r'</ol>\s*</div>\s*</div>\s*<section id="worksheet"', body)
+    after = body[body.index('<div class="body body-after"') :]
+    assert after.index(f'<h2 id="{key_points}"') < after.index('id="complete"')
+    assert body.count(f'id="{key_points}"') == 1 and body.count(try_this) == 1
+    # The contents list the worksheet in the same place: after the box's section, before
+    # "Key points", and the check last.
+    toc = _toc(signed_in(client, participant).get(PAGE + query))
+    links = re.findall(r'<a href="#([^"]+)"', toc)
+    assert links[-3:] == ["worksheet", key_points, "complete"]
+
+
+def test_a_version_published_before_the_form_had_a_place_keeps_it_after_the_text(
+    client, publisher, shipped_modules, participant, leader, monkeypatch
+):
+    # Published versions never change: one published before publishing said where the form
+    # goes (no ``form_at``) shows it where it always was, after the whole text.
+    from steady_content import publish
+
+    built = publish.build
+
+    def as_before(module, published_at=None):  # type: ignore[no-untyped-def]
+        document = built(module, published_at)
+        sheet = {k: v for k, v in document["worksheet"].items() if k != "form_at"}
+        return {**document, "worksheet": sheet}
+
+    monkeypatch.setattr(publish, "build", as_before)
+    modules = [m for m in shipped_modules if m.module_id == MODULE]
+    assert publisher.publish(modules).ok
+    for query, key_points in (("", "key-points"), ("?locale=es", "puntos-clave")):
+        page = signed_in(client, participant).get(PAGE + query)
+        body = page.body
+        assert (
+            body.index(f'id="{key_points}"')
+            < body.index('<section id="worksheet"')
+            < body.index('id="complete"')
+        )
+        assert "body-after" not in body
+        links = re.findall(r'<a href="#([^"]+)"', _toc(page))
+        assert links[-3:] == [key_points, "worksheet", "complete"]
+    # A group leader has no worksheet on the page: the text is in one piece, as it was.
+    led = signed_in(client, leader).get(PAGE).body
+    assert "body-after" not in led and 'id="worksheet"' not in led
+
+
+def test_a_leader_reads_the_text_in_one_piece_where_a_participant_has_the_form_inside_it(
+    client, published, participant, leader
+):
+    led = signed_in(client, leader).get(PAGE).body
+    assert "body-after" not in led and 'id="worksheet"' not in led
+    text = led[led.index('<div class="body" id="text">') :]
+    assert text.index("Try this") < text.index('id="key-points"') < text.index('id="complete"')
+    assert led.count('<div class="body') == 1
+
+
 def test_on_this_page_lists_the_worksheet_and_the_knowledge_check(
     client, published_all, participant, leader
 ):

@@ -15,6 +15,7 @@ import pytest
 from chalicelib.vocabulary import PLAN_SECTIONS
 from steady_content import frontmatter, lockfile, pipeline, worksheets
 from steady_content.render import render
+from steady_content.sanitize import sanitize
 from tests.fixtures.modules import found, module_text, write
 
 EXERCISE = textwrap.dedent(
@@ -178,6 +179,128 @@ def test_build_without_a_worksheet_says_none(tmp_path, monkeypatch):
     (module,) = pipeline.lint(tmp_path).modules
 
     assert pipeline.build(module)["worksheet"] is None
+
+
+# --- Where the page shows the form -----------------------------------------------------------
+
+
+def place_of(body: str) -> tuple[str, str, int] | None:
+    """The published lesson HTML of ``body`` cut where the form goes, and the form's place in
+    the contents list; None when the form stays after the whole text."""
+    rendered = render(body)
+    html = sanitize(rendered.html)
+    place = pipeline.form_place(body, html, rendered.sections)
+    if place is None:
+        return None
+    before, after = html[: place["html"]], html[place["html"] :]
+    assert before + after == html
+    return before, after, place["sections"]
+
+
+def test_build_says_the_form_goes_right_after_the_try_this_box(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "addiction/coping.md", module_text(body=EXERCISE))
+    (module,) = pipeline.lint(tmp_path).modules
+
+    document = pipeline.build(module)
+
+    at = document["worksheet"]["form_at"]
+    before, after = document["html"][: at["html"]], document["html"][at["html"] :]
+    assert before.endswith(
+        "Write down the people, places and times that make you want to use.</p>\n</div>\n"
+    )
+    assert after.startswith('<h2 id="key-points">Key points</h2>')
+    # In the contents: after "Map your triggers" (the box's section), before "Key points".
+    assert [s["id"] for s in document["sections"]][: at["sections"]] == ["map-your-triggers"]
+    assert "STEADY" not in document["html"]
+
+
+def test_a_spanish_box_has_its_own_title_and_the_same_place():
+    body = EXERCISE.replace('"Try this"', '"Pruebe esto"').replace("Key points", "Puntos clave")
+
+    before, after, sections = place_of(body)
+
+    assert '<p class="admonition-title">Pruebe esto</p>' in before
+    assert after.startswith('<h2 id="puntos-clave">') and sections == 1
+
+
+def test_with_two_try_this_boxes_the_form_follows_the_one_its_worksheet_is_under():
+    second = '\n## Practise\n\n!!! tip "Try this"\n    Practise every day.\n\nMore text.\n'
+    body = EXERCISE.replace("## Key points", second + "\n## Key points")
+
+    before, after, sections = place_of(body)
+
+    assert "Write down the people" in before and "Practise every day" in after
+    assert after.startswith('<h2 id="practise">') and sections == 1
+
+
+def test_with_two_worksheets_the_form_follows_the_box_of_the_last_one():
+    second = textwrap.dedent(
+        """
+        ## Practise
+
+        !!! tip "Try this"
+            Practise every day.
+
+        ```worksheet
+        - id: weekend
+          kind: short-text
+          label: My hardest weekend hour
+        ```
+
+        """
+    )
+    body = EXERCISE.replace("## Key points", second + "## Key points")
+
+    before, after, sections = place_of(body)
+
+    assert "Write down the people" in before and "Practise every day" in before
+    assert after.startswith('<h2 id="key-points">') and sections == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # Under another kind of box than the exercise's "Try this" tip.
+        lambda body: body.replace('!!! tip "Try this"', '!!! note "Write it down"'),
+        # The box is the end of the text: the form is after the whole text anyway.
+        lambda body: body[: body.index("## Key points")],
+    ],
+)
+def test_otherwise_the_form_stays_after_the_whole_text(change):
+    assert place_of(change(EXERCISE)) is None
+
+
+def test_a_module_without_a_worksheet_publishes_the_same_text_as_before(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    body = EXERCISE[: EXERCISE.index("```worksheet")] + "## Key points\n\n- Triggers are normal.\n"
+    write(tmp_path, "addiction/coping.md", module_text(body=body))
+    (module,) = pipeline.lint(tmp_path).modules
+
+    document = pipeline.build(module)
+
+    assert document["worksheet"] is None
+    assert document["html"] == sanitize(render(module.source.body).html)
+
+
+def test_the_page_cuts_the_text_where_publishing_said():
+    from chalicelib.worksheets import text_around_form
+
+    html = '<p>Read.</p>\n<h2 id="key-points">Key points</h2>'
+    sections = [{"id": "key-points", "title": "Key points", "level": 2}]
+    document = {"html": html, "sections": sections, "worksheet": {"fields": []}}
+    cut = text_around_form(
+        {**document, "worksheet": {"fields": [], "form_at": {"html": 13, "sections": 0}}}
+    )
+    assert (cut.before, cut.after, cut.toc_at) == ("<p>Read.</p>\n", html[13:], 0)
+    # Published before there was a place, or a place that does not fit: after the text.
+    for sheet in (
+        {"fields": []},
+        {"fields": [], "form_at": {"html": len(html), "sections": 0}},
+        {"fields": [], "form_at": {"html": 13, "sections": 2}},
+        {"fields": [], "form_at": {"html": "13", "sections": 0}},
+    ):
+        assert text_around_form({**document, "worksheet": sheet}) == (type(cut)(html, "", None))
 
 
 # --- Per-file codes --------------------------------------------------------------------------

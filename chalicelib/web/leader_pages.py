@@ -1335,7 +1335,8 @@ PACE_HINT = (
 )
 # The hint of "Or the group meets on:" (walk 17, problem 1: no session on a day without one).
 MEETS_ON_HINT = (
-    "Each next session is the next of these days. The group session date above must be one of them."
+    "Ticked days replace the days between sessions: each next session is the next of these "
+    "days. The group session date above must be one of them."
 )
 
 

@@ -70,18 +70,25 @@ def _apart(earlier: str, later: str) -> timedelta:
 # Spreading a track over the group's sessions (``Pacing``): the limits a leader may choose.
 MAX_EVERY_DAYS = 28
 MAX_PER_SESSION = 10
+# The days a group may meet on (``Pacing.meets_on`` counts them from 0, Monday, as
+# ``date.weekday``), by the API's names (as a reminder's days).
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)
 class Pacing:
     """A track spread over the group's sessions: ``per_session`` modules, in the track's order,
-    before each session; a session every ``every_days`` days from the first."""
+    before each session; a session every ``every_days`` days from the first, or, when
+    ``meets_on`` names weekdays (0 Monday to 6 Sunday), on each day the group meets on (a
+    Mon/Wed/Thu group is 2, 1 and 4 days apart: no one interval fits it)."""
 
     every_days: int = 7
     per_session: int = 1
+    meets_on: tuple[int, ...] = ()
 
     def checked(self) -> Pacing:
-        """Itself, if its numbers are whole numbers in range; ``BadRequest`` otherwise."""
+        """Itself, if its numbers are whole numbers in range and its weekdays distinct ones
+        (in week order); ``BadRequest`` otherwise."""
         every, per = self.every_days, self.per_session
         if (
             isinstance(every, bool)
@@ -95,29 +102,88 @@ class Pacing:
             raise BadRequest(
                 f"Give 1 to {MAX_PER_SESSION} modules per session.", code="invalid_per_session"
             )
-        return self
+        days = self.meets_on
+        if not isinstance(days, tuple) or any(
+            isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6 for d in days
+        ):
+            raise BadRequest(_MEETING_DAYS_RULE, code="invalid_meeting_days")
+        return replace(self, meets_on=tuple(sorted(set(days))))
+
+
+_MEETING_DAYS_RULE = f"meets_on is a list of one or more of: {', '.join(WEEKDAYS)}."
+
+
+def meeting_days(names: Any) -> tuple[int, ...]:
+    """The weekdays a list of the API's names (``WEEKDAYS``: ``["mon", "wed", "thu"]``) gives,
+    in week order; ``BadRequest`` (``invalid_meeting_days``) for an empty list, a name that is
+    not one, or one given twice."""
+    if (
+        not isinstance(names, list)
+        or not names
+        or any(n not in WEEKDAYS for n in names)
+        or len(set(names)) != len(names)
+    ):
+        raise BadRequest(_MEETING_DAYS_RULE, code="invalid_meeting_days")
+    return tuple(sorted(WEEKDAYS.index(n) for n in names))
+
+
+class NotAMeetingDay(BadRequest):
+    """A track paced over meeting days from a first session on a day the group does not meet
+    on: ``weekday`` (0 Monday) is that day, for a form to name it."""
+
+    code = "first_session_not_meeting_day"
+
+    def __init__(self, weekday: int, meets_on: tuple[int, ...]) -> None:
+        super().__init__(
+            f"The first session (session_date) is on a {_DAY_NAMES[weekday]}, not one of the "
+            f"meeting days ({', '.join(WEEKDAYS[d] for d in meets_on)})."
+        )
+        self.weekday = weekday
+
+
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def session_dates(first_session: str, count: int, pacing: Pacing) -> list[date]:
+    """The first ``count`` sessions of ``pacing`` from ``first_session``: every ``every_days``
+    days, or, with ``meets_on``, each meeting day on or after it."""
+    first = date.fromisoformat(first_session)
+    if not pacing.meets_on:
+        return [first + timedelta(days=k * pacing.every_days) for k in range(count)]
+    sessions: list[date] = []
+    day = first
+    while len(sessions) < count:
+        if day.weekday() in pacing.meets_on:
+            sessions.append(day)
+        day += timedelta(days=1)
+    return sessions
 
 
 def paced(
     module_ids: list[str], first_session: str, due_date: str | None, pacing: Pacing
 ) -> tuple[ModuleDates, ...]:
     """The track's modules spread over sessions (``Pacing``) from ``first_session``: module
-    ``i`` has session ``first + (i // per_session) * every_days``, and is due on its session
-    date, or, when the leader gave a ``due_date`` for the first session, as many days before
-    (or after) its own session as that due date is from the first."""
+    ``i`` has session ``k = i // per_session`` (``session_dates``: ``first + k * every_days``,
+    or the k-th meeting day on or after the first), and is due on its session date, or, when
+    the leader gave a ``due_date`` for the first session, as many days before (or after) its
+    own session as that due date is from the first."""
     first = date.fromisoformat(first_session)
     offset = first - date.fromisoformat(due_date) if due_date else timedelta(0)
+    count = -(-len(module_ids) // pacing.per_session)
+    sessions = session_dates(first_session, count, pacing)
     dates = []
     for i, module_id in enumerate(module_ids):
-        session = first + timedelta(days=(i // pacing.per_session) * pacing.every_days)
+        session = sessions[i // pacing.per_session]
         dates.append(ModuleDates(module_id, (session - offset).isoformat(), session.isoformat()))
     return tuple(dates)
 
 
 def pacing_of(assignment: Assignment) -> Pacing | None:
     """How a paced track assignment's sessions look spread (to offer them again on a form):
-    how many modules share the first session date, and the days to the next one. ``None``
-    when it has no module dates, or they do not look evenly spread."""
+    how many modules share the first session date, and the days to the next one; or, when
+    the sessions are not evenly spread but fall on each of a few weekdays in turn (a
+    Mon/Wed/Thu group), those weekdays. ``None`` when it has no module dates, or they do not
+    look evenly spread."""
     sessions = [m.session_date for m in assignment.module_dates if m.session_date]
     if not sessions:
         return None
@@ -126,7 +192,18 @@ def pacing_of(assignment: Assignment) -> Pacing | None:
     every = _apart(sessions[0], later[0]).days if later else 7
     if not (1 <= every <= MAX_EVERY_DAYS and 1 <= per <= MAX_PER_SESSION):
         return None
-    return Pacing(every, per)
+    pacing = Pacing(every, per)
+    if not _spread_as(sessions, pacing):
+        weekdays = tuple(sorted({date.fromisoformat(s).weekday() for s in sessions}))
+        if _spread_as(sessions, replace(pacing, every_days=7, meets_on=weekdays)):
+            return Pacing(7, per, weekdays)
+    return pacing
+
+
+def _spread_as(sessions: list[str], pacing: Pacing) -> bool:
+    """Whether ``pacing`` from the first of ``sessions`` gives each of them, in order."""
+    spread = session_dates(sessions[0], -(-len(sessions) // pacing.per_session), pacing)
+    return [spread[i // pacing.per_session].isoformat() for i in range(len(sessions))] == sessions
 
 
 @dataclass(frozen=True)
@@ -414,6 +491,10 @@ class Assignments:
                 "To spread a track over sessions, give the first session date.",
                 code="first_session_required",
             )
+        weekday = date.fromisoformat(session).weekday()
+        if pacing.meets_on and weekday not in pacing.meets_on:
+            # Never a session on a day the group does not meet (walk 17, problem 1).
+            raise NotAMeetingDay(weekday, pacing.meets_on)
         return paced(list(module_ids), session, due, pacing)
 
     def change_dates(

@@ -9,7 +9,7 @@ from chalice import Blueprint
 
 from chalicelib import services
 from chalicelib.api import Call, Created, Download, Endpoints, NoContent
-from chalicelib.assignments import Pacing
+from chalicelib.assignments import Pacing, meeting_days
 from chalicelib.dashboard import CSV_WIDE
 from chalicelib.errors import BadRequest
 from chalicelib.identity import LEADERS
@@ -134,6 +134,7 @@ def blueprint(authorizer: Any) -> Blueprint:
             "spread": bool,
             "every_days": int,
             "per_session": int,
+            "meets_on": list,
         },
     )
     def assign(call: Call) -> Any:
@@ -242,18 +243,23 @@ def blueprint(authorizer: Any) -> Blueprint:
 
 
 def _pacing(body: dict[str, Any]) -> Pacing | None:
-    """``spread: true`` (with ``every_days`` and ``per_session``, else 7 and 1): the track
-    spread over the group's sessions; ``every_days`` or ``per_session`` without it is a
-    mistake said as one."""
+    """``spread: true`` (with ``every_days`` and ``per_session``, else 7 and 1; or, in place
+    of ``every_days``, ``meets_on``: the weekdays the group meets on): the track spread over
+    the group's sessions. Any of them without it is a mistake said as one, and so are
+    ``every_days`` and ``meets_on`` together (two ways to say when the sessions are)."""
+    every, per, days = body.get("every_days"), body.get("per_session"), body.get("meets_on")
     if not body.get("spread"):
-        if body.get("every_days") is not None or body.get("per_session") is not None:
+        if every is not None or per is not None or days is not None:
             raise BadRequest(
-                "every_days and per_session go with spread: true.", code="invalid_pacing"
+                "every_days, per_session and meets_on go with spread: true.",
+                code="invalid_pacing",
             )
         return None
     default = Pacing()
-    every, per = body.get("every_days"), body.get("per_session")
+    if days is not None and every is not None:
+        raise BadRequest("Give every_days or meets_on, not both.", code="interval_and_meeting_days")
     return Pacing(
         default.every_days if every is None else every,
         default.per_session if per is None else per,
+        () if days is None else meeting_days(days),
     )

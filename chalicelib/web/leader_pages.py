@@ -32,6 +32,7 @@ from chalicelib.assignments import (
     DUE_LONG_AGO,
     DUE_PASSED,
     SESSION_LONG_AFTER_DUE,
+    WEEKDAYS,
     Assigned,
     AssignedModule,
     Pacing,
@@ -48,7 +49,7 @@ from chalicelib.dashboard import (
     check_text,
     worksheet_text,
 )
-from chalicelib.errors import Forbidden, NotFound, SteadyError, Unauthenticated
+from chalicelib.errors import BadRequest, Forbidden, NotFound, SteadyError, Unauthenticated
 from chalicelib.groups import Assignment, GroupDetail, GroupLeader, last_leader
 from chalicelib.identity import Caller
 from chalicelib.sign_in import Handout
@@ -373,6 +374,7 @@ def group_view(
             "warnings": _warnings(visit, detail),
             "days_hint": DAYS_HINT,
             "pace_hint": PACE_HINT,
+            "meets_on_hint": MEETS_ON_HINT,
             "track_unfolded": TRACK_UNFOLDED,
             "create_account_label": CREATE_ACCOUNT_LABEL,
             "key": form_key(),
@@ -774,16 +776,27 @@ PACE_FIELDS = {
     "invalid_interval": "every_days",
     "invalid_per_session": "per_session",
     "first_session_required": "session_date",
+    "first_session_not_meeting_day": "session_date",
+    "interval_and_meeting_days": "every_days",
+    "invalid_meeting_days": "meets_on",
     "invalid_pacing": "pace",
 }
 SESSIONS = "sessions"  # the ``pace`` radio button for "one module per session"
 WHOLE = re.compile(r"[0-9]{1,3}")
+# "Or the group meets on:" one checkbox a day (a form keeps one value a name), Monday first.
+MEETS_ON = tuple(f"meets_{name}" for name in WEEKDAYS)
+# The days between sessions the form showed (a hidden field): left as shown, it gives way to
+# the days ticked; changed, it is a second choice, and the leader is asked for one.
+EVERY_DAYS_SHOWN = "every_days_shown"
 
 
 def _pacing(form: Mapping[str, str]) -> Pacing | None:
-    """The form's "one module per session, every N days" choice (``pace``, ``every_days``,
-    ``per_session``; an empty box is the default), ``None`` for "one date for all". What is not
-    a whole number reaches the use case as ``-1``, which refuses it with its field named."""
+    """The form's "one module per session" choice (``pace``, ``every_days``, ``per_session``;
+    an empty box is the default), every N days or on the days ticked (``MEETS_ON``); ``None``
+    for "one date for all". What is not a whole number reaches the use case as ``-1``, which
+    refuses it with its field named. Days ticked win over the days between sessions only when
+    that box was left as the form showed it (or emptied): otherwise ``BadRequest``
+    (``interval_and_meeting_days``), as two choices that disagree."""
 
     def whole(name: str, default: int) -> int:
         typed = (form.get(name) or "").strip()
@@ -794,9 +807,32 @@ def _pacing(form: Mapping[str, str]) -> Pacing | None:
     if form.get("pace") != SESSIONS:
         return None
     default = Pacing()
-    return Pacing(
-        whole("every_days", default.every_days), whole("per_session", default.per_session)
-    )
+    per = whole("per_session", default.per_session)
+    meets_on = tuple(day for day, name in enumerate(MEETS_ON) if form.get(name))
+    if not meets_on:
+        return Pacing(whole("every_days", default.every_days), per)
+    typed = (form.get("every_days") or "").strip()
+    # Without the hidden field (an older page, a hand-made post), the default is what showed.
+    shown = (form.get(EVERY_DAYS_SHOWN) or "").strip() or str(default.every_days)
+    if typed not in ("", shown):
+        raise BadRequest(
+            "Give the days between sessions or the meeting days, not both.",
+            code="interval_and_meeting_days",
+        )
+    return Pacing(default.every_days, per, meets_on)
+
+
+def _pace_values(pacing: Pacing | None) -> dict[str, str]:
+    """The Assign or Change dates form's "one module per session" fields for ``pacing`` (as
+    ``pacing_of`` guesses it), or the defaults."""
+    shown = pacing or Pacing()
+    return {
+        "pace": SESSIONS if pacing else "all",
+        "every_days": str(shown.every_days),
+        EVERY_DAYS_SHOWN: str(shown.every_days),
+        "per_session": str(shown.per_session),
+        **{MEETS_ON[day]: "yes" for day in shown.meets_on},
+    }
 
 
 def _dated(assigned: Assigned) -> dict[str, str]:
@@ -1245,9 +1281,7 @@ def _dates_view(visit: Visit, errors: list[FieldError] | None = None) -> Html:
         values = {
             "due_date": (first.due_date if first else row["due_date"]) or "",
             "session_date": (first.session_date if first else row["session_date"]) or "",
-            "pace": SESSIONS if pacing else "all",
-            "every_days": str((pacing or Pacing()).every_days),
-            "per_session": str((pacing or Pacing()).per_session),
+            **_pace_values(pacing),
         }
     return Html(
         "leader_dates.html",
@@ -1258,6 +1292,7 @@ def _dates_view(visit: Visit, errors: list[FieldError] | None = None) -> Html:
             "track": record.kind == "track",
             "own_dates": bool(record.module_dates),
             "pace_hint": PACE_HINT,
+            "meets_on_hint": MEETS_ON_HINT,
             **error_context(errors),
             "values": values,
         },
@@ -1293,9 +1328,15 @@ def change_dates(visit: Visit) -> Any:
 # The hint of the "one module per session" choice (the Assign and Change dates forms).
 PACE_HINT = (
     "For a track. One module per session: the group session date above is the first "
-    "session, and each next session is the number of days below later. Each module is due on "
-    "its session date, or, if you give a due date, as many days before its session as that "
-    "due date is before the first session. You can change any module's dates afterwards."
+    "session; the next ones follow the days between sessions, or the days the group meets "
+    "on. Each module is due on its session date, or, if you give a due date, as many days "
+    "before its session as that due date is before the first session. You can change any "
+    "module's dates afterwards."
+)
+# The hint of "Or the group meets on:" (walk 17, problem 1: no session on a day without one).
+MEETS_ON_HINT = (
+    "Ticked days replace the days between sessions: each next session is the next of these "
+    "days. The group session date above must be one of them."
 )
 
 

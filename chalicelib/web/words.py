@@ -454,6 +454,9 @@ def message(error: object, lang: str) -> str:
         limit = getattr(error, "limit", None) or LIMITS.get(code)
         if limit is not None:
             shown = shown.replace("{limit}", str(limit))
+    weekday = getattr(error, "weekday", None)  # the day a refusal names ("{day}")
+    if "{day}" in shown and isinstance(weekday, int) and lang in WEEKDAYS:
+        shown = shown.replace("{day}", WEEKDAYS[lang][weekday])
     return shown
 
 
@@ -1120,6 +1123,10 @@ WORDS["en"].update(
         "error_first_session_required": "To give one module per session, give the first group session date.",
         "error_invalid_interval": "Give the days between sessions as a whole number from 1 to 28.",
         "error_invalid_per_session": "Give the modules per session as a whole number from 1 to 10.",
+        # A track paced over the days the group meets on (walk 17, problem 1).
+        "error_first_session_not_meeting_day": "The first session is on a {day}; choose it among the meeting days, or tick {day}.",
+        "error_interval_and_meeting_days": "Choose either the days between sessions or the days the group meets on, not both: clear the days between sessions, or untick the days.",
+        "error_invalid_meeting_days": "Tick the days the group meets on.",
         # A new temporary password for someone enrolled before usernames were kept: the way
         # on, in a counsellor's words (the service's message names the upgrade step for the
         # operator). Enrolling again records it, but an archived group takes no enrolments.

@@ -279,7 +279,21 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     )
     assert page.get_by_label("One module per session, from the group session date").is_checked()
     check(page, context, artifacts, "leader-group-pace-error", "Error: Group – Steady")
+    # Or over the days the group meets on (walk 17, problem 1): Tue 5 Feb is not a Wed or a
+    # Thu, so it comes back with the days kept ticked; then unticked, every 7 days as before.
     page.get_by_label("Days between sessions").fill("7")
+    page.get_by_label("Wed", exact=True).check()
+    page.get_by_label("Thu", exact=True).check()
+    page.get_by_role("button", name="Assign", exact=True).click()
+    refused(page, "session_date", {"session_date": "2030-02-05"}, "Error: Group – Steady")
+    assert (
+        "The first session is on a Tuesday; choose it among the meeting days, or tick Tuesday."
+        in (page.locator(".error-summary").inner_text())
+    )
+    assert page.get_by_label("Wed", exact=True).is_checked()
+    check(page, context, artifacts, "leader-group-meets-on-error", "Error: Group – Steady")
+    page.get_by_label("Wed", exact=True).uncheck()
+    page.get_by_label("Thu", exact=True).uncheck()
     page.get_by_role("button", name="Assign", exact=True).click()
     page.wait_for_url(re.compile(r".*done=assigned.*"))
     page.locator("details.track-modules summary").first.click()

@@ -694,3 +694,274 @@ def test_the_grids_track_filter_leaves_out_a_module_left_out_of_the_track(
     assert catalog[SLEEP] in every and len(every) == len(MODULES)
     only_track = columns(f"?track={TRACK}")
     assert only_track == [catalog[m] for m in MODULES if m != SLEEP]
+
+
+# -- paced over the days the group meets on (walk 17, problem 1) -------------------------------
+
+# A Mon/Wed/Thu group, two modules per session, from Mon 30 Nov 2026, each due the day before.
+WEEKDAY_SESSIONS = ["2026-11-30", "2026-12-02", "2026-12-03", "2026-12-07"]
+
+
+def test_the_use_case_paces_a_track_over_meeting_days_and_refuses_a_first_day_off(group, leader):
+    use_case = services.current().assignments
+    assigned = use_case.assign(
+        caller_of(leader),
+        group,
+        track_id=TRACK,
+        due_date="2026-11-29",
+        session_date="2026-11-30",
+        pacing=Pacing(per_session=2, meets_on=(0, 2, 3)),
+    )
+    dates = assigned.assignment.module_dates
+    assert [d.session_date for d in dates[::2]] == WEEKDAY_SESSIONS
+    assert [d.due_date for d in dates[::2]] == [
+        "2026-11-29",
+        "2026-12-01",
+        "2026-12-02",
+        "2026-12-06",
+    ]
+    with pytest.raises(BadRequest) as refused:
+        use_case.change_dates(
+            caller_of(leader),
+            group,
+            assigned.assignment.assignment_id,
+            None,
+            "2026-12-06",  # a Sunday
+            pacing=Pacing(meets_on=(0, 2, 3)),
+        )
+    assert refused.value.code == "first_session_not_meeting_day"
+    stored = services.current().groups.records.get(group).assignments[0]
+    assert stored.module_dates == dates  # nothing written
+
+
+def test_the_api_paces_a_track_over_meeting_days(client, group, leader):
+    status, body = api(
+        client,
+        "POST",
+        f"/groups/{group}/assignments",
+        leader,
+        {
+            "track_id": TRACK,
+            "session_date": "2026-11-30",
+            "due_date": "2026-11-29",
+            "spread": True,
+            "meets_on": ["thu", "mon", "wed"],
+            "per_session": 2,
+        },
+    )
+    assert status == 201, body
+    assert [m["session_date"] for m in body["module_dates"][::2]] == WEEKDAY_SESSIONS
+    assert body["module_dates"][7] == {
+        "module_id": MODULES[7],
+        "due_date": "2026-12-06",
+        "session_date": "2026-12-07",
+    }
+
+
+@pytest.mark.parametrize(
+    ("extra", "code"),
+    [
+        ({"meets_on": []}, "invalid_meeting_days"),
+        ({"meets_on": ["monday"]}, "invalid_meeting_days"),
+        ({"meets_on": ["mon", "mon"]}, "invalid_meeting_days"),
+        ({"meets_on": ["mon", 3]}, "invalid_meeting_days"),
+        ({"meets_on": "mon"}, "invalid_field"),
+        ({"meets_on": ["wed", "thu"]}, "first_session_not_meeting_day"),  # 30 Nov is a Monday
+        ({"meets_on": ["mon"], "every_days": 7}, "interval_and_meeting_days"),
+        ({"meets_on": ["mon"], "spread": False}, "invalid_pacing"),
+        ({"meets_on": ["mon"], "spread": None}, "invalid_pacing"),
+    ],
+)
+def test_the_api_refuses_bad_meeting_days(client, group, leader, extra, code):
+    body = {"track_id": TRACK, "session_date": "2026-11-30", "spread": True, **extra}
+    status, refused = api(client, "POST", f"/groups/{group}/assignments", leader, body)
+    assert status == 400 and refused["error"]["code"] == code, refused
+    assert services.current().groups.records.get(group).assignments == ()
+
+
+def weekday_form(page: Page, **fields: str) -> dict[str, str]:
+    return {
+        "csrf": page.csrf(),
+        "item": f"track:{TRACK}",
+        "participant": "everyone",
+        "due_date": "2026-11-29",
+        "session_date": "2026-11-30",
+        "pace": "sessions",
+        "every_days": "7",
+        "every_days_shown": "7",
+        "per_session": "2",
+        "meets_mon": "yes",
+        "meets_wed": "yes",
+        "meets_thu": "yes",
+        **fields,
+    }
+
+
+def checked_days(page: Page) -> list[str]:
+    return re.findall(r'id="meets_([a-z]{3})" name="meets_[a-z]{3}" value="yes" checked', page.body)
+
+
+def test_the_assign_form_paces_a_track_over_the_days_the_group_meets_on(
+    client, group, leader, participant
+):
+    browser, path = group_page(client, leader, group)
+    page = browser.get(path)
+    text = unescape(page.body)
+    assert "Or the group meets on:" in text
+    assert 'type="checkbox" id="meets_sun" name="meets_sun" value="yes">' in page.body
+    assert checked_days(page) == []  # none ticked: every 7 days, as before
+    done = browser.post(f"{path}/assignments", weekday_form(page))
+    assert done.status == 303, done.body
+    stored = services.current().groups.records.get(group).assignments[0]
+    assert [d.session_date for d in stored.module_dates[::2]] == WEEKDAY_SESSIONS
+    # Participants are never told of a group on a day without one.
+    home = unescape(signed_in(client, participant).get("/").body)
+    assert "Sunday" not in home
+
+    # The Change dates page offers the meeting days again, ticked, with 2 per session.
+    dates = browser.get(f"{path}/assignments/{stored.assignment_id}/dates")
+    assert 'id="pace-sessions" name="pace" value="sessions" checked' in dates.body
+    assert checked_days(dates) == ["mon", "wed", "thu"]
+    assert value_of(dates, "per_session") == "2" and value_of(dates, "session_date") == "2026-11-30"
+    # Saved as shown, from Thu 3 Dec: Thu, Mon, Wed, Thu.
+    form = {
+        "csrf": dates.csrf(),
+        "due_date": "",
+        "session_date": "2026-12-03",
+        "pace": "sessions",
+        "every_days": "7",
+        "every_days_shown": "7",
+        "per_session": "2",
+        "meets_mon": "yes",
+        "meets_wed": "yes",
+        "meets_thu": "yes",
+    }
+    saved = browser.post(f"{path}/assignments/{stored.assignment_id}/dates", form)
+    assert saved.status == 303, saved.body
+    stored = services.current().groups.records.get(group).assignments[0]
+    assert [d.session_date for d in stored.module_dates[::2]] == [
+        "2026-12-03",
+        "2026-12-07",
+        "2026-12-09",
+        "2026-12-10",
+    ]
+
+
+def test_the_dates_page_shows_an_interval_and_ticked_days_win_only_over_it_as_shown(
+    client, group, leader
+):
+    track = (
+        services.current()
+        .assignments.assign(
+            caller_of(leader), group, track_id=TRACK, session_date="2026-11-30", pacing=Pacing(14)
+        )
+        .assignment
+    )
+    browser, path = group_page(client, leader, group)
+    dates_path = f"{path}/assignments/{track.assignment_id}/dates"
+    dates = browser.get(dates_path)
+    assert value_of(dates, "every_days") == "14" and checked_days(dates) == []
+    assert '<input type="hidden" name="every_days_shown" value="14">' in dates.body
+    # 14 left as shown, Tue and Thu ticked: the days win (30 Nov is a Monday, so refused).
+    refused = browser.post(
+        dates_path,
+        {
+            "csrf": dates.csrf(),
+            "session_date": "2026-11-30",
+            "pace": "sessions",
+            "every_days": "14",
+            "every_days_shown": "14",
+            "meets_tue": "yes",
+            "meets_thu": "yes",
+        },
+    )
+    assert refused.status == 400
+    assert summary_links(refused) == [
+        (
+            "session_date",
+            "The first session is on a Monday; choose it among the meeting days, or tick Monday.",
+        )
+    ]
+    assert checked_days(refused) == ["tue", "thu"]
+    assert value_of(refused, "every_days") == "14"
+    assert '<input type="hidden" name="every_days_shown" value="14">' in refused.body
+    saved = browser.post(
+        dates_path,
+        {
+            "csrf": dates.csrf(),
+            "session_date": "2026-12-01",
+            "pace": "sessions",
+            "every_days": "14",
+            "every_days_shown": "14",
+            "meets_tue": "yes",
+            "meets_thu": "yes",
+        },
+    )
+    assert saved.status == 303, saved.body
+    stored = services.current().groups.records.get(group).assignments[0]
+    assert [d.session_date for d in stored.module_dates[:3]] == [
+        "2026-12-01",
+        "2026-12-03",
+        "2026-12-08",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"session_date": "2026-12-06"},
+            "session_date",
+            "The first session is on a Sunday; choose it among the meeting days, or tick Sunday.",
+        ),
+        (
+            {"every_days": "3"},
+            "every_days",
+            "Choose either the days between sessions or the days the group meets on, not both: "
+            "clear the days between sessions, or untick the days.",
+        ),
+        (
+            {"session_date": ""},
+            "session_date",
+            "To give one module per session, give the first group session date.",
+        ),
+        (
+            {"per_session": "11"},
+            "per_session",
+            "Give the modules per session as a whole number from 1 to 10.",
+        ),
+    ],
+)
+def test_a_refused_weekday_pacing_comes_back_with_the_input_kept(
+    client, group, leader, fields, field, message
+):
+    browser, path = group_page(client, leader, group)
+    page = browser.get(path)
+    form = weekday_form(page, **fields)
+    refused = browser.post(f"{path}/assignments", form)
+    assert refused.status == 400
+    assert summary_links(refused) == [(field, message)]
+    assert f'id="{field}-error"' in refused.body
+    assert f'<option value="track:{TRACK}" selected>' in refused.body
+    assert 'id="pace-sessions" name="pace" value="sessions" checked' in refused.body
+    assert checked_days(refused) == ["mon", "wed", "thu"]
+    for name in ("every_days", "per_session", "due_date", "session_date"):
+        assert value_of(refused, name) == form[name]
+    assert services.current().groups.records.get(group).assignments == ()
+
+
+def test_an_emptied_interval_gives_way_to_the_days_ticked(client, group, leader):
+    browser, path = group_page(client, leader, group)
+    page = browser.get(path)
+    done = browser.post(
+        f"{path}/assignments",
+        weekday_form(page, every_days="", every_days_shown="", per_session="1", meets_wed=""),
+    )
+    assert done.status == 303, done.body
+    stored = services.current().groups.records.get(group).assignments[0]
+    assert [d.session_date for d in stored.module_dates[:4]] == [
+        "2026-11-30",
+        "2026-12-03",
+        "2026-12-07",
+        "2026-12-10",
+    ]

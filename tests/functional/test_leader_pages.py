@@ -1496,6 +1496,24 @@ def test_the_page_of_every_hand_out_says_when_their_passwords_are_no_longer_show
     assert "Print hand-outs" not in browser.get(group).body
 
 
+def test_the_print_all_link_names_new_passwords_for_existing_accounts_too(
+    client, published, leader, service
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    first = create_account(browser, group, "new-one", "One O.")
+    create_account(browser, group, "new-two", "Two T.")
+    one_id = first.location.rsplit("#handout-", 1)[1]
+    page = browser.get(group)
+    browser.post(f"{group}/participants/{one_id}/handed-over", {"csrf": page.csrf()})
+    browser.post(f"{group}/participants/{one_id}/temporary-password", {"csrf": page.csrf()})
+    page = browser.get(group)
+    link = "Print hand-outs for everyone given a temporary password just now (2)</a>"
+    assert link in page.body and "created just now" not in page.body
+    # In the order given: the new password for One came after Two's account.
+    assert [u for u, _, _ in slips(browser.get(f"{group}/hand-outs"))] == ["new-two", "new-one"]
+
+
 def test_a_printed_page_of_hand_outs_puts_each_slip_on_a_sheet_of_its_own():
     from chalicelib.web import render
 

@@ -135,6 +135,7 @@ def blueprint() -> Blueprint:
         leader_pages.handed_over
     )
     web.route(participant + "/hand-out", access=LEADER_ONLY)(leader_pages.hand_out_page)
+    web.route(group + "/hand-outs", access=LEADER_ONLY)(leader_pages.hand_outs_page)
     web.route(participant + "/temporary-password", access=LEADER_ONLY)(
         leader_pages.new_password_confirm
     )

@@ -692,12 +692,61 @@ def hand_out_page(visit: Visit) -> Html:
             "participant": participant,
             "handout": handout,
             "sign_in_address": sign_in_address(visit) if handout else "",
-            "slip": WORDS[lang],
+            "slip_words": WORDS[lang],
             "slip_lang": lang,
             "other_language": {
                 "href": address + ("?lang=es" if other == "es" else ""),
                 "name": "Spanish hand-out" if other == "es" else "English hand-out",
             },
+            "handout_minutes": session.HANDOUT_SECONDS // 60,
+        },
+    )
+
+
+def hand_outs_path(group_id: str) -> str:
+    """The page of every hand-out waiting for this group (``hand_outs_page``)."""
+    return f"{group_path(group_id)}/hand-outs"
+
+
+def hand_outs_page(visit: Visit) -> Html:
+    """Every hand-out this leader's session holds for this group on one page, to print at once
+    on a cohort's first day: one slip per participant, the same slip as on each one's own page
+    (``hand_out_page``), in the order they were given, a page break between slips when printed
+    (``steady.css``). The same rules as that page: only what the leader's own session holds for
+    this group, while the group page's panels exist; the group's leaders only; audit-logged as
+    the group page is, for the participants whose slips it may show (``group.read``); none left
+    (Done, 15 minutes, their own password): the page says so, with the way back.
+    ``?lang-<participant id>=es``: that one's slip in Spanish (the page's language form)."""
+    caller = visit.signed_in()
+    group_id = visit.params["group_id"]
+    waiting, _ = session.handouts(visit.session, group_id)  # whose: the audit entry names them
+    detail = services.current().groups.detail(
+        caller, group_id, shown={h.participant_id for h in waiting}
+    )
+    chosen = {p.participant_id: p.password_chosen_at for p in detail.participants}
+    shown, _ = session.handouts(visit.session, detail.summary.group_id, chosen)
+    names = {p.participant_id: p.display_name for p in detail.participants}
+    slips = []
+    for handout in reversed(shown):  # newest first there; printed in the order given
+        if handout.participant_id not in names:  # removed from the group meanwhile
+            continue
+        wanted = visit.query.get(f"lang-{handout.participant_id}", "en")
+        lang = wanted if wanted in HANDOUT_LANGUAGES else "en"
+        slips.append(
+            {
+                "handout": handout,
+                "name": names[handout.participant_id],
+                "lang": lang,
+                "words": WORDS[lang],
+            }
+        )
+    return Html(
+        "leader_handouts.html",
+        {
+            "group": detail.summary,
+            "slips": slips,
+            "address": hand_outs_path(detail.summary.group_id),
+            "sign_in_address": sign_in_address(visit) if slips else "",
             "handout_minutes": session.HANDOUT_SECONDS // 60,
         },
     )

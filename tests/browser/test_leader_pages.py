@@ -1075,6 +1075,80 @@ def test_before_the_session_from_the_group_page(leader, artifacts, local_stack):
     assert page.locator(".error-summary a[href='#module']").count() == 1
 
 
+def test_every_hand_out_of_a_cohort_prints_from_one_page_a_sheet_each(leader, artifacts):
+    """Walk 17 problem 6: a cohort's first day, three new accounts. The group page keeps one
+    panel open and one folded, and links one page that prints every slip, one per sheet."""
+    context, page = leader
+    group_url = create_group(page, "First day hand-outs")
+    names = {"cohort-jose": "José Núñez", "cohort-siobhan": "Siobhán O'Connor", "cohort-kai": "Kai"}
+    for username, name in names.items():
+        page.get_by_label("Username", exact=True).fill(username)
+        page.get_by_label("Name shown to you (optional)").fill(name)
+        page.get_by_label("Create a new account with this username").check()
+        page.get_by_role("button", name="Enrol").click()
+        page.wait_for_url(re.compile(r".*#handout-[0-9a-f-]+$"))
+    assert page.locator("section.handout").count() == 3
+    assert page.locator("details.handout-older").count() == 1  # one, however many are folded
+    folded = page.locator("details.handout-older summary").inner_text()
+    assert folded == "Also waiting to be given (2): Siobhán O'Connor, José Núñez"
+    passwords = page.locator(".handout .temporary-password").all_text_contents()[::-1]
+    check(page, context, artifacts, "leader-three-new-accounts", "Group – Steady", shots=True)
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=str(artifacts / "group-after-3-creations-1280.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(artifacts / "group-after-3-creations-360.png"), full_page=True)
+
+    page.get_by_role("link", name="Print hand-outs for everyone created just now (3)").click()
+    page.wait_for_url(re.compile(r".*/hand-outs$"))
+    check(page, context, artifacts, "leader-hand-outs", "Sign-in details – Steady", shots=True)
+    # Slips in the order the accounts were made, each with its own password.
+    slips = page.locator(".slip")
+    assert slips.count() == 3
+    assert page.locator(".slip .slip-username").all_inner_texts() == list(names)
+    assert page.locator(".slip .temporary-password").all_inner_texts() == passwords
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(artifacts / "hand-outs-360.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=str(artifacts / "hand-outs-1280.png"), full_page=True)
+
+    # Kai reads Spanish: the page's language form, the others stay in English.
+    page.get_by_label("Kai (cohort-kai)").select_option("es")
+    page.get_by_role("button", name="Show the hand-outs in these languages").click()
+    page.wait_for_url(re.compile(r".*/hand-outs\?.*"))
+    assert [slips.nth(n).get_attribute("lang") for n in range(3)] == ["en", "en", "es"]
+    assert "usted elegirá su propia contraseña" in slips.nth(2).inner_text()
+    check(page, context, artifacts, "leader-hand-outs-es", "Sign-in details – Steady")
+
+    # Printed: only the slips, nothing for the leader, a page break after each but the last.
+    page.emulate_media(media="print")
+    printed = page.locator("body").inner_text()
+    assert all(p in printed for p in passwords)
+    assert "Hand-outs for" not in printed and "José Núñez" not in printed
+    assert "Language of each hand-out" not in printed and "Back to the group page" not in printed
+    breaks = page.evaluate(
+        "[...document.querySelectorAll('.slip')].map(s => getComputedStyle(s).breakAfter)"
+    )
+    assert breaks == ["page", "page", "auto"]
+    page.screenshot(path=str(artifacts / "hand-outs-print.png"), full_page=True)
+    pdf = page.pdf(prefer_css_page_size=True)
+    (artifacts / "hand-outs.pdf").write_bytes(pdf)
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 3  # one sheet per slip
+    page.emulate_media(media="screen")
+
+    # Handed over (Done on each): the page says so, with the way back to the group.
+    page.goto(group_url)
+    for _ in names:
+        page.get_by_role("button", name=re.compile("^Done, I have given it to them")).first.click()
+        page.wait_for_url(re.compile(r".*done=handed_over.*"))
+    page.goto(group_url + "/hand-outs")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "These temporary passwords are no longer shown."
+    )
+    check(page, context, artifacts, "leader-hand-outs-gone", "Sign-in details – Steady")
+    page.get_by_role("link", name="Back to the group page").click()
+    page.wait_for_url(re.compile(r".*/leader/groups/[0-9a-f]{32}#participants$"))
+
+
 def test_zz_write_leader_measurements(artifacts):
     (artifacts / "leader-measurements.json").write_text(json.dumps(MEASURED, indent=2))
     assert sum(MEASURED["axe_violations"].values()) == 0

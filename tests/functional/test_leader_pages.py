@@ -1365,6 +1365,163 @@ def test_a_printed_group_page_shows_no_temporary_password():
     assert ".slip{border-color:#000;break-inside:avoid}" in prints
 
 
+def slips(page: Page) -> list[tuple[str, str, str]]:
+    """The slips of a page of hand-outs, in order: (username, temporary password, language)."""
+    found = []
+    for part in page.body.split('<section class="slip"')[1:]:
+        part = part.split("</section>", 1)[0]
+        found.append(
+            (
+                unescape(re.search(r'class="slip-username">([^<]+)<', part).group(1)),
+                unescape(re.search(r'class="temporary-password">([^<]+)<', part).group(1)),
+                re.search(r'lang="([a-z]+)"', part).group(1),
+            )
+        )
+    return found
+
+
+def test_every_hand_out_of_a_group_prints_from_one_page_one_slip_per_participant(
+    client, published, leader, service, stack
+):
+    """Walk 17 problem 6: 12 new accounts on a cohort's first day meant 12 hand-out pages, each
+    printed on its own within the 15 minutes. With more than one waiting, the group page links
+    a page with every one's slip, in the order they were given, a sheet each when printed; the
+    panels stay one open and one folded, however many there are."""
+    browser = signed_in(client, leader)
+    group, other_group = new_group(browser), new_group(browser, "Other group")
+    address = f"{group}/hand-outs"
+    create_account(browser, group, "new-one", "One O.")
+    page = browser.get(group)
+    assert address not in page.body  # one: its own hand-out is the page to print
+    create_account(browser, other_group, "new-other", "Other P.")
+    create_account(browser, group, "new-two", "Two T.")
+    page = browser.get(group)
+    link = (
+        f'<a class="button" href="{address}">Print hand-outs for everyone created just now (2)</a>'
+    )
+    assert link in page.body
+    assert [u for u, _, _ in slips(browser.get(address))] == ["new-one", "new-two"]
+
+    create_account(browser, group, "new-three", "Three T.")
+    page = browser.get(group)
+    shown = handouts(page)
+    assert "Print hand-outs for everyone created just now (3)</a>" in page.body
+    # One folded panel for the older ones, whatever their number, naming them.
+    assert page.body.count('<details class="handout-older">') == 1
+    assert "Also waiting to be given (2): Two T., One O.</summary>" in page.body
+    assert list(shown) == ["new-three", "new-two", "new-one"]  # each still with its details
+
+    def reads() -> list[dict]:
+        return [e for e in service.audit.page(limit=500)[0] if e["action"] == "group.read"]
+
+    before = reads()
+    every = browser.get(address)
+    assert every.status == 200 and title(every) == "Sign-in details – Steady"
+    assert every.headers["cache-control"] == "no-store"
+    # In the order they were given, each with its own password; the other group's is not here.
+    assert slips(every) == [
+        ("new-one", shown["new-one"], "en"),
+        ("new-two", shown["new-two"], "en"),
+        ("new-three", shown["new-three"], "en"),
+    ]
+    assert "new-other" not in every.body and "Other P." not in every.body
+    assert "Tuesday evening" not in title(every)
+    # Each slip is the single hand-out's slip, words for the participant only.
+    one_id = next(
+        p.participant_id
+        for p in service.groups.records.get(group.rsplit("/", 1)[1]).participants
+        if p.username == "new-one"
+    )
+    single = browser.get(f"{group}/participants/{one_id}/hand-out")
+    same = slip(single).split(">", 1)[1].replace('"slip-title"', f'"slip-title-{one_id}"')
+    assert same in every.body
+    for part in every.body.split('<section class="slip"')[1:]:
+        text = unescape(part.split("</section>", 1)[0])
+        assert "You will choose your own password when you sign in." in text
+        assert "/sign-in</code>" in text and "988" in text and "1-800-662-4357" in text
+        assert "give these" not in text and "Done" not in text and "Tell them" not in text
+        assert "One O." not in text and "Two T." not in text  # the leader's names stay off it
+    # Audit-logged as the group page is, for the three participants it shows.
+    (entry,) = [e for e in reads() if e not in before and e["participant_ids"] != [one_id]]
+    assert len(entry["participant_ids"]) == 3 and entry["group_id"] in group
+
+    # One of them in Spanish (the page's language form); the others stay in English.
+    two_id = next(
+        p.participant_id
+        for p in service.groups.records.get(group.rsplit("/", 1)[1]).participants
+        if p.username == "new-two"
+    )
+    assert f'name="lang-{two_id}"' in every.body
+    mixed = browser.get(f"{address}?lang-{two_id}=es&lang-{one_id}=xx")
+    assert [lang for _, _, lang in slips(mixed)] == ["en", "es", "en"]
+    assert "Al iniciar sesión, usted elegirá su propia contraseña." in unescape(mixed.body)
+    assert '<option value="es" lang="es" selected>' in mixed.body
+
+    # The other group's page holds only its own one.
+    assert [u for u, _, _ in slips(browser.get(f"{other_group}/hand-outs"))] == ["new-other"]
+    # Another session of the same leader holds none: the page says so, with the way back.
+    elsewhere = signed_in(client, leader).get(address)
+    assert elsewhere.status == 200 and slips(elsewhere) == []
+    assert "These temporary passwords are no longer shown." in unescape(elsewhere.body)
+    assert f'href="{group}#participants"' in elsewhere.body
+    assert not any(p in elsewhere.body for p in shown.values())
+    # Another group's leader: not found, nothing shown.
+    other = signed_in(client, make_account(stack, "leader-other", "leaders"))
+    refused = other.get(address)
+    assert refused.status == 404 and not any(p in refused.body for p in shown.values())
+
+    # Done for one: its slip goes; removed from the group: its slip goes too.
+    browser.post(f"{group}/participants/{one_id}/handed-over", {"csrf": page.csrf()})
+    assert [u for u, _, _ in slips(browser.get(address))] == ["new-two", "new-three"]
+    browser.post(f"{group}/participants/{two_id}/remove", {"csrf": page.csrf()})
+    assert [u for u, _, _ in slips(browser.get(address))] == ["new-three"]
+    assert address not in browser.get(group).body  # one left: no "print all" link
+
+
+def test_the_page_of_every_hand_out_says_when_their_passwords_are_no_longer_shown(
+    client, published, leader, service, library_clock
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    create_account(browser, group, "new-one", "One O.")
+    create_account(browser, group, "new-two", "Two T.")
+    library_clock.advance(8 * 60)  # a page view now and then keeps the session alive
+    assert len(slips(browser.get(f"{group}/hand-outs"))) == 2
+    library_clock.advance(7 * 60 + 1)  # 15 minutes after they were given
+    gone = browser.get(f"{group}/hand-outs")
+    assert gone.status == 200 and slips(gone) == [] and "temporary-password" not in gone.body
+    said = unescape(gone.body)
+    assert "These temporary passwords are no longer shown." in said
+    assert "Give a new temporary password" in said and f'href="{group}#participants"' in gone.body
+    assert "Print hand-outs" not in browser.get(group).body
+
+
+def test_the_print_all_link_names_new_passwords_for_existing_accounts_too(
+    client, published, leader, service
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    first = create_account(browser, group, "new-one", "One O.")
+    create_account(browser, group, "new-two", "Two T.")
+    one_id = first.location.rsplit("#handout-", 1)[1]
+    page = browser.get(group)
+    browser.post(f"{group}/participants/{one_id}/handed-over", {"csrf": page.csrf()})
+    browser.post(f"{group}/participants/{one_id}/temporary-password", {"csrf": page.csrf()})
+    page = browser.get(group)
+    link = "Print hand-outs for everyone given a temporary password just now (2)</a>"
+    assert link in page.body and "created just now" not in page.body
+    # In the order given: the new password for One came after Two's account.
+    assert [u for u, _, _ in slips(browser.get(f"{group}/hand-outs"))] == ["new-two", "new-one"]
+
+
+def test_a_printed_page_of_hand_outs_puts_each_slip_on_a_sheet_of_its_own():
+    from chalicelib.web import render
+
+    css = (render.TEMPLATES.parent / "static" / "steady.css").read_text(encoding="utf-8")
+    prints = " ".join(re.findall(r"@media print\{(.*?)\}\s*$", css, re.M))
+    assert ".slips>.slip:not(:last-of-type){break-after:page}" in prints
+
+
 def form_key(page: Page) -> str:
     return re.search(r'name="key" value="([0-9a-f]{32})"', page.body).group(1)
 

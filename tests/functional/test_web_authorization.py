@@ -237,6 +237,10 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("GET", "/leader/groups/{group_id}/participants/{participant_id}/hand-out"): PageRow(
         "/leader/groups/{g}/participants/{m}/hand-out", expect=LEADER_PAGE
     ),
+    # The same for every hand-out of the group on one page: none in a fresh session.
+    ("GET", "/leader/groups/{group_id}/hand-outs"): PageRow(
+        "/leader/groups/{g}/hand-outs", expect=LEADER_PAGE
+    ),
     ("GET", "/leader/groups/{group_id}/participants/{participant_id}/temporary-password"): PageRow(
         "/leader/groups/{g}/participants/{m}/temporary-password", expect=LEADER_PAGE
     ),

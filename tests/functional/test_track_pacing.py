@@ -336,6 +336,11 @@ def test_the_assign_form_spreads_a_track_and_the_group_page_lists_its_modules(
     browser, path = group_page(client, leader, group)
     page = browser.get(path)
     assert 'name="pace" value="sessions"' in page.body  # a radio button, no script
+    # Phones show the number pad (the attributes were printed escaped: walk 18, item 11).
+    for name in ("every_days", "per_session"):
+        assert re.search(
+            rf'<input id="{name}" name="{name}"[^>]* inputmode="numeric" size="3">', page.body
+        )
     form = {
         "csrf": page.csrf(),
         "key": re.search(r'name="key" value="([0-9a-f]{32})"', page.body).group(1),

@@ -795,12 +795,15 @@ def _apply(item: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
         updated["timezone"] = check_timezone(changes["timezone"])
     if "locale" in changes:
         if changes["locale"] not in LOCALES:
-            raise BadRequest(f"locale is one of: {', '.join(LOCALES)}.", code="invalid_locale")
+            raise BadRequest(
+                f"locale is the language of the messages: one of {', '.join(LOCALES)}.",
+                code="invalid_locale",
+            )
         updated["locale"] = changes["locale"]
     return updated
 
 
-def _keeps_language(caller: Caller) -> bool:
+def keeps_language(caller: Caller) -> bool:
     """A participant's language is kept with their account; a group leader's or an
     administrator's is not (their pages are English)."""
     return PARTICIPANTS in caller.roles and not caller.has_any((LEADERS, ADMINS))

@@ -14,7 +14,7 @@ from chalicelib import kept_forms, logs, mfa, services
 from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, SteadyError, Unauthenticated
 from chalicelib.identity import ADMINS, AUTHORS, LEADERS, PARTICIPANTS, Caller
-from chalicelib.library import check_locale, preferred_locale
+from chalicelib.library import preferred_locale
 from chalicelib.sign_in import CHALLENGE, CODE, Session
 from chalicelib.statuses import (
     COMPLETED,
@@ -23,6 +23,7 @@ from chalicelib.statuses import (
     NOT_STARTED,
     OVERDUE,
 )
+from chalicelib.vocabulary import LOCALES
 from chalicelib.web import csrf, plan_pages, render, words
 from chalicelib.web.http import (
     KEPT_FORM_COOKIE,
@@ -297,9 +298,11 @@ def stylesheet(visit: Visit) -> Asset:
 
 
 def reading_locale(visit: Visit) -> str:
-    """The language to read in: ``?locale=`` (one the service does not have is refused), else
-    the language chosen before, else what the browser asks for, else English."""
+    """The language to read in: ``?locale=``, else the language chosen before, else what the
+    browser asks for, else English. A ``?locale=`` the service does not have (an edited or
+    forwarded link, ``?locale=fr``) is passed over as if absent: the page in its usual
+    language, never an error page (the API's ``invalid_locale`` is for its clients)."""
     asked = visit.query.get("locale")
-    if asked is not None:
-        return check_locale(asked)
+    if asked in LOCALES:
+        return str(asked)
     return visit.chosen_language or preferred_locale(None, visit.headers.get("accept-language"))

@@ -494,7 +494,7 @@ class ReminderService:
         """The language a participant chose for their pages on any device (``None``: never, or
         not a participant: a leader's pages are English), for their browser at sign-in: one
         projected GetItem, none for anyone else."""
-        if not _keeps_language(caller):
+        if not keeps_language(caller):
             return None
         chosen = self.records.page_locale(caller.id)
         return chosen if chosen in LOCALES else None
@@ -503,7 +503,7 @@ class ReminderService:
         """Keep ``locale`` as the language of a participant's pages, with their account, so
         the next sign-in on another device is in it (one UpdateItem); nothing for anyone else,
         or for a language the service does not have. Returns whether it was kept."""
-        if not _keeps_language(caller) or locale not in LOCALES:
+        if not keeps_language(caller) or locale not in LOCALES:
             return False
         self.records.keep_page_locale(caller.id, locale)
         return True

@@ -368,8 +368,9 @@ def test_the_sign_in_page_offers_spanish_and_the_choice_is_kept(client, assigned
         assert attribute in kept
     assert int(kept.split("Max-Age=")[1].split(";")[0]) >= 180 * 86_400
     assert ">English</a>" in spanish.body and language_link(spanish, "en") == "/sign-in?locale=en"
-    # Signed in, every page follows the choice: none of them says ?locale=.
-    assert browser.sign_in(participant.username).status == 303
+    # Signed in from that page's form (it carries the choice: walk 18, item 1), every page
+    # follows the choice: none of them says ?locale=.
+    assert browser.sign_in(participant.username, path=language_link(form, "es")).status == 303
     for path in ("/", "/library", "/plan", "/account/reminders", LESSON):
         page = browser.get(path)
         assert page.status == 200 and '<html lang="es">' in page.body, path

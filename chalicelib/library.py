@@ -70,9 +70,15 @@ def tracks_key(locale: str = DEFAULT_LOCALE) -> str:
     return f"tracks/{locale}.json"
 
 
-def check_locale(locale: Any) -> str:
+def check_locale(locale: Any, of: str = "the module") -> str:
+    """``locale`` if the service has it; else ``BadRequest`` (``invalid_locale``) naming what
+    the language is ``of`` for the API client ("locale is the language of the module: one of
+    en, es."). Web pages never show it: an unknown ``?locale=`` there is passed over
+    (``http.Visit.language``, ``pages.reading_locale``)."""
     if locale not in LOCALES:
-        raise BadRequest(f"locale is one of: {', '.join(LOCALES)}.", code="invalid_locale")
+        raise BadRequest(
+            f"locale is the language of {of}: one of {', '.join(LOCALES)}.", code="invalid_locale"
+        )
     return str(locale)
 
 

@@ -175,7 +175,7 @@ class MyDataService:
 
     def download(self, caller: Caller, form: str, locale: str = DEFAULT_LOCALE) -> PlanFile:
         """``json`` or ``pdf`` (fpdf2 imported only for the PDF). Discreet file names."""
-        locale = check_locale(locale)
+        locale = check_locale(locale, "the download")
         if form not in ("json", "pdf"):
             raise BadRequest("format is json or pdf.", code="invalid_format")
         data = self.export(caller)

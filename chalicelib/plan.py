@@ -441,7 +441,7 @@ class Plans:
 
     def mine(self, caller: Caller, locale: str = DEFAULT_LOCALE) -> Plan:
         """My plan as it stands: one Query of the worksheets, one Query of the newest version."""
-        locale = check_locale(locale)
+        locale = check_locale(locale, "the plan")
         sheets = self.worksheets.all_of(caller.id)
         saved = self.records.latest(caller.id)
         return _plan(saved, merge(saved, assemble(sheets)), locale)
@@ -485,7 +485,7 @@ class Plans:
                 raise _plan_changed() from None
 
     def _save(self, caller: Caller, based_on: Any, sections: Any, locale: str, shown: Any) -> Plan:
-        locale = check_locale(locale)
+        locale = check_locale(locale, "the plan")
         base = None if based_on is None else parse_version(based_on)
         given = check_sections(sections)
         seen = check_shown(shown) or frozenset()
@@ -577,7 +577,7 @@ class Plans:
         Reads: the newest version, the worksheets, and the version this window started from
         (one Query, one Query, one GetItem). ``shown`` as for ``save``: a worksheet answer
         written after this window opened, which it never showed, is no removal of its own."""
-        locale = check_locale(locale)
+        locale = check_locale(locale, "the plan")
         seen = check_shown(shown) or frozenset()
         if section not in PLAN_SECTIONS:
             raise BadRequest(f"{section[:40]} is not a plan section.", code="unknown_plan_section")
@@ -609,7 +609,7 @@ class Plans:
 
     def version(self, caller: Caller, version: Any, locale: str = DEFAULT_LOCALE) -> Plan:
         """One saved version exactly as it was saved (one GetItem), read only."""
-        locale = check_locale(locale)
+        locale = check_locale(locale, "the plan")
         stored = self.records.get(caller.id, parse_version(version))
         return _plan(stored, _saved_sections(stored), locale, latest=False)
 

@@ -521,7 +521,7 @@ class ReminderService:
         """The language a participant chose for their pages on any device (``None``: never, or
         not a participant: a leader's pages are English), for their browser at sign-in: one
         projected GetItem, none for anyone else."""
-        if not _keeps_language(caller):
+        if not keeps_language(caller):
             return None
         chosen = self.records.page_locale(caller.id)
         return chosen if chosen in LOCALES else None
@@ -530,7 +530,7 @@ class ReminderService:
         """Keep ``locale`` as the language of a participant's pages, with their account, so
         the next sign-in on another device is in it (one UpdateItem); nothing for anyone else,
         or for a language the service does not have. Returns whether it was kept."""
-        if not _keeps_language(caller) or locale not in LOCALES:
+        if not keeps_language(caller) or locale not in LOCALES:
             return False
         self.records.keep_page_locale(caller.id, locale)
         return True
@@ -822,12 +822,15 @@ def _apply(item: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
         updated["timezone"] = check_timezone(changes["timezone"])
     if "locale" in changes:
         if changes["locale"] not in LOCALES:
-            raise BadRequest(f"locale is one of: {', '.join(LOCALES)}.", code="invalid_locale")
+            raise BadRequest(
+                f"locale is the language of the messages: one of {', '.join(LOCALES)}.",
+                code="invalid_locale",
+            )
         updated["locale"] = changes["locale"]
     return updated
 
 
-def _keeps_language(caller: Caller) -> bool:
+def keeps_language(caller: Caller) -> bool:
     """A participant's language is kept with their account; a group leader's or an
     administrator's is not (their pages are English)."""
     return PARTICIPANTS in caller.roles and not caller.has_any((LEADERS, ADMINS))

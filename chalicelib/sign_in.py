@@ -19,7 +19,9 @@ server-side session (the use case behind the sign-in pages in ``chalicelib/web/p
 - A participant's sign-in also reads the language they chose for their pages, kept with their
   account (``ReminderService.language_of``), so the web edge can set the browser's language
   cookie to it: the first page after sign-in, on any device, is in that language. With none
-  kept yet, the language this browser chose (its cookie) is kept with the account then.
+  kept yet, a language chosen in this same sign-in (a ``?locale=`` link: the sign-in form
+  carries it, and a waiting session keeps it as ``chosen_language``) is kept with the account
+  then; never the browser's long-lived cookie, which may be the last person's on a shared phone.
 - ``sign_out`` deletes the session and signs the tokens out of Cognito (``GlobalSignOut``).
 - ``keep_handout``, ``handouts`` and ``hand_over``: a participant account's temporary
   password (a new account's, or a new one for a lost password) waits in its group leader's
@@ -74,6 +76,7 @@ from chalicelib.records.sessions import (
     Session,
     SessionRecords,
 )
+from chalicelib.reminders import keeps_language
 
 # The session states and types the pages use.
 __all__ = ["ACTIVE", "CHALLENGE", "CODE", "Handout", "Session"]
@@ -120,7 +123,8 @@ def new_session_id() -> str:
 
 def sign_in(username: str, password: str, chosen_language: str | None = None) -> Session:
     """Start a session: ``active``, or waiting for a new password (``challenge``) or a code.
-    ``chosen_language``: the language this browser chose for its pages (``_language_of``).
+    ``chosen_language``: the language chosen by a ``?locale=`` link opened in this sign-in
+    (the sign-in form carries it), kept with the account if none is (``_language_of``).
 
     Raises ``SignInFailed`` for a wrong username or password (one message for both). The
     username is folded to lower case (``check_username``): "Jordan.k" is ``jordan.k``."""
@@ -166,6 +170,7 @@ def _next_step(
             given_password=(
                 _given_password_mac(session_id, given) if state == CHALLENGE and given else ""
             ),
+            chosen_language=chosen_language or "",
         )
         records().put(session)
         return session
@@ -186,9 +191,7 @@ def _given_password_mac(session_id: str, password: str) -> str:
     return hmac.new(session_id.encode(), message, hashlib.sha256).hexdigest()
 
 
-def choose_password(
-    pending: Session, new_password: str, confirm: str, chosen_language: str | None = None
-) -> Session:
+def choose_password(pending: Session, new_password: str, confirm: str) -> Session:
     """Answer the first-login challenge; returns the next session (the old one is deleted).
     The password given to them (typed at sign-in) is refused as their own: it was handed out
     on paper or read aloud, and the handout says it stops working."""
@@ -212,7 +215,6 @@ def choose_password(
         "NEW_PASSWORD_REQUIRED",
         {"NEW_PASSWORD": new_password},
         refused={"InvalidPasswordException": weak},
-        chosen_language=chosen_language,
     )
     _password_chosen(chosen, pending.username)
     return chosen
@@ -231,7 +233,7 @@ def _password_chosen(chosen: Session, username: str) -> None:
         logs.event("web_password_chosen_not_recorded", logging.WARNING)
 
 
-def enter_code(pending: Session, code: str, chosen_language: str | None = None) -> Session:
+def enter_code(pending: Session, code: str) -> Session:
     """Answer Cognito's authenticator challenge. A wrong code may be tried again (Cognito
     counts failures and locks the account after too many); an expired challenge may not."""
     if pending.state != CODE:
@@ -241,7 +243,6 @@ def enter_code(pending: Session, code: str, chosen_language: str | None = None) 
         "SOFTWARE_TOKEN_MFA",
         {"SOFTWARE_TOKEN_MFA_CODE": mfa.check_code(code)},
         refused={"CodeMismatchException": BadRequest(mfa.WRONG_CODE, code="wrong_code")},
-        chosen_language=chosen_language,
     )
 
 
@@ -250,11 +251,11 @@ def _answer(
     challenge: str,
     responses: dict[str, str],
     refused: dict[str, BadRequest],
-    chosen_language: str | None = None,
 ) -> Session:
     """Answer a Cognito challenge for a waiting session: a ``refused`` answer keeps the session
     (try again); any other refusal means the challenge expired or was lost, which ends the
-    session (``challenge_lost``); an accepted answer is replaced by the next step."""
+    session (``challenge_lost``); an accepted answer is replaced by the next step, which
+    carries on the language chosen in this sign-in (``Session.chosen_language``)."""
     try:
         step = _accounts().answer_challenge(
             challenge, pending.challenge, pending.username, responses
@@ -271,7 +272,7 @@ def _answer(
         )
         raise Unauthenticated(CHALLENGE_LOST, code="challenge_lost") from None
     records().delete(pending.session_id)
-    return _next_step(step, pending.username, chosen_language=chosen_language)
+    return _next_step(step, pending.username, chosen_language=pending.chosen_language or None)
 
 
 def setup_secret(active: Session) -> str:
@@ -427,20 +428,27 @@ def _activate(step: SignInStep, chosen_language: str | None) -> Session:
 
 def _language_of(caller: Caller, chosen_language: str | None) -> str | None:
     """The language a participant chose for their pages, on this device or another (one
-    GetItem; none for a leader), for the browser's cookie. Best effort: the sign-in is done,
-    and a page in the browser's language is no reason to refuse it.
+    GetItem; none for a leader), for the browser's cookie: ``None`` for anyone else or when
+    it could not be read, ``""`` for a participant with none kept (their pages follow their
+    own browser's language). Best effort: the sign-in is done, and a page in the browser's
+    language is no reason to refuse it.
 
-    With none kept yet, the language this browser chose (``chosen_language``: its language
-    cookie, set by a ``?locale=`` link such as ``/sign-in?locale=es``) is kept with the account
-    now (one UpdateItem, this once): a participant who started on a Spanish link and never
-    pressed "Español" gets Spanish on their next device and in their reminders. A browser's
-    Accept-Language alone is no choice (a shared clinic computer would decide for everyone)."""
+    With none kept yet, a language chosen in this same sign-in (``chosen_language``: a
+    ``?locale=`` link such as ``/sign-in?locale=es`` opened before it, carried by the sign-in
+    form and a waiting session) is kept with the account now (one UpdateItem, this once) and
+    returned: a participant who started on a Spanish link and never pressed "Español" gets
+    Spanish on their next device and in their reminders. The browser's language cookie is no
+    choice of theirs (a shared phone keeps the last person's), nor is its Accept-Language (a
+    shared clinic computer would decide for everyone)."""
+    if not keeps_language(caller):
+        return None
     reminders = services.current().reminders
     try:
         kept = reminders.language_of(caller)
         if kept is None and chosen_language is not None:
-            reminders.keep_language(caller, chosen_language)  # a participant's only
-        return kept
+            if reminders.keep_language(caller, chosen_language):
+                return chosen_language
+        return kept or ""
     except ServiceUnavailable:
         logs.event("web_sign_in_language_not_read", logging.WARNING)
         return None

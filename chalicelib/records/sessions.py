@@ -10,6 +10,9 @@ Attributes: ``state`` (``active``; ``challenge`` while a first-login password ch
 ``challenge`` (Cognito's challenge session, in the ``challenge`` and ``code`` states),
 ``given_password`` (in the ``challenge`` state: a keyed hash of the temporary password typed at
 sign-in, never the password, so that it is refused as the new one: ``chalicelib.sign_in``),
+``chosen_language`` (in the ``challenge`` and ``code`` states: the language chosen by a
+``?locale=`` link opened in this same sign-in, ``en`` or ``es``, kept with the account once the
+sign-in is done; never a browser's long-lived cookie, which may be someone else's),
 ``setup_secret`` (an authenticator secret shown but not yet confirmed, so a reload shows the same
 one), ``expires_at`` (epoch seconds, absolute end; the table's Time to Live attribute) and ``ttl``
 (the same number, for a table whose TTL attribute is named so), ``last_seen`` (epoch seconds, for
@@ -121,13 +124,15 @@ class Session:
     challenge: str = ""
     setup_secret: str = ""
     given_password: str = field(default="", repr=False)  # a keyed hash: see the module doc
+    chosen_language: str = ""  # a waiting session's: see the module doc
     handouts: tuple[Handout, ...] = field(default=(), repr=False)
     handouts_version: int = 0
     # ``form_keys``: fingerprint → (when claimed, epoch seconds; the answer's address, "" while
     # being done).
     form_keys: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False)
     # Never stored: the language of the pages kept with a participant's account, read when
-    # this session signed in (``chalicelib.sign_in``), for the browser's language cookie.
+    # this session signed in (``chalicelib.sign_in``), for the browser's language cookie
+    # (``""``: a participant with none kept; ``None``: anyone else, or not read).
     language: str | None = None
 
     def with_tokens(self, access_token: str, refresh_token: str | None = None) -> Session:
@@ -157,6 +162,8 @@ class SessionRecords(RecordTable):
         }
         if session.given_password:
             item["given_password"] = session.given_password
+        if session.chosen_language:
+            item["chosen_language"] = session.chosen_language
         if not session.caller_id:
             self.call("put_item", Item=to_item(item))
             return
@@ -208,6 +215,7 @@ class SessionRecords(RecordTable):
             challenge=str(item.get("challenge", "")),
             setup_secret=str(item.get("setup_secret", "")),
             given_password=str(item.get("given_password", "")),
+            chosen_language=str(item.get("chosen_language", "")),
             handouts=tuple(Handout.from_record(h) for h in item.get("handouts") or []),
             handouts_version=int(item.get("handouts_version", 0)),
             form_keys={

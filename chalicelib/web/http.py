@@ -6,9 +6,10 @@ an authenticator to set one up (``chalicelib.mfa``), (3) checks the caller's rol
 (4) checks the CSRF token of every form post, (5) calls a plain handler with a ``Visit`` and
 (6) turns its result, or a ``SteadyError``, into an HTML response with the security headers.
 A participant's page links to itself in the other language (``?locale=``); opening a
-participant's page with ``?locale=`` keeps that choice in a cookie (``LANG_COOKIE``), which
-``Visit.language`` reads before the browser's Accept-Language, and, for a signed-in
-participant, with their account (read back at their next sign-in, on any device).
+participant's page with ``?locale=`` keeps that choice in a cookie (``LANG_COOKIE``, cleared
+at sign-out and quick exit), which ``Visit.language`` reads before the browser's
+Accept-Language, and, for a signed-in participant, with their account (read back at their
+next sign-in, on any device).
 Every page registered this way is listed in ``Pages.registry`` so the web authorization test
 can insist on a row per page. Pages do not use the API's bearer-token authorizer: browsers
 send the session cookie instead.
@@ -157,11 +158,13 @@ class Asset:
 
 
 SIGN_IN_CSRF_COOKIE = "steady_signin"
-# The language a participant chose for the pages ("en" or "es", nothing else), kept a year so
-# the next sign-in page is in it too: sign-out and quick exit leave it (it says nothing of
-# health). Set when a participant page is opened with ``?locale=`` (the language link at the
-# top of every page, a lesson's "Leer en español"), and at a participant's sign-in to the
-# language kept with their account, if they chose one (``chalicelib.sign_in``).
+# The language a participant chose for the pages ("en" or "es", nothing else), kept a year
+# while they come and go. Set when a participant page is opened with ``?locale=`` (the
+# language link at the top of every page, a lesson's "Leer en español"), and at a
+# participant's sign-in to the language kept with their account, if they chose one
+# (``chalicelib.sign_in``); cleared at a sign-in with none kept and none chosen in it, at
+# sign-out and at quick exit: on a shared phone the next person must not meet (nor learn)
+# the last one's language, and the sign-in page then follows the browser's Accept-Language.
 LANG_COOKIE = "steady_lang"
 LANG_SECONDS = 365 * 86_400
 
@@ -186,6 +189,18 @@ def sign_in_csrf_cookie(token: str) -> str:
 
 def language_cookie(locale: str) -> str:
     return _cookie(LANG_COOKIE, locale, LANG_SECONDS)
+
+
+def expired_language_cookie() -> str:
+    return _cookie(LANG_COOKIE, "", 0)
+
+
+def leaving_cookies(cookies: dict[str, str]) -> tuple[str, ...]:
+    """At sign-out and quick exit: the cookies that end the visit (the session's, the form
+    or page kept when a session ended, ``forget_kept_form``) and the language chosen
+    (``LANG_COOKIE``), if the browser has one."""
+    language = (expired_language_cookie(),) if LANG_COOKIE in cookies else ()
+    return (expired_session_cookie(), *forget_kept_form(cookies), *language)
 
 
 # A participant's form kept across a sign-out (``chalicelib.kept_forms``): the cookie holds its

@@ -312,12 +312,16 @@ def _track_modules(assignment: Assignment, picker: dict[str, Any]) -> list[dict[
     return rows
 
 
-def sign_in_address(visit: Visit) -> str:
-    """The sign-in page's address as the leader's browser reached this site."""
+def sign_in_address(visit: Visit, lang: str = "en") -> str:
+    """The sign-in page's address as the leader's browser reached this site; in Spanish
+    (``lang`` "es", a Spanish hand-out's) with ``?locale=es``: the sign-in pages are in
+    Spanish whatever the phone's language, and Spanish is kept with the account at that
+    first sign-in (``chalicelib.sign_in``)."""
     host = visit.headers.get("host", "")
     local = host.split(":")[0] in ("localhost", "127.0.0.1")
     scheme = visit.headers.get("x-forwarded-proto") or ("http" if local else "https")
-    return f"{scheme}://{host}/sign-in" if host else "/sign-in"
+    path = "/sign-in" + ("?locale=es" if lang == "es" else "")
+    return f"{scheme}://{host}{path}" if host else path
 
 
 def group_view(
@@ -370,6 +374,7 @@ def group_view(
                 for h in used
             ],
             "sign_in_address": sign_in_address(visit) if handouts else "",
+            "sign_in_address_es": sign_in_address(visit, "es") if handouts else "",
             "notice": notice or _notice(visit, detail, picker),
             "warnings": _warnings(visit, detail),
             "days_hint": DAYS_HINT,
@@ -691,7 +696,7 @@ def hand_out_page(visit: Visit) -> Html:
             "group": detail.summary,
             "participant": participant,
             "handout": handout,
-            "sign_in_address": sign_in_address(visit) if handout else "",
+            "sign_in_address": sign_in_address(visit, lang) if handout else "",
             "slip_words": WORDS[lang],
             "slip_lang": lang,
             "other_language": {
@@ -738,6 +743,7 @@ def hand_outs_page(visit: Visit) -> Html:
                 "name": names[handout.participant_id],
                 "lang": lang,
                 "words": WORDS[lang],
+                "sign_in_address": sign_in_address(visit, lang),
             }
         )
     return Html(
@@ -746,7 +752,6 @@ def hand_outs_page(visit: Visit) -> Html:
             "group": detail.summary,
             "slips": slips,
             "address": hand_outs_path(detail.summary.group_id),
-            "sign_in_address": sign_in_address(visit) if slips else "",
             "handout_minutes": session.HANDOUT_SECONDS // 60,
         },
     )

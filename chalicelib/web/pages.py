@@ -14,7 +14,7 @@ from chalicelib import kept_forms, logs, mfa, services
 from chalicelib import sign_in as session
 from chalicelib.errors import BadRequest, SteadyError, Unauthenticated
 from chalicelib.identity import ADMINS, AUTHORS, LEADERS, PARTICIPANTS, Caller
-from chalicelib.library import check_locale, preferred_locale
+from chalicelib.library import preferred_locale
 from chalicelib.sign_in import CHALLENGE, CODE, Session
 from chalicelib.statuses import (
     COMPLETED,
@@ -23,10 +23,13 @@ from chalicelib.statuses import (
     NOT_STARTED,
     OVERDUE,
 )
+from chalicelib.vocabulary import LOCALES
 from chalicelib.web import csrf, plan_pages, render, words
 from chalicelib.web.http import (
     KEPT_FORM_COOKIE,
+    LANG_COOKIE,
     SIGN_IN_CSRF_COOKIE,
+    SIGN_IN_PATH,
     SIGNED_OUT,
     SIGNED_OUT_PAGE,
     Asset,
@@ -34,9 +37,10 @@ from chalicelib.web.http import (
     Redirect,
     Visit,
     expired_kept_form_cookie,
+    expired_language_cookie,
     expired_session_cookie,
-    forget_kept_form,
     language_cookie,
+    leaving_cookies,
     own_path,
     session_cookie,
     sign_in_csrf_cookie,
@@ -76,7 +80,9 @@ WAITING = {CHALLENGE: NEW_PASSWORD, CODE: CODE_PATH}
 def _continue(visit: Visit, started: Session) -> Redirect:
     """After a sign-in step: the next step, or the home page (with the new session's cookie).
     Signed in, a participant's browser takes the language they chose for their pages on any
-    device (``Session.language``): it wins over the one this browser kept."""
+    device (``Session.language``): it wins over the one this browser kept. With none kept
+    (``""``), a language this browser kept goes (it may be the last person's on a shared
+    phone): their pages follow their own browser's language."""
     location = WAITING.get(started.state) or home_for(started.roles)
     cookies: tuple[str, ...] = (session_cookie(started.session_id),)
     kept_id = visit.cookies.get(KEPT_FORM_COOKIE)
@@ -89,6 +95,8 @@ def _continue(visit: Visit, started: Session) -> Redirect:
         cookies += cleared
     if started.language and started.language != visit.chosen_language:
         cookies += (language_cookie(started.language),)
+    elif started.language == "" and LANG_COOKIE in visit.cookies:
+        cookies += (expired_language_cookie(),)
     return Redirect(location, cookies=cookies)
 
 
@@ -118,6 +126,23 @@ def _kept_place(kept_id: str, started: Session, home: str) -> tuple[str, tuple[s
 PASSWORD_CHANGED = "password_changed"
 # ``/sign-in?done=access_ended`` (``http.ACCESS_ENDED_PATH``): their session met an ended access.
 ACCESS_ENDED = "access_ended"
+# ``/sign-in?done=signed_out``: where sign-out lands, saying it worked (a shared phone).
+SIGNED_OUT_DONE = "signed_out"
+
+
+def _chosen_locale(visit: Visit) -> str | None:
+    """The language chosen in this sign-in: the ``?locale=`` of the sign-in page's address
+    (a Spanish hand-out's link, the language link at the top), then carried by its form as
+    ``locale``. Never the browser's language cookie (it may be the last person's on a shared
+    phone), and not the ``locale`` of a sign-in page a session's end sent them to (that is the
+    language the page was in, not a choice)."""
+    if visit.form:
+        asked = visit.form.get("locale")
+    elif visit.query.get("done") in (*SIGNED_OUT.values(), *SIGNED_OUT_PAGE.values()):
+        asked = None
+    else:
+        asked = visit.query.get("locale")
+    return asked if asked in LOCALES else None
 
 
 def _sign_in_page(
@@ -135,9 +160,11 @@ def sign_in_form(visit: Visit) -> Any:
     if visit.session is not None and visit.session.state in WAITING:
         return Redirect(WAITING[visit.session.state])
     token = visit.cookies.get(SIGN_IN_CSRF_COOKIE) or csrf.new_token()
-    page = _sign_in_page(visit, "sign_in.html", csrf_token=token, username="")
+    page = _sign_in_page(
+        visit, "sign_in.html", csrf_token=token, username="", chosen_locale=_chosen_locale(visit)
+    )
     done = visit.query.get("done")
-    if done == PASSWORD_CHANGED or (
+    if done in (PASSWORD_CHANGED, SIGNED_OUT_DONE) or (
         done in (*SIGNED_OUT.values(), *SIGNED_OUT_PAGE.values())
         and visit.cookies.get(KEPT_FORM_COOKIE)
     ):
@@ -149,16 +176,21 @@ def sign_in_form(visit: Visit) -> Any:
 
 def sign_in_submit(visit: Visit) -> Any:
     username = visit.form.get("username", "").strip()
+    chosen = _chosen_locale(visit)
     try:
-        started = session.sign_in(username, visit.form.get("password", ""), visit.chosen_language)
+        started = session.sign_in(username, visit.form.get("password", ""), chosen)
     except session.SignInFailed as error:
         if error.code == ACCESS_ENDED:
             # The right password, and nothing to fix in the form: a notice, once, not an
             # input error (the form's error summary and its field's message).
-            page = _sign_in_page(visit, "sign_in.html", username=username[:128])
+            page = _sign_in_page(
+                visit, "sign_in.html", username=username[:128], chosen_locale=chosen
+            )
             page.context["status"] = words.message(error, page.context["lang"])
             return Html(page.template, page.context, status=400)
-        return _sign_in_page(visit, "sign_in.html", error, username=username[:128])
+        return _sign_in_page(
+            visit, "sign_in.html", error, username=username[:128], chosen_locale=chosen
+        )
     return _continue(visit, started)
 
 
@@ -168,7 +200,10 @@ def _start_over(visit: Visit, error: Unauthenticated) -> Html:
     if error.code != "challenge_lost":
         raise error
     token = csrf.new_token()
-    page = _sign_in_page(visit, "sign_in.html", csrf_token=token, username="")
+    chosen = visit.session.chosen_language if visit.session is not None else ""
+    page = _sign_in_page(
+        visit, "sign_in.html", csrf_token=token, username="", chosen_locale=chosen or None
+    )
     page.context["error"] = words.message(error, page.context["lang"])
     return Html(
         page.template, page.context, cookies=(sign_in_csrf_cookie(token), expired_session_cookie())
@@ -189,7 +224,6 @@ def new_password_submit(visit: Visit) -> Any:
             visit.session,
             visit.form.get("new_password", ""),
             visit.form.get("confirm_password", ""),
-            visit.chosen_language,
         )
     except BadRequest as error:
         return _sign_in_page(visit, "new_password.html", error)
@@ -208,9 +242,7 @@ def code_submit(visit: Visit) -> Any:
     if visit.session is None or visit.session.state != CODE:
         return Redirect("/sign-in")
     try:
-        active = session.enter_code(
-            visit.session, visit.form.get("code", ""), visit.chosen_language
-        )
+        active = session.enter_code(visit.session, visit.form.get("code", ""))
     except BadRequest as error:
         return _sign_in_page(visit, "sign_in_code.html", error)
     except Unauthenticated as error:
@@ -278,12 +310,13 @@ def authenticator_submit(visit: Visit) -> Any:
 def sign_out(visit: Visit) -> Any:
     if visit.session is not None:
         session.sign_out(visit.session)
-    # The language chosen stays (``http.LANG_COOKIE``): the next sign-in page, and the pages
-    # after it, are in it. It says nothing of health; ending the visit is the session's part.
-    # (A participant's choice is kept with their account too: the next sign-in, anywhere.)
-    # A form or page kept when a session ended is of no more use: signing out ends the visit.
+    # The visit ends here, and so does what this browser kept of it: a form or page kept
+    # when a session ended, and the language chosen (``http.LANG_COOKIE``): on a shared phone
+    # the next person's sign-in page follows their own browser, and shows nothing of the
+    # last person's language. (A participant's choice is kept with their account: their next
+    # sign-in, anywhere, is in it.) The sign-in page says they are signed out.
     return Redirect(
-        "/sign-in", cookies=(expired_session_cookie(), *forget_kept_form(visit.cookies))
+        f"{SIGN_IN_PATH}?done={SIGNED_OUT_DONE}", cookies=leaving_cookies(visit.cookies)
     )
 
 
@@ -297,9 +330,11 @@ def stylesheet(visit: Visit) -> Asset:
 
 
 def reading_locale(visit: Visit) -> str:
-    """The language to read in: ``?locale=`` (one the service does not have is refused), else
-    the language chosen before, else what the browser asks for, else English."""
+    """The language to read in: ``?locale=``, else the language chosen before, else what the
+    browser asks for, else English. A ``?locale=`` the service does not have (an edited or
+    forwarded link, ``?locale=fr``) is passed over as if absent: the page in its usual
+    language, never an error page (the API's ``invalid_locale`` is for its clients)."""
     asked = visit.query.get("locale")
-    if asked is not None:
-        return check_locale(asked)
+    if asked in LOCALES:
+        return str(asked)
     return visit.chosen_language or preferred_locale(None, visit.headers.get("accept-language"))

@@ -43,9 +43,8 @@ from chalicelib.web.http import (
     Redirect,
     Visit,
     expired_kept_form_cookie,
-    expired_session_cookie,
-    forget_kept_form,
     forget_saved_form,
+    leaving_cookies,
 )
 from chalicelib.web.pages import ICONS, reading_locale
 from chalicelib.web.words import MONTHS, WORDS
@@ -645,18 +644,18 @@ def retake(visit: Visit) -> Any:
 def quick_exit(visit: Visit) -> Redirect:
     """End the session here (a plain link: works without JavaScript, signed in or not) and go
     to a neutral site. The session cookie goes too, and every page is ``no-store``, so Back
-    brings up only the sign-in page. The language chosen stays, as at sign-out: a cookie no
-    one sees on the screen, naming only a language, while what someone looking sees is the
-    neutral site, and, should they open Steady, a sign-in page with nothing of the visit on it;
-    a reader who had to leave in a hurry meets their own language when they come back. A form
-    or page kept when a session ended goes too (``http.forget_kept_form``)."""
+    brings up only the sign-in page. What this browser kept of the visit goes too, as at
+    sign-out (``http.leaving_cookies``): a form or page kept when a session ended, and the
+    language chosen, so that whoever opens Steady next on this phone meets a sign-in page in
+    their own browser's language, with nothing of the last person's on it. (A participant's
+    own choice is kept with their account: their next sign-in is in it.) No notice: the way
+    out is to a neutral site, and stays so."""
     if visit.session is not None:
         try:
             session.sign_out(visit.session)
         except SteadyError:
             pass  # the cookie is cleared below either way; leaving must never fail
-    cookies = (expired_session_cookie(), *forget_kept_form(visit.cookies))
-    return Redirect(render.QUICK_EXIT, cookies=cookies)
+    return Redirect(render.QUICK_EXIT, cookies=leaving_cookies(visit.cookies))
 
 
 def favicon(visit: Visit) -> Asset:

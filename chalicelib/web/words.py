@@ -72,6 +72,7 @@ WORDS: dict[str, dict[str, str]] = {
         "password_change_explain": "If someone else may know your password, change it here. Then you are signed out on every phone and computer, this one too, and you sign in again with your new password.",
         "current_password": "Current password",
         "change_password": "Change password",
+        "done_signed_out": "You are signed out.",
         "done_password_changed": "Your password is changed. You are signed out on every phone and computer, this one too. Sign in with your new password.",
         # The sign-in page after a form came in once the session had ended (chalicelib.kept_forms).
         "done_signed_out_inactive": "You were signed out after 15 minutes without activity. Sign in again and your answers will be back on the page, ready to save.",
@@ -269,6 +270,7 @@ WORDS: dict[str, dict[str, str]] = {
         "password_change_explain": "Si otra persona puede saber su contraseña, cámbiela aquí. Después se cerrará la sesión en todos los teléfonos y computadoras, también en este, y usted iniciará sesión otra vez con su contraseña nueva.",
         "current_password": "Contraseña actual",
         "change_password": "Cambiar la contraseña",
+        "done_signed_out": "Se cerró su sesión.",
         "done_password_changed": "Su contraseña está cambiada. Se cerró la sesión en todos los teléfonos y computadoras, también en este. Inicie sesión con su contraseña nueva.",
         "done_signed_out_inactive": "Se cerró su sesión después de 15 minutos sin actividad. Inicie sesión otra vez y sus respuestas volverán a estar en la página, listas para guardar.",
         "done_signed_out_expired": "Se cerró su sesión: una sesión dura 12 horas. Inicie sesión otra vez y sus respuestas volverán a estar en la página, listas para guardar.",

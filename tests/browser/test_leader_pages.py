@@ -411,6 +411,7 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     page.get_by_role("link", name="Spanish hand-out").click()
     page.wait_for_url(re.compile(r".*/hand-out\?lang=es$"))
     assert "usted elegirá su propia contraseña" in page.locator(".slip").inner_text()
+    assert "/sign-in?locale=es" in page.locator(".slip").inner_text()
     check(page, context, artifacts, "leader-hand-out-es", "Sign-in details – Steady")
     page.goto(group_url)
     page.get_by_role("button", name="Done, I have given it to them (browser-leader-second)").click()

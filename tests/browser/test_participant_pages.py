@@ -701,11 +701,14 @@ def test_a_library_search_without_javascript_keeps_its_words_out_of_every_addres
     context.close()
 
 
-def test_a_stale_link_in_spanish_is_a_spanish_page_and_spanish_outlives_quick_exit(
+def test_a_stale_link_in_spanish_is_a_spanish_page_and_quick_exit_clears_the_language(
     browser, base_url, artifacts, reader
 ):
-    """Walk 12, items 4 and 5: a refusal page was English, crisis line and all, for a Spanish
-    reader; and quick exit forgot the language, so the next sign-in page was English."""
+    """Walk 12, item 4: a refusal page was English, crisis line and all, for a Spanish reader.
+    Walk 18, item 1: quick exit clears the language chosen, so the next person on a shared
+    phone meets a sign-in page in their own browser's language (here English); the reader's
+    own switch, kept with their account, comes back when they sign in. Sign-out says so
+    (walk 18, item 8), in the browser's language."""
     context, page = new_page(browser, base_url)
     answer_for_the_neutral_site(context)
     sign_in(page, READER, PASSWORD)
@@ -718,9 +721,19 @@ def test_a_stale_link_in_spanish_is_a_spanish_page_and_spanish_outlives_quick_ex
     measure(page, artifacts, "not-found-spanish")
     page.get_by_role("link", name="Salida rápida").click()
     page.wait_for_url("https://www.google.com/**")
+    assert not [c for c in context.cookies() if c["name"] == "steady_lang"]
     page.goto(f"{base_url}/sign-in")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.title() == "Sign in – Steady"
+    sign_in(page, READER, PASSWORD)
+    page.wait_for_url(f"{base_url}/")
     assert page.locator("html").get_attribute("lang") == "es"
-    assert page.title() == "Iniciar sesión – Steady"
+    page.get_by_role("link", name="English").click()  # back to English, kept with the account
+    page.wait_for_url(f"{base_url}/?locale=en")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/sign-in?done=signed_out")
+    expect(page.get_by_role("status")).to_have_text("You are signed out.")
+    measure(page, artifacts, "signed-out")
     context.close()
 
 

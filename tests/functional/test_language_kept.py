@@ -54,9 +54,11 @@ def test_spanish_chosen_on_one_device_is_the_first_page_on_a_fresh_one(
         assert attribute in cookie
     home = fresh.get(HOME)
     assert '<html lang="es">' in home.body and "Cerrar sesión" in home.body
-    # Signed out again, this browser keeps Spanish for the next sign-in page too.
+    # Signed out again, this browser forgets it (walk 18, item 1: a shared phone): the next
+    # sign-in page follows the browser, and her next sign-in brings Spanish back.
     fresh.post("/sign-out", {"csrf": home.csrf()})
-    assert '<html lang="es">' in fresh.get("/sign-in").body
+    assert "steady_lang" not in fresh.cookies
+    assert '<html lang="en">' in fresh.get("/sign-in").body
 
 
 def test_english_chosen_again_is_kept_too_and_wins_over_the_browsers_cookie(
@@ -90,12 +92,15 @@ def test_with_no_choice_kept_sign_in_leaves_the_language_as_it_was(
 
     assert kept(service, participant) is None  # a browser's Accept-Language is no choice
 
-    # A browser that chose Spanish (its cookie, from a "?locale=es" link): nothing was kept
-    # yet, so this sign-in keeps it with the account (walk 15, problem 3 and item 19.5).
+    # A browser whose cookie names Spanish, from an earlier visit (maybe someone else's, on a
+    # shared phone: walk 18, item 1): no choice made in this sign-in, so nothing is kept,
+    # and the cookie goes: her pages follow her browser.
     spanish_cookie = WebClient(client, cookies={"steady_lang": "es"})
     signed = spanish_cookie.sign_in(participant.username)
-    assert language_cookie(signed) == [] and '<html lang="es">' in spanish_cookie.get(HOME).body
-    assert kept(service, participant) == "es"
+    (cleared,) = language_cookie(signed)
+    assert cleared.startswith("steady_lang=;") and "Max-Age=0" in cleared
+    assert '<html lang="en">' in spanish_cookie.get(HOME).body
+    assert kept(service, participant) is None
 
 
 def test_a_page_only_repeating_the_browsers_language_is_not_a_choice_kept(
@@ -263,7 +268,7 @@ def test_the_first_sign_in_on_a_spanish_link_keeps_spanish_with_the_account(
     phone = WebClient(client)
     assert '<html lang="es">' in phone.get("/sign-in?locale=es").body
     aws_calls.reset()
-    assert phone.sign_in(participant.username).status == 303
+    assert phone.sign_in(participant.username, path="/sign-in?locale=es").status == 303
     # The session, the language read (none kept), then kept: one UpdateItem.
     dynamodb = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
     assert dynamodb[-3:] == [
@@ -290,8 +295,9 @@ def test_the_first_sign_in_on_a_spanish_link_keeps_spanish_with_the_account(
 def test_choosing_the_first_password_on_a_spanish_page_keeps_spanish(
     client, published, stack, service
 ):
-    """A new account's first sign-in: the temporary password, then their own, on a Spanish
-    page: the language is kept when the password is chosen (the session is signed in then)."""
+    """A new account's first sign-in from a Spanish link (a Spanish hand-out's): the temporary
+    password, then their own; the waiting session carries the language chosen, kept when the
+    password is chosen (the session is signed in then)."""
     cognito = boto3.client("cognito-idp", region_name=REGION)
     account = make_account(stack, "participant-new", "participants")
     cognito.admin_set_user_password(
@@ -300,8 +306,8 @@ def test_choosing_the_first_password_on_a_spanish_page_keeps_spanish(
         Password="Temporary-pass-42",
         Permanent=False,
     )
-    phone = WebClient(client, cookies={"steady_lang": "es"})
-    waiting = phone.sign_in(account.username, "Temporary-pass-42")
+    phone = WebClient(client)
+    waiting = phone.sign_in(account.username, "Temporary-pass-42", path="/sign-in?locale=es")
     assert waiting.location == "/sign-in/new-password"
     assert kept(service, account) is None
     form = phone.get("/sign-in/new-password")
@@ -352,3 +358,105 @@ def test_the_account_page_offers_the_pages_language_for_messages_until_chosen(
     )
     assert saved.status == 303, saved.body[:2000]
     assert checked.format("en") in browser.get("/account/reminders").body
+
+
+# -- a shared phone (walk 18, item 1) --------------------------------------------------------
+
+
+def test_on_a_shared_phone_one_persons_spanish_never_becomes_the_next_ones(
+    client, published, participant, other_participant, service
+):
+    """Lupe signs in from a Spanish link and signs out; Tony, who never chose a language,
+    signs in on the same phone: his account stays without one, his pages follow his browser
+    (here and on his own phone), and nothing on the phone says Lupe read in Spanish."""
+    phone = WebClient(client)  # the phone asks for English
+    lupe = phone.sign_in(participant.username, path="/sign-in?locale=es")
+    assert lupe.status == 303 and kept(service, participant) == "es"
+    assert '<html lang="es">' in phone.get(HOME).body
+    out = phone.post("/sign-out", {"csrf": phone.get(HOME).csrf()})
+    (cleared,) = language_cookie(out)
+    assert cleared.startswith("steady_lang=;") and "Max-Age=0" in cleared
+    assert "steady_lang" not in phone.cookies
+    assert '<html lang="en">' in phone.get("/sign-in").body
+
+    tony = phone.sign_in(other_participant.username)
+    assert tony.status == 303 and language_cookie(tony) == []
+    assert kept(service, other_participant) is None
+    assert '<html lang="en">' in phone.get(HOME).body
+    own_phone = WebClient(client)
+    assert own_phone.sign_in(other_participant.username).status == 303
+    assert '<html lang="en">' in own_phone.get(HOME).body
+    # A Spanish-speaking browser of his own would be Spanish: his browser decides.
+    spanish_browser = WebClient(client, language="es")
+    assert spanish_browser.sign_in(other_participant.username).status == 303
+    assert '<html lang="es">' in spanish_browser.get(HOME).body
+    assert kept(service, other_participant) is None
+
+    # Lupe's own choice is hers: her next sign-in on this phone is Spanish again.
+    phone.post("/sign-out", {"csrf": phone.get(HOME).csrf()})
+    assert phone.sign_in(participant.username).status == 303
+    assert '<html lang="es">' in phone.get(HOME).body
+
+
+def test_a_session_left_open_on_a_shared_phone_does_not_pass_its_language_on(
+    client, published, participant, other_participant, service, library_clock
+):
+    """Lupe switches to Spanish while signed in and walks away (no sign-out: the session ends
+    after 15 minutes idle, the cookie stays). Tony signs in next: the cookie goes, nothing is
+    kept with his account, his page is in his browser's language."""
+    phone = WebClient(client)
+    assert phone.sign_in(participant.username).status == 303
+    phone.get(f"{HOME}?locale=es")
+    assert kept(service, participant) == "es"  # her switch, signed in: kept with her account
+    library_clock.advance(16 * 60)
+
+    tony = phone.sign_in(other_participant.username)
+    assert tony.status == 303 and "steady_lang" not in phone.cookies
+    assert kept(service, other_participant) is None
+    assert '<html lang="en">' in phone.get(HOME).body
+
+
+def test_quick_exit_clears_the_language_for_the_next_person(
+    client, published, participant, other_participant, service
+):
+    phone = WebClient(client)
+    assert phone.sign_in(participant.username, path="/sign-in?locale=es").status == 303
+    out = phone.get("/exit")
+    (cleared,) = language_cookie(out)
+    assert cleared.startswith("steady_lang=;") and "Max-Age=0" in cleared
+    assert '<html lang="en">' in phone.get("/sign-in").body
+    assert phone.sign_in(other_participant.username).status == 303
+    assert kept(service, other_participant) is None
+    assert '<html lang="en">' in phone.get(HOME).body
+
+
+def test_a_spanish_link_before_the_two_step_code_is_kept_when_the_code_is_accepted(
+    client, published, stack, service
+):
+    """The language chosen on the sign-in page waits with the session that waits for the
+    code (``chosen_language``), not in the browser's cookie."""
+    careful = make_account(stack, "participant-careful", "participants", authenticator=True)
+    assert careful.authenticator is not None
+    phone = WebClient(client)
+    waiting = phone.sign_in(careful.username, path="/sign-in?locale=es")
+    assert waiting.location == "/sign-in/code" and kept(service, careful) is None
+    phone.cookies.pop("steady_lang")  # the cookie is not what carries it
+    assert phone.enter_code(careful.authenticator).location == HOME
+    assert kept(service, careful) == "es" and phone.cookies["steady_lang"] == "es"
+
+
+def test_a_wrong_password_keeps_the_language_chosen_in_the_form(
+    client, published, participant, service
+):
+    phone = WebClient(client)
+    form = phone.get("/sign-in?locale=es")
+    assert '<input type="hidden" name="locale" value="es">' in form.body
+    wrong = phone.post(
+        "/sign-in",
+        {"csrf": form.csrf(), "locale": "es", "username": participant.username, "password": "x"},
+    )
+    assert wrong.status == 400
+    assert '<input type="hidden" name="locale" value="es">' in wrong.body
+    # A sign-in page a session's end sent them to names the page's language, not a choice.
+    ended = phone.get("/sign-in?done=signed_out_inactive&locale=es")
+    assert '<input type="hidden" name="locale"' not in ended.body

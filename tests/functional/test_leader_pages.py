@@ -1161,6 +1161,8 @@ def test_new_account_panel_survives_a_reload_until_done_and_is_never_logged(
     panel = page.body.split('<section class="handout"', 1)[1].split("</section>", 1)[0]
     assert "give these to New P." in panel
     assert "localhost/sign-in" in panel or "/sign-in</code>" in panel
+    # The address for a Spanish reader too (walk 18, item 2): Spanish pages from the first one.
+    assert "/sign-in?locale=es</code>" in panel
     assert "choose their own password" in panel and "15 minutes at most" in panel
     assert "Done, I have given it to them" in panel
 
@@ -1309,7 +1311,7 @@ def test_a_hand_out_page_has_one_participants_details_in_words_for_them(
     assert shown["new-one"] in text and "new-one" in text
     assert shown["new-two"] not in handout.body and "new-two" not in handout.body
     assert "Two T." not in handout.body and "Tuesday evening" not in title(handout)
-    assert "/sign-in</code>" in text and "Go to" in text
+    assert "/sign-in</code>" in text and "Go to" in text and "locale=" not in text
     assert "You will choose your own password when you sign in." in text
     assert "988" in text and "1-800-662-4357" in text
     # Words for the participant: nothing for the leader ("give these to", "Done") on the slip.
@@ -1322,6 +1324,9 @@ def test_a_hand_out_page_has_one_participants_details_in_words_for_them(
     spanish = browser.get(address + "?lang=es")
     assert 'lang="es"' in slip(spanish) or '<section class="slip" lang="es"' in spanish.body
     assert "Al iniciar sesión, usted elegirá su propia contraseña." in unescape(spanish.body)
+    # Walk 18, item 2: the Spanish hand-out's address opens the sign-in pages in Spanish on a
+    # phone set to English, and keeps Spanish with the account at that first sign-in.
+    assert "/sign-in?locale=es</code>" in unescape(slip(spanish))
     assert shown["new-one"] in spanish.body
 
     # Another group's leader: not found, nothing shown.
@@ -1456,6 +1461,9 @@ def test_every_hand_out_of_a_group_prints_from_one_page_one_slip_per_participant
     assert [lang for _, _, lang in slips(mixed)] == ["en", "es", "en"]
     assert "Al iniciar sesión, usted elegirá su propia contraseña." in unescape(mixed.body)
     assert '<option value="es" lang="es" selected>' in mixed.body
+    # The Spanish slip sends its reader to the Spanish sign-in page; the others to the plain one.
+    addresses = re.findall(r"<dd><code>([^<]*/sign-in[^<]*)</code></dd>", mixed.body)
+    assert [a.endswith("/sign-in?locale=es") for a in addresses] == [False, True, False]
 
     # The other group's page holds only its own one.
     assert [u for u, _, _ in slips(browser.get(f"{other_group}/hand-outs"))] == ["new-other"]

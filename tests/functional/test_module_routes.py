@@ -204,3 +204,6 @@ def test_participants_read_their_language_and_fall_back_to_english(client, spani
     assert json.loads(exact.body)["title"] == "Respirar y volver al presente"
     bad = client.http.get("/modules?locale=fr", headers=participant.headers)
     assert (bad.status_code, json.loads(bad.body)["error"]["code"]) == (400, "invalid_locale")
+    assert json.loads(bad.body)["error"]["message"] == (
+        "locale is the language of the module: one of en, es."
+    )

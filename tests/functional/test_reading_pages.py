@@ -930,10 +930,13 @@ def test_quick_exit_ends_the_session_and_goes_to_a_neutral_site(client, publishe
     # Back to the lesson: the session is over, so only the sign-in page comes up.
     again = browser.get(lesson_path("thinking-traps"))
     assert (again.status, again.location) == (303, "/sign-in")
-    # In the language chosen (walk 12, item 5): it says nothing of health, so it stays.
-    assert not any(c.startswith("steady_lang=") for c in cleared)
-    assert browser.cookies["steady_lang"] == "es"
-    assert '<html lang="es">' in browser.get("/sign-in").body
+    # The language chosen goes too (walk 18, item 1): the next person on this phone meets
+    # a sign-in page in their own browser's language, with nothing of the last person's.
+    assert any(c.startswith("steady_lang=;") and "Max-Age=0" in c for c in cleared)
+    assert "steady_lang" not in browser.cookies
+    assert '<html lang="en">' in browser.get("/sign-in").body
+    spanish_phone = WebClient(client, cookies=dict(browser.cookies), language="es")
+    assert '<html lang="es">' in spanish_phone.get("/sign-in").body
     assert WebClient(client).get("/exit").location == render.QUICK_EXIT  # works signed out too
 
 

@@ -161,6 +161,8 @@ def test_a_spanish_version_that_does_not_exist_is_a_404(client, assigned, partic
         {"module_id": MODULE, "version": 1, "locale": "fr"},
     )
     assert (status, body["error"]["code"]) == (400, "invalid_locale")
+    # Its words name what the language is of (walk 18, item 5: not the reminders' messages).
+    assert body["error"]["message"] == "locale is the language of the module: one of en, es."
 
 
 # -- the web app --------------------------------------------------------------------------------
@@ -203,7 +205,9 @@ def test_an_english_browser_is_offered_the_translation_only_where_there_is_one(
     assert "Leer en español" in browser.get(f"{LESSON}").body
     untranslated = browser.get(f"/lesson/{lesson_code('thinking-traps')}")
     assert '<html lang="en">' in untranslated.body and "Leer en español" not in untranslated.body
-    assert browser.get(f"/lesson/{lesson_code('thinking-traps')}?locale=fr").status == 400
+    # A language the service does not have, in an edited or forwarded link: as if absent.
+    french = browser.get(f"/lesson/{lesson_code('thinking-traps')}?locale=fr")
+    assert french.status == 200 and '<html lang="en">' in french.body
 
 
 def test_a_spanish_browser_gets_a_spanish_home_page(client, assigned, participant, published):
@@ -364,8 +368,9 @@ def test_the_sign_in_page_offers_spanish_and_the_choice_is_kept(client, assigned
         assert attribute in kept
     assert int(kept.split("Max-Age=")[1].split(";")[0]) >= 180 * 86_400
     assert ">English</a>" in spanish.body and language_link(spanish, "en") == "/sign-in?locale=en"
-    # Signed in, every page follows the choice: none of them says ?locale=.
-    assert browser.sign_in(participant.username).status == 303
+    # Signed in from that page's form (it carries the choice: walk 18, item 1), every page
+    # follows the choice: none of them says ?locale=.
+    assert browser.sign_in(participant.username, path=language_link(form, "es")).status == 303
     for path in ("/", "/library", "/plan", "/account/reminders", LESSON):
         page = browser.get(path)
         assert page.status == 200 and '<html lang="es">' in page.body, path
@@ -674,3 +679,21 @@ def test_a_track_published_in_spanish_has_its_spanish_title_on_a_spanish_home(
     english = WebClient(client, language="en")
     assert english.sign_in(participant.username).status == 303
     assert "Early recovery, weeks 1–4" in english.get("/").body
+
+
+@pytest.mark.parametrize(("language", "lang"), [(None, "en"), ("es", "es")])
+def test_an_unknown_locale_in_a_pages_address_is_passed_over(
+    client, assigned, participant, published, language, lang
+):
+    """Walk 18, item 5: ``?locale=fr`` on a lesson gave a 400 page about the language of
+    reminder messages. On web pages it is as if it were absent: the page in its usual
+    language (here the browser's), with 200, and nothing kept."""
+    browser = WebClient(client, language=language)
+    assert browser.sign_in(participant.username).status == 303
+    for path in (LESSON, "/", "/library", "/account/reminders", "/plan"):
+        page = browser.get(f"{path}?locale=fr")
+        assert page.status == 200, (path, page.status, page.body[:500])
+        assert f'<html lang="{lang}">' in page.body, path
+        assert "Elija el idioma de los mensajes" not in page.body
+        assert "Choose the language of the messages" not in page.body
+    assert "steady_lang" not in browser.cookies

@@ -122,7 +122,7 @@ def test_sign_out_ends_the_session_here_and_in_cognito(client, published, partic
     token = browser.get("/?locale=es").csrf()
     assert browser.cookies["steady_lang"] == "es"
     page = browser.post("/sign-out", {"csrf": token})
-    assert (page.status, page.location) == (303, "/sign-in")
+    assert (page.status, page.location) == (303, "/sign-in?done=signed_out")
     assert "steady_session" not in browser.cookies
     assert web_session.records().get(session_id) is None
     replay = WebClient(client, stolen).get("/")
@@ -132,26 +132,46 @@ def test_sign_out_ends_the_session_here_and_in_cognito(client, published, partic
         cognito.get_user(AccessToken=stored.access_token)
 
 
-def test_the_language_chosen_outlives_sign_out_and_the_next_sign_in_keeps_it(
+def test_the_language_chosen_goes_at_sign_out_and_the_next_sign_in_brings_it_back(
     client, published, participant
 ):
-    """Walk 12, item 5: a Spanish reader met an English sign-in page, then an English home,
-    after every sign-out. The language says nothing of health; the session is what ends."""
+    """Walk 12, item 5 kept the language cookie past sign-out; walk 18, item 1: on a shared
+    phone it then became the next person's language. Now sign-out and quick exit clear it
+    (the sign-in page follows the browser, as on a first visit), and the participant's own
+    switch, kept with their account, brings it back at their next sign-in."""
     browser = signed_in(client, participant)  # a browser that asks for English
     token = browser.get("/?locale=es").csrf()
 
     browser.post("/sign-out", {"csrf": token})
 
-    assert browser.cookies["steady_lang"] == "es"
+    assert "steady_lang" not in browser.cookies
     sign_in = browser.get("/sign-in")
-    assert '<html lang="es">' in sign_in.body and "Iniciar sesión" in sign_in.body
+    assert '<html lang="en">' in sign_in.body and "Español" in sign_in.body
     assert browser.sign_in(participant.username).status == 303
     assert '<html lang="es">' in browser.get("/").body
     # Quick exit, then back: the same.
     browser.get("/exit")
-    assert "steady_session" not in browser.cookies and browser.cookies["steady_lang"] == "es"
+    assert "steady_session" not in browser.cookies and "steady_lang" not in browser.cookies
+    assert '<html lang="en">' in browser.get("/sign-in").body
     assert browser.sign_in(participant.username).status == 303
     assert '<html lang="es">' in browser.get("/").body
+
+
+@pytest.mark.parametrize(
+    ("language", "notice"), [(None, "You are signed out."), ("es", "Se cerró su sesión.")]
+)
+def test_sign_out_says_so_on_the_sign_in_page(client, published, participant, language, notice):
+    """Walk 18, item 8: sign-out landed on a bare sign-in page; on a shared phone nobody could
+    tell it worked. The notice is in the browser's language (the chosen one is cleared)."""
+    browser = WebClient(client, language=language)
+    assert browser.sign_in(participant.username).status == 303
+    out = browser.post("/sign-out", {"csrf": browser.get("/").csrf()})
+    assert out.location == "/sign-in?done=signed_out"
+    page = browser.get(out.location)
+    assert f'<p class="notice" role="status">{notice}</p>' in page.body
+    assert '<input type="hidden" name="locale"' not in page.body  # no language chosen here
+    # A plain sign-in page says nothing of it.
+    assert notice not in WebClient(client, language=language).get("/sign-in").body
 
 
 def test_session_table_holds_a_hash_not_the_cookie_value(client, published, participant, stack):

@@ -78,12 +78,21 @@ class WebClient:
         return self._send("post", path, body, {"Content-Type": "application/x-www-form-urlencoded"})
 
     def sign_in(
-        self, username: str, password: str = "Correct-horse-42", authenticator: str | None = None
+        self,
+        username: str,
+        password: str = "Correct-horse-42",
+        authenticator: str | None = None,
+        path: str = "/sign-in",
     ) -> Page:
-        """Sign in; with an ``authenticator`` secret, also answer the code step."""
-        form = self.get("/sign-in")
+        """Sign in from the sign-in page at ``path`` (``/sign-in?locale=es``: a Spanish link),
+        sending its form as a browser does (its hidden fields too); with an ``authenticator``
+        secret, also answer the code step."""
+        form = self.get(path)
+        hidden = dict(
+            re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.body)
+        )
         page = self.post(
-            "/sign-in", {"csrf": form.csrf(), "username": username, "password": password}
+            "/sign-in", {**hidden, "csrf": form.csrf(), "username": username, "password": password}
         )
         if authenticator is not None and page.location == "/sign-in/code":
             page = self.enter_code(authenticator)

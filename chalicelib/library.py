@@ -28,6 +28,7 @@ answers and explanations stay on the server, which checks answers itself.
 from __future__ import annotations
 
 import base64
+import difflib
 import hashlib
 import json
 import re
@@ -172,6 +173,27 @@ def query_words(query: str) -> list[str]:
     return WORD.findall(folded(query))
 
 
+# "Did you mean": a word of the library's own (``vocabulary``) is offered for a word typed that
+# is nowhere in it when they are this alike (``difflib``'s ratio: "cravngs" and "cravings" are
+# 0.93, "sleep" and "sheep" 0.8); words shorter than SUGGEST_MIN_LENGTH are never offered
+# ("of", "de" would be the nearest word to too many typos).
+SUGGEST_CUTOFF = 0.75
+SUGGEST_MIN_LENGTH = 3
+
+
+def vocabulary(entries: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """The words of the entries' titles, summaries and tags, the words a reader sees on the
+    library's cards: each folded (``folded``) to the word as written there, in lower case
+    with its accents ("sueño" for "sueno"), so a suggestion reads right."""
+    words: dict[str, str] = {}
+    for entry in entries:
+        for text in (entry.get("title", ""), entry.get("summary", ""), *entry.get("tags", [])):
+            for word in WORD.findall(unicodedata.normalize("NFC", str(text).casefold())):
+                if len(word) >= SUGGEST_MIN_LENGTH and not word.isdigit():
+                    words.setdefault(folded(word), word)
+    return words
+
+
 @dataclass(frozen=True)
 class Searchable:
     """What the library search looks in for one catalog entry, folded once per catalog read
@@ -278,6 +300,8 @@ class _Catalog:
     codes: dict[str, str]
     searchable: dict[str, Searchable]
     worksheet_fields: dict[str, int]  # the English entries' (absent: the entry does not say)
+    vocabulary: dict[str, str]  # ``vocabulary`` of the entries, for "Did you mean"
+    vocabulary_keys: tuple[str, ...]  # its folded words, sorted: what difflib compares
 
 
 class ModuleLibrary:
@@ -344,12 +368,15 @@ class ModuleLibrary:
             if isinstance(m.get(WORKSHEET_FIELDS), int)
             and not isinstance(m.get(WORKSHEET_FIELDS), bool)
         }
+        words = vocabulary(entries)
         merged = _Catalog(
             (english, translated),
             entries,
             {lesson_code(m["id"]): str(m["id"]) for m in entries},
             {module_id: Searchable.of(m) for module_id, (m, _) in modules.items()},
             sizes,
+            words,
+            tuple(sorted(words)),
         )
         with self._lock:
             self._catalogs[locale] = merged
@@ -382,6 +409,35 @@ class ModuleLibrary:
             found,
             key=lambda f: (FOUND_IN.index(f.found_in), catalog.searchable[f.module["id"]].title),
         )
+
+    def suggest(
+        self, locale: str = DEFAULT_LOCALE, topic: str | None = None, query: str = ""
+    ) -> str | None:
+        """For a search that found nothing: the same words with each one that is nowhere in
+        the library (not even as part of a word, as ``search`` looks) replaced by the closest
+        word of its titles, summaries and tags in ``locale`` (``vocabulary``, built with the
+        cached catalog), "cravngs" → "cravings"; ``None`` where a word has no close one, or
+        the words so changed would still find nothing in ``topic``. In memory: no AWS call
+        beyond the catalog's own."""
+        typed = WORD.findall(unicodedata.normalize("NFC", query.casefold()))
+        if not typed:
+            return None
+        catalog = self._merged_catalog(locale)
+        places = [(s.title, s.summary, s.text) for s in catalog.searchable.values()]
+        shown: list[str] = []
+        for word in typed:
+            key = folded(word)
+            if any(key in text for texts in places for text in texts):
+                shown.append(word)
+                continue
+            close = difflib.get_close_matches(key, catalog.vocabulary_keys, 1, SUGGEST_CUTOFF)
+            if not close:
+                return None
+            shown.append(catalog.vocabulary[close[0]])
+        suggestion = " ".join(shown)
+        if suggestion == " ".join(typed) or len(suggestion) > MAX_QUERY_LENGTH:
+            return None
+        return suggestion if self.search(locale, topic, suggestion) else None
 
     def tracks(self) -> list[dict[str, Any]]:
         """Every published track: ``{"id", "title", "summary", "version", "modules": [ids]}``."""

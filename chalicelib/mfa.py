@@ -26,6 +26,7 @@ from chalicelib.accounts import AUTHENTICATOR_NAME, Accounts
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, Unauthenticated
 from chalicelib.identity import TWO_STEP_ROLES, Caller
+from chalicelib.text import code_digits
 
 REMEMBER_SECONDS = 300
 ISSUER = AUTHENTICATOR_NAME
@@ -41,9 +42,10 @@ WRONG_CODE = "That code did not work. Codes change every 30 seconds: type the ne
 
 
 def check_code(code: str) -> str:
-    """A six-digit code, spaces allowed (apps show ``123 456``); raises ``BadRequest``."""
-    digits = "".join(str(code or "").split())
-    if len(digits) != 6 or not digits.isdigit() or not digits.isascii():
+    """A six-digit code, spaces and dashes allowed (apps show ``123 456``;
+    ``text.code_digits``); raises ``BadRequest``."""
+    digits = code_digits(code)
+    if digits is None:
         raise BadRequest("Type the 6-digit code from your authenticator app.", code="invalid_code")
     return digits
 

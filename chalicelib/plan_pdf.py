@@ -23,9 +23,8 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
 
-from chalicelib.clock import calendar_day
 from chalicelib.my_data import MyData, Readable
-from chalicelib.plan import Plan, document_words, empty_line, item_line, subtitle
+from chalicelib.plan import Plan, document_words, empty_line, item_line, subtitle, written_day
 from chalicelib.vocabulary import PEOPLE_TO_CALL
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -212,8 +211,10 @@ DATA_WORDS = {
         # Only where the version's questions cannot be read any more.
         "picked": "Choices picked (1 is the first choice): {answers}",
         # Only when a character was printed as a box (the font has no glyph for it).
-        "unprintable": "Some characters could not be printed here (shown as □). "
-        "Download as JSON to see them.",
+        # Not the JSON download: a participant cannot read it. Where they wrote it, they can.
+        "unprintable": "Some characters could not be printed here (shown as □). To see them, "
+        "open the page where you wrote them (a worksheet or My plan). You can print that page "
+        "from your browser.",
     },
     "es": {
         "title": "Todo lo que escribí",
@@ -229,8 +230,9 @@ DATA_WORDS = {
         "score": "{correct} de {total} correctas.",
         "you_chose": "Usted eligió: {choice}",
         "picked": "Opciones elegidas (1 es la primera): {answers}",
-        "unprintable": "Algunos caracteres no se pudieron imprimir aquí (se ven como □). "
-        "Para verlos, descargue en JSON.",
+        "unprintable": "Algunos caracteres no se pudieron imprimir aquí (se ven como □). Para "
+        "verlos, abra la página donde los escribió (una hoja de trabajo o Mi plan). Puede "
+        "imprimir esa página desde su navegador.",
     },
 }
 
@@ -247,16 +249,11 @@ def _contact(person: dict[str, Any]) -> str:
     return f"{name}: {phone}" if name and phone else name or phone
 
 
-def _day(stamp: str, zone: tzinfo) -> str:
-    """A stored time's day in the program's time zone, ``2026-11-26``."""
-    day = calendar_day(stamp, zone)
-    return day.isoformat() if day else stamp[:10]
-
-
 def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | None = None) -> bytes:
     """Everything a participant wrote: each worksheet's answers, each plan version, then each
     completion and knowledge-check attempt with the choices picked, each dated by the
-    program's calendar (``zone``). Modules are named by their titles and choices by their
+    program's calendar (``zone``) in words, as the plan PDF and the pages date them
+    ("27 November 2026", ``plan.written_day``). Modules are named by their titles and choices by their
     words where ``readable`` has them (``MyDataService.readable``), else by id and number."""
     from chalicelib.plan import PlanItem, _titles
 
@@ -268,7 +265,7 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
     pdf.cell(
         0,
         6,
-        words["exported"].format(day=_day(data.exported_at, zone)),
+        words["exported"].format(day=written_day(data.exported_at, locale, zone)),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -279,7 +276,9 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
         _heading(pdf, readable.title(sheet.module_id), 11.5)
         for field_id, answer in readable.in_order(sheet):
             pdf.set_font(FONT, "B", 10)
-            when = words["written"].format(v=answer.version, day=_day(answer.at, zone))
+            when = words["written"].format(
+                v=answer.version, day=written_day(answer.at, locale, zone)
+            )
             pdf.paragraph(LINE, f"{answer.label or field_id} ({when})")
             pdf.set_font(FONT, "", 10)
             shown = answer.choice_text if answer.choice_text is not None else answer.value
@@ -289,7 +288,11 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
         pdf.multi_cell(0, LINE, words["none"], new_x="LMARGIN", new_y="NEXT")
     for version in data.plan_versions:
         _heading(
-            pdf, words["version"].format(n=version.version, day=_day(version.saved_at, zone)), 11.5
+            pdf,
+            words["version"].format(
+                n=version.version, day=written_day(version.saved_at, locale, zone)
+            ),
+            11.5,
         )
         for section, items in version.sections.items():
             pdf.set_font(FONT, "B", 10)
@@ -305,7 +308,7 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
         title = words["completed"].format(
             module=readable.title(completion.module_id),
             v=completion.version,
-            day=_day(completion.completed_at, zone),
+            day=written_day(completion.completed_at, locale, zone),
         )
         checks.append(
             ((completion.module_id, completion.version, 0), title, completion.knowledge_check)
@@ -315,7 +318,7 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
             module=readable.title(attempt.module_id),
             v=attempt.version,
             n=attempt.attempt,
-            day=_day(attempt.answered_at, zone),
+            day=written_day(attempt.answered_at, locale, zone),
         )
         checks.append(
             ((attempt.module_id, attempt.version, attempt.attempt), title, attempt.knowledge_check)

@@ -203,6 +203,9 @@ class LibrarySearch:
 
     modules: tuple[Found, ...]
     completed: Mapping[str, ModuleStatus]
+    # Found nothing: the words, each one the library does not have replaced by its closest
+    # word ("cravngs" → "cravings"), when those would find something (``ModuleLibrary.suggest``).
+    suggestion: str | None = None
 
 
 @dataclass(frozen=True)
@@ -473,9 +476,12 @@ class Reading:
         query: str = "",
     ) -> LibrarySearch:
         """``ModuleLibrary.search`` and, for a participant, which of the modules found they
-        completed (the latest version, or an older one): one BatchGetItem."""
+        completed (the latest version, or an older one): one BatchGetItem. Nothing found: the
+        words that would find something, if a few letters differ (``ModuleLibrary.suggest``)."""
         found = tuple(self.library.search(locale, topic, query))
-        if PARTICIPANTS not in caller.roles or not found:
+        if not found:
+            return LibrarySearch(found, {}, self.library.suggest(locale, topic, query))
+        if PARTICIPANTS not in caller.roles:
             return LibrarySearch(found, {})
         completed = self.completions.completed_versions([caller.id])[caller.id]
         # The curriculum (English) version each module is at: a translation stands for it.

@@ -42,6 +42,7 @@ from chalicelib.errors import BadRequest, Conflict, ServiceUnavailable
 from chalicelib.identity import ADMINS, LEADERS, PARTICIPANTS, Caller
 from chalicelib.library import LOCALES
 from chalicelib.records.reminders import PAGE_LOCALE, ReminderRecords
+from chalicelib.text import code_digits
 
 EMAIL = "email"
 SMS = "sms"
@@ -669,14 +670,10 @@ class ReminderService:
 
     def confirm_contact(self, caller: Caller, code: Any) -> ReminderChoice:
         """Confirm the pending address with its code; it replaces the old one."""
-        if (
-            not isinstance(code, str)
-            or not code.strip().isascii()
-            or not code.strip().isdigit()
-            or len(code.strip()) != 6
-        ):
+        # "846 078" and "846-078" are the code the person was sent (text.code_digits).
+        given = code_digits(code)
+        if given is None:
             raise BadRequest("The code is the 6 digits we sent.", code="invalid_contact_code")
-        given = code.strip()
         now = self.clock.iso()
         outcome: dict[str, str] = {}
 

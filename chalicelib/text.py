@@ -132,6 +132,23 @@ def ascii_digits(value: str, max_digits: int = 7) -> bool:
     return value.isascii() and value.isdigit() and len(value) <= max_digits
 
 
+# What people put between the digits of a code they copy from a message or an app: spaces
+# (apps show "123 456"; people group digits by ear) and dashes, with the look-alikes a phone
+# keyboard or a paste may bring (non-breaking hyphen, en dash, minus sign).
+CODE_SEPARATORS = frozenset(" -\u2010\u2011\u2012\u2013\u2014\u2212")
+
+
+def code_digits(value: Any, length: int = 6) -> str | None:
+    """The ``length`` ASCII digits of a typed or pasted code, the spaces and dashes between
+    them dropped ("846 078", "846-078" and " 846078 " are all "846078"); None for anything
+    else. The one rule for the codes a person types: the reminders' confirmation code and
+    the two-step sign-in code."""
+    if not isinstance(value, str):
+        return None
+    digits = "".join(c for c in value if not (c.isspace() or c in CODE_SEPARATORS))
+    return digits if len(digits) == length and ascii_digits(digits, length) else None
+
+
 def and_list(words: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c`` (English: leaders' pages and emails)."""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

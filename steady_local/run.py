@@ -32,6 +32,10 @@ REGION = "us-east-1"
 # Stands in for the demo staff's phones: the authenticator secret of each local account that
 # has one (git-ignored, beside the snapshot).
 AUTHENTICATORS = "authenticators.json"
+# The running stack's web address, beside stack.json (whose keys are the Stack's and the moto
+# endpoint's, read back as a Stack by tools and tests): what `remind` puts in the links it
+# sends, whatever --port it is given.
+WEB_ADDRESS = "web.json"
 SAVE_AFTER_SECONDS = 0.5  # after a write, how long to let further writes join one snapshot
 STOP_WITHIN_SECONDS = 45  # Ctrl-C: chalice local (10 s), the saver (10 s), the last snapshot
 
@@ -134,7 +138,7 @@ def serve(args: argparse.Namespace) -> int:
     (state_dir / AUTHENTICATORS).write_text(json.dumps(authenticators, sort_keys=True))
     bodies: dict[tuple[str, str], str] = {}  # S3 bodies by key and ETag, across snapshots
     snapshot.save(clients, stack, state_file, aws.app.lock, bodies)
-    (state_dir / "stack.json").write_text(json.dumps({**stack.__dict__, "endpoint": aws.url}))
+    _save_running(state_dir, stack, aws.url, args.port)
 
     stopping = threading.Event()
 
@@ -270,6 +274,21 @@ def _running_stack(state_dir: Path) -> tuple[Any, str] | None:
     return Stack(**data), endpoint
 
 
+def _save_running(state_dir: Path, stack: Any, endpoint: str, port: int) -> None:
+    """What the other commands (token, outbox, remind) need of the stack that is running."""
+    (state_dir / "stack.json").write_text(json.dumps({**stack.__dict__, "endpoint": endpoint}))
+    (state_dir / WEB_ADDRESS).write_text(json.dumps({"url": f"http://127.0.0.1:{port}"}))
+
+
+def _web_address(state_dir: Path, port: int) -> str:
+    """The address the running stack serves the web app on (saved when it started, as its
+    moto endpoint is); ``port`` only for a stack started before that was saved."""
+    saved = state_dir / WEB_ADDRESS
+    if saved.exists():
+        return str(json.loads(saved.read_text())["url"])
+    return f"http://127.0.0.1:{port}"
+
+
 def token(args: argparse.Namespace) -> int:
     """Print an access token for any account of the running local stack: a demo account's
     password is known; any other's comes from ``--password`` or ``PASSWORD`` (``make token``)."""
@@ -351,7 +370,9 @@ def remind(args: argparse.Namespace) -> int:
     stack, endpoint = running
     os.environ.update(stack.environment())
     os.environ["AWS_ENDPOINT_URL"] = endpoint
-    os.environ.setdefault("STEADY_WEB_URL", f"http://127.0.0.1:{args.port}")
+    # The links in the messages go to the stack that is running, not to --port's default
+    # (walk 18, item 10: `remind` without --port wrote links to port 8000).
+    os.environ.setdefault("STEADY_WEB_URL", _web_address(Path(args.state_dir), args.port))
     from chalicelib import access_notices, reminder_sending, services
 
     report = reminder_sending.run_scheduled(services.current(), args.at)

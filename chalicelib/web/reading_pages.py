@@ -239,12 +239,18 @@ def library_search(visit: Visit) -> Html | Redirect:
     # A topic the library does not have (an edited form) goes along with the words, so the
     # results page says every topic was searched; without words there is nothing to search.
     shown = topic_code(known) if known else (topic if topic and query.strip() else None)
-    address = {"topic": shown} if shown else {}
+    return Redirect(_results_address(visit, lang, shown, query))
+
+
+def _results_address(visit: Visit, lang: str, topic: str | None, query: str) -> str:
+    """The address of a search's results: ``/library?topic=<code>&s=<token>``, the words
+    sealed for this session (``search_token``), never in the clear."""
+    address = {"topic": topic} if topic else {}
     if query.strip():
         address["s"] = search_token.seal(query, visit.csrf_token)
     if lang != DEFAULT_LOCALE:
         address["locale"] = lang
-    return Redirect(LIBRARY + ("?" + urlencode(address) if address else ""))
+    return LIBRARY + ("?" + urlencode(address) if address else "")
 
 
 def _library(visit: Visit, lang: str, topic_value: str | None, query: str) -> Html:
@@ -261,6 +267,13 @@ def _library(visit: Visit, lang: str, topic_value: str | None, query: str) -> Ht
         errors.append(("q", words.message(error, lang)))
         searched = LibrarySearch((), {})
     found = searched.modules
+    # "Did you mean: cravings?": a link to that search, its words sealed like the form's.
+    suggestion = None
+    if searched.suggestion:
+        href = _results_address(
+            visit, lang, topic_code(topic) if topic else None, searched.suggestion
+        )
+        suggestion = {"words": searched.suggestion, "href": href}
 
     def done(module_id: str) -> dict[str, str] | None:
         """A lesson the participant completed: its status as an icon and words."""
@@ -313,6 +326,7 @@ def _library(visit: Visit, lang: str, topic_value: str | None, query: str) -> Ht
             "groups": [g for g in groups if g["modules"]],
             "count": len(found),
             "searched": bool(query.strip() or topic),
+            "suggestion": suggestion,
         },
         status=400 if errors else 200,
     )

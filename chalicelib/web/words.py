@@ -150,6 +150,8 @@ WORDS: dict[str, dict[str, str]] = {
         "found_in_text": "Found in the module text",
         "show_all": "Show all modules",
         "no_results": "No module matches. Try another word or topic.",
+        # {words}: a link that searches for them (the words the library has, nearest typed).
+        "did_you_mean": "Did you mean: {words}?",
         "unknown_topic": "That topic is not in the library, so here are all the topics.",
         "error_query_too_long": "Search for at most {limit} characters.",
         "answer_question": "Choose an answer for question {n}.",
@@ -355,6 +357,7 @@ WORDS: dict[str, dict[str, str]] = {
         "found_in_text": "Aparece en el texto del módulo",
         "show_all": "Ver todos los módulos",
         "no_results": "Ningún módulo coincide. Pruebe con otra palabra u otro tema.",
+        "did_you_mean": "¿Quiso decir: {words}?",
         "unknown_topic": "Ese tema no está en la biblioteca; aquí están todos los temas.",
         "error_query_too_long": "Busque con {limit} caracteres como máximo.",
         "answer_question": "Elija una respuesta para la pregunta {n}.",

@@ -437,6 +437,16 @@ def test_every_participant_form_comes_back_with_the_input_kept(
     assert page.get_by_role("link", name=SECOND[1]).is_visible()
     assert page.get_by_label("Search the library").input_value() == "craving"
     measure(page, artifacts, "library-search")
+    # Misspelt: nothing found, and the nearest words of the library as a link to their search.
+    page.get_by_label("Search the library").fill("cravngs")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/library?*s=*")
+    measure(page, artifacts, "library-did-you-mean")
+    page.get_by_role("link", name="cravings", exact=True).click()
+    page.wait_for_url("**/library?*s=*")
+    assert "crav" not in page.url
+    assert page.get_by_label("Search the library").input_value() == "cravings"
+    assert page.get_by_role("link", name=SECOND[1]).is_visible()
 
     # Worksheet: a phone number that is not one; every answer typed stays.
     page.goto(f"/lesson/{lesson_code(CONTACTS)}")

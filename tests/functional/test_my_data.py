@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 from chalicelib.clock import calendar_day
 from chalicelib.identity import Caller
@@ -183,7 +184,9 @@ def test_knowledge_check_attempts_are_in_the_download_and_deleted_with_the_answe
     text = " ".join(text.split())
     assert "Knowledge checks" in text
     # Dated by the program's calendar, like every date a participant reads.
-    on = calendar_day(second["answered_at"], service.clock.zone)
+    day = calendar_day(second["answered_at"], service.clock.zone)
+    assert day is not None
+    on = f"{day.day} {day.strftime('%B')} {day.year}"  # in words: "27 November 2026"
     # Named by its title, each answer by the words chosen (walk 12, item 16: the module's id
     # and "Choices picked (1 is the first choice): 1, 2, 3").
     assert f"Thinking traps, version {version}, try 2, on {on}" in text
@@ -288,6 +291,9 @@ def test_the_pdf_names_modules_and_choices_in_the_readers_language(
     title = spanish.meta["title"]
     assert text.count(title) == 2  # the worksheet's heading and the completion's line
     assert f"{title}, versión {shipped_version(module, 'en')}: terminado el" in text
+    # Days in words, as on the pages and the plan PDF (walk 18, item 7): not "2026-11-27".
+    assert re.search(r"terminado el \d{1,2} de [a-z]+ de \d{4}", text)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
     for n, q in enumerate(questions, start=1):
         assert " ".join(f"{n}. {q['question']} Usted eligió: {q['choices'][0]}".split()) in text
     assert module not in text and "Opciones elegidas" not in text

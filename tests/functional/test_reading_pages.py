@@ -3,6 +3,7 @@ search, lessons at opaque addresses, the knowledge check that never dead-ends, q
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import timedelta
@@ -953,3 +954,53 @@ def test_quick_exit_ends_the_session_on_the_server_not_only_the_cookie(
 def test_favicon_is_an_empty_answer_not_an_error(client):
     page = WebClient(client).get("/favicon.ico")
     assert page.status == 204 and page.body == ""
+
+
+def suggestion_in(page: str) -> tuple[str, str, str] | None:
+    """The "Did you mean" line: its words before the link, the link's address and words."""
+    line = re.search(r'<p class="suggestion">([^<]*)<a href="([^"]+)">([^<]+)</a>\?</p>', page)
+    return (line[1], html.unescape(line[2]), line[3]) if line else None
+
+
+def test_a_search_that_finds_nothing_offers_the_nearest_words_as_a_sealed_search(
+    client, published, participant, other_participant
+):
+    """Walk 18, item 9: "cravngs" found nothing and suggested nothing. Now: "Did you mean:
+    cravings?", a link that runs that search, the words sealed in its address as the form's."""
+    browser = signed_in(client, participant)
+    page = search_library(browser, "cravngs")
+    assert titles_in(page.body) == [] and "No module matches" in page.body
+    before, address, words = suggestion_in(page.body) or ("", "", "")
+    assert (before, words) == ("Did you mean: ", "cravings")
+    parts = urlsplit(address)
+    assert parts.path == "/library" and sorted(parse_qs(parts.query)) == ["s"]
+    assert "crav" not in address.lower()  # sealed: no search words in the clear
+    found = browser.get(address)
+    assert "Cravings and urge surfing" in titles_in(found.body)
+    assert 'value="cravings"' in found.body and suggestion_in(found.body) is None
+    # Sealed for this session: on someone else's, the whole library, no words.
+    other = signed_in(client, other_participant).get(address)
+    assert 'value="cravings"' not in other.body and len(titles_in(other.body)) == 4
+    # In a topic: the link keeps the topic's code.
+    code = topic_code("addiction")
+    in_topic = suggestion_in(search_library(browser, "cravngs", topic=code).body)
+    assert in_topic is not None and parse_qs(urlsplit(in_topic[1]).query)["topic"] == [code]
+    # Nothing near, or words that find something: no line.
+    assert suggestion_in(search_library(browser, "zebra").body) is None
+    assert suggestion_in(search_library(browser, "craving").body) is None
+
+
+def test_did_you_mean_in_spanish(client, published_all, participant):
+    browser = signed_in(client, participant, language="es")
+    token = browser.get("/library").csrf()
+    posted = browser.post("/library", {"csrf": token, "q": "anclrse", "locale": "es"})
+    page = browser.get(posted.location)
+    assert '<html lang="es">' in page.body and "Ningún módulo coincide" in page.body
+    before, address, words = suggestion_in(page.body) or ("", "", "")
+    assert (before, words) == ("¿Quiso decir: ", "anclarse")
+    query = parse_qs(urlsplit(address).query)
+    assert sorted(query) == ["locale", "s"] and query["locale"] == ["es"]
+    assert "ancl" not in address
+    found = browser.get(address)
+    assert ("Respirar despacio y anclarse en el presente", "title") in cards_in(found.body)
+    assert 'value="anclarse"' in found.body and '<html lang="es">' in found.body

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -98,13 +98,19 @@ class WebClient:
             page = self.enter_code(authenticator)
         return page
 
-    def enter_code(self, authenticator: str, path: str = "/sign-in/code") -> Page:
-        """Post the current code (once more if the 30-second window turned meanwhile)."""
+    def enter_code(
+        self,
+        authenticator: str,
+        path: str = "/sign-in/code",
+        typed: Callable[[str], str] = str,
+    ) -> Page:
+        """Post the current code, as ``typed`` writes it (once more if the 30-second window
+        turned meanwhile)."""
         form = self.get(path)
         window = totp.step()
-        page = self.post(path, {"csrf": form.csrf(), "code": totp.code(authenticator)})
+        page = self.post(path, {"csrf": form.csrf(), "code": typed(totp.code(authenticator))})
         if page.status == 400 and totp.step() != window:
-            page = self.post(path, {"csrf": form.csrf(), "code": totp.code(authenticator)})
+            page = self.post(path, {"csrf": form.csrf(), "code": typed(totp.code(authenticator))})
         return page
 
 

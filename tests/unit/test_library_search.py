@@ -199,3 +199,39 @@ def test_topic_codes_are_opaque_distinct_and_old_names_still_work() -> None:
         assert re.fullmatch(r"[a-z2-7]{8}", code)
         assert topic_of(code) == topic and topic_of(topic) == topic  # an old address
     assert topic_of("astrology") is None and topic_of("") is None
+
+
+def test_a_search_that_finds_nothing_is_offered_the_librarys_nearest_words() -> None:
+    """Walk 18, item 9: "cravngs" found nothing and said nothing more. The words are the
+    library's own (titles, summaries, tags), in the searched language, accents kept."""
+    shelf = library(
+        en=[
+            entry("a", "Cravings and urge surfing", summary="Ride the wave.", tags=["coping"]),
+            entry("b", "Sleep", "mental-health", text_words="rest bedtime"),
+        ],
+        es=[entry("b", "El sueño", "mental-health", summary="Descansar mejor.")],
+    )
+    assert shelf.search(query="cravngs") == []
+    assert shelf.suggest(query="cravngs") == "cravings"
+    assert shelf.suggest(query="CRAVNGS surfing") == "cravings surfing"  # found words stay
+    assert shelf.suggest(query="urge copign") == "urge coping"  # a tag
+    assert shelf.suggest(query="sueno") is None  # not an English word of the library
+    assert shelf.suggest("es", query="suenio") == "sueño"  # its words as written
+    assert shelf.suggest(query="zebra") is None  # nothing near
+    assert shelf.suggest(query="cravngs zebra") is None
+    assert shelf.suggest(query="cravings") is None  # nothing to change
+    assert shelf.suggest(query="") is None
+    # Only where the changed words would find something: not in a topic without them.
+    assert shelf.suggest(topic="mental-health", query="cravngs") is None
+    assert shelf.suggest(topic="addiction", query="cravngs") == "cravings"
+    # A part of a word is already found ("crav" finds "Cravings"): nothing to suggest.
+    assert titles(shelf.search(query="crav")) == ["Cravings and urge surfing"]
+    assert shelf.suggest(query="crav") is None
+
+
+def test_the_words_to_suggest_are_built_with_the_cached_catalog_not_per_search() -> None:
+    shelf = library(en=[entry("a", "Cravings and urge surfing", summary="Ride it out, 24 h.")])
+    words = shelf._merged_catalog("en").vocabulary
+    assert shelf._merged_catalog("en").vocabulary is words
+    # Short words and numbers are never offered.
+    assert sorted(words) == ["and", "cravings", "out", "ride", "surfing", "urge"]

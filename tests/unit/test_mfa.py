@@ -115,9 +115,16 @@ def test_cognito_failing_is_unavailable_not_a_pass(clock):
 
 
 @pytest.mark.parametrize(
-    ("typed", "sent"), [("123456", "123456"), (" 123 456 ", "123456"), ("012345", "012345")]
+    ("typed", "sent"),
+    [
+        ("123456", "123456"),
+        (" 123 456 ", "123456"),
+        ("012345", "012345"),
+        ("123-456", "123456"),
+        ("123 – 456", "123456"),
+    ],
 )
-def test_codes_may_have_spaces(typed, sent):
+def test_codes_may_have_spaces_and_dashes(typed, sent):
     assert mfa.check_code(typed) == sent
 
 

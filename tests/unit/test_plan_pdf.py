@@ -193,3 +193,39 @@ def test_the_data_pdf_lists_a_worksheets_answers_in_the_order_of_its_questions()
     assert sorted(labels, key=text.index) == labels
     unknown = [field_id for field_id, _ in Readable({}, {}).in_order(sheet)]
     assert unknown == ["old-field", "urge-end", "urge-helpers", "urge-in-body", "urge-start"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "days", "where"),
+    [
+        (
+            "en",
+            ["Downloaded on 27 November 2026", "version 1, 20 November 2026"],
+            "open the page where you wrote them (a worksheet or My plan). You can print that "
+            "page from your browser.",
+        ),
+        (
+            "es",
+            ["Descargado el 27 de noviembre de 2026", "versión 1, 20 de noviembre de 2026"],
+            "abra la página donde los escribió (una hoja de trabajo o Mi plan). Puede imprimir "
+            "esa página desde su navegador.",
+        ),
+    ],
+)
+def test_the_data_pdf_writes_its_days_in_words_and_sends_to_a_page_for_what_it_cannot_print(
+    locale, days, where
+):
+    """Walk 18, item 7: it printed "2026-11-27" where every page and the plan PDF say
+    "27 November 2026", and its closing line sent a participant to the JSON download."""
+    import pypdf
+
+    answers = {
+        "urge-in-body": answer("urge-in-body", "pecho, 中文", "Dónde", "2026-11-20T10:02:00Z")
+    }
+    data = MyData("p1", "2026-11-27T12:00:00Z", (Worksheet("p1", "cravings", answers),), ())
+    body = render_data(data, locale, UTC)
+    text = " ".join(pypdf.PdfReader(io.BytesIO(body)).pages[0].extract_text().split())
+    for day in days:
+        assert day in text
+    assert "2026-11-2" not in text
+    assert where in text and "JSON" not in text

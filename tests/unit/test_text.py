@@ -14,6 +14,7 @@ from chalicelib.text import (
     ascii_digits,
     check_all,
     check_text,
+    code_digits,
     problem,
     sentence,
     without_noise,
@@ -181,3 +182,27 @@ def test_without_noise_drops_only_noise(value):
 )
 def test_a_sentence_ends_with_one_full_stop(text, expected):
     assert sentence(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "digits"),
+    [
+        ("846078", "846078"),
+        ("846 078", "846078"),
+        (" 846 078 ", "846078"),
+        ("846-078", "846078"),
+        ("846 - 078", "846078"),
+        ("846\u2011078", "846078"),  # a phone's non-breaking hyphen
+        ("846\u00a0078", "846078"),  # a pasted non-breaking space
+        ("84 60 78", "846078"),
+    ],
+)
+def test_a_code_is_its_digits_whatever_spaces_and_dashes_a_person_puts_between(typed, digits):
+    assert code_digits(typed) == digits
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "84607", "8460789", "846.078", "846o78", "８４６０７８", "846_078", None, 846078]
+)
+def test_a_code_is_six_ascii_digits_and_nothing_else(typed):
+    assert code_digits(typed) is None

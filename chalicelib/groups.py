@@ -24,7 +24,7 @@ from chalicelib.records.groups import Assignment as Assignment
 from chalicelib.records.groups import EnrolledParticipant, FormerMember, Group, GroupRecords
 from chalicelib.records.groups import GroupLeader as GroupLeader
 from chalicelib.records.groups import last_leader as last_leader
-from chalicelib.text import check_text
+from chalicelib.text import check_text, name_problem
 
 GROUP_ID = re.compile(r"^[0-9a-f]{32}$")
 # Stable ids derived from what the caller asked for (a retried create, a repeated assignment).
@@ -40,11 +40,16 @@ def check_group_id(group_id: str) -> str:
 
 
 def check_name(value: Any, what: str = "A group name") -> str:
-    """A name of 1 to 80 characters held to the text rule (``chalicelib.text``), stripped and NFC;
-    ``BadRequest`` otherwise."""
+    """A name of 1 to 80 characters held to the text rule (``chalicelib.text``) and the rule of
+    one-line names (``name_problem``: something visible, no text-direction control), stripped
+    and NFC; ``BadRequest`` (``invalid_name``, or ``invalid_text``) otherwise."""
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > MAX_NAME:
         raise BadRequest(f"{what} is 1 to {MAX_NAME} characters.", code="invalid_name")
-    return check_text(value.strip(), what, MAX_NAME)
+    name = check_text(value.strip(), what, MAX_NAME)
+    found = name_problem(name)
+    if found is not None:
+        raise BadRequest(f"{what} {found}.", code="invalid_name")
+    return name
 
 
 @dataclass(frozen=True)

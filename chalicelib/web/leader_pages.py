@@ -1505,7 +1505,7 @@ def _row_heads(grid: Grid, group: str) -> list[Any]:
             flag += f' <span class="flag new">{NOT_SIGNED_IN}</span>'
         heads.append(
             markup(
-                f'<th scope="row" class="name">{name}{flag}</th>'
+                f'<th scope="row" class="name"><bdi>{name}</bdi>{flag}</th>'
                 f'<td class="tot">{t.done}<span class="lbl"> done</span></td>'
                 f'<td class="tot{" late" if t.overdue else ""}">{t.overdue}'
                 '<span class="lbl"> overdue</span></td>'
@@ -1755,7 +1755,7 @@ def _phone_cards(grid: Grid, group: str, zone: tzinfo) -> list[Any]:
             else:
                 parts[c.status if c.status != NOT_STARTED else ""].append(line)
         assigned = sum(map(len, parts.values())) + len(folded)
-        head = f"<b>{name}</b> {t.done} of {assigned} done"
+        head = f"<b><bdi>{name}</bdi></b> {t.done} of {assigned} done"
         if t.overdue:
             head += f', <span class="late">{t.overdue} overdue</span>'
         if flagged:

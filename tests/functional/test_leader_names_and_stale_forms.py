@@ -1,0 +1,138 @@
+"""Walk 17, items 5, 7, 8, 9 and 10: names nobody can see or that turn the text around them,
+forms of an assignment sent from a stale tab, "Create a new account" sent again for someone
+already in the group, the group name's limit, and a rename to the same name."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+
+import pytest
+
+from tests.functional.test_groups import call
+from tests.functional.test_leader_pages import (  # noqa: F401 (with_tracks: a fixture)
+    assignment_ids,
+    enrol,
+    field_value,
+    new_group,
+    summary_links,
+    with_tracks,
+)
+from tests.functional.web_client import WebClient, signed_in
+
+INVISIBLE = "A group name needs at least one letter or digit you can see."
+DIRECTION = (
+    "A group name holds hidden text-direction characters (they come with text pasted from some "
+    "chat apps and PDFs): type the name instead of pasting it."
+)
+GONE = (
+    "That assignment is no longer there (it was unassigned, maybe in another tab or by a "
+    "co-leader). Nothing was changed."
+)
+
+
+def actions(service) -> list[str]:  # type: ignore[no-untyped-def]
+    """The audit trail's changes (a leader's page view is audited too: ``group.read``)."""
+    return [
+        e["action"] for e in service.audit.page(limit=500)[0] if not e["action"].endswith(".read")
+    ]
+
+
+# -- 5: names ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("\u200b\u202e", DIRECTION),  # the walk's: a zero-width space and a right-to-left override
+        ("\u200b", INVISIBLE),
+        ("\u200b \u2060\ufeff", INVISIBLE),
+        ("\u3164", INVISIBLE),  # a Hangul filler: a letter drawn as nothing
+        ("Tuesday \u2067group\u2069", DIRECTION),
+        ("\u202aTuesday", DIRECTION),
+    ],
+)
+def test_a_group_name_nobody_can_see_or_with_direction_controls_is_refused(
+    client, published, leader, name, said
+):
+    status, body = call(client, "POST", "/groups", leader, {"name": name})
+    assert status == 400 and body["error"] == {"code": "invalid_name", "message": said}
+    browser = signed_in(client, leader)
+    page = browser.post("/leader/groups", {"csrf": browser.get("/leader").csrf(), "name": name})
+    assert page.status == 400
+    assert summary_links(page) == [("name", said)]
+    assert call(client, "GET", "/groups", leader)[1]["groups"] == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "مجموعة الثلاثاء",  # Arabic
+        "گروه سه\u200cشنبه",  # Persian, with the zero-width non-joiner it needs
+        "👩\u200d👩\u200d👧 Family group",  # an emoji joined by zero-width joiners
+        "Grupo de los martes",
+    ],
+)
+def test_names_in_any_script_with_joiners_are_kept(client, published, leader, name):
+    status, body = call(client, "POST", "/groups", leader, {"name": name})
+    assert status == 201 and body["name"] == name
+
+
+def test_a_display_name_is_held_to_the_same_rule_when_enrolling_and_renaming(
+    client, published, leader, participant, service
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    refused = enrol(browser, group, participant.username, "\u200b\u200b")
+    assert refused.status == 400
+    assert summary_links(refused) == [
+        ("display_name", "A display name needs at least one letter or digit you can see.")
+    ]
+    refused = enrol(browser, group, participant.username, "Sam\u202e P.")
+    assert summary_links(refused)[0][0] == "display_name"
+    assert "A display name holds hidden text-direction characters" in summary_links(refused)[0][1]
+    assert "enrolment.add" not in actions(service)
+
+    enrol(browser, group, participant.username, "Sam P.")
+    path = f"{group}/participants/{participant.id}/name"
+    renamed = browser.post(path, {"csrf": browser.get(path).csrf(), "display_name": "\u2066"})
+    assert renamed.status == 400
+    assert summary_links(renamed)[0][0] == "display_name"
+    assert "enrolment.rename" not in actions(service)
+    group_id = group.rsplit("/", 1)[1]
+    status, body = call(
+        client,
+        "POST",
+        f"/groups/{group_id}/participants",
+        leader,
+        {"username": participant.username, "display_name": "\u200b"},
+    )
+    assert status == 400 and body["error"]["code"] == "invalid_name"
+
+
+def test_names_are_isolated_from_the_text_around_them(client, published, leader, participant):
+    """An Arabic or Hebrew name cannot turn the badge or words beside it around: each name
+    typed by a leader is in a <bdi> on the leaders' pages."""
+    browser = signed_in(client, leader)
+    group = new_group(browser, "מפגש שלישי")
+    enrol(browser, group, participant.username, "محمد ع.")
+    page = browser.get(group)
+    assert "<h1><bdi>מפגש שלישי</bdi>" in page.body
+    assert '<span class="row-main"><bdi>محمد ع.</bdi> <span class="meta">joined' in page.body
+    token = page.csrf()
+    assert (
+        browser.post(
+            f"{group}/assignments", {"csrf": token, "item": "module:thinking-traps"}
+        ).status
+        == 303
+    )
+    grid = browser.get(f"{group}/progress")
+    assert '<th scope="row" class="name"><bdi>محمد ع.</bdi>' in grid.body
+    assert "<b><bdi>محمد ع.</bdi></b>" in grid.body  # the phone's list
+    confirm = browser.get(f"{group}/archive")
+    browser.post(f"{group}/archive", {"csrf": confirm.csrf()})
+    groups = browser.get("/leader")
+    assert '<bdi>מפגש שלישי</bdi></a> <span class="tag">Archived</span>' in groups.body
+    # The participant's own page of who sees their records names the group the same way.
+    assert "<bdi>מפגש שלישי</bdi>" in signed_in(client, participant).get("/account/privacy").body

@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, tzinfo
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -102,7 +102,7 @@ def is_refusal(error: SteadyError) -> bool:
     return (
         error.status < 500
         and not isinstance(error, Forbidden | Unauthenticated)
-        and error.code != "group_not_found"
+        and error.code not in ("group_not_found", ASSIGNMENT_NOT_FOUND)
     )
 
 
@@ -401,6 +401,11 @@ NOTICES = {
     "unarchived": "Group unarchived.",
     "seen": "Marked as seen. It comes back if the situation changes.",
     "attention": "Setting saved.",
+    "assignment_gone": (
+        "That assignment is no longer there (it was unassigned, maybe in another tab or by a "
+        "co-leader). Nothing was changed."
+    ),
+    "already_unassigned": "Already unassigned.",
 }
 
 
@@ -1151,6 +1156,32 @@ def remove(visit: Visit) -> Any:
     return _done(visit, "removed", "#participants")
 
 
+ASSIGNMENT_NOT_FOUND = "assignment_not_found"
+
+
+def while_assigned(
+    gone: str = "assignment_gone",
+) -> Callable[[Callable[[Visit], Any]], Callable[[Visit], Any]]:
+    """A page or form of one assignment opened from a stale tab, or sent again with Back, after
+    the assignment was unassigned (here, in another tab or by a co-leader): back to the group
+    page's assignments, saying so (``NOTICES[gone]``), not a bare "Not found" with no way back
+    to the group (walk 17, 7). The API keeps its 404."""
+
+    def wrap(handler: Callable[[Visit], Any]) -> Callable[[Visit], Any]:
+        @wraps(handler)
+        def handle(visit: Visit) -> Any:
+            try:
+                return handler(visit)
+            except NotFound as error:
+                if error.code != ASSIGNMENT_NOT_FOUND:
+                    raise
+                return _done(visit, gone, "#assignments")
+
+        return handle
+
+    return wrap
+
+
 def _assignment(
     visit: Visit, picker: dict[str, Any] | None = None
 ) -> tuple[GroupDetail, dict[str, Any]]:
@@ -1165,7 +1196,7 @@ def _assignment(
         None,
     )
     if row is None:
-        raise NotFound("There is no such assignment in this group.", code="assignment_not_found")
+        raise NotFound("There is no such assignment in this group.", code=ASSIGNMENT_NOT_FOUND)
     return detail, row
 
 
@@ -1199,6 +1230,7 @@ def _stays_on_list(assignment: Assignment, picker: dict[str, Any]) -> str:
     return f"It stays on their reading list from the track {track}."
 
 
+@while_assigned("already_unassigned")
 def unassign_confirm(visit: Visit) -> Html:
     picker = _picker(services.current())
     detail, row = _assignment(visit, picker)
@@ -1219,6 +1251,7 @@ def unassign_confirm(visit: Visit) -> Html:
     )
 
 
+@while_assigned("already_unassigned")
 def unassign(visit: Visit) -> Any:
     services.current().assignments.unassign(
         visit.signed_in(), visit.params["group_id"], visit.params["assignment_id"]
@@ -1265,10 +1298,12 @@ def _dates_view(visit: Visit, errors: list[FieldError] | None = None) -> Html:
     )
 
 
+@while_assigned()
 def dates_form(visit: Visit) -> Html:
     return _dates_view(visit)
 
 
+@while_assigned()
 def change_dates(visit: Visit) -> Any:
     caller = visit.signed_in()
     try:
@@ -1337,10 +1372,12 @@ def _module_dates_view(visit: Visit, errors: list[FieldError] | None = None) -> 
     )
 
 
+@while_assigned()
 def module_dates_form(visit: Visit) -> Html:
     return _module_dates_view(visit)
 
 
+@while_assigned()
 def change_module_dates(visit: Visit) -> Any:
     caller = visit.signed_in()
     _track_module(visit)  # a module this page offers (else not found, as its form)
@@ -1366,6 +1403,7 @@ def module_anchor(assignment_id: str, module_id: str) -> str:
     return f"am-{assignment_id}-{module_id}"
 
 
+@while_assigned()
 def leave_out(visit: Visit) -> Any:
     """Leave one module of a track assignment out (``out=yes``) or put it back (``out=no``):
     not destructive (put back any time), so no confirmation page; once per form (``_once``)."""

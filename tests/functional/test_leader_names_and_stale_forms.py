@@ -136,3 +136,75 @@ def test_names_are_isolated_from_the_text_around_them(client, published, leader,
     assert '<bdi>מפגש שלישי</bdi></a> <span class="tag">Archived</span>' in groups.body
     # The participant's own page of who sees their records names the group the same way.
     assert "<bdi>מפגש שלישי</bdi>" in signed_in(client, participant).get("/account/privacy").body
+
+
+# -- 7: an assignment gone meanwhile --------------------------------------------------------
+
+
+def one_assignment(browser: WebClient, group: str, item: str) -> str:
+    page = browser.get(group)
+    assert browser.post(f"{group}/assignments", {"csrf": page.csrf(), "item": item}).status == 303
+    (assignment,) = assignment_ids(browser.get(group))
+    return assignment
+
+
+def assert_gone(browser: WebClient, group: str, answer, said: str = GONE) -> None:  # type: ignore[no-untyped-def]
+    assert answer.status == 303, answer.body
+    assert answer.location.startswith(f"{group}?done=") and answer.location.endswith("#assignments")
+    page = browser.get(answer.location)
+    assert page.status == 200 and said in unescape(page.body)
+
+
+def test_a_form_of_an_assignment_unassigned_meanwhile_goes_back_to_the_group_saying_so(
+    client,
+    published,
+    leader,
+    with_tracks,  # noqa: F811
+    service,
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    track = with_tracks[0]
+    assignment = one_assignment(browser, group, f"track:{track.track_id}")
+    module = track.modules[0]
+    base = f"{group}/assignments/{assignment}"
+    # Tab A opens the forms; tab B unassigns the track.
+    dates = browser.get(f"{base}/dates")
+    module_dates = browser.get(f"{base}/modules/{module}/dates")
+    assert dates.status == module_dates.status == 200
+    confirm = browser.get(f"{base}/remove")
+    assert browser.post(f"{base}/remove", {"csrf": confirm.csrf()}).status == 303
+    written = len(actions(service))
+
+    token = dates.csrf()
+    for answer in (
+        browser.post(f"{base}/dates", {"csrf": token, "due_date": "2030-05-01"}),
+        browser.post(f"{base}/modules/{module}/dates", {"csrf": token, "due_date": "2030-05-01"}),
+        browser.post(f"{base}/modules/{module}/leave-out", {"csrf": token, "out": "yes"}),
+        browser.post(f"{base}/modules/{module}/leave-out", {"csrf": token, "out": "no"}),
+        browser.get(f"{base}/dates"),
+        browser.get(f"{base}/modules/{module}/dates"),
+    ):
+        assert_gone(browser, group, answer)
+    # Unassign sent again (Back), or its confirmation opened again.
+    assert_gone(
+        browser, group, browser.post(f"{base}/remove", {"csrf": token}), "Already unassigned."
+    )
+    assert_gone(browser, group, browser.get(f"{base}/remove"), "Already unassigned.")
+    assert len(actions(service)) == written  # nothing changed
+    # The API keeps its 404.
+    group_id = group.rsplit("/", 1)[1]
+    status, body = call(client, "DELETE", f"/groups/{group_id}/assignments/{assignment}", leader)
+    assert status == 404 and body["error"]["code"] == "assignment_not_found"
+
+
+def test_another_leaders_assignment_stays_not_found(client, published, leader, stack):
+    from tests.conftest import make_account
+
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    assignment = one_assignment(browser, group, "module:thinking-traps")
+    other = signed_in(client, make_account(stack, "leader-other", "leaders"))
+    assert other.get(f"{group}/assignments/{assignment}/dates").status == 404
+    token = other.get("/leader").csrf()
+    assert other.post(f"{group}/assignments/{assignment}/remove", {"csrf": token}).status == 404

@@ -129,6 +129,18 @@ class Enrolment:
             self.access.set_ends_at(account.id, None)  # back in a group: access does not end
         return Enrolled(account.id, account.username, display_name, password or None), not already
 
+    def enrolled_as(self, caller: Caller, group_id: str, username: str) -> Enrolled | None:
+        """The participant enrolled as ``username`` in a group ``caller`` leads (by the username
+        kept with their enrolment), or ``None``: for the enrol form's "… is already in this
+        group" when "Create a new account" is sent again with Back (walk 17, 8), where the
+        account's "username is taken" would send the leader the wrong way."""
+        group = led_group(self.records, caller, group_id)
+        username = check_username(username)
+        member = next((p for p in group.participants if p.username == username), None)
+        if member is None:
+            return None
+        return Enrolled(member.participant_id, username, member.display_name)
+
     def rename(self, caller: Caller, group_id: str, participant_id: str, display_name: str) -> str:
         """Change the name shown to the group's leaders for one of its participants (a typo at
         intake), held to the enrol form's rule (``check_name``); an archived group's too, since

@@ -624,6 +624,15 @@ def enrol(visit: Visit) -> Any:
                 rename=False,
             )
         except SteadyError as error:
+            # "Create a new account" sent again (Back) for someone already in the group: say
+            # that, not "untick …", which leads to the same (walk 17, 8).
+            if error.code == "username_taken":
+                found = services.current().enrolment.enrolled_as(
+                    caller, visit.params["group_id"], typed
+                )
+                if found is not None:
+                    who = found.participant_id
+                    return _done(visit, "already_enrolled", f"#p-{who}", who=who)
             raise _enrol_refusal(error, typed) from None
         if enrolled.temporary_password:
             handout = Handout(

@@ -208,3 +208,32 @@ def test_another_leaders_assignment_stays_not_found(client, published, leader, s
     assert other.get(f"{group}/assignments/{assignment}/dates").status == 404
     token = other.get("/leader").csrf()
     assert other.post(f"{group}/assignments/{assignment}/remove", {"csrf": token}).status == 404
+
+
+# -- 8: "Create a new account" sent again ----------------------------------------------------
+
+
+def test_create_account_sent_again_for_someone_in_the_group_says_they_are_in_it(
+    client, published, leader, service
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    form = {"username": "lnguyen-tran", "display_name": "Linh Nguyen-Tran", "create": "yes"}
+    first = browser.post(f"{group}/participants", {"csrf": browser.get(group).csrf(), **form})
+    assert first.status == 303 and "#handout-" in first.location
+    # Back, and the same form sent again (a page with a new one-time key).
+    page = browser.get(group)
+    again = browser.post(
+        f"{group}/participants",
+        {
+            "csrf": page.csrf(),
+            "key": re.search(r'name="key" value="([0-9a-f]{32})"', page.body)[1],
+            **form,
+        },
+    )
+    assert again.status == 303, again.body
+    assert "done=already_enrolled" in again.location
+    shown = unescape(browser.get(again.location).body)
+    assert "Linh Nguyen-Tran is already in this group." in shown
+    assert "already has an account" not in shown
+    assert actions(service).count("enrolment.add") == 1

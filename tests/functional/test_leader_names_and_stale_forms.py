@@ -237,3 +237,22 @@ def test_create_account_sent_again_for_someone_in_the_group_says_they_are_in_it(
     assert "Linh Nguyen-Tran is already in this group." in shown
     assert "already has an account" not in shown
     assert actions(service).count("enrolment.add") == 1
+
+
+# -- 9: the group name's limit ----------------------------------------------------------------
+
+
+def test_the_group_name_field_says_its_limit_and_a_longer_name_is_refused(
+    client, published, leader
+):
+    browser = signed_in(client, leader)
+    page = browser.get("/leader")
+    assert "Participants see this name. Up to 80 characters." in page.body
+    refused = browser.post("/leader/groups", {"csrf": page.csrf(), "name": "x" * 81})
+    assert refused.status == 400
+    assert summary_links(refused) == [("name", "A group name is 1 to 80 characters.")]
+    group = new_group(browser, "y" * 80)
+    assert "Participants see this name. Up to 80 characters." in browser.get(group).body
+    renamed = browser.post(f"{group}/name", {"csrf": page.csrf(), "name": "z" * 81})
+    assert renamed.status == 400
+    assert summary_links(renamed) == [("name", "A group name is 1 to 80 characters.")]

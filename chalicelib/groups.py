@@ -283,7 +283,8 @@ class Groups:
     def update(
         self, caller: Caller, group_id: str, name: str | None = None, archived: bool | None = None
     ) -> GroupSummary:
-        """Rename, archive or unarchive a group."""
+        """Rename, archive or unarchive a group. A rename to the name it has, and nothing else,
+        writes nothing (no audit entry)."""
         group = led_group(self.records, caller, group_id)
         if name is None and archived is None:
             raise BadRequest("Give a new name, archived, or both.", code="nothing_to_change")
@@ -291,6 +292,8 @@ class Groups:
             name = check_name(name)
         if archived is not None and not isinstance(archived, bool):
             raise BadRequest("archived is true or false.", code="invalid_field")
+        if archived is None and name == group.name:
+            return GroupSummary.of(group)
         action = (
             "group.archive"
             if archived
@@ -305,6 +308,16 @@ class Groups:
         if archived is not None and archived != group.archived and self.archived_changed:
             self.archived_changed(group.participant_ids, archived)
         return GroupSummary.of(self.records.get(group.group_id))
+
+    def rename(self, caller: Caller, group_id: str, name: str) -> bool:
+        """Rename a group ``caller`` leads (``update``); ``False`` if ``name`` is the name it
+        already has, and nothing was written (the page says "The name is unchanged.")."""
+        before = led_group(self.records, caller, group_id).name
+        name = check_name(name)
+        if name == before:
+            return False
+        self.update(caller, group_id, name=name)
+        return True
 
     def add_leader(self, caller: Caller, group_id: str, username: str) -> AddedLeader:
         """Add another group leader (by username) to a group ``caller`` leads. Someone who

@@ -390,6 +390,7 @@ NOTICES = {
     "enrolled": "Participant enrolled.",
     "assigned": "Assigned.",
     "renamed": "Group renamed.",
+    "name_unchanged": "The name is unchanged.",
     "leader": "Group leader added.",
     "leader_removed": "Group leader removed.",
     "handed_over": "The temporary password is no longer shown.",
@@ -856,10 +857,10 @@ def assign(visit: Visit) -> Any:
 
 def rename(visit: Visit) -> Any:
     def action(caller: Caller) -> Any:
-        services.current().groups.update(
-            caller, visit.params["group_id"], name=visit.form.get("name", "")
+        renamed = services.current().groups.rename(
+            caller, visit.params["group_id"], visit.form.get("name", "")
         )
-        return _done(visit, "renamed")
+        return _done(visit, "renamed" if renamed else "name_unchanged")
 
     return _on_group_form(visit, "rename", {}, "name", action)
 
@@ -1117,13 +1118,15 @@ def change_name(visit: Visit) -> Any:
     caller = visit.signed_in()
     who = visit.params["participant_id"]
     try:
-        services.current().enrolment.rename(
+        renamed = services.current().enrolment.rename(
             caller, visit.params["group_id"], who, visit.form.get("display_name", "")
         )
     except SteadyError as error:
         if not is_refusal(error) or error.code == "participant_not_found":
             raise
         return _name_view(visit, [field_error(error, NAME_FIELDS, "display_name", visit.form)])
+    if not renamed:
+        return _done(visit, "name_unchanged", f"#p-{who}")
     return _done(visit, "participant_renamed", f"#p-{who}", who=who)
 
 

@@ -256,3 +256,42 @@ def test_the_group_name_field_says_its_limit_and_a_longer_name_is_refused(
     renamed = browser.post(f"{group}/name", {"csrf": page.csrf(), "name": "z" * 81})
     assert renamed.status == 400
     assert summary_links(renamed) == [("name", "A group name is 1 to 80 characters.")]
+
+
+# -- 10: a rename to the same name ----------------------------------------------------------
+
+
+def test_a_rename_to_the_same_name_says_so_and_writes_nothing(
+    client, published, leader, participant, service
+):
+    browser = signed_in(client, leader)
+    group = new_group(browser, "Tuesday evening")
+    enrol(browser, group, participant.username, "Sam P.")
+    token = browser.get(group).csrf()
+    written = len(actions(service))
+    same = browser.post(f"{group}/name", {"csrf": token, "name": " Tuesday evening "})
+    assert same.status == 303
+    page = unescape(browser.get(same.location).body)
+    assert "The name is unchanged." in page and "Group renamed." not in page
+
+    path = f"{group}/participants/{participant.id}/name"
+    same = browser.post(path, {"csrf": token, "display_name": "Sam P. "})
+    assert same.status == 303 and same.location.endswith(f"#p-{participant.id}")
+    page = unescape(browser.get(same.location).body)
+    assert "The name is unchanged." in page and "Name changed." not in page
+    assert field_value(browser.get(path), "display_name") == "Sam P."
+    assert "group.rename" not in actions(service)
+    assert "enrolment.rename" not in actions(service)
+    assert len(actions(service)) == written
+
+    renamed = browser.post(f"{group}/name", {"csrf": token, "name": "Wednesday evening"})
+    assert "Group renamed." in browser.get(renamed.location).body
+    assert actions(service).count("group.rename") == 1
+    # The API: the same name answers as before, and writes nothing either.
+    group_id = group.rsplit("/", 1)[1]
+    status, body = call(
+        client, "PATCH", f"/groups/{group_id}", leader, {"name": "Wednesday evening"}
+    )
+    assert status == 200 and body["name"] == "Wednesday evening", body
+    assert actions(service).count("group.rename") == 1
+    assert json.dumps(body)

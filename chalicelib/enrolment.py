@@ -129,15 +129,31 @@ class Enrolment:
             self.access.set_ends_at(account.id, None)  # back in a group: access does not end
         return Enrolled(account.id, account.username, display_name, password or None), not already
 
-    def rename(self, caller: Caller, group_id: str, participant_id: str, display_name: str) -> str:
+    def enrolled_as(self, caller: Caller, group_id: str, username: str) -> Enrolled | None:
+        """The participant enrolled as ``username`` in a group ``caller`` leads (by the username
+        kept with their enrolment), or ``None``: for the enrol form's "… is already in this
+        group" when "Create a new account" is sent again with Back (walk 17, 8), where the
+        account's "username is taken" would send the leader the wrong way."""
+        group = led_group(self.records, caller, group_id)
+        username = check_username(username)
+        member = next((p for p in group.participants if p.username == username), None)
+        if member is None:
+            return None
+        return Enrolled(member.participant_id, username, member.display_name)
+
+    def rename(self, caller: Caller, group_id: str, participant_id: str, display_name: str) -> bool:
         """Change the name shown to the group's leaders for one of its participants (a typo at
         intake), held to the enrol form's rule (``check_name``); an archived group's too, since
-        its progress CSV is the clinical record. Returns the name as kept. Audit-logged (ids
-        only). ``NotFound`` for someone not in the group, or a group the caller does not lead."""
+        its progress CSV is the clinical record. Returns ``False`` if it is the name they
+        already have here: nothing is written. Audit-logged (ids only). ``NotFound`` for
+        someone not in the group, or a group the caller does not lead."""
         group = led_group(self.records, caller, group_id)
-        if not PARTICIPANT_ID.fullmatch(participant_id) or group.member(participant_id) is None:
+        member = group.member(participant_id) if PARTICIPANT_ID.fullmatch(participant_id) else None
+        if member is None:
             raise NotFound("That participant is not in this group.", code="participant_not_found")
         name = check_name(display_name, "A display name")
+        if name == member.display_name:
+            return False
         audit = new_entry(
             caller.id,
             caller.roles,
@@ -147,7 +163,7 @@ class Enrolment:
             participant_ids=[participant_id],
         )
         self.records.rename_participant(group.group_id, participant_id, name, audit)
-        return name
+        return True
 
     def remove(self, caller: Caller, group_id: str, participant_id: str) -> None:
         """Remove a participant from a group (their completions stay theirs). The group keeps

@@ -24,7 +24,7 @@ from chalicelib.records.groups import Assignment as Assignment
 from chalicelib.records.groups import EnrolledParticipant, FormerMember, Group, GroupRecords
 from chalicelib.records.groups import GroupLeader as GroupLeader
 from chalicelib.records.groups import last_leader as last_leader
-from chalicelib.text import check_text
+from chalicelib.text import check_text, name_problem
 
 GROUP_ID = re.compile(r"^[0-9a-f]{32}$")
 # Stable ids derived from what the caller asked for (a retried create, a repeated assignment).
@@ -40,11 +40,16 @@ def check_group_id(group_id: str) -> str:
 
 
 def check_name(value: Any, what: str = "A group name") -> str:
-    """A name of 1 to 80 characters held to the text rule (``chalicelib.text``), stripped and NFC;
-    ``BadRequest`` otherwise."""
+    """A name of 1 to 80 characters held to the text rule (``chalicelib.text``) and the rule of
+    one-line names (``name_problem``: something visible, no text-direction control), stripped
+    and NFC; ``BadRequest`` (``invalid_name``, or ``invalid_text``) otherwise."""
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > MAX_NAME:
         raise BadRequest(f"{what} is 1 to {MAX_NAME} characters.", code="invalid_name")
-    return check_text(value.strip(), what, MAX_NAME)
+    name = check_text(value.strip(), what, MAX_NAME)
+    found = name_problem(name)
+    if found is not None:
+        raise BadRequest(f"{what} {found}.", code="invalid_name")
+    return name
 
 
 @dataclass(frozen=True)
@@ -278,7 +283,8 @@ class Groups:
     def update(
         self, caller: Caller, group_id: str, name: str | None = None, archived: bool | None = None
     ) -> GroupSummary:
-        """Rename, archive or unarchive a group."""
+        """Rename, archive or unarchive a group. A rename to the name it has, and nothing else,
+        writes nothing (no audit entry)."""
         group = led_group(self.records, caller, group_id)
         if name is None and archived is None:
             raise BadRequest("Give a new name, archived, or both.", code="nothing_to_change")
@@ -286,6 +292,8 @@ class Groups:
             name = check_name(name)
         if archived is not None and not isinstance(archived, bool):
             raise BadRequest("archived is true or false.", code="invalid_field")
+        if archived is None and name == group.name:
+            return GroupSummary.of(group)
         action = (
             "group.archive"
             if archived
@@ -300,6 +308,16 @@ class Groups:
         if archived is not None and archived != group.archived and self.archived_changed:
             self.archived_changed(group.participant_ids, archived)
         return GroupSummary.of(self.records.get(group.group_id))
+
+    def rename(self, caller: Caller, group_id: str, name: str) -> bool:
+        """Rename a group ``caller`` leads (``update``); ``False`` if ``name`` is the name it
+        already has, and nothing was written (the page says "The name is unchanged.")."""
+        before = led_group(self.records, caller, group_id).name
+        name = check_name(name)
+        if name == before:
+            return False
+        self.update(caller, group_id, name=name)
+        return True
 
     def add_leader(self, caller: Caller, group_id: str, username: str) -> AddedLeader:
         """Add another group leader (by username) to a group ``caller`` leads. Someone who

@@ -75,6 +75,36 @@ def problem(value: str, max_length: int = MAX_TEXT, multiline: bool = False) -> 
     return None
 
 
+# The explicit text-direction controls: embeddings and overrides (U+202A-U+202E) and isolates
+# (U+2066-U+2069). In a one-line name, pasted from a chat app or a PDF, they reverse the text
+# shown after the name ("Archived" read as "devihcrA"). The zero-width joiner and non-joiner
+# (U+200D, U+200C) stay: emoji and some scripts (Persian) need them.
+DIRECTION_CONTROLS = frozenset(map(chr, (*range(0x202A, 0x202F), *range(0x2066, 0x206A))))
+# Letters that are drawn as nothing (Hangul fillers, the braille blank): a name of only these
+# is as empty as one of spaces.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def name_problem(value: str) -> str | None:
+    """What is wrong with a one-line name a person typed (a group name, a participant's display
+    name) beyond ``problem``, in words ("needs at least one ..."), or ``None``: it must hold a
+    letter, digit, punctuation mark or symbol someone can see (not only spaces, format
+    characters such as U+200B or combining marks), and no text-direction control."""
+    if value.isascii():  # the usual case: a printable ASCII character is visible
+        return None if any(c > " " and c != "\x7f" for c in value) else _INVISIBLE
+    if any(c in DIRECTION_CONTROLS for c in value):
+        return (
+            "holds hidden text-direction characters (they come with text pasted from some chat "
+            "apps and PDFs): type the name instead of pasting it"
+        )
+    if not any(unicodedata.category(c)[0] in "LNPS" and c not in _BLANK_LETTERS for c in value):
+        return _INVISIBLE
+    return None
+
+
+_INVISIBLE = "needs at least one letter or digit you can see"
+
+
 def as_typed(value: str, multiline: bool = False) -> str:
     """``value`` as its box showed it: the invisible spacing a browser's box shows as a space
     (one-line fields) or a new line (``multiline``: textareas) written as that, and the

@@ -860,6 +860,7 @@ class GroupRecords(RecordTable):
                 *entry_puts(self._table, audit),
             ],
             not_found="There is no such assignment in this group.",
+            not_found_code="assignment_not_found",
         )
 
     # -- plumbing -------------------------------------------------------------------------

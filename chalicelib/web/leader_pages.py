@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, tzinfo
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -103,7 +103,7 @@ def is_refusal(error: SteadyError) -> bool:
     return (
         error.status < 500
         and not isinstance(error, Forbidden | Unauthenticated)
-        and error.code != "group_not_found"
+        and error.code not in ("group_not_found", ASSIGNMENT_NOT_FOUND)
     )
 
 
@@ -397,6 +397,7 @@ NOTICES = {
     "enrolled": "Participant enrolled.",
     "assigned": "Assigned.",
     "renamed": "Group renamed.",
+    "name_unchanged": "The name is unchanged.",
     "leader": "Group leader added.",
     "leader_removed": "Group leader removed.",
     "handed_over": "The temporary password is no longer shown.",
@@ -408,6 +409,11 @@ NOTICES = {
     "unarchived": "Group unarchived.",
     "seen": "Marked as seen. It comes back if the situation changes.",
     "attention": "Setting saved.",
+    "assignment_gone": (
+        "That assignment is no longer there (it was unassigned, maybe in another tab or by a "
+        "co-leader). Nothing was changed."
+    ),
+    "already_unassigned": "Already unassigned.",
 }
 
 
@@ -626,6 +632,15 @@ def enrol(visit: Visit) -> Any:
                 rename=False,
             )
         except SteadyError as error:
+            # "Create a new account" sent again (Back) for someone already in the group: say
+            # that, not "untick …", which leads to the same (walk 17, 8).
+            if error.code == "username_taken":
+                found = services.current().enrolment.enrolled_as(
+                    caller, visit.params["group_id"], typed
+                )
+                if found is not None:
+                    who = found.participant_id
+                    return _done(visit, "already_enrolled", f"#p-{who}", who=who)
             raise _enrol_refusal(error, typed) from None
         if enrolled.temporary_password:
             handout = Handout(
@@ -932,10 +947,10 @@ def assign(visit: Visit) -> Any:
 
 def rename(visit: Visit) -> Any:
     def action(caller: Caller) -> Any:
-        services.current().groups.update(
-            caller, visit.params["group_id"], name=visit.form.get("name", "")
+        renamed = services.current().groups.rename(
+            caller, visit.params["group_id"], visit.form.get("name", "")
         )
-        return _done(visit, "renamed")
+        return _done(visit, "renamed" if renamed else "name_unchanged")
 
     return _on_group_form(visit, "rename", {}, "name", action)
 
@@ -1193,13 +1208,15 @@ def change_name(visit: Visit) -> Any:
     caller = visit.signed_in()
     who = visit.params["participant_id"]
     try:
-        services.current().enrolment.rename(
+        renamed = services.current().enrolment.rename(
             caller, visit.params["group_id"], who, visit.form.get("display_name", "")
         )
     except SteadyError as error:
         if not is_refusal(error) or error.code == "participant_not_found":
             raise
         return _name_view(visit, [field_error(error, NAME_FIELDS, "display_name", visit.form)])
+    if not renamed:
+        return _done(visit, "name_unchanged", f"#p-{who}")
     return _done(visit, "participant_renamed", f"#p-{who}", who=who)
 
 
@@ -1241,6 +1258,32 @@ def remove(visit: Visit) -> Any:
     return _done(visit, "removed", "#participants")
 
 
+ASSIGNMENT_NOT_FOUND = "assignment_not_found"
+
+
+def while_assigned(
+    gone: str = "assignment_gone",
+) -> Callable[[Callable[[Visit], Any]], Callable[[Visit], Any]]:
+    """A page or form of one assignment opened from a stale tab, or sent again with Back, after
+    the assignment was unassigned (here, in another tab or by a co-leader): back to the group
+    page's assignments, saying so (``NOTICES[gone]``), not a bare "Not found" with no way back
+    to the group (walk 17, 7). The API keeps its 404."""
+
+    def wrap(handler: Callable[[Visit], Any]) -> Callable[[Visit], Any]:
+        @wraps(handler)
+        def handle(visit: Visit) -> Any:
+            try:
+                return handler(visit)
+            except NotFound as error:
+                if error.code != ASSIGNMENT_NOT_FOUND:
+                    raise
+                return _done(visit, gone, "#assignments")
+
+        return handle
+
+    return wrap
+
+
 def _assignment(
     visit: Visit, picker: dict[str, Any] | None = None
 ) -> tuple[GroupDetail, dict[str, Any]]:
@@ -1255,7 +1298,7 @@ def _assignment(
         None,
     )
     if row is None:
-        raise NotFound("There is no such assignment in this group.", code="assignment_not_found")
+        raise NotFound("There is no such assignment in this group.", code=ASSIGNMENT_NOT_FOUND)
     return detail, row
 
 
@@ -1289,6 +1332,7 @@ def _stays_on_list(assignment: Assignment, picker: dict[str, Any]) -> str:
     return f"It stays on their reading list from the track {track}."
 
 
+@while_assigned("already_unassigned")
 def unassign_confirm(visit: Visit) -> Html:
     picker = _picker(services.current())
     detail, row = _assignment(visit, picker)
@@ -1309,6 +1353,7 @@ def unassign_confirm(visit: Visit) -> Html:
     )
 
 
+@while_assigned("already_unassigned")
 def unassign(visit: Visit) -> Any:
     services.current().assignments.unassign(
         visit.signed_in(), visit.params["group_id"], visit.params["assignment_id"]
@@ -1354,10 +1399,12 @@ def _dates_view(visit: Visit, errors: list[FieldError] | None = None) -> Html:
     )
 
 
+@while_assigned()
 def dates_form(visit: Visit) -> Html:
     return _dates_view(visit)
 
 
+@while_assigned()
 def change_dates(visit: Visit) -> Any:
     caller = visit.signed_in()
     try:
@@ -1432,10 +1479,12 @@ def _module_dates_view(visit: Visit, errors: list[FieldError] | None = None) -> 
     )
 
 
+@while_assigned()
 def module_dates_form(visit: Visit) -> Html:
     return _module_dates_view(visit)
 
 
+@while_assigned()
 def change_module_dates(visit: Visit) -> Any:
     caller = visit.signed_in()
     _track_module(visit)  # a module this page offers (else not found, as its form)
@@ -1461,6 +1510,7 @@ def module_anchor(assignment_id: str, module_id: str) -> str:
     return f"am-{assignment_id}-{module_id}"
 
 
+@while_assigned()
 def leave_out(visit: Visit) -> Any:
     """Leave one module of a track assignment out (``out=yes``) or put it back (``out=no``):
     not destructive (put back any time), so no confirmation page; once per form (``_once``)."""
@@ -1600,7 +1650,7 @@ def _row_heads(grid: Grid, group: str) -> list[Any]:
             flag += f' <span class="flag new">{NOT_SIGNED_IN}</span>'
         heads.append(
             markup(
-                f'<th scope="row" class="name">{name}{flag}</th>'
+                f'<th scope="row" class="name"><bdi>{name}</bdi>{flag}</th>'
                 f'<td class="tot">{t.done}<span class="lbl"> done</span></td>'
                 f'<td class="tot{" late" if t.overdue else ""}">{t.overdue}'
                 '<span class="lbl"> overdue</span></td>'
@@ -1850,7 +1900,7 @@ def _phone_cards(grid: Grid, group: str, zone: tzinfo) -> list[Any]:
             else:
                 parts[c.status if c.status != NOT_STARTED else ""].append(line)
         assigned = sum(map(len, parts.values())) + len(folded)
-        head = f"<b>{name}</b> {t.done} of {assigned} done"
+        head = f"<b><bdi>{name}</bdi></b> {t.done} of {assigned} done"
         if t.overdue:
             head += f', <span class="late">{t.overdue} overdue</span>'
         if flagged:

@@ -337,7 +337,13 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
         "leader-participant-name-error",
         "Error: Change the name shown – Steady",
     )
+    # The same name again writes nothing, and says so (walk 17, 10); a corrected one is saved.
     page.get_by_label("Name shown to you").fill("Participant One")
+    page.get_by_role("button", name="Save the name").click()
+    page.wait_for_url(re.compile(r".*done=name_unchanged.*"))
+    assert page.get_by_role("status").inner_text() == "The name is unchanged."
+    page.goto(page.url.split("?", 1)[0] + f"/participants/{page.url.rsplit('#p-', 1)[1]}/name")
+    page.get_by_label("Name shown to you").fill("Participant One P.")
     page.get_by_role("button", name="Save the name").click()
     page.wait_for_url(re.compile(r".*done=participant_renamed.*"))
 
@@ -1148,6 +1154,43 @@ def test_every_hand_out_of_a_cohort_prints_from_one_page_a_sheet_each(leader, ar
     check(page, context, artifacts, "leader-hand-outs-gone", "Sign-in details – Steady")
     page.get_by_role("link", name="Back to the group page").click()
     page.wait_for_url(re.compile(r".*/leader/groups/[0-9a-f]{32}#participants$"))
+
+
+def test_a_long_name_without_spaces_and_a_right_to_left_name_keep_the_groups_list_whole(
+    leader, artifacts
+):
+    """Walk 17, items 5 and 9: an 80-character name with no spaces (a pasted id or address)
+    wraps in its cell, so every column of "Your groups" stays on a 1280 px screen; a Hebrew
+    name beside the Archived badge leaves the badge reading "Archived"."""
+    context, page = leader
+    long_name = "https://example.org/intake/" + "x" * 53
+    create_group(page, long_name)
+    page.set_viewport_size(DESKTOP)
+    heading = page.evaluate(
+        "(() => { const h = document.querySelector('h1').getBoundingClientRect();"
+        " return [h.right, document.documentElement.clientWidth]; })()"
+    )
+    assert heading[0] <= heading[1], heading
+    rtl_url = create_group(page, "מפגש שלישי")
+    page.goto(rtl_url + "/archive")
+    page.get_by_role("button", name="Archive the group").click()
+    page.wait_for_url(re.compile(r".*done=archived"))
+    page.goto("/leader")
+    check(page, context, artifacts, "leader-groups-long-names", "Groups – Steady", shots=True)
+    page.set_viewport_size(DESKTOP)
+    layout = page.evaluate(GROUPS_LAYOUT)
+    assert layout["hidden"] <= 0 and layout["caption_right"] <= layout["width"], layout
+    right = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('.groups thead th')]"
+        ".map(th => th.getBoundingClientRect().right))"
+    )
+    assert right <= layout["width"], right
+    row = page.get_by_role("row", name=re.compile("מפגש שלישי"))
+    # The badge is drawn after the name, left to right, as it reads: not "devihcrA".
+    name_box = row.locator("bdi").bounding_box()
+    badge_box = row.locator(".tag").bounding_box()
+    assert name_box is not None and badge_box is not None
+    assert badge_box["x"] >= name_box["x"] + name_box["width"] - 1
 
 
 def test_zz_write_leader_measurements(artifacts):

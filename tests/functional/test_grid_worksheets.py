@@ -142,7 +142,7 @@ def test_the_web_grid_marks_worksheets_with_icons_and_words(
     page = signed_in(client, leader).get(f"/leader/groups/{group}/progress")
     assert page.status == 200
     rows = {
-        unescape(re.search(r'scope="row" class="name">([^<]+)', row).group(1)): row
+        unescape(re.search(r'scope="row" class="name"><bdi>([^<]+)', row).group(1)): row
         for row in page.body.split("<tr>")[2:]
     }
     ana, ben = rows["Ana"], rows["Ben"]

@@ -132,7 +132,7 @@ def test_rename_add_a_leader_archive_after_confirming_and_unarchive(
     renamed = browser.post(f"{group}/name", {"csrf": token, "name": "Wednesday evening"})
     assert renamed.status == 303
     page = browser.get(renamed.location)
-    assert "<h1>Wednesday evening" in page.body and "Group renamed." in page.body
+    assert "<h1><bdi>Wednesday evening" in page.body and "Group renamed." in page.body
 
     added = browser.post(f"{group}/leaders", {"csrf": token, "leader_username": "leader-two"})
     assert added.status == 303
@@ -149,7 +149,8 @@ def test_rename_add_a_leader_archive_after_confirming_and_unarchive(
         "This group's reading leaves its participants' reading lists. What they finished stays "
         "with them, under Finished on their home page, and you can still see the group's progress."
     ) in unescape(confirm.body)
-    assert "<h1>Wednesday evening</h1>" in browser.get(group).body  # nothing changed by looking
+    # Nothing changed by looking.
+    assert "<h1><bdi>Wednesday evening</bdi></h1>" in browser.get(group).body
     archived = browser.post(f"{group}/archive", {"csrf": confirm.csrf()})
     page = browser.get(archived.location)
     assert 'class="tag">Archived' in page.body and "Unarchive the group" in page.body
@@ -898,7 +899,9 @@ def test_a_refused_group_form_comes_back_with_the_input_and_a_summary(
     ((linked, message),) = summary_links(page)
     assert linked == field and words in message.lower()
     assert f'id="{field}"' in page.body and f'id="{field}-error"' in page.body
-    assert f'href="{group}"' in page.body or "<h1>Tuesday evening" in page.body  # still the group
+    assert (
+        f'href="{group}"' in page.body or "<h1><bdi>Tuesday evening" in page.body
+    )  # still the group
     if kept[1] or kept[0] != "name":
         assert field_value(page, kept[0]) == kept[1]
     assert "/read/" not in page.body.split("<main", 1)[1]  # no detour to the library
@@ -1159,7 +1162,7 @@ def test_new_account_panel_survives_a_reload_until_done_and_is_never_logged(
     password = handouts(page)["new-person"]
     assert len(password) >= 12 and password not in created.location
     panel = page.body.split('<section class="handout"', 1)[1].split("</section>", 1)[0]
-    assert "give these to New P." in panel
+    assert "give these to <bdi>New P.</bdi>" in panel
     assert "localhost/sign-in" in panel or "/sign-in</code>" in panel
     # The address for a Spanish reader too (walk 18, item 2): Spanish pages from the first one.
     assert "/sign-in?locale=es</code>" in panel
@@ -1293,7 +1296,10 @@ def test_a_hand_out_page_has_one_participants_details_in_words_for_them(
     shown = handouts(page)
     one_id = first.location.rsplit("#handout-", 1)[1]
     address = f"{group}/participants/{one_id}/hand-out"
-    assert f'<a class="handout-print" href="{address}">Print a hand-out for One O.</a>' in page.body
+    assert (
+        f'<a class="handout-print" href="{address}">Print a hand-out for <bdi>One O.</bdi></a>'
+        in page.body
+    )
     # Only the newest panel is open; the older one is folded, its hand-out link still there.
     assert page.body.count('<details class="handout-older">') == 1
     older = page.body.split('<details class="handout-older">', 1)[1].split("</details>", 1)[0]
@@ -1738,7 +1744,7 @@ def test_a_lost_password_gets_a_new_temporary_one_after_confirming(
     page = browser.get(group)
     password = handouts(page)[participant.username]
     panel = page.body.split('<section class="handout"', 1)[1].split("</section>", 1)[0]
-    assert "New temporary password: give these to Sam P." in panel
+    assert "New temporary password: give these to <bdi>Sam P.</bdi>" in panel
     assert "choose their own password" in panel and "Done, I have given it to them" in panel
     entry = given()[0]
     assert entry["participant_ids"] == [participant.id] and entry["group_id"] in group
@@ -1869,7 +1875,7 @@ def test_groups_list_counts_participants_overdue_and_next_session_in_bounded_cal
     )
     page = browser.get("/leader")
     assert title(page) == "Groups – Steady"
-    rows = {re.search(r">(Group \d)</a>", r).group(1): r for r in page.body.split("<tr")[2:]}
+    rows = {re.search(r">(Group \d)</bdi></a>", r).group(1): r for r in page.body.split("<tr")[2:]}
     # Group 0: Sam completed thinking-traps; 3 overdue readings (Sam 1, Alex 2), next session
     # 5 Jan 2099.
     assert re.sub(r"\s+", " ", rows["Group 0"]).count("3 readings") == 1
@@ -1907,7 +1913,7 @@ def test_groups_list_next_session_is_the_groups_not_one_participants(
         )
         assert page.status == 303, page.body
     page = browser.get("/leader")
-    rows = {re.search(r">(Group \d)</a>", r).group(1): r for r in page.body.split("<tr")[2:]}
+    rows = {re.search(r">(Group \d)</bdi></a>", r).group(1): r for r in page.body.split("<tr")[2:]}
     assert "Sat 10 Jan 2099" in rows["Group 0"] and "Mon 5 Jan 2099" not in rows["Group 0"]
     assert "None set" in rows["Group 1"] and "Mon 5 Jan 2099" not in rows["Group 1"]
 
@@ -1983,7 +1989,7 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
 
     def rows(p: Page) -> list[tuple[str, str, str, str]]:
         return re.findall(
-            r'<th scope="row" class="name">([^<]+)</th><td class="tot">(\d+)<span class="lbl"> done'
+            r'<th scope="row" class="name"><bdi>([^<]+)</bdi></th><td class="tot">(\d+)<span class="lbl"> done'
             r'</span></td><td class="tot(?: late)?">(\d+)<span class="lbl"> overdue</span></td>'
             r'<td class="tot">(\d+)<',
             # the "needs attention" marker beside a name is tested on its own
@@ -2084,7 +2090,7 @@ def test_a_column_shows_the_groups_due_date_and_each_cell_its_own_when_dates_var
         name: row
         for row in page.body.split("<tr>")[2:]
         for name in ("Sam P.", "Alex R.")
-        if f'class="name">{name}' in row
+        if f'class="name"><bdi>{name}' in row
     }
     for name, due in (("Sam P.", "Wed 4 Dec 2030"), ("Alex R.", "Thu 5 Dec 2030")):
         traps, cravings = re.findall(r"<td class=\"n\"[^>]*>.*?</td>", rows[name])
@@ -2139,7 +2145,9 @@ def test_a_participants_row_folds_its_rarer_actions_and_the_top_links_to_the_for
 def phone_cards(body: str) -> dict[str, str]:
     """The grid's phone list (``ul.plist``): each participant's card by name."""
     listing = body.split('<ul class="plist" aria-label="Participants">')[1].split("\n</ul>")[0]
-    cards = re.findall(r"<li><details><summary><b>(.*?)</b>(.*?)</details></li>", listing)
+    cards = re.findall(
+        r"<li><details><summary><b><bdi>(.*?)</bdi></b>(.*?)</details></li>", listing
+    )
     return {unescape(name): rest for name, rest in cards}
 
 
@@ -2301,7 +2309,7 @@ def test_the_needs_attention_marker_on_the_group_page_and_the_grid(
         name: row
         for row in grid.body.split("<tr>")[1:]
         for name in ("Sam P.", "Alex R.")
-        if f'class="name">{name}' in row
+        if f'class="name"><bdi>{name}' in row
     }
     assert "Needs attention: 2 overdue" in cells["Alex R."]
     assert "Needs attention" not in cells["Sam P."]

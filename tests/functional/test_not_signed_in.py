@@ -68,10 +68,12 @@ def test_the_group_page_and_the_grid_mark_who_has_not_signed_in_yet(
     assert page.body.count(NOT_SIGNED_IN) == 1
     grid = web.get(f"/leader/groups/{group_id}/progress")
     assert grid.body.count(NOT_SIGNED_IN) == 1
-    rosa_row = grid.body.split('<th scope="row" class="name">rosa.m', 1)[1].split("</th>", 1)[0]
+    rosa_row = grid.body.split('<th scope="row" class="name"><bdi>rosa.m', 1)[1].split("</th>", 1)[
+        0
+    ]
     assert NOT_SIGNED_IN in rosa_row
     # The phone's list says it on their line, and only there.
-    lines = re.findall(r"<summary><b>([^<]+)</b>(.*?)</summary>", grid.body)
+    lines = re.findall(r"<summary><b><bdi>([^<]+)</bdi></b>(.*?)</summary>", grid.body)
     assert [name for name, rest in lines if "has not signed in yet" in rest] == ["rosa.m"], lines
 
     browser = WebClient(client)

@@ -448,7 +448,7 @@ def test_leader_creates_enrols_assigns_and_sees_progress_and_csv(
 
     grid = browser.get(f"{group_path}/progress")
     assert grid.status == 200
-    row = grid.body.split('class="name">Sam P.')[1].split("</tr>")[0]  # the table's row
+    row = grid.body.split('class="name"><bdi>Sam P.')[1].split("</tr>")[0]  # the table's row
     assert "Completed" in row and "✓" in row and "version 1" in row
     csv = browser.get(f"{group_path}/progress.csv")
     assert csv.status == 200

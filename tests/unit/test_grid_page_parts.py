@@ -23,7 +23,7 @@ TEMPLATE_HEADINGS = (
     "{{ c.due_short }}</span>{% endif %}</th>{% endfor %}"
 )
 TEMPLATE_HEAD = (
-    '<th scope="row" class="name">{{ row.display_name }}{% if a and a.needs_attention %}'
+    '<th scope="row" class="name"><bdi>{{ row.display_name }}</bdi>{% if a and a.needs_attention %}'
     "{% set why %}Needs attention: {% for r in a.open %}{{ r.text }}{% if not loop.last %}; "
     "{% endif %}{% endfor %}{% endset %}"
     ' <a class="flag attention" href="{{ group }}#p-{{ row.participant_id }}" title="{{ why }}"'

@@ -1419,7 +1419,7 @@ def test_every_hand_out_of_a_group_prints_from_one_page_one_slip_per_participant
     assert "Print hand-outs for everyone created just now (3)</a>" in page.body
     # One folded panel for the older ones, whatever their number, naming them.
     assert page.body.count('<details class="handout-older">') == 1
-    assert "Also waiting to be given (2): Two T., One O.</summary>" in page.body
+    assert "Also waiting to be given (2): <bdi>Two T.</bdi>, <bdi>One O.</bdi></summary>" in page.body
     assert list(shown) == ["new-three", "new-two", "new-one"]  # each still with its details
 
     def reads() -> list[dict]:

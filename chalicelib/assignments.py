@@ -152,16 +152,30 @@ class AssignedModule:
     # its ``assigned_at``): whether a date applies to someone depends on when they joined
     # (``due_for``). Empty: ``due_date`` alone, set at a time unknown.
     dues: tuple[tuple[str, str | None], ...] = ()
+    # The session date of the same assignment as each of ``dues`` (a due date and its session
+    # date are one pair: never the due date of one assignment and the session of another).
+    sessions: tuple[str | None, ...] = ()
 
     def due_for(self, joined_at: str | None, zone: tzinfo) -> str | None:
         """The due date for a participant who joined the group at ``joined_at``: the soonest of
         its assignments' dates that apply to them (``statuses.due_for``), ``None`` if none
         does. ``zone``: the program's time zone."""
+        return self.dates_for(joined_at, zone)[0]
+
+    def dates_for(self, joined_at: str | None, zone: tzinfo) -> tuple[str | None, str | None]:
+        """The due date (``due_for``) and session date for a participant who joined at
+        ``joined_at``, both from the one assignment whose due date applies to them; when none
+        does, no due date and the module's own session date (``session_date``)."""
         dues = self.dues
         if not dues and self.due_date:
             dues = ((self.due_date, None),)
-        theirs = [d for d in (due_for(due, set_at, joined_at, zone) for due, set_at in dues) if d]
-        return min(theirs) if theirs else None
+        sessions = self.sessions if len(self.sessions) == len(dues) else ()
+        theirs = [
+            (due, sessions[i] if sessions else self.session_date)
+            for i, (due, set_at) in enumerate(dues)
+            if due_for(due, set_at, joined_at, zone)
+        ]
+        return min(theirs, key=lambda pair: pair[0]) if theirs else (None, self.session_date)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -241,6 +255,7 @@ def assigned_modules(
             # A track's module paced over the sessions has its own dates (``Assignment.dates_of``).
             due_date, session_date = assignment.dates_of(module_id)
             dues = ((due_date, set_at),) if due_date else ()
+            sessions = (session_date,) if due_date else ()
             pinned = assignment.version if assignment.kind == "module" else None
             assigned = AssignedModule(
                 module_id,
@@ -255,6 +270,7 @@ def assigned_modules(
                 track_ids,
                 entry.get("heading", ""),
                 dues,
+                sessions,
             )
             key = (module_id, assignment.participant_id)
             merged[key] = _combine(merged[key], assigned) if key in merged else assigned
@@ -262,18 +278,32 @@ def assigned_modules(
 
 
 def _combine(first: AssignedModule, second: AssignedModule) -> AssignedModule:
-    """A module assigned twice: earliest due date, highest target version, both assignments
-    (and the place of the first in the reading order)."""
-    dues = [d for d in (first.due_date, second.due_date) if d]
+    """A module assigned twice: earliest due date with the session date of the same assignment
+    (the first's on the same day; with no due date, the first session date given), highest
+    target version, both assignments (and the place of the first in the reading order)."""
+    if second.due_date and (first.due_date is None or second.due_date < first.due_date):
+        due_date, session_date = second.due_date, second.session_date
+    elif first.due_date:
+        due_date, session_date = first.due_date, first.session_date
+    else:
+        due_date, session_date = None, first.session_date or second.session_date
     return replace(
         first,
         target_version=max(first.target_version, second.target_version),
-        due_date=min(dues) if dues else None,
-        session_date=first.session_date or second.session_date,
+        due_date=due_date,
+        session_date=session_date,
         assignment_ids=first.assignment_ids + second.assignment_ids,
         track_ids=first.track_ids + tuple(t for t in second.track_ids if t not in first.track_ids),
         dues=first.dues + second.dues,
+        sessions=_sessions(first) + _sessions(second),
     )
+
+
+def _sessions(assigned: AssignedModule) -> tuple[str | None, ...]:
+    """``assigned.sessions``, one per due date (made by hand without them: its session date)."""
+    if len(assigned.sessions) == len(assigned.dues):
+        return assigned.sessions
+    return (assigned.session_date,) * len(assigned.dues)
 
 
 @dataclass(frozen=True)

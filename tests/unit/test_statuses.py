@@ -506,3 +506,60 @@ def test_a_pacing_out_of_range_is_refused(every, per, code):
     with pytest.raises(BadRequest) as refused:
         Pacing(every, per).checked()
     assert refused.value.code == code
+
+
+class TwoTracks(FakeLibrary):
+    def tracks(self) -> list[dict]:
+        return [
+            {"id": "relapse", "modules": ["coping"]},
+            {"id": "early", "modules": ["sleep", "coping"]},
+        ]
+
+
+def test_a_module_in_two_tracks_has_the_due_and_session_dates_of_one_assignment():
+    """Walk 17, problem 2: Triggers in two tracks had the earlier track's due date but the
+    first assignment's session date, and a late joiner (the earlier date not theirs) the later
+    due date with the earlier session date: the pair always comes from one assignment."""
+    from chalicelib.records.groups import Assignment
+
+    relapse = Assignment(
+        "a1",
+        "track",
+        "relapse",
+        None,
+        None,
+        "2026-11-22",
+        "2026-11-23",
+        "2026-11-10T00:00:00Z",
+        "l",
+        due_set_at="2026-11-10T00:00:00Z",
+    )
+    early = Assignment(
+        "a2",
+        "track",
+        "early",
+        None,
+        None,
+        "2026-12-03",
+        "2026-12-03",
+        "2026-11-27T15:00:00Z",
+        "l",
+        due_set_at="2026-11-27T15:00:00Z",
+    )
+    # Whatever the order they were made in, the earlier due date and its own session date.
+    for made in ([relapse, early], [replace(relapse, session_date=None), early]):
+        coping = next(m for m in assigned_modules(made, TwoTracks()) if m.module_id == "coping")  # type: ignore[arg-type]
+        assert coping.assignment_ids == ("a1", "a2")
+        assert (coping.due_date, coping.session_date) == ("2026-11-22", made[0].session_date)
+    later_first = replace(early, due_date="2026-11-20", session_date="2026-11-21")
+    coping = next(
+        m for m in assigned_modules([relapse, later_first], TwoTracks()) if m.module_id == "coping"  # type: ignore[arg-type]
+    )
+    assert (coping.due_date, coping.session_date) == ("2026-11-20", "2026-11-21")
+
+    coping = next(m for m in assigned_modules([relapse, early], TwoTracks()) if m.module_id == "coping")  # type: ignore[arg-type]
+    # Someone in the group from the start: the first track's pair.
+    assert coping.dates_for("2026-11-01T00:00:00Z", NEW_YORK) == ("2026-11-22", "2026-11-23")
+    # A late joiner (the 22 Nov date had passed when they joined): the second track's pair.
+    assert coping.dates_for("2026-11-26T15:00:00Z", NEW_YORK) == ("2026-12-03", "2026-12-03")
+    assert coping.due_for("2026-11-26T15:00:00Z", NEW_YORK) == "2026-12-03"

@@ -1885,6 +1885,56 @@ def test_columns_and_before_the_session_follow_the_groups_order_not_one_particip
     assert links == []  # nothing shared yet
 
 
+def test_the_grid_shows_a_late_joiner_their_own_date_as_home_and_the_csv_do(
+    client, published, leader, participant, other_participant
+):
+    """Walk 17, problem 3: Rahul joined after Thinking traps fell due. His home and the CSV say
+    "No due date"; the grid's cell, its title and the phone card said the group's past date."""
+    browser, group = group_of_two(client, leader, participant, other_participant)
+    group_id = group.rsplit("/", 1)[1]
+    # Alex was in the group long before; the reading was due yesterday; Sam joins today.
+    joined_on(group_id, other_participant.id, "2020-01-01T00:00:00Z")
+    joined_on(group_id, participant.id, services.current().clock.iso())
+    yesterday = (services.current().clock.today() - timedelta(days=1)).isoformat()
+    from chalicelib.records.groups import Assignment
+
+    records = services.current().group_records
+    before = Assignment(
+        "0" * 32, "module", "thinking-traps", None, None, yesterday, None,
+        "2020-01-02T00:00:00Z", leader.id, due_set_at="2020-01-02T00:00:00Z",
+    )  # fmt: skip
+    from chalicelib.records.audit import new_entry
+
+    audit = new_entry(leader.id, ["leaders"], "assignment.put", "2020-01-02T00:00:00Z")
+    records.put_assignment(group_id, before, audit, replaces=False)
+
+    sam = signed_in(client, participant).get("/")
+    main = sam.body[sam.body.index("<main") :]
+    assert "Thinking traps" in main and "Overdue" not in main, main
+    page = browser.get(f"{group}/progress")
+    rows = {
+        name: row
+        for row in page.body.split("<tr>")[2:]
+        for name in ("Sam P.", "Alex R.")
+        if f'class="name">{name}' in row
+    }
+    (sams,) = re.findall(r"<td class=\"n\"[^>]*>.*?</td>", rows["Sam P."])
+    assert 'title="Not started: no due date"' in sams, sams
+    assert '<span class="vh st"> Not started, no due date</span>' in sams, sams
+    (alexs,) = re.findall(r"<td class=\"o\"[^>]*>.*?</td>", rows["Alex R."])
+    assert "Overdue, due" in alexs, alexs
+    # The phone card: no date for Sam.
+    cards = page.body[page.body.index("Sam P.</b>") :]
+    card = cards[: cards.index("</details></li>")]
+    assert "<summary>1 not started</summary>" in card, card
+    assert "Thinking traps: Not started, no due date" in card, card
+    # The CSV agrees.
+    long = download(browser, f"{group}/progress.csv?form=long").body.decode("utf-8-sig")
+    table = list(csv.DictReader(long.splitlines()))
+    dues = {r["Name shown"]: r["Due date"] for r in table}
+    assert dues == {"Sam P.": "", "Alex R.": yesterday}, dues
+
+
 def test_a_column_shows_the_groups_due_date_and_each_cell_its_own_when_dates_vary(
     client, published, leader, participant, other_participant
 ):

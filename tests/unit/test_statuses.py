@@ -553,11 +553,15 @@ def test_a_module_in_two_tracks_has_the_due_and_session_dates_of_one_assignment(
         assert (coping.due_date, coping.session_date) == ("2026-11-22", made[0].session_date)
     later_first = replace(early, due_date="2026-11-20", session_date="2026-11-21")
     coping = next(
-        m for m in assigned_modules([relapse, later_first], TwoTracks()) if m.module_id == "coping"  # type: ignore[arg-type]
+        m
+        for m in assigned_modules([relapse, later_first], TwoTracks())
+        if m.module_id == "coping"  # type: ignore[arg-type]
     )
     assert (coping.due_date, coping.session_date) == ("2026-11-20", "2026-11-21")
 
-    coping = next(m for m in assigned_modules([relapse, early], TwoTracks()) if m.module_id == "coping")  # type: ignore[arg-type]
+    coping = next(
+        m for m in assigned_modules([relapse, early], TwoTracks()) if m.module_id == "coping"
+    )  # type: ignore[arg-type]
     # Someone in the group from the start: the first track's pair.
     assert coping.dates_for("2026-11-01T00:00:00Z", NEW_YORK) == ("2026-11-22", "2026-11-23")
     # A late joiner (the 22 Nov date had passed when they joined): the second track's pair.

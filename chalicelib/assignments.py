@@ -247,14 +247,13 @@ def assigned_modules(
         else:
             module_ids = [assignment.item_id]
             track_ids = ()
-        set_at = assignment.due_set_at or assignment.assigned_at
         for place, module_id in enumerate(module_ids):
             entry = catalog.get(module_id)
             if entry is None or module_id in assignment.left_out:
                 continue  # retired or never published, or left out: nothing to read
             # A track's module paced over the sessions has its own dates (``Assignment.dates_of``).
             due_date, session_date = assignment.dates_of(module_id)
-            dues = ((due_date, set_at),) if due_date else ()
+            dues = ((due_date, assignment.due_set_at_of(module_id)),) if due_date else ()
             sessions = (session_date,) if due_date else ()
             pinned = assignment.version if assignment.kind == "module" else None
             assigned = AssignedModule(
@@ -333,21 +332,35 @@ class Assigned:
 
 
 def _redated(assignment: Assignment, before: Assignment, due: str | None, now: str) -> Assignment:
-    """``assignment`` due on ``due``. ``due_set_at`` is when it was first given a due date:
-    whoever was in the group then has its date, even one that had passed, as the leader was
-    warned (``statuses.due_for``). A changed date keeps that time: a date corrected or moved
-    after a newcomer joined (a typo, a session moved) must not make them overdue on a day
-    before they joined, and saving again (or changing only the session date) changes nothing.
-    Only a first date, on an assignment that had none, is set ``now``. A track's modules' own
-    due dates count as its dates (``Assignment.has_due_date``)."""
+    """``assignment`` due on ``due``, stamped as ``_stamped`` says."""
     return _stamped(replace(assignment, due_date=due), before, now)
 
 
 def _stamped(changed: Assignment, before: Assignment, now: str) -> Assignment:
-    """``changed`` with the ``due_set_at`` that ``_redated`` explains."""
-    if before.has_due_date and changed.has_due_date:
-        return replace(changed, due_set_at=before.due_set_at)
-    return replace(changed, due_set_at=now if changed.has_due_date else None)
+    """``changed`` with the time each of its due dates was set: ``now`` for a due date given
+    or changed now, the time it had for one that stays the same (saving again, or changing only
+    a session date or another module's dates, changes nothing). A date already past when it was
+    set applies to no one (``statuses.due_for``: the leader is warned, ``DUE_PASSED``), and a
+    date still to come then is everyone's, whenever they joined. The assignment's own date has
+    ``due_set_at``; each module with dates of its own, ``ModuleDates.due_set_at``."""
+    if changed.due_date == before.due_date:
+        stamp = before.due_set_at
+    else:
+        stamp = now if changed.due_date else None
+    modules = tuple(
+        replace(
+            m,
+            due_set_at=(
+                before.due_set_at_of(m.module_id)
+                if m.due_date == before.dates_of(m.module_id)[0]
+                else now
+            )
+            if m.due_date
+            else None,
+        )
+        for m in changed.module_dates
+    )
+    return replace(changed, due_set_at=stamp, module_dates=modules)
 
 
 @dataclass

@@ -62,6 +62,7 @@ from chalicelib.statuses import (
     CheckMark,
     ModuleStatus,
     WorksheetMark,
+    due_for,
 )
 from chalicelib.temporary_passwords import ACCOUNT_OFF, UsernameNotRecorded
 from chalicelib.text import sentence
@@ -466,9 +467,22 @@ def _warnings(visit: Visit, detail: GroupDetail) -> list[str]:
     if found is None:
         return []
     module = visit.query.get("module", "")
+    set_at = found.due_set_at_of(module) if module else found.due_set_at or found.assigned_at
     if module and found.kind == "track":  # one module's own dates (``change_module_dates``)
         due, session = found.dates_of(module)
         found = replace(found, due_date=due, session_date=session)
+    # A date already past when it was set applies to no one (``statuses.due_for``): say so.
+    # (One set before it passed, saved again unchanged, is still the date of who had it.)
+    nobodys = ""
+    if (
+        found.due_date
+        and due_for(found.due_date, set_at, None, services.current().clock.zone) is None
+    ):
+        who = "everyone in the group"
+        if found.participant_id is not None:
+            names = {p.participant_id: p.display_name for p in detail.participants}
+            who = names.get(found.participant_id, "them")
+        nobodys = f"it will show as no due date for {who}; choose a later date to set one."
     said = []
     if DUE_AFTER_SESSION in codes and found.session_date:
         weekday_and_day = day(found.session_date).rsplit(" ", 1)[0]  # "Wed 2 Dec"
@@ -481,9 +495,10 @@ def _warnings(visit: Visit, detail: GroupDetail) -> list[str]:
     if DUE_LONG_AGO in codes and found.due_date:
         said.append(
             f"The due date, {day(found.due_date)}, is more than 4 weeks ago: check the year."
+            + (f" As it is, {nobodys}" if nobodys else "")
         )
     elif DUE_PASSED in codes and found.due_date:
-        said.append("The due date has already passed.")
+        said.append(f"The due date has already passed{': ' + nobodys if nobodys else '.'}")
     return said
 
 

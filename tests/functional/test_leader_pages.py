@@ -20,7 +20,7 @@ import pytest
 from chalicelib import services
 from chalicelib.identity import Caller
 from steady_content import tracks as track_files
-from tests.conftest import CONTENT, joined_on, make_account, seed_group, shipped_version
+from tests.conftest import CONTENT, dated_on, joined_on, make_account, seed_group, shipped_version
 from tests.functional.web_client import Page, WebClient, download, signed_in
 
 EARLY_RECOVERY = [
@@ -678,7 +678,12 @@ def test_dates_that_make_no_sense_are_saved_with_a_warning(
     changed = browser.post(
         dates, {"csrf": token, "due_date": past.isoformat(), "session_date": session.isoformat()}
     )
-    assert outcome(changed) == ["Dates changed.", "! The due date has already passed."]
+    # Walk 17, problem 4: what a date already past does (it counts for no one).
+    assert outcome(changed) == [
+        "Dates changed.",
+        "! The due date has already passed: it will show as no due date for everyone in the "
+        "group; choose a later date to set one.",
+    ]
     both = browser.post(
         dates, {"csrf": token, "due_date": due.isoformat(), "session_date": past.isoformat()}
     )
@@ -741,7 +746,8 @@ def test_a_due_date_long_ago_or_long_before_the_session_asks_to_check_the_dates(
     assert said == [
         f"! The session date ({session_day}) is more than 4 weeks after the due date "
         "(Wed 1 Jan 2020): check both dates.",
-        "! The due date, Wed 1 Jan 2020, is more than 4 weeks ago: check the year.",
+        "! The due date, Wed 1 Jan 2020, is more than 4 weeks ago: check the year. "
+        "As it is, it will show as no due date for everyone in the group; choose a later date to set one.",
     ]
     assert "due Wed 1 Jan 2020" in browser.get(group).body  # saved as given
     response = client.http.post(
@@ -1689,6 +1695,8 @@ def test_groups_list_counts_participants_overdue_and_next_session_in_bounded_cal
         f"{groups[1]}/assignments",
         {"csrf": token, "item": "module:thinking-traps", "session_date": "2099-02-01"},
     )
+    for dated in groups[:2]:
+        dated_on(dated.rsplit("/", 1)[1])  # assigned before the dates passed
     service.completions.record(participant.id, "thinking-traps", shipped_version("thinking-traps"))
     browser.post(f"{groups[2]}/archive", {"csrf": token})
 
@@ -1794,6 +1802,7 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
     for module_id in EARLY_RECOVERY[:3]:
         service.completions.record(participant.id, module_id, shipped_version(module_id))
 
+    dated_on(group.rsplit("/", 1)[1])  # assigned before the dates passed
     page = browser.get(f"{group}/progress")
     assert title(page) == "Progress – Steady"
     assert '<main id="main" class="wide">' in page.body
@@ -2047,6 +2056,7 @@ def test_on_a_phone_the_grid_is_a_line_per_participant_that_opens_their_card(
     for module_id in EARLY_RECOVERY[:3]:
         service.completions.record(participant.id, module_id, shipped_version(module_id))
 
+    dated_on(group.rsplit("/", 1)[1])  # assigned before the dates passed
     page = browser.get(f"{group}/progress")
     cards = phone_cards(page.body)
     assert list(cards) == ["Alex R.", "Sam P."]  # the table's order
@@ -2171,6 +2181,7 @@ def test_the_needs_attention_marker_on_the_group_page_and_the_grid(
         browser.post(f"{group}/assignments", {"csrf": token, "item": item, "due_date": due})
     service.completions.record(participant.id, "thinking-traps", shipped_version("thinking-traps"))
 
+    dated_on(group.rsplit("/", 1)[1])  # assigned before the dates passed
     page = browser.get(group)
     rows = {
         name: row
@@ -2268,6 +2279,7 @@ def test_a_reason_marked_as_seen_from_the_group_page(
         ("module:cravings-and-urge-surfing", str(today - timedelta(days=1))),
     ):
         browser.post(f"{group}/assignments", {"csrf": token, "item": item, "due_date": due})
+    dated_on(group.rsplit("/", 1)[1])  # assigned before the dates passed
     page = browser.get(group)
     forms = seen_forms(page)
     assert set(forms) == {(participant.id, "overdue"), (other_participant.id, "overdue")}

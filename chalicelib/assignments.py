@@ -27,6 +27,9 @@ _MODULE_ATTEMPTS = 3
 # Codes here; the web page and the API's ``warnings`` say them.
 DUE_AFTER_SESSION = "due_after_session"
 DUE_PASSED = "due_passed"
+# Some of its modules were already assigned to the same people by another assignment: one due
+# date applies to each (the earliest, with its session date: ``_combine``), ``Assigned.overlaps``.
+ALREADY_ASSIGNED = "already_assigned"
 # Far apart: most likely a mistyped year or month ("2020" for "2026"), said more strongly.
 DUE_LONG_AGO = "due_long_ago"  # with DUE_PASSED
 SESSION_LONG_AFTER_DUE = "session_long_after_due"
@@ -306,6 +309,63 @@ def _sessions(assigned: AssignedModule) -> tuple[str | None, ...]:
 
 
 @dataclass(frozen=True)
+class Overlap:
+    """A module of one assignment that another assignment gives the same people too: the
+    dates that apply (the earliest due date and its session date, ``_combine``), and whether
+    they come from another assignment (``elsewhere``: this one's dates do not apply)."""
+
+    module_id: str
+    title: str
+    others: tuple[str, ...]  # the other assignments' ids
+    other_tracks: tuple[str, ...]  # the tracks among them (ids)
+    due_date: str | None
+    session_date: str | None
+    elsewhere: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "module_id": self.module_id,
+            "assignment_ids": list(self.others),
+            "due_date": self.due_date,
+            "session_date": self.session_date,
+            "dates_from_this": not self.elsewhere,
+        }
+
+
+def overlaps(
+    assignments: tuple[Assignment, ...] | list[Assignment],
+    assignment_id: str,
+    library: ModuleLibrary,
+) -> tuple[Overlap, ...]:
+    """The modules of the assignment ``assignment_id`` that other assignments give the same
+    audience (the group, or one participant) too, in its order, with the dates that apply."""
+    this = next((a for a in assignments if a.assignment_id == assignment_id), None)
+    if this is None:
+        return ()
+    kinds = {a.assignment_id: a for a in assignments}
+    found = []
+    for m in sorted(assigned_modules(assignments, library), key=lambda m: m.position):
+        if m.participant_id != this.participant_id or assignment_id not in m.assignment_ids:
+            continue
+        others = tuple(a for a in m.assignment_ids if a != assignment_id)
+        if not others:
+            continue
+        own_due, own_session = this.dates_of(m.module_id)
+        found.append(
+            Overlap(
+                m.module_id,
+                m.title,
+                others,
+                tuple(kinds[a].item_id for a in others if kinds[a].kind == "track"),
+                m.due_date,
+                m.session_date,
+                (m.due_date, m.session_date) != (own_due, own_session),
+            )
+        )
+    return tuple(found)
+
+
+@dataclass(frozen=True)
 class Assigned:
     """What ``Assignments.assign`` did: the assignment as it now is and, when the same module or
     track was already assigned to the same audience, that assignment as it was before (the
@@ -313,7 +373,8 @@ class Assigned:
 
     assignment: Assignment
     before: Assignment | None = None
-    warnings: tuple[str, ...] = ()  # about its dates: ``date_warnings``
+    warnings: tuple[str, ...] = ()  # about its dates: ``date_warnings``, ``ALREADY_ASSIGNED``
+    overlaps: tuple[Overlap, ...] = ()  # its modules other assignments give the same people
 
     @property
     def already(self) -> bool:
@@ -444,7 +505,12 @@ class Assignments:
                 now,
             )
         self._put(caller, group.group_id, assignment, now, replaces=before is not None)
-        return Assigned(assignment, before, date_warnings(due, session, self.clock.today()))
+        others = [a for a in group.assignments if a.assignment_id != assignment_id]
+        shared = overlaps([*others, assignment], assignment_id, self.library)
+        warnings = date_warnings(due, session, self.clock.today())
+        if shared:
+            warnings += (ALREADY_ASSIGNED,)
+        return Assigned(assignment, before, warnings, shared)
 
     @staticmethod
     def _paced(

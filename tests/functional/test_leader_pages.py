@@ -716,6 +716,87 @@ def test_dates_that_make_no_sense_are_saved_with_a_warning(
     assert json.loads(response.body)["warnings"] == ["due_after_session", "due_passed"]
 
 
+def test_a_track_whose_modules_are_already_assigned_says_which_date_applies(
+    client, published, leader, participant, publisher
+):
+    """Walk 17, problem 2: assigning a track that shares modules with one already assigned
+    said only "Assigned.", and its module list showed dates that do not apply."""
+    from tests.functional.test_publishing import publish_tracks
+
+    publish_tracks(
+        publisher,
+        [
+            {
+                "id": "relapse",
+                "title": "Relapse prevention, weeks 1–8",
+                "summary": "Two.",
+                "version": 1,
+                "modules": ["thinking-traps", "cravings-and-urge-surfing"],
+            },
+            {
+                "id": "early",
+                "title": "Early recovery, weeks 1–4",
+                "summary": "Three.",
+                "version": 1,
+                "modules": [
+                    "breathing-and-grounding",
+                    "cravings-and-urge-surfing",
+                    "thinking-traps",
+                ],
+            },
+        ],
+    )
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Aaliyah J.")
+    token = browser.get(group).csrf()
+    first = {
+        "csrf": token,
+        "item": "track:relapse",
+        "participant": "everyone",
+        "due_date": "2030-12-01",
+        "session_date": "2030-12-02",
+    }
+    assert browser.post(f"{group}/assignments", first).status == 303
+    second = dict(first, item="track:early", due_date="2030-12-10")
+    second["session_date"] = "2030-12-10"
+    posted = browser.post(f"{group}/assignments", second)
+    assert posted.status == 303 and "already_assigned" in posted.location
+    page = browser.get(posted.location)
+    region = page.body.split('<div class="notice outcome" role="status">')[1].split("</div>")[0]
+    said = unescape(re.sub(r"<[^>]+>", "", region))
+    assert "Assigned." in said
+    assert "2 of this track's modules were already assigned to the same people" in said, said
+    relapse = "“Relapse prevention, weeks 1–8”"
+    for title in ("Cravings and urge surfing", "Thinking traps"):
+        assert f"{title}: also assigned {relapse}, due Sun 1 Dec 2030 applies" in said, said
+    # The track's module list marks them; the other modules have the track's own date.
+    listed = unescape(re.sub(r"<[^>]+>", "", page.body))
+    assert listed.count("also in Relapse prevention, weeks 1–8: due Sun 1 Dec 2030 applies") == 2
+    # Its participant gets the due date and session date of the same assignment.
+    from tests.functional.test_groups import call
+
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    triggers = next(a for a in mine["assignments"] if a["module_id"] == "thinking-traps")
+    assert (triggers["due_date"], triggers["session_date"]) == ("2030-12-01", "2030-12-02")
+
+    # The API says the same.
+    response = client.http.post(
+        f"/groups/{group.rsplit('/', 1)[-1]}/assignments",
+        headers=leader.headers,
+        body=json.dumps({"module_id": "thinking-traps", "due_date": "2030-11-20"}),
+    )
+    assert response.status_code == 201
+    answer = json.loads(response.body)
+    assert answer["warnings"] == ["already_assigned"]
+    (only,) = answer["already_assigned"]
+    assert (only["module_id"], only["due_date"], only["dates_from_this"]) == (
+        "thinking-traps",
+        "2030-11-20",
+        True,
+    )
+
+
 def test_a_due_date_long_ago_or_long_before_the_session_asks_to_check_the_dates(
     client, published, leader, participant, service
 ):

@@ -27,6 +27,9 @@ _MODULE_ATTEMPTS = 3
 # Codes here; the web page and the API's ``warnings`` say them.
 DUE_AFTER_SESSION = "due_after_session"
 DUE_PASSED = "due_passed"
+# Some of its modules were already assigned to the same people by another assignment: one due
+# date applies to each (the earliest, with its session date: ``_combine``), ``Assigned.overlaps``.
+ALREADY_ASSIGNED = "already_assigned"
 # Far apart: most likely a mistyped year or month ("2020" for "2026"), said more strongly.
 DUE_LONG_AGO = "due_long_ago"  # with DUE_PASSED
 SESSION_LONG_AFTER_DUE = "session_long_after_due"
@@ -229,16 +232,30 @@ class AssignedModule:
     # its ``assigned_at``): whether a date applies to someone depends on when they joined
     # (``due_for``). Empty: ``due_date`` alone, set at a time unknown.
     dues: tuple[tuple[str, str | None], ...] = ()
+    # The session date of the same assignment as each of ``dues`` (a due date and its session
+    # date are one pair: never the due date of one assignment and the session of another).
+    sessions: tuple[str | None, ...] = ()
 
     def due_for(self, joined_at: str | None, zone: tzinfo) -> str | None:
         """The due date for a participant who joined the group at ``joined_at``: the soonest of
         its assignments' dates that apply to them (``statuses.due_for``), ``None`` if none
         does. ``zone``: the program's time zone."""
+        return self.dates_for(joined_at, zone)[0]
+
+    def dates_for(self, joined_at: str | None, zone: tzinfo) -> tuple[str | None, str | None]:
+        """The due date (``due_for``) and session date for a participant who joined at
+        ``joined_at``, both from the one assignment whose due date applies to them; when none
+        does, no due date and the module's own session date (``session_date``)."""
         dues = self.dues
         if not dues and self.due_date:
             dues = ((self.due_date, None),)
-        theirs = [d for d in (due_for(due, set_at, joined_at, zone) for due, set_at in dues) if d]
-        return min(theirs) if theirs else None
+        sessions = self.sessions if len(self.sessions) == len(dues) else ()
+        theirs = [
+            (due, sessions[i] if sessions else self.session_date)
+            for i, (due, set_at) in enumerate(dues)
+            if due_for(due, set_at, joined_at, zone)
+        ]
+        return min(theirs, key=lambda pair: pair[0]) if theirs else (None, self.session_date)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -310,14 +327,14 @@ def assigned_modules(
         else:
             module_ids = [assignment.item_id]
             track_ids = ()
-        set_at = assignment.due_set_at or assignment.assigned_at
         for place, module_id in enumerate(module_ids):
             entry = catalog.get(module_id)
             if entry is None or module_id in assignment.left_out:
                 continue  # retired or never published, or left out: nothing to read
             # A track's module paced over the sessions has its own dates (``Assignment.dates_of``).
             due_date, session_date = assignment.dates_of(module_id)
-            dues = ((due_date, set_at),) if due_date else ()
+            dues = ((due_date, assignment.due_set_at_of(module_id)),) if due_date else ()
+            sessions = (session_date,) if due_date else ()
             pinned = assignment.version if assignment.kind == "module" else None
             assigned = AssignedModule(
                 module_id,
@@ -332,6 +349,7 @@ def assigned_modules(
                 track_ids,
                 entry.get("heading", ""),
                 dues,
+                sessions,
             )
             key = (module_id, assignment.participant_id)
             merged[key] = _combine(merged[key], assigned) if key in merged else assigned
@@ -339,18 +357,89 @@ def assigned_modules(
 
 
 def _combine(first: AssignedModule, second: AssignedModule) -> AssignedModule:
-    """A module assigned twice: earliest due date, highest target version, both assignments
-    (and the place of the first in the reading order)."""
-    dues = [d for d in (first.due_date, second.due_date) if d]
+    """A module assigned twice: earliest due date with the session date of the same assignment
+    (the first's on the same day; with no due date, the first session date given), highest
+    target version, both assignments (and the place of the first in the reading order)."""
+    if second.due_date and (first.due_date is None or second.due_date < first.due_date):
+        due_date, session_date = second.due_date, second.session_date
+    elif first.due_date:
+        due_date, session_date = first.due_date, first.session_date
+    else:
+        due_date, session_date = None, first.session_date or second.session_date
     return replace(
         first,
         target_version=max(first.target_version, second.target_version),
-        due_date=min(dues) if dues else None,
-        session_date=first.session_date or second.session_date,
+        due_date=due_date,
+        session_date=session_date,
         assignment_ids=first.assignment_ids + second.assignment_ids,
         track_ids=first.track_ids + tuple(t for t in second.track_ids if t not in first.track_ids),
         dues=first.dues + second.dues,
+        sessions=_sessions(first) + _sessions(second),
     )
+
+
+def _sessions(assigned: AssignedModule) -> tuple[str | None, ...]:
+    """``assigned.sessions``, one per due date (made by hand without them: its session date)."""
+    if len(assigned.sessions) == len(assigned.dues):
+        return assigned.sessions
+    return (assigned.session_date,) * len(assigned.dues)
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """A module of one assignment that another assignment gives the same people too: the
+    dates that apply (the earliest due date and its session date, ``_combine``), and whether
+    they come from another assignment (``elsewhere``: this one's dates do not apply)."""
+
+    module_id: str
+    title: str
+    others: tuple[str, ...]  # the other assignments' ids
+    other_tracks: tuple[str, ...]  # the tracks among them (ids)
+    due_date: str | None
+    session_date: str | None
+    elsewhere: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "module_id": self.module_id,
+            "assignment_ids": list(self.others),
+            "due_date": self.due_date,
+            "session_date": self.session_date,
+            "dates_from_this": not self.elsewhere,
+        }
+
+
+def overlaps(
+    assignments: tuple[Assignment, ...] | list[Assignment],
+    assignment_id: str,
+    library: ModuleLibrary,
+) -> tuple[Overlap, ...]:
+    """The modules of the assignment ``assignment_id`` that other assignments give the same
+    audience (the group, or one participant) too, in its order, with the dates that apply."""
+    this = next((a for a in assignments if a.assignment_id == assignment_id), None)
+    if this is None:
+        return ()
+    kinds = {a.assignment_id: a for a in assignments}
+    found = []
+    for m in sorted(assigned_modules(assignments, library), key=lambda m: m.position):
+        if m.participant_id != this.participant_id or assignment_id not in m.assignment_ids:
+            continue
+        others = tuple(a for a in m.assignment_ids if a != assignment_id)
+        if not others:
+            continue
+        own_due, own_session = this.dates_of(m.module_id)
+        found.append(
+            Overlap(
+                m.module_id,
+                m.title,
+                others,
+                tuple(kinds[a].item_id for a in others if kinds[a].kind == "track"),
+                m.due_date,
+                m.session_date,
+                (m.due_date, m.session_date) != (own_due, own_session),
+            )
+        )
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -361,7 +450,8 @@ class Assigned:
 
     assignment: Assignment
     before: Assignment | None = None
-    warnings: tuple[str, ...] = ()  # about its dates: ``date_warnings``
+    warnings: tuple[str, ...] = ()  # about its dates: ``date_warnings``, ``ALREADY_ASSIGNED``
+    overlaps: tuple[Overlap, ...] = ()  # its modules other assignments give the same people
 
     @property
     def already(self) -> bool:
@@ -380,21 +470,35 @@ class Assigned:
 
 
 def _redated(assignment: Assignment, before: Assignment, due: str | None, now: str) -> Assignment:
-    """``assignment`` due on ``due``. ``due_set_at`` is when it was first given a due date:
-    whoever was in the group then has its date, even one that had passed, as the leader was
-    warned (``statuses.due_for``). A changed date keeps that time: a date corrected or moved
-    after a newcomer joined (a typo, a session moved) must not make them overdue on a day
-    before they joined, and saving again (or changing only the session date) changes nothing.
-    Only a first date, on an assignment that had none, is set ``now``. A track's modules' own
-    due dates count as its dates (``Assignment.has_due_date``)."""
+    """``assignment`` due on ``due``, stamped as ``_stamped`` says."""
     return _stamped(replace(assignment, due_date=due), before, now)
 
 
 def _stamped(changed: Assignment, before: Assignment, now: str) -> Assignment:
-    """``changed`` with the ``due_set_at`` that ``_redated`` explains."""
-    if before.has_due_date and changed.has_due_date:
-        return replace(changed, due_set_at=before.due_set_at)
-    return replace(changed, due_set_at=now if changed.has_due_date else None)
+    """``changed`` with the time each of its due dates was set: ``now`` for a due date given
+    or changed now, the time it had for one that stays the same (saving again, or changing only
+    a session date or another module's dates, changes nothing). A date already past when it was
+    set applies to no one (``statuses.due_for``: the leader is warned, ``DUE_PASSED``), and a
+    date still to come then is everyone's, whenever they joined. The assignment's own date has
+    ``due_set_at``; each module with dates of its own, ``ModuleDates.due_set_at``."""
+    if changed.due_date == before.due_date:
+        stamp = before.due_set_at
+    else:
+        stamp = now if changed.due_date else None
+    modules = tuple(
+        replace(
+            m,
+            due_set_at=(
+                before.due_set_at_of(m.module_id)
+                if m.due_date == before.dates_of(m.module_id)[0]
+                else now
+            )
+            if m.due_date
+            else None,
+        )
+        for m in changed.module_dates
+    )
+    return replace(changed, due_set_at=stamp, module_dates=modules)
 
 
 @dataclass
@@ -478,7 +582,12 @@ class Assignments:
                 now,
             )
         self._put(caller, group.group_id, assignment, now, replaces=before is not None)
-        return Assigned(assignment, before, date_warnings(due, session, self.clock.today()))
+        others = [a for a in group.assignments if a.assignment_id != assignment_id]
+        shared = overlaps([*others, assignment], assignment_id, self.library)
+        warnings = date_warnings(due, session, self.clock.today())
+        if shared:
+            warnings += (ALREADY_ASSIGNED,)
+        return Assigned(assignment, before, warnings, shared)
 
     @staticmethod
     def _paced(

@@ -287,8 +287,11 @@ def _grid_rows(
     The columns are in the group's order (``assignments.group_order``: the order of the
     group's assignments, a track's modules in track order, not moved by one participant's due
     date), and a column stands for the group's assignment of its module if there is one: the
-    heading shows the date that applies to everyone, not one participant's own. A column whose assignments give the
-    participants different due dates is in ``dates_vary``, and each row then has its own.
+    heading shows the date that applies to everyone, not one participant's own. A column whose
+    due date is not the same for all its participants (``AssignedModule.due_for``: their own
+    assignments, or a date that had passed when the module became theirs) is in
+    ``dates_vary``, and each row then has its own; a column whose date applies to none of them
+    has none.
 
     A 40 x 60 grid has 2,400 cells, so what does not depend on the cell is looked up once:
     each assigned module's due date and worksheet fields, each participant's latest completed
@@ -326,14 +329,30 @@ def _grid_rows(
         for p in group.participants
         if p.participant_id in own
     }
-    # Each column's due dates as assigned to the participants (a date that had passed when
-    # one of them joined is still the assignment's: ``AssignedModule.due_for`` is about them).
+    # Each column's due dates as they apply to the participants (``AssignedModule.due_for``:
+    # a date that had passed when the module became theirs is not theirs), so the grid says
+    # what their home page and the CSV say. Worked out once per assigned module and day of
+    # joining (a cohort enrolled together shares one).
+    own_dues: dict[tuple[int, str], str | None] = {}
+
+    def own_due(assigned: AssignedModule, joined_at: str) -> str | None:
+        key = (id(assigned), joined_at)
+        if key not in own_dues:
+            own_dues[key] = assigned.due_for(joined_at, zone)
+        return own_dues[key]
+
     dates: dict[str, set[str | None]] = {}
-    group_only = len(theirs) < len(group.participants)  # someone has only the group's
-    for mine in (*theirs.values(), *((for_everyone,) if group_only else ())):
+    for participant in group.participants:
+        mine = theirs.get(participant.participant_id, for_everyone)
         for module_id, assigned in mine.items():
-            dates.setdefault(module_id, set()).add(assigned.due_date)
+            dates.setdefault(module_id, set()).add(own_due(assigned, participant.joined_at))
     dates_vary = frozenset(m for m, due in dates.items() if len(due) > 1)
+    # A column whose date is the same for everyone, but not its module's (a date that applies
+    # to nobody: everyone's came after it had passed): its heading says theirs.
+    for module_id, due in dates.items():
+        common = next(iter(due))
+        if len(due) == 1 and common != columns[module_id].due_date:
+            columns[module_id] = replace(columns[module_id], due_date=common)
 
     def row_plan(
         mine: Mapping[str, AssignedModule], joined_at: str | None = None
@@ -399,9 +418,7 @@ def _grid_rows(
                     cell = status_from(module_id, target, None, blank.status == OVERDUE, mark)
             cells.append(cell)
             statuses[module_id] = cell
-        due_dates = {
-            m: mine[m].due_for(participant.joined_at, zone) for m in dates_vary if m in mine
-        }
+        due_dates = {m: own_due(mine[m], participant.joined_at) for m in dates_vary if m in mine}
         rows.append(
             GridRow(
                 pid,
@@ -677,7 +694,7 @@ def long_csv(
                     "" if cell.version is None else cell.version,
                     LONG_STATUS[cell.status],
                     own_due_date(row, column, zone) or "",
-                    own.session_date or "",
+                    own.dates_for(row.joined_at, zone)[1] or "",
                     on.isoformat() if on else "",
                     "" if check is None else check.correct,
                     "" if check is None else check.total,

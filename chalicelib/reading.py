@@ -704,7 +704,8 @@ class Reading:
             for assigned in assigned_modules(group.assignments, self.library):
                 if assigned.participant_id not in (None, caller.id):
                     continue
-                due = assigned.due_for(joined_at, self.clock.zone)
+                # The due date that applies to them, and the session date of the same assignment.
+                due, session = assigned.dates_for(joined_at, self.clock.zone)
                 status = status_of(
                     assigned.module_id, assigned.target_version, due, completed, today
                 )
@@ -720,7 +721,7 @@ class Reading:
                     assigned.target_version,
                     assigned.latest_version,
                     due,
-                    assigned.session_date,
+                    session,
                     status,
                     changes,
                     assigned.position,

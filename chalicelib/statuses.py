@@ -174,27 +174,27 @@ def due_for(
     due_date: str | None, set_at: str | None, joined_at: str | None, zone: tzinfo
 ) -> str | None:
     """The due date as it applies to a participant who joined the group at ``joined_at``, for
-    an assignment whose due date was set at ``set_at`` (``Assignment.due_set_at``; ``None``:
-    unknown, taken as before they joined).
+    an assignment whose due date was set at ``set_at`` (``Assignment.due_set_at``: when it was
+    given this date, by assigning or by changing the dates; ``None``: unknown).
 
-    A date that had already passed when they joined, on an assignment dated before they joined,
-    does not apply: they could not have read it in time, and a newcomer must not start out
-    overdue on everything the group read before them. They have it to read, with no date. A
-    date a leader set after they joined is theirs even if it has already passed (the leader was
-    warned it had): that is a leader giving them a date, as for a reading to catch up on. A
-    date changed later keeps the time the assignment was first dated
-    (``assignments._redated``), so a group's date corrected after they joined is not theirs.
+    The one rule: a due date that had already passed when the module became theirs (the later
+    of when they joined and when the date was set) does not apply to them. They could not have
+    read it in time, so they are not overdue from the start, whatever the order of the clicks:
+    enrolled then assigned a date already past, or assigned then enrolled. They have it to
+    read, with no date (no reminder, not "needs attention"). A date still to come when it
+    became theirs is theirs, and overdue once it passes.
 
-    A due date is a day of the program's calendar, so it is compared with the day they joined
-    in the program's time zone ``zone`` (``Clock.zone``): someone who joins at 11:30 pm has a
-    reading due that day, though it is already the next day in UTC."""
-    joined = calendar_day(joined_at, zone) if due_date and joined_at else None
-    if due_date and joined is not None and due_date < joined.isoformat():
-        # To the second, as the visibility rule: a date set in the second they joined is theirs.
-        dated, since = at_second(set_at or ""), at_second(joined_at or "")
-        if dated is None or since is None or dated < since:
-            return None
-    return due_date
+    A due date is a day of the program's calendar, so it is compared with the day the module
+    became theirs in the program's time zone ``zone`` (``Clock.zone``): someone who joins at
+    11:30 pm has a reading due that day, though it is already the next day in UTC."""
+    if not due_date:
+        return due_date
+    dated, since = at_second(set_at or ""), at_second(joined_at or "")
+    became = max((t for t in (dated, since) if t is not None), default=None)
+    if became is None:
+        return due_date
+    day = calendar_day(became.isoformat(), zone)
+    return None if day is not None and due_date < day.isoformat() else due_date
 
 
 def past_due(due_date: str | None, today: date) -> bool:

@@ -132,11 +132,33 @@ def seed_group(
         people.append(pid)
     for module_id, due in dues:
         at = now()
+        # Dated when everyone was there, before its date passed (``due_for``).
+        dated = min(at, f"{first_due}T00:00:00+00:00") if first_due else at
         assignment = Assignment(
-            uuid.uuid4().hex, "module", module_id, None, None, due, None, at, leader_id
+            uuid.uuid4().hex, "module", module_id, None, None, due, None, at, leader_id, dated
         )
         records.put_assignment(group_id, assignment, audit("assignment.put", at))
     return people
+
+
+def dated_on(group_id: str, set_at: str = "2019-12-01T15:00:00+00:00") -> None:
+    """Say, through the records, that every assignment of a group got its due dates at
+    ``set_at``: a due date already past when it was set applies to no one
+    (``chalicelib.statuses.due_for``), so a test of "overdue" that assigns a past date has it
+    set back then (as if assigned before it passed), with its participants ``joined_on`` before."""
+    from dataclasses import replace
+
+    from chalicelib.records.audit import new_entry
+
+    records = services.current().group_records
+    for assignment in records.get(group_id).assignments:
+        dated = replace(
+            assignment,
+            due_set_at=set_at,
+            module_dates=tuple(replace(m, due_set_at=None) for m in assignment.module_dates),
+        )
+        audit = new_entry("test", ["leaders"], "assignment.put", set_at, group_id=group_id)
+        records.put_assignment(group_id, dated, audit, replaces=True)
 
 
 def joined_on(group_id: str, participant_id: str, joined_at: str) -> None:

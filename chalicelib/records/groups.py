@@ -32,14 +32,14 @@ Conditional-write rules:
 - an assignment's id is derived from what is assigned to whom, so assigning the same thing
   again updates its dates instead of adding a second assignment; its ``assigned_at`` (its place
   in the reading order: ``chalicelib.assignments.reading_order``) is the first one, and its
-  ``due_set_at`` the time it was first given a due date (who was in the group then has its
-  dates: ``chalicelib.statuses.due_for``), both kept by the item itself (no extra read). A change of
+  ``due_set_at`` the time it was given its due date (a date already past then applies to no
+  one: ``chalicelib.statuses.due_for``), both kept by the item itself (no extra read). A change of
   an assignment read before (assigned again, new dates) is written with that ``assigned_at`` and
   on the condition that the stored one is still it (``assigned_at = :first``), so an assignment
   removed meanwhile is not brought back (``NotFound``); a new one has no condition (two leaders
   assigning the same thing at once make one assignment, the later write's dates);
 - a track assignment may carry its modules' own dates (``module_dates``: a list of maps
-  ``{module_id, due_date?, session_date?}``, one per module paced over the group's sessions or
+  ``{module_id, due_date?, session_date?, due_set_at?}``, one per module paced over the group's sessions or
   given its own dates) and the modules left out for the group (``left_out``: a list of module
   ids). Both are written only when not empty, so an assignment from before them, or without
   them, reads as before (empty). They are part of the assignment's item, written by the same
@@ -71,7 +71,7 @@ Conditional-write rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chalicelib.errors import Conflict, NotFound
@@ -202,6 +202,9 @@ class ModuleDates:
     module_id: str
     due_date: str | None = None
     session_date: str | None = None
+    # When this module was given its due date (``chalicelib.assignments._stamped``; ``None``:
+    # the assignment's ``due_set_at``). Stored, not part of the API's view of its dates.
+    due_set_at: str | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -224,9 +227,9 @@ class Assignment:
     session_date: str | None
     assigned_at: str
     assigned_by: str
-    # When it was first given a due date (``chalicelib.assignments._redated``; ``None``: none,
-    # or written before this was kept, when its ``assigned_at`` stands for it): whoever was in
-    # the group then has its date even if it had passed (``chalicelib.statuses.due_for``).
+    # When it was given its due date (``chalicelib.assignments._stamped``: assigned, or the
+    # date changed; ``None``: none, or written before this was kept, when its ``assigned_at``
+    # stands for it): a date already past then applies to no one (``statuses.due_for``).
     due_set_at: str | None = None
     # A track's modules with dates of their own, in the track's order (``()``: every module has
     # the assignment's dates), and the track's modules left out for this audience.
@@ -239,6 +242,14 @@ class Assignment:
         if own is not None:
             return own.due_date, own.session_date
         return self.due_date, self.session_date
+
+    def due_set_at_of(self, module_id: str) -> str:
+        """When one of its modules was given its due date: its own time, else the assignment's
+        (``due_set_at``, else ``assigned_at``)."""
+        own = next((m for m in self.module_dates if m.module_id == module_id), None)
+        if own is not None and own.due_set_at:
+            return own.due_set_at
+        return self.due_set_at or self.assigned_at
 
     @property
     def has_due_date(self) -> bool:
@@ -929,7 +940,8 @@ def _track_parts(assignment: Assignment) -> dict[str, Any]:
     parts: dict[str, Any] = {}
     if assignment.module_dates:
         parts["module_dates"] = [
-            {k: v for k, v in m.to_dict().items() if v is not None} for m in assignment.module_dates
+            {k: v for k, v in {**m.to_dict(), "due_set_at": m.due_set_at}.items() if v is not None}
+            for m in assignment.module_dates
         ]
     if assignment.left_out:
         parts["left_out"] = list(assignment.left_out)
@@ -1011,7 +1023,9 @@ def _assignment(record: dict[str, Any]) -> Assignment:
         assigned_by=record["assigned_by"],
         due_set_at=record.get("due_set_at"),
         module_dates=tuple(
-            ModuleDates(str(m["module_id"]), m.get("due_date"), m.get("session_date"))
+            ModuleDates(
+                str(m["module_id"]), m.get("due_date"), m.get("session_date"), m.get("due_set_at")
+            )
             for m in record.get("module_dates") or ()
             if isinstance(m, dict) and m.get("module_id")
         ),

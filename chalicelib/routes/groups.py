@@ -150,8 +150,13 @@ def blueprint(authorizer: Any) -> Blueprint:
             session_date=body.get("session_date"),
             pacing=_pacing(body),
         )
-        # Warnings about the dates (codes: ``assignments.date_warnings``), never refusals.
-        return Created({**assigned.assignment.to_dict(), "warnings": list(assigned.warnings)})
+        # Warnings about the dates (codes: ``assignments.date_warnings``), never refusals; with
+        # ``already_assigned``, its modules other assignments give the same people, and the
+        # dates that apply to them.
+        answer = {**assigned.assignment.to_dict(), "warnings": list(assigned.warnings)}
+        if assigned.overlaps:
+            answer["already_assigned"] = [o.to_dict() for o in assigned.overlaps]
+        return Created(answer)
 
     @endpoints.route(
         "/groups/{group_id}/assignments/{assignment_id}/modules/{module_id}",

@@ -28,6 +28,7 @@ from chalicelib.access import last_full_day
 from chalicelib.accounts import check_username
 from chalicelib.api import Download
 from chalicelib.assignments import (
+    ALREADY_ASSIGNED,
     DUE_AFTER_SESSION,
     DUE_LONG_AGO,
     DUE_PASSED,
@@ -35,7 +36,9 @@ from chalicelib.assignments import (
     WEEKDAYS,
     Assigned,
     AssignedModule,
+    Overlap,
     Pacing,
+    overlaps,
     pacing_of,
 )
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
@@ -63,6 +66,7 @@ from chalicelib.statuses import (
     CheckMark,
     ModuleStatus,
     WorksheetMark,
+    due_for,
 )
 from chalicelib.temporary_passwords import ACCOUNT_OFF, UsernameNotRecorded
 from chalicelib.text import sentence
@@ -277,7 +281,7 @@ def _assignment_rows(detail: GroupDetail, picker: dict[str, Any]) -> list[dict[s
             "due_date": a.due_date,
             "session_date": a.session_date,
             "record": a,
-            "modules": _track_modules(a, picker),
+            "modules": _track_modules(a, picker, detail),
             "paced": bool(a.module_dates),
         }
         for a in detail.assignments
@@ -288,13 +292,23 @@ def _assignment_rows(detail: GroupDetail, picker: dict[str, Any]) -> list[dict[s
 TRACK_UNFOLDED = 4
 
 
-def _track_modules(assignment: Assignment, picker: dict[str, Any]) -> list[dict[str, Any]]:
+def _track_modules(
+    assignment: Assignment, picker: dict[str, Any], detail: GroupDetail
+) -> list[dict[str, Any]]:
     """A track assignment's modules, in the track's order, each with its dates (its own or the
-    assignment's) and whether it is left out; ``[]`` for a module assignment. Modules not in
-    the library (retired) are left out of the list, as ``assigned_modules`` leaves them out."""
+    assignment's), whether it is left out, and, where another assignment's date applies to it
+    (``elsewhere``), which (walk 17, problem 2: "also in Relapse prevention: due 22 Nov
+    applies"); ``[]`` for a module assignment. Modules not in the library (retired) are left
+    out of the list, as ``assigned_modules`` leaves them out."""
     if assignment.kind != "track":
         return []
     track = next((t for t in picker["tracks"] if t["id"] == assignment.item_id), None)
+    track_titles = {t["id"]: t["title"] for t in picker["tracks"]}
+    shared = {
+        o.module_id: o
+        for o in overlaps(detail.assignments, assignment.assignment_id, services.current().library)
+        if o.elsewhere
+    }
     rows = []
     for module_id in (track or {}).get("modules", []):
         if module_id not in picker["titles"]:
@@ -307,9 +321,19 @@ def _track_modules(assignment: Assignment, picker: dict[str, Any]) -> list[dict[
                 "due_date": due,
                 "session_date": session,
                 "left_out": module_id in assignment.left_out,
+                "elsewhere": _elsewhere(shared.get(module_id), track_titles),
             }
         )
     return rows
+
+
+def _elsewhere(found: Overlap | None, track_titles: dict[str, str]) -> str:
+    """``also in Relapse prevention: due Sun 22 Nov 2026 applies`` ("" for none)."""
+    if found is None:
+        return ""
+    where = ", ".join(track_titles.get(t, t) for t in found.other_tracks) or "assigned alone"
+    when = f"due {day(found.due_date)}" if found.due_date else "no due date"
+    return f"also {'in ' if found.other_tracks else ''}{where}: {when} applies"
 
 
 def sign_in_address(visit: Visit, lang: str = "en") -> str:
@@ -479,9 +503,22 @@ def _warnings(visit: Visit, detail: GroupDetail) -> list[str]:
     if found is None:
         return []
     module = visit.query.get("module", "")
+    set_at = found.due_set_at_of(module) if module else found.due_set_at or found.assigned_at
     if module and found.kind == "track":  # one module's own dates (``change_module_dates``)
         due, session = found.dates_of(module)
         found = replace(found, due_date=due, session_date=session)
+    # A date already past when it was set applies to no one (``statuses.due_for``): say so.
+    # (One set before it passed, saved again unchanged, is still the date of who had it.)
+    nobodys = ""
+    if (
+        found.due_date
+        and due_for(found.due_date, set_at, None, services.current().clock.zone) is None
+    ):
+        who = "everyone in the group"
+        if found.participant_id is not None:
+            names = {p.participant_id: p.display_name for p in detail.participants}
+            who = names.get(found.participant_id, "them")
+        nobodys = f"it will show as no due date for {who}; choose a later date to set one."
     said = []
     if DUE_AFTER_SESSION in codes and found.session_date:
         weekday_and_day = day(found.session_date).rsplit(" ", 1)[0]  # "Wed 2 Dec"
@@ -494,10 +531,48 @@ def _warnings(visit: Visit, detail: GroupDetail) -> list[str]:
     if DUE_LONG_AGO in codes and found.due_date:
         said.append(
             f"The due date, {day(found.due_date)}, is more than 4 weeks ago: check the year."
+            + (f" As it is, {nobodys}" if nobodys else "")
         )
     elif DUE_PASSED in codes and found.due_date:
-        said.append("The due date has already passed.")
+        said.append(f"The due date has already passed{': ' + nobodys if nobodys else '.'}")
+    if ALREADY_ASSIGNED in codes:
+        said.extend(_overlap_warning(detail, found))
     return said
+
+
+def _other_names(others: tuple[str, ...], detail: GroupDetail) -> str:
+    """The other assignments of a module, named: ``“Relapse prevention”``, or ``assigned
+    alone``."""
+    tracks = {t["id"]: t["title"] for t in services.current().library.tracks()}
+    by_id = {a.assignment_id: a for a in detail.assignments}
+    names = []
+    for other in others:
+        a = by_id.get(other)
+        if a is None:
+            continue
+        names.append(f"“{tracks.get(a.item_id, a.item_id)}”" if a.kind == "track" else "alone")
+    return " and ".join(dict.fromkeys(names)) or "another assignment"
+
+
+def _overlap_warning(detail: GroupDetail, found: Assignment) -> list[str]:
+    """Walk 17, problem 2: which of the modules just assigned were already assigned to the same
+    people, and which due date applies (one per module: the earliest, ``_combine``)."""
+    shared = overlaps(detail.assignments, found.assignment_id, services.current().library)
+    if not shared:
+        return []
+    what = "this track's modules" if found.kind == "track" else "this module"
+    parts = []
+    for o in shared:
+        when = f"due {day(o.due_date)}" if o.due_date else "no due date"
+        whose = "applies" if o.elsewhere else "(this one's) applies"
+        parts.append(f"{o.title}: also assigned {_other_names(o.others, detail)}, {when} {whose}")
+    count = f"{len(shared)} of {what}" if found.kind == "track" else what.capitalize()
+    verb = "were" if found.kind == "track" and len(shared) > 1 else "was"
+    return [
+        f"{count} {verb} already assigned to the same people; the earliest due date applies. "
+        + "; ".join(parts)
+        + "."
+    ]
 
 
 def _already_assigned(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import joined_on, make_account, shipped_version
+from tests.conftest import dated_on, joined_on, make_account, shipped_version
 from tests.functional import test_groups
 from tests.functional.test_groups import assign, call, enrol
 
@@ -46,6 +46,7 @@ def test_reasons_marks_and_the_groups_setting(
     assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-18")
     assign(client, group, leader, module_id="asking-for-what-you-need", due_date="2026-11-19")
     assign(client, group, leader, module_id=WORKSHEET_MODULE)
+    dated_on(group, "2026-11-17T16:00:00+00:00")  # assigned before the dates passed
 
     # Jo completes one of the two overdue modules (missing the knowledge check): one overdue only.
     version = shipped_version("thinking-traps")
@@ -153,6 +154,7 @@ def test_reasons_marks_and_the_groups_setting(
 
     # The situation changes (a third module overdue): the reason is back.
     assign(client, group, leader, module_id="breathing-and-grounding", due_date="2026-11-21")
+    dated_on(group, "2026-11-17T16:00:00+00:00")  # assigned before it passed
     assert "overdue" in reasons(attention(client, group, leader), participant.id)
 
     # The group's own number of days.
@@ -185,3 +187,51 @@ def test_reasons_marks_and_the_groups_setting(
     attention(client, group, leader)
     dynamodb = sorted(n for n in aws_calls.names if n.startswith("DynamoDB."))
     assert dynamodb == ["DynamoDB.BatchGetItem", "DynamoDB.Query", "DynamoDB.TransactWriteItems"]
+
+
+def test_enrolled_then_assigned_a_date_already_past_is_not_overdue_but_a_later_one_is(
+    client, group, leader, participant, other_participant, library_clock, service
+):
+    """Walk 17, problem 4: whoever was enrolled before a reading was assigned with a due date
+    already past was overdue at once ("needs attention"), while someone enrolled a minute
+    after owed nothing. The one rule now: a date already past when the module became theirs
+    does not count, whatever the order. A date still to come is theirs, overdue once passed."""
+    from datetime import timedelta
+
+    today = service.clock.today()
+    enrol(client, group, leader, participant)  # enrolled first
+    past = assign(
+        client,
+        group,
+        leader,
+        module_id="thinking-traps",
+        due_date=(today - timedelta(days=2)).isoformat(),
+    )
+    assert past["warnings"] == ["due_passed"]
+    soon = (today + timedelta(days=1)).isoformat()
+    assign(client, group, leader, module_id="asking-for-what-you-need", due_date=soon)
+    assign(client, group, leader, module_id="breathing-and-grounding", due_date=soon)
+    enrol(client, group, leader, other_participant, "Jo K.")  # enrolled after
+
+    for who in (participant, other_participant):
+        _, mine = call(client, "GET", "/me/assignments", who)
+        theirs = {a["module_id"]: (a["status"], a["due_date"]) for a in mine["assignments"]}
+        assert theirs == {
+            "thinking-traps": ("not_started", None),
+            "asking-for-what-you-need": ("not_started", soon),
+            "breathing-and-grounding": ("not_started", soon),
+        }
+        assert "overdue" not in reasons(attention(client, group, leader), who.id)
+    _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
+    assert grid["counts"]["overdue"] == 0
+
+    library_clock.advance(3 * 24 * 3600)  # the later dates have passed: overdue for both
+    for who in (participant, other_participant):
+        _, mine = call(client, "GET", "/me/assignments", who)
+        theirs = {a["module_id"]: (a["status"], a["due_date"]) for a in mine["assignments"]}
+        assert theirs == {
+            "thinking-traps": ("not_started", None),
+            "asking-for-what-you-need": ("overdue", soon),
+            "breathing-and-grounding": ("overdue", soon),
+        }
+        assert "overdue" in reasons(attention(client, group, leader), who.id)

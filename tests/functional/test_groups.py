@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib.library import POINTER_TTL_SECONDS
-from tests.conftest import Account, joined_on, make_account, shipped_version
+from tests.conftest import Account, dated_on, joined_on, make_account, shipped_version
 from tests.functional.web_client import signed_in
 
 
@@ -193,6 +193,7 @@ def test_statuses_overdue_with_injected_clock_and_completed_with_version(
         client, group, leader, module_id="breathing-and-grounding", due_date="2026-11-20"
     )  # today: not overdue
     assign(client, group, leader, module_id="asking-for-what-you-need")
+    dated_on(group, "2026-11-02T16:00:00+00:00")  # assigned before the dates passed
     complete(client, participant, "asking-for-what-you-need")
     _, mine = call(client, "GET", "/me/assignments", participant)
     status = {a["module_id"]: (a["status"], a["version"]) for a in mine["assignments"]}
@@ -395,6 +396,7 @@ def test_dashboard_grid_and_csv(client, group, leader, participant, other_partic
     enrol(client, group, leader, other_participant, '=HYPERLINK("http://x")')
     joined_on(group, other_participant.id, "2026-11-02T15:00:00+00:00")  # before the due date
     assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-19")
+    dated_on(group, "2026-11-02T16:00:00+00:00")  # assigned before it passed
     complete(client, participant, "thinking-traps")
     _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
     cells = {p["participant_id"]: p["cells"][0] for p in grid["participants"]}
@@ -432,12 +434,12 @@ def test_dashboard_grid_and_csv(client, group, leader, participant, other_partic
     assert by_id[participant.id][0] == 'Lee, "Sunny" Smith'  # escaped, round-trips intact
     assert by_id[participant.id][2] == participant.username
     assert by_id[participant.id][3] == "2026-11-20"
-    # Joined today, then given a date that had passed: theirs (``due_for``: set after they
-    # joined), said beside the completion.
+    # Joined today, after the date had passed: not theirs (``due_for``), so no date is said
+    # beside the completion.
     assert by_id[participant.id][4] == ""  # still in the group: no "Left on" day
     # An account made before enrolment: whether they signed in is not known here.
     assert by_id[participant.id][5:9] == ["unknown", "1", "0", "0"]  # the grid's totals
-    assert by_id[participant.id][9] == "Completed (version 1, 2026-11-20), due 2026-11-19"
+    assert by_id[participant.id][9] == "Completed (version 1, 2026-11-20)"
     assert by_id[other_participant.id][0] == '\'=HYPERLINK("http://x")'  # neutralised
     assert by_id[other_participant.id][3:] == [
         "2026-11-20",
@@ -578,6 +580,7 @@ def test_a_due_date_that_passed_before_someone_joined_is_not_theirs(
     joined_on(group, other_participant.id, "2026-11-02T15:00:00+00:00")
     assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-19")
     assign(client, group, leader, module_id="breathing-and-grounding", due_date="2026-11-24")
+    dated_on(group, "2026-11-02T16:00:00+00:00")  # assigned before the 19th passed
     enrol(client, group, leader, participant, "Sam")
 
     _, mine = call(client, "GET", "/me/assignments", participant)
@@ -594,13 +597,14 @@ def test_a_due_date_that_passed_before_someone_joined_is_not_theirs(
     assert grid["counts"]["overdue"] == 1
 
 
-def test_a_past_date_given_to_one_participant_after_they_joined_is_overdue(
+def test_a_past_date_given_to_one_participant_after_they_joined_is_not_theirs_either(
     client, group, leader, participant, other_participant, publisher
 ):
-    """Walk 10, item 1: the group has a track due 3 Dec; the leader gives Maria one of its
-    modules due a day that has already passed (and is warned). It is overdue for her on her
-    home, the grid, the CSV and the groups list: a date set after she joined is hers, not one
-    she "could not have read in time"."""
+    """Walk 17, problem 4 (this was walk 10, item 1, the other way round): the group has a
+    track due 3 Dec; the leader gives Maria one of its modules due a day that has already
+    passed (and is warned). A date already past when it is set is no one's, as for a late
+    joiner: no due date on her home, the grid, the CSV and the groups list, not overdue; the
+    track's date no longer applies to her either (her own assignment wins)."""
     from tests.functional.test_publishing import publish_tracks
 
     early = ["thinking-traps", "cravings-and-urge-surfing", "breathing-and-grounding"]
@@ -623,38 +627,36 @@ def test_a_past_date_given_to_one_participant_after_they_joined_is_overdue(
 
     _, mine = call(client, "GET", "/me/assignments", participant)
     theirs = {a["module_id"]: (a["status"], a["due_date"]) for a in mine["assignments"]}
-    assert theirs["breathing-and-grounding"] == ("overdue", "2026-11-19")
-    assert mine["assignments"][0]["module_id"] == "breathing-and-grounding"  # soonest due first
+    assert theirs["breathing-and-grounding"] == ("not_started", None)
     home = signed_in(client, participant).get("/")
-    first = home.body[home.body.index('id="next-up"') :]
-    assert "Breathing and grounding" in first[: first.index("</section>")]
-    assert "Overdue" in first[: first.index("</section>")]
+    assert "Overdue" not in home.body
 
     _, grid = call(client, "GET", f"/groups/{group}/progress", leader)
     column = [m["module_id"] for m in grid["modules"]].index("breathing-and-grounding")
     cells = {p["participant_id"]: p["cells"][column]["status"] for p in grid["participants"]}
-    assert cells == {participant.id: "overdue", other_participant.id: "not_started"}
-    assert grid["counts"]["overdue"] == 1
+    assert cells == {participant.id: "not_started", other_participant.id: "not_started"}
+    assert grid["counts"]["overdue"] == 0
     response = client.http.get(f"/groups/{group}/progress.csv", headers=leader.headers)
     rows = {r[1]: r for r in csv.reader(io.StringIO(response.body.decode("utf-8-sig")))}
     # Participant, ID, Username, As of, Left on, Signed in and the totals come first.
-    assert rows[participant.id][column + 9].startswith("Overdue, due 2026-11-19;")
+    assert rows[participant.id][column + 9].startswith("Not started;")  # no date said
     groups = signed_in(client, leader).get("/leader").body
-    assert '1 reading</span> <span class="meta">(1 participant)' in groups
+    assert "(1 participant)" not in groups
 
 
 def test_a_groups_date_corrected_after_someone_joined_to_a_day_before_it_is_not_theirs(
     client, group, leader, participant, other_participant
 ):
     """Due dates that passed before Sam joined are not theirs, even when the leader corrects
-    the group's date after Sam joined (18 → 17 Nov: a typo fixed, not a date for Sam): the
-    correction must not make the newcomer overdue. A group date still to come when they joined
-    is theirs. Saving an assignment again with its date unchanged (a session date added)
-    changes nothing either."""
+    the group's date after Sam joined (18 → 17 Nov: a typo fixed, not a date for Sam): a date
+    already past when it is set is no one's (walk 17, problem 4), Riley's neither. A group
+    date still to come when they joined is theirs. Saving an assignment again with its date
+    unchanged (a session date added) changes nothing either."""
     enrol(client, group, leader, other_participant, "Riley")
     joined_on(group, other_participant.id, "2026-11-02T15:00:00+00:00")
     assign(client, group, leader, module_id="thinking-traps", due_date="2026-11-19")
     assign(client, group, leader, module_id="breathing-and-grounding", due_date="2026-11-18")
+    dated_on(group, "2026-11-02T16:00:00+00:00")  # assigned before the dates passed
     enrol(client, group, leader, participant, "Sam")
     assign(
         client,
@@ -680,9 +682,11 @@ def test_a_groups_date_corrected_after_someone_joined_to_a_day_before_it_is_not_
     order = [m["module_id"] for m in grid["modules"]]
     # The group's order (thinking-traps was assigned first), not the soonest date.
     assert order == ["thinking-traps", "breathing-and-grounding", "asking-for-what-you-need"]
+    # Riley's thinking-traps date is the one set before it passed (saved again unchanged); the
+    # breathing-and-grounding date corrected to the 17th, already past, is no one's.
     assert cells == {
         participant.id: ["not_started", "not_started", "not_started"],
-        other_participant.id: ["overdue", "overdue", "not_started"],
+        other_participant.id: ["overdue", "not_started", "not_started"],
     }
 
 

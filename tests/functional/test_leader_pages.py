@@ -20,7 +20,7 @@ import pytest
 from chalicelib import services
 from chalicelib.identity import Caller
 from steady_content import tracks as track_files
-from tests.conftest import CONTENT, joined_on, make_account, seed_group, shipped_version
+from tests.conftest import CONTENT, dated_on, joined_on, make_account, seed_group, shipped_version
 from tests.functional.web_client import Page, WebClient, download, signed_in
 
 EARLY_RECOVERY = [
@@ -679,7 +679,12 @@ def test_dates_that_make_no_sense_are_saved_with_a_warning(
     changed = browser.post(
         dates, {"csrf": token, "due_date": past.isoformat(), "session_date": session.isoformat()}
     )
-    assert outcome(changed) == ["Dates changed.", "! The due date has already passed."]
+    # Walk 17, problem 4: what a date already past does (it counts for no one).
+    assert outcome(changed) == [
+        "Dates changed.",
+        "! The due date has already passed: it will show as no due date for everyone in the "
+        "group; choose a later date to set one.",
+    ]
     both = browser.post(
         dates, {"csrf": token, "due_date": due.isoformat(), "session_date": past.isoformat()}
     )
@@ -712,6 +717,87 @@ def test_dates_that_make_no_sense_are_saved_with_a_warning(
     assert json.loads(response.body)["warnings"] == ["due_after_session", "due_passed"]
 
 
+def test_a_track_whose_modules_are_already_assigned_says_which_date_applies(
+    client, published, leader, participant, publisher
+):
+    """Walk 17, problem 2: assigning a track that shares modules with one already assigned
+    said only "Assigned.", and its module list showed dates that do not apply."""
+    from tests.functional.test_publishing import publish_tracks
+
+    publish_tracks(
+        publisher,
+        [
+            {
+                "id": "relapse",
+                "title": "Relapse prevention, weeks 1–8",
+                "summary": "Two.",
+                "version": 1,
+                "modules": ["thinking-traps", "cravings-and-urge-surfing"],
+            },
+            {
+                "id": "early",
+                "title": "Early recovery, weeks 1–4",
+                "summary": "Three.",
+                "version": 1,
+                "modules": [
+                    "breathing-and-grounding",
+                    "cravings-and-urge-surfing",
+                    "thinking-traps",
+                ],
+            },
+        ],
+    )
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Aaliyah J.")
+    token = browser.get(group).csrf()
+    first = {
+        "csrf": token,
+        "item": "track:relapse",
+        "participant": "everyone",
+        "due_date": "2030-12-01",
+        "session_date": "2030-12-02",
+    }
+    assert browser.post(f"{group}/assignments", first).status == 303
+    second = dict(first, item="track:early", due_date="2030-12-10")
+    second["session_date"] = "2030-12-10"
+    posted = browser.post(f"{group}/assignments", second)
+    assert posted.status == 303 and "already_assigned" in posted.location
+    page = browser.get(posted.location)
+    region = page.body.split('<div class="notice outcome" role="status">')[1].split("</div>")[0]
+    said = unescape(re.sub(r"<[^>]+>", "", region))
+    assert "Assigned." in said
+    assert "2 of this track's modules were already assigned to the same people" in said, said
+    relapse = "“Relapse prevention, weeks 1–8”"
+    for title in ("Cravings and urge surfing", "Thinking traps"):
+        assert f"{title}: also assigned {relapse}, due Sun 1 Dec 2030 applies" in said, said
+    # The track's module list marks them; the other modules have the track's own date.
+    listed = unescape(re.sub(r"<[^>]+>", "", page.body))
+    assert listed.count("also in Relapse prevention, weeks 1–8: due Sun 1 Dec 2030 applies") == 2
+    # Its participant gets the due date and session date of the same assignment.
+    from tests.functional.test_groups import call
+
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    triggers = next(a for a in mine["assignments"] if a["module_id"] == "thinking-traps")
+    assert (triggers["due_date"], triggers["session_date"]) == ("2030-12-01", "2030-12-02")
+
+    # The API says the same.
+    response = client.http.post(
+        f"/groups/{group.rsplit('/', 1)[-1]}/assignments",
+        headers=leader.headers,
+        body=json.dumps({"module_id": "thinking-traps", "due_date": "2030-11-20"}),
+    )
+    assert response.status_code == 201
+    answer = json.loads(response.body)
+    assert answer["warnings"] == ["already_assigned"]
+    (only,) = answer["already_assigned"]
+    assert (only["module_id"], only["due_date"], only["dates_from_this"]) == (
+        "thinking-traps",
+        "2030-11-20",
+        True,
+    )
+
+
 def test_a_due_date_long_ago_or_long_before_the_session_asks_to_check_the_dates(
     client, published, leader, participant, service
 ):
@@ -742,7 +828,8 @@ def test_a_due_date_long_ago_or_long_before_the_session_asks_to_check_the_dates(
     assert said == [
         f"! The session date ({session_day}) is more than 4 weeks after the due date "
         "(Wed 1 Jan 2020): check both dates.",
-        "! The due date, Wed 1 Jan 2020, is more than 4 weeks ago: check the year.",
+        "! The due date, Wed 1 Jan 2020, is more than 4 weeks ago: check the year. "
+        "As it is, it will show as no due date for everyone in the group; choose a later date to set one.",
     ]
     assert "due Wed 1 Jan 2020" in browser.get(group).body  # saved as given
     response = client.http.post(
@@ -1419,7 +1506,9 @@ def test_every_hand_out_of_a_group_prints_from_one_page_one_slip_per_participant
     assert "Print hand-outs for everyone created just now (3)</a>" in page.body
     # One folded panel for the older ones, whatever their number, naming them.
     assert page.body.count('<details class="handout-older">') == 1
-    assert "Also waiting to be given (2): <bdi>Two T.</bdi>, <bdi>One O.</bdi></summary>" in page.body
+    assert (
+        "Also waiting to be given (2): <bdi>Two T.</bdi>, <bdi>One O.</bdi></summary>" in page.body
+    )
     assert list(shown) == ["new-three", "new-two", "new-one"]  # each still with its details
 
     def reads() -> list[dict]:
@@ -1860,6 +1949,8 @@ def test_groups_list_counts_participants_overdue_and_next_session_in_bounded_cal
         f"{groups[1]}/assignments",
         {"csrf": token, "item": "module:thinking-traps", "session_date": "2099-02-01"},
     )
+    for dated in groups[:2]:
+        dated_on(dated.rsplit("/", 1)[1])  # assigned before the dates passed
     service.completions.record(participant.id, "thinking-traps", shipped_version("thinking-traps"))
     browser.post(f"{groups[2]}/archive", {"csrf": token})
 
@@ -1965,6 +2056,7 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
     for module_id in EARLY_RECOVERY[:3]:
         service.completions.record(participant.id, module_id, shipped_version(module_id))
 
+    dated_on(group.rsplit("/", 1)[1])  # assigned before the dates passed
     page = browser.get(f"{group}/progress")
     assert title(page) == "Progress – Steady"
     assert '<main id="main" class="wide">' in page.body
@@ -2054,6 +2146,56 @@ def test_columns_and_before_the_session_follow_the_groups_order_not_one_particip
     assert len(sheets) >= 2 and sheets == [m for m in order if m in sheets]
     assert sheets != sorted(sheets, key=lambda m: catalog[m].casefold())  # not by title
     assert links == []  # nothing shared yet
+
+
+def test_the_grid_shows_a_late_joiner_their_own_date_as_home_and_the_csv_do(
+    client, published, leader, participant, other_participant
+):
+    """Walk 17, problem 3: Rahul joined after Thinking traps fell due. His home and the CSV say
+    "No due date"; the grid's cell, its title and the phone card said the group's past date."""
+    browser, group = group_of_two(client, leader, participant, other_participant)
+    group_id = group.rsplit("/", 1)[1]
+    # Alex was in the group long before; the reading was due yesterday; Sam joins today.
+    joined_on(group_id, other_participant.id, "2020-01-01T00:00:00Z")
+    joined_on(group_id, participant.id, services.current().clock.iso())
+    yesterday = (services.current().clock.today() - timedelta(days=1)).isoformat()
+    from chalicelib.records.groups import Assignment
+
+    records = services.current().group_records
+    before = Assignment(
+        "0" * 32, "module", "thinking-traps", None, None, yesterday, None,
+        "2020-01-02T00:00:00Z", leader.id, due_set_at="2020-01-02T00:00:00Z",
+    )  # fmt: skip
+    from chalicelib.records.audit import new_entry
+
+    audit = new_entry(leader.id, ["leaders"], "assignment.put", "2020-01-02T00:00:00Z")
+    records.put_assignment(group_id, before, audit, replaces=False)
+
+    sam = signed_in(client, participant).get("/")
+    main = sam.body[sam.body.index("<main") :]
+    assert "Thinking traps" in main and "Overdue" not in main, main
+    page = browser.get(f"{group}/progress")
+    rows = {
+        name: row
+        for row in page.body.split("<tr>")[2:]
+        for name in ("Sam P.", "Alex R.")
+        if f'class="name">{name}' in row
+    }
+    (sams,) = re.findall(r"<td class=\"n\"[^>]*>.*?</td>", rows["Sam P."])
+    assert 'title="Not started: no due date"' in sams, sams
+    assert '<span class="vh st"> Not started, no due date</span>' in sams, sams
+    (alexs,) = re.findall(r"<td class=\"o\"[^>]*>.*?</td>", rows["Alex R."])
+    assert "Overdue, due" in alexs, alexs
+    # The phone card: no date for Sam.
+    cards = page.body[page.body.index("Sam P.</b>") :]
+    card = cards[: cards.index("</details></li>")]
+    assert "<summary>1 not started</summary>" in card, card
+    assert "Thinking traps: Not started, no due date" in card, card
+    # The CSV agrees.
+    long = download(browser, f"{group}/progress.csv?form=long").body.decode("utf-8-sig")
+    table = list(csv.DictReader(long.splitlines()))
+    dues = {r["Name shown"]: r["Due date"] for r in table}
+    assert dues == {"Sam P.": "", "Alex R.": yesterday}, dues
 
 
 def test_a_column_shows_the_groups_due_date_and_each_cell_its_own_when_dates_vary(
@@ -2170,6 +2312,7 @@ def test_on_a_phone_the_grid_is_a_line_per_participant_that_opens_their_card(
     for module_id in EARLY_RECOVERY[:3]:
         service.completions.record(participant.id, module_id, shipped_version(module_id))
 
+    dated_on(group.rsplit("/", 1)[1])  # assigned before the dates passed
     page = browser.get(f"{group}/progress")
     cards = phone_cards(page.body)
     assert list(cards) == ["Alex R.", "Sam P."]  # the table's order
@@ -2294,6 +2437,7 @@ def test_the_needs_attention_marker_on_the_group_page_and_the_grid(
         browser.post(f"{group}/assignments", {"csrf": token, "item": item, "due_date": due})
     service.completions.record(participant.id, "thinking-traps", shipped_version("thinking-traps"))
 
+    dated_on(group.rsplit("/", 1)[1])  # assigned before the dates passed
     page = browser.get(group)
     rows = {
         name: row
@@ -2391,6 +2535,7 @@ def test_a_reason_marked_as_seen_from_the_group_page(
         ("module:cravings-and-urge-surfing", str(today - timedelta(days=1))),
     ):
         browser.post(f"{group}/assignments", {"csrf": token, "item": item, "due_date": due})
+    dated_on(group.rsplit("/", 1)[1])  # assigned before the dates passed
     page = browser.get(group)
     forms = seen_forms(page)
     assert set(forms) == {(participant.id, "overdue"), (other_participant.id, "overdue")}

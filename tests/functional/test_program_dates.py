@@ -13,7 +13,7 @@ import pypdf
 import pytest
 
 from chalicelib.library import lesson_code
-from tests.conftest import shipped_version
+from tests.conftest import dated_on, joined_on, shipped_version
 from tests.functional.test_groups import assign, call, enrol
 from tests.functional.web_client import WebClient, download
 
@@ -228,6 +228,9 @@ def test_in_los_angeles_late_on_thursday_is_friday_in_new_york_on_every_page(
     version = shipped_version(MODULE)
     enrol(client, group, leader, participant)
     assign(client, group, leader, module_id=MODULE, due_date="2026-11-26")
+    # Enrolled and assigned days before the date passed (``due_for``).
+    joined_on(group, participant.id, "2026-11-20T15:00:00+00:00")
+    dated_on(group, "2026-11-20T16:00:00+00:00")
     reader = signed_in(client, participant)
     complete_on_the_web(reader)
 

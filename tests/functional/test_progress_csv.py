@@ -12,7 +12,7 @@ import json
 import pytest
 
 from chalicelib.library import POINTER_TTL_SECONDS
-from tests.conftest import joined_on, make_account, shipped_version
+from tests.conftest import dated_on, joined_on, make_account, shipped_version
 from tests.functional import test_groups
 from tests.functional.test_former_members import remove
 from tests.functional.test_groups import assign, call, complete, enrol
@@ -89,15 +89,17 @@ def long_rows(client, group_id: str, leader) -> tuple[list[str], list[dict[str, 
 
 
 def a_group_with_everything(client, stack, group, leader, participant, other_participant):  # type: ignore[no-untyped-def]
-    """José (joined today) completed one module and an older version of another; the formula
-    name joined before the due date and read nothing; Aisha completed one and left."""
+    """José (joined before the due date) completed one module and an older version of another;
+    the formula name joined before it too and read nothing; Aisha completed one and left."""
     enrol(client, group, leader, participant, "José Núñez 🌻")
     enrol(client, group, leader, other_participant, '=HYPERLINK("http://x")')
     joined_on(group, other_participant.id, "2026-11-02T15:00:00+00:00")  # before the due date
+    joined_on(group, participant.id, "2026-11-02T15:00:00+00:00")
     aisha = make_account(stack, "participant-three", "participants")
     enrol(client, group, leader, aisha, "عائشة R.")
     assign(client, group, leader, track_id=TRACK, due_date="2026-11-19", session_date="2026-11-19")
     assign(client, group, leader, module_id="asking-for-what-you-need")  # no dates
+    dated_on(group, "2026-11-02T16:00:00+00:00")  # assigned before the due date
     complete(client, participant, "thinking-traps", shipped_version("thinking-traps"))
     complete(
         client, participant, "breathing-and-grounding", shipped_version("breathing-and-grounding")
@@ -156,7 +158,7 @@ def test_the_long_form_has_a_row_per_participant_and_module_one_fact_per_cell(
     assert older["Tracks"] == TRACK_TITLE
     assert older["Module"] == "Breathing and grounding"
     urges = jose["cravings-and-urge-surfing"]
-    assert urges["Status"] == "Overdue"  # a date set after he joined: his
+    assert urges["Status"] == "Overdue"  # set before it passed, and he was in the group
     assert (urges["Completed version"], urges["Worksheet"]) == ("", "not done")
     alone = jose["asking-for-what-you-need"]
     assert (alone["Status"], alone["Due date"], alone["Tracks"]) == ("Not started", "", "")

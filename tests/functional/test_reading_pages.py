@@ -14,7 +14,7 @@ import pytest
 from chalicelib.library import MAX_QUERY_LENGTH, lesson_code, topic_code
 from chalicelib.web import render
 from steady_content.tracks import Track
-from tests.conftest import shipped_version
+from tests.conftest import dated_on, joined_on, shipped_version
 from tests.functional.web_client import (
     WebClient,
     complete_lesson,
@@ -330,6 +330,8 @@ def test_on_a_session_day_its_reading_is_next_up_before_older_overdue_ones(
             f"/groups/{group_id}/assignments", headers=leader.headers, body=json.dumps(body)
         )
         assert response.status_code == 201, response.body
+    joined_on(group_id, participant.id, "2019-12-01T15:00:00+00:00")
+    dated_on(group_id)  # assigned long ago, before the dates passed
     browser = signed_in(client, participant)
     page = browser.get("/")
     next_up = page.body.split('id="next-up"')[1].split("</section>")[0]

@@ -28,7 +28,7 @@ from chalicelib.clock import Clock
 from chalicelib.identity import Caller
 from chalicelib.reminders import AwsMessenger, Message, stop_token
 from steady_local import outbox
-from tests.conftest import REGION, STARTERS, make_account
+from tests.conftest import REGION, STARTERS, dated_on, joined_on, make_account
 from tests.functional.web_client import WebClient, form_fields
 
 FORBIDDEN = (
@@ -101,6 +101,9 @@ class MovableClock:
         return self.now
 
 
+SET_AT = "2026-01-01T00:00:00+00:00"  # before the reminders' clock and every due date
+
+
 @dataclass
 class World:
     service: object
@@ -140,6 +143,9 @@ def enrol(world: World, username: str) -> Caller:
         body=json.dumps({"username": username}),
     )
     assert response.status_code in (200, 201), response.body
+    # In the group since before the reminders' clock (2026), as the dates are set then:
+    # a date already past when it became theirs would not be theirs (``due_for``).
+    joined_on(world.group_id, account.id, SET_AT)
     return Caller(account.id, frozenset({"participants"}))
 
 
@@ -151,6 +157,7 @@ def assign(world: World, module_id: str, due: str, participant_id: str | None = 
         f"/groups/{world.group_id}/assignments", headers=world.leader.headers, body=json.dumps(body)
     )
     assert response.status_code in (200, 201), response.body
+    dated_on(world.group_id, SET_AT)
 
 
 def choose(

@@ -16,7 +16,7 @@ from chalicelib.assignments import Pacing
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.identity import Caller
 from steady_content import tracks as track_files
-from tests.conftest import CONTENT, Account, joined_on, make_account
+from tests.conftest import CONTENT, Account, dated_on, joined_on, make_account
 from tests.functional.web_client import Page, WebClient, signed_in
 
 TRACK = "early-recovery"
@@ -624,6 +624,7 @@ def test_needs_attention_and_the_grid_count_each_paced_modules_own_date(
         caller_of(leader), group, track_id=TRACK, session_date="2026-11-13", pacing=Pacing()
     ).assignment
     use_case.leave_out(caller_of(leader), group, track.assignment_id, MODULES[1])
+    dated_on(group, "2026-11-01T00:00:00+00:00")  # assigned before the first session
 
     status, grid = api(client, "GET", f"/groups/{group}/progress", leader)
     assert status == 200

@@ -13,7 +13,7 @@ from chalicelib import sign_in as web_session
 from chalicelib.errors import Unauthenticated
 from chalicelib.library import POINTER_TTL_SECONDS, lesson_code
 from chalicelib.web.http import CSP
-from tests.conftest import REGION, joined_on, shipped_version
+from tests.conftest import REGION, dated_on, joined_on, shipped_version
 from tests.functional.web_client import WebClient, search_library
 
 MODULE = f"/lesson/{lesson_code('cravings-and-urge-surfing')}"
@@ -52,6 +52,7 @@ def make_group(
         headers=leader.headers,
         body=json.dumps({"module_id": module_id, "due_date": due}),
     )
+    dated_on(group_id)  # assigned then too, before the date passed
     return group_id
 
 

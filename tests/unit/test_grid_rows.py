@@ -132,11 +132,12 @@ def scenarios(draw: st.DrawFn) -> tuple[Group, list[AssignedModule], Facts]:
 
 
 def dates_vary(group: Group, modules: list[AssignedModule]) -> frozenset[str]:
-    """The modules whose due date is not the same for every participant assigned them."""
+    """The modules whose due date is not the same for every participant assigned them (their
+    own: ``due_of``, as their home page and the CSV say it)."""
     dates: dict[str, set[str | None]] = {}
     for participant in group.participants:
         for module_id, assigned in assigned_to(modules, participant.participant_id).items():
-            dates.setdefault(module_id, set()).add(assigned.due_date)
+            dates.setdefault(module_id, set()).add(due_of(assigned, participant.joined_at))
     return frozenset(m for m, due in dates.items() if len(due) > 1)
 
 

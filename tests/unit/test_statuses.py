@@ -272,18 +272,47 @@ def test_a_due_date_applies_from_the_day_someone_joined_on_the_programs_calendar
 @pytest.mark.parametrize(
     ("set_at", "expected"),
     [
-        ("2026-11-27T15:00:00.250000Z", "2026-11-20"),  # a leader dated it after they joined
-        ("2026-11-27T15:00:00Z", "2026-11-20"),  # in the second they joined: theirs
-        ("2026-11-27T14:59:59.999999Z", None),  # dated before they joined
-        ("2026-11-01T12:00:00Z", None),
+        # Walk 17, problem 4: a date already past when it was set is no one's, whether they
+        # joined before (enrolled, then assigned) or after (assigned, then enrolled).
+        ("2026-11-27T15:00:00.250000Z", None),
+        ("2026-11-27T15:00:00Z", None),
+        ("2026-11-21T12:00:00Z", None),  # set the day after it fell due, before they joined
+        ("2026-11-27T14:59:59.999999Z", None),
+        ("2026-11-01T12:00:00Z", None),  # set before it passed, but they joined after
         ("not a time", None),
         (None, None),
     ],
 )
-def test_a_past_date_set_after_someone_joined_is_theirs(set_at, expected):
-    """A leader who gives someone a date that has already passed, after they joined, was warned:
-    the reading is overdue for them, not dropped as if it were the group's old date."""
+def test_a_date_already_past_when_the_module_became_theirs_is_not_theirs(set_at, expected):
+    """The one rule: a due date counts for someone only if it had not passed on the day the
+    module became theirs, the later of when they joined and when the date was set."""
     assert due_for("2026-11-20", set_at, "2026-11-27T15:00:00+00:00", NEW_YORK) == expected
+
+
+@pytest.mark.parametrize(
+    ("set_at", "joined_at", "expected"),
+    [
+        # Enrolled first (the 1st), assigned on the 21st a date past since the 20th: not theirs.
+        ("2026-11-21T15:00:00Z", "2026-11-01T15:00:00Z", None),
+        # Enrolled first, assigned on the 10th a date still to come: theirs, overdue once passed.
+        ("2026-11-10T15:00:00Z", "2026-11-01T15:00:00Z", "2026-11-20"),
+        # Set on the day it is due (not passed yet), in the evening in New York: theirs.
+        ("2026-11-21T03:30:00Z", "2026-11-01T15:00:00Z", "2026-11-20"),
+        # No time known for the date (an old record): their joining alone decides.
+        (None, "2026-11-01T15:00:00Z", "2026-11-20"),
+        (None, None, "2026-11-20"),
+        ("2026-11-21T15:00:00Z", None, None),  # no joining known: when it was set decides
+    ],
+)
+def test_enrolled_then_assigned_follows_the_same_rule(set_at, joined_at, expected):
+    assert due_for("2026-11-20", set_at, joined_at, NEW_YORK) == expected
+    assert status_of(
+        "coping",
+        1,
+        due_for("2026-11-20", set_at, joined_at, NEW_YORK),
+        completed(),
+        date(2026, 11, 27),
+    ).status == (OVERDUE if expected else NOT_STARTED)
 
 
 class FakeLibrary:
@@ -330,7 +359,7 @@ def test_a_module_assigned_alone_and_in_a_track_is_one_assigned_module():
 
 def test_someone_who_joined_after_one_of_two_dates_has_the_other():
     """Coping, assigned alone due 3 Dec and in a track due 10 Dec: who joined on the 5th has
-    the track's date (the 3rd had passed); a date given after they joined is theirs."""
+    the track's date (the 3rd had passed); a date given later is theirs if still to come."""
     from chalicelib.records.groups import Assignment
 
     def of(*assignments: Assignment) -> AssignedModule:
@@ -346,9 +375,12 @@ def test_someone_who_joined_after_one_of_two_dates_has_the_other():
     joined = "2026-12-05T15:00:00Z"
     assert of(track, alone).due_for(joined, NEW_YORK) == "2026-12-10"
     assert of(track, alone).due_for("2026-11-03T15:00:00Z", NEW_YORK) == "2026-12-03"
-    # Given again on the 6th (their own catch-up date, already passed): theirs.
+    # Given again on the 6th a date already passed (the 4th): no one's; the track's stands.
     redated = replace(alone, due_date="2026-12-04", due_set_at="2026-12-06T14:00:00.000001Z")
-    assert of(track, redated).due_for(joined, NEW_YORK) == "2026-12-04"
+    assert of(track, redated).due_for(joined, NEW_YORK) == "2026-12-10"
+    # Given on the 6th a catch-up date still to come: theirs.
+    caught = replace(alone, due_date="2026-12-08", due_set_at="2026-12-06T14:00:00.000001Z")
+    assert of(track, caught).due_for(joined, NEW_YORK) == "2026-12-08"
 
 
 @pytest.mark.parametrize(
@@ -517,3 +549,64 @@ def test_a_pacing_out_of_range_is_refused(every, per, code):
     with pytest.raises(BadRequest) as refused:
         Pacing(every, per).checked()
     assert refused.value.code == code
+
+
+class TwoTracks(FakeLibrary):
+    def tracks(self) -> list[dict]:
+        return [
+            {"id": "relapse", "modules": ["coping"]},
+            {"id": "early", "modules": ["sleep", "coping"]},
+        ]
+
+
+def test_a_module_in_two_tracks_has_the_due_and_session_dates_of_one_assignment():
+    """Walk 17, problem 2: Triggers in two tracks had the earlier track's due date but the
+    first assignment's session date, and a late joiner (the earlier date not theirs) the later
+    due date with the earlier session date: the pair always comes from one assignment."""
+    from chalicelib.records.groups import Assignment
+
+    relapse = Assignment(
+        "a1",
+        "track",
+        "relapse",
+        None,
+        None,
+        "2026-11-22",
+        "2026-11-23",
+        "2026-11-10T00:00:00Z",
+        "l",
+        due_set_at="2026-11-10T00:00:00Z",
+    )
+    early = Assignment(
+        "a2",
+        "track",
+        "early",
+        None,
+        None,
+        "2026-12-03",
+        "2026-12-03",
+        "2026-11-27T15:00:00Z",
+        "l",
+        due_set_at="2026-11-27T15:00:00Z",
+    )
+    # Whatever the order they were made in, the earlier due date and its own session date.
+    for made in ([relapse, early], [replace(relapse, session_date=None), early]):
+        coping = next(m for m in assigned_modules(made, TwoTracks()) if m.module_id == "coping")  # type: ignore[arg-type]
+        assert coping.assignment_ids == ("a1", "a2")
+        assert (coping.due_date, coping.session_date) == ("2026-11-22", made[0].session_date)
+    later_first = replace(early, due_date="2026-11-20", session_date="2026-11-21")
+    coping = next(
+        m
+        for m in assigned_modules([relapse, later_first], TwoTracks())
+        if m.module_id == "coping"  # type: ignore[arg-type]
+    )
+    assert (coping.due_date, coping.session_date) == ("2026-11-20", "2026-11-21")
+
+    coping = next(
+        m for m in assigned_modules([relapse, early], TwoTracks()) if m.module_id == "coping"
+    )  # type: ignore[arg-type]
+    # Someone in the group from the start: the first track's pair.
+    assert coping.dates_for("2026-11-01T00:00:00Z", NEW_YORK) == ("2026-11-22", "2026-11-23")
+    # A late joiner (the 22 Nov date had passed when they joined): the second track's pair.
+    assert coping.dates_for("2026-11-26T15:00:00Z", NEW_YORK) == ("2026-12-03", "2026-12-03")
+    assert coping.due_for("2026-11-26T15:00:00Z", NEW_YORK) == "2026-12-03"

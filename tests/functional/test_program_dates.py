@@ -205,7 +205,7 @@ def test_in_auckland_the_lesson_home_data_and_grid_agree_on_the_day_it_was_done(
 
     pdf = download(reader, "/account/data/download?format=pdf")
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.body)).pages)
-    assert "completed on 2026-11-27" in " ".join(text.split())
+    assert "completed on 27 November 2026" in " ".join(text.split())  # in words, as the pages
 
     # The leader's look at the grid, at 4:5x am on Saturday in Auckland: a clock time, in the
     # participant's own zone, which the page names once.

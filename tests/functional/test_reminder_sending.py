@@ -424,7 +424,7 @@ def test_a_participant_who_reads_in_spanish_gets_spanish_reminders_without_choos
     rosa = enrol(world, "participant-rosa")
     phone = WebClient(world.client)
     assert '<html lang="es">' in phone.get("/sign-in?locale=es").body
-    assert phone.sign_in("participant-rosa").status == 303
+    assert phone.sign_in("participant-rosa", path="/sign-in?locale=es").status == 303
     choose(world, rosa, email="rosa@example.org", time="14:00", timezone="UTC")
     mei = enrol(world, "participant-mei")
     choose(world, mei, phone="+15550100002", time="14:00", timezone="UTC")

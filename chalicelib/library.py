@@ -28,7 +28,6 @@ answers and explanations stay on the server, which checks answers itself.
 from __future__ import annotations
 
 import base64
-import difflib
 import hashlib
 import json
 import re
@@ -419,6 +418,8 @@ class ModuleLibrary:
         cached catalog), "cravngs" → "cravings"; ``None`` where a word has no close one, or
         the words so changed would still find nothing in ``topic``. In memory: no AWS call
         beyond the catalog's own."""
+        import difflib  # deferred: only a search that found nothing asks (cold start)
+
         typed = WORD.findall(unicodedata.normalize("NFC", query.casefold()))
         if not typed:
             return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from chalicelib.clock import calendar_day
@@ -189,12 +190,18 @@ def due_for(
     11:30 pm has a reading due that day, though it is already the next day in UTC."""
     if not due_date:
         return due_date
-    dated, since = at_second(set_at or ""), at_second(joined_at or "")
-    became = max((t for t in (dated, since) if t is not None), default=None)
-    if became is None:
-        return due_date
-    day = calendar_day(became.isoformat(), zone)
-    return None if day is not None and due_date < day.isoformat() else due_date
+    # The day of the later instant is the later of the two days (a calendar is monotonic), so
+    # each stamp's day is worked out once: a 40 x 60 grid asks 2,400 times about 100 stamps.
+    days = [d for d in (_program_day(set_at, zone), _program_day(joined_at, zone)) if d]
+    return None if days and due_date < max(days) else due_date
+
+
+@lru_cache(maxsize=4096)
+def _program_day(stamp: str | None, zone: tzinfo) -> str | None:
+    """The program day (ISO) of a stored instant, to the second; ``None`` for none or junk."""
+    moment = at_second(stamp or "")
+    day = calendar_day(moment.isoformat(), zone) if moment is not None else None
+    return day.isoformat() if day is not None else None
 
 
 def past_due(due_date: str | None, today: date) -> bool:

@@ -110,6 +110,11 @@ def bench_leader_pages(
         invoke(rest_event("POST", "/me/completions", participant_id, body=body), (201,))
 
     grid = build_big_grid(send, complete, latest)
+    # Its first 20 modules' dates are in the past. Under the one due-date rule
+    # (``statuses.due_for``) a date already past when a module became someone's applies to no
+    # one, so the group is dated as if they enrolled and were assigned before then: those
+    # cells are overdue, as in a group some weeks in (the grid's fullest cells).
+    _dated_before(grid.group_id, "2019-12-01T15:00:00Z")
     use_moto_jwks()
     cookie = sign_in_cookie("bench-grid-leader", password, secret)
 
@@ -136,6 +141,8 @@ def bench_leader_pages(
     shape = (body.count('scope="row"'), body.count('class="mod"'))
     if shape != (BIG_GRID_PARTICIPANTS, BIG_GRID_MODULES):
         raise RuntimeError(f"the grid page does not show the 40 x 60 group: {shape}")
+    if '<td class="o"' not in body:
+        raise RuntimeError("the 40 x 60 grid page shows no overdue cell: not the group it was")
     grid_bytes = len(body.encode("utf-8"))
     grid_gzip = len(gzip.compress(body.encode("utf-8")))
     for event in events.values():  # warm: templates compiled, caches filled
@@ -244,3 +251,32 @@ def bench_leader_pages(
             grid_gzip < 60 * 1024,
         ),
     ]
+
+
+def _dated_before(group_id: str, at: str) -> None:
+    """Every participant of the group joined, and every assignment got its dates, at ``at``
+    (through the records, as a group that has run for a while)."""
+    from dataclasses import replace
+
+    from chalicelib import aws, services
+    from chalicelib.records.audit import new_entry
+    from chalicelib.records.keys import group_pk, participant_sk
+
+    current = services.current()
+    settings = current.settings
+    records = current.group_records
+    group = records.get(group_id)
+    dynamodb = aws.client("dynamodb", settings.region)
+    for participant in group.participants:
+        dynamodb.update_item(
+            TableName=settings.records_table,
+            Key={
+                "PK": {"S": group_pk(group_id)},
+                "SK": {"S": participant_sk(participant.participant_id)},
+            },
+            UpdateExpression="SET joined_at = :t",
+            ExpressionAttributeValues={":t": {"S": at}},
+        )
+    for assignment in group.assignments:
+        entry = new_entry("bench", ["leaders"], "assignment.put", at, group_id=group_id)
+        records.put_assignment(group_id, replace(assignment, due_set_at=at), entry, replaces=True)

@@ -255,28 +255,10 @@ def bench_leader_pages(
 
 def _dated_before(group_id: str, at: str) -> None:
     """Every participant of the group joined, and every assignment got its dates, at ``at``
-    (through the records, as a group that has run for a while)."""
-    from dataclasses import replace
+    (as a group that has run for a while)."""
+    from chalicelib import services
+    from steady_local.scenarios import dated_on, joined_on
 
-    from chalicelib import aws, services
-    from chalicelib.records.audit import new_entry
-    from chalicelib.records.keys import group_pk, participant_sk
-
-    current = services.current()
-    settings = current.settings
-    records = current.group_records
-    group = records.get(group_id)
-    dynamodb = aws.client("dynamodb", settings.region)
-    for participant in group.participants:
-        dynamodb.update_item(
-            TableName=settings.records_table,
-            Key={
-                "PK": {"S": group_pk(group_id)},
-                "SK": {"S": participant_sk(participant.participant_id)},
-            },
-            UpdateExpression="SET joined_at = :t",
-            ExpressionAttributeValues={":t": {"S": at}},
-        )
-    for assignment in group.assignments:
-        entry = new_entry("bench", ["leaders"], "assignment.put", at, group_id=group_id)
-        records.put_assignment(group_id, replace(assignment, due_set_at=at), entry, replaces=True)
+    for participant in services.current().group_records.get(group_id).participants:
+        joined_on(group_id, participant.participant_id, at)
+    dated_on(group_id, at)

@@ -26,6 +26,7 @@ from steady_content import pipeline
 from steady_content.publish import Publisher
 from steady_local.moto_tuning import roll_back_items_not_tables
 from steady_local.provision import Stack, create_account, enrol_authenticator, provision, sign_in
+from steady_local.scenarios import dated_on, joined_on  # noqa: F401 (the tests' helpers)
 
 # Property tests check what is drawn, never how fast: CI shares two cores with other work, and
 # hypothesis's default 200 ms deadline failed a draw that takes 0.4 ms when the machine was busy.
@@ -139,42 +140,6 @@ def seed_group(
         )
         records.put_assignment(group_id, assignment, audit("assignment.put", at))
     return people
-
-
-def dated_on(group_id: str, set_at: str = "2019-12-01T15:00:00+00:00") -> None:
-    """Say, through the records, that every assignment of a group got its due dates at
-    ``set_at``: a due date already past when it was set applies to no one
-    (``chalicelib.statuses.due_for``), so a test of "overdue" that assigns a past date has it
-    set back then (as if assigned before it passed), with its participants ``joined_on`` before."""
-    from dataclasses import replace
-
-    from chalicelib.records.audit import new_entry
-
-    records = services.current().group_records
-    for assignment in records.get(group_id).assignments:
-        dated = replace(
-            assignment,
-            due_set_at=set_at,
-            module_dates=tuple(replace(m, due_set_at=None) for m in assignment.module_dates),
-        )
-        audit = new_entry("test", ["leaders"], "assignment.put", set_at, group_id=group_id)
-        records.put_assignment(group_id, dated, audit, replaces=True)
-
-
-def joined_on(group_id: str, participant_id: str, joined_at: str) -> None:
-    """Say, straight in the records, that a participant joined a group at ``joined_at``: a due
-    date that had passed before someone joined does not apply to them
-    (``chalicelib.statuses.due_for``), so a test of "overdue" has them join before it."""
-    from chalicelib.records.keys import group_pk, participant_sk
-
-    settings = services.current().settings
-    aws_clients.client("dynamodb", settings.region).update_item(
-        TableName=settings.records_table,
-        Key={"PK": {"S": group_pk(group_id)}, "SK": {"S": participant_sk(participant_id)}},
-        UpdateExpression="SET joined_at = :t",
-        ConditionExpression="attribute_exists(PK)",
-        ExpressionAttributeValues={":t": {"S": joined_at}},
-    )
 
 
 def fetch_jwks_through_moto(url: str) -> dict:

@@ -128,7 +128,7 @@ def test_module_page_weight_dark_mode_and_print(browser, base_url, artifacts):
     # Kept with the account too: another browser (a new phone) signs in to Spanish pages.
     assert signed_in_language(browser, base_url) == ("es", "Su lectura")
     # A lesson with no Spanish version: its English text on a page that stays Spanish.
-    page.get_by_role("link", name="Refusal skills", exact=True).click()
+    page.get_by_role("link", name="Medications for addiction treatment", exact=True).click()
     page.wait_for_url("**/lesson/*")
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.locator("h1").get_attribute("lang") == "en"

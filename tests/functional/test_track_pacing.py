@@ -971,3 +971,70 @@ def test_an_emptied_interval_gives_way_to_the_days_ticked(client, group, leader)
         "2026-12-07",
         "2026-12-10",
     ]
+
+
+# -- when each module's due date was set (the one due-date rule) ------------------------------
+
+
+def my_due_dates(client, participant) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+    status, body = api(client, "GET", "/me/assignments", participant)
+    assert status == 200, body
+    return {a["module_id"]: a["due_date"] for a in body["assignments"]}
+
+
+def change_whole_track_dates(client, leader, group, assignment_id, due_date):  # type: ignore[no-untyped-def]
+    """The "Change dates" page of the track, one date for all (no pacing)."""
+    browser, path = group_page(client, leader, group)
+    dates_path = f"{path}/assignments/{assignment_id}/dates"
+    page = browser.get(dates_path)
+    done = browser.post(
+        dates_path,
+        {"csrf": page.csrf(), "due_date": due_date, "session_date": "", "pace": "all"},
+    )
+    assert done.status == 303, done.body
+
+
+DAY = 24 * 60 * 60
+
+
+def test_change_dates_for_a_whole_track_stamps_now_only_the_modules_whose_date_moves(
+    client, group, leader, participant, library_clock
+):
+    """Rosa joined on 1 Nov. The track is due Tue 1 Dec, given on Fri 27 Nov; Sleep has its own
+    date (15 Dec), and the first module was moved off 1 Dec and back onto it on Fri 4 Dec,
+    after it had passed (so that date counts for no one). On Sat 5 Dec the leader saves the
+    track's dates again, keeping 1 Dec, with no pacing: every module takes 1 Dec. Sleep's date
+    changed now, to a day already past: it counts for no one (it kept the track's old stamp of
+    27 Nov, and so made Rosa overdue). The first module's date did not change: it keeps its
+    own stamp (4 Dec: no one's), not the track's. The others, unchanged, stay due 1 Dec."""
+    use_case = services.current().assignments
+    caller = caller_of(leader)
+    track = use_case.assign(caller, group, track_id=TRACK, due_date="2026-12-01").assignment
+    use_case.change_module_dates(caller, group, track.assignment_id, SLEEP, "2026-12-15", None)
+    library_clock.advance(DAY)
+    use_case.change_module_dates(
+        caller, group, track.assignment_id, MODULES[0], "2026-12-20", None
+    )
+    library_clock.advance(6 * DAY)  # Fri 4 Dec
+    use_case.change_module_dates(
+        caller, group, track.assignment_id, MODULES[0], "2026-12-01", None
+    )
+    before = my_due_dates(client, participant)
+    assert before[SLEEP] == "2026-12-15" and before[MODULES[0]] is None
+    assert before[MODULES[1]] == "2026-12-01"
+
+    library_clock.advance(DAY)  # Sat 5 Dec
+    change_whole_track_dates(client, leader, group, track.assignment_id, "2026-12-01")
+    stored = services.current().groups.records.get(group).assignments[0]
+    assert stored.module_dates == () and stored.due_date == "2026-12-01"
+    after = my_due_dates(client, participant)
+    assert after[SLEEP] is None  # moved onto a past date now: no one's
+    assert after[MODULES[0]] is None  # unchanged: still no one's
+    assert [after[m] for m in MODULES[1:5]] == ["2026-12-01"] * 4  # unchanged: still hers
+
+    # The stamps stay through a change of another module, and saving the same again.
+    use_case.change_module_dates(caller, group, track.assignment_id, MODULES[7], None, None)
+    change_whole_track_dates(client, leader, group, track.assignment_id, "2026-12-01")
+    again = my_due_dates(client, participant)
+    assert again[SLEEP] is None and again[MODULES[0]] is None
+    assert again[MODULES[1]] == "2026-12-01" and again[MODULES[7]] is None

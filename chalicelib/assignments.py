@@ -145,11 +145,14 @@ def paced(
 
 
 def pacing_of(assignment: Assignment) -> Pacing | None:
-    """How a paced track assignment's sessions look spread (to offer them again on a form):
-    how many modules share the first session date, and the days to the next one; or, when
-    the sessions are not evenly spread but fall on each of a few weekdays in turn (a
+    """How a paced track assignment is spread (to offer it again on a form): as the leader
+    gave it (``Assignment.pacing``), or, for one stored before that was kept, as its sessions
+    look spread: how many modules share the first session date, and the days to the next one;
+    or, when the sessions are not evenly spread but fall on each of a few weekdays in turn (a
     Mon/Wed/Thu group), those weekdays. ``None`` when it has no module dates, or they do not
     look evenly spread."""
+    if assignment.pacing is not None:
+        return assignment.pacing
     sessions = [m.session_date for m in assignment.module_dates if m.session_date]
     if not sessions:
         return None
@@ -504,8 +507,8 @@ class Assignments:
         (``Assigned.before`` says what it was): the pinned version and the dates given now,
         its place in the reading order (``assigned_at``, and who first assigned it) and the
         modules left out of a track kept. ``pacing``: a track spread over the group's sessions
-        from ``session_date``, the first (``paced``); without it, one date for all its
-        modules."""
+        from ``session_date``, the first (``paced``), kept with it (``Assignment.pacing``);
+        without it, one date for all its modules (and no pacing kept)."""
         group = led_group(self.records, caller, group_id, writable=True)
         if (module_id is None) == (track_id is None):
             raise BadRequest("Assign either a module_id or a track_id.", code="invalid_assignment")
@@ -534,7 +537,7 @@ class Assignments:
                 raise BadRequest(
                     "Only a track's modules can be spread over sessions.", code="invalid_pacing"
                 )
-            module_dates = self._paced(track.get("modules", []), due, session, pacing)
+            module_dates, pacing = self._paced(track.get("modules", []), due, session, pacing)
         assignment_id = uuid.uuid5(
             ID_NAMESPACE, f"{group.group_id}:{kind}:{item_id}:{participant_id or '*'}"
         ).hex
@@ -553,10 +556,17 @@ class Assignments:
                 caller.id,
                 due_set_at=now,
                 module_dates=module_dates,
+                pacing=pacing,
             )
         else:
             assignment = _redated(
-                replace(before, version=version, session_date=session, module_dates=module_dates),
+                replace(
+                    before,
+                    version=version,
+                    session_date=session,
+                    module_dates=module_dates,
+                    pacing=pacing,
+                ),
                 before,
                 due,
                 now,
@@ -572,8 +582,9 @@ class Assignments:
     @staticmethod
     def _paced(
         module_ids: list[str], due: str | None, session: str | None, pacing: Pacing
-    ) -> tuple[ModuleDates, ...]:
-        """``paced``, after refusing what cannot be spread."""
+    ) -> tuple[tuple[ModuleDates, ...], Pacing]:
+        """``paced``, after refusing what cannot be spread; with the pacing as checked (its
+        weekdays in week order), to store."""
         pacing = pacing.checked()
         if session is None:
             raise BadRequest(
@@ -584,7 +595,7 @@ class Assignments:
         if pacing.meets_on and weekday not in pacing.meets_on:
             # Never a session on a day the group does not meet (walk 17, problem 1).
             raise NotAMeetingDay(weekday, pacing.meets_on)
-        return paced(list(module_ids), session, due, pacing)
+        return paced(list(module_ids), session, due, pacing), pacing
 
     def change_dates(
         self,
@@ -598,7 +609,8 @@ class Assignments:
         """New due and session dates (either may be ``None``: no date) for an assignment of a
         group ``caller`` leads; what is assigned, and to whom, stays. A track's modules all
         take these dates (their own dates go), or, with ``pacing``, are spread again over the
-        sessions from ``session_date`` (as ``assign``); the modules left out stay left out.
+        sessions from ``session_date`` (as ``assign``, and kept with it; without it, none is
+        kept); the modules left out stay left out.
         ``Assigned.before`` is the assignment as it was; its ``warnings`` are about the new
         dates."""
         group = led_group(self.records, caller, group_id, writable=True)
@@ -612,10 +624,13 @@ class Assignments:
                     "Only a track's modules can be spread over sessions.", code="invalid_pacing"
                 )
             module_ids = self.library.track(current.item_id)["modules"]
-            module_dates = self._paced(module_ids, due, session, pacing)
+            module_dates, pacing = self._paced(module_ids, due, session, pacing)
         now = self.clock.iso()
         changed = _redated(
-            replace(current, session_date=session, module_dates=module_dates), current, due, now
+            replace(current, session_date=session, module_dates=module_dates, pacing=pacing),
+            current,
+            due,
+            now,
         )
         self._put(caller, group.group_id, changed, now, replaces=True)
         return Assigned(changed, current, date_warnings(due, session, self.clock.today()))

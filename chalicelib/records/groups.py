@@ -41,15 +41,20 @@ Conditional-write rules:
 - a track assignment may carry its modules' own dates (``module_dates``: a list of maps
   ``{module_id, due_date?, session_date?, due_set_at?}``, one per module paced over the group's sessions or
   given its own dates) and the modules left out for the group (``left_out``: a list of module
-  ids). Both are written only when not empty, so an assignment from before them, or without
-  them, reads as before (empty). They are part of the assignment's item, written by the same
-  Put (same ``assigned_at = :first`` condition) and mirrored in ``DUE`` with the rest, so
-  reminders read them with no other read. A change of one module (its dates, left out or put
-  back: ``read`` given to ``put_assignment``) is written on the further condition that both are
-  still as read (``#md = :md`` / ``attribute_not_exists``, the same for ``left_out``), so two
-  leaders leaving out two modules at once cannot lose one: the later write fails and the use
-  case reads again and retries. Assigning again or changing the whole assignment's dates is
-  not conditional on them (the later write wins, as for its dates);
+  ids); a paced one, its pacing as given (``pacing``: a map ``{every_days, per_session,
+  meets_on?}``, weekdays 0 Monday to 6 Sunday; none when its dates were last given without
+  pacing); and a module without dates of its own whose due date was set at another time than
+  the assignment's (``module_due_set_at``: a map of module id to time). Each is written only
+  when not empty, so an assignment from before them, or without them, reads as before (empty).
+  They are part of the assignment's item, written by the same Put (same ``assigned_at =
+  :first`` condition; no other call) and mirrored in ``DUE`` with the rest (but ``pacing``,
+  which only the dates form reads), so reminders read them with no other read. A change of one
+  module (its dates, left out or put back: ``read`` given to ``put_assignment``) is written on
+  the further condition that all four are still as read (``#module_dates = :module_dates`` /
+  ``attribute_not_exists``, the same for the others), so two leaders leaving out two modules at
+  once cannot lose one, nor a module's change bring back a pacing just changed: the later
+  write fails and the use case reads again and retries. Assigning again or changing the whole
+  assignment's dates is not conditional on them (the later write wins, as for its dates);
 - removing a participant (``remove_participant``) deletes their enrolment on
   ``attribute_exists(PK) AND joined_at = :joined`` (the enrolment the use case read, not one
   made again meanwhile) and, in the same transaction, appends one stint (joined, left, who

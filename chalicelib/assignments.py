@@ -20,12 +20,14 @@ from chalicelib.records.groups import (
     MAX_EVERY_DAYS,
     MAX_PER_SESSION,
     MEETING_DAYS_RULE,
-    WEEKDAYS,
     Assignment,
     GroupRecords,
     ModuleDates,
-    Pacing,
 )
+
+# Kept in the records with the assignment; the routes and pages reach them from here.
+from chalicelib.records.groups import WEEKDAYS as WEEKDAYS
+from chalicelib.records.groups import Pacing as Pacing
 from chalicelib.statuses import due_for, past_due
 
 NO_DUE_DATE = "9999-12-31"  # sorts after every date

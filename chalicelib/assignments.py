@@ -16,7 +16,18 @@ from chalicelib.groups import GROUP_ID, ID_NAMESPACE, led_group
 from chalicelib.identity import Caller
 from chalicelib.library import ModuleLibrary, check_module_id, parse_version
 from chalicelib.records.audit import new_entry
-from chalicelib.records.groups import Assignment, GroupRecords, ModuleDates
+from chalicelib.records.groups import (
+    MAX_EVERY_DAYS,
+    MAX_PER_SESSION,
+    MEETING_DAYS_RULE,
+    Assignment,
+    GroupRecords,
+    ModuleDates,
+)
+
+# Kept in the records with the assignment; the routes and pages reach them from here.
+from chalicelib.records.groups import WEEKDAYS as WEEKDAYS
+from chalicelib.records.groups import Pacing as Pacing
 from chalicelib.statuses import due_for, past_due
 
 NO_DUE_DATE = "9999-12-31"  # sorts after every date
@@ -70,52 +81,6 @@ def _apart(earlier: str, later: str) -> timedelta:
     return date.fromisoformat(later) - date.fromisoformat(earlier)
 
 
-# Spreading a track over the group's sessions (``Pacing``): the limits a leader may choose.
-MAX_EVERY_DAYS = 28
-MAX_PER_SESSION = 10
-# The days a group may meet on (``Pacing.meets_on`` counts them from 0, Monday, as
-# ``date.weekday``), by the API's names (as a reminder's days).
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-@dataclass(frozen=True)
-class Pacing:
-    """A track spread over the group's sessions: ``per_session`` modules, in the track's order,
-    before each session; a session every ``every_days`` days from the first, or, when
-    ``meets_on`` names weekdays (0 Monday to 6 Sunday), on each day the group meets on (a
-    Mon/Wed/Thu group is 2, 1 and 4 days apart: no one interval fits it)."""
-
-    every_days: int = 7
-    per_session: int = 1
-    meets_on: tuple[int, ...] = ()
-
-    def checked(self) -> Pacing:
-        """Itself, if its numbers are whole numbers in range and its weekdays distinct ones
-        (in week order); ``BadRequest`` otherwise."""
-        every, per = self.every_days, self.per_session
-        if (
-            isinstance(every, bool)
-            or not isinstance(every, int)
-            or not 1 <= every <= MAX_EVERY_DAYS
-        ):
-            raise BadRequest(
-                f"Sessions are 1 to {MAX_EVERY_DAYS} days apart.", code="invalid_interval"
-            )
-        if isinstance(per, bool) or not isinstance(per, int) or not 1 <= per <= MAX_PER_SESSION:
-            raise BadRequest(
-                f"Give 1 to {MAX_PER_SESSION} modules per session.", code="invalid_per_session"
-            )
-        days = self.meets_on
-        if not isinstance(days, tuple) or any(
-            isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6 for d in days
-        ):
-            raise BadRequest(_MEETING_DAYS_RULE, code="invalid_meeting_days")
-        return replace(self, meets_on=tuple(sorted(set(days))))
-
-
-_MEETING_DAYS_RULE = f"meets_on is a list of one or more of: {', '.join(WEEKDAYS)}."
-
-
 def meeting_days(names: Any) -> tuple[int, ...]:
     """The weekdays a list of the API's names (``WEEKDAYS``: ``["mon", "wed", "thu"]``) gives,
     in week order; ``BadRequest`` (``invalid_meeting_days``) for an empty list, a name that is
@@ -126,7 +91,7 @@ def meeting_days(names: Any) -> tuple[int, ...]:
         or any(n not in WEEKDAYS for n in names)
         or len(set(names)) != len(names)
     ):
-        raise BadRequest(_MEETING_DAYS_RULE, code="invalid_meeting_days")
+        raise BadRequest(MEETING_DAYS_RULE, code="invalid_meeting_days")
     return tuple(sorted(WEEKDAYS.index(n) for n in names))
 
 
@@ -182,11 +147,14 @@ def paced(
 
 
 def pacing_of(assignment: Assignment) -> Pacing | None:
-    """How a paced track assignment's sessions look spread (to offer them again on a form):
-    how many modules share the first session date, and the days to the next one; or, when
-    the sessions are not evenly spread but fall on each of a few weekdays in turn (a
+    """How a paced track assignment is spread (to offer it again on a form): as the leader
+    gave it (``Assignment.pacing``), or, for one stored before that was kept, as its sessions
+    look spread: how many modules share the first session date, and the days to the next one;
+    or, when the sessions are not evenly spread but fall on each of a few weekdays in turn (a
     Mon/Wed/Thu group), those weekdays. ``None`` when it has no module dates, or they do not
     look evenly spread."""
+    if assignment.pacing is not None:
+        return assignment.pacing
     sessions = [m.session_date for m in assignment.module_dates if m.session_date]
     if not sessions:
         return None
@@ -475,30 +443,47 @@ def _redated(assignment: Assignment, before: Assignment, due: str | None, now: s
 
 
 def _stamped(changed: Assignment, before: Assignment, now: str) -> Assignment:
-    """``changed`` with the time each of its due dates was set: ``now`` for a due date given
-    or changed now, the time it had for one that stays the same (saving again, or changing only
-    a session date or another module's dates, changes nothing). A date already past when it was
-    set applies to no one (``statuses.due_for``: the leader is warned, ``DUE_PASSED``), and a
-    date still to come then is everyone's, whenever they joined. The assignment's own date has
-    ``due_set_at``; each module with dates of its own, ``ModuleDates.due_set_at``."""
+    """``changed`` with the time each of its modules' due dates was set: ``now`` for a due date
+    given or changed now, the time it had for one that stays the same (saving again, or
+    changing only a session date or another module's dates, changes nothing). A date already
+    past when it was set applies to no one (``statuses.due_for``: the leader is warned,
+    ``DUE_PASSED``), and a date still to come then is everyone's, whenever they joined. The
+    assignment's own date has ``due_set_at``; each module with dates of its own,
+    ``ModuleDates.due_set_at``; a module whose own dates go (one date for the whole track
+    again) has the time of the date it now has, which is not the assignment's when its date
+    moved onto the assignment's now, or was the same and set at another time
+    (``module_due_set_at``)."""
     if changed.due_date == before.due_date:
         stamp = before.due_set_at
     else:
         stamp = now if changed.due_date else None
+
+    def set_at(module_id: str, due: str | None) -> str | None:
+        if not due:
+            return None
+        return before.due_set_at_of(module_id) if due == before.dates_of(module_id)[0] else now
+
     modules = tuple(
-        replace(
-            m,
-            due_set_at=(
-                before.due_set_at_of(m.module_id)
-                if m.due_date == before.dates_of(m.module_id)[0]
-                else now
-            )
-            if m.due_date
-            else None,
-        )
-        for m in changed.module_dates
+        replace(m, due_set_at=set_at(m.module_id, m.due_date)) for m in changed.module_dates
     )
-    return replace(changed, due_set_at=stamp, module_dates=modules)
+    # Only a module with dates of its own, or a time of its own, before can have another time
+    # than the assignment's now: any other had the assignment's date and time, and keeps both
+    # or takes both anew.
+    own = {m.module_id for m in changed.module_dates}
+    assignments_time = stamp or changed.assigned_at
+    kept = {}
+    for module_id in [m.module_id for m in before.module_dates] + [
+        m for m, _ in before.module_due_set_at
+    ]:
+        at = set_at(module_id, changed.due_date)
+        if module_id not in own and at is not None and at != assignments_time:
+            kept[module_id] = at
+    return replace(
+        changed,
+        due_set_at=stamp,
+        module_dates=modules,
+        module_due_set_at=tuple(sorted(kept.items())),
+    )
 
 
 @dataclass
@@ -524,8 +509,8 @@ class Assignments:
         (``Assigned.before`` says what it was): the pinned version and the dates given now,
         its place in the reading order (``assigned_at``, and who first assigned it) and the
         modules left out of a track kept. ``pacing``: a track spread over the group's sessions
-        from ``session_date``, the first (``paced``); without it, one date for all its
-        modules."""
+        from ``session_date``, the first (``paced``), kept with it (``Assignment.pacing``);
+        without it, one date for all its modules (and no pacing kept)."""
         group = led_group(self.records, caller, group_id, writable=True)
         if (module_id is None) == (track_id is None):
             raise BadRequest("Assign either a module_id or a track_id.", code="invalid_assignment")
@@ -554,7 +539,7 @@ class Assignments:
                 raise BadRequest(
                     "Only a track's modules can be spread over sessions.", code="invalid_pacing"
                 )
-            module_dates = self._paced(track.get("modules", []), due, session, pacing)
+            module_dates, pacing = self._paced(track.get("modules", []), due, session, pacing)
         assignment_id = uuid.uuid5(
             ID_NAMESPACE, f"{group.group_id}:{kind}:{item_id}:{participant_id or '*'}"
         ).hex
@@ -573,10 +558,17 @@ class Assignments:
                 caller.id,
                 due_set_at=now,
                 module_dates=module_dates,
+                pacing=pacing,
             )
         else:
             assignment = _redated(
-                replace(before, version=version, session_date=session, module_dates=module_dates),
+                replace(
+                    before,
+                    version=version,
+                    session_date=session,
+                    module_dates=module_dates,
+                    pacing=pacing,
+                ),
                 before,
                 due,
                 now,
@@ -592,8 +584,9 @@ class Assignments:
     @staticmethod
     def _paced(
         module_ids: list[str], due: str | None, session: str | None, pacing: Pacing
-    ) -> tuple[ModuleDates, ...]:
-        """``paced``, after refusing what cannot be spread."""
+    ) -> tuple[tuple[ModuleDates, ...], Pacing]:
+        """``paced``, after refusing what cannot be spread; with the pacing as checked (its
+        weekdays in week order), to store."""
         pacing = pacing.checked()
         if session is None:
             raise BadRequest(
@@ -604,7 +597,7 @@ class Assignments:
         if pacing.meets_on and weekday not in pacing.meets_on:
             # Never a session on a day the group does not meet (walk 17, problem 1).
             raise NotAMeetingDay(weekday, pacing.meets_on)
-        return paced(list(module_ids), session, due, pacing)
+        return paced(list(module_ids), session, due, pacing), pacing
 
     def change_dates(
         self,
@@ -618,7 +611,8 @@ class Assignments:
         """New due and session dates (either may be ``None``: no date) for an assignment of a
         group ``caller`` leads; what is assigned, and to whom, stays. A track's modules all
         take these dates (their own dates go), or, with ``pacing``, are spread again over the
-        sessions from ``session_date`` (as ``assign``); the modules left out stay left out.
+        sessions from ``session_date`` (as ``assign``, and kept with it; without it, none is
+        kept); the modules left out stay left out.
         ``Assigned.before`` is the assignment as it was; its ``warnings`` are about the new
         dates."""
         group = led_group(self.records, caller, group_id, writable=True)
@@ -632,10 +626,13 @@ class Assignments:
                     "Only a track's modules can be spread over sessions.", code="invalid_pacing"
                 )
             module_ids = self.library.track(current.item_id)["modules"]
-            module_dates = self._paced(module_ids, due, session, pacing)
+            module_dates, pacing = self._paced(module_ids, due, session, pacing)
         now = self.clock.iso()
         changed = _redated(
-            replace(current, session_date=session, module_dates=module_dates), current, due, now
+            replace(current, session_date=session, module_dates=module_dates, pacing=pacing),
+            current,
+            due,
+            now,
         )
         self._put(caller, group.group_id, changed, now, replaces=True)
         return Assigned(changed, current, date_warnings(due, session, self.clock.today()))

@@ -152,6 +152,7 @@ def dated_on(group_id: str, set_at: str = "2019-12-01T15:00:00+00:00") -> None:
             assignment,
             due_set_at=set_at,
             module_dates=tuple(replace(m, due_set_at=None) for m in assignment.module_dates),
+            module_due_set_at=(),
         )
         audit = new_entry("test", ["leaders"], "assignment.put", set_at, group_id=group_id)
         records.put_assignment(group_id, dated, audit, replaces=True)

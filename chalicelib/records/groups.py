@@ -41,15 +41,20 @@ Conditional-write rules:
 - a track assignment may carry its modules' own dates (``module_dates``: a list of maps
   ``{module_id, due_date?, session_date?, due_set_at?}``, one per module paced over the group's sessions or
   given its own dates) and the modules left out for the group (``left_out``: a list of module
-  ids). Both are written only when not empty, so an assignment from before them, or without
-  them, reads as before (empty). They are part of the assignment's item, written by the same
-  Put (same ``assigned_at = :first`` condition) and mirrored in ``DUE`` with the rest, so
-  reminders read them with no other read. A change of one module (its dates, left out or put
-  back: ``read`` given to ``put_assignment``) is written on the further condition that both are
-  still as read (``#md = :md`` / ``attribute_not_exists``, the same for ``left_out``), so two
-  leaders leaving out two modules at once cannot lose one: the later write fails and the use
-  case reads again and retries. Assigning again or changing the whole assignment's dates is
-  not conditional on them (the later write wins, as for its dates);
+  ids); a paced one, its pacing as given (``pacing``: a map ``{every_days, per_session,
+  meets_on?}``, weekdays 0 Monday to 6 Sunday; none when its dates were last given without
+  pacing); and a module without dates of its own whose due date was set at another time than
+  the assignment's (``module_due_set_at``: a map of module id to time). Each is written only
+  when not empty, so an assignment from before them, or without them, reads as before (empty).
+  They are part of the assignment's item, written by the same Put (same ``assigned_at =
+  :first`` condition; no other call) and mirrored in ``DUE`` with the rest (but ``pacing``,
+  which only the dates form reads), so reminders read them with no other read. A change of one
+  module (its dates, left out or put back: ``read`` given to ``put_assignment``) is written on
+  the further condition that all four are still as read (``#module_dates = :module_dates`` /
+  ``attribute_not_exists``, the same for the others), so two leaders leaving out two modules at
+  once cannot lose one, nor a module's change bring back a pacing just changed: the later
+  write fails and the use case reads again and retries. Assigning again or changing the whole
+  assignment's dates is not conditional on them (the later write wins, as for its dates);
 - removing a participant (``remove_participant``) deletes their enrolment on
   ``attribute_exists(PK) AND joined_at = :joined`` (the enrolment the use case read, not one
   made again meanwhile) and, in the same transaction, appends one stint (joined, left, who
@@ -74,7 +79,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from chalicelib.errors import Conflict, NotFound
+from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.records.audit import chunks, entry_puts
 from chalicelib.records.keys import (
     ASSIGNMENT_PREFIX,
@@ -214,6 +219,60 @@ class ModuleDates:
         }
 
 
+# Spreading a track over the group's sessions (``Pacing``): the limits a leader may choose.
+MAX_EVERY_DAYS = 28
+MAX_PER_SESSION = 10
+# The days a group may meet on (``Pacing.meets_on`` counts them from 0, Monday, as
+# ``date.weekday``), by the API's names (as a reminder's days).
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """A track spread over the group's sessions: ``per_session`` modules, in the track's order,
+    before each session; a session every ``every_days`` days from the first, or, when
+    ``meets_on`` names weekdays (0 Monday to 6 Sunday), on each day the group meets on (a
+    Mon/Wed/Thu group is 2, 1 and 4 days apart: no one interval fits it). Its first session
+    and that session's due date are the assignment's own ``session_date`` and ``due_date``;
+    the spreading itself is ``chalicelib.assignments.paced``."""
+
+    every_days: int = 7
+    per_session: int = 1
+    meets_on: tuple[int, ...] = ()
+
+    def checked(self) -> Pacing:
+        """Itself, if its numbers are whole numbers in range and its weekdays distinct ones
+        (in week order); ``BadRequest`` otherwise."""
+        every, per = self.every_days, self.per_session
+        if (
+            isinstance(every, bool)
+            or not isinstance(every, int)
+            or not 1 <= every <= MAX_EVERY_DAYS
+        ):
+            raise BadRequest(
+                f"Sessions are 1 to {MAX_EVERY_DAYS} days apart.", code="invalid_interval"
+            )
+        if isinstance(per, bool) or not isinstance(per, int) or not 1 <= per <= MAX_PER_SESSION:
+            raise BadRequest(
+                f"Give 1 to {MAX_PER_SESSION} modules per session.", code="invalid_per_session"
+            )
+        days = self.meets_on
+        if not isinstance(days, tuple) or any(
+            isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6 for d in days
+        ):
+            raise BadRequest(MEETING_DAYS_RULE, code="invalid_meeting_days")
+        return replace(self, meets_on=tuple(sorted(set(days))))
+
+    def to_item(self) -> dict[str, Any]:
+        item: dict[str, Any] = {"every_days": self.every_days, "per_session": self.per_session}
+        if self.meets_on:
+            item["meets_on"] = list(self.meets_on)
+        return item
+
+
+MEETING_DAYS_RULE = f"meets_on is a list of one or more of: {', '.join(WEEKDAYS)}."
+
+
 @dataclass(frozen=True)
 class Assignment:
     """A module or a track given to a group, or to one participant in it."""
@@ -235,6 +294,14 @@ class Assignment:
     # the assignment's dates), and the track's modules left out for this audience.
     module_dates: tuple[ModuleDates, ...] = ()
     left_out: tuple[str, ...] = ()
+    # How a paced track was spread, as given (``None``: one date for all, or paced before this
+    # was kept: ``chalicelib.assignments.pacing_of`` guesses it from the modules' dates).
+    pacing: Pacing | None = None
+    # Modules with no dates of their own whose due date (the assignment's) was set at another
+    # time than the assignment's ``due_set_at``: their own dates went, and the date moved onto
+    # it then, or it was theirs already, set before (``chalicelib.assignments._stamped``).
+    # (module id, time) pairs, by module id.
+    module_due_set_at: tuple[tuple[str, str], ...] = ()
 
     def dates_of(self, module_id: str) -> tuple[str | None, str | None]:
         """The due and session dates of one of its modules: its own, else the assignment's."""
@@ -244,12 +311,14 @@ class Assignment:
         return self.due_date, self.session_date
 
     def due_set_at_of(self, module_id: str) -> str:
-        """When one of its modules was given its due date: its own time, else the assignment's
-        (``due_set_at``, else ``assigned_at``)."""
+        """When one of its modules was given its due date: its own time, else the time kept for
+        it (``module_due_set_at``), else the assignment's (``due_set_at``, else
+        ``assigned_at``)."""
         own = next((m for m in self.module_dates if m.module_id == module_id), None)
         if own is not None and own.due_set_at:
             return own.due_set_at
-        return self.due_set_at or self.assigned_at
+        kept = next((at for m, at in self.module_due_set_at if m == module_id), None)
+        return kept or self.due_set_at or self.assigned_at
 
     @property
     def has_due_date(self) -> bool:
@@ -268,7 +337,21 @@ class Assignment:
             "assigned_at": self.assigned_at,
             "module_dates": [m.to_dict() for m in self.module_dates],
             "left_out": list(self.left_out),
+            **_spread(self.pacing),
         }
+
+
+def _spread(pacing: Pacing | None) -> dict[str, Any]:
+    """An assignment's pacing in the API's words, those of the request that gives it
+    (``spread``, then ``every_days`` or ``meets_on``, and ``per_session``)."""
+    if pacing is None:
+        return {"spread": False, "every_days": None, "meets_on": None, "per_session": None}
+    return {
+        "spread": True,
+        "every_days": None if pacing.meets_on else pacing.every_days,
+        "meets_on": [WEEKDAYS[d] for d in pacing.meets_on] if pacing.meets_on else None,
+        "per_session": pacing.per_session,
+    }
 
 
 @dataclass(frozen=True)
@@ -817,14 +900,17 @@ class GroupRecords(RecordTable):
             if value is not None:
                 record[name] = value
         record.update(_track_parts(assignment))  # only when there are some (see the module)
-        mirrored = {k: v for k, v in record.items() if k not in ("PK", "SK", "assigned_by")}
+        # Reminders read the mirror for what is due when; how it was paced is for its forms.
+        mirrored = {
+            k: v for k, v in record.items() if k not in ("PK", "SK", "assigned_by", "pacing")
+        }
         put = self._put(record)
         if replaces:
             conditions, values = ["assigned_at = :first"], {":first": assignment.assigned_at}
             names: dict[str, str] = {}
             if read is not None:
                 before = _track_parts(read)
-                for name in ("module_dates", "left_out"):
+                for name in _TRACK_PARTS:
                     names[f"#{name}"] = name
                     if name in before:
                         conditions.append(f"#{name} = :{name}")
@@ -934,9 +1020,12 @@ class GroupRecords(RecordTable):
 _DUE_ASSIGNMENT = "a#"
 
 
+_TRACK_PARTS = ("module_dates", "left_out", "pacing", "module_due_set_at")
+
+
 def _track_parts(assignment: Assignment) -> dict[str, Any]:
-    """A track assignment's ``module_dates`` and ``left_out`` as stored, each only when it has
-    some (see the module)."""
+    """A track assignment's ``module_dates``, ``left_out``, ``pacing`` and
+    ``module_due_set_at`` as stored, each only when it has some (see the module)."""
     parts: dict[str, Any] = {}
     if assignment.module_dates:
         parts["module_dates"] = [
@@ -945,7 +1034,25 @@ def _track_parts(assignment: Assignment) -> dict[str, Any]:
         ]
     if assignment.left_out:
         parts["left_out"] = list(assignment.left_out)
+    if assignment.pacing is not None:
+        parts["pacing"] = assignment.pacing.to_item()
+    if assignment.module_due_set_at:
+        parts["module_due_set_at"] = dict(assignment.module_due_set_at)
     return parts
+
+
+def _pacing(stored: Any) -> Pacing | None:
+    """The pacing as stored (``Pacing.to_item``); ``None`` for none, or one unreadable."""
+    if not isinstance(stored, dict):
+        return None
+    try:
+        return Pacing(
+            int(stored["every_days"]),
+            int(stored["per_session"]),
+            tuple(int(d) for d in stored.get("meets_on") or ()),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _due(
@@ -1030,4 +1137,8 @@ def _assignment(record: dict[str, Any]) -> Assignment:
             if isinstance(m, dict) and m.get("module_id")
         ),
         left_out=tuple(str(m) for m in record.get("left_out") or ()),
+        pacing=_pacing(record.get("pacing")),
+        module_due_set_at=tuple(
+            sorted((str(m), str(at)) for m, at in (record.get("module_due_set_at") or {}).items())
+        ),
     )

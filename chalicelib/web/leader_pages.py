@@ -1451,7 +1451,10 @@ def _dates_view(visit: Visit, errors: list[FieldError] | None = None) -> Html:
     values: Mapping[str, str] = visit.form
     if not errors:
         pacing = pacing_of(record) if record.kind == "track" else None
-        first = record.module_dates[0] if pacing and record.module_dates else None
+        # Kept pacing: its first session and due date are the assignment's own, as given. One
+        # stored before pacing was kept: the first module's dates, as the guess reads them.
+        guessed = pacing is not None and record.pacing is None
+        first = record.module_dates[0] if guessed and record.module_dates else None
         values = {
             "due_date": (first.due_date if first else row["due_date"]) or "",
             "session_date": (first.session_date if first else row["session_date"]) or "",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from html import unescape
 
@@ -15,6 +16,7 @@ from chalicelib import services
 from chalicelib.assignments import Pacing
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.identity import Caller
+from chalicelib.records.audit import new_entry
 from steady_content import tracks as track_files
 from tests.conftest import CONTENT, Account, dated_on, joined_on, make_account
 from tests.functional.web_client import Page, WebClient, signed_in
@@ -971,3 +973,246 @@ def test_an_emptied_interval_gives_way_to_the_days_ticked(client, group, leader)
         "2026-12-07",
         "2026-12-10",
     ]
+
+
+# -- when each module's due date was set (the one due-date rule) ------------------------------
+
+
+def my_due_dates(client, participant) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+    status, body = api(client, "GET", "/me/assignments", participant)
+    assert status == 200, body
+    return {a["module_id"]: a["due_date"] for a in body["assignments"]}
+
+
+def change_whole_track_dates(client, leader, group, assignment_id, due_date):  # type: ignore[no-untyped-def]
+    """The "Change dates" page of the track, one date for all (no pacing)."""
+    browser, path = group_page(client, leader, group)
+    dates_path = f"{path}/assignments/{assignment_id}/dates"
+    page = browser.get(dates_path)
+    done = browser.post(
+        dates_path,
+        {"csrf": page.csrf(), "due_date": due_date, "session_date": "", "pace": "all"},
+    )
+    assert done.status == 303, done.body
+
+
+DAY = 24 * 60 * 60
+
+
+def test_change_dates_for_a_whole_track_stamps_now_only_the_modules_whose_date_moves(
+    client, group, leader, participant, library_clock
+):
+    """Rosa joined on 1 Nov. The track is due Tue 1 Dec, given on Fri 27 Nov; Sleep has its own
+    date (15 Dec), and the first module was moved off 1 Dec and back onto it on Fri 4 Dec,
+    after it had passed (so that date counts for no one). On Sat 5 Dec the leader saves the
+    track's dates again, keeping 1 Dec, with no pacing: every module takes 1 Dec. Sleep's date
+    changed now, to a day already past: it counts for no one (it kept the track's old stamp of
+    27 Nov, and so made Rosa overdue). The first module's date did not change: it keeps its
+    own stamp (4 Dec: no one's), not the track's. The others, unchanged, stay due 1 Dec."""
+    use_case = services.current().assignments
+    caller = caller_of(leader)
+    track = use_case.assign(caller, group, track_id=TRACK, due_date="2026-12-01").assignment
+    use_case.change_module_dates(caller, group, track.assignment_id, SLEEP, "2026-12-15", None)
+    library_clock.advance(DAY)
+    use_case.change_module_dates(caller, group, track.assignment_id, MODULES[0], "2026-12-20", None)
+    library_clock.advance(6 * DAY)  # Fri 4 Dec
+    use_case.change_module_dates(caller, group, track.assignment_id, MODULES[0], "2026-12-01", None)
+    before = my_due_dates(client, participant)
+    assert before[SLEEP] == "2026-12-15" and before[MODULES[0]] is None
+    assert before[MODULES[1]] == "2026-12-01"
+
+    library_clock.advance(DAY)  # Sat 5 Dec
+    change_whole_track_dates(client, leader, group, track.assignment_id, "2026-12-01")
+    stored = services.current().groups.records.get(group).assignments[0]
+    assert stored.module_dates == () and stored.due_date == "2026-12-01"
+    after = my_due_dates(client, participant)
+    assert after[SLEEP] is None  # moved onto a past date now: no one's
+    assert after[MODULES[0]] is None  # unchanged: still no one's
+    assert [after[m] for m in MODULES[1:5]] == ["2026-12-01"] * 4  # unchanged: still hers
+
+    # The stamps stay through a change of another module, and saving the same again.
+    use_case.change_module_dates(caller, group, track.assignment_id, MODULES[7], None, None)
+    change_whole_track_dates(client, leader, group, track.assignment_id, "2026-12-01")
+    again = my_due_dates(client, participant)
+    assert again[SLEEP] is None and again[MODULES[0]] is None
+    assert again[MODULES[1]] == "2026-12-01" and again[MODULES[7]] is None
+
+
+# -- the pacing kept with the assignment ------------------------------------------------------
+
+
+def test_the_api_keeps_and_returns_the_pacing_and_dates_without_it_clear_it(client, group, leader):
+    status, body = api(
+        client,
+        "POST",
+        f"/groups/{group}/assignments",
+        leader,
+        {
+            "track_id": TRACK,
+            "due_date": "2026-11-30",
+            "session_date": "2026-12-01",
+            "spread": True,
+            "meets_on": ["thu", "tue"],
+            "per_session": 2,
+        },
+    )
+    assert status == 201, body
+    pacing = {"spread": True, "every_days": None, "meets_on": ["tue", "thu"], "per_session": 2}
+    assert {k: body[k] for k in pacing} == pacing
+    assert (body["due_date"], body["session_date"]) == ("2026-11-30", "2026-12-01")
+    status, detail = api(client, "GET", f"/groups/{group}", leader)
+    assert {k: detail["assignments"][0][k] for k in pacing} == pacing
+    stored = services.current().groups.records.get(group).assignments[0]
+    assert stored.pacing == Pacing(7, 2, (1, 3))
+    # Changing one module keeps how the track was spread.
+    path = f"/groups/{group}/assignments/{body['assignment_id']}/modules/{SLEEP}"
+    status, changed = api(client, "PATCH", path, leader, {"due_date": "2027-01-04"})
+    assert status == 200 and {k: changed[k] for k in pacing} == pacing
+
+    status, body = api(
+        client,
+        "POST",
+        f"/groups/{group}/assignments",
+        leader,
+        {"track_id": TRACK, "session_date": "2026-12-01", "spread": True, "every_days": 14},
+    )
+    assert status == 201, body
+    assert {k: body[k] for k in pacing} == {
+        "spread": True,
+        "every_days": 14,
+        "meets_on": None,
+        "per_session": 1,
+    }
+    # Assigned again with one date for all: no pacing kept.
+    status, body = api(client, "POST", f"/groups/{group}/assignments", leader, {"track_id": TRACK})
+    assert status == 201, body
+    assert {k: body[k] for k in pacing} == {
+        "spread": False,
+        "every_days": None,
+        "meets_on": None,
+        "per_session": None,
+    }
+    assert services.current().groups.records.get(group).assignments[0].pacing is None
+    # A module assignment has none.
+    status, body = api(
+        client, "POST", f"/groups/{group}/assignments", leader, {"module_id": "thinking-traps"}
+    )
+    assert status == 201 and body["spread"] is False and body["every_days"] is None
+
+
+def test_the_dates_page_shows_the_pacing_kept_and_saving_without_it_clears_it(
+    client, group, leader
+):
+    """Every 14 days, two modules per session, each due the day before its session; then the
+    first module's dates changed on their own (so its dates no longer show the pacing). The
+    Change dates page offers the pacing as given, with the first session and its due date."""
+    use_case = services.current().assignments
+    caller = caller_of(leader)
+    track = use_case.assign(
+        caller,
+        group,
+        track_id=TRACK,
+        due_date="2026-11-30",
+        session_date="2026-12-01",
+        pacing=Pacing(14, 2),
+    ).assignment
+    use_case.change_module_dates(
+        caller, group, track.assignment_id, MODULES[0], "2026-12-03", "2026-12-04"
+    )
+    browser, path = group_page(client, leader, group)
+    dates_path = f"{path}/assignments/{track.assignment_id}/dates"
+    dates = browser.get(dates_path)
+    assert 'id="pace-sessions" name="pace" value="sessions" checked' in dates.body
+    assert value_of(dates, "every_days") == "14" and value_of(dates, "per_session") == "2"
+    assert value_of(dates, "due_date") == "2026-11-30"
+    assert value_of(dates, "session_date") == "2026-12-01"
+    assert checked_days(dates) == []
+
+    # Saved over the meeting days: kept so (a Tuesday-only group looks weekly by its dates).
+    saved = browser.post(
+        dates_path,
+        {
+            "csrf": dates.csrf(),
+            "due_date": "",
+            "session_date": "2026-12-01",
+            "pace": "sessions",
+            "every_days": "14",
+            "every_days_shown": "14",
+            "per_session": "1",
+            "meets_tue": "yes",
+        },
+    )
+    assert saved.status == 303, saved.body
+    stored = services.current().groups.records.get(group).assignments[0]
+    assert stored.pacing == Pacing(7, 1, (1,))
+    dates = browser.get(dates_path)
+    assert checked_days(dates) == ["tue"] and value_of(dates, "per_session") == "1"
+    assert value_of(dates, "due_date") == ""  # none given: each due on its session date
+
+    # One date for all: the pacing goes.
+    saved = browser.post(
+        dates_path,
+        {"csrf": dates.csrf(), "due_date": "2026-12-08", "session_date": "", "pace": "all"},
+    )
+    assert saved.status == 303, saved.body
+    stored = services.current().groups.records.get(group).assignments[0]
+    assert stored.pacing is None and stored.module_dates == ()
+    dates = browser.get(dates_path)
+    assert 'id="pace-all" name="pace" value="all" checked' in dates.body
+
+
+def test_a_track_paced_before_the_pacing_was_kept_shows_it_as_guessed(client, group, leader):
+    use_case = services.current().assignments
+    track = use_case.assign(
+        caller_of(leader),
+        group,
+        track_id=TRACK,
+        due_date="2026-11-30",
+        session_date="2026-12-01",
+        pacing=Pacing(per_session=2, meets_on=(1, 3)),
+    ).assignment
+    # As an item written before: no pacing (straight in the records).
+    records = services.current().groups.records
+    audit = new_entry(leader.id, ["leaders"], "assignment.put", track.assigned_at, group_id=group)
+    records.put_assignment(group, replace(track, pacing=None), audit, replaces=True)
+    assert records.get(group).assignments[0].pacing is None
+    status, detail = api(client, "GET", f"/groups/{group}", leader)
+    assert detail["assignments"][0]["spread"] is False and detail["assignments"][0]["module_dates"]
+    browser, path = group_page(client, leader, group)
+    dates = browser.get(f"{path}/assignments/{track.assignment_id}/dates")
+    assert 'id="pace-sessions" name="pace" value="sessions" checked' in dates.body
+    assert checked_days(dates) == ["tue", "thu"] and value_of(dates, "per_session") == "2"
+    # The first module's dates, as the guess reads them.
+    assert value_of(dates, "due_date") == "2026-11-30"
+    assert value_of(dates, "session_date") == "2026-12-01"
+
+
+def test_a_modules_change_read_before_the_pacing_changed_reads_again(group, leader, monkeypatch):
+    """Leader B read the paced track before leader A spread it again with the same dates but
+    over meeting days: B's change of one module fails its condition (the pacing is no longer
+    as read), B reads again and retries, so A's pacing stays."""
+    use_case = services.current().assignments
+    caller = caller_of(leader)
+    track = use_case.assign(
+        caller, group, track_id=TRACK, session_date="2026-12-01", pacing=Pacing()
+    ).assignment
+    # Saved again as it is: each module's date is then stamped on its own entry.
+    use_case.change_dates(caller, group, track.assignment_id, None, "2026-12-01", Pacing())
+    records = use_case.records
+    stale = records.get(group)  # what B read
+    use_case.change_dates(  # A: Tuesdays, the same dates as every 7 days from a Tuesday
+        caller, group, track.assignment_id, None, "2026-12-01", Pacing(meets_on=(1,))
+    )
+    real_get = type(records).get
+    reads: list[str] = []
+
+    def b_reads(self, group_id):  # type: ignore[no-untyped-def]
+        reads.append(group_id)
+        return stale if len(reads) == 1 else real_get(self, group_id)
+
+    monkeypatch.setattr(type(records), "get", b_reads)
+    use_case.change_module_dates(caller, group, track.assignment_id, SLEEP, "2027-01-04", None)
+    assert len(reads) == 2  # read again once
+    monkeypatch.undo()
+    stored = records.get(group).assignments[0]
+    assert stored.pacing == Pacing(meets_on=(1,)) and stored.dates_of(SLEEP)[0] == "2027-01-04"

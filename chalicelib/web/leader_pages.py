@@ -1290,7 +1290,7 @@ def change_name(visit: Visit) -> Any:
         if not is_refusal(error) or error.code == "participant_not_found":
             raise
         return _name_view(visit, [field_error(error, NAME_FIELDS, "display_name", visit.form)])
-    if not renamed:
+    if not renamed.changed:
         return _done(visit, "name_unchanged", f"#p-{who}")
     return _done(visit, "participant_renamed", f"#p-{who}", who=who)
 

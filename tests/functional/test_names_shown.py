@@ -6,19 +6,26 @@ nothing visible, and the participant's name shown to leaders changed through the
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
 from chalicelib import services
 from chalicelib.records.audit import new_entry
 from tests.conftest import make_account
-from tests.functional.test_groups import call, enrol, group, today  # noqa: F401 (fixtures)
+from tests.functional.test_groups import call, enrol
+
+
+@pytest.fixture
+def group(client, published, leader, library_clock) -> str:  # type: ignore[no-untyped-def]
+    library_clock.start_at(datetime(2026, 11, 20, 15, 0, tzinfo=UTC), "America/New_York")
+    status, body = call(client, "POST", "/groups", leader, {"name": "Tuesday evening group"})
+    assert status == 201
+    return str(body["group_id"])
 
 
 def rename_api(client, leader, group_id: str, participant_id: str, body):  # type: ignore[no-untyped-def]
-    return call(
-        client, "PATCH", f"/groups/{group_id}/participants/{participant_id}", leader, body
-    )
+    return call(client, "PATCH", f"/groups/{group_id}/participants/{participant_id}", leader, body)
 
 
 def renames(service) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -32,7 +39,9 @@ def test_a_leader_renames_a_participant_through_the_api_with_the_web_forms_rule(
     client, group, leader, participant, service
 ):
     enrol(client, group, leader, participant, "Sam R.")
-    status, body = rename_api(client, leader, group, participant.id, {"display_name": " Sam Pérez "})
+    status, body = rename_api(
+        client, leader, group, participant.id, {"display_name": " Sam Pérez "}
+    )
     assert status == 200
     assert body == {"participant_id": participant.id, "display_name": "Sam Pérez", "changed": True}
     detail = call(client, "GET", f"/groups/{group}", leader)[1]
@@ -80,13 +89,18 @@ def test_only_a_leader_of_the_participants_group_renames_them(
     for who in (participant.id, other_participant.id):
         assert rename_api(client, participant, group, who, body)[0] == 403
     # Someone who is not in the group, even in another group of the same leader.
-    status, answer = rename_api(client, leader, group, "0" * 8 + "-0000-0000-0000-" + "0" * 12, body)
+    status, answer = rename_api(
+        client, leader, group, "0" * 8 + "-0000-0000-0000-" + "0" * 12, body
+    )
     assert status == 404 and answer["error"]["code"] == "participant_not_found"
     # A field the route does not take.
     status, answer = rename_api(client, leader, group, participant.id, {"name": "X"})
     assert status == 400
     assert renames(service) == []
-    names = [p["display_name"] for p in call(client, "GET", f"/groups/{group}", leader)[1]["participants"]]
+    names = [
+        p["display_name"]
+        for p in call(client, "GET", f"/groups/{group}", leader)[1]["participants"]
+    ]
     assert sorted(names) == ["Alex T.", "Sam R."]
 
 

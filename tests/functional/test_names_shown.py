@@ -127,3 +127,40 @@ def store_display_name(group_id: str, participant_id: str, name: str) -> None:
     records = services.current().groups.records
     audit = new_entry("test", frozenset({"leaders"}), "enrolment.rename", "2026-11-20T15:00:00Z")
     records.rename_participant(group_id, participant_id, name, audit)
+
+
+def test_names_kept_before_the_rule_are_isolated_and_shown_with_a_placeholder(
+    client, group, leader, participant, other_participant
+):
+    from tests.functional.web_client import signed_in
+
+    enrol(client, group, leader, participant, "Sam R.")
+    enrol(client, group, leader, other_participant, "Alex T.")
+    store_group_name(group, "עברית 123")
+    store_display_name(group, participant.id, "\u200b")
+    store_display_name(group, other_participant.id, "abc\u202b")
+    browser = signed_in(client, leader)
+    path = f"/leader/groups/{group}"
+    page = browser.get(path)
+    assert "<h1><bdi>עברית 123</bdi>" in page.body
+    assert "<bdi>(participant without a visible name)</bdi>" in page.body
+    assert "\u202b" not in page.body and "<bdi>abc</bdi>" in page.body
+    assert "Only \u2068abc\u2069</option>" in page.body
+    confirm = browser.get(f"{path}/participants/{participant.id}/remove")
+    assert (
+        "Remove <bdi>(participant without a visible name)</bdi> from <bdi>עברית 123</bdi>?"
+        in confirm.body
+    )
+    assert "Archive <bdi>עברית 123</bdi>?" in browser.get(f"{path}/archive").body
+    form = browser.get(f"{path}/participants/{other_participant.id}/name")
+    assert form.status == 200 and 'class="error-summary"' in form.body
+    assert "Give them a new name" in form.body
+    csv_text = browser.get(f"{path}/progress.csv").body
+    text = csv_text.decode("utf-8-sig") if isinstance(csv_text, bytes) else csv_text
+    assert "(participant without a visible name)" in text and "\u202b" not in text
+    # Stored data is not rewritten.
+    names = [
+        p["display_name"]
+        for p in call(client, "GET", f"/groups/{group}", leader)[1]["participants"]
+    ]
+    assert sorted(names) == sorted(["\u200b", "abc\u202b"])

@@ -503,13 +503,13 @@ def _notice(visit: Visit, detail: GroupDetail, picker: dict[str, Any]) -> Any:
         name = next((p.display_name for p in detail.participants if p.participant_id == who), "")
         if not name:
             return None
-        return _ended(said("Name changed. They are shown to you as {}", bdi(name)), shown_name(name))
+        return _ended(
+            said("Name changed. They are shown to you as {}", bdi(name)), shown_name(name)
+        )
     return NOTICES.get(done)
 
 
-def _left_out_notice(
-    visit: Visit, detail: GroupDetail, picker: dict[str, Any], out: bool
-) -> Any:
+def _left_out_notice(visit: Visit, detail: GroupDetail, picker: dict[str, Any], out: bool) -> Any:
     """``Sleep and recovery is left out of Track: Early recovery, weeks 1–4 for everyone.``
     (or put back in it), named from the group as it is now."""
     wanted = visit.query.get("assignment", "")
@@ -635,7 +635,9 @@ def _already_assigned(
     name = names.get(assignment.participant_id or "")
     to = said(" to {}", bdi(name)) if name is not None else ""
     if not redated:
-        return _ended(said("{} is already assigned{}", what, to), shown_name(name) if name else what)
+        return _ended(
+            said("{} is already assigned{}", what, to), shown_name(name) if name else what
+        )
     if assignment.module_dates and assignment.session_date:  # paced: its modules' own dates
         return said(
             "{} was already assigned{}, so its dates changed: one module per session "

@@ -416,7 +416,9 @@ def test_assign_to_one_participant_change_dates_and_unassign(
 ):
     browser, group = group_of_two(client, leader, participant, other_participant)
     page = browser.get(f"{group}?participant={participant.id}")
-    assert f'<option value="{participant.id}" selected>Only \u2068Sam P.\u2069</option>' in page.body
+    assert (
+        f'<option value="{participant.id}" selected>Only \u2068Sam P.\u2069</option>' in page.body
+    )
     assigned = browser.post(
         f"{group}/assignments",
         {

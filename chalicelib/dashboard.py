@@ -50,6 +50,7 @@ from chalicelib.statuses import (
     visible_and_when,
     visible_to_leaders,
 )
+from chalicelib.text import shown_name
 from chalicelib.worksheets import worksheet_mark
 
 COUNTED = (COMPLETED, COMPLETED_OLDER, OVERDUE, NOT_STARTED)
@@ -482,7 +483,9 @@ _DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: object) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a quote."""
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a quote.
+    A participant's name goes through ``text.shown_name`` first (no direction control, a
+    placeholder for a name with nothing visible), then through this."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_DANGEROUS_FIRST) else text
 
@@ -603,7 +606,7 @@ def grid_csv(grid: Grid, zone: tzinfo, former: Sequence[FormerRow] = ()) -> str:
         totals = row.totals
         writer.writerow(
             [
-                safe_cell(row.display_name),
+                safe_cell(shown_name(row.display_name)),
                 safe_cell(row.participant_id),
                 safe_cell(row.username),
                 grid.as_of,
@@ -686,7 +689,7 @@ def long_csv(
                 [
                     safe_cell(row.participant_id),
                     safe_cell(row.username),
-                    safe_cell(row.display_name),
+                    safe_cell(shown_name(row.display_name)),
                     safe_cell(column.module_id),
                     safe_cell(column.title),
                     safe_cell("; ".join(titles.get(t, t) for t in own.track_ids)),

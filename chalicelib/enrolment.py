@@ -46,6 +46,23 @@ class Enrolled:
         return result
 
 
+@dataclass(frozen=True)
+class Renamed:
+    """A participant's name shown to the group's leaders, after ``Enrolment.rename``:
+    ``changed`` False when it was the name they already had (nothing was written)."""
+
+    participant_id: str
+    display_name: str
+    changed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "participant_id": self.participant_id,
+            "display_name": self.display_name,
+            "changed": self.changed,
+        }
+
+
 DAY_SECONDS = 86_400
 
 
@@ -141,19 +158,22 @@ class Enrolment:
             return None
         return Enrolled(member.participant_id, username, member.display_name)
 
-    def rename(self, caller: Caller, group_id: str, participant_id: str, display_name: str) -> bool:
+    def rename(
+        self, caller: Caller, group_id: str, participant_id: str, display_name: Any
+    ) -> Renamed:
         """Change the name shown to the group's leaders for one of its participants (a typo at
         intake), held to the enrol form's rule (``check_name``); an archived group's too, since
-        its progress CSV is the clinical record. Returns ``False`` if it is the name they
-        already have here: nothing is written. Audit-logged (ids only). ``NotFound`` for
-        someone not in the group, or a group the caller does not lead."""
+        its progress CSV is the clinical record. The web's form and the API's
+        ``PATCH /groups/{id}/participants/{pid}`` both call this. ``changed`` is False if it
+        is the name they already have here: nothing is written. Audit-logged (ids only).
+        ``NotFound`` for someone not in the group, or a group the caller does not lead."""
         group = led_group(self.records, caller, group_id)
         member = group.member(participant_id) if PARTICIPANT_ID.fullmatch(participant_id) else None
         if member is None:
             raise NotFound("That participant is not in this group.", code="participant_not_found")
         name = check_name(display_name, "A display name")
         if name == member.display_name:
-            return False
+            return Renamed(participant_id, name, False)
         audit = new_entry(
             caller.id,
             caller.roles,
@@ -163,7 +183,7 @@ class Enrolment:
             participant_ids=[participant_id],
         )
         self.records.rename_participant(group.group_id, participant_id, name, audit)
-        return True
+        return Renamed(participant_id, name, True)
 
     def remove(self, caller: Caller, group_id: str, participant_id: str) -> None:
         """Remove a participant from a group (their completions stay theirs). The group keeps

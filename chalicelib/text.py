@@ -104,6 +104,36 @@ def name_problem(value: str) -> str | None:
 
 _INVISIBLE = "needs at least one letter or digit you can see"
 
+# What leaders see for a name stored before ``name_problem`` existed that has nothing visible
+# in it (only U+200B, say): the row, the heading or the CSV cell stays findable, and the
+# rename form (which opens saying the name must change) is how it gets one.
+GROUP_WITHOUT_NAME = "(group without a visible name)"
+PARTICIPANT_WITHOUT_NAME = "(participant without a visible name)"
+
+
+def shown_name(value: str, nameless: str = PARTICIPANT_WITHOUT_NAME) -> str:
+    """A group's or participant's name as leaders' pages, hand-outs and the progress CSV show
+    it: the one display rule for names kept before the name rule. Stored data is never
+    rewritten: here the text-direction controls are left out (they would turn the text after
+    the name around) and a name with nothing visible left is shown as ``nameless``
+    (``GROUP_WITHOUT_NAME`` or ``PARTICIPANT_WITHOUT_NAME``). A name that keeps the rule is
+    returned as it is."""
+    if value.isascii():  # the usual case: no direction control can be in it
+        return value if name_problem(value) is None else nameless
+    cleaned = "".join(c for c in value if c not in DIRECTION_CONTROLS)
+    return cleaned if name_problem(cleaned) is None else nameless
+
+
+def shown_group_name(value: str) -> str:
+    """``shown_name`` for a group's name."""
+    return shown_name(value, GROUP_WITHOUT_NAME)
+
+
+def needs_new_name(value: str) -> bool:
+    """True for a name kept before the name rule that breaks it (nothing visible, or a
+    text-direction control): its rename form says it must be changed."""
+    return name_problem(value) is not None
+
 
 def as_typed(value: str, multiline: bool = False) -> str:
     """``value`` as its box showed it: the invisible spacing a browser's box shows as a space

@@ -106,6 +106,26 @@ def blueprint(authorizer: Any) -> Blueprint:
         return NoContent()
 
     @endpoints.route(
+        "/groups/{group_id}/participants/{participant_id}",
+        method="PATCH",
+        roles=LEADER_ONLY,
+        body={"display_name": str},
+    )
+    def rename_participant(call: Call) -> dict[str, Any]:
+        """The name shown to the group's leaders for one participant: the use case of the web
+        app's "Change the name shown" form, with its rule and audit entry."""
+        return (
+            services.current()
+            .enrolment.rename(
+                call.caller,
+                call.params["group_id"],
+                call.params["participant_id"],
+                call.body["display_name"],
+            )
+            .to_dict()
+        )
+
+    @endpoints.route(
         "/groups/{group_id}/participants/{participant_id}/temporary-password",
         method="POST",
         roles=LEADER_ONLY,

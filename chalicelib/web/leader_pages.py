@@ -69,12 +69,12 @@ from chalicelib.statuses import (
     due_for,
 )
 from chalicelib.temporary_passwords import ACCOUNT_OFF, UsernameNotRecorded
-from chalicelib.text import sentence
+from chalicelib.text import name_problem, needs_new_name, sentence, shown_name
 from chalicelib.vocabulary import TOPICS
 from chalicelib.web.account_pages import PASSWORD_FIELDS, password_changed, password_refused
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.pages import LEADER_ACCOUNT
-from chalicelib.web.render import day, escape, markup, short_day
+from chalicelib.web.render import bdi, day, escape, markup, said, short_day
 from chalicelib.web.words import WORDS, message
 
 GROUPS = "/leader"
@@ -268,6 +268,32 @@ def _label(assignment: Assignment, titles: dict[str, str], track_titles: dict[st
     return str(titles.get(assignment.item_id, assignment.item_id))
 
 
+EVERYONE_AUDIENCE = "Everyone"
+
+
+def _audience(assignment: Assignment, names: Mapping[str, str]) -> Any:
+    """Whom an assignment is for: ``Everyone``, or the participant's name in ``<bdi>`` (safe
+    HTML: it goes into sentences, ``said``)."""
+    if not assignment.participant_id:
+        return EVERYONE_AUDIENCE
+    name = names.get(assignment.participant_id)
+    return "One participant" if name is None else bdi(name)
+
+
+def _audience_shown(assignment: Assignment, names: Mapping[str, str]) -> str:
+    """``_audience`` as plain text: does a sentence that ends with it need a full stop?"""
+    if not assignment.participant_id:
+        return EVERYONE_AUDIENCE
+    name = names.get(assignment.participant_id)
+    return "One participant" if name is None else shown_name(name)
+
+
+def _ended(html: Any, last: str) -> Any:
+    """``html`` (safe HTML) ended with a full stop unless its last words, ``last`` as shown,
+    end a sentence already (``text.sentence``: "For Maria G.", not "For Maria G..")."""
+    return html if sentence(last) == last else html + "."
+
+
 def _assignment_rows(detail: GroupDetail, picker: dict[str, Any]) -> list[dict[str, Any]]:
     names = {p.participant_id: p.display_name for p in detail.participants}
     track_titles = {t["id"]: t["title"] for t in picker["tracks"]}
@@ -275,9 +301,8 @@ def _assignment_rows(detail: GroupDetail, picker: dict[str, Any]) -> list[dict[s
         {
             "assignment_id": a.assignment_id,
             "label": _label(a, picker["titles"], track_titles),
-            "audience": names.get(a.participant_id, "One participant")
-            if a.participant_id
-            else "Everyone",
+            "audience": _audience(a, names),
+            "audience_shown": _audience_shown(a, names),
             "due_date": a.due_date,
             "session_date": a.session_date,
             "record": a,
@@ -363,6 +388,12 @@ def group_view(
     svc = services.current()
     detail = svc.groups.detail(caller, visit.params["group_id"], former=True)
     picker = _picker(svc)
+    values: Mapping[str, str] = visit.form if errors else {}
+    if not errors and not detail.summary.archived and needs_new_name(detail.summary.name):
+        # Its rename form (an archived group's has none: unarchive first) opens saying so.
+        hint = must_rename(detail.summary.name, "name", "the group")
+        errors, form = ([hint], "rename") if hint else (errors, form)
+        values = {"name": shown_name(detail.summary.name, "")}
     used: tuple[Handout, ...] = ()
     if handouts is None:
         chosen = {p.participant_id: p.password_chosen_at for p in detail.participants}
@@ -388,13 +419,16 @@ def group_view(
             "picker": picker,
             **error_context(errors),
             "form": form,
-            "values": visit.form if errors else {},
+            "values": values,
             "for_participant": visit.query.get("participant", ""),
             "handouts": handouts,
             "handout_minutes": session.HANDOUT_SECONDS // 60,
             "passwords_chosen": [
-                f"{h.display_name} has signed in and chosen their own password, "
-                "so their temporary password is no longer shown."
+                said(
+                    "{} has signed in and chosen their own password, "
+                    "so their temporary password is no longer shown.",
+                    bdi(h.display_name),
+                )
                 for h in used
             ],
             "sign_in_address": sign_in_address(visit) if handouts else "",
@@ -441,14 +475,14 @@ NOTICES = {
 }
 
 
-def _notice(visit: Visit, detail: GroupDetail, picker: dict[str, Any]) -> str | None:
+def _notice(visit: Visit, detail: GroupDetail, picker: dict[str, Any]) -> Any:
     """What the form just done did (``?done=``), named from the group as it is now: an id in
     the address that is not in the group (a hand-made address) names nothing."""
     done = visit.query.get("done", "")
     if done == "already_enrolled":
         who = visit.query.get("who", "")
         name = next((p.display_name for p in detail.participants if p.participant_id == who), "")
-        return f"{name} is already in this group." if name else None
+        return said("{} is already in this group.", bdi(name)) if name else None
     if done in ("already_assigned", "redated"):
         wanted = visit.query.get("assignment", "")
         found = next((a for a in detail.assignments if a.assignment_id == wanted), None)
@@ -467,13 +501,15 @@ def _notice(visit: Visit, detail: GroupDetail, picker: dict[str, Any]) -> str | 
     if done == "participant_renamed":
         who = visit.query.get("who", "")
         name = next((p.display_name for p in detail.participants if p.participant_id == who), "")
-        return sentence(f"Name changed. They are shown to you as {name}") if name else None
+        if not name:
+            return None
+        return _ended(
+            said("Name changed. They are shown to you as {}", bdi(name)), shown_name(name)
+        )
     return NOTICES.get(done)
 
 
-def _left_out_notice(
-    visit: Visit, detail: GroupDetail, picker: dict[str, Any], out: bool
-) -> str | None:
+def _left_out_notice(visit: Visit, detail: GroupDetail, picker: dict[str, Any], out: bool) -> Any:
     """``Sleep and recovery is left out of Track: Early recovery, weeks 1–4 for everyone.``
     (or put back in it), named from the group as it is now."""
     wanted = visit.query.get("assignment", "")
@@ -484,16 +520,20 @@ def _left_out_notice(
     ):
         return None
     title = picker["titles"].get(module, module)
-    audience = "everyone" if row["audience"] == "Everyone" else row["audience"]
+    everyone = row["audience"] == EVERYONE_AUDIENCE
+    audience = "everyone" if everyone else row["audience"]
     if out:
-        return sentence(
-            f"{title} is left out of {row['label']} for {audience}. "
-            "Completions already recorded stay. Put it back any time"
+        return said(
+            "{} is left out of {} for {}. Completions already recorded stay. Put it back any time.",
+            title,
+            row["label"],
+            audience,
         )
-    return sentence(f"{title} is back in {row['label']} for {audience}")
+    back = said("{} is back in {} for {}", title, row["label"], audience)
+    return _ended(back, "everyone" if everyone else row["audience_shown"])
 
 
-def _warnings(visit: Visit, detail: GroupDetail) -> list[str]:
+def _warnings(visit: Visit, detail: GroupDetail) -> list[Any]:
     """The warnings about the dates just given (``?warn=``: the use case's codes, see
     ``assignments.date_warnings``), said with the assignment's session date (``?assignment=``,
     an assignment of this group: a hand-made address names nothing)."""
@@ -514,30 +554,35 @@ def _warnings(visit: Visit, detail: GroupDetail) -> list[str]:
         found.due_date
         and due_for(found.due_date, set_at, None, services.current().clock.zone) is None
     ):
-        who = "everyone in the group"
+        who: Any = "everyone in the group"
         if found.participant_id is not None:
             names = {p.participant_id: p.display_name for p in detail.participants}
-            who = names.get(found.participant_id, "them")
-        nobodys = f"it will show as no due date for {who}; choose a later date to set one."
-    said = []
+            name = names.get(found.participant_id)
+            who = "them" if name is None else bdi(name)
+        nobodys = said("it will show as no due date for {}; choose a later date to set one.", who)
+    warnings: list[Any] = []
     if DUE_AFTER_SESSION in codes and found.session_date:
         weekday_and_day = day(found.session_date).rsplit(" ", 1)[0]  # "Wed 2 Dec"
-        said.append(f"The due date is after the session date ({weekday_and_day}).")
+        warnings.append(f"The due date is after the session date ({weekday_and_day}).")
     if SESSION_LONG_AFTER_DUE in codes and found.session_date and found.due_date:
-        said.append(
+        warnings.append(
             f"The session date ({day(found.session_date)}) is more than 4 weeks after "
             f"the due date ({day(found.due_date)}): check both dates."
         )
     if DUE_LONG_AGO in codes and found.due_date:
-        said.append(
-            f"The due date, {day(found.due_date)}, is more than 4 weeks ago: check the year."
-            + (f" As it is, {nobodys}" if nobodys else "")
+        warnings.append(
+            said("The due date, {}, is more than 4 weeks ago: check the year.", day(found.due_date))
+            + (said(" As it is, {}", nobodys) if nobodys else "")
         )
     elif DUE_PASSED in codes and found.due_date:
-        said.append(f"The due date has already passed{': ' + nobodys if nobodys else '.'}")
+        warnings.append(
+            said("The due date has already passed: {}", nobodys)
+            if nobodys
+            else "The due date has already passed."
+        )
     if ALREADY_ASSIGNED in codes:
-        said.extend(_overlap_warning(detail, found))
-    return said
+        warnings.extend(_overlap_warning(detail, found))
+    return warnings
 
 
 def _other_names(others: tuple[str, ...], detail: GroupDetail) -> str:
@@ -577,7 +622,7 @@ def _overlap_warning(detail: GroupDetail, found: Assignment) -> list[str]:
 
 def _already_assigned(
     assignment: Assignment, detail: GroupDetail, picker: dict[str, Any], redated: bool
-) -> str:
+) -> Any:
     """``Thinking traps is already assigned.``, or, when assigning again changed its dates,
     ``... was already assigned to Sam P., so its dates changed: due Thu 3 Dec 2026, ...``."""
     if assignment.kind == "track":
@@ -587,19 +632,25 @@ def _already_assigned(
     else:
         what = str(picker["titles"].get(assignment.item_id, assignment.item_id))
     names = {p.participant_id: p.display_name for p in detail.participants}
-    to = f" to {names[assignment.participant_id]}" if assignment.participant_id in names else ""
+    name = names.get(assignment.participant_id or "")
+    to = said(" to {}", bdi(name)) if name is not None else ""
     if not redated:
-        return sentence(f"{what} is already assigned{to}")
+        return _ended(
+            said("{} is already assigned{}", what, to), shown_name(name) if name else what
+        )
     if assignment.module_dates and assignment.session_date:  # paced: its modules' own dates
-        return (
-            f"{what} was already assigned{to}, so its dates changed: one module per session "
-            f"from {day(assignment.session_date)}, each with its dates below."
+        return said(
+            "{} was already assigned{}, so its dates changed: one module per session "
+            "from {}, each with its dates below.",
+            what,
+            to,
+            day(assignment.session_date),
         )
     due = f"due {day(assignment.due_date)}" if assignment.due_date else "no due date"
     when = (
         f"session {day(assignment.session_date)}" if assignment.session_date else "no session date"
     )
-    return f"{what} was already assigned{to}, so its dates changed: {due}, {when}."
+    return said("{} was already assigned{}, so its dates changed: {}, {}.", what, to, due, when)
 
 
 def group_page(visit: Visit) -> Html:
@@ -857,7 +908,7 @@ def new_password_confirm(visit: Visit) -> Html:
     return _confirm(
         visit,
         detail,
-        f"Give {participant.display_name} a new temporary password?",
+        said("Give {} a new temporary password?", bdi(participant.display_name)),
         "For a lost or forgotten password. Their password stops working now and they are "
         "signed out everywhere. The next page shows the new temporary password once, to give "
         "them; when they sign in with it, they choose their own.",
@@ -1079,13 +1130,13 @@ def remove_leader_confirm(visit: Visit) -> Html:
     leader = _leader(detail, visit.params["leader_id"])
     if len(detail.leaders) < 2:
         raise last_leader()
-    name = detail.summary.name
+    name = bdi(detail.summary.name, group=True)
     if leader.leader_id == caller.id:
         others = ", ".join(leader_name(lead) for lead in detail.leader_names if lead != leader)
         return _confirm(
             visit,
             detail,
-            f"Stop leading {name}?",
+            said("Stop leading {}?", name),
             "You will no longer see this group, its participants or their progress. "
             f"It stays with its other leaders ({others}), who can add you again.",
             "Stop leading this group",
@@ -1093,7 +1144,7 @@ def remove_leader_confirm(visit: Visit) -> Html:
     return _confirm(
         visit,
         detail,
-        f"Remove {leader_name(leader)} as a leader of {name}?",
+        said("Remove {} as a leader of {}?", leader_name(leader), name),
         "They will no longer see this group, its participants or their progress. "
         "You can add them again later.",
         "Remove as group leader",
@@ -1180,8 +1231,8 @@ def unarchive(visit: Visit) -> Any:
 def _confirm(
     visit: Visit,
     detail: GroupDetail,
-    heading: str,
-    explanation: str,
+    heading: Any,
+    explanation: Any,
     button: str,
     status: int = 200,
     error: str | None = None,
@@ -1190,7 +1241,9 @@ def _confirm(
     key: str = "",
     hidden: Mapping[str, str] | None = None,
 ) -> Html:
-    """``notes``: more paragraphs (plain text); ``progress_csv``: offer the group's progress
+    """``heading``, ``explanation``: plain text, or safe HTML with each name in ``<bdi>``
+    (``said``, ``bdi``): never a name joined into a plain string. ``notes``: more paragraphs
+    (plain text); ``progress_csv``: offer the group's progress
     (CSV) before the change takes a participant out of it; ``key``: the form's one-time key
     (``_once``), for a form that must not act twice; ``hidden``: more fields the form sends."""
     return Html(
@@ -1222,7 +1275,7 @@ def archive_confirm(visit: Visit) -> Html:
     return _confirm(
         visit,
         detail,
-        f"Archive {detail.summary.name}?",
+        said("Archive {}?", bdi(detail.summary.name, group=True)),
         # What ``Reading.my_assignments`` does with an archived group's assignments.
         "This group's reading leaves its participants' reading lists. What they finished stays "
         "with them, under Finished on their home page, and you can still see the group's "
@@ -1255,12 +1308,29 @@ def _participant(detail: GroupDetail, participant_id: str) -> Any:
 NAME_FIELDS = {"invalid_name": "display_name", "invalid_text": "display_name"}
 
 
+def must_rename(kept: str, field: str, whose: str) -> FieldError | None:
+    """The hint a rename form opens with when the name kept (``kept``) breaks the name rule
+    (kept before the rule existed: nothing visible, a text-direction control), linked to the
+    form's ``field``; ``None`` for a name that keeps it. Said, not refused: the page answers
+    200 (nothing was sent), and the name is changed only when the leader saves a new one."""
+    found = name_problem(kept)
+    if found is None:
+        return None
+    return FieldError(
+        field, f"Give {whose} a new name: the one kept from before names were checked {found}.", 200
+    )
+
+
 def _name_view(visit: Visit, errors: list[FieldError] | None = None) -> Html:
     detail = services.current().groups.detail(
         visit.signed_in(), visit.params["group_id"], shown=(visit.params["participant_id"],)
     )
     participant = _participant(detail, visit.params["participant_id"])
     value = visit.form.get("display_name", "") if errors else participant.display_name
+    if not errors and needs_new_name(participant.display_name):
+        hint = must_rename(participant.display_name, "display_name", "them")
+        errors = [hint] if hint else None
+        value = shown_name(participant.display_name, "")  # what can be seen of it, to edit
     return Html(
         "leader_participant_name.html",
         {
@@ -1290,7 +1360,7 @@ def change_name(visit: Visit) -> Any:
         if not is_refusal(error) or error.code == "participant_not_found":
             raise
         return _name_view(visit, [field_error(error, NAME_FIELDS, "display_name", visit.form)])
-    if not renamed:
+    if not renamed.changed:
         return _done(visit, "name_unchanged", f"#p-{who}")
     return _done(visit, "participant_renamed", f"#p-{who}", who=who)
 
@@ -1315,7 +1385,11 @@ def remove_confirm(visit: Visit) -> Html:
     return _confirm(
         visit,
         detail,
-        f"Remove {participant.display_name} from {detail.summary.name}?",
+        said(
+            "Remove {} from {}?",
+            bdi(participant.display_name),
+            bdi(detail.summary.name, group=True),
+        ),
         "They keep their account and what they completed, but no longer see this group's "
         "assignments. For you, their row leaves the progress grid and Before the session; they "
         "are listed under Left the group, with what they completed while in the group, and "
@@ -1413,7 +1487,7 @@ def unassign_confirm(visit: Visit) -> Html:
     detail, row = _assignment(visit, picker)
     track = _track_keeping(detail, picker, row["assignment_id"])
     explanation = (
-        f"{row['audience']} will no longer see it as assigned reading."
+        said("{} will no longer see it as assigned reading.", row["audience"])
         if track is None
         else f"This assignment and its dates go. {_stays_on_list(track, picker)}"
     )
@@ -1421,7 +1495,7 @@ def unassign_confirm(visit: Visit) -> Html:
         visit,
         detail,
         f"Unassign {row['label']}?",
-        f"{explanation} Completions already recorded stay. You can assign it again later.",
+        said("{} Completions already recorded stay. You can assign it again later.", explanation),
         "Unassign",
         # The group page's notice names the track again, if it is still assigned then.
         hidden={"track": track.assignment_id} if track else None,
@@ -1440,9 +1514,11 @@ def unassign(visit: Visit) -> Any:
 # -- an assignment's dates ------------------------------------------------------------------
 
 
-def _for_whom(row: dict[str, Any]) -> str:
-    """ "For everyone." / "For Maria G." (a name may end with its own full stop)."""
-    return sentence("For " + ("everyone" if row["audience"] == "Everyone" else row["audience"]))
+def _for_whom(row: dict[str, Any]) -> Any:
+    """ "For everyone." / "For Maria G." (a name may end with its own full stop), safe HTML."""
+    if row["audience"] == EVERYONE_AUDIENCE:
+        return "For everyone."
+    return _ended(said("For {}", row["audience"]), row["audience_shown"])
 
 
 def _dates_view(visit: Visit, errors: list[FieldError] | None = None) -> Html:
@@ -1546,7 +1622,9 @@ def _module_dates_view(visit: Visit, errors: list[FieldError] | None = None) -> 
         {
             "group": detail.summary,
             "heading": f"Change dates: {module['title']}",
-            "for_whom": f"In {row['label']}. {_for_whom(row)} Only this module's dates change.",
+            "for_whom": said(
+                "In {}. {} Only this module's dates change.", row["label"], _for_whom(row)
+            ),
             "track": False,
             "own_dates": False,
             "pace_hint": "",
@@ -1715,7 +1793,7 @@ def _row_heads(grid: Grid, group: str) -> list[Any]:
         t = row.totals
         found = grid.attention.get(row.participant_id)
         flag = ""
-        name = escape(row.display_name)
+        name = escape(shown_name(row.display_name))
         if found is not None and found.needs_attention:
             why = escape(found.summary)
             # Its name says whose and where it leads, read alone in a list of links too.
@@ -1940,7 +2018,7 @@ def _phone_cards(grid: Grid, group: str, zone: tzinfo) -> list[Any]:
     made: dict[tuple[int, str | None], tuple[str, bool]] = {}
     cards = []
     for row in grid.participants:
-        name = escape(row.display_name)
+        name = escape(shown_name(row.display_name))
         t = row.totals
         found = grid.attention.get(row.participant_id)
         flagged = found is not None and found.needs_attention

@@ -28,6 +28,7 @@ from chalicelib.clock import (
     zone_key,
     zone_time,
 )
+from chalicelib.text import shown_group_name, shown_name
 from chalicelib.web.words import DAYS, MONTHS, WORDS
 
 HERE = Path(__file__).resolve().parent
@@ -86,6 +87,11 @@ def environment() -> Any:
                     language_choice=None,
                 )
                 env.filters["clock"] = time_of_day
+                # Names people typed, as leaders see them (``text.shown_name``); ``isolated``
+                # for where no element can go (an ``<option>``), else ``<bdi>`` around them.
+                env.filters["participant_name"] = shown_name
+                env.filters["group_name"] = shown_group_name
+                env.filters["isolated"] = isolated
                 # The page's ``zone`` (``page_context``): stored times are shown in it.
                 env.filters["day"] = jinja2.pass_context(
                     lambda context, stamp, lang="en": day(stamp, lang, context["zone"])
@@ -184,6 +190,34 @@ def escape(text: object) -> str:
     import markupsafe
 
     return str(markupsafe.escape(text))
+
+
+# First strong isolate and pop directional isolate: what ``<bdi>`` does, for text that cannot
+# hold an element (an ``<option>``, an attribute).
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolated(text: str) -> str:
+    """``text`` between FSI and PDI: a right-to-left name, or one ending in digits, leaves the
+    words around it in their order."""
+    return f"{FSI}{text}{PDI}"
+
+
+def bdi(name: str, group: bool = False) -> Any:
+    """A participant's (or, with ``group``, a group's) name as leaders see it
+    (``text.shown_name``), escaped, in ``<bdi>``: safe HTML to put in a sentence."""
+    import markupsafe
+
+    shown = shown_group_name(name) if group else shown_name(name)
+    return markupsafe.Markup("<bdi>{}</bdi>").format(shown)
+
+
+def said(text: str, *names: Any) -> Any:
+    """A sentence of our own words (``text``, with ``{}`` for each name) as safe HTML: the
+    words escaped, each of ``names`` escaped unless it is safe HTML already (``bdi``)."""
+    import markupsafe
+
+    return markupsafe.Markup(markupsafe.escape(text)).format(*names)
 
 
 def markup(html: str) -> Any:

@@ -102,6 +102,10 @@ ROWS: dict[tuple[str, str], Row] = {
     ("DELETE", "/groups/{group_id}/participants/{participant_id}"): Row(
         "/groups/{g}/participants/{p}"
     ),
+    # An outsider cannot rename the owner's participant (404: not theirs).
+    ("PATCH", "/groups/{group_id}/participants/{participant_id}"): Row(
+        "/groups/{g}/participants/{p}", {"display_name": "Taken over"}
+    ),
     ("POST", "/groups/{group_id}/participants/{participant_id}/temporary-password"): Row(
         "/groups/{g}/participants/{p}/temporary-password"
     ),

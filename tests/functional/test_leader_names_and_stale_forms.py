@@ -234,7 +234,7 @@ def test_create_account_sent_again_for_someone_in_the_group_says_they_are_in_it(
     assert again.status == 303, again.body
     assert "done=already_enrolled" in again.location
     shown = unescape(browser.get(again.location).body)
-    assert "Linh Nguyen-Tran is already in this group." in shown
+    assert "<bdi>Linh Nguyen-Tran</bdi> is already in this group." in shown
     assert "already has an account" not in shown
     assert actions(service).count("enrolment.add") == 1
 

@@ -47,6 +47,9 @@ answer is the address of its panel. Conditional-write rules:
   made on the first claim of a session, conditional on it not existing (two first claims at
   once never reset each other's). A claim also removes the entries older than the caller
   says (read from the session), so the map stays small;
+- taking one over (``take_over_form``: a claim without an answer past its lease, left by a
+  request that stopped half-way) is conditional on the claim being the one read (its ``at``,
+  no answer): of two requests taking it over at once, one does;
 - answering one (``settle_form``) or giving it up (``release_form``, the form was refused:
   nothing was done, the same key may try again) only needs the session to exist.
 
@@ -298,6 +301,18 @@ class SessionRecords(RecordTable):
             ):
                 return False
         return False
+
+    def take_over_form(self, session_id: str, fingerprint: str, claimed_at: int, now: int) -> bool:
+        """Take over a claim left without an answer by a request that stopped (its lease is
+        over: ``chalicelib.sign_in.once``); ``False`` if it changed meanwhile (answered, given
+        up, or taken over by another request)."""
+        return self._update(
+            session_id,
+            "SET #f.#k = :claim",
+            {"#f": "form_keys", "#k": fingerprint, "#at": "at", "#location": "location"},
+            {":claim": {"at": now, "location": ""}, ":was": claimed_at, ":none": ""},
+            "attribute_exists(PK) AND #f.#k.#at = :was AND #f.#k.#location = :none",
+        )
 
     def settle_form(self, session_id: str, fingerprint: str, now: int, location: str) -> None:
         """The claimed form's answer: the address its first request redirected to."""

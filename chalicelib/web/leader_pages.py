@@ -196,7 +196,12 @@ def create_group(visit: Visit) -> Any:
             return groups_page(visit, [field_error(error, {}, "name")])
         return Redirect(group_path(group.group_id))
 
-    return _once(visit, "create_group", action, lambda said: groups_page(visit, notice=said))
+    return _once(
+        visit,
+        "create_group",
+        action,
+        lambda busy: groups_page(visit, [FieldError("name", busy.message, busy.status)]),
+    )
 
 
 # -- the leader's own account ---------------------------------------------------------------
@@ -361,6 +366,7 @@ def group_view(
     ended meanwhile, ``handouts``)."""
     caller = visit.signed_in()
     svc = services.current()
+    sent_key = visit.form.get("key", "")
     detail = svc.groups.detail(caller, visit.params["group_id"], former=True)
     picker = _picker(svc)
     used: tuple[Handout, ...] = ()
@@ -406,7 +412,8 @@ def group_view(
             "meets_on_hint": MEETS_ON_HINT,
             "track_unfolded": TRACK_UNFOLDED,
             "create_account_label": CREATE_ACCOUNT_LABEL,
-            "key": form_key(),
+            # A form that came back keeps its key: sent again, it is the same form (``_once``).
+            "key": sent_key if errors and FORM_KEY.fullmatch(sent_key) else form_key(),
         },
         status=error_status(errors),
     )
@@ -637,15 +644,18 @@ def _once(
     visit: Visit,
     form: str,
     action: Callable[[], Any],
-    busy: Callable[[str], Any] | None = None,
+    busy: Callable[[session.StillBeingDone], Any] | None = None,
+    resume: Callable[[int], Any] | None = None,
 ) -> Any:
     """A form with a one-time ``key`` ("Create group", the group page's enrol, assign and
     add-a-leader forms, the new temporary password's confirmation) is done once: the same form
     sent again by a double click answers with the first one's redirect, the new account's
     panel included (``sign_in.once``; the key is kept as a fingerprint with the form and the
     address, and a refusal gives it up). Without a key (an older page, a hand-made post), just
-    done. The first still under way past the wait: the page ``busy`` gives, saying so (the
-    group page by default)."""
+    done. Sent again after the first request stopped half-way (past its lease): done by this
+    one, with ``resume`` if given. The first still under way past the wait: the page ``busy``
+    gives (by default the group page with this form, its input and its key, and the error
+    saying how long to wait)."""
     visit.signed_in()
     key = visit.form.get("key", "")
     if not FORM_KEY.fullmatch(key):
@@ -658,12 +668,19 @@ def _once(
             fingerprint,
             action,
             lambda result: result.location if isinstance(result, Redirect) else None,
+            resume,
         )
     except session.StillBeingDone as error:
         if busy is not None:
-            return busy(error.message)
-        return group_view(visit, notice=error.message)
+            return busy(error)
+        return group_view(
+            visit, [FieldError(BUSY_FIELDS.get(form, form), error.message, 409)], form
+        )
     return Redirect(done) if isinstance(done, str) else done
+
+
+# The field a form's "still being done" error points at (the form's first; else the form).
+BUSY_FIELDS = {"enrol": "username", "assign": "item", "leader": "leader_username"}
 
 
 ENROL_FIELDS = {
@@ -694,6 +711,11 @@ def _enrol_refusal(error: SteadyError, typed: str) -> SteadyError:
 
 
 def enrol(visit: Visit) -> Any:
+    """The enrol form, once per key (``_once``). Sent again after a request that stopped
+    half-way, it finishes that one's work: an account it created is enrolled with a new
+    temporary password (``Enrolment.enrol``'s ``created_since``), never a second account."""
+    created_since: int | None = None
+
     def action(caller: Caller) -> Any:
         typed = visit.form.get("username", "").strip()
         # Someone already in the group is not renamed by this form: the page says they are in.
@@ -705,6 +727,7 @@ def enrol(visit: Visit) -> Any:
                 visit.form.get("display_name", "").strip() or None,
                 create=visit.form.get("create") == "yes",
                 rename=False,
+                created_since=created_since,
             )
         except SteadyError as error:
             # "Create a new account" sent again (Back) for someone already in the group: say
@@ -732,9 +755,15 @@ def enrol(visit: Visit) -> Any:
             return _done(visit, "already_enrolled", f"#p-{who}", who=who)
         return _done(visit, "enrolled", "#participants")
 
-    return _once(
-        visit, "enrol", lambda: _on_group_form(visit, "enrol", ENROL_FIELDS, "username", action)
-    )
+    def run() -> Any:
+        return _on_group_form(visit, "enrol", ENROL_FIELDS, "username", action)
+
+    def resume(claimed_at: int) -> Any:
+        nonlocal created_since
+        created_since = claimed_at
+        return run()
+
+    return _once(visit, "enrol", run, resume=resume)
 
 
 def _hand_out(visit: Visit, handout: Handout) -> Any:

@@ -1770,34 +1770,40 @@ def test_create_group_sent_twice_makes_one_group_and_answers_both_with_its_page(
 
 
 def test_the_second_request_waits_for_the_first_ones_answer(
-    client, published, leader, service, monkeypatch
+    client, published, leader, service, monkeypatch, library_clock
 ):
     """Sent at once (a Lambda each): the second finds the key claimed and waits for the first
-    one's answer, then answers with it; past the wait, it says so instead of acting twice."""
+    one's answer, then answers with it; past the wait (on the services' clock, moved by the
+    pause), it says how long to wait instead of acting twice."""
     from chalicelib import sign_in
 
     browser = signed_in(client, leader)
     browser.get("/leader")
     active = stored_session(service, browser)
-    assert service.sessions.claim_form(active.session_id, "f" * 32, 1)  # the first request
-    assert not service.sessions.claim_form(active.session_id, "f" * 32, 1)
+    now = int(library_clock.epoch())
+    assert service.sessions.claim_form(active.session_id, "f" * 32, now)  # the first request
+    assert not service.sessions.claim_form(active.session_id, "f" * 32, now)
     done = []
 
     def first_finishes(_: float) -> None:
-        service.sessions.settle_form(active.session_id, "f" * 32, 2, "/leader/groups/x#handout-y")
+        service.sessions.settle_form(active.session_id, "f" * 32, now, "/leader/groups/x#handout-y")
 
     def never(_: object) -> str:
         done.append("acted")
         return "/elsewhere"
 
-    answer = sign_in.once(active, "f" * 32, lambda: never(None), lambda r: r, first_finishes)
+    monkeypatch.setattr(sign_in, "pause", first_finishes)
+    answer = sign_in.once(active, "f" * 32, lambda: never(None), lambda r: r)
     assert answer == "/leader/groups/x#handout-y" and done == []
 
-    assert service.sessions.claim_form(active.session_id, "e" * 32, 1)
-    monkeypatch.setattr(sign_in, "FORM_WAIT_SECONDS", 0.0)
-    with pytest.raises(sign_in.StillBeingDone):
-        sign_in.once(active, "e" * 32, lambda: never(None), lambda r: r, lambda _: None)
+    assert service.sessions.claim_form(active.session_id, "e" * 32, now)
+    monkeypatch.setattr(sign_in, "pause", library_clock.advance)
+    with pytest.raises(sign_in.StillBeingDone) as busy:
+        sign_in.once(active, "e" * 32, lambda: never(None), lambda r: r)
     assert done == []
+    assert int(library_clock.epoch()) - now >= sign_in.FORM_WAIT_SECONDS  # it waited
+    # ...and says how long is left of the lease (the real time passes too).
+    assert 1 <= busy.value.retry_after <= sign_in.FORM_LEASE_SECONDS - sign_in.FORM_WAIT_SECONDS
 
 
 def test_a_lost_password_gets_a_new_temporary_one_after_confirming(

@@ -427,7 +427,8 @@ def _activate(step: SignInStep, chosen_language: str | None) -> Session:
         access_token=step.access_token,
         refresh_token=step.refresh_token,
     )
-    records().put(session)
+    # A staff account's username is kept by its id (the audit page names actors with it).
+    records().put(session, staff_username=caller.username)
     logs.event("web_sign_in", logging.INFO, caller=caller.id)
     return replace(session, language=_language_of(caller, chosen_language))
 

@@ -60,15 +60,22 @@ Every access is a GetItem, PutItem, UpdateItem or DeleteItem on that one key, ex
   in the same transaction as the session, so that disabling an account ends its sessions
   (``end_all``: one Query of that partition, one DeleteItem per session) without a Scan.
   Sign-out leaves the listing to TTL; deleting a session that is already gone is harmless.
+- a signed-in staff account (a group leader, author or administrator: never a participant)
+  has its username by its id, ``ACCOUNT#{caller_id}`` / ``STAFF`` (``username`` only), put
+  (unconditionally: a Cognito username never changes) in that same transaction, so it costs
+  no call. The audit page names the actors of its entries with one BatchGetItem of these
+  (``staff_usernames``) instead of listing Cognito's accounts. Participants stay ids only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from chalicelib.errors import Conflict
-from chalicelib.records.keys import SESSION_PREFIX, account_pk, session_pk
+from chalicelib.identity import ADMINS, AUTHORS, LEADERS
+from chalicelib.records.keys import SESSION_PREFIX, STAFF_SK, account_pk, session_pk
 from chalicelib.records.keys import SESSION_SK as SK
 from chalicelib.records.table import (
     ConditionFailed,
@@ -77,6 +84,7 @@ from chalicelib.records.table import (
     to_item,
 )
 
+STAFF_ROLES = frozenset({LEADERS, AUTHORS, ADMINS})
 _BUSY = Conflict("This sign-in is being recorded by another request. Try again.", code="busy")
 ACTIVE = "active"
 CHALLENGE = "challenge"
@@ -145,8 +153,9 @@ class Session:
 
 
 class SessionRecords(RecordTable):
-    def put(self, session: Session) -> None:
-        """Write (or overwrite) the whole session."""
+    def put(self, session: Session, staff_username: str = "") -> None:
+        """Write (or overwrite) the whole session; with ``staff_username`` (a signed-in staff
+        account's), its ``STAFF`` item too, in the same transaction."""
         item = {
             "PK": session_pk(session.session_id),
             "SK": SK,
@@ -176,13 +185,22 @@ class SessionRecords(RecordTable):
             "expires_at": session.expires_at,
             "ttl": session.expires_at,
         }
+        puts = [item, listing]
+        if staff_username and session.roles & STAFF_ROLES:
+            puts.append({"PK": listing["PK"], "SK": STAFF_SK, "username": staff_username})
         self.transact(
-            [
-                {"Put": {"TableName": self._table, "Item": to_item(item)}},
-                {"Put": {"TableName": self._table, "Item": to_item(listing)}},
-            ],
-            _BUSY,
+            [{"Put": {"TableName": self._table, "Item": to_item(put)}} for put in puts], _BUSY
         )
+
+    def staff_usernames(self, account_ids: Iterable[str]) -> dict[str, str]:
+        """The usernames of those of ``account_ids`` that are staff accounts which have signed
+        in on the web (one BatchGetItem per 100 ids); others are left out."""
+        found = self.batch_get_pairs((account_pk(a), STAFF_SK) for a in account_ids)
+        return {
+            str(i["PK"]).removeprefix(account_pk("")): str(i["username"])
+            for i in found
+            if i.get("username")
+        }
 
     def end_all(self, account_id: str) -> int:
         """Delete every web session of the account (a disable); returns how many were listed."""

@@ -30,7 +30,7 @@ server-side session (the use case behind the sign-in pages in ``chalicelib/web/p
   on their enrolments, which the group page reads anyway), for ``HANDOUT_SECONDS`` at most,
   or until the session ends; after that it cannot be shown again (a new one can be given).
   ``resume`` drops the expired ones.
-- ``once``: a form with a one-time key (a group leader's create-group, enrol, assign,
+- ``once``: a form with a one-time key (a group leader's enrol, assign,
   add-a-leader and new-temporary-password forms) sent twice, by a double click, is done once, and the second
   request answers as the first did (the same redirect: to a new account's panel, whose
   password stays only in ``handouts``). The answers are kept in the session for

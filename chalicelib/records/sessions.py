@@ -35,7 +35,7 @@ Conditional-write rules:
   dropped by a rewrite made from an older read (the caller reads again and retries).
 
 ``form_keys``: the answers of this session's forms that carry a one-time ``key`` (a group
-leader's create-group, enrol, assign, add-a-leader and new-temporary-password forms), so that the same form
+leader's enrol, assign, add-a-leader and new-temporary-password forms), so that the same form
 sent twice (a double click) gets the first one's answer instead of doing it again: a map of
 a fingerprint of form and key (never the key's form input itself) to ``at`` (epoch seconds)
 and ``location`` (the address the first answer redirected to; ``""`` while it is being done).

@@ -171,7 +171,7 @@ def groups_page(
         {
             "groups": services.current().dashboard.overview(caller),
             "notice": notice or GROUPS_NOTICES.get(visit.query.get("done") or ""),
-            # "Create group"'s one-time key (``_once``); a refused form keeps the one it had.
+            # "Create group"'s one-time key (``create_group``); a refused form keeps the one it had.
             "key": visit.form.get("key") or form_key(),
             **error_context(errors),
             "values": visit.form,
@@ -181,27 +181,30 @@ def groups_page(
 
 
 def create_group(visit: Visit) -> Any:
-    """POST /leader/groups: a new group, then its page. The form's one-time ``key`` makes a
-    double submit create one group, both posts answered with its page: the one way every
-    leader form acts once (``_once``, the session's ``form_keys``). The API's Idempotency-Key
-    is the API's own (``GroupService.create``)."""
+    """POST /leader/groups: a new group, then its page. The form's one-time ``key`` names the
+    group (``GroupService.create``'s idempotency key, ``web:`` before it), so the group's own
+    conditional write is the form's claim, in the same transaction as the group and its audit
+    entry: a double submit creates one group and both posts go to its page, and a request
+    that stops half-way leaves either the whole group or nothing (no claim to wait for). A
+    refused name writes nothing: the same key, sent again fixed, creates. Without a key (a
+    hand-made post), just created."""
+    caller = visit.signed_in()
+    key = visit.form.get("key", "")
+    try:
+        group, _ = services.current().groups.create(
+            caller,
+            visit.form.get("name", ""),
+            f"{WEB_KEY}{key}" if FORM_KEY.fullmatch(key) else None,
+        )
+    except SteadyError as error:
+        if not is_refusal(error):
+            raise
+        return groups_page(visit, [field_error(error, {}, "name")])
+    return Redirect(group_path(group.group_id))
 
-    def action() -> Any:
-        caller = visit.signed_in()
-        try:
-            group, _ = services.current().groups.create(caller, visit.form.get("name", ""))
-        except SteadyError as error:
-            if not is_refusal(error):
-                raise
-            return groups_page(visit, [field_error(error, {}, "name")])
-        return Redirect(group_path(group.group_id))
 
-    return _once(
-        visit,
-        "create_group",
-        action,
-        lambda busy: groups_page(visit, [FieldError("name", busy.message, busy.status)]),
-    )
+# Before a web form's key used as an idempotency key: never the same as one an API client sent.
+WEB_KEY = "web:"
 
 
 # -- the leader's own account ---------------------------------------------------------------
@@ -647,7 +650,7 @@ def _once(
     busy: Callable[[session.StillBeingDone], Any] | None = None,
     resume: Callable[[int], Any] | None = None,
 ) -> Any:
-    """A form with a one-time ``key`` ("Create group", the group page's enrol, assign and
+    """A form with a one-time ``key`` (the group page's enrol, assign and
     add-a-leader forms, the new temporary password's confirmation) is done once: the same form
     sent again by a double click answers with the first one's redirect, the new account's
     panel included (``sign_in.once``; the key is kept as a fingerprint with the form and the

@@ -121,3 +121,23 @@ def test_a_retry_never_takes_over_someone_elses_account(
     # Their password still works (the conftest's): nothing was reset.
     again = WebClient(client).sign_in(participant.username, "Correct-horse-42")
     assert again.status == 303 and again.location != "/sign-in/new-password"
+
+
+def test_create_group_stopped_after_its_write_is_answered_by_the_retry_without_a_wait(
+    client, published, leader, service, monkeypatch
+):
+    """ "Create group" has no claim to wait for: its key names the group, written with its
+    audit entry in one transaction, so a request that stops after it leaves the whole group,
+    and the form sent again at once goes to it (one group, one audit entry)."""
+    browser = signed_in(client, leader)
+    page = browser.get("/leader")
+    form = {"csrf": page.csrf(), "key": form_key(page), "name": "Crash group"}
+    real = GroupRecords.get
+    monkeypatch.setattr(GroupRecords, "get", lambda *_args: (_ for _ in ()).throw(Crash()))
+    with pytest.raises(Crash):  # stopped after the transaction, reading the group back
+        browser.post("/leader/groups", form)
+    monkeypatch.setattr(GroupRecords, "get", real)
+    again = browser.post("/leader/groups", form)
+    assert again.status == 303 and again.location.startswith("/leader/groups/")
+    created = [e for e in service.audit.page(limit=500)[0] if e["action"] == "group.create"]
+    assert [e["group_id"] for e in created] == [again.location.rsplit("/", 1)[1]]

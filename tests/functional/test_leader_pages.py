@@ -1720,34 +1720,24 @@ def dynamodb(aws_calls) -> list[str]:  # type: ignore[no-untyped-def]
 def test_create_group_sent_twice_makes_one_group_and_answers_both_with_its_page(
     client, published, leader, service, aws_calls
 ):
-    """ "Create group" acts once as every other leader form does (the session's ``form_keys``,
-    ``sign_in.once``), no more through the API's Idempotency-Key kept with the group: a double
-    click makes one group, and both posts redirect to its page. A refused name gives the key
-    up; a form without a key (a hand-made post) just creates."""
+    """ "Create group"'s one-time key names the group (``GroupService.create``'s idempotency
+    key), so the group's conditional write is the claim: a double click makes one group, and
+    both posts redirect to its page. A refused name gives the key up; a form without a key
+    (a hand-made post) just creates."""
     browser = signed_in(client, leader)
     page = browser.get("/leader")
     form = {"csrf": page.csrf(), "key": form_key(page), "name": "Monday group"}
     aws_calls.reset()
     first = browser.post("/leader/groups", form)
-    # The session read; the key claimed in it (the session's first claim: a refused
-    # UpdateItem, the map made, the claim); the group and its audit entry (one transaction) and
-    # the group read back (Query); the answer kept with the key (UpdateItem). Before, with the
-    # key kept with the group: the session read, the transaction, the Query.
-    assert dynamodb(aws_calls) == [
-        "GetItem",
-        "UpdateItem",
-        "UpdateItem",
-        "UpdateItem",
-        "TransactWriteItems",
-        "Query",
-        "UpdateItem",
-    ]
+    # The session read; the group, its leader and its audit entry (one transaction, the key's
+    # claim in it); the group read back (Query). Before, with the key claimed in the session:
+    # the session read, the claim (three UpdateItems on a session's first claim), the
+    # transaction, the Query, the answer kept (UpdateItem): 5, or 7.
+    assert dynamodb(aws_calls) == ["GetItem", "TransactWriteItems", "Query"]
     aws_calls.reset()
     second = browser.post("/leader/groups", form)
-    # The session read; the claim refused (the key is there; so is the map); the session read
-    # again for the first answer. No write to the group. Before: the session read, a cancelled
-    # transaction, the Query.
-    assert dynamodb(aws_calls) == ["GetItem", "UpdateItem", "UpdateItem", "GetItem"]
+    # The session read; the transaction cancelled by the group's condition; the group read.
+    assert dynamodb(aws_calls) == ["GetItem", "TransactWriteItems", "Query"]
     assert first.status == second.status == 303
     assert second.location == first.location and first.location.startswith("/leader/groups/")
     assert [g.name for g in service.groups.mine(Caller(leader.id, frozenset({"leaders"})))] == [
@@ -1755,8 +1745,7 @@ def test_create_group_sent_twice_makes_one_group_and_answers_both_with_its_page(
     ]
     created = [e for e in service.audit.page(limit=500)[0] if e["action"] == "group.create"]
     assert len(created) == 1
-    kept = stored_session(service, browser).form_keys
-    assert [answer for _, answer in kept.values()] == [first.location]
+    assert stored_session(service, browser).form_keys == {}  # nothing kept in the session
     # Refused (no name): the same form back with its key, given up; sent again fixed, created.
     page = browser.get("/leader")
     form = {"csrf": page.csrf(), "key": form_key(page), "name": ""}

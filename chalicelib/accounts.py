@@ -28,7 +28,7 @@ import random
 import secrets
 import string
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -219,6 +219,45 @@ class Accounts:
         except (ClientError, BotoCoreError) as error:
             raise _unavailable(error) from error
         return self.find(username), password
+
+    def resume_create(self, username: str, role: str, since: int) -> tuple[Account, str]:
+        """The account a request that stopped half-way may have created (``create``, no email)
+        before its temporary password was shown: if ``username`` is an account created at or
+        after ``since`` (epoch seconds), still waiting for its first password, and in no role
+        but ``role``, it gets ``role`` (if the stop came before) and a new temporary password,
+        returned once (the first was never shown). Any other account with that username is
+        someone else's: ``username_taken``, as ``create`` says. Cognito keeps usernames unique,
+        so this never makes a second account."""
+        username = check_username(username)
+        taken = Conflict(f"The username {username} is taken.", code="username_taken")
+        try:
+            user = self._cognito.admin_get_user(UserPoolId=self._pool, Username=username)
+        except self._cognito.exceptions.UserNotFoundException:
+            made, given = self.create(username, role)  # not created after all: now
+            return made, given or ""
+        except (ClientError, BotoCoreError) as error:
+            raise _unavailable(error) from error
+        created = user.get("UserCreateDate")
+        if (
+            user.get("UserStatus") != "FORCE_CHANGE_PASSWORD"
+            or created is None
+            or created.timestamp() < since - 1  # Cognito's date is to the second
+        ):
+            raise taken
+        account = self.find(username)
+        if not account.roles <= {role}:
+            raise taken
+        if role not in account.roles:
+            try:
+                self._cognito.admin_add_user_to_group(
+                    UserPoolId=self._pool, Username=username, GroupName=role
+                )
+            except (ClientError, BotoCoreError) as error:
+                raise _unavailable(error) from error
+            account = replace(account, roles=frozenset({role}))
+        password = temporary_password()
+        self.set_temporary_password(username, password)
+        return account, password
 
     def disable(self, username: str) -> Account:
         """Disable the account and sign it out everywhere (its refresh tokens stop working).

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -85,6 +86,11 @@ class Administration:
         if role not in LISTED_ROLES:
             raise BadRequest(INVALID_LISTED_ROLE, code="invalid_role")
         return self._accounts.list_role(role, page_token)
+
+    def staff_usernames(self, account_ids: Iterable[str]) -> dict[str, str]:
+        """Staff usernames by account id, for naming the actors of audit entries: those who
+        have signed in on the web (``SessionRecords.staff_usernames``: one BatchGetItem)."""
+        return self._sessions.staff_usernames(account_ids)
 
     def find_account(self, username: str) -> Account:
         """The account with this username (any case), as a confirmation page shows it before

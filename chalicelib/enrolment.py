@@ -17,7 +17,7 @@ from typing import Any
 from chalicelib.access import AccessCheck
 from chalicelib.accounts import Accounts, check_username
 from chalicelib.clock import Clock
-from chalicelib.errors import BadRequest, NotFound
+from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.groups import GroupSummary, check_name, led_group
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.records.audit import new_entry
@@ -88,6 +88,7 @@ class Enrolment:
         create: bool = False,
         email: str | None = None,
         rename: bool = True,
+        created_since: int | None = None,
     ) -> tuple[Enrolled, bool]:
         """Enrol a participant: a new account (``create``) or an existing participant account.
         Returns ``(enrolled, added)``; enrolling again is harmless (``added`` False): with
@@ -95,14 +96,26 @@ class Enrolment:
         without a name, or without ``rename`` (the web's enrol form), it changes nothing and
         ``enrolled`` has the name they already have here. The username is the default name of
         someone new to the group, and is kept with the enrolment (an enrolment from before that
-        gets it now, whatever else is asked)."""
+        gets it now, whatever else is asked).
+
+        ``created_since`` (epoch seconds): the same form was sent before, at that time, by a
+        request that stopped half-way (the web's one-time key, ``sign_in.once``): an account
+        it created then, whose temporary password was never shown, is enrolled with a new one
+        (``Accounts.resume_create``) instead of "that username is taken"."""
         group = led_group(self.records, caller, group_id, writable=True)
         username = check_username(username)
         given_name = bool(display_name)
         display_name = check_name(display_name or username, "A display name")
         password = None
         if create:
-            account, password = self.accounts.create(username, PARTICIPANTS, email)
+            try:
+                account, password = self.accounts.create(username, PARTICIPANTS, email)
+            except Conflict as error:
+                if error.code != "username_taken" or created_since is None or email:
+                    raise
+                account, password = self.accounts.resume_create(
+                    username, PARTICIPANTS, created_since
+                )
         else:
             if email is not None:
                 raise BadRequest(
@@ -115,6 +128,9 @@ class Enrolment:
                 )
         member = group.member(account.id)
         already = member is not None
+        if member is not None and password is not None:
+            # Enrolled by the request that stopped, whose password was never shown: this one.
+            return Enrolled(account.id, account.username, member.display_name, password), False
         if member is not None and not (rename and given_name):
             if not member.username:
                 # Enrolled before usernames were kept with enrolments: keep it now, so a new

@@ -30,7 +30,7 @@ server-side session (the use case behind the sign-in pages in ``chalicelib/web/p
   on their enrolments, which the group page reads anyway), for ``HANDOUT_SECONDS`` at most,
   or until the session ends; after that it cannot be shown again (a new one can be given).
   ``resume`` drops the expired ones.
-- ``once``: a form with a one-time key (a group leader's create-group, enrol, assign,
+- ``once``: a form with a one-time key (a group leader's enrol, assign,
   add-a-leader and new-temporary-password forms) sent twice, by a double click, is done once, and the second
   request answers as the first did (the same redirect: to a new account's panel, whose
   password stays only in ``handouts``). The answers are kept in the session for
@@ -47,6 +47,7 @@ chosen, code accepted), so an id seen before sign-in is never the id of a signed
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import logging
@@ -88,7 +89,12 @@ CHALLENGE_SECONDS = 5 * 60  # Cognito's challenge session lasts 3 minutes; a lit
 HANDOUT_SECONDS = 15 * 60  # how long a new account's temporary password can still be shown
 HANDOUT_RETRIES = 3  # rewrites of the handouts list raced by another request before "busy"
 FORM_KEY_SECONDS = 10 * 60  # how long a form's answer is kept for the same form sent again
-FORM_WAIT_SECONDS = 10.0  # how long the second request waits for the first one's answer
+# How long the second request waits for the first one's answer: well within the web Lambda's
+# own 10 s timeout (.chalice/config.json), so the waiting request still answers itself.
+FORM_WAIT_SECONDS = 5.0
+# A claim with no answer this long after it was made is a stopped request's (longer than the
+# web Lambda's timeout, so no request is still doing it): the form sent again takes it over.
+FORM_LEASE_SECONDS = 15
 TOUCH_EVERY_SECONDS = 60  # record activity at most once a minute: one write, not one per page
 _BAD_CREDENTIALS = "That username and password do not match. Try again."
 CHALLENGE_LOST = "That sign-in expired before it was finished. Sign in again."
@@ -421,7 +427,8 @@ def _activate(step: SignInStep, chosen_language: str | None) -> Session:
         access_token=step.access_token,
         refresh_token=step.refresh_token,
     )
-    records().put(session)
+    # A staff account's username is kept by its id (the audit page names actors with it).
+    records().put(session, staff_username=caller.username)
     logs.event("web_sign_in", logging.INFO, caller=caller.id)
     return replace(session, language=_language_of(caller, chosen_language))
 
@@ -598,10 +605,23 @@ def sign_out(session: Session) -> None:
 
 
 class StillBeingDone(Conflict):
-    """The same form was sent again while its first request is still being done (longer than
-    ``FORM_WAIT_SECONDS``): its answer is not known yet."""
+    """The same form was sent again while its first request may still be under way (its claim
+    is younger than ``FORM_LEASE_SECONDS``): its answer is not known yet. ``retry_after``: the
+    seconds until the claim's lease ends, when the form sent again finishes the work itself."""
 
     code = "form_still_being_done"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            "You sent this form a moment ago and it is still being done. "
+            f"Wait {retry_after} seconds, then send it again: it will not be done twice."
+        )
+        self.retry_after = retry_after
+
+
+def pause(seconds: float) -> None:
+    """How a second request waits for the first one's answer (tests move the clock instead)."""
+    time.sleep(seconds)
 
 
 def once(
@@ -609,39 +629,54 @@ def once(
     fingerprint: str,
     action: Callable[[], T],
     location: Callable[[T], str | None],
-    wait: Callable[[float], None] = time.sleep,
+    resume: Callable[[int], T] | None = None,
 ) -> T | str:
     """Do ``action`` once for a form's one-time key (``fingerprint``: the form and its key, made
     by the caller): the first request claims the key, does it and keeps its answer (``location``
     of the result: the address it redirects to; ``None``, a refusal shown on the form, gives
     the claim up, so the same form may be sent again). A second request with the same key
-    gets that address instead (waiting up to ``FORM_WAIT_SECONDS`` for a first request still
-    under way, else ``StillBeingDone``). Without a session (signed out meanwhile), just
-    ``action``."""
+    gets that address instead, waiting up to ``FORM_WAIT_SECONDS`` for a first request still
+    under way.
+
+    A claim without an answer after ``FORM_LEASE_SECONDS`` (longer than a web request may run)
+    belongs to a request that stopped half-way (a crash, a timeout): the form sent again takes
+    the claim over and does the work with ``resume`` (given when the stopped request claimed
+    it; ``action`` by default), which must finish what that request may have started without
+    doing it twice (``Enrolment.enrol``'s ``created_since``). A claim still within its lease
+    past the wait: ``StillBeingDone`` with the seconds left. Without a session (signed out
+    meanwhile), just ``action``."""
     if active is None:
         return action()
     store = records()
-    deadline = time.monotonic() + FORM_WAIT_SECONDS
+    clock = services.current().clock
+    deadline = clock.monotonic() + FORM_WAIT_SECONDS
     now = _now()
     stale = tuple(k for k, (at, _) in active.form_keys.items() if at <= now - FORM_KEY_SECONDS)
+    run: Callable[[], T] = action
     while not store.claim_form(active.session_id, fingerprint, now, stale):
         current = store.get(active.session_id)
         if current is None:
             return action()  # signed out meanwhile: nothing to keep the answer in
-        _, answer = current.form_keys.get(fingerprint, (0, ""))
+        claimed_at, answer = current.form_keys.get(fingerprint, (0, ""))
         if answer:
             return answer
-        if time.monotonic() >= deadline:
-            raise StillBeingDone(
-                "This form was sent twice, and the first is still being done. "
-                "Reload the page in a moment to see it."
-            )
-        if fingerprint in current.form_keys:  # still being done: wait for it
-            wait(0.2)
+        if fingerprint in current.form_keys:
+            if claimed_at <= now - FORM_LEASE_SECONDS:
+                # Abandoned: take it over (conditional on that same claim: of two retries at
+                # once, one does it, the other waits for its answer).
+                if store.take_over_form(active.session_id, fingerprint, claimed_at, now):
+                    logs.event("web_form_taken_over", logging.WARNING)
+                    if resume is not None:
+                        run = functools.partial(resume, claimed_at)
+                    break
+            elif clock.monotonic() >= deadline:
+                raise StillBeingDone(max(1, claimed_at + FORM_LEASE_SECONDS - now))
+            else:
+                pause(0.2)
         # else given up meanwhile (refused): this request tries it
         now = _now()
     try:
-        result = action()
+        result = run()
     except BaseException:
         with contextlib.suppress(Exception):
             store.release_form(active.session_id, fingerprint)

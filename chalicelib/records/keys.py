@@ -13,6 +13,8 @@ COMPLETED_VERSIONS_SK = "COMPLETED_VERSIONS"
 AUDIT_PREFIX = "AUDIT#"
 ACCESS_PREFIX = "ACCESS#"
 SESSION_SK = "SESSION"
+# A staff account's username, by account id (``records/sessions.py``: the audit page names actors).
+STAFF_SK = "STAFF"
 COMPLETION_PREFIX = "COMPLETION#"
 ATTEMPT_PREFIX = "ATTEMPT#"
 GROUP_PREFIX = "GROUP#"

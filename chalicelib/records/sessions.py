@@ -35,7 +35,7 @@ Conditional-write rules:
   dropped by a rewrite made from an older read (the caller reads again and retries).
 
 ``form_keys``: the answers of this session's forms that carry a one-time ``key`` (a group
-leader's create-group, enrol, assign, add-a-leader and new-temporary-password forms), so that the same form
+leader's enrol, assign, add-a-leader and new-temporary-password forms), so that the same form
 sent twice (a double click) gets the first one's answer instead of doing it again: a map of
 a fingerprint of form and key (never the key's form input itself) to ``at`` (epoch seconds)
 and ``location`` (the address the first answer redirected to; ``""`` while it is being done).
@@ -47,6 +47,9 @@ answer is the address of its panel. Conditional-write rules:
   made on the first claim of a session, conditional on it not existing (two first claims at
   once never reset each other's). A claim also removes the entries older than the caller
   says (read from the session), so the map stays small;
+- taking one over (``take_over_form``: a claim without an answer past its lease, left by a
+  request that stopped half-way) is conditional on the claim being the one read (its ``at``,
+  no answer): of two requests taking it over at once, one does;
 - answering one (``settle_form``) or giving it up (``release_form``, the form was refused:
   nothing was done, the same key may try again) only needs the session to exist.
 
@@ -57,15 +60,22 @@ Every access is a GetItem, PutItem, UpdateItem or DeleteItem on that one key, ex
   in the same transaction as the session, so that disabling an account ends its sessions
   (``end_all``: one Query of that partition, one DeleteItem per session) without a Scan.
   Sign-out leaves the listing to TTL; deleting a session that is already gone is harmless.
+- a signed-in staff account (a group leader, author or administrator: never a participant)
+  has its username by its id, ``ACCOUNT#{caller_id}`` / ``STAFF`` (``username`` only), put
+  (unconditionally: a Cognito username never changes) in that same transaction, so it costs
+  no call. The audit page names the actors of its entries with one BatchGetItem of these
+  (``staff_usernames``) instead of listing Cognito's accounts. Participants stay ids only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from chalicelib.errors import Conflict
-from chalicelib.records.keys import SESSION_PREFIX, account_pk, session_pk
+from chalicelib.identity import ADMINS, AUTHORS, LEADERS
+from chalicelib.records.keys import SESSION_PREFIX, STAFF_SK, account_pk, session_pk
 from chalicelib.records.keys import SESSION_SK as SK
 from chalicelib.records.table import (
     ConditionFailed,
@@ -74,6 +84,7 @@ from chalicelib.records.table import (
     to_item,
 )
 
+STAFF_ROLES = frozenset({LEADERS, AUTHORS, ADMINS})
 _BUSY = Conflict("This sign-in is being recorded by another request. Try again.", code="busy")
 ACTIVE = "active"
 CHALLENGE = "challenge"
@@ -142,8 +153,9 @@ class Session:
 
 
 class SessionRecords(RecordTable):
-    def put(self, session: Session) -> None:
-        """Write (or overwrite) the whole session."""
+    def put(self, session: Session, staff_username: str = "") -> None:
+        """Write (or overwrite) the whole session; with ``staff_username`` (a signed-in staff
+        account's), its ``STAFF`` item too, in the same transaction."""
         item = {
             "PK": session_pk(session.session_id),
             "SK": SK,
@@ -173,13 +185,22 @@ class SessionRecords(RecordTable):
             "expires_at": session.expires_at,
             "ttl": session.expires_at,
         }
+        puts = [item, listing]
+        if staff_username and session.roles & STAFF_ROLES:
+            puts.append({"PK": listing["PK"], "SK": STAFF_SK, "username": staff_username})
         self.transact(
-            [
-                {"Put": {"TableName": self._table, "Item": to_item(item)}},
-                {"Put": {"TableName": self._table, "Item": to_item(listing)}},
-            ],
-            _BUSY,
+            [{"Put": {"TableName": self._table, "Item": to_item(put)}} for put in puts], _BUSY
         )
+
+    def staff_usernames(self, account_ids: Iterable[str]) -> dict[str, str]:
+        """The usernames of those of ``account_ids`` that are staff accounts which have signed
+        in on the web (one BatchGetItem per 100 ids); others are left out."""
+        found = self.batch_get_pairs((account_pk(a), STAFF_SK) for a in account_ids)
+        return {
+            str(i["PK"]).removeprefix(account_pk("")): str(i["username"])
+            for i in found
+            if i.get("username")
+        }
 
     def end_all(self, account_id: str) -> int:
         """Delete every web session of the account (a disable); returns how many were listed."""
@@ -298,6 +319,18 @@ class SessionRecords(RecordTable):
             ):
                 return False
         return False
+
+    def take_over_form(self, session_id: str, fingerprint: str, claimed_at: int, now: int) -> bool:
+        """Take over a claim left without an answer by a request that stopped (its lease is
+        over: ``chalicelib.sign_in.once``); ``False`` if it changed meanwhile (answered, given
+        up, or taken over by another request)."""
+        return self._update(
+            session_id,
+            "SET #f.#k = :claim",
+            {"#f": "form_keys", "#k": fingerprint, "#at": "at", "#location": "location"},
+            {":claim": {"at": now, "location": ""}, ":was": claimed_at, ":none": ""},
+            "attribute_exists(PK) AND #f.#k.#at = :was AND #f.#k.#location = :none",
+        )
 
     def settle_form(self, session_id: str, fingerprint: str, now: int, location: str) -> None:
         """The claimed form's answer: the address its first request redirected to."""

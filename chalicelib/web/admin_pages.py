@@ -349,9 +349,9 @@ def _audit_field(error: SteadyError, asked: dict[str, str]) -> FieldError:
 def audit_page(visit: Visit) -> Html:
     """The audit trail, newest first, 50 entries a page (``?page=``), narrowed by the filter
     form (a GET form: reading changes nothing, except that a look at one participant's entries
-    is itself an entry about them, written by the use case). Actors are named where they are
-    in the first page of the leader, author or administrator list (three Cognito calls a page,
-    never one per entry); otherwise, like participants, by id."""
+    is itself an entry about them, written by the use case). Actors are named by the username
+    of a staff account kept at its web sign-in (one BatchGetItem of the page's distinct actors,
+    no Cognito call); otherwise, like participants, by id."""
     caller = visit.signed_in()
     administration = services.current().administration
     asked = {k: visit.query.get(k, "").strip() for k in FILTERS}
@@ -374,7 +374,7 @@ def audit_page(visit: Visit) -> Html:
             raise
         errors = [_audit_field(error, asked)]
     filtered = {k: v for k, v in asked.items() if v}
-    names = _names(caller) if entries else {}
+    names = _names(caller, entries) if entries else {}
     return Html(
         "admin_audit.html",
         {
@@ -391,19 +391,16 @@ def audit_page(visit: Visit) -> Html:
     )
 
 
-def _names(caller: Any) -> dict[str, str]:
-    """Staff usernames by account id: the first page of each listed role (best effort: a
-    trail without names is still the trail)."""
+def _names(caller: Any, entries: list[dict[str, Any]]) -> dict[str, str]:
+    """Staff usernames by account id, for the page's distinct actors (best effort: a trail
+    without names is still the trail)."""
     names = {caller.id: f"{caller.username} (you)"}
-    administration = services.current().administration
-    for role in LISTED_ROLES:
+    actors = {str(e.get("actor_id", "")) for e in entries} - {caller.id, ""}
+    if actors:
         try:
-            listed, _ = administration.list_accounts(role, None)
+            names.update(services.current().administration.staff_usernames(sorted(actors)))
         except SteadyError:
             logs.event("audit_names_not_read", logging.WARNING)
-            continue
-        for account in listed:
-            names.setdefault(account.id, account.username)
     return names
 
 

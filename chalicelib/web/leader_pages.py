@@ -171,7 +171,7 @@ def groups_page(
         {
             "groups": services.current().dashboard.overview(caller),
             "notice": notice or GROUPS_NOTICES.get(visit.query.get("done") or ""),
-            # "Create group"'s one-time key (``_once``); a refused form keeps the one it had.
+            # "Create group"'s one-time key (``create_group``); a refused form keeps the one it had.
             "key": visit.form.get("key") or form_key(),
             **error_context(errors),
             "values": visit.form,
@@ -181,22 +181,30 @@ def groups_page(
 
 
 def create_group(visit: Visit) -> Any:
-    """POST /leader/groups: a new group, then its page. The form's one-time ``key`` makes a
-    double submit create one group, both posts answered with its page: the one way every
-    leader form acts once (``_once``, the session's ``form_keys``). The API's Idempotency-Key
-    is the API's own (``GroupService.create``)."""
+    """POST /leader/groups: a new group, then its page. The form's one-time ``key`` names the
+    group (``GroupService.create``'s idempotency key, ``web:`` before it), so the group's own
+    conditional write is the form's claim, in the same transaction as the group and its audit
+    entry: a double submit creates one group and both posts go to its page, and a request
+    that stops half-way leaves either the whole group or nothing (no claim to wait for). A
+    refused name writes nothing: the same key, sent again fixed, creates. Without a key (a
+    hand-made post), just created."""
+    caller = visit.signed_in()
+    key = visit.form.get("key", "")
+    try:
+        group, _ = services.current().groups.create(
+            caller,
+            visit.form.get("name", ""),
+            f"{WEB_KEY}{key}" if FORM_KEY.fullmatch(key) else None,
+        )
+    except SteadyError as error:
+        if not is_refusal(error):
+            raise
+        return groups_page(visit, [field_error(error, {}, "name")])
+    return Redirect(group_path(group.group_id))
 
-    def action() -> Any:
-        caller = visit.signed_in()
-        try:
-            group, _ = services.current().groups.create(caller, visit.form.get("name", ""))
-        except SteadyError as error:
-            if not is_refusal(error):
-                raise
-            return groups_page(visit, [field_error(error, {}, "name")])
-        return Redirect(group_path(group.group_id))
 
-    return _once(visit, "create_group", action, lambda said: groups_page(visit, notice=said))
+# Before a web form's key used as an idempotency key: never the same as one an API client sent.
+WEB_KEY = "web:"
 
 
 # -- the leader's own account ---------------------------------------------------------------
@@ -386,6 +394,7 @@ def group_view(
     ended meanwhile, ``handouts``)."""
     caller = visit.signed_in()
     svc = services.current()
+    sent_key = visit.form.get("key", "")
     detail = svc.groups.detail(caller, visit.params["group_id"], former=True)
     picker = _picker(svc)
     values: Mapping[str, str] = visit.form if errors else {}
@@ -440,7 +449,8 @@ def group_view(
             "meets_on_hint": MEETS_ON_HINT,
             "track_unfolded": TRACK_UNFOLDED,
             "create_account_label": CREATE_ACCOUNT_LABEL,
-            "key": form_key(),
+            # A form that came back keeps its key: sent again, it is the same form (``_once``).
+            "key": sent_key if errors and FORM_KEY.fullmatch(sent_key) else form_key(),
         },
         status=error_status(errors),
     )
@@ -688,15 +698,18 @@ def _once(
     visit: Visit,
     form: str,
     action: Callable[[], Any],
-    busy: Callable[[str], Any] | None = None,
+    busy: Callable[[session.StillBeingDone], Any] | None = None,
+    resume: Callable[[int], Any] | None = None,
 ) -> Any:
-    """A form with a one-time ``key`` ("Create group", the group page's enrol, assign and
+    """A form with a one-time ``key`` (the group page's enrol, assign and
     add-a-leader forms, the new temporary password's confirmation) is done once: the same form
     sent again by a double click answers with the first one's redirect, the new account's
     panel included (``sign_in.once``; the key is kept as a fingerprint with the form and the
     address, and a refusal gives it up). Without a key (an older page, a hand-made post), just
-    done. The first still under way past the wait: the page ``busy`` gives, saying so (the
-    group page by default)."""
+    done. Sent again after the first request stopped half-way (past its lease): done by this
+    one, with ``resume`` if given. The first still under way past the wait: the page ``busy``
+    gives (by default the group page with this form, its input and its key, and the error
+    saying how long to wait)."""
     visit.signed_in()
     key = visit.form.get("key", "")
     if not FORM_KEY.fullmatch(key):
@@ -709,12 +722,19 @@ def _once(
             fingerprint,
             action,
             lambda result: result.location if isinstance(result, Redirect) else None,
+            resume,
         )
     except session.StillBeingDone as error:
         if busy is not None:
-            return busy(error.message)
-        return group_view(visit, notice=error.message)
+            return busy(error)
+        return group_view(
+            visit, [FieldError(BUSY_FIELDS.get(form, form), error.message, 409)], form
+        )
     return Redirect(done) if isinstance(done, str) else done
+
+
+# The field a form's "still being done" error points at (the form's first; else the form).
+BUSY_FIELDS = {"enrol": "username", "assign": "item", "leader": "leader_username"}
 
 
 ENROL_FIELDS = {
@@ -745,6 +765,11 @@ def _enrol_refusal(error: SteadyError, typed: str) -> SteadyError:
 
 
 def enrol(visit: Visit) -> Any:
+    """The enrol form, once per key (``_once``). Sent again after a request that stopped
+    half-way, it finishes that one's work: an account it created is enrolled with a new
+    temporary password (``Enrolment.enrol``'s ``created_since``), never a second account."""
+    created_since: int | None = None
+
     def action(caller: Caller) -> Any:
         typed = visit.form.get("username", "").strip()
         # Someone already in the group is not renamed by this form: the page says they are in.
@@ -756,6 +781,7 @@ def enrol(visit: Visit) -> Any:
                 visit.form.get("display_name", "").strip() or None,
                 create=visit.form.get("create") == "yes",
                 rename=False,
+                created_since=created_since,
             )
         except SteadyError as error:
             # "Create a new account" sent again (Back) for someone already in the group: say
@@ -783,9 +809,15 @@ def enrol(visit: Visit) -> Any:
             return _done(visit, "already_enrolled", f"#p-{who}", who=who)
         return _done(visit, "enrolled", "#participants")
 
-    return _once(
-        visit, "enrol", lambda: _on_group_form(visit, "enrol", ENROL_FIELDS, "username", action)
-    )
+    def run() -> Any:
+        return _on_group_form(visit, "enrol", ENROL_FIELDS, "username", action)
+
+    def resume(claimed_at: int) -> Any:
+        nonlocal created_since
+        created_since = claimed_at
+        return run()
+
+    return _once(visit, "enrol", run, resume=resume)
 
 
 def _hand_out(visit: Visit, handout: Handout) -> Any:

@@ -354,3 +354,34 @@ def test_any_account_is_turned_on_again_or_reset_by_username(client, admin, part
     missing = web.post(TURN_ON, {**typed, "off_username": "nobody-99"})
     assert missing.status == 404
     assert error_summary(missing) == [("off_username", "There is no account nobody-99.")]
+
+
+def test_the_audit_trail_names_staff_actors_from_their_sign_in_with_one_read_and_no_cognito_call(
+    client, admin, leader, participant, service, aws_calls
+):
+    """Before: three Cognito ListUsersInGroup calls a page (the first page of each staff role),
+    and an actor past those first pages shown by id. Now the page's distinct actors are named
+    from the usernames their web sign-in kept (one BatchGetItem); participants stay ids."""
+    from chalicelib import aws as aws_clients
+
+    leader_web = signed_in(client, leader)  # its sign-in keeps its username by its id
+    made = leader_web.post(
+        "/leader/groups", {"csrf": leader_web.get("/leader").csrf(), "name": "G"}
+    )
+    assert made.status == 303
+    web = signed_in(client, admin)
+    web.get(AUDIT)  # the first page after signing in has its own checks
+    aws_calls.attach(aws_clients.client("cognito-idp", service.settings.region))
+    aws_calls.reset()
+    page = web.get(f"{AUDIT}?action=group.")
+    assert page.status == 200
+    calls = aws_calls.names
+    # The session read; the trail's Queries (one a day walked back; today's has it); the names.
+    assert [c for c in calls if not c.startswith("DynamoDB.")] == [], calls
+    assert calls.count("DynamoDB.BatchGetItem") == 1
+    [row] = page.body.split("<tbody>", 1)[1].split("</tr>")[:1]
+    assert "group.create" in row and "leader-one" in row
+    # Nothing but staff usernames is kept: a participant's sign-in keeps none.
+    signed_in(client, participant)
+    kept = service.sessions.staff_usernames([leader.id, participant.id, admin.id])
+    assert kept == {leader.id: "leader-one", admin.id: "admin-one"}

@@ -1725,34 +1725,24 @@ def dynamodb(aws_calls) -> list[str]:  # type: ignore[no-untyped-def]
 def test_create_group_sent_twice_makes_one_group_and_answers_both_with_its_page(
     client, published, leader, service, aws_calls
 ):
-    """ "Create group" acts once as every other leader form does (the session's ``form_keys``,
-    ``sign_in.once``), no more through the API's Idempotency-Key kept with the group: a double
-    click makes one group, and both posts redirect to its page. A refused name gives the key
-    up; a form without a key (a hand-made post) just creates."""
+    """ "Create group"'s one-time key names the group (``GroupService.create``'s idempotency
+    key), so the group's conditional write is the claim: a double click makes one group, and
+    both posts redirect to its page. A refused name gives the key up; a form without a key
+    (a hand-made post) just creates."""
     browser = signed_in(client, leader)
     page = browser.get("/leader")
     form = {"csrf": page.csrf(), "key": form_key(page), "name": "Monday group"}
     aws_calls.reset()
     first = browser.post("/leader/groups", form)
-    # The session read; the key claimed in it (the session's first claim: a refused
-    # UpdateItem, the map made, the claim); the group and its audit entry (one transaction) and
-    # the group read back (Query); the answer kept with the key (UpdateItem). Before, with the
-    # key kept with the group: the session read, the transaction, the Query.
-    assert dynamodb(aws_calls) == [
-        "GetItem",
-        "UpdateItem",
-        "UpdateItem",
-        "UpdateItem",
-        "TransactWriteItems",
-        "Query",
-        "UpdateItem",
-    ]
+    # The session read; the group, its leader and its audit entry (one transaction, the key's
+    # claim in it); the group read back (Query). Before, with the key claimed in the session:
+    # the session read, the claim (three UpdateItems on a session's first claim), the
+    # transaction, the Query, the answer kept (UpdateItem): 5, or 7.
+    assert dynamodb(aws_calls) == ["GetItem", "TransactWriteItems", "Query"]
     aws_calls.reset()
     second = browser.post("/leader/groups", form)
-    # The session read; the claim refused (the key is there; so is the map); the session read
-    # again for the first answer. No write to the group. Before: the session read, a cancelled
-    # transaction, the Query.
-    assert dynamodb(aws_calls) == ["GetItem", "UpdateItem", "UpdateItem", "GetItem"]
+    # The session read; the transaction cancelled by the group's condition; the group read.
+    assert dynamodb(aws_calls) == ["GetItem", "TransactWriteItems", "Query"]
     assert first.status == second.status == 303
     assert second.location == first.location and first.location.startswith("/leader/groups/")
     assert [g.name for g in service.groups.mine(Caller(leader.id, frozenset({"leaders"})))] == [
@@ -1760,8 +1750,7 @@ def test_create_group_sent_twice_makes_one_group_and_answers_both_with_its_page(
     ]
     created = [e for e in service.audit.page(limit=500)[0] if e["action"] == "group.create"]
     assert len(created) == 1
-    kept = stored_session(service, browser).form_keys
-    assert [answer for _, answer in kept.values()] == [first.location]
+    assert stored_session(service, browser).form_keys == {}  # nothing kept in the session
     # Refused (no name): the same form back with its key, given up; sent again fixed, created.
     page = browser.get("/leader")
     form = {"csrf": page.csrf(), "key": form_key(page), "name": ""}
@@ -1775,34 +1764,40 @@ def test_create_group_sent_twice_makes_one_group_and_answers_both_with_its_page(
 
 
 def test_the_second_request_waits_for_the_first_ones_answer(
-    client, published, leader, service, monkeypatch
+    client, published, leader, service, monkeypatch, library_clock
 ):
     """Sent at once (a Lambda each): the second finds the key claimed and waits for the first
-    one's answer, then answers with it; past the wait, it says so instead of acting twice."""
+    one's answer, then answers with it; past the wait (on the services' clock, moved by the
+    pause), it says how long to wait instead of acting twice."""
     from chalicelib import sign_in
 
     browser = signed_in(client, leader)
     browser.get("/leader")
     active = stored_session(service, browser)
-    assert service.sessions.claim_form(active.session_id, "f" * 32, 1)  # the first request
-    assert not service.sessions.claim_form(active.session_id, "f" * 32, 1)
+    now = int(library_clock.epoch())
+    assert service.sessions.claim_form(active.session_id, "f" * 32, now)  # the first request
+    assert not service.sessions.claim_form(active.session_id, "f" * 32, now)
     done = []
 
     def first_finishes(_: float) -> None:
-        service.sessions.settle_form(active.session_id, "f" * 32, 2, "/leader/groups/x#handout-y")
+        service.sessions.settle_form(active.session_id, "f" * 32, now, "/leader/groups/x#handout-y")
 
     def never(_: object) -> str:
         done.append("acted")
         return "/elsewhere"
 
-    answer = sign_in.once(active, "f" * 32, lambda: never(None), lambda r: r, first_finishes)
+    monkeypatch.setattr(sign_in, "pause", first_finishes)
+    answer = sign_in.once(active, "f" * 32, lambda: never(None), lambda r: r)
     assert answer == "/leader/groups/x#handout-y" and done == []
 
-    assert service.sessions.claim_form(active.session_id, "e" * 32, 1)
-    monkeypatch.setattr(sign_in, "FORM_WAIT_SECONDS", 0.0)
-    with pytest.raises(sign_in.StillBeingDone):
-        sign_in.once(active, "e" * 32, lambda: never(None), lambda r: r, lambda _: None)
+    assert service.sessions.claim_form(active.session_id, "e" * 32, now)
+    monkeypatch.setattr(sign_in, "pause", library_clock.advance)
+    with pytest.raises(sign_in.StillBeingDone) as busy:
+        sign_in.once(active, "e" * 32, lambda: never(None), lambda r: r)
     assert done == []
+    assert int(library_clock.epoch()) - now >= sign_in.FORM_WAIT_SECONDS  # it waited
+    # ...and says how long is left of the lease (the real time passes too).
+    assert 1 <= busy.value.retry_after <= sign_in.FORM_LEASE_SECONDS - sign_in.FORM_WAIT_SECONDS
 
 
 def test_a_lost_password_gets_a_new_temporary_one_after_confirming(

@@ -9,6 +9,7 @@ Key design of the records table (``PK``/``SK``, both strings):
 | knowledge-check attempt (a retake)      | ``PARTICIPANT#{id}``| ``ATTEMPT#{module_id}#{v:07d}#{n:04d}`` |
 | worksheet answers of one module         | ``PARTICIPANT#{id}``| ``WORKSHEET#{module_id}``           |
 | which worksheet fields are answered     | ``PARTICIPANT#{id}``| ``SAVED_WORKSHEETS``                |
+| an earlier save of a worksheet (last 10)| ``PARTICIPANT#{id}``| ``WORKSHEET_SAVE#{module_id}#{n:02d}`` |
 | one saved version of the plan          | ``PARTICIPANT#{id}``| ``PLAN#{version:07d}``              |
 | a participant's group memberships       | ``PARTICIPANT#{id}``| ``GROUP#{group_id}``                |
 | a leader's groups                       | ``LEADER#{id}``     | ``GROUP#{group_id}``                |

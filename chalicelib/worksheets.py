@@ -805,9 +805,7 @@ class Worksheets:
         document = self._document(module_id, None, locale)
         return worksheet_view(module_id, document, locale, self.records.get(caller.id, module_id))
 
-    def earlier(
-        self, caller: Caller, module_id: str, locale: str = DEFAULT_LOCALE
-    ) -> EarlierSaves:
+    def earlier(self, caller: Caller, module_id: str, locale: str = DEFAULT_LOCALE) -> EarlierSaves:
         """The caller's own earlier saves of one worksheet (the last ``KEPT_SAVES``), newest
         first: one Query. Only ever the caller's: no leader reads them, whatever they share.
         ``NotFound`` for a module the library does not have."""

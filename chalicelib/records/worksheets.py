@@ -402,9 +402,9 @@ class WorksheetRecords(RecordTable):
         answers: list[Answer],
         emptied: list[str],
         at: str,
-        counts: WorksheetCounts | None,
+        counts: WorksheetCounts | None = None,
         *,
-        prior: Worksheet,
+        prior: Worksheet | None = None,
     ) -> Worksheet:
         """SET each answer given and REMOVE each emptied one, in the worksheet and in the
         saved-worksheets item, with ``counts`` (``None``: REMOVEd, unknown), and keep ``prior``
@@ -412,7 +412,9 @@ class WorksheetRecords(RecordTable):
         TransactWriteItems, on condition that the worksheet is still ``prior`` (what the use
         case read: see the module). Returns the worksheet as stored now (``prior`` with the
         save applied: no read). ``WorksheetChanged`` when another save came in since ``prior``
-        was read: nothing written."""
+        was read: nothing written. No ``prior``: read here (one GetItem more)."""
+        if prior is None:
+            prior = self.get(participant_id, module_id)
         token = uuid.uuid4().hex
         names: dict[str, str] = {
             "#m": "module_id",

@@ -26,6 +26,7 @@ from chalicelib.web.http import (
     Visit,
     forget_saved_form,
 )
+from chalicelib.web.pages import reading_locale
 from chalicelib.web.render import markup
 from chalicelib.web.words import WORDS, answer_error
 from chalicelib.worksheets import (
@@ -538,7 +539,7 @@ def earlier_page(visit: Visit) -> Html:
     code = visit.params.get("code", "")
     module_id = svc.library.module_for_code(code)
     lang = visit.language()
-    locale = reading_pages.reading_locale(visit)
+    locale = reading_locale(visit)
     earlier = svc.worksheets.earlier(caller, module_id, locale)
     zone = svc.reminders.zone_of(caller)
     return Html(

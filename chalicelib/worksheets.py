@@ -55,7 +55,7 @@ MAX_PHONE_CHARS = 30
 MAX_NAME_CHARS = 200  # a person to call's name
 TEXT_KINDS = ("short-text", "long-text")
 CONTACT = "contact"
-_SAVE_ATTEMPTS = 3  # a save based on an older save: merge and write again at most this often
+_SAVE_ATTEMPTS = 3  # another save between the read and the write: read (merge) and write again
 _TOKEN = re.compile(r"[0-9a-f]{1,64}")
 _DIGEST = re.compile(r"[0-9a-f]{12}")
 

@@ -34,7 +34,8 @@ Key design of the records table (``PK``/``SK``, both strings):
 
 A participant's worksheets are one Query (``begins_with(SK, "WORKSHEET#")``: the plan); one
 module's worksheet of a group's participants is one BatchGetItem ("Before the session");
-saving is one transaction that also updates ``SAVED_WORKSHEETS``: which fields of each
+saving is one GetItem and one transaction (on condition of what was read, with the replaced
+answers kept as an earlier save, ``WORKSHEET_SAVE#``) that also updates ``SAVED_WORKSHEETS``: which fields of each
 worksheet are answered and when, and whether it is shared, with no answer text; a group's
 grid and "needs attention" read that one item per participant instead of one item per
 worksheet; it also holds each worksheet's counts (fields answered of how many, in the version

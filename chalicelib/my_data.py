@@ -97,7 +97,7 @@ class Readable:
     def title(self, module_id: str) -> str:
         return self.titles.get(module_id, module_id)
 
-    def in_order(self, sheet: Worksheet) -> list[tuple[str, Answer]]:
+    def in_order(self, sheet: Worksheet | EarlierSave) -> list[tuple[str, Answer]]:
         """``sheet``'s answers by field id, in the order of the worksheet's questions; answers
         to fields that version no longer has (or all, if its questions are not known) follow,
         oldest answer first."""

@@ -6,6 +6,7 @@ save mine over the saved answers, or keep the saved ones."""
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -181,6 +182,15 @@ def test_earlier_saves_are_in_the_download_and_deleted_with_the_answers(
     [kept] = data["worksheet_earlier_saves"]
     assert kept["module_id"] == MODULE and in_body(kept) == "Tight chest"
     assert "Knees" not in json.dumps(data)
+    import pypdf
+
+    pdf = client.http.get(
+        "/me/data/download?format=pdf",
+        headers={**participant.headers, "Accept": "application/pdf"},
+    )
+    assert pdf.status_code == 200
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.body)).pages)
+    assert "Earlier saves of your worksheets" in text and "Tight chest" in text
 
     assert api(client, participant, "delete", "/me/data")[0] == 200
     assert earlier_items(stack, participant.id) == []

@@ -3,7 +3,8 @@ plan, their completions with the knowledge-check answers given with them, and ev
 knowledge-check attempt with its answers) to download as JSON or PDF, or to delete. Both are
 audit-logged first (ids and counts, never the words). Only the caller's own partition is read.
 
-DynamoDB calls. Download: 4 Queries (worksheets, plan versions, completions, attempts; each one
+DynamoDB calls. Download: 4 Queries (worksheets with their earlier saves, plan versions,
+completions, attempts; each one
 more per 1 MB page) and 1 TransactWriteItems (the audit entry); never a Scan. The PDF, written
 for people, names each module by its title in the reader's language and each knowledge-check
 answer by the words of the choice (``Readable``), from the published content the library
@@ -14,11 +15,11 @@ each worksheet's answers in the order of its questions, the English version of e
 last answered in (the same cache: one GetObject per module the first time). The JSON keeps
 the ids and choice numbers, and reads no content.
 Delete: 1 TransactWriteItems (the audit entry, first), the worksheets' Query and one DeleteItem
-per worksheet, the plan versions' Query of keys and one BatchWriteItem per 25, the attempts'
+per worksheet and per earlier save kept, the plan versions' Query of keys and one BatchWriteItem per 25, the attempts'
 Query of keys and one BatchWriteItem per 25 (Queries one more per 1 MB page). With nothing left
 to delete (a retry) it is the audit entry and the 3 Queries.
 
-What "delete my answers" deletes: worksheet answers, every plan version, and every knowledge-
+What "delete my answers" deletes: worksheet answers and their earlier saves, every plan version, and every knowledge-
 check attempt item (the answers of retakes). It keeps, as it always has, the completions
 (which version was finished, and when, with the answers given with the completion) and the
 results of each attempt (when, right and total: never the answers) in the completed-versions
@@ -40,7 +41,7 @@ from chalicelib.plan import PlanFile
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import Attempt, Completion, CompletionRecords
 from chalicelib.records.plans import PlanRecords, PlanVersion
-from chalicelib.records.worksheets import Answer, Worksheet, WorksheetRecords
+from chalicelib.records.worksheets import Answer, EarlierSave, Worksheet, WorksheetRecords
 from chalicelib.worksheets import field_ids
 
 
@@ -56,6 +57,8 @@ class MyData:
     # Knowledge-check attempts after (or without) the completion's own check, answers as stored
     # (the index of each chosen choice, 0 the first).
     attempts: tuple[Attempt, ...] = ()
+    # Earlier saves of the worksheets (the last 10 of each), newest first.
+    earlier_saves: tuple[EarlierSave, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +66,7 @@ class MyData:
             "completions": [c.to_dict() for c in self.completions],
             "knowledge_check_attempts": [a.to_dict() for a in self.attempts],
             "worksheets": [w.to_dict() for w in self.worksheets],
+            "worksheet_earlier_saves": [e.to_dict() for e in self.earlier_saves],
             "plan_versions": [
                 {
                     "version": v.version,
@@ -93,7 +97,7 @@ class Readable:
     def title(self, module_id: str) -> str:
         return self.titles.get(module_id, module_id)
 
-    def in_order(self, sheet: Worksheet) -> list[tuple[str, Answer]]:
+    def in_order(self, sheet: Worksheet | EarlierSave) -> list[tuple[str, Answer]]:
         """``sheet``'s answers by field id, in the order of the worksheet's questions; answers
         to fields that version no longer has (or all, if its questions are not known) follow,
         oldest answer first."""
@@ -145,7 +149,7 @@ class MyDataService:
     def export(self, caller: Caller) -> MyData:
         """Everything the caller wrote: read, audit-logged (counts only), then returned.
         4 Queries (one more per 1 MB page each) and the audit entry's TransactWriteItems."""
-        sheets = self.worksheets.all_of(caller.id)
+        sheets, earlier = self.worksheets.everything_of(caller.id)
         versions = self.plans.all_of(caller.id)
         completions = self.completions.all_of(caller.id)
         attempts = self.completions.attempts_of(caller.id)
@@ -158,6 +162,7 @@ class MyDataService:
                 participant_ids=[caller.id],
                 detail={
                     "worksheets": len(sheets),
+                    "worksheet_earlier_saves": len(earlier),
                     "plan_versions": len(versions),
                     "completions": len(completions),
                     "knowledge_check_attempts": len(attempts),
@@ -171,6 +176,7 @@ class MyDataService:
             tuple(versions),
             completions,
             attempts,
+            tuple(earlier),
         )
 
     def download(self, caller: Caller, form: str, locale: str = DEFAULT_LOCALE) -> PlanFile:

@@ -199,6 +199,8 @@ DATA_WORDS = {
         "title": "Everything I wrote",
         "exported": "Downloaded on {day}",
         "worksheets": "Worksheets",
+        "earlier": "Earlier saves of your worksheets",
+        "earlier_one": "{module}: saved {day}",
         "plan": "My plan, every saved version",
         "version": "Version {n}, saved on {day}",
         "written": "version {v}, {day}",
@@ -220,6 +222,8 @@ DATA_WORDS = {
         "title": "Todo lo que escribí",
         "exported": "Descargado el {day}",
         "worksheets": "Hojas de trabajo",
+        "earlier": "Respuestas guardadas antes en sus hojas de trabajo",
+        "earlier_one": "{module}: guardadas el {day}",
         "plan": "Mi plan, cada versión guardada",
         "version": "Versión {n}, guardada el {day}",
         "written": "versión {v}, {day}",
@@ -280,6 +284,18 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
                 v=answer.version, day=written_day(answer.at, locale, zone)
             )
             pdf.paragraph(LINE, f"{answer.label or field_id} ({when})")
+            pdf.set_font(FONT, "", 10)
+            shown = answer.choice_text if answer.choice_text is not None else answer.value
+            pdf.paragraph(LINE, _value_text(shown))
+    if data.earlier_saves:
+        _heading(pdf, words["earlier"], 14)
+    for earlier in data.earlier_saves:
+        day = written_day(earlier.saved_at or earlier.replaced_at, locale, zone)
+        title = words["earlier_one"].format(module=readable.title(earlier.module_id), day=day)
+        _heading(pdf, title, 11.5)
+        for field_id, answer in readable.in_order(earlier):
+            pdf.set_font(FONT, "B", 10)
+            pdf.paragraph(LINE, answer.label or field_id)
             pdf.set_font(FONT, "", 10)
             shown = answer.choice_text if answer.choice_text is not None else answer.value
             pdf.paragraph(LINE, _value_text(shown))

@@ -36,14 +36,16 @@ from chalicelib.phone_numbers import is_phone_number
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.groups import Assignment, EnrolledParticipant, Group, GroupRecords
 from chalicelib.records.worksheets import (
-    Answer as Answer,  # the pages name it (they reach records only through here)
-)
-from chalicelib.records.worksheets import (
+    KEPT_SAVES,
+    EarlierSave,
     SavedWorksheet,
     Worksheet,
     WorksheetChanged,
     WorksheetCounts,
     WorksheetRecords,
+)
+from chalicelib.records.worksheets import (
+    Answer as Answer,  # the pages name it (they reach records only through here)
 )
 from chalicelib.statuses import WorksheetMark, at_second
 
@@ -53,7 +55,7 @@ MAX_PHONE_CHARS = 30
 MAX_NAME_CHARS = 200  # a person to call's name
 TEXT_KINDS = ("short-text", "long-text")
 CONTACT = "contact"
-_SAVE_ATTEMPTS = 3  # a save based on an older save: merge and write again at most this often
+_SAVE_ATTEMPTS = 3  # another save between the read and the write: read (merge) and write again
 _TOKEN = re.compile(r"[0-9a-f]{1,64}")
 _DIGEST = re.compile(r"[0-9a-f]{12}")
 
@@ -309,19 +311,29 @@ class WorksheetConflict(Conflict):
     """Answers changed both here and in another window or on another device: nothing saved.
     ``worksheet``: the answers saved now (their ``based_on`` to save on top of); ``fields``:
     the fields changed on both sides; ``merged``: every other field's value after the merge.
-    The API's body is the one error shape (``{"error": {"code", "message"}}``): a client reads
-    the worksheet again (GET)."""
+    The API's body is the one error shape (``{"error": {"code", "message"}}``) with what a
+    client needs to choose without another request: ``current`` (the worksheet as saved now,
+    as ``GET /me/worksheets/{module_id}`` gives it, with its ``based_on`` to save on top of
+    and ``updated_at``) and ``fields`` (the ids changed on both sides). Only ever the
+    caller's own worksheet (``/me/worksheets``)."""
 
     code = "worksheet_changed"
 
     def __init__(self, worksheet: MyWorksheet, fields: tuple[str, ...], merged: dict[str, Any]):
         super().__init__(
             "Some answers were changed in another window or on another device since you read "
-            "them. Nothing was saved: read the worksheet again, then save on top of it.",
+            "them. Nothing was saved: the answers saved now are in current; save again with "
+            "its based_on to keep yours.",
         )
         self.worksheet = worksheet
         self.fields = fields
         self.merged = merged
+
+    def to_body(self) -> dict[str, Any]:
+        body = super().to_body()
+        body["error"]["current"] = self.worksheet.to_dict()
+        body["error"]["fields"] = list(self.fields)
+        return body
 
 
 def visible_answers(
@@ -494,6 +506,7 @@ class MyWorksheet:
     updated_at: str | None
     save_token: str | None = None  # the last save's: what a form of these answers is based on
     merged: bool = False  # a save merged with another window's or device's save (``save``)
+    earlier_saves: int = 0  # how many earlier saves are kept (their own page)
 
     @property
     def based_on(self) -> str:
@@ -512,6 +525,38 @@ class MyWorksheet:
                 {**f.spec, "answer": f.answer.to_dict() if f.answer else None} for f in self.fields
             ],
             "earlier_answers": [a.to_dict() for a in self.earlier],
+            "earlier_saves": self.earlier_saves,
+        }
+
+
+@dataclass(frozen=True)
+class EarlierSaves:
+    """The earlier saves of one worksheet, newest first, for the participant only: each save's
+    answers in the order of the latest version's questions (``in_order``)."""
+
+    module_id: str
+    title: str
+    order: tuple[str, ...]  # the latest version's field ids
+    saves: tuple[EarlierSave, ...]
+    kept: int = KEPT_SAVES  # how many are kept at most
+
+    def in_order(self, save: EarlierSave) -> list[Answer]:
+        place = {field_id: n for n, field_id in enumerate(self.order)}
+        return [
+            answer
+            for _, answer in sorted(
+                save.answers.items(), key=lambda p: (place.get(p[0], len(place)), p[0])
+            )
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "module_id": self.module_id,
+            "kept": self.kept,
+            "saves": [
+                {**s.to_dict(), "answers": [a.to_dict() for a in self.in_order(s)]}
+                for s in self.saves
+            ],
         }
 
 
@@ -621,6 +666,7 @@ def worksheet_view(
         sheet.shared,
         sheet.updated_at,
         sheet.save_token,
+        earlier_saves=sheet.earlier_saves,
     )
 
 
@@ -666,10 +712,12 @@ class Worksheets:
         based_on: Any = None,
         bases: Mapping[str, str] | None = None,
     ) -> MyWorksheet:
-        """Save answers to the worksheet of this exact version (of ``locale``): one transaction
-        (the worksheet and its saved-worksheets item, with how many of the version's fields are
-        answered when ``answers`` has every field), then one GetItem; a save of some fields
-        only writes those counts after the GetItem (one transaction more).
+        """Save answers to the worksheet of this exact version (of ``locale``): one GetItem of
+        the worksheet as it is, then one transaction on condition it is still that (the
+        worksheet with how many of the version's fields are answered, its saved-worksheets
+        item, and the worksheet as read kept as an earlier save when this save changes or
+        empties one of its answers: ``records.worksheets``). No read after: the stored
+        worksheet is the one read with this save applied.
 
         ``answers`` maps field ids to values (text, list, contacts, 0–10, choice number);
         ``null`` or empty clears an answer; fields not given are left as they are (answers to
@@ -677,11 +725,11 @@ class Worksheets:
         ``FieldErrors`` (400) names every such field, in the order given (its first problem
         each; of a list, every item at fault).
 
-        ``based_on`` (``check_based_on``): the save the answers were read from. Given, the
-        write is conditional on it; when another save came in between, the worksheet is read
-        again (one GetItem) and this save merged with it field by field (``merge_answers``,
-        with ``bases``: what the form showed of each field, ``base-{field}`` digests; none
-        from the API), then written on condition of the save read, and so on a few times.
+        ``based_on`` (``check_based_on``): the save the answers were read from. When the
+        worksheet read is another save's, this save is merged with it field by field
+        (``merge_answers``, with ``bases``: what the form showed of each field, ``base-{field}``
+        digests; none from the API) before it is written. When another save comes in between
+        the read and the write, it reads again (and merges again), a few times at most.
         A field changed on both sides is a ``WorksheetConflict`` (409): nothing is saved."""
         module_id = check_module_id(module_id)
         based_on = check_based_on(based_on)
@@ -710,57 +758,43 @@ class Worksheets:
                 refused.extend(error.errors)
         if refused:
             raise FieldErrors(refused)
-        # Every field of the version sent (the web form): the counts are this save's own.
-        whole = set(specs) <= set(answers)
-        writes = checked
-        answered = sum(1 for v in checked.values() if v is not None)
-        token = based_on or None
+        checked_bases = None if bases is None else check_bases(bases)
         merged = False
         for _attempt in range(_SAVE_ATTEMPTS):
-            saved = [
-                _answer(specs[f], v, current, locale, at)
-                for f, v in writes.items()
-                if v is not None
-            ]
-            emptied = [f for f, v in writes.items() if v is None]
-            counts = WorksheetCounts(answered, len(specs), current) if whole else None
-            try:
-                stored = self.records.save(
-                    caller.id,
-                    module_id,
-                    saved,
-                    emptied,
-                    at,
-                    counts,
-                    conditional=based_on is not None,
-                    based_on=token,
-                )
-                break
-            except WorksheetChanged:
+            there = self.records.get(caller.id, module_id)
+            writes = checked
+            if based_on is not None and (there.save_token or "") != based_on:
                 # Saved meanwhile in another window or on another device: merge with that.
-                there = self.records.get(caller.id, module_id)
-                merge = merge_answers(
-                    specs, checked, there, None if bases is None else check_bases(bases)
-                )
+                merge = merge_answers(specs, checked, there, checked_bases)
                 if merge.conflicts:
                     view = worksheet_view(module_id, document, locale, there)
                     shown = {f: a.value for f, a in there.answers.items() if f in specs}
                     raise WorksheetConflict(
                         view, merge.conflicts, {**shown, **merge.values}
                     ) from None
-                writes, token, merged = merge.values, there.save_token, True
-                after = {f: a.value for f, a in there.answers.items()} | writes
-                answered = sum(1 for f in specs if after.get(f) is not None)
+                writes, merged = merge.values, True
+            saved = [
+                _answer(specs[f], v, current, locale, at)
+                for f, v in writes.items()
+                if v is not None
+            ]
+            emptied = [f for f, v in writes.items() if v is None]
+            # Counted from the answers read and the ones written: a save of some fields only
+            # (the API) counts as the form's does, in the same transaction.
+            after = {f: a.value for f, a in there.answers.items()} | writes
+            answered = sum(1 for f in specs if after.get(f) is not None)
+            counts = WorksheetCounts(answered, len(specs), current)
+            try:
+                stored = self.records.save(
+                    caller.id, module_id, saved, emptied, at, counts, prior=there
+                )
+                break
+            except WorksheetChanged:
+                continue  # another save came in between: read it, and merge with it if based
         else:
             raise Conflict(
                 "This worksheet is being saved from somewhere else. Try again.",
                 code="worksheet_busy",
-            )
-        if counts is None and stored.save_token:
-            # Some fields only (the API): counted from the answers read back, and written
-            # unless another save came in between (one TransactWriteItems more).
-            self.records.set_counts(
-                caller.id, module_id, counts_of(stored, document), stored.save_token
             )
         return replace(worksheet_view(module_id, document, locale, stored), merged=merged)
 
@@ -770,6 +804,18 @@ class Worksheets:
         locale = check_locale(locale)
         document = self._document(module_id, None, locale)
         return worksheet_view(module_id, document, locale, self.records.get(caller.id, module_id))
+
+    def earlier(self, caller: Caller, module_id: str, locale: str = DEFAULT_LOCALE) -> EarlierSaves:
+        """The caller's own earlier saves of one worksheet (the last ``KEPT_SAVES``), newest
+        first: one Query. Only ever the caller's: no leader reads them, whatever they share.
+        ``NotFound`` for a module the library does not have."""
+        module_id = check_module_id(module_id)
+        locale = check_locale(locale)
+        document = self._document(module_id, None, locale)
+        saves = self.records.earlier(caller.id, module_id)
+        return EarlierSaves(
+            module_id, str(document.get("title", module_id)), field_ids(document), tuple(saves)
+        )
 
     def share(self, caller: Caller, module_id: str, shared: bool) -> bool:
         """Share one worksheet with the leaders of the caller's groups, or take that back: one

@@ -9,6 +9,7 @@ Key design of the records table (``PK``/``SK``, both strings):
 | knowledge-check attempt (a retake)      | ``PARTICIPANT#{id}``| ``ATTEMPT#{module_id}#{v:07d}#{n:04d}`` |
 | worksheet answers of one module         | ``PARTICIPANT#{id}``| ``WORKSHEET#{module_id}``           |
 | which worksheet fields are answered     | ``PARTICIPANT#{id}``| ``SAVED_WORKSHEETS``                |
+| an earlier save of a worksheet (last 10)| ``PARTICIPANT#{id}``| ``WORKSHEET_SAVE#{module_id}#{n:02d}`` |
 | one saved version of the plan          | ``PARTICIPANT#{id}``| ``PLAN#{version:07d}``              |
 | a participant's group memberships       | ``PARTICIPANT#{id}``| ``GROUP#{group_id}``                |
 | a leader's groups                       | ``LEADER#{id}``     | ``GROUP#{group_id}``                |
@@ -33,7 +34,8 @@ Key design of the records table (``PK``/``SK``, both strings):
 
 A participant's worksheets are one Query (``begins_with(SK, "WORKSHEET#")``: the plan); one
 module's worksheet of a group's participants is one BatchGetItem ("Before the session");
-saving is one transaction that also updates ``SAVED_WORKSHEETS``: which fields of each
+saving is one GetItem and one transaction (on condition of what was read, with the replaced
+answers kept as an earlier save, ``WORKSHEET_SAVE#``) that also updates ``SAVED_WORKSHEETS``: which fields of each
 worksheet are answered and when, and whether it is shared, with no answer text; a group's
 grid and "needs attention" read that one item per participant instead of one item per
 worksheet; it also holds each worksheet's counts (fields answered of how many, in the version

@@ -32,6 +32,11 @@ WORKSHEET_PREFIX = "WORKSHEET#"
 # and when, shared or not; no answer text), kept in step with them in every save's
 # transaction: a group's grid reads one item per participant, not one per worksheet.
 SAVED_WORKSHEETS_SK = "SAVED_WORKSHEETS"
+# An earlier save of a worksheet, kept when a later save replaced some of its answers. Not
+# under ``WORKSHEET#`` (the plan's Query of the worksheets never reads them), but under
+# ``WORKSHEET`` with them: the participant's download and deletion read both in one Query.
+EARLIER_SAVE_PREFIX = "WORKSHEET_SAVE#"
+WORKSHEET_FAMILY_PREFIX = "WORKSHEET"
 ATTENTION_SEEN_PREFIX = "ATTENTION_SEEN#"
 PLAN_PREFIX = "PLAN#"
 KEPT_FORM_PREFIX = "KEPT_FORM#"
@@ -92,6 +97,17 @@ def attempt_sk(module_id: str, version: int, attempt: int) -> str:
 def worksheet_sk(module_id: str) -> str:
     """A participant's answers to one module's worksheet (every version's fields)."""
     return f"{WORKSHEET_PREFIX}{module_id}"
+
+
+def earlier_saves_prefix(module_id: str) -> str:
+    """Every kept earlier save of one module's worksheet (the ``#`` ends the slug)."""
+    return f"{EARLIER_SAVE_PREFIX}{module_id}#"
+
+
+def earlier_save_sk(module_id: str, slot: int) -> str:
+    """One of the slots kept for earlier saves of a worksheet (``slot``: the save's number
+    modulo how many are kept, so the oldest is written over)."""
+    return f"{earlier_saves_prefix(module_id)}{slot:02d}"
 
 
 def plan_sk(version: int) -> str:

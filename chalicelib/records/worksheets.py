@@ -27,28 +27,39 @@ Keys (see ``chalicelib.records``):
   "needs attention", the groups list).
 
 Conditional-write rules:
-- Save is ONE TransactWriteItems of two UpdateItems, then one GetItem
-  for the whole worksheet: the worksheet SETs the answers the save carries (and REMOVEs the
-  ones emptied), leaving answers to other fields (earlier versions) as they are; the
-  saved-worksheets item SETs and REMOVEs the same fields' times. Together or not at all, so
-  a leader's count never disagrees with the answers. A save of every field of the version
-  (the web form's) SETs ``counts`` in both items too; a save of some fields only (the API)
-  REMOVEs them in the same transaction, and then, from the GetItem, writes them in one more
-  TransactWriteItems on condition that the worksheet's ``save`` token is still this save's
-  (another save since wrote its own; cancelled, the counts stay unknown). A retry writes the same values again,
-  so it never duplicates; two devices saving different fields both keep theirs; the same
-  field: the last save wins, in both items. A save made from a form that says which save it
-  was based on (``based_on``: the ``save`` token of the answers it showed, ``None`` for a
-  worksheet never saved, or saved before tokens existed) is conditional on it:
-  ``#k = :based_on`` (or ``attribute_not_exists(#k)``); when another save came in between, the
-  transaction is cancelled (``WorksheetChanged``) and the use case reads the worksheet again,
-  merges field by field (``chalicelib.worksheets.merge_answers``) and saves on condition of
-  the token it read, so no save is ever written over without being looked at.
+- Save is one GetItem of the worksheet as it is (strongly consistent), then ONE
+  TransactWriteItems, conditional on that read: ``#k = :read`` (the ``save`` token read, or
+  ``attribute_not_exists(#k)`` when there was none), so the answers it replaces are exactly
+  the ones read. In it: the worksheet SETs the answers the save carries (and REMOVEs the ones
+  emptied), leaving answers to other fields (earlier versions) as they are, with ``counts``
+  (worked out from the answers read and the ones written, so a save of some fields only
+  counts too) and ``saves`` (how many saves it has had); the saved-worksheets item SETs and
+  REMOVEs the same fields' times and the counts; and, when the save changes or empties an
+  answer that was there, a Put of the worksheet as read (an earlier save, below). Together or
+  not at all, so a leader's count never disagrees with the answers. The stored worksheet after
+  the save is the one read with the save applied (nothing else can have changed it: the
+  condition held), so no GetItem follows. When the condition fails (another save came in
+  between) nothing is written, and the use case reads again: without ``based_on`` it writes
+  again (the last save wins, as before); with it, it merges field by field
+  (``chalicelib.worksheets.merge_answers``) first. A save made from a form that says which
+  save it was based on (``based_on``: the ``save`` token of the answers it showed) and finds
+  another there is merged before it is written, so no save is ever written over without
+  being looked at. A retry of a save that was written finds its own token there: it merges to
+  nothing new, replaces no answer and keeps no earlier save, so it never duplicates one.
+- Earlier saves: ``PARTICIPANT#{id}`` / ``WORKSHEET_SAVE#{module_id}#{n:02d}``, one item per
+  replaced save: ``answers`` (every answer as it was, the same maps as the worksheet's),
+  ``saved_at`` (when that save was made), ``replaced_at`` (when a save replaced it), ``save``
+  (how many saves the worksheet had had then). ``n`` is the save's number modulo ``KEPT_SAVES`` (10): the last 10
+  earlier saves of each worksheet are kept, the 11th written over the oldest in the same Put
+  (no Delete, no condition of its own: the save's condition covers it). One Query
+  (``begins_with(SK, "WORKSHEET_SAVE#{module_id}#")``) lists one worksheet's; only the
+  participant reads them (their own page and API, their download), never a leader.
 - Share / unshare is one TransactWriteItems: the worksheet's flag with
   ``attribute_exists(PK)`` (only a saved worksheet can be shared: a 404 otherwise), and the
   same flag in the saved-worksheets item. Setting the flag twice is harmless.
-- Deleting answers is one Query, one DeleteItem per worksheet and one for the saved-worksheets
-  item, then Query again until nothing is left (the participant's own request, audit-logged
+- Deleting answers is one Query (``begins_with(SK, "WORKSHEET")``: the worksheets and their
+  earlier saves), one DeleteItem per item found and one for the saved-worksheets item, then
+  Query again until nothing is left (the participant's own request, audit-logged
   by the use case).
 - ``rebuild_saved`` writes the saved-worksheets item afresh from the worksheets, in one
   transaction: on condition that its ``change`` token (a random value every save and share
@@ -62,13 +73,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from chalicelib.errors import Conflict
 from chalicelib.records.keys import (
+    EARLIER_SAVE_PREFIX,
     SAVED_WORKSHEETS_SK,
+    WORKSHEET_FAMILY_PREFIX,
     WORKSHEET_PREFIX,
+    earlier_save_sk,
+    earlier_saves_prefix,
     participant_id_of,
     participant_pk,
     worksheet_sk,
@@ -89,6 +104,9 @@ _SHARED = "s#"
 _COUNTS = "c#"
 _WORKSHEET_COUNTS = "counts"
 _SAVE_TOKEN = "save"
+_SAVES = "saves"  # how many saves a worksheet has had (the next earlier save's slot)
+_KEPT = "earlier"  # how many earlier saves are kept (its page's link says so, with no Query)
+KEPT_SAVES = 10  # earlier saves kept per worksheet: the last 10
 # A random token every save and share sets: a rebuild writes only if it is still the one it
 # read (a count could repeat after the item was deleted and made again).
 _CHANGES = "change"
@@ -215,6 +233,8 @@ class Worksheet:
     updated_at: str | None = None
     counts: WorksheetCounts | None = None
     save_token: str | None = None  # the last save's (see the module docstring)
+    saves: int = 0  # how many saves it has had (0: none, or all before they were counted)
+    earlier_saves: int = 0  # how many earlier saves are kept (at most ``KEPT_SAVES``)
 
     @property
     def done(self) -> bool:
@@ -248,7 +268,53 @@ class Worksheet:
             updated_at=record.get("updated_at"),
             counts=WorksheetCounts.from_record(record.get(_WORKSHEET_COUNTS)),
             save_token=record.get(_SAVE_TOKEN),
+            saves=int(record.get(_SAVES, 0)),
+            earlier_saves=int(record.get(_KEPT, 0)),
         )
+
+
+def _answers_of(record: Mapping[str, Any]) -> dict[str, Answer]:
+    return {
+        str(field_id): Answer.from_record(str(field_id), value)
+        for field_id, value in record.items()
+        if isinstance(value, dict)
+    }
+
+
+@dataclass(frozen=True)
+class EarlierSave:
+    """A save of a worksheet that a later save replaced: every answer as it was then."""
+
+    module_id: str
+    number: int  # how many saves the worksheet had had when it was replaced (newer: higher)
+    saved_at: str | None  # when it was saved (None: before that was known)
+    replaced_at: str  # when the save that replaced it was made
+    answers: dict[str, Answer] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "module_id": self.module_id,
+            "saved_at": self.saved_at,
+            "replaced_at": self.replaced_at,
+            "answers": [a.to_dict() for _, a in sorted(self.answers.items())],
+        }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> EarlierSave:
+        return cls(
+            module_id=str(record.get("module_id", "")),
+            number=int(record.get(_SAVE_NUMBER, 0)),
+            saved_at=record.get("saved_at"),
+            replaced_at=str(record.get("replaced_at", "")),
+            answers=_answers_of(record.get("answers") or {}),
+        )
+
+
+_SAVE_NUMBER = "save"
+
+
+def newest_first(saves: list[EarlierSave]) -> list[EarlierSave]:
+    return sorted(saves, key=lambda e: (e.number, e.replaced_at), reverse=True)
 
 
 @dataclass(frozen=True)
@@ -338,24 +404,28 @@ class WorksheetRecords(RecordTable):
         at: str,
         counts: WorksheetCounts | None = None,
         *,
-        conditional: bool = False,
-        based_on: str | None = None,
+        prior: Worksheet | None = None,
     ) -> Worksheet:
         """SET each answer given and REMOVE each emptied one, in the worksheet and in the
-        saved-worksheets item, in one transaction (see the module), with ``counts`` (``None``:
-        a save of some fields only, whose counts are REMOVEd until ``set_counts``); then the
-        whole stored worksheet (one strongly consistent GetItem). ``conditional``: only if the
-        worksheet's last save is still ``based_on`` (``None``: no save token there), else
-        ``WorksheetChanged`` and nothing is written."""
+        saved-worksheets item, with ``counts`` (``None``: REMOVEd, unknown), and keep ``prior``
+        as an earlier save when this save changes or empties one of its answers: one
+        TransactWriteItems, on condition that the worksheet is still ``prior`` (what the use
+        case read: see the module). Returns the worksheet as stored now (``prior`` with the
+        save applied: no read). ``WorksheetChanged`` when another save came in since ``prior``
+        was read: nothing written. No ``prior``: read here (one GetItem more)."""
+        if prior is None:
+            prior = self.get(participant_id, module_id)
+        token = uuid.uuid4().hex
         names: dict[str, str] = {
             "#m": "module_id",
             "#u": "updated_at",
             "#f": "first_saved_at",
             "#k": _SAVE_TOKEN,
             "#c": _WORKSHEET_COUNTS,
+            "#n": _SAVES,
         }
-        values: dict[str, Any] = {":m": module_id, ":u": at, ":k": uuid.uuid4().hex}
-        sets = ["#m = :m", "#u = :u", "#f = if_not_exists(#f, :u)", "#k = :k"]
+        values: dict[str, Any] = {":m": module_id, ":u": at, ":k": token, ":n": prior.saves + 1}
+        sets = ["#m = :m", "#u = :u", "#f = if_not_exists(#f, :u)", "#k = :k", "#n = :n"]
         saved_names: dict[str, str] = {
             "#u": _UPDATED + module_id,
             "#n": _CHANGES,
@@ -382,6 +452,13 @@ class WorksheetRecords(RecordTable):
             names[f"#r{n}"] = ANSWER_PREFIX + field_id
             saved_names[f"#r{n}"] = f"{_ANSWERED}{module_id}#{field_id}"
             removes.append(f"#r{n}")
+        given = {a.field_id: a for a in answers}
+        keep = replaces(prior, given, emptied)
+        kept_saves = min(prior.earlier_saves + 1, KEPT_SAVES) if keep else prior.earlier_saves
+        if keep:
+            names["#e"] = _KEPT
+            values[":e"] = kept_saves
+            sets.append("#e = :e")
         removed = " REMOVE " + ", ".join(removes) if removes else ""
         pk = participant_pk(participant_id)
         update: dict[str, Any] = {
@@ -390,33 +467,81 @@ class WorksheetRecords(RecordTable):
             "UpdateExpression": "SET " + ", ".join(sets) + removed,
             "ExpressionAttributeNames": names,
         }
-        if conditional and based_on is None:
+        if prior.save_token is None:
             update["ConditionExpression"] = "attribute_not_exists(#k)"
-        elif conditional:
+        else:
             update["ConditionExpression"] = "#k = :b"
-            values[":b"] = based_on
+            values[":b"] = prior.save_token
         update["ExpressionAttributeValues"] = to_item(values)
+        items: list[dict[str, Any]] = [
+            {"Update": update},
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": to_item({"PK": pk, "SK": SAVED_WORKSHEETS_SK}),
+                    "UpdateExpression": "SET " + ", ".join(saved_sets) + removed,
+                    "ExpressionAttributeNames": saved_names,
+                    "ExpressionAttributeValues": to_item(saved_values),
+                }
+            },
+        ]
+        if keep:
+            items.append({"Put": self._earlier_put(pk, prior, at)})
         try:
-            self.transact(
-                [
-                    {"Update": update},
-                    {
-                        "Update": {
-                            "TableName": self._table,
-                            "Key": to_item({"PK": pk, "SK": SAVED_WORKSHEETS_SK}),
-                            "UpdateExpression": "SET " + ", ".join(saved_sets) + removed,
-                            "ExpressionAttributeNames": saved_names,
-                            "ExpressionAttributeValues": to_item(saved_values),
-                        }
-                    },
-                ],
-                _BUSY,
-            )
+            self.transact(items, _BUSY)
         except TransactionCancelled as cancelled:
-            if conditional and cancelled.first.get("Code") == "ConditionalCheckFailed":
+            if cancelled.first.get("Code") == "ConditionalCheckFailed":
                 raise WorksheetChanged() from None
             raise self.unavailable(cancelled) from None
-        return self.get(participant_id, module_id)
+        kept = {f: a for f, a in prior.answers.items() if f not in emptied}
+        return replace(
+            prior,
+            answers={**kept, **given},
+            updated_at=at,
+            counts=counts,
+            save_token=token,
+            saves=prior.saves + 1,
+            earlier_saves=kept_saves,
+        )
+
+    def _earlier_put(self, pk: str, prior: Worksheet, at: str) -> dict[str, Any]:
+        """The Put that keeps ``prior`` as an earlier save, in the slot of its number."""
+        # How many saves it had when read: a worksheet saved before they were counted is 0.
+        number = prior.saves
+        item = {
+            "PK": pk,
+            "SK": earlier_save_sk(prior.module_id, number % KEPT_SAVES),
+            "module_id": prior.module_id,
+            _SAVE_NUMBER: number,
+            "saved_at": prior.updated_at,
+            "replaced_at": at,
+            "answers": {f: a.to_record() for f, a in prior.answers.items()},
+        }
+        return {"TableName": self._table, "Item": to_item(item)}
+
+    def earlier(self, participant_id: str, module_id: str) -> list[EarlierSave]:
+        """The kept earlier saves of one worksheet, newest first: one Query."""
+        return newest_first(
+            [
+                EarlierSave.from_record(r)
+                for r in self.query_all(
+                    participant_pk(participant_id), earlier_saves_prefix(module_id)
+                )
+            ]
+        )
+
+    def everything_of(self, participant_id: str) -> tuple[list[Worksheet], list[EarlierSave]]:
+        """Every worksheet of a participant and every earlier save kept: one Query (per 1 MB),
+        for their download."""
+        sheets: list[Worksheet] = []
+        earlier: list[EarlierSave] = []
+        for record in self.query_all(participant_pk(participant_id), WORKSHEET_FAMILY_PREFIX):
+            sk = str(record["SK"])
+            if sk.startswith(WORKSHEET_PREFIX):
+                sheets.append(Worksheet.from_record(record))
+            elif sk.startswith(EARLIER_SAVE_PREFIX):
+                earlier.append(EarlierSave.from_record(record))
+        return sheets, newest_first(earlier)
 
     def set_counts(
         self, participant_id: str, module_id: str, counts: WorksheetCounts, save_token: str
@@ -558,24 +683,42 @@ class WorksheetRecords(RecordTable):
         raise _BUSY
 
     def delete_all(self, participant_id: str) -> int:
-        """Delete every worksheet of a participant (their own request) and the saved-worksheets
-        item: one Query, one DeleteItem per worksheet, then the item; then Query again until
-        nothing is left (a few rounds at most, then ``Conflict``), so a save from another
-        device that came in meanwhile is deleted too and the item never keeps times of answers
-        that are gone. A retry is harmless. Returns how many worksheets were deleted."""
+        """Delete every worksheet of a participant (their own request), every earlier save
+        kept of them, and the saved-worksheets item: one Query, one DeleteItem per item found,
+        then the saved-worksheets item; then Query again until nothing is left (a few rounds
+        at most, then ``Conflict``), so a save from another device that came in meanwhile is
+        deleted too and the item never keeps times of answers that are gone. A retry is
+        harmless. Returns how many worksheets were deleted."""
         pk = participant_pk(participant_id)
         deleted: set[str] = set()
-        sheets = self.all_of(participant_id)
+        found = self._family_keys(pk)
         for _round in range(_DELETE_ROUNDS):
-            for sk in [worksheet_sk(s.module_id) for s in sheets] + [SAVED_WORKSHEETS_SK]:
+            for sk in [*found, SAVED_WORKSHEETS_SK]:
                 try:
                     self._dynamodb.delete_item(
                         TableName=self._table, Key=to_item({"PK": pk, "SK": sk})
                     )
                 except (ClientError, BotoCoreError) as error:
                     raise self.unavailable(error) from error
-            deleted.update(s.module_id for s in sheets)
-            if not sheets:
+            deleted.update(sk for sk in found if sk.startswith(WORKSHEET_PREFIX))
+            if not found:
                 return len(deleted)
-            sheets = self.all_of(participant_id)
+            found = self._family_keys(pk)
         raise _BUSY
+
+    def _family_keys(self, pk: str) -> list[str]:
+        """The SKs of a participant's worksheets and earlier saves (one Query)."""
+        sks = [str(r["SK"]) for r in self.query_all(pk, WORKSHEET_FAMILY_PREFIX)]
+        return [sk for sk in sks if sk.startswith((WORKSHEET_PREFIX, EARLIER_SAVE_PREFIX))]
+
+
+def replaces(prior: Worksheet, given: Mapping[str, Answer], emptied: list[str]) -> bool:
+    """Whether a save changes or empties an answer ``prior`` has (so ``prior`` is kept as an
+    earlier save). Writing the same words again, or answering an empty field, replaces none."""
+    for field_id, answer in prior.answers.items():
+        if field_id in emptied:
+            return True
+        new = given.get(field_id)
+        if new is not None and new.value != answer.value:
+            return True
+    return False

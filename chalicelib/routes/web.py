@@ -95,6 +95,7 @@ def blueprint() -> Blueprint:
         max_text=worksheet_pages.MAX_TYPED,
         keeps_form=(kept_forms.WORKSHEET, "code"),
     )(worksheet_pages.save)
+    web.route(f"{lesson}/worksheet/earlier", access=(PARTICIPANTS,))(worksheet_pages.earlier_page)
     web.route(
         f"{lesson}/worksheet/sharing",
         method="POST",

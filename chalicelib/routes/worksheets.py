@@ -56,6 +56,19 @@ def blueprint(authorizer: Any) -> Blueprint:
         )
 
     @endpoints.route(
+        "/me/worksheets/{module_id}/earlier-saves", roles=(PARTICIPANTS,), query=("locale",)
+    )
+    def earlier_saves(call: Call) -> dict[str, Any]:
+        """The caller's own earlier saves of one worksheet (the last 10), newest first."""
+        return (
+            services.current()
+            .worksheets.earlier(
+                call.caller, call.params["module_id"], call.query.get("locale") or DEFAULT_LOCALE
+            )
+            .to_dict()
+        )
+
+    @endpoints.route(
         "/me/worksheets/{module_id}/sharing",
         method="PUT",
         roles=(PARTICIPANTS,),

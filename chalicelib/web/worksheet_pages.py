@@ -19,12 +19,14 @@ from typing import Any
 from chalicelib import kept_forms, services, text
 from chalicelib.errors import BadRequest, FieldError
 from chalicelib.library import DEFAULT_LOCALE, lesson_code
+from chalicelib.web import render
 from chalicelib.web.http import (
     Html,
     Redirect,
     Visit,
     forget_saved_form,
 )
+from chalicelib.web.pages import reading_locale
 from chalicelib.web.render import markup
 from chalicelib.web.words import WORDS, answer_error
 from chalicelib.worksheets import (
@@ -41,6 +43,11 @@ PREFIX = "answer-"
 # field, ``base-{field}`` (digests of what it showed: ``worksheets.base_of``), so that a save
 # after another window's or device's save changes only what this form changed.
 BASE_PREFIX = "base-"
+# After a refused save, the form's second choice: ``keep=saved`` leaves out of the save the
+# fields ``changed_fields`` names (changed here and saved meanwhile elsewhere).
+KEEP = "keep"
+KEEP_SAVED = "saved"
+CONFLICT_FIELD = "changed_fields"
 MERGED = "both"  # ``?saved=both``: saved, together with another window's or device's save
 # The answer fields may hold line breaks (a long-text answer's textarea): which ones are
 # textareas is the worksheet's to say, and the form's names do not tell, so the edge lets every
@@ -160,6 +167,14 @@ class WorksheetForm:
     # (answers kept by an older release), the form says nothing and the save is the last word.
     based_on: str | None = ""
     merged: bool = False  # the save was merged with another window's or device's: say so
+    earlier_saves: int = 0  # earlier saves kept (a link to their page says how many)
+    # The fields changed here and in another window or on another device (a refused save):
+    # the form offers to save these answers over those, or to keep the saved ones.
+    conflict: tuple[str, ...] = ()
+
+    @property
+    def conflict_text(self) -> str:
+        return " ".join(self.conflict)
 
     @property
     def summary(self) -> list[tuple[str, str]]:
@@ -209,6 +224,7 @@ def form_of(sheet: MyWorksheet, saved: bool = False) -> WorksheetForm:
         answered,
         sheet.updated_at,
         based_on=sheet.based_on,
+        earlier_saves=sheet.earlier_saves,
     )
 
 
@@ -334,6 +350,11 @@ def save(visit: Visit) -> Any:
         document = {}
     specs = list((document.get("worksheet") or {}).get("fields") or [])
     answers = answers_from_form(specs, visit.form)
+    if visit.form.get(KEEP) == KEEP_SAVED:
+        # "Keep the saved answers" after a refused save: those questions are left out of this
+        # save, so what was saved there stays; the other answers are saved as usual.
+        for field_id in visit.form.get(CONFLICT_FIELD, "").split():
+            answers.pop(field_id, None)
     based_on = visit.form.get("based_on")
     bases = {str(s["id"]): visit.form.get(BASE_PREFIX + str(s["id"]), "") for s in specs}
     try:
@@ -377,6 +398,7 @@ def save(visit: Visit) -> Any:
             stored.updated_at if stored else None,
             tuple(f for f in fields if f.error),
             based_on=based_on,
+            earlier_saves=stored.earlier_saves if stored else 0,
         )
         # The summary at the top of the page (GOV.UK pattern): the form is far below the text.
         # Each error is HTML already (``answer_error``: an English label is marked as such).
@@ -443,6 +465,8 @@ def _changed_page(
         now.updated_at,
         tuple(f for f in fields if f.error),
         based_on=now.based_on,
+        earlier_saves=now.earlier_saves,
+        conflict=tuple(f.id for f in fields if f.changed_there),
     )
     return Html(
         page.template, {**page.context, "worksheet": form, "errors": form.summary}, status=409
@@ -501,4 +525,30 @@ def share(visit: Visit) -> Any:
     )
     return Redirect(
         reading_pages.lesson_path(module_id, locale) + "#worksheet-sharing", cookies=cookies
+    )
+
+
+def earlier_page(visit: Visit) -> Html:
+    """GET /lesson/{code}/worksheet/earlier: the participant's own earlier saves of this
+    lesson's worksheet, newest first (read only). Only ever the caller's: no leader page
+    shows them. One Query, and the zone the times are shown in (``zone_of``)."""
+    from chalicelib.web import reading_pages
+
+    caller = visit.signed_in()
+    svc = services.current()
+    code = visit.params.get("code", "")
+    module_id = svc.library.module_for_code(code)
+    lang = visit.language()
+    locale = reading_locale(visit)
+    earlier = svc.worksheets.earlier(caller, module_id, locale)
+    zone = svc.reminders.zone_of(caller)
+    return Html(
+        "worksheet_earlier.html",
+        {
+            "lang": lang,
+            "zone": zone,
+            "times_note": render.times_note(zone, lang),
+            "earlier": earlier,
+            "back": reading_pages.lesson_path(module_id, locale) + "#worksheet",
+        },
     )

@@ -173,6 +173,9 @@ ROWS: dict[tuple[str, str], Row] = {
         {"version": 1, "answers": {}},
         frozenset({"participant"}),
     ),
+    ("GET", "/me/worksheets/{module_id}/earlier-saves"): Row(
+        f"/me/worksheets/{WORKSHEET_MODULE}/earlier-saves", allowed=frozenset({"participant"})
+    ),
     ("PUT", "/me/worksheets/{module_id}/sharing"): Row(
         f"/me/worksheets/{WORKSHEET_MODULE}/sharing", {"shared": True}, frozenset({"participant"})
     ),

@@ -47,10 +47,11 @@ def test_save_and_read_back_with_the_version_written_in(client, published, parti
     )
     assert status == 200, body
     dynamodb = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
-    # One write (the worksheet and its saved-worksheets item together), then one read of the
-    # merged answers; the first GetItem is the sign-in's own check that the account is still
-    # allowed in, on every request.
-    assert dynamodb == ["DynamoDB.GetItem", "DynamoDB.TransactWriteItems", "DynamoDB.GetItem"]
+    # One read of the worksheet as it is, then one write on condition it is still that (the
+    # worksheet, its saved-worksheets item and, when answers are replaced, the earlier save
+    # together): what is stored after is known without reading it back. The first GetItem is
+    # the sign-in's own check that the account is still allowed in, on every request.
+    assert dynamodb == ["DynamoDB.GetItem", "DynamoDB.GetItem", "DynamoDB.TransactWriteItems"]
     version = shipped_version(MODULE)
     assert field(body, "urge-helpers")["answer"]["value"] == HELPERS
     assert field(body, "urge-helpers")["answer"]["version"] == version

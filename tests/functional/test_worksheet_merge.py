@@ -201,19 +201,15 @@ def test_dynamodb_calls_of_a_save_with_and_without_a_save_in_between(
     a[IN_BODY] = "Chest"
     aws_calls.reset()
     browser.post(ACTION, a)
-    # As before: the session, one conditional transaction, one GetItem of what is saved.
-    assert dynamodb() == ["DynamoDB.GetItem", "DynamoDB.TransactWriteItems", "DynamoDB.GetItem"]
+    # The session, one GetItem of what is saved, one transaction on condition it is still
+    # that (what is stored after is known: no read back).
+    assert dynamodb() == ["DynamoDB.GetItem", "DynamoDB.GetItem", "DynamoDB.TransactWriteItems"]
     b[HELPER.format(0)] = "Breathe"
     aws_calls.reset()
     browser.post(ACTION, b)
-    # Refused by its condition, read again, merged, written on condition of what was read.
-    assert dynamodb() == [
-        "DynamoDB.GetItem",
-        "DynamoDB.TransactWriteItems",
-        "DynamoDB.GetItem",
-        "DynamoDB.TransactWriteItems",
-        "DynamoDB.GetItem",
-    ]
+    # The read finds another save than the form's: merged with it before writing, on
+    # condition of what was read (two calls fewer than a refused write and a read again).
+    assert dynamodb() == ["DynamoDB.GetItem", "DynamoDB.GetItem", "DynamoDB.TransactWriteItems"]
 
 
 def api(client, account, method: str, body=None):  # type: ignore[no-untyped-def]
@@ -246,10 +242,18 @@ def test_the_api_refuses_a_stale_based_on_that_would_change_a_saved_answer(
         {"version": version, "answers": {"urge-in-body": "Hands"}, "based_on": ""},
     )
     assert status == 409 and body["error"]["code"] == "worksheet_changed"
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}  # one shape
+    # The one shape, carrying what it conflicts with: no second request needed to see it.
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "current", "fields"}
+    assert body["error"]["fields"] == ["urge-in-body"]
+    current = body["error"]["current"]
     status, read = api(client, participant, "get")
     answer = next(f for f in read["fields"] if f["id"] == "urge-in-body")["answer"]
     assert answer["value"] == "Chest" and read["based_on"] == saved["based_on"]
+    # What the 409 carried is what a GET gives: the answers saved now, their save and time.
+    assert current == read
+    assert current["based_on"] == saved["based_on"]
+    assert current["updated_at"] == saved["updated_at"]
     # On top of the save it was shown: saved.
     status, body = api(
         client,

@@ -334,6 +334,7 @@ def _seen_in(version: PlanVersion | None, shown: frozenset[str]) -> Callable[[st
             words_of(source) in in_version
             or _identity(source) in in_version
             or source in shown
+            or words_of(source) in shown
             or shown_id(source) in shown
         )
 
@@ -630,13 +631,16 @@ class Plans:
             )
         was_shown = _seen_in(saved, seen)
         kept = [i.source for items in result.values() for i in items if i.source]
-        # An item kept with an answer's newer words (or older ones) keeps that answer.
-        kept_answers = {_identity(s) for s in kept}
+        # An item kept with an answer's newer words (or older ones, or its source from before
+        # positions) keeps that answer.
+        kept_answers = {_identity(s) for s in kept} | {words_of(s) for s in kept}
         dropped = {
             words_of(i.source)
             for s in given
             for i in shown_now[s]
-            if i.source and _identity(i.source) not in kept_answers and was_shown(i.source)
+            if i.source
+            and not {_identity(i.source), words_of(i.source)} & kept_answers
+            and was_shown(i.source)
         }
         dismissed = tuple(
             sorted(

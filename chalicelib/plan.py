@@ -903,7 +903,8 @@ def subtitle(plan: Plan, today: str, zone: tzinfo, until: str | None = None) -> 
     else:
         saved = written_day(plan.saved_at, plan.locale, zone)
         at = clock_time(plan.saved_at, plan.locale, zone)
-        count = plan.new_items
+        # An answer followed since the save is on the paper but not in that version either.
+        count = plan.new_items + plan.updated_items
         unsaved = words["unsaved_one" if count == 1 else "unsaved"] if count else ""
         when = words["saved" if at else "saved_day"].format(
             day=saved,

@@ -7,7 +7,7 @@ of the words) keep working."""
 from __future__ import annotations
 
 from chalicelib.plan import _digest
-from tests.functional.test_plan import CRAVINGS, api, save_ws, section, texts
+from tests.functional.test_plan import CRAVINGS, api, call, save_ws, section, texts
 
 PART = "coping-skills"
 FIELD = "urge-helpers"
@@ -52,6 +52,10 @@ def test_an_item_never_edited_follows_the_changed_answer(client, published, part
     assert [i["updated"] for i in items] == [True, False]
     assert all(i["update"] is None for i in items)
     assert (now["new_items"], now["updated_items"], now["offered_updates"]) == (0, 1, 0)
+    # On paper too: the new words, said to be not saved in that version yet.
+    paper = call(client, "GET", "/me/plan/download?format=txt", participant).body.decode()
+    assert "- Cold water on my face\n" in paper and "- Cold water\n" not in paper
+    assert "with 1 new answer from my worksheets not yet saved in my plan" in paper
     # Saved with the part's next save, as it is shown; then it is just an item again.
     saved = save(client, participant, 1, items)
     assert saved["version"] == 2 and texts(saved, PART) == ["Cold water on my face", "Text Marcus"]

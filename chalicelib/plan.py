@@ -4,14 +4,25 @@ answers, edited by them, every save kept as a version.
 Assembly: every answer to a worksheet field that feeds a plan section (``plan:`` in the
 module's worksheet, ``chalicelib.vocabulary.PLAN_SECTIONS``), from every module and every
 version the participant wrote in, becomes items of that section: one item per list entry,
-one item for a text. Each item from a worksheet carries its ``source``
-(``module/field/digest`` of its words), so the plan knows which answers it already holds.
+one item for a text. Each item from a worksheet carries its ``source``,
+``module/field/position/digest``: the answer it came from (``module/field/position``, its
+place in the answer's list, 0 for a text: ``answer_of``), and the digest of the worksheet
+words it was last taken from or offered (``words_of``). Versions saved before positions hold
+``module/field/digest`` sources: they still work (an answer with those words is held), and are
+shown with the position of the answer that has those words still, so their next save stores it.
 
 Editing: the participant saves the plan as they want it (edited words, their own order,
 items removed, items of their own). A save is a new version; earlier versions stay readable.
 After a save, the plan shows that version, plus any worksheet answer written since that the
 plan does not hold yet (marked new); an answer the participant removed from the plan stays
-removed (``dismissed``), unless its words change.
+removed (``dismissed``, by ``words_of``), unless its words change.
+
+A worksheet answer changed after a save (the words an item was taken from are no longer in
+its field; the answer at its place has words the plan does not hold) stays one item: an item
+the participant never edited follows the new words (marked ``updated``, saved with the part's
+next save, as new answers are); an edited one keeps their words and carries the new ones as an
+``update`` they choose to use, or not (saving the item with the update's ``source`` says the
+participant saw it: their words stay, and nothing is offered until the answer changes again).
 
 DynamoDB: the plan is one Query of the worksheets plus one Query of the newest version (2
 calls); a save adds one conditional PutItem (and, on top of an older version, one GetItem
@@ -25,7 +36,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import tzinfo
 from typing import Any
 
@@ -52,7 +63,10 @@ MAX_SECTION_ITEMS = 50
 MAX_PLAN_CHARS = 60_000
 # A save's ``shown``: every worksheet answer of every part, with room for answers shown new.
 MAX_SHOWN = 2 * MAX_SECTION_ITEMS * len(PLAN_SECTIONS)
-_SOURCE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}/[A-Za-z0-9_.-]{1,80}/[0-9a-f]{12}")
+# ``module/field/position/digest``, or ``module/field/digest`` (saved before positions).
+_SOURCE = re.compile(
+    r"[a-z0-9][a-z0-9-]{0,79}/[A-Za-z0-9_.-]{1,80}/(?:(?:0|[1-9][0-9]{0,3})/)?[0-9a-f]{12}"
+)
 # A phone number written inside a text ("Maria 555 010 0123"): 7 or more digits, and its
 # extension if any ("Clinic 555 010 2020 ext. 4": phone_numbers).
 _PHONE_IN_TEXT = re.compile(
@@ -64,12 +78,16 @@ _PHONE_IN_TEXT = re.compile(
 class PlanItem:
     """One line of the plan: words (a name, for people to call), a phone number for people to
     call, the worksheet answer it came from (``None``: typed on the plan), and whether it came
-    from a worksheet after the plan was last saved."""
+    from a worksheet after the plan was last saved (``new``), or follows a worksheet answer
+    changed since (``updated``: the participant had not edited it); ``update``: the new words
+    of the answer behind an item the participant edited, offered to them."""
 
     text: str
     phone: str = ""
     source: str | None = None
     new: bool = False
+    updated: bool = False
+    update: PlanItem | None = None
 
     @property
     def tel(self) -> str:
@@ -85,8 +103,18 @@ class PlanItem:
             return {"name": self.text, "phone": self.phone, "source": self.source}
         return {"text": self.text, "source": self.source}
 
+    @property
+    def edited(self) -> bool:
+        """Whether its words are not the worksheet words it was last taken from or offered."""
+        return self.source is not None and _digest(self.text, self.phone) != _digest_of(self.source)
+
     def to_dict(self, section: str) -> dict[str, Any]:
-        return {**self.to_record(section), "new": self.new}
+        return {
+            **self.to_record(section),
+            "new": self.new,
+            "updated": self.updated,
+            "update": self.update.to_record(section) if self.update else None,
+        }
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> PlanItem:
@@ -125,6 +153,14 @@ class Plan:
         return sum(1 for s in self.sections for i in s.items if i.new)
 
     @property
+    def updated_items(self) -> int:
+        return sum(1 for s in self.sections for i in s.items if i.updated)
+
+    @property
+    def offered_updates(self) -> int:
+        return sum(1 for s in self.sections for i in s.items if i.update)
+
+    @property
     def empty(self) -> bool:
         return not any(s.items for s in self.sections)
 
@@ -138,6 +174,8 @@ class Plan:
             "locale": self.locale,
             "latest": self.latest,
             "new_items": self.new_items,
+            "updated_items": self.updated_items,
+            "offered_updates": self.offered_updates,
             "sections": [s.to_dict() for s in self.sections],
         }
 
@@ -170,6 +208,29 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:12]
 
 
+def _digest_of(source: str) -> str:
+    return source.rsplit("/", 1)[-1]
+
+
+def answer_of(source: str) -> str | None:
+    """The worksheet answer a ``source`` names, ``module/field/position``, whatever its words
+    (``None`` for a source saved before positions: ``module/field/digest``)."""
+    parts = source.split("/")
+    return "/".join(parts[:3]) if len(parts) == 4 else None
+
+
+def words_of(source: str) -> str:
+    """``module/field/digest``: which words of which field (a source saved before positions
+    is that already). What ``dismissed`` holds: a removed answer stays removed until its words
+    change."""
+    parts = source.split("/")
+    return f"{parts[0]}/{parts[1]}/{parts[-1]}" if len(parts) == 4 else source
+
+
+def _identity(source: str) -> str:
+    return answer_of(source) or source
+
+
 def split_phone(text: str) -> tuple[str, str]:
     """``"Maria 555 010 0123"`` → ``("Maria", "555 010 0123")``: people to call written as
     plain text still get a ``tel:`` link. Text without a phone number stays as it is."""
@@ -199,7 +260,7 @@ def items_of(module_id: str, answer: Answer) -> list[PlanItem]:
     else:
         pieces = [value]
     items = []
-    for piece in pieces:
+    for position, piece in enumerate(pieces):
         if isinstance(piece, dict):
             name, phone = str(piece.get("name") or ""), str(piece.get("phone") or "")
         elif people:
@@ -208,14 +269,14 @@ def items_of(module_id: str, answer: Answer) -> list[PlanItem]:
             name, phone = str(piece), ""
         if not (name.strip() or phone.strip()):
             continue
-        source = f"{module_id}/{answer.field_id}/{_digest(name, phone)}"
+        source = f"{module_id}/{answer.field_id}/{position}/{_digest(name, phone)}"
         items.append(PlanItem(name.strip(), phone.strip(), source))
     return items
 
 
 def assemble(sheets: list[Worksheet]) -> dict[str, list[PlanItem]]:
     """Every worksheet answer that feeds the plan, section by section: oldest answer first,
-    each source once."""
+    the same words of one field once."""
     answers = sorted(
         ((a.at, s.module_id, a.field_id, a) for s in sheets for a in s.answers.values()),
         key=lambda row: row[:3],
@@ -224,8 +285,9 @@ def assemble(sheets: list[Worksheet]) -> dict[str, list[PlanItem]]:
     seen: set[str] = set()
     for _at, module_id, _field, answer in answers:
         for item in items_of(module_id, answer):
-            if item.source not in seen:
-                seen.add(str(item.source))
+            words = words_of(str(item.source))
+            if words not in seen:
+                seen.add(words)
                 sections[str(answer.plan)].append(item)
     return sections
 
@@ -261,12 +323,20 @@ def _items(version: PlanVersion) -> list[PlanItem]:
 
 
 def _seen_in(version: PlanVersion | None, shown: frozenset[str]) -> Callable[[str], bool]:
-    """Whether an edit form opened on ``version`` showed the worksheet answer ``source``: it
-    is in that version, or the form's ``shown`` names it (its source or ``shown_id``)."""
-    in_version = {i.source for i in _items(version)} if version else set()
+    """Whether an edit form opened on ``version`` showed the worksheet answer ``source``: that
+    version holds its words or an item of that answer (since changed: it followed or offered
+    the new words), or the form's ``shown`` names it (its source or ``shown_id``)."""
+    sources = [str(i.source) for i in _items(version) if i.source] if version else []
+    in_version = {words_of(s) for s in sources} | {_identity(s) for s in sources}
 
     def seen(source: str) -> bool:
-        return source in in_version or source in shown or shown_id(source) in shown
+        return (
+            words_of(source) in in_version
+            or _identity(source) in in_version
+            or source in shown
+            or words_of(source) in shown
+            or shown_id(source) in shown
+        )
 
     return seen
 
@@ -274,19 +344,77 @@ def _seen_in(version: PlanVersion | None, shown: frozenset[str]) -> Callable[[st
 def merge(
     saved: PlanVersion | None, assembled: dict[str, list[PlanItem]]
 ) -> dict[str, list[PlanItem]]:
-    """The plan shown: before any save, the answers as assembled; after, the saved version
-    followed by the answers it neither holds nor had removed (marked new)."""
+    """The plan shown: before any save, the answers as assembled; after, the saved version,
+    each item of a worksheet answer changed since following it (never edited) or offering its
+    new words (edited), followed by the answers it neither holds nor had removed (marked new).
+    One item per worksheet answer: an answer whose words changed is never a second item of a
+    saved one."""
     if saved is None:
         return assembled
     sections = _saved_sections(saved)
-    known = {i.source for items in sections.values() for i in items if i.source} | set(
-        saved.dismissed
-    )
+    current = {words_of(str(a.source)): a for items in assembled.values() for a in items}
+    for items in sections.values():
+        for n, item in enumerate(items):
+            # Saved before positions: the answer that has its words still is its answer.
+            if item.source and answer_of(item.source) is None and item.source in current:
+                items[n] = replace(item, source=current[item.source].source)
+    held = {words_of(i.source) for items in sections.values() for i in items if i.source}
+    places = {
+        answer_of(i.source): (s, n)
+        for s, items in sections.items()
+        for n, i in enumerate(items)
+        if i.source and answer_of(i.source)
+    }
+    dismissed = set(saved.dismissed)
+    places.update(_legacy_places(sections, assembled, held | dismissed, current))
     for section, items in assembled.items():
-        sections[section].extend(
-            PlanItem(i.text, i.phone, i.source, new=True) for i in items if i.source not in known
-        )
+        for answer in items:
+            words = words_of(str(answer.source))
+            if words in held or words in dismissed:
+                continue
+            place = places.get(answer_of(str(answer.source)))
+            if place is not None:
+                at, n = place
+                item = sections[at][n]
+                if words_of(str(item.source)) not in current:
+                    # Its words are gone and these are new at its place: the answer changed.
+                    sections[at][n] = (
+                        replace(item, update=answer)
+                        if item.edited
+                        else replace(answer, updated=True)
+                    )
+                    continue
+            sections[section].append(replace(answer, new=True))
     return sections
+
+
+def _legacy_places(
+    sections: dict[str, list[PlanItem]],
+    assembled: dict[str, list[PlanItem]],
+    known: set[str],
+    current: dict[str, PlanItem],
+) -> dict[str, tuple[str, int]]:
+    """Items saved before positions whose words are gone from their field, each placed at the
+    answer of that field the plan does not know (a text answer changed; one entry of a list
+    changed) when there is just one of each in the field: then it is that answer, changed.
+    Anything less sure stays as before positions (the changed answer shown new)."""
+    gone: dict[str, list[tuple[str, int]]] = {}
+    for s, items in sections.items():
+        for n, item in enumerate(items):
+            if item.source and answer_of(item.source) is None and item.source not in current:
+                gone.setdefault(item.source.rsplit("/", 1)[0], []).append((s, n))
+    unknown: dict[str, list[str]] = {}
+    for items in assembled.values():
+        for answer in items:
+            source = str(answer.source)
+            if words_of(source) not in known:
+                field = "/".join(source.split("/")[:2])
+                unknown.setdefault(field, []).append(str(answer_of(source)))
+    return {
+        unknown[field][0]: places[0]
+        for field, places in gone.items()
+        if len(places) == 1 and len(unknown.get(field, ())) == 1
+    }
 
 
 def _same(item: PlanItem) -> tuple[str, str, str]:
@@ -362,7 +490,8 @@ def _check_item(section: str, raw: Any, where: str) -> PlanItem | None:
             code="invalid_plan_item",
         )
     allowed = {"name", "phone", "source"} if section == PEOPLE_TO_CALL else {"text", "source"}
-    if set(raw) - allowed - {"new"}:
+    # What a read of the plan says about an item, sent back as it came: not saved.
+    if set(raw) - allowed - {"new", "updated", "update"}:
         raise FieldError(
             where, f"has only these fields: {', '.join(sorted(allowed))}.", code="invalid_plan_item"
         )
@@ -501,14 +630,23 @@ class Plans:
                 code="plan_too_long",
             )
         was_shown = _seen_in(saved, seen)
-        kept = {i.source for items in result.values() for i in items if i.source}
+        kept = [i.source for items in result.values() for i in items if i.source]
+        # An item kept with an answer's newer words (or older ones, or its source from before
+        # positions) keeps that answer.
+        kept_answers = {_identity(s) for s in kept} | {words_of(s) for s in kept}
         dropped = {
-            i.source
+            words_of(i.source)
             for s in given
             for i in shown_now[s]
-            if i.source and i.source not in kept and was_shown(i.source)
+            if i.source
+            and not {_identity(i.source), words_of(i.source)} & kept_answers
+            and was_shown(i.source)
         }
-        dismissed = tuple(sorted((set(saved.dismissed) if saved else set()) - kept | dropped))
+        dismissed = tuple(
+            sorted(
+                (set(saved.dismissed) if saved else set()) - {words_of(s) for s in kept} | dropped
+            )
+        )
         records = {s: [i.to_record(s) for i in items] for s, items in result.items() if items}
         current = saved.version if saved else None
         if (
@@ -555,7 +693,7 @@ class Plans:
                 return False
             before, dismissed_before = opened.sections, set(opened.dismissed)
         for section in given:
-            sources = {i.source for i in assembled[section] if i.source}
+            sources = {words_of(i.source) for i in assembled[section] if i.source}
             if before.get(section, []) != saved.sections.get(section, []):
                 return False
             if dismissed_before & sources != set(saved.dismissed) & sources:
@@ -765,7 +903,8 @@ def subtitle(plan: Plan, today: str, zone: tzinfo, until: str | None = None) -> 
     else:
         saved = written_day(plan.saved_at, plan.locale, zone)
         at = clock_time(plan.saved_at, plan.locale, zone)
-        count = plan.new_items
+        # An answer followed since the save is on the paper but not in that version either.
+        count = plan.new_items + plan.updated_items
         unsaved = words["unsaved_one" if count == 1 else "unsaved"] if count else ""
         when = words["saved" if at else "saved_day"].format(
             day=saved,

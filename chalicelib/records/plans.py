@@ -4,10 +4,13 @@ Keys (see the table in ``chalicelib.records``):
 - ``PARTICIPANT#{id}`` / ``PLAN#{version:07d}``: one item per saved version of the plan.
   ``sections`` maps a plan section id to its items, in the participant's order; an item is
   ``{"text", "source"}`` (``{"name", "phone", "source"}`` for people to call); ``source``
-  names the worksheet answer it came from (``module/field/digest``) or is null for an item
-  typed on the plan. ``dismissed`` lists the sources the participant removed, so a removed
-  answer does not come back. ``item_count`` and ``saved_at`` let the list of versions be read
-  without the items (a projection).
+  names the worksheet answer it came from (``module/field/position/digest``: which answer,
+  and a digest of its words the item was last taken from or offered; ``module/field/digest``
+  in versions saved before positions, read as they are: nothing is migrated) or is null for
+  an item typed on the plan. ``dismissed`` lists the answers the participant removed
+  (``module/field/digest``), so a removed answer does not come back until its words
+  change. ``item_count`` and ``saved_at`` let the list of versions be read without the items
+  (a projection).
 - Access patterns: the latest version (one Query, newest first, ``Limit 1``), one version
   (one GetItem), the list of versions (one Query per page, projected, newest first), all of
   them with their items (one Query: the participant's download of their data), all of them to
@@ -18,7 +21,9 @@ Conditional-write rules:
   top of the same version cannot both win; the second gets ``PlanConflict`` (the use case
   turns it into a 409, or into success when the stored version is what it was saving: a
   retry never duplicates; or, when that save changed other sections only, into a save of
-  version n+2 on top of it, under the same condition). Versions are never updated in place.
+  version n+2 on top of it, under the same condition). Versions are never updated in place:
+  taking up a changed worksheet answer's words (or keeping one's own) is a new version like
+  any save, so a retried choice writes nothing more, and an older version never changes.
 - Deleting (the participant's own request, audit-logged by the use case) removes every
   version; nothing else deletes.
 The table is encrypted with the KMS key (infra): the plan is health information.

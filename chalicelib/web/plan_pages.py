@@ -9,6 +9,11 @@ to move it) and a "Remove" box, then empty rows to add items of one's own. Form 
 ``shown`` holds the ``shown_id`` of every worksheet answer the form showed (space-separated),
 so that the save removes only answers the participant saw and removed: an answer written in a
 worksheet while the form was open stays in the plan, marked new (``Plans.save``).
+An item whose worksheet answer changed after the participant edited it offers the new words
+(``PlanItem.update``): ``plan-{n}-offer-source``, ``-offer-text`` and ``-offer-phone`` carry
+them, and the radio buttons ``plan-{n}-update`` say ``use`` (the new words) or ``keep`` (their
+own); either way the item is saved with the answer's new ``source``, so it is offered once.
+Neither chosen: the item stays as it is, still offering.
 A save redirects to the plan, which says what was saved; a refused save shows the same form
 again with what was typed (rows to add items still such, with as many spare rows) and an
 error summary naming every problem at once (every item refused, and every position that is
@@ -85,8 +90,11 @@ VERSIONS = "/plan/versions"
 VERSION = "/plan/versions/{version}"
 DOWNLOAD = "/plan/download"
 PREFIX = "plan-"
-# An item's words are a textarea (line breaks kept); names, phones and positions are not.
-MULTILINE_FIELDS = PREFIX + r"[0-9]+-text"
+# An item's words are a textarea (line breaks kept), as are the words of an answer an item
+# offers (a hidden field); names, phones and positions are not.
+MULTILINE_FIELDS = PREFIX + r"[0-9]+-(?:offer-)?text"
+# An offered update's choices (``plan-{n}-update``).
+USE, KEEP = "use", "keep"
 BLANK_ROWS = 3
 # The edit form of a full section: 53 rows of up to 5 fields, each up to 2,000 characters
 # (percent-encoded, up to 9 bytes each).
@@ -107,7 +115,7 @@ class RowError:
 
 
 # The order of a row's inputs on the page (its problems are named in this order).
-_INPUT_ORDER = ("name", "text", "phone", "position")
+_INPUT_ORDER = ("name", "text", "phone", "update", "position")
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,12 @@ class Row:
     people: bool = False
     added: bool = False
     errors: tuple[RowError, ...] = ()
+    updated: bool = False
+    # The new words of the worksheet answer behind an edited item, offered, and the choice.
+    offer_text: str = ""
+    offer_phone: str = ""
+    offer_source: str = ""
+    choice: str = ""
 
     @property
     def words_input(self) -> str:
@@ -218,7 +232,20 @@ def _context(shown: Plan, lang: str, zone: tzinfo, saved: str | None = None) -> 
 
 def _rows(items: tuple[PlanItem, ...] | list[PlanItem], people: bool) -> list[Row]:
     rows = [
-        Row(n, i.text, i.phone, i.source or "", str(n + 1), False, i.new, people)
+        Row(
+            n,
+            i.text,
+            i.phone,
+            i.source or "",
+            str(n + 1),
+            False,
+            i.new,
+            people,
+            updated=i.updated,
+            offer_text=i.update.text if i.update else "",
+            offer_phone=i.update.phone if i.update else "",
+            offer_source=i.update.source or "" if i.update else "",
+        )
         for n, i in enumerate(items)
     ]
     return with_spare_rows(rows, people)
@@ -355,6 +382,10 @@ def rows_from_form(form: Mapping[str, str], people: bool) -> list[Row]:
                 False,
                 people,
                 form.get(name + "added") == "1",
+                offer_text=form.get(name + "offer-text", ""),
+                offer_phone=form.get(name + "offer-phone", ""),
+                offer_source=form.get(name + "offer-source", ""),
+                choice=form.get(name + "update", ""),
             )
         )
     return rows
@@ -386,6 +417,17 @@ def position_errors(rows: list[Row], title: str, lang: str) -> list[tuple[int, R
             message = words["plan_error_position"].format(label=title, n=shown)
             refused.append((row.n, RowError("position", message)))
     return refused
+
+
+def choice_errors(rows: list[Row], title: str, lang: str) -> list[tuple[int, RowError]]:
+    """The rows kept whose offered update has a choice that is neither ``use`` nor ``keep``
+    (a form made by hand): refused, not guessed at."""
+    message = WORDS[lang]["plan_error_update"]
+    return [
+        (row.n, RowError("update", message.format(label=title, n=shown)))
+        for shown, row in enumerate(rows, start=1)
+        if not row.remove and row.offer_source and row.choice not in ("", USE, KEEP)
+    ]
 
 
 def item_errors(
@@ -458,10 +500,15 @@ def items_from_rows(rows: list[Row], people: bool) -> tuple[list[dict[str, Any]]
     kept = sorted((r for r in rows if not r.remove), key=_position)
     items: list[dict[str, Any]] = []
     for row in kept:
-        item: dict[str, Any] = (
-            {"name": row.text, "phone": row.phone} if people else {"text": row.text}
-        )
-        item["source"] = row.source or None
+        text, phone, source = row.text, row.phone, row.source
+        if row.offer_source and row.choice in (USE, KEEP):
+            # Either way the participant saw the answer's new words: the item holds that answer
+            # as it is now, and nothing is offered until it changes again.
+            source = row.offer_source
+            if row.choice == USE:
+                text, phone = row.offer_text, row.offer_phone
+        item: dict[str, Any] = {"name": text, "phone": phone} if people else {"text": text}
+        item["source"] = source or None
         items.append(item)
     return items, kept
 
@@ -483,7 +530,10 @@ def save_section(visit: Visit) -> Any:
     plans = services.current().plans
     words = WORDS[lang]
     title = PLAN_SECTION_TITLES.get(lang, PLAN_SECTION_TITLES[DEFAULT_LOCALE])[section]
-    found: list[tuple[int | None, RowError]] = list(position_errors(rows, title, lang))
+    found: list[tuple[int | None, RowError]] = [
+        *position_errors(rows, title, lang),
+        *choice_errors(rows, title, lang),
+    ]
     if found:
         # A position that is not a number would be ignored: say so, and save nothing; and name
         # the items that would be refused too, so that one more try is enough.

@@ -85,10 +85,12 @@ def test_fill_in_a_worksheet_see_it_in_my_plan_print_and_download(browser, base_
     assert page.locator('a[href="tel:+15550100178"]').count() == 1
     check_page(page, artifacts, "plan")
 
-    # Edit a part: move the last coping skill first, remove one, add one of my own.
+    # Edit a part: move the last coping skill first, remove one, add one of my own, and put
+    # one in my own words.
     page.locator('a[href="/plan/edit/3"]').click()
     page.wait_for_url("**/plan/edit/3")
     check_page(page, artifacts, "plan-edit")
+    page.fill("#plan-0-text", "Ten slow breaths by the open window")
     page.fill("#plan-4-position", "1")
     page.check("#plan-3-remove")
     page.fill("#plan-5-text", "Text Ana a photo of the sunset")
@@ -99,17 +101,23 @@ def test_fill_in_a_worksheet_see_it_in_my_plan_print_and_download(browser, base_
     assert skills[-1] == "Text Ana a photo of the sunset"
     check_page(page, artifacts, "plan-saved")
 
-    # A worksheet answer changed after the part was edited comes in marked new, on screen
-    # only: the printed plan is what the participant keeps, and the mark is not part of it.
+    # Worksheet answers changed after the part was saved: the item never edited follows its
+    # answer, marked on screen only (the printed plan is what the participant keeps, and the
+    # mark is not part of it); the one in my own words stays mine, the new words offered.
     page.goto(f"/lesson/{lesson_code(MODULE)}")
+    page.fill("#answer-plan-coping-skills-0", "Twelve slow breaths by the window")
     page.fill("#answer-plan-coping-skills-1", "Urge surfing for 30 minutes")
     page.get_by_role("button", name="Save my answers").click()
     page.wait_for_url("**saved=1#worksheet")
     page.goto("/plan")
+    skills = page.locator("#part-3 li").all_inner_texts()
+    assert len(skills) == 5 and not any("20 minutes" in s or "Twelve" in s for s in skills)
     badge = page.locator("#part-3 li", has_text="30 minutes").locator(".tag")
-    assert badge.inner_text() == "New from a worksheet"
-    notice = page.locator(".plan-new-note")
+    assert badge.inner_text() == "Changed in a worksheet"
+    notice = page.locator(".plan-updated-note")
     assert notice.is_visible()
+    offered = page.locator("#part-3 li", has_text="open window").locator(".plan-offer-note")
+    assert offered.inner_text().startswith("Your worksheet answer changed.")
 
     # Print view: no menus, no links to edit, everything of the plan, crisis lines kept.
     page.emulate_media(media="print")
@@ -138,6 +146,18 @@ def test_fill_in_a_worksheet_see_it_in_my_plan_print_and_download(browser, base_
     (artifacts / "plan-figures.json").write_text(
         json.dumps({"pdf_bytes": len(data), "printed_pages_from_browser": printed_pages})
     )
+
+    # The offered words, on the part's form: use them.
+    page.goto("/plan/edit/3")
+    offer = page.get_by_role("radiogroup", name="Your worksheet answer changed.")
+    assert "Twelve slow breaths by the window" in offer.inner_text()
+    check_page(page, artifacts, "plan-edit-offer")
+    offer.get_by_label("Use the new words").check()
+    page.get_by_role("button", name="Save my plan").click()
+    page.wait_for_url("**/plan?saved=3#part-3")
+    skills = page.locator("#part-3 li").all_inner_texts()
+    assert "Twelve slow breaths by the window" in skills and len(skills) == 5
+    assert not any("open window" in s for s in skills)
 
     # Two people refused at once: both named, each beside its own input; a row to add a
     # person stays one, and spare rows are left.

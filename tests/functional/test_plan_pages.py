@@ -1129,3 +1129,111 @@ def test_save_my_plan_double_clicked_is_saved_once_and_says_saved(
     assert late.status == 409
     assert part_texts(late) == ["My daughter Mia", "My health", "Tab A: my dog", "Tab B: my job"]
     assert saved_texts(browser, "reasons") == ["My daughter Mia", "My health", "Tab A: my dog"]
+
+
+# --- A worksheet answer changed after the plan was saved: one item per answer --------------
+
+
+def change_first_answer(browser: WebClient, words: str) -> None:
+    answers = {"answer-urge-helpers-0": words, "answer-urge-helpers-1": "Text Marcus"}
+    assert save_worksheet(browser, MODULE, answers, locale="en").status == 303
+
+
+def saved_with_my_words(browser: WebClient) -> None:
+    """The worksheet answered, its first item edited in the plan and saved (version 1)."""
+    fill_worksheet(browser)
+    form = open_part(browser, "3")
+    form["plan-0-text"] = "Cold water, slowly"
+    assert browser.post("/plan/edit/3", form).status == 303
+
+
+def versions_listed(browser: WebClient) -> int:
+    return len(re.findall(r'href="/plan/versions/\d+"', browser.get("/plan/versions").body))
+
+
+def test_an_item_never_edited_follows_the_changed_answer_on_the_page(
+    client, published, participant
+):
+    browser = signed_in(client, participant)
+    fill_worksheet(browser)
+    assert browser.post("/plan/edit/3", open_part(browser, "3")).status == 303
+    change_first_answer(browser, "Ice on my wrists")
+    page = browser.get("/plan")
+    assert saved_texts(browser, "coping-skills") == ["Ice on my wrists", "Text Marcus"]
+    assert "Cold water on my face" not in page.body
+    assert page.body.count("Changed in a worksheet") == 1
+    assert "Some items follow answers you changed in your worksheets." in page.body
+    assert "New from a worksheet" not in page.body
+
+
+def test_an_edited_item_offers_the_new_words_and_use_them_is_saved_once(
+    client, published, participant
+):
+    browser = signed_in(client, participant)
+    saved_with_my_words(browser)
+    change_first_answer(browser, "Ice on my wrists")
+    # My plan: my words, once, and what changed; no second item, nothing new.
+    page = browser.get("/plan")
+    assert saved_texts(browser, "coping-skills") == ["Cold water, slowly", "Text Marcus"]
+    assert "Your worksheet answer changed. Edit this part" in page.body
+    assert "New from a worksheet" not in page.body and "Ice on my wrists" not in page.body
+    form_page = browser.get("/plan/edit/3")
+    assert part_texts(form_page) == ["Cold water, slowly", "Text Marcus"]
+    offer = re.search(
+        r'<fieldset role="radiogroup" class="plan-offer">(.*?)</fieldset>', form_page.body, re.S
+    )
+    assert offer, form_page.body
+    assert '<p dir="auto" class="plan-offer-words">Ice on my wrists</p>' in offer.group(1)
+    assert 'id="plan-0-update" name="plan-0-update" value="use"' in offer.group(1)
+    assert 'id="plan-0-update-keep" name="plan-0-update" value="keep"' in offer.group(1)
+    assert form_page.body.count('class="plan-offer"') == 1
+    form = form_fields(form_page, "/plan/edit/3")
+    form["plan-0-update"] = "use"
+    assert browser.post("/plan/edit/3", form).status == 303
+    assert browser.post("/plan/edit/3", form).status == 303  # pressed again: nothing more
+    assert versions_listed(browser) == 2
+    assert saved_texts(browser, "coping-skills") == ["Ice on my wrists", "Text Marcus"]
+    assert 'class="plan-offer"' not in browser.get("/plan/edit/3").body
+
+
+def test_keep_my_words_keeps_them_and_stops_offering(client, published, participant):
+    browser = signed_in(client, participant)
+    saved_with_my_words(browser)
+    change_first_answer(browser, "Ice on my wrists")
+    form = open_part(browser, "3")
+    form["plan-0-update"] = "keep"
+    assert browser.post("/plan/edit/3", form).status == 303
+    assert saved_texts(browser, "coping-skills") == ["Cold water, slowly", "Text Marcus"]
+    assert 'class="plan-offer"' not in browser.get("/plan/edit/3").body
+    assert "Your worksheet answer changed" not in browser.get("/plan").body
+    # Neither chosen: the item stays as it was, still offering (decided later).
+    change_first_answer(browser, "A towel and cold water")
+    assert browser.post("/plan/edit/3", open_part(browser, "3")).status == 303
+    assert saved_texts(browser, "coping-skills") == ["Cold water, slowly", "Text Marcus"]
+    assert "A towel and cold water" in browser.get("/plan/edit/3").body
+
+
+def test_a_bad_choice_comes_back_with_the_input_kept_and_nothing_saved(
+    client, published, participant
+):
+    browser = signed_in(client, participant)
+    saved_with_my_words(browser)
+    change_first_answer(browser, "Ice on my wrists")
+    form = open_part(browser, "3")
+    form.update({"plan-0-update": "maybe", "plan-0-text": "Cold water, very slowly"})
+    page = browser.post("/plan/edit/3", form)
+    assert page.status == 400
+    message = "What helps me cope, item 1: choose Use the new words or Keep my words."
+    assert error_summary(page) == [("plan-0-update", message)]
+    assert re.search(
+        r'<fieldset role="radiogroup" class="plan-offer" aria-invalid="true" '
+        r'aria-describedby="plan-0-error">',
+        page.body,
+    )
+    assert f'<p class="error" id="plan-0-error">{message}</p>' in page.body
+    assert part_texts(page) == ["Cold water, very slowly", "Text Marcus"]  # as typed
+    assert "Ice on my wrists" in page.body  # still offered
+    assert versions_listed(browser) == 1
+    form["plan-0-update"] = "keep"
+    assert browser.post("/plan/edit/3", form).status == 303
+    assert saved_texts(browser, "coping-skills") == ["Cold water, very slowly", "Text Marcus"]

@@ -207,15 +207,16 @@ def _retryable(error: Exception) -> bool:
 
 
 def run_scheduled(
-    services: Any, sleep: Callable[[float], None] = time_module.sleep
+    services: Any, sleep: Callable[[float], None] = time_module.sleep, clock: Clock | None = None
 ) -> NoticeReport:
     """The scheduled function's work (run with the quarter-hour reminders); ``services`` is a
-    ``chalicelib.services.Services``."""
+    ``chalicelib.services.Services``. ``clock``: another time to run at (``steady_local remind
+    --at``), by default the services' own."""
     settings = services.settings
     return AccessNoticeRun(
         services.access.records,
         services.reminders.messenger,
-        services.clock,
+        clock or services.clock,
         settings.program_name,
         settings.web_url,
         email_ready=bool(settings.reminder_sender),

@@ -62,7 +62,7 @@ def test_remind_at_runs_the_access_notices_at_that_time_too(
     """Walk 19, problem 9: `remind --at 2027-10-27T14:00:00Z` looked for the notices due on
     the real day, so the 30-day and 7-day messages could not be tried locally. The notice run
     itself (not a stand-in) asks for the day --at is on in the program's time zone."""
-    from chalicelib import access_notices, reminder_sending, services
+    from chalicelib import reminder_sending, services
 
     stack = Stack("us-east-1", "records", "content", "us-east-1_pool", "client")
     run._save_running(tmp_path, stack, "http://127.0.0.1:5181", 8181)

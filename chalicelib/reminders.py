@@ -323,6 +323,21 @@ WORDS = {
         "closing_subject": "{program}: your account",
         "closing": "{program}: your account closes after {day}. Sign in before then to "
         "download anything you want to keep",
+        # The second and last notice, 7 days ahead (walk 19, problem 7: it was the first again).
+        "closing_last_subject": "{program}: your account (last notice)",
+        "closing_last": "{program}, last notice: your account closes after {day}, a week from "
+        "today. Sign in before then to download anything you want to keep",
+        "closing_next": "We will send one more notice 7 days before.",
+        # Whoever gave them the account (a group leader, the program's staff) can give a new
+        # password; named without "group" or "program", which would say what it is for.
+        "closing_password": "Forgot your password? Ask the person who gave you this account "
+        "for a new one.",
+        # A text says the same in fewer words: each 160 letters (70 with an accent) is billed.
+        "sms_closing": "{program}: your account closes after {day}. Sign in before then to save "
+        "what you want",
+        "sms_closing_last": "{program}, last notice: your account closes after {day}, in a week. "
+        "Sign in before then to save what you want",
+        "sms_password": "Forgot your password? Ask whoever gave you this account.",
     },
     "es": {
         "subject": "{program}: un recordatorio",
@@ -336,10 +351,21 @@ WORDS = {
         "closing_subject": "{program}: su cuenta",
         "closing": "{program}: su cuenta se cierra después del {day}. Inicie sesión antes "
         "para descargar lo que quiera conservar",
+        "closing_last_subject": "{program}: su cuenta (último aviso)",
+        "closing_last": "{program}, último aviso: su cuenta se cierra después del {day}, dentro "
+        "de una semana. Inicie sesión antes para descargar lo que quiera conservar",
+        "closing_next": "Le enviaremos un aviso más 7 días antes.",
+        "closing_password": "¿Olvidó su contraseña? Pídale una nueva a la persona que le dio "
+        "esta cuenta.",
+        "sms_closing": "{program}: su cuenta se cierra después del {day}. Inicie sesión antes "
+        "para guardar lo que quiera",
+        "sms_closing_last": "{program}, último aviso: su cuenta se cierra después del {day}, en "
+        "una semana. Inicie sesión antes para guardar lo que quiera",
+        "sms_password": "¿Olvidó su contraseña? Pregunte a quien le dio esta cuenta.",
     },
 }
-# The day an account closes, as the notice names it: "3 Dec", "3 dic" (no year: it is within
-# a month).
+# The day an account closes, as the notice names it: "3 Dec 2026", "3 dic 2026" (with the year,
+# as the pages give it: in December, "after 4 Jan" left the year to guess).
 SHORT_MONTHS = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
     "es": ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"),
@@ -367,18 +393,28 @@ def reminder_message(channel: str, locale: str, program: str, link: str, stop_li
     return Message(words["subject"].format(program=program), "\n\n".join(lines) + "\n", stop_link)
 
 
-def access_notice_message(channel: str, locale: str, program: str, day: date, link: str) -> Message:
-    """The notice before a participant's access ends (``chalicelib.access_notices``): when, and
-    that signing in before then lets them download what they want to keep. Nothing about
-    groups, lessons or treatment; no stop link (it is not a reminder: two such messages at
-    most), but a text still says that STOP works."""
+def access_notice_message(
+    channel: str, locale: str, program: str, day: date, link: str, last: bool = False
+) -> Message:
+    """The notice before a participant's access ends (``chalicelib.access_notices``): when
+    (``day``, their last full day, with its year), that signing in before then lets them
+    download what they want to keep, and whom to ask for a new password. The first notice's
+    email says one more will come; the ``last`` one says it is the last, a week ahead.
+    Nothing about groups, lessons or treatment; no stop link (it is not a reminder: two such
+    messages at most), but a text still says that STOP works."""
     words = WORDS.get(locale, WORDS["en"])
     months = SHORT_MONTHS.get(locale, SHORT_MONTHS["en"])
-    text = words["closing"].format(program=program, day=f"{day.day} {months[day.month - 1]}")
+    shown = f"{day.day} {months[day.month - 1]} {day.year}"
+    sms = "sms_" if channel == SMS else ""
+    text = words[f"{sms}closing_last" if last else f"{sms}closing"].format(
+        program=program, day=shown
+    )
     text += f": {link}" if link else "."
     if channel == SMS:
-        return Message("", f"{text} {words['sms_stop']}")
-    return Message(words["closing_subject"].format(program=program), text + "\n")
+        return Message("", f"{text} {words['sms_password']} {words['sms_stop']}")
+    lines = [text, words["closing_password"]] + ([] if last else [words["closing_next"]])
+    subject = words["closing_last_subject" if last else "closing_subject"]
+    return Message(subject.format(program=program), "\n\n".join(lines) + "\n")
 
 
 def code_message(locale: str, program: str, code: str) -> Message:

@@ -144,9 +144,13 @@ def test_notices_go_30_and_7_days_before_once_each_by_email(
     ((to, message),) = messenger.emails
     assert to == "alum@example.org"
     assert message.subject == "Steady: your account"
+    # The day with its year (walk 19, problem 7: "after 4 Jan", sent in December), whom to
+    # ask for a new password, and that one more notice will come.
     assert message.body == (
-        "Steady: your account closes after 4 Jan. Sign in before then to download anything "
-        "you want to keep: https://steady.example/api/\n"
+        "Steady: your account closes after 4 Jan 2027. Sign in before then to download anything "
+        "you want to keep: https://steady.example/api/\n\n"
+        "Forgot your password? Ask the person who gave you this account for a new one.\n\n"
+        "We will send one more notice 7 days before.\n"
     )
     assert not message.unsubscribe  # a notice, not a reminder: no stop headers
     lowered = message.body.lower() + message.subject.lower()
@@ -158,7 +162,18 @@ def test_notices_go_30_and_7_days_before_once_each_by_email(
 
     move_to(started, SEVEN)
     assert run(service).sent_ids == [participant.id]
-    assert len(messenger.emails) == 2 and "4 Jan" in messenger.emails[1][1].body
+    assert len(messenger.emails) == 2
+    # The last notice is not the first one again: it says it is the last, a week ahead.
+    last = messenger.emails[1][1]
+    assert last.subject == "Steady: your account (last notice)"
+    assert last.body == (
+        "Steady, last notice: your account closes after 4 Jan 2027, a week from today. Sign in "
+        "before then to download anything you want to keep: https://steady.example/api/\n\n"
+        "Forgot your password? Ask the person who gave you this account for a new one.\n"
+    )
+    lowered = last.body.lower() + last.subject.lower()
+    assert not [w for w in FORBIDDEN if w in lowered] and "group" not in lowered
+    assert "program" not in lowered
     assert [i["outcome"] for i in notice_items(service, SEVEN)] == ["sent"]
 
 
@@ -176,13 +191,24 @@ def test_a_spanish_reader_gets_it_in_spanish_by_text_even_with_reminders_off(
     assert run(service).sent == 1
     ((to, message),) = messenger.texts
     assert to == "+15550100007" and not messenger.emails
-    assert message.body.startswith(
-        "Steady: su cuenta se cierra después del 4 ene. Inicie sesión antes para descargar "
-        "lo que quiera conservar: https://steady.example/api/ "
+    # Shorter than the email, and no longer than a reminder's text.
+    assert message.body == (
+        "Steady: su cuenta se cierra después del 4 ene 2027. Inicie sesión antes para guardar "
+        "lo que quiera: https://steady.example/api/ ¿Olvidó su contraseña? Pregunte a quien le "
+        "dio esta cuenta. Responda STOP para dejar de recibirlos."
     )
-    assert message.body.endswith("Responda STOP para dejar de recibirlos.")
     lowered = message.body.lower()
     assert not [w for w in FORBIDDEN if w in lowered] and "grupo" not in lowered
+    move_to(started, SEVEN)
+    assert run(service).sent == 1
+    last = messenger.texts[1][1].body
+    assert last.startswith(
+        "Steady, último aviso: su cuenta se cierra después del 4 ene 2027, en una semana. "
+    )
+    assert "¿Olvidó su contraseña?" in last and last.endswith(
+        "Responda STOP para dejar de recibirlos."
+    )
+    assert len(last) <= 300 and "grupo" not in last.lower() and "programa" not in last.lower()
 
 
 def test_not_sent_after_they_are_enrolled_again(

@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib import logs
+from chalicelib.access import AccessCheck, Closing
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, Conflict, ServiceUnavailable
 from chalicelib.identity import ADMINS, LEADERS, PARTICIPANTS, Caller
@@ -81,6 +82,15 @@ DEFAULTS: dict[str, Any] = {
 
 
 # -- what the participant sees -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StopLink:
+    """A stop link's answer: the reminder choice, and what still comes before the account
+    closes (``None``: not known here), so its page does not promise silence."""
+
+    choice: ReminderChoice
+    closing: Closing | None = None
 
 
 @dataclass(frozen=True)
@@ -511,8 +521,11 @@ class ReminderService:
         program: str,
         default_timezone: str,
         groups_of: Callable[[str], list[str]],
+        access: AccessCheck | None = None,
     ) -> None:
         self.records = records
+        # The stop link's page says what still comes before the account closes.
+        self._access = access
         self.clock = clock
         self.messenger = messenger
         self._key = key
@@ -593,21 +606,24 @@ class ReminderService:
             locale_chosen="locale" in changes,
         )
 
-    def stop_link(self, token: Any) -> ReminderChoice | None:
+    def stop_link(self, token: Any) -> StopLink | None:
         """The reminder choice a stop link is for, read only (opening the link changes
-        nothing: mail scanners and link previews open every link), or ``None`` when the link
-        is not signed by us."""
+        nothing: mail scanners and link previews open every link), with what still comes
+        before the account closes, or ``None`` when the link is not signed by us."""
         participant_id = verify_stop_token(self._key, token)
         if participant_id is None:
             return None
         item, sent = self.records.get(participant_id)
-        return self._view(item, sent)
+        return StopLink(self._view(item, sent), self._closing(participant_id))
 
-    def stop(self, token: Any) -> ReminderChoice | None:
+    def _closing(self, participant_id: str) -> Closing | None:
+        return self._access.closing(participant_id) if self._access is not None else None
+
+    def stop(self, token: Any) -> StopLink | None:
         """Turn reminders off from a stop link (no sign-in: the signed link is the authority),
         posted by its page's button or by a mail client's one-click stop (RFC 8058), noting
-        when, for the Account page, if they were on. Returns the choice, or ``None`` when the
-        link is not signed by us."""
+        when, for the Account page, if they were on. Returns the choice (with what still comes
+        before the account closes), or ``None`` when the link is not signed by us."""
         participant_id = verify_stop_token(self._key, token)
         if participant_id is None:
             return None
@@ -620,7 +636,7 @@ class ReminderService:
 
         choice = self._change(participant_id, off, refresh_groups=False)
         logs.event("reminders.stopped", participant_id=participant_id, via="link")
-        return choice
+        return StopLink(choice, self._closing(participant_id))
 
     def turn_off(self, participant_id: str, reason: str) -> None:
         """Used by the run when a number opted out of texts (a reply of STOP): noted as a stop

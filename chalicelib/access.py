@@ -18,6 +18,7 @@ within that second after being re-enabled simply signs in once more.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from chalicelib.clock import Clock
@@ -58,6 +59,19 @@ def notice_days(ends_at: int, zone: tzinfo, today: date) -> dict[str, int]:
     return {day.isoformat(): n for day, n in days.items() if day >= today}
 
 
+@dataclass(frozen=True)
+class Closing:
+    """What is still to come before an account closes, as a reminder's stop page says it
+    (walk 19, problem 6: "no more reminders", then the two notices came). ``ends``: an end is
+    set (they left their last group); ``ended``: it has passed (no message of any kind comes,
+    and signing in is refused); ``notices``: the notices before the end not yet due (both for
+    an account with no end yet: they come if it ever ends)."""
+
+    ends: bool
+    ended: bool
+    notices: int
+
+
 class AccessCheck:
     """The per-container cache of accounts' not-valid-before times, and the token check."""
 
@@ -92,6 +106,18 @@ class AccessCheck:
         (``last_full_day``), or ``None``: it does not end. Cached, like ``ends_at``."""
         ends_at = self.ends_at(account_id)
         return None if ends_at is None else last_full_day(ends_at, self._clock.zone)
+
+    def closing(self, account_id: str) -> Closing:
+        """What is still to come before the account closes (``Closing``). Cached, like
+        ``ends_at``: at most one GetItem."""
+        ends_at = self.ends_at(account_id)
+        if ends_at is None:
+            return Closing(False, False, len(NOTICE_DAYS))
+        if self._clock.epoch() >= ends_at:
+            return Closing(True, True, 0)
+        return Closing(
+            True, False, len(notice_days(ends_at, self._clock.zone, self._clock.today()))
+        )
 
     def set_ends_at(self, account_id: str, ends_at: int | None) -> None:
         """Record when the account's access ends (``None``: it does not); this container knows

@@ -1,7 +1,8 @@
 """Notices before access ends: a participant who left their last group keeps their plan for
 ``Settings.alumni_days``; 30 and 7 days before their last full day (``access.NOTICE_DAYS``)
-one discreet message, by email or text, says when their account closes and to sign in before
-then to download what they want to keep (``reminders.access_notice_message``).
+one discreet message, by email or text, says when their account closes (the day and its year),
+to sign in before then to download what they want to keep, and whom to ask for a new password;
+the 7-day one says it is the last (``reminders.access_notice_message``).
 
 Who is due is found without a Scan (keys and rules in ``chalicelib.records.access``): when
 access starts to end, the same transaction puts an index item under the program day each
@@ -40,7 +41,7 @@ from datetime import datetime, time
 from typing import Any
 
 from chalicelib import logs
-from chalicelib.access import last_full_day
+from chalicelib.access import NOTICE_DAYS, last_full_day
 from chalicelib.clock import Clock
 from chalicelib.errors import SteadyError
 from chalicelib.records.access import AccessNotice, AccessRecords, NoticeState
@@ -152,6 +153,7 @@ class AccessNoticeRun:
             self._program,
             last_full_day(notice.ends_at, self._clock.zone),
             f"{self._web_url}/" if self._web_url else "",
+            last=notice.days_before == min(NOTICE_DAYS),
         )
         if self._send(notice.participant_id, channel, address, message):
             report.sent += 1
@@ -207,15 +209,16 @@ def _retryable(error: Exception) -> bool:
 
 
 def run_scheduled(
-    services: Any, sleep: Callable[[float], None] = time_module.sleep
+    services: Any, sleep: Callable[[float], None] = time_module.sleep, clock: Clock | None = None
 ) -> NoticeReport:
     """The scheduled function's work (run with the quarter-hour reminders); ``services`` is a
-    ``chalicelib.services.Services``."""
+    ``chalicelib.services.Services``. ``clock``: another time to run at (``steady_local remind
+    --at``), by default the services' own."""
     settings = services.settings
     return AccessNoticeRun(
         services.access.records,
         services.reminders.messenger,
-        services.clock,
+        clock or services.clock,
         settings.program_name,
         settings.web_url,
         email_ready=bool(settings.reminder_sender),

@@ -1,7 +1,9 @@
-"""A participant's own data: everything they wrote (worksheet answers, every version of their
-plan, their completions with the knowledge-check answers given with them, and every later
-knowledge-check attempt with its answers) to download as JSON or PDF, or to delete. Both are
-audit-logged first (ids and counts, never the words). Only the caller's own partition is read.
+"""A participant's own data: everything they wrote (worksheet answers, their plan as My plan
+shows it and every version of it they saved, their completions with the knowledge-check
+answers given with them, and every later knowledge-check attempt with its answers) to
+download as JSON or PDF, or to delete. Both are audit-logged first (ids and counts, never the
+words). Only the caller's own partition is read. The plan as it stands is made from the same
+reads (``plan.current``, the rule My plan follows): no call of its own.
 
 DynamoDB calls. Download: 4 Queries (worksheets with their earlier saves, plan versions,
 completions, attempts; each one
@@ -37,7 +39,7 @@ from chalicelib.clock import Clock, calendar_day
 from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable
 from chalicelib.identity import Caller
 from chalicelib.library import DEFAULT_LOCALE, ModuleLibrary, check_locale
-from chalicelib.plan import PlanFile
+from chalicelib.plan import Plan, PlanFile, current
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import Attempt, Completion, CompletionRecords
 from chalicelib.records.plans import PlanRecords, PlanVersion
@@ -59,6 +61,9 @@ class MyData:
     attempts: tuple[Attempt, ...] = ()
     # Earlier saves of the worksheets (the last 10 of each), newest first.
     earlier_saves: tuple[EarlierSave, ...] = ()
+    # The plan as My plan shows it (``plan.current``): made from the worksheets until it is
+    # first changed by hand, so a plan never changed has no saved version (walk 19, problem 5).
+    plan: Plan | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,6 +72,8 @@ class MyData:
             "knowledge_check_attempts": [a.to_dict() for a in self.attempts],
             "worksheets": [w.to_dict() for w in self.worksheets],
             "worksheet_earlier_saves": [e.to_dict() for e in self.earlier_saves],
+            # As ``GET /me/plan`` gives it.
+            "plan": self.plan.to_dict() if self.plan is not None else None,
             "plan_versions": [
                 {
                     "version": v.version,
@@ -146,11 +153,13 @@ class MyDataService:
     clock: Clock
     library: ModuleLibrary
 
-    def export(self, caller: Caller) -> MyData:
-        """Everything the caller wrote: read, audit-logged (counts only), then returned.
+    def export(self, caller: Caller, locale: str = DEFAULT_LOCALE) -> MyData:
+        """Everything the caller wrote: read, audit-logged (counts only), then returned, with
+        the plan as it stands (its parts' titles in ``locale``) made from the same reads.
         4 Queries (one more per 1 MB page each) and the audit entry's TransactWriteItems."""
         sheets, earlier = self.worksheets.everything_of(caller.id)
         versions = self.plans.all_of(caller.id)
+        newest = max(versions, key=lambda v: v.version) if versions else None
         completions = self.completions.all_of(caller.id)
         attempts = self.completions.attempts_of(caller.id)
         self.audit.record(
@@ -177,6 +186,7 @@ class MyDataService:
             completions,
             attempts,
             tuple(earlier),
+            current(sheets, newest, locale),
         )
 
     def download(self, caller: Caller, form: str, locale: str = DEFAULT_LOCALE) -> PlanFile:
@@ -184,7 +194,7 @@ class MyDataService:
         locale = check_locale(locale, "the download")
         if form not in ("json", "pdf"):
             raise BadRequest("format is json or pdf.", code="invalid_format")
-        data = self.export(caller)
+        data = self.export(caller, locale)
         exported = calendar_day(data.exported_at, self.clock.zone)
         day = exported.isoformat() if exported else self.clock.today().isoformat()
         if form == "json":

@@ -312,6 +312,13 @@ def _plan(
     )
 
 
+def current(sheets: list[Worksheet], saved: PlanVersion | None, locale: str) -> Plan:
+    """The plan as it stands (``Plans.mine``, My plan) from the participant's worksheets and
+    their newest saved version (``None``: never saved): the one rule, which the download of
+    their data (``chalicelib.my_data``) follows too, from the same records it reads anyway."""
+    return _plan(saved, merge(saved, assemble(sheets)), locale)
+
+
 def _saved_sections(version: PlanVersion) -> dict[str, list[PlanItem]]:
     return {
         s: [PlanItem.from_record(r) for r in version.sections.get(s, [])] for s in PLAN_SECTIONS
@@ -571,9 +578,7 @@ class Plans:
     def mine(self, caller: Caller, locale: str = DEFAULT_LOCALE) -> Plan:
         """My plan as it stands: one Query of the worksheets, one Query of the newest version."""
         locale = check_locale(locale, "the plan")
-        sheets = self.worksheets.all_of(caller.id)
-        saved = self.records.latest(caller.id)
-        return _plan(saved, merge(saved, assemble(sheets)), locale)
+        return current(self.worksheets.all_of(caller.id), self.records.latest(caller.id), locale)
 
     def save(
         self,

@@ -201,7 +201,18 @@ DATA_WORDS = {
         "worksheets": "Worksheets",
         "earlier": "Earlier saves of your worksheets",
         "earlier_one": "{module}: saved {day}",
+        "plan_now": "My plan as it is now",
+        # Never changed by hand: My plan is made from the worksheet answers (walk 19, problem 5:
+        # the saved versions alone said "(nothing)" under a full plan).
+        "plan_made": "Made from your worksheet answers above. You have not changed it by hand.",
+        "plan_saved": "Your version {n}, saved on {day}.",
+        "plan_saved_new_one": "Your version {n}, saved on {day}, with 1 newer worksheet answer "
+        "that is not saved in it yet.",
+        "plan_saved_new": "Your version {n}, saved on {day}, with {count} newer worksheet "
+        "answers that are not saved in it yet.",
         "plan": "My plan, every saved version",
+        "no_versions": "There are none, because you have not changed your plan by hand. Your "
+        "plan is above: it is made from your worksheet answers.",
         "version": "Version {n}, saved on {day}",
         "written": "version {v}, {day}",
         "none": "(nothing)",
@@ -224,7 +235,17 @@ DATA_WORDS = {
         "worksheets": "Hojas de trabajo",
         "earlier": "Respuestas guardadas antes en sus hojas de trabajo",
         "earlier_one": "{module}: guardadas el {day}",
+        "plan_now": "Mi plan tal como está ahora",
+        "plan_made": "Hecho con sus respuestas de las hojas de trabajo de arriba. No lo ha "
+        "cambiado a mano.",
+        "plan_saved": "Su versión {n}, guardada el {day}.",
+        "plan_saved_new_one": "Su versión {n}, guardada el {day}, con 1 respuesta más reciente "
+        "de sus hojas de trabajo que todavía no está guardada en ella.",
+        "plan_saved_new": "Su versión {n}, guardada el {day}, con {count} respuestas más "
+        "recientes de sus hojas de trabajo que todavía no están guardadas en ella.",
         "plan": "Mi plan, cada versión guardada",
+        "no_versions": "No hay ninguna, porque no ha cambiado su plan a mano. Su plan está "
+        "arriba: está hecho con sus respuestas de las hojas de trabajo.",
         "version": "Versión {n}, guardada el {day}",
         "written": "versión {v}, {day}",
         "none": "(nada)",
@@ -254,7 +275,8 @@ def _contact(person: dict[str, Any]) -> str:
 
 
 def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | None = None) -> bytes:
-    """Everything a participant wrote: each worksheet's answers, each plan version, then each
+    """Everything a participant wrote: each worksheet's answers, the plan as it is now (as My
+    plan shows it: ``data.plan``) and each version of it saved, then each
     completion and knowledge-check attempt with the choices picked, each dated by the
     program's calendar (``zone``) in words, as the plan PDF and the pages date them
     ("27 November 2026", ``plan.written_day``). Modules are named by their titles and choices by their
@@ -299,9 +321,14 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
             pdf.set_font(FONT, "", 10)
             shown = answer.choice_text if answer.choice_text is not None else answer.value
             pdf.paragraph(LINE, _value_text(shown))
+    if data.plan is not None:
+        _current_plan(pdf, data.plan, words, zone)
     _heading(pdf, words["plan"], 14)
     if not data.plan_versions:
-        pdf.multi_cell(0, LINE, words["none"], new_x="LMARGIN", new_y="NEXT")
+        shown = data.plan is not None and not data.plan.empty
+        pdf.multi_cell(
+            0, LINE, words["no_versions" if shown else "none"], new_x="LMARGIN", new_y="NEXT"
+        )
     for version in data.plan_versions:
         _heading(
             pdf,
@@ -361,6 +388,33 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
             )
     pdf.unprintable_note(words["unprintable"])
     return bytes(pdf.output())
+
+
+def _current_plan(pdf: Document, plan: Plan, words: dict[str, str], zone: tzinfo) -> None:
+    """The plan as My plan shows it (``plan.current``): where it comes from, then each part
+    and its items, as the plan's own download lists them."""
+    _heading(pdf, words["plan_now"], 14)
+    if plan.version is None or plan.saved_at is None:
+        if plan.empty:
+            pdf.multi_cell(0, LINE, empty_line(plan), new_x="LMARGIN", new_y="NEXT")
+            return
+        where = words["plan_made"]
+    else:
+        count = plan.new_items
+        key = (
+            "plan_saved" if not count else "plan_saved_new_one" if count == 1 else "plan_saved_new"
+        )
+        day = written_day(plan.saved_at, plan.locale, zone)
+        where = words[key].format(n=plan.version, day=day, count=count)
+    pdf.paragraph(LINE, where)
+    for section in plan.sections:
+        pdf.set_font(FONT, "B", 10)
+        pdf.multi_cell(0, LINE, section.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 10)
+        if not section.items:
+            pdf.multi_cell(0, LINE, empty_line(plan), new_x="LMARGIN", new_y="NEXT")
+        for item in section.items:
+            pdf.paragraph(LINE, "• " + item_line(section.id, item))
 
 
 def _document(title: str, locale: str) -> Document:

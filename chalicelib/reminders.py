@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib import logs
+from chalicelib.access import AccessCheck, Closing
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, Conflict, ServiceUnavailable
 from chalicelib.identity import ADMINS, LEADERS, PARTICIPANTS, Caller
@@ -81,6 +82,15 @@ DEFAULTS: dict[str, Any] = {
 
 
 # -- what the participant sees -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StopLink:
+    """A stop link's answer: the reminder choice, and what still comes before the account
+    closes (``None``: not known here), so its page does not promise silence."""
+
+    choice: ReminderChoice
+    closing: Closing | None = None
 
 
 @dataclass(frozen=True)
@@ -323,6 +333,21 @@ WORDS = {
         "closing_subject": "{program}: your account",
         "closing": "{program}: your account closes after {day}. Sign in before then to "
         "download anything you want to keep",
+        # The second and last notice, 7 days ahead (walk 19, problem 7: it was the first again).
+        "closing_last_subject": "{program}: your account (last notice)",
+        "closing_last": "{program}, last notice: your account closes after {day}, a week from "
+        "today. Sign in before then to download anything you want to keep",
+        "closing_next": "We will send one more notice 7 days before.",
+        # Whoever gave them the account (a group leader, the program's staff) can give a new
+        # password; named without "group" or "program", which would say what it is for.
+        "closing_password": "Forgot your password? Ask the person who gave you this account "
+        "for a new one.",
+        # A text says the same in fewer words: each 160 letters (70 with an accent) is billed.
+        "sms_closing": "{program}: your account closes after {day}. Sign in before then to save "
+        "what you want",
+        "sms_closing_last": "{program}, last notice: your account closes after {day}, in a week. "
+        "Sign in before then to save what you want",
+        "sms_password": "Forgot your password? Ask whoever gave you this account.",
     },
     "es": {
         "subject": "{program}: un recordatorio",
@@ -336,10 +361,21 @@ WORDS = {
         "closing_subject": "{program}: su cuenta",
         "closing": "{program}: su cuenta se cierra después del {day}. Inicie sesión antes "
         "para descargar lo que quiera conservar",
+        "closing_last_subject": "{program}: su cuenta (último aviso)",
+        "closing_last": "{program}, último aviso: su cuenta se cierra después del {day}, dentro "
+        "de una semana. Inicie sesión antes para descargar lo que quiera conservar",
+        "closing_next": "Le enviaremos un aviso más 7 días antes.",
+        "closing_password": "¿Olvidó su contraseña? Pídale una nueva a la persona que le dio "
+        "esta cuenta.",
+        "sms_closing": "{program}: su cuenta se cierra después del {day}. Inicie sesión antes "
+        "para guardar lo que quiera",
+        "sms_closing_last": "{program}, último aviso: su cuenta se cierra después del {day}, en "
+        "una semana. Inicie sesión antes para guardar lo que quiera",
+        "sms_password": "¿Olvidó su contraseña? Pregunte a quien le dio esta cuenta.",
     },
 }
-# The day an account closes, as the notice names it: "3 Dec", "3 dic" (no year: it is within
-# a month).
+# The day an account closes, as the notice names it: "3 Dec 2026", "3 dic 2026" (with the year,
+# as the pages give it: in December, "after 4 Jan" left the year to guess).
 SHORT_MONTHS = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
     "es": ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"),
@@ -367,18 +403,28 @@ def reminder_message(channel: str, locale: str, program: str, link: str, stop_li
     return Message(words["subject"].format(program=program), "\n\n".join(lines) + "\n", stop_link)
 
 
-def access_notice_message(channel: str, locale: str, program: str, day: date, link: str) -> Message:
-    """The notice before a participant's access ends (``chalicelib.access_notices``): when, and
-    that signing in before then lets them download what they want to keep. Nothing about
-    groups, lessons or treatment; no stop link (it is not a reminder: two such messages at
-    most), but a text still says that STOP works."""
+def access_notice_message(
+    channel: str, locale: str, program: str, day: date, link: str, last: bool = False
+) -> Message:
+    """The notice before a participant's access ends (``chalicelib.access_notices``): when
+    (``day``, their last full day, with its year), that signing in before then lets them
+    download what they want to keep, and whom to ask for a new password. The first notice's
+    email says one more will come; the ``last`` one says it is the last, a week ahead.
+    Nothing about groups, lessons or treatment; no stop link (it is not a reminder: two such
+    messages at most), but a text still says that STOP works."""
     words = WORDS.get(locale, WORDS["en"])
     months = SHORT_MONTHS.get(locale, SHORT_MONTHS["en"])
-    text = words["closing"].format(program=program, day=f"{day.day} {months[day.month - 1]}")
+    shown = f"{day.day} {months[day.month - 1]} {day.year}"
+    sms = "sms_" if channel == SMS else ""
+    text = words[f"{sms}closing_last" if last else f"{sms}closing"].format(
+        program=program, day=shown
+    )
     text += f": {link}" if link else "."
     if channel == SMS:
-        return Message("", f"{text} {words['sms_stop']}")
-    return Message(words["closing_subject"].format(program=program), text + "\n")
+        return Message("", f"{text} {words['sms_password']} {words['sms_stop']}")
+    lines = [text, words["closing_password"]] + ([] if last else [words["closing_next"]])
+    subject = words["closing_last_subject" if last else "closing_subject"]
+    return Message(subject.format(program=program), "\n\n".join(lines) + "\n")
 
 
 def code_message(locale: str, program: str, code: str) -> Message:
@@ -475,8 +521,11 @@ class ReminderService:
         program: str,
         default_timezone: str,
         groups_of: Callable[[str], list[str]],
+        access: AccessCheck | None = None,
     ) -> None:
         self.records = records
+        # The stop link's page says what still comes before the account closes.
+        self._access = access
         self.clock = clock
         self.messenger = messenger
         self._key = key
@@ -557,21 +606,24 @@ class ReminderService:
             locale_chosen="locale" in changes,
         )
 
-    def stop_link(self, token: Any) -> ReminderChoice | None:
+    def stop_link(self, token: Any) -> StopLink | None:
         """The reminder choice a stop link is for, read only (opening the link changes
-        nothing: mail scanners and link previews open every link), or ``None`` when the link
-        is not signed by us."""
+        nothing: mail scanners and link previews open every link), with what still comes
+        before the account closes, or ``None`` when the link is not signed by us."""
         participant_id = verify_stop_token(self._key, token)
         if participant_id is None:
             return None
         item, sent = self.records.get(participant_id)
-        return self._view(item, sent)
+        return StopLink(self._view(item, sent), self._closing(participant_id))
 
-    def stop(self, token: Any) -> ReminderChoice | None:
+    def _closing(self, participant_id: str) -> Closing | None:
+        return self._access.closing(participant_id) if self._access is not None else None
+
+    def stop(self, token: Any) -> StopLink | None:
         """Turn reminders off from a stop link (no sign-in: the signed link is the authority),
         posted by its page's button or by a mail client's one-click stop (RFC 8058), noting
-        when, for the Account page, if they were on. Returns the choice, or ``None`` when the
-        link is not signed by us."""
+        when, for the Account page, if they were on. Returns the choice (with what still comes
+        before the account closes), or ``None`` when the link is not signed by us."""
         participant_id = verify_stop_token(self._key, token)
         if participant_id is None:
             return None
@@ -584,7 +636,7 @@ class ReminderService:
 
         choice = self._change(participant_id, off, refresh_groups=False)
         logs.event("reminders.stopped", participant_id=participant_id, via="link")
-        return choice
+        return StopLink(choice, self._closing(participant_id))
 
     def turn_off(self, participant_id: str, reason: str) -> None:
         """Used by the run when a number opted out of texts (a reply of STOP): noted as a stop

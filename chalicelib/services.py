@@ -116,6 +116,7 @@ class Services:
             settings.program_name,
             settings.program_timezone,
             group_records.groups_of_participant,
+            access,
         )
         attention = Attention(
             group_records, AttentionRecords(dynamodb, table), audit, library, clock

@@ -375,8 +375,15 @@ def remind(args: argparse.Namespace) -> int:
     os.environ.setdefault("STEADY_WEB_URL", _web_address(Path(args.state_dir), args.port))
     from chalicelib import access_notices, reminder_sending, services
 
+    try:
+        # The notices before access ends run at --at too (walk 19, problem 9: they ran at the
+        # real time whatever --at said, so the 30-day and 7-day messages could not be tried).
+        clock = _clock_at(services.current().clock, args.at)
+    except ValueError:
+        print(f"--at {args.at!r} is not a time like 2026-12-01T23:00:00Z.", file=sys.stderr)
+        return 2
     report = reminder_sending.run_scheduled(services.current(), args.at)
-    notices = access_notices.run_scheduled(services.current())
+    notices = access_notices.run_scheduled(services.current(), clock=clock)
     print(
         json.dumps(
             {
@@ -388,6 +395,20 @@ def remind(args: argparse.Namespace) -> int:
     )
     print(f"See what was sent: make -s outbox   ({endpoint}/steady-outbox)")
     return 0
+
+
+def _clock_at(clock: Any, at: str | None) -> Any:
+    """``clock`` (a ``chalicelib.clock.Clock``) stopped at ``at`` (an ISO time; UTC when it
+    names no zone), in the same program time zone; ``clock`` itself without ``at``."""
+    if not at:
+        return clock
+    from datetime import UTC, datetime
+
+    from chalicelib.clock import Clock, zone_key
+
+    moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return Clock(zone_key(clock.zone), source=lambda: moment)
 
 
 def main(argv: list[str] | None = None) -> int:

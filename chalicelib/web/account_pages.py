@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from chalicelib import services
 from chalicelib import sign_in as session
+from chalicelib.access import Closing
 from chalicelib.errors import BadRequest, SteadyError
 from chalicelib.identity import PARTICIPANTS
 from chalicelib.reminders import DAYS, SLOT_MINUTES, ReminderChoice, zone_named
@@ -358,13 +359,13 @@ def reminders_stop_form(visit: Visit) -> Html:
     sign-in: the link is signed. In the messages' language, unless the page's own was asked
     for (its language link)."""
     token = visit.query.get("t")
-    choice = services.current().reminders.stop_link(token)
-    if choice is None:
+    link = services.current().reminders.stop_link(token)
+    if link is None:
         return _stop_page(visit.language(), status=400)
     asked = visit.query.get("locale")
-    lang = asked if asked in WORDS else choice.locale
-    if not choice.enabled:
-        return _stop_page(lang, already_off=True)
+    lang = asked if asked in WORDS else link.choice.locale
+    if not link.choice.enabled:
+        return _stop_page(lang, already_off=True, closing=link.closing)
     kept = {"t": token, **({"locale": lang} if asked in WORDS else {})}
     return _stop_page(lang, stop_address=f"{STOP_PATH}?{urlencode(kept)}")
 
@@ -374,12 +375,12 @@ def reminders_stop(visit: Visit) -> Html:
     ``List-Unsubscribe-Post``). The signed address is the authority (the person may not be
     signed in here), so the route reads no form and checks no CSRF token."""
     token = visit.query.get("t")
-    choice = services.current().reminders.stop(token)
-    if choice is None:
+    link = services.current().reminders.stop(token)
+    if link is None:
         return _stop_page(visit.language(), status=400)
     asked = visit.query.get("locale")
-    lang = asked if asked in WORDS else choice.locale
-    stopped = _stop_page(lang, stopped=True)
+    lang = asked if asked in WORDS else link.choice.locale
+    stopped = _stop_page(lang, stopped=True, closing=link.closing)
     # The language link goes to the link's own page (it says they are off), not to the bare
     # path a post is shown at.
     choice_of_language = language_link(f"{STOP_PATH}?{urlencode({'t': token})}", lang)
@@ -392,9 +393,12 @@ def _stop_page(
     stopped: bool = False,
     already_off: bool = False,
     stop_address: str | None = None,
+    closing: Closing | None = None,
 ) -> Html:
     """The stop link's page: the button (``stop_address``), stopped, already off, or (none of
-    them) a link that does not work."""
+    them) a link that does not work. Stopped or off, it says what still comes before the
+    account closes (``closing``: the notices are not reminders) and, once it has closed, no
+    longer sends them to sign in (walk 19, problem 6)."""
     return Html(
         "reminders_stopped.html",
         {
@@ -402,6 +406,7 @@ def _stop_page(
             "stopped": stopped,
             "already_off": already_off,
             "stop_address": stop_address,
+            "closing": closing,
         },
         status,
     )

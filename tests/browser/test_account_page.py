@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import add_participants
+from tests.browser.conftest import add_participants, local_cognito
 from tests.browser.test_web_app import check_page, new_page, sign_in
 
 pytestmark = pytest.mark.server
@@ -107,4 +107,27 @@ def test_the_reminders_page_in_spanish(browser, base_url, artifacts, reminder_ac
     assert "código del país" in page.get_by_role("alert").inner_text()
     assert page.get_by_label("Nuevo número de móvil").input_value() == "12"
     check_page(page, artifacts, "reminders-spanish-error")
+    context.close()
+
+
+def test_the_stop_page_says_what_still_comes(browser, base_url, artifacts, local_stack):
+    """A reminder's stop link, opened by a browser that is not signed in, for reminders that
+    are off: the page says the two notices before the account closes still come (walk 19,
+    problem 6); axe-core 0 violations, English and Spanish."""
+    from urllib.parse import quote
+
+    from chalicelib.reminders import stop_token
+    from steady_local.provision import LOCAL_REMINDER_KEY, create_account
+
+    cognito, stack, _endpoint = local_cognito(local_stack)
+    participant_id = create_account(cognito, stack, "browser-stop", PASSWORD, "participants")
+    address = f"/reminders/stop?t={quote(stop_token(LOCAL_REMINDER_KEY, participant_id))}"
+    context, page = new_page(browser, base_url)
+    page.goto(address)
+    expect(page.get_by_role("status")).to_have_text("Reminders are already off.")
+    assert "we will still tell you twice before it does" in page.inner_text("main")
+    check_page(page, artifacts, "reminders-stopped")
+    page.goto(address + "&locale=es")
+    assert "le avisaremos dos veces antes" in page.inner_text("main")
+    check_page(page, artifacts, "reminders-stopped-es")
     context.close()

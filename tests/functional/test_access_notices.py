@@ -144,9 +144,13 @@ def test_notices_go_30_and_7_days_before_once_each_by_email(
     ((to, message),) = messenger.emails
     assert to == "alum@example.org"
     assert message.subject == "Steady: your account"
+    # The day with its year (walk 19, problem 7: "after 4 Jan", sent in December), whom to
+    # ask for a new password, and that one more notice will come.
     assert message.body == (
-        "Steady: your account closes after 4 Jan. Sign in before then to download anything "
-        "you want to keep: https://steady.example/api/\n"
+        "Steady: your account closes after 4 Jan 2027. Sign in before then to download anything "
+        "you want to keep: https://steady.example/api/\n\n"
+        "Forgot your password? Ask the person who gave you this account for a new one.\n\n"
+        "We will send one more notice 7 days before.\n"
     )
     assert not message.unsubscribe  # a notice, not a reminder: no stop headers
     lowered = message.body.lower() + message.subject.lower()
@@ -158,7 +162,18 @@ def test_notices_go_30_and_7_days_before_once_each_by_email(
 
     move_to(started, SEVEN)
     assert run(service).sent_ids == [participant.id]
-    assert len(messenger.emails) == 2 and "4 Jan" in messenger.emails[1][1].body
+    assert len(messenger.emails) == 2
+    # The last notice is not the first one again: it says it is the last, a week ahead.
+    last = messenger.emails[1][1]
+    assert last.subject == "Steady: your account (last notice)"
+    assert last.body == (
+        "Steady, last notice: your account closes after 4 Jan 2027, a week from today. Sign in "
+        "before then to download anything you want to keep: https://steady.example/api/\n\n"
+        "Forgot your password? Ask the person who gave you this account for a new one.\n"
+    )
+    lowered = last.body.lower() + last.subject.lower()
+    assert not [w for w in FORBIDDEN if w in lowered] and "group" not in lowered
+    assert "program" not in lowered
     assert [i["outcome"] for i in notice_items(service, SEVEN)] == ["sent"]
 
 
@@ -176,13 +191,24 @@ def test_a_spanish_reader_gets_it_in_spanish_by_text_even_with_reminders_off(
     assert run(service).sent == 1
     ((to, message),) = messenger.texts
     assert to == "+15550100007" and not messenger.emails
-    assert message.body.startswith(
-        "Steady: su cuenta se cierra después del 4 ene. Inicie sesión antes para descargar "
-        "lo que quiera conservar: https://steady.example/api/ "
+    # Shorter than the email, and no longer than a reminder's text.
+    assert message.body == (
+        "Steady: su cuenta se cierra después del 4 ene 2027. Inicie sesión antes para guardar "
+        "lo que quiera: https://steady.example/api/ ¿Olvidó su contraseña? Pregunte a quien le "
+        "dio esta cuenta. Responda STOP para dejar de recibirlos."
     )
-    assert message.body.endswith("Responda STOP para dejar de recibirlos.")
     lowered = message.body.lower()
     assert not [w for w in FORBIDDEN if w in lowered] and "grupo" not in lowered
+    move_to(started, SEVEN)
+    assert run(service).sent == 1
+    last = messenger.texts[1][1].body
+    assert last.startswith(
+        "Steady, último aviso: su cuenta se cierra después del 4 ene 2027, en una semana. "
+    )
+    assert "¿Olvidó su contraseña?" in last and last.endswith(
+        "Responda STOP para dejar de recibirlos."
+    )
+    assert len(last) <= 300 and "grupo" not in last.lower() and "programa" not in last.lower()
 
 
 def test_not_sent_after_they_are_enrolled_again(
@@ -398,3 +424,72 @@ def test_the_upgrade_step_gives_an_older_access_end_its_notices_once(
     assert notice_items(service, THIRTY) == [] and len(notice_items(service, SEVEN)) == 1
     assert upgrade.main(["access-notices"], environ) == 0
     assert "1 participants, 0 notices put" in capsys.readouterr().out
+
+
+def stop_page(client, service, participant: Account, post: bool, locale: str = "") -> str:  # type: ignore[no-untyped-def]
+    """The page of a reminder's stop link, opened (``post`` False) or its button pressed, by a
+    browser that is not signed in."""
+    from urllib.parse import quote
+
+    from chalicelib.reminders import stop_token
+
+    token = stop_token(service.settings.reminder_key, participant.id)
+    address = f"/reminders/stop?t={quote(token)}" + (f"&locale={locale}" if locale else "")
+    browser = WebClient(client)
+    page = browser.post(address, {}) if post else browser.get(address)
+    assert page.status == 200
+    return " ".join(page.body.split())
+
+
+def test_the_stop_page_says_the_notices_before_the_end_still_come(
+    client, published, stack, participant, service, started, messenger
+):
+    """Walk 19, problem 6: "You will get no more reminders.", then the two notices came (by
+    design: they are not reminders). The page says what still comes."""
+    leader = make_account(stack, "leader-one", "leaders")
+    caller = confirm(service, messenger, participant, email="alum@example.org")
+    service.reminders.update(caller, {"enabled": True})
+    group = group_with(client, leader, participant)
+    # In a group: no end yet; both notices would come if it ever ends.
+    page = stop_page(client, service, participant, post=True)
+    assert "You will get no more reminders." in page
+    assert "If your account is ever going to close, we will still tell you twice" in page
+    assert "sign in and open" in page and 'href="/account/reminders"' in page
+
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+    page = stop_page(client, service, participant, post=False)
+    assert "Reminders are already off." in page
+    assert "We will still tell you twice before your account closes: 30 days and 7 days" in page
+    spanish = stop_page(client, service, participant, post=False, locale="es")
+    assert "Le avisaremos dos veces antes de que se cierre su cuenta" in spanish
+
+    move_to(started, date(2026, 12, 6))  # the 30-day notice's day has passed
+    page = stop_page(client, service, participant, post=False)
+    assert "We will still tell you once more, 7 days before your account closes." in page
+    assert "twice" not in page
+    move_to(started, date(2026, 12, 29))  # both have: the page promises nothing more
+    page = stop_page(client, service, participant, post=True)
+    assert "You will get no more reminders." in page
+    assert "still tell you" not in page and "sign in and open" in page
+
+
+def test_after_the_end_the_stop_page_does_not_send_them_to_sign_in(
+    client, published, stack, participant, service, started, messenger
+):
+    """Walk 19, problem 6: after access ended, the page still said "To turn them on again,
+    sign in and open Your account", which the sign-in page then refuses."""
+    leader = make_account(stack, "leader-one", "leaders")
+    caller = confirm(service, messenger, participant, email="alum@example.org")
+    service.reminders.update(caller, {"enabled": True, "locale": "es"})
+    leave(client, leader, participant)
+    move_to(started, date(2027, 1, 6))  # access ended on 5 January, at 10:00 in New York
+    # A container that read the access end before it passed knows it has (the end is a time).
+    for post in (True, False):
+        page = stop_page(client, service, participant, post=post)
+        assert "Su cuenta ya se cerró, así que no le enviaremos nada más." in page
+        assert "inicie sesión" not in page.lower() and 'href="/account/reminders"' not in page
+        assert "Le avisaremos" not in page
+    english = stop_page(client, service, participant, post=False, locale="en")
+    assert "Your account has closed, so we will not send you anything more." in english
+    assert "sign in" not in english.lower() and "You will get" not in english
+    assert "Reminders are already off." in english

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import types
 from pathlib import Path
 
 import pytest
 
+from chalicelib.clock import Clock
 from steady_local import run
 from steady_local.provision import Stack
 
@@ -43,9 +45,48 @@ def test_remind_links_go_to_the_port_the_stack_was_started_on(
     monkeypatch.setattr(
         access_notices,
         "run_scheduled",
-        lambda service: types.SimpleNamespace(day="2026-11-28", counts=dict),
+        lambda service, clock: types.SimpleNamespace(day="2026-11-28", counts=dict),
     )
-    monkeypatch.setattr(services, "current", lambda: None)
+    monkeypatch.setattr(services, "current", lambda: types.SimpleNamespace(clock=Clock()))
 
     assert run.main(["--state-dir", str(tmp_path), "remind", "--at", "2026-11-28T23:00:00Z"]) == 0
     assert seen == {"web_url": "http://127.0.0.1:8181", "endpoint": "http://127.0.0.1:5181"}
+
+
+def test_remind_at_runs_the_access_notices_at_that_time_too(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    kept_environment: None,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Walk 19, problem 9: `remind --at 2027-10-27T14:00:00Z` looked for the notices due on
+    the real day, so the 30-day and 7-day messages could not be tried locally. The notice run
+    itself (not a stand-in) asks for the day --at is on in the program's time zone."""
+    from chalicelib import reminder_sending, services
+
+    stack = Stack("us-east-1", "records", "content", "us-east-1_pool", "client")
+    run._save_running(tmp_path, stack, "http://127.0.0.1:5181", 8181)
+    asked: list[str] = []
+    records = types.SimpleNamespace(notices_due=lambda day: asked.append(day) or [])
+    fake = types.SimpleNamespace(
+        clock=Clock("America/New_York"),
+        settings=types.SimpleNamespace(program_name="Steady", web_url="", reminder_sender=""),
+        access=types.SimpleNamespace(records=records),
+        reminders=types.SimpleNamespace(messenger=None),
+    )
+    monkeypatch.setattr(
+        reminder_sending,
+        "run_scheduled",
+        lambda service, at: types.SimpleNamespace(slot=at, counts=dict),
+    )
+    monkeypatch.setattr(services, "current", lambda: fake)
+
+    # 10:00 in New York: within the notices' hours; 01:00 UTC on the 28th is still the 27th.
+    for at, day in (("2027-10-27T14:00:00Z", "2027-10-27"), ("2027-11-28T01:00:00Z", None)):
+        assert run.main(["--state-dir", str(tmp_path), "remind", "--at", at]) == 0
+        shown = json.loads(capsys.readouterr().out.splitlines()[0])["notices"]
+        assert shown["day"] == (day or "2027-11-27")
+    # The second time is 20:00 in New York: after the notices' hours, no Query at all.
+    assert asked == ["2027-10-27"]
+    assert run.main(["--state-dir", str(tmp_path), "remind", "--at", "soon"]) == 2
+    assert "not a time" in capsys.readouterr().err

@@ -338,3 +338,111 @@ def test_the_pdf_lists_a_worksheets_answers_in_the_order_of_its_questions(
     ]
     assert sorted(questions, key=text.index) == questions
     assert "أتصل بأمي ثم أمشي" in text and "Some characters could not" not in text
+
+
+def pdf_text(client, account: Account, locale: str = "en") -> str:  # type: ignore[no-untyped-def]
+    import pypdf
+
+    pdf = call(
+        client,
+        "get",
+        f"/me/data/download?format=pdf&locale={locale}",
+        account,
+        accept="application/pdf",
+    )
+    assert pdf.status_code == 200
+    pages = pypdf.PdfReader(io.BytesIO(pdf.body)).pages
+    return " ".join(" ".join(p.extract_text().split()) for p in pages)
+
+
+def test_a_plan_never_changed_by_hand_is_in_the_download_as_my_plan_shows_it(
+    client, published, participant
+):
+    """Walk 19, problem 5: a plan made from the worksheets and never edited has no saved
+    version, and the PDF printed "My plan, every saved version (nothing)" under a full plan.
+    Both downloads now hold the plan as ``GET /me/plan`` (My plan) gives it."""
+    saved = call(
+        client,
+        "put",
+        f"/me/worksheets/{MODULE}",
+        participant,
+        {
+            "version": shipped_version(MODULE),
+            "answers": {"urge-helpers": ["Walk with music", "Call Rosa"]},
+        },
+    )
+    assert saved.status_code == 200
+    plan = json.loads(call(client, "get", "/me/plan", participant).body)
+    assert plan["version"] is None
+    items = [i["text"] for s in plan["sections"] for i in s["items"]]
+    assert items == ["Walk with music", "Call Rosa"]
+
+    data = json.loads(call(client, "get", "/me/data/download", participant).body)
+    assert data["plan"] == plan and data["plan_versions"] == []
+
+    text = pdf_text(client, participant)
+    now = text.index("My plan as it is now")
+    versions = text.index("My plan, every saved version")
+    checks = text.index("Knowledge checks")
+    shown = text[now:versions]
+    assert "Made from your worksheet answers above. You have not changed it by hand." in shown
+    section = next(s for s in plan["sections"] if s["items"])
+    assert f"{section['title']} • Walk with music • Call Rosa" in shown
+    empty = next(s for s in plan["sections"] if not s["items"])
+    assert f"{empty['title']} (nothing yet)" in shown
+    under_versions = text[versions:checks]
+    assert "(nothing)" not in under_versions
+    assert "you have not changed your plan by hand" in under_versions
+
+    spanish = pdf_text(client, participant, "es")
+    now = spanish.index("Mi plan tal como está ahora")
+    versions = spanish.index("Mi plan, cada versión guardada")
+    assert "Walk with music • Call Rosa" in spanish[now:versions]
+    assert "Hecho con sus respuestas de las hojas de trabajo de arriba." in spanish[now:versions]
+    assert "no ha cambiado su plan a mano" in spanish[versions:]
+    assert "(nada)" not in spanish[versions : spanish.index("Preguntas de repaso")]
+
+
+def test_a_plan_changed_by_hand_is_in_the_download_with_the_answers_written_since(
+    client, published, participant
+):
+    """After a save, My plan is that version plus the worksheet answers written since; the
+    download says which version and how many answers are newer, then lists every version."""
+    write_things(client, participant, "Walk with music", "My daughter")
+    saved = call(
+        client,
+        "put",
+        f"/me/worksheets/{MODULE}",
+        participant,
+        {
+            "version": shipped_version(MODULE),
+            "answers": {"urge-helpers": ["Walk with music", "Call Rosa"]},
+        },
+    )
+    assert saved.status_code == 200
+    plan = json.loads(call(client, "get", "/me/plan", participant).body)
+    assert plan["version"] == 2 and plan["new_items"] == 1
+
+    data = json.loads(call(client, "get", "/me/data/download", participant).body)
+    assert data["plan"] == plan and [v["version"] for v in data["plan_versions"]] == [1, 2]
+
+    text = pdf_text(client, participant)
+    shown = text[text.index("My plan as it is now") : text.index("My plan, every saved version")]
+    assert re.search(
+        r"Your version 2, saved on \d{1,2} [A-Z][a-z]+ \d{4}, with 1 newer worksheet answer "
+        r"that is not saved in it yet\.",
+        shown,
+    )
+    assert "Call Rosa" in shown and "My daughter" in shown and "Made from your" not in shown
+    assert "Version 1, saved on" in text and "Version 2, saved on" in text
+
+
+def test_with_nothing_written_the_download_says_so(client, published, participant):
+    data = json.loads(call(client, "get", "/me/data/download", participant).body)
+    assert data["plan"]["version"] is None
+    assert all(s["items"] == [] for s in data["plan"]["sections"])
+    text = pdf_text(client, participant)
+    versions = text.index("My plan, every saved version")
+    assert "My plan as it is now (nothing yet)" in text
+    assert text[versions:].startswith("My plan, every saved version (nothing)")
+    assert "Made from your" not in text and "changed your plan by hand" not in text

@@ -17,7 +17,7 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import lru_cache, wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -1233,6 +1233,12 @@ def _last_day(ends_at: int) -> str:
     return day(last_full_day(ends_at, zone).isoformat(), "en", zone)
 
 
+def _end_day(ends_at: int) -> str:
+    """The day a participant's access ended on, as leader pages show days."""
+    zone = services.current().clock.zone
+    return day(datetime.fromtimestamp(ends_at, zone).date().isoformat(), "en", zone)
+
+
 def archive_confirm(visit: Visit) -> Html:
     # Shows the group's name only: no participant's records are read for it.
     detail = services.current().groups.detail(visit.signed_in(), visit.params["group_id"], shown=())
@@ -1268,13 +1274,19 @@ def _former_rows(detail: GroupDetail) -> list[dict[str, Any]]:
     rows = []
     for member in detail.former or ():
         ends_at = detail.former_ends.get(member.participant_id)
+        ended = access.ended(ends_at)
+        # The days the participant's own pages name: their last full day while it lasts, the
+        # day it ended on after. No access end: nothing said (they are in another group,
+        # which is not this group's leaders' to see more of).
+        said = (
+            ""
+            if ends_at is None
+            else f"access ended {_end_day(ends_at)}"
+            if ended
+            else f"can sign in until {_last_day(ends_at)}"
+        )
         rows.append(
-            {
-                "member": member,
-                "ends_at": ends_at,
-                "ended": access.ended(ends_at),
-                "reachable": ends_at is not None and not access.ended(ends_at),
-            }
+            {"member": member, "access": said, "reachable": ends_at is not None and not ended}
         )
     return rows
 

@@ -420,6 +420,14 @@ def test_the_api_gives_someone_who_left_a_password_only_in_their_alumni_period(
     status, body = api(client, "post", path, leader)
     assert (status, body["error"]["code"]) == (409, "in_another_group")
     assert given() == before
+    # This group's page says nothing of their access now (nor offers the link).
+    from tests.functional.web_client import signed_in
+
+    page = signed_in(client, leader).get(f"/leader/groups/{group}").body
+    block = page.split('id="left-the-group"', 1)[1].split("</details>", 1)[0]
+    assert "Sam R." in block and "sign in" not in block and "temporary-password" not in block
+    status, detail = api(client, "get", f"/groups/{group}?include=former", leader)
+    assert detail["former"][0]["access_ends_at"] is None
     # Left that one too: the first group can help again; then the period runs out.
     assert (
         api(client, "delete", f"/groups/{elsewhere}/participants/{participant.id}", other_leader)[0]

@@ -10,6 +10,8 @@ import io
 import re
 from html import unescape
 
+from chalicelib.clock import iso_of_epoch
+from chalicelib.web.render import day
 from tests.conftest import make_account, shipped_version
 from tests.functional import test_groups
 from tests.functional.test_groups import assign, call, complete, enrol
@@ -66,7 +68,7 @@ def test_enrolled_again_their_earlier_completions_still_count_but_not_what_they_
 
 
 def test_the_group_page_lists_who_left_with_the_day_and_their_totals_then(
-    client, group, leader, participant, other_participant
+    client, group, leader, participant, other_participant, service
 ):
     assign(client, group, leader, module_id="thinking-traps")
     assign(client, group, leader, module_id="cravings-and-urge-surfing")
@@ -78,6 +80,9 @@ def test_the_group_page_lists_who_left_with_the_day_and_their_totals_then(
     assert "Left the group" not in before  # nobody has left: no section
 
     remove(client, group, leader, participant)
+    # Their last group: they can still sign in to their plan, until the day their own pages
+    # name (walk-through 19, problem 2).
+    last_day = day(service.access.last_day(participant.id).isoformat(), "en")
     page = browser.get(f"/leader/groups/{group}")
     assert page.status == 200
     block = page.body.split('<details class="former" id="left-the-group">', 1)[1]
@@ -85,7 +90,7 @@ def test_the_group_page_lists_who_left_with_the_day_and_their_totals_then(
     assert "<summary>Left the group (1)</summary>" in block
     assert text_of(block.split("</p>", 1)[1]) == (
         "Dana K. left Fri 20 Nov 2026 · completed 1 of 2 assigned modules by then"
-        " Give a new temporary password to Dana K."
+        f" · can sign in until {last_day} Give a new temporary password to Dana K."
     )
     # Not among the participants any more.
     participants = page.body.split('id="participants"', 1)[1].split("</ul>", 1)[0]
@@ -94,6 +99,19 @@ def test_the_group_page_lists_who_left_with_the_day_and_their_totals_then(
     # The grid stays with the current participants and says where the others are.
     grid = browser.get(f"/leader/groups/{group}/progress").body
     assert "Dana K." not in grid
+
+    # After their access ended: the day it ended, and no way to give them a password.
+    from datetime import datetime
+
+    ends_at = service.access.ends_at(participant.id)
+    ended_at = int(service.clock.epoch()) - 60
+    service.access.set_ends_at(participant.id, ended_at)
+    ended_on = day(datetime.fromtimestamp(ended_at, service.clock.zone).date().isoformat(), "en")
+    block = browser.get(f"/leader/groups/{group}").body.split('id="left-the-group"', 1)[1]
+    block = block.split("</details>", 1)[0]
+    assert f"· access ended {ended_on}" in text_of(block)
+    assert "temporary-password" not in block and "can sign in" not in block
+    assert ends_at is not None
     assert (
         "People who left the group are listed under "
         f'<a href="/leader/groups/{group}#left-the-group">Left the group</a> and in the CSV.'
@@ -165,6 +183,7 @@ def test_only_the_groups_leaders_see_who_left_and_each_view_is_audit_logged(
     _, detail = call(client, "GET", f"/groups/{group}?include=former", leader)
     (former,) = detail["former"]
     assert former["participant_id"] == participant.id
+    assert former["access_ends_at"] == iso_of_epoch(service.access.ends_at(participant.id))
     assert former["display_name"] == "Dana K."
     assert former["removed_by"] == leader.id
     assert former["left_at"] > former["joined_at"]

@@ -258,3 +258,37 @@ def test_who_left_costs_the_group_page_and_the_csv_one_batch_read_however_many_l
     assert more == [n for n in csv_before if n != "DynamoDB.BatchGetItem"]
     batch_before = csv_before.count("DynamoDB.BatchGetItem")
     assert csv_after.count("DynamoDB.BatchGetItem") == batch_before + 1
+
+
+def test_when_everyone_has_left_the_pages_say_so_and_how_much_is_still_assigned(
+    client, group, leader, participant, other_participant
+):
+    """Walk-through 19, problem 8: "No participants yet" and "0 modules … assign modules" read
+    as if the group had never started, with two people under Left the group and a track
+    assigned."""
+    assign(client, group, leader, module_id="thinking-traps")
+    assign(client, group, leader, module_id="cravings-and-urge-surfing")
+    enrol(client, group, leader, participant, "Dana K.")
+    enrol(client, group, leader, other_participant, "Alex R.")
+    browser = signed_in(client, leader)
+    remove(client, group, leader, participant)
+    still_one = text_of(browser.get(f"/leader/groups/{group}/progress").body)
+    assert "1 of 1 participants, 2 modules." in still_one  # as before while someone is in it
+    remove(client, group, leader, other_participant)
+
+    page = text_of(browser.get(f"/leader/groups/{group}").body)
+    assert "Participants (0) No one is in the group now (2 have left)." in page
+    assert "No participants yet" not in page
+    progress = text_of(browser.get(f"/leader/groups/{group}/progress").body)
+    assert "no one is in the group now (2 have left). 2 modules are assigned to the group." in (
+        progress
+    )
+    assert "No one is in the group now. Enrol participants to see their progress here." in progress
+    assert "0 of 0 participants" not in progress and "assign modules" not in progress
+
+    # A new group with nobody yet: as before.
+    _, fresh = call(client, "POST", "/groups", leader, {"name": "New"})
+    empty = text_of(browser.get(f"/leader/groups/{fresh['group_id']}").body)
+    assert "No participants yet." in empty and "No one is in the group now" not in empty
+    empty_grid = text_of(browser.get(f"/leader/groups/{fresh['group_id']}/progress").body)
+    assert "Enrol participants and assign modules to see progress here." in empty_grid

@@ -109,6 +109,10 @@ def test_alumni_access_then_the_notice_then_the_end_then_back(
     assert refused.body.count("Your access to Steady has ended") == 1
     assert '<p class="notice" role="status">Your access to Steady has ended' in refused.body
     assert 'class="error' not in refused.body and 'aria-invalid="true"' not in refused.body
+    # The username is not kept there (walk-through 19, problem 10): on a shared phone it would
+    # say whose account it was, and that they left a program.
+    assert participant.username not in refused.body
+    assert 'id="username" name="username"' in refused.body and 'value=""' in refused.body
     spanish = WebClient(client)
     spanish.get("/sign-in?locale=es")
     refused = spanish.sign_in(participant.username)
@@ -116,6 +120,7 @@ def test_alumni_access_then_the_notice_then_the_end_then_back(
     # A wrong password is still the ordinary refusal: the end is not told to a guesser.
     guess = WebClient(client).sign_in(participant.username, "Wrong-horse-42")
     assert "do not match" in guess.body and "has ended" not in guess.body
+    assert f'value="{participant.username}"' in guess.body  # kept, as every form keeps input
 
     # Enrolled again: access no longer ends.
     group_with(client, leader, participant, "Back again")

@@ -101,6 +101,23 @@ class AccessCheck:
         keeps access for ``Settings.alumni_days``. ``None``: it does not end. Cached."""
         return self._times(account_id)[1]
 
+    def ends_of(self, account_ids: list[str]) -> dict[str, int | None]:
+        """``ends_at`` of many accounts: read together (one BatchGetItem per 100, not one call
+        each), and remembered as a token check would (a page that goes on to one of them reads
+        nothing more)."""
+        if not account_ids:
+            return {}
+        read = self._records.times_of(account_ids)
+        now = self._clock.monotonic()
+        with self._lock:
+            for account_id, value in read.items():
+                self._known[account_id] = (value, now)
+        return {account_id: value[1] for account_id, value in read.items()}
+
+    def ended(self, ends_at: int | None) -> bool:
+        """An access end (``ends_at``) that is already past."""
+        return ends_at is not None and self._clock.epoch() >= ends_at
+
     def last_day(self, account_id: str) -> date | None:
         """The last full day of the account's access in the program's time zone
         (``last_full_day``), or ``None``: it does not end. Cached, like ``ends_at``."""

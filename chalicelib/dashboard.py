@@ -133,6 +133,9 @@ class Grid:
     # module a track assignment leaves out is not in that track here, even where it is
     # assigned on its own: the track filter (``apply_view``) shows these columns.
     column_tracks: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # The modules assigned to everyone in the group: with nobody in it now (no columns), the
+    # page still says how many (walk-through 19, problem 8).
+    group_modules: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -271,6 +274,7 @@ def _grid(
         attention=attention or {},
         dates_vary=dates_vary,
         column_tracks={m: frozenset(t) for m, t in tracks.items()},
+        group_modules=len({m.module_id for m in modules if m.participant_id is None}),
     )
 
 
@@ -731,7 +735,14 @@ class Dashboard:
         group, grid = self._grid(caller, group_id, "group.progress.read")
         assigned = {a.item_id for a in group.assignments if a.kind == "track"}
         tracks = [t for t in self.library.tracks() if t["id"] in assigned] if assigned else []
-        return replace(apply_view(grid, view or GridView(), tracks), former=len(group.former))
+        grid = replace(apply_view(grid, view or GridView(), tracks), former=len(group.former))
+        if not group.participants and group.assignments:
+            # Nobody in the group now: the grid read no assigned modules (``Attention.facts``),
+            # but the page says how many are still assigned (the cached catalog: no AWS call).
+            modules = assigned_modules(group.assignments, self.library)
+            count = len({m.module_id for m in modules if m.participant_id is None})
+            grid = replace(grid, group_modules=count)
+        return grid
 
     def csv(self, caller: Caller, group_id: str, form: str = CSV_WIDE) -> CsvFile:
         """The dashboard as a CSV file for spreadsheets, Excel included: UTF-8 with a byte order

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from chalicelib.access import AccessCheck
 from chalicelib.accounts import Accounts, check_username
-from chalicelib.clock import Clock
+from chalicelib.clock import Clock, iso_of_epoch
 from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound
 from chalicelib.identity import LEADERS, Caller
 from chalicelib.records.audit import AuditRecords, new_entry
@@ -83,9 +84,20 @@ class GroupDetail:
     leader_names: tuple[GroupLeader, ...] = ()
     # Participants who left the group (most recent first), when asked for (``None``: not).
     former: tuple[FormerMember, ...] | None = None
+    # When each of them can no longer sign in (epoch seconds; ``None``: it does not end, they
+    # are in a group now), read with them (``Groups.detail``).
+    former_ends: Mapping[str, int | None] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        shown = {} if self.former is None else {"former": [former_dict(f) for f in self.former]}
+        shown = (
+            {}
+            if self.former is None
+            else {
+                "former": [
+                    former_dict(f, self.former_ends.get(f.participant_id)) for f in self.former
+                ]
+            }
+        )
         return {
             **self.summary.to_dict(),
             "leaders": list(self.leaders),
@@ -106,11 +118,13 @@ class GroupDetail:
         }
 
 
-def former_dict(former: FormerMember) -> dict[str, Any]:
+def former_dict(former: FormerMember, ends_at: int | None = None) -> dict[str, Any]:
     """A participant who left, for the API: their last time in the group, who removed them (a
-    pseudonymous id) and their assigned modules then (``None``: not counted)."""
+    pseudonymous id), their assigned modules then (``None``: not counted), and when their
+    access to Steady ends (ISO; ``None``: it does not, they are in a group now)."""
     last = former.last
     return {
+        "access_ends_at": iso_of_epoch(ends_at) if ends_at is not None else None,
         "participant_id": former.participant_id,
         "display_name": former.display_name,
         "joined_at": last.joined_at,
@@ -205,6 +219,8 @@ class Groups:
     # Told after a group is archived (True) or unarchived (False), with its participants: their
     # alumni access starts or is taken away (``Enrolment.group_archived``).
     archived_changed: Callable[[Sequence[str], bool], None] | None = None
+    # Reads when former members' access ends (``detail`` with ``former``).
+    access: AccessCheck | None = None
 
     def create(
         self, caller: Caller, name: str, idempotency_key: str | None = None
@@ -254,23 +270,30 @@ class Groups:
         them, so a participant's "who has seen my records" lists no page they were not on.
 
         ``former``: with the participants who left the group (``GroupDetail.former``: the day
-        they left, their totals then), their read audit-logged too (``group.former.read``, in the
-        same transaction). No more calls: the group Query reads them."""
+        they left, their totals then; ``shown`` narrows them too), their read audit-logged too
+        (``group.former.read``, in the same transaction), and when each one's access ends
+        (``GroupDetail.former_ends``): the group Query reads them, and their access items are
+        one BatchGetItem per 100 of them (none when nobody left)."""
         group = led_group(self.records, caller, group_id)
         participants = tuple(
             p for p in group.participants if shown is None or p.participant_id in shown
         )
         reads = {"group.read": [p.participant_id for p in participants]}
-        if former and group.former:
-            reads["group.former.read"] = [f.participant_id for f in group.former]
+        left = tuple(f for f in group.former if shown is None or f.participant_id in shown)
+        if former and left:
+            reads["group.former.read"] = [f.participant_id for f in left]
         audit_reads(self.audit, self.clock, caller, group, reads)
+        ends: Mapping[str, int | None] = {}
+        if former and left and self.access is not None:
+            ends = self.access.ends_of([f.participant_id for f in left])
         return GroupDetail(
             GroupSummary.of(group),
             group.leaders,
             participants,
             group.assignments,
             tuple(self._named(caller, leader) for leader in group.leader_names),
-            group.former if former else None,
+            left if former else None,
+            ends,
         )
 
     def _named(self, caller: Caller, leader: GroupLeader) -> GroupLeader:

@@ -135,7 +135,7 @@ class Services:
             settings=settings,
             clock=clock,
             verifier=verifier or TokenVerifier(settings, clock=clock),
-            groups=Groups(group_records, audit, accounts, clock, enrolment.group_archived),
+            groups=Groups(group_records, audit, accounts, clock, enrolment.group_archived, access),
             enrolment=enrolment,
             assignments=Assignments(group_records, library, clock),
             dashboard=dashboard,

@@ -3,7 +3,13 @@ leader of one of their groups, the way the first one was (``enrolment``), and ha
 same way (the web keeps it in the leader's own session until handed over: ``sign_in``).
 
 Only for a participant account (an account with any other role is an admin's to reset): a
-leader reaches the people in their own groups, no one else. The old password stops working, the
+leader reaches the people in their own groups, no one else. That includes someone who left one
+of them (a leader removed them: "Left the group") and is in no active group now, while their
+access lasts (the alumni period, ``chalicelib.enrolment``): a forgotten password is most likely
+months after discharge, when the notices before access ends send them back to their plan, and
+they have no other group leader to ask. Someone who left for another group is that group's
+leaders' to help (``in_another_group``); someone whose access ended gets none (``access_ended``:
+it could not work). The old password stops working, the
 account is signed out everywhere (Cognito and this site's web sessions), and at the next sign-in
 the participant chooses their own password.
 
@@ -29,6 +35,13 @@ from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.groups import GroupRecords
 from chalicelib.records.sessions import SessionRecords
+
+# Said to the leader (web and API) for someone who left the group and cannot use one.
+IN_ANOTHER_GROUP = (
+    "They are in another group now: a group leader of that group can give them a new "
+    "temporary password."
+)
+ACCESS_ENDED = "Their access to Steady has ended: a new temporary password would not work."
 
 # Said to the leader (web and API) for a participant whose account an administrator turned off.
 ACCOUNT_OFF = (
@@ -63,16 +76,23 @@ class UsernameNotRecorded(Conflict):
 
     code = "username_not_recorded"
 
-    def __init__(self, group_archived: bool) -> None:
+    def __init__(self, group_archived: bool, left: bool = False) -> None:
         way = (
-            "ask an administrator to run the usernames upgrade step (an archived group takes "
-            "no enrolments, which would also record it)."
+            # Someone who left: the upgrade step fills in enrolments only, and enrolling them
+            # again would bring back the group's reading, so no way is offered but that one.
+            "it was not kept when they left. Enrolling them again with their username would "
+            "give them the group's reading again; ask them to sign in with the password they "
+            "have if they can."
+            if left
+            else "ask an administrator to run the usernames upgrade step (an archived group "
+            "takes no enrolments, which would also record it)."
             if group_archived
             else "enrol them again with their username (it records the username and changes "
             "nothing else), or ask an administrator to run the usernames upgrade step."
         )
         super().__init__(f"Steady does not have this participant's username on record yet: {way}")
         self.group_archived = group_archived
+        self.left = left
 
 
 @dataclass
@@ -86,21 +106,36 @@ class TemporaryPasswords:
 
     def give(self, caller: Caller, group_id: str, participant_id: str) -> NewTemporaryPassword:
         """A new temporary password for a participant in a group ``caller`` leads (archived
-        too: its participants keep signing in for a while). The account is the one whose username
-        their enrolment keeps (AdminGetUser, no lookup by account id). ``NotFound`` for someone
-        not in the group or an account that no longer exists; ``UsernameNotRecorded`` (409
+        too: its participants keep signing in for a while), or one who left it and is in no
+        active group now, while their access lasts (see the module). The account is the one
+        whose username their enrolment (or the group's record of them) keeps (AdminGetUser, no
+        lookup by account id). ``NotFound`` for someone never removed from the group and not
+        in it, or an account that no longer exists; ``UsernameNotRecorded`` (409
         ``username_not_recorded``) for an enrolment from before usernames were kept with it;
-        ``BadRequest`` (``not_a_participant``) for an account with another role than
-        participant; ``Conflict`` (``account_turned_off``) for an account an administrator
-        turned off."""
+        ``Conflict`` ``in_another_group`` or ``access_ended`` for someone who left; ``BadRequest``
+        (``not_a_participant``) for an account with another role than participant;
+        ``Conflict`` (``account_turned_off``) for an account an administrator turned off.
+        Someone who left costs one Query of their groups more (and one BatchGetItem if they
+        are in any), and their access item (cached)."""
         group = led_group(self.records, caller, group_id)
-        member = group.member(participant_id) if isinstance(participant_id, str) else None
-        if member is None:
+        found = isinstance(participant_id, str)
+        member = group.member(participant_id) if found else None
+        left = (
+            next((f for f in group.former if f.participant_id == participant_id), None)
+            if found and member is None
+            else None
+        )
+        if member is not None:
+            username, display_name = member.username, member.display_name
+        elif left is not None:
+            self._reachable_after_leaving(left.participant_id)
+            username, display_name = left.username, left.display_name
+        else:
             raise NotFound("That participant is not in this group.", code="participant_not_found")
-        if not member.username:
-            raise UsernameNotRecorded(group.archived)
-        account = self.accounts.find(member.username)
-        if account.id != member.participant_id:
+        if not username:
+            raise UsernameNotRecorded(group.archived, left=left is not None)
+        account = self.accounts.find(username)
+        if account.id != participant_id:
             # Deleted, and the username since given to someone else: not theirs to reset.
             raise NotFound("That participant's account no longer exists.", code="account_not_found")
         if account.roles != frozenset({PARTICIPANTS}):
@@ -132,7 +167,16 @@ class TemporaryPasswords:
         # and the web sessions. A phone that was lost or shared keeps nothing that works.
         self.access.end(account.id)
         self.sessions.end_all(account.id)
-        return NewTemporaryPassword(account.id, account.username, member.display_name, password)
+        return NewTemporaryPassword(account.id, account.username, display_name, password)
+
+    def _reachable_after_leaving(self, participant_id: str) -> None:
+        """Someone who left the group may be given one only in their alumni period (see the
+        module). Their groups are read, not taken from the cached access end, so someone
+        enrolled elsewhere a moment ago is not reached from here."""
+        if self.records.active_groups_of(participant_id):
+            raise Conflict(IN_ANOTHER_GROUP, code="in_another_group")
+        if self.access.ended(self.access.ends_at(participant_id)):
+            raise Conflict(ACCESS_ENDED, code="access_ended")
 
     def chosen(self, participant_id: str) -> None:
         """The account chose its own password in place of a temporary one: recorded on its

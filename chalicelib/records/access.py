@@ -6,7 +6,8 @@ it is refused. Written when an admin disables the account; kept when it is enabl
 because the old tokens must stay ended while they are still unexpired (up to 60 minutes).
 
 Access patterns: one GetItem per account per container per ``chalicelib.access.REMEMBER_SECONDS``
-(the token check, through a cache), one UpdateItem per disable. No Scan.
+(the token check, through a cache), one UpdateItem per disable; a group page's former members
+in one BatchGetItem per 100 (``times_of``). No Scan.
 
 Conditional-write rule: ``attribute_not_exists(PK) OR attribute_not_exists(not_valid_before)
 OR not_valid_before < :t`` -- the time only moves forward, so two disables racing (or a retry)
@@ -113,6 +114,20 @@ class AccessRecords(RecordTable):
             return None, None
         ends = item.get("access_ends_at")
         return int(item.get("not_valid_before", 0)), (int(ends) if ends is not None else None)
+
+    def times_of(self, account_ids: list[str]) -> dict[str, tuple[int | None, int | None]]:
+        """``times`` of many accounts at once (a group page's "Left the group"): one
+        BatchGetItem per 100 accounts, never one call per account; an account with no item has
+        ``(None, None)``."""
+        unique = list(dict.fromkeys(account_ids))
+        found: dict[str, tuple[int | None, int | None]] = {a: (None, None) for a in unique}
+        for item in self.batch_get_pairs([(account_pk(a), SK) for a in unique]):
+            ends = item.get("access_ends_at")
+            found[str(item["PK"]).removeprefix(ACCOUNT_PREFIX)] = (
+                int(item.get("not_valid_before", 0)),
+                int(ends) if ends is not None else None,
+            )
+        return found
 
     def set_access_ends(
         self, account_id: str, ends_at: int | None, notices: Mapping[str, int] | None = None

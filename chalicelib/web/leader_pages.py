@@ -17,7 +17,7 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import lru_cache, wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -68,7 +68,7 @@ from chalicelib.statuses import (
     WorksheetMark,
     due_for,
 )
-from chalicelib.temporary_passwords import ACCOUNT_OFF, UsernameNotRecorded
+from chalicelib.temporary_passwords import ACCESS_ENDED, ACCOUNT_OFF, UsernameNotRecorded
 from chalicelib.text import name_problem, needs_new_name, sentence, shown_name
 from chalicelib.vocabulary import TOPICS
 from chalicelib.web.account_pages import PASSWORD_FIELDS, password_changed, password_refused
@@ -420,7 +420,7 @@ def group_view(
                 for leader in detail.leader_names
             ],
             "participants": detail.participants,
-            "former": detail.former or (),
+            "former": _former_rows(detail),
             "attention": svc.attention.group(caller, visit.params["group_id"]),
             "assignments": _assignment_rows(detail, picker),
             # "Before the session", per assigned module that has a worksheet (no AWS call).
@@ -851,12 +851,16 @@ def hand_out_page(visit: Visit) -> Html:
     ``?lang=es``: the same hand-out in Spanish."""
     caller = visit.signed_in()
     group_id, participant_id = visit.params["group_id"], visit.params["participant_id"]
-    detail = services.current().groups.detail(caller, group_id, shown=(participant_id,))
-    participant = _participant(detail, participant_id)
+    detail = services.current().groups.detail(
+        caller, group_id, shown=(participant_id,), former=True
+    )
+    # Someone who left is given one too (``new_password``); their choice of their own password
+    # is not recorded where the group reads it, so theirs waits for Done or its 15 minutes.
+    participant = _participant(detail, participant_id, left_too=True)
     shown, _ = session.handouts(
         visit.session,
         detail.summary.group_id,
-        {participant.participant_id: participant.password_chosen_at},
+        {participant.participant_id: getattr(participant, "password_chosen_at", "")},
     )
     handout = next((h for h in shown if h.participant_id == participant.participant_id), None)
     wanted = visit.query.get("lang", "en")
@@ -868,6 +872,8 @@ def hand_out_page(visit: Visit) -> Html:
         {
             "group": detail.summary,
             "participant": participant,
+            # Someone who left has no copy of it here: the confirmation page says if so.
+            "account_off": bool(getattr(participant, "account_off_at", "")),
             "handout": handout,
             "sign_in_address": sign_in_address(visit, lang) if handout else "",
             "slip_words": WORDS[lang],
@@ -903,6 +909,8 @@ def hand_outs_page(visit: Visit) -> Html:
     )
     chosen = {p.participant_id: p.password_chosen_at for p in detail.participants}
     shown, _ = session.handouts(visit.session, detail.summary.group_id, chosen)
+    # The group's participants only (a cohort's first day): someone who left and was given a
+    # new password (``new_password``) has their own page (``hand_out_page``).
     names = {p.participant_id: p.display_name for p in detail.participants}
     slips = []
     for handout in reversed(shown):  # newest first there; printed in the order given
@@ -931,12 +939,19 @@ def hand_outs_page(visit: Visit) -> Html:
 
 
 def new_password_confirm(visit: Visit) -> Html:
+    """For someone in the group, or who left it (``TemporaryPasswords.give``)."""
     detail = services.current().groups.detail(
-        visit.signed_in(), visit.params["group_id"], shown=(visit.params["participant_id"],)
+        visit.signed_in(),
+        visit.params["group_id"],
+        shown=(visit.params["participant_id"],),
+        former=True,
     )
-    participant = _participant(detail, visit.params["participant_id"])
-    if participant.account_off_at:  # the use case refuses it: say why before they confirm
+    participant = _participant(detail, visit.params["participant_id"], left_too=True)
+    # What the use case refuses and the page already knows: say why before they confirm.
+    if getattr(participant, "account_off_at", ""):
         return group_view(visit, [FieldError("participants", ACCOUNT_OFF, 409)])
+    if services.current().access.ended(detail.former_ends.get(participant.participant_id)):
+        return group_view(visit, [FieldError("participants", ACCESS_ENDED, 409)])
     return _confirm(
         visit,
         detail,
@@ -962,6 +977,8 @@ def _new_password(visit: Visit) -> Any:
             caller, visit.params["group_id"], visit.params["participant_id"]
         )
     except UsernameNotRecorded as error:
+        if error.left:  # someone who left: the use case's own words (no enrolment to fill in)
+            return group_view(visit, [FieldError("participants", str(error), error.status)])
         # The way on depends on the group: an archived one takes no enrolments.
         key = "error_username_not_recorded" + ("_archived" if error.group_archived else "")
         return group_view(visit, [FieldError("participants", WORDS["en"][key], error.status)])
@@ -1301,6 +1318,12 @@ def _last_day(ends_at: int) -> str:
     return day(last_full_day(ends_at, zone).isoformat(), "en", zone)
 
 
+def _end_day(ends_at: int) -> str:
+    """The day a participant's access ended on, as leader pages show days."""
+    zone = services.current().clock.zone
+    return day(datetime.fromtimestamp(ends_at, zone).date().isoformat(), "en", zone)
+
+
 def archive_confirm(visit: Visit) -> Html:
     # Shows the group's name only: no participant's records are read for it.
     detail = services.current().groups.detail(visit.signed_in(), visit.params["group_id"], shown=())
@@ -1328,8 +1351,37 @@ def archive(visit: Visit) -> Any:
     return _done(visit, "archived")
 
 
-def _participant(detail: GroupDetail, participant_id: str) -> Any:
-    found = next((p for p in detail.participants if p.participant_id == participant_id), None)
+def _former_rows(detail: GroupDetail) -> list[dict[str, Any]]:
+    """ "Left the group": each one who left, when their access ends (``None``: it does not, they
+    are in a group now), and whether a new temporary password can reach them (in their alumni
+    period: ``TemporaryPasswords.give``)."""
+    access = services.current().access
+    rows = []
+    for member in detail.former or ():
+        ends_at = detail.former_ends.get(member.participant_id)
+        ended = access.ended(ends_at)
+        # The days the participant's own pages name: their last full day while it lasts, the
+        # day it ended on after. No access end: nothing said (they are in another group,
+        # which is not this group's leaders' to see more of).
+        said = (
+            ""
+            if ends_at is None
+            else f"access ended {_end_day(ends_at)}"
+            if ended
+            else f"can sign in until {_last_day(ends_at)}"
+        )
+        rows.append(
+            {"member": member, "access": said, "reachable": ends_at is not None and not ended}
+        )
+    return rows
+
+
+def _participant(detail: GroupDetail, participant_id: str, left_too: bool = False) -> Any:
+    """The participant in the group; with ``left_too``, or someone who left it (a
+    ``FormerMember``: the detail must have been read with ``former``)."""
+    found: Any = next((p for p in detail.participants if p.participant_id == participant_id), None)
+    if found is None and left_too:
+        found = next((f for f in detail.former or () if f.participant_id == participant_id), None)
     if found is None:
         raise NotFound("That participant is not in this group.", code="participant_not_found")
     return found

@@ -182,10 +182,10 @@ def sign_in_submit(visit: Visit) -> Any:
     except session.SignInFailed as error:
         if error.code == ACCESS_ENDED:
             # The right password, and nothing to fix in the form: a notice, once, not an
-            # input error (the form's error summary and its field's message).
-            page = _sign_in_page(
-                visit, "sign_in.html", username=username[:128], chosen_locale=chosen
-            )
+            # input error (the form's error summary and its field's message). The username is
+            # not kept (the one refusal that does not): on a shared phone, the next person
+            # would see whose account it was, under a notice that they left a program.
+            page = _sign_in_page(visit, "sign_in.html", username="", chosen_locale=chosen)
             page.context["status"] = words.message(error, page.context["lang"])
             return Html(page.template, page.context, status=400)
         return _sign_in_page(

@@ -197,7 +197,7 @@ WORDS: dict[str, dict[str, str]] = {
         "handout_private": "Keep this paper private. Until you choose your own password, it lets anyone sign in as you.",
         "password": "Password",
         "sign_in_hint": "Your group leader gives you your username and first password.",
-        "forgot_password": "Forgot your password? Ask your group leader for a new one.",
+        "forgot_password": "Forgot your password? Ask your group leader or program for a new one.",
         "choose_password": "Choose your own password",
         # A first sign-in and a sign-in after a new temporary password look the same to us.
         "password_given_once": "The password you were given works only once. Now choose a password only you know.",
@@ -406,7 +406,7 @@ WORDS: dict[str, dict[str, str]] = {
         "handout_private": "Guarde este papel en privado. Hasta que elija su propia contraseña, cualquiera puede entrar con él como si fuera usted.",
         "password": "Contraseña",
         "sign_in_hint": "Su líder de grupo le da su nombre de usuario y su primera contraseña.",
-        "forgot_password": "¿Olvidó su contraseña? Pídale una nueva a su líder de grupo.",
+        "forgot_password": "¿Olvidó su contraseña? Pídale una nueva a su líder de grupo o a su programa.",
         "choose_password": "Elija su propia contraseña",
         "password_given_once": "La contraseña que le dieron sirve solo una vez. Ahora elija una contraseña que solo usted sepa.",
         "new_password": "Contraseña nueva",

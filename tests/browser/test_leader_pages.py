@@ -450,7 +450,18 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     former.locator("summary").click()
     assert "Left the group (1)" in former.inner_text()
     assert "browser-leader-newcomer" in former.inner_text()
+    assert "can sign in until" in former.inner_text()
     check(page, context, artifacts, "leader-group-left", "Group – Steady")
+    # Their last group: in their alumni period they can still be given a new password from
+    # there (walk-through 19, problem 1).
+    former.get_by_role(
+        "link", name="Give a new temporary password to browser-leader-newcomer"
+    ).click()
+    page.wait_for_url(re.compile(r".*/participants/[^/]+/temporary-password$"))
+    page.get_by_role("button", name="Give a new temporary password").click()
+    page.wait_for_url(re.compile(r".*#handout-[0-9a-f-]+$"))
+    assert "give these to browser-leader-newcomer" in page.locator(".handout").inner_text()
+    check(page, context, artifacts, "leader-new-password-left", "Group – Steady")
 
 
 def test_a_leader_changes_their_password_and_signs_in_with_the_same_authenticator(

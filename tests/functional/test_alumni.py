@@ -9,6 +9,7 @@ participant's token stays valid and what is refused is the alumni period alone."
 from __future__ import annotations
 
 import json
+import re
 
 from tests.conftest import Account, make_account
 from tests.functional.web_client import WebClient
@@ -108,6 +109,10 @@ def test_alumni_access_then_the_notice_then_the_end_then_back(
     assert refused.body.count("Your access to Steady has ended") == 1
     assert '<p class="notice" role="status">Your access to Steady has ended' in refused.body
     assert 'class="error' not in refused.body and 'aria-invalid="true"' not in refused.body
+    # The username is not kept there (walk-through 19, problem 10): on a shared phone it would
+    # say whose account it was, and that they left a program.
+    assert participant.username not in refused.body
+    assert 'id="username" name="username"' in refused.body and 'value=""' in refused.body
     spanish = WebClient(client)
     spanish.get("/sign-in?locale=es")
     refused = spanish.sign_in(participant.username)
@@ -115,6 +120,7 @@ def test_alumni_access_then_the_notice_then_the_end_then_back(
     # A wrong password is still the ordinary refusal: the end is not told to a guesser.
     guess = WebClient(client).sign_in(participant.username, "Wrong-horse-42")
     assert "do not match" in guess.body and "has ended" not in guess.body
+    assert f'value="{participant.username}"' in guess.body  # kept, as every form keeps input
 
     # Enrolled again: access no longer ends.
     group_with(client, leader, participant, "Back again")
@@ -322,3 +328,118 @@ def test_after_leaving_the_worksheet_says_nobody_else_sees_it_and_your_data_name
     data = browser.get("/account/data").body
     assert "so the leaders of a group you are in see your progress." in data
     assert "your group leader still sees" not in data
+
+
+# -- a forgotten password after leaving (walk-through 19, problem 1) ---------------------------
+
+
+def test_a_leader_gives_someone_who_left_a_new_temporary_password_from_left_the_group(
+    client, published, stack, participant, service
+):
+    """Months after discharge, the notices send them back to their plan: a forgotten password
+    must not leave them locked out. The group they left has the way in, as for a member: the
+    same confirmation, the same panel, the audit entry, and their own password next time."""
+    from html import unescape
+
+    from tests.functional.web_client import signed_in
+
+    leader = make_account(stack, "leader-one", "leaders")
+    group = group_with(client, leader, participant, "Tuesday group")
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+    theirs = WebClient(client)
+    assert theirs.sign_in(participant.username).status == 303  # an alumna's open session
+
+    browser = signed_in(client, leader)
+    page = browser.get(f"/leader/groups/{group}")
+    block = page.body.split('id="left-the-group"', 1)[1].split("</details>", 1)[0]
+    address = f"/leader/groups/{group}/participants/{participant.id}/temporary-password"
+    assert f'<a href="{address}">Give a new temporary password' in block
+    confirm = browser.get(address)
+    assert confirm.status == 200
+    assert "Give Sam R. a new temporary password?" in unescape(confirm.body)
+    done = browser.post(address, {"csrf": confirm.csrf(), "key": "a" * 32})
+    assert (done.status, done.location) == (303, f"/leader/groups/{group}#handout-{participant.id}")
+    panel = browser.get(f"/leader/groups/{group}").body.split('<section class="handout"', 1)[1]
+    password = re.search(r'class="copy temporary-password">([^<]+)<', panel).group(1)
+    assert "give these to <bdi>Sam R.</bdi>" in panel
+    # Its own printable page too.
+    slip = browser.get(f"/leader/groups/{group}/participants/{participant.id}/hand-out")
+    assert slip.status == 200 and password in slip.body
+
+    entries = service.audit.page(limit=200)[0]
+    (given,) = [e for e in entries if e["action"] == "account.temporary_password"]
+    assert given["participant_ids"] == [participant.id] and given["group_id"] == group
+    # Signed out everywhere; the old password no longer works; the new one asks for theirs.
+    assert theirs.get("/").location == "/sign-in"
+    assert WebClient(client).sign_in(participant.username).status == 400
+    assert WebClient(client).sign_in(participant.username, password).location == (
+        "/sign-in/new-password"
+    )
+
+    # Another leader reaches no one through their own group, and not this group at all.
+    stranger = make_account(stack, "leader-two", "leaders")
+    theirs_group = group_with(client, stranger, make_account(stack, "other-p", "participants"), "X")
+    path = f"/groups/{theirs_group}/participants/{participant.id}/temporary-password"
+    status, body = api(client, "post", path, stranger)
+    assert (status, body["error"]["code"]) == (404, "participant_not_found")
+    status, body = api(
+        client,
+        "post",
+        f"/groups/{group}/participants/{participant.id}/temporary-password",
+        stranger,
+    )
+    assert (status, body["error"]["code"]) == (404, "group_not_found")
+    stranger_web = signed_in(client, stranger)
+    assert (
+        stranger_web.get(
+            f"/leader/groups/{theirs_group}/participants/{participant.id}/temporary-password"
+        ).status
+        == 404
+    )
+
+
+def test_the_api_gives_someone_who_left_a_password_only_in_their_alumni_period(
+    client, published, stack, participant, service, library_clock
+):
+    """The same use case as the web: in no active group and access not ended. Someone who went
+    on to another group is that group's leaders' to help; after the end, none could work."""
+    leader = make_account(stack, "leader-one", "leaders")
+    group = group_with(client, leader, participant, "Tuesday group")
+    path = f"/groups/{group}/participants/{participant.id}/temporary-password"
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+
+    status, body = api(client, "post", path, leader)
+    assert status == 200, body
+    assert body["participant_id"] == participant.id and body["display_name"] == "Sam R."
+    assert body["username"] == participant.username and len(body["temporary_password"]) >= 12
+
+    # Enrolled by another leader in their group: refused here, nothing changes.
+    other_leader = make_account(stack, "leader-two", "leaders")
+    elsewhere = group_with(client, other_leader, participant, "Thursday group")
+
+    def given() -> int:
+        entries = service.audit.page(limit=200)[0]
+        return [e["action"] for e in entries].count("account.temporary_password")
+
+    before = given()
+    status, body = api(client, "post", path, leader)
+    assert (status, body["error"]["code"]) == (409, "in_another_group")
+    assert given() == before
+    # This group's page says nothing of their access now (nor offers the link).
+    from tests.functional.web_client import signed_in
+
+    page = signed_in(client, leader).get(f"/leader/groups/{group}").body
+    block = page.split('id="left-the-group"', 1)[1].split("</details>", 1)[0]
+    assert "Sam R." in block and "sign in" not in block and "temporary-password" not in block
+    status, detail = api(client, "get", f"/groups/{group}?include=former", leader)
+    assert detail["former"][0]["access_ends_at"] is None
+    # Left that one too: the first group can help again; then the period runs out.
+    assert (
+        api(client, "delete", f"/groups/{elsewhere}/participants/{participant.id}", other_leader)[0]
+        == 204
+    )
+    assert api(client, "post", path, leader)[0] == 200
+    library_clock.advance((service.settings.alumni_days + 1) * DAY)
+    status, body = api(client, "post", path, leader)
+    assert (status, body["error"]["code"]) == (409, "access_ended")
+    assert set(body["error"]) == {"code", "message"}

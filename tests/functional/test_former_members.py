@@ -10,6 +10,8 @@ import io
 import re
 from html import unescape
 
+from chalicelib.clock import iso_of_epoch
+from chalicelib.web.render import day
 from tests.conftest import make_account, shipped_version
 from tests.functional import test_groups
 from tests.functional.test_groups import assign, call, complete, enrol
@@ -66,7 +68,7 @@ def test_enrolled_again_their_earlier_completions_still_count_but_not_what_they_
 
 
 def test_the_group_page_lists_who_left_with_the_day_and_their_totals_then(
-    client, group, leader, participant, other_participant
+    client, group, leader, participant, other_participant, service
 ):
     assign(client, group, leader, module_id="thinking-traps")
     assign(client, group, leader, module_id="cravings-and-urge-surfing")
@@ -78,6 +80,9 @@ def test_the_group_page_lists_who_left_with_the_day_and_their_totals_then(
     assert "Left the group" not in before  # nobody has left: no section
 
     remove(client, group, leader, participant)
+    # Their last group: they can still sign in to their plan, until the day their own pages
+    # name (walk-through 19, problem 2).
+    last_day = day(service.access.last_day(participant.id).isoformat(), "en")
     page = browser.get(f"/leader/groups/{group}")
     assert page.status == 200
     block = page.body.split('<details class="former" id="left-the-group">', 1)[1]
@@ -85,6 +90,7 @@ def test_the_group_page_lists_who_left_with_the_day_and_their_totals_then(
     assert "<summary>Left the group (1)</summary>" in block
     assert text_of(block.split("</p>", 1)[1]) == (
         "Dana K. left Fri 20 Nov 2026 · completed 1 of 2 assigned modules by then"
+        f" · can sign in until {last_day} Give a new temporary password to Dana K."
     )
     # Not among the participants any more.
     participants = page.body.split('id="participants"', 1)[1].split("</ul>", 1)[0]
@@ -93,6 +99,19 @@ def test_the_group_page_lists_who_left_with_the_day_and_their_totals_then(
     # The grid stays with the current participants and says where the others are.
     grid = browser.get(f"/leader/groups/{group}/progress").body
     assert "Dana K." not in grid
+
+    # After their access ended: the day it ended, and no way to give them a password.
+    from datetime import datetime
+
+    ends_at = service.access.ends_at(participant.id)
+    ended_at = int(service.clock.epoch()) - 60
+    service.access.set_ends_at(participant.id, ended_at)
+    ended_on = day(datetime.fromtimestamp(ended_at, service.clock.zone).date().isoformat(), "en")
+    block = browser.get(f"/leader/groups/{group}").body.split('id="left-the-group"', 1)[1]
+    block = block.split("</details>", 1)[0]
+    assert f"· access ended {ended_on}" in text_of(block)
+    assert "temporary-password" not in block and "can sign in" not in block
+    assert ends_at is not None
     assert (
         "People who left the group are listed under "
         f'<a href="/leader/groups/{group}#left-the-group">Left the group</a> and in the CSV.'
@@ -164,6 +183,7 @@ def test_only_the_groups_leaders_see_who_left_and_each_view_is_audit_logged(
     _, detail = call(client, "GET", f"/groups/{group}?include=former", leader)
     (former,) = detail["former"]
     assert former["participant_id"] == participant.id
+    assert former["access_ends_at"] == iso_of_epoch(service.access.ends_at(participant.id))
     assert former["display_name"] == "Dana K."
     assert former["removed_by"] == leader.id
     assert former["left_at"] > former["joined_at"]
@@ -186,11 +206,13 @@ def test_only_the_groups_leaders_see_who_left_and_each_view_is_audit_logged(
     assert "group.former.read" in [c["action"] for c in copies]
 
 
-def test_who_left_costs_the_group_page_no_dynamodb_call_and_the_csv_one_batch_read(
-    client, group, leader, participant, other_participant, aws_calls
+def test_who_left_costs_the_group_page_and_the_csv_one_batch_read_however_many_left(
+    client, stack, group, leader, participant, other_participant, aws_calls
 ):
-    """The group Query reads who left (their item is in the group's partition): the page makes
-    the same calls with someone gone as with everyone there; the CSV one BatchGetItem more."""
+    """The group Query reads who left (their item is in the group's partition); when their
+    access ends is on their account items, one BatchGetItem for all of them: the page makes one
+    call more with someone gone than with everyone there, and no more with two gone; the CSV
+    one BatchGetItem more."""
     assign(client, group, leader, module_id="thinking-traps")
     enrol(client, group, leader, participant)
     enrol(client, group, leader, other_participant)
@@ -220,10 +242,53 @@ def test_who_left_costs_the_group_page_no_dynamodb_call_and_the_csv_one_batch_re
     assert "Left the group (1)" in browser.get(f"/leader/groups/{group}").body
     csv_after = dynamodb(f"/groups/{group}/progress.csv")
 
-    assert page_after == page_before
+    assert page_after == sorted([*page_before, "DynamoDB.BatchGetItem"])
+    # A second one gone (someone still in the group, so the page reads the same for them).
+    third = make_account(stack, "participant-three", "participants")
+    enrol(client, group, leader, third)
+    dynamodb(f"/leader/groups/{group}")
+    page_with_third = dynamodb(f"/leader/groups/{group}")
+    remove(client, group, leader, other_participant)
+    assert "Left the group (2)" in browser.get(f"/leader/groups/{group}").body
+    dynamodb(f"/leader/groups/{group}")  # the first view after a change may touch the session
+    assert dynamodb(f"/leader/groups/{group}") == page_with_third
     assert not [n for n in page_after + csv_after if n.endswith("Scan")]
     assert csv_after.count("DynamoDB.Query") == csv_before.count("DynamoDB.Query")
     more = [n for n in csv_after if n != "DynamoDB.BatchGetItem"]
     assert more == [n for n in csv_before if n != "DynamoDB.BatchGetItem"]
     batch_before = csv_before.count("DynamoDB.BatchGetItem")
     assert csv_after.count("DynamoDB.BatchGetItem") == batch_before + 1
+
+
+def test_when_everyone_has_left_the_pages_say_so_and_how_much_is_still_assigned(
+    client, group, leader, participant, other_participant
+):
+    """Walk-through 19, problem 8: "No participants yet" and "0 modules … assign modules" read
+    as if the group had never started, with two people under Left the group and a track
+    assigned."""
+    assign(client, group, leader, module_id="thinking-traps")
+    assign(client, group, leader, module_id="cravings-and-urge-surfing")
+    enrol(client, group, leader, participant, "Dana K.")
+    enrol(client, group, leader, other_participant, "Alex R.")
+    browser = signed_in(client, leader)
+    remove(client, group, leader, participant)
+    still_one = text_of(browser.get(f"/leader/groups/{group}/progress").body)
+    assert "1 of 1 participants, 2 modules." in still_one  # as before while someone is in it
+    remove(client, group, leader, other_participant)
+
+    page = text_of(browser.get(f"/leader/groups/{group}").body)
+    assert "Participants (0) No one is in the group now (2 have left)." in page
+    assert "No participants yet" not in page
+    progress = text_of(browser.get(f"/leader/groups/{group}/progress").body)
+    assert "no one is in the group now (2 have left). 2 modules are assigned to the group." in (
+        progress
+    )
+    assert "No one is in the group now. Enrol participants to see their progress here." in progress
+    assert "0 of 0 participants" not in progress and "assign modules" not in progress
+
+    # A new group with nobody yet: as before.
+    _, fresh = call(client, "POST", "/groups", leader, {"name": "New"})
+    empty = text_of(browser.get(f"/leader/groups/{fresh['group_id']}").body)
+    assert "No participants yet." in empty and "No one is in the group now" not in empty
+    empty_grid = text_of(browser.get(f"/leader/groups/{fresh['group_id']}/progress").body)
+    assert "Enrol participants and assign modules to see progress here." in empty_grid

@@ -287,7 +287,9 @@ def test_a_spanish_browser_signs_in_in_spanish(client, published, leader):
 
     form = browser.get("/sign-in")
     assert '<html lang="es">' in form.body and "Nombre de usuario" in form.body
-    assert "¿Olvidó su contraseña? Pídale una nueva a su líder de grupo." in form.body
+    assert (
+        "¿Olvidó su contraseña? Pídale una nueva a su líder de grupo o a su programa." in form.body
+    )
     wrong = browser.post(
         "/sign-in", {"csrf": form.csrf(), "username": "nueva-persona", "password": "No-es-esta-123"}
     )
@@ -329,7 +331,7 @@ def test_sign_in_in_a_language_we_do_not_have_is_english(client, published):
     page = WebClient(client).get("/sign-in?locale=fr")
     assert page.status == 200 and '<html lang="en">' in page.body and "Username" in page.body
     # A lost password is not a dead end: the sign-in page says who gives a new one.
-    assert "Forgot your password? Ask your group leader for a new one." in page.body
+    assert "Forgot your password? Ask your group leader or program for a new one." in page.body
 
 
 def test_two_step_set_up_in_spanish(client, published, participant):

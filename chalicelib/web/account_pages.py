@@ -134,6 +134,8 @@ FIELDS = {
     "invalid_locale": "reminder_locale-en",
     "invalid_channel": "channel-email",
     "invalid_trigger": "trigger-day_before",
+    "invalid_plan": "plan_every-off",
+    "invalid_plan_day": "plan_day",
     "contact_not_confirmed": "enabled",
     "invalid_email": "email",
     "invalid_phone": "phone",
@@ -162,6 +164,8 @@ def _form_of(choice: ReminderChoice, lang: str) -> dict[str, Any]:
         "quiet_end": choice.quiet_hours[1] if choice.quiet_hours else "",
         "timezone": choice.timezone,
         "locale": choice.locale if choice.locale_chosen else lang,
+        "plan_every": choice.plan_every or "",
+        "plan_day": choice.plan_day,
         "email": "",
         "phone": "",
         "code": "",
@@ -234,7 +238,12 @@ def save_reminders(visit: Visit) -> Any:
         "quiet_end": f.get("quiet_end", ""),
         "timezone": f.get("timezone", ""),
         "locale": f.get("reminder_locale", ""),  # the messages' language, not the page's
+        "plan_every": f.get("plan_every", ""),
+        "plan_day": f.get("plan_day", ""),
     }
+    # A participant who left their groups is offered no reading reminders: the form has none
+    # of those choices, and what was chosen before stays as it was.
+    alumni = f.get("alumni") == "1"
     try:
         # Only one end chosen: the form's own refusal, with its own words (the service's
         # invalid_quiet_hours, as the form can send it, is a start and an end that are equal).
@@ -248,19 +257,24 @@ def save_reminders(visit: Visit) -> Any:
             if form["quiet_start"]
             else None
         )
-        services.current().reminders.update(
-            caller,
-            {
-                "enabled": form["enabled"],
-                "channel": form["channel"],
-                "time": form["time"],
-                "days": form["days"],
-                "trigger": form["trigger"],
-                "quiet_hours": quiet,
-                "timezone": form["timezone"],
-                "locale": form["locale"],
-            },
-        )
+        changes = {
+            "enabled": form["enabled"],
+            "channel": form["channel"],
+            "time": form["time"],
+            "days": form["days"],
+            "trigger": form["trigger"],
+            "quiet_hours": quiet,
+            "timezone": form["timezone"],
+            "locale": form["locale"],
+            "plan_every": form["plan_every"] or None,
+            "plan_day": form["plan_day"],
+        }
+        if not form["plan_day"]:
+            del changes["plan_day"]  # a form from before the plan reminder: the day it had
+        if alumni:
+            for reading in ("enabled", "days", "trigger"):
+                del changes[reading]
+        services.current().reminders.update(caller, changes)
     except SteadyError as error:
         return _page(visit, form, error)
     return _done(visit, "saved")

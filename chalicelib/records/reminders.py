@@ -78,9 +78,9 @@ from chalicelib.records.completions import CompletedVersions
 from chalicelib.records.keys import (
     ACCOUNT_PREFIX,
     COMPLETED_VERSIONS_SK,
+    NOT_VALID_BEFORE_SK,
     REMINDER_PREFIX,
     REMINDER_SENT_SK,
-    NOT_VALID_BEFORE_SK,
     REMINDERS_SK,
     account_pk,
     participant_id_of,

@@ -28,7 +28,7 @@ from tests.functional.test_reminder_sending import (  # noqa: F401 (world is a f
     utc,
     world,
 )
-from tests.functional.web_client import WebClient
+from tests.functional.web_client import WebClient, form_fields, signed_in
 
 WEDNESDAY = DAYS[date(2026, 6, 10).weekday()]
 
@@ -208,3 +208,74 @@ def test_it_needs_a_confirmed_contact(world):
     with pytest.raises(Conflict) as refused:
         world.service.reminders.update(caller, {"plan_every": "weekly"})
     assert refused.value.code == "contact_not_confirmed"
+
+
+def test_the_account_page_turns_it_on_and_off(world, participant):
+    caller = Caller(participant.id, frozenset({"participants"}))
+    with_contact(world, caller, email="page@example.org")
+    web = signed_in(world.client, participant)
+    page = web.get("/account/reminders")
+    assert 'id="plan_every-off" name="plan_every" type="radio" value="" checked' in page.body
+    assert "Send me reminders" in page.body and 'name="alumni"' not in page.body
+    fields = {
+        **form_fields(page, "/account/reminders"),
+        "plan_every": "weekly",
+        "plan_day": "fri",
+        "time": "18:00",
+        "timezone": "UTC",
+    }
+    saved = web.post("/account/reminders", fields)
+    assert saved.status == 303
+    page = web.get(saved.location)
+    assert 'id="plan_every-weekly" name="plan_every" type="radio" value="weekly" checked' in (
+        page.body
+    )
+    assert '<option value="fri" selected>' in page.body
+    choice = world.service.reminders.view(caller)
+    assert (choice.plan_every, choice.plan_day, choice.enabled) == ("weekly", "fri", False)
+    # A day the form does not offer comes back with the error summary, input kept.
+    refused = web.post("/account/reminders", {**fields, "plan_day": "someday"})
+    assert refused.status == 400 and 'href="#plan_day"' in refused.body
+    assert 'id="plan_every-weekly" name="plan_every" type="radio" value="weekly" checked' in (
+        refused.body
+    )
+    off = web.post("/account/reminders", {**fields, "plan_every": ""})
+    assert off.status == 303 and world.service.reminders.view(caller).plan_every is None
+
+
+def test_the_alumni_account_page_offers_the_plan_reminder_not_reading_reminders(world, participant):
+    caller = Caller(participant.id, frozenset({"participants"}))
+    response = world.client.http.post(
+        f"/groups/{world.group_id}/participants",
+        headers=world.leader.headers,
+        body=json.dumps({"username": participant.username}),
+    )
+    assert response.status_code in (200, 201)
+    with_contact(world, caller, email="alumna@example.org")
+    world.service.reminders.update(caller, {"enabled": True, "trigger": "daily"})
+    response = world.client.http.delete(
+        f"/groups/{world.group_id}/participants/{participant.id}", headers=world.leader.headers
+    )
+    assert response.status_code == 204
+    for lang, says in (
+        ("en", "no reminders about reading"),
+        ("es", "ni recordatorios de lectura"),
+    ):
+        web = signed_in(world.client, participant, language=lang)
+        page = web.get("/account/reminders" + ("?locale=es" if lang == "es" else ""))
+        assert says in page.body
+        assert 'id="enabled"' not in page.body and 'id="day_mon"' not in page.body
+        assert 'id="trigger-daily"' not in page.body and 'id="plan_every-weekly"' in page.body
+    web = signed_in(world.client, participant)
+    page = web.get("/account/reminders")
+    fields = {
+        **form_fields(page, "/account/reminders"),
+        "plan_every": "monthly",
+        "time": "18:00",
+        "timezone": "UTC",
+    }
+    assert fields["alumni"] == "1"
+    assert web.post("/account/reminders", fields).status == 303
+    choice = world.service.reminders.view(caller)
+    # The reading choices are kept as they were; the plan reminder is on.
+    assert (choice.plan_every, choice.enabled, choice.trigger) == ("monthly", True, "daily")

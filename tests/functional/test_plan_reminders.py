@@ -279,3 +279,46 @@ def test_the_alumni_account_page_offers_the_plan_reminder_not_reading_reminders(
     choice = world.service.reminders.view(caller)
     # The reading choices are kept as they were; the plan reminder is on.
     assert (choice.plan_every, choice.enabled, choice.trigger) == ("monthly", True, "daily")
+
+
+def test_dynamodb_calls_per_100_plan_reminders_due(world, aws_calls):
+    """100 plan reminders due in one slot, no reading reminders: the slot Query, 4
+    BatchGetItems of choices (33 participants a call, as for reading reminders), one of their
+    account items (whose access ended), the claims in one transaction, the run's Put: 8 calls,
+    and no group is read."""
+    import uuid
+
+    from chalicelib.reminders import utc_slots
+
+    day = date(2026, 6, 10)
+    slots = utc_slots("13:00", "UTC", day)
+    ids = [str(uuid.uuid4()) for _ in range(100)]
+    for pid in ids:
+        choice = {
+            "enabled": False,
+            "plan_every": "weekly",
+            "plan_day": WEDNESDAY,
+            "channel": "email",
+            "email": "burst@example.org",
+            "time": "13:00",
+            "days": list(DAYS),
+            "trigger": "day_before",
+            "quiet_start": None,
+            "quiet_end": None,
+            "timezone": "UTC",
+            "locale": "en",
+            "slots": sorted(slots),
+        }
+        world.service.reminders.records.save(pid, choice, None, slots, ())
+    aws_calls.reset()
+    report = run(world, "2026-06-10T13:00:00", now="2026-06-10T13:00:05")
+    assert (report.plan_due, report.plan_sent, report.due) == (100, 100, 0)
+    calls = [n.removeprefix("DynamoDB.") for n in aws_calls.names if n.startswith("DynamoDB.")]
+    assert calls.count("Query") == 1
+    assert calls.count("BatchGetItem") == 4 + 1
+    assert calls.count("TransactWriteItems") == 1 and calls.count("PutItem") == 1
+    assert len(calls) == 8
+    aws_calls.reset()
+    assert run(world, "2026-06-10T13:00:00", now="2026-06-10T13:05:00").plan_sent == 0
+    retried = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
+    assert len(retried) == 1 + 4 + 1  # all already claimed: no account read, no claim

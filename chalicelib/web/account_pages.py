@@ -179,11 +179,17 @@ def _page(
     lang = visit.language()
     choice = services.current().reminders.view(caller)
     shown = {**_form_of(choice, lang), **(form or {})}
+    # After leaving their last group: where the notices before the account closes go
+    # (``chalicelib.access_notices``); the access end is in the request's cache, no extra read.
+    closing_day = access_ends(caller, always=True)
     errors = []
     if error is not None:
         field = FIELDS.get(error.code, "enabled")
         if field == "code" and not choice.pending:
             field = "email"
+        if field == "enabled" and (closing_day or not shown["enabled"]):
+            # The plan reminder was being turned on (an alumnus's page has no "enabled" box).
+            field = "plan_every-off"
         errors.append((field, words.message(error, lang)))
     zones = [
         (words.ZONE_GROUPS[lang][group], [(z, words.zone_name(z, lang)) for z in members])
@@ -193,9 +199,6 @@ def _page(
     # A zone saved through the API and not offered: its own option, first, named, selected.
     other = (saved, words.zone_name(saved, lang, offered=False)) if saved not in ZONES else None
     done = visit.query.get("done")
-    # After leaving their last group: where the notices before the account closes go
-    # (``chalicelib.access_notices``); the access end is in the request's cache, no extra read.
-    closing_day = access_ends(caller, always=True)
     first, second = (
         (choice.phone, choice.email) if choice.channel == "sms" else (choice.email, choice.phone)
     )

@@ -203,6 +203,21 @@ def test_the_api_turns_it_on_and_off(world):
     assert world.service.reminders.records.get(caller.id)[0]["slots"] == []
 
 
+def test_without_a_contact_the_page_says_so_at_the_plan_choice(world, participant):
+    web = signed_in(world.client, participant)
+    page = web.get("/account/reminders")
+    fields = {
+        **form_fields(page, "/account/reminders"),
+        "plan_every": "weekly",
+        "plan_day": "mon",
+        "time": "18:00",
+        "timezone": "UTC",
+    }
+    refused = web.post("/account/reminders", fields)
+    assert refused.status == 409 and 'href="#plan_every-off"' in refused.body
+    assert 'value="weekly" checked' in refused.body
+
+
 def test_it_needs_a_confirmed_contact(world):
     caller = enrol(world, "participant-plan-nocontact")
     with pytest.raises(Conflict) as refused:

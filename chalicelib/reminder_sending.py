@@ -13,6 +13,13 @@ How the due are found without a Scan (keys in ``chalicelib.records.reminders``):
 4. claims: "reminded on local date D", up to 100 in one TransactWriteItems, before sending;
 5. one PutItem of the run's counts.
 
+The plan reminder ("a good time to look at your plan", weekly or monthly) rides on the same
+pointers and the same batch read: a participant whose plan reminder falls on their local date
+in this slot is due with no group read (it needs no reading due, so a participant who left
+their groups gets it too). Then one BatchGetItem of the account items of those due (whose
+access has ended gets nothing), and their claims, ``plan_sent_on``, in one TransactWriteItems
+per 100: about 3 more DynamoDB calls per 100 plan reminders due, none when none is.
+
 At most once per participant per local day: the claim is a conditional write, so a retried
 run, or two runs at once, find it and send nothing. A send that fails after its retries gives
 the claim back so that a retry of the run may try again. Nothing here logs or stores message
@@ -35,16 +42,24 @@ from chalicelib.clock import Clock
 from chalicelib.errors import SteadyError
 from chalicelib.library import ModuleLibrary
 from chalicelib.records.groups import Group
-from chalicelib.records.reminders import PAGE_LOCALE, Candidate, ReminderRecords, SlotPointer
+from chalicelib.records.reminders import (
+    PAGE_LOCALE,
+    PLAN,
+    Candidate,
+    ReminderRecords,
+    SlotPointer,
+)
 from chalicelib.reminders import (
     DAILY,
     DAY_BEFORE,
     DAYS,
     EMAIL,
+    MONTHLY,
     SLOT_MINUTES,
     SMS,
     Messenger,
     in_quiet_hours,
+    plan_message,
     reminder_message,
     slot_of,
     stop_token,
@@ -77,8 +92,14 @@ class RunReport(logs.Counted):
     off: int = 0
     opted_out: int = 0
     failed: int = 0
+    plan_due: int = 0
+    plan_sent: int = 0
+    plan_already_sent: int = 0
+    plan_access_ended: int = 0
+    plan_failed: int = 0
     not_configured: bool = False
     sent_ids: list[str] = field(default_factory=list)
+    plan_sent_ids: list[str] = field(default_factory=list)
 
 
 def slot_start(moment: datetime) -> datetime:
@@ -86,6 +107,14 @@ def slot_start(moment: datetime) -> datetime:
     return moment.replace(
         minute=moment.minute - moment.minute % SLOT_MINUTES, second=0, microsecond=0
     )
+
+
+def plan_day_is(choice: dict[str, Any], local_date: date) -> bool:
+    """Whether ``local_date`` is a day of the participant's plan reminder: their weekday, every
+    week, or only its first in the month."""
+    if choice.get("plan_every") is None or DAYS[local_date.weekday()] != choice.get("plan_day"):
+        return False
+    return choice["plan_every"] != MONTHLY or local_date.day <= 7
 
 
 def local_date_in_slot(pointer: SlotPointer, start: datetime) -> date | None:
@@ -175,23 +204,35 @@ class ReminderRun:
         candidates = self._records.candidates(ids)
         due: list[tuple[Candidate, dict[str, Any], date]] = []
         in_line: list[tuple[Candidate, dict[str, Any], date]] = []
+        plan_due: list[tuple[Candidate, dict[str, Any], date]] = []
         for pid in ids:
             pointer, local_date = in_slot[pid]
             candidate = candidates[pid]
             choice = candidate.choice
-            if not self._ready(choice, pointer):
+            if not self._reachable(choice, pointer):
                 report.off += 1
                 continue
             assert choice is not None
             zone = ZoneInfo(choice["timezone"])
             intended = datetime.combine(local_date, time.fromisoformat(choice["time"]), tzinfo=zone)
+            late = now - intended > TOO_LATE
+            quiet = in_quiet_hours(
+                now.astimezone(zone).time(), choice.get("quiet_start"), choice.get("quiet_end")
+            )
+            if (
+                plan_day_is(choice, local_date)
+                and not late
+                and not quiet
+                and candidate.sent.get("plan_sent_on") != local_date.isoformat()
+            ):
+                plan_due.append((candidate, choice, local_date))
+            if not choice.get("enabled"):
+                continue  # the plan reminder alone
             if DAYS[local_date.weekday()] not in choice["days"]:
                 report.not_today += 1
-            elif now - intended > TOO_LATE:
+            elif late:
                 report.too_late += 1
-            elif in_quiet_hours(
-                now.astimezone(zone).time(), choice.get("quiet_start"), choice.get("quiet_end")
-            ):
+            elif quiet:
                 report.quiet_hours += 1
             elif candidate.sent.get("sent_on") == local_date.isoformat():
                 report.already_sent += 1
@@ -209,6 +250,7 @@ class ReminderRun:
             else:
                 report.nothing_due += 1
         report.due += len(due)
+        self._send_plan_reminders(plan_due, now, report)
         if not due:
             return
         claimed = self._records.claim(
@@ -234,8 +276,56 @@ class ReminderRun:
             else:
                 report.failed += 1
 
-    def _ready(self, choice: dict[str, Any] | None, pointer: SlotPointer) -> bool:
-        if not choice or not choice.get("enabled"):
+    def _send_plan_reminders(
+        self,
+        plan_due: list[tuple[Candidate, dict[str, Any], date]],
+        now: datetime,
+        report: RunReport,
+    ) -> None:
+        """Plan reminders, to those whose access has not ended: claimed (``plan_sent_on``),
+        then sent; a send that fails for good gives its claim back."""
+        if not plan_due:
+            return
+        ends = self._records.access_ends([c.participant_id for c, _, _ in plan_due])
+        open_now = []
+        for candidate, choice, local_date in plan_due:
+            ends_at = ends.get(candidate.participant_id)
+            if ends_at is not None and ends_at <= now.timestamp():
+                report.plan_access_ended += 1
+            else:
+                open_now.append((candidate, choice, local_date))
+        report.plan_due += len(open_now)
+        if not open_now:
+            return
+        claimed = self._records.claim(
+            [c.participant_id for c, _, _ in open_now],
+            {c.participant_id: d.isoformat() for c, _, d in open_now},
+            _iso(now),
+            report.run_id,
+            {c.participant_id: choice["channel"] for c, choice, _ in open_now},
+            prefix=PLAN,
+        )
+        for candidate, choice, _local_date in open_now:
+            pid = candidate.participant_id
+            if pid not in claimed:
+                report.plan_already_sent += 1
+                continue
+            outcome = self._send(pid, choice, plan=True)
+            if outcome == "sent":
+                report.plan_sent += 1
+                report.plan_sent_ids.append(pid)
+                continue
+            self._records.release(pid, report.run_id, candidate.sent, prefix=PLAN)
+            if outcome == "opted_out":
+                report.opted_out += 1
+                self._turn_off(pid, "sms_opt_out")
+            else:
+                report.plan_failed += 1
+
+    def _reachable(self, choice: dict[str, Any] | None, pointer: SlotPointer) -> bool:
+        """Reading reminders or the plan reminder are on, for this pointer, by a channel that
+        can be used."""
+        if not choice or not (choice.get("enabled") or choice.get("plan_every")):
             return False
         if choice.get("time") != pointer.time or choice.get("timezone") != pointer.timezone:
             return False  # a pointer left by an older choice (its removal is in flight)
@@ -305,17 +395,23 @@ class ReminderRun:
 
     # -- sending -----------------------------------------------------------------------------------
 
-    def _send(self, participant_id: str, choice: dict[str, Any]) -> str:
+    def _send(self, participant_id: str, choice: dict[str, Any], plan: bool = False) -> str:
         """``sent``, ``opted_out`` or ``failed`` (after ``SEND_ATTEMPTS`` tries)."""
         stop = f"{self._web_url}/reminders/stop?t={stop_token(self._key, participant_id)}"
-        message = reminder_message(
-            choice["channel"],
-            # The messages' language; until chosen, the pages' (``ReminderService._with_defaults``).
-            choice.get("locale") or choice.get(PAGE_LOCALE) or "en",
-            self._program,
-            f"{self._web_url}/" if self._web_url else "",
-            stop,
-        )
+        # The messages' language; until chosen, the pages' (``ReminderService._with_defaults``).
+        locale = choice.get("locale") or choice.get(PAGE_LOCALE) or "en"
+        if plan:
+            message = plan_message(
+                choice["channel"], locale, self._program, f"{self._web_url}/plan", stop
+            )
+        else:
+            message = reminder_message(
+                choice["channel"],
+                locale,
+                self._program,
+                f"{self._web_url}/" if self._web_url else "",
+                stop,
+            )
         for attempt in range(SEND_ATTEMPTS):
             try:
                 if choice["channel"] == SMS:

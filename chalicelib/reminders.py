@@ -52,6 +52,12 @@ DAY_BEFORE = "day_before"
 DAILY = "daily"
 TRIGGERS = (DAY_BEFORE, DAILY)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The plan reminder ("time to look at your plan"): off (``None``), once a week on ``plan_day``,
+# or once a month on the first ``plan_day`` of the month; at the choice's time, by its channel.
+# It needs no reading due, so it is the one reminder a participant who left their groups gets.
+WEEKLY = "weekly"
+MONTHLY = "monthly"
+PLAN_EVERY = (WEEKLY, MONTHLY)
 SLOT_MINUTES = 15
 CODE_MINUTES = 15
 CODE_ATTEMPTS = 5
@@ -78,6 +84,8 @@ DEFAULTS: dict[str, Any] = {
     "trigger": DAY_BEFORE,
     "quiet_start": None,
     "quiet_end": None,
+    "plan_every": None,
+    "plan_day": "mon",
 }
 
 
@@ -116,6 +124,10 @@ class ReminderChoice:
     # Whether the participant chose the messages' language (``locale`` is stored); until then
     # it follows their pages', and the account page offers the page's language.
     locale_chosen: bool = False
+    # The plan reminder: ``None`` (off), ``weekly`` or ``monthly``, on ``plan_day``.
+    plan_every: str | None = None
+    plan_day: str = "mon"
+    plan_last_sent_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -134,6 +146,9 @@ class ReminderChoice:
             "pending": self.pending,
             "last_sent_at": self.last_sent_at,
             "stopped_from_message_at": self.stopped_from_message_at,
+            "plan_every": self.plan_every,
+            "plan_day": self.plan_day,
+            "plan_last_sent_at": self.plan_last_sent_at,
         }
 
 
@@ -324,6 +339,7 @@ WORDS = {
     "en": {
         "subject": "{program}: a reminder",
         "reminder": "You have something to read in {program}.",
+        "plan": "A good time to look at your plan: {link}",
         "open": "Open it: {link}",
         "stop": "Stop these reminders: {stop}",
         "sms_stop": "Reply STOP to stop.",
@@ -352,6 +368,7 @@ WORDS = {
     "es": {
         "subject": "{program}: un recordatorio",
         "reminder": "Tiene algo para leer en {program}.",
+        "plan": "Un buen momento para mirar su plan: {link}",
         "open": "Ábralo: {link}",
         "stop": "Dejar de recibir estos recordatorios: {stop}",
         "sms_stop": "Responda STOP para dejar de recibirlos.",
@@ -397,6 +414,18 @@ def reminder_message(channel: str, locale: str, program: str, link: str, stop_li
     if link:
         lines.append(words["open"].format(link=link))
     lines.append(words["stop"].format(stop=stop_link))
+    if channel == SMS:
+        lines.append(words["sms_stop"])
+        return Message("", " ".join(lines))
+    return Message(words["subject"].format(program=program), "\n\n".join(lines) + "\n", stop_link)
+
+
+def plan_message(channel: str, locale: str, program: str, link: str, stop_link: str) -> Message:
+    """The plan reminder: the same subject, stop link and one-click stop as a reading reminder,
+    and one line that names nothing but "your plan"."""
+    words = WORDS.get(locale, WORDS["en"])
+    plan = words["plan"].format(link=link) if link else words["plan"].split(":")[0] + "."
+    lines = [plan, words["stop"].format(stop=stop_link)]
     if channel == SMS:
         lines.append(words["sms_stop"])
         return Message("", " ".join(lines))
@@ -565,6 +594,9 @@ class ReminderService:
             last_sent_at=sent.get("last_sent_at"),
             stopped_from_message_at=choice.get(STOPPED_FROM_MESSAGE) or None,
             locale_chosen="locale" in (item or {}),
+            plan_every=choice.get("plan_every") or None,
+            plan_day=choice.get("plan_day") or "mon",
+            plan_last_sent_at=sent.get("plan_last_sent_at"),
         )
 
     def language_of(self, caller: Caller) -> str | None:
@@ -597,7 +629,7 @@ class ReminderService:
 
     def update(self, caller: Caller, changes: dict[str, Any]) -> ReminderChoice:
         """Apply ``changes`` (any of enabled, channel, time, days, trigger, quiet_hours, timezone,
-        locale) and rewrite the slot index. Raises ``BadRequest`` for a value that does not fit,
+        locale, plan_every, plan_day) and rewrite the slot index. Raises ``BadRequest`` for a value that does not fit,
         ``Conflict`` for turning on a channel without a confirmed address."""
         return self._change(
             caller.id,
@@ -630,9 +662,10 @@ class ReminderService:
         now = self.clock.iso()
 
         def off(item: dict[str, Any]) -> dict[str, Any]:
-            if not item["enabled"]:
+            if not is_on(item):
                 return item  # already off: nothing to note (the participant may have done it)
-            return {**item, "enabled": False, STOPPED_FROM_MESSAGE: now}
+            # Every reminder stops: the link is in reading and plan reminders alike.
+            return {**item, "enabled": False, "plan_every": None, STOPPED_FROM_MESSAGE: now}
 
         choice = self._change(participant_id, off, refresh_groups=False)
         logs.event("reminders.stopped", participant_id=participant_id, via="link")
@@ -644,9 +677,9 @@ class ReminderService:
         now = self.clock.iso()
 
         def off(item: dict[str, Any]) -> dict[str, Any]:
-            if not item["enabled"]:
+            if not is_on(item):
                 return item
-            return {**item, "enabled": False, STOPPED_FROM_MESSAGE: now}
+            return {**item, "enabled": False, "plan_every": None, STOPPED_FROM_MESSAGE: now}
 
         self._change(participant_id, off, refresh_groups=False)
         logs.event("reminders.stopped", participant_id=participant_id, via=reason)
@@ -765,7 +798,8 @@ class ReminderService:
         forgotten = ("email", "phone", "pending")
 
         def forget(item: dict[str, Any]) -> dict[str, Any]:
-            return {**{k: v for k, v in item.items() if k not in forgotten}, "enabled": False}
+            kept = {k: v for k, v in item.items() if k not in forgotten}
+            return {**kept, "enabled": False, "plan_every": None}
 
         choice = self._change(caller.id, forget, refresh_groups=False)
         logs.event("reminders.contact_deleted", participant_id=caller.id)
@@ -807,7 +841,7 @@ class ReminderService:
             old_slots = set(current.get("slots") or [])
             new_slots = (
                 utc_slots(updated["time"], updated["timezone"], self.clock.now().date())
-                if updated["enabled"]
+                if is_on(updated)
                 else set()
             )
             updated["slots"] = sorted(new_slots)
@@ -867,6 +901,14 @@ def _apply(item: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
                     "Quiet hours need a start and an end that differ.", code="invalid_quiet_hours"
                 )
             updated["quiet_start"], updated["quiet_end"] = start, end
+    if "plan_every" in changes:
+        if changes["plan_every"] not in (None, *PLAN_EVERY):
+            raise BadRequest("plan_every is weekly, monthly or null (off).", code="invalid_plan")
+        updated["plan_every"] = changes["plan_every"]
+    if "plan_day" in changes:
+        if changes["plan_day"] not in DAYS:
+            raise BadRequest(f"plan_day is one of: {', '.join(DAYS)}.", code="invalid_plan_day")
+        updated["plan_day"] = changes["plan_day"]
     if "timezone" in changes:
         updated["timezone"] = check_timezone(changes["timezone"])
     if "locale" in changes:
@@ -889,8 +931,13 @@ def _without(item: dict[str, Any], name: str) -> dict[str, Any]:
     return {k: v for k, v in item.items() if k != name}
 
 
+def is_on(choice: dict[str, Any]) -> bool:
+    """Reading reminders or the plan reminder are on: the choice's time needs its slots."""
+    return bool(choice.get("enabled") or choice.get("plan_every"))
+
+
 def _check_ready(choice: dict[str, Any]) -> None:
-    if not choice["enabled"]:
+    if not is_on(choice):
         return
     address = choice.get("email") if choice["channel"] == EMAIL else choice.get("phone")
     if not address:

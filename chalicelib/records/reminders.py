@@ -7,6 +7,7 @@ Keys (see the table in ``chalicelib.records``):
 |------------------------------------------|-----------------------------|----------------------------|
 | a participant's reminder choice          | ``PARTICIPANT#{id}``        | ``REMINDERS``              |
 | what was sent to them, and when          | ``PARTICIPANT#{id}``        | ``REMINDER_SENT``          |
+| (read) when their access ends            | ``ACCOUNT#{id}``            | ``NOT_VALID_BEFORE``       |
 | slot index: due in this 15-minute slot   | ``REMINDER_SLOT#{HHMM}``    | ``PARTICIPANT#{id}``       |
 | one scheduled run's counts               | ``REMINDER_RUN#{utc date}`` | ``{slot iso}#{run id}``    |
 
@@ -30,7 +31,11 @@ Slot index: the run every 15 minutes reads one partition, ``REMINDER_SLOT#{HHMM}
 quarter hour), with one Query. A participant's pointer is written into every UTC slot their
 local time can fall in during the year (two where the zone has daylight saving time); the run
 keeps only the pointers whose local time falls in its slot today, so a daylight-saving change
-needs no rewrite.
+needs no rewrite. The pointers are there while reading reminders or the plan reminder are on
+(the plan reminder shares the choice's time): the run reads the choice and decides which is
+due, so the plan reminder needs no index of its own. For the plan reminders due, one
+BatchGetItem of their ``ACCOUNT#{id}`` / ``NOT_VALID_BEFORE`` items (100 a call) says whose
+access has ended (``access_ends_at`` past: nothing is sent).
 
 Access patterns: one Query of ``PARTICIPANT#{id}`` for SKs beginning ``REMINDER``; one projected
 GetItem of ``REMINDERS`` for its time zone (pages that show clock times; the lesson page reads
@@ -47,6 +52,11 @@ Conditional-write rules:
   ``attribute_not_exists(sent_on) OR sent_on <> :local_date`` (claims of up to 100
   participants in one TransactWriteItems). A retried or overlapping run finds the claim and
   sends nothing: at most one reminder per participant per local day;
+- the plan reminder (``plan_every``: weekly or monthly, on the choice's time and channel) has
+  a claim of its own on the same item, ``plan_sent_on`` (with ``plan_last_sent_at``,
+  ``plan_run``, ``plan_channel``), under the same rule: ``attribute_not_exists(plan_sent_on)
+  OR plan_sent_on <> :local_date``, given back the same way (``plan_run = :this_run``); a
+  reading reminder and a plan reminder on one day are two messages, each at most once;
 - a send that fails for good gives its claim back (``run = :this_run`` condition), so a later
   retry of the run may try again;
 - run records are put with ``attribute_not_exists(PK)`` (the run id is random);
@@ -66,10 +76,13 @@ from typing import Any
 from chalicelib.errors import Conflict
 from chalicelib.records.completions import CompletedVersions
 from chalicelib.records.keys import (
+    ACCOUNT_PREFIX,
     COMPLETED_VERSIONS_SK,
+    NOT_VALID_BEFORE_SK,
     REMINDER_PREFIX,
     REMINDER_SENT_SK,
     REMINDERS_SK,
+    account_pk,
     participant_id_of,
     participant_pk,
     reminder_run_pk,
@@ -92,6 +105,9 @@ SENT_SK = REMINDER_SENT_SK
 # Each participant costs three keys in one BatchGetItem (choice, sent, progress): 100 keys a call.
 _BATCH_KEYS = 99
 TRANSACT_LIMIT = 100
+# The sent-state attributes a claim sets: the reading reminder's, and the plan reminder's
+# (``plan_`` before each name).
+PLAN = "plan_"
 
 
 slot_pk = reminder_slot_pk
@@ -312,6 +328,7 @@ class ReminderRecords(RecordTable):
         run_id: str,
         channels: dict[str, str],
         attempts: int = 4,
+        prefix: str = "",
     ) -> set[str]:
         """Claim "reminded on local date D" for each participant; returns those this run claimed.
 
@@ -325,7 +342,7 @@ class ReminderRecords(RecordTable):
                 if not pending:
                     break
                 items = [
-                    self._claim_item(pid, local_dates[pid], now, run_id, channels[pid])
+                    self._claim_item(pid, local_dates[pid], now, run_id, channels[pid], prefix)
                     for pid in pending
                 ]
                 try:
@@ -349,7 +366,13 @@ class ReminderRecords(RecordTable):
         return claimed
 
     def _claim_item(
-        self, participant_id: str, local_date: str, now: str, run_id: str, channel: str
+        self,
+        participant_id: str,
+        local_date: str,
+        now: str,
+        run_id: str,
+        channel: str,
+        prefix: str = "",
     ) -> dict[str, Any]:
         return {
             "Update": {
@@ -358,10 +381,10 @@ class ReminderRecords(RecordTable):
                 "UpdateExpression": "SET #d = :d, #a = :a, #r = :r, #c = :c",
                 "ConditionExpression": "attribute_not_exists(#d) OR #d <> :d",
                 "ExpressionAttributeNames": {
-                    "#d": "sent_on",
-                    "#a": "last_sent_at",
-                    "#r": "run",
-                    "#c": "channel",
+                    "#d": f"{prefix}sent_on",
+                    "#a": f"{prefix}last_sent_at",
+                    "#r": f"{prefix}run",
+                    "#c": f"{prefix}channel",
                 },
                 "ExpressionAttributeValues": to_item(
                     {":d": local_date, ":a": now, ":r": run_id, ":c": channel}
@@ -369,15 +392,17 @@ class ReminderRecords(RecordTable):
             }
         }
 
-    def release(self, participant_id: str, run_id: str, previous: dict[str, Any]) -> None:
+    def release(
+        self, participant_id: str, run_id: str, previous: dict[str, Any], prefix: str = ""
+    ) -> None:
         """Give back this run's claim (the send failed), restoring the previous send."""
         values: dict[str, Any] = {":r": run_id}
         sets, removes = [], []
-        names = {"#r": "run"}
+        names = {"#r": f"{prefix}run"}
         for attribute in ("sent_on", "last_sent_at", "channel"):
-            names[f"#{attribute}"] = attribute
-            if previous.get(attribute):
-                values[f":{attribute}"] = previous[attribute]
+            names[f"#{attribute}"] = f"{prefix}{attribute}"
+            if previous.get(f"{prefix}{attribute}"):
+                values[f":{attribute}"] = previous[f"{prefix}{attribute}"]
                 sets.append(f"#{attribute} = :{attribute}")
             else:
                 removes.append(f"#{attribute}")
@@ -400,6 +425,17 @@ class ReminderRecords(RecordTable):
             )
         except ConditionFailed:
             pass  # another run holds it now: nothing of ours to give back
+
+    def access_ends(self, participant_ids: list[str]) -> dict[str, int]:
+        """When each participant's access ends (epoch seconds; left out: it does not end), from
+        their account items: BatchGetItem, 100 a call, strongly consistent (an enrolment a
+        moment ago is seen)."""
+        pairs = [(account_pk(pid), NOT_VALID_BEFORE_SK) for pid in dict.fromkeys(participant_ids)]
+        ends: dict[str, int] = {}
+        for record in self.batch_get_pairs(pairs, consistent=True, per_call=100):
+            if record.get("access_ends_at") is not None:
+                ends[str(record["PK"]).removeprefix(ACCOUNT_PREFIX)] = int(record["access_ends_at"])
+        return ends
 
     def note_groups(self, participant_id: str, group_ids: list[str], checked_on: str) -> None:
         """Remember the participant's groups (checked on ``checked_on``) for the next runs."""

@@ -21,6 +21,8 @@ CHOICES = {
     "quiet_hours": dict,
     "timezone": str,
     "locale": str,
+    "plan_every": str,
+    "plan_day": str,
 }
 
 
@@ -34,8 +36,13 @@ def blueprint(authorizer: Any) -> Blueprint:
 
     @endpoints.route("/me/reminders", method="PUT", roles=ONLY_PARTICIPANTS, optional=CHOICES)
     def change_reminders(call: Call) -> dict[str, Any]:
-        """Fields left out keep their value; quiet_hours null clears them."""
-        changes = {k: v for k, v in call.body.items() if v is not None or k == "quiet_hours"}
+        """Fields left out keep their value; quiet_hours null clears them, plan_every null turns
+        the plan reminder off."""
+        changes = {
+            k: v
+            for k, v in call.body.items()
+            if v is not None or k in ("quiet_hours", "plan_every")
+        }
         return services.current().reminders.update(call.caller, changes).to_dict()
 
     @endpoints.route(

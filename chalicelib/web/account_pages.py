@@ -135,6 +135,8 @@ FIELDS = {
     "invalid_locale": "reminder_locale-en",
     "invalid_channel": "channel-email",
     "invalid_trigger": "trigger-day_before",
+    "invalid_plan": "plan_every-off",
+    "invalid_plan_day": "plan_day",
     "contact_not_confirmed": "enabled",
     "invalid_email": "email",
     "invalid_phone": "phone",
@@ -163,6 +165,8 @@ def _form_of(choice: ReminderChoice, lang: str) -> dict[str, Any]:
         "quiet_end": choice.quiet_hours[1] if choice.quiet_hours else "",
         "timezone": choice.timezone,
         "locale": choice.locale if choice.locale_chosen else lang,
+        "plan_every": choice.plan_every or "",
+        "plan_day": choice.plan_day,
         "email": "",
         "phone": "",
         "code": "",
@@ -176,11 +180,17 @@ def _page(
     lang = visit.language()
     choice = services.current().reminders.view(caller)
     shown = {**_form_of(choice, lang), **(form or {})}
+    # After leaving their last group: where the notices before the account closes go
+    # (``chalicelib.access_notices``); the access end is in the request's cache, no extra read.
+    closing_day = access_ends(caller, always=True)
     errors = []
     if error is not None:
         field = FIELDS.get(error.code, "enabled")
         if field == "code" and not choice.pending:
             field = "email"
+        if field == "enabled" and (closing_day or not shown["enabled"]):
+            # The plan reminder was being turned on (an alumnus's page has no "enabled" box).
+            field = "plan_every-off"
         errors.append((field, words.message(error, lang)))
     zones = [
         (words.ZONE_GROUPS[lang][group], [(z, words.zone_name(z, lang)) for z in members])
@@ -190,9 +200,6 @@ def _page(
     # A zone saved through the API and not offered: its own option, first, named, selected.
     other = (saved, words.zone_name(saved, lang, offered=False)) if saved not in ZONES else None
     done = visit.query.get("done")
-    # After leaving their last group: where the notices before the account closes go
-    # (``chalicelib.access_notices``); the access end is in the request's cache, no extra read.
-    closing_day = access_ends(caller, always=True)
     first, second = (
         (choice.phone, choice.email) if choice.channel == "sms" else (choice.email, choice.phone)
     )
@@ -235,7 +242,12 @@ def save_reminders(visit: Visit) -> Any:
         "quiet_end": f.get("quiet_end", ""),
         "timezone": f.get("timezone", ""),
         "locale": f.get("reminder_locale", ""),  # the messages' language, not the page's
+        "plan_every": f.get("plan_every", ""),
+        "plan_day": f.get("plan_day", ""),
     }
+    # A participant who left their groups is offered no reading reminders: the form has none
+    # of those choices, and what was chosen before stays as it was.
+    alumni = f.get("alumni") == "1"
     try:
         # Only one end chosen: the form's own refusal, with its own words (the service's
         # invalid_quiet_hours, as the form can send it, is a start and an end that are equal).
@@ -249,19 +261,24 @@ def save_reminders(visit: Visit) -> Any:
             if form["quiet_start"]
             else None
         )
-        services.current().reminders.update(
-            caller,
-            {
-                "enabled": form["enabled"],
-                "channel": form["channel"],
-                "time": form["time"],
-                "days": form["days"],
-                "trigger": form["trigger"],
-                "quiet_hours": quiet,
-                "timezone": form["timezone"],
-                "locale": form["locale"],
-            },
-        )
+        changes = {
+            "enabled": form["enabled"],
+            "channel": form["channel"],
+            "time": form["time"],
+            "days": form["days"],
+            "trigger": form["trigger"],
+            "quiet_hours": quiet,
+            "timezone": form["timezone"],
+            "locale": form["locale"],
+            "plan_every": form["plan_every"] or None,
+            "plan_day": form["plan_day"],
+        }
+        if not form["plan_day"]:
+            del changes["plan_day"]  # a form from before the plan reminder: the day it had
+        if alumni:
+            for reading in ("enabled", "days", "trigger"):
+                del changes[reading]
+        services.current().reminders.update(caller, changes)
     except SteadyError as error:
         return _page(visit, form, error)
     return _done(visit, "saved")

@@ -68,6 +68,14 @@ def test_a_participant_sets_up_email_reminders(browser, base_url, artifacts, rem
     assert page.get_by_label("Send me reminders").is_checked()
     assert page.get_by_label("At what time").input_value() == "07:45"
     check_page(page, artifacts, "reminders-saved")
+    # The plan reminder, once a week on the day chosen, at the same time.
+    page.get_by_label("Once a week").check()
+    page.get_by_label("Day of the week").select_option("thu")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/account/reminders?done=saved")
+    assert page.get_by_label("Once a week").is_checked()
+    assert page.get_by_label("Day of the week").input_value() == "thu"
+    check_page(page, artifacts, "reminders-plan-saved")
 
     # Deleting the contact details: refused without the ticked box (nothing deleted, a summary
     # linking to the box), then done; reminders are off and the other choices stay.
@@ -86,6 +94,7 @@ def test_a_participant_sets_up_email_reminders(browser, base_url, artifacts, rem
     assert "Reminders are off" in page.get_by_role("status").inner_text()
     assert "b***@e***.org" not in page.inner_text("main")
     assert not page.get_by_label("Send me reminders").is_checked()
+    assert page.get_by_label("No, thanks").is_checked()  # the plan reminder is off too
     assert page.get_by_label("At what time").input_value() == "07:45"
     check_page(page, artifacts, "reminders-contact-deleted")
     context.close()

@@ -199,7 +199,7 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     page.get_by_role("button", name="Assign", exact=True).click()
     refused(page, "item", {"due_date": "2030-01-15"}, "Error: Group – Steady")
     page.get_by_label("Module or track").select_option("module:thinking-traps")
-    page.get_by_label("For", exact=True).select_option(label="Only Participant One")
+    page.get_by_label("For", exact=True).select_option(label="Only \u2068Participant One\u2069")
     page.get_by_role("button", name="Assign", exact=True).click()
     page.wait_for_url(re.compile(r".*done=assigned.*"))
 

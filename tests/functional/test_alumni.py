@@ -356,7 +356,7 @@ def test_a_leader_gives_someone_who_left_a_new_temporary_password_from_left_the_
     assert f'<a href="{address}">Give a new temporary password' in block
     confirm = browser.get(address)
     assert confirm.status == 200
-    assert "Give Sam R. a new temporary password?" in unescape(confirm.body)
+    assert "Give <bdi>Sam R.</bdi> a new temporary password?" in unescape(confirm.body)
     done = browser.post(address, {"csrf": confirm.csrf(), "key": "a" * 32})
     assert (done.status, done.location) == (303, f"/leader/groups/{group}#handout-{participant.id}")
     panel = browser.get(f"/leader/groups/{group}").body.split('<section class="handout"', 1)[1]

@@ -213,7 +213,7 @@ def test_one_meaning_of_done_on_the_grid_and_before_the_session(
     body = unescape(page.body)
     assert "1 of 2 did the worksheet, 1 started it; 0 shared it." in body
     cards = {
-        unescape(re.search(r"<h3>([^<]+)</h3>", card).group(1)): card
+        unescape(re.search(r"<h3><bdi>([^<]+)</bdi></h3>", card).group(1)): card
         for card in re.split(r'<li class="card" id="p-[^"]+">', body)[1:]
     }
     assert "Worksheet started (1 of 3 answered)" in cards["Ana"]

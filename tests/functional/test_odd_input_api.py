@@ -136,6 +136,7 @@ BASES: dict[tuple[str, str], dict[str, Any]] = {
         "username": "{participant}",
         "display_name": "Sam R.",
     },
+    ("PATCH", "/groups/{group_id}/participants/{participant_id}"): {"display_name": "Sam R."},
     ("POST", "/groups/{group_id}/assignments"): {"module_id": "thinking-traps"},
     # One module of a track assignment (the test assigns a track of the published modules).
     ("PATCH", "/groups/{group_id}/assignments/{assignment_id}/modules/{module_id}"): {
@@ -289,7 +290,11 @@ def test_no_json_body_field_gets_a_5xx(
         leader,
         {"username": participant.username, "display_name": "Sam R."},
     )
-    concrete = path.replace("{group_id}", created["group_id"]).replace("{module_id}", MODULE)
+    concrete = (
+        path.replace("{group_id}", created["group_id"])
+        .replace("{module_id}", MODULE)
+        .replace("{participant_id}", participant.id)
+    )
     if "{assignment_id}" in concrete:
         assignment_id = track_assignment(client, stack, published, created["group_id"], leader)
         concrete = concrete.replace("{assignment_id}", assignment_id)

@@ -132,6 +132,11 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
         },
         expect=(SIGN_IN, 303, 403, 403),
     ),
+    # Earlier saves of a worksheet: the participant's own only; leaders cannot.
+    ("GET", "/lesson/{code}/worksheet/earlier"): PageRow(
+        f"/lesson/{lesson_code('cravings-and-urge-surfing')}/worksheet/earlier",
+        expect=(SIGN_IN, 200, 403, 403),
+    ),
     # Nothing saved yet by this participant: nothing to share (404); leaders cannot.
     ("POST", "/lesson/{code}/worksheet/sharing"): PageRow(
         f"/lesson/{lesson_code('cravings-and-urge-surfing')}/worksheet/sharing",

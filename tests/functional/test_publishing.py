@@ -11,10 +11,17 @@ import pytest
 
 from chalicelib.library import POINTER_TTL_SECONDS, lesson_code
 from steady_content import lockfile, pipeline
-from steady_content.publish import NEW, REFUSED, UNCHANGED
+from steady_content.publish import NEW, REFUSED, UNCHANGED, Publisher
 from tests.conftest import CONTENT, as_first_version, shipped_version
 
 MODULE = "breathing-and-grounding"
+
+
+@pytest.fixture
+def publisher(stack, s3) -> Publisher:  # type: ignore[no-untyped-def]
+    """The plain publisher: these tests are about publishing itself (conftest's repeats a
+    publication into an empty bucket from memory)."""
+    return Publisher(s3, stack.content_bucket)
 
 
 @pytest.fixture

@@ -378,10 +378,17 @@ def _grid_rows(
         return row
 
     def overdue_for(assigned: AssignedModule, joined_at: str) -> bool:
-        return past_due(assigned.due_for(joined_at, zone), today)
+        return past_due(own_due(assigned, joined_at), today)
+
+    # By day of joining: a cohort enrolled together asks once, not once each.
+    joined_after: dict[str, bool] = {}
 
     def joined_after_a_due_date(joined_at: str) -> bool:
-        return any(not overdue_for(m, joined_at) for m, _ in not_due.values())
+        if joined_at not in joined_after:
+            joined_after[joined_at] = any(
+                not overdue_for(m, joined_at) for m, _ in not_due.values()
+            )
+        return joined_after[joined_at]
 
     everyones_plan = row_plan(for_everyone)
     rows = []

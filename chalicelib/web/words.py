@@ -586,7 +586,7 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "ws_earlier_intro": "When you save a change to an answer or clear one, your answers from before are kept here. Only you can see them. The last {n} saves are kept; older ones are removed.",
         "ws_earlier_none": "There are no earlier saves of this worksheet.",
         "ws_earlier_saved": "Saved",
-        "ws_earlier_replaced": "changed",
+        "ws_earlier_replaced": "Replaced by your save on",
         "ws_earlier_back": "Back to your worksheet",
         # Named in the language it goes on in, like "switch" (the page's other language).
         "ws_save_switch": "Guardar y leer en español",
@@ -640,7 +640,7 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "ws_earlier_intro": "Cuando guarda un cambio en una respuesta o la borra, sus respuestas de antes quedan aquí. Solo usted puede verlas. Se guardan las últimas {n}; las más antiguas se borran.",
         "ws_earlier_none": "No hay respuestas guardadas antes en esta hoja de trabajo.",
         "ws_earlier_saved": "Guardadas",
-        "ws_earlier_replaced": "cambiadas",
+        "ws_earlier_replaced": "Reemplazadas al guardar el",
         "ws_earlier_back": "Volver a su hoja de trabajo",
         "ws_save_switch": "Save and read in English",
         "ws_shared_yes": "Los líderes de su grupo pueden ver esta hoja de trabajo.",

@@ -187,7 +187,8 @@ def bench_leader_pages(
     from replay import replayed_own
 
     replayed = {
-        name: us / 1e3 for name, us in replayed_own(handler, context, events, 30, 10).items()
+        name: us / 1e3
+        for name, us in replayed_own(handler, context, events, PAGE_CALLS, PAGE_BLOCK).items()
     }
     medians = {name: statistics.median(v) / 1e6 for name, v in timings.items()}
     p90s = {name: sorted(v)[int(0.9 * len(v))] / 1e6 for name, v in timings.items()}

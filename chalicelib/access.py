@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from chalicelib.clock import Clock
 from chalicelib.errors import Unauthenticated
 from chalicelib.identity import Caller
-from chalicelib.records.access import AccessRecords
+from chalicelib.records.access import AccessRecords, AccountTimes
 
 REMEMBER_SECONDS = 300
 ENDED_MESSAGE = "This sign-in has ended. Sign in again."
@@ -101,9 +101,10 @@ class AccessCheck:
         keeps access for ``Settings.alumni_days``. ``None``: it does not end. Cached."""
         return self._times(account_id)[1]
 
-    def ends_of(self, account_ids: list[str]) -> dict[str, int | None]:
-        """``ends_at`` of many accounts: read together (one BatchGetItem per 100, not one call
-        each), and remembered as a token check would (a page that goes on to one of them reads
+    def ends_of(self, account_ids: list[str]) -> dict[str, AccountTimes]:
+        """``ends_at`` of many accounts, with when each chose their own password while it had
+        an end (``AccountTimes``): read together (one BatchGetItem per 100, not one call each),
+        and remembered as a token check would (a page that goes on to one of them reads
         nothing more)."""
         if not account_ids:
             return {}
@@ -111,8 +112,13 @@ class AccessCheck:
         now = self._clock.monotonic()
         with self._lock:
             for account_id, value in read.items():
-                self._known[account_id] = (value, now)
-        return {account_id: value[1] for account_id, value in read.items()}
+                self._known[account_id] = ((value.not_valid_before, value.ends_at), now)
+        return read
+
+    def password_chosen(self, account_id: str, at: str) -> None:
+        """The account chose its own password (``at``, ISO): noted on its access item if it has
+        an access end (someone who left: the groups they left read it there; one UpdateItem)."""
+        self._records.set_password_chosen(account_id, at)
 
     def ended(self, ends_at: int | None) -> bool:
         """An access end (``ends_at``) that is already past."""

@@ -87,6 +87,10 @@ class GroupDetail:
     # When each of them can no longer sign in (epoch seconds; ``None``: it does not end, they
     # are in a group now), read with them (``Groups.detail``).
     former_ends: Mapping[str, int | None] = field(default_factory=dict)
+    # When each of them last chose their own password while they had an access end (ISO; none
+    # recorded: not there), read with ``former_ends``: a temporary password a leader gave
+    # them before it is no longer shown (``chalicelib.sign_in.handouts``).
+    former_chosen: Mapping[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         shown = (
@@ -272,7 +276,8 @@ class Groups:
         ``former``: with the participants who left the group (``GroupDetail.former``: the day
         they left, their totals then; ``shown`` narrows them too), their read audit-logged too
         (``group.former.read``, in the same transaction), and when each one's access ends
-        (``GroupDetail.former_ends``): the group Query reads them, and their access items are
+        (``GroupDetail.former_ends``) and when they chose their own password
+        (``GroupDetail.former_chosen``): the group Query reads them, and their access items are
         one BatchGetItem per 100 of them (none when nobody left)."""
         group = led_group(self.records, caller, group_id)
         participants = tuple(
@@ -283,9 +288,13 @@ class Groups:
         if former and left:
             reads["group.former.read"] = [f.participant_id for f in left]
         audit_reads(self.audit, self.clock, caller, group, reads)
-        ends: Mapping[str, int | None] = {}
+        ends: dict[str, int | None] = {}
+        chosen: dict[str, str] = {}
         if former and left and self.access is not None:
-            ends = self.access.ends_of([f.participant_id for f in left])
+            for pid, times in self.access.ends_of([f.participant_id for f in left]).items():
+                ends[pid] = times.ends_at
+                if times.password_chosen_at:
+                    chosen[pid] = times.password_chosen_at
         return GroupDetail(
             GroupSummary.of(group),
             group.leaders,
@@ -294,6 +303,7 @@ class Groups:
             tuple(self._named(caller, leader) for leader in group.leader_names),
             left if former else None,
             ends,
+            chosen,
         )
 
     def _named(self, caller: Caller, leader: GroupLeader) -> GroupLeader:

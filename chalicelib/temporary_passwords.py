@@ -182,5 +182,10 @@ class TemporaryPasswords:
         """The account chose its own password in place of a temporary one: recorded on its
         enrolments (``GroupRecords.set_password_chosen``), so its group leaders' pages stop
         showing a temporary password given before now (``sign_in.handouts``) without asking
-        Cognito on every view. An account in no group (a leader's) costs one Query."""
-        self.records.set_password_chosen(participant_id, self.clock.iso_seconds())
+        Cognito on every view; and, for someone who left (an access end), on their access item
+        (``AccessCheck.password_chosen``), which a group they left reads for "Left the group",
+        so the one its leader gave them goes too. An account in no group (a leader's) costs one
+        Query and one UpdateItem (refused: it has no access end)."""
+        now = self.clock.iso_seconds()
+        self.records.set_password_chosen(participant_id, now)
+        self.access.password_chosen(participant_id, now)

@@ -7,7 +7,8 @@ because the old tokens must stay ended while they are still unexpired (up to 60 
 
 Access patterns: one GetItem per account per container per ``chalicelib.access.REMEMBER_SECONDS``
 (the token check, through a cache), one UpdateItem per disable; a group page's former members
-in one BatchGetItem per 100 (``times_of``). No Scan.
+in one BatchGetItem per 100 (``times_of``); one UpdateItem per password chosen
+(``set_password_chosen``). No Scan.
 
 Conditional-write rule: ``attribute_not_exists(PK) OR attribute_not_exists(not_valid_before)
 OR not_valid_before < :t`` -- the time only moves forward, so two disables racing (or a retry)
@@ -18,6 +19,17 @@ every group stops being able to sign in (``chalicelib.enrolment``: set when they
 last group, removed when they are enrolled again; an unconditional UpdateItem, the last
 change wins). Read with ``not_valid_before`` by the same cached GetItem: it costs requests
 nothing.
+
+Attribute ``password_chosen_at`` (ISO, seconds), on the same item: when a participant with an
+access end (someone who left, in the alumni period) last chose their own password in place of
+a temporary one (``set_password_chosen``). A group they left has no enrolment of theirs to note
+it on, and its page reads this item anyway ("Left the group": ``times_of``), so the temporary
+password a leader gave them stops showing there, as a member's does, at no read of its own.
+Conditional-write rule: one UpdateItem on ``attribute_exists(access_ends_at)``: written only
+while they have an access end (the only time a group they left can give them one), so it never
+makes an item for an account that has none; unconditional otherwise (the later choice wins).
+Kept when the end is taken away: it is only ever compared with a later temporary password's
+time (``chalicelib.sign_in.handouts``).
 
 The same partition indexes the account's web sessions (``SESSION#{sha256}``; see
 ``chalicelib.records.sessions``), so a disable ends them with one Query and no Scan.
@@ -82,6 +94,17 @@ _NOTICE_BATCH_KEYS = 100
 
 
 @dataclass(frozen=True)
+class AccountTimes:
+    """What a group page reads of a participant who left (``times_of``): the account's
+    not-valid-before time and its access end (epoch seconds; ``None``: none), and when they
+    last chose their own password while they had an end (ISO; ``""``: not recorded)."""
+
+    not_valid_before: int | None = None
+    ends_at: int | None = None
+    password_chosen_at: str = ""
+
+
+@dataclass(frozen=True)
 class AccessNotice:
     """One notice due on ``day``: the access end it announces, and how far ahead."""
 
@@ -115,19 +138,36 @@ class AccessRecords(RecordTable):
         ends = item.get("access_ends_at")
         return int(item.get("not_valid_before", 0)), (int(ends) if ends is not None else None)
 
-    def times_of(self, account_ids: list[str]) -> dict[str, tuple[int | None, int | None]]:
-        """``times`` of many accounts at once (a group page's "Left the group"): one
-        BatchGetItem per 100 accounts, never one call per account; an account with no item has
-        ``(None, None)``."""
+    def times_of(self, account_ids: list[str]) -> dict[str, AccountTimes]:
+        """``times`` of many accounts at once, with ``password_chosen_at`` (a group page's "Left
+        the group"): one BatchGetItem per 100 accounts, never one call per account; an account
+        with no item has none of them."""
         unique = list(dict.fromkeys(account_ids))
-        found: dict[str, tuple[int | None, int | None]] = {a: (None, None) for a in unique}
+        found = {a: AccountTimes() for a in unique}
         for item in self.batch_get_pairs([(account_pk(a), SK) for a in unique]):
             ends = item.get("access_ends_at")
-            found[str(item["PK"]).removeprefix(ACCOUNT_PREFIX)] = (
+            found[str(item["PK"]).removeprefix(ACCOUNT_PREFIX)] = AccountTimes(
                 int(item.get("not_valid_before", 0)),
                 int(ends) if ends is not None else None,
+                str(item.get("password_chosen_at", "")),
             )
         return found
+
+    def set_password_chosen(self, account_id: str, now: str) -> bool:
+        """Record that the account chose its own password (``now``, ISO) while it has an access
+        end (see the module): one UpdateItem. ``False``: it has no end, nothing written."""
+        try:
+            self.call(
+                "update_item",
+                Key={"PK": {"S": account_pk(account_id)}, "SK": {"S": SK}},
+                UpdateExpression="SET #c = :t",
+                ConditionExpression="attribute_exists(#e)",
+                ExpressionAttributeNames={"#c": "password_chosen_at", "#e": "access_ends_at"},
+                ExpressionAttributeValues=to_item({":t": now}),
+            )
+        except ConditionFailed:
+            return False
+        return True
 
     def set_access_ends(
         self, account_id: str, ends_at: int | None, notices: Mapping[str, int] | None = None

@@ -405,8 +405,11 @@ def group_view(
         values = {"name": shown_name(detail.summary.name, "")}
     used: tuple[Handout, ...] = ()
     if handouts is None:
+        # Someone who left has it on their access item, read with "Left the group".
         chosen = {p.participant_id: p.password_chosen_at for p in detail.participants}
-        handouts, used = session.handouts(visit.session, detail.summary.group_id, chosen)
+        handouts, used = session.handouts(
+            visit.session, detail.summary.group_id, {**detail.former_chosen, **chosen}
+        )
     return Html(
         "leader_group.html",
         {
@@ -854,13 +857,14 @@ def hand_out_page(visit: Visit) -> Html:
     detail = services.current().groups.detail(
         caller, group_id, shown=(participant_id,), former=True
     )
-    # Someone who left is given one too (``new_password``); their choice of their own password
-    # is not recorded where the group reads it, so theirs waits for Done or its 15 minutes.
+    # Someone who left is given one too (``new_password``): their choice of their own password
+    # is on their access item (``GroupDetail.former_chosen``), a member's on their enrolment.
     participant = _participant(detail, participant_id, left_too=True)
+    chosen = getattr(participant, "password_chosen_at", "") or detail.former_chosen.get(
+        participant.participant_id, ""
+    )
     shown, _ = session.handouts(
-        visit.session,
-        detail.summary.group_id,
-        {participant.participant_id: getattr(participant, "password_chosen_at", "")},
+        visit.session, detail.summary.group_id, {participant.participant_id: chosen}
     )
     handout = next((h for h in shown if h.participant_id == participant.participant_id), None)
     wanted = visit.query.get("lang", "en")

@@ -398,6 +398,67 @@ def test_a_leader_gives_someone_who_left_a_new_temporary_password_from_left_the_
     )
 
 
+def test_the_panel_for_someone_who_left_goes_once_they_chose_their_own_password(
+    client, published, stack, participant, service, library_clock, aws_calls
+):
+    """As a member's: a temporary password they no longer use is not left on the leader's
+    screen for 15 minutes. Their choice is noted on their access item, which "Left the group"
+    reads anyway, so the group page makes the same calls as before it (none to Cognito)."""
+    from tests.functional.test_leader_pages import choose_password, handouts, stored_session
+    from tests.functional.web_client import signed_in
+
+    leader = make_account(stack, "leader-one", "leaders")
+    group = group_with(client, leader, participant, "Tuesday group")
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+    browser = signed_in(client, leader)
+    page_path = f"/leader/groups/{group}"
+    address = f"{page_path}/participants/{participant.id}/temporary-password"
+    confirm = browser.get(address)
+    assert browser.post(address, {"csrf": confirm.csrf(), "key": "b" * 32}).status == 303
+    browser.get(page_path)  # the first view after a change may touch the session
+
+    def viewed() -> tuple[dict[str, str], list[str], str]:
+        aws_calls.reset()
+        page = browser.get(page_path)
+        assert page.status == 200
+        return handouts(page), list(aws_calls.names), page.body
+
+    def reads(calls: list[str]) -> list[str]:
+        return sorted(n for n in calls if n.startswith("DynamoDB.") and n != "DynamoDB.UpdateItem")
+
+    shown, calls_before, _ = viewed()
+    password = shown[participant.username]
+    assert viewed()[0] == shown  # a reload shows it still
+    slip_path = f"{page_path}/participants/{participant.id}/hand-out"
+    assert password in browser.get(slip_path).body
+
+    library_clock.advance(60)
+    assert choose_password(client, participant.username, password).location == "/"
+
+    shown, calls_after, body = viewed()
+    assert shown == {} and password not in body
+    assert (
+        "<bdi>Sam R.</bdi> has signed in and chosen their own password, so their temporary "
+        "password is no longer shown." in body
+    )
+    # The same reads (the view's other writes: the session's, which Done makes too).
+    assert reads(calls_after) == reads(calls_before), calls_after
+    assert not [n for n in calls_after if "Cognito" in n], calls_after
+    assert stored_session(service, browser).handouts == ()
+    # Gone for good; its own page says so too.
+    shown, calls_again, body = viewed()
+    assert shown == {} and "has signed in" not in body
+    assert reads(calls_again) == reads(calls_before)
+    assert password not in browser.get(slip_path).body
+
+    # Lost again: a new one given after that choice is shown until it is used.
+    library_clock.advance(60)
+    confirm = browser.get(address)
+    assert browser.post(address, {"csrf": confirm.csrf(), "key": "c" * 32}).status == 303
+    newer = handouts(browser.get(page_path))[participant.username]
+    assert newer != password and handouts(browser.get(page_path)) == {participant.username: newer}
+
+
 def test_the_api_gives_someone_who_left_a_password_only_in_their_alumni_period(
     client, published, stack, participant, service, library_clock
 ):

@@ -251,30 +251,7 @@ class ReminderRun:
                 report.nothing_due += 1
         report.due += len(due)
         self._send_plan_reminders(plan_due, now, report)
-        if not due:
-            return
-        claimed = self._records.claim(
-            [c.participant_id for c, _, _ in due],
-            {c.participant_id: d.isoformat() for c, _, d in due},
-            _iso(now),
-            report.run_id,
-            {c.participant_id: choice["channel"] for c, choice, _ in due},
-        )
-        for candidate, choice, _local_date in due:
-            if candidate.participant_id not in claimed:
-                report.already_sent += 1
-                continue
-            outcome = self._send(candidate.participant_id, choice)
-            if outcome == "sent":
-                report.sent += 1
-                report.sent_ids.append(candidate.participant_id)
-                continue
-            self._records.release(candidate.participant_id, report.run_id, candidate.sent)
-            if outcome == "opted_out":
-                report.opted_out += 1
-                self._turn_off(candidate.participant_id, "sms_opt_out")
-            else:
-                report.failed += 1
+        self._claim_and_send(due, now, report, plan=False)
 
     def _send_plan_reminders(
         self,
@@ -295,32 +272,56 @@ class ReminderRun:
             else:
                 open_now.append((candidate, choice, local_date))
         report.plan_due += len(open_now)
-        if not open_now:
+        self._claim_and_send(open_now, now, report, plan=True)
+
+    def _claim_and_send(
+        self,
+        due: list[tuple[Candidate, dict[str, Any], date]],
+        now: datetime,
+        report: RunReport,
+        plan: bool,
+    ) -> None:
+        """Claim each participant's send for its local date (reading reminders and plan
+        reminders have claims of their own: ``PLAN``), then send to those this run claimed. A
+        send that fails gives its claim back, so a later run tries again; an SMS opt-out also
+        turns that participant's reminders off. One path for both kinds, so a fix to the
+        release or the opt-out reaches both."""
+        if not due:
             return
+        prefix = PLAN if plan else ""
         claimed = self._records.claim(
-            [c.participant_id for c, _, _ in open_now],
-            {c.participant_id: d.isoformat() for c, _, d in open_now},
+            [c.participant_id for c, _, _ in due],
+            {c.participant_id: d.isoformat() for c, _, d in due},
             _iso(now),
             report.run_id,
-            {c.participant_id: choice["channel"] for c, choice, _ in open_now},
-            prefix=PLAN,
+            {c.participant_id: choice["channel"] for c, choice, _ in due},
+            prefix=prefix,
         )
-        for candidate, choice, _local_date in open_now:
+        for candidate, choice, _local_date in due:
             pid = candidate.participant_id
             if pid not in claimed:
-                report.plan_already_sent += 1
+                if plan:
+                    report.plan_already_sent += 1
+                else:
+                    report.already_sent += 1
                 continue
-            outcome = self._send(pid, choice, plan=True)
+            outcome = self._send(pid, choice, plan=plan)
             if outcome == "sent":
-                report.plan_sent += 1
-                report.plan_sent_ids.append(pid)
+                if plan:
+                    report.plan_sent += 1
+                    report.plan_sent_ids.append(pid)
+                else:
+                    report.sent += 1
+                    report.sent_ids.append(pid)
                 continue
-            self._records.release(pid, report.run_id, candidate.sent, prefix=PLAN)
+            self._records.release(pid, report.run_id, candidate.sent, prefix=prefix)
             if outcome == "opted_out":
                 report.opted_out += 1
                 self._turn_off(pid, "sms_opt_out")
-            else:
+            elif plan:
                 report.plan_failed += 1
+            else:
+                report.failed += 1
 
     def _reachable(self, choice: dict[str, Any] | None, pointer: SlotPointer) -> bool:
         """Reading reminders or the plan reminder are on, for this pointer, by a channel that

@@ -26,6 +26,7 @@ from chalicelib.identity import ADMINS, AUTHORS, LEADERS, PARTICIPANTS, Caller
 from chalicelib.mfa import Authenticators
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.groups import GroupRecords
+from chalicelib.records.reminders import ReminderRecords
 from chalicelib.records.sessions import SessionRecords
 
 MANAGED_ROLES = (LEADERS, AUTHORS)
@@ -62,6 +63,7 @@ class Administration:
         audit: AuditRecords,
         clock: Clock,
         groups: GroupRecords,
+        reminders: ReminderRecords,
     ) -> None:
         self._accounts = accounts
         self._access = access
@@ -70,6 +72,7 @@ class Administration:
         self._audit = audit
         self._clock = clock
         self._groups = groups
+        self._reminders = reminders
 
     def create_account(
         self, caller: Caller, username: str, role: str, email: str | None
@@ -108,13 +111,21 @@ class Administration:
         self._access.end(account.id)
         self._sessions.end_all(account.id)
         self._authenticators.forget(account.username)
+        now = self._clock.iso_seconds()
+        if PARTICIPANTS in account.roles:
+            # Nothing is sent to an account that is off; not best effort, unlike the group
+            # page's mark: if it fails, the admin's retry (the same request) marks it.
+            self._reminders.mark_account_off(account.id, now)
         self._record_account_change(caller, "account.disable", account)
-        self._mark_enrolments(account, self._clock.iso_seconds())
+        self._mark_enrolments(account, now)
         return account
 
     def enable(self, caller: Caller, username: str) -> Account:
         """Let a disabled account sign in again; tokens from before the disable stay ended."""
         account = self._accounts.enable(username)
+        if PARTICIPANTS in account.roles:
+            # Their reminders come again, as they had chosen them.
+            self._reminders.mark_account_off(account.id, None)
         self._record_account_change(caller, "account.enable", account)
         self._mark_enrolments(account, None)
         return account

@@ -43,6 +43,7 @@ from chalicelib.errors import SteadyError
 from chalicelib.library import ModuleLibrary
 from chalicelib.records.groups import Group
 from chalicelib.records.reminders import (
+    ACCOUNT_OFF,
     PAGE_LOCALE,
     PLAN,
     Candidate,
@@ -328,6 +329,8 @@ class ReminderRun:
         can be used."""
         if not choice or not (choice.get("enabled") or choice.get("plan_every")):
             return False
+        if choice.get(ACCOUNT_OFF):
+            return False  # an administrator turned the account off: nothing is sent
         if choice.get("time") != pointer.time or choice.get("timezone") != pointer.timezone:
             return False  # a pointer left by an older choice (its removal is in flight)
         if choice.get("channel") == EMAIL:

@@ -149,7 +149,14 @@ class Services:
             sharing=Sharing(group_records, clock, access),
             attention=attention,
             administration=Administration(
-                accounts, access, sessions, authenticators, audit, clock, group_records
+                accounts,
+                access,
+                sessions,
+                authenticators,
+                audit,
+                clock,
+                group_records,
+                reminder_records,
             ),
             library=library,
             accounts=accounts,

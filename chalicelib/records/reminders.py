@@ -60,6 +60,11 @@ Conditional-write rules:
 - a send that fails for good gives its claim back (``run = :this_run`` condition), so a later
   retry of the run may try again;
 - run records are put with ``attribute_not_exists(PK)`` (the run id is random);
+- an account an administrator turned off is marked on its ``REMINDERS`` item (``account_off_at``,
+  removed when it is turned on again): one UpdateItem with ``attribute_exists(PK)`` (no choice,
+  nothing to mark: nothing would be sent), adding 1 to ``version`` as the pages' language does;
+  the run reads the item anyway and sends nothing to a marked account, and every other change
+  keeps the mark (it rewrites the item from what it read);
 - the pages' language (a switch, or a sign-in that finds none kept and a language chosen in
   that browser) is one UpdateItem of ``REMINDERS``, unconditional (the last choice wins;
   it creates the item, with no choice in it, if there is none), that also adds 1 to
@@ -108,6 +113,8 @@ TRANSACT_LIMIT = 100
 # The sent-state attributes a claim sets: the reading reminder's, and the plan reminder's
 # (``plan_`` before each name).
 PLAN = "plan_"
+# On the ``REMINDERS`` item while an administrator has the account turned off (the module doc).
+ACCOUNT_OFF = "account_off_at"
 
 
 slot_pk = reminder_slot_pk
@@ -187,6 +194,28 @@ class ReminderRecords(RecordTable):
             ExpressionAttributeNames={"#l": PAGE_LOCALE, "#v": "version"},
             ExpressionAttributeValues=to_item({":l": locale, ":one": 1}),
         )
+
+    def mark_account_off(self, participant_id: str, off_at: str | None) -> None:
+        """Mark the choice while an administrator has the account turned off (``off_at``, UTC),
+        or remove the mark (``None``). No choice stored: nothing to mark (the condition)."""
+        names = {"#o": ACCOUNT_OFF, "#v": "version"}
+        values: dict[str, Any] = {":one": 1}
+        if off_at is None:
+            expression = "REMOVE #o ADD #v :one"
+        else:
+            expression = "SET #o = :o ADD #v :one"
+            values[":o"] = off_at
+        try:
+            self.call(
+                "update_item",
+                Key=to_item({"PK": participant_pk(participant_id), "SK": CHOICE_SK}),
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=to_item(values),
+            )
+        except ConditionFailed:
+            return
 
     def save(
         self,

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from chalicelib.errors import Conflict
-from chalicelib.identity import Caller
+from chalicelib.identity import ADMINS, Caller
 from chalicelib.records.reminders import PLAN
 from chalicelib.reminders import DAYS
 from tests.conftest import STARTERS, make_account
@@ -27,6 +27,9 @@ from tests.functional.test_reminder_sending import (  # noqa: F401 (world is a f
     stop_address,
     utc,
     world,
+)
+from tests.functional.test_reminder_sending import (
+    choose as choose_reading,
 )
 from tests.functional.web_client import WebClient, form_fields, signed_in
 
@@ -337,3 +340,31 @@ def test_dynamodb_calls_per_100_plan_reminders_due(world, aws_calls):
     assert run(world, "2026-06-10T13:00:00", now="2026-06-10T13:05:00").plan_sent == 0
     retried = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
     assert len(retried) == 1 + 4 + 1  # all already claimed: no account read, no claim
+
+
+def test_nothing_goes_to_an_account_an_administrator_turned_off_until_it_is_on_again(world):
+    """Reading and plan reminders stop while the account is off (others' still go), and come
+    back as chosen once it is turned on: the choice itself is never changed."""
+    off = enrol(world, "participant-turned-off")
+    other = enrol(world, "participant-still-on")
+    assign(world, STARTERS[0], "2026-06-11")
+    for caller, email in ((off, "off@example.org"), (other, "on@example.org")):
+        choose_reading(world, caller, email=email, time="09:00", timezone="UTC", trigger="daily")
+        world.service.reminders.update(caller, {"plan_every": "weekly", "plan_day": WEDNESDAY})
+    admin = Caller("admin-id", frozenset({ADMINS}))
+    administration = world.service.administration
+    administration.disable(admin, "participant-turned-off")
+    administration.disable(admin, "participant-turned-off")  # a retry: still off, once
+
+    report = run(world, "2026-06-10T09:00:00")  # a Wednesday: reading and plan both due
+    assert report.sent_ids == [other.id] and report.plan_sent_ids == [other.id]
+    assert report.off == 1
+    assert all(to == "on@example.org" for to, _ in world.messenger.emails)
+
+    administration.enable(admin, "participant-turned-off")
+    world.messenger.emails.clear()
+    report = run(world, "2026-06-17T09:00:00")  # a week on: both due again for both
+    assert sorted(report.sent_ids) == sorted([off.id, other.id])
+    assert sorted(report.plan_sent_ids) == sorted([off.id, other.id])
+    choice = world.service.reminders.view(off)
+    assert (choice.enabled, choice.plan_every, choice.time) == (True, "weekly", "09:00")

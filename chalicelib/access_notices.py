@@ -45,6 +45,7 @@ from chalicelib.access import NOTICE_DAYS, last_full_day
 from chalicelib.clock import Clock
 from chalicelib.errors import SteadyError
 from chalicelib.records.access import AccessNotice, AccessRecords, NoticeState
+from chalicelib.records.reminders import ACCOUNT_OFF
 from chalicelib.reminders import (
     EMAIL,
     SMS,
@@ -73,6 +74,7 @@ class NoticeReport(logs.Counted):
     held: int = 0
     ended: int = 0
     no_contact: int = 0
+    account_off: int = 0
     failed: int = 0
     outside_hours: bool = False
     sent_ids: list[str] = field(default_factory=list)
@@ -131,6 +133,11 @@ class AccessNoticeRun:
             self._records.claim_notice(notice, stamp, report.run_id, "ended")
             return
         settings = state.settings or {}
+        if settings.get(ACCOUNT_OFF):
+            # An administrator turned the account off: nothing is sent to it. Not claimed, so
+            # the notice still goes if the account is on again while it is due.
+            report.account_off += 1
+            return
         zone = zone_named(settings.get("timezone") or str(self._clock.zone))
         there = now.astimezone(zone).time()
         if not within(there) or in_quiet_hours(

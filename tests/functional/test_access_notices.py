@@ -493,3 +493,25 @@ def test_after_the_end_the_stop_page_does_not_send_them_to_sign_in(
     assert "Your account has closed, so we will not send you anything more." in english
     assert "sign in" not in english.lower() and "You will get" not in english
     assert "Reminders are already off." in english
+
+
+def test_no_notice_goes_to_an_account_an_administrator_turned_off(
+    client, published, stack, participant, service, started, messenger
+):
+    """Turned off, nothing is sent (the notice waits, unclaimed); on again the same day, it
+    goes."""
+    leader = make_account(stack, "leader-one", "leaders")
+    confirm(service, messenger, participant, email="alum@example.org")
+    leave(client, leader, participant)
+    admin = Caller("admin-id", frozenset({"admins"}))
+    service.administration.disable(admin, participant.username)
+
+    move_to(started, THIRTY)
+    report = run(service)
+    assert (report.due, report.sent, report.account_off) == (1, 0, 1)
+    assert not messenger.emails
+
+    service.administration.enable(admin, participant.username)
+    started.advance(3600)
+    assert run(service).sent_ids == [participant.id]
+    assert [to for to, _ in messenger.emails] == ["alum@example.org"]

@@ -711,6 +711,7 @@ class Worksheets:
         locale: str = DEFAULT_LOCALE,
         based_on: Any = None,
         bases: Mapping[str, str] | None = None,
+        only_if_changed: bool = False,
     ) -> MyWorksheet:
         """Save answers to the worksheet of this exact version (of ``locale``): one GetItem of
         the worksheet as it is, then one transaction on condition it is still that (the
@@ -730,7 +731,10 @@ class Worksheets:
         (``merge_answers``, with ``bases``: what the form showed of each field, ``base-{field}``
         digests; none from the API) before it is written. When another save comes in between
         the read and the write, it reads again (and merges again), a few times at most.
-        A field changed on both sides is a ``WorksheetConflict`` (409): nothing is saved."""
+        A field changed on both sides is a ``WorksheetConflict`` (409): nothing is saved.
+
+        ``only_if_changed`` ("Mark as complete" sends the worksheet form with it, typed into or
+        not): answers that are all as saved write nothing (the GetItem only)."""
         module_id = check_module_id(module_id)
         based_on = check_based_on(based_on)
         version = parse_version(version)
@@ -773,6 +777,11 @@ class Worksheets:
                         view, merge.conflicts, {**shown, **merge.values}
                     ) from None
                 writes, merged = merge.values, True
+            if only_if_changed and all(
+                _same(v, there.answers[f].value if f in there.answers else None)
+                for f, v in writes.items()
+            ):
+                return worksheet_view(module_id, document, locale, there)
             saved = [
                 _answer(specs[f], v, current, locale, at)
                 for f, v in writes.items()
@@ -953,3 +962,12 @@ class Worksheets:
             self._session_modules(group).modules,
             {str(f["id"]): f for f in fields_of(document)},
         )
+
+
+def _same(given: Any, saved: Any) -> bool:
+    """An answer as checked against the one stored: lists and tuples alike, numbers alike."""
+    if isinstance(given, (list, tuple)) and isinstance(saved, (list, tuple)):
+        return len(given) == len(saved) and all(map(_same, given, saved))
+    if isinstance(given, dict) and isinstance(saved, dict):
+        return given.keys() == saved.keys() and all(_same(given[k], saved[k]) for k in given)
+    return bool(given == saved)

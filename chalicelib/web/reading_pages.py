@@ -592,6 +592,22 @@ def complete(visit: Visit) -> Any:
     module_id = _module_for(visit)
     locale = visit.form.get("locale") or DEFAULT_LOCALE
     chosen = _chosen(visit.form)
+    forgotten: tuple[str, ...] = ()
+    if any(name.startswith(worksheet_pages.PREFIX) for name in visit.form):
+        # "Mark as complete" sends the worksheet form (its button and the check's choices are
+        # that form's): what was typed there and not saved is saved first, not lost (walk 20,
+        # phone, problem 1). Typed into or not: answers all as saved write nothing.
+        sheet = worksheet_pages.save_from_form(visit, caller, module_id, only_if_changed=True)
+        if isinstance(sheet, Html):
+            # Refused, or changed elsewhere: the form as typed, the check's choices kept too.
+            return Html(
+                sheet.template,
+                {**sheet.context, "chosen": {f"q{i}": v for i, v in chosen.items()}},
+                status=sheet.status,
+            )
+        forgotten = forget_saved_form(
+            visit.cookies, caller.id, kept_forms.WORKSHEET, visit.params.get("code", "")
+        )
     try:
         recorded = services.current().reading.complete_chosen(
             caller, module_id, visit.form.get("version", ""), chosen, locale
@@ -604,7 +620,7 @@ def complete(visit: Visit) -> Any:
         summary, beside = _missing_answers(view, chosen, error)
         return _again(view, summary, chosen, 400, beside)
     # Completed: the answers kept when the session ended are of no more use.
-    cookies = forget_saved_form(
+    cookies = forgotten + forget_saved_form(
         visit.cookies, caller.id, kept_forms.CHECK, visit.params.get("code", "")
     )
     address = lesson_path(module_id, locale)

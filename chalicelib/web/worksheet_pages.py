@@ -332,14 +332,16 @@ def _worded(typed: FormField, error: FieldError, row: int | None, lang: str, loc
     )
 
 
-def save(visit: Visit) -> Any:
-    """POST /lesson/{code}/worksheet: save, then back to the page saying what was saved (in
-    the language ``read_in`` names, when the "Save and read in …" button sent the form)."""
+def save_from_form(
+    visit: Visit, caller: Any, module_id: str, only_if_changed: bool = False
+) -> MyWorksheet | Html:
+    """Save the worksheet form ``visit`` sent (its own "Save my answers", or "Mark as complete",
+    which sends it too: ``only_if_changed``). The worksheet as saved, or the lesson page again
+    with the form as typed: every field at fault named (400), or what another save changed
+    (409)."""
     from chalicelib.web import reading_pages  # the lesson page around the form
 
-    caller = visit.signed_in()
     svc = services.current()
-    module_id = svc.library.module_for_code(visit.params.get("code", ""))
     locale = visit.form.get("locale") or DEFAULT_LOCALE
     version = visit.form.get("version", "")
     # ASCII digits only: "²".isdigit() is true, and int() then fails (a 500 once).
@@ -366,6 +368,7 @@ def save(visit: Visit) -> Any:
             locale,
             based_on,
             None if based_on is None else bases,
+            only_if_changed,
         )
     except WorksheetConflict as changed:
         return _changed_page(visit, caller, module_id, number, locale, specs, answers, changed)
@@ -405,6 +408,20 @@ def save(visit: Visit) -> Any:
         return Html(
             page.template, {**page.context, "worksheet": form, "errors": form.summary}, status=400
         )
+    return result
+
+
+def save(visit: Visit) -> Any:
+    """POST /lesson/{code}/worksheet: save, then back to the page saying what was saved (in
+    the language ``read_in`` names, when the "Save and read in …" button sent the form)."""
+    from chalicelib.web import reading_pages  # the lesson page around the form
+
+    caller = visit.signed_in()
+    module_id = services.current().library.module_for_code(visit.params.get("code", ""))
+    locale = visit.form.get("locale") or DEFAULT_LOCALE
+    result = save_from_form(visit, caller, module_id)
+    if isinstance(result, Html):
+        return result
     path = reading_pages.lesson_path(module_id, locale)
     read_in = visit.form.get("read_in")
     if read_in in WORDS:

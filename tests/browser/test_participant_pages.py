@@ -309,10 +309,13 @@ def test_a_phone_meets_the_worksheet_before_mark_as_complete(
     measure(page, artifacts, "lesson-worksheet-saved")
     left = page.locator("#complete .ws-left a")
     assert left.inner_text() == "Your worksheet: 1 of 4 answered"
+    # Typed and not saved, then "Mark as complete" (walk 20, phone, problem 1): saved with it.
+    page.locator("#answer-urge-helpers-0").fill("Walk outside")
     page.get_by_role("button", name="Mark as complete").click()
     page.wait_for_url(f"**/lesson/{lesson_code(SECOND[0])}#complete")
     assert "You marked this complete" in page.inner_text("#complete")
-    assert left.inner_text() == "Your worksheet: 1 of 4 answered"
+    assert left.inner_text() == "Your worksheet: 2 of 4 answered"
+    assert page.locator("#answer-urge-helpers-0").input_value() == "Walk outside"
     page.screenshot(path=str(artifacts / "lesson-worksheet-left-360x740.png"))
     left.click()
     assert page.evaluate("location.hash") == "#worksheet"

@@ -815,3 +815,78 @@ def test_a_printed_lesson_has_the_worksheet_questions_with_lines_or_the_saved_an
     assert printed.count('<span class="write-line"></span>') == 4
     assert '<span class="chosen">7</span>' in printed and printed.count("chosen") == 1
     assert "write-lines" not in printed  # the short answer is filled in
+
+
+def _mark_complete_with(browser, token: str, answers: dict, chosen: dict) -> Page:  # type: ignore[no-untyped-def]
+    """What "Mark as complete" sends where the lesson has a worksheet: the worksheet form (its
+    hidden fields and answers, typed into or not) with the check's choices, to /complete."""
+    form = {"csrf": token, "version": str(shipped_version(MODULE)), "locale": "en"}
+    return browser.post(f"{PAGE}/complete", {**form, **answers, **chosen})
+
+
+def test_mark_as_complete_belongs_to_the_worksheet_form_and_says_it_saves_it(
+    client, published, participant
+):
+    page = signed_in(client, participant).get(PAGE)
+    assert 'id="ws-form"' in page.body
+    # The button and every choice of the check are the worksheet form's, sent to /complete.
+    assert f'<button type="submit" form="ws-form" formaction="{PAGE}/complete">' in page.body
+    choices = re.findall(r'<input type="radio" id="q\d-\d"[^>]*>', page.body)
+    assert choices and all('form="ws-form"' in c for c in choices)
+    assert "This also saves your worksheet answers above." in page.body
+
+
+def test_mark_as_complete_saves_what_was_typed_in_the_worksheet_and_completes(
+    client, published, participant
+):
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    answers = {
+        "answer-urge-start": "6",
+        "answer-urge-in-body": "Tight chest",
+        "answer-urge-helpers-0": "Call my sister",
+    }
+    done = _mark_complete_with(browser, token, answers, {"q0": "0", "q1": "0", "q2": "0"})
+    assert (done.status, done.location) == (303, f"{PAGE}#complete")
+    page = browser.get(PAGE)
+    assert "You marked this complete" in page.body
+    assert 'value="Tight chest"' in page.body and 'value="Call my sister"' in page.body
+    assert "Save your answers first." not in page.body  # saved: it can be shared
+
+
+def test_mark_as_complete_with_the_worksheet_untouched_saves_no_worksheet(
+    client, published, participant
+):
+    browser = signed_in(client, participant)
+    lesson = browser.get(PAGE)
+    # Exactly what the page's worksheet form holds before anything is typed.
+    untouched = {k: v for k, v in form_fields(lesson, f"{PAGE}/worksheet").items()}
+    assert any(k.startswith("answer-") for k in untouched)
+    done = browser.post(f"{PAGE}/complete", {**untouched, "q0": "0", "q1": "0", "q2": "0"})
+    assert done.status == 303
+    page = browser.get(PAGE)
+    assert "You marked this complete" in page.body
+    assert "Save your answers first." in page.body  # still nothing saved to share
+
+
+def test_a_bad_worksheet_answer_sent_by_mark_as_complete_comes_back_with_the_choices_kept(
+    client, published, participant
+):
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    long = "It builds and builds " * 120  # over 2,000 characters
+    page = _mark_complete_with(
+        browser,
+        token,
+        {"answer-urge-in-body": long, "answer-urge-helpers-0": "Walk the dog"},
+        {"q0": "1", "q1": "0"},
+    )
+    assert page.status == 400
+    assert 'class="error-summary"' in page.body and 'href="#answer-urge-in-body"' in page.body
+    assert 'value="Walk the dog"' in page.body  # typed text kept
+    assert re.search(r'id="q0-1" name="q0" value="1" checked', page.body)  # choices kept
+    assert re.search(r'id="q1-0" name="q1" value="0" checked', page.body)
+    # Neither saved nor completed.
+    again = browser.get(PAGE)
+    assert "You marked this complete" not in again.body
+    assert 'value="Walk the dog"' not in again.body

@@ -172,6 +172,11 @@ class Row:
     def filled(self) -> bool:
         return bool(self.text.strip() or self.phone.strip() or self.source)
 
+    @property
+    def removable(self) -> bool:
+        """An item of the part (not a row to add one): it has a "Remove" box."""
+        return not self.added and bool(self.text or self.phone or self.source)
+
 
 def _suffix(lang: str, first: str = "?") -> str:
     return f"{first}locale={lang}" if lang != DEFAULT_LOCALE else ""

@@ -807,6 +807,88 @@ def test_every_module_in_each_language_fits_a_320_px_screen(browser, base_url, r
     assert len(files) > 48 and wide == []
 
 
+# The words of the module tables on the page that are split over two lines other than after a
+# hyphen ("Self-|control" is how a hyphenated word wraps; "Specif|ic" is not).
+SPLIT_WORDS = r"""() => {
+  const split = [];
+  for (const cell of document.querySelectorAll(".body th, .body td")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/\S+/g)) {
+        for (let i = word.index + 1; i < word.index + word[0].length; i++) {
+          if (node.data[i - 1] === "-") continue;
+          const before = document.createRange(), at = document.createRange();
+          before.setStart(node, i - 1); before.setEnd(node, i);
+          at.setStart(node, i); at.setEnd(node, i + 1);
+          if (at.getBoundingClientRect().top > before.getBoundingClientRect().top + 2) {
+            split.push(word[0]);
+            break;
+          }
+        }
+      }
+    }
+  }
+  return split;
+}"""
+
+
+def test_module_tables_keep_their_words_whole_on_a_360_px_phone(browser, base_url, reader):
+    """At 360 px, the usual phone, a table's columns are as wide as their longest words: none
+    is split mid-word ("Specif|ic", "Hamb|re", walk 20p); every module file, both languages."""
+    context, page = new_page(browser, base_url)
+    sign_in(page, READER, PASSWORD)
+    files = sorted(Path("content").rglob("*.md"))
+    split = []
+    for file in files:
+        module_id, *rest = file.name.split(".")
+        locale = "es" if rest[:1] == ["es"] else "en"
+        page.goto(f"/lesson/{lesson_code(module_id)}?locale={locale}")
+        expect(page.locator("h1")).to_be_visible()
+        if words := page.evaluate(SPLIT_WORDS):
+            split.append((file.name, words))
+    context.close()
+    assert len(files) > 48 and split == []
+
+
+JUMPER = "browser-jumper"  # their own account: a code waiting on it changes the Account page
+
+
+def test_a_link_to_a_field_lands_with_its_label_or_question_in_sight(
+    browser, base_url, local_stack
+):
+    """An error summary's link, or "#code" once a code is sent, brings the field into view
+    with what says what it is above it, not the bare box at the top edge (walk 20p): a knowledge
+    check question left out (its question and error), a phone number (its label), the code."""
+    add_participants(local_stack, PASSWORD, JUMPER)
+    context, page = new_page(browser, base_url)
+    sign_in(page, JUMPER, PASSWORD)
+    page.wait_for_url(f"{base_url}/")
+
+    def in_sight(above: str, field: str) -> None:
+        top = page.locator(above).bounding_box()["y"]
+        box = page.locator(field).bounding_box()
+        assert 0 <= top < box["y"] and box["y"] + box["height"] <= PHONE["height"], (top, box)
+
+    page.goto(f"/lesson/{lesson_code('halt-hungry-angry-lonely-tired')}")
+    page.locator("#q0-1").check()
+    page.get_by_role("button", name="Mark as complete").click()
+    error_summary_links_to(page, "q1-0")
+    in_sight("fieldset:has(#q1-0) > legend", "#q1-0")
+
+    page.goto("/account/reminders")
+    page.get_by_label("New mobile number").fill("555 0100")
+    page.get_by_role("button", name="Send a code").click()
+    error_summary_links_to(page, "phone")
+    in_sight("label[for=phone]", "#phone")
+
+    page.get_by_label("New mobile number").fill("")
+    page.get_by_label("New email address").fill("jumper@example.org")
+    page.get_by_role("button", name="Send a code").click()
+    page.wait_for_url("**/account/reminders?done=code_sent#code")
+    in_sight("label[for=code]", "#code")
+    context.close()
+
+
 def test_every_control_shows_the_same_focus_outline_summaries_included(browser, base_url, reader):
     """A keyboard user sees where they are on the lesson's contents toggle ("On this page")
     as clearly as on a link or a button: the same 3 px outline, not the browser's thin ring."""

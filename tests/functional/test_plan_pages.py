@@ -1030,6 +1030,24 @@ def test_my_plan_in_spanish(client, published, participant):
     assert "-remove" not in form.body  # nothing to remove yet
 
 
+def test_a_part_with_no_item_yet_says_only_how_to_add(client, published, participant):
+    """A part with nothing in it has nothing to change, move or remove: its form says only how
+    to add (it said "Tick Remove to take it out" with no Remove box on the page, walk 20p).
+    Once the part has an item, the whole hint, with its Remove box."""
+    browser = signed_in(client, participant)
+    empty = browser.get("/plan/edit/1")
+    assert empty.status == 200 and "-remove" not in empty.body
+    assert "Write in the boxes to add your own." in empty.body
+    assert "Tick Remove" not in empty.body and "Change the words" not in empty.body
+    spanish = signed_in(client, participant, language="es").get("/plan/edit/1?locale=es")
+    assert "Escriba en las casillas para agregar lo suyo." in spanish.body
+    assert "Marque Quitar" not in spanish.body
+    fill_worksheet(browser)
+    full = browser.get("/plan/edit/3")
+    assert "plan-0-remove" in full.body and "Tick Remove to take it out." in full.body
+    assert "Write in the boxes" not in full.body
+
+
 def test_your_data_page_downloads_and_deletes_only_when_confirmed(client, published, participant):
     browser = signed_in(client, participant)
     fill_worksheet(browser)

@@ -12,7 +12,7 @@ import logging
 import re
 import uuid
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -2007,6 +2007,57 @@ def test_groups_list_next_session_is_the_groups_not_one_participants(
     rows = {re.search(r">(Group \d)</bdi></a>", r).group(1): r for r in page.body.split("<tr")[2:]}
     assert "Sat 10 Jan 2099" in rows["Group 0"] and "Mon 5 Jan 2099" not in rows["Group 0"]
     assert "None set" in rows["Group 1"] and "Mon 5 Jan 2099" not in rows["Group 1"]
+
+
+def test_groups_list_next_session_of_a_track_paced_over_the_sessions(
+    client, with_tracks, leader, participant, library_clock
+):
+    """Walk 20 (leader), item 3: a track paced one module per session keeps each session on its
+    module (the assignment's own session date is the first one). Once the first has passed,
+    the next is a later module's, not "None set"; nor a module's that is left out."""
+    browser = signed_in(client, leader)
+    group = new_group(browser, "Paced")
+    enrol(browser, group, participant.username, "Maria G.")
+    today = library_clock.today()
+    first = today - timedelta(days=3)
+    page = browser.get(group)
+    done = browser.post(
+        f"{group}/assignments",
+        {
+            "csrf": page.csrf(),
+            "key": re.search(r'name="key" value="([0-9a-f]{32})"', page.body).group(1),
+            "item": "track:early-recovery",
+            "participant": "everyone",
+            "session_date": first.isoformat(),
+            "pace": "sessions",
+            "every_days": "7",
+            "per_session": "1",
+        },
+    )
+    assert done.status == 303, done.body
+
+    def next_session() -> str:
+        row = browser.get("/leader").body.split("<tr")[2]
+        return re.search(r'data-label="Next session">([^<]*)</td>', row).group(1)
+
+    def shown(d: date) -> str:  # as the page writes a day: "Tue 8 Dec 2026"
+        return f"{d:%a} {d.day} {d:%b} {d.year}"
+
+    assert next_session() == shown(first + timedelta(days=7))
+    # Leave out the module of that session: the one after it is next.
+    page = browser.get(group)
+    (assignment,) = re.findall(r"/assignments/([0-9a-f]{32})/remove\"", page.body)
+    second = "cravings-and-urge-surfing"  # the track's second module
+    left = browser.post(
+        f"{group}/assignments/{assignment}/modules/{second}/leave-out",
+        {
+            "csrf": page.csrf(),
+            "key": re.search(r'name="key" value="([0-9a-f]{32})"', page.body).group(1),
+            "out": "yes",
+        },
+    )
+    assert left.status == 303, left.body
+    assert next_session() == shown(first + timedelta(days=14))
 
 
 # -- the module picker ------------------------------------------------------------------------

@@ -729,7 +729,8 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     summaries = page.locator(".plist > li > details > summary")
     expect(summaries).to_have_count(15)
     line = re.compile(
-        r"^(?P<name>.+?) (?P<done>\d+) of 30 done(, (?P<late>\d+) overdue)?"
+        r"^(?P<name>.+?) (?P<done>\d+) of 30 done(, (?P<older>\d+) completed an older version)?"
+        r"(, (?P<late>\d+) overdue)?"
         r"(, needs attention)?(, has not signed in yet)?$"
     )
     for n in range(15):
@@ -746,6 +747,8 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
         late = [x for x in lines if x["cls"] == "o"]
         assert len(done) == int(found["done"]), card
         assert len(late) == int(found["late"] or 0), card
+        older = [x for x in lines if x["cls"] == "v"]
+        assert len(older) == int(found["older"] or 0), card
         # What matters first: overdue, then older versions, completed; the rest folded in one
         # line, last: "12 not started, due 1–10 Jan".
         order = "".join(x["cls"][0] for x in lines)

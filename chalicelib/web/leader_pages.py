@@ -671,7 +671,11 @@ def group_page(visit: Visit) -> Html:
 
 
 def _done(visit: Visit, what: str, anchor: str = "", **more: str) -> Redirect:
-    """Back to the group page, which says what was done (``NOTICES``; ``more``: whom or what)."""
+    """Back to the group page, which says what was done (``NOTICES``; ``more``: whom or what).
+    With warnings about the dates (``warn``), it opens at them, in the notice at the top, not
+    at ``anchor``: a section far below, where the row in view said the date as if it held."""
+    if more.get("warn"):
+        anchor = "#warnings"
     query = urlencode({"done": what, **more})
     return Redirect(f"{group_path(visit.params['group_id'])}?{query}{anchor}")
 

@@ -275,6 +275,12 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     page.wait_for_url(re.compile(r".*done=dates.*warn=due_after_session.*"))
     status = page.get_by_role("status").inner_text()
     assert "Dates changed." in status and "after the session date (Fri 25 Jan)" in status
+    # Opened at the warning, with the notice's first line in view too (walk 20 leader, item
+    # 1: the page opened at Assignments, the warning far above, out of sight).
+    height = page.viewport_size["height"]
+    for shown in (page.locator("#warnings"), page.get_by_role("status").locator("p").first):
+        box = shown.bounding_box()
+        assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height, box
     check(page, context, artifacts, "leader-group-date-warning", "Group – Steady")
 
     # A track paced over sessions (walk 15, problem 6): an interval out of range comes back

@@ -31,7 +31,7 @@ from chalicelib.identity import LEADERS, Caller
 from chalicelib.library import ModuleLibrary
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import CompletedVersions, CompletionRecords
-from chalicelib.records.groups import EnrolledParticipant, Group, GroupRecords
+from chalicelib.records.groups import Assignment, EnrolledParticipant, Group, GroupRecords
 from chalicelib.records.worksheets import SavedWorksheet
 from chalicelib.statuses import (
     COMPLETED,
@@ -161,6 +161,19 @@ class GridView:
     only_overdue: bool = False
     track_id: str | None = None
     order: str = ORDER_BY_NAME
+
+
+def _session_days(assignment: Assignment) -> list[str]:
+    """The group session dates of an assignment: its own and, for a track paced over the
+    sessions or with a module's dates changed, each module's (``module_dates``; the own date
+    is then only the first session's), leaving out the modules left out."""
+    days = [assignment.session_date] if assignment.session_date else []
+    days += [
+        m.session_date
+        for m in assignment.module_dates
+        if m.session_date and m.module_id not in assignment.left_out
+    ]
+    return days
 
 
 @dataclass(frozen=True)
@@ -859,11 +872,11 @@ class Dashboard:
             # The group's sessions: a session date on one participant's own assignment is
             # theirs (a catch-up, an individual session), not a day the group meets.
             sessions = [
-                a.session_date
+                day
                 for a in group.assignments
                 if a.participant_id is None
-                and a.session_date
-                and a.session_date >= today.isoformat()
+                for day in _session_days(a)
+                if day >= today.isoformat()
             ]
             if self.attention is not None and group.participants:
                 # One batch read per group gives both the grid and who needs attention.

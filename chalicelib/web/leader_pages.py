@@ -671,7 +671,11 @@ def group_page(visit: Visit) -> Html:
 
 
 def _done(visit: Visit, what: str, anchor: str = "", **more: str) -> Redirect:
-    """Back to the group page, which says what was done (``NOTICES``; ``more``: whom or what)."""
+    """Back to the group page, which says what was done (``NOTICES``; ``more``: whom or what).
+    With warnings about the dates (``warn``), it opens at them, in the notice at the top, not
+    at ``anchor``: a section far below, where the row in view said the date as if it held."""
+    if more.get("warn"):
+        anchor = "#warnings"
     query = urlencode({"done": what, **more})
     return Redirect(f"{group_path(visit.params['group_id'])}?{query}{anchor}")
 
@@ -2094,7 +2098,8 @@ def _phone_line(
 
 def _phone_cards(grid: Grid, group: str, zone: tzinfo) -> list[Any]:
     """The grid on a phone (CSS shows this list or the table, never both): one line per
-    participant (name, done of assigned, overdue, the flags) that opens their card. The card
+    participant (name, done of assigned, completed in an older version, overdue, the flags)
+    that opens their card. The card
     puts what matters first: overdue, then older versions, completed, and not started with a
     shared worksheet; the other modules not started are folded into one line with their count
     and the span of their due dates ("12 not started, due 1–8 Dec"). Dates are written one
@@ -2145,6 +2150,8 @@ def _phone_cards(grid: Grid, group: str, zone: tzinfo) -> list[Any]:
                 parts[c.status if c.status != NOT_STARTED else ""].append(line)
         assigned = sum(map(len, parts.values())) + len(folded)
         head = f"<b><bdi>{name}</bdi></b> {t.done} of {assigned} done"
+        if t.older:  # the table's Older version column: completed too, not counted as done
+            head += f", {t.older} completed an older version"
         if t.overdue:
             head += f', <span class="late">{t.overdue} overdue</span>'
         if flagged:

@@ -275,6 +275,12 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     page.wait_for_url(re.compile(r".*done=dates.*warn=due_after_session.*"))
     status = page.get_by_role("status").inner_text()
     assert "Dates changed." in status and "after the session date (Fri 25 Jan)" in status
+    # Opened at the warning, with the notice's first line in view too (walk 20 leader, item
+    # 1: the page opened at Assignments, the warning far above, out of sight).
+    height = page.viewport_size["height"]
+    for shown in (page.locator("#warnings"), page.get_by_role("status").locator("p").first):
+        box = shown.bounding_box()
+        assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height, box
     check(page, context, artifacts, "leader-group-date-warning", "Group – Steady")
 
     # A track paced over sessions (walk 15, problem 6): an interval out of range comes back
@@ -729,7 +735,8 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     summaries = page.locator(".plist > li > details > summary")
     expect(summaries).to_have_count(15)
     line = re.compile(
-        r"^(?P<name>.+?) (?P<done>\d+) of 30 done(, (?P<late>\d+) overdue)?"
+        r"^(?P<name>.+?) (?P<done>\d+) of 30 done(, (?P<older>\d+) completed an older version)?"
+        r"(, (?P<late>\d+) overdue)?"
         r"(, needs attention)?(, has not signed in yet)?$"
     )
     for n in range(15):
@@ -746,6 +753,8 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
         late = [x for x in lines if x["cls"] == "o"]
         assert len(done) == int(found["done"]), card
         assert len(late) == int(found["late"] or 0), card
+        older = [x for x in lines if x["cls"] == "v"]
+        assert len(older) == int(found["older"] or 0), card
         # What matters first: overdue, then older versions, completed; the rest folded in one
         # line, last: "12 not started, due 1–10 Jan".
         order = "".join(x["cls"][0] for x in lines)

@@ -12,7 +12,7 @@ import logging
 import re
 import uuid
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -589,7 +589,7 @@ def test_assigning_what_is_already_assigned_says_so_and_what_its_dates_now_are(
     same = assign("module:thinking-traps", "2030-12-03", "2030-12-01")
     (assignment,) = assignment_ids(browser.get(group))
     assert same.location == (  # due after the session: a warning (see the test below)
-        f"{group}?done=already_assigned&assignment={assignment}&warn=due_after_session#assignments"
+        f"{group}?done=already_assigned&assignment={assignment}&warn=due_after_session#warnings"
     )
     assert notice(same) == "Thinking traps is already assigned."
     moved = assign("module:thinking-traps", "2030-12-10")
@@ -720,6 +720,35 @@ def test_dates_that_make_no_sense_are_saved_with_a_warning(
     )
     assert response.status_code == 201
     assert json.loads(response.body)["warnings"] == ["due_after_session", "due_passed"]
+
+
+def test_a_warning_about_the_dates_is_where_the_page_opens(
+    client, published, leader, participant, service
+):
+    """Walk 20 (leader), item 1: after Assign the page opened at Assignments, 1,400 px below
+    the notice, so "The due date has already passed: it will show as no due date for Tyrone J."
+    went unseen, under a row that said "due Thu 26 Nov". With a warning, the page opens at the
+    warnings (the notice's first line just above them: steady.css); without, at the section."""
+    past = service.clock.today() - timedelta(days=2)
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Tyrone J.")
+    token = browser.get(group).csrf()
+    warned = browser.post(
+        f"{group}/assignments",
+        {"csrf": token, "item": "module:thinking-traps", "due_date": past.isoformat()},
+    )
+    assert warned.status == 303 and "warn=due_passed" in warned.location
+    assert warned.location.endswith("#warnings")
+    page = browser.get(warned.location)
+    region = page.body.split('<div class="notice outcome" role="status">')[1].split("</div>")[0]
+    assert '<ul class="warnings" id="warnings">' in region and "already passed" in region
+    dates = f"{group}/assignments/{assignment_ids(page)[0]}/dates"
+    redated = browser.post(dates, {"csrf": token, "due_date": past.isoformat()})
+    assert redated.location.endswith("#warnings")
+    fine = browser.post(dates, {"csrf": token, "due_date": "2099-01-05"})
+    assert "warn=" not in fine.location and fine.location.endswith("#assignments")
+    assert 'id="warnings"' not in browser.get(fine.location).body
 
 
 def test_a_track_whose_modules_are_already_assigned_says_which_date_applies(
@@ -2007,6 +2036,57 @@ def test_groups_list_next_session_is_the_groups_not_one_participants(
     rows = {re.search(r">(Group \d)</bdi></a>", r).group(1): r for r in page.body.split("<tr")[2:]}
     assert "Sat 10 Jan 2099" in rows["Group 0"] and "Mon 5 Jan 2099" not in rows["Group 0"]
     assert "None set" in rows["Group 1"] and "Mon 5 Jan 2099" not in rows["Group 1"]
+
+
+def test_groups_list_next_session_of_a_track_paced_over_the_sessions(
+    client, with_tracks, leader, participant, library_clock
+):
+    """Walk 20 (leader), item 3: a track paced one module per session keeps each session on its
+    module (the assignment's own session date is the first one). Once the first has passed,
+    the next is a later module's, not "None set"; nor a module's that is left out."""
+    browser = signed_in(client, leader)
+    group = new_group(browser, "Paced")
+    enrol(browser, group, participant.username, "Maria G.")
+    today = library_clock.today()
+    first = today - timedelta(days=3)
+    page = browser.get(group)
+    done = browser.post(
+        f"{group}/assignments",
+        {
+            "csrf": page.csrf(),
+            "key": re.search(r'name="key" value="([0-9a-f]{32})"', page.body).group(1),
+            "item": "track:early-recovery",
+            "participant": "everyone",
+            "session_date": first.isoformat(),
+            "pace": "sessions",
+            "every_days": "7",
+            "per_session": "1",
+        },
+    )
+    assert done.status == 303, done.body
+
+    def next_session() -> str:
+        row = browser.get("/leader").body.split("<tr")[2]
+        return re.search(r'data-label="Next session">([^<]*)</td>', row).group(1)
+
+    def shown(d: date) -> str:  # as the page writes a day: "Tue 8 Dec 2026"
+        return f"{d:%a} {d.day} {d:%b} {d.year}"
+
+    assert next_session() == shown(first + timedelta(days=7))
+    # Leave out the module of that session: the one after it is next.
+    page = browser.get(group)
+    (assignment,) = re.findall(r"/assignments/([0-9a-f]{32})/remove\"", page.body)
+    second = "cravings-and-urge-surfing"  # the track's second module
+    left = browser.post(
+        f"{group}/assignments/{assignment}/modules/{second}/leave-out",
+        {
+            "csrf": page.csrf(),
+            "key": re.search(r'name="key" value="([0-9a-f]{32})"', page.body).group(1),
+            "out": "yes",
+        },
+    )
+    assert left.status == 303, left.body
+    assert next_session() == shown(first + timedelta(days=14))
 
 
 # -- the module picker ------------------------------------------------------------------------

@@ -5,6 +5,7 @@ reasons marked as seen and no due date."""
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
@@ -13,8 +14,8 @@ from chalicelib.assignments import AssignedModule
 from chalicelib.attention import OVERDUE_MODULES, ParticipantAttention, Reason
 from chalicelib.dashboard import Grid, GridRow
 from chalicelib.groups import GroupSummary
-from chalicelib.statuses import COMPLETED, COMPLETED_OLDER, OVERDUE, ModuleStatus
-from chalicelib.web.leader_pages import _column_headings, _grid_cells, _row_heads
+from chalicelib.statuses import COMPLETED, COMPLETED_OLDER, NOT_STARTED, OVERDUE, ModuleStatus
+from chalicelib.web.leader_pages import _column_headings, _grid_cells, _phone_cards, _row_heads
 from chalicelib.web.render import day, short_day
 
 TEMPLATE_HEADINGS = (
@@ -140,3 +141,27 @@ def test_a_cells_own_due_date_and_completion_day_are_the_programs() -> None:
     (html,) = _grid_cells((row,), {"m1": "Sleep"}, "/leader/groups/g", ZoneInfo("America/New_York"))
     assert 'title="Completed: version 1, Thu 26 Nov 2026; due Fri 4 Dec 2026"' in str(html)
     assert '<span class="vh st"> Completed, due Fri 4 Dec 2026</span>' in str(html)
+
+
+def test_a_phone_cards_line_counts_the_modules_completed_in_an_older_version() -> None:
+    """Walk 20 (leader), item 4: "Lucía R. 2 of 8 done" on a phone when she had completed 3,
+    one of them in a version since replaced; the table's Done and Older version columns said
+    2 and 1, the phone's line only 2. It says both, in the key's words."""
+    modules = tuple(module(f"m{n}", f"Module {n}", None) for n in range(1, 5))
+    cells = (
+        ModuleStatus("m1", COMPLETED_OLDER, 2, "2026-11-27T15:00:00Z", newer_version=3),
+        ModuleStatus("m2", COMPLETED, 1, "2026-11-27T15:00:00Z"),
+        ModuleStatus("m3", COMPLETED, 1, "2026-11-27T15:00:00Z"),
+        ModuleStatus("m4", NOT_STARTED),
+    )
+    rows = (
+        GridRow("p1", "Lucía R.", "", cells),
+        GridRow("p2", "Kim W.", "", (cells[1], cells[2], cells[3], cells[3])),
+    )
+    grid = Grid(GroupSummary("g", "G", False, ""), modules, rows, {}, "2026-11-28")
+    lucia, kim = (
+        re.sub(r"<[^>]+>", "", str(card).split("</summary>")[0])
+        for card in _phone_cards(grid, "/leader/groups/g", ZoneInfo("America/New_York"))
+    )
+    assert lucia == "Lucía R. 2 of 4 done, 1 completed an older version"
+    assert kim == "Kim W. 2 of 4 done"  # none in an older version: nothing more said

@@ -447,6 +447,7 @@ def group_view(
             "sign_in_address_es": sign_in_address(visit, "es") if handouts else "",
             "notice": notice or _notice(visit, detail, picker),
             "warnings": _warnings(visit, detail),
+            "notice_at": NOTICE_AT.get(visit.query.get("done", ""), ""),
             "days_hint": DAYS_HINT,
             "pace_hint": PACE_HINT,
             "meets_on_hint": MEETS_ON_HINT,
@@ -485,6 +486,35 @@ NOTICES = {
         "co-leader). Nothing was changed."
     ),
     "already_unassigned": "Already unassigned.",
+}
+
+
+# Where on the group page each outcome is said: under the heading of the section the page
+# opens at (``_done`` takes its address from here), not at the top, 1,400 px above (walk 20,
+# leader, problem 1). An outcome not listed is said at the top, where the page then opens.
+NOTICE_AT = {
+    **dict.fromkeys(
+        ("enrolled", "already_enrolled", "handed_over", "removed", "seen", "participant_renamed"),
+        "participants",
+    ),
+    **dict.fromkeys(
+        (
+            "assigned",
+            "redated",
+            "already_assigned",
+            "unassigned",
+            "dates",
+            "module_dates",
+            "left_out",
+            "put_back",
+            "assignment_gone",
+            "already_unassigned",
+        ),
+        "assignments",
+    ),
+    "leader": "settings",
+    "attention": "settings",
+    "leader_removed": "leaders",
 }
 
 
@@ -671,11 +701,13 @@ def group_page(visit: Visit) -> Html:
 
 
 def _done(visit: Visit, what: str, anchor: str = "", **more: str) -> Redirect:
-    """Back to the group page, which says what was done (``NOTICES``; ``more``: whom or what).
-    With warnings about the dates (``warn``), it opens at them, in the notice at the top, not
-    at ``anchor``: a section far below, where the row in view said the date as if it held."""
+    """Back to the group page, which says what was done (``NOTICES``; ``more``: whom or what)
+    under the heading of its section (``NOTICE_AT``), where the page opens, or at ``anchor`` (a
+    row in it). With warnings about the dates (``warn``), it opens at them, in that notice."""
     if more.get("warn"):
         anchor = "#warnings"
+    elif not anchor and what in NOTICE_AT:
+        anchor = f"#{NOTICE_AT[what]}"
     query = urlencode({"done": what, **more})
     return Redirect(f"{group_path(visit.params['group_id'])}?{query}{anchor}")
 
@@ -814,7 +846,7 @@ def enrol(visit: Visit) -> Any:
         if not added:
             who = enrolled.participant_id
             return _done(visit, "already_enrolled", f"#p-{who}", who=who)
-        return _done(visit, "enrolled", "#participants")
+        return _done(visit, "enrolled")
 
     def run() -> Any:
         return _on_group_form(visit, "enrol", ENROL_FIELDS, "username", action)
@@ -1012,7 +1044,7 @@ def handed_over(visit: Visit) -> Redirect:
     visit.signed_in()
     if visit.session is not None:
         session.hand_over(visit.session, visit.params["group_id"], visit.params["participant_id"])
-    return _done(visit, "handed_over", "#participants")
+    return _done(visit, "handed_over")
 
 
 ASSIGN_FIELDS = {
@@ -1119,7 +1151,7 @@ def assign(visit: Visit) -> Any:
         what = "assigned"
         if assigned.already:
             what = "redated" if assigned.dates_changed else "already_assigned"
-        return _done(visit, what, "#assignments", **_dated(assigned))
+        return _done(visit, what, **_dated(assigned))
 
     return _once(
         visit,
@@ -1158,7 +1190,7 @@ def add_leader(visit: Visit) -> Any:
             # Nothing changed (so sending the form again is harmless): this page says so, and
             # no username goes into an address.
             return group_view(visit, notice=f"{added.username} already leads this group.")
-        return _done(visit, "leader", "#settings")
+        return _done(visit, "leader")
 
     return _once(
         visit, "leader", lambda: _on_group_form(visit, "leader", {}, "leader_username", action)
@@ -1222,7 +1254,7 @@ def remove_leader(visit: Visit) -> Any:
         return group_view(visit, [field_error(error, {}, "leaders")])
     if removed.yourself:
         return Redirect(f"{GROUPS}?done={LEFT}")
-    return _done(visit, "leader_removed", "#leaders")
+    return _done(visit, "leader_removed")
 
 
 def seen_button(participant_id: str, reason: str) -> str:
@@ -1251,7 +1283,7 @@ def mark_seen(visit: Visit) -> Any:
         shown = current is not None and any(r.code == reason for r in current.open)
         field = seen_button(participant_id, reason) if shown else "participants"
         return group_view(visit, [FieldError(field, message(error, "en"), error.status)], "seen")
-    return _done(visit, "seen", "#participants")
+    return _done(visit, "seen")
 
 
 def attention_settings(visit: Visit) -> Any:
@@ -1273,7 +1305,7 @@ def attention_settings(visit: Visit) -> Any:
                 + f" from {MIN_INACTIVE_DAYS} to {MAX_INACTIVE_DAYS}.",
             )
         return group_view(visit, [found], "attention")
-    return _done(visit, "attention", "#settings")
+    return _done(visit, "attention")
 
 
 def unarchive(visit: Visit) -> Any:
@@ -1496,7 +1528,7 @@ def remove(visit: Visit) -> Any:
     services.current().enrolment.remove(
         visit.signed_in(), visit.params["group_id"], visit.params["participant_id"]
     )
-    return _done(visit, "removed", "#participants")
+    return _done(visit, "removed")
 
 
 ASSIGNMENT_NOT_FOUND = "assignment_not_found"
@@ -1518,7 +1550,7 @@ def while_assigned(
             except NotFound as error:
                 if error.code != ASSIGNMENT_NOT_FOUND:
                     raise
-                return _done(visit, gone, "#assignments")
+                return _done(visit, gone)
 
         return handle
 
@@ -1600,7 +1632,7 @@ def unassign(visit: Visit) -> Any:
         visit.signed_in(), visit.params["group_id"], visit.params["assignment_id"]
     )
     track = visit.form.get("track", "")
-    return _done(visit, "unassigned", "#assignments", **({"track": track} if track else {}))
+    return _done(visit, "unassigned", **({"track": track} if track else {}))
 
 
 # -- an assignment's dates ------------------------------------------------------------------
@@ -1669,7 +1701,7 @@ def change_dates(visit: Visit) -> Any:
         # named at the due date.
         fields = {**PACE_FIELDS, "invalid_pacing": "due_date"}
         return _dates_view(visit, [field_error(error, fields, "due_date", visit.form)])
-    return _done(visit, "dates", "#assignments", **_dated(changed))
+    return _done(visit, "dates", **_dated(changed))
 
 
 # The hint of the "one module per session" choice (the Assign and Change dates forms).
@@ -1750,7 +1782,7 @@ def change_module_dates(visit: Visit) -> Any:
             raise
         return _module_dates_view(visit, [field_error(error, {}, "due_date", visit.form)])
     more = {**_dated(changed), "module": visit.params["module_id"]}
-    return _done(visit, "module_dates", "#assignments", **more)
+    return _done(visit, "module_dates", **more)
 
 
 def module_anchor(assignment_id: str, module_id: str) -> str:
@@ -1772,7 +1804,7 @@ def leave_out(visit: Visit) -> Any:
         )
         done = "left_out" if out else "put_back"
         more = {"assignment": assignment_id, "module": module_id}
-        return _done(visit, done, "#assignments", **more)
+        return _done(visit, done, **more)
 
     return _once(visit, "leave-out", lambda: _on_group_form(visit, "leave-out", {}, anchor, action))
 

@@ -244,6 +244,10 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     page.get_by_label("Add a group leader").fill("browser-co-leader")
     page.get_by_role("button", name="Add group leader").click()
     page.wait_for_url(re.compile(r".*done=leader.*"))
+    # Said where the page opens, under "Group settings" (walk 20 leader, item 1), in the window.
+    said = page.get_by_role("status").filter(has_text="Group leader added.").bounding_box()
+    assert said is not None and 0 <= said["y"] <= page.viewport_size["height"] - said["height"]
+    page.screenshot(path=str(artifacts / "leader-notice-where-it-opens-1280x800.png"))
     page.get_by_role("link", name="Remove browser-co-leader as a group leader").click()
     page.wait_for_url(re.compile(r".*/leaders/[^/]+/remove$"))
     check(page, context, artifacts, "leader-remove-leader-confirm", "Confirm – Steady")

@@ -751,6 +751,39 @@ def test_a_warning_about_the_dates_is_where_the_page_opens(
     assert 'id="warnings"' not in browser.get(fine.location).body
 
 
+def test_what_was_done_is_said_under_the_heading_the_page_opens_at(
+    client, published, leader, participant
+):
+    """Walk 20 (leader), item 1, the rest of it: "Participant enrolled.", "Dates changed." and
+    the like sat at the top while the page opened at their section, 1,400 px below. Each is
+    said under the heading of the section the redirect opens at; one that opens nowhere in
+    particular (a renamed group) stays at the top."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrolled = enrol(browser, group, participant.username, "Tyrone J.")
+    assert enrolled.location.endswith("#participants")
+    token = browser.get(group).csrf()
+    assigned = browser.post(
+        f"{group}/assignments", {"csrf": token, "item": "module:thinking-traps"}
+    )
+    assert assigned.location.endswith("#assignments")
+    seen = browser.post(f"{group}/attention/settings", {"csrf": token, "inactive_days": "7"})
+    assert seen.location.endswith("#settings")
+    renamed = browser.post(f"{group}/name", {"csrf": token, "name": "Thursday group"})
+
+    def said_under(location: str) -> str:
+        """The id of the last heading before the notice (``top``: none, above them all)."""
+        body = browser.get(location).body
+        before = body.split('<div class="notice outcome" role="status">')[0]
+        found = re.findall(r'<h[23] id="(participants|assignments|settings|leaders)"', before)
+        return found[-1] if found else "top"
+
+    assert said_under(enrolled.location) == "participants"
+    assert said_under(assigned.location) == "assignments"
+    assert said_under(seen.location) == "settings"
+    assert said_under(renamed.location) == "top"
+
+
 def test_a_track_whose_modules_are_already_assigned_says_which_date_applies(
     client, published, leader, participant, publisher
 ):

@@ -383,6 +383,9 @@ def _with_kept(page: Html, kept_id: str, caller: Caller, code: str) -> Html:
         return worksheet_pages.with_kept(page, kept)
     chosen = {f"q{i}": v for i, v in _chosen(kept.fields).items()}
     if kept.kind == kept_forms.CHECK and page.context["reading"].can_complete:
+        if any(k.startswith(worksheet_pages.PREFIX) and v for k, v in kept.fields.items()):
+            # "Mark as complete" sends the worksheet form: its answers were kept too.
+            page = worksheet_pages.with_kept(page, kept)
         return replace(page, context={**page.context, "chosen": chosen, "check_kept": True})
     if kept.kind == kept_forms.RETAKE and page.context["reading"].can_retake:
         kept_context = {"chosen": chosen, "retake_kept": True, "retaking": True}

@@ -132,6 +132,25 @@ def test_a_knowledge_check_sent_after_the_session_ended_is_chosen_again_after_si
     assert "You marked this complete" in after.body and KEPT_CHECK_EN not in after.body
 
 
+def test_worksheet_answers_sent_with_mark_as_complete_after_the_session_ended_come_back_too(
+    client, published, participant, library_clock, stack
+):
+    """ "Mark as complete" sends the worksheet form with the check's choices: after 15 minutes
+    idle both are kept, and after signing in both are back on the page, not sent yet."""
+    browser = signed_in(client, participant)
+    token = browser.get(PAGE).csrf()
+    library_clock.advance(IDLE)
+    form = {"csrf": token, "version": str(shipped_version(MODULE)), "locale": "en"}
+    posted = browser.post(f"{PAGE}/complete", {**form, **ANSWERS, "q0": "1"})
+    assert (posted.status, posted.location) == (303, "/sign-in?done=signed_out_inactive")
+    browser.sign_in(participant.username)
+    lesson = browser.get(PAGE)
+    assert KEPT_CHECK_EN in lesson.body and KEPT_EN in lesson.body
+    assert f'value="{ANSWER}"' in lesson.body and 'value="Called Ysolde"' in lesson.body
+    assert 'id="q0-1" name="q0" value="1" checked' in lesson.body
+    assert "You marked this complete" not in lesson.body
+
+
 def test_the_kept_form_cookie_is_http_only_secure_and_lax(
     client, published, participant, library_clock
 ):

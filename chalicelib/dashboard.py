@@ -589,12 +589,17 @@ SIGNED_IN_UNKNOWN = "unknown"
 
 def signed_in_text(row: GridRow) -> str:
     """The "Signed in" cell: "no" where the grid says "Has not signed in yet" (the same
-    ``not_signed_in``), "yes" once they chose their own password, "unknown" when it cannot be
-    known (an account made before enrolment, an enrolment from before this was kept, who
-    left)."""
+    ``not_signed_in``), "yes" once they chose their own password or once the grid shows
+    something they did (a completion or a saved worksheet: only a signed-in participant does
+    that; walk 20, leader, 7: "unknown" beside people reading every week), "unknown" when it
+    cannot be known (an account made before enrolment, an enrolment from before this was kept,
+    who left, with nothing done)."""
     if row.not_signed_in:
         return "no"
-    return "yes" if row.signed_in else SIGNED_IN_UNKNOWN
+    did_something = any(
+        c.status in (COMPLETED, COMPLETED_OLDER) or c.worksheet is not None for c in row.cells
+    )
+    return "yes" if row.signed_in or did_something else SIGNED_IN_UNKNOWN
 
 
 def grid_csv(grid: Grid, zone: tzinfo, former: Sequence[FormerRow] = ()) -> str:

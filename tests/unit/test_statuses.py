@@ -113,7 +113,7 @@ def test_csv_escapes_commas_quotes_and_newlines_and_round_trips():
             "",
             "2026-11-20",
             "",
-            "unknown",
+            "yes",
             "1",
             "0",
             "0",
@@ -145,7 +145,7 @@ def test_a_completion_in_the_csv_is_dated_by_the_programs_calendar():
         "",
         "2026-11-26",
         "",
-        "unknown",
+        "yes",
         "1",
         "0",
         "0",
@@ -214,7 +214,7 @@ def test_each_csv_cell_says_the_participants_own_due_date_and_each_row_the_day()
             "",
             "2026-11-20",
             "",
-            "unknown",
+            "yes",
             "1",
             "0",
             "0",
@@ -247,6 +247,15 @@ def test_the_signed_in_cell_says_unknown_rather_than_nothing(not_signed_in, sign
     made before enrolment, an old enrolment, someone who left), the cell says so."""
     row = GridRow("p1", "Sam", "2026-11-01", (), not_signed_in=not_signed_in, signed_in=signed_in)
     assert signed_in_text(row) == text
+
+
+def test_the_signed_in_cell_says_yes_for_someone_who_completed_a_module():
+    """Walk 20 (leader), 7: "unknown" beside people reading every week. An account made before
+    enrolment, not known to have signed in, who completed a module: they did sign in."""
+    done = ModuleStatus("coping", COMPLETED, 2, "2026-11-27T03:00:00Z")
+    not_yet = ModuleStatus("coping", NOT_STARTED, None, None)
+    assert signed_in_text(GridRow("p1", "Sam", "2026-11-01", (done,))) == "yes"
+    assert signed_in_text(GridRow("p1", "Sam", "2026-11-01", (not_yet,))) == "unknown"
 
 
 @pytest.mark.parametrize(

@@ -1852,6 +1852,12 @@ def progress_page(visit: Visit) -> Html:
                 _column_dues(grid),
             ),
             "sheet_legend": _sheet_legend(grid.participants),
+            # The "!" beside a name means something else than a cell's (walk 20 leader, 9).
+            "flagged": sum(
+                1
+                for r in grid.participants
+                if (a := grid.attention.get(r.participant_id)) and a.needs_attention
+            ),
             "cards": _phone_cards(grid, group_path(group_id), services.current().clock.zone),
             **error_context(errors),
         },

@@ -2570,6 +2570,9 @@ def test_the_needs_attention_marker_on_the_group_page_and_the_grid(
     }
     assert "Needs attention: 2 overdue" in cells["Alex R."]
     assert "Needs attention" not in cells["Sam P."]
+    # The key says what that "!" means, apart from a cell's "!" (overdue; walk 20 leader, 9).
+    key = grid.body.split('<ul class="legend"')[1].split("</ul>")[0]
+    assert "beside a name: needs attention (why, on the group page): 1</li>" in key
     # The grid's flag leads to the participant on the group page, where it can be marked seen.
     anchor = re.search(r'<a class="flag attention" href="([^"#]+)#([^"]+)"', cells["Alex R."])
     assert anchor is not None and anchor.groups() == (group, f"p-{other_participant.id}")

@@ -541,6 +541,18 @@ def _notice(visit: Visit, detail: GroupDetail, picker: dict[str, Any]) -> Any:
             return f"{NOTICES[done]} {_stays_on_list(track, picker)}"
     if done in ("left_out", "put_back"):
         return _left_out_notice(visit, detail, picker, done == "left_out")
+    if done == "removed":
+        # Who, so a leader who removed several in a row can check each (walk 20 leader, 5).
+        who = visit.query.get("who", "")
+        name = next((p.display_name for p in detail.former or () if p.participant_id == who), "")
+        if name:
+            return said(
+                "{} was removed from the group. What they completed stays theirs.", bdi(name)
+            )
+    if done in ("assigned", "dates", "module_dates"):
+        named = _assignment_notice(visit, detail, picker, done)
+        if named is not None:
+            return named
     if done == "participant_renamed":
         who = visit.query.get("who", "")
         name = next((p.display_name for p in detail.participants if p.participant_id == who), "")
@@ -550,6 +562,34 @@ def _notice(visit: Visit, detail: GroupDetail, picker: dict[str, Any]) -> Any:
             said("Name changed. They are shown to you as {}", bdi(name)), shown_name(name)
         )
     return NOTICES.get(done)
+
+
+def _assignment_notice(
+    visit: Visit, detail: GroupDetail, picker: dict[str, Any], done: str
+) -> Any | None:
+    """``Assigned the track “Early recovery, weeks 1–4” to everyone.``, ``Dates changed for
+    Thinking traps, for Sam P.`` or ``Dates changed for Sleep and recovery in the track …``:
+    what and for whom, from the group as it is
+    now (walk 20 leader, 5: "Assigned." after a run of forms said neither). ``None`` where the
+    address names nothing in the group."""
+    wanted = visit.query.get("assignment", "")
+    row = next((r for r in _assignment_rows(detail, picker) if r["assignment_id"] == wanted), None)
+    if row is None:
+        return None
+    everyone = row["audience"] == EVERYONE_AUDIENCE
+    audience = "everyone" if everyone else row["audience"]
+    what = _named(row["record"], picker)
+    if done == "module_dates":
+        module = visit.query.get("module", "")
+        if module not in tuple(m["module_id"] for m in row["modules"]):
+            return None
+        title = picker["titles"].get(module, module)
+        named = said("Dates changed for {} in {}, for {}", title, what, audience)
+    elif done == "assigned":
+        named = said("Assigned {} to {}", what, audience)
+    else:
+        named = said("Dates changed for {}, for {}", what, audience)
+    return _ended(named, "everyone" if everyone else row["audience_shown"])
 
 
 def _left_out_notice(visit: Visit, detail: GroupDetail, picker: dict[str, Any], out: bool) -> Any:
@@ -663,17 +703,22 @@ def _overlap_warning(detail: GroupDetail, found: Assignment) -> list[str]:
     ]
 
 
+def _named(assignment: Assignment, picker: dict[str, Any], first: bool = False) -> str:
+    """What an assignment is, in a sentence: ``Thinking traps``, ``the track “Early recovery,
+    weeks 1–4”`` (``The`` ``first`` in it). Quoted: a track's title may hold a comma."""
+    if assignment.kind != "track":
+        return str(picker["titles"].get(assignment.item_id, assignment.item_id))
+    titles = {t["id"]: t["title"] for t in picker["tracks"]}
+    track = titles.get(assignment.item_id, assignment.item_id)
+    return f"{'The' if first else 'the'} track “{track}”"
+
+
 def _already_assigned(
     assignment: Assignment, detail: GroupDetail, picker: dict[str, Any], redated: bool
 ) -> Any:
     """``Thinking traps is already assigned.``, or, when assigning again changed its dates,
     ``... was already assigned to Sam P., so its dates changed: due Thu 3 Dec 2026, ...``."""
-    if assignment.kind == "track":
-        titles = {t["id"]: t["title"] for t in picker["tracks"]}
-        # Quoted: a track's title may hold a comma ("Early recovery, weeks 1–4").
-        what = f"The track “{titles.get(assignment.item_id, assignment.item_id)}”"
-    else:
-        what = str(picker["titles"].get(assignment.item_id, assignment.item_id))
+    what = _named(assignment, picker, first=True)
     names = {p.participant_id: p.display_name for p in detail.participants}
     name = names.get(assignment.participant_id or "")
     to = said(" to {}", bdi(name)) if name is not None else ""
@@ -1528,7 +1573,7 @@ def remove(visit: Visit) -> Any:
     services.current().enrolment.remove(
         visit.signed_in(), visit.params["group_id"], visit.params["participant_id"]
     )
-    return _done(visit, "removed")
+    return _done(visit, "removed", who=visit.params["participant_id"])
 
 
 ASSIGNMENT_NOT_FOUND = "assignment_not_found"

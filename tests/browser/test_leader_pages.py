@@ -278,7 +278,8 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     page.get_by_role("button", name="Save dates").click()
     page.wait_for_url(re.compile(r".*done=dates.*warn=due_after_session.*"))
     status = page.get_by_role("status").inner_text()
-    assert "Dates changed." in status and "after the session date (Fri 25 Jan)" in status
+    assert "Dates changed for Thinking traps, for Participant One." in status
+    assert "after the session date (Fri 25 Jan)" in status
     # Opened at the warning, with the notice's first line in view too (walk 20 leader, item
     # 1: the page opened at Assignments, the warning far above, out of sight).
     height = page.viewport_size["height"]

@@ -307,9 +307,15 @@ def test_remove_a_participant_after_confirming(client, published, leader, partic
     done = browser.post(remove_path, {"csrf": confirm.csrf()})
     assert done.status == 303
     page = browser.get(done.location)
-    assert "Participant removed" in page.body
+    # Named (walk 20 leader, 5), said under Participants where the page opens.
+    assert done.location.endswith(f"?done=removed&who={participant.id}#participants")
+    assert (
+        '<div class="notice outcome" role="status"><p><bdi>Sam P.</bdi> was removed from the '
+        "group. What they completed stays theirs.</p>"
+    ) in page.body.split('id="participants"', 1)[1]
     # Not among the participants: under "Left the group" (tests/functional/test_former_members.py).
     listed, left = page.body.split('id="participants"', 1)[1].split('id="left-the-group"', 1)
+    listed = listed.split("</div>", 1)[1]  # after the notice that names them
     assert "Sam P." not in listed and "Sam P." in left.split("</details>", 1)[0]
     again = browser.get(remove_path)  # already gone: the group's own "not found", not a crash
     assert again.status == 404
@@ -585,7 +591,7 @@ def test_assigning_what_is_already_assigned_says_so_and_what_its_dates_now_are(
         return unescape(re.sub(r"</?bdi>", "", found.group(1))) if found else ""
 
     first = assign("module:thinking-traps", "2030-12-03", "2030-12-01")
-    assert notice(first) == "Assigned."
+    assert notice(first) == "Assigned Thinking traps to everyone."
     same = assign("module:thinking-traps", "2030-12-03", "2030-12-01")
     (assignment,) = assignment_ids(browser.get(group))
     assert same.location == (  # due after the session: a warning (see the test below)
@@ -600,13 +606,17 @@ def test_assigning_what_is_already_assigned_says_so_and_what_its_dates_now_are(
     assert assignment_ids(browser.get(group)) == [assignment]  # still one assignment
 
     # To one participant: a separate assignment the first time, then named with them.
-    assert notice(assign("module:thinking-traps", audience=participant.id)) == "Assigned."
+    assert notice(assign("module:thinking-traps", audience=participant.id)) == (
+        "Assigned Thinking traps to Sam P."
+    )
     assert notice(assign("module:thinking-traps", "2030-12-03", audience=participant.id)) == (
         "Thinking traps was already assigned to Sam P., so its dates changed: "
         "due Tue 3 Dec 2030, no session date."
     )
     # A track (its title has a comma: quoted).
-    assert notice(assign("track:early-recovery", "2030-12-03", "2030-12-01")) == "Assigned."
+    assert notice(assign("track:early-recovery", "2030-12-03", "2030-12-01")) == (
+        "Assigned the track “Early recovery, weeks 1–4” to everyone."
+    )
     assert notice(assign("track:early-recovery", "", "2030-12-01")) == (
         "The track “Early recovery, weeks 1–4” was already assigned, so its dates changed: "
         "no due date, session Sun 1 Dec 2030."
@@ -675,7 +685,7 @@ def test_dates_that_make_no_sense_are_saved_with_a_warning(
         },
     )
     after = f"The due date is after the session date ({weekday_and_day(session)})."
-    assert outcome(assigned) == ["Assigned.", f"! {after}"]
+    assert outcome(assigned) == ["Assigned Thinking traps to everyone.", f"! {after}"]
     (assignment,) = assignment_ids(browser.get(group))
     assert f"due {due.strftime('%a')} {due.day}" in browser.get(group).body  # saved as given
 
@@ -686,7 +696,7 @@ def test_dates_that_make_no_sense_are_saved_with_a_warning(
     )
     # Walk 17, problem 4: what a date already past does (it counts for no one).
     assert outcome(changed) == [
-        "Dates changed.",
+        "Dates changed for Thinking traps, for everyone.",
         "! The due date has already passed: it will show as no due date for everyone in the "
         "group; choose a later date to set one.",
     ]
@@ -694,14 +704,15 @@ def test_dates_that_make_no_sense_are_saved_with_a_warning(
         dates, {"csrf": token, "due_date": due.isoformat(), "session_date": past.isoformat()}
     )
     assert outcome(both) == [
-        "Dates changed.",
+        "Dates changed for Thinking traps, for everyone.",
         f"! The due date is after the session date ({weekday_and_day(past)}).",
     ]
     # Due on the session day, today: nothing to say.
     fine = browser.post(
         dates, {"csrf": token, "due_date": today.isoformat(), "session_date": today.isoformat()}
     )
-    assert outcome(fine) == ["Dates changed."] and "warn=" not in fine.location
+    assert outcome(fine) == ["Dates changed for Thinking traps, for everyone."]
+    assert "warn=" not in fine.location
     # A hand-made address: no warning about an assignment that is not in the group.
     page = browser.get(f"{group}?done=dates&assignment={'0' * 32}&warn=due_passed")
     assert "already passed" not in page.body
@@ -833,7 +844,7 @@ def test_a_track_whose_modules_are_already_assigned_says_which_date_applies(
     page = browser.get(posted.location)
     region = page.body.split('<div class="notice outcome" role="status">')[1].split("</div>")[0]
     said = unescape(re.sub(r"<[^>]+>", "", region))
-    assert "Assigned." in said
+    assert "Assigned the track “Early recovery, weeks 1–4” to everyone." in said
     assert "2 of this track's modules were already assigned to the same people" in said, said
     relapse = "“Relapse prevention, weeks 1–8”"
     for title in ("Cravings and urge surfing", "Thinking traps"):

@@ -419,7 +419,8 @@ def test_one_modules_dates_on_a_page_of_their_own(client, group, leader):
         dates_path, {"csrf": form.csrf(), "due_date": "2026-12-22", "session_date": "2026-12-22"}
     )
     assert done.status == 303
-    assert "Dates changed for that module." in browser.get(done.location).body
+    said = unescape(re.sub(r"<[^>]+>", "", browser.get(done.location).body))
+    assert "Dates changed for Sleep and recovery in the track “" in said
     stored = services.current().groups.records.get(group).assignments[0]
     assert stored.dates_of(SLEEP) == ("2026-12-22", "2026-12-22")
     assert stored.dates_of(MODULES[0]) == ("2026-12-01", None)

@@ -73,7 +73,9 @@ CHECK_MISSED = "knowledge_check_missed"
 WORKSHEET_HALF_DONE = "worksheet_half_done"
 REASONS = (NO_ACTIVITY, OVERDUE_MODULES, CHECK_MISSED, WORKSHEET_HALF_DONE)
 REASON_TEXT = {
-    NO_ACTIVITY: "No activity for {days} days",
+    # What counts is said (walk 20 leader, 8: "no activity" read as "has not opened Steady"
+    # beside someone who signed in that morning): signing in alone is not activity.
+    NO_ACTIVITY: "Nothing completed or saved for {days} days",
     OVERDUE_MODULES: "{count} overdue",
     CHECK_MISSED: "Knowledge check missed twice",
     WORKSHEET_HALF_DONE: "Worksheet left half done",

@@ -461,7 +461,8 @@ def group_view(
 
 
 DAYS_HINT = (
-    "Counted only while they have something assigned to do. "
+    "Activity: completing a module, answering a knowledge check or saving a worksheet (signing "
+    "in alone is not). Counted only while they have something assigned to do. "
     f"From {MIN_INACTIVE_DAYS} to {MAX_INACTIVE_DAYS} days; the default is {DEFAULT_INACTIVE_DAYS}."
 )
 

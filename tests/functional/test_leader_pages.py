@@ -2626,7 +2626,7 @@ def test_a_reason_about_a_module_names_it_and_the_summary_says_what_is_checked(
     assert "Mark as seen: Worksheet left half done: Cravings and urge surfing" in row
     # The line above the list says these are the rules checked, not what applies to whom.
     assert (
-        "1 participant needs attention. Checked for everyone: no activity for 5 days, 2 or more "
+        "1 participant needs attention. Checked for everyone: nothing completed or saved for 5 days, 2 or more "
         "modules overdue, a knowledge check missed twice, a worksheet left half done."
     ) in page
     grid = unescape(browser.get(f"{group}/progress").body)

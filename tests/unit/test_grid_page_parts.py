@@ -98,7 +98,7 @@ def test_row_heads_are_what_the_template_made() -> None:
     ]
     heads = [str(h) for h in _row_heads(grid, group)]
     assert heads == expected
-    assert "2 overdue; No activity for 7 days; Worksheet left half done<" in heads[0]
+    assert "2 overdue; Nothing completed or saved for 7 days; Worksheet left half done<" in heads[0]
     assert 'href="/leader/groups/g#p-p1" title="Needs attention: 2 overdue; ' in heads[0]
     assert 'Worksheet left half done (Alex &lt;b&gt;R.&lt;/b&gt;): on the group page"' in heads[0]
     assert "Needs attention" not in heads[1] and "Needs attention" not in heads[3]

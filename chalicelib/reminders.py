@@ -228,7 +228,8 @@ def check_phone(value: Any) -> str:
         number = "+1" + number  # a US number written without its country code
     if not _PHONE.match(number):
         raise BadRequest(
-            "A phone number is written with its country code, e.g. +1 555 010 0123.",
+            "Write the whole number with its area code, for example (555) 010-0123. Outside the US, "
+            "start with + and the country code.",
             code="invalid_phone",
         )
     return number

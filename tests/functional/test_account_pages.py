@@ -340,8 +340,8 @@ def test_the_page_is_in_spanish_for_a_spanish_browser(client, participant):
     again = web.post("/account/reminders/contact", {**form_of(page), "phone": "12"})
     assert again.status == 400
     assert (
-        html.escape("Escriba el número con el código del país") in again.body
-        or "Escriba el número con el código del país" in again.body
+        html.escape("Escriba el número con su código de área") in again.body
+        or "Escriba el número con su código de área" in again.body
     )
 
 

@@ -1543,15 +1543,22 @@ def remove_confirm(visit: Visit) -> Html:
     participant = _participant(detail, visit.params["participant_id"])
     # Their last active group: their access ends after the alumni period (one read or two).
     ends_at = svc.enrolment.access_end_if_removed(detail.summary, participant.participant_id)
-    notes = (
-        ()
-        if ends_at is None
-        else (
+    if ends_at is None:
+        notes: tuple[str, ...] = ()
+    elif participant.not_signed_in and not participant.account_off_at:
+        # "Has not signed in yet" on the group page (the enrolment read above, no other call):
+        # they have no plan, and their temporary password has long expired (walk 20 leader,
+        # problem 6), so nothing about signing in to see it.
+        notes = (
+            "This is their last group. They never signed in, so their account stays unused. "
+            f"Their access ends after {_last_day(ends_at)}.",
+        )
+    else:
+        notes = (
             f"This is their last group. They can still sign in to see and download their plan "
             f"until {_last_day(ends_at)}. Print or download their plan with them now: My plan › "
             "Download as PDF.",
         )
-    )
     return _confirm(
         visit,
         detail,

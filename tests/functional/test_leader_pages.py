@@ -369,6 +369,29 @@ def test_the_remove_confirmation_says_when_access_ends_and_offers_the_progress_f
     assert "This is their last group." in unescape(browser.get(remove_path).body)
 
 
+def test_removing_someone_who_never_signed_in_says_so_and_not_their_plan(
+    client, published, leader, aws_calls
+):
+    """Walk 20 leader, problem 6: someone shown as "Has not signed in yet" has no plan, and
+    their temporary password no longer works by then: the page says they never signed in, from
+    the enrolment the page reads anyway (no more calls than for anyone else)."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    created = create_account(browser, group, "alex.b", "Alex B.")
+    participant_id = created.location.rsplit("#handout-", 1)[1]
+    assert "Has not signed in yet" in browser.get(group).body
+    remove_path = f"{group}/participants/{participant_id}/remove"
+    aws_calls.reset()
+    text = unescape(browser.get(remove_path).body)
+    assert (
+        "This is their last group. They never signed in, so their account stays unused. "
+        f"Their access ends after {_last_day_if_leaving_now()}."
+    ) in text
+    assert "plan" not in text.split("<main", 1)[1] and "can still sign in" not in text
+    assert aws_calls.names.count("DynamoDB.BatchGetItem") == 0
+    assert "Download the group's progress (CSV) first" in text
+
+
 def test_the_archive_confirmation_says_when_access_ends_for_participants_with_no_other_group(
     client, published, leader
 ):

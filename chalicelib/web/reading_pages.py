@@ -238,7 +238,7 @@ def library_search(visit: Visit) -> Html | Redirect:
     known = topic_of(topic) if topic else None
     # A topic the library does not have (an edited form) goes along with the words, so the
     # results page says every topic was searched; without words there is nothing to search.
-    shown = topic_code(known) if known else (topic if topic and query.strip() else None)
+    shown = topic_code(known) if known else (topic if topic and query_words(query) else None)
     return Redirect(_results_address(visit, lang, shown, query))
 
 
@@ -246,7 +246,9 @@ def _results_address(visit: Visit, lang: str, topic: str | None, query: str) -> 
     """The address of a search's results: ``/library?topic=<code>&s=<token>``, the words
     sealed for this session (``search_token``), never in the clear."""
     address = {"topic": topic} if topic else {}
-    if query.strip():
+    # Only words are searched for: a query of spaces, emoji or signs alone is no search (it
+    # found every module, "Modules found: 48", walk 20 phone, 7), as an empty one is not.
+    if query_words(query):
         address["s"] = search_token.seal(query, visit.csrf_token)
     if lang != DEFAULT_LOCALE:
         address["locale"] = lang
@@ -325,7 +327,7 @@ def _library(visit: Visit, lang: str, topic_value: str | None, query: str) -> Ht
             "topics": [(topic_code(t), WORDS[lang][f"topic_{t}"]) for t in TOPICS],
             "groups": [g for g in groups if g["modules"]],
             "count": len(found),
-            "searched": bool(query.strip() or topic),
+            "searched": bool(query_words(query) or topic),
             "suggestion": suggestion,
         },
         status=400 if errors else 200,

@@ -518,6 +518,22 @@ def test_library_marks_the_lessons_the_participant_completed(client, published, 
     assert '<span class="status"><span aria-hidden="true">✓</span> Terminado' in spanish.body
 
 
+def test_a_search_of_emoji_or_signs_alone_is_no_search_as_spaces_are_not(
+    client, published, participant
+):
+    """Walk 20 (phone), 7: "😀😀" said "Modules found: 48" and listed everything, while a search
+    of spaces went back to the plain library. No word, no search: the plain library."""
+    browser = signed_in(client, participant)
+    plain = browser.get("/library").body
+    for typed in ("😀😀", " !? … ", "   "):
+        token = browser.get("/library").csrf()
+        posted = browser.post("/library", {"csrf": token, "q": typed, "topic": ""})
+        assert (posted.status, posted.location) == (303, "/library"), typed
+        page = browser.get(posted.location)
+        assert "Modules found" not in page.body
+        assert titles_in(page.body) == titles_in(plain)
+
+
 def test_library_bad_search_comes_back_with_an_error_summary(client, published, participant):
     page = search_library(signed_in(client, participant), "x" * 101)
     assert page.status == 400

@@ -138,6 +138,11 @@ def _card(row: MyAssignment, today: str, lang: str, zone: tzinfo) -> dict[str, A
         "locale": row.locale,
         "due_date": row.due_date,
         "due": due_line(row.due_date, today, lang),
+        # Due on the session's day, not today or tomorrow: "Read before Tuesday's group, 8 Dec"
+        # says it, and "Due Tue 8 Dec 2026" beside it only repeats it (walk 20, phone, 11).
+        "due_on_session": bool(row.due_date)
+        and row.due_date == row.session_date
+        and _soon(row.due_date or "", today) is None,
         "minutes": row.reading_minutes,
         # An archived group meets no more: no "read before Tuesday's group".
         "before": "" if row.group_archived else before_session(row.session_date, today, lang),

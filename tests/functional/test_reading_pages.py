@@ -300,9 +300,12 @@ def test_home_says_today_and_tomorrow_for_due_and_session_dates(
     before_today, due_today, before_tomorrow, due_tomorrow = said
     assert before_today in next_up and due_today in next_up
     assert before_tomorrow in later_cards and due_tomorrow in later_cards
-    # Two days away: the date, as before.
+    # Two days away, due on the session's day: "Read before …'s group, <day>" says it; "Due
+    # <day>" beside it only repeated it (walk 20, phone, 11).
     months = {None: "Due ", "es": "Para el "}
-    assert months[language] + render.day(later.isoformat(), language or "en") in later_cards
+    card = later_cards.split("</li>")[-2]
+    assert months[language] + render.day(later.isoformat(), language or "en") not in card
+    assert f", {later.day} " in card  # the session's day
 
 
 def test_on_a_session_day_its_reading_is_next_up_before_older_overdue_ones(

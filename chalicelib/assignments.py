@@ -44,6 +44,10 @@ ALREADY_ASSIGNED = "already_assigned"
 # Far apart: most likely a mistyped year or month ("2020" for "2026"), said more strongly.
 DUE_LONG_AGO = "due_long_ago"  # with DUE_PASSED
 SESSION_LONG_AFTER_DUE = "session_long_after_due"
+# A track paced from a first session already past: the modules whose sessions have passed get
+# no due date for anyone (``statuses.due_for``), while the group page lists their dates (walk
+# 20, leader, 2).
+SESSIONS_PASSED = "sessions_passed"
 LONG_GAP = timedelta(weeks=4)
 
 
@@ -75,6 +79,16 @@ def date_warnings(due_date: str | None, session_date: str | None, today: date) -
         if today - date.fromisoformat(due_date) > LONG_GAP:
             warnings.append(DUE_LONG_AGO)
     return tuple(warnings)
+
+
+def passed_sessions(assignment: Assignment, today: date) -> tuple[str, ...]:
+    """The modules of a paced track assignment (not left out) whose own due dates, from its
+    sessions, have already passed on ``today``: in track order."""
+    return tuple(
+        m.module_id
+        for m in assignment.module_dates
+        if m.module_id not in assignment.left_out and past_due(m.due_date, today)
+    )
 
 
 def _apart(earlier: str, later: str) -> timedelta:
@@ -577,6 +591,8 @@ class Assignments:
         others = [a for a in group.assignments if a.assignment_id != assignment_id]
         shared = overlaps([*others, assignment], assignment_id, self.library)
         warnings = date_warnings(due, session, self.clock.today())
+        if pacing is not None and passed_sessions(assignment, self.clock.today()):
+            warnings += (SESSIONS_PASSED,)
         if shared:
             warnings += (ALREADY_ASSIGNED,)
         return Assigned(assignment, before, warnings, shared)
@@ -635,7 +651,10 @@ class Assignments:
             now,
         )
         self._put(caller, group.group_id, changed, now, replaces=True)
-        return Assigned(changed, current, date_warnings(due, session, self.clock.today()))
+        warnings = date_warnings(due, session, self.clock.today())
+        if pacing is not None and passed_sessions(changed, self.clock.today()):
+            warnings += (SESSIONS_PASSED,)
+        return Assigned(changed, current, warnings)
 
     def change_module_dates(
         self,

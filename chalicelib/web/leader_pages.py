@@ -33,6 +33,7 @@ from chalicelib.assignments import (
     DUE_LONG_AGO,
     DUE_PASSED,
     SESSION_LONG_AFTER_DUE,
+    SESSIONS_PASSED,
     WEEKDAYS,
     Assigned,
     AssignedModule,
@@ -40,6 +41,7 @@ from chalicelib.assignments import (
     Pacing,
     overlaps,
     pacing_of,
+    passed_sessions,
 )
 from chalicelib.attention import DEFAULT_INACTIVE_DAYS, MAX_INACTIVE_DAYS, MIN_INACTIVE_DAYS
 from chalicelib.clock import calendar_day
@@ -664,6 +666,19 @@ def _warnings(visit: Visit, detail: GroupDetail) -> list[Any]:
             if nobodys
             else "The due date has already passed."
         )
+    if SESSIONS_PASSED in codes:
+        passed = passed_sessions(found, services.current().clock.today())
+        if passed:
+            many = len(passed) > 1
+            warnings.append(
+                f"The sessions of the first {len(passed)} modules have already passed: they "
+                if many
+                else "The session of its first module has already passed: it "
+            )
+            warnings[-1] += (
+                "will show as no due date for everyone. Choose a later first session, or change "
+                + ("those modules' dates." if many else "that module's dates.")
+            )
     if ALREADY_ASSIGNED in codes:
         warnings.extend(_overlap_warning(detail, found))
     return warnings

@@ -367,7 +367,8 @@ def test_the_assign_form_spreads_a_track_and_the_group_page_lists_its_modules(
 
     # Rosa's home: each module due on its own date.
     home = unescape(signed_in(client, participant).get("/").body)
-    assert "Tue 1 Dec 2026" in home and "Tue 5 Jan 2027" in home
+    # Due on its session's day: said once ("Read before Tuesday's group, 5 Jan").
+    assert "group, 1 Dec" in home and "group, 5 Jan" in home
 
     # Leave one out (a POST with the token and a one-time key), then put it back.
     (assignment,) = re.findall(r"/assignments/([0-9a-f]{32})/remove\"", page.body)
@@ -1217,3 +1218,52 @@ def test_a_modules_change_read_before_the_pacing_changed_reads_again(group, lead
     monkeypatch.undo()
     stored = records.get(group).assignments[0]
     assert stored.pacing == Pacing(meets_on=(1,)) and stored.dates_of(SLEEP)[0] == "2027-01-04"
+
+
+def test_a_track_paced_from_a_first_session_already_past_warns_about_those_modules(
+    client, group, leader, participant
+):
+    """Walk 20 (leader), 2: paced from Tue 17 Nov on Fri 27 Nov, the first two sessions have
+    passed, so those modules show as no due date for anyone; the form said only "Assigned."
+    while the group page listed "due Tue 17 Nov". The API and the page now say so."""
+    status, body = api(
+        client,
+        "POST",
+        f"/groups/{group}/assignments",
+        leader,
+        {"track_id": TRACK, "spread": True, "session_date": "2026-11-17", "every_days": 7},
+    )
+    assert status == 201 and body["warnings"] == ["sessions_passed"], body
+    browser, path = group_page(client, leader, group)
+    first = f"{path}?done=assigned&assignment={body['assignment_id']}&warn=sessions_passed"
+    assert (
+        "The sessions of the first 2 modules have already passed: they will show as no due "
+        "date for everyone. Choose a later first session, or change those modules' dates."
+    ) in unescape(re.sub(r"<[^>]+>", "", browser.get(first).body))
+    page = browser.get(path)
+    form = {
+        "csrf": page.csrf(),
+        "key": re.search(r'name="key" value="([0-9a-f]{32})"', page.body).group(1),
+        "item": f"track:{TRACK}",
+        "participant": participant.id,
+        "session_date": "2026-11-24",
+        "pace": "sessions",
+        "every_days": "7",
+        "per_session": "1",
+    }
+    done = browser.post(f"{path}/assignments", form)
+    assert done.status == 303 and "warn=sessions_passed" in done.location
+    said = unescape(re.sub(r"<[^>]+>", "", browser.get(done.location).body))
+    assert (
+        "The session of its first module has already passed: it will show as no due date for "
+        "everyone. Choose a later first session, or change that module's dates."
+    ) in said
+    # From a first session still to come: nothing to say.
+    status, body = api(
+        client,
+        "POST",
+        f"/groups/{group}/assignments",
+        leader,
+        {"track_id": "relapse-prevention", "spread": True, "session_date": "2026-12-01"},
+    )
+    assert status == 201 and "sessions_passed" not in body["warnings"], body

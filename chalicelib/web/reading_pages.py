@@ -395,6 +395,8 @@ def _with_kept(page: Html, kept_id: str, caller: Caller, code: str) -> Html:
             page = worksheet_pages.with_kept(page, kept)
         return replace(page, context={**page.context, "chosen": chosen, "check_kept": True})
     if kept.kind == kept_forms.RETAKE and page.context["reading"].can_retake:
+        if any(k.startswith(worksheet_pages.PREFIX) and v for k, v in kept.fields.items()):
+            page = worksheet_pages.with_kept(page, kept)
         kept_context = {"chosen": chosen, "retake_kept": True, "retaking": True}
         return replace(page, context={**page.context, **kept_context})
     return page
@@ -602,22 +604,10 @@ def complete(visit: Visit) -> Any:
     module_id = _module_for(visit)
     locale = visit.form.get("locale") or DEFAULT_LOCALE
     chosen = _chosen(visit.form)
-    forgotten: tuple[str, ...] = ()
-    if any(name.startswith(worksheet_pages.PREFIX) for name in visit.form):
-        # "Mark as complete" sends the worksheet form (its button and the check's choices are
-        # that form's): what was typed there and not saved is saved first, not lost (walk 20,
-        # phone, problem 1). Typed into or not: answers all as saved write nothing.
-        sheet = worksheet_pages.save_from_form(visit, caller, module_id, only_if_changed=True)
-        if isinstance(sheet, Html):
-            # Refused, or changed elsewhere: the form as typed, the check's choices kept too.
-            return Html(
-                sheet.template,
-                {**sheet.context, "chosen": {f"q{i}": v for i, v in chosen.items()}},
-                status=sheet.status,
-            )
-        forgotten = forget_saved_form(
-            visit.cookies, caller.id, kept_forms.WORKSHEET, visit.params.get("code", "")
-        )
+    sheet = _save_worksheet_sent(visit, caller, module_id, chosen, retaking=False)
+    if isinstance(sheet, Html):
+        return sheet
+    forgotten = sheet
     try:
         recorded = services.current().reading.complete_chosen(
             caller, module_id, visit.form.get("version", ""), chosen, locale
@@ -640,13 +630,42 @@ def complete(visit: Visit) -> Any:
     return Redirect(address + "#complete", cookies=cookies)
 
 
+def _save_worksheet_sent(
+    visit: Visit, caller: Caller, module_id: str, chosen: dict[int, str], retaking: bool
+) -> Html | tuple[str, ...]:
+    """The worksheet form's answers, when the check's form was that form ("Mark as complete",
+    or "Check my answers" on a retake: their buttons and choices are the worksheet form's),
+    saved first, so what was typed there and not saved is not lost (walk 20, phone, problem
+    1). Typed into or not: answers all as saved write nothing. The cookies that forget a
+    worksheet kept when the session ended; or, refused or changed elsewhere, the page with
+    the form as typed and the check's choices kept too."""
+    if not any(name.startswith(worksheet_pages.PREFIX) for name in visit.form):
+        return ()
+    sheet = worksheet_pages.save_from_form(
+        visit, caller, module_id, only_if_changed=True, retaking=retaking
+    )
+    if isinstance(sheet, Html):
+        return Html(
+            sheet.template,
+            {**sheet.context, "chosen": {f"q{i}": v for i, v in chosen.items()}},
+            status=sheet.status,
+        )
+    return forget_saved_form(
+        visit.cookies, caller.id, kept_forms.WORKSHEET, visit.params.get("code", "")
+    )
+
+
 def retake(visit: Visit) -> Any:
     """Answer the knowledge check of a completed lesson again. The form carries the next
-    attempt number, so sending it twice (a double tap, a retry) records it once."""
+    attempt number, so sending it twice (a double tap, a retry) records it once. Where the
+    lesson has a worksheet, the form is the worksheet form: its answers are saved first."""
     caller = visit.signed_in()
     module_id = _module_for(visit)
     locale = visit.form.get("locale") or DEFAULT_LOCALE
     chosen = _chosen(visit.form)
+    sheet = _save_worksheet_sent(visit, caller, module_id, chosen, retaking=True)
+    if isinstance(sheet, Html):
+        return sheet
     try:
         services.current().reading.retake_chosen(
             caller,
@@ -672,7 +691,7 @@ def retake(visit: Visit) -> Any:
         errors = [("retake", words.message(error, view.context["lang"]))]
         return _again(view, errors, chosen, 409)
     # Answered: the answers kept when the session ended are of no more use.
-    cookies = forget_saved_form(
+    cookies = sheet + forget_saved_form(
         visit.cookies, caller.id, kept_forms.RETAKE, visit.params.get("code", "")
     )
     return Redirect(lesson_path(module_id, locale) + "#complete", cookies=cookies)

@@ -333,12 +333,16 @@ def _worded(typed: FormField, error: FieldError, row: int | None, lang: str, loc
 
 
 def save_from_form(
-    visit: Visit, caller: Any, module_id: str, only_if_changed: bool = False
+    visit: Visit,
+    caller: Any,
+    module_id: str,
+    only_if_changed: bool = False,
+    retaking: bool = False,
 ) -> MyWorksheet | Html:
-    """Save the worksheet form ``visit`` sent (its own "Save my answers", or "Mark as complete",
-    which sends it too: ``only_if_changed``). The worksheet as saved, or the lesson page again
-    with the form as typed: every field at fault named (400), or what another save changed
-    (409)."""
+    """Save the worksheet form ``visit`` sent (its own "Save my answers", or "Mark as complete"
+    and "Check my answers" on a retake, which send it too: ``only_if_changed``). The worksheet
+    as saved, or the lesson page again with the form as typed: every field at fault named
+    (400), or what another save changed (409). ``retaking``: that page is the retake's."""
     from chalicelib.web import reading_pages  # the lesson page around the form
 
     svc = services.current()
@@ -371,7 +375,9 @@ def save_from_form(
             only_if_changed,
         )
     except WorksheetConflict as changed:
-        return _changed_page(visit, caller, module_id, number, locale, specs, answers, changed)
+        return _changed_page(
+            visit, caller, module_id, number, locale, specs, answers, changed, retaking
+        )
     except FieldError as error:
         lang = reading_pages.form_page_language(visit)
         # Every field at fault (every row at fault of a list), each beside its input and all
@@ -387,7 +393,7 @@ def save_from_form(
             )
             for f in (_typed(s, answers.get(str(s["id"]))) for s in specs)
         )
-        page = reading_pages.lesson_view(caller, module_id, lang, {})
+        page = reading_pages.lesson_view(caller, module_id, lang, {}, retaking=retaking)
         # What is saved stays saved (and shareable): the refused answers changed nothing.
         stored = page.context.get("worksheet")
         form = WorksheetForm(
@@ -449,6 +455,7 @@ def _changed_page(
     specs: list[dict[str, Any]],
     answers: dict[str, Any],
     changed: WorksheetConflict,
+    retaking: bool = False,
 ) -> Html:
     """The form again after a save refused because some answers were changed both here and in
     another window or on another device (409): those fields keep what was typed here, with
@@ -470,7 +477,7 @@ def _changed_page(
             fields.append(replace(typed, base=base, changed_there=True, other=there.get(fid)))
         else:
             fields.append(replace(_typed(spec, changed.merged.get(fid)), base=base))
-    page = reading_pages.lesson_view(caller, module_id, lang, {})
+    page = reading_pages.lesson_view(caller, module_id, lang, {}, retaking=retaking)
     form = WorksheetForm(
         module_id,
         number,

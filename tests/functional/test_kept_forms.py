@@ -531,6 +531,26 @@ def test_a_retake_sent_after_the_session_ended_is_chosen_again_after_sign_in(
     assert not any(kept_id in line for line in LOG_HYGIENE.lines[mark:])
 
 
+def test_worksheet_answers_sent_with_a_retake_after_the_session_ended_come_back_too(
+    client, published, participant, library_clock, stack
+):
+    """On a retake, "Check my answers" sends the worksheet form too: after 15 minutes idle
+    the worksheet's answers are kept with the choices, and both are back after sign-in."""
+    browser = signed_in(client, participant)
+    form = completed(browser)
+    token = browser.get(f"{PAGE}?retake=1").csrf()
+    library_clock.advance(IDLE)
+    sent = {**form, "csrf": token, "attempt": "2", **ANSWERS, "q0": "2"}
+    posted = browser.post(f"{PAGE}/attempts", sent)
+    assert (posted.status, posted.location) == (303, "/sign-in?done=signed_out_inactive")
+    signed = browser.sign_in(participant.username)
+    assert signed.location == f"{PAGE}#retake"
+    lesson = browser.get(PAGE)
+    assert RETAKE_KEPT["en"] in lesson.body and KEPT_EN in lesson.body
+    assert f'value="{ANSWER}"' in lesson.body and 'value="Called Ysolde"' in lesson.body
+    assert 'id="q0-2" name="q0" value="2" checked' in lesson.body
+
+
 @pytest.mark.parametrize("locale", ["en", "es"])
 def test_a_sharing_choice_sent_after_the_session_ended_is_back_after_sign_in(
     client, published, participant, library_clock, stack, locale

@@ -890,3 +890,73 @@ def test_a_bad_worksheet_answer_sent_by_mark_as_complete_comes_back_with_the_cho
     again = browser.get(PAGE)
     assert "You marked this complete" not in again.body
     assert 'value="Walk the dog"' not in again.body
+
+
+def _completed_without_worksheet(browser) -> str:  # type: ignore[no-untyped-def]
+    """Mark the lesson complete with the check answered and nothing typed in the worksheet;
+    the retake page's CSRF token after."""
+    token = browser.get(PAGE).csrf()
+    assert _mark_complete_with(browser, token, {}, {"q0": "0", "q1": "0", "q2": "0"}).status == 303
+    return browser.get(f"{PAGE}?retake=1").csrf()
+
+
+def test_try_the_questions_again_belongs_to_the_worksheet_form_too(client, published, participant):
+    browser = signed_in(client, participant)
+    _completed_without_worksheet(browser)
+    page = browser.get(f"{PAGE}?retake=1")
+    assert '<section class="retake" id="retake"' in page.body and 'id="ws-form"' in page.body
+    # The button, the attempt number and every choice go with the worksheet, to /attempts.
+    assert f'<button type="submit" form="ws-form" formaction="{PAGE}/attempts">' in page.body
+    assert '<input type="hidden" name="attempt" value="2" form="ws-form">' in page.body
+    choices = re.findall(r'<input type="radio" id="q\d-\d"[^>]*>', page.body)
+    assert choices and all('form="ws-form"' in c for c in choices)
+    assert "This also saves your worksheet answers above." in page.body
+
+
+def test_a_retake_saves_what_was_typed_in_the_worksheet_and_records_the_attempt(
+    client, published, participant
+):
+    browser = signed_in(client, participant)
+    token = _completed_without_worksheet(browser)
+    form = {"csrf": token, "version": str(shipped_version(MODULE)), "locale": "en"}
+    sent = {
+        **form,
+        "attempt": "2",
+        "answer-urge-in-body": "Shoulders up",
+        "answer-urge-helpers-0": "Text my sponsor",
+        **{"q0": "1", "q1": "1", "q2": "1"},
+    }
+    done = browser.post(f"{PAGE}/attempts", sent)
+    assert (done.status, done.location) == (303, f"{PAGE}#complete")
+    page = browser.get(PAGE)
+    assert 'value="Shoulders up"' in page.body and 'value="Text my sponsor"' in page.body
+    assert "Save your answers first." not in page.body  # saved: it can be shared
+    assert 'name="attempt" value="3"' in browser.get(f"{PAGE}?retake=1").body  # recorded
+
+
+def test_a_bad_worksheet_answer_sent_by_a_retake_comes_back_on_the_retake_page(
+    client, published, participant
+):
+    browser = signed_in(client, participant)
+    token = _completed_without_worksheet(browser)
+    long = "It builds and builds " * 120  # over 2,000 characters
+    sent = {
+        "csrf": token,
+        "version": str(shipped_version(MODULE)),
+        "locale": "en",
+        "attempt": "2",
+        "answer-urge-in-body": long,
+        "answer-urge-helpers-0": "Walk the dog",
+        "q0": "2",
+        "q1": "0",
+    }
+    page = browser.post(f"{PAGE}/attempts", sent)
+    assert page.status == 400
+    assert 'class="error-summary"' in page.body and 'href="#answer-urge-in-body"' in page.body
+    assert 'value="Walk the dog"' in page.body  # typed text kept
+    # Still the retake's form, with its choices kept and the attempt not spent.
+    assert '<section class="retake" id="retake"' in page.body
+    assert re.search(r'id="q0-2" name="q0" value="2" checked', page.body)
+    assert 'name="attempt" value="2"' in page.body
+    again = browser.get(f"{PAGE}?retake=1")
+    assert 'name="attempt" value="2"' in again.body and 'value="Walk the dog"' not in again.body

@@ -473,6 +473,7 @@ NOTICES = {
     "assigned": "Assigned.",
     "renamed": "Group renamed.",
     "name_unchanged": "The name is unchanged.",
+    "participant_name_unchanged": "The name is unchanged.",
     "leader": "Group leader added.",
     "leader_removed": "Group leader removed.",
     "handed_over": "The temporary password is no longer shown.",
@@ -497,7 +498,15 @@ NOTICES = {
 # leader, problem 1). An outcome not listed is said at the top, where the page then opens.
 NOTICE_AT = {
     **dict.fromkeys(
-        ("enrolled", "already_enrolled", "handed_over", "removed", "seen", "participant_renamed"),
+        (
+            "enrolled",
+            "already_enrolled",
+            "handed_over",
+            "removed",
+            "seen",
+            "participant_renamed",
+            "participant_name_unchanged",
+        ),
         "participants",
     ),
     **dict.fromkeys(
@@ -1226,6 +1235,7 @@ def rename(visit: Visit) -> Any:
         renamed = services.current().groups.rename(
             caller, visit.params["group_id"], visit.form.get("name", "")
         )
+        # Said at the top, beside the page's heading: the group's name is what changed.
         return _done(visit, "renamed" if renamed else "name_unchanged")
 
     return _on_group_form(visit, "rename", {}, "name", action)
@@ -1546,7 +1556,7 @@ def change_name(visit: Visit) -> Any:
             raise
         return _name_view(visit, [field_error(error, NAME_FIELDS, "display_name", visit.form)])
     if not renamed.changed:
-        return _done(visit, "name_unchanged", f"#p-{who}")
+        return _done(visit, "participant_name_unchanged", f"#p-{who}")
     return _done(visit, "participant_renamed", f"#p-{who}", who=who)
 
 

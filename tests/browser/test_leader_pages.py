@@ -365,7 +365,7 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     # The same name again writes nothing, and says so (walk 17, 10); a corrected one is saved.
     page.get_by_label("Name shown to you").fill("Participant One")
     page.get_by_role("button", name="Save the name").click()
-    page.wait_for_url(re.compile(r".*done=name_unchanged.*"))
+    page.wait_for_url(re.compile(r".*done=participant_name_unchanged.*"))
     assert page.get_by_role("status").inner_text() == "The name is unchanged."
     page.goto(page.url.split("?", 1)[0] + f"/participants/{page.url.rsplit('#p-', 1)[1]}/name")
     page.get_by_label("Name shown to you").fill("Participant One P.")

@@ -279,6 +279,8 @@ def test_a_rename_to_the_same_name_says_so_and_writes_nothing(
     assert same.status == 303 and same.location.endswith(f"#p-{participant.id}")
     page = unescape(browser.get(same.location).body)
     assert "The name is unchanged." in page and "Name changed." not in page
+    # Said in the Participants section, where the page opens (at the row), not at the top.
+    assert page.index('<h2 id="participants"') < page.index("The name is unchanged.")
     assert field_value(browser.get(path), "display_name") == "Sam P."
     assert "group.rename" not in actions(service)
     assert "enrolment.rename" not in actions(service)

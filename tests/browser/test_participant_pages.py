@@ -319,6 +319,16 @@ def test_a_phone_meets_the_worksheet_before_mark_as_complete(
     page.screenshot(path=str(artifacts / "lesson-worksheet-left-360x740.png"))
     left.click()
     assert page.evaluate("location.hash") == "#worksheet"
+    # Answering the check later, on its own page: "Check my answers" saves what was typed too.
+    page.goto(f"/lesson/{lesson_code(SECOND[0])}?retake=1#retake")
+    page.locator("#answer-urge-helpers-1").fill("Call Ana")
+    for question in range(page.locator("#retake fieldset.question").count()):
+        page.locator(f"#q{question}-0").check()
+    page.get_by_role("button", name="Check my answers").click()
+    page.wait_for_url(f"**/lesson/{lesson_code(SECOND[0])}#complete")
+    assert page.locator("ol.feedback").is_visible()
+    assert page.locator("#answer-urge-helpers-1").input_value() == "Call Ana"
+    assert left.inner_text() == "Your worksheet: 2 of 4 answered"
     context.close()
 
 

@@ -1025,3 +1025,80 @@ def test_did_you_mean_in_spanish(client, published_all, participant):
     found = browser.get(address)
     assert ("Respirar despacio y anclarse en el presente", "title") in cards_in(found.body)
     assert 'value="anclarse"' in found.body and '<html lang="es">' in found.body
+
+
+def elsewhere_in(page: str) -> tuple[str, str, str] | None:
+    """The line under a topic's empty results: its words, the link's address and words."""
+    line = re.search(r'<p class="elsewhere">([^<]*) <a href="([^"]+)">([^<]+)</a></p>', page)
+    return (line[1], html.unescape(line[2]), line[3]) if line else None
+
+
+def modules_found(page: str, words: str = "Modules found: {n}") -> int:
+    counted = re.search(re.escape(words).replace(r"\{n\}", r"(\d+)"), page)
+    assert counted is not None, "no count on the page"
+    return int(counted[1])
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "topic", "said", "link", "found"),
+    [
+        (
+            None,
+            "relapse",
+            "life-skills",
+            "{n} modules in other topics:",
+            "Search all topics",
+            "Modules found: {n}",
+        ),
+        (
+            "es",
+            "recaída",
+            "life-skills",
+            "{n} módulos en otros temas:",
+            "Buscar en todos los temas",
+            "Módulos encontrados: {n}",
+        ),
+    ],
+)
+def test_a_topic_that_finds_nothing_says_how_many_other_topics_have_and_searches_them(
+    client, published_all, participant, other_participant, language, typed, topic, said, link, found
+):
+    """A walk-through on a phone: "relapse" in Life skills said "Modules found: 0. No module
+    matches." and nothing of the modules about relapse in the other topics. Now it says how
+    many there are, with a link that searches every topic for the same words, sealed in its
+    address like the form's, and no topic in it."""
+    browser = signed_in(client, participant, language)
+    page = search_library(browser, typed, topic=topic_code(topic))
+    assert titles_in(page.body) == [] and modules_found(page.body, found) == 0
+    words, address, label = elsewhere_in(page.body) or ("", "", "")
+    everywhere = browser.get(address)
+    count = modules_found(everywhere.body, found)
+    assert count > 1 and (words, label) == (said.format(n=count), link)
+    parts = urlsplit(address)
+    asked = parse_qs(parts.query)
+    assert parts.path == "/library" and "topic" not in asked and "s" in asked
+    assert asked.get("locale") == ([language] if language else None)
+    assert folded_out(typed) not in folded_out(address)  # sealed: no search words in the clear
+    assert f'value="{typed}"' in everywhere.body and len(cards_in(everywhere.body)) == count
+    assert " selected" not in everywhere.body.split('id="topic"')[1].split("</select>")[0]
+    assert elsewhere_in(everywhere.body) is None
+    # Sealed for this session: on someone else's, the whole library, no words.
+    assert f'value="{typed}"' not in signed_in(client, other_participant).get(address).body
+    # Words nowhere in the library, or a topic that has them: no line.
+    assert elsewhere_in(search_library(browser, "zebra", topic=topic_code(topic)).body) is None
+    assert elsewhere_in(search_library(browser, typed, topic=topic_code("addiction")).body) is None
+
+
+def folded_out(text: str) -> str:
+    from chalicelib.library import folded
+
+    return folded(text)
+
+
+def test_one_module_in_another_topic_is_said_in_the_singular(client, published, participant):
+    browser = signed_in(client, participant)
+    page = search_library(browser, "grounding", topic=topic_code("addiction"))
+    assert titles_in(page.body) == []
+    words, address, _ = elsewhere_in(page.body) or ("", "", "")
+    assert words == "1 module in other topics:"
+    assert titles_in(browser.get(address).body) == ["Breathing and grounding"]

@@ -1102,3 +1102,49 @@ def test_one_module_in_another_topic_is_said_in_the_singular(client, published, 
     words, address, _ = elsewhere_in(page.body) or ("", "", "")
     assert words == "1 module in other topics:"
     assert titles_in(browser.get(address).body) == ["Breathing and grounding"]
+
+
+def test_a_spanish_word_finds_a_module_not_translated_yet_and_a_spanish_typo_its_word(
+    client, published_all, participant
+):
+    """A walk-through on a phone: "ansiedad" found only "Abstinencia posaguda", never "Anxiety
+    basics", which is in English only; "ansiedat" found nothing and offered nothing. A module's
+    tags are searched in the reader's language too (``vocabulary.TAG_WORDS``)."""
+    spanish = signed_in(client, participant, language="es")
+    english_only = "Anxiety basics"
+    assert english_only not in [t for t, _ in cards_in(search_library(spanish, "zzz").body)]
+    found = search_library(spanish, "ansiedad")
+    titles = [title for title, _ in cards_in(found.body)]
+    assert english_only in titles and "Abstinencia posaguda: síntomas que duran más" in titles
+    # Shown as what it is: an English module, said so in Spanish.
+    card = next(c for c in found.body.split('<li class="card"')[1:] if english_only in c)
+    assert 'lang="en"' in card and "(en inglés)" in card
+    # Its Spanish word with an accent, typed without: found all the same.
+    assert "Depression basics" in [
+        t for t, _ in cards_in(search_library(spanish, "DEPRESION").body)
+    ]
+    # A typo of it: "Did you mean", the link finding what the word does.
+    page = search_library(spanish, "ansiedat")
+    assert cards_in(page.body) == []
+    before, address, words = suggestion_in(page.body) or ("", "", "")
+    assert (before, words) == ("¿Quiso decir: ", "ansiedad")
+    assert cards_in(spanish.get(address).body) == cards_in(found.body)
+    # In English, the Spanish words are no search words: the English library is as it was.
+    english = signed_in(client, participant)
+    assert cards_in(search_library(english, "ansiedad").body) == []
+    assert suggestion_in(search_library(english, "ansiedat").body) is None
+    assert english_only in titles_in(search_library(english, "anxiety").body)
+
+
+def test_a_typo_of_a_word_only_in_a_modules_text_is_offered_that_word(
+    client, published, participant
+):
+    """A typo of a word only in a module's text is offered that word ("Did you mean"), not only
+    the words of the cards."""
+    only_in_the_text(client, participant, "breathing-and-grounding", "heartbeat")
+    browser = signed_in(client, participant)
+    page = search_library(browser, "hearbeat")
+    before, address, words = suggestion_in(page.body) or ("", "", "")
+    assert (before, words) == ("Did you mean: ", "heartbeat")
+    found = browser.get(address)
+    assert titles_in(found.body) == ["Breathing and grounding"] and FOUND_IN_TEXT in found.body

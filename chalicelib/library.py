@@ -34,7 +34,7 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -45,6 +45,7 @@ from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable
 # Re-exported: routes and pages import the vocabulary from here too.
 from chalicelib.vocabulary import DEFAULT_LOCALE as DEFAULT_LOCALE
 from chalicelib.vocabulary import LOCALES as LOCALES
+from chalicelib.vocabulary import TAG_WORDS
 from chalicelib.vocabulary import TOPICS as TOPICS
 
 MODULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -180,16 +181,29 @@ SUGGEST_CUTOFF = 0.75
 SUGGEST_MIN_LENGTH = 3
 
 
-def vocabulary(entries: Sequence[dict[str, Any]]) -> dict[str, str]:
+def vocabulary(
+    entries: Sequence[dict[str, Any]],
+    tag_words: Mapping[str, str] | None = None,
+    texts: Iterable[str] = (),
+) -> dict[str, str]:
     """The words of the entries' titles, summaries and tags, the words a reader sees on the
-    library's cards: each folded (``folded``) to the word as written there, in lower case
-    with its accents ("sueño" for "sueno"), so a suggestion reads right."""
+    library's cards, and the words of their tags in the reader's language (``tag_words``,
+    ``vocabulary.TAG_WORDS``): each folded (``folded``) to the word as written there, in lower
+    case with its accents ("sueño" for "sueno"), so a suggestion reads right. Then the words of
+    the modules' ``texts`` (``TEXT_WORDS``, folded already), so a word only in a module's text
+    is offered too, as written there only if the cards have it."""
     words: dict[str, str] = {}
     for entry in entries:
-        for text in (entry.get("title", ""), entry.get("summary", ""), *entry.get("tags", [])):
+        tags = entry.get("tags", [])
+        said = [(tag_words or {}).get(tag, "") for tag in tags]
+        for text in (entry.get("title", ""), entry.get("summary", ""), *tags, *said):
             for word in WORD.findall(unicodedata.normalize("NFC", str(text).casefold())):
                 if len(word) >= SUGGEST_MIN_LENGTH and not word.isdigit():
                     words.setdefault(folded(word), word)
+    for text in texts:
+        for word in text.split():
+            if len(word) >= SUGGEST_MIN_LENGTH and not word.isdigit():
+                words.setdefault(word, word)
     return words
 
 
@@ -199,12 +213,16 @@ class Searchable:
     rather than per search."""
 
     title: str
-    summary: str  # the summary and the tags
+    summary: str  # the summary and the tags, the tags also in the reader's language
     text: str  # the words of the module's text ("" for an entry published without them)
 
     @classmethod
-    def of(cls, entry: dict[str, Any]) -> Searchable:
-        summary = " ".join([entry.get("summary", ""), *entry.get("tags", [])])
+    def of(cls, entry: dict[str, Any], tag_words: Mapping[str, str] | None = None) -> Searchable:
+        """What to look in for ``entry``; its tags also in ``tag_words`` (the reader's language,
+        ``vocabulary.TAG_WORDS``), so a module not translated yet is found in that language."""
+        tags = entry.get("tags", [])
+        said = [(tag_words or {}).get(tag, "") for tag in tags]
+        summary = " ".join([entry.get("summary", ""), *tags, *said])
         return cls(folded(entry.get("title", "")), folded(summary), entry.get(TEXT_WORDS) or "")
 
     def found_in(self, words: Sequence[str]) -> str | None:
@@ -367,12 +385,16 @@ class ModuleLibrary:
             if isinstance(m.get(WORKSHEET_FIELDS), int)
             and not isinstance(m.get(WORKSHEET_FIELDS), bool)
         }
-        words = vocabulary(entries)
+        # The tags in the reader's language: an English module is found by a Spanish word.
+        tag_words = TAG_WORDS.get(locale, {})
+        words = vocabulary(
+            entries, tag_words, (str(m.get(TEXT_WORDS) or "") for m, _ in modules.values())
+        )
         merged = _Catalog(
             (english, translated),
             entries,
             {lesson_code(m["id"]): str(m["id"]) for m in entries},
-            {module_id: Searchable.of(m) for module_id, (m, _) in modules.items()},
+            {module_id: Searchable.of(m, tag_words) for module_id, (m, _) in modules.items()},
             sizes,
             words,
             tuple(sorted(words)),
@@ -414,8 +436,8 @@ class ModuleLibrary:
     ) -> str | None:
         """For a search that found nothing: the same words with each one that is nowhere in
         the library (not even as part of a word, as ``search`` looks) replaced by the closest
-        word of its titles, summaries and tags in ``locale`` (``vocabulary``, built with the
-        cached catalog), "cravngs" → "cravings"; ``None`` where a word has no close one, or
+        word of its titles, summaries, tags and texts in ``locale`` (``vocabulary``, built
+        with the cached catalog), "cravngs" → "cravings"; ``None`` where a word has no close one, or
         the words so changed would still find nothing in ``topic``. In memory: no AWS call
         beyond the catalog's own."""
         import difflib  # deferred: only a search that found nothing asks (cold start)

@@ -21,6 +21,7 @@ from chalicelib.library import (
     check_module_id,
     curriculum_version,
     parse_version,
+    query_words,
 )
 from chalicelib.records.completions import (
     MAX_ATTEMPTS,
@@ -206,6 +207,9 @@ class LibrarySearch:
     # Found nothing: the words, each one the library does not have replaced by its closest
     # word ("cravngs" → "cravings"), when those would find something (``ModuleLibrary.suggest``).
     suggestion: str | None = None
+    # Found nothing in one topic: how many modules the same words find in every topic (0 when
+    # the search was in every topic, or found something), so the page can offer that search.
+    elsewhere: int = 0
 
 
 @dataclass(frozen=True)
@@ -477,10 +481,15 @@ class Reading:
     ) -> LibrarySearch:
         """``ModuleLibrary.search`` and, for a participant, which of the modules found they
         completed (the latest version, or an older one): one BatchGetItem. Nothing found: the
-        words that would find something, if a few letters differ (``ModuleLibrary.suggest``)."""
+        words that would find something, if a few letters differ (``ModuleLibrary.suggest``),
+        and, in one topic, how many modules they find in every topic. Both in memory, from the
+        cached catalog: no AWS call more."""
         found = tuple(self.library.search(locale, topic, query))
         if not found:
-            return LibrarySearch(found, {}, self.library.suggest(locale, topic, query))
+            elsewhere = (
+                len(self.library.search(locale, None, query)) if topic and query_words(query) else 0
+            )
+            return LibrarySearch(found, {}, self.library.suggest(locale, topic, query), elsewhere)
         if PARTICIPANTS not in caller.roles:
             return LibrarySearch(found, {})
         completed = self.completions.completed_versions([caller.id])[caller.id]

@@ -281,6 +281,16 @@ def _library(visit: Visit, lang: str, topic_value: str | None, query: str) -> Ht
             visit, lang, topic_code(topic) if topic else None, searched.suggestion
         )
         suggestion = {"words": searched.suggestion, "href": href}
+    # Nothing in this topic, but the words are in others (a walk-through on a phone: "relapse"
+    # in Life skills said only "No module matches"): how many, and a link to that search in
+    # every topic, the words sealed like the form's and no topic in the address.
+    elsewhere = None
+    if searched.elsewhere and topic:
+        key = "elsewhere_one" if searched.elsewhere == 1 else "elsewhere"
+        elsewhere = {
+            "words": WORDS[lang][key].format(n=searched.elsewhere),
+            "href": _results_address(visit, lang, None, query),
+        }
 
     def done(module_id: str) -> dict[str, str] | None:
         """A lesson the participant completed: its status as an icon and words."""
@@ -334,6 +344,7 @@ def _library(visit: Visit, lang: str, topic_value: str | None, query: str) -> Ht
             "count": len(found),
             "searched": bool(query_words(query) or topic),
             "suggestion": suggestion,
+            "elsewhere": elsewhere,
         },
         status=400 if errors else 200,
     )

@@ -167,6 +167,11 @@ WORDS: dict[str, dict[str, str]] = {
         "no_results": "No module matches. Try another word or topic.",
         # {words}: a link that searches for them (the words the library has, nearest typed).
         "did_you_mean": "Did you mean: {words}?",
+        # A search in one topic that found nothing: how many modules the words find in the
+        # other topics, then a link that searches them all.
+        "elsewhere_one": "1 module in other topics:",
+        "elsewhere": "{n} modules in other topics:",
+        "search_all_topics": "Search all topics",
         "unknown_topic": "That topic is not in the library, so here are all the topics.",
         "error_query_too_long": "Search for at most {limit} characters.",
         "answer_question": "Choose an answer for question {n}.",
@@ -387,6 +392,9 @@ WORDS: dict[str, dict[str, str]] = {
         "show_all": "Ver todos los módulos",
         "no_results": "Ningún módulo coincide. Pruebe con otra palabra u otro tema.",
         "did_you_mean": "¿Quiso decir: {words}?",
+        "elsewhere_one": "1 módulo en otros temas:",
+        "elsewhere": "{n} módulos en otros temas:",
+        "search_all_topics": "Buscar en todos los temas",
         "unknown_topic": "Ese tema no está en la biblioteca; aquí están todos los temas.",
         "error_query_too_long": "Busque con {limit} caracteres como máximo.",
         "answer_question": "Elija una respuesta para la pregunta {n}.",

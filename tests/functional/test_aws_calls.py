@@ -157,3 +157,24 @@ def test_the_library_is_the_session_then_what_the_participant_completed(
     assert browser.get("/library").status == 200
     # What they completed (to mark it) is one BatchGetItem of one item.
     assert aws_calls.names == ["DynamoDB.GetItem", "DynamoDB.BatchGetItem"]
+
+
+def test_a_search_that_finds_nothing_is_the_session_alone(
+    client, published, participant, aws_calls
+):
+    """Found nothing in a topic: "Did you mean" and how many the other topics have both come
+    from the cached catalog; nothing to mark, so not even what the participant completed."""
+    from chalicelib.library import topic_code
+    from tests.functional.web_client import signed_in
+
+    browser = signed_in(client, participant)
+    browser.get("/library")
+    token = browser.get("/library").csrf()
+    posted = browser.post(
+        "/library", {"csrf": token, "q": "grounding", "topic": topic_code("addiction")}
+    )
+    aws_calls.reset()
+
+    page = browser.get(posted.location)
+    assert "1 module in other topics:" in page.body
+    assert aws_calls.names == ["DynamoDB.GetItem"]

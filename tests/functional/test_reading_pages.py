@@ -1025,3 +1025,126 @@ def test_did_you_mean_in_spanish(client, published_all, participant):
     found = browser.get(address)
     assert ("Respirar despacio y anclarse en el presente", "title") in cards_in(found.body)
     assert 'value="anclarse"' in found.body and '<html lang="es">' in found.body
+
+
+def elsewhere_in(page: str) -> tuple[str, str, str] | None:
+    """The line under a topic's empty results: its words, the link's address and words."""
+    line = re.search(r'<p class="elsewhere">([^<]*) <a href="([^"]+)">([^<]+)</a></p>', page)
+    return (line[1], html.unescape(line[2]), line[3]) if line else None
+
+
+def modules_found(page: str, words: str = "Modules found: {n}") -> int:
+    counted = re.search(re.escape(words).replace(r"\{n\}", r"(\d+)"), page)
+    assert counted is not None, "no count on the page"
+    return int(counted[1])
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "topic", "said", "link", "found"),
+    [
+        (
+            None,
+            "relapse",
+            "life-skills",
+            "{n} modules in other topics:",
+            "Search all topics",
+            "Modules found: {n}",
+        ),
+        (
+            "es",
+            "recaída",
+            "life-skills",
+            "{n} módulos en otros temas:",
+            "Buscar en todos los temas",
+            "Módulos encontrados: {n}",
+        ),
+    ],
+)
+def test_a_topic_that_finds_nothing_says_how_many_other_topics_have_and_searches_them(
+    client, published_all, participant, other_participant, language, typed, topic, said, link, found
+):
+    """A walk-through on a phone: "relapse" in Life skills said "Modules found: 0. No module
+    matches." and nothing of the modules about relapse in the other topics. Now it says how
+    many there are, with a link that searches every topic for the same words, sealed in its
+    address like the form's, and no topic in it."""
+    browser = signed_in(client, participant, language)
+    page = search_library(browser, typed, topic=topic_code(topic))
+    assert titles_in(page.body) == [] and modules_found(page.body, found) == 0
+    words, address, label = elsewhere_in(page.body) or ("", "", "")
+    everywhere = browser.get(address)
+    count = modules_found(everywhere.body, found)
+    assert count > 1 and (words, label) == (said.format(n=count), link)
+    parts = urlsplit(address)
+    asked = parse_qs(parts.query)
+    assert parts.path == "/library" and "topic" not in asked and "s" in asked
+    assert asked.get("locale") == ([language] if language else None)
+    assert folded_out(typed) not in folded_out(address)  # sealed: no search words in the clear
+    assert f'value="{typed}"' in everywhere.body and len(cards_in(everywhere.body)) == count
+    assert " selected" not in everywhere.body.split('id="topic"')[1].split("</select>")[0]
+    assert elsewhere_in(everywhere.body) is None
+    # Sealed for this session: on someone else's, the whole library, no words.
+    assert f'value="{typed}"' not in signed_in(client, other_participant).get(address).body
+    # Words nowhere in the library, or a topic that has them: no line.
+    assert elsewhere_in(search_library(browser, "zebra", topic=topic_code(topic)).body) is None
+    assert elsewhere_in(search_library(browser, typed, topic=topic_code("addiction")).body) is None
+
+
+def folded_out(text: str) -> str:
+    from chalicelib.library import folded
+
+    return folded(text)
+
+
+def test_one_module_in_another_topic_is_said_in_the_singular(client, published, participant):
+    browser = signed_in(client, participant)
+    page = search_library(browser, "grounding", topic=topic_code("addiction"))
+    assert titles_in(page.body) == []
+    words, address, _ = elsewhere_in(page.body) or ("", "", "")
+    assert words == "1 module in other topics:"
+    assert titles_in(browser.get(address).body) == ["Breathing and grounding"]
+
+
+def test_a_spanish_word_finds_a_module_not_translated_yet_and_a_spanish_typo_its_word(
+    client, published_all, participant
+):
+    """A walk-through on a phone: "ansiedad" found only "Abstinencia posaguda", never "Anxiety
+    basics", which is in English only; "ansiedat" found nothing and offered nothing. A module's
+    tags are searched in the reader's language too (``vocabulary.TAG_WORDS``)."""
+    spanish = signed_in(client, participant, language="es")
+    english_only = "Anxiety basics"
+    assert english_only not in [t for t, _ in cards_in(search_library(spanish, "zzz").body)]
+    found = search_library(spanish, "ansiedad")
+    titles = [title for title, _ in cards_in(found.body)]
+    assert english_only in titles and "Abstinencia posaguda: síntomas que duran más" in titles
+    # Shown as what it is: an English module, said so in Spanish.
+    card = next(c for c in found.body.split('<li class="card"')[1:] if english_only in c)
+    assert 'lang="en"' in card and "(en inglés)" in card
+    # Its Spanish word with an accent, typed without: found all the same.
+    assert "Depression basics" in [
+        t for t, _ in cards_in(search_library(spanish, "DEPRESION").body)
+    ]
+    # A typo of it: "Did you mean", the link finding what the word does.
+    page = search_library(spanish, "ansiedat")
+    assert cards_in(page.body) == []
+    before, address, words = suggestion_in(page.body) or ("", "", "")
+    assert (before, words) == ("¿Quiso decir: ", "ansiedad")
+    assert cards_in(spanish.get(address).body) == cards_in(found.body)
+    # In English, the Spanish words are no search words: the English library is as it was.
+    english = signed_in(client, participant)
+    assert cards_in(search_library(english, "ansiedad").body) == []
+    assert suggestion_in(search_library(english, "ansiedat").body) is None
+    assert english_only in titles_in(search_library(english, "anxiety").body)
+
+
+def test_a_typo_of_a_word_only_in_a_modules_text_is_offered_that_word(
+    client, published, participant
+):
+    """A typo of a word only in a module's text is offered that word ("Did you mean"), not only
+    the words of the cards."""
+    only_in_the_text(client, participant, "breathing-and-grounding", "heartbeat")
+    browser = signed_in(client, participant)
+    page = search_library(browser, "hearbeat")
+    before, address, words = suggestion_in(page.body) or ("", "", "")
+    assert (before, words) == ("Did you mean: ", "heartbeat")
+    found = browser.get(address)
+    assert titles_in(found.body) == ["Breathing and grounding"] and FOUND_IN_TEXT in found.body

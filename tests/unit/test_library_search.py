@@ -235,3 +235,31 @@ def test_the_words_to_suggest_are_built_with_the_cached_catalog_not_per_search()
     assert shelf._merged_catalog("en").vocabulary is words
     # Short words and numbers are never offered.
     assert sorted(words) == ["and", "cravings", "out", "ride", "surfing", "urge"]
+
+
+def test_a_search_in_spanish_also_finds_a_module_by_the_spanish_words_of_its_tags() -> None:
+    shelf = library(
+        en=[
+            entry("a", "Anxiety basics", "mental-health", tags=["anxiety"]),
+            entry("b", "Sleep", "mental-health", tags=["sleep"], text_words="anxious"),
+        ],
+        es=[entry("b", "El sueño", "mental-health", tags=["sleep"], text_words="descansar")],
+    )
+    found = shelf.search("es", query="ANSIEDAD")
+    assert titles(found) == ["Anxiety basics"] and found[0].found_in == IN_SUMMARY
+    assert titles(shelf.search("es", query="sueno")) == ["El sueño"]  # translated: its own too
+    assert shelf.search(query="ansiedad") == []  # the English library: English words only
+    # Offered as written in the vocabulary, accent and all.
+    assert shelf.suggest("es", query="ansiedat") == "ansiedad"
+    assert shelf.suggest(query="ansiedat") is None
+
+
+def test_the_words_of_the_texts_are_offered_after_the_cards_words() -> None:
+    shelf = library(
+        es=[],
+        en=[entry("a", "Respiración", text_words="respiracion respirar heartbeat")],
+    )
+    words = shelf._merged_catalog("en").vocabulary
+    # A card's word keeps its accents; a word of the text alone is as the text has it, folded.
+    assert words["respiracion"] == "respiración" and words["heartbeat"] == "heartbeat"
+    assert shelf.suggest(query="hearbeat") == "heartbeat"

@@ -55,3 +55,19 @@ def test_no_other_module_defines_the_vocabulary_again(path):
 def test_every_plan_section_has_a_title_in_every_locale():
     for locale in vocabulary.LOCALES:
         assert set(vocabulary.PLAN_SECTION_TITLES[locale]) == set(vocabulary.PLAN_SECTIONS)
+
+
+def test_every_shipped_tag_has_its_words_in_each_other_language(shipped_modules):
+    """The library search in Spanish finds a module not translated yet by the Spanish words of
+    its tags (``vocabulary.TAG_WORDS``): a new tag needs its words, or that module is out of
+    reach in Spanish."""
+    tags = {tag for m in shipped_modules for tag in m.source.meta.get("tags", [])}
+    assert len(tags) > 50
+    for locale in vocabulary.LOCALES:
+        if locale == vocabulary.DEFAULT_LOCALE:
+            continue
+        said = vocabulary.TAG_WORDS[locale]
+        assert sorted(tags - set(said)) == [], locale
+        for tag, words in said.items():
+            # Searched as part of a word, like a word typed: "de" or "no" would be in everything.
+            assert all(len(word) >= 3 for word in words.split()), (locale, tag)

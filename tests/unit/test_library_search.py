@@ -263,3 +263,25 @@ def test_the_words_of_the_texts_are_offered_after_the_cards_words() -> None:
     # A card's word keeps its accents; a word of the text alone is as the text has it, folded.
     assert words["respiracion"] == "respiración" and words["heartbeat"] == "heartbeat"
     assert shelf.suggest(query="hearbeat") == "heartbeat"
+
+
+def _with_words(*words: str) -> Any:
+    from chalicelib.library import _Catalog
+
+    return _Catalog((None, None), (), {}, {}, {}, {w: w for w in words}, tuple(sorted(words)))
+
+
+def test_did_you_mean_compares_the_words_sharing_most_letter_pairs_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import chalicelib.library as library
+
+    catalog = _with_words("relapse", "release", "cravings", "sleep")
+    assert catalog.closest("relapsse") == "relapse"
+    assert catalog.closest("cravngs") == "cravings"
+    assert catalog.closest("zzzz") is None
+    # The shortlist holds only the word sharing the most pairs, which is not close: every word
+    # is compared then, and the close one is still found.
+    monkeypatch.setattr(library, "SHORTLIST", 1)
+    catalog = _with_words("relapse", "ssseeerrrelalapsps")
+    assert catalog.closest("relapsse") == "relapse"

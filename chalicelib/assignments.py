@@ -5,7 +5,7 @@ modules each participant is expected to read (``assigned_modules``)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta, tzinfo
 from typing import Any
@@ -183,6 +183,21 @@ def pacing_of(assignment: Assignment) -> Pacing | None:
         if _spread_as(sessions, replace(pacing, every_days=7, meets_on=weekdays)):
             return Pacing(7, per, weekdays)
     return pacing
+
+
+def group_meeting_days(assignments: Iterable[Assignment]) -> tuple[int, ...]:
+    """The weekdays a group meets on, as its latest paced track was spread (``pacing_of``):
+    a Tue/Thu group is not asked for its days again on every paced track (walk 20, leader,
+    problem 10). ``()`` when no track was paced over meeting days, or the latest one was
+    spread every N days instead. From the assignments as read: no record of its own."""
+    tracks = sorted(
+        (a for a in assignments if a.kind == "track"), key=lambda a: a.assigned_at, reverse=True
+    )
+    for assignment in tracks:
+        pacing = pacing_of(assignment)
+        if pacing is not None:
+            return pacing.meets_on
+    return ()
 
 
 def _spread_as(sessions: list[str], pacing: Pacing) -> bool:

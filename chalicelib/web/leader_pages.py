@@ -39,6 +39,7 @@ from chalicelib.assignments import (
     AssignedModule,
     Overlap,
     Pacing,
+    group_meeting_days,
     overlaps,
     pacing_of,
     passed_sessions,
@@ -434,6 +435,9 @@ def group_view(
             **error_context(errors),
             "form": form,
             "values": values,
+            # The Assign form, fresh: the days the group meets on ticked (a refused one keeps
+            # what was sent).
+            **_meeting_days_shown(group_meeting_days(detail.assignments)),
             "for_participant": visit.query.get("participant", ""),
             "handouts": handouts,
             "handout_minutes": session.HANDOUT_SECONDS // 60,
@@ -1189,6 +1193,23 @@ def _pace_values(pacing: Pacing | None) -> dict[str, str]:
     }
 
 
+def _meeting_days_shown(days: tuple[int, ...]) -> dict[str, Any]:
+    """A fresh pacing form's boxes ticked for the group's meeting days (``group_meeting_days``),
+    and its hint saying why they are ticked."""
+    if not days:
+        return {"pace_defaults": {}, "meets_on_fresh_hint": MEETS_ON_HINT}
+    names = [DAY_NAMES[day] for day in days]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return {
+        "pace_defaults": {MEETS_ON[day]: "yes" for day in days},
+        "meets_on_fresh_hint": f"{MEETS_ON_HINT} Ticked: {listed}, the days of this group's latest "
+        "paced track.",
+    }
+
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 def _dated(assigned: Assigned) -> dict[str, str]:
     """What the group page needs to name an assignment just made or changed (``?assignment=``)
     and the warnings about its dates (``?warn=``, only when there are some)."""
@@ -1727,16 +1748,25 @@ def _dates_view(visit: Visit, errors: list[FieldError] | None = None) -> Html:
     detail, row = _assignment(visit)
     record: Assignment = row["record"]
     values: Mapping[str, str] = visit.form
+    meets_on_hint = MEETS_ON_HINT
     if not errors:
         pacing = pacing_of(record) if record.kind == "track" else None
         # Kept pacing: its first session and due date are the assignment's own, as given. One
         # stored before pacing was kept: the first module's dates, as the guess reads them.
         guessed = pacing is not None and record.pacing is None
         first = record.module_dates[0] if guessed and record.module_dates else None
+        # A track with one date for all, to pace now: the group's meeting days ticked.
+        remembered = (
+            _meeting_days_shown(group_meeting_days(detail.assignments))
+            if record.kind == "track" and pacing is None
+            else {}
+        )
+        meets_on_hint = remembered.get("meets_on_fresh_hint", MEETS_ON_HINT)
         values = {
             "due_date": (first.due_date if first else row["due_date"]) or "",
             "session_date": (first.session_date if first else row["session_date"]) or "",
             **_pace_values(pacing),
+            **remembered.get("pace_defaults", {}),
         }
     return Html(
         "leader_dates.html",
@@ -1747,7 +1777,7 @@ def _dates_view(visit: Visit, errors: list[FieldError] | None = None) -> Html:
             "track": record.kind == "track",
             "own_dates": bool(record.module_dates),
             "pace_hint": PACE_HINT,
-            "meets_on_hint": MEETS_ON_HINT,
+            "meets_on_hint": meets_on_hint,
             **error_context(errors),
             "values": values,
         },

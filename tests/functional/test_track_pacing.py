@@ -857,6 +857,46 @@ def test_the_assign_form_paces_a_track_over_the_days_the_group_meets_on(
     ]
 
 
+def test_the_assign_form_ticks_the_days_of_the_groups_latest_paced_track(
+    client, group, leader, with_tracks
+):
+    """Walk 20, leader, problem 10: a Tue/Thu group is not asked its days on every track."""
+    browser, path = group_page(client, leader, group)
+    fresh = browser.get(path)
+    assert checked_days(fresh) == [] and "Ticked:" not in fresh.body
+    assigning = services.current().assignments
+    assigning.assign(
+        caller_of(leader),
+        group,
+        track_id=TRACK,
+        session_date="2026-12-01",
+        pacing=Pacing(7, 1, (1, 3)),
+    )
+    page = browser.get(path)
+    assert checked_days(page) == ["tue", "thu"]
+    assert "Ticked: Tue and Thu, the days of this group's latest paced track." in unescape(
+        page.body
+    )
+    # A refused Assign keeps what was sent, not the remembered days.
+    refused = browser.post(
+        f"{path}/assignments",
+        {"csrf": page.csrf(), "item": "", "pace": "sessions", "meets_mon": "yes"},
+    )
+    assert refused.status == 400
+    assert checked_days(refused) == ["mon"] and "Ticked:" not in refused.body
+    # Another track with one date for all: its Change dates page ticks the group's days too.
+    other = next(t.track_id for t in with_tracks if t.track_id != TRACK)
+    single = assigning.assign(caller_of(leader), group, track_id=other, due_date="2026-12-04")
+    dates = browser.get(f"{path}/assignments/{single.assignment.assignment_id}/dates")
+    assert 'id="pace-all" name="pace" value="all" checked' in dates.body
+    assert checked_days(dates) == ["tue", "thu"]
+    # The latest paced track spread every 14 days: no days ticked.
+    assigning.assign(
+        caller_of(leader), group, track_id=other, session_date="2026-12-02", pacing=Pacing(14)
+    )
+    assert checked_days(browser.get(path)) == []
+
+
 def test_the_dates_page_shows_an_interval_and_ticked_days_win_only_over_it_as_shown(
     client, group, leader
 ):

@@ -95,6 +95,11 @@ class Administration:
         have signed in on the web (``SessionRecords.staff_usernames``: one BatchGetItem)."""
         return self._sessions.staff_usernames(account_ids)
 
+    def group_names(self, group_ids: Iterable[str]) -> dict[str, str]:
+        """The current names of the groups audit entries name, by id (an archived group's
+        too; one that no longer exists is left out): one BatchGetItem of up to 100 groups."""
+        return self._groups.names(list(group_ids))
+
     def find_account(self, username: str) -> Account:
         """The account with this username (any case), as a confirmation page shows it before
         a change; raises ``NotFound`` (``account_not_found``) or ``BadRequest``."""

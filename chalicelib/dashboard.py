@@ -576,9 +576,9 @@ WIDE_HEADINGS = (
     "As of",
     "Left on",
     "Signed in",
-    "Done",
-    "Overdue",
-    "Older version",
+    STATUS_TEXT[COMPLETED],
+    STATUS_TEXT[OVERDUE],
+    STATUS_TEXT[COMPLETED_OLDER],
 )
 
 
@@ -623,7 +623,10 @@ def grid_csv(grid: Grid, zone: tzinfo, former: Sequence[FormerRow] = ()) -> str:
             text = STATUS_TEXT[cell.status]
             if cell.status in (COMPLETED, COMPLETED_OLDER):
                 on = calendar_day(cell.completed_at, zone)
-                text += f" (version {cell.version}, {on.isoformat() if on else ''})"
+                text += f" (version {cell.version}, {on.isoformat() if on else ''}"
+                if cell.newer_version is not None:  # as the grid's cell says it
+                    text += f"; version {cell.newer_version} is out"
+                text += ")"
             due = own_due_date(row, column, zone) if cell.status != NOT_ASSIGNED else None
             if due:
                 text += f", due {due}"
@@ -671,13 +674,9 @@ LONG_HEADINGS = (
     "Left on",
     "As of",
 )
-# The long CSV's Status column: one of these, so a spreadsheet can filter and count it.
-LONG_STATUS = {
-    COMPLETED: "Done",
-    COMPLETED_OLDER: "Done, older version",
-    OVERDUE: "Overdue",
-    NOT_STARTED: "Not started",
-}
+# The long CSV's Status column: one of these, so a spreadsheet can filter and count it; the
+# words of the grid and of the wide CSV (``STATUS_TEXT``).
+LONG_STATUS = {s: STATUS_TEXT[s] for s in (COMPLETED, COMPLETED_OLDER, OVERDUE, NOT_STARTED)}
 
 
 def long_worksheet(mark: WorksheetMark | None) -> tuple[str, str]:

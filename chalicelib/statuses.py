@@ -25,9 +25,13 @@ COMPLETED_OLDER = "completed_older_version"
 OVERDUE = "overdue"
 NOT_STARTED = "not_started"
 NOT_ASSIGNED = "not_assigned"
+# The status in words, one set for the leaders' progress grid (its cells and key), the
+# wide CSV (each cell starts with it) and the long CSV (its Status column): the grid's and
+# the CSV's totals columns are headed with the same words, so each total counts the cells
+# that say it. An older version is not "Done" (not counted as done), hence its own word.
 STATUS_TEXT = {
-    COMPLETED: "Completed",
-    COMPLETED_OLDER: "Completed an older version",
+    COMPLETED: "Done",
+    COMPLETED_OLDER: "Older version",
     OVERDUE: "Overdue",
     NOT_STARTED: "Not started",
     NOT_ASSIGNED: "",

@@ -351,7 +351,8 @@ def audit_page(visit: Visit) -> Html:
     form (a GET form: reading changes nothing, except that a look at one participant's entries
     is itself an entry about them, written by the use case). Actors are named by the username
     of a staff account kept at its web sign-in (one BatchGetItem of the page's distinct actors,
-    no Cognito call); otherwise, like participants, by id."""
+    no Cognito call); otherwise, like participants, by id. Groups by their name, with the
+    start of the id (one BatchGetItem of the page's distinct groups)."""
     caller = visit.signed_in()
     administration = services.current().administration
     asked = {k: visit.query.get(k, "").strip() for k in FILTERS}
@@ -375,11 +376,12 @@ def audit_page(visit: Visit) -> Html:
         errors = [_audit_field(error, asked)]
     filtered = {k: v for k, v in asked.items() if v}
     names = _names(caller, entries) if entries else {}
+    groups = _group_names(entries) if entries else {}
     return Html(
         "admin_audit.html",
         {
             "values": asked,
-            "entries": [_entry(e, names) for e in entries],
+            "entries": [_entry(e, names, groups) for e in entries],
             "filtered": bool(filtered),
             "next_page": (
                 f"{AUDIT}?{urlencode({**filtered, 'page': next_token})}" if next_token else None
@@ -404,8 +406,22 @@ def _names(caller: Any, entries: list[dict[str, Any]]) -> dict[str, str]:
     return names
 
 
-def _entry(entry: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+def _group_names(entries: list[dict[str, Any]]) -> dict[str, str]:
+    """The names of the page's distinct groups by id (one BatchGetItem; best effort, as
+    ``_names``): an administrator tells a group by its name, not its id."""
+    ids = sorted({str(e["group_id"]) for e in entries if e.get("group_id")})
+    if not ids:
+        return {}
+    try:
+        return services.current().administration.group_names(ids)
+    except SteadyError:
+        logs.event("audit_group_names_not_read", logging.WARNING)
+        return {}
+
+
+def _entry(entry: dict[str, Any], names: dict[str, str], groups: dict[str, str]) -> dict[str, Any]:
     actor = str(entry.get("actor_id", ""))
+    group = entry.get("group_id")
     return {
         "at": entry.get("at", ""),
         "action": entry.get("action", ""),
@@ -413,5 +429,6 @@ def _entry(entry: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
         "actor_name": names.get(actor),
         "actor_roles": ", ".join(entry.get("actor_roles", [])),
         "participant_ids": entry.get("participant_ids", []),
-        "group_id": entry.get("group_id"),
+        "group_id": group,
+        "group_name": groups.get(str(group)) if group else None,
     }

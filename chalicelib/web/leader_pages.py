@@ -85,6 +85,8 @@ GROUPS = "/leader"
 ICONS = {COMPLETED: "✓", COMPLETED_OLDER: "↻", OVERDUE: "!", NOT_STARTED: "○", NOT_ASSIGNED: "–"}
 LEADER_TEXT = {**STATUS_TEXT, NOT_ASSIGNED: "Not assigned"}
 LEGEND = (COMPLETED, COMPLETED_OLDER, OVERDUE, NOT_STARTED)
+# What the key adds to a status word that does not say it all (the word stays the CSV's).
+LEGEND_MORE = {COMPLETED_OLDER: " (completed; a newer version is out)"}
 # Short class names keep the 2,400 cells of a 40 × 60 grid small.
 SHORT = {COMPLETED: "d", COMPLETED_OLDER: "v", OVERDUE: "o", NOT_STARTED: "n", NOT_ASSIGNED: "x"}
 EVERYONE = "everyone"
@@ -1949,7 +1951,7 @@ def progress_page(visit: Visit) -> Html:
             "icons": ICONS,
             "texts": LEADER_TEXT,
             "short": SHORT,
-            "legend": [(ICONS[s], LEADER_TEXT[s], s) for s in LEGEND],
+            "legend": [(ICONS[s], LEADER_TEXT[s] + LEGEND_MORE.get(s, ""), s) for s in LEGEND],
             "sheet_icons": SHEET_ICONS,
             "heads": _row_heads(grid, group_path(group_id)),
             "cells": _grid_cells(

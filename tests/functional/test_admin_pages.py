@@ -12,6 +12,7 @@ import boto3
 import pytest
 
 from tests.conftest import REGION, make_account
+from tests.functional.test_groups import call
 from tests.functional.web_client import WebClient, error_summary, form_fields, signed_in
 
 ACCOUNTS = "/leader/admin/accounts"
@@ -378,10 +379,56 @@ def test_the_audit_trail_names_staff_actors_from_their_sign_in_with_one_read_and
     calls = aws_calls.names
     # The session read; the trail's Queries (one a day walked back; today's has it); the names.
     assert [c for c in calls if not c.startswith("DynamoDB.")] == [], calls
-    assert calls.count("DynamoDB.BatchGetItem") == 1
+    assert calls.count("DynamoDB.BatchGetItem") == 2  # the actors' names, the groups' names
     [row] = page.body.split("<tbody>", 1)[1].split("</tr>")[:1]
     assert "group.create" in row and "leader-one" in row
     # Nothing but staff usernames is kept: a participant's sign-in keeps none.
     signed_in(client, participant)
     kept = service.sessions.staff_usernames([leader.id, participant.id, admin.id])
     assert kept == {leader.id: "leader-one", admin.id: "admin-one"}
+
+
+def test_the_audit_trail_names_groups_with_one_read_for_the_page(
+    client, admin, leader, service, aws_calls
+):
+    """Counsellor walk-through: the Group column said ``f1378505…``, so an administrator could
+    not tell which group a read was through. Now the group's name (an archived one's too), with
+    the start of its id and all of it on hover; one BatchGetItem of the page's distinct groups,
+    whatever the number of rows. A group that no longer exists says so, with its id."""
+    from chalicelib.records.audit import new_entry
+
+    leader_web = signed_in(client, leader)
+    made = []
+    for name in ("Tuesday evening", "Thursday <b>morning</b>"):
+        answer = leader_web.post(
+            "/leader/groups", {"csrf": leader_web.get("/leader").csrf(), "name": name}
+        )
+        assert answer.status == 303
+        made.append(answer.location.rsplit("/", 1)[1])
+    tuesday, thursday = made
+    status, _ = call(client, "PATCH", f"/groups/{thursday}", leader, {"archived": True})
+    assert status == 200
+    gone = "0" * 8 + "-dead-4bad-8bad-" + "0" * 12
+    for gid in (tuesday, tuesday, thursday, gone):
+        service.audit.record(
+            new_entry(admin.id, ["admins"], "test.read", service.clock.iso(), group_id=gid)
+        )
+    web = signed_in(client, admin)
+    web.get(AUDIT)
+    aws_calls.reset()
+    page = web.get(f"{AUDIT}?action=test.")
+    assert page.status == 200
+    calls = aws_calls.names
+    # The session read; the trail's Queries; the groups' names in one read, not one a row (the
+    # only actor is the caller: no actors' read).
+    assert calls.count("DynamoDB.BatchGetItem") == 1, calls
+    assert calls.count("DynamoDB.GetItem") == 1 and "DynamoDB.Scan" not in calls, calls
+    cells = re.findall(r'data-label="Group">(.*?)</td>', page.body)
+    assert len(cells) == 4
+    assert cells[0] == f'<span class="meta">No such group now</span> <code>{gone}</code>'
+    assert cells[1] == (
+        f'<bdi>Thursday &lt;b&gt;morning&lt;/b&gt;</bdi> <code class="meta" title="{thursday}">'
+        f"{thursday[:8]}</code>"
+    )
+    assert cells[2] == cells[3] and cells[2].startswith("<bdi>Tuesday evening</bdi>")
+    assert f'title="{tuesday}"' in cells[2]

@@ -388,7 +388,7 @@ def moved(client, published, stack, service, library_clock) -> Moved:  # type: i
 # history (their time in group A) in its answer.
 HISTORY_ROWS: dict[str, tuple[str, str]] = {
     "progress grid": ("/groups/{g}/progress", '"status":"completed"'),
-    "progress CSV": ("/groups/{g}/progress.csv", "Completed"),
+    "progress CSV": ("/groups/{g}/progress.csv", "Done (version"),
     "before the session": (f"/groups/{{g}}/worksheets/{WORKSHEET_MODULE}", HISTORY_ANSWER),
     # Half done in group A: "started" (the grid's meaning of done, ``worksheets.worksheet_mark``).
     "before the session (started)": (
@@ -401,8 +401,8 @@ HISTORY_ROWS: dict[str, tuple[str, str]] = {
     "web group page (needs attention)": ("/leader/groups/{g}", "Worksheet left half done"),
     "web progress (needs attention)": ("/leader/groups/{g}/progress", "Worksheet left half done"),
     "web groups list (needs attention)": ("/leader", ATTENTION_COUNT),
-    "web progress": ("/leader/groups/{g}/progress", 'title="Completed: version'),
-    "web progress CSV": ("/leader/groups/{g}/progress.csv", "Completed"),
+    "web progress": ("/leader/groups/{g}/progress", 'title="Done: version'),
+    "web progress CSV": ("/leader/groups/{g}/progress.csv", "Done (version"),
     "web before the session": (
         f"/leader/groups/{{g}}/before-session?module={WORKSHEET_MODULE}",
         HISTORY_ANSWER,

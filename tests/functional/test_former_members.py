@@ -137,7 +137,7 @@ def test_the_csv_keeps_who_left_marked_with_the_day_and_only_what_they_did_in_th
     dana = by_id[participant.id]
     assert dana[0] == "Dana K." and dana[2] == participant.username and dana[4] == "2026-11-20"
     assert dana[6:9] == ["1", "0", "0"]  # Done, Overdue, Older version: in the group
-    assert dana[9].startswith("Completed (version ")
+    assert dana[9].startswith("Done (version ")
     assert dana[10] == "Not started"
 
     # The long form: the same, one row per module.

@@ -439,7 +439,7 @@ def test_dashboard_grid_and_csv(client, group, leader, participant, other_partic
     assert by_id[participant.id][4] == ""  # still in the group: no "Left on" day
     # An account made before enrolment, signed in all the same: they completed a module.
     assert by_id[participant.id][5:9] == ["yes", "1", "0", "0"]  # the grid's totals
-    assert by_id[participant.id][9] == "Completed (version 1, 2026-11-20)"
+    assert by_id[participant.id][9] == "Done (version 1, 2026-11-20)"
     assert by_id[other_participant.id][0] == '\'=HYPERLINK("http://x")'  # neutralised
     assert by_id[other_participant.id][3:] == [
         "2026-11-20",

@@ -2238,10 +2238,10 @@ def test_grid_keeps_track_order_totals_filters_and_sort(
     assert rows(page) == [("Alex R.", "0", "8", "0"), ("Sam P.", "3", "5", "0")]
     cell = re.search(
         r'<td class="d" title="([^"]+)"><i aria-hidden="true">✓</i>'
-        r'<span class="m"> [^<]+:</span><span class="vh st"> Completed</span>',
+        r'<span class="m"> [^<]+:</span><span class="vh st"> Done</span>',
         page.body,
     )
-    assert cell and re.match(r"Completed: version \d+, ", cell.group(1))
+    assert cell and re.match(r"Done: version \d+, ", cell.group(1))
     assert rows(browser.get(f"{group}/progress?sort=overdue")) == [
         ("Alex R.", "0", "8", "0"),
         ("Sam P.", "3", "5", "0"),

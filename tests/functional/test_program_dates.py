@@ -84,10 +84,10 @@ def test_a_completion_at_ten_in_the_evening_is_on_that_day_everywhere(
     browser = signed_in(client, leader)
     grid = browser.get(f"/leader/groups/{group}/progress")
     assert "As of Thu 26 Nov 2026" in grid.body
-    assert f"Completed: version {version}, Thu 26 Nov 2026" in grid.body
+    assert f"Done: version {version}, Thu 26 Nov 2026" in grid.body
     assert "27 Nov" not in grid.body
     csv_text = browser.get(f"/leader/groups/{group}/progress.csv").body
-    assert f"Completed (version {version}, 2026-11-26)" in csv_text
+    assert f"Done (version {version}, 2026-11-26)" in csv_text
     assert "joined Thu 26 Nov 2026" in browser.get(f"/leader/groups/{group}").body
 
     # Who has seen my records: when the leader read the grid, in the program's own time.
@@ -141,7 +141,7 @@ def test_a_participant_in_another_time_zone_sees_the_programs_day_and_is_told_so
     assert "Done</span> on Thu 26 Nov 2026" in home.body
     assert home.body.count(NOTE_DUE) == 1
     grid = signed_in(client, leader).get(f"/leader/groups/{group}/progress")
-    assert f"Completed: version {version}, Thu 26 Nov 2026" in grid.body
+    assert f"Done: version {version}, Thu 26 Nov 2026" in grid.body
     spanish = reader.get(f"{LESSON}?locale=es")
     assert "Lo marcó como terminado el jue 26 nov 2026." in spanish.body
     assert (
@@ -199,9 +199,9 @@ def test_in_auckland_the_lesson_home_data_and_grid_agree_on_the_day_it_was_done(
 
     leader_browser = signed_in(client, leader)
     grid = leader_browser.get(f"/leader/groups/{group}/progress").body
-    assert f"Completed: version {version}, Fri 27 Nov 2026" in grid
+    assert f"Done: version {version}, Fri 27 Nov 2026" in grid
     csv_text = leader_browser.get(f"/leader/groups/{group}/progress.csv").body
-    assert f"Completed (version {version}, 2026-11-27)" in csv_text
+    assert f"Done (version {version}, 2026-11-27)" in csv_text
 
     pdf = download(reader, "/account/data/download?format=pdf")
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.body)).pages)
@@ -240,7 +240,7 @@ def test_in_los_angeles_late_on_thursday_is_friday_in_new_york_on_every_page(
     assert "Due Thu 26 Nov 2026" in home and "Done</span> on Fri 27 Nov 2026" in home
     assert lesson.count(NOTE_DAYS) == 1 and home.count(NOTE_DUE) == 1
     grid = signed_in(client, leader).get(f"/leader/groups/{group}/progress").body
-    assert f"Completed: version {version}, Fri 27 Nov 2026" in grid
+    assert f"Done: version {version}, Fri 27 Nov 2026" in grid
 
 
 @pytest.mark.parametrize("zone", [None, "America/New_York"])

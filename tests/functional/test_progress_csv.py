@@ -6,8 +6,10 @@ Same reads, same audit entry, same visibility rule; a file name without the grou
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 
 import pytest
 
@@ -71,7 +73,7 @@ LONG_HEADINGS = [
     "Left on",
     "As of",
 ]
-STATUSES = {"Done", "Done, older version", "Overdue", "Not started"}
+STATUSES = {"Done", "Older version", "Overdue", "Not started"}
 
 
 def get_csv(client, group_id: str, leader, form: str | None = None):  # type: ignore[no-untyped-def]
@@ -152,7 +154,7 @@ def test_the_long_form_has_a_row_per_participant_and_module_one_fact_per_cell(
     assert jose["thinking-traps"]["Status"] == "Done"
     assert jose["thinking-traps"]["Completed on"] == "2026-11-20"
     older = jose["breathing-and-grounding"]
-    assert older["Status"] == "Done, older version"
+    assert older["Status"] == "Older version"
     assert (older["Completed version"], older["Assigned version"]) == (str(read), str(new))
     assert (older["Due date"], older["Session date"]) == ("2026-11-19", "2026-11-19")
     assert older["Tracks"] == TRACK_TITLE
@@ -182,7 +184,7 @@ def test_the_long_form_has_a_row_per_participant_and_module_one_fact_per_cell(
     assert by_id[participant.id][2] == participant.username
     done, overdue, older_count = (
         sum(1 for r in jose.values() if r["Status"] == s)
-        for s in ("Done", "Overdue", "Done, older version")
+        for s in ("Done", "Overdue", "Older version")
     )
     assert by_id[participant.id][6:9] == [str(done), str(overdue), str(older_count)]
     assert (done, older_count) == (1, 1)
@@ -291,3 +293,60 @@ def test_the_grid_page_offers_both_files_and_says_they_have_everyone(
         f'attachment; filename="progress-by-module-{group[:8]}-2026-11-20.csv"'
     )
     assert json.dumps(participant.username)[1:-1] in long.body
+
+
+def _first_word(text: str) -> str:
+    """A cell's status word: what it says before its details ("Done (version 3, …)",
+    "Not started, due …", "Overdue; worksheet …")."""
+    return re.split(r" \(|[,;]", text, maxsplit=1)[0].strip()
+
+
+def test_the_grid_and_both_files_say_the_same_status_word_for_the_same_cell(
+    client,
+    stack,
+    group,
+    week_one,
+    leader,
+    participant,
+    other_participant,
+    publisher,
+    library_clock,
+    tmp_path,
+):
+    """One set of words (walk 21, counsellor): the wide file said "Completed an older
+    version", the long one "Done, older version", the grid's key "Completed" under a "Done"
+    column. Every status the grid shows for José is the word both files give that cell."""
+    from tests.functional.test_publishing import bump_and_publish
+
+    a_group_with_everything(client, stack, group, leader, participant, other_participant)
+    bump_and_publish(
+        publisher, tmp_path, "stress-management", "breathing-and-grounding", "Clearer steps."
+    )
+    library_clock.advance(POINTER_TTL_SECONDS)
+
+    page = signed_in(client, leader).get(f"/leader/groups/{group}/progress")
+    row = page.body.split('class="name"><bdi>José Núñez 🌻')[1].split("</tr>")[0]
+    grid = {
+        html.unescape(title): _first_word(html.unescape(status))
+        for title, status in re.findall(
+            r'<span class="m"> ([^<]*):</span><span class="vh st"> ([^<]*)</span>', row
+        )
+    }
+    wide = list(csv.reader(io.StringIO(get_csv(client, group, leader).body.decode("utf-8-sig"))))
+    jose = next(r for r in wide[1:] if r[1] == participant.id)
+    from_wide = {
+        title: _first_word(cell) for title, cell in zip(wide[0], jose, strict=True) if title
+    }
+    _, rows = long_rows(client, group, leader)
+    from_long = {r["Module"]: r["Status"] for r in rows if r["Participant ID"] == participant.id}
+
+    assert len(grid) == TRACK_MODULES + 1, row
+    assert set(grid.values()) == {"Done", "Older version", "Overdue", "Not started"}
+    assert {t: from_wide[t] for t in grid} == grid
+    assert from_long == grid
+    # The grid's key and its totals columns use the same words.
+    key = page.body.split('<ul class="legend"')[1].split("</ul>")[0]
+    heads = page.body.split("<thead>")[1].split("</thead>")[0]
+    for word in grid.values():
+        assert f"</span> {word}" in key, key
+    assert all(f">{w}</th>" in heads for w in ("Done", "Older version"))

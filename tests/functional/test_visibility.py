@@ -47,7 +47,7 @@ def test_a_participant_moved_between_groups(
 
     # B does not see what was done before joining B (grid and CSV).
     assert cell(client, group_b, leader_b, "thinking-traps") == "not_started"
-    assert "Completed" not in csv_text(client, group_b, leader_b)
+    assert "Done (version" not in csv_text(client, group_b, leader_b)
     # ...but does see what is done after.
     complete(client, participant, "asking-for-what-you-need")
     assert cell(client, group_b, leader_b, "asking-for-what-you-need") == "completed"
@@ -58,7 +58,7 @@ def test_a_participant_moved_between_groups(
     )
     assert (status, body["shares_history"], body["name"]) == (200, True, "Group B")
     assert cell(client, group_b, leader_b, "thinking-traps") == "completed"
-    assert "Completed (version 1" in csv_text(client, group_b, leader_b)
+    assert "Done (version 1" in csv_text(client, group_b, leader_b)
     _, mine = call(client, "GET", "/me/groups", participant)
     assert [(g["name"], g["shares_history"]) for g in mine["groups"]] == [("Group B", True)]
 

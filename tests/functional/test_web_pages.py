@@ -450,12 +450,12 @@ def test_leader_creates_enrols_assigns_and_sees_progress_and_csv(
     grid = browser.get(f"{group_path}/progress")
     assert grid.status == 200
     row = grid.body.split('class="name"><bdi>Sam P.')[1].split("</tr>")[0]  # the table's row
-    assert "Completed" in row and "✓" in row and "version 1" in row
+    assert "Done" in row and "✓" in row and "version 1" in row
     csv = browser.get(f"{group_path}/progress.csv")
     assert csv.status == 200
     assert csv.headers["content-type"].startswith("text/csv")
     assert "attachment" in csv.headers["content-disposition"]
-    assert "Sam P." in csv.body and "Completed (version 1" in csv.body
+    assert "Sam P." in csv.body and "Done (version 1" in csv.body
 
 
 def test_bad_form_input_is_explained(client, published, leader):

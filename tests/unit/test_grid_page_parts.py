@@ -139,8 +139,8 @@ def test_a_cells_own_due_date_and_completion_day_are_the_programs() -> None:
     done = ModuleStatus("m1", COMPLETED, 1, "2026-11-27T03:00:00Z")
     row = GridRow("p1", "Alex", "", (done,), {"m1": "2026-12-04"})
     (html,) = _grid_cells((row,), {"m1": "Sleep"}, "/leader/groups/g", ZoneInfo("America/New_York"))
-    assert 'title="Completed: version 1, Thu 26 Nov 2026; due Fri 4 Dec 2026"' in str(html)
-    assert '<span class="vh st"> Completed, due Fri 4 Dec 2026</span>' in str(html)
+    assert 'title="Done: version 1, Thu 26 Nov 2026; due Fri 4 Dec 2026"' in str(html)
+    assert '<span class="vh st"> Done, due Fri 4 Dec 2026</span>' in str(html)
 
 
 def test_a_phone_cards_line_counts_the_modules_completed_in_an_older_version() -> None:

@@ -96,7 +96,7 @@ def test_each_cell_is_one_fact_and_numbers_stay_numbers() -> None:
         "2026-12-01",
         "2026-11-27",
     )
-    assert older["Status"] == "Done, older version"
+    assert older["Status"] == "Older version"
     assert (older["Completed version"], older["Assigned version"]) == ("1", "2")
     assert (older["Worksheet"], older["Worksheet shared"]) == ("started", "no")
     assert older["Knowledge check tries"] == ""
@@ -150,7 +150,7 @@ def test_the_wide_form_has_the_totals_username_and_signed_in() -> None:
         "0",
     ]
     assert line[len(WIDE_HEADINGS) :] == [
-        "Completed (version 2, 2026-11-25), due 2026-11-26",
+        "Done (version 2, 2026-11-25), due 2026-11-26",
         "Overdue, due 2026-11-26",
         "",
     ]

@@ -117,7 +117,7 @@ def test_csv_escapes_commas_quotes_and_newlines_and_round_trips():
             "1",
             "0",
             "0",
-            "Completed (version 2, 2026-11-19)",
+            "Done (version 2, 2026-11-19)",
         ],
         ["'=cmd|' /C calc'!A0", "p2", "", "2026-11-20", "", "unknown", "0", "1", "0", "Overdue"],
     ]
@@ -149,7 +149,7 @@ def test_a_completion_in_the_csv_is_dated_by_the_programs_calendar():
         "1",
         "0",
         "0",
-        "Completed (version 2, 2026-11-26)",
+        "Done (version 2, 2026-11-26)",
     ]
 
 
@@ -218,7 +218,7 @@ def test_each_csv_cell_says_the_participants_own_due_date_and_each_row_the_day()
             "1",
             "0",
             "0",
-            "Completed (version 2, 2026-11-17), due 2026-11-18",
+            "Done (version 2, 2026-11-17), due 2026-11-18",
             "Not started, due 2026-12-01",
         ],
         [

@@ -515,9 +515,12 @@ def _made_up(spec: dict) -> object:  # type: ignore[type-arg]
     return "Payday, and the drive home past the old bar"
 
 
-def _seed_grid(local_stack, group_url: str, participants: int, modules: int) -> None:  # type: ignore[no-untyped-def]
+def _seed_grid(  # type: ignore[no-untyped-def]
+    local_stack, group_url: str, participants: int, modules: int, not_signed_in: int = 0
+) -> None:
     """Enrol ``participants`` made-up participants and assign ``modules`` published modules
-    straight into the local stack's table (no Cognito accounts needed for a grid)."""
+    straight into the local stack's table (no Cognito accounts needed for a grid); every
+    ``not_signed_in``-th participant (0: none) as given a new account that has not signed in."""
     stack = json.loads((local_stack.state_dir / "stack.json").read_text())
     options = {
         "region_name": stack["region"],
@@ -561,17 +564,25 @@ def _seed_grid(local_stack, group_url: str, participants: int, modules: int) -> 
         "Sam",
         "Tariq",
     ]
+    shown = [f"{names[n % len(names)]} {chr(65 + n // len(names))}." for n in range(participants)]
     people = seed_group(
         records,
         group_id,
         leader_id,
-        [f"{names[n % len(names)]} {chr(65 + n // len(names))}." for n in range(participants)],
+        shown,
         [
             (m, f"2020-0{1 + i // 10}-{1 + i % 10:02d}" if i < 20 else f"2099-01-{i - 19:02d}")
             for i, m in enumerate(module_ids)
         ],
         clock.iso,
     )
+    for n, pid in enumerate(people):
+        if not_signed_in and n % not_signed_in == 1:  # enrolled again: the same, a new account
+            from chalicelib.records.audit import new_entry
+
+            at = clock.iso()
+            audit = new_entry(leader_id, ["leaders"], "enrolment.add", at, group_id=group_id)
+            records.enrol(group_id, pid, shown[n], at, audit, new_account=True)
     for n, pid in enumerate(people):
         for module_id in module_ids[: (n * 7) % (modules + 1)]:
             completions.record(pid, module_id, versions[module_id])
@@ -849,7 +860,7 @@ def test_the_group_page_of_15_on_a_phone(leader, artifacts, local_stack):
     forms."""
     context, page = leader
     group_url = create_group(page, "Phone group of 15")
-    _seed_grid(local_stack, group_url, 15, 30)
+    _seed_grid(local_stack, group_url, 15, 30, not_signed_in=3)
     page.set_viewport_size(PHONE)
     page.goto(group_url)
     check(page, context, artifacts, "leader-group-15", "Group – Steady")
@@ -861,6 +872,8 @@ def test_the_group_page_of_15_on_a_phone(leader, artifacts, local_stack):
     layout = page.evaluate("""() => ({
         rows: [...document.querySelectorAll('.people > li')].map(
             li => li.getBoundingClientRect().height),
+        plain: [...document.querySelectorAll('.people > li')].filter(
+            li => !li.querySelector('.flag')).map(li => li.getBoundingClientRect().height),
         list: document.querySelector('.people').getBoundingClientRect().height,
         jump: document.querySelector('.jump').getBoundingClientRect().bottom + scrollY,
         total: document.documentElement.scrollHeight,
@@ -870,10 +883,12 @@ def test_the_group_page_of_15_on_a_phone(leader, artifacts, local_stack):
     # Before: 3,867 px for these 15 rows (the whole page 10,553 px), 206 to 284 px a row.
     # Now two lines, 92 px; a "needs attention" row adds its reason's line and its Mark as
     # seen button: 170 px. Bounds with room for fonts.
+    # "Has not signed in yet" (every third row here) adds a line: 119 px, 197 with both flags.
     flagged = page.locator(".people > li", has=page.locator(".flag.attention")).count()
     assert 0 < flagged < 15
-    assert len(layout["rows"]) == 15 and sorted(layout["rows"])[14 - flagged] <= 110, layout
-    assert max(layout["rows"]) <= 190, layout
+    assert len(layout["rows"]) == 15 and layout["plain"], layout
+    assert max(layout["plain"]) <= 110, layout
+    assert max(layout["rows"]) <= 220, layout
     assert layout["list"] < 0.7 * 3867, layout
     assert layout["jump"] < PHONE["height"], layout  # the links to the forms on screen one
     for link, heading in (
@@ -908,6 +923,21 @@ def test_the_group_page_of_15_on_a_phone(leader, artifacts, local_stack):
     page.set_viewport_size(DESKTOP)
     page.locator("#participants").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "leader-group-15-1280x800-more-open.png"))
+    # Counsellor walk-through: at 1280 px, rows with "Has not signed in yet" put Assign / More
+    # actions on a second line for some names only. Now each row's actions start at the same x,
+    # beside the name, whether or not the row has that flag (or another).
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        rows = page.evaluate("""() => [...document.querySelectorAll('.people > li')].map(li => {
+            const main = li.querySelector('.row-main').getBoundingClientRect();
+            const acts = li.querySelector('.row-actions').getBoundingClientRect();
+            return {new: !!li.querySelector('.flag.new'), x: acts.left,
+                    beside: acts.top < main.bottom - 1};
+        })""")
+        assert {r["new"] for r in rows} == {True, False}, rows
+        assert len({round(r["x"]) for r in rows}) == 1, (size, rows)
+        # Beside the name at 1280 px; under it on a phone, for every row alike.
+        assert {r["beside"] for r in rows} == {size is DESKTOP}, (size, rows)
 
 
 def test_a_track_of_8_uses_the_width_at_1280_and_the_filter_reads_whole_at_360(leader, artifacts):

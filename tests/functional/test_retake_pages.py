@@ -86,9 +86,7 @@ def test_try_the_questions_again_records_each_attempt_once(client, published, pa
     page = browser.get(path).body
     assert f"Knowledge check: {total} of {total} right. (Try 2.)" in page
     retake_link(page, path)
-    assert 'name="attempt" value="3"' in retake_form(
-        browser.get(f"{path}?retake=1").body
-    )
+    assert 'name="attempt" value="3"' in retake_form(browser.get(f"{path}?retake=1").body)
 
     # The same form sent again (Back and resend, a double tap): still two attempts.
     assert browser.post(f"{path}/attempts", again).status == 303

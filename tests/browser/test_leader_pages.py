@@ -293,7 +293,14 @@ def test_every_leader_form_comes_back_after_bad_input_and_every_page_passes_axe(
     page.goto(group_url)
     page.get_by_label("Module or track").select_option("track:early-recovery")
     page.get_by_label("Group session date (optional)").fill("2030-02-05")
+    # What only pacing by session uses shows under that choice once it is chosen, not under
+    # "One date for all" (which ignores it).
+    assert page.get_by_label("One date for all its modules").is_checked()
+    for field in ("Days between sessions", "Modules per session", "Tue"):
+        assert not page.get_by_label(field, exact=True).is_visible()
     page.get_by_label("One module per session, from the group session date").check()
+    for field in ("Days between sessions", "Modules per session", "Tue"):
+        assert page.get_by_label(field, exact=True).is_visible()
     page.get_by_label("Days between sessions").fill("30")
     page.get_by_role("button", name="Assign", exact=True).click()
     refused(

@@ -376,13 +376,14 @@ def remind(args: argparse.Namespace) -> int:
     from chalicelib import access_notices, reminder_sending, services
 
     try:
-        # The notices before access ends run at --at too (walk 19, problem 9: they ran at the
-        # real time whatever --at said, so the 30-day and 7-day messages could not be tried).
+        # The whole run is at --at: the notices before access ends (walk 19, problem 9: they
+        # ran at the real time whatever --at said) and the reminders' quiet hours and "too
+        # late" (walk 21, 3: a text due at 18:00 was held back as the real time was 23:20).
         clock = _clock_at(services.current().clock, args.at)
     except ValueError:
         print(f"--at {args.at!r} is not a time like 2026-12-01T23:00:00Z.", file=sys.stderr)
         return 2
-    report = reminder_sending.run_scheduled(services.current(), args.at)
+    report = reminder_sending.run_scheduled(services.current(), args.at, clock=clock)
     notices = access_notices.run_scheduled(services.current(), clock=clock)
     print(
         json.dumps(

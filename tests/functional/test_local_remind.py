@@ -36,7 +36,7 @@ def test_remind_links_go_to_the_port_the_stack_was_started_on(
     monkeypatch.delenv("STEADY_PORT", raising=False)
     seen: dict[str, str] = {}
 
-    def job(service: object, at: str | None) -> object:
+    def job(service: object, at: str | None, clock: object) -> object:
         seen["web_url"] = os.environ["STEADY_WEB_URL"]
         seen["endpoint"] = os.environ["AWS_ENDPOINT_URL"]
         return types.SimpleNamespace(slot="2026-11-28T23:00:00Z", counts=dict)
@@ -77,7 +77,7 @@ def test_remind_at_runs_the_access_notices_at_that_time_too(
     monkeypatch.setattr(
         reminder_sending,
         "run_scheduled",
-        lambda service, at: types.SimpleNamespace(slot=at, counts=dict),
+        lambda service, at, clock: types.SimpleNamespace(slot=at, counts=dict),
     )
     monkeypatch.setattr(services, "current", lambda: fake)
 
@@ -90,3 +90,35 @@ def test_remind_at_runs_the_access_notices_at_that_time_too(
     assert asked == ["2027-10-27"]
     assert run.main(["--state-dir", str(tmp_path), "remind", "--at", "soon"]) == 2
     assert "not a time" in capsys.readouterr().err
+
+
+def test_remind_at_judges_quiet_hours_at_that_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept_environment: None
+) -> None:
+    """Walk 21, 3: `remind --at 2026-12-01T23:00:00Z` (18:00 in New York) held back a text due
+    at 18:00 as "quiet hours": the reminder run read the real clock (23:20 in New York, within
+    22:00-07:00). It gets the clock stopped at --at, as the notices do."""
+    from chalicelib import access_notices, reminder_sending, services
+
+    stack = Stack("us-east-1", "records", "content", "us-east-1_pool", "client")
+    run._save_running(tmp_path, stack, "http://127.0.0.1:5181", 8181)
+    real = Clock("America/New_York")
+    given: list[object] = []
+    monkeypatch.setattr(
+        reminder_sending,
+        "run_scheduled",
+        lambda service, at, clock: (
+            given.append(clock) or types.SimpleNamespace(slot=at, counts=dict)
+        ),
+    )
+    monkeypatch.setattr(
+        access_notices,
+        "run_scheduled",
+        lambda service, clock: types.SimpleNamespace(day="2026-12-01", counts=dict),
+    )
+    monkeypatch.setattr(services, "current", lambda: types.SimpleNamespace(clock=real))
+
+    assert run.main(["--state-dir", str(tmp_path), "remind", "--at", "2026-12-01T23:00:00Z"]) == 0
+    (clock,) = given
+    assert isinstance(clock, Clock) and clock is not real
+    assert clock.now().isoformat() == "2026-12-01T23:00:00+00:00"

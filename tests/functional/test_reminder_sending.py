@@ -287,6 +287,28 @@ def test_quiet_hours_hold_back_a_late_run(world):
     assert report.sent == 1
 
 
+def test_a_run_given_its_own_clock_judges_quiet_hours_by_it(world):
+    """``steady_local remind --at`` passes a clock stopped at --at: the run is judged at that
+    time, not at the services' (real) time (walk 21, 3)."""
+    caller = enrol(world, "participant-quiet-at")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(
+        world,
+        caller,
+        email="quiet-at@example.org",
+        time="18:00",
+        timezone="UTC",
+        quiet_hours={"start": "22:00", "end": "07:00"},
+    )
+    world.clock.now = utc("2026-06-10T23:20:00")  # the real time: in the quiet hours
+    at = Clock("UTC", lambda: utc("2026-06-10T18:00:00"))
+    report = reminder_sending.run_scheduled(
+        world.service, "2026-06-10T18:00:00Z", sleep=lambda _s: None, clock=at
+    )
+    assert report.quiet_hours == 0 and report.sent == 1
+    assert [to for to, _message in world.messenger.emails] == ["quiet-at@example.org"]
+
+
 def test_a_retried_or_overlapping_run_sends_once(world):
     callers = [enrol(world, f"participant-once-{i}") for i in range(3)]
     assign(world, STARTERS[0], "2026-06-11")

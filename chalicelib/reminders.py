@@ -340,7 +340,9 @@ WORDS = {
     "en": {
         "subject": "{program}: a reminder",
         "reminder": "You have something to read in {program}.",
-        "plan": "A good time to look at your plan: {link}",
+        # Named from the program, as a reading reminder is (walk 21, 13: a text from an unknown
+        # number saying "look at your plan" and a link read like phishing).
+        "plan": "{program}: a good time to look at your plan.",
         "open": "Open it: {link}",
         "stop": "Stop these reminders: {stop}",
         "sms_stop": "Reply STOP to stop.",
@@ -369,7 +371,7 @@ WORDS = {
     "es": {
         "subject": "{program}: un recordatorio",
         "reminder": "Tiene algo para leer en {program}.",
-        "plan": "Un buen momento para mirar su plan: {link}",
+        "plan": "{program}: un buen momento para mirar su plan.",
         "open": "Ábralo: {link}",
         "stop": "Dejar de recibir estos recordatorios: {stop}",
         "sms_stop": "Responda STOP para dejar de recibirlos.",
@@ -425,8 +427,10 @@ def plan_message(channel: str, locale: str, program: str, link: str, stop_link: 
     """The plan reminder: the same subject, stop link and one-click stop as a reading reminder,
     and one line that names nothing but "your plan"."""
     words = WORDS.get(locale, WORDS["en"])
-    plan = words["plan"].format(link=link) if link else words["plan"].split(":")[0] + "."
-    lines = [plan, words["stop"].format(stop=stop_link)]
+    lines = [words["plan"].format(program=program)]
+    if link:
+        lines.append(words["open"].format(link=link))
+    lines.append(words["stop"].format(stop=stop_link))
     if channel == SMS:
         lines.append(words["sms_stop"])
         return Message("", " ".join(lines))

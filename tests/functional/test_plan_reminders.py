@@ -65,7 +65,8 @@ def test_weekly_at_the_local_time_on_the_chosen_day_with_no_reading_due(world):
     report = run(world, "2026-06-10T22:00:00")
     assert report.plan_sent_ids == [caller.id] and report.sent == 0
     assert bodies(world) == [
-        "A good time to look at your plan: https://steady.example/api/plan\n\n"
+        "Steady: a good time to look at your plan.\n\n"
+        "Open it: https://steady.example/api/plan\n\n"
         f"Stop these reminders: https://steady.example/api{stop_address(world, caller)}\n"
     ]
     assert run(world, "2026-06-11T22:00:00").plan_sent == 0  # Thursday
@@ -90,7 +91,7 @@ def test_a_reading_reminder_and_the_plan_reminder_on_one_day_are_two_messages(wo
     report = run(world, "2026-06-10T16:00:00")
     assert (report.sent_ids, report.plan_sent_ids) == ([caller.id], [caller.id])
     assert sorted(b.split(":")[0] for b in bodies(world)) == [
-        "A good time to look at your plan",
+        "Steady",
         "You have something to read in Steady.\n\nOpen it",
     ]
 
@@ -174,7 +175,8 @@ def test_spanish_and_text_messages_say_nothing_more(world):
     [(_, mail)] = world.messenger.emails
     assert mail.subject == "Steady: un recordatorio"
     assert mail.body.startswith(
-        "Un buen momento para mirar su plan: https://steady.example/api/plan\n\n"
+        "Steady: un buen momento para mirar su plan.\n\n"
+        "Ábralo: https://steady.example/api/plan\n\n"
         "Dejar de recibir estos recordatorios: https://steady.example/api/reminders/stop?t="
     )
     assert mail.unsubscribe.startswith("https://steady.example/api/reminders/stop?t=")

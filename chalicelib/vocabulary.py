@@ -96,7 +96,7 @@ TAG_WORDS: dict[str, dict[str, str]] = {
         "communication": "comunicación hablar",
         "conflict": "conflicto",
         "coping-skills": "sobrellevar afrontar",
-        "cravings": "ganas consumir",
+        "cravings": "ganas consumir antojos deseos ansias",
         "crisis": "crisis",
         "crisis-skills": "crisis",
         "depression": "depresión tristeza",

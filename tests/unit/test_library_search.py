@@ -285,3 +285,27 @@ def test_did_you_mean_compares_the_words_sharing_most_letter_pairs_first(
     monkeypatch.setattr(library, "SHORTLIST", 1)
     catalog = _with_words("relapse", "ssseeerrrelalapsps")
     assert catalog.closest("relapsse") == "relapse"
+
+
+def test_in_spanish_the_modules_in_spanish_come_before_those_not_translated_yet() -> None:
+    """Walk 21, 6: "estres" listed three English-only modules (found by a tag's Spanish word,
+    in the summary) above the one Spanish module (found in its text)."""
+    shelf = library(
+        en=[
+            entry("a", "Budgeting and money stress", tags=["stress"]),
+            entry("b", "Breathing", tags=["breathing"]),
+        ],
+        es=[entry("b", "Respirar despacio", text_words="estres calma")],
+    )
+    found = shelf.search("es", query="estres")
+    assert [(f.module["id"], f.module["locale"]) for f in found] == [("b", "es"), ("a", "en")]
+    assert [f.found_in for f in found] == [IN_TEXT, IN_SUMMARY]
+    # In English nothing is put first: the place the words were found, then the title.
+    assert titles(shelf.search(query="b")) == ["Breathing", "Budgeting and money stress"]
+
+
+def test_antojos_finds_the_cravings_module() -> None:
+    """Walk 21, 7: "antojos", the everyday word for cravings, found nothing and was offered
+    "enojos" (anger)."""
+    shelf = library(en=[entry("c", "Cravings and urge surfing", tags=["cravings"])], es=[])
+    assert titles(shelf.search("es", query="antojos")) == ["Cravings and urge surfing"]

@@ -598,7 +598,10 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "ws_earlier_saved": "Saved",
         "ws_earlier_replaced": "Replaced by your save on",
         "ws_earlier_back": "Back to your worksheet",
-        # Named in the language it goes on in, like "switch" (the page's other language).
+        # Said in the page's language first (walk 21, 8: a Spanish reader met only "Save and
+        # read in English", as big as "Guardar mis respuestas"), then in the language it goes
+        # on in, like "switch", for a reader of that one.
+        "ws_save_switch_here": "Save and read in Spanish",
         "ws_save_switch": "Guardar y leer en español",
         "ws_shared_yes": "Your group leaders can see this worksheet.",
         # In no active group (they left their last one): nobody else reads it.
@@ -652,6 +655,7 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "ws_earlier_saved": "Guardadas",
         "ws_earlier_replaced": "Reemplazadas al guardar el",
         "ws_earlier_back": "Volver a su hoja de trabajo",
+        "ws_save_switch_here": "Guardar y leer en inglés",
         "ws_save_switch": "Save and read in English",
         "ws_shared_yes": "Los líderes de su grupo pueden ver esta hoja de trabajo.",
         "ws_no_group": "Ahora no está en un grupo. Nadie más puede ver esta hoja de trabajo.",

@@ -505,13 +505,15 @@ def test_spanish_worksheet_page(client, published_all, participant):
     assert "Guardado." in json.loads(body)
 
 
+# Said in the page's language, then in the other (walk 21, 8), as a link-like button: not
+# as big as "Save my answers".
 SWITCH_TO_ENGLISH = (
-    '<button type="submit" class="secondary" name="read_in" value="en" lang="en">'
-    "Save and read in English</button>"
+    '<button type="submit" class="link" name="read_in" value="en">'
+    'Guardar y leer en inglés <span lang="en">(Save and read in English)</span></button>'
 )
 SWITCH_TO_SPANISH = (
-    '<button type="submit" class="secondary" name="read_in" value="es" lang="es">'
-    "Guardar y leer en español</button>"
+    '<button type="submit" class="link" name="read_in" value="es">'
+    'Save and read in Spanish <span lang="es">(Guardar y leer en español)</span></button>'
 )
 
 

@@ -267,7 +267,7 @@ WORDS: dict[str, dict[str, str]] = {
         "plan_reminder_explain": "Mirar su plan a menudo ayuda a que le siga sirviendo. El mensaje solo dice que es un buen momento para mirar su plan, con un enlace.",
         "plan_off": "No, gracias",
         "plan_weekly": "Una vez por semana",
-        "plan_monthly": "Una vez al mes, el primero de ese día de la semana (como el primer lunes)",
+        "plan_monthly": "Una vez al mes, el primer día de la semana elegido (por ejemplo, el primer lunes del mes)",
         "plan_day": "Día de la semana",
         "channel": "Cómo",
         "channel_email": "Por correo electrónico",
@@ -540,7 +540,9 @@ def answer_error(
         subject = Markup('<span lang="{}">{}</span>').format(label_lang, label)
     code = getattr(error, "code", "")
     if code == "invalid_contact_phone" and item is not None:
-        name = " ".join(who.split()) or words["ws_person_n"].format(n=item)
+        # A name in quotes: "Luis, mi padrino" read as part of the sentence (walk 21, 9).
+        name = " ".join(who.split())
+        name = words["ws_quoted"].format(name) if name else words["ws_person_n"].format(n=item)
         return Markup(words["ws_error_phone"]).format(label=subject, who=name)
     if code == "contact_without_name" and phone.strip():
         return Markup(words["ws_error_no_name"]).format(
@@ -602,6 +604,7 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         # read in English", as big as "Guardar mis respuestas"), then in the language it goes
         # on in, like "switch", for a reader of that one.
         "ws_save_switch_here": "Save and read in Spanish",
+        "ws_quoted": "“{}”",
         "ws_save_switch": "Guardar y leer en español",
         "ws_shared_yes": "Your group leaders can see this worksheet.",
         # In no active group (they left their last one): nobody else reads it.
@@ -656,6 +659,7 @@ _WORKSHEET_WORDS: dict[str, dict[str, str]] = {
         "ws_earlier_replaced": "Reemplazadas al guardar el",
         "ws_earlier_back": "Volver a su hoja de trabajo",
         "ws_save_switch_here": "Guardar y leer en inglés",
+        "ws_quoted": "«{}»",
         "ws_save_switch": "Save and read in English",
         "ws_shared_yes": "Los líderes de su grupo pueden ver esta hoja de trabajo.",
         "ws_no_group": "Ahora no está en un grupo. Nadie más puede ver esta hoja de trabajo.",
@@ -735,6 +739,10 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "plan_add_hint": "Write in the boxes to add your own. To choose the order, type a position number. Nothing changes until you save.",
         "plan_item": "Item {n}",
         "plan_add_item": "Add an item",
+        # A part of people is a list of people, not items (walk 21, 10).
+        "plan_add_person": "Add a person",
+        "plan_person_n": "Person {n}",
+        "plan_position_new": "Position (leave it empty to add it at the end)",
         "plan_person": "Name",
         "plan_phone": "Phone",
         "plan_words": "Words",
@@ -833,8 +841,8 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "plan_saved": "Guardado.",
         "plan_saved_version": "Esta es la versión {n} de su plan. Las versiones anteriores se guardan.",
         "plan_new": "Nuevo de una hoja de trabajo",
-        "plan_new_note": "Se agregaron {n} respuestas nuevas de sus hojas de trabajo al final de cada parte. Edite una parte para dejarlas, moverlas o quitarlas.",
-        "plan_new_note_one": "Se agregó 1 respuesta nueva de sus hojas de trabajo al final de su parte. Edite esa parte para dejarla, moverla o quitarla.",
+        "plan_new_note": "Se agregaron {n} respuestas nuevas de sus hojas de trabajo al final de la parte del plan a la que pertenece cada una. Edite una parte para dejarlas, moverlas o quitarlas.",
+        "plan_new_note_one": "Se agregó 1 respuesta nueva de sus hojas de trabajo al final de la parte del plan a la que pertenece. Edite esa parte para dejarla, moverla o quitarla.",
         "plan_files": "Descargar e imprimir",
         "plan_pdf": "Descargar en PDF",
         "plan_text": "Descargar como texto",
@@ -849,7 +857,10 @@ _PLAN_WORDS: dict[str, dict[str, str]] = {
         "plan_edit_hint": "Cambie las palabras en cualquier casilla. Para mover un punto, escriba su nuevo número de posición. Marque Quitar para sacarlo. Use las casillas vacías para agregar lo suyo. Nada cambia hasta que guarde.",
         "plan_add_hint": "Escriba en las casillas para agregar lo suyo. Para elegir el orden, escriba un número de posición. Nada cambia hasta que guarde.",
         "plan_item": "Punto {n}",
-        "plan_add_item": "Agregar un punto",
+        "plan_add_item": "Agregar a esta parte",
+        "plan_add_person": "Agregar una persona",
+        "plan_person_n": "Persona {n}",
+        "plan_position_new": "Posición (déjela vacía para ponerla al final)",
         "plan_person": "Nombre",
         "plan_phone": "Teléfono",
         "plan_words": "Palabras",

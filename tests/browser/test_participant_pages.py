@@ -473,7 +473,7 @@ def test_every_participant_form_comes_back_with_the_input_kept(
     assert page.locator("#answer-help-words").input_value() == "Can you call me after group?"
     error_summary_links_to(page, "answer-help-people-0-phone")  # the number at fault
     assert (
-        "the phone number for Dana can have only digits"
+        "the phone number for “Dana” can have only digits"
         in page.locator(".error-summary").inner_text()
     )
     measure(page, artifacts, "worksheet-error")

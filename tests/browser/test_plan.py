@@ -175,7 +175,7 @@ def test_fill_in_a_worksheet_see_it_in_my_plan_print_and_download(browser, base_
     for input_id in ("plan-0-phone", "plan-3-name"):
         described = page.locator(f"#{input_id}").get_attribute("aria-describedby")
         assert page.locator(f"#{described}").is_visible(), input_id
-    assert page.locator("legend").all_inner_texts()[3:] == ["Add an item"] * 4
+    assert page.locator("legend").all_inner_texts()[3:] == ["Add a person"] * 4
     check_page(page, artifacts, "plan-edit-errors")
     context.close()
 

@@ -321,12 +321,12 @@ MUM = {"name": "Mum", "phone": "555 987 6543"}
     [
         (
             None,
-            "People I can call: the phone number for Clinic front desk can have only "
+            "People I can call: the phone number for “Clinic front desk” can have only "
             "digits, spaces, + - ( ) and an extension like “ext. 4”.",
         ),
         (
             "es",
-            "Personas a las que puedo llamar: el teléfono de Clinic front desk solo puede "
+            "Personas a las que puedo llamar: el teléfono de «Clinic front desk» solo puede "
             "tener números, espacios, + - ( ) y una extensión como «ext. 4».",
         ),
     ],
@@ -453,7 +453,7 @@ def test_a_too_long_item_names_its_part_and_number(client, published, participan
             [
                 (
                     "plan-0-phone",
-                    "People I can call: the phone number for Mom can have only digits, spaces, "
+                    "People I can call: the phone number for “Mom” can have only digits, spaces, "
                     "+ - ( ) and an extension like “ext. 4”.",
                 ),
                 ("plan-1-name", "People I can call: add a name for 555-010-2020."),
@@ -464,7 +464,7 @@ def test_a_too_long_item_names_its_part_and_number(client, published, participan
             [
                 (
                     "plan-0-phone",
-                    "Personas a las que puedo llamar: el teléfono de Mom solo puede tener "
+                    "Personas a las que puedo llamar: el teléfono de «Mom» solo puede tener "
                     "números, espacios, + - ( ) y una extensión como «ext. 4».",
                 ),
                 (
@@ -576,7 +576,7 @@ def test_rows_to_add_items_come_back_as_such_with_as_many_spare_rows(
 ):
     browser = signed_in(client, participant)
     form = browser.get("/plan/edit/4")
-    assert legends(form) == ["Add an item"] * 3
+    assert legends(form) == ["Add a person"] * 3
     fields = form_fields(form, "/plan/edit/4")
     fields.update(
         {
@@ -590,7 +590,7 @@ def test_rows_to_add_items_come_back_as_such_with_as_many_spare_rows(
     refused = browser.post("/plan/edit/4", fields)
     assert refused.status == 400
     # The rows typed into are still rows to add (no "Remove" box), and three spare rows follow.
-    assert legends(refused) == ["Add an item"] * 6
+    assert legends(refused) == ["Add a person"] * 6
     assert "-remove" not in refused.body
     fields = form_fields(refused, "/plan/edit/4")
     assert fields["plan-0-phone"] == "call me maybe" and fields["plan-2-name"] == "Sponsor Dee"
@@ -601,12 +601,12 @@ def test_rows_to_add_items_come_back_as_such_with_as_many_spare_rows(
     # Saved items are items (with a "Remove" box); a refused row to add stays one, and an
     # empty one stays empty: still three spare rows.
     form = browser.get("/plan/edit/4")
-    assert legends(form) == ["Item 1", "Item 2", "Item 3"] + ["Add an item"] * 3
+    assert legends(form) == ["Person 1", "Person 2", "Person 3"] + ["Add a person"] * 3
     fields = form_fields(form, "/plan/edit/4")
     fields.update({"plan-3-name": "Clinic", "plan-3-phone": "ask at desk"})
     refused = browser.post("/plan/edit/4", fields)
     assert refused.status == 400
-    assert legends(refused) == ["Item 1", "Item 2", "Item 3"] + ["Add an item"] * 4
+    assert legends(refused) == ["Person 1", "Person 2", "Person 3"] + ["Add a person"] * 4
     assert re.findall(r'name="plan-(\d+)-remove"', refused.body) == ["0", "1", "2"]
     assert empty_rows(form_fields(refused, "/plan/edit/4")) == ["4", "5", "6"]
 
@@ -618,7 +618,7 @@ def test_rows_to_add_items_in_spanish_come_back_as_such(client, published, parti
     fields.update({"plan-0-text": "x" * 2001})
     refused = browser.post("/plan/edit/1", fields)
     assert refused.status == 400
-    assert legends(refused) == ["Agregar un punto"] * 4 and "-remove" not in refused.body
+    assert legends(refused) == ["Agregar a esta parte"] * 4 and "-remove" not in refused.body
 
 
 def open_part(browser: WebClient, section: str, locale: str = "") -> dict[str, str]:
@@ -923,8 +923,8 @@ def test_a_download_with_answers_written_since_the_save_says_so(client, publishe
         ),
         (
             "es",
-            "Se agregó 1 respuesta nueva de sus hojas de trabajo al final de su parte. Edite esa "
-            "parte para dejarla, moverla o quitarla.",
+            "Se agregó 1 respuesta nueva de sus hojas de trabajo al final de la parte del plan a "
+            "la que pertenece. Edite esa parte para dejarla, moverla o quitarla.",
             "1 punto",
         ),
     ],
@@ -1026,7 +1026,7 @@ def test_my_plan_in_spanish(client, published, participant):
     assert "Mi plan" in page.body and "Personas a las que puedo llamar" in page.body
     assert 'href="/plan/edit/1?locale=es"' in page.body
     form = browser.get("/plan/edit/1?locale=es")
-    assert "Guardar mi plan" in form.body and "Agregar un punto" in form.body
+    assert "Guardar mi plan" in form.body and "Agregar a esta parte" in form.body
     assert "-remove" not in form.body  # nothing to remove yet
 
 

@@ -235,14 +235,14 @@ def test_every_field_at_fault_is_named_at_once_beside_its_input(
             "en",
             "What helps me ride out a craving, item {n}: this is 2,100 characters long. "
             "The limit is 2,000: shorten it and save again.",
-            "People I can call: the phone number for {who} can have only digits, spaces, "
+            "People I can call: the phone number for “{who}” can have only digits, spaces, "
             "+ - ( ) and an extension like “ext. 4”.",
         ),
         (
             "es",
             "Lo que me ayuda a dejar pasar las ganas, punto {n}: tiene 2100 caracteres. "
             "El límite es 2000: acórtelo y guarde otra vez.",
-            "Personas a las que puedo llamar: el teléfono de {who} solo puede tener números, "
+            "Personas a las que puedo llamar: el teléfono de «{who}» solo puede tener números, "
             "espacios, + - ( ) y una extensión como «ext. 4».",
         ),
     ],
@@ -351,7 +351,7 @@ def asking_page(locale: str) -> str:
         (
             "en",
             "Clinic front desk",
-            "People I can call: the phone number for Clinic front desk can have only digits, "
+            "People I can call: the phone number for “Clinic front desk” can have only digits, "
             "spaces, + - ( ) and an extension like “ext. 4”.",
         ),
         (

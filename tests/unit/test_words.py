@@ -196,5 +196,5 @@ def test_a_refused_answer_marks_a_label_in_another_language_and_escapes_what_was
     assert spanish.startswith('<span lang="en">People I can call</span>: el teléfono de ')
     assert "&lt;b&gt;Ann&lt;/b&gt;" in spanish and "<b>" not in spanish
     english = answer_error(error, "en", "People I can call", 2, "Ann", True, "", False, "en")
-    assert english.startswith("People I can call: the phone number for Ann ")
+    assert english.startswith("People I can call: the phone number for “Ann” ")
     assert "lang=" not in answer_error(error, "es", "Personas", 2, "Ann", True, label_lang="es")

@@ -34,6 +34,7 @@ from chalicelib.library import (
     topic_of,
 )
 from chalicelib.reading import LibrarySearch, ModuleReading, MyAssignment
+from chalicelib.statuses import NOT_STARTED
 from chalicelib.text import ascii_digits
 from chalicelib.web import render, search_token, words, worksheet_pages
 from chalicelib.web.http import (
@@ -125,12 +126,19 @@ def _worksheet_line(row: MyAssignment, href: str, lang: str) -> dict[str, Any] |
     }
 
 
+# The grid's mark for a worksheet started (``leader_pages.SHEET_ICONS``).
+STARTED_ICON = "◐"
+
+
 def _card(row: MyAssignment, today: str, lang: str, zone: tzinfo) -> dict[str, Any]:
     """``zone``: the program's, in which the day a module was completed is shown (the day the
     lesson page, the leader's grid and the due dates go by)."""
     status = row.status.status
     completed_at = row.status.completed_at if row.status.done else None
     href = lesson_path(row.module_id, lang if row.locale == lang else DEFAULT_LOCALE)
+    # Not completed, but its worksheet has saved answers: "Started", not "Not started" beside
+    # "Worksheet: 2 of 4 answered" (walk 21, 12). The status itself (grid, CSV, API) is the same.
+    started = status == NOT_STARTED and row.worksheet is not None and row.worksheet.started
     return {
         "href": href,
         "worksheet": _worksheet_line(row, href, lang),
@@ -147,8 +155,8 @@ def _card(row: MyAssignment, today: str, lang: str, zone: tzinfo) -> dict[str, A
         # An archived group meets no more: no "read before Tuesday's group".
         "before": "" if row.group_archived else before_session(row.session_date, today, lang),
         "status": status,
-        "icon": ICONS.get(status, ""),
-        "text": WORDS[lang][f"status_{status}"],
+        "icon": STARTED_ICON if started else ICONS.get(status, ""),
+        "text": WORDS[lang]["status_started" if started else f"status_{status}"],
         "done_on": (
             WORDS[lang]["done_on"].format(day=render.day(completed_at, lang, zone))
             if completed_at

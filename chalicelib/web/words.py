@@ -201,6 +201,7 @@ WORDS: dict[str, dict[str, str]] = {
         "status_completed_older_version": "Updated since you read it",
         "status_overdue": "Overdue",
         "status_not_started": "Not started",
+        "status_started": "Started",
         "sign_in": "Sign in",
         "username": "Username",
         # The hand-out a group leader prints for one participant (leader_handout.html).
@@ -424,6 +425,7 @@ WORDS: dict[str, dict[str, str]] = {
         "status_completed_older_version": "Cambió desde que lo leyó",
         "status_overdue": "Atrasado",
         "status_not_started": "Sin empezar",
+        "status_started": "Empezado",
         "sign_in": "Iniciar sesión",
         "username": "Nombre de usuario",
         "handout_heading": "Cómo entrar a Steady",

@@ -260,3 +260,19 @@ def test_a_catalog_published_before_the_worksheet_sizes_says_not_started_nowhere
 def test_the_api_catalog_does_not_carry_the_worksheet_size(client, published, participant):
     body = json.loads(client.http.get("/modules", headers=participant.headers).body)
     assert all(WORKSHEET_FIELDS not in m for m in body["modules"])
+
+
+def test_a_module_to_do_with_worksheet_answers_saved_says_started(client, assigned, participant):
+    """Walk 21, 12: "○ Not started" above "Worksheet: 2 of 4 answered" on Next up. The card
+    says "Started"; the module's own status (grid, CSV, API) is still not started."""
+    browser = signed_in(client, participant)
+    page = browser.get("/").body
+    assert "○</span> Not started" in page and "Started" not in page.replace("Not started", "")
+    assert (
+        save_worksheet(browser, BREATHING, {"answer-calming-plan-0": "Breathe first"}).status == 303
+    )
+    page = browser.get("/").body
+    assert "◐</span> Started" in page and "Not started" not in page
+    assert worksheet_lines(page)[lesson_code(BREATHING)] == ("Worksheet: 1 of 4 answered", False)
+    mine = json.loads(client.http.get("/me/assignments", headers=participant.headers).body)
+    assert {a["module_id"]: a["status"] for a in mine["assignments"]}[BREATHING] == "not_started"

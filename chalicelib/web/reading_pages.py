@@ -91,6 +91,23 @@ def before_session(iso: str | None, today: str, lang: str) -> str:
     )
 
 
+def catch_up_line(row: MyAssignment, today: str, lang: str) -> str:
+    """For a module still to read with no due date for them whose group session has passed
+    (they joined after it, or it was assigned after it): "To catch up: the group read this for
+    its session on Tuesday, 17 Nov", not "No due date" (walk 21, 1: a late joiner's first four
+    lessons of a track sat at the bottom of home saying only that). "" otherwise."""
+    iso = row.session_date
+    if row.due_date or not row.to_read or row.group_archived or not iso or iso >= today:
+        return ""
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return ""
+    return WORDS[lang]["catch_up"].format(
+        weekday=DAY_NAMES[lang][day.weekday()], date=f"{day.day} {MONTHS[lang][day.month - 1]}"
+    )
+
+
 def due_line(iso: str | None, today: str, lang: str) -> str:
     """ "Due today", "Due tomorrow", else "Due Tue 24 Nov 2026"; "No due date" for none."""
     words = WORDS[lang]
@@ -145,7 +162,7 @@ def _card(row: MyAssignment, today: str, lang: str, zone: tzinfo) -> dict[str, A
         "title": row.title,
         "locale": row.locale,
         "due_date": row.due_date,
-        "due": due_line(row.due_date, today, lang),
+        "due": catch_up_line(row, today, lang) or due_line(row.due_date, today, lang),
         # Due on the session's day, not today or tomorrow: "Read before Tuesday's group, 8 Dec"
         # says it, and "Due Tue 8 Dec 2026" beside it only repeats it (walk 20, phone, 11).
         "due_on_session": bool(row.due_date)

@@ -262,3 +262,42 @@ def test_no_zone_note_where_the_participants_zone_is_the_programs(
     assert "program&#39;s time zone" not in lesson and "program&#39;s time zone" not in home
     # Clock times are named all the same: the program's zone here.
     assert "Times on this page are New York time." in reader.get("/account/privacy").body
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "To catch up: the group read this for its session on Tuesday, 17 Nov"),
+        ("es", "Para ponerse al día: el grupo lo leyó para su sesión del martes, 17 nov"),
+    ],
+)
+def test_a_module_whose_session_passed_before_someone_joined_says_it_is_to_catch_up(
+    client, library_clock, leader, participant, group, lang, said
+):
+    """Walk 21, 1: a participant who joined on Sat 28 Nov saw the modules of sessions held
+    before that as "No due date", at the bottom of home, and nothing said why. They are to
+    catch up on, with the session they were read for; a module due later still says its date."""
+    at(library_clock, datetime(2026, 11, 16, 15, 0, tzinfo=UTC))
+    assign(
+        client, group, leader, module_id=MODULE, due_date="2026-11-17", session_date="2026-11-17"
+    )
+    at(library_clock, datetime(2026, 11, 28, 15, 0, tzinfo=UTC))
+    enrol(client, group, leader, participant)
+    assign(
+        client,
+        group,
+        leader,
+        module_id="cravings-and-urge-surfing",
+        due_date="2026-12-01",
+        session_date="2026-12-01",
+    )
+    _, mine = call(client, "GET", "/me/assignments", participant)
+    assert {a["module_id"]: a["due_date"] for a in mine["assignments"]}[MODULE] is None
+
+    browser = signed_in(client, participant)
+    home = browser.get("/" if lang == "en" else "/?locale=es").body
+    assert said in home
+    assert ("No due date" if lang == "en" else "Sin fecha límite") not in home
+    # Next up is still the reading for the coming session.
+    next_up = home.split('id="next-up"')[1].split("</section>")[0]
+    assert lesson_code("cravings-and-urge-surfing") in next_up and said not in next_up

@@ -15,6 +15,7 @@ from chalicelib import services
 from chalicelib.errors import SteadyError
 from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.web.http import Html, Visit
+from chalicelib.web.words import LANGUAGES_IN_ENGLISH
 from chalicelib.worksheets import Answer, BeforeSession
 
 PAGE = "/leader/groups/{group_id}/before-session"
@@ -27,7 +28,6 @@ REFUSED = {
 
 
 # The language an answer was written in, named on this English page.
-LANGUAGES = {"en": "English", "es": "Spanish"}
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def shown_answer(answer: Answer, english: Mapping[str, Mapping[str, Any]]) -> Sh
         answer.value,
         choice,
         answer.label,
-        LANGUAGES.get(answer.locale, answer.locale),
+        LANGUAGES_IN_ENGLISH.get(answer.locale, answer.locale),
         scale,
         answer.locale,
     )

@@ -73,12 +73,12 @@ from chalicelib.statuses import (
 )
 from chalicelib.temporary_passwords import ACCESS_ENDED, ACCOUNT_OFF, UsernameNotRecorded
 from chalicelib.text import name_problem, needs_new_name, sentence, shown_name
-from chalicelib.vocabulary import TOPICS
+from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
 from chalicelib.web.account_pages import PASSWORD_FIELDS, password_changed, password_refused
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.pages import LEADER_ACCOUNT
 from chalicelib.web.render import bdi, day, escape, markup, said, short_day
-from chalicelib.web.words import WORDS, message
+from chalicelib.web.words import LANGUAGES_IN_ENGLISH, WORDS, message
 
 GROUPS = "/leader"
 # Status as an icon and words, never colour alone.
@@ -256,20 +256,47 @@ def password_form(visit: Visit) -> Redirect:
 
 
 def _picker(svc: services.Services) -> dict[str, Any]:
-    """Tracks first (their published order), then modules by topic, each topic by title."""
+    """Tracks first (their published order), then modules by topic, each topic by title. Each
+    says what of it is also in another language ("also in Spanish"; a track "3 also in
+    Spanish"), so a leader of a group of Spanish readers assigns what they can read (walk 21,
+    4: every option was an English title, and nothing told them apart)."""
     catalog = svc.library.catalog()
     words = WORDS["en"]
+    translated = {
+        LANGUAGES_IN_ENGLISH[locale]: {
+            m["id"] for m in svc.library.catalog(locale=locale) if m["locale"] == locale
+        }
+        for locale in LOCALES
+        if locale != DEFAULT_LOCALE
+    }
+
+    def module_languages(module_id: str) -> str:
+        also = [name for name, ids in translated.items() if module_id in ids]
+        return f" · also in {' and '.join(also)}" if also else ""
+
+    def track_languages(modules: list[str]) -> str:
+        said = []
+        for name, ids in translated.items():
+            n = sum(1 for m in modules if m in ids)
+            if n:
+                said.append(f"{'all' if n == len(modules) else n} also in {name}")
+        return "".join(f", {s}" for s in said)
+
     topics: list[dict[str, Any]] = [
         {
             "label": words[f"topic_{topic}"],
-            "modules": sorted(
-                (m for m in catalog if m["topic"] == topic), key=lambda m: m["title"].lower()
-            ),
+            "modules": [
+                {**m, "languages": module_languages(m["id"])}
+                for m in sorted(
+                    (m for m in catalog if m["topic"] == topic), key=lambda m: m["title"].lower()
+                )
+            ],
         }
         for topic in TOPICS
     ]
+    tracks = [{**t, "languages": track_languages(t["modules"])} for t in svc.library.tracks()]
     return {
-        "tracks": svc.library.tracks(),
+        "tracks": tracks,
         "topics": [t for t in topics if t["modules"]],
         "titles": {m["id"]: m["title"] for m in catalog},
     }

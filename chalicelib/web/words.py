@@ -14,6 +14,8 @@ from chalicelib.worksheets import MAX_FIELD_CHARS
 
 # Each language by its own name: the link to the other language says where it goes.
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+# The languages as leaders' pages (in English) name them.
+LANGUAGES_IN_ENGLISH = {"en": "English", "es": "Spanish"}
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {

@@ -2184,6 +2184,26 @@ def test_module_picker_tracks_first_then_modules_by_topic_and_no_default(
     assert len([k for k in kinds if k == "track"]) == len(english) < len(with_tracks)
 
 
+def test_module_picker_says_what_is_also_in_spanish(client, with_tracks, leader):
+    """Walk 21, 4: a leader of Spanish readers could not tell which modules and tracks they
+    could read: every option was an English title. Counted from the content files."""
+    browser = signed_in(client, leader)
+    select = browser.get(new_group(browser)).body.split('<select id="item"', 1)[1]
+    shown = dict(
+        re.findall(r'<option value="([^"]+)">([^<]*)</option>', select.split("</select>")[0])
+    )
+    spanish = {path.name.split(".")[0] for path in CONTENT.glob("*/*.es.md")}
+    assert "cravings-and-urge-surfing" in spanish
+    assert "medications-for-addiction-treatment" not in spanish
+    for module_id in ("cravings-and-urge-surfing", "medications-for-addiction-treatment"):
+        said = shown[f"module:{module_id}"].endswith(" · also in Spanish")
+        assert said == (module_id in spanish), shown[f"module:{module_id}"]
+    for track in (t for t in with_tracks if t.locale == "en"):
+        n = sum(1 for m in track.modules if m in spanish)
+        also = "" if not n else f", {'all' if n == len(track.modules) else n} also in Spanish"
+        assert shown[f"track:{track.track_id}"].endswith(f"({len(track.modules)} modules{also})")
+
+
 # -- the progress grid ------------------------------------------------------------------------
 
 

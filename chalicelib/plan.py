@@ -641,7 +641,7 @@ class Plans:
 
         ``sections`` maps section ids to items in the participant's order; a section not given
         stays as it is shown now. A worksheet answer left out of a given section is removed
-        from the plan for good (until its words change) only if the participant saw it there:
+        from the plan for good (whatever its words become) only if the participant saw it there:
         it is in the saved version ``based_on``, or ``shown`` names it (its ``source``, or its
         ``shown_id``: the worksheet answers the edit form showed). An answer written after the
         form was opened, which ``shown`` does not name, stays in the plan, marked new: nothing

@@ -15,7 +15,11 @@ Editing: the participant saves the plan as they want it (edited words, their own
 items removed, items of their own). A save is a new version; earlier versions stay readable.
 After a save, the plan shows that version, plus any worksheet answer written since that the
 plan does not hold yet (marked new); an answer the participant removed from the plan stays
-removed (``dismissed``, by ``words_of``), unless its words change.
+removed (``dismissed``: its source), whatever its words become: the same words in its field,
+and, once those words are gone from it, the answer at its place in the list (the answer
+changed: walk 21, item 5). A new entry of the list is a new answer, offered as new. Versions
+saved before hold ``module/field/digest``: removed by their words, as then, and their next save
+stores the source of the answer that has those words still.
 
 A worksheet answer changed after a save (the words an item was taken from are no longer in
 its field; the answer at its place has words the plan does not hold) stays one item: an item
@@ -221,14 +225,52 @@ def answer_of(source: str) -> str | None:
 
 def words_of(source: str) -> str:
     """``module/field/digest``: which words of which field (a source saved before positions
-    is that already). What ``dismissed`` holds: a removed answer stays removed until its words
-    change."""
+    is that already)."""
     parts = source.split("/")
     return f"{parts[0]}/{parts[1]}/{parts[-1]}" if len(parts) == 4 else source
 
 
 def _identity(source: str) -> str:
     return answer_of(source) or source
+
+
+def _removals(dismissed: tuple[str, ...], current: dict[str, PlanItem]) -> set[str]:
+    """What the answers a participant removed (``dismissed``: their sources) keep out of the
+    plan: their words in their field (``words_of``), and, for one whose words are no longer
+    in its field (``current``: the assembled answers by ``words_of``), its place in the
+    answer's list (``answer_of``): the answer there now is that answer, changed. A removal
+    saved before positions is its words only."""
+    removed = set()
+    for source in dismissed:
+        removed.add(words_of(source))
+        place = answer_of(source)
+        if place is not None and words_of(source) not in current:
+            removed.add(place)
+    return removed
+
+
+def _dismissal(
+    dismissed: tuple[str, ...],
+    dropped: set[str],
+    kept: list[str],
+    current: dict[str, PlanItem],
+) -> tuple[str, ...]:
+    """The answers removed from the plan after a save: those removed before (``dismissed``)
+    less any kept in it again (by its words), and those removed now (``dropped``); one source
+    per words of a field, the source of the answer that has those words now if one does (a
+    removal saved before positions gets its answer's place), else as it was."""
+    kept_words = {words_of(s) for s in kept}
+    removed: dict[str, str] = {}
+    for source in (*dismissed, *sorted(dropped)):
+        words = words_of(source)
+        if words in kept_words:
+            continue
+        now = current.get(words)
+        if now is not None:
+            removed[words] = str(now.source)
+        elif answer_of(source) is not None or words not in removed:
+            removed[words] = source
+    return tuple(sorted(removed.values()))
 
 
 def split_phone(text: str) -> tuple[str, str]:
@@ -372,12 +414,18 @@ def merge(
         for n, i in enumerate(items)
         if i.source and answer_of(i.source)
     }
-    dismissed = set(saved.dismissed)
-    places.update(_legacy_places(sections, assembled, held | dismissed, current))
+    # A place an item of the plan holds is that item's answer, not a removed one's.
+    removed = _removals(saved.dismissed, current) - set(places)
+
+    def is_removed(source: str) -> bool:
+        return words_of(source) in removed or answer_of(source) in removed
+
+    known = held | {w for w, a in current.items() if is_removed(str(a.source))}
+    places.update(_legacy_places(sections, assembled, known, current))
     for section, items in assembled.items():
         for answer in items:
             words = words_of(str(answer.source))
-            if words in held or words in dismissed:
+            if words in held or is_removed(str(answer.source)):
                 continue
             place = places.get(answer_of(str(answer.source)))
             if place is not None:
@@ -593,7 +641,7 @@ class Plans:
 
         ``sections`` maps section ids to items in the participant's order; a section not given
         stays as it is shown now. A worksheet answer left out of a given section is removed
-        from the plan for good (until its words change) only if the participant saw it there:
+        from the plan for good (whatever its words become) only if the participant saw it there:
         it is in the saved version ``based_on``, or ``shown`` names it (its ``source``, or its
         ``shown_id``: the worksheet answers the edit form showed). An answer written after the
         form was opened, which ``shown`` does not name, stays in the plan, marked new: nothing
@@ -640,24 +688,23 @@ class Plans:
         # positions) keeps that answer.
         kept_answers = {_identity(s) for s in kept} | {words_of(s) for s in kept}
         dropped = {
-            words_of(i.source)
+            i.source
             for s in given
             for i in shown_now[s]
             if i.source
             and not {_identity(i.source), words_of(i.source)} & kept_answers
             and was_shown(i.source)
         }
-        dismissed = tuple(
-            sorted(
-                (set(saved.dismissed) if saved else set()) - {words_of(s) for s in kept} | dropped
-            )
-        )
+        current_answers = {
+            words_of(str(a.source)): a for items in assembled.values() for a in items
+        }
+        dismissed = _dismissal(saved.dismissed if saved else (), dropped, kept, current_answers)
         records = {s: [i.to_record(s) for i in items] for s, items in result.items() if items}
         current = saved.version if saved else None
         if (
             saved is not None
             and records == saved.sections
-            and set(dismissed) == set(saved.dismissed)
+            and _removals(dismissed, current_answers) == _removals(saved.dismissed, current_answers)
         ):
             return _plan(saved, merge(saved, assembled), locale)  # nothing changed: no new version
         if base != current and not self._untouched(caller.id, base, saved, given, assembled):
@@ -690,18 +737,23 @@ class Plans:
             before: dict[str, list[dict[str, Any]]] = {
                 s: [i.to_record(s) for i in items] for s, items in assembled.items()
             }
-            dismissed_before: set[str] = set()
+            dismissed_before: tuple[str, ...] = ()
         else:
             try:
                 opened = self.records.get(participant_id, base)
             except NotFound:
                 return False
-            before, dismissed_before = opened.sections, set(opened.dismissed)
+            before, dismissed_before = opened.sections, opened.dismissed
+        current = {words_of(str(a.source)): a for items in assembled.values() for a in items}
+        removed_before = _removals(dismissed_before, current)
+        removed_now = _removals(saved.dismissed, current)
         for section in given:
-            sources = {words_of(i.source) for i in assembled[section] if i.source}
+            sources = {words_of(i.source) for i in assembled[section] if i.source} | {
+                _identity(i.source) for i in assembled[section] if i.source
+            }
             if before.get(section, []) != saved.sections.get(section, []):
                 return False
-            if dismissed_before & sources != set(saved.dismissed) & sources:
+            if removed_before & sources != removed_now & sources:
                 return False
         return True
 

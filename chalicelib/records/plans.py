@@ -8,8 +8,9 @@ Keys (see the table in ``chalicelib.records``):
   and a digest of its words the item was last taken from or offered; ``module/field/digest``
   in versions saved before positions, read as they are: nothing is migrated) or is null for
   an item typed on the plan. ``dismissed`` lists the answers the participant removed
-  (``module/field/digest``), so a removed answer does not come back until its words
-  change. ``item_count`` and ``saved_at`` let the list of versions be read without the items
+  (their ``module/field/position/digest`` source; ``module/field/digest`` in versions saved
+  before, read as they are), so a removed answer does not come back, even with other words
+  (``chalicelib.plan``). ``item_count`` and ``saved_at`` let the list of versions be read without the items
   (a projection).
 - Access patterns: the latest version (one Query, newest first, ``Limit 1``), one version
   (one GetItem), the list of versions (one Query per page, projected, newest first), all of

@@ -1255,3 +1255,44 @@ def test_a_bad_choice_comes_back_with_the_input_kept_and_nothing_saved(
     form["plan-0-update"] = "keep"
     assert browser.post("/plan/edit/3", form).status == 303
     assert saved_texts(browser, "coping-skills") == ["Cold water, very slowly", "Text Marcus"]
+
+
+TRIGGER_MODULE = "triggers-and-high-risk-situations"
+TRIGGERS = "/plan/edit/1"
+
+
+def test_an_answer_removed_from_the_plan_stays_removed_when_its_words_change(
+    client, published_all, participant
+):
+    """Walk 21, item 5 (in Spanish): "Mi primo Toño", removed from My triggers, came back as
+    new once she wrote "Mi primo Toño y sus amigos" in the worksheet, and her next save of the
+    part (for another reason) put it in the plan and the downloads. The answer she removed
+    stays removed whatever its words; a new entry of the list is still offered as new."""
+    browser = signed_in(client, participant, "es")
+    people = {"answer-trigger-people-0": "Mi primo Toño", "answer-trigger-people-1": "Don Beto"}
+    assert save_worksheet(browser, TRIGGER_MODULE, people, locale="es").status == 303
+    form = open_part(browser, "1", "es")
+    row = next(k for k, v in form.items() if v == "Mi primo Toño").removesuffix("-text")
+    form[f"{row}-remove"] = "1"
+    assert browser.post(TRIGGERS, form).status == 303
+    assert saved_texts(browser, "triggers") == ["Don Beto"]
+    # The same answer, in other words: still removed, and not offered as new.
+    people["answer-trigger-people-0"] = "Mi primo Toño y sus amigos"
+    assert save_worksheet(browser, TRIGGER_MODULE, people, locale="es").status == 303
+    page = browser.get("/plan?locale=es")
+    assert "Toño" not in page.body and "Se agregó 1 respuesta nueva" not in page.body
+    assert saved_texts(browser, "triggers") == ["Don Beto"]
+    # Her next save of the part, for another reason, leaves it out; so do the downloads.
+    form = open_part(browser, "1", "es")
+    assert not any("Toño" in v for v in form.values())
+    row = next(k for k, v in form.items() if v == "Don Beto")
+    form[row] = "Don Beto, el de la tienda"
+    assert browser.post(TRIGGERS, form).status == 303
+    assert saved_texts(browser, "triggers") == ["Don Beto, el de la tienda"]
+    assert "Toño" not in browser.get("/plan/download?format=txt&locale=es").body
+    # A new entry of the list is a new answer: offered as new, as before.
+    people["answer-trigger-people-2"] = "Mi ex"
+    assert save_worksheet(browser, TRIGGER_MODULE, people, locale="es").status == 303
+    page = browser.get("/plan?locale=es")
+    assert "Se agregó 1 respuesta nueva" in page.body and "Toño" not in page.body
+    assert saved_texts(browser, "triggers") == ["Don Beto, el de la tienda", "Mi ex"]

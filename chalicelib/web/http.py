@@ -213,6 +213,10 @@ SIGNED_OUT = {
     session.ENDED_EXPIRED: "signed_out_expired",
 }
 SIGNED_OUT_PAGE = {why: done + "_page" for why, done in SIGNED_OUT.items()}
+# ``/sign-in?done=not_saved``: a participant's form came with no session at all (signed out in
+# another tab, or the session's record gone): nothing kept, and the sign-in page says that what
+# was sent was not saved, not nothing at all (walk 21, 15).
+NOT_SAVED = "not_saved"
 
 
 def kept_form_cookie(kept_id: str) -> str:
@@ -681,6 +685,8 @@ class Pages:
                                 )
                             if kept is not None:
                                 return redirect(kept.location, stale_cookie + kept.cookies)
+                            if keeps_form and method == "POST":
+                                return redirect(f"{SIGN_IN_PATH}?done={NOT_SAVED}", stale_cookie)
                             return redirect(SIGN_IN_PATH, stale_cookie)
                         if visit.caller.withheld and not before_mfa:
                             return redirect(mfa.SETUP_PATH, stale_cookie)

@@ -28,6 +28,7 @@ from chalicelib.web import csrf, plan_pages, render, words
 from chalicelib.web.http import (
     KEPT_FORM_COOKIE,
     LANG_COOKIE,
+    NOT_SAVED,
     SIGN_IN_CSRF_COOKIE,
     SIGN_IN_PATH,
     SIGNED_OUT,
@@ -138,7 +139,7 @@ def _chosen_locale(visit: Visit) -> str | None:
     language the page was in, not a choice)."""
     if visit.form:
         asked = visit.form.get("locale")
-    elif visit.query.get("done") in (*SIGNED_OUT.values(), *SIGNED_OUT_PAGE.values()):
+    elif visit.query.get("done") in (*SIGNED_OUT.values(), *SIGNED_OUT_PAGE.values(), NOT_SAVED):
         asked = None
     else:
         asked = visit.query.get("locale")
@@ -164,7 +165,7 @@ def sign_in_form(visit: Visit) -> Any:
         visit, "sign_in.html", csrf_token=token, username="", chosen_locale=_chosen_locale(visit)
     )
     done = visit.query.get("done")
-    if done in (PASSWORD_CHANGED, SIGNED_OUT_DONE) or (
+    if done in (PASSWORD_CHANGED, SIGNED_OUT_DONE, NOT_SAVED) or (
         done in (*SIGNED_OUT.values(), *SIGNED_OUT_PAGE.values())
         and visit.cookies.get(KEPT_FORM_COOKIE)
     ):

@@ -88,6 +88,7 @@ WORDS: dict[str, dict[str, str]] = {
         "done_signed_out_expired": "You were signed out: a sign-in lasts 12 hours. Sign in again and your answers will be back on the page, ready to save.",
         "done_signed_out_inactive_page": "You were signed out after 15 minutes without activity. Sign in again to go back to the page you were on.",
         "done_signed_out_expired_page": "You were signed out: a sign-in lasts 12 hours. Sign in again to go back to the page you were on.",
+        "done_not_saved": "You are signed out, so what you sent was not saved. Sign in, then type it and send it again.",
         "error_current_password_missing": "Type your current password.",
         "error_wrong_current_password": "That is not your current password. Type it again.",
         # The first sign-in's and the account pages' words alike.
@@ -309,6 +310,7 @@ WORDS: dict[str, dict[str, str]] = {
         "done_signed_out_expired": "Se cerró su sesión: una sesión dura 12 horas. Inicie sesión otra vez y sus respuestas volverán a estar en la página, listas para guardar.",
         "done_signed_out_inactive_page": "Se cerró su sesión después de 15 minutos sin actividad. Inicie sesión otra vez para volver a la página en la que estaba.",
         "done_signed_out_expired_page": "Se cerró su sesión: una sesión dura 12 horas. Inicie sesión otra vez para volver a la página en la que estaba.",
+        "done_not_saved": "Su sesión está cerrada, así que lo que envió no se guardó. Inicie sesión, escríbalo y envíelo otra vez.",
         "error_current_password_missing": "Escriba su contraseña actual.",
         "error_wrong_current_password": "Esa no es su contraseña actual. Escríbala otra vez.",
         "error_password_mismatch": "La contraseña nueva y la que escribió otra vez no son iguales.",

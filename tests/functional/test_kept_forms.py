@@ -240,19 +240,36 @@ def test_a_bad_or_absent_csrf_token_keeps_nothing(
     if token:
         form["csrf"] = token
     posted = browser.post(f"{PAGE}/worksheet", form)
-    assert (posted.status, posted.location) == (303, "/sign-in")
+    assert (posted.status, posted.location) == (303, "/sign-in?done=not_saved")
     assert "steady_kept" not in browser.cookies
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     items = dynamodb.scan(TableName=stack.records_table)["Items"]
     assert not [i for i in items if i["PK"]["S"].startswith("KEPT_FORM#")]
 
 
-def test_a_post_with_no_session_behaves_as_before(client, published, library_clock, stack):
-    browser = WebClient(client)
-    form = {"csrf": "x", "version": str(shipped_version(MODULE)), "locale": "en", **ANSWERS}
-    posted = browser.post(f"{PAGE}/worksheet", form)
-    assert (posted.status, posted.location) == (303, "/sign-in")
+def test_a_post_with_no_session_keeps_nothing_and_says_it_was_not_saved(
+    client, published, participant, library_clock, stack
+):
+    """Walk 21, 15: signed out in another tab, "Save my answers" led to the sign-in page with
+    no word, and the answers were gone. Nothing is kept (a sign-out is on purpose, maybe on a
+    shared phone), but the sign-in page says that what was sent was not saved."""
+    browser = signed_in(client, participant)
+    form = {"csrf": browser.get(PAGE).csrf(), "version": str(shipped_version(MODULE))}
+    other_tab = WebClient(client)
+    other_tab.cookies.update(browser.cookies)
+    signed_out = other_tab.post("/sign-out", {"csrf": other_tab.get("/").csrf()})
+    assert signed_out.status == 303
+    posted = browser.post(f"{PAGE}/worksheet", {**form, "locale": "en", **ANSWERS})
+    assert (posted.status, posted.location) == (303, "/sign-in?done=not_saved")
     assert "steady_kept" not in browser.cookies
+    said = browser.get(posted.location).body
+    assert "You are signed out, so what you sent was not saved." in said
+    spanish = WebClient(client).get("/sign-in?done=not_saved&locale=es").body
+    assert "lo que envió no se guardó" in spanish
+    # With no session cookie at all, the same.
+    form = {"csrf": "x", "version": str(shipped_version(MODULE)), "locale": "en", **ANSWERS}
+    posted = WebClient(client).post(f"{PAGE}/worksheet", form)
+    assert (posted.status, posted.location) == (303, "/sign-in?done=not_saved")
     assert "without activity" not in browser.get("/sign-in?done=signed_out_inactive").body
 
 
@@ -655,7 +672,7 @@ def test_a_retake_or_sharing_without_the_sessions_token_keeps_nothing(
     browser.get(PAGE)
     library_clock.advance(IDLE)
     posted = retake_or_sharing_post(browser, kind, token)
-    assert (posted.status, posted.location) == (303, "/sign-in")  # type: ignore[attr-defined]
+    assert (posted.status, posted.location) == (303, "/sign-in?done=not_saved")  # type: ignore[attr-defined]
     assert "steady_kept" not in browser.cookies
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     items = dynamodb.scan(TableName=stack.records_table)["Items"]

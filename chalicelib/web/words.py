@@ -355,7 +355,7 @@ WORDS: dict[str, dict[str, str]] = {
         "sign_out": "Cerrar sesión",
         "help_region": "Ayuda en una crisis",
         "need_help": "¿Necesita ayuda ahora?",
-        "lifeline": "988 Línea de Prevención del Suicidio y Crisis: llame o envíe un texto al",
+        "lifeline": "Línea 988 de Prevención del Suicidio y Crisis: llame o envíe un texto al",
         "helpline": "Línea Nacional de Ayuda de SAMHSA:",
         "minutes": "Unos {n} min de lectura",
         "version": "Versión",

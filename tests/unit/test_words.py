@@ -198,3 +198,14 @@ def test_a_refused_answer_marks_a_label_in_another_language_and_escapes_what_was
     english = answer_error(error, "en", "People I can call", 2, "Ann", True, "", False, "en")
     assert english.startswith("People I can call: the phone number for “Ann” ")
     assert "lang=" not in answer_error(error, "es", "Personas", 2, "Ann", True, label_lang="es")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_crisis_line_has_one_name_on_every_page_and_in_the_plan(lang: str) -> None:
+    """Walk 21, 17: the Spanish banner said "988 Línea de Prevención…", the plan's PDF "Línea
+    988 de Prevención…": one line, two names."""
+    from chalicelib.plan import DOCUMENT_WORDS
+    from chalicelib.web.words import WORDS
+
+    name = WORDS[lang]["lifeline"].replace("&amp;", "&").split(":")[0]
+    assert name in DOCUMENT_WORDS[lang]["crisis"]

@@ -503,7 +503,10 @@ def test_a_refusal_page_is_in_the_language_chosen_with_the_crisis_line_and_the_l
 
     assert page.status == status and '<html lang="es">' in page.body
     assert _problem(page) == (f"{heading} – Steady", heading, message)
-    assert "¿Necesita ayuda ahora?" in page.body and "Línea de Prevención del Suicidio" in page.body
+    assert (
+        "¿Necesita ayuda ahora?" in page.body
+        and "Línea 988 de Prevención del Suicidio" in page.body
+    )
     assert "Cerrar sesión" in page.body and "Salida rápida" in page.body
     assert "Ir a la página de inicio" in page.body and "Need help" not in page.body
     assert language_link(page, "en") == (english or f"{path}?locale=en")

@@ -374,6 +374,7 @@ def _track_modules(
         for o in overlaps(detail.assignments, assignment.assignment_id, services.current().library)
         if o.elsewhere
     }
+    zone = services.current().clock.zone
     rows = []
     for module_id in (track or {}).get("modules", []):
         if module_id not in picker["titles"]:
@@ -387,9 +388,34 @@ def _track_modules(
                 "session_date": session,
                 "left_out": module_id in assignment.left_out,
                 "elsewhere": _elsewhere(shared.get(module_id), track_titles),
+                "passed": _passed_when_set(assignment, module_id, detail, zone),
             }
         )
     return rows
+
+
+def _passed_when_set(
+    assignment: Assignment, module_id: str, detail: GroupDetail, zone: tzinfo
+) -> Any:
+    """Walk 21 (leader): ``session Tue 17 Nov 2026 had passed when assigned: no due date for
+    anyone`` for a module of a track whose due date had already passed when it was set, so
+    applies to no one (``statuses.due_for``, the rule of the grid and of participants' home:
+    ``AssignedModule.due_for``); "" for one whose date applies (dates changed since to one
+    still to come, say), or with no date. The group page's warning (``sessions_passed``) says
+    these modules show as no due date: their dates in the list must not say otherwise."""
+    due, session = assignment.dates_of(module_id)
+    set_at = assignment.due_set_at_of(module_id)
+    if not due or due_for(due, set_at, None, zone) is not None:
+        return ""
+    when = "assigned" if set_at == assignment.assigned_at else "set"
+    if assignment.participant_id is None:
+        who: Any = "anyone"
+    else:
+        names = {p.participant_id: p.display_name for p in detail.participants}
+        name = names.get(assignment.participant_id)
+        who = "them" if name is None else bdi(name)
+    which = f"session {day(due)}" if session == due else f"due {day(due)}"
+    return said("{} had passed when {}: no due date for {}", which, when, who)
 
 
 def _elsewhere(found: Overlap | None, track_titles: dict[str, str]) -> str:

@@ -1307,3 +1307,65 @@ def test_a_track_paced_from_a_first_session_already_past_warns_about_those_modul
         {"track_id": "relapse-prevention", "spread": True, "session_date": "2026-12-01"},
     )
     assert status == 201 and "sessions_passed" not in body["warnings"], body
+
+
+def module_meta(page: Page, assignment_id: str, module_id: str) -> str:
+    """The words under one of a track's modules in the group page's list."""
+    found = re.search(
+        rf'<li id="am-{assignment_id}-{module_id}">.*?<span class="meta">(.*?)</span></span>',
+        page.body,
+        re.S,
+    )
+    assert found is not None, module_id
+    return unescape(re.sub(r"<[^>]+>", "", found.group(1)))
+
+
+def test_the_group_pages_list_says_which_modules_sessions_had_passed_when_assigned(
+    client, group, leader, participant
+):
+    """Walk 21 (leader): a track paced Tue and Thu from Tue 17 Nov, assigned on Fri 27 Nov.
+    The warning says the first 4 modules show as no due date for everyone (as the grid and
+    participants' home show them), but the track's list below still said "due Tue 17 Nov
+    2026": the leader could not tell which modules needed "Change dates". The list now says
+    their dates had passed; a module whose dates are changed to a day still to come shows its
+    new due date as any other."""
+    status, body = api(
+        client,
+        "POST",
+        f"/groups/{group}/assignments",
+        leader,
+        {
+            "track_id": TRACK,
+            "spread": True,
+            "session_date": "2026-11-17",
+            "meets_on": ["tue", "thu"],
+        },
+    )
+    assert status == 201 and body["warnings"] == ["sessions_passed"], body
+    aid = body["assignment_id"]
+    browser, path = group_page(client, leader, group)
+    page = browser.get(f"{path}?done=assigned&assignment={aid}&warn=sessions_passed")
+    assert "The sessions of the first 4 modules have already passed" in unescape(
+        re.sub(r"<[^>]+>", "", page.body)
+    )
+    passed = ["Tue 17 Nov 2026", "Thu 19 Nov 2026", "Tue 24 Nov 2026", "Thu 26 Nov 2026"]
+    for module_id, when in zip(MODULES, passed, strict=False):
+        assert module_meta(page, aid, module_id) == (
+            f"session {when} had passed when assigned: no due date for anyone"
+        )
+    assert module_meta(page, aid, MODULES[4]) == "due Tue 1 Dec 2026 · session Tue 1 Dec 2026"
+    # Dates changed to a day still to come: its due date, as for any other module.
+    services.current().assignments.change_module_dates(
+        caller_of(leader), group, aid, MODULES[0], "2026-12-03", "2026-12-03"
+    )
+    page = browser.get(path)
+    assert module_meta(page, aid, MODULES[0]) == "due Thu 3 Dec 2026 · session Thu 3 Dec 2026"
+    assert module_meta(page, aid, MODULES[1]).startswith("session Thu 19 Nov 2026 had passed")
+    # Changed to another day already past: it applies to no one either, set since assigning.
+    services.current().assignments.change_module_dates(
+        caller_of(leader), group, aid, MODULES[0], "2026-11-20", None
+    )
+    page = browser.get(path)
+    assert module_meta(page, aid, MODULES[0]) == (
+        "due Fri 20 Nov 2026 had passed when set: no due date for anyone"
+    )

@@ -1092,7 +1092,10 @@ def test_a_long_name_without_spaces_and_a_right_to_left_name_keep_the_groups_lis
     name_box = row.locator("bdi").bounding_box()
     badge_box = row.locator(".tag").bounding_box()
     assert name_box is not None and badge_box is not None
-    assert badge_box["x"] >= name_box["x"] + name_box["width"] - 1
+    # On the name's line it is to its right; where the cell is narrow (how wide depends on the
+    # other groups on the list, made by the tests run before on this worker) it wraps below.
+    below = badge_box["y"] >= name_box["y"] + name_box["height"] - 1
+    assert below or badge_box["x"] >= name_box["x"] + name_box["width"] - 1, (name_box, badge_box)
 
 
 def test_zz_write_leader_measurements(artifacts):

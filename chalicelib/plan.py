@@ -234,6 +234,11 @@ def _identity(source: str) -> str:
     return answer_of(source) or source
 
 
+def _by_words(assembled: dict[str, list[PlanItem]]) -> dict[str, PlanItem]:
+    """The worksheet answers assembled for the plan, by their words (``words_of``)."""
+    return {words_of(str(a.source)): a for items in assembled.values() for a in items}
+
+
 def _removals(dismissed: tuple[str, ...], current: dict[str, PlanItem]) -> set[str]:
     """What the answers a participant removed (``dismissed``: their sources) keep out of the
     plan: their words in their field (``words_of``), and, for one whose words are no longer
@@ -401,7 +406,7 @@ def merge(
     if saved is None:
         return assembled
     sections = _saved_sections(saved)
-    current = {words_of(str(a.source)): a for items in assembled.values() for a in items}
+    current = _by_words(assembled)
     for items in sections.values():
         for n, item in enumerate(items):
             # Saved before positions: the answer that has its words still is its answer.
@@ -695,9 +700,7 @@ class Plans:
             and not {_identity(i.source), words_of(i.source)} & kept_answers
             and was_shown(i.source)
         }
-        current_answers = {
-            words_of(str(a.source)): a for items in assembled.values() for a in items
-        }
+        current_answers = _by_words(assembled)
         dismissed = _dismissal(saved.dismissed if saved else (), dropped, kept, current_answers)
         records = {s: [i.to_record(s) for i in items] for s, items in result.items() if items}
         current = saved.version if saved else None
@@ -744,7 +747,7 @@ class Plans:
             except NotFound:
                 return False
             before, dismissed_before = opened.sections, opened.dismissed
-        current = {words_of(str(a.source)): a for items in assembled.values() for a in items}
+        current = _by_words(assembled)
         removed_before = _removals(dismissed_before, current)
         removed_now = _removals(saved.dismissed, current)
         for section in given:

@@ -27,9 +27,6 @@ REFUSED = {
 }
 
 
-# The language an answer was written in, named on this English page.
-
-
 @dataclass(frozen=True)
 class ShownAnswer:
     """One shared answer as the page shows it: under the English question (``label``), with

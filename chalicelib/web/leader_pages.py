@@ -76,13 +76,12 @@ from chalicelib.text import name_problem, needs_new_name, sentence, shown_name
 from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
 from chalicelib.web.account_pages import PASSWORD_FIELDS, password_changed, password_refused
 from chalicelib.web.http import Html, Redirect, Visit
-from chalicelib.web.pages import LEADER_ACCOUNT
+from chalicelib.web.pages import ICONS, LEADER_ACCOUNT, SHEET_ICONS
 from chalicelib.web.render import bdi, day, escape, markup, said, short_day
 from chalicelib.web.words import LANGUAGES_IN_ENGLISH, WORDS, message
 
 GROUPS = "/leader"
 # Status as an icon and words, never colour alone.
-ICONS = {COMPLETED: "✓", COMPLETED_OLDER: "↻", OVERDUE: "!", NOT_STARTED: "○", NOT_ASSIGNED: "–"}
 LEADER_TEXT = {**STATUS_TEXT, NOT_ASSIGNED: "Not assigned"}
 LEGEND = (COMPLETED, COMPLETED_OLDER, OVERDUE, NOT_STARTED)
 # What the key adds to a status word that does not say it all (the word stays the CSV's).
@@ -90,8 +89,8 @@ LEGEND_MORE = {COMPLETED_OLDER: " (completed; a newer version is out)"}
 # Short class names keep the 2,400 cells of a 40 × 60 grid small.
 SHORT = {COMPLETED: "d", COMPLETED_OLDER: "v", OVERDUE: "o", NOT_STARTED: "n", NOT_ASSIGNED: "x"}
 EVERYONE = "everyone"
-# A cell's worksheet (only when the assigned version has one): done or started, and shared.
-SHEET_ICONS = {"done": "✎", "started": "◐", "shared": "✉"}
+# A cell's worksheet (only when the assigned version has one): done or started, and shared
+# (``pages.SHEET_ICONS``).
 
 
 def group_path(group_id: str) -> str:

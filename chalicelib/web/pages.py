@@ -50,6 +50,8 @@ from chalicelib.web.words import WORDS
 
 # Status as an icon and words, never colour alone (participants' words: web/words.py).
 ICONS = {COMPLETED: "✓", COMPLETED_OLDER: "↻", OVERDUE: "!", NOT_STARTED: "○", NOT_ASSIGNED: "–"}
+# A worksheet's marks: on the leaders' grid, and "started" on a participant's home card.
+SHEET_ICONS = {"done": "✎", "started": "◐", "shared": "✉"}
 HOME = "/"
 GROUPS = "/leader"
 # The own account page of a group leader, author or administrator (their password;

@@ -47,7 +47,7 @@ from chalicelib.web.http import (
     forget_saved_form,
     leaving_cookies,
 )
-from chalicelib.web.pages import ICONS, reading_locale
+from chalicelib.web.pages import ICONS, SHEET_ICONS, reading_locale
 from chalicelib.web.words import MONTHS, WORDS
 from chalicelib.web.words import WEEKDAYS as DAY_NAMES
 
@@ -73,6 +73,14 @@ def _soon(iso: str, today: str) -> str | None:
     return "tomorrow" if iso == (first + timedelta(days=1)).isoformat() else None
 
 
+def _session_day(day: date, lang: str) -> dict[str, str]:
+    """A group session's day as home's lines name it: "Tuesday", "1 Dec"."""
+    return {
+        "weekday": DAY_NAMES[lang][day.weekday()],
+        "date": f"{day.day} {MONTHS[lang][day.month - 1]}",
+    }
+
+
 def before_session(iso: str | None, today: str, lang: str) -> str:
     """ "Read before Tuesday's group, 1 Dec" for a session date still to come ("" otherwise);
     "Read before today's group" / "tomorrow's group" when it is that near (walk 15, problem
@@ -86,9 +94,7 @@ def before_session(iso: str | None, today: str, lang: str) -> str:
     soon = _soon(iso, today)
     if soon is not None:
         return WORDS[lang][f"before_group_{soon}"]
-    return WORDS[lang]["before_group"].format(
-        weekday=DAY_NAMES[lang][day.weekday()], date=f"{day.day} {MONTHS[lang][day.month - 1]}"
-    )
+    return WORDS[lang]["before_group"].format(**_session_day(day, lang))
 
 
 def catch_up_line(row: MyAssignment, today: str, lang: str) -> str:
@@ -103,9 +109,7 @@ def catch_up_line(row: MyAssignment, today: str, lang: str) -> str:
         day = date.fromisoformat(iso)
     except ValueError:
         return ""
-    return WORDS[lang]["catch_up"].format(
-        weekday=DAY_NAMES[lang][day.weekday()], date=f"{day.day} {MONTHS[lang][day.month - 1]}"
-    )
+    return WORDS[lang]["catch_up"].format(**_session_day(day, lang))
 
 
 def due_line(iso: str | None, today: str, lang: str) -> str:
@@ -143,10 +147,6 @@ def _worksheet_line(row: MyAssignment, href: str, lang: str) -> dict[str, Any] |
     }
 
 
-# The grid's mark for a worksheet started (``leader_pages.SHEET_ICONS``).
-STARTED_ICON = "◐"
-
-
 def _card(row: MyAssignment, today: str, lang: str, zone: tzinfo) -> dict[str, Any]:
     """``zone``: the program's, in which the day a module was completed is shown (the day the
     lesson page, the leader's grid and the due dates go by)."""
@@ -172,7 +172,7 @@ def _card(row: MyAssignment, today: str, lang: str, zone: tzinfo) -> dict[str, A
         # An archived group meets no more: no "read before Tuesday's group".
         "before": "" if row.group_archived else before_session(row.session_date, today, lang),
         "status": status,
-        "icon": STARTED_ICON if started else ICONS.get(status, ""),
+        "icon": SHEET_ICONS["started"] if started else ICONS.get(status, ""),
         "text": WORDS[lang]["status_started" if started else f"status_{status}"],
         "done_on": (
             WORDS[lang]["done_on"].format(day=render.day(completed_at, lang, zone))

@@ -82,6 +82,38 @@ def _reuse_what_every_test_rebuilds() -> None:
 
     rsa_key.import_key = shared_key  # type: ignore[method-assign]
 
+    _reuse_clients()
+
+
+def _reuse_clients() -> None:
+    """A client holds no AWS state (moto keeps that, per test), yet building one costs about
+    18 ms: its event handlers are copied and every event name is aliased again on its first
+    use. About 12 are built a test, by the tests and by the services (``chalicelib.aws``
+    forgets its clients at each new stack). So each worker keeps one client per service,
+    region and config, built inside ``mock_aws`` (moto answers every client's calls while a
+    mock is on, whenever the client was built). A client for an endpoint (a moto server over
+    HTTP) is built afresh, as before. Handlers a test registers on a client it must
+    unregister (``AwsCalls`` does; ``test_faults`` does)."""
+    import boto3.session
+
+    built: dict[tuple[Any, ...], Any] = {}
+    make = boto3.session.Session.client
+
+    def shared_client(self, service_name, region_name=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        endpoint = kwargs.get("endpoint_url") or any(
+            name.startswith("AWS_ENDPOINT_URL") for name in os.environ
+        )
+        if args or endpoint or set(kwargs) - {"config"}:
+            return make(self, service_name, region_name, *args, **kwargs)
+        config = kwargs.get("config")
+        key = (service_name, region_name, id(config), os.environ.get("AWS_ACCESS_KEY_ID"))
+        if key not in built:
+            # The config is kept alive with its client, so its id is never reused.
+            built[key] = (make(self, service_name, region_name, **kwargs), config)
+        return built[key][0]
+
+    boto3.session.Session.client = shared_client  # type: ignore[method-assign]
+
 
 _reuse_what_every_test_rebuilds()
 roll_back_items_not_tables()
@@ -405,10 +437,16 @@ def leader(stack: Stack) -> Account:
 
 
 class AwsCalls:
-    """Counts AWS API calls made by the service's clients, via botocore event hooks."""
+    """Counts AWS API calls made by the service's clients, via botocore event hooks. Every
+    counter lets go of its clients when its test ends (``_detach_call_counters``): clients
+    outlive a test (``_reuse_clients``)."""
+
+    live: list[AwsCalls] = []
 
     def __init__(self) -> None:
         self.names: list[str] = []
+        self._clients: list[Any] = []
+        AwsCalls.live.append(self)
 
     def _record(self, model, **_kwargs) -> None:  # type: ignore[no-untyped-def]
         self.names.append(f"{model.service_model.service_id}.{model.name}")
@@ -416,10 +454,23 @@ class AwsCalls:
     def attach(self, *clients) -> AwsCalls:  # type: ignore[no-untyped-def]
         for aws_client in clients:
             aws_client.meta.events.register("before-call.*.*", self._record)
+            self._clients.append(aws_client)
         return self
+
+    def detach(self) -> None:
+        for aws_client in self._clients:
+            aws_client.meta.events.unregister("before-call.*.*", self._record)
+        self._clients.clear()
 
     def reset(self) -> None:
         self.names.clear()
+
+
+@pytest.fixture(autouse=True)
+def _detach_call_counters() -> Iterator[None]:
+    yield
+    while AwsCalls.live:
+        AwsCalls.live.pop().detach()
 
 
 @pytest.fixture

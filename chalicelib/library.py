@@ -155,10 +155,17 @@ FOUND_IN = ("title", "summary", "text")
 IN_TITLE, IN_SUMMARY, IN_TEXT = FOUND_IN
 
 
+# The lessons write "5‑4‑3‑2‑1" with U+2011, the non-breaking hyphen, so a phone never breaks
+# it across two lines; NFKD makes that U+2010, the hyphen. Both fold to the "-" a participant
+# types, so the sequence stays one word (``WORD``) and "5-4-3-2-1" finds it.
+_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
+
+
 def folded(text: str) -> str:
-    """Lower case without accents, so "ansiedad" finds "Ansiedád" and "SLEEP" finds "sleep".
-    The library search folds what it looks in and what is typed the same way."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Lower case without accents, so "ansiedad" finds "Ansiedád" and "SLEEP" finds "sleep",
+    and with "-" for the (non-breaking) hyphen (``_HYPHENS``). The library search folds what
+    it looks in and what is typed the same way."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(_HYPHENS)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

@@ -364,6 +364,49 @@ def test_the_shipped_content_lints_clean(monkeypatch):
     assert len(result.modules) == len(pipeline.discover(Path("content"))) >= 4
 
 
+# Single digits joined by hyphens ("5-4-3-2-1"), not part of a longer number: a phone number
+# ("1-800-662-4357") keeps "-", which dialers and copy and paste expect.
+DIGIT_SEQUENCE = re.compile(r"(?<![\d\-\u2011])\d(?:[-\u2011]\d)+(?![\d\-\u2011])")
+
+
+def test_the_shipped_digit_sequences_never_break_across_lines(monkeypatch):
+    """Walk 21: "Haga una vuelta de 5-4-3-2-" / "1." on a phone. Such a sequence is written
+    with U+2011, the non-breaking hyphen (DejaVu, the PDF's font, has it; browsers never break
+    at it), in every file and every place a reader sees: text, front matter, worksheets."""
+    monkeypatch.chdir(ROOT)
+    breakable = [
+        f"{path}:{n}: {found}"
+        for path in pipeline.discover(Path("content"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        for found in DIGIT_SEQUENCE.findall(line)
+        if "-" in found
+    ]
+    assert breakable == []
+
+
+def test_the_shipped_lessons_with_5_4_3_2_1_are_found_by_it_typed_with_hyphens(monkeypatch):
+    from chalicelib.library import TEXT_WORDS, Searchable, query_words
+    from steady_content.search_words import text_words
+
+    monkeypatch.chdir(ROOT)
+    found = set()
+    for path in pipeline.discover(Path("content")):
+        if "5\u20114\u20113\u20112\u20111" not in path.read_text(encoding="utf-8"):
+            continue
+        module, problems = pipeline.load(path)
+        assert module is not None, problems
+        document = pipeline.build(module)
+        entry = {"title": document["title"], "summary": "", "tags": []}
+        entry[TEXT_WORDS] = text_words(document)
+        if Searchable.of(entry).found_in(query_words("5-4-3-2-1")):
+            found.add((module.module_id, module.locale))
+    assert found == {
+        ("breathing-and-grounding", "en"),
+        ("breathing-and-grounding", "es"),
+        ("trauma-and-ptsd-basics", "en"),
+    }
+
+
 # --- Regressions ------------------------------------------------------------------------------
 
 

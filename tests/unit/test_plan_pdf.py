@@ -105,6 +105,15 @@ def test_nothing_replaced_no_note():
     assert NOTE["es"] not in text and NOTE["en"] not in text
 
 
+def test_the_lessons_non_breaking_hyphen_prints():
+    """The lessons write 5-4-3-2-1 with U+2011 so a phone never breaks it (walk 21); a choice
+    or a knowledge-check question with it reaches the data PDF. DejaVu, both faces, has the
+    glyph: no box, no note."""
+    text = pdf_text(PlanItem("Hacer el 5\u20114\u20113\u20112\u20111 en el autobús"))
+    assert "en el autobús" in text
+    assert PLACEHOLDER not in text and NOTE["es"] not in text
+
+
 CMAP = {ord(c) for c in "abc 5-\u200d\u200c\u200e"}
 
 

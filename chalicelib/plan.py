@@ -50,6 +50,7 @@ from chalicelib.clock import Clock, calendar_day, clock_time, zone_key, zone_tim
 from chalicelib.errors import BadRequest, Conflict, FieldError, FieldErrors, NotFound
 from chalicelib.identity import Caller
 from chalicelib.library import DEFAULT_LOCALE, check_locale, parse_version
+from chalicelib.plan_removals import removal_words, same_answer
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.plans import PlanConflict, PlanRecords, PlanVersion, VersionSummary
 from chalicelib.records.worksheets import Answer, Worksheet, WorksheetRecords
@@ -239,32 +240,49 @@ def _by_words(assembled: dict[str, list[PlanItem]]) -> dict[str, PlanItem]:
     return {words_of(str(a.source)): a for items in assembled.values() for a in items}
 
 
-def _removals(dismissed: tuple[str, ...], current: dict[str, PlanItem]) -> set[str]:
+def _removals(
+    dismissed: tuple[str, ...],
+    removed_words: dict[str, tuple[str, ...]],
+    current: dict[str, PlanItem],
+) -> set[str]:
     """What the answers a participant removed (``dismissed``: their sources) keep out of the
     plan: their words in their field (``words_of``), and, for one whose words are no longer
     in its field (``current``: the assembled answers by ``words_of``), its place in the
-    answer's list (``answer_of``): the answer there now is that answer, changed. A removal
-    saved before positions is its words only."""
+    answer's list (``answer_of``) while the answer there is that answer, edited: its words
+    and the removed ones (``removed_words``, by source) pass ``plan_removals.same_answer``.
+    Another answer written there is a new answer, offered as new; so is any answer there when
+    the removal kept no words (saved before it did). A removal saved before positions is its
+    words only."""
+    at_place = {answer_of(str(a.source)): a for a in current.values()}
     removed = set()
     for source in dismissed:
         removed.add(words_of(source))
         place = answer_of(source)
-        if place is not None and words_of(source) not in current:
+        if place is None or words_of(source) in current:
+            continue
+        now = at_place.get(place)
+        if now is not None and same_answer(removed_words.get(source, ()), now.text):
             removed.add(place)
     return removed
 
 
 def _dismissal(
     dismissed: tuple[str, ...],
-    dropped: set[str],
+    removed_words: dict[str, tuple[str, ...]],
+    dropped: dict[str, str],
     kept: list[str],
     current: dict[str, PlanItem],
-) -> tuple[str, ...]:
-    """The answers removed from the plan after a save: those removed before (``dismissed``)
-    less any kept in it again (by its words), and those removed now (``dropped``); one source
-    per words of a field, the source of the answer that has those words now if one does (a
-    removal saved before positions gets its answer's place), else as it was."""
+) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """The answers removed from the plan after a save, and what each keeps of its words
+    (``plan_removals.removal_words``, by source): those removed before (``dismissed``,
+    ``removed_words``) less any kept in it again (by its words), and those removed now
+    (``dropped``: their sources, and the words of their items); one source per words of a
+    field, the source of the answer that has those words now if one does (a removal saved
+    before positions gets its answer's place), else as it was. Its words: those of the answer
+    that has them now; for one removed now whose words are gone, those of the answer at its
+    place (the new words its item followed or offered), else its item's; else as kept."""
     kept_words = {words_of(s) for s in kept}
+    at_place = {answer_of(str(a.source)): a for a in current.values()}
     removed: dict[str, str] = {}
     for source in (*dismissed, *sorted(dropped)):
         words = words_of(source)
@@ -275,7 +293,18 @@ def _dismissal(
             removed[words] = str(now.source)
         elif answer_of(source) is not None or words not in removed:
             removed[words] = source
-    return tuple(sorted(removed.values()))
+    kept_removals: dict[str, tuple[str, ...]] = {}
+    for words, source in removed.items():
+        now = current.get(words)
+        if now is not None:
+            kept_removals[source] = removal_words(now.text)
+        elif source in dropped:
+            there = at_place.get(answer_of(source))
+            kept_removals[source] = removal_words(there.text if there else dropped[source])
+        elif source in removed_words:
+            kept_removals[source] = removed_words[source]
+    sources = tuple(sorted(removed.values()))
+    return sources, {s: kept_removals[s] for s in sources if kept_removals.get(s)}
 
 
 def split_phone(text: str) -> tuple[str, str]:
@@ -420,7 +449,7 @@ def merge(
         if i.source and answer_of(i.source)
     }
     # A place an item of the plan holds is that item's answer, not a removed one's.
-    removed = _removals(saved.dismissed, current) - set(places)
+    removed = _removals(saved.dismissed, saved.dismissed_words, current) - set(places)
 
     def is_removed(source: str) -> bool:
         return words_of(source) in removed or answer_of(source) in removed
@@ -693,7 +722,7 @@ class Plans:
         # positions) keeps that answer.
         kept_answers = {_identity(s) for s in kept} | {words_of(s) for s in kept}
         dropped = {
-            i.source
+            i.source: i.text
             for s in given
             for i in shown_now[s]
             if i.source
@@ -701,19 +730,32 @@ class Plans:
             and was_shown(i.source)
         }
         current_answers = _by_words(assembled)
-        dismissed = _dismissal(saved.dismissed if saved else (), dropped, kept, current_answers)
+        dismissed, removed_words = _dismissal(
+            saved.dismissed if saved else (),
+            saved.dismissed_words if saved else {},
+            dropped,
+            kept,
+            current_answers,
+        )
         records = {s: [i.to_record(s) for i in items] for s, items in result.items() if items}
         current = saved.version if saved else None
         if (
             saved is not None
             and records == saved.sections
-            and _removals(dismissed, current_answers) == _removals(saved.dismissed, current_answers)
+            and _removals(dismissed, removed_words, current_answers)
+            == _removals(saved.dismissed, saved.dismissed_words, current_answers)
         ):
             return _plan(saved, merge(saved, assembled), locale)  # nothing changed: no new version
         if base != current and not self._untouched(caller.id, base, saved, given, assembled):
             raise _plan_changed()
         version = PlanVersion(
-            caller.id, (current or 0) + 1, self.clock.iso_seconds(), locale, records, dismissed
+            caller.id,
+            (current or 0) + 1,
+            self.clock.iso_seconds(),
+            locale,
+            records,
+            dismissed,
+            removed_words,
         )
         try:
             self.records.put(version)
@@ -741,15 +783,17 @@ class Plans:
                 s: [i.to_record(s) for i in items] for s, items in assembled.items()
             }
             dismissed_before: tuple[str, ...] = ()
+            words_before: dict[str, tuple[str, ...]] = {}
         else:
             try:
                 opened = self.records.get(participant_id, base)
             except NotFound:
                 return False
             before, dismissed_before = opened.sections, opened.dismissed
+            words_before = opened.dismissed_words
         current = _by_words(assembled)
-        removed_before = _removals(dismissed_before, current)
-        removed_now = _removals(saved.dismissed, current)
+        removed_before = _removals(dismissed_before, words_before, current)
+        removed_now = _removals(saved.dismissed, saved.dismissed_words, current)
         for section in given:
             sources = {words_of(i.source) for i in assembled[section] if i.source} | {
                 _identity(i.source) for i in assembled[section] if i.source

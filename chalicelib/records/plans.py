@@ -68,6 +68,9 @@ class PlanVersion:
     locale: str
     sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     dismissed: tuple[str, ...] = ()
+    # What each removal keeps of its words (by its source in ``dismissed``): digests of the
+    # words that count (``chalicelib.plan_removals``); none in versions saved before.
+    dismissed_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def item_count(self) -> int:
@@ -82,6 +85,7 @@ class PlanVersion:
             "locale": self.locale,
             "sections": self.sections,
             "dismissed": list(self.dismissed),
+            "dismissed_words": {s: list(w) for s, w in self.dismissed_words.items()},
             "item_count": self.item_count,
         }
 
@@ -97,6 +101,11 @@ class PlanVersion:
                 str(k): [dict(i) for i in v] for k, v in sections.items() if isinstance(v, list)
             },
             dismissed=tuple(str(s) for s in record.get("dismissed") or ()),
+            dismissed_words={
+                str(s): tuple(str(w) for w in words)
+                for s, words in (record.get("dismissed_words") or {}).items()
+                if isinstance(words, list)
+            },
         )
 
 

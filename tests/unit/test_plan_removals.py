@@ -1,10 +1,12 @@
 """Answers a participant removed from My plan (chalicelib.plan.merge, ``dismissed``): removed
-whatever their words become (walk 21, item 5), while a new entry of the list is still new;
-removals saved before positions (a digest of the words) work as they did."""
+when their words are edited (walk 21, item 5), while another answer written in their place
+(``plan_removals.same_answer``) and a new entry of the list are new; removals saved before
+positions (a digest of the words) work as they did."""
 
 from __future__ import annotations
 
 from chalicelib.plan import PlanItem, _digest, _dismissal, items_of, merge, words_of
+from chalicelib.plan_removals import removal_words
 from chalicelib.records.plans import PlanVersion
 from chalicelib.records.worksheets import Answer
 from chalicelib.vocabulary import PLAN_SECTIONS
@@ -24,9 +26,14 @@ def source(position: int, words: str) -> str:
     return f"{MODULE}/{FIELD}/{position}/{_digest(words, '')}"
 
 
-def saved(*held: tuple[int, str], dismissed: tuple[str, ...]) -> PlanVersion:
+def saved(
+    *held: tuple[int, str], dismissed: tuple[str, ...], removed: tuple[str, ...] = ()
+) -> PlanVersion:
+    """A version holding ``held`` (place, words), with the removals ``dismissed``; ``removed``:
+    the words of each, kept as a save keeps them (none: saved before removals kept words)."""
     items = [{"text": w, "source": source(n, w)} for n, w in held]
-    return PlanVersion("p", 2, "2026-11-27T10:05:00Z", "es", {"triggers": items}, dismissed)
+    words = {s: removal_words(w) for s, w in zip(dismissed, removed, strict=False)}
+    return PlanVersion("p", 2, "2026-11-27T10:05:00Z", "es", {"triggers": items}, dismissed, words)
 
 
 def shown(plan: dict[str, list[PlanItem]]) -> list[tuple[str, bool]]:
@@ -34,7 +41,9 @@ def shown(plan: dict[str, list[PlanItem]]) -> list[tuple[str, bool]]:
 
 
 def test_a_removed_answer_stays_removed_when_its_words_change():
-    plan = saved((1, "Don Beto"), dismissed=(source(0, "Mi primo Toño"),))
+    plan = saved(
+        (1, "Don Beto"), dismissed=(source(0, "Mi primo Toño"),), removed=("Mi primo Toño",)
+    )
     assert shown(merge(plan, assembled("Mi primo Toño", "Don Beto"))) == [("Don Beto", False)]
     changed = assembled("Mi primo Toño y sus amigos", "Don Beto")
     assert shown(merge(plan, changed)) == [("Don Beto", False)]
@@ -78,13 +87,16 @@ def test_a_save_stores_the_removed_answers_source_with_its_place():
         words_of(str(a.source)): a for a in assembled("Mi primo Toño", "Don Beto")["triggers"]
     }
     legacy = words_of(source(0, "Mi primo Toño"))
-    # Saved before positions, its words still in the field: its answer's source, once.
-    assert _dismissal((legacy,), set(), [], current) == (source(0, "Mi primo Toño"),)
-    assert _dismissal((legacy,), {source(0, "Mi primo Toño")}, [], current) == (
-        source(0, "Mi primo Toño"),
-    )
-    # Words gone from the field: kept as it was (its place stays removed).
+    cousin = source(0, "Mi primo Toño")
+    # Saved before positions, its words still in the field: its answer's source, once, and
+    # its words (as they are now).
+    words = {cousin: removal_words("Mi primo Toño")}
+    assert _dismissal((legacy,), {}, {}, [], current) == ((cousin,), words)
+    assert _dismissal((legacy,), {}, {cousin: "Mi primo Toño"}, [], current) == ((cousin,), words)
+    # Words gone from the field: kept as it was, with the words it kept (none: none kept).
     gone = source(0, "Mi tío")
-    assert _dismissal((gone,), set(), [], current) == (gone,)
+    assert _dismissal((gone,), {}, {}, [], current) == ((gone,), {})
+    uncle = {gone: removal_words("Mi tío")}
+    assert _dismissal((gone,), uncle, {}, [], current) == ((gone,), uncle)
     # Kept in the plan again (its words): no longer removed.
-    assert _dismissal((legacy,), set(), [source(0, "Mi primo Toño")], current) == ()
+    assert _dismissal((legacy,), {}, {}, [cousin], current) == ((), {})

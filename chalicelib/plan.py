@@ -15,11 +15,14 @@ Editing: the participant saves the plan as they want it (edited words, their own
 items removed, items of their own). A save is a new version; earlier versions stay readable.
 After a save, the plan shows that version, plus any worksheet answer written since that the
 plan does not hold yet (marked new); an answer the participant removed from the plan stays
-removed (``dismissed``: its source), whatever its words become: the same words in its field,
-and, once those words are gone from it, the answer at its place in the list (the answer
-changed: walk 21, item 5). A new entry of the list is a new answer, offered as new. Versions
-saved before hold ``module/field/digest``: removed by their words, as then, and their next save
-stores the source of the answer that has those words still.
+removed (``dismissed``: its source) when its words are edited: the same words in its field,
+and, once those words are gone from it, the answer at its place in the list while it is that
+answer edited (walk 21, item 5): its words and the removed ones share a telling word, or one
+holds every word of the other (``plan_removals.same_answer``; a save keeps a digest of each
+removed word, ``dismissed_words``). Another answer written in its place, like a new entry of
+the list, is a new answer, offered as new. Versions saved before hold ``module/field/digest``:
+removed by their words, as then, and their next save stores the source of the answer that has
+those words still; a removal by place saved before removals kept words holds its words only.
 
 A worksheet answer changed after a save (the words an item was taken from are no longer in
 its field; the answer at its place has words the plan does not hold) stays one item: an item
@@ -675,7 +678,7 @@ class Plans:
 
         ``sections`` maps section ids to items in the participant's order; a section not given
         stays as it is shown now. A worksheet answer left out of a given section is removed
-        from the plan for good (whatever its words become) only if the participant saw it there:
+        from the plan for good (and its edits: ``_removals``) only if the participant saw it there:
         it is in the saved version ``based_on``, or ``shown`` names it (its ``source``, or its
         ``shown_id``: the worksheet answers the edit form showed). An answer written after the
         form was opened, which ``shown`` does not name, stays in the plan, marked new: nothing

@@ -9,8 +9,11 @@ Keys (see the table in ``chalicelib.records``):
   in versions saved before positions, read as they are: nothing is migrated) or is null for
   an item typed on the plan. ``dismissed`` lists the answers the participant removed
   (their ``module/field/position/digest`` source; ``module/field/digest`` in versions saved
-  before, read as they are), so a removed answer does not come back, even with other words
-  (``chalicelib.plan``). ``item_count`` and ``saved_at`` let the list of versions be read without the items
+  before, read as they are), so a removed answer does not come back, even edited
+  (``chalicelib.plan``); ``dismissed_words`` maps each of those sources to a digest of each
+  of its words that counts (``chalicelib.plan_removals``: not the words), which tells an edit
+  of the removed answer from another answer written in its place (absent in versions saved
+  before: read as none). ``item_count`` and ``saved_at`` let the list of versions be read without the items
   (a projection).
 - Access patterns: the latest version (one Query, newest first, ``Limit 1``), one version
   (one GetItem), the list of versions (one Query per page, projected, newest first), all of

@@ -15,11 +15,14 @@ Editing: the participant saves the plan as they want it (edited words, their own
 items removed, items of their own). A save is a new version; earlier versions stay readable.
 After a save, the plan shows that version, plus any worksheet answer written since that the
 plan does not hold yet (marked new); an answer the participant removed from the plan stays
-removed (``dismissed``: its source), whatever its words become: the same words in its field,
-and, once those words are gone from it, the answer at its place in the list (the answer
-changed: walk 21, item 5). A new entry of the list is a new answer, offered as new. Versions
-saved before hold ``module/field/digest``: removed by their words, as then, and their next save
-stores the source of the answer that has those words still.
+removed (``dismissed``: its source) when its words are edited: the same words in its field,
+and, once those words are gone from it, the answer at its place in the list while it is that
+answer edited (walk 21, item 5): its words and the removed ones share a telling word, or one
+holds every word of the other (``plan_removals.same_answer``; a save keeps a digest of each
+removed word, ``dismissed_words``). Another answer written in its place, like a new entry of
+the list, is a new answer, offered as new. Versions saved before hold ``module/field/digest``:
+removed by their words, as then, and their next save stores the source of the answer that has
+those words still; a removal by place saved before removals kept words holds its words only.
 
 A worksheet answer changed after a save (the words an item was taken from are no longer in
 its field; the answer at its place has words the plan does not hold) stays one item: an item
@@ -50,6 +53,7 @@ from chalicelib.clock import Clock, calendar_day, clock_time, zone_key, zone_tim
 from chalicelib.errors import BadRequest, Conflict, FieldError, FieldErrors, NotFound
 from chalicelib.identity import Caller
 from chalicelib.library import DEFAULT_LOCALE, check_locale, parse_version
+from chalicelib.plan_removals import removal_words, same_answer
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.plans import PlanConflict, PlanRecords, PlanVersion, VersionSummary
 from chalicelib.records.worksheets import Answer, Worksheet, WorksheetRecords
@@ -239,32 +243,49 @@ def _by_words(assembled: dict[str, list[PlanItem]]) -> dict[str, PlanItem]:
     return {words_of(str(a.source)): a for items in assembled.values() for a in items}
 
 
-def _removals(dismissed: tuple[str, ...], current: dict[str, PlanItem]) -> set[str]:
+def _removals(
+    dismissed: tuple[str, ...],
+    removed_words: dict[str, tuple[str, ...]],
+    current: dict[str, PlanItem],
+) -> set[str]:
     """What the answers a participant removed (``dismissed``: their sources) keep out of the
     plan: their words in their field (``words_of``), and, for one whose words are no longer
     in its field (``current``: the assembled answers by ``words_of``), its place in the
-    answer's list (``answer_of``): the answer there now is that answer, changed. A removal
-    saved before positions is its words only."""
+    answer's list (``answer_of``) while the answer there is that answer, edited: its words
+    and the removed ones (``removed_words``, by source) pass ``plan_removals.same_answer``.
+    Another answer written there is a new answer, offered as new; so is any answer there when
+    the removal kept no words (saved before it did). A removal saved before positions is its
+    words only."""
+    at_place = {answer_of(str(a.source)): a for a in current.values()}
     removed = set()
     for source in dismissed:
         removed.add(words_of(source))
         place = answer_of(source)
-        if place is not None and words_of(source) not in current:
+        if place is None or words_of(source) in current:
+            continue
+        now = at_place.get(place)
+        if now is not None and same_answer(removed_words.get(source, ()), now.text):
             removed.add(place)
     return removed
 
 
 def _dismissal(
     dismissed: tuple[str, ...],
-    dropped: set[str],
+    removed_words: dict[str, tuple[str, ...]],
+    dropped: dict[str, str],
     kept: list[str],
     current: dict[str, PlanItem],
-) -> tuple[str, ...]:
-    """The answers removed from the plan after a save: those removed before (``dismissed``)
-    less any kept in it again (by its words), and those removed now (``dropped``); one source
-    per words of a field, the source of the answer that has those words now if one does (a
-    removal saved before positions gets its answer's place), else as it was."""
+) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """The answers removed from the plan after a save, and what each keeps of its words
+    (``plan_removals.removal_words``, by source): those removed before (``dismissed``,
+    ``removed_words``) less any kept in it again (by its words), and those removed now
+    (``dropped``: their sources, and the words of their items); one source per words of a
+    field, the source of the answer that has those words now if one does (a removal saved
+    before positions gets its answer's place), else as it was. Its words: those of the answer
+    that has them now; for one removed now whose words are gone, those of the answer at its
+    place (the new words its item followed or offered), else its item's; else as kept."""
     kept_words = {words_of(s) for s in kept}
+    at_place = {answer_of(str(a.source)): a for a in current.values()}
     removed: dict[str, str] = {}
     for source in (*dismissed, *sorted(dropped)):
         words = words_of(source)
@@ -275,7 +296,18 @@ def _dismissal(
             removed[words] = str(now.source)
         elif answer_of(source) is not None or words not in removed:
             removed[words] = source
-    return tuple(sorted(removed.values()))
+    kept_removals: dict[str, tuple[str, ...]] = {}
+    for words, source in removed.items():
+        now = current.get(words)
+        if now is not None:
+            kept_removals[source] = removal_words(now.text)
+        elif source in dropped:
+            there = at_place.get(answer_of(source))
+            kept_removals[source] = removal_words(there.text if there else dropped[source])
+        elif source in removed_words:
+            kept_removals[source] = removed_words[source]
+    sources = tuple(sorted(removed.values()))
+    return sources, {s: kept_removals[s] for s in sources if kept_removals.get(s)}
 
 
 def split_phone(text: str) -> tuple[str, str]:
@@ -420,7 +452,7 @@ def merge(
         if i.source and answer_of(i.source)
     }
     # A place an item of the plan holds is that item's answer, not a removed one's.
-    removed = _removals(saved.dismissed, current) - set(places)
+    removed = _removals(saved.dismissed, saved.dismissed_words, current) - set(places)
 
     def is_removed(source: str) -> bool:
         return words_of(source) in removed or answer_of(source) in removed
@@ -646,7 +678,7 @@ class Plans:
 
         ``sections`` maps section ids to items in the participant's order; a section not given
         stays as it is shown now. A worksheet answer left out of a given section is removed
-        from the plan for good (whatever its words become) only if the participant saw it there:
+        from the plan for good (and its edits: ``_removals``) only if the participant saw it there:
         it is in the saved version ``based_on``, or ``shown`` names it (its ``source``, or its
         ``shown_id``: the worksheet answers the edit form showed). An answer written after the
         form was opened, which ``shown`` does not name, stays in the plan, marked new: nothing
@@ -693,7 +725,7 @@ class Plans:
         # positions) keeps that answer.
         kept_answers = {_identity(s) for s in kept} | {words_of(s) for s in kept}
         dropped = {
-            i.source
+            i.source: i.text
             for s in given
             for i in shown_now[s]
             if i.source
@@ -701,19 +733,32 @@ class Plans:
             and was_shown(i.source)
         }
         current_answers = _by_words(assembled)
-        dismissed = _dismissal(saved.dismissed if saved else (), dropped, kept, current_answers)
+        dismissed, removed_words = _dismissal(
+            saved.dismissed if saved else (),
+            saved.dismissed_words if saved else {},
+            dropped,
+            kept,
+            current_answers,
+        )
         records = {s: [i.to_record(s) for i in items] for s, items in result.items() if items}
         current = saved.version if saved else None
         if (
             saved is not None
             and records == saved.sections
-            and _removals(dismissed, current_answers) == _removals(saved.dismissed, current_answers)
+            and _removals(dismissed, removed_words, current_answers)
+            == _removals(saved.dismissed, saved.dismissed_words, current_answers)
         ):
             return _plan(saved, merge(saved, assembled), locale)  # nothing changed: no new version
         if base != current and not self._untouched(caller.id, base, saved, given, assembled):
             raise _plan_changed()
         version = PlanVersion(
-            caller.id, (current or 0) + 1, self.clock.iso_seconds(), locale, records, dismissed
+            caller.id,
+            (current or 0) + 1,
+            self.clock.iso_seconds(),
+            locale,
+            records,
+            dismissed,
+            removed_words,
         )
         try:
             self.records.put(version)
@@ -741,15 +786,17 @@ class Plans:
                 s: [i.to_record(s) for i in items] for s, items in assembled.items()
             }
             dismissed_before: tuple[str, ...] = ()
+            words_before: dict[str, tuple[str, ...]] = {}
         else:
             try:
                 opened = self.records.get(participant_id, base)
             except NotFound:
                 return False
             before, dismissed_before = opened.sections, opened.dismissed
+            words_before = opened.dismissed_words
         current = _by_words(assembled)
-        removed_before = _removals(dismissed_before, current)
-        removed_now = _removals(saved.dismissed, current)
+        removed_before = _removals(dismissed_before, words_before, current)
+        removed_now = _removals(saved.dismissed, saved.dismissed_words, current)
         for section in given:
             sources = {words_of(i.source) for i in assembled[section] if i.source} | {
                 _identity(i.source) for i in assembled[section] if i.source

@@ -9,8 +9,11 @@ Keys (see the table in ``chalicelib.records``):
   in versions saved before positions, read as they are: nothing is migrated) or is null for
   an item typed on the plan. ``dismissed`` lists the answers the participant removed
   (their ``module/field/position/digest`` source; ``module/field/digest`` in versions saved
-  before, read as they are), so a removed answer does not come back, even with other words
-  (``chalicelib.plan``). ``item_count`` and ``saved_at`` let the list of versions be read without the items
+  before, read as they are), so a removed answer does not come back, even edited
+  (``chalicelib.plan``); ``dismissed_words`` maps each of those sources to a digest of each
+  of its words that counts (``chalicelib.plan_removals``: not the words), which tells an edit
+  of the removed answer from another answer written in its place (absent in versions saved
+  before: read as none). ``item_count`` and ``saved_at`` let the list of versions be read without the items
   (a projection).
 - Access patterns: the latest version (one Query, newest first, ``Limit 1``), one version
   (one GetItem), the list of versions (one Query per page, projected, newest first), all of
@@ -68,6 +71,9 @@ class PlanVersion:
     locale: str
     sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     dismissed: tuple[str, ...] = ()
+    # What each removal keeps of its words (by its source in ``dismissed``): digests of the
+    # words that count (``chalicelib.plan_removals``); none in versions saved before.
+    dismissed_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def item_count(self) -> int:
@@ -82,6 +88,7 @@ class PlanVersion:
             "locale": self.locale,
             "sections": self.sections,
             "dismissed": list(self.dismissed),
+            "dismissed_words": {s: list(w) for s, w in self.dismissed_words.items()},
             "item_count": self.item_count,
         }
 
@@ -97,6 +104,11 @@ class PlanVersion:
                 str(k): [dict(i) for i in v] for k, v in sections.items() if isinstance(v, list)
             },
             dismissed=tuple(str(s) for s in record.get("dismissed") or ()),
+            dismissed_words={
+                str(s): tuple(str(w) for w in words)
+                for s, words in (record.get("dismissed_words") or {}).items()
+                if isinstance(words, list)
+            },
         )
 
 

@@ -127,22 +127,28 @@ def test_an_answer_added_or_moved_in_the_list_changes_no_item(client, published,
     assert now["offered_updates"] == 0 and now["updated_items"] == 0
 
 
-def test_a_removed_item_stays_removed_when_its_answer_changes(client, published, participant):
-    """Walk 21, item 5: the answer removed is removed whatever its words become; a new entry
-    of the list is a new answer, offered as new."""
+def test_a_removed_item_stays_removed_when_its_answer_is_edited(client, published, participant):
+    """Walk 21, item 5: the answer removed stays removed when its words are edited; another
+    answer written in its place (``plan_removals.same_answer``), like a new entry of the list,
+    is a new answer, offered as new."""
     items = saved_once(client, participant, ["Cold water", "Text Marcus"])
     assert save(client, participant, 1, items[1:])["version"] == 2  # "Cold water" removed
     assert texts(plan(client, participant), PART) == ["Text Marcus"]
     save_ws(client, participant, CRAVINGS, {FIELD: ["Cold water on my face", "Text Marcus"]})
     now = plan(client, participant)
     assert texts(now, PART) == ["Text Marcus"] and now["new_items"] == 0
-    # Changed again: still that answer, still removed; a save of the part keeps it out.
-    save_ws(client, participant, CRAVINGS, {FIELD: ["Ice on my wrists", "Text Marcus"]})
+    # Edited again: still that answer, still removed; a save of the part keeps it out.
+    save_ws(client, participant, CRAVINGS, {FIELD: ["Splash cold water", "Text Marcus"]})
     saved = save(client, participant, 2, [{**items[1], "text": "Text Marcus tonight"}])
     assert saved["version"] == 3 and texts(saved, PART) == ["Text Marcus tonight"]
     assert saved["new_items"] == 0
+    # Another answer in its place: new.
+    save_ws(client, participant, CRAVINGS, {FIELD: ["Ice on my wrists", "Text Marcus"]})
+    now = plan(client, participant)
+    assert texts(now, PART) == ["Text Marcus tonight", "Ice on my wrists"]
+    assert [i["new"] for i in section(now, PART)] == [False, True]
     # A new entry is another answer: new.
-    save_ws(client, participant, CRAVINGS, {FIELD: ["Ice on my wrists", "Text Marcus", "A walk"]})
+    save_ws(client, participant, CRAVINGS, {FIELD: ["Cold water", "Text Marcus", "A walk"]})
     now = plan(client, participant)
     assert texts(now, PART) == ["Text Marcus tonight", "A walk"]
     assert [i["new"] for i in section(now, PART)] == [False, True]

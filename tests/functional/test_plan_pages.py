@@ -1296,3 +1296,42 @@ def test_an_answer_removed_from_the_plan_stays_removed_when_its_words_change(
     page = browser.get("/plan?locale=es")
     assert "Se agregó 1 respuesta nueva" in page.body and "Toño" not in page.body
     assert saved_texts(browser, "triggers") == ["Don Beto, el de la tienda", "Mi ex"]
+
+
+def test_another_answer_written_where_a_removed_one_was_is_offered_as_new(
+    client, published_all, participant
+):
+    """After walk 21, item 5's fix, a removed answer held its place in the worksheet's list
+    whatever was written there: "Mi primo Toño", removed from My triggers, then "Mi hermana
+    Lucía" written in its box, and Lucía never reached the plan nor was offered as new. An edit
+    of the removed answer stays removed; another person in that box is a new answer, offered
+    as new and saved with the part's next save."""
+    browser = signed_in(client, participant, "es")
+    people = {"answer-trigger-people-0": "Mi primo Toño", "answer-trigger-people-1": "Don Beto"}
+    assert save_worksheet(browser, TRIGGER_MODULE, people, locale="es").status == 303
+    form = open_part(browser, "1", "es")
+    row = next(k for k, v in form.items() if v == "Mi primo Toño").removesuffix("-text")
+    form[f"{row}-remove"] = "1"
+    assert browser.post(TRIGGERS, form).status == 303
+    assert saved_texts(browser, "triggers") == ["Don Beto"]
+    # Edited: the same person, still removed.
+    people["answer-trigger-people-0"] = "Toño y sus amigos"
+    assert save_worksheet(browser, TRIGGER_MODULE, people, locale="es").status == 303
+    page = browser.get("/plan?locale=es")
+    assert "Toño" not in page.body and "respuesta nueva" not in page.body
+    # Another person in that box: new, offered as any new answer.
+    people["answer-trigger-people-0"] = "Mi hermana Lucía"
+    assert save_worksheet(browser, TRIGGER_MODULE, people, locale="es").status == 303
+    page = browser.get("/plan?locale=es")
+    assert (
+        "Se agregó 1 respuesta nueva" in page.body and "Nuevo de una hoja de trabajo" in page.body
+    )
+    assert "Toño" not in page.body
+    assert saved_texts(browser, "triggers") == ["Don Beto", "Mi hermana Lucía"]
+    # The part's next save keeps her, no longer new; the downloads have her.
+    form = open_part(browser, "1", "es")
+    assert "Mi hermana Lucía" in form.values()
+    assert browser.post(TRIGGERS, form).status == 303
+    page = browser.get("/plan?locale=es")
+    assert "Mi hermana Lucía" in page.body and "respuesta nueva" not in page.body
+    assert "Mi hermana Lucía" in browser.get("/plan/download?format=txt&locale=es").body

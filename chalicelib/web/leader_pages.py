@@ -334,8 +334,12 @@ def _ended(html: Any, last: str) -> Any:
 
 
 def _assignment_rows(detail: GroupDetail, picker: dict[str, Any]) -> list[dict[str, Any]]:
+    """The group page's list of assignments. A module assigned alone with a date that had
+    passed when it was set says so (``passed``), as a track's modules do (``_track_modules``):
+    the grid and participants' home show it with no due date."""
     names = {p.participant_id: p.display_name for p in detail.participants}
     track_titles = {t["id"]: t["title"] for t in picker["tracks"]}
+    zone = services.current().clock.zone
     return [
         {
             "assignment_id": a.assignment_id,
@@ -347,6 +351,7 @@ def _assignment_rows(detail: GroupDetail, picker: dict[str, Any]) -> list[dict[s
             "record": a,
             "modules": _track_modules(a, picker, detail),
             "paced": bool(a.module_dates),
+            "passed": "" if a.kind == "track" else _passed_when_set(a, a.item_id, detail, zone),
         }
         for a in detail.assignments
     ]
@@ -397,7 +402,8 @@ def _passed_when_set(
     assignment: Assignment, module_id: str, detail: GroupDetail, zone: tzinfo
 ) -> Any:
     """Walk 21 (leader): ``session Tue 17 Nov 2026 had passed when assigned: no due date for
-    anyone`` for a module of a track whose due date had already passed when it was set, so
+    anyone`` for a module of a track (or a module assigned alone) whose due date had already
+    passed when it was set, so
     applies to no one (``statuses.due_for``, the rule of the grid and of participants' home:
     ``AssignedModule.due_for``); "" for one whose date applies (dates changed since to one
     still to come, say), or with no date. The group page's warning (``sessions_passed``) says

@@ -785,6 +785,74 @@ def test_a_warning_about_the_dates_is_where_the_page_opens(
     assert 'id="warnings"' not in browser.get(fine.location).body
 
 
+def assignment_meta(page: Page, label: str) -> str:
+    """The words under an assignment in the group page's list (its first row with ``label``)."""
+    found = re.search(
+        rf'<li><span class="row-main">{re.escape(label)}\s*<span class="meta">(.*?)</span></span>',
+        page.body,
+        re.S,
+    )
+    assert found is not None, label
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", found.group(1))).split())
+
+
+def test_a_module_assigned_with_a_date_already_past_says_so_on_the_group_page(
+    client, published, leader, participant, service
+):
+    """A module assigned alone with a due date (or a session) that had already passed applies
+    to no one (``statuses.due_for``): the grid and the participant's home show it with no due
+    date, never overdue. Its row on the group page said "due Thu 26 Nov" all the same; it now
+    says what a track's module says by the same rule. Dates changed to a day still to come:
+    a due date as any other."""
+    today = service.clock.today()
+    past = today - timedelta(days=2)
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Tyrone J.")
+    token = browser.get(group).csrf()
+    browser.post(
+        f"{group}/assignments",
+        {"csrf": token, "item": "module:thinking-traps", "due_date": past.isoformat()},
+    )
+    pid = service.groups.records.get(group.rsplit("/", 1)[-1]).participants[0].participant_id
+    browser.post(
+        f"{group}/assignments",
+        {
+            "csrf": token,
+            "item": "module:breathing-and-grounding",
+            "participant": pid,
+            "due_date": past.isoformat(),
+            "session_date": past.isoformat(),
+        },
+    )
+    page = browser.get(group)
+    when = past.strftime("%a ") + str(past.day) + past.strftime(" %b %Y")
+    assert assignment_meta(page, "Thinking traps") == (
+        f"Everyone · due {when} had passed when assigned: no due date for anyone"
+    )
+    assert assignment_meta(page, "Breathing and grounding") == (
+        f"Tyrone J. · session {when} had passed when assigned: no due date for Tyrone J."
+    )
+    # The grid says the same: not started, no date, not overdue.
+    grid = browser.get(f"{group}/progress").body
+    assert grid.count('<td class="n"') == 2 and '<td class="o"' not in grid
+    assert "Overdue" not in re.sub(r"<ul class=\"legend\".*?</ul>", "", grid, flags=re.S)
+    # And the participant's home: both to read, neither overdue nor due on the past day.
+    home = unescape(signed_in(client, participant).get("/").body)
+    said = " ".join(re.sub(r"<[^>]+>", " ", home).split())
+    assert "Thinking traps No due date" in said and "Breathing and grounding" in said
+    assert "Overdue" not in said and "due" not in said.replace("No due date", "")
+    # Dates changed to one still to come: a due date as any other.
+    found = re.search(
+        r"Thinking traps\s*<span.*?/assignments/([0-9a-f]{32})/dates", page.body, re.S
+    )
+    assert found is not None
+    browser.post(
+        f"{group}/assignments/{found.group(1)}/dates", {"csrf": token, "due_date": "2099-01-05"}
+    )
+    assert assignment_meta(browser.get(group), "Thinking traps") == "Everyone · due Mon 5 Jan 2099"
+
+
 def test_what_was_done_is_said_under_the_heading_the_page_opens_at(
     client, published, leader, participant
 ):

@@ -2198,7 +2198,7 @@ def _cell_parts(
 ) -> str:
     """A cell's HTML with ``%s`` where the module's (escaped) title goes: its status as an icon
     and words, the version read and when, the worksheet mark (a shared worksheet's links to
-    ``link``) and the knowledge check's score, shown under them (``check_score``); with
+    ``link``) and the knowledge check's score, shown after them (``check_score``); with
     ``own_date`` (the column's dates vary), the participant's due date ``due`` (a program day
     already); else ``column_due``, the column's date as its heading says it (``24 Nov``),
     after the status in words. ``zone``: the program's time zone, in which a completion's
@@ -2241,7 +2241,7 @@ def _cell_parts(
         elif sheet.shared:
             tail += f'<b class="w" aria-hidden="true">{SHEET_ICONS["shared"]}</b>'
     if check:
-        # Under the marks, seen without hovering (a tablet shows no title); its words for a
+        # After the marks, seen without hovering (a tablet shows no title); its words for a
         # screen reader, as the title says them.
         tail += (
             f'<small class="kc" aria-hidden="true">{escape(check_score(check))}</small>'
@@ -2395,20 +2395,22 @@ def _phone_cards(grid: Grid, group: str, zone: tzinfo) -> list[Any]:
     return cards
 
 
-# Between a retake's first try and its latest score in a cell: "1/3→3/3".
+# Between a retake's first try and its latest score in a cell: "1→3/3".
 THEN = "\u2192"
 
 
 def check_score(check: CheckMark) -> str:
-    """A knowledge check as a grid cell shows it, under the status icon: the latest try's right
-    answers of its questions, ``2/3``. A retake comes after the answers were shown, so its score
-    follows the earliest try the leaders see (``1/3→3/3``; ``→3/3`` if they see none): "3/3"
-    alone would read as mastery (walk 15, problem 10). ``check_text`` says it in words."""
+    """A knowledge check as a grid cell shows it, beside the status icon: the latest try's
+    right answers of its questions, ``2/3``. A retake comes after the answers were shown, so
+    its score follows the right answers of the earliest try the leaders see, of the same
+    questions (``1→3/3``; ``→3/3`` if they see none): "3/3" alone would read as mastery (walk
+    15, problem 10). Short, so a cell stays one line in a 4.25rem column. ``check_text``
+    says it in words."""
     latest = f"{check.correct}/{check.total}"
     if not check.after_answers:
         return latest
     first = check.first
-    return (f"{first.correct}/{first.total}" if first is not None else "") + THEN + latest
+    return (str(first.correct) if first is not None else "") + THEN + latest
 
 
 def _check_legend(rows: tuple[GridRow, ...]) -> list[tuple[str, str, int]]:
@@ -2417,12 +2419,12 @@ def _check_legend(rows: tuple[GridRow, ...]) -> list[tuple[str, str, int]]:
     marks = [c.check for r in rows for c in r.cells if c.check is not None]
     if not marks:
         return []
-    legend = [("2/3", "under a mark: knowledge check, 2 of 3 answers right", len(marks))]
+    legend = [("2/3", "beside a mark: knowledge check, 2 of 3 answers right", len(marks))]
     retakes = sum(1 for m in marks if m.after_answers)
     if retakes:
         legend.append(
             (
-                f"1/3{THEN}3/3",
+                f"1{THEN}3/3",
                 "first try, then a later try made after seeing the answers",
                 retakes,
             )

@@ -2646,9 +2646,7 @@ def test_a_grid_of_40_participants_and_60_modules_stays_small(
     # The scores in the cells (250 of them, 50 retaken): 17.8 KB compressed, 15.8 KB with the
     # scores in the titles only.
     assert page.body.count('<small class="kc" aria-hidden="true">') == 250
-    assert (
-        len(re.findall(r'<small class="kc" aria-hidden="true">[02]/3\u21923/3<', page.body)) == 50
-    )
+    assert len(re.findall(r'<small class="kc" aria-hidden="true">[02]\u21923/3<', page.body)) == 50
     compressed = len(gzip.compress(page.body.encode()))
     assert compressed < 60 * 1024, compressed
     assert json.dumps({"grid_40x60_gzip_bytes": compressed})

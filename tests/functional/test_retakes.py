@@ -397,8 +397,8 @@ def test_the_web_grid_says_a_retakes_score_came_after_seeing_the_answers(
 def test_the_web_grid_shows_the_score_in_the_cell_not_only_in_its_title(
     client, group, leader, participant, service, library_clock
 ):
-    """A title is never seen on a tablet: the score is in the cell, under its mark ("0/3"; a
-    retake "0/3→3/3", the first try first), with its words for a screen reader; the phone's
+    """A title is never seen on a tablet: the score is in the cell, beside its mark ("0/3"; a
+    retake "0→3/3", the first try's first), with its words for a screen reader; the phone's
     card says the whole sentence; the key explains the scores (the calls: the test above)."""
     version = shipped_version(MODULE)
     enrol(client, group, leader, participant)
@@ -417,7 +417,7 @@ def test_the_web_grid_shows_the_score_in_the_cell_not_only_in_its_title(
     )
     key = page.split('<ul class="legend" aria-label="Key">')[1].split("</ul>")[0]
     assert (
-        '<li><small class="kc">2/3</small> under a mark: knowledge check, 2 of 3 answers right: 1'
+        '<li><small class="kc">2/3</small> beside a mark: knowledge check, 2 of 3 answers right: 1'
         "</li>"
     ) in key
     assert "after seeing" not in key
@@ -431,13 +431,13 @@ def test_the_web_grid_shows_the_score_in_the_cell_not_only_in_its_title(
         f" (first try 0 of {total})"
     )
     assert re.sub(r' title="[^"]*"', "", cell).endswith(
-        f'<small class="kc" aria-hidden="true">0/{total}\u2192{total}/{total}</small>'
+        f'<small class="kc" aria-hidden="true">0\u2192{total}/{total}</small>'
         f'<span class="vh">, {words}</span></td>'
     )
     key = page.split('<ul class="legend" aria-label="Key">')[1].split("</ul>")[0]
-    assert "under a mark: knowledge check, 2 of 3 answers right: 1</li>" in key
+    assert "beside a mark: knowledge check, 2 of 3 answers right: 1</li>" in key
     assert (
-        '<li><small class="kc">1/3\u21923/3</small> first try, then a later try made after'
+        '<li><small class="kc">1\u21923/3</small> first try, then a later try made after'
         " seeing the answers: 1</li>"
     ) in key
     # The phone's card (no title, no icons) says the whole sentence.

@@ -2206,12 +2206,13 @@ def _cell_parts(
     text = LEADER_TEXT[status]
     head = f'<td class="{SHORT[status]}"'
     title = ""
+    check_words = check_text(check) if check else ""  # the title's and the score's
     if version:
         title = f"{text}: version {version}, {day(completed_at, 'en', zone)}"
         if newer_version:
             title += f"; version {newer_version} is out"
         if check:
-            title += "; " + check_text(check)
+            title += "; " + check_words
     if own_date:
         when = f"due {day(due, 'en', zone)}" if due else "no due date"
         title = f"{title}; {when}" if title else f"{text}: {when}"
@@ -2245,7 +2246,7 @@ def _cell_parts(
         # screen reader, as the title says them.
         tail += (
             f'<small class="kc" aria-hidden="true">{escape(check_score(check))}</small>'
-            f'<span class="vh">, {escape(check_text(check))}</span>'
+            f'<span class="vh">, {escape(check_words)}</span>'
         )
     return (
         (head + '<span class="m"> ').replace("%", "%%")

@@ -2643,7 +2643,7 @@ def test_a_grid_of_40_participants_and_60_modules_stays_small(
     assert '<span class="vh st"> Overdue, due\u00a01\u00a0Jan</span>' in page.body
     # The phone's list is in the page too (CSS shows it or the table): a card each.
     assert len(phone_cards(page.body)) == 40
-    # The scores in the cells (250 of them, 50 retaken): 17.8 KB compressed, 15.8 KB with the
+    # The scores in the cells (250 of them, 50 retaken): 17.7 kB compressed, 15.8 kB with the
     # scores in the titles only.
     assert page.body.count('<small class="kc" aria-hidden="true">') == 250
     assert len(re.findall(r'<small class="kc" aria-hidden="true">[02]\u21923/3<', page.body)) == 50

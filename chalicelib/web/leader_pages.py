@@ -334,8 +334,12 @@ def _ended(html: Any, last: str) -> Any:
 
 
 def _assignment_rows(detail: GroupDetail, picker: dict[str, Any]) -> list[dict[str, Any]]:
+    """The group page's list of assignments. A module assigned alone with a date that had
+    passed when it was set says so (``passed``), as a track's modules do (``_track_modules``):
+    the grid and participants' home show it with no due date."""
     names = {p.participant_id: p.display_name for p in detail.participants}
     track_titles = {t["id"]: t["title"] for t in picker["tracks"]}
+    zone = services.current().clock.zone
     return [
         {
             "assignment_id": a.assignment_id,
@@ -347,6 +351,7 @@ def _assignment_rows(detail: GroupDetail, picker: dict[str, Any]) -> list[dict[s
             "record": a,
             "modules": _track_modules(a, picker, detail),
             "paced": bool(a.module_dates),
+            "passed": "" if a.kind == "track" else _passed_when_set(a, a.item_id, detail, zone),
         }
         for a in detail.assignments
     ]
@@ -397,7 +402,8 @@ def _passed_when_set(
     assignment: Assignment, module_id: str, detail: GroupDetail, zone: tzinfo
 ) -> Any:
     """Walk 21 (leader): ``session Tue 17 Nov 2026 had passed when assigned: no due date for
-    anyone`` for a module of a track whose due date had already passed when it was set, so
+    anyone`` for a module of a track (or a module assigned alone) whose due date had already
+    passed when it was set, so
     applies to no one (``statuses.due_for``, the rule of the grid and of participants' home:
     ``AssignedModule.due_for``); "" for one whose date applies (dates changed since to one
     still to come, say), or with no date. The group page's warning (``sessions_passed``) says
@@ -2014,6 +2020,7 @@ def progress_page(visit: Visit) -> Html:
                 _column_dues(grid),
             ),
             "sheet_legend": _sheet_legend(grid.participants),
+            "check_legend": _check_legend(grid.participants),
             # The "!" beside a name means something else than a cell's (walk 20 leader, 9).
             "flagged": sum(
                 1
@@ -2190,20 +2197,22 @@ def _cell_parts(
     column_due: str | None = None,
 ) -> str:
     """A cell's HTML with ``%s`` where the module's (escaped) title goes: its status as an icon
-    and words, the version read and when, the knowledge check's score and the worksheet mark
-    (a shared worksheet's links to ``link``); with ``own_date`` (the column's dates vary), the
-    participant's due date ``due`` (a program day already); else ``column_due``, the column's
-    date as its heading says it (``24 Nov``), after the status in words. ``zone``: the
-    program's time zone, in which a completion's stored time becomes its day."""
+    and words, the version read and when, the worksheet mark (a shared worksheet's links to
+    ``link``) and the knowledge check's score, shown after them (``check_score``); with
+    ``own_date`` (the column's dates vary), the participant's due date ``due`` (a program day
+    already); else ``column_due``, the column's date as its heading says it (``24 Nov``),
+    after the status in words. ``zone``: the program's time zone, in which a completion's
+    stored time becomes its day."""
     text = LEADER_TEXT[status]
     head = f'<td class="{SHORT[status]}"'
     title = ""
+    check_words = check_text(check) if check else ""  # the title's and the score's
     if version:
         title = f"{text}: version {version}, {day(completed_at, 'en', zone)}"
         if newer_version:
             title += f"; version {newer_version} is out"
         if check:
-            title += "; " + check_text(check)
+            title += "; " + check_words
     if own_date:
         when = f"due {day(due, 'en', zone)}" if due else "no due date"
         title = f"{title}; {when}" if title else f"{text}: {when}"
@@ -2232,6 +2241,13 @@ def _cell_parts(
             )
         elif sheet.shared:
             tail += f'<b class="w" aria-hidden="true">{SHEET_ICONS["shared"]}</b>'
+    if check:
+        # After the marks, seen without hovering (a tablet shows no title); its words for a
+        # screen reader, as the title says them.
+        tail += (
+            f'<small class="kc" aria-hidden="true">{escape(check_score(check))}</small>'
+            f'<span class="vh">, {escape(check_words)}</span>'
+        )
     return (
         (head + '<span class="m"> ').replace("%", "%%")
         + "%s"
@@ -2285,8 +2301,8 @@ def _phone_line(
             text = f"Completed version {version} {on}"
             if newer_version:
                 text += f"; version {newer_version} is out"
-        if check:
-            text += f"; knowledge check {check.correct} of {check.total}"
+        if check:  # the whole sentence: the table's cell says it in two short scores
+            text += f"; {check_text(check)}"
     else:
         when = f", due{NBSP}{_phone_day(due, zone)}" if due else ", no due date"
         text = LEADER_TEXT[status] + when
@@ -2378,6 +2394,43 @@ def _phone_cards(grid: Grid, group: str, zone: tzinfo) -> list[Any]:
             card = card.replace(WHO, str(escape(row.participant_id)))
         cards.append(markup(card))
     return cards
+
+
+# Between a retake's first try and its latest score in a cell: "1→3/3".
+THEN = "\u2192"
+
+
+def check_score(check: CheckMark) -> str:
+    """A knowledge check as a grid cell shows it, beside the status icon: the latest try's
+    right answers of its questions, ``2/3``. A retake comes after the answers were shown, so
+    its score follows the right answers of the earliest try the leaders see, of the same
+    questions (``1→3/3``; ``→3/3`` if they see none): "3/3" alone would read as mastery (walk
+    15, problem 10). Short, so a cell stays one line in a 4.25rem column. ``check_text``
+    says it in words."""
+    latest = f"{check.correct}/{check.total}"
+    if not check.after_answers:
+        return latest
+    first = check.first
+    return (str(first.correct) if first is not None else "") + THEN + latest
+
+
+def _check_legend(rows: tuple[GridRow, ...]) -> list[tuple[str, str, int]]:
+    """The knowledge-check scores' key with their counts: the cells with a score, and of
+    those the retakes (none when no cell has one)."""
+    marks = [c.check for r in rows for c in r.cells if c.check is not None]
+    if not marks:
+        return []
+    legend = [("2/3", "beside a mark: knowledge check, 2 of 3 answers right", len(marks))]
+    retakes = sum(1 for m in marks if m.after_answers)
+    if retakes:
+        legend.append(
+            (
+                f"1{THEN}3/3",
+                "first try, then a later try made after seeing the answers",
+                retakes,
+            )
+        )
+    return legend
 
 
 def _sheet_legend(rows: tuple[GridRow, ...]) -> list[tuple[str, str, int]]:

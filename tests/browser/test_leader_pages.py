@@ -590,9 +590,19 @@ def _seed_grid(  # type: ignore[no-untyped-def]
             at = clock.iso()
             audit = new_entry(leader_id, ["leaders"], "enrolment.add", at, group_id=group_id)
             records.enrol(group_id, pid, shown[n], at, audit, new_account=True)
+    # Every other completion with a knowledge check passed (2 or 3 of 3: nobody needs attention
+    # for it), every sixth of those retaken after a first 2 of 3.
     for n, pid in enumerate(people):
-        for module_id in module_ids[: (n * 7) % (modules + 1)]:
-            completions.record(pid, module_id, versions[module_id])
+        for i, module_id in enumerate(module_ids[: (n * 7) % (modules + 1)]):
+            if (n + i) % 2:
+                completions.record(pid, module_id, versions[module_id])
+                continue
+            correct = 2 if i % 3 == 0 else 3
+            check = {"answers": [0, 0, 0], "correct": correct, "total": 3}
+            completions.record(pid, module_id, versions[module_id], check)
+            if i % 6 == 0:
+                again = {"answers": [0, 0, 0], "correct": 3, "total": 3}
+                completions.record_attempt(pid, module_id, versions[module_id], 2, again)
     # Worksheets: a third done (every other one shared), a third started, a third not yet.
     sheets = WorksheetRecords(dynamodb, stack["records_table"])
     s3 = boto3.client("s3", **options)
@@ -701,12 +711,27 @@ def test_groups_list_and_the_15_by_30_grid(leader, artifacts, local_stack):
     assert header_height < 120
     # A row is one line high, "needs attention" or not: the flag is a "!" there (its words
     # are its name and tooltip), so a group of 15 takes half the height it took.
-    heights = page.evaluate(
-        "[...document.querySelectorAll('.grid tbody tr')].map(r => r.getBoundingClientRect().height)"
+    # A cell that holds all four marks (done, worksheet, the shared one's link, a score) is
+    # wider than its 4.25rem column, so its score goes under them: only such a row is taller.
+    rows = page.evaluate(
+        """[...document.querySelectorAll('.grid tbody tr')].map(r => [
+            r.getBoundingClientRect().height,
+            [...r.querySelectorAll('td')].some(td => td.querySelector('a.w') && td.querySelector('.kc'))
+        ])"""
     )
+    heights = [h for h, _ in rows]
     flagged = page.locator(".grid tbody a.flag")
     assert 0 < flagged.count() < 15
-    assert max(heights) <= 1.25 * min(heights), heights
+    one_line = [h for h, full in rows if not full]
+    assert one_line and max(one_line) <= 1.25 * min(heights), rows
+    assert all(h <= 1.8 * min(heights) for h in heights), rows
+    # A knowledge check's score is seen in its cell, not only in a tooltip ("2/3"; a retake
+    # "2→3/3"), and the key says what it is.
+    scores = page.locator(".grid td .kc")
+    assert scores.count() > 0 and scores.first.is_visible()
+    assert re.fullmatch(r"[23]/3|2\u21923/3", scores.first.inner_text())
+    assert page.locator(".grid td .kc", has_text="\u2192").count() > 0
+    expect(page.locator(".legend")).to_contain_text("beside a mark: knowledge check")
     last = page.evaluate(
         "document.querySelector('.grid tbody tr:last-child').getBoundingClientRect().bottom"
     )

@@ -6,6 +6,7 @@ score; "knowledge check missed twice" for leaders across attempts; the DynamoDB 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from typing import Any
 
@@ -391,3 +392,54 @@ def test_the_web_grid_says_a_retakes_score_came_after_seeing_the_answers(
     browser.get(f"/leader/groups/{group}/progress")
     assert sorted(n for n in aws_calls.names if n.startswith("DynamoDB.")) == grid_calls
     assert grid_calls.count("DynamoDB.BatchGetItem") == 1 and "DynamoDB.Scan" not in grid_calls
+
+
+def test_the_web_grid_shows_the_score_in_the_cell_not_only_in_its_title(
+    client, group, leader, participant, service, library_clock
+):
+    """A title is never seen on a tablet: the score is in the cell, beside its mark ("0/3"; a
+    retake "0→3/3", the first try's first), with its words for a screen reader; the phone's
+    card says the whole sentence; the key explains the scores (the calls: the test above)."""
+    version = shipped_version(MODULE)
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id=MODULE)
+    total = len(right(service, version))
+    browser = signed_in(client, leader)
+    page = browser.get(f"/leader/groups/{group}/progress").body
+    assert 'class="kc"' not in page and "knowledge check" not in page  # nothing to explain
+
+    assert complete(client, participant, version, wrong(service, version))[0] == 201
+    page = browser.get(f"/leader/groups/{group}/progress").body
+    (cell,) = re.findall(r'<td class="d".*?</td>', page)
+    assert re.sub(r' title="[^"]*"', "", cell).endswith(
+        f'<small class="kc" aria-hidden="true">0/{total}</small>'
+        f'<span class="vh">, knowledge check 0 of {total}</span></td>'
+    )
+    key = page.split('<ul class="legend" aria-label="Key">')[1].split("</ul>")[0]
+    assert (
+        '<li><small class="kc">2/3</small> beside a mark: knowledge check, 2 of 3 answers right: 1'
+        "</li>"
+    ) in key
+    assert "after seeing" not in key
+
+    library_clock.advance(60)
+    assert retake(client, participant, version, 2, right(service, version))[0] == 201
+    page = browser.get(f"/leader/groups/{group}/progress").body
+    (cell,) = re.findall(r'<td class="d".*?</td>', page)
+    words = (
+        f"knowledge check {total} of {total} on try 2, after seeing the answers"
+        f" (first try 0 of {total})"
+    )
+    assert re.sub(r' title="[^"]*"', "", cell).endswith(
+        f'<small class="kc" aria-hidden="true">0\u2192{total}/{total}</small>'
+        f'<span class="vh">, {words}</span></td>'
+    )
+    key = page.split('<ul class="legend" aria-label="Key">')[1].split("</ul>")[0]
+    assert "beside a mark: knowledge check, 2 of 3 answers right: 1</li>" in key
+    assert (
+        '<li><small class="kc">1\u21923/3</small> first try, then a later try made after'
+        " seeing the answers: 1</li>"
+    ) in key
+    # The phone's card (no title, no icons) says the whole sentence.
+    card = page.split('<ul class="plist"')[1].split('<ul class="legend"')[0]
+    assert f"; {words}" in card

@@ -351,7 +351,10 @@ def _assignment_rows(detail: GroupDetail, picker: dict[str, Any]) -> list[dict[s
             "record": a,
             "modules": _track_modules(a, picker, detail),
             "paced": bool(a.module_dates),
-            "passed": "" if a.kind == "track" else _passed_when_set(a, a.item_id, detail, zone),
+            # A track with one date for all says it on its own line too (a paced one's dates
+            # are its modules'): its heading said "due Tue 17 Nov" above modules that each
+            # said the date had passed.
+            "passed": "" if a.module_dates else _passed_when_set(a, a.item_id, detail, zone),
         }
         for a in detail.assignments
     ]

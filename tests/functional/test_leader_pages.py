@@ -853,6 +853,36 @@ def test_a_module_assigned_with_a_date_already_past_says_so_on_the_group_page(
     assert assignment_meta(browser.get(group), "Thinking traps") == "Everyone · due Mon 5 Jan 2099"
 
 
+def test_a_track_with_one_date_already_past_says_so_on_its_own_line(
+    client, with_tracks, leader, participant, service
+):
+    """A track assigned with one due date for all that had already passed: each of its modules
+    said so, and so does the track's own line now (it said "due <day>" above them)."""
+    past = service.clock.today() - timedelta(days=3)
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    enrol(browser, group, participant.username, "Tyrone J.")
+    token = browser.get(group).csrf()
+    posted = browser.post(
+        f"{group}/assignments",
+        {
+            "csrf": token,
+            "item": "track:early-recovery",
+            "participant": "everyone",
+            "pace": "all",
+            "due_date": past.isoformat(),
+        },
+    )
+    assert posted.status == 303, posted.body
+    page = browser.get(group)
+    when = past.strftime("%a ") + str(past.day) + past.strftime(" %b %Y")
+    passed = f"due {when} had passed when assigned: no due date for anyone"
+    assert assignment_meta(page, "Track: Early recovery, weeks 1–4") == f"Everyone · {passed}"
+    module_lines = re.findall(r'<span class="meta">([^<]*had passed[^<]*)</span>', page.body)
+    assert len(module_lines) >= 4 and all(passed in unescape(m) for m in module_lines)
+    assert f"due {when}</span>" not in page.body
+
+
 def test_what_was_done_is_said_under_the_heading_the_page_opens_at(
     client, published, leader, participant
 ):

@@ -21,7 +21,16 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, PLAN_SECTIONS, TOPICS
-from steady_content import body, frontmatter, images, lockfile, rules, tracks, worksheets
+from steady_content import (
+    body,
+    frontmatter,
+    history,
+    images,
+    lockfile,
+    rules,
+    tracks,
+    worksheets,
+)
 from steady_content.links import module_link
 from steady_content.problems import ContentError, Problem
 from steady_content.registry import Check, Rule, check_registered, declare, rule, run
@@ -298,19 +307,50 @@ def version_not_lowered(context: LintContext) -> Iterator[Problem]:
             )
 
 
-@folder_rule("VB003", "the version is not in the version lock (run 'make lock-content')")
+@folder_rule("VB003", "the version is not in the version lock (run 'steady-content lock')")
 def version_locked(context: LintContext) -> Iterator[Problem]:
     for module, locked in _locked(context):
         if locked is None:
-            message = "not in the version lock: run 'make lock-content' and commit it"
+            message = "not in the version lock: run 'steady-content lock' and commit it"
         elif module.version > locked["version"]:
             message = (
                 f"version {module.version} is not in the version lock: "
-                "run 'make lock-content' and commit it"
+                "run 'steady-content lock' and commit it"
             )
         else:
             continue
         yield Problem(module.path, module.source.line_of("version"), "VB003", message)
+
+
+@folder_rule("VB004", "a new version keeps the changelog of the version before")
+def changelog_rewritten(context: LintContext) -> Iterator[Problem]:
+    # Group leaders read the changelog to learn what changed mid-cohort; a bump that leaves
+    # the previous line in place tells them something that is not true. The lock records
+    # versions, not changelogs, so the previous one is read from the file's Git history, and
+    # only for a version not yet locked: lock refuses it, so it never reaches a pull request.
+    for module, locked in _locked(context, context.versioned):
+        changelog = module.meta.get("changelog")
+        if locked is None or module.version <= locked["version"]:
+            continue
+        if not isinstance(changelog, str) or not changelog.strip():
+            continue  # FM030 (or FM011) says it is missing
+        try:
+            earlier = history.revisions(Path(module.path)).get(locked["version"])
+        except (history.HistoryError, ValueError):
+            continue  # not in Git (a scratch folder): nothing to compare with
+        if earlier is None or _words(earlier.changelog) != _words(changelog):
+            continue
+        yield Problem(
+            module.path,
+            module.source.line_of("changelog"),
+            "VB004",
+            f"the changelog is still the one of version {locked['version']} "
+            f'("{changelog.strip()}"): say in one line what changed in version {module.version}',
+        )
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 @folder_rule("LK001", "a link to a module that does not exist")

@@ -563,6 +563,62 @@ def translated_fields_match(context: LintContext) -> Iterator[Problem]:
                 )
 
 
+@rule(
+    "TL003",
+    "text of a translation left as in its English original (not translated)",
+    stage="folder",
+)
+def translation_is_translated(context: LintContext) -> Iterator[Problem]:
+    # 'new --locale es' copies the whole English module with one TODO line; deleting that line
+    # once the body is translated left the title, summary, knowledge check or worksheet labels
+    # in English for Spanish readers, and nothing said so.
+    for source, original in _translations(context):
+        english = {_words(text) for _, text in _shown_texts(original)}
+        for line, text in _shown_texts(source):
+            if _word_count(text) >= UNTRANSLATED_MIN_WORDS and _words(text) in english:
+                shown = text.strip() if len(text.strip()) <= 60 else text.strip()[:57] + "..."
+                yield Problem(
+                    source.path,
+                    line,
+                    "TL003",
+                    f"'{shown}' is the same as in the English original {original.path}: "
+                    "translate it, or Spanish readers see it in English",
+                )
+
+
+# Shorter texts ("HALT", "SMART goals") may rightly read the same in both languages.
+UNTRANSLATED_MIN_WORDS = 3
+_FRONT_MATTER_SHOWN = ("title", "summary", "changelog", "objectives", "knowledge_check")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _shown_texts(source: frontmatter.Source) -> Iterator[tuple[int, str]]:
+    """Every text a participant reads, with its line: the front matter fields they read
+    (not reference titles, names of other works), each body line, each worksheet text."""
+
+    def walk(value: Any, key: tuple[Any, ...]) -> Iterator[tuple[int, str]]:
+        if isinstance(value, str):
+            yield source.line_of(*key), value
+        elif isinstance(value, dict):
+            for name, inner in value.items():
+                if name != "answer":
+                    yield from walk(inner, (*key, name))
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                yield from walk(inner, (*key, index))
+
+    for name in _FRONT_MATTER_SHOWN:
+        yield from walk(source.meta.get(name), (name,))
+    for line in body.lines(source):
+        yield line.number, line.text
+    for item in worksheets.parse(source).fields:
+        yield from item.texts()
+
+
 def _translations(
     context: LintContext,
 ) -> Iterator[tuple[frontmatter.Source, frontmatter.Source]]:
@@ -575,6 +631,8 @@ def _translations(
         beside = Path(source.path).parent / f"{module_id}.md"
         if not beside.is_file():
             continue  # TL001 says so
+        if beside.resolve() == Path(source.path).resolve():
+            continue  # a Spanish module named id.md is not its own original (TL002)
         original, _ = parse(beside)
         if original is not None:
             yield source, original

@@ -248,8 +248,12 @@ def test_new_translation_starts_from_the_english_original(content):
         "draft",
     )
     assert source.meta["title"] == "Coping with hard days"
-    spanish = [p.code for p in pipeline.lint(content).problems if "coping.es.md" in p.path]
-    assert set(spanish) == {"PH001"}
+    spanish = [p for p in pipeline.lint(content).problems if "coping.es.md" in p.path]
+    assert {p.code for p in spanish} == {"PH001", "TL003"}
+    # Every text still in English is named at its line: the title first, the body last.
+    untranslated = [p.line for p in spanish if p.code == "TL003"]
+    assert untranslated[0] == 3
+    assert len(untranslated) >= 4  # title, summary, objective, body
 
 
 def test_new_translation_needs_the_original(content):

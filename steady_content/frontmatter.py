@@ -164,6 +164,13 @@ def explain(error: yaml.YAMLError, yaml_text: str) -> tuple[int, str]:
             f"a quote ({opened}) opens a value here and never closes: end the value with "
             f"{opened}, or remove it"
         )
+    opened_at = _unclosed_quote(lines, row)
+    if opened_at is not None:
+        # The value ran on until the next quote, lines below, and the parser stopped there.
+        return opened_at, (
+            'a quote (") opens a value here and never closes on this line: end the value '
+            'with ", or remove it'
+        )
     if (
         "\t" in line[: len(line) - len(line.lstrip())]
         or found == "\t"
@@ -185,6 +192,19 @@ def explain(error: yaml.YAMLError, yaml_text: str) -> tuple[int, str]:
         "this line cannot be read (the YAML reader says: "
         f"{problem}): check its quotes, colons and indenting, and the line above"
     )
+
+
+# A value that starts with a double quote: ``key: "...`` or ``- "...``.
+_OPENS_QUOTE = re.compile(r'^\s*(?:-\s+)?(?:[A-Za-z_][\w-]*:\s+)?"')
+
+
+def _unclosed_quote(lines: list[str], row: int) -> int | None:
+    """The row above ``row`` whose double-quoted value is not closed on its own line, if any."""
+    for index in range(min(row, len(lines))):
+        text = lines[index]
+        if _OPENS_QUOTE.match(text) and text.replace('\\"', "").count('"') % 2 == 1:
+            return index
+    return None
 
 
 def _quoted_example(line: str, colon: bool = False) -> str:

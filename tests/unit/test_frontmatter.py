@@ -360,3 +360,49 @@ def test_a_date_that_does_not_exist_in_a_worksheet_or_track_is_named_too(tmp_pat
     track, problems = tracks.load(path, "tracks/early.yaml")
     assert track is None
     assert [(p.code, p.line) for p in problems] == [("TR001", 4)]
+
+
+@pytest.mark.parametrize(
+    ("opened", "line"),
+    [
+        ('  - title: "CDC: About Sleep', 5),  # the next quote is three lines below
+        ('    - "A slow breath.', 10),  # a choice in a list
+    ],
+)
+def test_fm002_a_quote_never_closed_on_its_line_is_named_there_not_where_the_parser_stops(
+    opened, line
+):
+    # The value runs on to the next quote, lines below, where the parser gives up: the
+    # problem used to point there ("check ... the line above"), away from the mistake.
+    fields = [
+        "id: coping",
+        "title: Coping",
+        "references:",
+        '  - title: "CDC: About Sleep"',
+        "    url: https://www.cdc.gov/sleep/about/index.html",
+        "knowledge_check:",
+        '  - question: "What helps?"',
+        "    choices:",
+        '    - "A slow breath."',
+        '    - "Nothing."',
+        "    answer: 0",
+        '    explanation: "Breathing calms the body."',
+    ]
+    fields[line - 2] = opened  # line 1 is the opening ---
+    text = "---\n" + "\n".join(fields) + "\n---\nBody.\n"
+    assert text.splitlines()[line - 1] == opened
+
+    source, problems = split(PATH, text)
+
+    assert source is None
+    assert [(p.code, p.line) for p in problems] == [("FM002", line)]
+    assert problems[0].message.startswith('a quote (") opens a value here and never closes')
+
+
+def test_a_quote_escaped_inside_a_value_is_not_an_unclosed_one():
+    text = '---\nid: coping\ntitle: "Say \\"no\\" kindly"\nsummary: one: two\n---\nBody.\n'
+
+    _, problems = split(PATH, text)
+
+    assert [(p.code, p.line) for p in problems] == [("FM002", 4)]
+    assert problems[0].message.startswith("a colon (:) inside a value")

@@ -137,8 +137,8 @@ class LintContext:
     module_files: set[str]  # shown path of every module file in content_dir, normalised
     lock: dict[str, dict[str, dict[str, Any]]]
     # Every module that parsed with a usable id, version and locale, clean or not: the
-    # version checks (VB001, VB002, WS020, WS021) read only those fields and the text, so an
-    # author hears about a missing bump in the same round as the module's other problems.
+    # version checks (VB001, VB002, VB004, WS020, WS021) read only those fields and the text,
+    # so an author hears about a missing bump in the same round as the module's other problems.
     versioned: list[Module] = field(default_factory=list)
 
 

@@ -369,6 +369,50 @@ def module_links_resolve(context: LintContext) -> Iterator[Problem]:
                 )
 
 
+@folder_rule("LK003", "a link to a section (#...) that the module does not have")
+def section_links_resolve(context: LintContext) -> Iterator[Problem]:
+    # A browser ignores a #section that is not on the page: the participant is left at the
+    # top of the lesson (or of the other one), and nothing says the link is broken.
+    by_path = {source.path: source for source in context.sources}
+    sections: dict[str, list[str]] = {}
+    for source in context.sources:
+        for link in body.links(source):
+            if link.image:
+                continue
+            if link.target.startswith("#"):
+                where, fragment = source.path, link.target[1:]
+            else:
+                target = module_link(link.target)
+                if target is None or not target.fragment:
+                    continue
+                where, fragment = target.resolve(source.path), target.fragment
+                if where not in context.module_files:
+                    continue  # LK001 says so
+            if not fragment:
+                continue
+            if where not in sections:
+                sections[where] = _section_ids(by_path.get(where) or parse(Path(where))[0])
+            if fragment in sections[where]:
+                continue
+            named = "this module" if where == source.path else f"'{where}'"
+            known = ", ".join(f"#{s}" for s in sections[where]) or "none"
+            yield Problem(
+                source.path,
+                link.line,
+                "LK003",
+                f"no section '#{fragment}' in {named}: a section is its heading in lowercase "
+                f"with hyphens; its sections are {known}",
+                link.col,
+            )
+
+
+def _section_ids(source: frontmatter.Source | None) -> list[str]:
+    """The ids of the headings of ``source`` as published (``#why-sleep-matters``)."""
+    if source is None:
+        return []
+    return re.findall(r'<h[1-6] id="([^"]+)"', render(source.body).html)
+
+
 @folder_rule("TL001", "a translation without its English original")
 def translations_have_an_original(context: LintContext) -> Iterator[Problem]:
     for source in context.sources:

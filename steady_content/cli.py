@@ -145,7 +145,7 @@ def lock(content_dir: Path) -> None:
     """Refresh the version lock from the modules as they are now."""
     result = pipeline.lint(content_dir)
     lockable = [p for p in result.problems if not p.code.startswith(("VB", "TR"))]
-    bumps = [p for p in result.problems if p.code in ("VB001", "VB002")]
+    bumps = [p for p in result.problems if p.code in ("VB001", "VB002", "VB004")]
     for found in lockable + bumps:
         click.echo(str(found), err=True)
     if lockable or bumps:

@@ -90,12 +90,49 @@ def parse_yaml(yaml_text: str, first_line: int = 1) -> YamlDocument:
     except yaml.YAMLError as error:
         row, reason = explain(error, yaml_text)
         raise YamlProblem(row + first_line, reason) from error
+    except ValueError as error:
+        # YAML reads 2026-11-22 as a date, and the date builder raises ValueError (not a
+        # YAMLError) for one that does not exist: a month 13, a 30 February, a day and month
+        # swapped. Name the value and its line instead of crashing lint.
+        bad = _impossible_date(node)
+        if bad is None:
+            raise
+        raise YamlProblem(
+            bad.start_mark.line + first_line,
+            f"'{bad.value}' is not a real date: write it as year-month-day, like "
+            "2026-11-22 (22 November 2026)",
+        ) from error
     finally:
         loader.dispose()
     key_lines: dict[tuple[Any, ...], int] = {}
     duplicates: list[tuple[tuple[Any, ...], int]] = []
     _index_lines(node, (), key_lines, duplicates, first_line)
     return YamlDocument(data, key_lines, duplicates)
+
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def _impossible_date(node: yaml.Node | None) -> yaml.ScalarNode | None:
+    """The first scalar YAML reads as a date or time that does not exist, or ``None``."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag != _TIMESTAMP_TAG:
+            return None
+        try:
+            yaml.SafeLoader("").construct_yaml_timestamp(node)
+        except ValueError:
+            return node
+        return None
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    for child in children:
+        found = _impossible_date(child)
+        if found is not None:
+            return found
+    return None
 
 
 # A key and its value on one line (``summary: Refusal skills: they help``), in a list or not.
@@ -127,6 +164,13 @@ def explain(error: yaml.YAMLError, yaml_text: str) -> tuple[int, str]:
             f"a quote ({opened}) opens a value here and never closes: end the value with "
             f"{opened}, or remove it"
         )
+    opened_at = _unclosed_quote(lines, row)
+    if opened_at is not None:
+        # The value ran on until the next quote, lines below, and the parser stopped there.
+        return opened_at, (
+            'a quote (") opens a value here and never closes on this line: end the value '
+            'with ", or remove it'
+        )
     if (
         "\t" in line[: len(line) - len(line.lstrip())]
         or found == "\t"
@@ -148,6 +192,19 @@ def explain(error: yaml.YAMLError, yaml_text: str) -> tuple[int, str]:
         "this line cannot be read (the YAML reader says: "
         f"{problem}): check its quotes, colons and indenting, and the line above"
     )
+
+
+# A value that starts with a double quote: ``key: "...`` or ``- "...``.
+_OPENS_QUOTE = re.compile(r'^\s*(?:-\s+)?(?:[A-Za-z_][\w-]*:\s+)?"')
+
+
+def _unclosed_quote(lines: list[str], row: int) -> int | None:
+    """The row above ``row`` whose double-quoted value is not closed on its own line, if any."""
+    for index in range(min(row, len(lines))):
+        text = lines[index]
+        if _OPENS_QUOTE.match(text) and text.replace('\\"', "").count('"') % 2 == 1:
+            return index
+    return None
 
 
 def _quoted_example(line: str, colon: bool = False) -> str:

@@ -21,7 +21,16 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, PLAN_SECTIONS, TOPICS
-from steady_content import body, frontmatter, images, lockfile, rules, tracks, worksheets
+from steady_content import (
+    body,
+    frontmatter,
+    history,
+    images,
+    lockfile,
+    rules,
+    tracks,
+    worksheets,
+)
 from steady_content.links import module_link
 from steady_content.problems import ContentError, Problem
 from steady_content.registry import Check, Rule, check_registered, declare, rule, run
@@ -128,8 +137,8 @@ class LintContext:
     module_files: set[str]  # shown path of every module file in content_dir, normalised
     lock: dict[str, dict[str, dict[str, Any]]]
     # Every module that parsed with a usable id, version and locale, clean or not: the
-    # version checks (VB001, VB002, WS020, WS021) read only those fields and the text, so an
-    # author hears about a missing bump in the same round as the module's other problems.
+    # version checks (VB001, VB002, VB004, WS020, WS021) read only those fields and the text,
+    # so an author hears about a missing bump in the same round as the module's other problems.
     versioned: list[Module] = field(default_factory=list)
 
 
@@ -298,19 +307,50 @@ def version_not_lowered(context: LintContext) -> Iterator[Problem]:
             )
 
 
-@folder_rule("VB003", "the version is not in the version lock (run 'make lock-content')")
+@folder_rule("VB003", "the version is not in the version lock (run 'steady-content lock')")
 def version_locked(context: LintContext) -> Iterator[Problem]:
     for module, locked in _locked(context):
         if locked is None:
-            message = "not in the version lock: run 'make lock-content' and commit it"
+            message = "not in the version lock: run 'steady-content lock' and commit it"
         elif module.version > locked["version"]:
             message = (
                 f"version {module.version} is not in the version lock: "
-                "run 'make lock-content' and commit it"
+                "run 'steady-content lock' and commit it"
             )
         else:
             continue
         yield Problem(module.path, module.source.line_of("version"), "VB003", message)
+
+
+@folder_rule("VB004", "a new version keeps the changelog of the version before")
+def changelog_rewritten(context: LintContext) -> Iterator[Problem]:
+    # Group leaders read the changelog to learn what changed mid-cohort; a bump that leaves
+    # the previous line in place tells them something that is not true. The lock records
+    # versions, not changelogs, so the previous one is read from the file's Git history, and
+    # only for a version not yet locked: lock refuses it, so it never reaches a pull request.
+    for module, locked in _locked(context, context.versioned):
+        changelog = module.meta.get("changelog")
+        if locked is None or module.version <= locked["version"]:
+            continue
+        if not isinstance(changelog, str) or not changelog.strip():
+            continue  # FM030 (or FM011) says it is missing
+        try:
+            earlier = history.revisions(Path(module.path)).get(locked["version"])
+        except (history.HistoryError, ValueError):
+            continue  # not in Git (a scratch folder): nothing to compare with
+        if earlier is None or _words(earlier.changelog) != _words(changelog):
+            continue
+        yield Problem(
+            module.path,
+            module.source.line_of("changelog"),
+            "VB004",
+            f"the changelog is still the one of version {locked['version']} "
+            f'("{changelog.strip()}"): say in one line what changed in version {module.version}',
+        )
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 @folder_rule("LK001", "a link to a module that does not exist")
@@ -327,6 +367,50 @@ def module_links_resolve(context: LintContext) -> Iterator[Problem]:
                     "relative to this file)",
                     link.col,
                 )
+
+
+@folder_rule("LK003", "a link to a section (#...) that the module does not have")
+def section_links_resolve(context: LintContext) -> Iterator[Problem]:
+    # A browser ignores a #section that is not on the page: the participant is left at the
+    # top of the lesson (or of the other one), and nothing says the link is broken.
+    by_path = {source.path: source for source in context.sources}
+    sections: dict[str, list[str]] = {}
+    for source in context.sources:
+        for link in body.links(source):
+            if link.image:
+                continue
+            if link.target.startswith("#"):
+                where, fragment = source.path, link.target[1:]
+            else:
+                target = module_link(link.target)
+                if target is None or not target.fragment:
+                    continue
+                where, fragment = target.resolve(source.path), target.fragment
+                if where not in context.module_files:
+                    continue  # LK001 says so
+            if not fragment:
+                continue
+            if where not in sections:
+                sections[where] = _section_ids(by_path.get(where) or parse(Path(where))[0])
+            if fragment in sections[where]:
+                continue
+            named = "this module" if where == source.path else f"'{where}'"
+            known = ", ".join(f"#{s}" for s in sections[where]) or "none"
+            yield Problem(
+                source.path,
+                link.line,
+                "LK003",
+                f"no section '#{fragment}' in {named}: a section is its heading in lowercase "
+                f"with hyphens; its sections are {known}",
+                link.col,
+            )
+
+
+def _section_ids(source: frontmatter.Source | None) -> list[str]:
+    """The ids of the headings of ``source`` as published (``#why-sleep-matters``)."""
+    if source is None:
+        return []
+    return re.findall(r'<h[1-6] id="([^"]+)"', render(source.body).html)
 
 
 @folder_rule("TL001", "a translation without its English original")
@@ -523,6 +607,62 @@ def translated_fields_match(context: LintContext) -> Iterator[Problem]:
                 )
 
 
+@rule(
+    "TL003",
+    "text of a translation left as in its English original (not translated)",
+    stage="folder",
+)
+def translation_is_translated(context: LintContext) -> Iterator[Problem]:
+    # 'new --locale es' copies the whole English module with one TODO line; deleting that line
+    # once the body is translated left the title, summary, knowledge check or worksheet labels
+    # in English for Spanish readers, and nothing said so.
+    for source, original in _translations(context):
+        english = {_words(text) for _, text in _shown_texts(original)}
+        for line, text in _shown_texts(source):
+            if _word_count(text) >= UNTRANSLATED_MIN_WORDS and _words(text) in english:
+                shown = text.strip() if len(text.strip()) <= 60 else text.strip()[:57] + "..."
+                yield Problem(
+                    source.path,
+                    line,
+                    "TL003",
+                    f"'{shown}' is the same as in the English original {original.path}: "
+                    "translate it, or Spanish readers see it in English",
+                )
+
+
+# Shorter texts ("HALT", "SMART goals") may rightly read the same in both languages.
+UNTRANSLATED_MIN_WORDS = 3
+_FRONT_MATTER_SHOWN = ("title", "summary", "changelog", "objectives", "knowledge_check")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _shown_texts(source: frontmatter.Source) -> Iterator[tuple[int, str]]:
+    """Every text a participant reads, with its line: the front matter fields they read
+    (not reference titles, names of other works), each body line, each worksheet text."""
+
+    def walk(value: Any, key: tuple[Any, ...]) -> Iterator[tuple[int, str]]:
+        if isinstance(value, str):
+            yield source.line_of(*key), value
+        elif isinstance(value, dict):
+            for name, inner in value.items():
+                if name != "answer":
+                    yield from walk(inner, (*key, name))
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                yield from walk(inner, (*key, index))
+
+    for name in _FRONT_MATTER_SHOWN:
+        yield from walk(source.meta.get(name), (name,))
+    for line in body.lines(source):
+        yield line.number, line.text
+    for item in worksheets.parse(source).fields:
+        yield from item.texts()
+
+
 def _translations(
     context: LintContext,
 ) -> Iterator[tuple[frontmatter.Source, frontmatter.Source]]:
@@ -535,6 +675,8 @@ def _translations(
         beside = Path(source.path).parent / f"{module_id}.md"
         if not beside.is_file():
             continue  # TL001 says so
+        if beside.resolve() == Path(source.path).resolve():
+            continue  # a Spanish module named id.md is not its own original (TL002)
         original, _ = parse(beside)
         if original is not None:
             yield source, original

@@ -99,6 +99,32 @@ def document_for(path: Path, content_dir: Path) -> tuple[dict[str, Any] | None, 
     return participant_view(document), problems
 
 
+def answer_key(path: Path) -> list[str]:
+    """Each knowledge-check question with the choice its ``answer`` marks right, as the
+    service will score it, in order: "What helps? → Slow breathing. (answer: 1)".
+
+    Participants never see the answers, so the page alone cannot show an answer counted from 1
+    instead of 0 (a wrong choice scored right); the banner shows the author what is scored.
+    """
+    source, _ = pipeline.parse(path)
+    questions = source.meta.get("knowledge_check") if source is not None else None
+    key: list[str] = []
+    for q in questions if isinstance(questions, list) else []:
+        if not isinstance(q, dict):
+            continue
+        choices, answer = q.get("choices"), q.get("answer")
+        right = (
+            choices[answer]
+            if isinstance(choices, list)
+            and isinstance(answer, int)
+            and not isinstance(answer, bool)
+            and 0 <= answer < len(choices)
+            else "no choice (see the problem above)"
+        )
+        key.append(f"{q.get('question', '')} → {right} (answer: {answer})")
+    return key
+
+
 def page(
     document: dict[str, Any] | None,
     problems: list[Problem],
@@ -106,15 +132,17 @@ def page(
     poll_url: str,
     current: str,
     switch: str | None = None,
+    answers: list[str] | None = None,
 ) -> str:
     """The web app's module page for ``document``, with the preview banner above it.
 
     It is the page a participant sees before completing the module (the knowledge check and
-    the button included); ``switch`` is the link to the other language, if there is one.
+    the button included); ``switch`` is the link to the other language, if there is one;
+    ``answers`` is the knowledge check's answer key (``answer_key``), shown in the banner.
     """
     locale = str((document or {}).get("locale") or DEFAULT_LOCALE)
     lang = locale if locale in WORDS else DEFAULT_LOCALE
-    banner = {"path": path, "problems": [str(p) for p in problems]}
+    banner = {"path": path, "problems": [str(p) for p in problems], "answers": answers or []}
     context: dict[str, Any] = {**web.page_context(lang), "preview": banner}
     if document is None:
         # The file cannot be read at all: the banner says why, in the site's own frame.
@@ -308,7 +336,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 if locate(self.content_dir, module_id, other) is not None
                 else None
             )
-            body = page(document, problems, shown, poll, current, switch)
+            body = page(document, problems, shown, poll, current, switch, answer_key(path))
         except Exception as error:  # noqa: BLE001 (a preview never goes blank: say what broke)
             body = failure_page(shown, poll, current, error)
         self._send(HTTPStatus.OK, body)

@@ -165,16 +165,33 @@ def knowledge_check(source: Source) -> Iterator[Problem]:
                 source, "KC001", "a question needs at least two text choices", *where, "choices"
             )
             continue
+        seen: set[str] = set()
+        for number, choice in enumerate(choices):
+            said = " ".join(choice.split()).casefold()
+            if said in seen:
+                # Two choices that read the same: one is scored right and the other wrong.
+                yield problem(
+                    source,
+                    "KC001",
+                    f"choice '{choice.strip()}' is written twice: each choice must be different",
+                    *where,
+                    "choices",
+                    number,
+                )
+            seen.add(said)
         answer = q.get("answer")
         if (
             isinstance(answer, bool)
             or not isinstance(answer, int)
             or not 0 <= answer < len(choices)
         ):
+            last = len(choices) - 1
             yield problem(
                 source,
                 "KC001",
-                f"answer must be the number of a choice, 0 to {len(choices) - 1}",
+                f"answer must be the number of the right choice, counting from 0: 0 for the "
+                f"first choice, {last} for the last"
+                + (" (did you count from 1?)" if answer == len(choices) else ""),
                 *where,
                 "answer",
             )

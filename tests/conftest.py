@@ -316,9 +316,11 @@ def as_first_version(text: str) -> str:
     import re
 
     text = re.sub(r"^version: \d+$", "version: 1", text, count=1, flags=re.MULTILINE)
-    return re.sub(
-        r"^changelog: .*$", "changelog: First version.", text, count=1, flags=re.MULTILINE
+    # In the module's own language: a translation's text may not be the English (TL003).
+    first = (
+        "Primera versión." if re.search(r"^locale: es$", text, re.MULTILINE) else "First version."
     )
+    return re.sub(r"^changelog: .*$", f"changelog: {first}", text, count=1, flags=re.MULTILINE)
 
 
 # One module per topic keeps each test's moto setup small; tests that need the whole

@@ -248,8 +248,12 @@ def test_new_translation_starts_from_the_english_original(content):
         "draft",
     )
     assert source.meta["title"] == "Coping with hard days"
-    spanish = [p.code for p in pipeline.lint(content).problems if "coping.es.md" in p.path]
-    assert set(spanish) == {"PH001"}
+    spanish = [p for p in pipeline.lint(content).problems if "coping.es.md" in p.path]
+    assert {p.code for p in spanish} == {"PH001", "TL003"}
+    # Every text still in English is named at its line: the title first, the body last.
+    untranslated = [p.line for p in spanish if p.code == "TL003"]
+    assert untranslated[0] == 3
+    assert len(untranslated) >= 4  # title, summary, objective, body
 
 
 def test_new_translation_needs_the_original(content):
@@ -331,6 +335,49 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         )
     )
     return tmp_path
+
+
+def test_a_bump_that_keeps_the_previous_changelog_is_vb004_and_lock_refuses_it(repo):
+    # coping: version 2 committed ("Two breaths, not one."), version 3 in the working tree.
+    content = repo / "content"
+    path = content / "addiction" / "coping.md"
+    third = path.read_text()
+    path.write_text(
+        module_text("Take two slow breaths.\n", version=2).replace(
+            "First version.", "Two breaths, not one."
+        )
+    )
+    relock(content)  # version 2 is the locked one
+    path.write_text(third.replace("Added a stretch.", "Two breaths, not one."))
+
+    lint = run("lint")
+    lock = run("lock")
+
+    assert lint.exit_code == 1
+    assert lint.stdout.splitlines() == [
+        "content/addiction/coping.md:4: VB003 version 3 is not in the version lock: "
+        "run 'steady-content lock' and commit it",
+        "content/addiction/coping.md:12: VB004 the changelog is still the one of version 2 "
+        '("Two breaths, not one."): say in one line what changed in version 3',
+    ]
+    assert lock.exit_code == 1
+    assert "VB004" in lock.stderr
+    assert lockfile.read(content)["coping"]["en"]["version"] == 2
+
+    path.write_text(third)  # "Added a stretch."
+
+    assert [p.code for p in pipeline.lint(content).problems] == ["VB003"]
+    assert run("lock").exit_code == 0
+
+
+def test_a_bump_that_keeps_the_changelog_outside_git_is_only_unlocked(content):
+    path = content / "addiction" / "coping.md"
+    path.write_text(path.read_text().replace("version: 1", "version: 2"))
+
+    result = run("lint", "--content-dir", str(content))
+
+    assert result.exit_code == 1
+    assert [line.split()[1] for line in result.stdout.splitlines()] == ["VB003"]
 
 
 def test_diff_defaults_to_the_last_two_versions_with_their_changelogs(repo):

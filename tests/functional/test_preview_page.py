@@ -180,3 +180,28 @@ def test_the_preview_keeps_the_place_of_the_form_when_it_points_images_at_the_fi
     moved = document["worksheet"]["form_at"]["html"]
     assert document["html"][:moved].endswith('src="/content/addiction/images/lake.png"></p>\n')
     assert document["html"][moved:] == html[at:]
+
+
+def test_the_preview_banner_shows_the_choice_each_answer_scores_as_right(tmp_path):
+    # Participants never see the answers, so an answer counted from 1 (a wrong choice scored
+    # right) shows nowhere on the page itself: the banner tells the author what is scored.
+    content = tmp_path / "content"
+    (content / "addiction").mkdir(parents=True)
+    source = (ROOT / "content" / "addiction" / f"{MODULE_ID}.md").read_text(encoding="utf-8")
+    assert "    answer: 1\n" in source
+    (content / "addiction" / f"{MODULE_ID}.md").write_text(
+        source.replace("    answer: 1\n", "    answer: 2\n", 1), encoding="utf-8"
+    )
+
+    with running(content) as base:
+        preview = fetch(f"{base}/modules/{MODULE_ID}")
+
+    banner = preview[preview.index('<aside class="preview"') : preview.index("</aside>")]
+    key = re.findall(r"<li>([^<]*\(answer: [^<]*)</li>", banner)
+    assert key[0] == (
+        "What usually happens to a craving if you do not act on it? → "
+        "It stays the same all day long. (answer: 2)"
+    )
+    assert len(key) == source.count("  - question: ")
+    article = preview[preview.index('<article class="module">') :]
+    assert "(answer: " not in article  # the page participants see keeps the answers to itself

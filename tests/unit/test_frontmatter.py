@@ -321,3 +321,88 @@ def test_a_track_with_an_alias_is_refused_at_its_line(tmp_path):
 
     assert track is None
     assert [(p.code, p.line) for p in problems] == [("TR002", 6)]
+
+
+@pytest.mark.parametrize("date", ["2026-13-45", "2026-02-30", "2026-22-11", "2026-11-22 25:00:00"])
+def test_fm002_a_date_that_does_not_exist_is_named_at_its_line(date):
+    # YAML builds dates itself and raised ValueError, which crashed lint with a traceback.
+    text = (
+        "---\nid: coping\nreview:\n  status: approved\n  reviewer: Dr. Ana Rivera\n"
+        f"  date: {date}\n---\nBody.\n"
+    )
+
+    source, problems = split(PATH, text)
+
+    assert source is None
+    assert [(p.code, p.line) for p in problems] == [("FM002", 6)]
+    assert problems[0].message.startswith(f"'{date}' is not a real date: ")
+
+
+def test_a_real_date_is_still_read_as_a_date():
+    source, problems = split(PATH, "---\nid: coping\nreview:\n  date: 2026-02-28\n---\nBody.\n")
+
+    assert problems == []
+    assert source is not None
+    assert str(source.meta["review"]["date"]) == "2026-02-28"
+
+
+def test_a_date_that_does_not_exist_in_a_worksheet_or_track_is_named_too(tmp_path):
+    from steady_content import tracks
+    from steady_content.frontmatter import YamlProblem, parse_yaml
+
+    with pytest.raises(YamlProblem) as raised:
+        parse_yaml("- id: when\n  kind: short-text\n  label: 2026-04-31\n", first_line=30)
+    assert raised.value.line == 32
+    assert "'2026-04-31' is not a real date" in raised.value.reason
+
+    path = tmp_path / "early.yaml"
+    path.write_text("id: early\ntitle: Early\nversion: 1\nsummary: 2026-00-01\n", "utf-8")
+    track, problems = tracks.load(path, "tracks/early.yaml")
+    assert track is None
+    assert [(p.code, p.line) for p in problems] == [("TR001", 4)]
+
+
+@pytest.mark.parametrize(
+    ("opened", "line"),
+    [
+        ('  - title: "CDC: About Sleep', 5),  # the next quote is three lines below
+        ('    - "A slow breath.', 10),  # a choice in a list
+    ],
+)
+def test_fm002_a_quote_never_closed_on_its_line_is_named_there_not_where_the_parser_stops(
+    opened, line
+):
+    # The value runs on to the next quote, lines below, where the parser gives up: the
+    # problem used to point there ("check ... the line above"), away from the mistake.
+    fields = [
+        "id: coping",
+        "title: Coping",
+        "references:",
+        '  - title: "CDC: About Sleep"',
+        "    url: https://www.cdc.gov/sleep/about/index.html",
+        "knowledge_check:",
+        '  - question: "What helps?"',
+        "    choices:",
+        '    - "A slow breath."',
+        '    - "Nothing."',
+        "    answer: 0",
+        '    explanation: "Breathing calms the body."',
+    ]
+    fields[line - 2] = opened  # line 1 is the opening ---
+    text = "---\n" + "\n".join(fields) + "\n---\nBody.\n"
+    assert text.splitlines()[line - 1] == opened
+
+    source, problems = split(PATH, text)
+
+    assert source is None
+    assert [(p.code, p.line) for p in problems] == [("FM002", line)]
+    assert problems[0].message.startswith('a quote (") opens a value here and never closes')
+
+
+def test_a_quote_escaped_inside_a_value_is_not_an_unclosed_one():
+    text = '---\nid: coping\ntitle: "Say \\"no\\" kindly"\nsummary: one: two\n---\nBody.\n'
+
+    _, problems = split(PATH, text)
+
+    assert [(p.code, p.line) for p in problems] == [("FM002", 4)]
+    assert problems[0].message.startswith("a colon (:) inside a value")

@@ -192,3 +192,70 @@ def test_lk001_linting_one_file_still_resolves_against_the_whole_folder(content)
     result = pipeline.lint(content, [content / "addiction/coping.md"])
 
     assert [p.code for p in result.problems] == ["VB003"]
+
+
+def lk003(content: Path, paths: list[Path] | None = None) -> list[tuple[str, int, int, str]]:
+    return [
+        (p.path, p.line, p.col, p.message)
+        for p in pipeline.lint(content, paths).problems
+        if p.code == "LK003"
+    ]
+
+
+def test_lk003_a_link_to_a_section_this_module_does_not_have(content):
+    write(
+        content,
+        "addiction/coping.md",
+        module_text(
+            "Intro.\n\n## Three steps\n\nSee [it](#three-step), not [this](#three-steps).\n"
+        ),
+    )
+
+    assert lk003(content) == [
+        (
+            "addiction/coping.md",
+            BODY_LINE + 4,
+            5,
+            "no section '#three-step' in this module: a section is its heading in lowercase "
+            "with hyphens; its sections are #three-steps",
+        )
+    ]
+
+
+def test_lk003_a_link_to_a_section_another_module_does_not_have(content):
+    write(
+        content,
+        "mental-health/thinking-traps.md",
+        module_text(
+            "Intro.\n\n## Three steps\n", module_id="thinking-traps", topic="mental-health"
+        ),
+    )
+    write(
+        content,
+        "addiction/coping.md",
+        module_text(
+            "See [steps](../mental-health/thinking-traps.md#three-steps).\n\n"
+            "See [more](../mental-health/thinking-traps.md#four-steps).\n"
+        ),
+    )
+    expected = [
+        (
+            "addiction/coping.md",
+            BODY_LINE + 2,
+            5,
+            "no section '#four-steps' in 'mental-health/thinking-traps.md': a section is its "
+            "heading in lowercase with hyphens; its sections are #three-steps",
+        )
+    ]
+
+    assert lk003(content) == expected
+    # Linting only the linking file still reads the other module's sections.
+    assert lk003(content, [content / "addiction/coping.md"]) == expected
+
+
+def test_lk003_a_section_of_a_missing_module_is_lk001_only(content):
+    write(content, "addiction/coping.md", module_text("See [x](gone.md#a-section).\n"))
+
+    codes = [p.code for p in pipeline.lint(content).problems]
+
+    assert "LK001" in codes and "LK003" not in codes

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from steady_content import lockfile, pipeline
-from tests.fixtures.modules import found, module_text, write
+from tests.fixtures.modules import found, in_spanish, module_text, write
 
 SPANISH_BODY = "Respira despacio. Cuenta hasta diez y espera.\n"
 
@@ -23,7 +23,7 @@ def problems(content: Path) -> list[tuple[str, str, int]]:
 
 
 def spanish(version: int = 1, status: str = "draft") -> str:
-    text = module_text(SPANISH_BODY, locale="es", version=version)
+    text = in_spanish(module_text(SPANISH_BODY, locale="es", version=version))
     return text.replace("status: draft", f"status: {status}")
 
 
@@ -113,3 +113,72 @@ def test_editing_a_translation_without_a_bump_is_vb001_for_that_locale_only(cont
     write(content, "addiction/coping.es.md", spanish().replace("diez", "cinco"))
 
     assert problems(content) == [("addiction/coping.es.md", "VB001", 4)]
+
+
+def test_tl003_text_left_in_english_is_named_at_each_line(content):
+    # The body is translated; the title, an objective, the knowledge check and a worksheet
+    # label were forgotten. Spanish readers would have seen them in English.
+    check = (
+        'knowledge_check:\n  - question: "What helps on a hard day?"\n'
+        '    choices: ["A slow breath.", "Nothing at all."]\n    answer: 0\n'
+        '    explanation: "Breathing slowly calms the body."\n'
+    )
+    sheet = '\n!!! tip "{tip}"\n    {step}\n\n```worksheet\n- id: one\n  kind: short-text\n'
+    sheet += "  label: {label}\n```\n"
+    english = module_text(
+        "Take one slow breath.\n"
+        + sheet.format(tip="Try this", step="Breathe.", label="What helps me most"),
+        extra=check,
+    )
+    write(content, "addiction/coping.md", english)
+    spanish_text = (
+        in_spanish(
+            module_text(
+                SPANISH_BODY
+                + sheet.format(tip="Pruebe esto", step="Respire.", label="What helps me most"),
+                locale="es",
+                extra=check.replace("What helps on a hard day?", "¿Qué ayuda en un día difícil?")
+                .replace("A slow breath.", "Respirar despacio.")
+                .replace("Nothing at all.", "Nada."),
+            )
+        )
+        .replace("title: Cómo sobrellevar los días difíciles", "title: Coping with hard days")
+        .replace(
+            "  - Nombrar una forma de",
+            "  - Name one way to cope with a hard day.\n  - Una forma de",
+        )
+    )
+    write(content, "addiction/coping.es.md", spanish_text)
+
+    found_ = [p for p in pipeline.lint(content).problems if p.code == "TL003"]
+
+    assert [(p.path, p.line) for p in found_] == [
+        ("addiction/coping.es.md", 3),  # title
+        ("addiction/coping.es.md", 9),  # the objective left in English
+        ("addiction/coping.es.md", 21),  # the explanation
+        ("addiction/coping.es.md", 31),  # the worksheet label
+    ]
+    assert found_[0].message == (
+        "'Coping with hard days' is the same as in the English original addiction/coping.md: "
+        "translate it, or Spanish readers see it in English"
+    )
+
+
+def test_tl003_short_texts_may_read_the_same_in_both_languages(content):
+    write(content, "addiction/coping.md", module_text("HALT means stop.\n\n## SMART goals\n"))
+    write(
+        content,
+        "addiction/coping.es.md",
+        in_spanish(module_text("HALT significa parar.\n\n## SMART goals\n", locale="es")),
+    )
+
+    assert [p for p in pipeline.lint(content).problems if p.code == "TL003"] == []
+
+
+def test_tl003_a_spanish_module_named_like_an_original_is_not_compared_with_itself(content):
+    write(content, "addiction/coping.md", module_text(locale="es"))
+
+    codes = {p.code for p in pipeline.lint(content).problems}
+
+    assert "TL002" in codes
+    assert "TL003" not in codes

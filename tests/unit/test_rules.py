@@ -297,6 +297,28 @@ def test_kc001_knowledge_check_problems_point_at_the_question(old, new, line):
     assert found(edit(old, new)) == [("KC001", line)]
 
 
+def test_kc001_a_choice_written_twice_is_named_at_its_line():
+    # Two choices that read the same: a participant picking either is scored right and wrong.
+    problems = check(
+        edit("      - Nothing at all.\n", "      - Nothing at all.\n      - nothing  at all.\n")
+    )
+
+    assert [(p.code, p.line) for p in problems] == [("KC001", 24)]
+    assert problems[0].message == (
+        "choice 'nothing  at all.' is written twice: each choice must be different"
+    )
+
+
+@pytest.mark.parametrize(("answer", "hint"), [(2, " (did you count from 1?)"), (5, ""), (-1, "")])
+def test_kc001_an_answer_out_of_range_says_answers_count_from_0(answer, hint):
+    (problem,) = check(edit("answer: 0", f"answer: {answer}"))
+
+    assert problem.message == (
+        "answer must be the number of the right choice, counting from 0: 0 for the first "
+        f"choice, 1 for the last{hint}"
+    )
+
+
 def test_kc001_knowledge_check_must_be_a_non_empty_list():
     start = VALID.index("knowledge_check:")
     end = VALID.index("---", start)

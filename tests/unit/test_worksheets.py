@@ -16,7 +16,7 @@ from chalicelib.vocabulary import PLAN_SECTIONS
 from steady_content import frontmatter, lockfile, pipeline, worksheets
 from steady_content.render import render
 from steady_content.sanitize import sanitize
-from tests.fixtures.modules import found, module_text, write
+from tests.fixtures.modules import found, in_spanish, module_text, write
 
 EXERCISE = textwrap.dedent(
     """\
@@ -523,8 +523,11 @@ def test_adding_a_field_needs_only_the_usual_bump(content):
 
 
 def spanish(fields: str) -> str:
-    return module_text(
-        body='!!! tip "Inténtalo"\n    Hazlo.\n\n```worksheet\n' + fields + "```\n", locale="es"
+    return in_spanish(
+        module_text(
+            body='!!! tip "Inténtalo"\n    Hazlo.\n\n```worksheet\n' + fields + "```\n",
+            locale="es",
+        )
     )
 
 
@@ -557,7 +560,7 @@ def test_a_translation_missing_a_field_is_ws050_at_its_worksheet(content):
 
 def test_a_translation_without_any_worksheet_is_ws050_at_its_body(content):
     write(content, "addiction/coping.md", with_fields(TWO_FIELDS))
-    write(content, "addiction/coping.es.md", module_text(locale="es"))
+    write(content, "addiction/coping.es.md", in_spanish(module_text("Respira.\n", locale="es")))
     lockfile.write(content, pipeline.lock_entries(pipeline.lint(content).modules))
 
     assert codes(content) == [("WS050", 17)]

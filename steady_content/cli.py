@@ -196,7 +196,9 @@ def publish(stage: str, dry_run: bool, content_dir: Path) -> None:
         )
     for outcome in report.outcomes + report.tracks:
         if outcome.status == REFUSED:
-            click.echo(f"refused: {outcome.message}", err=True)
+            # A module refused in English and in Spanish is two lines: each names its language.
+            where = f" ({outcome.locale})" if outcome.kind != "track" else ""
+            click.echo(f"refused{where}: {outcome.message}", err=True)
         elif dry_run and outcome.status == "new":
             what = f"{outcome.kind} {outcome.item_id} version {outcome.version}"
             click.echo(f"would publish {what} ({outcome.locale})")

@@ -305,6 +305,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.OK, index_page(self.content_dir))
         if parts == ["static", "steady.css"]:
             return self._send(HTTPStatus.OK, web.stylesheet().text, "text/css")
+        if parts == ["favicon.ico"]:  # no icon, as in the web app: no 404 in the console
+            return self._send(HTTPStatus.NO_CONTENT, b"", "image/x-icon")
         if parts[0] in MODULE_PATHS and len(parts) in (2, 3) and rules.SLUG.fullmatch(parts[1]):
             return self._module(parts[1], parts[2:], locale)
         if parts[0] == "content" and len(parts) >= 3 and parts[1] in TOPICS:

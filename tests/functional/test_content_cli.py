@@ -520,8 +520,10 @@ def test_publish_prod_refuses_modules_that_are_not_approved(content, bucket):
 
     # Drafts are held back and listed, but they do not fail the run.
     assert result.exit_code == 0, result.output
+    # Each refusal names its language, as "would publish" does.
     assert (
-        "refused: module cravings version 1 is not approved (review status: draft)" in result.stderr
+        "refused (en): module cravings version 1 is not approved (review status: draft)"
+        in result.stderr
     )
     assert "1 new, 0 unchanged, 1 refused; tracks: 0 new, 0 unchanged, 1 refused" in result.stdout
     assert bucket.get_json(index_key("coping")) is not None
@@ -540,7 +542,7 @@ def test_publish_refuses_changed_text_without_a_bump_and_exits_1(content, bucket
 
     assert result.exit_code == 1
     assert (
-        "refused: module cravings version 1 is already published with different content"
+        "refused (en): module cravings version 1 is already published with different content"
         in result.stderr
     )
     assert "0 new, 1 unchanged, 1 refused" in result.stdout
@@ -693,6 +695,14 @@ def test_preview_shows_images_beside_the_module_and_nothing_else(content):
     assert f'<img alt="A calm lake" src="{embedded}">' in page
     assert image == b"\x89PNG\r\n\x1a\nfake"  # still served, for a draft that does not build
     assert refused == [404, 404, 404]
+
+
+def test_preview_answers_the_browsers_icon_request_with_no_content(content):
+    """A browser asks every site for /favicon.ico: the preview answers 204 as the web app does,
+    not a 404 in the author's console."""
+    with running(content) as base:
+        answer = urlopen(f"{base}/favicon.ico", timeout=5)  # noqa: S310
+        assert (answer.status, answer.read()) == (204, b"")
 
 
 def test_preview_index_links_every_module(content):

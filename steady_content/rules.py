@@ -519,6 +519,45 @@ def no_h1_in_body(source: Source) -> Iterator[Problem]:
         previous = line.text
 
 
+# A box (``!!! tip "Try this"``, the admonition extension): its kind, then its title in double
+# quotes; its text indented under it.
+_BOX = re.compile(r"^!!!\s*(?P<kind>[\w-]*)(?P<rest>.*)$")
+
+
+@rule("BX001", "a box's title not in double quotes (the box is titled by its kind)")
+def box_title_in_quotes(source: Source) -> Iterator[Problem]:
+    for line in body.lines(source):
+        found = _BOX.match(line.text)
+        rest = found.group("rest").strip() if found else ""
+        if found and rest and not rest.startswith('"'):
+            kind = found.group("kind") or "tip"
+            yield Problem(
+                source.path,
+                line.number,
+                "BX001",
+                f'put the box\'s title in double quotes, as in !!! {kind} "{rest}": written '
+                f'without them, participants see the box titled "{kind.capitalize()}"',
+                line.text.index(rest) + 1,
+            )
+
+
+@rule("BX002", "a box with nothing in it (its text not indented under it)")
+def box_not_empty(source: Source) -> Iterator[Problem]:
+    lines = body.lines(source)
+    for at, line in enumerate(lines):
+        if not _BOX.match(line.text):
+            continue
+        after = next((ln.text for ln in lines[at + 1 :] if ln.text.strip()), "")
+        if not after.startswith(("    ", "\t")):
+            yield Problem(
+                source.path,
+                line.number,
+                "BX002",
+                "this box has nothing in it: indent the box's text by four spaces on the lines "
+                "under it (text not indented is shown after the box, not in it)",
+            )
+
+
 @rule("RD001", "reading level above grade 8 (Spanish: Fernández-Huerta below 60) without a waiver")
 def reading_level(source: Source) -> Iterator[Problem]:
     if _text(source.meta.get("readability_waiver")):

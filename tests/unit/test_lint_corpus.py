@@ -31,6 +31,8 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
     "addiction/javascript-link.md": [("LK002", 24)],
     "addiction/event-handler.md": [("HT002", 24)],
     "addiction/h1-in-body.md": [("HD001", 22)],
+    "addiction/box-title-unquoted.md": [("BX001", 24)],
+    "addiction/empty-box.md": [("BX002", 24)],
     "addiction/missing-image.md": [("IM001", 24)],
     "addiction/image-without-alt.md": [("IM002", 24)],
     "addiction/svg-image.md": [("IM003", 24)],

@@ -31,6 +31,7 @@ from chalice.local import (
     LocalGateway,
     LocalGatewayException,
     MatchResult,
+    NotAuthorizedError,
     RouteMatcher,
 )
 
@@ -49,6 +50,15 @@ NOT_FOUND_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
 }
+
+
+# API Gateway's answer to a request with no token on a route that needs one (UNAUTHORIZED in
+# infra/resources.yaml), for chalice's own ``{"message":"Unauthorized"}``: a curl against
+# ``make run`` gets the error shape every other answer has.
+UNAUTHORIZED_BODY = json.dumps(
+    {"error": {"code": "unauthenticated", "message": "Sign in to continue."}},
+    separators=(",", ":"),
+).encode()
 
 
 class UnknownPath(LocalGatewayException):
@@ -98,7 +108,12 @@ class SteadyGateway(LocalGateway):
         route = event["requestContext"]["resourcePath"]
         if route == CATCH_ALL and method not in self._app_object.routes[CATCH_ALL]:
             raise UnknownPath(dict(NOT_FOUND_HEADERS), NOT_FOUND_BODY)
-        return super().handle_request(method, path, headers, body)
+        try:
+            return super().handle_request(method, path, headers, body)
+        except NotAuthorizedError as refused:  # no Authorization header at all
+            raise NotAuthorizedError(
+                {**refused.headers, **NOT_FOUND_HEADERS}, UNAUTHORIZED_BODY
+            ) from None
 
 
 class SteadyRequestHandler(ChaliceRequestHandler):

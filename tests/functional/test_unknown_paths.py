@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +31,7 @@ TOKEN = "eyJraWQiOiJzZWNyZXQtdG9rZW4tdmFsdWUifQ.secret-token-value.signature"
 HEADERS = {"authorization": f"Bearer {TOKEN}", "host": "127.0.0.1:8000"}
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 NOT_FOUND = {"error": {"code": "not_found", "message": "There is no such page."}}
+INFRA = Path(__file__).resolve().parents[2] / "infra" / "resources.yaml"
 UNKNOWN = ["/nope", "/leader/groupz", "/lesson/abc/extra", "/groups/x/y/z"]
 
 
@@ -204,6 +207,20 @@ def test_a_method_the_catch_all_lacks_is_the_gateways_json_404(path, method):
     assert error.CODE == 404
     assert error.body is not None and TOKEN.encode() not in error.body
     assert json.loads(error.body) == NOT_FOUND
+    assert error.headers["Content-Type"] == "application/json"
+    assert error.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_api_request_with_no_token_gets_the_gateways_json_401(service):
+    """chalice local answered ``{"message":"Unauthorized"}``; API Gateway answers with the
+    UNAUTHORIZED gateway response of infra/resources.yaml, in the error shape of every answer."""
+    with pytest.raises(LocalGatewayException) as caught:
+        gateway(SteadyGateway).handle_request("GET", "/me/completions", {"host": "x"}, None)
+    error = caught.value
+    template = re.search(r"UNAUTHORIZED:.*?application/json: '([^']*)'", INFRA.read_text(), re.S)
+    assert template is not None
+    assert error.CODE == 401
+    assert error.body is not None and json.loads(error.body) == json.loads(template.group(1))
     assert error.headers["Content-Type"] == "application/json"
     assert error.headers["X-Content-Type-Options"] == "nosniff"
 

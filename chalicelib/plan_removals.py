@@ -37,8 +37,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Collection
+
+from chalicelib.library import folded
 
 # A removal keeps at most this many words (a long text answer: its first ones), so that many
 # removals never make a plan version large.
@@ -47,16 +48,10 @@ MAX_REMOVAL_WORDS = 24
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _fold(text: str) -> str:
-    """Lower case, no accents: "Toño" and "TONO" are "tono"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 # Words that say little about which answer it is: articles, prepositions, conjunctions,
 # pronouns and possessives, in English and Spanish (written as typed; folded below).
 _LITTLE = frozenset(
-    _fold(w)
+    folded(w)
     for w in (
         "a an and are as at be been but by for from he her him his i if in into is it its me "
         "my no not of on or our she so than that the their them they this those to too up us "
@@ -72,7 +67,7 @@ _LITTLE = frozenset(
 # is in "Mi mamá y mi tía"), never as the shared telling word of rule 1 ("Mi primo Toño" and
 # "Mi primo Carlos" are two people).
 _COMMON = frozenset(
-    _fold(w)
+    folded(w)
     for w in (
         "aunt aunts boss boyfriend brother brothers cousin cousins coworker coworkers dad "
         "daughter ex family father friend friends girlfriend grandfather grandma grandmother "
@@ -91,7 +86,7 @@ _COMMON = frozenset(
 
 def _words(text: str) -> list[str]:
     """The words of ``text`` that count, folded, each once, in order."""
-    found = (w for w in _WORD.findall(_fold(text)) if len(w) > 1 and not w.isdigit())
+    found = (w for w in _WORD.findall(folded(text)) if len(w) > 1 and not w.isdigit())
     return list(dict.fromkeys(w for w in found if w not in _LITTLE))
 
 

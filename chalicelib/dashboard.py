@@ -46,6 +46,7 @@ from chalicelib.statuses import (
     check_of,
     not_assigned,
     past_due,
+    program_day,
     status_from,
     visible_and_when,
     visible_to_leaders,
@@ -360,8 +361,15 @@ def _grid_rows(
         return own_dues[key]
 
     dates: dict[str, set[str | None]] = {}
+    # Their dates depend on what they are assigned and the day they joined (``due_for`` reads
+    # no more of it), so a cohort that joined on one day is asked about once, not 60 times each.
+    cohorts: set[tuple[int, str | None]] = set()
     for participant in group.participants:
         mine = theirs.get(participant.participant_id, for_everyone)
+        cohort = (id(mine), program_day(participant.joined_at, zone))
+        if cohort in cohorts:
+            continue
+        cohorts.add(cohort)
         for module_id, assigned in mine.items():
             dates.setdefault(module_id, set()).add(own_due(assigned, participant.joined_at))
     dates_vary = frozenset(m for m, due in dates.items() if len(due) > 1)

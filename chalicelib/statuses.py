@@ -196,13 +196,15 @@ def due_for(
         return due_date
     # The day of the later instant is the later of the two days (a calendar is monotonic), so
     # each stamp's day is worked out once: a 40 x 60 grid asks 2,400 times about 100 stamps.
-    days = [d for d in (_program_day(set_at, zone), _program_day(joined_at, zone)) if d]
+    days = [d for d in (program_day(set_at, zone), program_day(joined_at, zone)) if d]
     return None if days and due_date < max(days) else due_date
 
 
 @lru_cache(maxsize=4096)
-def _program_day(stamp: str | None, zone: tzinfo) -> str | None:
-    """The program day (ISO) of a stored instant, to the second; ``None`` for none or junk."""
+def program_day(stamp: str | None, zone: tzinfo) -> str | None:
+    """The program day (ISO) of a stored instant, to the second; ``None`` for none or junk.
+    ``due_for`` reads a joining time only through it: people who joined on the same day have
+    the same due dates."""
     moment = at_second(stamp or "")
     day = calendar_day(moment.isoformat(), zone) if moment is not None else None
     return day.isoformat() if day is not None else None

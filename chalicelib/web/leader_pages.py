@@ -2315,6 +2315,10 @@ def _phone_line(
     return f'<li class="{SHORT[status]}">{title}: {escape(text)}{more}</li>'
 
 
+# A card's folded line: the modules not started with nothing shared, counted in one line.
+FOLD = "fold"
+
+
 def _phone_cards(grid: Grid, group: str, zone: tzinfo) -> list[Any]:
     """The grid on a phone (CSS shows this list or the table, never both): one line per
     participant (name, done of assigned, completed in an older version, overdue, the flags)
@@ -2327,7 +2331,38 @@ def _phone_cards(grid: Grid, group: str, zone: tzinfo) -> list[Any]:
     line is made once for every participant who shares its cell and date."""
     titles = {m.module_id: escape(m.title) for m in grid.modules}
     to_read = (NOT_STARTED, OVERDUE)
-    made: dict[tuple[int, str | None], tuple[str, bool]] = {}
+    # Each line and where it goes: its part of the card (``None``: not assigned, no line;
+    # ``FOLD``: the folded "not started" line) and the due date it says. A cell belongs to one
+    # column, so with the column's date it is made once by its id (``by_cell``); a row with
+    # its own date in a column (``GridRow.due_dates``) has it made with that date (``made``).
+    Line = tuple[str, str | None, str | None]
+    made: dict[tuple[int, str | None], Line] = {}
+    by_cell: dict[int, Line] = {}
+
+    def line_of(c: ModuleStatus, due: str | None) -> Line:
+        key = (id(c), due)
+        if key not in made:
+            if c.status == NOT_ASSIGNED:
+                made[key] = ("", None, None)
+                return made[key]
+            shared = c.worksheet is not None and c.worksheet.shared
+            link = f"{group}/before-session?module={c.module_id}#p-{WHO}" if shared else None
+            line = _phone_line(
+                titles[c.module_id],
+                c.status,
+                c.version,
+                c.completed_at,
+                c.newer_version,
+                c.check,
+                c.worksheet,
+                due,
+                zone,
+                link,
+            )
+            part = FOLD if c.status == NOT_STARTED and not shared else c.status
+            made[key] = (line, part, due)
+        return made[key]
+
     cards = []
     for row in grid.participants:
         name = escape(shown_name(row.display_name))
@@ -2337,36 +2372,23 @@ def _phone_cards(grid: Grid, group: str, zone: tzinfo) -> list[Any]:
         parts: dict[str, list[str]] = {OVERDUE: [], COMPLETED_OLDER: [], COMPLETED: [], "": []}
         folded: list[str] = []
         dues: list[str] = []
+        own = row.due_dates
         for m, c in zip(grid.modules, row.cells, strict=True):
-            if c.status == NOT_ASSIGNED:
-                continue
-            due = None
-            if c.status in to_read:
-                due = row.due_dates[m.module_id] if m.module_id in row.due_dates else m.due_date
-            key = (id(c), due)
-            if key not in made:
-                shared = c.worksheet is not None and c.worksheet.shared
-                link = f"{group}/before-session?module={c.module_id}#p-{WHO}" if shared else None
-                line = _phone_line(
-                    titles[c.module_id],
-                    c.status,
-                    c.version,
-                    c.completed_at,
-                    c.newer_version,
-                    c.check,
-                    c.worksheet,
-                    due,
-                    zone,
-                    link,
+            if own and m.module_id in own:
+                entry = line_of(c, own[m.module_id] if c.status in to_read else None)
+            else:
+                entry = by_cell.get(id(c)) or by_cell.setdefault(
+                    id(c), line_of(c, m.due_date if c.status in to_read else None)
                 )
-                made[key] = (line, shared)
-            line, shared = made[key]
-            if c.status == NOT_STARTED and not shared:
+            line, part, due = entry
+            if part is None:
+                continue
+            if part == FOLD:
                 folded.append(line)
                 if due:
                     dues.append(due)
             else:
-                parts[c.status if c.status != NOT_STARTED else ""].append(line)
+                parts[part if part != NOT_STARTED else ""].append(line)
         assigned = sum(map(len, parts.values())) + len(folded)
         head = f"<b><bdi>{name}</bdi></b> {t.done} of {assigned} done"
         if t.older:  # the table's Older version column: completed too, not counted as done

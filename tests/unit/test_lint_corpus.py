@@ -39,6 +39,7 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
     "addiction/web-image.md": [("IM004", 24)],
     "addiction/bad-knowledge-check.md": [("KC001", 25)],
     "addiction/no-changelog.md": [("FM030", 5)],
+    "addiction/draft-with-reviewer.md": [("FM040", 12)],
     "addiction/wrong-locale.md": [("TL002", 8)],
     "addiction/orphan-translation.es.md": [("TL001", 8)],
     "addiction/spanish-too-hard.es.md": [("RD001", 24)],

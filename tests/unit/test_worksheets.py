@@ -566,6 +566,65 @@ def test_a_translation_without_any_worksheet_is_ws050_at_its_body(content):
     assert codes(content) == [("WS050", 17)]
 
 
+THREE_FIELDS = TWO_FIELDS + "- id: three\n  kind: long-text\n  label: What happened\n"
+
+
+def ws050(content: Path) -> list[tuple[int, str]]:
+    return [(p.line, p.message) for p in pipeline.lint(content).problems if p.code == "WS050"]
+
+
+def test_a_translated_field_id_is_one_ws050_saying_to_rename_it_back(content):
+    write(content, "addiction/coping.md", with_fields(THREE_FIELDS))
+    write(
+        content,
+        "addiction/coping.es.md",
+        spanish(
+            "- id: one\n  kind: short-text\n  label: Una cosa\n"
+            "- id: lo-que-me-ayuda\n  kind: list\n  label: Cosas que ayudan\n"
+            "- id: three\n  kind: long-text\n  label: Lo que pasó\n"
+        ),
+    )
+    lockfile.write(content, pipeline.lock_entries(pipeline.lint(content).modules))
+
+    # At the translated id (body line 4 of 'spanish': file line 24), in one message.
+    assert ws050(content) == [
+        (
+            24,
+            "rename 'lo-que-me-ayuda' back to 'two': field ids stay as in the English original "
+            "addiction/coping.md; only labels are translated",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        # The new id is not where the missing one was: which one it stands for is a guess.
+        "- id: lo-que-me-ayuda\n  kind: list\n  label: Cosas\n"
+        "- id: one\n  kind: short-text\n  label: Una cosa\n"
+        "- id: three\n  kind: long-text\n  label: Lo que pasó\n",
+        # Two missing, one new.
+        "- id: one\n  kind: short-text\n  label: Una cosa\n"
+        "- id: lo-que-me-ayuda\n  kind: list\n  label: Cosas\n",
+        # One missing, two new.
+        "- id: uno\n  kind: short-text\n  label: Una cosa\n"
+        "- id: lo-que-me-ayuda\n  kind: list\n  label: Cosas\n"
+        "- id: three\n  kind: long-text\n  label: Lo que pasó\n"
+        "- id: otra\n  kind: long-text\n  label: Otra\n",
+    ],
+)
+def test_other_differences_in_field_ids_keep_a_line_for_each(content, fields):
+    write(content, "addiction/coping.md", with_fields(THREE_FIELDS))
+    write(content, "addiction/coping.es.md", spanish(fields))
+    lockfile.write(content, pipeline.lock_entries(pipeline.lint(content).modules))
+
+    messages = [message for _, message in ws050(content)]
+
+    assert not any(m.startswith("rename") for m in messages)
+    assert sum(m.startswith("missing worksheet field") for m in messages) == 1
+    assert sum("is not in the English original" in m for m in messages) >= 1
+
+
 def test_a_translated_field_feeding_another_plan_section_is_ws051(content):
     write(content, "addiction/coping.md", with_fields(ONE_FIELD + "  plan: reasons\n"))
     write(

@@ -710,6 +710,9 @@ rule("WS001", "a worksheet block that cannot be read (YAML, not a list, never cl
     _parsed("WS001")
 )
 rule("WS002", "a worksheet that is not right after its exercise box")(_parsed("WS002"))
+rule("WS003", "the worksheet form's box is not a '!!! tip' box (the form would go after the text)")(
+    _parsed("WS003")
+)
 rule("WS010", "a worksheet field that is not valid (keys, kind, max_items, choices)")(
     _parsed("WS010")
 )

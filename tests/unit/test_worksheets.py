@@ -356,6 +356,60 @@ def test_a_worksheet_away_from_its_exercise_is_ws002_at_the_fence():
     assert found(text, code="WS002") == [("WS002", 19, 1)]
 
 
+def ws003(text: str) -> list[tuple[int, int, str]]:
+    source = source_of(text)
+    return [(p.line, p.col, p.message) for p in worksheets.parse(source).problems]
+
+
+def test_a_worksheet_under_a_note_box_is_ws003_at_the_box_saying_to_write_tip():
+    # The body starts on line 17 with the box.
+    text = with_fields(ONE_FIELD, before='!!! note "Try this"\n    Do it.\n\n')
+
+    assert ws003(text) == [
+        (
+            17,
+            5,
+            "the worksheet form is shown right after a '!!! tip' box; under this '!!! note' box "
+            'it would come after the whole lesson: write !!! tip "Try this"',
+        )
+    ]
+    # What it says is so: the form would follow the whole text.
+    assert worksheets.form_block(source_of(text).body) is None
+
+
+@pytest.mark.parametrize(
+    ("box", "written"),
+    [
+        ('!!! warning "Pruebe esto"', '!!! tip "Pruebe esto"'),
+        ("!!! warning", '!!! tip "Warning"'),  # the title participants saw stays
+        ("!!! note Try this", '!!! tip "Try this"'),  # also BX001
+    ],
+)
+def test_ws003_keeps_the_box_title(box, written):
+    text = with_fields(ONE_FIELD, before=f"{box}\n    Do it.\n\n")
+
+    ((line, _, message),) = ws003(text)
+
+    assert line == 17 and message.endswith(f"write {written}")
+
+
+def test_only_the_box_of_the_last_worksheet_places_the_form():
+    # A first worksheet under a note, the last under a tip: the form goes after the tip box.
+    first = '!!! note "Think"\n    Think.\n\n```worksheet\n' + ONE_FIELD + "```\n\n"
+    text = with_fields(
+        "- id: two\n  kind: short-text\n  label: Two\n",
+        before=first + '!!! tip "Try this"\n    Do it.\n\n',
+    )
+    assert ws003(text) == []
+    # The other way round: WS003 at the note box, the last block's.
+    first = '!!! tip "Try this"\n    Do it.\n\n```worksheet\n' + ONE_FIELD + "```\n\n"
+    text = with_fields(
+        "- id: two\n  kind: short-text\n  label: Two\n",
+        before=first + '!!! note "Think"\n    Think.\n\n',
+    )
+    assert [line for line, _, _ in ws003(text)] == [26]
+
+
 def test_a_spanish_worksheet_is_judged_by_the_spanish_reading_rule():
     hard = (
         "- id: x\n  kind: long-text\n  label: "

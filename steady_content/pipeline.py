@@ -555,16 +555,27 @@ def translated_worksheets_match(context: LintContext) -> Iterator[Problem]:
     for source, original in _translations(context):
         mine, theirs = worksheets.parse(source), worksheets.parse(original)
         english = theirs.by_id()
-        for item in mine.fields:
-            if item.id not in english:
-                yield Problem(
-                    source.path,
-                    item.line_of("id"),
-                    "WS050",
-                    f"field '{item.id}' is not in the English original {original.path}: "
-                    "a translation has the same field ids",
-                )
+        extra = [item for item in mine.fields if item.id not in english]
         missing = [i for i in theirs.ids if i not in set(mine.ids)]
+        renamed = _renamed_field(mine, theirs, extra, missing)
+        if renamed is not None:
+            # The usual mistake: the id was translated with its label. One line, at the id.
+            yield Problem(
+                source.path,
+                renamed.line_of("id"),
+                "WS050",
+                f"rename '{renamed.id}' back to '{missing[0]}': field ids stay as in the "
+                f"English original {original.path}; only labels are translated",
+            )
+            continue
+        for item in extra:
+            yield Problem(
+                source.path,
+                item.line_of("id"),
+                "WS050",
+                f"field '{item.id}' is not in the English original {original.path}: "
+                "a translation has the same field ids",
+            )
         if missing:
             line = mine.blocks[0].line if mine.blocks else source.body_line
             yield Problem(
@@ -575,6 +586,20 @@ def translated_worksheets_match(context: LintContext) -> Iterator[Problem]:
                 f"{', '.join(repr(m) for m in missing)} of the English original "
                 f"{original.path}: a translation has the same field ids",
             )
+
+
+def _renamed_field(
+    mine: worksheets.Worksheet,
+    theirs: worksheets.Worksheet,
+    extra: list[worksheets.Field],
+    missing: list[str],
+) -> worksheets.Field | None:
+    """The translation's field that stands where the English original's only missing field
+    is (one field missing, one not in the original, at the same place), or None."""
+    if len(extra) != 1 or len(missing) != 1:
+        return None
+    (field,) = extra
+    return field if mine.fields.index(field) == theirs.ids.index(missing[0]) else None
 
 
 @rule("WS051", "a translated worksheet field is of another kind or plan section", stage="folder")

@@ -132,6 +132,35 @@ def changelog_present(source: Source) -> Iterator[Problem]:
         )
 
 
+@rule("FM040", "a draft's review names a reviewer or a date")
+def draft_has_no_reviewer(source: Source) -> Iterator[Problem]:
+    # A reviewer and a date say a clinician approved the module, the status says it did not:
+    # one of them is wrong, and prod publishes by the status alone.
+    review = source.meta.get("review")
+    if not isinstance(review, dict) or review.get("status") != "draft":
+        return
+    # A value FM011 refuses (not text, not a date) is reported there, once.
+    reviewer, date = review.get("reviewer"), review.get("date")
+    written = [
+        key
+        for key, valid in (("reviewer", _text(reviewer)), ("date", isinstance(date, datetime.date)))
+        if valid
+    ]
+    if not written:
+        return
+    named = " and a ".join(written)
+    cleared = " and ".join(f"{key}: null" for key in written)
+    missing = {"reviewer": " and add the date of the review", "date": " and add the reviewer"}
+    add = missing[written[0]] if len(written) == 1 else ""
+    yield problem(
+        source,
+        "FM040",
+        f"this draft has a {named} (a draft has neither until a clinician approves it): "
+        f"if a clinician approved it, set status: approved{add}; if not, set {cleared}",
+        "review",
+    )
+
+
 @rule("KC001", "knowledge check is not valid")
 def knowledge_check(source: Source) -> Iterator[Problem]:
     questions = source.meta.get("knowledge_check")
@@ -681,6 +710,9 @@ rule("WS001", "a worksheet block that cannot be read (YAML, not a list, never cl
     _parsed("WS001")
 )
 rule("WS002", "a worksheet that is not right after its exercise box")(_parsed("WS002"))
+rule("WS003", "the worksheet form's box is not a '!!! tip' box (the form would go after the text)")(
+    _parsed("WS003")
+)
 rule("WS010", "a worksheet field that is not valid (keys, kind, max_items, choices)")(
     _parsed("WS010")
 )

@@ -64,6 +64,8 @@ _ANY_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _EXERCISE = re.compile(r"^ {0,3}!!!\s")
 # The exercise box a worksheet form can follow on the page: ``!!! tip "Try this"``.
 _EXERCISE_KIND = re.compile(r"^ {0,3}!!!\s+tip\b")
+# A box's kind and, if written in double quotes, its title.
+_BOX_KIND = re.compile(r'^ {0,3}!!!\s*(?P<kind>[\w-]*)\s*(?:"(?P<title>[^"]*)")?')
 # An HTML comment block (the scaffold's commented example worksheet sits in one).
 _COMMENT_OPENS = re.compile(r"^ {0,3}<!--")
 
@@ -225,13 +227,13 @@ def _after_exercise(lines: list[str], index: int) -> bool:
     return _box_before(lines, index) is not None
 
 
-def _box_before(lines: list[str], index: int) -> str | None:
-    """The ``!!!`` line of the box right above line ``index``, or None."""
+def _box_before(lines: list[str], index: int) -> int | None:
+    """The index of the ``!!!`` line of the box right above line ``index``, or None."""
     # Back over blank lines and the indented text of the box: the box's "!!!" line must come next.
     j = index - 1
     while j >= 0 and (not lines[j].strip() or lines[j].startswith(("    ", "\t"))):
         j -= 1
-    return lines[j] if j >= 0 and _EXERCISE.match(lines[j]) else None
+    return j if j >= 0 and _EXERCISE.match(lines[j]) else None
 
 
 def form_block(body: str) -> Block | None:
@@ -240,16 +242,44 @@ def form_block(body: str) -> Block | None:
     The page has one form for every field of the module. It goes right after the "Try this"
     box (a ``!!! tip`` box: "Try this" in English, "Pruebe esto" in Spanish) that the module's
     *last* worksheet block is written under, so the reader has met every exercise the form
-    asks about. None when that block is not closed or sits under another kind of box: the
-    form then stays after the whole text, where it always was.
+    asks about. None when that block is not closed or sits under another kind of box (lint
+    refuses that: WS003): the form then stays after the whole text, where it always was.
     """
     blocks = find_blocks(body)
     if not blocks or not blocks[-1].closed:
         return None
-    box = _box_before(body.splitlines(), blocks[-1].index)
-    if box is None or _EXERCISE_KIND.match(box) is None:
+    lines = body.splitlines()
+    box = _box_before(lines, blocks[-1].index)
+    if box is None or _EXERCISE_KIND.match(lines[box]) is None:
         return None
     return blocks[-1]
+
+
+def _form_box_problem(path: str, body: str, body_line: int, last: Block) -> Problem | None:
+    """WS003 at the box the form would follow, when it is not a ``!!! tip`` box.
+
+    The form goes right after a ``!!! tip`` box only (``form_block``); under a ``!!! note "Try
+    this"`` the reader would find it after the whole lesson. Every box looks the same on the
+    page, so the author is told which kind to write rather than the form being moved for them.
+    """
+    lines = body.splitlines()
+    box = _box_before(lines, last.index)
+    if box is None or _EXERCISE_KIND.match(lines[box]):
+        return None
+    found = _BOX_KIND.match(lines[box])
+    kind = found.group("kind") if found else ""
+    rest = lines[box][found.end() :].strip() if found else ""
+    # Keep the title participants see: the one written (quoted or not, BX001), else the kind's.
+    title = (found.group("title") if found else None) or rest or kind.capitalize() or "Try this"
+    written = f"'!!! {kind}' box" if kind else "box"
+    return Problem(
+        path,
+        body_line + box,
+        "WS003",
+        f"the worksheet form is shown right after a '!!! tip' box; under this {written} it "
+        f'would come after the whole lesson: write !!! tip "{title}"',
+        lines[box].index(kind) + 1 if kind else 1,
+    )
 
 
 def strip(body: str) -> str:
@@ -273,7 +303,7 @@ def strip(body: str) -> str:
 
 
 def parse(source: Source) -> Worksheet:
-    """The worksheet of a module, with WS001, WS002, WS010-WS013 problems at their lines."""
+    """The worksheet of a module, with WS001-WS003, WS010-WS013 problems at their lines."""
     return _parse(source.path, source.body, source.body_line)
 
 
@@ -336,6 +366,11 @@ def _parse(path: str, body: str, body_line: int) -> Worksheet:
             problems.extend(found)
             if checked is not None:
                 fields.append(checked)
+    if blocks and blocks[-1].closed:
+        # The form follows the box of the last block; only that box decides where it goes.
+        misplaced = _form_box_problem(path, body, body_line, blocks[-1])
+        if misplaced is not None:
+            problems.append(misplaced)
     seen: dict[str, Field] = {}
     for item in fields:
         if item.id in seen:

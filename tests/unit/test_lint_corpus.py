@@ -39,6 +39,7 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
     "addiction/web-image.md": [("IM004", 24)],
     "addiction/bad-knowledge-check.md": [("KC001", 25)],
     "addiction/no-changelog.md": [("FM030", 5)],
+    "addiction/draft-with-reviewer.md": [("FM040", 12)],
     "addiction/wrong-locale.md": [("TL002", 8)],
     "addiction/orphan-translation.es.md": [("TL001", 8)],
     "addiction/spanish-too-hard.es.md": [("RD001", 24)],
@@ -52,6 +53,7 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
     "addiction/worksheet-not-closed.md": [("WS001", 29)],
     "addiction/worksheet-bad-yaml.md": [("WS001", 32)],
     "addiction/worksheet-not-after-exercise.md": [("WS002", 31)],
+    "addiction/worksheet-under-note.md": [("WS003", 26)],
     "addiction/worksheet-bad-field.md": [("WS010", 31)],
     "addiction/worksheet-bad-id.md": [("WS011", 30)],
     "addiction/worksheet-duplicate-id.md": [("WS012", 33)],
@@ -62,6 +64,7 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
     "addiction/worksheet-long-label.md": [("WS031", 32)],
     "addiction/worksheet-stigma.md": [("WS032", 32)],
     "addiction/worksheet-translated.es.md": [("WS050", 29), ("WS050", 30), ("WS051", 34)],
+    "addiction/worksheet-id-translated.es.md": [("WS050", 33)],
     "tracks/bad-yaml.yaml": [("TR001", 3)],
     "tracks/wrong-id.yaml": [("TR010", 1), ("TR020", 2), ("TR012", 6)],
     "tracks/missing-module.yaml": [("TR030", 9)],
@@ -74,6 +77,7 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
     "addiction/spanish-too-hard.md": [],
     "addiction/good-worksheet.md": [],  # feeds every plan section, so WS040 stays quiet
     "addiction/worksheet-translated.md": [],
+    "addiction/worksheet-id-translated.md": [],
     "tracks/good-track.yaml": [],
 }
 

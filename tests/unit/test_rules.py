@@ -214,6 +214,48 @@ def test_fm011_wrong_type_or_value_points_at_the_value(old, new, line):
     assert found(edit(old, new)) == [("FM011", line)]
 
 
+@pytest.mark.parametrize(
+    ("reviewer", "date", "says"),
+    [
+        (
+            '"Dr. Rivera"',
+            "2026-01-10",
+            "this draft has a reviewer and a date (a draft has neither until a clinician "
+            "approves it): if a clinician approved it, set status: approved; if not, set "
+            "reviewer: null and date: null",
+        ),
+        ('"Dr. Rivera"', "null", "set status: approved and add the date of the review; "),
+        ("null", "2026-01-10", "if not, set date: null"),
+    ],
+)
+def test_fm040_a_draft_with_a_reviewer_or_a_date_at_the_review_block(reviewer, date, says):
+    text = edit("  reviewer: null\n  date: null", f"  reviewer: {reviewer}\n  date: {date}")
+
+    (problem,) = check(text)
+
+    assert (problem.code, problem.line) == ("FM040", 12)
+    assert says in problem.message
+
+
+def test_fm040_is_at_the_line_of_a_review_written_on_one_line():
+    text = edit(
+        "review:\n  status: draft\n  reviewer: null\n  date: null\n",
+        'review: {status: draft, reviewer: "Dr. Rivera", date: 2026-01-10}\n',
+    )
+
+    assert found(text) == [("FM040", 12)]
+
+
+@pytest.mark.parametrize("status", ["in-review", "approved"])
+def test_a_reviewer_and_date_are_fine_once_the_module_is_not_a_draft(status):
+    text = edit(
+        "  status: draft\n  reviewer: null\n  date: null",
+        f'  status: {status}\n  reviewer: "Dr. Rivera"\n  date: 2026-01-10',
+    )
+
+    assert check(text) == []
+
+
 def test_fm011_message_names_the_problem():
     (problem,) = check(edit("version: 1", 'version: "2"'))
     assert problem.message == "version must be a whole number, 1 or more"

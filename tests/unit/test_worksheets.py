@@ -356,6 +356,60 @@ def test_a_worksheet_away_from_its_exercise_is_ws002_at_the_fence():
     assert found(text, code="WS002") == [("WS002", 19, 1)]
 
 
+def ws003(text: str) -> list[tuple[int, int, str]]:
+    source = source_of(text)
+    return [(p.line, p.col, p.message) for p in worksheets.parse(source).problems]
+
+
+def test_a_worksheet_under_a_note_box_is_ws003_at_the_box_saying_to_write_tip():
+    # The body starts on line 17 with the box.
+    text = with_fields(ONE_FIELD, before='!!! note "Try this"\n    Do it.\n\n')
+
+    assert ws003(text) == [
+        (
+            17,
+            5,
+            "the worksheet form is shown right after a '!!! tip' box; under this '!!! note' box "
+            'it would come after the whole lesson: write !!! tip "Try this"',
+        )
+    ]
+    # What it says is so: the form would follow the whole text.
+    assert worksheets.form_block(source_of(text).body) is None
+
+
+@pytest.mark.parametrize(
+    ("box", "written"),
+    [
+        ('!!! warning "Pruebe esto"', '!!! tip "Pruebe esto"'),
+        ("!!! warning", '!!! tip "Warning"'),  # the title participants saw stays
+        ("!!! note Try this", '!!! tip "Try this"'),  # also BX001
+    ],
+)
+def test_ws003_keeps_the_box_title(box, written):
+    text = with_fields(ONE_FIELD, before=f"{box}\n    Do it.\n\n")
+
+    ((line, _, message),) = ws003(text)
+
+    assert line == 17 and message.endswith(f"write {written}")
+
+
+def test_only_the_box_of_the_last_worksheet_places_the_form():
+    # A first worksheet under a note, the last under a tip: the form goes after the tip box.
+    first = '!!! note "Think"\n    Think.\n\n```worksheet\n' + ONE_FIELD + "```\n\n"
+    text = with_fields(
+        "- id: two\n  kind: short-text\n  label: Two\n",
+        before=first + '!!! tip "Try this"\n    Do it.\n\n',
+    )
+    assert ws003(text) == []
+    # The other way round: WS003 at the note box, the last block's.
+    first = '!!! tip "Try this"\n    Do it.\n\n```worksheet\n' + ONE_FIELD + "```\n\n"
+    text = with_fields(
+        "- id: two\n  kind: short-text\n  label: Two\n",
+        before=first + '!!! note "Think"\n    Think.\n\n',
+    )
+    assert [line for line, _, _ in ws003(text)] == [26]
+
+
 def test_a_spanish_worksheet_is_judged_by_the_spanish_reading_rule():
     hard = (
         "- id: x\n  kind: long-text\n  label: "
@@ -564,6 +618,65 @@ def test_a_translation_without_any_worksheet_is_ws050_at_its_body(content):
     lockfile.write(content, pipeline.lock_entries(pipeline.lint(content).modules))
 
     assert codes(content) == [("WS050", 17)]
+
+
+THREE_FIELDS = TWO_FIELDS + "- id: three\n  kind: long-text\n  label: What happened\n"
+
+
+def ws050(content: Path) -> list[tuple[int, str]]:
+    return [(p.line, p.message) for p in pipeline.lint(content).problems if p.code == "WS050"]
+
+
+def test_a_translated_field_id_is_one_ws050_saying_to_rename_it_back(content):
+    write(content, "addiction/coping.md", with_fields(THREE_FIELDS))
+    write(
+        content,
+        "addiction/coping.es.md",
+        spanish(
+            "- id: one\n  kind: short-text\n  label: Una cosa\n"
+            "- id: lo-que-me-ayuda\n  kind: list\n  label: Cosas que ayudan\n"
+            "- id: three\n  kind: long-text\n  label: Lo que pasó\n"
+        ),
+    )
+    lockfile.write(content, pipeline.lock_entries(pipeline.lint(content).modules))
+
+    # At the translated id (body line 4 of 'spanish': file line 24), in one message.
+    assert ws050(content) == [
+        (
+            24,
+            "rename 'lo-que-me-ayuda' back to 'two': field ids stay as in the English original "
+            "addiction/coping.md; only labels are translated",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        # The new id is not where the missing one was: which one it stands for is a guess.
+        "- id: lo-que-me-ayuda\n  kind: list\n  label: Cosas\n"
+        "- id: one\n  kind: short-text\n  label: Una cosa\n"
+        "- id: three\n  kind: long-text\n  label: Lo que pasó\n",
+        # Two missing, one new.
+        "- id: one\n  kind: short-text\n  label: Una cosa\n"
+        "- id: lo-que-me-ayuda\n  kind: list\n  label: Cosas\n",
+        # One missing, two new.
+        "- id: uno\n  kind: short-text\n  label: Una cosa\n"
+        "- id: lo-que-me-ayuda\n  kind: list\n  label: Cosas\n"
+        "- id: three\n  kind: long-text\n  label: Lo que pasó\n"
+        "- id: otra\n  kind: long-text\n  label: Otra\n",
+    ],
+)
+def test_other_differences_in_field_ids_keep_a_line_for_each(content, fields):
+    write(content, "addiction/coping.md", with_fields(THREE_FIELDS))
+    write(content, "addiction/coping.es.md", spanish(fields))
+    lockfile.write(content, pipeline.lock_entries(pipeline.lint(content).modules))
+
+    messages = [message for _, message in ws050(content)]
+
+    assert not any(m.startswith("rename") for m in messages)
+    assert sum(m.startswith("missing worksheet field") for m in messages) == 1
+    assert sum("is not in the English original" in m for m in messages) >= 1
 
 
 def test_a_translated_field_feeding_another_plan_section_is_ws051(content):

@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from chalicelib import logs
@@ -233,7 +233,9 @@ class Administration:
 def _day(text: str) -> date:
     try:
         if len(text) == 10:
-            return date.fromisoformat(text)
+            # "Up to the end of that day" reads up to the next day's start: the calendar's
+            # last day has none (an OverflowError, a 500), and no entry is that late anyway.
+            return min(date.fromisoformat(text), date.max - timedelta(days=1))
     except ValueError:
         pass
     raise BadRequest("until is a day written YYYY-MM-DD.", code="invalid_parameter")

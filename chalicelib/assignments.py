@@ -51,16 +51,27 @@ SESSIONS_PASSED = "sessions_passed"
 LONG_GAP = timedelta(weeks=4)
 
 
+# The years a program's dates fall in. Any other is a typing mistake, and a track paced from
+# a session in year 9999 would run off the calendar (an OverflowError: a 500).
+FIRST_YEAR, LAST_YEAR = 2000, 2199
+
+
 def check_date(value: Any, name: str) -> str | None:
-    """A calendar date ``YYYY-MM-DD`` (or ``None``); raises ``BadRequest`` otherwise."""
+    """A calendar date ``YYYY-MM-DD`` from ``FIRST_YEAR`` to ``LAST_YEAR`` (or ``None``);
+    raises ``BadRequest`` otherwise."""
     if value is None:
         return None
     try:
         if isinstance(value, str) and len(value) == 10:
-            return date.fromisoformat(value).isoformat()
+            day = date.fromisoformat(value)
+            if FIRST_YEAR <= day.year <= LAST_YEAR:
+                return day.isoformat()
     except ValueError:
         pass
-    raise BadRequest(f"{name} must be a date like 2026-11-24.", code="invalid_date")
+    raise BadRequest(
+        f"{name} must be a date like 2026-11-24, in the years {FIRST_YEAR} to {LAST_YEAR}.",
+        code="invalid_date",
+    )
 
 
 def date_warnings(due_date: str | None, session_date: str | None, today: date) -> tuple[str, ...]:

@@ -2,16 +2,17 @@
 leader of one of their groups, the way the first one was (``enrolment``), and handed over the
 same way (the web keeps it in the leader's own session until handed over: ``sign_in``).
 
-Only for a participant account (an account with any other role is an admin's to reset): a
-leader reaches the people in their own groups, no one else. That includes someone who left one
-of them (a leader removed them: "Left the group") and is in no active group now, while their
-access lasts (the alumni period, ``chalicelib.enrolment``): a forgotten password is most likely
-months after discharge, when the notices before access ends send them back to their plan, and
-they have no other group leader to ask. Someone who left for another group is that group's
-leaders' to help (``in_another_group``); someone whose access ended gets none (``access_ended``:
-it could not work). The old password stops working, the
-account is signed out everywhere (Cognito and this site's web sessions), and at the next sign-in
-the participant chooses their own password.
+Only for a participant account (an account with any other role is an admin's to reset): a leader
+reaches the people in their own groups, no one else. That includes someone who left one of them
+(a leader removed them: "Left the group") and is in no active group now, while their access
+lasts (the alumni period, ``chalicelib.enrolment``): a forgotten password is most likely months
+after discharge, when the notices before access ends send them back to their plan, and they have
+no other group leader to ask. Someone who left for another group is that group's leaders' to
+help (``in_another_group``), and so is someone enrolled here by username who was in another
+group first, a group this caller does not lead (else any leader could enrol anyone and sign in
+as them); someone whose access ended gets none (``access_ended``: it could not work). The old
+password stops working, the account is signed out everywhere (Cognito and this site's web
+sessions), and at the next sign-in the participant chooses their own password.
 
 The audit entry is written before the change, not after it: a change to someone's sign-in
 is never left unrecorded (a failure after the entry leaves the record of an attempt). The
@@ -33,13 +34,18 @@ from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.groups import led_group
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.records.audit import AuditRecords, new_entry
-from chalicelib.records.groups import GroupRecords
+from chalicelib.records.groups import EnrolledParticipant, GroupRecords
 from chalicelib.records.sessions import SessionRecords
 
 # Said to the leader (web and API) for someone who left the group and cannot use one.
 IN_ANOTHER_GROUP = (
     "They are in another group now: a group leader of that group can give them a new "
     "temporary password."
+)
+# Said for a member enrolled here by username who was in a group the leader does not lead first.
+ALSO_IN_ANOTHER_GROUP = (
+    "They were in another group before this one, which you do not lead: a group leader of "
+    "that group can give them a new temporary password."
 )
 ACCESS_ENDED = "Their access to Steady has ended: a new temporary password would not work."
 
@@ -126,6 +132,8 @@ class TemporaryPasswords:
             else None
         )
         if member is not None:
+            if not member.new_account_at:
+                self._not_also_elsewhere(caller, member, group.group_id)
             username, display_name = member.username, member.display_name
         elif left is not None:
             self._reachable_after_leaving(left.participant_id)
@@ -168,6 +176,28 @@ class TemporaryPasswords:
         self.access.end(account.id)
         self.sessions.end_all(account.id)
         return NewTemporaryPassword(account.id, account.username, display_name, password)
+
+    def _not_also_elsewhere(
+        self, caller: Caller, member: EnrolledParticipant, group_id: str
+    ) -> None:
+        """A member whose account this group did not make (enrolled by username) may have been
+        in another group first. If a leader who does not lead that one could give them a
+        password, any leader could enrol anyone by username and sign in as them, to read all
+        they ever wrote: that group's leaders are the ones to help (and this one's, for
+        someone who joined here first). One Query of their groups; when they are in another,
+        one BatchGetItem of those groups, one Query of the caller's, and, if one is not the
+        caller's, one BatchGetItem of when they joined it."""
+        pid = member.participant_id
+        elsewhere = self.records.active_groups_of(pid, besides=group_id)
+        if not elsewhere:
+            return
+        led = set(self.records.groups_led_by(caller.id))
+        others = [g for g in elsewhere if g not in led]
+        if not others:
+            return
+        joined = self.records.joined_in(pid, others)
+        if any(at <= member.joined_at for at in joined.values()):
+            raise Conflict(ALSO_IN_ANOTHER_GROUP, code="in_another_group")
 
     def _reachable_after_leaving(self, participant_id: str) -> None:
         """Someone who left the group may be given one only in their alumni period (see the

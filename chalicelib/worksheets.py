@@ -782,8 +782,11 @@ class Worksheets:
                 for f, v in writes.items()
             ):
                 return worksheet_view(module_id, document, locale, there)
+            # An answer sent again as it was keeps the time it was written: the leaders see
+            # what was written since someone joined (``visible_answers``), and the form sends
+            # every field back with the one that changed.
             saved = [
-                _answer(specs[f], v, current, locale, at)
+                _answer(specs[f], v, current, locale, _written_at(there, f, v, at))
                 for f, v in writes.items()
                 if v is not None
             ]
@@ -962,6 +965,13 @@ class Worksheets:
             self._session_modules(group).modules,
             {str(f["id"]): f for f in fields_of(document)},
         )
+
+
+def _written_at(there: Worksheet, field_id: str, value: Any, now: str) -> str:
+    """When an answer about to be saved was written: ``now``, or when it was saved before if
+    it has not changed."""
+    before = there.answers.get(field_id)
+    return before.at if before is not None and _same(value, before.value) else now
 
 
 def _same(given: Any, saved: Any) -> bool:

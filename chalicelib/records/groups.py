@@ -548,6 +548,15 @@ class GroupRecords(RecordTable):
         """Ids of the groups a participant is enrolled in (one Query)."""
         return [r["group_id"] for r in self.query_all(participant_pk(participant_id), GROUP_PREFIX)]
 
+    def joined_in(self, participant_id: str, group_ids: list[str]) -> dict[str, str]:
+        """When a participant joined each of ``group_ids`` they are enrolled in, by group id:
+        one consistent BatchGetItem per 100 groups (a group they are not in is left out)."""
+        keys = [(group_pk(g), participant_sk(participant_id)) for g in group_ids]
+        return {
+            str(r["PK"]).removeprefix(GROUP_PREFIX): str(r.get("joined_at", ""))
+            for r in self.batch_get_pairs(keys, consistent=True)
+        }
+
     def active_groups_of(self, participant_id: str, besides: str | None = None) -> list[str]:
         """Ids of the groups a participant is enrolled in that are not archived (other than
         ``besides``): one Query of their pointers, then (if any) one consistent BatchGetItem per

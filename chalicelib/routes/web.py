@@ -37,7 +37,7 @@ def blueprint() -> Blueprint:
     web.route(pages.NEW_PASSWORD, method="POST", access=PUBLIC)(pages.new_password_submit)
     web.route(pages.CODE_PATH, access=PUBLIC)(pages.code_form)
     web.route(pages.CODE_PATH, method="POST", access=PUBLIC)(pages.code_submit)
-    web.route("/sign-out", method="POST", access=PUBLIC)(pages.sign_out)
+    web.route("/sign-out", method="POST", access=PUBLIC, ends_visit=True)(pages.sign_out)
     web.route(mfa.SETUP_PATH, access=SIGNED_IN, before_mfa=True)(pages.authenticator_form)
     web.route(mfa.SETUP_PATH, method="POST", access=SIGNED_IN, before_mfa=True)(
         pages.authenticator_submit

@@ -613,6 +613,7 @@ class Pages:
         max_text: int = text.MAX_TEXT,
         signed_address: bool = False,
         keeps_form: tuple[str, str] | None = None,
+        ends_visit: bool = False,
     ) -> Callable[[Callable[[Visit], Any]], Callable[..., Response]]:
         """Register ``handler(visit)`` at ``method path`` for ``access`` (roles, SIGNED_IN or PUBLIC).
 
@@ -633,7 +634,13 @@ class Pages:
         ``keeps_form`` (a participant's form post: its kind, ``chalicelib.kept_forms``, and the
         address parameter naming its page's target): a post that comes after the session ended
         by time, with that session's CSRF token, is kept (``keep_form``) for the same person's
-        next sign-in, not dropped."""
+        next sign-in, not dropped.
+
+        ``ends_visit`` (sign-out): with no live session, no CSRF token is asked for. After
+        the session timed out there is none to match, and the person signing out would get
+        "This form has expired" with the browser's cookies (language, kept forms) left for the
+        next person on a shared phone. A forged one signs no one out (the quick exit's GET
+        clears the same cookies)."""
         allowed: frozenset[str] | str = access if isinstance(access, str) else frozenset(access)
         lines = re.compile(multiline) if multiline else None
         Pages.registry.append(
@@ -698,7 +705,8 @@ class Pages:
                         visit = Visit(
                             visit.caller, visit.session, params, visit.query, form, cookies, headers
                         )
-                        csrf.check(visit.csrf_token, form.get(csrf.FIELD))
+                        if not (ends_visit and visit.session is None):
+                            csrf.check(visit.csrf_token, form.get(csrf.FIELD))
                     result = handler(visit)
                     # ``?locale=`` on a participant's page is a choice of language: kept.
                     chosen = () if leaders_only else kept_language(visit, method)

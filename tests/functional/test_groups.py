@@ -122,6 +122,81 @@ def test_a_new_temporary_password_is_returned_once(client, group, leader, partic
     assert (status, body["error"]["code"]) == (404, "participant_not_found")
 
 
+def test_a_leader_cannot_enrol_someone_from_another_group_and_give_them_a_password(
+    client, group, leader, participant, stack
+):
+    """Enrolling an existing account by its username needs no one's consent: if that gave a
+    new temporary password too, any leader could sign in as anyone and read all they wrote."""
+    enrol(client, group, leader, participant)
+    other = make_account(stack, "leader-two", "leaders")
+    _, made = call(client, "POST", "/groups", other, {"name": "Tuesday evening"})
+    theirs = made["group_id"]
+    status, _ = call(
+        client, "POST", f"/groups/{theirs}/participants", other, {"username": "participant-one"}
+    )
+    assert status == 201
+    path = "/groups/{}/participants/" + participant.id + "/temporary-password"
+    status, body = call(client, "POST", path.format(theirs), other)
+    assert (status, body["error"]["code"]) == (409, "in_another_group")
+    assert "temporary_password" not in body
+    # Their first group's leader still can (they joined there first); and, added as a leader
+    # of that group, so can leader two.
+    status, body = call(client, "POST", path.format(group), leader)
+    assert status == 200 and body["temporary_password"]
+    status, _ = call(client, "POST", f"/groups/{group}/leaders", leader, {"username": "leader-two"})
+    assert status in (200, 201)
+    status, body = call(client, "POST", path.format(theirs), other)
+    assert status == 200 and body["temporary_password"]
+
+
+def test_a_leader_gives_a_password_to_someone_whose_account_their_group_made(
+    client, group, leader, stack
+):
+    """Made at enrolment here: this group's leaders gave the first password, and give the next,
+    wherever else the participant is enrolled since."""
+    status, made = call(
+        client,
+        "POST",
+        f"/groups/{group}/participants",
+        leader,
+        {"username": "new-person-2", "display_name": "Kim", "create": True},
+    )
+    assert status == 201
+    other = make_account(stack, "leader-two", "leaders")
+    _, theirs = call(client, "POST", "/groups", other, {"name": "Tuesday evening"})
+    status, _ = call(
+        client,
+        "POST",
+        f"/groups/{theirs['group_id']}/participants",
+        other,
+        {"username": "new-person-2"},
+    )
+    assert status == 201
+    path = f"/groups/{group}/participants/{made['participant_id']}/temporary-password"
+    status, body = call(client, "POST", path, leader)
+    assert status == 200 and body["temporary_password"]
+
+
+def test_dates_outside_the_programs_years_are_refused_not_a_server_error(client, group, leader):
+    """A track paced from a session in year 9999 ran off the calendar (a 500: the paced track
+    is tested in ``test_track_pacing``)."""
+    for body in (
+        {"module_id": "cravings-and-urge-surfing", "due_date": "9999-12-31"},
+        {"module_id": "cravings-and-urge-surfing", "session_date": "0001-01-01"},
+    ):
+        status, answer = call(client, "POST", f"/groups/{group}/assignments", leader, body)
+        assert (status, answer["error"]["code"]) == (400, "invalid_date"), body
+        assert "2000 to 2199" in answer["error"]["message"]
+    status, _ = call(
+        client,
+        "POST",
+        f"/groups/{group}/assignments",
+        leader,
+        {"module_id": "cravings-and-urge-surfing", "due_date": "2199-12-31"},
+    )
+    assert status == 201
+
+
 def test_enrolling_someone_who_is_not_a_participant_is_refused(client, group, leader, stack):
     other_leader = make_account(stack, "leader-two", "leaders")
     status, body = call(

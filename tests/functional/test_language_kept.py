@@ -460,3 +460,21 @@ def test_a_wrong_password_keeps_the_language_chosen_in_the_form(
     # A sign-in page a session's end sent them to names the page's language, not a choice.
     ended = phone.get("/sign-in?done=signed_out_inactive&locale=es")
     assert '<input type="hidden" name="locale"' not in ended.body
+
+
+def test_signing_out_after_the_session_timed_out_still_clears_this_browser(
+    client, published, participant, library_clock
+):
+    """Idle past the session's time on a shared phone: "Sign out" had no session token to
+    match ("This form has expired", 403) and left the language and kept-form cookies."""
+    browser = signed_in(client, participant)
+    token = browser.get(f"{HOME}?locale=es").csrf()
+    assert browser.cookies["steady_lang"] == "es"
+    library_clock.advance(16 * 60)
+    out = browser.post("/sign-out", {"csrf": token})
+    assert out.status == 303 and out.location.startswith("/sign-in")
+    assert "steady_lang" not in browser.cookies and "steady_session" not in browser.cookies
+    # A session that is still live still needs its token.
+    again = signed_in(client, participant)
+    refused = again.post("/sign-out", {"csrf": "forged"})
+    assert refused.status == 403 and "steady_session" in again.cookies

@@ -158,6 +158,8 @@ def test_one_modules_dates_and_leaving_it_out_are_audit_logged(client, stack, gr
         ({"pacing": Pacing(29, 1), "session_date": "2026-12-01"}, "invalid_interval"),
         ({"pacing": Pacing(7, 0), "session_date": "2026-12-01"}, "invalid_per_session"),
         ({"pacing": Pacing()}, "first_session_required"),
+        # Sessions every 28 days from year 9999 ran off the calendar (a 500).
+        ({"pacing": Pacing(28, 1), "session_date": "9999-12-20"}, "invalid_date"),
         (
             {"pacing": Pacing(), "session_date": "2026-12-01", "module_id": "thinking-traps"},
             "invalid_pacing",

@@ -4,6 +4,8 @@ them; then not after the participant takes it back."""
 
 from __future__ import annotations
 
+import json
+
 from tests.conftest import make_account
 from tests.functional import test_groups
 from tests.functional.test_groups import assign, call, complete, enrol
@@ -103,3 +105,37 @@ def test_share_history_refuses_bad_input_and_other_groups(
         "groups": [],
         "access_ends_at": None,
     }
+
+
+def test_an_answer_written_before_joining_stays_hidden_when_the_form_saves_another(
+    client, group, leader, participant, library_clock
+):
+    """The worksheet form sends every field back with the one that changed: the unchanged
+    answers keep the time they were written, so one written before joining is not shown to
+    the group's leaders as written since (it was, after one more save)."""
+    from tests.functional.web_client import form_fields, lesson_path, signed_in
+
+    module, secret = "cravings-and-urge-surfing", "Drank at the corner bar on Friday"
+    browser = signed_in(client, participant)
+    action = lesson_path(module) + "/worksheet"
+    fields = form_fields(browser.get(lesson_path(module)), action)
+    fields["answer-urge-in-body"] = secret
+    assert browser.post(action, fields).status == 303
+    library_clock.advance(120)
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id=module)
+    library_clock.advance(120)
+    status, _ = call(
+        client, "PUT", f"/me/worksheets/{module}/sharing", participant, {"shared": True}
+    )
+    assert status == 200
+
+    fields = form_fields(browser.get(lesson_path(module)), action)
+    assert fields["answer-urge-in-body"] == secret  # sent back as it was
+    fields["answer-urge-start"] = "6"
+    assert browser.post(action, fields).status == 303
+
+    status, shared = call(client, "GET", f"/groups/{group}/worksheets/{module}", leader)
+    assert status == 200
+    assert secret not in json.dumps(shared)
+    assert '"6"' in json.dumps(shared) or ": 6" in json.dumps(shared)  # what they wrote since

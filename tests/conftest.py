@@ -25,7 +25,11 @@ from chalicelib.identity import TWO_STEP_ROLES, TokenVerifier
 from chalicelib.settings import Settings
 from steady_content import pipeline
 from steady_content.publish import Publisher, PublishReport
-from steady_local.moto_tuning import roll_back_items_not_tables
+from steady_local.moto_tuning import (
+    remember_action_names,
+    remember_response_keys,
+    roll_back_items_not_tables,
+)
 from steady_local.provision import Stack, create_account, enrol_authenticator, provision, sign_in
 from steady_local.scenarios import dated_on, joined_on  # noqa: F401 (the tests' helpers)
 
@@ -117,6 +121,8 @@ def _reuse_clients() -> None:
 
 _reuse_what_every_test_rebuilds()
 roll_back_items_not_tables()
+remember_response_keys()
+remember_action_names()
 # Another content folder can stand in (e.g. a snapshot while content is being edited).
 CONTENT = Path(os.environ.get("STEADY_TEST_CONTENT", ROOT / "content"))
 REGION = "us-east-1"

@@ -198,11 +198,45 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
 
 
+# The provisioned stack of this worker and moto's backends as provisioning left them, by
+# (service, account, region). Filled by the first test that asks for a stack.
+_provisioned: list[tuple[Stack, dict[tuple[Any, str, str], Any]]] = []
+
+
+def _provision_once() -> Stack:
+    """The table, bucket, user pool, client and SES identity, as ``provision`` creates them.
+
+    Provisioning is about 25 moto calls (0.1 s) and gives the same resources every time, so
+    each worker provisions once and keeps a deep copy of the backends it touched; every later
+    test gets its own deep copy of those, put into the fresh moto its ``mock_aws`` started.
+    What a test then changes is in its copy only. The ids (pool, client) are the same in every
+    test of a worker, as they would be in one deployment; the pool signs with moto's one key
+    whichever test it is."""
+    from moto.core.base_backend import BackendDict
+
+    if not _provisioned:
+        provisioned = provision(lambda name: boto3.client(name, region_name=REGION))
+        kept = {
+            (backends, account, region): copy.deepcopy(backend)
+            for backends in BackendDict._instances
+            for account, per_region in backends.items()
+            for region, backend in per_region.items()
+        }
+        _provisioned.append((provisioned, kept))
+        return provisioned
+    provisioned, kept = _provisioned[0]
+    for (backends, account, region), backend in kept.items():
+        # Indexing creates the account's backends (and registers them for moto's reset);
+        # the region's backend is set as a dict item, skipping moto's lazy construction.
+        dict.__setitem__(backends[account], region, copy.deepcopy(backend))
+    return provisioned
+
+
 @pytest.fixture
 def stack(aws_env: None) -> Iterator[Stack]:
     with mock_aws():
         aws_clients.reset()
-        yield provision(lambda name: boto3.client(name, region_name=REGION))
+        yield _provision_once()
         aws_clients.reset()
 
 

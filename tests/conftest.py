@@ -523,6 +523,32 @@ def aws_calls(service: services.Services) -> AwsCalls:
     )
 
 
+# --- Garbage collection ------------------------------------------------------------------
+# A worker holds a large heap that lives for the whole run (botocore and moto models, the
+# clients, the rendered modules, every test module), and Python's full collections walked all
+# of it again and again: in test_authentication + test_groups, 23 full collections took 6.8 s
+# of a 27.6 s run. After the 1st, 2nd, 4th, ... test and every 256th, what is still alive is
+# collected for the last time and frozen (gc.freeze: never walked again); each test's own
+# objects are gone by then, since it is between tests. The young generation is collected after
+# 10,000 allocations rather than 700, so fewer survivors are walked twice. GC time in that
+# run: 8.8 s before, 2.7 s after; peak memory the same (245 MB).
+
+import gc as _gc  # noqa: E402
+
+_gc.set_threshold(10_000, 10, 10)
+_tests_done = 0
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    global _tests_done
+    yield
+    _tests_done += 1
+    if _tests_done & (_tests_done - 1) == 0 or _tests_done % 256 == 0:
+        _gc.collect()
+        _gc.freeze()
+
+
 # --- Log hygiene -------------------------------------------------------------------------
 # Every log record of the whole run (the "steady" logger, which is also Chalice's app.log, and
 # the root logger) is kept, and every display name, email and knowledge-check answer the tests

@@ -86,7 +86,46 @@ def _reuse_what_every_test_rebuilds() -> None:
 
     rsa_key.import_key = shared_key  # type: ignore[method-assign]
 
+    _reuse_session_handlers()
     _reuse_clients()
+
+
+def _reuse_session_handlers() -> None:
+    """Each test builds two boto3 sessions (``mock_aws`` drops boto3's default one, and
+    ``chalicelib.aws`` starts its own after each new stack), and each botocore session
+    registered its ~120 built-in event handlers one by one, checking every handler's signature:
+    about 25 ms a session. The handlers are module-level functions and objects, the same for
+    every session, so each worker registers them once and every later session starts from a
+    copy of that emitter (botocore's own ``copy``, as each client copies its session's). A
+    session given its own emitter with something in it registers them as before."""
+    import botocore.hooks
+    import botocore.session
+
+    register = botocore.session.Session._register_builtin_handlers
+    registered: list[botocore.hooks.HierarchicalEmitter] = []
+
+    def register_from_copy(self, events):  # type: ignore[no-untyped-def]
+        emitter = self._original_handler
+        fresh = (
+            type(emitter) is botocore.hooks.HierarchicalEmitter
+            and not emitter._unique_id_handlers
+            and not emitter._handlers._root["children"]
+            and not emitter._handlers._root["values"]
+        )
+        if not fresh:
+            return register(self, events)
+        if not registered:
+            register(self, events)
+            registered.append(copy.copy(emitter))
+            return None
+        copied = copy.copy(registered[0])
+        emitter._handlers = copied._handlers
+        emitter._unique_id_handlers = copied._unique_id_handlers
+        emitter._lookup_cache = {}
+        return None
+
+    register_from_copy.__wrapped__ = register  # type: ignore[attr-defined]
+    botocore.session.Session._register_builtin_handlers = register_from_copy  # type: ignore[method-assign]
 
 
 def _reuse_clients() -> None:

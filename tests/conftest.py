@@ -488,18 +488,76 @@ def client(service: services.Services) -> Iterator:  # type: ignore[type-arg]
         yield test_client
 
 
+# What ``make_account`` left on moto's user the first time in this worker, by (pool, username,
+# role, two-step): the user's fields but its id, dates and groups; its group names; the
+# authenticator secret.
+_made_accounts: dict[tuple[str, str, str, bool], tuple[dict[str, Any], list[str], str | None]] = {}
+_USER_OWN_FIELDS = ("id", "groups", "create_date", "last_modified_date", "attribute_lookup")
+
+
 def make_account(
     stack: Stack, username: str, role: str, authenticator: bool | None = None
 ) -> Account:
     """A signed-in account. Leaders and admins get an authenticator (two-step sign-in) unless
-    ``authenticator=False``; others only with ``authenticator=True``."""
+    ``authenticator=False``; others only with ``authenticator=True``.
+
+    Creating one is about ten Cognito calls (create, password, group, then for two-step a
+    sign-in and the authenticator set-up); the first time in a worker they are made, and the
+    user they leave in moto is kept. Later, into a pool without that username, a user with
+    the same fields is put straight into moto, with a new ``sub`` and today's dates, in the
+    same groups. Either way the account then signs in for real (with a code from its
+    authenticator if it has one), so its token is signed by the pool now."""
     cognito = boto3.client("cognito-idp", region_name=REGION)
     password = "Correct-horse-42"
-    user_id = create_account(cognito, stack, username, password, role)
-    secret = None
-    if authenticator or (authenticator is None and role in TWO_STEP_ROLES):
-        secret = enrol_authenticator(cognito, stack, username, password)
+    two_step = bool(authenticator or (authenticator is None and role in TWO_STEP_ROLES))
+    key = (stack.user_pool_id, username, role, two_step)
+    pool = _moto_user_pool(stack)
+    made = _made_accounts.get(key)
+    if made is not None and pool is not None and pool._get_user(username) is None:
+        fields, groups, secret = made
+        user_id = _put_user(pool, username, fields, groups)
+    else:
+        user_id = create_account(cognito, stack, username, password, role)
+        secret = None
+        if two_step:
+            secret = enrol_authenticator(cognito, stack, username, password)
+        if made is None and pool is not None:
+            user = pool._get_user(username)
+            fields = {k: v for k, v in vars(user).items() if k not in _USER_OWN_FIELDS}
+            groups = sorted(group.group_name for group in user.groups)
+            _made_accounts[key] = (copy.deepcopy(fields), groups, secret)
     return Account(username, user_id, sign_in(cognito, stack, username, password, secret), secret)
+
+
+def _moto_user_pool(stack: Stack) -> Any:
+    """moto's user pool of ``stack`` (None when it is not moto in this process)."""
+    from moto.cognitoidp.models import cognitoidp_backends
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    return cognitoidp_backends[DEFAULT_ACCOUNT_ID][stack.region].user_pools.get(stack.user_pool_id)
+
+
+def _put_user(pool: Any, username: str, fields: dict[str, Any], groups: list[str]) -> str:
+    """A moto user with ``fields`` (a copy), a new id and today's dates, in ``groups``, as
+    ``admin_create_user`` and ``admin_add_user_to_group`` link one; returns its ``sub``."""
+    from moto.cognitoidp.models import CognitoIdpUser
+    from moto.cognitoidp.utils import flatten_attrs
+
+    user = CognitoIdpUser(pool.id, username, None, fields["status"], [])
+    own = {name: getattr(user, name) for name in ("id", "create_date", "last_modified_date")}
+    vars(user).update(copy.deepcopy(fields))
+    vars(user).update(own)
+    # The attributes in the kept order, the sub being the new one.
+    user.attributes = [
+        {**a, "Value": user.id} if a["Name"] == "sub" else a for a in user.attributes
+    ]
+    user.attribute_lookup = flatten_attrs(user.attributes)
+    pool.users[user.username] = user
+    for name in groups:
+        group = pool.groups[name]
+        group.users.add(user)
+        user.groups.add(group)
+    return str(user.id)
 
 
 @pytest.fixture

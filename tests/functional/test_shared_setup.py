@@ -1,6 +1,6 @@
 """What each test worker builds once and copies (tests/conftest.py) is what each test would
-have built for itself: a session's event handlers, and a provisioned stack that starts empty
-whatever the test before it did."""
+have built for itself: a session's event handlers, a provisioned stack that starts empty
+whatever the test before it did, and an account made again."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import botocore.session
 from moto import mock_aws
 
 from steady_local.provision import provision
-from tests.conftest import REGION, _provision_once
+from tests.conftest import REGION, _made_accounts, _provision_once, make_account
 
 EVENTS = [
     "before-parameter-build.s3.PutObject",
@@ -100,3 +100,42 @@ def test_every_stack_starts_as_provisioning_leaves_it_whatever_the_last_test_did
             )
             assert _described(stack) != provisioned
     assert stacks[0] == stacks[1] == stacks[2]
+
+
+def _account(stack, username: str) -> dict:  # type: ignore[no-untyped-def]
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    user = cognito.admin_get_user(UserPoolId=stack.user_pool_id, Username=username)
+    groups = cognito.admin_list_groups_for_user(UserPoolId=stack.user_pool_id, Username=username)
+    return {
+        "attributes": [a["Name"] for a in user["UserAttributes"]],
+        "status": user["UserStatus"],
+        "enabled": user["Enabled"],
+        "mfa": (user.get("UserMFASettingList"), user.get("PreferredMfaSetting")),
+        "groups": [g["GroupName"] for g in groups["Groups"]],
+    }
+
+
+def test_an_account_made_again_is_as_cognito_made_it_with_a_sub_and_token_of_its_own(aws_env):  # type: ignore[no-untyped-def]
+    made = []
+    for _ in range(2):
+        with mock_aws():
+            stack = _provision_once()
+            for username, role in (
+                ("shared-setup-leader", "leaders"),
+                ("shared-setup-p", "participants"),
+            ):
+                account = make_account(stack, username, role)
+                cognito = boto3.client("cognito-idp", region_name=REGION)
+                # The token is the pool's, for this user, now.
+                me = cognito.get_user(AccessToken=account.token)
+                sub = next(a["Value"] for a in me["UserAttributes"] if a["Name"] == "sub")
+                assert (me["Username"], sub) == (username, account.id)
+                made.append((account, _account(stack, username)))
+    assert (stack.user_pool_id, "shared-setup-leader", "leaders", True) in _made_accounts
+    (leader, as_made), (participant, p_as_made), (leader_again, again), (p_again, p_again_is) = made
+    assert again == as_made and p_again_is == p_as_made
+    assert as_made["mfa"] == (["SOFTWARE_TOKEN_MFA"], "SOFTWARE_TOKEN_MFA")
+    assert p_as_made["mfa"][0] in (None, [])
+    assert as_made["groups"] == ["leaders"] and p_as_made["groups"] == ["participants"]
+    assert leader_again.id != leader.id and p_again.id != participant.id
+    assert leader_again.authenticator == leader.authenticator

@@ -17,7 +17,11 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 from steady_local import outbox
-from steady_local.moto_tuning import roll_back_items_not_tables
+from steady_local.moto_tuning import (
+    remember_action_names,
+    remember_response_keys,
+    roll_back_items_not_tables,
+)
 
 _READ_PREFIXES = (
     "Get",
@@ -67,6 +71,8 @@ class LocalAws:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 5005) -> None:
         roll_back_items_not_tables()
+        remember_response_keys()
+        remember_action_names()
         self.app = SerializedApp(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(
             host, port, self.app, threaded=True, request_handler=QuietRequestHandler

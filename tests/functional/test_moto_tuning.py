@@ -1,5 +1,6 @@
 """moto with the item-level transaction rollback (steady_local.moto_tuning) still does what
-DynamoDB does: a transaction writes all of its items or, refused, none of them."""
+DynamoDB does: a transaction writes all of its items or, refused, none of them. Responses
+written with the remembered field names read the same as moto's own."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from steady_local.moto_tuning import roll_back_items_not_tables
+from steady_local.moto_tuning import remember_response_keys, roll_back_items_not_tables
 from tests.conftest import REGION
 
 
@@ -67,3 +68,67 @@ def test_an_accepted_transaction_writes_every_item(table):  # type: ignore[no-un
     client, name = table
     client.transact_write_items(TransactItems=_transaction(name, "attribute_not_exists(PK)"))
     assert _notes(client, name) == {"A": "after", "B": "new"}
+
+
+def _without_request_ids(response: dict) -> dict:
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+def test_responses_with_remembered_names_read_as_motos_own(stack, monkeypatch):  # type: ignore[no-untyped-def]
+    """Every attribute type of an item, a table, a user, a bucket listing and an error: the
+    serializer with remembered names (installed by tests/conftest.py) answers as moto's."""
+    from moto.core import serialize
+
+    remember_response_keys()
+    tuned = serialize.ResponseSerializer._serialize_structure_member
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    s3 = boto3.client("s3", region_name=REGION)
+    table = stack.records_table
+    item = {
+        "PK": {"S": "TUNING"},
+        "SK": {"S": "every-type"},
+        "n": {"N": "42.5"},
+        "b": {"B": b"\x00bytes"},
+        "ss": {"SS": ["a", "b"]},
+        "ns": {"NS": ["1", "2"]},
+        "bs": {"BS": [b"x", b"y"]},
+        "m": {"M": {"inner": {"L": [{"S": "q"}, {"NULL": True}, {"BOOL": False}]}}},
+    }
+    dynamodb.put_item(TableName=table, Item=item)
+    cognito.admin_create_user(
+        UserPoolId=stack.user_pool_id,
+        Username="tuning-user",
+        UserAttributes=[{"Name": "email", "Value": "tuning@example.com"}],
+        MessageAction="SUPPRESS",
+    )
+    s3.put_object(Bucket=stack.content_bucket, Key="tuning/one.json", Body=b"{}")
+
+    def read() -> list:  # type: ignore[type-arg]
+        key = {"PK": {"S": "TUNING"}, "SK": {"S": "every-type"}}
+        with pytest.raises(ClientError) as missing:
+            dynamodb.get_item(TableName="no-such-table", Key=key)
+        return [
+            _without_request_ids(dynamodb.get_item(TableName=table, Key=key)),
+            _without_request_ids(
+                dynamodb.query(
+                    TableName=table,
+                    KeyConditionExpression="PK = :pk",
+                    ExpressionAttributeValues={":pk": {"S": "TUNING"}},
+                )
+            ),
+            _without_request_ids(dynamodb.describe_table(TableName=table)),
+            _without_request_ids(
+                cognito.admin_get_user(UserPoolId=stack.user_pool_id, Username="tuning-user")
+            ),
+            _without_request_ids(cognito.describe_user_pool(UserPoolId=stack.user_pool_id)),
+            _without_request_ids(s3.list_objects_v2(Bucket=stack.content_bucket)),
+            _without_request_ids(missing.value.response),
+        ]
+
+    remembered = read()
+    assert remembered[0]["Item"] == item
+    monkeypatch.setattr(
+        serialize.ResponseSerializer, "_serialize_structure_member", tuned.__wrapped__
+    )
+    assert read() == remembered

@@ -66,7 +66,7 @@ def overdue_group(service, published, leader, participant, other_participant, st
         service.enrolment.enrol(caller, group.group_id, member.username, name)
         joined_on(group.group_id, member.id, "2020-01-02T15:00:00+00:00")  # before it fell due
     service.assignments.assign(caller, group.group_id, module_id=STARTERS[0], due_date="2020-01-06")
-    service.assignments.assign(caller, group.group_id, module_id=STARTERS[1], due_date="2999-01-01")
+    service.assignments.assign(caller, group.group_id, module_id=STARTERS[1], due_date="2199-01-01")
     dated_on(group.group_id, "2020-01-02T16:00:00+00:00")  # assigned before it fell due
     set_email(stack, leader.username, "leader@clinic.example")
     return group.to_dict()

@@ -67,8 +67,11 @@ CODES_PER_HOUR = 5
 # message to arrive is never refused (messages can arrive out of order).
 CODE_RESEND_SECONDS = 60
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+# The part before the @ as mail services take it (RFC 5322's dot-atom, in ASCII): SES refuses
+# "a<b>@…", "a,b@…" or "jösé@…", and a refusal at sending was a 503, not "does not look like".
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _EMAIL = re.compile(
-    r"^[^@\s\x00-\x1f\x7f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$"
+    rf"^(?=[^@]{{1,64}}@){_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9](?:[A-Za-z0-9-]{{0,62}}\.)+[A-Za-z]{{2,63}}$"
 )
 _PHONE = re.compile(r"^\+[1-9]\d{7,14}$")
 _PHONE_PUNCTUATION = re.compile(r"[\s().-]")
@@ -752,6 +755,15 @@ class ReminderService:
                 kind=kind,
                 error=type(error).__name__,
             )
+            if _refused_address(error):
+                # The service refuses this address itself: asking again would not help.
+                if kind == EMAIL:
+                    raise BadRequest(
+                        "That does not look like an email address.", code="invalid_email"
+                    ) from None
+                raise BadRequest(
+                    "That phone number cannot get text messages.", code="invalid_phone"
+                ) from None
             raise ServiceUnavailable(
                 "The code could not be sent right now. Try again shortly."
             ) from None
@@ -934,6 +946,13 @@ def keeps_language(caller: Caller) -> bool:
 
 def _without(item: dict[str, Any], name: str) -> dict[str, Any]:
     return {k: v for k, v in item.items() if k != name}
+
+
+def _refused_address(error: Exception) -> bool:
+    """SES or SNS refused the address itself (not a passing failure)."""
+    response = getattr(error, "response", None)
+    code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
+    return code in ("MessageRejected", "InvalidParameterValue", "InvalidParameter")
 
 
 def is_on(choice: dict[str, Any]) -> bool:

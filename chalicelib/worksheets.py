@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -54,6 +54,25 @@ MAX_LIST_ITEMS = 50
 MAX_PHONE_CHARS = 30
 MAX_NAME_CHARS = 200  # a person to call's name
 TEXT_KINDS = ("short-text", "long-text")
+# The most inputs a lesson's worksheet form may post: each answer box, each row of a list (a
+# name and a phone for a person to call), a hidden copy of each saved answer, the knowledge
+# check's answers ("Mark as complete" posts them with the worksheet) and the form's own few.
+# The web's worksheet, complete and retake routes read this many fields; lint (WS014) keeps
+# every worksheet within it, so a form the author wrote is never refused as unreadable.
+MAX_FORM_INPUTS = 1000
+_FORM_OWN_INPUTS = 10  # csrf, version, locale, based_on, attempt, changed_fields and spare
+
+
+def form_inputs(kinds: Iterable[tuple[str, int | None, bool]], questions: int) -> int:
+    """The inputs a worksheet form posts at most: ``kinds`` holds each field's kind, its
+    ``max_items`` and whether its items are contacts; ``questions``: the knowledge check's."""
+    total = _FORM_OWN_INPUTS + questions
+    for kind, max_items, contacts in kinds:
+        rows = min(max_items or MAX_LIST_ITEMS, MAX_LIST_ITEMS) if kind == "list" else 1
+        total += 1 + rows * (2 if contacts else 1)
+    return total
+
+
 CONTACT = "contact"
 _SAVE_ATTEMPTS = 3  # another save between the read and the write: read (merge) and write again
 _TOKEN = re.compile(r"[0-9a-f]{1,64}")

@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
+from chalicelib.worksheets import MAX_FORM_INPUTS, form_inputs
 from steady_content import body, images, language, readability, worksheets
 from steady_content.frontmatter import Source
 from steady_content.links import scheme, servable
@@ -721,6 +722,28 @@ rule("WS012", "a worksheet field id used twice in the module")(_parsed("WS012"))
 rule("WS013", "a worksheet field feeds an unknown plan section, or cannot feed the plan")(
     _parsed("WS013")
 )
+
+
+@rule("WS014", "a worksheet form with more inputs than the web app reads from one form")
+def worksheet_form_fits(source: Source) -> Iterator[Problem]:
+    # Past the limit, the participant's save (and "Mark as complete") would be refused as a
+    # form that cannot be read, and what they typed lost.
+    sheet = worksheets.parse(source)
+    if not sheet.fields:
+        return
+    check = source.meta.get("knowledge_check")
+    questions = len(check) if isinstance(check, list) else 0
+    kinds = [(f.kind, f.max_items, f.item == "contact") for f in sheet.fields]
+    inputs = form_inputs(kinds, questions)
+    if inputs > MAX_FORM_INPUTS:
+        yield Problem(
+            source.path,
+            sheet.fields[0].line,
+            "WS014",
+            f"the worksheet form would have {inputs} inputs (each answer, each row of a list, "
+            f"and the check's answers); at most {MAX_FORM_INPUTS} can be saved at once: use "
+            "fewer fields or a smaller max_items",
+        )
 
 
 def _ends_like_a_sentence(text: str) -> str:

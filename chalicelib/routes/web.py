@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib import kept_forms, mfa
+from chalicelib import kept_forms, mfa, worksheets
 from chalicelib.identity import ADMINS, AUTHORS, LEADERS, PARTICIPANTS
 from chalicelib.web import (
     account_pages,
@@ -79,12 +79,14 @@ def blueprint() -> Blueprint:
         method="POST",
         access=(PARTICIPANTS,),
         keeps_form=(kept_forms.CHECK, "code"),
+        max_form_fields=worksheets.MAX_FORM_INPUTS,
     )(reading_pages.complete)
     web.route(
         f"{lesson}/attempts",
         method="POST",
         access=(PARTICIPANTS,),
         keeps_form=(kept_forms.RETAKE, "code"),
+        max_form_fields=worksheets.MAX_FORM_INPUTS,
     )(reading_pages.retake)
     web.route(
         f"{lesson}/worksheet",
@@ -94,6 +96,7 @@ def blueprint() -> Blueprint:
         multiline=worksheet_pages.MULTILINE_FIELDS,
         max_text=worksheet_pages.MAX_TYPED,
         keeps_form=(kept_forms.WORKSHEET, "code"),
+        max_form_fields=worksheets.MAX_FORM_INPUTS,
     )(worksheet_pages.save)
     web.route(f"{lesson}/worksheet/earlier", access=(PARTICIPANTS,))(worksheet_pages.earlier_page)
     web.route(

@@ -381,7 +381,9 @@ def reminders_stop_form(visit: Visit) -> Html:
         return _stop_page(visit.language(), status=400)
     asked = visit.query.get("locale")
     lang = asked if asked in WORDS else link.choice.locale
-    if not link.choice.enabled:
+    # Off means both off: reading reminders and the plan reminder (the one someone who left
+    # their groups may still get).
+    if not (link.choice.enabled or link.choice.plan_every):
         return _stop_page(lang, already_off=True, closing=link.closing)
     kept = {"t": token, **({"locale": lang} if asked in WORDS else {})}
     return _stop_page(lang, stop_address=f"{STOP_PATH}?{urlencode(kept)}")

@@ -146,6 +146,11 @@ def test_the_stop_link_stops_the_plan_reminder(world):
     caller = enrol(world, "participant-plan-stop")
     plan_only(world, caller, time="16:00", timezone="UTC")
     world.clock.now = utc("2026-06-09T10:00:00")
+    # Opened, the link offers the stop button: with the plan reminder alone on, it said
+    # "Reminders are already off" and offered none.
+    opened = WebClient(world.client).get(stop_address(world, caller))
+    assert opened.status == 200 and 'method="post"' in opened.body
+    assert world.service.reminders.view(caller).plan_every is not None  # opening changes nothing
     assert WebClient(world.client).post(stop_address(world, caller), {}).status == 200
     stopped = world.service.reminders.view(caller)
     assert stopped.plan_every is None

@@ -167,6 +167,12 @@ def test_a_code_expires(client, participant, service):
         ({"email": EMAIL, "phone": PHONE}, "invalid_contact"),
         ({}, "invalid_contact"),
         ({"email": "ünïcødé@\u202eexample.org"}, "invalid_email"),
+        # Addresses mail services refuse at sending: a 503 ("try again shortly"), not this.
+        ({"email": "a<b>@example.com"}, "invalid_email"),
+        ({"email": "pat,smith@example.com"}, "invalid_email"),
+        ({"email": "a(b@example.com"}, "invalid_email"),
+        ({"email": "jösé@example.com"}, "invalid_email"),
+        ({"email": "a..b@example.com"}, "invalid_email"),
     ],
 )
 def test_bad_contact_details_are_refused(client, participant, body, code):
@@ -310,3 +316,22 @@ def test_joining_or_leaving_a_group_makes_the_run_check_groups_again(
     assert status == 204
     _, sent = service.reminders.records.get(participant.id)
     assert "groups_checked_on" not in sent
+
+
+def test_an_address_the_mail_service_refuses_is_said_so_not_a_server_error(
+    client, participant, monkeypatch
+):
+    """SES refuses some addresses the form's check lets through: the participant is told the
+    address will not do (400), not to try again shortly (503)."""
+    from botocore.exceptions import ClientError
+
+    from chalicelib import services
+
+    def refuse(address: str, message: object) -> None:
+        raise ClientError(
+            {"Error": {"Code": "MessageRejected", "Message": "Illegal address"}}, "SendEmail"
+        )
+
+    monkeypatch.setattr(services.current().reminders.messenger, "email", refuse)
+    status, answer = call(client, "post", "/me/reminders/contact", participant, {"email": EMAIL})
+    assert (status, answer["error"]["code"]) == (400, "invalid_email")

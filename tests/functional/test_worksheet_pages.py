@@ -962,3 +962,33 @@ def test_a_bad_worksheet_answer_sent_by_a_retake_comes_back_on_the_retake_page(
     assert 'name="attempt" value="2"' in page.body
     again = browser.get(f"{PAGE}?retake=1")
     assert 'name="attempt" value="2"' in again.body and 'value="Walk the dog"' not in again.body
+
+
+@pytest.fixture
+def published_long_list(publisher, shipped_modules):  # type: ignore[no-untyped-def]
+    """The module with its list of helpers 50 rows long (lint allows up to 50)."""
+    import dataclasses
+
+    from steady_content import pipeline
+
+    module = next(m for m in shipped_modules if m.module_id == MODULE and m.locale == "en")
+    source = module.source
+    assert "max_items: 5\n" in source.body
+    longer = dataclasses.replace(
+        source,
+        body=source.body.replace("max_items: 5\n", "max_items: 50\n"),
+        text=source.text.replace("max_items: 5\n", "max_items: 50\n"),
+    )
+    assert publisher.publish([pipeline.Module.of(longer)]).ok
+
+
+def test_a_worksheet_form_of_more_than_50_inputs_is_saved(client, published_long_list, participant):
+    """Each row of a list is an input: a form of 59 was refused as unreadable (the web read
+    50 fields at most) and what was typed lost."""
+    browser = signed_in(client, participant)
+    fields = form_fields(browser.get(PAGE), f"{PAGE}/worksheet")
+    assert len(fields) > 50
+    fields["answer-urge-helpers-0"] = "Call my sister"
+    saved = browser.post(f"{PAGE}/worksheet", fields)
+    assert saved.status == 303
+    assert "Call my sister" in browser.get(PAGE).body

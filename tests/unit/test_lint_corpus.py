@@ -54,6 +54,7 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
     "addiction/worksheet-bad-yaml.md": [("WS001", 32)],
     "addiction/worksheet-not-after-exercise.md": [("WS002", 31)],
     "addiction/worksheet-under-note.md": [("WS003", 26)],
+    "addiction/worksheet-too-big.md": [("WS014", 30)],
     "addiction/worksheet-bad-field.md": [("WS010", 31)],
     "addiction/worksheet-bad-id.md": [("WS011", 30)],
     "addiction/worksheet-duplicate-id.md": [("WS012", 33)],

@@ -410,6 +410,27 @@ def test_only_the_box_of_the_last_worksheet_places_the_form():
     assert [line for line, _, _ in ws003(text)] == [26]
 
 
+def test_a_worksheet_form_too_big_to_save_is_ws014_at_its_first_field():
+    """Each list of people to call posts a name and a phone per row: ten of 50 rows each
+    would be a form the web app refuses to read, and what was typed lost."""
+    from chalicelib.worksheets import MAX_FORM_INPUTS, form_inputs
+
+    def people(count: int) -> str:
+        return "".join(
+            f"- id: people-{n}\n  kind: list\n  label: People {n}\n  plan: people-to-call\n"
+            "  max_items: 50\n"
+            for n in range(count)
+        )
+
+    assert form_inputs([("list", 50, True)] * 9, 0) <= MAX_FORM_INPUTS
+    assert [c for c, _, _ in found(with_fields(people(9))) if c == "WS014"] == []
+    problems = [(c, line) for c, line, _ in found(with_fields(people(10))) if c == "WS014"]
+    assert problems == [("WS014", 21)]  # the first field's line
+    # max_items counts, not the longest list: ten lists of 5 people fit.
+    small = people(10).replace("max_items: 50", "max_items: 5")
+    assert [c for c, _, _ in found(with_fields(small)) if c == "WS014"] == []
+
+
 def test_a_spanish_worksheet_is_judged_by_the_spanish_reading_rule():
     hard = (
         "- id: x\n  kind: long-text\n  label: "

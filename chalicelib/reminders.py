@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib import logs
 from chalicelib.access import AccessCheck, Closing
+from chalicelib.aws import error_code
 from chalicelib.clock import Clock
 from chalicelib.errors import BadRequest, Conflict, ServiceUnavailable
 from chalicelib.identity import ADMINS, LEADERS, PARTICIPANTS, Caller
@@ -950,9 +951,7 @@ def _without(item: dict[str, Any], name: str) -> dict[str, Any]:
 
 def _refused_address(error: Exception) -> bool:
     """SES or SNS refused the address itself (not a passing failure)."""
-    response = getattr(error, "response", None)
-    code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
-    return code in ("MessageRejected", "InvalidParameterValue", "InvalidParameter")
+    return error_code(error) in ("MessageRejected", "InvalidParameterValue", "InvalidParameter")
 
 
 def is_on(choice: dict[str, Any]) -> bool:

@@ -63,12 +63,17 @@ MAX_FORM_INPUTS = 1000
 _FORM_OWN_INPUTS = 10  # csrf, version, locale, based_on, attempt, changed_fields and spare
 
 
+def list_limit(max_items: Any) -> int:
+    """The most items a list field takes: its ``max_items``, at most ``MAX_LIST_ITEMS``."""
+    return min(int(max_items or MAX_LIST_ITEMS), MAX_LIST_ITEMS)
+
+
 def form_inputs(kinds: Iterable[tuple[str, int | None, bool]], questions: int) -> int:
     """The inputs a worksheet form posts at most: ``kinds`` holds each field's kind, its
     ``max_items`` and whether its items are contacts; ``questions``: the knowledge check's."""
     total = _FORM_OWN_INPUTS + questions
     for kind, max_items, contacts in kinds:
-        rows = min(max_items or MAX_LIST_ITEMS, MAX_LIST_ITEMS) if kind == "list" else 1
+        rows = list_limit(max_items) if kind == "list" else 1
         total += 1 + rows * (2 if contacts else 1)
     return total
 
@@ -164,7 +169,7 @@ def _check_value(spec: Mapping[str, Any], value: Any) -> tuple[Any, str | None]:
             )
         return value, str(choices[value])
     if kind == "list":
-        limit = min(int(spec.get("max_items") or MAX_LIST_ITEMS), MAX_LIST_ITEMS)
+        limit = list_limit(spec.get("max_items"))
         if not isinstance(value, list):
             raise FieldError(field_id, "must be a list.")
         items = _check_items(spec, field_id, value)

@@ -27,12 +27,20 @@ Rules:
   time zone, else the program's) or in their quiet hours; a later run that day sends it;
 - not sent when access no longer ends at the time the notice names (enrolled again: the item
   is usually gone already; a later removal has notices of its own);
-- at most once: the claim is a conditional write, so a retried or overlapping run sends
-  nothing more. Logs name participant ids and counts only.
+- at most once (``chalicelib.reminders``, "at most once": a notice has a second one weeks
+  later, and the pages say it in the last month, so a lost one costs less than a duplicate):
+  the claim is a conditional write made before SES or SNS is called, so a retried or
+  overlapping run sends nothing more; a send that certainly did not go gives the claim back,
+  one whose fate is unknown (a timeout after the request left) keeps it
+  (``access_notices.send_unknown``). The claim is logged before the send
+  (``access_notices.claimed``) and the send after (``access_notices.sent``): a run that died
+  between the two leaves a claim with no outcome in the log. Logs name participant ids and
+  counts only.
 """
 
 from __future__ import annotations
 
+import logging
 import time as time_module
 import uuid
 from collections.abc import Callable
@@ -43,23 +51,26 @@ from typing import Any
 from chalicelib import logs
 from chalicelib.access import NOTICE_DAYS, last_full_day
 from chalicelib.clock import Clock
-from chalicelib.errors import SteadyError
 from chalicelib.records.access import AccessNotice, AccessRecords, NoticeState
 from chalicelib.records.reminders import ACCOUNT_OFF
 from chalicelib.reminders import (
     EMAIL,
     SMS,
+    UNKNOWN,
     WORDS,
     Messenger,
     access_notice_message,
+    deliver,
     in_quiet_hours,
     zone_named,
+)
+from chalicelib.reminders import (
+    SENT as DELIVERED,
 )
 
 # The program's hours in which runs look for notices (one Query each), and the hours of the
 # participant's own day in which one may arrive.
 HOURS = (time(9, 0), time(20, 0))
-SEND_ATTEMPTS = 3
 BATCH = 50
 SENT = "sent"
 
@@ -76,6 +87,7 @@ class NoticeReport(logs.Counted):
     no_contact: int = 0
     account_off: int = 0
     failed: int = 0
+    unknown: int = 0
     outside_hours: bool = False
     sent_ids: list[str] = field(default_factory=list)
 
@@ -153,6 +165,10 @@ class AccessNoticeRun:
         if not self._records.claim_notice(notice, stamp, report.run_id, SENT):
             report.already_sent += 1
             return
+        # Before the send: a run that dies between the two leaves this with no outcome.
+        logs.event(
+            "access_notices.claimed", participant_id=notice.participant_id, run_id=report.run_id
+        )
         locale = settings.get("locale") or settings.get("page_locale") or "en"
         message = access_notice_message(
             channel,
@@ -162,12 +178,33 @@ class AccessNoticeRun:
             f"{self._web_url}/" if self._web_url else "",
             last=notice.days_before == min(NOTICE_DAYS),
         )
-        if self._send(notice.participant_id, channel, address, message):
+        pid = notice.participant_id
+        outcome = deliver(
+            self._messenger,
+            channel,
+            address,
+            message,
+            event="access_notices",
+            participant_id=pid,
+            sleep=self._sleep,
+        )
+        if outcome == DELIVERED:
+            logs.event("access_notices.sent", participant_id=pid, run_id=report.run_id)
             report.sent += 1
-            report.sent_ids.append(notice.participant_id)
+            report.sent_ids.append(pid)
+        elif outcome == UNKNOWN:
+            # It may have gone: the claim stays, so no run sends this notice again.
+            logs.event(
+                "access_notices.send_unknown",
+                level=logging.WARNING,
+                participant_id=pid,
+                run_id=report.run_id,
+            )
+            report.unknown += 1
         else:
             report.failed += 1
             self._records.release_notice(notice, report.run_id)
+            logs.event("access_notices.released", participant_id=pid, run_id=report.run_id)
 
     def _contact(self, settings: dict[str, Any]) -> tuple[str, str]:
         """The channel and address to use: the chosen channel's confirmed contact, else the
@@ -184,35 +221,6 @@ class AccessNoticeRun:
                 except Exception as error:  # noqa: BLE001 (unknown: never risk texting it)
                     logs.event("access_notices.opt_out_unknown", error=type(error).__name__)
         return "", ""
-
-    def _send(self, participant_id: str, channel: str, address: str, message: Any) -> bool:
-        for attempt in range(SEND_ATTEMPTS):
-            try:
-                if channel == SMS:
-                    self._messenger.text(address, message)
-                else:
-                    self._messenger.email(address, message)
-                return True
-            except Exception as error:  # noqa: BLE001 (a refused address must not stop the run)
-                logs.event(
-                    "access_notices.send_failed",
-                    participant_id=participant_id,
-                    attempt=attempt + 1,
-                    error=type(error).__name__,
-                )
-                if attempt + 1 < SEND_ATTEMPTS and _retryable(error):
-                    self._sleep(0.5 * 2**attempt)
-                    continue
-                return False
-        return False
-
-
-def _retryable(error: Exception) -> bool:
-    if isinstance(error, SteadyError):
-        return True
-    response = getattr(error, "response", None)
-    code = str(response.get("Error", {}).get("Code", "")) if isinstance(response, dict) else ""
-    return not code or "Throttl" in code or code in {"ServiceUnavailable", "InternalFailure"}
 
 
 def run_scheduled(

@@ -21,11 +21,21 @@ _CONFIG = Config(
     connect_timeout=2,
     read_timeout=5,
 )
+# For calls that send a message (SES, SNS): botocore's own retry repeats a request whose
+# response timed out or came back a 5xx, after SES or SNS may have taken it, so a reminder
+# could go twice. These clients make each request once; the caller decides what is safe to
+# try again (``chalicelib.reminders.send_failure``).
+_SEND_CONFIG = Config(
+    retries={"mode": "standard", "total_max_attempts": 1},
+    connect_timeout=2,
+    read_timeout=5,
+)
 
 
-def client(service: str, region: str | None = None) -> Any:
-    """A cached boto3 client for ``service``."""
-    key = f"{service}:{region}"
+def client(service: str, region: str | None = None, *, sends: bool = False) -> Any:
+    """A cached boto3 client for ``service``; ``sends``: one whose requests botocore never
+    repeats (for sending messages, ``_SEND_CONFIG``)."""
+    key = f"{service}:{region}:{'sends' if sends else ''}"
     cached = _clients.get(key)
     if cached is not None:
         return cached
@@ -35,7 +45,9 @@ def client(service: str, region: str | None = None) -> Any:
             # One session for all clients: botocore loads its data files once.
             if _session is None:
                 _session = boto3.session.Session()
-            _clients[key] = _session.client(service, region_name=region, config=_CONFIG)
+            _clients[key] = _session.client(
+                service, region_name=region, config=_SEND_CONFIG if sends else _CONFIG
+            )
         return _clients[key]
 
 

@@ -20,14 +20,21 @@ their groups gets it too). Then one BatchGetItem of the account items of those d
 access has ended gets nothing), and their claims, ``plan_sent_on``, in one TransactWriteItems
 per 100: about 3 more DynamoDB calls per 100 plan reminders due, none when none is.
 
-At most once per participant per local day: the claim is a conditional write, so a retried
-run, or two runs at once, find it and send nothing. A send that fails after its retries gives
-the claim back so that a retry of the run may try again. Nothing here logs or stores message
-text or contact details: counts, ids and codes only.
+At most once per participant per local day (``chalicelib.reminders``, "at most once"): the
+claim is a conditional write made before SES or SNS is called, so a retried run, or two runs
+at once, find it and send nothing. A send that certainly did not go (SES or SNS could not be
+reached, or refused it) gives the claim back so that a retry of the run may try again; one
+whose fate is unknown (a timeout after the request left) keeps it and is never tried again
+(``unknown`` in the counts, ``reminders.send_unknown`` in the log). Each claim is logged
+(``reminders.claimed``) before anything is sent and each send after (``reminders.sent``), so a
+run that died between the two leaves claims with no outcome in the log; a later run that finds
+a claim of the same day logs ``reminders.already_claimed`` with the run that holds it. Nothing
+here logs or stores message text or contact details: counts, ids and codes only.
 """
 
 from __future__ import annotations
 
+import logging
 import time as time_module
 import uuid
 from collections.abc import Callable
@@ -39,7 +46,6 @@ from zoneinfo import ZoneInfo
 from chalicelib import logs
 from chalicelib.assignments import AssignedModule, assigned_modules
 from chalicelib.clock import Clock
-from chalicelib.errors import SteadyError
 from chalicelib.library import ModuleLibrary
 from chalicelib.records.groups import Group
 from chalicelib.records.reminders import (
@@ -56,9 +62,13 @@ from chalicelib.reminders import (
     DAYS,
     EMAIL,
     MONTHLY,
+    OPTED_OUT,
+    SENT,
     SLOT_MINUTES,
     SMS,
+    UNKNOWN,
     Messenger,
+    deliver,
     in_quiet_hours,
     plan_message,
     reminder_message,
@@ -73,7 +83,6 @@ OVERDUE_DAYS = 7
 TOO_LATE = timedelta(hours=3)
 # Group memberships remembered on REMINDER_SENT are checked again after this long.
 RECHECK_GROUPS = timedelta(days=7)
-SEND_ATTEMPTS = 3
 BATCH = 100
 
 
@@ -93,11 +102,13 @@ class RunReport(logs.Counted):
     off: int = 0
     opted_out: int = 0
     failed: int = 0
+    unknown: int = 0
     plan_due: int = 0
     plan_sent: int = 0
     plan_already_sent: int = 0
     plan_access_ended: int = 0
     plan_failed: int = 0
+    plan_unknown: int = 0
     not_configured: bool = False
     sent_ids: list[str] = field(default_factory=list)
     plan_sent_ids: list[str] = field(default_factory=list)
@@ -237,6 +248,7 @@ class ReminderRun:
                 report.quiet_hours += 1
             elif candidate.sent.get("sent_on") == local_date.isoformat():
                 report.already_sent += 1
+                _already_claimed(candidate, report, "reading")
             else:
                 in_line.append((candidate, choice, local_date))
         # Every group of everyone still in line, in one batch read (the groups not read yet).
@@ -298,6 +310,16 @@ class ReminderRun:
             {c.participant_id: choice["channel"] for c, choice, _ in due},
             prefix=prefix,
         )
+        kind = "plan" if plan else "reading"
+        for candidate, _choice, _local_date in due:
+            if candidate.participant_id in claimed:
+                # Before any send: a run that dies mid-way leaves these with no outcome.
+                logs.event(
+                    "reminders.claimed",
+                    participant_id=candidate.participant_id,
+                    run_id=report.run_id,
+                    kind=kind,
+                )
         for candidate, choice, _local_date in due:
             pid = candidate.participant_id
             if pid not in claimed:
@@ -305,9 +327,13 @@ class ReminderRun:
                     report.plan_already_sent += 1
                 else:
                     report.already_sent += 1
+                logs.event(
+                    "reminders.already_claimed", participant_id=pid, run_id=report.run_id, kind=kind
+                )
                 continue
             outcome = self._send(pid, choice, plan=plan)
-            if outcome == "sent":
+            if outcome == SENT:
+                logs.event("reminders.sent", participant_id=pid, run_id=report.run_id, kind=kind)
                 if plan:
                     report.plan_sent += 1
                     report.plan_sent_ids.append(pid)
@@ -315,8 +341,23 @@ class ReminderRun:
                     report.sent += 1
                     report.sent_ids.append(pid)
                 continue
+            if outcome == UNKNOWN:
+                # It may have gone: the claim stays, so no run sends it again today.
+                logs.event(
+                    "reminders.send_unknown",
+                    level=logging.WARNING,
+                    participant_id=pid,
+                    run_id=report.run_id,
+                    kind=kind,
+                )
+                if plan:
+                    report.plan_unknown += 1
+                else:
+                    report.unknown += 1
+                continue
             self._records.release(pid, report.run_id, candidate.sent, prefix=prefix)
-            if outcome == "opted_out":
+            logs.event("reminders.released", participant_id=pid, run_id=report.run_id, kind=kind)
+            if outcome == OPTED_OUT:
                 report.opted_out += 1
                 self._turn_off(pid, "sms_opt_out")
             elif plan:
@@ -400,7 +441,7 @@ class ReminderRun:
     # -- sending -----------------------------------------------------------------------------------
 
     def _send(self, participant_id: str, choice: dict[str, Any], plan: bool = False) -> str:
-        """``sent``, ``opted_out`` or ``failed`` (after ``SEND_ATTEMPTS`` tries)."""
+        """``SENT``, ``OPTED_OUT``, ``NOT_SENT`` or ``UNKNOWN`` (``chalicelib.reminders.deliver``)."""
         stop = f"{self._web_url}/reminders/stop?t={stop_token(self._key, participant_id)}"
         # The messages' language; until chosen, the pages' (``ReminderService._with_defaults``).
         locale = choice.get("locale") or choice.get(PAGE_LOCALE) or "en"
@@ -416,54 +457,31 @@ class ReminderRun:
                 f"{self._web_url}/" if self._web_url else "",
                 stop,
             )
-        for attempt in range(SEND_ATTEMPTS):
-            try:
-                if choice["channel"] == SMS:
-                    if self._messenger.opted_out(choice["phone"]):
-                        return "opted_out"
-                    self._messenger.text(choice["phone"], message)
-                else:
-                    self._messenger.email(choice["email"], message)
-                return "sent"
-            except Exception as error:  # noqa: BLE001 (a refused address must not stop the run)
-                logs.event(
-                    "reminders.send_failed",
-                    participant_id=participant_id,
-                    attempt=attempt + 1,
-                    error=type(error).__name__,
-                    code=_aws_code(error),
-                )
-                if attempt + 1 < SEND_ATTEMPTS and _retryable(error):
-                    self._sleep(0.5 * 2**attempt)
-                    continue
-                return "failed"
-        return "failed"
+        channel = choice["channel"]
+        return deliver(
+            self._messenger,
+            channel,
+            choice["phone"] if channel == SMS else choice["email"],
+            message,
+            event="reminders",
+            participant_id=participant_id,
+            sleep=self._sleep,
+            check_opt_out=True,
+        )
 
 
-def _aws_code(error: Exception) -> str:
-    response = getattr(error, "response", None)
-    if isinstance(response, dict):
-        return str(response.get("Error", {}).get("Code", ""))[:60]
-    return ""
-
-
-def _retryable(error: Exception) -> bool:
-    """Throttling and service trouble are worth another try; a refused address is not."""
-    if isinstance(error, SteadyError):
-        return True
-    code = _aws_code(error)
-    if not code:
-        return True  # a network error
-    return code in {
-        "Throttling",
-        "ThrottlingException",
-        "ThrottledException",
-        "ServiceUnavailable",
-        "InternalFailure",
-        "InternalError",
-        "RequestTimeout",
-        "KMSThrottlingException",
-    }
+def _already_claimed(candidate: Candidate, report: RunReport, kind: str) -> None:
+    """A claim of this day found before claiming: which run holds it, and since when (a run
+    that died after claiming shows here as a claim with no ``reminders.sent`` of its own)."""
+    prefix = PLAN if kind == "plan" else ""
+    logs.event(
+        "reminders.already_claimed",
+        participant_id=candidate.participant_id,
+        run_id=report.run_id,
+        kind=kind,
+        claimed_by=str(candidate.sent.get(f"{prefix}run") or ""),
+        claimed_at=str(candidate.sent.get(f"{prefix}last_sent_at") or ""),
+    )
 
 
 def _iso(moment: datetime) -> str:

@@ -40,7 +40,7 @@ from chalicelib import logs
 from chalicelib.access import AccessCheck, Closing
 from chalicelib.aws import error_code
 from chalicelib.clock import Clock
-from chalicelib.errors import BadRequest, Conflict, ServiceUnavailable
+from chalicelib.errors import BadRequest, Conflict, ServiceUnavailable, SteadyError
 from chalicelib.identity import ADMINS, LEADERS, PARTICIPANTS, Caller
 from chalicelib.library import LOCALES
 from chalicelib.records.reminders import PAGE_LOCALE, ReminderRecords
@@ -544,6 +544,117 @@ class AwsMessenger:
         return bool(
             self._sns().check_if_phone_number_is_opted_out(phoneNumber=phone).get("isOptedOut")
         )
+
+
+# -- at most once ------------------------------------------------------------------------------------
+#
+# Every message the scheduled runs send (reading reminders, plan reminders, the notices before
+# access ends) goes at most once: to someone in treatment a second copy of a discreet message
+# does more harm than a missed one (a reminder comes again the next day; a notice before access
+# ends has a second one a few weeks later, and every page says it in the last month). So a send
+# is claimed in DynamoDB before SES or SNS is called, a retried run finds the claim, and a send
+# whose fate is unknown is never tried again. What a failed call means:
+
+RETRY = "retry"  # SES or SNS certainly did not take it, and may soon: try again
+REFUSED = "refused"  # it refused this message or address: trying again would not help
+UNKNOWN = "unknown"  # the request may have been taken (no answer came back): never again
+
+# What ``deliver`` returns.
+SENT = "sent"
+OPTED_OUT = "opted_out"  # a text to a number that replied STOP: nothing sent
+NOT_SENT = "not_sent"  # certainly not sent (refused, or still failing after the tries)
+SEND_ATTEMPTS = 3
+
+_TRY_AGAIN_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "KMSThrottlingException",
+        "ServiceUnavailable",
+    }
+)
+
+
+def send_failure(error: BaseException) -> str:
+    """What a failed SES or SNS call means for the message: ``RETRY`` (no connection was made,
+    or the service answered that it is throttling or unavailable), ``REFUSED`` (any other
+    answer of a 4xx: the address or message refused) or ``UNKNOWN`` (the request left and no
+    answer came back, a timeout or a connection closed mid-answer, or the service answered
+    with an internal error: it may have been sent). Anything we cannot tell is ``UNKNOWN``."""
+    from botocore.exceptions import ClientError, HTTPClientError
+    from botocore.exceptions import ConnectionError as ConnectionNotMade
+
+    if isinstance(error, SteadyError):
+        return RETRY  # raised by our own code, before any request
+    if isinstance(error, HTTPClientError):
+        return UNKNOWN  # ReadTimeoutError, ConnectionClosedError: after the request left
+    if isinstance(error, ConnectionNotMade):
+        return RETRY  # EndpointConnectionError, ConnectTimeoutError: it never left
+    if isinstance(error, ClientError):
+        if error_code(error) in _TRY_AGAIN_CODES:
+            return RETRY
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+        return UNKNOWN if int(status) >= 500 else REFUSED
+    return UNKNOWN
+
+
+def deliver(
+    messenger: Messenger,
+    channel: str,
+    address: str,
+    message: Message,
+    *,
+    event: str,
+    participant_id: str,
+    sleep: Callable[[float], None],
+    check_opt_out: bool = False,
+) -> str:
+    """Send ``message`` once at most: ``SENT``, ``OPTED_OUT`` (``check_opt_out``: a text to a
+    number that replied STOP), ``NOT_SENT`` or ``UNKNOWN``. A call that certainly did not
+    reach SES or SNS is tried again (``SEND_ATTEMPTS`` in all, with pauses); one whose fate is
+    unknown never is (the caller keeps its claim). Each failed try is logged as
+    ``{event}.send_failed`` with the participant's id, the error's type and code only."""
+    for attempt in range(SEND_ATTEMPTS):
+        last = attempt + 1 >= SEND_ATTEMPTS
+        try:
+            if check_opt_out and channel == SMS and messenger.opted_out(address):
+                return OPTED_OUT
+        except Exception as error:  # noqa: BLE001 (a lookup sends nothing: safe to repeat)
+            logs.event(
+                f"{event}.opt_out_unknown",
+                participant_id=participant_id,
+                attempt=attempt + 1,
+                error=type(error).__name__,
+                code=error_code(error)[:60],
+            )
+            if last or send_failure(error) == REFUSED:
+                return NOT_SENT
+            sleep(0.5 * 2**attempt)
+            continue
+        try:
+            if channel == SMS:
+                messenger.text(address, message)
+            else:
+                messenger.email(address, message)
+            return SENT
+        except Exception as error:  # noqa: BLE001 (a refused address must not stop the run)
+            verdict = send_failure(error)
+            logs.event(
+                f"{event}.send_failed",
+                participant_id=participant_id,
+                attempt=attempt + 1,
+                error=type(error).__name__,
+                code=error_code(error)[:60],
+                verdict=verdict,
+            )
+            if verdict == UNKNOWN:
+                return UNKNOWN
+            if verdict == REFUSED or last:
+                return NOT_SENT
+            sleep(0.5 * 2**attempt)
+    return NOT_SENT
 
 
 # -- the use cases ----------------------------------------------------------------------------------

@@ -100,8 +100,9 @@ class Services:
         client_ids = settings.user_pool_client_ids
         accounts = Accounts(cognito, settings.user_pool_id, client_ids[0] if client_ids else "")
         messenger = AwsMessenger(
-            lambda: aws.client("ses", settings.region),
-            lambda: aws.client("sns", settings.region),
+            # Clients that never repeat a request: a repeat could send a message twice.
+            lambda: aws.client("ses", settings.region, sends=True),
+            lambda: aws.client("sns", settings.region, sends=True),
             settings.reminder_sender,
             settings.sms_sender_id,
         )

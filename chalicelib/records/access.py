@@ -57,8 +57,9 @@ Conditional-write rules:
   those items (a retry deletes nothing more);
 - the run claims a notice before sending it: ``SET done_at, run, outcome`` with
   ``attribute_exists(PK) AND attribute_not_exists(done_at)``. A retried or overlapping run
-  finds the claim and sends nothing: at most one message per notice. A send that fails for
-  good gives the claim back (``run = :this_run``), so a later run that day may try again;
+  finds the claim and sends nothing: at most one message per notice. A send that certainly
+  did not go gives the claim back (``run = :this_run``), so a later run that day may try
+  again; one that may have gone keeps it (``chalicelib.reminders.deliver``);
 - the run's Query filters out claimed items (``attribute_not_exists(done_at)``).
 """
 

@@ -57,8 +57,9 @@ Conditional-write rules:
   ``plan_run``, ``plan_channel``), under the same rule: ``attribute_not_exists(plan_sent_on)
   OR plan_sent_on <> :local_date``, given back the same way (``plan_run = :this_run``); a
   reading reminder and a plan reminder on one day are two messages, each at most once;
-- a send that fails for good gives its claim back (``run = :this_run`` condition), so a later
-  retry of the run may try again;
+- a send that certainly did not go (SES or SNS unreachable, or refusing it) gives its claim
+  back (``run = :this_run`` condition), so a later retry of the run may try again; one that may
+  have gone (no answer came back) keeps it: at most once (``chalicelib.reminders.deliver``);
 - run records are put with ``attribute_not_exists(PK)`` (the run id is random);
 - an account an administrator turned off is marked on its ``REMINDERS`` item (``account_off_at``,
   removed when it is turned on again): one UpdateItem with ``attribute_exists(PK)`` (no choice,

@@ -18,7 +18,12 @@ from chalicelib import access_notices, schedules
 from chalicelib.identity import Caller
 from chalicelib.records.keys import access_notice_pk, participant_sk
 from tests.conftest import Account, make_account
-from tests.functional.test_reminder_sending import FORBIDDEN, FakeMessenger
+from tests.functional.test_reminder_sending import (
+    FORBIDDEN,
+    FakeMessenger,
+    log_lines,
+    taken_then_timed_out,
+)
 from tests.functional.web_client import WebClient
 
 DAY = 86_400
@@ -316,6 +321,29 @@ def test_a_failed_send_gives_the_claim_back_for_a_later_run(
     messenger.always_fail = False
     started.advance(900)
     assert run(service).sent == 1 and len(messenger.emails) == 1
+
+
+def test_a_notice_ses_took_but_whose_answer_timed_out_never_goes_again(
+    client, published, stack, participant, service, started, messenger
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    confirm(service, messenger, participant, email="alum@example.org")
+    leave(client, leader, participant)
+    move_to(started, THIRTY)
+    sent: list[str] = []
+    messenger.email = taken_then_timed_out(sent)  # type: ignore[method-assign]
+    with log_lines() as lines:
+        report = run(service)
+    # Tried once (it may have gone): the claim is kept, and no later run sends it again.
+    assert sent == ["alum@example.org"]
+    assert (report.sent, report.unknown, report.failed) == (0, 1, 0)
+    del messenger.email  # the fake's own again
+    started.advance(900)
+    assert run(service).sent == 0 and messenger.emails == []
+    events = [(line["event"], line.get("participant_id")) for line in lines]
+    assert ("access_notices.claimed", participant.id) in events
+    assert ("access_notices.send_unknown", participant.id) in events
+    assert "alum@example.org" not in json.dumps(lines)
 
 
 def test_one_notice_costs_three_dynamodb_calls(

@@ -11,14 +11,19 @@ import email
 import email.policy
 import hashlib
 import hmac
+import io
 import json
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
 import boto3
 import pytest
+from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
@@ -71,7 +76,8 @@ class FakeMessenger:
         self.attempts += 1
         if self.always_fail or self.failures > 0:
             self.failures -= 1
-            raise ConnectionError("injected")
+            # SES or SNS could not be reached: certainly not sent, so worth another try.
+            raise EndpointConnectionError(endpoint_url="https://email.invalid")
 
     def email(self, to: str, message: Message) -> None:
         self._maybe_fail()
@@ -395,6 +401,97 @@ def test_a_run_killed_mid_send_never_sends_twice_when_retried(world):
     report = run(world, "2026-06-10T12:00:00")
     # The retry sends nobody twice; the one the killed run claimed but never reached waits for tomorrow.
     assert len(world.messenger.emails) == 1 and report.sent == 0 and report.already_sent == 2
+
+
+@contextmanager
+def log_lines() -> Iterator[list[dict]]:
+    """The JSON log lines written inside the block."""
+    from chalicelib import logs
+
+    stream = io.StringIO()
+    lines: list[dict] = []
+    logs.write_to(stream)
+    try:
+        yield lines
+    finally:
+        logs.write_to(sys.stdout)
+        lines.extend(json.loads(line) for line in stream.getvalue().splitlines() if line)
+
+
+def taken_then_timed_out(sent: list[str]):  # type: ignore[no-untyped-def]
+    """A send SES takes whose answer never comes back (the read timed out)."""
+
+    def send(to, message):  # type: ignore[no-untyped-def]
+        sent.append(to)
+        raise ReadTimeoutError(endpoint_url="https://email.invalid")
+
+    return send
+
+
+def test_a_send_that_timed_out_after_ses_took_it_never_goes_again(world):
+    caller = enrol(world, "participant-timeout")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, caller, email="timeout@example.org", time="12:30", timezone="UTC")
+    sent: list[str] = []
+    email = world.messenger.email
+    world.messenger.email = taken_then_timed_out(sent)  # type: ignore[method-assign]
+    try:
+        with log_lines() as lines:
+            report = run(world, "2026-06-10T12:30:00")
+    finally:
+        world.messenger.email = email  # type: ignore[method-assign]
+    # Not tried again in the run (it may have gone), and the claim is kept...
+    assert sent == ["timeout@example.org"]
+    assert report.unknown == 1 and report.sent == 0 and report.failed == 0
+    # ...so EventBridge's retry of the run sends nothing either.
+    again = run(world, "2026-06-10T12:30:00")
+    assert again.sent == 0 and again.already_sent == 1 and world.messenger.emails == []
+    unknown = [line for line in lines if line["event"] == "reminders.send_unknown"]
+    assert unknown == [
+        {
+            "event": "reminders.send_unknown",
+            "level": "WARNING",
+            "participant_id": caller.id,
+            "run_id": report.run_id,
+            "kind": "reading",
+        }
+    ]
+    assert "timeout@example.org" not in json.dumps(lines)
+
+
+def test_a_run_that_dies_after_claiming_leaves_claims_with_no_outcome_in_the_log(world):
+    callers = [enrol(world, f"participant-died-{i}") for i in range(2)]
+    assign(world, STARTERS[0], "2026-06-11")
+    for i, caller in enumerate(callers):
+        choose(world, caller, email=f"died{i}@example.org", time="12:45", timezone="UTC")
+    email = world.messenger.email
+
+    def send_then_die(to, message):  # type: ignore[no-untyped-def]
+        email(to, message)
+        raise Killed()
+
+    world.messenger.email = send_then_die  # type: ignore[method-assign]
+    try:
+        with log_lines() as lines, pytest.raises(Killed):
+            run(world, "2026-06-10T12:45:00")
+    finally:
+        world.messenger.email = email  # type: ignore[method-assign]
+    claimed = {line["participant_id"] for line in lines if line["event"] == "reminders.claimed"}
+    outcomes = {
+        line["participant_id"]
+        for line in lines
+        if line["event"] in ("reminders.sent", "reminders.send_unknown", "reminders.released")
+    }
+    assert claimed == {c.id for c in callers} and outcomes == set()
+    with log_lines() as retried:
+        report = run(world, "2026-06-10T12:45:00")
+    assert report.sent == 0 and len(world.messenger.emails) == 1
+    held = [line for line in retried if line["event"] == "reminders.already_claimed"]
+    assert {line["participant_id"] for line in held} == {c.id for c in callers}
+    run_ids = {line["run_id"] for line in lines if line["event"] == "reminders.claimed"}
+    assert {line["claimed_by"] for line in held} == run_ids
+    text = json.dumps(lines + retried)
+    assert "@example.org" not in text and "participant-died" not in text
 
 
 def test_run_records_counts_and_last_send_time_without_message_text(world):

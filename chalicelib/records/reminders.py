@@ -62,10 +62,14 @@ Conditional-write rules:
   have gone (no answer came back) keeps it: at most once (``chalicelib.reminders.deliver``);
 - run records are put with ``attribute_not_exists(PK)`` (the run id is random);
 - an account an administrator turned off is marked on its ``REMINDERS`` item (``account_off_at``,
-  removed when it is turned on again): one UpdateItem with ``attribute_exists(PK)`` (no choice,
-  nothing to mark: nothing would be sent), adding 1 to ``version`` as the pages' language does;
-  the run reads the item anyway and sends nothing to a marked account, and every other change
-  keeps the mark (it rewrites the item from what it read);
+  removed when it is turned on again): one UpdateItem, adding 1 to ``version`` as the pages'
+  language does. Turning off has no condition and creates the item when there is none (with
+  the mark alone): a participant's first save, whose read found no item, then fails its
+  ``attribute_not_exists(PK)`` and re-reads the mark, whichever of the two writes comes first
+  (an ``attribute_exists`` condition here once let that save write a choice with no mark).
+  Turning on again removes the mark with ``attribute_exists(PK)`` (no item, nothing to remove).
+  The run reads the item anyway and sends nothing to a marked account, and every other change
+  keeps the mark (it rewrites the item from what it read, under its ``version`` condition);
 - the pages' language (a switch, or a sign-in that finds none kept and a language chosen in
   that browser) is one UpdateItem of ``REMINDERS``, unconditional (the last choice wins;
   it creates the item, with no choice in it, if there is none), that also adds 1 to
@@ -197,23 +201,27 @@ class ReminderRecords(RecordTable):
         )
 
     def mark_account_off(self, participant_id: str, off_at: str | None) -> None:
-        """Mark the choice while an administrator has the account turned off (``off_at``, UTC),
-        or remove the mark (``None``). No choice stored: nothing to mark (the condition)."""
-        names = {"#o": ACCOUNT_OFF, "#v": "version"}
-        values: dict[str, Any] = {":one": 1}
-        if off_at is None:
-            expression = "REMOVE #o ADD #v :one"
-        else:
-            expression = "SET #o = :o ADD #v :one"
-            values[":o"] = off_at
+        """Mark the choice while an administrator has the account turned off (``off_at``, UTC;
+        the item is created, with the mark alone, when there is none, so that a first save in
+        flight re-reads it), or remove the mark (``None``; no item, nothing to remove)."""
+        key = to_item({"PK": participant_pk(participant_id), "SK": CHOICE_SK})
+        if off_at is not None:
+            self.call(
+                "update_item",
+                Key=key,
+                UpdateExpression="SET #o = :o ADD #v :one",
+                ExpressionAttributeNames={"#o": ACCOUNT_OFF, "#v": "version"},
+                ExpressionAttributeValues=to_item({":o": off_at, ":one": 1}),
+            )
+            return
         try:
             self.call(
                 "update_item",
-                Key=to_item({"PK": participant_pk(participant_id), "SK": CHOICE_SK}),
-                UpdateExpression=expression,
+                Key=key,
+                UpdateExpression="REMOVE #o ADD #v :one",
                 ConditionExpression="attribute_exists(PK)",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=to_item(values),
+                ExpressionAttributeNames={"#o": ACCOUNT_OFF, "#v": "version"},
+                ExpressionAttributeValues=to_item({":one": 1}),
             )
         except ConditionFailed:
             return

@@ -349,6 +349,54 @@ def test_dynamodb_calls_per_100_plan_reminders_due(world, aws_calls):
     assert len(retried) == 1 + 4 + 1  # all already claimed: no account read, no claim
 
 
+def test_a_first_save_racing_an_administrators_turn_off_keeps_the_account_marked(world):
+    """The interleaving: the participant's first save reads no settings item; the
+    administrator turns the account off (the mark); the save writes. Before, the mark needed an
+    item (``attribute_exists``), found none and did nothing, and the save then wrote a choice
+    with no mark: reminders went to an account that was off. Now the mark writes the item
+    whatever is there, and the save, whose read is stale, fails its condition and re-reads."""
+    caller = enrol(world, "participant-first-save")
+    assign(world, STARTERS[0], "2026-06-11")
+    admin = Caller("admin-id", frozenset({ADMINS}))
+    records = world.service.reminders.records
+    read = records.get
+    turned_off: list[bool] = []
+
+    def read_then_turned_off(participant_id):  # type: ignore[no-untyped-def]
+        found = read(participant_id)
+        if participant_id == caller.id and not turned_off:
+            assert found[0] is None  # the first save: nothing stored yet
+            turned_off.append(True)
+            world.service.administration.disable(admin, "participant-first-save")
+        return found
+
+    records.get = read_then_turned_off  # type: ignore[method-assign]
+    try:
+        # Within the 5 minutes another container still takes its token, the participant
+        # sets up reminders: a code asked for (the first save), confirmed, reminders on.
+        choose_reading(
+            world, caller, email="first@example.org", time="09:00", timezone="UTC", trigger="daily"
+        )
+    finally:
+        del records.get
+    assert turned_off
+    report = run(world, "2026-06-10T09:00:00")
+    assert report.sent == 0 and report.off == 1 and world.messenger.emails == []
+    world.service.administration.enable(admin, "participant-first-save")
+    assert run(world, "2026-06-11T09:00:00").sent_ids == [caller.id]
+
+
+def test_an_account_turned_off_before_any_choice_gets_nothing_from_one_made_after(world):
+    caller = enrol(world, "participant-no-choice-yet")
+    assign(world, STARTERS[0], "2026-06-11")
+    admin = Caller("admin-id", frozenset({ADMINS}))
+    world.service.administration.disable(admin, "participant-no-choice-yet")
+    choose_reading(
+        world, caller, email="later@example.org", time="09:15", timezone="UTC", trigger="daily"
+    )
+    assert run(world, "2026-06-10T09:15:00").sent == 0 and world.messenger.emails == []
+
+
 def test_nothing_goes_to_an_account_an_administrator_turned_off_until_it_is_on_again(world):
     """Reading and plan reminders stop while the account is off (others' still go), and come
     back as chosen once it is turned on: the choice itself is never changed."""

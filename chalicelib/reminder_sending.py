@@ -331,7 +331,7 @@ class ReminderRun:
                     "reminders.already_claimed", participant_id=pid, run_id=report.run_id, kind=kind
                 )
                 continue
-            outcome = self._send(pid, choice, plan=plan)
+            outcome = self._send(pid, choice, now, plan=plan)
             if outcome == SENT:
                 logs.event("reminders.sent", participant_id=pid, run_id=report.run_id, kind=kind)
                 if plan:
@@ -440,9 +440,15 @@ class ReminderRun:
 
     # -- sending -----------------------------------------------------------------------------------
 
-    def _send(self, participant_id: str, choice: dict[str, Any], plan: bool = False) -> str:
+    def _send(
+        self, participant_id: str, choice: dict[str, Any], now: datetime, plan: bool = False
+    ) -> str:
         """``SENT``, ``OPTED_OUT``, ``NOT_SENT`` or ``UNKNOWN`` (``chalicelib.reminders.deliver``)."""
-        stop = f"{self._web_url}/reminders/stop?t={stop_token(self._key, participant_id)}"
+        channel = choice["channel"]
+        address = choice["phone"] if channel == SMS else choice["email"]
+        # The link works for a while after this message, while it goes to this address.
+        token = stop_token(self._key, participant_id, now.astimezone(UTC).date(), address)
+        stop = f"{self._web_url}/reminders/stop?t={token}"
         # The messages' language; until chosen, the pages' (``ReminderService._with_defaults``).
         locale = choice.get("locale") or choice.get(PAGE_LOCALE) or "en"
         if plan:
@@ -457,11 +463,10 @@ class ReminderRun:
                 f"{self._web_url}/" if self._web_url else "",
                 stop,
             )
-        channel = choice["channel"]
         return deliver(
             self._messenger,
             channel,
-            choice["phone"] if channel == SMS else choice["email"],
+            address,
             message,
             event="reminders",
             participant_id=participant_id,

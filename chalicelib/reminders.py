@@ -27,7 +27,8 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from email import policy as email_policy
@@ -99,10 +100,13 @@ DEFAULTS: dict[str, Any] = {
 @dataclass(frozen=True)
 class StopLink:
     """A stop link's answer: the reminder choice, and what still comes before the account
-    closes (``None``: not known here), so its page does not promise silence."""
+    closes (``None``: not known here), so its page does not promise silence. ``expired``: the
+    link is ours but no longer works (``stop_link_works``): nothing was changed, and its page
+    shows nothing of the choice, only how to turn reminders off after signing in."""
 
     choice: ReminderChoice
     closing: Closing | None = None
+    expired: bool = False
 
 
 @dataclass(frozen=True)
@@ -294,12 +298,75 @@ def _stop_cipher(key: str) -> Any:
     return AESSIV(hmac.new(key.encode(), b"steady stop link", hashlib.sha512).digest())
 
 
-def stop_token(key: str, participant_id: str) -> str:
-    """The participant's id sealed with AES-SIV under a key derived from ``key``: opaque to
-    whoever reads the message (a partner reading the phone learns no id), cannot be made for
-    someone else, and the same in every message (SIV is deterministic), so an old link still
-    works. Shorter than the signed id it replaces (70 characters for an id of 36)."""
+# A stop link works for this many days after the message that carries it (longer than the gap
+# between two monthly plan reminders, so the newest message's link always works), and only while
+# the address it was sent to is still one of the participant's contacts: after a change of email
+# or phone number, a message left in the old mailbox no longer controls what goes to the new one.
+STOP_LINK_DAYS = 60
+# Links in messages sent before links carried their day (undated: sealed ids, and the signed
+# ids before them) work until this day, then show the expired page.
+UNDATED_STOP_LINKS_END = date(2027, 2, 1)
+_STOP_EPOCH = date(2000, 1, 1)
+_DATED = [b"stop", b"2"]  # the associated data of a dated link (an undated one: [b"stop"])
+
+
+@dataclass(frozen=True)
+class StopToken:
+    """What a stop link says once opened: whose it is, and (a dated link) the UTC day its
+    message was sent and a digest of the address it went to."""
+
+    participant_id: str
+    sent_on: date | None = None
+    address_digest: bytes | None = None
+
+
+def _address_digest(key: str, address: str) -> bytes:
+    """6 bytes naming an address inside a sealed link (never the address, never logged)."""
+    return hmac.new(key.encode(), f"stop link address:{address}".encode(), hashlib.sha256).digest()[
+        :6
+    ]
+
+
+def stop_token(key: str, participant_id: str, sent_on: date, address: str) -> str:
+    """The stop link's ``t`` for a message sent on ``sent_on`` (UTC) to ``address``: the
+    participant's id, that day and a digest of the address, sealed with AES-SIV under a key
+    derived from ``key``. Opaque to whoever reads the message (a partner reading the phone
+    learns no id), cannot be made for someone else, and the same in every message of one day.
+    54 characters for a UUID (an id of another form is sealed as text)."""
+    day = (sent_on - _STOP_EPOCH).days.to_bytes(2, "big")
+    try:
+        compact = uuid.UUID(participant_id)
+        packed = b"u" + compact.bytes if str(compact) == participant_id else b""
+    except ValueError:
+        packed = b""
+    if not packed:
+        packed = b"t" + participant_id.encode()
+    sealed = _stop_cipher(key).encrypt(day + _address_digest(key, address) + packed, _DATED)
+    return _b64(sealed)
+
+
+def _undated_stop_token(key: str, participant_id: str) -> str:
+    """The participant's id alone, sealed: the links sent from November 2026 until links
+    carried their day (``UNDATED_STOP_LINKS_END``)."""
     return _b64(_stop_cipher(key).encrypt(participant_id.encode(), [b"stop"]))
+
+
+def stop_link_works(
+    token: StopToken, today: date, addresses: Iterable[str | None], key: str
+) -> bool:
+    """Whether a stop link of ours still works ``today`` (UTC) for a participant whose contact
+    addresses are ``addresses``: ``STOP_LINK_DAYS`` after its message, while the address it
+    went to is still theirs (or they have none); an undated link until
+    ``UNDATED_STOP_LINKS_END``."""
+    if token.sent_on is None:
+        return today < UNDATED_STOP_LINKS_END
+    if (today - token.sent_on).days > STOP_LINK_DAYS:
+        return False
+    current = [a for a in addresses if a]
+    # No contact now: nothing goes anywhere, so the link controls nothing another could get.
+    return not current or any(
+        hmac.compare_digest(_address_digest(key, a), token.address_digest or b"") for a in current
+    )
 
 
 def _legacy_stop_token(key: str, participant_id: str) -> str:
@@ -312,11 +379,12 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def verify_stop_token(key: str, token: Any) -> str | None:
-    """The participant a stop link is for, or ``None`` when it was not made with ``key``."""
+def verify_stop_token(key: str, token: Any) -> StopToken | None:
+    """What a stop link says, or ``None`` when it was not made with ``key`` (whether it still
+    works is ``stop_link_works``)."""
     if not key or not isinstance(token, str) or not token or len(token) > 300:
         return None
-    if "." in token:  # a link sent before the ids were sealed: still stops
+    if "." in token:  # a link sent before the ids were sealed: undated
         if token.count(".") != 1:
             return None
         try:
@@ -327,13 +395,36 @@ def verify_stop_token(key: str, token: Any) -> str | None:
             _legacy_stop_token(key, participant_id), token
         ):
             return None
-        return participant_id
+        return StopToken(participant_id)
     from cryptography.exceptions import InvalidTag
 
     try:
-        return _stop_cipher(key).decrypt(_unb64(token), [b"stop"]).decode("utf-8") or None
-    except (ValueError, UnicodeError, InvalidTag):
+        sealed = _unb64(token)
+    except ValueError:
         return None
+    cipher = _stop_cipher(key)
+    try:
+        opened = cipher.decrypt(sealed, _DATED)
+    except (ValueError, InvalidTag):
+        try:
+            participant_id = cipher.decrypt(sealed, [b"stop"]).decode("utf-8")
+        except (ValueError, UnicodeError, InvalidTag):
+            return None
+        return StopToken(participant_id) if participant_id else None
+    day, digest, kind, packed = opened[:2], opened[2:8], opened[8:9], opened[9:]
+    try:
+        if kind == b"u" and len(packed) == 16:
+            participant_id = str(uuid.UUID(bytes=packed))
+        elif kind == b"t":
+            participant_id = packed.decode("utf-8")
+        else:
+            return None
+    except (ValueError, UnicodeError):
+        return None
+    if not participant_id or len(day) != 2:
+        return None
+    sent_on = _STOP_EPOCH + timedelta(days=int.from_bytes(day, "big"))
+    return StopToken(participant_id, sent_on, digest)
 
 
 # -- wording ----------------------------------------------------------------------------------------
@@ -761,12 +852,24 @@ class ReminderService:
     def stop_link(self, token: Any) -> StopLink | None:
         """The reminder choice a stop link is for, read only (opening the link changes
         nothing: mail scanners and link previews open every link), with what still comes
-        before the account closes, or ``None`` when the link is not signed by us."""
-        participant_id = verify_stop_token(self._key, token)
-        if participant_id is None:
+        before the account closes; ``expired`` (and nothing more read) when the link no longer
+        works (``stop_link_works``); ``None`` when the link is not signed by us."""
+        opened = verify_stop_token(self._key, token)
+        if opened is None:
             return None
-        item, sent = self.records.get(participant_id)
-        return StopLink(self._view(item, sent), self._closing(participant_id))
+        item, sent = self.records.get(opened.participant_id)
+        if not self._works(opened, item):
+            return StopLink(self._view(item, sent), expired=True)
+        return StopLink(self._view(item, sent), self._closing(opened.participant_id))
+
+    def _works(self, opened: StopToken, item: dict[str, Any] | None) -> bool:
+        contact = item or {}
+        return stop_link_works(
+            opened,
+            self.clock.now().astimezone(UTC).date(),
+            (contact.get("email"), contact.get("phone")),
+            self._key,
+        )
 
     def _closing(self, participant_id: str) -> Closing | None:
         return self._access.closing(participant_id) if self._access is not None else None
@@ -776,18 +879,25 @@ class ReminderService:
         posted by its page's button or by a mail client's one-click stop (RFC 8058), noting
         when, for the Account page, if they were on. Returns the choice (with what still comes
         before the account closes), or ``None`` when the link is not signed by us."""
-        participant_id = verify_stop_token(self._key, token)
-        if participant_id is None:
+        opened = verify_stop_token(self._key, token)
+        if opened is None:
             return None
+        participant_id = opened.participant_id
         now = self.clock.iso()
 
         def off(item: dict[str, Any]) -> dict[str, Any]:
+            if not self._works(opened, item):
+                raise _LinkExpired(item)  # nothing is written
             if not is_on(item):
                 return item  # already off: nothing to note (the participant may have done it)
             # Every reminder stops: the link is in reading and plan reminders alike.
             return {**item, "enabled": False, "plan_every": None, STOPPED_FROM_MESSAGE: now}
 
-        choice = self._change(participant_id, off, refresh_groups=False)
+        try:
+            choice = self._change(participant_id, off, refresh_groups=False)
+        except _LinkExpired as expired:
+            logs.event("reminders.stop_link_expired", participant_id=participant_id)
+            return StopLink(self._view(expired.item, {}), expired=True)
         logs.event("reminders.stopped", participant_id=participant_id, via="link")
         return StopLink(choice, self._closing(participant_id))
 
@@ -991,6 +1101,14 @@ class ReminderService:
         raise Conflict(
             "Your reminder settings changed at the same time. Try again.", code="concurrent_change"
         )
+
+
+class _LinkExpired(Exception):
+    """A stop link that no longer works, found while changing the choice: nothing is saved."""
+
+    def __init__(self, item: dict[str, Any]) -> None:
+        super().__init__("stop link expired")
+        self.item = item
 
 
 def _apply(item: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

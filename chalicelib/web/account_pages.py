@@ -22,7 +22,7 @@ from chalicelib import sign_in as session
 from chalicelib.access import Closing
 from chalicelib.errors import BadRequest, SteadyError
 from chalicelib.identity import PARTICIPANTS
-from chalicelib.reminders import DAYS, SLOT_MINUTES, ReminderChoice, zone_named
+from chalicelib.reminders import DAYS, SLOT_MINUTES, STOP_LINK_DAYS, ReminderChoice, zone_named
 from chalicelib.web import words
 from chalicelib.web.http import (
     SIGN_IN_PATH,
@@ -381,6 +381,8 @@ def reminders_stop_form(visit: Visit) -> Html:
         return _stop_page(visit.language(), status=400)
     asked = visit.query.get("locale")
     lang = asked if asked in WORDS else link.choice.locale
+    if link.expired:
+        return _stop_page(lang, status=410, expired=True)
     # Off means both off: reading reminders and the plan reminder (the one someone who left
     # their groups may still get).
     if not (link.choice.enabled or link.choice.plan_every):
@@ -399,6 +401,8 @@ def reminders_stop(visit: Visit) -> Html:
         return _stop_page(visit.language(), status=400)
     asked = visit.query.get("locale")
     lang = asked if asked in WORDS else link.choice.locale
+    if link.expired:
+        return _stop_page(lang, status=410, expired=True)  # nothing was changed
     stopped = _stop_page(lang, stopped=True, closing=link.closing)
     # The language link goes to the link's own page (it says they are off), not to the bare
     # path a post is shown at.
@@ -413,11 +417,13 @@ def _stop_page(
     already_off: bool = False,
     stop_address: str | None = None,
     closing: Closing | None = None,
+    expired: bool = False,
 ) -> Html:
-    """The stop link's page: the button (``stop_address``), stopped, already off, or (none of
-    them) a link that does not work. Stopped or off, it says what still comes before the
-    account closes (``closing``: the notices are not reminders) and, once it has closed, no
-    longer sends them to sign in (walk 19, problem 6)."""
+    """The stop link's page: the button (``stop_address``), stopped, already off, a link of
+    ours that no longer works (``expired``: how to turn reminders off after signing in, and
+    nothing of the choice), or (none of them) a link that does not work. Stopped or off, it
+    says what still comes before the account closes (``closing``: the notices are not
+    reminders) and, once it has closed, no longer sends them to sign in (walk 19, problem 6)."""
     return Html(
         "reminders_stopped.html",
         {
@@ -426,6 +432,8 @@ def _stop_page(
             "already_off": already_off,
             "stop_address": stop_address,
             "closing": closing,
+            "expired": expired,
+            "link_days": STOP_LINK_DAYS,
         },
         status,
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -130,7 +131,9 @@ def test_the_stop_page_says_what_still_comes(browser, base_url, artifacts, local
 
     cognito, stack, _endpoint = local_cognito(local_stack)
     participant_id = create_account(cognito, stack, "browser-stop", PASSWORD, "participants")
-    address = f"/reminders/stop?t={quote(stop_token(LOCAL_REMINDER_KEY, participant_id))}"
+    # A message sent today (the participant has no contact: any address).
+    token = stop_token(LOCAL_REMINDER_KEY, participant_id, date.today(), "")
+    address = f"/reminders/stop?t={quote(token)}"
     context, page = new_page(browser, base_url)
     page.goto(address)
     expect(page.get_by_role("status")).to_have_text("Reminders are already off.")

@@ -459,9 +459,9 @@ def stop_page(client, service, participant: Account, post: bool, locale: str = "
     browser that is not signed in."""
     from urllib.parse import quote
 
-    from chalicelib.reminders import stop_token
+    from tests.functional.test_reminder_sending import stop_token_for
 
-    token = stop_token(service.settings.reminder_key, participant.id)
+    token = stop_token_for(service, participant.id, service.clock.now().date())
     address = f"/reminders/stop?t={quote(token)}" + (f"&locale={locale}" if locale else "")
     browser = WebClient(client)
     page = browser.post(address, {}) if post else browser.get(address)

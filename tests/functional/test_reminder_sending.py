@@ -15,6 +15,7 @@ import io
 import json
 import re
 import sys
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -568,8 +569,18 @@ def test_program_name_comes_from_the_deployment(world):
     assert "Harbor Learning" in message.body and "Steady" not in message.body + message.subject
 
 
-def stop_address(world: World, caller: Caller) -> str:
-    return f"/reminders/stop?t={stop_token(world.service.settings.reminder_key, caller.id)}"
+def stop_token_for(service, participant_id: str, sent_on: date) -> str:  # type: ignore[no-untyped-def]
+    """The stop link's token a message sent on ``sent_on`` carries: to the contact the
+    participant's reminders use now (none: any address, the link controls nothing)."""
+    item = service.reminders.records.get(participant_id)[0] or {}
+    address = item.get("phone") if item.get("channel") == "sms" else item.get("email")
+    return stop_token(service.settings.reminder_key, participant_id, sent_on, address or "")
+
+
+def stop_address(world: World, caller: Caller, sent_on: date | None = None) -> str:
+    """The stop link in a message sent ``sent_on`` (by default: today on the run's clock)."""
+    day = sent_on or world.clock.now.date()
+    return f"/reminders/stop?t={stop_token_for(world.service, caller.id, day)}"
 
 
 def test_opening_a_stop_link_changes_nothing_it_shows_a_button(world):
@@ -659,13 +670,19 @@ def test_stop_links_not_made_by_us_change_nothing(world):
     choose(world, caller, email="forger@example.org", time="16:00", timezone="UTC", locale="es")
     choose(world, other, email="keeps@example.org", time="16:00", timezone="UTC")
     key = world.service.settings.reminder_key
-    good = stop_token(key, caller.id)
+    today = world.clock.now.date()
+
+    def token(signing_key: str) -> str:
+        return stop_token(signing_key, caller.id, today, "forger@example.org")
+
+    good = token(key)
     raw = base64.urlsafe_b64decode(good + "=" * (-len(good) % 4))
     assert caller.id.encode() not in raw and caller.id not in good
     assert caller.id.replace("-", "").encode() not in raw
-    assert stop_token(key, caller.id) == good  # the same link in every message
-    assert len(good) < 80
-    assert stop_token(key, caller.id) != stop_token("some other key", caller.id)
+    assert uuid.UUID(caller.id).bytes not in raw and b"forger" not in raw
+    assert token(key) == good  # the same link in every message of the day
+    assert len(good) < 60
+    assert token(key) != token("some other key")
     flipped = bytearray(raw)
     flipped[-1] ^= 1
     altered = base64.urlsafe_b64encode(bytes(flipped)).decode().rstrip("=")
@@ -674,20 +691,20 @@ def test_stop_links_not_made_by_us_change_nothing(world):
         base64.urlsafe_b64encode(caller.id.encode()).decode() + ".",
         caller.id,
     ]
-    for token in [
-        stop_token("some other key", caller.id),
+    for bad in [
+        token("some other key"),
         altered,
         good[:-2],
         "",
         "x.y",
         good + "x",
     ] + unsigned:
-        address = f"/reminders/stop?t={quote(token)}"
+        address = f"/reminders/stop?t={quote(bad)}"
         for response in (
             WebClient(world.client).get(address),
             WebClient(world.client).post(address, {}),
         ):
-            assert response.status == 400, token
+            assert response.status == 400, bad
             assert "This link does not work" in response.body  # the browser's language
     assert world.service.reminders.view(caller).enabled is True
     assert world.service.reminders.view(other).enabled is True
@@ -721,6 +738,88 @@ def test_a_stop_link_sent_before_the_ids_were_sealed_still_stops(world):
     assert response.status in (200, 303)
     assert world.service.reminders.view(caller).enabled is False
     assert world.service.reminders.view(other).enabled is True
+
+
+def expired_page(response) -> str:  # type: ignore[no-untyped-def]
+    """The page of a stop link of ours that no longer works: 410, nothing of the choice, no
+    button, and the way to turn reminders off after signing in."""
+    assert response.status == 410, response.body[:300]
+    assert "<form" not in response.body and "/account/reminders" in response.body
+    return " ".join(response.body.split())
+
+
+def test_a_stop_link_works_for_60_days_after_its_message_then_shows_how_to_stop(world):
+    caller = enrol(world, "participant-old-message")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, caller, email="aged@example.org", time="16:00", timezone="UTC", locale="es")
+    sent_on = date(2026, 4, 10)
+    address = stop_address(world, caller, sent_on)
+    world.clock.now = utc("2026-06-09T23:59:00")  # 60 days after the message: still works
+    page = WebClient(world.client).get(address)
+    assert page.status == 200 and f'<form method="post" action="{address}"' in page.body
+    world.clock.now = utc("2026-06-10T00:00:00")  # 61 days: expired
+    for response in (
+        WebClient(world.client).get(address),
+        WebClient(world.client).post(address, {}),  # the button, or a mail client's one-click
+    ):
+        text = expired_page(response)
+        # In the messages' language, saying nothing of the choice (on, by email, when).
+        assert 'lang="es"' in response.body and "Este enlace ya no funciona" in text
+        assert "60 días" in text and "No se cambió nada." in text
+        assert "16:00" not in text and "aged" not in text and "correo electrónico o al" in text
+    english = expired_page(WebClient(world.client).get(address + "&locale=en"))
+    assert "This link has expired" in english and "sign in and open" in english
+    assert world.service.reminders.view(caller).enabled is True  # nothing changed
+    assert run(world, "2026-06-10T16:00:00").sent_ids == [caller.id]
+    # The link in that newest message works.
+    newest = stop_address(world, caller)
+    assert WebClient(world.client).post(newest, {}).status == 200
+    assert world.service.reminders.view(caller).enabled is False
+
+
+def test_a_stop_link_sent_to_an_address_no_longer_theirs_changes_nothing(world):
+    """After a change of email, a message left in the old mailbox no longer controls the
+    reminders that now go to the new one; a message to the new address does."""
+    caller = enrol(world, "participant-moved")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, caller, email="shared@example.org", time="16:00", timezone="UTC")
+    old_address = stop_address(world, caller)
+    reminders = world.service.reminders
+    reminders.request_contact_change(caller, email="mine@example.org")
+    reminders.confirm_contact(caller, world.messenger.codes[-1])
+    expired_page(WebClient(world.client).post(old_address, {}))
+    assert reminders.view(caller).enabled is True
+    assert WebClient(world.client).post(stop_address(world, caller), {}).status == 200
+    assert reminders.view(caller).enabled is False
+
+
+def test_an_undated_stop_link_works_until_the_day_undated_links_end(world):
+    """Links sent before links carried their day (the sealed id alone) keep working until
+    ``UNDATED_STOP_LINKS_END``, then show the expired page."""
+    from chalicelib.reminders import UNDATED_STOP_LINKS_END, _stop_cipher
+
+    caller = enrol(world, "participant-undated")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, caller, email="undated@example.org", time="16:00", timezone="UTC")
+    key = world.service.settings.reminder_key
+    sealed = _stop_cipher(key).encrypt(caller.id.encode(), [b"stop"])
+    address = f"/reminders/stop?t={base64.urlsafe_b64encode(sealed).decode().rstrip('=')}"
+    world.clock.now = datetime.combine(UNDATED_STOP_LINKS_END, datetime.min.time(), UTC)
+    expired_page(WebClient(world.client).post(address, {}))
+    assert world.service.reminders.view(caller).enabled is True
+    world.clock.now -= timedelta(seconds=1)
+    assert WebClient(world.client).post(address, {}).status == 200
+    assert world.service.reminders.view(caller).enabled is False
+
+
+def test_the_link_in_a_message_is_dated_by_its_run_and_addressed_to_its_contact(world):
+    caller = enrol(world, "participant-dated")
+    assign(world, STARTERS[0], "2026-06-11")
+    choose(world, caller, phone="+15550100007", time="16:15", timezone="UTC")
+    assert run(world, "2026-06-10T16:15:00").sent == 1
+    (_, message) = world.messenger.texts[-1]
+    token = re.search(r"/reminders/stop\?t=([A-Za-z0-9_-]+)", message.body).group(1)  # type: ignore[union-attr]
+    assert token == stop_token_for(world.service, caller.id, date(2026, 6, 10))
 
 
 def test_account_says_reminders_were_stopped_from_a_message_until_saved(world):

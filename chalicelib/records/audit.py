@@ -27,7 +27,6 @@ never returns data whose copies were not all written).
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import re
 import uuid
@@ -36,7 +35,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from chalicelib.clock import Clock
-from chalicelib.errors import BadRequest, Conflict
+from chalicelib.errors import Conflict
 from chalicelib.records.keys import (
     ACCESS_PREFIX,
     AUDIT_PREFIX,
@@ -46,12 +45,13 @@ from chalicelib.records.keys import (
     participant_pk,
 )
 from chalicelib.records.table import (
-    BotoCoreError,
-    ClientError,
     RecordTable,
     TransactionCancelled,
     from_item,
+    invalid_page_token,
     to_item,
+    token_value,
+    valid_key_text,
 )
 
 TRANSACTION_LIMIT = 100
@@ -183,10 +183,7 @@ class AuditRecords(RecordTable):
             _filter(request, {":pk": pk}, action, actor_id)
             if start_sk:
                 request["ExclusiveStartKey"] = to_item({"PK": pk, "SK": start_sk})
-            try:
-                response = self._dynamodb.query(**request)
-            except (ClientError, BotoCoreError) as error:
-                raise self.unavailable(error) from error
+            response = self.query_after_token(request)
             found = [from_item(i) for i in response.get("Items", [])]
             room = limit - len(entries)
             entries.extend(_shown(i) for i in found[:room])
@@ -234,10 +231,7 @@ class AuditRecords(RecordTable):
             request["KeyConditionExpression"] = "PK = :pk AND SK BETWEEN :prefix AND :before"
             request["ExpressionAttributeValues"][":before"] = f"{ACCESS_PREFIX}{after}"
         _filter(request, request["ExpressionAttributeValues"], action, None)
-        try:
-            response = self._dynamodb.query(**request)
-        except (ClientError, BotoCoreError) as error:
-            raise self.unavailable(error) from error
+        response = self.query_after_token(request)
         copies = [from_item(i) for i in response.get("Items", [])]
         token = self.encode_page_token(response.get("LastEvaluatedKey"))
         if len(copies) > limit:
@@ -269,21 +263,24 @@ class AuditRecords(RecordTable):
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     def _decode(self, token: str | None, until: date | None = None) -> tuple[date, str | None]:
+        """The day and last key of an admin page token made by ``_encode``; strictly, as
+        ``RecordTable.decode_page_token``: anything else is ``invalid_page_token``."""
         if not token:
             return (until or self._clock.now().date()), None
+        value = token_value(token)
         try:
-            padded = token + "=" * (-len(token) % 4)
-            value = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+            if value is None or set(value) != {"day", "sk"}:
+                raise ValueError(token)
             day_text, sk = value["day"], value["sk"]
             if not isinstance(day_text, str) or not _DAY.fullmatch(day_text):
                 raise ValueError(day_text)
             day = date.fromisoformat(day_text)
-            if sk is not None and (
-                not isinstance(sk, str) or not sk.startswith(day_text) or len(sk) > 200
-            ):
+            if sk is not None and not (valid_key_text(sk) and sk.startswith(day_text)):
                 raise ValueError(sk)
-        except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
-            raise BadRequest("The page token is not valid.", code="invalid_page_token") from None
+            if self._encode(day, sk) != token:
+                raise ValueError(token)  # not byte for byte what we made
+        except ValueError:
+            raise invalid_page_token() from None
         return day, sk
 
 

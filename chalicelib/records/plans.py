@@ -179,10 +179,7 @@ class PlanRecords(RecordTable):
         start = self.decode_page_token(page_token, participant_pk(participant_id), PLAN_PREFIX)
         if start:
             request["ExclusiveStartKey"] = start
-        try:
-            response = self._dynamodb.query(**request)
-        except (ClientError, BotoCoreError) as error:
-            raise self.unavailable(error) from error
+        response = self.query_after_token(request)
         rows = [from_item(i) for i in response.get("Items", [])]
         summaries = [
             VersionSummary(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import random
 import time
 from collections.abc import Iterable, Mapping
@@ -13,6 +14,7 @@ from typing import Any
 from boto3.dynamodb.types import DYNAMODB_CONTEXT, TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib import logs
 from chalicelib.aws import error_code
 from chalicelib.errors import BadRequest, Conflict, NotFound, ServiceUnavailable
 
@@ -129,16 +131,38 @@ class RecordTable:
 
     @staticmethod
     def decode_page_token(token: str | None, pk: str, sk_prefix: str) -> dict[str, Any] | None:
+        """The ExclusiveStartKey of a page token made by ``encode_page_token`` for a Query of
+        partition ``pk`` over sort keys beginning ``sk_prefix`` (``None``: no token). Strict,
+        because DynamoDB answers a start key that does not fit the query (a missing or extra
+        attribute, another type, an empty or invalid string, a key outside the key condition)
+        with a ValidationException: anything but exactly what we made, byte for byte, is
+        ``BadRequest`` (``invalid_page_token``), never a Query."""
         if not token:
             return None
-        try:
-            padded = token + "=" * (-len(token) % 4)
-            sk = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))["sk"]
-        except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
-            sk = None
-        if not isinstance(sk, str) or not sk.startswith(sk_prefix) or len(sk) > 200:
-            raise BadRequest("The page token is not valid.", code="invalid_page_token")
+        value = token_value(token)
+        sk = value.get("sk") if value is not None and set(value) == {"sk"} else None
+        if (
+            not valid_key_text(sk)
+            or not str(sk).startswith(sk_prefix)
+            or RecordTable.encode_page_token({"SK": {"S": sk}}) != token
+        ):
+            raise invalid_page_token()
         return {"PK": {"S": pk}, "SK": {"S": sk}}
+
+    def query_after_token(self, request: dict[str, Any]) -> dict[str, Any]:
+        """One Query whose ``ExclusiveStartKey``, if any, came from a client's page token
+        (decoded strictly). Should DynamoDB still refuse that key (ValidationException), the
+        token is at fault: 400 ``invalid_page_token``, logged, never a 5xx."""
+        try:
+            response: dict[str, Any] = self._dynamodb.query(**request)
+            return response
+        except ClientError as error:
+            if "ExclusiveStartKey" in request and error_code(error) == "ValidationException":
+                logs.event("records.page_token_refused", level=logging.WARNING, code="validation")
+                raise invalid_page_token() from None
+            raise self.unavailable(error) from error
+        except BotoCoreError as error:
+            raise self.unavailable(error) from error
 
     def batch_get(
         self, keys: Iterable[Mapping[str, Any]], consistent: bool = False, per_call: int = 100
@@ -214,10 +238,7 @@ class RecordTable:
         start = self.decode_page_token(page_token, pk, sk_prefix)
         if start:
             request["ExclusiveStartKey"] = start
-        try:
-            response = self._dynamodb.query(**request)
-        except (ClientError, BotoCoreError) as error:
-            raise self.unavailable(error) from error
+        response = self.query_after_token(request)
         items = [from_item(i) for i in response.get("Items", [])]
         return items, self.encode_page_token(response.get("LastEvaluatedKey"))
 
@@ -344,6 +365,38 @@ class RecordTable:
     @staticmethod
     def unavailable(error: Exception) -> ServiceUnavailable:
         return ServiceUnavailable("Records are unavailable right now. Try again shortly.")
+
+
+_MAX_TOKEN = 1000  # characters: a key of 200 characters, escaped as JSON, in base64
+
+
+def invalid_page_token() -> BadRequest:
+    return BadRequest("The page token is not valid.", code="invalid_page_token")
+
+
+def valid_key_text(value: Any, limit: int = 200) -> bool:
+    """A string DynamoDB takes as a key attribute: not empty, at most ``limit`` characters
+    (1,024 bytes is the sort key's limit), and UTF-8 (no lone surrogate, which JSON can
+    carry)."""
+    if not isinstance(value, str) or not 0 < len(value) <= limit:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def token_value(token: Any) -> dict[str, Any] | None:
+    """The JSON object inside a page token (unpadded URL-safe base64), or ``None``."""
+    if not isinstance(token, str) or len(token) > _MAX_TOKEN:
+        return None
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+    except (ValueError, TypeError, binascii.Error, UnicodeError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
 __all__ = [

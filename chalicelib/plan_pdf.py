@@ -194,7 +194,7 @@ def render(plan: Plan, today: str, zone: tzinfo, until: str | None = None) -> by
     return bytes(pdf.output())
 
 
-DATA_WORDS = {
+DATA_WORDS: dict[str, dict[str, Any]] = {
     "en": {
         "title": "Everything I wrote",
         "exported": "Downloaded on {day}",
@@ -223,6 +223,42 @@ DATA_WORDS = {
         "you_chose": "You chose: {choice}",
         # Only where the version's questions cannot be read any more.
         "picked": "Choices picked (1 is the first choice): {answers}",
+        "reminders": "Reminders and where they go",
+        "reminders_none": "You have not set up reminders. None are sent.",
+        "reminders_on": "Reminders: on",
+        "reminders_off": "Reminders: off",
+        "channel": {"email": "How: by email", "sms": "How: by text message"},
+        "at": "At what time: {time}",
+        "days": "On which days: {days}",
+        "trigger": {
+            "day_before": "When: the day before something is due",
+            "daily": "When: every day while something is due",
+        },
+        "quiet": "Quiet hours (no messages): {start} to {end}",
+        "timezone": "Your time zone: {zone}",
+        "message_language": "Language of the messages: {language}",
+        "page_language": "Language of your pages: {language}",
+        "email": "Your email address: {address}",
+        "phone": "Your phone number: {address}",
+        "pending": "Waiting for its code: {address}",
+        "plan_reminder": {
+            "weekly": "A reminder to look at your plan: once a week, on {day}",
+            "monthly": "A reminder to look at your plan: once a month, on the first {day}",
+        },
+        "last_sent": "Last reminder sent: {day}",
+        "plan_last_sent": "Last reminder to look at your plan sent: {day}",
+        "stopped": "Reminders were turned off from a message on {day}.",
+        "account_off": "An administrator turned your account off on {day}.",
+        "weekdays": {
+            "mon": "Monday",
+            "tue": "Tuesday",
+            "wed": "Wednesday",
+            "thu": "Thursday",
+            "fri": "Friday",
+            "sat": "Saturday",
+            "sun": "Sunday",
+        },
+        "languages": {"en": "English", "es": "Español"},
         # Only when a character was printed as a box (the font has no glyph for it).
         # Not the JSON download: a participant cannot read it. Where they wrote it, they can.
         "unprintable": "Some characters could not be printed here (shown as □). To see them, "
@@ -255,6 +291,42 @@ DATA_WORDS = {
         "score": "{correct} de {total} correctas.",
         "you_chose": "Usted eligió: {choice}",
         "picked": "Opciones elegidas (1 es la primera): {answers}",
+        "reminders": "Recordatorios y adónde van",
+        "reminders_none": "No ha configurado recordatorios. No se envía ninguno.",
+        "reminders_on": "Recordatorios: activados",
+        "reminders_off": "Recordatorios: desactivados",
+        "channel": {"email": "Cómo: por correo electrónico", "sms": "Cómo: por mensaje de texto"},
+        "at": "A qué hora: {time}",
+        "days": "Qué días: {days}",
+        "trigger": {
+            "day_before": "Cuándo: el día antes de que algo venza",
+            "daily": "Cuándo: cada día mientras algo esté pendiente",
+        },
+        "quiet": "Horas de silencio (sin mensajes): de {start} a {end}",
+        "timezone": "Su zona horaria: {zone}",
+        "message_language": "Idioma de los mensajes: {language}",
+        "page_language": "Idioma de sus páginas: {language}",
+        "email": "Su correo electrónico: {address}",
+        "phone": "Su número de teléfono: {address}",
+        "pending": "Esperando su código: {address}",
+        "plan_reminder": {
+            "weekly": "Un recordatorio para mirar su plan: una vez por semana, el {day}",
+            "monthly": "Un recordatorio para mirar su plan: una vez al mes, el primer {day}",
+        },
+        "last_sent": "Último recordatorio enviado: {day}",
+        "plan_last_sent": "Último recordatorio para mirar su plan enviado: {day}",
+        "stopped": "Los recordatorios se desactivaron desde un mensaje el {day}.",
+        "account_off": "Un administrador desactivó su cuenta el {day}.",
+        "weekdays": {
+            "mon": "lunes",
+            "tue": "martes",
+            "wed": "miércoles",
+            "thu": "jueves",
+            "fri": "viernes",
+            "sat": "sábado",
+            "sun": "domingo",
+        },
+        "languages": {"en": "English", "es": "Español"},
         "unprintable": "Algunos caracteres no se pudieron imprimir aquí (se ven como □). Para "
         "verlos, abra la página donde los escribió (una hoja de trabajo o Mi plan). Puede "
         "imprimir esa página desde su navegador.",
@@ -386,8 +458,65 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
             pdf.multi_cell(
                 0, LINE, words["you_chose"].format(choice=choice), new_x="LMARGIN", new_y="NEXT"
             )
+    _reminders(pdf, data.reminders, words, locale, zone)
     pdf.unprintable_note(words["unprintable"])
     return bytes(pdf.output())
+
+
+def _reminders(
+    pdf: Document, kept: dict[str, Any] | None, words: dict[str, Any], locale: str, zone: tzinfo
+) -> None:
+    """The reminder settings as kept (``my_data.reminder_settings``), in words: the JSON
+    download has every detail as stored."""
+    _heading(pdf, words["reminders"], 14)
+    settings = (kept or {}).get("settings") or {}
+    sent = (kept or {}).get("sent") or {}
+    lines: list[str] = []
+    if "enabled" not in settings and "channel" not in settings:
+        lines.append(words["reminders_none"])
+    else:
+        lines.append(words["reminders_on" if settings.get("enabled") else "reminders_off"])
+        channel = words["channel"].get(str(settings.get("channel")))
+        if channel:
+            lines.append(channel)
+        if settings.get("time"):
+            lines.append(words["at"].format(time=settings["time"]))
+        days = [words["weekdays"].get(str(d), str(d)) for d in settings.get("days") or ()]
+        if days:
+            lines.append(words["days"].format(days=", ".join(days)))
+        trigger = words["trigger"].get(str(settings.get("trigger")))
+        if trigger:
+            lines.append(trigger)
+        if settings.get("quiet_start") and settings.get("quiet_end"):
+            lines.append(
+                words["quiet"].format(start=settings["quiet_start"], end=settings["quiet_end"])
+            )
+        every = words["plan_reminder"].get(str(settings.get("plan_every")))
+        if every:
+            day = words["weekdays"].get(str(settings.get("plan_day") or "mon"), "")
+            lines.append(every.format(day=day))
+    if settings.get("timezone"):
+        lines.append(words["timezone"].format(zone=settings["timezone"]))
+    for key, attribute in (("message_language", "locale"), ("page_language", "page_locale")):
+        if settings.get(attribute):
+            language = words["languages"].get(str(settings[attribute]), settings[attribute])
+            lines.append(words[key].format(language=language))
+    for key in ("email", "phone"):
+        if settings.get(key):
+            lines.append(words[key].format(address=settings[key]))
+    pending = settings.get("pending")
+    if isinstance(pending, dict) and pending.get("address"):
+        lines.append(words["pending"].format(address=pending["address"]))
+    for key, attribute, source in (
+        ("last_sent", "last_sent_at", sent),
+        ("plan_last_sent", "plan_last_sent_at", sent),
+        ("stopped", "stopped_from_message_at", settings),
+        ("account_off", "account_off_at", settings),
+    ):
+        if source.get(attribute):
+            lines.append(words[key].format(day=written_day(str(source[attribute]), locale, zone)))
+    for line in lines:
+        pdf.paragraph(LINE, line)
 
 
 def _current_plan(pdf: Document, plan: Plan, words: dict[str, str], zone: tzinfo) -> None:

@@ -1,13 +1,15 @@
 """A participant's own data: everything they wrote (worksheet answers, their plan as My plan
 shows it and every version of it they saved, their completions with the knowledge-check
-answers given with them, and every later knowledge-check attempt with its answers) to
-download as JSON or PDF, or to delete. Both are audit-logged first (ids and counts, never the
+answers given with them, and every later knowledge-check attempt with its answers), and their
+reminder settings as kept (``reminder_settings``: how, when, their time zone, the languages,
+the confirmed email address and phone number, a change waiting for its code, and what was sent
+when), to download as JSON or PDF, or to delete. Both are audit-logged first (ids and counts, never the
 words). Only the caller's own partition is read. The plan as it stands is made from the same
 reads (``plan.current``, the rule My plan follows): no call of its own.
 
-DynamoDB calls. Download: 4 Queries (worksheets with their earlier saves, plan versions,
-completions, attempts; each one
-more per 1 MB page) and 1 TransactWriteItems (the audit entry); never a Scan. The PDF, written
+DynamoDB calls. Download: 5 Queries (worksheets with their earlier saves, plan versions,
+completions, attempts, each one more per 1 MB page; the reminder settings and what was sent,
+one Query of two items) and 1 TransactWriteItems (the audit entry); never a Scan. The PDF, written
 for people, names each module by its title in the reader's language and each knowledge-check
 answer by the words of the choice (``Readable``), from the published content the library
 already caches: the catalog (no S3 call while fresh, else one GetObject, two in Spanish: the
@@ -26,13 +28,15 @@ check attempt item (the answers of retakes). It keeps, as it always has, the com
 (which version was finished, and when, with the answers given with the completion) and the
 results of each attempt (when, right and total: never the answers) in the completed-versions
 summary, which leaders' progress and "needs attention" read; so a later retake gets the next
-attempt number. The audit trail is not deleted."""
+attempt number. The audit trail is not deleted. Nor are the reminder settings: the account page
+deletes the email address and phone number ("Delete my contact details")."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from chalicelib.clock import Clock, calendar_day
@@ -43,6 +47,7 @@ from chalicelib.plan import Plan, PlanFile, current
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import Attempt, Completion, CompletionRecords
 from chalicelib.records.plans import PlanRecords, PlanVersion
+from chalicelib.records.reminders import ReminderRecords
 from chalicelib.records.worksheets import Answer, EarlierSave, Worksheet, WorksheetRecords
 from chalicelib.worksheets import field_ids
 
@@ -64,6 +69,9 @@ class MyData:
     # The plan as My plan shows it (``plan.current``): made from the worksheets until it is
     # first changed by hand, so a plan never changed has no saved version (walk 19, problem 5).
     plan: Plan | None = None
+    # Their reminder settings and what was sent, as kept (``reminder_settings``; ``None``:
+    # none kept, reminders never set up).
+    reminders: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -84,7 +92,48 @@ class MyData:
                 }
                 for v in self.plan_versions
             ],
+            "reminders": self.reminders,
         }
+
+
+# Kept in the reminder settings item but not the participant's to download: ``version`` counts
+# its saves (for concurrent ones), and a code waiting holds a keyed hash of the code sent
+# (``code``), not the code: it says nothing about them.
+_NOT_THEIRS = ("PK", "SK", "version")
+_NOT_THEIRS_PENDING = ("code",)
+
+
+def reminder_settings(
+    settings: dict[str, Any] | None, sent: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The reminder settings item and the item of what was sent (``ReminderRecords.get``) as
+    the participant downloads them: every attribute they hold but those above, the email
+    address and phone number in full (this is their own copy), numbers as numbers; ``None``
+    when neither exists. ``settings`` names what is kept and ``sent`` the last reminders sent
+    (local date, UTC time, channel), with their group ids as the reminders last read them."""
+    if not settings and not sent:
+        return None
+    kept = {k: _plain(v) for k, v in (settings or {}).items() if k not in _NOT_THEIRS}
+    if isinstance(kept.get("pending"), dict):
+        kept["pending"] = {k: v for k, v in kept["pending"].items() if k not in _NOT_THEIRS_PENDING}
+    return {
+        "settings": kept or None,
+        "sent": {k: _plain(v) for k, v in sent.items() if k not in _NOT_THEIRS} or None,
+    }
+
+
+def _plain(value: Any) -> Any:
+    """A stored value as JSON writes it: DynamoDB's numbers (``Decimal``) as int or float, its
+    sets as sorted lists."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(_plain(v) for v in value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -152,6 +201,7 @@ class MyDataService:
     audit: AuditRecords
     clock: Clock
     library: ModuleLibrary
+    reminders: ReminderRecords | None = None
 
     def export(self, caller: Caller, locale: str = DEFAULT_LOCALE) -> MyData:
         """Everything the caller wrote: read, audit-logged (counts only), then returned, with
@@ -162,6 +212,8 @@ class MyDataService:
         newest = max(versions, key=lambda v: v.version) if versions else None
         completions = self.completions.all_of(caller.id)
         attempts = self.completions.attempts_of(caller.id)
+        settings, sent = self.reminders.get(caller.id) if self.reminders else (None, {})
+        reminders = reminder_settings(settings, sent)
         self.audit.record(
             new_entry(
                 caller.id,
@@ -175,6 +227,7 @@ class MyDataService:
                     "plan_versions": len(versions),
                     "completions": len(completions),
                     "knowledge_check_attempts": len(attempts),
+                    "reminder_settings": int(reminders is not None),
                 },
             )
         )
@@ -187,6 +240,7 @@ class MyDataService:
             attempts,
             tuple(earlier),
             current(sheets, newest, locale),
+            reminders,
         )
 
     def download(self, caller: Caller, form: str, locale: str = DEFAULT_LOCALE) -> PlanFile:

@@ -144,7 +144,13 @@ class Services:
             worksheets=Worksheets(library, worksheet_records, group_records, audit, clock),
             plans=Plans(worksheet_records, plan_records, audit, clock, access),
             my_data=MyDataService(
-                worksheet_records, plan_records, completions, audit, clock, library
+                worksheet_records,
+                plan_records,
+                completions,
+                audit,
+                clock,
+                library,
+                reminder_records,
             ),
             access_log=AccessLog(audit, group_records),
             sharing=Sharing(group_records, clock, access),

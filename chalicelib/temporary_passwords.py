@@ -10,7 +10,12 @@ after discharge, when the notices before access ends send them back to their pla
 no other group leader to ask. Someone who left for another group is that group's leaders' to
 help (``in_another_group``), and so is someone enrolled here by username who was in another
 group first, a group this caller does not lead (else any leader could enrol anyone and sign in
-as them); someone whose access ended gets none (``access_ended``: it could not work). The old
+as them): one they are in now, one archived since, or one they left (an alumnus: their plan is
+all they wrote), the groups they were ever enrolled in being read from their own copies of the
+audit trail (``AuditRecords.groups_joined``), the groups they are in from their pointers (for an
+enrolment older than those copies). The same holds for someone enrolled here by username and
+removed since (enrol, remove, then give). Someone whose access ended gets none
+(``access_ended``: it could not work). The old
 password stops working, the account is signed out everywhere (Cognito and this site's web
 sessions), and at the next sign-in the participant chooses their own password.
 
@@ -34,7 +39,7 @@ from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.groups import led_group
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.records.audit import AuditRecords, new_entry
-from chalicelib.records.groups import EnrolledParticipant, GroupRecords
+from chalicelib.records.groups import GroupRecords
 from chalicelib.records.sessions import SessionRecords
 
 # Said to the leader (web and API) for someone who left the group and cannot use one.
@@ -42,10 +47,12 @@ IN_ANOTHER_GROUP = (
     "They are in another group now: a group leader of that group can give them a new "
     "temporary password."
 )
-# Said for a member enrolled here by username who was in a group the leader does not lead first.
+# Said for someone enrolled here by username who was in a group the leader does not lead first
+# (one they may have left since, or that was archived).
 ALSO_IN_ANOTHER_GROUP = (
-    "They were in another group before this one, which you do not lead: a group leader of "
-    "that group can give them a new temporary password."
+    "They were in another group before this one, which you do not lead (they may have left "
+    "it since). A group leader of that group can give them a new temporary password; if they "
+    "cannot from that group, add them as a leader of this one."
 )
 ACCESS_ENDED = "Their access to Steady has ended: a new temporary password would not work."
 
@@ -122,7 +129,8 @@ class TemporaryPasswords:
         (``not_a_participant``) for an account with another role than participant;
         ``Conflict`` (``account_turned_off``) for an account an administrator turned off.
         Someone who left costs one Query of their groups more (and one BatchGetItem if they
-        are in any), and their access item (cached)."""
+        are in any), and their access item (cached); anyone whose account this group did not
+        make, the reads of ``_not_also_elsewhere``."""
         group = led_group(self.records, caller, group_id)
         found = isinstance(participant_id, str)
         member = group.member(participant_id) if found else None
@@ -133,10 +141,13 @@ class TemporaryPasswords:
         )
         if member is not None:
             if not member.new_account_at:
-                self._not_also_elsewhere(caller, member, group.group_id)
+                first = min([member.joined_at, *(joined for joined, _ in member.earlier)])
+                self._not_also_elsewhere(caller, participant_id, group.group_id, first)
             username, display_name = member.username, member.display_name
         elif left is not None:
             self._reachable_after_leaving(left.participant_id)
+            first = min(stint.joined_at for stint in left.stints)
+            self._not_also_elsewhere(caller, participant_id, group.group_id, first)
             username, display_name = left.username, left.display_name
         else:
             raise NotFound("That participant is not in this group.", code="participant_not_found")
@@ -178,25 +189,26 @@ class TemporaryPasswords:
         return NewTemporaryPassword(account.id, account.username, display_name, password)
 
     def _not_also_elsewhere(
-        self, caller: Caller, member: EnrolledParticipant, group_id: str
+        self, caller: Caller, participant_id: str, group_id: str, first_here: str
     ) -> None:
-        """A member whose account this group did not make (enrolled by username) may have been
-        in another group first. If a leader who does not lead that one could give them a
-        password, any leader could enrol anyone by username and sign in as them, to read all
-        they ever wrote: that group's leaders are the ones to help (and this one's, for
-        someone who joined here first). One Query of their groups; when they are in another,
-        one BatchGetItem of those groups, one Query of the caller's, and, if one is not the
-        caller's, one BatchGetItem of when they joined it."""
-        pid = member.participant_id
-        elsewhere = self.records.active_groups_of(pid, besides=group_id)
-        if not elsewhere:
+        """Someone whose account this group did not make (enrolled by username), who first
+        joined it at ``first_here``, may have been in another group before: one they are in,
+        one archived, or one they left. If a leader who does not lead that one could give them
+        a password, any leader could enrol anyone by username (an alumnus too) and sign in as
+        them, to read all they ever wrote: that group's leaders are the ones to help (and this
+        one's, for someone who joined here first). One Query of their audit copies up to
+        ``first_here`` (``AuditRecords.groups_joined``) and one of their group pointers; if
+        they have pointers to other groups, one BatchGetItem of when they joined them; if any
+        group comes before this one, one Query of the caller's groups."""
+        earlier = set(self.audit.groups_joined(participant_id, first_here))
+        pointers = [g for g in self.records.groups_of_participant(participant_id) if g != group_id]
+        if pointers:
+            joined = self.records.joined_in(participant_id, pointers)
+            earlier |= {g for g, at in joined.items() if at <= first_here}
+        earlier.discard(group_id)
+        if not earlier:
             return
-        led = set(self.records.groups_led_by(caller.id))
-        others = [g for g in elsewhere if g not in led]
-        if not others:
-            return
-        joined = self.records.joined_in(pid, others)
-        if any(at <= member.joined_at for at in joined.values()):
+        if earlier - set(self.records.groups_led_by(caller.id)):
             raise Conflict(ALSO_IN_ANOTHER_GROUP, code="in_another_group")
 
     def _reachable_after_leaving(self, participant_id: str) -> None:

@@ -12,7 +12,12 @@ Keys:
   entry about several groups, the group this participant was read through: ``groups_of``),
   never the actor's id (the participant is shown the role only). An admin looking for the
   entries about one participant reads these copies (one Query) and then the entries
-  themselves (one BatchGetItem), never the days.
+  themselves (one BatchGetItem), never the days. The copies of ``enrolment.add`` entries are
+  also the participant's record of every group they were ever enrolled in, those they left
+  included (a removal deletes their pointer to the group: ``records/groups.py``), and when:
+  ``groups_joined`` reads them (one Query up to a time, filtered on the action) for the rule
+  of who may give them a new temporary password (``chalicelib.temporary_passwords``). Copies
+  exist since 2026-11-25: an enrolment before then has none.
 
 Conditional-write rule: every entry and every copy is put with ``attribute_not_exists(PK)``;
 nothing in the code updates or deletes one. The entry and its copies are written in one
@@ -241,6 +246,46 @@ class AuditRecords(RecordTable):
         by_id = {e["entry_id"]: e for e in self.batch_get_pairs(keys)}
         entries = [_shown(by_id[c["entry_id"]]) for c in copies if c["entry_id"] in by_id]
         return entries, token
+
+    def groups_joined(self, participant_id: str, until: str) -> dict[str, str]:
+        """The groups a participant was enrolled in up to ``until`` (an ISO time, as
+        ``Clock.iso`` writes them; inclusive), each with the first time, by group id: from the
+        copies of the ``enrolment.add`` entries in their partition, the groups they left
+        included (see the module; append-only, and "delete my data" keeps them). One strongly
+        consistent Query of their copies up to then, filtered on the action, one more per 1 MB
+        page; never a Scan."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk AND SK BETWEEN :first AND :last",
+            "FilterExpression": "#action = :add",
+            "ProjectionExpression": "#at, group_id",
+            "ExpressionAttributeNames": {"#action": "action", "#at": "at"},
+            # "~" sorts after the "#" that follows the time: every copy written at ``until``.
+            "ExpressionAttributeValues": to_item(
+                {
+                    ":pk": participant_pk(participant_id),
+                    ":first": ACCESS_PREFIX,
+                    ":last": f"{ACCESS_PREFIX}{until}~",
+                    ":add": "enrolment.add",
+                }
+            ),
+            "ConsistentRead": True,
+        }
+        joined: dict[str, str] = {}
+        while True:
+            try:
+                response = self._dynamodb.query(**request)
+            except (ClientError, BotoCoreError) as error:
+                raise self.unavailable(error) from error
+            for item in response.get("Items", []):
+                copy = from_item(item)
+                group_id, at = str(copy.get("group_id", "")), str(copy.get("at", ""))
+                if group_id and at and (group_id not in joined or at < joined[group_id]):
+                    joined[group_id] = at
+            last = response.get("LastEvaluatedKey")
+            if not last:
+                return joined
+            request["ExclusiveStartKey"] = last
 
     def participant_page(
         self, participant_id: str, page_token: str | None, limit: int

@@ -504,3 +504,62 @@ def test_the_api_gives_someone_who_left_a_password_only_in_their_alumni_period(
     status, body = api(client, "post", path, leader)
     assert (status, body["error"]["code"]) == (409, "access_ended")
     assert set(body["error"]) == {"code", "message"}
+
+
+def test_no_leader_takes_over_an_alumnus_by_enrolling_them_by_username(
+    client, published, stack, participant, service
+):
+    """Someone who left every group keeps their plan and can still sign in. Enrolling an
+    existing account by username needs no one's consent: if a leader who never led any group
+    they were in could then give them a password, they could sign in as them and read all they
+    wrote. Their groups before this one count though they left them (removed, or archived),
+    on the API and on the web page; so does a group that enrolled and removed them first."""
+    from tests.functional.web_client import signed_in
+
+    leader = make_account(stack, "leader-one", "leaders")
+    first = group_with(client, leader, participant, "Tuesday group")
+    assert api(client, "delete", f"/groups/{first}/participants/{participant.id}", leader)[0] == 204
+    archived_member = make_account(stack, "participant-two", "participants")
+    archived = group_with(client, leader, archived_member, "Spring cohort")
+    assert api(client, "patch", f"/groups/{archived}", leader, {"archived": True})[0] == 200
+
+    def given() -> int:
+        entries = service.audit.page(limit=500)[0]
+        return [e["action"] for e in entries].count("account.temporary_password")
+
+    stranger = make_account(stack, "leader-two", "leaders")
+    before = given()
+    for alumnus, key in ((participant, "b" * 32), (archived_member, "c" * 32)):
+        theirs = group_with(client, stranger, alumnus, f"New group for {alumnus.username}")
+        path = f"/groups/{theirs}/participants/{alumnus.id}/temporary-password"
+        status, body = api(client, "post", path, stranger)
+        assert (status, body["error"]["code"]) == (409, "in_another_group"), alumnus.username
+        assert "temporary_password" not in body
+        web = signed_in(client, stranger)
+        address = f"/leader/groups/{theirs}/participants/{alumnus.id}/temporary-password"
+        confirm = web.get(address)
+        refused = web.post(address, {"csrf": confirm.csrf(), "key": key})
+        assert refused.status == 409
+        assert "They were in another group before this one" in refused.body
+        # Removed from the new group again: "Left the group" gives no way round it.
+        assert (
+            api(client, "delete", f"/groups/{theirs}/participants/{alumnus.id}", stranger)[0] == 204
+        )
+        status, body = api(client, "post", path, stranger)
+        assert (status, body["error"]["code"]) == (409, "in_another_group"), alumnus.username
+    assert given() == before
+    assert WebClient(client).sign_in(participant.username).status == 303  # theirs still works
+
+    # The leader of the group they joined first still can (its "Left the group" list, and an
+    # archived group's member); so can the stranger once a leader of that group too.
+    for group, alumnus in ((first, participant), (archived, archived_member)):
+        path = f"/groups/{group}/participants/{alumnus.id}/temporary-password"
+        status, body = api(client, "post", path, leader)
+        assert status == 200 and body["temporary_password"], alumnus.username
+    assert api(client, "post", f"/groups/{first}/leaders", leader, {"username": "leader-two"})[
+        0
+    ] in (200, 201)
+    theirs = group_with(client, stranger, participant, "Readmitted")
+    path = f"/groups/{theirs}/participants/{participant.id}/temporary-password"
+    status, body = api(client, "post", path, stranger)
+    assert status == 200 and body["temporary_password"]

@@ -152,8 +152,9 @@ def test_knowledge_check_attempts_are_in_the_download_and_deleted_with_the_answe
     me = Caller(participant.id, frozenset({"participants"}))
     aws_calls.reset()
     exported = service.my_data.export(me)
-    # Worksheets, plan versions, completions, attempts: one Query each; then the audit entry.
-    assert sorted(aws_calls.names) == ["DynamoDB.Query"] * 4 + ["DynamoDB.TransactWriteItems"]
+    # Worksheets, plan versions, completions, attempts, reminder settings: one Query each; then
+    # the audit entry.
+    assert sorted(aws_calls.names) == ["DynamoDB.Query"] * 5 + ["DynamoDB.TransactWriteItems"]
     assert len(exported.attempts) == 1
 
     data = json.loads(call(client, "get", "/me/data/download", participant).body)
@@ -203,7 +204,7 @@ def test_knowledge_check_attempts_are_in_the_download_and_deleted_with_the_answe
         client, "get", "/me/data/download?format=pdf", participant, accept="application/pdf"
     )
     assert again.status_code == 200
-    assert sorted(aws_calls.names) == ["DynamoDB.Query"] * 4 + ["DynamoDB.TransactWriteItems"]
+    assert sorted(aws_calls.names) == ["DynamoDB.Query"] * 5 + ["DynamoDB.TransactWriteItems"]
 
     aws_calls.reset()
     response = call(client, "delete", "/me/data", participant)
@@ -446,3 +447,84 @@ def test_with_nothing_written_the_download_says_so(client, published, participan
     assert "My plan as it is now (nothing yet)" in text
     assert text[versions:].startswith("My plan, every saved version (nothing)")
     assert "Made from your" not in text and "changed your plan by hand" not in text
+
+
+def test_the_download_has_the_reminder_settings_and_where_they_go(
+    client, published, participant, other_participant
+):
+    """Everything kept about them: how and when reminders come, their time zone, the
+    languages, the confirmed email address in full and a phone number waiting for its code;
+    in the JSON as kept, in the PDF in words (both languages); never someone else's."""
+    from tests.functional.test_reminder_routes import confirm_email
+
+    confirm_email(client, participant, "wren.halloway@example.org")
+    choice = {
+        "enabled": True,
+        "time": "18:15",
+        "days": ["mon", "wed"],
+        "trigger": "daily",
+        "quiet_hours": {"start": "21:00", "end": "07:00"},
+        "timezone": "America/Chicago",
+        "locale": "es",
+        "plan_every": "weekly",
+        "plan_day": "fri",
+    }
+    assert call(client, "put", "/me/reminders", participant, choice).status_code == 200
+    pending = {"phone": "+1 555 010 4477"}
+    assert call(client, "post", "/me/reminders/contact", participant, pending).status_code == 200
+    confirm_email(client, other_participant, "someone.else@example.org")
+
+    data = json.loads(call(client, "get", "/me/data/download", participant).body)
+    settings = data["reminders"]["settings"]
+    assert settings["email"] == "wren.halloway@example.org" and settings["channel"] == "email"
+    assert (settings["enabled"], settings["time"], settings["days"]) == (
+        True,
+        "18:15",
+        ["mon", "wed"],
+    )
+    assert (settings["timezone"], settings["locale"], settings["trigger"]) == (
+        "America/Chicago",
+        "es",
+        "daily",
+    )
+    assert (settings["quiet_start"], settings["quiet_end"]) == ("21:00", "07:00")
+    assert (settings["plan_every"], settings["plan_day"]) == ("weekly", "fri")
+    assert settings["pending"]["address"] == "+15550104477" and "code" not in settings["pending"]
+    assert "version" not in settings
+    body = call(client, "get", "/me/data/download", participant).body.decode()
+    assert "someone.else" not in body
+
+    text = pdf_text(client, participant)
+    for words in (
+        "Reminders and where they go",
+        "Reminders: on",
+        "How: by email",
+        "At what time: 18:15",
+        "On which days: Monday, Wednesday",
+        "When: every day while something is due",
+        "Quiet hours (no messages): 21:00 to 07:00",
+        "Your time zone: America/Chicago",
+        "Language of the messages: Español",
+        "Your email address: wren.halloway@example.org",
+        "Waiting for its code: +15550104477",
+        "once a week, on Friday",
+    ):
+        assert words in text, words
+    assert "someone.else" not in text
+    spanish = pdf_text(client, participant, "es")
+    assert "Su zona horaria: America/Chicago" in spanish and "Qué días: lunes, miércoles" in spanish
+
+    # Never set up: the JSON says none, the PDF says so.
+    assert (
+        json.loads(call(client, "get", "/me/data/download", other_participant).body)["reminders"][
+            "settings"
+        ]["email"]
+        == "someone.else@example.org"
+    )
+
+
+def test_without_reminder_settings_the_download_says_none_are_sent(client, published, participant):
+    assert (
+        json.loads(call(client, "get", "/me/data/download", participant).body)["reminders"] is None
+    )
+    assert "You have not set up reminders. None are sent." in pdf_text(client, participant)

@@ -255,7 +255,6 @@ class AuditRecords(RecordTable):
         consistent Query of their copies up to then, filtered on the action, one more per 1 MB
         page; never a Scan."""
         request: dict[str, Any] = {
-            "TableName": self._table,
             "KeyConditionExpression": "PK = :pk AND SK BETWEEN :first AND :last",
             "FilterExpression": "#action = :add",
             "ProjectionExpression": "#at, group_id",
@@ -273,10 +272,7 @@ class AuditRecords(RecordTable):
         }
         joined: dict[str, str] = {}
         while True:
-            try:
-                response = self._dynamodb.query(**request)
-            except (ClientError, BotoCoreError) as error:
-                raise self.unavailable(error) from error
+            response = self.call("query", **request)
             for item in response.get("Items", []):
                 copy = from_item(item)
                 group_id, at = str(copy.get("group_id", "")), str(copy.get("at", ""))

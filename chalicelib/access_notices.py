@@ -20,7 +20,9 @@ DynamoDB calls for a lone notice, about 1.03 each for 100 due on one run.
 Rules:
 - only the contact the participant confirmed for reminders: their chosen channel first, the
   other if that one cannot be used; a number that replied STOP (SNS's opt-out list) never gets
-  a text; no contact, nothing sent (the home page says it anyway);
+  a text; no contact, nothing sent (the home page says it anyway); when SNS cannot say
+  whether the number replied STOP (the lookup is tried again, it sends nothing), the notice is
+  not claimed and a later run that day looks again (counted as ``failed``);
 - it goes even when reminders are turned off: it is not a reminder but a notice about their
   own records, once a month ahead and once a week ahead, never more;
 - held back while it is night where they are (before 09:00 or from 20:00 in their reminder
@@ -62,6 +64,7 @@ from chalicelib.reminders import (
     access_notice_message,
     deliver,
     in_quiet_hours,
+    opted_out_after_tries,
     zone_named,
 )
 from chalicelib.reminders import (
@@ -157,7 +160,18 @@ class AccessNoticeRun:
         ):
             report.held += 1
             return
-        channel, address = self._contact(settings)
+        contact = self._contact(settings, notice.participant_id)
+        if contact is None:
+            # SNS could not say whether their number replied STOP: not claimed, so a later
+            # run that day looks again (a text to a number that did is never risked).
+            report.failed += 1
+            logs.event(
+                "access_notices.contact_unknown",
+                participant_id=notice.participant_id,
+                run_id=report.run_id,
+            )
+            return
+        channel, address = contact
         if not channel:
             report.no_contact += 1
             self._records.claim_notice(notice, stamp, report.run_id, "no_contact")
@@ -206,21 +220,29 @@ class AccessNoticeRun:
             self._records.release_notice(notice, report.run_id)
             logs.event("access_notices.released", participant_id=pid, run_id=report.run_id)
 
-    def _contact(self, settings: dict[str, Any]) -> tuple[str, str]:
+    def _contact(self, settings: dict[str, Any], participant_id: str) -> tuple[str, str] | None:
         """The channel and address to use: the chosen channel's confirmed contact, else the
-        other's; a text only to a number that has not replied STOP. ``("", "")``: none."""
+        other's; a text only to a number that has not replied STOP. ``("", "")``: none;
+        ``None``: none that can be used now, but SNS could not say whether their number
+        replied STOP (the lookup tried again, as ``reminders.opted_out_after_tries`` does)."""
         chosen = settings.get("channel") or EMAIL
+        unknown = False
         for channel in (chosen, SMS if chosen == EMAIL else EMAIL):
             if channel == EMAIL and settings.get("email") and self._email_ready:
                 return EMAIL, str(settings["email"])
             if channel == SMS and settings.get("phone"):
                 phone = str(settings["phone"])
-                try:
-                    if not self._messenger.opted_out(phone):
-                        return SMS, phone
-                except Exception as error:  # noqa: BLE001 (unknown: never risk texting it)
-                    logs.event("access_notices.opt_out_unknown", error=type(error).__name__)
-        return "", ""
+                opted_out = opted_out_after_tries(
+                    self._messenger,
+                    phone,
+                    event="access_notices",
+                    participant_id=participant_id,
+                    sleep=self._sleep,
+                )
+                if opted_out is False:
+                    return SMS, phone
+                unknown = unknown or opted_out is None
+        return None if unknown else ("", "")
 
 
 def run_scheduled(

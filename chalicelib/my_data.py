@@ -109,17 +109,17 @@ def reminder_settings(
     """The reminder settings item and the item of what was sent (``ReminderRecords.get``) as
     the participant downloads them: every attribute they hold but those above, the email
     address and phone number in full (this is their own copy), numbers as numbers; ``None``
-    when neither exists. ``settings`` names what is kept and ``sent`` the last reminders sent
+    when neither holds anything of theirs. ``settings`` names what is kept and ``sent`` the last reminders sent
     (local date, UTC time, channel), with their group ids as the reminders last read them."""
-    if not settings and not sent:
-        return None
     kept = {k: _plain(v) for k, v in (settings or {}).items() if k not in _NOT_THEIRS}
     if isinstance(kept.get("pending"), dict):
         kept["pending"] = {k: v for k, v in kept["pending"].items() if k not in _NOT_THEIRS_PENDING}
-    return {
-        "settings": kept or None,
-        "sent": {k: _plain(v) for k, v in sent.items() if k not in _NOT_THEIRS} or None,
-    }
+    last_sent = {k: _plain(v) for k, v in (sent or {}).items() if k not in _NOT_THEIRS}
+    if not kept and not last_sent:
+        # An item holding nothing of theirs (an account turned off and on again before they
+        # set up reminders leaves one with its keys only) is nothing kept.
+        return None
+    return {"settings": kept or None, "sent": last_sent or None}
 
 
 def _plain(value: Any) -> Any:

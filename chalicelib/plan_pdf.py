@@ -340,6 +340,7 @@ DATA_WORDS: dict[str, dict[str, Any]] = {
         "after it shows only the parts you changed in it.",
         "versions_unchanged": "Not changed since version {n}: {parts}.",
         "versions_same": "The same as version {n}.",
+        "versions_emptied": "Emptied in this version: nothing is in this part.",
         "versions_left_out": "Versions 1 to {last} are not printed here, to keep this file "
         "quick to make. The JSON download has every version in full.",
         "written": "version {v}, {day}",
@@ -415,6 +416,7 @@ DATA_WORDS: dict[str, dict[str, Any]] = {
         "Cada una después de ella muestra solo las partes que cambió en ella.",
         "versions_unchanged": "Sin cambios desde la versión {n}: {parts}.",
         "versions_same": "Igual que la versión {n}.",
+        "versions_emptied": "Vaciada en esta versión: no hay nada en esta parte.",
         "versions_left_out": "Las versiones 1 a {last} no se imprimen aquí, para que este "
         "archivo se haga rápido. La descarga en JSON tiene cada versión completa.",
         "written": "versión {v}, {day}",
@@ -553,6 +555,8 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
             pdf.set_font(FONT, "B", 10)
             pdf.multi_cell(0, LINE, titles.get(section, section), new_x="LMARGIN", new_y="NEXT")
             pdf.set_font(FONT, "", 10)
+            if not lines:
+                pdf.paragraph(LINE, words["versions_emptied"])
             for line in lines:
                 pdf.paragraph(LINE, "• " + line)
         if shown.unchanged:
@@ -677,7 +681,8 @@ _LINE_CHARS = 100
 class PrintedVersion:
     """A saved version of the plan as the data PDF prints it: the first one printed with all
     its parts, each later one with the parts that changed since the one before (``parts``:
-    section id and its items' lines), naming the others (``unchanged``)."""
+    section id and its items' lines, none for a part emptied in it), naming the others
+    (``unchanged``)."""
 
     version: PlanVersion
     parts: tuple[tuple[str, tuple[str, ...]], ...]
@@ -704,8 +709,14 @@ def printed_versions(
         return read[n]
 
     def changed(n: int) -> dict[str, tuple[str, ...]]:
-        before = lines_of(n - 1)
-        return {s: items for s, items in lines_of(n).items() if before.get(s) != items}
+        # A saved version leaves out the parts with nothing in them: one emptied in version n
+        # is only in n - 1, and is changed (no lines: "emptied").
+        before, now = lines_of(n - 1), lines_of(n)
+        return {
+            s: now.get(s, ())
+            for s in (*now, *(s for s in before if s not in now))
+            if before.get(s, ()) != now.get(s, ())
+        }
 
     def size(parts: Mapping[str, tuple[str, ...]]) -> int:
         return sum(max(len(line), _LINE_CHARS) for items in parts.values() for line in items)

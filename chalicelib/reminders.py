@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import time as time_module
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -691,6 +692,74 @@ def send_failure(error: BaseException) -> str:
     return UNKNOWN
 
 
+def opted_out_after_tries(
+    messenger: Messenger,
+    phone: str,
+    *,
+    event: str,
+    participant_id: str,
+    sleep: Callable[[float], None],
+) -> bool | None:
+    """Whether ``phone`` replied STOP (SNS's opt-out list), or ``None`` when that cannot be
+    told now. The lookup sends nothing, so a failed one is tried again (``SEND_ATTEMPTS`` in
+    all, with pauses) though the messenger's clients never repeat a request themselves
+    (``aws._SEND_CONFIG``). Each failed try is logged as ``{event}.opt_out_unknown``."""
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            return messenger.opted_out(phone)
+        except Exception as error:  # noqa: BLE001 (a lookup sends nothing: safe to repeat)
+            logs.event(
+                f"{event}.opt_out_unknown",
+                participant_id=participant_id,
+                attempt=attempt + 1,
+                error=type(error).__name__,
+                code=error_code(error)[:60],
+            )
+            if attempt + 1 >= SEND_ATTEMPTS or send_failure(error) == REFUSED:
+                return None
+            sleep(0.5 * 2**attempt)
+    return None
+
+
+def send_tries(
+    messenger: Messenger,
+    channel: str,
+    address: str,
+    message: Message,
+    *,
+    event: str,
+    participant_id: str,
+    sleep: Callable[[float], None],
+) -> tuple[str, Exception | None]:
+    """Send ``message`` once at most, trying again only a call that certainly did not reach
+    SES or SNS (``SEND_ATTEMPTS`` in all, with pauses): ``(SENT, None)``, or ``NOT_SENT`` or
+    ``UNKNOWN`` with the last error. Each failed try is logged as ``{event}.send_failed`` with
+    the participant's id, the error's type and code only."""
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            if channel == SMS:
+                messenger.text(address, message)
+            else:
+                messenger.email(address, message)
+            return SENT, None
+        except Exception as error:  # noqa: BLE001 (a refused address must not stop the run)
+            verdict = send_failure(error)
+            logs.event(
+                f"{event}.send_failed",
+                participant_id=participant_id,
+                attempt=attempt + 1,
+                error=type(error).__name__,
+                code=error_code(error)[:60],
+                verdict=verdict,
+            )
+            if verdict == UNKNOWN:
+                return UNKNOWN, error
+            if verdict == REFUSED or attempt + 1 >= SEND_ATTEMPTS:
+                return NOT_SENT, error
+            sleep(0.5 * 2**attempt)
+    return NOT_SENT, None
+
+
 def deliver(
     messenger: Messenger,
     channel: str,
@@ -703,49 +772,27 @@ def deliver(
     check_opt_out: bool = False,
 ) -> str:
     """Send ``message`` once at most: ``SENT``, ``OPTED_OUT`` (``check_opt_out``: a text to a
-    number that replied STOP), ``NOT_SENT`` or ``UNKNOWN``. A call that certainly did not
-    reach SES or SNS is tried again (``SEND_ATTEMPTS`` in all, with pauses); one whose fate is
-    unknown never is (the caller keeps its claim). Each failed try is logged as
-    ``{event}.send_failed`` with the participant's id, the error's type and code only."""
-    for attempt in range(SEND_ATTEMPTS):
-        last = attempt + 1 >= SEND_ATTEMPTS
-        try:
-            if check_opt_out and channel == SMS and messenger.opted_out(address):
-                return OPTED_OUT
-        except Exception as error:  # noqa: BLE001 (a lookup sends nothing: safe to repeat)
-            logs.event(
-                f"{event}.opt_out_unknown",
-                participant_id=participant_id,
-                attempt=attempt + 1,
-                error=type(error).__name__,
-                code=error_code(error)[:60],
-            )
-            if last or send_failure(error) == REFUSED:
-                return NOT_SENT
-            sleep(0.5 * 2**attempt)
-            continue
-        try:
-            if channel == SMS:
-                messenger.text(address, message)
-            else:
-                messenger.email(address, message)
-            return SENT
-        except Exception as error:  # noqa: BLE001 (a refused address must not stop the run)
-            verdict = send_failure(error)
-            logs.event(
-                f"{event}.send_failed",
-                participant_id=participant_id,
-                attempt=attempt + 1,
-                error=type(error).__name__,
-                code=error_code(error)[:60],
-                verdict=verdict,
-            )
-            if verdict == UNKNOWN:
-                return UNKNOWN
-            if verdict == REFUSED or last:
-                return NOT_SENT
-            sleep(0.5 * 2**attempt)
-    return NOT_SENT
+    number that replied STOP), ``NOT_SENT`` (also when whether it replied STOP cannot be told)
+    or ``UNKNOWN``; the tries as ``opted_out_after_tries`` and ``send_tries`` make them. The
+    caller keeps its claim on ``UNKNOWN``."""
+    if check_opt_out and channel == SMS:
+        opted_out = opted_out_after_tries(
+            messenger, address, event=event, participant_id=participant_id, sleep=sleep
+        )
+        if opted_out is None:
+            return NOT_SENT
+        if opted_out:
+            return OPTED_OUT
+    outcome, _error = send_tries(
+        messenger,
+        channel,
+        address,
+        message,
+        event=event,
+        participant_id=participant_id,
+        sleep=sleep,
+    )
+    return outcome
 
 
 # -- the use cases ----------------------------------------------------------------------------------
@@ -762,8 +809,11 @@ class ReminderService:
         default_timezone: str,
         groups_of: Callable[[str], list[str]],
         access: AccessCheck | None = None,
+        sleep: Callable[[float], None] = time_module.sleep,
     ) -> None:
         self.records = records
+        # The pause between tries of a confirmation code's send (tests pass one that returns).
+        self.sleep = sleep
         # The stop link's page says what still comes before the account closes.
         self._access = access
         self.clock = clock
@@ -929,6 +979,7 @@ class ReminderService:
         now = self.clock.now()
         hour = now.strftime("%Y-%m-%dT%H")
 
+        hashed = self._code_hash(caller.id, kind, address, code)
         recent: dict[str, bool] = {}
 
         def with_pending(item: dict[str, Any]) -> dict[str, Any]:
@@ -954,7 +1005,7 @@ class ReminderService:
                 "pending": {
                     "kind": kind,
                     "address": address,
-                    "code": self._code_hash(caller.id, kind, address, code),
+                    "code": hashed,
                     "attempts": 0,
                     "expires_at": _iso(now + timedelta(minutes=CODE_MINUTES)),
                 },
@@ -965,19 +1016,27 @@ class ReminderService:
             logs.event("reminders.code_held", participant_id=caller.id, kind=kind)
             return replace(choice, code_sent_recently=True)
         message = code_message(locale if locale in LOCALES else choice.locale, self.program, code)
-        try:
-            if kind == EMAIL:
-                self.messenger.email(address, message)
-            else:
-                self.messenger.text(address, message)
-        except Exception as error:  # noqa: BLE001 (any sending failure: the participant may ask again)
+        # Tried again when it certainly did not go (throttled, unreachable): a second copy of
+        # a code does no harm, unlike a reminder's.
+        outcome, error = send_tries(
+            self.messenger,
+            kind,
+            address,
+            message,
+            event="reminders.code",
+            participant_id=caller.id,
+            sleep=self.sleep,
+        )
+        if outcome != SENT:
             logs.event(
                 "reminders.code_failed",
                 participant_id=caller.id,
                 kind=kind,
                 error=type(error).__name__,
+                outcome=outcome,
             )
-            if _refused_address(error):
+            self._take_back_code(caller.id, hashed, hour, certainly_not_sent=outcome == NOT_SENT)
+            if error is not None and _refused_address(error):
                 # The service refuses this address itself: asking again would not help.
                 if kind == EMAIL:
                     raise BadRequest(
@@ -991,6 +1050,31 @@ class ReminderService:
             ) from None
         logs.event("reminders.code_sent", participant_id=caller.id, kind=kind)
         return choice
+
+    def _take_back_code(
+        self, participant_id: str, hashed: str, hour: str, certainly_not_sent: bool
+    ) -> None:
+        """A code whose send failed is no longer waiting, so the participant's next request
+        sends one instead of being told one was sent (``code_sent_recently``); one certainly
+        not sent no longer counts in the hour's ``CODES_PER_HOUR`` either (one that may have
+        gone, after a timeout, still does). Saved as every change is, on the version read: a
+        code asked for since (another hash) is left as it is."""
+
+        def take_back(item: dict[str, Any]) -> dict[str, Any]:
+            if (item.get("pending") or {}).get("code") != hashed:
+                return item
+            updated = {k: v for k, v in item.items() if k != "pending"}
+            sent = item.get("codes_sent") or {}
+            if certainly_not_sent and sent.get("hour") == hour and int(sent.get("count", 0)) > 0:
+                updated["codes_sent"] = {"hour": hour, "count": int(sent["count"]) - 1}
+            return updated
+
+        try:
+            self._change(participant_id, take_back, refresh_groups=False)
+        except SteadyError:
+            # Still saved (concurrent saves, or DynamoDB failing): a retry within
+            # CODE_RESEND_SECONDS is told a code was sent; after it, one is.
+            logs.event("reminders.code_not_taken_back", participant_id=participant_id)
 
     def confirm_contact(self, caller: Caller, code: Any) -> ReminderChoice:
         """Confirm the pending address with its code; it replaces the old one."""

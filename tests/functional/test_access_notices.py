@@ -543,3 +543,66 @@ def test_no_notice_goes_to_an_account_an_administrator_turned_off(
     started.advance(3600)
     assert run(service).sent_ids == [participant.id]
     assert [to for to, _ in messenger.emails] == ["alum@example.org"]
+
+
+def _throttled(operation: str) -> Exception:
+    from botocore.exceptions import ClientError
+
+    return ClientError(
+        {
+            "Error": {"Code": "Throttling", "Message": "Rate exceeded"},
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        },
+        operation,
+    )
+
+
+class LookupThrottled(FakeMessenger):
+    """SNS's opt-out lookup answers Throttling ``throttles`` times, then as before."""
+
+    throttles = 0
+
+    def opted_out(self, phone: str) -> bool:
+        if self.throttles:
+            self.throttles -= 1
+            raise _throttled("CheckIfPhoneNumberIsOptedOut")
+        return super().opted_out(phone)
+
+
+def test_a_throttled_opt_out_lookup_is_tried_again_and_the_text_goes(
+    client, published, stack, participant, service, started
+):
+    """The messenger's SNS client never repeats a request (a send goes at most once); the
+    lookup sends nothing, so it is tried again rather than taking the notice for no contact."""
+    messenger = LookupThrottled()
+    service.reminders.messenger = messenger
+    leader = make_account(stack, "leader-one", "leaders")
+    confirm(service, messenger, participant, phone="+15550100007")
+    leave(client, leader, participant)
+    messenger.throttles = 1
+    move_to(started, THIRTY)
+    report = run(service)
+    assert (report.sent, report.no_contact, report.failed) == (1, 0, 0)
+    assert [to for to, _ in messenger.texts] == ["+15550100007"]
+
+
+def test_an_opt_out_lookup_failing_every_try_leaves_the_notice_for_a_later_run(
+    client, published, stack, participant, service, started
+):
+    messenger = LookupThrottled()
+    service.reminders.messenger = messenger
+    leader = make_account(stack, "leader-one", "leaders")
+    confirm(service, messenger, participant, phone="+15550100007")
+    leave(client, leader, participant)
+    messenger.throttles = 100
+    move_to(started, THIRTY)
+    report = run(service)
+    assert (report.sent, report.no_contact, report.failed) == (0, 0, 1) and not messenger.texts
+    assert [i.get("outcome") for i in notice_items(service, THIRTY)] == [None]
+    # SNS answers again: a later run that day sends it.
+    messenger.throttles = 0
+    move_to(started, THIRTY, hour_utc=18)
+    again = run(service)
+    assert (again.due, again.sent) == (1, 1)
+    assert [to for to, _ in messenger.texts] == ["+15550100007"]
+    assert [i.get("outcome") for i in notice_items(service, THIRTY)] == ["sent"]

@@ -528,3 +528,21 @@ def test_without_reminder_settings_the_download_says_none_are_sent(client, publi
         json.loads(call(client, "get", "/me/data/download", participant).body)["reminders"] is None
     )
     assert "You have not set up reminders. None are sent." in pdf_text(client, participant)
+
+
+def test_an_account_turned_off_and_on_again_with_no_reminders_set_up_has_none_kept(
+    participant, service
+):
+    """Turning an account off creates the reminder settings item with the mark alone; turning
+    it on again removes the mark and leaves an item holding nothing of theirs. The download
+    says no reminder settings are kept (``null``), as for someone who never had the item,
+    not ``{"settings": null, "sent": null}``."""
+    from chalicelib.identity import ADMINS
+
+    admin = Caller("admin-id", frozenset({ADMINS}))
+    service.administration.disable(admin, participant.username)
+    service.administration.enable(admin, participant.username)
+    item, _ = service.reminders.records.get(participant.id)
+    assert item is not None  # the item is there, with its keys and version only
+    caller = Caller(participant.id, frozenset({"participants"}))
+    assert service.my_data.export(caller).to_dict()["reminders"] is None

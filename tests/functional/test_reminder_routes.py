@@ -335,3 +335,115 @@ def test_an_address_the_mail_service_refuses_is_said_so_not_a_server_error(
     monkeypatch.setattr(services.current().reminders.messenger, "email", refuse)
     status, answer = call(client, "post", "/me/reminders/contact", participant, {"email": EMAIL})
     assert (status, answer["error"]["code"]) == (400, "invalid_email")
+
+
+def _throttled(operation: str) -> Exception:
+    from botocore.exceptions import ClientError
+
+    return ClientError(
+        {
+            "Error": {"Code": "Throttling", "Message": "Maximum sending rate exceeded."},
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        },
+        operation,
+    )
+
+
+def _failing_email(service, monkeypatch, failures: list[Exception]) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """SES raises ``failures`` in turn, then sends; the messenger's client never repeats a
+    request itself (``aws._SEND_CONFIG``), so each is one try."""
+    messenger = service.reminders.messenger
+    real = messenger.email
+    tries = {"n": 0}
+
+    def email(to: str, message: object) -> None:
+        tries["n"] += 1
+        if failures:
+            raise failures.pop(0)
+        real(to, message)
+
+    monkeypatch.setattr(messenger, "email", email)
+    monkeypatch.setattr(service.reminders, "sleep", lambda _s: None, raising=False)
+    return tries
+
+
+def test_a_throttled_code_send_is_tried_again(client, participant, service, monkeypatch):
+    """A second copy of a code does no harm: a send SES certainly did not take is tried again
+    rather than answered with a 503."""
+    tries = _failing_email(service, monkeypatch, [_throttled("SendEmail")])
+    status, body = call(client, "post", "/me/reminders/contact", participant, {"email": EMAIL})
+    assert status == 200, body
+    assert tries["n"] == 2 and len(sent_emails()) == 1
+    status, _ = call(
+        client,
+        "post",
+        "/me/reminders/contact/confirm",
+        participant,
+        {"code": code_in(sent_emails()[-1].body)},
+    )
+    assert status == 200
+
+
+def test_a_code_never_sent_is_not_said_to_be_waiting(client, participant, service, monkeypatch):
+    """Throttled on every try: a 503, and nothing is left waiting, so asking again at once
+    sends a code (not "a code was sent recently") and the failed send does not count in the
+    hour's CODES_PER_HOUR."""
+    _failing_email(service, monkeypatch, [_throttled("SendEmail") for _ in range(3)])
+    status, body = call(client, "post", "/me/reminders/contact", participant, {"email": EMAIL})
+    assert status == 503, body
+    assert not sent_emails()
+    item, _ = service.reminders.records.get(participant.id)
+    assert not (item or {}).get("pending")
+    assert int(((item or {}).get("codes_sent") or {}).get("count", 0)) == 0
+    status, body = call(client, "post", "/me/reminders/contact", participant, {"email": EMAIL})
+    assert status == 200 and not body.get("code_sent_recently"), body
+    assert len(sent_emails()) == 1
+    item, _ = service.reminders.records.get(participant.id)
+    assert int(item["codes_sent"]["count"]) == 1
+
+
+def test_a_code_send_that_may_have_gone_is_not_repeated_and_still_counts(
+    client, participant, service, monkeypatch
+):
+    """A timeout after the request left: not tried again by itself (it may have gone), no
+    code left waiting (the participant's next request sends one), and it counts in the hour."""
+    from botocore.exceptions import ReadTimeoutError
+
+    tries = _failing_email(
+        service, monkeypatch, [ReadTimeoutError(endpoint_url="https://email.invalid")]
+    )
+    status, _ = call(client, "post", "/me/reminders/contact", participant, {"email": EMAIL})
+    assert status == 503 and tries["n"] == 1
+    item, _ = service.reminders.records.get(participant.id)
+    assert not item.get("pending") and int(item["codes_sent"]["count"]) == 1
+    status, body = call(client, "post", "/me/reminders/contact", participant, {"email": EMAIL})
+    assert status == 200 and not body.get("code_sent_recently") and len(sent_emails()) == 1
+
+
+def test_taking_back_a_failed_code_leaves_a_newer_one(client, participant, service, monkeypatch):
+    """The take-back is saved on the version read, and only for its own code: a code asked
+    for in the meantime (another request, here saved during the failing send) stays."""
+    from chalicelib.identity import Caller
+
+    reminders = service.reminders
+    caller = Caller(participant.id, frozenset({"participants"}))
+    messenger = reminders.messenger
+    real = messenger.email
+    monkeypatch.setattr(reminders, "sleep", lambda _s: None, raising=False)
+    state = {"first": True}
+
+    def email(to: str, message: object) -> None:
+        if state["first"]:
+            state["first"] = False
+            reminders.request_contact_change(caller, phone=PHONE)  # the other tab's request
+            raise _throttled("SendEmail")
+        if to == EMAIL:
+            raise _throttled("SendEmail")
+        real(to, message)
+
+    monkeypatch.setattr(messenger, "email", email)
+    status, _ = call(client, "post", "/me/reminders/contact", participant, {"email": EMAIL})
+    assert status == 503
+    item, _ = reminders.records.get(participant.id)
+    assert item["pending"]["kind"] == "sms" and item["pending"]["address"] == PHONE_E164
+    assert len(sent_texts()) == 1

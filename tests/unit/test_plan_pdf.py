@@ -16,9 +16,11 @@ from chalicelib.plan_pdf import (
     isolate_numbers,
     needs_shaping,
     printable,
+    printed_versions,
     render_data,
     right_to_left,
 )
+from chalicelib.records.plans import PlanVersion
 from chalicelib.records.worksheets import Answer, Worksheet
 from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECTIONS
 
@@ -238,3 +240,56 @@ def test_the_data_pdf_writes_its_days_in_words_and_sends_to_a_page_for_what_it_c
         assert day in text
     assert "2026-11-2" not in text
     assert where in text and "JSON" not in text
+
+
+@pytest.mark.parametrize(
+    ("locale", "heading", "emptied", "unchanged"),
+    [
+        (
+            "en",
+            "Version 2,",
+            "Emptied in this version: nothing is in this part.",
+            "Not changed since version 1",
+        ),
+        (
+            "es",
+            "Versión 2,",
+            "Vaciada en esta versión: no hay nada en esta parte.",
+            "Sin cambios desde la versión 1",
+        ),
+    ],
+)
+def test_a_version_that_emptied_a_part_prints_it_as_emptied(locale, heading, emptied, unchanged):
+    """A saved version leaves out the parts with nothing in them: a part emptied in version 2
+    is only in version 1, and version 2 printed as "The same as version 1"."""
+    import pypdf
+
+    kept, cleared = PLAN_SECTIONS[0], PLAN_SECTIONS[1]
+    v1 = PlanVersion(
+        "p",
+        1,
+        "2026-11-10T12:00:00Z",
+        locale,
+        {
+            kept: [{"text": "go for a walk", "source": None}],
+            cleared: [{"text": "the bar on Fifth", "source": None}],
+        },
+    )
+    v2 = PlanVersion(
+        "p", 2, "2026-11-11T12:00:00Z", locale, {kept: [{"text": "go for a walk", "source": None}]}
+    )
+    _, printed = printed_versions((v1, v2))
+    assert printed[1].parts == ((cleared, ()),) and printed[1].unchanged == (kept,)
+    data = MyData("p", "2026-11-29T12:00:00Z", (), (v1, v2))
+    body = render_data(data, locale, UTC, Readable({}, {}))
+    reader = pypdf.PdfReader(io.BytesIO(body))
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    second = text[text.index(heading) :]
+    title = PLAN_SECTION_TITLES[locale][cleared]
+    assert f"{title} {emptied}" in second
+    assert f"{unchanged}: {PLAN_SECTION_TITLES[locale][kept]}" in second
+    assert "The same as version" not in second and "Igual que la versión" not in second
+    # Filled again in version 3: printed with its items, as any change.
+    v3 = PlanVersion("p", 3, "2026-11-12T12:00:00Z", locale, {**v1.sections})
+    _, printed = printed_versions((v1, v2, v3))
+    assert printed[2].parts == ((cleared, ("the bar on Fifth",)),)

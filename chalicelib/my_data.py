@@ -3,13 +3,23 @@ shows it and every version of it they saved, their completions with the knowledg
 answers given with them, and every later knowledge-check attempt with its answers), and their
 reminder settings as kept (``reminder_settings``: how, when, their time zone, the languages,
 the confirmed email address and phone number, a change waiting for its code, and what was sent
-when), to download as JSON or PDF, or to delete. Both are audit-logged first (ids and counts, never the
+when), the groups they are in or were in (``groups``: each group's name as their pages show
+it, whether and when it was archived, when they joined and, if a group leader removed them,
+when they left, each earlier time in it, the name its leaders know them by, their choice of
+what its leaders see, and the account times kept with the enrolment) and their account's dates
+(``account``: when their access ends and the days its notices are due, when they last chose
+their password, since when earlier sign-ins are ended, when a leader made the account), to
+download as JSON or PDF, or to delete. Both are audit-logged first (ids and counts, never the
 words). Only the caller's own partition is read. The plan as it stands is made from the same
 reads (``plan.current``, the rule My plan follows): no call of its own.
 
-DynamoDB calls. Download: 5 Queries (worksheets with their earlier saves, plan versions,
+DynamoDB calls. Download: 7 Queries (worksheets with their earlier saves, plan versions,
 completions, attempts, each one more per 1 MB page; the reminder settings and what was sent,
-one Query of two items) and 1 TransactWriteItems (the audit entry); never a Scan. The PDF, written
+one Query of two items; their pointers to their groups; their copies of the ``enrolment.add``
+audit entries, the groups they left included, filtered on the action, one more per 1 MB page),
+1 BatchGetItem (each group's details, their enrolment and their times in it, and their
+account's item: one more per 100 keys, i.e. per 33 groups) and 1 TransactWriteItems (the audit
+entry); never a Scan. The PDF, written
 for people, names each module by its title in the reader's language and each knowledge-check
 answer by the words of the choice (``Readable``), from the published content the library
 already caches: the catalog (no S3 call while fresh, else one GetObject, two in Spanish: the
@@ -29,27 +39,120 @@ check attempt item (the answers of retakes). It keeps, as it always has, the com
 results of each attempt (when, right and total: never the answers) in the completed-versions
 summary, which leaders' progress and "needs attention" read; so a later retake gets the next
 attempt number. The audit trail is not deleted. Nor are the reminder settings: the account page
-deletes the email address and phone number ("Delete my contact details")."""
+deletes the email address and phone number ("Delete my contact details"). Nor their groups
+and account dates: they are the program's record of their treatment and access.
+
+What of theirs the download leaves out, and why. Their partition (``PARTICIPANT#{id}``) also
+holds ``COMPLETED_VERSIONS`` and ``SAVED_WORKSHEETS``, summaries of the completions, attempts and
+worksheets above kept for leaders' counts (nothing in them is not in the download, but the
+results of attempts whose answers were deleted); ``ACCESS#`` copies of the audit entries about
+them, which "Who has seen my records" shows them (the privacy page), the enrolment copies read
+here for their groups; and their reminder slot pointers (``REMINDER_SLOT#``: an index of the
+settings above). Their account's partition (``ACCOUNT#{id}``) holds their web sessions, which
+last 15 minutes idle and are keys to the account, never data about them, and the
+access-ending notice index (``ACCESS_NOTICE#``: the days are in ``account``)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.clock import Clock, calendar_day
+from chalicelib.access import last_full_day
+from chalicelib.clock import Clock, calendar_day, iso_of_epoch
 from chalicelib.errors import BadRequest, NotFound, ServiceUnavailable
 from chalicelib.identity import Caller
 from chalicelib.library import DEFAULT_LOCALE, ModuleLibrary, check_locale
 from chalicelib.plan import Plan, PlanFile, current
+from chalicelib.records.access import account_key, account_times
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import Attempt, Completion, CompletionRecords
+from chalicelib.records.groups import GroupRecords, Membership
 from chalicelib.records.plans import PlanRecords, PlanVersion
 from chalicelib.records.reminders import ReminderRecords
 from chalicelib.records.worksheets import Answer, EarlierSave, Worksheet, WorksheetRecords
 from chalicelib.worksheets import field_ids
+
+
+@dataclass(frozen=True)
+class AccountDates:
+    """The dates Steady keeps about their account (ISO times; ``None``: none kept)."""
+
+    # When their access ends (they left their last group: the alumni period), and the program
+    # days a notice of it is due.
+    access_ends_at: str | None = None
+    # The last full day they can sign in (a program day, as their home page says it).
+    access_last_full_day: str | None = None
+    access_end_notices: tuple[str, ...] = ()
+    # When they last chose their own password in place of a temporary one (the latest kept:
+    # with an enrolment, or with the account while it has an access end).
+    password_chosen_at: str | None = None
+    # Sign-ins from before then were ended (a new password, a temporary one given, or the
+    # account turned off).
+    signed_out_before: str | None = None
+    # When a group leader made the account for them, with a temporary password (the first
+    # enrolment that says so).
+    made_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "access_ends_at": self.access_ends_at,
+            "access_last_full_day": self.access_last_full_day,
+            "access_end_notices": list(self.access_end_notices),
+            "password_chosen_at": self.password_chosen_at,
+            "signed_out_before": self.signed_out_before,
+            "made_at": self.made_at,
+        }
+
+
+def account_dates(
+    item: Mapping[str, Any] | None, groups: tuple[Membership, ...], zone: tzinfo
+) -> AccountDates:
+    """``AccountDates`` from the account's item (``None``: it has none) and their groups;
+    ``zone``: the program's, whose days the last full day is counted in."""
+    times = account_times(item)
+    chosen = [times.password_chosen_at, *(m.password_chosen_at for m in groups)]
+    made = [m.new_account_at for m in groups if m.new_account_at]
+    return AccountDates(
+        iso_of_epoch(times.ends_at) if times.ends_at is not None else None,
+        last_full_day(times.ends_at, zone).isoformat() if times.ends_at is not None else None,
+        times.notice_days if times.ends_at is not None else (),
+        max(chosen) or None,
+        iso_of_epoch(times.not_valid_before) if times.not_valid_before else None,
+        min(made) if made else None,
+    )
+
+
+def membership_dict(m: Membership) -> dict[str, Any]:
+    """One of their groups as the JSON download gives it: its name as their pages show it, and
+    their times in it; never who removed them (a group leader's account id)."""
+    return {
+        "group_id": m.group_id,
+        "name": m.name,
+        "archived": m.archived,
+        "archived_at": m.archived_at or None,
+        "in_group_now": m.member,
+        "joined_at": m.joined_at or None,
+        "left_at": m.left_at or None,
+        "earlier_times": [
+            {
+                "joined_at": s.joined_at,
+                "left_at": s.left_at,
+                "modules_done": s.done,
+                "modules_assigned": s.assigned,
+            }
+            for s in m.earlier
+        ],
+        "your_name_in_group": m.display_name or None,
+        "leaders_see_before_joining": m.shares_history,
+        "leaders_see_before_joining_set_at": m.shares_history_at or None,
+        "account_made_at": m.new_account_at or None,
+        "password_chosen_at": m.password_chosen_at or None,
+        "account_off_at": m.account_off_at or None,
+    }
 
 
 @dataclass(frozen=True)
@@ -72,6 +175,9 @@ class MyData:
     # Their reminder settings and what was sent, as kept (``reminder_settings``; ``None``:
     # none kept, reminders never set up).
     reminders: dict[str, Any] | None = None
+    # The groups they are in or were in, in order of joining, and their account's dates.
+    groups: tuple[Membership, ...] = ()
+    account: AccountDates = field(default_factory=AccountDates)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -93,6 +199,8 @@ class MyData:
                 for v in self.plan_versions
             ],
             "reminders": self.reminders,
+            "groups": [membership_dict(m) for m in self.groups],
+            "account": self.account.to_dict(),
         }
 
 
@@ -202,11 +310,13 @@ class MyDataService:
     clock: Clock
     library: ModuleLibrary
     reminders: ReminderRecords | None = None
+    groups: GroupRecords | None = None
 
     def export(self, caller: Caller, locale: str = DEFAULT_LOCALE) -> MyData:
         """Everything the caller wrote: read, audit-logged (counts only), then returned, with
-        the plan as it stands (its parts' titles in ``locale``) made from the same reads.
-        4 Queries (one more per 1 MB page each) and the audit entry's TransactWriteItems."""
+        the plan as it stands (its parts' titles in ``locale``) made from the same reads, their
+        groups and their account's dates. 7 Queries (one more per 1 MB page each), 1
+        BatchGetItem (one more per 100 keys) and the audit entry's TransactWriteItems."""
         sheets, earlier = self.worksheets.everything_of(caller.id)
         versions = self.plans.all_of(caller.id)
         newest = max(versions, key=lambda v: v.version) if versions else None
@@ -214,6 +324,12 @@ class MyDataService:
         attempts = self.completions.attempts_of(caller.id)
         settings, sent = self.reminders.get(caller.id) if self.reminders else (None, {})
         reminders = reminder_settings(settings, sent)
+        groups: tuple[Membership, ...] = ()
+        account: dict[str, Any] | None = None
+        if self.groups is not None:
+            joined = self.audit.groups_joined(caller.id, self.clock.iso())
+            found, others = self.groups.memberships_of(caller.id, joined, [account_key(caller.id)])
+            groups, account = tuple(found), (others[0] if others else None)
         self.audit.record(
             new_entry(
                 caller.id,
@@ -228,6 +344,7 @@ class MyDataService:
                     "completions": len(completions),
                     "knowledge_check_attempts": len(attempts),
                     "reminder_settings": int(reminders is not None),
+                    "groups": len(groups),
                 },
             )
         )
@@ -241,6 +358,8 @@ class MyDataService:
             tuple(earlier),
             current(sheets, newest, locale),
             reminders,
+            groups,
+            account_dates(account, groups, self.clock.zone),
         )
 
     def download(self, caller: Caller, form: str, locale: str = DEFAULT_LOCALE) -> PlanFile:

@@ -388,6 +388,26 @@ DATA_WORDS: dict[str, dict[str, Any]] = {
             "sun": "Sunday",
         },
         "languages": {"en": "English", "es": "Español"},
+        "groups": "My groups",
+        "groups_none": "You have not been in a group.",
+        "joined": "You joined on {day}.",
+        "joined_unknown": "When you joined is not recorded.",
+        "in_group": "You are in this group.",
+        "left": "A group leader took you out of it on {day}.",
+        "left_unknown": "You are no longer in this group.",
+        "earlier_time": "You were in it before, from {joined} to {left}.",
+        "archived": "The group was archived (closed) on {day}.",
+        "archived_unknown": "The group was archived (closed).",
+        "name_in_group": "The name its group leaders know you by: {name}",
+        "shares": "Its group leaders may see what you did before you joined it.",
+        "shares_not": "Its group leaders see only what you did while in it.",
+        "account": "My account",
+        "access_ends": "You can sign in to Steady until the end of {day}.",
+        "access_open": "Your access to Steady has no end date.",
+        "notices": "Messages saying when it ends are due on: {days}",
+        "made": "A group leader made your account on {day}.",
+        "password_chosen": "You last chose your own password on {day}.",
+        "signed_out": "Sign-ins from before {day} were ended.",
         # Only when a character was printed as a box (the font has no glyph for it).
         # Not the JSON download: a participant cannot read it. Where they wrote it, they can.
         "unprintable": "Some characters could not be printed here (shown as □). To see them, "
@@ -463,6 +483,26 @@ DATA_WORDS: dict[str, dict[str, Any]] = {
             "sun": "domingo",
         },
         "languages": {"en": "English", "es": "Español"},
+        "groups": "Mis grupos",
+        "groups_none": "No ha estado en ningún grupo.",
+        "joined": "Entró el {day}.",
+        "joined_unknown": "No consta cuándo entró.",
+        "in_group": "Está en este grupo.",
+        "left": "Un líder de grupo lo sacó del grupo el {day}.",
+        "left_unknown": "Ya no está en este grupo.",
+        "earlier_time": "Estuvo en él antes, del {joined} al {left}.",
+        "archived": "El grupo se archivó (se cerró) el {day}.",
+        "archived_unknown": "El grupo se archivó (se cerró).",
+        "name_in_group": "El nombre con el que lo conocen sus líderes de grupo: {name}",
+        "shares": "Sus líderes de grupo pueden ver lo que hizo antes de entrar.",
+        "shares_not": "Sus líderes de grupo solo ven lo que hizo mientras estuvo en él.",
+        "account": "Mi cuenta",
+        "access_ends": "Puede entrar en Steady hasta el final del {day}.",
+        "access_open": "Su acceso a Steady no tiene fecha de fin.",
+        "notices": "Los mensajes que dicen cuándo termina se envían el: {days}",
+        "made": "Un líder de grupo creó su cuenta el {day}.",
+        "password_chosen": "Eligió su propia contraseña por última vez el {day}.",
+        "signed_out": "Se cerraron las sesiones iniciadas antes del {day}.",
         "unprintable": "Algunos caracteres no se pudieron imprimir aquí (se ven como □). Para "
         "verlos, abra la página donde los escribió (una hoja de trabajo o Mi plan). Puede "
         "imprimir esa página desde su navegador.",
@@ -608,6 +648,7 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
                 0, LINE, words["you_chose"].format(choice=choice), new_x="LMARGIN", new_y="NEXT"
             )
     _reminders(pdf, data.reminders, words, locale, zone)
+    _groups(pdf, data, words, locale, zone)
     pdf.unprintable_note(words["unprintable"])
     return bytes(pdf.output())
 
@@ -737,6 +778,66 @@ def printed_versions(
         unchanged = tuple(s for s in lines_of(n) if s not in parts)
         printed.append(PrintedVersion(versions[n], tuple(parts.items()), unchanged))
     return (versions[start - 1].version if start else 0), printed
+
+
+def _groups(pdf: Document, data: MyData, words: dict[str, Any], locale: str, zone: tzinfo) -> None:
+    """Their groups and their account's dates (``MyData.groups``, ``MyData.account``), in
+    words: the JSON download has them as stored."""
+    _heading(pdf, words["groups"], 14)
+    if not data.groups:
+        pdf.paragraph(LINE, words["groups_none"])
+
+    def on(iso: str) -> str:
+        return written_day(iso, locale, zone)
+
+    for group in data.groups:
+        _heading(pdf, group.name, 11.5)
+        lines = [
+            words["joined"].format(day=on(group.joined_at))
+            if group.joined_at
+            else words["joined_unknown"]
+        ]
+        if group.member:
+            lines.append(words["in_group"])
+        elif group.left_at:
+            lines.append(words["left"].format(day=on(group.left_at)))
+        else:
+            lines.append(words["left_unknown"])
+        lines.extend(
+            words["earlier_time"].format(joined=on(s.joined_at), left=on(s.left_at))
+            for s in group.earlier
+        )
+        if group.archived:
+            lines.append(
+                words["archived"].format(day=on(group.archived_at))
+                if group.archived_at
+                else words["archived_unknown"]
+            )
+        if group.display_name:
+            lines.append(words["name_in_group"].format(name=group.display_name))
+        if group.member:
+            lines.append(words["shares" if group.shares_history else "shares_not"])
+        for line in lines:
+            pdf.paragraph(LINE, line)
+    account = data.account
+    _heading(pdf, words["account"], 14)
+    lines = []
+    if account.access_last_full_day:
+        lines.append(words["access_ends"].format(day=on(account.access_last_full_day)))
+        if account.access_end_notices:
+            days = ", ".join(on(d) for d in account.access_end_notices)
+            lines.append(words["notices"].format(days=days))
+    else:
+        lines.append(words["access_open"])
+    for key, value in (
+        ("made", account.made_at),
+        ("password_chosen", account.password_chosen_at),
+        ("signed_out", account.signed_out_before),
+    ):
+        if value:
+            lines.append(words[key].format(day=on(value)))
+    for line in lines:
+        pdf.paragraph(LINE, line)
 
 
 def _current_plan(pdf: Document, plan: Plan, words: dict[str, str], zone: tzinfo) -> None:

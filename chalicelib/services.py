@@ -151,6 +151,7 @@ class Services:
                 clock,
                 library,
                 reminder_records,
+                group_records,
             ),
             access_log=AccessLog(audit, group_records),
             sharing=Sharing(group_records, clock, access),

@@ -8,7 +8,8 @@ because the old tokens must stay ended while they are still unexpired (up to 60 
 Access patterns: one GetItem per account per container per ``chalicelib.access.REMEMBER_SECONDS``
 (the token check, through a cache), one UpdateItem per disable; a group page's former members
 in one BatchGetItem per 100 (``times_of``); one UpdateItem per password chosen
-(``set_password_chosen``). No Scan.
+(``set_password_chosen``); the participant's download reads it in the BatchGetItem of their
+groups (``account_key``, ``account_times``). No Scan.
 
 Conditional-write rule: ``attribute_not_exists(PK) OR attribute_not_exists(not_valid_before)
 OR not_valid_before < :t`` -- the time only moves forward, so two disables racing (or a retry)
@@ -103,6 +104,27 @@ class AccountTimes:
     not_valid_before: int | None = None
     ends_at: int | None = None
     password_chosen_at: str = ""
+    # The program days the notices before ``ends_at`` are due (``access_notices``).
+    notice_days: tuple[str, ...] = ()
+
+
+def account_key(account_id: str) -> tuple[str, str]:
+    """The ``(PK, SK)`` of the account's item, for a BatchGetItem that reads it with other
+    items (the participant's download: ``GroupRecords.memberships_of``)."""
+    return account_pk(account_id), SK
+
+
+def account_times(item: Mapping[str, Any] | None) -> AccountTimes:
+    """What the account's item (as read, ``None``: there is none) holds about its times."""
+    if item is None:
+        return AccountTimes()
+    nvb, ends = item.get("not_valid_before"), item.get("access_ends_at")
+    return AccountTimes(
+        int(nvb) if nvb is not None else None,
+        int(ends) if ends is not None else None,
+        str(item.get("password_chosen_at", "")),
+        tuple(str(d) for d in item.get("access_notices") or ()),
+    )
 
 
 @dataclass(frozen=True)

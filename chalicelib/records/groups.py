@@ -2,13 +2,18 @@
 
 Keys (see ``chalicelib.records``): everything about a group lives in ``GROUP#{group_id}`` so a
 dashboard reads it with one Query; ``LEADER#{id}`` / ``PARTICIPANT#{id}`` partitions hold
-``GROUP#{group_id}`` pointers so "my groups" is one Query too.
+``GROUP#{group_id}`` pointers so "my groups" is one Query too. A participant's download reads
+every group they are or were in (``memberships_of``): their pointers' Query, then one
+BatchGetItem of each group's details, their enrolment and their ``FORMER#`` item.
 
 Conditional-write rules:
 - a group is created with ``attribute_not_exists(PK)``: a retried create (same id, derived
   from the client's Idempotency-Key) is refused and the existing group returned;
 - every change is a TransactWriteItems that also writes its audit entry, so a change without
   its audit entry (or the reverse) cannot happen;
+- archiving a group sets ``archived_at`` (its audit entry's time) on the ``GROUP`` item in the
+  same Update (``attribute_exists(PK)``, as every change of it); unarchiving removes it. A group
+  archived before this has none: the participant's download then says archived, not when;
 - a group never loses its last leader: removing one (``remove_leader``) deletes their
   ``LEADER#`` item (``attribute_exists``: they still lead it) in the same transaction as a
   ConditionCheck of another leader's ``LEADER#`` item (``attribute_exists``: that one still
@@ -76,6 +81,7 @@ Conditional-write rules:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -196,6 +202,37 @@ class FormerMember:
     def windows(self) -> tuple[tuple[str, str], ...]:
         """Each time they were in the group (``(joined_at, left_at)``): what leaders may see."""
         return tuple((s.joined_at, s.left_at) for s in self.stints)
+
+
+@dataclass(frozen=True)
+class Membership:
+    """One group a participant is in or was in, as their own download gives it
+    (``memberships_of``): what concerns them, never another participant, and no group leader
+    (the leader who removed them is kept as an account id, which is not theirs to read)."""
+
+    group_id: str
+    name: str
+    archived: bool
+    # When it was archived (ISO; "": not archived, or archived before this was recorded).
+    archived_at: str
+    # Enrolled in it now (their enrolment is there); False: a group leader removed them.
+    member: bool
+    # When the enrolment now (``member``), else the last one a leader ended, started; from
+    # their copy of the ``enrolment.add`` entry when that is all there is ("": not recorded).
+    joined_at: str
+    # When a group leader removed them ("": in it now, or not recorded).
+    left_at: str = ""
+    # Their earlier times in it, each ended by a group leader, oldest first (the last one is
+    # ``joined_at``/``left_at`` above when they are not in it now).
+    earlier: tuple[Stint, ...] = ()
+    # The name its group leaders know them by here, and their own choice and account times
+    # kept with the enrolment (see ``EnrolledParticipant``).
+    display_name: str = ""
+    shares_history: bool = False
+    shares_history_at: str = ""
+    new_account_at: str = ""
+    password_chosen_at: str = ""
+    account_off_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -586,13 +623,20 @@ class GroupRecords(RecordTable):
             names["#name"] = "name"
             values[":name"] = name
             sets.append("#name = :name")
+        removes = ""
         if archived is not None:
             values[":archived"] = archived
             sets.append("archived = :archived")
+            # When, for its participants' download (``memberships_of``): the audit entry's time.
+            if archived:
+                values[":archived_at"] = audit["at"]
+                sets.append("archived_at = :archived_at")
+            else:
+                removes = " REMOVE archived_at"
         update = {
             "TableName": self._table,
             "Key": to_item({"PK": group_pk(group_id), "SK": GROUP_SK}),
-            "UpdateExpression": "SET " + ", ".join(sets),
+            "UpdateExpression": "SET " + ", ".join(sets) + removes,
             "ConditionExpression": "attribute_exists(PK)",
             "ExpressionAttributeValues": to_item(values),
         }
@@ -823,6 +867,79 @@ class GroupRecords(RecordTable):
                 )
             )
         return result
+
+    def memberships_of(
+        self,
+        participant_id: str,
+        joined: Mapping[str, str],
+        also: Sequence[tuple[str, str]] = (),
+    ) -> tuple[list[Membership], list[dict[str, Any]]]:
+        """Every group a participant is in (their pointers: one Query) or was in (``joined``:
+        group id to first join, from their copies of ``enrolment.add``,
+        ``AuditRecords.groups_joined``), with its name, whether it is archived, their
+        enrolment and their times in it (``FORMER#``); and the items at ``also`` (other keys of
+        theirs, read with them: ``(PK, SK)`` pairs). One BatchGetItem per 100 keys (three a
+        group, and ``also``). A group whose details are not there is left out. In order of
+        joining."""
+        group_ids = list(dict.fromkeys([*self.groups_of_participant(participant_id), *joined]))
+        mine = participant_sk(participant_id)
+        left = former_sk(participant_id)
+        pairs = [(group_pk(gid), sk) for gid in group_ids for sk in (GROUP_SK, mine, left)] + list(
+            also
+        )
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        others: list[dict[str, Any]] = []
+        wanted = set(also)
+        for record in self.batch_get_pairs(pairs) if pairs else []:
+            key = (str(record["PK"]), str(record["SK"]))
+            if key in wanted:
+                others.append(record)
+            else:
+                found[key] = record
+        result = []
+        for gid in group_ids:
+            pk = group_pk(gid)
+            details = found.get((pk, GROUP_SK))
+            if details is None:
+                continue
+            enrolled = found.get((pk, mine))
+            stints = _former(found[(pk, left)]).stints if (pk, left) in found else ()
+            archived = bool(details.get("archived"))
+            base = Membership(
+                gid,
+                str(details.get("name", "")),
+                archived,
+                str(details.get("archived_at", "")) if archived else "",
+                member=enrolled is not None,
+                joined_at=joined.get(gid, ""),
+            )
+            if enrolled is not None:
+                membership = replace(
+                    base,
+                    joined_at=str(enrolled.get("joined_at", "")),
+                    earlier=stints,
+                    display_name=str(enrolled.get("display_name", "")),
+                    shares_history=bool(enrolled.get("shares_history", False)),
+                    shares_history_at=str(enrolled.get("shares_history_at", "")),
+                    new_account_at=str(enrolled.get("new_account_at", "")),
+                    password_chosen_at=str(enrolled.get("password_chosen_at", "")),
+                    account_off_at=str(enrolled.get("account_off_at", "")),
+                )
+            elif stints:
+                membership = replace(
+                    base,
+                    joined_at=stints[-1].joined_at,
+                    left_at=stints[-1].left_at,
+                    earlier=stints[:-1],
+                    display_name=str(found[(pk, left)].get("display_name", "")),
+                )
+            else:
+                # Removed before their times were kept with the group: when they joined is
+                # their copy of the enrolment's audit entry; when they left is not recorded.
+                membership = base
+            result.append(membership)
+        result.sort(key=lambda m: (m.joined_at, m.group_id))
+        return result, others
 
     def remove_participant(
         self,

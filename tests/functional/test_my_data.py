@@ -154,7 +154,9 @@ def test_knowledge_check_attempts_are_in_the_download_and_deleted_with_the_answe
     exported = service.my_data.export(me)
     # Worksheets, plan versions, completions, attempts, reminder settings: one Query each; then
     # the audit entry.
-    assert sorted(aws_calls.names) == ["DynamoDB.Query"] * 5 + ["DynamoDB.TransactWriteItems"]
+    assert sorted(aws_calls.names) == ["DynamoDB.BatchGetItem"] + ["DynamoDB.Query"] * 7 + [
+        "DynamoDB.TransactWriteItems"
+    ]
     assert len(exported.attempts) == 1
 
     data = json.loads(call(client, "get", "/me/data/download", participant).body)
@@ -204,7 +206,9 @@ def test_knowledge_check_attempts_are_in_the_download_and_deleted_with_the_answe
         client, "get", "/me/data/download?format=pdf", participant, accept="application/pdf"
     )
     assert again.status_code == 200
-    assert sorted(aws_calls.names) == ["DynamoDB.Query"] * 5 + ["DynamoDB.TransactWriteItems"]
+    assert sorted(aws_calls.names) == ["DynamoDB.BatchGetItem"] + ["DynamoDB.Query"] * 7 + [
+        "DynamoDB.TransactWriteItems"
+    ]
 
     aws_calls.reset()
     response = call(client, "delete", "/me/data", participant)
@@ -546,3 +550,124 @@ def test_an_account_turned_off_and_on_again_with_no_reminders_set_up_has_none_ke
     assert item is not None  # the item is there, with its keys and version only
     caller = Caller(participant.id, frozenset({"participants"}))
     assert service.my_data.export(caller).to_dict()["reminders"] is None
+
+
+def test_the_download_has_their_groups_and_their_account_dates(
+    client, published, participant, other_participant, leader, service, aws_calls
+):
+    """Every group they are in or were in (one left, one archived), with its name, when they
+    joined and left, and their account's dates; never another participant or a group leader;
+    in the PDF in words, English and Spanish. 7 Queries, 1 BatchGetItem, the audit entry."""
+    import pypdf
+
+    from tests.functional.test_groups import call as group_call
+    from tests.functional.test_groups import enrol
+
+    def new_group(name: str) -> str:
+        status, body = group_call(client, "POST", "/groups", leader, {"name": name})
+        assert status == 201
+        return str(body["group_id"])
+
+    staying, leaving, closing = (
+        new_group("Tuesday evening group"),
+        new_group("Morning group"),
+        new_group("Weekend group"),
+    )
+    for group_id in (staying, leaving, closing):
+        enrol(client, group_id, leader, participant, "Sam R.")
+    enrol(client, staying, leader, other_participant, "Alex Other")
+    status, _ = group_call(
+        client, "DELETE", f"/groups/{leaving}/participants/{participant.id}", leader
+    )
+    assert status == 204
+    status, _ = group_call(client, "PATCH", f"/groups/{closing}", leader, {"archived": True})
+    assert status == 200
+
+    me = Caller(participant.id, frozenset({"participants"}))
+    aws_calls.reset()
+    service.my_data.export(me)
+    # The five Queries of what they wrote and their reminders, their group pointers, their
+    # copies of the enrolment audit entries; one BatchGetItem of the groups and the account.
+    assert sorted(aws_calls.names) == ["DynamoDB.BatchGetItem"] + ["DynamoDB.Query"] * 7 + [
+        "DynamoDB.TransactWriteItems"
+    ]
+
+    response = call(client, "get", "/me/data/download", participant)
+    data = json.loads(response.body)
+    groups = {g["name"]: g for g in data["groups"]}
+    assert set(groups) == {"Tuesday evening group", "Morning group", "Weekend group"}
+    assert groups["Tuesday evening group"]["in_group_now"] is True
+    assert groups["Tuesday evening group"]["left_at"] is None
+    assert groups["Tuesday evening group"]["your_name_in_group"] == "Sam R."
+    left = groups["Morning group"]
+    assert left["in_group_now"] is False and left["joined_at"] and left["left_at"]
+    assert left["left_at"] >= left["joined_at"]
+    closed = groups["Weekend group"]
+    assert closed["archived"] is True and closed["archived_at"]
+    assert all(g["joined_at"] for g in data["groups"])
+    body = response.body.decode()
+    assert "Alex Other" not in body and other_participant.id not in body
+    assert leader.id not in body and leader.username not in body
+    # They left a group: their access ends (they are still in one active group, so not yet).
+    assert data["account"]["access_ends_at"] is None
+    assert set(data["account"]) >= {"access_ends_at", "password_chosen_at", "signed_out_before"}
+
+    for locale, words in (
+        (
+            "en",
+            (
+                "My groups",
+                "Morning group",
+                "A group leader took you out of it on",
+                "The group was archived (closed) on",
+                "My account",
+            ),
+        ),
+        (
+            "es",
+            (
+                "Mis grupos",
+                "Morning group",
+                "Un líder de grupo lo sacó del grupo el",
+                "El grupo se archivó (se cerró) el",
+                "Mi cuenta",
+            ),
+        ),
+    ):
+        pdf = call(
+            client,
+            "get",
+            f"/me/data/download?format=pdf&locale={locale}",
+            participant,
+            accept="application/pdf",
+        )
+        assert pdf.status_code == 200
+        text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.body)).pages)
+        text = " ".join(text.split())
+        for expected in words:
+            assert expected in text, (locale, expected)
+        assert "Alex Other" not in text
+
+
+def test_an_access_end_is_in_the_download(client, published, participant, leader, service):
+    """Removed from their last group: the access end and its last full day, in the JSON and
+    the PDF."""
+    import pypdf
+
+    from tests.functional.test_groups import call as group_call
+    from tests.functional.test_groups import enrol
+
+    status, body = group_call(client, "POST", "/groups", leader, {"name": "Only group"})
+    group_id = body["group_id"]
+    enrol(client, group_id, leader, participant)
+    status, _ = group_call(
+        client, "DELETE", f"/groups/{group_id}/participants/{participant.id}", leader
+    )
+    assert status == 204
+    data = json.loads(call(client, "get", "/me/data/download", participant).body)
+    account = data["account"]
+    assert account["access_ends_at"] and account["access_last_full_day"]
+    assert account["access_end_notices"]
+    pdf = call(client, "get", "/me/data/download?format=pdf", participant, accept="application/pdf")
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.body)).pages)
+    assert "You can sign in to Steady until the end of" in " ".join(text.split())

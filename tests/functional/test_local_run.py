@@ -172,8 +172,9 @@ def test_demo_participant_reads_completes_and_the_completion_survives_a_restart(
 
     again = LocalStack(tmp_path / "state").start()
     try:
-        # the completion and its progress item; the disable's not-valid-before and audit entry
-        assert "records restored: 5" in "".join(again.output)
+        # the completion and its progress item; the disable's not-valid-before, audit entry and
+        # reminder mark (written even with no reminder settings, so a first save sees it)
+        assert "records restored: 6" in "".join(again.output)
         # A disabled account stays disabled across the restart.
         refused = again.token_run("demo-participant-2")
         assert refused.returncode == 1 and "disabled" in refused.stderr

@@ -14,6 +14,7 @@ snapshot) is published into for real, as is anything when the folder is not set.
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import json
 import os
@@ -47,6 +48,15 @@ def publish(
     s3 = clients("s3")
     if s3.list_objects_v2(Bucket=bucket, MaxKeys=1).get("KeyCount", 0):
         return publish_for_real()
+    folder.mkdir(parents=True, exist_ok=True)
+    # Stacks started together (one a worker) take turns: the first publishes, the others then
+    # put its objects back rather than each publishing too on the same two cores.
+    with (folder / "publishing.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _publish_once(s3, bucket, folder, publish_for_real)
+
+
+def _publish_once(s3: Any, bucket: str, folder: Path, publish_for_real: Callable[[], str]) -> str:
     saved = folder / f"published-{content_key()}.json"
     if saved.exists():
         data = json.loads(saved.read_text(encoding="utf-8"))
@@ -70,7 +80,6 @@ def publish(
                     "content_type": got["ContentType"],
                 }
             )
-    folder.mkdir(parents=True, exist_ok=True)
     # Written whole, then renamed: a stack starting meanwhile never reads half a file.
     tmp = saved.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps({"summary": summary, "objects": objects}), encoding="utf-8")

@@ -90,6 +90,17 @@ def client_factory(endpoint: str) -> Callable[[str], Any]:
 
 
 def publish_content(clients: Callable[[str], Any], bucket: str) -> str:
+    cache = os.environ.get("STEADY_LOCAL_PUBLISHED_CACHE")
+    if cache:  # the tests' stacks only: steady_local/published_cache.py
+        from steady_local import published_cache
+
+        return published_cache.publish(
+            clients, bucket, Path(cache), lambda: _lint_and_publish(clients, bucket)
+        )
+    return _lint_and_publish(clients, bucket)
+
+
+def _lint_and_publish(clients: Callable[[str], Any], bucket: str) -> str:
     from steady_content import pipeline
     from steady_content.publish import Publisher
 
@@ -156,6 +167,7 @@ def serve(args: argparse.Namespace) -> int:
     saver.start()
 
     env = {**os.environ, **stack.environment(), "AWS_ENDPOINT_URL": aws.url}
+    env.pop("STEADY_LOCAL_PUBLISHED_CACHE", None)  # the runner's, not the service's
     # chalice local, except that an unknown path goes to the catch-all route as deployed (the
     # 404 page, or the JSON 404; chalice's own answer copies the caller's bearer token into its
     # message): steady_local/gateway.py.

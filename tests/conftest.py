@@ -620,6 +620,37 @@ def aws_calls(service: services.Services) -> AwsCalls:
     )
 
 
+# --- What a run leaves out ----------------------------------------------------------------
+# tests/fuzz holds only fuzz tests (its pytestmark), which ``make test``'s ``-m 'not fuzz'``
+# deselects. Collecting them anyway cost each worker about 9 s (schemathesis builds its 224
+# tests from the OpenAPI document, with their hypothesis strategies), only to drop them. When
+# the marker expression deselects a fuzz test whatever its other marks, the folder is not
+# collected at all; ``make fuzz`` (``-m fuzz``) collects it as before.
+
+_FUZZ = ROOT / "tests" / "fuzz"
+
+
+def _deselects_every_fuzz_test(config: pytest.Config) -> bool:
+    from _pytest.mark.expression import Expression
+
+    markexpr = config.getoption("markexpr", "")
+    if not markexpr:
+        return False
+    try:
+        expression = Expression.compile(markexpr)
+        only_fuzz = expression.evaluate(lambda name, **_: name == "fuzz")
+        every_mark = expression.evaluate(lambda name, **_: True)
+    except Exception:  # noqa: BLE001 (pytest reports a bad expression itself)
+        return False
+    return not only_fuzz and not every_mark
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if collection_path == _FUZZ and _deselects_every_fuzz_test(config):
+        return True
+    return None
+
+
 # --- Garbage collection ------------------------------------------------------------------
 # A worker holds a large heap that lives for the whole run (botocore and moto models, the
 # clients, the rendered modules, every test module), and Python's full collections walked all

@@ -64,7 +64,7 @@ def browser(playwright_api):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def local_stack(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[LocalStack]:  # type: ignore[no-untyped-def]
-    stack = LocalStack(tmp_path_factory.mktemp("browser-state")).start()
+    stack = LocalStack(tmp_path_factory.mktemp("browser-state"), share_published=True).start()
     yield stack
     if stack.stop() != 0:
         # Stopping is tested in test_local_run; here a slow stop is reported, with the runner's

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import urllib.request
 from pathlib import Path
@@ -27,9 +28,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Where the browser and fuzz stacks share one publish of content/ (steady_local/published_cache.py),
+# across workers and runs, keyed on what is published. make run's own test publishes for real.
+PUBLISHED_CACHE = Path(tempfile.gettempdir()) / "steady-published-content"
+
+
 class LocalStack:
-    def __init__(self, state_dir: Path) -> None:
+    def __init__(self, state_dir: Path, share_published: bool = False) -> None:
         self.state_dir = state_dir
+        self.share_published = share_published
         self.port = free_port()
         self.moto_port = free_port()
         self.lines: queue.Queue[str] = queue.Queue()
@@ -37,6 +44,8 @@ class LocalStack:
 
     def start(self) -> LocalStack:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "STEADY_"))}
+        if self.share_published:
+            env["STEADY_LOCAL_PUBLISHED_CACHE"] = str(PUBLISHED_CACHE)
         self.process = subprocess.Popen(
             [
                 sys.executable,

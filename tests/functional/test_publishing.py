@@ -253,3 +253,48 @@ def test_the_local_runner_publishes_the_search_words_of_every_module(stack):
         assert modules and all(m[TEXT_WORDS] for m in modules), locale
         # About 2 KB a module (the whole text would be about 5 KB): a budget, not a measure.
         assert len(body) / len(modules) < 3500, (locale, len(body))
+
+
+def test_a_test_stack_that_shares_the_publish_gets_what_the_first_one_wrote(stack, tmp_path):
+    """``steady_local.published_cache`` (the tests' local stacks only): the first publish into an
+    empty bucket is saved; a later one into an empty bucket puts exactly those objects back
+    (bodies and content types) with the same summary and publishes nothing itself; a bucket
+    with something in it is published into for real."""
+    import boto3
+
+    from steady_local import published_cache
+    from tests.conftest import REGION
+
+    s3 = boto3.client("s3", region_name=REGION)
+    bucket = stack.content_bucket
+    published: list[str] = []
+
+    def publish_for_real() -> str:
+        published.append(bucket)
+        s3.put_object(Bucket=bucket, Key="a.json", Body=b'{"a":1}', ContentType="application/json")
+        s3.put_object(Bucket=bucket, Key="b/c.json", Body="é".encode(), ContentType="text/plain")
+        return "2 new"
+
+    def bucket_now() -> dict[str, tuple[bytes, str]]:
+        found = {}
+        for entry in s3.list_objects_v2(Bucket=bucket).get("Contents", []):
+            got = s3.get_object(Bucket=bucket, Key=entry["Key"])
+            found[entry["Key"]] = (got["Body"].read(), got["ContentType"])
+        return found
+
+    def publish() -> str:
+        return published_cache.publish(lambda _: s3, bucket, tmp_path, publish_for_real)
+
+    assert publish() == "2 new" and len(published) == 1
+    first = bucket_now()
+    assert first == {
+        "a.json": (b'{"a":1}', "application/json"),
+        "b/c.json": ("é".encode(), "text/plain"),
+    }
+    [saved] = tmp_path.glob("published-*.json")
+    assert saved.name == f"published-{published_cache.content_key()}.json"
+    for key in first:
+        s3.delete_object(Bucket=bucket, Key=key)
+    assert publish() == "2 new" and len(published) == 1  # put back, not published
+    assert bucket_now() == first
+    assert publish() == "2 new" and len(published) == 2  # not empty: published for real

@@ -81,7 +81,7 @@ class FuzzStack:
 @pytest.fixture(scope="module")
 def fuzz_stack(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     state = tmp_path_factory.mktemp("fuzz") / "state"
-    local = LocalStack(state).start()
+    local = LocalStack(state, share_published=True).start()
     try:
         data = json.loads((state / "stack.json").read_text())
         endpoint = data.pop("endpoint")

@@ -35,7 +35,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from email import policy as email_policy
 from email.message import EmailMessage
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib import logs
@@ -657,6 +657,8 @@ OPTED_OUT = "opted_out"  # a text to a number that replied STOP: nothing sent
 NOT_SENT = "not_sent"  # certainly not sent (refused, or still failing after the tries)
 SEND_ATTEMPTS = 3
 
+T = TypeVar("T")
+
 _TRY_AGAIN_CODES = frozenset(
     {
         "Throttling",
@@ -692,6 +694,39 @@ def send_failure(error: BaseException) -> str:
     return UNKNOWN
 
 
+def _tries(
+    call: Callable[[], T],
+    *,
+    event: str,
+    participant_id: str,
+    sleep: Callable[[float], None],
+    repeat_unknown: bool,
+) -> tuple[T | None, str | None, Exception | None]:
+    """``call()``, tried again (``SEND_ATTEMPTS`` in all, with pauses) after a failure
+    ``send_failure`` calls ``RETRY``, and after an ``UNKNOWN`` one too where ``repeat_unknown``
+    (a call that sends nothing); never after ``REFUSED``. ``(its answer, None, None)``, or
+    ``(None, the last failure's verdict, its error)``. Each failed try is logged as ``event``
+    with the participant's id, the error's type and code only."""
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            return call(), None, None
+        except Exception as error:  # noqa: BLE001 (a refused address must not stop the run)
+            verdict = send_failure(error)
+            logs.event(
+                event,
+                participant_id=participant_id,
+                attempt=attempt + 1,
+                error=type(error).__name__,
+                code=error_code(error)[:60],
+                verdict=verdict,
+            )
+            again = verdict == RETRY or (repeat_unknown and verdict == UNKNOWN)
+            if not again or attempt + 1 >= SEND_ATTEMPTS:
+                return None, verdict, error
+            sleep(0.5 * 2**attempt)
+    raise AssertionError("SEND_ATTEMPTS is at least 1")
+
+
 def opted_out_after_tries(
     messenger: Messenger,
     phone: str,
@@ -701,24 +736,17 @@ def opted_out_after_tries(
     sleep: Callable[[float], None],
 ) -> bool | None:
     """Whether ``phone`` replied STOP (SNS's opt-out list), or ``None`` when that cannot be
-    told now. The lookup sends nothing, so a failed one is tried again (``SEND_ATTEMPTS`` in
-    all, with pauses) though the messenger's clients never repeat a request themselves
-    (``aws._SEND_CONFIG``). Each failed try is logged as ``{event}.opt_out_unknown``."""
-    for attempt in range(SEND_ATTEMPTS):
-        try:
-            return messenger.opted_out(phone)
-        except Exception as error:  # noqa: BLE001 (a lookup sends nothing: safe to repeat)
-            logs.event(
-                f"{event}.opt_out_unknown",
-                participant_id=participant_id,
-                attempt=attempt + 1,
-                error=type(error).__name__,
-                code=error_code(error)[:60],
-            )
-            if attempt + 1 >= SEND_ATTEMPTS or send_failure(error) == REFUSED:
-                return None
-            sleep(0.5 * 2**attempt)
-    return None
+    told now. The lookup sends nothing, so a failed one is tried again (``_tries``) though the
+    messenger's clients never repeat a request themselves (``aws._SEND_CONFIG``). Each failed
+    try is logged as ``{event}.opt_out_unknown``."""
+    answer, _verdict, _error = _tries(
+        lambda: messenger.opted_out(phone),
+        event=f"{event}.opt_out_unknown",
+        participant_id=participant_id,
+        sleep=sleep,
+        repeat_unknown=True,
+    )
+    return answer
 
 
 def send_tries(
@@ -732,32 +760,19 @@ def send_tries(
     sleep: Callable[[float], None],
 ) -> tuple[str, Exception | None]:
     """Send ``message`` once at most, trying again only a call that certainly did not reach
-    SES or SNS (``SEND_ATTEMPTS`` in all, with pauses): ``(SENT, None)``, or ``NOT_SENT`` or
-    ``UNKNOWN`` with the last error. Each failed try is logged as ``{event}.send_failed`` with
-    the participant's id, the error's type and code only."""
-    for attempt in range(SEND_ATTEMPTS):
-        try:
-            if channel == SMS:
-                messenger.text(address, message)
-            else:
-                messenger.email(address, message)
-            return SENT, None
-        except Exception as error:  # noqa: BLE001 (a refused address must not stop the run)
-            verdict = send_failure(error)
-            logs.event(
-                f"{event}.send_failed",
-                participant_id=participant_id,
-                attempt=attempt + 1,
-                error=type(error).__name__,
-                code=error_code(error)[:60],
-                verdict=verdict,
-            )
-            if verdict == UNKNOWN:
-                return UNKNOWN, error
-            if verdict == REFUSED or attempt + 1 >= SEND_ATTEMPTS:
-                return NOT_SENT, error
-            sleep(0.5 * 2**attempt)
-    return NOT_SENT, None
+    SES or SNS (``_tries``): ``(SENT, None)``, or ``NOT_SENT`` or ``UNKNOWN`` with the last
+    error. Each failed try is logged as ``{event}.send_failed``."""
+    send = messenger.text if channel == SMS else messenger.email
+    _answer, verdict, error = _tries(
+        lambda: send(address, message),
+        event=f"{event}.send_failed",
+        participant_id=participant_id,
+        sleep=sleep,
+        repeat_unknown=False,
+    )
+    if verdict is None:
+        return SENT, None
+    return (UNKNOWN if verdict == UNKNOWN else NOT_SENT), error
 
 
 def deliver(

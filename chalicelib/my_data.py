@@ -8,7 +8,8 @@ it, whether and when it was archived, when they joined and, if a group leader re
 when they left, each earlier time in it, the name its leaders know them by, their choice of
 what its leaders see, and the account times kept with the enrolment) and their account's dates
 (``account``: when their access ends and the days its notices are due, when they last chose
-their password, since when earlier sign-ins are ended, when a leader made the account), to
+their password, since when earlier sign-ins are ended, when a leader made the account), and
+the result of every knowledge-check attempt (``check_results``: when, right and total), to
 download as JSON or PDF, or to delete. Both are audit-logged first (ids and counts, never the
 words). Only the caller's own partition is read. The plan as it stands is made from the same
 reads (``plan.current``, the rule My plan follows): no call of its own.
@@ -17,10 +18,10 @@ DynamoDB calls. Download: 7 Queries (worksheets with their earlier saves, plan v
 completions, attempts, each one more per 1 MB page; the reminder settings and what was sent,
 one Query of two items; their pointers to their groups; their copies of the ``enrolment.add``
 audit entries, the groups they left included, filtered on the action, one more per 1 MB page),
-1 BatchGetItem (each group's details, their enrolment and their times in it, and their
-account's item: one more per 100 keys, i.e. per 33 groups) and 1 TransactWriteItems (the audit
-entry); never a Scan. The PDF, written
-for people, names each module by its title in the reader's language and each knowledge-check
+1 BatchGetItem (each group's details, their enrolment and their times in it, their account's
+item and their completed-versions summary: one more per 100 keys, i.e. per 33 groups) and 1
+TransactWriteItems (the audit entry); never a Scan. The PDF, written for people, names each
+module by its title in the reader's language and each knowledge-check
 answer by the words of the choice (``Readable``), from the published content the library
 already caches: the catalog (no S3 call while fresh, else one GetObject, two in Spanish: the
 pages read it all the time) and the version document read for each check answered (one
@@ -44,8 +45,8 @@ and account dates: they are the program's record of their treatment and access.
 
 What of theirs the download leaves out, and why. Their partition (``PARTICIPANT#{id}``) also
 holds ``COMPLETED_VERSIONS`` and ``SAVED_WORKSHEETS``, summaries of the completions, attempts and
-worksheets above kept for leaders' counts (nothing in them is not in the download, but the
-results of attempts whose answers were deleted); ``ACCESS#`` copies of the audit entries about
+worksheets above kept for leaders' counts (read for the attempts' results, which outlive
+"delete my answers"; nothing else in them is not in the download); ``ACCESS#`` copies of the audit entries about
 them, which "Who has seen my records" shows them (the privacy page), the enrolment copies read
 here for their groups; and their reminder slot pointers (``REMINDER_SLOT#``: an index of the
 settings above). Their account's partition (``ACCOUNT#{id}``) holds their web sessions, which
@@ -69,8 +70,14 @@ from chalicelib.library import DEFAULT_LOCALE, ModuleLibrary, check_locale
 from chalicelib.plan import Plan, PlanFile, current
 from chalicelib.records.access import account_key, account_times
 from chalicelib.records.audit import AuditRecords, new_entry
-from chalicelib.records.completions import Attempt, Completion, CompletionRecords
+from chalicelib.records.completions import (
+    Attempt,
+    CompletedVersions,
+    Completion,
+    CompletionRecords,
+)
 from chalicelib.records.groups import GroupRecords, Membership
+from chalicelib.records.keys import COMPLETED_VERSIONS_SK, participant_pk
 from chalicelib.records.plans import PlanRecords, PlanVersion
 from chalicelib.records.reminders import ReminderRecords
 from chalicelib.records.worksheets import Answer, EarlierSave, Worksheet, WorksheetRecords
@@ -178,6 +185,10 @@ class MyData:
     # The groups they are in or were in, in order of joining, and their account's dates.
     groups: tuple[Membership, ...] = ()
     account: AccountDates = field(default_factory=AccountDates)
+    # The result of every knowledge-check attempt (when, right and total; no answers), as the
+    # completed-versions summary keeps it: after "delete my answers", the only record of a
+    # retake's result (``check_results``).
+    check_results: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -201,7 +212,25 @@ class MyData:
             "reminders": self.reminders,
             "groups": [membership_dict(m) for m in self.groups],
             "account": self.account.to_dict(),
+            "knowledge_check_results": list(self.check_results),
         }
+
+
+def check_results(kept: CompletedVersions) -> tuple[dict[str, Any], ...]:
+    """Each knowledge-check attempt's result the summary keeps, by module, version and try."""
+    return tuple(
+        {
+            "module_id": module_id,
+            "version": version,
+            "attempt": result.attempt,
+            "at": result.at,
+            "correct": result.correct,
+            "total": result.total,
+        }
+        for module_id, versions in sorted(kept.checks.items())
+        for version, results in sorted(versions.items())
+        for result in results
+    )
 
 
 # Kept in the reminder settings item but not the participant's to download: ``version`` counts
@@ -326,10 +355,14 @@ class MyDataService:
         reminders = reminder_settings(settings, sent)
         groups: tuple[Membership, ...] = ()
         account: dict[str, Any] | None = None
+        summary: dict[str, Any] | None = None
         if self.groups is not None:
             joined = self.audit.groups_joined(caller.id, self.clock.iso())
-            found, others = self.groups.memberships_of(caller.id, joined, [account_key(caller.id)])
-            groups, account = tuple(found), (others[0] if others else None)
+            keys = [account_key(caller.id), (participant_pk(caller.id), COMPLETED_VERSIONS_SK)]
+            found, others = self.groups.memberships_of(caller.id, joined, keys)
+            groups = tuple(found)
+            account = next((o for o in others if o["SK"] != COMPLETED_VERSIONS_SK), None)
+            summary = next((o for o in others if o["SK"] == COMPLETED_VERSIONS_SK), None)
         self.audit.record(
             new_entry(
                 caller.id,
@@ -360,6 +393,7 @@ class MyDataService:
             reminders,
             groups,
             account_dates(account, groups, self.clock.zone),
+            check_results(CompletedVersions.from_record(caller.id, summary)),
         )
 
     def download(self, caller: Caller, form: str, locale: str = DEFAULT_LOCALE) -> PlanFile:

@@ -350,6 +350,7 @@ DATA_WORDS: dict[str, dict[str, Any]] = {
         "attempt": "{module}, version {v}, try {n}, on {day}",
         "score": "{correct} of {total} right.",
         "you_chose": "You chose: {choice}",
+        "answers_deleted": "Your answers were deleted; the result is kept.",
         # Only where the version's questions cannot be read any more.
         "picked": "Choices picked (1 is the first choice): {answers}",
         "reminders": "Reminders and where they go",
@@ -446,6 +447,7 @@ DATA_WORDS: dict[str, dict[str, Any]] = {
         "attempt": "{module}, versión {v}, intento {n}, el {day}",
         "score": "{correct} de {total} correctas.",
         "you_chose": "Usted eligió: {choice}",
+        "answers_deleted": "Sus respuestas se borraron; el resultado se conserva.",
         "picked": "Opciones elegidas (1 es la primera): {answers}",
         "reminders": "Recordatorios y adónde van",
         "reminders_none": "No ha configurado recordatorios. No se envía ninguno.",
@@ -605,7 +607,7 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
             parts = ", ".join(titles.get(section, section) for section in shown.unchanged)
             pdf.paragraph(LINE, words[key].format(n=version.version - 1, parts=parts))
     _heading(pdf, words["checks"], 14)
-    if not data.completions and not data.attempts:
+    if not data.completions and not data.attempts and not data.check_results:
         pdf.multi_cell(0, LINE, words["none"], new_x="LMARGIN", new_y="NEXT")
     checks: list[tuple[tuple[str, int, int], str, dict[str, Any] | None]] = []
     for completion in data.completions:
@@ -627,6 +629,20 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
         checks.append(
             ((attempt.module_id, attempt.version, attempt.attempt), title, attempt.knowledge_check)
         )
+    # A try whose answers were deleted ("delete my answers") keeps its result: that alone.
+    answered = {(c.module_id, c.version, 1) for c in data.completions if c.knowledge_check}
+    answered |= {(a.module_id, a.version, a.attempt) for a in data.attempts}
+    for kept in data.check_results:
+        tried = (str(kept["module_id"]), int(kept["version"]), int(kept["attempt"]))
+        if tried in answered:
+            continue
+        title = words["attempt"].format(
+            module=readable.title(tried[0]),
+            v=tried[1],
+            n=tried[2],
+            day=written_day(str(kept["at"]), locale, zone),
+        )
+        checks.append((tried, title, {"correct": kept["correct"], "total": kept["total"]}))
     for (module_id, number, _attempt), title, check in sorted(checks, key=lambda c: c[0]):
         pdf.set_font(FONT, "B", 10)
         pdf.multi_cell(0, LINE, title, new_x="LMARGIN", new_y="NEXT")
@@ -635,6 +651,11 @@ def render_data(data: MyData, locale: str, zone: tzinfo, readable: Readable | No
             continue
         answers = [int(a) for a in check.get("answers", [])]
         line = words["score"].format(correct=check.get("correct", 0), total=check.get("total", 0))
+        if "answers" not in check:
+            pdf.multi_cell(
+                0, LINE, f"{line} {words['answers_deleted']}", new_x="LMARGIN", new_y="NEXT"
+            )
+            continue
         chosen = readable.chosen(module_id, number, answers)
         if chosen is None:
             picked = ", ".join(str(a + 1) for a in answers)

@@ -237,6 +237,18 @@ def test_knowledge_check_attempts_are_in_the_download_and_deleted_with_the_answe
         (1, completion["knowledge_check"]["correct"]),
         (2, total),
     ]
+    # ... and the download has them: the retake's result is its only record now.
+    assert [
+        (r["module_id"], r["version"], r["attempt"], r["correct"], r["total"])
+        for r in after["knowledge_check_results"]
+    ] == [
+        (module, version, 1, completion["knowledge_check"]["correct"], total),
+        (module, version, 2, total, total),
+    ]
+    assert data["knowledge_check_results"] == after["knowledge_check_results"]
+    printed = pdf_text(client, participant)
+    assert printed.count("Your answers were deleted; the result is kept.") == 1  # try 2 only
+    assert f"{total} of {total} right." in printed
     # The lesson still shows the latest result (attempt 2, all right), without the feedback.
     reading = service.reading.lesson(me, module).reading
     assert reading.score == {"correct": total, "total": total, "attempt": 2}

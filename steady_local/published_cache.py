@@ -84,4 +84,16 @@ def _publish_once(s3: Any, bucket: str, folder: Path, publish_for_real: Callable
     tmp = saved.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps({"summary": summary, "objects": objects}), encoding="utf-8")
     tmp.replace(saved)
+    _forget_old(folder, keep=KEPT)
     return summary
+
+
+# Publishes kept (about 1.7 MB each): one per version of the code and content a checkout has
+# tested lately. Older ones go, under the lock, so no stack is reading them.
+KEPT = 4
+
+
+def _forget_old(folder: Path, keep: int) -> None:
+    saved = sorted(folder.glob("published-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in saved[keep:]:
+        old.unlink(missing_ok=True)

@@ -298,3 +298,23 @@ def test_a_test_stack_that_shares_the_publish_gets_what_the_first_one_wrote(stac
     assert publish() == "2 new" and len(published) == 1  # put back, not published
     assert bucket_now() == first
     assert publish() == "2 new" and len(published) == 2  # not empty: published for real
+
+
+def test_the_shared_publishes_kept_are_the_newest_few(tmp_path):
+    """The tests' shared publishes (about 1.7 MB each, one per version of the code) do not pile
+    up in the temp folder: past ``KEPT``, the oldest go."""
+    import os
+
+    from steady_local import published_cache
+
+    for n in range(published_cache.KEPT + 2):
+        path = tmp_path / f"published-{n:032d}.json"
+        path.write_text("{}", encoding="utf-8")
+        os.utime(path, (1_000_000 + n, 1_000_000 + n))
+    (tmp_path / "publishing.lock").write_text("", encoding="utf-8")
+
+    published_cache._forget_old(tmp_path, keep=published_cache.KEPT)
+
+    left = sorted(p.name for p in tmp_path.glob("published-*.json"))
+    assert left == [f"published-{n:032d}.json" for n in range(2, published_cache.KEPT + 2)]
+    assert (tmp_path / "publishing.lock").exists()

@@ -22,6 +22,19 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# The module the banner's example completes, at the version content/ publishes now.
+DEMO_MODULE = "cravings-and-urge-surfing"
+
+
+def demo_version() -> int:
+    """``DEMO_MODULE``'s version in content/ (its front matter): a completion must name a
+    published version, so the printed example works after every version bump."""
+    import yaml
+
+    text = (ROOT / "content" / "addiction" / f"{DEMO_MODULE}.md").read_text(encoding="utf-8")
+    return int(yaml.safe_load(text.split("---")[1])["version"])
+
+
 DEMO_ACCOUNTS = (
     ("demo-leader", "Demo-leader-2026", "leaders"),
     ("demo-participant-1", "Demo-participant-2026", "participants"),
@@ -259,9 +272,10 @@ def _banner(
         f'  curl -s {api}/admin/accounts -H "Authorization: Bearer $ADMIN"',
         "Then, as a participant:",
         f'  curl -s {api}/modules -H "Authorization: Bearer $TOKEN"',
-        f'  curl -s {api}/modules/cravings-and-urge-surfing -H "Authorization: Bearer $TOKEN"',
+        f'  curl -s {api}/modules/{DEMO_MODULE} -H "Authorization: Bearer $TOKEN"',
         f'  curl -s -X POST {api}/me/completions -H "Authorization: Bearer $TOKEN" '
-        '-H \'Content-Type: application/json\' -d \'{"module_id": "cravings-and-urge-surfing", "version": 1}\'',
+        "-H 'Content-Type: application/json' -d "
+        f'\'{{"module_id": "{DEMO_MODULE}", "version": {demo_version()}}}\'',
         f'  curl -s {api}/me/completions -H "Authorization: Bearer $TOKEN"',
         "",
         "Messages that would have been sent (participant reminders, confirmation codes):",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import signal
 import socket
 import subprocess
@@ -147,12 +148,13 @@ def test_demo_participant_reads_completes_and_the_completion_survives_a_restart(
         token = stack.token("demo-participant-1")
         status, module = stack.request("GET", "/modules/cravings-and-urge-surfing", token)
         assert status == 200 and module["version"] >= 1
-        status, created = stack.request(
-            "POST",
-            "/me/completions",
-            token,
-            {"module_id": "cravings-and-urge-surfing", "version": module["version"]},
-        )
+        # The banner's example completion, as printed, names the version published now.
+        [example] = re.findall(r"/me/completions .* -d '(\{.*\})'", banner)
+        assert json.loads(example) == {
+            "module_id": "cravings-and-urge-surfing",
+            "version": module["version"],
+        }
+        status, created = stack.request("POST", "/me/completions", token, json.loads(example))
         assert status == 201
         status, _ = stack.request("GET", "/me/completions", "not-a-token")
         assert status == 401

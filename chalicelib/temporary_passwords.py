@@ -140,6 +140,11 @@ class TemporaryPasswords:
             else None
         )
         if member is not None:
+            if group.archived:
+                # An archived group is one they left too (``enrolment.group_archived`` starts
+                # their alumni period): its leaders reach them only while that lasts and they
+                # are in no active group, whose leaders are now the ones to help.
+                self._reachable_after_leaving(participant_id)
             if not member.new_account_at:
                 first = min([member.joined_at, *(joined for joined, _ in member.earlier)])
                 self._not_also_elsewhere(caller, participant_id, group.group_id, first)

@@ -563,3 +563,64 @@ def test_no_leader_takes_over_an_alumnus_by_enrolling_them_by_username(
     path = f"/groups/{theirs}/participants/{participant.id}/temporary-password"
     status, body = api(client, "post", path, stranger)
     assert status == 200 and body["temporary_password"]
+
+
+def test_an_archived_groups_leader_cannot_give_a_password_to_someone_now_in_another_group(
+    client, published, stack, leader
+):
+    """Archiving a group is leaving it (``enrolment.group_archived``): its leader gave the
+    account, but once the participant is in another leader's active group, that group's
+    leaders are the ones to help, or this one could sign in as them and read what they write
+    there. Found by an outside review (the archived group's members were never checked)."""
+    other = make_account(stack, "leader-two", "leaders")
+    _, a = api(client, "post", "/groups", leader, {"name": "Spring cohort"})
+    status, made = api(
+        client,
+        "post",
+        f"/groups/{a['group_id']}/participants",
+        leader,
+        {"username": "maria-g", "display_name": "Maria", "create": True},
+    )
+    assert status == 201, made
+    pid = made["participant_id"]
+    # The program is over.
+    assert api(client, "patch", f"/groups/{a['group_id']}", leader, {"archived": True})[0] == 200
+    # Maria goes on to another leader's group.
+    _, b = api(client, "post", "/groups", other, {"name": "Autumn cohort"})
+    status, _ = api(
+        client,
+        "post",
+        f"/groups/{b['group_id']}/participants",
+        other,
+        {"username": "maria-g", "display_name": "Maria"},
+    )
+    assert status == 201
+    # The first leader, through the archived group, takes over her account.
+    status, body = api(
+        client, "post", f"/groups/{a['group_id']}/participants/{pid}/temporary-password", leader
+    )
+    assert status == 409 and body["error"]["code"] == "in_another_group", (status, body)
+
+
+def test_no_temporary_password_for_an_archived_groups_member_whose_access_ended(
+    client, published, stack, leader, service, library_clock
+):
+    """After the alumni period an archived group's member is refused too (409 access_ended),
+    as someone who left the group is."""
+    _, a = api(client, "post", "/groups", leader, {"name": "Spring cohort"})
+    status, made = api(
+        client,
+        "post",
+        f"/groups/{a['group_id']}/participants",
+        leader,
+        {"username": "maria-g", "display_name": "Maria", "create": True},
+    )
+    pid = made["participant_id"]
+    assert api(client, "patch", f"/groups/{a['group_id']}", leader, {"archived": True})[0] == 200
+    ends = service.access.ends_at(pid)
+    assert ends is not None
+    library_clock.advance(ends - library_clock.epoch() + 60)  # the alumni period is over
+    status, body = api(
+        client, "post", f"/groups/{a['group_id']}/participants/{pid}/temporary-password", leader
+    )
+    assert status == 409 and body["error"]["code"] == "access_ended", (status, body)

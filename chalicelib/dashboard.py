@@ -417,7 +417,11 @@ def _grid_rows(
     for participant in group.participants:
         pid = participant.participant_id
         visible, activity = visible_and_when(
-            completed[pid], participant.joined_at, participant.shares_history, participant.earlier
+            completed[pid],
+            participant.joined_at,
+            participant.shares_history,
+            participant.earlier,
+            participant.until,
         )
         if pid in theirs:
             mine = theirs[pid]

@@ -245,6 +245,7 @@ def visible_to_leaders(
     joined_at: str,
     shares_history: bool,
     earlier: Windows = (),
+    until: str = "",
 ) -> CompletedVersions:
     """What a group's leaders may see of a participant's completions: the visibility rule.
 
@@ -261,20 +262,28 @@ def visible_to_leaders(
     and is not back (a former member) has no ``joined_at`` (``""``): only their ``earlier``
     times count.
 
+    Nothing from ``until`` on counts, whatever they share: the time the group was archived
+    (``EnrolledParticipant.until``), after which their pages tell them nobody else sees what
+    they do (to the second, as joining is: the same second counts as after it).
+
     Completion times are whole seconds, so the comparison is to the second: a completion in the
     same second as the joining counts as after it. An unreadable time is never shown.
     """
-    return _visible(completed, joined_at, shares_history, None, earlier)
+    return _visible(completed, joined_at, shares_history, None, earlier, until)
 
 
 def visible_and_when(
-    completed: CompletedVersions, joined_at: str, shares_history: bool, earlier: Windows = ()
+    completed: CompletedVersions,
+    joined_at: str,
+    shares_history: bool,
+    earlier: Windows = (),
+    until: str = "",
 ) -> tuple[CompletedVersions, list[datetime | None]]:
     """``visible_to_leaders``, and when each visible completion and knowledge-check attempt
     was made (``at_second``: ``None`` for an unreadable time; in no particular order), parsed
     once for both: the "needs attention" rule's activity."""
     times: list[datetime | None] = []
-    return _visible(completed, joined_at, shares_history, times, earlier), times
+    return _visible(completed, joined_at, shares_history, times, earlier, until), times
 
 
 def _visible(
@@ -283,8 +292,12 @@ def _visible(
     shares_history: bool,
     times: list[datetime | None] | None,
     earlier: Windows = (),
+    until: str = "",
 ) -> CompletedVersions:
-    if shares_history:
+    cut = at_second(until) if until else None
+    if until and cut is None:  # an unreadable end: nothing is shown, as for any such time
+        return CompletedVersions(completed.participant_id, {})
+    if shares_history and cut is None:
         if times is not None:
             times.extend(at_second(at) for v in completed.completed.values() for at in v.values())
             times.extend(
@@ -297,12 +310,14 @@ def _visible(
         for start, end in ((at_second(a), at_second(b)) for a, b in earlier)
         if start is not None and end is not None
     ]
-    if joined is None and not windows:
+    if joined is None and not windows and not shares_history:
         return CompletedVersions(completed.participant_id, {})
 
     def in_group(when: datetime | None) -> bool:
-        if when is None:
+        if when is None or (cut is not None and when >= cut):
             return False
+        if shares_history:
+            return True
         if joined is not None and when >= joined:
             return True
         return any(start <= when <= end for start, end in windows)

@@ -361,13 +361,17 @@ class WorksheetConflict(Conflict):
 
 
 def visible_answers(
-    sheet: Worksheet, joined_at: str, shares_history: bool, order: Sequence[str] = ()
+    sheet: Worksheet,
+    joined_at: str,
+    shares_history: bool,
+    order: Sequence[str] = (),
+    until: str = "",
 ) -> tuple[Answer, ...]:
     """The answers of a worksheet a group's leaders may count: the visibility rule
     (``statuses.visible_to_leaders``, here ``visible_fields``). Whether the content may be
     shown too is the worksheet's ``shared`` flag. In the worksheet's order (``order``: field
     ids, the first place of each counts), then answers to fields not in it, by field id."""
-    shown = visible_fields(sheet.answered_at, joined_at, shares_history)
+    shown = visible_fields(sheet.answered_at, joined_at, shares_history, until)
     place: dict[str, int] = {}
     for n, field_id in enumerate(order):
         place.setdefault(field_id, n)
@@ -381,20 +385,26 @@ def visible_answers(
 
 
 def visible_fields(
-    answered_at: Mapping[str, str], joined_at: str, shares_history: bool
+    answered_at: Mapping[str, str], joined_at: str, shares_history: bool, until: str = ""
 ) -> frozenset[str]:
     """The answered fields (``answered_at``: field id to when) a group's leaders may count:
     only answers written since the participant joined the group (to the second), unless they
-    share their history with it; an unreadable time is never shown."""
-    if shares_history:
+    share their history with it, and none written from ``until`` on (the group was archived:
+    ``EnrolledParticipant.until``); an unreadable time is never shown."""
+    cut = at_second(until) if until else None
+    if until and cut is None:
+        return frozenset()
+    if shares_history and cut is None:
         return frozenset(answered_at)
     joined = at_second(joined_at)
-    if joined is None:
+    if joined is None and not shares_history:
         return frozenset()
     kept = []
     for field_id, at in answered_at.items():
         when = at_second(at)
-        if when is not None and when >= joined:
+        if when is None or (cut is not None and when >= cut):
+            continue
+        if shares_history or (joined is not None and when >= joined):
             kept.append(field_id)
     return frozenset(kept)
 
@@ -505,7 +515,9 @@ def worksheet_mark(
     some have. Shared when the participant shares it and there is something to see."""
     if sheet is None:
         return WorksheetMark(len(fields), 0, False)
-    shown = visible_fields(sheet.answered_at, participant.joined_at, participant.shares_history)
+    shown = visible_fields(
+        sheet.answered_at, participant.joined_at, participant.shares_history, participant.until
+    )
     answered = len(shown & set(fields))
     return WorksheetMark(len(fields), answered, bool(sheet.shared and shown))
 
@@ -965,7 +977,11 @@ class Worksheets:
             mark = worksheet_mark(member, sheet, assigned)
             # The answers in the order of the worksheet of their version, then the latest's.
             visible = visible_answers(
-                sheet, member.joined_at, member.shares_history, (*assigned, *fields[None])
+                sheet,
+                member.joined_at,
+                member.shares_history,
+                (*assigned, *fields[None]),
+                member.until,
             )
             rows.append(
                 SharedWorksheet(

@@ -151,6 +151,10 @@ class EnrolledParticipant:
     # an account they already had, or enrolled before this was recorded): with no
     # ``password_chosen_at`` since, they have not signed in yet (``not_signed_in``).
     new_account_at: str = ""
+    # When their group was archived (ISO; "" it is active): archiving is leaving, so what they
+    # do after it is not the group's to see, whatever they share with it
+    # (``chalicelib.statuses.visible_to_leaders``).
+    until: str = ""
 
     @property
     def not_signed_in(self) -> bool:
@@ -522,6 +526,8 @@ class GroupRecords(RecordTable):
                 )
         if details is None:
             raise NotFound("There is no such group.", code="group_not_found")
+        if details.get("archived") and details.get("archived_at"):
+            participants = [replace(p, until=str(details["archived_at"])) for p in participants]
         # Enrolled again: their earlier stints are theirs here; not: they left the group.
         participants = [
             replace(p, earlier=former.pop(p.participant_id).windows)

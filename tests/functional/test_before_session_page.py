@@ -253,3 +253,45 @@ def test_answers_written_in_spanish_are_under_the_english_questions(
     ]
     assert '<dd dir="auto">8 on 0–10</dd>' in answered
     assert 'lang="es"' in answered
+
+
+def test_what_they_do_after_the_group_is_archived_is_not_its_leaders_to_see(
+    client, published, leader, participant, library_clock
+):
+    """Archiving a group is leaving it: the participant's pages then say nobody else sees their
+    worksheet, so an answer written or a module completed after it stays off this group's
+    "Before the session", its grid and its CSV, as for someone removed. Found by an outside
+    review: the archived group's leaders read answers written months later."""
+    group_id = _group(client, leader, MODULE, NO_SHEET)
+    _enrol(client, leader, group_id, participant, "Member")
+    library_clock.advance(60)
+    _share(client, participant, {"urge-in-body": "Stomach, before the end"})
+    assert (
+        client.http.patch(
+            f"/groups/{group_id}", headers=leader.headers, body=json.dumps({"archived": True})
+        ).status_code
+        == 200
+    )
+    library_clock.advance(86_400)  # the next day
+    _share(client, participant, {"urge-in-body": "Written after the program ended"})
+    body = json.dumps({"module_id": NO_SHEET, "version": shipped_version(NO_SHEET)})
+    assert (
+        client.http.post("/me/completions", headers=participant.headers, body=body).status_code
+        == 201
+    )
+
+    view = json.loads(
+        client.http.get(f"/groups/{group_id}/worksheets/{MODULE}", headers=leader.headers).body
+    )
+    shown = json.dumps(view)
+    assert "Written after the program ended" not in shown
+    # What they wrote before the archive, in the same field since overwritten, is not shown
+    # either: the answer kept is the new one, whose time is after the archive.
+    assert "Stomach, before the end" not in shown
+    grid = json.loads(client.http.get(f"/groups/{group_id}/progress", headers=leader.headers).body)
+    cells = {c["module_id"]: c for c in grid["participants"][0]["cells"]}
+    assert cells[NO_SHEET]["status"] == "overdue" or cells[NO_SHEET]["status"] == "not_started"
+    assert cells[MODULE]["worksheet"]["answered"] == 0
+    csv_body = client.http.get(f"/groups/{group_id}/progress.csv", headers=leader.headers).body
+    rows = (csv_body.decode() if isinstance(csv_body, bytes) else csv_body).splitlines()
+    assert len(rows) == 2 and "completed" not in rows[1].lower()

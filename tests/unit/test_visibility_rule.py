@@ -67,3 +67,30 @@ def test_visible_answers_come_in_the_worksheets_order_then_the_others_by_field_i
     assert [a.field_id for a in in_order] == ["start", "end", "body", "a-old", "b-old"]
     by_id = visible_answers(sheet, JOINED, False)
     assert [a.field_id for a in by_id] == ["a-old", "b-old", "body", "end", "start"]
+
+
+ARCHIVED = "2026-11-25T12:00:00.250000Z"
+
+
+@pytest.mark.parametrize(
+    ("done_at", "shares_history", "visible"),
+    [
+        ("2026-11-25T11:59:59Z", False, True),  # the second before the archive: shown
+        ("2026-11-25T12:00:00Z", False, False),  # the same second: counts as after it
+        ("2026-11-26T09:00:00Z", False, False),  # after: theirs alone
+        ("2026-11-26T09:00:00Z", True, False),  # whatever they share with the group
+        ("2026-11-19T09:00:00Z", True, True),  # history shared, from before: still shown
+        ("2026-11-19T09:00:00Z", False, False),  # before joining, not shared: hidden
+    ],
+)
+def test_nothing_from_the_archive_on_is_the_groups_to_see(done_at, shares_history, visible):
+    """An archived group is one they left: what they do from then on is not its leaders' to
+    see (their pages tell them nobody else sees it), completions and answers alike."""
+    completed = CompletedVersions("p-1", {"thinking-traps": {1: done_at}})
+    shown = visible_to_leaders(completed, JOINED, shares_history, (), ARCHIVED)
+    assert (shown.latest("thinking-traps") is not None) is visible
+    answer = Answer("start", "x", 1, "en", done_at, "short-text", "start", None, None)
+    sheet = Worksheet("p-1", "m", {"start": answer}, True)
+    assert bool(visible_answers(sheet, JOINED, shares_history, (), ARCHIVED)) is visible
+    # An unreadable archive time shows nothing after joining, rather than everything.
+    assert visible_to_leaders(completed, JOINED, shares_history, (), "not a time").completed == {}

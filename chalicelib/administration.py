@@ -147,8 +147,13 @@ class Administration:
             logs.event("account_off_not_marked", logging.WARNING)
 
     def reset_authenticator(self, caller: Caller, username: str) -> Account:
-        """A lost phone: the account signs in with its password next time and sets up a new one."""
+        """A lost phone: the account signs in with its password next time and sets up a new one.
+        Signed out everywhere, as a disable does: Cognito's refresh tokens, the bearer tokens
+        issued before now (``AccessCheck.end``) and the web sessions, so the lost phone keeps
+        nothing that works."""
         account = self._accounts.reset_authenticator(username)
+        self._access.end(account.id)
+        self._sessions.end_all(account.id)
         self._authenticators.forget(account.username)
         self._record(caller, "account.reset_authenticator", {"account_id": account.id})
         return account

@@ -67,7 +67,7 @@ def blueprint() -> Blueprint:
         account_pages.change_password
     )
 
-    web.route(reading_pages.EXIT, access=PUBLIC)(reading_pages.quick_exit)
+    web.route(reading_pages.EXIT, access=PUBLIC, ends_visit=True)(reading_pages.quick_exit)
     web.route("/favicon.ico", access=PUBLIC)(reading_pages.favicon)
     web.route(reading_pages.HOME, access=SIGNED_IN)(reading_pages.home)
     web.route(reading_pages.LIBRARY, access=SIGNED_IN)(reading_pages.library_page)

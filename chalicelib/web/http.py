@@ -636,7 +636,9 @@ class Pages:
         by time, with that session's CSRF token, is kept (``keep_form``) for the same person's
         next sign-in, not dropped.
 
-        ``ends_visit`` (sign-out): with no live session, no CSRF token is asked for. After
+        ``ends_visit`` (sign-out, the quick exit): with no live session, no CSRF token is
+        asked for; and the page works whatever the account's state (access ended, or its
+        check failing), as for someone signed out, with the session at hand to end. After
         the session timed out there is none to match, and the person signing out would get
         "This form has expired" with the browser's cookies (language, kept forms) left for the
         next person on a shared phone. A forged one signs no one out (the quick exit's GET
@@ -673,7 +675,15 @@ class Pages:
                     if resumed is not None:
                         caller = resumed[1]
                         if caller is not None:
-                            caller = services.current().admit(caller)
+                            try:
+                                caller = services.current().admit(caller)
+                            except SteadyError:
+                                if not ends_visit:
+                                    raise
+                                # Leaving never fails: with the account's access just ended
+                                # (or its check unavailable) the quick exit and sign-out still
+                                # end this session and clear the browser's cookies.
+                                caller = None
                         visit = Visit(caller, resumed[0], params, visit.query, {}, cookies, headers)
                     if allowed != PUBLIC:
                         if visit.caller is None:

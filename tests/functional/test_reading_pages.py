@@ -972,6 +972,43 @@ def test_quick_exit_ends_the_session_on_the_server_not_only_the_cookie(
     assert replay.get("/").location == "/sign-in"
 
 
+@pytest.mark.parametrize("why", ["access_ended", "check_failing"])
+def test_quick_exit_and_sign_out_work_whatever_the_accounts_state(
+    client, published, participant, service, library_clock, monkeypatch, why
+):
+    """Leaving never fails: with the participant's access ended while their page was open (or
+    the access check failing), the quick exit still goes to the neutral site, ends the session
+    on the server and clears the language cookie, and signing out still signs out. Found by an
+    outside review: both were sent to Steady's "access ended" page with the session kept."""
+    from chalicelib import sign_in as session
+    from chalicelib.errors import ServiceUnavailable
+    from chalicelib.web.pages import SIGNED_OUT_DONE
+
+    for leave in ("exit", "sign-out"):
+        browser = signed_in(client, participant)
+        assert browser.get("/?locale=es").status == 200
+        token = browser.get("/").csrf()
+        session_id = browser.cookies[session.COOKIE]
+        if why == "access_ended":
+            service.access.set_ends_at(participant.id, int(library_clock.epoch()) - 1)
+        else:
+
+            def failing(caller):  # type: ignore[no-untyped-def]
+                raise ServiceUnavailable("The access check is unavailable.")
+
+            monkeypatch.setattr(service, "admit", failing)
+        if leave == "exit":
+            page = browser.get("/exit")
+            assert (page.status, page.location) == (303, render.QUICK_EXIT)
+        else:
+            page = browser.post("/sign-out", {"csrf": token})
+            assert (page.status, page.location) == (303, f"/sign-in?done={SIGNED_OUT_DONE}")
+        assert session.records().get(session_id) is None
+        assert "steady_lang" not in browser.cookies and session.COOKIE not in browser.cookies
+        monkeypatch.undo()
+        service.access.set_ends_at(participant.id, None)
+
+
 def test_favicon_is_an_empty_answer_not_an_error(client):
     page = WebClient(client).get("/favicon.ico")
     assert page.status == 204 and page.body == ""

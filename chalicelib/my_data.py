@@ -14,7 +14,8 @@ download as JSON or PDF, or to delete. Both are audit-logged first (ids and coun
 words). Only the caller's own partition is read. The plan as it stands is made from the same
 reads (``plan.current``, the rule My plan follows): no call of its own.
 
-DynamoDB calls. Download: 7 Queries (worksheets with their earlier saves, plan versions,
+DynamoDB calls. Download: 7 Queries (worksheets with their earlier saves, plan versions (for
+the JSON newest first, only as far as they fit in ``RESPONSE_BUDGET``; for the PDF all),
 completions, attempts, each one more per 1 MB page; the reminder settings and what was sent,
 one Query of two items; their pointers to their groups; their copies of the ``enrolment.add``
 audit entries, the groups they left included, filtered on the action, one more per 1 MB page),
@@ -29,6 +30,9 @@ GetObject the first time in a container, then none: versions never change), and,
 each worksheet's answers in the order of its questions, the English version of each worksheet
 last answered in (the same cache: one GetObject per module the first time). The JSON keeps
 the ids and choice numbers, and reads no content.
+A page of older plan versions (``plan_versions_page``): 1 Query and the audit entry's
+TransactWriteItems. The web page's list of files of versions (``version_files``): 1 Query a
+file listed, 10 at most.
 Delete: 1 TransactWriteItems (the audit entry, first), the worksheets' Query and one DeleteItem
 per worksheet and per earlier save kept, the plan versions' Query of keys and one BatchWriteItem per 25, the attempts'
 Query of keys and one BatchWriteItem per 25 (Queries one more per 1 MB page). With nothing left

@@ -226,3 +226,31 @@ def test_the_web_page_shows_no_files_without_a_saved_version(client, published, 
     browser = signed_in(client, participant)
     page = browser.get("/account/data")
     assert page.status == 200 and "plan-versions" not in page.body
+
+
+def test_past_the_files_listed_a_link_lists_the_older_ones(
+    client, published, participant, service, monkeypatch
+):
+    """One Query a file listed, ``FILES_LISTED`` at most: then "Older versions" lists the next
+    ones on the same page, without JavaScript."""
+    from chalicelib import my_data
+    from tests.functional.web_client import signed_in
+
+    monkeypatch.setattr(my_data, "FILES_LISTED", 1)
+    save_versions(service, participant)
+    browser = signed_in(client, participant)
+    listed: list[str] = []
+    address: str | None = "/account/data"
+    while address:
+        page = browser.get(address)
+        assert page.status == 200
+        files = re.findall(r'href="/account/data/plan-versions\?before=(\d+)"', page.body)
+        assert len(files) == 1
+        listed += files
+        more = re.search(r'href="(/account/data\?before=\d+)">Older versions<', page.body)
+        address = more.group(1) if more else None
+    assert len(listed) > 1 and listed[0] == str(VERSIONS + 1)
+    assert [int(b) for b in listed] == sorted((int(b) for b in listed), reverse=True)
+    # A before that is not a version number lists from the newest, as a page passes over an
+    # unknown locale.
+    assert f"before={VERSIONS + 1}" in browser.get("/account/data?before=x").body

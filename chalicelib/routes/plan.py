@@ -100,7 +100,9 @@ def blueprint(authorizer: Any) -> Blueprint:
 
     @endpoints.route("/me/data/download", roles=(PARTICIPANTS,), query=("format", "locale"))
     def download_my_data(call: Call) -> Download:
-        """Everything I wrote (answers, every plan version), JSON or PDF (audit-logged)."""
+        """Everything I wrote (answers, plan versions), JSON or PDF (audit-logged). The JSON
+        holds the newest plan versions that fit in one response; ``plan_versions_left_out``
+        names the page with the others (``/me/data/plan-versions``)."""
         return Download(
             services.current().my_data.download(
                 call.caller,

@@ -14,7 +14,8 @@ download as JSON or PDF, or to delete. Both are audit-logged first (ids and coun
 words). Only the caller's own partition is read. The plan as it stands is made from the same
 reads (``plan.current``, the rule My plan follows): no call of its own.
 
-DynamoDB calls. Download: 7 Queries (worksheets with their earlier saves, plan versions,
+DynamoDB calls. Download: 7 Queries (worksheets with their earlier saves, plan versions (for
+the JSON newest first, only as far as they fit in ``RESPONSE_BUDGET``; for the PDF all),
 completions, attempts, each one more per 1 MB page; the reminder settings and what was sent,
 one Query of two items; their pointers to their groups; their copies of the ``enrolment.add``
 audit entries, the groups they left included, filtered on the action, one more per 1 MB page),
@@ -29,6 +30,9 @@ GetObject the first time in a container, then none: versions never change), and,
 each worksheet's answers in the order of its questions, the English version of each worksheet
 last answered in (the same cache: one GetObject per module the first time). The JSON keeps
 the ids and choice numbers, and reads no content.
+A page of older plan versions (``plan_versions_page``): 1 Query and the audit entry's
+TransactWriteItems. The web page's list of files of versions (``version_files``): 1 Query a
+file listed, 10 at most.
 Delete: 1 TransactWriteItems (the audit entry, first), the worksheets' Query and one DeleteItem
 per worksheet and per earlier save kept, the plan versions' Query of keys and one BatchWriteItem per 25, the attempts'
 Query of keys and one BatchWriteItem per 25 (Queries one more per 1 MB page). With nothing left
@@ -55,9 +59,10 @@ access-ending notice index (``ACCESS_NOTICE#``: the days are in ``account``)."""
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from decimal import Decimal
 from typing import Any
@@ -82,6 +87,143 @@ from chalicelib.records.plans import PlanRecords, PlanVersion
 from chalicelib.records.reminders import ReminderRecords
 from chalicelib.records.worksheets import Answer, EarlierSave, Worksheet, WorksheetRecords
 from chalicelib.worksheets import field_ids
+
+# AWS Lambda answers with at most 6 MB (6,291,456 bytes), counted on the response as its runtime
+# writes it: the body is a JSON string inside a JSON object. More, and API Gateway answers 502:
+# the participant gets nothing. A participant's plan keeps every saved version, with no limit
+# on how many, each up to ``plan.MAX_PLAN_CHARS`` (200 versions of 40,000 characters made an
+# 8.2 MB download), so the JSON download holds the newest versions that fit in this budget,
+# measured as ``sent_size``, and says which it leaves out; pages of older versions (one Query
+# each) hold the rest, each within the same budget. The rest of the 6 MB is headroom (headers,
+# the response's own wrapping).
+RESPONSE_BUDGET = 4_000_000
+# Where the versions a download leaves out are: the API's page (the web app's file links to its
+# own, ``/account/data/plan-versions``).
+PLAN_VERSIONS_PAGE = "/me/data/plan-versions?before={before}"
+# What the budget counts for ``next_address`` (any of ours is shorter): so a page holds the same
+# versions whichever address it names, the API's or the web app's, and the web page's links
+# name the files the pages make.
+_MEASURED_ADDRESS = "/" + "x" * 90 + "?before={before}"
+# Plan version numbers have 7 digits in their keys (``records.keys.plan_sk``).
+MAX_BEFORE = 9_999_999
+
+
+def sent_size(text: str) -> int:
+    """The bytes ``text`` (a response body) takes in Lambda's response: a JSON string with ASCII
+    escapes, as the Python 3.11 runtime writes it (``\\"`` for a quote, ``\\u00e9`` for é, two
+    of those for an emoji). Never fewer than its UTF-8 bytes, which the 3.12 runtime writes
+    instead, nor than the body itself: one measure for every runtime."""
+    return len(json.dumps(text))
+
+
+def version_dict(v: PlanVersion) -> dict[str, Any]:
+    """One saved version of the plan as the JSON download and its pages give it."""
+    return {
+        "version": v.version,
+        "saved_at": v.saved_at,
+        "locale": v.locale,
+        "sections": v.sections,
+        "removed_from_plan": list(v.dismissed),
+    }
+
+
+def left_out_dict(left_out: int, next_address: str) -> dict[str, Any] | None:
+    """What a download or a page leaves out: versions 1 to ``left_out`` (numbered without a gap,
+    ``records/plans.py``), and the address of the page with the newest of them; ``None``: none."""
+    if left_out <= 0:
+        return None
+    return {
+        "count": left_out,
+        "before": left_out + 1,
+        "next": next_address.format(before=left_out + 1),
+    }
+
+
+def parse_before(value: str | None) -> int | None:
+    """A page's ``before``: a plan version number (1 to 9,999,999, ASCII digits), or ``None``
+    (from the newest). Anything else is 400 ``invalid_before``, never a Query."""
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) <= 7) or not (
+        1 <= int(value) <= MAX_BEFORE
+    ):
+        raise BadRequest(
+            "before is a version number of your plan, from 1 to 9999999.", code="invalid_before"
+        )
+    return int(value)
+
+
+def _version_size(v: PlanVersion) -> int:
+    """``sent_size`` of one version in a download (an item of a list in the document's object):
+    its lines 2 spaces further in than alone, and the comma and line break before it."""
+    piece = json.dumps(version_dict(v), ensure_ascii=False, indent=1)
+    return sent_size(piece) + 2 * (piece.count("\n") + 1) + 8
+
+
+def newest_that_fit(versions: Iterable[PlanVersion], room: int) -> tuple[list[PlanVersion], int]:
+    """The versions taken from ``versions`` (newest first, read as they are taken) while their
+    sizes fit in ``room`` bytes, newest first, and how many older ones are left out (the
+    version numbers say it: versions 1 to that one). The first that does not fit ends it: a
+    download never skips a version for a smaller, older one."""
+    taken: list[PlanVersion] = []
+    for v in versions:
+        size = _version_size(v)
+        if size > room:
+            return taken, v.version
+        taken.append(v)
+        room -= size
+    return taken, (taken[-1].version - 1 if taken else 0)
+
+
+def render(body: dict[str, Any]) -> str:
+    """The JSON download's text (and its pages'): readable, characters as they are."""
+    return json.dumps(body, ensure_ascii=False, indent=1)
+
+
+@dataclass(frozen=True)
+class PlanVersionsPage:
+    """A page of the plan's older versions (``MyDataService.plan_versions_page``): the newest
+    numbered below ``before`` that fit in the budget, oldest first as in the download, and how
+    many older ones are left out (versions 1 to ``left_out``)."""
+
+    exported_at: str
+    before: int | None
+    versions: tuple[PlanVersion, ...]
+    left_out: int
+
+    def to_dict(self, next_address: str = PLAN_VERSIONS_PAGE) -> dict[str, Any]:
+        return {
+            "exported_at": self.exported_at,
+            "plan_versions": [version_dict(v) for v in self.versions],
+            "plan_versions_left_out": left_out_dict(self.left_out, next_address),
+        }
+
+
+@dataclass(frozen=True)
+class VersionFile:
+    """One file of the plan's saved versions as the web page "Your data" links it: versions
+    ``first`` to ``last``, at ``before`` (``last + 1``)."""
+
+    first: int
+    last: int
+
+    @property
+    def before(self) -> int:
+        return self.last + 1
+
+
+@dataclass(frozen=True)
+class VersionFiles:
+    """The files of every saved version, newest first, as far as one look lists them;
+    ``more_before``: the older ones not listed yet are below this version (0: none)."""
+
+    files: tuple[VersionFile, ...]
+    more_before: int = 0
+
+
+# The web page lists at most this many files of versions (one Query each): past them, a link
+# lists the next ones, so a page view never reads more than about this many MB.
+FILES_LISTED = 10
 
 
 @dataclass(frozen=True)
@@ -189,8 +331,14 @@ class MyData:
     # completed-versions summary keeps it: after "delete my answers", the only record of a
     # retake's result (``check_results``).
     check_results: tuple[dict[str, Any], ...] = ()
+    # Versions 1 to this one of the plan are not in ``plan_versions`` (0: none left out): the
+    # JSON download holds the newest that fit in ``RESPONSE_BUDGET``; the pages of older
+    # versions (``plan_versions_page``) hold the rest.
+    plan_versions_left_out: int = 0
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, next_address: str = PLAN_VERSIONS_PAGE) -> dict[str, Any]:
+        """The JSON download; ``next_address``: where the versions left out are (a format
+        string with ``{before}``: the API's page by default, the web app's in its file)."""
         return {
             "exported_at": self.exported_at,
             "completions": [c.to_dict() for c in self.completions],
@@ -199,16 +347,8 @@ class MyData:
             "worksheet_earlier_saves": [e.to_dict() for e in self.earlier_saves],
             # As ``GET /me/plan`` gives it.
             "plan": self.plan.to_dict() if self.plan is not None else None,
-            "plan_versions": [
-                {
-                    "version": v.version,
-                    "saved_at": v.saved_at,
-                    "locale": v.locale,
-                    "sections": v.sections,
-                    "removed_from_plan": list(v.dismissed),
-                }
-                for v in self.plan_versions
-            ],
+            "plan_versions": [version_dict(v) for v in self.plan_versions],
+            "plan_versions_left_out": left_out_dict(self.plan_versions_left_out, next_address),
             "reminders": self.reminders,
             "groups": [membership_dict(m) for m in self.groups],
             "account": self.account.to_dict(),
@@ -341,14 +481,29 @@ class MyDataService:
     reminders: ReminderRecords | None = None
     groups: GroupRecords | None = None
 
-    def export(self, caller: Caller, locale: str = DEFAULT_LOCALE) -> MyData:
+    def export(
+        self,
+        caller: Caller,
+        locale: str = DEFAULT_LOCALE,
+        budget: int | None = None,
+    ) -> MyData:
         """Everything the caller wrote: read, audit-logged (counts only), then returned, with
         the plan as it stands (its parts' titles in ``locale``) made from the same reads, their
         groups and their account's dates. 7 Queries (one more per 1 MB page each), 1
-        BatchGetItem (one more per 100 keys) and the audit entry's TransactWriteItems."""
+        BatchGetItem (one more per 100 keys) and the audit entry's TransactWriteItems.
+
+        ``budget`` (the JSON download's): the plan versions are the newest whose JSON, with
+        everything else (``to_dict``), fits in that many bytes (``sent_size``),
+        read newest first and only as far as they fit (one Query per 1 MB read, about 5 at
+        most); the others are left out (``plan_versions_left_out``). ``None`` (the PDF, which
+        prints the newest within its own page budget): every version."""
         sheets, earlier = self.worksheets.everything_of(caller.id)
-        versions = self.plans.all_of(caller.id)
-        newest = max(versions, key=lambda v: v.version) if versions else None
+        newest_first = (
+            self.plans.newest_first(caller.id)
+            if budget is not None
+            else iter(sorted(self.plans.all_of(caller.id), key=lambda v: -v.version))
+        )
+        newest = next(newest_first, None)
         completions = self.completions.all_of(caller.id)
         attempts = self.completions.attempts_of(caller.id)
         settings, sent = self.reminders.get(caller.id) if self.reminders else (None, {})
@@ -363,6 +518,36 @@ class MyDataService:
             groups = tuple(found)
             account = next((o for o in others if o["SK"] != COMPLETED_VERSIONS_SK), None)
             summary = next((o for o in others if o["SK"] == COMPLETED_VERSIONS_SK), None)
+        data = MyData(
+            caller.id,
+            self.clock.iso_seconds(),
+            tuple(sheets),
+            (),
+            completions,
+            attempts,
+            tuple(earlier),
+            current(sheets, newest, locale),
+            reminders,
+            groups,
+            account_dates(account, groups, self.clock.zone),
+            check_results(CompletedVersions.from_record(caller.id, summary)),
+        )
+        left_out = 0
+        if newest is None:
+            versions: list[PlanVersion] = []
+        elif budget is None:
+            versions = [newest, *newest_first]
+        else:
+            versions, left_out = self._fitted(
+                budget,
+                lambda chosen, out: replace(
+                    data, plan_versions=tuple(chosen), plan_versions_left_out=out
+                ).to_dict(_MEASURED_ADDRESS),
+                itertools.chain([newest], newest_first),
+            )
+        data = replace(
+            data, plan_versions=tuple(reversed(versions)), plan_versions_left_out=left_out
+        )
         self.audit.record(
             new_entry(
                 caller.id,
@@ -374,6 +559,7 @@ class MyDataService:
                     "worksheets": len(sheets),
                     "worksheet_earlier_saves": len(earlier),
                     "plan_versions": len(versions),
+                    "plan_versions_left_out": left_out,
                     "completions": len(completions),
                     "knowledge_check_attempts": len(attempts),
                     "reminder_settings": int(reminders is not None),
@@ -381,31 +567,45 @@ class MyDataService:
                 },
             )
         )
-        return MyData(
-            caller.id,
-            self.clock.iso_seconds(),
-            tuple(sheets),
-            tuple(versions),
-            completions,
-            attempts,
-            tuple(earlier),
-            current(sheets, newest, locale),
-            reminders,
-            groups,
-            account_dates(account, groups, self.clock.zone),
-            check_results(CompletedVersions.from_record(caller.id, summary)),
-        )
+        return data
 
-    def download(self, caller: Caller, form: str, locale: str = DEFAULT_LOCALE) -> PlanFile:
-        """``json`` or ``pdf`` (fpdf2 imported only for the PDF). Discreet file names."""
+    @staticmethod
+    def _fitted(
+        budget: int,
+        body: Callable[[list[PlanVersion], int], dict[str, Any]],
+        newest_first: Iterator[PlanVersion],
+    ) -> tuple[list[PlanVersion], int]:
+        """The newest versions (newest first) whose JSON fits with the rest of ``body`` (the
+        document with the versions chosen and how many are left out) in ``budget`` bytes, and
+        how many are left out. The rest is measured once, with no version and the longest
+        count; each version by its own size (``newest_that_fit``); the whole text is measured
+        again at the end, and should it still be over (it never has been), the oldest version
+        taken goes until it fits."""
+        room = budget - sent_size(render(body([], MAX_BEFORE)))
+        taken, left_out = newest_that_fit(newest_first, room)
+        while taken and sent_size(render(body(taken, left_out))) > budget:
+            left_out = taken.pop().version
+        return taken, left_out
+
+    def download(
+        self,
+        caller: Caller,
+        form: str,
+        locale: str = DEFAULT_LOCALE,
+        next_address: str = PLAN_VERSIONS_PAGE,
+    ) -> PlanFile:
+        """``json`` or ``pdf`` (fpdf2 imported only for the PDF). Discreet file names. The JSON
+        is within ``RESPONSE_BUDGET`` (see ``export``); ``next_address``: where the versions it
+        leaves out are (the API's page, or the web app's)."""
         locale = check_locale(locale, "the download")
         if form not in ("json", "pdf"):
             raise BadRequest("format is json or pdf.", code="invalid_format")
-        data = self.export(caller, locale)
+        budget = RESPONSE_BUDGET if form == "json" else None
+        data = self.export(caller, locale, budget)
         exported = calendar_day(data.exported_at, self.clock.zone)
         day = exported.isoformat() if exported else self.clock.today().isoformat()
         if form == "json":
-            text = json.dumps(data.to_dict(), ensure_ascii=False, indent=1)
+            text = render(data.to_dict(next_address))
             return PlanFile(text, f"my-data-{day}.json", "application/json; charset=utf-8")
         from chalicelib import plan_pdf  # deferred: fpdf2 is for downloads only
 
@@ -414,6 +614,76 @@ class MyDataService:
             f"my-data-{day}.pdf",
             "application/pdf",
         )
+
+    def _page(self, caller: Caller, before: int | None, exported_at: str) -> PlanVersionsPage:
+        """The page of versions below ``before``: one Query (newest first, at most 1 MB), the
+        newest that fit in ``RESPONSE_BUDGET`` with the page's other lines."""
+        taken, left_out = self._fitted(
+            RESPONSE_BUDGET,
+            lambda chosen, out: PlanVersionsPage(exported_at, before, tuple(chosen), out).to_dict(
+                _MEASURED_ADDRESS
+            ),
+            self.plans.newest_first(caller.id, before, queries=1),
+        )
+        return PlanVersionsPage(exported_at, before, tuple(reversed(taken)), left_out)
+
+    def plan_versions_page(
+        self, caller: Caller, before: str | None, next_address: str = PLAN_VERSIONS_PAGE
+    ) -> PlanFile:
+        """The caller's saved plan versions numbered below ``before`` (from the newest:
+        ``None``), as many of the newest as fit in ``RESPONSE_BUDGET``, as JSON: the pages the
+        download's ``plan_versions_left_out`` leads to, each naming the next, until version 1.
+        Only the caller's partition. One Query (at most 1 MB: a page may hold fewer versions
+        than the budget would) and the audit entry's TransactWriteItems (``data.export``,
+        counts only), read before it is logged as the download is. A bad ``before`` is 400
+        ``invalid_before`` before any call."""
+        number = parse_before(before)
+        page = self._page(caller, number, self.clock.iso_seconds())
+        self.audit.record(
+            new_entry(
+                caller.id,
+                caller.roles,
+                "data.export",
+                self.clock.iso(),
+                participant_ids=[caller.id],
+                detail={
+                    "plan_versions": len(page.versions),
+                    "plan_versions_before": number or 0,
+                    "plan_versions_left_out": page.left_out,
+                },
+            )
+        )
+        exported = calendar_day(page.exported_at, self.clock.zone)
+        day = exported.isoformat() if exported else self.clock.today().isoformat()
+        numbers = (
+            f"-versions-{page.versions[0].version}-to-{page.versions[-1].version}"
+            if page.versions
+            else ""
+        )
+        return PlanFile(
+            render(page.to_dict(next_address)),
+            f"my-data-{day}{numbers}.json",
+            "application/json; charset=utf-8",
+        )
+
+    def version_files(self, caller: Caller, before: int | None = None) -> VersionFiles:
+        """The files of the caller's saved plan versions below ``before`` (every one: ``None``),
+        newest first, as the pages cut them (the web page "Your data" links each): one Query
+        per file, ``FILES_LISTED`` files at most (``more_before``: where the next look starts).
+        Version numbers only: nothing is shown of what they hold, so nothing is logged."""
+        files: list[VersionFile] = []
+        at = self.clock.iso_seconds()
+        while len(files) < FILES_LISTED:
+            page = self._page(caller, before, at)
+            if not page.versions:
+                break
+            files.append(VersionFile(page.versions[0].version, page.versions[-1].version))
+            if not page.left_out:
+                return VersionFiles(tuple(files))
+            before = page.left_out + 1
+            if len(files) == FILES_LISTED:
+                return VersionFiles(tuple(files), before)
+        return VersionFiles(tuple(files))
 
     def readable(self, data: MyData, locale: str = DEFAULT_LOCALE) -> Readable:
         """The titles and knowledge-check questions ``data`` names, from the published

@@ -342,7 +342,7 @@ DATA_WORDS: dict[str, dict[str, Any]] = {
         "versions_same": "The same as version {n}.",
         "versions_emptied": "Emptied in this version: nothing is in this part.",
         "versions_left_out": "Versions 1 to {last} are not printed here, to keep this file "
-        "quick to make. The JSON download has every version in full.",
+        "quick to make. Every version is in full in the JSON files on the Your data page.",
         "written": "version {v}, {day}",
         "none": "(nothing)",
         "checks": "Knowledge checks",
@@ -439,7 +439,8 @@ DATA_WORDS: dict[str, dict[str, Any]] = {
         "versions_same": "Igual que la versión {n}.",
         "versions_emptied": "Vaciada en esta versión: no hay nada en esta parte.",
         "versions_left_out": "Las versiones 1 a {last} no se imprimen aquí, para que este "
-        "archivo se haga rápido. La descarga en JSON tiene cada versión completa.",
+        "archivo se haga rápido. Cada versión está completa en los archivos JSON de la página "
+        "Sus datos.",
         "written": "versión {v}, {day}",
         "none": "(nada)",
         "checks": "Preguntas de repaso",
@@ -734,7 +735,8 @@ def _reminders(
 # counted as at least a full line, ``_LINE_CHARS``: each line costs a call), some 45 pages.
 # Every version is kept (``records/plans.py``), with no limit on how many, each up to
 # ``plan.MAX_PLAN_CHARS``: 100 versions of 6,000 characters took 16.6 s, longer than a request
-# may last. The newest are printed; the JSON download has every version in full.
+# may last. The newest are printed; every version is in full in the JSON download and its pages
+# of older versions (``my_data.RESPONSE_BUDGET``), which the web page "Your data" links.
 PRINTED_VERSION_CHARS = 200_000
 _LINE_CHARS = 100
 

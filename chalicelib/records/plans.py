@@ -17,8 +17,14 @@ Keys (see the table in ``chalicelib.records``):
   (a projection).
 - Access patterns: the latest version (one Query, newest first, ``Limit 1``), one version
   (one GetItem), the list of versions (one Query per page, projected, newest first), all of
-  them with their items (one Query: the participant's download of their data), all of them to
-  delete (one Query of keys, then BatchWriteItem by 25).
+  them with their items (one Query: the participant's download of their data as PDF), the
+  newest below a version with their items (``newest_first``: one Query, newest first, per
+  1 MB DynamoDB returns, made only as the versions are taken: the JSON download and its pages
+  of older versions, which stop at a size budget), all of them to delete (one Query of keys,
+  then BatchWriteItem by 25).
+- Versions are numbered 1, 2, 3... with no gap: each save is the newest number plus one, and
+  nothing deletes one version alone (only ``delete_all``), so the versions below ``n`` are
+  ``n - 1`` versions (the download says how many it leaves out without counting them).
 
 Conditional-write rules:
 - Saving version n+1 is ONE PutItem with ``attribute_not_exists(PK)``: two devices saving on
@@ -35,6 +41,7 @@ The table is encrypted with the KMS key (infra): the plan is health information.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -196,6 +203,40 @@ class PlanRecords(RecordTable):
             PlanVersion.from_record(participant_id, r)
             for r in self.query_all(participant_pk(participant_id), PLAN_PREFIX)
         ]
+
+    def newest_first(
+        self, participant_id: str, before: int | None = None, queries: int | None = None
+    ) -> Iterator[PlanVersion]:
+        """The saved versions numbered below ``before`` (every one: ``None``), newest first,
+        with their items, strongly consistent: one Query per 1 MB page DynamoDB returns, each
+        made only when the versions before it are all taken (the caller stops when it has
+        enough), ``queries`` at most (``None``: until the oldest). The key condition is a
+        range within the plan's keys (``PLAN#`` up to the version below ``before``): never
+        another kind of item of the partition, never a Scan."""
+        pk = participant_pk(participant_id)
+        condition, values = "PK = :pk AND begins_with(SK, :prefix)", {":prefix": PLAN_PREFIX}
+        if before is not None:
+            condition = "PK = :pk AND SK BETWEEN :low AND :high"
+            values = {":low": PLAN_PREFIX, ":high": plan_sk(max(before - 1, 0))}
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": to_item({":pk": pk, **values}),
+            "ScanIndexForward": False,
+            "ConsistentRead": True,
+        }
+        made = 0
+        while queries is None or made < queries:
+            try:
+                response = self._dynamodb.query(**request)
+            except (ClientError, BotoCoreError) as error:
+                raise self.unavailable(error) from error
+            made += 1
+            for item in response.get("Items", []):
+                yield PlanVersion.from_record(participant_id, from_item(item))
+            if not response.get("LastEvaluatedKey"):
+                return
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def delete_all(self, participant_id: str) -> int:
         """Delete every version (the participant's own request): one Query of the keys, then one

@@ -11,7 +11,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib import services
-from chalicelib.api import Call, Download, Endpoints, NoContent
+from chalicelib.api import Call, Download, EncodedJson, Endpoints, NoContent
 from chalicelib.identity import PARTICIPANTS
 from chalicelib.library import DEFAULT_LOCALE
 
@@ -100,7 +100,9 @@ def blueprint(authorizer: Any) -> Blueprint:
 
     @endpoints.route("/me/data/download", roles=(PARTICIPANTS,), query=("format", "locale"))
     def download_my_data(call: Call) -> Download:
-        """Everything I wrote (answers, every plan version), JSON or PDF (audit-logged)."""
+        """Everything I wrote (answers, plan versions), JSON or PDF (audit-logged). The JSON
+        holds the newest plan versions that fit in one response; ``plan_versions_left_out``
+        names the page with the others (``/me/data/plan-versions``)."""
         return Download(
             services.current().my_data.download(
                 call.caller,
@@ -108,6 +110,14 @@ def blueprint(authorizer: Any) -> Blueprint:
                 call.query.get("locale") or DEFAULT_LOCALE,
             )
         )
+
+    @endpoints.route("/me/data/plan-versions", roles=(PARTICIPANTS,), query=("before",))
+    def my_plan_versions(call: Call) -> EncodedJson:
+        """The saved versions of my plan numbered below ``before`` that the download left out,
+        the newest that fit in one response, and what this page leaves out in turn
+        (``plan_versions_left_out.next``), until version 1 (audit-logged)."""
+        page = services.current().my_data.plan_versions_page(call.caller, call.query.get("before"))
+        return EncodedJson(page.text if isinstance(page.text, str) else page.text.decode())
 
     @endpoints.route("/me/data", method="DELETE", roles=(PARTICIPANTS,))
     def delete_my_data(call: Call) -> dict[str, Any]:

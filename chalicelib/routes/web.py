@@ -180,6 +180,7 @@ def blueprint() -> Blueprint:
     web.route(data_pages.PAGE, access=(PARTICIPANTS,))(data_pages.data_page)
     web.route(data_pages.DELETE, method="POST", access=(PARTICIPANTS,))(data_pages.delete)
     web.route(data_pages.DOWNLOAD, access=(PARTICIPANTS,))(data_pages.download)
+    web.route(data_pages.PLAN_VERSIONS, access=(PARTICIPANTS,))(data_pages.plan_versions)
     web.route(privacy_pages.PAGE, access=(PARTICIPANTS,))(privacy_pages.privacy_page)
     web.route(privacy_pages.SHARE, method="POST", access=(PARTICIPANTS,))(privacy_pages.share)
 

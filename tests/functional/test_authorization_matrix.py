@@ -163,6 +163,9 @@ ROWS: dict[tuple[str, str], Row] = {
     ),
     ("DELETE", "/me/plan"): Row("/me/plan", allowed=frozenset({"participant"})),
     ("GET", "/me/data/download"): Row("/me/data/download", allowed=frozenset({"participant"})),
+    ("GET", "/me/data/plan-versions"): Row(
+        "/me/data/plan-versions?before=2", allowed=frozenset({"participant"})
+    ),
     ("DELETE", "/me/data"): Row("/me/data", allowed=frozenset({"participant"})),
     ("DELETE", "/me/worksheets"): Row("/me/worksheets", allowed=frozenset({"participant"})),
     ("GET", "/me/worksheets/{module_id}"): Row(

@@ -176,6 +176,9 @@ PAGE_ROWS: dict[tuple[str, str], PageRow] = {
     ("GET", "/account/data/download"): PageRow(
         "/account/data/download", expect=(SIGN_IN, 200, 403, 403)
     ),
+    ("GET", "/account/data/plan-versions"): PageRow(
+        "/account/data/plan-versions?before=2", expect=(SIGN_IN, 200, 403, 403)
+    ),
     ("GET", "/leader"): PageRow("/leader", expect=(SIGN_IN, 403, 200, 200)),
     ("POST", "/leader/groups"): PageRow(
         "/leader/groups", {"name": "Another group"}, expect=(SIGN_IN, 403, 303, 303)

@@ -69,7 +69,7 @@ def test_a_hundred_plans_rewritten_whole_print_the_newest_and_say_where_the_rest
     assert 0 < left_out < 100 and printed[-1].version.version == 100
     assert [p.version.version for p in printed] == list(range(left_out + 1, 101))
     assert f"Versions 1 to {left_out} are not printed here" in text
-    assert "The JSON download has every version in full." in text
+    assert "Every version is in full in the JSON files on the Your data page." in text
     assert "Version 100, saved on" in text and f"Version {left_out}, saved on" not in text
 
 

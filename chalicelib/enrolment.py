@@ -239,10 +239,17 @@ class Enrolment:
     def _start_alumni_if_left(self, participant_id: str) -> None:
         """If the participant is in no active group any more: alumni access, for a while (one
         strongly consistent Query and at most one BatchGetItem, then one TransactWriteItems).
-        An end already set stays: decided by the write's condition, not the cached end."""
+        An end already set stays: decided by the write's condition, not the cached end. An end
+        written is followed by the same read once more (a Query, a BatchGetItem if they are in
+        any group)."""
         if self.access is None or self.records.active_groups_of(participant_id):
             return
-        self.access.start_end(participant_id, self.alumni_end())
+        if not self.access.start_end(participant_id, self.alumni_end()):
+            return
+        # An enrolment (or an unarchive) between the first read and the write took away the
+        # end that was not there yet, and was acknowledged: read again, so it is not lost.
+        if self.records.active_groups_of(participant_id):
+            self.access.take_end_away(participant_id)
 
     def alumni_end(self) -> int:
         """When access would end (epoch seconds) for a participant leaving their last group

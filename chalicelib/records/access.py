@@ -9,7 +9,8 @@ Access patterns: one GetItem per account per container per ``chalicelib.access.R
 (the token check, through a cache), one UpdateItem per disable; a group page's former members
 in one BatchGetItem per 100 (``times_of``); one UpdateItem per password chosen
 (``set_password_chosen``); the participant's download reads it in the BatchGetItem of their
-groups (``account_key``, ``account_times``). No Scan.
+groups (``account_key``, ``account_times``); one consistent GetItem when an account that is
+off is enrolled in a group (``not_valid_before``: when it was turned off). No Scan.
 
 Conditional-write rule: ``attribute_not_exists(PK) OR attribute_not_exists(not_valid_before)
 OR not_valid_before < :t`` -- the time only moves forward, so two disables racing (or a retry)

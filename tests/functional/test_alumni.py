@@ -735,3 +735,38 @@ def test_removed_from_an_archived_group_later_their_access_end_stays_as_it_was(
     assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
     assert stored_end(stack, library_clock, participant) == ends_at
     assert notice_ends(service, participant, ends_at, ends_at + 7 * DAY) == notices
+
+
+def test_enrolled_elsewhere_while_their_removal_is_written_their_access_does_not_end(
+    client, published, stack, participant, service, library_clock
+):
+    """Two leaders at once: one removes them from group A, the other enrols them in group B
+    between the removal's read of their groups (none active) and its write of the end. The
+    enrolment found no end to take away, and was acknowledged: the removal reads their groups
+    again after writing, finds B, and takes the end (and its notices) away."""
+    leader = make_account(stack, "leader-one", "leaders")
+    first = group_with(client, leader, participant, "Group A")
+    status, second = api(client, "post", "/groups", leader, {"name": "Group B"})
+    assert status == 201
+    caller = service.admit(service.verifier.verify(leader.token))
+    records = service.access.records
+    write = records.start_access_end
+    written: list[int] = []
+
+    def enrolled_meanwhile(account_id: str, ends_at: int, notices: dict) -> bool:  # type: ignore[type-arg]
+        records.start_access_end = write  # type: ignore[method-assign]
+        _, added = service.enrolment.enrol(caller, second["group_id"], participant.username)
+        assert added
+        written.append(ends_at)
+        return write(account_id, ends_at, notices)
+
+    records.start_access_end = enrolled_meanwhile  # type: ignore[method-assign]
+    try:
+        path = f"/groups/{first}/participants/{participant.id}"
+        assert api(client, "delete", path, leader)[0] == 204
+    finally:
+        records.start_access_end = write  # type: ignore[method-assign]
+
+    assert written, "the removal wrote no end: nothing was interleaved"
+    assert stored_end(stack, library_clock, participant) is None
+    assert notice_ends(service, participant, *written) == {}

@@ -246,8 +246,8 @@ class Enrolment:
             return
         if not self.access.start_end(participant_id, self.alumni_end()):
             return
-        # An enrolment (or an unarchive) between the first read and the write took away the
-        # end that was not there yet, and was acknowledged: read again, so it is not lost.
+        # An enrolment (or an unarchive) landing between the first read and the write found no
+        # end to take away, and was acknowledged: read again, so it is not lost.
         if self.records.active_groups_of(participant_id):
             self.access.take_end_away(participant_id)
 

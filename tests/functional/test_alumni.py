@@ -753,7 +753,7 @@ def test_enrolled_elsewhere_while_their_removal_is_written_their_access_does_not
     write = records.start_access_end
     written: list[int] = []
 
-    def enrolled_meanwhile(account_id: str, ends_at: int, notices: dict) -> bool:  # type: ignore[type-arg]
+    def enrolled_meanwhile(account_id: str, ends_at: int, notices: dict[str, int]) -> bool:
         records.start_access_end = write  # type: ignore[method-assign]
         _, added = service.enrolment.enrol(caller, second["group_id"], participant.username)
         assert added

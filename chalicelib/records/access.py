@@ -58,7 +58,7 @@ Conditional-write rules:
   the end it announces, and the run sends only while the account's ``access_ends_at`` still
   equals it, so an item left by an older end says nothing). The condition cancels the Puts too,
   so the notices are always those of the stored end. ``set_access_ends`` writes an end without
-  the condition (tests, and the upgrade's ``add_notices`` with its own);
+  the condition (for tests that set one; no use case does);
 - taking it away (enrolled again, group unarchived: ``take_access_end_away``) is one UpdateItem
   on ``attribute_exists(access_ends_at) OR attribute_exists(access_notices)`` that removes both
   attributes and returns the old ``access_notices`` (an account with no end: the condition

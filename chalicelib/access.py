@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from chalicelib.clock import Clock
+from chalicelib.clock import Clock, iso_of_epoch
 from chalicelib.errors import Unauthenticated
 from chalicelib.identity import Caller
 from chalicelib.records.access import AccessRecords, AccountTimes
@@ -143,13 +143,44 @@ class AccessCheck:
         )
 
     def set_ends_at(self, account_id: str, ends_at: int | None) -> None:
-        """Record when the account's access ends (``None``: it does not); this container knows
-        at once, others within ``REMEMBER_SECONDS``. The notices before that end are written
-        with it (``notice_days``), and deleted when it is taken away."""
+        """Record when the account's access ends (``None``: it does not), whatever end it had;
+        this container knows at once, others within ``REMEMBER_SECONDS``. The notices before
+        that end are written with it (``notice_days``), and deleted when it is taken away.
+        Enrolment uses ``start_end`` and ``take_end_away``, which ask no cache."""
         notices = (
             None if ends_at is None else notice_days(ends_at, self._clock.zone, self._clock.today())
         )
         self._records.set_access_ends(account_id, ends_at, notices)
+        self._forget(account_id)
+
+    def start_end(self, account_id: str, ends_at: int) -> bool:
+        """Record that the account's access ends at ``ends_at``, with its notices, unless an
+        end is already stored (then it stays: ``False``). Decided by DynamoDB's condition, not
+        by this container's cache, which another container's change may have made stale: one
+        TransactWriteItems."""
+        notices = notice_days(ends_at, self._clock.zone, self._clock.today())
+        started = self._records.start_access_end(account_id, ends_at, notices)
+        self._forget(account_id)
+        return started
+
+    def take_end_away(self, account_id: str) -> bool:
+        """The account's access does not end any more, and its notices go (``False``: it had
+        no end). Decided by DynamoDB's condition, not the cache: one UpdateItem, and one
+        TransactWriteItems only if it had notices."""
+        taken = self._records.take_access_end_away(account_id)
+        self._forget(account_id)
+        return taken
+
+    def turned_off_at(self, account_id: str) -> str:
+        """When an account that is off now was turned off (ISO, seconds): the disable set its
+        not-valid-before time to the second after (``end``), and nothing moves it while the
+        account is off. ``""``: none recorded (turned off outside Steady). One consistent
+        GetItem, not the cache: asked only for an account Cognito says is off."""
+        not_before = self._records.not_valid_before(account_id, consistent=True)
+        return iso_of_epoch(not_before - 1) if not_before is not None else ""
+
+    def _forget(self, account_id: str) -> None:
+        """This container reads the account's record again at its next check."""
         with self._lock:
             self._known.pop(account_id, None)
 

@@ -139,6 +139,8 @@ class Enrolment:
                 self.records.fill_member_username(group.group_id, account.id, account.username)
             return Enrolled(account.id, account.username, member.display_name), False
         now = self.clock.iso()
+        # Cognito's answer (``find``) says it is off; the group page reads only the enrolment.
+        off_at = None if account.enabled else self._turned_off_at(account.id)
         audit = new_entry(
             caller.id,
             caller.roles,
@@ -155,11 +157,14 @@ class Enrolment:
             audit,
             account.username,
             new_account=password is not None,
+            account_off_at=off_at,
         )
         if self.groups_changed is not None and not already:
             self.groups_changed(account.id)
-        if self.access is not None and self.access.ends_at(account.id) is not None:
-            self.access.set_ends_at(account.id, None)  # back in a group: access does not end
+        if self.access is not None:
+            # Back in a group: access does not end. Not asked of the cached end first, which
+            # may predate a removal on another container (one UpdateItem, a no-op without one).
+            self.access.take_end_away(account.id)
         return Enrolled(account.id, account.username, display_name, password or None), not already
 
     def enrolled_as(self, caller: Caller, group_id: str, username: str) -> Enrolled | None:
@@ -225,13 +230,26 @@ class Enrolment:
             self.groups_changed(participant_id)
         self._start_alumni_if_left(participant_id)
 
+    def _turned_off_at(self, account_id: str) -> str:
+        """When an account Cognito says is off was turned off, for its enrolment's mark (one
+        consistent GetItem); the enrolment's time if no disable was recorded."""
+        at = self.access.turned_off_at(account_id) if self.access is not None else ""
+        return at or self.clock.iso_seconds()
+
     def _start_alumni_if_left(self, participant_id: str) -> None:
         """If the participant is in no active group any more: alumni access, for a while (one
-        Query and at most one BatchGetItem, then one UpdateItem). An end already set stays."""
+        strongly consistent Query and at most one BatchGetItem, then one TransactWriteItems).
+        An end already set stays: decided by the write's condition, not the cached end. An end
+        written is followed by the same read once more (a Query, a BatchGetItem if they are in
+        any group)."""
         if self.access is None or self.records.active_groups_of(participant_id):
             return
-        if self.access.ends_at(participant_id) is None:
-            self.access.set_ends_at(participant_id, self.alumni_end())
+        if not self.access.start_end(participant_id, self.alumni_end()):
+            return
+        # An enrolment (or an unarchive) landing between the first read and the write found no
+        # end to take away, and was acknowledged: read again, so it is not lost.
+        if self.records.active_groups_of(participant_id):
+            self.access.take_end_away(participant_id)
 
     def alumni_end(self) -> int:
         """When access would end (epoch seconds) for a participant leaving their last group
@@ -252,11 +270,13 @@ class Enrolment:
 
     def group_archived(self, participant_ids: Sequence[str], archived: bool) -> None:
         """A group was archived (its participants may have left every group: their alumni
-        access starts) or unarchived (they are in a group again: access does not end)."""
+        access starts) or unarchived (they are in a group again: access does not end). Per
+        participant, archived: ``_start_alumni_if_left``; unarchived: one UpdateItem (and one
+        TransactWriteItems for the notices of an end taken away)."""
         if self.access is None:
             return
         for participant_id in participant_ids:
             if archived:
                 self._start_alumni_if_left(participant_id)
-            elif self.access.ends_at(participant_id) is not None:
-                self.access.set_ends_at(participant_id, None)
+            else:
+                self.access.take_end_away(participant_id)

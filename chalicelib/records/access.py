@@ -9,7 +9,8 @@ Access patterns: one GetItem per account per container per ``chalicelib.access.R
 (the token check, through a cache), one UpdateItem per disable; a group page's former members
 in one BatchGetItem per 100 (``times_of``); one UpdateItem per password chosen
 (``set_password_chosen``); the participant's download reads it in the BatchGetItem of their
-groups (``account_key``, ``account_times``). No Scan.
+groups (``account_key``, ``account_times``); one consistent GetItem when an account that is
+off is enrolled in a group (``not_valid_before``: when it was turned off). No Scan.
 
 Conditional-write rule: ``attribute_not_exists(PK) OR attribute_not_exists(not_valid_before)
 OR not_valid_before < :t`` -- the time only moves forward, so two disables racing (or a retry)
@@ -17,9 +18,10 @@ never reopen a window.
 
 Attribute ``access_ends_at`` (epoch seconds), on the same item: when a participant who left
 every group stops being able to sign in (``chalicelib.enrolment``: set when they leave their
-last group, removed when they are enrolled again; an unconditional UpdateItem, the last
-change wins). Read with ``not_valid_before`` by the same cached GetItem: it costs requests
-nothing.
+last group, removed when they are enrolled again). Read with ``not_valid_before`` by the same
+cached GetItem: it costs requests nothing. The cache is for reading only: up to
+``REMEMBER_SECONDS`` old, and another container may have changed the end since, so the writes
+below carry their own conditions and never ask it first.
 
 Attribute ``password_chosen_at`` (ISO, seconds), on the same item: when a participant with an
 access end (someone who left, in the alumni period) last chose their own password in place of
@@ -49,13 +51,21 @@ it), and once the run dealt with it ``done_at``, ``run`` and ``outcome`` (``sent
 the days it put (``access_notices``) so that taking the end away deletes exactly those.
 
 Conditional-write rules:
-- setting an access end is one TransactWriteItems: the account item's ``access_ends_at`` and
-  ``access_notices`` (unconditional, as before: the last change wins) and a Put of each notice
-  item (unconditional: an item names the end it announces, and the run sends only while the
-  account's ``access_ends_at`` still equals it, so an item left by an older end says nothing);
-- taking it away (enrolled again, group unarchived) is one UpdateItem that removes both
-  attributes and returns the old ``access_notices``, then one TransactWriteItems deleting
-  those items (a retry deletes nothing more);
+- starting an access end (leaving the last active group: ``start_access_end``) is one
+  TransactWriteItems: the account item's ``access_ends_at`` and ``access_notices`` on
+  ``attribute_not_exists(access_ends_at)`` (an end already set stays: removal from an archived
+  group does not move it a year on), and a Put of each notice item (unconditional: an item names
+  the end it announces, and the run sends only while the account's ``access_ends_at`` still
+  equals it, so an item left by an older end says nothing). The condition cancels the Puts too,
+  so the notices are always those of the stored end. ``set_access_ends`` writes an end without
+  the condition (for tests that set one; no use case does);
+- taking it away (enrolled again, group unarchived: ``take_access_end_away``) is one UpdateItem
+  on ``attribute_exists(access_ends_at) OR attribute_exists(access_notices)`` that removes both
+  attributes and returns the old ``access_notices`` (an account with no end: the condition
+  fails, nothing is written, no item is made), then one TransactWriteItems deleting those items,
+  each on ``attribute_not_exists(PK) OR ends_at = :old end`` (a notice of a later end put on
+  the same day meanwhile stays; if one is refused, the others are left too, saying nothing,
+  until TTL deletes them). A retry deletes nothing more;
 - the run claims a notice before sending it: ``SET done_at, run, outcome`` with
   ``attribute_exists(PK) AND attribute_not_exists(done_at)``. A retried or overlapping run
   finds the claim and sends nothing: at most one message per notice. A send that certainly
@@ -82,8 +92,6 @@ from chalicelib.records.keys import (
 )
 from chalicelib.records.keys import NOT_VALID_BEFORE_SK as SK
 from chalicelib.records.table import (
-    BotoCoreError,
-    ClientError,
     ConditionFailed,
     RecordTable,
     TransactionCancelled,
@@ -148,9 +156,11 @@ class NoticeState:
 
 
 class AccessRecords(RecordTable):
-    def not_valid_before(self, account_id: str) -> int | None:
-        """The account's not-valid-before time (epoch seconds), or ``None`` if it has none."""
-        return self.times(account_id)[0]
+    def not_valid_before(self, account_id: str, consistent: bool = False) -> int | None:
+        """The account's not-valid-before time (epoch seconds), or ``None`` if it has none:
+        one GetItem (``consistent``: strongly consistent)."""
+        nvb = account_times(self.get_one(account_pk(account_id), SK, consistent)).not_valid_before
+        return nvb or None
 
     def times(self, account_id: str) -> tuple[int | None, int | None]:
         """The account's not-valid-before time and the time its access ends (epoch seconds,
@@ -195,42 +205,71 @@ class AccessRecords(RecordTable):
     def set_access_ends(
         self, account_id: str, ends_at: int | None, notices: Mapping[str, int] | None = None
     ) -> None:
-        """Record when the account's access ends (``None``: it does not end). With an end, the
-        notices to send before it (``notices``: program day -> days before the last full day)
-        are put in the same TransactWriteItems; without one, the notices put earlier are
-        deleted (one UpdateItem, then one TransactWriteItems if there were any)."""
-        key = {"PK": {"S": account_pk(account_id)}, "SK": {"S": SK}}
-        names = {"#e": "access_ends_at", "#n": "access_notices"}
+        """Record when the account's access ends, whatever end it had (``None``: it does not
+        end). With an end, the notices to send before it (``notices``: program day -> days
+        before the last full day) are put in the same TransactWriteItems; without one, see
+        ``take_access_end_away``. Use cases start an end with ``start_access_end``."""
         if ends_at is None:
-            try:
-                response = self._dynamodb.update_item(
-                    TableName=self._table,
-                    Key=key,
-                    UpdateExpression="REMOVE #e, #n",
-                    ExpressionAttributeNames=names,
-                    ReturnValues="UPDATED_OLD",
-                )
-            except (ClientError, BotoCoreError) as error:
-                raise self.unavailable(error) from error
-            old = from_item(response.get("Attributes") or {})
-            days = [str(d) for d in old.get("access_notices") or []]
-            if days:
-                self.transact(
-                    [
-                        {
-                            "Delete": {
-                                "TableName": self._table,
-                                "Key": to_item(
-                                    {"PK": access_notice_pk(day), "SK": participant_sk(account_id)}
-                                ),
-                            }
-                        }
-                        for day in days
-                    ],
-                    _BUSY,
-                )
+            self.take_access_end_away(account_id)
             return
         self.transact(self._notice_items(account_id, ends_at, notices or {}), _BUSY)
+
+    def start_access_end(self, account_id: str, ends_at: int, notices: Mapping[str, int]) -> bool:
+        """Record when the account's access ends, with the notices before it, unless it already
+        has an end (see the module): one TransactWriteItems, its Update on
+        ``attribute_not_exists(access_ends_at)``. ``False``: it had one; nothing was written
+        (its notice items neither)."""
+        items = self._notice_items(account_id, ends_at, notices)
+        items[0]["Update"]["ConditionExpression"] = "attribute_not_exists(#e)"
+        try:
+            self.transact(items, _BUSY)
+        except TransactionCancelled as cancelled:
+            if cancelled.first.get("Code") == "ConditionalCheckFailed":
+                return False
+            raise self.unavailable(cancelled) from None
+        return True
+
+    def take_access_end_away(self, account_id: str) -> bool:
+        """The account's access does not end any more (see the module): one UpdateItem on
+        ``attribute_exists(access_ends_at) OR attribute_exists(access_notices)`` that removes
+        both and returns the notice days it had, then, if it had any, one TransactWriteItems
+        deleting those notice items that still announce the end taken away. ``False``: it had
+        no end; nothing was written (no item is made for an account that has none)."""
+        try:
+            response = self.call(
+                "update_item",
+                Key={"PK": {"S": account_pk(account_id)}, "SK": {"S": SK}},
+                UpdateExpression="REMOVE #e, #n",
+                ConditionExpression="attribute_exists(#e) OR attribute_exists(#n)",
+                ExpressionAttributeNames={"#e": "access_ends_at", "#n": "access_notices"},
+                ReturnValues="UPDATED_OLD",
+            )
+        except ConditionFailed:
+            return False
+        old = from_item(response.get("Attributes") or {})
+        days = [str(d) for d in old.get("access_notices") or []]
+        if not days:
+            return True
+        deletes: list[dict[str, Any]] = []
+        for day in days:
+            delete: dict[str, Any] = {
+                "TableName": self._table,
+                "Key": to_item({"PK": access_notice_pk(day), "SK": participant_sk(account_id)}),
+            }
+            if old.get("access_ends_at") is not None:
+                # A notice of a later end, put on the same day meanwhile, is not ours to delete.
+                delete["ConditionExpression"] = "attribute_not_exists(PK) OR #x = :x"
+                delete["ExpressionAttributeNames"] = {"#x": "ends_at"}
+                delete["ExpressionAttributeValues"] = to_item({":x": old["access_ends_at"]})
+            deletes.append({"Delete": delete})
+        try:
+            self.transact(deletes, _BUSY)
+        except TransactionCancelled as cancelled:
+            if "ConditionalCheckFailed" not in TransactionCancelled.codes_of(cancelled.reasons):
+                raise self.unavailable(cancelled) from None
+            # Left as they are: an item announcing the end taken away sends nothing (the run
+            # sends only while the account's end is the one it announces), and TTL deletes it.
+        return True
 
     def _notice_items(
         self, account_id: str, ends_at: int, notices: Mapping[str, int]

@@ -33,7 +33,9 @@ Conditional-write rules:
   ``password_chosen_at`` on each of their enrolments, only while it exists (``attribute_exists``);
   an administrator turning their account off or on (``set_account_off``) sets or removes
   ``account_off_at`` the same way (Cognito holds the account's state; this copy is what the
-  group page's one Query reads, so it asks Cognito nothing per participant);
+  group page's one Query reads, so it asks Cognito nothing per participant). An account that
+  is off when enrolled gets it in the enrolment's own Update (``enrol``), since the groups
+  the administrator's change marked did not include this one;
 - an assignment's id is derived from what is assigned to whom, so assigning the same thing
   again updates its dates instead of adding a second assignment; its ``assigned_at`` (its place
   in the reading order: ``chalicelib.assignments.reading_order``) is the first one, and its
@@ -719,12 +721,15 @@ class GroupRecords(RecordTable):
         audit: dict[str, Any],
         username: str = "",
         new_account: bool = False,
+        account_off_at: str | None = None,
     ) -> None:
         """Enrol (or rename) a participant, keeping their ``username`` with the enrolment (an
         enrolment without one keeps the one it has). ``new_account``: their account was just
         made for this enrolment, with a temporary password: ``new_account_at`` records it (the
         first time only), so the group page can say they have not signed in yet until
-        ``set_password_chosen``."""
+        ``set_password_chosen``. ``account_off_at``: their account is off (an administrator
+        turned it off then), marked as ``set_account_off`` marks the groups they were in
+        already; ``None`` leaves the mark as it is."""
         pk = group_pk(group_id)
         sets = (
             "SET participant_id = :p, display_name = :n, joined_at = if_not_exists(joined_at, :t)"
@@ -735,6 +740,9 @@ class GroupRecords(RecordTable):
             values[":u"] = username
         if new_account:
             sets += ", new_account_at = if_not_exists(new_account_at, :t)"
+        if account_off_at:
+            sets += ", account_off_at = :off"
+            values[":off"] = account_off_at
         enrolled = {
             "TableName": self._table,
             "Key": to_item({"PK": pk, "SK": participant_sk(participant_id)}),

@@ -336,3 +336,49 @@ def test_a_turned_off_participant_is_marked_on_the_group_page_and_gets_no_tempor
     assert enabled.status_code == 200
     on_page = web.get(page_path).body
     assert "Account turned off" not in on_page and action in on_page
+
+
+def test_a_turned_off_participant_enrolled_in_a_new_group_afterwards_is_marked_there_too(
+    stack, published, client, admin, participant, service, library_clock
+):
+    """The disable marks the groups they are in then; a group they are enrolled in (by
+    username) an hour later is marked by the enrolment itself, with the time of the disable,
+    and turning the account on clears that mark too."""
+    from tests.functional.web_client import signed_in
+
+    before = library_clock.iso_seconds()
+    disabled = client.http.post(
+        f"/admin/accounts/{participant.username}/disable", headers=admin.headers
+    )
+    assert disabled.status_code == 200
+    after = library_clock.iso_seconds()
+    library_clock.advance(3600)
+
+    leader = make_account(stack, "leader-new-group", "leaders")
+    made = client.http.post(
+        "/groups", headers=leader.headers, body=json.dumps({"name": "Thursday group"})
+    )
+    group = json.loads(made.body)["group_id"]
+    enrolled = client.http.post(
+        f"/groups/{group}/participants",
+        headers=leader.headers,
+        body=json.dumps({"username": participant.username, "display_name": "Alex R."}),
+    )
+    assert enrolled.status_code == 201
+    (member,) = service.groups.records.get(group).participants
+    assert before <= member.account_off_at <= after  # the disable's time, not the enrolment's
+
+    web = signed_in(client, leader)
+    page_path = f"/leader/groups/{group}"
+    action = f"{page_path}/participants/{participant.id}/temporary-password"
+    page = web.get(page_path)
+    row = page.body[page.body.index(f'id="p-{participant.id}"') :]
+    row = row[: row.index("</li>")]
+    assert "Account turned off by an administrator" in row and action not in row
+
+    enabled = client.http.post(
+        f"/admin/accounts/{participant.username}/enable", headers=admin.headers
+    )
+    assert enabled.status_code == 200
+    on_page = web.get(page_path).body
+    assert "Account turned off" not in on_page and action in on_page

@@ -134,6 +134,36 @@ def test_archiving_the_last_group_writes_them_and_unarchiving_deletes_them(
     assert notice_items(service, THIRTY) == [] and notice_items(service, SEVEN) == []
 
 
+def test_taking_an_end_away_keeps_the_notices_of_a_later_end_put_on_the_same_days(
+    client, published, stack, participant, service, started
+):
+    """Enrolled again (the end taken away) while another request starts a new end a minute
+    later: that one's notices, put on the same days between the take-away's UpdateItem and its
+    deletes, announce the end now stored, and are not deleted with the old end's."""
+    leader = make_account(stack, "leader-one", "leaders")
+    leave(client, leader, participant)
+    ends_at = service.access.ends_at(participant.id)
+    later = ends_at + 60
+    records = service.access.records
+    transact = records.transact
+
+    def new_end_meanwhile(items, busy):  # type: ignore[no-untyped-def]
+        records.transact = transact  # type: ignore[method-assign]
+        days = {THIRTY.isoformat(): 30, SEVEN.isoformat(): 7}
+        assert records.start_access_end(participant.id, later, days)
+        return transact(items, busy)
+
+    records.transact = new_end_meanwhile  # type: ignore[method-assign]
+    try:
+        assert service.access.take_end_away(participant.id)
+    finally:
+        records.transact = transact  # type: ignore[method-assign]
+
+    assert records.times(participant.id)[1] == later
+    for day in (THIRTY, SEVEN):
+        assert [item["ends_at"] for item in notice_items(service, day)] == [later]
+
+
 def test_notices_go_30_and_7_days_before_once_each_by_email(
     client, published, stack, participant, service, started, messenger
 ):
@@ -375,7 +405,9 @@ def test_removal_writes_the_end_and_its_notices_in_one_call(
     assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
     # The group, their completions (the totals the group keeps when they leave), the removal's
     # own transaction, the reminder run told to re-read their groups, their other groups
-    # (none), then the access end with both notices in one transaction.
+    # (none), then the access end with both notices in one transaction (on condition that no
+    # end is stored: no read of it first), and their groups once more (an enrolment made
+    # meanwhile would take the end away: test_alumni.py).
     dynamodb = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
     assert [n.removeprefix("DynamoDB.") for n in dynamodb] == [
         "Query",
@@ -384,6 +416,7 @@ def test_removal_writes_the_end_and_its_notices_in_one_call(
         "UpdateItem",
         "Query",
         "TransactWriteItems",
+        "Query",
     ]
 
 

@@ -11,7 +11,13 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
+from chalicelib.access import notice_days
+from chalicelib.records.keys import access_notice_pk
 from tests.conftest import Account, make_account
+from tests.functional import test_access_ends
+from tests.functional.test_access_ends import build, on
 from tests.functional.web_client import WebClient
 
 DAY = 86_400
@@ -624,3 +630,204 @@ def test_no_temporary_password_for_an_archived_groups_member_whose_access_ended(
         client, "post", f"/groups/{a['group_id']}/participants/{pid}/temporary-password", leader
     )
     assert status == 409 and body["error"]["code"] == "access_ended", (status, body)
+
+
+# -- two containers: the access end is decided by what is stored, not by a container's cache --
+#
+# Each Lambda container remembers an account's access end for up to REMEMBER_SECONDS (the
+# token check's cache). A leader's requests land on any container, so the container enrolling
+# or removing someone may remember an end another container has since set or taken away.
+
+container = test_access_ends.container
+now = test_access_ends.now
+
+
+@pytest.fixture
+def cached_api(container):  # type: ignore[no-untyped-def]
+    """The test client for requests ``on`` a container of the test's choosing."""
+    from chalice.test import Client
+
+    from app import app
+    from tests.conftest import ROOT
+
+    with Client(app, stage_name="dev", project_dir=str(ROOT)) as test_client:
+        yield test_client
+
+
+def stored_end(stack, clock, participant: Account) -> int | None:  # type: ignore[no-untyped-def]
+    """The access end as stored, read by a cold container (no cache of its own)."""
+    return build(stack, clock).access.records.times(participant.id)[1]
+
+
+def notice_ends(service, participant: Account, *ends: int) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """The end each notice item of the participant announces, by program day, over the days
+    the notices of ``ends`` would be due on."""
+    days = set()
+    for ends_at in ends:
+        days |= set(notice_days(ends_at, service.clock.zone, service.clock.today()))
+    found = {}
+    for day in sorted(days):
+        for item in service.access.records.query_all(access_notice_pk(day)):
+            if item["participant_id"] == participant.id:
+                found[day] = int(item["ends_at"])
+    return found
+
+
+def test_moved_to_another_group_through_two_containers_their_access_does_not_end(
+    stack, published, container, cached_api, participant, leader, now
+):
+    """Removed from group A on container X, enrolled in group B a minute later on container Y,
+    which remembers them from before the removal as someone whose access does not end. They
+    are an active member of B: no access end is stored, and no notice of one is left."""
+    other = build(stack, now)
+    first = on(container, cached_api, "post", "/groups", leader, {"name": "Group A"})
+    second = on(container, cached_api, "post", "/groups", leader, {"name": "Group B"})
+    a, b = json.loads(first.body)["group_id"], json.loads(second.body)["group_id"]
+    enrol = {"username": participant.username}
+    assert (
+        on(container, cached_api, "post", f"/groups/{a}/participants", leader, enrol).status_code
+        == 201
+    )
+    # The participant reads their assignments on Y: Y remembers "no access end".
+    assert on(other, cached_api, "get", "/me/assignments", participant).status_code == 200
+
+    removed = on(
+        container, cached_api, "delete", f"/groups/{a}/participants/{participant.id}", leader
+    )
+    assert removed.status_code == 204
+    ends_at = stored_end(stack, now, participant)
+    assert ends_at is not None
+    assert notice_ends(container, participant, ends_at)  # the removal's notices
+
+    now.advance(60)
+    moved = on(other, cached_api, "post", f"/groups/{b}/participants", leader, enrol)
+    assert moved.status_code == 201
+
+    assert stored_end(stack, now, participant) is None
+    assert notice_ends(container, participant, ends_at) == {}
+    mine = on(build(stack, now), cached_api, "get", "/me/groups", participant)
+    assert json.loads(mine.body)["access_ends_at"] is None
+
+
+def test_an_alumnus_enrolled_by_mistake_and_removed_on_another_container_still_leaves(
+    stack, published, container, cached_api, participant, leader, now
+):
+    """An alumnus (their access ends in a year) is enrolled in group B by mistake on container
+    X and removed a minute later on container Y, which remembers the end from before the
+    enrolment took it away. They left their last group again: an end is stored (the alumni
+    period starts again from this removal), and every notice item announces that end."""
+    other = build(stack, now)
+    first = on(container, cached_api, "post", "/groups", leader, {"name": "Group A"})
+    second = on(container, cached_api, "post", "/groups", leader, {"name": "Group B"})
+    a, b = json.loads(first.body)["group_id"], json.loads(second.body)["group_id"]
+    enrol = {"username": participant.username}
+    assert (
+        on(container, cached_api, "post", f"/groups/{a}/participants", leader, enrol).status_code
+        == 201
+    )
+    path = f"/groups/{a}/participants/{participant.id}"
+    assert on(container, cached_api, "delete", path, leader).status_code == 204
+    first_end = stored_end(stack, now, participant)
+    assert first_end is not None
+    # An alumnus now; Y serves one of their requests and remembers the end.
+    assert on(other, cached_api, "get", "/me/groups", participant).status_code == 200
+
+    assert (
+        on(container, cached_api, "post", f"/groups/{b}/participants", leader, enrol).status_code
+        == 201
+    )
+    assert stored_end(stack, now, participant) is None
+    now.advance(60)
+    path = f"/groups/{b}/participants/{participant.id}"
+    assert on(other, cached_api, "delete", path, leader).status_code == 204
+
+    ends_at = stored_end(stack, now, participant)
+    assert ends_at is not None, "their access never ends"
+    assert abs(ends_at - (now.epoch() + 365 * DAY)) < 60
+    notices = notice_ends(container, participant, first_end, ends_at)
+    assert notices and set(notices.values()) == {ends_at}, notices
+
+
+def test_unarchived_on_a_container_that_remembers_no_end_their_access_does_not_end(
+    stack, published, container, cached_api, participant, leader, now
+):
+    """Their only group is archived on container X (the alumni period starts) and unarchived
+    on container Y, which remembers them from before the archive: the end is taken away."""
+    other = build(stack, now)
+    made = on(container, cached_api, "post", "/groups", leader, {"name": "Tuesday group"})
+    group = json.loads(made.body)["group_id"]
+    enrol = {"username": participant.username}
+    assert (
+        on(
+            container, cached_api, "post", f"/groups/{group}/participants", leader, enrol
+        ).status_code
+        == 201
+    )
+    assert on(other, cached_api, "get", "/me/groups", participant).status_code == 200
+
+    archived = {"archived": True}
+    assert (
+        on(container, cached_api, "patch", f"/groups/{group}", leader, archived).status_code == 200
+    )
+    ends_at = stored_end(stack, now, participant)
+    assert ends_at is not None
+    now.advance(60)
+    unarchived = {"archived": False}
+    assert on(other, cached_api, "patch", f"/groups/{group}", leader, unarchived).status_code == 200
+
+    assert stored_end(stack, now, participant) is None
+    assert notice_ends(container, participant, ends_at) == {}
+
+
+def test_removed_from_an_archived_group_later_their_access_end_stays_as_it_was(
+    client, published, stack, participant, service, library_clock
+):
+    """The archive started the alumni period; a removal from that group a week later ends
+    nothing more (the write's condition keeps the stored end, and its notices)."""
+    leader = make_account(stack, "leader-one", "leaders")
+    group = group_with(client, leader, participant, "Tuesday group")
+    assert api(client, "patch", f"/groups/{group}", leader, {"archived": True})[0] == 200
+    ends_at = stored_end(stack, library_clock, participant)
+    assert ends_at is not None
+    notices = notice_ends(service, participant, ends_at)
+    assert notices
+
+    library_clock.advance(7 * DAY)
+    assert api(client, "delete", f"/groups/{group}/participants/{participant.id}", leader)[0] == 204
+    assert stored_end(stack, library_clock, participant) == ends_at
+    assert notice_ends(service, participant, ends_at, ends_at + 7 * DAY) == notices
+
+
+def test_enrolled_elsewhere_while_their_removal_is_written_their_access_does_not_end(
+    client, published, stack, participant, service, library_clock
+):
+    """Two leaders at once: one removes them from group A, the other enrols them in group B
+    between the removal's read of their groups (none active) and its write of the end. The
+    enrolment found no end to take away, and was acknowledged: the removal reads their groups
+    again after writing, finds B, and takes the end (and its notices) away."""
+    leader = make_account(stack, "leader-one", "leaders")
+    first = group_with(client, leader, participant, "Group A")
+    status, second = api(client, "post", "/groups", leader, {"name": "Group B"})
+    assert status == 201
+    caller = service.admit(service.verifier.verify(leader.token))
+    records = service.access.records
+    write = records.start_access_end
+    written: list[int] = []
+
+    def enrolled_meanwhile(account_id: str, ends_at: int, notices: dict[str, int]) -> bool:
+        records.start_access_end = write  # type: ignore[method-assign]
+        _, added = service.enrolment.enrol(caller, second["group_id"], participant.username)
+        assert added
+        written.append(ends_at)
+        return write(account_id, ends_at, notices)
+
+    records.start_access_end = enrolled_meanwhile  # type: ignore[method-assign]
+    try:
+        path = f"/groups/{first}/participants/{participant.id}"
+        assert api(client, "delete", path, leader)[0] == 204
+    finally:
+        records.start_access_end = write  # type: ignore[method-assign]
+
+    assert written, "the removal wrote no end: nothing was interleaved"
+    assert stored_end(stack, library_clock, participant) is None
+    assert notice_ends(service, participant, *written) == {}

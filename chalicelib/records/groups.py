@@ -998,6 +998,7 @@ class GroupRecords(RecordTable):
                 *entry_puts(self._table, audit),
             ],
             not_found="That participant is not in this group.",
+            not_found_code="participant_not_found",
         )
 
     def put_assignment(

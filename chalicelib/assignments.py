@@ -21,6 +21,7 @@ from chalicelib.records.groups import (
     MAX_PER_SESSION,
     MEETING_DAYS_RULE,
     Assignment,
+    Group,
     GroupRecords,
     ModuleDates,
 )
@@ -31,8 +32,9 @@ from chalicelib.records.groups import Pacing as Pacing
 from chalicelib.statuses import due_for, past_due
 
 NO_DUE_DATE = "9999-12-31"  # sorts after every date
-# One module of a track assignment changed while another change was written: read and try again.
-_MODULE_ATTEMPTS = 3
+# An assignment changed by another leader between this change's read and its write: read and try
+# again, so neither change is lost.
+_ATTEMPTS = 3
 # What the dates of an assignment may tell its leader: warnings, never refusals (a leader may
 # have their reasons: a reading to finish after the session, a late joiner given a past date).
 # Codes here; the web page and the API's ``warnings`` say them.
@@ -526,6 +528,19 @@ def _stamped(changed: Assignment, before: Assignment, now: str) -> Assignment:
     )
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """What ``Assignments.assign`` was asked to assign, checked (``Assignments._asked``)."""
+
+    kind: str
+    item_id: str
+    version: int | None
+    due: str | None
+    session: str | None
+    module_dates: tuple[ModuleDates, ...]
+    pacing: Pacing | None
+
+
 @dataclass
 class Assignments:
     records: GroupRecords
@@ -551,7 +566,67 @@ class Assignments:
         modules left out of a track kept. ``pacing``: a track spread over the group's sessions
         from ``session_date``, the first (``paced``), kept with it (``Assignment.pacing``);
         without it, one date for all its modules (and no pacing kept)."""
-        group = led_group(self.records, caller, group_id, writable=True)
+
+        def change(group: Group, now: str) -> tuple[Assignment, Assignment | None]:
+            # Checked after the group's read, so one who does not lead it learns nothing more.
+            asked = self._asked(module_id, track_id, version, due_date, session_date, pacing)
+            if participant_id is not None and participant_id not in group.participant_ids:
+                raise NotFound(
+                    "That participant is not in this group.", code="participant_not_found"
+                )
+            assignment_id = uuid.uuid5(
+                ID_NAMESPACE,
+                f"{group.group_id}:{asked.kind}:{asked.item_id}:{participant_id or '*'}",
+            ).hex
+            before = next((a for a in group.assignments if a.assignment_id == assignment_id), None)
+            if before is None:
+                made = Assignment(
+                    assignment_id,
+                    asked.kind,
+                    asked.item_id,
+                    asked.version,
+                    participant_id,
+                    asked.due,
+                    asked.session,
+                    now,
+                    caller.id,
+                    due_set_at=now,
+                    module_dates=asked.module_dates,
+                    pacing=asked.pacing,
+                )
+                return made, None
+            again = replace(
+                before,
+                version=asked.version,
+                session_date=asked.session,
+                module_dates=asked.module_dates,
+                pacing=asked.pacing,
+            )
+            return _redated(again, before, asked.due, now), before
+
+        assignment, before, group = self._write(caller, group_id, change)
+        assignment_id = assignment.assignment_id
+        others = [a for a in group.assignments if a.assignment_id != assignment_id]
+        shared = overlaps([*others, assignment], assignment_id, self.library)
+        due, session = assignment.due_date, assignment.session_date
+        warnings = date_warnings(due, session, self.clock.today())
+        if assignment.pacing is not None and passed_sessions(assignment, self.clock.today()):
+            warnings += (SESSIONS_PASSED,)
+        if shared:
+            warnings += (ALREADY_ASSIGNED,)
+        return Assigned(assignment, before, warnings, shared)
+
+    def _asked(
+        self,
+        module_id: str | None,
+        track_id: str | None,
+        version: int | None,
+        due_date: str | None,
+        session_date: str | None,
+        pacing: Pacing | None,
+    ) -> _Asked:
+        """What ``assign`` is asked for, checked: a module (and version) or track that exists,
+        dates, a pacing and the module dates it gives; ``BadRequest`` or ``NotFound``."""
         if (module_id is None) == (track_id is None):
             raise BadRequest("Assign either a module_id or a track_id.", code="invalid_assignment")
         track: dict[str, Any] = {}
@@ -569,8 +644,6 @@ class Assignments:
                     "A track cannot be pinned to a version.", code="invalid_assignment"
                 )
             track = self.library.track(item_id)
-        if participant_id is not None and participant_id not in group.participant_ids:
-            raise NotFound("That participant is not in this group.", code="participant_not_found")
         due = check_date(due_date, "due_date")
         session = check_date(session_date, "session_date")
         module_dates: tuple[ModuleDates, ...] = ()
@@ -580,48 +653,7 @@ class Assignments:
                     "Only a track's modules can be spread over sessions.", code="invalid_pacing"
                 )
             module_dates, pacing = self._paced(track.get("modules", []), due, session, pacing)
-        assignment_id = uuid.uuid5(
-            ID_NAMESPACE, f"{group.group_id}:{kind}:{item_id}:{participant_id or '*'}"
-        ).hex
-        before = next((a for a in group.assignments if a.assignment_id == assignment_id), None)
-        now = self.clock.iso()
-        if before is None:
-            assignment = Assignment(
-                assignment_id,
-                kind,
-                item_id,
-                version,
-                participant_id,
-                due,
-                session,
-                now,
-                caller.id,
-                due_set_at=now,
-                module_dates=module_dates,
-                pacing=pacing,
-            )
-        else:
-            assignment = _redated(
-                replace(
-                    before,
-                    version=version,
-                    session_date=session,
-                    module_dates=module_dates,
-                    pacing=pacing,
-                ),
-                before,
-                due,
-                now,
-            )
-        self._put(caller, group.group_id, assignment, now, replaces=before is not None)
-        others = [a for a in group.assignments if a.assignment_id != assignment_id]
-        shared = overlaps([*others, assignment], assignment_id, self.library)
-        warnings = date_warnings(due, session, self.clock.today())
-        if pacing is not None and passed_sessions(assignment, self.clock.today()):
-            warnings += (SESSIONS_PASSED,)
-        if shared:
-            warnings += (ALREADY_ASSIGNED,)
-        return Assigned(assignment, before, warnings, shared)
+        return _Asked(kind, item_id, version, due, session, module_dates, pacing)
 
     @staticmethod
     def _paced(
@@ -654,31 +686,31 @@ class Assignments:
         group ``caller`` leads; what is assigned, and to whom, stays. A track's modules all
         take these dates (their own dates go), or, with ``pacing``, are spread again over the
         sessions from ``session_date`` (as ``assign``, and kept with it; without it, none is
-        kept); the modules left out stay left out.
-        ``Assigned.before`` is the assignment as it was; its ``warnings`` are about the new
-        dates."""
-        group = led_group(self.records, caller, group_id, writable=True)
-        current = self._current(group.assignments, assignment_id)
-        due = check_date(due_date, "due_date")
-        session = check_date(session_date, "session_date")
-        module_dates: tuple[ModuleDates, ...] = ()
-        if pacing is not None:
-            if current.kind != "track":
-                raise BadRequest(
-                    "Only a track's modules can be spread over sessions.", code="invalid_pacing"
-                )
-            module_ids = self.library.track(current.item_id)["modules"]
-            module_dates, pacing = self._paced(module_ids, due, session, pacing)
-        now = self.clock.iso()
-        changed = _redated(
-            replace(current, session_date=session, module_dates=module_dates, pacing=pacing),
-            current,
-            due,
-            now,
-        )
-        self._put(caller, group.group_id, changed, now, replaces=True)
-        warnings = date_warnings(due, session, self.clock.today())
-        if pacing is not None and passed_sessions(changed, self.clock.today()):
+        kept); the modules left out stay left out, even one left out by another leader while
+        this was written (``_write``). ``Assigned.before`` is the assignment as it was; its
+        ``warnings`` are about the new dates."""
+
+        def change(group: Group, now: str) -> tuple[Assignment, Assignment]:
+            current = self._current(group.assignments, assignment_id)
+            due = check_date(due_date, "due_date")
+            session = check_date(session_date, "session_date")
+            module_dates: tuple[ModuleDates, ...] = ()
+            kept = pacing
+            if pacing is not None:
+                if current.kind != "track":
+                    raise BadRequest(
+                        "Only a track's modules can be spread over sessions.",
+                        code="invalid_pacing",
+                    )
+                module_ids = self.library.track(current.item_id)["modules"]
+                module_dates, kept = self._paced(module_ids, due, session, pacing)
+            redated = replace(current, session_date=session, module_dates=module_dates, pacing=kept)
+            return _redated(redated, current, due, now), current
+
+        changed, current, _ = self._write(caller, group_id, change)
+        assert current is not None  # ``change`` reads an assignment or raises NotFound
+        warnings = date_warnings(changed.due_date, changed.session_date, self.clock.today())
+        if changed.pacing is not None and passed_sessions(changed, self.clock.today()):
             warnings += (SESSIONS_PASSED,)
         return Assigned(changed, current, warnings)
 
@@ -747,36 +779,60 @@ class Assignments:
         module_id: str,
         change: Callable[[Assignment, list[str], str], Assignment],
     ) -> tuple[Assignment, Assignment]:
-        """Read the track assignment, ``change`` it (as read, its track's modules, now) and
-        write it on the condition that its modules' dates and those left out are still as read
-        (``GroupRecords.put_assignment``); if another change came first, read it again and
-        retry (``_MODULE_ATTEMPTS`` in all), so two leaders changing two modules at once both
-        count. Nothing changed: nothing written. The change and the assignment as read."""
-        for attempt in range(_MODULE_ATTEMPTS):
-            group = led_group(self.records, caller, group_id, writable=True)
+        """``_write`` the track assignment ``change``d (as read, its track's modules, now),
+        so two leaders changing two modules at once both count. Nothing changed: nothing
+        written. The change and the assignment as read."""
+
+        def changed(group: Group, now: str) -> tuple[Assignment, Assignment]:
             current = self._current(group.assignments, assignment_id)
-            module_ids = self._track_modules(current, module_id)
+            return change(current, self._track_modules(current, module_id), now), current
+
+        done, current, _ = self._write(caller, group_id, changed, module_id, unchanged=False)
+        assert current is not None  # ``changed`` reads an assignment or raises NotFound
+        return done, current
+
+    def _write(
+        self,
+        caller: Caller,
+        group_id: str,
+        change: Callable[[Group, str], tuple[Assignment, Assignment | None]],
+        module_id: str | None = None,
+        unchanged: bool = True,
+    ) -> tuple[Assignment, Assignment | None, Group]:
+        """Read the group, ``change`` one of its assignments (from the group as read, now: the
+        assignment to write, and the one it replaces as read, ``None`` for a new one) and write
+        it on the condition that the stored one is still as read, its modules' dates, those
+        left out and its pacing too (``GroupRecords.put_assignment``). If another leader's
+        change came first, read it again and apply only this ``change`` again
+        (``_ATTEMPTS`` in all; then ``Conflict``, ``busy``): what the later write read is what
+        it keeps, so a module left out meanwhile stays left out. ``unchanged``: whether a
+        change that changes nothing is written (with its audit entry) all the same. The
+        assignment written, the one read, and the group as read."""
+        for attempt in range(_ATTEMPTS):
+            group = led_group(self.records, caller, group_id, writable=True)
             now = self.clock.iso()
-            changed = change(current, module_ids, now)
-            if changed == current:
-                return current, current
+            changed, read = change(group, now)
+            if changed == read and not unchanged:
+                return changed, read, group
             try:
                 self._put(
                     caller,
                     group.group_id,
                     changed,
                     now,
-                    replaces=True,
+                    replaces=read is not None,
                     module_id=module_id,
-                    read=current,
+                    read=read,
                 )
             except NotFound:
-                if attempt + 1 < _MODULE_ATTEMPTS:
+                if read is None:
+                    raise
+                if attempt + 1 < _ATTEMPTS:
                     continue  # changed meanwhile (or removed: the next read says so)
                 raise Conflict(
                     "Someone else is changing this assignment right now. Try again.", code="busy"
                 ) from None
-            return changed, current
+            return changed, read, group
         raise AssertionError("unreachable")  # the loop returns or raises
 
     @staticmethod

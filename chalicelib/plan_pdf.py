@@ -164,6 +164,44 @@ def wrap(text: str, room: float, width: Callable[[str], float]) -> list[str]:
     return lines
 
 
+# fpdf2's bidi algorithm (run on each text that needs shaping) looks for the next letter with a
+# direction by recursion, one call per character: some 1,000 characters without one (Devanagari
+# or Thai, which DejaVu lacks, become placeholders, which have none) were a RecursionError and a
+# 500 on every download. Such a text is printed in pieces of at most this many characters, each
+# a paragraph of its own to the bidi algorithm: well under Python's 1,000 calls deep, and about
+# four lines, so a piece's short last line is seldom seen.
+SHAPED_PIECE_CHARS = 400
+
+
+def pieces(text: str, most: int = SHAPED_PIECE_CHARS) -> list[str]:
+    """``text`` cut into pieces of at most ``most`` characters that are ``text`` again when
+    joined: each ends after a space or a line break where there is one, else between two
+    characters that are not parts of one letter or emoji (never before a combining mark or a
+    skin tone, never next to a joiner), as Thai writes no spaces between its words."""
+    out: list[str] = []
+    start = 0
+    while len(text) - start > most:
+        window = text[start : start + most]
+        cut = max(window.rfind(" "), window.rfind("\n")) + 1
+        if cut == 0:
+            cut = next((n for n in range(most, 0, -1) if _may_break(text, start + n)), most)
+        out.append(text[start : start + cut])
+        start += cut
+    out.append(text[start:])
+    return out
+
+
+def _may_break(text: str, at: int) -> bool:
+    """Whether ``text`` may be cut before its character at ``at``: not inside a letter with
+    its marks, nor inside an emoji."""
+    after, before = text[at], text[at - 1]
+    return not (
+        unicodedata.category(after) in ("Mn", "Me", "Mc", "Cf", "Sk")
+        or 0x1F3FB <= ord(after) <= 0x1F3FF
+        or unicodedata.category(before) == "Cf"
+    )
+
+
 def _fitting(word: str, room: float, width: Callable[[str], float]) -> int:
     """How many of ``word``'s first characters fit in ``room`` (at least one)."""
     used = 0.0
@@ -225,15 +263,12 @@ class Document(FPDF):
             if not kwargs and self._plain(line):
                 self._wrapped(height, line, indent)
                 continue
-            self.multi_cell(
-                0,
-                height,
-                line,
-                align="R" if right_to_left(line) else "L",
-                new_x="LMARGIN",
-                new_y="NEXT",
-                **kwargs,
-            )
+            align = "R" if right_to_left(line) else "L"
+            for piece in pieces(line) if needs_shaping(line) else [line]:
+                self.set_x(self.l_margin + indent)
+                self.multi_cell(
+                    0, height, piece, align=align, new_x="LMARGIN", new_y="NEXT", **kwargs
+                )
 
     def _plain(self, line: str) -> bool:
         """Whether ``line`` can be broken into lines by ``wrap``: left to right, nothing to
@@ -268,16 +303,22 @@ class Document(FPDF):
     def item(self, text: str, link: str = "") -> None:
         """A bulleted item: the bullet on the side the line starts from."""
         bullet, indent = 5.0, 2.0
+        parts = pieces(text) if needs_shaping(text) else [text]
         if right_to_left(text):
             self.set_x(self.l_margin + self.epw - bullet)
             self.cell(bullet, LINE, "•", align="R")  # may start a new page: the text follows
-            self.set_x(self.l_margin)
             width = self.epw - indent - bullet
-            self.multi_cell(width, LINE, text, align="R", link=link, new_x="LMARGIN", new_y="NEXT")
+            for part in parts:
+                self.set_x(self.l_margin)
+                self.multi_cell(
+                    width, LINE, part, align="R", link=link, new_x="LMARGIN", new_y="NEXT"
+                )
             return
         self.set_x(self.l_margin + indent)
         self.cell(bullet, LINE, "•")
-        self.multi_cell(0, LINE, text, link=link, new_x="LMARGIN", new_y="NEXT")
+        for part in parts:
+            self.set_x(self.l_margin + indent + bullet)
+            self.multi_cell(0, LINE, part, link=link, new_x="LMARGIN", new_y="NEXT")
 
     def unprintable_note(self, words: str) -> None:
         """The last line, when any character was replaced: where to see them all."""

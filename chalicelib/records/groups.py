@@ -56,12 +56,13 @@ Conditional-write rules:
   They are part of the assignment's item, written by the same Put (same ``assigned_at =
   :first`` condition; no other call) and mirrored in ``DUE`` with the rest (but ``pacing``,
   which only the dates form reads), so reminders read them with no other read. A change of one
-  module (its dates, left out or put back: ``read`` given to ``put_assignment``) is written on
-  the further condition that all four are still as read (``#module_dates = :module_dates`` /
+  module (its dates, left out or put back), assigning it again and changing the whole
+  assignment's dates (``read`` given to ``put_assignment``) are written on the further
+  condition that all four are still as read (``#module_dates = :module_dates`` /
   ``attribute_not_exists``, the same for the others), so two leaders leaving out two modules at
-  once cannot lose one, nor a module's change bring back a pacing just changed: the later
-  write fails and the use case reads again and retries. Assigning again or changing the whole
-  assignment's dates is not conditional on them (the later write wins, as for its dates);
+  once cannot lose one, nor a module's change bring back a pacing just changed, nor "Change
+  dates" put back a module left out meanwhile: the later write fails and the use case reads
+  again and applies only its own change again (the assignment's own dates: the later wins);
 - removing a participant (``remove_participant``) deletes their enrolment on
   ``attribute_exists(PK) AND joined_at = :joined`` (the enrolment the use case read, not one
   made again meanwhile) and, in the same transaction, appends one stint (joined, left, who
@@ -1011,6 +1012,7 @@ class GroupRecords(RecordTable):
                 *entry_puts(self._table, audit),
             ],
             not_found="That participant is not in this group.",
+            not_found_code="participant_not_found",
         )
 
     def put_assignment(

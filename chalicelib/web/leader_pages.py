@@ -545,6 +545,7 @@ NOTICES = {
     "leader_removed": "Group leader removed.",
     "handed_over": "The temporary password is no longer shown.",
     "removed": "Participant removed from the group. What they completed stays theirs.",
+    "already_removed": "That participant is no longer in this group. Nothing was changed.",
     "unassigned": "Assignment removed.",
     "dates": "Dates changed.",
     "module_dates": "Dates changed for that module.",
@@ -570,6 +571,7 @@ NOTICE_AT = {
             "already_enrolled",
             "handed_over",
             "removed",
+            "already_removed",
             "seen",
             "participant_renamed",
             "participant_name_unchanged",
@@ -627,6 +629,18 @@ def _notice(visit: Visit, detail: GroupDetail, picker: dict[str, Any]) -> Any:
         if name:
             return said(
                 "{} was removed from the group. What they completed stays theirs.", bdi(name)
+            )
+    if done == "already_removed":
+        # Named only while they are listed under Left the group (not if enrolled again since).
+        who = visit.query.get("who", "")
+        listed = {p.participant_id for p in detail.participants}
+        former = (p for p in detail.former or () if p.participant_id == who)
+        name = next((p.display_name for p in former if who not in listed), "")
+        if name:
+            return said(
+                "{} was already removed from the group (maybe in another tab or by a "
+                "co-leader). Nothing was changed.",
+                bdi(name),
             )
     if done in ("assigned", "dates", "module_dates"):
         named = _assignment_notice(visit, detail, picker, done)
@@ -1687,10 +1701,19 @@ def remove_confirm(visit: Visit) -> Html:
 
 
 def remove(visit: Visit) -> Any:
-    services.current().enrolment.remove(
-        visit.signed_in(), visit.params["group_id"], visit.params["participant_id"]
-    )
-    return _done(visit, "removed", who=visit.params["participant_id"])
+    who = visit.params["participant_id"]
+    try:
+        services.current().enrolment.remove(visit.signed_in(), visit.params["group_id"], who)
+    except NotFound as error:
+        if error.code != PARTICIPANT_NOT_FOUND:
+            raise
+        # Sent twice (a double click, Back), or a co-leader removed them a moment before: the
+        # group page, saying so, as Unassign does; not a bare "Not found".
+        return _done(visit, "already_removed", who=who)
+    return _done(visit, "removed", who=who)
+
+
+PARTICIPANT_NOT_FOUND = "participant_not_found"
 
 
 ASSIGNMENT_NOT_FOUND = "assignment_not_found"

@@ -321,6 +321,40 @@ def test_remove_a_participant_after_confirming(client, published, leader, partic
     assert again.status == 404
 
 
+def test_remove_from_the_group_sent_again_lands_on_the_group_page_saying_so(
+    client, published, leader, participant
+):
+    """A double click on "Remove from the group", Back and send again, or a co-leader who
+    removed them a moment before: the second post was a bare "Not found" page with no way back
+    to the group. Now the group page, saying they are no longer in it and nothing changed, as
+    Unassign does ("Already unassigned"); the first removal stays the only one."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    assert enrol(browser, group, participant.username, "Sam P.").status == 303
+    remove_path = f"{group}/participants/{participant.id}/remove"
+    confirm = browser.get(remove_path)
+    assert browser.post(remove_path, {"csrf": confirm.csrf()}).status == 303
+    again = browser.post(remove_path, {"csrf": confirm.csrf()})
+    assert again.status == 303, again.body[again.body.find("<h1") :][:300]
+    assert again.location == f"{group}?done=already_removed&who={participant.id}#participants"
+    page = browser.get(again.location)
+    assert page.status == 200
+    notice = page.body.split('id="participants"', 1)[1].split("</div>", 1)[0]
+    assert (
+        '<div class="notice outcome" role="status"><p><bdi>Sam P.</bdi> was already removed '
+        "from the group (maybe in another tab or by a co-leader). Nothing was changed.</p>"
+    ) in notice
+    # Listed once under Left the group: the second post removed nothing.
+    left = page.body.split('id="left-the-group"', 1)[1].split("</details>", 1)[0]
+    assert "<summary>Left the group (1)</summary>" in left
+    # An address naming no one the group ever had: the same page, naming no one.
+    stranger = uuid.uuid4().hex
+    nobody = browser.post(f"{group}/participants/{stranger}/remove", {"csrf": confirm.csrf()})
+    assert nobody.status == 303
+    page = browser.get(nobody.location)
+    assert "That participant is no longer in this group. Nothing was changed." in page.body
+
+
 def _last_day_if_leaving_now() -> str:
     """The last full day of access of a participant who leaves their last group now."""
     from chalicelib.access import last_full_day

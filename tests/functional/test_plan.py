@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from chalicelib.worksheets import MAX_FIELD_CHARS
 from tests.conftest import Account, shipped_version
 
 CRAVINGS = "cravings-and-urge-surfing"
@@ -392,6 +393,25 @@ def test_downloads_text_and_pdf_with_spanish_accents(client, published, particip
     assert old.status_code == 200 and spanish[0] in old.body.decode()
     bad = call(client, "GET", "/me/plan/download?format=docx", participant)
     assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/me/plan/download", "/me/data/download"])
+def test_a_plan_item_of_thai_as_long_as_allowed_downloads_as_a_pdf(
+    client, published, participant, path
+):
+    """Some 1,000 characters of Thai (or Hindi) in one item made both PDFs a 500: fpdf2's bidi
+    algorithm recursed once per character in a run with no direction (the boxes DejaVu prints
+    for them). ``tests/unit/test_plan_pdf.py`` checks every script for lost words."""
+    thai = ("ฉันต้องการโทรหาพี่สาวของฉัน" * 80)[:MAX_FIELD_CHARS]
+    status, saved = api(
+        client, "PUT", "/me/plan", participant, {"sections": {"coping-skills": [{"text": thai}]}}
+    )
+    assert status == 200, saved
+    pdf = call(
+        client, "GET", f"{path}?format=pdf", participant, headers={"Accept": "application/pdf"}
+    )
+    assert pdf.status_code == 200, pdf.body[:300]
+    assert pdf.body.startswith(b"%PDF-")
 
 
 def test_a_full_plan_pdf_fits_on_two_pages(client, published_all, participant):

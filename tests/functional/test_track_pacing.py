@@ -1371,3 +1371,74 @@ def test_the_group_pages_list_says_which_modules_sessions_had_passed_when_assign
     assert module_meta(page, aid, MODULES[0]) == (
         "due Fri 20 Nov 2026 had passed when set: no due date for anyone"
     )
+
+
+def reads_stale_first(records, monkeypatch, stale, times: int = 1) -> list[str]:  # type: ignore[no-untyped-def]
+    """``records.get`` answers ``stale`` (what a leader read before another's change) the
+    first ``times`` reads, then what is stored: the reads made, for the test to count."""
+    real_get = type(records).get
+    reads: list[str] = []
+
+    def get(self, group_id):  # type: ignore[no-untyped-def]
+        reads.append(group_id)
+        return stale if len(reads) <= times else real_get(self, group_id)
+
+    monkeypatch.setattr(type(records), "get", get)
+    return reads
+
+
+@pytest.mark.parametrize("again", ["change_dates", "assign"])
+def test_a_module_left_out_while_the_whole_track_is_redated_stays_left_out(
+    group, leader, monkeypatch, again
+):
+    """Leader B read the track assignment before co-leader A left a module out; B's "Change
+    dates" (or assigning the track again) wrote the modules left out as B had read them, so A's
+    acknowledged "leave out" was lost. Now B's write fails its condition, B reads again and
+    applies only the new dates: the module stays left out, and the dates are B's."""
+    use_case = services.current().assignments
+    caller = caller_of(leader)
+    track = use_case.assign(caller, group, track_id=TRACK, due_date="2030-01-10").assignment
+    records = use_case.records
+    stale = records.get(group)  # what B read
+    use_case.leave_out(caller, group, track.assignment_id, SLEEP)  # A, written first
+    reads = reads_stale_first(records, monkeypatch, stale)
+    if again == "change_dates":
+        use_case.change_dates(caller, group, track.assignment_id, "2030-02-10", None)
+    else:
+        use_case.assign(caller, group, track_id=TRACK, due_date="2030-02-10")
+    monkeypatch.undo()
+    (stored,) = records.get(group).assignments
+    assert stored.left_out == (SLEEP,) and stored.due_date == "2030-02-10"
+    (mirrored,) = records.due_summaries([group])[group].assignments
+    assert mirrored.left_out == (SLEEP,) and mirrored.due_date == "2030-02-10"
+    assert len(reads) == 2  # read again once
+
+
+def test_change_dates_that_loses_every_race_is_refused_and_the_form_says_so(
+    client, group, leader, monkeypatch
+):
+    """Three reads, each changed by another leader before the write: nothing is overwritten;
+    the API (assigning it again) answers 409 ``busy`` and the Change dates form comes back with the dates typed and
+    the reason, never an error page."""
+    use_case = services.current().assignments
+    caller = caller_of(leader)
+    track = use_case.assign(caller, group, track_id=TRACK, due_date="2030-01-10").assignment
+    records = use_case.records
+    stale = records.get(group)
+    use_case.leave_out(caller, group, track.assignment_id, SLEEP)
+    reads_stale_first(records, monkeypatch, stale, times=1000)
+    again = {"track_id": TRACK, "due_date": "2030-02-10"}  # the API's change of dates
+    status, body = api(client, "POST", f"/groups/{group}/assignments", leader, again)
+    assert (status, body["error"]["code"]) == (409, "busy"), body
+    browser, page_path = group_page(client, leader, group)
+    dates_path = f"{page_path}/assignments/{track.assignment_id}/dates"
+    form = browser.get(dates_path)
+    refused = browser.post(
+        dates_path, {"csrf": form.csrf(), "due_date": "2030-02-10", "session_date": ""}
+    )
+    assert refused.status == 409, refused.body[:500]
+    assert "Someone else is changing this assignment right now" in unescape(refused.body)
+    assert value_of(refused, "due_date") == "2030-02-10"
+    monkeypatch.undo()
+    (stored,) = records.get(group).assignments
+    assert stored.left_out == (SLEEP,) and stored.due_date == "2030-01-10"

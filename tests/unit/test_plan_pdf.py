@@ -4,17 +4,26 @@ right, a character the font lacks printed as a box with a closing note, never dr
 
 from __future__ import annotations
 
+import functools
 import io
+import unicodedata
 from datetime import UTC
 
 import pytest
+from fpdf.fonts import TTFFont
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chalicelib.my_data import MyData, Readable
 from chalicelib.plan import Plan, PlanItem, PlanSection, download
 from chalicelib.plan_pdf import (
+    DATA_WORDS,
+    FONT,
     PLACEHOLDER,
+    Document,
     isolate_numbers,
     needs_shaping,
+    pieces,
     printable,
     printed_versions,
     render_data,
@@ -23,6 +32,7 @@ from chalicelib.plan_pdf import (
 from chalicelib.records.plans import PlanVersion
 from chalicelib.records.worksheets import Answer, Worksheet
 from chalicelib.vocabulary import PEOPLE_TO_CALL, PLAN_SECTION_TITLES, PLAN_SECTIONS
+from chalicelib.worksheets import MAX_FIELD_CHARS
 
 TODAY = "2026-11-26"
 COPING = "coping-skills"
@@ -293,3 +303,70 @@ def test_a_version_that_emptied_a_part_prints_it_as_emptied(locale, heading, emp
     v3 = PlanVersion("p", 3, "2026-11-12T12:00:00Z", locale, {**v1.sections})
     _, printed = printed_versions((v1, v2, v3))
     assert printed[2].parts == ((cleared, ("the bar on Fifth",)),)
+
+
+# One sentence a script at a time, and all of them in one: repeated to the longest text a plan
+# item or a worksheet answer may be.
+LONG_TEXTS = {
+    "hindi": "मुझे अपनी बहन को फोन करना है ",  # Devanagari: DejaVu has none, all boxes
+    "thai": "ฉันต้องการโทรหาพี่สาวของฉัน",  # no spaces between words; boxes too
+    "arabic": "أتصل بأمي ثم أمشي ",
+    "mixed": "Rosa मेरी बहन Tuesdays أتصل بأمي Mariposa โทรหาพี่สาว 555-0142 ",
+}
+
+
+def longest(sentence: str) -> str:
+    return (sentence * (MAX_FIELD_CHARS // len(sentence) + 1))[:MAX_FIELD_CHARS]
+
+
+@functools.cache
+def regular_face() -> TTFFont:
+    pdf = Document("", "en")
+    pdf.set_font(FONT, "", 10)
+    assert isinstance(pdf.current_font, TTFFont)
+    return pdf.current_font
+
+
+def boxes(text: str) -> int:
+    """How many placeholders the regular face prints for ``text``."""
+    return printable(text, regular_face().cmap)[1]
+
+
+def assert_kept(printed: str, text: str, note: str) -> None:
+    """Every word the font has is printed as often as it was written, and every character it
+    lacks is a box: nothing was lost."""
+    for word in {w for w in set(text.split()) if not boxes(w) and len(w) > 1}:
+        assert printed.count(word) == text.count(word), word
+    assert printed.count(PLACEHOLDER) == boxes(text) + note.count(PLACEHOLDER)
+    assert printed.endswith(" ".join(note.split()))
+
+
+@pytest.mark.parametrize("sentence", LONG_TEXTS.values(), ids=LONG_TEXTS.keys())
+def test_a_plan_item_as_long_as_allowed_prints_in_any_script(sentence):
+    """About 1,000 characters of Hindi or Thai were a RecursionError in fpdf2's bidi algorithm
+    (every download a 500): DejaVu has no glyph for them, and a run of boxes has no direction."""
+    text = longest(sentence)
+    printed = pdf_text(PlanItem(text), locale="en")
+    assert_kept(printed, text, NOTE["en"] if boxes(text) else "")
+
+
+@pytest.mark.parametrize("sentence", LONG_TEXTS.values(), ids=LONG_TEXTS.keys())
+def test_a_worksheet_answer_as_long_as_allowed_prints_in_the_data_pdf_in_any_script(sentence):
+    import pypdf
+
+    text = longest(sentence)
+    answers = {"urge-in-body": answer("urge-in-body", text, "Dónde", "2026-11-20T10:02:00Z")}
+    data = MyData("p1", "2026-11-27T12:00:00Z", (Worksheet("p1", "cravings", answers),), ())
+    body = render_data(data, "en", UTC)
+    pages = pypdf.PdfReader(io.BytesIO(body)).pages
+    printed = " ".join(" ".join(p.extract_text().split()) for p in pages)
+    assert_kept(printed, text, str(DATA_WORDS["en"]["unprintable"]) if boxes(text) else "")
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=500))
+def test_pieces_are_the_text_again_each_short_and_never_start_with_a_mark(text):
+    cut = pieces(text, most=100)
+    assert "".join(cut) == text
+    assert all(len(piece) <= 100 for piece in cut)
+    assert all(piece for piece in cut[1:])
+    assert not any(unicodedata.category(piece[0]) in ("Mn", "Me", "Mc") for piece in cut[1:])

@@ -74,7 +74,12 @@ def browser(playwright_api):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def local_stack(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[LocalStack]:  # type: ignore[no-untyped-def]
-    stack = LocalStack(tmp_path_factory.mktemp("browser-state"), share_published=True).start()
+    # Never restarted, so its snapshot is not read back: one per half second of writes (the
+    # runner's default, for `make run`) serialised every record, about half the runner's CPU
+    # time while a test seeded a grid; every 30 s is plenty, and it is saved on stop too.
+    stack = LocalStack(
+        tmp_path_factory.mktemp("browser-state"), share_published=True, save_after=30
+    ).start()
     yield stack
     if stack.stop() != 0:
         # Stopping is tested in test_local_run; here a slow stop is reported, with the runner's

@@ -35,6 +35,16 @@ ARGS = [
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# axe-core over the whole document with the WCAG 2.2 AA tags; only the violations are worked out
+# in full (``resultTypes``: the passes, left incomplete and inapplicable rules are still run, but
+# each keeps one example node, which is what made a big page's run slow) and only they are sent
+# back to Python (the whole result of a 15 × 30 grid was about 1 MB to serialise).
+AXE_RUN = """async (tags) => {
+    const result = await axe.run(
+        document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+    return result.violations.map(v => ({
+        id: v.id, help: v.help, targets: v.nodes.map(n => n.target)}));
+}"""
 
 
 def _unavailable(reason: str) -> None:
@@ -64,7 +74,12 @@ def browser(playwright_api):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def local_stack(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[LocalStack]:  # type: ignore[no-untyped-def]
-    stack = LocalStack(tmp_path_factory.mktemp("browser-state"), share_published=True).start()
+    # Never restarted, so its snapshot is not read back: one per half second of writes (the
+    # runner's default, for `make run`) serialised every record, about half the runner's CPU
+    # time while a test seeded a grid; every 30 s is plenty, and it is saved on stop too.
+    stack = LocalStack(
+        tmp_path_factory.mktemp("browser-state"), share_published=True, save_after=30
+    ).start()
     yield stack
     if stack.stop() != 0:
         # Stopping is tested in test_local_run; here a slow stop is reported, with the runner's
@@ -107,6 +122,16 @@ def add_participants(
     for username in usernames:
         create_account(cognito, stack, username, password, role)
     return endpoint
+
+
+def axe_violations(page) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """axe-core's violations of WCAG 2.2 AA on the page as it is now (each: ``id``, ``help``,
+    ``targets``). axe is injected once per document: a second run on the same page (another
+    width, a part opened) uses the copy already there."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    violations: list[dict[str, Any]] = page.evaluate(AXE_RUN, WCAG_22_AA)
+    return violations
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from chalicelib.records.groups import GroupRecords
 from chalicelib.records.worksheets import Answer, WorksheetRecords
 from chalicelib.worksheets import fields_of
 from steady_local.provision import create_account, enrol_authenticator
-from tests.browser.conftest import AXE, WCAG_22_AA, add_participants, local_cognito
+from tests.browser.conftest import add_participants, axe_violations, local_cognito
 from tests.browser.test_web_app import (
     DESKTOP,
     PHONE,
@@ -73,14 +73,7 @@ PHONE_CARD = """(n) => {
 
 
 def axe(page, name: str, measured: dict = MEASURED) -> None:  # type: ignore[no-untyped-def]
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_22_AA,
-    )
-    violations = [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-    ]
+    violations = [(v["id"], v["help"], v["targets"][:3]) for v in axe_violations(page)]
     measured["axe_violations"][name] = len(violations)
     assert violations == [], f"{name}: {violations}"
 

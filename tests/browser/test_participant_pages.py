@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import expect
 
 from chalicelib.library import MAX_QUERY_LENGTH, lesson_code, topic_code
-from tests.browser.conftest import AXE, WCAG_22_AA, add_participants
+from tests.browser.conftest import add_participants, axe_violations
 from tests.browser.test_web_app import DESKTOP, PHONE, new_page, sign_in
 
 pytestmark = pytest.mark.server
@@ -53,16 +53,9 @@ def measure(page, artifacts: Path, name: str) -> None:  # type: ignore[no-untype
     assert re.fullmatch(r".+ – Steady", title), f"{name}: {title!r}"
     # A page back with an error says so first in its title (base.html, for every form).
     assert title.startswith("Error: ") == ("error" in name), f"{name}: {title!r}"
-    page.add_script_tag(path=str(AXE))
     for viewport in (PHONE, DESKTOP):
         page.set_viewport_size(viewport)
-        result = page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-            WCAG_22_AA,
-        )
-        violations = [
-            (v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-        ]
+        violations = [(v["id"], v["targets"][:3]) for v in axe_violations(page)]
         assert violations == [], f"{name} at {viewport['width']} px: {violations}"
         path = artifacts / f"{name}-{viewport['width']}x{viewport['height']}.png"
         page.screenshot(path=str(path), full_page=True)

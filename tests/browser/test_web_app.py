@@ -17,7 +17,7 @@ import pytest
 
 from chalicelib.library import lesson_code
 from steady_local import totp
-from tests.browser.conftest import AXE, WCAG_22_AA
+from tests.browser.conftest import axe_violations
 
 pytestmark = pytest.mark.server
 
@@ -31,14 +31,7 @@ MEASURED: dict = {"axe_violations": {}, "screenshots": []}
 
 def check_page(page, artifacts: Path, name: str) -> None:  # type: ignore[no-untyped-def]
     """axe-core with WCAG 2.2 AA tags (0 violations), no horizontal scroll at 320 px, screenshots."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_22_AA,
-    )
-    violations = [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-    ]
+    violations = [(v["id"], v["help"], v["targets"][:3]) for v in axe_violations(page)]
     MEASURED["axe_violations"][name] = len(violations)
     assert violations == [], f"{name}: {violations}"
     for size in (PHONE, DESKTOP):

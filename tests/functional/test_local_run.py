@@ -35,9 +35,12 @@ PUBLISHED_CACHE = Path(tempfile.gettempdir()) / "steady-published-content"
 
 
 class LocalStack:
-    def __init__(self, state_dir: Path, share_published: bool = False) -> None:
+    def __init__(
+        self, state_dir: Path, share_published: bool = False, save_after: float | None = None
+    ) -> None:
         self.state_dir = state_dir
         self.share_published = share_published
+        self.save_after = save_after  # None: the runner's own (SAVE_AFTER_SECONDS)
         self.port = free_port()
         self.moto_port = free_port()
         self.lines: queue.Queue[str] = queue.Queue()
@@ -58,6 +61,7 @@ class LocalStack:
                 str(self.port),
                 "--moto-port",
                 str(self.moto_port),
+                *([] if self.save_after is None else ["--save-after", str(self.save_after)]),
             ],
             cwd=ROOT,
             env={**env, "PYTHONUNBUFFERED": "1"},

@@ -81,7 +81,8 @@ class FuzzStack:
 @pytest.fixture(scope="module")
 def fuzz_stack(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     state = tmp_path_factory.mktemp("fuzz") / "state"
-    local = LocalStack(state, share_published=True).start()
+    # Never restarted: a snapshot every 30 s of writes, not every 0.5 s (tests/browser/conftest.py).
+    local = LocalStack(state, share_published=True, save_after=30).start()
     try:
         data = json.loads((state / "stack.json").read_text())
         endpoint = data.pop("endpoint")

@@ -250,7 +250,7 @@ def participant_reasons(
             participant.joined_at,
             participant.shares_history,
             participant.earlier,
-            participant.until,
+            participant.hidden,
         )
         mine: Mapping[str, AssignedModule] = assigned_to(modules, pid)
         statuses: Mapping[str, ModuleStatus] = {

@@ -421,7 +421,7 @@ def _grid_rows(
             participant.joined_at,
             participant.shares_history,
             participant.earlier,
-            participant.until,
+            participant.hidden,
         )
         if pid in theirs:
             mine = theirs[pid]
@@ -818,7 +818,7 @@ class Dashboard:
         columns: tuple[AssignedModule, ...] = ()
         for former in group.former:
             pid = former.participant_id
-            seen = visible_to_leaders(completed[pid], "", False, former.windows)
+            seen = visible_to_leaders(completed[pid], "", False, former.windows, group.hidden)
             left = calendar_day(former.last.left_at, zone) or today
             # Due dates as they applied to their last time in the group; their earlier times
             # are already in ``seen``.

@@ -337,7 +337,14 @@ class Groups:
         audit = new_entry(
             caller.id, caller.roles, action, self.clock.iso(), group_id=group.group_id
         )
-        self.records.update(group.group_id, audit, name=name, archived=archived)
+        self.records.update(
+            group.group_id,
+            audit,
+            name=name,
+            archived=archived,
+            # Unarchived: its archived time stays hidden from its leaders (``Group.hidden``).
+            archived_since=group.archived_at if archived is False and group.archived else "",
+        )
         if archived is not None and archived != group.archived and self.archived_changed:
             self.archived_changed(group.participant_ids, archived)
         return GroupSummary.of(self.records.get(group.group_id))

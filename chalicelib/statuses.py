@@ -245,7 +245,7 @@ def visible_to_leaders(
     joined_at: str,
     shares_history: bool,
     earlier: Windows = (),
-    until: str = "",
+    hidden: Windows = (),
 ) -> CompletedVersions:
     """What a group's leaders may see of a participant's completions: the visibility rule.
 
@@ -262,14 +262,15 @@ def visible_to_leaders(
     and is not back (a former member) has no ``joined_at`` (``""``): only their ``earlier``
     times count.
 
-    Nothing from ``until`` on counts, whatever they share: the time the group was archived
-    (``EnrolledParticipant.until``), after which their pages tell them nobody else sees what
-    they do (to the second, as joining is: the same second counts as after it).
+    Nothing in a ``hidden`` window counts, whatever they share: the times the group was
+    archived (``Group.hidden``: from the archive to the unarchive, ``""`` while it still is),
+    when their pages told them nobody else sees what they do (to the second, as joining is:
+    the archive's second is in the window, the unarchive's is not).
 
     Completion times are whole seconds, so the comparison is to the second: a completion in the
     same second as the joining counts as after it. An unreadable time is never shown.
     """
-    return _visible(completed, joined_at, shares_history, None, earlier, until)
+    return _visible(completed, joined_at, shares_history, None, earlier, hidden)
 
 
 def visible_and_when(
@@ -277,13 +278,13 @@ def visible_and_when(
     joined_at: str,
     shares_history: bool,
     earlier: Windows = (),
-    until: str = "",
+    hidden: Windows = (),
 ) -> tuple[CompletedVersions, list[datetime | None]]:
     """``visible_to_leaders``, and when each visible completion and knowledge-check attempt
     was made (``at_second``: ``None`` for an unreadable time; in no particular order), parsed
     once for both: the "needs attention" rule's activity."""
     times: list[datetime | None] = []
-    return _visible(completed, joined_at, shares_history, times, earlier, until), times
+    return _visible(completed, joined_at, shares_history, times, earlier, hidden), times
 
 
 def _visible(
@@ -292,12 +293,12 @@ def _visible(
     shares_history: bool,
     times: list[datetime | None] | None,
     earlier: Windows = (),
-    until: str = "",
+    hidden: Windows = (),
 ) -> CompletedVersions:
-    cut = at_second(until) if until else None
-    if until and cut is None:  # an unreadable end: nothing is shown, as for any such time
+    gaps = hidden_windows(hidden)
+    if gaps is None:  # an unreadable window: nothing is shown, as for any such time
         return CompletedVersions(completed.participant_id, {})
-    if shares_history and cut is None:
+    if shares_history and not gaps:
         if times is not None:
             times.extend(at_second(at) for v in completed.completed.values() for at in v.values())
             times.extend(
@@ -314,7 +315,7 @@ def _visible(
         return CompletedVersions(completed.participant_id, {})
 
     def in_group(when: datetime | None) -> bool:
-        if when is None or (cut is not None and when >= cut):
+        if when is None or in_windows(when, gaps):
             return False
         if shares_history:
             return True
@@ -360,6 +361,25 @@ def at_second(text: str) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).replace(microsecond=0)
+
+
+HiddenWindows = list[tuple[datetime, datetime | None]]
+
+
+def hidden_windows(hidden: Windows) -> HiddenWindows | None:
+    """``hidden`` parsed (an end of ``""``: still open); ``None`` if a time is unreadable."""
+    parsed: HiddenWindows = []
+    for start, end in hidden:
+        begins, ends = at_second(start), at_second(end) if end else None
+        if begins is None or (end and ends is None):
+            return None
+        parsed.append((begins, ends))
+    return parsed
+
+
+def in_windows(when: datetime, windows: HiddenWindows) -> bool:
+    """``when`` is in one of ``windows`` (from its start's second on, before its end's)."""
+    return any(start <= when and (end is None or when < end) for start, end in windows)
 
 
 def not_assigned(module_id: str) -> ModuleStatus:

@@ -47,7 +47,7 @@ from chalicelib.records.worksheets import (
 from chalicelib.records.worksheets import (
     Answer as Answer,  # the pages name it (they reach records only through here)
 )
-from chalicelib.statuses import WorksheetMark, at_second
+from chalicelib.statuses import Windows, WorksheetMark, at_second, hidden_windows, in_windows
 
 MAX_FIELD_CHARS = 2000  # per field: a text, or a list's items together
 MAX_LIST_ITEMS = 50
@@ -365,13 +365,13 @@ def visible_answers(
     joined_at: str,
     shares_history: bool,
     order: Sequence[str] = (),
-    until: str = "",
+    hidden: Windows = (),
 ) -> tuple[Answer, ...]:
     """The answers of a worksheet a group's leaders may count: the visibility rule
     (``statuses.visible_to_leaders``, here ``visible_fields``). Whether the content may be
     shown too is the worksheet's ``shared`` flag. In the worksheet's order (``order``: field
     ids, the first place of each counts), then answers to fields not in it, by field id."""
-    shown = visible_fields(sheet.answered_at, joined_at, shares_history, until)
+    shown = visible_fields(sheet.answered_at, joined_at, shares_history, hidden)
     place: dict[str, int] = {}
     for n, field_id in enumerate(order):
         place.setdefault(field_id, n)
@@ -385,16 +385,17 @@ def visible_answers(
 
 
 def visible_fields(
-    answered_at: Mapping[str, str], joined_at: str, shares_history: bool, until: str = ""
+    answered_at: Mapping[str, str], joined_at: str, shares_history: bool, hidden: Windows = ()
 ) -> frozenset[str]:
     """The answered fields (``answered_at``: field id to when) a group's leaders may count:
     only answers written since the participant joined the group (to the second), unless they
-    share their history with it, and none written from ``until`` on (the group was archived:
-    ``EnrolledParticipant.until``); an unreadable time is never shown."""
-    cut = at_second(until) if until else None
-    if until and cut is None:
+    share their history with it, and none written while the group was archived (``hidden``:
+    ``Group.hidden``, as ``statuses.visible_to_leaders`` has it); an unreadable time is never
+    shown."""
+    gaps = hidden_windows(hidden)
+    if gaps is None:
         return frozenset()
-    if shares_history and cut is None:
+    if shares_history and not gaps:
         return frozenset(answered_at)
     joined = at_second(joined_at)
     if joined is None and not shares_history:
@@ -402,7 +403,7 @@ def visible_fields(
     kept = []
     for field_id, at in answered_at.items():
         when = at_second(at)
-        if when is None or (cut is not None and when >= cut):
+        if when is None or in_windows(when, gaps):
             continue
         if shares_history or (joined is not None and when >= joined):
             kept.append(field_id)
@@ -516,7 +517,7 @@ def worksheet_mark(
     if sheet is None:
         return WorksheetMark(len(fields), 0, False)
     shown = visible_fields(
-        sheet.answered_at, participant.joined_at, participant.shares_history, participant.until
+        sheet.answered_at, participant.joined_at, participant.shares_history, participant.hidden
     )
     answered = len(shown & set(fields))
     return WorksheetMark(len(fields), answered, bool(sheet.shared and shown))
@@ -981,7 +982,7 @@ class Worksheets:
                 member.joined_at,
                 member.shares_history,
                 (*assigned, *fields[None]),
-                member.until,
+                member.hidden,
             )
             rows.append(
                 SharedWorksheet(

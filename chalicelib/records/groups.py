@@ -12,8 +12,12 @@ Conditional-write rules:
 - every change is a TransactWriteItems that also writes its audit entry, so a change without
   its audit entry (or the reverse) cannot happen;
 - archiving a group sets ``archived_at`` (its audit entry's time) on the ``GROUP`` item in the
-  same Update (``attribute_exists(PK)``, as every change of it); unarchiving removes it. A group
-  archived before this has none: the participant's download then says archived, not when;
+  same Update (``attribute_exists(PK)``, as every change of it); unarchiving removes it and
+  appends ``[archived_at, now]`` to ``archive_windows`` in the same Update, on the condition
+  that ``archived_at`` is still the one read (``Group.hidden``: what participants did while it
+  was archived stays hidden from its leaders). A group archived before ``archived_at`` was kept
+  has none: the participant's download then says archived, not when, and its archived time is
+  not hidden;
 - a group never loses its last leader: removing one (``remove_leader``) deletes their
   ``LEADER#`` item (``attribute_exists``: they still lead it) in the same transaction as a
   ConditionCheck of another leader's ``LEADER#`` item (``attribute_exists``: that one still
@@ -154,10 +158,10 @@ class EnrolledParticipant:
     # an account they already had, or enrolled before this was recorded): with no
     # ``password_chosen_at`` since, they have not signed in yet (``not_signed_in``).
     new_account_at: str = ""
-    # When their group was archived (ISO; "" it is active): archiving is leaving, so what they
-    # do after it is not the group's to see, whatever they share with it
-    # (``chalicelib.statuses.visible_to_leaders``).
-    until: str = ""
+    # The times their group was archived (``Group.hidden``): archiving is leaving, so what they
+    # did then is not the group's to see, whatever they share with it, even once it is
+    # unarchived (``chalicelib.statuses.visible_to_leaders``).
+    hidden: tuple[tuple[str, str], ...] = ()
 
     @property
     def not_signed_in(self) -> bool:
@@ -436,6 +440,17 @@ class Group:
     # Participants who left (removed by a group leader) and are not in the group now, the
     # most recent first.
     former: tuple[FormerMember, ...] = ()
+    # Since when it is archived (ISO; "" it is not, or was archived before this was kept).
+    archived_at: str = ""
+    # Each earlier time it was archived, ``(archived_at, unarchived_at)``, oldest first.
+    archive_windows: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def hidden(self) -> tuple[tuple[str, str], ...]:
+        """The times nothing a participant did is this group's to see: while it was archived,
+        and from its archive on while it is (an open window, its end ``""``)."""
+        now = ((self.archived_at, ""),) if self.archived and self.archived_at else ()
+        return (*self.archive_windows, *now)
 
     @property
     def participant_ids(self) -> list[str]:
@@ -529,8 +544,16 @@ class GroupRecords(RecordTable):
                 )
         if details is None:
             raise NotFound("There is no such group.", code="group_not_found")
-        if details.get("archived") and details.get("archived_at"):
-            participants = [replace(p, until=str(details["archived_at"])) for p in participants]
+        archived = bool(details.get("archived"))
+        archived_at = str(details.get("archived_at", "")) if archived else ""
+        windows = tuple(
+            (str(w[0]), str(w[1]))
+            for w in details.get("archive_windows") or []
+            if isinstance(w, list) and len(w) == 2
+        )
+        hidden = (*windows, *(((archived_at, ""),) if archived_at else ()))
+        if hidden:
+            participants = [replace(p, hidden=hidden) for p in participants]
         # Enrolled again: their earlier stints are theirs here; not: they left the group.
         participants = [
             replace(p, earlier=former.pop(p.participant_id).windows)
@@ -555,6 +578,8 @@ class GroupRecords(RecordTable):
             seen=tuple(seen),
             leader_names=in_order,
             former=tuple(sorted(former.values(), key=lambda f: f.last.left_at, reverse=True)),
+            archived_at=archived_at,
+            archive_windows=windows,
         )
 
     def groups_led_by(self, leader_id: str) -> list[str]:
@@ -624,7 +649,13 @@ class GroupRecords(RecordTable):
         audit: dict[str, Any],
         name: str | None = None,
         archived: bool | None = None,
+        archived_since: str = "",
     ) -> None:
+        """Rename, archive or unarchive. Unarchiving a group archived since ``archived_since``
+        (as read) keeps that time as one of its ``archive_windows`` (what participants did then
+        stays hidden from its leaders: ``Group.hidden``), on the condition that it is still the
+        archive read (an unarchive and archive again in between refuses this write, as for a
+        group gone)."""
         names: dict[str, str] = {}
         values: dict[str, Any] = {}
         sets: list[str] = []
@@ -642,11 +673,20 @@ class GroupRecords(RecordTable):
                 sets.append("archived_at = :archived_at")
             else:
                 removes = " REMOVE archived_at"
+        condition = "attribute_exists(PK)"
+        if archived is False and archived_since:
+            values[":window"] = [[archived_since, audit["at"]]]
+            values[":none"] = []
+            values[":since"] = archived_since
+            sets.append(
+                "archive_windows = list_append(if_not_exists(archive_windows, :none), :window)"
+            )
+            condition += " AND archived_at = :since"
         update = {
             "TableName": self._table,
             "Key": to_item({"PK": group_pk(group_id), "SK": GROUP_SK}),
             "UpdateExpression": "SET " + ", ".join(sets) + removes,
-            "ConditionExpression": "attribute_exists(PK)",
+            "ConditionExpression": condition,
             "ExpressionAttributeValues": to_item(values),
         }
         if names:

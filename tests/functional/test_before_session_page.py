@@ -295,3 +295,78 @@ def test_what_they_do_after_the_group_is_archived_is_not_its_leaders_to_see(
     csv_body = client.http.get(f"/groups/{group_id}/progress.csv", headers=leader.headers).body
     rows = (csv_body.decode() if isinstance(csv_body, bytes) else csv_body).splitlines()
     assert len(rows) == 2 and "completed" not in rows[1].lower()
+
+
+def _archive(client, leader, group_id: str, archived: bool) -> None:  # type: ignore[no-untyped-def]
+    body = json.dumps({"archived": archived})
+    response = client.http.patch(f"/groups/{group_id}", headers=leader.headers, body=body)
+    assert response.status_code == 200, response.body
+
+
+def test_the_time_a_group_was_archived_stays_hidden_once_it_is_unarchived(
+    client, published, leader, participant, library_clock
+):
+    """What they did while the group was archived (their pages said nobody else saw it) stays
+    off its pages once a leader unarchives it, as the time between a removal and a new
+    enrolment does; what they do after the unarchive counts again. Found by an outside review:
+    the unarchive showed it all."""
+    group_id = _group(client, leader, MODULE, NO_SHEET)
+    _enrol(client, leader, group_id, participant, "Member")
+    library_clock.advance(60)
+    _archive(client, leader, group_id, True)
+    library_clock.advance(86_400)
+    _share(client, participant, {"urge-in-body": "Written while the group was archived"})
+    body = json.dumps({"module_id": NO_SHEET, "version": shipped_version(NO_SHEET)})
+    completed = client.http.post("/me/completions", headers=participant.headers, body=body)
+    assert completed.status_code == 201
+    library_clock.advance(86_400)
+    _archive(client, leader, group_id, False)
+
+    def views() -> tuple[str, dict]:
+        sheet = client.http.get(f"/groups/{group_id}/worksheets/{MODULE}", headers=leader.headers)
+        grid = client.http.get(f"/groups/{group_id}/progress", headers=leader.headers)
+        cells = {c["module_id"]: c for c in json.loads(grid.body)["participants"][0]["cells"]}
+        return json.dumps(json.loads(sheet.body)), cells
+
+    sheet, cells = views()
+    assert "Written while the group was archived" not in sheet
+    assert not cells[NO_SHEET]["status"].startswith("completed")
+    # Archived and unarchived again: both times stay hidden (the windows add up).
+    _archive(client, leader, group_id, True)
+    library_clock.advance(3600)
+    _archive(client, leader, group_id, False)
+    sheet, cells = views()
+    assert "Written while the group was archived" not in sheet
+    # After the unarchive, what they write counts again.
+    library_clock.advance(60)
+    _share(client, participant, {"urge-in-body": "Written in the group again"})
+    sheet, _ = views()
+    assert "Written in the group again" in sheet
+
+
+def test_what_they_did_after_the_archive_stays_hidden_when_they_are_removed_later(
+    client, published, leader, participant, library_clock
+):
+    """Removed from an archived group, they are a former member whose time in the group must
+    not reach past the archive: the CSV's row for them does not show a module completed after
+    it. Found by an outside review."""
+    group_id = _group(client, leader, MODULE, NO_SHEET)
+    _enrol(client, leader, group_id, participant, "Member")
+    library_clock.advance(60)
+    _archive(client, leader, group_id, True)
+    library_clock.advance(86_400)
+    body = json.dumps({"module_id": NO_SHEET, "version": shipped_version(NO_SHEET)})
+    completed = client.http.post("/me/completions", headers=participant.headers, body=body)
+    assert completed.status_code == 201
+
+    def csv_text() -> str:
+        raw = client.http.get(f"/groups/{group_id}/progress.csv", headers=leader.headers).body
+        return raw.decode() if isinstance(raw, bytes) else raw
+
+    assert "Done (" not in csv_text()
+    library_clock.advance(3600)
+    removed = client.http.delete(
+        f"/groups/{group_id}/participants/{participant.id}", headers=leader.headers
+    )
+    assert removed.status_code in (200, 204), removed.body
+    assert "Done (" not in csv_text()

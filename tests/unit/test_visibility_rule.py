@@ -87,10 +87,29 @@ def test_nothing_from_the_archive_on_is_the_groups_to_see(done_at, shares_histor
     """An archived group is one they left: what they do from then on is not its leaders' to
     see (their pages tell them nobody else sees it), completions and answers alike."""
     completed = CompletedVersions("p-1", {"thinking-traps": {1: done_at}})
-    shown = visible_to_leaders(completed, JOINED, shares_history, (), ARCHIVED)
+    shown = visible_to_leaders(completed, JOINED, shares_history, (), ((ARCHIVED, ""),))
     assert (shown.latest("thinking-traps") is not None) is visible
     answer = Answer("start", "x", 1, "en", done_at, "short-text", "start", None, None)
     sheet = Worksheet("p-1", "m", {"start": answer}, True)
-    assert bool(visible_answers(sheet, JOINED, shares_history, (), ARCHIVED)) is visible
-    # An unreadable archive time shows nothing after joining, rather than everything.
-    assert visible_to_leaders(completed, JOINED, shares_history, (), "not a time").completed == {}
+    assert bool(visible_answers(sheet, JOINED, shares_history, (), ((ARCHIVED, ""),))) is visible
+    # An unreadable archive time shows nothing, rather than everything.
+    unreadable = (("not a time", ""),)
+    assert visible_to_leaders(completed, JOINED, shares_history, (), unreadable).completed == {}
+
+
+@pytest.mark.parametrize(
+    ("done_at", "visible"),
+    [
+        ("2026-11-25T11:59:59Z", True),  # before the archive
+        ("2026-11-25T12:00:00Z", False),  # its second
+        ("2026-11-27T08:00:00Z", False),  # while archived
+        ("2026-11-28T09:00:00Z", True),  # the unarchive's second: in the group again
+        ("2026-11-29T10:00:00Z", True),
+    ],
+)
+def test_the_time_a_group_was_archived_stays_hidden_once_it_is_unarchived(done_at, visible):
+    window = ((ARCHIVED, "2026-11-28T09:00:00.100000Z"),)
+    completed = CompletedVersions("p-1", {"thinking-traps": {1: done_at}})
+    for shares in (False, True):
+        shown = visible_to_leaders(completed, JOINED, shares, (), window)
+        assert (shown.latest("thinking-traps") is not None) is visible

@@ -84,6 +84,9 @@ class Retaken:
     attempt: Attempt
     created: bool  # False: this attempt was recorded before (a retry gets the stored one)
     feedback: tuple[Feedback, ...]
+    # Recorded before with other answers than these (a second window offered the same
+    # attempt): the feedback is of the answers recorded first, not of the ones just sent.
+    answered_elsewhere: bool = False
 
 
 @dataclass(frozen=True)
@@ -419,8 +422,9 @@ class Reading:
         """Answer the knowledge check of a completed version again: attempt number ``attempt``
         (the next one: the check answered with the completion is attempt 1). The completion is
         not touched; the latest attempt is the score shown from now on. A repeat of an attempt
-        returns the one stored. ``NotFound`` if the version is not completed, ``Conflict`` if
-        ``attempt`` skips ahead, ``BadRequest`` for answers that do not fit."""
+        returns the one stored (``answered_elsewhere`` where its answers were other ones).
+        ``NotFound`` if the version is not completed, ``Conflict`` if ``attempt`` skips ahead,
+        ``BadRequest`` for answers that do not fit."""
         return self._retake(caller, module_id, version, attempt, locale, lambda questions: answers)
 
     def retake_chosen(
@@ -463,7 +467,13 @@ class Reading:
         stored, created = self.completions.record_attempt(
             caller.id, module_id, curriculum_version(document), number, check
         )
-        return Retaken(stored, created, _feedback_of(questions, stored.knowledge_check["answers"]))
+        kept = stored.knowledge_check["answers"]
+        return Retaken(
+            stored,
+            created,
+            _feedback_of(questions, kept),
+            answered_elsewhere=not created and kept != check["answers"],
+        )
 
     def completions_page(
         self, caller: Caller, page_token: str | None, limit: int

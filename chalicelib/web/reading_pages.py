@@ -525,8 +525,9 @@ def lesson_view(
     Answering the check again is a state of the page of its own (``retaking``, or
     ``?retake=1``: the link under the feedback): the questions without the last try's feedback,
     which names the right answers beside them (walk 15, problem 10), and a line saying the
-    lesson can be read again first. ``?answered=elsewhere``: "Mark as complete" was sent after
-    another window's answers were recorded; the feedback is of those, and says so."""
+    lesson can be read again first. ``?answered=elsewhere``: "Mark as complete", or "Check my
+    answers" on a retake, was sent after another window's answers were recorded (for the same
+    try); the feedback is of those, and says so."""
     svc = services.current()
     lesson = svc.reading.lesson(caller, module_id, lang)
     reading = lesson.reading
@@ -693,8 +694,10 @@ def _save_worksheet_sent(
 
 def retake(visit: Visit) -> Any:
     """Answer the knowledge check of a completed lesson again. The form carries the next
-    attempt number, so sending it twice (a double tap, a retry) records it once. Where the
-    lesson has a worksheet, the form is the worksheet form: its answers are saved first."""
+    attempt number, so sending it twice (a double tap, a retry) records it once; other answers
+    for an attempt another window recorded first land on that window's feedback, saying so.
+    Where the lesson has a worksheet, the form is the worksheet form: its answers are saved
+    first."""
     caller = visit.signed_in()
     module_id = _module_for(visit)
     locale = visit.form.get("locale") or DEFAULT_LOCALE
@@ -703,7 +706,7 @@ def retake(visit: Visit) -> Any:
     if isinstance(sheet, Html):
         return sheet
     try:
-        services.current().reading.retake_chosen(
+        retaken = services.current().reading.retake_chosen(
             caller,
             module_id,
             visit.form.get("version", ""),
@@ -730,7 +733,13 @@ def retake(visit: Visit) -> Any:
     cookies = sheet + forget_saved_form(
         visit.cookies, caller.id, kept_forms.RETAKE, visit.params.get("code", "")
     )
-    return Redirect(lesson_path(module_id, locale) + "#complete", cookies=cookies)
+    address = lesson_path(module_id, locale)
+    if retaken.answered_elsewhere:
+        # Another window sent this attempt first, with other answers: the feedback is of
+        # those, and says so. Not recorded as the next attempt: a resend of this form could
+        # not be told from a new try, and would count twice; the questions are a link away.
+        address += ("&" if "?" in address else "?") + f"{ANSWERED_QUERY}={ELSEWHERE}"
+    return Redirect(address + "#complete", cookies=cookies)
 
 
 # -- quick exit and the browser's icon ---------------------------------------------------------

@@ -288,3 +288,73 @@ def test_mark_as_complete_from_a_second_window_says_whose_answers_were_saved(
         "Usted ya respondió estas preguntas en otra ventana; estas son las respuestas que se guardaron."
         in body
     )
+
+
+def test_a_retake_from_a_second_window_says_whose_answers_were_saved(
+    client, published_all, participant, service
+):
+    """Two windows both offer "Try the questions again" as attempt 2. Window A's answers are
+    recorded; window B's other answers for the same attempt record nothing more (attempt 2 is
+    A's), and its page says the feedback is of the answers saved in the other window, with the
+    questions a link away to try again (English and Spanish), as "Mark as complete" does."""
+    browser = signed_in(client, participant)
+    path = lesson(MODULE)
+    base = {"csrf": browser.get(path).csrf(), "version": str(shipped_version(MODULE))}
+    assert browser.post(f"{path}/complete", {**base, **answers(published_all, False)}).status == 303
+    window_a = retake_form(browser.get(f"{path}?retake=1").body)
+    window_b = retake_form(browser.get(f"{path}?retake=1").body)
+    assert 'name="attempt" value="2"' in window_a and 'name="attempt" value="2"' in window_b
+
+    sent = {**base, "attempt": "2"}
+    a = browser.post(f"{path}/attempts", {**sent, **answers(published_all, right=False)})
+    assert (a.status, a.location) == (303, f"{path}#complete")
+    b = browser.post(f"{path}/attempts", {**sent, **answers(published_all, right=True)})
+    assert (b.status, b.location) == (303, f"{path}?answered=elsewhere#complete")
+    page = browser.get(b.location.split("#")[0]).body
+    said = "You already answered these in another window; these are the answers that were saved."
+    assert said in page
+    assert page.index(said) < page.index('<ol class="feedback">')  # above the feedback
+    total = len(questions(published_all))
+    assert f"Knowledge check: 0 of {total} right. (Try 2.)" in page  # window A's answers
+    assert 'name="attempt"' not in page  # the questions are a link away, as after any try
+    assert ">Try the questions again</a>" in retake_link(page, path)
+    assert said not in browser.get(path).body
+    completed = service.completions.completed_versions([participant.id])[participant.id]
+    attempts = completed.attempts(MODULE, shipped_version(MODULE))
+    assert [(x.attempt, x.correct) for x in attempts] == [(1, 0), (2, 0)]
+
+    spanish = signed_in(client, participant, language="es")
+    page = spanish.get(f"{path}?retake=1")
+    found = re.findall(r'<input type="hidden" name="(version|locale)" value="([^"]*)">', page.body)
+    es = {"csrf": page.csrf(), **dict(reversed(found)), "attempt": "3"}
+    assert es["locale"] == "es"
+    first = spanish.post(f"{path}/attempts", {**es, **answers(published_all, right=True)})
+    assert first.location == f"{path}?locale=es#complete"
+    other = spanish.post(f"{path}/attempts", {**es, **answers(published_all, right=False)})
+    assert other.location == f"{path}?locale=es&answered=elsewhere#complete"
+    body = spanish.get(other.location.split("#")[0]).body
+    assert (
+        "Usted ya respondió estas preguntas en otra ventana; estas son las respuestas que se guardaron."
+        in body
+    )
+
+
+def test_a_retake_sent_twice_from_one_window_is_one_attempt_and_says_nothing(
+    client, published, participant, service
+):
+    # A double tap, or Back and resend: the same answers for the same attempt are the same try.
+    browser = signed_in(client, participant)
+    path = lesson(MODULE)
+    base = {"csrf": browser.get(path).csrf(), "version": str(shipped_version(MODULE))}
+    assert browser.post(f"{path}/complete", {**base, **answers(published, False)}).status == 303
+    again = {**base, "attempt": "2", **answers(published, right=True)}
+    for _ in range(2):
+        sent = browser.post(f"{path}/attempts", again)
+        assert (sent.status, sent.location) == (303, f"{path}#complete")
+    page = browser.get(path).body
+    assert "another window" not in page
+    total = len(questions(published))
+    assert f"Knowledge check: {total} of {total} right. (Try 2.)" in page
+    completed = service.completions.completed_versions([participant.id])[participant.id]
+    attempts = completed.attempts(MODULE, shipped_version(MODULE))
+    assert [x.attempt for x in attempts] == [1, 2]

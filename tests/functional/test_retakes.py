@@ -343,7 +343,7 @@ def test_the_same_attempt_from_two_threads_is_recorded_once(
     def again(answers: list[int]) -> None:
         barrier.wait()
         retaken = service.reading.retake(as_caller(participant), MODULE, version, 2, answers)
-        results.append((retaken.attempt, retaken.created))
+        results.append((retaken.attempt, retaken.created, retaken.answered_elsewhere))
 
     threads = [
         threading.Thread(target=again, args=(answers,))
@@ -353,8 +353,13 @@ def test_the_same_attempt_from_two_threads_is_recorded_once(
         t.start()
     for t in threads:
         t.join()
-    assert sorted(created for _, created in results) == [False, True]
+    assert sorted(created for _, created, _ in results) == [False, True]
     assert results[0][0] == results[1][0]  # the loser gets the winner's attempt back
+    # ... and is told it is the other's: its answers (right or wrong) were the other ones.
+    assert {(created, elsewhere) for _, created, elsewhere in results} == {
+        (True, False),
+        (False, True),
+    }
     assert len(items(stack, participant, "ATTEMPT#")) == 1
     completed = service.completions.completed_versions([participant.id])[participant.id]
     assert [a.attempt for a in completed.attempts(MODULE, version)] == [1, 2]

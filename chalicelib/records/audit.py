@@ -312,9 +312,7 @@ class AuditRecords(RecordTable):
         raw = json.dumps({"day": day.isoformat(), "sk": sk}).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
-    def _decode(
-        self, token: str | None, before: datetime | None = None
-    ) -> tuple[date, str | None]:
+    def _decode(self, token: str | None, before: datetime | None = None) -> tuple[date, str | None]:
         """The day and last key of an admin page token made by ``_encode``; strictly, as
         ``RecordTable.decode_page_token``: anything else is ``invalid_page_token``. Without a
         token, the UTC day of the last moment before ``before`` (today when not given)."""

@@ -171,12 +171,14 @@ class Administration:
         """Newest first; ``limit`` from 1 to 100. Narrowed, for a question such as "who read
         this participant's records in October": to the entries about one participant (their
         username), or to what one account did (``actor``, a username), to those on or before
-        the day ``until`` (YYYY-MM-DD), to actions starting with ``action``. The admin's
+        the day ``until`` (YYYY-MM-DD; a day in the program's time zone, as the trail's times
+        are shown, so up to that day's end there), to actions starting with ``action``. The admin's
         reads of the whole trail are not entries (it holds ids and codes only, and reading it
         is their job); a look at one participant's entries is one, about that participant."""
         if not 1 <= limit <= 100:
             raise BadRequest("limit is a whole number from 1 to 100.", code="invalid_parameter")
-        last_day = _day(until) if until is not None else None
+        # The one place the day becomes an instant: the records walk UTC days and keys.
+        before = self._clock.day_end(_day(until)) if until is not None else None
         if action is not None and (len(action) > 60 or not _ACTION.fullmatch(action)):
             raise BadRequest(
                 'action is an action or the start of one, such as "account." or '
@@ -209,11 +211,11 @@ class Administration:
                 )
             )
             entries, token = self._audit.entries_about(
-                account.id, page_token, limit, last_day, action
+                account.id, page_token, limit, before, action
             )
         else:
             actor_id = self._accounts.find(actor).id if actor is not None else None
-            entries, token = self._audit.page(page_token, limit, last_day, action, actor_id)
+            entries, token = self._audit.page(page_token, limit, before, action, actor_id)
         return AuditPage(entries, token)
 
     def _record(self, caller: Caller, action: str, detail: dict[str, Any]) -> None:

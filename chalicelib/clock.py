@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib.text import ascii_digits
@@ -87,6 +87,14 @@ class Clock:
     def today(self) -> date:
         """Today's date where the program runs: due dates are the program's calendar days."""
         return self.now().astimezone(self._zone).date()
+
+    def day_end(self, day: date) -> datetime:
+        """The UTC instant the program's day ``day`` ends: the next day's start in its time
+        zone, so everything before it happened on or before ``day`` as the program's pages
+        show times. Found through the zone, never as ``day`` plus 24 hours: a day on which the
+        clocks change has 23 or 25 hours. ``date.max`` has no next day (``OverflowError``)."""
+        following = day + timedelta(days=1)
+        return datetime.combine(following, datetime.min.time(), tzinfo=self._zone).astimezone(UTC)
 
     def monotonic(self) -> float:
         """Seconds on a clock that never goes back (cache ages; never a date)."""

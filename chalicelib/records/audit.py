@@ -3,9 +3,11 @@
 Keys:
 - ``AUDIT#{YYYY-MM-DD}`` / ``{iso time with microseconds}#{entry id}``: the entry, in one
   partition per UTC day (no single hot partition). Admins page newest first by walking days
-  backwards with one Query per day (``ScanIndexForward=False``), from a day they choose or
-  today, at most ``MAX_QUERIES_PER_PAGE`` Queries per page; the page token carries the day and
-  the last key. Nothing older than ``FIRST_DAY`` (when the trail was sharded) is looked for.
+  backwards with one Query per day (``ScanIndexForward=False``), from today or from an instant
+  they choose (the end of a day in the program's time zone: the partition of that instant's
+  UTC day, its entries before it, ``SK < :before``), at most ``MAX_QUERIES_PER_PAGE`` Queries
+  per page; the page token carries the day and the last key. Nothing older than ``FIRST_DAY``
+  (when the trail was sharded) is looked for.
 - ``PARTICIPANT#{id}`` / ``ACCESS#{iso time}#{entry id}``: a copy of every entry that
   concerns a participant, in that participant's partition, so "who has seen my records" is
   one Query. The copy holds the time, the action, the actor's roles and the group id (for an
@@ -36,7 +38,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from chalicelib.clock import Clock
@@ -162,30 +164,37 @@ class AuditRecords(RecordTable):
         self,
         page_token: str | None = None,
         limit: int = 50,
-        until: date | None = None,
+        before: datetime | None = None,
         action: str | None = None,
         actor_id: str | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """Newest first across days, from ``until`` (a day; today when not given) back: at most
-        ``MAX_QUERIES_PER_PAGE`` Queries, each in one day. With ``action``, only entries whose
-        action starts with it; with ``actor_id``, only that account's (a FilterExpression:
-        DynamoDB reads the day's entries and returns the matching ones, so a sparse day may
-        take more than one Query)."""
-        day, start_sk = self._decode(page_token, until)
+        """Newest first across days, from the entries before ``before`` (an instant, exclusive;
+        now when not given) back: at most ``MAX_QUERIES_PER_PAGE`` Queries, each in one UTC
+        day. With ``action``, only entries whose action starts with it; with ``actor_id``, only
+        that account's (a FilterExpression: DynamoDB reads the day's entries and returns the
+        matching ones, so a sparse day may take more than one Query). A page token goes on
+        where its page stopped, below ``before`` already: ``before`` counts only without one."""
+        day, start_sk = self._decode(page_token, before)
+        # The first day holds entries after the instant too: its Queries stop at it.
+        ceiling = (day, _stamp(before)) if before is not None and not page_token else None
         entries: list[dict[str, Any]] = []
         for _query in range(MAX_QUERIES_PER_PAGE):
             if day < FIRST_DAY:
                 return entries, None
             pk = audit_pk(day.isoformat())
+            values: dict[str, Any] = {":pk": pk}
             request: dict[str, Any] = {
                 "TableName": self._table,
                 "KeyConditionExpression": "PK = :pk",
-                "ExpressionAttributeValues": to_item({":pk": pk}),
                 "ScanIndexForward": False,
                 # A filter applies after Limit, so read a full page's worth each time.
                 "Limit": 100 if (action or actor_id) else limit - len(entries),
             }
-            _filter(request, {":pk": pk}, action, actor_id)
+            if ceiling and ceiling[0] == day:
+                # An entry at the instant itself sorts after it ("{at}#{id}"): left out.
+                request["KeyConditionExpression"] = "PK = :pk AND SK < :before"
+                values[":before"] = ceiling[1]
+            _filter(request, values, action, actor_id)
             if start_sk:
                 request["ExclusiveStartKey"] = to_item({"PK": pk, "SK": start_sk})
             response = self.query_after_token(request)
@@ -212,13 +221,13 @@ class AuditRecords(RecordTable):
         participant_id: str,
         page_token: str | None,
         limit: int,
-        until: date | None = None,
+        before: datetime | None = None,
         action: str | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
         """The entries about one participant, newest first, in full (who acted included): one
-        Query of their partition's copies (from the end of ``until`` when there is no page
-        token) and one BatchGetItem of the entries. With ``action``, a FilterExpression on the
-        copies (they carry the action)."""
+        Query of their partition's copies (those before the instant ``before``, exclusive,
+        when there is no page token) and one BatchGetItem of the entries. With ``action``, a
+        FilterExpression on the copies (they carry the action)."""
         pk = participant_pk(participant_id)
         request: dict[str, Any] = {
             "TableName": self._table,
@@ -230,11 +239,11 @@ class AuditRecords(RecordTable):
         start = self.decode_page_token(page_token, pk, ACCESS_PREFIX)
         if start:
             request["ExclusiveStartKey"] = start
-        elif until is not None:
-            # Everything up to the end of that day: the SK range ends before the next day.
-            after = (until + timedelta(days=1)).isoformat()
+        elif before is not None:
+            # BETWEEN is inclusive, but a copy at the instant itself sorts after it
+            # ("{at}#{id}"): everything strictly before it.
             request["KeyConditionExpression"] = "PK = :pk AND SK BETWEEN :prefix AND :before"
-            request["ExpressionAttributeValues"][":before"] = f"{ACCESS_PREFIX}{after}"
+            request["ExpressionAttributeValues"][":before"] = f"{ACCESS_PREFIX}{_stamp(before)}"
         _filter(request, request["ExpressionAttributeValues"], action, None)
         response = self.query_after_token(request)
         copies = [from_item(i) for i in response.get("Items", [])]
@@ -303,11 +312,14 @@ class AuditRecords(RecordTable):
         raw = json.dumps({"day": day.isoformat(), "sk": sk}).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
-    def _decode(self, token: str | None, until: date | None = None) -> tuple[date, str | None]:
+    def _decode(self, token: str | None, before: datetime | None = None) -> tuple[date, str | None]:
         """The day and last key of an admin page token made by ``_encode``; strictly, as
-        ``RecordTable.decode_page_token``: anything else is ``invalid_page_token``."""
+        ``RecordTable.decode_page_token``: anything else is ``invalid_page_token``. Without a
+        token, the UTC day of the last moment before ``before`` (today when not given)."""
         if not token:
-            return (until or self._clock.now().date()), None
+            if before is None:
+                return self._clock.now().date(), None
+            return (before.astimezone(UTC) - timedelta(microseconds=1)).date(), None
         value = token_value(token)
         try:
             if value is None or set(value) != {"day", "sk"}:
@@ -342,6 +354,11 @@ def _filter(
     if names:
         request["ExpressionAttributeNames"] = names
     request["ExpressionAttributeValues"] = to_item(values)
+
+
+def _stamp(moment: datetime) -> str:
+    """An instant as entries store their time (``Clock.iso``): keys compare as text."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def _shown(item: dict[str, Any]) -> dict[str, Any]:

@@ -284,6 +284,53 @@ def test_admins_narrow_the_trail_by_action_actor_and_last_day(
 
 
 @pytest.mark.parametrize(
+    ("day", "inside", "outside"),
+    [
+        # 31 October: 21:30 in New York is 01:30 UTC on 1 November.
+        ("2026-10-31", "2026-11-01T01:30:00.000000Z", "2026-11-01T04:00:00.000000Z"),
+        # 1 November has 25 hours there (EDT to EST): it ends at 05:00 UTC, not 04:00.
+        ("2026-11-01", "2026-11-02T04:30:00.000000Z", "2026-11-02T05:00:00.000000Z"),
+        # 8 March has 23 hours (EST to EDT): it ends at 04:00 UTC, not 05:00.
+        ("2026-03-08", "2026-03-09T03:59:59.999999Z", "2026-03-09T04:30:00.000000Z"),
+    ],
+)
+def test_the_last_day_is_the_programs_day_to_its_end_daylight_saving_days_too(
+    client, participant, leader, stack, service, day, inside, outside
+):
+    assert str(service.clock.zone) == "America/New_York"
+    earlier = f"{day}T12:00:00.000000Z"
+    for n, at in enumerate((earlier, inside, outside)):
+        service.audit.record(
+            new_entry(
+                leader.id, ["leaders"], f"test.step_{n}", at, participant_ids=[participant.id]
+            )
+        )
+    admin = make_account(stack, "admin-one", "admins")
+    for query in (
+        f"until={day}&action=test.",
+        f"until={day}&actor={leader.username}",
+        f"until={day}&participant={participant.username}&action=test.",
+    ):
+        _, page = _audit(client, admin, query)
+        assert [e["at"] for e in page["entries"]] == [inside, earlier], query
+        # One at a time: the page tokens go on below the end of the day.
+        seen, token = [], None
+        for _page in range(5):
+            _, page = _audit(
+                client, admin, f"{query}&limit=1" + (f"&page_token={token}" if token else "")
+            )
+            seen += [e["at"] for e in page["entries"]]
+            token = page["next_page_token"]
+            if not token:
+                break
+        assert seen == [inside, earlier], query
+    # The next day has the entry at its first moment.
+    following = {"2026-10-31": "2026-11-01", "2026-11-01": "2026-11-02", "2026-03-08": "2026-03-09"}
+    _, page = _audit(client, admin, f"until={following[day]}&action=test.")
+    assert [e["at"] for e in page["entries"]] == [outside, inside, earlier]
+
+
+@pytest.mark.parametrize(
     ("query", "status", "code"),
     [
         ("until=2026-13-01", 400, "invalid_parameter"),

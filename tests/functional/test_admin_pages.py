@@ -341,6 +341,47 @@ def test_the_pages_go_on_page_by_page_keeping_the_filters(client, admin, service
     assert "admin-one" in stale.body
 
 
+def test_the_last_day_ends_at_the_end_of_that_day_in_the_programs_time_zone(
+    client, admin, participant, leader, service
+):
+    """The trail shows times in the program's time zone: a read at 21:30 on 31 October in New
+    York (01:30 UTC on 1 November) is on 31 October, on the plain trail, with a participant's
+    entries and with the account that acted; midnight starting 1 November there is not."""
+    from chalicelib.records.audit import new_entry
+
+    assert str(service.clock.zone) == "America/New_York"
+    for at in ("2026-10-31T12:00:00.000000Z", "2026-11-01T01:30:00.000000Z"):
+        service.audit.record(
+            new_entry(
+                leader.id, ["leaders"], "group.progress.read", at, participant_ids=[participant.id]
+            )
+        )
+    service.audit.record(
+        new_entry(
+            leader.id,
+            ["leaders"],
+            "group.progress.read_next_day",
+            "2026-11-01T04:00:00.000000Z",
+            participant_ids=[participant.id],
+        )
+    )
+    web = signed_in(client, admin)
+    page = web.get(f"{AUDIT}?until=2026-10-31&action=group.progress")
+    assert "Entries on or before this day in the program’s time zone" in page.body
+    for query in (
+        "until=2026-10-31&action=group.progress",
+        "participant=participant-one&until=2026-10-31&action=group.progress",
+        "actor=leader-one&until=2026-10-31",
+    ):
+        page = web.get(f"{AUDIT}?{query}")
+        assert page.status == 200
+        rows = page.body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        shown = re.findall(r'data-label="Action"><code>([^<]+)<', rows)
+        assert shown == ["group.progress.read", "group.progress.read"], query
+        when = re.findall(r'data-label="When">([^<]+)<', rows)
+        assert "9:30 pm" in when[0] and "31" in when[0], (query, when)
+
+
 def test_a_form_address_opened_leads_to_the_accounts_page(client, admin):
     web = signed_in(client, admin)
     for path in (TURN_OFF, TURN_ON, RESET):

@@ -150,6 +150,82 @@ def test_lint_counts_every_module_file_and_reports_a_missing_bump_in_the_first_r
     ]
 
 
+NOT_TEXT_KEYS = ["1", "~", "true", "2026-01-01", "1.5"]
+# Where a key goes in module_text(), and the line it lands on.
+KEY_PLACES = [
+    ("locale: en\n", 8),  # a field
+    ("    url: https://www.samhsa.gov/find-help/national-helpline\n", 16),  # of a reference
+]
+
+
+def with_key(path: Path, after: str, key: str) -> None:
+    indent = after[: len(after) - len(after.lstrip())]
+    path.write_text(path.read_text().replace(after, f"{after}{indent}{key}: oops\n", 1))
+
+
+@pytest.mark.parametrize("key", NOT_TEXT_KEYS)
+@pytest.mark.parametrize(("after", "line"), KEY_PLACES)
+def test_lint_names_a_key_that_is_not_text_at_its_line(content, key, after, line):
+    # It crashed in the hash of the module (json.dumps sorting mixed keys): a traceback.
+    with_key(content / "addiction" / "coping.md", after, key)
+
+    result = run("lint", "--content-dir", str(content))
+
+    assert result.exit_code == 1
+    # The version check runs beside it, as for any other problem: the text did change.
+    assert result.stdout.splitlines() == [
+        "content/addiction/coping.md:4: VB001 the text changed but version is still 1: "
+        "bump the version and add a changelog",
+        f"content/addiction/coping.md:{line}: FM015 '{key}' before the colon is read as "
+        f"{READ_AS[key]}, not as a name: fields and keys are words, like title or question",
+    ]
+
+
+READ_AS = {
+    "1": "a number",
+    "1.5": "a number",
+    "~": "nothing (null)",
+    "true": "true or false",
+    "2026-01-01": "a date",
+}
+
+
+def test_lint_names_a_key_that_is_not_text_in_a_question(content):
+    path = content / "addiction" / "coping.md"
+    path.write_text(
+        path.read_text().replace(
+            "changelog: First version.\n",
+            "changelog: First version.\n"
+            "knowledge_check:\n"
+            "  - question: What can help on a hard day?\n"
+            "    choices: [A slow breath., Nothing at all.]\n"
+            "    answer: 0\n"
+            "    explanation: A slow breath calms the body.\n"
+            "    2026-01-01: oops\n",
+        )
+    )
+
+    result = run("lint", "--content-dir", str(content))
+
+    assert result.exit_code == 1
+    assert [line.split(" ")[:2] for line in result.stdout.splitlines()] == [
+        ["content/addiction/coping.md:4:", "VB001"],
+        ["content/addiction/coping.md:18:", "FM015"],
+    ]
+
+
+@pytest.mark.parametrize("key", NOT_TEXT_KEYS)
+def test_lock_refuses_a_key_that_is_not_text(content, key):
+    with_key(content / "addiction" / "coping.md", *KEY_PLACES[0][:1], key)
+    locked = (content / "modules.lock.json").read_text()
+
+    result = run("lock", "--content-dir", str(content))
+
+    assert result.exit_code == 1
+    assert "content/addiction/coping.md:8: FM015 " in result.stderr
+    assert (content / "modules.lock.json").read_text() == locked
+
+
 # --- new -------------------------------------------------------------------------------------
 
 
@@ -546,6 +622,17 @@ def test_publish_refuses_changed_text_without_a_bump_and_exits_1(content, bucket
         in result.stderr
     )
     assert "0 new, 1 unchanged, 1 refused" in result.stdout
+
+
+@pytest.mark.parametrize("key", ["1", "2026-01-01"])
+def test_publish_refuses_a_key_that_is_not_text(content, bucket, key):
+    with_key(content / "addiction" / "coping.md", *KEY_PLACES[1][:1], key)
+
+    result = run("publish", "--stage", "dev", "--content-dir", str(content), env=bucket.env)
+
+    assert result.exit_code == 1
+    assert "content/addiction/coping.md:16: FM015 " in result.stderr
+    assert bucket.keys() == 0
 
 
 def test_publish_refuses_content_with_lint_problems(content, bucket):

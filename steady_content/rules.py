@@ -115,17 +115,18 @@ def duplicate_keys(source: Source) -> Iterator[Problem]:
 
 def _slug_id(source: Source) -> str | None:
     module_id = source.meta.get("id")
-    return module_id if isinstance(module_id, str) and _is_slug(module_id) else None
+    return module_id if isinstance(module_id, str) and is_slug(module_id) else None
 
 
-def _is_slug(module_id: str) -> bool:
+def is_slug(module_id: str) -> bool:
+    """A module id lint accepts (FM020): a lowercase slug of at most 80 characters."""
     return bool(SLUG.fullmatch(module_id)) and len(module_id) <= 80
 
 
 @rule("FM020", "id is not a lowercase slug of at most 80 characters")
 def id_is_a_slug(source: Source) -> Iterator[Problem]:
     module_id = source.meta.get("id")
-    if isinstance(module_id, str) and not _is_slug(module_id):
+    if isinstance(module_id, str) and not is_slug(module_id):
         yield problem(
             source,
             "FM020",

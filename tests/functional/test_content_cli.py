@@ -291,6 +291,84 @@ def test_a_new_module_has_a_commented_worksheet_that_lints_once_uncommented(cont
     assert problems == ["VB003"]
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Anger: what it tells you",  # a colon: the file failed its own lint (FM002)
+        "Why step #2 matters",  # ' #' starts a YAML comment: the title became "Why step"
+        "Yes",  # a boolean (FM011)
+        "- first steps",  # a list
+        "2026",  # a number
+        'Say "no" & mean it',
+        "It's {fine} [really] *now*",
+        "Café: día 1 — sí",
+        "   spaces around   ",
+        "Two\nlines",
+    ],
+)
+def test_new_writes_the_title_exactly_as_given(content, title):
+    result = run("new", "life-skills", "saying-no", "--title", title, "--content-dir", str(content))
+
+    assert result.exit_code == 0, result.output
+    source = pipeline.parse(content / "life-skills" / "saying-no.md")[0]
+    assert source is not None
+    assert source.meta["title"] == title
+    assert source.text.splitlines()[2].startswith("title: ")  # on its own line
+
+
+def test_new_writes_a_plain_title_plainly(content):
+    run("new", "life-skills", "saying-no", "--title", "Saying no", "--content-dir", str(content))
+
+    assert "\ntitle: Saying no\n" in (content / "life-skills" / "saying-no.md").read_text()
+
+
+@pytest.mark.parametrize("module_id", ["yes", "no", "null", "123", "2026-01-01", "0x1f"])
+def test_new_keeps_an_id_yaml_would_read_as_something_else(content, module_id):
+    run("new", "life-skills", module_id, "--content-dir", str(content))
+
+    source = pipeline.parse(content / "life-skills" / f"{module_id}.md")[0]
+    assert source is not None and source.meta["id"] == module_id
+    assert {p.code for p in pipeline.lint(content).problems} == {"PH001"}
+
+
+def test_new_refuses_an_id_longer_than_lint_allows(content):
+    # 300 letters: an OSError (File name too long) traceback; 81 made a file lint refuses.
+    for module_id in ("a" * 300, "a" * 81):
+        result = run("new", "addiction", module_id, "--content-dir", str(content))
+
+        assert result.exit_code == 1
+        assert "is not a module id: use a lowercase slug of at most 80 characters" in (
+            result.output
+        )
+        assert sorted(p.name for p in (content / "addiction").iterdir()) == [
+            "coping.md",
+            "cravings.md",
+        ]
+
+    assert run("new", "addiction", "a" * 80, "--content-dir", str(content)).exit_code == 0
+
+
+@pytest.mark.parametrize("option", ["--title", "ID"])
+def test_new_refuses_text_that_is_not_utf8(content, option):
+    # Bytes that are not UTF-8 (bash $'\xff') reach Python as a lone surrogate: the title
+    # gave a UnicodeEncodeError traceback when the file was written.
+    odd = "caf\udcff"
+    args = ["saying-no", "--title", odd] if option == "--title" else [odd]
+
+    result = run("new", "life-skills", *args, "--content-dir", str(content))
+
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}': it is not UTF-8 text" in result.output
+    assert not (content / "life-skills").exists()
+
+
+def test_new_says_when_it_cannot_write_the_file(content):
+    result = run("new", "addiction", "saying-no", "--content-dir", str(content / ("x" * 300)))
+
+    assert result.exit_code == 1
+    assert "Error: cannot write" in result.output and "File name too long" in result.output
+
+
 def test_new_never_overwrites_a_module(content):
     before = (content / "addiction" / "coping.md").read_text()
 

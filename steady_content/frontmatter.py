@@ -56,7 +56,7 @@ class Source:
     lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
     # YAML keeps the last of two equal keys silently; authors should hear about it.
     duplicate_keys: list[tuple[tuple[Any, ...], int]] = field(default_factory=list)
-    # Keys YAML reads as something else than text (``1:``, ``~:``, ``true:``, ``2026-01-01:``),
+    # Keys YAML reads as something other than text (``1:``, ``~:``, ``true:``, ``2026-01-01:``),
     # as written, with their line: ``meta`` holds them as numbers, None, booleans or dates.
     non_text_keys: list[NonTextKey] = field(default_factory=list)
 

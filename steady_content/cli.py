@@ -33,10 +33,20 @@ def main() -> None:
     """Write, check and publish Steady modules."""
 
 
+def _utf8(_context: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    # Bytes that are not UTF-8 reach Python as lone surrogates, which no file can hold.
+    try:
+        if value is not None:
+            value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise click.BadParameter("it is not UTF-8 text: type it again") from error
+    return value
+
+
 @main.command()
 @click.argument("topic", type=click.Choice(TOPICS))
-@click.argument("module_id", metavar="ID")
-@click.option("--title", help="The title (default: from the id).")
+@click.argument("module_id", metavar="ID", callback=_utf8)
+@click.option("--title", callback=_utf8, help="The title (default: from the id).")
 @click.option(
     "--locale",
     type=click.Choice(LOCALES),

@@ -32,6 +32,18 @@ NOT_A_MAPPING = declare("FM003", "the front matter is not a mapping of fields")
 ALIAS = declare("FM005", "an alias (*name) in the front matter")
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+@dataclass(frozen=True)
+class NonTextKey:
+    """A mapping key that YAML reads as something other than text."""
+
+    text: str  # as written in the file
+    tag: str  # what YAML reads it as (``tag:yaml.org,2002:int``, ...)
+    line: int
+
+
 @dataclass
 class Source:
     """A parsed module file. ``lines`` maps a key path like ``("review", "status")`` to a line."""
@@ -44,6 +56,9 @@ class Source:
     lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
     # YAML keeps the last of two equal keys silently; authors should hear about it.
     duplicate_keys: list[tuple[tuple[Any, ...], int]] = field(default_factory=list)
+    # Keys YAML reads as something other than text (``1:``, ``~:``, ``true:``, ``2026-01-01:``),
+    # as written, with their line: ``meta`` holds them as numbers, None, booleans or dates.
+    non_text_keys: list[NonTextKey] = field(default_factory=list)
 
     def line_of(self, *key: Any) -> int:
         """The line of the deepest known prefix of ``key`` (1 = the opening fence)."""
@@ -73,6 +88,7 @@ class YamlDocument:
     data: Any
     lines: dict[tuple[Any, ...], int]
     duplicate_keys: list[tuple[tuple[Any, ...], int]]
+    non_text_keys: list[NonTextKey] = field(default_factory=list)
 
 
 def parse_yaml(yaml_text: str, first_line: int = 1) -> YamlDocument:
@@ -106,8 +122,9 @@ def parse_yaml(yaml_text: str, first_line: int = 1) -> YamlDocument:
         loader.dispose()
     key_lines: dict[tuple[Any, ...], int] = {}
     duplicates: list[tuple[tuple[Any, ...], int]] = []
-    _index_lines(node, (), key_lines, duplicates, first_line)
-    return YamlDocument(data, key_lines, duplicates)
+    non_text: list[NonTextKey] = []
+    _index_lines(node, (), key_lines, duplicates, non_text, first_line)
+    return YamlDocument(data, key_lines, duplicates, non_text)
 
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -282,7 +299,14 @@ def split(path: str, text: str) -> tuple[Source | None, list[Problem]]:
     if text.endswith("\n"):
         body += "\n"
     return Source(
-        path, text, parsed.data, body, closing + 2, parsed.lines, parsed.duplicate_keys
+        path,
+        text,
+        parsed.data,
+        body,
+        closing + 2,
+        parsed.lines,
+        parsed.duplicate_keys,
+        parsed.non_text_keys,
     ), []
 
 
@@ -291,6 +315,7 @@ def _index_lines(
     prefix: tuple[Any, ...],
     out: dict[tuple[Any, ...], int],
     duplicates: list[tuple[tuple[Any, ...], int]],
+    non_text: list[NonTextKey],
     first_line: int,
 ) -> None:
     # Marks are 0-based within the YAML text; first_line is the file line of its first line.
@@ -302,9 +327,11 @@ def _index_lines(
                 duplicates.append((key, line))
             else:
                 out[key] = line
-            _index_lines(value_node, key, out, duplicates, first_line)
+            if key_node.tag != _STR_TAG:
+                non_text.append(NonTextKey(str(key_node.value), key_node.tag, line))
+            _index_lines(value_node, key, out, duplicates, non_text, first_line)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             key = prefix + (i,)
             out[key] = item.start_mark.line + first_line
-            _index_lines(item, key, out, duplicates, first_line)
+            _index_lines(item, key, out, duplicates, non_text, first_line)

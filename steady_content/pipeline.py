@@ -178,10 +178,27 @@ def source_hash(meta: dict[str, Any], body: str, pictures: Sequence[images.Image
     Approving a module (a change to ``review``) is not a content change and needs no bump.
     """
     shown = {k: v for k, v in meta.items() if k != "review"}
-    canonical = json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False) + "\n" + body
+    canonical = (
+        json.dumps(_text_keys(shown), sort_keys=True, default=str, ensure_ascii=False) + "\n" + body
+    )
     for picture in pictures:
         canonical += f"\n{picture.target} {picture.sha256}"
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _text_keys(value: Any) -> Any:
+    """``value`` with every mapping key as text, so that ``json.dumps`` can sort them.
+
+    A module whose keys are all text (every module that lint passes) is left as it is, so its
+    hash never changes. A key YAML read as a number, null, true or a date (FM015) would make
+    sorting fail; such a module is never locked, and its hash only has to exist for the
+    version checks that run beside its other problems.
+    """
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else str(k): _text_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_text_keys(v) for v in value]
+    return value
 
 
 def parse(path: Path) -> tuple[frontmatter.Source | None, list[Problem]]:

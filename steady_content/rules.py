@@ -58,8 +58,34 @@ def required_fields(source: Source) -> Iterator[Problem]:
 @rule("FM012", "unknown field")
 def unknown_fields(source: Source) -> Iterator[Problem]:
     for name in source.meta:
-        if name not in REQUIRED + OPTIONAL + COMPUTED:
+        # A name that is not text (``1:``) is FM015's, at its line.
+        if isinstance(name, str) and name not in REQUIRED + OPTIONAL + COMPUTED:
             yield problem(source, "FM012", f"unknown field '{name}'", name)
+
+
+_READ_AS = {
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:null": "nothing (null)",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
+@rule("FM015", "a key that is not text (a number, true/false, null or a date)")
+def keys_are_text(source: Source) -> Iterator[Problem]:
+    # YAML reads ``1:``, ``~:``, ``yes:`` or ``2026-01-01:`` as a number, null, a boolean or a
+    # date, not a name: no field or key can be called that, and the checks that name an
+    # unknown key by its text leave these here, at every depth.
+    for key in source.non_text_keys:
+        read_as = _READ_AS.get(key.tag, "something other than text")
+        yield Problem(
+            source.path,
+            key.line,
+            "FM015",
+            f"'{key.text}' before the colon is read as {read_as}, not as a name: "
+            "fields and keys are words, like title or question",
+        )
 
 
 @rule("FM013", "a field computed when publishing (reading time, word count) written by hand")
@@ -89,17 +115,18 @@ def duplicate_keys(source: Source) -> Iterator[Problem]:
 
 def _slug_id(source: Source) -> str | None:
     module_id = source.meta.get("id")
-    return module_id if isinstance(module_id, str) and _is_slug(module_id) else None
+    return module_id if isinstance(module_id, str) and is_slug(module_id) else None
 
 
-def _is_slug(module_id: str) -> bool:
+def is_slug(module_id: str) -> bool:
+    """A module id lint accepts (FM020): a lowercase slug of at most 80 characters."""
     return bool(SLUG.fullmatch(module_id)) and len(module_id) <= 80
 
 
 @rule("FM020", "id is not a lowercase slug of at most 80 characters")
 def id_is_a_slug(source: Source) -> Iterator[Problem]:
     module_id = source.meta.get("id")
-    if isinstance(module_id, str) and not _is_slug(module_id):
+    if isinstance(module_id, str) and not is_slug(module_id):
         yield problem(
             source,
             "FM020",
@@ -182,7 +209,8 @@ def knowledge_check(source: Source) -> Iterator[Problem]:
                 *where,
             )
             continue
-        unknown = sorted(set(q) - {"question", "choices", "answer", "explanation"})
+        known = {"question", "choices", "answer", "explanation"}
+        unknown = sorted(k for k in set(q) - known if isinstance(k, str))  # others: FM015
         if unknown:
             yield problem(
                 source, "KC001", f"unknown key '{unknown[0]}' in a question", *where, unknown[0]
@@ -285,7 +313,7 @@ def _review(value: Any) -> Iterator[Finding]:
     if not isinstance(value, dict):
         yield (), "review must have status, reviewer and date"
         return
-    unknown = sorted(set(value) - {"status", "reviewer", "date"})
+    unknown = sorted(k for k in set(value) - {"status", "reviewer", "date"} if isinstance(k, str))
     if unknown:
         yield (unknown[0],), f"unknown key '{unknown[0]}' in review"
     status = value.get("status")
@@ -310,7 +338,8 @@ def _references(value: Any) -> Iterator[Finding]:
         yield (), "references must be a non-empty list of {title, url}"
         return
     for i, ref in enumerate(value):
-        if not isinstance(ref, dict) or set(ref) != {"title", "url"}:
+        # A key that is not text is FM015's: say it once, there.
+        if not isinstance(ref, dict) or {k for k in ref if isinstance(k, str)} != {"title", "url"}:
             yield (i,), "each reference needs exactly a title and a url"
             continue
         if not _text(ref["title"]):

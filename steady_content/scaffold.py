@@ -9,6 +9,7 @@ can never be merged unfinished.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -98,10 +99,27 @@ def title_from_id(module_id: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+def yaml_value(text: str) -> str:
+    """``text`` as a YAML value on one line that reads back as exactly ``text``.
+
+    Plain when YAML reads it as that text (``Saying no``), otherwise double-quoted: a title
+    pasted as it is lost everything after `` #`` (a comment), failed on a colon, and turned
+    ``Yes`` into true; a slug id like ``no`` or ``2026-01-01`` is a boolean or a date too.
+    """
+    plain = yaml.safe_dump(text, allow_unicode=True, width=math.inf)
+    if plain.removesuffix("\n...\n").removesuffix("\n") == text:
+        return text
+    # Double quotes escape line breaks, so the value stays on its line.
+    return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=math.inf).rstrip("\n")
+
+
 def module_text(topic: str, module_id: str, title: str | None = None) -> str:
     """A new English module, every part to fill in marked TODO."""
     return TEMPLATE.format(
-        module_id=module_id, topic=topic, title=title or title_from_id(module_id), todo=PLACEHOLDER
+        module_id=yaml_value(module_id),
+        topic=topic,
+        title=yaml_value(title or title_from_id(module_id)),
+        todo=PLACEHOLDER,
     )
 
 
@@ -134,13 +152,25 @@ def create(
     title: str | None = None,
 ) -> Path:
     """Write the new module file and return its path; never overwrite one."""
-    if not rules.SLUG.fullmatch(module_id):
+    if not rules.is_slug(module_id):
+        # The rule lint applies (FM020): its length also keeps the file name one the
+        # file system takes.
+        shown = module_id if len(module_id) <= 80 else module_id[:40] + "..."
         raise ScaffoldError(
-            f"'{module_id}' is not a module id: use a lowercase slug like 'coping-with-anger'"
+            f"'{shown}' is not a module id: use a lowercase slug of at most 80 characters "
+            "like 'coping-with-anger'"
         )
     if topic not in TOPICS:
         raise ScaffoldError(f"topic must be one of: {', '.join(TOPICS)}")
-    folder = content_dir / topic
+    try:
+        return _write(content_dir / topic, topic, module_id, locale, title)
+    except OSError as error:
+        # A content folder that cannot be written (read-only, a file, a name too long).
+        where = f" {error.filename}" if error.filename else ""
+        raise ScaffoldError(f"cannot write{where}: {error.strerror or error}") from error
+
+
+def _write(folder: Path, topic: str, module_id: str, locale: str, title: str | None) -> Path:
     if locale == DEFAULT_LOCALE:
         path, text = folder / f"{module_id}.md", module_text(topic, module_id, title)
     else:

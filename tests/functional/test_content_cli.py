@@ -150,6 +150,82 @@ def test_lint_counts_every_module_file_and_reports_a_missing_bump_in_the_first_r
     ]
 
 
+NOT_TEXT_KEYS = ["1", "~", "true", "2026-01-01", "1.5"]
+# Where a key goes in module_text(), and the line it lands on.
+KEY_PLACES = [
+    ("locale: en\n", 8),  # a field
+    ("    url: https://www.samhsa.gov/find-help/national-helpline\n", 16),  # of a reference
+]
+
+
+def with_key(path: Path, after: str, key: str) -> None:
+    indent = after[: len(after) - len(after.lstrip())]
+    path.write_text(path.read_text().replace(after, f"{after}{indent}{key}: oops\n", 1))
+
+
+@pytest.mark.parametrize("key", NOT_TEXT_KEYS)
+@pytest.mark.parametrize(("after", "line"), KEY_PLACES)
+def test_lint_names_a_key_that_is_not_text_at_its_line(content, key, after, line):
+    # It crashed in the hash of the module (json.dumps sorting mixed keys): a traceback.
+    with_key(content / "addiction" / "coping.md", after, key)
+
+    result = run("lint", "--content-dir", str(content))
+
+    assert result.exit_code == 1
+    # The version check runs beside it, as for any other problem: the text did change.
+    assert result.stdout.splitlines() == [
+        "content/addiction/coping.md:4: VB001 the text changed but version is still 1: "
+        "bump the version and add a changelog",
+        f"content/addiction/coping.md:{line}: FM015 '{key}' before the colon is read as "
+        f"{READ_AS[key]}, not as a name: fields and keys are words, like title or question",
+    ]
+
+
+READ_AS = {
+    "1": "a number",
+    "1.5": "a number",
+    "~": "nothing (null)",
+    "true": "true or false",
+    "2026-01-01": "a date",
+}
+
+
+def test_lint_names_a_key_that_is_not_text_in_a_question(content):
+    path = content / "addiction" / "coping.md"
+    path.write_text(
+        path.read_text().replace(
+            "changelog: First version.\n",
+            "changelog: First version.\n"
+            "knowledge_check:\n"
+            "  - question: What can help on a hard day?\n"
+            "    choices: [A slow breath., Nothing at all.]\n"
+            "    answer: 0\n"
+            "    explanation: A slow breath calms the body.\n"
+            "    2026-01-01: oops\n",
+        )
+    )
+
+    result = run("lint", "--content-dir", str(content))
+
+    assert result.exit_code == 1
+    assert [line.split(" ")[:2] for line in result.stdout.splitlines()] == [
+        ["content/addiction/coping.md:4:", "VB001"],
+        ["content/addiction/coping.md:18:", "FM015"],
+    ]
+
+
+@pytest.mark.parametrize("key", NOT_TEXT_KEYS)
+def test_lock_refuses_a_key_that_is_not_text(content, key):
+    with_key(content / "addiction" / "coping.md", *KEY_PLACES[0][:1], key)
+    locked = (content / "modules.lock.json").read_text()
+
+    result = run("lock", "--content-dir", str(content))
+
+    assert result.exit_code == 1
+    assert "content/addiction/coping.md:8: FM015 " in result.stderr
+    assert (content / "modules.lock.json").read_text() == locked
+
+
 # --- new -------------------------------------------------------------------------------------
 
 
@@ -213,6 +289,84 @@ def test_a_new_module_has_a_commented_worksheet_that_lints_once_uncommented(cont
     # The one worksheet of this small library cannot feed every plan section (WS040).
     problems = [p.code for p in pipeline.lint(content).problems if p.code != "WS040"]
     assert problems == ["VB003"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Anger: what it tells you",  # a colon: the file failed its own lint (FM002)
+        "Why step #2 matters",  # ' #' starts a YAML comment: the title became "Why step"
+        "Yes",  # a boolean (FM011)
+        "- first steps",  # a list
+        "2026",  # a number
+        'Say "no" & mean it',
+        "It's {fine} [really] *now*",
+        "Café: día 1 — sí",
+        "   spaces around   ",
+        "Two\nlines",
+    ],
+)
+def test_new_writes_the_title_exactly_as_given(content, title):
+    result = run("new", "life-skills", "saying-no", "--title", title, "--content-dir", str(content))
+
+    assert result.exit_code == 0, result.output
+    source = pipeline.parse(content / "life-skills" / "saying-no.md")[0]
+    assert source is not None
+    assert source.meta["title"] == title
+    assert source.text.splitlines()[2].startswith("title: ")  # on its own line
+
+
+def test_new_writes_a_plain_title_plainly(content):
+    run("new", "life-skills", "saying-no", "--title", "Saying no", "--content-dir", str(content))
+
+    assert "\ntitle: Saying no\n" in (content / "life-skills" / "saying-no.md").read_text()
+
+
+@pytest.mark.parametrize("module_id", ["yes", "no", "null", "123", "2026-01-01", "0x1f"])
+def test_new_keeps_an_id_yaml_would_read_as_something_else(content, module_id):
+    run("new", "life-skills", module_id, "--content-dir", str(content))
+
+    source = pipeline.parse(content / "life-skills" / f"{module_id}.md")[0]
+    assert source is not None and source.meta["id"] == module_id
+    assert {p.code for p in pipeline.lint(content).problems} == {"PH001"}
+
+
+def test_new_refuses_an_id_longer_than_lint_allows(content):
+    # 300 letters: an OSError (File name too long) traceback; 81 made a file lint refuses.
+    for module_id in ("a" * 300, "a" * 81):
+        result = run("new", "addiction", module_id, "--content-dir", str(content))
+
+        assert result.exit_code == 1
+        assert "is not a module id: use a lowercase slug of at most 80 characters" in (
+            result.output
+        )
+        assert sorted(p.name for p in (content / "addiction").iterdir()) == [
+            "coping.md",
+            "cravings.md",
+        ]
+
+    assert run("new", "addiction", "a" * 80, "--content-dir", str(content)).exit_code == 0
+
+
+@pytest.mark.parametrize("option", ["--title", "ID"])
+def test_new_refuses_text_that_is_not_utf8(content, option):
+    # Bytes that are not UTF-8 (bash $'\xff') reach Python as a lone surrogate: the title
+    # gave a UnicodeEncodeError traceback when the file was written.
+    odd = "caf\udcff"
+    args = ["saying-no", "--title", odd] if option == "--title" else [odd]
+
+    result = run("new", "life-skills", *args, "--content-dir", str(content))
+
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}': it is not UTF-8 text" in result.output
+    assert not (content / "life-skills").exists()
+
+
+def test_new_says_when_it_cannot_write_the_file(content):
+    result = run("new", "addiction", "saying-no", "--content-dir", str(content / ("x" * 300)))
+
+    assert result.exit_code == 1
+    assert "Error: cannot write" in result.output and "File name too long" in result.output
 
 
 def test_new_never_overwrites_a_module(content):
@@ -546,6 +700,17 @@ def test_publish_refuses_changed_text_without_a_bump_and_exits_1(content, bucket
         in result.stderr
     )
     assert "0 new, 1 unchanged, 1 refused" in result.stdout
+
+
+@pytest.mark.parametrize("key", ["1", "2026-01-01"])
+def test_publish_refuses_a_key_that_is_not_text(content, bucket, key):
+    with_key(content / "addiction" / "coping.md", *KEY_PLACES[1][:1], key)
+
+    result = run("publish", "--stage", "dev", "--content-dir", str(content), env=bucket.env)
+
+    assert result.exit_code == 1
+    assert "content/addiction/coping.md:16: FM015 " in result.stderr
+    assert bucket.keys() == 0
 
 
 def test_publish_refuses_content_with_lint_problems(content, bucket):

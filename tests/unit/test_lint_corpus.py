@@ -45,6 +45,7 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
     "addiction/spanish-too-hard.es.md": [("RD001", 24)],
     "addiction/placeholder.md": [("PH001", 22)],
     "addiction/reading-time-by-hand.md": [("FM013", 20)],
+    "addiction/key-not-text.md": [("FM015", 20)],
     "addiction/not-the-file-name.md": [("FM021", 3)],
     # Aliases are refused at the first one, before anything expands (billion laughs)
     "addiction/billion-laughs.md": [("FM005", 21)],

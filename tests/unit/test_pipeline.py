@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -257,6 +258,22 @@ def test_source_hash_ignores_the_review_block():
 def test_source_hash_ignores_key_order():
     reordered = dict(reversed(list(META.items())))
     assert pipeline.source_hash(reordered, "Body.\n") == pipeline.source_hash(META, "Body.\n")
+
+
+def test_source_hash_of_text_keys_is_as_it_always_was():
+    # Every locked module's hash: the canonical JSON of the fields, then the body.
+    assert pipeline.source_hash(META, "Body.\n") == (
+        "ecf56726cba5cf70a8a5ca8c147c9e5f01ba407c719cd327a46294bb1a292305"
+    )
+
+
+def test_source_hash_takes_keys_that_are_not_text():
+    # Lint reports them (FM015) beside the version checks, which hash the module first.
+    odd = {**META, 2: "a", None: "b", True: "c", 1.5: "d", date(2026, 1, 1): "e"}
+    nested = {**META, "references": [{"title": "T", "url": "https://x.org", 2: "f"}]}
+
+    assert pipeline.source_hash(odd, "Body.\n") != pipeline.source_hash(META, "Body.\n")
+    assert pipeline.source_hash(nested, "Body.\n") != pipeline.source_hash(META, "Body.\n")
 
 
 @pytest.mark.parametrize(

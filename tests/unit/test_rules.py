@@ -270,6 +270,38 @@ def test_fm012_unknown_field_at_its_line():
     assert problems[0].message == "unknown field 'author'"
 
 
+@pytest.mark.parametrize(
+    ("key", "read_as"),
+    [
+        ("1", "a number"),
+        ("1.5", "a number"),
+        ("~", "nothing (null)"),
+        ("true", "true or false"),
+        ("no", "true or false"),
+        ("2026-01-01", "a date"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("after", "line"),
+    [
+        ("title: Coping with hard days\n", 4),  # a field
+        ("  date: null\n", 16),  # a key of review
+        ("    url: https://www.samhsa.gov/find-help/national-helpline\n", 19),  # of a reference
+        ("    explanation: A slow breath calms the body.\n", 26),  # of a question
+    ],
+)
+def test_fm015_a_key_yaml_reads_as_no_name_at_its_line_and_nothing_else(key, read_as, after, line):
+    # These keys made lint (and lock and publish) crash in the hash of what participants see.
+    indent = after[: len(after) - len(after.lstrip())]
+    problems = check(edit(after, f"{after}{indent}{key}: oops\n"))
+
+    assert [(p.code, p.line) for p in problems] == [("FM015", line)]
+    assert problems[0].message == (
+        f"'{key}' before the colon is read as {read_as}, not as a name: "
+        "fields and keys are words, like title or question"
+    )
+
+
 @pytest.mark.parametrize("name", ["reading_time", "reading_minutes", "word_count"])
 def test_fm013_computed_fields_must_not_be_written_by_hand(name):
     text = edit("title: Coping with hard days\n", f"title: Coping with hard days\n{name}: 5\n")

@@ -61,6 +61,8 @@ from chalicelib.statuses import (
     OVERDUE,
     ModuleStatus,
     at_second,
+    hidden_windows,
+    in_windows,
     status_of,
     visible_to_leaders,
 )
@@ -278,10 +280,14 @@ def participant_reasons(
         completed, mine, statuses, sheets, done_at = standing
         activity = list(done_at)
 
+    gaps = hidden_windows(participant.hidden)
+
     def visible(at: str | None) -> datetime | None:
         when = at_second(at or "")
         if when is None or (not participant.shares_history and (joined is None or when < joined)):
             return None
+        if gaps is None or in_windows(when, gaps):
+            return None  # while the group was archived: not this group's to see
         return when
 
     reasons: list[Reason] = []

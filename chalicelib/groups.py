@@ -337,14 +337,28 @@ class Groups:
         audit = new_entry(
             caller.id, caller.roles, action, self.clock.iso(), group_id=group.group_id
         )
-        self.records.update(
-            group.group_id,
-            audit,
-            name=name,
-            archived=archived,
-            # Unarchived: its archived time stays hidden from its leaders (``Group.hidden``).
-            archived_since=group.archived_at if archived is False and group.archived else "",
-        )
+        for _ in range(3):
+            try:
+                self.records.update(
+                    group.group_id,
+                    audit,
+                    name=name,
+                    archived=archived,
+                    # Unarchived: its archived time stays hidden from its leaders
+                    # (``Group.hidden``), on the condition that it is the archive read.
+                    archived_since=group.archived_at
+                    if archived is False and group.archived
+                    else "",
+                )
+                break
+            except NotFound as error:
+                if error.code != "archive_changed":
+                    raise
+                # Another request changed the archive since this one read it (a double click
+                # on Unarchive, two co-leaders): read again, and unarchive what is there now.
+                group = led_group(self.records, caller, group_id)
+        else:
+            raise Conflict("Someone else is changing this group right now. Try again.", code="busy")
         if archived is not None and archived != group.archived and self.archived_changed:
             self.archived_changed(group.participant_ids, archived)
         return GroupSummary.of(self.records.get(group.group_id))

@@ -143,8 +143,9 @@ class TemporaryPasswords:
             if group.archived:
                 # An archived group is one they left too (``enrolment.group_archived`` starts
                 # their alumni period): its leaders reach them only while that lasts and they
-                # are in no active group, whose leaders are now the ones to help.
-                self._reachable_after_leaving(participant_id)
+                # are in no active group the caller does not lead, whose leaders are now the
+                # ones to help.
+                self._reachable_after_leaving(participant_id, caller)
             if not member.new_account_at:
                 first = min([member.joined_at, *(joined for joined, _ in member.earlier)])
                 self._not_also_elsewhere(caller, participant_id, group.group_id, first)
@@ -216,11 +217,16 @@ class TemporaryPasswords:
         if earlier - set(self.records.groups_led_by(caller.id)):
             raise Conflict(ALSO_IN_ANOTHER_GROUP, code="in_another_group")
 
-    def _reachable_after_leaving(self, participant_id: str) -> None:
+    def _reachable_after_leaving(self, participant_id: str, caller: Caller | None = None) -> None:
         """Someone who left the group may be given one only in their alumni period (see the
         module). Their groups are read, not taken from the cached access end, so someone
-        enrolled elsewhere a moment ago is not reached from here."""
-        if self.records.active_groups_of(participant_id):
+        enrolled elsewhere a moment ago is not reached from here. With ``caller`` (a member
+        of an archived group), an active group the caller leads too does not count: they are
+        that group's leader as well (one Query more, only then)."""
+        active = set(self.records.active_groups_of(participant_id))
+        if active and caller is not None:
+            active -= set(self.records.groups_led_by(caller.id))
+        if active:
             raise Conflict(IN_ANOTHER_GROUP, code="in_another_group")
         if self.access.ended(self.access.ends_at(participant_id)):
             raise Conflict(ACCESS_ENDED, code="access_ended")

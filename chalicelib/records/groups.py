@@ -654,8 +654,8 @@ class GroupRecords(RecordTable):
         """Rename, archive or unarchive. Unarchiving a group archived since ``archived_since``
         (as read) keeps that time as one of its ``archive_windows`` (what participants did then
         stays hidden from its leaders: ``Group.hidden``), on the condition that it is still the
-        archive read (an unarchive and archive again in between refuses this write, as for a
-        group gone)."""
+        archive read: ``NotFound`` (``archive_changed``) when it is not (unarchived meanwhile,
+        or archived again), which the use case reads again to decide."""
         names: dict[str, str] = {}
         values: dict[str, Any] = {}
         sets: list[str] = []
@@ -669,8 +669,10 @@ class GroupRecords(RecordTable):
             sets.append("archived = :archived")
             # When, for its participants' download (``memberships_of``): the audit entry's time.
             if archived:
+                # Archived again while archived: it stays archived since the first time (its
+                # hidden window, ``Group.hidden``, must not shrink).
                 values[":archived_at"] = audit["at"]
-                sets.append("archived_at = :archived_at")
+                sets.append("archived_at = if_not_exists(archived_at, :archived_at)")
             else:
                 removes = " REMOVE archived_at"
         condition = "attribute_exists(PK)"
@@ -696,7 +698,11 @@ class GroupRecords(RecordTable):
             if archived is not None
             else []
         )
-        self._write([{"Update": update}, *mirrored, *entry_puts(self._table, audit)])
+        self._write(
+            [{"Update": update}, *mirrored, *entry_puts(self._table, audit)],
+            "The group's archive changed meanwhile." if ":since" in values else None,
+            "archive_changed" if ":since" in values else None,
+        )
 
     def add_leader(
         self, group_id: str, leader_id: str, now: str, audit: dict[str, Any], username: str = ""

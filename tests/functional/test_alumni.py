@@ -831,3 +831,37 @@ def test_enrolled_elsewhere_while_their_removal_is_written_their_access_does_not
     assert written, "the removal wrote no end: nothing was interleaved"
     assert stored_end(stack, library_clock, participant) is None
     assert notice_ends(service, participant, *written) == {}
+
+
+def test_the_leader_of_both_groups_is_not_refused_through_the_archived_one(
+    client, published, stack, leader
+):
+    """Found by a third review. Maria's account was made in the leader's group A; A is archived and she goes on to the
+    same leader's group B. Through A's page, the leader asks for a temporary password: refused
+    409 in_another_group ("that group's leaders are the ones to help"), though the caller IS
+    that group's leader (_reachable_after_leaving asks only whether any active group exists,
+    where _not_also_elsewhere allows the caller's own groups)."""
+    _, a = api(client, "post", "/groups", leader, {"name": "Spring cohort"})
+    status, made = api(
+        client,
+        "post",
+        f"/groups/{a['group_id']}/participants",
+        leader,
+        {"username": "maria-g", "display_name": "Maria", "create": True},
+    )
+    assert status == 201, made
+    pid = made["participant_id"]
+    assert api(client, "patch", f"/groups/{a['group_id']}", leader, {"archived": True})[0] == 200
+    _, b = api(client, "post", "/groups", leader, {"name": "Autumn cohort"})
+    status, _ = api(
+        client,
+        "post",
+        f"/groups/{b['group_id']}/participants",
+        leader,
+        {"username": "maria-g", "display_name": "Maria"},
+    )
+    assert status == 201
+    status, body = api(
+        client, "post", f"/groups/{a['group_id']}/participants/{pid}/temporary-password", leader
+    )
+    assert status == 200, (status, body)

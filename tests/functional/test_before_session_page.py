@@ -370,3 +370,112 @@ def test_what_they_did_after_the_archive_stays_hidden_when_they_are_removed_late
     )
     assert removed.status_code in (200, 204), removed.body
     assert "Done (" not in csv_text()
+
+
+def _views(client, leader, group_id):  # type: ignore[no-untyped-def]
+    sheet = client.http.get(f"/groups/{group_id}/worksheets/{MODULE}", headers=leader.headers)
+    grid = client.http.get(f"/groups/{group_id}/progress", headers=leader.headers)
+    cells = {c["module_id"]: c for c in json.loads(grid.body)["participants"][0]["cells"]}
+    return json.dumps(json.loads(sheet.body)), cells
+
+
+def test_archiving_again_an_archived_group_does_not_shrink_its_hidden_window(
+    client, published, leader, participant, library_clock
+):
+    """Found by a third review. PATCH archived=true sent again (a client sending the group's whole state, a co-leader's
+    second tab) rewrites archived_at with the later time: after the unarchive, what the
+    participant did between the first archive and the second shows to the leaders."""
+    group_id = _group(client, leader, MODULE, NO_SHEET)
+    _enrol(client, leader, group_id, participant, "Member")
+    library_clock.advance(60)
+    _archive(client, leader, group_id, True)
+    library_clock.advance(86_400)
+    _share(client, participant, {"urge-in-body": "Written while the group was archived"})
+    body = json.dumps({"module_id": NO_SHEET, "version": shipped_version(NO_SHEET)})
+    assert (
+        client.http.post("/me/completions", headers=participant.headers, body=body).status_code
+        == 201
+    )
+    library_clock.advance(86_400)
+    _archive(client, leader, group_id, True)  # archived again: accepted (200)
+    library_clock.advance(86_400)
+    _archive(client, leader, group_id, False)
+    sheet, cells = _views(client, leader, group_id)
+    assert "Written while the group was archived" not in sheet
+    assert not cells[NO_SHEET]["status"].startswith("completed"), cells[NO_SHEET]
+
+
+def test_a_worksheet_saved_while_archived_does_not_count_as_activity_after_the_unarchive(
+    client, published, leader, participant, library_clock
+):
+    """Needs attention's "no activity for N days" counts a worksheet's updated_at with only the
+    joined_at rule (attention.visible), not the archive windows: a save made while the group
+    was archived (hidden everywhere else) silences the reason and so tells the leaders they
+    were active then."""
+    from tests.functional.test_attention import attention, reasons
+
+    group_id = _group(client, leader, MODULE)
+    _enrol(client, leader, group_id, participant, "Member")
+    library_clock.advance(60)
+    _archive(client, leader, group_id, True)
+    library_clock.advance(10 * 86_400)
+    _share(client, participant, {"urge-in-body": "Written while the group was archived"})
+    library_clock.advance(3600)
+    _archive(client, leader, group_id, False)
+    sheet, cells = _views(client, leader, group_id)
+    assert cells[MODULE]["worksheet"]["answered"] == 0  # hidden on the grid
+    theirs = reasons(attention(client, group_id, leader), participant.id)
+    # Nothing they did is visible for the 10 days since they joined: no_activity is due.
+    assert "no_activity" in theirs, theirs
+
+
+def test_no_activity_is_flagged_after_an_archive_with_nothing_done(
+    client, published, leader, participant, library_clock
+):
+    """The guard of the test above: the same group with no save while archived has the
+    no-activity reason (so the test above fails only for the hidden save)."""
+    from tests.functional.test_attention import attention, reasons
+
+    group_id = _group(client, leader, MODULE)
+    _enrol(client, leader, group_id, participant, "Member")
+    library_clock.advance(60)
+    _archive(client, leader, group_id, True)
+    library_clock.advance(10 * 86_400)
+    library_clock.advance(3600)
+    _archive(client, leader, group_id, False)
+    theirs = reasons(attention(client, group_id, leader), participant.id)
+    assert "no_activity" in theirs, theirs
+
+
+def test_two_unarchives_at_once_both_succeed(
+    client, published, leader, participant, library_clock, service, monkeypatch
+):
+    """Two co-leaders (or a double click) unarchive the same group at once: both read it
+    archived, the first write removes archived_at, so the second's condition (the archive it
+    read) fails. It reads the group again and finds it unarchived as asked: 200, not the 503
+    a third review found."""
+    import chalicelib.groups as groups_module
+
+    group_id = _group(client, leader, MODULE)
+    _enrol(client, leader, group_id, participant, "Member")
+    _archive(client, leader, group_id, True)
+    library_clock.advance(60)
+    stale = service.groups.records.get(group_id)  # the second request's read, made first
+    assert stale.archived
+    _archive(client, leader, group_id, False)  # the first request's write
+    real = groups_module.led_group
+    reads = []
+
+    def first_read_stale(records, caller, gid, **kw):  # type: ignore[no-untyped-def]
+        reads.append(gid)
+        return stale if len(reads) == 1 else real(records, caller, gid, **kw)
+
+    monkeypatch.setattr(groups_module, "led_group", first_read_stale)
+    body = json.dumps({"archived": False})
+    response = client.http.patch(f"/groups/{group_id}", headers=leader.headers, body=body)
+    assert response.status_code == 200, (response.status_code, response.body)
+    assert len(reads) == 2 and json.loads(response.body)["archived"] is False
+    monkeypatch.undo()
+    assert service.groups.records.get(group_id).archive_windows == stale.archive_windows + (
+        (stale.archived_at, service.groups.records.get(group_id).archive_windows[-1][1]),
+    )

@@ -183,7 +183,7 @@ def pieces(text: str, most: int = SHAPED_PIECE_CHARS) -> list[str]:
     while len(text) - start > most:
         window = text[start : start + most]
         cut = max(window.rfind(" "), window.rfind("\n")) + 1
-        if cut == 0:
+        if cut == 0 or not _may_break(text, start + cut):  # a space before a mark is its base
             cut = next((n for n in range(most, 0, -1) if _may_break(text, start + n)), most)
         out.append(text[start : start + cut])
         start += cut

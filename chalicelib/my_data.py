@@ -548,6 +548,24 @@ class MyDataService:
         data = replace(
             data, plan_versions=tuple(reversed(versions)), plan_versions_left_out=left_out
         )
+        self._record_export(
+            caller,
+            {
+                "worksheets": len(sheets),
+                "worksheet_earlier_saves": len(earlier),
+                "plan_versions": len(versions),
+                "plan_versions_left_out": left_out,
+                "completions": len(completions),
+                "knowledge_check_attempts": len(attempts),
+                "reminder_settings": int(reminders is not None),
+                "groups": len(groups),
+            },
+        )
+        return data
+
+    def _record_export(self, caller: Caller, counts: dict[str, Any]) -> None:
+        """The audit entry of a download of their data (the whole or a page of plan
+        versions): ``data.export``, counts only, before anything is returned."""
         self.audit.record(
             new_entry(
                 caller.id,
@@ -555,19 +573,9 @@ class MyDataService:
                 "data.export",
                 self.clock.iso(),
                 participant_ids=[caller.id],
-                detail={
-                    "worksheets": len(sheets),
-                    "worksheet_earlier_saves": len(earlier),
-                    "plan_versions": len(versions),
-                    "plan_versions_left_out": left_out,
-                    "completions": len(completions),
-                    "knowledge_check_attempts": len(attempts),
-                    "reminder_settings": int(reminders is not None),
-                    "groups": len(groups),
-                },
+                detail=counts,
             )
         )
-        return data
 
     @staticmethod
     def _fitted(
@@ -639,19 +647,13 @@ class MyDataService:
         ``invalid_before`` before any call."""
         number = parse_before(before)
         page = self._page(caller, number, self.clock.iso_seconds())
-        self.audit.record(
-            new_entry(
-                caller.id,
-                caller.roles,
-                "data.export",
-                self.clock.iso(),
-                participant_ids=[caller.id],
-                detail={
-                    "plan_versions": len(page.versions),
-                    "plan_versions_before": number or 0,
-                    "plan_versions_left_out": page.left_out,
-                },
-            )
+        self._record_export(
+            caller,
+            {
+                "plan_versions": len(page.versions),
+                "plan_versions_before": number or 0,
+                "plan_versions_left_out": page.left_out,
+            },
         )
         exported = calendar_day(page.exported_at, self.clock.zone)
         day = exported.isoformat() if exported else self.clock.today().isoformat()

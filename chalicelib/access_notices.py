@@ -6,8 +6,9 @@ the 7-day one says it is the last (``reminders.access_notice_message``).
 
 Who is due is found without a Scan (keys and rules in ``chalicelib.records.access``): when
 access starts to end, the same transaction puts an index item under the program day each
-notice is due (``ACCESS_NOTICE#{day}``). The quarter-hour reminder run then, during the
-program's daytime (``HOURS``):
+notice is due (``ACCESS_NOTICE#{day}``). Every quarter-hour reminder run of that program day
+(all 96, from 00:00 to 24:00 program time: a participant's daytime can fall in the program's
+night, e.g. Asia/Manila with the program in America/New_York):
 1. one Query of today's partition (items already dealt with filtered out);
 2. one BatchGetItem per 50 participants: their reminder settings (contact, language, time
    zone, quiet hours) and their account item (the access end now);
@@ -15,7 +16,8 @@ program's daytime (``HOURS``):
    nothing was sent); a send that fails for good gives the claim back.
 
 So a notice sent costs 1 UpdateItem plus its share of the Query and the BatchGetItem: 3
-DynamoDB calls for a lone notice, about 1.03 each for 100 due on one run.
+DynamoDB calls for a lone notice, about 1.03 each for 100 due on one run; a run with nothing
+due is its one Query (96 a day).
 
 Rules:
 - only the contact the participant confirmed for reminders: their chosen channel first, the
@@ -25,8 +27,17 @@ Rules:
   not claimed and a later run that day looks again (counted as ``failed``);
 - it goes even when reminders are turned off: it is not a reminder but a notice about their
   own records, once a month ahead and once a week ahead, never more;
-- held back while it is night where they are (before 09:00 or from 20:00 in their reminder
-  time zone, else the program's) or in their quiet hours; a later run that day sends it;
+- only in their daytime (``DAYTIME``: from 09:00 up to 20:00 in their reminder time zone, else
+  the program's): held while it is night there; the first run of the program day in their
+  daytime sends it. Any 24 hours hold 11 of anyone's daytime, so every program day (23 to 25
+  hours) has runs in it whatever the two zones;
+- held in their quiet hours, but only while a later run of the same program day falls in their
+  daytime outside them (it sends it then). When none does (quiet hours covering all their
+  daytime, or leaving less of it free than a quarter hour so that no run falls in it, or the
+  free part already past), it goes at once, quiet hours or not: quiet hours are a reminder
+  setting, and these are the only two messages about losing their records. Stored quiet hours
+  that cannot be read count as none for the notice (``access_notices.quiet_hours_unreadable``,
+  the participant's id only), so one bad item never stops the run for everyone;
 - not sent when access no longer ends at the time the notice names (enrolled again: the item
   is usually gone already; a later removal has notices of its own);
 - at most once (``chalicelib.reminders``, "at most once": a notice has a second one weeks
@@ -47,7 +58,7 @@ import time as time_module
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from chalicelib import logs
@@ -71,9 +82,10 @@ from chalicelib.reminders import (
     SENT as DELIVERED,
 )
 
-# The program's hours in which runs look for notices (one Query each), and the hours of the
-# participant's own day in which one may arrive.
-HOURS = (time(9, 0), time(20, 0))
+# The hours of the participant's own day in which a notice may arrive.
+DAYTIME = (time(9, 0), time(20, 0))
+# The runs' spacing (``schedules.QUARTER_HOURS``, on the quarter hours of UTC).
+RUN_EVERY = timedelta(minutes=15)
 BATCH = 50
 SENT = "sent"
 
@@ -91,12 +103,26 @@ class NoticeReport(logs.Counted):
     account_off: int = 0
     failed: int = 0
     unknown: int = 0
-    outside_hours: bool = False
     sent_ids: list[str] = field(default_factory=list)
 
 
-def within(moment: time) -> bool:
-    return HOURS[0] <= moment < HOURS[1]
+def daytime(moment: time) -> bool:
+    return DAYTIME[0] <= moment < DAYTIME[1]
+
+
+def free_run_ahead(
+    now: datetime, until: datetime, zone: tzinfo, quiet: tuple[str, str] | None
+) -> bool:
+    """Whether a quarter-hour run after ``now`` and before ``until`` (the end of the program
+    day) falls in the participant's daytime (in ``zone``) outside their ``quiet`` hours."""
+    moment = now.astimezone(UTC).replace(second=0, microsecond=0)
+    moment += RUN_EVERY - timedelta(minutes=moment.minute % (RUN_EVERY.seconds // 60))
+    while moment < until:
+        there = moment.astimezone(zone).time()
+        if daytime(there) and not (quiet and in_quiet_hours(there, *quiet)):
+            return True
+        moment += RUN_EVERY
+    return False
 
 
 class AccessNoticeRun:
@@ -123,16 +149,18 @@ class AccessNoticeRun:
         now = self._clock.now()
         local = now.astimezone(self._clock.zone)
         report = NoticeReport(local.date().isoformat(), uuid.uuid4().hex)
-        if not within(local.time()):
-            report.outside_hours = True
-            return report  # no call at all at night
+        # Every run looks (a participant's daytime may be the program's night); the end of the
+        # program day bounds the runs a notice held for quiet hours may wait for.
+        until = datetime.combine(
+            local.date() + timedelta(days=1), time(0), tzinfo=self._clock.zone
+        ).astimezone(UTC)
         notices = self._records.notices_due(report.day)
         report.due = len(notices)
         for start in range(0, len(notices), BATCH):
             batch = notices[start : start + BATCH]
             states = self._records.notice_states([n.participant_id for n in batch])
             for notice in batch:
-                self._one(notice, states[notice.participant_id], now, report)
+                self._one(notice, states[notice.participant_id], now, until, report)
         if notices:
             logs.event(
                 "access_notices.run", day=report.day, run_id=report.run_id, **report.counts()
@@ -140,7 +168,12 @@ class AccessNoticeRun:
         return report
 
     def _one(
-        self, notice: AccessNotice, state: NoticeState, now: datetime, report: NoticeReport
+        self,
+        notice: AccessNotice,
+        state: NoticeState,
+        now: datetime,
+        until: datetime,
+        report: NoticeReport,
     ) -> None:
         stamp = now.isoformat(timespec="seconds").replace("+00:00", "Z")
         if state.ends_at != notice.ends_at:
@@ -155,10 +188,12 @@ class AccessNoticeRun:
             return
         zone = zone_named(settings.get("timezone") or str(self._clock.zone))
         there = now.astimezone(zone).time()
-        if not within(there) or in_quiet_hours(
-            there, settings.get("quiet_start"), settings.get("quiet_end")
-        ):
-            report.held += 1
+        if not daytime(there):
+            report.held += 1  # their night; the program day has runs in their daytime
+            return
+        quiet = self._quiet_hours(settings, notice.participant_id, report.run_id)
+        if quiet and in_quiet_hours(there, *quiet) and free_run_ahead(now, until, zone, quiet):
+            report.held += 1  # a later run today is in their daytime outside quiet hours
             return
         contact = self._contact(settings, notice.participant_id)
         if contact is None:
@@ -219,6 +254,26 @@ class AccessNoticeRun:
             report.failed += 1
             self._records.release_notice(notice, report.run_id)
             logs.event("access_notices.released", participant_id=pid, run_id=report.run_id)
+
+    def _quiet_hours(
+        self, settings: dict[str, Any], participant_id: str, run_id: str
+    ) -> tuple[str, str] | None:
+        """Their quiet hours (start, end), or None: none set, or a stored value that cannot be
+        read (logged with their id only, never the value: one bad item must not stop the run)."""
+        start, end = settings.get("quiet_start"), settings.get("quiet_end")
+        if not start or not end:
+            return None
+        try:  # ``in_quiet_hours`` reads such a value as none too, but says nothing
+            time.fromisoformat(start), time.fromisoformat(end)
+        except (TypeError, ValueError):
+            logs.event(
+                "access_notices.quiet_hours_unreadable",
+                level=logging.WARNING,
+                participant_id=participant_id,
+                run_id=run_id,
+            )
+            return None
+        return start, end
 
     def _contact(self, settings: dict[str, Any], participant_id: str) -> tuple[str, str] | None:
         """The channel and address to use: the chosen channel's confirmed contact, else the

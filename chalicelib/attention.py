@@ -61,8 +61,7 @@ from chalicelib.statuses import (
     OVERDUE,
     ModuleStatus,
     at_second,
-    hidden_windows,
-    in_windows,
+    in_group_rule,
     status_of,
     visible_to_leaders,
 )
@@ -280,14 +279,16 @@ def participant_reasons(
         completed, mine, statuses, sheets, done_at = standing
         activity = list(done_at)
 
-    gaps = hidden_windows(participant.hidden)
+    # The visibility rule (``statuses.in_group_rule``): since joining or in an earlier time in
+    # the group, never while it was archived (not this group's to see).
+    in_group = in_group_rule(
+        participant.joined_at, participant.shares_history, participant.earlier, participant.hidden
+    )
 
     def visible(at: str | None) -> datetime | None:
         when = at_second(at or "")
-        if when is None or (not participant.shares_history and (joined is None or when < joined)):
+        if when is None or (in_group is not None and not in_group(when)):
             return None
-        if gaps is None or in_windows(when, gaps):
-            return None  # while the group was archived: not this group's to see
         return when
 
     reasons: list[Reason] = []
@@ -433,6 +434,14 @@ class Attention:
         """The assigned modules of a group already read, and the facts the rule looks at (one
         BatchGetItem per 100 keys; the worksheet fields come from the cached library)."""
         modules = assigned_modules(group.assignments, self.library) if group.participants else []
+        return modules, self.facts_of(group.participant_ids, modules)
+
+    def facts_of(self, participant_ids: Sequence[str], modules: list[AssignedModule]) -> Facts:
+        """The facts of ``participant_ids`` under the group's assigned ``modules``: their
+        completed versions and their saved worksheets of the modules assigned to them that
+        have one (two keys each at most, one BatchGetItem per 100 keys; none without
+        participants), and each assigned version's fields (the cached library). Also for
+        those who left the group (``Dashboard.former_rows``), as for its members."""
         fields: dict[tuple[str, int], tuple[str, ...]] = {}
         for assigned in modules:
             key = (assigned.module_id, assigned.target_version)
@@ -454,19 +463,19 @@ class Attention:
         ]
         own = {m.participant_id for m in modules if m.participant_id is not None}
         wanted = {
-            p.participant_id: [
+            pid: [
                 m.module_id
                 for m in modules
-                if m.module_id in with_worksheet and m.participant_id in (None, p.participant_id)
+                if m.module_id in with_worksheet and m.participant_id in (None, pid)
             ]
-            if p.participant_id in own
+            if pid in own
             else everyone
-            for p in group.participants
+            for pid in participant_ids
         }
         completed, sheets = (
-            self.records.facts(group.participant_ids, wanted) if group.participants else ({}, {})
+            self.records.facts(participant_ids, wanted) if participant_ids else ({}, {})
         )
-        return modules, Facts(completed, sheets, fields)
+        return Facts(completed, sheets, fields)
 
     def compute(self, group: Group) -> GroupAttention:
         """The rule applied to a group already read (no audit entry: the caller writes it)."""

@@ -42,6 +42,7 @@ from chalicelib.statuses import (
     STATUS_TEXT,
     CheckMark,
     ModuleStatus,
+    Windows,
     WorksheetMark,
     check_of,
     not_assigned,
@@ -52,7 +53,7 @@ from chalicelib.statuses import (
     visible_to_leaders,
 )
 from chalicelib.text import shown_name
-from chalicelib.worksheets import worksheet_mark
+from chalicelib.worksheets import visible_fields, worksheet_mark
 
 COUNTED = (COMPLETED, COMPLETED_OLDER, OVERDUE, NOT_STARTED)
 
@@ -608,8 +609,12 @@ def signed_in_text(row: GridRow) -> str:
     who left, with nothing done)."""
     if row.not_signed_in:
         return "no"
+    # A cell whose version has a worksheet always has a mark (0 answered: nothing saved that
+    # the group may see); only a started one is something they did.
     did_something = any(
-        c.status in (COMPLETED, COMPLETED_OLDER) or c.worksheet is not None for c in row.cells
+        c.status in (COMPLETED, COMPLETED_OLDER)
+        or (c.worksheet is not None and c.worksheet.started)
+        for c in row.cells
     )
     return "yes" if row.signed_in or did_something else SIGNED_IN_UNKNOWN
 
@@ -757,6 +762,14 @@ def _csv_rows(grid: Grid, former: Sequence[FormerRow]) -> list[tuple[str, GridRo
     return [("", row) for row in grid.participants] + [(f.left_on, f.row) for f in former]
 
 
+def _written_within(sheet: SavedWorksheet, windows: Windows, hidden: Windows) -> SavedWorksheet:
+    """``sheet`` with only the answers written in one of a former member's times in the group
+    (``windows``), never while it was archived (``hidden``): the visibility rule of someone who
+    is not in the group now (``visible_fields`` with no ``joined_at``), as their completions."""
+    shown = visible_fields(sheet.answered_at, "", False, hidden, windows)
+    return replace(sheet, answered_at={f: at for f, at in sheet.answered_at.items() if f in shown})
+
+
 @dataclass
 class Dashboard:
     records: GroupRecords
@@ -806,27 +819,50 @@ class Dashboard:
     def former_rows(self, group: Group) -> tuple[list[FormerRow], tuple[AssignedModule, ...]]:
         """The rows of the participants who left ``group`` (already read, and its read
         audit-logged by the caller), most recent first, with the grid's columns: the group's
-        assignments now, and what they completed while they were in the group
-        (``visible_to_leaders`` with only their times in it, never what they did after). A due
-        date counts as passed only if it had when they left. One BatchGetItem per 100."""
+        assignments now, and what they completed and wrote in the worksheets while they were
+        in the group (``visible_to_leaders`` and ``visible_fields`` with only their times in
+        it, never what they did after): their cells read as they did when they left. A due
+        date counts as passed only if it had when they left. One BatchGetItem per 100 keys:
+        their completed versions and saved worksheets, as the grid reads its members'
+        (``Attention.facts_of``)."""
         if not group.former:
             return [], ()
-        completed = self.completions.completed_versions([f.participant_id for f in group.former])
+        ids = [f.participant_id for f in group.former]
         modules = assigned_modules(group.assignments, self.library)
+        facts = self.attention.facts_of(ids, modules) if self.attention is not None else None
+        completed = (
+            facts.completed if facts is not None else self.completions.completed_versions(ids)
+        )
         today, zone = self.clock.today(), self.clock.zone
         rows: list[FormerRow] = []
         columns: tuple[AssignedModule, ...] = ()
         for former in group.former:
             pid = former.participant_id
-            seen = visible_to_leaders(completed[pid], "", False, former.windows, group.hidden)
+            windows = former.windows
+            seen = visible_to_leaders(
+                completed.get(pid, CompletedVersions(pid, {})), "", False, windows, group.hidden
+            )
             left = calendar_day(former.last.left_at, zone) or today
-            # Due dates as they applied to their last time in the group; their earlier times
-            # are already in ``seen``.
+            # Due dates as they applied to their last time in the group; what they did in
+            # all their times is already in ``seen`` and ``sheets`` (the earlier ones keep it
+            # there when the grid applies the rule again).
             member = EnrolledParticipant(
-                pid, former.display_name, former.last.joined_at, username=former.username
+                pid,
+                former.display_name,
+                former.last.joined_at,
+                username=former.username,
+                earlier=windows[:-1],
             )
             alone = replace(group, participants=(member,), former=())
-            grid = group_grid(alone, {pid: seen}, modules, min(left, today), zone)
+            mine = None
+            if facts is not None:
+                sheets = {
+                    key: _written_within(sheet, windows, group.hidden)
+                    for key, sheet in facts.worksheets.items()
+                    if key[0] == pid
+                }
+                mine = Facts({pid: seen}, sheets, facts.fields)
+            grid = group_grid(alone, {pid: seen}, modules, min(left, today), zone, mine)
             columns = grid.modules
             rows.append(FormerRow(left.isoformat(), grid.participants[0]))
         return rows, columns

@@ -11,7 +11,7 @@ from typing import Any
 
 from chalicelib.assignments import assigned_modules
 from chalicelib.clock import Clock
-from chalicelib.errors import BadRequest
+from chalicelib.errors import BadRequest, Conflict
 from chalicelib.identity import PARTICIPANTS, Caller
 from chalicelib.library import (
     DEFAULT_LOCALE,
@@ -390,14 +390,23 @@ class Reading:
         if not created and given is None and check is not None:
             # Window A completed it without the check, window B with answers: B's answers are
             # the check's first try (a try already made in a third window is kept instead).
-            first, fresh = self.completions.record_attempt(
-                caller.id, module_id, curriculum_version(document), 1, check
-            )
+            try:
+                first, fresh = self.completions.record_attempt(
+                    caller.id, module_id, curriculum_version(document), 1, check
+                )
+            except Conflict as refused:
+                if refused.code != "attempt_out_of_order":
+                    raise
+                # Attempt 1 is out of order only when it was made (its result is kept) and
+                # its answers deleted since (DELETE /me/data): these answers are that try
+                # again, not a new one, and are not recorded. The completion as it is, 200,
+                # with no feedback, as the lesson page shows it.
+                return Recorded(completion, created, ())
             kept = first.knowledge_check["answers"]
             return Recorded(
                 completion,
                 created,
-                feedback(questions, kept),
+                _feedback_of(questions, kept),
                 answered_elsewhere=not fresh and kept != answers,
                 attempt=first,
             )
@@ -406,7 +415,7 @@ class Reading:
         return Recorded(
             completion,
             created,
-            feedback(questions, given) if given is not None else (),
+            _feedback_of(questions, given) if given is not None else (),
             answered_elsewhere=elsewhere,
         )
 

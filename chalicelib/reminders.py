@@ -69,14 +69,16 @@ CODES_PER_HOUR = 5
 # impatient second tap) sends nothing: the first code stays the one that works, so the first
 # message to arrive is never refused (messages can arrive out of order).
 CODE_RESEND_SECONDS = 60
-_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+# [0-9], not \d (which takes any script's digits, "0٩:00", that time.fromisoformat refuses), and
+# matched whole (``$`` lets a final newline through).
+_TIME = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 # The part before the @ as mail services take it (RFC 5322's dot-atom, in ASCII): SES refuses
 # "a<b>@…", "a,b@…" or "jösé@…", and a refusal at sending was a 503, not "does not look like".
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _EMAIL = re.compile(
     rf"^(?=[^@]{{1,64}}@){_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9](?:[A-Za-z0-9-]{{0,62}}\.)+[A-Za-z]{{2,63}}$"
 )
-_PHONE = re.compile(r"^\+[1-9]\d{7,14}$")
+_PHONE = re.compile(r"\+[1-9][0-9]{7,14}")
 _PHONE_PUNCTUATION = re.compile(r"[\s().-]")
 
 # The stored choice's note of a stop from a message (its UTC time), cleared by the next save.
@@ -179,7 +181,7 @@ def mask(kind: str, address: str) -> str:
 
 
 def check_time(value: Any, name: str, quarter: bool = False) -> str:
-    match = _TIME.match(value) if isinstance(value, str) else None
+    match = _TIME.fullmatch(value) if isinstance(value, str) else None
     if not match or (quarter and int(match.group(2)) % SLOT_MINUTES):
         every = " on the quarter hour (00, 15, 30 or 45 minutes)" if quarter else ""
         raise BadRequest(
@@ -235,7 +237,7 @@ def check_phone(value: Any) -> str:
         and len(number) == 10
     ):
         number = "+1" + number  # a US number written without its country code
-    if not _PHONE.match(number):
+    if not _PHONE.fullmatch(number):
         raise BadRequest(
             "Write the whole number with its area code, for example (555) 010-0123. Outside the US, "
             "start with + and the country code.",
@@ -245,10 +247,15 @@ def check_phone(value: Any) -> str:
 
 
 def in_quiet_hours(moment: time, start: str | None, end: str | None) -> bool:
-    """Quiet hours run from ``start`` up to ``end``, across midnight when ``end`` is earlier."""
+    """Quiet hours run from ``start`` up to ``end``, across midnight when ``end`` is earlier.
+    A stored value that is not a time (saved before ``check_time`` took only ASCII digits) counts
+    as none: one person's odd record never stops a run that sends everyone else's messages."""
     if not start or not end:
         return False
-    begin, finish = time.fromisoformat(start), time.fromisoformat(end)
+    try:
+        begin, finish = time.fromisoformat(start), time.fromisoformat(end)
+    except (TypeError, ValueError):
+        return False
     if begin <= finish:
         return begin <= moment < finish
     return moment >= begin or moment < finish

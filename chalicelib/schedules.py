@@ -1,6 +1,6 @@
 """Scheduled functions (no HTTP): the daily leader digest (``chalicelib.digests``) and the
 participant reminders every 15 minutes (``chalicelib.reminder_sending``), with the notices
-before a participant's access ends (``chalicelib.access_notices``, program daytime only).
+before a participant's access ends (``chalicelib.access_notices``, in the participant's daytime).
 
 The handler is defined at module level: Lambda finds a blueprint's function as
 ``chalicelib.schedules.send_digests``.

@@ -11,6 +11,7 @@ The target version is the pinned one, or the latest published.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
@@ -295,33 +296,16 @@ def _visible(
     earlier: Windows = (),
     hidden: Windows = (),
 ) -> CompletedVersions:
-    gaps = hidden_windows(hidden)
-    if gaps is None:  # an unreadable window: nothing is shown, as for any such time
-        return CompletedVersions(completed.participant_id, {})
-    if shares_history and not gaps:
+    in_group = in_group_rule(joined_at, shares_history, earlier, hidden)
+    if in_group is None:
         if times is not None:
             times.extend(at_second(at) for v in completed.completed.values() for at in v.values())
             times.extend(
                 at_second(a.at) for r in completed.checks.values() for t in r.values() for a in t
             )
         return completed
-    joined = at_second(joined_at)
-    windows = [
-        (start, end)
-        for start, end in ((at_second(a), at_second(b)) for a, b in earlier)
-        if start is not None and end is not None
-    ]
-    if joined is None and not windows and not shares_history:
+    if in_group is _NOTHING:
         return CompletedVersions(completed.participant_id, {})
-
-    def in_group(when: datetime | None) -> bool:
-        if when is None or in_windows(when, gaps):
-            return False
-        if shares_history:
-            return True
-        if joined is not None and when >= joined:
-            return True
-        return any(start <= when <= end for start, end in windows)
 
     kept: dict[str, dict[int, str]] = {}
     for module_id, versions in completed.completed.items():
@@ -349,6 +333,52 @@ def _visible(
             if since:
                 checks.setdefault(module_id, {})[version] = tuple(since)
     return CompletedVersions(completed.participant_id, kept, checks)
+
+
+InGroup = Callable[[datetime | None], bool]
+
+
+def _nothing(when: datetime | None) -> bool:
+    return False
+
+
+_NOTHING: InGroup = _nothing
+
+
+def in_group_rule(
+    joined_at: str, shares_history: bool, earlier: Windows = (), hidden: Windows = ()
+) -> InGroup | None:
+    """The visibility rule's test of a time (``visible_to_leaders``): whether something done
+    at ``when`` (``at_second``; ``None``, unreadable, never counts) is the group's to see.
+    Since ``joined_at`` (``""``: not in the group now), or within one of the ``earlier``
+    times (both ends included), or any time when they share their history; never in a
+    ``hidden`` window. ``None``: everything counts (they share their history and the group
+    was never archived: not even an unreadable time is left out). The one rule for
+    completions, knowledge-check attempts and worksheet answers (``worksheets.visible_fields``)."""
+    gaps = hidden_windows(hidden)
+    if gaps is None:  # an unreadable window: nothing is shown, as for any such time
+        return _NOTHING
+    if shares_history and not gaps:
+        return None
+    joined = at_second(joined_at)
+    windows = [
+        (start, end)
+        for start, end in ((at_second(a), at_second(b)) for a, b in earlier)
+        if start is not None and end is not None
+    ]
+    if joined is None and not windows and not shares_history:
+        return _NOTHING
+
+    def in_group(when: datetime | None) -> bool:
+        if when is None or in_windows(when, gaps):
+            return False
+        if shares_history:
+            return True
+        if joined is not None and when >= joined:
+            return True
+        return any(start <= when <= end for start, end in windows)
+
+    return in_group
 
 
 def at_second(text: str) -> datetime | None:

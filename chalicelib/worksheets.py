@@ -47,7 +47,7 @@ from chalicelib.records.worksheets import (
 from chalicelib.records.worksheets import (
     Answer as Answer,  # the pages name it (they reach records only through here)
 )
-from chalicelib.statuses import Windows, WorksheetMark, at_second, hidden_windows, in_windows
+from chalicelib.statuses import Windows, WorksheetMark, at_second, in_group_rule
 
 MAX_FIELD_CHARS = 2000  # per field: a text, or a list's items together
 MAX_LIST_ITEMS = 50
@@ -366,12 +366,14 @@ def visible_answers(
     shares_history: bool,
     order: Sequence[str] = (),
     hidden: Windows = (),
+    earlier: Windows = (),
 ) -> tuple[Answer, ...]:
     """The answers of a worksheet a group's leaders may count: the visibility rule
-    (``statuses.visible_to_leaders``, here ``visible_fields``). Whether the content may be
+    (``statuses.visible_to_leaders``, here ``visible_fields``; ``earlier``: their earlier times
+    in the group, ``EnrolledParticipant.earlier``). Whether the content may be
     shown too is the worksheet's ``shared`` flag. In the worksheet's order (``order``: field
     ids, the first place of each counts), then answers to fields not in it, by field id."""
-    shown = visible_fields(sheet.answered_at, joined_at, shares_history, hidden)
+    shown = visible_fields(sheet.answered_at, joined_at, shares_history, hidden, earlier)
     place: dict[str, int] = {}
     for n, field_id in enumerate(order):
         place.setdefault(field_id, n)
@@ -385,29 +387,22 @@ def visible_answers(
 
 
 def visible_fields(
-    answered_at: Mapping[str, str], joined_at: str, shares_history: bool, hidden: Windows = ()
+    answered_at: Mapping[str, str],
+    joined_at: str,
+    shares_history: bool,
+    hidden: Windows = (),
+    earlier: Windows = (),
 ) -> frozenset[str]:
-    """The answered fields (``answered_at``: field id to when) a group's leaders may count:
-    only answers written since the participant joined the group (to the second), unless they
-    share their history with it, and none written while the group was archived (``hidden``:
-    ``Group.hidden``, as ``statuses.visible_to_leaders`` has it); an unreadable time is never
-    shown."""
-    gaps = hidden_windows(hidden)
-    if gaps is None:
-        return frozenset()
-    if shares_history and not gaps:
+    """The answered fields (``answered_at``: field id to when) a group's leaders may count,
+    by the one rule completions follow (``statuses.in_group_rule``): only answers written since
+    the participant joined the group (to the second) or in one of their earlier times in it
+    (``earlier``: ``(joined_at, left_at)``, both included), unless they share their history
+    with it, and none written while the group was archived (``hidden``: ``Group.hidden``, as
+    ``statuses.visible_to_leaders`` has it); an unreadable time is never shown."""
+    in_group = in_group_rule(joined_at, shares_history, earlier, hidden)
+    if in_group is None:
         return frozenset(answered_at)
-    joined = at_second(joined_at)
-    if joined is None and not shares_history:
-        return frozenset()
-    kept = []
-    for field_id, at in answered_at.items():
-        when = at_second(at)
-        if when is None or in_windows(when, gaps):
-            continue
-        if shares_history or (joined is not None and when >= joined):
-            kept.append(field_id)
-    return frozenset(kept)
+    return frozenset(field_id for field_id, at in answered_at.items() if in_group(at_second(at)))
 
 
 def fields_of(document: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -517,7 +512,11 @@ def worksheet_mark(
     if sheet is None:
         return WorksheetMark(len(fields), 0, False)
     shown = visible_fields(
-        sheet.answered_at, participant.joined_at, participant.shares_history, participant.hidden
+        sheet.answered_at,
+        participant.joined_at,
+        participant.shares_history,
+        participant.hidden,
+        participant.earlier,
     )
     answered = len(shown & set(fields))
     return WorksheetMark(len(fields), answered, bool(sheet.shared and shown))
@@ -983,6 +982,7 @@ class Worksheets:
                 member.shares_history,
                 (*assigned, *fields[None]),
                 member.hidden,
+                member.earlier,
             )
             rows.append(
                 SharedWorksheet(

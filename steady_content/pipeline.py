@@ -672,6 +672,30 @@ def translation_is_translated(context: LintContext) -> Iterator[Problem]:
                 )
 
 
+@rule(
+    "TL004",
+    "a translation's knowledge check has another number of questions than its English original's",
+    stage="folder",
+)
+def translated_check_matches(context: LintContext) -> Iterator[Problem]:
+    # A translation is published as the English version beside it (source_version), and a
+    # completion of either is one completion of that English version: its answers are read
+    # against the other language's questions too, so both must ask as many.
+    for source, original in _translations(context):
+        mine = source.meta.get("knowledge_check") or []
+        theirs = original.meta.get("knowledge_check") or []
+        if not isinstance(mine, list) or not isinstance(theirs, list) or len(mine) == len(theirs):
+            continue  # a check that is not a list is KC001's
+        yield Problem(
+            source.path,
+            source.line_of("knowledge_check") if mine else source.line_of("locale"),
+            "TL004",
+            f"the knowledge check has {_count(len(mine), 'question')} but the English original "
+            f"{original.path} has {len(theirs)}: translate every question of the original, "
+            "in its order, and no other",
+        )
+
+
 # Shorter texts ("HALT", "SMART goals") may rightly read the same in both languages.
 UNTRANSLATED_MIN_WORDS = 3
 _FRONT_MATTER_SHOWN = ("title", "summary", "changelog", "objectives", "knowledge_check")

@@ -65,7 +65,7 @@ TRANSACTION_LIMIT = 100
 # A page walks at most this many days back (one Query each), plus a filtered day's extra ones.
 MAX_QUERIES_PER_PAGE = 40
 FIRST_DAY = date(2026, 1, 1)
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BUSY = Conflict("The audit trail is busy right now. Try again.", code="busy")
 
 

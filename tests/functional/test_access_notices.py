@@ -10,13 +10,14 @@ Against moto, with the services' clock (``FakeClock``) moved by the test; the no
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from chalicelib import access_notices, schedules
 from chalicelib.identity import Caller
-from chalicelib.records.keys import access_notice_pk, participant_sk
+from chalicelib.records.keys import REMINDERS_SK, access_notice_pk, participant_pk, participant_sk
 from tests.conftest import Account, make_account
 from tests.functional.test_reminder_sending import (
     FORBIDDEN,
@@ -321,20 +322,161 @@ def test_no_contact_sends_nothing_and_no_error(
 def test_held_at_night_and_in_quiet_hours_then_sent_later_that_day(
     client, published, stack, participant, service, started, messenger
 ):
+    """Quiet hours that leave part of their daytime free hold the notice until then."""
     leader = make_account(stack, "leader-one", "leaders")
     caller = confirm(service, messenger, participant, email="alum@example.org")
     service.reminders.update(
         caller, {"quiet_hours": {"start": "09:00", "end": "13:00"}, "timezone": "America/New_York"}
     )
     leave(client, leader, participant)
-    move_to(started, THIRTY, hour_utc=6)  # 01:00 in New York: not even a Query
+    move_to(started, THIRTY, hour_utc=6)  # 01:00 in New York: looked for, held (their night)
     night = run(service)
-    assert night.outside_hours and night.due == 0
-    move_to(started, THIRTY, hour_utc=15)  # 10:00: their quiet hours
+    assert (night.due, night.held, night.sent) == (1, 1, 0)
+    move_to(started, THIRTY, hour_utc=15)  # 10:00: their quiet hours, 13:00 still ahead
     held = run(service)
     assert (held.due, held.held, held.sent) == (1, 1, 0)
     move_to(started, THIRTY, hour_utc=18)  # 13:00: sent
     assert run(service).sent == 1 and len(messenger.emails) == 1
+
+
+def run_through(started, service, day: date, messenger) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every quarter-hour run of the program day ``day`` (New York, 00:00 to 24:00), as the
+    schedule makes them; the UTC times of the runs that sent something."""
+    midnight = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo("America/New_York"))
+    sent_at = []
+    for quarter in range(96):
+        at = midnight + timedelta(minutes=15 * quarter)
+        started.advance((at - started.now()).total_seconds())
+        before = len(messenger.emails) + len(messenger.texts)
+        assert run(service).day == day.isoformat()
+        if len(messenger.emails) + len(messenger.texts) > before:
+            sent_at.append(at.astimezone(UTC).strftime("%H:%M"))
+    return sent_at
+
+
+def test_a_participant_whose_daytime_is_the_programs_night_gets_it_in_their_daytime(
+    client, published, stack, participant, service, started, messenger
+):
+    """Reviewer's probe: a participant in Manila (13 hours ahead of the program's New York in
+    December) is asleep through all of the program's daytime; the runs looked only then, so
+    the notice was held every time and never sent."""
+    leader = make_account(stack, "leader-one", "leaders")
+    caller = confirm(service, messenger, participant, email="alum@example.org")
+    service.reminders.update(caller, {"timezone": "Asia/Manila"})
+    leave(client, leader, participant)
+    # The program day's first run, 00:00 in New York (05:00 UTC), is 13:00 in Manila.
+    assert run_through(started, service, THIRTY, messenger) == ["05:00"]
+    assert [to for to, _ in messenger.emails] == ["alum@example.org"]
+    assert run_through(started, service, SEVEN, messenger) == ["05:00"]
+    assert len(messenger.emails) == 2 and "last notice" in messenger.emails[1][1].subject
+
+
+def test_a_participant_in_manila_gets_it_at_their_nine_in_the_morning(
+    client, published, stack, participant, service, started, messenger
+):
+    """Quiet hours 12:00-20:00 in Manila: the free part of their daytime, 09:00-12:00, falls
+    in the program's evening (20:00-23:00 in New York, the same program day)."""
+    leader = make_account(stack, "leader-one", "leaders")
+    caller = confirm(service, messenger, participant, email="alum@example.org")
+    service.reminders.update(
+        caller, {"timezone": "Asia/Manila", "quiet_hours": {"start": "12:00", "end": "20:00"}}
+    )
+    leave(client, leader, participant)
+    move_to(started, THIRTY, hour_utc=15)  # 10:00 in New York, 23:00 in Manila: their night
+    report = run(service)
+    assert (report.due, report.held, report.sent) == (1, 1, 0)
+    # 09:00 on 6 December in Manila is 01:00 UTC, 20:00 on 5 December in New York; the runs
+    # from 00:00 (13:00 in Manila, quiet) held it for that one.
+    assert run_through(started, service, THIRTY, messenger) == ["01:00"]
+
+
+def test_quiet_hours_covering_their_whole_daytime_do_not_silence_the_notice(
+    client, published, stack, participant, service, started, messenger
+):
+    """Reviewer's probe: quiet hours 08:00-21:00 (at work all day) left none of their
+    09:00-20:00 free, so the notice was held at every run and never sent. It goes at the first
+    run in their daytime, quiet hours or not (it is not a reminder), and once only."""
+    leader = make_account(stack, "leader-one", "leaders")
+    caller = confirm(service, messenger, participant, email="alum@example.org")
+    service.reminders.update(
+        caller, {"quiet_hours": {"start": "08:00", "end": "21:00"}, "timezone": "America/New_York"}
+    )
+    leave(client, leader, participant)
+    # 09:00 in New York is 14:00 UTC.
+    assert run_through(started, service, THIRTY, messenger) == ["14:00"]
+    assert [to for to, _ in messenger.emails] == ["alum@example.org"]
+    assert [i["outcome"] for i in notice_items(service, THIRTY)] == ["sent"]
+
+
+@pytest.mark.parametrize(
+    ("quiet", "sent_at"),
+    [
+        # Free 19:45-19:50: the 19:45 run falls in it, so it waits until then.
+        (("19:50", "19:45"), "00:45"),
+        # Free 19:46-19:50: less than a quarter hour, no run in it: at 09:00, quiet or not.
+        (("19:50", "19:46"), "14:00"),
+        # Free 20:00-09:00 only: night, the same as none free.
+        (("09:00", "20:00"), "14:00"),
+    ],
+)
+def test_quiet_hours_hold_it_only_for_a_run_in_their_free_daytime(
+    client, published, stack, participant, service, started, messenger, quiet, sent_at
+):
+    leader = make_account(stack, "leader-one", "leaders")
+    caller = confirm(service, messenger, participant, email="alum@example.org")
+    service.reminders.update(
+        caller,
+        {"quiet_hours": {"start": quiet[0], "end": quiet[1]}, "timezone": "America/New_York"},
+    )
+    leave(client, leader, participant)
+    assert run_through(started, service, THIRTY, messenger) == [sent_at]
+
+
+def test_once_the_free_part_of_their_daytime_has_passed_it_goes_in_quiet_hours(
+    client, published, stack, participant, service, started, messenger
+):
+    """Free 09:00-10:00 only, and no run then reached them (the function did not run, or the
+    send failed): no later run of the day is free, so the next one sends it."""
+    leader = make_account(stack, "leader-one", "leaders")
+    caller = confirm(service, messenger, participant, email="alum@example.org")
+    service.reminders.update(
+        caller, {"quiet_hours": {"start": "10:00", "end": "09:00"}, "timezone": "America/New_York"}
+    )
+    leave(client, leader, participant)
+    move_to(started, THIRTY, hour_utc=16)  # 11:00 in New York: quiet, nothing free ahead
+    assert run(service).sent == 1 and len(messenger.emails) == 1
+
+
+def test_unreadable_quiet_hours_count_as_none_and_the_run_goes_on(
+    client, published, stack, participant, other_participant, service, started, messenger
+):
+    """A stored quiet-hours value that cannot be read stopped the whole run (every notice due
+    that day, everyone's). It counts as no quiet hours, logged with the id only."""
+    leader = make_account(stack, "leader-one", "leaders")
+    confirm(service, messenger, participant, email="alum@example.org")
+    confirm(service, messenger, other_participant, email="other@example.org")
+    leave(client, leader, participant)
+    group = group_with(client, leader, other_participant, "Other")
+    assert (
+        api(client, "delete", f"/groups/{group}/participants/{other_participant.id}", leader)[0]
+        == 204
+    )
+    service.access.records.call(
+        "update_item",
+        Key={"PK": {"S": participant_pk(participant.id)}, "SK": {"S": REMINDERS_SK}},
+        UpdateExpression="SET quiet_start = :s, quiet_end = :e",
+        ExpressionAttributeValues={":s": {"S": "after-dinner"}, ":e": {"S": "7am"}},
+    )
+    move_to(started, THIRTY)
+    with log_lines() as lines:
+        report = run(service)
+    assert (report.due, report.sent, report.failed) == (2, 2, 0)
+    assert sorted(to for to, _ in messenger.emails) == ["alum@example.org", "other@example.org"]
+    unreadable = [
+        line for line in lines if line["event"] == "access_notices.quiet_hours_unreadable"
+    ]
+    assert [line["participant_id"] for line in unreadable] == [participant.id]
+    assert "after-dinner" not in json.dumps(lines) and "7am" not in json.dumps(lines)
 
 
 def test_a_failed_send_gives_the_claim_back_for_a_later_run(
@@ -381,19 +523,26 @@ def test_one_notice_costs_three_dynamodb_calls(
 ):
     """Per run: the day's Query, one BatchGetItem per 50 participants (their settings and
     access end), then one conditional UpdateItem per notice (its claim). A lone notice: 3
-    calls; none at all outside the program's daytime."""
+    calls; held (their night), 2; a run with nothing due, the Query alone, at any hour."""
     leader = make_account(stack, "leader-one", "leaders")
     confirm(service, messenger, participant, email="alum@example.org")
     leave(client, leader, participant)
+
+    def dynamodb_calls() -> list[str]:
+        return [n.removeprefix("DynamoDB.") for n in aws_calls.names if n.startswith("DynamoDB.")]
+
+    move_to(started, THIRTY, hour_utc=8)  # 03:00 in New York, their night: looked for, held
+    aws_calls.reset()
+    assert run(service).held == 1
+    assert dynamodb_calls() == ["Query", "BatchGetItem"]
     move_to(started, THIRTY)
     aws_calls.reset()
     assert run(service).sent == 1
-    calls = [n.removeprefix("DynamoDB.") for n in aws_calls.names if n.startswith("DynamoDB.")]
-    assert calls == ["Query", "BatchGetItem", "UpdateItem"]
+    assert dynamodb_calls() == ["Query", "BatchGetItem", "UpdateItem"]
+    move_to(started, date(2026, 12, 6), hour_utc=3)  # 22:00 on the same program day
     aws_calls.reset()
-    move_to(started, THIRTY, hour_utc=3)
-    assert run(service).outside_hours
-    assert [n for n in aws_calls.names if n.startswith("DynamoDB.")] == []
+    assert run(service).due == 0
+    assert dynamodb_calls() == ["Query"]
 
 
 def test_removal_writes_the_end_and_its_notices_in_one_call(

@@ -150,6 +150,33 @@ def test_errors_come_back_with_the_input_kept_and_a_summary(client, participant)
     assert again.status == 409 and 'href="#email"' in again.body
 
 
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("quiet_start", "1\u0669:00"),  # Arabic-Indic digits
+        ("quiet_end", "０７:００"),  # full width
+        ("time", "1\u0668:00"),
+    ],
+)
+def test_digits_of_another_script_bring_the_form_back_not_a_server_error(
+    client, participant, field, typed
+):
+    """A time of day in digits ``time.fromisoformat`` cannot read was a 500 (a JSON answer on
+    a web page: a dead end): it is the same form with the summary. (The form's times are
+    lists to choose from, so only a hand-made request sends these; the summary links the
+    reminder time, whose words say how a time is chosen.)"""
+    web = signed_in(client, participant)
+    page = web.get("/account/reminders")
+    chosen = {"time": "18:00", "quiet_start": "22:00", "quiet_end": "07:00", field: typed}
+    again = web.post("/account/reminders", {**form_of(page), **NO_DAY, "day_mon": "on", **chosen})
+    assert again.status == 400
+    assert summary(again) == [
+        ("time", "Choose a time on the hour, or at quarter past, half past or quarter to.")
+    ]
+    assert "<title>Error: Account – Steady</title>" in again.body
+    assert 'action="/account/reminders"' in again.body
+
+
 def summary(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """The error summary's (field id, message) links."""
     block = page.body.split('class="error-summary"', 1)[1].split("</div>", 1)[0]

@@ -138,7 +138,8 @@ def test_the_csv_keeps_who_left_marked_with_the_day_and_only_what_they_did_in_th
     assert dana[0] == "Dana K." and dana[2] == participant.username and dana[4] == "2026-11-20"
     assert dana[6:9] == ["1", "0", "0"]  # Done, Overdue, Older version: in the group
     assert dana[9].startswith("Done (version ")
-    assert dana[10] == "Not started"
+    # Its worksheet as when they left, as for those still in the group (none written).
+    assert dana[10] == by_id[other_participant.id][10] == "Not started; worksheet not done"
 
     # The long form: the same, one row per module.
     response = client.http.get(f"/groups/{group}/progress.csv?form=long", headers=leader.headers)
@@ -155,6 +156,85 @@ def test_the_csv_keeps_who_left_marked_with_the_day_and_only_what_they_did_in_th
     remove(client, group, leader, other_participant)
     rows = csv_rows(client, group, leader)
     assert len(rows[0]) == 11 and len(rows) == 3
+
+
+def test_the_csv_keeps_the_worksheet_of_who_left_as_it_was_when_they_left(
+    client, group, leader, participant, other_participant, library_clock, aws_calls
+):
+    """Their statuses as when they left (README), the worksheet's too: the long form never says
+    "none" (no worksheet) for a module that has one, and the wide form keeps the worksheet's
+    words. What they wrote after leaving is not the group's to see."""
+    module = "cravings-and-urge-surfing"  # a worksheet of 4 fields
+    assign(client, group, leader, module_id=module)
+    enrol(client, group, leader, participant, "Dana K.")
+    enrol(client, group, leader, other_participant, "Alex R.")
+    library_clock.advance(60)
+
+    def save(answers: dict) -> None:
+        status, body = call(
+            client,
+            "PUT",
+            f"/me/worksheets/{module}",
+            participant,
+            {"version": CRAVINGS, "answers": answers},
+        )
+        assert status == 200, body
+
+    save({"urge-start": 7, "urge-end": 3})
+    status, _ = call(
+        client, "PUT", f"/me/worksheets/{module}/sharing", participant, {"shared": True}
+    )
+    assert status == 200
+    complete(client, participant, module, CRAVINGS)
+    library_clock.advance(60)
+    remove(client, group, leader, participant)
+    library_clock.advance(60)
+    save({"urge-in-body": "Tight chest", "urge-helpers": ["A walk"]})  # after leaving
+
+    rows = csv_rows(client, group, leader)
+    by_id = {r[1]: r for r in rows[1:]}
+    assert by_id[participant.id][4] and by_id[participant.id][9].startswith("Done (version ")
+    assert by_id[participant.id][9].endswith("; worksheet started (2 of 4), shared")
+    assert by_id[other_participant.id][9] == "Not started; worksheet not done"
+
+    aws_calls.reset()
+    response = client.http.get(f"/groups/{group}/progress.csv?form=long", headers=leader.headers)
+    # Their worksheets come in the one BatchGetItem of their completed versions: the members'
+    # read and theirs, no more; never a Scan.
+    calls = [n for n in aws_calls.names if n.startswith("DynamoDB.")]
+    assert calls.count("DynamoDB.BatchGetItem") == 2
+    assert not [n for n in calls if n.endswith("Scan")]
+    long = {
+        r["Participant ID"]: r
+        for r in csv.DictReader(io.StringIO(response.body.decode("utf-8-sig")))
+    }
+    dana, alex = long[participant.id], long[other_participant.id]
+    assert (dana["Status"], dana["Worksheet"], dana["Worksheet shared"]) == (
+        "Done",
+        "started",
+        "yes",
+    )
+    assert (alex["Worksheet"], alex["Worksheet shared"]) == ("not done", "no")
+
+
+def test_who_left_twice_keeps_what_they_did_in_their_first_time_in_the_csv(
+    client, group, leader, participant, library_clock
+):
+    """Every time they were in the group counts, not only the last: the row of someone who
+    left, came back and left again keeps a completion from their first time."""
+    assign(client, group, leader, module_id="thinking-traps")
+    enrol(client, group, leader, participant, "Dana K.")
+    library_clock.advance(60)
+    complete(client, participant, "thinking-traps")
+    library_clock.advance(60)
+    remove(client, group, leader, participant)
+    library_clock.advance(3600)
+    enrol(client, group, leader, participant, "Dana K.")
+    library_clock.advance(60)
+    remove(client, group, leader, participant)
+    (dana,) = csv_rows(client, group, leader)[1:]
+    assert dana[1] == participant.id and dana[4]
+    assert dana[6:9] == ["1", "0", "0"] and dana[9].startswith("Done (version ")
 
 
 def test_only_the_groups_leaders_see_who_left_and_each_view_is_audit_logged(

@@ -5,6 +5,8 @@ words of an answer never appear, and the grid makes no more DynamoDB calls than 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from html import unescape
@@ -13,7 +15,7 @@ import pytest
 
 from tests.conftest import shipped_version
 from tests.functional import test_groups
-from tests.functional.test_groups import assign, call, enrol
+from tests.functional.test_groups import assign, call, complete, enrol
 from tests.functional.web_client import signed_in
 
 group = test_groups.group  # fixtures
@@ -60,6 +62,12 @@ def cells(client, group_id, leader) -> dict:  # type: ignore[no-untyped-def]
 
 def csv_text(client, group_id, leader) -> str:  # type: ignore[no-untyped-def]
     status, body = call(client, "GET", f"/groups/{group_id}/progress.csv", leader)
+    assert status == 200
+    return body.decode("utf-8-sig") if isinstance(body, bytes) else str(body)
+
+
+def long_csv_text(client, group_id, leader) -> str:  # type: ignore[no-untyped-def]
+    status, body = call(client, "GET", f"/groups/{group_id}/progress.csv?form=long", leader)
     assert status == 200
     return body.decode("utf-8-sig") if isinstance(body, bytes) else str(body)
 
@@ -220,3 +228,41 @@ def test_one_meaning_of_done_on_the_grid_and_before_the_session(
     assert "Worksheet done" not in cards["Ana"]
     assert "Worksheet done" in cards["Ben"] and "started" not in cards["Ben"]
     assert list(cards) == ["Ben", "Ana"]  # done first, then started
+
+
+def test_enrolled_again_their_worksheet_from_an_earlier_time_counts_as_their_completion_does(
+    client, group, leader, participant, library_clock
+):
+    """Someone removed and enrolled again in the same group is seen there for their earlier
+    times in it too (README): the worksheet answers written then count on the grid, its CSV
+    and "Before the session" like the completion made then; what they wrote while out of the
+    group does not."""
+    enrol(client, group, leader, participant, name="Ana")
+    assign(client, group, leader, module_id=MODULE)
+    library_clock.advance(60)
+    save(client, participant, {k: ALL_FIELDS[k] for k in ("urge-start", "urge-end")})
+    share(client, participant)
+    complete(client, participant, MODULE, shipped_version(MODULE))
+    library_clock.advance(60)
+    assert cells(client, group, leader)[("Ana", MODULE)]["worksheet"] == mark(False, 2, True)
+    status, _ = call(client, "DELETE", f"/groups/{group}/participants/{participant.id}", leader)
+    assert status == 204
+    library_clock.advance(3600)
+    save(client, participant, ALL_FIELDS)  # while out of the group: not its to see
+    library_clock.advance(3600)
+    enrol(client, group, leader, participant, name="Ana")
+    library_clock.advance(60)
+
+    grid = cells(client, group, leader)
+    assert grid[("Ana", MODULE)]["status"] == "completed"
+    assert grid[("Ana", MODULE)]["worksheet"] == mark(False, 2, True)
+    assert BODY not in grid["raw"]
+    rows = list(csv.DictReader(io.StringIO(long_csv_text(client, group, leader))))
+    assert [(r["Status"], r["Worksheet"], r["Worksheet shared"]) for r in rows] == [
+        ("Done", "started", "yes")
+    ]
+    status, before = call(client, "GET", f"/groups/{group}/worksheets/{MODULE}", leader)
+    assert status == 200
+    (ana,) = before["participants"]
+    assert (ana["done"], ana["started"], ana["answered"]) == (False, True, 2)
+    assert [a["field_id"] for a in ana["answers"]] == ["urge-start", "urge-end"]

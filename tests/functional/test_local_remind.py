@@ -81,13 +81,14 @@ def test_remind_at_runs_the_access_notices_at_that_time_too(
     )
     monkeypatch.setattr(services, "current", lambda: fake)
 
-    # 10:00 in New York: within the notices' hours; 01:00 UTC on the 28th is still the 27th.
-    for at, day in (("2027-10-27T14:00:00Z", "2027-10-27"), ("2027-11-28T01:00:00Z", None)):
+    # 10:00 in New York; 01:00 UTC on the 28th is 20:00 on the 27th there, still the 27th.
+    for at, day in (("2027-10-27T14:00:00Z", "2027-10-27"), ("2027-11-28T01:00:00Z", "2027-11-27")):
         assert run.main(["--state-dir", str(tmp_path), "remind", "--at", at]) == 0
         shown = json.loads(capsys.readouterr().out.splitlines()[0])["notices"]
-        assert shown["day"] == (day or "2027-11-27")
-    # The second time is 20:00 in New York: after the notices' hours, no Query at all.
-    assert asked == ["2027-10-27"]
+        assert shown["day"] == day
+    # Every run looks, at any hour of the program's day (a participant's daytime may be the
+    # program's night): the day the program is on, not the UTC one.
+    assert asked == ["2027-10-27", "2027-11-27"]
     assert run.main(["--state-dir", str(tmp_path), "remind", "--at", "soon"]) == 2
     assert "not a time" in capsys.readouterr().err
 

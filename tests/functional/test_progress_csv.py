@@ -271,6 +271,35 @@ def test_the_wide_form_says_who_has_signed_in(client, group, leader, participant
     }
 
 
+def test_signed_in_is_not_yes_for_an_assigned_worksheet_nobody_started(
+    client, group, leader, participant, library_clock
+):
+    """A cell whose version has a worksheet always has a worksheet mark (0 answered): that is
+    not something they did. "yes" comes with a saved answer the grid shows, not before."""
+    enrol(client, group, leader, participant)
+    assign(client, group, leader, module_id="cravings-and-urge-surfing")  # has a worksheet
+
+    def signed_in_cell() -> str:
+        rows = list(
+            csv.reader(io.StringIO(get_csv(client, group, leader).body.decode("utf-8-sig")))
+        )
+        assert rows[0][5] == "Signed in"
+        (row,) = rows[1:]
+        return row[5]
+
+    assert signed_in_cell() == "unknown"
+    library_clock.advance(60)
+    status, body = call(
+        client,
+        "PUT",
+        "/me/worksheets/cravings-and-urge-surfing",
+        participant,
+        {"version": shipped_version("cravings-and-urge-surfing"), "answers": {"urge-start": 6}},
+    )
+    assert status == 200, body
+    assert signed_in_cell() == "yes"
+
+
 def test_the_grid_page_offers_both_files_and_says_they_have_everyone(
     client, group, leader, participant
 ):

@@ -173,6 +173,12 @@ def test_a_code_expires(client, participant, service):
         ({"email": "a(b@example.com"}, "invalid_email"),
         ({"email": "jösé@example.com"}, "invalid_email"),
         ({"email": "a..b@example.com"}, "invalid_email"),
+        # Other scripts' digits: \\d took them, SNS does not (a 5xx at sending).
+        (
+            {"phone": "+1\u0665\u0665\u0665\u0660\u0661\u0660\u0660\u0661\u0662\u0663"},
+            "invalid_phone",
+        ),
+        ({"phone": "+1５５５０１００１２３"}, "invalid_phone"),
     ],
 )
 def test_bad_contact_details_are_refused(client, participant, body, code):
@@ -227,6 +233,13 @@ def test_saving_a_choice_writes_the_slot_index_for_both_utc_offsets(client, part
     [
         ({"time": "18:10"}, "invalid_time"),
         ({"time": "25:00"}, "invalid_time"),
+        # Digits of other scripts (Arabic-Indic, full width) and a final newline: a 500 before,
+        # where the time was read (``time.fromisoformat`` takes ASCII digits only).
+        ({"time": "1\u0668:0\u0660"}, "invalid_time"),
+        ({"time": "１８:００"}, "invalid_time"),
+        ({"time": "18:00\n"}, "invalid_text"),
+        ({"quiet_hours": {"start": "1\u0669:00", "end": "07:00"}}, "invalid_time"),
+        ({"quiet_hours": {"start": "22:00", "end": "07:00\n"}}, "invalid_text"),
         ({"days": []}, "invalid_days"),
         ({"days": ["mon", "mon"]}, "invalid_days"),
         ({"days": ["someday"]}, "invalid_days"),

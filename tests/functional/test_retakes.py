@@ -216,6 +216,44 @@ def test_answers_sent_with_a_repeat_of_a_completion_without_them_are_its_first_t
     assert reading.score is not None and reading.score["attempt"] == 1
 
 
+def test_mark_as_complete_again_after_the_first_trys_answers_were_deleted(
+    client, stack, published, participant, service
+):
+    # Completed without the check, the check answered afterwards as attempt 1 (another
+    # window), its answers deleted (DELETE /me/data: the result stays); then "Mark as
+    # complete" sent again with answers (an old tab, a kept form). Was 409
+    # attempt_out_of_order, and on the web an error page.
+    from chalicelib.library import lesson_code
+
+    version = shipped_version(MODULE)
+    assert complete(client, participant, version)[0] == 201
+    status, body = complete(client, participant, version, wrong(service, version))
+    assert (status, body["attempt"]["attempt"], body["attempt"]["missed"]) == (200, 1, True)
+    assert call(client, "DELETE", "/me/data", participant)[0] == 200
+
+    status, again = complete(client, participant, version, right(service, version))
+    # The completion as it is, and nothing more: the deleted answers are not brought back,
+    # these answers are not a new try, and there is no feedback (no answers to give it on).
+    assert status == 200, again
+    assert "knowledge_check" not in again and "attempt" not in again and "feedback" not in again
+    assert items(stack, participant, "ATTEMPT#") == []
+    completed = service.completions.completed_versions([participant.id])[participant.id]
+    assert [(a.attempt, a.correct) for a in completed.attempts(MODULE, version)] == [(1, 0)]
+    # The web's "Mark as complete" lands on the lesson page, its score the kept result.
+    web = signed_in(client, participant)
+    page = f"/lesson/{lesson_code(MODULE)}"
+    token = web.get(page).csrf()
+    chosen = {f"q{i}": str(a) for i, a in enumerate(right(service, version))}
+    posted = web.post(f"{page}/complete", {"csrf": token, "version": str(version), **chosen})
+    assert (posted.status, posted.location) == (303, f"{page}#complete")
+    assert items(stack, participant, "ATTEMPT#") == []
+    reading = service.reading.lesson(as_caller(participant), MODULE).reading
+    assert (reading.score, reading.feedback) == (
+        {"correct": 0, "total": len(questions(service, version)), "attempt": 1},
+        (),
+    )
+
+
 def test_missed_twice_on_the_same_version_stays_after_a_retakes_pass_back_on_a_new_miss(
     client, group, leader, participant, service, library_clock, aws_calls
 ):

@@ -148,6 +148,112 @@ def test_a_translation_behind_the_english_version_shows_as_an_older_version(
     assert my_status(client, participant) == ("completed", 2)
 
 
+FOURTH_QUESTION = """  - question: "What can you do when a craving starts?"
+    choices:
+      - "Tell someone you trust."
+      - "Keep it secret."
+    answer: 0
+    explanation: "Saying it out loud takes some of its power away."
+"""
+
+
+def english_v2_with_a_fourth_question_and_spanish_v2_without(
+    content: Path, publisher, library_clock
+) -> None:  # type: ignore[no-untyped-def]
+    """English v2 with a fourth question, Spanish v2 (following it) with the three it had:
+    what lint now refuses (TL004), published as it was before that rule."""
+    from chalicelib.library import POINTER_TTL_SECONDS
+
+    bump(content, ENGLISH, 2, "One more idea: tell someone when a craving starts.")
+    path = content / ENGLISH
+    text = path.read_text(encoding="utf-8")
+    end = text.index("\n---\n", 4) + 1  # the front matter's closing line
+    path.write_text(text[:end] + FOURTH_QUESTION + text[end:], encoding="utf-8")
+    bump(content, SPANISH, 2, "Una idea más: dígale a alguien cuando empieza un antojo.")
+    result = pipeline.lint(content)
+    lockfile.write(content, pipeline.lock_entries(result.modules))
+    result = pipeline.lint(content)
+    assert [(p.path.endswith(str(SPANISH)), p.code) for p in result.problems] == [(True, "TL004")]
+    assert publisher.publish(result.modules).ok
+    library_clock.advance(POINTER_TTL_SECONDS + 1)
+
+
+def test_completing_a_translation_with_fewer_questions_after_the_english_is_the_completion(
+    client, content, publisher, assigned, participant, library_clock
+):
+    # English v2 completed with its four answers (another device), then "Mark as complete" on
+    # the Spanish v2 page, which follows English v2, with three: was a 500 (zip(strict=True)).
+    english_v2_with_a_fourth_question_and_spanish_v2_without(content, publisher, library_clock)
+    status, module = call(client, "GET", f"/modules/{MODULE}", participant)
+    assert (module["locale"], module["version"], module["source_version"]) == ("es", 2, 2)
+    status, done = call(
+        client,
+        "POST",
+        "/me/completions",
+        participant,
+        {"module_id": MODULE, "version": 2, "locale": "en", "answers": [1, 0, 2, 0]},
+    )
+    assert status == 201 and len(done["feedback"]) == 4
+
+    for answers in ([1, 0, 2], None):
+        body = {"module_id": MODULE, "version": 2, "locale": "es"}
+        if answers is not None:
+            body["answers"] = answers
+        status, again = call(client, "POST", "/me/completions", participant, body)
+        # The completion as it was, without feedback: its answers are to other questions.
+        assert status == 200, again
+        assert "feedback" not in again
+        assert {k: v for k, v in again.items() if k != "feedback"} == {
+            k: v for k, v in done.items() if k != "feedback"
+        }
+
+
+def test_a_translation_completed_first_then_the_english_with_more_questions(
+    client, content, publisher, assigned, participant, library_clock
+):
+    # The other way round: Spanish v2 completed without the check, its three answers sent
+    # from another window (attempt 1), then the English v2 page's four (a repeat).
+    english_v2_with_a_fourth_question_and_spanish_v2_without(content, publisher, library_clock)
+    spanish = {"module_id": MODULE, "version": 2, "locale": "es"}
+    assert call(client, "POST", "/me/completions", participant, spanish)[0] == 201
+    status, first = call(
+        client, "POST", "/me/completions", participant, {**spanish, "answers": [1, 0, 2]}
+    )
+    assert status == 200 and first["attempt"]["attempt"] == 1 and len(first["feedback"]) == 3
+    status, again = call(
+        client,
+        "POST",
+        "/me/completions",
+        participant,
+        {"module_id": MODULE, "version": 2, "locale": "en", "answers": [1, 0, 2, 0]},
+    )
+    assert status == 200, again
+    assert again["attempt"] == first["attempt"] and "feedback" not in again
+
+
+def test_the_web_mark_as_complete_of_a_translation_with_fewer_questions_lands_on_the_lesson(
+    client, content, publisher, assigned, participant, library_clock
+):
+    from tests.functional.web_client import signed_in
+
+    english_v2_with_a_fourth_question_and_spanish_v2_without(content, publisher, library_clock)
+    status, done = call(
+        client,
+        "POST",
+        "/me/completions",
+        participant,
+        {"module_id": MODULE, "version": 2, "locale": "en", "answers": [1, 0, 2, 0]},
+    )
+    assert status == 201, done
+    web = signed_in(client, participant)
+    token = web.get(f"{LESSON}?locale=es").csrf()
+    chosen = {"q0": "1", "q1": "0", "q2": "2"}
+    page = web.post(f"{LESSON}/complete", {"csrf": token, "version": "2", "locale": "es", **chosen})
+    assert page.status == 303, page.body[:500]
+    assert page.location.startswith(LESSON) and page.location.endswith("#complete")
+    assert web.get(page.location).status == 200
+
+
 def test_a_spanish_version_that_does_not_exist_is_a_404(client, assigned, participant):
     status, body = call(
         client,

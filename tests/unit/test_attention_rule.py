@@ -3,6 +3,7 @@ threshold, the visibility rule, and marks as seen that hold until the situation 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from chalicelib.assignments import AssignedModule
@@ -178,6 +179,20 @@ def test_a_worksheet_left_half_done():
     assert WORKSHEET_HALF_DONE not in codes(
         run(group(joined=days_ago(7)), [module("a")], sheets=before_joining, fields=fields)
     )
+
+
+def test_a_worksheet_left_half_done_in_an_earlier_time_in_the_group():
+    """Enrolled again: a worksheet half done in their earlier time in the group is seen as
+    the grid sees it (``worksheet_mark`` with their earlier times); one written while they
+    were out of the group is not."""
+    fields = {("a", 1): ("x", "y", "z")}
+    g = group(joined=days_ago(7))
+    again = replace(g.participants[0], earlier=((days_ago(20), days_ago(10)),))
+    g = replace(g, participants=(again,))
+    then = {(P, "a"): sheet("a", ["x"], days_ago(12))}
+    assert WORKSHEET_HALF_DONE in codes(run(g, [module("a")], sheets=then, fields=fields))
+    away = {(P, "a"): sheet("a", ["x"], days_ago(9))}
+    assert WORKSHEET_HALF_DONE not in codes(run(g, [module("a")], sheets=away, fields=fields))
 
 
 def test_marked_as_seen_holds_until_the_situation_changes():

@@ -67,6 +67,7 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
     "addiction/worksheet-stigma.md": [("WS032", 32)],
     "addiction/worksheet-translated.es.md": [("WS050", 29), ("WS050", 30), ("WS051", 34)],
     "addiction/worksheet-id-translated.es.md": [("WS050", 33)],
+    "addiction/check-translated.es.md": [("TL004", 19)],
     "tracks/bad-yaml.yaml": [("TR001", 3)],
     "tracks/wrong-id.yaml": [("TR010", 1), ("TR020", 2), ("TR012", 6)],
     "tracks/missing-module.yaml": [("TR030", 9)],
@@ -80,6 +81,7 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
     "addiction/good-worksheet.md": [],  # feeds every plan section, so WS040 stays quiet
     "addiction/worksheet-translated.md": [],
     "addiction/worksheet-id-translated.md": [],
+    "addiction/check-translated.md": [],
     "tracks/good-track.yaml": [],
 }
 

@@ -182,3 +182,56 @@ def test_tl003_a_spanish_module_named_like_an_original_is_not_compared_with_itse
 
     assert "TL002" in codes
     assert "TL003" not in codes
+
+
+def _check(*questions: str) -> str:
+    """A knowledge check of one two-choice question per text (front matter, lines 16 on)."""
+    return "knowledge_check:\n" + "".join(
+        f"  - question: {q}\n"
+        "    choices: [Uno de dos., Otro de dos.]\n"
+        "    answer: 0\n"
+        f"    explanation: {q}\n"
+        for q in questions
+    )
+
+
+def _english_check(*questions: str) -> str:
+    return _check(*questions).replace("Uno de dos.", "One of two.").replace("Otro", "Another")
+
+
+def test_tl004_a_translation_asks_as_many_questions_as_its_original(content):
+    # English v2 with a fourth question, the Spanish caught up with the text only: a
+    # completion of either is one completion of the English version, its answers read against
+    # both languages' questions (a 500 on "Mark as complete" before the service was mended).
+    english = ("What helps first?", "Who can you call?", "When do cravings pass?", "What next?")
+    spanish_questions = ("¿Qué ayuda primero?", "¿A quién puede llamar?", "¿Cuándo pasa?")
+    write(content, "addiction/coping.md", module_text(extra=_english_check(*english)))
+    write(
+        content,
+        "addiction/coping.es.md",
+        in_spanish(module_text(SPANISH_BODY, locale="es", extra=_check(*spanish_questions))),
+    )
+    lockfile.write(content, pipeline.lock_entries(pipeline.lint(content).modules))
+
+    (problem,) = pipeline.lint(content).problems
+    assert (problem.path, problem.code, problem.line) == ("addiction/coping.es.md", "TL004", 16)
+    assert "has 3 questions but the English original addiction/coping.md has 4" in str(problem)
+
+    # The fourth question translated: clean.
+    write(
+        content,
+        "addiction/coping.es.md",
+        in_spanish(
+            module_text(SPANISH_BODY, locale="es", extra=_check(*spanish_questions, "¿Y después?"))
+        ),
+    )
+    lockfile.write(content, pipeline.lock_entries(pipeline.lint(content).modules))
+    assert problems(content) == []
+
+
+def test_tl004_a_translation_without_the_check_is_named_at_its_locale(content):
+    write(content, "addiction/coping.md", module_text(extra=_english_check("What helps?")))
+    write(content, "addiction/coping.es.md", spanish())
+    lockfile.write(content, pipeline.lock_entries(pipeline.lint(content).modules))
+
+    assert problems(content) == [("addiction/coping.es.md", "TL004", 7)]

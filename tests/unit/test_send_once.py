@@ -75,3 +75,17 @@ def test_a_sending_client_never_repeats_a_request_that_timed_out(  # others: 4 m
         assert len(made) == requests
     finally:
         aws.reset()
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("0\u0669:00", "10:00"), ("22:00", "not a time"), ("22:00", 7)]
+)
+def test_quiet_hours_stored_unreadable_count_as_none(start: object, end: object) -> None:
+    """A value saved before only ASCII digits were taken ("0٩:00") stopped the whole notice
+    run with a ValueError, for everyone due in it: now that person simply has no quiet hours."""
+    from datetime import time
+
+    from chalicelib.reminders import in_quiet_hours
+
+    assert in_quiet_hours(time(9, 30), start, end) is False  # type: ignore[arg-type]
+    assert in_quiet_hours(time(9, 30), "09:00", "10:00") is True

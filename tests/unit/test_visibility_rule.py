@@ -8,7 +8,7 @@ import pytest
 from chalicelib.records.completions import CompletedVersions
 from chalicelib.records.worksheets import Answer, Worksheet
 from chalicelib.statuses import visible_to_leaders
-from chalicelib.worksheets import visible_answers
+from chalicelib.worksheets import visible_answers, visible_fields
 
 JOINED = "2026-11-20T15:00:00.500000Z"
 
@@ -67,6 +67,36 @@ def test_visible_answers_come_in_the_worksheets_order_then_the_others_by_field_i
     assert [a.field_id for a in in_order] == ["start", "end", "body", "a-old", "b-old"]
     by_id = visible_answers(sheet, JOINED, False)
     assert [a.field_id for a in by_id] == ["a-old", "b-old", "body", "end", "start"]
+
+
+EARLIER = (("2026-11-01T09:00:00Z", "2026-11-05T17:00:00Z"),)  # an earlier time in the group
+
+
+@pytest.mark.parametrize(
+    ("done_at", "joined_at", "visible"),
+    [
+        ("2026-11-01T09:00:00Z", JOINED, True),  # the earlier time's first second
+        ("2026-11-05T17:00:00Z", JOINED, True),  # its last second: both ends included
+        ("2026-11-03T12:00:00Z", "", True),  # a former member: only their earlier times count
+        ("2026-11-05T17:00:01Z", JOINED, False),  # while out of the group: hidden
+        ("2026-10-31T23:59:59Z", JOINED, False),  # before they ever joined: hidden
+        ("2026-11-06T10:00:00Z", "", False),  # after a former member left: hidden
+        ("2026-11-25T12:30:00Z", JOINED, False),  # while the group was archived: hidden
+    ],
+)
+def test_answers_follow_the_earlier_times_in_the_group_as_completions_do(
+    done_at, joined_at, visible
+):
+    """Someone enrolled again (or gone: no ``joined_at``) is seen for their earlier times in
+    the group: one rule (``statuses.in_group_rule``) for completions and worksheet answers."""
+    hidden = (("2026-11-25T12:00:00Z", ""),)
+    completed = CompletedVersions("p-1", {"thinking-traps": {1: done_at}})
+    shown = visible_to_leaders(completed, joined_at, False, EARLIER, hidden)
+    assert (shown.latest("thinking-traps") is not None) is visible
+    answer = Answer("start", "x", 1, "en", done_at, "short-text", "start", None, None)
+    sheet = Worksheet("p-1", "m", {"start": answer}, True)
+    assert bool(visible_answers(sheet, joined_at, False, (), hidden, EARLIER)) is visible
+    assert bool(visible_fields({"start": done_at}, joined_at, False, hidden, EARLIER)) is visible
 
 
 ARCHIVED = "2026-11-25T12:00:00.250000Z"

@@ -5,7 +5,7 @@ modules each participant is expected to read (``assigned_modules``)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta, tzinfo
 from typing import Any
@@ -323,21 +323,12 @@ def assigned_modules(
     is not assigned by it (another assignment of it still counts). Uses the catalog (one cached
     read) for titles and latest versions."""
     catalog = {m["id"]: m for m in library.catalog()}
-    tracks = (
-        {t["id"]: t for t in library.tracks()}
-        if any(a.kind == "track" for a in assignments)
-        else {}
-    )
+    tracks = _tracks_of(assignments, library)
     merged: dict[tuple[str, str | None], AssignedModule] = {}
     in_order = sorted(assignments, key=lambda a: (a.assigned_at, a.assignment_id))
     for rank, assignment in enumerate(in_order):
-        if assignment.kind == "track":
-            module_ids = tracks.get(assignment.item_id, {}).get("modules", [])
-            track_ids: tuple[str, ...] = (assignment.item_id,)
-        else:
-            module_ids = [assignment.item_id]
-            track_ids = ()
-        for place, module_id in enumerate(module_ids):
+        track_ids: tuple[str, ...] = (assignment.item_id,) if assignment.kind == "track" else ()
+        for place, module_id in enumerate(_module_ids(assignment, tracks)):
             entry = catalog.get(module_id)
             if entry is None or module_id in assignment.left_out:
                 continue  # retired or never published, or left out: nothing to read
@@ -364,6 +355,45 @@ def assigned_modules(
             key = (module_id, assignment.participant_id)
             merged[key] = _combine(merged[key], assigned) if key in merged else assigned
     return sorted(merged.values(), key=reading_order)
+
+
+def _tracks_of(
+    assignments: Iterable[Assignment], library: ModuleLibrary
+) -> Mapping[str, Mapping[str, Any]]:
+    """The published tracks by id, when ``assignments`` hold a track (else none read)."""
+    if not any(a.kind == "track" for a in assignments):
+        return {}
+    return {t["id"]: t for t in library.tracks()}
+
+
+def _module_ids(assignment: Assignment, tracks: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The modules ``assignment`` names, in the track's order (a module's: itself), before
+    leaving out the retired ones and those the track assignment leaves out."""
+    if assignment.kind == "track":
+        return list(tracks.get(assignment.item_id, {}).get("modules", []))
+    return [assignment.item_id]
+
+
+def session_days(assignments: Iterable[Assignment], library: ModuleLibrary) -> list[str]:
+    """The group session dates ``assignments`` give: for each, the session date of every
+    module it gives to read (as ``assigned_modules``: not retired, not left out), its own
+    where it has one (a track paced over the sessions, or a module's dates changed), else the
+    assignment's (``Assignment.dates_of``). So a session whose modules all moved to another
+    day, or were all left out, is no session of the assignment's any more, though the
+    assignment's own ``session_date`` (the first session when paced) still names it. In the
+    order given; a date may come more than once."""
+    assignments = list(assignments)
+    catalog = {m["id"] for m in library.catalog()}
+    tracks = _tracks_of(assignments, library)
+    days: list[str] = []
+    for assignment in assignments:
+        for module_id in _module_ids(assignment, tracks):
+            if module_id not in catalog or module_id in assignment.left_out:
+                continue
+            session = assignment.dates_of(module_id)[1]
+            if session:
+                days.append(session)
+    return days
 
 
 def _combine(first: AssignedModule, second: AssignedModule) -> AssignedModule:

@@ -22,7 +22,13 @@ from datetime import date, datetime, tzinfo
 from functools import cached_property
 from typing import Any
 
-from chalicelib.assignments import AssignedModule, assigned_modules, assigned_to, group_order
+from chalicelib.assignments import (
+    AssignedModule,
+    assigned_modules,
+    assigned_to,
+    group_order,
+    session_days,
+)
 from chalicelib.attention import Attention, Facts, ParticipantAttention, Standing, group_attention
 from chalicelib.clock import Clock, calendar_day
 from chalicelib.errors import BadRequest, Forbidden
@@ -31,7 +37,7 @@ from chalicelib.identity import LEADERS, Caller
 from chalicelib.library import ModuleLibrary
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import CompletedVersions, CompletionRecords
-from chalicelib.records.groups import Assignment, EnrolledParticipant, Group, GroupRecords
+from chalicelib.records.groups import EnrolledParticipant, Group, GroupRecords
 from chalicelib.records.worksheets import SavedWorksheet
 from chalicelib.statuses import (
     COMPLETED,
@@ -165,19 +171,6 @@ class GridView:
     order: str = ORDER_BY_NAME
 
 
-def _session_days(assignment: Assignment) -> list[str]:
-    """The group session dates of an assignment: its own and, for a track paced over the
-    sessions or with a module's dates changed, each module's (``module_dates``; the own date
-    is then only the first session's), leaving out the modules left out."""
-    days = [assignment.session_date] if assignment.session_date else []
-    days += [
-        m.session_date
-        for m in assignment.module_dates
-        if m.session_date and m.module_id not in assignment.left_out
-    ]
-    return days
-
-
 @dataclass(frozen=True)
 class GroupOverview:
     """One line of a group leader's groups list."""
@@ -186,7 +179,8 @@ class GroupOverview:
     participants: int
     overdue: int  # overdue readings (participant × module)
     participants_overdue: int
-    # The first group session date from today on, from the assignments to the whole group.
+    # The first group session date from today on before which a module assigned to the whole
+    # group is read (``assignments.session_days``).
     next_session: str | None
     needs_attention: int = 0  # participants with a reason not marked as seen
 
@@ -923,12 +917,9 @@ class Dashboard:
                 continue
             # The group's sessions: a session date on one participant's own assignment is
             # theirs (a catch-up, an individual session), not a day the group meets.
+            everyone = [a for a in group.assignments if a.participant_id is None]
             sessions = [
-                day
-                for a in group.assignments
-                if a.participant_id is None
-                for day in _session_days(a)
-                if day >= today.isoformat()
+                day for day in session_days(everyone, self.library) if day >= today.isoformat()
             ]
             if self.attention is not None and group.participants:
                 # One batch read per group gives both the grid and who needs attention.

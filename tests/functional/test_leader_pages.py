@@ -2288,6 +2288,71 @@ def test_groups_list_next_session_of_a_track_paced_over_the_sessions(
     assert next_session() == shown(first + timedelta(days=14))
 
 
+def test_groups_list_next_session_is_a_day_a_module_is_read_for(
+    client, with_tracks, leader, participant, library_clock
+):
+    """A paced track's own session date is its first session's: once that session's module
+    moved to a later session, or was left out, nothing is read for that day any more, and the
+    groups list does not name it as the next session (the first session is still to come)."""
+    browser = signed_in(client, leader)
+    group = new_group(browser, "Paced")
+    enrol(browser, group, participant.username, "Maria G.")
+    first = library_clock.today() + timedelta(days=2)
+    page = browser.get(group)
+    done = browser.post(
+        f"{group}/assignments",
+        {
+            "csrf": page.csrf(),
+            "key": re.search(r'name="key" value="([0-9a-f]{32})"', page.body).group(1),
+            "item": "track:early-recovery",
+            "participant": "everyone",
+            "session_date": first.isoformat(),
+            "pace": "sessions",
+            "every_days": "7",
+            "per_session": "1",
+        },
+    )
+    assert done.status == 303, done.body
+
+    def next_session() -> str:
+        row = browser.get("/leader").body.split("<tr")[2]
+        return re.search(r'data-label="Next session">([^<]*)</td>', row).group(1)
+
+    def shown(d: date) -> str:  # as the page writes a day: "Tue 8 Dec 2026"
+        return f"{d:%a} {d.day} {d:%b} {d.year}"
+
+    assert next_session() == shown(first)
+    page = browser.get(group)
+    (assignment,) = assignment_ids(page)
+    module = f"{group}/assignments/{assignment}/modules/how-addiction-changes-the-brain"
+    second = (first + timedelta(days=7)).isoformat()
+
+    def redate(day: str) -> None:
+        form = browser.get(f"{module}/dates")
+        moved = browser.post(
+            f"{module}/dates", {"csrf": form.csrf(), "due_date": day, "session_date": day}
+        )
+        assert moved.status == 303, moved.body
+
+    # The first session's module moves to the second session.
+    redate(second)
+    assert next_session() == shown(first + timedelta(days=7))
+    # Back on the first session, it is next again; left out, it is not.
+    redate(first.isoformat())
+    assert next_session() == shown(first)
+    page = browser.get(group)
+    left = browser.post(
+        f"{module}/leave-out",
+        {
+            "csrf": page.csrf(),
+            "key": re.search(r'name="key" value="([0-9a-f]{32})"', page.body).group(1),
+            "out": "yes",
+        },
+    )
+    assert left.status == 303, left.body
+    assert next_session() == shown(first + timedelta(days=7))
+
+
 # -- the module picker ------------------------------------------------------------------------
 
 

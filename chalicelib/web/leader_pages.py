@@ -125,7 +125,9 @@ def field_error(
     only a refusal of the input (4xx) is shown on a form, so anything else stays 400.
     ``form``: what was sent, to say a date typed by hand back (``not_a_date``)."""
     status = error.status if 400 <= error.status < 500 else 400
-    if error.code == "group_archived":  # its forms are gone: the way on is to unarchive
+    if error.code == "group_archived":
+        # The way on is to unarchive: the group page's button, or on a page of its own (an
+        # assignment's dates) the notice that links to it. Both have the id "unarchive".
         return FieldError("unarchive", error.message, status)
     if error.code == "invalid_date":  # the use case names the date field it refused
         for name, words in DATE_FIELDS.items():

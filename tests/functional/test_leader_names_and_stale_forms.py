@@ -198,6 +198,44 @@ def test_a_form_of_an_assignment_unassigned_meanwhile_goes_back_to_the_group_say
     assert status == 404 and body["error"]["code"] == "assignment_not_found"
 
 
+def test_change_dates_of_a_group_archived_meanwhile_says_so_and_links_to_unarchive(
+    client,
+    published,
+    leader,
+    with_tracks,  # noqa: F811
+):
+    """Tab A opens "Change dates" (the track's, and one module's); tab B archives the group.
+    Saving answers 409 with what was typed, and the error summary's link goes to something
+    on that page: the notice that the group is archived, with the link to the group page's
+    Unarchive button (the page has no unarchive form of its own). Opened again, the page
+    says so up front, its form disabled."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    track = with_tracks[0]
+    assignment = one_assignment(browser, group, f"track:{track.track_id}")
+    base = f"{group}/assignments/{assignment}"
+    pages = (f"{base}/dates", f"{base}/modules/{track.modules[1]}/dates")
+    opened = [browser.get(path) for path in pages]
+    assert all(page.status == 200 and 'id="unarchive"' not in page.body for page in opened)
+    assert browser.post(f"{group}/archive", {"csrf": opened[0].csrf()}).status == 303
+
+    notice = f'<a href="{group}#unarchive">Unarchive the group on its page</a>'
+    for path, form in zip(pages, opened, strict=True):
+        page = browser.post(
+            path, {"csrf": form.csrf(), "due_date": "2030-05-01", "session_date": "2030-05-08"}
+        )
+        assert page.status == 409, page.body
+        assert summary_links(page) == [("unarchive", "This group is archived. Unarchive it first.")]
+        assert '<div class="notice" id="unarchive" tabindex="-1">' in page.body
+        assert notice in page.body
+        assert field_value(page, "due_date") == "2030-05-01"  # as typed
+        assert field_value(page, "session_date") == "2030-05-08"
+        assert "<fieldset disabled" in page.body
+        again = browser.get(path)
+        assert again.status == 200 and 'class="error-summary"' not in again.body
+        assert notice in again.body and "<fieldset disabled" in again.body
+
+
 def test_another_leaders_assignment_stays_not_found(client, published, leader, stack):
     from tests.conftest import make_account
 

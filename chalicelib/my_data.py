@@ -45,7 +45,11 @@ results of each attempt (when, right and total: never the answers) in the comple
 summary, which leaders' progress and "needs attention" read; so a later retake gets the next
 attempt number. The audit trail is not deleted. Nor are the reminder settings: the account page
 deletes the email address and phone number ("Delete my contact details"). Nor their groups
-and account dates: they are the program's record of their treatment and access.
+and account dates: they are the program's record of their treatment and access. Nor a form
+kept when a web session ended (``chalicelib.kept_forms``, up to an hour): it is keyed by a
+random id only its browser holds, so it cannot be listed per participant without a Scan; the
+web page's delete (``web/data_pages.py``) deletes the one its browser names, and the table's
+TTL any other within the hour.
 
 What of theirs the download leaves out, and why. Their partition (``PARTICIPANT#{id}``) also
 holds ``COMPLETED_VERSIONS`` and ``SAVED_WORKSHEETS``, summaries of the completions, attempts and

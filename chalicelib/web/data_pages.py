@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib import services
+from chalicelib import kept_forms, services
 from chalicelib.api import Download
 from chalicelib.errors import BadRequest
 from chalicelib.library import DEFAULT_LOCALE
 from chalicelib.my_data import VersionFiles, parse_before
-from chalicelib.web.http import Html, Redirect, Visit
+from chalicelib.web.http import (
+    KEPT_FORM_COOKIE,
+    Html,
+    Redirect,
+    Visit,
+    expired_kept_form_cookie,
+)
 from chalicelib.web.words import WORDS
 
 PAGE = "/account/data"
@@ -53,7 +59,8 @@ def data_page(visit: Visit) -> Html:
 
 
 def delete(visit: Visit) -> Any:
-    """POST /account/data/delete: delete every answer and plan version, once confirmed."""
+    """POST /account/data/delete: delete every answer and plan version, once confirmed, and
+    the form this browser kept when a session ended, with its cookie."""
     caller = visit.signed_in()
     lang = visit.language()
     if visit.form.get("confirm") != "1":
@@ -68,7 +75,22 @@ def delete(visit: Visit) -> Any:
             status=400,
         )
     services.current().my_data.delete(caller)
-    return Redirect(f"{PAGE}?deleted=1" + (f"&locale={lang}" if lang != DEFAULT_LOCALE else ""))
+    # A form kept when a session ended (``chalicelib.kept_forms``: answers typed, health
+    # information, up to an hour in the table) is something they wrote too: the one this
+    # browser names goes with the rest, and so does its cookie, or the lesson page would show
+    # the answers again. Not best effort: a failure is an error page and the retry (the
+    # deletion is idempotent) still has the cookie. Kept forms are keyed by their random id
+    # only (``records/kept_forms.py``), so one kept on another device cannot be listed without
+    # a Scan: the table's TTL ends it within the hour.
+    kept_id = visit.cookies.get(KEPT_FORM_COOKIE)
+    cleared: tuple[str, ...] = ()
+    if kept_id:
+        kept_forms.forget(kept_id)
+        cleared = (expired_kept_form_cookie(),)
+    return Redirect(
+        f"{PAGE}?deleted=1" + (f"&locale={lang}" if lang != DEFAULT_LOCALE else ""),
+        cookies=cleared,
+    )
 
 
 def download(visit: Visit) -> Download:

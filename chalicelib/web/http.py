@@ -636,13 +636,15 @@ class Pages:
         by time, with that session's CSRF token, is kept (``keep_form``) for the same person's
         next sign-in, not dropped.
 
-        ``ends_visit`` (sign-out, the quick exit): with no live session, no CSRF token is
-        asked for; and the page works whatever the account's state (access ended, or its
-        check failing), as for someone signed out, with the session at hand to end. After
-        the session timed out there is none to match, and the person signing out would get
-        "This form has expired" with the browser's cookies (language, kept forms) left for the
-        next person on a shared phone. A forged one signs no one out (the quick exit's GET
-        clears the same cookies)."""
+        ``ends_visit`` (sign-out, the quick exit): a CSRF token that is missing or does not
+        match (no live session, or a tab left from an earlier one) does not stop it; and the
+        page works whatever the account's state (access ended, or its check failing), as for
+        someone signed out, with the session at hand to end. Otherwise, after the session
+        timed out, or in a tab of an earlier session, the person signing out would get "This
+        form has expired" with the session and the browser's cookies (language, kept forms)
+        left for the next person on a shared phone. A forged cross-site one carries no
+        session cookie (SameSite=Lax) and at worst would sign someone out (the quick exit's
+        GET clears the same cookies)."""
         allowed: frozenset[str] | str = access if isinstance(access, str) else frozenset(access)
         lines = re.compile(multiline) if multiline else None
         Pages.registry.append(
@@ -715,8 +717,21 @@ class Pages:
                         visit = Visit(
                             visit.caller, visit.session, params, visit.query, form, cookies, headers
                         )
-                        if not (ends_visit and visit.session is None):
+                        try:
                             csrf.check(visit.csrf_token, form.get(csrf.FIELD))
+                        except Forbidden:
+                            if not ends_visit:
+                                raise
+                            # Leaving never fails: a token that does not match (none, or a
+                            # tab left from an earlier session of this browser, timed out
+                            # since, and someone signed in again) still ends the session at
+                            # hand and clears the cookies, as any sign-out. The attacker's
+                            # case: a forged cross-site POST carries no session cookie
+                            # (SameSite=Lax, set explicitly: a cross-site POST never sends
+                            # it), so it has no session to end; and were one to reach here
+                            # it would only sign someone out, which harms no one (the
+                            # quick exit's GET, with no token at all, does the same).
+                            logs.event("web_sign_out_token_not_matched", logging.INFO)
                     result = handler(visit)
                     # ``?locale=`` on a participant's page is a choice of language: kept.
                     chosen = () if leaders_only else kept_language(visit, method)

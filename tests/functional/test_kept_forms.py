@@ -739,3 +739,32 @@ def test_a_plan_part_kept_from_its_old_address_is_back_at_the_new_one(
     saved = browser.post(edit, form_fields(page, edit))
     assert (saved.status, saved.location) == (303, "/plan?saved=3#part-3")
     assert "steady_kept" not in browser.cookies
+
+
+def test_deleting_my_data_also_deletes_the_form_this_browser_kept(
+    client, published, participant, library_clock, stack
+):
+    """Review probe C: "Your data" -> delete what I wrote left a kept worksheet form (answers
+    typed before the session ended, up to an hour in the table) and the lesson page showed the
+    answers again, pre-filled, after the deletion. The one this browser names goes with the
+    rest, and so does its cookie."""
+    browser = signed_in(client, participant)
+    typed_then_idle(browser, library_clock)
+    kept_id = browser.cookies["steady_kept"]
+    browser.sign_in(participant.username)
+    assert ANSWER in browser.get(PAGE).body  # kept answers shown, not saved
+    page = browser.get("/account/data")
+    done = browser.post("/account/data/delete", {"csrf": page.csrf(), "confirm": "1"})
+    assert (done.status, done.location) == (303, "/account/data?deleted=1")
+    assert "steady_kept" not in browser.cookies
+    assert kept_item(kept_id, stack) is None
+    lesson = browser.get(PAGE)
+    assert ANSWER not in lesson.body and KEPT_EN not in lesson.body
+
+
+def test_deleting_my_data_without_a_kept_form_sets_no_kept_cookie(client, published, participant):
+    browser = signed_in(client, participant)
+    page = browser.get("/account/data")
+    done = browser.post("/account/data/delete", {"csrf": page.csrf(), "confirm": "1"})
+    assert (done.status, done.location) == (303, "/account/data?deleted=1")
+    assert "steady_kept" not in str(done.headers)

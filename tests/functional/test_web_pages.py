@@ -133,6 +133,33 @@ def test_sign_out_ends_the_session_here_and_in_cognito(client, published, partic
         cognito.get_user(AccessToken=stored.access_token)
 
 
+def test_sign_out_from_a_tab_of_an_earlier_session_still_signs_out(
+    client, published, participant, library_clock
+):
+    """Review probe C: on a shared phone, session A times out, someone signs in again (session
+    B), and "Sign out" pressed in a tab left from A sends A's CSRF token. It was refused ("This
+    form has expired", 403) and B stayed signed in. Leaving never fails: B ends."""
+    browser = signed_in(client, participant)
+    old_token = browser.get("/").csrf()  # the tab left open
+    library_clock.advance(web_session.INACTIVITY_SECONDS + 60)  # that session ends
+    assert browser.get("/").location.startswith("/sign-in")
+    assert browser.sign_in(participant.username).status == 303  # signed in again
+    assert browser.get("/").status == 200
+    live = browser.cookies["steady_session"]
+    assert web_session.records().get(live) is not None
+    out = browser.post("/sign-out", {"csrf": old_token})  # pressed in the old tab
+    assert (out.status, out.location) == (303, "/sign-in?done=signed_out")
+    assert "steady_session" not in browser.cookies
+    assert web_session.records().get(live) is None
+    assert browser.get("/").location.startswith("/sign-in")
+
+
+@pytest.mark.parametrize("form", [{}, {"csrf": "anything"}])
+def test_sign_out_with_no_session_at_all_lands_on_the_signed_out_page(client, published, form):
+    out = WebClient(client).post("/sign-out", form)
+    assert (out.status, out.location) == (303, "/sign-in?done=signed_out")
+
+
 def test_the_language_chosen_goes_at_sign_out_and_the_next_sign_in_brings_it_back(
     client, published, participant
 ):

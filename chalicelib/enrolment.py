@@ -94,9 +94,11 @@ class Enrolment:
         Returns ``(enrolled, added)``; enrolling again is harmless (``added`` False): with
         ``rename`` (the API's documented behaviour) and a ``display_name`` it sets that name;
         without a name, or without ``rename`` (the web's enrol form), it changes nothing and
-        ``enrolled`` has the name they already have here. The username is the default name of
-        someone new to the group, and is kept with the enrolment (an enrolment from before that
-        gets it now, whatever else is asked).
+        ``enrolled`` has the name they already have here. Someone read as enrolled and removed
+        by a co-leader before that name is written is enrolled anew (``added`` True), as if the
+        removal had been read: never their ended enrolment brought back. The username is the
+        default name of someone new to the group, and is kept with the enrolment (an enrolment
+        from before that gets it now, whatever else is asked).
 
         ``created_since`` (epoch seconds): the same form was sent before, at that time, by a
         request that stopped half-way (the web's one-time key, ``sign_in.once``): an account
@@ -141,24 +143,39 @@ class Enrolment:
         now = self.clock.iso()
         # Cognito's answer (``find``) says it is off; the group page reads only the enrolment.
         off_at = None if account.enabled else self._turned_off_at(account.id)
-        audit = new_entry(
-            caller.id,
-            caller.roles,
-            "enrolment.add",
-            now,
-            group_id=group.group_id,
-            participant_ids=[account.id],
-        )
-        self.records.enrol(
-            group.group_id,
-            account.id,
-            display_name,
-            now,
-            audit,
-            account.username,
-            new_account=password is not None,
-            account_off_at=off_at,
-        )
+
+        def write(now: str, still_enrolled: bool) -> None:
+            audit = new_entry(
+                caller.id,
+                caller.roles,
+                "enrolment.add",
+                now,
+                group_id=group.group_id,
+                participant_ids=[account.id],
+            )
+            self.records.enrol(
+                group.group_id,
+                account.id,
+                display_name,
+                now,
+                audit,
+                account.username,
+                new_account=password is not None,
+                account_off_at=off_at,
+                still_enrolled=still_enrolled,
+            )
+
+        try:
+            # Read as enrolled: a rename, only while still enrolled (``records/groups.py``).
+            write(now, still_enrolled=already)
+        except NotFound:
+            # A co-leader removed them since the group was read. Enrolling them is what was
+            # asked, so they are enrolled as anyone not in the group is: a new membership
+            # (their earlier one stays ended, under "Left the group"), told as added, and the
+            # reminder run and their access end as for any enrolment. Never an enrolment
+            # brought back as if it had not ended.
+            already = False
+            write(self.clock.iso(), still_enrolled=False)
         if self.groups_changed is not None and not already:
             self.groups_changed(account.id)
         if self.access is not None:

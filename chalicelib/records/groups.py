@@ -23,7 +23,11 @@ Conditional-write rules:
   ConditionCheck of another leader's ``LEADER#`` item (``attribute_exists``: that one still
   leads it), so two leaders removing each other at once cannot both succeed;
 - enrolling is an Update of ``PARTICIPANT#`` in the group + the participant's pointer: enrolling twice rewrites the
-  same two items (idempotent), keeping the first ``joined_at`` (``if_not_exists``). The
+  same two items (idempotent), keeping the first ``joined_at`` (``if_not_exists``). Enrolling
+  someone read as enrolled (the API's enrol with a name: a rename, ``still_enrolled``) is
+  written on ``attribute_exists(PK)``, so an enrolment a co-leader removed meanwhile is not
+  brought back as if never ended: the use case then enrols them anew, as someone not in the
+  group (``chalicelib.enrolment.Enrolment.enrol``: a new membership, told as added). The
   enrolment keeps the participant's username (Cognito's: it never changes for an account), so
   a leader giving a new temporary password needs no lookup by account id (``ListUsers``);
 - a username missing from an enrolment or a group leader written before usernames were kept
@@ -61,12 +65,17 @@ Conditional-write rules:
   :first`` condition; no other call) and mirrored in ``DUE`` with the rest (but ``pacing``,
   which only the dates form reads), so reminders read them with no other read. A change of one
   module (its dates, left out or put back), assigning it again and changing the whole
-  assignment's dates (``read`` given to ``put_assignment``) are written on the further
-  condition that all four are still as read (``#module_dates = :module_dates`` /
-  ``attribute_not_exists``, the same for the others), so two leaders leaving out two modules at
-  once cannot lose one, nor a module's change bring back a pacing just changed, nor "Change
-  dates" put back a module left out meanwhile: the later write fails and the use case reads
-  again and applies only its own change again (the assignment's own dates: the later wins);
+  assignment's dates (``read`` given to ``put_assignment``) Put the whole item, so they carry
+  every attribute they do not change from the read: they are written on the further condition
+  that every attribute of the item (``_ASSIGNMENT_ATTRIBUTES``: its own ``due_date``,
+  ``session_date``, ``due_set_at``, ``version``, who assigned it, the four track parts...) is
+  still as read (``#due_date = :was_due_date``, or ``attribute_not_exists(#due_date)`` for one
+  the read had not, the same for each), so two leaders leaving out two modules at once cannot
+  lose one, nor a module's change bring back a pacing or the assignment's dates just changed
+  (another leader's acknowledged "Change dates"), nor "Change dates" put back a module left out
+  meanwhile: the later write fails and the use case reads again and applies only its own
+  change again, to the item as it now is (``chalicelib.assignments.Assignments._write``, a few
+  tries, then ``409 busy``; the assignment's own dates given by both: the later wins);
 - removing a participant (``remove_participant``) deletes their enrolment on
   ``attribute_exists(PK) AND joined_at = :joined`` (the enrolment the use case read, not one
   made again meanwhile) and, in the same transaction, appends one stint (joined, left, who
@@ -769,6 +778,7 @@ class GroupRecords(RecordTable):
         username: str = "",
         new_account: bool = False,
         account_off_at: str | None = None,
+        still_enrolled: bool = False,
     ) -> None:
         """Enrol (or rename) a participant, keeping their ``username`` with the enrolment (an
         enrolment without one keeps the one it has). ``new_account``: their account was just
@@ -776,7 +786,9 @@ class GroupRecords(RecordTable):
         first time only), so the group page can say they have not signed in yet until
         ``set_password_chosen``. ``account_off_at``: their account is off (an administrator
         turned it off then), marked as ``set_account_off`` marks the groups they were in
-        already; ``None`` leaves the mark as it is."""
+        already; ``None`` leaves the mark as it is. ``still_enrolled``: the enrolment of a
+        participant read as enrolled, renamed; only while it exists (``attribute_exists``, see
+        the module), else ``NotFound`` (removed meanwhile) and nothing is written."""
         pk = group_pk(group_id)
         sets = (
             "SET participant_id = :p, display_name = :n, joined_at = if_not_exists(joined_at, :t)"
@@ -796,13 +808,17 @@ class GroupRecords(RecordTable):
             "UpdateExpression": sets,
             "ExpressionAttributeValues": to_item(values),
         }
+        if still_enrolled:
+            enrolled["ConditionExpression"] = "attribute_exists(PK)"
         self._write(
             [
                 {"Update": enrolled},
                 self._put({"PK": participant_pk(participant_id), "SK": pk, "group_id": group_id}),
                 _due(self._table, group_id, "ADD members :m", values={":m": {participant_id}}),
                 *entry_puts(self._table, audit),
-            ]
+            ],
+            not_found="That participant is not in this group." if still_enrolled else None,
+            not_found_code="participant_not_found" if still_enrolled else None,
         )
 
     def rename_participant(
@@ -1072,22 +1088,15 @@ class GroupRecords(RecordTable):
         """Write an assignment, its ``DUE`` mirror and its audit entry in one transaction.
         ``replaces``: it changes the assignment with the same id and ``assigned_at``, which
         must still be there (``NotFound`` otherwise; see the module). ``read``: the assignment
-        as read, whose module dates and modules left out must still be the stored ones
-        (``NotFound`` otherwise: read it again)."""
-        record: dict[str, Any] = {
+        as read, every attribute of which (its dates, ``due_set_at``, version, module dates,
+        modules left out, pacing...) must still be the stored one (``NotFound`` otherwise: read
+        it again), since the Put writes the whole item and would put back any it carries from
+        the read."""
+        record = {
             "PK": group_pk(group_id),
             "SK": assignment_sk(assignment.assignment_id),
-            "assignment_id": assignment.assignment_id,
-            "kind": assignment.kind,
-            "item_id": assignment.item_id,
-            "assigned_at": assignment.assigned_at,
-            "assigned_by": assignment.assigned_by,
+            **_assignment_item(assignment),
         }
-        for name in ("version", "participant_id", "due_date", "session_date", "due_set_at"):
-            value = getattr(assignment, name)
-            if value is not None:
-                record[name] = value
-        record.update(_track_parts(assignment))  # only when there are some (see the module)
         # Reminders read the mirror for what is due when; how it was paced is for its forms.
         mirrored = {
             k: v for k, v in record.items() if k not in ("PK", "SK", "assigned_by", "pacing")
@@ -1095,14 +1104,16 @@ class GroupRecords(RecordTable):
         put = self._put(record)
         if replaces:
             conditions, values = ["assigned_at = :first"], {":first": assignment.assigned_at}
-            names: dict[str, str] = {}
             if read is not None:
-                before = _track_parts(read)
-                for name in _TRACK_PARTS:
+                # The item as read, attribute by attribute: each still the same, or still not
+                # there (see the module).
+                before = _assignment_item(read)
+                names: dict[str, str] = {}
+                for name in _ASSIGNMENT_ATTRIBUTES:
                     names[f"#{name}"] = name
                     if name in before:
-                        conditions.append(f"#{name} = :{name}")
-                        values[f":{name}"] = before[name]
+                        conditions.append(f"#{name} = :was_{name}")
+                        values[f":was_{name}"] = before[name]
                     else:
                         conditions.append(f"attribute_not_exists(#{name})")
                 put["Put"]["ExpressionAttributeNames"] = names
@@ -1209,6 +1220,39 @@ _DUE_ASSIGNMENT = "a#"
 
 
 _TRACK_PARTS = ("module_dates", "left_out", "pacing", "module_due_set_at")
+# Every attribute of an assignment's item but its key (``_assignment_item``): what a change of
+# one read before must find as read (``put_assignment``).
+_ASSIGNMENT_ATTRIBUTES = (
+    "assignment_id",
+    "kind",
+    "item_id",
+    "assigned_at",
+    "assigned_by",
+    "version",
+    "participant_id",
+    "due_date",
+    "session_date",
+    "due_set_at",
+    *_TRACK_PARTS,
+)
+
+
+def _assignment_item(assignment: Assignment) -> dict[str, Any]:
+    """An assignment's item as stored, but its key: each optional attribute only when it has a
+    value (see the module); ``_assignment`` reads it back."""
+    item: dict[str, Any] = {
+        "assignment_id": assignment.assignment_id,
+        "kind": assignment.kind,
+        "item_id": assignment.item_id,
+        "assigned_at": assignment.assigned_at,
+        "assigned_by": assignment.assigned_by,
+    }
+    for name in ("version", "participant_id", "due_date", "session_date", "due_set_at"):
+        value = getattr(assignment, name)
+        if value is not None:
+            item[name] = value
+    item.update(_track_parts(assignment))  # only when there are some (see the module)
+    return item
 
 
 def _track_parts(assignment: Assignment) -> dict[str, Any]:

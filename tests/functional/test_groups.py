@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -224,6 +225,65 @@ def test_enrolling_again_without_a_name_keeps_the_name_and_with_one_renames(
     assert (status, renamed["display_name"]) == (200, "Samuel R.")
     _, detail = call(client, "GET", f"/groups/{group}", leader)
     assert [p["display_name"] for p in detail["participants"]] == ["Samuel R."]
+
+
+def test_enrolling_with_a_name_someone_a_co_leader_removed_meanwhile_enrols_them_anew(
+    client, service, group, leader, participant, monkeypatch
+):
+    """Leader B's enrol with a name (a rename of someone in the group) read the group before
+    co-leader A removed them, and was written after: it brought the ended enrolment back, as
+    if never ended (a fresh ``joined_at``), yet answered "already enrolled" and told the
+    reminder run nothing. Enrolling is what B asked: they are enrolled anew, as anyone not in
+    the group is (``201``, added), and A's removal stays ended (their earlier time in the group)."""
+    path = f"/groups/{group}/participants"
+    enrol(client, group, leader, participant, "Sam R.")
+    records = service.enrolment.records
+    stale = records.get(group)  # what B read: Sam is in the group
+    first = stale.member(participant.id)
+    assert first is not None
+    status, _ = call(client, "DELETE", f"{path}/{participant.id}", leader)  # A
+    assert status == 204
+    _, mine = call(client, "GET", "/me/groups", participant)
+    assert mine["access_ends_at"] is not None  # their last group: their access ends
+    real_get = type(records).get
+    reads: list[str] = []
+
+    def b_reads(self, group_id):  # type: ignore[no-untyped-def]
+        reads.append(group_id)
+        return stale if len(reads) == 1 else real_get(self, group_id)
+
+    told: list[str] = []
+    monkeypatch.setattr(type(records), "get", b_reads)
+    monkeypatch.setattr(service.enrolment, "groups_changed", told.append)
+    body = {"username": participant.username, "display_name": "Samuel R."}
+    status, enrolled = call(client, "POST", path, leader, body)  # B
+    monkeypatch.undo()
+    assert (status, enrolled["display_name"]) == (201, "Samuel R."), enrolled
+    assert told == [participant.id]  # the reminder run reads their groups again
+    now = records.get(group)
+    again = now.member(participant.id)
+    assert again is not None and again.display_name == "Samuel R."
+    # A new membership; the one A ended stays ended, their earlier time in the group.
+    ((joined, left),) = again.earlier
+    assert joined == first.joined_at < left <= again.joined_at
+    _, mine = call(client, "GET", "/me/groups", participant)
+    assert mine["access_ends_at"] is None  # in a group again: their access does not end
+
+
+def test_enrolling_with_a_name_someone_still_enrolled_renames_them_only(
+    client, service, group, leader, participant
+):
+    """The same enrol with a name, nobody removing them meanwhile: their enrolment renamed
+    (its ``joined_at`` kept), ``200``, as before."""
+    path = f"/groups/{group}/participants"
+    enrol(client, group, leader, participant, "Sam R.")
+    first = service.enrolment.records.get(group).member(participant.id)
+    assert first is not None
+    body = {"username": participant.username, "display_name": "Samuel R."}
+    status, renamed = call(client, "POST", path, leader, body)
+    assert (status, renamed["display_name"]) == (200, "Samuel R.")
+    now = service.enrolment.records.get(group)
+    assert now.member(participant.id) == replace(first, display_name="Samuel R.")
 
 
 def test_rolling_admission_late_joiner_sees_current_assignments(

@@ -1414,6 +1414,47 @@ def test_a_module_left_out_while_the_whole_track_is_redated_stays_left_out(
     assert len(reads) == 2  # read again once
 
 
+@pytest.mark.parametrize("change", ["leave_out", "change_module_dates"])
+def test_a_modules_change_read_before_the_track_was_redated_keeps_the_new_dates(
+    group, leader, monkeypatch, change
+):
+    """Leader B read the track assignment before co-leader A changed its dates (one date for
+    all, acknowledged); B's "Leave out" (or one module's dates) wrote the whole item back as
+    read, A's due and session dates and their ``due_set_at`` with it, so A's change was lost.
+    Now B's write fails its condition (the assignment's own dates are no longer as read), B
+    reads again and applies only its own change: A's dates stay, with B's change."""
+    use_case = services.current().assignments
+    caller = caller_of(leader)
+    track = use_case.assign(
+        caller, group, track_id=TRACK, due_date="2026-12-01", session_date="2026-12-01"
+    ).assignment
+    records = use_case.records
+    stale = records.get(group)  # what B read
+    redated = use_case.change_dates(  # A, written first
+        caller, group, track.assignment_id, "2026-12-10", "2026-12-10"
+    ).assignment
+    assert redated.due_set_at != track.due_set_at
+    reads = reads_stale_first(records, monkeypatch, stale)
+    if change == "leave_out":
+        use_case.leave_out(caller, group, track.assignment_id, MODULES[3])
+    else:
+        use_case.change_module_dates(
+            caller, group, track.assignment_id, MODULES[5], "2026-12-20", "2026-12-20"
+        )
+    monkeypatch.undo()
+    (stored,) = records.get(group).assignments
+    (mirrored,) = records.due_summaries([group])[group].assignments
+    for kept in (stored, mirrored):
+        assert (kept.due_date, kept.session_date) == ("2026-12-10", "2026-12-10")
+        assert kept.due_set_at == redated.due_set_at
+        if change == "leave_out":
+            assert kept.left_out == (MODULES[3],)
+        else:
+            assert kept.dates_of(MODULES[5]) == ("2026-12-20", "2026-12-20")
+            assert kept.dates_of(MODULES[4]) == ("2026-12-10", "2026-12-10")
+    assert len(reads) == 2  # read again once
+
+
 def test_change_dates_that_loses_every_race_is_refused_and_the_form_says_so(
     client, group, leader, monkeypatch
 ):

@@ -12,10 +12,17 @@ app.register_middleware(api.error_shape_middleware, "http")
 app.api.binary_types.append("application/pdf")
 
 
-@app.authorizer()
+# API Gateway caches the authorizer's answer per token for this long (its default, stated):
+# one authorizer invocation saved per request. A cached answer can outlive the token, so the
+# context carries the token's expiry and every route checks it (``identity.from_context``).
+AUTHORIZER_TTL_SECONDS = 300
+
+
+@app.authorizer(ttl_seconds=AUTHORIZER_TTL_SECONDS)
 def cognito_jwt(auth_request):  # type: ignore[no-untyped-def]
     """Verify the Cognito access token. A bad token still reaches the route, marked, so the
-    client gets a JSON 401 saying why (expired or invalid); the route refuses it."""
+    client gets a JSON 401 saying why (expired or invalid); the route refuses it. Expiry is
+    checked here and again in the route, which may see this answer from the cache."""
     try:
         caller = services.current().verifier.verify(auth_request.token or "")
     except Unauthenticated as error:

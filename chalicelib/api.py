@@ -168,8 +168,11 @@ class Endpoints:
                 request = self._bp.current_request
                 try:
                     context = request.context.get("authorizer") or {}
-                    caller = from_context(context.get("principalId"), context)
-                    caller = services.current().admit(caller)
+                    current = services.current()
+                    caller = from_context(
+                        context.get("principalId"), context, current.verifier.epoch()
+                    )
+                    caller = current.admit(caller)
                     if not caller.has_any(allowed_roles):
                         if caller.withheld & allowed_roles:
                             raise Forbidden(mfa.MFA_REQUIRED_MESSAGE, code="mfa_required")

@@ -8,6 +8,7 @@ on first use so that it costs nothing at cold start for routes that never see a 
 from __future__ import annotations
 
 import json
+import math
 import threading
 import urllib.request
 from collections import OrderedDict
@@ -53,6 +54,10 @@ class Caller:
     # When the sign-in behind the token happened (``auth_time``, else ``iat``; epoch seconds):
     # a disable refuses tokens issued before it (``chalicelib.access``).
     issued_at: int = 0
+    # When the token expires (``exp``, epoch seconds; 0: not known). The authorizer hands it to
+    # the route, which checks it again: API Gateway may serve the authorizer's answer from its
+    # cache after the token has expired (``from_context``).
+    expires_at: int = 0
 
     def has_any(self, roles: frozenset[str] | set[str] | tuple[str, ...]) -> bool:
         return bool(self.roles.intersection(roles))
@@ -99,9 +104,14 @@ class TokenVerifier:
                 while len(self._verified) > _VERIFIED_TOKENS:
                     self._verified.popitem(last=False)
         caller, exp = known
-        if exp + _LEEWAY_SECONDS < self._clock.epoch():
-            raise Unauthenticated("The access token has expired.", code="token_expired")
+        if expired(exp, self._clock.epoch()):
+            raise _token_expired()
         return caller
+
+    def epoch(self) -> float:
+        """Now, by the clock this verifier checks expiry against (``Services.build`` gives it
+        the services' one clock): the route checks a cached authorizer answer by it too."""
+        return self._clock.epoch()
 
     def _check(self, token: str) -> tuple[Caller, float]:
         """The caller a token names and its expiry, once its signature and claims check out."""
@@ -134,7 +144,7 @@ class TokenVerifier:
         except jwt.PyJWTError:
             raise Unauthenticated("The access token is not valid.", code="invalid_token") from None
         exp = claims.get("exp")
-        if isinstance(exp, bool) or not isinstance(exp, (int, float)):
+        if isinstance(exp, bool) or not isinstance(exp, (int, float)) or not math.isfinite(exp):
             raise Unauthenticated("The access token is not valid.", code="invalid_token")
         if claims.get("token_use") != "access":
             raise Unauthenticated("An access token is required.", code="invalid_token")
@@ -146,6 +156,7 @@ class TokenVerifier:
             roles=frozenset(g for g in groups if g in ROLES),
             username=str(claims.get("username", "")),
             issued_at=_issued_at(claims),
+            expires_at=math.ceil(exp),
         )
         return caller, float(exp)
 
@@ -187,31 +198,60 @@ def _issued_at(claims: dict[str, Any]) -> int:
     return 0
 
 
+def expired(exp: float, now: float) -> bool:
+    """Whether a token with expiry ``exp`` has expired at ``now`` (epoch seconds), allowing
+    the verifier's clock leeway: the one rule for the authorizer and the route."""
+    return exp + _LEEWAY_SECONDS < now
+
+
+def _token_expired() -> Unauthenticated:
+    return Unauthenticated("The access token has expired.", code="token_expired")
+
+
 # The authorizer hands the caller to the route through API Gateway's authorizer context,
 # whose values must be strings. The username travels only where the two-step check needs it.
+# The token's expiry travels too: a deployed API Gateway caches the authorizer's answer
+# (``AUTHORIZER_TTL_SECONDS``, app.py) and serves it without calling the authorizer again, so
+# the route checks the expiry itself on every request (``from_context``).
 def to_context(caller: Caller | None, error: Unauthenticated | None = None) -> dict[str, str]:
     if caller is None:
         assert error is not None
         return {"auth_error": error.code, "auth_message": error.message}
-    context = {"roles": ",".join(sorted(caller.roles)), "issued_at": str(caller.issued_at)}
+    context = {
+        "roles": ",".join(sorted(caller.roles)),
+        "issued_at": str(caller.issued_at),
+        "expires_at": str(caller.expires_at),
+    }
     if caller.roles & TWO_STEP_ROLES:
         context["username"] = caller.username
     return context
 
 
-def from_context(principal_id: str | None, context: dict[str, Any] | None) -> Caller:
-    """Rebuild the caller in the route; raises ``Unauthenticated`` if the authorizer refused."""
+def from_context(principal_id: str | None, context: dict[str, Any] | None, now: float) -> Caller:
+    """Rebuild the caller in the route; raises ``Unauthenticated`` if the authorizer refused,
+    and ``token_expired`` (as the authorizer would) once the token's expiry has passed at
+    ``now`` (``TokenVerifier.epoch``: the authorizer's clock, epoch seconds), or when the context does not say when it
+    expires (an answer cached before the expiry travelled): the client refreshes its token."""
     context = context or {}
     if context.get("auth_error") or not principal_id or principal_id == ANONYMOUS:
         raise Unauthenticated(
             context.get("auth_message") or "Sign in to continue.",
             code=context.get("auth_error") or "unauthenticated",
         )
+    expires_at = _whole(context.get("expires_at"))
+    if not expires_at or expired(expires_at, now):
+        raise _token_expired()
     roles = frozenset(r for r in str(context.get("roles", "")).split(",") if r in ROLES)
-    issued = str(context.get("issued_at", "0"))
     return Caller(
         id=principal_id,
         roles=roles,
         username=str(context.get("username", "")),
-        issued_at=int(issued) if issued.isascii() and issued.isdigit() else 0,
+        issued_at=_whole(context.get("issued_at", "0")),
+        expires_at=expires_at,
     )
+
+
+def _whole(value: Any) -> int:
+    """A context value written by ``to_context`` as a whole number: 0 for anything else."""
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() else 0

@@ -68,7 +68,6 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
-from decimal import Decimal
 from typing import Any
 
 from chalicelib.access import last_full_day
@@ -89,6 +88,7 @@ from chalicelib.records.groups import GroupRecords, Membership
 from chalicelib.records.keys import COMPLETED_VERSIONS_SK, participant_pk
 from chalicelib.records.plans import PlanRecords, PlanVersion
 from chalicelib.records.reminders import ReminderRecords
+from chalicelib.records.table import plain
 from chalicelib.records.worksheets import Answer, EarlierSave, Worksheet, WorksheetRecords
 from chalicelib.worksheets import field_ids
 
@@ -392,29 +392,15 @@ def reminder_settings(
     address and phone number in full (this is their own copy), numbers as numbers; ``None``
     when neither holds anything of theirs. ``settings`` names what is kept and ``sent`` the last reminders sent
     (local date, UTC time, channel), with their group ids as the reminders last read them."""
-    kept = {k: _plain(v) for k, v in (settings or {}).items() if k not in _NOT_THEIRS}
+    kept = {k: plain(v) for k, v in (settings or {}).items() if k not in _NOT_THEIRS}
     if isinstance(kept.get("pending"), dict):
         kept["pending"] = {k: v for k, v in kept["pending"].items() if k not in _NOT_THEIRS_PENDING}
-    last_sent = {k: _plain(v) for k, v in (sent or {}).items() if k not in _NOT_THEIRS}
+    last_sent = {k: plain(v) for k, v in (sent or {}).items() if k not in _NOT_THEIRS}
     if not kept and not last_sent:
         # An item holding nothing of theirs (an account turned off and on again before they
         # set up reminders leaves one with its keys only) is nothing kept.
         return None
     return {"settings": kept or None, "sent": last_sent or None}
-
-
-def _plain(value: Any) -> Any:
-    """A stored value as JSON writes it: DynamoDB's numbers (``Decimal``) as int or float, its
-    sets as sorted lists."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted(_plain(v) for v in value)
-    return value
 
 
 @dataclass(frozen=True)

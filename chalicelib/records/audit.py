@@ -56,6 +56,7 @@ from chalicelib.records.table import (
     TransactionCancelled,
     from_item,
     invalid_page_token,
+    plain,
     to_item,
     token_value,
     valid_key_text,
@@ -362,7 +363,9 @@ def _stamp(moment: datetime) -> str:
 
 
 def _shown(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in ("PK", "SK")}
+    """An entry as the API and the audit page show it: without its keys, and with the numbers
+    in its ``detail`` (counts, days) as plain numbers, not DynamoDB's ``Decimal``."""
+    return {k: plain(v) for k, v in item.items() if k not in ("PK", "SK")}
 
 
 __all__ = [

@@ -9,6 +9,7 @@ import logging
 import random
 import time
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import DYNAMODB_CONTEXT, TypeDeserializer, TypeSerializer
@@ -72,6 +73,22 @@ def from_value(value: Mapping[str, Any]) -> Any:
             return set(inner)
         break
     return _deserializer.deserialize(value)
+
+
+def plain(value: Any) -> Any:
+    """A value read back (``from_value``) as JSON writes it: DynamoDB's numbers (``Decimal``)
+    as ``int`` when whole, ``float`` otherwise, its sets as sorted lists, recursively through
+    maps and lists. For a free map (an audit entry's ``detail``, a stored worksheet value) that
+    goes out to the API or a page as it is: ``json.dumps`` cannot write a ``Decimal``."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(plain(v) for v in value)
+    return value
 
 
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:

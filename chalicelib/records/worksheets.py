@@ -93,6 +93,7 @@ from chalicelib.records.table import (
     ClientError,
     RecordTable,
     TransactionCancelled,
+    plain,
     to_item,
 )
 
@@ -163,7 +164,7 @@ class Answer:
     def from_record(cls, field_id: str, record: dict[str, Any]) -> Answer:
         return cls(
             field_id=field_id,
-            value=_plain(record.get("value")),
+            value=plain(record.get("value")),
             version=int(record.get("version", 0)),
             locale=str(record.get("locale", "en")),
             at=str(record.get("at", "")),
@@ -173,19 +174,6 @@ class Answer:
             item=record.get("item") or None,
             choice_text=record.get("choice_text"),
         )
-
-
-def _plain(value: Any) -> Any:
-    """DynamoDB numbers come back as Decimal: back to int, recursively."""
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return int(value)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
 
 
 @dataclass(frozen=True)

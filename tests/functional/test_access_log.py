@@ -9,10 +9,13 @@ import json
 import boto3
 import pytest
 
+from chalicelib import digests
 from chalicelib.records.audit import new_entry
 from chalicelib.records.keys import participant_pk
 from tests.conftest import REGION, make_account
 from tests.functional import test_groups
+from tests.functional.test_digests import CONFIG as DIGEST_CONFIG
+from tests.functional.test_digests import overdue_group, ses  # noqa: F401 (fixtures)
 from tests.functional.test_groups import assign, call, enrol
 
 group = test_groups.group  # fixtures
@@ -355,3 +358,62 @@ def test_entries_are_looked_up_by_participant_only_for_a_participants_account(
     admin = make_account(stack, "admin-one", "admins")
     status, body = _audit(client, admin, f"participant={leader.username}")
     assert (status, body["error"]["code"]) == (400, "not_a_participant")
+
+
+# --- Entries whose detail holds numbers (DynamoDB reads them back as Decimal) ----------------
+
+
+def _numbers_in(entries: list[dict], action: str) -> dict:
+    """The detail of the newest entry with ``action``: every number in it a plain int."""
+    [detail, *_] = [e["detail"] for e in entries if e["action"] == action]
+    numbers = [v for v in detail.values() if isinstance(v, (int, float))]
+    assert numbers and all(type(v) is int for v in numbers), detail
+    return detail
+
+
+def test_the_trail_and_one_participants_entries_show_a_data_export_and_its_counts(
+    client, group, leader, participant, stack
+):
+    enrol(client, group, leader, participant)
+    assert call(client, "GET", "/me/data/download?format=json", participant)[0] == 200
+    admin = make_account(stack, "admin-one", "admins")
+
+    status, page = _audit(client, admin, "")
+    assert status == 200, page
+    _numbers_in(page["entries"], "data.export")
+
+    status, page = _audit(client, admin, f"participant={participant.username}")
+    assert status == 200, page
+    _numbers_in(page["entries"], "data.export")
+    # And the participant's own "who has seen my records" lists it.
+    status, mine = call(client, "GET", "/me/access", participant)
+    assert status == 200, mine
+    assert "data.export" in [e["action"] for e in mine["entries"]]
+
+
+def test_the_trail_shows_a_groups_attention_days(client, group, leader, stack):
+    path = f"/groups/{group}/attention/settings"
+    assert call(client, "PUT", path, leader, {"inactive_days": 7})[0] == 200
+    admin = make_account(stack, "admin-one", "admins")
+
+    status, page = _audit(client, admin, "action=group.attention")
+    assert status == 200, page
+    assert _numbers_in(page["entries"], "group.attention.settings")["inactive_days"] == 7
+
+
+def test_the_trail_shows_a_worksheets_export_and_its_count(client, published, participant, stack):
+    assert call(client, "GET", "/me/worksheets", participant)[0] == 200
+    admin = make_account(stack, "admin-one", "admins")
+
+    status, page = _audit(client, admin, "")
+    assert status == 200, page
+    assert _numbers_in(page["entries"], "worksheets.export") == {"worksheets": 0}
+
+
+def test_the_trail_shows_a_daily_digest_and_its_counts(client, service, ses, overdue_group, stack):  # noqa: F811
+    digests.run_daily(service, ses, DIGEST_CONFIG)
+    admin = make_account(stack, "admin-one", "admins")
+
+    status, page = _audit(client, admin, "action=digest")
+    assert status == 200, page
+    _numbers_in(page["entries"], "digest.sent")

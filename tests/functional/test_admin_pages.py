@@ -482,3 +482,16 @@ def test_the_audit_trail_names_groups_with_one_read_for_the_page(
     )
     assert cells[2] == cells[3] and cells[2].startswith("<bdi>Tuesday evening</bdi>")
     assert f'title="{tuesday}"' in cells[2]
+
+
+def test_the_audit_page_shows_an_entry_whose_detail_holds_numbers(
+    client, published, participant, admin
+):
+    """A data download's entry counts what it held (DynamoDB reads the counts back as Decimal)."""
+    assert call(client, "GET", "/me/data/download?format=json", participant)[0] == 200
+    web = signed_in(client, admin)
+
+    page = web.get(AUDIT)
+
+    assert page.status == 200, page.body[:500]
+    assert "data.export" in page.body

@@ -79,6 +79,62 @@ def test_expired_token_is_401_token_expired(client, published, service, particip
     assert (status, body["error"]["code"]) == (401, "token_expired")
 
 
+def test_an_authorizer_answer_cached_past_the_tokens_expiry_is_401_token_expired(
+    client, published, service, participant
+):
+    """A deployed API Gateway caches the authorizer's answer per token (``AUTHORIZER_TTL_SECONDS``)
+    and hands the cached context to the route without asking the authorizer again: the route
+    refuses it once the token has expired (with the verifier's leeway), as the authorizer does."""
+    from datetime import UTC, datetime
+
+    from chalicelib.clock import Clock
+    from chalicelib.identity import TokenVerifier
+
+    claims = jwt.decode(participant.token, options={"verify_signature": False})
+    moment = {"now": datetime.now(UTC)}
+    verifier = TokenVerifier(
+        service.settings, fetch_jwks_through_moto, clock=Clock(source=lambda: moment["now"])
+    )
+    answers: dict[str, object] = {}
+    verify = verifier.verify
+
+    def cached(token: str):  # type: ignore[no-untyped-def]
+        # API Gateway's cache: the first answer for a token, whatever the time.
+        if token not in answers:
+            answers[token] = verify(token)
+        return answers[token]
+
+    verifier.verify = cached  # type: ignore[method-assign]
+    service.verifier = verifier
+    headers = {"Authorization": f"Bearer {participant.token}"}
+    assert call(client, "GET", "/modules", headers)[0] == 200
+
+    moment["now"] = datetime.fromtimestamp(claims["exp"] + 30, UTC)  # within the leeway
+    assert call(client, "GET", "/modules", headers)[0] == 200
+
+    moment["now"] = datetime.fromtimestamp(claims["exp"] + 31, UTC)
+    status, body = call(client, "GET", "/modules", headers)
+    assert (status, body) == (
+        401,
+        {"error": {"code": "token_expired", "message": "The access token has expired."}},
+    )
+
+
+def test_the_deployed_authorizer_is_cached_and_its_answer_carries_the_expiry(service, participant):
+    """Caching stays (one authorizer invocation saved per request); the expiry goes with it."""
+    from chalice.deploy.swagger import CFNSwaggerGenerator
+
+    from app import AUTHORIZER_TTL_SECONDS
+    from chalicelib.identity import to_context
+
+    doc = CFNSwaggerGenerator().generate_swagger(app)
+    authorizer = doc["securityDefinitions"]["cognito_jwt"]["x-amazon-apigateway-authorizer"]
+    assert authorizer["authorizerResultTtlInSeconds"] == AUTHORIZER_TTL_SECONDS > 0
+    claims = jwt.decode(participant.token, options={"verify_signature": False})
+    caller = service.verifier.verify(participant.token)
+    assert to_context(caller)["expires_at"] == str(claims["exp"])
+
+
 def test_id_token_is_not_accepted(client, published, stack, participant):
     cognito = boto3.client("cognito-idp", region_name=REGION)
     result = cognito.initiate_auth(

@@ -119,10 +119,13 @@ def refused(verifier: TokenVerifier, token: str) -> Unauthenticated:
 
 def test_a_valid_access_token_gives_the_caller(keys, verifier, fetch):
     token_claims = claims()
-    caller = verifier.verify(sign(keys, iat=token_claims["iat"]))
+    caller = verifier.verify(sign(keys, iat=token_claims["iat"], exp=token_claims["exp"]))
 
     assert caller == Caller(
-        id="5f0c-user", roles=frozenset({"participants"}), issued_at=int(token_claims["iat"])
+        id="5f0c-user",
+        roles=frozenset({"participants"}),
+        issued_at=int(token_claims["iat"]),
+        expires_at=int(token_claims["exp"]),
     )
 
     assert fetch.urls == [
@@ -344,12 +347,18 @@ def test_non_rsa_and_kidless_keys_in_the_jwks_are_ignored(keys):
 # --- Authorizer context ----------------------------------------------------------------------
 
 
+# The time the context tests read the context at; their tokens expire an hour later.
+NOW = 1_790_000_600.0
+EXP = 1_790_003_600
+
+
 def test_to_context_and_from_context_round_trip():
     caller = Caller(
         id="5f0c-user",
         roles=frozenset({"participants", "leaders"}),
         username="sam-leader",
         issued_at=1_790_000_000,
+        expires_at=EXP,
     )
 
     context = identity.to_context(caller)
@@ -358,35 +367,75 @@ def test_to_context_and_from_context_round_trip():
         "roles": "leaders,participants",
         "username": "sam-leader",
         "issued_at": "1790000000",
+        "expires_at": "1790003600",
     }
     assert all(isinstance(v, str) for v in context.values())
-    assert identity.from_context("5f0c-user", context) == caller
+    assert identity.from_context("5f0c-user", context, NOW) == caller
 
 
 def test_a_participants_username_stays_out_of_the_context():
-    caller = Caller(id="5f0c-user", roles=frozenset({"participants"}), username="maria.lopez")
+    caller = Caller(
+        id="5f0c-user", roles=frozenset({"participants"}), username="maria.lopez", expires_at=EXP
+    )
 
     context = identity.to_context(caller)
 
-    assert context == {"roles": "participants", "issued_at": "0"}
-    assert identity.from_context(caller.id, context).username == ""
+    assert context == {"roles": "participants", "issued_at": "0", "expires_at": "1790003600"}
+    assert identity.from_context(caller.id, context, NOW).username == ""
 
 
 @pytest.mark.parametrize("sent", ["", "-5", "1e9", "١٢٣", "x"])
 def test_an_odd_issued_at_in_the_context_counts_as_none(sent):
-    assert identity.from_context("u", {"roles": "participants", "issued_at": sent}).issued_at == 0
+    context = {"roles": "participants", "issued_at": sent, "expires_at": str(EXP)}
+    assert identity.from_context("u", context, NOW).issued_at == 0
 
 
 def test_round_trip_of_a_caller_without_roles():
-    caller = Caller(id="5f0c-user", roles=frozenset())
+    caller = Caller(id="5f0c-user", roles=frozenset(), expires_at=EXP)
 
-    assert identity.from_context(caller.id, identity.to_context(caller)) == caller
+    assert identity.from_context(caller.id, identity.to_context(caller), NOW) == caller
 
 
 def test_from_context_drops_roles_it_does_not_know():
-    caller = identity.from_context("u", {"roles": "participants,root,,admins"})
+    context = {"roles": "participants,root,,admins", "expires_at": str(EXP)}
+    caller = identity.from_context("u", context, NOW)
 
     assert caller.roles == frozenset({"participants", "admins"})
+
+
+# API Gateway caches the authorizer's answer (app.AUTHORIZER_TTL_SECONDS) and hands the cached
+# context to the route without calling the authorizer again: the route checks the expiry.
+
+
+def test_a_context_from_a_token_is_refused_once_the_token_has_expired(keys):
+    clock = Clock(float(int(time.time())))
+    verifier = TokenVerifier(SETTINGS, fetch_jwks=FakeJwks(jwks(keys, "key-1")), clock=clock)
+    exp = int(clock.now) + 60
+    caller = verifier.verify(sign(keys, exp=exp))
+    context = identity.to_context(caller)  # what API Gateway caches
+    assert context["expires_at"] == str(exp)
+
+    # Before expiry, and within the verifier's leeway after it: accepted, as the authorizer would.
+    assert identity.from_context(caller.id, context, clock.now) == caller
+    assert identity.from_context(caller.id, context, exp + 30) == caller
+
+    clock.now = exp + 31  # past expiry and the leeway: the authorizer and the route both refuse
+    assert refused(verifier, sign(keys, exp=exp)).code == "token_expired"
+    with pytest.raises(Unauthenticated) as caught:
+        identity.from_context(caller.id, context, clock.now)
+    assert (caught.value.status, caught.value.code) == (401, "token_expired")
+    assert caught.value.message == "The access token has expired."
+
+
+@pytest.mark.parametrize("sent", [None, "", "0", "-5", "1e9", "١٢٣", "x"])
+def test_a_context_without_a_readable_expiry_is_refused_as_expired(sent):
+    """An answer cached before the expiry travelled, or anything odd: the client refreshes."""
+    context = {"roles": "participants", "issued_at": "0"}
+    if sent is not None:
+        context["expires_at"] = sent
+    with pytest.raises(Unauthenticated) as caught:
+        identity.from_context("u", context, NOW)
+    assert caught.value.code == "token_expired"
 
 
 def test_from_context_raises_the_authorizer_error():
@@ -398,7 +447,7 @@ def test_from_context_raises_the_authorizer_error():
         "auth_message": "The access token has expired.",
     }
     with pytest.raises(Unauthenticated) as caught:
-        identity.from_context("5f0c-user", context)
+        identity.from_context("5f0c-user", context, NOW)
     assert caught.value.code == "token_expired"
     assert caught.value.message == "The access token has expired."
 
@@ -406,7 +455,7 @@ def test_from_context_raises_the_authorizer_error():
 @pytest.mark.parametrize("principal", ["anonymous", None, ""])
 def test_from_context_refuses_an_anonymous_caller(principal):
     with pytest.raises(Unauthenticated) as caught:
-        identity.from_context(principal, {"roles": "admins"})
+        identity.from_context(principal, {"roles": "admins", "expires_at": str(EXP)}, NOW)
 
     assert caught.value.code == "unauthenticated"
     assert caught.value.message == "Sign in to continue."
@@ -414,4 +463,4 @@ def test_from_context_refuses_an_anonymous_caller(principal):
 
 def test_from_context_with_no_context_at_all_is_unauthenticated():
     with pytest.raises(Unauthenticated):
-        identity.from_context(None, None)
+        identity.from_context(None, None, NOW)

@@ -138,3 +138,22 @@ def test_refuses_what_boto3_refuses(value: Any) -> None:
 def test_refuses_unknown_stored_types(stored: dict[str, Any]) -> None:
     with pytest.raises(TypeError):
         from_value(stored)
+
+
+def test_plain_gives_json_numbers_for_what_dynamodb_reads_back() -> None:
+    """``plain``: a free map read back (an audit entry's ``detail``) as ``json.dumps`` writes it."""
+    import json
+
+    from chalicelib.records.table import plain
+
+    read = from_item(to_item({"detail": {"plans": 2, "days": [7, 0], "none": None, "ok": True}}))
+    assert isinstance(read["detail"]["plans"], Decimal)  # what DynamoDB gives, as boto3
+    shown = plain(read)
+    assert shown == {"detail": {"plans": 2, "days": [7, 0], "none": None, "ok": True}}
+    assert type(shown["detail"]["plans"]) is int
+    assert [type(d) for d in shown["detail"]["days"]] == [int, int]
+    assert plain(Decimal("1.5")) == 1.5 and type(plain(Decimal("1.5"))) is float
+    assert plain(Decimal("-3.000")) == -3 and type(plain(Decimal("-3.000"))) is int
+    assert plain({Decimal(2), Decimal(1)}) == [1, 2]
+    assert plain({"b", "a"}) == ["a", "b"]
+    assert json.dumps(shown)

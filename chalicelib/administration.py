@@ -21,7 +21,7 @@ from chalicelib import logs
 from chalicelib.access import AccessCheck
 from chalicelib.accounts import Account, Accounts
 from chalicelib.clock import Clock
-from chalicelib.errors import BadRequest
+from chalicelib.errors import BadRequest, Conflict
 from chalicelib.identity import ADMINS, AUTHORS, LEADERS, PARTICIPANTS, Caller
 from chalicelib.mfa import Authenticators
 from chalicelib.records.audit import AuditRecords, new_entry
@@ -75,13 +75,29 @@ class Administration:
         self._reminders = reminders
 
     def create_account(
-        self, caller: Caller, username: str, role: str, email: str | None
+        self,
+        caller: Caller,
+        username: str,
+        role: str,
+        email: str | None,
+        created_since: int | None = None,
     ) -> NewAccount:
         """A leader or author account; Cognito emails the temporary password when ``email`` is
-        given, otherwise it comes back once here."""
+        given, otherwise it comes back once here.
+
+        ``created_since`` (epoch seconds): the same web form was sent before, at that time, by
+        a request that stopped half-way (``sign_in.once``): an account it created then, whose
+        temporary password was never shown, gets a new one (``Accounts.resume_create``)
+        instead of "that username is taken". Its entry is written again then (the stopped
+        request may or may not have written it)."""
         if role not in MANAGED_ROLES:
             raise BadRequest(INVALID_ROLE, code="invalid_role")
-        account, password = self._accounts.create(username, role, email)
+        try:
+            account, password = self._accounts.create(username, role, email)
+        except Conflict as error:
+            if error.code != "username_taken" or created_since is None or email:
+                raise
+            account, password = self._accounts.resume_create(username, role, created_since)
         self._record(caller, "account.create", {"account_id": account.id, "role": role})
         return NewAccount(account, password)
 
@@ -174,7 +190,9 @@ class Administration:
         the day ``until`` (YYYY-MM-DD; a day in the program's time zone, as the trail's times
         are shown, so up to that day's end there), to actions starting with ``action``. The admin's
         reads of the whole trail are not entries (it holds ids and codes only, and reading it
-        is their job); a look at one participant's entries is one, about that participant."""
+        is their job); a look at one participant's entries is one, about that participant, and so
+        is a look at what a participant did (``actor`` naming an account with the participants
+        role, a leader's that is also a participant's included)."""
         if not 1 <= limit <= 100:
             raise BadRequest("limit is a whole number from 1 to 100.", code="invalid_parameter")
         # The one place the day becomes an instant: the records walk UTC days and keys.
@@ -199,24 +217,37 @@ class Administration:
                     "participants only.",
                     code="not_a_participant",
                 )
-            # Who read a participant's records says which groups they are in: this look is
-            # itself an entry about them, written before anything is returned.
-            self._audit.record(
-                new_entry(
-                    caller.id,
-                    caller.roles,
-                    "audit.participant.read",
-                    self._clock.iso(),
-                    participant_ids=[account.id],
-                )
-            )
+            self._record_participant_read(caller, account)
             entries, token = self._audit.entries_about(
                 account.id, page_token, limit, before, action
             )
         else:
-            actor_id = self._accounts.find(actor).id if actor is not None else None
+            actor_id = None
+            if actor is not None:
+                acting = self._accounts.find(actor)
+                if PARTICIPANTS in acting.roles:
+                    # What a participant did (their export, their sharing choices, the groups
+                    # they went through) is their records too: the same entry about them as
+                    # the look through ``participant``. An account that is also a leader's
+                    # included: its entries cannot be told apart before they are read.
+                    self._record_participant_read(caller, acting)
+                actor_id = acting.id
             entries, token = self._audit.page(page_token, limit, before, action, actor_id)
         return AuditPage(entries, token)
+
+    def _record_participant_read(self, caller: Caller, account: Account) -> None:
+        """Who read a participant's records says which groups they are in: a look at their
+        entries (about them, or what they did) is itself an entry about them, written before
+        anything is returned, which they see under "Who has seen my records"."""
+        self._audit.record(
+            new_entry(
+                caller.id,
+                caller.roles,
+                "audit.participant.read",
+                self._clock.iso(),
+                participant_ids=[account.id],
+            )
+        )
 
     def _record(self, caller: Caller, action: str, detail: dict[str, Any]) -> None:
         self._audit.record(

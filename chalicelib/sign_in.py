@@ -29,12 +29,15 @@ server-side session (the use case behind the sign-in pages in ``chalicelib/web/p
   over, until the participant has chosen their own password (``choose_password`` records it
   on their enrolments, which the group page reads anyway), for ``HANDOUT_SECONDS`` at most,
   or until the session ends; after that it cannot be shown again (a new one can be given).
-  ``resume`` drops the expired ones.
-- ``once``: a form with a one-time key (a group leader's enrol, assign,
-  add-a-leader and new-temporary-password forms) sent twice, by a double click, is done once, and the second
-  request answers as the first did (the same redirect: to a new account's panel, whose
-  password stays only in ``handouts``). The answers are kept in the session for
-  ``FORM_KEY_SECONDS`` (``records/sessions.py``, ``form_keys``).
+  ``resume`` drops the expired ones. ``kept_handout``: one of them, read afresh (an
+  administrator's "Create an account" form sent again shows its new account's from there).
+- ``once``: a form with a one-time key (a group leader's enrol, assign, add-a-leader and
+  new-temporary-password forms, an administrator's "Create an account") sent twice, by a
+  double click, is done once, and the second request answers as the first did (the same
+  redirect: to a new account's panel, whose password stays only in ``handouts``; the
+  administrator's form: the same page, its password read again from ``handouts``). The
+  answers are kept in the session for ``FORM_KEY_SECONDS`` (``records/sessions.py``,
+  ``form_keys``).
 
 Every Cognito call goes through ``chalicelib.accounts.Accounts`` (built in ``services``), and
 the sessions through the ``SessionRecords`` built there too. Disabling an account deletes its
@@ -555,6 +558,26 @@ def handouts(
                 ),
             )
     return tuple(h for h in newest.values() if not used(h)), gone
+
+
+def kept_handout(active: Session | None, group_id: str, participant_id: str) -> Handout | None:
+    """The newest unexpired handout for this account kept in the session as it is now (read
+    again: the request that kept it may have been another, sent at the same time); ``None``
+    if there is none (expired, handed over, or the session ended)."""
+    if active is None:
+        return None
+    current = records().get(active.session_id)
+    if current is None:
+        return None
+    now = _now()
+    return next(
+        (
+            h
+            for h in reversed(current.handouts)
+            if h.group_id == group_id and h.participant_id == participant_id and h.expires_at > now
+        ),
+        None,
+    )
 
 
 def hand_over(active: Session, group_id: str, participant_id: str) -> None:

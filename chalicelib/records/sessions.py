@@ -23,7 +23,11 @@ the inactivity timeout), ``handouts`` and ``handouts_version`` (below). Reads ch
 just gave a new temporary password (a list of maps: ``group_id``, ``participant_id``,
 ``username``, ``display_name``, ``temporary_password``, ``expires_at``, ``new_account``),
 kept so that the group page can be reloaded and still show them until the leader says they were
-handed over, or 15 minutes pass, or the session ends (``chalicelib.sign_in``). Never in a
+handed over, or 15 minutes pass, or the session ends (``chalicelib.sign_in``). An
+administrator's session keeps the leader and author accounts it just created the same way
+(``group_id`` ``admin-accounts``, ``participant_id`` the account's id, ``display_name`` its
+role's words, ``temporary_password`` empty for an emailed invitation), for the same form sent
+again (``chalicelib.web.admin_pages.create_account``). Never in a
 cookie, an address or a log. ``handouts_version`` counts the writes to that list.
 Conditional-write rules:
 
@@ -35,12 +39,14 @@ Conditional-write rules:
   dropped by a rewrite made from an older read (the caller reads again and retries).
 
 ``form_keys``: the answers of this session's forms that carry a one-time ``key`` (a group
-leader's enrol, assign, add-a-leader and new-temporary-password forms), so that the same form
+leader's enrol, assign, add-a-leader and new-temporary-password forms, an administrator's
+"Create an account"), so that the same form
 sent twice (a double click) gets the first one's answer instead of doing it again: a map of
 a fingerprint of form and key (never the key's form input itself) to ``at`` (epoch seconds)
 and ``location`` (the address the first answer redirected to; ``""`` while it is being done).
 Never a password or anything typed: a new account's password stays in ``handouts``, and the
-answer is the address of its panel. Conditional-write rules:
+answer is the address of its panel (an administrator's new account: an address naming its
+role and id, from which the same page is shown again). Conditional-write rules:
 
 - claiming one (``claim_form``) is conditional on the fingerprint not being in the map: of two
   requests sent at once, one does the work, the other waits for its answer. The map itself is

@@ -17,19 +17,24 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from chalicelib import logs, services
+from chalicelib import sign_in as session
 from chalicelib.accounts import check_username
 from chalicelib.administration import LISTED_ROLES, MANAGED_ROLES, OWN_ACCOUNT
 from chalicelib.errors import BadRequest, SteadyError
 from chalicelib.identity import ADMINS, AUTHORS, LEADERS
+from chalicelib.sign_in import Handout
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.leader_pages import (
+    FORM_KEY,
     FieldError,
     error_context,
     error_status,
     field_error,
+    form_fingerprint,
+    form_key,
     is_refusal,
     sign_in_address,
 )
@@ -134,6 +139,15 @@ def accounts_page(
             **error_context(errors),
             "form": form,
             "values": visit.form if errors else {},
+            # The create form's one-time key (``create_account``): new on every page, kept by
+            # a form that came back refused (sent again, it is the same form).
+            "key": (
+                sent_key
+                if form == "create"
+                and errors
+                and FORM_KEY.fullmatch(sent_key := visit.form.get("key", ""))
+                else form_key()
+            ),
         },
         status=error_status(errors),
     )
@@ -144,30 +158,100 @@ def accounts(visit: Visit) -> Html:
 
 
 def create_account(visit: Visit) -> Html:
-    """A group leader or author account. Its temporary password (none when an email address
-    is given: Cognito emails the invitation) is shown on this response only, never kept or
-    logged; reloading sends the form again, which is refused (the username is taken)."""
+    """A group leader or author account, once per one-time key (``sign_in.once``, as the
+    group page's enrol form). Its temporary password (none when an email address is given:
+    Cognito emails the invitation) is kept only in the admin's own session, with the
+    participants' ones their leaders hand out (``sign_in.keep_handout``: never logged, never
+    in an address or a cookie, gone after ``HANDOUT_SECONDS``), so the same form sent again (a
+    double click, the browser sending it again) shows the same page with the same password
+    instead of "already has an account", the account made once and its entry written once.
+    Sent again after a request that stopped half-way: an account it created gets a new
+    temporary password (``Administration.create_account``'s ``created_since``)."""
     caller = visit.signed_in()
     role = visit.form.get("role", "")
+    created_since: int | None = None
+
+    def create() -> tuple[Html, str | None]:
+        """The page, and the answer kept with the key (``None``: a refusal, the key given up)."""
+        try:
+            made = services.current().administration.create_account(
+                caller,
+                visit.form.get("username", "").strip(),
+                role,
+                visit.form.get("email", "").strip() or None,
+                created_since=created_since,
+            )
+        except SteadyError as error:
+            if not is_refusal(error):
+                raise
+            refused = [_create_refusal(error, visit.form)]
+            return accounts_page(visit, refused, "create", role=_role(role)), None
+        handout = Handout(
+            ACCOUNT_HANDOUTS,
+            made.account.id,
+            made.account.username,
+            ROLE_ONE.get(role, role),
+            0,  # keep_handout sets when it expires
+            made.temporary_password or "",
+        )
+        if visit.session is not None:
+            session.keep_handout(visit.session, handout)  # else: on this response only
+        page = accounts_page(visit, created=_created(handout), role=role)
+        return page, _answer_address(role, made.account.id)
+
+    def resume(claimed_at: int) -> tuple[Html, str | None]:
+        nonlocal created_since
+        created_since = claimed_at
+        return create()
+
+    fingerprint = form_fingerprint(visit, "create")
+    if fingerprint is None:
+        return create()[0]
     try:
-        made = services.current().administration.create_account(
-            caller,
-            visit.form.get("username", "").strip(),
-            role,
-            visit.form.get("email", "").strip() or None,
-        )
-    except SteadyError as error:
-        if not is_refusal(error):
-            raise
+        done = session.once(visit.session, fingerprint, create, lambda made: made[1], resume)
+    except session.StillBeingDone as error:
         return accounts_page(
-            visit, [_create_refusal(error, visit.form)], "create", role=_role(role)
+            visit, [FieldError("username", error.message, 409)], "create", role=_role(role)
         )
-    created = {
-        "username": made.account.username,
-        "role": ROLE_ONE.get(role, role),
-        "temporary_password": made.temporary_password,
+    if not isinstance(done, str):
+        return done[0]
+    return _created_again(visit, done)
+
+
+# Where the accounts an admin created wait in their session (``Handout.group_id``: never a
+# group's id, so no group page shows them).
+ACCOUNT_HANDOUTS = "admin-accounts"
+
+
+def _answer_address(role: str, account_id: str) -> str:
+    """The create form's answer kept with its one-time key (``sign_in.once``): the role's list
+    and the new account's id (never its username nor its password), to show it again."""
+    return f"{ACCOUNTS}?{urlencode({'role': role, 'created': account_id})}"
+
+
+def _created(handout: Handout) -> dict[str, Any]:
+    return {
+        "username": handout.username,
+        "role": handout.display_name,
+        "temporary_password": handout.temporary_password or None,
     }
-    return accounts_page(visit, created=created, role=role)
+
+
+def _created_again(visit: Visit, answer: str) -> Html:
+    """The same form sent again: the page the first request showed, the account read from the
+    session's handouts (as that request left it)."""
+    query = parse_qs(urlsplit(answer).query)
+    role = _role(query.get("role", [""])[0])
+    handout = session.kept_handout(visit.session, ACCOUNT_HANDOUTS, query.get("created", [""])[0])
+    if handout is None:
+        gone = FieldError(
+            "username",
+            "This form was sent before and the account was created then; its temporary "
+            "password can no longer be shown here.",
+            409,
+        )
+        return accounts_page(visit, [gone], "create", role=role)
+    return accounts_page(visit, created=_created(handout), role=role)
 
 
 def _create_refusal(error: SteadyError, form: dict[str, str]) -> FieldError:

@@ -886,6 +886,17 @@ def form_key() -> str:
     return secrets.token_hex(16)
 
 
+def form_fingerprint(visit: Visit, form: str) -> str | None:
+    """What ``sign_in.once`` keeps for a form sent with a one-time ``key``: the form, the
+    address's parameters and the key, hashed; ``None`` without a key (an older page, a
+    hand-made post)."""
+    key = visit.form.get("key", "")
+    if not FORM_KEY.fullmatch(key):
+        return None
+    scope = "\n".join([form, *(f"{k}={v}" for k, v in sorted(visit.params.items())), key])
+    return hashlib.sha256(scope.encode()).hexdigest()[:32]
+
+
 def _once(
     visit: Visit,
     form: str,
@@ -903,11 +914,9 @@ def _once(
     gives (by default the group page with this form, its input and its key, and the error
     saying how long to wait)."""
     visit.signed_in()
-    key = visit.form.get("key", "")
-    if not FORM_KEY.fullmatch(key):
+    fingerprint = form_fingerprint(visit, form)
+    if fingerprint is None:
         return action()
-    scope = "\n".join([form, *(f"{k}={v}" for k, v in sorted(visit.params.items())), key])
-    fingerprint = hashlib.sha256(scope.encode()).hexdigest()[:32]
     try:
         done = session.once(
             visit.session,

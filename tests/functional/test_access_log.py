@@ -417,3 +417,39 @@ def test_the_trail_shows_a_daily_digest_and_its_counts(client, service, ses, ove
     status, page = _audit(client, admin, "action=digest")
     assert status == 200, page
     _numbers_in(page["entries"], "digest.sent")
+
+
+def test_what_a_participant_did_is_a_look_at_their_records_what_a_leader_did_is_not(
+    client, group, leader, participant, stack, service
+):
+    enrol(client, group, leader, participant)
+    status, _ = call(
+        client, "PUT", f"/me/groups/{group}/share-history", participant, {"share": True}
+    )
+    assert status == 200
+    admin = make_account(stack, "admin-one", "admins")
+    status, page = _audit(client, admin, f"actor={participant.username}")
+    assert status == 200
+    # The participant's own entries, found by their username (written before the page: this
+    # look is an entry about them, not by them, so it is not among them).
+    assert page["entries"] and {e["actor_id"] for e in page["entries"]} == {participant.id}
+    _, mine = call(client, "GET", "/me/access", participant)
+    looks = [e for e in mine["entries"] if e["action"] == "audit.participant.read"]
+    assert len(looks) == 1 and looks[0]["role"] == "administrator"
+    assert admin.id not in json.dumps(mine)
+
+    # What a leader did is not a participant's records: no entry about anyone.
+    status, page = _audit(client, admin, f"actor={leader.username}")
+    assert status == 200 and page["entries"]
+    reads = [e for e in service.audit.page(limit=100)[0] if e["action"] == "audit.participant.read"]
+    assert [e["participant_ids"] for e in reads] == [[participant.id]]
+
+    # A leader's account that is also a participant's: what it did may be their records.
+    boto3.client("cognito-idp", region_name=REGION).admin_add_user_to_group(
+        UserPoolId=stack.user_pool_id, Username=leader.username, GroupName="participants"
+    )
+    status, _ = _audit(client, admin, f"actor={leader.username}")
+    assert status == 200
+    reads = [e for e in service.audit.page(limit=100)[0] if e["action"] == "audit.participant.read"]
+    assert [e["participant_ids"] for e in reads] == [[leader.id], [participant.id]]
+    assert {e["actor_id"] for e in reads} == {admin.id}

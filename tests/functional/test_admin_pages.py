@@ -108,6 +108,125 @@ def test_an_admin_creates_a_leader_account_and_sees_its_temporary_password_once(
     assert "new-leader" not in json.dumps(created)
 
 
+PASSWORD_SHOWN = re.compile(r'<code class="copy temporary-password">([^<]+)</code>')
+
+
+def cognito_users(stack, username: str) -> int:  # type: ignore[no-untyped-def]
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    users = cognito.list_users(UserPoolId=stack.user_pool_id)["Users"]
+    return sum(1 for u in users if u["Username"] == username)
+
+
+def test_the_create_form_sent_twice_shows_the_same_temporary_password_both_times(
+    client, admin, service, stack, caplog
+):
+    """A double click, or the browser sending the form again: the browser shows only the
+    second answer. It used to be "already has an account", the first answer (the only one with
+    the temporary password) thrown away, and no page gives a leader's account a new one. The
+    form's one-time key (``sign_in.once``) makes the second answer the first one's page."""
+    web = signed_in(client, admin)
+    form = form_fields(web.get(ACCOUNTS), ACCOUNTS)
+    sent = {**form, "username": "new-leader", "role": "leaders", "email": ""}
+    first = web.post(ACCOUNTS, sent)
+    again = web.post(ACCOUNTS, sent)
+    assert (first.status, again.status) == (200, 200), error_summary(again)
+    assert re.fullmatch(r"[0-9a-f]{32}", form["key"])
+    password = PASSWORD_SHOWN.search(first.body)
+    assert password is not None
+    assert PASSWORD_SHOWN.findall(again.body) == [password.group(1)]
+    assert "Account created: new-leader (group leader)" in text(again.body)
+    # One account, one entry; the password works; never in a log or a page of the list.
+    assert cognito_users(stack, "new-leader") == 1
+    assert len(entries(service, "account.create")) == 1
+    assert WebClient(client).sign_in("new-leader", password.group(1)).location == (
+        "/sign-in/new-password"
+    )
+    assert password.group(1) not in caplog.text
+    assert password.group(1) not in web.get(ACCOUNTS).body
+    # Each page has a new key: the same username from a new page is a second form, refused.
+    fresh = form_fields(web.get(ACCOUNTS), ACCOUNTS)
+    assert fresh["key"] != form["key"]
+    taken = web.post(ACCOUNTS, {**sent, "key": fresh["key"]})
+    assert taken.status == 409 and "already has an account" in html.unescape(taken.body)
+    assert password.group(1) not in taken.body
+
+
+def test_a_refused_create_form_keeps_its_key_and_is_done_when_sent_corrected(
+    client, admin, service
+):
+    web = signed_in(client, admin)
+    form = form_fields(web.get(ACCOUNTS), ACCOUNTS)
+    refused = web.post(ACCOUNTS, {**form, "username": "new-author", "email": ""})
+    assert refused.status == 400
+    kept = form_fields(refused, ACCOUNTS)
+    assert kept["key"] == form["key"]  # a refusal gives the key up: the same form again
+    sent = {**kept, "role": "authors"}
+    made, again = web.post(ACCOUNTS, sent), web.post(ACCOUNTS, sent)
+    assert (made.status, again.status) == (200, 200)
+    assert PASSWORD_SHOWN.findall(again.body) == PASSWORD_SHOWN.findall(made.body) != []
+    assert len(entries(service, "account.create")) == 1
+
+
+def test_the_invitation_form_sent_twice_says_it_was_emailed_both_times(client, admin, service):
+    web = signed_in(client, admin)
+    form = form_fields(web.get(ACCOUNTS), ACCOUNTS)
+    sent = {**form, "username": "author-two", "role": "authors", "email": "a.two@example.org"}
+    for page in (web.post(ACCOUNTS, sent), web.post(ACCOUNTS, sent)):
+        assert page.status == 200
+        assert "Account created: author-two (author)" in text(page.body)
+        assert "An invitation with a temporary password was emailed" in page.body
+        assert "temporary-password" not in page.body
+    assert len(entries(service, "account.create")) == 1
+
+
+def test_a_create_that_stopped_half_way_is_finished_by_the_form_sent_again(
+    client, admin, service, stack, monkeypatch, library_clock
+):
+    """The first request made the Cognito account, then stopped (a crash, a timeout) before
+    its entry and its page, never giving its claim up. Sent again after the claim's lease, the
+    same account gets a new temporary password (the first was never shown), never a second
+    account and never "already has an account"."""
+    from chalicelib import sign_in
+    from chalicelib.records.audit import AuditRecords
+    from chalicelib.records.sessions import SessionRecords
+
+    class Crash(BaseException):
+        pass
+
+    real = AuditRecords.record
+    crashed: list[str] = []
+
+    def record(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not crashed:
+            crashed.append("crashed")
+            raise Crash
+        return real(self, *args, **kwargs)
+
+    web = signed_in(client, admin)
+    form = form_fields(web.get(ACCOUNTS), ACCOUNTS)
+    sent = {**form, "username": "lee-crash", "role": "leaders", "email": ""}
+    monkeypatch.setattr(AuditRecords, "record", record)
+    monkeypatch.setattr(SessionRecords, "release_form", lambda *_args: None)
+    with pytest.raises(Crash):
+        web.post(ACCOUNTS, sent)
+    assert crashed and cognito_users(stack, "lee-crash") == 1
+    monkeypatch.setattr(sign_in, "pause", library_clock.advance)
+    busy = web.post(ACCOUNTS, sent)  # at once: still within the lease
+    assert busy.status == 409 and "it is still being done" in html.unescape(busy.body)
+    assert form_fields(busy, ACCOUNTS)["key"] == form["key"]
+    library_clock.advance(sign_in.FORM_LEASE_SECONDS)
+    done = web.post(ACCOUNTS, sent)
+    assert done.status == 200, error_summary(done)
+    password = PASSWORD_SHOWN.search(done.body)
+    assert password is not None
+    assert cognito_users(stack, "lee-crash") == 1
+    assert len(entries(service, "account.create")) == 1
+    assert WebClient(client).sign_in("lee-crash", password.group(1)).location == (
+        "/sign-in/new-password"
+    )
+    assert PASSWORD_SHOWN.findall(web.post(ACCOUNTS, sent).body) == [password.group(1)]
+
+
 def test_an_account_with_an_email_gets_an_invitation(client, admin):
     web = signed_in(client, admin)
     form = form_fields(web.get(ACCOUNTS), ACCOUNTS)

@@ -178,3 +178,14 @@ def test_account_without_a_role_is_403(client, published, stack):
     token = sign_in(cognito, stack, "no-role", "Correct-horse-42")
     status, body = call(client, "GET", "/modules", {"Authorization": f"Bearer {token}"})
     assert (status, body["error"]["code"]) == (403, "forbidden")
+
+
+def test_the_benchs_preset_authorizer_context_is_served(service, published, participant):
+    """``make bench`` times routes with the authorizer's context preset, as API Gateway passes
+    it (``bench/run.py`` ``rest_event``): every route checks the context's token expiry, so the
+    bench must carry one, or every timed call is a 401 and the bench stops at its first."""
+    from app import app
+    from bench.run import fake_lambda_context, rest_event
+
+    response = app(rest_event("GET", "/modules", participant.id), fake_lambda_context())
+    assert response["statusCode"] == 200, response.get("body")

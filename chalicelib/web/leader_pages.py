@@ -74,6 +74,7 @@ from chalicelib.statuses import (
 from chalicelib.temporary_passwords import ACCESS_ENDED, ACCOUNT_OFF, UsernameNotRecorded
 from chalicelib.text import name_problem, needs_new_name, sentence, shown_name
 from chalicelib.vocabulary import DEFAULT_LOCALE, LOCALES, TOPICS
+from chalicelib.web import csrf
 from chalicelib.web.account_pages import PASSWORD_FIELDS, password_changed, password_refused
 from chalicelib.web.http import Html, Redirect, Visit
 from chalicelib.web.pages import ICONS, LEADER_ACCOUNT, SHEET_ICONS
@@ -888,12 +889,22 @@ def form_key() -> str:
 
 def form_fingerprint(visit: Visit, form: str) -> str | None:
     """What ``sign_in.once`` keeps for a form sent with a one-time ``key``: the form, the
-    address's parameters and the key, hashed; ``None`` without a key (an older page, a
-    hand-made post)."""
+    address's parameters, the key and what was filled in, hashed; ``None`` without a key (an
+    older page, a hand-made post). A double click or a browser's resend sends the same; a form
+    taken up again with Back and changed (another username, another module) is another
+    request, done in its turn, not answered with the first one's result."""
     key = visit.form.get("key", "")
     if not FORM_KEY.fullmatch(key):
         return None
-    scope = "\n".join([form, *(f"{k}={v}" for k, v in sorted(visit.params.items())), key])
+    filled = sorted((k, v) for k, v in visit.form.items() if k not in ("key", csrf.FIELD))
+    scope = "\n".join(
+        [
+            form,
+            *(f"{k}={v}" for k, v in sorted(visit.params.items())),
+            key,
+            *(f"{k}={v}" for k, v in filled),
+        ]
+    )
     return hashlib.sha256(scope.encode()).hexdigest()[:32]
 
 

@@ -96,7 +96,7 @@ def test_an_admin_creates_a_leader_account_and_sees_its_temporary_password_once(
     password = re.search(r'<code class="copy temporary-password">([^<]+)</code>', made.body)
     assert password is not None
     assert "Account created: new-leader (group leader)" in text(made.body)
-    assert "shown this once" in made.body
+    assert "once you leave this page, the temporary password cannot be shown again" in made.body
     # The new account is in the list, and the temporary password works (a new one is chosen).
     assert "new-leader Group leader · On" in text(made.body)
     first = WebClient(client).sign_in("new-leader", password.group(1))
@@ -149,6 +149,23 @@ def test_the_create_form_sent_twice_shows_the_same_temporary_password_both_times
     taken = web.post(ACCOUNTS, {**sent, "key": fresh["key"]})
     assert taken.status == 409 and "already has an account" in html.unescape(taken.body)
     assert password.group(1) not in taken.body
+
+
+def test_the_create_form_taken_up_again_with_back_and_changed_creates_the_second_account(
+    client, admin, stack
+):
+    """Back to the form that made leader-ana (the same one-time key), another username typed,
+    sent: it showed "Account created: leader-ana" again, with her password, and made nothing
+    for leader-bo. What was filled in is part of the form's fingerprint: only the same form
+    sent again (a double click, a resend) answers with the first one's page."""
+    web = signed_in(client, admin)
+    form = form_fields(web.get(ACCOUNTS), ACCOUNTS)  # the page, as the browser's Back keeps it
+    first = web.post(ACCOUNTS, {**form, "username": "leader-ana", "role": "leaders", "email": ""})
+    assert "Account created: leader-ana" in text(first.body)
+    second = web.post(ACCOUNTS, {**form, "username": "leader-bo", "role": "leaders", "email": ""})
+    assert second.status == 200 and "Account created: leader-bo" in text(second.body)
+    assert "Account created: leader-ana" not in text(second.body)
+    assert (cognito_users(stack, "leader-ana"), cognito_users(stack, "leader-bo")) == (1, 1)
 
 
 def test_a_refused_create_form_keeps_its_key_and_is_done_when_sent_corrected(

@@ -1899,6 +1899,23 @@ def test_enrol_sent_twice_by_a_double_click_creates_one_account_and_shows_its_pa
     assert other.status == 303 and other.location != first.location
 
 
+def test_enrol_taken_up_again_with_back_and_changed_enrols_the_second_person(
+    client, published, leader, service
+):
+    """The group page kept by Back (the same one-time key), another username typed: that
+    person is enrolled, not answered with the first one's result."""
+    browser = signed_in(client, leader)
+    group = new_group(browser)
+    page = browser.get(group)
+    form = {"csrf": page.csrf(), "key": form_key(page), "create": "yes"}
+    first = browser.post(f"{group}/participants", {**form, "username": "back.one"})
+    second = browser.post(f"{group}/participants", {**form, "username": "back.two"})
+    assert first.status == second.status == 303 and second.location != first.location
+    group_id = group.rsplit("/", 1)[1]
+    enrolled = {p.username for p in service.groups.records.get(group_id).participants}
+    assert enrolled == {"back.one", "back.two"}
+
+
 def test_a_refused_enrolment_gives_its_key_up_and_an_old_page_without_a_key_still_enrols(
     client, published, leader, service
 ):

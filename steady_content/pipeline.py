@@ -680,8 +680,21 @@ def translation_is_translated(context: LintContext) -> Iterator[Problem]:
 def translated_check_matches(context: LintContext) -> Iterator[Problem]:
     # A translation is published as the English version beside it (source_version), and a
     # completion of either is one completion of that English version: its answers are read
-    # against the other language's questions too, so both must ask as many.
+    # against the other language's questions too, so both must ask as many. Only a version of
+    # the translation still to be locked (new, or its text changed) is published with the
+    # English as it is now: one already locked as it is keeps the English version it was
+    # published with, so the English moving on alone (a question added in an urgent fix) is
+    # not refused, and Spanish readers show as having read the older version, which is true.
+    settled = {
+        module.path
+        for module, locked in _locked(context, context.versioned)
+        if locked is not None
+        and module.version == locked["version"]
+        and module.sha256 == locked["sha256"]
+    }
     for source, original in _translations(context):
+        if source.path in settled:
+            continue
         mine = source.meta.get("knowledge_check") or []
         theirs = original.meta.get("knowledge_check") or []
         if not isinstance(mine, list) or not isinstance(theirs, list) or len(mine) == len(theirs):

@@ -67,7 +67,9 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
     "addiction/worksheet-stigma.md": [("WS032", 32)],
     "addiction/worksheet-translated.es.md": [("WS050", 29), ("WS050", 30), ("WS051", 34)],
     "addiction/worksheet-id-translated.es.md": [("WS050", 33)],
-    "addiction/check-translated.es.md": [("TL004", 19)],
+    # Not locked: TL004 names a translation still to be locked (a locked one keeps the English
+    # version it was published with).
+    "addiction/check-translated.es.md": [("VB003", 5), ("TL004", 19)],
     "tracks/bad-yaml.yaml": [("TR001", 3)],
     "tracks/wrong-id.yaml": [("TR010", 1), ("TR020", 2), ("TR012", 6)],
     "tracks/missing-module.yaml": [("TR030", 9)],

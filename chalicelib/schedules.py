@@ -40,8 +40,8 @@ def send_reminders(event: Any) -> dict[str, Any]:
     # The event's scheduled time, not "now": a retried or late run works on the same slot.
     svc = services.current()
     report = reminder_sending.run_scheduled(svc, getattr(event, "time", None))
-    # The notices go by the program's day and hours, not the slot: a retried run (the same
-    # slot, later) sends only what is still due, each notice once (its claim).
+    # The notices go by the program's day (every run of it looks), not the slot: a retried run
+    # (the same slot, later) sends only what is still due, each notice once (its claim).
     notices = access_notices.run_scheduled(svc)
     return {
         "slot": report.slot,

@@ -518,7 +518,7 @@ def test_the_download_has_the_reminder_settings_and_where_they_go(
         "At what time: 18:15",
         "On which days: Monday, Wednesday",
         "When: every day while something is due",
-        "Quiet hours (no messages): 21:00 to 07:00",
+        "Quiet hours (no reminders): 21:00 to 07:00",
         "Your time zone: America/Chicago",
         "Language of the messages: Español",
         "Your email address: wren.halloway@example.org",

@@ -13,6 +13,7 @@ import re
 import uuid
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from html import unescape
 
 import pytest
@@ -2254,17 +2255,8 @@ def test_groups_list_next_session_is_the_groups_not_one_participants(
     assert "None set" in rows["Group 1"] and "Mon 5 Jan 2099" not in rows["Group 1"]
 
 
-def test_groups_list_next_session_of_a_track_paced_over_the_sessions(
-    client, with_tracks, leader, participant, library_clock
-):
-    """Walk 20 (leader), item 3: a track paced one module per session keeps each session on its
-    module (the assignment's own session date is the first one). Once the first has passed,
-    the next is a later module's, not "None set"; nor a module's that is left out."""
-    browser = signed_in(client, leader)
-    group = new_group(browser, "Paced")
-    enrol(browser, group, participant.username, "Maria G.")
-    today = library_clock.today()
-    first = today - timedelta(days=3)
+def assign_paced(browser, group: str, first: date) -> None:  # type: ignore[no-untyped-def]
+    """The early-recovery track to everyone, one module per weekly session from ``first``."""
     page = browser.get(group)
     done = browser.post(
         f"{group}/assignments",
@@ -2281,12 +2273,31 @@ def test_groups_list_next_session_of_a_track_paced_over_the_sessions(
     )
     assert done.status == 303, done.body
 
-    def next_session() -> str:
-        row = browser.get("/leader").body.split("<tr")[2]
-        return re.search(r'data-label="Next session">([^<]*)</td>', row).group(1)
 
-    def shown(d: date) -> str:  # as the page writes a day: "Tue 8 Dec 2026"
-        return f"{d:%a} {d.day} {d:%b} {d.year}"
+def next_session_shown(browser) -> str:  # type: ignore[no-untyped-def]
+    """The groups list's "Next session" of its first group."""
+    row = browser.get("/leader").body.split("<tr")[2]
+    return re.search(r'data-label="Next session">([^<]*)</td>', row).group(1)
+
+
+def shown(d: date) -> str:
+    """A day as the pages write it: "Tue 8 Dec 2026"."""
+    return f"{d:%a} {d.day} {d:%b} {d.year}"
+
+
+def test_groups_list_next_session_of_a_track_paced_over_the_sessions(
+    client, with_tracks, leader, participant, library_clock
+):
+    """Walk 20 (leader), item 3: a track paced one module per session keeps each session on its
+    module (the assignment's own session date is the first one). Once the first has passed,
+    the next is a later module's, not "None set"; nor a module's that is left out."""
+    browser = signed_in(client, leader)
+    group = new_group(browser, "Paced")
+    enrol(browser, group, participant.username, "Maria G.")
+    today = library_clock.today()
+    first = today - timedelta(days=3)
+    assign_paced(browser, group, first)
+    next_session = partial(next_session_shown, browser)
 
     assert next_session() == shown(first + timedelta(days=7))
     # Leave out the module of that session: the one after it is next.
@@ -2315,28 +2326,8 @@ def test_groups_list_next_session_is_a_day_a_module_is_read_for(
     group = new_group(browser, "Paced")
     enrol(browser, group, participant.username, "Maria G.")
     first = library_clock.today() + timedelta(days=2)
-    page = browser.get(group)
-    done = browser.post(
-        f"{group}/assignments",
-        {
-            "csrf": page.csrf(),
-            "key": re.search(r'name="key" value="([0-9a-f]{32})"', page.body).group(1),
-            "item": "track:early-recovery",
-            "participant": "everyone",
-            "session_date": first.isoformat(),
-            "pace": "sessions",
-            "every_days": "7",
-            "per_session": "1",
-        },
-    )
-    assert done.status == 303, done.body
-
-    def next_session() -> str:
-        row = browser.get("/leader").body.split("<tr")[2]
-        return re.search(r'data-label="Next session">([^<]*)</td>', row).group(1)
-
-    def shown(d: date) -> str:  # as the page writes a day: "Tue 8 Dec 2026"
-        return f"{d:%a} {d.day} {d:%b} {d.year}"
+    assign_paced(browser, group, first)
+    next_session = partial(next_session_shown, browser)
 
     assert next_session() == shown(first)
     page = browser.get(group)

@@ -157,15 +157,19 @@ IN_TITLE, IN_SUMMARY, IN_TEXT = FOUND_IN
 
 # The lessons write "5‑4‑3‑2‑1" with U+2011, the non-breaking hyphen, so a phone never breaks
 # it across two lines; NFKD makes that U+2010, the hyphen. Both fold to the "-" a participant
-# types, so the sequence stays one word (``WORD``) and "5-4-3-2-1" finds it.
-_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
+# types, so the sequence stays one word (``WORD``) and "5-4-3-2-1" finds it. A phone's
+# keyboard types the curly apostrophe (’, or ‘ or ʼ) where the lessons have "'": all fold to
+# "'", so "don’t" typed finds "don't" written, and the other way round.
+_PUNCTUATION = str.maketrans(
+    {"\u2010": "-", "\u2011": "-", "\u2019": "'", "\u2018": "'", "\u02bc": "'"}
+)
 
 
 def folded(text: str) -> str:
     """Lower case without accents, so "ansiedad" finds "Ansiedád" and "SLEEP" finds "sleep",
-    and with "-" for the (non-breaking) hyphen (``_HYPHENS``). The library search folds what
-    it looks in and what is typed the same way."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(_HYPHENS)
+    with "-" for the (non-breaking) hyphen and "'" for a curly apostrophe (``_PUNCTUATION``).
+    The library search folds what it looks in and what is typed the same way."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(_PUNCTUATION)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

@@ -20,6 +20,7 @@ LANGUAGES_IN_ENGLISH = {"en": "English", "es": "Spanish"}
 WORDS: dict[str, dict[str, str]] = {
     "en": {
         "skip": "Skip to main content",
+        "main_menu": "Main",
         "quick_exit": "Quick exit",
         "library": "Library",
         "groups": "Your groups",
@@ -249,6 +250,7 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "es": {
         "skip": "Ir al contenido principal",
+        "main_menu": "Menú principal",
         "quick_exit": "Salida rápida",
         "library": "Biblioteca",
         "groups": "Sus grupos",

@@ -521,6 +521,18 @@ def test_library_marks_the_lessons_the_participant_completed(client, published, 
     assert '<span class="status"><span aria-hidden="true">✓</span> Terminado' in spanish.body
 
 
+@pytest.mark.parametrize("typed", ["body’s alarm", "brain’s", "don‘t", "donʼt"])
+def test_a_phones_curly_apostrophe_finds_what_a_straight_one_does(
+    client, published_all, participant, typed
+):
+    """A phone's keyboard types ’ (smart punctuation, on by default on iOS) where the lessons
+    have ': "body’s alarm" found nothing, "body's alarm" found its module."""
+    browser = signed_in(client, participant)
+    straight = cards_in(search_library(browser, re.sub("[’‘ʼ]", "'", typed)).body)
+    assert straight  # the words are in the lessons
+    assert cards_in(search_library(browser, typed).body) == straight
+
+
 def test_a_search_of_emoji_or_signs_alone_is_no_search_as_spaces_are_not(
     client, published, participant
 ):

@@ -599,3 +599,18 @@ def test_jinja_is_not_imported_by_the_json_api():
 
     code = "import sys, app; assert 'jinja2' not in sys.modules, 'jinja2 imported at cold start'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_menu_of_a_spanish_page_is_named_in_spanish(client, published, participant):
+    """A screen reader names the menu's landmark on every page: it was "Main" on Spanish pages
+    too (an English word read out in a Spanish voice)."""
+
+    browser = WebClient(client, language="es")
+    assert browser.sign_in(participant.username).status == 303
+    for path in ("/", "/library", "/plan", "/account/reminders", "/account/privacy"):
+        page = browser.get(path)
+        assert '<html lang="es">' in page.body
+        assert '<nav class="wrap nav" aria-label="Menú principal">' in page.body, path
+    english = WebClient(client)
+    assert english.sign_in(participant.username).status == 303
+    assert '<nav class="wrap nav" aria-label="Main">' in english.get("/").body

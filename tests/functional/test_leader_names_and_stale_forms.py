@@ -226,7 +226,7 @@ def test_change_dates_of_a_group_archived_meanwhile_says_so_and_links_to_unarchi
         )
         assert page.status == 409, page.body
         assert summary_links(page) == [("unarchive", "This group is archived. Unarchive it first.")]
-        assert '<div class="notice" id="unarchive" tabindex="-1">' in page.body
+        assert '<p class="notice" id="unarchive" tabindex="-1">' in page.body
         assert notice in page.body
         assert field_value(page, "due_date") == "2030-05-01"  # as typed
         assert field_value(page, "session_date") == "2030-05-08"

@@ -356,3 +356,18 @@ def test_a_claim_and_an_entry_about_more_participants_than_one_transaction_holds
         service.audit.record(along=[again])
     service.group_records.release_digest(leader.id, "2026-01-05", "run-1")
     service.audit.record(along=[again])
+
+
+def test_a_digest_writes_one_transaction_and_a_repeat_run_one_cancelled(  # type: ignore[no-untyped-def]
+    service, ses, overdue_group, aws_calls
+) -> None:
+    """The call counts the module docstring gives: reads aside, a digest sent writes its claim
+    and its audit entry in one TransactWriteItems, and a second run of the day tries the same
+    one transaction (cancelled by the claim) and nothing more."""
+    reads = {"DynamoDB.Query", "DynamoDB.BatchGetItem", "DynamoDB.GetItem"}
+    aws_calls.reset()
+    digests.run_daily(service, ses, CONFIG)
+    assert [n for n in aws_calls.names if n not in reads] == ["DynamoDB.TransactWriteItems"]
+    aws_calls.reset()
+    assert digests.run_daily(service, ses, CONFIG).already_sent == 1
+    assert [n for n in aws_calls.names if n not in reads] == ["DynamoDB.TransactWriteItems"]

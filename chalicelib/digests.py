@@ -19,12 +19,37 @@ Needing attention is a count per group, never who or why (the leader signs in fo
 Reasons a leader marked as seen are not counted. A leader with nothing overdue and no one
 needing attention gets no email. Every digest sent writes one audit entry (ids
 and counts only), because it is derived from participants' records.
+
+How it goes, at most once per leader per program day (``chalicelib.reminders``, "at most
+once"; EventBridge may deliver the schedule twice and Lambda retries a failed run):
+5. the claim (``LEADER#{id}`` / ``DIGEST_SENT#{day}``, ``attribute_not_exists(PK)``, a TTL of
+   ``CLAIM_DAYS``: ``GroupRecords.digest_claim``), the audit entry and its copies in the
+   participants' partitions are one TransactWriteItems (``AuditRecords.record``'s ``along``;
+   copies beyond its 100 items follow in further ones) before SES is called, so no email
+   leaves without its entry. A claim already there: a run today sent it (or may have), nothing
+   is sent (``already_sent``);
+6. one SES SendEmail (``reminders.send_tries``: tried again only when it certainly did not
+   reach SES). Sent: ``sent``. Certainly not sent (refused, or still failing): the claim is
+   given back (one DeleteItem on the run's id), counted ``failed``, and a retried run sends
+   it. Fate unknown (a timeout after the request left): the claim stays (``unknown``).
+A failure before the send (a read, the audit write) gives the claim back too. Each leader's
+build, claim and send is on its own: a failure is counted (``failed``) and logged with the
+leader's id and the error's type only, and the next leader goes on; the run's log line
+(``digest.run``) has the counts.
+
+Calls per leader with a digest to send: 1 Query (their groups), their groups' reads when not
+already read this run, 1 TransactWriteItems (+1 per further 100 audit items), 1 SendEmail; a
+second run of the day: the same reads and 1 TransactWriteItems cancelled by the claim; a send
+that certainly failed: + 1 DeleteItem.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Iterable, Mapping
+import time as time_module
+import uuid
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from typing import Any
@@ -39,10 +64,14 @@ from chalicelib.library import ModuleLibrary
 from chalicelib.records.audit import AuditRecords, new_entry
 from chalicelib.records.completions import CompletionRecords
 from chalicelib.records.groups import GroupRecords
+from chalicelib.records.table import ConditionFailed
+from chalicelib.reminders import EMAIL, SENT, UNKNOWN, AwsMessenger, Message, send_tries
 from chalicelib.statuses import OVERDUE
 from chalicelib.text import and_list
 
 SYSTEM_ACTOR = "system:digest"
+# How long a digest's claim is kept (its TTL): only the program day's matters.
+CLAIM_DAYS = 3
 SUBJECT = "Steady: a reading update for your groups"
 
 
@@ -108,9 +137,15 @@ class DigestRun:
     nothing_overdue: int = 0
     no_email: int = 0
     failed: int = 0
+    already_sent: int = 0  # claimed by an earlier run of the same program day
+    unknown: int = 0  # SES may have taken it (no answer): the claim stays
+    run_id: str = ""
+
+    def counts(self) -> dict[str, int]:
+        return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}
 
     def to_dict(self) -> dict[str, int]:
-        return dict(self.__dict__)
+        return self.counts()
 
 
 def list_leaders(accounts: Accounts) -> list[Leader]:
@@ -136,6 +171,7 @@ class DigestBuilder:
         self._today = today
         self._zone = zone  # the program's: ``due_for`` compares the day someone joined
         self._attention = attention
+        self.records = records  # the leaders' partitions: their groups, their digests' claims
         self._groups: dict[str, GroupOverdue | None] = {}
 
     def for_leader(self, leader: Leader) -> Digest:
@@ -218,62 +254,145 @@ def send_all(
     audit: AuditRecords,
     now: str,
     today: date,
+    records: GroupRecords | None = None,
+    expires_at: int = 0,
+    sleep: Callable[[float], None] = time_module.sleep,
 ) -> DigestRun:
-    """Build and send every leader's digest; one leader's failure does not stop the others."""
-    run = DigestRun()
+    """Build and send every leader's digest; one leader's failure does not stop the others.
+
+    Each leader's digest goes at most once a program day (``chalicelib.reminders``, "at most
+    once"): its claim (``GroupRecords.digest_claim``) and its audit entry are written in one
+    transaction before SES is called; a claim already there means a run today sent it (or may
+    have). ``records``: where claims go (the builder's by default)."""
+    records = records or builder.records
+    messenger = AwsMessenger(lambda: ses, lambda: None, config.sender)
+    run = DigestRun(run_id=uuid.uuid4().hex)
     for leader in leaders:
         run.leaders += 1
-        if not leader.email:
-            run.no_email += 1
-            continue
-        digest = builder.for_leader(leader)
-        if not digest.anything:
-            run.nothing_overdue += 1
-            continue
-        subject, body = message(digest, config.link, today)
         try:
-            ses.send_email(
-                Source=config.sender,
-                Destination={"ToAddresses": [leader.email]},
-                Message={
-                    "Subject": {"Data": subject, "Charset": "UTF-8"},
-                    "Body": {"Text": {"Data": body, "Charset": "UTF-8"}},
-                },
-            )
-        except Exception as error:  # noqa: BLE001 (one bad address must not stop the run)
-            run.failed += 1
-            logs.event("digest.failed", leader_id=leader.id, error=type(error).__name__)
-            continue
-        run.sent += 1
-        audit.record(
-            new_entry(
-                SYSTEM_ACTOR,
-                (),
-                "digest.sent",
+            _one(
+                leader,
+                builder,
+                messenger,
+                config,
+                audit,
+                records,
                 now,
-                participant_ids=[
-                    p for g in digest.groups for p in (*g.participant_ids, *g.needing_attention)
-                ],
-                groups_of={
-                    p: g.group_id
-                    for g in reversed(digest.groups)  # the first group in the email wins
-                    for p in (*g.participant_ids, *g.needing_attention)
-                },
-                detail={
-                    "leader_id": leader.id,
-                    "groups": [
-                        g.group_id for g in digest.groups if g.overdue or g.needing_attention
-                    ],
-                    "overdue": digest.overdue,
-                    "needs_attention": sum(digest.attention_per_group),
-                },
+                today,
+                expires_at,
+                sleep,
+                run,
             )
-        )
-    logs.event("digest.run", **run.to_dict())
+        except Exception as error:  # noqa: BLE001 (one leader's failure must not stop the run)
+            run.failed += 1
+            logs.event(
+                "digest.failed", leader_id=leader.id, run_id=run.run_id, error=type(error).__name__
+            )
+    logs.event("digest.run", run_id=run.run_id, **run.counts())
     return run
 
 
-def run_daily(services: Any, ses: Any, config: DigestConfig | None = None) -> DigestRun:
+def _one(
+    leader: Leader,
+    builder: DigestBuilder,
+    messenger: AwsMessenger,
+    config: DigestConfig,
+    audit: AuditRecords,
+    records: GroupRecords,
+    now: str,
+    today: date,
+    expires_at: int,
+    sleep: Callable[[float], None],
+    run: DigestRun,
+) -> None:
+    """One leader's digest: build, claim with its audit entry, send (see ``send_all``)."""
+    if not leader.email:
+        run.no_email += 1
+        return
+    digest = builder.for_leader(leader)
+    if not digest.anything:
+        run.nothing_overdue += 1
+        return
+    subject, body = message(digest, config.link, today)
+    day = today.isoformat()
+    claim = records.digest_claim(leader.id, day, run.run_id, now, expires_at)
+    try:
+        # The claim, the entry and its first copies in one transaction, before SES is called.
+        audit.record(_entry(leader, digest, now), along=[claim])
+    except ConditionFailed:
+        run.already_sent += 1  # a run today claimed it: sent, or perhaps sent
+        return
+    except Exception:
+        # Nothing left: give the claim back (the copies after the first 100 items may be what
+        # failed) so the retried run sends it.
+        _release(records, leader.id, day, run.run_id)
+        raise
+    # Before the send: a run that dies between the two leaves this with no outcome.
+    logs.event("digest.claimed", leader_id=leader.id, run_id=run.run_id)
+    outcome, _error = send_tries(
+        messenger,
+        EMAIL,
+        leader.email,
+        Message(subject, body),
+        event="digest",
+        participant_id=leader.id,  # the leader's id: the helper's log names it so
+        sleep=sleep,
+    )
+    if outcome == SENT:
+        run.sent += 1
+        logs.event("digest.sent", leader_id=leader.id, run_id=run.run_id)
+    elif outcome == UNKNOWN:
+        # It may have gone: the claim stays, so no run sends it again today.
+        run.unknown += 1
+        logs.event(
+            "digest.send_unknown", level=logging.WARNING, leader_id=leader.id, run_id=run.run_id
+        )
+    else:
+        run.failed += 1
+        _release(records, leader.id, day, run.run_id)
+        logs.event("digest.released", leader_id=leader.id, run_id=run.run_id)
+
+
+def _release(records: GroupRecords, leader_id: str, day: str, run_id: str) -> None:
+    try:
+        records.release_digest(leader_id, day, run_id)
+    except Exception as error:  # noqa: BLE001 (the failure that led here is the one reported)
+        # The claim stays until its TTL: today's digest is not sent again (at most once).
+        logs.event(
+            "digest.release_failed", leader_id=leader_id, run_id=run_id, error=type(error).__name__
+        )
+
+
+def _entry(leader: Leader, digest: Digest, now: str) -> dict[str, Any]:
+    """The digest's audit entry: ids and counts only."""
+    return new_entry(
+        SYSTEM_ACTOR,
+        (),
+        "digest.sent",
+        now,
+        participant_ids=[
+            p for g in digest.groups for p in (*g.participant_ids, *g.needing_attention)
+        ],
+        groups_of={
+            p: g.group_id
+            for g in reversed(digest.groups)  # the first group in the email wins
+            for p in (*g.participant_ids, *g.needing_attention)
+        },
+        detail={
+            "leader_id": leader.id,
+            "groups": [g.group_id for g in digest.groups if g.overdue or g.needing_attention],
+            "overdue": digest.overdue,
+            "needs_attention": sum(digest.attention_per_group),
+        },
+    )
+
+
+def run_daily(
+    services: Any,
+    ses: Any,
+    config: DigestConfig | None = None,
+    sleep: Callable[[float], None] = time_module.sleep,
+) -> DigestRun:
     """The scheduled job: ``services`` is a ``chalicelib.services.Services``."""
     config = config or DigestConfig.from_env()
     if not config.sender or not config.link:
@@ -289,4 +408,16 @@ def run_daily(services: Any, ses: Any, config: DigestConfig | None = None) -> Di
         services.attention,
     )
     leaders = list_leaders(services.accounts)
-    return send_all(leaders, builder, ses, config, services.audit, services.clock.iso(), today)
+    expires_at = int(services.clock.now().timestamp()) + CLAIM_DAYS * 86400
+    return send_all(
+        leaders,
+        builder,
+        ses,
+        config,
+        services.audit,
+        services.clock.iso(),
+        today,
+        services.group_records,
+        expires_at,
+        sleep,
+    )

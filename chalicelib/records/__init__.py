@@ -13,6 +13,7 @@ Key design of the records table (``PK``/``SK``, both strings):
 | one saved version of the plan          | ``PARTICIPANT#{id}``| ``PLAN#{version:07d}``              |
 | a participant's group memberships       | ``PARTICIPANT#{id}``| ``GROUP#{group_id}``                |
 | a leader's groups                       | ``LEADER#{id}``     | ``GROUP#{group_id}``                |
+| a leader's digest claimed for a day (TTL)| ``LEADER#{id}``    | ``DIGEST_SENT#{program day}``       |
 | group details                           | ``GROUP#{group_id}``| ``GROUP``                           |
 | group leader                            | ``GROUP#{group_id}``| ``LEADER#{leader_id}``              |
 | participant enrolled in the group       | ``GROUP#{group_id}``| ``PARTICIPANT#{participant_id}``    |

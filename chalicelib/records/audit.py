@@ -28,7 +28,9 @@ TransactWriteItems (a change puts them in the change's own transaction, see
 holds at most 100 items: when an entry concerns more participants than fit, the change, the
 entry and the first copies are one transaction and the remaining copies follow in further
 transactions of 100 (before the call returns; a failure there fails the request, so a read
-never returns data whose copies were not all written).
+never returns data whose copies were not all written). A read may put a conditional write of
+its own first in the first transaction (``record``'s ``along``: the daily digest's claim,
+``chalicelib.digests``): its condition failing writes nothing and raises ``ConditionFailed``.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ import base64
 import json
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -52,6 +54,7 @@ from chalicelib.records.keys import (
     participant_pk,
 )
 from chalicelib.records.table import (
+    ConditionFailed,
     RecordTable,
     TransactionCancelled,
     from_item,
@@ -150,15 +153,24 @@ class AuditRecords(RecordTable):
         super().__init__(dynamodb, table_name)
         self._clock = clock or Clock()
 
-    def record(self, *entries: dict[str, Any]) -> None:
+    def record(self, *entries: dict[str, Any], along: Sequence[dict[str, Any]] = ()) -> None:
         """Append entries and their participant copies (for reads; changes put theirs inside
         their own transaction): one TransactWriteItems per 100 items, so one page's reads of
-        different things about different participants are written together."""
-        puts = [put for entry in entries for put in entry_puts(self._table, entry)]
-        for chunk in chunks(puts):
+        different things about different participants are written together.
+
+        ``along``: conditional writes of another family (a TransactWriteItems item each, e.g.
+        the claim of a leader's digest, ``GroupRecords.digest_claim``) put first in the first
+        transaction, with the entries and their first copies: all of it or none. One of them
+        cancelled by its condition raises ``ConditionFailed`` (nothing written); the copies
+        that did not fit follow in further transactions, as for any read."""
+        puts = [*along, *(put for entry in entries for put in entry_puts(self._table, entry))]
+        for index, chunk in enumerate(chunks(puts)):
             try:
                 self.transact(chunk, _BUSY)
             except TransactionCancelled as cancelled:
+                codes = cancelled.codes_of(cancelled.reasons)[: len(along)]
+                if index == 0 and "ConditionalCheckFailed" in codes:
+                    raise ConditionFailed() from None
                 raise self.unavailable(cancelled) from None
 
     def page(

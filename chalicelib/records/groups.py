@@ -92,7 +92,15 @@ Conditional-write rules:
   updated without a condition inside the transaction of every change it mirrors (create,
   archive, enrol, remove, assign, unassign), so it cannot drift from them; SET/ADD/DELETE/REMOVE
   are idempotent, so a retried change leaves it the same. A group from before it existed has
-  none: ``due_summaries`` reads such a group's partition instead.
+  none: ``due_summaries`` reads such a group's partition instead;
+- a leader's daily digest is claimed before it is emailed (``chalicelib.digests``): a Put of
+  ``LEADER#{id}`` / ``DIGEST_SENT#{program day}`` with ``attribute_not_exists(PK)``, in the
+  same TransactWriteItems as the digest's audit entry, so a second run of the day (EventBridge
+  delivering twice, Lambda retrying a failed run) finds it and sends nothing. The item holds
+  the run that claimed it, when, and a TTL (``expires_at``/``ttl``) a few days on: only today's
+  matters. A run whose send certainly failed (or which failed before it) gives its claim back
+  (``release_digest``: DeleteItem on ``run = :run``); one whose send's fate is unknown keeps
+  it. ``groups_led_by`` reads ``GROUP#`` only, so the claims never show as groups.
 """
 
 from __future__ import annotations
@@ -113,6 +121,7 @@ from chalicelib.records.keys import (
     LEADER_PREFIX,
     PARTICIPANT_PREFIX,
     assignment_sk,
+    digest_sent_sk,
     former_sk,
     group_pk,
     leader_pk,
@@ -590,6 +599,38 @@ class GroupRecords(RecordTable):
             archived_at=archived_at,
             archive_windows=windows,
         )
+
+    def digest_claim(
+        self, leader_id: str, day: str, run_id: str, at: str, expires_at: int
+    ) -> dict[str, Any]:
+        """The TransactWriteItems Put that claims a leader's digest of program day ``day``
+        before it is sent (``chalicelib.digests``): ``LEADER#{id}`` / ``DIGEST_SENT#{day}``,
+        ``attribute_not_exists(PK)``, with the run that claimed it and its end of life
+        (``expires_at`` and ``ttl``, epoch seconds: ``chalicelib.digests.CLAIM_DAYS`` later). It goes in the
+        transaction of the digest's audit entry (``AuditRecords.record``'s ``along``)."""
+        item = {
+            "PK": leader_pk(leader_id),
+            "SK": digest_sent_sk(day),
+            "run": run_id,
+            "claimed_at": at,
+            "expires_at": expires_at,
+            "ttl": expires_at,
+        }
+        return self._put(item, "attribute_not_exists(PK)")
+
+    def release_digest(self, leader_id: str, day: str, run_id: str) -> None:
+        """Give back this run's claim on a leader's digest (nothing left, or nothing certainly
+        left): one DeleteItem on ``run = :run``, so another run's claim is never removed."""
+        try:
+            self.call(
+                "delete_item",
+                Key=to_item({"PK": leader_pk(leader_id), "SK": digest_sent_sk(day)}),
+                ConditionExpression="#r = :r",
+                ExpressionAttributeNames={"#r": "run"},
+                ExpressionAttributeValues=to_item({":r": run_id}),
+            )
+        except ConditionFailed:
+            pass  # not ours (or gone): nothing of ours to give back
 
     def groups_led_by(self, leader_id: str) -> list[str]:
         """Ids of the groups a group leader leads (one Query)."""

@@ -42,6 +42,8 @@ PLAN_PREFIX = "PLAN#"
 KEPT_FORM_PREFIX = "KEPT_FORM#"
 KEPT_FORM_SK = "KEPT_FORM"
 FORMER_PREFIX = "FORMER#"
+# A leader's daily digest claimed for one program day (``records/groups.py``), in their partition.
+DIGEST_SENT_PREFIX = "DIGEST_SENT#"
 
 
 def participant_pk(participant_id: str) -> str:
@@ -56,6 +58,12 @@ def participant_id_of(pk: str) -> str:
 def leader_pk(leader_id: str) -> str:
     """A group leader's partition (pointers to the groups they lead)."""
     return f"{LEADER_PREFIX}{leader_id}"
+
+
+def digest_sent_sk(day: str) -> str:
+    """A leader's digest of one program day (``YYYY-MM-DD``) claimed before it is sent, in the
+    leader's partition (``chalicelib.records.groups``)."""
+    return f"{DIGEST_SENT_PREFIX}{day}"
 
 
 def group_pk(group_id: str) -> str:

@@ -63,6 +63,7 @@ EXPECTED_ACTIONS = {
         "dynamodb:Query",
         "dynamodb:BatchGetItem",
         "dynamodb:PutItem",
+        "dynamodb:DeleteItem",  # giving back a digest's claim when its send failed for good
         "cognito-idp:ListUsersInGroup",
         "kms:Decrypt",
         "kms:GenerateDataKey",

@@ -171,9 +171,12 @@ def english_v2_with_a_fourth_question_and_spanish_v2_without(
     path.write_text(text[:end] + FOURTH_QUESTION + text[end:], encoding="utf-8")
     bump(content, SPANISH, 2, "Una idea más: dígale a alguien cuando empieza un antojo.")
     result = pipeline.lint(content)
+    # Refused while the Spanish v2 is still to be locked (``steady-content lock`` refuses it);
+    # the lock written here by hand, as it could be before the rule.
+    assert (True, "TL004") in [(p.path.endswith(str(SPANISH)), p.code) for p in result.problems]
     lockfile.write(content, pipeline.lock_entries(result.modules))
     result = pipeline.lint(content)
-    assert [(p.path.endswith(str(SPANISH)), p.code) for p in result.problems] == [(True, "TL004")]
+    assert result.problems == []
     assert publisher.publish(result.modules).ok
     library_clock.advance(POINTER_TTL_SECONDS + 1)
 

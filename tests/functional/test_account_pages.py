@@ -379,7 +379,9 @@ def test_leaders_have_no_reminders_page(client, leader):
 
 
 def nav(body: str) -> str:
-    return re.search(r'<nav class="wrap nav" aria-label="Main">.*?</nav>', body, re.S).group()
+    return re.search(
+        r'<nav class="wrap nav" aria-label="(?:Main|Menú principal)">.*?</nav>', body, re.S
+    ).group()
 
 
 @pytest.mark.parametrize(

@@ -35,29 +35,30 @@ TransactWriteItems. The web page's list of files of versions (``version_files``)
 file listed, 10 at most.
 Delete: 1 TransactWriteItems (the audit entry, first), the worksheets' Query and one DeleteItem
 per worksheet and per earlier save kept, the plan versions' Query of keys and one BatchWriteItem per 25, the attempts'
-Query of keys and one BatchWriteItem per 25 (Queries one more per 1 MB page). With nothing left
-to delete (a retry) it is the audit entry and the 3 Queries.
+Query of keys and one BatchWriteItem per 25, and the Query of the pointers to their kept forms
+(``KEPT_FORM#``) and one BatchWriteItem per 25 items (each form and its pointer: two a form;
+Queries one more per 1 MB page). With nothing left to delete (a retry) it is the audit entry and the 4 Queries.
 
-What "delete my answers" deletes: worksheet answers and their earlier saves, every plan version, and every knowledge-
-check attempt item (the answers of retakes). It keeps, as it always has, the completions
+What "delete my answers" deletes: worksheet answers and their earlier saves, every plan version, every knowledge-
+check attempt item (the answers of retakes), and every form kept when a web session ended
+(``chalicelib.kept_forms``, up to an hour: answers typed then), on any device: each has a
+pointer in their partition (``records/kept_forms.py``), so one Query finds them all. It
+keeps, as it always has, the completions
 (which version was finished, and when, with the answers given with the completion) and the
 results of each attempt (when, right and total: never the answers) in the completed-versions
 summary, which leaders' progress and "needs attention" read; so a later retake gets the next
 attempt number. The audit trail is not deleted. Nor are the reminder settings: the account page
 deletes the email address and phone number ("Delete my contact details"). Nor their groups
-and account dates: they are the program's record of their treatment and access. Nor a form
-kept when a web session ended (``chalicelib.kept_forms``, up to an hour): it is keyed by a
-random id only its browser holds, so it cannot be listed per participant without a Scan; the
-web page's delete (``web/data_pages.py``) deletes the one its browser names, and the table's
-TTL any other within the hour.
+and account dates: they are the program's record of their treatment and access.
 
 What of theirs the download leaves out, and why. Their partition (``PARTICIPANT#{id}``) also
 holds ``COMPLETED_VERSIONS`` and ``SAVED_WORKSHEETS``, summaries of the completions, attempts and
 worksheets above kept for leaders' counts (read for the attempts' results, which outlive
 "delete my answers"; nothing else in them is not in the download); ``ACCESS#`` copies of the audit entries about
 them, which "Who has seen my records" shows them (the privacy page), the enrolment copies read
-here for their groups; and their reminder slot pointers (``REMINDER_SLOT#``: an index of the
-settings above). Their account's partition (``ACCOUNT#{id}``) holds their web sessions, which
+here for their groups; their reminder slot pointers (``REMINDER_SLOT#``: an index of the
+settings above) and the pointers to their kept forms (``KEPT_FORM#``: the key only, deleted
+with the forms). Their account's partition (``ACCOUNT#{id}``) holds their web sessions, which
 last 15 minutes idle and are keys to the account, never data about them, and the
 access-ending notice index (``ACCESS_NOTICE#``: the days are in ``account``)."""
 
@@ -85,6 +86,7 @@ from chalicelib.records.completions import (
     CompletionRecords,
 )
 from chalicelib.records.groups import GroupRecords, Membership
+from chalicelib.records.kept_forms import KeptFormRecords
 from chalicelib.records.keys import COMPLETED_VERSIONS_SK, participant_pk
 from chalicelib.records.plans import PlanRecords, PlanVersion
 from chalicelib.records.reminders import ReminderRecords
@@ -470,6 +472,7 @@ class MyDataService:
     library: ModuleLibrary
     reminders: ReminderRecords | None = None
     groups: GroupRecords | None = None
+    kept_forms: KeptFormRecords | None = None
 
     def export(
         self,
@@ -713,9 +716,10 @@ class MyDataService:
         return Readable(titles, questions, fields)
 
     def delete(self, caller: Caller) -> Deleted:
-        """Delete every worksheet answer, every plan version and every knowledge-check attempt
-        item of the caller (completions and attempt results stay: see the module docstring),
-        audit-logged first. Idempotent: a retry finds nothing more and returns zeros."""
+        """Delete every worksheet answer, every plan version, every knowledge-check attempt
+        item and every form kept when a web session ended (on any device) of the caller
+        (completions and attempt results stay: see the module docstring), audit-logged first.
+        Idempotent: a retry finds nothing more and returns zeros."""
         self.audit.record(
             new_entry(
                 caller.id,
@@ -725,8 +729,13 @@ class MyDataService:
                 participant_ids=[caller.id],
             )
         )
-        return Deleted(
+        deleted = Deleted(
             self.worksheets.delete_all(caller.id),
             self.plans.delete_all(caller.id),
             self.completions.delete_attempts(caller.id),
         )
+        if self.kept_forms is not None:
+            # Forms kept when a web session ended, on any device: their pointers in the
+            # caller's partition name them (``records/kept_forms.py``).
+            self.kept_forms.delete_all_of(caller.id)
+        return deleted

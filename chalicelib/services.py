@@ -107,6 +107,7 @@ class Services:
             settings.sms_sender_id,
         )
         reminder_records = ReminderRecords(dynamodb, table)
+        kept_forms = KeptFormRecords(dynamodb, table)
         authenticators = Authenticators(accounts, clock)
         sessions = SessionRecords(dynamodb, table)
         reminders = ReminderService(
@@ -152,6 +153,7 @@ class Services:
                 library,
                 reminder_records,
                 group_records,
+                kept_forms,
             ),
             access_log=AccessLog(audit, group_records),
             sharing=Sharing(group_records, clock, access),
@@ -174,7 +176,7 @@ class Services:
             completions=completions,
             group_records=group_records,
             sessions=sessions,
-            kept_forms=KeptFormRecords(dynamodb, table),
+            kept_forms=kept_forms,
             reminders=reminders,
             temporary_passwords=TemporaryPasswords(
                 group_records, accounts, sessions, audit, clock, access

@@ -25,6 +25,7 @@ Key design of the records table (``PK``/``SK``, both strings):
 | its copy for each participant concerned | ``PARTICIPANT#{id}``| ``ACCESS#{iso time}#{entry_id}``    |
 | web sign-in session (TTL, 15 min idle)  | ``SESSION#{sha256}``| ``SESSION``                         |
 | a form (page) kept across a sign-out, 1 h| ``KEPT_FORM#{sha256}`` | ``KEPT_FORM``                  |
+| its pointer, in its account's partition | ``PARTICIPANT#{id}``| ``KEPT_FORM#{sha256}``              |
 | an account's web sessions (TTL)         | ``ACCOUNT#{id}``    | ``SESSION#{sha256}``                |
 | an account's not-valid-before time      | ``ACCOUNT#{id}``    | ``NOT_VALID_BEFORE``                |
 | access ending: a notice due on that day | ``ACCESS_NOTICE#{day}`` | ``PARTICIPANT#{id}``            |
@@ -72,7 +73,10 @@ fingerprint not being there yet), so a form sent twice acts once.
 A participant's form post that arrived after their session ended (or, for anyone, the page
 being opened then) is kept for an hour under the SHA-256 of a random id its cookie holds
 (``records/kept_forms.py``: created only, never overwritten; deleted once saved or used; TTL as
-sessions), with the account it belongs to.
+sessions), with the account it belongs to, and created in the same TransactWriteItems with a
+pointer in that account's ``PARTICIPANT#`` partition (the key only, the same TTL), so "delete
+what I wrote" finds every form kept for them with one Query, on any device; the pointer is
+deleted with its form.
 
 An account's not-valid-before time (``records/access.py``) is written when an admin disables
 the account; token checks read it through a 5-minute per-container cache (``chalicelib.access``).

@@ -328,6 +328,13 @@ class RecordTable:
         own request): one Query of the keys per 1 MB, then one BatchWriteItem per 25
         (unprocessed items retried). Returns how many were deleted; a retry deletes nothing
         more and is harmless."""
+        keys = self.query_keys(pk, sk_prefix)
+        self.delete_keys(keys)
+        return len(keys)
+
+    def query_keys(self, pk: str, sk_prefix: str) -> list[dict[str, Any]]:
+        """The keys (``PK``, ``SK``, as DynamoDB gives them) of every item of a partition whose
+        SK starts with ``sk_prefix``, strongly consistent: one Query per 1 MB."""
         keys: list[dict[str, Any]] = []
         request: dict[str, Any] = {
             "TableName": self._table,
@@ -343,8 +350,12 @@ class RecordTable:
                 raise self.unavailable(error) from error
             keys.extend(response.get("Items", []))
             if not response.get("LastEvaluatedKey"):
-                break
+                return keys
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def delete_keys(self, keys: list[dict[str, Any]]) -> None:
+        """Delete the items at ``keys`` (as DynamoDB gives them): one BatchWriteItem per 25,
+        unprocessed items retried; an item already gone is harmless."""
         for start in range(0, len(keys), _BATCH_WRITE_LIMIT):
             writes: dict[str, Any] = {
                 self._table: [
@@ -362,7 +373,6 @@ class RecordTable:
                     break
             else:
                 raise self.unavailable(RuntimeError("unprocessed items"))
-        return len(keys)
 
     def call(self, operation: str, **request: Any) -> dict[str, Any]:
         """One DynamoDB ``operation`` on this table: a failed condition raises

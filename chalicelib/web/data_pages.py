@@ -76,12 +76,11 @@ def delete(visit: Visit) -> Any:
         )
     services.current().my_data.delete(caller)
     # A form kept when a session ended (``chalicelib.kept_forms``: answers typed, health
-    # information, up to an hour in the table) is something they wrote too: the one this
-    # browser names goes with the rest, and so does its cookie, or the lesson page would show
-    # the answers again. Not best effort: a failure is an error page and the retry (the
-    # deletion is idempotent) still has the cookie. Kept forms are keyed by their random id
-    # only (``records/kept_forms.py``), so one kept on another device cannot be listed without
-    # a Scan: the table's TTL ends it within the hour.
+    # information, up to an hour in the table) is something they wrote too: ``my_data.delete``
+    # deletes every one kept for them, on any device (by their pointers, ``records/
+    # kept_forms.py``); the one this browser names is deleted again here (harmless) with its
+    # cookie, or the lesson page would look for it. Not best effort: a failure is an error
+    # page and the retry (the deletion is idempotent) still has the cookie.
     kept_id = visit.cookies.get(KEPT_FORM_COOKIE)
     cleared: tuple[str, ...] = ()
     if kept_id:

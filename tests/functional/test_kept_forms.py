@@ -10,7 +10,7 @@ import pytest
 from chalicelib import kept_forms
 from chalicelib import sign_in as web_session
 from chalicelib.errors import ServiceUnavailable
-from chalicelib.records.keys import KEPT_FORM_SK, kept_form_pk
+from chalicelib.records.keys import KEPT_FORM_PREFIX, KEPT_FORM_SK, kept_form_pk, participant_pk
 from tests.conftest import LOG_HYGIENE, REGION, shipped_version
 from tests.functional.web_client import WebClient, form_fields, lesson_path, signed_in
 
@@ -450,8 +450,9 @@ def test_what_keeping_costs_in_dynamodb_calls(
     aws_calls.reset()
     form = {"csrf": token, "version": str(shipped_version(MODULE)), "locale": "en"}
     browser.post(f"{PAGE}/worksheet", {**form, **ANSWERS})
-    # The ended session read and deleted (as before), then one PutItem.
-    assert dynamodb() == ["DynamoDB.GetItem", "DynamoDB.DeleteItem", "DynamoDB.PutItem"]
+    # The ended session read and deleted (as before), then one TransactWriteItems: the kept
+    # form and its pointer in the participant's partition.
+    assert dynamodb() == ["DynamoDB.GetItem", "DynamoDB.DeleteItem", "DynamoDB.TransactWriteItems"]
     browser.sign_in(participant.username)
     browser.get(PAGE)
     aws_calls.reset()
@@ -768,3 +769,99 @@ def test_deleting_my_data_without_a_kept_form_sets_no_kept_cookie(client, publis
     done = browser.post("/account/data/delete", {"csrf": page.csrf(), "confirm": "1"})
     assert (done.status, done.location) == (303, "/account/data?deleted=1")
     assert "steady_kept" not in str(done.headers)
+
+
+def pointers(account, stack) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The pointers to forms kept for ``account``, in their own partition."""
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    return dynamodb.query(
+        TableName=stack.records_table,
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+        ExpressionAttributeValues={
+            ":pk": {"S": participant_pk(account.id)},
+            ":prefix": {"S": KEPT_FORM_PREFIX},
+        },
+        ConsistentRead=True,
+    )["Items"]
+
+
+def test_a_kept_form_has_a_pointer_in_the_participants_partition_holding_only_its_key(
+    client, published, participant, library_clock, stack
+):
+    browser = signed_in(client, participant)
+    typed_then_idle(browser, library_clock)
+    kept_id = browser.cookies["steady_kept"]
+    item = kept_item(kept_id, stack)
+    assert item is not None
+    [pointer] = pointers(participant, stack)
+    assert pointer == {
+        "PK": {"S": participant_pk(participant.id)},
+        "SK": {"S": kept_form_pk(kept_id)},
+        "expires_at": item["expires_at"],
+        "ttl": item["expires_at"],
+    }
+    assert kept_id not in str(pointer)  # the hash only, as the kept form's own key
+    # Forgotten (here at sign-out), the pointer goes with it.
+    browser.sign_in(participant.username)
+    token = browser.get(PAGE).csrf()
+    assert browser.post("/sign-out", {"csrf": token}).status == 303
+    assert kept_item(kept_id, stack) is None and pointers(participant, stack) == []
+
+
+@pytest.mark.parametrize("where", ["web page", "API"])
+def test_deleting_my_data_elsewhere_deletes_the_form_kept_on_another_device(
+    client, published, participant, other_participant, library_clock, stack, where
+):
+    """A form kept in one browser (the session there ended with a worksheet pending), then
+    "delete what I wrote" from another browser or through ``DELETE /me/data``: the kept form
+    goes too, though no cookie there names it; another participant's kept form stays."""
+    theirs = signed_in(client, other_participant)
+    typed_then_idle(theirs, library_clock)
+    their_kept = theirs.cookies["steady_kept"]
+    first = signed_in(client, participant)
+    typed_then_idle(first, library_clock)
+    kept_id = first.cookies["steady_kept"]
+    assert kept_item(kept_id, stack) is not None
+
+    if where == "web page":
+        second = signed_in(client, participant)
+        assert "steady_kept" not in second.cookies
+        page = second.get("/account/data")
+        done = second.post("/account/data/delete", {"csrf": page.csrf(), "confirm": "1"})
+        assert (done.status, done.location) == (303, "/account/data?deleted=1")
+    else:
+        response = client.http.delete("/me/data", headers=participant.headers)
+        assert response.status_code == 200
+
+    assert kept_item(kept_id, stack) is None
+    assert pointers(participant, stack) == []
+    # The first browser, signing in again, gets no answers back.
+    signed = first.sign_in(participant.username)
+    assert (signed.status, signed.location) == (303, "/")
+    assert "steady_kept" not in first.cookies
+    lesson = first.get(PAGE)
+    assert ANSWER not in lesson.body and KEPT_EN not in lesson.body
+    # Another participant's kept form is untouched, and still theirs after signing in.
+    assert kept_item(their_kept, stack) is not None and len(pointers(other_participant, stack)) == 1
+    back = theirs.sign_in(other_participant.username)
+    assert (back.status, back.location) == (303, f"{PAGE}#worksheet")
+    assert KEPT_EN in theirs.get(PAGE).body
+
+
+def test_deleting_my_data_twice_is_harmless_and_costs_one_query_for_kept_forms(
+    client, published, participant, library_clock, stack, aws_calls
+):
+    """The pointers' Query, then one BatchWriteItem deleting the kept form and its pointer; a
+    retry finds no pointer and writes nothing for them."""
+    browser = signed_in(client, participant)
+    typed_then_idle(browser, library_clock)
+    aws_calls.reset()
+    assert client.http.delete("/me/data", headers=participant.headers).status_code == 200
+    # The three Queries of what they wrote and the kept forms' pointers' Query; one
+    # BatchWriteItem: the kept form and its pointer (nothing else of theirs to batch-delete).
+    assert aws_calls.names.count("DynamoDB.Query") == 4
+    assert aws_calls.names.count("DynamoDB.BatchWriteItem") == 1
+    aws_calls.reset()
+    assert client.http.delete("/me/data", headers=participant.headers).status_code == 200
+    assert "DynamoDB.BatchWriteItem" not in aws_calls.names
+    assert pointers(participant, stack) == []

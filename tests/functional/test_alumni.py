@@ -44,6 +44,20 @@ def group_with(client, leader: Account, participant: Account, name: str) -> str:
     return str(group["group_id"])
 
 
+def _cohort_with_maria(client, leader):  # type: ignore[no-untyped-def]
+    """The leader's group "Spring cohort" and the account its leader made for Maria in it."""
+    _, a = api(client, "post", "/groups", leader, {"name": "Spring cohort"})
+    status, made = api(
+        client,
+        "post",
+        f"/groups/{a['group_id']}/participants",
+        leader,
+        {"username": "maria-g", "display_name": "Maria", "create": True},
+    )
+    assert status == 201, made
+    return a, made["participant_id"]
+
+
 def test_alumni_access_then_the_notice_then_the_end_then_back(
     client, published, stack, participant, service, library_clock
 ):
@@ -579,16 +593,7 @@ def test_an_archived_groups_leader_cannot_give_a_password_to_someone_now_in_anot
     leaders are the ones to help, or this one could sign in as them and read what they write
     there. Found by an outside review (the archived group's members were never checked)."""
     other = make_account(stack, "leader-two", "leaders")
-    _, a = api(client, "post", "/groups", leader, {"name": "Spring cohort"})
-    status, made = api(
-        client,
-        "post",
-        f"/groups/{a['group_id']}/participants",
-        leader,
-        {"username": "maria-g", "display_name": "Maria", "create": True},
-    )
-    assert status == 201, made
-    pid = made["participant_id"]
+    a, pid = _cohort_with_maria(client, leader)
     # The program is over.
     assert api(client, "patch", f"/groups/{a['group_id']}", leader, {"archived": True})[0] == 200
     # Maria goes on to another leader's group.
@@ -841,16 +846,7 @@ def test_the_leader_of_both_groups_is_not_refused_through_the_archived_one(
     409 in_another_group ("that group's leaders are the ones to help"), though the caller IS
     that group's leader (_reachable_after_leaving asks only whether any active group exists,
     where _not_also_elsewhere allows the caller's own groups)."""
-    _, a = api(client, "post", "/groups", leader, {"name": "Spring cohort"})
-    status, made = api(
-        client,
-        "post",
-        f"/groups/{a['group_id']}/participants",
-        leader,
-        {"username": "maria-g", "display_name": "Maria", "create": True},
-    )
-    assert status == 201, made
-    pid = made["participant_id"]
+    a, pid = _cohort_with_maria(client, leader)
     assert api(client, "patch", f"/groups/{a['group_id']}", leader, {"archived": True})[0] == 200
     _, b = api(client, "post", "/groups", leader, {"name": "Autumn cohort"})
     status, _ = api(
